@@ -1,0 +1,31 @@
+import type { Knex } from 'knex';
+import * as m0001 from './20261121_0001_profiles';
+import * as m0002 from './20261121_0002_vouchers';
+import * as m0003 from './20261121_0003_router_state';
+import * as m0004 from './20261121_0004_devices_usage';
+import * as m0005 from './20261121_0005_events';
+import * as m0006 from './20261121_0006_admin';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed explicitly (not discovered on disk) so they load the same way under tsx, a
+ * compiled build and jest. Add new files here, in order; names are the file names.
+ */
+const migrations: Array<[string, Migration]> = [
+  ['20261121_0001_profiles', m0001],
+  ['20261121_0002_vouchers', m0002],
+  ['20261121_0003_router_state', m0003],
+  ['20261121_0004_devices_usage', m0004],
+  ['20261121_0005_events', m0005],
+  ['20261121_0006_admin', m0006],
+];
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: (m) => m[0],
+  getMigration: async (m) => m[1],
+};

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+
+/**
+ * Environment configuration. Validated once at start: every problem is reported together and the
+ * program refuses to start on bad config (STYLE.md "Errors and logs"). Names are public interface.
+ */
+
+const bool = (name: string, dflt: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return dflt;
+      const s = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false (got "${v}")` });
+      return z.NEVER;
+    });
+
+const int = (name: string, dflt: number | undefined, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return dflt;
+      if (!/^\d+$/.test(v.trim())) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number (got "${v}")` });
+        return z.NEVER;
+      }
+      const n = Number(v.trim());
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be between ${min} and ${max} (got ${n})` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const str = (dflt: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? dflt : v.trim()));
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const check = (name: string, dflt: string, ok: (v: string) => boolean, message: (v: string) => string) =>
+  str(dflt).superRefine((v, ctx) => {
+    if (!ok(v)) ctx.addIssue({ code: 'custom', message: `${name}: ${message(v)}` });
+  });
+
+const knownTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const minLengthSecret = (name: string) =>
+  optionalSecret.superRefine((v, ctx) => {
+    if (v !== undefined && v.length < 16) ctx.addIssue({ code: 'custom', message: `${name} must be at least 16 characters` });
+  });
+
+const schema = z.object({
+  PORT: int('PORT', 5000, 0, 65535),
+  BIND: str('0.0.0.0'),
+  DATABASE_URL: check('DATABASE_URL', 'sqlite:./data/pisonet.sqlite', (v) => /^sqlite:.+/.test(v), (v) => `must look like sqlite:./data/pisonet.sqlite (got "${v}")`),
+  DATA_DIR: str('./data'),
+  ROUTER_HOST: str(''),
+  ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
+  ROUTER_USER: str('admin'),
+  ROUTER_PASSWORD: z.string().optional().transform((v) => v ?? ''),
+  ROUTER_TLS: bool('ROUTER_TLS', false),
+  ROUTER_TIMEOUT_SECONDS: int('ROUTER_TIMEOUT_SECONDS', 10, 1, 300),
+  SIMULATOR_PORT: int('SIMULATOR_PORT', 18728, 0, 65535),
+  HOTSPOT_SERVER: str('all'),
+  HOTSPOT_USER_PROFILE: str('default'),
+  USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
+  ADMIN_USERNAME: str('admin'),
+  ADMIN_PASSWORD: optionalSecret,
+  ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
+  ADMIN_ALLOW: str(''),
+  SESSION_SECRET: minLengthSecret('SESSION_SECRET'),
+  COOKIE_SECURE: check('COOKIE_SECURE', 'auto', (v) => ['auto', 'true', 'false'].includes(v), () => 'must be auto, true or false'),
+  PROFILES_FILE: str('./profiles.json'),
+  PORTAL_URL: str(''),
+  TZ: check('TZ', Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', knownTimeZone, (v) => `"${v}" is not a known time zone, e.g. Asia/Manila`),
+  LOG_LEVEL: check('LOG_LEVEL', 'info', (v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), () => 'must be one of error, warn, info, debug, silent'),
+  NODE_ENV: str('production'),
+});
+
+export interface AppConfig {
+  port: number;
+  bind: string;
+  databaseFile: string;
+  dataDir: string;
+  router: {
+    simulated: boolean;
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    tls: boolean;
+    timeoutSeconds: number;
+  };
+  simulatorPort: number;
+  hotspotServer: string;
+  hotspotUserProfile: string;
+  usagePollSeconds: number;
+  admin: {
+    username: string;
+    password?: string;
+    apiToken?: string;
+    allow: string[];
+    sessionSecret?: string;
+    cookieSecure: 'auto' | boolean;
+  };
+  profilesFile: string;
+  portalUrl: string;
+  tz: string;
+  logLevel: string;
+  nodeEnv: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      return i.message.startsWith(key) || key === '' ? i.message : `${key}: ${i.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  const allow = c.ADMIN_ALLOW.split(/[\s,]+/).filter(Boolean);
+  const allowProblems = allow.filter((cidr) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr));
+  if (allowProblems.length) {
+    throw new ConfigError(allowProblems.map((a) => `ADMIN_ALLOW: "${a}" is not an IP or CIDR like 192.168.88.0/24`));
+  }
+  return {
+    port: c.PORT as number,
+    bind: c.BIND,
+    databaseFile: c.DATABASE_URL.replace(/^sqlite:(\/\/)?/, ''),
+    dataDir: c.DATA_DIR,
+    router: {
+      simulated: c.ROUTER_HOST === '',
+      host: c.ROUTER_HOST === '' ? '127.0.0.1' : c.ROUTER_HOST,
+      // api-ssl listens on 8729; node-routeros would otherwise silently keep 8728 (FACTS.md §2.7).
+      port: c.ROUTER_PORT ?? (c.ROUTER_TLS ? 8729 : 8728),
+      user: c.ROUTER_USER,
+      password: c.ROUTER_PASSWORD,
+      tls: c.ROUTER_TLS,
+      timeoutSeconds: c.ROUTER_TIMEOUT_SECONDS as number,
+    },
+    simulatorPort: c.SIMULATOR_PORT as number,
+    hotspotServer: c.HOTSPOT_SERVER,
+    hotspotUserProfile: c.HOTSPOT_USER_PROFILE,
+    usagePollSeconds: c.USAGE_POLL_SECONDS as number,
+    admin: {
+      username: c.ADMIN_USERNAME,
+      password: c.ADMIN_PASSWORD,
+      apiToken: c.ADMIN_API_TOKEN,
+      allow,
+      sessionSecret: c.SESSION_SECRET,
+      cookieSecure: c.COOKIE_SECURE === 'auto' ? 'auto' : c.COOKIE_SECURE === 'true',
+    },
+    profilesFile: c.PROFILES_FILE,
+    portalUrl: c.PORTAL_URL,
+    tz: c.TZ,
+    logLevel: c.LOG_LEVEL,
+    nodeEnv: c.NODE_ENV,
+  };
+}
+
+/** The effective configuration with secrets masked, for logs and the CLI's "show configuration". */
+export function describeConfig(c: AppConfig): Record<string, string> {
+  const mask = (v?: string) => (v ? '********' : '(not set)');
+  return {
+    PORT: String(c.port),
+    BIND: c.bind,
+    DATABASE_URL: `sqlite:${c.databaseFile}`,
+    ROUTER_HOST: c.router.simulated ? '(empty: built-in simulated router)' : c.router.host,
+    ROUTER_PORT: String(c.router.port),
+    ROUTER_USER: c.router.user,
+    ROUTER_PASSWORD: mask(c.router.password),
+    ROUTER_TLS: String(c.router.tls),
+    ROUTER_TIMEOUT_SECONDS: String(c.router.timeoutSeconds),
+    HOTSPOT_SERVER: c.hotspotServer,
+    HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
+    USAGE_POLL_SECONDS: String(c.usagePollSeconds),
+    ADMIN_USERNAME: c.admin.username,
+    ADMIN_PASSWORD: mask(c.admin.password),
+    ADMIN_API_TOKEN: mask(c.admin.apiToken),
+    ADMIN_ALLOW: c.admin.allow.join(',') || '(empty: allow all)',
+    SESSION_SECRET: mask(c.admin.sessionSecret),
+    PROFILES_FILE: c.profilesFile,
+    TZ: c.tz,
+  };
+}

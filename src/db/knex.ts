@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { migrationSource } from '../../migrations';
+
+export type Db = Knex;
+
+/**
+ * Opens the SQLite database with WAL, a busy timeout and foreign keys on every pooled connection,
+ * so the server and the terminal menu (separate processes) can share it safely.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
+        conn.serialize(() => {
+          conn.run('PRAGMA journal_mode = WAL');
+          conn.run('PRAGMA busy_timeout = 5000');
+          conn.run('PRAGMA synchronous = NORMAL');
+          conn.run('PRAGMA foreign_keys = ON', (err: Error | null) => done(err, conn));
+        });
+      },
+    },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  });
+}
+
+interface SqliteConn {
+  serialize(cb: () => void): void;
+  run(sql: string, cb?: (err: Error | null) => void): void;
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}
+
+export async function migrateDownAll(db: Db): Promise<void> {
+  await db.migrate.rollback(undefined, true);
+}
+
+export async function pingDatabase(db: Db): Promise<boolean> {
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,20 @@
+/** Time is passed in, never read ambiently, so expiry and off-peak rules are testable (STYLE.md). */
+export interface Clock {
+  now(): number; // ms since epoch
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock tests move by hand. */
+export class FakeClock implements Clock {
+  constructor(private t: number = Date.UTC(2026, 10, 21, 4, 0, 0)) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
+}

@@ -1,0 +1,27 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/**
+ * One structured logger; modules take a child with their name. Secrets are redacted by key wherever
+ * they appear in logged objects (STYLE.md: no passwords, tokens or other customers' codes in logs).
+ */
+export function createLogger(level = 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'pisonet' },
+      redact: {
+        paths: ['password', '*.password', 'token', '*.token', 'apiToken', '*.apiToken', 'secret', '*.secret', 'headers.authorization', 'req.headers.cookie'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}
+
+/** Masks a voucher code for logs: enough to correlate, not enough to use (`AB…7K`). */
+export function maskCode(code: string): string {
+  if (code.length <= 4) return '…';
+  return `${code.slice(0, 2)}…${code.slice(-2)}`;
+}
