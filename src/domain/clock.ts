@@ -1,0 +1,55 @@
+/** Time-of-day in the shop's time zone and off-peak windows. `now` is always passed in (ms since epoch). */
+import type { Profile } from './profiles';
+
+/** A clock the composition root provides (Date.now in production, a fake in tests). */
+export type Clock = () => number;
+
+// Formatters are costly to build and immutable, so one per zone is kept.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Whether `tz` is an IANA zone this Node knows (e.g. `Asia/Manila`). */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    formatterFor(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Minutes after local midnight in `tz` at instant `now`. Throws RangeError for an unknown zone. */
+export function minutesOfDay(now: number, tz: string): number {
+  let hour = 0;
+  let minute = 0;
+  for (const part of formatterFor(tz).formatToParts(now)) {
+    if (part.type === 'hour') hour = Number(part.value);
+    if (part.type === 'minute') minute = Number(part.value);
+  }
+  return (hour % 24) * 60 + minute;
+}
+
+/**
+ * Whether the off-peak window is on at `now`. Start is inclusive and end exclusive, at minute precision;
+ * a window with start after end crosses midnight (22:00–06:00); equal start and end is never active.
+ */
+export function offpeakActive(offpeak: Profile['offpeak'] | undefined, now: number, tz: string): boolean {
+  if (!offpeak || offpeak.start === offpeak.end) return false;
+  const m = minutesOfDay(now, tz);
+  return offpeak.start < offpeak.end
+    ? m >= offpeak.start && m < offpeak.end
+    : m >= offpeak.start || m < offpeak.end;
+}

@@ -1,0 +1,142 @@
+/**
+ * What limits apply to a voucher right now. Plain data in, plain data out; the scheduler applies it.
+ *
+ * Precedence, highest first:
+ *  1. status revoked / expired / exhausted, or validity used up → no queue at all;
+ *  2. data cap reached with cap_policy "block" → blocked (the voucher ends as exhausted);
+ *  3. admin override → its rates. It wins over FUP and over the cap throttle because the shop owner set it
+ *     on purpose and it "holds until removed or the voucher ends"; it never lifts a block or an expiry;
+ *  4. data cap reached with "throttle" → cap_rate_* (or the FUP rates);
+ *  5. FUP threshold reached → FUP rates;
+ *  6. otherwise the voucher's own rates, with the profile's burst.
+ * During an unlimited off-peak window data is free, so FUP and the cap throttle are suspended (steps 4–5);
+ * a block is not, because the voucher has already ended. The off-peak speed multiplier scales the result.
+ */
+import { offpeakActive } from './clock';
+import { voucherTiming, type VoucherState } from './vouchers';
+import { formatBytes, formatDurationHuman, formatRateHuman } from './units';
+
+export type LimitState = 'normal' | 'fup' | 'capped-throttle' | 'blocked' | 'expired' | 'revoked' | 'unused';
+
+export interface BurstLimits {
+  limitUp: number;
+  limitDown: number;
+  thresholdUp: number;
+  thresholdDown: number;
+  timeSeconds: number;
+}
+
+export interface DesiredLimits {
+  state: LimitState;
+  /** bits/s; 0 when the voucher gets no queue. */
+  rateUp: number;
+  rateDown: number;
+  burst?: BurstLimits;
+  /** Whether the profile's off-peak window is on now. */
+  offpeak: boolean;
+  /** One line for the admin page and logs. */
+  reason: string;
+}
+
+/** States in which devices of the voucher get a queue (and internet). */
+export const QUEUED_STATES: readonly LimitState[] = ['normal', 'fup', 'capped-throttle'];
+
+function noQueue(state: LimitState, reason: string): DesiredLimits {
+  return { state, rateUp: 0, rateDown: 0, offpeak: false, reason };
+}
+
+function endedState(v: VoucherState, now: number): DesiredLimits | undefined {
+  if (v.status === 'revoked') return noQueue('revoked', 'voucher revoked');
+  if (v.status === 'expired') return noQueue('expired', 'voucher expired');
+  if (v.status === 'exhausted') return noQueue('blocked', 'data cap used up');
+  if (v.status === 'unused') return noQueue('unused', 'voucher not used yet');
+  if (voucherTiming(v, now).expired) {
+    const validity = v.profile.validitySeconds ?? 0;
+    return noQueue('expired', `validity of ${formatDurationHuman(validity)} used up`);
+  }
+  const cap = v.profile.dataCapBytes;
+  if (cap !== undefined && v.profile.capPolicy === 'block' && v.countedBytes >= cap) {
+    return noQueue('blocked', `data cap reached: ${formatBytes(v.countedBytes)} of ${formatBytes(cap)}`);
+  }
+  return undefined;
+}
+
+/** Burst applies only when it is above the rates in force; a per-voucher rate change can make it meaningless. */
+function burstFor(v: VoucherState, rateUp: number, rateDown: number): BurstLimits | undefined {
+  const b = v.profile.burst;
+  if (!b || b.rateUp <= rateUp || b.rateDown <= rateDown) return undefined;
+  if (b.thresholdUp > rateUp || b.thresholdDown > rateDown) return undefined;
+  return {
+    limitUp: b.rateUp,
+    limitDown: b.rateDown,
+    thresholdUp: b.thresholdUp,
+    thresholdDown: b.thresholdDown,
+    timeSeconds: b.timeSeconds,
+  };
+}
+
+type Rated = Omit<DesiredLimits, 'offpeak'>;
+
+function activeRates(v: VoucherState, freeData: boolean): Rated {
+  const p = v.profile;
+  const used = formatBytes(v.countedBytes);
+  if (v.override) {
+    return {
+      state: 'normal',
+      rateUp: v.override.rateUp,
+      rateDown: v.override.rateDown,
+      reason: 'bandwidth set by admin',
+    };
+  }
+  const capReached = p.dataCapBytes !== undefined && v.countedBytes >= p.dataCapBytes;
+  const throttle = p.capRate ?? p.fup;
+  if (capReached && p.capPolicy === 'throttle' && throttle && !freeData) {
+    const reason = `data cap reached (${used} of ${formatBytes(p.dataCapBytes as number)}), slowed down`;
+    return { state: 'capped-throttle', rateUp: throttle.rateUp, rateDown: throttle.rateDown, reason };
+  }
+  if (p.fup && v.countedBytes >= p.fup.thresholdBytes && !freeData) {
+    const reason = `fair use: ${used} used, over ${formatBytes(p.fup.thresholdBytes)}`;
+    return { state: 'fup', rateUp: p.fup.rateUp, rateDown: p.fup.rateDown, reason };
+  }
+  const burst = burstFor(v, v.rateUp, v.rateDown);
+  const speed = `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up`;
+  return {
+    state: 'normal',
+    rateUp: v.rateUp,
+    rateDown: v.rateDown,
+    ...(burst ? { burst } : {}),
+    reason: speed,
+  };
+}
+
+function scale(r: Rated, factor: number): Rated {
+  const x = (n: number) => Math.round(n * factor);
+  const out: Rated = {
+    ...r,
+    rateUp: x(r.rateUp),
+    rateDown: x(r.rateDown),
+    reason: `${r.reason} (off-peak ×${factor})`,
+  };
+  if (r.burst) {
+    const b = r.burst;
+    out.burst = {
+      ...b,
+      limitUp: x(b.limitUp),
+      limitDown: x(b.limitDown),
+      thresholdUp: x(b.thresholdUp),
+      thresholdDown: x(b.thresholdDown),
+    };
+  }
+  return out;
+}
+
+/** The limits a voucher's devices should have at `now` in the shop's time zone `tz`. */
+export function desiredLimits(v: VoucherState, now: number, tz: string): DesiredLimits {
+  const ended = endedState(v, now);
+  if (ended) return ended;
+  const offpeak = v.profile.offpeak;
+  const isOffpeak = offpeakActive(offpeak, now, tz);
+  const rated = activeRates(v, isOffpeak && offpeak?.unlimited === true);
+  const factor = isOffpeak ? (offpeak?.speedMultiplier ?? 1) : 1;
+  return { ...(factor === 1 ? rated : scale(rated, factor)), offpeak: isOffpeak };
+}

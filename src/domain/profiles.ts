@@ -1,0 +1,370 @@
+/**
+ * Profiles: what a voucher buys. Parsed from profiles.json (human units) into integers; every problem in
+ * the file is reported at once with its path, e.g. `profiles[2].fup.rate_up`.
+ */
+import { ErrorCollector, ValidationError, ValidationErrors, describeValue } from './errors';
+import { parseClockTime, parseDataSize, parseDuration, parseMoney, parseRate } from './units';
+
+export type CapPolicy = 'block' | 'throttle' | 'none';
+export type TimeMode = 'wallclock' | 'uptime';
+
+export interface Profile {
+  name: string;
+  /** Centavos. */
+  price: number;
+  /** null = unlimited (staff/dev profiles). */
+  validitySeconds: number | null;
+  /** Devices that may use one voucher at the same time. */
+  users: number;
+  rateUp: number;
+  rateDown: number;
+  fup?: { thresholdBytes: number; rateUp: number; rateDown: number };
+  dataCapBytes?: number;
+  capPolicy: CapPolicy;
+  /** Explicit throttle rates for cap_policy throttle; when absent the FUP rates are used. */
+  capRate?: { rateUp: number; rateDown: number };
+  burst?: {
+    rateUp: number;
+    rateDown: number;
+    thresholdUp: number;
+    thresholdDown: number;
+    timeSeconds: number;
+  };
+  /** start/end in minutes after midnight, shop time zone. */
+  offpeak?: { start: number; end: number; unlimited: boolean; speedMultiplier: number };
+  timeMode: TimeMode;
+  description?: string;
+}
+
+const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
+const TOP_KEYS = [
+  'name',
+  'price',
+  'validity',
+  'users',
+  'rate_up',
+  'rate_down',
+  'fup',
+  'data_cap',
+  'cap_policy',
+  'cap_rate_up',
+  'cap_rate_down',
+  'burst',
+  'offpeak',
+  'time_mode',
+  'description',
+];
+const FUP_KEYS = ['threshold', 'rate_up', 'rate_down'];
+const BURST_KEYS = ['rate_up', 'rate_down', 'threshold_up', 'threshold_down', 'time'];
+const OFFPEAK_KEYS = ['start', 'end', 'unlimited', 'speed_multiplier'];
+const MAX_USERS = 100;
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Typos such as `rate_dwon` must not silently fall back to defaults. */
+function checkKeys(obj: Json, allowed: string[], path: string, c: ErrorCollector): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key))
+      c.add(`${path}${key}`, `unknown setting; allowed here: ${allowed.join(', ')}`);
+  }
+}
+
+function positive(n: number | undefined, field: string, what: string, c: ErrorCollector): number | undefined {
+  if (n !== undefined && n <= 0) c.add(field, `must be more than zero; ${what}`);
+  return n !== undefined && n > 0 ? n : undefined;
+}
+
+function parseName(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !NAME_RE.test(v)) {
+    throw ValidationError.invalid(field, v, 'a profile name', 'use 1–32 letters, digits, _ or -, like BASIC');
+  }
+  return v;
+}
+
+function parseValidity(v: unknown, field: string): number | null {
+  if (v === 'unlimited') return null;
+  const s = parseDuration(v, field);
+  if (s <= 0) throw new ValidationError(field, 'must be longer than 0s; use like 1h, or "unlimited"');
+  return s;
+}
+
+function parseUsers(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_USERS) {
+    throw ValidationError.invalid(field, v, 'a device count', `use a whole number from 1 to ${MAX_USERS}`);
+  }
+  return v;
+}
+
+function parseEnum<T extends string>(v: unknown, field: string, options: readonly T[]): T {
+  if (typeof v !== 'string' || !options.includes(v as T)) {
+    throw ValidationError.invalid(field, v, 'an accepted value', `use one of: ${options.join(', ')}`);
+  }
+  return v as T;
+}
+
+function parseBool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw ValidationError.invalid(field, v, 'true or false', 'use true or false');
+  return v;
+}
+
+function parseMultiplier(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 100) {
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a speed multiplier',
+      'use a number from 1 to 100, like 1.5 or 2',
+    );
+  }
+  return v;
+}
+
+function parseDescription(v: unknown, field: string): string {
+  if (typeof v !== 'string' || v.length > 200) {
+    throw ValidationError.invalid(field, v, 'a description', 'use text of at most 200 characters');
+  }
+  return v;
+}
+
+function subObject(v: unknown, field: string, keys: string[], c: ErrorCollector): Json | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) {
+    c.add(field, `${describeValue(v)} is not a group of settings; use an object with ${keys.join(', ')}`);
+    return undefined;
+  }
+  checkKeys(v, keys, `${field}.`, c);
+  return v;
+}
+
+function rate(v: unknown, field: string, c: ErrorCollector): number | undefined {
+  return positive(
+    c.field(() => parseRate(v, field)),
+    field,
+    'use bits per second like 512K or 1M',
+    c,
+  );
+}
+
+function size(v: unknown, field: string, c: ErrorCollector): number | undefined {
+  return positive(
+    c.field(() => parseDataSize(v, field)),
+    field,
+    'use a data size like 500M or 5G',
+    c,
+  );
+}
+
+interface Base {
+  rateUp?: number;
+  rateDown?: number;
+}
+
+function parseFup(v: unknown, p: string, base: Base, c: ErrorCollector): Profile['fup'] {
+  const o = subObject(v, `${p}fup`, FUP_KEYS, c);
+  if (!o) return undefined;
+  const thresholdBytes = size(o.threshold, `${p}fup.threshold`, c);
+  const rateUp = rate(o.rate_up, `${p}fup.rate_up`, c);
+  const rateDown = rate(o.rate_down, `${p}fup.rate_down`, c);
+  belowBase(rateUp, base.rateUp, `${p}fup.rate_up`, 'the FUP rate', 'rate_up', c);
+  belowBase(rateDown, base.rateDown, `${p}fup.rate_down`, 'the FUP rate', 'rate_down', c);
+  if (thresholdBytes === undefined || rateUp === undefined || rateDown === undefined) return undefined;
+  return { thresholdBytes, rateUp, rateDown };
+}
+
+function belowBase(
+  r: number | undefined,
+  b: number | undefined,
+  f: string,
+  what: string,
+  baseKey: string,
+  c: ErrorCollector,
+): void {
+  if (r !== undefined && b !== undefined && r >= b)
+    c.add(f, `${what} must be below ${baseKey} (it slows a voucher down)`);
+}
+
+function parseBurst(v: unknown, p: string, base: Base, c: ErrorCollector): Profile['burst'] {
+  const o = subObject(v, `${p}burst`, BURST_KEYS, c);
+  if (!o) return undefined;
+  const r = {
+    rateUp: rate(o.rate_up, `${p}burst.rate_up`, c),
+    rateDown: rate(o.rate_down, `${p}burst.rate_down`, c),
+    thresholdUp: rate(o.threshold_up, `${p}burst.threshold_up`, c),
+    thresholdDown: rate(o.threshold_down, `${p}burst.threshold_down`, c),
+    timeSeconds: positive(
+      c.field(() => parseDuration(o.time, `${p}burst.time`)),
+      `${p}burst.time`,
+      'use like 10s',
+      c,
+    ),
+  };
+  for (const [dir, key] of [
+    ['Up', 'up'],
+    ['Down', 'down'],
+  ] as const) {
+    const limit = r[`rate${dir}`];
+    const threshold = r[`threshold${dir}`];
+    const baseRate = base[`rate${dir}`];
+    if (limit !== undefined && baseRate !== undefined && limit <= baseRate) {
+      c.add(`${p}burst.rate_${key}`, `the burst rate must be above rate_${key}`);
+    }
+    // Above max-limit the average can never reach the threshold, so the burst would never stop (FACTS.md §3 "Burst").
+    if (threshold !== undefined && baseRate !== undefined && threshold > baseRate) {
+      c.add(`${p}burst.threshold_${key}`, `the burst threshold must not be above rate_${key}`);
+    }
+  }
+  const { rateUp, rateDown, thresholdUp, thresholdDown, timeSeconds } = r;
+  if (!rateUp || !rateDown || !thresholdUp || !thresholdDown || !timeSeconds) return undefined;
+  return { rateUp, rateDown, thresholdUp, thresholdDown, timeSeconds };
+}
+
+function parseOffpeak(v: unknown, p: string, c: ErrorCollector): Profile['offpeak'] {
+  const o = subObject(v, `${p}offpeak`, OFFPEAK_KEYS, c);
+  if (!o) return undefined;
+  const start = c.field(() => parseClockTime(o.start, `${p}offpeak.start`));
+  const end = c.field(() => parseClockTime(o.end, `${p}offpeak.end`));
+  const unlimited =
+    o.unlimited === undefined ? false : c.field(() => parseBool(o.unlimited, `${p}offpeak.unlimited`));
+  const speedMultiplier =
+    o.speed_multiplier === undefined
+      ? 1
+      : c.field(() => parseMultiplier(o.speed_multiplier, `${p}offpeak.speed_multiplier`));
+  if (start !== undefined && start === end)
+    c.add(`${p}offpeak.end`, 'must differ from start, or the window is never active');
+  if (unlimited === false && speedMultiplier === 1) {
+    c.add(`${p}offpeak`, 'does nothing; set unlimited: true or a speed_multiplier above 1');
+  }
+  if (start === undefined || end === undefined || unlimited === undefined || speedMultiplier === undefined)
+    return undefined;
+  return { start, end, unlimited, speedMultiplier };
+}
+
+function parseCap(o: Json, p: string, fup: Profile['fup'], base: Base, c: ErrorCollector) {
+  const dataCapBytes = o.data_cap === undefined ? undefined : size(o.data_cap, `${p}data_cap`, c);
+  const defaultPolicy: CapPolicy = o.data_cap === undefined ? 'none' : 'block';
+  const capPolicy =
+    o.cap_policy === undefined
+      ? defaultPolicy
+      : c.field(() => parseEnum(o.cap_policy, `${p}cap_policy`, ['block', 'throttle', 'none'] as const));
+  if (capPolicy !== undefined && capPolicy !== 'none' && o.data_cap === undefined) {
+    c.add(`${p}cap_policy`, `"${capPolicy}" needs data_cap (the amount of data after which it applies)`);
+  }
+  if (fup && dataCapBytes !== undefined && fup.thresholdBytes >= dataCapBytes) {
+    c.add(`${p}fup.threshold`, 'must be below data_cap, or the FUP never applies');
+  }
+  let capRate: Profile['capRate'];
+  const hasCapRate = o.cap_rate_up !== undefined || o.cap_rate_down !== undefined;
+  if (hasCapRate) {
+    const rateUp = rate(o.cap_rate_up, `${p}cap_rate_up`, c);
+    const rateDown = rate(o.cap_rate_down, `${p}cap_rate_down`, c);
+    belowBase(rateUp, base.rateUp, `${p}cap_rate_up`, 'the throttle rate', 'rate_up', c);
+    belowBase(rateDown, base.rateDown, `${p}cap_rate_down`, 'the throttle rate', 'rate_down', c);
+    if (capPolicy !== undefined && capPolicy !== 'throttle')
+      c.add(`${p}cap_rate_up`, 'is only used with cap_policy "throttle"');
+    if (rateUp !== undefined && rateDown !== undefined) capRate = { rateUp, rateDown };
+  } else if (capPolicy === 'throttle' && o.fup === undefined) {
+    c.add(
+      `${p}cap_policy`,
+      '"throttle" needs slower rates: add cap_rate_up and cap_rate_down, or a fup section',
+    );
+  }
+  return { dataCapBytes, capPolicy, capRate };
+}
+
+/**
+ * One profile from its JSON form. `index` sets the path prefix (`profiles[2].`); without it fields are
+ * named bare (`rate_up`). Throws ValidationErrors with every problem found.
+ */
+export function parseProfile(json: unknown, index?: number): Profile {
+  const c = new ErrorCollector();
+  const profile = collectProfile(json, index === undefined ? '' : `profiles[${index}].`, c);
+  c.throwIfAny(index === undefined ? 'Invalid profile' : `Invalid profile #${index + 1}`);
+  return profile as Profile;
+}
+
+function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | undefined {
+  if (!isObject(json)) {
+    c.add(
+      p.replace(/\.$/, '') || 'profile',
+      `${describeValue(json)} is not a profile; use an object like {"name": "BASIC", ...}`,
+    );
+    return undefined;
+  }
+  checkKeys(json, TOP_KEYS, p, c);
+  const name = c.field(() => parseName(json.name, `${p}name`));
+  const price = c.field(() => parseMoney(json.price, `${p}price`));
+  const validitySeconds = c.field(() => parseValidity(json.validity, `${p}validity`));
+  const users = c.field(() => parseUsers(json.users, `${p}users`));
+  const base = {
+    rateUp: rate(json.rate_up, `${p}rate_up`, c),
+    rateDown: rate(json.rate_down, `${p}rate_down`, c),
+  };
+  const fup = parseFup(json.fup, p, base, c);
+  const cap = parseCap(json, p, fup, base, c);
+  const burst = parseBurst(json.burst, p, base, c);
+  const offpeak = parseOffpeak(json.offpeak, p, c);
+  const timeMode =
+    json.time_mode === undefined
+      ? 'wallclock'
+      : c.field(() => parseEnum(json.time_mode, `${p}time_mode`, ['wallclock', 'uptime'] as const));
+  const description =
+    json.description === undefined
+      ? undefined
+      : c.field(() => parseDescription(json.description, `${p}description`));
+  if (!c.ok) return undefined;
+  const profile: Profile = {
+    name: name as string,
+    price: price as number,
+    validitySeconds: validitySeconds as number | null,
+    users: users as number,
+    rateUp: base.rateUp as number,
+    rateDown: base.rateDown as number,
+    capPolicy: cap.capPolicy as CapPolicy,
+    timeMode: timeMode as TimeMode,
+  };
+  if (fup) profile.fup = fup;
+  if (cap.dataCapBytes !== undefined) profile.dataCapBytes = cap.dataCapBytes;
+  if (cap.capRate) profile.capRate = cap.capRate;
+  if (burst) profile.burst = burst;
+  if (offpeak) profile.offpeak = offpeak;
+  if (description !== undefined) profile.description = description;
+  return profile;
+}
+
+/** The whole profiles.json array: every profile checked, names unique regardless of case. */
+export function parseProfiles(json: unknown): Profile[] {
+  const c = new ErrorCollector();
+  if (!Array.isArray(json) || json.length === 0) {
+    c.add(
+      'profiles',
+      `${describeValue(json)} is not a list of profiles; use a JSON array with at least one profile`,
+    );
+    c.throwIfAny('Invalid profiles');
+  }
+  const list = json as unknown[];
+  const seen = new Map<string, number>();
+  const profiles = list.map((item, i) => {
+    const p = collectProfile(item, `profiles[${i}].`, c);
+    const name = isObject(item) && typeof item.name === 'string' ? item.name : undefined;
+    const key = name?.toUpperCase();
+    if (key !== undefined && seen.has(key)) {
+      c.add(
+        `profiles[${i}].name`,
+        `"${name}" is already used by profiles[${seen.get(key)}]; names must be unique (ignoring case)`,
+      );
+    } else if (key !== undefined) seen.set(key, i);
+    return p;
+  });
+  if (!c.ok) throw new ValidationErrors(c.errors, 'Invalid profiles');
+  return profiles as Profile[];
+}
+
+/** Finds a profile by name, ignoring case. */
+export function findProfile(profiles: readonly Profile[], name: string): Profile | undefined {
+  const upper = name.toUpperCase();
+  return profiles.find((p) => p.name.toUpperCase() === upper);
+}

@@ -1,0 +1,202 @@
+/**
+ * Rates (bits/s), data sizes (bytes) and money (centavos): human strings in, integers out, and back.
+ * Import these through `units.ts`, the one place that parses human units.
+ */
+import { ValidationError } from './errors';
+
+const RATE_FORMS = 'use bits per second like 512K, 1M, 1.5M or 2G';
+const RATE_PAIR_FORMS = 'use upload/download like 512K/1M (or one rate for both)';
+const SIZE_FORMS =
+  'use a data size like 500M, 5G, 1.5G, 100K (1000-based), 512MiB or 2GiB (1024-based), or bytes';
+const MONEY_FORMS = 'use an amount like 5, 5.50 or ₱5.50 (at most 2 decimals)';
+
+/**
+ * Turns a decimal string times a multiplier into an exact integer, or null when the result is fractional.
+ * BigInt keeps `1.5G` or `0.1K` exact where floating point would not be.
+ */
+function scaleDecimal(num: string, multiplier: bigint): bigint | null {
+  const [intPart, fracPart = ''] = num.split('.');
+  const scaled = BigInt(intPart + fracPart) * multiplier;
+  const divisor = 10n ** BigInt(fracPart.length);
+  return scaled % divisor === 0n ? scaled / divisor : null;
+}
+
+function toSafeNumber(n: bigint, field: string, value: unknown, what: string, forms: string): number {
+  if (n > BigInt(Number.MAX_SAFE_INTEGER))
+    throw ValidationError.invalid(field, value, what, `${forms} (too large)`);
+  return Number(n);
+}
+
+/** Numbers given as JSON numbers are handled through their decimal text so 1.5 and "1.5" behave alike. */
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'string') return value.trim();
+  return undefined;
+}
+
+// --- Rates -------------------------------------------------------------------------------------------------
+
+/** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (FACTS.md §3 "Units"). */
+const RATE_MULTIPLIERS: Record<string, bigint> = { '': 1n, k: 1000n, m: 1000000n, g: 1000000000n };
+const RATE_RE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bit\/s)?$/i;
+
+/** `512K` → 512000, `1.5M` → 1500000, `2G`, `1000`. 0 is allowed (RouterOS reads it as "no limit"). */
+export function parseRate(value: unknown, field: string): number {
+  const text = asText(value);
+  const m = text === undefined ? null : RATE_RE.exec(text);
+  if (!m) throw ValidationError.invalid(field, value, 'a rate', RATE_FORMS);
+  const scaled = scaleDecimal(m[1], RATE_MULTIPLIERS[m[2].toLowerCase()]);
+  if (scaled === null) {
+    throw ValidationError.invalid(field, value, 'a whole number of bits per second', RATE_FORMS);
+  }
+  return toSafeNumber(scaled, field, value, 'a rate', RATE_FORMS);
+}
+
+/**
+ * Exact RouterOS input form in the largest unit that fits: 512000 → `512K`, 1500000 → `1.5M`; when that unit
+ * would need more than 3 decimals, plain bits/s (1234567 → `1234567`).
+ */
+export function formatRate(bps: number): string {
+  return (
+    largestDecimalUnit(bps, [
+      ['G', 1e9],
+      ['M', 1e6],
+      ['K', 1e3],
+    ]) ?? String(bps)
+  );
+}
+
+/** `n` in the largest unit not above it, if that takes at most 3 decimals; otherwise undefined. */
+function largestDecimalUnit(n: number, units: ReadonlyArray<readonly [string, number]>): string | undefined {
+  const unit = units.find(([, mult]) => n >= mult);
+  if (!unit || n % (unit[1] / 1000) !== 0) return undefined;
+  return `${trimZeros((n / unit[1]).toFixed(3))}${unit[0]}`;
+}
+
+/** For people: 512000 → `512 kbps`, 1500000 → `1.5 Mbps` (up to 2 decimals). */
+export function formatRateHuman(bps: number): string {
+  for (const [suffix, mult] of [
+    ['Gbps', 1e9],
+    ['Mbps', 1e6],
+    ['kbps', 1e3],
+  ] as const) {
+    if (bps >= mult) return `${trimZeros((bps / mult).toFixed(2))} ${suffix}`;
+  }
+  return `${bps} bps`;
+}
+
+function trimZeros(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+export interface RatePair {
+  up: number;
+  down: number;
+}
+
+/**
+ * `512K/1M` → { up: 512000, down: 1000000 }. RouterOS order is upload/download from the target's side
+ * (FACTS.md §3 "Direction"); a single rate applies to both, as RouterOS does when tx is left out.
+ */
+export function parseRatePair(value: unknown, field: string): RatePair {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw ValidationError.invalid(field, value, 'a rate pair', RATE_PAIR_FORMS);
+  }
+  const parts = String(value).split('/');
+  if (parts.length > 2) throw ValidationError.invalid(field, value, 'a rate pair', RATE_PAIR_FORMS);
+  const up = parseRate(parts[0], `${field} (upload)`);
+  const down = parts.length === 2 ? parseRate(parts[1], `${field} (download)`) : up;
+  return { up, down };
+}
+
+/** `{512000, 1000000}` → `512K/1M`. */
+export function formatRatePair(pair: RatePair): string {
+  return `${formatRate(pair.up)}/${formatRate(pair.down)}`;
+}
+
+/** `{512000, 1000000}` → `512000/1000000`, the form RouterOS prints back (FACTS.md §3 "Returned format"). */
+export function formatRatePairBps(pair: RatePair): string {
+  return `${Math.round(pair.up)}/${Math.round(pair.down)}`;
+}
+
+// --- Data sizes --------------------------------------------------------------------------------------------
+
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?)b?|b)?$/i;
+const SIZE_POWERS: Record<string, number> = { k: 1, m: 2, g: 3, t: 4 };
+
+/** `500M`, `5 GB`, `1.5G` (1000-based), `512MiB` (1024-based), `1024` bytes → integer bytes. */
+export function parseDataSize(value: unknown, field: string): number {
+  const text = asText(value);
+  const m = text === undefined ? null : SIZE_RE.exec(text);
+  if (!m) throw ValidationError.invalid(field, value, 'a data size', SIZE_FORMS);
+  const base = m[3] ? 1024n : 1000n;
+  const multiplier = m[2] ? base ** BigInt(SIZE_POWERS[m[2].toLowerCase()]) : 1n;
+  const scaled = scaleDecimal(m[1], multiplier);
+  if (scaled === null) throw ValidationError.invalid(field, value, 'a whole number of bytes', SIZE_FORMS);
+  return toSafeNumber(scaled, field, value, 'a data size', SIZE_FORMS);
+}
+
+/** For people, decimal with one decimal: 15200000 → `15.2 MB`, 512 → `512 B`. */
+export function formatBytes(n: number): string {
+  for (const [suffix, mult] of [
+    ['TB', 1e12],
+    ['GB', 1e9],
+    ['MB', 1e6],
+    ['kB', 1e3],
+  ] as const) {
+    if (Math.abs(n) >= mult) return `${(n / mult).toFixed(1)} ${suffix}`;
+  }
+  return `${n} B`;
+}
+
+/** Exact, parseable form for files: 5e9 → `5G`, 1.5e9 → `1.5G`, 2³⁰ → `1GiB`, else plain bytes. */
+export function formatDataSize(bytes: number): string {
+  const decimal = largestDecimalUnit(bytes, [
+    ['T', 1e12],
+    ['G', 1e9],
+    ['M', 1e6],
+    ['K', 1e3],
+  ]);
+  if (decimal !== undefined) return decimal;
+  for (const [suffix, mult] of [
+    ['TiB', 2 ** 40],
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
+    if (bytes >= mult && bytes % mult === 0) return `${bytes / mult}${suffix}`;
+  }
+  return String(bytes);
+}
+
+// --- Counter pairs -----------------------------------------------------------------------------------------
+
+/** A RouterOS `bytes=123/456` value (upload/download) → numbers. */
+export function parseCounterPair(value: unknown, field: string): RatePair {
+  const m = typeof value === 'string' ? /^(\d+)\/(\d+)$/.exec(value.trim()) : null;
+  if (!m)
+    throw ValidationError.invalid(field, value, 'a counter pair', 'expected upload/download like 1024/2048');
+  return { up: Number(m[1]), down: Number(m[2]) };
+}
+
+// --- Money -------------------------------------------------------------------------------------------------
+
+const MONEY_RE = /^(?:₱|PHP|P)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/i;
+
+/** `5` → 500, `5.50` → 550, `₱5.50`, `PHP 1,000` → integer centavos. Negative amounts are refused. */
+export function parseMoney(value: unknown, field: string): number {
+  const text = asText(value);
+  const m = text === undefined ? null : MONEY_RE.exec(text);
+  if (!m) throw ValidationError.invalid(field, value, 'an amount', MONEY_FORMS);
+  const whole = BigInt(m[1].replace(/,/g, '')) * 100n;
+  const cents = BigInt((m[2] ?? '').padEnd(2, '0'));
+  return toSafeNumber(whole + cents, field, value, 'an amount', MONEY_FORMS);
+}
+
+/** 500 → `₱5.00`, 123456 → `₱1,234.56`, -500 → `-₱5.00`. */
+export function formatMoney(centavos: number, currency = '₱'): string {
+  const sign = centavos < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(centavos));
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}${currency}${whole}.${String(abs % 100).padStart(2, '0')}`;
+}

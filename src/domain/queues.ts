@@ -1,0 +1,125 @@
+/**
+ * The router state the vouchers call for: one simple queue per connected device, and the vouchers that must
+ * end now. RouterOS cannot target a queue at a MAC (FACTS.md §3 "Targets"), so the queue is named after the
+ * MAC and targets the device's current IP; when the IP changes, only the target changes.
+ */
+import { desiredLimits, QUEUED_STATES, type DesiredLimits } from './policy';
+import { formatRatePairBps, formatRouterDuration, isIPv4, isMac, normaliseMac } from './units';
+import type { DeviceState, VoucherState } from './vouchers';
+
+/** Only queues whose name starts with this are ever touched; everything else belongs to the shop owner. */
+export const QUEUE_PREFIX = 'pisonet-';
+
+export interface DesiredQueue {
+  /** `pisonet-AA:BB:CC:DD:EE:FF`. */
+  name: string;
+  /** `10.5.50.12/32`. */
+  target: string;
+  /** `upload/download` in bits/s integers, as RouterOS prints it. */
+  maxLimit: string;
+  burstLimit?: string;
+  burstThreshold?: string;
+  /** RouterOS form, e.g. `10s/10s`. */
+  burstTime?: string;
+  /** The voucher code, so a person reading the router sees whose queue it is. */
+  comment: string;
+  voucherCode: string;
+  mac: string;
+}
+
+export interface VoucherAction {
+  code: string;
+  newStatus: 'expired' | 'exhausted';
+  logout: true;
+  /** Delete the voucher's /ip/hotspot/user so it cannot log in again. */
+  removeRouterUser: boolean;
+}
+
+export interface VoucherWithDevices {
+  voucher: VoucherState;
+  devices: readonly DeviceState[];
+}
+
+export interface DesiredRouterState {
+  queues: DesiredQueue[];
+  voucherActions: VoucherAction[];
+  /** The limits computed per voucher code (for status pages and logs). */
+  limits: Map<string, DesiredLimits>;
+}
+
+export interface DesiredQueueOptions {
+  /** Keep ended vouchers' hotspot users on the router (e.g. for inspection); default false. */
+  keepEndedUsers?: boolean;
+}
+
+export function queueNameForMac(mac: string): string {
+  return QUEUE_PREFIX + normaliseMac(mac);
+}
+
+function queueFor(v: VoucherState, mac: string, ip: string, limits: DesiredLimits): DesiredQueue {
+  const q: DesiredQueue = {
+    name: QUEUE_PREFIX + mac,
+    target: `${ip}/32`,
+    maxLimit: formatRatePairBps({ up: limits.rateUp, down: limits.rateDown }),
+    comment: v.code,
+    voucherCode: v.code,
+    mac,
+  };
+  if (limits.burst) {
+    const b = limits.burst;
+    const t = formatRouterDuration(b.timeSeconds);
+    q.burstLimit = formatRatePairBps({ up: b.limitUp, down: b.limitDown });
+    q.burstThreshold = formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown });
+    q.burstTime = `${t}/${t}`;
+  }
+  return q;
+}
+
+function endAction(
+  v: VoucherState,
+  limits: DesiredLimits,
+  opts: DesiredQueueOptions,
+): VoucherAction | undefined {
+  if (v.status !== 'active') return undefined;
+  const removeRouterUser = !opts.keepEndedUsers;
+  if (limits.state === 'expired')
+    return { code: v.code, newStatus: 'expired', logout: true, removeRouterUser };
+  if (limits.state === 'blocked')
+    return { code: v.code, newStatus: 'exhausted', logout: true, removeRouterUser };
+  return undefined;
+}
+
+/**
+ * Queues for every connected device with an IP on an active voucher that is not blocked or expired.
+ * If one MAC shows up under two vouchers (a device moved to a new voucher before the old one was closed),
+ * the most recently activated voucher wins.
+ */
+export function desiredQueues(
+  items: readonly VoucherWithDevices[],
+  now: number,
+  tz: string,
+  opts: DesiredQueueOptions = {},
+): DesiredRouterState {
+  const byMac = new Map<string, { queue: DesiredQueue; activatedAt: number }>();
+  const voucherActions: VoucherAction[] = [];
+  const limitsByCode = new Map<string, DesiredLimits>();
+  for (const { voucher, devices } of items) {
+    const limits = desiredLimits(voucher, now, tz);
+    limitsByCode.set(voucher.code, limits);
+    const action = endAction(voucher, limits, opts);
+    if (action) voucherActions.push(action);
+    if (!QUEUED_STATES.includes(limits.state)) continue;
+    for (const d of devices) {
+      if (!d.connected || d.ip === undefined || !isIPv4(d.ip) || !isMac(d.mac)) continue;
+      const mac = normaliseMac(d.mac);
+      const activatedAt = voucher.activatedAt ?? 0;
+      const existing = byMac.get(mac);
+      if (existing && existing.activatedAt >= activatedAt) continue;
+      byMac.set(mac, { queue: queueFor(voucher, mac, d.ip.trim(), limits), activatedAt });
+    }
+  }
+  const queues = [...byMac.values()]
+    .map((e) => e.queue)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { queues, voucherActions, limits: limitsByCode };
+}

@@ -1,0 +1,64 @@
+/** A voucher's state as the policy sees it, and its timing in both time modes. */
+import type { Profile } from './profiles';
+
+export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
+
+export interface RateOverride {
+  rateUp: number;
+  rateDown: number;
+}
+
+export interface VoucherState {
+  code: string;
+  status: VoucherStatus;
+  profile: Profile;
+  /** The voucher's own base rates (copied from the profile at sale, possibly changed since). */
+  rateUp: number;
+  rateDown: number;
+  /** Admin "set bandwidth": holds until removed or the voucher ends. */
+  override?: RateOverride;
+  /** ms since epoch of first login. */
+  activatedAt?: number;
+  /** Connected time so far (uptime mode). */
+  uptimeSeconds: number;
+  /** Bytes that count toward FUP and data cap (unlimited off-peak traffic excluded). */
+  countedBytes: number;
+  totalBytes: number;
+  /** Staff vouchers never expire, but are still rate-limited. */
+  staff?: boolean;
+}
+
+export interface DeviceState {
+  mac: string;
+  ip?: string;
+  connected: boolean;
+}
+
+export interface VoucherTiming {
+  /** Wall-clock end in ms; null when the voucher has no fixed end (unused, uptime mode, unlimited, staff). */
+  expiresAt: number | null;
+  /** Seconds of use left; null when unlimited. */
+  remainingSeconds: number | null;
+  expired: boolean;
+}
+
+/**
+ * Wallclock mode: the voucher ends `validity` after first login, used or not. Uptime mode: only connected
+ * time counts, so it pauses while no device is online and has no fixed end time. An unused voucher has its
+ * whole validity left.
+ */
+export function voucherTiming(v: VoucherState, now: number): VoucherTiming {
+  const validity = v.profile.validitySeconds;
+  if (v.staff || validity === null) return { expiresAt: null, remainingSeconds: null, expired: false };
+  if (v.profile.timeMode === 'uptime') {
+    const remainingSeconds = Math.max(0, validity - v.uptimeSeconds);
+    return { expiresAt: null, remainingSeconds, expired: remainingSeconds <= 0 };
+  }
+  if (v.activatedAt === undefined) return { expiresAt: null, remainingSeconds: validity, expired: false };
+  const expiresAt = v.activatedAt + validity * 1000;
+  return {
+    expiresAt,
+    remainingSeconds: Math.max(0, Math.ceil((expiresAt - now) / 1000)),
+    expired: now >= expiresAt,
+  };
+}

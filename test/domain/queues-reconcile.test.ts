@@ -1,0 +1,244 @@
+import { parseProfile } from '../../src/domain/profiles';
+import { desiredQueues, queueNameForMac, type DesiredQueue } from '../../src/domain/queues';
+import { planIsEmpty, planReconcile, type RouterQueue } from '../../src/domain/reconcile';
+import type { VoucherState } from '../../src/domain/vouchers';
+
+const TZ = 'Asia/Manila';
+const NOON = Date.UTC(2026, 0, 15, 4, 0);
+const BASIC = parseProfile({
+  name: 'BASIC',
+  price: 5,
+  validity: '1h',
+  users: 2,
+  rate_up: '512K',
+  rate_down: '1M',
+  data_cap: '1G',
+  burst: { rate_up: '1M', rate_down: '2M', threshold_up: '384K', threshold_down: '768K', time: '10s' },
+});
+
+function voucher(code: string, extra: Partial<VoucherState> = {}): VoucherState {
+  return {
+    code,
+    status: 'active',
+    profile: BASIC,
+    rateUp: BASIC.rateUp,
+    rateDown: BASIC.rateDown,
+    activatedAt: NOON,
+    uptimeSeconds: 0,
+    countedBytes: 0,
+    totalBytes: 0,
+    ...extra,
+  };
+}
+
+describe('desiredQueues', () => {
+  it('makes one queue per connected device with an IP', () => {
+    const { queues, voucherActions } = desiredQueues(
+      [
+        {
+          voucher: voucher('AAAA2222'),
+          devices: [
+            { mac: 'aa-bb-cc-dd-ee-01', ip: '10.5.50.11', connected: true },
+            { mac: 'AA:BB:CC:DD:EE:02', ip: '10.5.50.12', connected: false },
+            { mac: 'AA:BB:CC:DD:EE:03', connected: true },
+          ],
+        },
+      ],
+      NOON,
+      TZ,
+    );
+    expect(voucherActions).toEqual([]);
+    expect(queues).toEqual([
+      {
+        name: 'pisonet-AA:BB:CC:DD:EE:01',
+        target: '10.5.50.11/32',
+        maxLimit: '512000/1000000',
+        burstLimit: '1000000/2000000',
+        burstThreshold: '384000/768000',
+        burstTime: '10s/10s',
+        comment: 'AAAA2222',
+        voucherCode: 'AAAA2222',
+        mac: 'AA:BB:CC:DD:EE:01',
+      },
+    ]);
+  });
+
+  it('ends expired and over-cap vouchers and gives their devices no queue', () => {
+    const device = (n: number) => [{ mac: `AA:BB:CC:DD:EE:0${n}`, ip: `10.5.50.${n}`, connected: true }];
+    const result = desiredQueues(
+      [
+        { voucher: voucher('EXPIRED1', { activatedAt: NOON - 3_600_000 }), devices: device(1) },
+        { voucher: voucher('CAPPED11', { countedBytes: 1e9 }), devices: device(2) },
+        { voucher: voucher('REVOKED1', { status: 'revoked' }), devices: device(3) },
+        { voucher: voucher('FINE1111'), devices: device(4) },
+      ],
+      NOON,
+      TZ,
+    );
+    expect(result.queues.map((q) => q.voucherCode)).toEqual(['FINE1111']);
+    expect(result.voucherActions).toEqual([
+      { code: 'EXPIRED1', newStatus: 'expired', logout: true, removeRouterUser: true },
+      { code: 'CAPPED11', newStatus: 'exhausted', logout: true, removeRouterUser: true },
+    ]);
+    expect(result.limits.get('REVOKED1')?.state).toBe('revoked');
+    const kept = desiredQueues(
+      [{ voucher: voucher('EXPIRED1', { activatedAt: 0 }), devices: [] }],
+      NOON,
+      TZ,
+      { keepEndedUsers: true },
+    );
+    expect(kept.voucherActions[0].removeRouterUser).toBe(false);
+  });
+
+  it('gives a MAC seen under two vouchers the most recently activated one', () => {
+    const dev = [{ mac: 'AA:BB:CC:DD:EE:01', ip: '10.5.50.11', connected: true }];
+    const { queues } = desiredQueues(
+      [
+        { voucher: voucher('NEWER111', { activatedAt: NOON - 1000 }), devices: dev },
+        { voucher: voucher('OLDER111', { activatedAt: NOON - 2000 }), devices: dev },
+      ],
+      NOON,
+      TZ,
+    );
+    expect(queues.map((q) => q.voucherCode)).toEqual(['NEWER111']);
+  });
+
+  it('names queues after the upper-case MAC', () => {
+    expect(queueNameForMac('aa-bb-cc-dd-ee-ff')).toBe('pisonet-AA:BB:CC:DD:EE:FF');
+  });
+});
+
+const WANT: DesiredQueue = {
+  name: 'pisonet-AA:BB:CC:DD:EE:01',
+  target: '10.5.50.11/32',
+  maxLimit: '512000/1000000',
+  comment: 'AAAA2222',
+  voucherCode: 'AAAA2222',
+  mac: 'AA:BB:CC:DD:EE:01',
+};
+
+/** A row as RouterOS prints it (FACTS.md §3): rates as bits/s, burst fields zeroed, /32 target. */
+function row(id: string, fields: Record<string, string> = {}): RouterQueue {
+  return {
+    '.id': id,
+    name: WANT.name,
+    target: '10.5.50.11/32',
+    'max-limit': '512000/1000000',
+    'burst-limit': '0/0',
+    'burst-threshold': '0/0',
+    'burst-time': '0s/0s',
+    comment: 'AAAA2222',
+    disabled: 'false',
+    dynamic: 'false',
+    ...fields,
+  };
+}
+
+describe('planReconcile', () => {
+  it('does nothing when the router already matches, in RouterOS-normalised form', () => {
+    const plan = planReconcile([WANT], [row('*1')]);
+    expect(plan).toEqual({ add: [], set: [], remove: [] });
+    expect(planIsEmpty(plan)).toBe(true);
+    // Same values written the human way still count as equal.
+    expect(
+      planIsEmpty(planReconcile([{ ...WANT, maxLimit: '512K/1M', target: '10.5.50.11' }], [row('*1')])),
+    ).toBe(true);
+  });
+
+  it('treats burst fields as equal across forms', () => {
+    const want = {
+      ...WANT,
+      burstLimit: '1000000/2000000',
+      burstThreshold: '384000/768000',
+      burstTime: '10s/10s',
+    };
+    const actual = row('*1', {
+      'burst-limit': '1M/2M',
+      'burst-threshold': '384k/768k',
+      'burst-time': '10s/10s',
+    });
+    expect(planIsEmpty(planReconcile([want], [actual]))).toBe(true);
+    expect(planReconcile([want], [row('*1')]).set).toEqual([
+      {
+        id: '*1',
+        name: WANT.name,
+        changes: {
+          'burst-limit': '1000000/2000000',
+          'burst-threshold': '384000/768000',
+          'burst-time': '10s/10s',
+        },
+      },
+    ]);
+  });
+
+  it('puts a hand-edited queue back', () => {
+    const edited = row('*1', {
+      'max-limit': '10M/10M',
+      comment: 'vip',
+      'burst-limit': '20M/20M',
+      disabled: 'true',
+    });
+    expect(planReconcile([WANT], [edited]).set).toEqual([
+      {
+        id: '*1',
+        name: WANT.name,
+        changes: {
+          'max-limit': '512000/1000000',
+          'burst-limit': '0/0',
+          'burst-threshold': '0/0',
+          'burst-time': '0s/0s',
+          comment: 'AAAA2222',
+          disabled: 'false',
+        },
+      },
+    ]);
+  });
+
+  it('moves the target when the device IP changes', () => {
+    expect(planReconcile([{ ...WANT, target: '10.5.50.99/32' }], [row('*1')]).set).toEqual([
+      { id: '*1', name: WANT.name, changes: { target: '10.5.50.99/32' } },
+    ]);
+  });
+
+  it('adds missing queues and removes ones no device needs', () => {
+    const other = {
+      ...WANT,
+      name: 'pisonet-AA:BB:CC:DD:EE:02',
+      mac: 'AA:BB:CC:DD:EE:02',
+      target: '10.5.50.12/32',
+    };
+    const stale = row('*9', { name: 'pisonet-AA:BB:CC:DD:EE:09' });
+    const plan = planReconcile([WANT, other], [row('*1'), stale]);
+    expect(plan.add).toEqual([other]);
+    expect(plan.remove).toEqual(['*9']);
+    expect(plan.set).toEqual([]);
+  });
+
+  it('never touches queues it did not create, or dynamic ones', () => {
+    const foreignBelow = { '.id': '*20', name: 'owner-pc', target: '10.5.50.200/32', 'max-limit': '0/0' };
+    const dynamic = row('*21', { name: 'pisonet-AA:BB:CC:DD:EE:77', dynamic: 'true' });
+    const plan = planReconcile([WANT], [row('*1'), foreignBelow, dynamic]);
+    expect(plan.remove).toEqual([]);
+    expect(plan.set).toEqual([]);
+    expect(plan.move).toBeUndefined();
+    expect(plan.placeBefore).toBe('*20');
+  });
+
+  it('moves our queues above a shop queue that would catch their traffic first', () => {
+    const lan = { '.id': '*5', name: 'whole-lan', target: '10.5.50.0/24', 'max-limit': '50M/50M' };
+    const plan = planReconcile([WANT], [lan, row('*1')]);
+    expect(plan.move).toEqual({ ids: ['*1'], destination: '*5' });
+    expect(plan.placeBefore).toBe('*5');
+    expect(planIsEmpty(plan)).toBe(false);
+  });
+
+  it('rewrites an unreadable value', () => {
+    expect(planReconcile([WANT], [row('*1', { 'max-limit': 'garbage' })]).set[0].changes).toEqual({
+      'max-limit': '512000/1000000',
+    });
+  });
+
+  it('removes a duplicate of a queue name', () => {
+    expect(planReconcile([WANT], [row('*1'), row('*2')]).remove).toEqual(['*2']);
+  });
+});
