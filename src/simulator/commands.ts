@@ -1,0 +1,159 @@
+/**
+ * Runs a logged-in command: validates it against RouterOS's command tree, then print/getall/listen or a
+ * menu verb. Errors become `!trap` + `!done`; a print with no rows is `!empty` + `!done` on ≥7.18.
+ */
+import type { Session } from './connection';
+import type { Menu } from './menus/common';
+import {
+  CATEGORY,
+  CATEGORY_UNKNOWN_PARAMETER,
+  msgInvalidValue,
+  MSG_NO_SUCH_PREFIX,
+  MSG_NOT_MODELLED,
+  msgNoSuchCommand,
+  msgUnknownParameter,
+  Trap,
+  TrapInfo,
+} from './messages';
+import { compileQuery, QueryError, Row } from './query';
+import type { Request } from './request';
+import type { CommandSchema } from './schema';
+import { parseDuration } from './values';
+
+export interface DispatchOptions {
+  schema: CommandSchema;
+  menu(path: string): Menu | undefined;
+  emptyReplies(): boolean;
+  logger?: { warn(...a: unknown[]): void };
+}
+
+function split(command: string): [string, string] {
+  const slash = command.lastIndexOf('/');
+  return [command.slice(0, slash), command.slice(slash + 1)];
+}
+
+export function dispatch(opts: DispatchOptions, session: Session, req: Request): void {
+  const args = opts.schema.args(req.command);
+  const out = session.reply(req.tag);
+  if (!args) {
+    // ✔ two traps for an unknown command (FACTS §1 "Reply words").
+    return session.send(
+      out
+        .trap(msgNoSuchCommand(opts.schema.unknownSegment(req.command)))
+        .trap(MSG_NO_SUCH_PREFIX)
+        .done(),
+    );
+  }
+  const unknown = opts.schema.unknownArgument(req.command, req.attrs.keys());
+  if (unknown !== null)
+    return session.send(out.trap(msgUnknownParameter(unknown), CATEGORY_UNKNOWN_PARAMETER).done());
+  const [path, verb] = split(req.command);
+  const menu = opts.menu(path);
+  try {
+    if (verb === 'listen') return listen(session, req, menu);
+    if (verb === 'print' && (req.attrs.has('follow') || req.attrs.has('follow-only')))
+      return follow(session, req, menu);
+    if (verb === 'print' && req.attrs.has('interval')) return printEvery(session, req, menu);
+    if (verb === 'print' || verb === 'getall') return print(opts, session, req, menu);
+    const handler = menu?.commands[verb];
+    if (!handler) throw new Trap(MSG_NOT_MODELLED);
+    const ret = handler(req.attrs);
+    session.send(out.done(ret ?? undefined));
+  } catch (err) {
+    session.send(trapReply(session, req, err, opts));
+  }
+}
+
+function trapReply(
+  session: Session,
+  req: Request,
+  err: unknown,
+  opts: DispatchOptions,
+): ReturnType<Session['reply']> {
+  const out = session.reply(req.tag);
+  let traps: TrapInfo[];
+  if (err instanceof Trap) traps = err.traps;
+  else if (err instanceof QueryError) traps = [{ message: err.message, category: 1 }];
+  else {
+    opts.logger?.warn('simulator: command failed', req.command, err);
+    traps = [{ message: `failure: ${err instanceof Error ? err.message : String(err)}` }];
+  }
+  for (const t of traps) out.trap(t.message, t.category);
+  return out.done();
+}
+
+function proplistOf(req: Request): string[] | undefined {
+  const text = req.attrs.get('.proplist') ?? req.attrs.get('proplist');
+  return text === undefined ? undefined : text.split(',').filter((s) => s !== '');
+}
+
+function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu | undefined): void {
+  const match = compileQuery(req.queries);
+  const all = menu ? menu.rows() : [];
+  const rows = match ? all.filter(match) : all;
+  const out = session.reply(req.tag);
+  if (req.attrs.has('count-only')) {
+    // ◐ `!done =ret=N`; ✖ with zero rows RouterOS may also send !empty — we send just `!done =ret=0`.
+    return session.send(out.done(String(rows.length)));
+  }
+  if (rows.length === 0 && opts.emptyReplies()) return session.send(out.sentence('!empty').done());
+  const proplist = proplistOf(req);
+  for (const row of rows) out.row(row, proplist);
+  session.send(out.done());
+}
+
+/**
+ * ✖ `print =follow=`: current rows, then changes like `listen`, until `/cancel` (FACTS §1 "likely").
+ * `=follow-only=` skips the current rows.
+ */
+function follow(session: Session, req: Request, menu: Menu | undefined): void {
+  if (req.attrs.has('follow') && menu) {
+    const match = compileQuery(req.queries);
+    const out = session.reply(req.tag);
+    for (const row of menu.rows()) if (!match || match(row)) out.row(row, proplistOf(req));
+    session.send(out);
+  }
+  listen(session, req, menu);
+}
+
+/** Minimum print interval in 7.18 is 200 ms ✔ [INSPECT]. */
+const MIN_INTERVAL_MS = 200;
+
+/** ✖ `print =interval=`: the matching rows again every interval, until `/cancel`. */
+function printEvery(session: Session, req: Request, menu: Menu | undefined): void {
+  const seconds = parseDuration(req.attrs.get('interval') ?? '');
+  if (seconds === null) throw new Trap(msgInvalidValue('interval'), CATEGORY.argument);
+  const match = compileQuery(req.queries);
+  const proplist = proplistOf(req);
+  const send = (): void => {
+    const out = session.reply(req.tag);
+    for (const row of menu ? menu.rows() : []) if (!match || match(row)) out.row(row, proplist);
+    session.send(out);
+  };
+  send();
+  const timer = setInterval(send, Math.max(MIN_INTERVAL_MS, seconds * 1000));
+  session.track(req.tag, { stop: () => clearInterval(timer) });
+}
+
+/** ✔ [API] `listen`: `!re` on every change, `.dead=true` for removed items, until `/cancel`. */
+function listen(session: Session, req: Request, menu: Menu | undefined): void {
+  const table = menu?.table;
+  const render = menu?.render;
+  if (!table || !render) {
+    session.track(req.tag, { stop: () => undefined });
+    return;
+  }
+  const match = compileQuery(req.queries);
+  const proplist = proplistOf(req);
+  const unsubscribe = table.onChange((kind, item) => {
+    const out = session.reply(req.tag);
+    if (kind === 'remove') out.sentence('!re', [`=.id=${item.id}`, '=.dead=true']);
+    else {
+      const row: Row = render(item);
+      if (match && !match(row)) return;
+      out.row(row, proplist);
+    }
+    session.send(out);
+  });
+  session.track(req.tag, { stop: unsubscribe });
+}

@@ -1,0 +1,76 @@
+/**
+ * One-shot fault injection, so the controller's timeouts, reconnects and node-routeros quirks (FACTS §2.3,
+ * §2.5, §2.6) can be tested against the simulator instead of a flaky real router.
+ */
+import type { TrapInfo } from './messages';
+
+export type Fault =
+  | { kind: 'drop'; path: string }
+  | { kind: 'hang'; path: string }
+  | { kind: 'late'; path: string }
+  | { kind: 'trap'; path: string; trap: TrapInfo }
+  | { kind: 'fatal'; path: string; reason: string };
+
+/** `/queue/simple` matches `/queue/simple/print`; `/queue/simple/print` matches only itself. */
+function matches(pattern: string, command: string): boolean {
+  const p = pattern.startsWith('/') ? pattern : `/${pattern}`;
+  return command === p || command.startsWith(`${p}/`);
+}
+
+export class Faults {
+  private pending: Fault[] = [];
+  private silenceArmed = false;
+
+  /** @param silenceNow called by silenceAfterLogin() to mute the sessions that are already logged in. */
+  constructor(private readonly silenceNow: () => void) {}
+
+  /** Close the socket when that command arrives, without a reply (FACTS §2.5). */
+  dropConnectionOn(path: string): void {
+    this.pending.push({ kind: 'drop', path });
+  }
+
+  /** Never reply to that command (it still ends with /cancel, like a long-running command). */
+  hangOn(path: string): void {
+    this.pending.push({ kind: 'hang', path });
+  }
+
+  /** After `!done`, send one more `!re` with the same tag (FACTS §2.6 crashes unpatched node-routeros). */
+  lateTaggedReplyOn(path: string): void {
+    this.pending.push({ kind: 'late', path });
+  }
+
+  trapOn(path: string, message: string, category?: number): void {
+    this.pending.push({ kind: 'trap', path, trap: { message, category } });
+  }
+
+  /** `!fatal <reason>`, then the router closes the connection. */
+  fatalOn(path: string, reason: string): void {
+    this.pending.push({ kind: 'fatal', path, reason });
+  }
+
+  /**
+   * Stop replying to anything (idle-timeout scenario): sessions already logged in go silent now, and the
+   * next session to log in goes silent right after its login reply.
+   */
+  silenceAfterLogin(): void {
+    this.silenceArmed = true;
+    this.silenceNow();
+  }
+
+  /** The first pending fault for this command, removed (one-shot). */
+  take(command: string): Fault | undefined {
+    const i = this.pending.findIndex((f) => matches(f.path, command));
+    return i < 0 ? undefined : this.pending.splice(i, 1)[0];
+  }
+
+  takeSilence(): boolean {
+    const armed = this.silenceArmed;
+    this.silenceArmed = false;
+    return armed;
+  }
+
+  clear(): void {
+    this.pending = [];
+    this.silenceArmed = false;
+  }
+}

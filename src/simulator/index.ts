@@ -1,0 +1,290 @@
+/**
+ * A stateful RouterOS 7.18.2 API server over real TCP: the demo router, `npm run simulator`, and the router
+ * every test talks to. It behaves like RouterOS per ../../shared/routeros/FACTS.md, not like a client hopes.
+ */
+import { createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { dispatch } from './commands';
+import { Logger, Session, SessionHost, SimStats } from './connection';
+import { Faults } from './faults';
+import type { Menu, SimCore } from './menus/common';
+import { activeMenu, bindingMenu, hostMenu, profileMenu, serverMenu, userMenu } from './menus/hotspot';
+import { queueMenu, resetQueueCounters } from './menus/queue';
+import { identityMenu, resourceMenu } from './menus/system';
+import { restore, snapshot, StateStore } from './persist';
+import type { Row } from './query';
+import type { Request, TagPosition } from './request';
+import { CommandSchema } from './schema';
+import { Hotspot } from './sessions';
+import { RouterState, zeroCounters } from './state';
+import { Traffic, Transfer } from './traffic';
+
+export interface RouterSimulatorOptions {
+  host?: string;
+  port?: number;
+  users?: { name: string; password: string }[];
+  loginMode?: 'plain' | 'challenge';
+  version?: string;
+  emptyReplies?: boolean;
+  tagPosition?: TagPosition;
+  identity?: string;
+  stateFile?: string;
+  clock?: () => number;
+  latencyMs?: number;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  logger?: Logger;
+}
+
+export type { Logger, SimStats };
+
+/** `7.18.2` ≥ `7.18`? Used for the `!empty` default (FACTS §1: introduced in RouterOS 7.18). */
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map((n) => parseInt(n, 10) || 0);
+  return a > major || (a === major && b >= minor);
+}
+
+/** Fixed demo devices: 02:50:00:00:00:01.. at 10.5.50.11.. (locally administered MACs). */
+export function demoDevice(n: number): { mac: string; ip: string } {
+  const hex = n.toString(16).toUpperCase().padStart(4, '0');
+  return { mac: `02:50:00:00:${hex.slice(0, 2)}:${hex.slice(2)}`, ip: `10.5.50.${10 + n}` };
+}
+
+let sharedSchema: CommandSchema | undefined;
+
+export class RouterSimulator {
+  readonly stats: SimStats = { connections: 0, commands: 0, commandsByPath: {}, bytesIn: 0, bytesOut: 0 };
+  readonly faults: Faults;
+  private readonly state: RouterState;
+  private readonly hotspot: Hotspot;
+  private readonly traffic: Traffic;
+  private readonly menus = new Map<string, Menu>();
+  private readonly sessions = new Set<Session>();
+  private readonly store?: StateStore;
+  private readonly now: () => number;
+  private readonly version: string;
+  private server?: Server;
+  private boundPort = 0;
+  private reachable = true;
+  private latency: number;
+  private emptyReplies: boolean;
+  private demoTimer?: NodeJS.Timeout;
+  private housekeeping?: NodeJS.Timeout;
+  private rebootTimer?: { timer: NodeJS.Timeout; resolve: () => void };
+
+  constructor(private readonly opts: RouterSimulatorOptions = {}) {
+    this.now = opts.clock ?? Date.now;
+    this.version = opts.version ?? '7.18.2';
+    this.latency = opts.latencyMs ?? 0;
+    this.emptyReplies = opts.emptyReplies ?? versionAtLeast(this.version, 7, 18);
+    this.state = new RouterState(opts.identity ?? 'MikroTik', this.now());
+    this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon());
+    this.traffic = new Traffic(this.state, this.hotspot, this.now);
+    this.faults = new Faults(() => this.silenceLoggedIn());
+    if (opts.stateFile) this.store = new StateStore(opts.stateFile);
+    const saved = this.store?.load();
+    if (saved) restore(this.state, saved);
+    else this.state.installDefaults();
+    this.buildMenus();
+  }
+
+  private buildMenus(): void {
+    const core: SimCore = {
+      state: this.state,
+      now: this.now,
+      version: this.version,
+      configChanged: () => this.persistSoon(),
+    };
+    for (const m of [
+      queueMenu(core),
+      serverMenu(core),
+      profileMenu(core),
+      userMenu(core),
+      bindingMenu(core),
+      activeMenu(core, this.hotspot),
+      hostMenu(core, this.hotspot),
+      resourceMenu(core),
+      identityMenu(core),
+    ])
+      this.menus.set(m.path, m);
+  }
+
+  private persistSoon(): void {
+    this.store?.schedule(() => snapshot(this.state));
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    const host = this.opts.host ?? '127.0.0.1';
+    const onSocket = (socket: Socket): void => this.accept(socket);
+    const server = this.opts.tls
+      ? createTlsServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, onSocket)
+      : createServer(onSocket);
+    server.on('error', (err) => this.opts.logger?.warn('simulator: server error', err));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const addr = server.address();
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : 0;
+    // With the real clock, time-based limits need a heartbeat; with a fake clock the test calls tick().
+    if (!this.opts.clock) {
+      this.housekeeping = setInterval(() => this.tick(1), 1000);
+      this.housekeeping.unref();
+    }
+    this.opts.logger?.info(`simulator: RouterOS ${this.version} API on ${host}:${this.boundPort}`);
+    return { host, port: this.boundPort };
+  }
+
+  async stop(): Promise<void> {
+    this.stopDemoTraffic();
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    this.housekeeping = undefined;
+    if (this.rebootTimer) {
+      clearTimeout(this.rebootTimer.timer);
+      this.rebootTimer.resolve();
+      this.rebootTimer = undefined;
+    }
+    this.dropAll();
+    this.store?.flush();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    socket.on('error', () => undefined);
+    if (!this.reachable) {
+      socket.destroy();
+      return;
+    }
+    this.stats.connections++;
+    const session = new Session(socket, this.sessionHost());
+    this.sessions.add(session);
+    socket.on('close', () => this.sessions.delete(session));
+  }
+
+  private sessionHost(): SessionHost {
+    const schema = (sharedSchema ??= CommandSchema.load());
+    const dispatchOpts = {
+      schema,
+      menu: (path: string) => this.menus.get(path),
+      emptyReplies: () => this.emptyReplies,
+      logger: this.opts.logger,
+    };
+    return {
+      users: this.opts.users ?? [{ name: 'admin', password: '' }],
+      loginMode: this.opts.loginMode ?? 'plain',
+      tagPosition: this.opts.tagPosition ?? 'first',
+      faults: this.faults,
+      stats: this.stats,
+      logger: this.opts.logger,
+      latencyMs: () => this.latency,
+      dispatch: (session: Session, req: Request) => dispatch(dispatchOpts, session, req),
+    };
+  }
+
+  private silenceLoggedIn(): void {
+    for (const s of this.sessions) if (s.isLoggedIn) s.silence();
+  }
+
+  private dropAll(): void {
+    for (const s of this.sessions) s.close();
+    this.sessions.clear();
+  }
+
+  // ---- devices and traffic -------------------------------------------------------------------------------
+
+  addDevice(device: { mac: string; ip: string; server?: string }): void {
+    this.hotspot.addDevice(device.mac, device.ip, device.server);
+  }
+
+  setDeviceIp(mac: string, ip: string): void {
+    this.hotspot.setDeviceIp(mac, ip);
+  }
+
+  removeDevice(mac: string): void {
+    this.hotspot.removeDevice(mac);
+  }
+
+  addTraffic(mac: string, bytes: Transfer, seconds = 1): Transfer {
+    return this.traffic.add(mac, bytes, seconds);
+  }
+
+  /**
+   * Process `seconds` of elapsed time (advance your fake clock first): ends sessions whose limit-uptime or
+   * session-timeout is reached, and drops rates to 0 for queues without traffic in that interval.
+   */
+  tick(seconds: number): void {
+    this.hotspot.enforceLimits();
+    this.traffic.decayRates(seconds);
+  }
+
+  startDemoTraffic(opts: { intervalMs?: number } = {}): void {
+    this.stopDemoTraffic();
+    const interval = opts.intervalMs ?? 1000;
+    this.demoTimer = setInterval(() => {
+      this.traffic.demoStep(interval / 1000);
+      this.traffic.decayRates(interval / 1000);
+    }, interval);
+    this.demoTimer.unref();
+  }
+
+  stopDemoTraffic(): void {
+    if (this.demoTimer) clearInterval(this.demoTimer);
+    this.demoTimer = undefined;
+  }
+
+  // ---- router lifecycle -----------------------------------------------------------------------------------
+
+  /** Drop every connection, forget sessions, dynamic queues and counters; keep config and `.id`s. */
+  async reboot(opts: { downMs?: number } = {}): Promise<void> {
+    this.setReachable(false);
+    const s = this.state;
+    s.active.clear();
+    s.queues.clear((q) => q.dynamic === true);
+    for (const q of s.queues.list) resetQueueCounters(q);
+    for (const h of s.hosts.list) {
+      h.counters = zeroCounters();
+      h.authorized = false;
+    }
+    // ✖ hotspot user uptime/bytes are kept: they are the limit-uptime/limit-bytes accounting, and a reboot
+    // must not hand out free time. Queue and host counters are runtime-only (FACTS §3 "Counters").
+    s.bootAt = this.now();
+    const downMs = opts.downMs ?? 0;
+    if (downMs > 0) {
+      await new Promise<void>((resolve) => {
+        this.rebootTimer = { timer: setTimeout(resolve, downMs), resolve };
+      });
+      this.rebootTimer = undefined;
+    }
+    this.setReachable(true);
+  }
+
+  /** false: close all API connections and refuse new ones (accept + destroy); true: back. */
+  setReachable(up: boolean): void {
+    this.reachable = up;
+    if (!up) this.dropAll();
+  }
+
+  setLatency(ms: number): void {
+    this.latency = Math.max(0, ms);
+  }
+
+  setEmptyReplies(on: boolean): void {
+    this.emptyReplies = on;
+  }
+
+  /** What `print` would return for a menu (all properties), e.g. `rows('/queue/simple')`. */
+  rows(menu: string): Row[] {
+    const m = this.menus.get(menu.replace(/\/print$/, '').replace(/\/$/, ''));
+    if (!m) throw new Error(`simulator: no menu ${menu}`);
+    return m.rows();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Shared menu machinery: argument parsing into normalised config, and the add/set/remove/enable/disable/
+ * comment/move verbs every config menu has.
+ */
+import {
+  CATEGORY,
+  CATEGORY_FAILURE,
+  msgInvalidValue,
+  msgMissingArgument,
+  msgNoMatch,
+  Trap,
+} from '../messages';
+import type { Row } from '../query';
+import type { RouterState } from '../state';
+import type { Item, Table } from '../table';
+import { normaliseDuration, normaliseMac, parseBool, parseUint } from '../values';
+
+export type Args = Map<string, string>;
+/** A command handler; the returned string becomes `!done =ret=`. */
+export type Handler = (args: Args) => string | void;
+
+export interface SimCore {
+  readonly state: RouterState;
+  now(): number;
+  /** Configuration changed: persist (debounced). */
+  configChanged(): void;
+  readonly version: string;
+}
+
+export interface Menu {
+  readonly path: string;
+  rows(): Row[];
+  readonly commands: Record<string, Handler>;
+  /** For `listen`: the table and how to render one item. */
+  readonly table?: Table<Item>;
+  render?(item: Item): Row;
+}
+
+/** Normalises one argument value to how RouterOS prints it; throws a Trap when it does not parse. */
+export type FieldParser = (value: string, arg: string) => string;
+
+const invalid = (arg: string): Trap => new Trap(msgInvalidValue(arg), CATEGORY.argument);
+
+export const text: FieldParser = (v) => v;
+export const bool: FieldParser = (v, arg) => {
+  const b = parseBool(v);
+  if (b === null) throw invalid(arg);
+  return String(b);
+};
+export const duration: FieldParser = (v, arg) => normaliseDuration(v) ?? failInvalid(arg);
+export const uint: FieldParser = (v, arg) =>
+  parseUint(v) === null ? failInvalid(arg) : String(parseUint(v));
+export const mac: FieldParser = (v, arg) => normaliseMac(v) ?? failInvalid(arg);
+export const oneOf =
+  (...values: string[]): FieldParser =>
+  (v, arg) =>
+    values.includes(v) ? v : failInvalid(arg);
+/** A reference to another item by name, e.g. a user's `profile` (✔ FACTS §1 category 1). */
+export const ref =
+  (table: () => Table<Item>, ...extra: string[]): FieldParser =>
+  (v, arg) => {
+    if (extra.includes(v) || table().byNameGet(v)) return v;
+    throw new Trap(msgNoMatch(arg), CATEGORY.argument);
+  };
+
+function failInvalid(arg: string): never {
+  throw invalid(arg);
+}
+
+export interface ConfigSpec {
+  fields: Record<string, FieldParser>;
+  defaults: Record<string, string>;
+  /** Message for a duplicate `name`, or undefined when names need not be unique. */
+  duplicate?: string;
+  /** Name given to an item added without one (`queue1`, `hotspot1`...). */
+  autoName?: string;
+  /** Cross-field checks on the merged config. */
+  validate?(cfg: Record<string, string>): void;
+}
+
+/** Parse the arguments of add/set into normalised config changes. */
+export function parseConfig(spec: ConfigSpec, args: Args, skip: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of args) {
+    if (skip.has(name)) continue;
+    const parser = spec.fields[name] ?? text;
+    out[name] = parser(value, name);
+  }
+  return out;
+}
+
+const ADD_SKIP = new Set(['.id', 'numbers', 'place-before', 'copy-from', '.proplist', '.query']);
+
+function checkName(table: Table<Item>, spec: ConfigSpec, name: string | undefined, self?: Item): void {
+  if (name === undefined || !spec.duplicate) return;
+  const other = table.byNameGet(name);
+  if (other && other !== self) throw new Trap(spec.duplicate, CATEGORY_FAILURE);
+}
+
+function autoName(table: Table<Item>, prefix: string): string {
+  for (let n = table.size + 1; ; n++) if (!table.byNameGet(`${prefix}${n}`)) return `${prefix}${n}`;
+}
+
+/** Build a new item's config (no insert): copy-from, defaults, arguments, auto name, checks. */
+export function buildConfig(table: Table<Item>, spec: ConfigSpec, args: Args): Record<string, string> {
+  const copyFrom = args.get('copy-from');
+  const base =
+    copyFrom !== undefined ? { ...resolveOne(table, copyFrom, 'copy-from').cfg } : { ...spec.defaults };
+  if (copyFrom !== undefined) delete base.name;
+  const cfg = { ...base, ...parseConfig(spec, args, ADD_SKIP) };
+  if (cfg.name === undefined && spec.autoName) cfg.name = autoName(table, spec.autoName);
+  checkName(table, spec, cfg.name);
+  spec.validate?.(cfg);
+  return cfg;
+}
+
+function resolveOne(table: Table<Item>, refText: string, arg: string): Item {
+  const item = table.find(refText);
+  if (!item) throw new Trap(msgNoMatch(arg), CATEGORY.argument);
+  return item;
+}
+
+/** `=.id=` or `=numbers=` (comma list of ids or names). */
+export function targets<T extends Item>(table: Table<T>, args: Args): T[] {
+  const refs = args.get('.id') ?? args.get('numbers');
+  if (refs === undefined) throw new Trap(msgMissingArgument('numbers'), CATEGORY.missingItem);
+  return table.resolveList(refs);
+}
+
+/** add/set/remove/enable/disable/comment/move for a config menu. */
+export function configVerbs(
+  table: Table<Item>,
+  spec: ConfigSpec,
+  core: SimCore,
+  create: (id: string, cfg: Record<string, string>) => Item = (id, cfg) => ({ id, cfg }),
+): Record<string, Handler> {
+  const setSkip = new Set([...ADD_SKIP]);
+  return {
+    add: (args) => {
+      const cfg = buildConfig(table, spec, args);
+      const before = args.get('place-before');
+      const item = create(table.newId(), cfg);
+      table.insert(item, before !== undefined ? resolveOne(table, before, 'place-before') : undefined);
+      core.configChanged();
+      return item.id;
+    },
+    set: (args) => {
+      const items = targets(table, args);
+      const changes = parseConfig(spec, args, setSkip);
+      for (const item of items) {
+        checkName(table, spec, changes.name, item);
+        spec.validate?.({ ...item.cfg, ...changes });
+      }
+      for (const item of items) table.update(item, changes);
+      core.configChanged();
+    },
+    remove: (args) => {
+      for (const item of targets(table, args)) table.remove(item);
+      core.configChanged();
+    },
+    enable: (args) => setAll(table, targets(table, args), { disabled: 'false' }, core),
+    disable: (args) => setAll(table, targets(table, args), { disabled: 'true' }, core),
+    comment: (args) => setAll(table, targets(table, args), { comment: args.get('comment') ?? '' }, core),
+    move: (args) => {
+      const dest = args.get('destination');
+      table.move(
+        targets(table, args),
+        dest !== undefined ? resolveOne(table, dest, 'destination') : undefined,
+      );
+      core.configChanged();
+    },
+  };
+}
+
+function setAll(table: Table<Item>, items: Item[], changes: Record<string, string>, core: SimCore): void {
+  for (const item of items) table.update(item, changes);
+  core.configChanged();
+}
+
+/** Render a config item: `.id`, then its config (empty comment omitted like RouterOS), then extras. */
+export function renderConfig(item: Item, extra: Row = {}): Row {
+  const row: Row = { '.id': item.id };
+  for (const [k, v] of Object.entries(item.cfg)) if (!(k === 'comment' && v === '')) row[k] = v;
+  return Object.assign(row, extra);
+}

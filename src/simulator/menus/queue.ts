@@ -1,0 +1,208 @@
+/**
+ * `/queue/simple` (FACTS §3): values are normalised the way RouterOS prints them back (rates as bit/s
+ * integers `512000/1000000`, targets with a prefix length, `true`/`false`), and the list order is the
+ * first-match order.
+ */
+import {
+  CATEGORY,
+  CATEGORY_FAILURE,
+  MSG_DUPLICATE_QUEUE,
+  msgInvalidValue,
+  msgLimitAboveMax,
+  Trap,
+} from '../messages';
+import type { Row } from '../query';
+import { newQueueRuntime, QueueItem } from '../state';
+import type { Item, Table } from '../table';
+import {
+  normaliseRatePair,
+  normaliseTarget,
+  parseDuration,
+  parsePair,
+  parseRate,
+  formatDuration,
+} from '../values';
+import {
+  bool,
+  configVerbs,
+  ConfigSpec,
+  duration,
+  FieldParser,
+  Menu,
+  ref,
+  SimCore,
+  targets,
+  text,
+} from './common';
+
+const invalid = (arg: string): never => {
+  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+};
+
+const ratePair: FieldParser = (v, arg) => normaliseRatePair(v) ?? invalid(arg);
+const rate: FieldParser = (v, arg) => {
+  const r = parseRate(v);
+  return r === null ? invalid(arg) : String(r);
+};
+const durationPair: FieldParser = (v, arg) => {
+  const p = parsePair(v, parseDuration);
+  return p ? `${formatDuration(p[0])}/${formatDuration(p[1])}` : invalid(arg);
+};
+const priorityPair: FieldParser = (v, arg) => {
+  const p = parsePair(v, (s) => (/^[1-8]$/.test(s) ? Number(s) : null));
+  return p ? `${p[0]}/${p[1]}` : invalid(arg);
+};
+const bucketPair: FieldParser = (v, arg) => {
+  const p = parsePair(v, (s) => (/^\d+(\.\d+)?$/.test(s) && Number(s) <= 10 ? s : null));
+  return p ? `${p[0]}/${p[1]}` : invalid(arg);
+};
+const textPair: FieldParser = (v, arg) => {
+  const p = parsePair(v, (s) => (s === '' ? null : s));
+  return p ? `${p[0]}/${p[1]}` : invalid(arg);
+};
+const target: FieldParser = (v, arg) => normaliseTarget(v) ?? invalid(arg);
+
+export const QUEUE_DEFAULTS: Record<string, string> = {
+  target: '',
+  parent: 'none',
+  'packet-marks': '',
+  priority: '8/8',
+  queue: 'default-small/default-small',
+  'limit-at': '0/0',
+  'max-limit': '0/0',
+  'burst-limit': '0/0',
+  'burst-threshold': '0/0',
+  'burst-time': '0s/0s',
+  'bucket-size': '0.1/0.1',
+  'total-priority': '8',
+  'total-queue': 'default-small',
+  'total-limit-at': '0',
+  'total-max-limit': '0',
+  'total-burst-limit': '0',
+  'total-burst-threshold': '0',
+  'total-burst-time': '0s',
+  'total-bucket-size': '0.1',
+  disabled: 'false',
+  comment: '',
+};
+
+function checkLimits(cfg: Record<string, string>): void {
+  const max = (cfg['max-limit'] ?? '0/0').split('/').map(Number);
+  const at = (cfg['limit-at'] ?? '0/0').split('/').map(Number);
+  // ◐ FACTS §1: a limit-at above a non-zero max-limit is refused.
+  if (max[0] > 0 && at[0] > max[0]) throw new Trap(msgLimitAboveMax('upload'), CATEGORY_FAILURE);
+  if (max[1] > 0 && at[1] > max[1]) throw new Trap(msgLimitAboveMax('download'), CATEGORY_FAILURE);
+}
+
+export function queueSpec(queues: () => Table<Item>): ConfigSpec {
+  return {
+    defaults: QUEUE_DEFAULTS,
+    duplicate: MSG_DUPLICATE_QUEUE,
+    autoName: 'queue',
+    validate: checkLimits,
+    fields: {
+      name: (v, arg) => (v === '' ? invalid(arg) : v),
+      target,
+      dst: text,
+      'max-limit': ratePair,
+      'limit-at': ratePair,
+      'burst-limit': ratePair,
+      'burst-threshold': ratePair,
+      'burst-time': durationPair,
+      'bucket-size': bucketPair,
+      priority: priorityPair,
+      queue: textPair,
+      parent: ref(queues, 'none'),
+      disabled: bool,
+      'total-max-limit': rate,
+      'total-limit-at': rate,
+      'total-burst-limit': rate,
+      'total-burst-threshold': rate,
+      'total-burst-time': duration,
+      'total-priority': (v, arg) => (/^[1-8]$/.test(v) ? v : invalid(arg)),
+      'total-bucket-size': (v, arg) => (/^\d+(\.\d+)?$/.test(v) ? v : invalid(arg)),
+      'total-queue': text,
+      time: text,
+      'packet-marks': text,
+      comment: text,
+    },
+  };
+}
+
+const pair = (p: [number, number]): string => `${p[0]}/${p[1]}`;
+
+/** A print row with every field of a real 7.x row (FACTS §3 "A real print row"). */
+export function renderQueue(q: QueueItem): Row {
+  const c = q.cfg;
+  const row: Row = { '.id': q.id, name: c.name, target: c.target };
+  if (c.dst) row.dst = c.dst;
+  Object.assign(row, {
+    parent: c.parent,
+    'packet-marks': c['packet-marks'],
+    priority: c.priority,
+    queue: c.queue,
+    'limit-at': c['limit-at'],
+    'max-limit': c['max-limit'],
+    'burst-limit': c['burst-limit'],
+    'burst-threshold': c['burst-threshold'],
+    'burst-time': c['burst-time'],
+    'bucket-size': c['bucket-size'],
+  });
+  if (c.time) row.time = c.time;
+  for (const k of Object.keys(c)) if (k.startsWith('total-')) row[k] = c[k];
+  Object.assign(row, {
+    bytes: pair(q.bytes),
+    'total-bytes': String(q.bytes[0] + q.bytes[1]),
+    packets: pair(q.packets),
+    'total-packets': String(q.packets[0] + q.packets[1]),
+    rate: pair(q.rate),
+    'total-rate': String(q.rate[0] + q.rate[1]),
+    'packet-rate': pair(q.packetRate),
+    'total-packet-rate': String(q.packetRate[0] + q.packetRate[1]),
+    'queued-packets': '0/0',
+    'total-queued-packets': '0',
+    'queued-bytes': '0/0',
+    'total-queued-bytes': '0',
+    dropped: '0/0',
+    'total-dropped': '0',
+    invalid: 'false',
+    dynamic: String(q.dynamic === true),
+    disabled: c.disabled,
+  });
+  if (c.comment) row.comment = c.comment;
+  return row;
+}
+
+export function resetQueueCounters(q: QueueItem): void {
+  Object.assign(q, newQueueRuntime());
+}
+
+export function queueMenu(core: SimCore): Menu {
+  const table = core.state.queues;
+  const generic = table as unknown as Table<Item>;
+  const spec = queueSpec(() => generic);
+  // New queues start at zero (FACTS §3 "Counters").
+  const verbs = configVerbs(
+    generic,
+    spec,
+    core,
+    (id, cfg) => ({ id, cfg, ...newQueueRuntime() }) as QueueItem,
+  );
+  const reset = (items: QueueItem[]): void => {
+    for (const q of items) {
+      resetQueueCounters(q);
+      table.emit('set', q);
+    }
+  };
+  return {
+    path: '/queue/simple',
+    table: generic,
+    render: (item) => renderQueue(item as QueueItem),
+    rows: () => table.list.map(renderQueue),
+    commands: {
+      ...verbs,
+      'reset-counters': (args) => reset(targets(table, args)),
+      'reset-counters-all': () => reset([...table.list]),
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Every RouterOS message the simulator sends, in one place, with how sure we are (markers from FACTS.md).
+ * Change a guess here and the whole simulator follows.
+ */
+
+/** A `!trap` reply: RouterOS sends `=category=` only sometimes (FACTS §1 "!trap categories"). */
+export interface TrapInfo {
+  message: string;
+  category?: number;
+}
+
+/** Thrown by menu code; the connection turns it into `!trap` (+ `!done`). Several traps are allowed. */
+export class Trap extends Error {
+  readonly traps: TrapInfo[];
+  constructor(message: string, category?: number, more: TrapInfo[] = []) {
+    super(message);
+    this.name = 'Trap';
+    this.traps = [{ message, category }, ...more];
+  }
+}
+
+export const CATEGORY = {
+  missingItem: 0,
+  argument: 1,
+  interrupted: 2,
+  general: 4,
+} as const;
+
+// ✔ [API][TRACE] login and session messages.
+export const MSG_LOGIN_FAILED = 'invalid user name or password (6)';
+export const MSG_LOGIN_FAILED_CHALLENGE = 'cannot log in';
+export const FATAL_QUIT = 'session terminated on request';
+export const MSG_INTERRUPTED = 'interrupted';
+
+// ✔ two traps for an unknown command (home-assistant/core#68115, librouteros MultiTrapError).
+export const msgNoSuchCommand = (name: string): string => `no such command or directory (${name})`;
+export const MSG_NO_SUCH_PREFIX = 'no such command prefix';
+/** ✖ FACTS §2.4: what RouterOS answers to the `#` keepalive is unknown; a tagged trap + done is harmless. */
+export const MSG_KEEPALIVE = 'no such command';
+/** ✖ Commands before login: real routers drop or refuse them; we refuse politely and keep the socket. */
+export const MSG_NOT_LOGGED_IN = 'not logged in';
+
+// ◐ "unknown parameter" (FACTS §1). We add the name because it makes client logs useful; category ✖.
+export const msgUnknownParameter = (name: string): string => `unknown parameter ${name}`;
+export const CATEGORY_UNKNOWN_PARAMETER = CATEGORY.missingItem;
+
+// ◐ item and value errors (FACTS §1 "Error messages to reproduce exactly"); categories ✖ except the ✔
+// `input does not match any value of <field>` = category 1 from the docs' example.
+export const MSG_NO_SUCH_ITEM = 'no such item';
+export const CATEGORY_NO_SUCH_ITEM = CATEGORY.missingItem;
+export const msgNoMatch = (field: string): string => `input does not match any value of ${field}`;
+export const MSG_DUPLICATE_QUEUE = 'failure: already have such name';
+export const MSG_DUPLICATE_USER = 'failure: already have user with this name for this server';
+/** ✖ generic duplicate-name text for menus where FACTS has none (profiles, servers). */
+export const MSG_DUPLICATE_NAME = 'failure: already have such name';
+export const CATEGORY_FAILURE = CATEGORY.general;
+export const msgLimitAboveMax = (dir: 'upload' | 'download'): string =>
+  `failure: ${dir}-max-limit less than ${dir}-limit`;
+/** ✖ wording for a value that does not parse; RouterOS names the argument. */
+export const msgInvalidValue = (arg: string): string => `invalid value for argument ${arg}`;
+/** ✖ `=numbers=` missing on set/remove/enable/... */
+export const msgMissingArgument = (arg: string): string => `expected ${arg}`;
+/** ✖ a print of a menu the simulator does not model fails like a dead end rather than inventing rows. */
+export const MSG_NOT_MODELLED = 'not supported by simulator';
+
+// ✖ /ip/hotspot/active/login: reply and errors unconfirmed (FACTS §3). Texts follow the hotspot login
+// page's `$(error)` wording.
+export const LOGIN_ERR_BAD_CREDENTIALS = 'invalid username or password';
+export const LOGIN_ERR_DISABLED = 'user is disabled';
+export const LOGIN_ERR_MAC = 'your MAC address is not allowed';
+export const LOGIN_ERR_UPTIME_LIMIT = 'uptime limit reached';
+export const LOGIN_ERR_TRAFFIC_LIMIT = 'traffic limit reached';
+export const LOGIN_ERR_SHARED_USERS = 'no more sessions are allowed for user';
+export const LOGIN_ERR_BLOCKED = 'host is blocked';
+export const LOGIN_ERR_ALREADY = 'already authorized';
+export const LOGIN_ERR_NO_SERVER = 'no hotspot server for this address';

@@ -1,0 +1,268 @@
+/**
+ * Hotspot runtime: hosts (devices the hotspot sees), logins and logouts. Logins are checked the way the
+ * hotspot does (FACTS §3 /ip/hotspot/user "How the limits work"); the exact error texts are ✖ and live in
+ * messages.ts.
+ */
+import {
+  CATEGORY,
+  LOGIN_ERR_ALREADY,
+  LOGIN_ERR_BAD_CREDENTIALS,
+  LOGIN_ERR_BLOCKED,
+  LOGIN_ERR_DISABLED,
+  LOGIN_ERR_MAC,
+  LOGIN_ERR_NO_SERVER,
+  LOGIN_ERR_SHARED_USERS,
+  LOGIN_ERR_TRAFFIC_LIMIT,
+  LOGIN_ERR_UPTIME_LIMIT,
+  msgInvalidValue,
+  Trap,
+} from './messages';
+import {
+  ActiveItem,
+  HostItem,
+  newQueueRuntime,
+  QueueItem,
+  RouterState,
+  UserItem,
+  zeroCounters,
+} from './state';
+import { QUEUE_DEFAULTS } from './menus/queue';
+import { ipToInt, normaliseMac, parseDuration, parseRateLimit, RateLimit, formatDuration } from './values';
+
+const ANY_MAC = '00:00:00:00:00:00';
+
+export class Hotspot {
+  /** @param usageChanged a user's accumulated usage changed (it is persisted with the config). */
+  constructor(
+    private readonly state: RouterState,
+    private readonly now: () => number,
+    private readonly usageChanged: () => void = () => undefined,
+  ) {}
+
+  /** A device appears on the hotspot network (DHCP lease + first packet). */
+  addDevice(macText: string, ip: string, server?: string): HostItem {
+    const mac = normaliseMac(macText);
+    if (!mac || ipToInt(ip) === null) throw new Error(`bad device ${macText} ${ip}`);
+    const existing = this.state.hostsByMac.get(mac);
+    if (existing) {
+      this.setDeviceIp(mac, ip);
+      return existing;
+    }
+    const t = this.now();
+    const host: HostItem = {
+      id: this.state.hosts.newId(),
+      cfg: {},
+      dynamic: true,
+      mac,
+      ip,
+      server: server ?? this.defaultServer(),
+      foundAt: t,
+      lastSeenAt: t,
+      counters: zeroCounters(),
+      authorized: false,
+    };
+    this.state.hosts.insert(host);
+    return host;
+  }
+
+  /** The device got a new IP: its session and dynamic queue follow it. */
+  setDeviceIp(macText: string, ip: string): void {
+    const host = this.host(macText);
+    host.ip = ip;
+    for (const a of this.state.active.list.filter((s) => s.mac === host.mac)) {
+      a.ip = ip;
+      const q = a.queueId ? this.state.queues.get(a.queueId) : undefined;
+      if (q) this.state.queues.update(q, { target: `${ip}/32` });
+    }
+    this.state.hosts.emit('set', host);
+  }
+
+  removeDevice(macText: string): void {
+    const host = this.state.hostsByMac.get(normaliseMac(macText) ?? '');
+    if (host) this.removeHost(host);
+  }
+
+  removeHost(host: HostItem): void {
+    for (const a of this.state.active.list.filter((s) => s.mac === host.mac)) this.logout(a);
+    this.state.hosts.remove(host);
+  }
+
+  host(macText: string): HostItem {
+    const host = this.state.hostsByMac.get(normaliseMac(macText) ?? '');
+    if (!host) throw new Error(`no device with MAC ${macText}`);
+    return host;
+  }
+
+  private defaultServer(): string {
+    return this.state.servers.list[0]?.cfg.name ?? 'hotspot1';
+  }
+
+  isBypassed(host: HostItem): boolean {
+    return this.bindingType(host) === 'bypassed';
+  }
+
+  private bindingType(host: HostItem): string | undefined {
+    const b = this.state.bindings.list.find(
+      (i) =>
+        i.cfg.disabled !== 'true' &&
+        ((i.cfg['mac-address'] && i.cfg['mac-address'] === host.mac) ||
+          (i.cfg.address && i.cfg.address === host.ip)),
+    );
+    return b?.cfg.type;
+  }
+
+  /** `/ip/hotspot/active/login`: every check, then the session, the host flag and the dynamic queue. */
+  login(args: { user?: string; password?: string; ip?: string; mac?: string }): ActiveItem {
+    const user = args.user !== undefined ? this.state.users.byNameGet(args.user) : undefined;
+    if (!user || (user.cfg.password ?? '') !== (args.password ?? ''))
+      throw loginTrap(LOGIN_ERR_BAD_CREDENTIALS);
+    const host = this.hostFor(args.ip, args.mac, user);
+    if (user.cfg.disabled === 'true') throw loginTrap(LOGIN_ERR_DISABLED);
+    const bound = user.cfg['mac-address'];
+    if (bound && bound !== ANY_MAC && bound !== host.mac) throw loginTrap(LOGIN_ERR_MAC);
+    if (this.bindingType(host) === 'blocked') throw loginTrap(LOGIN_ERR_BLOCKED);
+    if (host.authorized) throw loginTrap(LOGIN_ERR_ALREADY);
+    const limit = parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0;
+    if (limit > 0 && user.uptime >= limit) throw loginTrap(LOGIN_ERR_UPTIME_LIMIT);
+    if (overBytes(user)) throw loginTrap(LOGIN_ERR_TRAFFIC_LIMIT);
+    const profile = this.state.profiles.byNameGet(user.cfg.profile ?? 'default');
+    const shared = profile?.cfg['shared-users'] ?? '1';
+    const sessions = this.state.active.list.filter((a) => a.userId === user.id).length;
+    if (shared !== 'unlimited' && sessions >= Number(shared)) throw loginTrap(LOGIN_ERR_SHARED_USERS);
+    return this.startSession(user, host, profile?.cfg ?? {});
+  }
+
+  private hostFor(ip: string | undefined, macText: string | undefined, user: UserItem): HostItem {
+    const mac = macText !== undefined ? normaliseMac(macText) : undefined;
+    if (mac === null) throw new Trap(msgInvalidValue('mac-address'), CATEGORY.argument);
+    if (ip !== undefined && ipToInt(ip) === null) throw new Trap(msgInvalidValue('ip'), CATEGORY.argument);
+    const byMac = mac ? this.state.hostsByMac.get(mac) : undefined;
+    const byIp = !mac && ip ? this.state.hosts.list.find((h) => h.ip === ip) : undefined;
+    const found = byMac ?? byIp;
+    if (found) {
+      if (ip && found.ip !== ip) this.setDeviceIp(found.mac, ip);
+      return found;
+    }
+    if (!mac || !ip) throw loginTrap(LOGIN_ERR_NO_SERVER);
+    const server = user.cfg.server && user.cfg.server !== 'all' ? user.cfg.server : undefined;
+    return this.addDevice(mac, ip, server);
+  }
+
+  private startSession(user: UserItem, host: HostItem, profile: Record<string, string>): ActiveItem {
+    const session: ActiveItem = {
+      id: this.state.active.newId(),
+      cfg: {},
+      userId: user.id,
+      user: user.cfg.name,
+      mac: host.mac,
+      ip: host.ip,
+      server: host.server,
+      loginAt: this.now(),
+      // ✖ what login-by shows for an API login; http-pap is what an external portal's POST gives.
+      loginBy: 'http-pap',
+      counters: zeroCounters(),
+    };
+    const rl = profile['rate-limit'] ? parseRateLimit(profile['rate-limit']) : null;
+    if (rl) session.queueId = this.addSessionQueue(user.cfg.name, host.ip, rl, profile);
+    host.authorized = true;
+    this.state.active.insert(session);
+    this.state.hosts.emit('set', host);
+    return session;
+  }
+
+  /**
+   * ✔ [HSU] a profile with rate-limit gets a dynamic simple queue at login; ◐ named `<hotspot-USER>`;
+   * position from the profile's insert-queue-before (✖ default: we use `first`).
+   */
+  private addSessionQueue(user: string, ip: string, rl: RateLimit, profile: Record<string, string>): string {
+    const queues = this.state.queues;
+    let name = `<hotspot-${user}>`;
+    // ✖ a second session of a shared user: RouterOS's naming is unknown; keep names unique.
+    for (let n = 2; queues.byNameGet(name); n++) name = `<hotspot-${user}-${n}>`;
+    const p = (x: [number, number]): string => `${x[0]}/${x[1]}`;
+    const cfg = {
+      ...QUEUE_DEFAULTS,
+      name,
+      target: `${ip}/32`,
+      parent:
+        profile['parent-queue'] && queues.byNameGet(profile['parent-queue'])
+          ? profile['parent-queue']
+          : 'none',
+      'max-limit': p(rl.maxLimit),
+      'limit-at': p(rl.limitAt),
+      'burst-limit': p(rl.burstLimit),
+      'burst-threshold': rl.burstLimit[0] || rl.burstLimit[1] ? p(rl.burstThreshold) : '0/0',
+      'burst-time': `${formatDuration(rl.burstTime[0])}/${formatDuration(rl.burstTime[1])}`,
+      priority: `${rl.priority}/${rl.priority}`,
+    };
+    const q: QueueItem = { id: queues.newId(), cfg, dynamic: true, ...newQueueRuntime() };
+    const where = profile['insert-queue-before'] ?? 'first';
+    const before =
+      where === 'bottom' ? undefined : where === 'first' ? queues.list[0] : queues.byNameGet(where);
+    queues.insert(q, before);
+    return q.id;
+  }
+
+  /** Log out: the session's time and bytes are added to the user (FACTS §3: updated when the session ends). */
+  logout(session: ActiveItem): void {
+    const user = this.state.users.get(session.userId);
+    if (user) {
+      user.uptime += this.sessionUptime(session);
+      for (const k of Object.keys(user.counters) as (keyof typeof user.counters)[])
+        user.counters[k] += session.counters[k];
+      this.state.users.emit('set', user);
+      this.usageChanged();
+    }
+    const q = session.queueId ? this.state.queues.get(session.queueId) : undefined;
+    if (q) this.state.queues.remove(q);
+    const host = this.state.hostsByMac.get(session.mac);
+    if (host) {
+      host.authorized = false;
+      this.state.hosts.emit('set', host);
+    }
+    this.state.active.remove(session);
+  }
+
+  sessionUptime(session: ActiveItem): number {
+    return Math.max(0, (this.now() - session.loginAt) / 1000);
+  }
+
+  /** Seconds left before limit-uptime or the profile's session-timeout ends the session, or null. */
+  timeLeft(session: ActiveItem): number | null {
+    const user = this.state.users.get(session.userId);
+    if (!user) return null;
+    const up = this.sessionUptime(session);
+    const limits: number[] = [];
+    const limit = parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0;
+    if (limit > 0) limits.push(limit - user.uptime - up);
+    const profile = this.state.profiles.byNameGet(user.cfg.profile ?? 'default');
+    const timeout = parseDuration(profile?.cfg['session-timeout'] ?? '0') ?? 0;
+    if (timeout > 0) limits.push(timeout - up);
+    return limits.length ? Math.max(0, Math.min(...limits)) : null;
+  }
+
+  /** End sessions whose time or traffic allowance is used up. */
+  enforceLimits(): void {
+    for (const s of [...this.state.active.list]) {
+      const left = this.timeLeft(s);
+      const user = this.state.users.get(s.userId);
+      if ((left !== null && left <= 0) || (user && overBytes(user, s))) this.logout(s);
+    }
+  }
+}
+
+function overBytes(user: UserItem, session?: ActiveItem): boolean {
+  const inB = user.counters.bytesIn + (session?.counters.bytesIn ?? 0);
+  const outB = user.counters.bytesOut + (session?.counters.bytesOut ?? 0);
+  const lim = (k: string): number => Number(user.cfg[k] ?? '0');
+  return (
+    (lim('limit-bytes-in') > 0 && inB >= lim('limit-bytes-in')) ||
+    (lim('limit-bytes-out') > 0 && outB >= lim('limit-bytes-out')) ||
+    (lim('limit-bytes-total') > 0 && inB + outB >= lim('limit-bytes-total'))
+  );
+}
+
+/** ✖ category of login refusals unknown; none is sent. */
+function loginTrap(message: string): Trap {
+  return new Trap(message);
+}
