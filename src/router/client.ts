@@ -1,0 +1,239 @@
+import { RouterConnection, type RouterLogger, type RouterTlsOptions } from './connection';
+import { Semaphore } from './limits';
+import {
+  RouterError,
+  type PrintOptions,
+  type RosAttrs,
+  type RosRow,
+  type RouterClient,
+  type RouterIdentity,
+  type RouterStatus,
+} from './types';
+
+export type { RouterLogger, RouterTlsOptions } from './connection';
+
+export interface RouterClientOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  tls: boolean;
+  /** Verification details for api-ssl; without `ca`, certless/self-signed api-ssl is accepted unverified. */
+  tlsOptions?: RouterTlsOptions;
+  timeoutSeconds: number;
+  /** Commands in flight at once on the one socket (pipelined with tags). Default 32. */
+  maxInFlight?: number;
+  logger: RouterLogger;
+  reconnect?: { minMs?: number; maxMs?: number };
+  /** Jitter source, injectable for tests. Default Math.random. */
+  random?: () => number;
+  /** Clock for `connectedSince`. Default Date.now. */
+  now?: () => number;
+  /** `#` keepalive probes (node-routeros keepalive). Default true. */
+  keepalive?: boolean;
+}
+
+/** RouterClient plus what benchmarks and tests observe about pipelining. */
+export interface HardenedRouterClient extends RouterClient {
+  /** Highest number of commands seen in flight at once since start. */
+  readonly maxInFlightObserved: number;
+}
+
+const ATTR_NAME = /^[A-Za-z0-9.][A-Za-z0-9._-]*$/;
+
+/** `=name=value` words; booleans become `true`/`false` (FACTS §1), undefined values are left out. */
+export function attrWords(attrs: RosAttrs = {}): string[] {
+  const words: string[] = [];
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined) continue;
+    if (!ATTR_NAME.test(name))
+      throw new TypeError(`Invalid RouterOS attribute name: ${JSON.stringify(name)}`);
+    words.push(`=${name}=${typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value)}`);
+  }
+  return words;
+}
+
+function queryWords(query: string[] = []): string[] {
+  return query.map((q) => `?${q}`);
+}
+
+function idList(ids: string | string[]): string {
+  return Array.isArray(ids) ? ids.join(',') : ids;
+}
+
+/** Rough on-the-wire size: each word plus a 1–2 byte length prefix, the `.tag` word and the terminator. */
+function wordBytes(words: string[]): number {
+  return words.reduce((n, w) => n + Buffer.byteLength(w, 'latin1') + (w.length < 0x80 ? 1 : 2), 0) + 14;
+}
+
+function rowBytes(rows: RosRow[]): number {
+  let n = 0;
+  for (const row of rows) {
+    n += 4 + 12; // reply word + `.tag`
+    for (const [k, v] of Object.entries(row)) n += k.length + v.length + 3;
+  }
+  return n + 18; // `!done` + `.tag` + terminators
+}
+
+/** The `ret` value from `!done =ret=...`, which node-routeros appends as the last row (FACTS §2 API surface). */
+function doneRet(rows: RosRow[]): string | undefined {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const ret = rows[i]?.ret;
+    if (ret !== undefined) return ret;
+  }
+  return undefined;
+}
+
+export function createRouterClient(opts: RouterClientOptions): HardenedRouterClient {
+  const logger = opts.logger;
+  const semaphore = new Semaphore(opts.maxInFlight ?? 32);
+  const stats = { commands: 0, bytesIn: 0, bytesOut: 0 };
+
+  const connection = new RouterConnection(
+    {
+      host: opts.host,
+      port: opts.port,
+      user: opts.user,
+      password: opts.password,
+      tls: opts.tls,
+      tlsOptions: opts.tlsOptions,
+      timeoutSeconds: opts.timeoutSeconds,
+      reconnect: { minMs: opts.reconnect?.minMs ?? 500, maxMs: opts.reconnect?.maxMs ?? 30_000 },
+      random: opts.random ?? Math.random,
+      logger,
+      keepalive: opts.keepalive ?? true,
+      now: opts.now ?? Date.now,
+    },
+    async (run) => {
+      stats.commands++;
+      return (await run(['/system/identity/print']))[0]?.name;
+    },
+  );
+
+  async function exec(words: string[]): Promise<RosRow[]> {
+    const command = words[0] ?? '';
+    // Fail fast while disconnected instead of queueing behind the semaphore.
+    if (!connection.connected)
+      throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${command})`, { command });
+    await semaphore.acquire();
+    try {
+      stats.commands++;
+      stats.bytesOut += wordBytes(words);
+      const rows = await connection.run(words, command);
+      stats.bytesIn += rowBytes(rows);
+      return rows;
+    } catch (err) {
+      const e =
+        err instanceof RouterError
+          ? err
+          : new RouterError('ROUTER_UNREACHABLE', String(err), { command, cause: err });
+      logger.debug({ command, code: e.code, routerMessage: e.routerMessage }, 'router command failed');
+      throw e;
+    } finally {
+      semaphore.release();
+    }
+  }
+
+  async function byIds(
+    menu: string,
+    verb: string,
+    ids: string | string[],
+    extra: string[] = [],
+  ): Promise<void> {
+    const list = idList(ids);
+    if (list === '') return; // nothing to do; RouterOS would trap on an empty `numbers`
+    await exec([`${menu}/${verb}`, `=numbers=${list}`, ...extra]);
+  }
+
+  const client: HardenedRouterClient = {
+    get status(): RouterStatus {
+      return connection.status;
+    },
+    get stats() {
+      return { ...stats };
+    },
+    get maxInFlightObserved() {
+      return semaphore.maxObserved;
+    },
+    onStatus: (listener) => connection.onStatus(listener),
+    async start() {
+      logger.info(
+        { host: opts.host, port: opts.port, user: opts.user, tls: opts.tls },
+        'router client starting',
+      );
+      connection.start();
+    },
+    waitConnected: (timeoutMs) => waitConnected(connection, timeoutMs),
+    stop: () => connection.stop(),
+
+    async print(menu: string, p: PrintOptions = {}) {
+      const words = [`${menu}/print`];
+      if (p.proplist) words.push(`=.proplist=${p.proplist.join(',')}`);
+      words.push(...attrWords(p.args), ...queryWords(p.query));
+      return exec(words);
+    },
+    async count(menu: string, query?: string[]) {
+      const rows = await exec([`${menu}/print`, '=count-only=', ...queryWords(query)]);
+      // ✖ FACTS §1: whether a zero count comes as `!empty` + bare `!done`; treat a missing ret as 0.
+      const ret = doneRet(rows);
+      const n = ret === undefined ? 0 : Number(ret);
+      if (!Number.isFinite(n))
+        throw new RouterError('ROUTER_TRAP', `count-only returned ${JSON.stringify(ret)}`, {
+          command: `${menu}/print`,
+        });
+      return n;
+    },
+    async add(menu: string, attrs: RosAttrs) {
+      const command = `${menu}/add`;
+      const ret = doneRet(await exec([command, ...attrWords(attrs)]));
+      if (ret === undefined) throw new RouterError('ROUTER_TRAP', `${command} returned no id`, { command });
+      return ret;
+    },
+    async set(menu: string, id: string, attrs: RosAttrs) {
+      await exec([`${menu}/set`, `=.id=${id}`, ...attrWords(attrs)]);
+    },
+    remove: (menu, ids) => byIds(menu, 'remove', ids),
+    enable: (menu, ids) => byIds(menu, 'enable', ids),
+    disable: (menu, ids) => byIds(menu, 'disable', ids),
+    resetCounters: (menu, ids) => byIds(menu, 'reset-counters', ids),
+    move: (menu, ids, destination) =>
+      byIds(menu, 'move', ids, destination === undefined ? [] : [`=destination=${destination}`]),
+    command: (path, attrs, query) => exec([path, ...attrWords(attrs), ...queryWords(query)]),
+
+    async hotspotLogin(a) {
+      await exec([
+        '/ip/hotspot/active/login',
+        ...attrWords({ user: a.user, password: a.password, 'mac-address': a.mac, ip: a.ip }),
+      ]);
+    },
+    hotspotLogout: (activeIds) => byIds('/ip/hotspot/active', 'remove', activeIds),
+
+    async identity(): Promise<RouterIdentity> {
+      const [ident, resource] = await Promise.all([
+        exec(['/system/identity/print']),
+        exec(['/system/resource/print', '=.proplist=version,board-name']),
+      ]);
+      return {
+        identity: ident[0]?.name ?? '',
+        version: resource[0]?.version,
+        boardName: resource[0]?.['board-name'],
+      };
+    },
+  };
+  return client;
+}
+
+function waitConnected(connection: RouterConnection, timeoutMs: number): Promise<boolean> {
+  if (connection.connected) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    const done = (value: boolean): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(connection.connected), timeoutMs);
+    const unsubscribe = connection.onStatus((s) => {
+      if (s.connected) done(true);
+    });
+  });
+}

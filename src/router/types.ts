@@ -1,0 +1,114 @@
+/**
+ * The router boundary's public contract. Everything outside src/router/ talks to RouterOS through
+ * this interface only; only src/router/ imports node-routeros.
+ */
+
+/** One row of a RouterOS reply: property name → raw string value, as RouterOS sent it. */
+export type RosRow = Record<string, string>;
+
+/** Attributes for add/set: values are stringified; booleans become `true`/`false` (FACTS.md §1). */
+export type RosAttrs = Record<string, string | number | boolean | undefined>;
+
+export type RouterErrorCode =
+  | 'ROUTER_UNREACHABLE' // no connection (refused, DNS, not connected yet, dropped)
+  | 'ROUTER_TIMEOUT' // a command (or connect) got no complete reply in time
+  | 'ROUTER_LOGIN_FAILED' // wrong user or password
+  | 'ROUTER_TRAP' // RouterOS replied !trap (see routerMessage/category)
+  | 'ROUTER_DUPLICATE' // trap: "failure: already have such name" / "...user with this name..."
+  | 'ROUTER_NO_SUCH_ITEM' // trap: "no such item" / "input does not match any value of ..."
+  | 'ROUTER_FATAL'; // !fatal: the router closed the session
+
+export class RouterError extends Error {
+  readonly code: RouterErrorCode;
+  /** RouterOS's own message from !trap/!fatal, verbatim. */
+  readonly routerMessage?: string;
+  /** !trap category 0..7 when RouterOS sent one (FACTS.md §1). */
+  readonly category?: number;
+  /** The command that failed, e.g. `/queue/simple/add` (never includes passwords). */
+  readonly command?: string;
+
+  constructor(
+    code: RouterErrorCode,
+    message: string,
+    details: { routerMessage?: string; category?: number; command?: string; cause?: unknown } = {},
+  ) {
+    super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
+    this.name = 'RouterError';
+    this.code = code;
+    this.routerMessage = details.routerMessage;
+    this.category = details.category;
+    this.command = details.command;
+  }
+
+  /** True when retrying later may succeed (connection problems), false for RouterOS refusals. */
+  get transient(): boolean {
+    return this.code === 'ROUTER_UNREACHABLE' || this.code === 'ROUTER_TIMEOUT' || this.code === 'ROUTER_FATAL';
+  }
+}
+
+export interface PrintOptions {
+  /** Sent as `=.proplist=a,b,c`. Always pass it when polling (FACTS.md §1). */
+  proplist?: string[];
+  /** Raw query words without the leading `?`, e.g. ['name=pisonet-AA:BB', '#|']. Order matters. */
+  query?: string[];
+  /** Extra print arguments, e.g. { stats: '' } */
+  args?: RosAttrs;
+}
+
+export interface RouterIdentity {
+  identity: string;
+  version?: string;
+  boardName?: string;
+}
+
+export type RouterConnectionState = 'disconnected' | 'connecting' | 'connected';
+
+export interface RouterStatus {
+  state: RouterConnectionState;
+  connected: boolean;
+  /** Last error that caused a disconnect, if any (message only, no secrets). */
+  lastError?: string;
+  /** Code of that error, e.g. ROUTER_LOGIN_FAILED while the password is wrong (the loop keeps retrying with backoff). */
+  lastErrorCode?: RouterErrorCode;
+  identity?: string;
+  connectedSince?: number;
+}
+
+/** Typed operations on RouterOS. Menus are API paths like `/queue/simple`. */
+export interface RouterClient {
+  readonly status: RouterStatus;
+  /** Subscribe to state changes; returns an unsubscribe function. */
+  onStatus(listener: (status: RouterStatus) => void): () => void;
+
+  /** Connects (and keeps reconnecting with backoff + jitter until stop()). Resolves once started, not once connected. */
+  start(): Promise<void>;
+  /** Waits until connected or the timeout passes; returns whether connected. */
+  waitConnected(timeoutMs: number): Promise<boolean>;
+  stop(): Promise<void>;
+
+  print(menu: string, opts?: PrintOptions): Promise<RosRow[]>;
+  /** `print =count-only=` → number. */
+  count(menu: string, query?: string[]): Promise<number>;
+  /** `add`; resolves with the new item's `.id` (from `!done =ret=`). */
+  add(menu: string, attrs: RosAttrs): Promise<string>;
+  set(menu: string, id: string, attrs: RosAttrs): Promise<void>;
+  remove(menu: string, ids: string | string[]): Promise<void>;
+  enable(menu: string, ids: string | string[]): Promise<void>;
+  disable(menu: string, ids: string | string[]): Promise<void>;
+  /** `/queue/simple/move =numbers=... =destination=...` (destination omitted = move to end). */
+  move(menu: string, ids: string | string[], destination?: string): Promise<void>;
+  resetCounters(menu: string, ids: string | string[]): Promise<void>;
+  /** Any other command, e.g. ('/system/resource/print'); returns rows (and `ret` rows for !done =ret=). */
+  command(path: string, attrs?: RosAttrs, query?: string[]): Promise<RosRow[]>;
+
+  /** `/ip/hotspot/active/login` with user, password, mac-address, ip. */
+  hotspotLogin(args: { user: string; password: string; mac: string; ip: string }): Promise<void>;
+  /** Removes `/ip/hotspot/active` entries (logs the sessions out). */
+  hotspotLogout(activeIds: string | string[]): Promise<void>;
+
+  /** `/system/identity` + `/system/resource` summary. */
+  identity(): Promise<RouterIdentity>;
+
+  /** Round trips sent since start (for benchmarks and the "constant per cycle" check). */
+  readonly stats: { commands: number; bytesIn: number; bytesOut: number };
+}

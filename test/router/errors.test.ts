@@ -1,0 +1,50 @@
+import { toRouterError } from '../../src/router/errors';
+import { attrWords } from '../../src/router/client';
+import { RouterError } from '../../src/router/types';
+
+/** Shapes the patched node-routeros rejects with (patches/node-routeros+1.6.9.patch). */
+const trap = (message: string, category?: string): Error =>
+  Object.assign(new Error(message), { errno: 'TRAP', category, trap: { message, category } });
+
+test.each([
+  ['failure: already have such name', 'ROUTER_DUPLICATE'],
+  ['failure: already have user with this name for this server', 'ROUTER_DUPLICATE'],
+  ['no such item', 'ROUTER_NO_SUCH_ITEM'],
+  ['input does not match any value of profile', 'ROUTER_NO_SUCH_ITEM'],
+  ['unknown parameter', 'ROUTER_TRAP'],
+  ['invalid user name or password (6)', 'ROUTER_LOGIN_FAILED'],
+])('trap %j → %s, keeping message and category', (message, code) => {
+  const e = toRouterError(trap(message, '1'), '/queue/simple/add');
+  expect(e).toBeInstanceOf(RouterError);
+  expect(e.code).toBe(code);
+  expect(e.routerMessage).toBe(message);
+  expect(e.category).toBe(1);
+  expect(e.command).toBe('/queue/simple/add');
+});
+
+test.each([
+  [{ errno: 'CANTLOGIN', message: 'Username or password is invalid' }, 'ROUTER_LOGIN_FAILED'],
+  [{ errno: 'ROSFATAL', reason: 'session terminated on request', message: 'x' }, 'ROUTER_FATAL'],
+  [{ errno: 'SOCKTMOUT', message: 'Timed out after 5 seconds' }, 'ROUTER_TIMEOUT'],
+  [{ errno: 'ECONNREFUSED', code: 'ECONNREFUSED', message: 'Connection refused.' }, 'ROUTER_UNREACHABLE'],
+  [{ errno: 'ENOTFOUND', code: 'ENOTFOUND', message: '' }, 'ROUTER_UNREACHABLE'],
+  [{ errno: 'CONNCLOSED', message: 'Connection closed before the reply arrived' }, 'ROUTER_UNREACHABLE'],
+  ['ALRDYCONNECTING', 'ROUTER_UNREACHABLE'],
+])('library error %j → %s', (err, code) => {
+  expect(toRouterError(err).code).toBe(code);
+});
+
+test('a fatal keeps its reason as routerMessage', () => {
+  const e = toRouterError({ errno: 'ROSFATAL', reason: 'out of memory' });
+  expect(e.routerMessage).toBe('out of memory');
+  expect(e.transient).toBe(true);
+});
+
+test('attribute words: booleans as true/false, undefined left out, bad names refused', () => {
+  expect(attrWords({ name: 'a=b', disabled: false, 'limit-at': 5, comment: undefined })).toEqual([
+    '=name=a=b',
+    '=disabled=false',
+    '=limit-at=5',
+  ]);
+  expect(() => attrWords({ 'bad=name': 'x' })).toThrow(TypeError);
+});

@@ -1,0 +1,180 @@
+/**
+ * The node-routeros patch, seen through the client, against a scripted peer (fake-router.ts). jest fails
+ * the running test on any uncaught exception from a socket callback, so each test passing also shows that
+ * the reply in question no longer kills the process (crash.test.ts proves it in a plain Node process).
+ */
+import { createRouterClient, RouterError, type HardenedRouterClient } from '../../src/router';
+import { encode, FakeRouter } from './fake-router';
+import { captureLogger, eventually, rejection, sleep } from './helpers';
+
+let router: FakeRouter;
+let client: HardenedRouterClient;
+let log: ReturnType<typeof captureLogger>;
+
+async function connect(extra: Partial<Parameters<typeof createRouterClient>[0]> = {}): Promise<void> {
+  const port = await router.start();
+  log = captureLogger();
+  client = createRouterClient({
+    host: '127.0.0.1',
+    port,
+    user: 'admin',
+    password: 's3cret-pw',
+    tls: false,
+    timeoutSeconds: 2,
+    logger: log,
+    reconnect: { minMs: 20, maxMs: 100 },
+    ...extra,
+  });
+  await client.start();
+  expect(await client.waitConnected(3000)).toBe(true);
+}
+
+beforeEach(() => {
+  router = new FakeRouter();
+});
+
+afterEach(async () => {
+  await client?.stop();
+  await router.stop();
+});
+
+const tagOf = (tag: string | undefined): string[] => (tag === undefined ? [] : [`.tag=${tag}`]);
+
+test('!empty before !done resolves an empty print to []', async () => {
+  await connect();
+  router.handlers.set('/queue/simple/print', (_w, tag) => [
+    ['!empty', ...tagOf(tag)],
+    ['!done', ...tagOf(tag)],
+  ]);
+  await expect(client.print('/queue/simple', { proplist: ['name'] })).resolves.toEqual([]);
+  // and the connection is still good for the next command
+  router.handlers.set('/queue/simple/print', (_w, tag) => [
+    ['!re', ...tagOf(tag), '=name=a'],
+    ['!done', ...tagOf(tag)],
+  ]);
+  await expect(client.print('/queue/simple')).resolves.toEqual([{ name: 'a' }]);
+});
+
+test('a trap keeps message and category; several traps report the first', async () => {
+  await connect();
+  router.handlers.set('/foo/bar', (_w, tag) => [
+    ['!trap', ...tagOf(tag), '=category=0', '=message=no such command or directory (bar)'],
+    ['!trap', ...tagOf(tag), '=message=no such command prefix'],
+    ['!done', ...tagOf(tag)],
+  ]);
+  const err = (await rejection(client.command('/foo/bar'))) as RouterError;
+  expect(err).toBeInstanceOf(RouterError);
+  expect(err.code).toBe('ROUTER_TRAP');
+  expect(err.routerMessage).toBe('no such command or directory (bar)');
+  expect(err.category).toBe(0);
+  expect(err.command).toBe('/foo/bar');
+  expect(client.status.connected).toBe(true);
+});
+
+test('a tagged reply after !done is dropped and the next command works', async () => {
+  await connect();
+  router.handlers.set('/system/clock/print', (_w, tag) => [
+    ['!done', ...tagOf(tag)],
+    ['!re', ...tagOf(tag), '=late=yes'],
+    ['!done', ...tagOf(tag)],
+  ]);
+  await expect(client.command('/system/clock/print')).resolves.toEqual([]);
+  router.send([
+    ['!re', '.tag=nobody-asked', '=x=1'],
+    ['!done', '.tag=nobody-asked'],
+  ]);
+  await sleep(50);
+  await expect(client.command('/system/identity/print')).resolves.toEqual([]);
+  expect(client.status.connected).toBe(true);
+});
+
+test('an unknown reply word rejects that command only', async () => {
+  await connect();
+  router.handlers.set('/weird', (_w, tag) => [
+    ['!surprise', ...tagOf(tag), '=a=1'],
+    ['!done', ...tagOf(tag)],
+  ]);
+  const err = (await rejection(client.command('/weird'))) as RouterError;
+  expect(err.code).toBe('ROUTER_TRAP');
+  expect(err.message).toContain('!surprise');
+  await expect(client.command('/system/identity/print')).resolves.toEqual([]);
+});
+
+test('a socket dropped mid-command rejects at once (not after the timeout) and reconnects', async () => {
+  await connect({ timeoutSeconds: 30 });
+  const statuses: string[] = [];
+  client.onStatus((s) => statuses.push(s.state));
+  router.handlers.set('/slow', (_w, _tag, socket) => {
+    setTimeout(() => socket.destroy(), 20);
+    return undefined;
+  });
+  const err = (await rejection(client.command('/slow'))) as RouterError;
+  expect(err.code).toBe('ROUTER_UNREACHABLE');
+  await eventually(() => client.status.connected, 3000, 'reconnect');
+  expect(statuses).toEqual(['disconnected', 'connecting', 'connected']);
+  expect(router.logins).toBe(2);
+});
+
+test('!fatal rejects pending commands with ROUTER_FATAL and its reason', async () => {
+  await connect();
+  router.handlers.set('/hang', () => undefined);
+  const pending = rejection(client.command('/hang'));
+  await sleep(20);
+  router.send([['!fatal', 'session terminated on request']]);
+  router.dropAll();
+  const err = (await pending) as RouterError;
+  expect(err.code).toBe('ROUTER_FATAL');
+  expect(err.routerMessage).toBe('session terminated on request');
+  await eventually(() => client.status.connected, 3000, 'reconnect');
+});
+
+test('commands are pipelined up to maxInFlight on one socket', async () => {
+  await connect({ maxInFlight: 8 });
+  let open = 0;
+  let maxOpen = 0;
+  router.handlers.set('/queue/simple/add', (_w, tag, socket) => {
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    setTimeout(() => {
+      open--;
+      socket.write(encode([['!done', ...tagOf(tag), '=ret=*1']]));
+    }, 10);
+    return undefined;
+  });
+  const ids = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => client.add('/queue/simple', { name: `q${i}` })),
+  );
+  expect(ids).toHaveLength(40);
+  expect(ids.every((id) => id === '*1')).toBe(true);
+  expect(maxOpen).toBe(8); // the router saw 8 commands outstanding at once, never more
+  expect(client.maxInFlightObserved).toBe(8);
+  expect(router.logins).toBe(1);
+});
+
+test('the password never appears in logs', async () => {
+  await connect();
+  await client.stop();
+  expect(log.lines.length).toBeGreaterThan(0);
+  expect(log.text()).not.toContain('s3cret-pw');
+});
+
+test('idle timeout with nothing in flight (keepalive off): no crash, reconnects, still usable', async () => {
+  await connect({ timeoutSeconds: 1, keepalive: false });
+  const statuses: string[] = [];
+  client.onStatus((s) => statuses.push(s.state));
+  await eventually(() => statuses.includes('disconnected'), 3000, 'idle timeout');
+  expect(client.status.lastError).toMatch(/Timed out after 1 seconds/);
+  await eventually(() => client.status.connected, 3000, 'reconnect');
+  await expect(client.command('/system/identity/print')).resolves.toEqual([]);
+  expect(router.logins).toBeGreaterThanOrEqual(2);
+});
+
+test('keepalive probes (`#`) keep an idle connection open', async () => {
+  await connect({ timeoutSeconds: 1 });
+  const statuses: string[] = [];
+  client.onStatus((s) => statuses.push(s.state));
+  await sleep(1800);
+  expect(statuses).toEqual([]);
+  expect(router.logins).toBe(1);
+  expect(router.received.filter((w) => w[0] === '#').length).toBeGreaterThanOrEqual(2);
+});
