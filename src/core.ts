@@ -1,0 +1,130 @@
+import crypto from 'node:crypto';
+import type { AppConfig } from './config/env';
+import { openDatabase, migrateLatest, Db } from './db/knex';
+import { Clock, systemClock } from './lib/clock';
+import { createLogger, Logger } from './lib/logger';
+import { createRouterClient } from './router';
+import { DemoRouterHost } from './router/demo';
+import type { RouterClient } from './router/types';
+import type { ServiceDeps } from './services/deps';
+import type { Services } from './services/types';
+import { createAuditService } from './services/audit';
+import { createSettingsService } from './services/settings';
+import { createEventService } from './services/events';
+import { createRouterInfoService } from './services/router-info';
+import { createProfileService } from './services/profiles';
+import { createVoucherService } from './services/vouchers';
+import { createRedemptionService } from './services/redemption';
+import { createUsageService } from './services/usage';
+import { createBandwidthService } from './services/bandwidth';
+import { createReportService } from './services/reports';
+import { createAdminAccountService } from './services/admins';
+
+/**
+ * The core every face of the product shares (server, terminal menu, benchmarks): configuration,
+ * database, the router connection (hosting the demo router when there is no real one) and the services.
+ */
+export interface Core {
+  config: AppConfig;
+  log: Logger;
+  clock: Clock;
+  db: Db;
+  router: RouterClient;
+  demo?: DemoRouterHost;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** The server hosts the demo router with live traffic; the CLI only hosts it when nobody else does. */
+  role: 'server' | 'cli';
+  /** Override the router connection (tests pass the client of their own simulator). */
+  router?: RouterClient;
+}
+
+export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databaseFile);
+  const applied = await migrateLatest(db);
+  if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
+
+  let demo: DemoRouterHost | undefined;
+  if (config.router.simulated && !opts.router) {
+    demo = new DemoRouterHost({
+      port: config.simulatorPort,
+      dataDir: config.dataDir,
+      log: log.child({ module: 'demo-router' }),
+      demoTraffic: opts.role === 'server',
+      demoDevices: 6,
+    });
+    const hosted = await demo.ensureHosted();
+    if (!hosted) log.info(`DEMO MODE: using the simulated router already running on 127.0.0.1:${config.simulatorPort}`);
+  }
+
+  const router =
+    opts.router ??
+    createRouterClient({
+      host: config.router.host,
+      port: config.router.simulated ? (demo?.simulator?.port ?? config.simulatorPort) : config.router.port,
+      user: config.router.simulated ? 'admin' : config.router.user,
+      password: config.router.simulated ? '' : config.router.password,
+      tls: config.router.simulated ? false : config.router.tls,
+      timeoutSeconds: config.router.timeoutSeconds,
+      logger: log.child({ module: 'router' }),
+    });
+  if (demo) {
+    // If the process hosting the demo router exits, take over hosting so the router comes back.
+    router.onStatus((s) => {
+      if (!s.connected && !demo!.hosting) void demo!.ensureHosted().catch(() => undefined);
+    });
+  }
+  await router.start();
+
+  const audit = createAuditService(db, clock);
+  const settings = createSettingsService(db, clock, audit);
+  const deps: ServiceDeps = { config, db, clock, router, log, audit, settings };
+  const profiles = createProfileService(deps);
+  const vouchers = createVoucherService(deps, { profiles });
+  const usage = createUsageService(deps, { profiles });
+  const services: Services = {
+    audit,
+    settings,
+    profiles,
+    vouchers,
+    usage,
+    redemption: createRedemptionService(deps, { profiles, vouchers }),
+    bandwidth: createBandwidthService(deps, { profiles, usage }),
+    events: createEventService(db),
+    reports: createReportService(deps),
+    routerInfo: createRouterInfoService(router, config.router.simulated, clock),
+    admins: createAdminAccountService(deps),
+  };
+
+  return {
+    config,
+    log,
+    clock,
+    db,
+    router,
+    demo,
+    services,
+    async close() {
+      await router.stop();
+      await demo?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+/** The session secret: from SESSION_SECRET, else generated once and kept in the database. */
+export async function sessionSecret(core: Core): Promise<string> {
+  if (core.config.admin.sessionSecret) return core.config.admin.sessionSecret;
+  const row = await core.db('settings').where({ key: 'internal.session_secret' }).first();
+  if (row) return JSON.parse(row.value) as string;
+  const secret = crypto.randomBytes(32).toString('base64url');
+  await core.db('settings').insert({ key: 'internal.session_secret', value: JSON.stringify(secret), updated_at: core.clock.now() });
+  return secret;
+}

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { RouterSimulator } from '../simulator';
+import type { Logger } from '../lib/logger';
+
+/**
+ * Demo mode: the simulated router lives on a fixed loopback port and keeps its configuration in the
+ * data folder, so the server and the terminal menu (separate processes) talk to the same router and it
+ * survives restarts like a real one. Whichever process starts first hosts it; the other connects.
+ * If the host process exits, the other takes over hosting on its next attempt (see `ensureHosted`).
+ */
+export class DemoRouterHost {
+  private sim?: RouterSimulator;
+
+  constructor(
+    private readonly opts: { port: number; dataDir: string; log: Logger; demoTraffic: boolean; demoDevices: number },
+  ) {}
+
+  get hosting(): boolean {
+    return this.sim !== undefined;
+  }
+
+  get simulator(): RouterSimulator | undefined {
+    return this.sim;
+  }
+
+  /** Tries to host the demo router; returns false when another process already does (port in use). */
+  async ensureHosted(): Promise<boolean> {
+    if (this.sim) return true;
+    const sim = new RouterSimulator({
+      host: '127.0.0.1',
+      port: this.opts.port,
+      identity: 'PisoNet-Demo',
+      stateFile: path.join(this.opts.dataDir, 'simulator.json'),
+      logger: { info: () => undefined, warn: (...a: unknown[]) => this.opts.log.warn({ sim: a }, 'simulator') },
+    });
+    try {
+      await sim.start();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return false;
+      throw err;
+    }
+    this.sim = sim;
+    seedDemoDevices(sim, this.opts.demoDevices);
+    if (this.opts.demoTraffic) sim.startDemoTraffic();
+    this.opts.log.info({ port: this.opts.port }, `DEMO MODE: simulated RouterOS router listening on 127.0.0.1:${this.opts.port} (no ROUTER_HOST set)`);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    const sim = this.sim;
+    this.sim = undefined;
+    if (!sim) return;
+    sim.stopDemoTraffic();
+    await sim.stop();
+  }
+}
+
+/** Phones on the shop's hotspot network, so the portal can be tried at once (10.5.50.11, 02:50:00:00:00:01, ...). */
+export function seedDemoDevices(sim: RouterSimulator, count: number): void {
+  const existing = new Set(sim.rows('/ip/hotspot/host').map((h) => h['mac-address']));
+  for (let i = 1; i <= count; i++) {
+    const mac = `02:50:00:00:00:${i.toString(16).padStart(2, '0').toUpperCase()}`;
+    if (!existing.has(mac)) sim.addDevice({ mac, ip: `10.5.50.${10 + i}` });
+  }
+}

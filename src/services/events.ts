@@ -1,0 +1,51 @@
+import type { Db } from '../db/knex';
+import type { Clock } from '../lib/clock';
+import type { EventService, EventView } from './types';
+
+export interface EventInput {
+  voucherId?: number | null;
+  kind: string;
+  level?: 'info' | 'warn' | 'error';
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Writes an event row (inside the caller's transaction when given one). */
+export async function recordEvent(db: Db, clock: Clock, e: EventInput): Promise<void> {
+  await db('events').insert({
+    ts: clock.now(),
+    voucher_id: e.voucherId ?? null,
+    kind: e.kind,
+    level: e.level ?? 'info',
+    message: e.message.slice(0, 300),
+    data: e.data ? JSON.stringify(e.data) : null,
+  });
+}
+
+interface EventRow {
+  id: number;
+  ts: number | string;
+  kind: string;
+  level: EventView['level'];
+  message: string;
+  code: string | null;
+}
+
+export function createEventService(db: Db): EventService {
+  return {
+    async list(opts = {}) {
+      const rows: EventRow[] = await db('events as e')
+        .leftJoin('vouchers as v', 'v.id', 'e.voucher_id')
+        .select('e.id', 'e.ts', 'e.kind', 'e.level', 'e.message', 'v.code')
+        .modify((q) => {
+          if (opts.voucherCode) q.where('v.code', opts.voucherCode);
+          if (opts.kinds?.length) q.whereIn('e.kind', opts.kinds);
+        })
+        .orderBy('e.id', 'desc')
+        .limit(Math.min(Math.max(opts.limit ?? 20, 1), 500));
+      return rows.map(
+        (r): EventView => ({ id: r.id, ts: Number(r.ts), voucherCode: r.code ?? null, kind: r.kind, level: r.level, message: r.message }),
+      );
+    },
+  };
+}

@@ -1,0 +1,330 @@
+/**
+ * Use cases shared by the web admin, the admin API, the portal and the terminal menu. The web and the
+ * CLI are two faces of these services: neither holds business logic and neither calls the other.
+ *
+ * Conventions: money in centavos, rates in bits/s, bytes as integers, times as ms epoch, MACs upper-case
+ * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
+ */
+import type { Profile } from '../domain/profiles';
+
+export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
+
+/** Who did something, for the audit log. */
+export interface Actor {
+  name: string;
+  via: 'admin' | 'api' | 'cli' | 'system' | 'portal';
+}
+
+export const SYSTEM: Actor = { name: 'system', via: 'system' };
+
+// ---------------------------------------------------------------- profiles
+
+export interface ProfileRecord {
+  id: number;
+  name: string;
+  price: number;
+  profile: Profile;
+  /** The profile in the profiles.json format (human units), for forms and the API. */
+  json: Record<string, unknown>;
+  source: 'file' | 'admin';
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ProfileService {
+  list(opts?: { includeArchived?: boolean }): Promise<ProfileRecord[]>;
+  /** Case-insensitive; AppError PROFILE_NOT_FOUND (404). */
+  get(name: string): Promise<ProfileRecord>;
+  /** Validated like profiles.json; AppError INVALID_INPUT with `fields` per field. Audited. */
+  create(json: unknown, actor: Actor): Promise<ProfileRecord>;
+  update(name: string, json: unknown, actor: Actor): Promise<ProfileRecord>;
+  /** Applies profiles.json: adds new, updates changed; returns one human line per change. */
+  syncFromFile(file: string): Promise<string[]>;
+}
+
+// ---------------------------------------------------------------- vouchers
+
+export interface VoucherView {
+  code: string;
+  profile: string;
+  price: number;
+  status: VoucherStatus;
+  rateUp: number;
+  rateDown: number;
+  staff: boolean;
+  batchId: number | null;
+  createdAt: number;
+  activatedAt: number | null;
+  expiresAt: number | null;
+  endedAt: number | null;
+  endReason: string | null;
+  boundMac: string | null;
+  bytesUp: number;
+  bytesDown: number;
+  countedBytes: number;
+  remainingSeconds: number | null;
+  override: { up: number; down: number } | null;
+  onRouter: boolean;
+}
+
+export interface DeviceView {
+  mac: string;
+  ip: string | null;
+  connected: boolean;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  bytesUp: number;
+  bytesDown: number;
+  rateUp: number;
+  rateDown: number;
+}
+
+export interface EventView {
+  id: number;
+  ts: number;
+  voucherCode: string | null;
+  kind: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface VoucherDetail extends VoucherView {
+  devices: DeviceView[];
+  events: EventView[];
+  fupThresholdBytes: number | null;
+  capBytes: number | null;
+  /** Policy state now: normal | fup | capped-throttle | blocked | expired | revoked | unused. */
+  state: string;
+}
+
+export interface BatchView {
+  id: number;
+  profile: string;
+  count: number;
+  prefix: string;
+  price: number;
+  createdAt: number;
+  createdBy: string;
+  note: string | null;
+  unused: number;
+}
+
+export interface VoucherFilter {
+  status?: VoucherStatus;
+  profile?: string;
+  batchId?: number;
+  /** created_at range, ms epoch */
+  from?: number;
+  to?: number;
+  /** substring of the code (normalised) */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface GenerateInput {
+  profile: string;
+  count: number;
+  prefix?: string;
+  length?: number;
+  price?: number;
+  rateUp?: number;
+  rateDown?: number;
+  staff?: boolean;
+  note?: string;
+}
+
+export interface VoucherService {
+  /** DB first (one transaction), then router users pipelined; `routerPending` = not yet on the router (resumed later). Audited. */
+  generate(input: GenerateInput, actor: Actor): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
+  list(filter: VoucherFilter): Promise<{ total: number; vouchers: VoucherView[] }>;
+  /** AppError VOUCHER_NOT_FOUND (404). Code matched case-insensitively, spaces/dashes ignored. */
+  get(code: string): Promise<VoucherDetail>;
+  /** Logs the device(s) out, removes the router user and queue, status revoked. Audited. */
+  revoke(code: string, actor: Actor): Promise<VoucherView>;
+  /** Adds time (router limit-uptime follows). Audited. */
+  extend(code: string, seconds: number, actor: Actor): Promise<VoucherView>;
+  /** Moves a voucher to another profile; new rates apply at the next cycle, usage kept. Audited. */
+  changeProfile(code: string, profile: string, actor: Actor): Promise<VoucherView>;
+  batches(limit?: number): Promise<BatchView[]>;
+  batch(id: number): Promise<{ batch: BatchView; vouchers: VoucherView[] }>;
+  csv(filter: VoucherFilter): Promise<string>;
+  /** Pushes unsynced unused/active vouchers to the router (resumable). */
+  syncRouterUsers(): Promise<{ created: number; pending: number }>;
+}
+
+// ---------------------------------------------------------------- portal
+
+export interface RedeemResult {
+  code: string;
+  profile: string;
+  expiresAt: number | null;
+  rateUp: number;
+  rateDown: number;
+  /** true when the device was already bound and was only logged back in */
+  relogin: boolean;
+}
+
+export interface PortalStatus {
+  active: boolean;
+  code: string | null;
+  profile: string | null;
+  remainingSeconds: number | null;
+  usedBytes: number;
+  capBytes: number | null;
+  fupThresholdBytes: number | null;
+  throttled: boolean;
+  rateUp: number | null;
+  rateDown: number | null;
+  /** Banners for the customer: usage alerts (80/90/100 %) and their wording keys. */
+  alerts: { kind: string; percent: number }[];
+}
+
+export interface RedemptionService {
+  /** Throws AppError: INVALID_CODE 404, VOUCHER_USED 409, VOUCHER_EXPIRED 410, VOUCHER_REVOKED 410, DEVICE_LIMIT 409, UNKNOWN_DEVICE 403, RATE_LIMITED 429, ROUTER_UNREACHABLE 503. */
+  redeem(input: { code: string; mac: string; ip: string }): Promise<RedeemResult>;
+  status(mac: string): Promise<PortalStatus>;
+}
+
+// ---------------------------------------------------------------- usage, bandwidth, sessions
+
+export interface UserTraffic {
+  user: string; // voucher code
+  mac: string;
+  ip: string | null;
+  profile: string;
+  /** What the customer uploaded / downloaded, cumulative for the voucher. */
+  bytesIn: number;
+  bytesOut: number;
+  rateIn: number; // current upload bits/s
+  rateOut: number; // current download bits/s
+  maxLimit: string; // `up/down` bits/s as on the router, e.g. `512000/1000000`
+  limitSource: 'profile' | 'override' | 'fup' | 'cap' | 'offpeak';
+  fupState: 'normal' | 'fup' | 'capped-throttle' | 'blocked';
+  connected: boolean;
+  remainingSeconds: number | null;
+}
+
+export interface RouterQueueView {
+  id: string;
+  name: string;
+  target: string;
+  maxLimit: string;
+  bytes: string;
+  rate: string;
+  disabled: boolean;
+  dynamic: boolean;
+  comment: string;
+}
+
+export interface CycleReport {
+  at: number;
+  skipped?: 'router-unreachable' | 'overrun';
+  roundTrips: number;
+  devices: number;
+  changes: { added: number; updated: number; removed: number; loggedOut: number; ended: number };
+  bytesCounted: number;
+}
+
+export interface UsageService {
+  /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
+  runCycle(): Promise<CycleReport>;
+  lastPollAt(): number | undefined;
+  /** Traffic per hour (or bucket) for charts: [{ts, up, down}]. */
+  trafficSeries(opts: { since: number; bucketSeconds: number; voucherCode?: string; mac?: string }): Promise<{ ts: number; up: number; down: number }[]>;
+}
+
+export interface BandwidthService {
+  users(): Promise<UserTraffic[]>;
+  /** Admin override for the device's voucher; router changes at once; holds until removed or the voucher ends. Audited. */
+  setLimit(mac: string, up: number, down: number, actor: Actor): Promise<void>;
+  removeLimit(mac: string, actor: Actor): Promise<void>;
+  /** All `pisonet-` queues on the router. */
+  queues(): Promise<RouterQueueView[]>;
+  /** Logs the device out (the voucher stays usable). Audited. */
+  kick(mac: string, actor: Actor): Promise<void>;
+}
+
+export interface EventService {
+  list(opts?: { limit?: number; voucherCode?: string; kinds?: string[] }): Promise<EventView[]>;
+}
+
+// ---------------------------------------------------------------- admin, reports, router
+
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditService {
+  record(actor: Actor, action: string, target: string | null, details?: Record<string, unknown>): Promise<void>;
+  list(opts?: { limit?: number; offset?: number; action?: string }): Promise<{ total: number; entries: AuditEntry[] }>;
+}
+
+export interface RouterInfo {
+  connected: boolean;
+  simulated: boolean;
+  identity: string | null;
+  version: string | null;
+  boardName: string | null;
+  uptime: string | null;
+  cpuLoad: number | null;
+  freeMemory: number | null;
+  totalMemory: number | null;
+  rttMs: number | null;
+  error: string | null;
+}
+
+export interface RouterInfoService {
+  /** Connects (if needed) and reads identity and resources; never throws: `error` says what failed. */
+  test(): Promise<RouterInfo>;
+}
+
+export interface SalesRow {
+  period: string; // '2026-11-21', '2026-W47', '2026-11' or the profile name
+  profile?: string;
+  count: number;
+  amount: number; // centavos
+}
+
+export interface ReportService {
+  /** A voucher counts as sold when first used (activated_at), at its price when generated. */
+  sales(opts: { from: number; to: number; by: 'day' | 'week' | 'month' | 'profile' }): Promise<SalesRow[]>;
+  stock(): Promise<{ count: number; value: number; byProfile: { profile: string; count: number; value: number }[] }>;
+  usageTotals(opts: { from: number; to: number }): Promise<{ bytesUp: number; bytesDown: number; vouchers: number }>;
+  topUsers(opts: { from: number; to: number; limit?: number }): Promise<{ code: string; profile: string; bytes: number }[]>;
+}
+
+export interface AdminAccountService {
+  verify(username: string, password: string): Promise<boolean>;
+  setPassword(username: string, password: string, actor: Actor): Promise<void>;
+  /** At start: create from ADMIN_PASSWORD, or in demo mode generate one and return it (printed once). */
+  ensureInitial(): Promise<{ generatedPassword?: string }>;
+  /** Whether the account exists (default: ADMIN_USERNAME); the login page explains how to create it if not. */
+  hasAccount(username?: string): Promise<boolean>;
+}
+
+export interface SettingsService {
+  get<T = unknown>(key: string, fallback: T): Promise<T>;
+  set(key: string, value: unknown, actor: Actor): Promise<void>;
+  all(): Promise<Record<string, unknown>>;
+}
+
+export interface Services {
+  profiles: ProfileService;
+  vouchers: VoucherService;
+  redemption: RedemptionService;
+  usage: UsageService;
+  bandwidth: BandwidthService;
+  events: EventService;
+  audit: AuditService;
+  reports: ReportService;
+  routerInfo: RouterInfoService;
+  admins: AdminAccountService;
+  settings: SettingsService;
+}

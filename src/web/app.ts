@@ -1,0 +1,112 @@
+import path from 'node:path';
+import crypto from 'node:crypto';
+import express, { Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { Db } from '../db/knex';
+import type { WebContext } from './context';
+import { healthRoutes } from './health';
+import { KnexSessionStore } from './middleware/session-store';
+import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
+import { errorHandler } from './middleware/errors';
+import { portalRouter } from './portal';
+import { loginRouter } from './admin/login';
+import { voucherApiRouter } from './admin/api-vouchers';
+import { bandwidthApiRouter } from './admin/api-bandwidth';
+import { sheetRouter } from './admin/sheets';
+import { adminPagesRouter } from './admin/pages';
+
+export interface WebAppOptions {
+  ctx: WebContext;
+  db: Db;
+  sessionSecret: string;
+  lastPollAt: () => number | undefined;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Builds the Express app: health, captive portal, admin pages and admin API on one port. */
+export function createWebApp(opts: WebAppOptions): { app: Express; sessions: KnexSessionStore } {
+  const { ctx, db } = opts;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', false);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          formAction: ["'self'", 'http:', 'https:'], // the portal posts to the router's own login page
+          upgradeInsecureRequests: null, // hotspot networks are plain HTTP
+        },
+      },
+      hsts: false,
+    }),
+  );
+  app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  app.use(express.json({ limit: '256kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '256kb' }));
+
+  app.use(healthRoutes({ router: ctx.router, simulated: ctx.simulated, db, lastPollAt: opts.lastPollAt }));
+
+  const sessions = new KnexSessionStore(db, ctx.clock);
+  const cookieSecure = ctx.config.admin.cookieSecure;
+  app.use(
+    session({
+      name: 'pisonet.sid',
+      store: sessions,
+      secret: opts.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: cookieSecure, maxAge: 12 * 3600 * 1000, path: '/' },
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.locals.nonce = crypto.randomBytes(8).toString('hex');
+    res.locals.simulated = ctx.simulated;
+    next();
+  });
+
+  // Captive portal (open to the hotspot network).
+  mountPortal(app, ctx);
+
+  // Admin: network allow-list first, then auth + CSRF (login page is public but still CSRF-protected).
+  app.use('/admin', adminAllowList(ctx.config.admin.allow));
+  mountAdminPublic(app, ctx);
+  app.use('/admin', requireAdmin(ctx.config.admin.apiToken), csrfProtection);
+  mountAdminApi(app, ctx);
+  mountAdminPages(app, ctx);
+
+  app.get('/', (_req, res) => res.redirect(302, '/portal'));
+  app.use((req, res) => {
+    if (req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/')) {
+      return res.status(404).json({ success: false, error: 'No such endpoint', code: 'NOT_FOUND' });
+    }
+    res.status(404).render('error', { status: 404, message: 'This page does not exist.' });
+  });
+  app.use(errorHandler(ctx.log));
+  return { app, sessions };
+}
+
+// Mount points. Each face of the product lives in its own folder under src/web/.
+function mountPortal(app: Express, ctx: WebContext): void {
+  app.use(portalRouter(ctx)); // /portal, /api/portal/*
+}
+function mountAdminPublic(app: Express, ctx: WebContext): void {
+  app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
+}
+function mountAdminApi(app: Express, ctx: WebContext): void {
+  app.use('/admin/api', voucherApiRouter(ctx)); // vouchers, profiles
+  app.use('/admin/api', bandwidthApiRouter(ctx)); // user-traffic, set/remove-bandwidth, queues
+}
+function mountAdminPages(app: Express, ctx: WebContext): void {
+  app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export
+  app.use('/admin', adminPagesRouter(ctx)); // dashboard, vouchers, profiles, bandwidth, users, reports, settings
+}

@@ -1,0 +1,15 @@
+import type { AppConfig } from '../config/env';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import type { RouterClient } from '../router/types';
+import type { Services } from '../services/types';
+
+/** What the web layer (portal, admin pages, admin API) gets from the composition root. */
+export interface WebContext {
+  config: AppConfig;
+  services: Services;
+  router: RouterClient;
+  log: Logger;
+  clock: Clock;
+  simulated: boolean;
+}

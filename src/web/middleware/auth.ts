@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Actor } from '../../services/types';
+import { ipInCidrs } from '../../domain/network';
+
+declare module 'express-session' {
+  interface SessionData {
+    admin?: { username: string; loggedInAt: number };
+    csrf?: string;
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by requireAdmin: who is acting, for the audit log. */
+    actor?: Actor;
+    /** true when authenticated by the API bearer token (no cookies, so CSRF does not apply). */
+    viaBearer?: boolean;
+  }
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb);
+}
+
+const wantsJson = (req: Request) => req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+
+/**
+ * Admin authentication: the admin session cookie, or `Authorization: Bearer $ADMIN_API_TOKEN`.
+ * Unauthenticated API calls get 401 JSON (never a redirect page); pages redirect to the login form.
+ */
+export function requireAdmin(apiToken: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const auth = req.get('authorization');
+    if (auth !== undefined) {
+      const m = /^Bearer\s+(.+)$/i.exec(auth);
+      if (apiToken && m && safeEqual(m[1].trim(), apiToken)) {
+        req.actor = { name: 'api-token', via: 'api' };
+        req.viaBearer = true;
+        return next();
+      }
+      return res.status(401).json({ success: false, error: 'Invalid or missing API token', code: 'UNAUTHENTICATED' });
+    }
+    const admin = req.session?.admin;
+    if (admin) {
+      req.actor = { name: admin.username, via: 'admin' };
+      return next();
+    }
+    if (wantsJson(req)) {
+      return res.status(401).json({ success: false, error: 'Log in to the admin first', code: 'UNAUTHENTICATED' });
+    }
+    const nextUrl = req.originalUrl.startsWith('/admin') ? req.originalUrl : '/admin';
+    return res.redirect(303, `/admin/login?next=${encodeURIComponent(nextUrl)}`);
+  };
+}
+
+/** Issues (once per session) the CSRF token forms embed as `_csrf` and scripts send as `X-CSRF-Token`. */
+export function csrfToken(req: Request): string {
+  if (!req.session.csrf) req.session.csrf = crypto.randomBytes(24).toString('base64url');
+  return req.session.csrf;
+}
+
+/**
+ * Synchronizer-token CSRF check on every state-changing request made with the session cookie.
+ * Bearer-token requests carry no ambient credentials, so they are exempt.
+ */
+export function csrfProtection(req: Request, res: Response, next: NextFunction) {
+  res.locals.csrfToken = csrfToken(req);
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.viaBearer) return next();
+  const sent = (req.body && typeof req.body === 'object' && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token');
+  if (typeof sent === 'string' && req.session.csrf && safeEqual(sent, req.session.csrf)) return next();
+  if (wantsJson(req) || req.is('application/json')) {
+    return res.status(403).json({ success: false, error: 'The form expired or was not sent from this site; reload and try again', code: 'CSRF' });
+  }
+  return res.status(403).render('error', { status: 403, message: 'The form expired or was not sent from this site. Go back, reload the page and try again.' });
+}
+
+/**
+ * ADMIN_ALLOW: only these networks may reach /admin (customers on the hotspot network may not).
+ * Uses the TCP peer address: we do not trust X-Forwarded-For unless a proxy is configured.
+ */
+export function adminAllowList(cidrs: string[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (cidrs.length === 0) return next();
+    const ip = req.socket.remoteAddress ?? '';
+    if (ipInCidrs(ip, cidrs)) return next();
+    if (wantsJson(req)) return res.status(403).json({ success: false, error: 'The admin is not available from this network', code: 'FORBIDDEN_NETWORK' });
+    return res.status(403).type('text/plain').send('The admin is not available from this network.');
+  };
+}
