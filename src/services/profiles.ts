@@ -1,0 +1,169 @@
+/**
+ * Profiles live in the database; profiles.json seeds them and its later edits are applied at start.
+ * To keep the database the truth (an admin's edit in the web UI must survive a restart), each start
+ * compares the file with the version of the file applied last time, not with the database, and applies
+ * only what changed in the file.
+ */
+import fs from 'node:fs';
+import { parseProfile, parseProfiles, type Profile } from '../domain/profiles';
+import { diffProfiles, profileToJson } from '../domain/profile-json';
+import { ValidationError } from '../domain/errors';
+import { AppError } from '../lib/errors';
+import type { ServiceDeps } from './deps';
+import { profileFromRow, type ProfileRow } from './voucher-state';
+import type { Actor, ProfileRecord, ProfileService } from './types';
+
+const APPLIED_KEY = 'internal.profiles_file_applied';
+
+export function toProfileRecord(row: ProfileRow): ProfileRecord {
+  const profile = profileFromRow(row);
+  return {
+    id: row.id,
+    name: row.name,
+    price: row.price,
+    profile,
+    json: profileToJson(profile) as unknown as Record<string, unknown>,
+    source: row.source,
+    archived: Boolean(row.archived),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function readProfilesFile(file: string): Profile[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AppError('PROFILES_FILE', `Cannot read ${file}: ${(err as Error).message}`, 400);
+  }
+  return parseProfiles(json);
+}
+
+export function createProfileService(deps: ServiceDeps): ProfileService {
+  const { db, clock, audit } = deps;
+
+  async function findRow(name: string): Promise<ProfileRow | undefined> {
+    return (await db('profiles').whereRaw('name = ? COLLATE NOCASE', [name]).first()) as
+      ProfileRow | undefined;
+  }
+
+  async function upsert(p: Profile, source: 'file' | 'admin'): Promise<ProfileRow> {
+    const now = clock.now();
+    const spec = JSON.stringify(profileToJson(p));
+    const existing = await findRow(p.name);
+    if (existing) {
+      await db('profiles')
+        .where({ id: existing.id })
+        .update({ name: p.name, price: p.price, spec, archived: false, updated_at: now });
+    } else {
+      await db('profiles').insert({
+        name: p.name,
+        price: p.price,
+        spec,
+        source,
+        archived: false,
+        created_at: now,
+        updated_at: now,
+      });
+    }
+    return (await findRow(p.name)) as ProfileRow;
+  }
+
+  async function lastApplied(): Promise<Profile[]> {
+    const row = await db('settings').where({ key: APPLIED_KEY }).first();
+    if (!row) return [];
+    try {
+      return parseProfiles(JSON.parse(row.value));
+    } catch {
+      return [];
+    }
+  }
+
+  return {
+    async list(opts = {}) {
+      const rows = (await db('profiles')
+        .modify((q) => {
+          if (!opts.includeArchived) q.where({ archived: false });
+        })
+        .orderBy('price')
+        .orderBy('name')) as ProfileRow[];
+      return rows.map(toProfileRecord);
+    },
+
+    async get(name) {
+      const row = await findRow(String(name));
+      if (!row) throw new AppError('PROFILE_NOT_FOUND', `No profile named "${name}"`, 404, 'profile');
+      return toProfileRecord(row);
+    },
+
+    async create(json, actor: Actor) {
+      const profile = parseProfile(json);
+      if (await findRow(profile.name)) {
+        throw new AppError(
+          'PROFILE_EXISTS',
+          `A profile named "${profile.name}" already exists`,
+          409,
+          'name',
+          { name: 'already used by another profile' },
+        );
+      }
+      const row = await upsert(profile, 'admin');
+      await audit.record(actor, 'profile.create', profile.name, { profile: profileToJson(profile) });
+      return toProfileRecord(row);
+    },
+
+    async update(name, json, actor: Actor) {
+      const existing = await findRow(name);
+      if (!existing) throw new AppError('PROFILE_NOT_FOUND', `No profile named "${name}"`, 404, 'profile');
+      const body =
+        json && typeof json === 'object' && !Array.isArray(json)
+          ? { name: existing.name, ...(json as Record<string, unknown>) }
+          : json;
+      const profile = parseProfile(body);
+      if (profile.name.toUpperCase() !== existing.name.toUpperCase()) {
+        throw new ValidationError(
+          'name',
+          'a profile cannot be renamed (vouchers refer to it); create a new profile instead',
+        );
+      }
+      const before = profileFromRow(existing);
+      const row = await upsert(profile, existing.source);
+      await audit.record(actor, 'profile.update', profile.name, {
+        changes: diffProfiles([before], [profile]),
+      });
+      return toProfileRecord(row);
+    },
+
+    async syncFromFile(file) {
+      const wanted = readProfilesFile(file);
+      const before = await lastApplied();
+      const changes = diffProfiles(before, wanted);
+      const beforeNames = new Map(
+        before.map((p) => [p.name.toUpperCase(), JSON.stringify(profileToJson(p))]),
+      );
+      for (const p of wanted) {
+        const prev = beforeNames.get(p.name.toUpperCase());
+        // Changed in the file, or missing from the database (first start, or deleted by hand).
+        if (prev !== JSON.stringify(profileToJson(p)) || !(await findRow(p.name))) await upsert(p, 'file');
+      }
+      const wantedNames = new Set(wanted.map((p) => p.name.toUpperCase()));
+      for (const p of before) {
+        if (wantedNames.has(p.name.toUpperCase())) continue;
+        // Vouchers keep their profile, so a profile removed from the file is archived, not deleted.
+        await db('profiles')
+          .whereRaw('name = ? COLLATE NOCASE', [p.name])
+          .andWhere({ source: 'file' })
+          .update({ archived: true, updated_at: clock.now() });
+      }
+      const value = JSON.stringify(wanted.map(profileToJson));
+      await db('settings')
+        .insert({ key: APPLIED_KEY, value, updated_at: clock.now() })
+        .onConflict('key')
+        .merge({ value, updated_at: clock.now() });
+      return changes.map((line) =>
+        line.endsWith(' removed') ? `${line} from ${file} (archived; its vouchers keep working)` : line,
+      );
+    },
+  };
+}

@@ -1,0 +1,383 @@
+/**
+ * Redeeming a code on the captive portal. The rules: trust nothing from the query string (the MAC/IP pair
+ * must be a device the router sees now); a code is consumed exactly once (conditional UPDATE inside a
+ * transaction, so of two devices racing only one wins); never a consumed voucher without internet and
+ * never internet without a consumed voucher (router steps are undone and the claim rolled back on failure).
+ * Round trips are kept to three in a row: [host check ∥ queue order read] → login → [queue ∥ MAC binding].
+ */
+import type { Knex } from 'knex';
+import { isPlausibleCode, normaliseCode } from '../domain/codes';
+import { desiredLimits } from '../domain/policy';
+import { desiredQueues } from '../domain/queues';
+import type { Profile } from '../domain/profiles';
+import { voucherTiming } from '../domain/vouchers';
+import { normaliseMac, parseIPv4 } from '../domain/units';
+import { AppError } from '../lib/errors';
+import { maskCode } from '../lib/logger';
+import { RouterError, type RosRow } from '../router/types';
+import type { ServiceDeps } from './deps';
+import { GuessLimiter } from './guess-limiter';
+import { loginDevice, type LoginOutcome } from './redemption-router';
+import { expiresAtFor, profileFromRow, toVoucherState, type VoucherRow } from './voucher-state';
+import { ProfileCache } from './vouchers/queries';
+import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
+
+/** AppError with the seconds to wait, for the Retry-After header. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'RATE_LIMITED',
+      `Too many wrong codes. Please wait ${retryAfterSeconds} seconds and try again.`,
+      429,
+    );
+  }
+}
+
+const unreachable = () =>
+  new AppError(
+    'ROUTER_UNREACHABLE',
+    'The internet service is not reachable right now. Your code was not used; please try again in a minute.',
+    503,
+  );
+const unknownDevice = () =>
+  new AppError(
+    'UNKNOWN_DEVICE',
+    'Your device is not connected to this WiFi hotspot. Reconnect to the WiFi and open the login page again.',
+    403,
+  );
+const invalidCode = () =>
+  new AppError('INVALID_CODE', 'That code is not valid. Check it and try again.', 404, 'code');
+const deviceLimit = () =>
+  new AppError('DEVICE_LIMIT', 'This code is already in use on another device.', 409, 'code');
+const expired = () =>
+  new AppError('VOUCHER_EXPIRED', 'This code has expired or its data is used up.', 410, 'code');
+
+function routerFailure(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  // The router's own accounting ended the user (limit-uptime used up on its login page, say).
+  if (err instanceof RouterError && /limit reached/.test(err.routerMessage ?? '')) return expired();
+  if (err instanceof RouterError && !err.transient && err.code !== 'ROUTER_LOGIN_FAILED') {
+    return new AppError(
+      'ROUTER_REFUSED',
+      `The hotspot refused the login (${err.routerMessage ?? err.message}). Your code was not used.`,
+      502,
+    );
+  }
+  return unreachable();
+}
+
+type Claim = 'activate' | 'add-device' | 'relogin';
+
+interface Attempt {
+  row: VoucherRow;
+  profile: Profile;
+  profileName: string;
+  mac: string;
+  ip: string;
+  host: RosRow;
+  firstDynamicQueueId?: string;
+}
+
+export function createRedemptionService(
+  deps: ServiceDeps,
+  _d: { profiles: ProfileService; vouchers: VoucherService },
+): RedemptionService & { limiter: GuessLimiter } {
+  const { db, clock, router, config, log } = deps;
+  const limiter = new GuessLimiter(clock);
+
+  /** Takes the voucher (or a device slot on it) in the database; returns false when another device won the race. */
+  async function claim(kind: Claim, a: Attempt, now: number): Promise<boolean> {
+    return db.transaction(async (trx) => {
+      if (kind === 'activate') {
+        const won = await trx('vouchers')
+          .where({ id: a.row.id, status: 'unused' })
+          .update(activation(a, now));
+        if (won !== 1) return false;
+      } else if (kind === 'add-device') {
+        const [{ n }] = (await trx('voucher_devices').where({ voucher_id: a.row.id }).count({ n: '*' })) as {
+          n: number;
+        }[];
+        if (Number(n) >= a.profile.users) throw deviceLimit();
+      }
+      await trx('voucher_devices')
+        .insert({
+          voucher_id: a.row.id,
+          mac: a.mac,
+          ip: a.ip,
+          connected: true,
+          first_seen_at: now,
+          last_seen_at: now,
+          baseline_up: 0,
+          baseline_down: 0,
+        })
+        .onConflict(['voucher_id', 'mac'])
+        .merge({ ip: a.ip, connected: true, last_seen_at: now });
+      return true;
+    });
+  }
+
+  function activation(a: Attempt, now: number) {
+    return {
+      status: 'active' as const,
+      activated_at: now,
+      expires_at: expiresAtFor(a.profile, now, a.row.extra_seconds, Boolean(a.row.staff)),
+      bound_mac: a.profile.users === 1 ? a.mac : null,
+      updated_at: now,
+    };
+  }
+
+  async function unclaim(kind: Claim, a: Attempt): Promise<void> {
+    if (kind === 'relogin') return;
+    await db.transaction(async (trx) => {
+      await trx('voucher_devices').where({ voucher_id: a.row.id, mac: a.mac }).delete();
+      if (kind === 'activate') {
+        await trx('vouchers').where({ id: a.row.id, status: 'active' }).update({
+          status: 'unused',
+          activated_at: null,
+          expires_at: null,
+          bound_mac: null,
+          updated_at: clock.now(),
+        });
+      }
+    });
+  }
+
+  /** Two single statements, no transaction: this is on the customer's critical path. */
+  async function record(a: Attempt, out: LoginOutcome, now: number): Promise<void> {
+    // router_synced_at ≥ activated_at tells the voucher sync that the MAC binding is on the router.
+    if (out.routerUserId !== a.row.router_user_id || out.macBound) {
+      await db('vouchers')
+        .where({ id: a.row.id })
+        .update({ router_user_id: out.routerUserId, router_synced_at: now });
+    }
+    // A new queue starts counting at zero; a queue we took over keeps the baseline that belongs to it.
+    await db('voucher_devices')
+      .where({ voucher_id: a.row.id, mac: a.mac })
+      .andWhere((q) => q.whereNull('counter_queue_id').orWhereNot('counter_queue_id', out.queueId))
+      .update({ counter_queue_id: out.queueId, baseline_up: 0, baseline_down: 0 });
+  }
+
+  async function connect(kind: Claim, a: Attempt): Promise<RedeemResult | 'lost'> {
+    const now = clock.now();
+    if (!(await claim(kind, a, now))) return 'lost';
+    const row: VoucherRow = kind === 'activate' ? { ...a.row, ...activation(a, now) } : a.row;
+    const state = toVoucherState(row, a.profile);
+    const limits = desiredLimits(state, now, config.tz);
+    const queue = desiredQueues(
+      [{ voucher: state, devices: [{ mac: a.mac, ip: a.ip, connected: true }] }],
+      now,
+      config.tz,
+    ).queues[0];
+    try {
+      if (!queue) throw expired();
+      const out = await loginDevice(router, config, {
+        code: row.code,
+        mac: a.mac,
+        ip: a.ip,
+        authorized: a.host.authorized === 'true',
+        bindMac: a.profile.users === 1 && kind === 'activate',
+        routerUserId: row.router_user_id,
+        user: {
+          id: row.id,
+          code: row.code,
+          profileName: a.profileName,
+          profile: a.profile,
+          extraSeconds: row.extra_seconds,
+          staff: Boolean(row.staff),
+          boundMac: a.mac,
+        },
+        queue,
+        firstDynamicQueueId: a.firstDynamicQueueId,
+      });
+      await record(a, out, now);
+    } catch (err) {
+      await unclaim(kind, a).catch((e: Error) => log.error({ err: e.message }, 'redemption rollback failed'));
+      log.warn(
+        { code: maskCode(row.code), mac: a.mac, err: (err as Error).message },
+        'redemption failed; rolled back',
+      );
+      throw routerFailure(err);
+    }
+    return {
+      code: row.code,
+      profile: a.profileName,
+      expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+      rateUp: limits.rateUp,
+      rateDown: limits.rateDown,
+      relogin: kind === 'relogin',
+    };
+  }
+
+  /** What to do with this voucher for this device, or the refusal. */
+  async function decide(a: Attempt): Promise<Claim> {
+    const { row } = a;
+    if (row.status === 'revoked')
+      throw new AppError('VOUCHER_REVOKED', 'This code has been cancelled by the shop.', 410, 'code');
+    if (row.status === 'expired' || row.status === 'exhausted') throw expired();
+    if (row.status === 'unused') return 'activate';
+    if (voucherTiming(toVoucherState(row, a.profile), clock.now()).expired) throw expired();
+    const devices = await db('voucher_devices').where({ voucher_id: row.id }).select('mac');
+    if (devices.some((d) => d.mac === a.mac)) return 'relogin';
+    if (devices.length < a.profile.users) return 'add-device';
+    throw deviceLimit();
+  }
+
+  /**
+   * The topmost dynamic queue, read at most once per round trip however many redemptions run at once:
+   * a redemption that starts while a read is in flight shares it (the answer is at most one round trip old).
+   */
+  let dynamicRead: Promise<RosRow[]> | undefined;
+  function dynamicQueues(): Promise<RosRow[]> {
+    dynamicRead ??= router
+      .print('/queue/simple', { proplist: ['.id'], query: ['dynamic=true'] })
+      .finally(() => (dynamicRead = undefined));
+    return dynamicRead;
+  }
+
+  async function readRouter(mac: string): Promise<[RosRow[], RosRow[]]> {
+    try {
+      return await Promise.all([
+        router.print('/ip/hotspot/host', {
+          proplist: ['mac-address', 'address', 'authorized'],
+          query: [`mac-address=${mac}`],
+        }),
+        dynamicQueues(),
+      ]);
+    } catch (err) {
+      throw routerFailure(err);
+    }
+  }
+
+  async function redeem(input: { code: string; mac: string; ip: string }): Promise<RedeemResult> {
+    let mac: string;
+    let ip: string;
+    try {
+      mac = normaliseMac(input.mac);
+      ip = parseIPv4(input.ip, 'ip');
+    } catch {
+      throw unknownDevice();
+    }
+    const keys = [`mac:${mac}`, `ip:${ip}`];
+    const wait = limiter.retryAfter(keys);
+    if (wait > 0) throw new RateLimitedError(wait);
+    if (!router.status.connected) throw unreachable();
+    const code = normaliseCode(String(input.code ?? ''));
+    const [[hosts, dynamic], found] = await Promise.all([
+      readRouter(mac),
+      isPlausibleCode(code) ? findRow(db, { code }) : Promise.resolve(undefined),
+    ]);
+    const host = hosts.find((h) => h['mac-address'] === mac);
+    if (!host || host.address !== ip) throw unknownDevice();
+    if (!found) {
+      const lock = limiter.fail(keys);
+      if (lock > 0) throw new RateLimitedError(lock);
+      throw invalidCode();
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { row, profileName, profile } =
+        attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
+      const a: Attempt = {
+        row,
+        profile,
+        profileName,
+        mac,
+        ip,
+        host,
+        firstDynamicQueueId: dynamic[0]?.['.id'],
+      };
+      const result = await connect(await decide(a), a);
+      if (result !== 'lost') {
+        limiter.reset(keys);
+        return result;
+      }
+    }
+    throw deviceLimit();
+  }
+
+  return { redeem, status: (mac: string) => portalStatus(deps, mac), limiter };
+}
+
+interface FoundVoucher {
+  row: VoucherRow;
+  profileName: string;
+  profile: Profile;
+}
+
+/** The voucher and its profile in one query (the portal's hot path). */
+async function findRow(
+  db: Knex,
+  where: { code: string } | { id: number },
+): Promise<FoundVoucher | undefined> {
+  const key = 'code' in where ? { 'v.code': where.code } : { 'v.id': where.id };
+  const r = await db('vouchers as v')
+    .join('profiles as p', 'p.id', 'v.profile_id')
+    .where(key)
+    .select('v.*', 'p.name as profile_name', 'p.spec as profile_spec')
+    .first();
+  if (!r) return undefined;
+  const { profile_name, profile_spec, ...row } = r as VoucherRow & {
+    profile_name: string;
+    profile_spec: string;
+  };
+  return {
+    row: row as VoucherRow,
+    profileName: profile_name,
+    profile: profileFromRow({ spec: profile_spec }),
+  };
+}
+
+/** What the status page shows for the device's current (or last) voucher. */
+async function portalStatus(deps: ServiceDeps, macInput: string): Promise<PortalStatus> {
+  const { db, clock, config } = deps;
+  const none: PortalStatus = {
+    active: false,
+    code: null,
+    profile: null,
+    remainingSeconds: null,
+    usedBytes: 0,
+    capBytes: null,
+    fupThresholdBytes: null,
+    throttled: false,
+    rateUp: null,
+    rateDown: null,
+    alerts: [],
+  };
+  let mac: string;
+  try {
+    mac = normaliseMac(macInput);
+  } catch {
+    return none;
+  }
+  const row = (await db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .where('d.mac', mac)
+    .orderByRaw("CASE WHEN v.status = 'active' THEN 0 ELSE 1 END")
+    .orderBy('v.activated_at', 'desc')
+    .select('v.*')
+    .first()) as VoucherRow | undefined;
+  if (!row) return none;
+  const p = await new ProfileCache(db).byId(row.profile_id);
+  const now = clock.now();
+  const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);
+  const timing = voucherTiming(toVoucherState(row, p.profile), now);
+  const active = row.status === 'active' && !timing.expired;
+  const events = await db('events').where({ voucher_id: row.id }).orderBy('id').select('kind');
+  const alerts = new Map<string, number>();
+  for (const e of events) {
+    const m = /^(fup|cap)-(\d+)$/.exec(e.kind);
+    if (m) alerts.set(e.kind, Number(m[2]));
+  }
+  return {
+    active,
+    code: row.code,
+    profile: p.row.name,
+    remainingSeconds: active ? timing.remainingSeconds : 0,
+    usedBytes: Number(row.bytes_up) + Number(row.bytes_down),
+    capBytes: p.profile.dataCapBytes ?? null,
+    fupThresholdBytes: p.profile.fup?.thresholdBytes ?? null,
+    throttled: limits.state === 'fup' || limits.state === 'capped-throttle',
+    rateUp: active ? limits.rateUp : null,
+    rateDown: active ? limits.rateDown : null,
+    alerts: [...alerts].map(([kind, percent]) => ({ kind, percent })),
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
+ * voucher service, the portal and the usage poll cycle (E). Also the one place a voucher becomes active
+ * (from the portal or from a session the router reports), so both paths compute expires_at the same way.
+ */
+import type { Knex } from 'knex';
+import { parseProfile, type Profile } from '../domain/profiles';
+import { voucherTiming, type VoucherState } from '../domain/vouchers';
+import { normaliseMac } from '../domain/units';
+import type { VoucherStatus, VoucherView } from './types';
+
+export interface VoucherRow {
+  id: number;
+  code: string;
+  profile_id: number;
+  batch_id: number | null;
+  price: number;
+  rate_limit_up: number;
+  rate_limit_down: number;
+  staff: number | boolean;
+  status: VoucherStatus;
+  created_at: number;
+  activated_at: number | null;
+  expires_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  bound_mac: string | null;
+  router_user_id: string | null;
+  router_synced_at: number | null;
+  bytes_up: number;
+  bytes_down: number;
+  counted_bytes: number;
+  uptime_seconds: number;
+  extra_seconds: number;
+  override_up: number | null;
+  override_down: number | null;
+  updated_at: number;
+}
+
+export interface ProfileRow {
+  id: number;
+  name: string;
+  price: number;
+  spec: string;
+  source: 'file' | 'admin';
+  archived: number | boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The stored spec (profiles.json form) parsed back into a Profile. */
+export function profileFromRow(row: Pick<ProfileRow, 'spec'>): Profile {
+  return parseProfile(JSON.parse(row.spec));
+}
+
+/** The profile as it applies to one voucher: admin "extend" adds to the validity. */
+export function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
+  if (profile.validitySeconds === null || !extraSeconds) return profile;
+  return { ...profile, validitySeconds: profile.validitySeconds + extraSeconds };
+}
+
+/** Wall-clock end for a voucher activated at `activatedAt`; null for staff, unlimited and uptime mode. */
+export function expiresAtFor(
+  profile: Profile,
+  activatedAt: number,
+  extraSeconds: number,
+  staff: boolean,
+): number | null {
+  if (staff || profile.validitySeconds === null || profile.timeMode === 'uptime') return null;
+  return activatedAt + (profile.validitySeconds + extraSeconds) * 1000;
+}
+
+/** Seconds for the router user's `limit-uptime`, or null (staff / unlimited: no limit on the router). */
+export function routerUptimeLimit(profile: Profile, extraSeconds: number, staff: boolean): number | null {
+  if (staff || profile.validitySeconds === null) return null;
+  return profile.validitySeconds + extraSeconds;
+}
+
+export function toVoucherState(row: VoucherRow, profile: Profile): VoucherState {
+  const state: VoucherState = {
+    code: row.code,
+    status: row.status,
+    profile: effectiveProfile(profile, row.extra_seconds),
+    rateUp: row.rate_limit_up,
+    rateDown: row.rate_limit_down,
+    uptimeSeconds: row.uptime_seconds,
+    countedBytes: Number(row.counted_bytes),
+    totalBytes: Number(row.bytes_up) + Number(row.bytes_down),
+    staff: Boolean(row.staff),
+  };
+  if (row.activated_at !== null) state.activatedAt = Number(row.activated_at);
+  if (row.override_up !== null && row.override_down !== null) {
+    state.override = { rateUp: row.override_up, rateDown: row.override_down };
+  }
+  return state;
+}
+
+function remainingSeconds(row: VoucherRow, profile: Profile, now: number): number | null {
+  if (row.status === 'expired' || row.status === 'exhausted' || row.status === 'revoked') return 0;
+  return voucherTiming(toVoucherState(row, profile), now).remainingSeconds;
+}
+
+export function toVoucherView(
+  row: VoucherRow,
+  profileName: string,
+  profile: Profile,
+  now: number,
+): VoucherView {
+  return {
+    code: row.code,
+    profile: profileName,
+    price: row.price,
+    status: row.status,
+    rateUp: row.rate_limit_up,
+    rateDown: row.rate_limit_down,
+    staff: Boolean(row.staff),
+    batchId: row.batch_id,
+    createdAt: Number(row.created_at),
+    activatedAt: row.activated_at === null ? null : Number(row.activated_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    endReason: row.end_reason,
+    boundMac: row.bound_mac,
+    bytesUp: Number(row.bytes_up),
+    bytesDown: Number(row.bytes_down),
+    countedBytes: Number(row.counted_bytes),
+    remainingSeconds: remainingSeconds(row, profile, now),
+    override:
+      row.override_up !== null && row.override_down !== null
+        ? { up: row.override_up, down: row.override_down }
+        : null,
+    onRouter: row.router_user_id !== null,
+  };
+}
+
+/**
+ * Marks `code` active from `at`, bound to `mac` when its profile allows one device, with a device row
+ * (counter baseline 0, no queue yet) so the usage poll adopts it. Used when the router reports a session
+ * for a voucher the controller did not activate itself (a login on the router's own page while the
+ * controller was down). Pass the caller's transaction when inside one (the pool has one connection).
+ *
+ * Returns true when the voucher was unused and is now active; false when it is unknown, already active
+ * (only the device row is ensured) or ended. Conditional on status='unused', so it never races the portal.
+ */
+export async function activateFromRouterSession(
+  db: Knex,
+  code: string,
+  mac: string,
+  ip: string | null,
+  at: number,
+): Promise<boolean> {
+  const row = (await db('vouchers').where({ code }).first()) as VoucherRow | undefined;
+  if (!row) return false;
+  const deviceMac = normaliseMac(mac);
+  if (row.status !== 'unused' && row.status !== 'active') return false;
+  let activated = false;
+  if (row.status === 'unused') {
+    const profileRow = (await db('profiles').where({ id: row.profile_id }).first()) as ProfileRow;
+    const profile = profileFromRow(profileRow);
+    const changed = await db('vouchers')
+      .where({ id: row.id, status: 'unused' })
+      .update({
+        status: 'active',
+        activated_at: at,
+        expires_at: expiresAtFor(profile, at, row.extra_seconds, Boolean(row.staff)),
+        bound_mac: profile.users === 1 ? deviceMac : null,
+        updated_at: at,
+      });
+    activated = changed === 1;
+    if (activated) {
+      await db('events').insert({
+        ts: at,
+        voucher_id: row.id,
+        kind: 'activated-on-router',
+        level: 'info',
+        message: `Voucher first used on the router's own login page by ${deviceMac}`,
+        data: JSON.stringify({ mac: deviceMac, ip }),
+      });
+    }
+  }
+  await ensureDeviceRow(db, row.id, deviceMac, ip, at, null);
+  return activated;
+}
+
+/** Inserts the voucher's device row if it does not exist (baseline 0 against `queueId`). */
+export async function ensureDeviceRow(
+  db: Knex,
+  voucherId: number,
+  mac: string,
+  ip: string | null,
+  at: number,
+  queueId: string | null,
+): Promise<void> {
+  await db('voucher_devices')
+    .insert({
+      voucher_id: voucherId,
+      mac,
+      ip,
+      connected: true,
+      first_seen_at: at,
+      last_seen_at: at,
+      counter_queue_id: queueId,
+      baseline_up: 0,
+      baseline_down: 0,
+    })
+    .onConflict(['voucher_id', 'mac'])
+    .ignore();
+}

@@ -1,0 +1,132 @@
+/**
+ * Batch generation: codes from a cryptographic RNG, written in one transaction. Uniqueness is the database's
+ * job (UNIQUE(code)): codes that collide with an existing voucher are skipped by INSERT OR IGNORE and
+ * generated again, so two processes generating at once cannot hand out the same code.
+ */
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { DEFAULT_CODE_LENGTH, generateCodes, parsePrefix } from '../../domain/codes';
+import { ValidationError } from '../../domain/errors';
+import { parseRate } from '../../domain/units';
+import { AppError } from '../../lib/errors';
+import type { ServiceDeps } from '../deps';
+import type { VoucherRow } from '../voucher-state';
+import type { GenerateInput, ProfileRecord } from '../types';
+
+export interface GeneratePlan {
+  profile: ProfileRecord;
+  count: number;
+  length: number;
+  prefix: string;
+  price: number;
+  rateUp: number;
+  rateDown: number;
+  staff: boolean;
+  note: string | null;
+}
+
+const INSERT_CHUNK = 500;
+const MAX_ROUNDS = 20;
+
+function wholeNumber(v: unknown, field: string, what: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw ValidationError.invalid(field, v, what, `use a whole number of at least ${min}`);
+  }
+  return v;
+}
+
+/** Checks the request and fills in defaults: shop settings for code format, the profile for price and rates. */
+export async function planBatch(
+  deps: ServiceDeps,
+  input: GenerateInput,
+  profile: ProfileRecord,
+): Promise<GeneratePlan> {
+  if (profile.archived)
+    throw new AppError(
+      'PROFILE_ARCHIVED',
+      `Profile ${profile.name} is archived; vouchers cannot be made for it`,
+      409,
+      'profile',
+    );
+  const length = input.length ?? Number(await deps.settings.get('voucher.code_length', DEFAULT_CODE_LENGTH));
+  const prefix = parsePrefix(input.prefix ?? (await deps.settings.get('voucher.prefix', '')));
+  const staff = input.staff === true;
+  // Staff codes are not sold, so they do not count as sales unless a price is given.
+  const price =
+    input.price === undefined
+      ? staff
+        ? 0
+        : profile.price
+      : wholeNumber(input.price, 'price', 'an amount in centavos', 0);
+  const rateUp =
+    input.rateUp === undefined
+      ? profile.profile.rateUp
+      : wholeNumber(parseRate(input.rateUp, 'rate_up'), 'rate_up', 'a rate', 1);
+  const rateDown =
+    input.rateDown === undefined
+      ? profile.profile.rateDown
+      : wholeNumber(parseRate(input.rateDown, 'rate_down'), 'rate_down', 'a rate', 1);
+  const note = input.note === undefined || input.note === '' ? null : String(input.note).slice(0, 200);
+  // generateCodes validates count and length; run it once here so bad input fails before any write.
+  generateCodes(1, { length, prefix }, crypto.randomBytes);
+  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) {
+    throw ValidationError.invalid('count', input.count, 'a batch size', 'use a whole number from 1 to 10000');
+  }
+  return { profile, count: input.count, length, prefix, price, rateUp, rateDown, staff, note };
+}
+
+/** Writes the batch and its vouchers in one transaction; returns the batch id and the voucher rows. */
+export async function insertBatch(
+  db: Knex,
+  plan: GeneratePlan,
+  createdBy: string,
+  now: number,
+): Promise<{ batchId: number; rows: VoucherRow[] }> {
+  return db.transaction(async (trx) => {
+    const [batchId] = (await trx('batches').insert({
+      profile_id: plan.profile.id,
+      count: plan.count,
+      prefix: plan.prefix,
+      price: plan.price,
+      created_by: createdBy.slice(0, 64),
+      note: plan.note,
+      created_at: now,
+    })) as number[];
+    let have = 0;
+    for (let round = 0; have < plan.count; round++) {
+      if (round >= MAX_ROUNDS)
+        throw new AppError(
+          'CODES_EXHAUSTED',
+          'Could not make enough unique codes; use longer codes',
+          409,
+          'length',
+        );
+      const codes = generateCodes(
+        plan.count - have,
+        { length: plan.length, prefix: plan.prefix },
+        crypto.randomBytes,
+      );
+      for (let i = 0; i < codes.length; i += INSERT_CHUNK) {
+        const rows = codes.slice(i, i + INSERT_CHUNK).map((code) => ({
+          code,
+          profile_id: plan.profile.id,
+          batch_id: batchId,
+          price: plan.price,
+          rate_limit_up: plan.rateUp,
+          rate_limit_down: plan.rateDown,
+          staff: plan.staff,
+          status: 'unused',
+          created_at: now,
+          updated_at: now,
+        }));
+        await trx('vouchers').insert(rows).onConflict('code').ignore();
+      }
+      const [{ n }] = (await trx('vouchers').where({ batch_id: batchId }).count({ n: '*' })) as {
+        n: number;
+      }[];
+      have = Number(n);
+    }
+    const rows = (await trx('vouchers').where({ batch_id: batchId }).orderBy('id')) as VoucherRow[];
+    return { batchId, rows };
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * The voucher use cases: batch generation (database first, router users pipelined and resumable), lists,
+ * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption.ts.
+ */
+import { desiredLimits } from '../../domain/policy';
+import { AppError } from '../../lib/errors';
+import type { ServiceDeps } from '../deps';
+import { toVoucherState, expiresAtFor, type VoucherRow } from '../voucher-state';
+import type {
+  Actor,
+  BatchView,
+  DeviceView,
+  ProfileService,
+  VoucherDetail,
+  VoucherFilter,
+  VoucherService,
+  VoucherView,
+} from '../types';
+import { clearRouterUserId, removeVoucherFromRouter, updateRouterUser } from './admin-actions';
+import { vouchersCsv } from './csv';
+import { insertBatch, planBatch } from './generate';
+import { listVouchers, ProfileCache, requireVoucher } from './queries';
+import { bindRouterUsers, pushRouterUsers, type RouterUserTarget } from './router-users';
+
+const SYNC_LIMIT = 20_000;
+
+export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileService }): VoucherService {
+  const { db, clock, router, config, audit, log } = deps;
+  const pushDeps = { db, router, config, now: () => clock.now() };
+  let syncing: Promise<{ created: number; pending: number }> | undefined;
+
+  async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<RouterUserTarget[]> {
+    const out: RouterUserTarget[] = [];
+    for (const r of rows) {
+      const p = await cache.byId(r.profile_id);
+      out.push({
+        id: r.id,
+        code: r.code,
+        profileName: p.row.name,
+        profile: p.profile,
+        extraSeconds: r.extra_seconds,
+        staff: Boolean(r.staff),
+        boundMac: r.bound_mac,
+      });
+    }
+    return out;
+  }
+
+  async function syncOnce(): Promise<{ created: number; pending: number }> {
+    const rows = (await db('vouchers')
+      .whereNull('router_user_id')
+      .whereIn('status', ['unused', 'active'])
+      .orderBy('id')
+      .limit(SYNC_LIMIT)) as VoucherRow[];
+    const pushed = rows.length
+      ? await pushRouterUsers(pushDeps, await targetsFor(rows, new ProfileCache(db)))
+      : { created: 0, pending: 0 };
+    if (router.status.connected) await bindRouterUsers(db, router, clock.now());
+    return pushed;
+  }
+
+  /** One sync at a time: generate's push and the poll job's sync would otherwise race on the same rows. */
+  function syncRouterUsers(): Promise<{ created: number; pending: number }> {
+    syncing ??= syncOnce().finally(() => (syncing = undefined));
+    return syncing;
+  }
+
+  async function view(row: VoucherRow): Promise<VoucherView> {
+    return new ProfileCache(db).view(row, clock.now());
+  }
+
+  async function reload(id: number): Promise<VoucherRow> {
+    return (await db('vouchers').where({ id }).first()) as VoucherRow;
+  }
+
+  function requireOpen(row: VoucherRow, what: string): void {
+    if (row.status !== 'unused' && row.status !== 'active') {
+      throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be ${what}`, 409);
+    }
+  }
+
+  async function devicesOf(voucherId: number): Promise<DeviceView[]> {
+    const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
+    return rows.map((r) => ({
+      mac: r.mac,
+      ip: r.ip,
+      connected: Boolean(r.connected),
+      firstSeenAt: Number(r.first_seen_at),
+      lastSeenAt: Number(r.last_seen_at),
+      bytesUp: Number(r.bytes_up),
+      bytesDown: Number(r.bytes_down),
+      rateUp: r.rate_up,
+      rateDown: r.rate_down,
+    }));
+  }
+
+  function batchQuery() {
+    return db('batches as b')
+      .join('profiles as p', 'p.id', 'b.profile_id')
+      .select('b.*', 'p.name as profile_name')
+      .select(
+        db.raw("(SELECT COUNT(*) FROM vouchers v WHERE v.batch_id = b.id AND v.status = 'unused') AS unused"),
+      );
+  }
+
+  const toBatchView = (r: Record<string, unknown>): BatchView => ({
+    id: Number(r.id),
+    profile: String(r.profile_name),
+    count: Number(r.count),
+    prefix: String(r.prefix ?? ''),
+    price: Number(r.price),
+    createdAt: Number(r.created_at),
+    createdBy: String(r.created_by),
+    note: (r.note as string | null) ?? null,
+    unused: Number(r.unused),
+  });
+
+  return {
+    async generate(input, actor: Actor) {
+      const profile = await d.profiles.get(input.profile);
+      const plan = await planBatch(deps, input, profile);
+      const now = clock.now();
+      const { batchId, rows } = await insertBatch(db, plan, actor.name, now);
+      await audit.record(actor, 'voucher.generate', `batch ${batchId}`, {
+        profile: profile.name,
+        count: plan.count,
+        price: plan.price,
+        staff: plan.staff,
+      });
+      const cache = new ProfileCache(db);
+      let routerPending = rows.length;
+      try {
+        await syncing; // let a running sync finish so both do not push the same rows
+        const pushed = await pushRouterUsers(pushDeps, await targetsFor(rows, cache));
+        routerPending = pushed.pending;
+      } catch (err) {
+        // Never lose a sale: the vouchers exist; the poll job's sync pushes them later.
+        log.warn({ err: (err as Error).message, batchId }, 'router users not pushed; will retry');
+      }
+      const fresh = (await db('vouchers').where({ batch_id: batchId }).orderBy('id')) as VoucherRow[];
+      const vouchers: VoucherView[] = [];
+      for (const r of fresh) vouchers.push(await cache.view(r, now));
+      return { batchId, vouchers, routerPending };
+    },
+
+    list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now()),
+
+    async get(code) {
+      const row = await requireVoucher(db, code);
+      const p = await new ProfileCache(db).byId(row.profile_id);
+      const now = clock.now();
+      const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
+      return {
+        ...(await view(row)),
+        devices: await devicesOf(row.id),
+        events: events.map((e) => ({
+          id: e.id,
+          ts: Number(e.ts),
+          voucherCode: row.code,
+          kind: e.kind,
+          level: e.level,
+          message: e.message,
+        })),
+        fupThresholdBytes: p.profile.fup?.thresholdBytes ?? null,
+        capBytes: p.profile.dataCapBytes ?? null,
+        state: desiredLimits(toVoucherState(row, p.profile), now, config.tz).state,
+      } satisfies VoucherDetail;
+    },
+
+    async revoke(code, actor) {
+      const row = await requireVoucher(db, code);
+      requireOpen(row, 'revoked');
+      await removeVoucherFromRouter(router, row);
+      const now = clock.now();
+      await db.transaction(async (trx) => {
+        await trx('vouchers').where({ id: row.id }).update({
+          status: 'revoked',
+          ended_at: now,
+          end_reason: 'revoked',
+          router_user_id: null,
+          updated_at: now,
+        });
+        await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
+      });
+      await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
+      return view(await reload(row.id));
+    },
+
+    async extend(code, seconds, actor) {
+      if (!Number.isInteger(seconds) || seconds <= 0)
+        throw new AppError(
+          'INVALID_INPUT',
+          'duration: must be more than zero, like 30m or 1h',
+          400,
+          'duration',
+          { duration: 'must be more than zero' },
+        );
+      const row = await requireVoucher(db, code);
+      requireOpen(row, 'extended');
+      const p = await new ProfileCache(db).byId(row.profile_id);
+      if (p.profile.validitySeconds === null || row.staff)
+        throw new AppError('VOUCHER_UNLIMITED', 'This voucher has no time limit to extend', 409);
+      const extra = row.extra_seconds + seconds;
+      const onRouter = await updateRouterUser(router, row, { name: p.row.name, profile: p.profile }, extra);
+      if (!onRouter) await clearRouterUserId(db, row.id);
+      const expires =
+        row.activated_at === null
+          ? null
+          : expiresAtFor(p.profile, Number(row.activated_at), extra, Boolean(row.staff));
+      await db('vouchers')
+        .where({ id: row.id })
+        .update({ extra_seconds: extra, expires_at: expires, updated_at: clock.now() });
+      await audit.record(actor, 'voucher.extend', row.code, { seconds, extraSeconds: extra });
+      return view(await reload(row.id));
+    },
+
+    async changeProfile(code, profileName, actor) {
+      const row = await requireVoucher(db, code);
+      requireOpen(row, 'moved to another profile');
+      const cache = new ProfileCache(db);
+      const old = await cache.byId(row.profile_id);
+      const next = await d.profiles.get(profileName);
+      // Rates copied from the old profile follow the new one; a per-voucher rate set at sale is kept.
+      const customRates =
+        row.rate_limit_up !== old.profile.rateUp || row.rate_limit_down !== old.profile.rateDown;
+      const onRouter = await updateRouterUser(
+        router,
+        row,
+        { name: next.name, profile: next.profile },
+        row.extra_seconds,
+      );
+      if (!onRouter) await clearRouterUserId(db, row.id);
+      await db('vouchers')
+        .where({ id: row.id })
+        .update({
+          profile_id: next.id,
+          rate_limit_up: customRates ? row.rate_limit_up : next.profile.rateUp,
+          rate_limit_down: customRates ? row.rate_limit_down : next.profile.rateDown,
+          expires_at:
+            row.activated_at === null
+              ? null
+              : expiresAtFor(next.profile, Number(row.activated_at), row.extra_seconds, Boolean(row.staff)),
+          updated_at: clock.now(),
+        });
+      await audit.record(actor, 'voucher.change_profile', row.code, { from: old.row.name, to: next.name });
+      return view(await reload(row.id));
+    },
+
+    async batches(limit = 50) {
+      const rows = await batchQuery()
+        .orderBy('b.id', 'desc')
+        .limit(Math.min(Math.max(limit, 1), 500));
+      return rows.map(toBatchView);
+    },
+
+    async batch(id) {
+      const row = await batchQuery().where('b.id', id).first();
+      if (!row) throw new AppError('BATCH_NOT_FOUND', `No batch #${id}`, 404);
+      const { vouchers } = await listVouchers(db, { batchId: id, limit: 10_000 }, clock.now());
+      return { batch: toBatchView(row), vouchers: vouchers.reverse() };
+    },
+
+    csv: (filter) => vouchersCsv(db, filter),
+    syncRouterUsers,
+  };
+}

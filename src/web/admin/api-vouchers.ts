@@ -1,0 +1,187 @@
+/**
+ * Admin JSON API for vouchers and profiles (auth is applied by the mount: session or Bearer token).
+ * Input in human units (price in pesos, rates like "1M", durations like "30m"), parsed by the domain parsers;
+ * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
+ */
+import { Router, type Request } from 'express';
+import { parseDuration, parseMoney, parseRate } from '../../domain/units';
+import { ValidationError } from '../../domain/errors';
+import { AppError } from '../../lib/errors';
+import { STATUSES } from '../../services/vouchers/queries';
+import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
+import type { WebContext } from '../context';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function voucherJson(v: VoucherView) {
+  return {
+    code: v.code,
+    profile: v.profile,
+    price: v.price / 100,
+    price_centavos: v.price,
+    status: v.status,
+    rate_up: v.rateUp,
+    rate_down: v.rateDown,
+    staff: v.staff,
+    batch_id: v.batchId,
+    created_at: iso(v.createdAt),
+    activated_at: iso(v.activatedAt),
+    expires_at: iso(v.expiresAt),
+    ended_at: iso(v.endedAt),
+    end_reason: v.endReason,
+    bound_mac: v.boundMac,
+    bytes_up: v.bytesUp,
+    bytes_down: v.bytesDown,
+    counted_bytes: v.countedBytes,
+    remaining_seconds: v.remainingSeconds,
+    override: v.override,
+    on_router: v.onRouter,
+  };
+}
+
+export function profileJson(p: ProfileRecord) {
+  return {
+    ...p.json,
+    id: p.id,
+    price_centavos: p.price,
+    source: p.source,
+    archived: p.archived,
+    updated_at: iso(p.updatedAt),
+  };
+}
+
+const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+
+function optionalInt(v: unknown, field: string, min: number, max: number): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw ValidationError.invalid(field, v, 'a whole number', `use ${min} to ${max}`);
+  return n;
+}
+
+/** Query string → filter; unknown statuses are refused rather than silently ignored. */
+export function parseFilter(q: Record<string, unknown>): VoucherFilter {
+  const status = typeof q.status === 'string' && q.status !== '' ? q.status : undefined;
+  if (status !== undefined && !STATUSES.includes(status as VoucherStatus)) {
+    throw ValidationError.invalid('status', status, 'a voucher status', `use one of: ${STATUSES.join(', ')}`);
+  }
+  return {
+    status: status as VoucherStatus | undefined,
+    profile: typeof q.profile === 'string' && q.profile !== '' ? q.profile : undefined,
+    batchId: optionalInt(q.batch, 'batch', 1, Number.MAX_SAFE_INTEGER),
+    search: typeof q.search === 'string' && q.search !== '' ? q.search : undefined,
+    limit: optionalInt(q.limit, 'limit', 1, 10_000),
+    offset: optionalInt(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+export function voucherApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { vouchers, profiles } = ctx.services;
+
+  r.post('/vouchers', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof b.profile !== 'string' || b.profile === '')
+      throw new AppError('INVALID_INPUT', 'profile: missing; name a profile like BASIC', 400, 'profile', {
+        profile: 'missing',
+      });
+    const count = typeof b.count === 'string' ? Number(b.count) : b.count;
+    const out = await vouchers.generate(
+      {
+        profile: b.profile,
+        count: count as number,
+        prefix: b.prefix === undefined ? undefined : String(b.prefix),
+        length: optionalInt(b.length, 'length', 1, 64),
+        price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
+        rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : parseRate(b.rate_up, 'rate_up'),
+        rateDown:
+          b.rate_down === undefined || b.rate_down === '' ? undefined : parseRate(b.rate_down, 'rate_down'),
+        staff: b.staff === true || b.staff === 'true',
+        note: typeof b.note === 'string' ? b.note : undefined,
+      },
+      actorOf(req),
+    );
+    res.status(201).json({
+      success: true,
+      batch_id: out.batchId,
+      router_pending: out.routerPending,
+      vouchers: out.vouchers.map((v) => ({
+        code: v.code,
+        profile: v.profile,
+        price: v.price / 100,
+        price_centavos: v.price,
+        status: v.status,
+      })),
+    });
+  });
+
+  r.get('/vouchers', async (req, res) => {
+    const out = await vouchers.list(parseFilter(req.query as Record<string, unknown>));
+    res.json({ success: true, total: out.total, vouchers: out.vouchers.map(voucherJson) });
+  });
+
+  r.get('/vouchers/:code', async (req, res) => {
+    const d = await vouchers.get(req.params.code);
+    res.json({
+      success: true,
+      voucher: {
+        ...voucherJson(d),
+        state: d.state,
+        fup_threshold_bytes: d.fupThresholdBytes,
+        cap_bytes: d.capBytes,
+        devices: d.devices.map((x) => ({
+          ...x,
+          firstSeenAt: iso(x.firstSeenAt),
+          lastSeenAt: iso(x.lastSeenAt),
+        })),
+        events: d.events.map((e) => ({ ...e, ts: iso(e.ts) })),
+      },
+    });
+  });
+
+  r.post('/vouchers/:code/revoke', async (req, res) => {
+    res.json({ success: true, voucher: voucherJson(await vouchers.revoke(req.params.code, actorOf(req))) });
+  });
+
+  r.post('/vouchers/:code/extend', async (req, res) => {
+    const raw = (req.body ?? {}).duration;
+    const seconds = typeof raw === 'number' ? raw : parseDuration(raw, 'duration');
+    res.json({
+      success: true,
+      voucher: voucherJson(await vouchers.extend(req.params.code, seconds, actorOf(req))),
+    });
+  });
+
+  r.post('/vouchers/:code/profile', async (req, res) => {
+    const name = (req.body ?? {}).profile;
+    if (typeof name !== 'string' || name === '')
+      throw new AppError('INVALID_INPUT', 'profile: missing; name a profile like BASIC', 400, 'profile', {
+        profile: 'missing',
+      });
+    res.json({
+      success: true,
+      voucher: voucherJson(await vouchers.changeProfile(req.params.code, name, actorOf(req))),
+    });
+  });
+
+  r.get('/profiles', async (req, res) => {
+    const list = await profiles.list({ includeArchived: req.query.archived === 'true' });
+    res.json({ success: true, profiles: list.map(profileJson) });
+  });
+
+  r.post('/profiles', async (req, res) => {
+    res
+      .status(201)
+      .json({ success: true, profile: profileJson(await profiles.create(req.body, actorOf(req))) });
+  });
+
+  r.put('/profiles/:name', async (req, res) => {
+    res.json({
+      success: true,
+      profile: profileJson(await profiles.update(req.params.name, req.body, actorOf(req))),
+    });
+  });
+
+  return r;
+}

@@ -1,0 +1,166 @@
+/**
+ * The captive portal: the router's login page forwards here (docs/router-login.html) with the device's MAC
+ * and IP; the customer types a code; the controller logs the device in over the API. Works without
+ * JavaScript (plain form POST + redirect), in English and Filipino.
+ */
+import { Router, type Request, type Response } from 'express';
+import { toAppError } from '../../lib/errors';
+import { RateLimitedError } from '../../services/redemption';
+import { pickLanguage, translator, type Translator } from '../../i18n';
+import type { WebContext } from '../context';
+import { statusViewModel } from './view-model';
+
+const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+/** Only http(s) links may be offered back to the customer (link-orig comes from the query string). */
+export function safeLink(v: unknown): string {
+  const s = str(v);
+  return /^https?:\/\//i.test(s) ? s : '';
+}
+
+interface LoginFields {
+  mac: string;
+  ip: string;
+  linkOrig: string;
+  linkLoginOnly: string;
+  code: string;
+  error: string;
+}
+
+function fields(src: Record<string, unknown>): LoginFields {
+  return {
+    mac: str(src.mac, 64),
+    ip: str(src.ip, 64),
+    linkOrig: safeLink(src['link-orig'] ?? src.dst),
+    linkLoginOnly: safeLink(src['link-login-only']),
+    code: str(src.code, 64),
+    error: str(src.error, 200),
+  };
+}
+
+function errorText(
+  t: Translator,
+  err: unknown,
+): { status: number; code: string; message: string; retryAfter?: number } {
+  const e = toAppError(err);
+  const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+  const key = `error.${e.code}`;
+  const translated = t.t(key, { seconds: retryAfter ?? '' });
+  const message =
+    translated === key
+      ? e.status >= 500 && e.code === 'INTERNAL'
+        ? t.t('error.generic')
+        : e.message
+      : translated;
+  return { status: e.status, code: e.code, message, retryAfter };
+}
+
+export function portalRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { services } = ctx;
+  const shopName = () => services.settings.get('shop.name', 'PisoNet');
+
+  async function renderLogin(req: Request, res: Response, f: LoginFields, status = 200, message = '') {
+    const lang = pickLanguage(req.query.lang ?? req.body?.lang, req.get('accept-language'));
+    const t = translator(lang);
+    const other = lang === 'fil' ? 'en' : 'fil';
+    const q = new URLSearchParams({
+      mac: f.mac,
+      ip: f.ip,
+      'link-orig': f.linkOrig,
+      'link-login-only': f.linkLoginOnly,
+      lang: other,
+    });
+    res.status(status).render('portal/login', {
+      t: t.t,
+      lang: t.lang,
+      shop: await shopName(),
+      f,
+      message,
+      routerError: f.error,
+      switchUrl: `/portal?${q.toString()}`,
+    });
+  }
+
+  r.get('/portal', async (req, res) => {
+    await renderLogin(req, res, fields(req.query as Record<string, unknown>));
+  });
+
+  r.post('/portal/redeem', async (req, res) => {
+    const f = fields((req.body ?? {}) as Record<string, unknown>);
+    const lang = pickLanguage(req.body?.lang ?? req.query.lang, req.get('accept-language'));
+    try {
+      await services.redemption.redeem({ code: f.code, mac: f.mac, ip: f.ip });
+      const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig });
+      res.redirect(303, `/portal/status?${q.toString()}`);
+    } catch (err) {
+      const e = errorText(translator(lang), err);
+      if (e.retryAfter) res.set('Retry-After', String(e.retryAfter));
+      await renderLogin(req, res, { ...f, error: '' }, e.status, e.message);
+    }
+  });
+
+  r.get('/portal/status', async (req, res) => {
+    const lang = pickLanguage(req.query.lang, req.get('accept-language'));
+    const t = translator(lang);
+    const mac = str(req.query.mac, 64);
+    const status = await services.redemption.status(mac);
+    const other = lang === 'fil' ? 'en' : 'fil';
+    const linkOrig = safeLink(req.query['link-orig']);
+    res.render('portal/status', {
+      t: t.t,
+      lang: t.lang,
+      shop: await shopName(),
+      s: statusViewModel(status, t),
+      linkOrig,
+      switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig }).toString()}`,
+      loginUrl: `/portal?${new URLSearchParams({ mac, lang, 'link-orig': linkOrig }).toString()}`,
+    });
+  });
+
+  r.post('/api/portal/redeem', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const out = await services.redemption.redeem({
+        code: str(body.code, 64),
+        mac: str(body.mac, 64),
+        ip: str(body.ip, 64),
+      });
+      res.json({
+        success: true,
+        code: out.code,
+        profile: out.profile,
+        expires_at: out.expiresAt === null ? null : new Date(out.expiresAt).toISOString(),
+        rate_up: out.rateUp,
+        rate_down: out.rateDown,
+        relogin: out.relogin,
+      });
+    } catch (err) {
+      const e = toAppError(err);
+      if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
+      if (e.status >= 500 && e.code === 'INTERNAL')
+        ctx.log.error({ err: (err as Error).message }, 'portal redeem failed');
+      res.status(e.status).json({ success: false, error: e.message, code: e.code });
+    }
+  });
+
+  r.get('/api/portal/status', async (req, res) => {
+    const s = await services.redemption.status(str(req.query.mac, 64));
+    res.json({
+      success: true,
+      active: s.active,
+      code: s.code,
+      profile: s.profile,
+      remaining_seconds: s.remainingSeconds,
+      used_bytes: s.usedBytes,
+      cap_bytes: s.capBytes,
+      fup_threshold_bytes: s.fupThresholdBytes,
+      throttled: s.throttled,
+      rate_up: s.rateUp,
+      rate_down: s.rateDown,
+      alerts: s.alerts,
+    });
+  });
+
+  return r;
+}

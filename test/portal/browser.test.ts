@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { createHarness, Harness } from '../helpers/harness';
+import { addDevice, makeVouchers } from './helpers';
+
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+
+describe('portal in a phone-sized browser', () => {
+  let h: Harness;
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  beforeEach(async () => {
+    h = await createHarness({ http: true });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('redeems a code at 390×844 and shows the status page', async () => {
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    const d = addDevice(h, 1);
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const q = new URLSearchParams({ mac: d.mac, ip: d.ip, 'link-orig': 'http://example.com/' });
+      await page.goto(`${h.app!.url}/portal?${q}`);
+      await page.fill('#code', code.toLowerCase());
+      // portal.js groups what was typed like the printed card.
+      expect(await page.inputValue('#code')).toBe(`${code.slice(0, 4)}-${code.slice(4)}`);
+      await Promise.all([page.waitForURL(/\/portal\/status/), page.click('button[type=submit]')]);
+      expect(await page.textContent('h1')).toContain('You are connected');
+      expect(await page.textContent('#time-left')).toBe('1h');
+      // Nothing overflows the phone's width.
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      fs.mkdirSync(SHOTS, { recursive: true });
+      const file = path.join(SHOTS, 'portal-status.png');
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`screenshot: ${file}`);
+      expect(fs.statSync(file).size).toBeGreaterThan(1000);
+    } finally {
+      await page.close();
+    }
+    expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([code]);
+  });
+});

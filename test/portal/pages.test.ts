@@ -1,0 +1,93 @@
+import { createHarness, Harness } from '../helpers/harness';
+import { addDevice, makeVouchers } from './helpers';
+import { pickLanguage, registerMessages, translator } from '../../src/i18n';
+import en from '../../src/i18n/en.json';
+import fil from '../../src/i18n/fil.json';
+
+describe('portal pages without JavaScript', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness({ http: true });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('shows the form with the hotspot variables, posts it and lands on the status page', async () => {
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    const d = addDevice(h, 1);
+    const q = new URLSearchParams({
+      mac: d.mac,
+      ip: d.ip,
+      'link-orig': 'http://example.com/news',
+      'link-login-only': 'http://10.5.50.1/login',
+    });
+    const page = await (await fetch(`${h.app!.url}/portal?${q}`)).text();
+    expect(page).toContain('name="mac" value="' + d.mac + '"');
+    expect(page).toContain('value="http://example.com/news"');
+    expect(page).toContain('Enter the code printed on your voucher.');
+
+    const form = new URLSearchParams({
+      code: code.toLowerCase(),
+      mac: d.mac,
+      ip: d.ip,
+      'link-orig': 'http://example.com/news',
+      lang: 'en',
+    });
+    const res = await fetch(`${h.app!.url}/portal/redeem`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/portal\/status\?/);
+    const status = await (await fetch(`${h.app!.url}${location}`)).text();
+    expect(status).toContain('You are connected');
+    expect(status).toContain('1h');
+    expect(status).toContain('1 Mbps down / 512 kbps up');
+    expect(status).toContain('href="http://example.com/news"');
+  });
+
+  it('re-renders the form with the error in Filipino, and ignores non-http links', async () => {
+    const d = addDevice(h, 1);
+    const form = new URLSearchParams({
+      code: 'BADCODE99',
+      mac: d.mac,
+      ip: d.ip,
+      'link-orig': 'javascript:alert(1)',
+      lang: 'fil',
+    });
+    const res = await fetch(`${h.app!.url}/portal/redeem`, { method: 'POST', body: form });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('Hindi tama ang code na iyan.');
+    expect(html).not.toContain('javascript:alert');
+    expect(html).toContain('lang="fil"');
+  });
+
+  it('picks the language from ?lang= or Accept-Language and links to the other one', async () => {
+    const fil1 = await (
+      await fetch(`${h.app!.url}/portal`, { headers: { 'accept-language': 'tl-PH,tl;q=0.9,en;q=0.5' } })
+    ).text();
+    expect(fil1).toContain('Ilagay ang code');
+    expect(fil1).toMatch(/href="\/portal\?[^"]*lang=en"/);
+    const en1 = await (
+      await fetch(`${h.app!.url}/portal?lang=en`, { headers: { 'accept-language': 'fil' } })
+    ).text();
+    expect(en1).toContain('Enter the code');
+  });
+});
+
+describe('i18n', () => {
+  it('has every English key in Filipino', () => {
+    expect(Object.keys(fil).sort()).toEqual(Object.keys(en).sort());
+  });
+  it('fills slots, falls back to English and can be extended', () => {
+    expect(translator('fil').t('error.RATE_LIMITED', { seconds: 30 })).toContain('30 segundo');
+    registerMessages('en', { 'admin.test': 'Hello {who}' });
+    expect(translator('fil').t('admin.test', { who: 'Nena' })).toBe('Hello Nena');
+    expect(pickLanguage(undefined, 'de-DE,fil;q=0.8')).toBe('fil');
+    expect(pickLanguage('xx', undefined)).toBe('en');
+  });
+});
