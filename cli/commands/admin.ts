@@ -1,0 +1,194 @@
+/** Profiles, reports, admin password and migrations. */
+import { password as passwordPrompt } from '@inquirer/prompts';
+import { loadConfig } from '../../src/config/env';
+import { openDatabase, migrateLatest } from '../../src/db/knex';
+import { ValidationError } from '../../src/domain/errors';
+import { formatBytes } from '../../src/domain/units';
+import { out } from '../lib/ansi';
+import { parseCommand } from '../lib/args';
+import { cliActor } from '../lib/context';
+import { formatDate, parseDate } from '../lib/dates';
+import { profilesTable, salesTable } from '../lib/render';
+import { profileJson } from './more';
+import { CommandDef, print, printJson, readStdin, withCore } from './shared';
+
+const PROFILES = `Usage: pisonet profiles list [--all] [--json]
+
+What each voucher type buys. --all includes archived profiles.`;
+
+const profilesList: CommandDef = {
+  name: 'profiles list',
+  summary: 'list profiles',
+  usage: PROFILES,
+  async run(args) {
+    const { values } = parseCommand(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, PROFILES, {
+      min: 0,
+      max: 0,
+    });
+    return withCore(async (core) => {
+      const profiles = await core.services.profiles.list({ includeArchived: values.all === true });
+      if (values.json) {
+        printJson({ profiles: profiles.map(profileJson) });
+      } else print(profilesTable(profiles));
+      return 0;
+    });
+  },
+};
+
+const BY = ['day', 'week', 'month', 'profile'] as const;
+type By = (typeof BY)[number];
+
+const SALES = `Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by day|week|month|profile] [--json]
+
+Vouchers sold (first used) and their value, in the shop's time zone. Both dates are included.
+Defaults: from and to today, by profile.`;
+
+/** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants. */
+export function reportRange(
+  values: Record<string, string | boolean | undefined>,
+  now: number,
+  tz: string,
+): { from: number; to: number } {
+  const today = formatDate(now, tz);
+  const from = parseDate(typeof values.from === 'string' ? values.from : today, 'from', tz);
+  const to = parseDate(typeof values.to === 'string' ? values.to : today, 'to', tz, true);
+  if (to <= from) throw new ValidationError('to', 'must be on or after from');
+  return { from, to };
+}
+
+const reportSales: CommandDef = {
+  name: 'report sales',
+  summary: 'sales by day, week, month or profile',
+  usage: SALES,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      { from: { type: 'string' }, to: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } },
+      SALES,
+      { min: 0, max: 0 },
+    );
+    const by = (typeof values.by === 'string' ? values.by : 'profile') as By;
+    if (!BY.includes(by))
+      throw ValidationError.invalid('by', values.by, 'a grouping', `use one of ${BY.join(', ')}`);
+    return withCore(async (core) => {
+      const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
+      const rows = await core.services.reports.sales({ from, to, by });
+      const total = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
+        count: 0,
+        amount: 0,
+      });
+      if (values.json)
+        printJson({
+          from: formatDate(from, core.config.tz),
+          to: formatDate(to - 1, core.config.tz),
+          by,
+          rows,
+          total,
+        });
+      else {
+        print(
+          out.bold(
+            `Sales ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}, by ${by}`,
+          ),
+        );
+        print(salesTable(rows, by));
+      }
+      return 0;
+    });
+  },
+};
+
+const USAGE_REPORT = `Usage: pisonet report usage [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+
+Data used by customers in the period (both dates included; default today).`;
+
+const reportUsage: CommandDef = {
+  name: 'report usage',
+  summary: 'usage totals',
+  usage: USAGE_REPORT,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+      USAGE_REPORT,
+      { min: 0, max: 0 },
+    );
+    return withCore(async (core) => {
+      const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
+      const t = await core.services.reports.usageTotals({ from, to });
+      if (values.json)
+        printJson({ from: formatDate(from, core.config.tz), to: formatDate(to - 1, core.config.tz), ...t });
+      else
+        print(
+          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}.`,
+        );
+      return 0;
+    });
+  },
+};
+
+const SET_PASSWORD = `Usage: pisonet admin set-password [--username U]
+
+Sets the web admin password (default user: ADMIN_USERNAME). Reads it from a hidden prompt, or from
+standard input when piped:  echo 'new password' | pisonet admin set-password`;
+
+async function readNewPassword(): Promise<string> {
+  if (!process.stdin.isTTY) return (await readStdin()).split(/\r?\n/)[0];
+  const first = await passwordPrompt({ message: 'New admin password:', mask: '*' });
+  const again = await passwordPrompt({ message: 'Repeat the password:', mask: '*' });
+  if (first !== again) throw new ValidationError('password', 'the two passwords differ; nothing was changed');
+  return first;
+}
+
+const setPassword: CommandDef = {
+  name: 'admin set-password',
+  summary: 'set the web admin password',
+  usage: SET_PASSWORD,
+  async run(args) {
+    const { values } = parseCommand(args, { username: { type: 'string', short: 'u' } }, SET_PASSWORD, {
+      min: 0,
+      max: 0,
+    });
+    const pw = await readNewPassword();
+    if (pw === '')
+      throw new ValidationError('password', 'missing; type the new password (nothing was changed)');
+    return withCore(async (core) => {
+      const username = typeof values.username === 'string' ? values.username : core.config.admin.username;
+      await core.services.admins.setPassword(username, pw, cliActor());
+      print(out.green(`Password set for ${username}.`));
+      return 0;
+    });
+  },
+};
+
+const MIGRATE = `Usage: pisonet migrate
+
+Applies pending database migrations (safe to run while the server runs).`;
+
+export async function runMigrations(): Promise<string[]> {
+  const config = loadConfig(process.env);
+  const db = openDatabase(config.databaseFile);
+  try {
+    return await migrateLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+const migrate: CommandDef = {
+  name: 'migrate',
+  summary: 'apply database migrations',
+  usage: MIGRATE,
+  async run(args) {
+    parseCommand(args, {}, MIGRATE, { min: 0, max: 0 });
+    const applied = await runMigrations();
+    print(
+      applied.length
+        ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
+        : 'Database is up to date.',
+    );
+    return 0;
+  },
+};
+
+export const adminCommands = [profilesList, reportSales, reportUsage, setPassword, migrate];

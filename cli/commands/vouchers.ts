@@ -1,0 +1,220 @@
+import fs from 'node:fs';
+import { confirm } from '@inquirer/prompts';
+import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
+import { ValidationError } from '../../src/domain/errors';
+import { formatMoney } from '../../src/domain/units';
+import type { VoucherFilter, VoucherStatus } from '../../src/services/types';
+import { out } from '../lib/ansi';
+import { parseCommand, requireOption, usageError } from '../lib/args';
+import { cliActor, preferRouter, requireRouter } from '../lib/context';
+import { voucherDetail, vouchersTable } from '../lib/render';
+import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
+
+export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
+
+export function parseStatus(value: string): VoucherStatus {
+  const s = value.trim().toLowerCase() as VoucherStatus;
+  if (!STATUSES.includes(s))
+    throw ValidationError.invalid('status', value, 'a voucher status', `use one of ${STATUSES.join(', ')}`);
+  return s;
+}
+
+const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--json | --csv]
+
+Creates a batch of vouchers (saved first, then pushed to the router; vouchers the router could not
+take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.`;
+
+const generate: CommandDef = {
+  name: 'vouchers generate',
+  summary: 'create a batch of vouchers',
+  usage: GENERATE,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      {
+        profile: { type: 'string' },
+        count: { type: 'string' },
+        prefix: { type: 'string' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+      },
+      GENERATE,
+      { min: 0, max: 0 },
+    );
+    if (values.json && values.csv) throw usageError('choose one of --json and --csv', GENERATE);
+    const profile = requireOption(values, 'profile', GENERATE);
+    const count = parseWhole(requireOption(values, 'count', GENERATE), 'count', 'a batch size', 1, MAX_BATCH);
+    const prefix = values.prefix === undefined ? undefined : parsePrefix(values.prefix);
+    return withCore(async (core) => {
+      await preferRouter(core);
+      const res = await core.services.vouchers.generate({ profile, count, prefix }, cliActor());
+      if (values.json)
+        printJson({
+          batchId: res.batchId,
+          count: res.vouchers.length,
+          routerPending: res.routerPending,
+          vouchers: res.vouchers,
+        });
+      else if (values.csv) process.stdout.write(await core.services.vouchers.csv({ batchId: res.batchId }));
+      else {
+        print(vouchersTable(res.vouchers));
+        print(
+          out.green(
+            `Batch #${res.batchId}: ${res.vouchers.length} ${res.vouchers[0]?.profile ?? profile} voucher(s) at ${formatMoney(res.vouchers[0]?.price ?? 0)} each.`,
+          ),
+        );
+        if (res.routerPending)
+          print(
+            out.yellow(
+              `${res.routerPending} voucher(s) are not on the router yet; they are pushed when it is reachable.`,
+            ),
+          );
+      }
+      return 0;
+    });
+  },
+};
+
+const LIST = `Usage: pisonet vouchers list [--status S] [--profile NAME] [--search TEXT] [--batch ID] [--limit N] [--json]
+
+Lists vouchers, newest first (default limit 50). S is one of ${STATUSES.join(', ')}.`;
+
+export function listFilter(values: Record<string, string | boolean | undefined>): VoucherFilter {
+  const f: VoucherFilter = { limit: 50 };
+  if (typeof values.status === 'string') f.status = parseStatus(values.status);
+  if (typeof values.profile === 'string') f.profile = values.profile;
+  if (typeof values.search === 'string') f.search = values.search;
+  if (typeof values.batch === 'string')
+    f.batchId = parseWhole(values.batch, 'batch', 'a batch number', 1, Number.MAX_SAFE_INTEGER);
+  if (typeof values.limit === 'string') f.limit = parseWhole(values.limit, 'limit', 'a list size', 1, 100000);
+  return f;
+}
+
+const list: CommandDef = {
+  name: 'vouchers list',
+  summary: 'list or search vouchers',
+  usage: LIST,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      {
+        status: { type: 'string' },
+        profile: { type: 'string' },
+        search: { type: 'string' },
+        batch: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      LIST,
+      { min: 0, max: 0 },
+    );
+    const filter = listFilter(values);
+    return withCore(async (core) => {
+      const res = await core.services.vouchers.list(filter);
+      if (values.json) printJson({ total: res.total, vouchers: res.vouchers });
+      else {
+        print(vouchersTable(res.vouchers));
+        if (res.total > res.vouchers.length)
+          print(
+            out.dim(`Showing ${res.vouchers.length} of ${res.total}; use --limit or --status to see more.`),
+          );
+      }
+      return 0;
+    });
+  },
+};
+
+const SHOW = `Usage: pisonet vouchers show CODE [--json]
+
+Shows one voucher: state, usage, times and the device(s) using it.`;
+
+const show: CommandDef = {
+  name: 'vouchers show',
+  summary: 'show one voucher (state, usage, device)',
+  usage: SHOW,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, {
+      min: 1,
+      max: 1,
+    });
+    return withCore(async (core) => {
+      const v = await core.services.vouchers.get(positionals[0]);
+      if (values.json) printJson(v);
+      else print(voucherDetail(v, core.config.tz));
+      return 0;
+    });
+  },
+};
+
+const REVOKE = `Usage: pisonet vouchers revoke CODE [--yes] [--json]
+
+Logs the voucher's device(s) out and disables the voucher for good. Asks first unless --yes
+(without a terminal, --yes is required).`;
+
+const revoke: CommandDef = {
+  name: 'vouchers revoke',
+  summary: 'disable a voucher and log its devices out',
+  usage: REVOKE,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+      REVOKE,
+      { min: 1, max: 1 },
+    );
+    if (!values.yes && !process.stdin.isTTY)
+      throw usageError('refusing to revoke without confirmation: add --yes', REVOKE);
+    return withCore(async (core) => {
+      const v0 = await core.services.vouchers.get(positionals[0]);
+      if (
+        !values.yes &&
+        !(await confirm({
+          message: `Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`,
+          default: false,
+        }))
+      ) {
+        print('Nothing changed.');
+        return 1;
+      }
+      await requireRouter(core);
+      const v = await core.services.vouchers.revoke(v0.code, cliActor());
+      if (values.json) printJson(v);
+      else print(out.green(`Voucher ${v.code} revoked.`));
+      return 0;
+    });
+  },
+};
+
+const EXPORT = `Usage: pisonet vouchers export [--status S] [--profile NAME] [--batch ID] [--out FILE]
+
+Writes vouchers as CSV (the same file the web admin exports) to FILE, or to standard output.`;
+
+const exportCsv: CommandDef = {
+  name: 'vouchers export',
+  summary: 'export vouchers as CSV',
+  usage: EXPORT,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      {
+        status: { type: 'string' },
+        profile: { type: 'string' },
+        batch: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+      },
+      EXPORT,
+      { min: 0, max: 0 },
+    );
+    const filter = { ...listFilter(values), limit: undefined };
+    return withCore(async (core) => {
+      const csv = await core.services.vouchers.csv(filter);
+      if (typeof values.out === 'string') {
+        fs.writeFileSync(values.out, csv);
+        print(out.green(`Wrote ${values.out}`));
+      } else process.stdout.write(csv);
+      return 0;
+    });
+  },
+};
+
+export const voucherCommands = [generate, list, show, revoke, exportCsv];

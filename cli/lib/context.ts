@@ -1,0 +1,62 @@
+import os from 'node:os';
+import pino from 'pino';
+import { loadConfig, ConfigError } from '../../src/config/env';
+import { openCore, Core } from '../../src/core';
+import { AppError, toAppError } from '../../src/lib/errors';
+import { createLogger } from '../../src/lib/logger';
+import { RouterError } from '../../src/router/types';
+import type { Actor } from '../../src/services/types';
+
+const QUIET_LEVELS = ['fatal', 'error', 'silent'];
+
+/**
+ * Opens the same core the server uses (no HTTP round trip to ourselves). Core logs go to stderr at
+ * `warn` at most, so the terminal only shows what the operator asked for.
+ */
+export async function openCliCore(env: NodeJS.ProcessEnv = process.env): Promise<Core> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new AppError('CONFIG_INVALID', err.message, 500);
+    throw err;
+  }
+  const level = QUIET_LEVELS.includes(config.logLevel) ? config.logLevel : 'warn';
+  const log = createLogger(level, pino.destination({ dest: 2, sync: true }));
+  return openCore(config, { role: 'cli', log });
+}
+
+/**
+ * Waits (bounded by ROUTER_TIMEOUT_SECONDS) for the router; a router that stays down is a clear
+ * ROUTER_UNREACHABLE error with the API's wording, never a hang.
+ */
+export async function requireRouter(core: Core): Promise<void> {
+  if (core.router.status.connected) return;
+  if (await core.router.waitConnected(core.config.router.timeoutSeconds * 1000)) return;
+  const { host, port, simulated } = core.config.router;
+  const where = simulated ? `simulated router on 127.0.0.1:${core.config.simulatorPort}` : `${host}:${port}`;
+  const status = core.router.status;
+  const code = status.lastErrorCode === 'ROUTER_LOGIN_FAILED' ? 'ROUTER_LOGIN_FAILED' : 'ROUTER_UNREACHABLE';
+  const detail = status.lastError ? `: ${status.lastError}` : '';
+  throw toAppError(new RouterError(code, `no connection to ${where}${detail}`));
+}
+
+/**
+ * For actions that work without the router but are better with it (generating vouchers pushes them to
+ * the router when it is up): give a just-started connection its chance, without failing.
+ */
+export async function preferRouter(core: Core): Promise<void> {
+  if (!core.router.status.connected)
+    await core.router.waitConnected(core.config.router.timeoutSeconds * 1000);
+}
+
+/** Who the audit log names for terminal actions: the operating-system user. */
+export function cliActor(): Actor {
+  let name = process.env.USER ?? process.env.LOGNAME ?? 'operator';
+  try {
+    name = os.userInfo().username || name;
+  } catch {
+    // Containers without a passwd entry: keep the environment's name.
+  }
+  return { name, via: 'cli' };
+}

@@ -1,0 +1,259 @@
+/** Terminal renderings shared by the menu and the subcommands (one look for both faces). */
+import {
+  formatBytes,
+  formatDurationHuman,
+  formatMoney,
+  formatRate,
+  formatRateHuman,
+} from '../../src/domain/units';
+import type {
+  ProfileRecord,
+  RouterInfo,
+  RouterQueueView,
+  SalesRow,
+  UserTraffic,
+  VoucherDetail,
+  VoucherView,
+} from '../../src/services/types';
+import { out } from './ansi';
+import { formatDateTime } from './dates';
+import { keyValues, table } from './table';
+
+const STATUS_STYLE: Record<string, (s: string) => string> = {
+  active: out.green,
+  unused: out.cyan,
+  revoked: out.red,
+  expired: out.dim,
+  exhausted: out.yellow,
+};
+
+const dash = '-';
+
+/** A live rate in at most 3 significant digits for narrow columns: 780780 → `781 kbps`, 1350000 → `1.35 Mbps`. */
+export function rateShort(bps: number): string {
+  for (const [suffix, mult] of [
+    ['Gbps', 1e9],
+    ['Mbps', 1e6],
+    ['kbps', 1e3],
+  ] as const) {
+    if (bps >= mult) {
+      const v = bps / mult;
+      return `${Number(v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2))} ${suffix}`;
+    }
+  }
+  return formatRateHuman(bps);
+}
+
+/** `512000/1000000` (RouterOS bits/s) → `512K/1M`; anything else is shown as the router printed it. */
+export function limitText(maxLimit: string): string {
+  const m = /^(\d+)\/(\d+)$/.exec(maxLimit);
+  if (!m) return maxLimit || dash;
+  const [up, down] = [Number(m[1]), Number(m[2])];
+  if (up === 0 && down === 0) return 'unlimited';
+  return `${up ? formatRate(up) : '∞'}/${down ? formatRate(down) : '∞'}`;
+}
+
+export function vouchersTable(vouchers: readonly VoucherView[], width?: number): string {
+  if (vouchers.length === 0) return out.dim('No vouchers match.');
+  return table(
+    vouchers,
+    [
+      { header: 'CODE', get: (v) => v.code },
+      { header: 'PROFILE', get: (v) => v.profile, shrink: true },
+      { header: 'STATUS', get: (v) => v.status, style: (t, v) => (STATUS_STYLE[v.status] ?? String)(t) },
+      { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right' },
+      { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right' },
+      {
+        header: 'LEFT',
+        get: (v) => (v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)),
+        align: 'right',
+      },
+      { header: 'DEVICE', get: (v) => v.boundMac ?? dash, shrink: true },
+    ],
+    { width, colours: out },
+  );
+}
+
+export function voucherDetail(v: VoucherDetail, tz: string): string {
+  const when = (ms: number | null) => (ms === null ? dash : formatDateTime(ms, tz));
+  const lines = keyValues(
+    [
+      ['Code', out.bold(v.code)],
+      ['Profile', `${v.profile} (${formatMoney(v.price)})`],
+      ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
+      ['State', v.state],
+      [
+        'Speed',
+        `${formatRateHuman(v.rateUp)} up / ${formatRateHuman(v.rateDown)} down${v.override ? ` (override ${formatRateHuman(v.override.up)} / ${formatRateHuman(v.override.down)})` : ''}`,
+      ],
+      ['Created', when(v.createdAt)],
+      ['Activated', when(v.activatedAt)],
+      ['Expires', when(v.expiresAt)],
+      ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
+      [
+        'Used',
+        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}`,
+      ],
+      ['Device', v.boundMac ?? dash],
+      ['On router', v.onRouter ? 'yes' : 'no'],
+      ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),
+    ],
+    out,
+  );
+  const devices = v.devices.length
+    ? '\n\nDevices:\n' +
+      table(
+        v.devices,
+        [
+          { header: 'MAC', get: (d) => d.mac },
+          { header: 'IP', get: (d) => d.ip ?? dash },
+          { header: 'ONLINE', get: (d) => (d.connected ? 'yes' : 'no') },
+          { header: 'DOWN', get: (d) => formatBytes(d.bytesDown), align: 'right' },
+          { header: 'UP', get: (d) => formatBytes(d.bytesUp), align: 'right' },
+          { header: 'LAST SEEN', get: (d) => formatDateTime(d.lastSeenAt, tz) },
+        ],
+        { colours: out },
+      )
+    : '';
+  return lines + devices;
+}
+
+/** Active users: what the shop owner asks about most (who, how much, how fast, how long left). */
+export function usersTable(users: readonly UserTraffic[], width?: number): string {
+  if (users.length === 0) return out.dim('No active users.');
+  return table(
+    users,
+    [
+      { header: 'VOUCHER', get: (u) => u.user, shrink: true },
+      { header: 'MAC', get: (u) => u.mac },
+      { header: 'PROFILE', get: (u) => u.profile, shrink: true },
+      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
+      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
+      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right' },
+      {
+        header: 'LEFT',
+        get: (u) => (u.remainingSeconds === null ? dash : formatDurationHuman(u.remainingSeconds)),
+        align: 'right',
+      },
+    ],
+    { width, colours: out },
+  );
+}
+
+/** Bandwidth view: limits as up/down; `*` marks an admin override. */
+export function trafficTable(users: readonly UserTraffic[], width?: number): string {
+  if (users.length === 0) return out.dim('No devices with a voucher right now.');
+  return table(
+    users,
+    [
+      { header: 'MAC', get: (u) => u.mac },
+      { header: 'IP', get: (u) => u.ip ?? dash, shrink: true, min: 7 },
+      { header: 'VOUCHER', get: (u) => u.user, shrink: true },
+      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
+      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
+      {
+        header: 'LIMIT ↑/↓',
+        get: (u) =>
+          limitText(u.maxLimit) +
+          (u.limitSource === 'profile' ? '' : u.limitSource === 'override' ? '*' : ` ${u.limitSource}`),
+        shrink: true,
+      },
+      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right' },
+    ],
+    { width, colours: out },
+  );
+}
+
+export function queuesTable(queues: readonly RouterQueueView[], width?: number): string {
+  if (queues.length === 0) return out.dim('No pisonet- queues on the router.');
+  const pair = (v: string, f: (n: number) => string) => {
+    const m = /^(\d+)\/(\d+)$/.exec(v);
+    return m ? `${f(Number(m[1]))}/${f(Number(m[2]))}` : v || dash;
+  };
+  return table(
+    queues,
+    [
+      { header: 'NAME', get: (q) => q.name, shrink: true, min: 12 },
+      { header: 'TARGET', get: (q) => q.target, shrink: true },
+      { header: 'MAX-LIMIT ↑/↓', get: (q) => limitText(q.maxLimit) },
+      { header: 'BYTES ↑/↓', get: (q) => pair(q.bytes, formatBytes), shrink: true },
+      { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },
+    ],
+    { width, colours: out },
+  );
+}
+
+export function profilesTable(profiles: readonly ProfileRecord[], width?: number): string {
+  if (profiles.length === 0) return out.dim('No profiles yet.');
+  return table(
+    profiles,
+    [
+      { header: 'NAME', get: (p) => p.name + (p.archived ? ' (archived)' : ''), shrink: true },
+      { header: 'PRICE', get: (p) => formatMoney(p.price), align: 'right' },
+      {
+        header: 'VALIDITY',
+        get: (p) =>
+          p.profile.validitySeconds === null ? 'unlimited' : formatDurationHuman(p.profile.validitySeconds),
+      },
+      { header: 'DEVICES', get: (p) => String(p.profile.users), align: 'right' },
+      {
+        header: 'SPEED ↑/↓',
+        get: (p) => `${formatRate(p.profile.rateUp)}/${formatRate(p.profile.rateDown)}`,
+      },
+      {
+        header: 'DATA CAP',
+        get: (p) => (p.profile.dataCapBytes ? formatBytes(p.profile.dataCapBytes) : dash),
+      },
+      { header: 'SOURCE', get: (p) => p.source },
+    ],
+    { width, colours: out },
+  );
+}
+
+/** `by` names the first column: PROFILE when grouped by profile, else PERIOD. */
+export function salesTable(rows: readonly SalesRow[], by: string, width?: number): string {
+  if (rows.length === 0) return out.dim('No sales in this period.');
+  const total = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
+    count: 0,
+    amount: 0,
+  });
+  const withProfile = rows.some((r) => r.profile !== undefined && r.profile !== r.period);
+  const all: SalesRow[] = [...rows, { period: 'TOTAL', count: total.count, amount: total.amount }];
+  return table(
+    all,
+    [
+      {
+        header: by === 'profile' ? 'PROFILE' : 'PERIOD',
+        get: (r) => r.period,
+        shrink: true,
+        style: (t, r) => (r.period === 'TOTAL' ? out.bold(t) : t),
+      },
+      ...(withProfile ? [{ header: 'PROFILE', get: (r: SalesRow) => r.profile ?? dash, shrink: true }] : []),
+      { header: 'SOLD', get: (r) => String(r.count), align: 'right' },
+      { header: 'AMOUNT', get: (r) => formatMoney(r.amount), align: 'right' },
+    ],
+    { width, colours: out },
+  );
+}
+
+export function routerInfoText(info: RouterInfo): string {
+  const mem =
+    info.freeMemory !== null && info.totalMemory !== null
+      ? `${formatBytes(info.freeMemory)} free of ${formatBytes(info.totalMemory)}`
+      : dash;
+  return keyValues(
+    [
+      ['Connected', info.connected && !info.error ? out.green('yes') : out.red('no')],
+      ['Router', info.simulated ? 'simulated (demo mode)' : 'RouterOS'],
+      ['Identity', info.identity ?? dash],
+      ['Version', info.version ?? dash],
+      ['Board', info.boardName ?? dash],
+      ['Uptime', info.uptime ?? dash],
+      ['CPU load', info.cpuLoad === null ? dash : `${info.cpuLoad}%`],
+      ['Memory', mem],
+      ['Round trip', info.rttMs === null ? dash : `${info.rttMs} ms`],
+      ...(info.error ? [['Error', out.red(info.error)] as const] : []),
+    ],
+    out,
+  );
+}

@@ -1,0 +1,97 @@
+import { ConfigError } from '../src/config/env';
+import { AppError, exitCodeFor, toAppError } from '../src/lib/errors';
+import { ValidationError, ValidationErrors } from '../src/domain/errors';
+import { RouterError } from '../src/router/types';
+import { err as errColours } from './lib/ansi';
+import { HelpRequested, UsageError } from './lib/args';
+import { adminCommands } from './commands/admin';
+import { networkCommands } from './commands/network';
+import type { CommandDef } from './commands/shared';
+import { voucherCommands } from './commands/vouchers';
+import { moreCommands } from './commands/more';
+
+const [profilesList, ...reportsAdmin] = adminCommands;
+const [usersList, usersKick, ...bandwidth] = networkCommands;
+
+/** In help order: as the menu lists them. */
+export const COMMANDS: CommandDef[] = [
+  ...voucherCommands,
+  ...moreCommands.voucher,
+  usersList,
+  usersKick,
+  ...moreCommands.users,
+  profilesList,
+  ...moreCommands.profiles,
+  ...bandwidth,
+  ...reportsAdmin,
+  ...moreCommands.config,
+];
+
+export function mainUsage(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: pisonet [COMMAND] [OPTIONS]',
+    '',
+    'PisoNet Manager for the operator. With no command it opens the interactive menu.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Run `pisonet COMMAND --help` for its options. --json prints stable JSON for scripts.',
+    'Exit codes: 0 ok, 1 failed, 2 bad usage or bad input. Errors go to stderr as',
+    '`error: <message> (<CODE>)`, with the same codes as the admin API.',
+  ].join('\n');
+}
+
+/** Errors become the API's codes and messages; unexpected ones keep their message (a terminal is not the web). */
+export function describeError(e: unknown): AppError {
+  if (e instanceof ConfigError) return new AppError('CONFIG_INVALID', e.message, 500);
+  if (
+    e instanceof AppError ||
+    e instanceof ValidationError ||
+    e instanceof ValidationErrors ||
+    e instanceof RouterError
+  )
+    return toAppError(e);
+  const app = toAppError(e);
+  return new AppError(app.code, `${app.message} (${(e as Error)?.message ?? String(e)})`, app.status);
+}
+
+export function reportError(e: unknown): number {
+  const app = describeError(e);
+  process.stderr.write(`${errColours.red('error:')} ${app.message} (${app.code})\n`);
+  if (e instanceof UsageError && e.usage) process.stderr.write(`\n${e.usage}\n`);
+  return exitCodeFor(app);
+}
+
+/** Runs one subcommand; returns the exit code (0 ok, 1 failed, 2 bad usage/input). */
+export async function runCommand(argv: string[]): Promise<number> {
+  const [group, sub] = argv;
+  if (group === '--help' || group === '-h' || group === 'help') {
+    process.stdout.write(`${mainUsage()}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === `${group} ${sub}`) ?? COMMANDS.find((c) => c.name === group);
+  try {
+    if (!cmd) {
+      const inGroup = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+      if (inGroup.length && (sub === undefined || sub === '--help' || sub === '-h')) {
+        const text = `${inGroup.map((c) => c.usage.split('\n')[0]).join('\n')}\n`;
+        (sub === undefined ? process.stderr : process.stdout).write(text);
+        return sub === undefined ? 2 : 0;
+      }
+      throw new UsageError(
+        `unknown command "${argv.slice(0, inGroup.length ? 2 : 1).join(' ')}"`,
+        mainUsage(),
+      );
+    }
+    return await cmd.run(argv.slice(cmd.name.split(' ').length));
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`${e.text}\n`);
+      return 0;
+    }
+    if ((e as Error)?.name === 'ExitPromptError') return 130;
+    return reportError(e);
+  }
+}

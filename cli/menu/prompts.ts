@@ -1,0 +1,125 @@
+import { confirm, input, rawlist, select } from '@inquirer/prompts';
+import { ValidationError, ValidationErrors } from '../../src/domain/errors';
+import { normaliseMac } from '../../src/domain/units';
+import type { UserTraffic } from '../../src/services/types';
+import { out } from '../lib/ansi';
+import { describeError } from '../main';
+
+/** Inquirer throws this on Ctrl-C (and when the terminal closes). */
+export function isExitPrompt(e: unknown): boolean {
+  return (e as Error)?.name === 'ExitPromptError';
+}
+
+export interface MenuItem {
+  key: string;
+  name: string;
+  run: () => Promise<void>;
+}
+
+export function say(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export function showError(e: unknown): void {
+  const app = describeError(e);
+  say(`${out.red('error:')} ${app.message} (${app.code})`);
+}
+
+/**
+ * A numbered menu: type the number and Enter (or use the arrows). `0` goes back. Ctrl-C at the menu
+ * goes back too; Ctrl-C inside an action cancels that action and returns here. Errors are shown in the
+ * API's words and the menu stays open.
+ */
+export async function menuLoop(title: string, items: MenuItem[], backLabel = 'Back'): Promise<void> {
+  for (;;) {
+    let key: string;
+    try {
+      key = await rawlist({
+        message: out.bold(title),
+        choices: [
+          ...items.map((i) => ({ key: i.key, name: i.name, value: i.key })),
+          { key: '0', name: backLabel, value: '0' },
+        ],
+      });
+    } catch (e) {
+      if (isExitPrompt(e)) return;
+      throw e;
+    }
+    if (key === '0') return;
+    const item = items.find((i) => i.key === key);
+    if (!item) continue;
+    try {
+      await item.run();
+    } catch (e) {
+      if (isExitPrompt(e)) say(out.dim('Cancelled.'));
+      else showError(e);
+    }
+    say();
+  }
+}
+
+/** The message a domain parser gives for bad input, exactly as the web shows it. */
+export function validationMessage(e: unknown): string {
+  if (e instanceof ValidationError || e instanceof ValidationErrors) return e.message;
+  return (e as Error)?.message ?? String(e);
+}
+
+/** A text prompt validated with a domain parser; returns the parsed value. */
+export async function ask<T>(
+  message: string,
+  parse: (text: string) => T,
+  opts: { default?: string } = {},
+): Promise<T> {
+  const text = await input({
+    message,
+    default: opts.default,
+    validate: (v) => {
+      try {
+        parse(v);
+        return true;
+      } catch (e) {
+        return validationMessage(e);
+      }
+    },
+  });
+  return parse(text);
+}
+
+/** Every destructive action asks first; the default is No. */
+export function confirmAction(message: string): Promise<boolean> {
+  return confirm({ message, default: false });
+}
+
+/** Pick an active device from the list, or type any MAC. */
+export async function pickMac(users: readonly UserTraffic[], message = 'Device:'): Promise<string> {
+  const typed = '__type__';
+  const choice = users.length
+    ? await select({
+        message,
+        choices: [
+          ...users.map((u) => ({ name: `${u.mac}  ${u.ip ?? '-'}  ${u.user}`, value: u.mac })),
+          { name: 'Type a MAC address…', value: typed },
+        ],
+        pageSize: 10,
+      })
+    : typed;
+  if (choice !== typed) return choice;
+  return ask('MAC address:', (v) => normaliseMac(v, 'mac'));
+}
+
+/** Pick one active user (voucher in use); undefined when nobody is online. */
+export async function pickUser(
+  users: readonly UserTraffic[],
+  message: string,
+): Promise<UserTraffic | undefined> {
+  if (users.length === 0) {
+    say(out.dim('No active users.'));
+    return undefined;
+  }
+  const mac = await select({
+    message,
+    choices: users.map((u) => ({ name: `${u.user}  ${u.mac}  ${u.profile}`, value: u.mac })),
+    pageSize: 10,
+  });
+  return users.find((u) => u.mac === mac);
+}

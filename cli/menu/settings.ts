@@ -1,0 +1,91 @@
+import { password } from '@inquirer/prompts';
+import { describeConfig } from '../../src/config/env';
+import type { Core } from '../../src/core';
+import { ValidationError } from '../../src/domain/errors';
+import { formatBytes } from '../../src/domain/units';
+import { out } from '../lib/ansi';
+import { cliActor } from '../lib/context';
+import { formatDate, startOfDay, startOfMonth, startOfWeek } from '../lib/dates';
+import { routerInfoText, salesTable } from '../lib/render';
+import { keyValues } from '../lib/table';
+import { migrateLatest } from '../../src/db/knex';
+import { menuLoop, say } from './prompts';
+
+type Period = 'today' | 'this week' | 'this month';
+
+function range(core: Core, period: Period): { from: number; to: number } {
+  const now = core.clock.now();
+  const tz = core.config.tz;
+  const from =
+    period === 'today'
+      ? startOfDay(now, tz)
+      : period === 'this week'
+        ? startOfWeek(now, tz)
+        : startOfMonth(now, tz);
+  return { from, to: now + 1 };
+}
+
+async function sales(core: Core, period: Period): Promise<void> {
+  const { from, to } = range(core, period);
+  const rows = await core.services.reports.sales({ from, to, by: 'profile' });
+  say(out.bold(`Sales ${period} (since ${formatDate(from, core.config.tz)}), by profile`));
+  say(salesTable(rows, 'profile'));
+}
+
+async function usage(core: Core): Promise<void> {
+  const lines: [string, string][] = [];
+  for (const period of ['today', 'this week', 'this month'] as const) {
+    const t = await core.services.reports.usageTotals(range(core, period));
+    lines.push([
+      period,
+      `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up, ${t.vouchers} voucher(s)`,
+    ]);
+  }
+  say(out.bold('Data used by customers'));
+  say(keyValues(lines, out));
+}
+
+export function reportsMenu(core: Core): Promise<void> {
+  return menuLoop('Reports', [
+    { key: '1', name: 'Sales today', run: () => sales(core, 'today') },
+    { key: '2', name: 'Sales this week', run: () => sales(core, 'this week') },
+    { key: '3', name: 'Sales this month', run: () => sales(core, 'this month') },
+    { key: '4', name: 'Usage totals', run: () => usage(core) },
+  ]);
+}
+
+async function testRouter(core: Core): Promise<void> {
+  say(out.dim('Testing the router connection…'));
+  say(routerInfoText(await core.services.routerInfo.test()));
+}
+
+async function setPassword(core: Core): Promise<void> {
+  const username = core.config.admin.username;
+  const first = await password({ message: `New password for ${username}:`, mask: '*' });
+  const again = await password({ message: 'Repeat the password:', mask: '*' });
+  if (first !== again) throw new ValidationError('password', 'the two passwords differ; nothing was changed');
+  await core.services.admins.setPassword(username, first, cliActor());
+  say(out.green(`Password set for ${username}.`));
+}
+
+async function migrate(core: Core): Promise<void> {
+  const applied = await migrateLatest(core.db);
+  say(
+    applied.length
+      ? out.green(`Applied ${applied.length} migration(s): ${applied.join(', ')}`)
+      : 'Database is up to date.',
+  );
+}
+
+export function settingsMenu(core: Core): Promise<void> {
+  return menuLoop('Settings', [
+    { key: '1', name: 'Test router connection', run: () => testRouter(core) },
+    {
+      key: '2',
+      name: 'Show the effective configuration',
+      run: async () => say(keyValues(Object.entries(describeConfig(core.config)), out)),
+    },
+    { key: '3', name: 'Set admin password', run: () => setPassword(core) },
+    { key: '4', name: 'Run database migrations', run: () => migrate(core) },
+  ]);
+}

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import { select } from '@inquirer/prompts';
+import type { Core } from '../../src/core';
+import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
+import { formatMoney } from '../../src/domain/units';
+import type { VoucherStatus } from '../../src/services/types';
+import { out } from '../lib/ansi';
+import { cliActor, preferRouter, requireRouter } from '../lib/context';
+import { formatDate } from '../lib/dates';
+import { voucherDetail, vouchersTable } from '../lib/render';
+import { renderSheetToFile } from '../lib/sheet';
+import { parseWhole } from '../commands/shared';
+import { STATUSES } from '../commands/vouchers';
+import { ask, confirmAction, menuLoop, say } from './prompts';
+
+const SHOWN = 20;
+
+async function pickProfile(core: Core, message = 'Profile:'): Promise<string> {
+  const profiles = await core.services.profiles.list();
+  if (profiles.length === 0) throw new Error('no profiles yet: create one under Profiles first');
+  return select({
+    message,
+    choices: profiles.map((p) => ({ name: `${p.name}  ${formatMoney(p.price)}`, value: p.name })),
+  });
+}
+
+async function pickStatus(): Promise<VoucherStatus | undefined> {
+  const s = await select<string>({
+    message: 'Status:',
+    choices: [{ name: 'any', value: '' }, ...STATUSES.map((s) => ({ name: s, value: s }))],
+  });
+  return s === '' ? undefined : (s as VoucherStatus);
+}
+
+async function generate(core: Core): Promise<void> {
+  const profile = await pickProfile(core);
+  const count = await ask(
+    `How many? (1-${MAX_BATCH})`,
+    (v) => parseWhole(v, 'count', 'a batch size', 1, MAX_BATCH),
+    { default: '10' },
+  );
+  const prefix = await ask('Code prefix (optional, up to 8 letters/digits):', (v) => parsePrefix(v));
+  await preferRouter(core);
+  const res = await core.services.vouchers.generate(
+    { profile, count, prefix: prefix || undefined },
+    cliActor(),
+  );
+  say(vouchersTable(res.vouchers.slice(0, SHOWN)));
+  if (res.vouchers.length > SHOWN)
+    say(out.dim(`… and ${res.vouchers.length - SHOWN} more (export the batch as CSV or print a sheet).`));
+  say(out.green(`Batch #${res.batchId}: ${res.vouchers.length} ${profile} voucher(s) generated.`));
+  if (res.routerPending)
+    say(out.yellow(`${res.routerPending} not on the router yet; they are pushed when it is reachable.`));
+}
+
+async function list(core: Core): Promise<void> {
+  const search = await ask('Search code (Enter for all):', (v) => v.trim());
+  const status = await pickStatus();
+  const res = await core.services.vouchers.list({ search: search || undefined, status, limit: 50 });
+  say(vouchersTable(res.vouchers));
+  if (res.total > res.vouchers.length) say(out.dim(`Showing ${res.vouchers.length} of ${res.total}.`));
+}
+
+const askCode = () =>
+  ask('Voucher code:', (v) => {
+    if (v.trim() === '') throw new Error('type a voucher code');
+    return v.trim();
+  });
+
+async function show(core: Core): Promise<void> {
+  say(voucherDetail(await core.services.vouchers.get(await askCode()), core.config.tz));
+}
+
+async function revoke(core: Core): Promise<void> {
+  const v = await core.services.vouchers.get(await askCode());
+  say(voucherDetail(v, core.config.tz));
+  if (
+    !(await confirmAction(
+      `Revoke ${v.code}? Its device is logged out and the voucher stops working for good.`,
+    ))
+  ) {
+    say('Nothing changed.');
+    return;
+  }
+  await requireRouter(core);
+  await core.services.vouchers.revoke(v.code, cliActor());
+  say(out.green(`Voucher ${v.code} revoked.`));
+}
+
+async function exportCsv(core: Core): Promise<void> {
+  const status = await pickStatus();
+  const file = await ask(
+    'Save CSV to:',
+    (v) => {
+      if (v.trim() === '') throw new Error('type a file path');
+      return v.trim();
+    },
+    { default: `vouchers-${status ?? 'all'}-${formatDate(core.clock.now(), core.config.tz)}.csv` },
+  );
+  if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
+  fs.writeFileSync(file, await core.services.vouchers.csv({ status }));
+  say(out.green(`Wrote ${file}`));
+}
+
+async function printSheet(core: Core): Promise<void> {
+  const batches = await core.services.vouchers.batches(15);
+  if (batches.length === 0) {
+    say(out.dim('No batches yet: generate vouchers first.'));
+    return;
+  }
+  const id = await select({
+    message: 'Batch:',
+    choices: batches.map((b) => ({
+      name: `#${b.id}  ${b.profile}  ${b.count} vouchers (${b.unused} unused)  ${formatDate(b.createdAt, core.config.tz)}`,
+      value: b.id,
+    })),
+    pageSize: 10,
+  });
+  const file = await ask(
+    'Save the printable sheet (HTML) to:',
+    (v) => {
+      if (v.trim() === '') throw new Error('type a file path');
+      return v.trim();
+    },
+    { default: `vouchers-batch-${id}.html` },
+  );
+  if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
+  await renderSheetToFile(core, id, file);
+  say(out.green(`Wrote ${file}: open it in a browser and print.`));
+}
+
+export function vouchersMenu(core: Core): Promise<void> {
+  return menuLoop('Vouchers', [
+    { key: '1', name: 'Generate a batch', run: () => generate(core) },
+    { key: '2', name: 'List / search', run: () => list(core) },
+    { key: '3', name: 'Show one voucher', run: () => show(core) },
+    { key: '4', name: 'Revoke a voucher', run: () => revoke(core) },
+    { key: '5', name: 'Export CSV to a file', run: () => exportCsv(core) },
+    { key: '6', name: 'Print sheet to a file (HTML)', run: () => printSheet(core) },
+  ]);
+}

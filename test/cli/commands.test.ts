@@ -1,0 +1,373 @@
+/**
+ * Subcommands as scripts run them: real child processes (`tsx cli/index.ts ...`) against one simulated
+ * router and temp database per file. Checks output, JSON shapes, exit codes and error lines.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatCodeForPrint } from '../../src/domain/codes';
+import { createHarness, Harness } from '../helpers/harness';
+import { runCli } from './helpers';
+
+jest.setTimeout(60000);
+
+const MAC = '02:AA:00:00:00:31';
+let h: Harness;
+let activeCode = '';
+
+const queueFor = (mac: string) => h.sim.rows('/queue/simple').find((q) => q.name === `pisonet-${mac}`);
+
+beforeAll(async () => {
+  h = await createHarness({ fakeClock: false });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('usage and help', () => {
+  test('--help prints the commands and exits 0', async () => {
+    const r = await runCli(h, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('vouchers generate');
+    expect(r.stdout).toContain('bandwidth set');
+  });
+
+  test('a command --help prints its usage', async () => {
+    const r = await runCli(h, ['bandwidth', 'set', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: pisonet bandwidth set MAC --up RATE --down RATE');
+  });
+
+  test('unknown command or option → exit 2 with USAGE on stderr', async () => {
+    const a = await runCli(h, ['frobnicate']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^error: unknown command "frobnicate" \(USAGE\)/);
+    const b = await runCli(h, ['vouchers', 'list', '--colour']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("error: Unknown option '--colour' (USAGE)");
+    expect(b.stdout).toBe('');
+  });
+
+  test('the menu refuses to start without a terminal', async () => {
+    const r = await runCli(h, []);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('The menu needs a terminal');
+  });
+});
+
+describe('profiles and vouchers', () => {
+  test('profiles list --json', async () => {
+    const r = await runCli(h, ['profiles', 'list', '--json']);
+    expect(r.code).toBe(0);
+    const { profiles } = JSON.parse(r.stdout);
+    const basic = profiles.find((p: { name: string }) => p.name === 'BASIC');
+    expect(basic).toMatchObject({
+      name: 'BASIC',
+      price: 500,
+      archived: false,
+      spec: { name: 'BASIC', rate_up: '512K', rate_down: '1M' },
+    });
+  });
+
+  test('profiles list as a table fits 80 columns', async () => {
+    const r = await runCli(h, ['profiles', 'list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/BASIC\s+₱5\.00\s+1h\s+1\s+512K\/1M/);
+    for (const line of r.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  test('vouchers generate --json: batch on the database and the router', async () => {
+    const r = await runCli(h, [
+      'vouchers',
+      'generate',
+      '--profile',
+      'basic',
+      '--count',
+      '3',
+      '--prefix',
+      'cli',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ count: 3, routerPending: 0 });
+    expect(typeof out.batchId).toBe('number');
+    expect(out.vouchers).toHaveLength(3);
+    for (const v of out.vouchers) {
+      expect(v).toMatchObject({ profile: 'BASIC', price: 500, status: 'unused' });
+      expect(v.code).toMatch(/^CLI[A-Z2-9]{8}$/);
+    }
+    const users = h.sim.rows('/ip/hotspot/user').map((u) => u.name);
+    for (const v of out.vouchers) expect(users).toContain(v.code);
+  });
+
+  test('vouchers generate --csv prints CSV with a header', async () => {
+    const r = await runCli(h, ['vouchers', 'generate', '--profile', 'STANDARD', '--count', '2', '--csv']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(3);
+    expect(lines[0].toLowerCase()).toContain('code');
+    expect(lines[1]).toContain('STANDARD');
+  });
+
+  test('bad input: unknown profile (404 → 1), bad count and prefix (→ 2)', async () => {
+    const a = await runCli(h, ['vouchers', 'generate', '--profile', 'GOLD', '--count', '1']);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/^error: .*\(PROFILE_NOT_FOUND\)/);
+    const b = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', 'lots']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toBe(
+      'error: count: "lots" is not a batch size; use a whole number from 1 to 10000 (INVALID_INPUT)\n',
+    );
+    const c = await runCli(h, [
+      'vouchers',
+      'generate',
+      '--profile',
+      'BASIC',
+      '--count',
+      '1',
+      '--prefix',
+      'TOO-LONG-PREFIX',
+    ]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('(INVALID_INPUT)');
+    const d = await runCli(h, ['vouchers', 'generate', '--count', '1']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain('error: --profile is required (USAGE)');
+  });
+
+  test('vouchers list, show, revoke', async () => {
+    const list = await runCli(h, ['vouchers', 'list', '--status', 'unused', '--search', 'CLI', '--json']);
+    expect(list.code).toBe(0);
+    const { total, vouchers } = JSON.parse(list.stdout);
+    expect(total).toBe(3);
+    const code: string = vouchers[0].code;
+
+    const text = await runCli(h, ['vouchers', 'list', '--search', 'CLI']);
+    expect(text.stdout).toContain(code);
+    expect(text.stdout).toMatch(/CODE\s+PROFILE\s+STATUS/);
+
+    const show = await runCli(h, ['vouchers', 'show', code.toLowerCase(), '--json']);
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({ code, status: 'unused', devices: [], profile: 'BASIC' });
+
+    const refused = await runCli(h, ['vouchers', 'revoke', code]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes (USAGE)');
+
+    const revoked = await runCli(h, ['vouchers', 'revoke', code, '--yes']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`Voucher ${code} revoked.`);
+    expect((await h.core!.services.vouchers.get(code)).status).toBe('revoked');
+    expect(h.sim.rows('/ip/hotspot/user').map((u) => u.name)).not.toContain(code);
+
+    const missing = await runCli(h, ['vouchers', 'show', 'NOSUCHCODE']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: .*\(VOUCHER_NOT_FOUND\)\n$/);
+
+    const badStatus = await runCli(h, ['vouchers', 'list', '--status', 'sold']);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toContain('status: "sold" is not a voucher status');
+  });
+});
+
+describe('users, bandwidth and queues', () => {
+  beforeAll(async () => {
+    const { vouchers } = await h.core!.services.vouchers.generate(
+      { profile: 'BASIC', count: 1 },
+      { name: 'test', via: 'system' },
+    );
+    h.sim.addDevice({ mac: MAC, ip: '10.5.50.31' });
+    activeCode = vouchers[0].code;
+    await h.core!.services.redemption.redeem({ code: vouchers[0].code, mac: MAC, ip: '10.5.50.31' });
+    await h.core!.services.usage.runCycle();
+  });
+
+  test('users list --json shows the device', async () => {
+    const r = await runCli(h, ['users', 'list', '--json']);
+    expect(r.code).toBe(0);
+    const { users } = JSON.parse(r.stdout);
+    expect(users).toEqual([
+      expect.objectContaining({ mac: MAC, ip: '10.5.50.31', profile: 'BASIC', connected: true }),
+    ]);
+  });
+
+  test('bandwidth set / remove change the router queue', async () => {
+    const before = queueFor(MAC)!['max-limit'];
+    const set = await runCli(h, [
+      'bandwidth',
+      'set',
+      MAC.toLowerCase().replace(/:/g, '-'),
+      '--up',
+      '1M',
+      '--down',
+      '2M',
+    ]);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain(`Limit for ${MAC}: 1 Mbps up / 2 Mbps down.`);
+    expect(queueFor(MAC)!['max-limit']).toBe('1000000/2000000');
+
+    const queues = await runCli(h, ['queues', 'list', '--json']);
+    expect(queues.code).toBe(0);
+    expect(JSON.parse(queues.stdout).queues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: `pisonet-${MAC}`, maxLimit: '1000000/2000000' }),
+      ]),
+    );
+
+    const removed = await runCli(h, ['bandwidth', 'remove', MAC]);
+    expect(removed.code).toBe(0);
+    expect(queueFor(MAC)!['max-limit']).toBe(before);
+  });
+
+  test('malformed MAC or rate → exit 2 with the domain message', async () => {
+    const a = await runCli(h, ['bandwidth', 'set', '02:AA:00:00:00', '--up', '1M', '--down', '2M']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toBe(
+      'error: mac: "02:AA:00:00:00" is not a MAC address; use a MAC address like AA:BB:CC:DD:EE:FF, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff (INVALID_INPUT)\n',
+    );
+    const b = await runCli(h, ['bandwidth', 'set', MAC, '--up', '12Q', '--down', '2M']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toBe(
+      'error: up: "12Q" is not a rate; use bits per second like 512K, 1M, 1.5M or 2G (INVALID_INPUT)\n',
+    );
+    const c = await runCli(h, ['bandwidth', 'set', MAC, '--up', '1M']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('--down is required (USAGE)');
+  });
+
+  test('users extend and users move', async () => {
+    const before = (await h.core!.services.vouchers.get(activeCode)).remainingSeconds!;
+    const ext = await runCli(h, ['users', 'extend', activeCode, '--time', '30m', '--json']);
+    expect(ext.stderr).toBe('');
+    expect(ext.code).toBe(0);
+    expect(JSON.parse(ext.stdout).remainingSeconds).toBeGreaterThan(before + 1700);
+    const bad = await runCli(h, ['users', 'extend', activeCode, '--time', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('time: "soon" is not a duration');
+    const moved = await runCli(h, ['users', 'move', activeCode, '--profile', 'STANDARD', '--json']);
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ code: activeCode, profile: 'STANDARD' });
+    const back = await runCli(h, ['users', 'move', activeCode, '--profile', 'BASIC']);
+    expect(back.stderr).toBe('');
+    expect(back.code).toBe(0);
+  });
+
+  test('users kick logs the device out', async () => {
+    expect(h.sim.rows('/ip/hotspot/active').map((a) => a['mac-address'])).toContain(MAC);
+    const r = await runCli(h, ['users', 'kick', MAC]);
+    expect(r.code).toBe(0);
+    expect(h.sim.rows('/ip/hotspot/active').map((a) => a['mac-address'])).not.toContain(MAC);
+  });
+});
+
+describe('reports, router, admin, migrate', () => {
+  test('report sales --json: today by profile counts the redeemed voucher', async () => {
+    const r = await runCli(h, ['report', 'sales', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ by: 'profile', from: out.to });
+    expect(out.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(out.rows).toEqual([expect.objectContaining({ period: 'BASIC', count: 1, amount: 500 })]);
+    expect(out.total).toEqual({ count: 1, amount: 500 });
+
+    const bad = await runCli(h, ['report', 'sales', '--from', '2026-13-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'error: from: "2026-13-01" is not a date; use YYYY-MM-DD like 2026-11-21 (INVALID_INPUT)\n',
+    );
+  });
+
+  test('router test --json when up', async () => {
+    const r = await runCli(h, ['router', 'test', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      connected: true,
+      simulated: false,
+      version: expect.stringContaining('7.18.2'),
+      error: null,
+    });
+  });
+
+  test('router down → exit 1 with ROUTER_UNREACHABLE, no hang', async () => {
+    h.sim.setReachable(false);
+    try {
+      const kick = await runCli(h, ['users', 'kick', MAC]);
+      expect(kick.code).toBe(1);
+      expect(kick.stderr).toMatch(
+        /^error: The router is not reachable right now \(.*\)\. Nothing was changed; try again shortly\. \(ROUTER_UNREACHABLE\)\n$/,
+      );
+      const test = await runCli(h, ['router', 'test', '--json']);
+      expect(test.code).toBe(1);
+      expect(JSON.parse(test.stdout)).toMatchObject({ connected: false, identity: null });
+      expect(test.stderr).toContain('(ROUTER_UNREACHABLE)');
+      // Generating works without the router: saved now, pushed later.
+      const gen = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '1', '--json']);
+      expect(gen.code).toBe(0);
+      expect(JSON.parse(gen.stdout)).toMatchObject({ count: 1, routerPending: 1 });
+    } finally {
+      h.sim.setReachable(true);
+    }
+  });
+
+  test('admin set-password reads the password from stdin', async () => {
+    const r = await runCli(h, ['admin', 'set-password'], { input: 'a brand new passphrase\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Password set for admin.');
+    expect(await h.core!.services.admins.verify('admin', 'a brand new passphrase')).toBe(true);
+    const empty = await runCli(h, ['admin', 'set-password'], { input: '' });
+    expect(empty.code).toBe(2);
+  });
+
+  test('profiles create from stdin, validated like profiles.json', async () => {
+    const ok = await runCli(h, ['profiles', 'create', '-', '--json'], {
+      input: JSON.stringify({
+        name: 'VIP',
+        price: 50,
+        validity: '1d',
+        users: 2,
+        rate_up: '5M',
+        rate_down: '10M',
+      }),
+    });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ name: 'VIP', price: 5000, source: 'admin' });
+    const bad = await runCli(h, ['profiles', 'create', '-'], {
+      input: JSON.stringify({
+        name: 'SLOW',
+        price: 5,
+        validity: '1h',
+        users: 1,
+        rate_up: '1X',
+        rate_down: '1M',
+      }),
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('rate_up');
+    expect(bad.stderr).toContain('(INVALID_INPUT)');
+  });
+
+  test('vouchers sheet writes the printable HTML of a batch', async () => {
+    const gen = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '2', '--json']);
+    const { batchId, vouchers } = JSON.parse(gen.stdout);
+    const file = path.join(h.dir, 'sheet.html');
+    const r = await runCli(h, ['vouchers', 'sheet', '--batch', String(batchId), '--out', file]);
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(file, 'utf8');
+    for (const v of vouchers) expect(html).toContain(formatCodeForPrint(v.code));
+    expect(html).toContain('<svg');
+  });
+
+  test('config show masks secrets', async () => {
+    const r = await runCli(h, ['config', 'show', '--json'], { env: { ROUTER_PASSWORD: 'hunter2' } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ROUTER_PASSWORD: '********', ROUTER_HOST: '127.0.0.1' });
+    expect(r.stdout).not.toContain('hunter2');
+  });
+
+  test('migrate', async () => {
+    const r = await runCli(h, ['migrate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Database is up to date.');
+  });
+});

@@ -1,0 +1,92 @@
+import { colourEnabled, makeColours, stripAnsi } from '../../cli/lib/ansi';
+import { startOfDay, startOfMonth, startOfWeek, parseDate } from '../../cli/lib/dates';
+import { limitText, rateShort } from '../../cli/lib/render';
+import { keyValues, table, truncate } from '../../cli/lib/table';
+
+describe('table', () => {
+  const rows = [
+    { code: 'ABCDEFGH', profile: 'A-VERY-LONG-PROFILE-NAME-INDEED', mac: '02:AA:00:00:00:01' },
+    { code: 'JKMNPQRS', profile: 'BASIC', mac: '-' },
+  ];
+  const cols = [
+    { header: 'CODE', get: (r: (typeof rows)[0]) => r.code },
+    { header: 'PROFILE', get: (r: (typeof rows)[0]) => r.profile, shrink: true },
+    { header: 'MAC', get: (r: (typeof rows)[0]) => r.mac },
+  ];
+
+  test('aligns columns under a header and a rule', () => {
+    const lines = table(rows, cols, { width: 200 }).split('\n');
+    expect(lines[0]).toBe('CODE      PROFILE                          MAC');
+    expect(lines[1]).toBe('--------  -------------------------------  -----------------');
+    expect(lines[3]).toBe('JKMNPQRS  BASIC                            -');
+  });
+
+  test('shrinks flexible columns with … to fit the width', () => {
+    const lines = table(rows, cols, { width: 40 }).split('\n');
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(40);
+    expect(lines[2]).toBe('ABCDEFGH  A-VERY-LON…  02:AA:00:00:00:01');
+    expect(lines[2]).toContain('02:AA:00:00:00:01');
+  });
+
+  test('colours do not count as width', () => {
+    const c = makeColours(true);
+    const t = table(rows, [{ ...cols[0], style: (s: string) => c.green(s) }, cols[2]], {
+      width: 80,
+      colours: c,
+    });
+    expect(stripAnsi(t).split('\n')[3]).toBe('JKMNPQRS  -');
+    expect(t).toContain('\x1b[32mABCDEFGH\x1b[39m');
+  });
+
+  test('truncate and keyValues', () => {
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('abc', 4)).toBe('abc');
+    expect(
+      keyValues([
+        ['Identity', 'R1'],
+        ['Uptime', '1d'],
+      ]),
+    ).toBe('Identity: R1\nUptime:   1d');
+  });
+});
+
+describe('colours', () => {
+  test('off for NO_COLOR, TERM=dumb and non-terminals; FORCE_COLOR wins', () => {
+    expect(colourEnabled({ isTTY: true }, { TERM: 'xterm' })).toBe(true);
+    expect(colourEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colourEnabled({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(colourEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colourEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(makeColours(false).red('x')).toBe('x');
+  });
+});
+
+describe('dates in the shop zone', () => {
+  const tz = 'Asia/Manila';
+  // 2026-11-21 (Saturday) 10:30 in Manila = 02:30 UTC
+  const now = Date.UTC(2026, 10, 21, 2, 30);
+  test('today, this week (Monday) and this month start at local midnight', () => {
+    expect(new Date(startOfDay(now, tz)).toISOString()).toBe('2026-11-20T16:00:00.000Z');
+    expect(new Date(startOfWeek(now, tz)).toISOString()).toBe('2026-11-15T16:00:00.000Z');
+    expect(new Date(startOfMonth(now, tz)).toISOString()).toBe('2026-10-31T16:00:00.000Z');
+  });
+  test('parseDate: inclusive end and validation', () => {
+    expect(parseDate('2026-11-21', 'to', tz, true) - parseDate('2026-11-21', 'from', tz)).toBe(86400000);
+    expect(() => parseDate('2026-02-30', 'from', tz)).toThrow(
+      'from: "2026-02-30" is not a date; use YYYY-MM-DD like 2026-11-21',
+    );
+  });
+});
+
+test('limitText shows RouterOS bits/s pairs compactly', () => {
+  expect(limitText('512000/1000000')).toBe('512K/1M');
+  expect(limitText('0/0')).toBe('unlimited');
+  expect(limitText('')).toBe('-');
+});
+
+test('rateShort keeps live rates narrow', () => {
+  expect(rateShort(780780)).toBe('781 kbps');
+  expect(rateShort(1350000)).toBe('1.35 Mbps');
+  expect(rateShort(12345678)).toBe('12.3 Mbps');
+  expect(rateShort(0)).toBe('0 bps');
+});
