@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
-import QRCode from 'qrcode';
 import type { Core } from '../../src/core';
-import { sheetCard } from '../../src/services/vouchers/sheet';
+import { buildSheet } from '../../src/services/vouchers/sheet';
 
 const VIEW = path.join(__dirname, '..', '..', 'views', 'sheets', 'batch.ejs');
 
@@ -21,18 +20,8 @@ export async function renderSheet(
   batchId: number,
   format: 'a4' | 'thermal' = 'a4',
 ): Promise<string> {
-  const { vouchers, profiles, settings } = core.services;
-  const { batch, vouchers: list } = await vouchers.batch(batchId);
-  const profile = await profiles.get(batch.profile);
-  const base = portalBase(core);
-  const cards = await Promise.all(
-    list.map(async (v) => {
-      const card = sheetCard(v, profile.profile, base);
-      const qr = await QRCode.toString(card.portalUrl, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
-      return { ...card, qr };
-    }),
-  );
-  return ejs.renderFile(VIEW, { batch, cards, format, shop: await settings.get('shop.name', 'PisoNet') });
+  const sheet = await buildSheet(core.services, batchId, portalBase(core));
+  return ejs.renderFile(VIEW, { ...sheet, format });
 }
 
 export async function renderSheetToFile(

@@ -98,7 +98,7 @@ describe('npm start (demo mode)', () => {
       body: JSON.stringify({ profile: 'BASIC', count: 2 }),
     });
     expect(sold.status).toBe(201);
-    const codes: string[] = (await sold.json()).vouchers.map((v: { code: string }) => v.code);
+    const codes: string[] = ((await sold.json()) as { vouchers: { code: string }[] }).vouchers.map((v: { code: string }) => v.code);
     expect(codes).toHaveLength(2);
 
     const exit1 = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));

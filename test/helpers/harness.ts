@@ -6,8 +6,7 @@ import { openCore, Core } from '../../src/core';
 import { startApp, RunningApp } from '../../src/app';
 import { FakeClock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
-import { createRouterClient } from '../../src/router';
-import type { RouterClient } from '../../src/router/types';
+import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 
 export interface Harness {
@@ -15,7 +14,7 @@ export interface Harness {
   config: AppConfig;
   clock: FakeClock;
   sim: RouterSimulator;
-  router: RouterClient;
+  router: HardenedRouterClient;
   core?: Core;
   app?: RunningApp;
   close(): Promise<void>;

@@ -2,7 +2,8 @@
 import { formatCodeForPrint } from '../../domain/codes';
 import type { Profile } from '../../domain/profiles';
 import { formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
-import type { VoucherView } from '../types';
+import QRCode from 'qrcode';
+import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
 
 export interface SheetCard {
   code: string;
@@ -32,4 +33,31 @@ export function sheetCard(v: VoucherView, profile: Profile, portalBase: string):
     speed: `${formatRateHuman(v.rateDown)} / ${formatRateHuman(v.rateUp)}`,
     portalUrl: portalLinkFor(portalBase, v.code),
   };
+}
+
+export interface PrintableSheet {
+  batch: BatchView;
+  cards: (SheetCard & { qr: string })[];
+  shop: string;
+}
+
+/**
+ * Everything a printed batch needs (cards with an inline SVG QR code each, the shop's name), shared by
+ * the web admin's print page and the terminal's "print sheet to a file".
+ */
+export async function buildSheet(
+  services: { vouchers: VoucherService; profiles: ProfileService; settings: SettingsService },
+  batchId: number,
+  portalBase: string,
+): Promise<PrintableSheet> {
+  const { batch, vouchers: list } = await services.vouchers.batch(batchId);
+  const profile = await services.profiles.get(batch.profile);
+  const cards = await Promise.all(
+    list.map(async (v) => {
+      const card = sheetCard(v, profile.profile, portalBase);
+      const qr = await QRCode.toString(card.portalUrl, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
+      return { ...card, qr };
+    }),
+  );
+  return { batch, cards, shop: await services.settings.get('shop.name', 'PisoNet') };
 }

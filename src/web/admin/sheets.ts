@@ -3,9 +3,8 @@
  * with the code filled in, and the CSV export. Mounted under /admin after authentication.
  */
 import { Router, type Request } from 'express';
-import QRCode from 'qrcode';
 import { AppError } from '../../lib/errors';
-import { sheetCard } from '../../services/vouchers/sheet';
+import { buildSheet } from '../../services/vouchers/sheet';
 import type { WebContext } from '../context';
 import { parseFilter } from './api-vouchers';
 
@@ -17,28 +16,15 @@ function portalBase(ctx: WebContext, req: Request): string {
 
 export function sheetRouter(ctx: WebContext): Router {
   const r = Router();
-  const { vouchers, profiles, settings } = ctx.services;
+  const { vouchers } = ctx.services;
 
   r.get('/vouchers/batches/:id/print', async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isInteger(id) || id < 1)
       throw new AppError('BATCH_NOT_FOUND', `No batch #${req.params.id}`, 404);
     const format = req.query.format === 'thermal' ? 'thermal' : 'a4';
-    const { batch, vouchers: list } = await vouchers.batch(id);
-    const profile = await profiles.get(batch.profile);
-    const base = portalBase(ctx, req);
-    const cards = await Promise.all(
-      list.map(async (v) => {
-        const card = sheetCard(v, profile.profile, base);
-        const qr = await QRCode.toString(card.portalUrl, {
-          type: 'svg',
-          margin: 0,
-          errorCorrectionLevel: 'M',
-        });
-        return { ...card, qr };
-      }),
-    );
-    res.render('sheets/batch', { batch, cards, format, shop: await settings.get('shop.name', 'PisoNet') });
+    const sheet = await buildSheet(ctx.services, id, portalBase(ctx, req));
+    res.render('sheets/batch', { ...sheet, format });
   });
 
   r.get('/vouchers/export.csv', async (req, res) => {
