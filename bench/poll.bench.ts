@@ -1,0 +1,291 @@
+/**
+ * Issue 4: the usage poll cycle with 100, 1,000 and 5,000 active devices against the simulator.
+ * The simulator runs in a child process (this same file with `--sim-child`) so the CPU figures are the
+ * controller's alone: process.cpuUsage() around runCycle() counts the main thread and SQLite's threads.
+ * Setup goes straight to the database and the router (no portal). Per size it measures a cycle where every
+ * device moved traffic and a cycle where nothing changed (which must write nothing to the router).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config/env';
+import { openCore, type Core } from '../src/core';
+import { FakeClock } from '../src/lib/clock';
+import { createLogger } from '../src/lib/logger';
+import { createRouterClient } from '../src/router';
+import type { RouterClient } from '../src/router/types';
+import { RouterSimulator } from '../src/simulator';
+import { readSnapshot } from '../src/services/usage/snapshot';
+
+/** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */
+const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000,5000').split(',').map(Number);
+const RUNS = 3;
+
+const macOf = (i: number): string =>
+  `02:BB:00:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
+const ipOf = (i: number): string => `10.6.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+const codeOf = (i: number): string => `BENCH${String(i).padStart(6, '0')}`;
+
+// ---------------------------------------------------------------- child: the simulator
+
+type Command =
+  | { cmd: 'start' }
+  | { cmd: 'devices'; n: number }
+  | { cmd: 'traffic'; n: number }
+  | { cmd: 'clock'; now: number }
+  | { cmd: 'stats' }
+  | { cmd: 'stop' };
+type ChildMsg = Command & { id: number };
+
+function runChild(): void {
+  let now = Date.UTC(2026, 10, 21, 4, 0, 0);
+  const sim = new RouterSimulator({ port: 0, clock: () => now });
+  process.on('message', (m: ChildMsg) => {
+    void (async () => {
+      let result: unknown = null;
+      if (m.cmd === 'start') result = (await sim.start()).port;
+      if (m.cmd === 'devices') for (let i = 0; i < m.n; i++) sim.addDevice({ mac: macOf(i), ip: ipOf(i) });
+      if (m.cmd === 'traffic')
+        for (let i = 0; i < m.n; i++) sim.addTraffic(macOf(i), { up: 20_000 + i, down: 200_000 + i }, 30);
+      if (m.cmd === 'clock') {
+        const secs = (m.now - now) / 1000;
+        now = m.now;
+        sim.tick(secs);
+      }
+      if (m.cmd === 'stats')
+        result = { bytesOut: sim.stats.bytesOut, commandsByPath: { ...sim.stats.commandsByPath } };
+      if (m.cmd === 'stop') await sim.stop();
+      process.send?.({ id: m.id, result });
+      if (m.cmd === 'stop') process.exit(0);
+    })();
+  });
+}
+
+class SimChild {
+  private seq = 0;
+  private readonly pending = new Map<number, (v: unknown) => void>();
+  private readonly child: ChildProcess;
+  constructor() {
+    this.child = fork(__filename, ['--sim-child'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
+  }
+  call<T>(msg: Command): Promise<T> {
+    const id = ++this.seq;
+    return new Promise<T>((resolve) => {
+      this.pending.set(id, (v) => resolve(v as T));
+      this.child.send({ ...msg, id });
+    });
+  }
+}
+
+// ---------------------------------------------------------------- parent: the controller
+
+interface Figures {
+  n: number;
+  roundTrips: number;
+  cpuTraffic: number;
+  cpuUnchanged: number;
+  cpuRead: number;
+  wallTraffic: number;
+  kibRead: number;
+  writesUnchanged: number;
+  rssMiB: number;
+  idleRssMiB: number;
+}
+
+/** Highest RSS seen while `work` runs (sampled every 2 ms, plus before and after). */
+async function peakRss<T>(work: () => Promise<T>): Promise<{ value: T; rss: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+  try {
+    const value = await work();
+    return { value, rss: Math.max(peak, process.memoryUsage().rss) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function cpuMs<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const c0 = process.cpuUsage();
+  return work().then((value) => {
+    const c = process.cpuUsage(c0);
+    return { value, ms: (c.user + c.system) / 1000 };
+  });
+}
+
+const writesOf = (byPath: Record<string, number>): number =>
+  Object.entries(byPath).reduce((n, [p, c]) => (p.endsWith('/print') || p === '/login' ? n : n + c), 0);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function seed(core: Core, router: RouterClient, n: number): Promise<void> {
+  const p = await core.services.profiles.get('PREMIUM');
+  const now = core.clock.now();
+  const ids: number[] = [];
+  for (let i = 0; i < n; i += 400) {
+    const rows = [];
+    for (let j = i; j < Math.min(n, i + 400); j++) {
+      rows.push({
+        code: codeOf(j),
+        profile_id: p.id,
+        price: p.price,
+        rate_limit_up: p.profile.rateUp,
+        rate_limit_down: p.profile.rateDown,
+        status: 'active',
+        activated_at: now,
+        expires_at: now + 5 * 3600_000,
+        created_at: now,
+        updated_at: now,
+      });
+    }
+    await core.db('vouchers').insert(rows);
+  }
+  for (const r of (await core.db('vouchers').orderBy('id').select('id')) as Array<{ id: number }>)
+    ids.push(r.id);
+  for (let i = 0; i < n; i += 400) {
+    const rows = [];
+    for (let j = i; j < Math.min(n, i + 400); j++)
+      rows.push({
+        voucher_id: ids[j],
+        mac: macOf(j),
+        ip: ipOf(j),
+        connected: true,
+        first_seen_at: now,
+        last_seen_at: now,
+      });
+    await core.db('voucher_devices').insert(rows);
+  }
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      router.add('/ip/hotspot/user', { name: codeOf(i), password: codeOf(i) }),
+    ),
+  );
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      router.hotspotLogin({ user: codeOf(i), password: codeOf(i), mac: macOf(i), ip: ipOf(i) }),
+    ),
+  );
+}
+
+async function measure(n: number): Promise<Figures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-bench-'));
+  const sim = new SimChild();
+  const port = await sim.call<number>({ cmd: 'start' });
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
+    DATA_DIR: dir,
+    ROUTER_HOST: '127.0.0.1',
+    ROUTER_PORT: String(port),
+    ROUTER_TIMEOUT_SECONDS: '60',
+    PROFILES_FILE: path.join(__dirname, '..', 'profiles.json'),
+    TZ: 'Asia/Manila',
+    LOG_LEVEL: 'silent',
+  });
+  const log = createLogger('silent');
+  const clock = new FakeClock();
+  const router = createRouterClient({
+    host: '127.0.0.1',
+    port,
+    user: 'admin',
+    password: '',
+    tls: false,
+    timeoutSeconds: 60,
+    logger: log,
+  });
+  const core = await openCore(config, { router, log, clock, role: 'cli' });
+  try {
+    await router.waitConnected(10_000);
+    await core.services.profiles.syncFromFile(config.profilesFile);
+    await sim.call({ cmd: 'devices', n });
+    await seed(core, router, n);
+    const usage = core.services.usage;
+    const tick = async (s: number) => {
+      clock.advance(s * 1000);
+      await sim.call({ cmd: 'clock', now: clock.now() });
+    };
+    await usage.runCycle(); // creates the n queues
+    const idleRss = process.memoryUsage().rss;
+    const traffic: Array<{ cpu: number; wall: number; trips: number; bytes: number }> = [];
+    const unchanged: Array<{ cpu: number; writes: number; trips: number }> = [];
+    const reads: number[] = [];
+    let rss = 0;
+    for (let r = 0; r < RUNS; r++) {
+      await sim.call({ cmd: 'traffic', n });
+      await tick(30);
+      const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
+      const t0 = process.hrtime.bigint();
+      const { value: run1, rss: rss1 } = await peakRss(() => cpuMs(() => usage.runCycle()));
+      const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+      const after = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
+      traffic.push({
+        cpu: run1.ms,
+        wall,
+        trips: run1.value.roundTrips,
+        bytes: after.bytesOut - before.bytesOut,
+      });
+      await tick(30); // rates fall to zero: one more cycle that writes usage rows, not the router
+      await usage.runCycle();
+      await tick(30);
+      const s0 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
+      const { value: run2, rss: rss2 } = await peakRss(() => cpuMs(() => usage.runCycle()));
+      const s1 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
+      unchanged.push({
+        cpu: run2.ms,
+        writes: writesOf(s1.commandsByPath) - writesOf(s0.commandsByPath),
+        trips: run2.value.roundTrips,
+      });
+      reads.push((await cpuMs(() => readSnapshot(router))).ms);
+      rss = Math.max(rss, rss1, rss2);
+    }
+    const trips = new Set([...traffic.map((t) => t.trips), ...unchanged.map((u) => u.trips)]);
+    return {
+      n,
+      roundTrips: trips.size === 1 ? [...trips][0] : -1,
+      cpuTraffic: median(traffic.map((t) => t.cpu)),
+      cpuUnchanged: median(unchanged.map((u) => u.cpu)),
+      cpuRead: median(reads),
+      wallTraffic: median(traffic.map((t) => t.wall)),
+      kibRead: median(traffic.map((t) => t.bytes)) / 1024,
+      writesUnchanged: Math.max(...unchanged.map((u) => u.writes)),
+      rssMiB: rss / 1024 / 1024,
+      idleRssMiB: idleRss / 1024 / 1024,
+    };
+  } finally {
+    await core.close();
+    await sim.call({ cmd: 'stop' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  const rows: Figures[] = [];
+  for (const n of SIZES) rows.push(await measure(n));
+  console.log(
+    `poll cycle, simulator in a child process, median of ${RUNS} runs (CPU = controller process incl. SQLite threads):`,
+  );
+  console.log(
+    '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures',
+  );
+  console.log(
+    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only | wall ms | KiB read | writes unchanged | RSS MiB idle → peak in cycles',
+  );
+  for (const f of rows) {
+    console.log(
+      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${f.cpuRead.toFixed(1).padStart(16)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(4)} → ${f.rssMiB.toFixed(0)}`,
+    );
+  }
+  console.log(
+    `  process RSS after all sizes (lifetime peak incl. setup): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
+  const big = rows[rows.length - 1];
+  console.log(
+    `  targets at ${big.n}: constant round trips ${rows.every((r) => r.roundTrips === rows[0].roundTrips && r.roundTrips > 0) ? 'OK' : 'MISSED'}, ` +
+      `CPU < 100 ms ${big.cpuTraffic < 100 ? 'OK' : 'MISSED'} (traffic) / ${big.cpuUnchanged < 100 ? 'OK' : 'MISSED'} (unchanged), ` +
+      `0 writes unchanged ${rows.every((r) => r.writesUnchanged === 0) ? 'OK' : 'MISSED'}, RSS < 150 MiB ${big.rssMiB < 150 ? 'OK' : 'MISSED'}`,
+  );
+}
+
+if (require.main === module && process.argv.includes('--sim-child')) runChild();

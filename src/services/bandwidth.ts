@@ -1,0 +1,277 @@
+/**
+ * Live bandwidth for the admin: who is online with what usage and limit, and the admin's "set bandwidth"
+ * override. An override is stored on the device's voucher (so every later cycle keeps it) and pushed to
+ * the router at once with a `set` on the device's queue; the next poll would converge anyway.
+ */
+import type { Knex } from 'knex';
+import { desiredLimits, type DesiredLimits } from '../domain/policy';
+import { desiredQueues, QUEUE_PREFIX, queueNameForMac } from '../domain/queues';
+import { queueChanges } from '../domain/reconcile';
+import { ValidationError } from '../domain/errors';
+import { formatRatePairBps, normaliseMac } from '../domain/units';
+import { voucherTiming } from '../domain/vouchers';
+import { AppError } from '../lib/errors';
+import { maskCode } from '../lib/logger';
+import { RouterError, type RosRow } from '../router/types';
+import type { ServiceDeps } from './deps';
+import type {
+  Actor,
+  BandwidthService,
+  ProfileRecord,
+  ProfileService,
+  RouterQueueView,
+  UsageService,
+  UserTraffic,
+} from './types';
+import { toVoucherState, type VoucherRow } from './voucher-state';
+import type { DeviceRow } from './usage/load';
+import { ACTIVE_MENU, QUEUE_MENU, QUEUE_PROPS } from './usage/snapshot';
+
+/** Input problems as AppError INVALID_INPUT (400) with the field, for the API, the admin and the CLI alike. */
+function valid<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof ValidationError)
+      throw new AppError('INVALID_INPUT', err.message, 400, err.field, { [err.field]: err.problem });
+    throw err;
+  }
+}
+
+const macOf = (mac: string): string => valid(() => normaliseMac(mac));
+
+const notFound = (mac: string) =>
+  new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is using an active voucher`, 404, 'mac');
+
+function checkRate(value: number, field: string): number {
+  return valid(() => {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw ValidationError.invalid(
+        field,
+        value,
+        'a rate',
+        'use bits per second above zero, like 512K or 2M',
+      );
+    return value;
+  });
+}
+
+export function limitSource(l: DesiredLimits, hasOverride: boolean): UserTraffic['limitSource'] {
+  if (hasOverride && l.state === 'normal') return 'override';
+  if (l.state === 'fup') return 'fup';
+  if (l.state === 'capped-throttle') return 'cap';
+  return l.offpeak ? 'offpeak' : 'profile';
+}
+
+function fupState(l: DesiredLimits): UserTraffic['fupState'] {
+  return l.state === 'normal' || l.state === 'fup' || l.state === 'capped-throttle' ? l.state : 'blocked';
+}
+
+/** RouterOS query words for "name is one of": push each equality, OR them together (FACTS.md §1 "Queries"). */
+function nameIn(names: string[]): string[] {
+  const words: string[] = [];
+  names.forEach((n, i) => {
+    words.push(`name=${n}`);
+    if (i > 0) words.push('#|');
+  });
+  return words;
+}
+
+export function createBandwidthService(
+  deps: ServiceDeps,
+  opts: { profiles: ProfileService; usage: UsageService },
+): BandwidthService {
+  const { db, router, clock, config, audit } = deps;
+  const log = deps.log.child({ module: 'bandwidth' });
+
+  async function profileMap(): Promise<Map<number, ProfileRecord>> {
+    return new Map((await opts.profiles.list({ includeArchived: true })).map((p) => [p.id, p]));
+  }
+
+  /** The active voucher a MAC is using now (the most recently activated one). */
+  async function voucherOfMac(macInput: string): Promise<{ mac: string; row: VoucherRow }> {
+    const mac = macOf(macInput);
+    const row = (await db('vouchers as v')
+      .join('voucher_devices as d', 'd.voucher_id', 'v.id')
+      .where({ 'd.mac': mac, 'v.status': 'active' })
+      .orderBy('v.activated_at', 'desc')
+      .select('v.*')
+      .first()) as VoucherRow | undefined;
+    if (!row) throw notFound(mac);
+    return { mac, row };
+  }
+
+  /** Pushes the voucher's limits to its devices' queues now (a `set` per queue that differs). */
+  async function applyNow(voucherId: number): Promise<number> {
+    const row = (await db('vouchers').where({ id: voucherId }).first()) as VoucherRow;
+    const profile = (await profileMap()).get(row.profile_id);
+    const devices = (await db('voucher_devices').where({ voucher_id: voucherId })) as DeviceRow[];
+    if (!profile || devices.length === 0) return 0;
+    const item = {
+      voucher: toVoucherState(row, profile.profile),
+      devices: devices.map((d) => ({ mac: d.mac, ip: d.ip ?? undefined, connected: Boolean(d.connected) })),
+    };
+    const wanted = desiredQueues([item], clock.now(), config.tz).queues;
+    if (wanted.length === 0) return 0;
+    try {
+      const rows = await router.print(QUEUE_MENU, {
+        proplist: QUEUE_PROPS,
+        query: nameIn(wanted.map((q) => q.name)),
+      });
+      const byName = new Map(rows.filter((r) => r.dynamic !== 'true').map((r) => [r.name, r]));
+      let changed = 0;
+      for (const want of wanted) {
+        const current = byName.get(want.name);
+        const changes = current ? queueChanges(want, current) : {};
+        if (!current || Object.keys(changes).length === 0) continue;
+        await router.set(QUEUE_MENU, current['.id'], changes);
+        changed++;
+      }
+      return changed;
+    } catch (err) {
+      if (!(err instanceof RouterError) || !err.transient) throw err;
+      // The override is saved; the poll cycle applies it as soon as the router is back.
+      log.warn(
+        { err: err.message },
+        'router unreachable: bandwidth change saved, applied when the router is back',
+      );
+      return 0;
+    }
+  }
+
+  async function setOverride(
+    macInput: string,
+    override: { up: number; down: number } | null,
+    actor: Actor,
+  ): Promise<void> {
+    const { mac, row } = await voucherOfMac(macInput);
+    await db('vouchers')
+      .where({ id: row.id })
+      .update({
+        override_up: override?.up ?? null,
+        override_down: override?.down ?? null,
+        updated_at: clock.now(),
+      });
+    const action = override ? 'bandwidth.set' : 'bandwidth.remove';
+    await audit.record(actor, action, mac, {
+      voucher: maskCode(row.code),
+      ...(override ? { up: override.up, down: override.down } : {}),
+    });
+    const changed = await applyNow(row.id);
+    log.info(
+      { mac, voucher: maskCode(row.code), changed },
+      override
+        ? `bandwidth set for ${mac}: ${formatRatePairBps(override)}`
+        : `bandwidth override removed for ${mac}`,
+    );
+  }
+
+  async function users(): Promise<UserTraffic[]> {
+    const now = clock.now();
+    const profiles = await profileMap();
+    const rows = (await db('voucher_devices as d')
+      .join('vouchers as v', 'v.id', 'd.voucher_id')
+      .where({ 'v.status': 'active', 'd.connected': true })
+      .orderBy('d.mac')
+      .select(
+        'v.*',
+        'd.mac as d_mac',
+        'd.ip as d_ip',
+        'd.rate_up as d_rate_up',
+        'd.rate_down as d_rate_down',
+      )) as Array<
+      VoucherRow & { d_mac: string; d_ip: string | null; d_rate_up: number; d_rate_down: number }
+    >;
+    const onRouter = await routerLimits();
+    const out: UserTraffic[] = [];
+    for (const r of rows) {
+      const p = profiles.get(r.profile_id);
+      if (!p) continue;
+      const state = toVoucherState(r, p.profile);
+      const limits = desiredLimits(state, now, config.tz);
+      out.push({
+        user: r.code,
+        mac: r.d_mac,
+        ip: r.d_ip,
+        profile: p.name,
+        bytesIn: Number(r.bytes_up),
+        bytesOut: Number(r.bytes_down),
+        rateIn: r.d_rate_up,
+        rateOut: r.d_rate_down,
+        maxLimit:
+          onRouter?.get(queueNameForMac(r.d_mac)) ??
+          formatRatePairBps({ up: limits.rateUp, down: limits.rateDown }),
+        limitSource: limitSource(limits, state.override !== undefined),
+        fupState: fupState(limits),
+        connected: true,
+        remainingSeconds: voucherTiming(state, now).remainingSeconds,
+      });
+    }
+    return out;
+  }
+
+  /** max-limit of each pisonet queue as the router has it; undefined when the router cannot be read now. */
+  async function routerLimits(): Promise<Map<string, string> | undefined> {
+    try {
+      const rows = await router.print(QUEUE_MENU, { proplist: ['name', 'max-limit', 'dynamic'] });
+      return new Map(
+        rows
+          .filter((r) => r.name?.startsWith(QUEUE_PREFIX) && r.dynamic !== 'true')
+          .map((r) => [r.name, r['max-limit'] ?? '0/0']),
+      );
+    } catch (err) {
+      if (err instanceof RouterError) return undefined;
+      throw err;
+    }
+  }
+
+  function queueView(r: RosRow): RouterQueueView {
+    return {
+      id: r['.id'] ?? '',
+      name: r.name ?? '',
+      target: r.target ?? '',
+      maxLimit: r['max-limit'] ?? '0/0',
+      bytes: r.bytes ?? '0/0',
+      rate: r.rate ?? '0/0',
+      disabled: r.disabled === 'true',
+      dynamic: r.dynamic === 'true',
+      comment: r.comment ?? '',
+    };
+  }
+
+  return {
+    users,
+    async setLimit(mac, up, down, actor) {
+      const rates = { up: checkRate(up, 'upload'), down: checkRate(down, 'download') };
+      await setOverride(mac, rates, actor);
+    },
+    async removeLimit(mac, actor) {
+      await setOverride(mac, null, actor);
+    },
+    async queues() {
+      const rows = await router.print(QUEUE_MENU, { proplist: QUEUE_PROPS });
+      return rows.filter((r) => r.name?.startsWith(QUEUE_PREFIX) && r.dynamic !== 'true').map(queueView);
+    },
+    async kick(macInput, actor) {
+      const mac = macOf(macInput);
+      const sessions = await router.print(ACTIVE_MENU, {
+        proplist: ['.id', 'user'],
+        query: [`mac-address=${mac}`],
+      });
+      if (sessions.length === 0)
+        throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
+      await router.hotspotLogout(sessions.map((s) => s['.id']));
+      await markDisconnected(db, mac, clock.now());
+      await audit.record(actor, 'device.kick', mac, {
+        vouchers: sessions.map((s) => maskCode(s.user ?? '')),
+      });
+      log.info({ mac }, `device ${mac} logged out by ${actor.name}`);
+    },
+  };
+}
+
+async function markDisconnected(db: Knex, mac: string, now: number): Promise<void> {
+  await db('voucher_devices')
+    .where({ mac, connected: true })
+    .update({ connected: false, rate_up: 0, rate_down: 0, last_seen_at: now });
+}

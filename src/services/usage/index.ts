@@ -1,0 +1,168 @@
+/**
+ * The usage poll and reconcile cycle (issue 4). Every USAGE_POLL_SECONDS the server's PeriodicJob calls
+ * runCycle(): read the router once (three pipelined prints), adopt sessions the controller did not start,
+ * meter the queue counters into per-device and per-voucher usage (committed with their baselines in one
+ * transaction), then bring the router to what the policy says. An unreachable router is a state, not an
+ * error: the cycle is skipped with one log line per outage, and the app runs a full cycle on reconnect.
+ */
+import { maskCode } from '../../lib/logger';
+import { RouterError } from '../../router/types';
+import type { ServiceDeps } from '../deps';
+import { recordEvent } from '../events';
+import type { CycleReport, ProfileService, UsageService } from '../types';
+import { activateFromRouterSession } from '../voucher-state';
+import { enforce, type EnforceResult } from './enforce';
+import { baselineHolders, loadState, type LoadedState } from './load';
+import { meter, queueIdsNeedingHandover, rebootedSincePoll } from './meter';
+import { readLastPoll, writeUsage } from './persist';
+import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
+import { readSnapshot, type RouterSnapshot } from './snapshot';
+
+const NO_CHANGES: CycleReport['changes'] = { added: 0, updated: 0, removed: 0, loggedOut: 0, ended: 0 };
+
+export interface UsageServiceOptions {
+  profiles: ProfileService;
+}
+
+export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
+  const { db, router, clock, config } = deps;
+  const log = deps.log.child({ module: 'usage' });
+  let lastPoll: number | undefined;
+  let lastPollLoaded = false;
+  let outageSince: number | undefined;
+  let lastCompactAt = Number.NEGATIVE_INFINITY;
+  let running: Promise<CycleReport> | undefined;
+
+  async function noteOutage(err: RouterError, now: number): Promise<void> {
+    if (outageSince !== undefined) return;
+    outageSince = now;
+    log.warn(
+      { code: err.code, err: err.message },
+      'router unreachable: usage polling and enforcement paused until it is back',
+    );
+    await recordEvent(db, clock, {
+      kind: 'router-down',
+      level: 'warn',
+      message: `Router unreachable: ${err.message}`,
+    });
+  }
+
+  async function noteRecovery(now: number): Promise<void> {
+    if (outageSince === undefined) return;
+    const seconds = Math.round((now - outageSince) / 1000);
+    outageSince = undefined;
+    log.info({ downSeconds: seconds }, `router reachable again after ${seconds}s; full cycle running`);
+    await recordEvent(db, clock, {
+      kind: 'router-up',
+      level: 'info',
+      message: `Router reachable again after ${seconds}s`,
+    });
+  }
+
+  /** Sessions of our vouchers without a device row: logged in on the router's own page or while we were stopped. */
+  async function adopt(snapshot: RouterSnapshot, state: LoadedState, now: number): Promise<boolean> {
+    const todo = snapshot.sessions.filter((s) => {
+      const v = state.byCode.get(s.user);
+      if (!v) return false;
+      if (v.row.status === 'unused') return true;
+      return v.row.status === 'active' && !v.devices.some((d) => d.mac === s.mac);
+    });
+    if (todo.length === 0) return false;
+    await db.transaction(async (trx) => {
+      for (const s of todo) {
+        const activated = await activateFromRouterSession(
+          trx,
+          s.user,
+          s.mac,
+          snapshot.hostIp.get(s.mac) ?? s.ip,
+          now,
+        );
+        if (activated)
+          log.info(
+            { voucher: maskCode(s.user) },
+            `voucher ${maskCode(s.user)} activated by a login on the router`,
+          );
+      }
+    });
+    return true;
+  }
+
+  function report(
+    now: number,
+    commandsBefore: number,
+    devices: number,
+    bytesCounted: number,
+    e?: EnforceResult,
+  ): CycleReport {
+    const changes = e
+      ? { added: e.added, updated: e.updated, removed: e.removed, loggedOut: e.loggedOut, ended: e.ended }
+      : NO_CHANGES;
+    return { at: now, roundTrips: router.stats.commands - commandsBefore, devices, changes, bytesCounted };
+  }
+
+  async function afterEnforce(e: EnforceResult, now: number): Promise<void> {
+    const { added, updated, removed, loggedOut, ended } = e;
+    if (added + updated + removed + loggedOut + ended > 0)
+      log.info({ added, updated, removed, loggedOut, ended }, 'router brought in line with the vouchers');
+    const transient = e.errors.find((err) => err.transient);
+    if (transient) return noteOutage(transient, now);
+    if (e.errors.length > 0) {
+      const first = e.errors[0];
+      log.warn(
+        { failed: e.errors.length, code: first.code, err: first.routerMessage ?? first.message },
+        `${e.errors.length} router change(s) failed; retrying next cycle`,
+      );
+    }
+  }
+
+  async function cycle(): Promise<CycleReport> {
+    const now = clock.now();
+    const before = router.stats.commands;
+    if (!lastPollLoaded) {
+      lastPoll = await readLastPoll(db);
+      lastPollLoaded = true;
+    }
+    let snapshot: RouterSnapshot;
+    try {
+      snapshot = await readSnapshot(router);
+    } catch (err) {
+      if (!(err instanceof RouterError)) throw err;
+      await noteOutage(err, now);
+      return { ...report(now, before, 0, 0), skipped: 'router-unreachable' };
+    }
+    await noteRecovery(now);
+    let state = await loadState(db, opts.profiles, snapshot);
+    if (await adopt(snapshot, state, now)) state = await loadState(db, opts.profiles, snapshot);
+    if (rebootedSincePoll(snapshot.routerUptimeSeconds, now, lastPoll)) {
+      log.info(
+        { routerUptimeSeconds: snapshot.routerUptimeSeconds },
+        'router rebooted since the last poll: queue counters start again from zero',
+      );
+    }
+    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state));
+    const usage = meter({ snapshot, state, handover, now, prevPollAt: lastPoll, tz: config.tz });
+    await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now));
+    lastPoll = now;
+    const enforced = await enforce({ db, router, clock, log, tz: config.tz }, state, snapshot, now);
+    await afterEnforce(enforced, now);
+    if (now - lastCompactAt >= COMPACT_EVERY_MS) {
+      lastCompactAt = now;
+      await compactSamples(db, now);
+    }
+    let connected = 0;
+    for (const v of state.byId.values()) for (const d of v.devices) if (d.connected) connected++;
+    return report(now, before, connected, usage.bytesCounted, enforced);
+  }
+
+  return {
+    runCycle() {
+      // Never two at once: a second caller (reconnect trigger, admin) shares the cycle in progress.
+      running ??= cycle().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    lastPollAt: () => lastPoll,
+    trafficSeries: (q) => trafficSeries(db, q),
+  };
+}

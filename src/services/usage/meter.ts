@@ -1,0 +1,361 @@
+/**
+ * Turns one router snapshot into usage: per device and per voucher byte deltas from the queue counters,
+ * the new counter baselines, connected time (uptime mode), presence and rates. No I/O: the caller writes
+ * the result in ONE transaction, baselines beside the bytes, so a crash neither loses nor double-counts.
+ * The loaded rows are updated in memory so the policy step sees this poll's totals.
+ */
+import { counterDelta, splitOffpeak, thresholdAlerts, type CounterReading } from '../../domain/usage';
+import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
+import type { QueueReading, RouterSnapshot, SessionInfo } from './snapshot';
+
+export interface DeviceWrite {
+  id: number;
+  dUp: number;
+  dDown: number;
+  ip: string | null;
+  connected: boolean;
+  lastSeenAt: number;
+  queueId: string | null;
+  baselineUp: number;
+  baselineDown: number;
+  rateUp: number;
+  rateDown: number;
+  /** ip, connected or the counter's queue changed (rarer than counters; written with a wider statement). */
+  presenceChanged: boolean;
+}
+
+export interface VoucherWrite {
+  id: number;
+  dUp: number;
+  dDown: number;
+  dCounted: number;
+  dUptime: number;
+}
+
+export interface SampleRow {
+  device_id: number;
+  voucher_id: number;
+  ts: number;
+  resolution: number;
+  bytes_up: number;
+  bytes_down: number;
+  rate_up: number;
+  rate_down: number;
+}
+
+export interface AlertCandidate {
+  voucher: LoadedVoucher;
+  kind: string;
+  percent: number;
+  threshold: number;
+}
+
+export interface MeterResult {
+  devices: DeviceWrite[];
+  vouchers: VoucherWrite[];
+  /** Device rows that handed their queue's baseline over to another voucher's device row. */
+  clearBaselines: number[];
+  samples: SampleRow[];
+  alerts: AlertCandidate[];
+  bytesCounted: number;
+}
+
+export interface MeterInput {
+  snapshot: RouterSnapshot;
+  state: LoadedState;
+  /** Baseline holders loaded by queue id for queues whose owner row does not hold the baseline. */
+  handover: Map<string, DeviceRow>;
+  now: number;
+  prevPollAt: number | undefined;
+  tz: string;
+}
+
+/**
+ * Whether the router booted since the previous poll: then every queue counter restarted at zero and every
+ * stored baseline is void, even for a counter that has already climbed past its old value (which the
+ * "counter went down" rule alone would miss). Two seconds of slack for the uptime's whole seconds.
+ */
+export function rebootedSincePoll(
+  uptimeSeconds: number | undefined,
+  now: number,
+  prevPollAt: number | undefined,
+): boolean {
+  if (uptimeSeconds === undefined || prevPollAt === undefined) return false;
+  return uptimeSeconds * 1000 + 2000 < now - prevPollAt;
+}
+
+const key = (voucherId: number, mac: string): string => `${voucherId}|${mac}`;
+
+interface Index {
+  byVoucherMac: Map<string, DeviceRow>;
+  byMac: Map<string, DeviceRow[]>;
+  byQueueId: Map<string, DeviceRow>;
+}
+
+function indexDevices(state: LoadedState): Index {
+  const idx: Index = { byVoucherMac: new Map(), byMac: new Map(), byQueueId: new Map() };
+  for (const v of state.byId.values()) {
+    for (const d of v.devices) {
+      idx.byVoucherMac.set(key(v.row.id, d.mac), d);
+      const list = idx.byMac.get(d.mac);
+      if (list) list.push(d);
+      else idx.byMac.set(d.mac, [d]);
+      if (d.counter_queue_id) idx.byQueueId.set(d.counter_queue_id, d);
+    }
+  }
+  return idx;
+}
+
+/** The device row a queue's bytes belong to: the voucher in its comment, else whoever holds its baseline, else the newest active one. */
+export function queueOwner(q: QueueReading, state: LoadedState, idx: Index): DeviceRow | undefined {
+  const v = state.byCode.get(q.code);
+  const direct = v ? idx.byVoucherMac.get(key(v.row.id, q.mac)) : undefined;
+  if (direct) return direct;
+  const holder = idx.byQueueId.get(q.id);
+  if (holder && holder.mac === q.mac) return holder;
+  let best: DeviceRow | undefined;
+  let bestAt = -1;
+  for (const d of idx.byMac.get(q.mac) ?? []) {
+    const owner = state.byId.get(d.voucher_id);
+    const at = owner?.row.activated_at ?? 0;
+    if (owner?.row.status === 'active' && at > bestAt) {
+      best = d;
+      bestAt = at;
+    }
+  }
+  return best;
+}
+
+export function queueIdsNeedingHandover(snapshot: RouterSnapshot, state: LoadedState): string[] {
+  const idx = indexDevices(state);
+  const ids: string[] = [];
+  for (const q of snapshot.ours) {
+    const owner = queueOwner(q, state, idx);
+    if (owner && owner.counter_queue_id !== q.id && !idx.byQueueId.has(q.id)) ids.push(q.id);
+  }
+  return ids;
+}
+
+function previous(
+  owner: DeviceRow,
+  q: QueueReading,
+  idx: Index,
+  input: MeterInput,
+  clear: number[],
+): CounterReading | undefined {
+  if (rebootedSincePoll(input.snapshot.routerUptimeSeconds, input.now, input.prevPollAt)) return undefined;
+  const holder =
+    owner.counter_queue_id === q.id ? owner : (idx.byQueueId.get(q.id) ?? input.handover.get(q.id));
+  if (!holder || holder.counter_queue_id !== q.id) return undefined;
+  if (holder !== owner) clear.push(holder.id);
+  return { id: q.id, up: Number(holder.baseline_up), down: Number(holder.baseline_down) };
+}
+
+function voucherWrite(map: Map<number, VoucherWrite>, id: number): VoucherWrite {
+  let w = map.get(id);
+  if (!w) {
+    w = { id, dUp: 0, dDown: 0, dCounted: 0, dUptime: 0 };
+    map.set(id, w);
+  }
+  return w;
+}
+
+interface Reading {
+  dUp: number;
+  dDown: number;
+  q: QueueReading;
+}
+
+function meterQueues(
+  input: MeterInput,
+  idx: Index,
+  out: MeterResult,
+  vw: Map<number, VoucherWrite>,
+): Map<DeviceRow, Reading> {
+  const readings = new Map<DeviceRow, Reading>();
+  for (const q of input.snapshot.ours) {
+    const owner = queueOwner(q, input.state, idx);
+    const v = owner ? input.state.byId.get(owner.voucher_id) : undefined;
+    if (!owner || !v || readings.has(owner)) continue;
+    const delta = counterDelta(previous(owner, q, idx, input, out.clearBaselines), {
+      id: q.id,
+      up: q.up,
+      down: q.down,
+    });
+    readings.set(owner, { dUp: delta.up, dDown: delta.down, q });
+    if (delta.up === 0 && delta.down === 0) continue;
+    const split = splitOffpeak(
+      delta,
+      { at: input.now, prevAt: input.prevPollAt },
+      v.profile.offpeak,
+      input.tz,
+    );
+    const counted = split.counted.up + split.counted.down;
+    const w = voucherWrite(vw, v.row.id);
+    w.dUp += delta.up;
+    w.dDown += delta.down;
+    w.dCounted += counted;
+    out.bytesCounted += delta.up + delta.down;
+  }
+  return readings;
+}
+
+function presence(input: MeterInput): Map<string, SessionInfo> {
+  const out = new Map<string, SessionInfo>();
+  for (const s of input.snapshot.sessions) {
+    const v = input.state.byCode.get(s.user);
+    if (v) out.set(key(v.row.id, s.mac), s);
+  }
+  return out;
+}
+
+function deviceWrite(
+  d: DeviceRow,
+  r: Reading | undefined,
+  s: SessionInfo | undefined,
+  input: MeterInput,
+): DeviceWrite | undefined {
+  const connected = s !== undefined;
+  const ip = s ? (input.snapshot.hostIp.get(s.mac) ?? s.ip ?? d.ip) : d.ip;
+  const queueId = r ? r.q.id : d.counter_queue_id;
+  const baselineUp = r ? r.q.up : Number(d.baseline_up);
+  const baselineDown = r ? r.q.down : Number(d.baseline_down);
+  const rateUp = r ? r.q.rateUp : 0;
+  const rateDown = r ? r.q.rateDown : 0;
+  const dUp = r?.dUp ?? 0;
+  const dDown = r?.dDown ?? 0;
+  const presenceChanged = connected !== Boolean(d.connected) || ip !== d.ip || queueId !== d.counter_queue_id;
+  const changed =
+    presenceChanged ||
+    dUp > 0 ||
+    dDown > 0 ||
+    baselineUp !== Number(d.baseline_up) ||
+    baselineDown !== Number(d.baseline_down) ||
+    rateUp !== d.rate_up ||
+    rateDown !== d.rate_down;
+  if (!changed) return undefined;
+  const lastSeenAt = connected || Boolean(d.connected) ? input.now : Number(d.last_seen_at);
+  return {
+    id: d.id,
+    dUp,
+    dDown,
+    ip,
+    connected,
+    lastSeenAt,
+    queueId,
+    baselineUp,
+    baselineDown,
+    rateUp,
+    rateDown,
+    presenceChanged,
+  };
+}
+
+function applyToRow(d: DeviceRow, w: DeviceWrite): void {
+  d.bytes_up = Number(d.bytes_up) + w.dUp;
+  d.bytes_down = Number(d.bytes_down) + w.dDown;
+  d.ip = w.ip;
+  d.connected = w.connected;
+  d.last_seen_at = w.lastSeenAt;
+  d.counter_queue_id = w.queueId;
+  d.baseline_up = w.baselineUp;
+  d.baseline_down = w.baselineDown;
+  d.rate_up = w.rateUp;
+  d.rate_down = w.rateDown;
+}
+
+/**
+ * Connected time for uptime-mode vouchers: the time since the previous poll, but never more than the
+ * longest current session has lasted (a session that began 10 s ago adds 10 s, and an outage of the
+ * controller or the router is not charged beyond what the router itself reports).
+ */
+export function connectedSeconds(
+  now: number,
+  prevPollAt: number | undefined,
+  activatedAt: number | null,
+  sessionUptimes: number[],
+): number {
+  if (sessionUptimes.length === 0) return 0;
+  let s = Math.floor(Math.max(...sessionUptimes));
+  if (prevPollAt !== undefined) s = Math.min(s, Math.floor(now / 1000) - Math.floor(prevPollAt / 1000));
+  if (activatedAt !== null) s = Math.min(s, Math.floor(now / 1000) - Math.floor(Number(activatedAt) / 1000));
+  return Math.max(0, s);
+}
+
+function meterUptime(input: MeterInput, vw: Map<number, VoucherWrite>): void {
+  const uptimes = new Map<number, number[]>();
+  for (const s of input.snapshot.sessions) {
+    const v = input.state.byCode.get(s.user);
+    if (!v || v.row.status !== 'active' || v.profile.timeMode !== 'uptime') continue;
+    const list = uptimes.get(v.row.id);
+    if (list) list.push(s.uptimeSeconds);
+    else uptimes.set(v.row.id, [s.uptimeSeconds]);
+  }
+  for (const [id, list] of uptimes) {
+    const v = input.state.byId.get(id) as LoadedVoucher;
+    const secs = connectedSeconds(input.now, input.prevPollAt, v.row.activated_at, list);
+    if (secs > 0) voucherWrite(vw, id).dUptime += secs;
+  }
+}
+
+function alertsFor(v: LoadedVoucher, before: number, after: number): AlertCandidate[] {
+  const out: AlertCandidate[] = [];
+  const limits: Array<[string, number | undefined]> = [
+    ['fup', v.profile.fup?.thresholdBytes],
+    ['cap', v.profile.dataCapBytes],
+  ];
+  for (const [kind, threshold] of limits) {
+    if (!threshold) continue;
+    for (const pct of thresholdAlerts(before, after, threshold, new Set()))
+      out.push({ voucher: v, kind: `${kind}-${pct}`, percent: pct, threshold });
+  }
+  return out;
+}
+
+export function meter(input: MeterInput): MeterResult {
+  const out: MeterResult = {
+    devices: [],
+    vouchers: [],
+    clearBaselines: [],
+    samples: [],
+    alerts: [],
+    bytesCounted: 0,
+  };
+  const idx = indexDevices(input.state);
+  const vw = new Map<number, VoucherWrite>();
+  const readings = meterQueues(input, idx, out, vw);
+  const sessions = presence(input);
+  for (const v of input.state.byId.values()) {
+    for (const d of v.devices) {
+      const r = readings.get(d);
+      const w = deviceWrite(d, r, sessions.get(key(v.row.id, d.mac)), input);
+      if (!w) continue;
+      out.devices.push(w);
+      applyToRow(d, w);
+      if (w.dUp > 0 || w.dDown > 0) {
+        out.samples.push({
+          device_id: d.id,
+          voucher_id: v.row.id,
+          ts: input.now,
+          resolution: 0,
+          bytes_up: w.dUp,
+          bytes_down: w.dDown,
+          rate_up: w.rateUp,
+          rate_down: w.rateDown,
+        });
+      }
+    }
+  }
+  meterUptime(input, vw);
+  for (const w of vw.values()) {
+    const v = input.state.byId.get(w.id) as LoadedVoucher;
+    const before = Number(v.row.counted_bytes);
+    v.row.bytes_up = Number(v.row.bytes_up) + w.dUp;
+    v.row.bytes_down = Number(v.row.bytes_down) + w.dDown;
+    v.row.counted_bytes = before + w.dCounted;
+    v.row.uptime_seconds = Number(v.row.uptime_seconds) + w.dUptime;
+    out.alerts.push(...alertsFor(v, before, v.row.counted_bytes));
+    out.vouchers.push(w);
+  }
+  return out;
+}

@@ -1,0 +1,193 @@
+/** The pure parts of metering: snapshot parsing, connected time, reboot detection, queue ownership. */
+import { connectedSeconds, meter, rebootedSincePoll } from '../../src/services/usage/meter';
+import { parseSnapshot } from '../../src/services/usage/snapshot';
+import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
+import type { VoucherRow } from '../../src/services/voucher-state';
+import { parseProfile } from '../../src/domain/profiles';
+
+const T0 = Date.UTC(2026, 10, 21, 4, 0, 0);
+
+describe('parseSnapshot', () => {
+  test('keeps only our static queues, reads upload/download counters, and maps MACs to their current IP', () => {
+    const s = parseSnapshot(
+      [
+        { '.id': '*1', name: '<hotspot-x>', bytes: '1/1', dynamic: 'true' },
+        {
+          '.id': '*2',
+          name: 'pisonet-02:00:00:00:00:01',
+          bytes: '100/2000',
+          rate: '8/16',
+          comment: 'ABCD1234',
+          dynamic: 'false',
+        },
+        { '.id': '*3', name: 'pisonet-aa-bb-cc-dd-ee-ff', bytes: '5/6', dynamic: 'false' },
+        { '.id': '*4', name: 'pisonet-nonsense', bytes: '5/6', dynamic: 'false' },
+        { '.id': '*5', name: 'shop', bytes: '5/6', dynamic: 'false' },
+      ],
+      [
+        {
+          '.id': '*A',
+          user: 'ABCD1234',
+          'mac-address': '02:00:00:00:00:01',
+          address: '10.5.50.11',
+          uptime: '1h2m3s',
+        },
+      ],
+      [{ 'mac-address': '02:00:00:00:00:01', address: '10.5.50.99' }],
+      [{ uptime: '2d3h' }],
+    );
+    expect(s.ours).toEqual([
+      { id: '*2', mac: '02:00:00:00:00:01', code: 'ABCD1234', up: 100, down: 2000, rateUp: 8, rateDown: 16 },
+      { id: '*3', mac: 'AA:BB:CC:DD:EE:FF', code: '', up: 5, down: 6, rateUp: 0, rateDown: 0 },
+    ]);
+    expect(s.queues).toHaveLength(5);
+    expect(s.sessions).toEqual([
+      { id: '*A', user: 'ABCD1234', mac: '02:00:00:00:00:01', ip: '10.5.50.11', uptimeSeconds: 3723 },
+    ]);
+    expect(s.hostIp.get('02:00:00:00:00:01')).toBe('10.5.50.99');
+    expect(s.routerUptimeSeconds).toBe(2 * 86400 + 3 * 3600);
+  });
+});
+
+describe('connectedSeconds', () => {
+  test('no session: nothing', () => {
+    expect(connectedSeconds(T0, T0 - 30_000, T0 - 600_000, [])).toBe(0);
+  });
+  test('a long session: the time since the last poll', () => {
+    expect(connectedSeconds(T0, T0 - 30_000, T0 - 600_000, [500])).toBe(30);
+  });
+  test('a session younger than the poll interval: its own uptime', () => {
+    expect(connectedSeconds(T0, T0 - 30_000, T0 - 600_000, [12])).toBe(12);
+  });
+  test('after a long outage: never more than the longest session', () => {
+    expect(connectedSeconds(T0, T0 - 3_600_000, T0 - 7_200_000, [40, 95])).toBe(95);
+  });
+  test('never before the voucher was activated, and whole seconds that add up over polls', () => {
+    expect(connectedSeconds(T0, undefined, T0 - 7_000, [600])).toBe(7);
+    expect(
+      connectedSeconds(T0 + 1_500, T0 + 400, T0 - 60_000, [600]) +
+        connectedSeconds(T0 + 2_600, T0 + 1_500, T0 - 60_000, [600]),
+    ).toBe(2);
+  });
+});
+
+describe('rebootedSincePoll', () => {
+  test('uptime shorter than the time since the last poll means the counters restarted', () => {
+    expect(rebootedSincePoll(20, T0, T0 - 60_000)).toBe(true);
+    expect(rebootedSincePoll(3_600, T0, T0 - 60_000)).toBe(false);
+    expect(rebootedSincePoll(59, T0, T0 - 60_000)).toBe(false); // within the slack of whole seconds
+    expect(rebootedSincePoll(undefined, T0, T0 - 60_000)).toBe(false);
+    expect(rebootedSincePoll(5, T0, undefined)).toBe(false);
+  });
+});
+
+describe('meter', () => {
+  const profile = parseProfile({
+    name: 'CAP',
+    price: 5,
+    validity: '1d',
+    users: 1,
+    rate_up: '1M',
+    rate_down: '2M',
+    data_cap: '1000',
+    cap_policy: 'block',
+  });
+  function state(counted: number, device: Partial<DeviceRow>): LoadedState {
+    const row = {
+      id: 1,
+      code: 'CODE0001',
+      status: 'active',
+      activated_at: T0 - 60_000,
+      bytes_up: 0,
+      bytes_down: counted,
+      counted_bytes: counted,
+      uptime_seconds: 0,
+      extra_seconds: 0,
+      rate_limit_up: 1,
+      rate_limit_down: 1,
+      staff: 0,
+      override_up: null,
+      override_down: null,
+    } as unknown as VoucherRow;
+    const d: DeviceRow = {
+      id: 7,
+      voucher_id: 1,
+      mac: '02:00:00:00:00:01',
+      ip: '10.5.50.11',
+      connected: 1,
+      first_seen_at: 0,
+      last_seen_at: 0,
+      bytes_up: 0,
+      bytes_down: counted,
+      counter_queue_id: '*2',
+      baseline_up: 0,
+      baseline_down: 100,
+      rate_up: 0,
+      rate_down: 0,
+      ...device,
+    };
+    const v: LoadedVoucher = { row, profile, profileName: 'CAP', devices: [d] };
+    return { byId: new Map([[1, v]]), byCode: new Map([['CODE0001', v]]), pendingUserRemovals: [] };
+  }
+  const snap = (bytes: string) =>
+    parseSnapshot(
+      [
+        {
+          '.id': '*2',
+          name: 'pisonet-02:00:00:00:00:01',
+          bytes,
+          rate: '0/0',
+          comment: 'CODE0001',
+          dynamic: 'false',
+        },
+      ],
+      [
+        {
+          '.id': '*A',
+          user: 'CODE0001',
+          'mac-address': '02:00:00:00:00:01',
+          address: '10.5.50.11',
+          uptime: '1m',
+        },
+      ],
+      [],
+      [],
+    );
+
+  test('a delta from the stored baseline, the new baseline, and cap alerts crossed by it', () => {
+    const s = state(700, {});
+    const m = meter({
+      snapshot: snap('0/400'),
+      state: s,
+      handover: new Map(),
+      now: T0,
+      prevPollAt: T0 - 30_000,
+      tz: 'Asia/Manila',
+    });
+    expect(m.devices).toEqual([
+      expect.objectContaining({
+        id: 7,
+        dUp: 0,
+        dDown: 300,
+        baselineDown: 400,
+        queueId: '*2',
+        presenceChanged: false,
+      }),
+    ]);
+    expect(m.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 300, dCounted: 300, dUptime: 0 }]);
+    expect(m.alerts.map((a) => a.kind)).toEqual(['cap-80', 'cap-90', 'cap-100']);
+    expect(m.samples).toHaveLength(1);
+  });
+
+  test('nothing moved: nothing to write', () => {
+    const m = meter({
+      snapshot: snap('0/100'),
+      state: state(700, {}),
+      handover: new Map(),
+      now: T0,
+      prevPollAt: T0 - 30_000,
+      tz: 'Asia/Manila',
+    });
+    expect([m.devices, m.vouchers, m.samples, m.alerts]).toEqual([[], [], [], []]);
+  });
+});

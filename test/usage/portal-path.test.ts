@@ -1,0 +1,38 @@
+/** Vouchers sold and redeemed through the services (D's portal path), then metered and enforced by the cycle. */
+import { advance, Harness, queueOf, routerWrites, usageHarness, voucher } from './helpers';
+import { SYSTEM } from '../../src/services/types';
+
+const MAC1 = '02:00:00:00:00:01';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await usageHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+test('a portal redemption is metered from its first byte, and the cycle leaves its queue alone', async () => {
+  const { vouchers } = await h.core!.services.vouchers.generate({ profile: 'FUP', count: 1 }, SYSTEM);
+  const code = vouchers[0].code;
+  h.sim.addDevice({ mac: MAC1, ip: '10.5.50.11' });
+  await h.core!.services.redemption.redeem({ code, mac: MAC1, ip: '10.5.50.11' });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
+  // Traffic before the first poll flows through the portal's queue and is counted.
+  h.sim.addTraffic(MAC1, { up: 1_000, down: 9_000 }, 10);
+  advance(h, 30);
+  const writes = routerWrites(h);
+  const report = await h.core!.services.usage.runCycle();
+  expect(routerWrites(h)).toBe(writes);
+  expect(report.changes).toEqual({ added: 0, updated: 0, removed: 0, loggedOut: 0, ended: 0 });
+  const v = await voucher(h, code);
+  expect([Number(v.bytes_up), Number(v.bytes_down)]).toEqual([1_000, 9_000]);
+
+  // The admin moves the voucher to another profile: new rates at the next cycle, usage kept.
+  await h.core!.services.vouchers.changeProfile(code, 'BASIC', SYSTEM);
+  advance(h, 30);
+  await h.core!.services.usage.runCycle();
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('512000/1000000');
+  const after = await voucher(h, code);
+  expect([Number(after.bytes_up), Number(after.bytes_down)]).toEqual([1_000, 9_000]);
+});

@@ -1,0 +1,102 @@
+/** An unreachable router is a state, not a crash: one log line per outage, and the next cycles converge. */
+import { maskCode } from '../../src/lib/logger';
+import {
+  advance,
+  capturingLogger,
+  freshUsage,
+  Harness,
+  loginOnRouter,
+  ourQueues,
+  routerBack,
+  seedVoucher,
+  usageHarness,
+  voucher,
+} from './helpers';
+
+const MAC1 = '02:00:00:00:00:01';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await usageHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const messages = (lines: Array<Record<string, unknown>>, re: RegExp) =>
+  lines.filter((l) => re.test(String(l.msg)));
+
+test('router down for many cycles: skipped with one log line, no crash, usage resumes without loss', async () => {
+  const { log, lines } = capturingLogger();
+  const usage = freshUsage(h, log);
+  const code = await seedVoucher(h, 'BASIC');
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  await usage.runCycle();
+  h.sim.addTraffic(MAC1, { up: 100, down: 1_000 }, 1);
+
+  h.sim.setReachable(false);
+  for (let i = 0; i < 20; i++) {
+    advance(h, 30);
+    h.sim.addTraffic(MAC1, { up: 10, down: 10 }, 1); // the router still forwards traffic
+    const r = await usage.runCycle();
+    expect(r.skipped).toBe('router-unreachable');
+  }
+  expect(messages(lines, /router unreachable/)).toHaveLength(1);
+  expect(JSON.stringify(lines)).not.toContain(code);
+
+  h.sim.setReachable(true);
+  await routerBack(h);
+  advance(h, 30);
+  const back = await usage.runCycle();
+  expect(back.skipped).toBeUndefined();
+  expect(messages(lines, /reachable again/)).toHaveLength(1);
+  const v = await voucher(h, code);
+  expect([Number(v.bytes_up), Number(v.bytes_down)]).toEqual([300, 1_200]);
+  const kinds = (await h.core!.services.events.list({ kinds: ['router-down', 'router-up'] })).map(
+    (e) => e.kind,
+  );
+  expect(kinds).toEqual(['router-up', 'router-down']);
+});
+
+test('the connection drops in the middle of the writes: the next cycle finishes the job, without duplicates', async () => {
+  const { log, lines } = capturingLogger();
+  const usage = freshUsage(h, log);
+  const code = await seedVoucher(h, 'BASIC');
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  h.sim.faults.dropConnectionOn('/queue/simple/add');
+  const first = await usage.runCycle();
+  expect(first.changes.added).toBe(0);
+  expect(ourQueues(h)).toHaveLength(0);
+  expect(messages(lines, /router unreachable/)).toHaveLength(1);
+  await routerBack(h);
+  advance(h, 30);
+  await usage.runCycle();
+  advance(h, 30);
+  await usage.runCycle();
+  expect(ourQueues(h)).toHaveLength(1);
+  expect((await voucher(h, code)).status).toBe('active');
+});
+
+test('usage alerts are logged with the voucher code masked', async () => {
+  const { log, lines } = capturingLogger();
+  const usage = freshUsage(h, log);
+  const code = await seedVoucher(h, 'FUP');
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  await usage.runCycle();
+  h.sim.addTraffic(MAC1, { up: 0, down: 95_000_000 }, 1_000);
+  advance(h, 30);
+  await usage.runCycle();
+  const alertLines = messages(lines, /of its fair-use threshold used/);
+  expect(alertLines.map((l) => l.kind)).toEqual(['fup-80', 'fup-90']);
+  expect(JSON.stringify(lines)).not.toContain(code);
+  expect(JSON.stringify(alertLines)).toContain(maskCode(code));
+});
+
+test('two overlapping calls share one cycle', async () => {
+  const code = await seedVoucher(h, 'BASIC');
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  const usage = h.core!.services.usage;
+  const [a, b] = await Promise.all([usage.runCycle(), usage.runCycle()]);
+  expect(a).toBe(b);
+  expect(ourQueues(h)).toHaveLength(1);
+});
