@@ -1,0 +1,330 @@
+// Bandwidth page: refreshes the table every 10 s from /admin/api/user-traffic without reloading, and runs
+// Set limit / Remove through the admin API. Data is only ever written with textContent (never innerHTML).
+// Without JavaScript the same page works through plain forms (see src/web/admin/pages/bandwidth.ts).
+(function () {
+  'use strict';
+  var REFRESH_MS = 10000;
+  var body = document.getElementById('bw-body');
+  if (!body) return;
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = tokenMeta ? tokenMeta.getAttribute('content') : '';
+  var dialog = document.getElementById('limit-dialog');
+  var limitForm = document.getElementById('limit-form');
+  var errorBox = document.getElementById('bw-error');
+  var timer = null;
+  var stopped = false;
+
+  // ---- formatting, as the server does it (src/domain/quantities.ts)
+  function trim(fixed) {
+    return fixed.indexOf('.') >= 0 ? fixed.replace(/\.?0+$/, '') : fixed;
+  }
+  function bytes(n) {
+    var units = [
+      ['TB', 1e12],
+      ['GB', 1e9],
+      ['MB', 1e6],
+      ['kB', 1e3],
+    ];
+    for (var i = 0; i < units.length; i++)
+      if (Math.abs(n) >= units[i][1]) return (n / units[i][1]).toFixed(1) + ' ' + units[i][0];
+    return n + ' B';
+  }
+  function rate(bps) {
+    var units = [
+      ['Gbps', 1e9],
+      ['Mbps', 1e6],
+      ['kbps', 1e3],
+    ];
+    for (var i = 0; i < units.length; i++)
+      if (bps >= units[i][1]) return trim((bps / units[i][1]).toFixed(2)) + ' ' + units[i][0];
+    return bps + ' bps';
+  }
+  function maxLimit(v) {
+    var m = /^(\d+)\/(\d+)$/.exec(v || '');
+    if (!m) return v || '—';
+    var up = Number(m[1]),
+      down = Number(m[2]);
+    return (up ? rate(up) : '∞') + ' ↑ / ' + (down ? rate(down) : '∞') + ' ↓';
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) {
+      if (c) node.appendChild(c);
+    });
+    return node;
+  }
+  function cell(label, cls, children) {
+    var attrs = { 'data-label': label };
+    if (cls) attrs['class'] = cls;
+    return el('td', attrs, children);
+  }
+  function text(s) {
+    return document.createTextNode(s);
+  }
+
+  function row(u) {
+    var voucherHref = '/admin/vouchers/' + encodeURIComponent(u.user);
+    var actions = [
+      el('a', {
+        class: 'button small',
+        href: '/admin/bandwidth/limit?mac=' + encodeURIComponent(u.mac),
+        'data-action': 'set-limit',
+        text: 'Set limit',
+      }),
+    ];
+    if (u.limit_source === 'override') {
+      actions.push(text(' '));
+      actions.push(
+        el(
+          'form',
+          { method: 'post', action: '/admin/bandwidth/remove', class: 'inline', 'data-remove': u.mac },
+          [
+            el('input', { type: 'hidden', name: '_csrf', value: csrf }),
+            el('input', { type: 'hidden', name: 'mac', value: u.mac }),
+            el('button', {
+              class: 'button small ghost',
+              type: 'submit',
+              'data-action': 'remove-limit',
+              text: 'Remove',
+            }),
+          ],
+        ),
+      );
+    }
+    var tr = el('tr', { 'data-mac': u.mac }, [
+      cell('Device', 'full', [
+        el('span', { class: 'two-line' }, [
+          el('span', { class: 'mono', text: u.mac }),
+          el('span', { class: 'mono small muted', text: u.ip || '—' }),
+        ]),
+      ]),
+      cell('Voucher', 'full', [
+        el('span', { class: 'two-line' }, [
+          el('a', { class: 'code', href: voucherHref, text: u.user }),
+          el('span', { class: 'small muted', text: u.profile }),
+        ]),
+      ]),
+      cell('Downloaded', 'num', [text(bytes(u.bytes_out))]),
+      cell('Uploaded', 'num', [text(bytes(u.bytes_in))]),
+      cell('Now ↓', 'num', [text(rate(u.rate_out))]),
+      cell('Now ↑', 'num', [text(rate(u.rate_in))]),
+      cell('Limit', 'full', [
+        text(maxLimit(u.max_limit) + ' '),
+        el('span', { class: 'tag src-' + u.limit_source, text: u.limit_source }),
+      ]),
+      cell('Fair use', '', [el('span', { class: 'tag fup-' + u.fup_state, text: u.fup_state })]),
+      cell('', 'row-actions full', actions),
+    ]);
+    tr.children[2].setAttribute('data-col', 'bytesOut');
+    tr.children[3].setAttribute('data-col', 'bytesIn');
+    tr.children[4].setAttribute('data-col', 'rateOut');
+    tr.children[5].setAttribute('data-col', 'rateIn');
+    tr.children[6].setAttribute('data-col', 'maxLimit');
+    tr.children[7].setAttribute('data-col', 'fupState');
+    if (!u.connected) tr.className = 'offline';
+    return tr;
+  }
+
+  // Same filter, order and page as the server (bandwidthView in src/web/admin/pages/bandwidth.ts).
+  var table = document.getElementById('bw-table');
+  var opts = {
+    q: (table.getAttribute('data-q') || '').trim().toUpperCase(),
+    sort: table.getAttribute('data-sort') === 'mac' ? 'mac' : 'rate',
+    page: Number(table.getAttribute('data-page')) || 1,
+    size: Number(table.getAttribute('data-page-size')) || 100,
+  };
+  function view(users) {
+    var matching = opts.q
+      ? users.filter(function (u) {
+          return [u.mac, u.ip || '', u.user, u.profile].some(function (v) {
+            return String(v).toUpperCase().indexOf(opts.q) >= 0;
+          });
+        })
+      : users;
+    matching.sort(function (a, b) {
+      if (opts.sort === 'mac') return a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0;
+      return b.rate_out + b.rate_in - (a.rate_out + a.rate_in) || (a.mac < b.mac ? -1 : 1);
+    });
+    var pages = Math.max(1, Math.ceil(matching.length / opts.size));
+    var page = Math.min(Math.max(opts.page, 1), pages);
+    return { rows: matching.slice((page - 1) * opts.size, page * opts.size), matching: matching.length };
+  }
+
+  function render(users) {
+    var v = view(users);
+    var frag = document.createDocumentFragment();
+    v.rows.forEach(function (u) {
+      frag.appendChild(row(u));
+    });
+    body.replaceChildren(frag);
+    setText(
+      'bw-count',
+      String(
+        users.filter(function (u) {
+          return u.connected;
+        }).length,
+      ),
+    );
+    setText('bw-matching', String(v.matching));
+    setText('bw-updated', new Date().toLocaleTimeString());
+    var empty = document.getElementById('bw-empty');
+    if (empty) empty.hidden = v.rows.length > 0;
+  }
+  function setText(id, value) {
+    var n = document.getElementById(id);
+    if (n) n.textContent = value;
+  }
+
+  function showError(message) {
+    if (!errorBox) return;
+    errorBox.textContent = message || '';
+    errorBox.hidden = !message;
+  }
+
+  function api(method, url, payload) {
+    var opts = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+    if (payload) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.headers['X-CSRF-Token'] = csrf;
+      opts.body = JSON.stringify(payload);
+    }
+    return fetch(url, opts).then(function (res) {
+      return res
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (data) {
+          if (res.status === 401) {
+            stopped = true;
+            throw new Error('Your session ended. Reload the page and log in again.');
+          }
+          if (!res.ok || data.success === false) {
+            var err = new Error(data.error || 'Request failed (' + res.status + ')');
+            err.fields = data.fields || {};
+            throw err;
+          }
+          return data;
+        });
+    });
+  }
+
+  function refresh() {
+    clearTimeout(timer);
+    return api('GET', '/admin/api/user-traffic')
+      .then(
+        function (data) {
+          render(data.users || []);
+          showError('');
+        },
+        function (err) {
+          showError('Could not refresh: ' + err.message);
+        },
+      )
+      .then(schedule, schedule);
+  }
+  function schedule() {
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(refresh, REFRESH_MS);
+  }
+
+  // ---- Set limit dialog
+  var preset = limitForm.querySelector('[data-role="preset"]');
+  var custom = limitForm.querySelector('[data-role="custom"]');
+  var dialogError = limitForm.querySelector('[data-role="dialog-error"]');
+  function fieldError(name, message) {
+    var n = limitForm.querySelector('[data-error="' + name + '"]');
+    if (n) {
+      n.textContent = message || '';
+      n.hidden = !message;
+    }
+  }
+  function syncPreset() {
+    custom.hidden = preset.value !== '';
+  }
+  preset.addEventListener('change', syncPreset);
+
+  function openDialog(mac) {
+    limitForm.reset();
+    limitForm.querySelector('[data-role="mac"]').value = mac;
+    limitForm.querySelector('[data-role="mac-label"]').textContent = mac;
+    ['preset', 'up', 'down'].forEach(function (n) {
+      fieldError(n, '');
+    });
+    dialogError.hidden = true;
+    syncPreset();
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else window.location.href = '/admin/bandwidth/limit?mac=' + encodeURIComponent(mac);
+  }
+  limitForm.querySelector('[data-role="cancel"]').addEventListener('click', function () {
+    dialog.close();
+  });
+
+  limitForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var mac = limitForm.querySelector('[data-role="mac"]').value;
+    var payload = { mac: mac };
+    if (preset.value) {
+      var opt = preset.options[preset.selectedIndex];
+      payload.upload = Number(opt.getAttribute('data-up'));
+      payload.download = Number(opt.getAttribute('data-down'));
+    } else {
+      payload.upload = limitForm.elements.up.value.trim();
+      payload.download = limitForm.elements.down.value.trim();
+      var bad = false;
+      [
+        ['up', payload.upload],
+        ['down', payload.download],
+      ].forEach(function (p) {
+        var ok = /^(\d+(?:\.\d+)?)\s*([kmg]?)$/i.test(p[1]) && parseFloat(p[1]) > 0;
+        fieldError(p[0], ok ? '' : 'use a speed like 512K, 1M or 2.5M');
+        bad = bad || !ok;
+      });
+      if (bad) return;
+    }
+    api('POST', '/admin/api/set-bandwidth', payload).then(
+      function () {
+        dialog.close();
+        return refresh();
+      },
+      function (err) {
+        fieldError('up', err.fields.upload || '');
+        fieldError('down', err.fields.download || '');
+        dialogError.textContent = err.message;
+        dialogError.hidden = false;
+      },
+    );
+  });
+
+  body.addEventListener('click', function (ev) {
+    var link = ev.target.closest && ev.target.closest('[data-action="set-limit"]');
+    if (!link) return;
+    ev.preventDefault();
+    openDialog(link.closest('tr').getAttribute('data-mac'));
+  });
+
+  body.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!form.matches('form[action="/admin/bandwidth/remove"]')) return;
+    ev.preventDefault();
+    ev.stopPropagation(); // the shared confirm in admin.js would ask a second time
+    var mac = form.elements.mac.value;
+    if (!window.confirm('Remove the admin limit for ' + mac + '? The profile\u2019s speeds apply again.'))
+      return;
+    api('POST', '/admin/api/remove-bandwidth', { mac: mac }).then(refresh, function (err) {
+      showError(err.message);
+    });
+  });
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden && !stopped) refresh();
+  });
+
+  document.getElementById('bw-live').hidden = false;
+  schedule();
+})();

@@ -1,0 +1,91 @@
+// Live checks on the profile form, with the same accepted forms as the server (src/domain/quantities.ts,
+// durations.ts, network.ts). The server stays the judge: it checks everything again on save.
+(function () {
+  'use strict';
+  var form = document.getElementById('profile-form');
+  if (!form) return;
+
+  var RATE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bit\/s)?$/i;
+  var SIZE = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?)b?|b)?$/i;
+  var DURATION = /^(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/i;
+  var MONEY = /^(?:₱|PHP|P)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/i;
+  var CLOCK = /^(\d{1,2}):(\d{2})$/;
+  var NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+  function positive(m) {
+    return m && Number(m[1]) > 0;
+  }
+  function duration(v) {
+    return /^\d+$/.test(v) ? Number(v) > 0 : v !== '' && DURATION.test(v) && /[1-9]/.test(v);
+  }
+
+  var checks = {
+    rate: function (v) {
+      return positive(RATE.exec(v)) ? '' : 'use a speed like 512K, 1M or 1.5M';
+    },
+    size: function (v) {
+      return positive(SIZE.exec(v)) ? '' : 'use a data size like 500M, 5G or 2GiB';
+    },
+    duration: function (v) {
+      return duration(v) ? '' : 'use a duration like 30s, 10m, 1h or 1h30m';
+    },
+    validity: function (v) {
+      return v === 'unlimited' || duration(v) ? '' : 'use a duration like 1h or 1d, or "unlimited"';
+    },
+    money: function (v) {
+      return MONEY.test(v) ? '' : 'use an amount like 5 or 5.50';
+    },
+    users: function (v) {
+      return /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 100 ? '' : 'use a whole number from 1 to 100';
+    },
+    clock: function (v) {
+      var m = CLOCK.exec(v);
+      return m && Number(m[1]) < 24 && Number(m[2]) < 60 ? '' : 'use a time like 22:00';
+    },
+    multiplier: function (v) {
+      var n = Number(v);
+      return /^\d+(\.\d+)?$/.test(v) && n >= 1 && n <= 100 ? '' : 'use a number from 1 to 100, like 2';
+    },
+    name: function (v) {
+      return NAME.test(v) ? '' : 'use 1–32 letters, digits, _ or -';
+    },
+    description: function (v) {
+      return v.length <= 200 ? '' : 'use at most 200 characters';
+    },
+  };
+
+  function show(input, message) {
+    var box = input.closest('.field');
+    var err = box && box.querySelector('.error-text');
+    if (!err) return;
+    err.textContent = message;
+    err.hidden = !message;
+    box.classList.toggle('has-error', Boolean(message));
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+
+  function check(input) {
+    var kind = input.getAttribute('data-check');
+    var value = input.value.trim();
+    if (!kind || !checks[kind]) return true;
+    var message = value === '' ? (input.required ? 'required' : '') : checks[kind](value);
+    show(input, message);
+    return !message;
+  }
+
+  form.addEventListener('input', function (ev) {
+    if (ev.target.matches && ev.target.matches('[data-check]')) check(ev.target);
+  });
+  form.addEventListener('submit', function (ev) {
+    var ok = true;
+    form.querySelectorAll('[data-check]').forEach(function (input) {
+      ok = check(input) && ok;
+    });
+    if (!ok) {
+      ev.preventDefault();
+      var first = form.querySelector('[aria-invalid="true"]');
+      if (first) first.focus();
+    }
+  });
+})();

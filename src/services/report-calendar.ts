@@ -1,0 +1,107 @@
+/**
+ * Calendar arithmetic in the shop's time zone for reports: a sale at 23:30 in Manila belongs to that day,
+ * not to the UTC day. Pure functions of (instant, zone); `YYYY-MM-DD` strings are local dates.
+ */
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    partsFormatters.set(tz, f);
+  }
+  return f;
+}
+
+export interface LocalParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+export function localParts(ms: number, tz: string): LocalParts {
+  const out: Record<string, number> = {};
+  for (const p of formatter(tz).formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute };
+}
+
+/** Offset of the zone from UTC at that instant, in ms (Manila: +8 h). */
+export function zoneOffset(ms: number, tz: string): number {
+  const p = localParts(ms, tz);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  return asUtc - Math.floor(ms / 60000) * 60000;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `2026-11-21` for the local date of the instant. */
+export function localDate(ms: number, tz: string): string {
+  const p = localParts(ms, tz);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+export function isLocalDate(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const [y, m, d] = s.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** The instant local midnight starts on that date (DST-safe: the offset is re-read at the result). */
+export function startOfLocalDay(date: string, tz: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  const utcMidnight = Date.UTC(y, m - 1, d);
+  let t = utcMidnight - zoneOffset(utcMidnight, tz);
+  const again = utcMidnight - zoneOffset(t, tz);
+  if (again !== t) t = again;
+  return t;
+}
+
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d + n));
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** ISO-8601 week of a local date: `2026-W47` (weeks start on Monday; week 1 holds the first Thursday). */
+export function isoWeek(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  const dow = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - dow); // the Thursday of this week decides the year
+  const year = t.getUTCFullYear();
+  const week = Math.ceil(((t.getTime() - Date.UTC(year, 0, 1)) / 86400000 + 1) / 7);
+  return `${year}-W${pad(week)}`;
+}
+
+export type Period = 'day' | 'week' | 'month';
+
+export function periodOf(date: string, by: Period): string {
+  if (by === 'day') return date;
+  if (by === 'week') return isoWeek(date);
+  return date.slice(0, 7);
+}
+
+/** The local dates from `from` (inclusive) to `to` (exclusive), at most `max` of them. */
+export function datesBetween(from: number, to: number, tz: string, max = 3700): string[] {
+  const out: string[] = [];
+  if (to <= from) return out;
+  const last = localDate(to - 1, tz);
+  for (let d = localDate(from, tz); out.length < max; d = addDays(d, 1)) {
+    out.push(d);
+    if (d === last) break;
+  }
+  return out;
+}

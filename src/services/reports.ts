@@ -1,0 +1,118 @@
+import type { ServiceDeps } from './deps';
+import type { ReportService, SalesRow } from './types';
+import { datesBetween, localDate, periodOf, Period } from './report-calendar';
+
+// Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
+// buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
+const BUCKET_MS = 15 * 60 * 1000;
+
+interface BucketRow {
+  bucket: number;
+  n: number;
+  amount: number | null;
+}
+
+/** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
+export function createReportService(deps: ServiceDeps): ReportService {
+  const { db, config } = deps;
+  const tz = config.tz;
+
+  // A staff voucher is not a sale: it is free by design, so it is left out of money figures.
+  const sold = (from: number, to: number) =>
+    db('vouchers as v')
+      .whereNotNull('v.activated_at')
+      .where('v.activated_at', '>=', from)
+      .where('v.activated_at', '<', to)
+      .where('v.staff', false);
+
+  async function salesByPeriod(from: number, to: number, by: Period): Promise<SalesRow[]> {
+    const rows: BucketRow[] = await sold(from, to)
+      .select(
+        db.raw('CAST(v.activated_at / ? AS INTEGER) AS bucket', [BUCKET_MS]),
+        db.raw('COUNT(*) AS n'),
+        db.raw('SUM(v.price) AS amount'),
+      )
+      .groupBy('bucket');
+    const totals = new Map<string, SalesRow>();
+    // Every period in the range appears, with zeros, so charts and tables show quiet days too.
+    for (const d of datesBetween(from, to, tz)) {
+      const period = periodOf(d, by);
+      if (!totals.has(period)) totals.set(period, { period, count: 0, amount: 0 });
+    }
+    for (const r of rows) {
+      const period = periodOf(localDate(Number(r.bucket) * BUCKET_MS, tz), by);
+      const row = totals.get(period) ?? { period, count: 0, amount: 0 };
+      row.count += Number(r.n);
+      row.amount += Number(r.amount ?? 0);
+      totals.set(period, row);
+    }
+    return [...totals.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  }
+
+  return {
+    async sales({ from, to, by }) {
+      if (by !== 'profile') return salesByPeriod(from, to, by);
+      const rows: { name: string; n: number; amount: number | null }[] = await sold(from, to)
+        .join('profiles as p', 'p.id', 'v.profile_id')
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
+        .groupBy('p.name')
+        .orderBy([{ column: 'amount', order: 'desc' }, { column: 'p.name' }]);
+      return rows.map((r) => ({
+        period: r.name,
+        profile: r.name,
+        count: Number(r.n),
+        amount: Number(r.amount ?? 0),
+      }));
+    },
+
+    async stock() {
+      const rows: { name: string; n: number; value: number | null }[] = await db('vouchers as v')
+        .join('profiles as p', 'p.id', 'v.profile_id')
+        .where('v.status', 'unused')
+        .where('v.staff', false)
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))
+        .groupBy('p.name')
+        .orderBy('p.name');
+      const byProfile = rows.map((r) => ({
+        profile: r.name,
+        count: Number(r.n),
+        value: Number(r.value ?? 0),
+      }));
+      return {
+        count: byProfile.reduce((s, r) => s + r.count, 0),
+        value: byProfile.reduce((s, r) => s + r.value, 0),
+        byProfile,
+      };
+    },
+
+    async usageTotals({ from, to }) {
+      const row: { up: number | null; down: number | null; vouchers: number } = await db('usage_samples')
+        .where('ts', '>=', from)
+        .where('ts', '<', to)
+        .first(
+          db.raw('SUM(bytes_up) AS up'),
+          db.raw('SUM(bytes_down) AS down'),
+          db.raw('COUNT(DISTINCT voucher_id) AS vouchers'),
+        );
+      return {
+        bytesUp: Number(row?.up ?? 0),
+        bytesDown: Number(row?.down ?? 0),
+        vouchers: Number(row?.vouchers ?? 0),
+      };
+    },
+
+    async topUsers({ from, to, limit = 10 }) {
+      const rows: { code: string; name: string; bytes: number }[] = await db('usage_samples as s')
+        .join('vouchers as v', 'v.id', 's.voucher_id')
+        .join('profiles as p', 'p.id', 'v.profile_id')
+        .where('s.ts', '>=', from)
+        .where('s.ts', '<', to)
+        .select('v.code', 'p.name')
+        .select(db.raw('SUM(s.bytes_up + s.bytes_down) AS bytes'))
+        .groupBy('v.id', 'v.code', 'p.name')
+        .orderBy('bytes', 'desc')
+        .limit(Math.min(Math.max(limit, 1), 1000));
+      return rows.map((r) => ({ code: r.code, profile: r.name, bytes: Number(r.bytes) }));
+    },
+  };
+}

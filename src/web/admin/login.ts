@@ -1,0 +1,91 @@
+import { Router, Request, Response } from 'express';
+import type { WebContext } from '../context';
+import { csrfProtection } from '../middleware/auth';
+import { LoginThrottle } from './login-throttle';
+
+/** `?next=` may only send the owner to a local admin page (no open redirect to another site). */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || next.length > 500) return '/admin';
+  if (!/^\/admin(?:[/?#]|$)/.test(next) || /[\\\s]/.test(next) || next.includes('//')) return '/admin';
+  if (/^\/admin\/(?:login|logout)\b/.test(next)) return '/admin';
+  return next;
+}
+
+function clientIp(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * /admin/login and /admin/logout. Mounted before requireAdmin, so CSRF is applied here, per route (a
+ * router-wide `use` would also catch bearer API calls that pass through this router).
+ */
+export function loginRouter(ctx: WebContext): Router {
+  const router = Router();
+  const throttle = new LoginThrottle(ctx.clock);
+  const { admins } = ctx.services;
+
+  async function show(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    const noAccount = !(await admins.hasAccount());
+    res.status(status).render('admin/login', {
+      title: 'Log in',
+      next: safeNext(req.body?.next ?? req.query.next),
+      username: '',
+      error: null,
+      noAccount,
+      cache: ctx.config.nodeEnv !== 'development',
+      ...extra,
+    });
+  }
+
+  router.get('/login', csrfProtection, async (req, res) => {
+    if (req.session.admin) return res.redirect(303, safeNext(req.query.next));
+    await show(req, res, 200);
+  });
+
+  router.post('/login', csrfProtection, async (req, res) => {
+    const username = typeof req.body?.username === 'string' ? req.body.username.trim().slice(0, 64) : '';
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const ip = clientIp(req);
+    const wait = throttle.blockedFor(ip, username);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60);
+      res.set('Retry-After', String(wait));
+      return show(req, res, 429, {
+        username,
+        error: `Too many failed attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+      });
+    }
+    if (!username || !password || !(await admins.verify(username, password))) {
+      throttle.fail(ip, username);
+      ctx.log.warn({ module: 'admin', ip }, 'admin login failed');
+      return show(req, res, 401, { username, error: 'Wrong username or password.' });
+    }
+    throttle.succeed(ip, username);
+    const next = safeNext(req.body?.next);
+    // A new session id at login, so an id planted before login (session fixation) is worthless.
+    req.session.regenerate((err) => {
+      if (err)
+        return void res
+          .status(500)
+          .render('error', { status: 500, message: 'Could not start a session; try again.' });
+      req.session.admin = { username, loggedInAt: ctx.clock.now() };
+      req.session.save((saveErr) => {
+        if (saveErr)
+          return void res
+            .status(500)
+            .render('error', { status: 500, message: 'Could not start a session; try again.' });
+        ctx.log.info({ module: 'admin', ip }, `admin "${username}" logged in`);
+        res.redirect(303, next);
+      });
+    });
+  });
+
+  router.post('/logout', csrfProtection, (req, res) => {
+    req.session.destroy(() => {
+      res.clearCookie('pisonet.sid', { path: '/' });
+      res.redirect(303, '/admin/login');
+    });
+  });
+
+  return router;
+}

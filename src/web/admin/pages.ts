@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import type { WebContext } from '../context';
+import { withLiveUsersCache } from '../../services/live-users-cache';
+import { pageLocals } from './pages/common';
+import { dashboardRoutes } from './pages/dashboard';
+import { voucherRoutes } from './pages/vouchers';
+import { voucherDetailRoutes } from './pages/voucher-detail';
+import { profileRoutes } from './pages/profiles';
+import { bandwidthRoutes } from './pages/bandwidth';
+import { userRoutes } from './pages/users';
+import { reportRoutes } from './pages/reports';
+import { settingsRoutes } from './pages/settings';
+import { auditRoutes } from './pages/audit';
+
+/**
+ * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
+ * every change goes through the services, which audit it.
+ */
+export function adminPagesRouter(webCtx: WebContext): Router {
+  // Every page that shows who is online shares one short-lived list (see live-users-cache.ts), unless the
+  // composition root already gives a cached bandwidth service.
+  const bandwidth =
+    'invalidate' in webCtx.services.bandwidth
+      ? webCtx.services.bandwidth
+      : withLiveUsersCache(webCtx.services.bandwidth, webCtx.clock);
+  const ctx: WebContext = { ...webCtx, services: { ...webCtx.services, bandwidth } };
+  const router = Router();
+  router.use(pageLocals(ctx));
+  router.use(dashboardRoutes(ctx));
+  router.use(voucherRoutes(ctx));
+  router.use(voucherDetailRoutes(ctx));
+  router.use(profileRoutes(ctx));
+  router.use(bandwidthRoutes(ctx));
+  router.use(userRoutes(ctx));
+  router.use(reportRoutes(ctx));
+  router.use(settingsRoutes(ctx));
+  router.use(auditRoutes(ctx));
+  return router;
+}

@@ -1,0 +1,206 @@
+import { Router, Response } from 'express';
+import type { WebContext } from '../../context';
+import type { BandwidthService, ProfileRecord, RouterQueueView, UserTraffic } from '../../../services/types';
+import { normaliseMac, parseRate } from '../../../domain/units';
+import { toAppError } from '../../../lib/errors';
+import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, query } from './common';
+
+/** Highest admin limit accepted from the form: 10 Gbit/s is beyond any hotspot line. */
+const MAX_RATE = 10_000_000_000;
+
+export interface LimitForm {
+  mac: string;
+  up: number;
+  down: number;
+}
+
+/** Set-limit form: a preset (a profile's speeds) or custom upload/download speeds. */
+export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitForm {
+  const errors: FieldErrors = {};
+  let mac = '';
+  try {
+    mac = normaliseMac(field(body, 'mac'));
+  } catch {
+    errors.mac = 'not a MAC address like AA:BB:CC:DD:EE:FF';
+  }
+  const preset = field(body, 'preset');
+  let up = 0;
+  let down = 0;
+  if (preset) {
+    const p = profiles.find((r) => r.name.toUpperCase() === preset.toUpperCase());
+    if (!p) errors.preset = 'choose a profile or “custom”';
+    else [up, down] = [p.profile.rateUp, p.profile.rateDown];
+  } else {
+    for (const dir of ['up', 'down'] as const) {
+      try {
+        const v = parseRate(field(body, dir), dir);
+        if (v <= 0 || v > MAX_RATE) throw new Error('range');
+        if (dir === 'up') up = v;
+        else down = v;
+      } catch {
+        errors[dir] = 'use a speed like 512K, 1M or 2.5M';
+      }
+    }
+  }
+  failIfAny(errors);
+  return { mac, up, down };
+}
+
+/** Rows per page: a big shop has thousands online, and a cheap phone should not draw them all. */
+export const BANDWIDTH_PAGE_SIZE = 50;
+
+/**
+ * Filter (MAC, IP, voucher or profile contains the text), order and page of the live table. The browser
+ * script applies the very same rules on each refresh (public/js/admin-bandwidth.js `view`).
+ */
+export function bandwidthView(users: UserTraffic[], q: string, sort: 'rate' | 'mac', page: number) {
+  const needle = q.trim().toUpperCase();
+  const matching = needle
+    ? users.filter((u) =>
+        [u.mac, u.ip ?? '', u.user, u.profile].some((v) => v.toUpperCase().includes(needle)),
+      )
+    : users;
+  const ordered = [...matching].sort((a, b) =>
+    sort === 'mac'
+      ? a.mac < b.mac
+        ? -1
+        : a.mac > b.mac
+          ? 1
+          : 0
+      : b.rateOut + b.rateIn - (a.rateOut + a.rateIn) || (a.mac < b.mac ? -1 : 1),
+  );
+  const pages = Math.max(1, Math.ceil(ordered.length / BANDWIDTH_PAGE_SIZE));
+  const current = Math.min(Math.max(page, 1), pages);
+  return {
+    rows: ordered.slice((current - 1) * BANDWIDTH_PAGE_SIZE, current * BANDWIDTH_PAGE_SIZE),
+    matching: ordered.length,
+    online: users.filter((u) => u.connected).length,
+    total: users.length,
+    page: current,
+    pages,
+    pageSize: BANDWIDTH_PAGE_SIZE,
+  };
+}
+
+/** The router's pisonet- queues, a page at a time; a router error is shown on the page, not thrown. */
+async function queuesTab(bandwidth: BandwidthService, pageNo: number) {
+  let queues: RouterQueueView[] = [];
+  let queuesError: string | null = null;
+  try {
+    queues = await bandwidth.queues();
+  } catch (err) {
+    queuesError = toAppError(err).message;
+  }
+  const pages = Math.max(1, Math.ceil(queues.length / BANDWIDTH_PAGE_SIZE));
+  const current = Math.min(Math.max(pageNo, 1), pages);
+  return {
+    queues: queues.slice((current - 1) * BANDWIDTH_PAGE_SIZE, current * BANDWIDTH_PAGE_SIZE),
+    queuesError,
+    pager: { page: current, pages, total: queues.length, base: '?tab=queues&' },
+  };
+}
+
+/**
+ * Bandwidth control: live table (refreshed by /public/js/admin-bandwidth.js from /admin/api/user-traffic),
+ * and the same actions as plain forms so the page works without JavaScript.
+ */
+export function bandwidthRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { bandwidth, profiles } = ctx.services;
+
+  router.get('/bandwidth', async (req, res) => {
+    const tab = query(req, 'tab') === 'queues' ? 'queues' : 'users';
+    const list = await profiles.list();
+    const pageNo = Number.parseInt(query(req, 'page'), 10) || 1;
+    if (tab === 'queues') {
+      return page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
+        tab,
+        ...(await queuesTab(bandwidth, pageNo)),
+      });
+    }
+    const q = query(req, 'q').slice(0, 40);
+    const sort = query(req, 'sort') === 'mac' ? 'mac' : 'rate';
+    const view = bandwidthView(await bandwidth.users(), q, sort, pageNo);
+    const base = new URLSearchParams({
+      ...(q ? { q } : {}),
+      ...(sort !== 'rate' ? { sort } : {}),
+    }).toString();
+    page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
+      tab,
+      view,
+      q,
+      sort,
+      profiles: list,
+      pager: { page: view.page, pages: view.pages, total: view.matching, base: `?${base}${base ? '&' : ''}` },
+      now: ctx.clock.now(),
+      scripts: ['/public/js/admin-bandwidth.js'],
+    });
+  });
+
+  async function renderLimitPage(
+    res: Response,
+    values: Record<string, string>,
+    errors: FieldErrors = {},
+    formError: string | null = null,
+    status = 200,
+  ) {
+    const [users, list] = await Promise.all([bandwidth.users(), profiles.list()]);
+    const user = users.find((u) => u.mac === values.mac) ?? null;
+    page(
+      res,
+      'bandwidth-limit',
+      'bandwidth',
+      'Set a speed limit',
+      { user, profiles: list, values, errors, formError },
+      status,
+    );
+  }
+
+  router.get('/bandwidth/limit', async (req, res) => {
+    let mac = query(req, 'mac');
+    try {
+      mac = normaliseMac(mac);
+    } catch {
+      return res
+        .status(404)
+        .render('error', { status: 404, message: 'No such device.', back: '/admin/bandwidth' });
+    }
+    await renderLimitPage(res, { mac, preset: '', up: '', down: '' });
+  });
+
+  router.post('/bandwidth/limit', async (req, res) => {
+    const values = {
+      mac: field(req.body, 'mac'),
+      preset: field(req.body, 'preset'),
+      up: field(req.body, 'up'),
+      down: field(req.body, 'down'),
+    };
+    try {
+      const form = parseLimitForm(req.body, await profiles.list());
+      await bandwidth.setLimit(form.mac, form.up, form.down, actorOf(req));
+      const fmt = res.locals.fmt as { rate: (n: number) => string };
+      flash(
+        req,
+        'ok',
+        `Limit set for ${form.mac}: ${fmt.rate(form.down)} down / ${fmt.rate(form.up)} up (the router changed it at once).`,
+      );
+      res.redirect(303, '/admin/bandwidth');
+    } catch (err) {
+      const f = formFailure(err);
+      await renderLimitPage(res, values, f.fields, f.message, f.status);
+    }
+  });
+
+  router.post('/bandwidth/remove', async (req, res) => {
+    try {
+      const mac = normaliseMac(field(req.body, 'mac'));
+      await bandwidth.removeLimit(mac, actorOf(req));
+      flash(req, 'ok', `Admin limit removed for ${mac}; the profile's speeds apply again.`);
+    } catch (err) {
+      flash(req, 'error', toAppError(err).message);
+    }
+    res.redirect(303, '/admin/bandwidth');
+  });
+
+  return router;
+}

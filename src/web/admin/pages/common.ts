@@ -1,0 +1,165 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, toAppError } from '../../../lib/errors';
+import type { WebContext } from '../../context';
+import type { Actor } from '../../../services/types';
+import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../../domain/units';
+import { localDate } from '../../../services/report-calendar';
+
+declare module 'express-session' {
+  interface SessionData {
+    flash?: Flash[];
+  }
+}
+
+export interface Flash {
+  type: 'ok' | 'error' | 'info';
+  message: string;
+}
+
+/** Field name → message, shown under each form field. */
+export type FieldErrors = Record<string, string>;
+
+/** A message for the next page the owner sees (the POST-redirect-GET pattern). */
+export function flash(req: Request, type: Flash['type'], message: string): void {
+  req.session.flash = [...(req.session.flash ?? []), { type, message }].slice(-5);
+}
+
+/** The acting admin for the audit log (set by requireAdmin). */
+export function actorOf(req: Request): Actor {
+  return req.actor ?? { name: req.session.admin?.username ?? 'admin', via: 'admin' };
+}
+
+/** A form value as a trimmed string ('' when missing or not a string). */
+export function field(body: unknown, name: string): string {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** Query value as a string, ignoring arrays (`?a=1&a=2`) so handlers never see surprises. */
+export function query(req: Request, name: string): string {
+  const v = req.query[name];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/**
+ * A failure a form can show: field messages (service AppError.fields or ValidationErrors) and a summary.
+ * Anything else (router down, bug) is rethrown to the error page.
+ */
+export function formFailure(
+  err: unknown,
+  fieldMap: (key: string) => string = (k) => k,
+): { message: string; fields: FieldErrors; status: number } {
+  const e = toAppError(err);
+  if (e.status >= 500 && e.code === 'INTERNAL') throw err;
+  const fields: FieldErrors = {};
+  for (const [k, v] of Object.entries(e.fields ?? {})) fields[fieldMap(k)] = v;
+  if (e.field && !e.fields) fields[fieldMap(e.field)] = e.message;
+  return {
+    message:
+      e.status === 400 && Object.keys(fields).length ? 'Please correct the fields marked below.' : e.message,
+    fields,
+    status: e.status,
+  };
+}
+
+/** Throws a 400 with field messages when any were collected (server-side form validation). */
+export function failIfAny(fields: FieldErrors): void {
+  const keys = Object.keys(fields);
+  if (keys.length)
+    throw new AppError('INVALID_INPUT', 'Please correct the fields marked below.', 400, keys[0], fields);
+}
+
+export interface Pager {
+  page: number;
+  pages: number;
+  perPage: number;
+  offset: number;
+  total: number;
+  /** `?a=b&` prefix for page links, keeping the other filters. */
+  base: string;
+}
+
+export function pager(req: Request, total: number, perPage = 50): Pager {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const asked = Number.parseInt(query(req, 'page'), 10);
+  const page = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query))
+    if (k !== 'page' && typeof v === 'string' && v !== '') params.set(k, v);
+  const qs = params.toString();
+  return { page, pages, perPage, offset: (page - 1) * perPage, total, base: `?${qs}${qs ? '&' : ''}` };
+}
+
+/** Formatters the views use; times in the shop's zone. */
+export function formatters(tz: string) {
+  const dt = new Intl.DateTimeFormat('en-PH', {
+    timeZone: tz,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const full = new Intl.DateTimeFormat('en-PH', {
+    timeZone: tz,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  return {
+    money: (c: number) => formatMoney(c),
+    bytes: (n: number) => formatBytes(n),
+    rate: (bps: number) => formatRateHuman(bps),
+    duration: (s: number | null) => (s === null ? '—' : formatDurationHuman(s)),
+    time: (ms: number | null) => (ms === null ? '—' : dt.format(ms)),
+    fullTime: (ms: number | null) => (ms === null ? '—' : full.format(ms)),
+    date: (ms: number) => localDate(ms, tz),
+    /** `512000/1000000` (router form, upload/download) → `512 kbps ↑ / 1 Mbps ↓`. */
+    maxLimit: (v: string) => {
+      const m = /^(\d+)\/(\d+)$/.exec(v);
+      if (!m) return v || '—';
+      const [up, down] = [Number(m[1]), Number(m[2])];
+      return `${up ? formatRateHuman(up) : '∞'} ↑ / ${down ? formatRateHuman(down) : '∞'} ↓`;
+    },
+  };
+}
+
+export type Formatters = ReturnType<typeof formatters>;
+
+/**
+ * Per-request locals every admin page uses: formatters, the shop name, the flash messages (consumed),
+ * and `cache` so templates are compiled once outside development (the bandwidth page renders 2,000 rows).
+ */
+export function pageLocals(ctx: WebContext) {
+  const fmt = formatters(ctx.config.tz);
+  const cache = ctx.config.nodeEnv !== 'development';
+  return async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.fmt = fmt;
+    res.locals.cache = cache;
+    res.locals.admin = req.session.admin ?? null;
+    res.locals.flashes = req.session.flash ?? [];
+    if (req.session.flash) delete req.session.flash;
+    res.locals.shopName = await ctx.services.settings.get<string>('shop.name', 'PisoNet');
+    res.locals.values = {};
+    res.locals.errors = {};
+    res.locals.formError = null;
+    res.locals.scripts = [];
+    next();
+  };
+}
+
+/** Renders a page with its title and active nav item. */
+export function page(
+  res: Response,
+  view: string,
+  nav: string,
+  title: string,
+  locals: Record<string, unknown> = {},
+  status = 200,
+): void {
+  res.status(status).render(`admin/${view}`, { nav, title, ...locals });
+}

@@ -1,0 +1,89 @@
+/**
+ * The profile form is flat (one input per setting) and the profile format is nested (profiles.json). These
+ * map one to the other, and map the service's field paths (`fup.rate_up`) back to input names.
+ */
+
+type Json = Record<string, unknown>;
+
+/** Input name → [group, key] in the profiles.json format ('' = top level). */
+export const PROFILE_FIELDS: Record<string, [string, string]> = {
+  name: ['', 'name'],
+  price: ['', 'price'],
+  validity: ['', 'validity'],
+  users: ['', 'users'],
+  rate_up: ['', 'rate_up'],
+  rate_down: ['', 'rate_down'],
+  fup_threshold: ['fup', 'threshold'],
+  fup_rate_up: ['fup', 'rate_up'],
+  fup_rate_down: ['fup', 'rate_down'],
+  data_cap: ['', 'data_cap'],
+  cap_policy: ['', 'cap_policy'],
+  cap_rate_up: ['', 'cap_rate_up'],
+  cap_rate_down: ['', 'cap_rate_down'],
+  burst_rate_up: ['burst', 'rate_up'],
+  burst_rate_down: ['burst', 'rate_down'],
+  burst_threshold_up: ['burst', 'threshold_up'],
+  burst_threshold_down: ['burst', 'threshold_down'],
+  burst_time: ['burst', 'time'],
+  offpeak_start: ['offpeak', 'start'],
+  offpeak_end: ['offpeak', 'end'],
+  offpeak_unlimited: ['offpeak', 'unlimited'],
+  offpeak_multiplier: ['offpeak', 'speed_multiplier'],
+  time_mode: ['', 'time_mode'],
+  description: ['', 'description'],
+};
+
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
+
+/** Numbers stay numbers where the format wants numbers; anything else is passed as typed so the error quotes it. */
+function numberish(v: string, pattern: RegExp): number | string {
+  return pattern.test(v) ? Number(v) : v;
+}
+
+/** Form body → the profiles.json form. Empty optional groups are left out; a half-filled group is kept so the missing parts are reported. */
+export function formToProfileJson(body: unknown): Json {
+  const b = (body && typeof body === 'object' ? body : {}) as Json;
+  const out: Json = {};
+  const groups: Record<string, Json> = { fup: {}, burst: {}, offpeak: {} };
+  for (const [input, [group, key]] of Object.entries(PROFILE_FIELDS)) {
+    const raw = b[input];
+    if (input === 'offpeak_unlimited') {
+      if (raw === 'on' || raw === 'true') groups.offpeak.unlimited = true;
+      continue;
+    }
+    const v = text(raw);
+    if (v === '') continue;
+    let value: unknown = v;
+    if (input === 'price') value = numberish(v, /^\d+(\.\d{1,2})?$/);
+    if (input === 'users') value = numberish(v, /^\d{1,4}$/);
+    if (input === 'offpeak_multiplier') value = numberish(v, /^\d+(\.\d+)?$/);
+    if (input === 'time_mode' && v === 'wallclock') continue;
+    if (group) groups[group][key] = value;
+    else out[key] = value;
+  }
+  for (const [group, values] of Object.entries(groups)) if (Object.keys(values).length) out[group] = values;
+  // A lone "unlimited" box left unticked is not an off-peak window; unlimited with no times still reports.
+  return out;
+}
+
+/** The profiles.json form → input values for the form. */
+export function profileJsonToForm(json: Json): Record<string, string | boolean> {
+  const values: Record<string, string | boolean> = {};
+  for (const [input, [group, key]] of Object.entries(PROFILE_FIELDS)) {
+    const src = group ? (json[group] as Json | undefined) : json;
+    const v = src?.[key];
+    if (v === undefined || v === null) continue;
+    values[input] = typeof v === 'boolean' ? v : String(v);
+  }
+  if (values.offpeak_unlimited === true) values.offpeak_unlimited = 'on';
+  return values;
+}
+
+/** `profiles[0].fup.rate_up` or `fup.rate_up` → `fup_rate_up`; group-level keys (`fup`) stay as they are. */
+export function inputForField(path: string): string {
+  const bare = path.replace(/^profiles\[\d+\]\./, '').replace(/\s*\(.*\)$/, '');
+  for (const [input, [group, key]] of Object.entries(PROFILE_FIELDS)) {
+    if ((group ? `${group}.${key}` : key) === bare) return input;
+  }
+  return bare;
+}

@@ -1,0 +1,90 @@
+import { Router, Request, Response } from 'express';
+import type { WebContext } from '../../context';
+import { actorOf, flash, formFailure, page } from './common';
+import { formToProfileJson, inputForField, profileJsonToForm, PROFILE_FIELDS } from './profile-form';
+
+const GROUP_KEYS = ['fup', 'burst', 'offpeak', 'profile'];
+
+/** Profiles: list, create and edit, with field messages from the same validation as profiles.json. */
+export function profileRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { profiles } = ctx.services;
+
+  router.get('/profiles', async (_req, res) => {
+    const list = await profiles.list({ includeArchived: true });
+    page(res, 'profiles/index', 'profiles', 'Profiles', { list });
+  });
+
+  function renderForm(
+    res: Response,
+    mode: 'new' | 'edit',
+    original: string | null,
+    values: Record<string, unknown>,
+    errors: Record<string, string> = {},
+    formError: string | null = null,
+    status = 200,
+  ) {
+    // Messages for keys that are not an input (a whole group, or a key the form does not know) go in a list.
+    const other = Object.entries(errors).filter(([k]) => !(k in PROFILE_FIELDS) && !GROUP_KEYS.includes(k));
+    page(
+      res,
+      'profiles/form',
+      'profiles',
+      mode === 'new' ? 'New profile' : `Edit ${original}`,
+      {
+        mode,
+        original,
+        values,
+        errors,
+        otherErrors: other,
+        formError,
+        scripts: ['/public/js/admin-profile-form.js'],
+      },
+      status,
+    );
+  }
+
+  router.get('/profiles/new', (_req, res) =>
+    renderForm(res, 'new', null, { users: '1', validity: '1h', cap_policy: '', time_mode: 'wallclock' }),
+  );
+
+  router.get('/profiles/:name/edit', async (req, res) => {
+    const record = await profiles.get(String(req.params.name));
+    renderForm(res, 'edit', record.name, profileJsonToForm(record.json));
+  });
+
+  async function save(req: Request, res: Response, original: string | null) {
+    const json = formToProfileJson(req.body);
+    try {
+      const saved =
+        original === null
+          ? await profiles.create(json, actorOf(req))
+          : await profiles.update(original, json, actorOf(req));
+      flash(
+        req,
+        'ok',
+        `Profile ${saved.name} saved. Active vouchers on it get the new settings at the next poll.`,
+      );
+      res.redirect(303, '/admin/profiles');
+    } catch (err) {
+      const f = formFailure(err, inputForField);
+      renderForm(
+        res,
+        original === null ? 'new' : 'edit',
+        original,
+        req.body ?? {},
+        f.fields,
+        f.message,
+        f.status,
+      );
+    }
+  }
+
+  router.post('/profiles', (req, res) => save(req, res, null));
+  router.post('/profiles/:name', async (req, res) => {
+    const record = await profiles.get(String(req.params.name));
+    await save(req, res, record.name);
+  });
+
+  return router;
+}

@@ -1,0 +1,137 @@
+import { Router, Request, Response } from 'express';
+import type { WebContext } from '../../context';
+import { addDays, isLocalDate, localDate, startOfLocalDay } from '../../../services/report-calendar';
+import type { SalesRow } from '../../../services/types';
+import { FieldErrors, Formatters, page, query } from './common';
+import { salesChart, shortDay } from './series';
+
+const MAX_DAYS = 366 * 3;
+
+interface Range {
+  fromDate: string;
+  toDate: string;
+  from: number;
+  to: number;
+  by: 'day' | 'week' | 'month';
+}
+
+/** Date range from the query (inclusive local dates), defaulting to the last 30 days. */
+function parseRange(req: Request, now: number, tz: string): { range: Range; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const today = localDate(now, tz);
+  let fromDate = query(req, 'from') || addDays(today, -29);
+  let toDate = query(req, 'to') || today;
+  if (!isLocalDate(fromDate)) {
+    errors.from = 'use a date like 2026-11-01';
+    fromDate = addDays(today, -29);
+  }
+  if (!isLocalDate(toDate)) {
+    errors.to = 'use a date like 2026-11-30';
+    toDate = today;
+  }
+  if (fromDate > toDate) {
+    errors.to = 'must be on or after the start date';
+    toDate = fromDate;
+  }
+  const from = startOfLocalDay(fromDate, tz);
+  let to = startOfLocalDay(addDays(toDate, 1), tz);
+  if (to - from > MAX_DAYS * 86400000) {
+    errors.from = 'choose at most 3 years';
+    to = from + MAX_DAYS * 86400000;
+  }
+  const byText = query(req, 'by');
+  const by = byText === 'week' || byText === 'month' ? byText : 'day';
+  return { range: { fromDate, toDate, from, to, by }, errors };
+}
+
+/** Spreadsheet-safe CSV: quoted cells, and a leading ' on cells a spreadsheet would run as a formula. */
+export function toCsv(rows: (string | number)[][]): string {
+  const cell = (v: string | number) => {
+    let s = String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+const pesos = (c: number) => (c / 100).toFixed(2);
+
+export function reportRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { reports } = ctx.services;
+  const tz = ctx.config.tz;
+
+  router.get('/reports', async (req, res) => {
+    const fmt = res.locals.fmt as Formatters;
+    const { range, errors } = parseRange(req, ctx.clock.now(), tz);
+    const span = { from: range.from, to: range.to };
+    const [sales, byProfile, usage, top, stock] = await Promise.all([
+      reports.sales({ ...span, by: range.by }),
+      reports.sales({ ...span, by: 'profile' }),
+      reports.usageTotals(span),
+      reports.topUsers({ ...span, limit: 10 }),
+      reports.stock(),
+    ]);
+    const total = sales.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
+      count: 0,
+      amount: 0,
+    });
+    const qs = new URLSearchParams({ from: range.fromDate, to: range.toDate, by: range.by }).toString();
+    page(res, 'reports', 'reports', 'Reports', {
+      range,
+      errors,
+      sales,
+      byProfile,
+      usage,
+      top,
+      stock,
+      total,
+      qs,
+      chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
+      values: { from: range.fromDate, to: range.toDate, by: range.by },
+    });
+  });
+
+  function csv(res: Response, name: string, range: Range, rows: (string | number)[][]) {
+    res.type('text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="${name}-${range.fromDate}-to-${range.toDate}.csv"`);
+    res.send(toCsv(rows));
+  }
+
+  const salesRows = (rows: SalesRow[], head: string) => [
+    [head, 'vouchers', 'amount_php'],
+    ...rows.map((r) => [r.period, r.count, pesos(r.amount)]),
+  ];
+
+  router.get('/reports/sales.csv', async (req, res) => {
+    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const rows = await reports.sales({ from: range.from, to: range.to, by: range.by });
+    csv(res, `sales-by-${range.by}`, range, salesRows(rows, range.by));
+  });
+
+  router.get('/reports/profiles.csv', async (req, res) => {
+    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const rows = await reports.sales({ from: range.from, to: range.to, by: 'profile' });
+    csv(res, 'sales-by-profile', range, salesRows(rows, 'profile'));
+  });
+
+  router.get('/reports/usage.csv', async (req, res) => {
+    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const u = await reports.usageTotals({ from: range.from, to: range.to });
+    csv(res, 'usage', range, [
+      ['from', 'to', 'bytes_up', 'bytes_down', 'vouchers'],
+      [range.fromDate, range.toDate, u.bytesUp, u.bytesDown, u.vouchers],
+    ]);
+  });
+
+  router.get('/reports/top-users.csv', async (req, res) => {
+    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000 });
+    csv(res, 'top-users', range, [
+      ['code', 'profile', 'bytes'],
+      ...rows.map((r) => [r.code, r.profile, r.bytes]),
+    ]);
+  });
+
+  return router;
+}

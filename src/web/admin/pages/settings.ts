@@ -1,0 +1,218 @@
+import { Router, Response } from 'express';
+import type { WebContext } from '../../context';
+import type { AppConfig } from '../../../config/env';
+import type { Actor, AdminAccountService, RouterInfo, SettingsService } from '../../../services/types';
+import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, parsePrefix } from '../../../domain/codes';
+import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
+
+export const LOGO_MAX_BYTES = 100 * 1024;
+const LOGO_RE = /^data:(image\/png|image\/jpeg);base64,([A-Za-z0-9+/]+={0,2})$/;
+
+/** A logo data URL: PNG or JPEG by its bytes (not only its label), at most 100 KB. Returns the problem or null. */
+export function checkLogo(dataUrl: string): string | null {
+  const m = LOGO_RE.exec(dataUrl);
+  if (!m) return 'choose a PNG or JPEG image';
+  const bytes = Buffer.from(m[2], 'base64');
+  if (bytes.length > LOGO_MAX_BYTES)
+    return `the image is ${Math.ceil(bytes.length / 1024)} KB; use at most 100 KB`;
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if ((m[1] === 'image/png' && !png) || (m[1] === 'image/jpeg' && !jpeg))
+    return 'the file is not a valid PNG or JPEG image';
+  return null;
+}
+
+interface GeneralSettings {
+  'usage.poll_seconds': number;
+  'voucher.code_length': number;
+  'voucher.prefix': string;
+  'shop.name': string;
+}
+
+function parseGeneral(body: unknown): GeneralSettings {
+  const errors: FieldErrors = {};
+  const int = (name: string, min: number, max: number): number => {
+    const t = field(body, name);
+    const n = /^\d{1,5}$/.test(t) ? Number(t) : NaN;
+    if (!(n >= min && n <= max)) errors[name] = `use a whole number from ${min} to ${max}`;
+    return n;
+  };
+  const poll = int('poll_seconds', 5, 3600);
+  const length = int('code_length', MIN_CODE_LENGTH, MAX_CODE_LENGTH);
+  let prefix = '';
+  try {
+    prefix = parsePrefix(field(body, 'code_prefix'), 'code_prefix');
+  } catch {
+    errors.code_prefix = 'use up to 8 letters or digits, or leave empty';
+  }
+  const name = field(body, 'shop_name');
+  if (name.length < 1 || name.length > 60) errors.shop_name = 'use 1 to 60 characters';
+  if (Object.keys(errors).length) throw Object.assign(new Error('invalid'), { fields: errors });
+  return {
+    'usage.poll_seconds': poll,
+    'voucher.code_length': length,
+    'voucher.prefix': prefix,
+    'shop.name': name,
+  };
+}
+
+/** What the owner sees of .env (read-only on the page). */
+function effectiveConfig(config: AppConfig) {
+  return {
+    router: config.router.simulated
+      ? 'built-in simulated router (no ROUTER_HOST)'
+      : `${config.router.host}:${config.router.port}${config.router.tls ? ' (TLS)' : ''}`,
+    hotspotServer: config.hotspotServer,
+    hotspotUserProfile: config.hotspotUserProfile,
+    tz: config.tz,
+    allow: config.admin.allow.join(', ') || 'any network',
+  };
+}
+
+/** Writes only the values that changed, so the audit log shows what the owner actually changed. */
+async function saveChanged(
+  settings: SettingsService,
+  values: GeneralSettings,
+  actor: Actor,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if ((await settings.get<unknown>(key, undefined)) !== value) {
+      await settings.set(key, value, actor);
+      changed.push(key);
+    }
+  }
+  return changed;
+}
+
+/** Checks the current password and the confirmation, then sets the new one; field messages or null. */
+async function changePassword(
+  admins: AdminAccountService,
+  username: string,
+  body: unknown,
+  actor: Actor,
+): Promise<FieldErrors | null> {
+  const text = (name: string) => {
+    const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+    return typeof v === 'string' ? v : ''; // passwords are not trimmed
+  };
+  const errors: FieldErrors = {};
+  if (!(await admins.verify(username, text('current_password'))))
+    errors.current_password = 'this is not your current password';
+  if (text('new_password') !== text('confirm_password'))
+    errors.confirm_password = 'the two new passwords differ';
+  if (Object.keys(errors).length) return errors;
+  try {
+    await admins.setPassword(username, text('new_password'), actor);
+    return null;
+  } catch (err) {
+    return formFailure(err, (k) => (k === 'password' ? 'new_password' : k)).fields;
+  }
+}
+
+/** Settings: router test, poll interval, code format, shop name and logo, admin password. */
+export function settingsRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { settings, routerInfo, admins } = ctx.services;
+  const { config } = ctx;
+
+  async function current() {
+    return {
+      poll_seconds: String(await settings.get<number>('usage.poll_seconds', config.usagePollSeconds)),
+      code_length: String(await settings.get<number>('voucher.code_length', DEFAULT_CODE_LENGTH)),
+      code_prefix: await settings.get<string>('voucher.prefix', ''),
+      shop_name: await settings.get<string>('shop.name', 'PisoNet'),
+    };
+  }
+
+  async function render(
+    res: Response,
+    extra: {
+      values?: Record<string, string>;
+      errors?: FieldErrors;
+      test?: RouterInfo;
+      formError?: string;
+    } = {},
+    status = 200,
+  ) {
+    const [values, logo] = await Promise.all([current(), settings.get<string | null>('shop.logo', null)]);
+    page(
+      res,
+      'settings',
+      'settings',
+      'Settings',
+      {
+        values: { ...values, ...extra.values },
+        errors: extra.errors ?? {},
+        formError: extra.formError ?? null,
+        test: extra.test ?? null,
+        logo,
+        effective: effectiveConfig(config),
+        scripts: ['/public/js/admin-settings.js'],
+      },
+      status,
+    );
+  }
+
+  router.get('/settings', (_req, res) => render(res));
+
+  router.post('/settings/router-test', async (_req, res) => render(res, { test: await routerInfo.test() }));
+
+  router.post('/settings/general', async (req, res) => {
+    const values = {
+      poll_seconds: field(req.body, 'poll_seconds'),
+      code_length: field(req.body, 'code_length'),
+      code_prefix: field(req.body, 'code_prefix'),
+      shop_name: field(req.body, 'shop_name'),
+    };
+    let parsed: GeneralSettings;
+    try {
+      parsed = parseGeneral(req.body);
+    } catch (err) {
+      return render(
+        res,
+        {
+          values,
+          errors: (err as { fields: FieldErrors }).fields,
+          formError: 'Please correct the fields marked below.',
+        },
+        400,
+      );
+    }
+    const changed = await saveChanged(settings, parsed, actorOf(req));
+    flash(
+      req,
+      'ok',
+      changed.length
+        ? `Saved. The poll job and new vouchers use the new values${changed.includes('usage.poll_seconds') ? ' (the poll interval from its next run)' : ''}.`
+        : 'Nothing changed.',
+    );
+    res.redirect(303, '/admin/settings');
+  });
+
+  router.post('/settings/logo', async (req, res) => {
+    if (field(req.body, 'remove') === '1') {
+      await settings.set('shop.logo', null, actorOf(req));
+      flash(req, 'ok', 'Logo removed.');
+      return res.redirect(303, '/admin/settings');
+    }
+    const data = field(req.body, 'logo_data');
+    const problem = data ? checkLogo(data) : 'choose an image first';
+    if (problem) return render(res, { errors: { logo: problem }, formError: 'The logo was not saved.' }, 400);
+    await settings.set('shop.logo', data, actorOf(req));
+    flash(req, 'ok', 'Logo saved; it shows on printed vouchers and the portal.');
+    res.redirect(303, '/admin/settings');
+  });
+
+  router.post('/settings/password', async (req, res) => {
+    const username = req.session.admin?.username ?? config.admin.username;
+    const errors = await changePassword(admins, username, req.body, actorOf(req));
+    if (!errors) {
+      flash(req, 'ok', 'Password changed.');
+      return res.redirect(303, '/admin/settings');
+    }
+    await render(res, { errors, formError: 'The password was not changed.' }, 400);
+  });
+
+  return router;
+}

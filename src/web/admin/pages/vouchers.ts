@@ -1,0 +1,159 @@
+import { Router, Request, Response } from 'express';
+import type { WebContext } from '../../context';
+import type { VoucherFilter, VoucherStatus } from '../../../services/types';
+import { MAX_BATCH, parsePrefix } from '../../../domain/codes';
+import { parseMoney } from '../../../domain/units';
+import { addDays, isLocalDate, startOfLocalDay } from '../../../services/report-calendar';
+import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
+
+export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
+const PER_PAGE = 50;
+
+interface GenerateForm {
+  profile: string;
+  count: number;
+  prefix: string;
+  price?: number;
+  note?: string;
+}
+
+/** Server-side checks of the batch form; every problem at once, under its field. */
+function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm {
+  const errors: FieldErrors = {};
+  const profile = field(body, 'profile');
+  const match = profileNames.find((n) => n.toUpperCase() === profile.toUpperCase());
+  if (!match) errors.profile = 'choose a profile';
+  const countText = field(body, 'count');
+  const count = /^\d{1,6}$/.test(countText) ? Number(countText) : NaN;
+  if (!(count >= 1 && count <= MAX_BATCH))
+    errors.count = `use a whole number from 1 to ${MAX_BATCH.toLocaleString('en-US')}`;
+  let prefix = '';
+  try {
+    prefix = parsePrefix(field(body, 'prefix'));
+  } catch {
+    errors.prefix = 'use up to 8 letters or digits, like WIFI or P5';
+  }
+  let price: number | undefined;
+  const priceText = field(body, 'price');
+  if (priceText !== '') {
+    try {
+      price = parseMoney(priceText, 'price');
+    } catch {
+      errors.price = 'use an amount like 5 or 5.50, or leave empty for the profile price';
+    }
+  }
+  const note = field(body, 'note');
+  if (note.length > 200) errors.note = 'use at most 200 characters';
+  failIfAny(errors);
+  return { profile: match as string, count, prefix, price, ...(note ? { note } : {}) };
+}
+
+/** Reads the list filters from the query string; bad values are reported and ignored. */
+function parseFilter(
+  req: Request,
+  tz: string,
+): { filter: VoucherFilter; errors: FieldErrors; values: Record<string, string> } {
+  const values: Record<string, string> = {};
+  for (const k of ['status', 'profile', 'batch', 'from', 'to', 'q']) values[k] = query(req, k);
+  const errors: FieldErrors = {};
+  const filter: VoucherFilter = {};
+  if (values.status) {
+    if (STATUSES.includes(values.status as VoucherStatus)) filter.status = values.status as VoucherStatus;
+    else errors.status = 'unknown status';
+  }
+  if (values.profile) filter.profile = values.profile;
+  if (values.batch) {
+    if (/^\d{1,9}$/.test(values.batch)) filter.batchId = Number(values.batch);
+    else errors.batch = 'use a batch number';
+  }
+  for (const k of ['from', 'to'] as const) {
+    if (!values[k]) continue;
+    if (!isLocalDate(values[k])) errors[k] = 'use a date like 2026-11-21';
+    else filter[k] = startOfLocalDay(k === 'to' ? addDays(values[k], 1) : values[k], tz);
+  }
+  if (values.q) filter.search = values.q.slice(0, 40);
+  return { filter, errors, values };
+}
+
+/** Voucher list with filters, the batch form and batch pages. One voucher's page is in voucher-detail.ts. */
+export function voucherRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { services, config } = ctx;
+
+  async function renderIndex(
+    req: Request,
+    res: Response,
+    gen: { values?: Record<string, string>; errors?: FieldErrors; formError?: string } = {},
+    status = 200,
+  ) {
+    const { filter, errors: filterErrors, values: filterValues } = parseFilter(req, config.tz);
+    const [profiles, batches, defaults] = await Promise.all([
+      services.profiles.list(),
+      services.vouchers.batches(10),
+      services.settings.get<string>('voucher.prefix', ''),
+    ]);
+    const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
+    const p = pager(req, total, PER_PAGE);
+    const { vouchers } = await services.vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
+    page(
+      res,
+      'vouchers/index',
+      'vouchers',
+      'Vouchers',
+      {
+        profiles,
+        batches,
+        vouchers,
+        pager: p,
+        filterValues,
+        filterErrors,
+        statuses: STATUSES,
+        values: { count: '10', prefix: defaults, ...gen.values },
+        errors: gen.errors ?? {},
+        formError: gen.formError ?? null,
+      },
+      status,
+    );
+  }
+
+  router.get('/vouchers', (req, res) => renderIndex(req, res));
+
+  router.post('/vouchers/generate', async (req, res) => {
+    const values: Record<string, string> = {};
+    for (const k of ['profile', 'count', 'prefix', 'price', 'note']) values[k] = field(req.body, k);
+    try {
+      const names = (await services.profiles.list()).map((p) => p.name);
+      const input = parseGenerateForm(req.body, names);
+      const result = await services.vouchers.generate(input, actorOf(req));
+      const pending = result.routerPending
+        ? ` ${result.routerPending} will reach the router when it is reachable again.`
+        : '';
+      flash(
+        req,
+        'ok',
+        `Batch #${result.batchId}: ${result.vouchers.length} ${input.profile} voucher(s) created.${pending}`,
+      );
+      res.redirect(303, `/admin/vouchers/batches/${result.batchId}`);
+    } catch (err) {
+      const f = formFailure(err);
+      await renderIndex(req, res, { values, errors: f.fields, formError: f.message }, f.status);
+    }
+  });
+
+  router.get('/vouchers/batches/:id', async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id < 1)
+      return res
+        .status(404)
+        .render('error', { status: 404, message: 'No such batch.', back: '/admin/vouchers' });
+    const { batch, vouchers } = await services.vouchers.batch(id);
+    page(res, 'vouchers/batch', 'vouchers', `Batch #${batch.id}`, {
+      batch,
+      vouchers: vouchers.slice(0, 200),
+      shown: Math.min(vouchers.length, 200),
+      total: vouchers.length,
+    });
+  });
+
+  return router;
+}
