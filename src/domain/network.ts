@@ -12,8 +12,12 @@ const MAC_RES = [
   /^([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i,
 ];
 
+const CANONICAL_MAC_RE = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
+
 /** Any common MAC form → `AA:BB:CC:DD:EE:FF` (the form RouterOS prints). Mixed separators are refused. */
 export function normaliseMac(value: unknown, field = 'mac'): string {
+  // Fast path: already canonical (what RouterOS prints and what we store), checked many times per poll.
+  if (typeof value === 'string' && CANONICAL_MAC_RE.test(value)) return value;
   const text = typeof value === 'string' ? value.trim() : '';
   for (const re of MAC_RES) {
     const m = re.exec(text);

@@ -39,9 +39,12 @@ function asText(value: unknown): string | undefined {
 /** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (FACTS.md §3 "Units"). */
 const RATE_MULTIPLIERS: Record<string, bigint> = { '': 1n, k: 1000n, m: 1000000n, g: 1000000000n };
 const RATE_RE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bit\/s)?$/i;
+const PLAIN_INT_RE = /^\d+$/;
 
 /** `512K` → 512000, `1.5M` → 1500000, `2G`, `1000`. 0 is allowed (RouterOS reads it as "no limit"). */
 export function parseRate(value: unknown, field: string): number {
+  // Fast path: RouterOS prints rates as plain bits/s, and the poll compares thousands of them per cycle.
+  if (typeof value === 'string' && PLAIN_INT_RE.test(value) && value.length < 16) return Number(value);
   const text = asText(value);
   const m = text === undefined ? null : RATE_RE.exec(text);
   if (!m) throw ValidationError.invalid(field, value, 'a rate', RATE_FORMS);
