@@ -7,7 +7,8 @@ import { createRouterClient } from './router';
 import { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
 import type { ServiceDeps } from './services/deps';
-import type { Services } from './services/types';
+import type { Services, UsageService } from './services/types';
+import { withLiveUsersCache } from './services/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createEventService } from './services/events';
@@ -88,7 +89,18 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const deps: ServiceDeps = { config, db, clock, router, log, audit, settings };
   const profiles = createProfileService(deps);
   const vouchers = createVoucherService(deps, { profiles });
-  const usage = createUsageService(deps, { profiles });
+  const meter = createUsageService(deps, { profiles });
+  // Every face that lists who is online (admin pages, the user-traffic API polled every 10 s by each open
+  // page, the CLI) shares one short-lived list; a finished poll cycle makes it stale at once.
+  const bandwidth = withLiveUsersCache(createBandwidthService(deps, { profiles, usage: meter }), clock);
+  const usage: UsageService = {
+    ...meter,
+    runCycle: async () => {
+      const report = await meter.runCycle();
+      bandwidth.invalidate();
+      return report;
+    },
+  };
   const services: Services = {
     audit,
     settings,
@@ -96,10 +108,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     vouchers,
     usage,
     redemption: createRedemptionService(deps, { profiles, vouchers }),
-    bandwidth: createBandwidthService(deps, { profiles, usage }),
+    bandwidth,
     events: createEventService(db),
     reports: createReportService(deps),
-    routerInfo: createRouterInfoService(router, config.router.simulated, clock),
+    routerInfo: createRouterInfoService(router, config.router.simulated),
     admins: createAdminAccountService(deps),
   };
 

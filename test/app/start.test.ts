@@ -55,8 +55,11 @@ describe('npm start (demo mode)', () => {
 
   it('serves /healthz with the simulated router connected, keeps the demo router across restarts, and stops on SIGTERM', async () => {
     const [port, simPort] = [await freePort(), await freePort()];
+    // Only what the product reads, so nothing from the test runner's environment leaks in.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => ['PATH', 'HOME', 'TMPDIR', 'LANG'].includes(k)));
     const env = {
-      ...process.env,
+      ...inherited,
+      NODE_ENV: 'production',
       PORT: String(port),
       BIND: '127.0.0.1',
       ROUTER_HOST: '',

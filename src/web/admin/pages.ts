@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { WebContext } from '../context';
-import { withLiveUsersCache } from '../../services/live-users-cache';
 import { pageLocals } from './pages/common';
 import { dashboardRoutes } from './pages/dashboard';
 import { voucherRoutes } from './pages/vouchers';
@@ -16,14 +15,7 @@ import { auditRoutes } from './pages/audit';
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
  * every change goes through the services, which audit it.
  */
-export function adminPagesRouter(webCtx: WebContext): Router {
-  // Every page that shows who is online shares one short-lived list (see live-users-cache.ts), unless the
-  // composition root already gives a cached bandwidth service.
-  const bandwidth =
-    'invalidate' in webCtx.services.bandwidth
-      ? webCtx.services.bandwidth
-      : withLiveUsersCache(webCtx.services.bandwidth, webCtx.clock);
-  const ctx: WebContext = { ...webCtx, services: { ...webCtx.services, bandwidth } };
+export function adminPagesRouter(ctx: WebContext): Router {
   const router = Router();
   router.use(pageLocals(ctx));
   router.use(dashboardRoutes(ctx));
