@@ -13,14 +13,28 @@ export async function run(): Promise<void> {
   for (const n of [1000, 10000]) {
     const sim = new RouterSimulator({ port: 0 });
     const { port } = await sim.start();
-    const client = createRouterClient({ host: '127.0.0.1', port, user: 'admin', password: '', tls: false, timeoutSeconds: 60, logger: createLogger('silent'), maxInFlight: 64 });
+    const client = createRouterClient({
+      host: '127.0.0.1',
+      port,
+      user: 'admin',
+      password: '',
+      tls: false,
+      timeoutSeconds: 60,
+      logger: createLogger('silent'),
+      maxInFlight: 64,
+    });
     await client.start();
     await client.waitConnected(5000);
     const tAdd = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: n }, (_, i) => {
         const mac = (0x020000000000 + i).toString(16).padStart(12, '0').toUpperCase().match(/../g)!.join(':');
-        return client.add('/queue/simple', { name: `pisonet-${mac}`, target: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 'max-limit': '512K/1M', comment: `CODE${i}` });
+        return client.add('/queue/simple', {
+          name: `pisonet-${mac}`,
+          target: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+          'max-limit': '512K/1M',
+          comment: `CODE${i}`,
+        });
       }),
     );
     const addMs = Number(process.hrtime.bigint() - tAdd) / 1e6;

@@ -23,9 +23,12 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
   const { log, services } = core;
   try {
     if (config.router.simulated) {
-      log.info('DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.');
+      log.info(
+        'DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.',
+      );
     }
-    for (const line of await services.profiles.syncFromFile(config.profilesFile)) log.info({ module: 'profiles' }, line);
+    for (const line of await services.profiles.syncFromFile(config.profilesFile))
+      log.info({ module: 'profiles' }, line);
     const initial = await services.admins.ensureInitial();
     if (initial.generatedPassword) {
       log.warn(
@@ -44,7 +47,8 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
     async () => {
       // The owner may change the poll interval in Settings; the job follows from the next run.
       const seconds = await services.settings.get<number>('usage.poll_seconds', config.usagePollSeconds);
-      if (Number.isInteger(seconds) && seconds >= 1 && seconds !== usageJob.interval) usageJob.setInterval(seconds);
+      if (Number.isInteger(seconds) && seconds >= 1 && seconds !== usageJob.interval)
+        usageJob.setInterval(seconds);
       const report = await services.usage.runCycle();
       if (report.skipped) return;
       // Vouchers created while the router was away are pushed as soon as it is back (resumable batches).
@@ -62,12 +66,25 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
   });
 
   const { app, sessions } = createWebApp({
-    ctx: { config, services, router: core.router, log: log.child({ module: 'web' }), clock: core.clock, simulated: config.router.simulated },
+    ctx: {
+      config,
+      services,
+      router: core.router,
+      log: log.child({ module: 'web' }),
+      clock: core.clock,
+      simulated: config.router.simulated,
+    },
     db: core.db,
     sessionSecret: await sessionSecret(core),
     lastPollAt: () => services.usage.lastPollAt(),
   });
-  const sweepJob = new PeriodicJob('session-sweep', 3600, async () => void (await sessions.sweep()), log, () => core.clock.now());
+  const sweepJob = new PeriodicJob(
+    'session-sweep',
+    3600,
+    async () => void (await sessions.sweep()),
+    log,
+    () => core.clock.now(),
+  );
 
   const server = http.createServer(app);
   server.keepAliveTimeout = 5000;
@@ -78,7 +95,10 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
   const addr = server.address() as AddressInfo;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   const url = `http://${host}:${addr.port}`;
-  log.info({ url }, `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`);
+  log.info(
+    { url },
+    `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
+  );
   usageJob.start();
   sweepJob.start();
   void usageJob.runNow();

@@ -62,7 +62,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       demoDevices: 6,
     });
     const hosted = await demo.ensureHosted();
-    if (!hosted) log.info(`DEMO MODE: using the simulated router already running on 127.0.0.1:${config.simulatorPort}`);
+    if (!hosted)
+      log.info(`DEMO MODE: using the simulated router already running on 127.0.0.1:${config.simulatorPort}`);
   }
 
   const router =
@@ -137,6 +138,8 @@ export async function sessionSecret(core: Core): Promise<string> {
   const row = await core.db('settings').where({ key: 'internal.session_secret' }).first();
   if (row) return JSON.parse(row.value) as string;
   const secret = crypto.randomBytes(32).toString('base64url');
-  await core.db('settings').insert({ key: 'internal.session_secret', value: JSON.stringify(secret), updated_at: core.clock.now() });
+  await core
+    .db('settings')
+    .insert({ key: 'internal.session_secret', value: JSON.stringify(secret), updated_at: core.clock.now() });
   return secret;
 }

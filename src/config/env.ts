@@ -63,18 +63,27 @@ const knownTimeZone = (tz: string) => {
 
 const minLengthSecret = (name: string) =>
   optionalSecret.superRefine((v, ctx) => {
-    if (v !== undefined && v.length < 16) ctx.addIssue({ code: 'custom', message: `${name} must be at least 16 characters` });
+    if (v !== undefined && v.length < 16)
+      ctx.addIssue({ code: 'custom', message: `${name} must be at least 16 characters` });
   });
 
 const schema = z.object({
   PORT: int('PORT', 5000, 0, 65535),
   BIND: str('0.0.0.0'),
-  DATABASE_URL: check('DATABASE_URL', 'sqlite:./data/pisonet.sqlite', (v) => /^sqlite:.+/.test(v), (v) => `must look like sqlite:./data/pisonet.sqlite (got "${v}")`),
+  DATABASE_URL: check(
+    'DATABASE_URL',
+    'sqlite:./data/pisonet.sqlite',
+    (v) => /^sqlite:.+/.test(v),
+    (v) => `must look like sqlite:./data/pisonet.sqlite (got "${v}")`,
+  ),
   DATA_DIR: str('./data'),
   ROUTER_HOST: str(''),
   ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
   ROUTER_USER: str('admin'),
-  ROUTER_PASSWORD: z.string().optional().transform((v) => v ?? ''),
+  ROUTER_PASSWORD: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ''),
   ROUTER_TLS: bool('ROUTER_TLS', false),
   ROUTER_TIMEOUT_SECONDS: int('ROUTER_TIMEOUT_SECONDS', 10, 1, 300),
   SIMULATOR_PORT: int('SIMULATOR_PORT', 18728, 0, 65535),
@@ -86,11 +95,26 @@ const schema = z.object({
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
   ADMIN_ALLOW: str(''),
   SESSION_SECRET: minLengthSecret('SESSION_SECRET'),
-  COOKIE_SECURE: check('COOKIE_SECURE', 'auto', (v) => ['auto', 'true', 'false'].includes(v), () => 'must be auto, true or false'),
+  COOKIE_SECURE: check(
+    'COOKIE_SECURE',
+    'auto',
+    (v) => ['auto', 'true', 'false'].includes(v),
+    () => 'must be auto, true or false',
+  ),
   PROFILES_FILE: str('./profiles.json'),
   PORTAL_URL: str(''),
-  TZ: check('TZ', Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', knownTimeZone, (v) => `"${v}" is not a known time zone, e.g. Asia/Manila`),
-  LOG_LEVEL: check('LOG_LEVEL', 'info', (v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), () => 'must be one of error, warn, info, debug, silent'),
+  TZ: check(
+    'TZ',
+    Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    knownTimeZone,
+    (v) => `"${v}" is not a known time zone, e.g. Asia/Manila`,
+  ),
+  LOG_LEVEL: check(
+    'LOG_LEVEL',
+    'info',
+    (v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
+    () => 'must be one of error, warn, info, debug, silent',
+  ),
   NODE_ENV: str('production'),
 });
 
@@ -148,7 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const allow = c.ADMIN_ALLOW.split(/[\s,]+/).filter(Boolean);
   const allowProblems = allow.filter((cidr) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr));
   if (allowProblems.length) {
-    throw new ConfigError(allowProblems.map((a) => `ADMIN_ALLOW: "${a}" is not an IP or CIDR like 192.168.88.0/24`));
+    throw new ConfigError(
+      allowProblems.map((a) => `ADMIN_ALLOW: "${a}" is not an IP or CIDR like 192.168.88.0/24`),
+    );
   }
   return {
     port: c.PORT as number,

@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databaseFile);
   try {
     const applied = await migrateLatest(db);
-    console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'Database is up to date.');
+    console.log(
+      applied.length
+        ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
+        : 'Database is up to date.',
+    );
   } finally {
     await db.destroy();
   }

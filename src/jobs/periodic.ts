@@ -42,7 +42,10 @@ export class PeriodicJob {
     if (!due) return;
     if (this.running) {
       if (!this.overrunLogged) {
-        this.log.warn({ job: this.name }, `${this.name}: previous run still going after ${this.intervalSeconds}s; skipping`);
+        this.log.warn(
+          { job: this.name },
+          `${this.name}: previous run still going after ${this.intervalSeconds}s; skipping`,
+        );
         this.overrunLogged = true;
       }
       return;

@@ -24,7 +24,8 @@ export const notFound = (what: string, code = 'NOT_FOUND') => new AppError(code,
 /** Normalises any thrown value into an AppError (validation → 400, router → 503/502, other → 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof ValidationError) return new AppError('INVALID_INPUT', err.message, 400, err.field, { [err.field]: err.problem });
+  if (err instanceof ValidationError)
+    return new AppError('INVALID_INPUT', err.message, 400, err.field, { [err.field]: err.problem });
   if (err instanceof ValidationErrors) {
     const fields: Record<string, string> = {};
     for (const e of err.errors) fields[e.field] = e.problem;
@@ -32,7 +33,11 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof RouterError) {
     if (err.transient || err.code === 'ROUTER_LOGIN_FAILED') {
-      return new AppError(err.code, `The router is not reachable right now (${err.message}). Nothing was changed; try again shortly.`, 503);
+      return new AppError(
+        err.code,
+        `The router is not reachable right now (${err.message}). Nothing was changed; try again shortly.`,
+        503,
+      );
     }
     return new AppError(err.code, `The router refused the change: ${err.routerMessage ?? err.message}`, 502);
   }

@@ -12,7 +12,13 @@ export class DemoRouterHost {
   private sim?: RouterSimulator;
 
   constructor(
-    private readonly opts: { port: number; dataDir: string; log: Logger; demoTraffic: boolean; demoDevices: number },
+    private readonly opts: {
+      port: number;
+      dataDir: string;
+      log: Logger;
+      demoTraffic: boolean;
+      demoDevices: number;
+    },
   ) {}
 
   get hosting(): boolean {
@@ -31,7 +37,10 @@ export class DemoRouterHost {
       port: this.opts.port,
       identity: 'PisoNet-Demo',
       stateFile: path.join(this.opts.dataDir, 'simulator.json'),
-      logger: { info: () => undefined, warn: (...a: unknown[]) => this.opts.log.warn({ sim: a }, 'simulator') },
+      logger: {
+        info: () => undefined,
+        warn: (...a: unknown[]) => this.opts.log.warn({ sim: a }, 'simulator'),
+      },
     });
     try {
       await sim.start();
@@ -42,7 +51,10 @@ export class DemoRouterHost {
     this.sim = sim;
     seedDemoDevices(sim, this.opts.demoDevices);
     if (this.opts.demoTraffic) sim.startDemoTraffic();
-    this.opts.log.info({ port: this.opts.port }, `DEMO MODE: simulated RouterOS router listening on 127.0.0.1:${this.opts.port} (no ROUTER_HOST set)`);
+    this.opts.log.info(
+      { port: this.opts.port },
+      `DEMO MODE: simulated RouterOS router listening on 127.0.0.1:${this.opts.port} (no ROUTER_HOST set)`,
+    );
     return true;
   }
 

@@ -42,7 +42,9 @@ export class RouterError extends Error {
 
   /** True when retrying later may succeed (connection problems), false for RouterOS refusals. */
   get transient(): boolean {
-    return this.code === 'ROUTER_UNREACHABLE' || this.code === 'ROUTER_TIMEOUT' || this.code === 'ROUTER_FATAL';
+    return (
+      this.code === 'ROUTER_UNREACHABLE' || this.code === 'ROUTER_TIMEOUT' || this.code === 'ROUTER_FATAL'
+    );
   }
 }
 

@@ -29,7 +29,11 @@ export function createAuditService(db: Db, clock: Clock): AuditService {
         if (opts.action) q.where({ action: opts.action });
       });
       const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
-      const rows: AuditRow[] = await base.clone().orderBy('id', 'desc').limit(limit).offset(opts.offset ?? 0);
+      const rows: AuditRow[] = await base
+        .clone()
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(opts.offset ?? 0);
       const entries: AuditEntry[] = rows.map((r) => ({
         id: r.id,
         ts: Number(r.ts),

@@ -43,9 +43,14 @@ export function createEventService(db: Db): EventService {
         })
         .orderBy('e.id', 'desc')
         .limit(Math.min(Math.max(opts.limit ?? 20, 1), 500));
-      return rows.map(
-        (r): EventView => ({ id: r.id, ts: Number(r.ts), voucherCode: r.code ?? null, kind: r.kind, level: r.level, message: r.message }),
-      );
+      return rows.map((r): EventView => ({
+        id: r.id,
+        ts: Number(r.ts),
+        voucherCode: r.code ?? null,
+        kind: r.kind,
+        level: r.level,
+        message: r.message,
+      }));
     },
   };
 }

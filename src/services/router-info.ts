@@ -1,7 +1,8 @@
 import type { RouterClient } from '../router/types';
 import type { RouterInfo, RouterInfoService } from './types';
 
-const num = (v: string | undefined) => (v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v));
+const num = (v: string | undefined) =>
+  v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v);
 
 /** "Test router connection": identity, version, uptime and one round-trip time. Never throws. */
 export function createRouterInfoService(router: RouterClient, simulated: boolean): RouterInfoService {

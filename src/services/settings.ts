@@ -20,7 +20,9 @@ export function createSettingsService(db: Db, clock: Clock, audit: AuditService)
         .insert({ key, value: JSON.stringify(value), updated_at: now })
         .onConflict('key')
         .merge({ value: JSON.stringify(value), updated_at: now });
-      await audit.record(actor, 'settings.set', key, { value: /secret|password|token/i.test(key) ? '[redacted]' : value });
+      await audit.record(actor, 'settings.set', key, {
+        value: /secret|password|token/i.test(key) ? '[redacted]' : value,
+      });
     },
     async all() {
       const rows = await db('settings').select('key', 'value');

@@ -137,7 +137,10 @@ export interface GenerateInput {
 
 export interface VoucherService {
   /** DB first (one transaction), then router users pipelined; `routerPending` = not yet on the router (resumed later). Audited. */
-  generate(input: GenerateInput, actor: Actor): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
+  generate(
+    input: GenerateInput,
+    actor: Actor,
+  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
   list(filter: VoucherFilter): Promise<{ total: number; vouchers: VoucherView[] }>;
   /** AppError VOUCHER_NOT_FOUND (404). Code matched case-insensitively, spaces/dashes ignored. */
   get(code: string): Promise<VoucherDetail>;
@@ -232,7 +235,12 @@ export interface UsageService {
   runCycle(): Promise<CycleReport>;
   lastPollAt(): number | undefined;
   /** Traffic per hour (or bucket) for charts: [{ts, up, down}]. */
-  trafficSeries(opts: { since: number; bucketSeconds: number; voucherCode?: string; mac?: string }): Promise<{ ts: number; up: number; down: number }[]>;
+  trafficSeries(opts: {
+    since: number;
+    bucketSeconds: number;
+    voucherCode?: string;
+    mac?: string;
+  }): Promise<{ ts: number; up: number; down: number }[]>;
 }
 
 export interface BandwidthService {
@@ -262,8 +270,17 @@ export interface AuditEntry {
 }
 
 export interface AuditService {
-  record(actor: Actor, action: string, target: string | null, details?: Record<string, unknown>): Promise<void>;
-  list(opts?: { limit?: number; offset?: number; action?: string }): Promise<{ total: number; entries: AuditEntry[] }>;
+  record(
+    actor: Actor,
+    action: string,
+    target: string | null,
+    details?: Record<string, unknown>,
+  ): Promise<void>;
+  list(opts?: {
+    limit?: number;
+    offset?: number;
+    action?: string;
+  }): Promise<{ total: number; entries: AuditEntry[] }>;
 }
 
 export interface RouterInfo {
@@ -295,9 +312,20 @@ export interface SalesRow {
 export interface ReportService {
   /** A voucher counts as sold when first used (activated_at), at its price when generated. */
   sales(opts: { from: number; to: number; by: 'day' | 'week' | 'month' | 'profile' }): Promise<SalesRow[]>;
-  stock(): Promise<{ count: number; value: number; byProfile: { profile: string; count: number; value: number }[] }>;
-  usageTotals(opts: { from: number; to: number }): Promise<{ bytesUp: number; bytesDown: number; vouchers: number }>;
-  topUsers(opts: { from: number; to: number; limit?: number }): Promise<{ code: string; profile: string; bytes: number }[]>;
+  stock(): Promise<{
+    count: number;
+    value: number;
+    byProfile: { profile: string; count: number; value: number }[];
+  }>;
+  usageTotals(opts: {
+    from: number;
+    to: number;
+  }): Promise<{ bytesUp: number; bytesDown: number; vouchers: number }>;
+  topUsers(opts: {
+    from: number;
+    to: number;
+    limit?: number;
+  }): Promise<{ code: string; profile: string; bytes: number }[]>;
 }
 
 export interface AdminAccountService {

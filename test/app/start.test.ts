@@ -20,9 +20,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-function waitForLine(child: ChildProcess, out: { text: string }, re: RegExp, timeoutMs: number): Promise<string> {
+function waitForLine(
+  child: ChildProcess,
+  out: { text: string },
+  re: RegExp,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; output so far:\n${out.text}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${re}; output so far:\n${out.text}`)),
+      timeoutMs,
+    );
     const check = () => {
       const m = re.exec(out.text);
       if (m) {
@@ -36,9 +44,15 @@ function waitForLine(child: ChildProcess, out: { text: string }, re: RegExp, tim
   });
 }
 
-async function healthz(port: number): Promise<{ status: number; body: any }> {
+interface Health {
+  ok: boolean;
+  router: { connected: boolean; simulated: boolean; identity: string | null; lastPollAt: string | null };
+  db: { ok: boolean };
+}
+
+async function healthz(port: number): Promise<{ status: number; body: Health }> {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Health };
 }
 
 describe('npm start (demo mode)', () => {
@@ -56,7 +70,9 @@ describe('npm start (demo mode)', () => {
   it('serves /healthz with the simulated router connected, keeps the demo router across restarts, and stops on SIGTERM', async () => {
     const [port, simPort] = [await freePort(), await freePort()];
     // Only what the product reads, so nothing from the test runner's environment leaks in.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => ['PATH', 'HOME', 'TMPDIR', 'LANG'].includes(k)));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => ['PATH', 'HOME', 'TMPDIR', 'LANG'].includes(k)),
+    );
     const env = {
       ...inherited,
       NODE_ENV: 'production',
@@ -73,7 +89,11 @@ describe('npm start (demo mode)', () => {
     };
     const start = async () => {
       const out = { text: '' };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout!.on('data', (d) => (out.text += d.toString()));
       child.stderr!.on('data', (d) => (out.text += d.toString()));
       children.push(child);
@@ -91,7 +111,11 @@ describe('npm start (demo mode)', () => {
       h = await healthz(port);
     }
     expect(h.status).toBe(200);
-    expect(h.body).toMatchObject({ ok: true, router: { connected: true, simulated: true, identity: 'PisoNet-Demo' }, db: { ok: true } });
+    expect(h.body).toMatchObject({
+      ok: true,
+      router: { connected: true, simulated: true, identity: 'PisoNet-Demo' },
+      db: { ok: true },
+    });
     expect(typeof h.body.router.lastPollAt).toBe('string');
 
     // Sell two vouchers: they become hotspot users on the demo router, which must keep them across a restart.
@@ -101,7 +125,9 @@ describe('npm start (demo mode)', () => {
       body: JSON.stringify({ profile: 'BASIC', count: 2 }),
     });
     expect(sold.status).toBe(201);
-    const codes: string[] = ((await sold.json()) as { vouchers: { code: string }[] }).vouchers.map((v: { code: string }) => v.code);
+    const codes: string[] = ((await sold.json()) as { vouchers: { code: string }[] }).vouchers.map(
+      (v: { code: string }) => v.code,
+    );
     expect(codes).toHaveLength(2);
 
     const exit1 = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
@@ -120,7 +146,15 @@ describe('npm start (demo mode)', () => {
     }
     expect(h.body.router).toMatchObject({ connected: true, simulated: true });
     // Ask the demo router itself (any RouterOS API client can): the users are still configured.
-    const client = createRouterClient({ host: '127.0.0.1', port: simPort, user: 'admin', password: '', tls: false, timeoutSeconds: 5, logger: createLogger('silent') });
+    const client = createRouterClient({
+      host: '127.0.0.1',
+      port: simPort,
+      user: 'admin',
+      password: '',
+      tls: false,
+      timeoutSeconds: 5,
+      logger: createLogger('silent'),
+    });
     await client.start();
     expect(await client.waitConnected(5000)).toBe(true);
     const users = await client.print('/ip/hotspot/user', { proplist: ['name', 'limit-uptime'] });

@@ -15,31 +15,54 @@ describe('configuration', () => {
 
   it('uses port 8729 for api-ssl unless ROUTER_PORT is set', () => {
     expect(loadConfig({ ROUTER_HOST: '192.168.88.1', ROUTER_TLS: 'true' }).router.port).toBe(8729);
-    expect(loadConfig({ ROUTER_HOST: '192.168.88.1', ROUTER_TLS: 'true', ROUTER_PORT: '9000' }).router.port).toBe(9000);
+    expect(
+      loadConfig({ ROUTER_HOST: '192.168.88.1', ROUTER_TLS: 'true', ROUTER_PORT: '9000' }).router.port,
+    ).toBe(9000);
   });
 
   it('reports every problem at once', () => {
     let err: unknown;
     try {
-      loadConfig({ PORT: 'http', USAGE_POLL_SECONDS: '0', ROUTER_TLS: 'maybe', TZ: 'Mars/Olympus', DATABASE_URL: 'postgres://x', ADMIN_API_TOKEN: 'short' });
+      loadConfig({
+        PORT: 'http',
+        USAGE_POLL_SECONDS: '0',
+        ROUTER_TLS: 'maybe',
+        TZ: 'Mars/Olympus',
+        DATABASE_URL: 'postgres://x',
+        ADMIN_API_TOKEN: 'short',
+      });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'USAGE_POLL_SECONDS', 'ROUTER_TLS', 'TZ', 'DATABASE_URL', 'ADMIN_API_TOKEN']) {
+    for (const name of [
+      'PORT',
+      'USAGE_POLL_SECONDS',
+      'ROUTER_TLS',
+      'TZ',
+      'DATABASE_URL',
+      'ADMIN_API_TOKEN',
+    ]) {
       expect(problems).toContain(name);
     }
     expect((err as ConfigError).problems.length).toBe(6);
   });
 
   it('rejects a malformed ADMIN_ALLOW entry', () => {
-    expect(() => loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, not-a-cidr' })).toThrow(/ADMIN_ALLOW: "not-a-cidr"/);
-    expect(loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, 127.0.0.1' }).admin.allow).toEqual(['192.168.88.0/24', '127.0.0.1']);
+    expect(() => loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, not-a-cidr' })).toThrow(
+      /ADMIN_ALLOW: "not-a-cidr"/,
+    );
+    expect(loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, 127.0.0.1' }).admin.allow).toEqual([
+      '192.168.88.0/24',
+      '127.0.0.1',
+    ]);
   });
 
   it('masks secrets when describing the effective configuration', () => {
-    const d = describeConfig(loadConfig({ ROUTER_PASSWORD: 'hunter2', ADMIN_PASSWORD: 'pw', ADMIN_API_TOKEN: 'x'.repeat(20) }));
+    const d = describeConfig(
+      loadConfig({ ROUTER_PASSWORD: 'hunter2', ADMIN_PASSWORD: 'pw', ADMIN_API_TOKEN: 'x'.repeat(20) }),
+    );
     expect(JSON.stringify(d)).not.toMatch(/hunter2|xxxxxxxx/);
     expect(d.ROUTER_PASSWORD).toBe('********');
   });

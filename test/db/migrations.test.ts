@@ -17,13 +17,27 @@ describe('database migrations', () => {
   });
 
   const tables = async () =>
-    (await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').pluck('name')).sort();
+    (
+      await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').pluck('name')
+    ).sort();
 
   it('migrates an empty database up, down and up again', async () => {
     const applied = await migrateLatest(db);
     expect(applied.length).toBeGreaterThanOrEqual(6);
     expect(await tables()).toEqual(
-      expect.arrayContaining(['profiles', 'vouchers', 'batches', 'router_state', 'voucher_devices', 'usage_samples', 'events', 'admin_users', 'sessions', 'audit_log', 'settings']),
+      expect.arrayContaining([
+        'profiles',
+        'vouchers',
+        'batches',
+        'router_state',
+        'voucher_devices',
+        'usage_samples',
+        'events',
+        'admin_users',
+        'sessions',
+        'audit_log',
+        'settings',
+      ]),
     );
     const voucherCols = await db('vouchers').columnInfo();
     expect(voucherCols).toHaveProperty('rate_limit_up');
@@ -46,16 +60,34 @@ describe('database migrations', () => {
     expect(timeout).toBeGreaterThan(0);
     // Foreign keys are enforced: a voucher needs a real profile.
     await expect(
-      db('vouchers').insert({ code: 'X', profile_id: 999, price: 1, rate_limit_up: 1, rate_limit_down: 1, created_at: 1, updated_at: 1 }),
+      db('vouchers').insert({
+        code: 'X',
+        profile_id: 999,
+        price: 1,
+        rate_limit_up: 1,
+        rate_limit_down: 1,
+        created_at: 1,
+        updated_at: 1,
+      }),
     ).rejects.toThrow(/FOREIGN KEY/);
   });
 
   it('rejects duplicate voucher codes and profile names differing only in case', async () => {
     await migrateLatest(db);
     await db('profiles').insert({ name: 'BASIC', price: 500, spec: '{}', created_at: 1, updated_at: 1 });
-    await expect(db('profiles').insert({ name: 'basic', price: 500, spec: '{}', created_at: 1, updated_at: 1 })).rejects.toThrow(/UNIQUE/);
+    await expect(
+      db('profiles').insert({ name: 'basic', price: 500, spec: '{}', created_at: 1, updated_at: 1 }),
+    ).rejects.toThrow(/UNIQUE/);
     const [pid] = await db('profiles').pluck('id');
-    const v = { code: 'ABCD2345', profile_id: pid, price: 500, rate_limit_up: 512000, rate_limit_down: 1000000, created_at: 1, updated_at: 1 };
+    const v = {
+      code: 'ABCD2345',
+      profile_id: pid,
+      price: 500,
+      rate_limit_up: 512000,
+      rate_limit_down: 1000000,
+      created_at: 1,
+      updated_at: 1,
+    };
     await db('vouchers').insert(v);
     await expect(db('vouchers').insert(v)).rejects.toThrow(/UNIQUE/);
   });

@@ -25,7 +25,10 @@ export function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
-const wantsJson = (req: Request) => req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+const wantsJson = (req: Request) =>
+  req.originalUrl.startsWith('/admin/api') ||
+  req.originalUrl.startsWith('/api/') ||
+  req.accepts(['html', 'json']) === 'json';
 
 /**
  * Admin authentication: the admin session cookie, or `Authorization: Bearer $ADMIN_API_TOKEN`.
@@ -41,7 +44,9 @@ export function requireAdmin(apiToken: string | undefined) {
         req.viaBearer = true;
         return next();
       }
-      return res.status(401).json({ success: false, error: 'Invalid or missing API token', code: 'UNAUTHENTICATED' });
+      return res
+        .status(401)
+        .json({ success: false, error: 'Invalid or missing API token', code: 'UNAUTHENTICATED' });
     }
     const admin = req.session?.admin;
     if (admin) {
@@ -49,7 +54,9 @@ export function requireAdmin(apiToken: string | undefined) {
       return next();
     }
     if (wantsJson(req)) {
-      return res.status(401).json({ success: false, error: 'Log in to the admin first', code: 'UNAUTHENTICATED' });
+      return res
+        .status(401)
+        .json({ success: false, error: 'Log in to the admin first', code: 'UNAUTHENTICATED' });
     }
     const nextUrl = req.originalUrl.startsWith('/admin') ? req.originalUrl : '/admin';
     return res.redirect(303, `/admin/login?next=${encodeURIComponent(nextUrl)}`);
@@ -69,12 +76,22 @@ export function csrfToken(req: Request): string {
 export function csrfProtection(req: Request, res: Response, next: NextFunction) {
   res.locals.csrfToken = csrfToken(req);
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.viaBearer) return next();
-  const sent = (req.body && typeof req.body === 'object' && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token');
+  const sent =
+    (req.body && typeof req.body === 'object' && typeof req.body._csrf === 'string'
+      ? req.body._csrf
+      : undefined) ?? req.get('x-csrf-token');
   if (typeof sent === 'string' && req.session.csrf && safeEqual(sent, req.session.csrf)) return next();
   if (wantsJson(req) || req.is('application/json')) {
-    return res.status(403).json({ success: false, error: 'The form expired or was not sent from this site; reload and try again', code: 'CSRF' });
+    return res.status(403).json({
+      success: false,
+      error: 'The form expired or was not sent from this site; reload and try again',
+      code: 'CSRF',
+    });
   }
-  return res.status(403).render('error', { status: 403, message: 'The form expired or was not sent from this site. Go back, reload the page and try again.' });
+  return res.status(403).render('error', {
+    status: 403,
+    message: 'The form expired or was not sent from this site. Go back, reload the page and try again.',
+  });
 }
 
 /**
@@ -86,7 +103,12 @@ export function adminAllowList(cidrs: string[]) {
     if (cidrs.length === 0) return next();
     const ip = req.socket.remoteAddress ?? '';
     if (ipInCidrs(ip, cidrs)) return next();
-    if (wantsJson(req)) return res.status(403).json({ success: false, error: 'The admin is not available from this network', code: 'FORBIDDEN_NETWORK' });
+    if (wantsJson(req))
+      return res.status(403).json({
+        success: false,
+        error: 'The admin is not available from this network',
+        code: 'FORBIDDEN_NETWORK',
+      });
     return res.status(403).type('text/plain').send('The admin is not available from this network.');
   };
 }
