@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import ejs from 'ejs';
 import type { Core } from '../../src/core';
+import { projectPath } from '../../src/lib/paths';
 import { buildSheet } from '../../src/services/vouchers/sheet';
 
-const VIEW = path.join(__dirname, '..', '..', 'views', 'sheets', 'batch.ejs');
+const VIEW = projectPath('views', 'sheets', 'batch.ejs');
 
 /** Where the QR codes point: PORTAL_URL, else the server's own port on this box (say so in README). */
 export function portalBase(core: Core): string {

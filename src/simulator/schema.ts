@@ -3,14 +3,14 @@
  * and argument names are validated against what the real router accepts, not against what we implemented.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { projectPath } from '../lib/paths';
 
 interface Node {
   _type?: string;
   [key: string]: unknown;
 }
 
-export const SCHEMA_FILE = join(__dirname, 'schema', 'inspect-7.18.2-subset.json');
+export const SCHEMA_FILE = projectPath('src', 'simulator', 'schema', 'inspect-7.18.2-subset.json');
 
 /** API-only attributes that every command accepts (FACTS §1). `.id` is checked separately. */
 const API_ATTRS = new Set(['.tag', '.proplist', '.query']);

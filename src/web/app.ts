@@ -5,6 +5,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import type { Db } from '../db/knex';
 import type { WebContext } from './context';
+import { PROJECT_ROOT } from '../lib/paths';
 import { healthRoutes } from './health';
 import { KnexSessionStore } from './middleware/session-store';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
@@ -23,7 +24,7 @@ export interface WebAppOptions {
   lastPollAt: () => number | undefined;
 }
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 
 /** Builds the Express app: health, captive portal, admin pages and admin API on one port. */
 export function createWebApp(opts: WebAppOptions): { app: Express; sessions: KnexSessionStore } {

@@ -6,6 +6,7 @@ import { openCore, Core } from '../../src/core';
 import { startApp, RunningApp } from '../../src/app';
 import { FakeClock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
+import { projectPath } from '../../src/lib/paths';
 import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 
@@ -43,7 +44,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const sim = new RouterSimulator({ port: 0, clock: useFake ? () => clock.now() : undefined, ...opts.sim });
   const { port } = await sim.start();
   const profilesFile = path.join(dir, 'profiles.json');
-  const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'profiles.json'), 'utf8'));
+  const shipped = JSON.parse(fs.readFileSync(projectPath('profiles.json'), 'utf8'));
   fs.writeFileSync(profilesFile, JSON.stringify(opts.profiles ?? shipped, null, 2));
   const config = loadConfig({
     DATABASE_URL: `sqlite:${path.join(dir, 'test.sqlite')}`,
