@@ -3,6 +3,7 @@
  * public contract of the original PisoNet scripts (`/user-traffic`, `/set-bandwidth`, `/remove-bandwidth`),
  * plus the extra fields the admin pages use. Errors go to the shared handler: `{success:false,error,code}`.
  */
+import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { parseRate, formatBytes } from '../../domain/units';
 import { ValidationError } from '../../domain/errors';
@@ -65,9 +66,24 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
   const r = Router();
   const bw = ctx.services.bandwidth;
 
-  r.get('/user-traffic', async (_req, res) => {
-    const users = await bw.users();
-    res.json({ success: true, users: users.map(userJson) });
+  // Every open bandwidth page polls this every 10 s. The list itself is shared for a short while (the
+  // live-users cache), so serialise each shared list once and let clients revalidate with its ETag.
+  const bodies = new WeakMap<readonly UserTraffic[], { body: Buffer; etag: string }>();
+  const serialised = (users: readonly UserTraffic[]) => {
+    let out = bodies.get(users);
+    if (!out) {
+      const body = Buffer.from(JSON.stringify({ success: true, users: users.map(userJson) }));
+      out = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
+      bodies.set(users, out);
+    }
+    return out;
+  };
+
+  r.get('/user-traffic', async (req, res) => {
+    const { body, etag } = serialised(await bw.users());
+    res.set('ETag', etag).set('Cache-Control', 'no-cache').type('application/json');
+    if (req.fresh) return res.status(304).end();
+    res.send(body);
   });
 
   r.post('/set-bandwidth', async (req, res) => {
