@@ -122,11 +122,12 @@ export class RouterSimulator {
     const server = this.opts.tls
       ? createTlsServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, onSocket)
       : createServer(onSocket);
-    server.on('error', (err) => this.opts.logger?.warn('simulator: server error', err));
     await new Promise<void>((resolve, reject) => {
+      // A listen failure (port taken) is the caller's to handle through the rejection, not a log line.
       server.once('error', reject);
       server.listen(this.opts.port ?? 0, host, () => {
         server.off('error', reject);
+        server.on('error', (err) => this.opts.logger?.warn('simulator: server error', err));
         resolve();
       });
     });
