@@ -1,80 +1,97 @@
-import { select } from '@inquirer/prompts';
+import { confirm, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError } from '../../src/domain/errors';
-import {
-  formatDurationHuman,
-  parseDataSize,
-  parseDuration,
-  parseMoney,
-  parseRate,
-} from '../../src/domain/units';
+import { ValidationError, ValidationErrors } from '../../src/domain/errors';
+import { formatDurationHuman } from '../../src/domain/units';
+import { AppError, toAppError } from '../../src/lib/errors';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { profilesTable } from '../lib/render';
-import { parseWhole } from '../commands/shared';
-import { ask, menuLoop, say } from './prompts';
+import { askField, cloneJson, numberish, str, type Json } from './profile-draft';
+import { advancedSummary, askAdvanced } from './profile-sections';
+import { menuLoop, say, showError } from './prompts';
 
-type Json = Record<string, unknown>;
-const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+const BASIC_FIELDS = ['name', 'price', 'validity', 'users', 'rate_up', 'rate_down'];
 
-function parseValidity(v: string): string {
-  const t = v.trim();
-  if (t.toLowerCase() === 'unlimited') return 'unlimited';
-  if (parseDuration(t, 'validity') <= 0)
-    throw new ValidationError('validity', 'must be more than zero; use a duration like 1h, 1d or unlimited');
-  return t;
+/** The everyday settings, in human units, each checked like profiles.json and the web admin check it. */
+async function askBasics(draft: Json, askName: boolean): Promise<void> {
+  if (askName)
+    await askField(draft, 'name', 'Name (letters, digits, - and _):', { default: str(draft.name) });
+  await askField(draft, 'price', 'Price (₱):', {
+    default: str(draft.price),
+    convert: numberish(/^\d+(\.\d{1,2})?$/),
+  });
+  await askField(draft, 'validity', 'Validity (e.g. 1h, 2h30m, 1d, unlimited):', {
+    default: str(draft.validity) ?? '1h',
+    convert: (t) => (t.toLowerCase() === 'unlimited' ? 'unlimited' : t),
+  });
+  await askField(draft, 'users', 'Devices per voucher:', {
+    default: str(draft.users) ?? '1',
+    convert: numberish(/^\d{1,4}$/),
+  });
+  await askField(draft, 'rate_up', 'Upload speed (e.g. 512K, 1M):', { default: str(draft.rate_up) });
+  await askField(draft, 'rate_down', 'Download speed (e.g. 1M, 2M):', { default: str(draft.rate_down) });
 }
 
 /**
- * Asks the everyday settings (human units, checked by the same parsers as profiles.json); advanced
- * settings (FUP, burst, off-peak) are kept as they are and edited in profiles.json or the web admin.
+ * The whole profile: the everyday fields, then (when asked for) FUP, data cap, burst, off-peak, time
+ * mode and description. `current` pre-fills every answer; skipping the advanced part keeps it as it is.
  */
-async function askProfile(current: Json | undefined): Promise<Json> {
-  const json: Json = { ...(current ?? {}) };
-  if (!current) json.name = await ask('Name (letters, digits, - and _):', (v) => v.trim());
-  json.price =
-    (await ask('Price (₱):', (v) => parseMoney(v, 'price'), { default: str(current?.price) })) / 100;
-  json.validity = await ask('Validity (e.g. 1h, 2h30m, 1d, unlimited):', parseValidity, {
-    default: str(current?.validity) ?? '1h',
+async function askProfile(current: Json | undefined, askName: boolean, advanced: boolean): Promise<Json> {
+  const draft = cloneJson(current ?? {});
+  await askBasics(draft, askName);
+  const set = advancedSummary(draft);
+  const wants = await confirm({
+    message: set.length
+      ? `Advanced settings? (now: ${set.join(', ')})`
+      : 'Advanced settings (FUP, data cap, burst, off-peak…)?',
+    default: advanced,
   });
-  json.users = await ask(
-    'Devices per voucher:',
-    (v) => parseWhole(v, 'users', 'a number of devices', 1, 100),
-    { default: str(current?.users) ?? '1' },
-  );
-  json.rate_up = await ask('Upload speed (e.g. 512K, 1M):', (v) => (parseRate(v, 'rate_up'), v.trim()), {
-    default: str(current?.rate_up),
-  });
-  json.rate_down = await ask('Download speed (e.g. 1M, 2M):', (v) => (parseRate(v, 'rate_down'), v.trim()), {
-    default: str(current?.rate_down),
-  });
-  const cap = await ask(
-    'Data cap (e.g. 500M, 2G; Enter for none):',
-    (v) => (v.trim() === '' ? '' : (parseDataSize(v, 'data_cap'), v.trim())),
-    { default: str(current?.data_cap) },
-  );
-  if (cap) {
-    json.data_cap = cap;
-    json.cap_policy = await select({
-      message: 'When the cap is reached:',
-      choices: [
-        { name: 'block (log out)', value: 'block' },
-        { name: 'throttle (slow down)', value: 'throttle' },
-        { name: 'nothing (only count)', value: 'none' },
-      ],
-      default: current?.cap_policy ?? 'block',
-    });
-  } else {
-    delete json.data_cap;
-    delete json.cap_policy;
+  if (wants) await askAdvanced(draft);
+  return draft;
+}
+
+/** Errors the operator can fix by changing answers (as opposed to, say, a database failure). */
+function fixable(e: unknown): AppError | undefined {
+  if (e instanceof ValidationError || e instanceof ValidationErrors) return toAppError(e);
+  if (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'PROFILE_EXISTS')) return e;
+  return undefined;
+}
+
+/**
+ * Asks, saves through the service (which validates the whole profile), and on a validation error shows
+ * every problem and offers to go through the answers again, pre-filled with what was typed.
+ */
+async function askAndSave(
+  current: Json | undefined,
+  askName: boolean,
+  save: (json: Json) => Promise<ProfileRecord>,
+): Promise<ProfileRecord | undefined> {
+  let draft = current;
+  let advanced = false;
+  for (;;) {
+    const json = await askProfile(draft, askName, advanced);
+    try {
+      return await save(json);
+    } catch (e) {
+      const app = fixable(e);
+      if (!app) throw e;
+      showError(e);
+      const again = await select({
+        message: 'Not saved yet.',
+        choices: [
+          { name: 'Fix the answers (what you typed is kept)', value: true },
+          { name: 'Discard', value: false },
+        ],
+      });
+      if (!again) {
+        say(out.dim('Discarded.'));
+        return undefined;
+      }
+      draft = json;
+      advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f));
+    }
   }
-  const description = await ask('Description (optional):', (v) => v.trim(), {
-    default: str(current?.description),
-  });
-  if (description) json.description = description;
-  else delete json.description;
-  return json;
 }
 
 function describe(p: ProfileRecord): string {
@@ -83,9 +100,8 @@ function describe(p: ProfileRecord): string {
 }
 
 async function create(core: Core): Promise<void> {
-  const json = await askProfile(undefined);
-  const p = await core.services.profiles.create(json, cliActor());
-  say(out.green(`Profile ${describe(p)} created.`));
+  const p = await askAndSave(undefined, true, (json) => core.services.profiles.create(json, cliActor()));
+  if (p) say(out.green(`Profile ${describe(p)} created.`));
 }
 
 async function edit(core: Core): Promise<void> {
@@ -99,8 +115,10 @@ async function edit(core: Core): Promise<void> {
     choices: profiles.map((p) => ({ name: describe(p), value: p.name })),
   });
   const current = profiles.find((p) => p.name === name) as ProfileRecord;
-  const json = await askProfile(current.json);
-  const p = await core.services.profiles.update(name, json, cliActor());
+  const p = await askAndSave(current.json, false, (json) =>
+    core.services.profiles.update(name, json, cliActor()),
+  );
+  if (!p) return;
   say(out.green(`Profile ${describe(p)} saved.`));
   if (current.source === 'file')
     say(out.yellow(`${name} is also defined in profiles.json: update the file too so both agree.`));

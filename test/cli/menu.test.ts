@@ -2,6 +2,7 @@
  * Drives the REAL interactive menu in a pseudo-terminal (tmux) against a simulated router and a temp
  * database shared with this test process, and checks what ends up on the router and in the database.
  */
+import { parseDataSize } from '../../src/domain/units';
 import { createHarness, Harness } from '../helpers/harness';
 import { cliEnv, TmuxCli } from './helpers';
 
@@ -106,6 +107,63 @@ test('Settings: test router connection with the router up, then down', async () 
   } finally {
     h.sim.setReachable(true);
   }
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
+test('Profiles: create with a Fair Usage Policy; a save error keeps every answer for the retry', async () => {
+  await tmux.step(['3', 'Enter'], '2) Create');
+  await tmux.step(['2', 'Enter'], 'Name (letters');
+  // "basic" already exists (names ignore case): only the service's save catches it.
+  await tmux.step(['basic', 'Enter'], 'Price (');
+  await tmux.step(['12', 'Enter'], 'Validity (');
+  await tmux.step(['Enter'], 'Devices per voucher');
+  await tmux.step(['Enter'], 'Upload speed');
+  await tmux.step(['1M', 'Enter'], 'Download speed');
+  await tmux.step(['2M', 'Enter'], 'Advanced settings');
+  await tmux.step(['y', 'Enter'], 'Fair Usage Policy');
+  await tmux.step(['Down', 'Enter'], 'Slow down after how much data?');
+  await tmux.step(['500M', 'Enter'], 'FUP upload speed');
+  // Checked against the whole draft: the FUP rate must be below rate_up, with the web's message.
+  await tmux.step(
+    ['2M', 'Enter'],
+    'fup.rate_up: the FUP rate must be below rate_up (it slows a voucher down)',
+  );
+  await tmux.step(['BSpace', 'BSpace', '256K', 'Enter'], 'FUP download speed');
+  await tmux.step(['512K', 'Enter'], 'Data cap (');
+  await tmux.step(['Enter'], 'Burst (');
+  await tmux.step(['Enter'], 'Off-peak hours');
+  await tmux.step(['Enter'], 'Validity counts');
+  await tmux.step(['Enter'], 'Description (');
+  let screen = await tmux.step(['Made in the menu', 'Enter'], 'Not saved yet.');
+  expect(screen).toContain('A profile named "basic" already exists (PROFILE_EXISTS)');
+
+  // Retry: every answer comes back as the default; only the name changes (Backspace clears a default).
+  await tmux.step(['Enter'], 'Name (letters');
+  await tmux.step(['BSpace', 'FUPMENU', 'Enter'], 'Price (');
+  for (const next of [
+    'Validity (',
+    'Devices per voucher',
+    'Upload speed',
+    'Download speed',
+    'Advanced settings',
+  ])
+    await tmux.step(['Enter'], next);
+  screen = await tmux.step(['Enter'], 'created.');
+  expect(screen).toContain('Profile FUPMENU:');
+
+  const p = await h.core!.services.profiles.get('FUPMENU');
+  expect(p.profile.fup).toEqual({
+    thresholdBytes: parseDataSize('500M', 'x'),
+    rateUp: 256000,
+    rateDown: 512000,
+  });
+  expect(p.profile).toMatchObject({
+    price: 1200,
+    rateUp: 1000000,
+    rateDown: 2000000,
+    description: 'Made in the menu',
+  });
+  expect(p.json.fup).toEqual({ threshold: '500M', rate_up: '256K', rate_down: '512K' });
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 

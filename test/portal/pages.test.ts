@@ -3,6 +3,10 @@ import { addDevice, makeVouchers } from './helpers';
 import { pickLanguage, registerMessages, translator } from '../../src/i18n';
 import en from '../../src/i18n/en.json';
 import fil from '../../src/i18n/fil.json';
+import { SYSTEM } from '../../src/services/types';
+
+const PNG_LOGO =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 describe('portal pages without JavaScript', () => {
   let h: Harness;
@@ -64,6 +68,38 @@ describe('portal pages without JavaScript', () => {
     expect(html).toContain('Hindi tama ang code na iyan.');
     expect(html).not.toContain('javascript:alert');
     expect(html).toContain('lang="fil"');
+  });
+
+  it('shows the shop logo in the header of the login and status pages only when it is a safe image', async () => {
+    const d = addDevice(h, 1);
+    const pages = async () =>
+      Promise.all(
+        [`/portal?mac=${d.mac}&ip=${d.ip}`, `/portal/status?mac=${d.mac}`].map(async (path) => {
+          const res = await fetch(`${h.app!.url}${path}`);
+          expect(res.status).toBe(200);
+          return res.text();
+        }),
+      );
+    for (const html of await pages()) expect(html).not.toContain('<img');
+
+    await h.core!.services.settings.set('shop.name', 'Aling Nena WiFi', SYSTEM);
+    await h.core!.services.settings.set('shop.logo', PNG_LOGO, SYSTEM);
+    for (const html of await pages()) {
+      expect(html).toContain(`<img class="logo" src="${PNG_LOGO}" alt="" height="32">Aling Nena WiFi`);
+      expect(html.split('<img').length - 1).toBe(1);
+    }
+
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'data:image/png;base64,AAAA"><script>alert(1)</script>',
+    ]) {
+      await h.core!.services.settings.set('shop.logo', bad, SYSTEM);
+      for (const html of await pages()) {
+        expect(html).not.toContain('<img');
+        expect(html).not.toMatch(/javascript:|text\/html|<script>alert/);
+      }
+    }
   });
 
   it('picks the language from ?lang= or Accept-Language and links to the other one', async () => {

@@ -1,6 +1,19 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
+import { safeLogo } from '../../src/services/vouchers/sheet';
+import { renderSheet } from '../../cli/lib/sheet';
+
+/** A real 1×1 PNG. */
+const PNG_LOGO =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const MALICIOUS = [
+  'javascript:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'data:image/png;base64,AAAA" onerror="alert(1)',
+  'data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+',
+  'https://evil.example/logo.png',
+];
 
 describe('printable sheets and CSV export', () => {
   let h: Harness;
@@ -38,6 +51,43 @@ describe('printable sheets and CSV export', () => {
     expect((await fetch(`${h.app!.url}/admin/vouchers/batches/999/print`, { headers: AUTH })).status).toBe(
       404,
     );
+  });
+
+  it('shows the shop logo on every card (web and CLI sheets) only when a safe image is stored', async () => {
+    const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 3 }, SYSTEM);
+    const print = async (format: string) =>
+      (
+        await fetch(`${h.app!.url}/admin/vouchers/batches/${out.batchId}/print?format=${format}`, {
+          headers: AUTH,
+        })
+      ).text();
+    expect(await print('a4')).not.toContain('<img');
+
+    await h.core!.services.settings.set('shop.logo', PNG_LOGO, SYSTEM);
+    const tag = `<img class="logo" src="${PNG_LOGO}" alt="">`;
+    for (const html of [await print('a4'), await print('thermal'), await renderSheet(h.core!, out.batchId)]) {
+      expect(html.split(tag).length - 1).toBe(3);
+      expect(html).toContain('Aling Nena WiFi');
+    }
+
+    for (const bad of MALICIOUS) {
+      await h.core!.services.settings.set('shop.logo', bad, SYSTEM);
+      const html = await print('a4');
+      expect(html).not.toContain('<img');
+      expect(html).not.toMatch(/javascript:|onerror|text\/html|svg\+xml|evil\.example/);
+      expect(await renderSheet(h.core!, out.batchId)).not.toContain('<img');
+    }
+  });
+
+  it('safeLogo accepts only PNG/JPEG base64 data URLs of at most about 100 KB', () => {
+    expect(safeLogo(PNG_LOGO)).toBe(PNG_LOGO);
+    expect(safeLogo('data:image/jpeg;base64,/9j/4AAQSkZJRg==')).toBe(
+      'data:image/jpeg;base64,/9j/4AAQSkZJRg==',
+    );
+    for (const bad of [...MALICIOUS, null, undefined, 42, { src: PNG_LOGO }, `${PNG_LOGO}\n`]) {
+      expect(safeLogo(bad)).toBeNull();
+    }
+    expect(safeLogo(`data:image/png;base64,${'A'.repeat(140_000)}`)).toBeNull();
   });
 
   it('exports vouchers as CSV filtered by batch and status', async () => {

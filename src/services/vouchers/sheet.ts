@@ -39,10 +39,37 @@ export interface PrintableSheet {
   batch: BatchView;
   cards: (SheetCard & { qr: string })[];
   shop: string;
+  /** A safe `data:image/png|jpeg;base64,` URL, or null: see safeLogo. */
+  logo: string | null;
+}
+
+/** 100 KB of image as base64 plus the `data:image/jpeg;base64,` label, with a little slack. */
+const LOGO_MAX_CHARS = Math.ceil((100 * 1024 * 4) / 3) + 64;
+const LOGO_RE = /^data:image\/(?:png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The stored logo only if it is a PNG/JPEG base64 data URL of sane size. The settings row is re-checked
+ * every time it is rendered: an `<img src>` must never receive `javascript:`, `data:text/html` or an
+ * external URL, whatever ended up in the database (the admin checks on upload, but not every writer does).
+ */
+export function safeLogo(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > LOGO_MAX_CHARS) return null;
+  return LOGO_RE.test(value) ? value : null;
+}
+
+/** The shop's name and (safe) logo as printed sheets and the portal show them. */
+export async function shopBranding(
+  settings: SettingsService,
+): Promise<{ shop: string; logo: string | null }> {
+  const [shop, logo] = await Promise.all([
+    settings.get<string>('shop.name', 'PisoNet'),
+    settings.get<unknown>('shop.logo', null),
+  ]);
+  return { shop, logo: safeLogo(logo) };
 }
 
 /**
- * Everything a printed batch needs (cards with an inline SVG QR code each, the shop's name), shared by
+ * Everything a printed batch needs (cards with an inline SVG QR code each, the shop's name and logo), shared by
  * the web admin's print page and the terminal's "print sheet to a file".
  */
 export async function buildSheet(
@@ -59,5 +86,5 @@ export async function buildSheet(
       return { ...card, qr };
     }),
   );
-  return { batch, cards, shop: await services.settings.get('shop.name', 'PisoNet') };
+  return { batch, cards, ...(await shopBranding(services.settings)) };
 }

@@ -6,6 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/errors';
 import { RateLimitedError } from '../../services/redemption';
+import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { statusViewModel } from './view-model';
@@ -58,7 +59,8 @@ function errorText(
 export function portalRouter(ctx: WebContext): Router {
   const r = Router();
   const { services } = ctx;
-  const shopName = () => services.settings.get('shop.name', 'PisoNet');
+  // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
+  const branding = () => shopBranding(services.settings);
 
   async function renderLogin(req: Request, res: Response, f: LoginFields, status = 200, message = '') {
     const lang = pickLanguage(req.query.lang ?? req.body?.lang, req.get('accept-language'));
@@ -74,7 +76,7 @@ export function portalRouter(ctx: WebContext): Router {
     res.status(status).render('portal/login', {
       t: t.t,
       lang: t.lang,
-      shop: await shopName(),
+      ...(await branding()),
       f,
       message,
       routerError: f.error,
@@ -110,7 +112,7 @@ export function portalRouter(ctx: WebContext): Router {
     res.render('portal/status', {
       t: t.t,
       lang: t.lang,
-      shop: await shopName(),
+      ...(await branding()),
       s: statusViewModel(status, t),
       linkOrig,
       switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig }).toString()}`,

@@ -1,0 +1,213 @@
+/**
+ * The advanced parts of a profile, one optional section each: Fair Usage Policy, data cap, burst,
+ * off-peak, time mode and description. Each section starts with "keep / change / remove" (or
+ * "none / set" when absent); changing pre-fills the current values.
+ */
+import { confirm, select } from '@inquirer/prompts';
+import { formatRate, parseRate } from '../../src/domain/units';
+import { askField, isObject, numberish, str, type Json } from './profile-draft';
+
+type Choice = 'keep' | 'set' | 'remove';
+
+const MB_TEXT = 'e.g. 500M, 2G';
+const RATE_TEXT = 'e.g. 256K, 1M';
+
+/** "Fair Usage Policy: keep (…) / change / remove", or "none / set" when the profile has none. */
+async function sectionChoice(title: string, summary: string | undefined): Promise<Choice> {
+  const choices: { name: string; value: Choice }[] = summary
+    ? [
+        { name: `Keep (${summary})`, value: 'keep' },
+        { name: 'Change', value: 'set' },
+        { name: 'Remove', value: 'remove' },
+      ]
+    : [
+        { name: 'None', value: 'keep' },
+        { name: 'Set', value: 'set' },
+      ];
+  return select({ message: `${title}:`, choices, default: 'keep' });
+}
+
+function group(draft: Json, key: string): Json | undefined {
+  return isObject(draft[key]) ? (draft[key] as Json) : undefined;
+}
+
+/** A rate derived from the profile's base rate, as a suggestion (undefined when the base is not valid yet). */
+function suggestRate(base: unknown, factor: number): string | undefined {
+  try {
+    return formatRate(Math.round(parseRate(base, 'rate') * factor));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function fupSection(draft: Json): Promise<void> {
+  const fup = group(draft, 'fup');
+  const summary = fup && `after ${str(fup.threshold)}: ${str(fup.rate_up)}/${str(fup.rate_down)}`;
+  const choice = await sectionChoice('Fair Usage Policy (slower speeds after some data)', summary);
+  if (choice === 'remove') delete draft.fup;
+  if (choice !== 'set') return;
+  const current = { ...(fup ?? {}) };
+  draft.fup = { ...current };
+  await askField(draft, 'fup.threshold', `Slow down after how much data? (${MB_TEXT}):`, {
+    default: str(current.threshold),
+  });
+  await askField(draft, 'fup.rate_up', `FUP upload speed (${RATE_TEXT}):`, {
+    default: str(current.rate_up) ?? suggestRate(draft.rate_up, 0.25),
+  });
+  await askField(draft, 'fup.rate_down', `FUP download speed (${RATE_TEXT}):`, {
+    default: str(current.rate_down) ?? suggestRate(draft.rate_down, 0.25),
+  });
+}
+
+const CAP_KEYS = ['data_cap', 'cap_policy', 'cap_rate_up', 'cap_rate_down'];
+
+async function capThrottleRates(draft: Json): Promise<void> {
+  const own = draft.cap_rate_up !== undefined || draft.cap_rate_down !== undefined;
+  const useFup = isObject(draft.fup)
+    ? await select({
+        message: 'Throttle to which speeds?',
+        choices: [
+          { name: 'The FUP speeds', value: true },
+          { name: 'Other speeds', value: false },
+        ],
+        default: !own,
+      })
+    : false;
+  if (useFup) {
+    delete draft.cap_rate_up;
+    delete draft.cap_rate_down;
+    return;
+  }
+  await askField(draft, 'cap_rate_up', `Throttled upload speed (${RATE_TEXT}):`, {
+    default: str(draft.cap_rate_up) ?? suggestRate(draft.rate_up, 0.25),
+  });
+  await askField(draft, 'cap_rate_down', `Throttled download speed (${RATE_TEXT}):`, {
+    default: str(draft.cap_rate_down) ?? suggestRate(draft.rate_down, 0.25),
+  });
+}
+
+export async function capSection(draft: Json): Promise<void> {
+  const summary =
+    draft.data_cap === undefined
+      ? undefined
+      : `${str(draft.data_cap)}, then ${str(draft.cap_policy) ?? 'block'}`;
+  const choice = await sectionChoice('Data cap (a limit on data per voucher)', summary);
+  if (choice === 'remove') for (const k of CAP_KEYS) delete draft[k];
+  if (choice !== 'set') return;
+  await askField(draft, 'data_cap', `Data cap (${MB_TEXT}):`, {
+    default: str(draft.data_cap),
+    also: ['fup.threshold'],
+  });
+  draft.cap_policy = await select({
+    message: 'When the cap is reached:',
+    choices: [
+      { name: 'block (log out)', value: 'block' },
+      { name: 'throttle (slow down)', value: 'throttle' },
+      { name: 'nothing (only count)', value: 'none' },
+    ],
+    default: str(draft.cap_policy) ?? 'block',
+  });
+  if (draft.cap_policy === 'throttle') await capThrottleRates(draft);
+  else {
+    delete draft.cap_rate_up;
+    delete draft.cap_rate_down;
+  }
+}
+
+export async function burstSection(draft: Json): Promise<void> {
+  const burst = group(draft, 'burst');
+  const summary = burst && `${str(burst.rate_up)}/${str(burst.rate_down)} for ${str(burst.time)}`;
+  const choice = await sectionChoice('Burst (a short speed boost at the start of a download)', summary);
+  if (choice === 'remove') delete draft.burst;
+  if (choice !== 'set') return;
+  const current = { ...(burst ?? {}) };
+  draft.burst = { ...current };
+  const fields: [string, string, string | undefined][] = [
+    ['rate_up', `Burst upload speed, above the normal speed (${RATE_TEXT}):`, suggestRate(draft.rate_up, 2)],
+    [
+      'rate_down',
+      `Burst download speed, above the normal speed (${RATE_TEXT}):`,
+      suggestRate(draft.rate_down, 2),
+    ],
+    ['threshold_up', 'Burst upload threshold, at most the normal speed:', suggestRate(draft.rate_up, 0.75)],
+    [
+      'threshold_down',
+      'Burst download threshold, at most the normal speed:',
+      suggestRate(draft.rate_down, 0.75),
+    ],
+    ['time', 'Burst time (e.g. 10s):', '10s'],
+  ];
+  for (const [key, message, suggestion] of fields) {
+    await askField(draft, `burst.${key}`, message, { default: str(current[key]) ?? suggestion });
+  }
+}
+
+export async function offpeakSection(draft: Json): Promise<void> {
+  const o = group(draft, 'offpeak');
+  const summary =
+    o &&
+    `${str(o.start)}–${str(o.end)}${o.unlimited === true ? ', data free' : ''}, speed ×${str(o.speed_multiplier) ?? '1'}`;
+  const choice = await sectionChoice('Off-peak hours (free data or faster speeds at quiet times)', summary);
+  if (choice === 'remove') delete draft.offpeak;
+  if (choice !== 'set') return;
+  const current = { ...(o ?? {}) };
+  draft.offpeak = { ...current };
+  await askField(draft, 'offpeak.start', 'Off-peak starts at (HH:MM, shop time):', {
+    default: str(current.start) ?? '00:00',
+  });
+  await askField(draft, 'offpeak.end', 'Off-peak ends at (HH:MM, shop time):', {
+    default: str(current.end) ?? '06:00',
+  });
+  (draft.offpeak as Json).unlimited = await confirm({
+    message: 'Is data free (not counted) during off-peak?',
+    default: current.unlimited === true,
+  });
+  // Last question of the section, so the section-level check ("does nothing") is shown here.
+  await askField(draft, 'offpeak.speed_multiplier', 'Speed multiplier during off-peak (1 = same, 1.5, 2…):', {
+    default: str(current.speed_multiplier) ?? '1',
+    convert: numberish(/^\d+(\.\d+)?$/),
+    also: ['offpeak'],
+  });
+}
+
+export async function timeModeSection(draft: Json): Promise<void> {
+  const mode = await select({
+    message: 'Validity counts:',
+    choices: [
+      { name: 'wall-clock time from first login (wallclock)', value: 'wallclock' },
+      { name: 'only while connected (uptime)', value: 'uptime' },
+    ],
+    default: str(draft.time_mode) ?? 'wallclock',
+  });
+  // wallclock is the default and left out, as profileToJson does.
+  if (mode === 'wallclock') delete draft.time_mode;
+  else draft.time_mode = mode;
+}
+
+export async function descriptionSection(draft: Json): Promise<void> {
+  await askField(draft, 'description', 'Description (optional; Backspace then Enter clears it):', {
+    default: str(draft.description),
+    convert: (t) => (t === '' ? undefined : t),
+  });
+}
+
+/** Which advanced sections a profile uses, for the "Advanced settings?" question. */
+export function advancedSummary(json: Json): string[] {
+  const parts: string[] = [];
+  if (isObject(json.fup)) parts.push('FUP');
+  if (json.data_cap !== undefined) parts.push('data cap');
+  if (isObject(json.burst)) parts.push('burst');
+  if (isObject(json.offpeak)) parts.push('off-peak');
+  if (json.time_mode === 'uptime') parts.push('uptime');
+  if (json.description !== undefined) parts.push('description');
+  return parts;
+}
+
+export async function askAdvanced(draft: Json): Promise<void> {
+  await fupSection(draft);
+  await capSection(draft);
+  await burstSection(draft);
+  await offpeakSection(draft);
+  await timeModeSection(draft);
+  await descriptionSection(draft);
+}
