@@ -76,6 +76,21 @@ describe('vouchers', () => {
     expect((await csv.text()).match(/WIFI/g)?.length).toBe(4);
   });
 
+  test('staff codes: no time limit on the router, still rate-limited, free unless priced', async () => {
+    const res = await c.post(
+      '/admin/vouchers/generate',
+      { profile: 'BASIC', count: '1', prefix: 'dev', price: '', note: '', staff: 'on' },
+      await c.token('/admin/vouchers'),
+    );
+    expect(res.status).toBe(303);
+    const { vouchers } = await h.core!.services.vouchers.list({ search: 'DEV' });
+    expect(vouchers).toHaveLength(1);
+    expect(vouchers[0]).toMatchObject({ staff: true, price: 0, rateUp: 512000, rateDown: 1000000, remainingSeconds: null });
+    const user = h.sim.rows('/ip/hotspot/user').find((u) => u.name === vouchers[0].code);
+    expect(user).toBeDefined();
+    expect(user!['limit-uptime'] ?? '0s').toBe('0s');
+  });
+
   test('list filters and search', async () => {
     const active = await c.html('/admin/vouchers?status=active');
     for (const d of devices) expect(active).toContain(d.code);

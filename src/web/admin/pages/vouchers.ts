@@ -15,6 +15,7 @@ interface GenerateForm {
   prefix: string;
   price?: number;
   note?: string;
+  staff?: boolean;
 }
 
 /** Server-side checks of the batch form; every problem at once, under its field. */
@@ -45,7 +46,9 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
   const note = field(body, 'note');
   if (note.length > 200) errors.note = 'use at most 200 characters';
   failIfAny(errors);
-  return { profile: match as string, count, prefix, price, ...(note ? { note } : {}) };
+  // Staff/developer codes: no time limit, still speed-limited, and (unless priced) not counted as sales.
+  const staff = field(body, 'staff') === 'on';
+  return { profile: match as string, count, prefix, price, ...(note ? { note } : {}), ...(staff ? { staff } : {}) };
 }
 
 /** Reads the list filters from the query string; bad values are reported and ignored. */
@@ -120,7 +123,7 @@ export function voucherRoutes(ctx: WebContext): Router {
 
   router.post('/vouchers/generate', async (req, res) => {
     const values: Record<string, string> = {};
-    for (const k of ['profile', 'count', 'prefix', 'price', 'note']) values[k] = field(req.body, k);
+    for (const k of ['profile', 'count', 'prefix', 'price', 'note', 'staff']) values[k] = field(req.body, k);
     try {
       const names = (await services.profiles.list()).map((p) => p.name);
       const input = parseGenerateForm(req.body, names);
