@@ -85,7 +85,13 @@ describe('vouchers', () => {
     expect(res.status).toBe(303);
     const { vouchers } = await h.core!.services.vouchers.list({ search: 'DEV' });
     expect(vouchers).toHaveLength(1);
-    expect(vouchers[0]).toMatchObject({ staff: true, price: 0, rateUp: 512000, rateDown: 1000000, remainingSeconds: null });
+    expect(vouchers[0]).toMatchObject({
+      staff: true,
+      price: 0,
+      rateUp: 512000,
+      rateDown: 1000000,
+      remainingSeconds: null,
+    });
     const user = h.sim.rows('/ip/hotspot/user').find((u) => u.name === vouchers[0].code);
     expect(user).toBeDefined();
     expect(user!['limit-uptime'] ?? '0s').toBe('0s');

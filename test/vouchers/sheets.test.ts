@@ -1,7 +1,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
-import { safeLogo } from '../../src/services/vouchers/sheet';
+import { safeLogo } from '../../src/services/shop-logo';
 import { renderSheet } from '../../cli/lib/sheet';
 
 /** A real 1×1 PNG. */

@@ -3,6 +3,7 @@ import { formatCodeForPrint } from '../../domain/codes';
 import type { Profile } from '../../domain/profiles';
 import { formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
 import QRCode from 'qrcode';
+import { safeLogo } from '../shop-logo';
 import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
 
 export interface SheetCard {
@@ -41,20 +42,6 @@ export interface PrintableSheet {
   shop: string;
   /** A safe `data:image/png|jpeg;base64,` URL, or null: see safeLogo. */
   logo: string | null;
-}
-
-/** 100 KB of image as base64 plus the `data:image/jpeg;base64,` label, with a little slack. */
-const LOGO_MAX_CHARS = Math.ceil((100 * 1024 * 4) / 3) + 64;
-const LOGO_RE = /^data:image\/(?:png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$/;
-
-/**
- * The stored logo only if it is a PNG/JPEG base64 data URL of sane size. The settings row is re-checked
- * every time it is rendered: an `<img src>` must never receive `javascript:`, `data:text/html` or an
- * external URL, whatever ended up in the database (the admin checks on upload, but not every writer does).
- */
-export function safeLogo(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > LOGO_MAX_CHARS) return null;
-  return LOGO_RE.test(value) ? value : null;
 }
 
 /** The shop's name and (safe) logo as printed sheets and the portal show them. */

@@ -4,23 +4,7 @@ import type { AppConfig } from '../../../config/env';
 import type { Actor, AdminAccountService, RouterInfo, SettingsService } from '../../../services/types';
 import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, parsePrefix } from '../../../domain/codes';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
-
-export const LOGO_MAX_BYTES = 100 * 1024;
-const LOGO_RE = /^data:(image\/png|image\/jpeg);base64,([A-Za-z0-9+/]+={0,2})$/;
-
-/** A logo data URL: PNG or JPEG by its bytes (not only its label), at most 100 KB. Returns the problem or null. */
-export function checkLogo(dataUrl: string): string | null {
-  const m = LOGO_RE.exec(dataUrl);
-  if (!m) return 'choose a PNG or JPEG image';
-  const bytes = Buffer.from(m[2], 'base64');
-  if (bytes.length > LOGO_MAX_BYTES)
-    return `the image is ${Math.ceil(bytes.length / 1024)} KB; use at most 100 KB`;
-  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  if ((m[1] === 'image/png' && !png) || (m[1] === 'image/jpeg' && !jpeg))
-    return 'the file is not a valid PNG or JPEG image';
-  return null;
-}
+import { logoProblem } from '../../../services/shop-logo';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;
@@ -197,7 +181,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       return res.redirect(303, '/admin/settings');
     }
     const data = field(req.body, 'logo_data');
-    const problem = data ? checkLogo(data) : 'choose an image first';
+    const problem = data ? logoProblem(data) : 'choose an image first';
     if (problem) return render(res, { errors: { logo: problem }, formError: 'The logo was not saved.' }, 400);
     await settings.set('shop.logo', data, actorOf(req));
     flash(req, 'ok', 'Logo saved; it shows on printed vouchers and the portal.');

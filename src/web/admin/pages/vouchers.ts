@@ -48,7 +48,14 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
   failIfAny(errors);
   // Staff/developer codes: no time limit, still speed-limited, and (unless priced) not counted as sales.
   const staff = field(body, 'staff') === 'on';
-  return { profile: match as string, count, prefix, price, ...(note ? { note } : {}), ...(staff ? { staff } : {}) };
+  return {
+    profile: match as string,
+    count,
+    prefix,
+    price,
+    ...(note ? { note } : {}),
+    ...(staff ? { staff } : {}),
+  };
 }
 
 /** Reads the list filters from the query string; bad values are reported and ignored. */
