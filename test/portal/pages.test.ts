@@ -8,6 +8,15 @@ import { SYSTEM } from '../../src/services/types';
 const PNG_LOGO =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
+/** Opens the portal form like a phone's browser: its page, and the form-token cookie it set. */
+async function openForm(url: string): Promise<{ page: string; cookie: string; token: string }> {
+  const res = await fetch(url);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  const page = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  return { page, cookie, token };
+}
+
 describe('portal pages without JavaScript', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -26,7 +35,8 @@ describe('portal pages without JavaScript', () => {
       'link-orig': 'http://example.com/news',
       'link-login-only': 'http://10.5.50.1/login',
     });
-    const page = await (await fetch(`${h.app!.url}/portal?${q}`)).text();
+    const { page, cookie, token } = await openForm(`${h.app!.url}/portal?${q}`);
+    expect(cookie).toMatch(/^pisonet_portal=/);
     expect(page).toContain('name="mac" value="' + d.mac + '"');
     expect(page).toContain('value="http://example.com/news"');
     expect(page).toContain('Enter the code printed on your voucher.');
@@ -37,10 +47,12 @@ describe('portal pages without JavaScript', () => {
       ip: d.ip,
       'link-orig': 'http://example.com/news',
       lang: 'en',
+      _csrf: token,
     });
     const res = await fetch(`${h.app!.url}/portal/redeem`, {
       method: 'POST',
       body: form,
+      headers: { cookie },
       redirect: 'manual',
     });
     expect(res.status).toBe(303);
@@ -55,19 +67,50 @@ describe('portal pages without JavaScript', () => {
 
   it('re-renders the form with the error in Filipino, and ignores non-http links', async () => {
     const d = addDevice(h, 1);
+    const { cookie, token } = await openForm(`${h.app!.url}/portal?mac=${d.mac}&ip=${d.ip}&lang=fil`);
     const form = new URLSearchParams({
       code: 'BADCODE99',
       mac: d.mac,
       ip: d.ip,
       'link-orig': 'javascript:alert(1)',
       lang: 'fil',
+      _csrf: token,
     });
-    const res = await fetch(`${h.app!.url}/portal/redeem`, { method: 'POST', body: form });
+    const res = await fetch(`${h.app!.url}/portal/redeem`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie },
+    });
     expect(res.status).toBe(404);
     const html = await res.text();
     expect(html).toContain('Hindi tama ang code na iyan.');
     expect(html).not.toContain('javascript:alert');
     expect(html).toContain('lang="fil"');
+  });
+
+  it('refuses a form post that did not come from the portal page, and consumes nothing', async () => {
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    const d = addDevice(h, 1);
+    const { cookie, token } = await openForm(`${h.app!.url}/portal?mac=${d.mac}&ip=${d.ip}`);
+    const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${h.app!.url}/portal/redeem`, {
+        method: 'POST',
+        body: new URLSearchParams(body),
+        headers,
+        redirect: 'manual',
+      });
+    const base = { code, mac: d.mac, ip: d.ip, lang: 'en' };
+    for (const res of [
+      await post(base), // a cross-site form: no cookie, no token
+      await post({ ...base, _csrf: token }), // token without its cookie
+      await post({ ...base, _csrf: 'x'.repeat(32) }, { cookie }), // cookie with a wrong token
+    ]) {
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('This page expired');
+    }
+    expect((await h.core!.services.vouchers.get(code)).status).toBe('unused');
+    expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(0);
+    expect((await post({ ...base, _csrf: token }, { cookie })).status).toBe(303);
   });
 
   it('shows the shop logo in the header of the login and status pages only when it is a safe image', async () => {

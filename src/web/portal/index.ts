@@ -10,6 +10,7 @@ import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { statusViewModel } from './view-model';
+import { portalFormToken, portalFormTokenValid } from './form-token';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -79,6 +80,7 @@ export function portalRouter(ctx: WebContext): Router {
       ...(await branding()),
       f,
       message,
+      csrf: portalFormToken(req, res),
       routerError: f.error,
       switchUrl: `/portal?${q.toString()}`,
     });
@@ -91,6 +93,10 @@ export function portalRouter(ctx: WebContext): Router {
   r.post('/portal/redeem', async (req, res) => {
     const f = fields((req.body ?? {}) as Record<string, unknown>);
     const lang = pickLanguage(req.body?.lang ?? req.query.lang, req.get('accept-language'));
+    if (!portalFormTokenValid(req)) {
+      // Not sent from our own form (or the cookie expired): nothing is redeemed; show the form again.
+      return renderLogin(req, res, { ...f, error: '' }, 403, translator(lang).t('error.FORM_EXPIRED'));
+    }
     try {
       await services.redemption.redeem({ code: f.code, mac: f.mac, ip: f.ip });
       const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig });
