@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
+import { launchChromium } from '../helpers/browser';
 import { queueNameForMac } from '../../src/domain/queues';
 import { seedActiveUsers, addTrafficAndPoll } from './scenario';
 
@@ -45,18 +46,7 @@ beforeAll(async () => {
   h = await createHarness({ http: true });
   devices = await seedActiveUsers(h, 4);
   await addTrafficAndPoll(h, devices);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
