@@ -77,9 +77,30 @@ function burstFor(v: VoucherState, rateUp: number, rateDown: number): BurstLimit
 
 type Rated = Omit<DesiredLimits, 'offpeak'>;
 
+/**
+ * The reason line for the normal state depends only on the two rates, which a shop has few of, so it is
+ * built once per pair: the poll computes limits for every active voucher every cycle.
+ */
+const speedReasons = new Map<number, Map<number, string>>();
+const MAX_SPEED_REASONS = 1000;
+
+function speedReason(rateUp: number, rateDown: number): string {
+  let byUp = speedReasons.get(rateDown);
+  if (!byUp) {
+    if (speedReasons.size >= MAX_SPEED_REASONS) speedReasons.clear();
+    byUp = new Map();
+    speedReasons.set(rateDown, byUp);
+  }
+  let text = byUp.get(rateUp);
+  if (text === undefined) {
+    text = `${formatRateHuman(rateDown)} down / ${formatRateHuman(rateUp)} up`;
+    if (byUp.size < MAX_SPEED_REASONS) byUp.set(rateUp, text);
+  }
+  return text;
+}
+
 function activeRates(v: VoucherState, freeData: boolean): Rated {
   const p = v.profile;
-  const used = formatBytes(v.countedBytes);
   if (v.override) {
     return {
       state: 'normal',
@@ -91,22 +112,19 @@ function activeRates(v: VoucherState, freeData: boolean): Rated {
   const capReached = p.dataCapBytes !== undefined && v.countedBytes >= p.dataCapBytes;
   const throttle = p.capRate ?? p.fup;
   if (capReached && p.capPolicy === 'throttle' && throttle && !freeData) {
-    const reason = `data cap reached (${used} of ${formatBytes(p.dataCapBytes as number)}), slowed down`;
+    const reason = `data cap reached (${formatBytes(v.countedBytes)} of ${formatBytes(p.dataCapBytes as number)}), slowed down`;
     return { state: 'capped-throttle', rateUp: throttle.rateUp, rateDown: throttle.rateDown, reason };
   }
   if (p.fup && v.countedBytes >= p.fup.thresholdBytes && !freeData) {
-    const reason = `fair use: ${used} used, over ${formatBytes(p.fup.thresholdBytes)}`;
+    const reason = `fair use: ${formatBytes(v.countedBytes)} used, over ${formatBytes(p.fup.thresholdBytes)}`;
     return { state: 'fup', rateUp: p.fup.rateUp, rateDown: p.fup.rateDown, reason };
   }
   const burst = burstFor(v, v.rateUp, v.rateDown);
-  const speed = `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up`;
-  return {
-    state: 'normal',
-    rateUp: v.rateUp,
-    rateDown: v.rateDown,
-    ...(burst ? { burst } : {}),
-    reason: speed,
-  };
+  const { rateUp, rateDown } = v;
+  const reason = speedReason(rateUp, rateDown);
+  return burst
+    ? { state: 'normal', rateUp, rateDown, burst, reason }
+    : { state: 'normal', rateUp, rateDown, reason };
 }
 
 function scale(r: Rated, factor: number): Rated {

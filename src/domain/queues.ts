@@ -56,23 +56,51 @@ export function queueNameForMac(mac: string): string {
   return QUEUE_PREFIX + normaliseMac(mac);
 }
 
-function queueFor(v: VoucherState, mac: string, ip: string, limits: DesiredLimits): DesiredQueue {
+/** The queue properties shared by every device of one voucher, formatted once per voucher. */
+type QueueRates = Pick<DesiredQueue, 'maxLimit' | 'burstLimit' | 'burstThreshold' | 'burstTime'>;
+
+function queueRates(limits: DesiredLimits): QueueRates {
+  const r: QueueRates = { maxLimit: formatRatePairBps({ up: limits.rateUp, down: limits.rateDown }) };
+  if (limits.burst) {
+    const b = limits.burst;
+    const t = formatRouterDuration(b.timeSeconds);
+    r.burstLimit = formatRatePairBps({ up: b.limitUp, down: b.limitDown });
+    r.burstThreshold = formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown });
+    r.burstTime = `${t}/${t}`;
+  }
+  return r;
+}
+
+function queueFor(v: VoucherState, mac: string, ip: string, rates: QueueRates): DesiredQueue {
   const q: DesiredQueue = {
     name: QUEUE_PREFIX + mac,
     target: `${ip}/32`,
-    maxLimit: formatRatePairBps({ up: limits.rateUp, down: limits.rateDown }),
+    maxLimit: rates.maxLimit,
     comment: v.code,
     voucherCode: v.code,
     mac,
   };
-  if (limits.burst) {
-    const b = limits.burst;
-    const t = formatRouterDuration(b.timeSeconds);
-    q.burstLimit = formatRatePairBps({ up: b.limitUp, down: b.limitDown });
-    q.burstThreshold = formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown });
-    q.burstTime = `${t}/${t}`;
+  if (rates.burstLimit !== undefined) {
+    q.burstLimit = rates.burstLimit;
+    q.burstThreshold = rates.burstThreshold;
+    q.burstTime = rates.burstTime;
   }
   return q;
+}
+
+// Canonical forms (what we store and RouterOS prints) are accepted by one regex each; anything else
+// goes through the full parsers, so these only skip work and never change a result.
+const CANONICAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** The device's MAC in canonical form, or undefined when it is not a MAC. */
+function macOf(mac: string): string | undefined {
+  if (CANONICAL_MAC.test(mac)) return mac;
+  return isMac(mac) ? normaliseMac(mac) : undefined;
+}
+
+function ipOk(ip: string): boolean {
+  return CANONICAL_IPV4.test(ip) || isIPv4(ip);
 }
 
 function endAction(
@@ -109,13 +137,16 @@ export function desiredQueues(
     const action = endAction(voucher, limits, opts);
     if (action) voucherActions.push(action);
     if (!QUEUED_STATES.includes(limits.state)) continue;
+    let rates: QueueRates | undefined;
     for (const d of devices) {
-      if (!d.connected || d.ip === undefined || !isIPv4(d.ip) || !isMac(d.mac)) continue;
-      const mac = normaliseMac(d.mac);
+      if (!d.connected || d.ip === undefined || !ipOk(d.ip)) continue;
+      const mac = macOf(d.mac);
+      if (mac === undefined) continue;
       const activatedAt = voucher.activatedAt ?? 0;
       const existing = byMac.get(mac);
       if (existing && existing.activatedAt >= activatedAt) continue;
-      byMac.set(mac, { queue: queueFor(voucher, mac, d.ip.trim(), limits), activatedAt });
+      rates ??= queueRates(limits);
+      byMac.set(mac, { queue: queueFor(voucher, mac, d.ip.trim(), rates), activatedAt });
     }
   }
   const queues = [...byMac.values()]

@@ -64,27 +64,38 @@ function normTimes(value: string | undefined): string {
   }
 }
 
+/**
+ * Whether two values are the same once normalised. Identical text is the same value: the usual case,
+ * since we write the forms RouterOS prints back, so the parsers run only when the texts differ.
+ */
+function same(
+  norm: (value: string | undefined) => string,
+  a: string | undefined,
+  b: string | undefined,
+): boolean {
+  return a === b || norm(a) === norm(b);
+}
+
 function isTrue(value: string | undefined): boolean {
   return value === 'true' || value === 'yes';
 }
 
 function burstChanges(want: DesiredQueue, row: RouterQueue): Record<string, string> {
-  const burstNow = normRates(row['burst-limit']) !== '0/0';
+  const burstNow = !same(normRates, row['burst-limit'], '0/0');
   if (!want.burstLimit) return burstNow ? { ...NO_BURST } : {};
   const changes: Record<string, string> = {};
-  if (normRates(row['burst-limit']) !== normRates(want.burstLimit)) changes['burst-limit'] = want.burstLimit;
-  if (normRates(row['burst-threshold']) !== normRates(want.burstThreshold))
+  if (!same(normRates, row['burst-limit'], want.burstLimit)) changes['burst-limit'] = want.burstLimit;
+  if (!same(normRates, row['burst-threshold'], want.burstThreshold))
     changes['burst-threshold'] = want.burstThreshold ?? '0/0';
-  if (normTimes(row['burst-time']) !== normTimes(want.burstTime))
-    changes['burst-time'] = want.burstTime ?? '0s/0s';
+  if (!same(normTimes, row['burst-time'], want.burstTime)) changes['burst-time'] = want.burstTime ?? '0s/0s';
   return changes;
 }
 
 /** What `set` must change so the row matches; empty when it already does. */
 export function queueChanges(want: DesiredQueue, row: RouterQueue): Record<string, string> {
   const changes: Record<string, string> = {};
-  if (normTarget(row.target) !== normTarget(want.target)) changes.target = want.target;
-  if (normRates(row['max-limit']) !== normRates(want.maxLimit)) changes['max-limit'] = want.maxLimit;
+  if (!same(normTarget, row.target, want.target)) changes.target = want.target;
+  if (!same(normRates, row['max-limit'], want.maxLimit)) changes['max-limit'] = want.maxLimit;
   Object.assign(changes, burstChanges(want, row));
   if ((row.comment ?? '') !== want.comment) changes.comment = want.comment;
   if (isTrue(row.disabled)) changes.disabled = 'false';

@@ -13,7 +13,7 @@ import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activateFromRouterSession } from '../voucher-state';
 import { enforce, type EnforceResult } from './enforce';
 import { baselineHolders, loadState, type LoadedState } from './load';
-import { meter, queueIdsNeedingHandover, rebootedSincePoll } from './meter';
+import { indexDevices, meter, queueIdsNeedingHandover, rebootedSincePoll } from './meter';
 import { readLastPoll, writeUsage } from './persist';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { readSnapshot, type RouterSnapshot } from './snapshot';
@@ -139,8 +139,9 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
         'router rebooted since the last poll: queue counters start again from zero',
       );
     }
-    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state));
-    const usage = meter({ snapshot, state, handover, now, prevPollAt: lastPoll, tz: config.tz });
+    const index = indexDevices(state);
+    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state, index));
+    const usage = meter({ snapshot, state, handover, now, prevPollAt: lastPoll, tz: config.tz, index });
     await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now));
     lastPoll = now;
     const enforced = await enforce({ db, router, clock, log, tz: config.tz }, state, snapshot, now);

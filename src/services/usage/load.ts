@@ -66,10 +66,50 @@ const VOUCHER_COLS = [
   'override_down',
 ];
 
+/** The device columns (all of them: bandwidth and the meter read most). */
+const DEVICE_COLS = [
+  'id',
+  'voucher_id',
+  'mac',
+  'ip',
+  'connected',
+  'first_seen_at',
+  'last_seen_at',
+  'bytes_up',
+  'bytes_down',
+  'counter_queue_id',
+  'baseline_up',
+  'baseline_down',
+  'rate_up',
+  'rate_down',
+];
+
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * Rows of a large SELECT as ONE JSON text built by SQLite (json_group_array of json_object) and parsed
+ * with JSON.parse: for thousands of rows this takes half the CPU of the driver building one object per
+ * row. Values are the same: integers come back as numbers (doubles, as the driver gives them), text as
+ * strings, NULL as null. `from` is fixed SQL written here; every value is a binding.
+ */
+async function jsonSelect<T>(
+  db: Knex,
+  alias: string,
+  cols: readonly string[],
+  from: string,
+  bindings: readonly string[],
+): Promise<T[]> {
+  const obj = cols.map((c) => `'${c}', ${alias}."${c}"`).join(', ');
+  const rows = (await db.raw(`SELECT json_group_array(json_object(${obj})) AS j ${from}`, [
+    ...bindings,
+  ])) as Array<{
+    j: string | null;
+  }>;
+  return rows[0]?.j ? (JSON.parse(rows[0].j) as T[]) : [];
 }
 
 async function profilesById(profiles: ProfileService): Promise<Map<number, ProfileRecord>> {
@@ -79,10 +119,13 @@ async function profilesById(profiles: ProfileService): Promise<Map<number, Profi
 
 async function devicesOf(db: Knex, voucherIds: number[], activeOnly: boolean): Promise<DeviceRow[]> {
   if (activeOnly) {
-    return (await db('voucher_devices as d')
-      .join('vouchers as v', 'v.id', 'd.voucher_id')
-      .where('v.status', 'active')
-      .select('d.*')) as DeviceRow[];
+    return jsonSelect<DeviceRow>(
+      db,
+      'd',
+      DEVICE_COLS,
+      'FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id WHERE v.status = ?',
+      ['active'],
+    );
   }
   const out: DeviceRow[] = [];
   for (const part of chunks(voucherIds))
@@ -121,7 +164,13 @@ export async function loadState(
 ): Promise<LoadedState> {
   const profileMap = await profilesById(profiles);
   const state: LoadedState = { byId: new Map(), byCode: new Map(), pendingUserRemovals: [] };
-  const active = (await db('vouchers').where({ status: 'active' }).select(VOUCHER_COLS)) as VoucherRow[];
+  const active = await jsonSelect<VoucherRow>(
+    db,
+    'v',
+    VOUCHER_COLS,
+    'FROM vouchers AS v WHERE v.status = ?',
+    ['active'],
+  );
   assemble(active, await devicesOf(db, [], true), profileMap, state);
 
   const codes = otherCodes(snapshot, state.byCode);

@@ -68,6 +68,8 @@ export interface MeterInput {
   now: number;
   prevPollAt: number | undefined;
   tz: string;
+  /** indexDevices(state) if the caller already built it (the state must not have changed since). */
+  index?: DeviceIndex;
 }
 
 /**
@@ -86,17 +88,16 @@ export function rebootedSincePoll(
 
 const key = (voucherId: number, mac: string): string => `${voucherId}|${mac}`;
 
-interface Index {
-  byVoucherMac: Map<string, DeviceRow>;
+export interface DeviceIndex {
   byMac: Map<string, DeviceRow[]>;
   byQueueId: Map<string, DeviceRow>;
 }
 
-function indexDevices(state: LoadedState): Index {
-  const idx: Index = { byVoucherMac: new Map(), byMac: new Map(), byQueueId: new Map() };
+/** Built once per cycle (the caller passes it to queueIdsNeedingHandover and meter). */
+export function indexDevices(state: LoadedState): DeviceIndex {
+  const idx: DeviceIndex = { byMac: new Map(), byQueueId: new Map() };
   for (const v of state.byId.values()) {
     for (const d of v.devices) {
-      idx.byVoucherMac.set(key(v.row.id, d.mac), d);
       const list = idx.byMac.get(d.mac);
       if (list) list.push(d);
       else idx.byMac.set(d.mac, [d]);
@@ -106,10 +107,16 @@ function indexDevices(state: LoadedState): Index {
   return idx;
 }
 
+/** A voucher's row for one MAC: a voucher has a handful of devices at most, so a scan beats a keyed map. */
+function deviceOf(v: LoadedVoucher, mac: string): DeviceRow | undefined {
+  for (const d of v.devices) if (d.mac === mac) return d;
+  return undefined;
+}
+
 /** The device row a queue's bytes belong to: the voucher in its comment, else whoever holds its baseline, else the newest active one. */
-export function queueOwner(q: QueueReading, state: LoadedState, idx: Index): DeviceRow | undefined {
+export function queueOwner(q: QueueReading, state: LoadedState, idx: DeviceIndex): DeviceRow | undefined {
   const v = state.byCode.get(q.code);
-  const direct = v ? idx.byVoucherMac.get(key(v.row.id, q.mac)) : undefined;
+  const direct = v ? deviceOf(v, q.mac) : undefined;
   if (direct) return direct;
   const holder = idx.byQueueId.get(q.id);
   if (holder && holder.mac === q.mac) return holder;
@@ -126,8 +133,11 @@ export function queueOwner(q: QueueReading, state: LoadedState, idx: Index): Dev
   return best;
 }
 
-export function queueIdsNeedingHandover(snapshot: RouterSnapshot, state: LoadedState): string[] {
-  const idx = indexDevices(state);
+export function queueIdsNeedingHandover(
+  snapshot: RouterSnapshot,
+  state: LoadedState,
+  idx: DeviceIndex = indexDevices(state),
+): string[] {
   const ids: string[] = [];
   for (const q of snapshot.ours) {
     const owner = queueOwner(q, state, idx);
@@ -139,7 +149,7 @@ export function queueIdsNeedingHandover(snapshot: RouterSnapshot, state: LoadedS
 function previous(
   owner: DeviceRow,
   q: QueueReading,
-  idx: Index,
+  idx: DeviceIndex,
   input: MeterInput,
   clear: number[],
 ): CounterReading | undefined {
@@ -168,7 +178,7 @@ interface Reading {
 
 function meterQueues(
   input: MeterInput,
-  idx: Index,
+  idx: DeviceIndex,
   out: MeterResult,
   vw: Map<number, VoucherWrite>,
 ): Map<DeviceRow, Reading> {
@@ -321,7 +331,7 @@ export function meter(input: MeterInput): MeterResult {
     alerts: [],
     bytesCounted: 0,
   };
-  const idx = indexDevices(input.state);
+  const idx = input.index ?? indexDevices(input.state);
   const vw = new Map<number, VoucherWrite>();
   const readings = meterQueues(input, idx, out, vw);
   const sessions = presence(input);

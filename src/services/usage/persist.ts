@@ -12,14 +12,28 @@ import { recordEvent } from '../events';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
-const ROWS_PER_STATEMENT = 400;
+/** Rows per statement: bounds the JSON text bound to one statement (~100 bytes a row). */
+const ROWS_PER_STATEMENT = 10_000;
 
 type Cell = string | number | null;
 
 /**
- * `UPDATE t SET … FROM (VALUES …)` for many rows in one statement (SQLite ≥ 3.33): 5,000 single-row
- * updates would dominate the cycle's CPU. knex has no builder for UPDATE … FROM, hence raw SQL; every
- * value is a binding. `add` columns are increments (`col = col + value`), the others are assigned.
+ * `json_each(?)` over one bound JSON array of row arrays, as a subquery with columns c0, c1, …: many rows
+ * in one statement with ONE binding. Binding thousands of parameters one by one (and knex scanning a SQL
+ * text with thousands of `?`) cost more CPU than SQLite's own work; JSON.stringify and SQLite's JSON
+ * parser are both native. Values stay parameters, never SQL text. `->>` returns SQL integers for JSON
+ * integers, text for strings and NULL for null, so columns get the same values as with plain bindings.
+ */
+function jsonRows(width: number): string {
+  const cols = Array.from({ length: width }, (_, i) => `value ->> ${i} AS c${i}`);
+  return `(SELECT ${cols.join(', ')} FROM json_each(?))`;
+}
+
+/**
+ * `UPDATE t SET … FROM (rows) AS u WHERE t.id = u.c0` for many rows in one statement (SQLite ≥ 3.33,
+ * `->>` ≥ 3.38): 5,000 single-row updates would dominate the cycle's CPU. knex has no builder for
+ * UPDATE … FROM, hence raw SQL; the rows are one bound value. `add` columns are increments
+ * (`col = col + value`), the others are assigned.
  */
 export async function bulkUpdate(
   trx: Knex,
@@ -31,19 +45,12 @@ export async function bulkUpdate(
   const add = cols.add ?? [];
   const all = [...add, ...set];
   const assignments = all.map((c, i) =>
-    i < add.length ? `"${c}" = "${table}"."${c}" + u.column${i + 2}` : `"${c}" = u.column${i + 2}`,
+    i < add.length ? `"${c}" = "${table}"."${c}" + u.c${i + 1}` : `"${c}" = u.c${i + 1}`,
   );
+  const sql = `UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(all.length + 1)} AS u WHERE "${table}".id = u.c0`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const tuple = `(${Array(all.length + 1)
-      .fill('?')
-      .join(',')})`;
-    const bindings: Cell[] = [];
-    for (const r of part) bindings.push(r.id, ...r.values);
-    await trx.raw(
-      `UPDATE "${table}" SET ${assignments.join(', ')} FROM (VALUES ${part.map(() => tuple).join(',')}) AS u WHERE "${table}".id = u.column1`,
-      bindings,
-    );
+    await trx.raw(sql, [JSON.stringify(part.map((r) => [r.id, ...r.values]))]);
   }
 }
 
@@ -86,17 +93,12 @@ const SAMPLE_COLS = [
   'rate_down',
 ] as const;
 
-/** Multi-row INSERT built here: knex's insert builder costs more CPU than SQLite itself for 5,000 rows. */
+/** One INSERT … SELECT over the bound JSON rows (see jsonRows): knex's insert builder costs more CPU than SQLite itself. */
 async function insertSamples(trx: Knex, samples: SampleRow[]): Promise<void> {
-  const tuple = `(${SAMPLE_COLS.map(() => '?').join(',')})`;
+  const sql = `INSERT INTO usage_samples (${SAMPLE_COLS.join(', ')}) SELECT * FROM ${jsonRows(SAMPLE_COLS.length)}`;
   for (let i = 0; i < samples.length; i += ROWS_PER_STATEMENT) {
     const part = samples.slice(i, i + ROWS_PER_STATEMENT);
-    const bindings: number[] = [];
-    for (const s of part) for (const c of SAMPLE_COLS) bindings.push(s[c]);
-    await trx.raw(
-      `INSERT INTO usage_samples (${SAMPLE_COLS.join(', ')}) VALUES ${part.map(() => tuple).join(',')}`,
-      bindings,
-    );
+    await trx.raw(sql, [JSON.stringify(part.map((s) => SAMPLE_COLS.map((c) => s[c])))]);
   }
 }
 

@@ -71,7 +71,34 @@ export function macOf(text: string | undefined): string | undefined {
   return isMac(text) ? normaliseMac(text) : undefined;
 }
 
+/**
+ * `123/456` read digit by digit: two numbers per counter for every queue, every cycle, without a regex
+ * match and its substrings. Up to 15 digits a side (exact in a double); anything else, including spaces,
+ * goes through parseCounterPair, so the result is always the same as its.
+ */
+function plainPair(value: string): { up: number; down: number } | undefined {
+  let up = 0;
+  let n = 0;
+  let digits = 0;
+  let slash = -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) {
+      n = n * 10 + c;
+      if (++digits > 15) return undefined;
+    } else if (c === -1 /* '/' */ && slash === -1 && digits > 0) {
+      slash = i;
+      up = n;
+      n = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  return slash === -1 || digits === 0 ? undefined : { up, down: n };
+}
+
 function pair(value: string | undefined): { up: number; down: number } | undefined {
+  const fast = value === undefined ? undefined : plainPair(value);
+  if (fast) return fast;
   try {
     return parseCounterPair(value, 'bytes');
   } catch {
