@@ -7,18 +7,15 @@
  * machine, and so does the load generator (`--load-child`): neither is billed to the controller's event loop.
  * Setup goes straight to the database and the router, then one poll cycle creates the 2,000 queues.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkBenchChild } from './child';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { projectPath } from '../src/lib/paths';
 import { loadConfig } from '../src/config/env';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startApp, type RunningApp } from '../src/app';
-import { sessionSecret } from '../src/core';
-import { withLiveUsersCache } from '../src/services/live-users-cache';
-import { createWebApp } from '../src/web/app';
 import { createLogger } from '../src/lib/logger';
 import { createRouterClient } from '../src/router';
 import type { RouterClient } from '../src/router/types';
@@ -60,10 +57,7 @@ class RouterChild {
   private readonly pending = new Map<number, (v: unknown) => void>();
   private readonly child: ChildProcess;
   constructor() {
-    this.child = fork(__filename, ['--sim-child'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    this.child = forkBenchChild(__filename, '--sim-child');
     this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
   }
   call<T>(cmd: ChildMsg['cmd'], n = 0): Promise<T> {
@@ -183,10 +177,7 @@ type LoadMsg = { name: string; url: string; cookie: string };
 
 /** The load generator runs in its own process, so its HTTP parsing is not billed to the server's event loop. */
 function load(name: string, url: string, cookie: string): Promise<Figures> {
-  const child = fork(__filename, ['--load-child'], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = forkBenchChild(__filename, '--load-child');
   return new Promise<Figures>((resolve, reject) => {
     child.once('message', (f: Figures) => {
       child.kill();
@@ -206,36 +197,6 @@ function runLoadChild(): void {
 /** Lets requests still queued when autocannon stops finish before the database closes. */
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
-/** A second HTTP server on the same core whose bandwidth service has the live-users cache. */
-async function serveWithUsersCache(app: RunningApp): Promise<{ url: string; close: () => Promise<void> }> {
-  const { core } = app;
-  const services = { ...core.services, bandwidth: withLiveUsersCache(core.services.bandwidth, core.clock) };
-  const { app: web } = createWebApp({
-    ctx: {
-      config: core.config,
-      services,
-      router: core.router,
-      log: core.log,
-      clock: core.clock,
-      simulated: false,
-    },
-    db: core.db,
-    sessionSecret: await sessionSecret(core),
-    lastPollAt: () => services.usage.lastPollAt(),
-  });
-  const server = http.createServer(web);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-admin-bench-'));
   const child = new RouterChild();
@@ -246,7 +207,7 @@ export async function run(): Promise<void> {
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: String(port),
     ROUTER_TIMEOUT_SECONDS: '60',
-    PROFILES_FILE: path.join(__dirname, '..', 'profiles.json'),
+    PROFILES_FILE: projectPath('profiles.json'),
     PORT: '0',
     BIND: '127.0.0.1',
     TZ: 'Asia/Manila',
@@ -285,20 +246,6 @@ export async function run(): Promise<void> {
       await load('GET /admin/bandwidth (50 rows/page)', `${app.url}/admin/bandwidth`, cookie),
       await load('GET /admin (dashboard)', `${app.url}/admin`, cookie),
     ];
-    // The same API with the users cache wired into the composition root (proposed; see live-users-cache.ts).
-    const cached = await serveWithUsersCache(app);
-    try {
-      rows.push(
-        await load(
-          'GET /admin/api/user-traffic (cached)',
-          `${cached.url}/admin/api/user-traffic`,
-          await login(cached.url),
-        ),
-      );
-    } finally {
-      await settle();
-      await cached.close();
-    }
     await settle();
     console.log(
       '  endpoint                               | requests | non-2xx | p50 ms | p95 ms | p99 ms | max ms | KiB/resp',

@@ -5,10 +5,12 @@
  * Setup goes straight to the database and the router (no portal). Per size it measures a cycle where every
  * device moved traffic and a cycle where nothing changed (which must write nothing to the router).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkBenchChild } from './child';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { projectPath } from '../src/lib/paths';
 import { loadConfig } from '../src/config/env';
 import { openCore, type Core } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
@@ -67,10 +69,7 @@ class SimChild {
   private readonly pending = new Map<number, (v: unknown) => void>();
   private readonly child: ChildProcess;
   constructor() {
-    this.child = fork(__filename, ['--sim-child'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    this.child = forkBenchChild(__filename, '--sim-child');
     this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
   }
   call<T>(msg: Command): Promise<T> {
@@ -184,7 +183,7 @@ async function measure(n: number): Promise<Figures> {
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: String(port),
     ROUTER_TIMEOUT_SECONDS: '60',
-    PROFILES_FILE: path.join(__dirname, '..', 'profiles.json'),
+    PROFILES_FILE: projectPath('profiles.json'),
     TZ: 'Asia/Manila',
     LOG_LEVEL: 'silent',
   });

@@ -85,9 +85,16 @@ function doneRet(rows: RosRow[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Commands outstanding on the one socket at once. RouterOS documents no limit (FACTS.md §1 "Tags"); 64 keeps
+ * a busy portal (20 redemptions at once, two parallel commands per step) from waiting a whole extra round
+ * trip for a slot, while still bounding what a burst of 10,000 voucher adds puts on the router.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 64;
+
 export function createRouterClient(opts: RouterClientOptions): HardenedRouterClient {
   const logger = opts.logger;
-  const semaphore = new Semaphore(opts.maxInFlight ?? 32);
+  const semaphore = new Semaphore(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   const stats = { commands: 0, bytesIn: 0, bytesOut: 0 };
 
   const connection = new RouterConnection(

@@ -1,6 +1,7 @@
 export * from './types';
 export {
   createRouterClient,
+  DEFAULT_MAX_IN_FLIGHT,
   type RouterClientOptions,
   type HardenedRouterClient,
   type RouterLogger,

@@ -4,6 +4,7 @@
  */
 import {
   createRouterClient,
+  DEFAULT_MAX_IN_FLIGHT,
   RouterError,
   type HardenedRouterClient,
   type RouterClientOptions,
@@ -298,6 +299,6 @@ test('pipelining: 500 adds at 20 ms latency share one socket, many in flight at 
   expect(s.rows(QUEUE)).toHaveLength(500);
   expect(s.stats.commandsByPath['/queue/simple/add']).toBe(500);
   expect(s.stats.connections).toBe(1);
-  // 32 commands outstanding at once → ~16 latency periods instead of 500.
-  expect(c.maxInFlightObserved).toBe(32);
+  // DEFAULT_MAX_IN_FLIGHT (64) commands outstanding at once → ~8 latency periods instead of 500, never more.
+  expect(c.maxInFlightObserved).toBe(DEFAULT_MAX_IN_FLIGHT);
 });
