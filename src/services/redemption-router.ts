@@ -4,7 +4,8 @@
  */
 import type { AppConfig } from '../config/env';
 import type { DesiredQueue } from '../domain/queues';
-import { RouterError, type RosAttrs, type RouterClient } from '../router/types';
+import { RouterError, type RouterClient } from '../router/types';
+import { queueAddAttrs } from './usage/enforce';
 import { findRouterUser, routerUserAttrs, USER_MENU, type RouterUserTarget } from './vouchers/router-users';
 
 const QUEUE_MENU = '/queue/simple';
@@ -33,18 +34,6 @@ export interface LoginOutcome {
   queueCreated: boolean;
   loggedIn: boolean;
   macBound: boolean;
-}
-
-function queueAttrs(q: DesiredQueue): RosAttrs {
-  return {
-    name: q.name,
-    target: q.target,
-    'max-limit': q.maxLimit,
-    'burst-limit': q.burstLimit,
-    'burst-threshold': q.burstThreshold,
-    'burst-time': q.burstTime,
-    comment: q.comment,
-  };
 }
 
 async function sessionsOfDevice(router: RouterClient, mac: string) {
@@ -81,10 +70,11 @@ async function ensureUser(router: RouterClient, config: AppConfig, d: DeviceLogi
 
 /** Adds the device's queue above the hotspot's dynamic queues; an old queue of the same MAC is taken over. */
 async function addQueue(router: RouterClient, d: DeviceLogin): Promise<{ id: string; created: boolean }> {
-  const attrs = queueAttrs(d.queue);
+  // The same attributes the poll's reconcile writes, so a redeemed device's queue never needs a rewrite.
+  const attrs = queueAddAttrs(d.queue, undefined);
   try {
     return {
-      id: await router.add(QUEUE_MENU, { ...attrs, 'place-before': d.firstDynamicQueueId }),
+      id: await router.add(QUEUE_MENU, queueAddAttrs(d.queue, d.firstDynamicQueueId)),
       created: true,
     };
   } catch (err) {
