@@ -19,10 +19,11 @@ export function parseStatus(value: string): VoucherStatus {
   return s;
 }
 
-const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--json | --csv]
+const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--staff] [--json | --csv]
 
 Creates a batch of vouchers (saved first, then pushed to the router; vouchers the router could not
-take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.`;
+take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.
+--staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.`;
 
 const generate: CommandDef = {
   name: 'vouchers generate',
@@ -35,6 +36,7 @@ const generate: CommandDef = {
         profile: { type: 'string' },
         count: { type: 'string' },
         prefix: { type: 'string' },
+        staff: { type: 'boolean' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
       },
@@ -47,7 +49,10 @@ const generate: CommandDef = {
     const prefix = values.prefix === undefined ? undefined : parsePrefix(values.prefix);
     return withCore(async (core) => {
       await preferRouter(core);
-      const res = await core.services.vouchers.generate({ profile, count, prefix }, cliActor());
+      const res = await core.services.vouchers.generate(
+        { profile, count, prefix, ...(values.staff ? { staff: true } : {}) },
+        cliActor(),
+      );
       if (values.json)
         printJson({
           batchId: res.batchId,

@@ -101,6 +101,30 @@ describe('profiles and vouchers', () => {
     for (const v of out.vouchers) expect(users).toContain(v.code);
   });
 
+  test('vouchers generate --staff: no time limit on the router, still rate-limited, price 0', async () => {
+    const r = await runCli(h, [
+      'vouchers',
+      'generate',
+      '--profile',
+      'BASIC',
+      '--count',
+      '1',
+      '--staff',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const [v] = JSON.parse(r.stdout).vouchers;
+    expect(v).toMatchObject({
+      staff: true,
+      price: 0,
+      rateUp: 512000,
+      rateDown: 1000000,
+      remainingSeconds: null,
+    });
+    const user = h.sim.rows('/ip/hotspot/user').find((u) => u.name === v.code);
+    expect(user?.['limit-uptime'] ?? '0s').toBe('0s');
+  });
+
   test('vouchers generate --csv prints CSV with a header', async () => {
     const r = await runCli(h, ['vouchers', 'generate', '--profile', 'STANDARD', '--count', '2', '--csv']);
     expect(r.code).toBe(0);
