@@ -3,11 +3,10 @@
  * page polls every 10 s) and the bandwidth page itself, each hammered with autocannon for ~5 s over 10
  * loopback connections with a logged-in session cookie. Target: p95 < 50 ms.
  *
- * The simulated router runs in a child process (this file with `--sim-child`), as a real router is another
+ * The simulated router runs in a child process (bench/fleet.ts), as a real router is another
  * machine, and so does the load generator (`--load-child`): neither is billed to the controller's event loop.
  * Setup goes straight to the database and the router, then one poll cycle creates the 2,000 queues.
  */
-import type { ChildProcess } from 'node:child_process';
 import { forkBenchChild } from './child';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,103 +17,16 @@ import { loadConfig } from '../src/config/env';
 import { startApp, type RunningApp } from '../src/app';
 import { createLogger } from '../src/lib/logger';
 import { createRouterClient } from '../src/router';
-import type { RouterClient } from '../src/router/types';
-import { RouterSimulator } from '../src/simulator';
+import { RouterProcess, seedFleet } from './fleet';
 
 const DEVICES = Number(process.env.BENCH_ADMIN_DEVICES ?? 2000);
 const DURATION_S = 5;
 const CONNECTIONS = 10;
 const TARGET_P95_MS = 50;
 const PASSWORD = 'bench-admin-password';
-
-const macOf = (i: number): string =>
-  `02:AD:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
-const ipOf = (i: number): string => `10.7.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-const codeOf = (i: number): string => `ADMB${String(i).padStart(6, '0')}`;
-
-// ---------------------------------------------------------------- child: the router
-
-type ChildMsg = { id: number; cmd: 'start' | 'stop' } | { id: number; cmd: 'devices' | 'traffic'; n: number };
-
-function runChild(): void {
-  const sim = new RouterSimulator({ port: 0, clock: () => Date.UTC(2026, 10, 21, 4, 0, 0) });
-  process.on('message', (m: ChildMsg) => {
-    void (async () => {
-      let result: unknown = null;
-      if (m.cmd === 'start') result = (await sim.start()).port;
-      if (m.cmd === 'devices') for (let i = 0; i < m.n; i++) sim.addDevice({ mac: macOf(i), ip: ipOf(i) });
-      if (m.cmd === 'traffic')
-        for (let i = 0; i < m.n; i++) sim.addTraffic(macOf(i), { up: 10_000 + i, down: 100_000 + i * 7 }, 10);
-      if (m.cmd === 'stop') await sim.stop();
-      process.send?.({ id: m.id, result });
-      if (m.cmd === 'stop') process.exit(0);
-    })();
-  });
-}
-
-class RouterChild {
-  private seq = 0;
-  private readonly pending = new Map<number, (v: unknown) => void>();
-  private readonly child: ChildProcess;
-  constructor() {
-    this.child = forkBenchChild(__filename, '--sim-child');
-    this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
-  }
-  call<T>(cmd: ChildMsg['cmd'], n = 0): Promise<T> {
-    const id = ++this.seq;
-    return new Promise<T>((resolve) => {
-      this.pending.set(id, (v) => resolve(v as T));
-      this.child.send({ id, cmd, n });
-    });
-  }
-}
+const NET = 7;
 
 // ---------------------------------------------------------------- controller side
-
-async function seed(app: RunningApp, router: RouterClient, n: number): Promise<void> {
-  const { db, services, clock } = app.core;
-  const p = await services.profiles.get('STANDARD');
-  const now = clock.now();
-  for (let i = 0; i < n; i += 400) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 400); j++) {
-      rows.push({
-        code: codeOf(j),
-        profile_id: p.id,
-        price: p.price,
-        rate_limit_up: p.profile.rateUp,
-        rate_limit_down: p.profile.rateDown,
-        status: 'active',
-        activated_at: now,
-        expires_at: now + 2 * 3600_000,
-        created_at: now,
-        updated_at: now,
-      });
-    }
-    await db('vouchers').insert(rows);
-  }
-  const ids = ((await db('vouchers').orderBy('id').select('id')) as Array<{ id: number }>).map((r) => r.id);
-  for (let i = 0; i < n; i += 400) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 400); j++)
-      rows.push({
-        voucher_id: ids[j],
-        mac: macOf(j),
-        ip: ipOf(j),
-        connected: true,
-        first_seen_at: now,
-        last_seen_at: now,
-      });
-    await db('voucher_devices').insert(rows);
-  }
-  // The hotspot users come from the vouchers themselves (the same sync the poll job runs).
-  await services.vouchers.syncRouterUsers();
-  await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      router.hotspotLogin({ user: codeOf(i), password: codeOf(i), mac: macOf(i), ip: ipOf(i) }),
-    ),
-  );
-}
 
 async function login(url: string): Promise<string> {
   const page = await fetch(`${url}/admin/login`);
@@ -199,8 +111,8 @@ const settle = () => new Promise((r) => setTimeout(r, 1500));
 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-admin-bench-'));
-  const child = new RouterChild();
-  const port = await child.call<number>('start');
+  const child = new RouterProcess();
+  const port = await child.call<number>({ cmd: 'start' });
   const config = loadConfig({
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
     DATA_DIR: dir,
@@ -231,9 +143,9 @@ export async function run(): Promise<void> {
     app = await startApp(config, { router, log });
     await app.usageJob.stop(); // the bench runs the one poll cycle it needs itself
     await router.waitConnected(10_000);
-    await child.call('devices', DEVICES);
-    await seed(app, router, DEVICES);
-    await child.call('traffic', DEVICES);
+    await child.call({ cmd: 'devices', net: NET, n: DEVICES });
+    await seedFleet(app.core, router, NET, DEVICES, 'STANDARD');
+    await child.call({ cmd: 'traffic', net: NET, n: DEVICES, up: 10_000, down: 100_000, seconds: 10 });
     const cycle = await app.core.services.usage.runCycle();
     const queues = (await app.core.services.bandwidth.queues()).length;
     const users = (await app.core.services.bandwidth.users()).length;
@@ -263,10 +175,9 @@ export async function run(): Promise<void> {
   } finally {
     if (app) await app.stop();
     else await router.stop();
-    await child.call('stop');
+    await child.call({ cmd: 'stop' });
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (require.main === module && process.argv.includes('--sim-child')) runChild();
 if (require.main === module && process.argv.includes('--load-child')) runLoadChild();

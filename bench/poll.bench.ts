@@ -1,85 +1,26 @@
 /**
  * Issue 4: the usage poll cycle with 100, 1,000 and 5,000 active devices against the simulator.
- * The simulator runs in a child process (this same file with `--sim-child`) so the CPU figures are the
+ * The simulator runs in a child process (bench/fleet.ts) so the CPU figures are the
  * controller's alone: process.cpuUsage() around runCycle() counts the main thread and SQLite's threads.
  * Setup goes straight to the database and the router (no portal). Per size it measures a cycle where every
  * device moved traffic and a cycle where nothing changed (which must write nothing to the router).
  */
-import type { ChildProcess } from 'node:child_process';
-import { forkBenchChild } from './child';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../src/lib/paths';
 import { loadConfig } from '../src/config/env';
-import { openCore, type Core } from '../src/core';
+import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import { createRouterClient } from '../src/router';
-import type { RouterClient } from '../src/router/types';
-import { RouterSimulator } from '../src/simulator';
 import { readSnapshot } from '../src/services/usage/snapshot';
+import { RouterProcess, seedFleet } from './fleet';
 
 /** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000,5000').split(',').map(Number);
 const RUNS = 3;
-
-const macOf = (i: number): string =>
-  `02:BB:00:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
-const ipOf = (i: number): string => `10.6.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-const codeOf = (i: number): string => `BENCH${String(i).padStart(6, '0')}`;
-
-// ---------------------------------------------------------------- child: the simulator
-
-type Command =
-  | { cmd: 'start' }
-  | { cmd: 'devices'; n: number }
-  | { cmd: 'traffic'; n: number }
-  | { cmd: 'clock'; now: number }
-  | { cmd: 'stats' }
-  | { cmd: 'stop' };
-type ChildMsg = Command & { id: number };
-
-function runChild(): void {
-  let now = Date.UTC(2026, 10, 21, 4, 0, 0);
-  const sim = new RouterSimulator({ port: 0, clock: () => now });
-  process.on('message', (m: ChildMsg) => {
-    void (async () => {
-      let result: unknown = null;
-      if (m.cmd === 'start') result = (await sim.start()).port;
-      if (m.cmd === 'devices') for (let i = 0; i < m.n; i++) sim.addDevice({ mac: macOf(i), ip: ipOf(i) });
-      if (m.cmd === 'traffic')
-        for (let i = 0; i < m.n; i++) sim.addTraffic(macOf(i), { up: 20_000 + i, down: 200_000 + i }, 30);
-      if (m.cmd === 'clock') {
-        const secs = (m.now - now) / 1000;
-        now = m.now;
-        sim.tick(secs);
-      }
-      if (m.cmd === 'stats')
-        result = { bytesOut: sim.stats.bytesOut, commandsByPath: { ...sim.stats.commandsByPath } };
-      if (m.cmd === 'stop') await sim.stop();
-      process.send?.({ id: m.id, result });
-      if (m.cmd === 'stop') process.exit(0);
-    })();
-  });
-}
-
-class SimChild {
-  private seq = 0;
-  private readonly pending = new Map<number, (v: unknown) => void>();
-  private readonly child: ChildProcess;
-  constructor() {
-    this.child = forkBenchChild(__filename, '--sim-child');
-    this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
-  }
-  call<T>(msg: Command): Promise<T> {
-    const id = ++this.seq;
-    return new Promise<T>((resolve) => {
-      this.pending.set(id, (v) => resolve(v as T));
-      this.child.send({ ...msg, id });
-    });
-  }
-}
+const NET = 6;
 
 // ---------------------------------------------------------------- parent: the controller
 
@@ -124,58 +65,9 @@ const writesOf = (byPath: Record<string, number>): number =>
   Object.entries(byPath).reduce((n, [p, c]) => (p.endsWith('/print') || p === '/login' ? n : n + c), 0);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function seed(core: Core, router: RouterClient, n: number): Promise<void> {
-  const p = await core.services.profiles.get('PREMIUM');
-  const now = core.clock.now();
-  const ids: number[] = [];
-  for (let i = 0; i < n; i += 400) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 400); j++) {
-      rows.push({
-        code: codeOf(j),
-        profile_id: p.id,
-        price: p.price,
-        rate_limit_up: p.profile.rateUp,
-        rate_limit_down: p.profile.rateDown,
-        status: 'active',
-        activated_at: now,
-        expires_at: now + 5 * 3600_000,
-        created_at: now,
-        updated_at: now,
-      });
-    }
-    await core.db('vouchers').insert(rows);
-  }
-  for (const r of (await core.db('vouchers').orderBy('id').select('id')) as Array<{ id: number }>)
-    ids.push(r.id);
-  for (let i = 0; i < n; i += 400) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 400); j++)
-      rows.push({
-        voucher_id: ids[j],
-        mac: macOf(j),
-        ip: ipOf(j),
-        connected: true,
-        first_seen_at: now,
-        last_seen_at: now,
-      });
-    await core.db('voucher_devices').insert(rows);
-  }
-  await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      router.add('/ip/hotspot/user', { name: codeOf(i), password: codeOf(i) }),
-    ),
-  );
-  await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      router.hotspotLogin({ user: codeOf(i), password: codeOf(i), mac: macOf(i), ip: ipOf(i) }),
-    ),
-  );
-}
-
 async function measure(n: number): Promise<Figures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-bench-'));
-  const sim = new SimChild();
+  const sim = new RouterProcess();
   const port = await sim.call<number>({ cmd: 'start' });
   const config = loadConfig({
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
@@ -202,8 +94,8 @@ async function measure(n: number): Promise<Figures> {
   try {
     await router.waitConnected(10_000);
     await core.services.profiles.syncFromFile(config.profilesFile);
-    await sim.call({ cmd: 'devices', n });
-    await seed(core, router, n);
+    await sim.call({ cmd: 'devices', net: NET, n });
+    await seedFleet(core, router, NET, n, 'PREMIUM');
     const usage = core.services.usage;
     const tick = async (s: number) => {
       clock.advance(s * 1000);
@@ -216,7 +108,7 @@ async function measure(n: number): Promise<Figures> {
     const reads: number[] = [];
     let rss = 0;
     for (let r = 0; r < RUNS; r++) {
-      await sim.call({ cmd: 'traffic', n });
+      await sim.call({ cmd: 'traffic', net: NET, n, up: 20_000, down: 200_000, seconds: 30 });
       await tick(30);
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       const t0 = process.hrtime.bigint();
@@ -290,5 +182,3 @@ export async function run(): Promise<void> {
       `0 writes unchanged ${rows.every((r) => r.writesUnchanged === 0) ? 'OK' : 'MISSED'}, RSS < 150 MiB ${big.rssMiB < 150 ? 'OK' : 'MISSED'}`,
   );
 }
-
-if (require.main === module && process.argv.includes('--sim-child')) runChild();

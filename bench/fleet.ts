@@ -1,0 +1,138 @@
+/**
+ * A shop full of customers for the benchmarks: a simulated router in its own process (a real router is
+ * another machine, so its work is not billed to the controller) and N active vouchers, each with one device
+ * logged in, seeded straight into the database and the router.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Core } from '../src/core';
+import type { RouterClient } from '../src/router/types';
+import { RouterSimulator } from '../src/simulator';
+import { forkBenchChild } from './child';
+
+/** Device i of a fleet: `net` keeps fleets apart (MAC 02:<net>:.., IP 10.<net>.x.y). */
+export const fleetMac = (net: number, i: number): string =>
+  ['02', net, 0, (i >> 16) & 255, (i >> 8) & 255, i & 255]
+    .map((b) => (typeof b === 'string' ? b : b.toString(16).padStart(2, '0')))
+    .join(':')
+    .toUpperCase();
+export const fleetIp = (net: number, i: number): string =>
+  `10.${net}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+export const fleetCode = (net: number, i: number): string => `F${net}X${String(i).padStart(6, '0')}`;
+
+export type RouterCommand =
+  | { cmd: 'start' }
+  | { cmd: 'devices'; net: number; n: number }
+  | { cmd: 'traffic'; net: number; n: number; up: number; down: number; seconds: number }
+  | { cmd: 'clock'; now: number }
+  | { cmd: 'stats' }
+  | { cmd: 'stop' };
+
+/** The child side: a simulator driven over IPC. */
+function serveRouter(): void {
+  let now = Date.UTC(2026, 10, 21, 4, 0, 0);
+  const sim = new RouterSimulator({ port: 0, clock: () => now });
+  process.on('message', (m: RouterCommand & { id: number }) => {
+    void (async () => {
+      let result: unknown = null;
+      if (m.cmd === 'start') result = (await sim.start()).port;
+      if (m.cmd === 'devices')
+        for (let i = 0; i < m.n; i++) sim.addDevice({ mac: fleetMac(m.net, i), ip: fleetIp(m.net, i) });
+      if (m.cmd === 'traffic')
+        for (let i = 0; i < m.n; i++)
+          sim.addTraffic(fleetMac(m.net, i), { up: m.up + i, down: m.down + i }, m.seconds);
+      if (m.cmd === 'clock') {
+        const seconds = (m.now - now) / 1000;
+        now = m.now;
+        sim.tick(seconds);
+      }
+      if (m.cmd === 'stats')
+        result = { bytesOut: sim.stats.bytesOut, commandsByPath: { ...sim.stats.commandsByPath } };
+      if (m.cmd === 'stop') await sim.stop();
+      process.send?.({ id: m.id, result });
+      if (m.cmd === 'stop') process.exit(0);
+    })();
+  });
+}
+
+/** The parent side: start/stop the child router and send it commands. */
+export class RouterProcess {
+  private seq = 0;
+  private readonly pending = new Map<number, (v: unknown) => void>();
+  private readonly child: ChildProcess = forkBenchChild(__filename, '--fleet-router');
+
+  constructor() {
+    this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
+  }
+
+  call<T>(msg: RouterCommand): Promise<T> {
+    const id = ++this.seq;
+    return new Promise<T>((resolve) => {
+      this.pending.set(id, (v) => resolve(v as T));
+      this.child.send({ ...msg, id });
+    });
+  }
+}
+
+/**
+ * N active vouchers of `profile` with one connected device each: rows in the database, hotspot users on the
+ * router (from the vouchers themselves, as the server's sync does) and a logged-in session per device.
+ */
+export async function seedFleet(
+  core: Core,
+  router: RouterClient,
+  net: number,
+  n: number,
+  profile: string,
+): Promise<void> {
+  const p = await core.services.profiles.get(profile);
+  const now = core.clock.now();
+  const validity = (p.profile.validitySeconds ?? 86400) * 1000;
+  for (let i = 0; i < n; i += 400) {
+    const rows = [];
+    for (let j = i; j < Math.min(n, i + 400); j++)
+      rows.push({
+        code: fleetCode(net, j),
+        profile_id: p.id,
+        price: p.price,
+        rate_limit_up: p.profile.rateUp,
+        rate_limit_down: p.profile.rateDown,
+        status: 'active',
+        activated_at: now,
+        expires_at: now + validity,
+        created_at: now,
+        updated_at: now,
+      });
+    await core.db('vouchers').insert(rows);
+  }
+  const ids = (
+    (await core.db('vouchers').where('code', 'like', `F${net}X%`).orderBy('id').select('id')) as Array<{
+      id: number;
+    }>
+  ).map((r) => r.id);
+  for (let i = 0; i < n; i += 400) {
+    const rows = [];
+    for (let j = i; j < Math.min(n, i + 400); j++)
+      rows.push({
+        voucher_id: ids[j],
+        mac: fleetMac(net, j),
+        ip: fleetIp(net, j),
+        connected: true,
+        first_seen_at: now,
+        last_seen_at: now,
+      });
+    await core.db('voucher_devices').insert(rows);
+  }
+  await core.services.vouchers.syncRouterUsers();
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      router.hotspotLogin({
+        user: fleetCode(net, i),
+        password: fleetCode(net, i),
+        mac: fleetMac(net, i),
+        ip: fleetIp(net, i),
+      }),
+    ),
+  );
+}
+
+if (require.main === module && process.argv.includes('--fleet-router')) serveRouter();
