@@ -1,4 +1,4 @@
-import { RouterConnection, type RouterLogger, type RouterTlsOptions } from './connection';
+import { RouterConnection, type ConnectionConfig } from './connection';
 import { Semaphore } from './limits';
 import {
   RouterError,
@@ -12,18 +12,16 @@ import {
 
 export type { RouterLogger, RouterTlsOptions } from './connection';
 
-export interface RouterClientOptions {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  tls: boolean;
-  /** Verification details for api-ssl; without `ca`, certless/self-signed api-ssl is accepted unverified. */
-  tlsOptions?: RouterTlsOptions;
-  timeoutSeconds: number;
-  /** Commands in flight at once on the one socket (pipelined with tags). Default 32. */
+/**
+ * What the caller gives: the connection's own settings (see ConnectionConfig), with the tuning knobs
+ * optional and defaulted here.
+ */
+export interface RouterClientOptions extends Omit<
+  ConnectionConfig,
+  'reconnect' | 'random' | 'now' | 'keepalive'
+> {
+  /** Commands in flight at once on the one socket (pipelined with tags). Default DEFAULT_MAX_IN_FLIGHT. */
   maxInFlight?: number;
-  logger: RouterLogger;
   reconnect?: { minMs?: number; maxMs?: number };
   /** Jitter source, injectable for tests. Default Math.random. */
   random?: () => number;
