@@ -8,16 +8,9 @@
  * Setup goes straight to the database and the router, then one poll cycle creates the 2,000 queues.
  */
 import { forkBenchChild } from './child';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
-import { projectPath } from '../src/lib/paths';
-import { loadConfig } from '../src/config/env';
 import { startApp, type RunningApp } from '../src/app';
-import { createLogger } from '../src/lib/logger';
-import { createRouterClient } from '../src/router';
-import { RouterProcess, seedFleet } from './fleet';
+import { openBenchSite, seedFleet } from './fleet';
 
 const DEVICES = Number(process.env.BENCH_ADMIN_DEVICES ?? 2000);
 const DURATION_S = 5;
@@ -110,33 +103,13 @@ function runLoadChild(): void {
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
 export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-admin-bench-'));
-  const child = new RouterProcess();
-  const port = await child.call<number>({ cmd: 'start' });
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
-    DATA_DIR: dir,
-    ROUTER_HOST: '127.0.0.1',
-    ROUTER_PORT: String(port),
-    ROUTER_TIMEOUT_SECONDS: '60',
-    PROFILES_FILE: projectPath('profiles.json'),
+  const site = await openBenchSite('admin-bench', {
     PORT: '0',
     BIND: '127.0.0.1',
-    TZ: 'Asia/Manila',
-    LOG_LEVEL: 'silent',
     ADMIN_PASSWORD: PASSWORD,
     COOKIE_SECURE: 'false',
   });
-  const log = createLogger('silent');
-  const router = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
-    timeoutSeconds: 60,
-    logger: log,
-  });
+  const { routerProcess: child, config, log, router } = site;
   let app: RunningApp | undefined;
   try {
     // The real clock: the admin's short cache of who is online expires in real time here.
@@ -175,8 +148,7 @@ export async function run(): Promise<void> {
   } finally {
     if (app) await app.stop();
     else await router.stop();
-    await child.call({ cmd: 'stop' });
-    fs.rmSync(dir, { recursive: true, force: true });
+    await site.dispose();
   }
 }
 

@@ -4,6 +4,13 @@
  * logged in, seeded straight into the database and the router.
  */
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type AppConfig } from '../src/config/env';
+import { createLogger, type Logger } from '../src/lib/logger';
+import { projectPath } from '../src/lib/paths';
+import { createRouterClient } from '../src/router';
 import type { Core } from '../src/core';
 import type { RouterClient } from '../src/router/types';
 import { RouterSimulator } from '../src/simulator';
@@ -133,6 +140,55 @@ export async function seedFleet(
       }),
     ),
   );
+}
+
+export interface BenchSite {
+  dir: string;
+  routerProcess: RouterProcess;
+  config: AppConfig;
+  log: Logger;
+  router: RouterClient;
+  /** Stops the child router and removes the temp folder (the caller closes its core or app first). */
+  dispose(): Promise<void>;
+}
+
+/** A temp data folder, the child router, a configuration pointing at both, and a client for it. */
+export async function openBenchSite(name: string, env: Record<string, string> = {}): Promise<BenchSite> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pisonet-${name}-`));
+  const routerProcess = new RouterProcess();
+  const port = await routerProcess.call<number>({ cmd: 'start' });
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
+    DATA_DIR: dir,
+    ROUTER_HOST: '127.0.0.1',
+    ROUTER_PORT: String(port),
+    ROUTER_TIMEOUT_SECONDS: '60',
+    PROFILES_FILE: projectPath('profiles.json'),
+    TZ: 'Asia/Manila',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const log = createLogger('silent');
+  const router = createRouterClient({
+    host: '127.0.0.1',
+    port,
+    user: 'admin',
+    password: '',
+    tls: false,
+    timeoutSeconds: 60,
+    logger: log,
+  });
+  return {
+    dir,
+    routerProcess,
+    config,
+    log,
+    router,
+    async dispose() {
+      await routerProcess.call({ cmd: 'stop' });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 if (require.main === module && process.argv.includes('--fleet-router')) serveRouter();

@@ -5,17 +5,10 @@
  * Setup goes straight to the database and the router (no portal). Per size it measures a cycle where every
  * device moved traffic and a cycle where nothing changed (which must write nothing to the router).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { projectPath } from '../src/lib/paths';
-import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
-import { createLogger } from '../src/lib/logger';
-import { createRouterClient } from '../src/router';
 import { readSnapshot } from '../src/services/usage/snapshot';
-import { RouterProcess, seedFleet } from './fleet';
+import { openBenchSite, seedFleet } from './fleet';
 
 /** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000,5000').split(',').map(Number);
@@ -66,30 +59,9 @@ const writesOf = (byPath: Record<string, number>): number =>
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(n: number): Promise<Figures> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-bench-'));
-  const sim = new RouterProcess();
-  const port = await sim.call<number>({ cmd: 'start' });
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
-    DATA_DIR: dir,
-    ROUTER_HOST: '127.0.0.1',
-    ROUTER_PORT: String(port),
-    ROUTER_TIMEOUT_SECONDS: '60',
-    PROFILES_FILE: projectPath('profiles.json'),
-    TZ: 'Asia/Manila',
-    LOG_LEVEL: 'silent',
-  });
-  const log = createLogger('silent');
+  const site = await openBenchSite('bench');
+  const { routerProcess: sim, config, log, router } = site;
   const clock = new FakeClock();
-  const router = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
-    timeoutSeconds: 60,
-    logger: log,
-  });
   const core = await openCore(config, { router, log, clock, role: 'cli' });
   try {
     await router.waitConnected(10_000);
@@ -150,8 +122,7 @@ async function measure(n: number): Promise<Figures> {
     };
   } finally {
     await core.close();
-    await sim.call({ cmd: 'stop' });
-    fs.rmSync(dir, { recursive: true, force: true });
+    await site.dispose();
   }
 }
 
