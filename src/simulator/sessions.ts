@@ -241,9 +241,9 @@ export class Hotspot {
     return limits.length ? Math.max(0, Math.min(...limits)) : null;
   }
 
-  /** End sessions whose time or traffic allowance is used up. */
-  enforceLimits(): void {
-    for (const s of [...this.state.active.list]) {
+  /** End sessions (all, or those given) whose time or traffic allowance is used up. */
+  enforceLimits(sessions: readonly ActiveItem[] = this.state.active.list): void {
+    for (const s of [...sessions]) {
       const left = this.timeLeft(s);
       const user = this.state.users.get(s.userId);
       if ((left !== null && left <= 0) || (user && overBytes(user, s))) this.logout(s);

@@ -5,7 +5,7 @@
  */
 import type { Hotspot } from './sessions';
 import type { Counters, QueueItem, RouterState } from './state';
-import { targetContains } from './values';
+import { ipToInt, targetContainsAddr } from './values';
 
 /** Average packet size used to derive packet counters from bytes. */
 const PACKET_BYTES = 1500;
@@ -33,7 +33,11 @@ export class Traffic {
   ) {}
 
   firstMatchingQueue(ip: string): QueueItem | undefined {
-    return this.state.queues.list.find((q) => q.cfg.disabled !== 'true' && targetContains(q.cfg.target, ip));
+    const addr = ipToInt(ip);
+    if (addr === null) return undefined;
+    return this.state.queues.list.find(
+      (q) => q.cfg.disabled !== 'true' && targetContainsAddr(q.cfg.target, addr),
+    );
   }
 
   /** Move bytes for a device; returns what was actually transferred after the queue's limit. */
@@ -56,8 +60,9 @@ export class Traffic {
     }
     addCounters(host.counters, up, down);
     if (up > 0 || down > 0) host.lastSeenAt = this.now();
-    for (const a of this.state.active.list) if (a.mac === host.mac) addCounters(a.counters, up, down);
-    this.hotspot.enforceLimits();
+    const sessions = this.state.active.list.filter((a) => a.mac === host.mac);
+    for (const a of sessions) addCounters(a.counters, up, down);
+    this.hotspot.enforceLimits(sessions);
     return { up, down };
   }
 

@@ -134,13 +134,31 @@ export function prefixContains(p: Prefix, ip: number): boolean {
   return (ip & mask(p.bits)) >>> 0 === p.network;
 }
 
+/** Parsed targets by their text: traffic for N devices would otherwise parse N targets per device. */
+const parsedTargets = new Map<string, Prefix[]>();
+
+function targetPrefixes(target: string): Prefix[] {
+  let prefixes = parsedTargets.get(target);
+  if (!prefixes) {
+    prefixes = [];
+    for (const part of target.split(',')) {
+      const p = parsePrefix(part);
+      if (p) prefixes.push(p);
+    }
+    if (parsedTargets.size >= 100_000) parsedTargets.clear();
+    parsedTargets.set(target, prefixes);
+  }
+  return prefixes;
+}
+
 export function targetContains(target: string, ip: string): boolean {
   const addr = ipToInt(ip);
-  if (addr === null || target === '') return false;
-  return target.split(',').some((part) => {
-    const p = parsePrefix(part);
-    return p !== null && prefixContains(p, addr);
-  });
+  return addr !== null && targetContainsAddr(target, addr);
+}
+
+/** targetContains for an address already parsed (ipToInt), when one address is matched against many targets. */
+export function targetContainsAddr(target: string, addr: number): boolean {
+  return target !== '' && targetPrefixes(target).some((p) => prefixContains(p, addr));
 }
 
 export function isMac(text: string): boolean {
