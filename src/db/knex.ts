@@ -11,7 +11,8 @@ export type Db = Knex;
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return knexFactory({
+  const opened = { count: 0 };
+  const db = knexFactory({
     client: 'sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
@@ -19,6 +20,7 @@ export function openDatabase(file: string): Db {
       min: 1,
       max: 1,
       afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
+        opened.count++;
         conn.serialize(() => {
           conn.run('PRAGMA journal_mode = WAL');
           conn.run('PRAGMA busy_timeout = 5000');
@@ -29,6 +31,18 @@ export function openDatabase(file: string): Db {
     },
     migrations: { migrationSource, tableName: 'knex_migrations' },
   });
+  connectionsOpened.set(db, () => opened.count);
+  return db;
+}
+
+const connectionsOpened = new WeakMap<Db, () => number>();
+
+/**
+ * How many SQLite connections this database's pool has opened so far. Per-connection values (PRAGMA
+ * data_version) are only comparable while this number stays the same. 0 for a Knex not made here.
+ */
+export function connectionEpoch(db: Db): number {
+  return connectionsOpened.get(db)?.() ?? 0;
 }
 
 interface SqliteConn {

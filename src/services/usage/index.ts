@@ -12,9 +12,10 @@ import { recordEvent } from '../events';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activateFromRouterSession } from '../voucher-state';
 import { enforce, type EnforceResult } from './enforce';
-import { baselineHolders, loadState, type LoadedState } from './load';
+import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
+import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { indexDevices, meter, queueIdsNeedingHandover, rebootedSincePoll } from './meter';
-import { readLastPoll, writeUsage } from './persist';
+import { readLastPoll, USAGE_SQL_TAG, writeUsage } from './persist';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { readSnapshot, type RouterSnapshot } from './snapshot';
 
@@ -32,6 +33,22 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   let outageSince: number | undefined;
   let lastCompactAt = Number.NEGATIVE_INFINITY;
   let running: Promise<CycleReport> | undefined;
+  // The active vouchers as the database has them, kept between cycles: reloading 5,000 vouchers and their
+  // devices every poll was a third of the cycle. The meter's own writes keep the copy current (it applies
+  // them in memory and tags their SQL); any other write to these tables, in this process or another
+  // (the terminal menu), changes the stamp and the next cycle reloads.
+  const watch = new ChangeWatch(db, {
+    tables: ['vouchers', 'voucher_devices', 'profiles'],
+    ownTag: USAGE_SQL_TAG,
+  });
+  let active: { stamp: ChangeStamp; state: LoadedState } | undefined;
+
+  async function currentState(snapshot: RouterSnapshot): Promise<LoadedState> {
+    const stamp = await watch.stamp();
+    if (!active || !ChangeWatch.unchanged(active.stamp, stamp))
+      active = { stamp, state: await loadActiveState(db, opts.profiles) };
+    return withRouterMentions(db, opts.profiles, active.state, snapshot);
+  }
 
   async function noteOutage(err: RouterError, now: number): Promise<void> {
     if (outageSince !== undefined) return;
@@ -131,8 +148,18 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       return { ...report(now, before, 0, 0), skipped: 'router-unreachable' };
     }
     await noteRecovery(now);
-    let state = await loadState(db, opts.profiles, snapshot);
-    if (await adopt(snapshot, state, now)) state = await loadState(db, opts.profiles, snapshot);
+    try {
+      return await meterAndEnforce(snapshot, now, before);
+    } catch (err) {
+      // The copy may hold changes that never reached the database: start again from the database.
+      active = undefined;
+      throw err;
+    }
+  }
+
+  async function meterAndEnforce(snapshot: RouterSnapshot, now: number, before: number): Promise<CycleReport> {
+    let state = await currentState(snapshot);
+    if (await adopt(snapshot, state, now)) state = await currentState(snapshot);
     if (rebootedSincePoll(snapshot.routerUptimeSeconds, now, lastPoll)) {
       log.info(
         { routerUptimeSeconds: snapshot.routerUptimeSeconds },

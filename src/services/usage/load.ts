@@ -157,11 +157,12 @@ function otherCodes(snapshot: RouterSnapshot, known: Map<string, LoadedVoucher>)
   return [...codes];
 }
 
-export async function loadState(
-  db: Knex,
-  profiles: ProfileService,
-  snapshot: RouterSnapshot,
-): Promise<LoadedState> {
+/**
+ * The part of the state that depends on the database alone: active vouchers with their devices and
+ * profiles, and the ended vouchers whose router user is still to be removed. The usage service keeps it
+ * between cycles while its ChangeWatch vouches that none of these rows changed.
+ */
+export async function loadActiveState(db: Knex, profiles: ProfileService): Promise<LoadedState> {
   const profileMap = await profilesById(profiles);
   const state: LoadedState = { byId: new Map(), byCode: new Map(), pendingUserRemovals: [] };
   const active = await jsonSelect<VoucherRow>(
@@ -172,20 +173,47 @@ export async function loadState(
     ['active'],
   );
   assemble(active, await devicesOf(db, [], true), profileMap, state);
-
-  const codes = otherCodes(snapshot, state.byCode);
-  const others: VoucherRow[] = [];
-  for (const part of chunks(codes))
-    others.push(...((await db('vouchers').whereIn('code', part).select(VOUCHER_COLS)) as VoucherRow[]));
-  if (others.length > 0) {
-    const ids = others.map((v) => v.id);
-    assemble(others, await devicesOf(db, ids, false), profileMap, state);
-  }
   state.pendingUserRemovals = (await db('vouchers')
     .whereIn('status', ['expired', 'exhausted', 'revoked'])
     .whereNotNull('router_user_id')
     .select(VOUCHER_COLS)) as VoucherRow[];
   return state;
+}
+
+/**
+ * The cycle's state: `active` plus any other voucher the router mentions (a session's user, a queue's
+ * comment). Usually there is none and `active` itself is returned; otherwise a new state that shares
+ * `active`'s vouchers, so `active` stays as the database has it.
+ */
+export async function withRouterMentions(
+  db: Knex,
+  profiles: ProfileService,
+  active: LoadedState,
+  snapshot: RouterSnapshot,
+): Promise<LoadedState> {
+  const codes = otherCodes(snapshot, active.byCode);
+  if (codes.length === 0) return active;
+  const others: VoucherRow[] = [];
+  for (const part of chunks(codes))
+    others.push(...((await db('vouchers').whereIn('code', part).select(VOUCHER_COLS)) as VoucherRow[]));
+  if (others.length === 0) return active;
+  const state: LoadedState = {
+    byId: new Map(active.byId),
+    byCode: new Map(active.byCode),
+    pendingUserRemovals: active.pendingUserRemovals,
+  };
+  const ids = others.map((v) => v.id);
+  assemble(others, await devicesOf(db, ids, false), await profilesById(profiles), state);
+  return state;
+}
+
+/** Everything one cycle needs, read afresh (tests and one-off callers). */
+export async function loadState(
+  db: Knex,
+  profiles: ProfileService,
+  snapshot: RouterSnapshot,
+): Promise<LoadedState> {
+  return withRouterMentions(db, profiles, await loadActiveState(db, profiles), snapshot);
 }
 
 /** Device rows holding the counter baseline of these queue ids (a queue handed over to another voucher). */

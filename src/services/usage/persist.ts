@@ -18,6 +18,12 @@ const ROWS_PER_STATEMENT = 10_000;
 type Cell = string | number | null;
 
 /**
+ * Marks the meter's own row updates, which it has already applied to the usage service's in-memory copy
+ * of the active vouchers, so that copy's ChangeWatch does not count them as somebody else's change.
+ */
+export const USAGE_SQL_TAG = '/* usage-meter */';
+
+/**
  * `json_each(?)` over one bound JSON array of row arrays, as a subquery with columns c0, c1, …: many rows
  * in one statement with ONE binding. Binding thousands of parameters one by one (and knex scanning a SQL
  * text with thousands of `?`) cost more CPU than SQLite's own work; JSON.stringify and SQLite's JSON
@@ -47,7 +53,7 @@ export async function bulkUpdate(
   const assignments = all.map((c, i) =>
     i < add.length ? `"${c}" = "${table}"."${c}" + u.c${i + 1}` : `"${c}" = u.c${i + 1}`,
   );
-  const sql = `UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(all.length + 1)} AS u WHERE "${table}".id = u.c0`;
+  const sql = `${USAGE_SQL_TAG} UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(all.length + 1)} AS u WHERE "${table}".id = u.c0`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
     await trx.raw(sql, [JSON.stringify(part.map((r) => [r.id, ...r.values]))]);
