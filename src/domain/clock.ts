@@ -31,15 +31,21 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** The last answer of minutesOfDay: one poll asks it for every voucher with the same `now`. */
+let lastMinutes = { now: Number.NaN, tz: '', minutes: 0 };
+
 /** Minutes after local midnight in `tz` at instant `now`. Throws RangeError for an unknown zone. */
 export function minutesOfDay(now: number, tz: string): number {
+  if (now === lastMinutes.now && tz === lastMinutes.tz) return lastMinutes.minutes;
   let hour = 0;
   let minute = 0;
   for (const part of formatterFor(tz).formatToParts(now)) {
     if (part.type === 'hour') hour = Number(part.value);
     if (part.type === 'minute') minute = Number(part.value);
   }
-  return (hour % 24) * 60 + minute;
+  const minutes = (hour % 24) * 60 + minute;
+  lastMinutes = { now, tz, minutes };
+  return minutes;
 }
 
 /**

@@ -59,22 +59,59 @@ export function queueNameForMac(mac: string): string {
 /** The queue properties shared by every device of one voucher, formatted once per voucher. */
 type QueueRates = Pick<DesiredQueue, 'maxLimit' | 'burstLimit' | 'burstThreshold' | 'burstTime'>;
 
+/**
+ * Texts the poll would otherwise build anew for every device every cycle (5,000 devices: 15,000 strings a
+ * poll, all equal to the last poll's): queue names by MAC, targets by IP, rate pairs. Bounded: a table
+ * past its size starts over, which costs only the rebuilding.
+ */
+class TextMemo<K> {
+  private readonly map = new Map<K, string>();
+  constructor(private readonly limit: number) {}
+  get(key: K, make: (key: K) => string): string {
+    let text = this.map.get(key);
+    if (text === undefined) {
+      if (this.map.size >= this.limit) this.map.clear();
+      text = make(key);
+      this.map.set(key, text);
+    }
+    return text;
+  }
+}
+
+const NAMES = new TextMemo<string>(50_000);
+const TARGETS = new TextMemo<string>(50_000);
+const RATE_PAIRS = new Map<number, TextMemo<number>>();
+const BURST_TIMES = new TextMemo<number>(1_000);
+
+/** `up/down` in bits/s, as RouterOS prints it. A shop has a handful of speeds, so the texts are kept. */
+function ratePair(up: number, down: number): string {
+  let byDown = RATE_PAIRS.get(up);
+  if (!byDown) {
+    if (RATE_PAIRS.size >= 1_000) RATE_PAIRS.clear();
+    byDown = new TextMemo<number>(1_000);
+    RATE_PAIRS.set(up, byDown);
+  }
+  return byDown.get(down, () => formatRatePairBps({ up, down }));
+}
+
 function queueRates(limits: DesiredLimits): QueueRates {
-  const r: QueueRates = { maxLimit: formatRatePairBps({ up: limits.rateUp, down: limits.rateDown }) };
+  const r: QueueRates = { maxLimit: ratePair(limits.rateUp, limits.rateDown) };
   if (limits.burst) {
     const b = limits.burst;
-    const t = formatRouterDuration(b.timeSeconds);
-    r.burstLimit = formatRatePairBps({ up: b.limitUp, down: b.limitDown });
-    r.burstThreshold = formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown });
-    r.burstTime = `${t}/${t}`;
+    r.burstLimit = ratePair(b.limitUp, b.limitDown);
+    r.burstThreshold = ratePair(b.thresholdUp, b.thresholdDown);
+    r.burstTime = BURST_TIMES.get(b.timeSeconds, (s) => {
+      const t = formatRouterDuration(s);
+      return `${t}/${t}`;
+    });
   }
   return r;
 }
 
 function queueFor(v: VoucherState, mac: string, ip: string, rates: QueueRates): DesiredQueue {
   const q: DesiredQueue = {
-    name: QUEUE_PREFIX + mac,
-    target: `${ip}/32`,
+    name: NAMES.get(mac, (m) => QUEUE_PREFIX + m),
+    target: TARGETS.get(ip, (a) => `${a}/32`),
     maxLimit: rates.maxLimit,
     comment: v.code,
     voucherCode: v.code,

@@ -80,26 +80,41 @@ function isTrue(value: string | undefined): boolean {
   return value === 'true' || value === 'yes';
 }
 
-function burstChanges(want: DesiredQueue, row: RouterQueue): Record<string, string> {
-  const burstNow = !same(normRates, row['burst-limit'], '0/0');
-  if (!want.burstLimit) return burstNow ? { ...NO_BURST } : {};
-  const changes: Record<string, string> = {};
-  if (!same(normRates, row['burst-limit'], want.burstLimit)) changes['burst-limit'] = want.burstLimit;
+/** Adds the burst changes to `changes` (created on the first change); returns it. */
+function burstChanges(
+  want: DesiredQueue,
+  row: RouterQueue,
+  changes: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (!want.burstLimit) {
+    const burstNow = !same(normRates, row['burst-limit'], '0/0');
+    return burstNow ? Object.assign(changes ?? {}, NO_BURST) : changes;
+  }
+  let c = changes;
+  if (!same(normRates, row['burst-limit'], want.burstLimit)) (c ??= {})['burst-limit'] = want.burstLimit;
   if (!same(normRates, row['burst-threshold'], want.burstThreshold))
-    changes['burst-threshold'] = want.burstThreshold ?? '0/0';
-  if (!same(normTimes, row['burst-time'], want.burstTime)) changes['burst-time'] = want.burstTime ?? '0s/0s';
-  return changes;
+    (c ??= {})['burst-threshold'] = want.burstThreshold ?? '0/0';
+  if (!same(normTimes, row['burst-time'], want.burstTime)) (c ??= {})['burst-time'] = want.burstTime ?? '0s/0s';
+  return c;
+}
+
+/**
+ * What `set` must change so the row matches, or undefined when it already does: the usual answer, for
+ * thousands of queues every poll, so that path allocates nothing.
+ */
+function changesFor(want: DesiredQueue, row: RouterQueue): Record<string, string> | undefined {
+  let c: Record<string, string> | undefined;
+  if (!same(normTarget, row.target, want.target)) (c ??= {}).target = want.target;
+  if (!same(normRates, row['max-limit'], want.maxLimit)) (c ??= {})['max-limit'] = want.maxLimit;
+  c = burstChanges(want, row, c);
+  if ((row.comment ?? '') !== want.comment) (c ??= {}).comment = want.comment;
+  if (isTrue(row.disabled)) (c ??= {}).disabled = 'false';
+  return c;
 }
 
 /** What `set` must change so the row matches; empty when it already does. */
 export function queueChanges(want: DesiredQueue, row: RouterQueue): Record<string, string> {
-  const changes: Record<string, string> = {};
-  if (!same(normTarget, row.target, want.target)) changes.target = want.target;
-  if (!same(normRates, row['max-limit'], want.maxLimit)) changes['max-limit'] = want.maxLimit;
-  Object.assign(changes, burstChanges(want, row));
-  if ((row.comment ?? '') !== want.comment) changes.comment = want.comment;
-  if (isTrue(row.disabled)) changes.disabled = 'false';
-  return changes;
+  return changesFor(want, row) ?? {};
 }
 
 function isOurs(row: RouterQueue): boolean {
@@ -144,9 +159,8 @@ export function planReconcile(
       continue;
     }
     kept.add(row['.id'] as string);
-    const changes = queueChanges(want, row);
-    if (Object.keys(changes).length > 0)
-      plan.set.push({ id: row['.id'] as string, name: want.name, changes });
+    const changes = changesFor(want, row);
+    if (changes) plan.set.push({ id: row['.id'] as string, name: want.name, changes });
   }
   for (const row of byName.values()) if (!kept.has(row['.id'] as string)) remove.push(row['.id'] as string);
   return { ...plan, ...planOrder(actual, kept) };

@@ -86,8 +86,6 @@ export function rebootedSincePoll(
   return uptimeSeconds * 1000 + 2000 < now - prevPollAt;
 }
 
-const key = (voucherId: number, mac: string): string => `${voucherId}|${mac}`;
-
 export interface DeviceIndex {
   byMac: Map<string, DeviceRow[]>;
   byQueueId: Map<string, DeviceRow>;
@@ -210,11 +208,13 @@ function meterQueues(
   return readings;
 }
 
-function presence(input: MeterInput): Map<string, SessionInfo> {
-  const out = new Map<string, SessionInfo>();
+/** The router session of each device row (its voucher's code as the user, its MAC), if it has one. */
+function presence(input: MeterInput): Map<DeviceRow, SessionInfo> {
+  const out = new Map<DeviceRow, SessionInfo>();
   for (const s of input.snapshot.sessions) {
     const v = input.state.byCode.get(s.user);
-    if (v) out.set(key(v.row.id, s.mac), s);
+    const d = v ? deviceOf(v, s.mac) : undefined;
+    if (d) out.set(d, s);
   }
   return out;
 }
@@ -338,7 +338,7 @@ export function meter(input: MeterInput): MeterResult {
   for (const v of input.state.byId.values()) {
     for (const d of v.devices) {
       const r = readings.get(d);
-      const w = deviceWrite(d, r, sessions.get(key(v.row.id, d.mac)), input);
+      const w = deviceWrite(d, r, sessions.get(d), input);
       if (!w) continue;
       out.devices.push(w);
       applyToRow(d, w);

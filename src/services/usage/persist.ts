@@ -45,7 +45,8 @@ export async function bulkUpdate(
   trx: Knex,
   table: string,
   cols: { set?: string[]; add?: string[] },
-  rows: Array<{ id: number; values: Cell[] }>,
+  /** `[id, ...add, ...set]` per row. */
+  rows: Cell[][],
 ): Promise<void> {
   const set = cols.set ?? [];
   const add = cols.add ?? [];
@@ -56,7 +57,7 @@ export async function bulkUpdate(
   const sql = `${USAGE_SQL_TAG} UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(all.length + 1)} AS u WHERE "${table}".id = u.c0`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await trx.raw(sql, [JSON.stringify(part.map((r) => [r.id, ...r.values]))]);
+    await trx.raw(sql, [JSON.stringify(part)]);
   }
 }
 
@@ -71,19 +72,25 @@ const PRESENCE_COLS = {
 
 /** Most rows only change counters; the few whose presence changed get the wider statement. */
 async function writeDevices(trx: Knex, list: DeviceWrite[]): Promise<void> {
-  const counters = (d: DeviceWrite): Cell[] => [
-    d.dUp,
-    d.dDown,
-    d.lastSeenAt,
-    d.baselineUp,
-    d.baselineDown,
-    d.rateUp,
-    d.rateDown,
-  ];
-  const narrow = list.filter((d) => !d.presenceChanged).map((d) => ({ id: d.id, values: counters(d) }));
-  const wide = list
-    .filter((d) => d.presenceChanged)
-    .map((d) => ({ id: d.id, values: [...counters(d), d.ip, d.connected ? 1 : 0, d.queueId] }));
+  const narrow: Cell[][] = [];
+  const wide: Cell[][] = [];
+  for (const d of list) {
+    if (d.presenceChanged)
+      wide.push([
+        d.id,
+        d.dUp,
+        d.dDown,
+        d.lastSeenAt,
+        d.baselineUp,
+        d.baselineDown,
+        d.rateUp,
+        d.rateDown,
+        d.ip,
+        d.connected ? 1 : 0,
+        d.queueId,
+      ]);
+    else narrow.push([d.id, d.dUp, d.dDown, d.lastSeenAt, d.baselineUp, d.baselineDown, d.rateUp, d.rateDown]);
+  }
   await bulkUpdate(trx, 'voucher_devices', COUNTER_COLS, narrow);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, wide);
 }
@@ -104,12 +111,22 @@ async function insertSamples(trx: Knex, samples: SampleRow[]): Promise<void> {
   const sql = `INSERT INTO usage_samples (${SAMPLE_COLS.join(', ')}) SELECT * FROM ${jsonRows(SAMPLE_COLS.length)}`;
   for (let i = 0; i < samples.length; i += ROWS_PER_STATEMENT) {
     const part = samples.slice(i, i + ROWS_PER_STATEMENT);
-    await trx.raw(sql, [JSON.stringify(part.map((s) => SAMPLE_COLS.map((c) => s[c])))]);
+    const rows = part.map((s) => [
+      s.device_id,
+      s.voucher_id,
+      s.ts,
+      s.resolution,
+      s.bytes_up,
+      s.bytes_down,
+      s.rate_up,
+      s.rate_down,
+    ]);
+    await trx.raw(sql, [JSON.stringify(rows)]);
   }
 }
 
-function voucherRows(list: VoucherWrite[], now: number): Array<{ id: number; values: Cell[] }> {
-  return list.map((v) => ({ id: v.id, values: [v.dUp, v.dDown, v.dCounted, v.dUptime, now] }));
+function voucherRows(list: VoucherWrite[], now: number): Cell[][] {
+  return list.map((v) => [v.id, v.dUp, v.dDown, v.dCounted, v.dUptime, now]);
 }
 
 /** Alerts are sent once per voucher and level: the candidates are checked against the voucher's events. */

@@ -76,7 +76,7 @@ export function macOf(text: string | undefined): string | undefined {
  * match and its substrings. Up to 15 digits a side (exact in a double); anything else, including spaces,
  * goes through parseCounterPair, so the result is always the same as its.
  */
-function plainPair(value: string): { up: number; down: number } | undefined {
+function plainPair(value: string, out: Pair): boolean {
   let up = 0;
   let n = 0;
   let digits = 0;
@@ -85,42 +85,55 @@ function plainPair(value: string): { up: number; down: number } | undefined {
     const c = value.charCodeAt(i) - 48;
     if (c >= 0 && c <= 9) {
       n = n * 10 + c;
-      if (++digits > 15) return undefined;
+      if (++digits > 15) return false;
     } else if (c === -1 /* '/' */ && slash === -1 && digits > 0) {
       slash = i;
       up = n;
       n = 0;
       digits = 0;
-    } else return undefined;
+    } else return false;
   }
-  return slash === -1 || digits === 0 ? undefined : { up, down: n };
+  if (slash === -1 || digits === 0) return false;
+  out.up = up;
+  out.down = n;
+  return true;
 }
 
-function pair(value: string | undefined): { up: number; down: number } | undefined {
-  const fast = value === undefined ? undefined : plainPair(value);
-  if (fast) return fast;
+interface Pair {
+  up: number;
+  down: number;
+}
+
+/** Reads `value` into `out` (no object per counter: two per queue, every queue, every poll); false if unreadable. */
+function pair(value: string | undefined, out: Pair): boolean {
+  if (value !== undefined && plainPair(value, out)) return true;
   try {
-    return parseCounterPair(value, 'bytes');
+    const p = parseCounterPair(value, 'bytes');
+    out.up = p.up;
+    out.down = p.down;
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
+
+const bytesRead: Pair = { up: 0, down: 0 };
+const rateRead: Pair = { up: 0, down: 0 };
 
 function reading(row: RosRow): QueueReading | undefined {
   const name = row.name ?? '';
   if (!name.startsWith(QUEUE_PREFIX) || row.dynamic === 'true' || !row['.id']) return undefined;
   const mac = macOf(name.slice(QUEUE_PREFIX.length));
-  const bytes = pair(row.bytes);
-  if (!bytes || !mac) return undefined;
-  const rate = pair(row.rate) ?? { up: 0, down: 0 };
+  if (!mac || !pair(row.bytes, bytesRead)) return undefined;
+  const rate = pair(row.rate, rateRead);
   return {
     id: row['.id'],
     mac,
     code: row.comment ?? '',
-    up: bytes.up,
-    down: bytes.down,
-    rateUp: rate.up,
-    rateDown: rate.down,
+    up: bytesRead.up,
+    down: bytesRead.down,
+    rateUp: rate ? rateRead.up : 0,
+    rateDown: rate ? rateRead.down : 0,
   };
 }
 
