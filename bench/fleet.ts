@@ -144,6 +144,8 @@ export async function seedFleet(
 
 export interface BenchSite {
   dir: string;
+  /** The environment `config` was loaded from (for a child process to load the same). */
+  env: Record<string, string>;
   routerProcess: RouterProcess;
   config: AppConfig;
   log: Logger;
@@ -157,7 +159,7 @@ export async function openBenchSite(name: string, env: Record<string, string> = 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pisonet-${name}-`));
   const routerProcess = new RouterProcess();
   const port = await routerProcess.call<number>({ cmd: 'start' });
-  const config = loadConfig({
+  const siteEnv: Record<string, string> = {
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
     DATA_DIR: dir,
     ROUTER_HOST: '127.0.0.1',
@@ -167,7 +169,8 @@ export async function openBenchSite(name: string, env: Record<string, string> = 
     TZ: 'Asia/Manila',
     LOG_LEVEL: 'silent',
     ...env,
-  });
+  };
+  const config = loadConfig(siteEnv);
   const log = createLogger('silent');
   const router = createRouterClient({
     host: '127.0.0.1',
@@ -180,6 +183,7 @@ export async function openBenchSite(name: string, env: Record<string, string> = 
   });
   return {
     dir,
+    env: siteEnv,
     routerProcess,
     config,
     log,

@@ -94,7 +94,8 @@ function burstChanges(
   if (!same(normRates, row['burst-limit'], want.burstLimit)) (c ??= {})['burst-limit'] = want.burstLimit;
   if (!same(normRates, row['burst-threshold'], want.burstThreshold))
     (c ??= {})['burst-threshold'] = want.burstThreshold ?? '0/0';
-  if (!same(normTimes, row['burst-time'], want.burstTime)) (c ??= {})['burst-time'] = want.burstTime ?? '0s/0s';
+  if (!same(normTimes, row['burst-time'], want.burstTime))
+    (c ??= {})['burst-time'] = want.burstTime ?? '0s/0s';
   return c;
 }
 

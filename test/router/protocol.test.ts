@@ -182,12 +182,39 @@ test('keepalive probes (`#`) keep an idle connection open', async () => {
 test('rows that repeat names and values in changing orders, and near-misses, are read word for word', async () => {
   await connect();
   const rows: Array<Array<[string, string]>> = [
-    [['.id', '*1'], ['name', 'q1'], ['rate', '100'], ['disabled', 'false']],
-    [['.id', '*2'], ['name', 'q1'], ['rate', '10'], ['disabled', 'false']], // a shorter value
-    [['.id', '*3'], ['name', 'q12'], ['rate', '1000'], ['disabled', 'true']], // longer values
-    [['.id', '*4'], ['name-x', 'q1'], ['rate', ''], ['disabled', 'false']], // a name that extends one
-    [['name', 'first'], ['.id', '*5'], ['dis', 'abled=x=y']], // another order, `=` inside a value
-    [['nam', 'e=q1'], ['.id', '*6']], // a shorter name whose value starts like the hint's
+    [
+      ['.id', '*1'],
+      ['name', 'q1'],
+      ['rate', '100'],
+      ['disabled', 'false'],
+    ],
+    [
+      ['.id', '*2'],
+      ['name', 'q1'],
+      ['rate', '10'],
+      ['disabled', 'false'],
+    ], // a shorter value
+    [
+      ['.id', '*3'],
+      ['name', 'q12'],
+      ['rate', '1000'],
+      ['disabled', 'true'],
+    ], // longer values
+    [
+      ['.id', '*4'],
+      ['name-x', 'q1'],
+      ['rate', ''],
+      ['disabled', 'false'],
+    ], // a name that extends one
+    [
+      ['name', 'first'],
+      ['.id', '*5'],
+      ['dis', 'abled=x=y'],
+    ], // another order, `=` inside a value
+    [
+      ['nam', 'e=q1'],
+      ['.id', '*6'],
+    ], // a shorter name whose value starts like the hint's
   ];
   router.handlers.set('/queue/simple/print', (_w, tag) => [
     ...rows.map((r) => ['!re', ...tagOf(tag), ...r.map(([k, v]) => `=${k}=${v}`)]),

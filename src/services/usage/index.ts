@@ -157,7 +157,11 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     }
   }
 
-  async function meterAndEnforce(snapshot: RouterSnapshot, now: number, before: number): Promise<CycleReport> {
+  async function meterAndEnforce(
+    snapshot: RouterSnapshot,
+    now: number,
+    before: number,
+  ): Promise<CycleReport> {
     let state = await currentState(snapshot);
     if (await adopt(snapshot, state, now)) state = await currentState(snapshot);
     if (rebootedSincePoll(snapshot.routerUptimeSeconds, now, lastPoll)) {

@@ -89,7 +89,8 @@ async function writeDevices(trx: Knex, list: DeviceWrite[]): Promise<void> {
         d.connected ? 1 : 0,
         d.queueId,
       ]);
-    else narrow.push([d.id, d.dUp, d.dDown, d.lastSeenAt, d.baselineUp, d.baselineDown, d.rateUp, d.rateDown]);
+    else
+      narrow.push([d.id, d.dUp, d.dDown, d.lastSeenAt, d.baselineUp, d.baselineDown, d.rateUp, d.rateDown]);
   }
   await bulkUpdate(trx, 'voucher_devices', COUNTER_COLS, narrow);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, wide);
