@@ -86,7 +86,8 @@ export function createReportService(deps: ServiceDeps): ReportService {
     },
 
     async usageTotals({ from, to }) {
-      const row: { up: number | null; down: number | null; vouchers: number } = await db('usage_samples')
+      // From the hourly rollup (daily past 90 days): a report reads 24 rows per device and day.
+      const row: { up: number | null; down: number | null; vouchers: number } = await db('usage_rollup')
         .where('ts', '>=', from)
         .where('ts', '<', to)
         .first(
@@ -102,7 +103,7 @@ export function createReportService(deps: ServiceDeps): ReportService {
     },
 
     async topUsers({ from, to, limit = 10 }) {
-      const rows: { code: string; name: string; bytes: number }[] = await db('usage_samples as s')
+      const rows: { code: string; name: string; bytes: number }[] = await db('usage_rollup as s')
         .join('vouchers as v', 'v.id', 's.voucher_id')
         .join('profiles as p', 'p.id', 'v.profile_id')
         .where('s.ts', '>=', from)

@@ -8,6 +8,7 @@ import {
   startOfLocalDay,
 } from '../../src/services/report-calendar';
 import { toCsv } from '../../src/web/admin/pages/reports';
+import { recordSamples } from '../../src/services/usage/persist';
 
 describe('shop calendar', () => {
   test('local dates and midnights follow the zone', () => {
@@ -94,12 +95,47 @@ describe('report service', () => {
     const [dev2] = await h
       .core!.db('voucher_devices')
       .insert({ voucher_id: other, mac: 'AA:BB:CC:00:00:02', first_seen_at: 0, last_seen_at: 0 });
-    await h.core!.db('usage_samples').insert([
-      { device_id: dev, voucher_id: used, ts: Date.UTC(2026, 10, 21, 2), bytes_up: 1000, bytes_down: 9000 },
-      { device_id: dev, voucher_id: used, ts: Date.UTC(2026, 10, 21, 3), bytes_up: 500, bytes_down: 500 },
-      { device_id: dev2, voucher_id: other, ts: Date.UTC(2026, 10, 21, 3), bytes_up: 100, bytes_down: 200 },
-      { device_id: dev2, voucher_id: other, ts: Date.UTC(2026, 9, 1), bytes_up: 999999, bytes_down: 999999 }, // outside
-    ]);
+    await h.core!.db.transaction((trx) =>
+      recordSamples(trx, [
+        {
+          device_id: dev,
+          voucher_id: used,
+          ts: Date.UTC(2026, 10, 21, 2),
+          bytes_up: 1000,
+          bytes_down: 9000,
+          rate_up: 0,
+          rate_down: 0,
+        },
+        {
+          device_id: dev,
+          voucher_id: used,
+          ts: Date.UTC(2026, 10, 21, 3),
+          bytes_up: 500,
+          bytes_down: 500,
+          rate_up: 0,
+          rate_down: 0,
+        },
+        {
+          device_id: dev2,
+          voucher_id: other,
+          ts: Date.UTC(2026, 10, 21, 3),
+          bytes_up: 100,
+          bytes_down: 200,
+          rate_up: 0,
+          rate_down: 0,
+        },
+        // outside the reported days
+        {
+          device_id: dev2,
+          voucher_id: other,
+          ts: Date.UTC(2026, 9, 1),
+          bytes_up: 999999,
+          bytes_down: 999999,
+          rate_up: 0,
+          rate_down: 0,
+        },
+      ]),
+    );
   });
   afterAll(async () => {
     await h.close();

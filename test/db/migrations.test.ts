@@ -91,4 +91,62 @@ describe('database migrations', () => {
     await db('vouchers').insert(v);
     await expect(db('vouchers').insert(v)).rejects.toThrow(/UNIQUE/);
   });
+
+  it('moves usage samples to the raw + rollup layout and back, keeping every byte', async () => {
+    await migrateLatest(db);
+    await db.migrate.down(); // back to the single usage_samples table of migration 0004
+    await db('profiles').insert({ name: 'P', price: 1, spec: '{}', created_at: 1, updated_at: 1 });
+    const [vid] = await db('vouchers').insert({
+      code: 'MIGR0001',
+      profile_id: 1,
+      price: 1,
+      rate_limit_up: 1,
+      rate_limit_down: 1,
+      created_at: 1,
+      updated_at: 1,
+    });
+    const [did] = await db('voucher_devices').insert({
+      voucher_id: vid,
+      mac: '02:00:00:00:00:01',
+      first_seen_at: 1,
+      last_seen_at: 1,
+    });
+    const H = 3600_000;
+    const t0 = 1000 * 24 * H; // a UTC midnight
+    const row = (ts: number, resolution: number, up: number, rate = 0) => ({
+      device_id: did,
+      voucher_id: vid,
+      ts,
+      resolution,
+      bytes_up: up,
+      bytes_down: 2 * up,
+      rate_up: rate,
+      rate_down: rate,
+    });
+    await db('usage_samples').insert([
+      row(t0, 86400, 1000), // a folded day
+      row(t0 + 24 * H, 3600, 100), // a folded hour
+      row(t0 + 50 * H, 0, 1, 8), // two raw polls in one hour
+      row(t0 + 50 * H + 30_000, 0, 2, 9),
+    ]);
+    await migrateLatest(db);
+    expect(await db('usage_samples').orderBy('ts').pluck('bytes_up')).toEqual([1, 2]);
+    const rollup = await db('usage_rollup')
+      .orderBy('ts')
+      .select('ts', 'resolution', 'bytes_up', 'bytes_down', 'rate_down');
+    expect(rollup.map((r) => ({ ...r, ts: Number(r.ts) }))).toEqual([
+      { ts: t0, resolution: 86400, bytes_up: 1000, bytes_down: 2000, rate_down: 0 },
+      { ts: t0 + 24 * H, resolution: 3600, bytes_up: 100, bytes_down: 200, rate_down: 0 },
+      { ts: t0 + 50 * H, resolution: 3600, bytes_up: 3, bytes_down: 6, rate_down: 9 },
+    ]);
+    // And down again: the raw polls as they were, older traffic as folded rows.
+    await db.migrate.down();
+    const back = await db('usage_samples').orderBy('ts').select('resolution', 'bytes_up');
+    expect(back).toEqual([
+      { resolution: 86400, bytes_up: 1000 },
+      { resolution: 3600, bytes_up: 100 },
+      { resolution: 0, bytes_up: 1 },
+      { resolution: 0, bytes_up: 2 },
+    ]);
+  });
 });

@@ -1,4 +1,6 @@
 /** Samples for charts stay small after months: raw polls for 48 h, hourly for 90 days, then daily. */
+import type { SampleRow } from '../../src/services/usage/meter';
+import { recordSamples } from '../../src/services/usage/persist';
 import { compactSamples, trafficSeries } from '../../src/services/usage/samples';
 import { Harness, usageHarness } from './helpers';
 
@@ -34,39 +36,42 @@ test('compaction folds raw polls into hours and old hours into days, keeping eve
   });
   const now = Date.UTC(2026, 10, 21, 4, 0, 0);
   const start = now - 100 * DAY;
-  const rows = [];
+  const rows: SampleRow[] = [];
   // One poll every 10 minutes for 100 days: 14,400 raw rows of 1 up / 2 down bytes each.
   for (let t = start; t < now; t += 10 * 60_000)
     rows.push({
       device_id: did,
       voucher_id: vid,
       ts: t,
-      resolution: 0,
       bytes_up: 1,
       bytes_down: 2,
       rate_up: 8,
       rate_down: t % 7,
     });
-  for (let i = 0; i < rows.length; i += 400) await db('usage_samples').insert(rows.slice(i, i + 400));
+  await db.transaction((trx) => recordSamples(trx, rows)); // as the polls would have
   const total = rows.length;
+  expect(Number((await db('usage_rollup').count({ n: '*' }))[0].n)).toBe(100 * 24); // one row an hour
 
   const folded = await compactSamples(db, now);
   expect(folded).toBeGreaterThan(0);
-  const byRes = (await db('usage_samples')
+  const raw = Number((await db('usage_samples').count({ n: '*' }))[0].n);
+  expect(raw).toBe(48 * 6); // the last 48 hours stay raw
+  const byRes = (await db('usage_rollup')
     .select('resolution')
     .count({ n: '*' })
     .groupBy('resolution')) as Array<{ resolution: number; n: number }>;
   const count = Object.fromEntries(byRes.map((r) => [r.resolution, Number(r.n)]));
-  expect(count[0]).toBe(48 * 6); // the last 48 hours stay raw
-  // Hours from 90 days back to 48 hours back; the day cut-off is aligned to midnight UTC, and `now` is
-  // 04:00 UTC, so the 4 hours of that first day stay hourly until the next day's compaction.
-  expect(count[3600]).toBe(90 * 24 - 48 + 4);
+  // Hours of the last 90 days; the day cut-off is aligned to midnight UTC, and `now` is 04:00 UTC, so the
+  // 4 hours of that first day stay hourly until the next day's compaction.
+  expect(count[3600]).toBe(90 * 24 + 4);
   expect(count[86400]).toBe(10); // the 10 oldest days
-  const sums = (await db('usage_samples').sum({ up: 'bytes_up', down: 'bytes_down' }))[0] as {
+  const sums = (await db('usage_rollup').sum({ up: 'bytes_up', down: 'bytes_down' }))[0] as {
     up: number;
     down: number;
   };
   expect([Number(sums.up), Number(sums.down)]).toEqual([total, 2 * total]);
+  const peak = (await db('usage_rollup').max({ r: 'rate_down' }))[0] as { r: number };
+  expect(Number(peak.r)).toBe(6); // peak rates survive both folds
 
   // Running again at the same time changes nothing; the whole history still adds up per day.
   expect(await compactSamples(db, now)).toBe(0);
@@ -81,6 +86,9 @@ test('compaction folds raw polls into hours and old hours into days, keeping eve
     { ts: now - 2 * HOUR, up: 6, down: 12 },
     { ts: now - HOUR, up: 6, down: 12 },
   ]);
+  // Finer buckets come from the raw polls.
+  const lastHalfHour = await trafficSeries(db, { since: now - HOUR / 2, bucketSeconds: 600 });
+  expect(lastHalfHour).toEqual([0, 1, 2].map((i) => ({ ts: now - HOUR / 2 + i * 600_000, up: 1, down: 2 })));
 });
 
 test('the poll cycle compacts at most once an hour', async () => {
@@ -92,7 +100,6 @@ test('the poll cycle compacts at most once an hour', async () => {
       device_id: did,
       voucher_id: vid,
       ts,
-      resolution: 0,
       bytes_up: 1,
       bytes_down: 1,
     });
@@ -100,8 +107,7 @@ test('the poll cycle compacts at most once an hour', async () => {
     Number(
       (
         await db('usage_samples')
-          .where({ resolution: 0 })
-          .andWhere('ts', '<', h.clock.now() - 49 * HOUR)
+          .where('ts', '<', h.clock.now() - 49 * HOUR)
           .count({ n: '*' })
       )[0].n,
     );

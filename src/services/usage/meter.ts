@@ -36,7 +36,6 @@ export interface SampleRow {
   device_id: number;
   voucher_id: number;
   ts: number;
-  resolution: number;
   bytes_up: number;
   bytes_down: number;
   rate_up: number;
@@ -347,7 +346,6 @@ export function meter(input: MeterInput): MeterResult {
           device_id: d.id,
           voucher_id: v.row.id,
           ts: input.now,
-          resolution: 0,
           bytes_up: w.dUp,
           bytes_down: w.dDown,
           rate_up: w.rateUp,

@@ -96,33 +96,31 @@ async function writeDevices(trx: Knex, list: DeviceWrite[]): Promise<void> {
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, wide);
 }
 
-const SAMPLE_COLS = [
-  'device_id',
-  'voucher_id',
-  'ts',
-  'resolution',
-  'bytes_up',
-  'bytes_down',
-  'rate_up',
-  'rate_down',
-] as const;
+const SAMPLE_COLS = ['device_id', 'voucher_id', 'ts', 'bytes_up', 'bytes_down', 'rate_up', 'rate_down'];
+const HOUR_MS = 3600_000;
 
-/** One INSERT … SELECT over the bound JSON rows (see jsonRows): knex's insert builder costs more CPU than SQLite itself. */
-async function insertSamples(trx: Knex, samples: SampleRow[]): Promise<void> {
-  const sql = `INSERT INTO usage_samples (${SAMPLE_COLS.join(', ')}) SELECT * FROM ${jsonRows(SAMPLE_COLS.length)}`;
+/**
+ * The poll's samples, twice from one bound JSON text (see jsonRows; knex's insert builder costs more CPU
+ * than SQLite itself): appended to the raw per-poll table, and added into each device's row of the current
+ * UTC hour in the rollup (created by the hour's first poll, then updated in place; peak rates kept;
+ * several rows for one device and hour, as in a test's history, add up through the same upsert).
+ * Exported for tests that lay down history.
+ */
+export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<void> {
+  const rows = jsonRows(SAMPLE_COLS.length);
+  const raw = `INSERT INTO usage_samples (${SAMPLE_COLS.join(', ')}) SELECT * FROM ${rows}`;
+  const rollup = `INSERT INTO usage_rollup (ts, resolution, device_id, voucher_id, bytes_up, bytes_down, rate_up, rate_down)
+    SELECT (c2 / ${HOUR_MS}) * ${HOUR_MS}, 3600, c0, c1, c3, c4, c5, c6 FROM ${rows} WHERE true
+    ON CONFLICT (ts, resolution, device_id) DO UPDATE SET
+      bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,
+      rate_up = MAX(rate_up, excluded.rate_up), rate_down = MAX(rate_down, excluded.rate_down)`;
   for (let i = 0; i < samples.length; i += ROWS_PER_STATEMENT) {
     const part = samples.slice(i, i + ROWS_PER_STATEMENT);
-    const rows = part.map((s) => [
-      s.device_id,
-      s.voucher_id,
-      s.ts,
-      s.resolution,
-      s.bytes_up,
-      s.bytes_down,
-      s.rate_up,
-      s.rate_down,
-    ]);
-    await trx.raw(sql, [JSON.stringify(rows)]);
+    const json = JSON.stringify(
+      part.map((s) => [s.device_id, s.voucher_id, s.ts, s.bytes_up, s.bytes_down, s.rate_up, s.rate_down]),
+    );
+    await trx.raw(raw, [json]);
+    await trx.raw(rollup, [json]);
   }
 }
 
@@ -180,7 +178,7 @@ export async function writeUsage(
     { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], set: ['updated_at'] },
     voucherRows(m.vouchers, now),
   );
-  await insertSamples(trx, m.samples);
+  await recordSamples(trx, m.samples);
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
   await trx('router_state')
     .insert({ key: LAST_POLL_KEY, value: String(now), updated_at: now })

@@ -1,7 +1,8 @@
 /**
- * Usage samples for charts: one row per device per poll with traffic, then compacted so the database stays
- * small after months: raw polls for 48 hours, hourly buckets for 90 days, daily buckets after that.
- * Buckets are aligned to UTC hours/days and the cut-off is aligned too, so a bucket is never split.
+ * Usage samples for charts and reports (migrations/…_0007_usage_rollup.ts): one raw row per device per
+ * poll, kept 48 hours; and the rollup, per device per UTC hour (written by every poll), folded into UTC days
+ * after 90 days, so the database stays small after months. The day cut-off is aligned, so a day is never
+ * split between hourly and daily rows.
  */
 import type { Knex } from 'knex';
 
@@ -16,29 +17,34 @@ const HOUR = 3600_000;
 const DAY = 86400_000;
 
 /**
- * Folds samples of resolution `from` older than `cutoff` into buckets of `bucketMs` (bytes summed, peak
+ * Folds rollup rows of `from` seconds older than `cutoff` into buckets of `bucketMs` (bytes summed, peak
  * rate kept). INSERT … SELECT … GROUP BY has no knex builder form, hence raw SQL with bindings.
  */
 async function fold(trx: Knex, from: number, bucketMs: number, cutoff: number): Promise<number> {
   const aligned = Math.floor(cutoff / bucketMs) * bucketMs;
   await trx.raw(
-    `INSERT INTO usage_samples (device_id, voucher_id, ts, resolution, bytes_up, bytes_down, rate_up, rate_down)
-     SELECT device_id, voucher_id, (ts / ?) * ?, ?, SUM(bytes_up), SUM(bytes_down), MAX(rate_up), MAX(rate_down)
-     FROM usage_samples WHERE resolution = ? AND ts < ?
-     GROUP BY device_id, voucher_id, ts / ?`,
+    `INSERT INTO usage_rollup (ts, resolution, device_id, voucher_id, bytes_up, bytes_down, rate_up, rate_down)
+     SELECT (ts / ?) * ?, ?, device_id, MAX(voucher_id), SUM(bytes_up), SUM(bytes_down), MAX(rate_up), MAX(rate_down)
+     FROM usage_rollup WHERE resolution = ? AND ts < ?
+     GROUP BY device_id, ts / ?`,
     [bucketMs, bucketMs, bucketMs / 1000, from, aligned, bucketMs],
   );
-  return trx('usage_samples').where({ resolution: from }).andWhere('ts', '<', aligned).del();
+  return trx('usage_rollup').where({ resolution: from }).andWhere('ts', '<', aligned).del();
 }
 
-/** Runs both folds in one transaction; returns how many fine-grained rows were folded away. */
+/**
+ * Drops raw samples past their retention (their traffic is in the rollup already) and folds old hours
+ * into days, in one transaction; returns how many rows went.
+ */
 export async function compactSamples(
   db: Knex,
   now: number,
   retention: Retention = DEFAULT_RETENTION,
 ): Promise<number> {
   return db.transaction(async (trx) => {
-    const raw = await fold(trx, 0, HOUR, now - retention.rawMs);
+    const raw = await trx('usage_samples')
+      .where('ts', '<', now - retention.rawMs)
+      .del();
     const hourly = await fold(trx, HOUR / 1000, DAY, now - retention.hourlyMs);
     return raw + hourly;
   });
@@ -51,20 +57,27 @@ export interface SeriesQuery {
   mac?: string;
 }
 
-/** Traffic per bucket (bucket start as ts), oldest first; buckets without traffic are left out. */
+/**
+ * Traffic per bucket (bucket start as ts), oldest first; buckets without traffic are left out. Buckets of
+ * an hour or more come from the rollup; finer ones from the raw samples (the last 48 hours only).
+ */
 export async function trafficSeries(
   db: Knex,
   q: SeriesQuery,
 ): Promise<{ ts: number; up: number; down: number }[]> {
   const bucketMs = Math.max(1, Math.floor(q.bucketSeconds)) * 1000;
-  const rows = (await db('usage_samples as s')
-    // A folded row carries its bucket's start: keep it when its bucket ends after `since`.
-    .where('s.ts', '>=', q.since - DAY)
-    .andWhere((w) =>
-      w
-        .where('s.ts', '>=', q.since)
-        .orWhereRaw('s.resolution > 0 AND s.ts + s.resolution * 1000 > ?', [q.since]),
-    )
+  const fromRollup = bucketMs >= HOUR;
+  const rows = (await db(fromRollup ? 'usage_rollup as s' : 'usage_samples as s')
+    .modify((b) => {
+      if (!fromRollup) {
+        b.where('s.ts', '>=', q.since);
+        return;
+      }
+      // A rollup row carries its bucket's start: keep it when its bucket ends after `since`.
+      b.where('s.ts', '>=', q.since - DAY).andWhere((w) =>
+        w.where('s.ts', '>=', q.since).orWhereRaw('s.ts + s.resolution * 1000 > ?', [q.since]),
+      );
+    })
     .modify((b) => {
       if (q.voucherCode !== undefined)
         b.whereIn('s.voucher_id', db('vouchers').select('id').where({ code: q.voucherCode }));
