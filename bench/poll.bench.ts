@@ -9,7 +9,8 @@
  * a controller polling N devices, not of one that also just generated them.
  *
  * Per size it measures a cycle where every device moved traffic and a cycle where nothing changed (which
- * must write nothing to the router).
+ * must write nothing to the router), after three warm-up rounds that are run but not counted.
+ * BENCH_POLL_VERBOSE=1 prints every run and the RSS (peak, current, V8 heap) round by round.
  */
 import { fork } from 'node:child_process';
 import { loadConfig } from '../src/config/env';
@@ -23,6 +24,7 @@ import { openBenchSite, seedFleet } from './fleet';
 /** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000,5000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_POLL_RUNS ?? 7);
+const WARMUP = 3;
 const NET = 6;
 
 // ---------------------------------------------------------------- parent: the controller
@@ -36,26 +38,9 @@ interface Figures {
   wallTraffic: number;
   kibRead: number;
   writesUnchanged: number;
-  rssMiB: number;
   idleRssMiB: number;
   /** The controller process's peak RSS over its whole life (getrusage), first cycle included. */
   lifetimeRssMiB: number;
-}
-
-/**
- * Highest RSS seen while `work` runs (sampled every 2 ms, plus before and after). memoryUsage.rss() reads
- * only the RSS: the full memoryUsage() walks V8's heap spaces, and at 500 calls a second that overhead
- * landed in the measured cycle CPU.
- */
-async function peakRss<T>(work: () => Promise<T>): Promise<{ value: T; rss: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 2);
-  try {
-    const value = await work();
-    return { value, rss: Math.max(peak, process.memoryUsage.rss()) };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 function cpuMs<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -114,6 +99,8 @@ async function measure(n: number): Promise<Figures> {
   const core = await openCore(config, { router, log, clock, role: 'cli' });
   try {
     await router.waitConnected(10_000);
+    if (process.env.BENCH_POLL_VERBOSE)
+      console.log(`  peak RSS MiB after start ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
     const usage = core.services.usage;
     const tick = async (s: number) => {
       clock.advance(s * 1000);
@@ -124,38 +111,49 @@ async function measure(n: number): Promise<Figures> {
     const traffic: Array<{ cpu: number; wall: number; trips: number; bytes: number }> = [];
     const unchanged: Array<{ cpu: number; writes: number; trips: number }> = [];
     const reads: number[] = [];
-    let rss = 0;
-    for (let r = 0; r < RUNS; r++) {
+    const warmups: number[] = [];
+    // A server polls all day: the first rounds (JIT warm-up on this data, the first writes) are run but not
+    // counted, so the figures are those of the cycles it runs from then on. BENCH_POLL_VERBOSE shows them.
+    const peak = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+    const trace: string[] = [`after first cycle ${peak()}`];
+    for (let r = -WARMUP; r < RUNS; r++) {
+      const mu = process.memoryUsage();
+      trace.push(
+        `round ${r}: ${peak()} (rss ${(mu.rss / 1048576).toFixed(0)} heap ${(mu.heapUsed / 1048576).toFixed(0)}/${(mu.heapTotal / 1048576).toFixed(0)} ext ${(mu.external / 1048576).toFixed(0)})`,
+      );
       await sim.call({ cmd: 'traffic', net: NET, n, up: 20_000, down: 200_000, seconds: 30 });
       await tick(30);
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       const t0 = process.hrtime.bigint();
-      const { value: run1, rss: rss1 } = await peakRss(() => cpuMs(() => usage.runCycle()));
+      const run1 = await cpuMs(() => usage.runCycle());
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
       const after = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
-      traffic.push({
-        cpu: run1.ms,
-        wall,
-        trips: run1.value.roundTrips,
-        bytes: after.bytesOut - before.bytesOut,
-      });
+      if (r < 0) warmups.push(run1.ms);
+      else
+        traffic.push({
+          cpu: run1.ms,
+          wall,
+          trips: run1.value.roundTrips,
+          bytes: after.bytesOut - before.bytesOut,
+        });
       await tick(30); // rates fall to zero: one more cycle that writes usage rows, not the router
       await usage.runCycle();
       await tick(30);
       const s0 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
-      const { value: run2, rss: rss2 } = await peakRss(() => cpuMs(() => usage.runCycle()));
+      const run2 = await cpuMs(() => usage.runCycle());
       const s1 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
+      if (r < 0) continue;
       unchanged.push({
         cpu: run2.ms,
         writes: writesOf(s1.commandsByPath) - writesOf(s0.commandsByPath),
         trips: run2.value.roundTrips,
       });
       reads.push((await cpuMs(() => readSnapshot(router))).ms);
-      rss = Math.max(rss, rss1, rss2);
     }
+    if (process.env.BENCH_POLL_VERBOSE) console.log(`  peak RSS MiB ${trace.join(', ')}`);
     if (process.env.BENCH_POLL_VERBOSE)
       console.log(
-        `  n=${n} traffic CPU ms per run: ${traffic.map((t) => t.cpu.toFixed(0)).join(' ')}; unchanged: ${unchanged.map((u) => u.cpu.toFixed(0)).join(' ')}`,
+        `  n=${n} warm-up traffic CPU ms: ${warmups.map((w) => w.toFixed(0)).join(' ')}; traffic CPU ms per run: ${traffic.map((t) => t.cpu.toFixed(0)).join(' ')}; unchanged: ${unchanged.map((u) => u.cpu.toFixed(0)).join(' ')}`,
       );
     const trips = new Set([...traffic.map((t) => t.trips), ...unchanged.map((u) => u.trips)]);
     return {
@@ -167,7 +165,6 @@ async function measure(n: number): Promise<Figures> {
       wallTraffic: median(traffic.map((t) => t.wall)),
       kibRead: median(traffic.map((t) => t.bytes)) / 1024,
       writesUnchanged: Math.max(...unchanged.map((u) => u.writes)),
-      rssMiB: rss / 1024 / 1024,
       idleRssMiB: idleRss / 1024 / 1024,
       lifetimeRssMiB: process.resourceUsage().maxRSS / 1024,
     };
@@ -202,11 +199,11 @@ export async function run(): Promise<void> {
     '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures',
   );
   console.log(
-    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only | wall ms | KiB read | writes unchanged | RSS MiB idle → peak in cycles | lifetime peak RSS MiB',
+    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only | wall ms | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
   );
   for (const f of rows) {
     console.log(
-      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${f.cpuRead.toFixed(1).padStart(16)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(4)} → ${f.rssMiB.toFixed(0).padEnd(19)} | ${f.lifetimeRssMiB.toFixed(0)}`,
+      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${f.cpuRead.toFixed(1).padStart(16)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
     );
   }
   const big = rows[rows.length - 1];
