@@ -207,15 +207,6 @@ export async function withRouterMentions(
   return state;
 }
 
-/** Everything one cycle needs, read afresh (tests and one-off callers). */
-export async function loadState(
-  db: Knex,
-  profiles: ProfileService,
-  snapshot: RouterSnapshot,
-): Promise<LoadedState> {
-  return withRouterMentions(db, profiles, await loadActiveState(db, profiles), snapshot);
-}
-
 /** Device rows holding the counter baseline of these queue ids (a queue handed over to another voucher). */
 export async function baselineHolders(db: Knex, queueIds: string[]): Promise<Map<string, DeviceRow>> {
   const out = new Map<string, DeviceRow>();
