@@ -210,6 +210,10 @@ test('rates are stored per device and samples are kept per poll', async () => {
   expect(series).toEqual([
     { ts: Math.floor((start + 5000) / 3600_000) * 3600_000, up: 10_000, down: 50_000 },
   ]);
+  // Per-minute buckets come from the raw per-poll samples.
+  expect(await h.core!.services.usage.trafficSeries({ since: start, bucketSeconds: 60, mac: MAC1 })).toEqual([
+    { ts: Math.floor((start + 5000) / 60_000) * 60_000, up: 10_000, down: 50_000 },
+  ]);
   expect(await h.core!.services.usage.trafficSeries({ since: start, bucketSeconds: 60, mac: MAC2 })).toEqual(
     [],
   );
