@@ -99,8 +99,6 @@ async function measure(n: number): Promise<Figures> {
   const core = await openCore(config, { router, log, clock, role: 'cli' });
   try {
     await router.waitConnected(10_000);
-    if (process.env.BENCH_POLL_VERBOSE)
-      console.log(`  peak RSS MiB after start ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
     const usage = core.services.usage;
     const tick = async (s: number) => {
       clock.advance(s * 1000);
@@ -114,13 +112,19 @@ async function measure(n: number): Promise<Figures> {
     const warmups: number[] = [];
     // A server polls all day: the first rounds (JIT warm-up on this data, the first writes) are run but not
     // counted, so the figures are those of the cycles it runs from then on. BENCH_POLL_VERBOSE shows them.
-    const peak = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
-    const trace: string[] = [`after first cycle ${peak()}`];
-    for (let r = -WARMUP; r < RUNS; r++) {
+    const verbose = Boolean(process.env.BENCH_POLL_VERBOSE);
+    const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
+    /** Peak RSS so far, then current RSS and V8 heap used/total, round by round (verbose only). */
+    const memory: string[] = [];
+    const noteMemory = (label: string) => {
+      if (!verbose) return;
       const mu = process.memoryUsage();
-      trace.push(
-        `round ${r}: ${peak()} (rss ${(mu.rss / 1048576).toFixed(0)} heap ${(mu.heapUsed / 1048576).toFixed(0)}/${(mu.heapTotal / 1048576).toFixed(0)} ext ${(mu.external / 1048576).toFixed(0)})`,
-      );
+      const peak = mib(process.resourceUsage().maxRSS * 1024);
+      memory.push(`${label} ${peak} (rss ${mib(mu.rss)}, heap ${mib(mu.heapUsed)}/${mib(mu.heapTotal)})`);
+    };
+    noteMemory('after the first cycle');
+    for (let r = -WARMUP; r < RUNS; r++) {
+      noteMemory(`round ${r}`);
       await sim.call({ cmd: 'traffic', net: NET, n, up: 20_000, down: 200_000, seconds: 30 });
       await tick(30);
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
@@ -150,11 +154,12 @@ async function measure(n: number): Promise<Figures> {
       });
       reads.push((await cpuMs(() => readSnapshot(router))).ms);
     }
-    if (process.env.BENCH_POLL_VERBOSE) console.log(`  peak RSS MiB ${trace.join(', ')}`);
-    if (process.env.BENCH_POLL_VERBOSE)
+    if (verbose) {
+      console.log(`  n=${n} peak RSS MiB ${memory.join('; ')}`);
       console.log(
         `  n=${n} warm-up traffic CPU ms: ${warmups.map((w) => w.toFixed(0)).join(' ')}; traffic CPU ms per run: ${traffic.map((t) => t.cpu.toFixed(0)).join(' ')}; unchanged: ${unchanged.map((u) => u.cpu.toFixed(0)).join(' ')}`,
       );
+    }
     const trips = new Set([...traffic.map((t) => t.trips), ...unchanged.map((u) => u.trips)]);
     return {
       n,
