@@ -154,6 +154,19 @@ export interface BenchSite {
   dispose(): Promise<void>;
 }
 
+/** A client for the bench's simulated router on loopback (generous timeout: prints of 10,000 rows). */
+export function benchRouterClient(port: number, log: Logger): RouterClient {
+  return createRouterClient({
+    host: '127.0.0.1',
+    port,
+    user: 'admin',
+    password: '',
+    tls: false,
+    timeoutSeconds: 60,
+    logger: log,
+  });
+}
+
 /** A temp data folder, the child router, a configuration pointing at both, and a client for it. */
 export async function openBenchSite(name: string, env: Record<string, string> = {}): Promise<BenchSite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pisonet-${name}-`));
@@ -172,15 +185,7 @@ export async function openBenchSite(name: string, env: Record<string, string> = 
   };
   const config = loadConfig(siteEnv);
   const log = createLogger('silent');
-  const router = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
-    timeoutSeconds: 60,
-    logger: log,
-  });
+  const router = benchRouterClient(port, log);
   return {
     dir,
     env: siteEnv,

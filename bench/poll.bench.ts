@@ -17,9 +17,8 @@ import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import { createRouterClient } from '../src/router';
 import { readSnapshot } from '../src/services/usage/snapshot';
-import { openBenchSite, seedFleet } from './fleet';
+import { benchRouterClient, openBenchSite, seedFleet } from './fleet';
 
 /** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000,5000').split(',').map(Number);
@@ -59,15 +58,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function seed(env: Record<string, string>, n: number): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger('silent');
-  const router = createRouterClient({
-    host: '127.0.0.1',
-    port: config.router.port,
-    user: 'admin',
-    password: '',
-    tls: false,
-    timeoutSeconds: 60,
-    logger: log,
-  });
+  const router = benchRouterClient(config.router.port, log);
   const core = await openCore(config, { router, log, clock: new FakeClock(), role: 'cli' });
   try {
     await router.waitConnected(10_000);
