@@ -10,6 +10,7 @@ import type { QueueReading, RouterSnapshot, SessionInfo } from './snapshot';
 
 export interface DeviceWrite {
   id: number;
+  voucherId: number;
   dUp: number;
   dDown: number;
   ip: string | null;
@@ -32,6 +33,7 @@ export interface VoucherWrite {
   dUptime: number;
 }
 
+/** One device's traffic in one poll (the usage_samples columns); a poll's are its device writes whose bytes moved. */
 export interface SampleRow {
   device_id: number;
   voucher_id: number;
@@ -54,7 +56,6 @@ export interface MeterResult {
   vouchers: VoucherWrite[];
   /** Device rows that handed their queue's baseline over to another voucher's device row. */
   clearBaselines: number[];
-  samples: SampleRow[];
   alerts: AlertCandidate[];
   bytesCounted: number;
 }
@@ -246,6 +247,7 @@ function deviceWrite(
   const lastSeenAt = connected || Boolean(d.connected) ? input.now : Number(d.last_seen_at);
   return {
     id: d.id,
+    voucherId: d.voucher_id,
     dUp,
     dDown,
     ip,
@@ -326,7 +328,6 @@ export function meter(input: MeterInput): MeterResult {
     devices: [],
     vouchers: [],
     clearBaselines: [],
-    samples: [],
     alerts: [],
     bytesCounted: 0,
   };
@@ -341,17 +342,6 @@ export function meter(input: MeterInput): MeterResult {
       if (!w) continue;
       out.devices.push(w);
       applyToRow(d, w);
-      if (w.dUp > 0 || w.dDown > 0) {
-        out.samples.push({
-          device_id: d.id,
-          voucher_id: v.row.id,
-          ts: input.now,
-          bytes_up: w.dUp,
-          bytes_down: w.dDown,
-          rate_up: w.rateUp,
-          rate_down: w.rateDown,
-        });
-      }
     }
   }
   meterUptime(input, vw);
