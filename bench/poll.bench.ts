@@ -50,8 +50,12 @@ function cpuMs<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   });
 }
 
+/** Commands that change the router: not prints, logins or the client's keepalive probe (`#`, every 30 s of wall time). */
 const writesOf = (byPath: Record<string, number>): number =>
-  Object.entries(byPath).reduce((n, [p, c]) => (p.endsWith('/print') || p === '/login' ? n : n + c), 0);
+  Object.entries(byPath).reduce(
+    (n, [p, c]) => (p.endsWith('/print') || p === '/login' || p === '#' ? n : n + c),
+    0,
+  );
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The seeding child: N customers online, their queues made by one cycle; then it exits. */

@@ -222,3 +222,50 @@ test('rows that repeat names and values in changing orders, and near-misses, are
   ]);
   await expect(client.print('/queue/simple')).resolves.toEqual(rows.map((r) => Object.fromEntries(r)));
 });
+
+test('texts read again from the intern table are exact: look-alikes, long values, win1252 and latin1 bytes', async () => {
+  await connect();
+  const rows: Array<Array<[string, string]>> = [
+    [
+      ['.id', '*1'],
+      ['comment', 'aXXXX-12345678'],
+      ['name', 'pisonet-02:06:00:00:0D:9E'],
+      ['bytes', '10/20'],
+    ],
+    [
+      ['.id', '*2'],
+      ['comment', 'aYYYY-12345678'], // same length, first byte and last eight bytes as the row above
+      ['name', 'pisonet-02:07:00:00:0D:9E'],
+      ['bytes', '10/20'],
+    ],
+    [
+      ['.id', '*3'],
+      ['comment', 'x'.repeat(100)], // longer than anything the table keeps
+      ['name', 'caf\xe9'], // latin1 é
+      ['bytes', '11/21'],
+    ],
+    [
+      ['.id', '*4'],
+      ['comment', 'price \x80 5'], // win1252 €
+      ['name\x80', 'odd name'],
+      ['bytes', ''],
+    ],
+  ];
+  const expected = rows.map((r) =>
+    Object.fromEntries(r.map(([k, v]) => [k.replace('\x80', '€'), v.replace('\x80', '€')])),
+  );
+  router.handlers.set('/queue/simple/print', (_w, tag) => [
+    ...rows.map((r) => ['!re', ...tagOf(tag), ...r.map(([k, v]) => `=${k}=${v}`)]),
+    ['!done', ...tagOf(tag)],
+  ]);
+  // The second and third reads find these texts in the table; the answer must not change.
+  for (let i = 0; i < 3; i++) await expect(client.print('/queue/simple')).resolves.toEqual(expected);
+  // Other texts in the slots the first print filled are read as themselves.
+  router.handlers.set('/queue/simple/print', (_w, tag) => [
+    ['!re', ...tagOf(tag), '=.id=*1', '=comment=aZZZZ-12345678', '=name=pisonet-02:08:00:00:0D:9E'],
+    ['!done', ...tagOf(tag)],
+  ]);
+  await expect(client.print('/queue/simple')).resolves.toEqual([
+    { '.id': '*1', comment: 'aZZZZ-12345678', name: 'pisonet-02:08:00:00:0D:9E' },
+  ]);
+});
