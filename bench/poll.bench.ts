@@ -13,6 +13,7 @@
  * BENCH_POLL_VERBOSE=1 prints every run and the RSS (peak, current, V8 heap) round by round.
  */
 import { fork } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
@@ -177,8 +178,12 @@ async function measure(n: number): Promise<Figures> {
 /** One size in a fresh process (`--size N`), its figures sent back over IPC. */
 function measureInChild(n: number): Promise<Figures> {
   return new Promise((resolve, reject) => {
+    // The controller runs as the server does (src/config/runtime.ts): its memory depends on these.
+    const flags = SERVER_NODE_FLAGS.filter(
+      (f) => !process.execArgv.some((a) => a.startsWith(f.split('=')[0])),
+    );
     const child = fork(__filename, ['--size', String(n)], {
-      execArgv: [...process.execArgv],
+      execArgv: [...process.execArgv, ...flags],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let figures: Figures | undefined;

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/config/runtime';
+
+const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
+
+test('npm start runs the server with the V8 settings the benchmark measures', () => {
+  const start = pkg.scripts.start.split(/\s+/);
+  for (const flag of SERVER_NODE_FLAGS) expect(start).toContain(flag);
+  expect(start.indexOf('dist/src/main.js')).toBeGreaterThan(
+    Math.max(...SERVER_NODE_FLAGS.map((f) => start.indexOf(f))),
+  );
+});
+
+test('Node accepts the settings and bounds the heap with them', () => {
+  const out = execFileSync(
+    process.execPath,
+    [
+      ...SERVER_NODE_FLAGS,
+      '-e',
+      'process.stdout.write(String(require("v8").getHeapStatistics().heap_size_limit))',
+    ],
+    { encoding: 'utf8' },
+  );
+  const limitMiB = Number(out) / 1048576;
+  // 512 MB of old generation plus the young generation; without the flags it follows the machine's RAM.
+  expect(limitMiB).toBeGreaterThan(500);
+  expect(limitMiB).toBeLessThan(600);
+});
