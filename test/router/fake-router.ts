@@ -3,7 +3,7 @@ import net from 'node:net';
 /**
  * A scripted RouterOS API peer on node:net for the protocol corner cases the simulator does not (or
  * should not) produce: unknown reply words, `!fatal` mid-command, replies on tags nobody asked for.
- * Only short words (<0x80 bytes) are needed here; the simulator tests cover the full length table.
+ * It sends words of up to 0x3FFF bytes and reads short ones; the simulator tests cover the full length table.
  */
 export type Sentence = string[];
 export type CommandHandler = (
@@ -17,8 +17,9 @@ export function encode(sentences: Sentence[]): Buffer {
   for (const words of sentences) {
     for (const w of words) {
       const b = Buffer.from(w, 'latin1');
-      if (b.length >= 0x80) throw new Error('fake router only encodes short words');
-      parts.push(b.length, ...b);
+      if (b.length >= 0x4000) throw new Error('fake router encodes words of up to 0x3FFF bytes');
+      if (b.length < 0x80) parts.push(b.length, ...b);
+      else parts.push(0x80 | (b.length >> 8), b.length & 0xff, ...b);
     }
     parts.push(0);
   }

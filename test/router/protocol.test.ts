@@ -223,49 +223,66 @@ test('rows that repeat names and values in changing orders, and near-misses, are
   await expect(client.print('/queue/simple')).resolves.toEqual(rows.map((r) => Object.fromEntries(r)));
 });
 
-test('texts read again from the intern table are exact: look-alikes, long values, win1252 and latin1 bytes', async () => {
+test('texts reused from the last reply of a print are exact: changed, shifted, look-alike, long, win1252, latin1', async () => {
   await connect();
-  const rows: Array<Array<[string, string]>> = [
-    [
-      ['.id', '*1'],
-      ['comment', 'aXXXX-12345678'],
-      ['name', 'pisonet-02:06:00:00:0D:9E'],
-      ['bytes', '10/20'],
-    ],
-    [
-      ['.id', '*2'],
-      ['comment', 'aYYYY-12345678'], // same length, first byte and last eight bytes as the row above
-      ['name', 'pisonet-02:07:00:00:0D:9E'],
-      ['bytes', '10/20'],
-    ],
-    [
-      ['.id', '*3'],
-      ['comment', 'x'.repeat(100)], // longer than anything the table keeps
-      ['name', 'caf\xe9'], // latin1 é
-      ['bytes', '11/21'],
-    ],
-    [
-      ['.id', '*4'],
-      ['comment', 'price \x80 5'], // win1252 €
-      ['name\x80', 'odd name'],
-      ['bytes', ''],
-    ],
+  type Row = Array<[string, string]>;
+  const row = (id: number, comment: string, name: string, bytes: string): Row => [
+    ['.id', `*${id}`],
+    ['comment', comment],
+    ['name', name],
+    ['bytes', bytes],
   ];
-  const expected = rows.map((r) =>
-    Object.fromEntries(r.map(([k, v]) => [k.replace('\x80', '€'), v.replace('\x80', '€')])),
-  );
+  // Each reply is compared with the last one word by word at the same position: every kind of change.
+  const replies: Row[][] = [
+    [
+      row(1, 'aXXXX-12345678', 'pisonet-02:06:00:00:0D:9E', '10/20'),
+      row(2, 'x'.repeat(200), 'caf\xe9', '11/21'), // longer than the texts kept; latin1 é
+      row(3, 'price \x80 5', 'odd', ''), // win1252 €
+    ],
+    [
+      row(1, 'aYXXX-12345678', 'pisonet-02:06:00:00:0D:9E', '10/20'), // one byte changed, same length
+      row(2, 'x'.repeat(200), 'caf\xe9', '11/22'),
+      row(3, 'price \x80 5', 'odd', '1/1'),
+    ],
+    [
+      row(9, 'new first row', 'pisonet-02:06:00:00:00:01', '0/0'), // everything below moves by a row
+      row(1, 'aYXXX-12345678', 'pisonet-02:06:00:00:0D:9E', '10/20'),
+      row(2, 'x'.repeat(199) + 'y', 'caf\xe9', '11/22'),
+      row(3, 'price \x81 5', 'odd\x80', '1/1'), // the same bytes but one, in the win1252 range
+    ],
+    [row(2, 'x'.repeat(199) + 'y', 'caf', '11/22')], // rows gone, a shorter value
+    [],
+    [row(2, 'x'.repeat(199) + 'y', 'cafe', '11/22')],
+  ];
+  // What the words decode to: latin1, except win1252's € for 0x80 and U+FFFD for 0x81, which it lacks.
+  const decoded = (r: Row): Record<string, string> =>
+    Object.fromEntries(r.map(([k, v]) => [k, v.replace('\x80', '€').replace('\x81', '\ufffd')]));
+  let reply: Row[] = [];
   router.handlers.set('/queue/simple/print', (_w, tag) => [
-    ...rows.map((r) => ['!re', ...tagOf(tag), ...r.map(([k, v]) => `=${k}=${v}`)]),
+    ...reply.map((r) => ['!re', ...tagOf(tag), ...r.map(([k, v]) => `=${k}=${v}`)]),
     ['!done', ...tagOf(tag)],
   ]);
-  // The second and third reads find these texts in the table; the answer must not change.
-  for (let i = 0; i < 3; i++) await expect(client.print('/queue/simple')).resolves.toEqual(expected);
-  // Other texts in the slots the first print filled are read as themselves.
-  router.handlers.set('/queue/simple/print', (_w, tag) => [
-    ['!re', ...tagOf(tag), '=.id=*1', '=comment=aZZZZ-12345678', '=name=pisonet-02:08:00:00:0D:9E'],
-    ['!done', ...tagOf(tag)],
+  for (const r of replies) {
+    reply = r;
+    for (let i = 0; i < 2; i++) await expect(client.print('/queue/simple')).resolves.toEqual(r.map(decoded));
+  }
+  // A print with a query, and the same print twice at once with different replies, read their own rows.
+  let n = 0;
+  router.handlers.set('/queue/simple/print', (w, tag) => {
+    const rows = w.some((x) => x.startsWith('?'))
+      ? [row(5, 'queried', 'q', '5/5')]
+      : [row(++n, `c${n}`, 'same', '1/2')];
+    return [
+      ...rows.map((r) => ['!re', ...tagOf(tag), ...r.map(([k, v]) => `=${k}=${v}`)]),
+      ['!done', ...tagOf(tag)],
+    ];
+  });
+  const [a, b, q] = await Promise.all([
+    client.print('/queue/simple'),
+    client.print('/queue/simple'),
+    client.print('/queue/simple', { query: ['name=q'] }),
   ]);
-  await expect(client.print('/queue/simple')).resolves.toEqual([
-    { '.id': '*1', comment: 'aZZZZ-12345678', name: 'pisonet-02:08:00:00:0D:9E' },
-  ]);
+  expect([a[0]?.comment, b[0]?.comment].sort()).toEqual(['c1', 'c2']);
+  expect(q).toEqual([decoded(row(5, 'queried', 'q', '5/5'))]);
+  await expect(client.print('/queue/simple')).resolves.toEqual([decoded(row(3, 'c3', 'same', '1/2'))]);
 });
