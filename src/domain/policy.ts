@@ -75,8 +75,6 @@ function burstFor(v: VoucherState, rateUp: number, rateDown: number): BurstLimit
   };
 }
 
-type Rated = Omit<DesiredLimits, 'offpeak'>;
-
 /**
  * The reason line for the normal state depends only on the two rates, which a shop has few of, so it is
  * built once per pair: the poll computes limits for every active voucher every cycle.
@@ -99,13 +97,15 @@ function speedReason(rateUp: number, rateDown: number): string {
   return text;
 }
 
-function activeRates(v: VoucherState, freeData: boolean): Rated {
+/** The limits before the off-peak multiplier; `offpeak` is only recorded, `freeData` is its unlimited data. */
+function activeRates(v: VoucherState, offpeak: boolean, freeData: boolean): DesiredLimits {
   const p = v.profile;
   if (v.override) {
     return {
       state: 'normal',
       rateUp: v.override.rateUp,
       rateDown: v.override.rateDown,
+      offpeak,
       reason: 'bandwidth set by admin',
     };
   }
@@ -113,23 +113,29 @@ function activeRates(v: VoucherState, freeData: boolean): Rated {
   const throttle = p.capRate ?? p.fup;
   if (capReached && p.capPolicy === 'throttle' && throttle && !freeData) {
     const reason = `data cap reached (${formatBytes(v.countedBytes)} of ${formatBytes(p.dataCapBytes as number)}), slowed down`;
-    return { state: 'capped-throttle', rateUp: throttle.rateUp, rateDown: throttle.rateDown, reason };
+    return {
+      state: 'capped-throttle',
+      rateUp: throttle.rateUp,
+      rateDown: throttle.rateDown,
+      offpeak,
+      reason,
+    };
   }
   if (p.fup && v.countedBytes >= p.fup.thresholdBytes && !freeData) {
     const reason = `fair use: ${formatBytes(v.countedBytes)} used, over ${formatBytes(p.fup.thresholdBytes)}`;
-    return { state: 'fup', rateUp: p.fup.rateUp, rateDown: p.fup.rateDown, reason };
+    return { state: 'fup', rateUp: p.fup.rateUp, rateDown: p.fup.rateDown, offpeak, reason };
   }
   const burst = burstFor(v, v.rateUp, v.rateDown);
   const { rateUp, rateDown } = v;
   const reason = speedReason(rateUp, rateDown);
   return burst
-    ? { state: 'normal', rateUp, rateDown, burst, reason }
-    : { state: 'normal', rateUp, rateDown, reason };
+    ? { state: 'normal', rateUp, rateDown, burst, offpeak, reason }
+    : { state: 'normal', rateUp, rateDown, offpeak, reason };
 }
 
-function scale(r: Rated, factor: number): Rated {
+function scale(r: DesiredLimits, factor: number): DesiredLimits {
   const x = (n: number) => Math.round(n * factor);
-  const out: Rated = {
+  const out: DesiredLimits = {
     ...r,
     rateUp: x(r.rateUp),
     rateDown: x(r.rateDown),
@@ -154,7 +160,7 @@ export function desiredLimits(v: VoucherState, now: number, tz: string): Desired
   if (ended) return ended;
   const offpeak = v.profile.offpeak;
   const isOffpeak = offpeakActive(offpeak, now, tz);
-  const rated = activeRates(v, isOffpeak && offpeak?.unlimited === true);
+  const rated = activeRates(v, isOffpeak, isOffpeak && offpeak?.unlimited === true);
   const factor = isOffpeak ? (offpeak?.speedMultiplier ?? 1) : 1;
-  return { ...(factor === 1 ? rated : scale(rated, factor)), offpeak: isOffpeak };
+  return factor === 1 ? rated : scale(rated, factor);
 }

@@ -30,6 +30,8 @@ export interface DesiredQueue {
 export interface VoucherAction {
   code: string;
   newStatus: 'expired' | 'exhausted';
+  /** Why, in one line (the policy's reason: validity used up, data cap reached). */
+  reason: string;
   logout: true;
   /** Delete the voucher's /ip/hotspot/user so it cannot log in again. */
   removeRouterUser: boolean;
@@ -41,10 +43,9 @@ export interface VoucherWithDevices {
 }
 
 export interface DesiredRouterState {
+  /** In name order. */
   queues: DesiredQueue[];
   voucherActions: VoucherAction[];
-  /** The limits computed per voucher code (for status pages and logs). */
-  limits: Map<string, DesiredLimits>;
 }
 
 export interface DesiredQueueOptions {
@@ -92,6 +93,21 @@ function ratePair(up: number, down: number): string {
     RATE_PAIRS.set(up, byDown);
   }
   return byDown.get(down, () => formatRatePairBps({ up, down }));
+}
+
+/** Whether two limits give their queues the same rate texts (most vouchers of a shop share a few). */
+function sameRates(a: DesiredLimits, b: DesiredLimits): boolean {
+  if (a.rateUp !== b.rateUp || a.rateDown !== b.rateDown) return false;
+  const x = a.burst;
+  const y = b.burst;
+  if (x === undefined || y === undefined) return x === y;
+  return (
+    x.limitUp === y.limitUp &&
+    x.limitDown === y.limitDown &&
+    x.thresholdUp === y.thresholdUp &&
+    x.thresholdDown === y.thresholdDown &&
+    x.timeSeconds === y.timeSeconds
+  );
 }
 
 function queueRates(limits: DesiredLimits): QueueRates {
@@ -147,17 +163,21 @@ function endAction(
 ): VoucherAction | undefined {
   if (v.status !== 'active') return undefined;
   const removeRouterUser = !opts.keepEndedUsers;
+  const { reason } = limits;
   if (limits.state === 'expired')
-    return { code: v.code, newStatus: 'expired', logout: true, removeRouterUser };
+    return { code: v.code, newStatus: 'expired', reason, logout: true, removeRouterUser };
   if (limits.state === 'blocked')
-    return { code: v.code, newStatus: 'exhausted', logout: true, removeRouterUser };
+    return { code: v.code, newStatus: 'exhausted', reason, logout: true, removeRouterUser };
   return undefined;
 }
+
+const byName = (a: DesiredQueue, b: DesiredQueue): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * Queues for every connected device with an IP on an active voucher that is not blocked or expired.
  * If one MAC shows up under two vouchers (a device moved to a new voucher before the old one was closed),
- * the most recently activated voucher wins.
+ * the most recently activated voucher wins. Runs for every active voucher every poll, so it keeps to
+ * arrays and one map, and formats a rate set once for the run of vouchers that share it.
  */
 export function desiredQueues(
   items: readonly VoucherWithDevices[],
@@ -165,29 +185,43 @@ export function desiredQueues(
   tz: string,
   opts: DesiredQueueOptions = {},
 ): DesiredRouterState {
-  const byMac = new Map<string, { queue: DesiredQueue; activatedAt: number }>();
+  const queues: DesiredQueue[] = [];
+  const activatedAt: number[] = [];
+  const slotOfMac = new Map<string, number>();
   const voucherActions: VoucherAction[] = [];
-  const limitsByCode = new Map<string, DesiredLimits>();
+  let lastLimits: DesiredLimits | undefined;
+  let lastRates: QueueRates | undefined;
   for (const { voucher, devices } of items) {
     const limits = desiredLimits(voucher, now, tz);
-    limitsByCode.set(voucher.code, limits);
     const action = endAction(voucher, limits, opts);
     if (action) voucherActions.push(action);
     if (!QUEUED_STATES.includes(limits.state)) continue;
     let rates: QueueRates | undefined;
+    const at = voucher.activatedAt ?? 0;
     for (const d of devices) {
       if (!d.connected || d.ip === undefined || !ipOk(d.ip)) continue;
       const mac = macOf(d.mac);
       if (mac === undefined) continue;
-      const activatedAt = voucher.activatedAt ?? 0;
-      const existing = byMac.get(mac);
-      if (existing && existing.activatedAt >= activatedAt) continue;
-      rates ??= queueRates(limits);
-      byMac.set(mac, { queue: queueFor(voucher, mac, d.ip.trim(), rates), activatedAt });
+      const slot = slotOfMac.get(mac);
+      if (slot !== undefined && activatedAt[slot] >= at) continue;
+      if (rates === undefined) {
+        rates =
+          lastLimits !== undefined && lastRates !== undefined && sameRates(lastLimits, limits)
+            ? lastRates
+            : queueRates(limits);
+        lastLimits = limits;
+        lastRates = rates;
+      }
+      const queue = queueFor(voucher, mac, d.ip.trim(), rates);
+      if (slot !== undefined) {
+        queues[slot] = queue;
+        activatedAt[slot] = at;
+      } else {
+        slotOfMac.set(mac, queues.length);
+        queues.push(queue);
+        activatedAt.push(at);
+      }
     }
   }
-  const queues = [...byMac.values()]
-    .map((e) => e.queue)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { queues, voucherActions, limits: limitsByCode };
+  return { queues: queues.sort(byName), voucherActions };
 }

@@ -14,7 +14,6 @@ import {
   type VoucherWithDevices,
 } from '../../domain/queues';
 import { planReconcile, type ReconcilePlan } from '../../domain/reconcile';
-import type { DesiredLimits } from '../../domain/policy';
 import { RouterError, type RosAttrs, type RouterClient } from '../../router/types';
 import { recordEvent } from '../events';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
@@ -72,7 +71,6 @@ async function endVouchers(
   deps: EnforceDeps,
   state: LoadedState,
   actions: VoucherAction[],
-  limits: Map<string, DesiredLimits>,
   now: number,
 ): Promise<LoadedVoucher[]> {
   if (actions.length === 0) return [];
@@ -81,7 +79,7 @@ async function endVouchers(
     for (const a of actions) {
       const v = state.byCode.get(a.code);
       if (!v) continue;
-      const reason = limits.get(a.code)?.reason ?? a.newStatus;
+      const reason = a.reason;
       // Conditional on status, so an admin's revoke in between is not overwritten.
       const n = await trx('vouchers')
         .where({ id: v.row.id, status: 'active' })
@@ -206,7 +204,7 @@ export async function enforce(
   now: number,
 ): Promise<EnforceResult> {
   const desired = desiredQueues(activeItems(state), now, deps.tz);
-  const ended = await endVouchers(deps, state, desired.voucherActions, desired.limits, now);
+  const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const errors: RouterError[] = [];
   const plan = planReconcile(desired.queues, snapshot.queues);
   const queues = await applyQueuePlan(deps.router, plan, errors);
