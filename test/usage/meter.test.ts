@@ -1,6 +1,7 @@
 /** The pure parts of metering: snapshot parsing, connected time, reboot detection, queue ownership. */
 import { connectedSeconds, meter, rebootedSincePoll } from '../../src/services/usage/meter';
 import { parseSnapshot } from '../../src/services/usage/snapshot';
+import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import type { VoucherRow } from '../../src/services/voucher-state';
 import { parseProfile } from '../../src/domain/profiles';
@@ -46,6 +47,50 @@ describe('parseSnapshot', () => {
     ]);
     expect(s.hostIp.get('02:00:00:00:00:01')).toBe('10.5.50.99');
     expect(s.routerUptimeSeconds).toBe(2 * 86400 + 3 * 3600);
+  });
+
+  test('reads every uptime form RouterOS prints as parseRouterDuration does (0 when unreadable)', () => {
+    const forms = [
+      '1h2m3s',
+      '3m30s',
+      '0s',
+      '59s',
+      '1w4d1h16m55s',
+      '6w6d18:33:07',
+      '1d 00:00:00',
+      '300ms',
+      '1m300ms',
+      '2s1m',
+      '1h1h',
+      '10',
+      '0.5s',
+      '',
+      'none',
+      'immediately',
+      ' 5m',
+      '5m ',
+      'm',
+      '5',
+      '5x',
+      '1ms',
+      '99999999999999s',
+    ];
+    const expected = (text: string): number => {
+      try {
+        return parseRouterDuration(text, 'uptime') ?? 0;
+      } catch {
+        return 0;
+      }
+    };
+    const sessions = forms.map((uptime, i) => ({
+      '.id': `*${i}`,
+      user: 'ABCD1234',
+      'mac-address': '02:00:00:00:00:01',
+      uptime,
+    }));
+    const s = parseSnapshot([], sessions, [], [{ uptime: '1w2d3h4m5s' }]);
+    expect(s.sessions.map((x) => x.uptimeSeconds)).toEqual(forms.map(expected));
+    expect(s.routerUptimeSeconds).toBe(604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
   });
 });
 

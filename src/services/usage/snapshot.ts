@@ -137,7 +137,36 @@ function reading(row: RosRow): QueueReading | undefined {
   };
 }
 
+const UNIT_SECONDS: Record<number, number> = { 119: 604800, 100: 86400, 104: 3600, 109: 60, 115: 1 }; // w d h m s
+
+/**
+ * `1w2d3h4m5s` read character by character: every session's uptime, every poll, without a regex match
+ * per unit. Whole units only; anything else (`300ms`, `18:33:07`, spaces) returns -1 and goes through
+ * parseRouterDuration, so the result is always the same as its.
+ */
+function plainDuration(value: string): number {
+  let total = 0;
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      if (++digits > 12) return -1;
+      continue;
+    }
+    const unit = UNIT_SECONDS[c];
+    if (unit === undefined || digits === 0 || (c === 109 && value.charCodeAt(i + 1) === 115)) return -1;
+    total += n * unit;
+    n = 0;
+    digits = 0;
+  }
+  return digits === 0 && value.length > 0 ? total : -1;
+}
+
 function uptime(value: string | undefined): number {
+  const plain = value === undefined ? -1 : plainDuration(value);
+  if (plain >= 0) return plain;
   try {
     return parseRouterDuration(value ?? '0s', 'uptime') ?? 0;
   } catch {
