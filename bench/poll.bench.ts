@@ -13,7 +13,7 @@
  * BENCH_POLL_VERBOSE=1 prints every run and the RSS (peak, current, V8 heap) round by round.
  */
 import { fork } from 'node:child_process';
-import { SERVER_NODE_FLAGS } from '../src/config/runtime';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
@@ -184,6 +184,7 @@ function measureInChild(n: number): Promise<Figures> {
     );
     const child = fork(__filename, ['--size', String(n)], {
       execArgv: [...process.execArgv, ...flags],
+      env: { ...SERVER_ENV, ...process.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let figures: Figures | undefined;

@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SERVER_NODE_FLAGS } from '../../src/config/runtime';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../src/config/runtime';
 
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
   scripts: Record<string, string>;
 };
 
-test('npm start runs the server with the V8 settings the benchmark measures', () => {
+test('npm start runs the server with the V8 settings and the environment the benchmark measures', () => {
   const start = pkg.scripts.start.split(/\s+/);
   for (const flag of SERVER_NODE_FLAGS) expect(start).toContain(flag);
+  // `NAME=value node …`: the shell sets these for Node's process (glibc reads MALLOC_ARENA_MAX at start).
+  const assignments = start.slice(0, start.indexOf('node'));
+  expect(assignments).toEqual(Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`));
   expect(start.indexOf('dist/src/main.js')).toBeGreaterThan(
     Math.max(...SERVER_NODE_FLAGS.map((f) => start.indexOf(f))),
   );
