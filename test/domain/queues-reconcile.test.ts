@@ -112,6 +112,47 @@ describe('desiredQueues', () => {
       TZ,
     );
     expect(queues.map((q) => q.voucherCode)).toEqual(['NEWER111']);
+    // The other way round: the newer voucher's queue replaces the one already made, in place.
+    const other = [{ mac: 'AA:BB:CC:DD:EE:00', ip: '10.5.50.10', connected: true }];
+    const reversed = desiredQueues(
+      [
+        { voucher: voucher('OLDER111', { activatedAt: NOON - 2000 }), devices: dev },
+        { voucher: voucher('OTHER111', { activatedAt: NOON - 3000 }), devices: other },
+        { voucher: voucher('NEWER111', { activatedAt: NOON - 1000 }), devices: dev },
+      ],
+      NOON,
+      TZ,
+    );
+    expect(reversed.queues.map((q) => [q.name, q.voucherCode, q.comment])).toEqual([
+      ['pisonet-AA:BB:CC:DD:EE:00', 'OTHER111', 'OTHER111'],
+      ['pisonet-AA:BB:CC:DD:EE:01', 'NEWER111', 'NEWER111'],
+    ]);
+  });
+
+  it('gives each voucher its own rates when neighbours differ (override, FUP, plain)', () => {
+    const FUP = { ...BASIC, fup: { thresholdBytes: 100, rateUp: 128_000, rateDown: 256_000 } };
+    const NO_BURST = { ...BASIC, burst: undefined };
+    const dev = (n: number) => [{ mac: `AA:BB:CC:DD:EE:0${n}`, ip: `10.5.50.${n}`, connected: true }];
+    const { queues } = desiredQueues(
+      [
+        { voucher: voucher('PLAIN111'), devices: dev(1) },
+        { voucher: voucher('PLAIN222'), devices: dev(2) },
+        { voucher: voucher('NOBURST1', { profile: NO_BURST }), devices: dev(6) },
+        { voucher: voucher('SLOWED11', { profile: FUP, countedBytes: 500 }), devices: dev(3) },
+        { voucher: voucher('ADMIN111', { override: { rateUp: 2e6, rateDown: 4e6 } }), devices: dev(4) },
+        { voucher: voucher('PLAIN333'), devices: dev(5) },
+      ],
+      NOON,
+      TZ,
+    );
+    expect(queues.map((q) => [q.comment, q.maxLimit, q.burstLimit ?? null])).toEqual([
+      ['PLAIN111', '512000/1000000', '1000000/2000000'],
+      ['PLAIN222', '512000/1000000', '1000000/2000000'],
+      ['SLOWED11', '128000/256000', null],
+      ['ADMIN111', '2000000/4000000', null],
+      ['PLAIN333', '512000/1000000', '1000000/2000000'],
+      ['NOBURST1', '512000/1000000', null], // in MAC order: …:06
+    ]);
   });
 
   it('names queues after the upper-case MAC', () => {
