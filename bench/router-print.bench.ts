@@ -2,9 +2,9 @@
  * Issue 2: round-trip cost of one `/queue/simple/print` (with the poll's .proplist) of 1,000 and 10,000
  * queues through our client against the simulator, in ms and bytes.
  */
-import { createRouterClient } from '../src/router';
 import { createLogger } from '../src/lib/logger';
 import { RouterSimulator } from '../src/simulator';
+import { benchRouterClient } from './fleet';
 
 const PROPLIST = ['.id', 'name', 'target', 'max-limit', 'bytes', 'rate', 'disabled', 'dynamic', 'comment'];
 
@@ -13,16 +13,7 @@ export async function run(): Promise<void> {
   for (const n of [1000, 10000]) {
     const sim = new RouterSimulator({ port: 0 });
     const { port } = await sim.start();
-    const client = createRouterClient({
-      host: '127.0.0.1',
-      port,
-      user: 'admin',
-      password: '',
-      tls: false,
-      timeoutSeconds: 60,
-      logger: createLogger('silent'),
-      maxInFlight: 64,
-    });
+    const client = benchRouterClient(port, createLogger('silent'));
     await client.start();
     await client.waitConnected(5000);
     const tAdd = process.hrtime.bigint();
