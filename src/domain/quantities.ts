@@ -55,6 +55,39 @@ export function parseRate(value: unknown, field: string): number {
   return toSafeNumber(scaled, field, value, 'a rate', RATE_FORMS);
 }
 
+/** Speed limits people may set: below 8 kbit/s a device is effectively cut off, above 10 Gbit/s is a typo. */
+export const MIN_LIMIT_RATE = 8_000;
+export const MAX_LIMIT_RATE = 10_000_000_000;
+const LIMIT_FORMS = 'use a speed from 8K (8 kbit/s) to 10G (10 Gbit/s), like 512K, 2M or "2 Mbps"';
+
+/** A speed limit in bits/s within [8K, 10G]; `parseRate` forms ("2M", "2 Mbps", "2mbps", 2000000). */
+export function parseLimitRate(value: unknown, field: string): number {
+  const bps = parseRate(value, field);
+  return checkLimitRate(bps, field, value);
+}
+
+/** Bounds check for a rate already in bits/s (from a form number or a stored value). */
+export function checkLimitRate(bps: number, field: string, shown: unknown = bps): number {
+  if (!Number.isSafeInteger(bps) || bps < MIN_LIMIT_RATE || bps > MAX_LIMIT_RATE) {
+    throw ValidationError.invalid(field, shown, 'a usable speed limit', LIMIT_FORMS);
+  }
+  return bps;
+}
+
+const UNLIMITED_WORDS = ['unlimited', 'none', 'no limit'];
+
+/** A speed limit or "unlimited" (→ null): what the admin's limit dialog, the API and the CLI accept. */
+export function parseSpeedLimit(value: unknown, field: string): number | null {
+  if (typeof value === 'string' && UNLIMITED_WORDS.includes(value.trim().toLowerCase())) return null;
+  try {
+    return parseLimitRate(value, field);
+  } catch (err) {
+    if (err instanceof ValidationError)
+      throw ValidationError.invalid(field, value, 'a speed limit', `${LIMIT_FORMS}, or "unlimited"`);
+    throw err;
+  }
+}
+
 /**
  * Exact RouterOS input form in the largest unit that fits: 512000 → `512K`, 1500000 → `1.5M`; when that unit
  * would need more than 3 decimals, plain bits/s (1234567 → `1234567`).
