@@ -1,9 +1,9 @@
 /**
  * Profiles: what a voucher buys. Parsed from profiles.json (human units) into integers; every problem in
- * the file is reported at once with its path, e.g. `profiles[2].fup.rate_up`.
+ * the file is reported at once, named by profile and field, e.g. `BASIC: fup.rate_up`.
  */
 import { ErrorCollector, ValidationError, ValidationErrors, describeValue } from './errors';
-import { parseClockTime, parseDataSize, parseDuration, parseMoney, parseRate } from './units';
+import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parseMoney } from './units';
 
 export type CapPolicy = 'block' | 'throttle' | 'none';
 export type TimeMode = 'wallclock' | 'uptime';
@@ -92,11 +92,13 @@ function parseValidity(v: unknown, field: string): number | null {
   return s;
 }
 
+/** The original PisoNet wrote `"users": "1"`; a numeric string is the same count. */
 function parseUsers(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_USERS) {
+  const n = typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_USERS) {
     throw ValidationError.invalid(field, v, 'a device count', `use a whole number from 1 to ${MAX_USERS}`);
   }
-  return v;
+  return n;
 }
 
 function parseEnum<T extends string>(v: unknown, field: string, options: readonly T[]): T {
@@ -107,12 +109,14 @@ function parseEnum<T extends string>(v: unknown, field: string, options: readonl
 }
 
 function parseBool(v: unknown, field: string): boolean {
+  if (v === 'true' || v === 'false') return v === 'true';
   if (typeof v !== 'boolean') throw ValidationError.invalid(field, v, 'true or false', 'use true or false');
   return v;
 }
 
 function parseMultiplier(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 100) {
+  const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 1 || n > 100) {
     throw ValidationError.invalid(
       field,
       v,
@@ -120,7 +124,7 @@ function parseMultiplier(v: unknown, field: string): number {
       'use a number from 1 to 100, like 1.5 or 2',
     );
   }
-  return v;
+  return n;
 }
 
 function parseDescription(v: unknown, field: string): string {
@@ -140,13 +144,9 @@ function subObject(v: unknown, field: string, keys: string[], c: ErrorCollector)
   return v;
 }
 
+/** Every rate in a profile is a usable speed: 8 kbit/s to 10 Gbit/s (a typo must not cut customers off). */
 function rate(v: unknown, field: string, c: ErrorCollector): number | undefined {
-  return positive(
-    c.field(() => parseRate(v, field)),
-    field,
-    'use bits per second like 512K or 1M',
-    c,
-  );
+  return c.field(() => parseLimitRate(v, field));
 }
 
 function size(v: unknown, field: string, c: ErrorCollector): number | undefined {
@@ -335,7 +335,10 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   return profile;
 }
 
-/** The whole profiles.json array: every profile checked, names unique regardless of case. */
+/**
+ * The whole profiles.json array: every profile checked, names unique regardless of case. Problems are named
+ * by profile (`BASIC: rate_up "1 Mbit" is not a rate; …`), or `profile #2` when the name itself is bad.
+ */
 export function parseProfiles(json: unknown): Profile[] {
   const c = new ErrorCollector();
   if (!Array.isArray(json) || json.length === 0) {
@@ -347,20 +350,34 @@ export function parseProfiles(json: unknown): Profile[] {
   }
   const list = json as unknown[];
   const seen = new Map<string, number>();
+  const labels = list.map((item, i) => {
+    const name = isObject(item) && typeof item.name === 'string' ? item.name : undefined;
+    return name !== undefined && NAME_RE.test(name) ? name : `profile #${i + 1}`;
+  });
   const profiles = list.map((item, i) => {
     const p = collectProfile(item, `profiles[${i}].`, c);
     const name = isObject(item) && typeof item.name === 'string' ? item.name : undefined;
     const key = name?.toUpperCase();
     if (key !== undefined && seen.has(key)) {
+      const first = seen.get(key) as number;
       c.add(
         `profiles[${i}].name`,
-        `"${name}" is already used by profiles[${seen.get(key)}]; names must be unique (ignoring case)`,
+        `"${name}" is already used by profile #${first + 1} (${labels[first]}); names must be unique (ignoring case)`,
       );
     } else if (key !== undefined) seen.set(key, i);
     return p;
   });
-  if (!c.ok) throw new ValidationErrors(c.errors, 'Invalid profiles');
+  if (!c.ok) throw new ValidationErrors(c.errors.map((e) => nameByProfile(e, labels)), 'Invalid profiles');
   return profiles as Profile[];
+}
+
+/** `profiles[0].fup.rate_up` → field `BASIC.fup.rate_up`, message `BASIC: fup.rate_up …`. */
+function nameByProfile(e: ValidationError, labels: readonly string[]): ValidationError {
+  const m = /^profiles\[(\d+)\](?:\.(.*))?$/.exec(e.field);
+  if (!m) return e;
+  const label = labels[Number(m[1])];
+  if (m[2] === undefined) return new ValidationError(label, e.problem, `${label}: ${e.problem}`);
+  return new ValidationError(`${label}.${m[2]}`, e.problem, `${label}: ${m[2]} ${e.problem}`);
 }
 
 /** Finds a profile by name, ignoring case. */

@@ -1,4 +1,4 @@
-import { ValidationErrors } from '../../src/domain/errors';
+import { parseJsonText, ValidationError, ValidationErrors } from '../../src/domain/errors';
 import { diffProfiles, profileToJson } from '../../src/domain/profile-json';
 import { findProfile, parseProfile, parseProfiles, type Profile } from '../../src/domain/profiles';
 import tiers from './fixtures/profiles.json';
@@ -110,21 +110,22 @@ describe('profile validation collects every problem with its path', () => {
     const err = errorsOf(() => parseProfiles(bad));
     expect(err.fields).toEqual(
       expect.arrayContaining([
-        'profiles[1].name',
-        'profiles[1].price',
-        'profiles[1].validity',
-        'profiles[1].users',
-        'profiles[1].rate_up',
-        'profiles[2].fup.extra',
-        'profiles[2].fup.threshold',
-        'profiles[2].fup.rate_up',
-        'profiles[2].fup.rate_down',
+        'profile #2.name',
+        'profile #2.price',
+        'profile #2.validity',
+        'profile #2.users',
+        'profile #2.rate_up',
+        'X.fup.extra',
+        'X.fup.threshold',
+        'X.fup.rate_up',
+        'X.fup.rate_down',
       ]),
     );
     expect(err.message).toContain(
-      'profiles[1].rate_up: "12Q" is not a rate; use bits per second like 512K, 1M, 1.5M or 2G',
+      'profile #2: rate_up "12Q" is not a rate; use bits per second like 512K, 1M, 1.5M or 2G',
     );
-    expect(err.message).toContain('profiles[2].fup.rate_up: the FUP rate must be below rate_up');
+    expect(err.message).toContain('X: fup.rate_up the FUP rate must be below rate_up');
+    expect(err.message).not.toContain('profiles[');
     expect(err.code).toBe('INVALID_INPUT');
   });
 
@@ -142,18 +143,22 @@ describe('profile validation collects every problem with its path', () => {
 
   it('finds duplicate names ignoring case', () => {
     const err = errorsOf(() => parseProfiles([tiers[0], { ...tiers[1], name: 'basic' }]));
-    expect(err.fields).toEqual(['profiles[1].name']);
-    expect(err.message).toContain('already used by profiles[0]');
+    expect(err.fields).toEqual(['basic.name']);
+    expect(err.message).toContain('already used by profile #1 (BASIC)');
   });
 
   it('refuses a non-array or empty list', () => {
     expect(errorsOf(() => parseProfiles({})).fields).toEqual(['profiles']);
     expect(errorsOf(() => parseProfiles([])).fields).toEqual(['profiles']);
-    expect(errorsOf(() => parseProfiles(['x'])).fields).toEqual(['profiles[0]']);
+    expect(errorsOf(() => parseProfiles(['x'])).fields).toEqual(['profile #1']);
   });
 
   it.each([
-    [{ rate_up: '0' }, 'rate_up', 'must be more than zero'],
+    [{ rate_up: '0' }, 'rate_up', 'use a speed from 8K (8 kbit/s) to 10G'],
+    [{ rate_up: '10' }, 'rate_up', 'use a speed from 8K (8 kbit/s) to 10G'],
+    [{ rate_down: '999999G' }, 'rate_down', 'use a speed from 8K (8 kbit/s) to 10G'],
+    [{ users: '0' }, 'users', 'whole number from 1 to 100'],
+    [{ users: 'one' }, 'users', 'whole number from 1 to 100'],
     [{ validity: '0s' }, 'validity', 'longer than 0s'],
     [{ users: 1.5 }, 'users', 'whole number'],
     [{ name: 'A'.repeat(33) }, 'name', '1–32 letters'],
@@ -246,5 +251,59 @@ describe('diffProfiles', () => {
     const [basic] = parseProfiles(tiers);
     const withDesc = { ...basic, description: 'cheap' };
     expect(diffProfiles([withDesc], [basic])).toEqual(['profile BASIC: description removed (was cheap)']);
+  });
+});
+
+describe('the original PisoNet profiles.json', () => {
+  const original = [
+    { name: 'BASIC', price: 5, validity: '1h', users: '1', rate_up: '512K', rate_down: '1M' },
+    { name: 'STANDARD', price: '10', validity: '2h', users: '2', rate_up: '1M', rate_down: '2M' },
+  ];
+
+  it('accepts users and price as numeric strings, like numbers', () => {
+    const [basic, standard] = parseProfiles(original);
+    expect(basic).toMatchObject({ name: 'BASIC', users: 1, price: 500 });
+    expect(standard).toMatchObject({ name: 'STANDARD', users: 2, price: 1000 });
+    expect(parseProfiles(original)).toEqual(
+      parseProfiles(original.map((p) => ({ ...p, users: Number(p.users), price: Number(p.price) }))),
+    );
+  });
+
+  it('names the profile and the field, never a list index', () => {
+    const err = errorsOf(() => parseProfiles([{ ...original[0], rate_up: '1 Mbit' }, original[1]]));
+    expect(err.errors.map((e) => e.message)).toEqual([
+      'BASIC: rate_up "1 Mbit" is not a rate; use bits per second like 512K, 1M, 1.5M or 2G',
+    ]);
+  });
+});
+
+describe('JSON text', () => {
+  it('gives the line and column of a syntax error, with a hint for trailing commas', () => {
+    const text = '[\n  { "name": "BASIC", "price": 5 },\n]\n';
+    try {
+      parseJsonText(text, 'profiles.json');
+      throw new Error('expected an error');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toMatch(/^profiles\.json is not valid JSON: line 3, column 1: /);
+      expect((err as Error).message).toContain('a comma before ] is not allowed in JSON');
+    }
+  });
+
+  it.each([
+    [
+      '[\n  { "name": "A" "price": 5 }\n]',
+      'line 2, column 17: expected , or }, found "\\"" (a comma is missing)',
+    ],
+    ["[{'name': 1}]", 'line 1, column 3: expected a "quoted" setting name'],
+    ['[{"a": 1,}]', 'line 1, column 10: a comma before } is not allowed in JSON'],
+    ['[1, 2', 'line 1, column 6: expected , or ], found the end of the file'],
+    ['', 'line 1, column 1: expected a value, found the end of the file'],
+  ])('%j → %s', (text, where) => {
+    expect(() => parseJsonText(text, 'f.json')).toThrow(`f.json is not valid JSON: ${where}`);
+  });
+
+  it('reads a file that starts with a byte-order mark', () => {
+    expect(parseJsonText('\uFEFF[1]', 'x.json')).toEqual([1]);
   });
 });
