@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from '../domain/network';
+import { PROJECT_ROOT } from '../lib/paths';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
@@ -93,7 +96,20 @@ const schema = z.object({
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
-  ADMIN_ALLOW: str(''),
+  ADMIN_ALLOW: str('').transform((v, ctx) => {
+    const list: string[] = [];
+    for (const entry of v.split(/[\s,]+/).filter(Boolean)) {
+      try {
+        list.push(parseCidr(entry, 'ADMIN_ALLOW').text);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ADMIN_ALLOW: "${entry}" is not an IPv4 address or network like 192.168.88.0/24 (prefix 0–32)`,
+        });
+      }
+    }
+    return list;
+  }),
   SESSION_SECRET: minLengthSecret('SESSION_SECRET'),
   COOKIE_SECURE: check(
     'COOKIE_SECURE',
@@ -114,6 +130,12 @@ const schema = z.object({
     'info',
     (v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
     () => 'must be one of error, warn, info, debug, silent',
+  ),
+  LOG_FORMAT: check(
+    'LOG_FORMAT',
+    'auto',
+    (v) => ['auto', 'json', 'pretty'].includes(v),
+    (v) => `must be auto, json or pretty (got "${v}")`,
   ),
   NODE_ENV: str('production'),
 });
@@ -148,6 +170,8 @@ export interface AppConfig {
   portalUrl: string;
   tz: string;
   logLevel: string;
+  /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
+  logFormat: 'auto' | 'json' | 'pretty';
   nodeEnv: string;
 }
 
@@ -158,8 +182,16 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Relative paths (the data folder, the database, profiles.json) belong to the project, not to the folder a
+ * command happens to be run from: the CLI run from elsewhere must open the shop's database, not a new one.
+ */
+function fromProject(p: string, baseDir: string): string {
+  return path.resolve(baseDir, p);
+}
+
 /** Parses the environment; throws ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
@@ -169,18 +201,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(problems);
   }
   const c = parsed.data;
-  const allow = c.ADMIN_ALLOW.split(/[\s,]+/).filter(Boolean);
-  const allowProblems = allow.filter((cidr) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr));
-  if (allowProblems.length) {
-    throw new ConfigError(
-      allowProblems.map((a) => `ADMIN_ALLOW: "${a}" is not an IP or CIDR like 192.168.88.0/24`),
-    );
-  }
   return {
     port: c.PORT as number,
     bind: c.BIND,
-    databaseFile: c.DATABASE_URL.replace(/^sqlite:(\/\/)?/, ''),
-    dataDir: c.DATA_DIR,
+    databaseFile: fromProject(c.DATABASE_URL.replace(/^sqlite:(\/\/)?/, ''), baseDir),
+    dataDir: fromProject(c.DATA_DIR, baseDir),
     router: {
       simulated: c.ROUTER_HOST === '',
       host: c.ROUTER_HOST === '' ? '127.0.0.1' : c.ROUTER_HOST,
@@ -199,14 +224,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       username: c.ADMIN_USERNAME,
       password: c.ADMIN_PASSWORD,
       apiToken: c.ADMIN_API_TOKEN,
-      allow,
+      allow: c.ADMIN_ALLOW,
       sessionSecret: c.SESSION_SECRET,
       cookieSecure: c.COOKIE_SECURE === 'auto' ? 'auto' : c.COOKIE_SECURE === 'true',
     },
-    profilesFile: c.PROFILES_FILE,
+    profilesFile: fromProject(c.PROFILES_FILE, baseDir),
     portalUrl: c.PORTAL_URL,
     tz: c.TZ,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
     nodeEnv: c.NODE_ENV,
   };
 }

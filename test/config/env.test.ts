@@ -1,16 +1,18 @@
+import path from 'node:path';
 import { loadConfig, ConfigError, describeConfig } from '../../src/config/env';
+import { PROJECT_ROOT } from '../../src/lib/paths';
 
 describe('configuration', () => {
   it('has documented defaults and an empty ROUTER_HOST means the built-in simulator', () => {
     const c = loadConfig({});
     expect(c.port).toBe(5000);
     expect(c.bind).toBe('0.0.0.0');
-    expect(c.databaseFile).toBe('./data/pisonet.sqlite');
+    expect(c.databaseFile).toBe(path.join(PROJECT_ROOT, 'data/pisonet.sqlite'));
     expect(c.router).toMatchObject({ simulated: true, port: 8728, tls: false, timeoutSeconds: 10 });
     expect(c.hotspotServer).toBe('all');
     expect(c.hotspotUserProfile).toBe('default');
     expect(c.usagePollSeconds).toBe(30);
-    expect(c.profilesFile).toBe('./profiles.json');
+    expect(c.profilesFile).toBe(path.join(PROJECT_ROOT, 'profiles.json'));
   });
 
   it('uses port 8729 for api-ssl unless ROUTER_PORT is set', () => {
@@ -30,6 +32,7 @@ describe('configuration', () => {
         TZ: 'Mars/Olympus',
         DATABASE_URL: 'postgres://x',
         ADMIN_API_TOKEN: 'short',
+        ADMIN_ALLOW: '192.168.88.0/33',
       });
     } catch (e) {
       err = e;
@@ -43,20 +46,34 @@ describe('configuration', () => {
       'TZ',
       'DATABASE_URL',
       'ADMIN_API_TOKEN',
+      'ADMIN_ALLOW: "192.168.88.0/33"',
     ]) {
       expect(problems).toContain(name);
     }
-    expect((err as ConfigError).problems.length).toBe(6);
+    expect((err as ConfigError).problems.length).toBe(7);
   });
 
   it('rejects a malformed ADMIN_ALLOW entry', () => {
     expect(() => loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, not-a-cidr' })).toThrow(
       /ADMIN_ALLOW: "not-a-cidr"/,
     );
-    expect(loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, 127.0.0.1' }).admin.allow).toEqual([
+    for (const bad of ['192.168.88.0/33', '10.0.0.256', '::1', '10.0.0.0/8/8'])
+      expect(() => loadConfig({ ADMIN_ALLOW: bad })).toThrow(`ADMIN_ALLOW: "${bad}" is not an IPv4`);
+    expect(loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, 127.0.0.1 10.0.0.5/8' }).admin.allow).toEqual([
       '192.168.88.0/24',
-      '127.0.0.1',
+      '127.0.0.1/32',
+      '10.0.0.0/8',
     ]);
+  });
+
+  it('resolves relative paths against the project folder, not the working directory', () => {
+    const c = loadConfig({ DATABASE_URL: 'sqlite:./data/x.sqlite', PROFILES_FILE: 'p.json' }, '/srv/pisonet');
+    expect(c.databaseFile).toBe('/srv/pisonet/data/x.sqlite');
+    expect(c.profilesFile).toBe('/srv/pisonet/p.json');
+    expect(c.dataDir).toBe('/srv/pisonet/data');
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/p.sqlite' }, '/srv').databaseFile).toBe(
+      '/var/lib/p.sqlite',
+    );
   });
 
   it('masks secrets when describing the effective configuration', () => {
