@@ -3,11 +3,13 @@
  * otherwise one subcommand (see `pisonet --help`). Both use the same services as the web admin.
  */
 import dotenv from 'dotenv';
+import { projectPath } from '../src/lib/paths';
 import { mainUsage, runCommand } from './main';
 import { runMenu } from './menu';
 
+// The project's .env and data, wherever the operator runs the command from (not the working folder).
 // quiet: dotenv 17 otherwise prints a banner on stdout, which would corrupt --json output.
-dotenv.config({ quiet: true });
+dotenv.config({ path: projectPath('.env'), quiet: true });
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {

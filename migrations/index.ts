@@ -6,6 +6,7 @@ import * as m0004 from './20261121_0004_devices_usage';
 import * as m0005 from './20261121_0005_events';
 import * as m0006 from './20261121_0006_admin';
 import * as m0007 from './20261121_0007_usage_rollup';
+import * as m0008 from './20261122_0008_sale_profile';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261121_0005_events', m0005],
   ['20261121_0006_admin', m0006],
   ['20261121_0007_usage_rollup', m0007],
+  ['20261122_0008_sale_profile', m0008],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -27,8 +27,6 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
         'DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.',
       );
     }
-    for (const line of await services.profiles.syncFromFile(config.profilesFile))
-      log.info({ module: 'profiles' }, line);
     const initial = await services.admins.ensureInitial();
     if (initial.generatedPassword) {
       log.warn(

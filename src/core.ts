@@ -83,8 +83,6 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       if (!s.connected && !demo!.hosting) void demo!.ensureHosted().catch(() => undefined);
     });
   }
-  await router.start();
-
   const audit = createAuditService(db, clock);
   const settings = createSettingsService(db, clock, audit);
   const deps: ServiceDeps = { config, db, clock, router, log, audit, settings };
@@ -116,7 +114,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     admins: createAdminAccountService(deps),
   };
 
-  return {
+  const core: Core = {
     config,
     log,
     clock,
@@ -132,6 +130,18 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   };
 }
 
+  // Whichever face opens the database first (the server, or the terminal menu on a fresh install) brings it
+  // up to date: migrations above, and the profiles.json seed here, so the menu never starts empty.
+  try {
+    for (const line of await profiles.syncFromFile(config.profilesFile))
+      log.info({ module: 'profiles' }, line);
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  // The router last: a profiles.json mistake is reported before anything is sent to the router.
+  await router.start();
+  return core;
 /** The session secret: from SESSION_SECRET, else generated once and kept in the database. */
 export async function sessionSecret(core: Core): Promise<string> {
   if (core.config.admin.sessionSecret) return core.config.admin.sessionSecret;

@@ -1,6 +1,11 @@
-import 'dotenv/config';
+import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config/env';
+import { AppError } from './lib/errors';
+import { projectPath } from './lib/paths';
 import { startApp } from './app';
+
+// The project's .env, wherever the process was started from (a service manager's working folder may differ).
+dotenv.config({ path: projectPath('.env'), quiet: true });
 
 /** `npm start`: one process serving the admin, the portal and /healthz, polling the router. */
 async function main(): Promise<void> {
@@ -34,6 +39,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`PisoNet Manager failed to start: ${(err as Error).stack ?? String(err)}`);
+  // A problem the owner can fix (a profiles.json mistake) is one clear message; only our own faults carry a stack.
+  const own = !(err instanceof AppError && err.status < 500);
+  const text = own ? ((err as Error).stack ?? String(err)) : (err as Error).message;
+  console.error(`PisoNet Manager failed to start: ${text}`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 /** The rest of the menu's actions as subcommands: sheets, extend/move, profile create/update, config. */
 import fs from 'node:fs';
 import { describeConfig, loadConfig } from '../../src/config/env';
-import { ValidationError } from '../../src/domain/errors';
+import { parseJsonText, ValidationError } from '../../src/domain/errors';
 import { formatDurationHuman, parseDuration } from '../../src/domain/units';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
@@ -100,13 +100,21 @@ const move: CommandDef = {
   },
 };
 
+/** A JSON file named by the operator (relative to where they are), or stdin for `-`; mistakes are theirs (exit 2). */
 async function readJson(file: string): Promise<unknown> {
-  const text = file === '-' ? await readStdin() : fs.readFileSync(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ValidationError('file', `not valid JSON (${(e as Error).message})`);
+  let text: string;
+  if (file === '-') text = await readStdin();
+  else {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
+      throw new ValidationError('file', `cannot read ${file}: ${why}`);
+    }
   }
+  return parseJsonText(text, file === '-' ? 'stdin' : file);
 }
 
 const PCREATE = `Usage: pisonet profiles create FILE [--json]
@@ -167,6 +175,71 @@ const pupdate: CommandDef = {
   },
 };
 
+const PIMPORT = `Usage: pisonet profiles import FILE [--dry-run] [--json]
+
+Adds or replaces every profile in FILE (- for stdin): a whole profiles.json list, or one entry.
+Profiles not in FILE are left as they are; archived ones named in FILE are restored.
+Everything is checked first: on any error nothing is changed. --dry-run shows the changes only.`;
+
+const pimport: CommandDef = {
+  name: 'profiles import',
+  summary: 'add or replace profiles from a profiles.json file',
+  usage: PIMPORT,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+      PIMPORT,
+      { min: 1, max: 1 },
+    );
+    const json = await readJson(positionals[0]);
+    return withCore(async (core) => {
+      const dryRun = values['dry-run'] === true;
+      const result = await core.services.profiles.importProfiles(json, { dryRun }, cliActor());
+      if (values.json) printJson({ dryRun, ...result });
+      else if (result.changes.length === 0) print('Nothing to change: the profiles already match the file.');
+      else {
+        print(result.changes.map((c) => `  ${c}`).join('\n'));
+        print(
+          dryRun
+            ? out.yellow(`Dry run: ${result.changes.length} change(s) shown, nothing saved.`)
+            : out.green(`${result.changes.length} change(s) saved.`),
+        );
+      }
+      return 0;
+    });
+  },
+};
+
+const archiveCommand = (archived: boolean): CommandDef => {
+  const name = archived ? 'profiles archive' : 'profiles restore';
+  const usage = archived
+    ? `Usage: pisonet profiles archive NAME [--json]
+
+Retires a profile: it leaves the voucher pickers and the portal; its vouchers keep working and its
+sales stay in the reports. \`pisonet profiles restore NAME\` brings it back.`
+    : `Usage: pisonet profiles restore NAME [--json]
+
+Brings an archived profile back: it can be sold again.`;
+  return {
+    name,
+    summary: archived ? 'retire a profile (kept for history)' : 'bring an archived profile back',
+    usage,
+    async run(args) {
+      const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, usage, {
+        min: 1,
+        max: 1,
+      });
+      return withCore(async (core) => {
+        const p = await core.services.profiles.setArchived(positionals[0], archived, cliActor());
+        if (values.json) printJson(profileJson(p));
+        else print(out.green(archived ? `Profile ${p.name} archived.` : `Profile ${p.name} restored.`));
+        return 0;
+      });
+    },
+  };
+};
+
 const CONFIG = `Usage: pisonet config show [--json]
 
 The effective configuration (environment and .env), secrets masked.`;
@@ -187,6 +260,6 @@ const configShow: CommandDef = {
 export const moreCommands = {
   voucher: [sheet],
   users: [extend, move],
-  profiles: [pcreate, pupdate],
+  profiles: [pcreate, pupdate, pimport, archiveCommand(true), archiveCommand(false)],
   config: [configShow],
 };

@@ -1,6 +1,9 @@
-import 'dotenv/config';
+import dotenv from 'dotenv';
 import { loadConfig, ConfigError } from '../config/env';
 import { openDatabase, migrateLatest } from './knex';
+import { projectPath } from '../lib/paths';
+
+dotenv.config({ path: projectPath('.env'), quiet: true });
 
 /** `npm run migrate`: applies pending migrations and says which. */
 async function main(): Promise<void> {

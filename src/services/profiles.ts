@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { parseProfile, parseProfiles, type Profile } from '../domain/profiles';
 import { diffProfiles, profileToJson } from '../domain/profile-json';
-import { ValidationError } from '../domain/errors';
+import { parseJsonText, ValidationError, ValidationErrors } from '../domain/errors';
 import { AppError } from '../lib/errors';
 import type { ServiceDeps } from './deps';
 import { profileFromRow, type ProfileRow } from './voucher-state';
@@ -30,14 +30,32 @@ export function toProfileRecord(row: ProfileRow): ProfileRecord {
   };
 }
 
-function readProfilesFile(file: string): Profile[] {
-  let json: unknown;
+/** A profiles.json file read and checked; every problem is the operator's to fix, so all are 400s. */
+export function readProfilesFile(file: string): Profile[] {
+  let text: string;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new AppError('PROFILES_FILE', `Cannot read ${file}: ${(err as Error).message}`, 400);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'the file does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder, not a file'
+            : (err as Error).message;
+    throw new AppError('PROFILES_FILE', `Cannot read profiles file ${file}: ${why}`, 400, 'file');
   }
-  return parseProfiles(json);
+  try {
+    return parseProfiles(parseJsonText(text, file));
+  } catch (err) {
+    if (err instanceof ValidationError || err instanceof ValidationErrors) {
+      const detail = err instanceof ValidationErrors ? err.message : `${err.message}`;
+      throw new AppError('PROFILES_FILE', `${file}: ${detail}`, 400, 'file');
+    }
+    throw err;
+  }
 }
 
 export function createProfileService(deps: ServiceDeps): ProfileService {
@@ -48,14 +66,21 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
       ProfileRow | undefined;
   }
 
-  async function upsert(p: Profile, source: 'file' | 'admin'): Promise<ProfileRow> {
+  /** Writes a profile; `restore` brings an archived one back (the file or an import names it again). */
+  async function upsert(p: Profile, source: 'file' | 'admin', restore = true): Promise<ProfileRow> {
     const now = clock.now();
     const spec = JSON.stringify(profileToJson(p));
     const existing = await findRow(p.name);
     if (existing) {
       await db('profiles')
         .where({ id: existing.id })
-        .update({ name: p.name, price: p.price, spec, archived: false, updated_at: now });
+        .update({
+          name: p.name,
+          price: p.price,
+          spec,
+          ...(restore ? { archived: false } : {}),
+          updated_at: now,
+        });
     } else {
       await db('profiles').insert({
         name: p.name,
@@ -128,11 +153,62 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
         );
       }
       const before = profileFromRow(existing);
-      const row = await upsert(profile, existing.source);
+      const row = await upsert(profile, existing.source, false);
       await audit.record(actor, 'profile.update', profile.name, {
         changes: diffProfiles([before], [profile]),
       });
       return toProfileRecord(row);
+    },
+
+    async setArchived(name, archived, actor) {
+      const row = await findRow(String(name));
+      if (!row) throw new AppError('PROFILE_NOT_FOUND', `No profile named "${name}"`, 404, 'profile');
+      if (Boolean(row.archived) !== archived) {
+        await db('profiles').where({ id: row.id }).update({ archived, updated_at: clock.now() });
+        await audit.record(actor, archived ? 'profile.archive' : 'profile.restore', row.name, {});
+      }
+      return toProfileRecord((await findRow(row.name)) as ProfileRow);
+    },
+
+    async importProfiles(json, opts, actor) {
+      // One entry or a whole profiles.json list; every entry is checked before anything is written.
+      const wanted = parseProfiles(Array.isArray(json) ? json : [json]);
+      const rows = (await db('profiles')) as ProfileRow[];
+      const current = new Map(rows.map((r) => [r.name.toUpperCase(), r]));
+      const changes: string[] = [];
+      for (const p of wanted) {
+        const row = current.get(p.name.toUpperCase());
+        if (!row) changes.push(`profile ${p.name} added`);
+        else {
+          changes.push(...diffProfiles([profileFromRow(row)], [p]));
+          if (row.archived) changes.push(`profile ${p.name} restored from the archive`);
+        }
+      }
+      if (opts.dryRun || changes.length === 0) return { changes, applied: false };
+      await db.transaction(async (trx) => {
+        const now = clock.now();
+        for (const p of wanted) {
+          const spec = JSON.stringify(profileToJson(p));
+          const row = current.get(p.name.toUpperCase());
+          if (row) {
+            await trx('profiles')
+              .where({ id: row.id })
+              .update({ price: p.price, spec, archived: false, updated_at: now });
+          } else {
+            await trx('profiles').insert({
+              name: p.name,
+              price: p.price,
+              spec,
+              source: 'admin',
+              archived: false,
+              created_at: now,
+              updated_at: now,
+            });
+          }
+        }
+      });
+      await audit.record(actor, 'profile.import', `${wanted.length} profile(s)`, { changes });
+      return { changes, applied: true };
     },
 
     async syncFromFile(file) {

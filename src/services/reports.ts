@@ -53,7 +53,7 @@ export function createReportService(deps: ServiceDeps): ReportService {
     async sales({ from, to, by }) {
       if (by !== 'profile') return salesByPeriod(from, to, by);
       const rows: { name: string; n: number; amount: number | null }[] = await sold(from, to)
-        .join('profiles as p', 'p.id', 'v.profile_id')
+        .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
         .groupBy('p.name')
         .orderBy([{ column: 'amount', order: 'desc' }, { column: 'p.name' }]);

@@ -41,6 +41,17 @@ export interface ProfileService {
   update(name: string, json: unknown, actor: Actor): Promise<ProfileRecord>;
   /** Applies profiles.json: adds new, updates changed; returns one human line per change. */
   syncFromFile(file: string): Promise<string[]>;
+  /**
+   * A whole profiles.json list (or one entry): each profile added or replaced, profiles not in it untouched.
+   * Every entry is validated first; nothing is written on any error, or with `dryRun`. Audited.
+   */
+  importProfiles(
+    json: unknown,
+    opts: { dryRun?: boolean },
+    actor: Actor,
+  ): Promise<{ changes: string[]; applied: boolean }>;
+  /** Archived profiles leave pickers and the portal; their vouchers and sales stay. Audited. */
+  setArchived(name: string, archived: boolean, actor: Actor): Promise<ProfileRecord>;
 }
 
 // ---------------------------------------------------------------- vouchers

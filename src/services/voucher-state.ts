@@ -13,6 +13,8 @@ export interface VoucherRow {
   id: number;
   code: string;
   profile_id: number;
+  /** The plan it was sold as, once a sold voucher moved to another plan (see migration 0008). */
+  sale_profile_id: number | null;
   batch_id: number | null;
   price: number;
   rate_limit_up: number;

@@ -296,9 +296,9 @@ describe('reports', () => {
     const text = await sales.text();
     expect(text.split('\r\n')[0]).toBe('day,vouchers,amount_php');
     expect(text).toContain('2026-11-21,3,30.00');
-    // One of the three was moved to PREMIUM above: it counts there, at the price it was sold for.
+    // One of the three was moved to PREMIUM above after it was sold: the sale stays with STANDARD, at its price.
     expect(await (await c.get('/admin/reports/profiles.csv')).text()).toBe(
-      'profile,vouchers,amount_php\r\nSTANDARD,2,20.00\r\nPREMIUM,1,10.00\r\n',
+      'profile,vouchers,amount_php\r\nSTANDARD,3,30.00\r\n',
     );
     expect(await (await c.get('/admin/reports/top-users.csv')).text()).toMatch(
       /^code,profile,bytes\r\n[A-Z0-9]+,/,

@@ -92,9 +92,14 @@ describe('database migrations', () => {
     await expect(db('vouchers').insert(v)).rejects.toThrow(/UNIQUE/);
   });
 
+  /** Undoes migrations one by one, newest first, until 0007 (the usage rollup) is undone. */
+  async function downTo0006(): Promise<void> {
+    while (await db.schema.hasTable('usage_rollup')) await db.migrate.down();
+  }
+
   it('moves usage samples to the raw + rollup layout and back, keeping every byte', async () => {
     await migrateLatest(db);
-    await db.migrate.down(); // back to the single usage_samples table of migration 0004
+    await downTo0006(); // back to the single usage_samples table of migration 0004
     await db('profiles').insert({ name: 'P', price: 1, spec: '{}', created_at: 1, updated_at: 1 });
     const [vid] = await db('vouchers').insert({
       code: 'MIGR0001',
@@ -140,7 +145,7 @@ describe('database migrations', () => {
       { ts: t0 + 50 * H, resolution: 3600, bytes_up: 3, bytes_down: 6, rate_down: 9 },
     ]);
     // And down again: the raw polls as they were, older traffic as folded rows.
-    await db.migrate.down();
+    await downTo0006();
     const back = await db('usage_samples').orderBy('ts').select('resolution', 'bytes_up');
     expect(back).toEqual([
       { resolution: 86400, bytes_up: 1000 },

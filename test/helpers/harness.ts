@@ -98,7 +98,6 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     h.core = h.app.core;
   } else {
     h.core = await openCore(config, { ...coreOpts, role: 'cli' });
-    await h.core.services.profiles.syncFromFile(config.profilesFile);
   }
   await router.waitConnected(5000);
   return h;

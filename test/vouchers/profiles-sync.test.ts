@@ -57,7 +57,7 @@ describe('profiles.json applied at start, the database the truth afterwards', ()
       ]),
     );
     await expect(h.core!.services.profiles.syncFromFile(h.config.profilesFile)).rejects.toThrow(
-      /profiles\[0\]\.price[\s\S]*profiles\[0\]\.rate_down/,
+      /X: price "free" is not an amount[\s\S]*X: rate_down "2Q" is not a rate/,
     );
   });
 });

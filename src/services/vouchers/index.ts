@@ -234,6 +234,10 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         .where({ id: row.id })
         .update({
           profile_id: next.id,
+          // A sold voucher's sale stays with the plan it was sold as (reports by profile).
+          ...(row.activated_at !== null && row.sale_profile_id === null
+            ? { sale_profile_id: row.profile_id }
+            : {}),
           rate_limit_up: customRates ? row.rate_limit_up : next.profile.rateUp,
           rate_limit_down: customRates ? row.rate_limit_down : next.profile.rateDown,
           expires_at:

@@ -171,9 +171,33 @@ export function voucherApiRouter(ctx: WebContext): Router {
   });
 
   r.post('/profiles', async (req, res) => {
+    if (Array.isArray(req.body)) {
+      // A whole profiles.json list, as the original PisoNet's file holds it: imported in one step.
+      const result = await profiles.importProfiles(req.body, {}, actorOf(req));
+      res.status(result.applied ? 201 : 200).json({ success: true, ...result });
+      return;
+    }
     res
       .status(201)
       .json({ success: true, profile: profileJson(await profiles.create(req.body, actorOf(req))) });
+  });
+
+  r.post('/profiles/import', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const list = Array.isArray(body) ? body : body.profiles;
+    const dryRun = !Array.isArray(body) && (body.dry_run === true || body.dry_run === 'true');
+    const result = await profiles.importProfiles(list, { dryRun }, actorOf(req));
+    res.json({ success: true, dry_run: dryRun, ...result });
+  });
+
+  r.post('/profiles/:name/archive', async (req, res) => {
+    const p = await profiles.setArchived(req.params.name, true, actorOf(req));
+    res.json({ success: true, profile: profileJson(p) });
+  });
+
+  r.post('/profiles/:name/restore', async (req, res) => {
+    const p = await profiles.setArchived(req.params.name, false, actorOf(req));
+    res.json({ success: true, profile: profileJson(p) });
   });
 
   r.put('/profiles/:name', async (req, res) => {

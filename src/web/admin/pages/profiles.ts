@@ -80,6 +80,19 @@ export function profileRoutes(ctx: WebContext): Router {
     }
   }
 
+  router.post('/profiles/:name/archive', async (req, res) => {
+    const archived = req.body?.archived !== 'false';
+    const p = await profiles.setArchived(String(req.params.name), archived, actorOf(req));
+    flash(
+      req,
+      'ok',
+      archived
+        ? `Profile ${p.name} archived: it is no longer sold or offered; its vouchers keep working and its sales stay in the reports.`
+        : `Profile ${p.name} restored: it can be sold again.`,
+    );
+    res.redirect(303, '/admin/profiles');
+  });
+
   router.post('/profiles', (req, res) => save(req, res, null));
   router.post('/profiles/:name', async (req, res) => {
     const record = await profiles.get(String(req.params.name));
