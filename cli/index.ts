@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { projectPath } from '../src/lib/paths';
 import { mainUsage, runCommand } from './main';
 import { runMenu } from './menu';
+import { treatCtrlDAsCtrlC } from './lib/terminal';
 
 // The project's .env and data, wherever the operator runs the command from (not the working folder).
 // quiet: dotenv 17 otherwise prints a banner on stdout, which would corrupt --json output.
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`The menu needs a terminal; give a command instead.\n\n${mainUsage()}\n`);
       return 2;
     }
+    treatCtrlDAsCtrlC(process.stdin);
     return runMenu();
   }
   return runCommand(argv);

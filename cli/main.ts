@@ -53,8 +53,12 @@ export function describeError(e: unknown): AppError {
     e instanceof RouterError
   )
     return toAppError(e);
-  const app = toAppError(e);
-  return new AppError(app.code, `${app.message} (${(e as Error)?.message ?? String(e)})`, app.status);
+  // Not the operator's mistake, and nothing was logged: say what happened instead of "the error was logged".
+  return new AppError(
+    'INTERNAL',
+    `Something went wrong inside PisoNet Manager: ${(e as Error)?.message ?? String(e)}. Please report it with the command you ran.`,
+    500,
+  );
 }
 
 export function reportError(e: unknown): number {

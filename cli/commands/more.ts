@@ -2,7 +2,12 @@
 import fs from 'node:fs';
 import { describeConfig, loadConfig } from '../../src/config/env';
 import { parseJsonText, ValidationError } from '../../src/domain/errors';
-import { formatDurationHuman, parseDuration } from '../../src/domain/units';
+import {
+  checkExtension,
+  CONFIRM_EXTENSION_ABOVE_SECONDS,
+  formatDurationHuman,
+  parseDuration,
+} from '../../src/domain/units';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption } from '../lib/args';
@@ -46,9 +51,10 @@ const sheet: CommandDef = {
   },
 };
 
-const EXTEND = `Usage: pisonet users extend CODE --time DURATION [--json]
+const EXTEND = `Usage: pisonet users extend CODE --time DURATION [--yes] [--json]
 
-Adds time to a voucher (e.g. --time 30m, 1h, 1d); the router's limit follows.`;
+Adds time to a voucher (e.g. --time 30m, 1h, 1d; at most 365 days); the router's limit follows.
+More than a day needs --yes, so that a typo such as 99999999d never lands.`;
 
 const extend: CommandDef = {
   name: 'users extend',
@@ -57,16 +63,21 @@ const extend: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { time: { type: 'string' }, json: { type: 'boolean' } },
+      { time: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } },
       EXTEND,
       { min: 1, max: 1 },
     );
-    const seconds = parseDuration(requireOption(values, 'time', EXTEND), 'time');
-    if (seconds <= 0)
-      throw new ValidationError('time', 'must be more than zero; use a duration like 30m or 1h');
+    const seconds = checkExtension(parseDuration(requireOption(values, 'time', EXTEND), 'time'), 'time');
+    if (seconds > CONFIRM_EXTENSION_ABOVE_SECONDS && values.yes !== true)
+      throw new ValidationError(
+        'time',
+        `${formatDurationHuman(seconds)} is more than a day; add --yes if you mean it`,
+      );
     return withCore(async (core) => {
       await requireRouter(core);
-      const v = await core.services.vouchers.extend(positionals[0], seconds, cliActor());
+      const v = await core.services.vouchers.extend(positionals[0], seconds, cliActor(), {
+        confirmed: true,
+      });
       if (values.json) printJson(v);
       else print(out.green(`Added ${formatDurationHuman(seconds)} to ${v.code}.`));
       return 0;

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { writeOperatorFile } from '../lib/files';
 import { confirm } from '@inquirer/prompts';
 import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
@@ -214,7 +214,7 @@ const exportCsv: CommandDef = {
     return withCore(async (core) => {
       const csv = await core.services.vouchers.csv(filter);
       if (typeof values.out === 'string') {
-        fs.writeFileSync(values.out, csv);
+        writeOperatorFile(values.out, csv);
         print(out.green(`Wrote ${values.out}`));
       } else process.stdout.write(csv);
       return 0;

@@ -3,6 +3,7 @@
  * (src/services/report-calendar.ts) so "today" in the terminal is the same day as on the web.
  */
 import { ValidationError } from '../../src/domain/errors';
+import { isValidInstant } from '../../src/domain/units';
 import {
   addDays,
   isLocalDate,
@@ -40,6 +41,7 @@ export const formatDate = localDate;
 
 /** `2026-11-21 14:05` for an instant, in the shop's zone. */
 export function formatDateTime(ms: number, tz: string): string {
+  if (!isValidInstant(ms)) return 'invalid';
   const p = localParts(ms, tz);
   return `${localDate(ms, tz)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { writeOperatorFile } from './files';
 import ejs from 'ejs';
 import type { Core } from '../../src/core';
 import { projectPath } from '../../src/lib/paths';
@@ -30,5 +30,5 @@ export async function renderSheetToFile(
   file: string,
   format: 'a4' | 'thermal' = 'a4',
 ): Promise<void> {
-  fs.writeFileSync(file, await renderSheet(core, batchId, format));
+  writeOperatorFile(file, await renderSheet(core, batchId, format));
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { writeOperatorFile } from '../lib/files';
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
@@ -98,7 +99,7 @@ async function exportCsv(core: Core): Promise<void> {
     { default: `vouchers-${status ?? 'all'}-${formatDate(core.clock.now(), core.config.tz)}.csv` },
   );
   if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
-  fs.writeFileSync(file, await core.services.vouchers.csv({ status }));
+  writeOperatorFile(file, await core.services.vouchers.csv({ status }), 'file');
   say(out.green(`Wrote ${file}`));
 }
 

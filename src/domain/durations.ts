@@ -98,3 +98,40 @@ export function formatDurationHuman(seconds: number): string {
     .map(([unit, n]) => `${n}${unit}`)
     .join(' ');
 }
+
+/** Time an admin may add to one voucher at once: a year covers any real sale; more is a typo (`99999999d`). */
+export const MAX_EXTENSION_SECONDS = 365 * 86400;
+/** Above a day, an extension is asked again before it is saved (one extra digit turns 1h into 10h, 1d into 10d). */
+export const CONFIRM_EXTENSION_ABOVE_SECONDS = 86400;
+
+/** An extension in whole seconds, within 1 s–365 days; `field` names the input in the message. */
+export function checkExtension(seconds: unknown, field: string): number {
+  if (
+    typeof seconds !== 'number' ||
+    !Number.isSafeInteger(seconds) ||
+    seconds <= 0 ||
+    seconds > MAX_EXTENSION_SECONDS
+  ) {
+    throw ValidationError.invalid(
+      field,
+      typeof seconds === 'number' && Number.isFinite(seconds) ? formatDurationHuman(seconds) : seconds,
+      'an extension that can be added',
+      'use more than 0 and at most 365 days, like 30m, 1h or 1d',
+    );
+  }
+  return seconds;
+}
+
+/** ±8.64e15 ms: the range a JavaScript Date can hold. Stored times beyond it come from old data or hand edits. */
+const MAX_INSTANT_MS = 8.64e15;
+
+export function isValidInstant(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= MAX_INSTANT_MS;
+}
+
+/** ISO text of a stored instant; `invalid` for one no date can hold (shown, never thrown), null for none. */
+export function isoInstant(ms: number | string | null | undefined): string | null {
+  if (ms === null || ms === undefined) return null;
+  const n = Number(ms);
+  return isValidInstant(n) ? new Date(n).toISOString() : 'invalid';
+}

@@ -158,7 +158,11 @@ export interface VoucherService {
   /** Logs the device(s) out, removes the router user and queue, status revoked. Audited. */
   revoke(code: string, actor: Actor): Promise<VoucherView>;
   /** Adds time (router limit-uptime follows). Audited. */
-  extend(code: string, seconds: number, actor: Actor): Promise<VoucherView>;
+  /**
+   * Adds time (1 s–365 days); above a day it needs `confirmed` (AppError CONFIRM_REQUIRED otherwise), so a typo
+   * such as `99999999d` or one digit too many never lands silently. Audited.
+   */
+  extend(code: string, seconds: number, actor: Actor, opts?: { confirmed?: boolean }): Promise<VoucherView>;
   /** Moves a voucher to another profile; new rates apply at the next cycle, usage kept. Audited. */
   changeProfile(code: string, profile: string, actor: Actor): Promise<VoucherView>;
   batches(limit?: number): Promise<BatchView[]>;

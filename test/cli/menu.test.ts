@@ -174,3 +174,26 @@ test('Ctrl-C goes back from a submenu and exits cleanly from the main menu', asy
   const screen = await tmux.step(['C-c'], '[exit 0]');
   expect(screen).toContain('Bye.');
 });
+test('an extension of 99999999d is refused at the prompt; more than a day is asked again', async () => {
+  await tmux.step(['2', 'Enter'], 'Active users');
+  await tmux.step(['3', 'Enter'], 'Extend which user?');
+  await tmux.step(['Enter'], 'Add how much time?');
+  await tmux.step(['99999999d', 'Enter'], 'at most 365 days');
+  for (let i = 0; i < 9; i++) tmux.send('BSpace');
+  await tmux.step(['2d', 'Enter'], 'That is more than a day.');
+  await tmux.step(['n', 'Enter'], 'Active users');
+  const row = await h.core!.db('vouchers').where({ status: 'active' }).first();
+  expect(row.extra_seconds).toBe(0);
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
+test('Ctrl-D in a prompt goes back like Ctrl-C, and the menu keeps working', async () => {
+  await tmux.step(['1', 'Enter'], 'Generate a batch');
+  await tmux.step(['1', 'Enter'], 'Profile:');
+  await tmux.step(['C-d'], 'Cancelled.');
+  await tmux.step(['1', 'Enter'], 'Profile:');
+  await tmux.step(['Enter'], 'How many?');
+  await tmux.step(['C-d'], 'Cancelled.');
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+

@@ -1,4 +1,5 @@
 /** CSV export of vouchers (RFC 4180 quoting; times ISO 8601 UTC; price in pesos). */
+import { isoInstant } from '../../domain/durations';
 import type { Knex } from 'knex';
 import type { VoucherFilter } from '../types';
 import { filteredVouchers } from './queries';
@@ -13,8 +14,7 @@ function cell(v: string | number | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const iso = (ms: number | null): string | null =>
-  ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
+const iso = isoInstant;
 
 export async function vouchersCsv(db: Knex, filter: VoucherFilter): Promise<string> {
   const rows = await filteredVouchers(db, filter)

@@ -3,6 +3,11 @@
  * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption.ts.
  */
 import { desiredLimits } from '../../domain/policy';
+import {
+  checkExtension,
+  CONFIRM_EXTENSION_ABOVE_SECONDS,
+  formatDurationHuman,
+} from '../../domain/durations';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import { toVoucherState, expiresAtFor, type VoucherRow } from '../voucher-state';
@@ -186,14 +191,15 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       return view(await reload(row.id));
     },
 
-    async extend(code, seconds, actor) {
-      if (!Number.isInteger(seconds) || seconds <= 0)
+    async extend(code, seconds, actor, opts = {}) {
+      const added = checkExtension(seconds, 'duration');
+      if (added > CONFIRM_EXTENSION_ABOVE_SECONDS && !opts.confirmed)
         throw new AppError(
-          'INVALID_INPUT',
-          'duration: must be more than zero, like 30m or 1h',
+          'CONFIRM_REQUIRED',
+          `Adding ${formatDurationHuman(added)} is more than a day; confirm to add it`,
           400,
-          'duration',
-          { duration: 'must be more than zero' },
+          'confirm',
+          { confirm: `confirm adding ${formatDurationHuman(added)}` },
         );
       const row = await requireVoucher(db, code);
       requireOpen(row, 'extended');

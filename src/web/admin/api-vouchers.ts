@@ -4,14 +4,14 @@
  * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
  */
 import { Router, type Request } from 'express';
-import { parseDuration, parseMoney, parseRate } from '../../domain/units';
+import { isoInstant, parseDuration, parseMoney, parseRate } from '../../domain/units';
 import { ValidationError } from '../../domain/errors';
 import { AppError } from '../../lib/errors';
 import { STATUSES } from '../../services/vouchers/queries';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
 import type { WebContext } from '../context';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = isoInstant;
 
 export function voucherJson(v: VoucherView) {
   return {
@@ -145,11 +145,13 @@ export function voucherApiRouter(ctx: WebContext): Router {
   });
 
   r.post('/vouchers/:code/extend', async (req, res) => {
-    const raw = (req.body ?? {}).duration;
+    const body = req.body ?? {};
+    const raw = body.duration;
     const seconds = typeof raw === 'number' ? raw : parseDuration(raw, 'duration');
+    const confirmed = body.confirm === true || body.confirm === 'true' || body.confirm === 'yes';
     res.json({
       success: true,
-      voucher: voucherJson(await vouchers.extend(req.params.code, seconds, actorOf(req))),
+      voucher: voucherJson(await vouchers.extend(req.params.code, seconds, actorOf(req), { confirmed })),
     });
   });
 

@@ -1,10 +1,14 @@
 import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
-import { parseDuration } from '../../../domain/units';
+import {
+  CONFIRM_EXTENSION_ABOVE_SECONDS,
+  formatDurationHuman,
+  MAX_EXTENSION_SECONDS,
+  parseDuration,
+} from '../../../domain/units';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
 import { hourlyTrafficChart } from './series';
 
-const MAX_EXTEND_SECONDS = 90 * 86400;
 
 /** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
 export function voucherDetailRoutes(ctx: WebContext): Router {
@@ -75,9 +79,13 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     } catch {
       failIfAny({ extend: 'use a duration like 30m, 1h or 1d' });
     }
-    if (seconds <= 0 || seconds > MAX_EXTEND_SECONDS)
-      failIfAny({ extend: 'use more than 0 and at most 90 days, like 30m' });
-    const v = await services.vouchers.extend(code, seconds, actorOf(req));
+    if (seconds <= 0 || seconds > MAX_EXTENSION_SECONDS)
+      failIfAny({ extend: 'use more than 0 and at most 365 days, like 30m, 1h or 1d' });
+    if (seconds > CONFIRM_EXTENSION_ABOVE_SECONDS && field(req.body, 'confirm_long') !== 'yes')
+      failIfAny({
+        extend: `that adds ${formatDurationHuman(seconds)}, more than a day: tick "Yes, add more than a day" to go ahead`,
+      });
+    const v = await services.vouchers.extend(code, seconds, actorOf(req), { confirmed: true });
     return `Added ${field(req.body, 'duration')} to ${v.code}.`;
   });
 
