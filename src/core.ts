@@ -3,6 +3,7 @@ import type { AppConfig } from './config/env';
 import { openDatabase, migrateLatest, Db } from './db/knex';
 import { Clock, systemClock } from './lib/clock';
 import { createLogger, Logger } from './lib/logger';
+import { stdoutDestination } from './lib/log-format';
 import { createRouterClient } from './router';
 import { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
@@ -47,7 +48,8 @@ export interface CoreOptions {
 
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? createLogger(config.logLevel);
+  // The server logs to stdout: human lines on a terminal, JSON for service managers (LOG_FORMAT).
+  const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
   const db = openDatabase(config.databaseFile);
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
