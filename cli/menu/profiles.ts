@@ -9,7 +9,7 @@ import { cliActor } from '../lib/context';
 import { profilesTable } from '../lib/render';
 import { askField, cloneJson, numberish, str, type Json } from './profile-draft';
 import { advancedSummary, askAdvanced } from './profile-sections';
-import { menuLoop, say, showError } from './prompts';
+import { confirmAction, menuLoop, say, showError } from './prompts';
 
 const BASIC_FIELDS = ['name', 'price', 'validity', 'users', 'rate_up', 'rate_down'];
 
@@ -124,10 +124,34 @@ async function edit(core: Core): Promise<void> {
     say(out.yellow(`${name} is also defined in profiles.json: update the file too so both agree.`));
 }
 
+/** Retire a profile (kept for history and reports) or bring an archived one back. */
+async function archiveOrRestore(core: Core): Promise<void> {
+  const profiles = await core.services.profiles.list({ includeArchived: true });
+  const name = await select({
+    message: 'Archive or restore which profile?',
+    choices: profiles.map((p) => ({
+      name: `${describe(p)}${p.archived ? '  (archived: restore)' : ''}`,
+      value: p.name,
+    })),
+  });
+  const archived = !(profiles.find((p) => p.name === name) as ProfileRecord).archived;
+  const question = archived
+    ? `Archive ${name}? It leaves the voucher pickers and the portal; its vouchers keep working and its sales stay in the reports.`
+    : `Restore ${name}? It can be sold again.`;
+  if (!(await confirmAction(question))) return;
+  await core.services.profiles.setArchived(name, archived, cliActor());
+  say(out.green(archived ? `Profile ${name} archived.` : `Profile ${name} restored.`));
+}
+
 export function profilesMenu(core: Core): Promise<void> {
   return menuLoop('Profiles', [
-    { key: '1', name: 'List', run: async () => say(profilesTable(await core.services.profiles.list())) },
+    {
+      key: '1',
+      name: 'List (archived ones too)',
+      run: async () => say(profilesTable(await core.services.profiles.list({ includeArchived: true }))),
+    },
     { key: '2', name: 'Create', run: () => create(core) },
     { key: '3', name: 'Edit', run: () => edit(core) },
+    { key: '4', name: 'Archive or restore', run: () => archiveOrRestore(core) },
   ]);
 }
