@@ -1,19 +1,20 @@
 import os from 'node:os';
-import pino from 'pino';
 import { loadConfig, ConfigError } from '../../src/config/env';
 import { openCore, Core } from '../../src/core';
 import { AppError, toAppError } from '../../src/lib/errors';
-import { createLogger } from '../../src/lib/logger';
+import { openCliLogs, type CliLogs } from './log';
 import { RouterError } from '../../src/router/types';
 import type { Actor } from '../../src/services/types';
 
-const QUIET_LEVELS = ['fatal', 'error', 'silent'];
+/** The core, plus where its logs go (the menu names the file in its header). */
+export type CliCore = Core & { logs: CliLogs };
 
 /**
- * Opens the same core the server uses (no HTTP round trip to ourselves). Core logs go to stderr at
- * `warn` at most, so the terminal only shows what the operator asked for.
+ * Opens the same core the server uses (no HTTP round trip to ourselves). Core logs go to
+ * `<DATA_DIR>/cli.log`, never to the terminal: the screen shows only what the operator asked for, and a
+ * failing subcommand's stderr is its one `error:` line.
  */
-export async function openCliCore(env: NodeJS.ProcessEnv = process.env): Promise<Core> {
+export async function openCliCore(env: NodeJS.ProcessEnv = process.env): Promise<CliCore> {
   let config;
   try {
     config = loadConfig(env);
@@ -21,9 +22,8 @@ export async function openCliCore(env: NodeJS.ProcessEnv = process.env): Promise
     if (err instanceof ConfigError) throw new AppError('CONFIG_INVALID', err.message, 500);
     throw err;
   }
-  const level = QUIET_LEVELS.includes(config.logLevel) ? config.logLevel : 'warn';
-  const log = createLogger(level, pino.destination({ dest: 2, sync: true }));
-  return openCore(config, { role: 'cli', log });
+  const logs = openCliLogs(config);
+  return Object.assign(await openCore(config, { role: 'cli', log: logs.log }), { logs });
 }
 
 /**

@@ -1,25 +1,54 @@
-import type { Core } from '../../src/core';
 import { out } from '../lib/ansi';
 import { terminalWidth, truncate } from '../lib/table';
-import { openCliCore } from '../lib/context';
+import { openCliCore, type CliCore } from '../lib/context';
+import { captureConsole, displayPath } from '../lib/log';
 import { menuLoop, say, showError } from './prompts';
 import { profilesMenu } from './profiles';
 import { reportsMenu, settingsMenu } from './settings';
 import { activeUsersMenu, bandwidthMenu } from './users';
 import { vouchersMenu } from './vouchers';
 
-function banner(core: Core): string {
+function banner(core: CliCore): string {
   const r = core.config.router;
   const router = r.simulated
     ? `simulated router on 127.0.0.1:${core.config.simulatorPort}`
     : `${r.host}:${r.port}`;
   const width = terminalWidth();
-  return `${out.bold('PisoNet Manager')}\n${out.dim(truncate(`router ${router} · database ${core.config.databaseFile}`, width))}`;
+  const logs = core.logs.file ? displayPath(core.logs.file) : `off (${core.logs.off})`;
+  return [
+    out.bold('PisoNet Manager'),
+    out.dim(truncate(`router ${router} · database ${core.config.databaseFile}`, width)),
+    out.dim(truncate(`logs ${logs}`, width)),
+  ].join('\n');
+}
+
+/**
+ * The router's state, drawn above the main menu each time it comes back: what a log line would have
+ * said, in one line that belongs to the screen. When the router is away it points at the log file,
+ * where the details (every failed attempt, with its reason) are; on a line of its own when both do not fit.
+ */
+export function routerStatusLine(core: CliCore, width = terminalWidth()): string {
+  const s = core.router.status;
+  if (s.connected)
+    return out.green(truncate(`router: connected · ${s.identity ?? core.config.router.host}`, width));
+  let state = 'connecting…';
+  if (s.lastError) {
+    const what = s.lastErrorCode === 'ROUTER_LOGIN_FAILED' ? 'login refused' : 'not reachable';
+    // "Router not reachable (connect): Connection refused." would say "not reachable" twice on this line.
+    const error = s.lastError.replace(/^Router not reachable(?: \([^)]*\))?:\s*/, '');
+    state = `${what} (last error: ${error})`;
+  }
+  const line = `router: ${state}`;
+  const logs = core.logs.file ? `logs: ${displayPath(core.logs.file)}` : '';
+  if (!logs) return out.yellow(truncate(line, width));
+  const oneLine = `${line} — ${logs}`;
+  if ([...oneLine].length <= width) return out.yellow(oneLine);
+  return `${out.yellow(truncate(line, width))}\n${out.dim(truncate(`  ${logs}`, width))}`;
 }
 
 /** The interactive menu. Ctrl-C in a submenu goes back; at the main menu it exits. */
 export async function runMenu(): Promise<number> {
-  let core: Core;
+  let core: CliCore;
   try {
     core = await openCliCore();
   } catch (e) {
@@ -29,8 +58,11 @@ export async function runMenu(): Promise<number> {
   // Ctrl-C while an action (not a prompt) is running: close the database cleanly, then leave.
   const onSigint = () => void core.close().finally(() => process.exit(130));
   process.on('SIGINT', onSigint);
+  const restoreConsole = captureConsole(core.log);
   try {
     say(banner(core));
+    // A router that answers within a moment shows as connected on the first drawing, not "connecting…".
+    await core.router.waitConnected(Math.min(2000, core.config.router.timeoutSeconds * 1000));
     await menuLoop(
       'Main menu',
       [
@@ -42,11 +74,13 @@ export async function runMenu(): Promise<number> {
         { key: '6', name: 'Settings', run: () => settingsMenu(core) },
       ],
       'Exit',
+      { beforeDraw: () => say(routerStatusLine(core)) },
     );
     say('Bye.');
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
     await core.close();
+    restoreConsole();
   }
 }

@@ -28,10 +28,16 @@ export function showError(e: unknown): void {
 /**
  * A numbered menu: type the number and Enter (or use the arrows). `0` goes back. Ctrl-C at the menu
  * goes back too; Ctrl-C inside an action cancels that action and returns here. Errors are shown in the
- * API's words and the menu stays open.
+ * API's words and the menu stays open. `beforeDraw` prints above each drawing (the main menu's status line).
  */
-export async function menuLoop(title: string, items: MenuItem[], backLabel = 'Back'): Promise<void> {
+export async function menuLoop(
+  title: string,
+  items: MenuItem[],
+  backLabel = 'Back',
+  opts: { beforeDraw?: () => void } = {},
+): Promise<void> {
   for (;;) {
+    opts.beforeDraw?.();
     let key: string;
     try {
       key = await rawlist({
