@@ -36,3 +36,16 @@ export function maskCode(code: string): string {
   if (code.length <= 4) return '…';
   return `${code.slice(0, 2)}…${code.slice(-2)}`;
 }
+
+/** A URL for a log line with any `code=` parameter masked (the QR codes on voucher sheets open `/portal?code=…`). */
+export function maskCodesInUrl(url: string): string {
+  return url.replace(/([?&]code=)([^&#]*)/gi, (_m, key: string, value: string) => {
+    let code = value;
+    try {
+      code = decodeURIComponent(value);
+    } catch {
+      // Malformed escapes: mask the raw text.
+    }
+    return `${key}${encodeURIComponent(maskCode(code))}`;
+  });
+}

@@ -198,6 +198,22 @@ export function createRedemptionService(
       );
       throw routerFailure(err);
     }
+    // A sale or a customer back online: the shop's log shows it, with the code masked (it is the customer's key).
+    const masked = maskCode(row.code);
+    log.info(
+      {
+        module: 'portal',
+        event: kind === 'relogin' ? 'login' : 'redeem',
+        voucher: masked,
+        mac: a.mac,
+        ip: a.ip,
+      },
+      kind === 'activate'
+        ? `voucher ${masked} redeemed on the portal (${a.profileName}) by ${a.mac}`
+        : kind === 'add-device'
+          ? `voucher ${masked} redeemed on the portal by another device, ${a.mac}`
+          : `voucher ${masked} logged in again on the portal by ${a.mac}`,
+    );
     return {
       code: row.code,
       profile: a.profileName,

@@ -98,7 +98,7 @@ async function endVouchers(
   });
   for (const v of ended)
     deps.log.info(
-      { voucher: maskCode(v.row.code), status: v.row.status },
+      { event: v.row.status, voucher: maskCode(v.row.code), status: v.row.status },
       `voucher ${maskCode(v.row.code)} ${v.row.status}: ${v.row.end_reason ?? ''}`.trim(),
     );
   return ended;

@@ -85,6 +85,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       return v.row.status === 'active' && !v.devices.some((d) => d.mac === s.mac);
     });
     if (todo.length === 0) return false;
+    const logins: Array<{ code: string; mac: string; first: boolean }> = [];
     await db.transaction(async (trx) => {
       for (const s of todo) {
         const activated = await activateFromRouterSession(
@@ -94,13 +95,20 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
           snapshot.hostIp.get(s.mac) ?? s.ip,
           now,
         );
-        if (activated)
-          log.info(
-            { voucher: maskCode(s.user) },
-            `voucher ${maskCode(s.user)} activated by a login on the router`,
-          );
+        logins.push({ code: s.user, mac: s.mac, first: activated });
       }
     });
+    // Customers who used the router's own login page instead of the portal: logged like a portal
+    // redemption, once committed, with the code masked.
+    for (const l of logins) {
+      const masked = maskCode(l.code);
+      log.info(
+        { event: 'login', voucher: masked, mac: l.mac, first: l.first },
+        l.first
+          ? `voucher ${masked} activated: first login on the router's own page, by ${l.mac}`
+          : `voucher ${masked}: device ${l.mac} logged in on the router's own page`,
+      );
+    }
     return true;
   }
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { toAppError } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
+import { maskCodesInUrl, type Logger } from '../../lib/logger';
 
 const isApi = (req: Request) =>
   req.originalUrl.startsWith('/api/') ||
@@ -24,7 +24,7 @@ export function errorHandler(log: Logger) {
     const e = toAppError(err);
     if (e.status >= 500)
       log.error(
-        { err: (err as Error).message, stack: (err as Error).stack, url: req.originalUrl },
+        { err: (err as Error).message, stack: (err as Error).stack, url: maskCodesInUrl(req.originalUrl) },
         'request failed',
       );
     if (res.headersSent) return;
