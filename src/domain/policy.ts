@@ -5,7 +5,9 @@
  *  1. status revoked / expired / exhausted, or validity used up → no queue at all;
  *  2. data cap reached with cap_policy "block" → blocked (the voucher ends as exhausted);
  *  3. admin override → its rates. It wins over FUP and over the cap throttle because the shop owner set it
- *     on purpose and it "holds until removed or the voucher ends"; it never lifts a block or an expiry;
+ *     on purpose and it holds until reset to the plan or the voucher ends; it never lifts a block or an
+ *     expiry. A rate of 0 is "no limit" in that direction (RouterOS reads max-limit 0 so): the device keeps
+ *     its queue, so its traffic is still counted, and gets no burst, which would mean nothing above no limit;
  *  4. data cap reached with "throttle" → cap_rate_* (or the FUP rates);
  *  5. FUP threshold reached → FUP rates;
  *  6. otherwise the voucher's own rates, with the profile's burst.
@@ -28,7 +30,7 @@ export interface BurstLimits {
 
 export interface DesiredLimits {
   state: LimitState;
-  /** bits/s; 0 when the voucher gets no queue. */
+  /** bits/s; 0 when the voucher gets no queue, or (admin override) no limit in that direction. */
   rateUp: number;
   rateDown: number;
   burst?: BurstLimits;
@@ -101,13 +103,9 @@ function speedReason(rateUp: number, rateDown: number): string {
 function activeRates(v: VoucherState, offpeak: boolean, freeData: boolean): DesiredLimits {
   const p = v.profile;
   if (v.override) {
-    return {
-      state: 'normal',
-      rateUp: v.override.rateUp,
-      rateDown: v.override.rateDown,
-      offpeak,
-      reason: 'bandwidth set by admin',
-    };
+    const { rateUp, rateDown } = v.override;
+    const reason = rateUp === 0 && rateDown === 0 ? 'speed limit removed by admin' : 'bandwidth set by admin';
+    return { state: 'normal', rateUp, rateDown, offpeak, reason };
   }
   const capReached = p.dataCapBytes !== undefined && v.countedBytes >= p.dataCapBytes;
   const throttle = p.capRate ?? p.fup;

@@ -121,6 +121,11 @@ export function formatRateHuman(bps: number): string {
   return `${bps} bps`;
 }
 
+/** A speed limit for people: 0 is RouterOS's "no limit" (max-limit 0), shown as `unlimited`. */
+export function formatLimitHuman(bps: number): string {
+  return bps === 0 ? 'unlimited' : formatRateHuman(bps);
+}
+
 function trimZeros(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

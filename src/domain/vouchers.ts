@@ -3,6 +3,7 @@ import type { Profile } from './profiles';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
 
+/** An admin's speed for a voucher, bits/s; 0 in a direction means no limit there (RouterOS max-limit 0). */
 export interface RateOverride {
   rateUp: number;
   rateDown: number;
@@ -15,7 +16,7 @@ export interface VoucherState {
   /** The voucher's own base rates (copied from the profile at sale, possibly changed since). */
   rateUp: number;
   rateDown: number;
-  /** Admin "set bandwidth": holds until removed or the voucher ends. */
+  /** Admin "set bandwidth" (or "no limit", 0/0): holds until reset to the plan or the voucher ends. */
   override?: RateOverride;
   /** ms since epoch of first login. */
   activatedAt?: number;

@@ -210,6 +210,25 @@ describe('desiredLimits', () => {
     expect(desiredLimits(voucher(FUP, { override }), NOON + 86_400_000, TZ).state).toBe('expired');
   });
 
+  it('reads an override of 0 as no limit that way, off-peak too, and gives it no burst', () => {
+    const none = { rateUp: 0, rateDown: 0 };
+    expect(desiredLimits(voucher(FUP, { override: none, countedBytes: 1.5e9 }), NOON, TZ)).toEqual({
+      state: 'normal',
+      rateUp: 0,
+      rateDown: 0,
+      offpeak: false,
+      reason: 'speed limit removed by admin',
+    });
+    const night = { ...FUP, offpeak: { start: 22 * 60, end: 6 * 60, unlimited: false, speedMultiplier: 2 } };
+    expect(desiredLimits(voucher(night, { override: none }), manila(23), TZ)).toMatchObject({
+      state: 'normal',
+      rateUp: 0,
+      rateDown: 0,
+      offpeak: true,
+    });
+    expect(desiredLimits(voucher(FUP, { override: none }), NOON + 86_400_000, TZ).state).toBe('expired');
+  });
+
   it('ends by status and by time', () => {
     expect(desiredLimits(voucher(FUP, { status: 'revoked' }), NOON, TZ).state).toBe('revoked');
     expect(desiredLimits(voucher(FUP, { status: 'expired' }), NOON, TZ).state).toBe('expired');

@@ -155,6 +155,29 @@ describe('desiredQueues', () => {
     ]);
   });
 
+  it('keeps the queue of a device whose limit the admin removed, with max-limit 0/0 and no burst', () => {
+    const dev = [{ mac: 'AA:BB:CC:DD:EE:01', ip: '10.5.50.11', connected: true }];
+    const none = { override: { rateUp: 0, rateDown: 0 } };
+    const { queues, voucherActions } = desiredQueues(
+      [{ voucher: voucher('AAAA2222', none), devices: dev }],
+      NOON,
+      TZ,
+    );
+    expect(voucherActions).toEqual([]);
+    expect(queues).toEqual([{ ...WANT, maxLimit: '0/0' }]);
+    // What RouterOS (and the simulator) print for it: nothing to write, cycle after cycle.
+    expect(planIsEmpty(planReconcile(queues, [row('*1', { 'max-limit': '0/0' })]))).toBe(true);
+    expect(planReconcile(queues, [row('*1')]).set).toEqual([
+      { id: '*1', name: WANT.name, changes: { 'max-limit': '0/0' } },
+    ]);
+    const oneWay = desiredQueues(
+      [{ voucher: voucher('AAAA2222', { override: { rateUp: 0, rateDown: 2e6 } }), devices: dev }],
+      NOON,
+      TZ,
+    );
+    expect(oneWay.queues.map((q) => [q.maxLimit, q.burstLimit])).toEqual([['0/2000000', undefined]]);
+  });
+
   it('names queues after the upper-case MAC', () => {
     expect(queueNameForMac('aa-bb-cc-dd-ee-ff')).toBe('pisonet-AA:BB:CC:DD:EE:FF');
   });
