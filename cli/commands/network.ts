@@ -1,10 +1,11 @@
 /** Subcommands that act on devices and the router: users, bandwidth, queues, router test. */
 import { toAppError, AppError } from '../../src/lib/errors';
-import { normaliseMac, parseRate, formatRateHuman } from '../../src/domain/units';
+import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
 import { RouterError } from '../../src/router/types';
+import type { BandwidthChange } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption } from '../lib/args';
-import { cliActor, requireRouter } from '../lib/context';
+import { parseCommand, requireOption, usageError } from '../lib/args';
+import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { queuesTable, routerInfoText, trafficTable, usersTable } from '../lib/render';
 import { CommandDef, print, printJson, withCore } from './shared';
 
@@ -48,10 +49,36 @@ const usersKick: CommandDef = {
   },
 };
 
+/** The device as `MAC` or `--mac MAC` (the admin API's field name); exactly one of them. */
+function macOption(values: Record<string, unknown>, positionals: string[], usage: string): string {
+  const option = typeof values.mac === 'string' ? values.mac : undefined;
+  if (option !== undefined && positionals.length > 0)
+    throw usageError('give the MAC once, as MAC or --mac MAC', usage);
+  const mac = option ?? positionals[0];
+  if (mac === undefined) throw usageError('missing MAC (MAC or --mac MAC)', usage);
+  return normaliseMac(mac, 'mac');
+}
+
+/**
+ * The change is saved either way; a router that is down or refuses it now gets it at the next poll, so
+ * that is said plainly (exit 0), not reported as a failure.
+ */
+function printChange(change: BandwidthChange, done: string): void {
+  print(out.green(done));
+  if (!change.applied)
+    print(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
+}
+
+const speedText = (c: { up: number; down: number }) =>
+  `${formatLimitHuman(c.up)} up / ${formatLimitHuman(c.down)} down`;
+
+const MAC_OPTION = { mac: { type: 'string' } } as const;
+
 const BW_SET = `Usage: pisonet bandwidth set MAC --up RATE --down RATE
 
-Overrides the speed of the device's voucher until removed or the voucher ends. RATE in bits per
-second like 512K, 1M, 1.5M or 2G. The router changes at once.`;
+Overrides the speed of the device's voucher until reset or the voucher ends. RATE in bits per
+second from 8K to 10G, like 512K, 2M, 1.5M or "2 Mbps", or "unlimited" for no limit that way.
+The router changes at once (or at the next poll when it cannot now). MAC may also be given as --mac MAC.`;
 
 const bwSet: CommandDef = {
   name: 'bandwidth set',
@@ -60,17 +87,17 @@ const bwSet: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { up: { type: 'string' }, down: { type: 'string' } },
+      { ...MAC_OPTION, up: { type: 'string' }, down: { type: 'string' } },
       BW_SET,
-      { min: 1, max: 1 },
+      { min: 0, max: 1 },
     );
-    const mac = normaliseMac(positionals[0], 'mac');
-    const up = parseRate(requireOption(values, 'up', BW_SET), 'up');
-    const down = parseRate(requireOption(values, 'down', BW_SET), 'down');
+    const mac = macOption(values, positionals, BW_SET);
+    const up = parseSpeedLimit(requireOption(values, 'up', BW_SET), 'up');
+    const down = parseSpeedLimit(requireOption(values, 'down', BW_SET), 'down');
     return withCore(async (core) => {
-      await requireRouter(core);
-      await core.services.bandwidth.setLimit(mac, up, down, cliActor());
-      print(out.green(`Limit for ${mac}: ${formatRateHuman(up)} up / ${formatRateHuman(down)} down.`));
+      await preferRouter(core);
+      const change = await core.services.bandwidth.setLimit(mac, up, down, cliActor());
+      printChange(change, `Limit for ${change.mac}: ${speedText(change)}.`);
       return 0;
     });
   },
@@ -78,19 +105,42 @@ const bwSet: CommandDef = {
 
 const BW_REMOVE = `Usage: pisonet bandwidth remove MAC
 
-Removes an admin speed override: the device goes back to its voucher's profile speed.`;
+Removes the device's speed limit: it is unlimited until a new limit is set ("bandwidth set") or
+it goes back to its plan ("bandwidth reset"), or its voucher ends. Its queue stays, so its data is
+still counted. MAC may also be given as --mac MAC.`;
 
 const bwRemove: CommandDef = {
   name: 'bandwidth remove',
-  summary: 'remove a bandwidth limit (back to the profile speed)',
+  summary: 'remove the speed limit of a device (unlimited)',
   usage: BW_REMOVE,
   async run(args) {
-    const { positionals } = parseCommand(args, {}, BW_REMOVE, { min: 1, max: 1 });
-    const mac = normaliseMac(positionals[0], 'mac');
+    const { values, positionals } = parseCommand(args, MAC_OPTION, BW_REMOVE, { min: 0, max: 1 });
+    const mac = macOption(values, positionals, BW_REMOVE);
     return withCore(async (core) => {
-      await requireRouter(core);
-      await core.services.bandwidth.removeLimit(mac, cliActor());
-      print(out.green(`Limit removed for ${mac}; back to the profile speed.`));
+      await preferRouter(core);
+      const change = await core.services.bandwidth.removeLimit(mac, cliActor());
+      printChange(change, `Speed limit removed for ${change.mac}: unlimited (its data is still counted).`);
+      return 0;
+    });
+  },
+};
+
+const BW_RESET = `Usage: pisonet bandwidth reset MAC
+
+Puts the device back to its plan: the admin's limit (or "unlimited") is dropped and the voucher's
+profile speeds apply again, with its fair-use and off-peak rules. MAC may also be given as --mac MAC.`;
+
+const bwReset: CommandDef = {
+  name: 'bandwidth reset',
+  summary: "back to the plan's speed (drops the admin limit)",
+  usage: BW_RESET,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, MAC_OPTION, BW_RESET, { min: 0, max: 1 });
+    const mac = macOption(values, positionals, BW_RESET);
+    return withCore(async (core) => {
+      await preferRouter(core);
+      const change = await core.services.bandwidth.resetLimit(mac, cliActor());
+      printChange(change, `${change.mac} is back to its plan: ${change.profile}, ${speedText(change)}.`);
       return 0;
     });
   },
@@ -98,7 +148,8 @@ const bwRemove: CommandDef = {
 
 const BW_USERS = `Usage: pisonet bandwidth users [--json]
 
-Traffic per device: MAC, IP, voucher, totals, limit (* = admin override) and live rate.`;
+Traffic per device: MAC, IP, voucher, totals, limit (* = admin override, "unlimited" = no limit)
+and live rate.`;
 
 const bwUsers: CommandDef = {
   ...usersList,
@@ -166,4 +217,13 @@ const routerTest: CommandDef = {
   },
 };
 
-export const networkCommands = [usersList, usersKick, bwUsers, bwSet, bwRemove, queuesList, routerTest];
+export const networkCommands = [
+  usersList,
+  usersKick,
+  bwUsers,
+  bwSet,
+  bwRemove,
+  bwReset,
+  queuesList,
+  routerTest,
+];

@@ -2,6 +2,7 @@
 import {
   formatBytes,
   formatDurationHuman,
+  formatLimitHuman,
   formatMoney,
   formatRate,
   formatRateHuman,
@@ -84,7 +85,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ['State', v.state],
       [
         'Speed',
-        `${formatRateHuman(v.rateUp)} up / ${formatRateHuman(v.rateDown)} down${v.override ? ` (override ${formatRateHuman(v.override.up)} / ${formatRateHuman(v.override.down)})` : ''}`,
+        `${formatRateHuman(v.rateUp)} up / ${formatRateHuman(v.rateDown)} down${v.override ? ` (override ${formatLimitHuman(v.override.up)} / ${formatLimitHuman(v.override.down)})` : ''}`,
       ],
       ['Created', when(v.createdAt)],
       ['Activated', when(v.activatedAt)],

@@ -1,14 +1,18 @@
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import {
+  checkExtension,
+  CONFIRM_EXTENSION_ABOVE_SECONDS,
   formatDurationHuman,
+  formatLimitHuman,
   formatRate,
   formatRateHuman,
   normaliseMac,
   parseDuration,
-  parseRate,
+  parseRatePair,
+  parseSpeedLimit,
 } from '../../src/domain/units';
-import { ValidationError } from '../../src/domain/errors';
+import type { BandwidthChange, UserTraffic } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor, requireRouter } from '../lib/context';
 import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render';
@@ -27,17 +31,19 @@ async function kick(core: Core): Promise<void> {
   say(out.green(`Logged out ${u.mac}.`));
 }
 
-function positiveDuration(v: string): number {
-  const s = parseDuration(v, 'time');
-  if (s <= 0) throw new ValidationError('time', 'must be more than zero; use a duration like 30m or 1h');
-  return s;
-}
+/** The same bounds as the service (1 s–365 days), checked as the operator types. */
+const extension = (v: string): number => checkExtension(parseDuration(v, 'time'), 'time');
 
 async function extend(core: Core): Promise<void> {
   const u = await pickUser(await users(core), 'Extend which user?');
   if (!u) return;
-  const seconds = await ask('Add how much time? (e.g. 30m, 1h)', positiveDuration);
-  const v = await core.services.vouchers.extend(u.user, seconds, cliActor());
+  const seconds = await ask('Add how much time? (e.g. 30m, 1h, 1d)', extension);
+  if (
+    seconds > CONFIRM_EXTENSION_ABOVE_SECONDS &&
+    !(await confirmAction(`Add ${formatDurationHuman(seconds)} to ${u.user}? That is more than a day.`))
+  )
+    return;
+  const v = await core.services.vouchers.extend(u.user, seconds, cliActor(), { confirmed: true });
   say(
     out.green(
       `Added ${formatDurationHuman(seconds)} to ${v.code}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
@@ -74,8 +80,8 @@ export function activeUsersMenu(core: Core): Promise<void> {
   ]);
 }
 
-/** Speeds from a profile, or typed by hand (same parser and messages as the web). */
-async function pickSpeeds(core: Core): Promise<{ up: number; down: number }> {
+/** Speeds from a profile, or typed by hand (same parser and messages as the web); null = unlimited. */
+async function pickSpeeds(core: Core): Promise<{ up: number | null; down: number | null }> {
   const profiles = await core.services.profiles.list();
   const custom = '__custom__';
   const choice = await select<string>({
@@ -90,29 +96,59 @@ async function pickSpeeds(core: Core): Promise<{ up: number; down: number }> {
   });
   const preset = profiles.find((p) => p.name === choice);
   if (preset) return { up: preset.profile.rateUp, down: preset.profile.rateDown };
-  const up = await ask('Upload limit (e.g. 512K, 1M):', (v) => parseRate(v, 'up'));
-  const down = await ask('Download limit (e.g. 1M, 2M):', (v) => parseRate(v, 'down'));
+  const up = await ask('Upload limit (e.g. 512K, 2M, unlimited):', (v) => parseSpeedLimit(v, 'up'));
+  const down = await ask('Download limit (e.g. 1M, 2M, unlimited):', (v) => parseSpeedLimit(v, 'down'));
   return { up, down };
+}
+
+const speedText = (up: number, down: number) => `${formatLimitHuman(up)} up / ${formatLimitHuman(down)} down`;
+
+/** Saved either way; a router that cannot take it now gets it at the next poll, which is no failure. */
+function saidDone(change: BandwidthChange, done: string): void {
+  say(out.green(done));
+  if (!change.applied) say(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
 }
 
 async function setLimit(core: Core): Promise<void> {
   const mac = await pickMac(await users(core), 'Limit which device?');
   const { up, down } = await pickSpeeds(core);
-  if (!(await confirmAction(`Limit ${mac} to ${formatRateHuman(up)} up / ${formatRateHuman(down)} down?`)))
-    return;
-  await core.services.bandwidth.setLimit(mac, up, down, cliActor());
-  say(out.green(`Limit set for ${mac}: ${formatRateHuman(up)} up / ${formatRateHuman(down)} down.`));
+  if (!(await confirmAction(`Limit ${mac} to ${speedText(up ?? 0, down ?? 0)}?`))) return;
+  const change = await core.services.bandwidth.setLimit(mac, up, down, cliActor());
+  saidDone(change, `Limit set for ${change.mac}: ${speedText(change.up, change.down)}.`);
 }
+
+const isUnlimited = (u: UserTraffic) => u.limitSource === 'override' && u.maxLimit === '0/0';
 
 async function removeLimit(core: Core): Promise<void> {
   const list = await users(core);
-  const overridden = list.filter((u) => u.limitSource === 'override');
-  const mac = await pickMac(overridden.length ? overridden : list, 'Remove the limit of which device?');
+  const limited = list.filter((u) => !isUnlimited(u));
+  const mac = await pickMac(limited.length ? limited : list, 'Remove the speed limit of which device?');
   const u = list.find((x) => x.mac === normaliseMac(mac));
-  if (!(await confirmAction(`Remove the limit on ${mac}${u ? ` (now ${limitText(u.maxLimit)})` : ''}?`)))
-    return;
-  await core.services.bandwidth.removeLimit(mac, cliActor());
-  say(out.green(`Limit removed for ${mac}; back to the profile speed.`));
+  const now = u ? ` (now ${limitText(u.maxLimit)})` : '';
+  const question = `Remove the speed limit on ${mac}${now}? It will be unlimited until you set a limit or put it back to plan.`;
+  if (!(await confirmAction(question))) return;
+  const change = await core.services.bandwidth.removeLimit(mac, cliActor());
+  saidDone(change, `Speed limit removed for ${change.mac}: unlimited (its data is still counted).`);
+}
+
+/** `BASIC: 1 Mbps down / 512 kbps up`: what "back to plan" gives the device now. */
+function planText(u: UserTraffic): string {
+  const { up, down } = parseRatePair(u.planMaxLimit, 'plan');
+  return `${u.profile}: ${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
+}
+
+async function resetLimit(core: Core): Promise<void> {
+  const list = await users(core);
+  const overridden = list.filter((u) => u.limitSource === 'override');
+  const mac = await pickMac(overridden.length ? overridden : list, 'Back to plan speed for which device?');
+  const u = list.find((x) => x.mac === normaliseMac(mac));
+  const plan = u ? ` ${planText(u)}.` : '';
+  if (!(await confirmAction(`Put ${mac} back to its plan speed?${plan}`))) return;
+  const change = await core.services.bandwidth.resetLimit(mac, cliActor());
+  saidDone(
+    change,
+    `${change.mac} is back to its plan: ${change.profile}, ${formatLimitHuman(change.down)} down / ${formatLimitHuman(change.up)} up.`,
+  );
 }
 
 export function bandwidthMenu(core: Core): Promise<void> {
@@ -123,9 +159,10 @@ export function bandwidthMenu(core: Core): Promise<void> {
       run: async () => say(trafficTable(await users(core))),
     },
     { key: '2', name: 'Set a bandwidth limit', run: () => setLimit(core) },
-    { key: '3', name: 'Remove a bandwidth limit', run: () => removeLimit(core) },
+    { key: '3', name: 'Remove limit (unlimited)', run: () => removeLimit(core) },
+    { key: '4', name: 'Back to plan speed', run: () => resetLimit(core) },
     {
-      key: '4',
+      key: '5',
       name: 'View all queues on the router',
       run: async () => {
         await requireRouter(core);

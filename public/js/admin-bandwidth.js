@@ -1,5 +1,5 @@
 // Bandwidth page: refreshes the table every 10 s from /admin/api/user-traffic without reloading, and runs
-// Set limit / Remove through the admin API. Data is only ever written with textContent (never innerHTML).
+// Set limit / Remove (no limit) / Back to plan through the admin API. Data is only ever written with textContent (never innerHTML).
 // Without JavaScript the same page works through plain forms (see src/web/admin/pages/bandwidth.ts).
 (function () {
   'use strict';
@@ -11,6 +11,7 @@
   var dialog = document.getElementById('limit-dialog');
   var limitForm = document.getElementById('limit-form');
   var errorBox = document.getElementById('bw-error');
+  var noteBox = document.getElementById('bw-note');
   var timer = null;
   var stopped = false;
 
@@ -44,6 +45,7 @@
     if (!m) return v || '—';
     var up = Number(m[1]),
       down = Number(m[2]);
+    if (!up && !down) return 'unlimited';
     return (up ? rate(up) : '∞') + ' ↑ / ' + (down ? rate(down) : '∞') + ' ↓';
   }
 
@@ -67,6 +69,14 @@
     return document.createTextNode(s);
   }
 
+  function macForm(action, mac, name, label, question) {
+    return el('form', { method: 'post', action: action, class: 'inline', 'data-confirm': question }, [
+      el('input', { type: 'hidden', name: '_csrf', value: csrf }),
+      el('input', { type: 'hidden', name: 'mac', value: mac }),
+      el('button', { class: 'button small ghost', type: 'submit', 'data-action': name, text: label }),
+    ]);
+  }
+
   function row(u) {
     var voucherHref = '/admin/vouchers/' + encodeURIComponent(u.user);
     var actions = [
@@ -77,25 +87,32 @@
         text: 'Set limit',
       }),
     ];
-    if (u.limit_source === 'override') {
-      actions.push(text(' '));
+    // The same buttons and confirm texts as views/admin/bandwidth.ejs.
+    var override = u.limit_source === 'override';
+    if (!(override && u.max_limit === '0/0'))
       actions.push(
-        el(
-          'form',
-          { method: 'post', action: '/admin/bandwidth/remove', class: 'inline', 'data-remove': u.mac },
-          [
-            el('input', { type: 'hidden', name: '_csrf', value: csrf }),
-            el('input', { type: 'hidden', name: 'mac', value: u.mac }),
-            el('button', {
-              class: 'button small ghost',
-              type: 'submit',
-              'data-action': 'remove-limit',
-              text: 'Remove',
-            }),
-          ],
+        text(' '),
+        macForm(
+          '/admin/bandwidth/remove',
+          u.mac,
+          'remove-limit',
+          'Remove',
+          'Remove the speed limit for ' +
+            u.mac +
+            '? The device will be unlimited (no speed limit) until you set a limit or put it back to plan. Its data is still counted.',
         ),
       );
-    }
+    if (override)
+      actions.push(
+        text(' '),
+        macForm(
+          '/admin/bandwidth/reset',
+          u.mac,
+          'reset-limit',
+          'Back to plan',
+          'Put ' + u.mac + ' back to its plan speed? ' + u.profile + ': ' + maxLimit(u.plan_max_limit) + '.',
+        ),
+      );
     var tr = el('tr', { 'data-mac': u.mac }, [
       cell('Device', 'full', [
         el('span', { class: 'two-line' }, [
@@ -184,6 +201,12 @@
     if (!errorBox) return;
     errorBox.textContent = message || '';
     errorBox.hidden = !message;
+  }
+  // A change the router could not take at once is saved (202): say so, it is not an error.
+  function showNote(data) {
+    if (!noteBox) return;
+    noteBox.textContent = (data && data.message) || '';
+    noteBox.hidden = !noteBox.textContent;
   }
 
   function api(method, url, payload) {
@@ -281,15 +304,19 @@
         ['up', payload.upload],
         ['down', payload.download],
       ].forEach(function (p) {
-        var ok = /^(\d+(?:\.\d+)?)\s*([kmg]?)$/i.test(p[1]) && parseFloat(p[1]) > 0;
-        fieldError(p[0], ok ? '' : 'use a speed like 512K, 1M or 2.5M');
+        // The forms parseSpeedLimit takes (2M, 2 Mbps, 2mbps, unlimited); the server checks the bounds.
+        var ok =
+          /^(unlimited|none|no limit)$/i.test(p[1]) ||
+          (/^(\d+(?:\.\d+)?)\s*([kmg]?)(bps|bit\/s)?$/i.test(p[1]) && parseFloat(p[1]) > 0);
+        fieldError(p[0], ok ? '' : 'use a speed like 512K, 2M or 2 Mbps, or unlimited');
         bad = bad || !ok;
       });
       if (bad) return;
     }
     api('POST', '/admin/api/set-bandwidth', payload).then(
-      function () {
+      function (data) {
         dialog.close();
+        showNote(data);
         return refresh();
       },
       function (err) {
@@ -308,17 +335,26 @@
     openDialog(link.closest('tr').getAttribute('data-mac'));
   });
 
+  var MAC_ACTIONS = {
+    '/admin/bandwidth/remove': '/admin/api/remove-bandwidth',
+    '/admin/bandwidth/reset': '/admin/api/reset-bandwidth',
+  };
   body.addEventListener('submit', function (ev) {
     var form = ev.target;
-    if (!form.matches('form[action="/admin/bandwidth/remove"]')) return;
+    var url = MAC_ACTIONS[form.getAttribute('action')];
+    if (!url) return;
     ev.preventDefault();
     ev.stopPropagation(); // the shared confirm in admin.js would ask a second time
-    var mac = form.elements.mac.value;
-    if (!window.confirm('Remove the admin limit for ' + mac + '? The profile\u2019s speeds apply again.'))
-      return;
-    api('POST', '/admin/api/remove-bandwidth', { mac: mac }).then(refresh, function (err) {
-      showError(err.message);
-    });
+    if (!window.confirm(form.getAttribute('data-confirm'))) return;
+    api('POST', url, { mac: form.elements.mac.value }).then(
+      function (data) {
+        showNote(data);
+        return refresh();
+      },
+      function (err) {
+        showError(err.message);
+      },
+    );
   });
 
   document.addEventListener('visibilitychange', function () {

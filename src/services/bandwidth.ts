@@ -1,14 +1,19 @@
 /**
- * Live bandwidth for the admin: who is online with what usage and limit, and the admin's "set bandwidth"
- * override. An override is stored on the device's voucher (so every later cycle keeps it) and pushed to
- * the router at once with a `set` on the device's queue; the next poll would converge anyway.
+ * Live bandwidth for the admin: who is online with what usage and limit, and the admin's overrides. An
+ * override is stored on the device's voucher (so every later cycle keeps it) and pushed to the router at
+ * once with a `set` on the device's queue; the next poll would converge anyway. Three actions:
+ *  - set: the admin's speeds (either way may be "unlimited");
+ *  - remove: no limit at all, stored as the override 0/0. The device keeps its queue (max-limit 0/0, which
+ *    RouterOS reads as no limit) so the poll still counts its bytes; this is what the original product's
+ *    "Remove" did;
+ *  - reset: the override is dropped and the plan (profile, FUP, off-peak) applies again.
  */
 import type { Knex } from 'knex';
-import { desiredLimits, type DesiredLimits } from '../domain/policy';
+import { desiredLimits, QUEUED_STATES, type DesiredLimits } from '../domain/policy';
 import { desiredQueues, QUEUE_PREFIX, queueNameForMac } from '../domain/queues';
 import { queueChanges } from '../domain/reconcile';
 import { ValidationError } from '../domain/errors';
-import { formatRatePairBps, normaliseMac } from '../domain/units';
+import { checkLimitRate, formatLimitHuman, formatRatePairBps, normaliseMac } from '../domain/units';
 import { voucherTiming } from '../domain/vouchers';
 import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
@@ -16,6 +21,7 @@ import { RouterError, type RosRow } from '../router/types';
 import type { ServiceDeps } from './deps';
 import type {
   Actor,
+  BandwidthChange,
   BandwidthService,
   ProfileRecord,
   ProfileService,
@@ -43,18 +49,17 @@ const macOf = (mac: string): string => valid(() => normaliseMac(mac));
 const notFound = (mac: string) =>
   new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is using an active voucher`, 404, 'mac');
 
-function checkRate(value: number, field: string): number {
-  return valid(() => {
-    if (!Number.isSafeInteger(value) || value <= 0)
-      throw ValidationError.invalid(
-        field,
-        value,
-        'a rate',
-        'use bits per second above zero, like 512K or 2M',
-      );
-    return value;
-  });
+/**
+ * A limit from any caller (web form, API, CLI, menu) in the stored form: the bounds are checked here so
+ * every way in refuses the same speeds; null ("unlimited") becomes 0, RouterOS's "no limit".
+ */
+function storedLimit(value: number | null, field: string): number {
+  return value === null ? 0 : valid(() => checkLimitRate(value, field));
 }
+
+const pairText = (up: number, down: number) => `${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
+
+type Action = 'bandwidth.set' | 'bandwidth.remove' | 'bandwidth.reset';
 
 export function limitSource(l: DesiredLimits, hasOverride: boolean): UserTraffic['limitSource'] {
   if (hasOverride && l.state === 'normal') return 'override';
@@ -101,69 +106,113 @@ export function createBandwidthService(
     return { mac, row };
   }
 
-  /** Pushes the voucher's limits to its devices' queues now (a `set` per queue that differs). */
-  async function applyNow(voucherId: number): Promise<number> {
+  /**
+   * Pushes the voucher's limits to its devices' queues now (a `set` per queue that differs). `applied` is
+   * true when the router holds them. The change is already saved, and the poll derives the queues again
+   * from the database every cycle, so anything that stops the push (the router down or refusing the `set`,
+   * a device whose queue the poll has not added yet) only delays it: it is logged, not thrown, and the
+   * caller says "applied at the next poll" rather than reporting a failure.
+   */
+  async function applyNow(voucherId: number): Promise<{ applied: boolean; changed: number }> {
     const row = (await db('vouchers').where({ id: voucherId }).first()) as VoucherRow;
     const profile = (await profileMap()).get(row.profile_id);
     const devices = (await db('voucher_devices').where({ voucher_id: voucherId })) as DeviceRow[];
-    if (!profile || devices.length === 0) return 0;
+    if (!profile || devices.length === 0) return { applied: false, changed: 0 };
     const item = {
       voucher: toVoucherState(row, profile.profile),
       devices: devices.map((d) => ({ mac: d.mac, ip: d.ip ?? undefined, connected: Boolean(d.connected) })),
     };
     const wanted = desiredQueues([item], clock.now(), config.tz).queues;
-    if (wanted.length === 0) return 0;
+    if (wanted.length === 0) return { applied: false, changed: 0 };
+    let changed = 0;
     try {
       const rows = await router.print(QUEUE_MENU, {
         proplist: QUEUE_PROPS,
         query: nameIn(wanted.map((q) => q.name)),
       });
       const byName = new Map(rows.filter((r) => r.dynamic !== 'true').map((r) => [r.name, r]));
-      let changed = 0;
+      let applied = true;
       for (const want of wanted) {
         const current = byName.get(want.name);
-        const changes = current ? queueChanges(want, current) : {};
-        if (!current || Object.keys(changes).length === 0) continue;
+        if (!current) {
+          applied = false; // the poll adds the queue, with these limits
+          continue;
+        }
+        const changes = queueChanges(want, current);
+        if (Object.keys(changes).length === 0) continue;
         await router.set(QUEUE_MENU, current['.id'], changes);
         changed++;
       }
-      return changed;
+      return { applied, changed };
     } catch (err) {
-      if (!(err instanceof RouterError) || !err.transient) throw err;
-      // The override is saved; the poll cycle applies it as soon as the router is back.
-      log.warn(
-        { err: err.message },
-        'router unreachable: bandwidth change saved, applied when the router is back',
-      );
-      return 0;
+      if (!(err instanceof RouterError)) throw err;
+      if (err.transient)
+        log.warn(
+          { err: err.message },
+          'router unreachable: bandwidth change saved, applied at the next poll',
+        );
+      else
+        log.error(
+          { err: err.message, routerMessage: err.routerMessage, command: err.command },
+          'router did not take the bandwidth change: saved, the next poll applies it',
+        );
+      return { applied: false, changed };
     }
   }
 
+  /** The limits the plan gives the voucher now, as if it had no override ("back to plan"). */
+  function planLimits(row: VoucherRow, profile: ProfileRecord, now: number): DesiredLimits {
+    const state = toVoucherState(row, profile.profile);
+    delete state.override;
+    return desiredLimits(state, now, config.tz);
+  }
+
+  /** Stores the override (null: none), records it, and pushes it to the router now when it can. */
   async function setOverride(
     macInput: string,
     override: { up: number; down: number } | null,
+    action: Action,
     actor: Actor,
-  ): Promise<void> {
+  ): Promise<BandwidthChange> {
     const { mac, row } = await voucherOfMac(macInput);
+    const now = clock.now();
+    const profile = (await profileMap()).get(row.profile_id);
+    if (!profile) throw notFound(mac);
     await db('vouchers')
       .where({ id: row.id })
       .update({
         override_up: override?.up ?? null,
         override_down: override?.down ?? null,
-        updated_at: clock.now(),
+        updated_at: now,
       });
-    const action = override ? 'bandwidth.set' : 'bandwidth.remove';
+    let inForce = override;
+    if (!inForce) {
+      const plan = planLimits(row, profile, now);
+      // An active voucher whose end the poll has not recorded yet has no queue; name its own speeds.
+      inForce = QUEUED_STATES.includes(plan.state)
+        ? { up: plan.rateUp, down: plan.rateDown }
+        : { up: row.rate_limit_up, down: row.rate_limit_down };
+    }
+    const limits = {
+      up: inForce.up === 0 ? 'unlimited' : inForce.up,
+      down: inForce.down === 0 ? 'unlimited' : inForce.down,
+    };
     await audit.record(actor, action, mac, {
       voucher: maskCode(row.code),
-      ...(override ? { up: override.up, down: override.down } : {}),
+      ...(action === 'bandwidth.remove' ? {} : limits),
     });
-    const changed = await applyNow(row.id);
+    const { applied, changed } = await applyNow(row.id);
+    const what =
+      action === 'bandwidth.remove'
+        ? `speed limit removed for ${mac}: unlimited`
+        : action === 'bandwidth.reset'
+          ? `bandwidth back to plan for ${mac}: ${profile.name} ${pairText(inForce.up, inForce.down)}`
+          : `bandwidth set for ${mac}: ${pairText(inForce.up, inForce.down)}`;
     log.info(
-      { mac, voucher: maskCode(row.code), changed },
-      override
-        ? `bandwidth set for ${mac}: ${formatRatePairBps(override)}`
-        : `bandwidth override removed for ${mac}`,
+      { mac, voucher: maskCode(row.code), changed, applied },
+      applied ? what : `${what} (saved; applied at the next poll)`,
     );
+    return { mac, profile: profile.name, up: inForce.up, down: inForce.down, applied };
   }
 
   async function users(): Promise<UserTraffic[]> {
@@ -189,6 +238,7 @@ export function createBandwidthService(
       if (!p) continue;
       const state = toVoucherState(r, p.profile);
       const limits = desiredLimits(state, now, config.tz);
+      const plan = state.override === undefined ? limits : planLimits(r, p, now);
       out.push({
         user: r.code,
         mac: r.d_mac,
@@ -201,6 +251,7 @@ export function createBandwidthService(
         maxLimit:
           onRouter?.get(queueNameForMac(r.d_mac)) ??
           formatRatePairBps({ up: limits.rateUp, down: limits.rateDown }),
+        planMaxLimit: formatRatePairBps({ up: plan.rateUp, down: plan.rateDown }),
         limitSource: limitSource(limits, state.override !== undefined),
         fupState: fupState(limits),
         connected: true,
@@ -242,11 +293,16 @@ export function createBandwidthService(
   return {
     users,
     async setLimit(mac, up, down, actor) {
-      const rates = { up: checkRate(up, 'upload'), down: checkRate(down, 'download') };
-      await setOverride(mac, rates, actor);
+      const rates = { up: storedLimit(up, 'upload'), down: storedLimit(down, 'download') };
+      // "Unlimited" both ways is the same as Remove, and the audit log says so.
+      const action = rates.up === 0 && rates.down === 0 ? 'bandwidth.remove' : 'bandwidth.set';
+      return setOverride(mac, rates, action, actor);
     },
     async removeLimit(mac, actor) {
-      await setOverride(mac, null, actor);
+      return setOverride(mac, { up: 0, down: 0 }, 'bandwidth.remove', actor);
+    },
+    async resetLimit(mac, actor) {
+      return setOverride(mac, null, 'bandwidth.reset', actor);
     },
     async queues() {
       const rows = await router.print(QUEUE_MENU, { proplist: QUEUE_PROPS });

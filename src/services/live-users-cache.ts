@@ -10,7 +10,7 @@ export interface CachedBandwidthService extends BandwidthService {
  * `users()` costs a database join plus a print of every queue on the router (tens of ms at 2,000 devices),
  * and every open bandwidth page asks for it every 10 s. Callers within `ttlMs` share one result, and
  * concurrent callers share one call in flight, so N browsers cost one computation. Changes made through
- * this service (set/remove limit, kick) drop the cache at once; otherwise figures are at most `ttlMs` old,
+ * this service (set/remove/reset limit, kick) drop the cache at once; otherwise figures are at most `ttlMs` old,
  * far below the poll interval that produces them. The returned array is shared: treat it as read-only.
  */
 export function withLiveUsersCache(
@@ -60,6 +60,7 @@ export function withLiveUsersCache(
     queues: () => inner.queues(),
     setLimit: (mac, up, down, actor) => thenInvalidate(inner.setLimit(mac, up, down, actor)),
     removeLimit: (mac, actor) => thenInvalidate(inner.removeLimit(mac, actor)),
+    resetLimit: (mac, actor) => thenInvalidate(inner.resetLimit(mac, actor)),
     kick: (mac, actor) => thenInvalidate(inner.kick(mac, actor)),
   };
 }

@@ -217,7 +217,9 @@ export interface UserTraffic {
   bytesOut: number;
   rateIn: number; // current upload bits/s
   rateOut: number; // current download bits/s
-  maxLimit: string; // `up/down` bits/s as on the router, e.g. `512000/1000000`
+  maxLimit: string; // `up/down` bits/s as on the router, e.g. `512000/1000000`; `0/0` = no limit
+  /** What "back to plan" would give now (the policy without the admin override), `up/down` bits/s. */
+  planMaxLimit: string;
   limitSource: 'profile' | 'override' | 'fup' | 'cap' | 'offpeak';
   fupState: 'normal' | 'fup' | 'capped-throttle' | 'blocked';
   connected: boolean;
@@ -258,11 +260,29 @@ export interface UsageService {
   }): Promise<{ ts: number; up: number; down: number }[]>;
 }
 
+/** What an admin bandwidth change left in force. */
+export interface BandwidthChange {
+  mac: string;
+  /** The voucher's profile name. */
+  profile: string;
+  /** bits/s now in force for the device; 0 = no limit that way. */
+  up: number;
+  down: number;
+  /** False when saved but not on the router yet (down, refused, no queue yet): the next poll applies it. */
+  applied: boolean;
+}
+
 export interface BandwidthService {
   users(): Promise<UserTraffic[]>;
-  /** Admin override for the device's voucher; router changes at once; holds until removed or the voucher ends. Audited. */
-  setLimit(mac: string, up: number, down: number, actor: Actor): Promise<void>;
-  removeLimit(mac: string, actor: Actor): Promise<void>;
+  /**
+   * Admin override for the device's voucher (null = no limit that way), within 8 kbit/s–10 Gbit/s; holds
+   * until reset or the voucher ends. Audited.
+   */
+  setLimit(mac: string, up: number | null, down: number | null, actor: Actor): Promise<BandwidthChange>;
+  /** Lifts the device's speed limit: its queue stays (usage still counted) with no limit. Audited. */
+  removeLimit(mac: string, actor: Actor): Promise<BandwidthChange>;
+  /** Drops the admin override: back to the plan's speeds. Audited. */
+  resetLimit(mac: string, actor: Actor): Promise<BandwidthChange>;
   /** All `pisonet-` queues on the router. */
   queues(): Promise<RouterQueueView[]>;
   /** Logs the device out (the voucher stays usable). Audited. */

@@ -91,7 +91,7 @@ test('generate a batch and open its print sheet', async () => {
   await shoot('batch', new URL(batchUrl).pathname);
 });
 
-test('bandwidth: set a limit in the dialog and remove it; the router queue follows', async () => {
+test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan; the router queue follows', async () => {
   const mac = devices[0].mac;
   await page.goto(`${h.app!.url}/admin/bandwidth`);
   await page.waitForSelector('#bw-live:not([hidden])');
@@ -136,20 +136,61 @@ test('bandwidth: set a limit in the dialog and remove it; the router queue follo
     ),
   ).toBe('5000000/10000000');
 
-  // Remove asks first: dismissing keeps the limit, accepting removes it.
-  page.once('dialog', (d) => void d.dismiss());
+  // Remove asks first, saying the device will be unlimited: dismissing keeps the limit, accepting lifts it.
+  const questions: string[] = [];
+  page.once('dialog', (d) => {
+    questions.push(d.message());
+    void d.dismiss();
+  });
   await row.locator('[data-action=remove-limit]').click();
   await new Promise((r) => setTimeout(r, 300));
   expect(maxLimit(mac)).toBe('5000000/10000000');
+  expect(questions[0]).toContain(`Remove the speed limit for ${mac}? The device will be unlimited`);
   page.once('dialog', (d) => void d.accept());
   await row.locator('[data-action=remove-limit]').click();
+  expect(
+    await waitFor(
+      () => maxLimit(mac),
+      (v) => v === '0/0',
+    ),
+  ).toBe('0/0');
+  await row.locator('[data-action=reset-limit]').waitFor();
+  await expect(row.locator('[data-col=maxLimit]').textContent()).resolves.toContain('unlimited');
+
+  // Back to plan names the profile's speeds.
+  page.once('dialog', (d) => {
+    questions.push(d.message());
+    void d.accept();
+  });
+  await row.locator('[data-action=reset-limit]').click();
   expect(
     await waitFor(
       () => maxLimit(mac),
       (v) => v === '1000000/2000000',
     ),
   ).toBe('1000000/2000000');
+  expect(questions[1]).toBe(`Put ${mac} back to its plan speed? STANDARD: 1 Mbps ↑ / 2 Mbps ↓.`);
   await row.locator('.src-profile').waitFor();
+
+  // The dialog takes "2 Mbps" and "unlimited" as typed.
+  await row.locator('[data-action=set-limit]').click();
+  await page.fill('#dlg-down', 'unlimited');
+  await page.fill('#dlg-up', '2 Mbps');
+  await page.click('#limit-form button[type=submit]');
+  expect(
+    await waitFor(
+      () => maxLimit(mac),
+      (v) => v === '2000000/0',
+    ),
+  ).toBe('2000000/0');
+  page.once('dialog', (d) => void d.accept());
+  await row.locator('[data-action=reset-limit]').click();
+  expect(
+    await waitFor(
+      () => maxLimit(mac),
+      (v) => v === '1000000/2000000',
+    ),
+  ).toBe('1000000/2000000');
   const audit = (await h.core!.services.audit.list({ limit: 10 })).entries.map((e) => e.action);
   expect(audit.some((a) => /limit|bandwidth/.test(a))).toBe(true);
 });

@@ -14,11 +14,17 @@ function fakeBandwidth() {
       if (gate) await new Promise<void>((r) => (release = r));
       return [{ mac: 'AA:BB:CC:00:00:01', maxLimit: snapshot } as UserTraffic];
     },
-    async setLimit(_mac, up, down) {
-      limit = `${up}/${down}`;
+    async setLimit(mac, up, down) {
+      limit = `${up ?? 0}/${down ?? 0}`;
+      return { mac, profile: 'BASIC', up: up ?? 0, down: down ?? 0, applied: true };
     },
-    async removeLimit() {
+    async removeLimit(mac) {
+      limit = '0/0';
+      return { mac, profile: 'BASIC', up: 0, down: 0, applied: true };
+    },
+    async resetLimit(mac) {
       limit = '1000000/2000000';
+      return { mac, profile: 'BASIC', up: 1000000, down: 2000000, applied: true };
     },
     async kick() {
       throw new Error('router down');
@@ -68,6 +74,8 @@ test('a change drops the cache, even while an older read is in flight', async ()
   await stale;
   expect((await bw.users())[0].maxLimit).toBe('256000/768000');
   await bw.removeLimit('AA:BB:CC:00:00:01', actor);
+  expect((await bw.users())[0].maxLimit).toBe('0/0');
+  await bw.resetLimit('AA:BB:CC:00:00:01', actor);
   expect((await bw.users())[0].maxLimit).toBe('1000000/2000000');
 });
 

@@ -20,6 +20,8 @@ afterAll(async () => {
 
 const queueFor = (mac: string) => h.sim.rows('/queue/simple').find((q) => q.name === queueNameForMac(mac));
 const errorUnder = (html: string, id: string) => new RegExp(`id="f-${id}-err"[^>]*>([^<]+)<`).exec(html)?.[1];
+const limitErrorUnder = (html: string, name: string) =>
+  new RegExp(`data-error="${name}"[^>]*>([^<]+)<`).exec(html)?.[1];
 
 describe('dashboard', () => {
   test('shows router status, who is online, money and the charts', async () => {
@@ -233,7 +235,7 @@ describe('profiles', () => {
 });
 
 describe('bandwidth without JavaScript', () => {
-  test('set a custom limit, then a preset, then remove: the router queue follows', async () => {
+  test('set a custom limit, then a preset, then back to plan: the router queue follows', async () => {
     const mac = devices[1].mac;
     const token = await c.token('/admin/bandwidth');
     const form = await c.html(`/admin/bandwidth/limit?mac=${encodeURIComponent(mac)}`);
@@ -241,7 +243,11 @@ describe('bandwidth without JavaScript', () => {
 
     const bad = await c.post('/admin/bandwidth/limit', { mac, preset: '', up: 'fast', down: '' }, token);
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('use a speed like 512K');
+    const badHtml = await bad.text();
+    expect(limitErrorUnder(badHtml, 'up')).toContain(
+      'like 512K, 2M or &#34;2 Mbps&#34;, or &#34;unlimited&#34;',
+    );
+    expect(limitErrorUnder(badHtml, 'down')).toContain('missing');
 
     const set = await c.post('/admin/bandwidth/limit', { mac, preset: '', up: '256K', down: '768K' }, token);
     expect(set.status).toBe(303);
@@ -249,14 +255,76 @@ describe('bandwidth without JavaScript', () => {
     const page = await c.html('/admin/bandwidth');
     expect(page).toContain('Limit set for');
     expect(page).toMatch(/src-override/);
+    // Back to plan says where it goes back to: the profile and its speeds.
+    expect(page).toContain(`Put ${mac} back to its plan speed? STANDARD: 1 Mbps ↑ / 2 Mbps ↓.`);
 
     const preset = await c.post('/admin/bandwidth/limit', { mac, preset: 'BASIC' }, token);
     expect(preset.status).toBe(303);
     expect(queueFor(mac)?.['max-limit']).toBe('512000/1000000');
 
-    const removed = await c.post('/admin/bandwidth/remove', { mac }, token);
-    expect(removed.status).toBe(303);
+    const reset = await c.post('/admin/bandwidth/reset', { mac }, token);
+    expect(reset.status).toBe(303);
     expect(queueFor(mac)?.['max-limit']).toBe('1000000/2000000'); // STANDARD again
+    expect(await c.html('/admin/bandwidth')).toContain(
+      `${mac} is back to its plan: STANDARD, 2 Mbps down / 1 Mbps up.`,
+    );
+    const audit = (await h.core!.services.audit.list({ limit: 1 })).entries[0];
+    expect(audit).toMatchObject({ action: 'bandwidth.reset', target: mac });
+  });
+
+  test('Remove makes the device unlimited: its queue stays at 0/0 over later polls and its bytes still count', async () => {
+    const d = devices[1]; // devices[0]'s voucher is revoked by the vouchers tests
+    const token = await c.token('/admin/bandwidth');
+    expect(await c.html('/admin/bandwidth')).toContain(
+      `Remove the speed limit for ${d.mac}? The device will be unlimited (no speed limit)`,
+    );
+    const removed = await c.post('/admin/bandwidth/remove', { mac: d.mac }, token);
+    expect(removed.status).toBe(303);
+    const queueId = queueFor(d.mac)?.['.id'];
+    expect(queueFor(d.mac)?.['max-limit']).toBe('0/0');
+    const page = await c.html('/admin/bandwidth');
+    expect(page).toContain(`Speed limit removed for ${d.mac}: it is unlimited now`);
+    const row = new RegExp(`<tr data-mac="${d.mac}"[\\s\\S]*?</tr>`).exec(page)?.[0] ?? '';
+    expect(row).toMatch(/data-col="maxLimit">unlimited <span class="tag src-override">/);
+    expect(row).toContain('data-action="reset-limit"');
+    expect(row).not.toContain('data-action="remove-limit"'); // already unlimited
+
+    // 20 MB in 30 s is 5.3 Mbit/s, over STANDARD's 2M: all of it passes and is counted, poll after poll.
+    const bytes = async () => (await h.core!.services.vouchers.get(d.code)).bytesDown;
+    for (let i = 0; i < 3; i++) {
+      const before = await bytes();
+      await addTrafficAndPoll(h, [d], { up: 100_000, down: 20_000_000 });
+      expect(await bytes()).toBe(before + 20_000_000);
+      expect(queueFor(d.mac)).toMatchObject({ '.id': queueId, 'max-limit': '0/0' });
+    }
+    expect((await h.core!.services.audit.list({ limit: 1 })).entries[0]).toMatchObject({
+      action: 'bandwidth.remove',
+      target: d.mac,
+    });
+
+    expect((await c.post('/admin/bandwidth/reset', { mac: d.mac }, token)).status).toBe(303);
+    expect(queueFor(d.mac)?.['max-limit']).toBe('1000000/2000000');
+  });
+
+  test('the limit form takes "unlimited", "2 Mbps" and "2mbps", and refuses 10 bit/s or 999999G by field', async () => {
+    const mac = devices[2].mac;
+    const token = await c.token('/admin/bandwidth');
+    const unlimited = await c.post('/admin/bandwidth/limit', { mac, up: 'unlimited', down: '2 Mbps' }, token);
+    expect(unlimited.status).toBe(303);
+    expect(queueFor(mac)?.['max-limit']).toBe('0/2000000');
+    expect(await c.html('/admin/bandwidth')).toContain(`Limit set for ${mac}: 2 Mbps down / unlimited up.`);
+    expect((await c.post('/admin/bandwidth/limit', { mac, up: '2mbps', down: '2M' }, token)).status).toBe(
+      303,
+    );
+    expect(queueFor(mac)?.['max-limit']).toBe('2000000/2000000');
+
+    const tiny = await c.post('/admin/bandwidth/limit', { mac, up: '10', down: '999999G' }, token);
+    expect(tiny.status).toBe(400);
+    const html = await tiny.text();
+    expect(limitErrorUnder(html, 'up')).toMatch(/^&#34;10&#34; is not a speed limit; use a speed from 8K/);
+    expect(limitErrorUnder(html, 'down')).toMatch(/^&#34;999999G&#34; is not a speed limit/);
+    expect(queueFor(mac)?.['max-limit']).toBe('2000000/2000000');
+    expect((await c.post('/admin/bandwidth/reset', { mac }, token)).status).toBe(303);
   });
 
   test('router queues tab lists the pisonet- queues', async () => {

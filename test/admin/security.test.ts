@@ -57,9 +57,11 @@ describe('admin security', () => {
       'not-the-token',
     );
     expect(wrong.status).toBe(403);
-    const json = await admin.postJson('/admin/api/remove-bandwidth', { mac: '02:50:00:00:00:01' });
-    expect(json.status).toBe(403);
-    expect(await json.json()).toMatchObject({ code: 'CSRF' });
+    for (const path of ['/admin/api/remove-bandwidth', '/admin/api/reset-bandwidth']) {
+      const json = await admin.postJson(path, { mac: '02:50:00:00:00:01' });
+      expect(json.status).toBe(403);
+      expect(await json.json()).toMatchObject({ code: 'CSRF' });
+    }
     const logout = await admin.post('/admin/logout', {});
     expect(logout.status).toBe(403);
     expect((await admin.get('/admin')).status).toBe(200); // still logged in

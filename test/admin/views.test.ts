@@ -147,6 +147,20 @@ describe('bandwidth helpers', () => {
       up: 256000,
       down: 1500000,
     });
+    expect(parseLimitForm({ mac: 'AA:BB:CC:00:00:01', up: 'Unlimited', down: '2 Mbps' }, profiles)).toEqual({
+      mac: 'AA:BB:CC:00:00:01',
+      up: null,
+      down: 2000000,
+    });
+    expect(parseLimitForm({ mac: 'AA:BB:CC:00:00:01', up: '2mbps', down: '2M' }, profiles)).toMatchObject({
+      up: 2000000,
+      down: 2000000,
+    });
+    expect(() => parseLimitForm({ mac: 'AA:BB:CC:00:00:01', up: '10', down: '999999G' }, profiles)).toThrow(
+      expect.objectContaining({
+        fields: { up: expect.stringContaining('from 8K'), down: expect.stringContaining('to 10G') },
+      }),
+    );
     expect(() => parseLimitForm({ mac: 'nope', up: '0', down: 'x' }, profiles)).toThrow(
       expect.objectContaining({
         fields: { mac: expect.any(String), up: expect.any(String), down: expect.any(String) },
@@ -199,7 +213,8 @@ describe('formatting and logo checks', () => {
   test('router max-limit for people', () => {
     const fmt = formatters('Asia/Manila');
     expect(fmt.maxLimit('512000/1000000')).toBe('512 kbps ↑ / 1 Mbps ↓');
-    expect(fmt.maxLimit('0/0')).toBe('∞ ↑ / ∞ ↓');
+    expect(fmt.maxLimit('0/0')).toBe('unlimited');
+    expect(fmt.maxLimit('0/2000000')).toBe('∞ ↑ / 2 Mbps ↓');
     expect(fmt.time(Date.UTC(2026, 10, 21, 16, 5))).toMatch(/Nov 22.*00:05/);
   });
 

@@ -4,9 +4,11 @@ import {
   Harness,
   loginOnRouter,
   queueOf,
+  routerBack,
   routerWrites,
   seedVoucher,
   usageHarness,
+  voucher,
 } from '../usage/helpers';
 
 const MAC1 = '02:00:00:00:00:01';
@@ -58,6 +60,7 @@ test('GET /user-traffic lists connected devices with cumulative voucher usage an
         rate_in: 1_200,
         rate_out: 2_000_000,
         max_limit: '2000000/4000000',
+        plan_max_limit: '2000000/4000000',
         profile: 'FUP',
         fup_state: 'normal',
         limit_source: 'profile',
@@ -68,7 +71,7 @@ test('GET /user-traffic lists connected devices with cumulative voucher usage an
   });
 });
 
-test('POST /set-bandwidth changes the queue at once; the next cycles keep it; /remove-bandwidth restores the policy at once', async () => {
+test('POST /set-bandwidth changes the queue at once; the next cycles keep it; /reset-bandwidth restores the policy at once', async () => {
   const set = await api('POST', '/set-bandwidth', {
     mac: MAC1.toLowerCase(),
     upload: '1M',
@@ -87,14 +90,147 @@ test('POST /set-bandwidth changes the queue at once; the next cycles keep it; /r
   expect(routerWrites(h)).toBe(writes);
   expect(queueOf(h, MAC1)?.['max-limit']).toBe('1000000/3000000');
 
-  const removed = await api('POST', '/remove-bandwidth', { mac: MAC1 });
-  expect(removed).toEqual({ status: 200, json: { success: true } });
+  const reset = await api('POST', '/reset-bandwidth', { mac: MAC1 });
+  expect(reset).toEqual({ status: 200, json: { success: true } });
   expect(queueOf(h, MAC1)?.['max-limit']).toBe('256000/512000'); // over the FUP threshold now
   const audit = await h.core!.services.audit.list({});
   expect(audit.entries.map((e) => e.action)).toEqual(
-    expect.arrayContaining(['bandwidth.set', 'bandwidth.remove']),
+    expect.arrayContaining(['bandwidth.set', 'bandwidth.reset']),
   );
   expect(JSON.stringify(audit.entries)).not.toContain(code);
+});
+
+/** One poll cycle after `seconds` in which the device tried to move `down` bytes. */
+async function cycleWithTraffic(down: number, seconds = 10): Promise<void> {
+  h.sim.addTraffic(MAC1, { up: 10_000, down }, seconds);
+  advance(h, seconds);
+  await h.core!.services.usage.runCycle();
+}
+
+test('POST /remove-bandwidth lifts the limit: the queue stays with max-limit 0/0 over later cycles, bytes still counted', async () => {
+  const removed = await api('POST', '/remove-bandwidth', { mac: MAC1 });
+  expect(removed).toEqual({ status: 200, json: { success: true } });
+  const queueId = queueOf(h, MAC1)?.['.id'];
+  expect(queueOf(h, MAC1)).toMatchObject({ 'max-limit': '0/0', 'burst-limit': '0/0' });
+  const stored = await voucher(h, code);
+  expect([stored.override_up, stored.override_down]).toEqual([0, 0]);
+
+  // 20 MB in 10 s is 16 Mbit/s, four times the plan's 4M: all of it gets through, and all of it is counted.
+  let before = Number((await voucher(h, code)).bytes_down);
+  for (let i = 0; i < 3; i++) {
+    const writes = routerWrites(h);
+    await cycleWithTraffic(20_000_000);
+    expect(routerWrites(h)).toBe(writes); // converged: the poll does not rewrite 0/0 every cycle
+    expect(queueOf(h, MAC1)).toMatchObject({ '.id': queueId, 'max-limit': '0/0' });
+    const after = Number((await voucher(h, code)).bytes_down);
+    expect(after - before).toBe(20_000_000);
+    before = after;
+  }
+
+  const users = (await api('GET', '/user-traffic')).json.users as Array<Record<string, unknown>>;
+  expect(users[0]).toMatchObject({
+    max_limit: '0/0',
+    plan_max_limit: '2000000/4000000',
+    limit_source: 'override',
+  });
+  const audit = await h.core!.services.audit.list({});
+  expect(audit.entries[0]).toMatchObject({ action: 'bandwidth.remove', target: MAC1 });
+  // The customer's status page says "Unlimited", not a speed of 0 bps.
+  const portal = await (await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(MAC1)}`)).text();
+  expect(portal).toContain('Unlimited down / Unlimited up');
+
+  // Back to plan: the plan's speed on the router at once, and the next cycles keep it.
+  const reset = await api('POST', '/reset-bandwidth', { mac: MAC1.toLowerCase() });
+  expect(reset).toEqual({ status: 200, json: { success: true } });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
+  await cycleWithTraffic(20_000_000);
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
+  expect(Number((await voucher(h, code)).bytes_down) - before).toBe(5_000_000); // 4 Mbit/s for 10 s
+  expect((await h.core!.services.audit.list({})).entries[0]).toMatchObject({
+    action: 'bandwidth.reset',
+    details: expect.objectContaining({ up: 2_000_000, down: 4_000_000 }),
+  });
+  const [user] = (await api('GET', '/user-traffic')).json.users as Array<Record<string, unknown>>;
+  expect(user).toMatchObject({ max_limit: '2000000/4000000', limit_source: 'profile' });
+});
+
+test('POST /set-bandwidth takes "unlimited" and "2 Mbps" forms', async () => {
+  const mixed = await api('POST', '/set-bandwidth', { mac: MAC1, upload: 'unlimited', download: '2 Mbps' });
+  expect(mixed).toEqual({ status: 200, json: { success: true } });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('0/2000000');
+  const writes = routerWrites(h);
+  await cycleWithTraffic(1_000_000);
+  expect(routerWrites(h)).toBe(writes);
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('0/2000000');
+
+  const both = await api('POST', '/set-bandwidth', { mac: MAC1, upload: 'Unlimited', download: 'unlimited' });
+  expect(both.status).toBe(200);
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('0/0');
+  expect((await h.core!.services.audit.list({})).entries[0].action).toBe('bandwidth.remove');
+
+  expect((await api('POST', '/set-bandwidth', { mac: MAC1, upload: '512kbps', download: '2M' })).status).toBe(
+    200,
+  );
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('512000/2000000');
+});
+
+test('speeds outside 8 kbit/s–10 Gbit/s are refused with a field message, by the API and by the service', async () => {
+  for (const [body, bad] of [
+    [{ upload: '10', download: '1M' }, 'upload'],
+    [{ upload: 10, download: '1M' }, 'upload'],
+    [{ upload: '1M', download: '999999G' }, 'download'],
+    [{ upload: '1M', download: '0' }, 'download'],
+  ] as const) {
+    const r = await api('POST', '/set-bandwidth', { mac: MAC1, ...body });
+    expect([r.status, r.json.code]).toEqual([400, 'INVALID_INPUT']);
+    expect((r.json.fields as Record<string, string>)[bad]).toMatch(/8K .*10G/);
+  }
+  // The bounds are the service's, whatever the caller parsed: the CLI and the forms hand it numbers.
+  const bw = h.core!.services.bandwidth;
+  const actor = { name: 't', via: 'api' as const };
+  for (const [up, down, bad] of [
+    [10, 1_000_000, 'upload'],
+    [1_000_000, 999_999e9, 'download'],
+    [1_000_000, 0, 'download'],
+  ] as const) {
+    await expect(bw.setLimit(MAC1, up, down, actor)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      status: 400,
+      field: bad,
+    });
+  }
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
+  expect((await voucher(h, code)).override_up).toBeNull();
+});
+
+test('a change the router cannot take now is saved and answered 202; the next poll applies it', async () => {
+  // The router refuses the `set` (a RouterOS trap, not a connection problem).
+  h.sim.faults.trapOn('/queue/simple/set', 'failure: simulated refusal');
+  const refused = await api('POST', '/remove-bandwidth', { mac: MAC1 });
+  expect(refused).toEqual({
+    status: 202,
+    json: { success: true, applied: false, message: 'Saved; applied at the next poll.' },
+  });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
+  expect((await voucher(h, code)).override_down).toBe(0);
+  advance(h, 30);
+  await h.core!.services.usage.runCycle();
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('0/0');
+
+  // The router is unreachable.
+  h.sim.setReachable(false);
+  try {
+    const down = await api('POST', '/reset-bandwidth', { mac: MAC1 });
+    expect(down.status).toBe(202);
+    expect(down.json).toMatchObject({ success: true, message: 'Saved; applied at the next poll.' });
+    expect((await voucher(h, code)).override_down).toBeNull();
+  } finally {
+    h.sim.setReachable(true);
+  }
+  await routerBack(h);
+  advance(h, 30);
+  await h.core!.services.usage.runCycle();
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
 });
 
 test('bad input is refused with 400, an unknown device with 404', async () => {
@@ -116,8 +252,10 @@ test('bad input is refused with 400, an unknown device with 404', async () => {
     expect([r.status, r.json.success, r.json.code]).toEqual([400, false, 'INVALID_INPUT']);
     expect(typeof r.json.error).toBe('string');
   }
-  expect((await api('POST', '/remove-bandwidth', { mac: '02:00:00:00:00:99' })).status).toBe(404);
-  expect((await api('POST', '/remove-bandwidth', {})).status).toBe(400);
+  for (const path of ['/remove-bandwidth', '/reset-bandwidth']) {
+    expect((await api('POST', path, { mac: '02:00:00:00:00:99' })).status).toBe(404);
+    expect((await api('POST', path, {})).status).toBe(400);
+  }
   expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
 });
 

@@ -30,6 +30,8 @@ describe('usage and help', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('vouchers generate');
     expect(r.stdout).toContain('bandwidth set');
+    expect(r.stdout).toMatch(/bandwidth remove +remove the speed limit of a device \(unlimited\)/);
+    expect(r.stdout).toMatch(/bandwidth reset +back to the plan's speed/);
   });
 
   test('a command --help prints its usage', async () => {
@@ -216,7 +218,7 @@ describe('users, bandwidth and queues', () => {
     ]);
   });
 
-  test('bandwidth set / remove change the router queue', async () => {
+  test('bandwidth set / reset change the router queue', async () => {
     const before = queueFor(MAC)!['max-limit'];
     const set = await runCli(h, [
       'bandwidth',
@@ -239,9 +241,73 @@ describe('users, bandwidth and queues', () => {
       ]),
     );
 
-    const removed = await runCli(h, ['bandwidth', 'remove', MAC]);
-    expect(removed.code).toBe(0);
+    const reset = await runCli(h, ['bandwidth', 'reset', MAC]);
+    expect(reset.stderr).toBe('');
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain(`${MAC} is back to its plan: BASIC, 512 kbps up / 1 Mbps down.`);
     expect(queueFor(MAC)!['max-limit']).toBe(before);
+  });
+
+  test('bandwidth remove --mac: unlimited, the queue stays at 0/0 over later polls and the bytes still count; reset --mac brings the plan back', async () => {
+    const removed = await runCli(h, ['bandwidth', 'remove', '--mac', MAC.toLowerCase()]);
+    expect(removed.stderr).toBe('');
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`Speed limit removed for ${MAC}: unlimited`);
+    const queueId = queueFor(MAC)!['.id'];
+    expect(queueFor(MAC)!['max-limit']).toBe('0/0');
+
+    // 10 MB in 10 s is 8 Mbit/s, eight times BASIC's 1M: all of it passes, and all of it is counted.
+    const bytes = async () => (await h.core!.services.vouchers.get(activeCode)).bytesDown;
+    for (let i = 0; i < 3; i++) {
+      const before = await bytes();
+      h.sim.addTraffic(MAC, { up: 10_000, down: 10_000_000 }, 10);
+      await h.core!.services.usage.runCycle();
+      expect(await bytes()).toBe(before + 10_000_000);
+      expect(queueFor(MAC)).toMatchObject({ '.id': queueId, 'max-limit': '0/0' });
+    }
+    const users = await runCli(h, ['bandwidth', 'users']);
+    expect(users.stdout).toMatch(new RegExp(`${MAC}.*unlimited\\*`));
+
+    const reset = await runCli(h, ['bandwidth', 'reset', '--mac', MAC]);
+    expect(reset.code).toBe(0);
+    expect(queueFor(MAC)!['max-limit']).toBe('512000/1000000');
+    const actions = (await h.core!.services.audit.list({ limit: 2 })).entries.map((e) => e.action);
+    expect(actions).toEqual(['bandwidth.reset', 'bandwidth.remove']);
+
+    const twice = await runCli(h, ['bandwidth', 'reset', MAC, '--mac', MAC]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('error: give the MAC once, as MAC or --mac MAC (USAGE)');
+  });
+
+  test('a change the router refuses now is saved, said so (exit 0), and applied by the next poll', async () => {
+    h.sim.faults.trapOn('/queue/simple/set', 'failure: simulated refusal');
+    const r = await runCli(h, ['bandwidth', 'remove', MAC]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Saved; applied at the next poll');
+    expect(queueFor(MAC)!['max-limit']).toBe('512000/1000000');
+    await h.core!.services.usage.runCycle();
+    expect(queueFor(MAC)!['max-limit']).toBe('0/0');
+    expect((await runCli(h, ['bandwidth', 'reset', MAC])).code).toBe(0);
+    expect(queueFor(MAC)!['max-limit']).toBe('512000/1000000');
+  });
+
+  test('bandwidth set takes "unlimited" and refuses 10 bit/s or 999999G with the field (exit 2)', async () => {
+    const open = await runCli(h, ['bandwidth', 'set', '--mac', MAC, '--up', 'unlimited', '--down', '2 Mbps']);
+    expect(open.stderr).toBe('');
+    expect(open.code).toBe(0);
+    expect(open.stdout).toContain(`Limit for ${MAC}: unlimited up / 2 Mbps down.`);
+    expect(queueFor(MAC)!['max-limit']).toBe('0/2000000');
+
+    const tiny = await runCli(h, ['bandwidth', 'set', MAC, '--up', '10', '--down', '1M']);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toBe(
+      'error: up: "10" is not a speed limit; use a speed from 8K (8 kbit/s) to 10G (10 Gbit/s), like 512K, 2M or "2 Mbps", or "unlimited" (INVALID_INPUT)\n',
+    );
+    const huge = await runCli(h, ['bandwidth', 'set', MAC, '--up', '1M', '--down', '999999G']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/^error: down: "999999G" is not a speed limit; use a speed from 8K/);
+    expect(queueFor(MAC)!['max-limit']).toBe('0/2000000');
+    expect((await runCli(h, ['bandwidth', 'reset', MAC])).code).toBe(0);
   });
 
   test('malformed MAC or rate → exit 2 with the domain message', async () => {
@@ -253,7 +319,7 @@ describe('users, bandwidth and queues', () => {
     const b = await runCli(h, ['bandwidth', 'set', MAC, '--up', '12Q', '--down', '2M']);
     expect(b.code).toBe(2);
     expect(b.stderr).toBe(
-      'error: up: "12Q" is not a rate; use bits per second like 512K, 1M, 1.5M or 2G (INVALID_INPUT)\n',
+      'error: up: "12Q" is not a speed limit; use a speed from 8K (8 kbit/s) to 10G (10 Gbit/s), like 512K, 2M or "2 Mbps", or "unlimited" (INVALID_INPUT)\n',
     );
     const c = await runCli(h, ['bandwidth', 'set', MAC, '--up', '1M']);
     expect(c.code).toBe(2);

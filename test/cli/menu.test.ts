@@ -12,6 +12,9 @@ const MAC = '02:AA:00:00:00:21';
 let h: Harness;
 const tmux = new TmuxCli();
 
+/** The screen with wrapped lines joined (inquirer wraps long questions at the terminal's width). */
+const oneLine = (screen: string) => screen.replace(/\n/g, ' ');
+
 function queueFor(mac: string) {
   return h.sim.rows('/queue/simple').find((q) => q.name === `pisonet-${mac}`);
 }
@@ -57,7 +60,7 @@ test('generates a batch of vouchers, validating input with the web messages', as
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
-test('Bandwidth Control: set a custom limit, then remove it; the router queue follows', async () => {
+test('Bandwidth Control: set a custom limit, remove it (unlimited), back to plan; the router queue follows', async () => {
   const before = queueFor(MAC)!['max-limit'];
   await tmux.step(['4', 'Enter'], 'View all queues on the router');
   let screen = await tmux.step(['1', 'Enter'], 'LIMIT');
@@ -67,18 +70,45 @@ test('Bandwidth Control: set a custom limit, then remove it; the router queue fo
   await tmux.step(['Enter'], 'Speed:');
   // Custom speeds is the last choice: Up wraps around to it.
   await tmux.step(['Up', 'Enter'], 'Upload limit');
-  await tmux.step(['12Q', 'Enter'], 'up: "12Q" is not a rate; use bits per second like 512K, 1M, 1.5M or 2G');
-  await tmux.step(['BSpace', 'BSpace', 'BSpace', '256K', 'Enter'], 'Download limit');
+  await tmux.step(['12Q', 'Enter'], 'up: "12Q" is not a speed limit; use a speed from 8K');
+  await tmux.step(['BSpace', 'BSpace', 'BSpace', '10', 'Enter'], 'up: "10" is not a speed limit');
+  await tmux.step(['BSpace', 'BSpace', '256K', 'Enter'], 'Download limit');
   await tmux.step(['768K', 'Enter'], `Limit ${MAC} to 256 kbps up / 768 kbps down?`);
   await tmux.step(['y', 'Enter'], `Limit set for ${MAC}`);
   expect(queueFor(MAC)!['max-limit']).toBe('256000/768000');
 
-  screen = await tmux.step(['4', 'Enter'], 'MAX-LIMIT');
+  screen = await tmux.step(['5', 'Enter'], 'MAX-LIMIT');
   expect(screen).toContain('256K/768K');
 
-  await tmux.step(['3', 'Enter'], 'Remove the limit of which device?');
-  await tmux.step(['Enter'], `Remove the limit on ${MAC} (now 256K/768K)?`);
-  await tmux.step(['y', 'Enter'], `Limit removed for ${MAC}`);
+  await tmux.step(['3', 'Enter'], 'Remove the speed limit of which device?');
+  screen = await tmux.step(['Enter'], '(y/N)');
+  // The question wraps at 80 columns.
+  expect(oneLine(screen)).toContain(
+    `Remove the speed limit on ${MAC} (now 256K/768K)? It will be unlimited until you set a limit or put it back to plan.`,
+  );
+  await tmux.step(['y', 'Enter'], `Speed limit removed for ${MAC}: unlimited`);
+  expect(queueFor(MAC)!['max-limit']).toBe('0/0');
+  screen = await tmux.step(['1', 'Enter'], 'LIMIT');
+  expect(screen).toMatch(new RegExp(`${MAC}.*unlimited\\*`));
+
+  await tmux.step(['4', 'Enter'], 'Back to plan speed for which device?');
+  screen = await tmux.step(['Enter'], '(y/N)');
+  expect(oneLine(screen)).toContain(`Put ${MAC} back to its plan speed? BASIC: 1 Mbps down / 512 kbps up.`);
+  screen = await tmux.step(['y', 'Enter'], `${MAC} is back to its plan`);
+  expect(oneLine(screen)).toContain(`${MAC} is back to its plan: BASIC, 1 Mbps down / 512 kbps up.`);
+  expect(queueFor(MAC)!['max-limit']).toBe(before);
+
+  // "unlimited" is a speed too.
+  await tmux.step(['2', 'Enter'], 'Limit which device?');
+  await tmux.step(['Enter'], 'Speed:');
+  await tmux.step(['Up', 'Enter'], 'Upload limit');
+  await tmux.step(['unlimited', 'Enter'], 'Download limit');
+  await tmux.step(['2 Mbps', 'Enter'], `Limit ${MAC} to unlimited up / 2 Mbps down?`);
+  await tmux.step(['y', 'Enter'], `Limit set for ${MAC}: unlimited up / 2 Mbps down.`);
+  expect(queueFor(MAC)!['max-limit']).toBe('0/2000000');
+  await tmux.step(['4', 'Enter'], 'Back to plan speed for which device?');
+  await tmux.step(['Enter'], '(y/N)');
+  await tmux.step(['y', 'Enter'], `${MAC} is back to its plan`);
   expect(queueFor(MAC)!['max-limit']).toBe(before);
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
@@ -167,13 +197,6 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
-test('Ctrl-C goes back from a submenu and exits cleanly from the main menu', async () => {
-  await tmux.step(['3', 'Enter'], 'Profiles');
-  await tmux.step(['1', 'Enter'], 'PREMIUM');
-  await tmux.step(['C-c'], 'Main menu');
-  const screen = await tmux.step(['C-c'], '[exit 0]');
-  expect(screen).toContain('Bye.');
-});
 test('an extension of 99999999d is refused at the prompt; more than a day is asked again', async () => {
   await tmux.step(['2', 'Enter'], 'Active users');
   await tmux.step(['3', 'Enter'], 'Extend which user?');
@@ -197,3 +220,10 @@ test('Ctrl-D in a prompt goes back like Ctrl-C, and the menu keeps working', asy
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
+test('Ctrl-C goes back from a submenu and exits cleanly from the main menu', async () => {
+  await tmux.step(['3', 'Enter'], 'Profiles');
+  await tmux.step(['1', 'Enter'], 'PREMIUM');
+  await tmux.step(['C-c'], 'Main menu');
+  const screen = await tmux.step(['C-c'], '[exit 0]');
+  expect(screen).toContain('Bye.');
+});

@@ -1,14 +1,16 @@
 /**
  * Admin API for live bandwidth (mounted at /admin/api behind requireAdmin + CSRF). The JSON shapes are the
  * public contract of the original PisoNet scripts (`/user-traffic`, `/set-bandwidth`, `/remove-bandwidth`),
- * plus the extra fields the admin pages use. Errors go to the shared handler: `{success:false,error,code}`.
+ * plus the extra fields the admin pages use and `/reset-bandwidth`. As in the original, "remove" lifts
+ * the device's limit (unlimited); "reset" puts it back to its plan. Errors go to the shared handler:
+ * `{success:false,error,code}`. A change the router could not take at once is saved and answered 202.
  */
 import { createHash } from 'node:crypto';
-import { Router, type Request } from 'express';
-import { parseRate, formatBytes } from '../../domain/units';
+import { Router, type Request, type Response } from 'express';
+import { parseSpeedLimit, formatBytes } from '../../domain/units';
 import { ValidationError } from '../../domain/errors';
 import { AppError } from '../../lib/errors';
-import type { Actor, UserTraffic } from '../../services/types';
+import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
 
 function actorOf(req: Request): Actor {
@@ -29,17 +31,26 @@ function text(req: Request, name: string): string {
   return v;
 }
 
-/** "1M", "512K" or a number of bits/s; zero would mean "unlimited" to RouterOS, so it is refused. */
-function rate(req: Request, name: string): number {
+/**
+ * "1M", "512K", "2 Mbps", a number of bits/s, or "unlimited" (null). A bare 0 is refused rather than read
+ * as RouterOS's "no limit": a typo should not lift a limit. The service checks the bounds again.
+ */
+function speed(req: Request, name: string): number | null {
   try {
-    const n = parseRate(field(req, name), name);
-    if (n <= 0) throw new ValidationError(name, 'must be more than zero, like 512K or 2M');
-    return n;
+    return parseSpeedLimit(field(req, name), name);
   } catch (err) {
     if (err instanceof ValidationError)
       throw new AppError('INVALID_INPUT', err.message, 400, name, { [name]: err.problem });
     throw err;
   }
+}
+
+/** Stored but not on the router yet: 202, so a client does not mistake it for a failure. */
+export const PENDING_MESSAGE = 'Saved; applied at the next poll.';
+
+function changed(res: Response, change: BandwidthChange): void {
+  if (change.applied) res.json({ success: true });
+  else res.status(202).json({ success: true, applied: false, message: PENDING_MESSAGE });
 }
 
 export function userJson(u: UserTraffic): Record<string, unknown> {
@@ -54,6 +65,7 @@ export function userJson(u: UserTraffic): Record<string, unknown> {
     rate_in: u.rateIn,
     rate_out: u.rateOut,
     max_limit: u.maxLimit,
+    plan_max_limit: u.planMaxLimit,
     profile: u.profile,
     fup_state: u.fupState,
     limit_source: u.limitSource,
@@ -88,15 +100,18 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
 
   r.post('/set-bandwidth', async (req, res) => {
     const mac = text(req, 'mac');
-    const up = rate(req, 'upload');
-    const down = rate(req, 'download');
-    await bw.setLimit(mac, up, down, actorOf(req));
-    res.json({ success: true });
+    const up = speed(req, 'upload');
+    const down = speed(req, 'download');
+    changed(res, await bw.setLimit(mac, up, down, actorOf(req)));
   });
 
+  // The device's queue stays, with no limit (its usage is still counted), until a reset or a new limit.
   r.post('/remove-bandwidth', async (req, res) => {
-    await bw.removeLimit(text(req, 'mac'), actorOf(req));
-    res.json({ success: true });
+    changed(res, await bw.removeLimit(text(req, 'mac'), actorOf(req)));
+  });
+
+  r.post('/reset-bandwidth', async (req, res) => {
+    changed(res, await bw.resetLimit(text(req, 'mac'), actorOf(req)));
   });
 
   r.get('/queues', async (_req, res) => {

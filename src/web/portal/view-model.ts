@@ -17,6 +17,11 @@ export interface StatusView {
   usedPercent: number | null;
 }
 
+/** 0 is "no limit" (the shop lifted the device's limit), not a speed of nothing. */
+function speed(bps: number, t: Translator): string {
+  return bps === 0 ? t.t('status.unlimited') : formatRateHuman(bps);
+}
+
 export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
   const limit = s.capBytes ?? null;
   return {
@@ -29,7 +34,7 @@ export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
     speed:
       s.rateDown === null || s.rateUp === null
         ? null
-        : t.t('status.speed_value', { down: formatRateHuman(s.rateDown), up: formatRateHuman(s.rateUp) }),
+        : t.t('status.speed_value', { down: speed(s.rateDown, t), up: speed(s.rateUp, t) }),
     throttled: s.throttled,
     banners: s.alerts.map((a) =>
       t.t(a.kind.startsWith('cap') ? 'status.alert.cap' : 'status.alert.fup', { percent: a.percent }),

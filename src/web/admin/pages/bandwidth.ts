@@ -1,20 +1,38 @@
-import { Router, Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
-import type { BandwidthService, ProfileRecord, RouterQueueView, UserTraffic } from '../../../services/types';
-import { normaliseMac, parseRate } from '../../../domain/units';
+import type {
+  BandwidthChange,
+  BandwidthService,
+  ProfileRecord,
+  RouterQueueView,
+  UserTraffic,
+} from '../../../services/types';
+import { formatLimitHuman, normaliseMac, parseSpeedLimit } from '../../../domain/units';
+import { ValidationError } from '../../../domain/errors';
 import { toAppError } from '../../../lib/errors';
+import { PENDING_MESSAGE } from '../api-bandwidth';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, query } from './common';
-
-/** Highest admin limit accepted from the form: 10 Gbit/s is beyond any hotspot line. */
-const MAX_RATE = 10_000_000_000;
 
 export interface LimitForm {
   mac: string;
-  up: number;
-  down: number;
+  /** bits/s; null = unlimited that way. */
+  up: number | null;
+  down: number | null;
 }
 
-/** Set-limit form: a preset (a profile's speeds) or custom upload/download speeds. */
+/** The service names the API's fields; the form's inputs are `up` and `down`. */
+const formField = (k: string) => (k === 'upload' ? 'up' : k === 'download' ? 'down' : k);
+
+/** `1 Mbps down / 512 kbps up` (or `unlimited`), for the messages after a change. */
+const speeds = (c: BandwidthChange) =>
+  c.up === 0 && c.down === 0
+    ? 'unlimited'
+    : `${formatLimitHuman(c.down)} down / ${formatLimitHuman(c.up)} up`;
+
+/**
+ * Set-limit form: a preset (a profile's speeds) or custom upload/download speeds ("2M", "2 Mbps",
+ * "unlimited"), parsed like the API; the bounds are the service's.
+ */
 export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitForm {
   const errors: FieldErrors = {};
   let mac = '';
@@ -24,8 +42,8 @@ export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitF
     errors.mac = 'not a MAC address like AA:BB:CC:DD:EE:FF';
   }
   const preset = field(body, 'preset');
-  let up = 0;
-  let down = 0;
+  let up: number | null = 0;
+  let down: number | null = 0;
   if (preset) {
     const p = profiles.find((r) => r.name.toUpperCase() === preset.toUpperCase());
     if (!p) errors.preset = 'choose a profile or “custom”';
@@ -33,12 +51,13 @@ export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitF
   } else {
     for (const dir of ['up', 'down'] as const) {
       try {
-        const v = parseRate(field(body, dir), dir);
-        if (v <= 0 || v > MAX_RATE) throw new Error('range');
+        const typed = field(body, dir);
+        const v = parseSpeedLimit(typed === '' ? undefined : typed, dir); // empty: "missing; use …"
         if (dir === 'up') up = v;
         else down = v;
-      } catch {
-        errors[dir] = 'use a speed like 512K, 1M or 2.5M';
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        errors[dir] = err.problem;
       }
     }
   }
@@ -177,25 +196,40 @@ export function bandwidthRoutes(ctx: WebContext): Router {
     };
     try {
       const form = parseLimitForm(req.body, await profiles.list());
-      await bandwidth.setLimit(form.mac, form.up, form.down, actorOf(req));
-      const fmt = res.locals.fmt as { rate: (n: number) => string };
-      flash(
-        req,
-        'ok',
-        `Limit set for ${form.mac}: ${fmt.rate(form.down)} down / ${fmt.rate(form.up)} up (the router changed it at once).`,
-      );
+      const change = await bandwidth.setLimit(form.mac, form.up, form.down, actorOf(req));
+      changed(req, change, `Limit set for ${change.mac}: ${speeds(change)}.`);
       res.redirect(303, '/admin/bandwidth');
     } catch (err) {
-      const f = formFailure(err);
+      const f = formFailure(err, formField);
       await renderLimitPage(res, values, f.fields, f.message, f.status);
     }
   });
 
+  /** After a change: what is in force now, and whether the router has it yet. */
+  function changed(req: Request, change: BandwidthChange, done: string): void {
+    if (change.applied) flash(req, 'ok', `${done} The router changed it at once.`);
+    else flash(req, 'info', `${done} ${PENDING_MESSAGE}`);
+  }
+
+  // Remove (no limit) and Back to plan as plain forms, for pages without JavaScript.
   router.post('/bandwidth/remove', async (req, res) => {
     try {
-      const mac = normaliseMac(field(req.body, 'mac'));
-      await bandwidth.removeLimit(mac, actorOf(req));
-      flash(req, 'ok', `Admin limit removed for ${mac}; the profile's speeds apply again.`);
+      const change = await bandwidth.removeLimit(normaliseMac(field(req.body, 'mac')), actorOf(req));
+      changed(
+        req,
+        change,
+        `Speed limit removed for ${change.mac}: it is unlimited now (its data is still counted).`,
+      );
+    } catch (err) {
+      flash(req, 'error', toAppError(err).message);
+    }
+    res.redirect(303, '/admin/bandwidth');
+  });
+
+  router.post('/bandwidth/reset', async (req, res) => {
+    try {
+      const change = await bandwidth.resetLimit(normaliseMac(field(req.body, 'mac')), actorOf(req));
+      changed(req, change, `${change.mac} is back to its plan: ${change.profile}, ${speeds(change)}.`);
     } catch (err) {
       flash(req, 'error', toAppError(err).message);
     }

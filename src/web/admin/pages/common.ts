@@ -2,7 +2,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, toAppError } from '../../../lib/errors';
 import type { WebContext } from '../../context';
 import type { Actor } from '../../../services/types';
-import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../../domain/units';
+import {
+  isValidInstant,
+  formatBytes,
+  formatDurationHuman,
+  formatLimitHuman,
+  formatMoney,
+  formatRateHuman,
+} from '../../../domain/units';
 import { localDate } from '../../../services/report-calendar';
 
 declare module 'express-session' {
@@ -114,15 +121,18 @@ export function formatters(tz: string) {
     money: (c: number) => formatMoney(c),
     bytes: (n: number) => formatBytes(n),
     rate: (bps: number) => formatRateHuman(bps),
+    /** A speed limit: 0 is RouterOS's "no limit". */
+    limit: (bps: number) => formatLimitHuman(bps),
     duration: (s: number | null) => (s === null ? '—' : formatDurationHuman(s)),
-    time: (ms: number | null) => (ms === null ? '—' : dt.format(ms)),
-    fullTime: (ms: number | null) => (ms === null ? '—' : full.format(ms)),
+    time: (ms: number | null) => (ms === null ? '—' : isValidInstant(ms) ? dt.format(ms) : 'invalid'),
+    fullTime: (ms: number | null) => (ms === null ? '—' : isValidInstant(ms) ? full.format(ms) : 'invalid'),
     date: (ms: number) => localDate(ms, tz),
-    /** `512000/1000000` (router form, upload/download) → `512 kbps ↑ / 1 Mbps ↓`. */
+    /** `512000/1000000` (router form, upload/download) → `512 kbps ↑ / 1 Mbps ↓`; `0/0` → `unlimited`. */
     maxLimit: (v: string) => {
       const m = /^(\d+)\/(\d+)$/.exec(v);
       if (!m) return v || '—';
       const [up, down] = [Number(m[1]), Number(m[2])];
+      if (up === 0 && down === 0) return 'unlimited';
       return `${up ? formatRateHuman(up) : '∞'} ↑ / ${down ? formatRateHuman(down) : '∞'} ↓`;
     },
   };
