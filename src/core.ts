@@ -130,8 +130,6 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       await db.destroy();
     },
   };
-}
-
   // Whichever face opens the database first (the server, or the terminal menu on a fresh install) brings it
   // up to date: migrations above, and the profiles.json seed here, so the menu never starts empty.
   try {
@@ -144,6 +142,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // The router last: a profiles.json mistake is reported before anything is sent to the router.
   await router.start();
   return core;
+}
+
 /** The session secret: from SESSION_SECRET, else generated once and kept in the database. */
 export async function sessionSecret(core: Core): Promise<string> {
   if (core.config.admin.sessionSecret) return core.config.admin.sessionSecret;

@@ -282,7 +282,10 @@ function parseCap(o: Json, p: string, fup: Profile['fup'], base: Base, c: ErrorC
 export function parseProfile(json: unknown, index?: number): Profile {
   const c = new ErrorCollector();
   const profile = collectProfile(json, index === undefined ? '' : `profiles[${index}].`, c);
-  c.throwIfAny(index === undefined ? 'Invalid profile' : `Invalid profile #${index + 1}`);
+  const name = isObject(json) && typeof json.name === 'string' && NAME_RE.test(json.name) ? json.name : '';
+  c.throwIfAny(
+    index === undefined ? `Invalid profile${name ? ` ${name}` : ''}` : `Invalid profile #${index + 1}`,
+  );
   return profile as Profile;
 }
 
@@ -367,7 +370,11 @@ export function parseProfiles(json: unknown): Profile[] {
     } else if (key !== undefined) seen.set(key, i);
     return p;
   });
-  if (!c.ok) throw new ValidationErrors(c.errors.map((e) => nameByProfile(e, labels)), 'Invalid profiles');
+  if (!c.ok)
+    throw new ValidationErrors(
+      c.errors.map((e) => nameByProfile(e, labels)),
+      'Invalid profiles',
+    );
   return profiles as Profile[];
 }
 
