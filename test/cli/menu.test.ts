@@ -60,6 +60,29 @@ test('generates a batch of vouchers, validating input with the web messages', as
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
+test('an extension of 99999999d is refused at the prompt; more than a day is asked again', async () => {
+  await tmux.step(['2', 'Enter'], 'Active users');
+  await tmux.step(['3', 'Enter'], 'Extend which user?');
+  await tmux.step(['Enter'], 'Add how much time?');
+  await tmux.step(['99999999d', 'Enter'], 'at most 365 days');
+  for (let i = 0; i < 9; i++) tmux.send('BSpace');
+  await tmux.step(['2d', 'Enter'], 'That is more than a day.');
+  await tmux.step(['n', 'Enter'], 'Active users');
+  const row = await h.core!.db('vouchers').where({ status: 'active' }).first();
+  expect(row.extra_seconds).toBe(0);
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
+test('Ctrl-D in a prompt goes back like Ctrl-C, and the menu keeps working', async () => {
+  await tmux.step(['1', 'Enter'], 'Generate a batch');
+  await tmux.step(['1', 'Enter'], 'Profile:');
+  await tmux.step(['C-d'], 'Cancelled.');
+  await tmux.step(['1', 'Enter'], 'Profile:');
+  await tmux.step(['Enter'], 'How many?');
+  await tmux.step(['C-d'], 'Cancelled.');
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
 test('Bandwidth Control: set a custom limit, remove it (unlimited), back to plan; the router queue follows', async () => {
   const before = queueFor(MAC)!['max-limit'];
   await tmux.step(['4', 'Enter'], 'View all queues on the router');
@@ -194,29 +217,6 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
     description: 'Made in the menu',
   });
   expect(p.json.fup).toEqual({ threshold: '500M', rate_up: '256K', rate_down: '512K' });
-  await tmux.step(['0', 'Enter'], 'Main menu');
-});
-
-test('an extension of 99999999d is refused at the prompt; more than a day is asked again', async () => {
-  await tmux.step(['2', 'Enter'], 'Active users');
-  await tmux.step(['3', 'Enter'], 'Extend which user?');
-  await tmux.step(['Enter'], 'Add how much time?');
-  await tmux.step(['99999999d', 'Enter'], 'at most 365 days');
-  for (let i = 0; i < 9; i++) tmux.send('BSpace');
-  await tmux.step(['2d', 'Enter'], 'That is more than a day.');
-  await tmux.step(['n', 'Enter'], 'Active users');
-  const row = await h.core!.db('vouchers').where({ status: 'active' }).first();
-  expect(row.extra_seconds).toBe(0);
-  await tmux.step(['0', 'Enter'], 'Main menu');
-});
-
-test('Ctrl-D in a prompt goes back like Ctrl-C, and the menu keeps working', async () => {
-  await tmux.step(['1', 'Enter'], 'Generate a batch');
-  await tmux.step(['1', 'Enter'], 'Profile:');
-  await tmux.step(['C-d'], 'Cancelled.');
-  await tmux.step(['1', 'Enter'], 'Profile:');
-  await tmux.step(['Enter'], 'How many?');
-  await tmux.step(['C-d'], 'Cancelled.');
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
