@@ -97,9 +97,9 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
     { url },
     `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
   );
+  // Both start with a run right away, then keep their cadence.
   usageJob.start();
   sweepJob.start();
-  void usageJob.runNow();
 
   let stopping: Promise<void> | undefined;
   return {

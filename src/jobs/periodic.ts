@@ -1,17 +1,26 @@
-import cron, { ScheduledTask } from 'node-cron';
 import type { Logger } from '../lib/logger';
 
 /**
- * A job that runs every `intervalSeconds`, never overlapping: node-cron ticks every second and the job
- * runs when its interval has passed and the previous run has finished. An overrun is logged once per
- * overrun, not stacked (STYLE.md "Background work"). Tests call `runNow()` directly with a fake clock.
+ * The longest the job sleeps before looking at its clock again. The clock may be a test's fake clock that
+ * jumps ahead by hand; the job notices within this bound instead of sleeping a whole (possibly long) interval.
+ */
+const MAX_WAIT_MS = 1000;
+
+/**
+ * A job that starts on a fixed cadence, `first start + n × interval`, never overlapping. Scheduling from the
+ * start (not the end) of the previous run keeps a 30 s poll at 30 s however long each run takes. A start that
+ * comes while the previous run is still going is skipped, never queued: queued runs would pile up behind a
+ * slow router and then fire back to back. The skips are logged once, with their count, when the long run ends.
  */
 export class PeriodicJob {
-  private task?: ScheduledTask;
+  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private lastStart = 0;
+  /** Clock time of the next scheduled start (undefined until start()). */
+  private nextStart?: number;
+  /** The scheduled slot the current (or last) run belongs to; the cadence is counted from it. */
+  private slot?: number;
   private stopped = true;
-  private overrunLogged = false;
+  private skipped = 0;
   lastRunAt?: number;
   lastError?: string;
 
@@ -23,44 +32,74 @@ export class PeriodicJob {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Starts the cadence with a run right away (unless one is already going, then at the next slot). */
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
-    this.task = cron.schedule('* * * * * *', () => this.tick(), { name: this.name });
+    this.nextStart = this.now();
+    this.arm();
   }
 
+  /** Takes effect from the current run: the next start is its start plus the new interval. */
   setInterval(seconds: number): void {
     this.intervalSeconds = seconds;
+    if (this.slot !== undefined && this.nextStart !== undefined) {
+      this.nextStart = this.slot + this.intervalMs;
+      this.arm();
+    }
   }
 
   get interval(): number {
     return this.intervalSeconds;
   }
 
-  private tick(): void {
-    if (this.stopped) return;
-    const due = this.now() - this.lastStart >= this.intervalSeconds * 1000;
-    if (!due) return;
-    if (this.running) {
-      if (!this.overrunLogged) {
-        this.log.warn(
-          { job: this.name },
-          `${this.name}: previous run still going after ${this.intervalSeconds}s; skipping`,
-        );
-        this.overrunLogged = true;
-      }
-      return;
-    }
-    void this.runNow();
+  private get intervalMs(): number {
+    return this.intervalSeconds * 1000;
   }
 
-  /** Runs the job now unless a run is in progress (then waits for that one). */
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped || this.nextStart === undefined) return;
+    const wait = Math.min(Math.max(0, this.nextStart - this.now()), MAX_WAIT_MS);
+    this.timer = setTimeout(() => this.tick(), wait);
+    // The HTTP server keeps the process alive; a pending poll alone must not (tests, CLI).
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.stopped || this.nextStart === undefined) return;
+    const now = this.now();
+    if (now >= this.nextStart) {
+      // Every slot from nextStart up to now has come; all but the last are already late.
+      const due = Math.floor((now - this.nextStart) / this.intervalMs) + 1;
+      const last = this.nextStart + (due - 1) * this.intervalMs;
+      if (this.running) {
+        this.skipped += due;
+        this.nextStart = last + this.intervalMs;
+      } else {
+        // Slots missed while nothing ran (a suspended machine, a clock jump) are skipped too, not made up.
+        this.skipped += due - 1;
+        this.begin(last);
+      }
+    }
+    this.arm();
+  }
+
+  /** Runs the job now unless a run is in progress (then waits for that one); the cadence restarts from now. */
   runNow(): Promise<void> {
     if (this.running) return this.running;
-    this.lastStart = this.now();
+    return this.begin(this.now());
+  }
+
+  private begin(slot: number): Promise<void> {
+    const startedAt = this.now();
+    this.slot = slot;
+    if (!this.stopped) this.nextStart = slot + this.intervalMs;
     this.running = this.work()
       .then(() => {
         this.lastError = undefined;
-        this.overrunLogged = false;
       })
       .catch((err: unknown) => {
         this.lastError = (err as Error).message;
@@ -69,16 +108,25 @@ export class PeriodicJob {
       .finally(() => {
         this.lastRunAt = this.now();
         this.running = undefined;
+        if (this.skipped > 0) {
+          const tookSeconds = (this.lastRunAt - startedAt) / 1000;
+          this.log.info(
+            { job: this.name, skipped: this.skipped, tookSeconds, intervalSeconds: this.intervalSeconds },
+            `${this.name}: a run took ${tookSeconds}s, longer than the ${this.intervalSeconds}s interval; skipped ${this.skipped} start(s)`,
+          );
+          this.skipped = 0;
+        }
+        this.arm();
       });
+    this.arm();
     return this.running;
   }
 
   /** Stops scheduling and waits for a run in progress to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.task?.stop();
-    await this.task?.destroy();
-    this.task = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     await this.running;
   }
 }
