@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from './config/env';
 import { openCore, sessionSecret, Core, CoreOptions } from './core';
+import { acquireControllerLock, type ControllerLock } from './db/controller-lock';
 import { PeriodicJob } from './jobs/periodic';
+import { StartRefused } from './lib/errors';
+import { stdoutDestination } from './lib/log-format';
+import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
 
 export interface RunningApp {
@@ -14,29 +18,112 @@ export interface RunningApp {
 }
 
 /**
- * The composition root of the server process: core (DB, router, services), then profiles and the admin
- * account, then the jobs and the HTTP server; stopped in reverse order. A piece that fails to come up
- * (the router, typically) is reported and retried, not fatal to the rest.
+ * The composition root of the server process. First what can refuse the start without side effects: the
+ * database's controller lock (one server per database), then the HTTP port. Only then the core (database,
+ * router, services), profiles and the admin account, the jobs, and the web app on the already-open port;
+ * stopped in reverse order. A second server started by mistake says so in one line and never touches the
+ * router the first one is driving. A piece that fails to come up later (the router, typically) is reported
+ * and retried, not fatal to the rest.
  */
 export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'> = {}): Promise<RunningApp> {
-  const core = await openCore(config, { ...opts, role: 'server' });
-  const { log, services } = core;
+  const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
+  const lock = acquireControllerLock(config.databaseFile, { port: config.port, log, tz: config.tz });
+  let server: http.Server;
   try {
-    if (config.router.simulated) {
-      log.info(
-        'DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.',
+    server = await reservePort(config);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  try {
+    return await startOnPort(config, { ...opts, log }, server, lock);
+  } catch (err) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    lock.release();
+    throw err;
+  }
+}
+
+/**
+ * Listens before anything else is opened, answering 503 until the web app is attached: a busy port must
+ * not be found out after the router was already logged into. The usual mistakes are one line for the owner.
+ */
+async function reservePort(config: AppConfig): Promise<http.Server> {
+  const server = http.createServer();
+  server.keepAliveTimeout = 5000;
+  server.on('request', starting);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.bind, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const port = config.port;
+    if (code === 'EADDRINUSE')
+      throw new StartRefused(
+        'PORT_IN_USE',
+        `port ${port} is already in use (another PisoNet Manager or another program). Set PORT in .env to a free port.`,
       );
-    }
-    const initial = await services.admins.ensureInitial();
-    if (initial.generatedPassword) {
-      log.warn(
-        { module: 'admin' },
-        `No ADMIN_PASSWORD set: generated admin password for "${config.admin.username}": ${initial.generatedPassword} (shown once; change it with: npm run cli -- admin set-password)`,
+    if (code === 'EACCES')
+      throw new StartRefused(
+        'PORT_NOT_ALLOWED',
+        `port ${port} needs administrator rights (ports below 1024). Set PORT in .env to 1024 or above.`,
       );
-    }
+    if (code === 'EADDRNOTAVAIL')
+      throw new StartRefused(
+        'BIND_NOT_AVAILABLE',
+        `${config.bind} is not an address of this machine. Set BIND in .env to one of its addresses, or 0.0.0.0.`,
+      );
+    throw err;
+  }
+  return server;
+}
+
+function starting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '2' });
+  res.end('PisoNet Manager is starting; try again in a moment.\n');
+}
+
+async function startOnPort(
+  config: AppConfig,
+  opts: Omit<CoreOptions, 'role'>,
+  server: http.Server,
+  lock: ControllerLock,
+): Promise<RunningApp> {
+  const addr = server.address() as AddressInfo;
+  lock.setPort(addr.port);
+  const core = await openCore(config, { ...opts, role: 'server' });
+  try {
+    return await startServices(config, core, server, lock);
   } catch (err) {
     await core.close();
     throw err;
+  }
+}
+
+async function startServices(
+  config: AppConfig,
+  core: Core,
+  server: http.Server,
+  lock: ControllerLock,
+): Promise<RunningApp> {
+  const { log, services } = core;
+  if (config.router.simulated) {
+    log.info(
+      'DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.',
+    );
+  }
+  const initial = await services.admins.ensureInitial();
+  if (initial.generatedPassword) {
+    log.warn(
+      { module: 'admin' },
+      `No ADMIN_PASSWORD set: generated admin password for "${config.admin.username}": ${initial.generatedPassword} (shown once; change it with: npm run cli -- admin set-password)`,
+    );
   }
 
   const usageJob = new PeriodicJob(
@@ -84,12 +171,8 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
     () => core.clock.now(),
   );
 
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.bind, () => resolve());
-  });
+  server.off('request', starting);
+  server.on('request', app);
   const addr = server.address() as AddressInfo;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   const url = `http://${host}:${addr.port}`;
@@ -115,6 +198,7 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
         setTimeout(() => server.closeAllConnections(), 1000).unref();
         await Promise.all([closed, usageJob.stop(), sweepJob.stop()]);
         await core.close();
+        lock.release();
         log.info('stopped');
       })();
       return stopping;

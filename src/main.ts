@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config/env';
-import { AppError } from './lib/errors';
+import { AppError, StartRefused } from './lib/errors';
 import { projectPath } from './lib/paths';
 import { startApp } from './app';
 
@@ -39,6 +39,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Another controller on this database, a busy port: the message is the whole line.
+  if (err instanceof StartRefused) {
+    console.error(err.message);
+    process.exit(1);
+  }
   // A problem the owner can fix (a profiles.json mistake) is one clear message; only our own faults carry a stack.
   const own = !(err instanceof AppError && err.status < 500);
   const text = own ? ((err as Error).stack ?? String(err)) : (err as Error).message;

@@ -19,6 +19,18 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The server refuses to start for a reason the owner fixes in .env or by stopping another program (the
+ * database is in use by another controller, the port is taken). `npm start` prints the message as its one
+ * line, without a stack: nothing is wrong with the program.
+ */
+export class StartRefused extends AppError {
+  constructor(code: string, reason: string) {
+    super(code, `PisoNet Manager cannot start: ${reason}`, 409);
+    this.name = 'StartRefused';
+  }
+}
+
 export const notFound = (what: string, code = 'NOT_FOUND') => new AppError(code, `${what} not found`, 404);
 
 /** Normalises any thrown value into an AppError (validation → 400, router → 503/502, other → 500). */
