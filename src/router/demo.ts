@@ -36,6 +36,9 @@ export class DemoRouterHost {
       host: '127.0.0.1',
       port: this.opts.port,
       identity: 'PisoNet-Demo',
+      // A CHR ("CHR QEMU …" in /system/resource) with no FastTrack rule, like a fresh CHR with the hotspot
+      // set up. Its licence id is kept in the state file, so the demo stays the same router across restarts.
+      board: 'chr',
       stateFile: path.join(this.opts.dataDir, 'simulator.json'),
       logger: {
         info: () => undefined,

@@ -87,9 +87,37 @@ function proplistOf(req: Request): string[] | undefined {
   return text === undefined ? undefined : text.split(',').filter((s) => s !== '');
 }
 
+/**
+ * `print`'s own filter arguments: `dynamic` and `static` (menus whose items can be dynamic) and `chain`
+ * (firewall rules). They narrow the rows like a query does.
+ */
+function printFilter(req: Request): ((row: Row) => boolean) | null {
+  const on = (name: string): boolean => {
+    const v = req.attrs.get(name);
+    return v !== undefined && (v === '' || v === 'yes' || v === 'true');
+  };
+  const tests: ((row: Row) => boolean)[] = [];
+  if (on('dynamic')) tests.push((row) => row.dynamic === 'true');
+  if (on('static')) tests.push((row) => row.dynamic !== 'true');
+  const chain = req.attrs.get('chain');
+  if (chain !== undefined) tests.push((row) => row.chain === chain);
+  return tests.length ? (row) => tests.every((t) => t(row)) : null;
+}
+
+/** The query words and print's filter arguments together. */
+function rowMatcher(req: Request): ((row: Row) => boolean) | null {
+  const query = compileQuery(req.queries);
+  const narrow = printFilter(req);
+  if (query && narrow) return (row) => query(row) && narrow(row);
+  return query ?? narrow;
+}
+
 function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu | undefined): void {
-  const match = compileQuery(req.queries);
-  const all = menu ? menu.rows() : [];
+  // A menu RouterOS has but the simulator does not model fails loudly: answering "no rows" would let the
+  // controller believe something about the router that nobody checked.
+  if (!menu) throw new Trap(MSG_NOT_MODELLED);
+  const match = rowMatcher(req);
+  const all = menu.rows();
   const rows = match ? all.filter(match) : all;
   const out = session.reply(req.tag);
   if (req.attrs.has('count-only')) {
@@ -108,7 +136,7 @@ function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu
  */
 function follow(session: Session, req: Request, menu: Menu | undefined): void {
   if (req.attrs.has('follow') && menu) {
-    const match = compileQuery(req.queries);
+    const match = rowMatcher(req);
     const out = session.reply(req.tag);
     for (const row of menu.rows()) if (!match || match(row)) out.row(row, proplistOf(req));
     session.send(out);
@@ -123,7 +151,7 @@ const MIN_INTERVAL_MS = 200;
 function printEvery(session: Session, req: Request, menu: Menu | undefined): void {
   const seconds = parseDuration(req.attrs.get('interval') ?? '');
   if (seconds === null) throw new Trap(msgInvalidValue('interval'), CATEGORY.argument);
-  const match = compileQuery(req.queries);
+  const match = rowMatcher(req);
   const proplist = proplistOf(req);
   const send = (): void => {
     const out = session.reply(req.tag);
@@ -143,7 +171,7 @@ function listen(session: Session, req: Request, menu: Menu | undefined): void {
     session.track(req.tag, { stop: () => undefined });
     return;
   }
-  const match = compileQuery(req.queries);
+  const match = rowMatcher(req);
   const proplist = proplistOf(req);
   const unsubscribe = table.onChange((kind, item) => {
     const out = session.reply(req.tag);

@@ -1,6 +1,7 @@
 /**
  * A stateful RouterOS 7.18.2 API server over real TCP: the demo router, `npm run simulator`, and the router
- * every test talks to. It behaves like RouterOS per ../../shared/routeros/FACTS.md, not like a client hopes.
+ * every test talks to. It behaves like RouterOS (docs/routeros.md), not like a client hopes: it must never
+ * accept what a real router would refuse, or a test passes that a shop's router would fail.
  */
 import { createServer, Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -10,13 +11,14 @@ import { Faults } from './faults';
 import type { Menu, SimCore } from './menus/common';
 import { activeMenu, bindingMenu, hostMenu, profileMenu, serverMenu, userMenu } from './menus/hotspot';
 import { queueMenu, resetQueueCounters } from './menus/queue';
-import { identityMenu, resourceMenu } from './menus/system';
+import { filterMenu, syncDynamicFilters } from './menus/firewall';
+import { identityMenu, licenseMenu, resourceMenu } from './menus/system';
 import { restore, snapshot, StateStore } from './persist';
 import type { Row } from './query';
 import type { Request, TagPosition } from './request';
 import { CommandSchema } from './schema';
 import { Hotspot } from './sessions';
-import { RouterState, zeroCounters } from './state';
+import { BoardKind, License, newLicenseId, RouterState, zeroCounters } from './state';
 import { Traffic, Transfer } from './traffic';
 
 export interface RouterSimulatorOptions {
@@ -33,6 +35,13 @@ export interface RouterSimulatorOptions {
   latencyMs?: number;
   tls?: { key: string | Buffer; cert: string | Buffer };
   logger?: Logger;
+  /** The kind of machine: `chr` (default; `/system/license` shows `system-id`, `level`) or `routerboard`. */
+  board?: BoardKind;
+  /**
+   * The machine's licence id (`system-id` on a CHR, `software-id` on a RouterBOARD). Default: the one in the
+   * state file, else a fresh random one, so two simulators are two different routers unless told otherwise.
+   */
+  licenseId?: string;
 }
 
 export type { Logger, SimStats };
@@ -50,6 +59,11 @@ export function demoDevice(n: number): { mac: string; ip: string } {
 }
 
 let sharedSchema: CommandSchema | undefined;
+
+/** A CHR with a paid `p1` licence: a `free` CHR would cap every interface at 1 Mbit/s, which we do not model. */
+function makeLicense(board: BoardKind): License {
+  return { board, id: newLicenseId(board), level: 'p1', nlevel: '4' };
+}
 
 export class RouterSimulator {
   readonly stats: SimStats = { connections: 0, commands: 0, commandsByPath: {}, bytesIn: 0, bytesOut: 0 };
@@ -76,7 +90,7 @@ export class RouterSimulator {
     this.version = opts.version ?? '7.18.2';
     this.latency = opts.latencyMs ?? 0;
     this.emptyReplies = opts.emptyReplies ?? versionAtLeast(this.version, 7, 18);
-    this.state = new RouterState(opts.identity ?? 'MikroTik', this.now());
+    this.state = new RouterState(opts.identity ?? 'MikroTik', this.now(), makeLicense(opts.board ?? 'chr'));
     this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon());
     this.traffic = new Traffic(this.state, this.hotspot, this.now);
     this.faults = new Faults(() => this.silenceLoggedIn());
@@ -84,7 +98,13 @@ export class RouterSimulator {
     const saved = this.store?.load();
     if (saved) restore(this.state, saved);
     else this.state.installDefaults();
+    // Explicit options describe the machine and win over what the state file remembers.
+    if (opts.board && opts.board !== this.state.license.board) this.state.license = makeLicense(opts.board);
+    if (opts.licenseId) this.state.license.id = opts.licenseId;
+    syncDynamicFilters(this.state);
     this.buildMenus();
+    // The licence id must be on disk from the start: it is how the demo stays the same router.
+    if (this.store && saved?.license?.id !== this.state.license.id) this.persistSoon();
   }
 
   private buildMenus(): void {
@@ -92,7 +112,11 @@ export class RouterSimulator {
       state: this.state,
       now: this.now,
       version: this.version,
-      configChanged: () => this.persistSoon(),
+      configChanged: () => {
+        // Dynamic rules follow the configuration (FastTrack on or off, hotspot servers).
+        syncDynamicFilters(this.state);
+        this.persistSoon();
+      },
     };
     for (const m of [
       queueMenu(core),
@@ -104,6 +128,8 @@ export class RouterSimulator {
       hostMenu(core, this.hotspot),
       resourceMenu(core),
       identityMenu(core),
+      licenseMenu(core),
+      filterMenu(core),
     ])
       this.menus.set(m.path, m);
   }
@@ -114,6 +140,11 @@ export class RouterSimulator {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The machine's licence id as `/system/license/print` shows it (`system-id` or `software-id`). */
+  get licenseId(): string {
+    return this.state.license.id;
   }
 
   async start(): Promise<{ host: string; port: number }> {

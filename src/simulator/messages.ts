@@ -60,6 +60,14 @@ export const msgLimitAboveMax = (dir: 'upload' | 'download'): string =>
 export const msgInvalidValue = (arg: string): string => `invalid value for argument ${arg}`;
 /** ✖ `=numbers=` missing on set/remove/enable/... */
 export const msgMissingArgument = (arg: string): string => `expected ${arg}`;
+// Firewall filter refusals. ◐ `no target chain specified` (a jump without jump-target) and the ports text are
+// each quoted from one report of a real router's reply. ✖ The text for a rule without a chain: RouterOS
+// certainly refuses it (a rule must live in a chain), the words are our guess.
+export const MSG_FILTER_NO_CHAIN = 'failure: chain not specified';
+export const MSG_FILTER_NO_JUMP_TARGET = 'failure: no target chain specified';
+export const MSG_FILTER_PORTS_NEED_PROTOCOL =
+  'failure: ports can be specified if proto is tcp,udp,udp-lite,dccp,sctp';
+
 /** ✖ a print of a menu the simulator does not model fails like a dead end rather than inventing rows. */
 export const MSG_NOT_MODELLED = 'not supported by simulator';
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { newQueueRuntime, RouterState, zeroCounters, Counters } from './state';
+import { newQueueRuntime, RouterState, zeroCounters, Counters, License } from './state';
 import type { Item } from './table';
 
 interface SavedItem {
@@ -19,6 +19,8 @@ interface SavedItem {
 export interface StateFile {
   format: 1;
   identity: string;
+  /** The machine's licence id: it belongs to the hardware, so it outlives restarts (absent in old files). */
+  license?: License;
   nextIds: Record<string, number>;
   tables: Record<string, SavedItem[]>;
 }
@@ -37,17 +39,19 @@ export function snapshot(state: RouterState): StateFile {
         return saved;
       });
   }
-  return { format: 1, identity: state.identity, nextIds, tables };
+  return { format: 1, identity: state.identity, license: { ...state.license }, nextIds, tables };
 }
 
 /** Replace the state's configuration with a saved one. */
 export function restore(state: RouterState, file: StateFile): void {
   state.identity = file.identity;
+  if (file.license) state.license = { ...file.license };
   for (const [key, table] of Object.entries(state.configTables())) {
     table.clear();
     for (const saved of file.tables[key] ?? []) {
       const item: Item & Record<string, unknown> = { id: saved.id, cfg: { ...saved.cfg } };
       if (key === 'queues') Object.assign(item, newQueueRuntime());
+      if (key === 'filters') Object.assign(item, { bytes: 0, packets: 0 });
       if (key === 'users')
         Object.assign(item, { uptime: saved.uptime ?? 0, counters: saved.counters ?? zeroCounters() });
       table.insert(item);

@@ -52,6 +52,42 @@ export interface ActiveItem extends Item {
   queueId?: string;
 }
 
+/** A `/ip/firewall/filter` rule; its counters are runtime-only like a queue's. */
+export interface FilterItem extends Item {
+  bytes: number;
+  packets: number;
+}
+
+/** Which kind of machine the simulator plays: its `/system/license` and `/system/resource` differ. */
+export type BoardKind = 'chr' | 'routerboard';
+
+/**
+ * The licence identity of the simulated machine. A CHR shows `system-id` and `level`; a RouterBOARD shows
+ * `software-id`, `nlevel` and `features`. The id survives reboots and configuration resets, so the controller
+ * can tell "the same router, reset" from "another router".
+ */
+export interface License {
+  board: BoardKind;
+  id: string;
+  /** CHR licence level (`free`, `p1`, `p10`, `p-unlimited`). */
+  level: string;
+  /** RouterBOARD licence level (0..6). */
+  nlevel: string;
+}
+
+const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const CHR_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A fresh licence id in the shape each kind of machine prints: RouterBOARD software ids are two groups of
+ * four upper-case letters and digits (`7N6C-EV4Q`); CHR system ids are eleven letters and digits.
+ */
+export function newLicenseId(board: BoardKind, random: () => number = Math.random): string {
+  const pick = (chars: string, n: number): string =>
+    Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
+  return board === 'routerboard' ? `${pick(ID_CHARS, 4)}-${pick(ID_CHARS, 4)}` : pick(CHR_ID_CHARS, 11);
+}
+
 export const newQueueRuntime = (): Pick<
   QueueItem,
   'bytes' | 'packets' | 'rate' | 'packetRate' | 'lastTrafficAt'
@@ -73,16 +109,29 @@ export class RouterState {
   readonly bindings = new Table<Item>('/ip/hotspot/ip-binding');
   readonly hosts = new Table<HostItem>('/ip/hotspot/host');
   readonly active = new Table<ActiveItem>('/ip/hotspot/active');
+  readonly filters = new Table<FilterItem>('/ip/firewall/filter');
+  license: License;
   /** Host lookup by MAC (the hotspot's key for a device). */
   readonly hostsByMac = new Map<string, HostItem>();
 
-  constructor(identity: string, now: number) {
+  constructor(identity: string, now: number, license: License) {
     this.identity = identity;
     this.bootAt = now;
+    this.license = license;
     this.hosts.onChange((kind, h) => {
       if (kind === 'remove') this.hostsByMac.delete(h.mac);
       else this.hostsByMac.set(h.mac, h);
     });
+  }
+
+  /**
+   * The machine's interfaces, for arguments that name one. A CHR in a shop PC has a WAN and a LAN port; a
+   * RouterBOARD (a hAP ac² here) has five Ethernet ports and two radios. Both carry the hotspot bridge.
+   */
+  interfaces(): string[] {
+    return this.license.board === 'routerboard'
+      ? ['ether1', 'ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2', 'bridge-hotspot']
+      : ['ether1', 'ether2', 'bridge-hotspot'];
   }
 
   /** Factory defaults of a fresh hotspot setup. */
@@ -92,6 +141,21 @@ export class RouterState {
       id: this.servers.newId(),
       cfg: { ...SERVER_DEFAULTS, name: 'hotspot1', interface: 'bridge-hotspot', profile: 'hsprof1' },
     });
+    // RouterOS's hotspot setup leaves this disabled placeholder in the filter list (it shows up in many
+    // published exports); the hotspot's own dynamic rules are listed next to it. No FastTrack rule: the
+    // simulated machine is a CHR, which starts without the home-router default firewall.
+    this.filters.insert({
+      id: this.filters.newId(),
+      cfg: {
+        ...FILTER_DEFAULTS,
+        chain: 'unused-hs-chain',
+        action: 'passthrough',
+        disabled: 'true',
+        comment: HOTSPOT_PLACEHOLDER_COMMENT,
+      },
+      bytes: 0,
+      packets: 0,
+    });
   }
 
   /** Tables whose config is persisted, by key in the state file. */
@@ -99,6 +163,7 @@ export class RouterState {
     return {
       servers: this.servers,
       profiles: this.profiles,
+      filters: this.filters as unknown as Table<Item>,
       // The tables hold subtypes of Item; persistence only touches `id`/`cfg`.
       users: this.users as unknown as Table<Item>,
       queues: this.queues as unknown as Table<Item>,
@@ -120,6 +185,17 @@ export const PROFILE_DEFAULTS: Record<string, string> = {
   'insert-queue-before': 'first',
   'parent-queue': 'none',
   advertise: 'false',
+};
+
+export const HOTSPOT_PLACEHOLDER_COMMENT = 'place hotspot rules here';
+
+/** What a filter rule added with only a chain prints (`log=false`, empty `log-prefix`, enabled). */
+export const FILTER_DEFAULTS: Record<string, string> = {
+  action: 'accept',
+  log: 'false',
+  'log-prefix': '',
+  disabled: 'false',
+  comment: '',
 };
 
 export const SERVER_DEFAULTS: Record<string, string> = {
