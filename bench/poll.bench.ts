@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import { readSnapshot } from '../src/services/usage/snapshot';
+import { readSnapshot } from '../src/router/hotspot/snapshot';
 import { benchRouterClient, openBenchSite, seedFleet } from './fleet';
 
 /** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */

@@ -5,6 +5,7 @@ import { Clock, systemClock } from './lib/clock';
 import { createLogger, Logger } from './lib/logger';
 import { stdoutDestination } from './lib/log-format';
 import { createRouterClient } from './router';
+import { createManagedHotspot, type ManagedHotspot } from './router/hotspot';
 import { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
 import type { ServiceDeps } from './services/deps';
@@ -32,6 +33,8 @@ export interface Core {
   clock: Clock;
   db: Db;
   router: RouterClient;
+  /** The one writer of our objects on the router (voucher users, device queues, sessions). */
+  hotspot: ManagedHotspot;
   demo?: DemoRouterHost;
   services: Services;
   close(): Promise<void>;
@@ -87,7 +90,11 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   }
   const audit = createAuditService(db, clock);
   const settings = createSettingsService(db, clock, audit);
-  const deps: ServiceDeps = { config, db, clock, router, log, audit, settings };
+  const hotspot = createManagedHotspot(router, {
+    hotspotServer: config.hotspotServer,
+    hotspotUserProfile: config.hotspotUserProfile,
+  });
+  const deps: ServiceDeps = { config, db, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
   const vouchers = createVoucherService(deps, { profiles });
   const meter = createUsageService(deps, { profiles });
@@ -122,6 +129,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     clock,
     db,
     router,
+    hotspot,
     demo,
     services,
     async close() {

@@ -1,19 +1,37 @@
 /**
- * Compares the queues the vouchers call for with the rows `/queue/simple/print` returned and lists the
- * smallest set of changes. Only `pisonet-` queues are touched. Values are compared in normalised form
- * because RouterOS prints `512K/1M` back as `512000/1000000` and a single IP as `/32` (FACTS.md §3).
+ * Compares the queues the vouchers call for with the simple queues the router holds and lists the smallest
+ * set of changes. Only `pisonet-` queues are touched. Values are compared in normalised form because the
+ * router prints `512K/1M` back as `512000/1000000` and a single IP as `/32` (docs/routeros.md "Returned
+ * format"). The router module (src/router/hotspot) reads its rows into QueueOnRouter and writes the changes.
  */
 import { QUEUE_PREFIX, type DesiredQueue } from './queues';
 import { parseRatePair, parseRouterDuration } from './units';
 
-/** One row of `/queue/simple/print` as RouterOS sent it (`.id`, `name`, `target`, `max-limit`, …). */
-export type RouterQueue = Readonly<Record<string, string | undefined>>;
+/** A simple queue as the router holds it, every value as the router printed it (texts, not parsed). */
+export interface QueueOnRouter {
+  id: string;
+  name: string;
+  target?: string;
+  /** Upload/download limit pair, e.g. `512000/1000000`; `0/0` = no limit. */
+  maxLimit?: string;
+  burstLimit?: string;
+  burstThreshold?: string;
+  burstTime?: string;
+  comment?: string;
+  disabled?: boolean;
+  dynamic?: boolean;
+}
+
+/** The settings of one of our queues that a reconcile may change. */
+export type QueueField =
+  'target' | 'maxLimit' | 'burstLimit' | 'burstThreshold' | 'burstTime' | 'comment' | 'disabled';
+export type QueueFieldChanges = Partial<Record<QueueField, string>>;
 
 export interface QueueChange {
   id: string;
   name: string;
-  /** RouterOS property → new value, ready for `set`. */
-  changes: Record<string, string>;
+  /** Field → new value as the router takes it. */
+  changes: QueueFieldChanges;
 }
 
 export interface ReconcilePlan {
@@ -22,7 +40,7 @@ export interface ReconcilePlan {
   /** `.id`s of pisonet queues no device needs any more. */
   remove: string[];
   /**
-   * Simple queues match top-down and the first match wins (FACTS.md §3 "Order"), so a shop queue above ours
+   * Simple queues match top-down and the first match wins (docs/routeros.md "Order"), so a shop queue above ours
    * (e.g. one for the whole LAN) would take our devices' traffic. Existing pisonet queues below the first
    * other queue are moved before it.
    */
@@ -31,7 +49,7 @@ export interface ReconcilePlan {
   placeBefore?: string;
 }
 
-const NO_BURST = { 'burst-limit': '0/0', 'burst-threshold': '0/0', 'burst-time': '0s/0s' };
+const NO_BURST: QueueFieldChanges = { burstLimit: '0/0', burstThreshold: '0/0', burstTime: '0s/0s' };
 
 function normTarget(value: string | undefined): string {
   return (value ?? '')
@@ -76,26 +94,21 @@ function same(
   return a === b || norm(a) === norm(b);
 }
 
-function isTrue(value: string | undefined): boolean {
-  return value === 'true' || value === 'yes';
-}
-
 /** Adds the burst changes to `changes` (created on the first change); returns it. */
 function burstChanges(
   want: DesiredQueue,
-  row: RouterQueue,
-  changes: Record<string, string> | undefined,
-): Record<string, string> | undefined {
+  row: QueueOnRouter,
+  changes: QueueFieldChanges | undefined,
+): QueueFieldChanges | undefined {
   if (!want.burstLimit) {
-    const burstNow = !same(normRates, row['burst-limit'], '0/0');
+    const burstNow = !same(normRates, row.burstLimit, '0/0');
     return burstNow ? Object.assign(changes ?? {}, NO_BURST) : changes;
   }
   let c = changes;
-  if (!same(normRates, row['burst-limit'], want.burstLimit)) (c ??= {})['burst-limit'] = want.burstLimit;
-  if (!same(normRates, row['burst-threshold'], want.burstThreshold))
-    (c ??= {})['burst-threshold'] = want.burstThreshold ?? '0/0';
-  if (!same(normTimes, row['burst-time'], want.burstTime))
-    (c ??= {})['burst-time'] = want.burstTime ?? '0s/0s';
+  if (!same(normRates, row.burstLimit, want.burstLimit)) (c ??= {}).burstLimit = want.burstLimit;
+  if (!same(normRates, row.burstThreshold, want.burstThreshold))
+    (c ??= {}).burstThreshold = want.burstThreshold ?? '0/0';
+  if (!same(normTimes, row.burstTime, want.burstTime)) (c ??= {}).burstTime = want.burstTime ?? '0s/0s';
   return c;
 }
 
@@ -103,36 +116,39 @@ function burstChanges(
  * What `set` must change so the row matches, or undefined when it already does: the usual answer, for
  * thousands of queues every poll, so that path allocates nothing.
  */
-function changesFor(want: DesiredQueue, row: RouterQueue): Record<string, string> | undefined {
-  let c: Record<string, string> | undefined;
+function changesFor(want: DesiredQueue, row: QueueOnRouter): QueueFieldChanges | undefined {
+  let c: QueueFieldChanges | undefined;
   if (!same(normTarget, row.target, want.target)) (c ??= {}).target = want.target;
-  if (!same(normRates, row['max-limit'], want.maxLimit)) (c ??= {})['max-limit'] = want.maxLimit;
+  if (!same(normRates, row.maxLimit, want.maxLimit)) (c ??= {}).maxLimit = want.maxLimit;
   c = burstChanges(want, row, c);
   if ((row.comment ?? '') !== want.comment) (c ??= {}).comment = want.comment;
-  if (isTrue(row.disabled)) (c ??= {}).disabled = 'false';
+  if (row.disabled) (c ??= {}).disabled = 'false';
   return c;
 }
 
-/** What `set` must change so the row matches; empty when it already does. */
-export function queueChanges(want: DesiredQueue, row: RouterQueue): Record<string, string> {
+/** What `set` must change so the queue matches; empty when it already does. */
+export function queueChanges(want: DesiredQueue, row: QueueOnRouter): QueueFieldChanges {
   return changesFor(want, row) ?? {};
 }
 
-function isOurs(row: RouterQueue): boolean {
-  return (row.name ?? '').startsWith(QUEUE_PREFIX) && !isTrue(row.dynamic) && row['.id'] !== undefined;
+/** One of ours: named `pisonet-…` and not a dynamic (hotspot-made) queue. The one spelling of "is this our queue". */
+export function isOurQueue(row: Pick<QueueOnRouter, 'name' | 'dynamic'>): boolean {
+  return row.name.startsWith(QUEUE_PREFIX) && !row.dynamic;
 }
 
+const isOurs = (row: QueueOnRouter): boolean => isOurQueue(row) && row.id !== '';
+
 function planOrder(
-  actual: readonly RouterQueue[],
+  actual: readonly QueueOnRouter[],
   kept: Set<string>,
 ): Pick<ReconcilePlan, 'move' | 'placeBefore'> {
-  const firstOther = actual.findIndex((row) => !isOurs(row) && row['.id'] !== undefined);
+  const firstOther = actual.findIndex((row) => !isOurs(row) && row.id !== '');
   if (firstOther === -1) return {};
-  const destination = actual[firstOther]['.id'] as string;
+  const destination = actual[firstOther].id;
   const ids = actual
     .slice(firstOther + 1)
-    .filter((row) => isOurs(row) && kept.has(row['.id'] as string))
-    .map((row) => row['.id'] as string);
+    .filter((row) => isOurs(row) && kept.has(row.id))
+    .map((row) => row.id);
   return ids.length > 0
     ? { move: { ids, destination }, placeBefore: destination }
     : { placeBefore: destination };
@@ -141,15 +157,15 @@ function planOrder(
 /** The changes that bring the router's pisonet queues to `desired`. Idempotent: applying it twice is a no-op. */
 export function planReconcile(
   desired: readonly DesiredQueue[],
-  actual: readonly RouterQueue[],
+  actual: readonly QueueOnRouter[],
 ): ReconcilePlan {
   const ours = actual.filter(isOurs);
-  const byName = new Map<string, RouterQueue>();
+  const byName = new Map<string, QueueOnRouter>();
   const remove: string[] = [];
   for (const row of ours) {
     // RouterOS refuses duplicate names, but a second copy (e.g. restored from a backup) would be a stray.
-    if (byName.has(row.name as string)) remove.push(row['.id'] as string);
-    else byName.set(row.name as string, row);
+    if (byName.has(row.name)) remove.push(row.id);
+    else byName.set(row.name, row);
   }
   const plan: ReconcilePlan = { add: [], set: [], remove };
   const kept = new Set<string>();
@@ -159,11 +175,11 @@ export function planReconcile(
       plan.add.push(want);
       continue;
     }
-    kept.add(row['.id'] as string);
+    kept.add(row.id);
     const changes = changesFor(want, row);
-    if (changes) plan.set.push({ id: row['.id'] as string, name: want.name, changes });
+    if (changes) plan.set.push({ id: row.id, name: want.name, changes });
   }
-  for (const row of byName.values()) if (!kept.has(row['.id'] as string)) remove.push(row['.id'] as string);
+  for (const row of byName.values()) if (!kept.has(row.id)) remove.push(row.id);
   return { ...plan, ...planOrder(actual, kept) };
 }
 

@@ -10,14 +10,15 @@
  */
 import type { Knex } from 'knex';
 import { desiredLimits, QUEUED_STATES, type DesiredLimits } from '../domain/policy';
-import { desiredQueues, QUEUE_PREFIX, queueNameForMac } from '../domain/queues';
+import { desiredQueues, queueNameForMac } from '../domain/queues';
 import { queueChanges } from '../domain/reconcile';
 import { ValidationError } from '../domain/errors';
 import { checkLimitRate, formatLimitHuman, formatRatePairBps, normaliseMac } from '../domain/units';
 import { voucherTiming } from '../domain/vouchers';
 import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
-import { RouterError, type RosRow } from '../router/types';
+import type { QueueView } from '../router/hotspot';
+import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
 import type {
   Actor,
@@ -31,7 +32,6 @@ import type {
 } from './types';
 import { toVoucherState, type VoucherRow } from './voucher-state';
 import type { DeviceRow } from './usage/load';
-import { ACTIVE_MENU, QUEUE_MENU, QUEUE_PROPS } from './usage/snapshot';
 
 /** Input problems as AppError INVALID_INPUT (400) with the field, for the API, the admin and the CLI alike. */
 function valid<T>(parse: () => T): T {
@@ -72,21 +72,11 @@ function fupState(l: DesiredLimits): UserTraffic['fupState'] {
   return l.state === 'normal' || l.state === 'fup' || l.state === 'capped-throttle' ? l.state : 'blocked';
 }
 
-/** RouterOS query words for "name is one of": push each equality, OR them together (FACTS.md §1 "Queries"). */
-function nameIn(names: string[]): string[] {
-  const words: string[] = [];
-  names.forEach((n, i) => {
-    words.push(`name=${n}`);
-    if (i > 0) words.push('#|');
-  });
-  return words;
-}
-
 export function createBandwidthService(
   deps: ServiceDeps,
   opts: { profiles: ProfileService; usage: UsageService },
 ): BandwidthService {
-  const { db, router, clock, config, audit } = deps;
+  const { db, hotspot, clock, config, audit } = deps;
   const log = deps.log.child({ module: 'bandwidth' });
 
   async function profileMap(): Promise<Map<number, ProfileRecord>> {
@@ -126,11 +116,8 @@ export function createBandwidthService(
     if (wanted.length === 0) return { applied: false, changed: 0 };
     let changed = 0;
     try {
-      const rows = await router.print(QUEUE_MENU, {
-        proplist: QUEUE_PROPS,
-        query: nameIn(wanted.map((q) => q.name)),
-      });
-      const byName = new Map(rows.filter((r) => r.dynamic !== 'true').map((r) => [r.name, r]));
+      const rows = await hotspot.queues(wanted.map((q) => q.name));
+      const byName = new Map(rows.map((r) => [r.name, r]));
       let applied = true;
       for (const want of wanted) {
         const current = byName.get(want.name);
@@ -140,7 +127,7 @@ export function createBandwidthService(
         }
         const changes = queueChanges(want, current);
         if (Object.keys(changes).length === 0) continue;
-        await router.set(QUEUE_MENU, current['.id'], changes);
+        await hotspot.setQueue(current.id, changes);
         changed++;
       }
       return { applied, changed };
@@ -264,28 +251,24 @@ export function createBandwidthService(
   /** max-limit of each pisonet queue as the router has it; undefined when the router cannot be read now. */
   async function routerLimits(): Promise<Map<string, string> | undefined> {
     try {
-      const rows = await router.print(QUEUE_MENU, { proplist: ['name', 'max-limit', 'dynamic'] });
-      return new Map(
-        rows
-          .filter((r) => r.name?.startsWith(QUEUE_PREFIX) && r.dynamic !== 'true')
-          .map((r) => [r.name, r['max-limit'] ?? '0/0']),
-      );
+      const rows = await hotspot.queues();
+      return new Map(rows.map((r) => [r.name, r.maxLimit ?? '0/0']));
     } catch (err) {
       if (err instanceof RouterError) return undefined;
       throw err;
     }
   }
 
-  function queueView(r: RosRow): RouterQueueView {
+  function queueView(r: QueueView): RouterQueueView {
     return {
-      id: r['.id'] ?? '',
-      name: r.name ?? '',
+      id: r.id,
+      name: r.name,
       target: r.target ?? '',
-      maxLimit: r['max-limit'] ?? '0/0',
-      bytes: r.bytes ?? '0/0',
-      rate: r.rate ?? '0/0',
-      disabled: r.disabled === 'true',
-      dynamic: r.dynamic === 'true',
+      maxLimit: r.maxLimit ?? '0/0',
+      bytes: r.bytes,
+      rate: r.rate,
+      disabled: Boolean(r.disabled),
+      dynamic: Boolean(r.dynamic),
       comment: r.comment ?? '',
     };
   }
@@ -305,22 +288,15 @@ export function createBandwidthService(
       return setOverride(mac, null, 'bandwidth.reset', actor);
     },
     async queues() {
-      const rows = await router.print(QUEUE_MENU, { proplist: QUEUE_PROPS });
-      return rows.filter((r) => r.name?.startsWith(QUEUE_PREFIX) && r.dynamic !== 'true').map(queueView);
+      return (await hotspot.queues()).map(queueView);
     },
     async kick(macInput, actor) {
       const mac = macOf(macInput);
-      const sessions = await router.print(ACTIVE_MENU, {
-        proplist: ['.id', 'user'],
-        query: [`mac-address=${mac}`],
-      });
-      if (sessions.length === 0)
+      const out = await hotspot.logoutDevice(mac);
+      if (out.sessions === 0)
         throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
-      await router.hotspotLogout(sessions.map((s) => s['.id']));
       await markDisconnected(db, mac, clock.now());
-      await audit.record(actor, 'device.kick', mac, {
-        vouchers: sessions.map((s) => maskCode(s.user ?? '')),
-      });
+      await audit.record(actor, 'device.kick', mac, { vouchers: out.users.map((u) => maskCode(u)) });
       log.info({ mac }, `device ${mac} logged out by ${actor.name}`);
     },
   };

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/env';
 import type { Db } from '../db/knex';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import type { AuditService, SettingsService } from './types';
 
@@ -10,7 +11,10 @@ export interface ServiceDeps {
   config: AppConfig;
   db: Db;
   clock: Clock;
+  /** The connection, for reads of the router itself (identity, resources, checks) and its status. */
   router: RouterClient;
+  /** The one writer of our objects on the router: voucher users, device queues, sessions. */
+  hotspot: ManagedHotspot;
   log: Logger;
   audit: AuditService;
   settings: SettingsService;

@@ -14,11 +14,17 @@ import { voucherTiming } from '../domain/vouchers';
 import { normaliseMac, parseIPv4 } from '../domain/units';
 import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
-import { RouterError, type RosRow } from '../router/types';
+import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
 import { GuessLimiter } from './guess-limiter';
-import { loginDevice, type LoginOutcome } from './redemption-router';
-import { expiresAtFor, profileFromRow, toVoucherState, type VoucherRow } from './voucher-state';
+import type { HotspotHost, LoginOutcome } from '../router/hotspot';
+import {
+  expiresAtFor,
+  profileFromRow,
+  routerUptimeLimit,
+  toVoucherState,
+  type VoucherRow,
+} from './voucher-state';
 import { ProfileCache } from './vouchers/queries';
 import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
 
@@ -74,7 +80,7 @@ interface Attempt {
   profileName: string;
   mac: string;
   ip: string;
-  host: RosRow;
+  host: HotspotHost;
   firstDynamicQueueId?: string;
 }
 
@@ -82,7 +88,7 @@ export function createRedemptionService(
   deps: ServiceDeps,
   _d: { profiles: ProfileService; vouchers: VoucherService },
 ): RedemptionService & { limiter: GuessLimiter } {
-  const { db, clock, router, config, log } = deps;
+  const { db, clock, router, hotspot, config, log } = deps;
   const limiter = new GuessLimiter(clock);
 
   /** Takes the voucher (or a device slot on it) in the database; returns false when another device won the race. */
@@ -170,21 +176,19 @@ export function createRedemptionService(
     ).queues[0];
     try {
       if (!queue) throw expired();
-      const out = await loginDevice(router, config, {
+      const out = await hotspot.loginDevice({
         code: row.code,
         mac: a.mac,
         ip: a.ip,
-        authorized: a.host.authorized === 'true',
+        authorized: a.host.authorized,
         bindMac: a.profile.users === 1 && kind === 'activate',
         routerUserId: row.router_user_id,
         user: {
           id: row.id,
           code: row.code,
           profileName: a.profileName,
-          profile: a.profile,
-          extraSeconds: row.extra_seconds,
-          staff: Boolean(row.staff),
-          boundMac: a.mac,
+          limitSeconds: routerUptimeLimit(a.profile, row.extra_seconds, Boolean(row.staff)),
+          mac: a.profile.users === 1 ? a.mac : null,
         },
         queue,
         firstDynamicQueueId: a.firstDynamicQueueId,
@@ -242,23 +246,15 @@ export function createRedemptionService(
    * The topmost dynamic queue, read at most once per round trip however many redemptions run at once:
    * a redemption that starts while a read is in flight shares it (the answer is at most one round trip old).
    */
-  let dynamicRead: Promise<RosRow[]> | undefined;
-  function dynamicQueues(): Promise<RosRow[]> {
-    dynamicRead ??= router
-      .print('/queue/simple', { proplist: ['.id'], query: ['dynamic=true'] })
-      .finally(() => (dynamicRead = undefined));
+  let dynamicRead: Promise<string | undefined> | undefined;
+  function dynamicQueue(): Promise<string | undefined> {
+    dynamicRead ??= hotspot.topDynamicQueue().finally(() => (dynamicRead = undefined));
     return dynamicRead;
   }
 
-  async function readRouter(mac: string): Promise<[RosRow[], RosRow[]]> {
+  async function readRouter(mac: string): Promise<[HotspotHost | undefined, string | undefined]> {
     try {
-      return await Promise.all([
-        router.print('/ip/hotspot/host', {
-          proplist: ['mac-address', 'address', 'authorized'],
-          query: [`mac-address=${mac}`],
-        }),
-        dynamicQueues(),
-      ]);
+      return await Promise.all([hotspot.hostOf(mac), dynamicQueue()]);
     } catch (err) {
       throw routerFailure(err);
     }
@@ -278,12 +274,11 @@ export function createRedemptionService(
     if (wait > 0) throw new RateLimitedError(wait);
     if (!router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
-    const [[hosts, dynamic], found] = await Promise.all([
+    const [[host, dynamic], found] = await Promise.all([
       readRouter(mac),
       isPlausibleCode(code) ? findRow(db, { code }) : Promise.resolve(undefined),
     ]);
-    const host = hosts.find((h) => h['mac-address'] === mac);
-    if (!host || host.address !== ip) throw unknownDevice();
+    if (!host || host.ip !== ip) throw unknownDevice();
     if (!found) {
       const lock = limiter.fail(keys);
       if (lock > 0) throw new RateLimitedError(lock);
@@ -299,7 +294,7 @@ export function createRedemptionService(
         mac,
         ip,
         host,
-        firstDynamicQueueId: dynamic[0]?.['.id'],
+        firstDynamicQueueId: dynamic,
       };
       const result = await connect(await decide(a), a);
       if (result !== 'lost') {

@@ -28,6 +28,7 @@ function deps(
     db: c.db,
     clock: c.clock,
     router: c.router,
+    hotspot: c.hotspot,
     log: c.log,
     audit: c.services.audit,
     settings: c.services.settings,

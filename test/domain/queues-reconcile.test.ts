@@ -1,6 +1,7 @@
 import { parseProfile } from '../../src/domain/profiles';
 import { desiredQueues, queueNameForMac, type DesiredQueue } from '../../src/domain/queues';
-import { planIsEmpty, planReconcile, type RouterQueue } from '../../src/domain/reconcile';
+import { planIsEmpty, planReconcile, type QueueOnRouter } from '../../src/domain/reconcile';
+import { queueOnRouter } from '../../src/router/hotspot/snapshot';
 import type { VoucherState } from '../../src/domain/vouchers';
 
 const TZ = 'Asia/Manila';
@@ -168,7 +169,7 @@ describe('desiredQueues', () => {
     // What RouterOS (and the simulator) print for it: nothing to write, cycle after cycle.
     expect(planIsEmpty(planReconcile(queues, [row('*1', { 'max-limit': '0/0' })]))).toBe(true);
     expect(planReconcile(queues, [row('*1')]).set).toEqual([
-      { id: '*1', name: WANT.name, changes: { 'max-limit': '0/0' } },
+      { id: '*1', name: WANT.name, changes: { maxLimit: '0/0' } },
     ]);
     const oneWay = desiredQueues(
       [{ voucher: voucher('AAAA2222', { override: { rateUp: 0, rateDown: 2e6 } }), devices: dev }],
@@ -193,8 +194,8 @@ const WANT: DesiredQueue = {
 };
 
 /** A row as RouterOS prints it (FACTS.md §3): rates as bits/s, burst fields zeroed, /32 target. */
-function row(id: string, fields: Record<string, string> = {}): RouterQueue {
-  return {
+function row(id: string, fields: Record<string, string> = {}): QueueOnRouter {
+  return queueOnRouter({
     '.id': id,
     name: WANT.name,
     target: '10.5.50.11/32',
@@ -206,7 +207,7 @@ function row(id: string, fields: Record<string, string> = {}): RouterQueue {
     disabled: 'false',
     dynamic: 'false',
     ...fields,
-  };
+  });
 }
 
 describe('planReconcile', () => {
@@ -238,9 +239,9 @@ describe('planReconcile', () => {
         id: '*1',
         name: WANT.name,
         changes: {
-          'burst-limit': '1000000/2000000',
-          'burst-threshold': '384000/768000',
-          'burst-time': '10s/10s',
+          burstLimit: '1000000/2000000',
+          burstThreshold: '384000/768000',
+          burstTime: '10s/10s',
         },
       },
     ]);
@@ -258,10 +259,10 @@ describe('planReconcile', () => {
         id: '*1',
         name: WANT.name,
         changes: {
-          'max-limit': '512000/1000000',
-          'burst-limit': '0/0',
-          'burst-threshold': '0/0',
-          'burst-time': '0s/0s',
+          maxLimit: '512000/1000000',
+          burstLimit: '0/0',
+          burstThreshold: '0/0',
+          burstTime: '0s/0s',
           comment: 'AAAA2222',
           disabled: 'false',
         },
@@ -290,7 +291,12 @@ describe('planReconcile', () => {
   });
 
   it('never touches queues it did not create, or dynamic ones', () => {
-    const foreignBelow = { '.id': '*20', name: 'owner-pc', target: '10.5.50.200/32', 'max-limit': '0/0' };
+    const foreignBelow = queueOnRouter({
+      '.id': '*20',
+      name: 'owner-pc',
+      target: '10.5.50.200/32',
+      'max-limit': '0/0',
+    });
     const dynamic = row('*21', { name: 'pisonet-AA:BB:CC:DD:EE:77', dynamic: 'true' });
     const plan = planReconcile([WANT], [row('*1'), foreignBelow, dynamic]);
     expect(plan.remove).toEqual([]);
@@ -300,7 +306,12 @@ describe('planReconcile', () => {
   });
 
   it('moves our queues above a shop queue that would catch their traffic first', () => {
-    const lan = { '.id': '*5', name: 'whole-lan', target: '10.5.50.0/24', 'max-limit': '50M/50M' };
+    const lan = queueOnRouter({
+      '.id': '*5',
+      name: 'whole-lan',
+      target: '10.5.50.0/24',
+      'max-limit': '50M/50M',
+    });
     const plan = planReconcile([WANT], [lan, row('*1')]);
     expect(plan.move).toEqual({ ids: ['*1'], destination: '*5' });
     expect(plan.placeBefore).toBe('*5');
@@ -309,7 +320,7 @@ describe('planReconcile', () => {
 
   it('rewrites an unreadable value', () => {
     expect(planReconcile([WANT], [row('*1', { 'max-limit': 'garbage' })]).set[0].changes).toEqual({
-      'max-limit': '512000/1000000',
+      maxLimit: '512000/1000000',
     });
   });
 

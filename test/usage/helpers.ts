@@ -1,3 +1,4 @@
+import { createManagedHotspot } from '../../src/router/hotspot';
 import { Writable } from 'node:stream';
 import { createHarness, Harness, HarnessOptions } from '../helpers/harness';
 import { createLogger, Logger } from '../../src/lib/logger';
@@ -89,6 +90,10 @@ export function depsOf(h: Harness, log?: Logger): ServiceDeps {
     db: core.db,
     clock: h.clock,
     router: h.router,
+    hotspot: createManagedHotspot(h.router, {
+      hotspotServer: core.config.hotspotServer,
+      hotspotUserProfile: core.config.hotspotUserProfile,
+    }),
     log: log ?? core.log,
     audit: core.services.audit,
     settings: core.services.settings,

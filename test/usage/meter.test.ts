@@ -1,6 +1,6 @@
 /** The pure parts of metering: snapshot parsing, connected time, reboot detection, queue ownership. */
 import { connectedSeconds, meter, rebootedSincePoll } from '../../src/services/usage/meter';
-import { parseSnapshot } from '../../src/services/usage/snapshot';
+import { parseSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import type { VoucherRow } from '../../src/services/voucher-state';

@@ -4,8 +4,9 @@
  * round trips is the same for 1 or 5,000 customers.
  */
 import { QUEUE_PREFIX } from '../../domain/queues';
+import type { QueueOnRouter } from '../../domain/reconcile';
 import { isMac, normaliseMac, parseCounterPair, parseRouterDuration } from '../../domain/units';
-import type { RosRow, RouterClient } from '../../router/types';
+import type { RosRow, RouterClient } from '../types';
 
 export const QUEUE_MENU = '/queue/simple';
 export const ACTIVE_MENU = '/ip/hotspot/active';
@@ -13,7 +14,7 @@ export const HOST_MENU = '/ip/hotspot/host';
 export const USER_MENU = '/ip/hotspot/user';
 export const RESOURCE_MENU = '/system/resource';
 
-/** Always send a .proplist when polling: without it RouterOS computes every property, slow ones included (FACTS.md §1). */
+/** Always send a .proplist when polling: without it RouterOS computes every property, slow ones included (docs/routeros.md "Proplist"). */
 export const QUEUE_PROPS = [
   '.id',
   'name',
@@ -31,7 +32,7 @@ export const QUEUE_PROPS = [
 const ACTIVE_PROPS = ['.id', 'user', 'address', 'mac-address', 'uptime'];
 const HOST_PROPS = ['mac-address', 'address'];
 
-/** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (FACTS.md §3 "Direction"). */
+/** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
 export interface QueueReading {
   id: string;
   mac: string;
@@ -52,13 +53,13 @@ export interface SessionInfo {
 }
 
 export interface RouterSnapshot {
-  /** Every queue row in router order (foreign ones are needed for ordering: first match wins, FACTS.md §3). */
-  queues: RosRow[];
+  /** Every simple queue in router order (foreign ones are needed for ordering: first match wins). */
+  queues: QueueOnRouter[];
   ours: QueueReading[];
   sessions: SessionInfo[];
-  /** The current IP of each MAC the hotspot sees: a queue targets an IP, never a MAC (FACTS.md §3 "Targets"). */
+  /** The current IP of each MAC the hotspot sees: a queue targets an IP, never a MAC (docs/routeros.md "Targets"). */
   hostIp: Map<string, string>;
-  /** Seconds since the router booted: queue counters are runtime-only and restart at zero (FACTS.md §3 "Counters"). */
+  /** Seconds since the router booted: queue counters are runtime-only and restart at zero (docs/routeros.md "Counters"). */
   routerUptimeSeconds: number | undefined;
 }
 
@@ -186,14 +187,33 @@ function session(row: RosRow): SessionInfo | undefined {
   };
 }
 
+/** A `/queue/simple` row as the domain's QueueOnRouter: the one place these attribute names are read. */
+export function queueOnRouter(row: RosRow): QueueOnRouter {
+  return {
+    id: row['.id'] ?? '',
+    name: row.name ?? '',
+    target: row.target,
+    maxLimit: row['max-limit'],
+    burstLimit: row['burst-limit'],
+    burstThreshold: row['burst-threshold'],
+    burstTime: row['burst-time'],
+    comment: row.comment,
+    disabled: row.disabled === 'true',
+    dynamic: row.dynamic === 'true',
+  };
+}
+
 export function parseSnapshot(
-  queues: RosRow[],
+  rows: RosRow[],
   active: RosRow[],
   hosts: RosRow[],
   resource: RosRow[] = [],
 ): RouterSnapshot {
   const ours: QueueReading[] = [];
-  for (const row of queues) {
+  const queues: QueueOnRouter[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    queues[i] = queueOnRouter(row);
     const r = reading(row);
     if (r) ours.push(r);
   }

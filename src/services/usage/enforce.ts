@@ -7,22 +7,17 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
-import {
-  desiredQueues,
-  type DesiredQueue,
-  type VoucherAction,
-  type VoucherWithDevices,
-} from '../../domain/queues';
-import { planReconcile, type ReconcilePlan } from '../../domain/reconcile';
-import { RouterError, type RosAttrs, type RouterClient } from '../../router/types';
+import { desiredQueues, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
+import { planReconcile } from '../../domain/reconcile';
+import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
+import { RouterError } from '../../router/types';
 import { recordEvent } from '../events';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import type { LoadedState, LoadedVoucher } from './load';
-import { QUEUE_MENU, USER_MENU, type RouterSnapshot } from './snapshot';
 
 export interface EnforceDeps {
   db: Knex;
-  router: RouterClient;
+  hotspot: ManagedHotspot;
   clock: Clock;
   log: Logger;
   tz: string;
@@ -51,20 +46,6 @@ export function activeItems(state: LoadedState): VoucherWithDevices[] {
   const items: VoucherWithDevices[] = [];
   for (const v of state.byId.values()) if (v.row.status === 'active') items.push(voucherItem(v));
   return items;
-}
-
-/** Attributes for `/queue/simple/add`; `place-before` puts ours above the shop's and the hotspot's queues (first match wins). */
-export function queueAddAttrs(q: DesiredQueue, placeBefore: string | undefined): RosAttrs {
-  return {
-    name: q.name,
-    target: q.target,
-    'max-limit': q.maxLimit,
-    'burst-limit': q.burstLimit,
-    'burst-threshold': q.burstThreshold,
-    'burst-time': q.burstTime,
-    comment: q.comment,
-    'place-before': placeBefore,
-  };
 }
 
 async function endVouchers(
@@ -104,75 +85,6 @@ async function endVouchers(
   return ended;
 }
 
-async function attempt(errors: RouterError[], work: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await work();
-    return true;
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    errors.push(err);
-    return false;
-  }
-}
-
-type Remover = (ids: string[]) => Promise<void>;
-
-/**
- * Removes several items in one command. If one of them is already gone RouterOS refuses the lot
- * ("no such item"), so fall back to one by one; an item already gone counts as removed.
- */
-async function removeMany(remove: Remover, ids: string[], errors: RouterError[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  try {
-    await remove(ids);
-    return ids;
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    if (err.code !== 'ROUTER_NO_SUCH_ITEM') {
-      errors.push(err);
-      return [];
-    }
-    if (ids.length === 1) return ids;
-  }
-  const each = await Promise.all(ids.map((id) => removeMany(remove, [id], errors)));
-  return each.flat();
-}
-
-function groupSets(plan: ReconcilePlan): Array<{ ids: string[]; changes: Record<string, string> }> {
-  const groups = new Map<string, { ids: string[]; changes: Record<string, string> }>();
-  for (const s of plan.set) {
-    const k = JSON.stringify(Object.entries(s.changes).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const g = groups.get(k);
-    if (g) g.ids.push(s.id);
-    else groups.set(k, { ids: [s.id], changes: s.changes });
-  }
-  return [...groups.values()];
-}
-
-/** Applies a queue plan: removals, order, then adds and grouped `set`s in parallel (pipelined by the client). */
-export async function applyQueuePlan(
-  router: RouterClient,
-  plan: ReconcilePlan,
-  errors: RouterError[],
-): Promise<{ added: number; updated: number; removed: number }> {
-  const removed = (await removeMany((ids) => router.remove(QUEUE_MENU, ids), plan.remove, errors)).length;
-  if (plan.move) {
-    const { ids, destination } = plan.move;
-    await attempt(errors, () => router.move(QUEUE_MENU, ids, destination));
-  }
-  // Identical changes (an off-peak window opening for a whole profile) go as one `set` with a list of ids.
-  const sets = groupSets(plan).map((g) =>
-    attempt(errors, () =>
-      router.command(`${QUEUE_MENU}/set`, { numbers: g.ids.join(','), ...g.changes }),
-    ).then((ok) => (ok ? g.ids.length : 0)),
-  );
-  const adds = plan.add.map((q) =>
-    attempt(errors, () => router.add(QUEUE_MENU, queueAddAttrs(q, plan.placeBefore))),
-  );
-  const [setCounts, addOks] = await Promise.all([Promise.all(sets), Promise.all(adds)]);
-  return { added: addOks.filter(Boolean).length, updated: setCounts.reduce((a, b) => a + b, 0), removed };
-}
-
 function sessionsToEnd(snapshot: RouterSnapshot, state: LoadedState): string[] {
   const ids: string[] = [];
   for (const s of snapshot.sessions) {
@@ -190,7 +102,7 @@ async function removeRouterUsers(
   const byRouterId = new Map<string, VoucherRow>();
   for (const r of rows) if (r.router_user_id) byRouterId.set(r.router_user_id, r);
   if (byRouterId.size === 0) return;
-  const gone = await removeMany((ids) => deps.router.remove(USER_MENU, ids), [...byRouterId.keys()], errors);
+  const gone = await deps.hotspot.removeUsers([...byRouterId.keys()], errors);
   if (gone.length === 0) return;
   const ids = gone.map((g) => (byRouterId.get(g) as VoucherRow).id);
   await deps.db('vouchers').whereIn('id', ids).update({ router_user_id: null });
@@ -207,10 +119,10 @@ export async function enforce(
   const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const errors: RouterError[] = [];
   const plan = planReconcile(desired.queues, snapshot.queues);
-  const queues = await applyQueuePlan(deps.router, plan, errors);
+  const queues = await deps.hotspot.applyQueuePlan(plan, errors);
 
   const logout = sessionsToEnd(snapshot, state);
-  const loggedOut = (await removeMany((ids) => deps.router.hotspotLogout(ids), logout, errors)).length;
+  const loggedOut = (await deps.hotspot.logout(logout, errors)).length;
   const userRows = new Map<number, VoucherRow>();
   for (const v of ended) userRows.set(v.row.id, v.row);
   for (const r of state.pendingUserRemovals) userRows.set(r.id, r);

@@ -17,7 +17,7 @@ import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState 
 import { indexDevices, meter, queueIdsNeedingHandover, rebootedSincePoll } from './meter';
 import { readLastPoll, USAGE_SQL_TAG, writeUsage } from './persist';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
-import { readSnapshot, type RouterSnapshot } from './snapshot';
+import type { RouterSnapshot } from '../../router/hotspot';
 
 const NO_CHANGES: CycleReport['changes'] = { added: 0, updated: 0, removed: 0, loggedOut: 0, ended: 0 };
 
@@ -26,7 +26,7 @@ export interface UsageServiceOptions {
 }
 
 export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
-  const { db, router, clock, config } = deps;
+  const { db, router, hotspot, clock, config } = deps;
   const log = deps.log.child({ module: 'usage' });
   let lastPoll: number | undefined;
   let lastPollLoaded = false;
@@ -149,7 +149,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     }
     let snapshot: RouterSnapshot;
     try {
-      snapshot = await readSnapshot(router);
+      snapshot = await hotspot.snapshot();
     } catch (err) {
       if (!(err instanceof RouterError)) throw err;
       await noteOutage(err, now);
@@ -183,7 +183,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     const usage = meter({ snapshot, state, handover, now, prevPollAt: lastPoll, tz: config.tz, index });
     await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now));
     lastPoll = now;
-    const enforced = await enforce({ db, router, clock, log, tz: config.tz }, state, snapshot, now);
+    const enforced = await enforce({ db, hotspot, clock, log, tz: config.tz }, state, snapshot, now);
     await afterEnforce(enforced, now);
     if (now - lastCompactAt >= COMPACT_EVERY_MS) {
       lastCompactAt = now;

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
 import type { VoucherRow } from '../voucher-state';
-import type { RouterSnapshot } from './snapshot';
+import type { RouterSnapshot } from '../../router/hotspot';
 
 export interface DeviceRow {
   id: number;

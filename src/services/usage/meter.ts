@@ -6,7 +6,7 @@
  */
 import { counterDelta, splitOffpeak, thresholdAlerts, type CounterReading } from '../../domain/usage';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
-import type { QueueReading, RouterSnapshot, SessionInfo } from './snapshot';
+import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
 
 export interface DeviceWrite {
   id: number;

@@ -3,14 +3,10 @@
  * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption.ts.
  */
 import { desiredLimits } from '../../domain/policy';
-import {
-  checkExtension,
-  CONFIRM_EXTENSION_ABOVE_SECONDS,
-  formatDurationHuman,
-} from '../../domain/durations';
+import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
-import { toVoucherState, expiresAtFor, type VoucherRow } from '../voucher-state';
+import { toVoucherState, expiresAtFor, routerUptimeLimit, type VoucherRow } from '../voucher-state';
 import type {
   Actor,
   BatchView,
@@ -21,34 +17,42 @@ import type {
   VoucherService,
   VoucherView,
 } from '../types';
-import { clearRouterUserId, removeVoucherFromRouter, updateRouterUser } from './admin-actions';
 import { vouchersCsv } from './csv';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
-import { bindRouterUsers, pushRouterUsers, type RouterUserTarget } from './router-users';
+import { bindRouterUsers, clearRouterUserId, pushRouterUsers, voucherUser } from './router-users';
+import { RouterError } from '../../router/types';
+import type { VoucherUser } from '../../router/hotspot';
 
 const SYNC_LIMIT = 20_000;
 
 export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileService }): VoucherService {
-  const { db, clock, router, config, audit, log } = deps;
-  const pushDeps = { db, router, config, now: () => clock.now() };
+  const { db, clock, router, hotspot, config, audit, log } = deps;
+  const pushDeps = { db, router, hotspot, now: () => clock.now() };
   let syncing: Promise<{ created: number; pending: number }> | undefined;
 
-  async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<RouterUserTarget[]> {
-    const out: RouterUserTarget[] = [];
-    for (const r of rows) {
-      const p = await cache.byId(r.profile_id);
-      out.push({
-        id: r.id,
-        code: r.code,
-        profileName: p.row.name,
-        profile: p.profile,
-        extraSeconds: r.extra_seconds,
-        staff: Boolean(r.staff),
-        boundMac: r.bound_mac,
-      });
-    }
+  async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<VoucherUser[]> {
+    const out: VoucherUser[] = [];
+    for (const r of rows) out.push(await voucherUser(r, cache));
     return out;
+  }
+
+  /** The router goes first for admin changes: if it cannot be reached, nothing changes and the admin retries. */
+  function requireConnected(what: string): void {
+    if (!router.status.connected)
+      throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${what})`);
+  }
+
+  /** New limit and comment on the voucher's hotspot user; a user gone from the router is pushed again later. */
+  async function updateUserPlan(
+    row: VoucherRow,
+    profileName: string,
+    limitSeconds: number | null,
+  ): Promise<void> {
+    if (row.router_user_id === null) return; // pending: the push will use the new values
+    requireConnected('update hotspot user');
+    if (!(await hotspot.updateUserPlan(row.router_user_id, profileName, limitSeconds)))
+      await clearRouterUserId(db, row.id);
   }
 
   async function syncOnce(): Promise<{ created: number; pending: number }> {
@@ -60,7 +64,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     const pushed = rows.length
       ? await pushRouterUsers(pushDeps, await targetsFor(rows, new ProfileCache(db)))
       : { created: 0, pending: 0 };
-    if (router.status.connected) await bindRouterUsers(db, router, clock.now());
+    if (router.status.connected) await bindRouterUsers(db, hotspot, clock.now());
     return pushed;
   }
 
@@ -175,7 +179,11 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     async revoke(code, actor) {
       const row = await requireVoucher(db, code);
       requireOpen(row, 'revoked');
-      await removeVoucherFromRouter(router, row);
+      // Never pushed and never used: the database is all there is to change.
+      if (row.router_user_id !== null || row.status === 'active') {
+        requireConnected('revoke');
+        await hotspot.removeVoucher(row.code, row.router_user_id);
+      }
       const now = clock.now();
       await db.transaction(async (trx) => {
         await trx('vouchers').where({ id: row.id }).update({
@@ -207,8 +215,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       if (p.profile.validitySeconds === null || row.staff)
         throw new AppError('VOUCHER_UNLIMITED', 'This voucher has no time limit to extend', 409);
       const extra = row.extra_seconds + seconds;
-      const onRouter = await updateRouterUser(router, row, { name: p.row.name, profile: p.profile }, extra);
-      if (!onRouter) await clearRouterUserId(db, row.id);
+      await updateUserPlan(row, p.row.name, routerUptimeLimit(p.profile, extra, Boolean(row.staff)));
       const expires =
         row.activated_at === null
           ? null
@@ -229,13 +236,11 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       // Rates copied from the old profile follow the new one; a per-voucher rate set at sale is kept.
       const customRates =
         row.rate_limit_up !== old.profile.rateUp || row.rate_limit_down !== old.profile.rateDown;
-      const onRouter = await updateRouterUser(
-        router,
+      await updateUserPlan(
         row,
-        { name: next.name, profile: next.profile },
-        row.extra_seconds,
+        next.name,
+        routerUptimeLimit(next.profile, row.extra_seconds, Boolean(row.staff)),
       );
-      if (!onRouter) await clearRouterUserId(db, row.id);
       await db('vouchers')
         .where({ id: row.id })
         .update({

@@ -1,59 +1,26 @@
 /**
  * Each unused or active voucher is also a hotspot user on the router (name = password = code), so a code
  * works on the router's own login page while the controller is down. Thousands of users are added
- * concurrently: the router client pipelines them with tags and bounds what is in flight (FACTS §1 "Tags").
- * Pushing is resumable: a voucher without router_user_id is simply pushed again later, and a duplicate
- * name on add means an earlier attempt reached the router but its reply was lost, so we look the user up.
+ * concurrently: the router client pipelines them with tags and bounds what is in flight. Pushing is
+ * resumable: a voucher without router_user_id is simply pushed again later. The router side (attribute
+ * names, duplicates) is src/router/hotspot's; this module keeps the database's record of it.
  */
 import type { Knex } from 'knex';
-import type { AppConfig } from '../../config/env';
-import type { Profile } from '../../domain/profiles';
-import { formatRouterDuration } from '../../domain/units';
-import { RouterError, type RosAttrs, type RouterClient } from '../../router/types';
-import { routerUptimeLimit } from '../voucher-state';
+import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
+import type { RouterClient } from '../../router/types';
+import { routerUptimeLimit, type VoucherRow } from '../voucher-state';
+import type { ProfileCache } from './queries';
 
-export const USER_MENU = '/ip/hotspot/user';
-
-export interface RouterUserTarget {
-  id: number;
-  code: string;
-  profileName: string;
-  profile: Profile;
-  extraSeconds: number;
-  staff: boolean;
-  boundMac: string | null;
-}
-
-export function routerUserAttrs(config: AppConfig, t: RouterUserTarget): RosAttrs {
-  const limit = routerUptimeLimit(t.profile, t.extraSeconds, t.staff);
+/** What the voucher's hotspot user should be: limit-uptime from its plan and extensions, bound when sold for one device. */
+export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise<VoucherUser> {
+  const p = await cache.byId(row.profile_id);
   return {
-    name: t.code,
-    password: t.code,
-    profile: config.hotspotUserProfile,
-    server: config.hotspotServer,
-    'limit-uptime': limit === null ? undefined : formatRouterDuration(limit),
-    comment: `pisonet ${t.profileName}`,
-    'mac-address': t.boundMac && t.profile.users === 1 ? t.boundMac : undefined,
+    id: row.id,
+    code: row.code,
+    profileName: p.row.name,
+    limitSeconds: routerUptimeLimit(p.profile, row.extra_seconds, Boolean(row.staff)),
+    mac: row.bound_mac && p.profile.users === 1 ? row.bound_mac : null,
   };
-}
-
-/** The `.id` of the hotspot user named `code`, or undefined. */
-export async function findRouterUser(router: RouterClient, code: string): Promise<string | undefined> {
-  const rows = await router.print(USER_MENU, { proplist: ['.id', 'name'], query: [`name=${code}`] });
-  return rows.find((r) => r.name === code)?.['.id'];
-}
-
-async function pushOne(
-  router: RouterClient,
-  config: AppConfig,
-  t: RouterUserTarget,
-): Promise<string | undefined> {
-  try {
-    return await router.add(USER_MENU, routerUserAttrs(config, t));
-  } catch (err) {
-    if (err instanceof RouterError && err.code === 'ROUTER_DUPLICATE') return findRouterUser(router, t.code);
-    return undefined; // stays pending; pushed again by the next sync
-  }
 }
 
 /** Saves router ids in a few statements (10,000 single-row updates would dominate a big batch). */
@@ -79,17 +46,21 @@ export async function recordRouterIds(
 
 /** Adds the users concurrently; returns how many are now on the router and how many remain pending. */
 export async function pushRouterUsers(
-  deps: { db: Knex; router: RouterClient; config: AppConfig; now: () => number },
-  targets: RouterUserTarget[],
+  deps: { db: Knex; router: RouterClient; hotspot: ManagedHotspot; now: () => number },
+  users: VoucherUser[],
 ): Promise<{ created: number; pending: number }> {
-  if (targets.length === 0) return { created: 0, pending: 0 };
-  if (!deps.router.status.connected) return { created: 0, pending: targets.length };
+  if (users.length === 0) return { created: 0, pending: 0 };
+  if (!deps.router.status.connected) return { created: 0, pending: users.length };
   const results = await Promise.all(
-    targets.map(async (t) => ({ id: t.id, routerId: await pushOne(deps.router, deps.config, t) })),
+    users.map(async (u) => ({
+      id: u.id,
+      // A failure leaves it pending: pushed again by the next sync.
+      routerId: await deps.hotspot.addUser(u).catch(() => undefined),
+    })),
   );
   const done = results.filter((r): r is { id: number; routerId: string } => r.routerId !== undefined);
   await recordRouterIds(deps.db, done, deps.now());
-  return { created: done.length, pending: targets.length - done.length };
+  return { created: done.length, pending: users.length - done.length };
 }
 
 /**
@@ -97,7 +68,7 @@ export async function pushRouterUsers(
  * cycle, which only touches the database) get their hotspot user bound to the MAC here, like a portal
  * login does. router_synced_at older than activated_at marks them.
  */
-export async function bindRouterUsers(db: Knex, router: RouterClient, now: number): Promise<number> {
+export async function bindRouterUsers(db: Knex, hotspot: ManagedHotspot, now: number): Promise<number> {
   const rows = (await db('vouchers')
     .where({ status: 'active' })
     .whereNotNull('bound_mac')
@@ -107,7 +78,7 @@ export async function bindRouterUsers(db: Knex, router: RouterClient, now: numbe
     .limit(1000)) as Array<{ id: number; router_user_id: string; bound_mac: string }>;
   const done = await Promise.all(
     rows.map((r) =>
-      router.set(USER_MENU, r.router_user_id, { 'mac-address': r.bound_mac }).then(
+      hotspot.bindUser(r.router_user_id, r.bound_mac).then(
         () => r.id,
         () => undefined, // retried at the next sync
       ),
@@ -116,4 +87,8 @@ export async function bindRouterUsers(db: Knex, router: RouterClient, now: numbe
   const ids = done.filter((id): id is number => id !== undefined);
   if (ids.length) await db('vouchers').whereIn('id', ids).update({ router_synced_at: now });
   return ids.length;
+}
+
+export async function clearRouterUserId(db: Knex, id: number): Promise<void> {
+  await db('vouchers').where({ id }).update({ router_user_id: null, router_synced_at: null });
 }

@@ -1,0 +1,177 @@
+/**
+ * The one owner of what the controller keeps on the router: the hotspot users of vouchers, the
+ * `pisonet-<MAC>` simple queues and customers' sessions. Services ask for domain operations ("this device
+ * logs in with this voucher", "these queues should look like this", "this voucher is gone"); only this module
+ * knows RouterOS menus, attribute names and queries for these objects. Other router reads (identity,
+ * resources, firewall checks) go through the RouterClient directly.
+ */
+import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
+import { isOurQueue } from '../../domain/reconcile';
+import type { RouterClient, RouterError } from '../types';
+import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
+import {
+  hostOf,
+  loginDevice,
+  sessionsOfDevice,
+  sessionsOfUser,
+  topDynamicQueue,
+  type DeviceLogin,
+  type HotspotHost,
+  type LoginOutcome,
+} from './sessions';
+import {
+  queueOnRouter,
+  QUEUE_MENU,
+  QUEUE_PROPS,
+  readSnapshot,
+  USER_MENU,
+  type RouterSnapshot,
+} from './snapshot';
+import {
+  addUser,
+  bindUser,
+  readUsers,
+  setUser,
+  updateUserPlan,
+  userChanges,
+  type UserOnRouter,
+  type UserPlacement,
+  type VoucherUser,
+} from './users';
+
+export type {
+  DeviceLogin,
+  HotspotHost,
+  LoginOutcome,
+  RouterSnapshot,
+  UserOnRouter,
+  UserPlacement,
+  VoucherUser,
+};
+export type { QueueReading, SessionInfo } from './snapshot';
+export { parseSnapshot } from './snapshot';
+export { userChanges } from './users';
+
+/** One of our queues for people (the admin's and the CLI's queue lists). */
+export interface QueueView extends QueueOnRouter {
+  bytes: string;
+  rate: string;
+}
+
+export interface ManagedHotspot {
+  /** The poll's read: every queue, session and host and the router's uptime, in one round trip. */
+  snapshot(): Promise<RouterSnapshot>;
+  /** Brings our queues to a reconcile plan; router errors are collected, not thrown. */
+  applyQueuePlan(
+    plan: ReconcilePlan,
+    errors: RouterError[],
+  ): Promise<{ added: number; updated: number; removed: number }>;
+  /** Our queues by name (all of ours when `names` is omitted). */
+  queues(names?: string[]): Promise<QueueView[]>;
+  setQueue(id: string, changes: QueueFieldChanges): Promise<void>;
+
+  hostOf(mac: string): Promise<HotspotHost | undefined>;
+  topDynamicQueue(): Promise<string | undefined>;
+  /** Logs a device in as its voucher's user with its own queue; undone entirely on failure. */
+  loginDevice(d: DeviceLogin): Promise<LoginOutcome>;
+  /** Logs these sessions out (ids from a snapshot); returns the ids that are gone now. */
+  logout(sessionIds: string[], errors: RouterError[]): Promise<string[]>;
+  /** Logs every session of a device out; returns how many there were. */
+  logoutDevice(mac: string): Promise<{ sessions: number; users: string[] }>;
+  /**
+   * A voucher leaves the router: its sessions end, its queues (found by their comment, the code, so a device
+   * that moved to another voucher keeps its queue) and its hotspot user are removed. Items already gone are fine.
+   */
+  removeVoucher(code: string, routerUserId: string | null): Promise<void>;
+
+  /** Every hotspot user (ours are marked), one print. */
+  users(): Promise<UserOnRouter[]>;
+  addUser(u: VoucherUser): Promise<string>;
+  /** Brings an existing user of ours to `u`; no write when it already matches. Returns whether it wrote. */
+  fixUser(u: VoucherUser, have: UserOnRouter): Promise<boolean>;
+  bindUser(routerUserId: string, mac: string | null): Promise<void>;
+  /** New limit-uptime and comment (extension, change of profile); false when the user is gone. */
+  updateUserPlan(routerUserId: string, profileName: string, limitSeconds: number | null): Promise<boolean>;
+  /** Removes users; returns the ids that are gone now. */
+  removeUsers(ids: string[], errors: RouterError[]): Promise<string[]>;
+
+  readonly placement: UserPlacement;
+}
+
+export function createManagedHotspot(router: RouterClient, placement: UserPlacement): ManagedHotspot {
+  return {
+    placement,
+    snapshot: () => readSnapshot(router),
+    applyQueuePlan: (plan, errors) => applyQueuePlan(router, plan, errors),
+    async queues(names) {
+      const query: string[] = [];
+      names?.forEach((n, i) => {
+        query.push(`name=${n}`);
+        if (i > 0) query.push('#|');
+      });
+      if (names && names.length === 0) return [];
+      const rows = await router.print(QUEUE_MENU, {
+        proplist: QUEUE_PROPS,
+        query: names ? query : undefined,
+      });
+      return rows
+        .map((r) => ({ ...queueOnRouter(r), bytes: r.bytes ?? '0/0', rate: r.rate ?? '0/0' }))
+        .filter(isOurQueue);
+    },
+    setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
+    hostOf: (mac) => hostOf(router, mac),
+    topDynamicQueue: () => topDynamicQueue(router),
+    loginDevice: (d) => loginDevice(router, placement, d),
+    logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
+    async logoutDevice(mac) {
+      const sessions = await sessionsOfDevice(router, mac);
+      if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));
+      return { sessions: sessions.length, users: sessions.map((s) => s.user) };
+    },
+    async removeVoucher(code, routerUserId) {
+      const ignoreGone = (err: unknown): void => {
+        if (!isGone(err)) throw err;
+      };
+      const [sessions, queues, users] = await Promise.all([
+        sessionsOfUser(router, code),
+        router.print(QUEUE_MENU, {
+          proplist: ['.id', 'name', 'comment', 'dynamic'],
+          query: [`comment=${code}`],
+        }),
+        routerUserId !== null
+          ? Promise.resolve([routerUserId])
+          : router
+              .print(USER_MENU, { proplist: ['.id', 'name'], query: [`name=${code}`] })
+              .then((rows) => rows.filter((r) => r.name === code).map((r) => r['.id'])),
+      ]);
+      const queueIds = queues
+        .map(queueOnRouter)
+        .filter((q) => isOurQueue(q) && q.comment === code)
+        .map((q) => q.id);
+      await Promise.all([
+        sessions.length ? router.hotspotLogout(sessions.map((s) => s.id)).catch(ignoreGone) : undefined,
+        queueIds.length ? router.remove(QUEUE_MENU, queueIds).catch(ignoreGone) : undefined,
+        users.length ? router.remove(USER_MENU, users).catch(ignoreGone) : undefined,
+      ]);
+    },
+    users: () => readUsers(router),
+    addUser: (u) => addUser(router, placement, u),
+    async fixUser(u, have) {
+      const changes = userChanges(placement, u, have);
+      if (Object.keys(changes).length === 0) return false;
+      await setUser(router, have.id, changes);
+      return true;
+    },
+    bindUser: (id, mac) => bindUser(router, id, mac),
+    async updateUserPlan(id, profileName, limitSeconds) {
+      try {
+        await updateUserPlan(router, id, profileName, limitSeconds);
+        return true;
+      } catch (err) {
+        if (isGone(err)) return false;
+        throw err;
+      }
+    },
+    removeUsers: (ids, errors) => removeMany((x) => router.remove(USER_MENU, x), ids, errors),
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * Customers' sessions: where a device is on the hotspot, logging a device in as its voucher's user with its
+ * own queue (every step undone on failure), and logging sessions out.
+ */
+import type { DesiredQueue } from '../../domain/queues';
+import { RouterError, type RouterClient } from '../types';
+import { queueAddAttrs } from './queues';
+import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU } from './snapshot';
+import { addUser, bindUser, type UserPlacement, type VoucherUser } from './users';
+
+/** A device the hotspot sees, from `/ip/hotspot/host`. */
+export interface HotspotHost {
+  mac: string;
+  ip: string;
+  /** Logged in already (with some voucher). */
+  authorized: boolean;
+}
+
+export async function hostOf(router: RouterClient, mac: string): Promise<HotspotHost | undefined> {
+  const rows = await router.print(HOST_MENU, {
+    proplist: ['mac-address', 'address', 'authorized'],
+    query: [`mac-address=${mac}`],
+  });
+  const row = rows.find((r) => r['mac-address'] === mac);
+  return row ? { mac, ip: row.address ?? '', authorized: row.authorized === 'true' } : undefined;
+}
+
+/** `.id` of the topmost dynamic (hotspot-made) queue: ours go above it, or its limit would win. */
+export async function topDynamicQueue(router: RouterClient): Promise<string | undefined> {
+  const rows = await router.print(QUEUE_MENU, { proplist: ['.id'], query: ['dynamic=true'] });
+  return rows[0]?.['.id'];
+}
+
+export interface SessionRef {
+  id: string;
+  user: string;
+  mac: string;
+}
+
+export async function sessionsOfDevice(router: RouterClient, mac: string): Promise<SessionRef[]> {
+  const rows = await router.print(ACTIVE_MENU, {
+    proplist: ['.id', 'user', 'mac-address'],
+    query: [`mac-address=${mac}`],
+  });
+  return rows.map((r) => ({ id: r['.id'], user: r.user ?? '', mac: r['mac-address'] ?? mac }));
+}
+
+export async function sessionsOfUser(router: RouterClient, code: string): Promise<SessionRef[]> {
+  const rows = await router.print(ACTIVE_MENU, {
+    proplist: ['.id', 'user', 'mac-address'],
+    query: [`user=${code}`],
+  });
+  return rows
+    .filter((r) => r.user === code)
+    .map((r) => ({ id: r['.id'], user: code, mac: r['mac-address'] ?? '' }));
+}
+
+export interface DeviceLogin {
+  code: string;
+  mac: string;
+  ip: string;
+  /** The device is already authorized on the hotspot (from /ip/hotspot/host). */
+  authorized: boolean;
+  /** Bind the hotspot user to this MAC (profiles for one device). */
+  bindMac: boolean;
+  routerUserId: string | null;
+  user: VoucherUser;
+  queue: DesiredQueue;
+  /** The topmost dynamic (hotspot) queue, read before login; ours goes above it. */
+  firstDynamicQueueId?: string;
+}
+
+/** What was done on the router, for the database and for undo. */
+export interface LoginOutcome {
+  routerUserId: string;
+  queueId: string;
+  queueCreated: boolean;
+  loggedIn: boolean;
+  macBound: boolean;
+}
+
+/**
+ * An authorized device is either already logged in with this code (a retry after a lost reply: nothing to
+ * do) or with another voucher, whose session ends so the device can switch to the new code.
+ */
+async function prepareDevice(router: RouterClient, d: DeviceLogin): Promise<boolean> {
+  if (!d.authorized) return false;
+  const sessions = await sessionsOfDevice(router, d.mac);
+  if (sessions.some((s) => s.user === d.code)) return true;
+  if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));
+  return false;
+}
+
+/**
+ * The dynamic queue we meant to go above ended in the meantime. RouterOS answers `no such item` for a
+ * `place-before` that names a gone item (our simulator used to say `place-before`: both are accepted).
+ */
+function placeBeforeGone(err: unknown): boolean {
+  return (
+    err instanceof RouterError &&
+    (err.code === 'ROUTER_NO_SUCH_ITEM' || /place-before/.test(err.routerMessage ?? ''))
+  );
+}
+
+/** Adds the device's queue above the hotspot's dynamic queues; an old queue of the same MAC is taken over. */
+async function addQueue(router: RouterClient, d: DeviceLogin): Promise<{ id: string; created: boolean }> {
+  // The same attributes the poll's reconcile writes, so a redeemed device's queue never needs a rewrite.
+  const attrs = queueAddAttrs(d.queue, undefined);
+  try {
+    return { id: await router.add(QUEUE_MENU, queueAddAttrs(d.queue, d.firstDynamicQueueId)), created: true };
+  } catch (err) {
+    if (err instanceof RouterError && err.code === 'ROUTER_DUPLICATE') {
+      const rows = await router.print(QUEUE_MENU, {
+        proplist: ['.id', 'name', 'comment'],
+        query: [`name=${d.queue.name}`],
+      });
+      const id = rows[0]?.['.id'];
+      if (!id) throw err;
+      const { name: _name, ...rest } = attrs;
+      await router.set(QUEUE_MENU, id, rest);
+      // The device's queue from an earlier voucher: its bytes are not this voucher's, so count from zero.
+      if (rows[0].comment !== d.code) await router.resetCounters(QUEUE_MENU, id);
+      return { id, created: false };
+    }
+    if (d.firstDynamicQueueId && placeBeforeGone(err)) {
+      return { id: await router.add(QUEUE_MENU, attrs), created: true };
+    }
+    throw err;
+  }
+}
+
+/**
+ * Login, then the queue with the MAC binding alongside. The binding is not needed for the login, so it waits
+ * for the queue step. On any failure every step done so far is undone.
+ */
+export async function loginDevice(
+  router: RouterClient,
+  where: UserPlacement,
+  d: DeviceLogin,
+): Promise<LoginOutcome> {
+  const out: LoginOutcome = {
+    routerUserId: '',
+    queueId: '',
+    queueCreated: false,
+    loggedIn: false,
+    macBound: false,
+  };
+  try {
+    const [already, userId] = await Promise.all([
+      prepareDevice(router, d),
+      d.routerUserId ? Promise.resolve(d.routerUserId) : addUser(router, where, d.user),
+    ]);
+    out.routerUserId = userId;
+    if (!already) {
+      await router.hotspotLogin({ user: d.code, password: d.code, mac: d.mac, ip: d.ip });
+      out.loggedIn = true;
+    }
+    const bind = d.bindMac ? bindUser(router, userId, d.mac).then(() => (out.macBound = true)) : undefined;
+    const queue = addQueue(router, d).then((q) => {
+      out.queueId = q.id;
+      out.queueCreated = q.created;
+    });
+    await Promise.all([bind, queue]);
+    return out;
+  } catch (err) {
+    await undoLogin(router, d, out);
+    throw err;
+  }
+}
+
+/** Best effort: when the router is gone too, the poll cycle's reconcile finishes the job. */
+async function undoLogin(router: RouterClient, d: DeviceLogin, done: LoginOutcome): Promise<void> {
+  const steps: Promise<unknown>[] = [];
+  if (done.loggedIn) {
+    steps.push(
+      sessionsOfDevice(router, d.mac).then((rows) => {
+        const ids = rows.filter((r) => r.user === d.code).map((r) => r.id);
+        return ids.length ? router.hotspotLogout(ids) : undefined;
+      }),
+    );
+  }
+  if (done.queueCreated && done.queueId) steps.push(router.remove(QUEUE_MENU, done.queueId));
+  if (done.macBound && done.routerUserId) steps.push(bindUser(router, done.routerUserId, null));
+  await Promise.allSettled(steps);
+}
