@@ -18,7 +18,7 @@ import type { Row } from './query';
 import type { Request, TagPosition } from './request';
 import { CommandSchema } from './schema';
 import { Hotspot } from './sessions';
-import { BoardKind, License, newLicenseId, RouterState, zeroCounters } from './state';
+import { BoardKind, License, newLicenseId, RouterState } from './state';
 import { Traffic, Transfer } from './traffic';
 
 export interface RouterSimulatorOptions {
@@ -275,28 +275,80 @@ export class RouterSimulator {
 
   // ---- router lifecycle -----------------------------------------------------------------------------------
 
-  /** Drop every connection, forget sessions, dynamic queues and counters; keep config and `.id`s. */
+  /**
+   * Reboot: every API connection drops and the router is away for `downMs`; sessions end, dynamic queues go,
+   * queue, rule and host counters restart at zero, hosts are found again (new `.id`s) and the uptime restarts.
+   * The configuration, its `.id`s and the licence stay.
+   */
   async reboot(opts: { downMs?: number } = {}): Promise<void> {
+    await this.restart(opts.downMs, () => undefined);
+  }
+
+  /**
+   * `/system/reset-configuration` as a shop would do it, then its hotspot set up again: the hotspot users,
+   * simple queues, ip-bindings, firewall rules and sessions are gone; the identity is `MikroTik` again; the
+   * hotspot server and default profile are back as a new simulator has them. ✖ `.id`s start again from `*1`,
+   * so a controller that remembered ids must not find its old items under them. The licence id does not
+   * change (it is the same machine) and the devices on the network are seen again. Like a reboot otherwise.
+   */
+  async resetConfiguration(opts: { downMs?: number } = {}): Promise<void> {
+    await this.restart(opts.downMs, () => this.wipeConfiguration('MikroTik'));
+  }
+
+  /**
+   * Another machine takes this one's place at the same address: a reset configuration as above, but a
+   * different licence id (`licenseId`, or a fresh one), and optionally another board and identity.
+   * Returns the new licence id.
+   */
+  async replaceRouter(
+    opts: { licenseId?: string; board?: BoardKind; identity?: string; downMs?: number } = {},
+  ): Promise<string> {
+    const board = opts.board ?? this.state.license.board;
+    let license = makeLicense(board);
+    if (opts.licenseId) license = { ...license, id: opts.licenseId };
+    else while (license.id === this.state.license.id) license = makeLicense(board);
+    await this.restart(opts.downMs, () => {
+      this.state.license = license;
+      this.wipeConfiguration(opts.identity ?? 'MikroTik');
+    });
+    return license.id;
+  }
+
+  private async restart(downMs: number | undefined, change: () => void): Promise<void> {
     this.setReachable(false);
     const s = this.state;
-    s.active.clear();
+    // Sessions end the way a logout ends them, so their time and bytes count against the user's limits: a
+    // reboot must not hand out free time. ✖ Whether RouterOS saves the interrupted session's usage.
+    for (const a of [...s.active.list]) this.hotspot.logout(a);
     s.queues.clear((q) => q.dynamic === true);
     for (const q of s.queues.list) resetQueueCounters(q);
-    for (const h of s.hosts.list) {
-      h.counters = zeroCounters();
-      h.authorized = false;
+    for (const f of s.filters.list) {
+      f.bytes = 0;
+      f.packets = 0;
     }
-    // ✖ hotspot user uptime/bytes are kept: they are the limit-uptime/limit-bytes accounting, and a reboot
-    // must not hand out free time. Queue and host counters are runtime-only (FACTS §3 "Counters").
+    change();
+    this.hotspot.rediscoverHosts();
+    syncDynamicFilters(s);
     s.bootAt = this.now();
-    const downMs = opts.downMs ?? 0;
-    if (downMs > 0) {
+    this.persistSoon();
+    if ((downMs ?? 0) > 0) {
       await new Promise<void>((resolve) => {
         this.rebootTimer = { timer: setTimeout(resolve, downMs), resolve };
       });
       this.rebootTimer = undefined;
     }
     this.setReachable(true);
+  }
+
+  /** Back to the configuration a new simulator starts with; `.id` counters from 1. The licence is kept. */
+  private wipeConfiguration(identity: string): void {
+    const s = this.state;
+    for (const table of [s.active, s.queues, ...Object.values(s.configTables())]) {
+      table.clear();
+      table.nextId = 1;
+    }
+    s.identity = identity;
+    s.installDefaults();
   }
 
   /** false: close all API connections and refuse new ones (accept + destroy); true: back. */

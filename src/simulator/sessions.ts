@@ -77,6 +77,20 @@ export class Hotspot {
     this.state.hosts.emit('set', host);
   }
 
+  /**
+   * After a reboot the hotspot's host list starts empty and fills again as devices send traffic: the same
+   * devices come back with new `.id`s, zero counters, not logged in. A device whose server has gone is seen
+   * by the first server.
+   */
+  rediscoverHosts(): void {
+    const devices = this.state.hosts.list.map((h) => ({ mac: h.mac, ip: h.ip, server: h.server }));
+    this.state.hosts.clear();
+    for (const d of devices) {
+      const server = this.state.servers.byNameGet(d.server) ? d.server : undefined;
+      this.addDevice(d.mac, d.ip, server);
+    }
+  }
+
   removeDevice(macText: string): void {
     const host = this.state.hostsByMac.get(normaliseMac(macText) ?? '');
     if (host) this.removeHost(host);
