@@ -1,5 +1,5 @@
 /** The pure parts of metering: snapshot parsing, connected time, reboot detection, queue ownership. */
-import { connectedSeconds, meter, rebootedSincePoll } from '../../src/services/usage/meter';
+import { bootTimeOf, connectedSeconds, meter, rebootedSince } from '../../src/services/usage/meter';
 import { parseSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
@@ -116,13 +116,17 @@ describe('connectedSeconds', () => {
   });
 });
 
-describe('rebootedSincePoll', () => {
-  test('uptime shorter than the time since the last poll means the counters restarted', () => {
-    expect(rebootedSincePoll(20, T0, T0 - 60_000)).toBe(true);
-    expect(rebootedSincePoll(3_600, T0, T0 - 60_000)).toBe(false);
-    expect(rebootedSincePoll(59, T0, T0 - 60_000)).toBe(false); // within the slack of whole seconds
-    expect(rebootedSincePoll(undefined, T0, T0 - 60_000)).toBe(false);
-    expect(rebootedSincePoll(5, T0, undefined)).toBe(false);
+describe('reboots from the boot time', () => {
+  it('tells a reboot from jitter, however soon after it or however late the poll', () => {
+    const boot = bootTimeOf(3_600, T0) as number;
+    expect(boot).toBe(T0 - 3_600_000);
+    // The same boot seen an hour later, a second off for whole seconds and a slow reply.
+    expect(rebootedSince(boot, bootTimeOf(7_199, T0 + 3_600_000 + 800))).toBe(false);
+    // A reboot one second before the poll, and one whose new uptime already exceeds the poll gap.
+    expect(rebootedSince(boot, bootTimeOf(1, T0 + 30_000))).toBe(true);
+    expect(rebootedSince(boot, bootTimeOf(3_600, T0 + 3_600_000 * 5))).toBe(true);
+    expect(rebootedSince(undefined, bootTimeOf(5, T0))).toBe(false);
+    expect(rebootedSince(boot, undefined)).toBe(false);
   });
 });
 
@@ -207,6 +211,7 @@ describe('meter', () => {
       handover: new Map(),
       now: T0,
       prevPollAt: T0 - 30_000,
+      routerRebooted: false,
       tz: 'Asia/Manila',
     });
     expect(m.devices).toEqual([
@@ -231,6 +236,7 @@ describe('meter', () => {
       handover: new Map(),
       now: T0,
       prevPollAt: T0 - 30_000,
+      routerRebooted: false,
       tz: 'Asia/Manila',
     });
     expect([m.devices, m.vouchers, m.alerts]).toEqual([[], [], []]);

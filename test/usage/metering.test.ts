@@ -133,6 +133,34 @@ describe('router reboot mid-session', () => {
   });
 });
 
+test('a reboot seen only after five failed reads, with 1 s polls and counters past their old values, books every byte', async () => {
+  advance(h, 120); // a router that has been up for two minutes
+  const code = await seedVoucher(h, 'BASIC');
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  await cycle();
+  h.sim.addTraffic(MAC1, { up: 150_000, down: 250_000 }, 10);
+  advance(h, 10);
+  await cycle();
+  await h.sim.reboot();
+  await routerBack(h);
+  // Five polls fail to read the router (one second apart); the device logs in again in the meantime and
+  // moves more than its old counters in both directions before the first good poll.
+  for (let i = 0; i < 5; i++) {
+    h.sim.faults.trapOn('/queue/simple/print', 'timeout while reading');
+    advance(h, 1);
+    expect((await cycle()).skipped).toBe('router-unreachable');
+  }
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  // 20 s at the plan's speed; the poll right after is too soon for an uptime-versus-gap check to notice.
+  h.sim.addTraffic(MAC1, { up: 1_000_000, down: 1_000_000 }, 20);
+  advance(h, 20);
+  await cycle();
+  advance(h, 1);
+  await cycle();
+  const v = await voucher(h, code);
+  expect([Number(v.bytes_up), Number(v.bytes_down)]).toEqual([1_150_000, 1_250_000]);
+});
+
 test('a cycle whose commit fails (controller killed mid-cycle) leaves no trace; after a restart every byte counts once', async () => {
   const code = await seedVoucher(h, 'BASIC');
   await loginOnRouter(h, code, MAC1, '10.5.50.11');

@@ -14,8 +14,8 @@ import { activateFromRouterSession } from '../voucher-state';
 import { enforce, type EnforceResult } from './enforce';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { indexDevices, meter, queueIdsNeedingHandover, rebootedSincePoll } from './meter';
-import { readLastPoll, USAGE_SQL_TAG, writeUsage } from './persist';
+import { bootTimeOf, indexDevices, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
+import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import type { RouterSnapshot } from '../../router/hotspot';
 
@@ -29,6 +29,8 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   const { db, router, hotspot, clock, config } = deps;
   const log = deps.log.child({ module: 'usage' });
   let lastPoll: number | undefined;
+  /** The router's boot time as the last metered poll saw it (persisted with it; see meter.ts rebootedSince). */
+  let knownBoot: number | undefined;
   let lastPollLoaded = false;
   let outageSince: number | undefined;
   let lastCompactAt = Number.NEGATIVE_INFINITY;
@@ -144,12 +146,14 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     const now = clock.now();
     const before = router.stats.commands;
     if (!lastPollLoaded) {
-      lastPoll = await readLastPoll(db);
+      ({ lastPollAt: lastPoll, bootTime: knownBoot } = await readPollState(db));
       lastPollLoaded = true;
     }
     let snapshot: RouterSnapshot;
+    let replyAt = now;
     try {
       snapshot = await hotspot.snapshot();
+      replyAt = clock.now();
     } catch (err) {
       if (!(err instanceof RouterError)) throw err;
       await noteOutage(err, now);
@@ -157,7 +161,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     }
     await noteRecovery(now);
     try {
-      return await meterAndEnforce(snapshot, now, before);
+      return await meterAndEnforce(snapshot, now, before, bootTimeOf(snapshot.routerUptimeSeconds, replyAt));
     } catch (err) {
       // The copy may hold changes that never reached the database: start again from the database.
       active = undefined;
@@ -169,10 +173,12 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     snapshot: RouterSnapshot,
     now: number,
     before: number,
+    bootTime: number | undefined,
   ): Promise<CycleReport> {
     let state = await currentState(snapshot);
     if (await adopt(snapshot, state, now)) state = await currentState(snapshot);
-    if (rebootedSincePoll(snapshot.routerUptimeSeconds, now, lastPoll)) {
+    const routerRebooted = rebootedSince(knownBoot, bootTime);
+    if (routerRebooted) {
       log.info(
         { routerUptimeSeconds: snapshot.routerUptimeSeconds },
         'router rebooted since the last poll: queue counters start again from zero',
@@ -180,9 +186,19 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     }
     const index = indexDevices(state);
     const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state, index));
-    const usage = meter({ snapshot, state, handover, now, prevPollAt: lastPoll, tz: config.tz, index });
-    await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now));
+    const usage = meter({
+      snapshot,
+      state,
+      handover,
+      now,
+      prevPollAt: lastPoll,
+      routerRebooted,
+      tz: config.tz,
+      index,
+    });
+    await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now, bootTime));
     lastPoll = now;
+    if (bootTime !== undefined) knownBoot = bootTime;
     const enforced = await enforce({ db, hotspot, clock, log, tz: config.tz }, state, snapshot, now);
     await afterEnforce(enforced, now);
     if (now - lastCompactAt >= COMPACT_EVERY_MS) {

@@ -67,23 +67,32 @@ export interface MeterInput {
   handover: Map<string, DeviceRow>;
   now: number;
   prevPollAt: number | undefined;
+  /** The router booted since the last poll that was metered (see rebootedSince). */
+  routerRebooted: boolean;
   tz: string;
   /** indexDevices(state) if the caller already built it (the state must not have changed since). */
   index?: DeviceIndex;
 }
 
+/** Whole seconds of uptime, plus the time a reply takes to arrive: boot times closer than this are one boot. */
+export const BOOT_TIME_SLACK_MS = 2500;
+
 /**
- * Whether the router booted since the previous poll: then every queue counter restarted at zero and every
- * stored baseline is void, even for a counter that has already climbed past its old value (which the
- * "counter went down" rule alone would miss). Two seconds of slack for the uptime's whole seconds.
+ * When the router booted, from the uptime it reported and when the reply arrived. RouterOS gives no boot
+ * timestamp, but `now − uptime` stays the same from poll to poll until the next boot, whatever the timing.
  */
-export function rebootedSincePoll(
-  uptimeSeconds: number | undefined,
-  now: number,
-  prevPollAt: number | undefined,
-): boolean {
-  if (uptimeSeconds === undefined || prevPollAt === undefined) return false;
-  return uptimeSeconds * 1000 + 2000 < now - prevPollAt;
+export function bootTimeOf(uptimeSeconds: number | undefined, replyAt: number): number | undefined {
+  return uptimeSeconds === undefined ? undefined : replyAt - uptimeSeconds * 1000;
+}
+
+/**
+ * Whether the router booted since the boot time we knew: then every queue counter restarted at zero and
+ * every stored baseline is void, even for a counter that has already climbed past its old value (which the
+ * "counter went down" rule alone would miss), and however soon after the boot or however late the poll.
+ */
+export function rebootedSince(knownBoot: number | undefined, bootTime: number | undefined): boolean {
+  if (knownBoot === undefined || bootTime === undefined) return false;
+  return Math.abs(bootTime - knownBoot) > BOOT_TIME_SLACK_MS;
 }
 
 export interface DeviceIndex {
@@ -151,7 +160,7 @@ function previous(
   input: MeterInput,
   clear: number[],
 ): CounterReading | undefined {
-  if (rebootedSincePoll(input.snapshot.routerUptimeSeconds, input.now, input.prevPollAt)) return undefined;
+  if (input.routerRebooted) return undefined;
   const holder =
     owner.counter_queue_id === q.id ? owner : (idx.byQueueId.get(q.id) ?? input.handover.get(q.id));
   if (!holder || holder.counter_queue_id !== q.id) return undefined;

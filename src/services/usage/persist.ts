@@ -12,6 +12,8 @@ import { recordEvent } from '../events';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
+/** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */
+export const BOOT_TIME_KEY = 'router.boot_time';
 /** Rows per statement: bounds the JSON text bound to one statement (~100 bytes a row). */
 const ROWS_PER_STATEMENT = 10_000;
 
@@ -224,6 +226,7 @@ export async function writeUsage(
   deps: { clock: Clock; log: Logger },
   m: MeterResult,
   now: number,
+  bootTime?: number,
 ): Promise<void> {
   if (m.clearBaselines.length > 0)
     await trx('voucher_devices').whereIn('id', m.clearBaselines).update({ counter_queue_id: null });
@@ -235,15 +238,20 @@ export async function writeUsage(
     voucherRows(m.vouchers),
   );
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
-  await trx('router_state')
-    .insert({ key: LAST_POLL_KEY, value: String(now), updated_at: now })
-    .onConflict('key')
-    .merge({ value: String(now), updated_at: now });
+  const state = [{ key: LAST_POLL_KEY, value: String(now), updated_at: now }];
+  if (bootTime !== undefined) state.push({ key: BOOT_TIME_KEY, value: String(bootTime), updated_at: now });
+  await trx('router_state').insert(state).onConflict('key').merge();
 }
 
-export async function readLastPoll(db: Knex): Promise<number | undefined> {
-  const row = (await db('router_state').where({ key: LAST_POLL_KEY }).first()) as
-    { value: string } | undefined;
-  const n = row ? Number(row.value) : NaN;
-  return Number.isFinite(n) ? n : undefined;
+/** The last metered poll and the router's boot time it saw, kept across controller restarts. */
+export async function readPollState(db: Knex): Promise<{ lastPollAt?: number; bootTime?: number }> {
+  const rows = (await db('router_state').whereIn('key', [LAST_POLL_KEY, BOOT_TIME_KEY])) as Array<{
+    key: string;
+    value: string;
+  }>;
+  const num = (key: string) => {
+    const n = Number(rows.find((r) => r.key === key)?.value);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  return { lastPollAt: num(LAST_POLL_KEY), bootTime: num(BOOT_TIME_KEY) };
 }
