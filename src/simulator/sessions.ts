@@ -1,19 +1,20 @@
 /**
  * Hotspot runtime: hosts (devices the hotspot sees), logins and logouts. Logins are checked the way the
- * hotspot does (FACTS §3 /ip/hotspot/user "How the limits work"); the exact error texts are ✖ and live in
- * messages.ts.
+ * hotspot does (docs/routeros.md "Hotspot user limits", "Login refusals"); the exact error texts are
+ * unconfirmed and live in messages.ts.
  */
 import {
   CATEGORY,
   LOGIN_ERR_ALREADY,
   LOGIN_ERR_BAD_CREDENTIALS,
   LOGIN_ERR_BLOCKED,
-  LOGIN_ERR_DISABLED,
-  LOGIN_ERR_MAC,
-  LOGIN_ERR_NO_SERVER,
-  LOGIN_ERR_SHARED_USERS,
-  LOGIN_ERR_TRAFFIC_LIMIT,
-  LOGIN_ERR_UPTIME_LIMIT,
+  LOGIN_ERR_MAC_REQUIRED,
+  LOGIN_ERR_WRONG_MAC,
+  loginErrMacNotAllowed,
+  loginErrSharedUsers,
+  loginErrTrafficLimit,
+  loginErrUnknownHost,
+  loginErrUptimeLimit,
   msgInvalidValue,
   Trap,
 } from './messages';
@@ -125,41 +126,48 @@ export class Hotspot {
     return b?.cfg.type;
   }
 
-  /** `/ip/hotspot/active/login`: every check, then the session, the host flag and the dynamic queue. */
+  /**
+   * `/ip/hotspot/active/login`. The device must be one the hotspot sees: its IP in the host list, with the
+   * MAC given. A login never creates a host (a real router has no way to reach a device it has not seen),
+   * so a test must add the device first (`addDevice`). Then the credentials, then the account's own limits.
+   * All texts: messages.ts.
+   */
   login(args: { user?: string; password?: string; ip?: string; mac?: string }): ActiveItem {
+    const host = this.hostFor(args.ip, args.mac);
     const user = args.user !== undefined ? this.state.users.byNameGet(args.user) : undefined;
-    if (!user || (user.cfg.password ?? '') !== (args.password ?? ''))
+    if (
+      !user ||
+      (user.cfg.password ?? '') !== (args.password ?? '') ||
+      user.cfg.disabled === 'true' ||
+      (user.cfg.server && user.cfg.server !== 'all' && user.cfg.server !== host.server)
+    )
       throw loginTrap(LOGIN_ERR_BAD_CREDENTIALS);
-    const host = this.hostFor(args.ip, args.mac, user);
-    if (user.cfg.disabled === 'true') throw loginTrap(LOGIN_ERR_DISABLED);
+    const name = user.cfg.name;
     const bound = user.cfg['mac-address'];
-    if (bound && bound !== ANY_MAC && bound !== host.mac) throw loginTrap(LOGIN_ERR_MAC);
+    if (bound && bound !== ANY_MAC && bound !== host.mac) throw loginTrap(loginErrMacNotAllowed(name));
     if (this.bindingType(host) === 'blocked') throw loginTrap(LOGIN_ERR_BLOCKED);
     if (host.authorized) throw loginTrap(LOGIN_ERR_ALREADY);
     const limit = parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0;
-    if (limit > 0 && user.uptime >= limit) throw loginTrap(LOGIN_ERR_UPTIME_LIMIT);
-    if (overBytes(user)) throw loginTrap(LOGIN_ERR_TRAFFIC_LIMIT);
+    if (limit > 0 && user.uptime >= limit) throw loginTrap(loginErrUptimeLimit(name));
+    if (overBytes(user)) throw loginTrap(loginErrTrafficLimit(name));
     const profile = this.state.profiles.byNameGet(user.cfg.profile ?? 'default');
     const shared = profile?.cfg['shared-users'] ?? '1';
     const sessions = this.state.active.list.filter((a) => a.userId === user.id).length;
-    if (shared !== 'unlimited' && sessions >= Number(shared)) throw loginTrap(LOGIN_ERR_SHARED_USERS);
+    if (shared !== 'unlimited' && sessions >= Number(shared)) throw loginTrap(loginErrSharedUsers(name));
     return this.startSession(user, host, profile?.cfg ?? {});
   }
 
-  private hostFor(ip: string | undefined, macText: string | undefined, user: UserItem): HostItem {
-    const mac = macText !== undefined ? normaliseMac(macText) : undefined;
+  /** The host the login is for: found by IP, and it must have the MAC given. */
+  private hostFor(ip: string | undefined, macText: string | undefined): HostItem {
+    if (macText === undefined || macText === '') throw new Trap(LOGIN_ERR_MAC_REQUIRED, CATEGORY.argument);
+    const mac = normaliseMac(macText);
     if (mac === null) throw new Trap(msgInvalidValue('mac-address'), CATEGORY.argument);
-    if (ip !== undefined && ipToInt(ip) === null) throw new Trap(msgInvalidValue('ip'), CATEGORY.argument);
-    const byMac = mac ? this.state.hostsByMac.get(mac) : undefined;
-    const byIp = !mac && ip ? this.state.hosts.list.find((h) => h.ip === ip) : undefined;
-    const found = byMac ?? byIp;
-    if (found) {
-      if (ip && found.ip !== ip) this.setDeviceIp(found.mac, ip);
-      return found;
-    }
-    if (!mac || !ip) throw loginTrap(LOGIN_ERR_NO_SERVER);
-    const server = user.cfg.server && user.cfg.server !== 'all' ? user.cfg.server : undefined;
-    return this.addDevice(mac, ip, server);
+    // ✖ A login without an IP: refused like a malformed one.
+    if (ip === undefined || ipToInt(ip) === null) throw new Trap(msgInvalidValue('ip'), CATEGORY.argument);
+    const host = this.state.hosts.list.find((h) => h.ip === ip);
+    if (!host) throw loginTrap(loginErrUnknownHost(ip));
+    if (host.mac !== mac) throw loginTrap(LOGIN_ERR_WRONG_MAC);
+    return host;
   }
 
   private startSession(user: UserItem, host: HostItem, profile: Record<string, string>): ActiveItem {
