@@ -68,6 +68,14 @@ export const MSG_FILTER_NO_JUMP_TARGET = 'failure: no target chain specified';
 export const MSG_FILTER_PORTS_NEED_PROTOCOL =
   'failure: ports can be specified if proto is tcp,udp,udp-lite,dccp,sctp';
 
+/**
+ * A change to a dynamic item (one RouterOS made itself, such as the hotspot's `<hotspot-USER>` queue or the
+ * hotspot's firewall rules). ◐ Live routers answer `failure: can not change dynamic …` to `set` on dynamic
+ * entries of several menus; ✖ the last word for each menu (we name the kind of item, as the console names
+ * them), and that remove, enable, disable, comment and move get the same answer.
+ */
+export const msgCannotChangeDynamic = (noun: string): string => `failure: can not change dynamic ${noun}`;
+
 /** ✖ a print of a menu the simulator does not model fails like a dead end rather than inventing rows. */
 export const MSG_NOT_MODELLED = 'not supported by simulator';
 

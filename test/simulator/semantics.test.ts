@@ -172,7 +172,9 @@ describe('reboot and persistence', () => {
     sim.addDevice({ mac: MAC, ip: '10.5.50.11' });
     await ok(login('u', 'p', '10.5.50.11', MAC));
     await ok(['/queue/simple/move', '=numbers=static']);
-    await ok(['/queue/simple/disable', '=numbers=<hotspot-u>']);
+    expect(await trapOf(['/queue/simple/disable', '=numbers=<hotspot-u>'])).toBe(
+      'failure: can not change dynamic queue',
+    );
     sim.addTraffic(MAC, { up: 500, down: 500 });
     await sim.reboot();
     await c.ended;

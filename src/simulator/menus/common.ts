@@ -6,6 +6,7 @@ import {
   CATEGORY,
   CATEGORY_FAILURE,
   msgInvalidValue,
+  msgCannotChangeDynamic,
   msgMissingArgument,
   msgNoMatch,
   Trap,
@@ -76,6 +77,8 @@ export interface ConfigSpec {
   autoName?: string;
   /** Cross-field checks on the merged config. */
   validate?(cfg: Record<string, string>): void;
+  /** What the menu's items are called in the refusal to change a dynamic one (`queue`, `rule`...). */
+  noun?: string;
 }
 
 /** Parse the arguments of add/set into normalised config changes. */
@@ -127,6 +130,16 @@ export function targets<T extends Item>(table: Table<T>, args: Args): T[] {
   return table.resolveList(refs);
 }
 
+/**
+ * The items a changing command names, refused as a whole when one of them is dynamic: RouterOS owns those
+ * (the hotspot's queues and rules) and changes them only itself.
+ */
+export function changeableTargets<T extends Item>(table: Table<T>, args: Args, noun = 'item'): T[] {
+  const items = targets(table, args);
+  if (items.some((i) => i.dynamic === true)) throw new Trap(msgCannotChangeDynamic(noun), CATEGORY_FAILURE);
+  return items;
+}
+
 /** add/set/remove/enable/disable/comment/move for a config menu. */
 export function configVerbs(
   table: Table<Item>,
@@ -135,6 +148,7 @@ export function configVerbs(
   create: (id: string, cfg: Record<string, string>) => Item = (id, cfg) => ({ id, cfg }),
 ): Record<string, Handler> {
   const setSkip = new Set([...ADD_SKIP]);
+  const changeable = (args: Args): Item[] => changeableTargets(table, args, spec.noun);
   return {
     add: (args) => {
       const cfg = buildConfig(table, spec, args);
@@ -145,7 +159,7 @@ export function configVerbs(
       return item.id;
     },
     set: (args) => {
-      const items = targets(table, args);
+      const items = changeable(args);
       const changes = parseConfig(spec, args, setSkip);
       for (const item of items) {
         checkName(table, spec, changes.name, item);
@@ -155,18 +169,15 @@ export function configVerbs(
       core.configChanged();
     },
     remove: (args) => {
-      for (const item of targets(table, args)) table.remove(item);
+      for (const item of changeable(args)) table.remove(item);
       core.configChanged();
     },
-    enable: (args) => setAll(table, targets(table, args), { disabled: 'false' }, core),
-    disable: (args) => setAll(table, targets(table, args), { disabled: 'true' }, core),
-    comment: (args) => setAll(table, targets(table, args), { comment: args.get('comment') ?? '' }, core),
+    enable: (args) => setAll(table, changeable(args), { disabled: 'false' }, core),
+    disable: (args) => setAll(table, changeable(args), { disabled: 'true' }, core),
+    comment: (args) => setAll(table, changeable(args), { comment: args.get('comment') ?? '' }, core),
     move: (args) => {
       const dest = args.get('destination');
-      table.move(
-        targets(table, args),
-        dest !== undefined ? resolveOne(table, dest, 'destination') : undefined,
-      );
+      table.move(changeable(args), dest !== undefined ? resolveOne(table, dest, 'destination') : undefined);
       core.configChanged();
     },
   };

@@ -21,6 +21,7 @@ import type { Item, Table } from '../table';
 import { ipToInt, normaliseMac, parseDuration, parsePrefix } from '../values';
 import {
   bool,
+  changeableTargets,
   configVerbs,
   ConfigSpec,
   FieldParser,
@@ -154,6 +155,7 @@ export function filterSpec(state: RouterState): ConfigSpec {
   return {
     defaults: FILTER_DEFAULTS,
     validate: checkRule,
+    noun: 'rule',
     fields: {
       chain: nonEmpty,
       action: oneOf(...FILTER_ACTIONS),
@@ -226,7 +228,7 @@ export function filterMenu(core: SimCore): Menu {
     const name = args.get('value-name');
     if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
     if (name === 'chain' || !(name in spec.fields)) invalid('value-name');
-    for (const item of targets(table, args)) {
+    for (const item of changeableTargets(table, args, 'rule')) {
       const cfg = { ...item.cfg };
       if (UNSET_TO_DEFAULT.has(name)) cfg[name] = FILTER_DEFAULTS[name];
       else delete cfg[name];

@@ -120,6 +120,7 @@ export function userMenu(core: SimCore): Menu {
   const spec: ConfigSpec = {
     defaults: { server: 'all', password: '', profile: 'default', disabled: 'false', comment: '' },
     duplicate: MSG_DUPLICATE_USER,
+    noun: 'user',
     fields: {
       name: (v, arg) => (v === '' ? failInvalid(arg) : v),
       profile: ref(() => core.state.profiles),

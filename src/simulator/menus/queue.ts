@@ -99,6 +99,7 @@ export function queueSpec(queues: () => Table<Item>): ConfigSpec {
     defaults: QUEUE_DEFAULTS,
     duplicate: MSG_DUPLICATE_QUEUE,
     autoName: 'queue',
+    noun: 'queue',
     validate: checkLimits,
     fields: {
       name: (v, arg) => (v === '' ? invalid(arg) : v),
