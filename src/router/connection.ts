@@ -1,6 +1,7 @@
-import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import net from 'node:net';
+import tls, { type ConnectionOptions, type TlsOptions } from 'node:tls';
 import { RouterOSAPI } from 'node-routeros';
-import { toRouterError } from './errors';
+import { connectFailure, tlsFailure, toRouterError } from './errors';
 import { backoffDelay, type BackoffOptions } from './limits';
 import {
   RouterError,
@@ -57,6 +58,15 @@ export function buildTlsOptions(tls: boolean, opts: RouterTlsOptions = {}): Conn
   if (!tls) return undefined;
   if (opts.ca !== undefined) return { ca: opts.ca, servername: opts.servername, rejectUnauthorized: true };
   return { ciphers: ANON_DH_CIPHERS, rejectUnauthorized: false, servername: opts.servername };
+}
+
+/** Errors where nothing answered at all (no name, no route): no TLS handshake to try either. */
+const NO_PEER = /^(ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNREFUSED|SOCKTMOUT|ETIMEDOUT)$/;
+
+function errnoOf(err: unknown): string {
+  if (typeof err === 'string') return err;
+  const e = err as { code?: unknown; errno?: unknown } | null;
+  return String(e?.code ?? e?.errno ?? '');
 }
 
 /**
@@ -203,7 +213,9 @@ export class RouterConnection {
       this.setState('connected');
       return true;
     } catch (err) {
-      const e = toRouterError(err, 'connect');
+      api.destroy();
+      if (this.api === api) this.api = undefined;
+      const e = await this.explain(err);
       // A router that stays down would log every retry; warn when the reason changes, debug otherwise.
       const repeated = e.message === this.lastError;
       this.lastError = e.message;
@@ -213,10 +225,62 @@ export class RouterConnection {
         if (repeated) this.cfg.logger.debug(line, 'router connect failed again');
         else this.cfg.logger.warn(line, 'router connect failed');
       }
-      api.destroy();
-      if (this.api === api) this.api = undefined;
       return false;
     }
+  }
+
+  /** Why a connect + login failed, in the owner's terms (wrong password, TLS, refused, timeout, other). */
+  private async explain(err: unknown): Promise<RouterError> {
+    const { host, port, user, tls: useTls, timeoutSeconds } = this.cfg;
+    const e = connectFailure(err, { host, port, user, tls: useTls, timeoutSeconds });
+    if (this.stopped || NO_PEER.test(errnoOf(err))) return e;
+    // Plain API against the api-ssl port: the router hangs up on the login words, which looks like any
+    // dropped connection. One TLS handshake on the same port tells the two apart.
+    const hungUp = e.code === 'ROUTER_UNREACHABLE' || e.code === 'ROUTER_TRAP';
+    if (!useTls && hungUp && (await this.probe('tls')))
+      return tlsFailure(`${host}:${port} speaks TLS (api-ssl) but ROUTER_TLS is false`, err);
+    // TLS against the plain API port: depending on the bytes of the ClientHello the router may wait for the
+    // rest of a "word" forever, which looks like a router that does not answer. A plain login request tells.
+    if (useTls && e.code === 'ROUTER_TIMEOUT' && (await this.probe('api')))
+      return tlsFailure(`${host}:${port} is a plain API port (no TLS answer) but ROUTER_TLS is true`, err);
+    return e;
+  }
+
+  /**
+   * One short extra connection to host:port: does it complete a TLS handshake (certificate not checked,
+   * only the protocol matters), or answer a plain API `/login` with a reply sentence? Never throws.
+   */
+  private probe(kind: 'tls' | 'api'): Promise<boolean> {
+    const { host, port } = this.cfg;
+    return new Promise<boolean>((resolve) => {
+      const socket =
+        kind === 'tls'
+          ? tls.connect({ ...buildTlsOptions(true), host, port, rejectUnauthorized: false })
+          : net.connect({ host, port });
+      let settled = false;
+      const done = (answer: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.cancelConnect = undefined;
+        socket.destroy();
+        resolve(answer);
+      };
+      const timer = setTimeout(() => done(false), Math.min(this.cfg.timeoutSeconds, 3) * 1000);
+      this.cancelConnect = () => done(false);
+      socket.once('error', () => done(false));
+      socket.once('close', () => done(false));
+      if (kind === 'tls') {
+        socket.once('secureConnect', () => done(true));
+        return;
+      }
+      // `/login` as one API sentence: a length-prefixed word, then the empty word.
+      socket.once('connect', () => socket.write(Buffer.from('\x06/login\x00', 'latin1')));
+      // Every reply sentence starts with a short word beginning with `!` (!done, !trap, !fatal).
+      socket.once('data', (chunk: Buffer) =>
+        done(chunk.length >= 2 && chunk[0]! < 0x80 && chunk[1] === 0x21),
+      );
+    });
   }
 
   private newApi(): RouterOSAPI {

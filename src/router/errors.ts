@@ -96,3 +96,92 @@ export function toRouterError(err: unknown, command?: string): RouterError {
     cause: err,
   });
 }
+
+/** Where the connection was going, for messages that tell the owner what to check. */
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  user: string;
+  tls: boolean;
+  timeoutSeconds: number;
+}
+
+// Node's TLS and certificate error codes: ERR_SSL_WRONG_VERSION_NUMBER, ERR_TLS_CERT_ALTNAME_INVALID,
+// DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, EPROTO (older OpenSSL)...
+const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|EPROTO$)|CERT|SIGNATURE|ISSUER/;
+const CERT_CODE = /CERT|SIGNATURE|ISSUER/;
+// What a TLS client reads when the other end answers in plain text (a plain API port).
+const NOT_TLS = /wrong version number|packet length too long|record layer failure|unknown protocol/i;
+/** Node's wording when the peer hangs up in the middle of the handshake. */
+const HANDSHAKE_CUT = /before secure TLS connection was established/i;
+
+export const TLS_ADVICE =
+  'check ROUTER_TLS and ROUTER_PORT (api-ssl is 8729, plain api 8728) and the certificate';
+
+/** OpenSSL's `80AC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…` → `wrong version number`. */
+function tlsReason(message: string): string {
+  const m = /SSL routines:[^:]*:([^:]+)/.exec(message);
+  return (m ? m[1]! : message).trim();
+}
+
+/** The TLS failure for an api-ssl attempt, in the owner's terms. */
+export function tlsFailure(detail: string, cause?: unknown): RouterError {
+  return new RouterError('ROUTER_TLS', `TLS handshake with the router failed: ${detail}; ${TLS_ADVICE}`, {
+    command: 'connect',
+    cause,
+    connect: true,
+  });
+}
+
+/**
+ * Classifies a failed connect + login into the four things an owner checks differently: the user or
+ * password (ROUTER_LOGIN_FAILED), TLS settings (ROUTER_TLS), the API service or its address list
+ * (ROUTER_REFUSED), the address or cabling (ROUTER_TIMEOUT). Anything else (DNS, no route, a reset) stays
+ * ROUTER_UNREACHABLE. Each message says what to do; none contains the password.
+ */
+export function connectFailure(err: unknown, target: ConnectTarget): RouterError {
+  const where = `${target.host}:${target.port}`;
+  const e = toRouterError(err, 'connect');
+  const lib = asLibraryError(err);
+  const code = String(lib.code ?? lib.errno ?? '');
+  const detail = lib.cause?.message || lib.message || '';
+  if (e.code === 'ROUTER_LOGIN_FAILED') {
+    return new RouterError(
+      'ROUTER_LOGIN_FAILED',
+      `The router refused the API user or password (user "${target.user}"): check ROUTER_USER/ROUTER_PASSWORD and the user's group (api, read, write)`,
+      { command: 'connect', cause: err, connect: true },
+    );
+  }
+  if (target.tls && (TLS_CODE.test(code) || NOT_TLS.test(detail) || HANDSHAKE_CUT.test(detail))) {
+    const what = NOT_TLS.test(detail)
+      ? `${where} answered without TLS (${tlsReason(detail)}): is it the plain api port?`
+      : CERT_CODE.test(code)
+        ? `the router's certificate was not accepted (${detail})`
+        : HANDSHAKE_CUT.test(detail)
+          ? `${where} closed the connection during the handshake`
+          : tlsReason(detail) || code;
+    return tlsFailure(what, err);
+  }
+  if (code === 'ECONNREFUSED') {
+    return new RouterError(
+      'ROUTER_REFUSED',
+      `The router refused the connection on ${where}: is the API service enabled (/ip service) and allowed from this address?`,
+      { command: 'connect', cause: err, connect: true },
+    );
+  }
+  if (e.code === 'ROUTER_TIMEOUT') {
+    return new RouterError(
+      'ROUTER_TIMEOUT',
+      `No answer from the router at ${where} within ${target.timeoutSeconds} s: check the address, cabling, and /ip service address restrictions`,
+      { command: 'connect', cause: err, connect: true },
+    );
+  }
+  if (e.code === 'ROUTER_UNREACHABLE') {
+    return new RouterError('ROUTER_UNREACHABLE', e.message, {
+      command: 'connect',
+      cause: err,
+      connect: true,
+    });
+  }
+  return e;
+}

@@ -1,4 +1,4 @@
-import { toRouterError } from '../../src/router/errors';
+import { connectFailure, toRouterError } from '../../src/router/errors';
 import { attrWords } from '../../src/router/client';
 import { RouterError } from '../../src/router/types';
 
@@ -47,4 +47,70 @@ test('attribute words: booleans as true/false, undefined left out, bad names ref
     '=limit-at=5',
   ]);
   expect(() => attrWords({ 'bad=name': 'x' })).toThrow(TypeError);
+});
+
+describe('connectFailure: what the owner checks', () => {
+  const target = { host: '192.168.88.1', port: 8729, user: 'pisonet', tls: true, timeoutSeconds: 10 };
+  const tlsError = (code: string, message: string) =>
+    Object.assign(new Error(''), { errno: code, code, cause: Object.assign(new Error(message), { code }) });
+
+  test.each([
+    [
+      { errno: 'CANTLOGIN' },
+      'ROUTER_LOGIN_FAILED',
+      /^The router refused the API user or password \(user "pisonet"\)/,
+    ],
+    [
+      tlsError(
+        'ERR_SSL_WRONG_VERSION_NUMBER',
+        '80AC:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:x.c:350:',
+      ),
+      'ROUTER_TLS',
+      /^TLS handshake with the router failed: 192\.168\.88\.1:8729 answered without TLS \(wrong version number\): is it the plain api port\?; check ROUTER_TLS/,
+    ],
+    [
+      tlsError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'),
+      'ROUTER_TLS',
+      /the router's certificate was not accepted \(self-signed certificate\)/,
+    ],
+    [
+      tlsError(
+        'ECONNRESET',
+        'Client network socket disconnected before secure TLS connection was established',
+      ),
+      'ROUTER_TLS',
+      /closed the connection during the handshake/,
+    ],
+    [
+      { errno: 'ECONNREFUSED', code: 'ECONNREFUSED' },
+      'ROUTER_REFUSED',
+      /^The router refused the connection on 192\.168\.88\.1:8729: is the API service enabled \(\/ip service\)/,
+    ],
+    [
+      { errno: 'SOCKTMOUT', message: 'Timed out after 10 seconds' },
+      'ROUTER_TIMEOUT',
+      /^No answer from the router at 192\.168\.88\.1:8729 within 10 s: check the address, cabling/,
+    ],
+    [
+      { errno: 'ENOTFOUND', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' },
+      'ROUTER_UNREACHABLE',
+      /ENOTFOUND/,
+    ],
+  ])('%j → %s', (err, code, message) => {
+    const e = connectFailure(err, target);
+    expect(e.code).toBe(code);
+    expect(e.message).toMatch(message);
+    expect(e.connect).toBe(true);
+  });
+
+  test('a reset on a plain connection is not called a TLS problem', () => {
+    const e = connectFailure(
+      { errno: 'ECONNRESET', code: 'ECONNRESET', message: 'read ECONNRESET' },
+      {
+        ...target,
+        tls: false,
+      },
+    );
+    expect(e.code).toBe('ROUTER_UNREACHABLE');
+  });
 });

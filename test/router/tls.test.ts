@@ -90,13 +90,36 @@ test('with the router certificate as CA: verified and works', async () => {
   expect(await c.count('/queue/simple')).toBeGreaterThanOrEqual(0);
 });
 
-test('with a different CA: refused as unreachable, never connected', async () => {
+test('with a different CA: ROUTER_TLS naming the certificate, never connected', async () => {
   const other = selfSigned('other');
   const c = connect({ ca: other.cert });
   await eventually(() => c.status.lastErrorCode !== undefined, 3000, 'a failed attempt');
   expect(c.status.connected).toBe(false);
-  expect(c.status.lastErrorCode).toBe('ROUTER_UNREACHABLE');
-  expect(c.status.lastError).toMatch(/self[- ]signed|certificate/i);
+  expect(c.status.lastErrorCode).toBe('ROUTER_TLS');
+  expect(c.status.lastError).toMatch(
+    /^TLS handshake with the router failed: the router's certificate was not accepted \(.*(self[- ]signed|certificate).*\); check ROUTER_TLS and ROUTER_PORT/i,
+  );
+});
+
+test('plain API against the api-ssl port: ROUTER_TLS saying the port speaks TLS', async () => {
+  client = createRouterClient({
+    host: '127.0.0.1',
+    port,
+    user: 'admin',
+    password: '',
+    tls: false,
+    timeoutSeconds: 2,
+    logger: captureLogger(),
+    reconnect: { minMs: 60_000, maxMs: 60_000 },
+  });
+  await client.start();
+  const c = client;
+  await eventually(() => c.status.lastErrorCode !== undefined, 6000, 'a failed attempt');
+  expect(c.status.connected).toBe(false);
+  expect(c.status.lastErrorCode).toBe('ROUTER_TLS');
+  expect(c.status.lastError).toBe(
+    `TLS handshake with the router failed: 127.0.0.1:${port} speaks TLS (api-ssl) but ROUTER_TLS is false; check ROUTER_TLS and ROUTER_PORT (api-ssl is 8729, plain api 8728) and the certificate`,
+  );
 });
 
 test('certless api-ssl (anonymous DH only, like RouterOS without a certificate) works', async () => {
