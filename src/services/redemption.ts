@@ -17,14 +17,9 @@ import { maskCode } from '../lib/logger';
 import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
 import { GuessLimiter } from './guess-limiter';
+import * as lifecycle from './voucher-lifecycle';
 import type { HotspotHost, LoginOutcome } from '../router/hotspot';
-import {
-  expiresAtFor,
-  profileFromRow,
-  routerUptimeLimit,
-  toVoucherState,
-  type VoucherRow,
-} from './voucher-state';
+import { profileFromRow, routerUptimeLimit, toVoucherState, type VoucherRow } from './voucher-state';
 import { ProfileCache } from './vouchers/queries';
 import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
 
@@ -91,20 +86,23 @@ export function createRedemptionService(
   const { db, clock, router, hotspot, config, log } = deps;
   const limiter = new GuessLimiter(clock);
 
-  /** Takes the voucher (or a device slot on it) in the database; returns false when another device won the race. */
+  /**
+   * Takes the voucher (or a device slot on it) in the database; returns false when another device won the
+   * race. The device row is marked as a login in progress until record() confirms it: a controller killed
+   * before that leaves the mark for recoverInterruptedLogins() to finish or undo.
+   */
   async function claim(kind: Claim, a: Attempt, now: number): Promise<boolean> {
     return db.transaction(async (trx) => {
       if (kind === 'activate') {
-        const won = await trx('vouchers')
-          .where({ id: a.row.id, status: 'unused' })
-          .update(activation(a, now));
-        if (won !== 1) return false;
+        if (!(await lifecycle.activate(trx, a.row, activationOf(a, now)))) return false;
       } else if (kind === 'add-device') {
         const [{ n }] = (await trx('voucher_devices').where({ voucher_id: a.row.id }).count({ n: '*' })) as {
           n: number;
         }[];
         if (Number(n) >= a.profile.users) throw deviceLimit();
       }
+      const pending =
+        kind === 'relogin' ? {} : { login_pending_at: now, claim_activated: kind === 'activate' };
       await trx('voucher_devices')
         .insert({
           voucher_id: a.row.id,
@@ -115,36 +113,26 @@ export function createRedemptionService(
           last_seen_at: now,
           baseline_up: 0,
           baseline_down: 0,
+          ...pending,
         })
         .onConflict(['voucher_id', 'mac'])
-        .merge({ ip: a.ip, connected: true, last_seen_at: now });
+        .merge({ ip: a.ip, connected: true, last_seen_at: now, ...pending });
       return true;
     });
   }
 
-  function activation(a: Attempt, now: number) {
-    return {
-      status: 'active' as const,
-      activated_at: now,
-      expires_at: expiresAtFor(a.profile, now, a.row.extra_seconds, Boolean(a.row.staff)),
-      bound_mac: a.profile.users === 1 ? a.mac : null,
-      updated_at: now,
-    };
-  }
+  const activationOf = (a: Attempt, now: number): lifecycle.Activation => ({
+    at: now,
+    profile: a.profile,
+    mac: a.mac,
+  });
 
+  /** Undoes a claim whose login failed: the device slot is freed, and an activation released (its clock never ran). */
   async function unclaim(kind: Claim, a: Attempt): Promise<void> {
     if (kind === 'relogin') return;
     await db.transaction(async (trx) => {
       await trx('voucher_devices').where({ voucher_id: a.row.id, mac: a.mac }).delete();
-      if (kind === 'activate') {
-        await trx('vouchers').where({ id: a.row.id, status: 'active' }).update({
-          status: 'unused',
-          activated_at: null,
-          expires_at: null,
-          bound_mac: null,
-          updated_at: clock.now(),
-        });
-      }
+      if (kind === 'activate') await lifecycle.release(trx, a.row.id, clock.now());
     });
   }
 
@@ -156,17 +144,28 @@ export function createRedemptionService(
         .where({ id: a.row.id })
         .update({ router_user_id: out.routerUserId, router_synced_at: now });
     }
-    // A new queue starts counting at zero; a queue we took over keeps the baseline that belongs to it.
+    // The login is confirmed. A new queue starts counting at zero; a queue we took over keeps the baseline
+    // that belongs to it.
+    const fromZero = (column: string) =>
+      db.raw(`CASE WHEN counter_queue_id IS NULL OR counter_queue_id <> ? THEN 0 ELSE ${column} END`, [
+        out.queueId,
+      ]);
     await db('voucher_devices')
       .where({ voucher_id: a.row.id, mac: a.mac })
-      .andWhere((q) => q.whereNull('counter_queue_id').orWhereNot('counter_queue_id', out.queueId))
-      .update({ counter_queue_id: out.queueId, baseline_up: 0, baseline_down: 0 });
+      .update({
+        login_pending_at: null,
+        claim_activated: false,
+        baseline_up: fromZero('baseline_up'),
+        baseline_down: fromZero('baseline_down'),
+        counter_queue_id: out.queueId,
+      });
   }
 
   async function connect(kind: Claim, a: Attempt): Promise<RedeemResult | 'lost'> {
     const now = clock.now();
     if (!(await claim(kind, a, now))) return 'lost';
-    const row: VoucherRow = kind === 'activate' ? { ...a.row, ...activation(a, now) } : a.row;
+    const row: VoucherRow =
+      kind === 'activate' ? { ...a.row, ...lifecycle.activationFields(a.row, activationOf(a, now)) } : a.row;
     const state = toVoucherState(row, a.profile);
     const limits = desiredLimits(state, now, config.tz);
     const queue = desiredQueues(

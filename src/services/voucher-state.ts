@@ -1,12 +1,10 @@
 /**
  * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
- * voucher service, the portal and the usage poll cycle (E). Also the one place a voucher becomes active
- * (from the portal or from a session the router reports), so both paths compute expires_at the same way.
+ * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle.ts.
  */
 import type { Knex } from 'knex';
 import { parseProfile, type Profile } from '../domain/profiles';
 import { voucherTiming, type VoucherState } from '../domain/vouchers';
-import { normaliseMac } from '../domain/units';
 import type { VoucherStatus, VoucherView } from './types';
 
 export interface VoucherRow {
@@ -133,55 +131,6 @@ export function toVoucherView(
         : null,
     onRouter: row.router_user_id !== null,
   };
-}
-
-/**
- * Marks `code` active from `at`, bound to `mac` when its profile allows one device, with a device row
- * (counter baseline 0, no queue yet) so the usage poll adopts it. Used when the router reports a session
- * for a voucher the controller did not activate itself (a login on the router's own page while the
- * controller was down). Pass the caller's transaction when inside one (the pool has one connection).
- *
- * Returns true when the voucher was unused and is now active; false when it is unknown, already active
- * (only the device row is ensured) or ended. Conditional on status='unused', so it never races the portal.
- */
-export async function activateFromRouterSession(
-  db: Knex,
-  code: string,
-  mac: string,
-  ip: string | null,
-  at: number,
-): Promise<boolean> {
-  const row = (await db('vouchers').where({ code }).first()) as VoucherRow | undefined;
-  if (!row) return false;
-  const deviceMac = normaliseMac(mac);
-  if (row.status !== 'unused' && row.status !== 'active') return false;
-  let activated = false;
-  if (row.status === 'unused') {
-    const profileRow = (await db('profiles').where({ id: row.profile_id }).first()) as ProfileRow;
-    const profile = profileFromRow(profileRow);
-    const changed = await db('vouchers')
-      .where({ id: row.id, status: 'unused' })
-      .update({
-        status: 'active',
-        activated_at: at,
-        expires_at: expiresAtFor(profile, at, row.extra_seconds, Boolean(row.staff)),
-        bound_mac: profile.users === 1 ? deviceMac : null,
-        updated_at: at,
-      });
-    activated = changed === 1;
-    if (activated) {
-      await db('events').insert({
-        ts: at,
-        voucher_id: row.id,
-        kind: 'activated-on-router',
-        level: 'info',
-        message: `Voucher first used on the router's own login page by ${deviceMac}`,
-        data: JSON.stringify({ mac: deviceMac, ip }),
-      });
-    }
-  }
-  await ensureDeviceRow(db, row.id, deviceMac, ip, at, null);
-  return activated;
 }
 
 /** Inserts the voucher's device row if it does not exist (baseline 0 against `queueId`). */

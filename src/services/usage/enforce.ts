@@ -12,6 +12,7 @@ import { planReconcile } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import { RouterError } from '../../router/types';
 import { recordEvent } from '../events';
+import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import type { LoadedState, LoadedVoucher } from './load';
 
@@ -62,10 +63,7 @@ async function endVouchers(
       if (!v) continue;
       const reason = a.reason;
       // Conditional on status, so an admin's revoke in between is not overwritten.
-      const n = await trx('vouchers')
-        .where({ id: v.row.id, status: 'active' })
-        .update({ status: a.newStatus, ended_at: now, end_reason: reason, updated_at: now });
-      if (n !== 1) continue;
+      if (!(await lifecycle.end(trx, v.row.id, a.newStatus, reason, now))) continue;
       v.row.status = a.newStatus;
       v.row.end_reason = reason;
       ended.push(v);

@@ -10,7 +10,7 @@ import { RouterError } from '../../router/types';
 import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import type { CycleReport, ProfileService, UsageService } from '../types';
-import { activateFromRouterSession } from '../voucher-state';
+import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
 import { enforce, type EnforceResult } from './enforce';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
@@ -23,6 +23,8 @@ const NO_CHANGES: CycleReport['changes'] = { added: 0, updated: 0, removed: 0, l
 
 export interface UsageServiceOptions {
   profiles: ProfileService;
+  /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
+  onRouterRebooted?: () => void;
 }
 
 export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
@@ -32,6 +34,8 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   /** The router's boot time as the last metered poll saw it (persisted with it; see meter.ts rebootedSince). */
   let knownBoot: number | undefined;
   let lastPollLoaded = false;
+  /** Claims made before this process started cannot be in flight any more (one server per database). */
+  const startedAt = clock.now();
   let outageSince: number | undefined;
   let lastCompactAt = Number.NEGATIVE_INFINITY;
   let running: Promise<CycleReport> | undefined;
@@ -160,12 +164,35 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       return { ...report(now, before, 0, 0), skipped: 'router-unreachable' };
     }
     await noteRecovery(now);
+    await settleLogins(snapshot, now);
     try {
       return await meterAndEnforce(snapshot, now, before, bootTimeOf(snapshot.routerUptimeSeconds, replyAt));
     } catch (err) {
       // The copy may hold changes that never reached the database: start again from the database.
       active = undefined;
       throw err;
+    }
+  }
+
+  /** Finishes or undoes redemptions interrupted between the claim and the router login. */
+  async function settleLogins(snapshot: RouterSnapshot, now: number): Promise<void> {
+    const cutoff = Math.max(startedAt, now - LOGIN_GRACE_MS);
+    const settled = await settleInterruptedLogins(db, snapshot.sessions, cutoff, now);
+    if (settled.finished)
+      log.info({ finished: settled.finished }, 'interrupted redemptions confirmed online');
+    for (const u of settled.undone) {
+      const masked = maskCode(u.code);
+      const what = u.released ? 'voucher back to unused, its time not started' : 'device slot freed';
+      log.warn(
+        { voucher: masked, mac: u.mac },
+        `redemption of ${masked} by ${u.mac} never got online: ${what}`,
+      );
+      await recordEvent(db, clock, {
+        voucherId: u.voucherId,
+        kind: 'redemption-undone',
+        level: 'warn',
+        message: `Redemption by ${u.mac} was interrupted before the device got online: ${what}`,
+      });
     }
   }
 
@@ -183,6 +210,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
         { routerUptimeSeconds: snapshot.routerUptimeSeconds },
         'router rebooted since the last poll: queue counters start again from zero',
       );
+      opts.onRouterRebooted?.();
     }
     const index = indexDevices(state);
     const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state, index));

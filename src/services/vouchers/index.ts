@@ -6,7 +6,7 @@ import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
-import { toVoucherState, expiresAtFor, routerUptimeLimit, type VoucherRow } from '../voucher-state';
+import { toVoucherState, routerUptimeLimit, type VoucherRow } from '../voucher-state';
 import type {
   Actor,
   BatchView,
@@ -21,7 +21,9 @@ import { vouchersCsv } from './csv';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
 import { bindRouterUsers, clearRouterUserId, pushRouterUsers, voucherUser } from './router-users';
+import { checkRouterUsers, UsersCheckSchedule, type UsersCheckOptions, type UsersCheckReport } from './users-check';
 import { RouterError } from '../../router/types';
+import * as lifecycle from '../voucher-lifecycle';
 import type { VoucherUser } from '../../router/hotspot';
 
 const SYNC_LIMIT = 20_000;
@@ -29,7 +31,15 @@ const SYNC_LIMIT = 20_000;
 export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileService }): VoucherService {
   const { db, clock, router, hotspot, config, audit, log } = deps;
   const pushDeps = { db, router, hotspot, now: () => clock.now() };
-  let syncing: Promise<{ created: number; pending: number }> | undefined;
+  let syncing: Promise<SyncOutcome> | undefined;
+  // When a sync also reads the router's users and puts back what the vouchers call for (users-check.ts):
+  // at the first sync, after every reconnect, after a reboot the poll saw, and every 10 minutes.
+  const usersCheck = new UsersCheckSchedule();
+  let wasConnected = router.status.connected;
+  router.onStatus((s) => {
+    if (s.connected && !wasConnected) usersCheck.request('router reconnected');
+    wasConnected = s.connected;
+  });
 
   async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<VoucherUser[]> {
     const out: VoucherUser[] = [];
@@ -55,7 +65,39 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       await clearRouterUserId(db, row.id);
   }
 
-  async function syncOnce(): Promise<{ created: number; pending: number }> {
+  async function runUsersCheck(reason: string, opts: UsersCheckOptions): Promise<UsersCheckReport> {
+    const started = clock.now();
+    const report = await checkRouterUsers(
+      { db, hotspot, log, now: () => clock.now(), commands: () => router.stats.commands },
+      opts,
+    );
+    usersCheck.done(started);
+    const { added, fixed, removed, failed, blocked } = report;
+    if (added + fixed + removed > 0)
+      log.info(
+        { module: 'vouchers', reason, ...report },
+        `router users checked (${reason}): ${added} re-created, ${fixed} put back, ${removed} removed`,
+      );
+    if (failed + blocked > 0)
+      log.warn(
+        { module: 'vouchers', reason, failed, blocked },
+        `router users checked (${reason}): ${failed} change(s) failed, ${blocked} code(s) taken by users we did not create`,
+      );
+    return report;
+  }
+
+  async function syncOnce(opts: SyncOptions): Promise<SyncOutcome> {
+    const reason = opts.check ?? (router.status.connected ? usersCheck.due(clock.now()) : undefined);
+    if (reason) {
+      try {
+        const check = await runUsersCheck(reason, opts);
+        return { created: check.created, pending: check.pending, check };
+      } catch (err) {
+        // Still due: the next sync (the poll's, or the reconnect's) checks again.
+        if (opts.check || !(err instanceof RouterError)) throw err;
+        log.warn({ module: 'vouchers', reason, err: err.message }, 'router users not checked; will retry');
+      }
+    }
     const rows = (await db('vouchers')
       .whereNull('router_user_id')
       .whereIn('status', ['unused', 'active'])
@@ -68,10 +110,27 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     return pushed;
   }
 
-  /** One sync at a time: generate's push and the poll job's sync would otherwise race on the same rows. */
-  function syncRouterUsers(): Promise<{ created: number; pending: number }> {
-    syncing ??= syncOnce().finally(() => (syncing = undefined));
+  /** One sync at a time: generate's push, the poll job's sync and a check would otherwise race on the same rows. */
+  function startSync(opts: SyncOptions): Promise<SyncOutcome> {
+    syncing ??= syncOnce(opts).finally(() => (syncing = undefined));
     return syncing;
+  }
+
+  async function syncRouterUsers(opts: UsersCheckOptions = {}): Promise<{ created: number; pending: number }> {
+    const { created, pending } = await startSync(opts);
+    return { created, pending };
+  }
+
+  async function checkNow(opts: UsersCheckOptions = {}): Promise<UsersCheckReport> {
+    for (;;) {
+      // A sync already running may be a plain push: wait for it, then run a check of our own.
+      if (syncing) {
+        await syncing.catch(() => undefined);
+        continue;
+      }
+      const out = await startSync({ ...opts, check: 'asked for' });
+      if (out.check) return out.check;
+    }
   }
 
   async function view(row: VoucherRow): Promise<VoucherView> {
@@ -186,13 +245,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       }
       const now = clock.now();
       await db.transaction(async (trx) => {
-        await trx('vouchers').where({ id: row.id }).update({
-          status: 'revoked',
-          ended_at: now,
-          end_reason: 'revoked',
-          router_user_id: null,
-          updated_at: now,
-        });
+        await lifecycle.revoke(trx, row.id, now);
         await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
       });
       await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
@@ -216,13 +269,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         throw new AppError('VOUCHER_UNLIMITED', 'This voucher has no time limit to extend', 409);
       const extra = row.extra_seconds + seconds;
       await updateUserPlan(row, p.row.name, routerUptimeLimit(p.profile, extra, Boolean(row.staff)));
-      const expires =
-        row.activated_at === null
-          ? null
-          : expiresAtFor(p.profile, Number(row.activated_at), extra, Boolean(row.staff));
-      await db('vouchers')
-        .where({ id: row.id })
-        .update({ extra_seconds: extra, expires_at: expires, updated_at: clock.now() });
+      await lifecycle.topUp(db, row, p.profile, extra, clock.now());
       await audit.record(actor, 'voucher.extend', row.code, { seconds, extraSeconds: extra });
       return view(await reload(row.id));
     },
@@ -241,22 +288,16 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         next.name,
         routerUptimeLimit(next.profile, row.extra_seconds, Boolean(row.staff)),
       );
-      await db('vouchers')
-        .where({ id: row.id })
-        .update({
-          profile_id: next.id,
-          // A sold voucher's sale stays with the plan it was sold as (reports by profile).
-          ...(row.activated_at !== null && row.sale_profile_id === null
-            ? { sale_profile_id: row.profile_id }
-            : {}),
-          rate_limit_up: customRates ? row.rate_limit_up : next.profile.rateUp,
-          rate_limit_down: customRates ? row.rate_limit_down : next.profile.rateDown,
-          expires_at:
-            row.activated_at === null
-              ? null
-              : expiresAtFor(next.profile, Number(row.activated_at), row.extra_seconds, Boolean(row.staff)),
-          updated_at: clock.now(),
-        });
+      await lifecycle.move(
+        db,
+        row,
+        { id: next.id, profile: next.profile },
+        {
+          up: customRates ? row.rate_limit_up : next.profile.rateUp,
+          down: customRates ? row.rate_limit_down : next.profile.rateDown,
+        },
+        clock.now(),
+      );
       await audit.record(actor, 'voucher.change_profile', row.code, { from: old.row.name, to: next.name });
       return view(await reload(row.id));
     },
@@ -277,5 +318,18 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
 
     csv: (filter) => vouchersCsv(db, filter),
     syncRouterUsers,
+    checkRouterUsers: checkNow,
+    requestUsersCheck: (reason) => usersCheck.request(reason),
   };
+}
+
+interface SyncOptions extends UsersCheckOptions {
+  /** Check the router's users now, for this reason, whether due or not; router errors are thrown. */
+  check?: string;
+}
+
+interface SyncOutcome {
+  created: number;
+  pending: number;
+  check?: UsersCheckReport;
 }

@@ -1,0 +1,232 @@
+/**
+ * The one owner of a voucher's lifecycle: every change of `status`, `activated_at`, `expires_at` and the
+ * device claim of a redemption goes through a named transition here, so each path is visible and testable.
+ *
+ *   unused ──activate──▶ active ──expire / exhaust──▶ expired / exhausted
+ *     ▲                    │  └──topUp / move (stays active, new expires_at)
+ *     └────── release ─────┘  (a redemption that never got the device online)
+ *   unused / active ──revoke──▶ revoked
+ *
+ * Every transition is conditional on the status it starts from, so two writers racing (the portal and the
+ * poll, an admin's revoke and an expiry) never overwrite each other: the loser's update changes no row.
+ * Pass the caller's transaction when inside one (the SQLite pool has one connection).
+ */
+import type { Knex } from 'knex';
+import type { Profile } from '../domain/profiles';
+import { normaliseMac } from '../domain/units';
+import {
+  ensureDeviceRow,
+  expiresAtFor,
+  profileFromRow,
+  type ProfileRow,
+  type VoucherRow,
+} from './voucher-state';
+
+type Row = Pick<VoucherRow, 'id' | 'extra_seconds' | 'staff'>;
+
+export interface Activation {
+  at: number;
+  profile: Profile;
+  /** The device that used it first; one-device vouchers are bound to it. */
+  mac: string;
+}
+
+/** The columns an activation sets (also used to build the in-memory row after a portal claim). */
+export function activationFields(row: Row, a: Activation) {
+  return {
+    status: 'active' as const,
+    activated_at: a.at,
+    expires_at: expiresAtFor(a.profile, a.at, row.extra_seconds, Boolean(row.staff)),
+    bound_mac: a.profile.users === 1 ? a.mac : null,
+    updated_at: a.at,
+  };
+}
+
+/** unused → active: the clock starts. False when it was not unused any more (another device won). */
+export async function activate(db: Knex, row: Row, a: Activation): Promise<boolean> {
+  const n = await db('vouchers').where({ id: row.id, status: 'unused' }).update(activationFields(row, a));
+  return n === 1;
+}
+
+/**
+ * active → unused: a redemption that activated the voucher but never got the device online (router refusal,
+ * controller killed in between). The clock did not run for the customer, so it is as if never used.
+ */
+export async function release(db: Knex, id: number, at: number): Promise<boolean> {
+  const n = await db('vouchers')
+    .where({ id, status: 'active' })
+    .update({ status: 'unused', activated_at: null, expires_at: null, bound_mac: null, updated_at: at });
+  return n === 1;
+}
+
+/** active → expired / exhausted (time or data used up). */
+export async function end(
+  db: Knex,
+  id: number,
+  status: 'expired' | 'exhausted',
+  reason: string,
+  at: number,
+): Promise<boolean> {
+  const n = await db('vouchers')
+    .where({ id, status: 'active' })
+    .update({ status, ended_at: at, end_reason: reason, updated_at: at });
+  return n === 1;
+}
+
+/** unused / active → revoked by the shop; the voucher no longer exists on the router. */
+export async function revoke(db: Knex, id: number, at: number): Promise<boolean> {
+  const n = await db('vouchers').where({ id }).whereIn('status', ['unused', 'active']).update({
+    status: 'revoked',
+    ended_at: at,
+    end_reason: 'revoked',
+    router_user_id: null,
+    updated_at: at,
+  });
+  return n === 1;
+}
+
+/** More time (an extension): the end moves for an active voucher; an unused one gets it at activation. */
+export async function topUp(
+  db: Knex,
+  row: Pick<VoucherRow, 'id' | 'activated_at' | 'staff'>,
+  profile: Profile,
+  extraSeconds: number,
+  at: number,
+): Promise<void> {
+  const expires =
+    row.activated_at === null
+      ? null
+      : expiresAtFor(profile, Number(row.activated_at), extraSeconds, Boolean(row.staff));
+  await db('vouchers')
+    .where({ id: row.id })
+    .update({ extra_seconds: extraSeconds, expires_at: expires, updated_at: at });
+}
+
+/**
+ * Another plan for the voucher: its validity (and so its end) follows the new profile. A sold voucher's sale
+ * stays with the plan it was sold as (reports by profile). `rates` are the voucher's base rates after the move.
+ */
+export async function move(
+  db: Knex,
+  row: Pick<VoucherRow, 'id' | 'profile_id' | 'activated_at' | 'sale_profile_id' | 'extra_seconds' | 'staff'>,
+  next: { id: number; profile: Profile },
+  rates: { up: number; down: number },
+  at: number,
+): Promise<void> {
+  await db('vouchers')
+    .where({ id: row.id })
+    .update({
+      profile_id: next.id,
+      ...(row.activated_at !== null && row.sale_profile_id === null
+        ? { sale_profile_id: row.profile_id }
+        : {}),
+      rate_limit_up: rates.up,
+      rate_limit_down: rates.down,
+      expires_at:
+        row.activated_at === null
+          ? null
+          : expiresAtFor(next.profile, Number(row.activated_at), row.extra_seconds, Boolean(row.staff)),
+      updated_at: at,
+    });
+}
+
+/**
+ * Marks `code` active from `at`, bound to `mac` when its profile allows one device, with a device row
+ * (counter baseline 0, no queue yet) so the usage poll adopts it. Used when the router reports a session
+ * for a voucher the controller did not activate itself (a login on the router's own page while the
+ * controller was down). Pass the caller's transaction when inside one (the pool has one connection).
+ *
+ * Returns true when the voucher was unused and is now active; false when it is unknown, already active
+ * (only the device row is ensured) or ended. Conditional on status='unused', so it never races the portal.
+ */
+export async function activateFromRouterSession(
+  db: Knex,
+  code: string,
+  mac: string,
+  ip: string | null,
+  at: number,
+): Promise<boolean> {
+  const row = (await db('vouchers').where({ code }).first()) as VoucherRow | undefined;
+  if (!row) return false;
+  const deviceMac = normaliseMac(mac);
+  if (row.status !== 'unused' && row.status !== 'active') return false;
+  let activated = false;
+  if (row.status === 'unused') {
+    const profileRow = (await db('profiles').where({ id: row.profile_id }).first()) as ProfileRow;
+    const profile = profileFromRow(profileRow);
+    activated = await activate(db, row, { at, profile, mac: deviceMac });
+    if (activated) {
+      await db('events').insert({
+        ts: at,
+        voucher_id: row.id,
+        kind: 'activated-on-router',
+        level: 'info',
+        message: `Voucher first used on the router's own login page by ${deviceMac}`,
+        data: JSON.stringify({ mac: deviceMac, ip }),
+      });
+    }
+  }
+  await ensureDeviceRow(db, row.id, deviceMac, ip, at, null);
+  return activated;
+}
+
+/** How long a redemption may take before its unconfirmed claim counts as interrupted (3 round trips at most). */
+export const LOGIN_GRACE_MS = 60_000;
+
+export interface SettledLogins {
+  /** Claims whose device is online on the router: confirmed. */
+  finished: number;
+  /** Claims whose device never got online: undone (voucher code masked by the caller for logs). */
+  undone: Array<{ voucherId: number; code: string; mac: string; released: boolean }>;
+}
+
+/**
+ * Redemptions interrupted between the database claim and the confirmed router login (controller killed, router
+ * gone): a claim older than `cutoff` whose device has a session for the voucher is confirmed (the poll gives it
+ * its queue); one without is undone, and when it had activated the voucher, the voucher is released back to
+ * unused with its clock never started. Never a consumed voucher without internet.
+ */
+export async function settleInterruptedLogins(
+  db: Knex,
+  sessions: ReadonlyArray<{ user: string; mac: string }>,
+  cutoff: number,
+  at: number,
+): Promise<SettledLogins> {
+  const rows = (await db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .whereNotNull('d.login_pending_at')
+    .where('d.login_pending_at', '<', cutoff)
+    .select('d.id', 'd.voucher_id', 'd.mac', 'd.claim_activated', 'v.code')) as Array<{
+    id: number;
+    voucher_id: number;
+    mac: string;
+    claim_activated: number | boolean;
+    code: string;
+  }>;
+  const out: SettledLogins = { finished: 0, undone: [] };
+  if (rows.length === 0) return out;
+  const online = new Set(sessions.map((s) => `${s.user}\n${s.mac}`));
+  await db.transaction(async (trx) => {
+    for (const r of rows) {
+      if (online.has(`${r.code}\n${r.mac}`)) {
+        await trx('voucher_devices')
+          .where({ id: r.id })
+          .update({ login_pending_at: null, claim_activated: false });
+        out.finished++;
+        continue;
+      }
+      await trx('voucher_devices').where({ id: r.id }).delete();
+      let released = false;
+      if (r.claim_activated) {
+        const [{ n }] = (await trx('voucher_devices')
+          .where({ voucher_id: r.voucher_id })
+          .count({ n: '*' })) as {
+          n: number;
+        }[];
+        if (Number(n) === 0) released = await release(trx, r.voucher_id, at);
+      }
+      out.undone.push({ voucherId: r.voucher_id, code: r.code, mac: r.mac, released });
+    }
+  });
+  return out;
+}
