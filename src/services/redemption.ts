@@ -14,6 +14,7 @@ import { voucherTiming } from '../domain/vouchers';
 import { normaliseMac, parseIPv4 } from '../domain/units';
 import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
+import { classifyLoginRefusal } from '../router/login-refusals';
 import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
 import { GuessLimiter } from './guess-limiter';
@@ -53,10 +54,36 @@ const deviceLimit = () =>
 const expired = () =>
   new AppError('VOUCHER_EXPIRED', 'This code has expired or its data is used up.', 410, 'code');
 
+const notOnRouter = () =>
+  new AppError(
+    'VOUCHER_NOT_ON_ROUTER',
+    'The hotspot is not ready for this code yet. Your code was not used; please try again in a minute.',
+    503,
+  );
+
+/** The hotspot's refusal of the login, in the customer's words (the texts are in src/router/login-refusals.ts). */
+function refusal(err: RouterError): AppError | undefined {
+  switch (classifyLoginRefusal(err.routerMessage ?? '')) {
+    case 'uptime-limit':
+    case 'traffic-limit':
+      return expired(); // the router's own accounting used the code up (on its login page, say)
+    case 'too-many-sessions':
+    case 'mac-not-allowed':
+      return deviceLimit();
+    case 'unknown-host':
+    case 'wrong-mac':
+      return unknownDevice();
+    case 'bad-credentials':
+      return notOnRouter(); // the voucher's hotspot user is missing or altered: the users' check repairs it
+    default:
+      return undefined;
+  }
+}
+
 function routerFailure(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  // The router's own accounting ended the user (limit-uptime used up on its login page, say).
-  if (err instanceof RouterError && /limit reached/.test(err.routerMessage ?? '')) return expired();
+  const known = err instanceof RouterError && err.code === 'ROUTER_TRAP' ? refusal(err) : undefined;
+  if (known) return known;
   if (err instanceof RouterError && !err.transient && err.code !== 'ROUTER_LOGIN_FAILED') {
     return new AppError(
       'ROUTER_REFUSED',
