@@ -77,26 +77,8 @@ function burstFor(v: VoucherState, rateUp: number, rateDown: number): BurstLimit
   };
 }
 
-/**
- * The reason line for the normal state depends only on the two rates, which a shop has few of, so it is
- * built once per pair: the poll computes limits for every active voucher every cycle.
- */
-const speedReasons = new Map<number, Map<number, string>>();
-const MAX_SPEED_REASONS = 1000;
-
 function speedReason(rateUp: number, rateDown: number): string {
-  let byUp = speedReasons.get(rateDown);
-  if (!byUp) {
-    if (speedReasons.size >= MAX_SPEED_REASONS) speedReasons.clear();
-    byUp = new Map();
-    speedReasons.set(rateDown, byUp);
-  }
-  let text = byUp.get(rateUp);
-  if (text === undefined) {
-    text = `${formatRateHuman(rateDown)} down / ${formatRateHuman(rateUp)} up`;
-    if (byUp.size < MAX_SPEED_REASONS) byUp.set(rateUp, text);
-  }
-  return text;
+  return `${formatRateHuman(rateDown)} down / ${formatRateHuman(rateUp)} up`;
 }
 
 /** The limits before the off-peak multiplier; `offpeak` is only recorded, `freeData` is its unlimited data. */

@@ -1,6 +1,6 @@
 /**
  * The router state the vouchers call for: one simple queue per connected device, and the vouchers that must
- * end now. RouterOS cannot target a queue at a MAC (FACTS.md §3 "Targets"), so the queue is named after the
+ * end now. RouterOS cannot target a queue at a MAC (docs/routeros.md "Targets"), so the queue is named after the
  * MAC and targets the device's current IP; when the IP changes, only the target changes.
  */
 import { desiredLimits, QUEUED_STATES, type DesiredLimits } from './policy';
@@ -61,39 +61,27 @@ export function queueNameForMac(mac: string): string {
 type QueueRates = Pick<DesiredQueue, 'maxLimit' | 'burstLimit' | 'burstThreshold' | 'burstTime'>;
 
 /**
- * Texts the poll would otherwise build anew for every device every cycle (5,000 devices: 15,000 strings a
- * poll, all equal to the last poll's): queue names by MAC, targets by IP, rate pairs. Bounded: a table
- * past its size starts over, which costs only the rebuilding.
+ * How queue texts are made: names from MACs, targets from IPs, rate pairs and burst times. The domain's own
+ * forms build each text anew; a caller that computes the desired queues every poll for thousands of devices
+ * may pass one that remembers its texts (the usage poll does: src/services/usage/queue-texts.ts), which
+ * changes no result, only how often the same string is allocated.
  */
-class TextMemo<K> {
-  private readonly map = new Map<K, string>();
-  constructor(private readonly limit: number) {}
-  get(key: K, make: (key: K) => string): string {
-    let text = this.map.get(key);
-    if (text === undefined) {
-      if (this.map.size >= this.limit) this.map.clear();
-      text = make(key);
-      this.map.set(key, text);
-    }
-    return text;
-  }
+export interface QueueTexts {
+  name(mac: string): string;
+  target(ip: string): string;
+  ratePair(up: number, down: number): string;
+  burstTime(seconds: number): string;
 }
 
-const NAMES = new TextMemo<string>(50_000);
-const TARGETS = new TextMemo<string>(50_000);
-const RATE_PAIRS = new Map<number, TextMemo<number>>();
-const BURST_TIMES = new TextMemo<number>(1_000);
-
-/** `up/down` in bits/s, as RouterOS prints it. A shop has a handful of speeds, so the texts are kept. */
-function ratePair(up: number, down: number): string {
-  let byDown = RATE_PAIRS.get(up);
-  if (!byDown) {
-    if (RATE_PAIRS.size >= 1_000) RATE_PAIRS.clear();
-    byDown = new TextMemo<number>(1_000);
-    RATE_PAIRS.set(up, byDown);
-  }
-  return byDown.get(down, () => formatRatePairBps({ up, down }));
-}
+export const plainQueueTexts: QueueTexts = {
+  name: (mac) => QUEUE_PREFIX + mac,
+  target: (ip) => `${ip}/32`,
+  ratePair: (up, down) => formatRatePairBps({ up, down }),
+  burstTime: (seconds) => {
+    const t = formatRouterDuration(seconds);
+    return `${t}/${t}`;
+  },
+};
 
 /** Whether two limits give their queues the same rate texts (most vouchers of a shop share a few). */
 function sameRates(a: DesiredLimits, b: DesiredLimits): boolean {
@@ -110,24 +98,27 @@ function sameRates(a: DesiredLimits, b: DesiredLimits): boolean {
   );
 }
 
-function queueRates(limits: DesiredLimits): QueueRates {
-  const r: QueueRates = { maxLimit: ratePair(limits.rateUp, limits.rateDown) };
+function queueRates(limits: DesiredLimits, texts: QueueTexts): QueueRates {
+  const r: QueueRates = { maxLimit: texts.ratePair(limits.rateUp, limits.rateDown) };
   if (limits.burst) {
     const b = limits.burst;
-    r.burstLimit = ratePair(b.limitUp, b.limitDown);
-    r.burstThreshold = ratePair(b.thresholdUp, b.thresholdDown);
-    r.burstTime = BURST_TIMES.get(b.timeSeconds, (s) => {
-      const t = formatRouterDuration(s);
-      return `${t}/${t}`;
-    });
+    r.burstLimit = texts.ratePair(b.limitUp, b.limitDown);
+    r.burstThreshold = texts.ratePair(b.thresholdUp, b.thresholdDown);
+    r.burstTime = texts.burstTime(b.timeSeconds);
   }
   return r;
 }
 
-function queueFor(v: VoucherState, mac: string, ip: string, rates: QueueRates): DesiredQueue {
+function queueFor(
+  v: VoucherState,
+  mac: string,
+  ip: string,
+  rates: QueueRates,
+  texts: QueueTexts,
+): DesiredQueue {
   const q: DesiredQueue = {
-    name: NAMES.get(mac, (m) => QUEUE_PREFIX + m),
-    target: TARGETS.get(ip, (a) => `${a}/32`),
+    name: texts.name(mac),
+    target: texts.target(ip),
     maxLimit: rates.maxLimit,
     comment: v.code,
     voucherCode: v.code,
@@ -184,6 +175,7 @@ export function desiredQueues(
   now: number,
   tz: string,
   opts: DesiredQueueOptions = {},
+  texts: QueueTexts = plainQueueTexts,
 ): DesiredRouterState {
   const queues: DesiredQueue[] = [];
   const activatedAt: number[] = [];
@@ -208,11 +200,11 @@ export function desiredQueues(
         rates =
           lastLimits !== undefined && lastRates !== undefined && sameRates(lastLimits, limits)
             ? lastRates
-            : queueRates(limits);
+            : queueRates(limits, texts);
         lastLimits = limits;
         lastRates = rates;
       }
-      const queue = queueFor(voucher, mac, d.ip.trim(), rates);
+      const queue = queueFor(voucher, mac, d.ip.trim(), rates, texts);
       if (slot !== undefined) {
         queues[slot] = queue;
         activatedAt[slot] = at;

@@ -7,7 +7,12 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
-import { desiredQueues, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
+import {
+  desiredQueues,
+  type QueueTexts,
+  type VoucherAction,
+  type VoucherWithDevices,
+} from '../../domain/queues';
 import { planReconcile } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import { RouterError } from '../../router/types';
@@ -19,6 +24,8 @@ import type { LoadedState, LoadedVoucher } from './load';
 export interface EnforceDeps {
   db: Knex;
   hotspot: ManagedHotspot;
+  /** The poll's memory of queue texts (queue-texts.ts); the plain forms when absent. */
+  texts?: QueueTexts;
   clock: Clock;
   log: Logger;
   tz: string;
@@ -113,7 +120,7 @@ export async function enforce(
   snapshot: RouterSnapshot,
   now: number,
 ): Promise<EnforceResult> {
-  const desired = desiredQueues(activeItems(state), now, deps.tz);
+  const desired = desiredQueues(activeItems(state), now, deps.tz, {}, deps.texts);
   const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const errors: RouterError[] = [];
   const plan = planReconcile(desired.queues, snapshot.queues);

@@ -16,6 +16,7 @@ import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, indexDevices, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
+import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import type { RouterSnapshot } from '../../router/hotspot';
 
@@ -36,6 +37,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   let lastPollLoaded = false;
   /** Claims made before this process started cannot be in flight any more (one server per database). */
   const startedAt = clock.now();
+  const texts = createQueueTexts();
   let outageSince: number | undefined;
   let lastCompactAt = Number.NEGATIVE_INFINITY;
   let running: Promise<CycleReport> | undefined;
@@ -227,7 +229,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now, bootTime));
     lastPoll = now;
     if (bootTime !== undefined) knownBoot = bootTime;
-    const enforced = await enforce({ db, hotspot, clock, log, tz: config.tz }, state, snapshot, now);
+    const enforced = await enforce({ db, hotspot, clock, log, tz: config.tz, texts }, state, snapshot, now);
     await afterEnforce(enforced, now);
     if (now - lastCompactAt >= COMPACT_EVERY_MS) {
       lastCompactAt = now;
