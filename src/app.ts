@@ -143,10 +143,22 @@ async function startServices(
     log.child({ module: 'jobs' }),
     () => core.clock.now(),
   );
+  // FastTrack and the like: checked hourly, and at every (re)connect since the router may have been
+  // reconfigured or replaced while we were away.
+  const checksJob = new PeriodicJob(
+    'router-checks',
+    3600,
+    async () => void (await services.routerChecks.check()),
+    log.child({ module: 'jobs' }),
+    () => core.clock.now(),
+  );
   // A full reconcile runs on every (re)connect, not only at the next tick.
   let wasConnected = core.router.status.connected;
   core.router.onStatus((s) => {
-    if (s.connected && !wasConnected) void usageJob.runNow();
+    if (s.connected && !wasConnected) {
+      void usageJob.runNow();
+      void checksJob.runNow();
+    }
     wasConnected = s.connected;
   });
 
@@ -180,9 +192,10 @@ async function startServices(
     { url },
     `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
   );
-  // Both start with a run right away, then keep their cadence.
+  // Each starts with a run right away, then keeps its cadence.
   usageJob.start();
   sweepJob.start();
+  checksJob.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -196,7 +209,7 @@ async function startServices(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
-        await Promise.all([closed, usageJob.stop(), sweepJob.stop()]);
+        await Promise.all([closed, usageJob.stop(), sweepJob.stop(), checksJob.stop()]);
         await core.close();
         lock.release();
         log.info('stopped');

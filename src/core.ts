@@ -15,6 +15,7 @@ import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createEventService } from './services/events';
 import { createRouterInfoService } from './services/router-info';
+import { createRouterChecksService } from './services/router-checks';
 import { createProfileService } from './services/profiles';
 import { createVoucherService } from './services/vouchers';
 import { createRedemptionService } from './services/redemption';
@@ -109,6 +110,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       return report;
     },
   };
+  const routerChecks = createRouterChecksService(router, log.child({ module: 'router' }));
   const services: Services = {
     audit,
     settings,
@@ -119,7 +121,11 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     bandwidth,
     events: createEventService(db),
     reports: createReportService(deps),
-    routerInfo: createRouterInfoService(router, config.router.simulated),
+    routerInfo: createRouterInfoService(router, config.router.simulated, {
+      checks: routerChecks,
+      connectTimeoutMs: config.router.timeoutSeconds * 1000,
+    }),
+    routerChecks,
     admins: createAdminAccountService(deps),
   };
 

@@ -1,11 +1,10 @@
 /** Subcommands that act on devices and the router: users, bandwidth, queues, router test. */
-import { toAppError, AppError } from '../../src/lib/errors';
+import { AppError } from '../../src/lib/errors';
 import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
-import { RouterError } from '../../src/router/types';
 import type { BandwidthChange } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
-import { cliActor, preferRouter, requireRouter } from '../lib/context';
+import { cliActor, preferRouter, requireRouter, routerDownError } from '../lib/context';
 import { queuesTable, routerInfoText, trafficTable, usersTable } from '../lib/render';
 import { CommandDef, print, printJson, withCore } from './shared';
 
@@ -204,15 +203,10 @@ const routerTest: CommandDef = {
       if (values.json) printJson(info);
       else print(routerInfoText(info));
       if (!info.error) return 0;
-      const status = core.router.status;
-      if (status.connected)
+      if (core.router.status.connected)
         throw new AppError('ROUTER_ERROR', `The router answered with an error: ${info.error}`, 502);
-      throw toAppError(
-        new RouterError(
-          status.lastErrorCode === 'ROUTER_LOGIN_FAILED' ? 'ROUTER_LOGIN_FAILED' : 'ROUTER_UNREACHABLE',
-          info.error,
-        ),
-      );
+      // The connection's own code and wording (wrong password, TLS, refused, timeout), as /healthz shows.
+      throw routerDownError(core);
     });
   },
 };

@@ -27,18 +27,33 @@ export async function openCliCore(env: NodeJS.ProcessEnv = process.env): Promise
 }
 
 /**
- * Waits (bounded by ROUTER_TIMEOUT_SECONDS) for the router; a router that stays down is a clear
- * ROUTER_UNREACHABLE error with the API's wording, never a hang.
+ * Waits (bounded by ROUTER_TIMEOUT_SECONDS) for the router; a router that stays down is a clear error,
+ * never a hang. A wrong password, a TLS mismatch, a refused connection or a timeout keep their own code and
+ * the connection's wording (what to check), as /healthz and the admin show them; anything else is
+ * ROUTER_UNREACHABLE naming where the router was expected.
  */
 export async function requireRouter(core: Core): Promise<void> {
   if (core.router.status.connected) return;
   if (await core.router.waitConnected(core.config.router.timeoutSeconds * 1000)) return;
+  throw routerDownError(core);
+}
+
+const CONNECT_CODES = new Set<string>([
+  'ROUTER_LOGIN_FAILED',
+  'ROUTER_TLS',
+  'ROUTER_REFUSED',
+  'ROUTER_TIMEOUT',
+]);
+
+/** The AppError for "the router is not connected", from the connection's last failure. */
+export function routerDownError(core: Core): AppError {
+  const status = core.router.status;
+  if (status.lastErrorCode && CONNECT_CODES.has(status.lastErrorCode) && status.lastError)
+    return toAppError(new RouterError(status.lastErrorCode, status.lastError, { connect: true }));
   const { host, port, simulated } = core.config.router;
   const where = simulated ? `simulated router on 127.0.0.1:${core.config.simulatorPort}` : `${host}:${port}`;
-  const status = core.router.status;
-  const code = status.lastErrorCode === 'ROUTER_LOGIN_FAILED' ? 'ROUTER_LOGIN_FAILED' : 'ROUTER_UNREACHABLE';
   const detail = status.lastError ? `: ${status.lastError}` : '';
-  throw toAppError(new RouterError(code, `no connection to ${where}${detail}`));
+  return toAppError(new RouterError('ROUTER_UNREACHABLE', `no connection to ${where}${detail}`));
 }
 
 /**

@@ -242,7 +242,7 @@ export function routerInfoText(info: RouterInfo): string {
     info.freeMemory !== null && info.totalMemory !== null
       ? `${formatBytes(info.freeMemory)} free of ${formatBytes(info.totalMemory)}`
       : dash;
-  return keyValues(
+  const facts = keyValues(
     [
       ['Connected', info.connected && !info.error ? out.green('yes') : out.red('no')],
       ['Router', info.simulated ? 'simulated (demo mode)' : 'RouterOS'],
@@ -253,8 +253,15 @@ export function routerInfoText(info: RouterInfo): string {
       ['CPU load', info.cpuLoad === null ? dash : `${info.cpuLoad}%`],
       ['Memory', mem],
       ['Round trip', info.rttMs === null ? dash : `${info.rttMs} ms`],
-      ...(info.error ? [['Error', out.red(info.error)] as const] : []),
+      ...(info.error
+        ? [['Error', out.red(info.errorCode ? `${info.error} (${info.errorCode})` : info.error)] as const]
+        : []),
     ],
     out,
   );
+  // Router settings that break the controller (FastTrack), each with the command that fixes it.
+  const warnings = info.warnings.map(
+    (w) => `${out.yellow(`Warning (${w.code}): ${w.message}`)}\n  fix: ${w.fix}`,
+  );
+  return [facts, ...warnings].join('\n');
 }

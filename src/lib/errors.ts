@@ -44,7 +44,10 @@ export function toAppError(err: unknown): AppError {
     return new AppError('INVALID_INPUT', err.message, 400, err.errors[0]?.field, fields);
   }
   if (err instanceof RouterError) {
-    if (err.transient || err.code === 'ROUTER_LOGIN_FAILED') {
+    // Why the connection is down, already worded with what to check (a wrong password, TLS on the wrong
+    // port, the API service off): waiting does not fix most of these, so no "try again shortly" around them.
+    if (err.connect && err.code !== 'ROUTER_UNREACHABLE') return new AppError(err.code, err.message, 503);
+    if (err.transient) {
       return new AppError(
         err.code,
         `The router is not reachable right now (${err.message}). Nothing was changed; try again shortly.`,

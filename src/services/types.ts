@@ -6,6 +6,7 @@
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
 import type { Profile } from '../domain/profiles';
+import type { RouterChecksService, RouterWarning } from './router-checks';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
 
@@ -330,6 +331,10 @@ export interface RouterInfo {
   totalMemory: number | null;
   rttMs: number | null;
   error: string | null;
+  /** The RouterErrorCode behind `error` (ROUTER_LOGIN_FAILED, ROUTER_TLS, ...), null when none. */
+  errorCode: string | null;
+  /** Router settings that break the controller (FastTrack), re-checked by each test. */
+  warnings: RouterWarning[];
 }
 
 export interface RouterInfoService {
@@ -388,6 +393,7 @@ export interface Services {
   audit: AuditService;
   reports: ReportService;
   routerInfo: RouterInfoService;
+  routerChecks: RouterChecksService;
   admins: AdminAccountService;
   settings: SettingsService;
 }

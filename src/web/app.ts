@@ -54,7 +54,16 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
 
-  app.use(healthRoutes({ router: ctx.router, simulated: ctx.simulated, db, lastPollAt: opts.lastPollAt }));
+  const routerWarnings = () => ctx.services.routerChecks.warnings();
+  app.use(
+    healthRoutes({
+      router: ctx.router,
+      simulated: ctx.simulated,
+      db,
+      lastPollAt: opts.lastPollAt,
+      warnings: routerWarnings,
+    }),
+  );
 
   const sessions = new KnexSessionStore(db, ctx.clock);
   const cookieSecure = ctx.config.admin.cookieSecure;
@@ -72,6 +81,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use((_req, res, next) => {
     res.locals.nonce = crypto.randomBytes(8).toString('hex');
     res.locals.simulated = ctx.simulated;
+    // Read when the page renders (after a "Test router connection" re-check): views/partials/nav.ejs.
+    res.locals.routerWarnings = routerWarnings;
     next();
   });
 
