@@ -86,7 +86,7 @@ function routerFailure(err: unknown): AppError {
   if (known) return known;
   if (err instanceof RouterError && !err.transient && err.code !== 'ROUTER_LOGIN_FAILED') {
     return new AppError(
-      'ROUTER_REFUSED',
+      'LOGIN_REFUSED',
       `The hotspot refused the login (${err.routerMessage ?? err.message}). Your code was not used.`,
       502,
     );

@@ -19,7 +19,7 @@ test.each([
   ['unknown host IP 10.5.50.101', 403, 'UNKNOWN_DEVICE'],
   ['wrong MAC provided', 403, 'UNKNOWN_DEVICE'],
   ['invalid username or password', 503, 'VOUCHER_NOT_ON_ROUTER'],
-  ['something nobody expected', 502, 'ROUTER_REFUSED'],
+  ['something nobody expected', 502, 'LOGIN_REFUSED'],
 ])('"%s" → %i %s, and the code stays unused', async (text, status, code) => {
   const [voucher] = await makeVouchers(h, 'BASIC', 1);
   const phone = addDevice(h, 1);
