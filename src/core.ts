@@ -98,7 +98,11 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const deps: ServiceDeps = { config, db, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
   const vouchers = createVoucherService(deps, { profiles });
-  const meter = createUsageService(deps, { profiles });
+  const meter = createUsageService(deps, {
+    profiles,
+    // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
+    onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
+  });
   // Every face that lists who is online (admin pages, the user-traffic API polled every 10 s by each open
   // page, the CLI) shares one short-lived list; a finished poll cycle makes it stale at once.
   const bandwidth = withLiveUsersCache(createBandwidthService(deps, { profiles, usage: meter }), clock);

@@ -6,6 +6,7 @@
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
 import type { Profile } from '../domain/profiles';
+import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
@@ -169,8 +170,15 @@ export interface VoucherService {
   batches(limit?: number): Promise<BatchView[]>;
   batch(id: number): Promise<{ batch: BatchView; vouchers: VoucherView[] }>;
   csv(filter: VoucherFilter): Promise<string>;
-  /** Pushes unsynced unused/active vouchers to the router (resumable). */
-  syncRouterUsers(): Promise<{ created: number; pending: number }>;
+  /**
+   * Pushes unsynced unused/active vouchers to the router (resumable). When a users check is due (first sync,
+   * reconnect, reboot, every 10 minutes) it checks every voucher's user instead (vouchers/users-check.ts).
+   */
+  syncRouterUsers(opts?: UsersCheckOptions): Promise<{ created: number; pending: number }>;
+  /** Reads the router's users now and puts back what the unused and active vouchers call for. */
+  checkRouterUsers(opts?: UsersCheckOptions): Promise<UsersCheckReport>;
+  /** The next sync checks the router's users (the poll saw the router boot again). */
+  requestUsersCheck(reason: string): void;
 }
 
 // ---------------------------------------------------------------- portal

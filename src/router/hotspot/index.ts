@@ -38,6 +38,12 @@ import {
   type UserPlacement,
   type VoucherUser,
 } from './users';
+import {
+  applyUserPlan,
+  planUserReconcile,
+  type UserReconcileOptions,
+  type UserReconcileResult,
+} from './user-reconcile';
 
 export type {
   DeviceLogin,
@@ -51,6 +57,8 @@ export type {
 export type { QueueReading, SessionInfo } from './snapshot';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
+export { planUserReconcile } from './user-reconcile';
+export type { UserReconcileOptions, UserReconcilePlan, UserReconcileResult } from './user-reconcile';
 
 /** One of our queues for people (the admin's and the CLI's queue lists). */
 export interface QueueView extends QueueOnRouter {
@@ -94,6 +102,16 @@ export interface ManagedHotspot {
   updateUserPlan(routerUserId: string, profileName: string, limitSeconds: number | null): Promise<boolean>;
   /** Removes users; returns the ids that are gone now. */
   removeUsers(ids: string[], errors: RouterError[]): Promise<string[]>;
+  /**
+   * Brings our users to `desired` given `actual`, an earlier `users()` read: missing ones added, changed
+   * ones put back, ours that no voucher wants removed (when allowed), users we did not create untouched.
+   * All writes at once, pipelined; router refusals are in the result, not thrown.
+   */
+  reconcileUsers(
+    actual: UserOnRouter[],
+    desired: VoucherUser[],
+    opts: UserReconcileOptions,
+  ): Promise<UserReconcileResult>;
 
   readonly placement: UserPlacement;
 }
@@ -173,5 +191,7 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
       }
     },
     removeUsers: (ids, errors) => removeMany((x) => router.remove(USER_MENU, x), ids, errors),
+    reconcileUsers: (actual, desired, opts) =>
+      applyUserPlan(router, placement, planUserReconcile(placement, desired, actual, opts)),
   };
 }

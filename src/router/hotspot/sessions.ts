@@ -5,8 +5,8 @@
 import type { DesiredQueue } from '../../domain/queues';
 import { RouterError, type RouterClient } from '../types';
 import { queueAddAttrs } from './queues';
-import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU } from './snapshot';
-import { addUser, bindUser, type UserPlacement, type VoucherUser } from './users';
+import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
+import { addUser, bindUser, userAddAttrs, type UserPlacement, type VoucherUser } from './users';
 
 /** A device the hotspot sees, from `/ip/hotspot/host`. */
 export interface HotspotHost {
@@ -129,6 +129,39 @@ async function addQueue(router: RouterClient, d: DeviceLogin): Promise<{ id: str
   }
 }
 
+/** The hotspot's refusal of a name it does not know (or of a wrong password: ours is always the code). */
+const UNKNOWN_USER = /invalid user ?name or password/i;
+
+/**
+ * Logs the device in as the voucher's user; returns the user's `.id`. A user we remember pushing may be gone
+ * since (a router reset or replaced, a user deleted by hand), and the hotspot then refuses the code: the
+ * user is added again and the login tried once more, so a paying customer is never locked out by it. When
+ * the name is still there the refusal was about something else and stands.
+ */
+async function loginAsUser(
+  router: RouterClient,
+  where: UserPlacement,
+  d: DeviceLogin,
+  userId: string,
+): Promise<string> {
+  const login = () => router.hotspotLogin({ user: d.code, password: d.code, mac: d.mac, ip: d.ip });
+  try {
+    await login();
+    return userId;
+  } catch (err) {
+    const unknown = err instanceof RouterError && UNKNOWN_USER.test(err.routerMessage ?? '');
+    if (!unknown || d.routerUserId === null) throw err;
+    let id: string;
+    try {
+      id = await router.add(USER_MENU, userAddAttrs(where, d.user));
+    } catch (addErr) {
+      throw addErr instanceof RouterError && addErr.code === 'ROUTER_DUPLICATE' ? err : addErr;
+    }
+    await login();
+    return id;
+  }
+}
+
 /**
  * Login, then the queue with the MAC binding alongside. The binding is not needed for the login, so it waits
  * for the queue step. On any failure every step done so far is undone.
@@ -152,10 +185,12 @@ export async function loginDevice(
     ]);
     out.routerUserId = userId;
     if (!already) {
-      await router.hotspotLogin({ user: d.code, password: d.code, mac: d.mac, ip: d.ip });
+      out.routerUserId = await loginAsUser(router, where, d, userId);
       out.loggedIn = true;
     }
-    const bind = d.bindMac ? bindUser(router, userId, d.mac).then(() => (out.macBound = true)) : undefined;
+    const bind = d.bindMac
+      ? bindUser(router, out.routerUserId, d.mac).then(() => (out.macBound = true))
+      : undefined;
     const queue = addQueue(router, d).then((q) => {
       out.queueId = q.id;
       out.queueCreated = q.created;

@@ -21,7 +21,12 @@ import { vouchersCsv } from './csv';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
 import { bindRouterUsers, clearRouterUserId, pushRouterUsers, voucherUser } from './router-users';
-import { checkRouterUsers, UsersCheckSchedule, type UsersCheckOptions, type UsersCheckReport } from './users-check';
+import {
+  checkRouterUsers,
+  UsersCheckSchedule,
+  type UsersCheckOptions,
+  type UsersCheckReport,
+} from './users-check';
 import { RouterError } from '../../router/types';
 import * as lifecycle from '../voucher-lifecycle';
 import type { VoucherUser } from '../../router/hotspot';
@@ -116,7 +121,9 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     return syncing;
   }
 
-  async function syncRouterUsers(opts: UsersCheckOptions = {}): Promise<{ created: number; pending: number }> {
+  async function syncRouterUsers(
+    opts: UsersCheckOptions = {},
+  ): Promise<{ created: number; pending: number }> {
     const { created, pending } = await startSync(opts);
     return { created, pending };
   }

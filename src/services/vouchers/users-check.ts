@@ -1,0 +1,204 @@
+/**
+ * The users check: every unused or active voucher's hotspot user compared with one print of the router's
+ * users and put back where it differs, and the database's record of router ids brought up to date. Pushing a
+ * batch once (router-users.ts) is not enough: a router that is reset or replaced, or whose users are deleted
+ * or edited by hand, would keep vouchers "ready" in the admin that no phone can log in with.
+ *
+ * When it runs (UsersCheckSchedule): at the first sync after the controller starts and after every
+ * reconnect, when the poll sees that the router booted since it last looked, and every 10 minutes for users
+ * deleted or edited by hand. A reset or a replaced router is recognised from the boot time (the poll's
+ * `now − uptime`, see usage/meter.ts rebootedSince) and from the reconnect it forces: a reset configuration
+ * and another machine both restart the router, which drops our connection and starts a new boot time. Either
+ * signal alone is enough and both are cheap. Counting our objects instead ("all pisonet users gone") would
+ * misread a shop whose vouchers are all used up, and would miss a reset of a router that had no users yet.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from '../../lib/logger';
+import type { ManagedHotspot, UserOnRouter, UserReconcileResult, VoucherUser } from '../../router/hotspot';
+import type { VoucherRow } from '../voucher-state';
+import { ProfileCache } from './queries';
+import { recordRouterIds, voucherUser } from './router-users';
+
+/** How often users are checked when nothing else asks for it: users deleted or edited by hand. */
+export const USERS_CHECK_EVERY_MS = 10 * 60_000;
+
+/** Decides when the next sync reads the router's users. */
+export class UsersCheckSchedule {
+  private lastAt: number | undefined;
+  private asked: string | undefined = 'controller started';
+
+  constructor(private readonly everyMs = USERS_CHECK_EVERY_MS) {}
+
+  /** The next sync checks, whatever the interval (a reconnect, a reboot seen by the poll). */
+  request(reason: string): void {
+    this.asked ??= reason;
+  }
+
+  /** Why a check is due now, or undefined. */
+  due(now: number): string | undefined {
+    if (this.asked !== undefined) return this.asked;
+    if (this.lastAt === undefined || now - this.lastAt >= this.everyMs) return 'periodic check';
+    return undefined;
+  }
+
+  /** A check ran to the end (its writes may have partly failed: those are retried by the pushes and the next check). */
+  done(now: number): void {
+    this.lastAt = now;
+    this.asked = undefined;
+  }
+}
+
+export interface UsersCheckOptions {
+  /** Remove our users that no unused or active voucher wants (default true). */
+  allowRemovals?: boolean;
+}
+
+export interface UsersCheckReport {
+  /** Unused and active vouchers: the users there should be. */
+  vouchers: number;
+  /** Users the router had (ours and others), as printed before the check. */
+  usersOnRouter: number;
+  added: number;
+  fixed: number;
+  removed: number;
+  /** Wanted users whose name belongs to a user we did not create (left alone). */
+  blocked: number;
+  /** Vouchers that gained a router id they did not have (a pushed batch, found or added). */
+  created: number;
+  /** Vouchers still without their user on the router (retried by the next sync's push). */
+  pending: number;
+  /** Router changes refused or failed. */
+  failed: number;
+  /** Router commands the check sent (one print plus the writes). */
+  roundTrips: number;
+}
+
+export interface UsersCheckDeps {
+  db: Knex;
+  hotspot: ManagedHotspot;
+  log: Logger;
+  now: () => number;
+  /** Commands the router client has sent so far (router.stats.commands). */
+  commands: () => number;
+}
+
+const OPEN = ['unused', 'active'];
+const ENDED = ['expired', 'exhausted', 'revoked'];
+const CHUNK = 500;
+
+const WANTED_COLS = [
+  'id',
+  'code',
+  'profile_id',
+  'extra_seconds',
+  'staff',
+  'bound_mac',
+  'router_user_id',
+  'router_synced_at',
+  'activated_at',
+] as const;
+type WantedRow = Pick<VoucherRow, (typeof WANTED_COLS)[number]>;
+
+/** Sets router_user_id (and router_synced_at) to NULL for these vouchers, a chunk per statement. */
+async function clearRouterIds(db: Knex, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK)
+    await db('vouchers')
+      .whereIn('id', ids.slice(i, i + CHUNK))
+      .update({ router_user_id: null, router_synced_at: null });
+}
+
+/**
+ * Runs one check. The router is read before the database: a voucher that shows up unused in the database
+ * with no user on the router then really lost its user (a batch is written to the database before its users
+ * are pushed), and a user whose voucher was revoked after the read is removed, never added again.
+ * Throws when the router cannot be read; refused writes are counted in `failed` and retried later.
+ */
+export async function checkRouterUsers(
+  deps: UsersCheckDeps,
+  opts: UsersCheckOptions = {},
+): Promise<UsersCheckReport> {
+  const { db, hotspot } = deps;
+  const before = deps.commands();
+  const actual = await hotspot.users();
+  const rows = (await db('vouchers')
+    .whereIn('status', OPEN)
+    .orderBy('id')
+    .select(...WANTED_COLS)) as WantedRow[];
+  const cache = new ProfileCache(db);
+  const desired: VoucherUser[] = [];
+  for (const r of rows) desired.push(await voucherUser(r as VoucherRow, cache));
+
+  const result = await hotspot.reconcileUsers(actual, desired, {
+    allowRemovals: opts.allowRemovals ?? true,
+  });
+  const created = await recordOutcome(deps, rows, actual, result);
+  return {
+    vouchers: rows.length,
+    usersOnRouter: actual.length,
+    added: result.added,
+    fixed: result.fixed,
+    removed: result.removed.length,
+    blocked: result.blocked,
+    created,
+    pending: result.missing.length,
+    failed: result.errors.length,
+    roundTrips: deps.commands() - before,
+  };
+}
+
+/**
+ * The database's record after a check, in a few statements: the ids of users now on the router (a reset
+ * router numbers its items from `*1` again, so a remembered id may name another voucher's user), NULL for
+ * vouchers whose user is missing (the next sync's push adds them again, and a portal login adds its own),
+ * and for ended vouchers whose user is gone. Returns how many open vouchers had no id before.
+ */
+async function recordOutcome(
+  deps: UsersCheckDeps,
+  rows: WantedRow[],
+  actual: UserOnRouter[],
+  result: UserReconcileResult,
+): Promise<number> {
+  const { db } = deps;
+  const now = deps.now();
+  const changed: Array<{ id: number; routerId: string }> = [];
+  const stale: number[] = [];
+  let created = 0;
+  for (const r of rows) {
+    const id = result.present.get(r.id);
+    if (id === undefined) {
+      if (r.router_user_id !== null) stale.push(r.id);
+      continue;
+    }
+    if (r.router_user_id === null) created++;
+    // The check bound one-device users too: marked synced, so bindRouterUsers does not bind them again.
+    const unbound =
+      r.bound_mac !== null &&
+      (r.router_synced_at === null ||
+        (r.activated_at !== null && Number(r.router_synced_at) < Number(r.activated_at)));
+    if (id !== r.router_user_id || unbound) changed.push({ id: r.id, routerId: id });
+  }
+  if (changed.length) await recordRouterIds(db, changed, now);
+  if (stale.length) await clearRouterIds(db, stale);
+
+  // Ended vouchers that still have an id: it now names their user as printed (kept if the user is still
+  // there, for the poll's retried removal) or nothing (gone, removed by this check or before it).
+  const ended = (await db('vouchers')
+    .whereIn('status', ENDED)
+    .whereNotNull('router_user_id')
+    .select('id', 'code', 'router_user_id')) as Array<{ id: number; code: string; router_user_id: string }>;
+  if (ended.length) {
+    const removed = new Set(result.removed);
+    const ours = new Map<string, string>();
+    for (const u of actual) if (u.ours && !removed.has(u.name)) ours.set(u.name, u.id);
+    const gone: number[] = [];
+    const moved: Array<{ id: number; routerId: string }> = [];
+    for (const e of ended) {
+      const id = ours.get(e.code);
+      if (id === undefined) gone.push(e.id);
+      else if (id !== e.router_user_id) moved.push({ id: e.id, routerId: id });
+    }
+    if (gone.length) await clearRouterIds(db, gone);
+    if (moved.length) await recordRouterIds(db, moved, now);
+  }
+  return created;
+}
