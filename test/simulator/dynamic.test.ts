@@ -79,9 +79,12 @@ describe("the hotspot's <hotspot-USER> queue", () => {
     await ok(['/queue/simple/reset-counters', `=.id=${queueId}`]);
   });
 
-  it('it goes when the session ends', async () => {
+  it('it goes when the session ends; an add placed before it then fails with no such item', async () => {
     const [active] = sim.rows('/ip/hotspot/active');
     await ok(['/ip/hotspot/active/remove', `=.id=${active['.id']}`]);
+    expect(sim.rows('/queue/simple').map((q) => q.name)).toEqual(['ours']);
+    const reply = await c.command(['/queue/simple/add', '=name=late', `=place-before=${queueId}`]);
+    expect(reply[0]).toEqual(['!trap', '=category=0', '=message=no such item']);
     expect(sim.rows('/queue/simple').map((q) => q.name)).toEqual(['ours']);
   });
 });

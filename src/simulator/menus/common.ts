@@ -153,8 +153,12 @@ export function configVerbs(
     add: (args) => {
       const cfg = buildConfig(table, spec, args);
       const before = args.get('place-before');
+      // ✖ A `place-before` naming an item that has gone (the hotspot's queue of a session that just ended)
+      // is most plausibly refused like any other unknown id (docs/routeros.md "Dynamic items").
+      const anchor = before !== undefined ? table.resolveList(before)[0] : undefined;
+      if (before !== undefined && !anchor) throw new Trap(msgInvalidValue('place-before'), CATEGORY.argument);
       const item = create(table.newId(), cfg);
-      table.insert(item, before !== undefined ? resolveOne(table, before, 'place-before') : undefined);
+      table.insert(item, anchor);
       core.configChanged();
       return item.id;
     },
