@@ -2,6 +2,7 @@
  * `npm run simulator`: a standalone RouterOS API simulator.
  *   --port 8728 --host 127.0.0.1 --state ./data/simulator.json --user admin --password ''
  *   --login-mode plain|challenge --version 7.18.2 --latency 0 --demo-traffic --demo-devices N
+ *   --board chr|routerboard --license-id ID (default: the state file's, else a new one)
  */
 import { parseArgs } from 'node:util';
 import { demoDevice, RouterSimulator } from './index';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     'demo-traffic': { type: 'boolean', default: false },
     'demo-devices': { type: 'string', default: '0' },
+    board: { type: 'string', default: 'chr' },
+    'license-id': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     console.log(
       '       [--login-mode plain|challenge] [--version 7.18.2] [--latency MS] [--demo-traffic] [--demo-devices N]',
     );
+    console.log('       [--board chr|routerboard] [--license-id ID]');
     return;
   }
   const port = Number(values.port);
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
   if (!Number.isFinite(latency) || latency < 0) fail(`bad --latency ${values.latency}`);
   if (!Number.isInteger(devices) || devices < 0 || devices > 240) fail('--demo-devices must be 0..240');
   if (mode !== 'plain' && mode !== 'challenge') fail('--login-mode must be plain or challenge');
+  const board = values.board;
+  if (board !== 'chr' && board !== 'routerboard') fail('--board must be chr or routerboard');
   const sim = new RouterSimulator({
     host: values.host,
     port,
@@ -53,6 +59,8 @@ async function main(): Promise<void> {
     loginMode: mode,
     version: values.version,
     latencyMs: latency,
+    board,
+    licenseId: values['license-id'] || undefined,
     logger: { info: (...a) => console.log(...a), warn: (...a) => console.warn(...a) },
   });
   const addr = await sim.start();
