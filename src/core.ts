@@ -6,6 +6,8 @@ import { createLogger, Logger } from './lib/logger';
 import { stdoutDestination } from './lib/log-format';
 import { createRouterClient } from './router';
 import { createManagedHotspot, type ManagedHotspot } from './router/hotspot';
+import { guardWrites } from './router/hotspot/guard';
+import { createRouterBinding } from './services/router-binding';
 import { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
 import type { ServiceDeps } from './services/deps';
@@ -91,15 +93,32 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   }
   const audit = createAuditService(db, clock);
   const settings = createSettingsService(db, clock, audit);
-  const hotspot = createManagedHotspot(router, {
+  const ownHotspot = createManagedHotspot(router, {
     hotspotServer: config.hotspotServer,
     hotspotUserProfile: config.hotspotUserProfile,
   });
+  // The database knows its router: until this router is checked as ours, nothing on it is written.
+  const routerBinding = createRouterBinding({
+    config,
+    db,
+    clock,
+    router,
+    hotspot: ownHotspot,
+    log,
+    audit,
+    settings,
+  });
+  const hotspot = guardWrites(
+    ownHotspot,
+    () => routerBinding.ready(),
+    () => routerBinding.state().reason?.message ?? 'the router has not been checked yet',
+  );
   const deps: ServiceDeps = { config, db, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
   const vouchers = createVoucherService(deps, { profiles });
   const meter = createUsageService(deps, {
     profiles,
+    routerReady: () => routerBinding.ready(),
     // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
     onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
   });
@@ -122,11 +141,13 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     vouchers,
     usage,
     redemption: createRedemptionService(deps, { profiles, vouchers }),
+    routerBinding,
     bandwidth,
     events: createEventService(db),
     reports: createReportService(deps),
     routerInfo: createRouterInfoService(router, config.router.simulated, {
       checks: routerChecks,
+      binding: routerBinding,
       connectTimeoutMs: config.router.timeoutSeconds * 1000,
     }),
     routerChecks,

@@ -1,4 +1,6 @@
 /** Subcommands that act on devices and the router: users, bandwidth, queues, router test. */
+import { confirm } from '@inquirer/prompts';
+import { ValidationError } from '../../src/domain/errors';
 import { AppError } from '../../src/lib/errors';
 import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
 import type { BandwidthChange } from '../../src/services/types';
@@ -211,6 +213,54 @@ const routerTest: CommandDef = {
   },
 };
 
+const ROUTER_ADOPT = `Usage: pisonet router adopt [--yes] [--json]
+
+Binds this database to the router connected now, ending safe mode. Safe mode starts when the database
+meets a router it does not know: another router at ROUTER_HOST, or an empty database meeting a router that
+already holds PisoNet queues or voucher users. After adopting, the next poll brings the router to this
+database's vouchers: queues and voucher users the database does not know are removed. Asks first unless --yes.`;
+
+const routerAdopt: CommandDef = {
+  name: 'router adopt',
+  summary: "make the connected router this database's router (ends safe mode)",
+  usage: ROUTER_ADOPT,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      { yes: { type: 'boolean' }, json: { type: 'boolean' } },
+      ROUTER_ADOPT,
+      { min: 0, max: 0 },
+    );
+    return withCore(async (core) => {
+      await requireRouter(core);
+      const binding = core.services.routerBinding;
+      const before = await binding.check();
+      if (before.mode === 'bound' && !values.json) {
+        print(`Router "${before.identity ?? '?'}" is already this database's router; nothing to adopt.`);
+        return 0;
+      }
+      if (before.reason && !values.json) print(out.yellow(before.reason.message));
+      if (!values.yes) {
+        if (!process.stdin.isTTY)
+          throw new ValidationError(
+            'yes',
+            'adopting removes what this database does not know; add --yes to confirm',
+          );
+        const ok = await confirm({
+          message: `Adopt router "${before.identity ?? '?'}" for this database?`,
+          default: false,
+        });
+        if (!ok) return 1;
+      }
+      const st = await binding.adopt(cliActor());
+      if (values.json) printJson({ adopted: true, routerId: st.routerId, identity: st.identity });
+      else
+        print(out.green(`Router "${st.identity ?? '?'}" adopted; the next poll brings it to this database.`));
+      return 0;
+    });
+  },
+};
+
 export const networkCommands = [
   usersList,
   usersKick,
@@ -220,4 +270,5 @@ export const networkCommands = [
   bwReset,
   queuesList,
   routerTest,
+  routerAdopt,
 ];

@@ -81,6 +81,13 @@ function refusal(err: RouterError): AppError | undefined {
 }
 
 function routerFailure(err: unknown): AppError {
+  // Safe mode (the database does not know this router): nothing was written; the customer needs the shop.
+  if (err instanceof AppError && err.code === 'SAFE_MODE')
+    return new AppError(
+      'SAFE_MODE',
+      'The hotspot is being set up by the shop. Your code was not used; please ask the shop for help.',
+      503,
+    );
   if (err instanceof AppError) return err;
   const known = err instanceof RouterError && err.code === 'ROUTER_TRAP' ? refusal(err) : undefined;
   if (known) return known;

@@ -3,9 +3,9 @@ import type { RosRow, RouterClient } from '../router/types';
 
 /** Something on the router that silently breaks what the controller does, with the command that fixes it. */
 export interface RouterWarning {
-  code: 'FASTTRACK';
+  code: 'FASTTRACK' | 'SAFE_MODE';
   message: string;
-  /** A RouterOS terminal command that removes the cause. */
+  /** What removes the cause: a RouterOS terminal command, or (SAFE_MODE) the adopt action. */
   fix: string;
 }
 

@@ -1,4 +1,5 @@
 import type { RouterClient, RouterStatus } from '../router/types';
+import { safeModeWarnings, type RouterBinding } from './router-binding';
 import type { RouterChecksService } from './router-checks';
 import type { RouterInfo, RouterInfoService } from './types';
 
@@ -10,6 +11,8 @@ export interface RouterInfoOptions {
   checks?: RouterChecksService;
   /** How long a connection attempt may take (ROUTER_TIMEOUT_SECONDS): the first one is waited for. */
   connectTimeoutMs?: number;
+  /** Which router this database manages: a test also says when the controller is in safe mode. */
+  binding?: RouterBinding;
 }
 
 /** While the router is known to be down, how long a test waits for it to come back before reporting. */
@@ -81,6 +84,10 @@ export function createRouterInfoService(
         base.rttMs = Math.round(performance.now() - t0);
         const [res] = await router.command('/system/resource/print');
         const warnings = opts.checks ? await opts.checks.check() : [];
+        if (opts.binding) {
+          await opts.binding.check();
+          warnings.unshift(...safeModeWarnings(opts.binding));
+        }
         return {
           ...base,
           connected: true,

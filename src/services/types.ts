@@ -5,6 +5,7 @@
  * Conventions: money in centavos, rates in bits/s, bytes as integers, times as ms epoch, MACs upper-case
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
+import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
@@ -249,7 +250,8 @@ export interface RouterQueueView {
 
 export interface CycleReport {
   at: number;
-  skipped?: 'router-unreachable' | 'overrun';
+  /** safe-mode: the database does not know this router (src/services/router-binding.ts); nothing was metered or written. */
+  skipped?: 'router-unreachable' | 'overrun' | 'safe-mode';
   roundTrips: number;
   devices: number;
   changes: { added: number; updated: number; removed: number; loggedOut: number; ended: number };
@@ -402,6 +404,8 @@ export interface Services {
   reports: ReportService;
   routerInfo: RouterInfoService;
   routerChecks: RouterChecksService;
+  /** Which router this database manages; safe mode and adopt. */
+  routerBinding: RouterBinding;
   admins: AdminAccountService;
   settings: SettingsService;
 }

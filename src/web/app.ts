@@ -1,3 +1,4 @@
+import { safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import express, { Express } from 'express';
@@ -54,7 +55,10 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));
 
-  const routerWarnings = () => ctx.services.routerChecks.warnings();
+  const routerWarnings = () => [
+    ...safeModeWarnings(ctx.services.routerBinding),
+    ...ctx.services.routerChecks.warnings(),
+  ];
   app.use(
     healthRoutes({
       router: ctx.router,

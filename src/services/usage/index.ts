@@ -26,6 +26,8 @@ export interface UsageServiceOptions {
   profiles: ProfileService;
   /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
   onRouterRebooted?: () => void;
+  /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
+  routerReady?: () => Promise<boolean>;
 }
 
 export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
@@ -166,6 +168,10 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       return { ...report(now, before, 0, 0), skipped: 'router-unreachable' };
     }
     await noteRecovery(now);
+    // Safe mode: this database does not know this router; metering its counters or bringing it to our desired
+    // state would book strangers' bytes and strip paying customers' queues.
+    if (opts.routerReady && !(await opts.routerReady()))
+      return { ...report(now, before, 0, 0), skipped: 'safe-mode' };
     await settleLogins(snapshot, now);
     try {
       return await meterAndEnforce(snapshot, now, before, bootTimeOf(snapshot.routerUptimeSeconds, replyAt));

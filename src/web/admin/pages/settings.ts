@@ -142,6 +142,16 @@ export function settingsRoutes(ctx: WebContext): Router {
 
   router.post('/settings/router-test', async (_req, res) => render(res, { test: await routerInfo.test() }));
 
+  router.post('/settings/adopt-router', async (req, res) => {
+    const st = await ctx.services.routerBinding.adopt(actorOf(req));
+    flash(
+      req,
+      'ok',
+      `Router "${st.identity ?? '?'}" adopted: this database now manages it; the next poll brings it to this database's vouchers.`,
+    );
+    res.redirect(303, '/admin/settings');
+  });
+
   router.post('/settings/general', async (req, res) => {
     const values = {
       poll_seconds: field(req.body, 'poll_seconds'),
