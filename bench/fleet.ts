@@ -27,7 +27,7 @@ export const fleetIp = (net: number, i: number): string =>
 export const fleetCode = (net: number, i: number): string => `F${net}X${String(i).padStart(6, '0')}`;
 
 export type RouterCommand =
-  | { cmd: 'start' }
+  | { cmd: 'start'; latencyMs?: number }
   | { cmd: 'devices'; net: number; n: number }
   | { cmd: 'traffic'; net: number; n: number; up: number; down: number; seconds: number }
   | { cmd: 'clock'; now: number }
@@ -37,11 +37,14 @@ export type RouterCommand =
 /** The child side: a simulator driven over IPC. */
 function serveRouter(): void {
   let now = Date.UTC(2026, 10, 21, 4, 0, 0);
-  const sim = new RouterSimulator({ port: 0, clock: () => now });
+  let sim = new RouterSimulator({ port: 0, clock: () => now });
   process.on('message', (m: RouterCommand & { id: number }) => {
     void (async () => {
       let result: unknown = null;
-      if (m.cmd === 'start') result = (await sim.start()).port;
+      if (m.cmd === 'start') {
+        if (m.latencyMs) sim = new RouterSimulator({ port: 0, clock: () => now, latencyMs: m.latencyMs });
+        result = (await sim.start()).port;
+      }
       if (m.cmd === 'devices')
         for (let i = 0; i < m.n; i++) sim.addDevice({ mac: fleetMac(m.net, i), ip: fleetIp(m.net, i) });
       if (m.cmd === 'traffic')
@@ -168,10 +171,14 @@ export function benchRouterClient(port: number, log: Logger): RouterClient {
 }
 
 /** A temp data folder, the child router, a configuration pointing at both, and a client for it. */
-export async function openBenchSite(name: string, env: Record<string, string> = {}): Promise<BenchSite> {
+export async function openBenchSite(
+  name: string,
+  env: Record<string, string> = {},
+  opts: { latencyMs?: number } = {},
+): Promise<BenchSite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pisonet-${name}-`));
   const routerProcess = new RouterProcess();
-  const port = await routerProcess.call<number>({ cmd: 'start' });
+  const port = await routerProcess.call<number>({ cmd: 'start', latencyMs: opts.latencyMs });
   const siteEnv: Record<string, string> = {
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
     DATA_DIR: dir,

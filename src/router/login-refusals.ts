@@ -22,6 +22,7 @@ export type LoginRefusal =
   | 'mac-not-allowed'
   | 'unknown-host'
   | 'wrong-mac'
+  | 'already-logged-in'
   | 'other';
 
 /** First match wins; each pattern is anchored on the whole (normalised) message. */
@@ -41,6 +42,9 @@ const PATTERNS: readonly (readonly [RegExp, LoginRefusal])[] = [
   [/^unknown host ip \S+$/, 'unknown-host'],
   [/^no hotspot server for this address$/, 'unknown-host'],
   [/^wrong mac provided$/, 'wrong-mac'],
+  // The device is logged in already (with this code or another): the caller looks at its session.
+  [/^already authori[sz]ed$/, 'already-logged-in'],
+  [/^already logged in$/, 'already-logged-in'],
   // The code itself. A disabled user was refused with its own text by the old simulator; a real router
   // (and the simulator now) gives it the same answer as a wrong password.
   [/^invalid username or password$/, 'bad-credentials'],

@@ -3,7 +3,8 @@
  * must be a device the router sees now); a code is consumed exactly once (conditional UPDATE inside a
  * transaction, so of two devices racing only one wins); never a consumed voucher without internet and
  * never internet without a consumed voucher (router steps are undone and the claim rolled back on failure).
- * Round trips are kept to three in a row: [host check ∥ queue order read] → login → [queue ∥ MAC binding].
+ * Round trips are kept to two in a row: [login ∥ queue order read] → [queue ∥ MAC binding]; the router itself
+ * refuses a MAC/IP pair it does not see (unknown host IP, wrong MAC provided).
  */
 import type { Knex } from 'knex';
 import { isPlausibleCode, normaliseCode } from '../domain/codes';
@@ -19,7 +20,7 @@ import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
 import { GuessLimiter } from './guess-limiter';
 import * as lifecycle from './voucher-lifecycle';
-import type { HotspotHost, LoginOutcome } from '../router/hotspot';
+import type { LoginOutcome } from '../router/hotspot';
 import { profileFromRow, routerUptimeLimit, toVoucherState, type VoucherRow } from './voucher-state';
 import { ProfileCache } from './vouchers/queries';
 import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
@@ -109,8 +110,6 @@ interface Attempt {
   profileName: string;
   mac: string;
   ip: string;
-  host: HotspotHost;
-  firstDynamicQueueId?: string;
 }
 
 export function createRedemptionService(
@@ -126,18 +125,9 @@ export function createRedemptionService(
    * before that leaves the mark for recoverInterruptedLogins() to finish or undo.
    */
   async function claim(kind: Claim, a: Attempt, now: number): Promise<boolean> {
-    return db.transaction(async (trx) => {
-      if (kind === 'activate') {
-        if (!(await lifecycle.activate(trx, a.row, activationOf(a, now)))) return false;
-      } else if (kind === 'add-device') {
-        const [{ n }] = (await trx('voucher_devices').where({ voucher_id: a.row.id }).count({ n: '*' })) as {
-          n: number;
-        }[];
-        if (Number(n) >= a.profile.users) throw deviceLimit();
-      }
-      const pending =
-        kind === 'relogin' ? {} : { login_pending_at: now, claim_activated: kind === 'activate' };
-      await trx('voucher_devices')
+    const pending = kind === 'relogin' ? {} : { login_pending_at: now, claim_activated: kind === 'activate' };
+    const device = (q: Knex) =>
+      q('voucher_devices')
         .insert({
           voucher_id: a.row.id,
           mac: a.mac,
@@ -151,6 +141,23 @@ export function createRedemptionService(
         })
         .onConflict(['voucher_id', 'mac'])
         .merge({ ip: a.ip, connected: true, last_seen_at: now, ...pending });
+    if (kind === 'activate') {
+      // Two statements, no transaction (this is the customer's critical path, on one database connection):
+      // the device row first, marked as a claim in progress, so a controller killed between the two leaves
+      // something settleInterruptedLogins() can clean up; then the conditional activation.
+      await device(db);
+      if (await lifecycle.activate(db, a.row, activationOf(a, now))) return true;
+      await db('voucher_devices').where({ voucher_id: a.row.id, mac: a.mac }).delete();
+      return false; // another device won the race
+    }
+    return db.transaction(async (trx) => {
+      if (kind === 'add-device') {
+        const [{ n }] = (await trx('voucher_devices').where({ voucher_id: a.row.id }).count({ n: '*' })) as {
+          n: number;
+        }[];
+        if (Number(n) >= a.profile.users) throw deviceLimit();
+      }
+      await device(trx);
       return true;
     });
   }
@@ -159,6 +166,7 @@ export function createRedemptionService(
     at: now,
     profile: a.profile,
     mac: a.mac,
+    bindingOnRouter: a.profile.users === 1,
   });
 
   /** Undoes a claim whose login failed: the device slot is freed, and an activation released (its clock never ran). */
@@ -172,8 +180,8 @@ export function createRedemptionService(
 
   /** Two single statements, no transaction: this is on the customer's critical path. */
   async function record(a: Attempt, out: LoginOutcome, now: number): Promise<void> {
-    // router_synced_at ≥ activated_at tells the voucher sync that the MAC binding is on the router.
-    if (out.routerUserId !== a.row.router_user_id || out.macBound) {
+    // A user added again (router reset) has a new id. The MAC binding was marked at activation.
+    if (out.routerUserId !== a.row.router_user_id) {
       await db('vouchers')
         .where({ id: a.row.id })
         .update({ router_user_id: out.routerUserId, router_synced_at: now });
@@ -213,7 +221,6 @@ export function createRedemptionService(
         code: row.code,
         mac: a.mac,
         ip: a.ip,
-        authorized: a.host.authorized,
         bindMac: a.profile.users === 1 && kind === 'activate',
         routerUserId: row.router_user_id,
         user: {
@@ -224,7 +231,7 @@ export function createRedemptionService(
           mac: a.profile.users === 1 ? a.mac : null,
         },
         queue,
-        firstDynamicQueueId: a.firstDynamicQueueId,
+        firstDynamicQueue: dynamicQueue(),
       });
       await record(a, out, now);
     } catch (err) {
@@ -285,14 +292,6 @@ export function createRedemptionService(
     return dynamicRead;
   }
 
-  async function readRouter(mac: string): Promise<[HotspotHost | undefined, string | undefined]> {
-    try {
-      return await Promise.all([hotspot.hostOf(mac), dynamicQueue()]);
-    } catch (err) {
-      throw routerFailure(err);
-    }
-  }
-
   async function redeem(input: { code: string; mac: string; ip: string }): Promise<RedeemResult> {
     let mac: string;
     let ip: string;
@@ -307,11 +306,7 @@ export function createRedemptionService(
     if (wait > 0) throw new RateLimitedError(wait);
     if (!router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
-    const [[host, dynamic], found] = await Promise.all([
-      readRouter(mac),
-      isPlausibleCode(code) ? findRow(db, { code }) : Promise.resolve(undefined),
-    ]);
-    if (!host || host.ip !== ip) throw unknownDevice();
+    const found = isPlausibleCode(code) ? await findRow(db, { code }) : undefined;
     if (!found) {
       const lock = limiter.fail(keys);
       if (lock > 0) throw new RateLimitedError(lock);
@@ -320,15 +315,7 @@ export function createRedemptionService(
     for (let attempt = 0; attempt < 3; attempt++) {
       const { row, profileName, profile } =
         attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
-      const a: Attempt = {
-        row,
-        profile,
-        profileName,
-        mac,
-        ip,
-        host,
-        firstDynamicQueueId: dynamic,
-      };
+      const a: Attempt = { row, profile, profileName, mac, ip };
       const result = await connect(await decide(a), a);
       if (result !== 'lost') {
         limiter.reset(keys);

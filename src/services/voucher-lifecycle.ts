@@ -29,6 +29,11 @@ export interface Activation {
   profile: Profile;
   /** The device that used it first; one-device vouchers are bound to it. */
   mac: string;
+  /**
+   * The redemption binds the hotspot user to that MAC itself, and only succeeds if the binding does: mark the
+   * binding as on the router (router_synced_at) so the voucher sync does not do it again.
+   */
+  bindingOnRouter?: boolean;
 }
 
 /** The columns an activation sets (also used to build the in-memory row after a portal claim). */
@@ -38,6 +43,7 @@ export function activationFields(row: Row, a: Activation) {
     activated_at: a.at,
     expires_at: expiresAtFor(a.profile, a.at, row.extra_seconds, Boolean(row.staff)),
     bound_mac: a.profile.users === 1 ? a.mac : null,
+    ...(a.bindingOnRouter ? { router_synced_at: a.at } : {}),
     updated_at: a.at,
   };
 }

@@ -3,6 +3,7 @@
  * own queue (every step undone on failure), and logging sessions out.
  */
 import type { DesiredQueue } from '../../domain/queues';
+import { classifyLoginRefusal } from '../login-refusals';
 import { RouterError, type RouterClient } from '../types';
 import { queueAddAttrs } from './queues';
 import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
@@ -59,15 +60,16 @@ export interface DeviceLogin {
   code: string;
   mac: string;
   ip: string;
-  /** The device is already authorized on the hotspot (from /ip/hotspot/host). */
-  authorized: boolean;
   /** Bind the hotspot user to this MAC (profiles for one device). */
   bindMac: boolean;
   routerUserId: string | null;
   user: VoucherUser;
   queue: DesiredQueue;
-  /** The topmost dynamic (hotspot) queue, read before login; ours goes above it. */
-  firstDynamicQueueId?: string;
+  /**
+   * The topmost dynamic (hotspot) queue; ours goes above it. A promise, so the read travels with the login
+   * instead of before it (the caller may share one read among redemptions running at once).
+   */
+  firstDynamicQueue: Promise<string | undefined>;
 }
 
 /** What was done on the router, for the database and for undo. */
@@ -80,11 +82,11 @@ export interface LoginOutcome {
 }
 
 /**
- * An authorized device is either already logged in with this code (a retry after a lost reply: nothing to
- * do) or with another voucher, whose session ends so the device can switch to the new code.
+ * A device the hotspot refused as logged in already is either logged in with this code (a retry after a lost
+ * reply: nothing to do) or with another voucher, whose session ends so the device can switch to the new code.
+ * Returns true when it is already logged in with this code.
  */
 async function prepareDevice(router: RouterClient, d: DeviceLogin): Promise<boolean> {
-  if (!d.authorized) return false;
   const sessions = await sessionsOfDevice(router, d.mac);
   if (sessions.some((s) => s.user === d.code)) return true;
   if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));
@@ -103,11 +105,15 @@ function placeBeforeGone(err: unknown): boolean {
 }
 
 /** Adds the device's queue above the hotspot's dynamic queues; an old queue of the same MAC is taken over. */
-async function addQueue(router: RouterClient, d: DeviceLogin): Promise<{ id: string; created: boolean }> {
+async function addQueue(
+  router: RouterClient,
+  d: DeviceLogin,
+  firstDynamicQueueId: string | undefined,
+): Promise<{ id: string; created: boolean }> {
   // The same attributes the poll's reconcile writes, so a redeemed device's queue never needs a rewrite.
   const attrs = queueAddAttrs(d.queue, undefined);
   try {
-    return { id: await router.add(QUEUE_MENU, queueAddAttrs(d.queue, d.firstDynamicQueueId)), created: true };
+    return { id: await router.add(QUEUE_MENU, queueAddAttrs(d.queue, firstDynamicQueueId)), created: true };
   } catch (err) {
     if (err instanceof RouterError && err.code === 'ROUTER_DUPLICATE') {
       const rows = await router.print(QUEUE_MENU, {
@@ -122,7 +128,7 @@ async function addQueue(router: RouterClient, d: DeviceLogin): Promise<{ id: str
       if (rows[0].comment !== d.code) await router.resetCounters(QUEUE_MENU, id);
       return { id, created: false };
     }
-    if (d.firstDynamicQueueId && placeBeforeGone(err)) {
+    if (firstDynamicQueueId && placeBeforeGone(err)) {
       return { id: await router.add(QUEUE_MENU, attrs), created: true };
     }
     throw err;
@@ -143,12 +149,19 @@ async function loginAsUser(
   where: UserPlacement,
   d: DeviceLogin,
   userId: string,
-): Promise<string> {
+): Promise<{ userId: string; fresh: boolean }> {
   const login = () => router.hotspotLogin({ user: d.code, password: d.code, mac: d.mac, ip: d.ip });
   try {
     await login();
-    return userId;
+    return { userId, fresh: true };
   } catch (err) {
+    const refusal = err instanceof RouterError ? classifyLoginRefusal(err.routerMessage ?? '') : 'other';
+    if (refusal === 'already-logged-in') {
+      // Rare: the device is online already. Nothing to do if with this code; else switch it to this code.
+      if (await prepareDevice(router, d)) return { userId, fresh: false };
+      await login();
+      return { userId, fresh: true };
+    }
     const unknown = err instanceof RouterError && UNKNOWN_USER.test(err.routerMessage ?? '');
     if (!unknown || d.routerUserId === null) throw err;
     let id: string;
@@ -158,7 +171,7 @@ async function loginAsUser(
       throw addErr instanceof RouterError && addErr.code === 'ROUTER_DUPLICATE' ? err : addErr;
     }
     await login();
-    return id;
+    return { userId: id, fresh: true };
   }
 }
 
@@ -179,19 +192,20 @@ export async function loginDevice(
     macBound: false,
   };
   try {
-    const [already, userId] = await Promise.all([
-      prepareDevice(router, d),
-      d.routerUserId ? Promise.resolve(d.routerUserId) : addUser(router, where, d.user),
-    ]);
+    // The common path is two round trips: [login ∥ the dynamic queue read], then [queue ∥ MAC binding]. The
+    // router checks the device itself (unknown host IP, wrong MAC), so no host read is waited for first.
+    const userId = d.routerUserId ?? (await addUser(router, where, d.user));
     out.routerUserId = userId;
-    if (!already) {
-      out.routerUserId = await loginAsUser(router, where, d, userId);
-      out.loggedIn = true;
-    }
+    const [login, firstDynamicQueueId] = await Promise.all([
+      loginAsUser(router, where, d, userId),
+      d.firstDynamicQueue.catch(() => undefined),
+    ]);
+    out.routerUserId = login.userId;
+    out.loggedIn = login.fresh;
     const bind = d.bindMac
       ? bindUser(router, out.routerUserId, d.mac).then(() => (out.macBound = true))
       : undefined;
-    const queue = addQueue(router, d).then((q) => {
+    const queue = addQueue(router, d, firstDynamicQueueId).then((q) => {
       out.queueId = q.id;
       out.queueCreated = q.created;
     });
