@@ -34,6 +34,10 @@ describe('classifyLoginRefusal', () => {
     expect(classifyLoginRefusal(message)).toBe(kind);
   });
 
+  it('a device logged in already is told apart, so the login can look at its session', () => {
+    expect(classifyLoginRefusal('already authorized')).toBe('already-logged-in');
+  });
+
   it.each([
     // The controller's own API account, not a customer's code.
     'invalid user name or password (6)',
@@ -41,7 +45,6 @@ describe('classifyLoginRefusal', () => {
     // The licence's session cap is not a used-up code, whatever a loose /limit reached/ thinks.
     'session limit reached (license)',
     'host is blocked',
-    'already authorized',
     'already authorizing, retry later',
     'invalid value for argument ip',
     'invalid value of mac-address, mac address required',
