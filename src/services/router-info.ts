@@ -83,7 +83,8 @@ export function createRouterInfoService(
         const [id] = await router.command('/system/identity/print');
         base.rttMs = Math.round(performance.now() - t0);
         const [res] = await router.command('/system/resource/print');
-        const warnings = opts.checks ? await opts.checks.check() : [];
+        // A copy: the checks' own list must not gain the safe-mode line (the banner adds it itself).
+        const warnings = [...(opts.checks ? await opts.checks.check() : [])];
         if (opts.binding) {
           await opts.binding.check();
           warnings.unshift(...safeModeWarnings(opts.binding));

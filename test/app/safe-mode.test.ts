@@ -121,3 +121,12 @@ test('a database bound to one router meeting another starts in safe mode; a rese
   });
   expect(fs.existsSync(h.config.databaseFile)).toBe(true);
 });
+
+test('a router test in safe mode does not add the safe-mode line to the router checks (the banner shows it once)', async () => {
+  await makeVouchers(h, 'BASIC', 1);
+  other = await emptyDatabaseController();
+  await other.services.routerBinding.check();
+  const test = await other.services.routerInfo.test();
+  expect(test.warnings.filter((w) => w.code === 'SAFE_MODE')).toHaveLength(1);
+  expect(other.services.routerChecks.warnings().map((w) => w.code)).not.toContain('SAFE_MODE');
+});
