@@ -34,7 +34,7 @@ const ROUTER_UNITS: Record<string, number> = { ...UNIT_SECONDS, ms: 0.001, us: 0
 const ROUTER_FORMS = 'expected a RouterOS time like 1w4d1h16m55s, 6w6d18:33:07, 1d 00:00:00, 300ms, none';
 
 /**
- * Parses any duration RouterOS prints (FACTS.md §3 "Durations and numbers") into seconds, possibly
+ * Parses any duration RouterOS prints (docs/routeros.md "Durations and numbers") into seconds, possibly
  * fractional (`300ms` → 0.3). `none` (and an empty value) → null: no limit set. `immediately` → 0.
  */
 export function parseRouterDuration(value: unknown, field: string): number | null {
@@ -75,7 +75,7 @@ function splitUnits(seconds: number): Array<[string, number]> {
   return parts;
 }
 
-/** 5400 → `1h30m`, 0 → `0s`: the form we send for RouterOS times such as `limit-uptime`. */
+/** 5400 → `1h30m`, 0 → `0s`: the form we send for RouterOS times such as a hotspot user's uptime limit. */
 export function formatRouterDuration(seconds: number): string {
   const text = splitUnits(seconds)
     .filter(([, n]) => n > 0)

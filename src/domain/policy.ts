@@ -6,7 +6,7 @@
  *  2. data cap reached with cap_policy "block" → blocked (the voucher ends as exhausted);
  *  3. admin override → its rates. It wins over FUP and over the cap throttle because the shop owner set it
  *     on purpose and it holds until reset to the plan or the voucher ends; it never lifts a block or an
- *     expiry. A rate of 0 is "no limit" in that direction (RouterOS reads max-limit 0 so): the device keeps
+ *     expiry. A rate of 0 is "no limit" in that direction (RouterOS reads a queue limit of 0 so): the device keeps
  *     its queue, so its traffic is still counted, and gets no burst, which would mean nothing above no limit;
  *  4. data cap reached with "throttle" → cap_rate_* (or the FUP rates);
  *  5. FUP threshold reached → FUP rates;

@@ -212,7 +212,8 @@ function parseBurst(v: unknown, p: string, base: Base, c: ErrorCollector): Profi
     if (limit !== undefined && baseRate !== undefined && limit <= baseRate) {
       c.add(`${p}burst.rate_${key}`, `the burst rate must be above rate_${key}`);
     }
-    // Above max-limit the average can never reach the threshold, so the burst would never stop (FACTS.md §3 "Burst").
+    // Above the queue's limit the average can never reach the threshold, so the burst would never stop
+    // (docs/routeros.md "Burst").
     if (threshold !== undefined && baseRate !== undefined && threshold > baseRate) {
       c.add(`${p}burst.threshold_${key}`, `the burst threshold must not be above rate_${key}`);
     }

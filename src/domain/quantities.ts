@@ -36,7 +36,7 @@ function asText(value: unknown): string | undefined {
 
 // --- Rates -------------------------------------------------------------------------------------------------
 
-/** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (FACTS.md §3 "Units"). */
+/** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (docs/routeros.md "Units"). */
 const RATE_MULTIPLIERS: Record<string, bigint> = { '': 1n, k: 1000n, m: 1000000n, g: 1000000000n };
 const RATE_RE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bit\/s)?$/i;
 const PLAIN_INT_RE = /^\d+$/;
@@ -121,7 +121,7 @@ export function formatRateHuman(bps: number): string {
   return `${bps} bps`;
 }
 
-/** A speed limit for people: 0 is RouterOS's "no limit" (max-limit 0), shown as `unlimited`. */
+/** A speed limit for people: 0 is RouterOS's "no limit" (a queue limit of 0), shown as `unlimited`. */
 export function formatLimitHuman(bps: number): string {
   return bps === 0 ? 'unlimited' : formatRateHuman(bps);
 }
@@ -137,7 +137,7 @@ export interface RatePair {
 
 /**
  * `512K/1M` → { up: 512000, down: 1000000 }. RouterOS order is upload/download from the target's side
- * (FACTS.md §3 "Direction"); a single rate applies to both, as RouterOS does when tx is left out.
+ * (docs/routeros.md "Direction"); a single rate applies to both, as RouterOS does when tx is left out.
  */
 export function parseRatePair(value: unknown, field: string): RatePair {
   if (typeof value !== 'string' && typeof value !== 'number') {
@@ -155,7 +155,9 @@ export function formatRatePair(pair: RatePair): string {
   return `${formatRate(pair.up)}/${formatRate(pair.down)}`;
 }
 
-/** `{512000, 1000000}` → `512000/1000000`, the form RouterOS prints back (FACTS.md §3 "Returned format"). */
+/**
+ * `{512000, 1000000}` → `512000/1000000`, the form RouterOS prints back (docs/routeros.md "Returned format").
+ */
 export function formatRatePairBps(pair: RatePair): string {
   return `${Math.round(pair.up)}/${Math.round(pair.down)}`;
 }

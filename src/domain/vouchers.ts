@@ -3,7 +3,7 @@ import type { Profile } from './profiles';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
 
-/** An admin's speed for a voucher, bits/s; 0 in a direction means no limit there (RouterOS max-limit 0). */
+/** An admin's speed for a voucher, bits/s; 0 in a direction means no limit there (a RouterOS queue limit of 0). */
 export interface RateOverride {
   rateUp: number;
   rateDown: number;

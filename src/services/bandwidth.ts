@@ -3,7 +3,7 @@
  * override is stored on the device's voucher (so every later cycle keeps it) and pushed to the router at
  * once with a `set` on the device's queue; the next poll would converge anyway. Three actions:
  *  - set: the admin's speeds (either way may be "unlimited");
- *  - remove: no limit at all, stored as the override 0/0. The device keeps its queue (max-limit 0/0, which
+ *  - remove: no limit at all, stored as the override 0/0. The device keeps its queue (limit 0/0, which
  *    RouterOS reads as no limit) so the poll still counts its bytes; this is what the original product's
  *    "Remove" did;
  *  - reset: the override is dropped and the plan (profile, FUP, off-peak) applies again.
@@ -248,7 +248,7 @@ export function createBandwidthService(
     return out;
   }
 
-  /** max-limit of each pisonet queue as the router has it; undefined when the router cannot be read now. */
+  /** The limit of each pisonet queue as the router has it; undefined when the router cannot be read now. */
   async function routerLimits(): Promise<Map<string, string> | undefined> {
     try {
       const rows = await hotspot.queues();

@@ -160,7 +160,7 @@ export interface VoucherService {
   get(code: string): Promise<VoucherDetail>;
   /** Logs the device(s) out, removes the router user and queue, status revoked. Audited. */
   revoke(code: string, actor: Actor): Promise<VoucherView>;
-  /** Adds time (router limit-uptime follows). Audited. */
+  /** Adds time (the hotspot user's uptime limit follows). Audited. */
   /**
    * Adds time (1 s–365 days); above a day it needs `confirmed` (AppError CONFIRM_REQUIRED otherwise), so a typo
    * such as `99999999d` or one digit too many never lands silently. Audited.

@@ -70,7 +70,7 @@ export function expiresAtFor(
   return activatedAt + (profile.validitySeconds + extraSeconds) * 1000;
 }
 
-/** Seconds for the router user's `limit-uptime`, or null (staff / unlimited: no limit on the router). */
+/** Seconds for the hotspot user's uptime limit, or null (staff / unlimited: no limit on the router). */
 export function routerUptimeLimit(profile: Profile, extraSeconds: number, staff: boolean): number | null {
   if (staff || profile.validitySeconds === null) return null;
   return profile.validitySeconds + extraSeconds;

@@ -11,7 +11,7 @@ import type { RouterClient } from '../../router/types';
 import { routerUptimeLimit, type VoucherRow } from '../voucher-state';
 import type { ProfileCache } from './queries';
 
-/** What the voucher's hotspot user should be: limit-uptime from its plan and extensions, bound when sold for one device. */
+/** What the voucher's hotspot user should be: uptime limit from its plan and extensions, bound when sold for one device. */
 export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise<VoucherUser> {
   const p = await cache.byId(row.profile_id);
   return {
