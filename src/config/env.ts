@@ -209,7 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     router: {
       simulated: c.ROUTER_HOST === '',
       host: c.ROUTER_HOST === '' ? '127.0.0.1' : c.ROUTER_HOST,
-      // api-ssl listens on 8729; node-routeros would otherwise silently keep 8728 (FACTS.md §2.7).
+      // api-ssl listens on 8729; node-routeros would otherwise silently keep 8728
+      // (docs/routeros.md "API-SSL port").
       port: c.ROUTER_PORT ?? (c.ROUTER_TLS ? 8729 : 8728),
       user: c.ROUTER_USER,
       password: c.ROUTER_PASSWORD,

@@ -23,7 +23,7 @@ export interface CounterDelta {
  * Bytes used since the previous reading. If the counter went down or the `.id` changed, the queue was
  * reset or re-created; it counted from zero since then, so the whole current value is new usage. Without a
  * previous reading (a queue we just created) the whole value counts too: new queues start at zero
- * (FACTS.md §3 "Counters"). The caller keeps `baseline` between polls (persist it across restarts).
+ * (docs/routeros.md "Counters"). The caller keeps `baseline` between polls (persist it across restarts).
  * Traffic between the last poll and a reset is lost; polls are frequent so that window is small.
  */
 export function counterDelta(prev: CounterReading | undefined, now: CounterReading): CounterDelta {

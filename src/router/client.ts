@@ -39,7 +39,10 @@ export interface HardenedRouterClient extends RouterClient {
 
 const ATTR_NAME = /^[A-Za-z0-9.][A-Za-z0-9._-]*$/;
 
-/** `=name=value` words; booleans become `true`/`false` (FACTS §1), undefined values are left out. */
+/**
+ * `=name=value` words; booleans become `true`/`false` (docs/routeros.md "Reply details"), undefined values
+ * are left out.
+ */
 export function attrWords(attrs: RosAttrs = {}): string[] {
   const words: string[] = [];
   for (const [name, value] of Object.entries(attrs)) {
@@ -74,7 +77,10 @@ function rowBytes(rows: RosRow[]): number {
   return n + 18; // `!done` + `.tag` + terminators
 }
 
-/** The `ret` value from `!done =ret=...`, which node-routeros appends as the last row (FACTS §2 API surface). */
+/**
+ * The `ret` value from `!done =ret=...`, which node-routeros appends as the last row
+ * (docs/routeros.md "Library API").
+ */
 function doneRet(rows: RosRow[]): string | undefined {
   for (let i = rows.length - 1; i >= 0; i--) {
     const ret = rows[i]?.ret;
@@ -84,9 +90,9 @@ function doneRet(rows: RosRow[]): string | undefined {
 }
 
 /**
- * Commands outstanding on the one socket at once. RouterOS documents no limit (FACTS.md §1 "Tags"); 64 keeps
- * a busy portal (20 redemptions at once, two parallel commands per step) from waiting a whole extra round
- * trip for a slot, while still bounding what a burst of 10,000 voucher adds puts on the router.
+ * Commands outstanding on the one socket at once. RouterOS documents no limit (docs/routeros.md "Tags"); 64
+ * keeps a busy portal (20 redemptions at once, two parallel commands per step) from waiting a whole extra
+ * round trip for a slot, while still bounding what a burst of 10,000 voucher adds puts on the router.
  */
 export const DEFAULT_MAX_IN_FLIGHT = 64;
 
@@ -180,7 +186,8 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
     },
     async count(menu: string, query?: string[]) {
       const rows = await exec([`${menu}/print`, '=count-only=', ...queryWords(query)]);
-      // ✖ FACTS §1: whether a zero count comes as `!empty` + bare `!done`; treat a missing ret as 0.
+      // ✖ docs/routeros.md "Reply words": whether a zero count comes as `!empty` + bare `!done`; treat a
+      // missing ret as 0.
       const ret = doneRet(rows);
       const n = ret === undefined ? 0 : Number(ret);
       if (!Number.isFinite(n))

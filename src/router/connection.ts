@@ -45,8 +45,8 @@ export interface ConnectionConfig {
 
 /**
  * Certless api-ssl (RouterOS's default) offers only anonymous-DH ciphers, which OpenSSL ≥1.1 refuses
- * unless the security level is 0 (FACTS.md §1 "TLS"). DEFAULT keeps normal suites for routers that have a
- * certificate. ADH has no certificate at all, and a self-signed one cannot be verified without its CA, so
+ * unless the security level is 0 (docs/routeros.md "TLS"). DEFAULT keeps normal suites for routers that have
+ * a certificate. ADH has no certificate at all, and a self-signed one cannot be verified without its CA, so
  * this mode turns verification off: encrypted but unauthenticated. Give `tlsOptions.ca` to verify instead.
  * Verified on Node 20 / OpenSSL 3 (test/router/tls.test.ts): `@SECLEVEL=0` must be its own `:`-separated
  * item; written `DEFAULT@SECLEVEL=0` the level is not applied and the ADH handshake fails (no shared cipher).
@@ -72,7 +72,8 @@ function errnoOf(err: unknown): string {
 /**
  * One long-lived RouterOS API connection: connects, keeps reconnecting with backoff until stop(), and
  * runs commands with a per-command timeout. A command that times out makes the socket suspect: it is
- * dropped and a new one is opened (node-routeros would otherwise leave the reply pending forever, FACTS §2.5).
+ * dropped and a new one is opened (node-routeros would otherwise leave the reply pending forever,
+ * docs/routeros.md "Dropped connections").
  */
 export class RouterConnection {
   private state: RouterConnectionState = 'disconnected';
@@ -286,7 +287,8 @@ export class RouterConnection {
   private newApi(): RouterOSAPI {
     const api = new RouterOSAPI({
       host: this.cfg.host,
-      port: this.cfg.port, // always explicit: with tls the library would still default to 8728 (FACTS §2.7)
+      // always explicit: with tls the library would still default to 8728 (docs/routeros.md "API-SSL port")
+      port: this.cfg.port,
       user: this.cfg.user,
       password: this.cfg.password,
       timeout: this.cfg.timeoutSeconds,
@@ -294,8 +296,9 @@ export class RouterConnection {
       // node-routeros types this as server-side TlsOptions but hands it to tls.connect() unchanged.
       tls: buildTlsOptions(this.cfg.tls, this.cfg.tlsOptions) as TlsOptions | undefined,
     });
-    // An 'error' without a listener crashes the process (idle timeout SOCKTMOUT, FACTS §2.3). Old API
-    // objects keep this listener forever, so a late event from a dead socket is still handled.
+    // An 'error' without a listener crashes the process (idle timeout SOCKTMOUT,
+    // docs/routeros.md "Idle timeout"). Old API objects keep this listener forever, so a late event from a
+    // dead socket is still handled.
     api.on('error', (err: unknown) => this.onApiEnd(api, toRouterError(err)));
     api.on('close', () =>
       this.onApiEnd(api, new RouterError('ROUTER_UNREACHABLE', 'connection closed by the router')),

@@ -15,11 +15,11 @@ interface LibraryError {
   cause?: { message?: string };
 }
 
-// Trap texts from FACTS.md §1 ("Error messages to reproduce exactly"). Categories of these traps are
+// Trap texts from docs/routeros.md "Error messages to reproduce exactly". Categories of these traps are
 // unconfirmed (✖), so the match is on the message only.
 const DUPLICATE = /already have (such|user with this) /i;
 const NO_SUCH_ITEM = /no such item|input does not match any value of/i;
-// Both login failure texts (6.43+ and pre-6.43), FACTS.md §1 "Login".
+// Both login failure texts (6.43+ and pre-6.43), docs/routeros.md "Login".
 const LOGIN_FAILED = /invalid user name or password|cannot log in/i;
 
 const TIMEOUT_ERRNOS = new Set(['SOCKTMOUT', 'ETIMEDOUT']);

@@ -6,7 +6,10 @@
 /** One row of a RouterOS reply: property name → raw string value, as RouterOS sent it. */
 export type RosRow = Record<string, string>;
 
-/** Attributes for add/set: values are stringified; booleans become `true`/`false` (FACTS.md §1). */
+/**
+ * Attributes for add/set: values are stringified; booleans become `true`/`false`
+ * (docs/routeros.md "Reply details").
+ */
 export type RosAttrs = Record<string, string | number | boolean | undefined>;
 
 export type RouterErrorCode =
@@ -24,7 +27,7 @@ export class RouterError extends Error {
   readonly code: RouterErrorCode;
   /** RouterOS's own message from !trap/!fatal, verbatim. */
   readonly routerMessage?: string;
-  /** !trap category 0..7 when RouterOS sent one (FACTS.md §1). */
+  /** !trap category 0..7 when RouterOS sent one (docs/routeros.md "Trap categories"). */
   readonly category?: number;
   /** The command that failed, e.g. `/queue/simple/add` (never includes passwords). */
   readonly command?: string;
@@ -69,7 +72,7 @@ export class RouterError extends Error {
 }
 
 export interface PrintOptions {
-  /** Sent as `=.proplist=a,b,c`. Always pass it when polling (FACTS.md §1). */
+  /** Sent as `=.proplist=a,b,c`. Always pass it when polling (docs/routeros.md "Proplist"). */
   proplist?: string[];
   /** Raw query words without the leading `?`, e.g. ['name=pisonet-AA:BB', '#|']. Order matters. */
   query?: string[];

@@ -36,7 +36,7 @@ export function dispatch(opts: DispatchOptions, session: Session, req: Request):
   const args = opts.schema.args(req.command);
   const out = session.reply(req.tag);
   if (!args) {
-    // ✔ two traps for an unknown command (FACTS §1 "Reply words").
+    // ✔ two traps for an unknown command (docs/routeros.md "Reply words").
     return session.send(
       out
         .trap(msgNoSuchCommand(opts.schema.unknownSegment(req.command)))
@@ -131,8 +131,8 @@ function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu
 }
 
 /**
- * ✖ `print =follow=`: current rows, then changes like `listen`, until `/cancel` (FACTS §1 "likely").
- * `=follow-only=` skips the current rows.
+ * ✖ `print =follow=`: current rows, then changes like `listen`, until `/cancel` (likely,
+ * docs/routeros.md "Listen, follow and interval"). `=follow-only=` skips the current rows.
  */
 function follow(session: Session, req: Request, menu: Menu | undefined): void {
   if (req.attrs.has('follow') && menu) {

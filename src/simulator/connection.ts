@@ -98,7 +98,8 @@ export class Session {
     stats.commands++;
     stats.commandsByPath[req.command] = (stats.commandsByPath[req.command] ?? 0) + 1;
     if (this.silent) return;
-    // ✖ FACTS §2.4: the `#` keepalive gets a tagged trap + done, never !empty, and the session stays up.
+    // ✖ docs/routeros.md "Keepalive": the `#` keepalive gets a tagged trap + done, never !empty, and the
+    // session stays up.
     if (req.command === '#') return this.send(this.reply(req.tag).trap(MSG_KEEPALIVE).done());
     if (req.command === '/login') return this.login(req);
     if (!this.loggedIn) return this.send(this.reply(req.tag).trap(MSG_NOT_LOGGED_IN).done());
@@ -127,7 +128,7 @@ export class Session {
         return true;
       case 'late':
         this.host.dispatch(this, req);
-        // Deliberately breaks "never send on a tag after its !done" (FACTS §2.6).
+        // Deliberately breaks "never send on a tag after its !done" (docs/routeros.md "Late tagged replies").
         this.send(this.reply(req.tag).sentence('!re'));
         return true;
     }
@@ -140,7 +141,7 @@ export class Session {
     if (this.host.loginMode === 'challenge') {
       const response = req.attrs.get('response');
       if (response === undefined) {
-        // Pre-6.43: anything without a response gets a challenge (FACTS §1 "Login").
+        // Pre-6.43: anything without a response gets a challenge (docs/routeros.md "Login").
         this.challenge = randomBytes(16);
         return this.send(out.done(this.challenge.toString('hex')));
       }
@@ -182,7 +183,10 @@ export class Session {
     this.sendText(text);
   }
 
-  /** `!fatal` carries a bare reason word, then the router closes the connection (FACTS §1). */
+  /**
+   * `!fatal` carries a bare reason word, then the router closes the connection
+   * (docs/routeros.md "Reply words").
+   */
   fatal(reason: string): void {
     this.sendText(this.reply(undefined).sentence('!fatal', [reason]).text, true);
   }
@@ -240,7 +244,7 @@ export class Session {
   }
 }
 
-/** `00` + hex MD5 of 0x00, the password and the challenge bytes (FACTS §1 test vector). */
+/** `00` + hex MD5 of 0x00, the password and the challenge bytes (test vector in docs/routeros.md "Login"). */
 export function challengeResponse(password: string, challenge: Buffer): string {
   const md5 = createHash('md5');
   md5.update(Buffer.from([0]));

@@ -1,6 +1,7 @@
 /**
- * One-shot fault injection, so the controller's timeouts, reconnects and node-routeros quirks (FACTS §2.3,
- * §2.5, §2.6) can be tested against the simulator instead of a flaky real router.
+ * One-shot fault injection, so the controller's timeouts, reconnects and node-routeros quirks
+ * (docs/routeros.md "Idle timeout", "Dropped connections", "Late tagged replies") can be tested against the
+ * simulator instead of a flaky real router.
  */
 import type { TrapInfo } from './messages';
 
@@ -24,7 +25,7 @@ export class Faults {
   /** @param silenceNow called by silenceAfterLogin() to mute the sessions that are already logged in. */
   constructor(private readonly silenceNow: () => void) {}
 
-  /** Close the socket when that command arrives, without a reply (FACTS §2.5). */
+  /** Close the socket when that command arrives, without a reply (docs/routeros.md "Dropped connections"). */
   dropConnectionOn(path: string): void {
     this.pending.push({ kind: 'drop', path });
   }
@@ -34,7 +35,10 @@ export class Faults {
     this.pending.push({ kind: 'hang', path });
   }
 
-  /** After `!done`, send one more `!re` with the same tag (FACTS §2.6 crashes unpatched node-routeros). */
+  /**
+   * After `!done`, send one more `!re` with the same tag (crashes unpatched node-routeros,
+   * docs/routeros.md "Late tagged replies").
+   */
   lateTaggedReplyOn(path: string): void {
     this.pending.push({ kind: 'late', path });
   }

@@ -46,7 +46,10 @@ export interface RouterSimulatorOptions {
 
 export type { Logger, SimStats };
 
-/** `7.18.2` ≥ `7.18`? Used for the `!empty` default (FACTS §1: introduced in RouterOS 7.18). */
+/**
+ * `7.18.2` ≥ `7.18`? Used for the `!empty` default (introduced in RouterOS 7.18,
+ * docs/routeros.md "Reply words").
+ */
 function versionAtLeast(version: string, major: number, minor: number): boolean {
   const [a = 0, b = 0] = version.split('.').map((n) => parseInt(n, 10) || 0);
   return a > major || (a === major && b >= minor);

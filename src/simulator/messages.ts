@@ -1,9 +1,9 @@
 /**
- * Every RouterOS message the simulator sends, in one place, with how sure we are (markers from FACTS.md).
- * Change a guess here and the whole simulator follows.
+ * Every RouterOS message the simulator sends, in one place, with how sure we are (markers from
+ * docs/routeros.md "How sure"). Change a guess here and the whole simulator follows.
  */
 
-/** A `!trap` reply: RouterOS sends `=category=` only sometimes (FACTS §1 "!trap categories"). */
+/** A `!trap` reply: RouterOS sends `=category=` only sometimes (docs/routeros.md "Trap categories"). */
 export interface TrapInfo {
   message: string;
   category?: number;
@@ -35,23 +35,30 @@ export const MSG_INTERRUPTED = 'interrupted';
 // ✔ two traps for an unknown command (home-assistant/core#68115, librouteros MultiTrapError).
 export const msgNoSuchCommand = (name: string): string => `no such command or directory (${name})`;
 export const MSG_NO_SUCH_PREFIX = 'no such command prefix';
-/** ✖ FACTS §2.4: what RouterOS answers to the `#` keepalive is unknown; a tagged trap + done is harmless. */
+/**
+ * ✖ docs/routeros.md "Keepalive": what RouterOS answers to the `#` keepalive is unknown; a tagged trap + done
+ * is harmless.
+ */
 export const MSG_KEEPALIVE = 'no such command';
 /** ✖ Commands before login: real routers drop or refuse them; we refuse politely and keep the socket. */
 export const MSG_NOT_LOGGED_IN = 'not logged in';
 
-// ◐ "unknown parameter" (FACTS §1). We add the name because it makes client logs useful; category ✖.
+// ◐ "unknown parameter" (docs/routeros.md "Error messages to reproduce exactly"). We add the name because it
+// makes client logs useful; category ✖.
 export const msgUnknownParameter = (name: string): string => `unknown parameter ${name}`;
 export const CATEGORY_UNKNOWN_PARAMETER = CATEGORY.missingItem;
 
-// ◐ item and value errors (FACTS §1 "Error messages to reproduce exactly"); categories ✖ except the ✔
+// ◐ item and value errors (docs/routeros.md "Error messages to reproduce exactly"); categories ✖ except the ✔
 // `input does not match any value of <field>` = category 1 from the docs' example.
 export const MSG_NO_SUCH_ITEM = 'no such item';
 export const CATEGORY_NO_SUCH_ITEM = CATEGORY.missingItem;
 export const msgNoMatch = (field: string): string => `input does not match any value of ${field}`;
 export const MSG_DUPLICATE_QUEUE = 'failure: already have such name';
 export const MSG_DUPLICATE_USER = 'failure: already have user with this name for this server';
-/** ✖ generic duplicate-name text for menus where FACTS has none (profiles, servers). */
+/**
+ * ✖ generic duplicate-name text for menus where docs/routeros.md "Error messages to reproduce exactly" has
+ * none (profiles, servers).
+ */
 export const MSG_DUPLICATE_NAME = 'failure: already have such name';
 export const CATEGORY_FAILURE = CATEGORY.general;
 export const msgLimitAboveMax = (dir: 'upload' | 'download'): string =>

@@ -1,6 +1,6 @@
 /**
- * The `print` query language (FACTS.md §1 "Queries"): each `?` word works on a boolean stack that starts as
- * infinite `true`s; an item passes when no `false` remains. Query words are compiled once per command.
+ * The `print` query language (docs/routeros.md "Queries"): each `?` word works on a boolean stack that starts
+ * as infinite `true`s; an item passes when no `false` remains. Query words are compiled once per command.
  */
 
 export type Row = Record<string, string>;

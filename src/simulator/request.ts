@@ -1,4 +1,4 @@
-/** One API request sentence, parsed (FACTS §1 "Sentences and words"), and reply sentence building. */
+/** One API request sentence, parsed (docs/routeros.md "Sentences and words"), and reply sentence building. */
 import { encodeSentenceString } from './wire';
 
 export interface Request {

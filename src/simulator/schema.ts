@@ -1,6 +1,7 @@
 /**
- * RouterOS 7.18.2's own command tree (`/console/inspect`, FACTS.md [INSPECT]), loaded at runtime so command
- * and argument names are validated against what the real router accepts, not against what we implemented.
+ * RouterOS 7.18.2's own command tree (`/console/inspect`, docs/routeros.md "Command tree"), loaded at runtime
+ * so command and argument names are validated against what the real router accepts, not against what we
+ * implemented.
  */
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../lib/paths';
@@ -12,7 +13,10 @@ interface Node {
 
 export const SCHEMA_FILE = projectPath('src', 'simulator', 'schema', 'inspect-7.18.2-subset.json');
 
-/** API-only attributes that every command accepts (FACTS §1). `.id` is checked separately. */
+/**
+ * API-only attributes that every command accepts (docs/routeros.md "Sentences and words"). `.id` is checked
+ * separately.
+ */
 const API_ATTRS = new Set(['.tag', '.proplist', '.query']);
 
 export class CommandSchema {
@@ -44,7 +48,7 @@ export class CommandSchema {
 
   /**
    * Argument names a command takes, or null when RouterOS has no such command. `getall` and `listen` are
-   * API-level verbs that exist wherever `print` does (FACTS §1 "listen, follow and interval").
+   * API-level verbs that exist wherever `print` does (docs/routeros.md "Listen, follow and interval").
    */
   args(command: string): Set<string> | null {
     const direct = this.commands.get(command);
@@ -74,7 +78,7 @@ export class CommandSchema {
     if (!args) return null;
     for (const name of names) {
       if (args.has(name) || API_ATTRS.has(name)) continue;
-      // `.id` is the API spelling of `numbers` (FACTS §1 "IDs").
+      // `.id` is the API spelling of `numbers` (docs/routeros.md "IDs").
       if (name === '.id' && (args.has('numbers') || args.has('number'))) continue;
       return name;
     }

@@ -225,7 +225,10 @@ export class Hotspot {
     return q.id;
   }
 
-  /** Log out: the session's time and bytes are added to the user (FACTS §3: updated when the session ends). */
+  /**
+   * Log out: the session's time and bytes are added to the user (updated when the session ends,
+   * docs/routeros.md "Hotspot user limits").
+   */
   logout(session: ActiveItem): void {
     const user = this.state.users.get(session.userId);
     if (user) {

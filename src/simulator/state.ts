@@ -1,6 +1,6 @@
 /**
  * Everything the simulated router holds. Configuration lives in `cfg` (persisted); counters and sessions are
- * runtime fields (lost on reboot, FACTS §3 "Counters" ✖ runtime-only).
+ * runtime fields (lost on reboot, docs/routeros.md "Counters" ✖ runtime-only).
  */
 import { Item, Table } from './table';
 
@@ -16,7 +16,7 @@ export interface Counters {
 export const zeroCounters = (): Counters => ({ bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 });
 
 export interface QueueItem extends Item {
-  /** upload/download from the target's point of view (FACTS §3 "Direction"). */
+  /** upload/download from the target's point of view (docs/routeros.md "Direction"). */
   bytes: Pair;
   packets: Pair;
   rate: Pair;
@@ -25,7 +25,10 @@ export interface QueueItem extends Item {
 }
 
 export interface UserItem extends Item {
-  /** Accumulated over finished sessions (FACTS §3: statistics are updated when the session ends). */
+  /**
+   * Accumulated over finished sessions (statistics are updated when the session ends,
+   * docs/routeros.md "Hotspot user limits").
+   */
   uptime: number;
   counters: Counters;
 }

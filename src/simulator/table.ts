@@ -1,7 +1,7 @@
 /**
- * An ordered RouterOS menu: items in list order (simple queues are first-match, FACTS §3), indexed by `.id`
- * and by name so 10,000 items stay fast. `.id`s are `*HEX`, upper-case, monotonic and never reused
- * (✖ FACTS §1 "IDs"); the counter is persisted so they are stable across restarts.
+ * An ordered RouterOS menu: items in list order (simple queues are first-match, docs/routeros.md "Order"),
+ * indexed by `.id` and by name so 10,000 items stay fast. `.id`s are `*HEX`, upper-case, monotonic and never
+ * reused (✖ docs/routeros.md "IDs"); the counter is persisted so they are stable across restarts.
  */
 import { CATEGORY_NO_SUCH_ITEM, MSG_NO_SUCH_ITEM, Trap } from './messages';
 

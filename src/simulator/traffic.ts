@@ -1,7 +1,7 @@
 /**
  * Simulated traffic. A device's bytes go through the FIRST enabled simple queue whose target contains its IP
- * (strict first-match, FACTS §3 "Order"), capped by that queue's max-limit so a limit visibly limits.
- * Upload = from the device, download = to the device (FACTS §3 "Direction").
+ * (strict first-match, docs/routeros.md "Order"), capped by that queue's max-limit so a limit visibly limits.
+ * Upload = from the device, download = to the device (docs/routeros.md "Direction").
  */
 import type { Hotspot } from './sessions';
 import type { Counters, QueueItem, RouterState } from './state';
@@ -18,7 +18,8 @@ export interface Transfer {
 const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
 
 function addCounters(c: Counters, up: number, down: number): void {
-  // Hotspot "in" = received from the user (upload), "out" = sent to the user (FACTS §3 /ip/hotspot/user).
+  // Hotspot "in" = received from the user (upload), "out" = sent to the user
+  // (docs/routeros.md "Hotspot users").
   c.bytesIn += up;
   c.bytesOut += down;
   c.packetsIn += packets(up);

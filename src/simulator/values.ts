@@ -1,18 +1,19 @@
 /**
- * RouterOS value parsing and printing (FACTS.md §3 "Direction and value formats", "Durations and numbers").
- * Parsers return null on bad input; the caller turns that into a category-1 trap naming the argument.
+ * RouterOS value parsing and printing
+ * (docs/routeros.md "Direction", "Returned format" and "Durations and numbers"). Parsers return null on bad
+ * input; the caller turns that into a category-1 trap naming the argument.
  */
 
 const RATE_UNITS: Record<string, number> = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6, g: 1e9, G: 1e9 };
 
-/** A bit rate: `512K`, `1.5M`, `1G`, plain bits. k/K = 1000 (FACTS §3 "Units"). */
+/** A bit rate: `512K`, `1.5M`, `1G`, plain bits. k/K = 1000 (docs/routeros.md "Units"). */
 export function parseRate(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(text.trim());
   if (!m) return null;
   return Math.round(Number(m[1]) * RATE_UNITS[m[2]]);
 }
 
-/** `upload/download`; a single value means both directions (FACTS §3). */
+/** `upload/download`; a single value means both directions (docs/routeros.md "Direction"). */
 export function parsePair<T>(text: string, one: (s: string) => T | null): [T, T] | null {
   const parts = text.split('/');
   if (parts.length > 2) return null;
@@ -79,7 +80,10 @@ export function normaliseDuration(text: string): string | null {
   return s === null ? null : formatDuration(s);
 }
 
-/** `yes/no/true/false` in, `true`/`false` out (FACTS §1: v7 prints booleans as true/false). */
+/**
+ * `yes/no/true/false` in, `true`/`false` out (v7 prints booleans as true/false,
+ * docs/routeros.md "Reply details").
+ */
 export function parseBool(text: string): boolean | null {
   if (text === 'yes' || text === 'true') return true;
   if (text === 'no' || text === 'false') return false;
@@ -175,8 +179,9 @@ export function parseUint(text: string): number | null {
 }
 
 /**
- * Hotspot user-profile `rate-limit` (FACTS §3): `rx[/tx] [burst [threshold [time [priority [min]]]]]`,
- * rx = client upload, tx = client download — the same order as a queue's max-limit.
+ * Hotspot user-profile `rate-limit` (docs/routeros.md "Rate-limit format"):
+ * `rx[/tx] [burst [threshold [time [priority [min]]]]]`, rx = client upload, tx = client download — the same
+ * order as a queue's max-limit.
  */
 export interface RateLimit {
   maxLimit: [number, number];
@@ -195,8 +200,9 @@ export function parseRateLimit(text: string): RateLimit | null {
   const burstThreshold = parts[2] ? parsePair(parts[2], parseRate) : maxLimit;
   const burstTime = parts[3] ? parsePair(parts[3], parseDuration) : [1, 1];
   const priority = parts[4] ? parseUint(parts[4]) : 8;
-  // ✖ FACTS says the RADIUS text defaults the minimum rates to the rates; a queue's limit-at equal to its
-  // max-limit would be odd, so without an explicit min we leave limit-at at 0/0 (easy to change here).
+  // ✖ docs/routeros.md "Rate-limit format": the RADIUS text defaults the minimum rates to the rates; a
+  // queue's limit-at equal to its max-limit would be odd, so without an explicit min we leave limit-at at 0/0
+  // (easy to change here).
   const limitAt = parts[5] ? parsePair(parts[5], parseRate) : [0, 0];
   if (!maxLimit || !burstLimit || !burstThreshold || !burstTime || priority === null || !limitAt) return null;
   if (priority < 1 || priority > 8) return null;

@@ -1,14 +1,17 @@
 /**
- * RouterOS API wire format (FACTS.md §1): a sentence is a list of words, each word is a length prefix plus
- * bytes, and a zero-length word ends the sentence. Pure functions, no sockets: also used by other code to
- * count bytes.
+ * RouterOS API wire format (docs/routeros.md "The API protocol"): a sentence is a list of words, each word is
+ * a length prefix plus bytes, and a zero-length word ends the sentence. Pure functions, no sockets: also used
+ * by other code to count bytes.
  *
  * Words are handled as latin1 strings (one char = one byte). node-routeros encodes words as win1252, which
  * agrees with latin1 except for 0x80–0x9F; treating the wire as bytes means whatever the client sent comes
  * back byte-for-byte, and a length always counts bytes (`é` = one byte).
  */
 
-/** Length prefix for a word of `len` bytes, as a latin1 string (all five forms of the FACTS §1 table). */
+/**
+ * Length prefix for a word of `len` bytes, as a latin1 string (all five forms of
+ * docs/routeros.md "Word lengths").
+ */
 export function encodeLength(len: number): string {
   if (len < 0x80) return String.fromCharCode(len);
   if (len < 0x4000) return bytes((len | 0x8000) >>> 0, 2);

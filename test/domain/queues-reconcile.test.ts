@@ -193,7 +193,10 @@ const WANT: DesiredQueue = {
   mac: 'AA:BB:CC:DD:EE:01',
 };
 
-/** A row as RouterOS prints it (FACTS.md §3): rates as bits/s, burst fields zeroed, /32 target. */
+/**
+ * A row as RouterOS prints it (docs/routeros.md "Queue fields", "Returned format"): rates as bits/s, burst
+ * fields zeroed, /32 target.
+ */
 function row(id: string, fields: Record<string, string> = {}): QueueOnRouter {
   return queueOnRouter({
     '.id': id,

@@ -88,7 +88,7 @@ describe('operations', () => {
     expect(c.stats.bytesIn).toBeGreaterThan(0);
   });
 
-  test('replies with `.tag` as the last word are read the same way (FACTS §1: accept it anywhere)', async () => {
+  test('replies with `.tag` as the last word are read the same way (docs/routeros.md "Reply details": accept it anywhere)', async () => {
     const { client: c } = await setup({ tagPosition: 'last' });
     expect(await c.waitConnected(3000)).toBe(true);
     const id = await c.add(QUEUE, { name: 'tag-last', target: '10.5.50.60/32' });

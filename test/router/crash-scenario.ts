@@ -21,7 +21,7 @@ const tagOf = (tag: string | undefined): string[] => (tag === undefined ? [] : [
 async function main(): Promise<void> {
   const router = new FakeRouter();
   const port = await router.start();
-  // keepalive off so the socket idle timeout (SOCKTMOUT, FACTS §2.3) really fires.
+  // keepalive off so the socket idle timeout (SOCKTMOUT, docs/routeros.md "Idle timeout") really fires.
   const client = createRouterClient({
     host: '127.0.0.1',
     port,

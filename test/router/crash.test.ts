@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 
-/** The replies that crashed node-routeros 1.6.9 (FACTS §2), in a process whose uncaught handlers are ours. */
+/**
+ * The replies that crashed node-routeros 1.6.9 (docs/routeros.md "node-routeros 1.6.9"), in a process whose
+ * uncaught handlers are ours.
+ */
 test('no reply or socket event escapes as an uncaught exception (plain Node process)', async () => {
   const script = path.join(__dirname, 'crash-scenario.ts');
   const out = await new Promise<string>((resolve, reject) => {

@@ -1,7 +1,7 @@
 /**
  * api-ssl against the simulator with a self-signed certificate made by openssl. Without `tlsOptions.ca`
- * the client uses the certless-api-ssl settings (ADH at SECLEVEL=0 plus DEFAULT, no verification, FACTS §1
- * "TLS"); with the certificate as `ca` it verifies, and a different certificate is refused.
+ * the client uses the certless-api-ssl settings (ADH at SECLEVEL=0 plus DEFAULT, no verification,
+ * docs/routeros.md "TLS"); with the certificate as `ca` it verifies, and a different certificate is refused.
  */
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';

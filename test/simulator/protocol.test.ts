@@ -1,4 +1,4 @@
-/** Wire-level behaviour over real TCP with raw sockets (FACTS §1). */
+/** Wire-level behaviour over real TCP with raw sockets (docs/routeros.md "The API protocol"). */
 import { createHash } from 'node:crypto';
 import { RouterSimulator } from '../../src/simulator';
 import { challengeResponse } from '../../src/simulator/connection';
@@ -40,7 +40,7 @@ describe('login', () => {
     expect(await c.command(['/system/identity/print'])).toEqual([['!re', '=name=MikroTik'], ['!done']]);
   });
 
-  it('challenge: the FACTS test vector, and a wrong response', async () => {
+  it('challenge: the test vector of docs/routeros.md "Login", and a wrong response', async () => {
     expect(challengeResponse('passTest', Buffer.from('abc123', 'hex'))).toBe(
       '0021277bff9ac7caf06aa608e46616d47f',
     );

@@ -9,7 +9,7 @@ import {
   targetContains,
 } from '../../src/simulator/values';
 
-describe('values (FACTS §3)', () => {
+describe('values (docs/routeros.md "Units", "Returned format", "Durations and numbers")', () => {
   it('parses rates with decimal units', () => {
     expect(parseRate('512K')).toBe(512000);
     expect(parseRate('1.5M')).toBe(1500000);
@@ -56,7 +56,7 @@ describe('values (FACTS §3)', () => {
   });
 });
 
-describe('query stack language (FACTS §1 Queries)', () => {
+describe('query stack language (docs/routeros.md "Queries")', () => {
   const rows: Record<string, string>[] = [
     { name: 'a', type: 'ether', comment: 'x', n: '5' },
     { name: 'b', type: 'vlan', n: '10' },

@@ -7,7 +7,7 @@ import {
   WireError,
 } from '../../src/simulator/wire';
 
-describe('length prefixes (FACTS §1 table)', () => {
+describe('length prefixes (docs/routeros.md "Word lengths")', () => {
   const cases: [number, number[]][] = [
     [0, [0x00]],
     [0x7f, [0x7f]],

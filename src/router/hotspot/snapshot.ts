@@ -1,7 +1,7 @@
 /**
  * One read of the router per cycle: every simple queue, every hotspot session, every hotspot host and the
- * router's uptime, as four `print`s sent at once (the client pipelines them with tags, FACTS.md §1 "Tags"). The number of
- * round trips is the same for 1 or 5,000 customers.
+ * router's uptime, as four `print`s sent at once (the client pipelines them with tags,
+ * docs/routeros.md "Tags"). The number of round trips is the same for 1 or 5,000 customers.
  */
 import { QUEUE_PREFIX } from '../../domain/queues';
 import type { QueueOnRouter } from '../../domain/reconcile';

@@ -56,7 +56,10 @@ export const oneOf =
   (...values: string[]): FieldParser =>
   (v, arg) =>
     values.includes(v) ? v : failInvalid(arg);
-/** A reference to another item by name, e.g. a user's `profile` (✔ FACTS §1 category 1). */
+/**
+ * A reference to another item by name, e.g. a user's `profile` (✔ category 1,
+ * docs/routeros.md "Trap categories").
+ */
 export const ref =
   (table: () => Table<Item>, ...extra: string[]): FieldParser =>
   (v, arg) => {

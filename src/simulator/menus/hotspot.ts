@@ -1,6 +1,6 @@
 /**
- * `/ip/hotspot` menus (FACTS §3): servers, user profiles, users, ip-bindings (config), active sessions and
- * hosts (runtime).
+ * `/ip/hotspot` menus (docs/routeros.md "Hotspot"): servers, user profiles, users, ip-bindings (config),
+ * active sessions and hosts (runtime).
  */
 import { CATEGORY, MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER, msgInvalidValue, Trap } from '../messages';
 import type { Row } from '../query';
@@ -49,7 +49,7 @@ export function profileMenu(core: SimCore): Menu {
     autoName: 'profile',
     fields: {
       'shared-users': (v, arg) => (v === 'unlimited' ? v : uint(v, arg)),
-      // Kept as written (FACTS §3 rate-limit format); only checked that it parses.
+      // Kept as written (docs/routeros.md "Rate-limit format"); only checked that it parses.
       'rate-limit': (v, arg) => {
         if (v !== '' && !parseRateLimit(v)) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
         return v;
@@ -205,7 +205,8 @@ export function activeMenu(core: SimCore, hotspot: Hotspot): Menu {
 export function hostMenu(core: SimCore, hotspot: Hotspot): Menu {
   const hosts = core.state.hosts;
   const now = (): number => core.now();
-  // ✖ FACTS §3: the API names of the host flags are unconfirmed; `authorized`/`bypassed` follow the CLI flags.
+  // ✖ docs/routeros.md "Active sessions and hosts": the API names of the host flags are unconfirmed;
+  // `authorized`/`bypassed` follow the CLI flags.
   const render = (h: HostItem): Row => ({
     '.id': h.id,
     'mac-address': h.mac,

@@ -1,7 +1,7 @@
 /**
- * `/queue/simple` (FACTS §3): values are normalised the way RouterOS prints them back (rates as bit/s
- * integers `512000/1000000`, targets with a prefix length, `true`/`false`), and the list order is the
- * first-match order.
+ * `/queue/simple` (docs/routeros.md "Simple queues"): values are normalised the way RouterOS prints them back
+ * (rates as bit/s integers `512000/1000000`, targets with a prefix length, `true`/`false`), and the list
+ * order is the first-match order.
  */
 import {
   CATEGORY,
@@ -89,7 +89,8 @@ export const QUEUE_DEFAULTS: Record<string, string> = {
 function checkLimits(cfg: Record<string, string>): void {
   const max = (cfg['max-limit'] ?? '0/0').split('/').map(Number);
   const at = (cfg['limit-at'] ?? '0/0').split('/').map(Number);
-  // ◐ FACTS §1: a limit-at above a non-zero max-limit is refused.
+  // ◐ docs/routeros.md "Error messages to reproduce exactly": a limit-at above a non-zero max-limit is
+  // refused.
   if (max[0] > 0 && at[0] > max[0]) throw new Trap(msgLimitAboveMax('upload'), CATEGORY_FAILURE);
   if (max[1] > 0 && at[1] > max[1]) throw new Trap(msgLimitAboveMax('download'), CATEGORY_FAILURE);
 }
@@ -132,7 +133,7 @@ export function queueSpec(queues: () => Table<Item>): ConfigSpec {
 
 const pair = (p: [number, number]): string => `${p[0]}/${p[1]}`;
 
-/** A print row with every field of a real 7.x row (FACTS §3 "A real print row"). */
+/** A print row with every field of a real 7.x row (docs/routeros.md "Queue fields"). */
 export function renderQueue(q: QueueItem): Row {
   const c = q.cfg;
   const row: Row = { '.id': q.id, name: c.name, target: c.target };
@@ -182,7 +183,7 @@ export function queueMenu(core: SimCore): Menu {
   const table = core.state.queues;
   const generic = table as unknown as Table<Item>;
   const spec = queueSpec(() => generic);
-  // New queues start at zero (FACTS §3 "Counters").
+  // New queues start at zero (docs/routeros.md "Counters").
   const verbs = configVerbs(
     generic,
     spec,
