@@ -67,9 +67,10 @@ export const msgLimitAboveMax = (dir: 'upload' | 'download'): string =>
 export const msgInvalidValue = (arg: string): string => `invalid value for argument ${arg}`;
 /** ✖ `=numbers=` missing on set/remove/enable/... */
 export const msgMissingArgument = (arg: string): string => `expected ${arg}`;
-// Firewall filter refusals. ◐ `no target chain specified` (a jump without jump-target) and the ports text are
-// each quoted from one report of a real router's reply. ✖ The text for a rule without a chain: RouterOS
-// certainly refuses it (a rule must live in a chain), the words are our guess.
+// Firewall filter refusals (docs/routeros.md "Error messages to reproduce exactly"). ◐ `no target chain
+// specified` (a jump without jump-target) and the ports text are each quoted from one report of a real
+// router's reply. ✖ The text for a rule without a chain: RouterOS certainly refuses it (a rule must live in a
+// chain), the words are our guess.
 export const MSG_FILTER_NO_CHAIN = 'failure: chain not specified';
 export const MSG_FILTER_NO_JUMP_TARGET = 'failure: no target chain specified';
 export const MSG_FILTER_PORTS_NEED_PROTOCOL =
@@ -79,7 +80,8 @@ export const MSG_FILTER_PORTS_NEED_PROTOCOL =
  * A change to a dynamic item (one RouterOS made itself, such as the hotspot's `<hotspot-USER>` queue or the
  * hotspot's firewall rules). ◐ Live routers answer `failure: can not change dynamic …` to `set` on dynamic
  * entries of several menus; ✖ the last word for each menu (we name the kind of item, as the console names
- * them), and that remove, enable, disable, comment and move get the same answer.
+ * them), and that remove, enable, disable, comment and move get the same answer
+ * (docs/routeros.md "Error messages to reproduce exactly").
  */
 export const msgCannotChangeDynamic = (noun: string): string => `failure: can not change dynamic ${noun}`;
 
