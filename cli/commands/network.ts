@@ -3,6 +3,7 @@ import { confirm } from '@inquirer/prompts';
 import { ValidationError } from '../../src/domain/errors';
 import { AppError } from '../../src/lib/errors';
 import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
+import type { Core } from '../../src/core';
 import type { BandwidthChange } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
@@ -110,42 +111,51 @@ Removes the device's speed limit: it is unlimited until a new limit is set ("ban
 it goes back to its plan ("bandwidth reset"), or its voucher ends. Its queue stays, so its data is
 still counted. MAC may also be given as --mac MAC.`;
 
-const bwRemove: CommandDef = {
-  name: 'bandwidth remove',
-  summary: 'remove the speed limit of a device (unlimited)',
-  usage: BW_REMOVE,
-  async run(args) {
-    const { values, positionals } = parseCommand(args, MAC_OPTION, BW_REMOVE, { min: 0, max: 1 });
-    const mac = macOption(values, positionals, BW_REMOVE);
-    return withCore(async (core) => {
-      await preferRouter(core);
-      const change = await core.services.bandwidth.removeLimit(mac, cliActor());
-      printChange(change, `Speed limit removed for ${change.mac}: unlimited (its data is still counted).`);
-      return 0;
-    });
-  },
-};
+/** A bandwidth command that takes one device (MAC as the argument or --mac) and reports the change. */
+function deviceCommand(
+  name: string,
+  summary: string,
+  usage: string,
+  act: (core: Core, mac: string) => Promise<BandwidthChange>,
+  done: (change: BandwidthChange) => string,
+): CommandDef {
+  return {
+    name,
+    summary,
+    usage,
+    async run(args) {
+      const { values, positionals } = parseCommand(args, MAC_OPTION, usage, { min: 0, max: 1 });
+      const mac = macOption(values, positionals, usage);
+      return withCore(async (core) => {
+        await preferRouter(core);
+        const change = await act(core, mac);
+        printChange(change, done(change));
+        return 0;
+      });
+    },
+  };
+}
+
+const bwRemove = deviceCommand(
+  'bandwidth remove',
+  'remove the speed limit of a device (unlimited)',
+  BW_REMOVE,
+  (core, mac) => core.services.bandwidth.removeLimit(mac, cliActor()),
+  (c) => `Speed limit removed for ${c.mac}: unlimited (its data is still counted).`,
+);
 
 const BW_RESET = `Usage: pisonet bandwidth reset MAC
 
 Puts the device back to its plan: the admin's limit (or "unlimited") is dropped and the voucher's
 profile speeds apply again, with its fair-use and off-peak rules. MAC may also be given as --mac MAC.`;
 
-const bwReset: CommandDef = {
-  name: 'bandwidth reset',
-  summary: "back to the plan's speed (drops the admin limit)",
-  usage: BW_RESET,
-  async run(args) {
-    const { values, positionals } = parseCommand(args, MAC_OPTION, BW_RESET, { min: 0, max: 1 });
-    const mac = macOption(values, positionals, BW_RESET);
-    return withCore(async (core) => {
-      await preferRouter(core);
-      const change = await core.services.bandwidth.resetLimit(mac, cliActor());
-      printChange(change, `${change.mac} is back to its plan: ${change.profile}, ${speedText(change)}.`);
-      return 0;
-    });
-  },
-};
+const bwReset = deviceCommand(
+  'bandwidth reset',
+  "back to the plan's speed (drops the admin limit)",
+  BW_RESET,
+  (core, mac) => core.services.bandwidth.resetLimit(mac, cliActor()),
+  (c) => `${c.mac} is back to its plan: ${c.profile}, ${speedText(c)}.`,
+);
 
 const BW_USERS = `Usage: pisonet bandwidth users [--json]
 

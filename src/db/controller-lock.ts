@@ -1,3 +1,4 @@
+import { timeFormatter } from '../lib/log-format';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -220,18 +221,5 @@ function refusal(existing: Existing, file: string, tz?: string): StartRefused {
 /** `2026-11-22 17:44:05` in the shop's zone, as the log lines show time. */
 function localTime(iso: string, tz?: string): string {
   const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  const p: Record<string, string> = {};
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  for (const part of fmt.formatToParts(new Date(ms))) p[part.type] = part.value;
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return Number.isFinite(ms) ? timeFormatter(tz)(ms) : iso;
 }

@@ -51,7 +51,7 @@ export interface HumanFormatOptions {
 }
 
 /** `2026-11-22 17:44:05` in the zone; one Intl formatter per stream, and one formatting per second. */
-function timeFormatter(tz: string | undefined): (ms: number) => string {
+export function timeFormatter(tz: string | undefined): (ms: number) => string {
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     year: 'numeric',
