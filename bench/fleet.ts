@@ -56,7 +56,11 @@ function serveRouter(): void {
         sim.tick(seconds);
       }
       if (m.cmd === 'stats')
-        result = { bytesOut: sim.stats.bytesOut, commandsByPath: { ...sim.stats.commandsByPath } };
+        result = {
+          bytesOut: sim.stats.bytesOut,
+          commandsByPath: { ...sim.stats.commandsByPath },
+          cpuMicros: process.cpuUsage().user + process.cpuUsage().system,
+        };
       if (m.cmd === 'stop') await sim.stop();
       process.send?.({ id: m.id, result });
       if (m.cmd === 'stop') process.exit(0);

@@ -62,8 +62,11 @@ export async function redeemBench(): Promise<void> {
     };
     const tAll = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
+    const routerCpu0 = (await site.routerProcess.call<{ cpuMicros: number }>({ cmd: 'stats' })).cpuMicros;
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const cpu = process.cpuUsage(cpu0);
+    const routerCpu =
+      (await site.routerProcess.call<{ cpuMicros: number }>({ cmd: 'stats' })).cpuMicros - routerCpu0;
     const total = Number(process.hrtime.bigint() - tAll) / 1e6;
     times.sort((a, b) => a - b);
     const floor = UNAVOIDABLE_ROUND_TRIPS * LATENCY_MS;
@@ -79,7 +82,7 @@ export async function redeemBench(): Promise<void> {
       `  router minimum: ${UNAVOIDABLE_ROUND_TRIPS} sequential round trips × ${LATENCY_MS} ms = ${floor} ms; p50/min ${(p50 / floor).toFixed(2)}×, p95/min ${(p95 / floor).toFixed(2)}× (targets: p50 ≤ 1.5×, p95 ≤ 2×)`,
     );
     console.log(
-      `  router commands per redemption: ${((core.router.stats.commands - before) / N).toFixed(1)}; controller CPU per redemption: ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (SQLite's threads included)`,
+      `  router commands per redemption: ${((core.router.stats.commands - before) / N).toFixed(1)}; controller CPU per redemption: ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (SQLite's threads included); simulated router's CPU: ${(routerCpu / 1000 / N).toFixed(2)} ms`,
     );
   } finally {
     await core.close();

@@ -203,9 +203,15 @@ export function createRedemptionService(
       });
   }
 
+  /**
+   * The claim in the database and the login on the router go at the same time (the database's work hides in
+   * the router's first round trip); the device's queue and MAC binding wait until the claim is known to be won.
+   * A claim lost to another device undoes the login; a login that fails releases the claim.
+   */
   async function connect(kind: Claim, a: Attempt): Promise<RedeemResult | 'lost'> {
     const now = clock.now();
-    if (!(await claim(kind, a, now))) return 'lost';
+    const claimed = claim(kind, a, now);
+    claimed.catch(() => undefined); // its error is read below, after the router's side is undone
     const row: VoucherRow =
       kind === 'activate' ? { ...a.row, ...lifecycle.activationFields(a.row, activationOf(a, now)) } : a.row;
     const state = toVoucherState(row, a.profile);
@@ -218,6 +224,10 @@ export function createRedemptionService(
     try {
       if (!queue) throw expired();
       const out = await hotspot.loginDevice({
+        proceed: claimed.then(
+          (won) => won,
+          () => false,
+        ),
         code: row.code,
         mac: a.mac,
         ip: a.ip,
@@ -235,6 +245,8 @@ export function createRedemptionService(
       });
       await record(a, out, now);
     } catch (err) {
+      // A claim that failed or was lost: nothing of ours to release (its own error, if any, is the answer).
+      if (!(await claimed)) return 'lost';
       await unclaim(kind, a).catch((e: Error) => log.error({ err: e.message }, 'redemption rollback failed'));
       log.warn(
         { code: maskCode(row.code), mac: a.mac, err: (err as Error).message },

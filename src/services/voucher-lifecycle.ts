@@ -202,12 +202,13 @@ export async function settleInterruptedLogins(
     .join('vouchers as v', 'v.id', 'd.voucher_id')
     .whereNotNull('d.login_pending_at')
     .where('d.login_pending_at', '<', cutoff)
-    .select('d.id', 'd.voucher_id', 'd.mac', 'd.claim_activated', 'v.code')) as Array<{
+    .select('d.id', 'd.voucher_id', 'd.mac', 'd.claim_activated', 'v.code', 'v.status')) as Array<{
     id: number;
     voucher_id: number;
     mac: string;
     claim_activated: number | boolean;
     code: string;
+    status: string;
   }>;
   const out: SettledLogins = { finished: 0, undone: [] };
   if (rows.length === 0) return out;

@@ -78,3 +78,28 @@ test('a redemption still in progress in this process is left alone', async () =>
   await usage.runCycle();
   expect((await voucherRow(h, code)).status).toBe('unused');
 });
+
+test('online before the activation was written: the next start adopts the session and the voucher is sold from then', async () => {
+  const [code] = await makeVouchers(h, 'BASIC', 1);
+  const phone = addDevice(h, 1);
+  const row = await voucherRow(h, code);
+  // The claim's first statement ran (device row marked) and the login went through; then the controller died.
+  await h.core!.db('voucher_devices').insert({
+    voucher_id: row.id,
+    mac: phone.mac,
+    ip: phone.ip,
+    connected: true,
+    first_seen_at: h.clock.now(),
+    last_seen_at: h.clock.now(),
+    login_pending_at: h.clock.now(),
+    claim_activated: true,
+  });
+  await h.router.hotspotLogin({ user: code, password: code, mac: phone.mac, ip: phone.ip });
+  h.clock.advance(60_000);
+  await freshUsage(h).runCycle();
+  const after = await voucherRow(h, code);
+  expect(after.status).toBe('active'); // never internet without a consumed voucher
+  const [device] = await h.core!.db('voucher_devices').where({ voucher_id: row.id });
+  expect(device).toMatchObject({ mac: phone.mac, login_pending_at: null });
+  expect(h.sim.rows('/queue/simple').map((q) => q.name)).toEqual([`pisonet-${phone.mac}`]);
+});

@@ -101,6 +101,11 @@ describe('portal redemption over HTTP against the simulated router', () => {
     expect(h.sim.rows('/ip/hotspot/active').filter((s) => s.user === code)).toHaveLength(1);
     expect(h.sim.rows('/queue/simple')).toHaveLength(1);
     expect(await h.core!.db('voucher_devices')).toHaveLength(1);
+    // The loser's login was undone before it could bind the code to its MAC: the winner's binding stands.
+    const winner = results[0].status === 200 ? a : b;
+    const user = h.sim.rows('/ip/hotspot/user').find((u) => u.name === code);
+    expect(user?.['mac-address']).toBe(winner.mac);
+    expect(h.sim.rows('/ip/hotspot/active').find((s) => s.user === code)?.['mac-address']).toBe(winner.mac);
   });
 
   it('refuses wrong codes with 404, then rate-limits the device with 429 and Retry-After', async () => {

@@ -14,13 +14,20 @@ const ORIGINAL = [
 ];
 const actor = { name: 'test', via: 'system' as const };
 
+/** The parts of the API's replies these tests read. */
+interface ApiReply {
+  profile?: Record<string, unknown>;
+  error?: string;
+  changes?: string[];
+}
+
 async function api(h: Harness, method: string, path: string, body?: unknown) {
   const res = await fetch(`${h.app!.url}/admin/api${path}`, {
     method,
     headers: { ...AUTH, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as ApiReply };
 }
 
 describe('the original profiles.json and API', () => {

@@ -70,6 +70,19 @@ export interface DeviceLogin {
    * instead of before it (the caller may share one read among redemptions running at once).
    */
   firstDynamicQueue: Promise<string | undefined>;
+  /**
+   * Resolves once the caller knows whether this login may stand (its claim in the database won). False:
+   * the login is undone and ClaimLost thrown before the queue and the binding are written. Omitted: go on.
+   */
+  proceed?: Promise<boolean>;
+}
+
+/** The caller's claim was not won: the login was undone, nothing of it stays on the router. */
+export class ClaimLost extends Error {
+  constructor() {
+    super('the claim on the voucher was not won; the login was undone');
+    this.name = 'ClaimLost';
+  }
 }
 
 /** What was done on the router, for the database and for undo. */
@@ -202,6 +215,7 @@ export async function loginDevice(
     ]);
     out.routerUserId = login.userId;
     out.loggedIn = login.fresh;
+    if (d.proceed && !(await d.proceed)) throw new ClaimLost();
     const bind = d.bindMac
       ? bindUser(router, out.routerUserId, d.mac).then(() => (out.macBound = true))
       : undefined;

@@ -9,7 +9,6 @@ import {
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
 import { hourlyTrafficChart } from './series';
 
-
 /** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
 export function voucherDetailRoutes(ctx: WebContext): Router {
   const router = Router();
