@@ -337,7 +337,7 @@ export function createRedemptionService(
     throw deviceLimit();
   }
 
-  return { redeem, status: (mac: string) => portalStatus(deps, mac), limiter };
+  return { redeem, status: (mac, asker) => portalStatus(deps, mac, asker), limiter };
 }
 
 interface FoundVoucher {
@@ -369,8 +369,12 @@ async function findRow(
   };
 }
 
-/** What the status page shows for the device's current (or last) voucher. */
-async function portalStatus(deps: ServiceDeps, macInput: string): Promise<PortalStatus> {
+/** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
+async function portalStatus(
+  deps: ServiceDeps,
+  macInput: string,
+  asker: { provenMac: string | null; peerIp: string | null },
+): Promise<PortalStatus> {
   const { db, clock, config } = deps;
   const none: PortalStatus = {
     active: false,
@@ -399,6 +403,11 @@ async function portalStatus(deps: ServiceDeps, macInput: string): Promise<Portal
     .select('v.*')
     .first()) as VoucherRow | undefined;
   if (!row) return none;
+  // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
+  const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip')) as
+    { ip: string | null } | undefined;
+  const proven = asker.provenMac === mac || (asker.peerIp !== null && device?.ip === asker.peerIp);
+  if (!proven) return none;
   const p = await new ProfileCache(db).byId(row.profile_id);
   const now = clock.now();
   const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);
@@ -412,7 +421,8 @@ async function portalStatus(deps: ServiceDeps, macInput: string): Promise<Portal
   }
   return {
     active,
-    code: row.code,
+    // Masked: enough for the customer to recognise their code, useless to anyone reading over a shoulder.
+    code: maskCode(row.code),
     profile: p.row.name,
     remainingSeconds: active ? timing.remainingSeconds : 0,
     usedBytes: Number(row.bytes_up) + Number(row.bytes_down),

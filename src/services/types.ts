@@ -212,7 +212,12 @@ export interface PortalStatus {
 export interface RedemptionService {
   /** Throws AppError: INVALID_CODE 404, VOUCHER_USED 409, VOUCHER_EXPIRED 410, VOUCHER_REVOKED 410, DEVICE_LIMIT 409, UNKNOWN_DEVICE 403, RATE_LIMITED 429, ROUTER_UNREACHABLE 503. */
   redeem(input: { code: string; mac: string; ip: string }): Promise<RedeemResult>;
-  status(mac: string): Promise<PortalStatus>;
+  /**
+   * The status of the device's voucher, for that device only: `asker` must prove it is the device (a MAC it
+   * proved with the portal's signed cookie, or the address it asks from being the one the device uses).
+   * Anyone else learns nothing beyond "no active voucher here". The code is always masked.
+   */
+  status(mac: string, asker: { provenMac: string | null; peerIp: string | null }): Promise<PortalStatus>;
 }
 
 // ---------------------------------------------------------------- usage, bandwidth, sessions

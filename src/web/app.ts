@@ -91,7 +91,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   });
 
   // Captive portal (open to the hotspot network).
-  mountPortal(app, ctx);
+  mountPortal(app, { ...ctx, deviceSecret: ctx.deviceSecret ?? opts.sessionSecret });
 
   // Admin: network allow-list first, then auth + CSRF (login page is public but still CSRF-protected).
   app.use('/admin', adminAllowList(ctx.config.admin.allow));

@@ -12,4 +12,6 @@ export interface WebContext {
   log: Logger;
   clock: Clock;
   simulated: boolean;
+  /** Signs the portal's device cookie (src/web/portal/device-proof.ts); the session secret when unset. */
+  deviceSecret?: string;
 }

@@ -58,7 +58,9 @@ describe('portal pages without JavaScript', () => {
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/portal\/status\?/);
-    const status = await (await fetch(`${h.app!.url}${location}`)).text();
+    // The redemption left this browser a signed device cookie: its status page shows the voucher.
+    const device = res.headers.getSetCookie().find((c) => c.startsWith('pisonet_device='))!.split(';')[0];
+    const status = await (await fetch(`${h.app!.url}${location}`, { headers: { cookie: device } })).text();
     expect(status).toContain('You are connected');
     expect(status).toContain('1h');
     expect(status).toContain('1 Mbps down / 512 kbps up');

@@ -74,17 +74,41 @@ describe('portal redemption over HTTP against the simulated router', () => {
       baseline_down: 0,
     });
 
-    const status = await (
-      await fetch(`${h.app!.url}/api/portal/status?mac=${encodeURIComponent(d.mac)}`)
-    ).json();
+    // The status answers the device that redeemed (its signed cookie), with the code masked; not a stranger.
+    const statusUrl = `${h.app!.url}/api/portal/status?mac=${encodeURIComponent(d.mac)}`;
+    const device = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pisonet_device='))!
+      .split(';')[0];
+    const status = await (await fetch(statusUrl, { headers: { cookie: device } })).json();
     expect(status).toMatchObject({
       success: true,
       active: true,
+      code: `${code.slice(0, 2)}…${code.slice(-2)}`,
       remaining_seconds: 3600,
       used_bytes: 0,
       cap_bytes: null,
       throttled: false,
     });
+    const stranger = await (await fetch(statusUrl)).json();
+    expect(stranger).toMatchObject({ success: true, active: false, code: null, profile: null });
+    const forged = await (
+      await fetch(statusUrl, { headers: { cookie: `pisonet_device=${d.mac}.forged` } })
+    ).json();
+    expect(forged).toMatchObject({ active: false, code: null });
+  });
+
+  it('answers the status to a device asking from its own hotspot address, without a cookie', async () => {
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    // The test client connects from 127.0.0.1: a device the hotspot sees at that address is "us".
+    const d = { mac: '02:AA:00:00:00:7F', ip: '127.0.0.1' };
+    h.sim.addDevice(d);
+    expect((await redeemApi(h, { code, ...d })).status).toBe(200);
+    const own = await (
+      await fetch(`${h.app!.url}/api/portal/status?mac=${encodeURIComponent(d.mac)}`)
+    ).json();
+    expect(own).toMatchObject({ active: true, code: `${code.slice(0, 2)}…${code.slice(-2)}` });
+    expect(JSON.stringify(own)).not.toContain(code);
   });
 
   it('lets exactly one of two devices racing for the same code win', async () => {

@@ -11,6 +11,7 @@ import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { statusViewModel } from './view-model';
 import { portalFormToken, portalFormTokenValid } from './form-token';
+import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -58,6 +59,10 @@ function errorText(
 }
 
 export function portalRouter(ctx: WebContext): Router {
+  const secret = ctx.deviceSecret ?? '';
+  const cookieSecure = (req: Request): boolean =>
+    ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
+  const askerOf = (req: Request) => ({ provenMac: provenDevice(req, secret), peerIp: peerAddress(req) });
   const r = Router();
   const { services } = ctx;
   // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
@@ -99,6 +104,7 @@ export function portalRouter(ctx: WebContext): Router {
     }
     try {
       await services.redemption.redeem({ code: f.code, mac: f.mac, ip: f.ip });
+      rememberDevice(res, secret, f.mac, cookieSecure(req));
       const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig });
       res.redirect(303, `/portal/status?${q.toString()}`);
     } catch (err) {
@@ -112,7 +118,7 @@ export function portalRouter(ctx: WebContext): Router {
     const lang = pickLanguage(req.query.lang, req.get('accept-language'));
     const t = translator(lang);
     const mac = str(req.query.mac, 64);
-    const status = await services.redemption.status(mac);
+    const status = await services.redemption.status(mac, askerOf(req));
     const other = lang === 'fil' ? 'en' : 'fil';
     const linkOrig = safeLink(req.query['link-orig']);
     res.render('portal/status', {
@@ -134,6 +140,7 @@ export function portalRouter(ctx: WebContext): Router {
         mac: str(body.mac, 64),
         ip: str(body.ip, 64),
       });
+      rememberDevice(res, secret, str(body.mac, 64), cookieSecure(req));
       res.json({
         success: true,
         code: out.code,
@@ -153,7 +160,7 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   r.get('/api/portal/status', async (req, res) => {
-    const s = await services.redemption.status(str(req.query.mac, 64));
+    const s = await services.redemption.status(str(req.query.mac, 64), askerOf(req));
     res.json({
       success: true,
       active: s.active,

@@ -1,0 +1,62 @@
+/**
+ * Which device is asking. The portal's status tells a customer about their own voucher only; a MAC alone is
+ * no proof (anyone on the same WiFi can see it). A device proves itself by a signed cookie set when it
+ * redeemed a code from this browser, or by asking from the hotspot address the router gave that MAC.
+ */
+import crypto from 'node:crypto';
+import type { Request, Response } from 'express';
+import { clientIPv4, normaliseMac } from '../../domain/units';
+
+const COOKIE = 'pisonet_device';
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+function mac(value: string): string | null {
+  try {
+    return normaliseMac(value);
+  } catch {
+    return null;
+  }
+}
+
+function sign(secret: string, text: string): string {
+  return crypto.createHmac('sha256', secret).update(`device:${text}`).digest('base64url');
+}
+
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** After a redemption: this browser may see the device's status from now on. */
+export function rememberDevice(res: Response, secret: string, deviceMac: string, secure: boolean): void {
+  const m = mac(deviceMac);
+  if (!m || !secret) return;
+  res.cookie(COOKIE, `${m}.${sign(secret, m)}`, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: MAX_AGE_MS,
+    path: '/',
+  });
+}
+
+/** The MAC this browser proved with its cookie, or null. */
+export function provenDevice(req: Request, secret: string): string | null {
+  const value = secret ? cookieOf(req, COOKIE) : undefined;
+  const dot = value?.lastIndexOf('.') ?? -1;
+  if (!value || dot < 0) return null;
+  const m = mac(value.slice(0, dot));
+  if (!m) return null;
+  const given = Buffer.from(value.slice(dot + 1));
+  const wanted = Buffer.from(sign(secret, m));
+  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted) ? m : null;
+}
+
+/** The TCP peer's IPv4 address (what the device's packets come from), or null. */
+export function peerAddress(req: Request): string | null {
+  const ip = req.socket.remoteAddress;
+  return ip ? clientIPv4(ip) : null;
+}
