@@ -11,6 +11,14 @@ export function safeNext(next: unknown): string {
   return next;
 }
 
+/** `15 minutes`, `2 hours`: the wait rounded up, in the unit a person would say. */
+function waitText(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes <= 90) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.ceil(minutes / 60);
+  return `${hours} hours`;
+}
+
 function clientIp(req: Request): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
@@ -46,21 +54,20 @@ export function loginRouter(ctx: WebContext): Router {
     const username = typeof req.body?.username === 'string' ? req.body.username.trim().slice(0, 64) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const ip = clientIp(req);
-    const wait = throttle.blockedFor(ip, username);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60);
-      res.set('Retry-After', String(wait));
+    // The attempt is counted before the (slow) password check, so requests sent together cannot all reach it.
+    const slot = throttle.reserve(ip, username);
+    if (!slot.ok) {
+      res.set('Retry-After', String(slot.waitSeconds));
       return show(req, res, 429, {
         username,
-        error: `Too many failed attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+        error: `Too many failed attempts. Wait ${waitText(slot.waitSeconds)} and try again.`,
       });
     }
     if (!username || !password || !(await admins.verify(username, password))) {
-      throttle.fail(ip, username);
       ctx.log.warn({ module: 'admin', ip }, 'admin login failed');
       return show(req, res, 401, { username, error: 'Wrong username or password.' });
     }
-    throttle.succeed(ip, username);
+    throttle.succeed(slot);
     const next = safeNext(req.body?.next);
     // A new session id at login, so an id planted before login (session fixation) is worthless.
     req.session.regenerate((err) => {
