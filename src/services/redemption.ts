@@ -18,6 +18,7 @@ import { maskCode } from '../lib/logger';
 import { classifyLoginRefusal } from '../router/login-refusals';
 import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
+import { recordEvent } from './events';
 import { GuessLimiter } from './guess-limiter';
 import * as lifecycle from './voucher-lifecycle';
 import type { LoginOutcome } from '../router/hotspot';
@@ -304,7 +305,20 @@ export function createRedemptionService(
     return dynamicRead;
   }
 
-  async function redeem(input: { code: string; mac: string; ip: string }): Promise<RedeemResult> {
+  /** Many wrong codes shop-wide within a minute: someone is guessing. Told once per minute. */
+  async function reportGuessCeiling(): Promise<void> {
+    log.warn({ module: 'portal' }, 'many wrong voucher codes this minute: someone may be guessing codes');
+    await recordEvent(db, clock, {
+      kind: 'guessing',
+      level: 'warn',
+      message: 'Many wrong voucher codes were tried on the portal within a minute; guessers are slowed down.',
+    }).catch(() => undefined);
+  }
+
+  async function redeem(
+    input: { code: string; mac: string; ip: string },
+    asker: { peerIp: string | null } = { peerIp: null },
+  ): Promise<RedeemResult> {
     let mac: string;
     let ip: string;
     try {
@@ -313,14 +327,16 @@ export function createRedemptionService(
     } catch {
       throw unknownDevice();
     }
-    const keys = [`mac:${mac}`, `ip:${ip}`];
+    // Who asks, not what the body claims: the address the request comes from (see guess-limiter.ts).
+    const keys = [`asker:${asker.peerIp ?? 'unknown'}`];
     const wait = limiter.retryAfter(keys);
     if (wait > 0) throw new RateLimitedError(wait);
     if (!router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
     const found = isPlausibleCode(code) ? await findRow(db, { code }) : undefined;
     if (!found) {
-      const lock = limiter.fail(keys);
+      const { lockSeconds: lock, ceilingReached } = limiter.failAndReport(keys);
+      if (ceilingReached) await reportGuessCeiling();
       if (lock > 0) throw new RateLimitedError(lock);
       throw invalidCode();
     }
@@ -330,7 +346,6 @@ export function createRedemptionService(
       const a: Attempt = { row, profile, profileName, mac, ip };
       const result = await connect(await decide(a), a);
       if (result !== 'lost') {
-        limiter.reset(keys);
         return result;
       }
     }

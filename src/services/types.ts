@@ -211,7 +211,14 @@ export interface PortalStatus {
 
 export interface RedemptionService {
   /** Throws AppError: INVALID_CODE 404, VOUCHER_USED 409, VOUCHER_EXPIRED 410, VOUCHER_REVOKED 410, DEVICE_LIMIT 409, UNKNOWN_DEVICE 403, RATE_LIMITED 429, ROUTER_UNREACHABLE 503. */
-  redeem(input: { code: string; mac: string; ip: string }): Promise<RedeemResult>;
+  /**
+   * `asker` is who sends the request (the address it comes from): wrong codes are counted against it, never
+   * against the device the request names.
+   */
+  redeem(
+    input: { code: string; mac: string; ip: string },
+    asker?: { peerIp: string | null },
+  ): Promise<RedeemResult>;
   /**
    * The status of the device's voucher, for that device only: `asker` must prove it is the device (a MAC it
    * proved with the portal's signed cookie, or the address it asks from being the one the device uses).

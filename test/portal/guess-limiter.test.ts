@@ -18,15 +18,25 @@ describe('GuessLimiter', () => {
     expect(l.retryAfter(keys)).toBe(3600);
   });
 
-  it('locks by IP too (a device changing its MAC), and a success resets', () => {
+  it('forgives nothing on success (there is no reset), and keys are independent', () => {
     const clock = new FakeClock();
     const l = new GuessLimiter(clock, { freeAttempts: 2 });
-    l.fail(['mac:A', 'ip:1']);
-    l.fail(['mac:B', 'ip:1']);
-    expect(l.fail(['mac:C', 'ip:1'])).toBe(30);
-    expect(l.retryAfter(['mac:D', 'ip:1'])).toBe(30);
-    expect(l.retryAfter(['mac:D', 'ip:2'])).toBe(0);
-    l.reset(['mac:C', 'ip:1']);
-    expect(l.retryAfter(['mac:C', 'ip:1'])).toBe(0);
+    l.fail(['asker:1']);
+    l.fail(['asker:1']);
+    expect(l.fail(['asker:1'])).toBe(30);
+    expect(l.retryAfter(['asker:2'])).toBe(0);
+    expect('reset' in l).toBe(false);
+  });
+
+  it('past the shop-wide ceiling per minute, askers who already failed wait for the minute; others do not', () => {
+    const clock = new FakeClock();
+    const l = new GuessLimiter(clock, { freeAttempts: 100, globalPerMinute: 10 });
+    const reached: boolean[] = [];
+    for (let i = 0; i < 10; i++) reached.push(l.failAndReport([`asker:${i}`]).ceilingReached);
+    expect(reached.filter(Boolean)).toHaveLength(1); // reported once
+    expect(l.retryAfter(['asker:3'])).toBe(60);
+    expect(l.retryAfter(['asker:fresh'])).toBe(0);
+    clock.advance(60_000);
+    expect(l.retryAfter(['asker:3'])).toBe(0);
   });
 });

@@ -103,7 +103,7 @@ export function portalRouter(ctx: WebContext): Router {
       return renderLogin(req, res, { ...f, error: '' }, 403, translator(lang).t('error.FORM_EXPIRED'));
     }
     try {
-      await services.redemption.redeem({ code: f.code, mac: f.mac, ip: f.ip });
+      await services.redemption.redeem({ code: f.code, mac: f.mac, ip: f.ip }, { peerIp: peerAddress(req) });
       rememberDevice(res, secret, f.mac, cookieSecure(req));
       const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig });
       res.redirect(303, `/portal/status?${q.toString()}`);
@@ -135,11 +135,14 @@ export function portalRouter(ctx: WebContext): Router {
   r.post('/api/portal/redeem', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const out = await services.redemption.redeem({
-        code: str(body.code, 64),
-        mac: str(body.mac, 64),
-        ip: str(body.ip, 64),
-      });
+      const out = await services.redemption.redeem(
+        {
+          code: str(body.code, 64),
+          mac: str(body.mac, 64),
+          ip: str(body.ip, 64),
+        },
+        { peerIp: peerAddress(req) },
+      );
       rememberDevice(res, secret, str(body.mac, 64), cookieSecure(req));
       res.json({
         success: true,
