@@ -7,7 +7,7 @@
 import { AppError } from '../../lib/errors';
 import type { ManagedHotspot } from './index';
 
-const READS = new Set<string>(['snapshot', 'queues', 'hostOf', 'topDynamicQueue', 'users', 'placement']);
+const READS = new Set<string>(['snapshot', 'queues', 'topDynamicQueue', 'users', 'placement']);
 
 export class SafeModeError extends AppError {
   constructor(operation: string, why: string) {

@@ -10,13 +10,11 @@ import { isOurQueue } from '../../domain/reconcile';
 import type { RouterClient, RouterError } from '../types';
 import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import {
-  hostOf,
   loginDevice,
   sessionsOfDevice,
   sessionsOfUser,
   topDynamicQueue,
   type DeviceLogin,
-  type HotspotHost,
   type LoginOutcome,
 } from './sessions';
 import {
@@ -31,9 +29,7 @@ import {
   addUser,
   bindUser,
   readUsers,
-  setUser,
   updateUserPlan,
-  userChanges,
   type UserOnRouter,
   type UserPlacement,
   type VoucherUser,
@@ -45,15 +41,7 @@ import {
   type UserReconcileResult,
 } from './user-reconcile';
 
-export type {
-  DeviceLogin,
-  HotspotHost,
-  LoginOutcome,
-  RouterSnapshot,
-  UserOnRouter,
-  UserPlacement,
-  VoucherUser,
-};
+export type { DeviceLogin, LoginOutcome, RouterSnapshot, UserOnRouter, UserPlacement, VoucherUser };
 export type { QueueReading, SessionInfo } from './snapshot';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
@@ -78,7 +66,6 @@ export interface ManagedHotspot {
   queues(names?: string[]): Promise<QueueView[]>;
   setQueue(id: string, changes: QueueFieldChanges): Promise<void>;
 
-  hostOf(mac: string): Promise<HotspotHost | undefined>;
   topDynamicQueue(): Promise<string | undefined>;
   /** Logs a device in as its voucher's user with its own queue; undone entirely on failure. */
   loginDevice(d: DeviceLogin): Promise<LoginOutcome>;
@@ -95,8 +82,6 @@ export interface ManagedHotspot {
   /** Every hotspot user (ours are marked), one print. */
   users(): Promise<UserOnRouter[]>;
   addUser(u: VoucherUser): Promise<string>;
-  /** Brings an existing user of ours to `u`; no write when it already matches. Returns whether it wrote. */
-  fixUser(u: VoucherUser, have: UserOnRouter): Promise<boolean>;
   bindUser(routerUserId: string, mac: string | null): Promise<void>;
   /** New limit-uptime and comment (extension, change of profile); false when the user is gone. */
   updateUserPlan(routerUserId: string, profileName: string, limitSeconds: number | null): Promise<boolean>;
@@ -137,7 +122,6 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
         .filter(isOurQueue);
     },
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
-    hostOf: (mac) => hostOf(router, mac),
     topDynamicQueue: () => topDynamicQueue(router),
     loginDevice: (d) => loginDevice(router, placement, d),
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
@@ -174,12 +158,6 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     },
     users: () => readUsers(router),
     addUser: (u) => addUser(router, placement, u),
-    async fixUser(u, have) {
-      const changes = userChanges(placement, u, have);
-      if (Object.keys(changes).length === 0) return false;
-      await setUser(router, have.id, changes);
-      return true;
-    },
     bindUser: (id, mac) => bindUser(router, id, mac),
     async updateUserPlan(id, profileName, limitSeconds) {
       try {

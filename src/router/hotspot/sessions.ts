@@ -6,25 +6,8 @@ import type { DesiredQueue } from '../../domain/queues';
 import { classifyLoginRefusal } from '../login-refusals';
 import { RouterError, type RouterClient } from '../types';
 import { queueAddAttrs } from './queues';
-import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
+import { ACTIVE_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
 import { addUser, bindUser, userAddAttrs, type UserPlacement, type VoucherUser } from './users';
-
-/** A device the hotspot sees, from `/ip/hotspot/host`. */
-export interface HotspotHost {
-  mac: string;
-  ip: string;
-  /** Logged in already (with some voucher). */
-  authorized: boolean;
-}
-
-export async function hostOf(router: RouterClient, mac: string): Promise<HotspotHost | undefined> {
-  const rows = await router.print(HOST_MENU, {
-    proplist: ['mac-address', 'address', 'authorized'],
-    query: [`mac-address=${mac}`],
-  });
-  const row = rows.find((r) => r['mac-address'] === mac);
-  return row ? { mac, ip: row.address ?? '', authorized: row.authorized === 'true' } : undefined;
-}
 
 /** `.id` of the topmost dynamic (hotspot-made) queue: ours go above it, or its limit would win. */
 export async function topDynamicQueue(router: RouterClient): Promise<string | undefined> {
