@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { healthRoutes } from './health';
 import { KnexSessionStore } from './middleware/session-store';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
-import { errorHandler } from './middleware/errors';
+import { errorHandler, urlLengthLimit } from './middleware/errors';
 import { portalRouter } from './portal';
 import { loginRouter } from './admin/login';
 import { voucherApiRouter } from './admin/api-vouchers';
@@ -35,6 +35,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
   app.set('trust proxy', false);
+  app.use(urlLengthLimit);
 
   app.use(
     helmet({
@@ -52,8 +53,10 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     }),
   );
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
+  // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
   app.use(express.json({ limit: '256kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '256kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 1000 }));
 
   const routerWarnings = () => [
     ...safeModeWarnings(ctx.services.routerBinding),

@@ -5,7 +5,7 @@ import { loadConfig, AppConfig } from '../../src/config/env';
 import { openCore, Core } from '../../src/core';
 import { startApp, RunningApp } from '../../src/app';
 import { FakeClock } from '../../src/lib/clock';
-import { createLogger } from '../../src/lib/logger';
+import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   http?: boolean;
   /** Use the fake clock for the core (default true). The simulator shares it. */
   fakeClock?: boolean;
+  /** The controller's logger (default: silent), for tests that read what was logged. */
+  log?: Logger;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     USAGE_POLL_SECONDS: '30',
     ...opts.env,
   });
-  const log = createLogger('silent');
+  const log = opts.log ?? createLogger('silent');
   const router = createRouterClient({
     host: '127.0.0.1',
     port,

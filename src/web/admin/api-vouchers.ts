@@ -54,10 +54,35 @@ const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'a
 
 function optionalInt(v: unknown, field: string, min: number, max: number): number | undefined {
   if (v === undefined || v === '') return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
+  // Only numbers and their text: Number() would also read [8] as 8.
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < min || n > max)
     throw ValidationError.invalid(field, v, 'a whole number', `use ${min} to ${max}`);
   return n;
+}
+
+/** An optional text field: absent or a string; a list or an object is refused rather than turned into text. */
+function optionalText(v: unknown, field: string, what: string, forms: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw ValidationError.invalid(field, v, what, forms);
+  return v;
+}
+
+/** `true`/`false` (or their text, as a form sends them); anything else is refused, not read as false. */
+function optionalFlag(v: unknown, field: string): boolean {
+  if (v === undefined || v === null || v === '' || v === false || v === 'false') return false;
+  if (v === true || v === 'true') return true;
+  throw ValidationError.invalid(field, v, 'true or false', 'use true or false');
+}
+
+/** A profile name the caller must send: missing, or not text, says so under `profile`. */
+function profileName(v: unknown): string {
+  if (typeof v === 'string' && v !== '') return v;
+  if (v === undefined || v === '')
+    throw new AppError('INVALID_INPUT', 'profile: missing; name a profile like BASIC', 400, 'profile', {
+      profile: 'missing',
+    });
+  throw ValidationError.invalid('profile', v, 'a profile name', 'name a profile like BASIC');
 }
 
 /** Query string → filter; unknown statuses are refused rather than silently ignored. */
@@ -82,23 +107,20 @@ export function voucherApiRouter(ctx: WebContext): Router {
 
   r.post('/vouchers', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof b.profile !== 'string' || b.profile === '')
-      throw new AppError('INVALID_INPUT', 'profile: missing; name a profile like BASIC', 400, 'profile', {
-        profile: 'missing',
-      });
+    const profile = profileName(b.profile);
     const count = typeof b.count === 'string' ? Number(b.count) : b.count;
     const out = await vouchers.generate(
       {
-        profile: b.profile,
+        profile,
         count: count as number,
-        prefix: b.prefix === undefined ? undefined : String(b.prefix),
+        prefix: optionalText(b.prefix, 'prefix', 'a code prefix', 'use up to 8 letters or digits, like WIFI'),
         length: optionalInt(b.length, 'length', 1, 64),
         price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
         rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : parseRate(b.rate_up, 'rate_up'),
         rateDown:
           b.rate_down === undefined || b.rate_down === '' ? undefined : parseRate(b.rate_down, 'rate_down'),
-        staff: b.staff === true || b.staff === 'true',
-        note: typeof b.note === 'string' ? b.note : undefined,
+        staff: optionalFlag(b.staff, 'staff'),
+        note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
       },
       actorOf(req),
     );
@@ -156,11 +178,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
   });
 
   r.post('/vouchers/:code/profile', async (req, res) => {
-    const name = (req.body ?? {}).profile;
-    if (typeof name !== 'string' || name === '')
-      throw new AppError('INVALID_INPUT', 'profile: missing; name a profile like BASIC', 400, 'profile', {
-        profile: 'missing',
-      });
+    const name = profileName((req.body ?? {}).profile);
     res.json({
       success: true,
       voucher: voucherJson(await vouchers.changeProfile(req.params.code, name, actorOf(req))),
