@@ -36,6 +36,8 @@ export interface EnforceResult {
   updated: number;
   removed: number;
   loggedOut: number;
+  /** The router ids of the sessions logged out (or found gone) this cycle. */
+  loggedOutIds: string[];
   ended: number;
   /** Router errors met while applying (the cycle goes on; the next one retries). */
   errors: RouterError[];
@@ -114,11 +116,16 @@ async function removeRouterUsers(
   for (const r of rows) if (r.router_user_id && gone.includes(r.router_user_id)) r.router_user_id = null;
 }
 
+/**
+ * `alsoLogout`: sessions the cycle found beyond their voucher's device count (device-limit.ts); they go out
+ * in the same logout as ended vouchers' sessions, so the limit costs no round trip of its own.
+ */
 export async function enforce(
   deps: EnforceDeps,
   state: LoadedState,
   snapshot: RouterSnapshot,
   now: number,
+  alsoLogout: readonly string[] = [],
 ): Promise<EnforceResult> {
   const desired = desiredQueues(activeItems(state), now, deps.tz, {}, deps.texts);
   const ended = await endVouchers(deps, state, desired.voucherActions, now);
@@ -127,10 +134,11 @@ export async function enforce(
   const queues = await deps.hotspot.applyQueuePlan(plan, errors);
 
   const logout = sessionsToEnd(snapshot, state);
-  const loggedOut = (await deps.hotspot.logout(logout, errors)).length;
+  logout.push(...alsoLogout);
+  const loggedOutIds = await deps.hotspot.logout(logout, errors);
   const userRows = new Map<number, VoucherRow>();
   for (const v of ended) userRows.set(v.row.id, v.row);
   for (const r of state.pendingUserRemovals) userRows.set(r.id, r);
   await removeRouterUsers(deps, [...userRows.values()], errors);
-  return { ...queues, loggedOut, ended: ended.length, errors };
+  return { ...queues, loggedOut: loggedOutIds.length, loggedOutIds, ended: ended.length, errors };
 }

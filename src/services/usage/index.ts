@@ -1,7 +1,8 @@
 /**
  * The usage poll and reconcile cycle (issue 4). Every USAGE_POLL_SECONDS the server's PeriodicJob calls
- * runCycle(): read the router once (three pipelined prints), adopt sessions the controller did not start,
- * meter the queue counters into per-device and per-voucher usage (committed with their baselines in one
+ * runCycle(): read the router once (three pipelined prints), adopt sessions the controller did not start
+ * (within each voucher's device count; sessions beyond it are logged out with the cycle's writes), meter
+ * the queue counters into per-device and per-voucher usage (committed with their baselines in one
  * transaction), then bring the router to what the policy says. An unreachable router is a state, not an
  * error: the cycle is skipped with one log line per outage, and the app runs a full cycle on reconnect.
  */
@@ -18,7 +19,8 @@ import { bootTimeOf, indexDevices, meter, queueIdsNeedingHandover, rebootedSince
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
-import type { RouterSnapshot } from '../../router/hotspot';
+import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
+import { planDeviceLimits, type OverLimit } from './device-limit';
 
 const NO_CHANGES: CycleReport['changes'] = { added: 0, updated: 0, removed: 0, loggedOut: 0, ended: 0 };
 
@@ -86,14 +88,15 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     });
   }
 
-  /** Sessions of our vouchers without a device row: logged in on the router's own page or while we were stopped. */
-  async function adopt(snapshot: RouterSnapshot, state: LoadedState, now: number): Promise<boolean> {
-    const todo = snapshot.sessions.filter((s) => {
-      const v = state.byCode.get(s.user);
-      if (!v) return false;
-      if (v.row.status === 'unused') return true;
-      return v.row.status === 'active' && !v.devices.some((d) => d.mac === s.mac);
-    });
+  /**
+   * Sessions of our vouchers without a device row (logged in on the router's own page or while we were
+   * stopped), within their voucher's device count: planDeviceLimits picked them.
+   */
+  async function adopt(
+    todo: readonly SessionInfo[],
+    snapshot: RouterSnapshot,
+    now: number,
+  ): Promise<boolean> {
     if (todo.length === 0) return false;
     const logins: Array<{ code: string; mac: string; first: boolean }> = [];
     await db.transaction(async (trx) => {
@@ -120,6 +123,37 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       );
     }
     return true;
+  }
+
+  /**
+   * Sessions logged out for being beyond their voucher's device count: the owner sees each in the events and
+   * the log (code masked: it is the customer's key). One that failed to go is tried again next cycle.
+   */
+  async function noteOverLimit(over: readonly OverLimit[], gone: readonly string[]): Promise<void> {
+    if (over.length === 0) return;
+    const out = new Set(gone);
+    const done = over.filter((o) => out.has(o.session.id));
+    if (done.length === 0) return;
+    await db.transaction(async (trx) => {
+      for (const { session: s, voucher: v } of done) {
+        const n = v.profile.users;
+        await recordEvent(trx, clock, {
+          voucherId: v.row.id,
+          kind: 'device-limit',
+          level: 'warn',
+          message: `Device ${s.mac} logged out: voucher ${maskCode(v.row.code)} allows ${n} device${n === 1 ? '' : 's'} and they are taken`,
+          data: { mac: s.mac, ip: s.ip, limit: n },
+        });
+      }
+    });
+    for (const { session: s, voucher: v } of done) {
+      const masked = maskCode(v.row.code);
+      const n = v.profile.users;
+      log.warn(
+        { event: 'device-limit', voucher: masked, mac: s.mac, limit: n },
+        `voucher ${masked}: ${s.mac} logged out, beyond the ${n} device${n === 1 ? '' : 's'} it allows (router login page)`,
+      );
+    }
   }
 
   function report(
@@ -205,13 +239,16 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   }
 
   async function meterAndEnforce(
-    snapshot: RouterSnapshot,
+    read: RouterSnapshot,
     now: number,
     before: number,
     bootTime: number | undefined,
   ): Promise<CycleReport> {
-    let state = await currentState(snapshot);
-    if (await adopt(snapshot, state, now)) state = await currentState(snapshot);
+    let state = await currentState(read);
+    const limits = planDeviceLimits(read, state);
+    if (await adopt(limits.adopt, read, now)) state = await currentState(read);
+    // From here on the sessions beyond a device count are as good as gone: enforce logs them out below.
+    const snapshot = limits.snapshot;
     const routerRebooted = rebootedSince(knownBoot, bootTime);
     if (routerRebooted) {
       log.info(
@@ -235,7 +272,14 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now, bootTime));
     lastPoll = now;
     if (bootTime !== undefined) knownBoot = bootTime;
-    const enforced = await enforce({ db, hotspot, clock, log, tz: config.tz, texts }, state, snapshot, now);
+    const enforced = await enforce(
+      { db, hotspot, clock, log, tz: config.tz, texts },
+      state,
+      snapshot,
+      now,
+      limits.overLimit.map((o) => o.session.id),
+    );
+    await noteOverLimit(limits.overLimit, enforced.loggedOutIds);
     await afterEnforce(enforced, now);
     if (now - lastCompactAt >= COMPACT_EVERY_MS) {
       lastCompactAt = now;

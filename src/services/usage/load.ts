@@ -57,6 +57,7 @@ const VOUCHER_COLS = [
   'activated_at',
   'end_reason',
   'router_user_id',
+  'bound_mac',
   'bytes_up',
   'bytes_down',
   'counted_bytes',
