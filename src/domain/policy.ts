@@ -16,7 +16,7 @@
  */
 import { offpeakActive } from './clock';
 import { voucherTiming, type VoucherState } from './vouchers';
-import { formatBytes, formatDurationHuman, formatRateHuman } from './units';
+import { formatBytes, formatDurationHuman, formatRateHuman, MAX_LIMIT_RATE } from './units';
 
 export type LimitState = 'normal' | 'fup' | 'capped-throttle' | 'blocked' | 'expired' | 'revoked' | 'unused';
 
@@ -114,7 +114,8 @@ function activeRates(v: VoucherState, offpeak: boolean, freeData: boolean): Desi
 }
 
 function scale(r: DesiredLimits, factor: number): DesiredLimits {
-  const x = (n: number) => Math.round(n * factor);
+  // A multiplied speed stays within what a limit may be (10G × 100 would be 1 Tbit/s); 0 (no limit) stays 0.
+  const x = (n: number) => Math.min(Math.round(n * factor), MAX_LIMIT_RATE);
   const out: DesiredLimits = {
     ...r,
     rateUp: x(r.rateUp),

@@ -3,7 +3,7 @@
  * the file is reported at once, named by profile and field, e.g. `BASIC: fup.rate_up`.
  */
 import { ErrorCollector, ValidationError, ValidationErrors, describeValue } from './errors';
-import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parseMoney } from './units';
+import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parsePrice } from './units';
 
 export type CapPolicy = 'block' | 'throttle' | 'none';
 export type TimeMode = 'wallclock' | 'uptime';
@@ -58,6 +58,10 @@ const FUP_KEYS = ['threshold', 'rate_up', 'rate_down'];
 const BURST_KEYS = ['rate_up', 'rate_down', 'threshold_up', 'threshold_down', 'time'];
 const OFFPEAK_KEYS = ['start', 'end', 'unlimited', 'speed_multiplier'];
 const MAX_USERS = 100;
+/** A year: the longest plan a shop sells; more is a typo (`99999w`) that would put expiry past any date. */
+export const MAX_VALIDITY_SECONDS = 365 * 86400;
+/** Burst averages over seconds; an hour is already far beyond any useful burst (docs/routeros.md "Burst"). */
+export const MAX_BURST_TIME_SECONDS = 3600;
 
 type Json = Record<string, unknown>;
 
@@ -89,6 +93,13 @@ function parseValidity(v: unknown, field: string): number | null {
   if (v === 'unlimited') return null;
   const s = parseDuration(v, field);
   if (s <= 0) throw new ValidationError(field, 'must be longer than 0s; use like 1h, or "unlimited"');
+  if (s > MAX_VALIDITY_SECONDS)
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a validity',
+      'use at most 365 days, like 1h, 1d or 30d, or "unlimited"',
+    );
   return s;
 }
 
@@ -149,6 +160,13 @@ function rate(v: unknown, field: string, c: ErrorCollector): number | undefined 
   return c.field(() => parseLimitRate(v, field));
 }
 
+function parseBurstTime(v: unknown, field: string): number {
+  const s = parseDuration(v, field);
+  if (s > MAX_BURST_TIME_SECONDS)
+    throw ValidationError.invalid(field, v, 'a burst time', 'use at most 1h, like 10s or 30s');
+  return s;
+}
+
 function size(v: unknown, field: string, c: ErrorCollector): number | undefined {
   return positive(
     c.field(() => parseDataSize(v, field)),
@@ -196,7 +214,7 @@ function parseBurst(v: unknown, p: string, base: Base, c: ErrorCollector): Profi
     thresholdUp: rate(o.threshold_up, `${p}burst.threshold_up`, c),
     thresholdDown: rate(o.threshold_down, `${p}burst.threshold_down`, c),
     timeSeconds: positive(
-      c.field(() => parseDuration(o.time, `${p}burst.time`)),
+      c.field(() => parseBurstTime(o.time, `${p}burst.time`)),
       `${p}burst.time`,
       'use like 10s',
       c,
@@ -300,7 +318,7 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   }
   checkKeys(json, TOP_KEYS, p, c);
   const name = c.field(() => parseName(json.name, `${p}name`));
-  const price = c.field(() => parseMoney(json.price, `${p}price`));
+  const price = c.field(() => parsePrice(json.price, `${p}price`));
   const validitySeconds = c.field(() => parseValidity(json.validity, `${p}validity`));
   const users = c.field(() => parseUsers(json.users, `${p}users`));
   const base = {

@@ -236,6 +236,27 @@ export function parseMoney(value: unknown, field: string): number {
   return toSafeNumber(whole + cents, field, value, 'an amount', MONEY_FORMS);
 }
 
+/**
+ * The most a voucher or a profile may cost: ₱100,000. Far above any real sale in a shop that sells time for a
+ * few pesos, so a value past it is a typo (a few digits too many) or a probe, refused before it is stored or
+ * shown on a sheet. Zero is allowed (free and staff vouchers).
+ */
+export const MAX_PRICE_CENTAVOS = 100_000_00;
+const PRICE_FORMS = 'use an amount from 0 to ₱100,000, like 5, 5.50 or ₱5.50';
+
+/** Bounds check for a price already in centavos; `shown` is what the person typed, for the message. */
+export function checkPrice(centavos: number, field: string, shown: unknown = centavos): number {
+  if (!Number.isSafeInteger(centavos) || centavos < 0 || centavos > MAX_PRICE_CENTAVOS) {
+    throw ValidationError.invalid(field, shown, 'a price', PRICE_FORMS);
+  }
+  return centavos;
+}
+
+/** A price in centavos within 0–₱100,000, from the forms `parseMoney` reads. */
+export function parsePrice(value: unknown, field: string): number {
+  return checkPrice(parseMoney(value, field), field, value);
+}
+
 /** 500 → `₱5.00`, 123456 → `₱1,234.56`, -500 → `-₱5.00`. */
 export function formatMoney(centavos: number, currency = '₱'): string {
   const sign = centavos < 0 ? '-' : '';

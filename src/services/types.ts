@@ -142,9 +142,11 @@ export interface GenerateInput {
   count: number;
   prefix?: string;
   length?: number;
+  /** Centavos; at most ₱100,000. */
   price?: number;
-  rateUp?: number;
-  rateDown?: number;
+  /** bits/s, or a rate text like `2M` (parsed and bounded to 8 kbit/s–10 Gbit/s by the service). */
+  rateUp?: number | string;
+  rateDown?: number | string;
   staff?: boolean;
   note?: string;
 }

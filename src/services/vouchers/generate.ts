@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { DEFAULT_CODE_LENGTH, generateCodes, parsePrefix } from '../../domain/codes';
 import { ValidationError } from '../../domain/errors';
-import { parseRate } from '../../domain/units';
+import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import type { VoucherRow } from '../voucher-state';
@@ -26,6 +26,10 @@ export interface GeneratePlan {
 }
 
 const INSERT_CHUNK = 500;
+const MAX_NOTE = 200;
+
+/** A price in centavos as the person typed it in pesos (`₱1,000,000,000.00`), for the message. */
+const priceShown = (centavos: number) => (Number.isSafeInteger(centavos) ? formatMoney(centavos) : centavos);
 const MAX_ROUNDS = 20;
 
 function wholeNumber(v: unknown, field: string, what: string, min: number): number {
@@ -52,21 +56,26 @@ export async function planBatch(
   const prefix = parsePrefix(input.prefix ?? (await deps.settings.get('voucher.prefix', '')));
   const staff = input.staff === true;
   // Staff codes are not sold, so they do not count as sales unless a price is given.
+  // Every number is bounded here, whichever face it came from (API, admin form, terminal), before it is stored
+  // or reaches the router: a price of at most ₱100,000, speeds of 8 kbit/s to 10 Gbit/s like a profile's.
   const price =
     input.price === undefined
       ? staff
         ? 0
         : profile.price
-      : wholeNumber(input.price, 'price', 'an amount in centavos', 0);
+      : checkPrice(
+          wholeNumber(input.price, 'price', 'an amount in centavos', 0),
+          'price',
+          priceShown(input.price),
+        );
   const rateUp =
-    input.rateUp === undefined
-      ? profile.profile.rateUp
-      : wholeNumber(parseRate(input.rateUp, 'rate_up'), 'rate_up', 'a rate', 1);
+    input.rateUp === undefined ? profile.profile.rateUp : parseLimitRate(input.rateUp, 'rate_up');
   const rateDown =
-    input.rateDown === undefined
-      ? profile.profile.rateDown
-      : wholeNumber(parseRate(input.rateDown, 'rate_down'), 'rate_down', 'a rate', 1);
-  const note = input.note === undefined || input.note === '' ? null : String(input.note).slice(0, 200);
+    input.rateDown === undefined ? profile.profile.rateDown : parseLimitRate(input.rateDown, 'rate_down');
+  if (input.note !== undefined && (typeof input.note !== 'string' || input.note.length > MAX_NOTE)) {
+    throw ValidationError.invalid('note', input.note, 'a note', `use text of at most ${MAX_NOTE} characters`);
+  }
+  const note = input.note === undefined || input.note === '' ? null : input.note;
   // generateCodes validates count and length; run it once here so bad input fails before any write.
   generateCodes(1, { length, prefix }, crypto.randomBytes);
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) {

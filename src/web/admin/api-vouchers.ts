@@ -4,7 +4,7 @@
  * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
  */
 import { Router, type Request } from 'express';
-import { isoInstant, parseDuration, parseMoney, parseRate } from '../../domain/units';
+import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError } from '../../domain/errors';
 import { AppError } from '../../lib/errors';
 import { STATUSES } from '../../services/vouchers/queries';
@@ -116,9 +116,9 @@ export function voucherApiRouter(ctx: WebContext): Router {
         prefix: optionalText(b.prefix, 'prefix', 'a code prefix', 'use up to 8 letters or digits, like WIFI'),
         length: optionalInt(b.length, 'length', 1, 64),
         price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
-        rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : parseRate(b.rate_up, 'rate_up'),
-        rateDown:
-          b.rate_down === undefined || b.rate_down === '' ? undefined : parseRate(b.rate_down, 'rate_down'),
+        // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
+        rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
+        rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
         staff: optionalFlag(b.staff, 'staff'),
         note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
       },
