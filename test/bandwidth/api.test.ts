@@ -1,4 +1,5 @@
 /** The admin bandwidth API against the whole server: JSON shapes, and the router's queue changing at once. */
+import { deviceCookieValue } from '../../src/web/portal/device-proof';
 import {
   advance,
   Harness,
@@ -136,7 +137,11 @@ test('POST /remove-bandwidth lifts the limit: the queue stays with max-limit 0/0
   const audit = await h.core!.services.audit.list({});
   expect(audit.entries[0]).toMatchObject({ action: 'bandwidth.remove', target: MAC1 });
   // The customer's status page says "Unlimited", not a speed of 0 bps.
-  const portal = await (await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(MAC1)}`)).text();
+  // The customer's own phone (it holds the device cookie its redemption set) sees its status.
+  const cookie = `pisonet_device=${deviceCookieValue(h.config.admin.sessionSecret!, MAC1)}`;
+  const portal = await (
+    await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(MAC1)}`, { headers: { cookie } })
+  ).text();
   expect(portal).toContain('Unlimited down / Unlimited up');
 
   // Back to plan: the plan's speed on the router at once, and the next cycles keep it.

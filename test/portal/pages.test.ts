@@ -59,7 +59,10 @@ describe('portal pages without JavaScript', () => {
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/portal\/status\?/);
     // The redemption left this browser a signed device cookie: its status page shows the voucher.
-    const device = res.headers.getSetCookie().find((c) => c.startsWith('pisonet_device='))!.split(';')[0];
+    const device = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pisonet_device='))!
+      .split(';')[0];
     const status = await (await fetch(`${h.app!.url}${location}`, { headers: { cookie: device } })).text();
     expect(status).toContain('You are connected');
     expect(status).toContain('1h');

@@ -30,11 +30,17 @@ function cookieOf(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** The cookie's value for a device: its MAC and a signature only the controller can make. */
+export function deviceCookieValue(secret: string, deviceMac: string): string | null {
+  const m = mac(deviceMac);
+  return m && secret ? `${m}.${sign(secret, m)}` : null;
+}
+
 /** After a redemption: this browser may see the device's status from now on. */
 export function rememberDevice(res: Response, secret: string, deviceMac: string, secure: boolean): void {
-  const m = mac(deviceMac);
-  if (!m || !secret) return;
-  res.cookie(COOKIE, `${m}.${sign(secret, m)}`, {
+  const value = deviceCookieValue(secret, deviceMac);
+  if (!value) return;
+  res.cookie(COOKIE, value, {
     httpOnly: true,
     sameSite: 'lax',
     secure,
