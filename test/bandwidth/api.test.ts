@@ -98,6 +98,10 @@ test('POST /set-bandwidth changes the queue at once; the next cycles keep it; /r
   expect(audit.entries.map((e) => e.action)).toEqual(
     expect.arrayContaining(['bandwidth.set', 'bandwidth.reset']),
   );
+  // Scripts written for the original PisoNet send `up`/`down`: taken the same way.
+  const original = await api('POST', '/set-bandwidth', { mac: MAC1, up: '2M', down: '4M' });
+  expect(original).toEqual({ status: 200, json: { success: true } });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
   expect(JSON.stringify(audit.entries)).not.toContain(code);
 });
 

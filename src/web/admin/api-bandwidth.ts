@@ -35,9 +35,11 @@ function text(req: Request, name: string): string {
  * "1M", "512K", "2 Mbps", a number of bits/s, or "unlimited" (null). A bare 0 is refused rather than read
  * as RouterOS's "no limit": a typo should not lift a limit. The service checks the bounds again.
  */
-function speed(req: Request, name: string): number | null {
+function speed(req: Request, name: string, alias?: string): number | null {
+  // Scripts written for the original PisoNet may send `up`/`down`; `upload`/`download` win when both come.
+  const value = field(req, name) ?? (alias === undefined ? undefined : field(req, alias));
   try {
-    return parseSpeedLimit(field(req, name), name);
+    return parseSpeedLimit(value, name);
   } catch (err) {
     if (err instanceof ValidationError)
       throw new AppError('INVALID_INPUT', err.message, 400, name, { [name]: err.problem });
@@ -100,8 +102,8 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
 
   r.post('/set-bandwidth', async (req, res) => {
     const mac = text(req, 'mac');
-    const up = speed(req, 'upload');
-    const down = speed(req, 'download');
+    const up = speed(req, 'upload', 'up');
+    const down = speed(req, 'download', 'down');
     changed(res, await bw.setLimit(mac, up, down, actorOf(req)));
   });
 
