@@ -8,11 +8,7 @@ let sim: RouterSimulator;
 let c: RawClient;
 const clock = (): number => now;
 
-async function ok(words: string[]): Promise<string[][]> {
-  const reply = await c.command(words);
-  if (reply.some((s) => s[0] === '!trap')) throw new Error(`${words[0]}: ${JSON.stringify(reply)}`);
-  return reply;
-}
+const ok = (words: string[]): Promise<string[][]> => c.ok(words);
 
 async function one(menu: string): Promise<Record<string, string>> {
   return attrs((await ok([`${menu}/print`]))[0]);

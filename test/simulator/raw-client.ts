@@ -31,6 +31,13 @@ export class RawClient {
     });
   }
 
+  /** A command that must succeed: its reply, or an error showing the trap. */
+  async ok(words: string[]): Promise<string[][]> {
+    const reply = await this.command(words);
+    if (reply.some((s) => s[0] === '!trap')) throw new Error(`${words[0]}: ${JSON.stringify(reply)}`);
+    return reply;
+  }
+
   static async login(port: number, name = 'admin', password = ''): Promise<RawClient> {
     const c = await RawClient.connect(port);
     const reply = await c.command(['/login', `=name=${name}`, `=password=${password}`]);
