@@ -1,5 +1,6 @@
 /** The FastTrack check against the simulator: which rules count, one log line per appearance, kept while away. */
-import { createRouterClient, type HardenedRouterClient } from '../../src/router';
+import { localRouterClient } from '../router/helpers';
+import type { HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
 import { createRouterChecksService, hotspotFastTrackRules } from '../../src/services/router-checks';
@@ -13,12 +14,7 @@ beforeEach(async () => {
   lines.length = 0;
   sim = new RouterSimulator({ port: 0 });
   const { port } = await sim.start();
-  client = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
+  client = localRouterClient(port, {
     timeoutSeconds: 2,
     logger: createLogger('silent'),
     reconnect: { minMs: 20, maxMs: 100 },

@@ -2,12 +2,12 @@
  * The database knows its router. An empty database meeting a router that holds our queues and users, or a
  * database meeting another router, starts in safe mode: nothing is removed or rewritten until an adopt.
  */
+import { localRouterClient } from '../router/helpers';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/env';
 import { openCore, type Core } from '../../src/core';
 import { createLogger } from '../../src/lib/logger';
-import { createRouterClient } from '../../src/router';
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice, makeVouchers } from '../portal/helpers';
 import { routerBack } from '../usage/helpers';
@@ -40,12 +40,7 @@ async function emptyDatabaseController(): Promise<Core> {
     LOG_LEVEL: 'silent',
   });
   const log = createLogger('silent');
-  const router = createRouterClient({
-    host: '127.0.0.1',
-    port: h.sim.port,
-    user: 'admin',
-    password: '',
-    tls: false,
+  const router = localRouterClient(h.sim.port, {
     timeoutSeconds: 3,
     logger: log,
     reconnect: { minMs: 50, maxMs: 500 },

@@ -6,11 +6,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import express from 'express';
-import { createRouterClient, type HardenedRouterClient, type RouterClientOptions } from '../../src/router';
+import type { HardenedRouterClient, RouterClientOptions } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 import { openDatabase, type Db } from '../../src/db/knex';
 import { healthRoutes } from '../../src/web/health';
-import { captureLogger, eventually } from './helpers';
+import { captureLogger, eventually, localRouterClient } from './helpers';
 
 let sim: RouterSimulator | undefined;
 let client: HardenedRouterClient | undefined;
@@ -50,12 +50,7 @@ async function failedAttempt(
   opts: Partial<RouterClientOptions> = {},
 ): Promise<HardenedRouterClient> {
   const log = captureLogger();
-  client = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
+  client = localRouterClient(port, {
     timeoutSeconds: 1,
     logger: log,
     reconnect: { minMs: 60_000, maxMs: 60_000 }, // one attempt is enough to look at
@@ -146,12 +141,7 @@ test('a connection the router drops at once stays ROUTER_UNREACHABLE', async () 
 
 test('connected: no error in /healthz', async () => {
   const port = await simulator();
-  client = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
+  client = localRouterClient(port, {
     timeoutSeconds: 2,
     logger: captureLogger(),
   });

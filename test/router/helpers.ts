@@ -1,4 +1,9 @@
-import type { RouterLogger } from '../../src/router';
+import {
+  createRouterClient,
+  type HardenedRouterClient,
+  type RouterClientOptions,
+  type RouterLogger,
+} from '../../src/router';
 
 export interface CapturedLog {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -43,4 +48,12 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the promise to reject');
+}
+
+/** A client for a simulator on loopback as admin with no password; `opts` adds or overrides the rest. */
+export function localRouterClient(
+  port: number,
+  opts: Partial<RouterClientOptions> & Pick<RouterClientOptions, 'timeoutSeconds' | 'logger'>,
+): HardenedRouterClient {
+  return createRouterClient({ host: '127.0.0.1', port, user: 'admin', password: '', tls: false, ...opts });
 }

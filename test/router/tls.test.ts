@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRouterClient, type HardenedRouterClient, type RouterTlsOptions } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
-import { captureLogger, eventually } from './helpers';
+import { captureLogger, eventually, localRouterClient } from './helpers';
 
 let dir: string;
 let sim: RouterSimulator;
@@ -102,12 +102,7 @@ test('with a different CA: ROUTER_TLS naming the certificate, never connected', 
 });
 
 test('plain API against the api-ssl port: ROUTER_TLS saying the port speaks TLS', async () => {
-  client = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
+  client = localRouterClient(port, {
     timeoutSeconds: 2,
     logger: captureLogger(),
     reconnect: { minMs: 60_000, maxMs: 60_000 },
