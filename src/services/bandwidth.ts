@@ -20,6 +20,8 @@ import { maskCode } from '../lib/logger';
 import type { QueueView } from '../router/hotspot';
 import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
+import { recordEvent, recordEvents } from './events';
+import { bandwidthEvent, logoutEvent } from './activity-events';
 import type {
   Actor,
   BandwidthChange,
@@ -199,6 +201,7 @@ export function createBandwidthService(
       { mac, voucher: maskCode(row.code), changed, applied },
       applied ? what : `${what} (saved; applied at the next poll)`,
     );
+    await recordEvent(db, clock, bandwidthEvent({ voucherId: row.id, mac, what, by: actor.name }));
     return { mac, profile: profile.name, up: inForce.up, down: inForce.down, applied };
   }
 
@@ -295,15 +298,25 @@ export function createBandwidthService(
       const out = await hotspot.logoutDevice(mac);
       if (out.sessions === 0)
         throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
-      await markDisconnected(db, mac, clock.now());
+      const gone = await markDisconnected(db, mac, clock.now());
+      await recordEvents(
+        db,
+        clock,
+        gone.map((voucherId) => logoutEvent({ voucherId, mac, by: actor.name })),
+      );
       await audit.record(actor, 'device.kick', mac, { vouchers: out.users.map((u) => maskCode(u)) });
       log.info({ mac }, `device ${mac} logged out by ${actor.name}`);
     },
   };
 }
 
-async function markDisconnected(db: Knex, mac: string, now: number): Promise<void> {
+/** Marks the MAC's online device rows offline; returns their vouchers' ids. */
+async function markDisconnected(db: Knex, mac: string, now: number): Promise<number[]> {
+  const rows = (await db('voucher_devices').where({ mac, connected: true }).select('voucher_id')) as Array<{
+    voucher_id: number;
+  }>;
   await db('voucher_devices')
     .where({ mac, connected: true })
     .update({ connected: false, rate_up: 0, rate_down: 0, last_seen_at: now });
+  return rows.map((r) => r.voucher_id);
 }

@@ -18,7 +18,8 @@ import { maskCode } from '../lib/logger';
 import { classifyLoginRefusal } from '../router/login-refusals';
 import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
-import { recordEvent } from './events';
+import { recordEvent, recordEvents } from './events';
+import { redemptionEvents } from './activity-events';
 import { GuessLimiter } from './guess-limiter';
 import * as lifecycle from './voucher-lifecycle';
 import type { LoginOutcome } from '../router/hotspot';
@@ -271,6 +272,22 @@ export function createRedemptionService(
           ? `voucher ${masked} redeemed on the portal by another device, ${a.mac}`
           : `voucher ${masked} logged in again on the portal by ${a.mac}`,
     );
+    // The dashboard's feed: the sale and the login, in one write; the customer is online whatever it does.
+    await recordEvents(
+      db,
+      clock,
+      redemptionEvents({
+        voucherId: row.id,
+        staff: Boolean(row.staff),
+        price: row.price,
+        profile: a.profileName,
+        first: kind === 'activate',
+        again: kind === 'relogin',
+        mac: a.mac,
+        ip: a.ip,
+        via: 'portal',
+      }),
+    ).catch((e: Error) => log.error({ err: e.message }, 'could not record the redemption events'));
     return {
       code: row.code,
       profile: a.profileName,

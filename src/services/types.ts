@@ -315,7 +315,13 @@ export interface BandwidthService {
 }
 
 export interface EventService {
-  list(opts?: { limit?: number; voucherCode?: string; kinds?: string[] }): Promise<EventView[]>;
+  /** Newest first; `after`: only events with a larger id (the live feed's "what is new since"). */
+  list(opts?: {
+    limit?: number;
+    voucherCode?: string;
+    kinds?: string[];
+    after?: number;
+  }): Promise<EventView[]>;
 }
 
 // ---------------------------------------------------------------- admin, reports, router

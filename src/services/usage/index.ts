@@ -9,7 +9,8 @@
 import { maskCode } from '../../lib/logger';
 import { RouterError } from '../../router/types';
 import type { ServiceDeps } from '../deps';
-import { recordEvent } from '../events';
+import { recordEvent, recordEvents } from '../events';
+import { loginEvent } from '../activity-events';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
 import { enforce, type EnforceResult } from './enforce';
@@ -109,6 +110,14 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
           now,
         );
         logins.push({ code: s.user, mac: s.mac, first: activated });
+        // A first use is the voucher's `activated-on-router` (its sale); another device is a login.
+        const v = activated
+          ? undefined
+          : await trx('vouchers').where({ code: s.user, status: 'active' }).first('id');
+        if (v) {
+          const ip = snapshot.hostIp.get(s.mac) ?? s.ip ?? null;
+          await recordEvents(trx, clock, [loginEvent({ voucherId: v.id, mac: s.mac, ip, via: 'router' })]);
+        }
       }
     });
     // Customers who used the router's own login page instead of the portal: logged like a portal

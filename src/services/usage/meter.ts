@@ -23,6 +23,9 @@ export interface DeviceWrite {
   rateDown: number;
   /** ip, connected or the counter's queue changed (rarer than counters; written with a wider statement). */
   presenceChanged: boolean;
+  mac: string;
+  /** The device came online (`started`) or went (`ended`) since the last poll: the feed's login/logout. */
+  session?: 'started' | 'ended';
 }
 
 export interface VoucherWrite {
@@ -268,6 +271,8 @@ function deviceWrite(
     rateUp,
     rateDown,
     presenceChanged,
+    mac: d.mac,
+    ...(connected !== Boolean(d.connected) ? { session: connected ? 'started' : 'ended' } : {}),
   };
 }
 

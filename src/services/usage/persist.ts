@@ -8,7 +8,8 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { maskCode } from '../../lib/logger';
 import { formatBytes } from '../../domain/units';
-import { recordEvent } from '../events';
+import { recordEvent, recordEvents, type EventInput } from '../events';
+import { loginEvent, logoutEvent } from '../activity-events';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
@@ -221,6 +222,21 @@ async function recordAlerts(trx: Knex, clock: Clock, log: Logger, alerts: AlertC
   return n;
 }
 
+/**
+ * Devices that came back online on the router by themselves (its own login page, or the hotspot's login by
+ * cookie) and devices whose session ended, for the activity feed. A portal login marks its device online
+ * itself and records its own event, so it is not seen here a second time.
+ */
+async function recordSessions(trx: Knex, clock: Clock, devices: readonly DeviceWrite[]): Promise<void> {
+  const events: EventInput[] = [];
+  for (const d of devices) {
+    if (d.session === 'ended') events.push(logoutEvent({ voucherId: d.voucherId, mac: d.mac }));
+    else if (d.session === 'started')
+      events.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
+  }
+  await recordEvents(trx, clock, events);
+}
+
 export async function writeUsage(
   trx: Knex,
   deps: { clock: Clock; log: Logger },
@@ -238,6 +254,7 @@ export async function writeUsage(
     voucherRows(m.vouchers),
   );
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
+  await recordSessions(trx, deps.clock, m.devices);
   const state = [{ key: LAST_POLL_KEY, value: String(now), updated_at: now }];
   if (bootTime !== undefined) state.push({ key: BOOT_TIME_KEY, value: String(bootTime), updated_at: now });
   await trx('router_state').insert(state).onConflict('key').merge();

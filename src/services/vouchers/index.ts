@@ -29,6 +29,8 @@ import {
 } from './users-check';
 import { RouterError } from '../../router/types';
 import * as lifecycle from '../voucher-lifecycle';
+import { recordEvent } from '../events';
+import { revokeEvent } from '../activity-events';
 import type { VoucherUser } from '../../router/hotspot';
 
 const SYNC_LIMIT = 20_000;
@@ -254,6 +256,11 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       await db.transaction(async (trx) => {
         await lifecycle.revoke(trx, row.id, now);
         await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
+        await recordEvent(
+          trx,
+          clock,
+          revokeEvent({ voucherId: row.id, previous: row.status, by: actor.name }),
+        );
       });
       await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
       return view(await reload(row.id));

@@ -1,0 +1,71 @@
+/**
+ * The shop's activity as the owner reads it on the dashboard: each event kind the services record (the
+ * `events` table) belongs to one group, shown with its own label and colour. Pure: no I/O.
+ *
+ *   sale       a voucher sold (its first use: the portal's `sale`, the router's own page `activated-on-router`)
+ *   login      a device online on a voucher (portal, or the router's own page)
+ *   logout     a device gone (its session ended, or the shop logged it out)
+ *   expiry     a voucher used up (`expired`: its time; `exhausted`: its data)
+ *   alert      usage alerts (`fup-80`…, `cap-100`), a device beyond the voucher's count, code guessing
+ *   bandwidth  a speed limit set, removed or put back to plan by the shop
+ *   revoke     a voucher cancelled by the shop
+ *   router     the router away and back, an interrupted redemption undone
+ */
+export const ACTIVITY_GROUPS = [
+  'sale',
+  'login',
+  'logout',
+  'expiry',
+  'alert',
+  'bandwidth',
+  'revoke',
+  'router',
+] as const;
+
+export type ActivityGroup = (typeof ACTIVITY_GROUPS)[number] | 'other';
+
+/** Event kinds written by the services for the groups that have fixed names. */
+export const EVENT_KINDS = {
+  sale: 'sale',
+  login: 'login',
+  logout: 'logout',
+  bandwidth: 'bandwidth',
+  revoked: 'revoked',
+} as const;
+
+const FIXED: Record<string, ActivityGroup> = {
+  sale: 'sale',
+  'activated-on-router': 'sale',
+  login: 'login',
+  logout: 'logout',
+  expired: 'expiry',
+  exhausted: 'expiry',
+  'device-limit': 'alert',
+  guessing: 'alert',
+  bandwidth: 'bandwidth',
+  revoked: 'revoke',
+  'router-down': 'router',
+  'router-up': 'router',
+  'redemption-undone': 'router',
+};
+
+/** The group of an event kind; usage alerts are `fup-<percent>` and `cap-<percent>`. */
+export function activityGroup(kind: string): ActivityGroup {
+  const fixed = FIXED[kind];
+  if (fixed) return fixed;
+  if (/^(?:fup|cap)-\d+$/.test(kind)) return 'alert';
+  return 'other';
+}
+
+/** What the feed shows in the event's tag. */
+export const ACTIVITY_LABELS: Record<ActivityGroup, string> = {
+  sale: 'Sale',
+  login: 'Login',
+  logout: 'Logout',
+  expiry: 'Expired',
+  alert: 'Alert',
+  bandwidth: 'Speed',
+  revoke: 'Revoked',
+  router: 'Router',
+  other: 'Event',
+};
