@@ -9,8 +9,9 @@ import type { WebContext } from './context';
 import { PROJECT_ROOT } from '../lib/paths';
 import { healthRoutes } from './health';
 import { KnexSessionStore } from './middleware/session-store';
+import { compress } from './middleware/compress';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
-import { errorHandler, urlLengthLimit } from './middleware/errors';
+import { errorHandler, renderErrorPage, urlLengthLimit } from './middleware/errors';
 import { portalRouter } from './portal';
 import { loginRouter } from './admin/login';
 import { voucherApiRouter } from './admin/api-vouchers';
@@ -52,6 +53,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
       hsts: false,
     }),
   );
+  app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
   // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
@@ -108,7 +111,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     if (req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/')) {
       return res.status(404).json({ success: false, error: 'No such endpoint', code: 'NOT_FOUND' });
     }
-    res.status(404).render('error', { status: 404, message: 'This page does not exist.' });
+    renderErrorPage(req, res, 404, 'This page does not exist.');
   });
   app.use(errorHandler(ctx.log));
   return { app, sessions };

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, toAppError } from '../../lib/errors';
 import { maskCodesInUrl, type Logger } from '../../lib/logger';
+import { csrfToken } from './auth';
 
 const isApi = (req: Request) =>
   req.originalUrl.startsWith('/api/') ||
@@ -69,6 +70,46 @@ export function errorHandler(log: Logger) {
         .status(e.status)
         .json({ success: false, error: e.message, code: e.code, ...(e.fields ? { fields: e.fields } : {}) });
     }
-    return res.status(e.status).render('error', { status: e.status, message: e.message });
+    return renderErrorPage(req, res, e.status, e.message);
   };
+}
+
+/** The heading an error page shows for a status. */
+export function errorTitle(status: number): string {
+  if (status === 404) return 'Not found';
+  if (status === 403) return 'Not allowed';
+  if (status === 429) return 'Slow down';
+  if (status === 503) return 'Router not reachable';
+  return status < 500 ? 'Cannot do that' : 'Something went wrong';
+}
+
+/**
+ * An error page. A logged-in owner under /admin gets it inside the admin layout (navigation, a link back to
+ * the dashboard); anyone else under /admin a plain page pointing to the admin's login; everyone else (the
+ * hotspot's customers) a plain page pointing to the portal.
+ */
+export function renderErrorPage(req: Request, res: Response, status: number, message: string): void {
+  const underAdmin = req.originalUrl === '/admin' || req.originalUrl.startsWith('/admin/');
+  const admin = req.session?.admin;
+  if (underAdmin && admin) {
+    res.status(status).render('admin/error', {
+      status,
+      message,
+      heading: errorTitle(status),
+      title: errorTitle(status),
+      nav: '',
+      admin,
+      csrfToken: res.locals.csrfToken ?? csrfToken(req),
+      shopName: res.locals.shopName,
+      flashes: [],
+    });
+    return;
+  }
+  res.status(status).render('error', {
+    status,
+    message,
+    heading: errorTitle(status),
+    back: underAdmin ? '/admin' : '/portal',
+    backLabel: underAdmin ? 'Back to the admin' : 'Back to the start page',
+  });
 }
