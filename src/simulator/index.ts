@@ -9,7 +9,15 @@ import { dispatch } from './commands';
 import { Logger, Session, SessionHost, SimStats } from './connection';
 import { Faults } from './faults';
 import type { Menu, SimCore } from './menus/common';
-import { activeMenu, bindingMenu, hostMenu, profileMenu, serverMenu, userMenu } from './menus/hotspot';
+import {
+  activeMenu,
+  bindingMenu,
+  hostMenu,
+  profileMenu,
+  serverMenu,
+  serverProfileMenu,
+  userMenu,
+} from './menus/hotspot';
 import { queueMenu, resetQueueCounters } from './menus/queue';
 import { filterMenu, syncDynamicFilters } from './menus/firewall';
 import { identityMenu, licenseMenu, resourceMenu } from './menus/system';
@@ -125,6 +133,7 @@ export class RouterSimulator {
       queueMenu(core),
       serverMenu(core),
       profileMenu(core),
+      serverProfileMenu(core),
       userMenu(core),
       bindingMenu(core),
       activeMenu(core, this.hotspot),

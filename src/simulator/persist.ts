@@ -48,6 +48,11 @@ export function restore(state: RouterState, file: StateFile): void {
   if (file.license) state.license = { ...file.license };
   for (const [key, table] of Object.entries(state.configTables())) {
     table.clear();
+    // A file saved before server profiles were simulated: the router keeps the ones its setup made.
+    if (key === 'serverProfiles' && !file.tables[key]) {
+      state.installServerProfiles();
+      continue;
+    }
     for (const saved of file.tables[key] ?? []) {
       const item: Item & Record<string, unknown> = { id: saved.id, cfg: { ...saved.cfg } };
       if (key === 'queues') Object.assign(item, newQueueRuntime());

@@ -107,6 +107,8 @@ export class RouterState {
   bootAt: number;
   readonly servers = new Table<Item>('/ip/hotspot');
   readonly profiles = new Table<Item>('/ip/hotspot/user/profile');
+  /** Hotspot server profiles (`/ip/hotspot/profile`): the login page's address and directory. */
+  readonly serverProfiles = new Table<Item>('/ip/hotspot/profile');
   readonly users = new Table<UserItem>('/ip/hotspot/user');
   readonly queues = new Table<QueueItem>('/queue/simple');
   readonly bindings = new Table<Item>('/ip/hotspot/ip-binding');
@@ -140,6 +142,7 @@ export class RouterState {
   /** Factory defaults of a fresh hotspot setup. */
   installDefaults(): void {
     this.profiles.insert({ id: this.profiles.newId(), cfg: { ...PROFILE_DEFAULTS, name: 'default' } });
+    this.installServerProfiles();
     this.servers.insert({
       id: this.servers.newId(),
       cfg: { ...SERVER_DEFAULTS, name: 'hotspot1', interface: 'bridge-hotspot', profile: 'hsprof1' },
@@ -161,11 +164,27 @@ export class RouterState {
     });
   }
 
+  /**
+   * The server profiles a fresh `/ip hotspot setup` leaves: the built-in `default` and the setup's `hsprof1`
+   * (the hotspot's gateway address; `dns-name` stays empty unless the owner typed one during setup).
+   */
+  installServerProfiles(): void {
+    this.serverProfiles.insert({
+      id: this.serverProfiles.newId(),
+      cfg: { ...SERVER_PROFILE_DEFAULTS, name: 'default' },
+    });
+    this.serverProfiles.insert({
+      id: this.serverProfiles.newId(),
+      cfg: { ...SERVER_PROFILE_DEFAULTS, name: 'hsprof1', 'hotspot-address': '10.5.50.1' },
+    });
+  }
+
   /** Tables whose config is persisted, by key in the state file. */
   configTables(): Record<string, Table<Item>> {
     return {
       servers: this.servers,
       profiles: this.profiles,
+      serverProfiles: this.serverProfiles,
       filters: this.filters as unknown as Table<Item>,
       // The tables hold subtypes of Item; persistence only touches `id`/`cfg`.
       users: this.users as unknown as Table<Item>,
@@ -188,6 +207,22 @@ export const PROFILE_DEFAULTS: Record<string, string> = {
   'insert-queue-before': 'first',
   'parent-queue': 'none',
   advertise: 'false',
+};
+
+/** What `/ip/hotspot/profile/print` shows for a profile added with only a name (RouterOS 7). */
+export const SERVER_PROFILE_DEFAULTS: Record<string, string> = {
+  'hotspot-address': '0.0.0.0',
+  'dns-name': '',
+  'html-directory': 'hotspot',
+  'html-directory-override': '',
+  'rate-limit': '',
+  'http-proxy': '0.0.0.0:0',
+  'smtp-server': '0.0.0.0',
+  'login-by': 'cookie,http-chap',
+  'http-cookie-lifetime': '3d',
+  'split-user-domain': 'false',
+  'install-hotspot-queue': 'false',
+  'use-radius': 'false',
 };
 
 export const HOTSPOT_PLACEHOLDER_COMMENT = 'place hotspot rules here';

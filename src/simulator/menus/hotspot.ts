@@ -5,7 +5,15 @@
 import { CATEGORY, MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER, msgInvalidValue, Trap } from '../messages';
 import type { Row } from '../query';
 import type { Hotspot } from '../sessions';
-import { ActiveItem, HostItem, PROFILE_DEFAULTS, SERVER_DEFAULTS, UserItem, zeroCounters } from '../state';
+import {
+  ActiveItem,
+  HostItem,
+  PROFILE_DEFAULTS,
+  SERVER_DEFAULTS,
+  SERVER_PROFILE_DEFAULTS,
+  UserItem,
+  zeroCounters,
+} from '../state';
 import type { Item, Table } from '../table';
 import { formatDuration, formatSeconds, parseRateLimit } from '../values';
 import {
@@ -65,6 +73,35 @@ export function profileMenu(core: SimCore): Menu {
     },
   };
   return configMenu('/ip/hotspot/user/profile', table, spec, core);
+}
+
+const LOGIN_METHODS = ['mac', 'cookie', 'http-chap', 'https', 'http-pap', 'trial', 'mac-cookie'];
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** `/ip/hotspot/profile`: server profiles (the login page's `dns-name`, gateway address, login methods). */
+export function serverProfileMenu(core: SimCore): Menu {
+  const spec: ConfigSpec = {
+    defaults: SERVER_PROFILE_DEFAULTS,
+    duplicate: MSG_DUPLICATE_NAME,
+    autoName: 'hsprof',
+    fields: {
+      'hotspot-address': (v, arg) => {
+        if (!IPV4.test(v)) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+        return v;
+      },
+      'login-by': (v, arg) => {
+        const methods = v.split(',').filter(Boolean);
+        if (!methods.every((m) => LOGIN_METHODS.includes(m)))
+          throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+        return methods.join(',');
+      },
+      'http-cookie-lifetime': duration,
+      'split-user-domain': bool,
+      'install-hotspot-queue': bool,
+      'use-radius': bool,
+    },
+  };
+  return configMenu('/ip/hotspot/profile', core.state.serverProfiles, spec, core);
 }
 
 export function bindingMenu(core: SimCore): Menu {
