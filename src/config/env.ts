@@ -64,6 +64,18 @@ const knownTimeZone = (tz: string) => {
   }
 };
 
+/** An absolute http(s) address with a host and no user name or password in it. */
+const httpUrl = (v: string) => {
+  try {
+    const u = new URL(v);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password
+    );
+  } catch {
+    return false;
+  }
+};
+
 const minLengthSecret = (name: string) =>
   optionalSecret.superRefine((v, ctx) => {
     if (v !== undefined && v.length < 16)
@@ -119,6 +131,18 @@ const schema = z.object({
   ),
   PROFILES_FILE: str('./profiles.json'),
   PORTAL_URL: str(''),
+  HOTSPOT_LOGIN_URL: check(
+    'HOTSPOT_LOGIN_URL',
+    '',
+    (v) => v === '' || httpUrl(v),
+    (v) => `must be an http:// or https:// address like http://wifi.shop/login (got "${v}")`,
+  ),
+  WIFI_NAME: check(
+    'WIFI_NAME',
+    '',
+    (v) => v.length <= 32 && [...v].every((ch) => ch >= ' '),
+    () => 'must be at most 32 characters on one line (a WiFi name, e.g. AlingNena-WiFi)',
+  ),
   TZ: check(
     'TZ',
     Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
@@ -168,6 +192,13 @@ export interface AppConfig {
   };
   profilesFile: string;
   portalUrl: string;
+  /**
+   * The hotspot's own login page as customers' phones open it (HOTSPOT_LOGIN_URL), printed in voucher QR
+   * codes; empty = the router's server profile `dns-name`, else the portal (src/services/vouchers/card-link.ts).
+   */
+  hotspotLoginUrl: string;
+  /** The WiFi network name printed on voucher cards (WIFI_NAME); empty = the shop's name. */
+  wifiName: string;
   tz: string;
   logLevel: string;
   /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
@@ -231,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     },
     profilesFile: fromProject(c.PROFILES_FILE, baseDir),
     portalUrl: c.PORTAL_URL,
+    hotspotLoginUrl: c.HOTSPOT_LOGIN_URL,
+    wifiName: c.WIFI_NAME,
     tz: c.TZ,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
@@ -259,6 +292,8 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     ADMIN_API_TOKEN: mask(c.admin.apiToken),
     ADMIN_ALLOW: c.admin.allow.join(',') || '(empty: allow all)',
     SESSION_SECRET: mask(c.admin.sessionSecret),
+    HOTSPOT_LOGIN_URL: c.hotspotLoginUrl || "(empty: the router's hotspot dns-name)",
+    WIFI_NAME: c.wifiName || '(empty: the shop name)',
     PROFILES_FILE: c.profilesFile,
     TZ: c.tz,
   };

@@ -53,6 +53,31 @@ describe('configuration', () => {
     expect((err as ConfigError).problems.length).toBe(7);
   });
 
+  it('takes HOTSPOT_LOGIN_URL only as an http(s) address and WIFI_NAME as one short line', () => {
+    expect(loadConfig({}).hotspotLoginUrl).toBe('');
+    expect(loadConfig({ HOTSPOT_LOGIN_URL: ' http://wifi.shop/login ' }).hotspotLoginUrl).toBe(
+      'http://wifi.shop/login',
+    );
+    expect(loadConfig({ WIFI_NAME: 'AlingNena-WiFi' }).wifiName).toBe('AlingNena-WiFi');
+    let err: unknown;
+    try {
+      loadConfig({ HOTSPOT_LOGIN_URL: 'wifi.shop/login', WIFI_NAME: 'x'.repeat(33), PORT: 'http' });
+    } catch (e) {
+      err = e;
+    }
+    const problems = (err as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toContain('HOTSPOT_LOGIN_URL: must be an http:// or https:// address');
+    expect(problems.join('\n')).toContain('WIFI_NAME');
+    for (const bad of [
+      'javascript:alert(1)',
+      'ftp://wifi.shop/login',
+      'http://user:pw@wifi.shop/login',
+      'http://',
+    ])
+      expect(() => loadConfig({ HOTSPOT_LOGIN_URL: bad })).toThrow(/HOTSPOT_LOGIN_URL/);
+  });
+
   it('rejects a malformed ADMIN_ALLOW entry', () => {
     expect(() => loadConfig({ ADMIN_ALLOW: '192.168.88.0/24, not-a-cidr' })).toThrow(
       /ADMIN_ALLOW: "not-a-cidr"/,
