@@ -7,6 +7,7 @@
  */
 import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
+import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
 
@@ -122,6 +123,8 @@ export interface BatchView {
   createdBy: string;
   note: string | null;
   unused: number;
+  /** The card design its sheets print with unless another is chosen at print time. */
+  design: CardDesign;
 }
 
 export interface VoucherFilter {
@@ -149,6 +152,8 @@ export interface GenerateInput {
   rateDown?: number | string;
   staff?: boolean;
   note?: string;
+  /** Card design for its printed sheets (src/domain/cards.ts), any case; default compact. */
+  design?: string;
 }
 
 export interface VoucherService {
@@ -156,7 +161,7 @@ export interface VoucherService {
   generate(
     input: GenerateInput,
     actor: Actor,
-  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
+  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number; design: CardDesign }>;
   list(filter: VoucherFilter): Promise<{ total: number; vouchers: VoucherView[] }>;
   /** AppError VOUCHER_NOT_FOUND (404). Code matched case-insensitively, spaces/dashes ignored. */
   get(code: string): Promise<VoucherDetail>;
