@@ -227,6 +227,11 @@ export interface RedemptionService {
     asker?: { peerIp: string | null },
   ): Promise<RedeemResult>;
   /**
+   * Resolves when the confirmations of finished redemptions are written (they follow the customer's answer;
+   * see redemption.ts). Waited for before the database closes.
+   */
+  settled(): Promise<void>;
+  /**
    * The status of the device's voucher, for that device only: `asker` must prove it is the device (a MAC it
    * proved with the portal's signed cookie, or the address it asks from being the one the device uses).
    * Anyone else learns nothing beyond "no active voucher here". The code is always masked.
