@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppConfig } from './config/env';
-import { openDatabase, openReader, migrateLatest, Db } from './db/knex';
+import { openDatabase, migrateLatest, Db } from './db/knex';
 import { Clock, systemClock } from './lib/clock';
 import { createLogger, Logger } from './lib/logger';
 import { stdoutDestination } from './lib/log-format';
@@ -21,6 +21,7 @@ import { createRouterChecksService } from './services/router-checks';
 import { createProfileService } from './services/profiles';
 import { createVoucherService } from './services/vouchers';
 import { createRedemptionService } from './services/redemption';
+import { createSelfService, type SelfService } from './services/self-service';
 import { createUsageService } from './services/usage';
 import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
@@ -59,7 +60,6 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const db = openDatabase(config.databaseFile);
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
-  const reader = openReader(db, config.databaseFile);
 
   let demo: DemoRouterHost | undefined;
   if (config.router.simulated && !opts.router) {
@@ -114,7 +114,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     () => routerBinding.ready(),
     () => routerBinding.state().reason?.message ?? 'the router has not been checked yet',
   );
-  const deps: ServiceDeps = { config, db, reader, clock, router, hotspot, log, audit, settings };
+  const deps: ServiceDeps = { config, db, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
   const vouchers = createVoucherService(deps, { profiles });
   const meter = createUsageService(deps, {
@@ -126,22 +126,29 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // Every face that lists who is online (admin pages, the user-traffic API polled every 10 s by each open
   // page, the CLI) shares one short-lived list; a finished poll cycle makes it stale at once.
   const bandwidth = withLiveUsersCache(createBandwidthService(deps, { profiles, usage: meter }), clock);
+  let selfService: SelfService | undefined;
   const usage: UsageService = {
     ...meter,
     runCycle: async () => {
       const report = await meter.runCycle();
       bandwidth.invalidate();
+      // Queued second codes whose turn came, pauses that ended (src/services/self-service).
+      if (!report.skipped)
+        await selfService
+          ?.afterCycle()
+          .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
       return report;
     },
   };
   const routerChecks = createRouterChecksService(router, log.child({ module: 'router' }));
+  const redemption = createRedemptionService(deps, { profiles, vouchers });
   const services: Services = {
     audit,
     settings,
     profiles,
     vouchers,
     usage,
-    redemption: createRedemptionService(deps, { profiles, vouchers }),
+    redemption,
     routerBinding,
     bandwidth,
     events: createEventService(db),
@@ -153,6 +160,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     }),
     routerChecks,
     admins: createAdminAccountService(deps),
+    selfService: (selfService = createSelfService(deps, { redemption, usage, vouchers })),
   };
 
   const core: Core = {
@@ -167,8 +175,6 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     async close() {
       await router.stop();
       await demo?.stop();
-      await services.redemption.settled().catch(() => undefined);
-      if (reader !== db) await reader.destroy();
       await db.destroy();
     },
   };

@@ -19,6 +19,9 @@ export interface ProfileJson {
   offpeak?: { start: string; end: string; unlimited: boolean; speed_multiplier: number };
   time_mode?: 'wallclock' | 'uptime';
   description?: string;
+  topup?: 'add' | 'queue';
+  pause_max?: string;
+  pauses_per_day?: number;
 }
 
 /** parseProfile(profileToJson(p)) deep-equals p. Defaults (wallclock, cap policy none) are left out. */
@@ -65,6 +68,9 @@ export function profileToJson(p: Profile): ProfileJson {
   }
   if (p.timeMode !== 'wallclock') json.time_mode = p.timeMode;
   if (p.description !== undefined) json.description = p.description;
+  if (p.topup === 'queue') json.topup = 'queue';
+  if (p.pauseMaxSeconds !== undefined) json.pause_max = formatRouterDuration(p.pauseMaxSeconds);
+  if (p.pausesPerDay !== undefined) json.pauses_per_day = p.pausesPerDay;
   return json;
 }
 

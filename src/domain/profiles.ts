@@ -4,6 +4,7 @@
  */
 import { ErrorCollector, ValidationError, ValidationErrors, describeValue } from './errors';
 import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parsePrice } from './units';
+import { parseSelfServiceFields, SELF_SERVICE_KEYS, type TopUpMode } from './self-service';
 
 export type CapPolicy = 'block' | 'throttle' | 'none';
 export type TimeMode = 'wallclock' | 'uptime';
@@ -34,6 +35,12 @@ export interface Profile {
   offpeak?: { start: number; end: number; unlimited: boolean; speedMultiplier: number };
   timeMode: TimeMode;
   description?: string;
+  /** A second code on a device with time left: added to it (absent) or queued after it (src/domain/self-service.ts). */
+  topup?: TopUpMode;
+  /** Uptime profiles: a pause ends by itself after this long; absent = no limit. */
+  pauseMaxSeconds?: number;
+  /** Uptime profiles: pauses allowed per 24 hours; absent = no limit. */
+  pausesPerDay?: number;
 }
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
@@ -53,6 +60,7 @@ const TOP_KEYS = [
   'offpeak',
   'time_mode',
   'description',
+  ...SELF_SERVICE_KEYS,
 ];
 const FUP_KEYS = ['threshold', 'rate_up', 'rate_down'];
 const BURST_KEYS = ['rate_up', 'rate_down', 'threshold_up', 'threshold_down', 'time'];
@@ -337,6 +345,7 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
     json.description === undefined
       ? undefined
       : c.field(() => parseDescription(json.description, `${p}description`));
+  const selfService = parseSelfServiceFields(json, p, timeMode, c);
   if (!c.ok) return undefined;
   const profile: Profile = {
     name: name as string,
@@ -354,6 +363,7 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   if (burst) profile.burst = burst;
   if (offpeak) profile.offpeak = offpeak;
   if (description !== undefined) profile.description = description;
+  Object.assign(profile, selfService);
   return profile;
 }
 

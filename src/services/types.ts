@@ -5,9 +5,9 @@
  * Conventions: money in centavos, rates in bits/s, bytes as integers, times as ms epoch, MACs upper-case
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
+import type { SelfService } from './self-service';
 import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
-import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
 
@@ -123,8 +123,6 @@ export interface BatchView {
   createdBy: string;
   note: string | null;
   unused: number;
-  /** The card design its sheets print with unless another is chosen at print time. */
-  design: CardDesign;
 }
 
 export interface VoucherFilter {
@@ -152,8 +150,6 @@ export interface GenerateInput {
   rateDown?: number | string;
   staff?: boolean;
   note?: string;
-  /** Card design for its printed sheets (src/domain/cards.ts), any case; default compact. */
-  design?: string;
 }
 
 export interface VoucherService {
@@ -161,7 +157,7 @@ export interface VoucherService {
   generate(
     input: GenerateInput,
     actor: Actor,
-  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number; design: CardDesign }>;
+  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
   list(filter: VoucherFilter): Promise<{ total: number; vouchers: VoucherView[] }>;
   /** AppError VOUCHER_NOT_FOUND (404). Code matched case-insensitively, spaces/dashes ignored. */
   get(code: string): Promise<VoucherDetail>;
@@ -226,11 +222,6 @@ export interface RedemptionService {
     input: { code: string; mac: string; ip: string },
     asker?: { peerIp: string | null },
   ): Promise<RedeemResult>;
-  /**
-   * Resolves when the confirmations of finished redemptions are written (they follow the customer's answer;
-   * see redemption.ts). Waited for before the database closes.
-   */
-  settled(): Promise<void>;
   /**
    * The status of the device's voucher, for that device only: `asker` must prove it is the device (a MAC it
    * proved with the portal's signed cookie, or the address it asks from being the one the device uses).
@@ -437,5 +428,7 @@ export interface Services {
   /** Which router this database manages; safe mode and adopt. */
   routerBinding: RouterBinding;
   admins: AdminAccountService;
+  /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
+  selfService: SelfService;
   settings: SettingsService;
 }

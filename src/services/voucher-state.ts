@@ -35,6 +35,15 @@ export interface VoucherRow {
   override_up: number | null;
   override_down: number | null;
   updated_at: number;
+  /** Data added by second codes (migration 0012); absent in rows read with a narrower column list. */
+  extra_bytes?: number;
+  extra_fup_bytes?: number;
+  topped_up_into?: number | null;
+  queued_mac?: string | null;
+  queued_after?: number | null;
+  queued_at?: number | null;
+  paused_at?: number | null;
+  paused_mac?: string | null;
 }
 
 export interface ProfileRow {
@@ -59,6 +68,28 @@ export function effectiveProfile(profile: Profile, extraSeconds: number): Profil
   return { ...profile, validitySeconds: profile.validitySeconds + extraSeconds };
 }
 
+/** Second codes added to a voucher raise its data cap and fair-use threshold by what they brought. */
+export function withExtraData(profile: Profile, extraBytes: number, extraFupBytes: number): Profile {
+  if (!extraBytes && !extraFupBytes) return profile;
+  const out: Profile = { ...profile };
+  if (out.dataCapBytes !== undefined && extraBytes) out.dataCapBytes += extraBytes;
+  if (out.fup && extraFupBytes)
+    out.fup = { ...out.fup, thresholdBytes: out.fup.thresholdBytes + extraFupBytes };
+  return out;
+}
+
+/** The profile as it applies to this voucher row: extensions and top-ups included. */
+export function voucherProfile(
+  row: Pick<VoucherRow, 'extra_seconds' | 'extra_bytes' | 'extra_fup_bytes'>,
+  profile: Profile,
+): Profile {
+  return withExtraData(
+    effectiveProfile(profile, row.extra_seconds),
+    Number(row.extra_bytes ?? 0),
+    Number(row.extra_fup_bytes ?? 0),
+  );
+}
+
 /** Wall-clock end for a voucher activated at `activatedAt`; null for staff, unlimited and uptime mode. */
 export function expiresAtFor(
   profile: Profile,
@@ -80,7 +111,7 @@ export function toVoucherState(row: VoucherRow, profile: Profile): VoucherState 
   const state: VoucherState = {
     code: row.code,
     status: row.status,
-    profile: effectiveProfile(profile, row.extra_seconds),
+    profile: voucherProfile(row, profile),
     rateUp: row.rate_limit_up,
     rateDown: row.rate_limit_down,
     uptimeSeconds: row.uptime_seconds,

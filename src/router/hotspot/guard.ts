@@ -7,7 +7,14 @@
 import { AppError } from '../../lib/errors';
 import type { ManagedHotspot } from './index';
 
-const READS = new Set<string>(['snapshot', 'queues', 'topDynamicQueue', 'users', 'placement']);
+const READS = new Set<string>([
+  'snapshot',
+  'queues',
+  'topDynamicQueue',
+  'users',
+  'placement',
+  'sessionsOfVoucher',
+]);
 
 export class SafeModeError extends AppError {
   constructor(operation: string, why: string) {

@@ -8,7 +8,6 @@
 import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
 import { isOurQueue } from '../../domain/reconcile';
 import type { RouterClient, RouterError } from '../types';
-import { LoginsInFlight } from './logins-in-flight';
 import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import {
   loginDevice,
@@ -58,14 +57,10 @@ export interface QueueView extends QueueOnRouter {
 export interface ManagedHotspot {
   /** The poll's read: every queue, session and host and the router's uptime, in one round trip. */
   snapshot(): Promise<RouterSnapshot>;
-  /**
-   * Brings our queues to a reconcile plan; router errors are collected, not thrown. `basis`, the snapshot the
-   * plan was made from: a queue a customer's login touched since that read is not removed.
-   */
+  /** Brings our queues to a reconcile plan; router errors are collected, not thrown. */
   applyQueuePlan(
     plan: ReconcilePlan,
     errors: RouterError[],
-    basis?: RouterSnapshot,
   ): Promise<{ added: number; updated: number; removed: number }>;
   /** Our queues by name (all of ours when `names` is omitted). */
   queues(names?: string[]): Promise<QueueView[]>;
@@ -76,6 +71,8 @@ export interface ManagedHotspot {
   loginDevice(d: DeviceLogin): Promise<LoginOutcome>;
   /** Logs these sessions out (ids from a snapshot); returns the ids that are gone now. */
   logout(sessionIds: string[], errors: RouterError[]): Promise<string[]>;
+  /** The sessions of a voucher's user now (self-service: is the other device online?). */
+  sessionsOfVoucher(code: string): Promise<Array<{ id: string; mac: string }>>;
   /** Logs every session of a device out; returns how many there were. */
   logoutDevice(mac: string): Promise<{ sessions: number; users: string[] }>;
   /**
@@ -107,25 +104,10 @@ export interface ManagedHotspot {
 }
 
 export function createManagedHotspot(router: RouterClient, placement: UserPlacement): ManagedHotspot {
-  const logins = new LoginsInFlight();
   return {
     placement,
-    async snapshot() {
-      const loginMark = logins.mark();
-      return { ...(await readSnapshot(router)), loginMark };
-    },
-    applyQueuePlan(plan, errors, basis) {
-      if (basis?.loginMark === undefined) return applyQueuePlan(router, plan, errors);
-      const mark = basis.loginMark;
-      const names = new Map(basis.queues.map((q) => [q.id, q.name]));
-      const remove = plan.remove.filter((id) => !logins.protects(names.get(id) ?? '', mark));
-      logins.forgetBefore(mark);
-      return applyQueuePlan(
-        router,
-        remove.length === plan.remove.length ? plan : { ...plan, remove },
-        errors,
-      );
-    },
+    snapshot: () => readSnapshot(router),
+    applyQueuePlan: (plan, errors) => applyQueuePlan(router, plan, errors),
     async queues(names) {
       const query: string[] = [];
       names?.forEach((n, i) => {
@@ -143,15 +125,10 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     },
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
     topDynamicQueue: () => topDynamicQueue(router),
-    async loginDevice(d) {
-      const over = logins.begin(d.queue.name);
-      try {
-        return await loginDevice(router, placement, d);
-      } finally {
-        over();
-      }
-    },
+    loginDevice: (d) => loginDevice(router, placement, d),
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
+    sessionsOfVoucher: async (code) =>
+      (await sessionsOfUser(router, code)).map(({ id, mac }) => ({ id, mac })),
     async logoutDevice(mac) {
       const sessions = await sessionsOfDevice(router, mac);
       if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));

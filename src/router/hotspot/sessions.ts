@@ -54,10 +54,8 @@ export interface DeviceLogin {
    */
   firstDynamicQueue: Promise<string | undefined>;
   /**
-   * Resolves once the caller knows whether this login may stand (its claim in the database won). It is awaited
-   * beside the queue and the binding, so the database's work hides behind both round trips. False: every step
-   * is undone (login, a queue we created, the binding) and ClaimLost thrown. An old queue of the device is only
-   * taken over (limits rewritten, counters reset) once the claim is won. Omitted: go on.
+   * Resolves once the caller knows whether this login may stand (its claim in the database won). False:
+   * the login is undone and ClaimLost thrown before the queue and the binding are written. Omitted: go on.
    */
   proceed?: Promise<boolean>;
 }
@@ -107,7 +105,6 @@ async function addQueue(
   router: RouterClient,
   d: DeviceLogin,
   firstDynamicQueueId: string | undefined,
-  proceed: Promise<boolean>,
 ): Promise<{ id: string; created: boolean }> {
   // The same attributes the poll's reconcile writes, so a redeemed device's queue never needs a rewrite.
   const attrs = queueAddAttrs(d.queue, undefined);
@@ -121,8 +118,6 @@ async function addQueue(
       });
       const id = rows[0]?.['.id'];
       if (!id) throw err;
-      // Another voucher's queue may still be counting for it: only a won claim takes it over.
-      if (!(await proceed)) throw new ClaimLost();
       const { name: _name, ...rest } = attrs;
       await router.set(QUEUE_MENU, id, rest);
       // The device's queue from an earlier voucher: its bytes are not this voucher's, so count from zero.
@@ -203,16 +198,15 @@ export async function loginDevice(
     ]);
     out.routerUserId = login.userId;
     out.loggedIn = login.fresh;
-    const proceed = d.proceed ?? Promise.resolve(true);
+    if (d.proceed && !(await d.proceed)) throw new ClaimLost();
     const bind = d.bindMac
       ? bindUser(router, out.routerUserId, d.mac).then(() => (out.macBound = true))
       : undefined;
-    const queue = addQueue(router, d, firstDynamicQueueId, proceed).then((q) => {
+    const queue = addQueue(router, d, firstDynamicQueueId).then((q) => {
       out.queueId = q.id;
       out.queueCreated = q.created;
     });
-    const [won] = await Promise.all([proceed, bind, queue]);
-    if (!won) throw new ClaimLost();
+    await Promise.all([bind, queue]);
     return out;
   } catch (err) {
     await undoLogin(router, d, out);

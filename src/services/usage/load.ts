@@ -65,6 +65,8 @@ const VOUCHER_COLS = [
   'extra_seconds',
   'override_up',
   'override_down',
+  'extra_bytes',
+  'extra_fup_bytes',
 ];
 
 /** The device columns (all of them: bandwidth and the meter read most). */

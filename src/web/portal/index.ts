@@ -12,6 +12,7 @@ import type { WebContext } from '../context';
 import { statusViewModel } from './view-model';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { redeemJson, redeemNotice, selfServiceRoutes, selfServiceView } from './self-service';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -68,14 +69,7 @@ export function portalRouter(ctx: WebContext): Router {
   // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
   const branding = () => shopBranding(services.settings);
 
-  async function renderLogin(
-    req: Request,
-    res: Response,
-    f: LoginFields,
-    status = 200,
-    message = '',
-    autoRedeem = false,
-  ) {
+  async function renderLogin(req: Request, res: Response, f: LoginFields, status = 200, message = '') {
     const lang = pickLanguage(req.query.lang ?? req.body?.lang, req.get('accept-language'));
     const t = translator(lang);
     const other = lang === 'fil' ? 'en' : 'fil';
@@ -95,16 +89,11 @@ export function portalRouter(ctx: WebContext): Router {
       csrf: portalFormToken(req, res),
       routerError: f.error,
       switchUrl: `/portal?${q.toString()}`,
-      autoRedeem,
     });
   }
 
   r.get('/portal', async (req, res) => {
-    const f = fields(req.query as Record<string, unknown>);
-    // A scanned voucher card: the router's login page forwarded the code with the phone's MAC and IP. The page
-    // sends our own form at once (public/js/portal.js), with its CSRF token, so a GET never redeems anything.
-    const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '';
-    await renderLogin(req, res, f, 200, '', autoRedeem);
+    await renderLogin(req, res, fields(req.query as Record<string, unknown>));
   });
 
   r.post('/portal/redeem', async (req, res) => {
@@ -115,13 +104,22 @@ export function portalRouter(ctx: WebContext): Router {
       return renderLogin(req, res, { ...f, error: '' }, 403, translator(lang).t('error.FORM_EXPIRED'));
     }
     try {
-      await services.redemption.redeem({ code: f.code, mac: f.mac, ip: f.ip }, { peerIp: peerAddress(req) });
+      const out = await services.selfService.redeem(
+        { code: f.code, mac: f.mac, ip: f.ip, confirmMove: req.body?.confirm_move === '1' },
+        { peerIp: peerAddress(req) },
+      );
+      if (out.kind === 'confirm-move') {
+        res.locals.confirmMove = { code: f.code, message: out.message };
+        return await renderLogin(req, res, { ...f, error: '' }, 409);
+      }
       rememberDevice(res, secret, f.mac, cookieSecure(req));
-      const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig });
+      const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig, ...redeemNotice(out) });
       res.redirect(303, `/portal/status?${q.toString()}`);
     } catch (err) {
       const e = errorText(translator(lang), err);
       if (e.retryAfter) res.set('Retry-After', String(e.retryAfter));
+      // A phone back with another (randomised) WiFi address looks like a new device: say why, in one line.
+      if (e.code === 'DEVICE_LIMIT' || e.code === 'MOVE_LIMIT') res.locals.macHint = true;
       await renderLogin(req, res, { ...f, error: '' }, e.status, e.message);
     }
   });
@@ -130,7 +128,7 @@ export function portalRouter(ctx: WebContext): Router {
     const lang = pickLanguage(req.query.lang, req.get('accept-language'));
     const t = translator(lang);
     const mac = str(req.query.mac, 64);
-    const status = await services.redemption.status(mac, askerOf(req));
+    const status = await services.selfService.status(mac, askerOf(req));
     const other = lang === 'fil' ? 'en' : 'fil';
     const linkOrig = safeLink(req.query['link-orig']);
     res.render('portal/status', {
@@ -141,30 +139,30 @@ export function portalRouter(ctx: WebContext): Router {
       linkOrig,
       switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig }).toString()}`,
       loginUrl: `/portal?${new URLSearchParams({ mac, lang, 'link-orig': linkOrig }).toString()}`,
+      self: selfServiceView(status.self, t, req, res, { mac, lang: t.lang, linkOrig, tz: ctx.config.tz }),
     });
   });
 
   r.post('/api/portal/redeem', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const out = await services.redemption.redeem(
+      const out = await services.selfService.redeem(
         {
           code: str(body.code, 64),
           mac: str(body.mac, 64),
           ip: str(body.ip, 64),
+          confirmMove: body.confirm_move === true,
         },
         { peerIp: peerAddress(req) },
       );
+      if (out.kind === 'confirm-move') {
+        res
+          .status(409)
+          .json({ success: false, code: 'CONFIRM_MOVE', confirm_move: true, error: out.message });
+        return;
+      }
       rememberDevice(res, secret, str(body.mac, 64), cookieSecure(req));
-      res.json({
-        success: true,
-        code: out.code,
-        profile: out.profile,
-        expires_at: out.expiresAt === null ? null : new Date(out.expiresAt).toISOString(),
-        rate_up: out.rateUp,
-        rate_down: out.rateDown,
-        relogin: out.relogin,
-      });
+      res.json(redeemJson(out));
     } catch (err) {
       const e = toAppError(err);
       if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
@@ -175,7 +173,7 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   r.get('/api/portal/status', async (req, res) => {
-    const s = await services.redemption.status(str(req.query.mac, 64), askerOf(req));
+    const s = await services.selfService.status(str(req.query.mac, 64), askerOf(req));
     res.json({
       success: true,
       active: s.active,
@@ -189,8 +187,15 @@ export function portalRouter(ctx: WebContext): Router {
       rate_up: s.rateUp,
       rate_down: s.rateDown,
       alerts: s.alerts,
+      pausable: s.self.pausable,
+      paused: s.self.paused,
+      pause_ends_at: s.self.pauseEndsAt === null ? null : new Date(s.self.pauseEndsAt).toISOString(),
+      pauses_left: s.self.pausesLeft,
+      queued: s.self.queued,
     });
   });
+
+  selfServiceRoutes(ctx, r);
 
   return r;
 }

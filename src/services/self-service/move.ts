@@ -1,0 +1,144 @@
+/**
+ * A voucher follows its customer to a new WiFi address. Phones use a different (randomised) MAC per
+ * network and sometimes change it, and then look like a new device that the voucher's device count
+ * refuses. Entering the code on the new address moves the voucher there: at once when the old address has
+ * no session, after the new device confirms when it has. The order keeps every byte and second counted
+ * once: a poll cycle counts up to now, the old session is logged out, a second cycle takes the old queue's
+ * last bytes (and removes it), then the device row is re-keyed and the new device logged in as a
+ * redemption's relogin (its own queue, counted from its own baseline). A failed login puts the row back.
+ */
+import { moveAllowance, moveSource, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
+import { AppError } from '../../lib/errors';
+import { maskCode } from '../../lib/logger';
+import type { RouterError } from '../../router/types';
+import type { ServiceDeps } from '../deps';
+import { recordEvent } from '../events';
+import * as lifecycle from '../voucher-lifecycle';
+import type { RedeemResult, RedemptionService, UsageService } from '../types';
+import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './shared';
+
+export type MoveOutcome =
+  { kind: 'moved'; result: RedeemResult; from: string } | { kind: 'confirm'; message: string };
+
+export function createMoves(
+  deps: ServiceDeps,
+  d: {
+    usage: UsageService;
+    redemption: Pick<RedemptionService, 'redeem'>;
+    movesPerDay: () => Promise<number>;
+  },
+) {
+  const { db, clock, router, hotspot, log } = deps;
+
+  async function rekey(v: Voucher, from: string, to: string, ip: string): Promise<boolean> {
+    return db.transaction((trx) =>
+      lifecycle.moveDevice(trx, {
+        voucherId: v.row.id,
+        from,
+        to,
+        ip,
+        bound: v.profile.users === 1,
+        at: clock.now(),
+      }),
+    );
+  }
+
+  /** Back to the old address after a failed login on the new one (the old device can log in again). */
+  async function undo(v: Voucher, from: string, to: string, oldIp: string | null): Promise<void> {
+    await rekey(v, to, from, oldIp ?? '').catch((e: Error) =>
+      log.error({ err: e.message }, 'move undo failed'),
+    );
+    if (v.profile.users === 1 && v.row.router_user_id)
+      await hotspot.bindUser(v.row.router_user_id, from).catch(() => undefined);
+  }
+
+  async function move(
+    v: Voucher,
+    to: { mac: string; ip: string },
+    opts: { confirmed: boolean; peerIp: string | null },
+  ): Promise<MoveOutcome> {
+    const limit = await d.movesPerDay();
+    const now = clock.now();
+    const allowance = moveAllowance(
+      limit,
+      await eventTimes(db, v.row.id, 'move', now - SELF_SERVICE_WINDOW_MS),
+      now,
+    );
+    if (allowance.left === 0)
+      throw new AppError(
+        'MOVE_LIMIT',
+        limit === 0
+          ? 'This code is already in use on another device.'
+          : `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
+              allowance.nextAt
+                ? `It can move again in ${waitText(allowance.nextAt, now)}, or ask the shop.`
+                : ''
+            }`.trim(),
+        429,
+        'code',
+      );
+    if (!router.status.connected) throw unreachable();
+    const online = new Set((await hotspot.sessionsOfVoucher(v.row.code)).map((s) => s.mac));
+    const devices = (await db('voucher_devices')
+      .where({ voucher_id: v.row.id })
+      .select('mac', 'ip', 'first_seen_at', 'last_seen_at')) as Array<{
+      mac: string;
+      ip: string | null;
+      first_seen_at: number;
+      last_seen_at: number;
+    }>;
+    const source = moveSource(
+      devices.map((x) => ({
+        mac: x.mac,
+        online: online.has(x.mac),
+        firstSeenAt: Number(x.first_seen_at),
+        lastSeenAt: Number(x.last_seen_at),
+      })),
+    );
+    if (!source) throw unreachable();
+    if (source.confirm && !opts.confirmed)
+      return {
+        kind: 'confirm',
+        message:
+          'This code is being used on another device right now. Move it to this device? The other device will be logged out.',
+      };
+    const old = devices.find((x) => x.mac === source.mac);
+    await meterNow(d.usage);
+    if (online.has(source.mac)) {
+      const errors: RouterError[] = [];
+      const sessions = (await hotspot.sessionsOfVoucher(v.row.code)).filter((s) => s.mac === source.mac);
+      await hotspot.logout(
+        sessions.map((s) => s.id),
+        errors,
+      );
+      if (errors.length) throw unreachable();
+      await meterNow(d.usage); // the old queue's last bytes, counted before its row changes address
+    }
+    if (!(await rekey(v, source.mac, to.mac, to.ip))) throw unreachable();
+    let result: RedeemResult;
+    try {
+      if (v.profile.users === 1 && v.row.router_user_id) await hotspot.bindUser(v.row.router_user_id, to.mac);
+      result = await d.redemption.redeem(
+        { code: v.row.code, mac: to.mac, ip: to.ip },
+        { peerIp: opts.peerIp },
+      );
+    } catch (err) {
+      await undo(v, source.mac, to.mac, old?.ip ?? null);
+      throw err;
+    }
+    const masked = maskCode(v.row.code);
+    await recordEvent(db, clock, {
+      voucherId: v.row.id,
+      kind: 'move',
+      message: `Moved from ${source.mac} to ${to.mac}${source.confirm ? ' (the old device was logged out)' : ''}`,
+      data: { from: source.mac, to: to.mac, confirmed: source.confirm },
+    });
+    log.info(
+      { module: 'portal', event: 'move', voucher: masked, from: source.mac, to: to.mac },
+      `voucher ${masked} moved from ${source.mac} to ${to.mac}`,
+    );
+    return { kind: 'moved', result, from: source.mac };
+  }
+
+  return { move };
+}

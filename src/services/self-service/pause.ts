@@ -1,0 +1,184 @@
+/**
+ * Pause and resume for vouchers that count connected time only (time_mode "uptime"). Pause counts the
+ * time used up to now (a poll cycle), then logs the voucher's devices out: with no device online the clock
+ * stands, so the remaining time is kept to the second. Resume logs the device back in as a redemption
+ * does. The profile may cap a pause's length (it then ends by itself: the device is logged back in when it
+ * is still on the WiFi) and the number of pauses per 24 hours.
+ */
+import { pauseEndsAt, pauseRefusal, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
+import { voucherTiming } from '../../domain/vouchers';
+import { AppError } from '../../lib/errors';
+import { maskCode } from '../../lib/logger';
+import type { RouterError } from '../../router/types';
+import type { ServiceDeps } from '../deps';
+import { recordEvent } from '../events';
+import * as lifecycle from '../voucher-lifecycle';
+import { toVoucherState } from '../voucher-state';
+import type { RedeemResult, RedemptionService, UsageService } from '../types';
+import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
+
+export interface PauseState {
+  paused: boolean;
+  remainingSeconds: number | null;
+  /** When the pause ends by itself (the profile's max pause), ms; null when it does not. */
+  endsAt: number | null;
+  /** Pauses left in the last 24 hours; null when the profile sets no limit. */
+  pausesLeft: number | null;
+}
+
+export function createPauses(
+  deps: ServiceDeps,
+  d: { usage: UsageService; redemption: Pick<RedemptionService, 'redeem'> },
+) {
+  const { db, clock, router, hotspot, log } = deps;
+
+  async function recentPauses(v: Voucher): Promise<number[]> {
+    return eventTimes(db, v.row.id, 'pause', clock.now() - SELF_SERVICE_WINDOW_MS);
+  }
+
+  async function state(v: Voucher): Promise<PauseState> {
+    const now = clock.now();
+    const perDay = v.profile.pausesPerDay;
+    const used = perDay === undefined ? 0 : (await recentPauses(v)).length;
+    const pausedAt = v.row.paused_at ?? null;
+    return {
+      paused: pausedAt !== null,
+      remainingSeconds: voucherTiming(toVoucherState(v.row, v.profile), now).remainingSeconds,
+      endsAt: pausedAt === null ? null : pauseEndsAt(v.profile, Number(pausedAt)),
+      pausesLeft: perDay === undefined ? null : Math.max(0, perDay - used),
+    };
+  }
+
+  async function pause(v: Voucher, mac: string): Promise<PauseState> {
+    if (v.row.paused_at !== null && v.row.paused_at !== undefined) return state(v);
+    const refusal = pauseRefusal(v.effective, Boolean(v.row.staff), await recentPauses(v), clock.now());
+    if (refusal?.code === 'PAUSE_NOT_AVAILABLE')
+      throw new AppError(
+        'PAUSE_NOT_AVAILABLE',
+        refusal.reason === 'wallclock'
+          ? 'This code counts clock time, which runs whether you are online or not, so it cannot be paused.'
+          : 'This code has no time limit, so there is nothing to pause.',
+        409,
+      );
+    if (refusal?.code === 'PAUSE_LIMIT')
+      throw new AppError(
+        'PAUSE_LIMIT',
+        `This code can be paused ${refusal.perDay} time${refusal.perDay === 1 ? '' : 's'} a day. You can pause again in ${waitText(refusal.nextAt, clock.now())}.`,
+        429,
+      );
+    if (!router.status.connected) throw unreachable();
+    // Count the time and data used up to this moment first: the session ends next, and a poll after that
+    // would no longer see it.
+    await meterNow(d.usage);
+    const now = clock.now();
+    const fresh = (await voucherById(db, v.row.id)) as Voucher;
+    if (!(await lifecycle.pause(db, v.row.id, mac, now))) return state(fresh);
+    const errors: RouterError[] = [];
+    try {
+      const sessions = await hotspot.sessionsOfVoucher(v.row.code);
+      await hotspot.logout(
+        sessions.map((s) => s.id),
+        errors,
+      );
+      if (errors.length) throw errors[0];
+    } catch (err) {
+      await lifecycle.unpause(db, v.row.id, clock.now());
+      log.warn({ voucher: maskCode(v.row.code), err: (err as Error).message }, 'pause: logout failed');
+      throw unreachable();
+    }
+    await db('voucher_devices').where({ voucher_id: v.row.id }).update({ connected: false });
+    const left = voucherTiming(toVoucherState(fresh.row, fresh.profile), now).remainingSeconds;
+    await recordEvent(db, clock, {
+      voucherId: v.row.id,
+      kind: 'pause',
+      message: `Paused by ${mac} with ${left ?? 0}s left`,
+      data: { mac, remainingSeconds: left },
+    });
+    log.info(
+      { module: 'portal', event: 'pause', voucher: maskCode(v.row.code), mac },
+      `voucher ${maskCode(v.row.code)} paused by ${mac} (${left ?? 0}s left)`,
+    );
+    return state((await voucherById(db, v.row.id)) as Voucher);
+  }
+
+  /**
+   * Logs the device back in (the redemption's relogin: login, queue, counters) and closes the pause. The
+   * pause stays when the login fails, so the customer can try again.
+   */
+  async function resume(
+    v: Voucher,
+    mac: string,
+    why: 'customer' | 'max-pause' | 'login',
+    peerIp: string | null,
+  ) {
+    const paused = v.row.paused_at;
+    if (paused === null || paused === undefined)
+      throw new AppError('NOT_PAUSED', 'This code is not paused.', 409);
+    let result: RedeemResult | null = null;
+    if (why !== 'login') {
+      const device = await deviceRow(db, v.row.id, mac);
+      if (!device?.ip) throw unreachable();
+      result = await d.redemption.redeem({ code: v.row.code, mac, ip: device.ip }, { peerIp });
+    }
+    await closePause(v, mac, why);
+    return { result, state: await state((await voucherById(db, v.row.id)) as Voucher) };
+  }
+
+  async function closePause(v: Voucher, mac: string, why: string): Promise<void> {
+    const now = clock.now();
+    if (!(await lifecycle.unpause(db, v.row.id, now))) return;
+    const seconds = Math.round((now - Number(v.row.paused_at)) / 1000);
+    const how =
+      why === 'customer'
+        ? 'resumed by the customer'
+        : why === 'max-pause'
+          ? "ended by the profile's longest pause"
+          : 'ended: the device logged in again';
+    await recordEvent(db, clock, {
+      voucherId: v.row.id,
+      kind: 'resume',
+      message: `Pause of ${seconds}s ${how} (${mac})`,
+      data: { mac, pausedSeconds: seconds, why },
+    });
+    log.info(
+      { module: 'portal', event: 'resume', voucher: maskCode(v.row.code), mac, why },
+      `voucher ${maskCode(v.row.code)}: pause of ${seconds}s ${how}`,
+    );
+  }
+
+  /**
+   * After each poll: a paused voucher whose device is online again (a login on the router's own page) is no
+   * longer paused; one past its profile's longest pause is resumed, its device logged back in when it is
+   * still on the WiFi (else the pause just ends and the customer logs in again later).
+   */
+  async function afterCycle(): Promise<void> {
+    const rows = (await db('vouchers')
+      .whereNotNull('paused_at')
+      .where({ status: 'active' })
+      .select('id')) as Array<{ id: number }>;
+    for (const { id } of rows) {
+      const v = await voucherById(db, id);
+      if (!v || v.row.paused_at === null || v.row.paused_at === undefined) continue;
+      const mac = v.row.paused_mac ?? '';
+      const online = await db('voucher_devices').where({ voucher_id: id, connected: true }).first('id');
+      if (online) {
+        await closePause(v, mac, 'login');
+        continue;
+      }
+      const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
+      if (ends === null || clock.now() < ends) continue;
+      try {
+        await resume(v, mac, 'max-pause', null);
+      } catch (err) {
+        // The device has left the WiFi (or the router refused): the pause is over all the same.
+        log.info(
+          { voucher: maskCode(v.row.code), err: (err as Error).message },
+          'pause ended; device not back',
+        );
+        await closePause(v, mac, 'max-pause');
+      }
+    }
+  }
+
+  return { state, pause, resume, afterCycle };
+}

@@ -1,0 +1,139 @@
+/** What the self-service parts share: the customer-facing errors, voucher look-ups and a per-voucher lock. */
+import type { Knex } from 'knex';
+import type { Profile } from '../../domain/profiles';
+import { voucherTiming } from '../../domain/vouchers';
+import { normaliseMac } from '../../domain/units';
+import { formatDurationHuman } from '../../domain/durations';
+import { AppError } from '../../lib/errors';
+import type { Clock } from '../../lib/clock';
+import type { CycleReport, UsageService } from '../types';
+import { profileFromRow, toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+
+export interface Voucher {
+  row: VoucherRow;
+  /** The profile as stored (the plan); `effective` adds the voucher's extensions and top-ups. */
+  profile: Profile;
+  effective: Profile;
+  profileName: string;
+}
+
+export const unreachable = () =>
+  new AppError(
+    'ROUTER_UNREACHABLE',
+    'The internet service is not reachable right now. Nothing was changed; please try again in a minute.',
+    503,
+  );
+
+export const notYourDevice = () =>
+  new AppError(
+    'DEVICE_NOT_PROVEN',
+    'Open this page on the phone that uses the code (the one connected to this WiFi).',
+    403,
+  );
+
+export const noActiveVoucher = () =>
+  new AppError('NO_ACTIVE_VOUCHER', 'This device has no code with time left.', 404);
+
+export const safeModeRefusal = () =>
+  new AppError(
+    'SAFE_MODE',
+    'The hotspot is being set up by the shop. Nothing was changed; please ask the shop for help.',
+    503,
+  );
+
+/** "in 3 hours 5 minutes" for a refusal that ends at `at`. */
+export function waitText(at: number, now: number): string {
+  return formatDurationHuman(Math.max(60, Math.ceil((at - now) / 60_000) * 60));
+}
+
+export function macOrNull(value: string): string | null {
+  try {
+    return normaliseMac(value);
+  } catch {
+    return null;
+  }
+}
+
+async function withProfile(db: Knex, row: VoucherRow | undefined): Promise<Voucher | undefined> {
+  if (!row) return undefined;
+  const p = (await db('profiles').where({ id: row.profile_id }).first('name', 'spec')) as {
+    name: string;
+    spec: string;
+  };
+  const profile = profileFromRow(p);
+  return { row, profile, effective: voucherProfile(row, profile), profileName: p.name };
+}
+
+export async function voucherByCode(db: Knex, code: string): Promise<Voucher | undefined> {
+  return withProfile(db, (await db('vouchers').where({ code }).first()) as VoucherRow | undefined);
+}
+
+export async function voucherById(db: Knex, id: number): Promise<Voucher | undefined> {
+  return withProfile(db, (await db('vouchers').where({ id }).first()) as VoucherRow | undefined);
+}
+
+/** The active voucher this device uses now (the newest), with time left; undefined when none. */
+export async function activeVoucherOf(db: Knex, clock: Clock, mac: string): Promise<Voucher | undefined> {
+  const rows = (await db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .where({ 'd.mac': mac, 'v.status': 'active' })
+    .orderBy('v.activated_at', 'desc')
+    .select('v.*')) as VoucherRow[];
+  for (const row of rows) {
+    const v = await withProfile(db, row);
+    if (v && !voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) return v;
+  }
+  return undefined;
+}
+
+/** The device row of a voucher (ip, presence), or undefined. */
+export async function deviceRow(
+  db: Knex,
+  voucherId: number,
+  mac: string,
+): Promise<{ ip: string | null; connected: number | boolean } | undefined> {
+  return (await db('voucher_devices').where({ voucher_id: voucherId, mac }).first('ip', 'connected')) as
+    { ip: string | null; connected: number | boolean } | undefined;
+}
+
+/** Start times of a voucher's events of one kind since `since` (pauses and moves per 24 h). */
+export async function eventTimes(
+  db: Knex,
+  voucherId: number,
+  kind: string,
+  since: number,
+): Promise<number[]> {
+  const rows = (await db('events')
+    .where({ voucher_id: voucherId, kind })
+    .where('ts', '>', since)
+    .select('ts')) as Array<{ ts: number | string }>;
+  return rows.map((r) => Number(r.ts));
+}
+
+/**
+ * A poll cycle now, so the time and bytes used up to this moment are counted before a device goes offline
+ * or changes address. A cycle the router or safe mode stopped means the change cannot be made safely now.
+ */
+export async function meterNow(usage: UsageService): Promise<CycleReport> {
+  const report = await usage.runCycle();
+  if (report.skipped === 'safe-mode') throw safeModeRefusal();
+  if (report.skipped) throw unreachable();
+  return report;
+}
+
+/** One self-service change per voucher at a time (a double tap sends two requests). */
+export class VoucherLocks {
+  private readonly busy = new Map<number, Promise<unknown>>();
+
+  async run<T>(id: number, fn: () => Promise<T>): Promise<T> {
+    const before = this.busy.get(id) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(fn);
+    const tail = mine.catch(() => undefined);
+    this.busy.set(id, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.busy.get(id) === tail) this.busy.delete(id);
+    }
+  }
+}

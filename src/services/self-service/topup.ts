@@ -1,0 +1,150 @@
+/**
+ * A second code on a device whose code still has time: added to it (the profile's `topup: "add"`, the
+ * default) or kept for the device and started when the first ends (`"queue"`, or plans too different to
+ * merge). The consumption of the second and the credit to the first are one transaction.
+ */
+import { addedAmounts, addRefusal, topUpModeOf } from '../../domain/self-service';
+import { formatBytes, formatDurationHuman } from '../../domain/units';
+import { voucherTiming } from '../../domain/vouchers';
+import { AppError } from '../../lib/errors';
+import { maskCode } from '../../lib/logger';
+import type { ServiceDeps } from '../deps';
+import { recordEvent } from '../events';
+import * as lifecycle from '../voucher-lifecycle';
+import { routerUptimeLimit, toVoucherState, voucherProfile } from '../voucher-state';
+import type { VoucherService } from '../types';
+import { unreachable, voucherById, type Voucher } from './shared';
+
+export interface TopUpOutcome {
+  mode: 'add' | 'queue';
+  /** The running voucher (masked) the code was added to or queued after. */
+  into: string;
+  /** Masked second code. */
+  code: string;
+  addedSeconds: number;
+  addedBytes: number;
+  /** Why a code meant to be added was queued instead (plans too different); null otherwise. */
+  queuedBecause: string | null;
+  /** The running voucher's time left after the top-up (null: unlimited). */
+  remainingSeconds: number | null;
+}
+
+export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, 'requestUsersCheck'>) {
+  const { db, clock, router, hotspot, log } = deps;
+
+  async function add(first: Voucher, second: Voucher, mac: string): Promise<TopUpOutcome> {
+    if (!router.status.connected) throw unreachable();
+    const now = clock.now();
+    const added = addedAmounts(second.profile);
+    const into = maskCode(first.row.code);
+    let extra: { extraSeconds: number };
+    try {
+      extra = await db.transaction(async (trx) => {
+        const out = await lifecycle.addTopUp(trx, {
+          first: first.row,
+          firstProfile: first.profile,
+          second: second.row,
+          firstLabel: into,
+          added,
+          at: now,
+        });
+        const what = `${formatDurationHuman(added.seconds)}${added.capBytes ? ` and ${formatBytes(added.capBytes)}` : ''}`;
+        await recordEvent(trx, clock, {
+          voucherId: first.row.id,
+          kind: 'topup',
+          message: `Topped up by ${mac} with code ${maskCode(second.row.code)} (${second.profileName}): ${what} added`,
+          data: { mode: 'add', mac, code: second.row.id, seconds: added.seconds, bytes: added.capBytes },
+        });
+        await recordEvent(trx, clock, {
+          voucherId: second.row.id,
+          kind: 'topup',
+          message: `Sold as a top-up: added to ${into} by ${mac}`,
+          data: { mode: 'add', mac, into: first.row.id },
+        });
+        return out;
+      });
+    } catch (err) {
+      if (err instanceof lifecycle.TopUpRaced) throw raced();
+      throw err;
+    }
+    // The hotspot user's own time limit follows (the router would otherwise log the customer out at the old
+    // one). The database is the truth: if the router cannot take it now, the users check puts it right.
+    if (first.row.router_user_id) {
+      const limit = routerUptimeLimit(first.profile, extra.extraSeconds, Boolean(first.row.staff));
+      try {
+        if (!(await hotspot.updateUserPlan(first.row.router_user_id, first.profileName, limit)))
+          vouchers.requestUsersCheck('a topped-up voucher is missing on the router');
+      } catch (err) {
+        log.warn({ err: (err as Error).message, voucher: into }, 'top-up: router user not updated yet');
+        vouchers.requestUsersCheck('a top-up was not written to the router');
+      }
+    }
+    log.info(
+      { module: 'portal', event: 'topup', voucher: into, code: maskCode(second.row.code), mac },
+      `voucher ${into} topped up with ${maskCode(second.row.code)} (${second.profileName}) by ${mac}`,
+    );
+    const after = await voucherById(db, first.row.id);
+    return {
+      mode: 'add',
+      into,
+      code: maskCode(second.row.code),
+      addedSeconds: added.seconds,
+      addedBytes: added.capBytes,
+      queuedBecause: null,
+      remainingSeconds: after ? remaining(after) : null,
+    };
+  }
+
+  async function queue(first: Voucher, second: Voucher, mac: string, because: string | null) {
+    const now = clock.now();
+    const into = maskCode(first.row.code);
+    const done = await db.transaction(async (trx) => {
+      if (!(await lifecycle.queueFor(trx, second.row.id, { mac, after: first.row.id, at: now })))
+        return false;
+      await recordEvent(trx, clock, {
+        voucherId: second.row.id,
+        kind: 'topup',
+        message: `Kept for ${mac}: starts when ${into} ends${because ? ` (${because})` : ''}`,
+        data: { mode: 'queue', mac, after: first.row.id },
+      });
+      return true;
+    });
+    if (!done) throw raced();
+    log.info(
+      { module: 'portal', event: 'topup', voucher: into, code: maskCode(second.row.code), mac },
+      `code ${maskCode(second.row.code)} queued by ${mac} after ${into}`,
+    );
+    return {
+      mode: 'queue' as const,
+      into,
+      code: maskCode(second.row.code),
+      addedSeconds: second.profile.validitySeconds ?? 0,
+      addedBytes: second.profile.dataCapBytes ?? 0,
+      queuedBecause: because,
+      remainingSeconds: remaining(first),
+    };
+  }
+
+  const remaining = (v: Voucher): number | null =>
+    voucherTiming(toVoucherState(v.row, v.profile), clock.now()).remainingSeconds;
+
+  return {
+    /** The second code on a device whose `first` voucher is running. */
+    async topUp(first: Voucher, second: Voucher, mac: string): Promise<TopUpOutcome> {
+      const mode = topUpModeOf(second.profile);
+      const refusal = addRefusal(first.profile, second.profile, Boolean(first.row.staff));
+      if (mode === 'add' && refusal === null) return add(first, second, mac);
+      return queue(first, second, mac, mode === 'add' ? refusal : null);
+    },
+    /** The effective profile of a voucher after its top-ups (for views). */
+    effective: (v: Voucher) => voucherProfile(v.row, v.profile),
+  };
+}
+
+const raced = () =>
+  new AppError(
+    'TOPUP_CONFLICT',
+    'This code or your time changed just now. Nothing was used; please try again.',
+    409,
+    'code',
+  );

@@ -1,0 +1,211 @@
+/**
+ * The portal's self-service: Pause / Resume / Start-next buttons (forms, no JavaScript needed) and their
+ * JSON twins, the redeem outcomes (topped up, moved, confirm a move), and the words for them. The device
+ * proves itself as for the status page (signed device cookie or its own hotspot address).
+ */
+import type { Request, Response, Router } from 'express';
+import { formatDurationHuman } from '../../domain/units';
+import { registerMessages, translator, pickLanguage, type Translator } from '../../i18n';
+import { toAppError } from '../../lib/errors';
+import type { SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
+import type { WebContext } from '../context';
+import { peerAddress, provenDevice } from './device-proof';
+import { portalFormToken, portalFormTokenValid } from './form-token';
+import en from './self-service.en.json';
+import fil from './self-service.fil.json';
+
+registerMessages('en', en);
+registerMessages('fil', fil);
+
+const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+/** What the partial views/portal/_selfservice.ejs shows. */
+export interface SelfServiceView {
+  pausable: boolean;
+  paused: boolean;
+  pauseNote: string | null;
+  queued: string[];
+  canStartQueued: boolean;
+  notice: string | null;
+  error: string | null;
+  csrf: string;
+  mac: string;
+  lang: string;
+  linkOrig: string;
+  randomMacHint: string;
+}
+
+/** The one-line notice after a redirect (`?notice=...`), from values this module put in the address. */
+function noticeText(q: Record<string, unknown>, t: Translator): string | null {
+  const seconds = Number(str(q.added, 12));
+  const added = Number.isSafeInteger(seconds) && seconds > 0 ? formatDurationHuman(seconds) : '';
+  switch (str(q.notice, 16)) {
+    case 'topup-add':
+      return t.t('self.notice.topup_add', { time: added });
+    case 'topup-queue':
+      return t.t('self.notice.topup_queue', { time: added });
+    case 'moved':
+      return t.t('self.notice.moved');
+    case 'paused':
+      return t.t('self.notice.paused');
+    case 'resumed':
+      return t.t('self.notice.resumed');
+    default:
+      return null;
+  }
+}
+
+function errorText(code: string, t: Translator): string {
+  const key = `self.error.${code}`;
+  const text = t.t(key);
+  if (text !== key) return text;
+  const shared = t.t(`error.${code}`);
+  return shared === `error.${code}` ? t.t('self.error.generic') : shared;
+}
+
+export function selfServiceView(
+  self: SelfServiceStatus,
+  t: Translator,
+  req: Request,
+  res: Response,
+  page: { mac: string; lang: string; linkOrig: string; tz: string },
+): SelfServiceView {
+  const q = req.query as Record<string, unknown>;
+  const error = str(q.self_error, 32);
+  let pauseNote: string | null = null;
+  if (self.paused && self.pauseEndsAt !== null)
+    pauseNote = t.t('self.pause_ends', {
+      time: new Date(self.pauseEndsAt).toLocaleTimeString('en-GB', {
+        timeZone: page.tz,
+        hour: '2-digit',
+        minute: '2-digit',
+      }),
+    });
+  else if (self.pausable && self.pausesLeft !== null)
+    pauseNote = t.t('self.pauses_left', { n: self.pausesLeft });
+  return {
+    pausable: self.pausable,
+    paused: self.paused,
+    pauseNote,
+    queued: self.queued.map((x) =>
+      t.t('self.queued_item', {
+        code: x.code,
+        profile: x.profile,
+        time: x.seconds === null ? t.t('status.unlimited') : formatDurationHuman(x.seconds),
+      }),
+    ),
+    canStartQueued: self.canStartQueued,
+    notice: noticeText(q, t),
+    error: error ? errorText(error, t) : null,
+    csrf: portalFormToken(req, res),
+    mac: page.mac,
+    lang: page.lang,
+    linkOrig: page.linkOrig,
+    randomMacHint: t.t('self.random_mac'),
+  };
+}
+
+/** The redeem API's extra fields for a self-service outcome. */
+export function redeemJson(out: SelfRedeemResult): Record<string, unknown> {
+  if (out.kind === 'topped-up') {
+    const u = out.topUp;
+    return {
+      success: true,
+      topped_up: {
+        mode: u.mode,
+        into: u.into,
+        code: u.code,
+        added_seconds: u.addedSeconds,
+        added_bytes: u.addedBytes,
+        queued_because: u.queuedBecause,
+        remaining_seconds: u.remainingSeconds,
+      },
+    };
+  }
+  const r = out.kind === 'confirm-move' ? null : out.result;
+  if (!r) return {};
+  return {
+    success: true,
+    code: r.code,
+    profile: r.profile,
+    expires_at: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
+    rate_up: r.rateUp,
+    rate_down: r.rateDown,
+    relogin: r.relogin,
+    moved: out.kind === 'moved',
+  };
+}
+
+/** Where the form redeem goes after a self-service outcome (the status page with a notice). */
+export function redeemNotice(out: SelfRedeemResult): Record<string, string> {
+  if (out.kind === 'topped-up')
+    return {
+      notice: out.topUp.mode === 'add' ? 'topup-add' : 'topup-queue',
+      added: String(out.topUp.addedSeconds),
+    };
+  if (out.kind === 'moved') return { notice: 'moved' };
+  return {};
+}
+
+export function selfServiceRoutes(ctx: WebContext, r: Router): void {
+  const { services } = ctx;
+  const secret = ctx.deviceSecret ?? '';
+  const askerOf = (req: Request) => ({ provenMac: provenDevice(req, secret), peerIp: peerAddress(req) });
+  const macOf = (req: Request) =>
+    str((req.body as Record<string, unknown> | undefined)?.mac) || str(req.query.mac);
+
+  const actions = {
+    pause: (req: Request) => services.selfService.pause(macOf(req), askerOf(req)),
+    resume: (req: Request) => services.selfService.resume(macOf(req), askerOf(req)),
+    'start-queued': async (req: Request) => {
+      await services.selfService.startQueued(macOf(req), askerOf(req));
+      return null;
+    },
+  };
+
+  for (const [name, run] of Object.entries(actions)) {
+    r.post(`/api/portal/${name}`, async (req, res) => {
+      try {
+        const s = await run(req);
+        res.json({
+          success: true,
+          ...(s
+            ? {
+                paused: s.paused,
+                remaining_seconds: s.remainingSeconds,
+                pause_ends_at: s.endsAt === null ? null : new Date(s.endsAt).toISOString(),
+                pauses_left: s.pausesLeft,
+              }
+            : {}),
+        });
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.status >= 500 && e.code === 'INTERNAL')
+          ctx.log.error({ err: (err as Error).message }, `portal ${name} failed`);
+        res.status(e.status).json({ success: false, error: e.message, code: e.code });
+      }
+    });
+
+    r.post(`/portal/${name}`, async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const lang = pickLanguage(body.lang ?? req.query.lang, req.get('accept-language'));
+      const q: Record<string, string> = { mac: macOf(req), lang, 'link-orig': str(body['link-orig'], 2048) };
+      if (!portalFormTokenValid(req)) q.self_error = 'FORM_EXPIRED';
+      else {
+        try {
+          await run(req);
+          if (name !== 'start-queued') q.notice = name === 'pause' ? 'paused' : 'resumed';
+        } catch (err) {
+          const code = toAppError(err).code;
+          q.self_error = /^[A-Z_]{1,32}$/.test(code) ? code : 'generic';
+        }
+      }
+      res.redirect(303, `/portal/status?${new URLSearchParams(q).toString()}`);
+    });
+  }
+}
+
+/** The confirmation the new device sees before a voucher in use elsewhere moves to it. */
+export function confirmMoveMessage(lang: string): string {
+  return translator(lang).t('self.confirm_move');
+}
