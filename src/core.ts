@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppConfig } from './config/env';
-import { openDatabase, migrateLatest, Db } from './db/knex';
+import { openDatabase, openReader, migrateLatest, Db } from './db/knex';
 import { Clock, systemClock } from './lib/clock';
 import { createLogger, Logger } from './lib/logger';
 import { stdoutDestination } from './lib/log-format';
@@ -60,6 +60,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const db = openDatabase(config.databaseFile);
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
+  const reader = openReader(db, config.databaseFile);
 
   let demo: DemoRouterHost | undefined;
   if (config.router.simulated && !opts.router) {
@@ -114,7 +115,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     () => routerBinding.ready(),
     () => routerBinding.state().reason?.message ?? 'the router has not been checked yet',
   );
-  const deps: ServiceDeps = { config, db, clock, router, hotspot, log, audit, settings };
+  const deps: ServiceDeps = { config, db, reader, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
   const vouchers = createVoucherService(deps, { profiles });
   const meter = createUsageService(deps, {
@@ -175,6 +176,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     async close() {
       await router.stop();
       await demo?.stop();
+      await services.redemption.settled().catch(() => undefined);
+      if (reader !== db) await reader.destroy();
       await db.destroy();
     },
   };

@@ -1,6 +1,7 @@
 /** The rest of the menu's actions as subcommands: sheets, extend/move, profile create/update, config. */
 import fs from 'node:fs';
 import { describeConfig, loadConfig } from '../../src/config/env';
+import { parseCardDesign, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
 import { parseJsonText, ValidationError } from '../../src/domain/errors';
 import {
   checkExtension,
@@ -11,15 +12,18 @@ import {
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption } from '../lib/args';
-import { cliActor, requireRouter } from '../lib/context';
+import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { renderSheetToFile } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
 
-const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--format a4|thermal]
+const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--format a4|thermal58|thermal80]
+                              [--include unused|all] [--design compact|logo]
 
 Writes the batch's printable sheet (HTML with a QR code per card, the same page as the web admin's
-print view). QR codes point to PORTAL_URL.`;
+print view): A4 = 24 cards on one page; thermal58/thermal80 = one card per page on a 58 or 80 mm roll
+("thermal" = thermal58). Only unused codes unless --include all; the batch's own card design unless
+--design. The QR codes open HOTSPOT_LOGIN_URL, else the router's hotspot dns-name, else PORTAL_URL.`;
 
 const sheet: CommandDef = {
   name: 'vouchers sheet',
@@ -28,7 +32,13 @@ const sheet: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      { batch: { type: 'string' }, out: { type: 'string', short: 'o' }, format: { type: 'string' } },
+      {
+        batch: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        format: { type: 'string' },
+        include: { type: 'string' },
+        design: { type: 'string' },
+      },
       SHEET,
       { min: 0, max: 0 },
     );
@@ -40,12 +50,15 @@ const sheet: CommandDef = {
       Number.MAX_SAFE_INTEGER,
     );
     const file = requireOption(values, 'out', SHEET);
-    const format = values.format ?? 'a4';
-    if (format !== 'a4' && format !== 'thermal')
-      throw ValidationError.invalid('format', format, 'a sheet format', 'use a4 or thermal');
+    const layout = parseSheetLayout(values.format);
+    const include = parseSheetInclude(values.include);
+    const design = parseCardDesign(values.design);
     return withCore(async (core) => {
-      await renderSheetToFile(core, batch, file, format);
-      print(out.green(`Wrote ${file}`));
+      // Without HOTSPOT_LOGIN_URL the QR codes use the router's hotspot dns-name: give it a moment to answer.
+      if (!core.config.hotspotLoginUrl) await preferRouter(core);
+      const res = await renderSheetToFile(core, batch, file, { layout, include, design });
+      print(out.green(`Wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'})`));
+      if (res.target.warning) print(out.yellow(res.target.warning));
       return 0;
     });
   },

@@ -1,5 +1,6 @@
 import { writeOperatorFile } from '../lib/files';
 import { confirm } from '@inquirer/prompts';
+import { parseCardDesign } from '../../src/domain/cards';
 import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
@@ -19,11 +20,13 @@ export function parseStatus(value: string): VoucherStatus {
   return s;
 }
 
-const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--staff] [--json | --csv]
+const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--staff]
+                                 [--design compact|logo] [--json | --csv]
 
 Creates a batch of vouchers (saved first, then pushed to the router; vouchers the router could not
 take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.
---staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.`;
+--staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.
+--design sets how the batch's printed cards look (default compact; logo adds the shop's logo).`;
 
 const generate: CommandDef = {
   name: 'vouchers generate',
@@ -37,6 +40,7 @@ const generate: CommandDef = {
         count: { type: 'string' },
         prefix: { type: 'string' },
         staff: { type: 'boolean' },
+        design: { type: 'string' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
       },
@@ -47,15 +51,17 @@ const generate: CommandDef = {
     const profile = requireOption(values, 'profile', GENERATE);
     const count = parseWhole(requireOption(values, 'count', GENERATE), 'count', 'a batch size', 1, MAX_BATCH);
     const prefix = values.prefix === undefined ? undefined : parsePrefix(values.prefix);
+    const design = parseCardDesign(values.design);
     return withCore(async (core) => {
       await preferRouter(core);
       const res = await core.services.vouchers.generate(
-        { profile, count, prefix, ...(values.staff ? { staff: true } : {}) },
+        { profile, count, prefix, ...(values.staff ? { staff: true } : {}), ...(design ? { design } : {}) },
         cliActor(),
       );
       if (values.json)
         printJson({
           batchId: res.batchId,
+          design: res.design,
           count: res.vouchers.length,
           routerPending: res.routerPending,
           vouchers: res.vouchers,

@@ -1,34 +1,59 @@
+import fs from 'node:fs';
 import { writeOperatorFile } from './files';
 import ejs from 'ejs';
 import type { Core } from '../../src/core';
+import type { CardDesign, SheetInclude, SheetLayout } from '../../src/domain/cards';
 import { projectPath } from '../../src/lib/paths';
+import { cardLinkTarget, type CardLinkTarget } from '../../src/services/vouchers/card-link';
 import { buildSheet } from '../../src/services/vouchers/sheet';
+import { sheetPageLocals } from '../../src/services/vouchers/sheet-page';
 
 const VIEW = projectPath('views', 'sheets', 'batch.ejs');
+const PRINT_SCRIPT = projectPath('public', 'js', 'sheet.js');
 
-/** Where the QR codes point: PORTAL_URL, else the server's own port on this box (say so in README). */
+/** Where the QR codes point when no login page is known: PORTAL_URL, else the server's own port on this box. */
 export function portalBase(core: Core): string {
   return core.config.portalUrl || `http://localhost:${core.config.port}`;
 }
 
+export interface SheetFileOptions {
+  layout?: SheetLayout;
+  include?: SheetInclude;
+  /** Overrides the batch's design. */
+  design?: CardDesign;
+}
+
 /**
- * The batch's printable sheet, from the same view and the same card data as the web admin's
- * /admin/vouchers/batches/:id/print (src/web/admin/sheets.ts).
+ * The batch's printable sheet as one standalone HTML file, from the same view and the same card data as the
+ * web admin's /admin/vouchers/batches/:id/print (src/web/admin/sheets.ts). `target` says where the QR codes
+ * point (its warning is shown on screen, not printed).
  */
 export async function renderSheet(
   core: Core,
   batchId: number,
-  format: 'a4' | 'thermal' = 'a4',
-): Promise<string> {
-  const sheet = await buildSheet(core.services, batchId, portalBase(core));
-  return ejs.renderFile(VIEW, { ...sheet, format });
+  opts: SheetFileOptions = {},
+): Promise<{ html: string; target: CardLinkTarget; cards: number }> {
+  const target = await cardLinkTarget(core, portalBase(core));
+  const sheet = await buildSheet(core.services, batchId, {
+    target,
+    include: opts.include,
+    design: opts.design,
+    wifiName: core.config.wifiName,
+  });
+  const locals = sheetPageLocals(sheet, opts.layout ?? 'a4', {
+    standalone: true,
+    printScript: fs.readFileSync(PRINT_SCRIPT, 'utf8'),
+  });
+  return { html: await ejs.renderFile(VIEW, locals), target, cards: sheet.cards.length };
 }
 
 export async function renderSheetToFile(
   core: Core,
   batchId: number,
   file: string,
-  format: 'a4' | 'thermal' = 'a4',
-): Promise<void> {
-  writeOperatorFile(file, await renderSheet(core, batchId, format));
+  opts: SheetFileOptions = {},
+): Promise<{ target: CardLinkTarget; cards: number }> {
+  const { html, target, cards } = await renderSheet(core, batchId, opts);
+  writeOperatorFile(file, html);
+  return { target, cards };
 }

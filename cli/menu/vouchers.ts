@@ -10,6 +10,7 @@ import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { formatDate } from '../lib/dates';
 import { voucherDetail, vouchersTable } from '../lib/render';
 import { renderSheetToFile } from '../lib/sheet';
+import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
 import { STATUSES } from '../commands/vouchers';
 import { ask, confirmAction, menuLoop, say } from './prompts';
@@ -117,6 +118,10 @@ async function printSheet(core: Core): Promise<void> {
     })),
     pageSize: 10,
   });
+  const layout = await select<SheetLayout>({
+    message: 'Paper:',
+    choices: SHEET_LAYOUTS.map((l) => ({ name: SHEET_LAYOUT_LABELS[l], value: l })),
+  });
   const file = await ask(
     'Save the printable sheet (HTML) to:',
     (v) => {
@@ -126,8 +131,9 @@ async function printSheet(core: Core): Promise<void> {
     { default: `vouchers-batch-${id}.html` },
   );
   if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
-  await renderSheetToFile(core, id, file);
-  say(out.green(`Wrote ${file}: open it in a browser and print.`));
+  const res = await renderSheetToFile(core, id, file, { layout });
+  say(out.green(`Wrote ${file} (${res.cards} unused codes): open it in a browser and print.`));
+  if (res.target.warning) say(out.yellow(res.target.warning));
 }
 
 export function vouchersMenu(core: Core): Promise<void> {

@@ -35,6 +35,32 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/**
+ * A second connection for reads on the customer's hot path (the portal looking a code up). SQLite in WAL mode
+ * lets it read while the main connection writes, so a redemption's lookup does not queue behind other
+ * redemptions' writes on the one writing connection. It sees committed data only, which is all a lookup needs:
+ * every claim is a conditional write on the main connection. `query_only` makes a write on it an error.
+ * An in-memory database has no second view of itself: the main connection is returned.
+ */
+export function openReader(db: Db, file: string): Db {
+  if (file === ':memory:') return db;
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 0,
+      max: 1,
+      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
+        conn.serialize(() => {
+          conn.run('PRAGMA busy_timeout = 5000');
+          conn.run('PRAGMA query_only = ON', (err: Error | null) => done(err, conn));
+        });
+      },
+    },
+  });
+}
+
 const connectionsOpened = new WeakMap<Db, () => number>();
 
 /**

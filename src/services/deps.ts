@@ -10,6 +10,11 @@ import type { AuditService, SettingsService } from './types';
 export interface ServiceDeps {
   config: AppConfig;
   db: Db;
+  /**
+   * A read-only second connection for the portal's hot-path lookups (committed data only; never for a read
+   * that a write depends on). Absent: `db` is used.
+   */
+  reader?: Db;
   clock: Clock;
   /** The connection, for reads of the router itself (identity, resources, checks) and its status. */
   router: RouterClient;

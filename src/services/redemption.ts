@@ -119,6 +119,9 @@ export function createRedemptionService(
   _d: { profiles: ProfileService; vouchers: VoucherService },
 ): RedemptionService & { limiter: GuessLimiter } {
   const { db, clock, router, hotspot, config, log } = deps;
+  // Lookups go to the read connection so they do not queue behind other customers' writes; a retry after a
+  // lost race reads through the writing connection.
+  const reader = deps.reader ?? db;
   const limiter = new GuessLimiter(clock);
 
   /**
@@ -180,7 +183,14 @@ export function createRedemptionService(
     });
   }
 
-  /** Two single statements, no transaction: this is on the customer's critical path. */
+  /** Confirmations still being written; `settled()` waits for them (closing the database, tests). */
+  const recording = new Set<Promise<void>>();
+  function track(p: Promise<void>): void {
+    recording.add(p);
+    void p.finally(() => recording.delete(p));
+  }
+
+  /** At most two single statements, no transaction; run after the customer has their answer. */
   async function record(a: Attempt, out: LoginOutcome, now: number): Promise<void> {
     // A user added again (router reset) has a new id. The MAC binding was marked at activation.
     if (out.routerUserId !== a.row.router_user_id) {
@@ -245,7 +255,17 @@ export function createRedemptionService(
         queue,
         firstDynamicQueue: dynamicQueue(),
       });
-      await record(a, out, now);
+      // The customer is online and the voucher is theirs: the confirmation is bookkeeping and does not hold up
+      // the answer. If it never lands (controller killed, disk error), the mark left by the claim is settled
+      // from the router's sessions at a later poll (settleInterruptedLogins), and the poll adopts the queue.
+      track(
+        record(a, out, now).catch((e: Error) =>
+          log.error(
+            { err: e.message, voucher: maskCode(row.code) },
+            'redemption: confirming the login failed',
+          ),
+        ),
+      );
     } catch (err) {
       // A claim that failed or was lost: nothing of ours to release (its own error, if any, is the answer).
       if (!(await claimed)) return 'lost';
@@ -306,7 +326,7 @@ export function createRedemptionService(
     if (row.status === 'expired' || row.status === 'exhausted') throw expired();
     if (row.status === 'unused') return 'activate';
     if (voucherTiming(toVoucherState(row, a.profile), clock.now()).expired) throw expired();
-    const devices = await db('voucher_devices').where({ voucher_id: row.id }).select('mac');
+    const devices = await reader('voucher_devices').where({ voucher_id: row.id }).select('mac');
     if (devices.some((d) => d.mac === a.mac)) return 'relogin';
     if (devices.length < a.profile.users) return 'add-device';
     throw deviceLimit();
@@ -350,7 +370,7 @@ export function createRedemptionService(
     if (wait > 0) throw new RateLimitedError(wait);
     if (!router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
-    const found = isPlausibleCode(code) ? await findRow(db, { code }) : undefined;
+    const found = isPlausibleCode(code) ? await findRow(reader, { code }) : undefined;
     if (!found) {
       const { lockSeconds: lock, ceilingReached } = limiter.failAndReport(keys);
       if (ceilingReached) await reportGuessCeiling();
@@ -369,7 +389,14 @@ export function createRedemptionService(
     throw deviceLimit();
   }
 
-  return { redeem, status: (mac, asker) => portalStatus(deps, mac, asker), limiter };
+  return {
+    redeem,
+    status: (mac, asker) => portalStatus(deps, mac, asker),
+    settled: async () => {
+      while (recording.size) await Promise.all([...recording]);
+    },
+    limiter,
+  };
 }
 
 interface FoundVoucher {

@@ -8,6 +8,7 @@
 import type { SelfService } from './self-service';
 import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
+import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
 
@@ -123,6 +124,8 @@ export interface BatchView {
   createdBy: string;
   note: string | null;
   unused: number;
+  /** The card design its sheets print with unless another is chosen at print time. */
+  design: CardDesign;
 }
 
 export interface VoucherFilter {
@@ -150,6 +153,8 @@ export interface GenerateInput {
   rateDown?: number | string;
   staff?: boolean;
   note?: string;
+  /** Card design for its printed sheets (src/domain/cards.ts), any case; default compact. */
+  design?: string;
 }
 
 export interface VoucherService {
@@ -157,7 +162,7 @@ export interface VoucherService {
   generate(
     input: GenerateInput,
     actor: Actor,
-  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
+  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number; design: CardDesign }>;
   list(filter: VoucherFilter): Promise<{ total: number; vouchers: VoucherView[] }>;
   /** AppError VOUCHER_NOT_FOUND (404). Code matched case-insensitively, spaces/dashes ignored. */
   get(code: string): Promise<VoucherDetail>;
@@ -222,6 +227,11 @@ export interface RedemptionService {
     input: { code: string; mac: string; ip: string },
     asker?: { peerIp: string | null },
   ): Promise<RedeemResult>;
+  /**
+   * Resolves when the confirmations of finished redemptions are written (they follow the customer's answer;
+   * see redemption.ts). Waited for before the database closes.
+   */
+  settled(): Promise<void>;
   /**
    * The status of the device's voucher, for that device only: `asker` must prove it is the device (a MAC it
    * proved with the portal's signed cookie, or the address it asks from being the one the device uses).

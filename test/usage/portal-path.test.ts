@@ -36,3 +36,38 @@ test('a portal redemption is metered from its first byte, and the cycle leaves i
   const after = await voucher(h, code);
   expect([Number(after.bytes_up), Number(after.bytes_down)]).toEqual([1_000, 9_000]);
 });
+
+test('a login that lands between the poll’s read and its writes keeps its queue', async () => {
+  const { vouchers } = await h.core!.services.vouchers.generate({ profile: 'FUP', count: 2 }, SYSTEM);
+  const [first, second] = vouchers.map((v) => v.code);
+  h.sim.addDevice({ mac: MAC1, ip: '10.5.50.11' });
+  await h.core!.services.redemption.redeem({ code: first, mac: MAC1, ip: '10.5.50.11' });
+  // The customer's session ends on the router (the queue stays until a poll sees it gone)...
+  const sessions = h.sim.rows('/ip/hotspot/active').map((s) => String(s['.id']));
+  await h.router.hotspotLogout(sessions);
+  // ...and the same phone redeems a new code just after the next poll has read the router.
+  const hotspot = h.core!.hotspot;
+  const read = hotspot.snapshot.bind(hotspot);
+  let injected = false;
+  hotspot.snapshot = async () => {
+    const snapshot = await read();
+    if (!injected) {
+      injected = true;
+      await h.core!.services.redemption.redeem({ code: second, mac: MAC1, ip: '10.5.50.11' });
+    }
+    return snapshot;
+  };
+  advance(h, 30);
+  await h.core!.services.usage.runCycle();
+  expect(injected).toBe(true);
+  // The read showed no session for the phone, yet its new queue was not taken away.
+  expect(queueOf(h, MAC1)).toMatchObject({ comment: second });
+  expect(h.sim.rows('/ip/hotspot/active').map((s) => s.user)).toEqual([second]);
+  // The next poll sees the session: the queue stays and is counted for the new code.
+  h.sim.addTraffic(MAC1, { up: 2_000, down: 3_000 }, 5);
+  advance(h, 30);
+  await h.core!.services.usage.runCycle();
+  expect(queueOf(h, MAC1)).toMatchObject({ comment: second });
+  const v = await voucher(h, second);
+  expect([Number(v.bytes_up), Number(v.bytes_down)]).toEqual([2_000, 3_000]);
+});

@@ -37,23 +37,23 @@ describe('printable sheets and CSV export', () => {
     expect(html).toContain('Aling Nena WiFi');
     expect(html).toContain('₱10.00');
     expect(html).toContain('2h');
-    expect(html).toContain('2 Mbps / 1 Mbps');
+    expect(html).toContain('↓ 2 Mbps ↑ 1 Mbps');
     expect((html.match(/<svg/g) ?? []).length).toBe(4);
     expect(html).toContain('@media print');
-    expect(html).toContain('class="a4"');
+    expect(html).toContain('class="a4 compact"');
     const thermal = await (
       await fetch(`${h.app!.url}/admin/vouchers/batches/${out.batchId}/print?format=thermal`, {
         headers: AUTH,
       })
     ).text();
-    expect(thermal).toContain('class="thermal"');
-    expect(thermal).toContain('48mm');
+    expect(thermal).toContain('class="thermal thermal58 compact"');
+    expect(thermal).toContain('@page { size: 58mm 70mm; margin: 0; }');
     expect((await fetch(`${h.app!.url}/admin/vouchers/batches/999/print`, { headers: AUTH })).status).toBe(
       404,
     );
   });
 
-  it('shows the shop logo on every card (web and CLI sheets) only when a safe image is stored', async () => {
+  it('shows the shop logo on every card of the logo design (web and CLI sheets) only when a safe image is stored', async () => {
     const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 3 }, SYSTEM);
     const print = async (format: string) =>
       (
@@ -61,21 +61,22 @@ describe('printable sheets and CSV export', () => {
           headers: AUTH,
         })
       ).text();
-    expect(await print('a4')).not.toContain('<img');
+    expect(await print('a4&design=logo')).not.toContain('<img');
 
     await h.core!.services.settings.set('shop.logo', PNG_LOGO, SYSTEM);
     const tag = `<img class="logo" src="${PNG_LOGO}" alt="">`;
-    for (const html of [await print('a4'), await print('thermal'), await renderSheet(h.core!, out.batchId)]) {
+    const cli = (await renderSheet(h.core!, out.batchId, { design: 'logo' })).html;
+    for (const html of [await print('a4&design=logo'), await print('thermal&design=logo'), cli]) {
       expect(html.split(tag).length - 1).toBe(3);
       expect(html).toContain('Aling Nena WiFi');
     }
 
     for (const bad of MALICIOUS) {
       await h.core!.services.settings.set('shop.logo', bad, SYSTEM);
-      const html = await print('a4');
+      const html = await print('a4&design=logo');
       expect(html).not.toContain('<img');
       expect(html).not.toMatch(/javascript:|onerror|text\/html|svg\+xml|evil\.example/);
-      expect(await renderSheet(h.core!, out.batchId)).not.toContain('<img');
+      expect((await renderSheet(h.core!, out.batchId, { design: 'logo' })).html).not.toContain('<img');
     }
   });
 

@@ -8,6 +8,7 @@
 import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
 import { isOurQueue } from '../../domain/reconcile';
 import type { RouterClient, RouterError } from '../types';
+import { LoginsInFlight } from './logins-in-flight';
 import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import {
   loginDevice,
@@ -57,10 +58,14 @@ export interface QueueView extends QueueOnRouter {
 export interface ManagedHotspot {
   /** The poll's read: every queue, session and host and the router's uptime, in one round trip. */
   snapshot(): Promise<RouterSnapshot>;
-  /** Brings our queues to a reconcile plan; router errors are collected, not thrown. */
+  /**
+   * Brings our queues to a reconcile plan; router errors are collected, not thrown. `basis`, the snapshot the
+   * plan was made from: a queue a customer's login touched since that read is not removed.
+   */
   applyQueuePlan(
     plan: ReconcilePlan,
     errors: RouterError[],
+    basis?: RouterSnapshot,
   ): Promise<{ added: number; updated: number; removed: number }>;
   /** Our queues by name (all of ours when `names` is omitted). */
   queues(names?: string[]): Promise<QueueView[]>;
@@ -104,10 +109,25 @@ export interface ManagedHotspot {
 }
 
 export function createManagedHotspot(router: RouterClient, placement: UserPlacement): ManagedHotspot {
+  const logins = new LoginsInFlight();
   return {
     placement,
-    snapshot: () => readSnapshot(router),
-    applyQueuePlan: (plan, errors) => applyQueuePlan(router, plan, errors),
+    async snapshot() {
+      const loginMark = logins.mark();
+      return { ...(await readSnapshot(router)), loginMark };
+    },
+    applyQueuePlan(plan, errors, basis) {
+      if (basis?.loginMark === undefined) return applyQueuePlan(router, plan, errors);
+      const mark = basis.loginMark;
+      const names = new Map(basis.queues.map((q) => [q.id, q.name]));
+      const remove = plan.remove.filter((id) => !logins.protects(names.get(id) ?? '', mark));
+      logins.forgetBefore(mark);
+      return applyQueuePlan(
+        router,
+        remove.length === plan.remove.length ? plan : { ...plan, remove },
+        errors,
+      );
+    },
     async queues(names) {
       const query: string[] = [];
       names?.forEach((n, i) => {
@@ -125,7 +145,14 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     },
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
     topDynamicQueue: () => topDynamicQueue(router),
-    loginDevice: (d) => loginDevice(router, placement, d),
+    async loginDevice(d) {
+      const over = logins.begin(d.queue.name);
+      try {
+        return await loginDevice(router, placement, d);
+      } finally {
+        over();
+      }
+    },
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
     sessionsOfVoucher: async (code) =>
       (await sessionsOfUser(router, code)).map(({ id, mac }) => ({ id, mac })),

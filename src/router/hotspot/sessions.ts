@@ -54,8 +54,10 @@ export interface DeviceLogin {
    */
   firstDynamicQueue: Promise<string | undefined>;
   /**
-   * Resolves once the caller knows whether this login may stand (its claim in the database won). False:
-   * the login is undone and ClaimLost thrown before the queue and the binding are written. Omitted: go on.
+   * Resolves once the caller knows whether this login may stand (its claim in the database won). It is awaited
+   * beside the queue and the binding, so the database's work hides behind both round trips. False: every step
+   * is undone (login, a queue we created, the binding) and ClaimLost thrown. An old queue of the device is only
+   * taken over (limits rewritten, counters reset) once the claim is won. Omitted: go on.
    */
   proceed?: Promise<boolean>;
 }
@@ -105,6 +107,7 @@ async function addQueue(
   router: RouterClient,
   d: DeviceLogin,
   firstDynamicQueueId: string | undefined,
+  proceed: Promise<boolean>,
 ): Promise<{ id: string; created: boolean }> {
   // The same attributes the poll's reconcile writes, so a redeemed device's queue never needs a rewrite.
   const attrs = queueAddAttrs(d.queue, undefined);
@@ -118,6 +121,8 @@ async function addQueue(
       });
       const id = rows[0]?.['.id'];
       if (!id) throw err;
+      // Another voucher's queue may still be counting for it: only a won claim takes it over.
+      if (!(await proceed)) throw new ClaimLost();
       const { name: _name, ...rest } = attrs;
       await router.set(QUEUE_MENU, id, rest);
       // The device's queue from an earlier voucher: its bytes are not this voucher's, so count from zero.
@@ -198,15 +203,16 @@ export async function loginDevice(
     ]);
     out.routerUserId = login.userId;
     out.loggedIn = login.fresh;
-    if (d.proceed && !(await d.proceed)) throw new ClaimLost();
+    const proceed = d.proceed ?? Promise.resolve(true);
     const bind = d.bindMac
       ? bindUser(router, out.routerUserId, d.mac).then(() => (out.macBound = true))
       : undefined;
-    const queue = addQueue(router, d, firstDynamicQueueId).then((q) => {
+    const queue = addQueue(router, d, firstDynamicQueueId, proceed).then((q) => {
       out.queueId = q.id;
       out.queueCreated = q.created;
     });
-    await Promise.all([bind, queue]);
+    const [won] = await Promise.all([proceed, bind, queue]);
+    if (!won) throw new ClaimLost();
     return out;
   } catch (err) {
     await undoLogin(router, d, out);

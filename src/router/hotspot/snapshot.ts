@@ -61,6 +61,8 @@ export interface RouterSnapshot {
   hostIp: Map<string, string>;
   /** Seconds since the router booted: queue counters are runtime-only and restart at zero (docs/routeros.md "Counters"). */
   routerUptimeSeconds: number | undefined;
+  /** When it was taken, among the hotspot's logins (see logins-in-flight.ts); absent for a parsed snapshot. */
+  loginMark?: number;
 }
 
 const CANONICAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;

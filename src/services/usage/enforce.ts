@@ -131,7 +131,7 @@ export async function enforce(
   const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const errors: RouterError[] = [];
   const plan = planReconcile(desired.queues, snapshot.queues);
-  const queues = await deps.hotspot.applyQueuePlan(plan, errors);
+  const queues = await deps.hotspot.applyQueuePlan(plan, errors, snapshot);
 
   const logout = sessionsToEnd(snapshot, state);
   logout.push(...alsoLogout);

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { DEFAULT_CODE_LENGTH, generateCodes, parsePrefix } from '../../domain/codes';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
+import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../domain/cards';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import type { VoucherRow } from '../voucher-state';
@@ -23,6 +24,7 @@ export interface GeneratePlan {
   rateDown: number;
   staff: boolean;
   note: string | null;
+  design: CardDesign;
 }
 
 const INSERT_CHUNK = 500;
@@ -76,12 +78,13 @@ export async function planBatch(
     throw ValidationError.invalid('note', input.note, 'a note', `use text of at most ${MAX_NOTE} characters`);
   }
   const note = input.note === undefined || input.note === '' ? null : input.note;
+  const design = parseCardDesign(input.design) ?? DEFAULT_CARD_DESIGN;
   // generateCodes validates count and length; run it once here so bad input fails before any write.
   generateCodes(1, { length, prefix }, crypto.randomBytes);
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) {
     throw ValidationError.invalid('count', input.count, 'a batch size', 'use a whole number from 1 to 10000');
   }
-  return { profile, count: input.count, length, prefix, price, rateUp, rateDown, staff, note };
+  return { profile, count: input.count, length, prefix, price, rateUp, rateDown, staff, note, design };
 }
 
 /** Writes the batch and its vouchers in one transaction; returns the batch id and the voucher rows. */
@@ -99,6 +102,7 @@ export async function insertBatch(
       price: plan.price,
       created_by: createdBy.slice(0, 64),
       note: plan.note,
+      card_design: plan.design,
       created_at: now,
     })) as number[];
     let have = 0;

@@ -32,6 +32,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { revokeEvent } from '../activity-events';
 import type { VoucherUser } from '../../router/hotspot';
+import { DEFAULT_CARD_DESIGN, parseCardDesign } from '../../domain/cards';
 
 const SYNC_LIMIT = 20_000;
 
@@ -190,6 +191,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     createdBy: String(r.created_by),
     note: (r.note as string | null) ?? null,
     unused: Number(r.unused),
+    design: parseCardDesign(r.card_design) ?? DEFAULT_CARD_DESIGN,
   });
 
   return {
@@ -203,6 +205,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         count: plan.count,
         price: plan.price,
         staff: plan.staff,
+        design: plan.design,
       });
       const cache = new ProfileCache(db);
       let routerPending = rows.length;
@@ -217,7 +220,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       const fresh = (await db('vouchers').where({ batch_id: batchId }).orderBy('id')) as VoucherRow[];
       const vouchers: VoucherView[] = [];
       for (const r of fresh) vouchers.push(await cache.view(r, now));
-      return { batchId, vouchers, routerPending };
+      return { batchId, vouchers, routerPending, design: plan.design };
     },
 
     list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now()),

@@ -1,10 +1,15 @@
-/** What a printed voucher card shows: the code grouped for reading aloud, price, validity, speed, portal link. */
+/**
+ * What a printed voucher card shows: the WiFi to join, the code grouped for reading aloud, price, validity,
+ * speeds (download first) and a QR code opening the hotspot's login page with the code (card-link.ts).
+ */
+import QRCode from 'qrcode';
+import { DEFAULT_CARD_DESIGN, speedLine, type CardDesign, type SheetInclude } from '../../domain/cards';
 import { formatCodeForPrint } from '../../domain/codes';
 import type { Profile } from '../../domain/profiles';
 import { formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
-import QRCode from 'qrcode';
 import { safeLogo } from '../shop-logo';
 import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
+import { cardLink, type CardLinkTarget } from './card-link';
 
 export interface SheetCard {
   code: string;
@@ -12,16 +17,13 @@ export interface SheetCard {
   profile: string;
   price: string;
   validity: string;
+  /** `↓ 2 Mbps ↑ 1 Mbps`. */
   speed: string;
-  /** Opens the portal with the code filled in (the QR code's content). */
-  portalUrl: string;
+  /** What the QR code opens (cardLink). */
+  link: string;
 }
 
-export function portalLinkFor(portalBase: string, code: string): string {
-  return `${portalBase.replace(/\/+$/, '')}/portal?code=${encodeURIComponent(code)}`;
-}
-
-export function sheetCard(v: VoucherView, profile: Profile, portalBase: string): SheetCard {
+export function sheetCard(v: VoucherView, profile: Profile, target: CardLinkTarget): SheetCard {
   return {
     code: v.code,
     printedCode: formatCodeForPrint(v.code),
@@ -31,17 +33,36 @@ export function sheetCard(v: VoucherView, profile: Profile, portalBase: string):
       v.staff || profile.validitySeconds === null
         ? 'Unlimited'
         : formatDurationHuman(profile.validitySeconds),
-    speed: `${formatRateHuman(v.rateDown)} / ${formatRateHuman(v.rateUp)}`,
-    portalUrl: portalLinkFor(portalBase, v.code),
+    speed: speedLine(formatRateHuman(v.rateDown), formatRateHuman(v.rateUp)),
+    link: cardLink(target, v.code),
   };
+}
+
+export interface SheetOptions {
+  /** Where the QR codes point (cardLinkTarget). */
+  target: CardLinkTarget;
+  /** `unused` (default): only codes that can still be sold; `all`: every code of the batch. */
+  include?: SheetInclude;
+  /** Overrides the batch's own design for this print. */
+  design?: CardDesign;
+  /** WIFI_NAME; empty = the shop's name. */
+  wifiName?: string;
 }
 
 export interface PrintableSheet {
   batch: BatchView;
   cards: (SheetCard & { qr: string })[];
   shop: string;
+  /** The network customers join, printed on every card. */
+  wifi: string;
   /** A safe `data:image/png|jpeg;base64,` URL, or null: see safeLogo. */
   logo: string | null;
+  design: CardDesign;
+  include: SheetInclude;
+  target: CardLinkTarget;
+  /** Codes of the batch, and how many of them are left out (used, expired, revoked) with `include=unused`. */
+  total: number;
+  omitted: number;
 }
 
 /** The shop's name and (safe) logo as printed sheets and the portal show them. */
@@ -56,22 +77,35 @@ export async function shopBranding(
 }
 
 /**
- * Everything a printed batch needs (cards with an inline SVG QR code each, the shop's name and logo), shared by
- * the web admin's print page and the terminal's "print sheet to a file".
+ * Everything a printed batch needs (cards with an inline SVG QR code each, the shop's name, WiFi and logo),
+ * shared by the web admin's print page and the terminal's "print sheet to a file".
  */
 export async function buildSheet(
   services: { vouchers: VoucherService; profiles: ProfileService; settings: SettingsService },
   batchId: number,
-  portalBase: string,
+  opts: SheetOptions,
 ): Promise<PrintableSheet> {
   const { batch, vouchers: list } = await services.vouchers.batch(batchId);
   const profile = await services.profiles.get(batch.profile);
+  const include = opts.include ?? 'unused';
+  const chosen = include === 'all' ? list : list.filter((v) => v.status === 'unused');
   const cards = await Promise.all(
-    list.map(async (v) => {
-      const card = sheetCard(v, profile.profile, portalBase);
-      const qr = await QRCode.toString(card.portalUrl, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
+    chosen.map(async (v) => {
+      const card = sheetCard(v, profile.profile, opts.target);
+      const qr = await QRCode.toString(card.link, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
       return { ...card, qr };
     }),
   );
-  return { batch, cards, ...(await shopBranding(services.settings)) };
+  const branding = await shopBranding(services.settings);
+  return {
+    batch,
+    cards,
+    ...branding,
+    wifi: opts.wifiName || branding.shop,
+    design: opts.design ?? batch.design ?? DEFAULT_CARD_DESIGN,
+    include,
+    target: opts.target,
+    total: list.length,
+    omitted: list.length - chosen.length,
+  };
 }

@@ -121,12 +121,14 @@ export function voucherApiRouter(ctx: WebContext): Router {
         rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
         staff: optionalFlag(b.staff, 'staff'),
         note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
+        design: optionalText(b.design, 'design', 'a card design', 'use compact or logo'),
       },
       actorOf(req),
     );
     res.status(201).json({
       success: true,
       batch_id: out.batchId,
+      design: out.design,
       router_pending: out.routerPending,
       vouchers: out.vouchers.map((v) => ({
         code: v.code,

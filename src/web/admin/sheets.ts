@@ -1,15 +1,19 @@
 /**
- * Printable voucher sheets (A4 grid or 58 mm thermal roll) with a QR code per card that opens the portal
- * with the code filled in, and the CSV export. Mounted under /admin after authentication.
+ * Printable voucher sheets (A4 sheet of 24, or 58/80 mm thermal roll) with a QR code per card that opens the
+ * hotspot's login page with the code (src/services/vouchers/card-link.ts), and the CSV export. Mounted under
+ * /admin after authentication.
  */
 import { Router, type Request } from 'express';
+import { parseCardDesign, parseSheetInclude, parseSheetLayout } from '../../domain/cards';
 import { AppError } from '../../lib/errors';
+import { cardLinkTarget } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
+import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';
 import type { WebContext } from '../context';
 import { parseFilter } from './api-vouchers';
 
 /** PORTAL_URL when set (the address customers reach), else the origin this request came in on. */
-function portalBase(ctx: WebContext, req: Request): string {
+export function portalBase(ctx: WebContext, req: Request): string {
   if (ctx.config.portalUrl) return ctx.config.portalUrl;
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
@@ -20,11 +24,24 @@ export function sheetRouter(ctx: WebContext): Router {
 
   r.get('/vouchers/batches/:id/print', async (req, res) => {
     const id = Number(req.params.id);
-    if (!Number.isInteger(id) || id < 1)
+    if (!Number.isSafeInteger(id) || id < 1)
       throw new AppError('BATCH_NOT_FOUND', `No batch #${req.params.id}`, 404);
-    const format = req.query.format === 'thermal' ? 'thermal' : 'a4';
-    const sheet = await buildSheet(ctx.services, id, portalBase(ctx, req));
-    res.render('sheets/batch', { ...sheet, format });
+    const layout = parseSheetLayout(req.query.format);
+    const include = parseSheetInclude(req.query.include);
+    const design = parseCardDesign(req.query.design);
+    const target = await cardLinkTarget(ctx, portalBase(ctx, req));
+    const sheet = await buildSheet(ctx.services, id, {
+      target,
+      include,
+      design,
+      wifiName: ctx.config.wifiName,
+    });
+    const hrefFor = (c: SheetChoice) =>
+      `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design }).toString()}`;
+    res.render(
+      'sheets/batch',
+      sheetPageLocals(sheet, layout, { hrefFor, backUrl: `/admin/vouchers/batches/${id}` }),
+    );
   });
 
   r.get('/vouchers/export.csv', async (req, res) => {

@@ -69,7 +69,14 @@ export function portalRouter(ctx: WebContext): Router {
   // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
   const branding = () => shopBranding(services.settings);
 
-  async function renderLogin(req: Request, res: Response, f: LoginFields, status = 200, message = '') {
+  async function renderLogin(
+    req: Request,
+    res: Response,
+    f: LoginFields,
+    status = 200,
+    message = '',
+    autoRedeem = false,
+  ) {
     const lang = pickLanguage(req.query.lang ?? req.body?.lang, req.get('accept-language'));
     const t = translator(lang);
     const other = lang === 'fil' ? 'en' : 'fil';
@@ -89,11 +96,16 @@ export function portalRouter(ctx: WebContext): Router {
       csrf: portalFormToken(req, res),
       routerError: f.error,
       switchUrl: `/portal?${q.toString()}`,
+      autoRedeem,
     });
   }
 
   r.get('/portal', async (req, res) => {
-    await renderLogin(req, res, fields(req.query as Record<string, unknown>));
+    const f = fields(req.query as Record<string, unknown>);
+    // A scanned voucher card: the router's login page forwarded the code with the phone's MAC and IP. The page
+    // sends our own form at once (public/js/portal.js), with its CSRF token, so a GET never redeems anything.
+    const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '';
+    await renderLogin(req, res, f, 200, '', autoRedeem);
   });
 
   r.post('/portal/redeem', async (req, res) => {

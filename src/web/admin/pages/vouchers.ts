@@ -5,6 +5,9 @@ import { MAX_BATCH, parsePrefix } from '../../../domain/codes';
 import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../services/report-calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
+import { CARD_DESIGN_LABELS, CARD_DESIGNS, parseCardDesign, type CardDesign } from '../../../domain/cards';
+import { cardLinkTarget } from '../../../services/vouchers/card-link';
+import { portalBase } from '../sheets';
 
 export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
 const PER_PAGE = 50;
@@ -16,6 +19,7 @@ interface GenerateForm {
   price?: number;
   note?: string;
   staff?: boolean;
+  design?: CardDesign;
 }
 
 /** Server-side checks of the batch form; every problem at once, under its field. */
@@ -45,6 +49,12 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
   }
   const note = field(body, 'note');
   if (note.length > 200) errors.note = 'use at most 200 characters';
+  let design: CardDesign | undefined;
+  try {
+    design = parseCardDesign(field(body, 'design'));
+  } catch {
+    errors.design = 'choose a card design';
+  }
   failIfAny(errors);
   // Staff/developer codes: no time limit, still speed-limited, and (unless priced) not counted as sales.
   const staff = field(body, 'staff') === 'on';
@@ -55,6 +65,7 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
     price,
     ...(note ? { note } : {}),
     ...(staff ? { staff } : {}),
+    ...(design ? { design } : {}),
   };
 }
 
@@ -105,6 +116,7 @@ export function voucherRoutes(ctx: WebContext): Router {
     const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
     const p = pager(req, total, PER_PAGE);
     const { vouchers } = await services.vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
+    const cardLink = await cardLinkTarget(ctx, portalBase(ctx, req));
     page(
       res,
       'vouchers/index',
@@ -118,7 +130,9 @@ export function voucherRoutes(ctx: WebContext): Router {
         filterValues,
         filterErrors,
         statuses: STATUSES,
-        values: { count: '10', prefix: defaults, ...gen.values },
+        values: { count: '10', prefix: defaults, design: 'compact', ...gen.values },
+        cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
+        cardLink,
         errors: gen.errors ?? {},
         formError: gen.formError ?? null,
       },
@@ -130,7 +144,8 @@ export function voucherRoutes(ctx: WebContext): Router {
 
   router.post('/vouchers/generate', async (req, res) => {
     const values: Record<string, string> = {};
-    for (const k of ['profile', 'count', 'prefix', 'price', 'note', 'staff']) values[k] = field(req.body, k);
+    for (const k of ['profile', 'count', 'prefix', 'price', 'note', 'staff', 'design'])
+      values[k] = field(req.body, k);
     try {
       const names = (await services.profiles.list()).map((p) => p.name);
       const input = parseGenerateForm(req.body, names);
@@ -157,8 +172,11 @@ export function voucherRoutes(ctx: WebContext): Router {
         .status(404)
         .render('error', { status: 404, message: 'No such batch.', back: '/admin/vouchers' });
     const { batch, vouchers } = await services.vouchers.batch(id);
+    const cardLink = await cardLinkTarget(ctx, portalBase(ctx, req));
     page(res, 'vouchers/batch', 'vouchers', `Batch #${batch.id}`, {
       batch,
+      cardLink,
+      cardDesignLabel: CARD_DESIGN_LABELS[batch.design],
       vouchers: vouchers.slice(0, 200),
       shown: Math.min(vouchers.length, 200),
       total: vouchers.length,

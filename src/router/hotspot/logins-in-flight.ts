@@ -1,0 +1,41 @@
+/**
+ * The poll plans from a snapshot, and a customer's login can land between that read and the plan's writes: the
+ * snapshot has no session for the device yet, so the plan would remove the queue the login just made (a paying
+ * customer online with no limit and no counting until the next poll). The hotspot remembers which device queues
+ * logins are touching and when they finished, on one counter shared with the snapshots; a removal planned from a
+ * snapshot that may have missed such a login is left out (the next poll decides on fresh facts).
+ *
+ * Memory: one entry per device queue touched by a login, dropped once a snapshot taken after the login finished
+ * has been applied (so at most the logins of about one poll interval).
+ */
+export class LoginsInFlight {
+  private tick = 0;
+  private readonly queues = new Map<string, { finished?: number }>();
+
+  /** A login starts touching this queue; call the returned function when it is over (done or undone). */
+  begin(queueName: string): () => void {
+    const entry: { finished?: number } = {};
+    this.queues.set(queueName, entry);
+    this.tick++;
+    return () => {
+      entry.finished = ++this.tick;
+    };
+  }
+
+  /** Taken just before a snapshot is read. */
+  mark(): number {
+    return ++this.tick;
+  }
+
+  /** True when a snapshot taken at `mark` may not show this queue's login. */
+  protects(queueName: string, mark: number): boolean {
+    const e = this.queues.get(queueName);
+    return e !== undefined && (e.finished === undefined || e.finished > mark);
+  }
+
+  /** Logins that finished before `mark` are in every snapshot from then on. */
+  forgetBefore(mark: number): void {
+    for (const [name, e] of this.queues)
+      if (e.finished !== undefined && e.finished < mark) this.queues.delete(name);
+  }
+}
