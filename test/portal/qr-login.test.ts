@@ -123,13 +123,13 @@ describe('a printed voucher scanned by a phone on the hotspot', () => {
     const full = await open({ code, mac: phone.mac, ip: phone.ip });
     expect(full).toContain('data-auto-redeem');
     expect(full).toContain(`value="${code}"`);
-    for (const q of [
+    const partial: Record<string, string>[] = [
       { code },
       { code, mac: phone.mac },
       { mac: phone.mac, ip: phone.ip },
       { code, mac: phone.mac, ip: phone.ip, error: 'x' },
-    ])
-      expect(await open(q)).not.toContain('data-auto-redeem');
+    ];
+    for (const q of partial) expect(await open(q)).not.toContain('data-auto-redeem');
     // A GET (a link preview, a prefetch) never redeems: the code is still for sale.
     expect((await voucherRow(h, code)).status).toBe('unused');
     expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(0);
