@@ -46,7 +46,7 @@
     var up = Number(m[1]),
       down = Number(m[2]);
     if (!up && !down) return 'unlimited';
-    return (up ? rate(up) : '∞') + ' ↑ / ' + (down ? rate(down) : '∞') + ' ↓';
+    return (down ? rate(down) : '∞') + ' ↓ / ' + (up ? rate(up) : '∞') + ' ↑';
   }
 
   function el(tag, attrs, children) {
@@ -147,7 +147,22 @@
     return tr;
   }
 
-  // Same filter, order and page as the server (bandwidthView in src/web/admin/pages/bandwidth.ts).
+  // Same filter, order and page as the server (bandwidthView in src/web/admin/pages/bandwidth.ts), except
+  // that a refresh keeps each row where it was: "Busiest first" would otherwise move rows every 10 seconds,
+  // under the owner's finger. New devices go to the end; "Sort by speed now" orders afresh.
+  var placed = {};
+  function remember(rows) {
+    placed = {};
+    rows.forEach(function (mac, i) {
+      placed[mac] = i;
+    });
+  }
+  remember(
+    Array.prototype.map.call(body.querySelectorAll('tr[data-mac]'), function (tr) {
+      return tr.getAttribute('data-mac');
+    }),
+  );
+  var lastUsers = null;
   var table = document.getElementById('bw-table');
   var opts = {
     q: (table.getAttribute('data-q') || '').trim().toUpperCase(),
@@ -163,16 +178,28 @@
           });
         })
       : users;
+    var at = function (u) {
+      return Object.prototype.hasOwnProperty.call(placed, u.mac) ? placed[u.mac] : Infinity;
+    };
     matching.sort(function (a, b) {
       if (opts.sort === 'mac') return a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0;
+      var kept = at(a) - at(b);
+      if (kept) return kept;
       return b.rate_out + b.rate_in - (a.rate_out + a.rate_in) || (a.mac < b.mac ? -1 : 1);
     });
     var pages = Math.max(1, Math.ceil(matching.length / opts.size));
     var page = Math.min(Math.max(opts.page, 1), pages);
+    if (opts.sort === 'rate')
+      remember(
+        matching.map(function (u) {
+          return u.mac;
+        }),
+      );
     return { rows: matching.slice((page - 1) * opts.size, page * opts.size), matching: matching.length };
   }
 
   function render(users) {
+    lastUsers = users;
     var v = view(users);
     var frag = document.createDocumentFragment();
     v.rows.forEach(function (u) {
@@ -188,7 +215,13 @@
       ),
     );
     setText('bw-matching', String(v.matching));
-    setText('bw-updated', new Date().toLocaleTimeString());
+    var now = Date.now();
+    setText(
+      'bw-updated',
+      window.PisoTime ? window.PisoTime.format(now, 'clock') : new Date(now).toLocaleTimeString(),
+    );
+    var stamp = document.getElementById('bw-updated');
+    if (stamp) stamp.setAttribute('datetime', new Date(now).toISOString());
     var empty = document.getElementById('bw-empty');
     if (empty) empty.hidden = v.rows.length > 0;
   }
@@ -297,22 +330,15 @@
       payload.upload = Number(opt.getAttribute('data-up'));
       payload.download = Number(opt.getAttribute('data-down'));
     } else {
+      // Sent as typed: the server reads them with the one rate grammar (parseSpeedLimit in
+      // src/domain/quantities.ts: "2M", "2 Mbps", "2mbps", "unlimited") and names the field it refuses.
       payload.upload = limitForm.elements.up.value.trim();
       payload.download = limitForm.elements.down.value.trim();
-      var bad = false;
-      [
-        ['up', payload.upload],
-        ['down', payload.download],
-      ].forEach(function (p) {
-        // The forms parseSpeedLimit takes (2M, 2 Mbps, 2mbps, unlimited); the server checks the bounds.
-        var ok =
-          /^(unlimited|none|no limit)$/i.test(p[1]) ||
-          (/^(\d+(?:\.\d+)?)\s*([kmg]?)(bps|bit\/s)?$/i.test(p[1]) && parseFloat(p[1]) > 0);
-        fieldError(p[0], ok ? '' : 'use a speed like 512K, 2M or 2 Mbps, or unlimited');
-        bad = bad || !ok;
-      });
-      if (bad) return;
     }
+    ['preset', 'up', 'down'].forEach(function (n) {
+      fieldError(n, '');
+    });
+    dialogError.hidden = true;
     api('POST', '/admin/api/set-bandwidth', payload).then(
       function (data) {
         dialog.close();
@@ -361,6 +387,15 @@
     if (!document.hidden && !stopped) refresh();
   });
 
+  var resort = document.getElementById('bw-resort');
+  if (resort && opts.sort === 'rate') {
+    document.getElementById('bw-resort-line').hidden = false;
+    resort.addEventListener('click', function () {
+      placed = {};
+      if (lastUsers) render(lastUsers);
+      else refresh();
+    });
+  }
   document.getElementById('bw-live').hidden = false;
   schedule();
 })();

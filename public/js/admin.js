@@ -2,13 +2,26 @@
 // Shared admin behaviour. CSP allows only scripts from /public, so no inline handlers anywhere.
 (function () {
   'use strict';
-  // On a phone the nav scrolls sideways: bring the current page's item into view.
-  var current = document.querySelector('.mainnav [aria-current="page"]');
-  if (current && current.parentElement && current.closest('ul')) {
-    var list = current.closest('ul');
-    var li = current.parentElement;
-    if (li.offsetLeft + li.offsetWidth > list.clientWidth)
-      list.scrollLeft = li.offsetLeft - (list.clientWidth - li.offsetWidth) / 2;
+  // The sections menu (views/partials/nav.ejs) is a <details>: on a wide screen always open (for browsers
+  // without ::details-content), on a phone closed until the Menu button is tapped; Escape or a tap outside
+  // closes it again.
+  var menu = document.getElementById('menu');
+  if (menu && window.matchMedia) {
+    var wide = window.matchMedia('(min-width: 720px)');
+    var follow = function () {
+      menu.open = wide.matches;
+    };
+    follow();
+    if (wide.addEventListener) wide.addEventListener('change', follow);
+    document.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Escape' && menu.open && !wide.matches) {
+        menu.open = false;
+        menu.querySelector('summary').focus();
+      }
+    });
+    document.addEventListener('click', function (ev) {
+      if (menu.open && !wide.matches && !menu.contains(ev.target)) menu.open = false;
+    });
   }
 
   // Forms marked data-confirm ask before they are sent (revoke, log out, remove a limit).

@@ -60,3 +60,57 @@ export function offpeakActive(offpeak: Profile['offpeak'] | undefined, now: numb
     ? m >= offpeak.start && m < offpeak.end
     : m >= offpeak.start || m < offpeak.end;
 }
+
+// --- Times for people ----------------------------------------------------------------------------------------
+
+/** The shop's locale for dates and times: the Philippines by default (12-hour clock, `Nov 22, 7:44 AM`). */
+export const DEFAULT_LOCALE = 'en-PH';
+
+/**
+ * The one set of shapes a time is shown in, as Intl options. The server formats with them, and the admin's
+ * scripts get the very same objects (views/partials/head.ejs puts them on <html data-time-formats>), so a
+ * time written by the page and one refreshed by a script read alike: public/js/admin-time.js.
+ */
+export const TIME_FORMATS = {
+  /** `Nov 22, 7:44 AM`: tables, event lists. */
+  short: { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+  /** `Nov 22, 2026, 7:44:35 AM`: a voucher's or an audit entry's exact moment. */
+  full: {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+  },
+  /** `7:44:35 AM`: "updated at" on live pages. */
+  clock: { hour: 'numeric', minute: '2-digit', second: '2-digit' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+export type TimeFormatName = keyof typeof TIME_FORMATS;
+
+/**
+ * ICU puts a narrow or a no-break space before AM/PM depending on its version; Node and the browser may not
+ * agree, so both write a plain space (the script does the same replacement).
+ */
+const ODD_SPACES = /[\u202f\u00a0]/g;
+
+/** Formatters for one zone and locale: `format(ms, 'short')`. Throws RangeError for an unknown zone or locale. */
+export function timeFormatter(tz: string, locale: string = DEFAULT_LOCALE) {
+  const built = {} as Record<TimeFormatName, Intl.DateTimeFormat>;
+  for (const name of Object.keys(TIME_FORMATS) as TimeFormatName[])
+    built[name] = new Intl.DateTimeFormat(locale, { ...TIME_FORMATS[name], timeZone: tz });
+  return {
+    tz,
+    locale,
+    format: (ms: number, name: TimeFormatName = 'short'): string =>
+      built[name].format(ms).replace(ODD_SPACES, ' '),
+  };
+}
+
+export type TimeFormatter = ReturnType<typeof timeFormatter>;
+
+/** UTC by any of its names: a shop box left on UTC puts "today" hours away from the shop's day. */
+export function isUtcZone(tz: string): boolean {
+  return /^(?:Etc\/)?(?:UTC|UCT|GMT|Zulu|Universal|Greenwich)(?:[+-]?0)?$/i.test(tz);
+}

@@ -50,7 +50,8 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.location().url))
+    // The limit dialog lets the server judge a typed speed: its 400 for "fast" is the expected answer.
+    if (m.type() === 'error' && !/favicon|\/admin\/api\/set-bandwidth/.test(m.location().url))
       pageErrors.push(`${m.text()} (${m.location().url})`);
   });
 }, 30000);
@@ -100,7 +101,7 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
   await expect(
     page.locator('#limit-dialog').evaluate((d) => (d as unknown as { open: boolean }).open),
   ).resolves.toBe(true);
-  // A bad speed is caught before anything is sent.
+  // A bad speed is refused by the server's own rate grammar, under its field; nothing changes.
   await page.fill('#dlg-down', 'fast');
   await page.fill('#dlg-up', '256K');
   await page.click('#limit-form button[type=submit]');
@@ -117,7 +118,7 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
   // The table re-renders at once with the override and its Remove button; no navigation happened.
   await row.locator('.src-override').waitFor();
   await expect(row.locator('[data-col=maxLimit]').textContent()).resolves.toContain(
-    '256 kbps ↑ / 768 kbps ↓',
+    '768 kbps ↓ / 256 kbps ↑',
   );
   await shoot('bandwidth-override', '/admin/bandwidth');
 
@@ -170,7 +171,7 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
       (v) => v === '1000000/2000000',
     ),
   ).toBe('1000000/2000000');
-  expect(questions[1]).toBe(`Put ${mac} back to its plan speed? STANDARD: 1 Mbps ↑ / 2 Mbps ↓.`);
+  expect(questions[1]).toBe(`Put ${mac} back to its plan speed? STANDARD: 2 Mbps ↓ / 1 Mbps ↑.`);
   await row.locator('.src-profile').waitFor();
 
   // The dialog takes "2 Mbps" and "unlimited" as typed.

@@ -256,7 +256,7 @@ describe('bandwidth without JavaScript', () => {
     expect(page).toContain('Limit set for');
     expect(page).toMatch(/src-override/);
     // Back to plan says where it goes back to: the profile and its speeds.
-    expect(page).toContain(`Put ${mac} back to its plan speed? STANDARD: 1 Mbps ↑ / 2 Mbps ↓.`);
+    expect(page).toContain(`Put ${mac} back to its plan speed? STANDARD: 2 Mbps ↓ / 1 Mbps ↑.`);
 
     const preset = await c.post('/admin/bandwidth/limit', { mac, preset: 'BASIC' }, token);
     expect(preset.status).toBe(303);

@@ -22,7 +22,7 @@ describe('layout', () => {
 
   test('the demo badge shows only with a simulated router; the current page is marked', async () => {
     const demo = await render('partials/nav.ejs', { ...base, simulated: true });
-    expect(demo).toContain('DEMO — simulated router');
+    expect(demo).toMatch(/DEMO<span class="wide-only"> — simulated router<\/span>/);
     expect(demo).toMatch(/href="\/admin\/bandwidth" aria-current="page"/);
     for (const label of [
       'Dashboard',
@@ -212,10 +212,12 @@ describe('bandwidth helpers', () => {
 describe('formatting and logo checks', () => {
   test('router max-limit for people', () => {
     const fmt = formatters('Asia/Manila');
-    expect(fmt.maxLimit('512000/1000000')).toBe('512 kbps ↑ / 1 Mbps ↓');
+    expect(fmt.maxLimit('512000/1000000')).toBe('1 Mbps ↓ / 512 kbps ↑');
     expect(fmt.maxLimit('0/0')).toBe('unlimited');
-    expect(fmt.maxLimit('0/2000000')).toBe('∞ ↑ / 2 Mbps ↓');
-    expect(fmt.time(Date.UTC(2026, 10, 21, 16, 5))).toMatch(/Nov 22.*00:05/);
+    expect(fmt.maxLimit('0/2000000')).toBe('2 Mbps ↓ / ∞ ↑');
+    // The shop's zone and the Philippine 12-hour clock: 16:05 UTC is five past midnight in Manila.
+    expect(fmt.time(Date.UTC(2026, 10, 21, 16, 5))).toBe('Nov 22, 12:05 AM');
+    expect(fmt.ratePair('1200/56000')).toBe('56 kbps ↓ / 1.2 kbps ↑');
   });
 
   test('logo must be PNG or JPEG by content and at most 100 KB', () => {

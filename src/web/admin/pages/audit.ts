@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { WebContext } from '../../context';
 import { page, pager, query } from './common';
+import { auditDetailText } from './audit-details';
 
 const PER_PAGE = 50;
 
@@ -15,7 +16,7 @@ export function auditRoutes(ctx: WebContext): Router {
     const p = pager(req, total, PER_PAGE);
     const { entries } = await audit.list({ action, limit: PER_PAGE, offset: p.offset });
     page(res, 'audit', 'audit', 'Audit log', {
-      entries: entries.map((e) => ({ ...e, detailText: e.details ? JSON.stringify(e.details) : '' })),
+      entries: entries.map((e) => ({ ...e, detailText: auditDetailText(e.action, e.details) })),
       pager: p,
       action: action ?? '',
     });

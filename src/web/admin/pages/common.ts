@@ -11,6 +11,7 @@ import {
   formatRateHuman,
 } from '../../../domain/units';
 import { localDate } from '../../../services/report-calendar';
+import { isUtcZone, TIME_FORMATS, timeFormatter, type TimeFormatName } from '../../../domain/clock';
 
 declare module 'express-session' {
   interface SessionData {
@@ -97,43 +98,48 @@ export function pager(req: Request, total: number, perPage = 50): Pager {
   return { page, pages, perPage, offset: (page - 1) * perPage, total, base: `?${qs}${qs ? '&' : ''}` };
 }
 
-/** Formatters the views use; times in the shop's zone. */
+/** RouterOS writes pairs upload/download; people read download first. */
+function routerPair(v: string, f: (n: number) => string): string {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  return m ? `${f(Number(m[2]))} ↓ / ${f(Number(m[1]))} ↑` : v || '—';
+}
+
+/** Formatters the views use; times in the shop's zone and locale (src/domain/clock.ts timeFormatter). */
 export function formatters(tz: string) {
-  const dt = new Intl.DateTimeFormat('en-PH', {
-    timeZone: tz,
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  const full = new Intl.DateTimeFormat('en-PH', {
-    timeZone: tz,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  const times = timeFormatter(tz);
+  const at = (ms: number | null, name: TimeFormatName) =>
+    ms === null ? '—' : isValidInstant(ms) ? times.format(ms, name) : 'invalid';
   return {
+    tz,
+    /** The shop runs on UTC: "today" is likely hours off (views/partials/tz-warning.ejs). */
+    tzIsUtc: isUtcZone(tz),
+    locale: times.locale,
+    /** TIME_FORMATS for public/js/admin-time.js, so the page's scripts format times as the server does. */
+    formatsJson: JSON.stringify(TIME_FORMATS),
     money: (c: number) => formatMoney(c),
     bytes: (n: number) => formatBytes(n),
     rate: (bps: number) => formatRateHuman(bps),
     /** A speed limit: 0 is RouterOS's "no limit". */
     limit: (bps: number) => formatLimitHuman(bps),
     duration: (s: number | null) => (s === null ? '—' : formatDurationHuman(s)),
-    time: (ms: number | null) => (ms === null ? '—' : isValidInstant(ms) ? dt.format(ms) : 'invalid'),
-    fullTime: (ms: number | null) => (ms === null ? '—' : isValidInstant(ms) ? full.format(ms) : 'invalid'),
+    time: (ms: number | null) => at(ms, 'short'),
+    fullTime: (ms: number | null) => at(ms, 'full'),
+    /** `7:44:35 AM`, as public/js/admin-time.js writes it on refresh. */
+    clock: (ms: number | null) => at(ms, 'clock'),
+    /** For `<time datetime>`: an ISO instant, or '' for none. */
+    iso: (ms: number | null) => (ms !== null && isValidInstant(ms) ? new Date(ms).toISOString() : ''),
     date: (ms: number) => localDate(ms, tz),
-    /** `512000/1000000` (router form, upload/download) → `512 kbps ↑ / 1 Mbps ↓`; `0/0` → `unlimited`. */
+    /** A router `upload/download` rate pair (`1200/56000`) → `56 kbps ↓ / 1.2 kbps ↑`. */
+    ratePair: (v: string) => routerPair(v, formatRateHuman),
+    /** A router `upload/download` byte counter pair → `15.2 MB ↓ / 1.1 MB ↑`. */
+    bytesPair: (v: string) => routerPair(v, formatBytes),
+    /** `512000/1000000` (router form, upload/download) → `1 Mbps ↓ / 512 kbps ↑`; `0/0` → `unlimited`. */
     maxLimit: (v: string) => {
       const m = /^(\d+)\/(\d+)$/.exec(v);
       if (!m) return v || '—';
       const [up, down] = [Number(m[1]), Number(m[2])];
       if (up === 0 && down === 0) return 'unlimited';
-      return `${up ? formatRateHuman(up) : '∞'} ↑ / ${down ? formatRateHuman(down) : '∞'} ↓`;
+      return `${down ? formatRateHuman(down) : '∞'} ↓ / ${up ? formatRateHuman(up) : '∞'} ↑`;
     },
   };
 }

@@ -132,6 +132,7 @@ export function settingsRoutes(ctx: WebContext): Router {
         test: extra.test ?? null,
         logo,
         effective: effectiveConfig(config),
+        now: ctx.clock.now(),
         scripts: ['/public/js/admin-settings.js'],
       },
       status,
