@@ -61,6 +61,38 @@ export function offpeakActive(offpeak: Profile['offpeak'] | undefined, now: numb
     : m >= offpeak.start || m < offpeak.end;
 }
 
+const shopTimeFormatters = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+
+function shopTimeFormatter(tz: string) {
+  let f = shopTimeFormatters.get(tz);
+  if (!f) {
+    f = {
+      time: new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: true,
+      }),
+      day: new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'short', day: 'numeric' }),
+    };
+    shopTimeFormatters.set(tz, f);
+  }
+  return f;
+}
+
+/**
+ * The time of day in the shop's zone as owners read a wall clock, `07:44 PM`: the "last seen" of live
+ * figures while the router is away. Given `now`, an instant on another local day gets its date too
+ * (`Nov 21, 07:44 PM`), so a figure frozen since yesterday does not pass for today's.
+ */
+export function formatShopTime(ms: number, tz: string, now?: number): string {
+  const f = shopTimeFormatter(tz);
+  // Some ICU versions put a narrow no-break space before AM/PM: a plain one, the same everywhere.
+  const time = f.time.format(ms).replace(/[\u202f\u00a0]/g, ' ');
+  if (now === undefined || f.day.format(ms) === f.day.format(now)) return time;
+  return `${f.day.format(ms)}, ${time}`;
+}
+
 // --- Times for people ----------------------------------------------------------------------------------------
 
 /** The shop's locale for dates and times: the Philippines by default (12-hour clock, `Nov 22, 7:44 AM`). */

@@ -8,6 +8,7 @@ import type { Db } from '../db/knex';
 import type { WebContext } from './context';
 import { PROJECT_ROOT } from '../lib/paths';
 import { healthRoutes } from './health';
+import { routerStateOf } from './router-state';
 import { KnexSessionStore } from './middleware/session-store';
 import { compress } from './middleware/compress';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
@@ -16,6 +17,7 @@ import { portalRouter } from './portal';
 import { loginRouter } from './admin/login';
 import { voucherApiRouter } from './admin/api-vouchers';
 import { bandwidthApiRouter } from './admin/api-bandwidth';
+import { liveApiRouter } from './admin/api-live';
 import { sheetRouter } from './admin/sheets';
 import { adminPagesRouter } from './admin/pages';
 
@@ -93,6 +95,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     res.locals.simulated = ctx.simulated;
     // Read when the page renders (after a "Test router connection" re-check): views/partials/nav.ejs.
     res.locals.routerWarnings = routerWarnings;
+    // The banners at the top of every admin page (views/partials/router-banner.ejs), read at render time too.
+    res.locals.routerState = () => routerStateOf(ctx);
     next();
   });
 
@@ -127,6 +131,7 @@ function mountAdminPublic(app: Express, ctx: WebContext): void {
 function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', voucherApiRouter(ctx)); // vouchers, profiles
   app.use('/admin/api', bandwidthApiRouter(ctx)); // user-traffic, set/remove-bandwidth, queues
+  app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {
   app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export

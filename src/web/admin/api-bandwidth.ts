@@ -12,6 +12,7 @@ import { ValidationError } from '../../domain/errors';
 import { AppError } from '../../lib/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
+import { routerStateOf } from '../router-state';
 
 function actorOf(req: Request): Actor {
   return req.actor ?? { name: 'unknown', via: 'api' };
@@ -82,15 +83,22 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
 
   // Every open bandwidth page polls this every 10 s. The list itself is shared for a short while (the
   // live-users cache), so serialise each shared list once and let clients revalidate with its ETag.
-  const bodies = new WeakMap<readonly UserTraffic[], { body: Buffer; etag: string }>();
+  const lists = new WeakMap<readonly UserTraffic[], string>();
   const serialised = (users: readonly UserTraffic[]) => {
-    let out = bodies.get(users);
-    if (!out) {
-      const body = Buffer.from(JSON.stringify({ success: true, users: users.map(userJson) }));
-      out = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
-      bodies.set(users, out);
+    let list = lists.get(users);
+    if (list === undefined) {
+      list = JSON.stringify(users.map(userJson));
+      lists.set(users, list);
     }
-    return out;
+    // While the router is away the users are the last figures read, and `router` says since when.
+    const state = routerStateOf(ctx);
+    const router = {
+      connected: state.connected,
+      stale_since: state.staleSince,
+      last_seen: state.lastSeen,
+    };
+    const body = Buffer.from(`{"success":true,"users":${list},"router":${JSON.stringify(router)}}`);
+    return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
   };
 
   r.get('/user-traffic', async (req, res) => {

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
+import { routerStateOf } from '../../router-state';
 import type {
   BandwidthChange,
   BandwidthService,
@@ -152,7 +153,8 @@ export function bandwidthRoutes(ctx: WebContext): Router {
       profiles: list,
       pager: { page: view.page, pages: view.pages, total: view.matching, base: `?${base}${base ? '&' : ''}` },
       now: ctx.clock.now(),
-      scripts: ['/public/js/admin-bandwidth.js'],
+      routerLive: routerStateOf(ctx),
+      scripts: ['/public/js/admin-bandwidth.js', '/public/js/router-banner.js'],
     });
   });
 

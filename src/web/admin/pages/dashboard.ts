@@ -3,10 +3,13 @@ import type { WebContext } from '../../context';
 import { page, Formatters } from './common';
 import { hourlyTrafficChart, salesChart, shortDay } from './series';
 import { addDays, localDate, startOfLocalDay } from '../../../services/report-calendar';
+import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
 
-const ALERT_KINDS = /^(?:fup-|cap-|expired|exhausted)/;
-
-/** Dashboard: router health, who is online, today's and this month's money, charts and recent alerts. */
+/**
+ * Dashboard: who is online, today's and this month's money, unused stock, the router, the shop's activity
+ * as it happens, and charts. public/js/admin-dashboard.js keeps the tiles, the feed and the router banner
+ * current without a reload (GET /admin/api/dashboard and /admin/api/events?after=).
+ */
 export function dashboardRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services, config, clock } = ctx;
@@ -15,37 +18,25 @@ export function dashboardRoutes(ctx: WebContext): Router {
     const fmt = res.locals.fmt as Formatters;
     const now = clock.now();
     const today = localDate(now, config.tz);
-    const todayStart = startOfLocalDay(today, config.tz);
-    const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, config.tz);
     const weekStart = startOfLocalDay(addDays(today, -6), config.tz);
     const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
 
-    const [info, users, month, week, stock, traffic, events] = await Promise.all([
+    const [figures, info, week, traffic, events] = await Promise.all([
+      dashboardFigures(ctx),
       services.routerInfo.test(),
-      services.bandwidth.users(),
-      services.reports.sales({ from: monthStart, to: tomorrow, by: 'month' }),
       services.reports.sales({ from: weekStart, to: tomorrow, by: 'day' }),
-      services.reports.stock(),
       hourlyTrafficChart(services.usage, now, config.tz, fmt),
-      services.events.list({ limit: 100 }),
+      services.events.list({ limit: FEED_LIMIT }),
     ]);
-    const todayRow = week.find((r) => r.period === today) ?? { count: 0, amount: 0 };
-    const monthTotal = month.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
-      count: 0,
-      amount: 0,
-    });
     page(res, 'dashboard', 'dashboard', 'Dashboard', {
+      figures,
       info,
-      online: users.filter((u) => u.connected).length,
-      throttled: users.filter((u) => u.connected && u.fupState !== 'normal').length,
-      today: todayRow,
-      month: monthTotal,
-      stock,
       salesChart: salesChart(week, fmt, shortDay),
       traffic,
-      alerts: events.filter((e) => ALERT_KINDS.test(e.kind)).slice(0, 10),
+      feed: feedItems(events, config.tz, now),
+      lastEventId: events[0]?.id ?? 0,
       lastPollAt: services.usage.lastPollAt() ?? null,
-      todayStart,
+      scripts: ['/public/js/router-banner.js', '/public/js/admin-dashboard.js'],
     });
   });
 

@@ -1,0 +1,165 @@
+// Dashboard: the tiles and the activity feed stay current without a reload. Every few seconds it asks
+// GET /admin/api/events?after=<newest id it has> and GET /admin/api/dashboard (same session, GETs only).
+// New events are prepended without moving what the owner is reading, and only a short count ("2 new") is
+// announced (aria-live polite), never the list. Data is written with textContent only.
+(function () {
+  'use strict';
+  var POLL_MS = 4000;
+  var MAX_ROWS = 200;
+  var feed = document.getElementById('activity-feed');
+  if (!feed) return;
+  var lastId = Number(feed.getAttribute('data-last-id')) || 0;
+  var newCount = document.getElementById('feed-new');
+  var empty = document.getElementById('feed-empty');
+  var errorBox = document.getElementById('feed-error');
+  var timer = null;
+  var stopped = false;
+  var unseen = 0;
+
+  function el(tag, attrs, text) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      n.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
+  function setTile(name, value) {
+    var n = document.querySelector('[data-tile="' + name + '"]');
+    if (n && n.textContent !== value) n.textContent = value;
+  }
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's');
+  }
+
+  // The same markup as views/partials/activity-feed.ejs.
+  function item(e) {
+    var li = el('li', {
+      class: 'feed-item feed-' + e.group + ' level-' + e.level + ' feed-fresh',
+      'data-id': String(e.id),
+      'data-kind': e.kind,
+    });
+    li.appendChild(el('time', { class: 'feed-time', datetime: new Date(e.ts).toISOString() }, e.time));
+    li.appendChild(document.createTextNode(' '));
+    li.appendChild(el('span', { class: 'feed-tag' }, e.label));
+    li.appendChild(document.createTextNode(' '));
+    var body = el('span', { class: 'feed-body' });
+    if (e.voucherCode) {
+      body.appendChild(
+        el(
+          'a',
+          { class: 'code', href: '/admin/vouchers/' + encodeURIComponent(e.voucherCode) },
+          e.voucherCode,
+        ),
+      );
+      body.appendChild(document.createTextNode(' '));
+    }
+    body.appendChild(el('span', { class: 'feed-msg' }, e.message));
+    li.appendChild(body);
+    return li;
+  }
+
+  function prepend(events) {
+    if (!events.length) return;
+    var frag = document.createDocumentFragment();
+    events.forEach(function (e) {
+      if (!feed.querySelector('[data-id="' + e.id + '"]')) frag.appendChild(item(e));
+    });
+    var added = frag.childNodes.length;
+    if (!added) return;
+    // Keep what the owner reads where it is: inside the list when it is scrolled, on the page when the
+    // list's top is above the screen.
+    var listScrolled = feed.scrollTop > 0;
+    var pageAbove = feed.getBoundingClientRect().top < 0;
+    var listHeight = feed.scrollHeight;
+    var pageHeight = document.documentElement.scrollHeight;
+    feed.insertBefore(frag, feed.firstChild);
+    if (listScrolled) feed.scrollTop += feed.scrollHeight - listHeight;
+    else if (pageAbove) window.scrollBy(0, document.documentElement.scrollHeight - pageHeight);
+    while (feed.children.length > MAX_ROWS) feed.removeChild(feed.lastChild);
+    if (empty) empty.hidden = true;
+    unseen += added;
+    if (newCount) newCount.textContent = plural(unseen, 'new event') + ' since you opened the page';
+  }
+
+  function getJson(url) {
+    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(
+      function (res) {
+        if (res.status === 401) {
+          stopped = true;
+          throw new Error('Your session ended. Reload the page and log in again.');
+        }
+        if (!res.ok) throw new Error('the controller answered ' + res.status);
+        return res.json();
+      },
+    );
+  }
+
+  function tiles(d) {
+    setTile('online', String(d.online));
+    setTile('today', d.today.text);
+    setTile('today-sub', plural(d.today.count, 'voucher') + ' first used today');
+    setTile('month', d.month.text);
+    setTile('month-sub', plural(d.month.count, 'voucher'));
+    setTile('stock', d.stock.text);
+    setTile('stock-sub', plural(d.stock.count, 'printed voucher') + ', worth this when sold');
+    var r = d.router;
+    var lastSeen = 'last seen ' + (r.last_seen || 'never');
+    setTile('online-note', r.connected ? d.throttled + ' slowed by FUP/cap' : lastSeen);
+    var note = document.querySelector('[data-tile="online-note"]');
+    if (note) note.className = r.connected ? '' : 'stale';
+    setTile('router-note', r.connected ? d.identity || 'MikroTik' : lastSeen);
+    var router = document.querySelector('[data-tile="router"]');
+    if (router && router.getAttribute('data-connected') !== String(r.connected)) {
+      router.setAttribute('data-connected', String(r.connected));
+      router.replaceChildren(
+        el('span', { class: r.connected ? 'dot-ok' : 'dot-bad', 'aria-hidden': 'true' }),
+        document.createTextNode(r.connected ? ' Connected' : ' Away'),
+      );
+    }
+    var state = document.getElementById('dash-state');
+    if (state) {
+      state.setAttribute('data-connected', String(r.connected));
+      state.textContent = r.connected ? 'Live' : 'Router away · last seen ' + (r.last_seen || 'never');
+    }
+    if (window.PisoNetRouterBanner) window.PisoNetRouterBanner.render(r);
+  }
+
+  function showError(message) {
+    if (!errorBox) return;
+    errorBox.textContent = message ? 'Could not refresh: ' + message : '';
+    errorBox.hidden = !message;
+  }
+
+  function poll() {
+    clearTimeout(timer);
+    var events = getJson('/admin/api/events?after=' + lastId).then(function (data) {
+      var list = data.events || [];
+      // Newest first in the answer, and kept in that order above the rows already shown.
+      prepend(list);
+      if (data.last_id > lastId) lastId = data.last_id;
+    });
+    var figures = getJson('/admin/api/dashboard').then(tiles);
+    Promise.all([events, figures])
+      .then(
+        function () {
+          showError('');
+        },
+        function (err) {
+          showError(err.message);
+        },
+      )
+      .then(schedule, schedule);
+  }
+  function schedule() {
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(poll, POLL_MS);
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden && !stopped) poll();
+  });
+  var live = document.getElementById('dash-state');
+  if (live) live.setAttribute('data-live', 'true');
+  schedule();
+})();

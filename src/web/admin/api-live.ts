@@ -1,0 +1,67 @@
+/**
+ * What pages that refresh themselves poll (mounted at /admin/api behind requireAdmin + CSRF; GETs only):
+ *  - `GET /router-status`: the router's state and the banners every admin page shows at its top;
+ *  - `GET /dashboard`: the dashboard's tiles (online now, income today and this month, unused stock) and the
+ *    router's state;
+ *  - `GET /events?after=<id>`: the activity feed's newer events, newest first.
+ */
+import { Router } from 'express';
+import { AppError } from '../../lib/errors';
+import type { WebContext } from '../context';
+import { routerStateOf, type RouterLiveState } from '../router-state';
+import { dashboardFigures, FEED_LIMIT, feedItems } from './live';
+
+function routerJson(s: RouterLiveState) {
+  return { connected: s.connected, stale_since: s.staleSince, last_seen: s.lastSeen, banners: s.banners };
+}
+
+/** `after`: a non-negative whole event id (0 or absent: the newest events). */
+function afterId(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n))
+    throw new AppError(
+      'INVALID_INPUT',
+      'after: use the id of the newest event you have (a whole number)',
+      400,
+      'after',
+      {
+        after: 'not a whole number',
+      },
+    );
+  return n;
+}
+
+export function liveApiRouter(ctx: WebContext): Router {
+  const r = Router();
+
+  r.get('/router-status', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ success: true, router: routerJson(routerStateOf(ctx)) });
+  });
+
+  r.get('/dashboard', async (_req, res) => {
+    const f = await dashboardFigures(ctx);
+    res.set('Cache-Control', 'no-store').json({
+      success: true,
+      online: f.online,
+      throttled: f.throttled,
+      today: f.today,
+      month: f.month,
+      stock: f.stock,
+      identity: f.identity,
+      router: routerJson(f.router),
+    });
+  });
+
+  r.get('/events', async (req, res) => {
+    const after = afterId(req.query.after);
+    const events = await ctx.services.events.list({ after, limit: FEED_LIMIT });
+    res.set('Cache-Control', 'no-store').json({
+      success: true,
+      events: feedItems(events, ctx.config.tz, ctx.clock.now()),
+      last_id: events[0]?.id ?? after ?? 0,
+    });
+  });
+
+  return r;
+}

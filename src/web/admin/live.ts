@@ -1,0 +1,82 @@
+/**
+ * The dashboard's live figures and the activity feed's rows, computed once for the page's first render and
+ * for the endpoints its script polls (api-live.ts), so both always show the same thing.
+ */
+import { activityGroup, ACTIVITY_LABELS } from '../../domain/activity';
+import { formatShopTime } from '../../domain/clock';
+import { formatMoney } from '../../domain/units';
+import { addDays, localDate, startOfLocalDay } from '../../services/report-calendar';
+import type { EventView, SalesRow } from '../../services/types';
+import type { WebContext } from '../context';
+import { routerStateOf, type RouterLiveState } from '../router-state';
+
+export interface Money {
+  count: number;
+  amount: number;
+  /** `₱1,234.00` */
+  text: string;
+}
+
+export interface DashboardFigures {
+  /** Devices online (as of the last poll; see router.lastSeen when the router is away). */
+  online: number;
+  /** Of those, slowed by Fair Use or a data cap. */
+  throttled: number;
+  /** Vouchers first used today / this month (the reports' notion of a sale), in the shop's time zone. */
+  today: Money;
+  month: Money;
+  /** Unused vouchers and what they are worth when sold. */
+  stock: { count: number; value: number; text: string };
+  router: RouterLiveState;
+  /** The router's name (its /system identity) once connected. */
+  identity: string | null;
+}
+
+export interface FeedItem extends EventView {
+  group: ReturnType<typeof activityGroup>;
+  label: string;
+  /** `07:44 PM` in the shop's zone (with the date when not today). */
+  time: string;
+}
+
+const total = (rows: SalesRow[]): Money => {
+  const t = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
+    count: 0,
+    amount: 0,
+  });
+  return { ...t, text: formatMoney(t.amount) };
+};
+
+export async function dashboardFigures(ctx: WebContext): Promise<DashboardFigures> {
+  const { services, config, clock } = ctx;
+  const now = clock.now();
+  const today = localDate(now, config.tz);
+  const todayStart = startOfLocalDay(today, config.tz);
+  const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, config.tz);
+  const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
+  const [users, todaySales, monthSales, stock] = await Promise.all([
+    services.bandwidth.users(),
+    services.reports.sales({ from: todayStart, to: tomorrow, by: 'day' }),
+    services.reports.sales({ from: monthStart, to: tomorrow, by: 'month' }),
+    services.reports.stock(),
+  ]);
+  return {
+    online: users.filter((u) => u.connected).length,
+    throttled: users.filter((u) => u.connected && u.fupState !== 'normal').length,
+    today: total(todaySales),
+    month: total(monthSales),
+    stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
+    router: routerStateOf(ctx),
+    identity: ctx.router.status.identity ?? null,
+  };
+}
+
+/** The most rows the feed holds and one request returns. */
+export const FEED_LIMIT = 50;
+
+export function feedItems(events: EventView[], tz: string, now: number): FeedItem[] {
+  return events.map((e) => {
+    const group = activityGroup(e.kind);
+    return { ...e, group, label: ACTIVITY_LABELS[group], time: formatShopTime(e.ts, tz, now) };
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * The router's state as every admin screen shows it: the banners at the top of each page
+ * (views/partials/router-banner.ejs, and public/js/router-banner.js on pages that refresh themselves) and
+ * the "last seen" of live figures while the router is away. One function, so a page, the banner endpoint,
+ * the dashboard's live tiles and the user-traffic API never disagree.
+ */
+import { formatShopTime } from '../domain/clock';
+import type { RouterClient, RouterErrorCode } from '../router/types';
+import type { RouterWarning } from '../services/router-checks';
+import { safeModeWarnings } from '../services/router-binding';
+import type { WebContext } from './context';
+
+export interface RouterBanner {
+  /** ROUTER_* while disconnected; FASTTRACK or SAFE_MODE while connected. */
+  code: string;
+  /** `error`: the controller cannot work the router (role=alert); `warn`: it works with a flaw (role=status). */
+  level: 'error' | 'warn';
+  title: string;
+  /** What is wrong, in the same words as /healthz, the CLI and the log. */
+  message: string;
+  /** What the owner does about it. */
+  todo: string;
+  /** A RouterOS command that fixes it (FASTTRACK). */
+  fix?: string;
+  /** SAFE_MODE: the banner carries the adopt button. */
+  adopt?: boolean;
+}
+
+export interface RouterLiveState {
+  connected: boolean;
+  /** When the live figures were last read from the router (ISO), while it is away; null while connected. */
+  staleSince: string | null;
+  /** `07:44 PM` (shop time) for the same instant; null while connected or never read. */
+  lastSeen: string | null;
+  banners: RouterBanner[];
+}
+
+export interface RouterStateDeps {
+  router: RouterClient;
+  tz: string;
+  now: () => number;
+  /** The last completed usage poll: when the live figures were last read. */
+  lastPollAt: () => number | undefined;
+  /** FastTrack, safe mode (src/services/router-checks.ts, router-binding.ts). */
+  warnings: () => RouterWarning[];
+}
+
+const AWAY_NOTE =
+  'Customers already online keep browsing; vouchers made now reach the router when it is back. The controller retries by itself.';
+
+const DISCONNECTED: Record<RouterErrorCode | 'CONNECTING', { title: string; todo: string }> = {
+  ROUTER_LOGIN_FAILED: {
+    title: 'The router refuses our login',
+    todo: 'Put the router API user\'s name and password in .env (ROUTER_USER, ROUTER_PASSWORD) and restart the controller; the user needs the api, read and write policies. Then Settings → "Test router connection".',
+  },
+  ROUTER_TLS: {
+    title: 'Encrypted connection to the router does not match',
+    todo: "Use ROUTER_TLS=true only with the api-ssl port (8729) and false with the plain api port (8728), and check the router's certificate; then restart the controller.",
+  },
+  ROUTER_REFUSED: {
+    title: 'The router refuses the connection',
+    todo: `Enable the API service on the router (/ip service enable api) and allow this computer's address in its "available from". ${AWAY_NOTE}`,
+  },
+  ROUTER_TIMEOUT: {
+    title: 'The router does not answer',
+    todo: `Check that the router is on and the cable between it and this computer. ${AWAY_NOTE}`,
+  },
+  ROUTER_UNREACHABLE: {
+    title: 'The router cannot be reached',
+    todo: `Check that the router is on and the cable between it and this computer. ${AWAY_NOTE}`,
+  },
+  ROUTER_FATAL: {
+    title: 'The router closed our connection',
+    todo: `Wait a moment: the controller reconnects by itself. If it keeps happening, check the router's log. ${AWAY_NOTE}`,
+  },
+  ROUTER_TRAP: { title: 'The router cannot be reached', todo: AWAY_NOTE },
+  ROUTER_DUPLICATE: { title: 'The router cannot be reached', todo: AWAY_NOTE },
+  ROUTER_NO_SUCH_ITEM: { title: 'The router cannot be reached', todo: AWAY_NOTE },
+  CONNECTING: {
+    title: 'Connecting to the router…',
+    todo: 'Live figures appear once it answers.',
+  },
+};
+
+function warningBanner(w: RouterWarning): RouterBanner {
+  if (w.code === 'SAFE_MODE')
+    return {
+      code: w.code,
+      level: 'error',
+      title: 'Safe mode: nothing is written to the router',
+      message: w.message,
+      todo: "Adopt this router if it is the shop's own, or connect the right one.",
+      adopt: true,
+    };
+  return {
+    code: w.code,
+    level: 'warn',
+    title: 'FastTrack is on: speed limits and usage counts do not work',
+    message: w.message,
+    todo: "Fix it in the router's terminal:",
+    fix: w.fix,
+  };
+}
+
+/** The router's state now, for a page, the banner endpoint or an API answer. */
+export function routerLiveState(deps: RouterStateDeps): RouterLiveState {
+  const st = deps.router.status;
+  const banners: RouterBanner[] = [];
+  let staleSince: number | undefined;
+  if (!st.connected) {
+    const code = st.lastErrorCode ?? (st.lastError ? 'ROUTER_UNREACHABLE' : 'CONNECTING');
+    const words = DISCONNECTED[code];
+    banners.push({
+      code: code === 'CONNECTING' ? 'ROUTER_CONNECTING' : code,
+      level: code === 'CONNECTING' ? 'warn' : 'error',
+      title: words.title,
+      message: st.lastError ?? 'The controller has not reached the router yet.',
+      todo: words.todo,
+    });
+    staleSince = deps.lastPollAt();
+  }
+  // FastTrack stays listed while the router is away: it is still on when the router comes back.
+  banners.push(...deps.warnings().map(warningBanner));
+  return {
+    connected: st.connected,
+    staleSince: staleSince === undefined ? null : new Date(staleSince).toISOString(),
+    lastSeen: staleSince === undefined ? null : formatShopTime(staleSince, deps.tz, deps.now()),
+    banners,
+  };
+}
+
+/** The same, from the web layer's context: the last poll and the warnings come from the services. */
+export function routerStateOf(ctx: WebContext): RouterLiveState {
+  const { services } = ctx;
+  return routerLiveState({
+    router: ctx.router,
+    tz: ctx.config.tz,
+    now: () => ctx.clock.now(),
+    lastPollAt: () => services.usage.lastPollAt(),
+    warnings: () => [...safeModeWarnings(services.routerBinding), ...services.routerChecks.warnings()],
+  });
+}
