@@ -135,3 +135,18 @@ export function isoInstant(ms: number | string | null | undefined): string | nul
   const n = Number(ms);
   return isValidInstant(n) ? new Date(n).toISOString() : 'invalid';
 }
+
+/**
+ * Time left as a running clock for a customer's screen: 5400 → `1:30:00`, 59 → `0:59`, 90061 → `1d 1:01:01`.
+ * public/js/portal-status.js counts down in the same form each second.
+ */
+export function formatCountdown(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = days || h ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+  return days ? `${days}d ${clock}` : clock;
+}

@@ -447,6 +447,8 @@ async function portalStatus(
     rateUp: null,
     rateDown: null,
     alerts: [],
+    ended: null,
+    clockRunning: false,
   };
   let mac: string;
   try {
@@ -463,8 +465,8 @@ async function portalStatus(
     .first()) as VoucherRow | undefined;
   if (!row) return none;
   // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
-  const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip')) as
-    { ip: string | null } | undefined;
+  const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip', 'connected')) as
+    { ip: string | null; connected: number | boolean } | undefined;
   const proven = asker.provenMac === mac || (asker.peerIp !== null && device?.ip === asker.peerIp);
   if (!proven) return none;
   const p = await new ProfileCache(db).byId(row.profile_id);
@@ -491,5 +493,16 @@ async function portalStatus(
     rateUp: active ? limits.rateUp : null,
     rateDown: active ? limits.rateDown : null,
     alerts: [...alerts].map(([kind, percent]) => ({ kind, percent })),
+    ended: active
+      ? null
+      : row.status === 'revoked' || row.status === 'exhausted'
+        ? row.status
+        : row.status === 'expired' || timing.expired
+          ? 'expired'
+          : null,
+    clockRunning:
+      active &&
+      timing.remainingSeconds !== null &&
+      (p.profile.timeMode !== 'uptime' || Boolean(device?.connected)),
   };
 }

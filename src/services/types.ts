@@ -11,6 +11,7 @@ import type { Profile } from '../domain/profiles';
 import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
+import type { VendoService } from './vendos/types';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
 
@@ -215,6 +216,10 @@ export interface PortalStatus {
   rateDown: number | null;
   /** Banners for the customer: usage alerts (80/90/100 %) and their wording keys. */
   alerts: { kind: string; percent: number }[];
+  /** How the device's last voucher ended, when it is not active: the status page says so. */
+  ended: 'expired' | 'revoked' | 'exhausted' | null;
+  /** Whether the time left goes down by the second now (clock time, or online time while online). */
+  clockRunning: boolean;
 }
 
 export interface RedemptionService {
@@ -441,4 +446,6 @@ export interface Services {
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
   selfService: SelfService;
   settings: SettingsService;
+  /** Coin vendos and their ledger (src/services/vendos/). */
+  vendos: VendoService & { ownerOf(id: string): Promise<{ mac: string } | undefined> };
 }

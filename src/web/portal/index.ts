@@ -9,7 +9,7 @@ import { RateLimitedError } from '../../services/redemption';
 import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
-import { statusViewModel } from './view-model';
+import { planViews, statusViewModel } from './view-model';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { redeemJson, redeemNotice, selfServiceRoutes, selfServiceView } from './self-service';
@@ -91,6 +91,7 @@ export function portalRouter(ctx: WebContext): Router {
       t: t.t,
       lang: t.lang,
       ...(await branding()),
+      plans: planViews(await services.profiles.list(), t),
       f,
       message,
       csrf: portalFormToken(req, res),
@@ -143,14 +144,17 @@ export function portalRouter(ctx: WebContext): Router {
     const status = await services.selfService.status(mac, askerOf(req));
     const other = lang === 'fil' ? 'en' : 'fil';
     const linkOrig = safeLink(req.query['link-orig']);
+    const here = new URLSearchParams({ mac, lang, 'link-orig': linkOrig }).toString();
     res.render('portal/status', {
       t: t.t,
       lang: t.lang,
       ...(await branding()),
       s: statusViewModel(status, t),
       linkOrig,
+      selfUrl: `/portal/status?${here}`,
+      scripts: ['/public/js/portal-status.js'],
       switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig }).toString()}`,
-      loginUrl: `/portal?${new URLSearchParams({ mac, lang, 'link-orig': linkOrig }).toString()}`,
+      loginUrl: `/portal?${here}`,
       self: selfServiceView(status.self, t, req, res, { mac, lang: t.lang, linkOrig, tz: ctx.config.tz }),
     });
   });
@@ -199,6 +203,8 @@ export function portalRouter(ctx: WebContext): Router {
       rate_up: s.rateUp,
       rate_down: s.rateDown,
       alerts: s.alerts,
+      state: s.active ? 'active' : (s.ended ?? 'none'),
+      clock_running: s.clockRunning,
       pausable: s.self.pausable,
       paused: s.self.paused,
       pause_ends_at: s.self.pauseEndsAt === null ? null : new Date(s.self.pauseEndsAt).toISOString(),
@@ -208,6 +214,5 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   selfServiceRoutes(ctx, r);
-
   return r;
 }

@@ -1,13 +1,25 @@
 /** Turns a PortalStatus into the strings the status page shows (no logic in the template). */
-import { formatBytes, formatDurationHuman, formatRateHuman } from '../../domain/units';
+import {
+  formatBytes,
+  formatCountdown,
+  formatDurationHuman,
+  formatMoney,
+  formatRateHuman,
+} from '../../domain/units';
 import type { Translator } from '../../i18n';
-import type { PortalStatus } from '../../services/types';
+import type { PortalStatus, ProfileRecord } from '../../services/types';
 
 export interface StatusView {
   active: boolean;
+  /** How the last voucher ended (expired, exhausted, revoked), or null. */
+  ended: PortalStatus['ended'];
   code: string | null;
   profile: string | null;
   timeLeft: string;
+  /** Seconds left while the clock runs (the page counts them down), else null. */
+  countdown: number | null;
+  /** Online-time vouchers: time stands still while the device is offline. */
+  paused: boolean;
   dataUsed: string;
   dataLeft: string | null;
   speed: string | null;
@@ -24,11 +36,20 @@ function speed(bps: number, t: Translator): string {
 
 export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
   const limit = s.capBytes ?? null;
+  const running = s.active && s.clockRunning && s.remainingSeconds !== null;
   return {
     active: s.active,
+    ended: s.active ? null : s.ended,
     code: s.code,
     profile: s.profile,
-    timeLeft: s.remainingSeconds === null ? t.t('status.unlimited') : formatDurationHuman(s.remainingSeconds),
+    timeLeft:
+      s.remainingSeconds === null
+        ? t.t('status.unlimited')
+        : running
+          ? formatCountdown(s.remainingSeconds)
+          : formatDurationHuman(s.remainingSeconds),
+    countdown: running ? s.remainingSeconds : null,
+    paused: s.active && s.remainingSeconds !== null && !s.clockRunning,
     dataUsed: formatBytes(s.usedBytes),
     dataLeft: limit === null ? null : formatBytes(Math.max(0, limit - s.usedBytes)),
     speed:
@@ -41,4 +62,45 @@ export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
     ),
     usedPercent: limit === null || limit <= 0 ? null : Math.min(100, Math.round((s.usedBytes / limit) * 100)),
   };
+}
+
+export interface PlanView {
+  name: string;
+  description: string;
+  price: string;
+  time: string;
+  speed: string;
+  data: string;
+  devices: number;
+}
+
+/** What a customer can buy: the active (not archived) profiles, cheapest first. */
+export function planViews(profiles: readonly ProfileRecord[], t: Translator): PlanView[] {
+  return profiles
+    .filter((r) => !r.archived)
+    .slice()
+    .sort((a, b) => a.price - b.price || a.name.localeCompare(b.name))
+    .map((r) => {
+      const p = r.profile;
+      const span = p.validitySeconds === null ? null : formatDurationHuman(p.validitySeconds);
+      return {
+        name: r.name,
+        description: p.description ?? '',
+        price: formatMoney(r.price),
+        time:
+          span === null
+            ? t.t('plans.no_time_limit')
+            : p.timeMode === 'uptime'
+              ? t.t('plans.online_time', { time: span })
+              : span,
+        speed: t.t('plans.speed_value', { down: formatRateHuman(p.rateDown), up: formatRateHuman(p.rateUp) }),
+        data:
+          p.dataCapBytes !== undefined
+            ? t.t('plans.data_cap', { size: formatBytes(p.dataCapBytes) })
+            : p.fup
+              ? t.t('plans.data_fup', { size: formatBytes(p.fup.thresholdBytes) })
+              : t.t('plans.data_unlimited'),
+        devices: p.users,
+      };
+    });
 }

@@ -1,0 +1,277 @@
+/**
+ * Every admin and portal page in a real browser at 390×844 (a phone) and 1280×800: no sideways scrolling on
+ * the phone, no serious or critical axe-core violations, every section of the admin one tap away, tap
+ * targets of at least 44 px, and a screenshot of each under test-output/screens/. One browser, one page per
+ * face, reused.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createHarness, Harness } from '../helpers/harness';
+import { launchChromium } from '../helpers/browser';
+import { seedActiveUsers, addTrafficAndPoll } from '../admin/scenario';
+import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
+import { SYSTEM } from '../../src/services/types';
+import {
+  axeProblems,
+  DESKTOP,
+  MAIN_TARGETS,
+  PHONE,
+  PHONE_TARGETS,
+  screenshot,
+  sidewaysOverflow,
+  smallTargets,
+} from './page-checks';
+
+const NAV = ['Dashboard', 'Vouchers', 'Profiles', 'Bandwidth', 'Users', 'Reports', 'Settings', 'Audit'];
+
+let h: Harness;
+let browser: Browser;
+let admin: BrowserContext;
+let adminPage: Page;
+let devices: { code: string; mac: string; ip: string }[];
+let batchId: number;
+const pageErrors: string[] = [];
+
+/** The phone status pages of three customers: one online, one whose voucher expired, one revoked. */
+const customers: Record<'active' | 'expired' | 'revoked', { mac: string; ip: string; cookie: string }> =
+  {} as never;
+
+async function customer(n: number, profile: string) {
+  const d = addDevice(h, n);
+  const [code] = await makeVouchers(h, profile, 1);
+  const r = await redeemApi(h, { code, mac: d.mac, ip: d.ip });
+  expect(r.status).toBe(200);
+  const cookie = r.headers.getSetCookie().find((c) => c.startsWith('pisonet_device='))!;
+  return { code, ...d, cookie: cookie.split(';')[0].split('=').slice(1).join('=') };
+}
+
+beforeAll(async () => {
+  h = await createHarness({ http: true });
+  // Two customers whose vouchers ended (one revoked, one past its hour), then the shop's live customers.
+  const expired = await customer(21, 'BASIC');
+  const revoked = await customer(22, 'BASIC');
+  await h.core!.services.vouchers.revoke(revoked.code, SYSTEM);
+  h.clock.advance(2 * 3600 * 1000);
+  h.sim.tick(2 * 3600);
+  await h.core!.services.usage.runCycle();
+  devices = await seedActiveUsers(h, 3);
+  await addTrafficAndPoll(h, devices);
+  const batch = await h.core!.services.vouchers.generate(
+    { profile: 'BASIC', count: 6, note: 'counter' },
+    SYSTEM,
+  );
+  batchId = batch.batchId;
+  const active = await customer(23, 'STANDARD');
+  Object.assign(customers, { active, expired, revoked });
+
+  browser = await launchChromium();
+  admin = await browser.newContext({ viewport: DESKTOP, timezoneId: 'Asia/Manila' });
+  adminPage = await admin.newPage();
+  adminPage.on('pageerror', (e) => pageErrors.push(e.message));
+  await adminPage.goto(`${h.app!.url}/admin/login`);
+  await adminPage.fill('#username', 'admin');
+  await adminPage.fill('#password', 'correct horse battery');
+  await Promise.all([adminPage.waitForURL(/\/admin$/), adminPage.click('button[type=submit]')]);
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+/** Loads `url` at both widths and runs every check; `extra` runs in between at each width. */
+async function checkPage(page: Page, name: string, url: string, extra?: (wide: boolean) => Promise<void>) {
+  const problems: string[] = [];
+  for (const [label, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.goto(h.app!.url + url);
+    const wide = label === 'desktop';
+    if (!wide) {
+      const over = await sidewaysOverflow(page);
+      if (over > 0) problems.push(`${label}: the page scrolls sideways by ${over}px`);
+    }
+    for (const p of await smallTargets(page, wide ? MAIN_TARGETS : PHONE_TARGETS))
+      problems.push(`${label}: tap target under 44px: ${p}`);
+    for (const p of await axeProblems(page)) problems.push(`${label}: ${p}`);
+    if (extra) await extra(wide);
+    await screenshot(page, `${name}-${label}`);
+  }
+  expect(problems).toEqual([]);
+}
+
+/** Every section is visible at once (wide) or after one tap on Menu (phone). */
+async function navReachable(page: Page, wide: boolean) {
+  const links = page.locator('.mainnav a');
+  if (!wide) {
+    await expect(links.first().isVisible()).resolves.toBe(false);
+    await page.click('.menu-button');
+  }
+  await expect(links.allTextContents()).resolves.toEqual(NAV);
+  for (let i = 0; i < NAV.length; i++) {
+    const box = (await links.nth(i).boundingBox())!;
+    expect(await links.nth(i).isVisible()).toBe(true);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  }
+  if (!wide) {
+    expect(await axeProblems(page)).toEqual([]); // the opened menu too
+    await screenshot(page, 'menu-open-phone');
+    await page.keyboard.press('Escape');
+    await expect(links.first().isVisible()).resolves.toBe(false);
+  }
+}
+
+describe('admin pages at 390 and 1280 px', () => {
+  const code = () => devices[0].code;
+  test('dashboard, with every section one tap away', async () => {
+    await checkPage(adminPage, 'dashboard', '/admin', (wide) => navReachable(adminPage, wide));
+  });
+  test('vouchers: list, batch, detail', async () => {
+    await checkPage(adminPage, 'vouchers', '/admin/vouchers');
+    await checkPage(adminPage, 'voucher-batch', `/admin/vouchers/batches/${batchId}`);
+    await checkPage(adminPage, 'voucher-detail', `/admin/vouchers/${code()}`);
+    await checkPage(adminPage, 'voucher-revoked', `/admin/vouchers?status=revoked`);
+  });
+  test('users and a device', async () => {
+    await checkPage(adminPage, 'users', '/admin/users');
+    await checkPage(adminPage, 'device', `/admin/users/device/${encodeURIComponent(devices[0].mac)}`);
+  });
+  test('bandwidth, its limit dialog and page, the router queues', async () => {
+    adminPage.setDefaultTimeout(8000);
+    await checkPage(adminPage, 'bandwidth', '/admin/bandwidth', async (wide) => {
+      await adminPage.waitForSelector('#bw-live:not([hidden])');
+      await adminPage.locator(`tr[data-mac="${devices[0].mac}"] [data-action=set-limit]`).click();
+      await adminPage.locator('#limit-dialog[open]').waitFor();
+      expect(await axeProblems(adminPage)).toEqual([]);
+      expect(await smallTargets(adminPage, wide ? MAIN_TARGETS : PHONE_TARGETS)).toEqual([]);
+      const box = (await adminPage.locator('#limit-dialog').boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(adminPage.viewportSize()!.width);
+      await screenshot(adminPage, `bandwidth-dialog-${wide ? 'desktop' : 'phone'}`);
+      await adminPage.click('#limit-dialog [data-role=cancel]');
+    });
+    await checkPage(
+      adminPage,
+      'bandwidth-limit',
+      `/admin/bandwidth/limit?mac=${encodeURIComponent(devices[1].mac)}`,
+    );
+    await checkPage(adminPage, 'bandwidth-queues', '/admin/bandwidth?tab=queues');
+  });
+  test('profiles: list and form', async () => {
+    await checkPage(adminPage, 'profiles', '/admin/profiles');
+    await checkPage(adminPage, 'profile-new', '/admin/profiles/new');
+    await checkPage(adminPage, 'profile-edit', '/admin/profiles/STANDARD/edit');
+  });
+  test('reports, audit, settings', async () => {
+    await checkPage(adminPage, 'reports', '/admin/reports');
+    await checkPage(adminPage, 'audit', '/admin/audit');
+    await checkPage(adminPage, 'settings', '/admin/settings');
+  });
+  test('a page that does not exist keeps the admin around it', async () => {
+    await checkPage(adminPage, 'admin-404', '/admin/no-such-page', async (wide) => {
+      await expect(adminPage.locator('[data-testid=admin-error] h1').textContent()).resolves.toBe(
+        'Not found',
+      );
+      await navReachable(adminPage, wide);
+      await adminPage.click('text=Back to the dashboard');
+      await adminPage.waitForURL(/\/admin$/);
+    });
+  });
+  test('the login page', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    try {
+      await checkPage(page, 'login', '/admin/login');
+    } finally {
+      await ctx.close();
+    }
+  });
+  test('no script errors on any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('portal pages at 390 and 1280 px', () => {
+  let ctx: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    ctx = await browser.newContext({ isMobile: false });
+    page = await ctx.newPage();
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+  const statusUrl = (c: { mac: string }) => `/portal/status?mac=${encodeURIComponent(c.mac)}`;
+  async function asCustomer(c: { cookie: string }) {
+    await ctx.clearCookies();
+    await ctx.addCookies([{ name: 'pisonet_device', value: c.cookie, url: h.app!.url }]);
+  }
+
+  test('landing: the code form and what can be bought', async () => {
+    const d = addDevice(h, 30);
+    await checkPage(page, 'portal-landing', `/portal?mac=${d.mac}&ip=${d.ip}`, async () => {
+      const plans = await page.locator('.plan .plan-name').allTextContents();
+      expect(plans.length).toBeGreaterThan(1);
+      await expect(page.locator('.plan').first().textContent()).resolves.toMatch(
+        /₱[\d.]+[\s\S]*↓ [\d.]+ [kMG]bps \/ ↑/,
+      );
+    });
+  });
+  test('status of an active voucher', async () => {
+    await asCustomer(customers.active);
+    await checkPage(page, 'portal-status-active', statusUrl(customers.active), async () => {
+      await expect(page.locator('h1').textContent()).resolves.toBe('You are connected');
+    });
+  });
+  test('the time left counts down each second and fresh figures arrive without a reload', async () => {
+    await asCustomer(customers.active);
+    await page.setViewportSize(PHONE);
+    await page.clock.install(); // the page's timers run on a clock the test moves
+    await page.goto(h.app!.url + statusUrl(customers.active));
+    const left = Number(await page.locator('#time-left').getAttribute('data-countdown'));
+    expect(left).toBeGreaterThan(60);
+    const clockText = (s: number) => {
+      const [hh, mm, ss] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+      return hh
+        ? `${hh}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}`
+        : `${mm}:${String(ss).padStart(2, '0')}`;
+    };
+    await expect(page.locator('#time-left').textContent()).resolves.toBe(clockText(left));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
+    await page.clock.runFor(5000);
+    await expect(page.locator('#time-left').textContent()).resolves.toBe(clockText(left - 5));
+    // The customer downloads; the next fetch (every 30 s) brings the new figure into the same document.
+    const before = await page.locator('#data-used').textContent();
+    h.sim.addTraffic(customers.active.mac, { up: 1_000_000, down: 40_000_000 }, 30);
+    h.sim.tick(30);
+    await h.core!.services.usage.runCycle();
+    await page.clock.runFor(30000);
+    await page.waitForFunction(
+      (prev) =>
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string } } }
+        ).document.querySelector('#data-used').textContent !== prev,
+      before,
+    );
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(7);
+    await expect(page.locator('#status-note').isVisible()).resolves.toBe(true);
+    // No meta refresh; a plain Refresh link for browsers without JavaScript.
+    expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
+    await expect(page.locator('#status-refresh').getAttribute('href')).resolves.toContain(
+      '/portal/status?mac=',
+    );
+  });
+  test('status of an expired voucher says so', async () => {
+    await asCustomer(customers.expired);
+    await checkPage(page, 'portal-status-expired', statusUrl(customers.expired), async () => {
+      await expect(page.locator('h1').textContent()).resolves.toBe('Your voucher has expired');
+    });
+  });
+  test('status of a revoked voucher says so', async () => {
+    await asCustomer(customers.revoked);
+    await checkPage(page, 'portal-status-revoked', statusUrl(customers.revoked), async () => {
+      await expect(page.locator('h1').textContent()).resolves.toBe('Your voucher was cancelled by the shop');
+    });
+  });
+});
