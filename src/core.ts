@@ -21,6 +21,7 @@ import { createRouterChecksService } from './services/router-checks';
 import { createProfileService } from './services/profiles';
 import { createVoucherService } from './services/vouchers';
 import { createRedemptionService } from './services/redemption';
+import { createVendoService } from './services/vendos';
 import { createSelfService, type SelfService } from './services/self-service';
 import { createUsageService } from './services/usage';
 import { createBandwidthService } from './services/bandwidth';
@@ -150,6 +151,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     vouchers,
     usage,
     redemption,
+    vendos: createVendoService(deps, { profiles, redemption, vouchers }),
     routerBinding,
     bandwidth,
     events: createEventService(db),

@@ -11,6 +11,7 @@ import type { Profile } from '../domain/profiles';
 import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
+import type { VendoService } from './vendos/types';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
 
@@ -445,4 +446,6 @@ export interface Services {
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
   selfService: SelfService;
   settings: SettingsService;
+  /** Coin vendos and their ledger (src/services/vendos/). */
+  vendos: VendoService & { ownerOf(id: string): Promise<{ mac: string } | undefined> };
 }

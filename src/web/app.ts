@@ -20,6 +20,9 @@ import { bandwidthApiRouter } from './admin/api-bandwidth';
 import { liveApiRouter } from './admin/api-live';
 import { sheetRouter } from './admin/sheets';
 import { adminPagesRouter } from './admin/pages';
+import { vendoApiRouter } from './admin/api-vendos';
+import { vendoPortalRouter } from './portal/vendo';
+import { vendoBoardRouter } from './vendo/board';
 
 export interface WebAppOptions {
   ctx: WebContext;
@@ -58,6 +61,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // Coin vendos sign their requests over the exact bytes: their router reads the raw body, before the parsers.
+  app.use('/api/vendo/v1', vendoBoardRouter(ctx));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
   // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
   app.use(express.json({ limit: '256kb' }));
@@ -124,6 +129,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
 // Mount points. Each face of the product lives in its own folder under src/web/.
 function mountPortal(app: Express, ctx: WebContext): void {
   app.use(portalRouter(ctx)); // /portal, /api/portal/*
+  app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
 }
 function mountAdminPublic(app: Express, ctx: WebContext): void {
   app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
@@ -131,6 +137,7 @@ function mountAdminPublic(app: Express, ctx: WebContext): void {
 function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', voucherApiRouter(ctx)); // vouchers, profiles
   app.use('/admin/api', bandwidthApiRouter(ctx)); // user-traffic, set/remove-bandwidth, queues
+  app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
   app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {

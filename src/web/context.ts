@@ -14,4 +14,6 @@ export interface WebContext {
   simulated: boolean;
   /** Signs the portal's device cookie (src/web/portal/device-proof.ts); the session secret when unset. */
   deviceSecret?: string;
+  /** Demo only: the simulated vendo running in this process (the portal's "demo coin" button). */
+  demoVendo?: () => { vendoId: string; insert(amount: number): Promise<void> } | undefined;
 }

@@ -1,0 +1,167 @@
+/** The owner's side of vendos: register, edit, rotate the secret. Bounds here serve the admin, API and CLI alike. */
+import crypto from 'node:crypto';
+import { ErrorCollector, ValidationError } from '../../domain/errors';
+import { parseRates, type RateEntry } from '../../domain/vendo';
+import { AppError } from '../../lib/errors';
+import type { ServiceDeps } from '../deps';
+import type { Actor, ProfileService } from '../types';
+import type { SecretBox } from './secrets';
+import { newSecret } from './secrets';
+import { requireVendo, toViews, type VendoRow } from './store';
+import type { VendoInput, VendoView } from './types';
+
+export const MIN_WINDOW_SECONDS = 20;
+export const MAX_WINDOW_SECONDS = 600;
+export const DEFAULT_WINDOW_SECONDS = 60;
+
+interface Parsed {
+  name?: string;
+  location?: string | null;
+  profileId?: number;
+  rates?: RateEntry[];
+  windowSeconds?: number;
+  enabled?: boolean;
+}
+
+function text(v: unknown, field: string, max: number, what: string): string {
+  if (typeof v !== 'string' || v.trim() === '' || v.trim().length > max)
+    throw ValidationError.invalid(field, v, what, `use text of 1 to ${max} characters`);
+  return v.trim();
+}
+
+export function vendoAdmin(deps: ServiceDeps, d: { profiles: ProfileService; box: SecretBox }) {
+  const { db, clock, audit } = deps;
+
+  /** Every field checked, every problem reported together; `partial` for an edit (absent = unchanged). */
+  async function parse(input: VendoInput, partial: boolean): Promise<Parsed> {
+    const c = new ErrorCollector();
+    const out: Parsed = {};
+    if (!partial || input.name !== undefined)
+      out.name = c.field(() => text(input.name, 'name', 64, 'a name'));
+    if (input.location !== undefined && input.location !== null && input.location !== '')
+      out.location = c.field(() => text(input.location, 'location', 200, 'a location'));
+    else if (input.location === '' || input.location === null) out.location = null;
+    if (!partial || input.profile !== undefined) {
+      const name = input.profile;
+      if (typeof name !== 'string' || name === '') c.add('profile', 'missing; name a profile like BASIC');
+      else {
+        try {
+          const p = await d.profiles.get(name);
+          if (p.archived) c.add('profile', `${p.name} is archived; pick a profile you sell`);
+          else if (p.profile.validitySeconds === null)
+            c.add(
+              'profile',
+              `${p.name} has no time limit; coins buy time, so pick a profile with a validity`,
+            );
+          else out.profileId = p.id;
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          c.add('profile', e.message);
+        }
+      }
+    }
+    if (!partial || input.rates !== undefined) out.rates = c.field(() => parseRates(input.rates));
+    if (input.window_seconds !== undefined && input.window_seconds !== '') {
+      const n =
+        typeof input.window_seconds === 'string' ? Number(input.window_seconds) : input.window_seconds;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_WINDOW_SECONDS || n > MAX_WINDOW_SECONDS)
+        c.add(
+          'window_seconds',
+          `${JSON.stringify(input.window_seconds)} is not a coin window; use ${MIN_WINDOW_SECONDS} to ${MAX_WINDOW_SECONDS} seconds`,
+        );
+      else out.windowSeconds = n;
+    }
+    if (input.enabled !== undefined) {
+      const v = input.enabled;
+      if (v === true || v === 'true' || v === 'on') out.enabled = true;
+      else if (v === false || v === 'false' || v === '') out.enabled = false;
+      else c.add('enabled', `${JSON.stringify(v)} is not true or false`);
+    }
+    c.throwIfAny('Invalid vendo');
+    return out;
+  }
+
+  async function nameFree(name: string, except?: string): Promise<void> {
+    const q = db('vendos').whereRaw('LOWER(name) = LOWER(?)', [name]);
+    if (except) q.whereNot({ id: except });
+    if (await q.first())
+      throw new AppError(
+        'VENDO_NAME_TAKEN',
+        `A vendo named "${name}" exists already; pick another name`,
+        409,
+        'name',
+      );
+  }
+
+  async function view(id: string): Promise<VendoView> {
+    const row = await requireVendo(db, id);
+    return (await toViews(db, [row], clock.now()))[0];
+  }
+
+  return {
+    view,
+    async list(): Promise<VendoView[]> {
+      const rows = (await db('vendos').orderBy('name')) as VendoRow[];
+      return toViews(db, rows, clock.now());
+    },
+
+    async create(input: VendoInput, actor: Actor): Promise<{ vendo: VendoView; secret: string }> {
+      const p = await parse(input, false);
+      await nameFree(p.name!);
+      const secret = newSecret();
+      const now = clock.now();
+      let id = '';
+      for (let i = 0; i < 5 && !id; i++) {
+        const candidate = `vendo-${crypto.randomBytes(4).toString('hex').slice(0, 6)}`;
+        if (!(await db('vendos').where({ id: candidate }).first())) id = candidate;
+      }
+      await db('vendos').insert({
+        id,
+        name: p.name,
+        location: p.location ?? null,
+        profile_id: p.profileId,
+        rates: JSON.stringify(p.rates),
+        secret_enc: d.box.seal(secret),
+        secret_rotated_at: now,
+        window_seconds: p.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
+        enabled: p.enabled ?? true,
+        created_at: now,
+        updated_at: now,
+      });
+      await audit.record(actor, 'vendo.create', id, { name: p.name, rates: p.rates?.length });
+      return { vendo: await view(id), secret };
+    },
+
+    async update(id: string, input: VendoInput, actor: Actor): Promise<VendoView> {
+      const row = await requireVendo(db, id);
+      const p = await parse(input, true);
+      if (p.name !== undefined) await nameFree(p.name, row.id);
+      const changes: Record<string, unknown> = {};
+      if (p.name !== undefined) changes.name = p.name;
+      if (p.location !== undefined) changes.location = p.location;
+      if (p.profileId !== undefined) changes.profile_id = p.profileId;
+      if (p.rates !== undefined) changes.rates = JSON.stringify(p.rates);
+      if (p.windowSeconds !== undefined) changes.window_seconds = p.windowSeconds;
+      if (p.enabled !== undefined) changes.enabled = p.enabled;
+      if (Object.keys(changes).length) {
+        await db('vendos')
+          .where({ id: row.id })
+          .update({ ...changes, updated_at: clock.now() });
+        await audit.record(actor, 'vendo.update', row.id, { fields: Object.keys(changes) });
+      }
+      return view(row.id);
+    },
+
+    /** A new secret at once: the old one stops working (a board flashed with it gets 401 until updated). */
+    async rotateSecret(id: string, actor: Actor): Promise<{ vendo: VendoView; secret: string }> {
+      const row = await requireVendo(db, id);
+      const secret = newSecret();
+      const now = clock.now();
+      await db('vendos')
+        .where({ id: row.id })
+        .update({ secret_enc: d.box.seal(secret), secret_rotated_at: now, updated_at: now });
+      await audit.record(actor, 'vendo.rotate-secret', row.id);
+      return { vendo: await view(row.id), secret };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The board's side (docs/vendo-protocol.md): signed requests, the poll that arms the coin acceptor, and coins.
+ * A coin is written once per (vendo, seq) by the database's unique key, so a board that retries after a lost
+ * reply, or a request duplicated or delayed on the network, is answered again and never credited twice.
+ */
+import { EventEmitter } from 'node:events';
+import { bestPurchase, parseCoinAmount } from '../../domain/vendo';
+import { ValidationError } from '../../domain/errors';
+import { AppError } from '../../lib/errors';
+import type { ServiceDeps } from '../deps';
+import type { SecretBox } from './secrets';
+import { MAX_SKEW_SECONDS, signatureMatches } from './signature';
+import { expireWindows, ratesOf, type SessionRow, type VendoRow } from './store';
+import type { AuthedVendo, BoardRequest, CoinReply, PollReply } from './types';
+
+const authError = (why: string) => new AppError('VENDO_AUTH', why, 401);
+/** Last-seen times are written at most this often per vendo (a board may poll every second). */
+const SEEN_WRITE_MS = 10_000;
+const MAX_SEQ = 2 ** 31 - 1;
+
+export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: EventEmitter }) {
+  const { db, clock, log } = deps;
+  const secrets = new Map<string, { sealed: string; secret: string }>();
+  const seenWritten = new Map<string, number>();
+
+  function secretOf(row: VendoRow): string {
+    const hit = secrets.get(row.id);
+    if (hit && hit.sealed === row.secret_enc) return hit.secret;
+    const secret = d.box.open(row.secret_enc);
+    secrets.set(row.id, { sealed: row.secret_enc, secret });
+    return secret;
+  }
+
+  async function sessionCredit(sessionId: string): Promise<number> {
+    const r = (await db('vendo_coins').where({ session_id: sessionId }).sum({ s: 'amount' }).first()) as
+      { s: number | null } | undefined;
+    return Number(r?.s ?? 0);
+  }
+
+  return {
+    async authenticate(req: BoardRequest): Promise<AuthedVendo> {
+      if (!req.id || req.id.length > 32 || !req.timestamp || !req.signature)
+        throw authError('X-Vendo-Id, X-Vendo-Timestamp and X-Vendo-Signature are required');
+      if (!/^\d{1,12}$/.test(req.timestamp)) throw authError('X-Vendo-Timestamp must be Unix seconds');
+      const skew = Math.abs(clock.now() / 1000 - Number(req.timestamp));
+      if (skew > MAX_SKEW_SECONDS)
+        throw authError(
+          `X-Vendo-Timestamp is ${Math.round(skew)} s away from the controller's clock (at most ${MAX_SKEW_SECONDS} s)`,
+        );
+      const row = (await db('vendos').where({ id: req.id }).first()) as VendoRow | undefined;
+      // The same answer for an unknown vendo and a wrong signature: nothing to learn by trying ids.
+      if (
+        !row ||
+        !signatureMatches(secretOf(row), req.signature, req.timestamp, req.method, req.path, req.body)
+      )
+        throw authError('signature does not match');
+      if (!row.enabled) throw new AppError('VENDO_DISABLED', 'This vendo is switched off in the admin', 403);
+      const now = clock.now();
+      if (now - (seenWritten.get(row.id) ?? 0) >= SEEN_WRITE_MS) {
+        seenWritten.set(row.id, now);
+        await db('vendos').where({ id: row.id }).update({ last_seen_at: now, last_ip: req.ip });
+      }
+      return { id: row.id, name: row.name };
+    },
+
+    async poll(vendo: AuthedVendo, waitMs = 0, signal?: AbortSignal): Promise<PollReply> {
+      const read = async (): Promise<PollReply> => {
+        const now = clock.now();
+        await expireWindows(db, now, vendo.id);
+        const s = (await db('vendo_sessions').where({ vendo_id: vendo.id, state: 'armed' }).first()) as
+          SessionRow | undefined;
+        if (!s) return { state: 'idle' };
+        return {
+          state: 'armed',
+          session: s.id,
+          expiresIn: Math.max(0, Math.ceil((Number(s.expires_at) - now) / 1000)),
+          credit: await sessionCredit(s.id),
+        };
+      };
+      const first = await read();
+      if (first.state === 'armed' || waitMs <= 0 || signal?.aborted) return first;
+      // Long poll: held until a customer starts a window on this vendo, the wait ends or the board hangs up.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          d.events.off(`armed:${vendo.id}`, done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        d.events.on(`armed:${vendo.id}`, done);
+        signal?.addEventListener('abort', done);
+      });
+      return read();
+    },
+
+    async coin(vendo: AuthedVendo, body: unknown): Promise<CoinReply> {
+      const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+      const seq = b.seq;
+      if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ)
+        throw ValidationError.invalid('seq', seq, 'a coin number', `use a whole number from 1 to ${MAX_SEQ}`);
+      const answer = async (sessionId: string, duplicate: boolean, saved: boolean): Promise<CoinReply> => {
+        const v = (await db('vendos').where({ id: vendo.id }).first('rates')) as Pick<VendoRow, 'rates'>;
+        const credit = await sessionCredit(sessionId);
+        return { credit, seconds: bestPurchase(ratesOf(v), credit).seconds, duplicate, saved };
+      };
+      const seen = async () =>
+        (await db('vendo_coins').where({ vendo_id: vendo.id, seq }).first('session_id')) as
+          { session_id: string } | undefined;
+      const before = await seen();
+      if (before) return answer(before.session_id, true, false);
+      const amount = parseCoinAmount(b.amount);
+      const sessionId = typeof b.session === 'string' ? b.session : '';
+      const now = clock.now();
+      const outcome = await db.transaction(async (trx) => {
+        const s = (await trx('vendo_sessions').where({ id: sessionId, vendo_id: vendo.id }).first()) as
+          SessionRow | undefined;
+        if (!s)
+          throw new AppError(
+            'UNKNOWN_SESSION',
+            'No coin window with that session on this vendo; keep the coin and poll again',
+            409,
+            'session',
+          );
+        // Checked again inside the transaction: a duplicate that raced the first copy is answered, not added.
+        const raced = (await trx('vendo_coins').where({ vendo_id: vendo.id, seq }).first('session_id')) as
+          { session_id: string } | undefined;
+        if (raced) return { session: raced.session_id, duplicate: true, saved: false };
+        await trx('vendo_coins').insert({
+          vendo_id: vendo.id,
+          seq,
+          session_id: s.id,
+          amount,
+          mac: s.mac,
+          received_at: now,
+        });
+        const open = s.state === 'armed' && Number(s.expires_at) > now;
+        if (open) {
+          const win = (await trx('vendos').where({ id: vendo.id }).first('window_seconds')) as {
+            window_seconds: number;
+          };
+          await trx('vendo_sessions')
+            .where({ id: s.id, state: 'armed' })
+            .update({ expires_at: now + win.window_seconds * 1000 });
+        }
+        return { session: s.id, duplicate: false, saved: !open };
+      });
+      if (outcome.saved)
+        log.info(
+          { module: 'vendo', vendo: vendo.id, seq, amount },
+          `coin after its window closed on ${vendo.name}: kept as the device's saved credit`,
+        );
+      d.events.emit(`coin:${outcome.session}`);
+      return answer(outcome.session, outcome.duplicate, outcome.saved);
+    },
+  };
+}

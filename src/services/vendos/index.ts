@@ -1,0 +1,51 @@
+/** Coin vendos: the owner's registry, the board's protocol, the customer's window and the coin ledger. */
+import { EventEmitter } from 'node:events';
+import type { ServiceDeps } from '../deps';
+import type { ProfileService, RedemptionService, VoucherService } from '../types';
+import { vendoAdmin } from './admin';
+import { vendoBoard } from './board';
+import { vendoLedger } from './ledger';
+import { vendoPortal } from './portal';
+import { loadOrCreateKey, secretBox } from './secrets';
+import type { VendoService } from './types';
+
+export type { VendoService } from './types';
+
+export function createVendoService(
+  deps: ServiceDeps,
+  d: { profiles: ProfileService; redemption: RedemptionService; vouchers: VoucherService },
+): VendoService & { ownerOf(id: string): Promise<{ mac: string } | undefined> } {
+  // The key is read when first needed: a controller with no vendos never writes the file.
+  let box: ReturnType<typeof secretBox> | undefined;
+  const lazyBox = {
+    seal: (s: string) => (box ??= secretBox(loadOrCreateKey(deps.config.dataDir))).seal(s),
+    open: (s: string) => (box ??= secretBox(loadOrCreateKey(deps.config.dataDir))).open(s),
+  };
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const admin = vendoAdmin(deps, { profiles: d.profiles, box: lazyBox });
+  const board = vendoBoard(deps, { box: lazyBox, events });
+  const portal = vendoPortal(deps, { redemption: d.redemption, vouchers: d.vouchers, events });
+  const ledger = vendoLedger(deps);
+  return {
+    list: admin.list,
+    get: admin.view,
+    create: admin.create,
+    update: admin.update,
+    rotateSecret: admin.rotateSecret,
+    authenticate: board.authenticate,
+    poll: board.poll,
+    coin: board.coin,
+    portalList: portal.portalList,
+    start: portal.start,
+    savedCredit: portal.savedCredit,
+    session: portal.session,
+    finish: portal.finish,
+    settleInterrupted: portal.settleInterrupted,
+    ownerOf: portal.ownerOf,
+    ledger: ledger.ledger,
+    collect: ledger.collect,
+    collections: ledger.collections,
+    salesBySource: ledger.salesBySource,
+  };
+}

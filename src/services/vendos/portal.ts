@@ -1,0 +1,468 @@
+/**
+ * The customer's side of a vendo: reserve the box for this device, watch the coins land, and Done, which turns
+ * the credit into a voucher bound to the device and logs it in through the redemption service (or tops up the
+ * device's active voucher). The coins are claimed in the same transaction that makes the voucher; a login that
+ * fails gives them back as saved credit, so there is never a consumed credit without internet, and never
+ * internet without the credit consumed. A window that times out keeps its coins as the device's saved credit.
+ */
+import crypto from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import type { Knex } from 'knex';
+import { DEFAULT_CODE_LENGTH, generateCodes } from '../../domain/codes';
+import { normaliseMac, parseIPv4, formatMoney, formatDurationHuman } from '../../domain/units';
+import { bestPurchase, minimumAmount } from '../../domain/vendo';
+import { AppError } from '../../lib/errors';
+import { maskCode } from '../../lib/logger';
+import type { ServiceDeps } from '../deps';
+import { recordEvent } from '../events';
+import * as lifecycle from '../voucher-lifecycle';
+import { profileFromRow, type ProfileRow, type VoucherRow } from '../voucher-state';
+import type { RedemptionService, VoucherService } from '../types';
+import {
+  DEFAULT_SAVED_CREDIT_HOURS,
+  expireWindows,
+  OFFLINE_AFTER_MS,
+  ratesOf,
+  requireVendo,
+  SAVED_CREDIT_KEY,
+  type SessionRow,
+  type VendoRow,
+} from './store';
+import type { FinishResult, SessionView, StartResult } from './types';
+
+/** A Done still `finishing` after this long was interrupted (controller stopped): settled by settleInterrupted. */
+const FINISH_GRACE_MS = 60_000;
+
+const sessionNotFound = () =>
+  new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window does not exist', 404, 'session');
+
+export function vendoPortal(
+  deps: ServiceDeps,
+  d: { redemption: RedemptionService; vouchers: VoucherService; events: EventEmitter },
+) {
+  const { db, clock, log, settings } = deps;
+
+  async function cutoff(now: number): Promise<number> {
+    const hours = Number(await settings.get<number>(SAVED_CREDIT_KEY, DEFAULT_SAVED_CREDIT_HOURS));
+    const h = Number.isFinite(hours) && hours >= 0 ? hours : DEFAULT_SAVED_CREDIT_HOURS;
+    return now - h * 3600_000;
+  }
+
+  /** Coins of the device's closed windows, not yet spent and not older than the saved-credit time. */
+  async function savedCoins(q: Knex, mac: string, now: number, except?: string) {
+    const rows = (await q('vendo_coins as c')
+      .join('vendo_sessions as s', 's.id', 'c.session_id')
+      .where('c.mac', mac)
+      .whereNull('c.claimed_at')
+      .where('c.received_at', '>=', await cutoff(now))
+      .whereNot('s.state', 'armed')
+      .modify((b) => (except ? void b.whereNot('c.session_id', except) : undefined))
+      .select('c.id', 'c.amount')) as { id: number; amount: number }[];
+    return rows;
+  }
+
+  const sum = (rows: { amount: number }[]) => rows.reduce((s, r) => s + Number(r.amount), 0);
+
+  async function sessionCoins(q: Knex, id: string, unclaimedOnly: boolean) {
+    const b = q('vendo_coins').where({ session_id: id });
+    if (unclaimedOnly) b.whereNull('claimed_at');
+    return (await b.select('id', 'amount')) as { id: number; amount: number }[];
+  }
+
+  async function requireSession(id: unknown): Promise<SessionRow> {
+    const key = typeof id === 'string' ? id : '';
+    const s = key
+      ? ((await db('vendo_sessions').where({ id: key }).first()) as SessionRow | undefined)
+      : undefined;
+    if (!s) throw sessionNotFound();
+    return s;
+  }
+
+  function device(mac: unknown, ip: unknown): { mac: string; ip: string } {
+    try {
+      return { mac: normaliseMac(mac), ip: parseIPv4(ip, 'ip') };
+    } catch {
+      throw new AppError(
+        'UNKNOWN_DEVICE',
+        'Your device is not connected to this WiFi hotspot. Reconnect to the WiFi and open the login page again.',
+        403,
+      );
+    }
+  }
+
+  /** Puts a Done that did not get the device online back: coins unspent, the window as it was. */
+  async function undo(s: SessionRow, coinIds: number[], voucherId: number | null, topupId: number | null) {
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      if (coinIds.length)
+        await trx('vendo_coins')
+          .whereIn('id', coinIds)
+          .update({ claimed_at: null, voucher_id: null, topup_id: null });
+      if (topupId !== null) await trx('vendo_topups').where({ id: topupId }).delete();
+      const other = await trx('vendo_sessions').where({ vendo_id: s.vendo_id, state: 'armed' }).first('id');
+      const reopen = !other && Number(s.expires_at) > now;
+      await trx('vendo_sessions')
+        .where({ id: s.id })
+        .update({ state: reopen ? 'armed' : 'expired', ended_at: reopen ? null : now, voucher_id: null });
+      if (voucherId !== null && topupId === null) {
+        await lifecycle.revoke(trx, voucherId, now);
+        await trx('vouchers').where({ id: voucherId }).update({ end_reason: 'vendo-login-failed' });
+      }
+    });
+  }
+
+  async function activeVoucherOf(mac: string, now: number): Promise<VoucherRow | undefined> {
+    return (await db('voucher_devices as d')
+      .join('vouchers as v', 'v.id', 'd.voucher_id')
+      .where('d.mac', mac)
+      .where('v.status', 'active')
+      .where((b) => b.whereNull('v.expires_at').orWhere('v.expires_at', '>', now))
+      .orderBy('v.activated_at', 'desc')
+      .first('v.*')) as VoucherRow | undefined;
+  }
+
+  /** The shop's code format, read before a transaction (the pool has one connection: never inside one). */
+  async function codeFormat(): Promise<{ length: number; prefix: string }> {
+    return {
+      length: Number(await settings.get('voucher.code_length', DEFAULT_CODE_LENGTH)),
+      prefix: String(await settings.get('voucher.prefix', '')),
+    };
+  }
+
+  async function newCode(trx: Knex, { length, prefix }: { length: number; prefix: string }): Promise<string> {
+    for (let i = 0; i < 20; i++) {
+      const [code] = generateCodes(1, { length, prefix }, crypto.randomBytes);
+      if (!(await trx('vouchers').where({ code }).first('id'))) return code;
+    }
+    throw new AppError(
+      'CODES_EXHAUSTED',
+      'Could not make a unique code; the shop should use longer codes',
+      409,
+    );
+  }
+
+  /** Marks the window as being finished and claims the coins, in one transaction; false if someone was first. */
+  async function claimWindow(
+    trx: Knex,
+    s: SessionRow,
+    coinIds: number[],
+    set: Record<string, unknown>,
+    now: number,
+  ) {
+    const n = await trx('vendo_sessions')
+      .where({ id: s.id })
+      .whereIn('state', ['armed', 'expired'])
+      .update({
+        state: 'finishing',
+        ended_at: now,
+        ...('voucher_id' in set ? { voucher_id: set.voucher_id } : {}),
+      });
+    if (n !== 1)
+      throw new AppError('VENDO_SESSION_BUSY', 'This coin window is being finished already', 409, 'session');
+    const claimed = await trx('vendo_coins')
+      .whereIn('id', coinIds)
+      .whereNull('claimed_at')
+      .update({ claimed_at: now, ...set });
+    if (claimed !== coinIds.length)
+      throw new AppError(
+        'VENDO_SESSION_BUSY',
+        'These coins are being used already; try again',
+        409,
+        'session',
+      );
+  }
+
+  async function finish(id: string, asker: { peerIp: string | null }): Promise<FinishResult> {
+    await settleInterrupted();
+    const s = await requireSession(id);
+    const now = clock.now();
+    await expireWindows(db, now, s.vendo_id);
+    if (s.state === 'finished')
+      throw new AppError(
+        'VENDO_SESSION_FINISHED',
+        'This coin window is done already; your time is on your voucher',
+        409,
+      );
+    if (s.state === 'finishing')
+      throw new AppError('VENDO_SESSION_BUSY', 'This coin window is being finished already', 409, 'session');
+    const vendo = await requireVendo(db, s.vendo_id);
+    const coins = [...(await sessionCoins(db, s.id, true)), ...(await savedCoins(db, s.mac, now, s.id))];
+    const credit = sum(coins);
+    if (credit === 0)
+      throw new AppError('NO_CREDIT', 'Insert a coin first: there is no credit to turn into time yet.', 400);
+    const rates = ratesOf(vendo);
+    const bought = bestPurchase(rates, credit);
+    if (bought.seconds === 0)
+      throw new AppError(
+        'CREDIT_TOO_SMALL',
+        `${formatMoney(credit)} buys no time yet; insert at least ${formatMoney(minimumAmount(rates))} in all.`,
+        400,
+      );
+    const ids = coins.map((c) => c.id);
+    const active = await activeVoucherOf(s.mac, now);
+    const actor = { name: `vendo ${vendo.name}`, via: 'portal' as const };
+    if (active) {
+      // Top-up: the device keeps its voucher, which gets the bought time.
+      let topupId = 0;
+      await db.transaction(async (trx) => {
+        [topupId] = (await trx('vendo_topups').insert({
+          voucher_id: active.id,
+          vendo_id: vendo.id,
+          session_id: s.id,
+          amount: credit,
+          seconds: bought.seconds,
+          at: now,
+        })) as number[];
+        await claimWindow(trx, s, ids, { voucher_id: active.id, topup_id: topupId }, now);
+      });
+      let extended;
+      try {
+        extended = await d.vouchers.extend(active.code, bought.seconds, actor, { confirmed: true });
+      } catch (err) {
+        await undo(s, ids, active.id, topupId);
+        throw err;
+      }
+      await db('vendo_topups').where({ id: topupId }).update({ applied_at: clock.now() });
+      await db('vendo_sessions')
+        .where({ id: s.id })
+        .update({ state: 'finished', ended_at: clock.now(), voucher_id: active.id });
+      log.info(
+        {
+          module: 'vendo',
+          event: 'vendo-topup',
+          vendo: vendo.id,
+          voucher: maskCode(active.code),
+          mac: s.mac,
+          amount: credit,
+        },
+        `${formatMoney(credit)} of coins at ${vendo.name} added ${formatDurationHuman(bought.seconds)} to voucher ${maskCode(active.code)}`,
+      );
+      await recordEvent(db, clock, {
+        voucherId: active.id,
+        kind: 'vendo-topup',
+        message: `Topped up with ${formatMoney(credit)} of coins at ${vendo.name}: +${formatDurationHuman(bought.seconds)}`,
+        data: { vendo: vendo.id, amount: credit, seconds: bought.seconds },
+      }).catch(() => undefined);
+      let relogin = true;
+      try {
+        // Back online if it was not (a device that was logged out when its time ran low).
+        await d.redemption.redeem({ code: active.code, mac: s.mac, ip: s.ip }, asker);
+      } catch (err) {
+        relogin = false;
+        log.warn(
+          { module: 'vendo', mac: s.mac, err: (err as Error).message },
+          'top-up: the device was not logged in again',
+        );
+      }
+      return {
+        code: extended.code,
+        profile: extended.profile,
+        expiresAt: extended.expiresAt,
+        rateUp: extended.rateUp,
+        rateDown: extended.rateDown,
+        relogin,
+        credit,
+        seconds: bought.seconds,
+        topUp: true,
+      };
+    }
+
+    const profileRow = (await db('profiles').where({ id: vendo.profile_id }).first()) as ProfileRow;
+    const profile = profileFromRow(profileRow);
+    let voucherId = 0;
+    let code = '';
+    const format = await codeFormat();
+    await db.transaction(async (trx) => {
+      code = await newCode(trx, format);
+      [voucherId] = (await trx('vouchers').insert({
+        code,
+        profile_id: profileRow.id,
+        batch_id: null,
+        price: credit,
+        rate_limit_up: profile.rateUp,
+        rate_limit_down: profile.rateDown,
+        staff: false,
+        status: 'unused',
+        // The profile's validity plus this: the time the coins bought (negative when they bought less).
+        extra_seconds: bought.seconds - (profile.validitySeconds ?? 0),
+        vendo_id: vendo.id,
+        created_at: now,
+        updated_at: now,
+      })) as number[];
+      await claimWindow(trx, s, ids, { voucher_id: voucherId }, now);
+    });
+    let result;
+    try {
+      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip }, asker);
+    } catch (err) {
+      await undo(s, ids, voucherId, null);
+      log.warn(
+        { module: 'vendo', vendo: vendo.id, mac: s.mac, err: (err as Error).message },
+        `Done at ${vendo.name} did not get the device online; ${formatMoney(credit)} kept as its saved credit`,
+      );
+      throw err;
+    }
+    await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished', ended_at: clock.now() });
+    await recordEvent(db, clock, {
+      voucherId,
+      kind: 'vendo-sale',
+      message: `Bought with ${formatMoney(credit)} of coins at ${vendo.name}: ${formatDurationHuman(bought.seconds)}`,
+      data: { vendo: vendo.id, amount: credit, seconds: bought.seconds },
+    }).catch(() => undefined);
+    return { ...result, credit, seconds: bought.seconds, topUp: false };
+  }
+
+  /**
+   * Done interrupted by a stop: a voucher that got the device online (active) or a top-up whose time was added
+   * is finished; anything else is undone, its coins saved credit again.
+   */
+  async function settleInterrupted(): Promise<number> {
+    const now = clock.now();
+    const stuck = (await db('vendo_sessions')
+      .where({ state: 'finishing' })
+      .where('ended_at', '<', now - FINISH_GRACE_MS)) as SessionRow[];
+    for (const s of stuck) {
+      const coins = (await db('vendo_coins')
+        .where({ session_id: s.id })
+        .orWhere((b) => b.where({ mac: s.mac, claimed_at: s.ended_at }))
+        .select('id', 'topup_id')) as { id: number; topup_id: number | null }[];
+      const topup = (await db('vendo_topups').where({ session_id: s.id }).first()) as
+        { id: number; applied_at: number | null } | undefined;
+      const voucher = s.voucher_id
+        ? ((await db('vouchers').where({ id: s.voucher_id }).first('status')) as
+            { status: string } | undefined)
+        : undefined;
+      const done = topup ? topup.applied_at !== null : voucher?.status === 'active';
+      if (done) await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished' });
+      else
+        await undo(
+          s,
+          coins.map((c) => c.id),
+          s.voucher_id,
+          topup?.id ?? null,
+        );
+    }
+    return stuck.length;
+  }
+
+  return {
+    finish,
+    settleInterrupted,
+
+    async portalList() {
+      const now = clock.now();
+      const rows = (await db('vendos').where({ enabled: true }).orderBy('name')) as VendoRow[];
+      const busy = new Set(
+        (
+          await db('vendo_sessions')
+            .where({ state: 'armed' })
+            .where('expires_at', '>', now)
+            .select('vendo_id')
+        ).map((r: { vendo_id: string }) => r.vendo_id),
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        location: r.location,
+        online: r.last_seen_at !== null && now - Number(r.last_seen_at) < OFFLINE_AFTER_MS,
+        busy: busy.has(r.id),
+        minimum: minimumAmount(ratesOf(r)),
+      }));
+    },
+
+    async savedCredit(macInput: string): Promise<number> {
+      let mac: string;
+      try {
+        mac = normaliseMac(macInput);
+      } catch {
+        return 0;
+      }
+      return sum(await savedCoins(db, mac, clock.now()));
+    },
+
+    async start(input: { vendo: unknown; mac: unknown; ip: unknown }): Promise<StartResult> {
+      await settleInterrupted();
+      const { mac, ip } = device(input.mac, input.ip);
+      const vendo = await requireVendo(db, input.vendo);
+      if (!vendo.enabled)
+        throw new AppError('VENDO_DISABLED', `${vendo.name} is switched off by the shop`, 409, 'vendo');
+      const now = clock.now();
+      if (vendo.last_seen_at === null || now - Number(vendo.last_seen_at) >= OFFLINE_AFTER_MS)
+        throw new AppError(
+          'VENDO_OFFLINE',
+          `${vendo.name} is not responding. Ask the shop, or pick another coin box.`,
+          503,
+          'vendo',
+        );
+      await expireWindows(db, now, vendo.id);
+      const open = (await db('vendo_sessions').where({ vendo_id: vendo.id, state: 'armed' }).first()) as
+        SessionRow | undefined;
+      const saved = async (except?: string) => sum(await savedCoins(db, mac, now, except));
+      if (open && open.mac === mac)
+        return {
+          session: open.id,
+          expiresIn: Math.ceil((Number(open.expires_at) - now) / 1000),
+          savedCredit: await saved(open.id),
+        };
+      if (open)
+        throw new AppError(
+          'VENDO_BUSY',
+          `Someone else is using ${vendo.name} right now. Try again in ${Math.ceil((Number(open.expires_at) - now) / 1000)} seconds.`,
+          409,
+          'vendo',
+        );
+      const id = crypto.randomBytes(12).toString('base64url');
+      try {
+        await db.transaction(async (trx) => {
+          // One box at a time per device: a window it left open elsewhere closes (its coins become saved credit).
+          await trx('vendo_sessions')
+            .where({ mac, state: 'armed' })
+            .update({ state: 'expired', ended_at: now });
+          await trx('vendo_sessions').insert({
+            id,
+            vendo_id: vendo.id,
+            mac,
+            ip,
+            state: 'armed',
+            started_at: now,
+            expires_at: now + vendo.window_seconds * 1000,
+          });
+        });
+      } catch (err) {
+        if (/UNIQUE|constraint/i.test((err as Error).message))
+          throw new AppError('VENDO_BUSY', `Someone else is using ${vendo.name} right now.`, 409, 'vendo');
+        throw err;
+      }
+      d.events.emit(`armed:${vendo.id}`);
+      return { session: id, expiresIn: vendo.window_seconds, savedCredit: await saved(id) };
+    },
+
+    async session(id: string): Promise<SessionView> {
+      let s = await requireSession(id);
+      const now = clock.now();
+      if (s.state === 'armed' && Number(s.expires_at) <= now) {
+        await expireWindows(db, now, s.vendo_id);
+        s = await requireSession(id);
+      }
+      const vendo = await requireVendo(db, s.vendo_id);
+      const credit = sum(await sessionCoins(db, s.id, false));
+      const closed = s.state === 'finished';
+      const savedCredit = closed ? 0 : sum(await savedCoins(db, s.mac, now, s.id));
+      const open = s.state === 'armed' || s.state === 'finishing';
+      return {
+        id: s.id,
+        vendoId: s.vendo_id,
+        state: open ? 'armed' : s.state === 'finished' ? 'finished' : 'expired',
+        credit,
+        savedCredit,
+        seconds: bestPurchase(ratesOf(vendo), closed ? credit : credit + savedCredit).seconds,
+        expiresIn: open ? Math.max(0, Math.ceil((Number(s.expires_at) - now) / 1000)) : 0,
+      };
+    },
+
+    /** The device that started a window, for the web layer's ownership check. */
+    async ownerOf(id: string): Promise<{ mac: string } | undefined> {
+      return (await db('vendo_sessions').where({ id }).first('mac')) as { mac: string } | undefined;
+    },
+  };
+}

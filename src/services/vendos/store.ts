@@ -1,0 +1,133 @@
+/** Rows and small queries the vendo modules share. */
+import type { Knex } from 'knex';
+import type { RateEntry } from '../../domain/vendo';
+import { AppError } from '../../lib/errors';
+import type { VendoView } from './types';
+
+/** A vendo that has not polled for this long shows as offline. */
+export const OFFLINE_AFTER_MS = 2 * 60_000;
+export const SAVED_CREDIT_KEY = 'vendo.saved_credit_hours';
+export const DEFAULT_SAVED_CREDIT_HOURS = 24;
+
+export interface VendoRow {
+  id: string;
+  name: string;
+  location: string | null;
+  profile_id: number;
+  rates: string;
+  secret_enc: string;
+  secret_rotated_at: number;
+  window_seconds: number;
+  enabled: number | boolean;
+  last_seen_at: number | null;
+  last_ip: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionRow {
+  id: string;
+  vendo_id: string;
+  mac: string;
+  ip: string;
+  state: 'armed' | 'finishing' | 'finished' | 'expired';
+  started_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  voucher_id: number | null;
+}
+
+export const vendoNotFound = (id: string) =>
+  new AppError('VENDO_NOT_FOUND', `No vendo "${id.slice(0, 40)}"`, 404, 'vendo');
+
+export async function requireVendo(db: Knex, id: unknown): Promise<VendoRow> {
+  const key = typeof id === 'string' ? id.trim() : '';
+  const row = key ? ((await db('vendos').where({ id: key }).first()) as VendoRow | undefined) : undefined;
+  if (!row) throw vendoNotFound(key);
+  return row;
+}
+
+export const ratesOf = (row: Pick<VendoRow, 'rates'>): RateEntry[] => JSON.parse(row.rates) as RateEntry[];
+
+/** Windows whose time ran out become expired (their coins stay the device's saved credit). */
+export async function expireWindows(db: Knex, now: number, vendoId?: string): Promise<void> {
+  const q = db('vendo_sessions').where({ state: 'armed' }).where('expires_at', '<=', now);
+  if (vendoId) q.where({ vendo_id: vendoId });
+  await q.update({ state: 'expired', ended_at: db.raw('expires_at') });
+}
+
+/** Coins since the last collection, per vendo. */
+export async function cashSinceCollection(
+  db: Knex,
+): Promise<Map<string, { expected: number; coins: number; since: number | null }>> {
+  const rows: { vendo_id: string; expected: number | null; coins: number; since: number | null }[] = await db(
+    'vendos as v',
+  )
+    .leftJoin(
+      db('vendo_collections')
+        .select('vendo_id')
+        .max({ last_coin_id: 'last_coin_id' })
+        .max({ since: 'collected_at' })
+        .groupBy('vendo_id')
+        .as('c'),
+      'c.vendo_id',
+      'v.id',
+    )
+    .leftJoin('vendo_coins as k', function () {
+      this.on('k.vendo_id', '=', 'v.id').andOn('k.id', '>', db.raw('COALESCE(c.last_coin_id, 0)'));
+    })
+    .groupBy('v.id', 'c.since')
+    .select('v.id as vendo_id', 'c.since')
+    .sum({ expected: 'k.amount' })
+    .count({ coins: 'k.id' });
+  return new Map(
+    rows.map((r) => [
+      r.vendo_id,
+      {
+        expected: Number(r.expected ?? 0),
+        coins: Number(r.coins),
+        since: r.since === null ? null : Number(r.since),
+      },
+    ]),
+  );
+}
+
+export async function toViews(db: Knex, rows: VendoRow[], now: number): Promise<VendoView[]> {
+  if (!rows.length) return [];
+  const profiles = new Map<number, string>(
+    (
+      await db('profiles')
+        .whereIn('id', [...new Set(rows.map((r) => r.profile_id))])
+        .select('id', 'name')
+    ).map((p: { id: number; name: string }) => [p.id, p.name]),
+  );
+  const busy = new Set<string>(
+    (
+      await db('vendo_sessions')
+        .where({ state: 'armed' })
+        .where('expires_at', '>', now)
+        .whereIn(
+          'vendo_id',
+          rows.map((r) => r.id),
+        )
+        .select('vendo_id')
+    ).map((r: { vendo_id: string }) => r.vendo_id),
+  );
+  const cash = await cashSinceCollection(db);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    location: r.location,
+    profile: profiles.get(r.profile_id) ?? '?',
+    rates: ratesOf(r),
+    windowSeconds: r.window_seconds,
+    enabled: Boolean(r.enabled),
+    lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
+    lastIp: r.last_ip,
+    online: r.last_seen_at !== null && now - Number(r.last_seen_at) < OFFLINE_AFTER_MS,
+    busy: busy.has(r.id),
+    createdAt: Number(r.created_at),
+    secretRotatedAt: Number(r.secret_rotated_at),
+    cash: cash.get(r.id) ?? { expected: 0, coins: 0, since: null },
+  }));
+}

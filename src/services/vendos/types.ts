@@ -1,0 +1,158 @@
+/**
+ * Coin vendos (docs/vendo-protocol.md). Money in centavos, times ms epoch, durations seconds. The web layer
+ * turns centavos into pesos for the board and the portal.
+ */
+import type { RateEntry } from '../../domain/vendo';
+import type { Actor, RedeemResult } from '../types';
+
+export interface VendoView {
+  id: string;
+  name: string;
+  location: string | null;
+  profile: string;
+  rates: RateEntry[];
+  windowSeconds: number;
+  enabled: boolean;
+  lastSeenAt: number | null;
+  lastIp: string | null;
+  /** Polled within the last OFFLINE_AFTER_MS. */
+  online: boolean;
+  /** A customer's coin window is open on it now. */
+  busy: boolean;
+  createdAt: number;
+  secretRotatedAt: number;
+  /** Coins since the last cash-box collection: what the box should hold. */
+  cash: { expected: number; coins: number; since: number | null };
+}
+
+/** As sent by the admin, the API and the CLI: amount in pesos, validity a duration text. */
+export interface VendoInput {
+  name?: unknown;
+  location?: unknown;
+  profile?: unknown;
+  rates?: unknown;
+  window_seconds?: unknown;
+  enabled?: unknown;
+}
+
+export interface PollReply {
+  state: 'idle' | 'armed';
+  session?: string;
+  expiresIn?: number;
+  credit?: number;
+}
+
+export interface CoinReply {
+  credit: number;
+  seconds: number;
+  /** The coin had been received before (same vendo and seq): answered again, credited once. */
+  duplicate: boolean;
+  /** The coin landed after its window closed: kept as the device's saved credit. */
+  saved: boolean;
+}
+
+export interface SessionView {
+  id: string;
+  vendoId: string;
+  state: 'armed' | 'finished' | 'expired';
+  /** This window's coins. */
+  credit: number;
+  /** The device's coins from earlier windows, still claimable. */
+  savedCredit: number;
+  /** What Done gives for credit + saved credit. */
+  seconds: number;
+  expiresIn: number;
+}
+
+export interface StartResult {
+  session: string;
+  expiresIn: number;
+  savedCredit: number;
+}
+
+export interface FinishResult extends RedeemResult {
+  credit: number;
+  seconds: number;
+  /** The credit extended the device's active voucher instead of making a new one. */
+  topUp: boolean;
+}
+
+export interface LedgerRow {
+  id: number;
+  vendoId: string;
+  seq: number;
+  amount: number;
+  receivedAt: number;
+  mac: string;
+  session: string;
+  voucherCode: string | null;
+  /** in-window | voucher | top-up | saved | forfeited */
+  status: string;
+}
+
+export interface CollectionView {
+  id: number;
+  vendoId: string;
+  collectedAt: number;
+  expected: number;
+  counted: number;
+  difference: number;
+  collectedBy: string;
+  note: string | null;
+}
+
+export interface SourceSales {
+  sources: { key: string; label: string }[];
+  days: { day: string; bySource: Record<string, { count: number; amount: number }>; amount: number }[];
+  totals: Record<string, { count: number; amount: number }>;
+}
+
+export interface BoardRequest {
+  id: string;
+  timestamp: string;
+  signature: string;
+  method: string;
+  path: string;
+  body: Buffer;
+  ip: string | null;
+}
+
+export interface AuthedVendo {
+  id: string;
+  name: string;
+}
+
+export interface VendoService {
+  list(): Promise<VendoView[]>;
+  get(id: string): Promise<VendoView>;
+  /** The secret is returned once; only its sealed form is kept. Audited. */
+  create(input: VendoInput, actor: Actor): Promise<{ vendo: VendoView; secret: string }>;
+  update(id: string, input: VendoInput, actor: Actor): Promise<VendoView>;
+  rotateSecret(id: string, actor: Actor): Promise<{ vendo: VendoView; secret: string }>;
+
+  /** AppError VENDO_AUTH (401) for anything but a fresh, correctly signed request of a known vendo. */
+  authenticate(req: BoardRequest): Promise<AuthedVendo>;
+  /** `waitMs` > 0 holds an idle reply until a customer starts a window (or the wait ends). */
+  poll(vendo: AuthedVendo, waitMs?: number, signal?: AbortSignal): Promise<PollReply>;
+  coin(vendo: AuthedVendo, body: unknown): Promise<CoinReply>;
+
+  /** For the portal's picker. */
+  portalList(): Promise<
+    { id: string; name: string; location: string | null; online: boolean; busy: boolean; minimum: number }[]
+  >;
+  start(input: { vendo: unknown; mac: unknown; ip: unknown }): Promise<StartResult>;
+  /** The device's claimable saved credit. */
+  savedCredit(mac: string): Promise<number>;
+  session(id: string): Promise<SessionView>;
+  finish(id: string, asker: { peerIp: string | null }): Promise<FinishResult>;
+
+  ledger(
+    id: string,
+    opts?: { limit?: number; offset?: number },
+  ): Promise<{ total: number; rows: LedgerRow[] }>;
+  collect(id: string, input: { counted: unknown; note?: unknown }, actor: Actor): Promise<CollectionView>;
+  collections(id: string, limit?: number): Promise<CollectionView[]>;
+  salesBySource(opts: { from: number; to: number }): Promise<SourceSales>;
+  /** Clears windows left in the middle of a Done by a stop (never coins without internet). */
+  settleInterrupted(): Promise<number>;
+}

@@ -1,0 +1,112 @@
+/**
+ * Admin JSON API for coin vendos (auth and CSRF as for every /admin/api route). Amounts in pesos, validity as
+ * duration text with seconds beside it, times ISO-8601. The secret is in the replies of create and
+ * rotate-secret only.
+ */
+import { Router, type Request } from 'express';
+import { isoInstant } from '../../domain/units';
+import { ratesJson } from '../../domain/vendo';
+import { ValidationError } from '../../domain/errors';
+import type { Actor } from '../../services/types';
+import type { CollectionView, LedgerRow, VendoView } from '../../services/vendos/types';
+import type { WebContext } from '../context';
+
+const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+const pesos = (c: number) => c / 100;
+
+export function vendoJson(v: VendoView) {
+  return {
+    id: v.id,
+    name: v.name,
+    location: v.location,
+    profile: v.profile,
+    rates: ratesJson(v.rates),
+    window_seconds: v.windowSeconds,
+    enabled: v.enabled,
+    online: v.online,
+    busy: v.busy,
+    last_seen_at: isoInstant(v.lastSeenAt),
+    last_ip: v.lastIp,
+    secret_rotated_at: isoInstant(v.secretRotatedAt),
+    created_at: isoInstant(v.createdAt),
+    cash: { expected: pesos(v.cash.expected), coins: v.cash.coins, since: isoInstant(v.cash.since) },
+  };
+}
+
+export function collectionJson(c: CollectionView) {
+  return {
+    id: c.id,
+    vendo: c.vendoId,
+    collected_at: isoInstant(c.collectedAt),
+    expected: pesos(c.expected),
+    counted: pesos(c.counted),
+    difference: pesos(c.difference),
+    collected_by: c.collectedBy,
+    note: c.note,
+  };
+}
+
+export function ledgerJson(l: LedgerRow) {
+  return {
+    id: l.id,
+    seq: l.seq,
+    amount: pesos(l.amount),
+    received_at: isoInstant(l.receivedAt),
+    mac: l.mac,
+    session: l.session,
+    voucher: l.voucherCode,
+    status: l.status,
+  };
+}
+
+function int(v: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw ValidationError.invalid(field, v, 'a whole number', `use ${min} to ${max}`);
+  return n;
+}
+
+export function vendoApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { vendos } = ctx.services;
+  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+
+  r.get('/vendos', async (_req, res) => {
+    res.json({ success: true, vendos: (await vendos.list()).map(vendoJson) });
+  });
+  r.post('/vendos', async (req, res) => {
+    const out = await vendos.create(body(req), actorOf(req));
+    res.status(201).json({ success: true, vendo: { ...vendoJson(out.vendo), secret: out.secret } });
+  });
+  r.get('/vendos/:id', async (req, res) => {
+    res.json({ success: true, vendo: vendoJson(await vendos.get(req.params.id)) });
+  });
+  r.put('/vendos/:id', async (req, res) => {
+    res.json({
+      success: true,
+      vendo: vendoJson(await vendos.update(req.params.id, body(req), actorOf(req))),
+    });
+  });
+  r.post('/vendos/:id/rotate-secret', async (req, res) => {
+    const out = await vendos.rotateSecret(req.params.id, actorOf(req));
+    res.json({ success: true, vendo: { ...vendoJson(out.vendo), secret: out.secret } });
+  });
+  r.get('/vendos/:id/ledger', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const out = await vendos.ledger(req.params.id, {
+      limit: int(q.limit, 'limit', 1, 1000, 100),
+      offset: int(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0),
+    });
+    res.json({ success: true, total: out.total, coins: out.rows.map(ledgerJson) });
+  });
+  r.get('/vendos/:id/collections', async (req, res) => {
+    res.json({ success: true, collections: (await vendos.collections(req.params.id)).map(collectionJson) });
+  });
+  r.post('/vendos/:id/collections', async (req, res) => {
+    const b = body(req);
+    const c = await vendos.collect(req.params.id, { counted: b.counted, note: b.note }, actorOf(req));
+    res.status(201).json({ success: true, collection: collectionJson(c) });
+  });
+  return r;
+}

@@ -1,0 +1,160 @@
+/**
+ * The portal's coin window (views/portal/_vendo.ejs, public/js/portal-vendo.js): pick a vendo, reserve it for
+ * this device, watch coins land, Done. A window belongs to the browser that started it: start sets a signed
+ * cookie naming the window, and reading or finishing a window needs that cookie, so nobody else on the WiFi
+ * can watch or spend another customer's coins.
+ */
+import crypto from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { formatRouterDuration } from '../../domain/units';
+import { AppError, toAppError } from '../../lib/errors';
+import { RateLimitedError } from '../../services/redemption';
+import type { WebContext } from '../context';
+import { peerAddress, rememberDevice } from './device-proof';
+
+const COOKIE = 'pisonet_vendo';
+const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+/** What the demo offers the portal: a simulated vendo in this process that drops a coin when asked. */
+export interface DemoVendoHook {
+  vendoId: string;
+  insert(amount: number): Promise<void>;
+}
+
+function cookieOf(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === COOKIE) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+export function vendoPortalRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { vendos } = ctx.services;
+  const secret = ctx.deviceSecret ?? '';
+  const sign = (id: string) => crypto.createHmac('sha256', secret).update(`vendo:${id}`).digest('base64url');
+  const secure = (req: Request): boolean =>
+    ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
+
+  /** The window this browser started, if it is `id`. */
+  function owns(req: Request, id: string): boolean {
+    const v = cookieOf(req);
+    const dot = v?.lastIndexOf('.') ?? -1;
+    if (!v || dot < 0 || !secret || v.slice(0, dot) !== id) return false;
+    const given = Buffer.from(v.slice(dot + 1));
+    const wanted = Buffer.from(sign(id));
+    return given.length === wanted.length && crypto.timingSafeEqual(given, wanted);
+  }
+  const notYours = () =>
+    new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window is not open on this device', 404, 'session');
+
+  function fail(res: Response, err: unknown): void {
+    const e = toAppError(err);
+    if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
+    if (e.status >= 500 && e.code === 'INTERNAL')
+      ctx.log.error({ err: (err as Error).message }, 'portal vendo call failed');
+    res.status(e.status).json({ success: false, error: e.message, code: e.code });
+  }
+
+  r.get('/api/portal/vendos', async (req, res) => {
+    try {
+      const list = await vendos.portalList();
+      const demo = ctx.demoVendo?.();
+      const mac = str(req.query.mac);
+      res.json({
+        success: true,
+        vendos: list.map((v) => ({ ...v, minimum: v.minimum / 100, demo: demo?.vendoId === v.id })),
+        saved_credit: mac ? (await vendos.savedCredit(mac)) / 100 : 0,
+      });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  r.post('/api/portal/vendo/start', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const s = await vendos.start({ vendo: str(b.vendo), mac: str(b.mac), ip: str(b.ip) });
+      res.cookie(COOKIE, `${s.session}.${sign(s.session)}`, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secure(req),
+        maxAge: 24 * 3600 * 1000,
+        path: '/',
+      });
+      res.json({
+        success: true,
+        session: s.session,
+        expires_in: s.expiresIn,
+        saved_credit: s.savedCredit / 100,
+      });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  r.get('/api/portal/vendo/session/:id', async (req, res) => {
+    try {
+      const id = str(req.params.id);
+      if (!owns(req, id)) throw notYours();
+      const s = await vendos.session(id);
+      res.json({
+        success: true,
+        state: s.state,
+        credit: s.credit / 100,
+        saved_credit: s.savedCredit / 100,
+        validity: formatRouterDuration(s.seconds),
+        seconds: s.seconds,
+        expires_in: s.expiresIn,
+      });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  r.post('/api/portal/vendo/finish', async (req, res) => {
+    const id = str(((req.body ?? {}) as Record<string, unknown>).session);
+    try {
+      if (!owns(req, id)) throw notYours();
+      const out = await vendos.finish(id, { peerIp: peerAddress(req) });
+      const owner = await vendos.ownerOf(id);
+      if (owner) rememberDevice(res, secret, owner.mac, secure(req));
+      res.json({
+        success: true,
+        code: out.code,
+        profile: out.profile,
+        expires_at: out.expiresAt === null ? null : new Date(out.expiresAt).toISOString(),
+        rate_up: out.rateUp,
+        rate_down: out.rateDown,
+        relogin: out.relogin,
+        credit: out.credit / 100,
+        validity: formatRouterDuration(out.seconds),
+        seconds: out.seconds,
+        top_up: out.topUp,
+      });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  // Demo only: the simulated vendo in this process drops a coin, which travels the real signed protocol.
+  r.post('/api/portal/vendo/demo-coin', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const demo = ctx.demoVendo?.();
+    try {
+      if (!demo) throw new AppError('NOT_FOUND', 'No demo vendo is running', 404);
+      const id = str(b.session);
+      if (!owns(req, id)) throw notYours();
+      const amount = Number(b.amount);
+      if (![1, 5, 10, 20].includes(amount))
+        throw new AppError('INVALID_INPUT', 'amount: use a coin of 1, 5, 10 or 20 pesos', 400, 'amount');
+      await demo.insert(amount);
+      res.json({ success: true });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  return r;
+}

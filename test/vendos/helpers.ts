@@ -1,0 +1,84 @@
+import type { Harness } from '../helpers/harness';
+import { AUTH } from '../portal/helpers';
+import { SimulatedVendo } from '../../src/vendo-sim/board';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the replies' JSON loosely
+export type Json = Record<string, any>;
+
+export const RATES = [
+  { amount: 1, validity: '10m' },
+  { amount: 5, validity: '1h' },
+  { amount: 10, validity: '3h' },
+  { amount: 20, validity: '8h' },
+];
+
+export async function adminApi(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${h.app!.url}/admin/api${path}`, {
+    method,
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Json };
+}
+
+/** Registers a vendo through the admin API and returns a simulated board for it (on the harness's clock). */
+export async function makeVendo(
+  h: Harness,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; secret: string; board: SimulatedVendo }> {
+  const res = await adminApi(h, 'POST', '/vendos', {
+    name: 'Vendo 1',
+    profile: 'BASIC',
+    rates: RATES,
+    ...extra,
+  });
+  expect(res.status).toBe(201);
+  const { id, secret } = res.json.vendo as { id: string; secret: string };
+  const board = new SimulatedVendo({ url: h.app!.url, id, secret, now: () => h.clock.now(), retries: 1 });
+  return { id, secret, board };
+}
+
+/** A phone's browser on the portal: keeps its cookies like a browser would. */
+export class Phone {
+  cookies = new Map<string, string>();
+  constructor(
+    private readonly h: Harness,
+    readonly device: { mac: string; ip: string },
+  ) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+    const res = await fetch(`${this.h.app!.url}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return { status: res.status, json: (await res.json()) as Json };
+  }
+
+  start(vendo: string) {
+    return this.call('POST', '/api/portal/vendo/start', { vendo, ...this.device });
+  }
+  session(id: string) {
+    return this.call('GET', `/api/portal/vendo/session/${id}`);
+  }
+  finish(id: string) {
+    return this.call('POST', '/api/portal/vendo/finish', { session: id });
+  }
+}
+
+export async function ledger(h: Harness, vendo: string) {
+  return h.core!.db('vendo_coins').where({ vendo_id: vendo }).orderBy('seq');
+}

@@ -1,0 +1,162 @@
+import { createHarness, Harness } from '../helpers/harness';
+import { addDevice, makeVouchers, redeemApi, voucherRow } from '../portal/helpers';
+import { SYSTEM } from '../../src/services/types';
+import { adminApi, ledger, makeVendo, Phone } from './helpers';
+
+describe('saved credit, top-ups and the cash box', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness({ http: true });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a window that times out keeps its credit for the device; the next visit claims it without new coins', async () => {
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, addDevice(h, 1));
+    await board.poll();
+    const first = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(5);
+    await board.insertCoin(1);
+    h.clock.advance(60_000);
+    expect((await board.poll()).json).toEqual({ state: 'idle' });
+    expect((await phone.session(first.json.session)).json).toMatchObject({ state: 'expired', credit: 6 });
+    // Another customer uses the box meanwhile and sees none of it.
+    const other = new Phone(h, addDevice(h, 2));
+    const o = await other.start(id);
+    expect(o.json.saved_credit).toBe(0);
+    h.clock.advance(61_000);
+    // Hours later, within the saved-credit time (24 h).
+    h.clock.advance(5 * 3600_000);
+    await board.poll();
+    const vendos = await phone.call('GET', `/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`);
+    expect(vendos.json.saved_credit).toBe(6);
+    const again = await phone.start(id);
+    expect(again.json).toMatchObject({ success: true, saved_credit: 6 });
+    expect((await phone.session(again.json.session)).json).toMatchObject({
+      credit: 0,
+      saved_credit: 6,
+      seconds: 4200,
+      validity: '1h10m',
+    });
+    const done = await phone.finish(again.json.session);
+    expect(done.json).toMatchObject({ success: true, credit: 6, seconds: 4200 });
+    expect((await ledger(h, id)).every((c) => c.voucher_id !== null)).toBe(true);
+    // Claimed once: nothing left.
+    expect(
+      (await phone.call('GET', `/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`)).json
+        .saved_credit,
+    ).toBe(0);
+  });
+
+  it('saved credit older than the configured time is forfeited (still in the ledger)', async () => {
+    await h.core!.services.settings.set('vendo.saved_credit_hours', 1, SYSTEM);
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, addDevice(h, 1));
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(5);
+    h.clock.advance(2 * 3600_000);
+    await board.poll();
+    const again = await phone.start(id);
+    expect(again.json.saved_credit).toBe(0);
+    expect((await phone.finish(again.json.session)).json.code).toBe('NO_CREDIT');
+    const coins = await adminApi(h, 'GET', `/vendos/${id}/ledger`);
+    expect(coins.json.coins).toMatchObject([
+      { seq: 1, amount: 5, status: 'forfeited', session: s.json.session },
+    ]);
+  });
+
+  it('coins on a device with an active voucher top it up, with a top-up sale row', async () => {
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    const d = addDevice(h, 1);
+    expect((await redeemApi(h, { code, mac: d.mac, ip: d.ip })).status).toBe(200);
+    const before = await voucherRow(h, code);
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, d);
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(10);
+    const done = await phone.finish(s.json.session);
+    expect(done.json).toMatchObject({ success: true, code, top_up: true, credit: 10, seconds: 3 * 3600 });
+    const after = await voucherRow(h, code);
+    expect(Number(after.expires_at) - Number(before.expires_at)).toBe(3 * 3600_000);
+    expect(h.sim.rows('/ip/hotspot/user').find((u) => u.name === code)).toMatchObject({
+      'limit-uptime': '4h',
+    });
+    const topups = await h.core!.db('vendo_topups');
+    expect(topups).toMatchObject([{ voucher_id: before.id, vendo_id: id, amount: 1000, seconds: 10800 }]);
+    expect(topups[0].applied_at).not.toBeNull();
+    expect(await ledger(h, id)).toMatchObject([{ voucher_id: before.id, topup_id: topups[0].id }]);
+    // Only one voucher for the device: no new one was made.
+    expect(await h.core!.db('vouchers').whereNotNull('vendo_id')).toHaveLength(0);
+    const from = h.clock.now() - 86400_000;
+    const sales = await h.core!.services.vendos.salesBySource({ from, to: h.clock.now() + 1 });
+    expect(sales.totals.topup).toEqual({ count: 1, amount: 1000 });
+    expect(sales.totals.printed).toEqual({ count: 1, amount: 500 });
+  });
+
+  it('a login that fails gives the coins back as saved credit (never credit spent without internet)', async () => {
+    const { id, board } = await makeVendo(h);
+    const d = addDevice(h, 1);
+    const phone = new Phone(h, d);
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(5);
+    h.sim.removeDevice(d.mac);
+    const failed = await phone.finish(s.json.session);
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
+    const made = await h.core!.db('vouchers').whereNotNull('vendo_id');
+    expect(made.map((v) => v.status)).toEqual(['revoked']);
+    // The device comes back; the same window (still open) finishes with the same coins.
+    h.sim.addDevice(d);
+    const ok = await phone.finish(s.json.session);
+    expect(ok.json).toMatchObject({ success: true, credit: 5, seconds: 3600 });
+  });
+
+  it('the cash-box collection matches the ledger: expected since the last collection vs counted', async () => {
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, addDevice(h, 1));
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    for (const c of [1, 5, 10, 1]) await board.insertCoin(c);
+    await phone.finish(s.json.session);
+    const v = await adminApi(h, 'GET', `/vendos/${id}`);
+    expect(v.json.vendo.cash).toMatchObject({ expected: 17, coins: 4 });
+    const c1 = await adminApi(h, 'POST', `/vendos/${id}/collections`, {
+      counted: 15,
+      note: 'two pesos short',
+    });
+    expect(c1.status).toBe(201);
+    expect(c1.json.collection).toMatchObject({
+      expected: 17,
+      counted: 15,
+      difference: -2,
+      note: 'two pesos short',
+    });
+    // The next collection counts only coins after it.
+    await board.poll();
+    const s2 = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(20);
+    const c2 = await adminApi(h, 'POST', `/vendos/${id}/collections`, { counted: '20' });
+    expect(c2.json.collection).toMatchObject({ expected: 20, counted: 20, difference: 0 });
+    const sum = (await ledger(h, id)).reduce((a, r) => a + Number(r.amount), 0);
+    const list = await adminApi(h, 'GET', `/vendos/${id}/collections`);
+    expect(
+      list.json.collections.reduce((a: number, r: { expected: number }) => a + r.expected, 0) * 100,
+    ).toBe(sum);
+    expect(s2.json.session).toBeTruthy();
+    // Bad counts are refused and record nothing.
+    expect((await adminApi(h, 'POST', `/vendos/${id}/collections`, { counted: '-5' })).status).toBe(400);
+    expect((await adminApi(h, 'POST', `/vendos/${id}/collections`, { counted: [1] })).status).toBe(400);
+    expect(list.json.collections).toHaveLength(2);
+  });
+});
