@@ -8,15 +8,13 @@
 import crypto from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
-import { DEFAULT_CODE_LENGTH, generateCodes } from '../../domain/codes';
 import { normaliseMac, parseIPv4, formatMoney, formatDurationHuman } from '../../domain/units';
 import { bestPurchase, minimumAmount } from '../../domain/vendo';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
 import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
-import * as lifecycle from '../voucher-lifecycle';
-import { profileFromRow, type ProfileRow, type VoucherRow } from '../voucher-state';
+import { profileFromRow, type ProfileRow } from '../voucher-state';
 import type { RedemptionService, VoucherService } from '../types';
 import {
   DEFAULT_SAVED_CREDIT_HOURS,
@@ -28,10 +26,9 @@ import {
   type SessionRow,
   type VendoRow,
 } from './store';
+import { activeVoucherOfDevice, newCode, shopCodeFormat } from './sale';
+import { settleInterruptedFinishes, undoFinish } from './settle';
 import type { FinishResult, SessionView, StartResult } from './types';
-
-/** A Done still `finishing` after this long was interrupted (controller stopped): settled by settleInterrupted. */
-const FINISH_GRACE_MS = 60_000;
 
 const sessionNotFound = () =>
   new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window does not exist', 404, 'session');
@@ -90,56 +87,8 @@ export function vendoPortal(
     }
   }
 
-  /** Puts a Done that did not get the device online back: coins unspent, the window as it was. */
-  async function undo(s: SessionRow, coinIds: number[], voucherId: number | null, topupId: number | null) {
-    const now = clock.now();
-    await db.transaction(async (trx) => {
-      if (coinIds.length)
-        await trx('vendo_coins')
-          .whereIn('id', coinIds)
-          .update({ claimed_at: null, voucher_id: null, topup_id: null });
-      if (topupId !== null) await trx('vendo_topups').where({ id: topupId }).delete();
-      const other = await trx('vendo_sessions').where({ vendo_id: s.vendo_id, state: 'armed' }).first('id');
-      const reopen = !other && Number(s.expires_at) > now;
-      await trx('vendo_sessions')
-        .where({ id: s.id })
-        .update({ state: reopen ? 'armed' : 'expired', ended_at: reopen ? null : now, voucher_id: null });
-      if (voucherId !== null && topupId === null) {
-        await lifecycle.revoke(trx, voucherId, now);
-        await trx('vouchers').where({ id: voucherId }).update({ end_reason: 'vendo-login-failed' });
-      }
-    });
-  }
-
-  async function activeVoucherOf(mac: string, now: number): Promise<VoucherRow | undefined> {
-    return (await db('voucher_devices as d')
-      .join('vouchers as v', 'v.id', 'd.voucher_id')
-      .where('d.mac', mac)
-      .where('v.status', 'active')
-      .where((b) => b.whereNull('v.expires_at').orWhere('v.expires_at', '>', now))
-      .orderBy('v.activated_at', 'desc')
-      .first('v.*')) as VoucherRow | undefined;
-  }
-
-  /** The shop's code format, read before a transaction (the pool has one connection: never inside one). */
-  async function codeFormat(): Promise<{ length: number; prefix: string }> {
-    return {
-      length: Number(await settings.get('voucher.code_length', DEFAULT_CODE_LENGTH)),
-      prefix: String(await settings.get('voucher.prefix', '')),
-    };
-  }
-
-  async function newCode(trx: Knex, { length, prefix }: { length: number; prefix: string }): Promise<string> {
-    for (let i = 0; i < 20; i++) {
-      const [code] = generateCodes(1, { length, prefix }, crypto.randomBytes);
-      if (!(await trx('vouchers').where({ code }).first('id'))) return code;
-    }
-    throw new AppError(
-      'CODES_EXHAUSTED',
-      'Could not make a unique code; the shop should use longer codes',
-      409,
-    );
-  }
+  const activeVoucherOf = (mac: string, now: number) => activeVoucherOfDevice(db, mac, now);
+  const codeFormat = () => shopCodeFormat(settings);
 
   /** Marks the window as being finished and claims the coins, in one transaction; false if someone was first. */
   async function claimWindow(
@@ -312,38 +261,9 @@ export function vendoPortal(
     return { ...result, credit, seconds: bought.seconds, topUp: false };
   }
 
-  /**
-   * Done interrupted by a stop: a voucher that got the device online (active) or a top-up whose time was added
-   * is finished; anything else is undone, its coins saved credit again.
-   */
-  async function settleInterrupted(): Promise<number> {
-    const now = clock.now();
-    const stuck = (await db('vendo_sessions')
-      .where({ state: 'finishing' })
-      .where('ended_at', '<', now - FINISH_GRACE_MS)) as SessionRow[];
-    for (const s of stuck) {
-      const coins = (await db('vendo_coins')
-        .where({ session_id: s.id })
-        .orWhere((b) => b.where({ mac: s.mac, claimed_at: s.ended_at }))
-        .select('id', 'topup_id')) as { id: number; topup_id: number | null }[];
-      const topup = (await db('vendo_topups').where({ session_id: s.id }).first()) as
-        { id: number; applied_at: number | null } | undefined;
-      const voucher = s.voucher_id
-        ? ((await db('vouchers').where({ id: s.voucher_id }).first('status')) as
-            { status: string } | undefined)
-        : undefined;
-      const done = topup ? topup.applied_at !== null : voucher?.status === 'active';
-      if (done) await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished' });
-      else
-        await undo(
-          s,
-          coins.map((c) => c.id),
-          s.voucher_id,
-          topup?.id ?? null,
-        );
-    }
-    return stuck.length;
-  }
+  const settleInterrupted = () => settleInterruptedFinishes(deps);
+  const undo = (s: SessionRow, ids: number[], voucherId: number | null, topupId: number | null) =>
+    undoFinish(deps, s, ids, voucherId, topupId);
 
   return {
     finish,
