@@ -183,7 +183,7 @@ export function createRedemptionService(
     });
   }
 
-  /** Confirmations still being written; `settled()` waits for them (closing the database, tests). */
+  /** Confirmations and feed events still being written; `settled()` waits for them (closing the database, tests). */
   const recording = new Set<Promise<void>>();
   function track(p: Promise<void>): void {
     recording.add(p);
@@ -292,22 +292,25 @@ export function createRedemptionService(
           ? `voucher ${masked} redeemed on the portal by another device, ${a.mac}`
           : `voucher ${masked} logged in again on the portal by ${a.mac}`,
     );
-    // The dashboard's feed: the sale and the login, in one write; the customer is online whatever it does.
-    await recordEvents(
-      db,
-      clock,
-      redemptionEvents({
-        voucherId: row.id,
-        staff: Boolean(row.staff),
-        price: row.price,
-        profile: a.profileName,
-        first: kind === 'activate',
-        again: kind === 'relogin',
-        mac: a.mac,
-        ip: a.ip,
-        via: 'portal',
-      }),
-    ).catch((e: Error) => log.error({ err: e.message }, 'could not record the redemption events'));
+    // The dashboard's feed: the sale and the login, in one write after the answer (like the confirmation above);
+    // the customer is online whatever it does.
+    track(
+      recordEvents(
+        db,
+        clock,
+        redemptionEvents({
+          voucherId: row.id,
+          staff: Boolean(row.staff),
+          price: row.price,
+          profile: a.profileName,
+          first: kind === 'activate',
+          again: kind === 'relogin',
+          mac: a.mac,
+          ip: a.ip,
+          via: 'portal',
+        }),
+      ).catch((e: Error) => log.error({ err: e.message }, 'could not record the redemption events')),
+    );
     return {
       code: row.code,
       profile: a.profileName,
