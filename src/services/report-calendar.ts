@@ -105,3 +105,50 @@ export function datesBetween(from: number, to: number, tz: string, max = 3700): 
   }
   return out;
 }
+
+/** The report periods an owner asks for most, in the shop's time zone. */
+export const REPORT_PRESETS = ['today', 'yesterday', 'week', 'month'] as const;
+export type ReportPreset = (typeof REPORT_PRESETS)[number];
+
+export function isReportPreset(s: unknown): s is ReportPreset {
+  return typeof s === 'string' && (REPORT_PRESETS as readonly string[]).includes(s);
+}
+
+/** Day of the week of a local date, 1 = Monday … 7 = Sunday (ISO). */
+function isoWeekday(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay() || 7;
+}
+
+/**
+ * The inclusive local dates of a preset at `now`: today; yesterday; this week from its Monday (weeks start on
+ * Monday, as the reports' ISO weeks do) to today; this month from the 1st to today.
+ */
+export function presetDates(
+  preset: ReportPreset,
+  now: number,
+  tz: string,
+): { fromDate: string; toDate: string } {
+  const today = localDate(now, tz);
+  switch (preset) {
+    case 'today':
+      return { fromDate: today, toDate: today };
+    case 'yesterday': {
+      const y = addDays(today, -1);
+      return { fromDate: y, toDate: y };
+    }
+    case 'week':
+      return { fromDate: addDays(today, 1 - isoWeekday(today)), toDate: today };
+    case 'month':
+      return { fromDate: `${today.slice(0, 8)}01`, toDate: today };
+  }
+}
+
+/** Which preset a range of local dates is at `now`, if any (a range typed by hand can be one too). */
+export function presetOf(fromDate: string, toDate: string, now: number, tz: string): ReportPreset | null {
+  for (const p of REPORT_PRESETS) {
+    const r = presetDates(p, now, tz);
+    if (r.fromDate === fromDate && r.toDate === toDate) return p;
+  }
+  return null;
+}

@@ -1,6 +1,15 @@
 import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
-import { addDays, isLocalDate, localDate, startOfLocalDay } from '../../../services/report-calendar';
+import {
+  addDays,
+  isLocalDate,
+  isReportPreset,
+  localDate,
+  presetDates,
+  presetOf,
+  startOfLocalDay,
+  type ReportPreset,
+} from '../../../services/report-calendar';
 import type { SalesRow } from '../../../services/types';
 import { FieldErrors, Formatters, page, query } from './common';
 import { salesChart, shortDay } from './series';
@@ -13,17 +22,41 @@ interface Range {
   from: number;
   to: number;
   by: 'day' | 'week' | 'month';
+  /** The preset the range is (asked for, or typed by hand and the same dates); null for another range. */
+  preset: ReportPreset | null;
 }
 
-/** Date range from the query (inclusive local dates), defaulting to the last 30 days. */
-function parseRange(req: Request, now: number, tz: string): { range: Range; errors: FieldErrors } {
+export const PRESET_LABELS: Record<ReportPreset, string> = {
+  today: 'Today',
+  yesterday: 'Yesterday',
+  week: 'This week',
+  month: 'This month',
+};
+
+/**
+ * Date range from the query (inclusive local dates, the shop's time zone): `preset` (today, yesterday, week,
+ * month), else `from`/`to` typed by hand; with neither, today.
+ */
+export function parseRange(
+  q: { preset?: string; from?: string; to?: string; by?: string },
+  now: number,
+  tz: string,
+): { range: Range; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const today = localDate(now, tz);
-  let fromDate = query(req, 'from') || addDays(today, -29);
-  let toDate = query(req, 'to') || today;
+  const asked = q.preset ?? '';
+  let fromDate: string;
+  let toDate: string;
+  if (isReportPreset(asked)) ({ fromDate, toDate } = presetDates(asked, now, tz));
+  else {
+    if (asked && asked !== 'custom')
+      errors.preset = 'choose Today, Yesterday, This week, This month or a range';
+    fromDate = q.from || today;
+    toDate = q.to || (q.from && isLocalDate(q.from) && q.from > today ? q.from : today);
+  }
   if (!isLocalDate(fromDate)) {
     errors.from = 'use a date like 2026-11-01';
-    fromDate = addDays(today, -29);
+    fromDate = today;
   }
   if (!isLocalDate(toDate)) {
     errors.to = 'use a date like 2026-11-30';
@@ -39,9 +72,17 @@ function parseRange(req: Request, now: number, tz: string): { range: Range; erro
     errors.from = 'choose at most 3 years';
     to = from + MAX_DAYS * 86400000;
   }
-  const byText = query(req, 'by');
-  const by = byText === 'week' || byText === 'month' ? byText : 'day';
-  return { range: { fromDate, toDate, from, to, by }, errors };
+  const by = q.by === 'week' || q.by === 'month' ? q.by : 'day';
+  const preset = isReportPreset(asked) ? asked : presetOf(fromDate, toDate, now, tz);
+  return { range: { fromDate, toDate, from, to, by, preset }, errors };
+}
+
+function rangeOf(req: Request, now: number, tz: string) {
+  return parseRange(
+    { preset: query(req, 'preset'), from: query(req, 'from'), to: query(req, 'to'), by: query(req, 'by') },
+    now,
+    tz,
+  );
 }
 
 /** Spreadsheet-safe CSV: quoted cells, and a leading ' on cells a spreadsheet would run as a formula. */
@@ -63,7 +104,7 @@ export function reportRoutes(ctx: WebContext): Router {
 
   router.get('/reports', async (req, res) => {
     const fmt = res.locals.fmt as Formatters;
-    const { range, errors } = parseRange(req, ctx.clock.now(), tz);
+    const { range, errors } = rangeOf(req, ctx.clock.now(), tz);
     const span = { from: range.from, to: range.to };
     const [sales, byProfile, usage, top, stock] = await Promise.all([
       reports.sales({ ...span, by: range.by }),
@@ -78,6 +119,8 @@ export function reportRoutes(ctx: WebContext): Router {
     });
     const qs = new URLSearchParams({ from: range.fromDate, to: range.toDate, by: range.by }).toString();
     page(res, 'reports', 'reports', 'Reports', {
+      presets: Object.entries(PRESET_LABELS),
+      presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,
       range,
       errors,
       sales,
@@ -89,6 +132,7 @@ export function reportRoutes(ctx: WebContext): Router {
       qs,
       chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
       values: { from: range.fromDate, to: range.toDate, by: range.by },
+      formError: errors.preset ? `Period: ${errors.preset}` : null,
     });
   });
 
@@ -104,19 +148,19 @@ export function reportRoutes(ctx: WebContext): Router {
   ];
 
   router.get('/reports/sales.csv', async (req, res) => {
-    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz);
     const rows = await reports.sales({ from: range.from, to: range.to, by: range.by });
     csv(res, `sales-by-${range.by}`, range, salesRows(rows, range.by));
   });
 
   router.get('/reports/profiles.csv', async (req, res) => {
-    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz);
     const rows = await reports.sales({ from: range.from, to: range.to, by: 'profile' });
     csv(res, 'sales-by-profile', range, salesRows(rows, 'profile'));
   });
 
   router.get('/reports/usage.csv', async (req, res) => {
-    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz);
     const u = await reports.usageTotals({ from: range.from, to: range.to });
     csv(res, 'usage', range, [
       ['from', 'to', 'bytes_up', 'bytes_down', 'vouchers'],
@@ -125,7 +169,7 @@ export function reportRoutes(ctx: WebContext): Router {
   });
 
   router.get('/reports/top-users.csv', async (req, res) => {
-    const { range } = parseRange(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz);
     const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000 });
     csv(res, 'top-users', range, [
       ['code', 'profile', 'bytes'],
