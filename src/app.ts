@@ -8,6 +8,7 @@ import { StartRefused } from './lib/errors';
 import { stdoutDestination } from './lib/log-format';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
+import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 
 export interface RunningApp {
   core: Core;
@@ -162,6 +163,8 @@ async function startServices(
     wasConnected = s.connected;
   });
 
+  // Demo mode: a simulated coin board in this process (src/vendo-sim/demo.ts), started once the port answers.
+  let demoVendo: DemoVendo | undefined;
   const { app, sessions } = createWebApp({
     ctx: {
       config,
@@ -170,6 +173,7 @@ async function startServices(
       log: log.child({ module: 'web' }),
       clock: core.clock,
       simulated: config.router.simulated,
+      demoVendo: () => demoVendo,
     },
     db: core.db,
     sessionSecret: await sessionSecret(core),
@@ -194,6 +198,11 @@ async function startServices(
   );
   // Each starts with a run right away, then keeps its cadence.
   usageJob.start();
+  if (config.router.simulated)
+    demoVendo = await startDemoVendo(core, url, log.child({ module: 'vendo' })).catch((err: Error) => {
+      log.warn({ module: 'vendo', err: err.message }, 'the demo vendo did not start');
+      return undefined;
+    });
   sweepJob.start();
   checksJob.start();
 
@@ -206,6 +215,7 @@ async function startServices(
     stop() {
       stopping ??= (async () => {
         log.info('shutting down');
+        demoVendo?.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();

@@ -36,6 +36,7 @@ export class SimulatedVendo {
   readonly confirmed = new Map<number, number>();
   private readonly now: () => number;
   private stopped = false;
+  private readonly hangUp = new AbortController();
 
   constructor(private readonly opts: SimulatedVendoOptions) {
     this.now = opts.now ?? Date.now;
@@ -72,6 +73,7 @@ export class SimulatedVendo {
       method,
       headers,
       body: method === 'POST' ? body : undefined,
+      signal: this.hangUp.signal,
     });
     const text = await res.text();
     let json: Record<string, unknown> = {};
@@ -148,14 +150,17 @@ export class SimulatedVendo {
         wasArmed = armed;
         if (armed) await sleep(1000);
       } catch (err) {
+        if (this.stopped) break;
         log(`controller not reachable: ${(err as Error).message}`);
         await sleep(3000);
       }
     }
   }
 
+  /** Stops the poll loop and hangs up a request in flight (a long poll). */
   stop(): void {
     this.stopped = true;
+    this.hangUp.abort();
   }
 }
 
