@@ -100,7 +100,7 @@ export function sheetGeometry(layout: SheetLayout, design: CardDesign): SheetGeo
       // 58 mm paper, 48 mm printable: one card per page, cut after each.
       return {
         pageWidth: 58,
-        pageHeight: logo ? 86 : 70,
+        pageHeight: logo ? 94 : 70,
         perPage: 1,
         codeWidth: 47,
         codeMaxFont: 5.5,
@@ -108,6 +108,13 @@ export function sheetGeometry(layout: SheetLayout, design: CardDesign): SheetGeo
       };
     case 'thermal80':
       // 80 mm paper, 72 mm printable.
-      return { pageWidth: 80, pageHeight: logo ? 96 : 80, perPage: 1, codeWidth: 70, codeMaxFont: 7, qr: 36 };
+      return {
+        pageWidth: 80,
+        pageHeight: logo ? 104 : 80,
+        perPage: 1,
+        codeWidth: 70,
+        codeMaxFont: 7,
+        qr: 36,
+      };
   }
 }
