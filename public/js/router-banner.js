@@ -46,7 +46,7 @@
       'data-code': b.code,
     });
     var title = el('p', { class: 'router-banner-title' });
-    title.appendChild(el('strong', {}, 'Router: ' + b.title));
+    title.appendChild(el('strong', {}, b.title));
     if (b.code.indexOf('ROUTER_') === 0) {
       title.appendChild(document.createTextNode(' '));
       title.appendChild(el('span', { class: 'mono small' }, '(' + b.code + ')'));
@@ -125,7 +125,7 @@
             {
               code: 'CONTROLLER',
               level: 'error',
-              title: 'this page cannot reach the controller',
+              title: 'This page cannot reach the controller',
               message: 'PisoNet Manager did not answer; it may be restarting.',
               todo: 'The page keeps trying. If it lasts, check the computer the controller runs on.',
             },

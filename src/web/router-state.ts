@@ -95,7 +95,7 @@ function warningBanner(w: RouterWarning): RouterBanner {
   return {
     code: w.code,
     level: 'warn',
-    title: 'FastTrack is on: speed limits and usage counts do not work',
+    title: 'FastTrack is on in the router: speed limits and usage counts do not work',
     message: w.message,
     todo: "Fix it in the router's terminal:",
     fix: w.fix,

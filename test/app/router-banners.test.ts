@@ -101,7 +101,7 @@ test('router stopped: a banner on every admin page within one poll, figures mark
     });
     expect(found[0]!.role).toBe('alert');
     expect(found[0]!.text).toMatch(
-      /^Router: The router (cannot be reached|does not answer|refuses the connection|closed our connection)/,
+      /^The router (cannot be reached|does not answer|refuses the connection|closed our connection)/,
     );
     expect(found[0]!.text).toContain('Check that the router is on');
     expect(found[0]!.text).toContain(`Figures shown are as last seen at ${lastSeen}.`);
@@ -176,7 +176,7 @@ test('a router that refuses our login: a banner naming the code, the message and
       const [b, ...more] = banners(await c.html(page));
       expect(more).toEqual([]);
       expect(b).toMatchObject({ code: 'ROUTER_LOGIN_FAILED', role: 'alert' });
-      expect(b!.text).toContain('Router: The router refuses our login (ROUTER_LOGIN_FAILED)');
+      expect(b!.text).toContain('The router refuses our login (ROUTER_LOGIN_FAILED)');
       expect(b!.text).toContain('The router refused the API user or password (user &#34;admin&#34;)');
       expect(b!.text).toContain('Put the router API user&#39;s name and password in .env');
     }

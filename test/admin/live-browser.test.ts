@@ -1,0 +1,153 @@
+/**
+ * The live dashboard in headless Chromium: opened once, then a customer buys and logs in through the portal
+ * API; the feed shows the sale and the login and the tiles change, without a reload. Then the router stops:
+ * the banner appears at the top and the figures say "last seen"; back, and the banner goes. Screenshots at
+ * 390 px and 1280 px go to test-output/screenshots/live-*.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createHarness, type Harness } from '../helpers/harness';
+import { launchChromium } from '../helpers/browser';
+import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
+
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+/** What the page functions use of the browser's globals (the tests compile without the DOM lib). */
+type Doc = { document: { querySelector(sel: string): { textContent: string | null } | null } };
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const tile = (name: string) => page.locator(`[data-tile="${name}"]`).textContent();
+
+async function shoot(name: string): Promise<void> {
+  for (const [label, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    const file = path.join(SHOTS, `live-${name}-${label}.png`);
+    await page.screenshot({ path: file, fullPage: label === 'desktop' });
+    console.log(`screenshot: ${path.relative(process.cwd(), file)}`);
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  h = await createHarness({ http: true });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.location().url))
+      pageErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  await page.goto(`${h.app!.url}/admin/login`);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'correct horse battery');
+  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+test('a sale and a login appear in the feed and the tiles without a reload', async () => {
+  await page.goto(`${h.app!.url}/admin`);
+  expect(await tile('online')).toBe('0');
+  expect(await tile('today')).toBe('₱0.00');
+  expect(await page.locator('#activity-feed li').count()).toBe(0);
+  const [code] = await makeVouchers(h, 'STANDARD', 1);
+  const d = addDevice(h, 1);
+  const loaded = await page.evaluate(() =>
+    (globalThis as unknown as { performance: { now(): number } }).performance.now(),
+  );
+
+  expect((await redeemApi(h, { code: code!, ...d })).status).toBe(200);
+  // The poll that follows (every 30 s in the shop) refreshes who is online; the feed does not wait for it.
+  void h.core!.services.usage.runCycle();
+
+  const sale = page.locator('#activity-feed li[data-kind="sale"]');
+  const login = page.locator('#activity-feed li[data-kind="login"]');
+  await sale.waitFor({ timeout: 10_000 });
+  await login.waitFor({ timeout: 10_000 });
+  expect(await sale.textContent()).toContain(
+    `${code} Sold: STANDARD voucher, ₱10.00, first used by ${d.mac}`,
+  );
+  expect(await login.textContent()).toContain(`${d.mac} (${d.ip}) online on STANDARD via the portal`);
+  expect(await sale.locator('.feed-tag').textContent()).toBe('Sale');
+  // The newest on top: the login was written after the sale.
+  expect(await page.locator('#activity-feed li').first().getAttribute('data-kind')).toBe('login');
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as Doc).document.querySelector('[data-tile="today"]')?.textContent === '₱10.00',
+    null,
+    { timeout: 10_000 },
+  );
+  await page.waitForFunction(
+    () => (globalThis as unknown as Doc).document.querySelector('[data-tile="online"]')?.textContent === '1',
+    null,
+    { timeout: 10_000 },
+  );
+  expect(await tile('month')).toBe('₱10.00');
+  expect(await page.locator('#feed-new').textContent()).toBe('2 new events since you opened the page');
+  expect(await page.locator('#feed-new').getAttribute('aria-live')).toBe('polite');
+  expect(await page.locator('#activity-feed').getAttribute('aria-live')).toBeNull();
+  // Never reloaded: the page's clock kept running from the first load.
+  const since = await page.evaluate(() =>
+    (globalThis as unknown as { performance: { now(): number } }).performance.now(),
+  );
+  expect(since).toBeGreaterThan(loaded);
+  expect(
+    await page.evaluate(
+      () =>
+        (
+          globalThis as unknown as { performance: { getEntriesByType(t: string): unknown[] } }
+        ).performance.getEntriesByType('navigation').length,
+    ),
+  ).toBe(1);
+  await shoot('dashboard');
+  expect(pageErrors).toEqual([]);
+}, 40_000);
+
+test('the router stops: the banner and "last seen" appear without a reload, and go when it is back', async () => {
+  await page.goto(`${h.app!.url}/admin`);
+  expect(await page.locator('#router-banners .router-banner').count()).toBe(0);
+  await h.core!.services.usage.runCycle();
+
+  h.sim.setReachable(false);
+  await h.core!.services.usage.runCycle();
+  const banner = page.locator('#router-banners .router-banner[data-code^="ROUTER_"]');
+  await banner.waitFor({ timeout: 10_000 });
+  expect(await banner.getAttribute('role')).toBe('alert');
+  expect(await banner.textContent()).toContain('Check that the router is on');
+  await page.locator('#dash-state[data-connected="false"]').waitFor({ timeout: 10_000 });
+  expect(await page.locator('#dash-state').textContent()).toBe('Router away · last seen 12:00 PM');
+  expect(await tile('online-note')).toBe('last seen 12:00 PM');
+  expect(await tile('router')).toBe(' Away');
+  // At 390 px the banner is the first thing under the header.
+  await page.setViewportSize(VIEWPORTS.phone);
+  const box = await banner.boundingBox();
+  expect(box!.y).toBeLessThan(200);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  await shoot('router-away');
+
+  // The bandwidth page loaded now says so as well, and keeps its rows.
+  await page.goto(`${h.app!.url}/admin/bandwidth`);
+  expect(await page.locator('[data-stale-note]').isVisible()).toBe(true);
+  expect(await page.locator('[data-stale-note]').textContent()).toContain('figures as last seen 12:00 PM');
+  expect(await page.locator('#bw-live').isVisible()).toBe(false);
+  expect(await page.locator('#bw-body tr').count()).toBe(1);
+  await shoot('bandwidth-away');
+
+  h.sim.setReachable(true);
+  expect(await h.router.waitConnected(5000)).toBe(true);
+  await page.locator('#router-banners .router-banner').waitFor({ state: 'detached', timeout: 10_000 });
+  expect(await page.locator('[data-stale-note]').isVisible()).toBe(false);
+  expect(await page.locator('#bw-live').isVisible()).toBe(true);
+  await page.goto(`${h.app!.url}/admin`);
+  expect(await page.locator('#dash-state').textContent()).toBe('Live');
+  expect(pageErrors).toEqual([]);
+}, 60_000);
