@@ -10,6 +10,7 @@ import * as m0008 from './20261122_0008_sale_profile';
 import * as m0009 from './20261122_0009_pending_logins';
 import * as m0010 from './20261122_0010_batch_card_design';
 import * as m0011 from './20261122_0011_vendos';
+import * as m0011a from './20261122_0011a_vendo_coin_window';
 import * as m0012 from './20261122_0012_self_service';
 
 interface Migration {
@@ -33,6 +34,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0009_pending_logins', m0009],
   ['20261122_0010_batch_card_design', m0010],
   ['20261122_0011_vendos', m0011],
+  ['20261122_0011a_vendo_coin_window', m0011a],
   ['20261122_0012_self_service', m0012],
 ];
 

@@ -60,7 +60,7 @@ export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: Event
         seenWritten.set(row.id, now);
         await db('vendos').where({ id: row.id }).update({ last_seen_at: now, last_ip: req.ip });
       }
-      return { id: row.id, name: row.name };
+      return { id: row.id, name: row.name, rates: ratesOf(row) };
     },
 
     async poll(vendo: AuthedVendo, waitMs = 0, signal?: AbortSignal): Promise<PollReply> {
@@ -100,58 +100,46 @@ export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: Event
       if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ)
         throw ValidationError.invalid('seq', seq, 'a coin number', `use a whole number from 1 to ${MAX_SEQ}`);
       const answer = async (sessionId: string, duplicate: boolean, saved: boolean): Promise<CoinReply> => {
-        const v = (await db('vendos').where({ id: vendo.id }).first('rates')) as Pick<VendoRow, 'rates'>;
         const credit = await sessionCredit(sessionId);
-        return { credit, seconds: bestPurchase(ratesOf(v), credit).seconds, duplicate, saved };
+        return { credit, seconds: bestPurchase(vendo.rates, credit).seconds, duplicate, saved };
       };
       const seen = async () =>
         (await db('vendo_coins').where({ vendo_id: vendo.id, seq }).first('session_id')) as
           { session_id: string } | undefined;
-      const before = await seen();
-      if (before) return answer(before.session_id, true, false);
+      const sessionId = typeof b.session === 'string' ? b.session.slice(0, 32) : '';
+      const s = (await db('vendo_sessions').where({ id: sessionId, vendo_id: vendo.id }).first()) as
+        SessionRow | undefined;
+      if (!s) {
+        const before = await seen();
+        if (before) return answer(before.session_id, true, false);
+        throw new AppError(
+          'UNKNOWN_SESSION',
+          'No coin window with that session on this vendo; keep the coin and poll again',
+          409,
+          'session',
+        );
+      }
       const amount = parseCoinAmount(b.amount);
-      const sessionId = typeof b.session === 'string' ? b.session : '';
       const now = clock.now();
-      const outcome = await db.transaction(async (trx) => {
-        const s = (await trx('vendo_sessions').where({ id: sessionId, vendo_id: vendo.id }).first()) as
-          SessionRow | undefined;
-        if (!s)
-          throw new AppError(
-            'UNKNOWN_SESSION',
-            'No coin window with that session on this vendo; keep the coin and poll again',
-            409,
-            'session',
-          );
-        // Checked again inside the transaction: a duplicate that raced the first copy is answered, not added.
-        const raced = (await trx('vendo_coins').where({ vendo_id: vendo.id, seq }).first('session_id')) as
-          { session_id: string } | undefined;
-        if (raced) return { session: raced.session_id, duplicate: true, saved: false };
-        await trx('vendo_coins').insert({
-          vendo_id: vendo.id,
-          seq,
-          session_id: s.id,
-          amount,
-          mac: s.mac,
-          received_at: now,
-        });
-        const open = s.state === 'armed' && Number(s.expires_at) > now;
-        if (open) {
-          const win = (await trx('vendos').where({ id: vendo.id }).first('window_seconds')) as {
-            window_seconds: number;
-          };
-          await trx('vendo_sessions')
-            .where({ id: s.id, state: 'armed' })
-            .update({ expires_at: now + win.window_seconds * 1000 });
-        }
-        return { session: s.id, duplicate: false, saved: !open };
-      });
-      if (outcome.saved)
+      // One statement, one commit: the unique (vendo, seq) key makes a repeat a no-op (nothing returned), and
+      // the coin restarts its window in the same statement (trigger vendo_coin_restarts_window, migration 0011a).
+      const inserted = (await db.raw(
+        `INSERT INTO vendo_coins (vendo_id, seq, session_id, amount, mac, received_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (vendo_id, seq) DO NOTHING RETURNING id`,
+        [vendo.id, seq, s.id, amount, s.mac, now],
+      )) as { id: number }[];
+      if (!inserted.length) {
+        const before = await seen();
+        return answer(before?.session_id ?? s.id, true, false);
+      }
+      const open = s.state === 'armed' && Number(s.expires_at) > now;
+      if (!open)
         log.info(
           { module: 'vendo', vendo: vendo.id, seq, amount },
           `coin after its window closed on ${vendo.name}: kept as the device's saved credit`,
         );
-      d.events.emit(`coin:${outcome.session}`);
-      return answer(outcome.session, outcome.duplicate, outcome.saved);
+      d.events.emit(`coin:${s.id}`);
+      return answer(s.id, false, !open);
     },
   };
 }

@@ -120,6 +120,7 @@ export interface BoardRequest {
 export interface AuthedVendo {
   id: string;
   name: string;
+  rates: RateEntry[];
 }
 
 export interface VendoService {
