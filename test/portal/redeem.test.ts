@@ -232,10 +232,13 @@ describe('portal redemption over HTTP against the simulated router', () => {
     // Entering it again while logged in is harmless too.
     expect((await redeemApi(h, { code, ...d })).status).toBe(200);
 
+    // Another device is not let in beside it: it is asked whether the code should move there (a phone with a
+    // new WiFi address), since the first device is online; nothing changes until it confirms.
     const other = addDevice(h, 2);
     const refused = await redeemApi(h, { code, ...other });
     expect(refused.status).toBe(409);
-    expect(refused.json.code).toBe('DEVICE_LIMIT');
+    expect(refused.json.code).toBe('CONFIRM_MOVE');
+    expect(h.sim.rows('/ip/hotspot/active').map((a) => a['mac-address'])).toEqual([d.mac]);
 
     // Past its hour the code is refused (410) even on its own device, and nothing is added on the router.
     h.clock.advance(60 * 60_000);
@@ -256,7 +259,9 @@ describe('portal redemption over HTTP against the simulated router', () => {
     const [a, b, c] = [addDevice(h, 1), addDevice(h, 2), addDevice(h, 3)];
     expect((await redeemApi(h, { code, ...a })).status).toBe(200);
     expect((await redeemApi(h, { code, ...b })).status).toBe(200);
-    expect((await redeemApi(h, { code, ...c })).json.code).toBe('DEVICE_LIMIT');
+    // A third device is never let in beside the two: it is only offered to take one's place (CONFIRM_MOVE).
+    expect((await redeemApi(h, { code, ...c })).json.code).toBe('CONFIRM_MOVE');
+    expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(2);
     expect(h.sim.rows('/queue/simple').map((q) => q['max-limit'])).toEqual([
       '1000000/2000000',
       '1000000/2000000',
@@ -282,26 +287,21 @@ describe('a device switching to a new voucher', () => {
     await h.close();
   });
 
-  it('ends the old session and takes over its queue with the new rates, counting from zero', async () => {
+  it('a second code of another plan waits for the first one to end; the running session and queue are untouched', async () => {
     const [basic] = await makeVouchers(h, 'BASIC', 1);
     const [premium] = await makeVouchers(h, 'PREMIUM', 1);
     const d = addDevice(h, 1);
     expect((await redeemApi(h, { code: basic, ...d })).status).toBe(200);
     h.sim.addTraffic(d.mac, { up: 1000, down: 50_000 });
-    expect(h.sim.rows('/queue/simple')[0].bytes).not.toBe('0/0');
     const res = await redeemApi(h, { code: premium, ...d });
     expect(res.status).toBe(200);
-    expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([premium]);
+    // Plans with other speeds cannot be added together: the new code is kept for this phone (issue 16's top-up).
+    expect(res.json.topped_up).toMatchObject({ mode: 'queue' });
+    expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([basic]);
     const queues = h.sim.rows('/queue/simple');
     expect(queues).toHaveLength(1);
-    expect(queues[0]).toMatchObject({
-      name: `pisonet-${d.mac}`,
-      'max-limit': '5000000/10000000',
-      comment: premium,
-      bytes: '0/0',
-    });
-    const v = await voucherRow(h, premium);
-    const dev = await h.core!.db('voucher_devices').where({ voucher_id: v.id }).first();
-    expect(dev).toMatchObject({ counter_queue_id: queues[0]['.id'], baseline_up: 0, baseline_down: 0 });
+    expect(queues[0]).toMatchObject({ name: `pisonet-${d.mac}`, comment: basic });
+    expect(queues[0].bytes).not.toBe('0/0'); // the first code's bytes keep counting
+    expect(await voucherRow(h, premium)).toMatchObject({ status: 'unused', queued_mac: d.mac });
   });
 });
