@@ -1,7 +1,7 @@
 /** The rest of the menu's actions as subcommands: sheets, extend/move, profile create/update, config. */
 import fs from 'node:fs';
 import { describeConfig, loadConfig } from '../../src/config/env';
-import { parseCardDesign, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
+import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
 import { parseJsonText, ValidationError } from '../../src/domain/errors';
 import {
   checkExtension,
@@ -13,17 +13,18 @@ import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption } from '../lib/args';
 import { cliActor, preferRouter, requireRouter } from '../lib/context';
-import { renderSheetToFile } from '../lib/sheet';
+import { partNote, renderSheetToFile } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--format a4|thermal58|thermal80]
-                              [--include unused|all] [--design compact|logo]
+                              [--include unused|all] [--design compact|logo] [--from N]
 
 Writes the batch's printable sheet (HTML with a QR code per card, the same page as the web admin's
 print view): A4 = 24 cards on one page; thermal58/thermal80 = one card per page on a 58 or 80 mm roll
 ("thermal" = thermal58). Only unused codes unless --include all; the batch's own card design unless
---design. The QR codes open HOTSPOT_LOGIN_URL, else the router's hotspot dns-name, else PORTAL_URL.`;
+--design. A file holds at most 480 cards: --from N starts a later part at card N. The QR codes open
+HOTSPOT_LOGIN_URL, else the router's hotspot dns-name, else PORTAL_URL.`;
 
 const sheet: CommandDef = {
   name: 'vouchers sheet',
@@ -38,6 +39,7 @@ const sheet: CommandDef = {
         format: { type: 'string' },
         include: { type: 'string' },
         design: { type: 'string' },
+        from: { type: 'string' },
       },
       SHEET,
       { min: 0, max: 0 },
@@ -53,11 +55,14 @@ const sheet: CommandDef = {
     const layout = parseSheetLayout(values.format);
     const include = parseSheetInclude(values.include);
     const design = parseCardDesign(values.design);
+    const from = parseSheetFrom(values.from);
     return withCore(async (core) => {
       // Without HOTSPOT_LOGIN_URL the QR codes use the router's hotspot dns-name: give it a moment to answer.
       if (!core.config.hotspotLoginUrl) await preferRouter(core);
-      const res = await renderSheetToFile(core, batch, file, { layout, include, design });
+      const res = await renderSheetToFile(core, batch, file, { layout, include, design, from });
       print(out.green(`Wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'})`));
+      const part = partNote(res, `pisonet vouchers sheet --batch ${batch} --out FILE`);
+      if (part) print(out.yellow(part));
       if (res.target.warning) print(out.yellow(res.target.warning));
       return 0;
     });

@@ -5,7 +5,7 @@ import type { Core } from '../../src/core';
 import type { CardDesign, SheetInclude, SheetLayout } from '../../src/domain/cards';
 import { projectPath } from '../../src/lib/paths';
 import { cardLinkTarget, type CardLinkTarget } from '../../src/services/vouchers/card-link';
-import { buildSheet } from '../../src/services/vouchers/sheet';
+import { buildSheet, type PrintableSheet } from '../../src/services/vouchers/sheet';
 import { sheetPageLocals } from '../../src/services/vouchers/sheet-page';
 
 const VIEW = projectPath('views', 'sheets', 'batch.ejs');
@@ -21,6 +21,14 @@ export interface SheetFileOptions {
   include?: SheetInclude;
   /** Overrides the batch's design. */
   design?: CardDesign;
+  /** The first card of this part (1-based); a part holds at most SHEET_MAX_CARDS cards. */
+  from?: number;
+}
+
+export interface SheetFileResult {
+  target: CardLinkTarget;
+  cards: number;
+  part: PrintableSheet['part'];
 }
 
 /**
@@ -32,19 +40,20 @@ export async function renderSheet(
   core: Core,
   batchId: number,
   opts: SheetFileOptions = {},
-): Promise<{ html: string; target: CardLinkTarget; cards: number }> {
+): Promise<SheetFileResult & { html: string }> {
   const target = await cardLinkTarget(core, portalBase(core));
   const sheet = await buildSheet(core.services, batchId, {
     target,
     include: opts.include,
     design: opts.design,
     wifiName: core.config.wifiName,
+    from: opts.from,
   });
   const locals = sheetPageLocals(sheet, opts.layout ?? 'a4', {
     standalone: true,
     printScript: fs.readFileSync(PRINT_SCRIPT, 'utf8'),
   });
-  return { html: await ejs.renderFile(VIEW, locals), target, cards: sheet.cards.length };
+  return { html: await ejs.renderFile(VIEW, locals), target, cards: sheet.cards.length, part: sheet.part };
 }
 
 export async function renderSheetToFile(
@@ -52,8 +61,17 @@ export async function renderSheetToFile(
   batchId: number,
   file: string,
   opts: SheetFileOptions = {},
-): Promise<{ target: CardLinkTarget; cards: number }> {
-  const { html, target, cards } = await renderSheet(core, batchId, opts);
+): Promise<SheetFileResult> {
+  const { html, ...result } = await renderSheet(core, batchId, opts);
   writeOperatorFile(file, html);
-  return { target, cards };
+  return result;
+}
+
+/** "Cards 1–480 of 1,200: …" when a batch is longer than one part, else null. */
+export function partNote(r: SheetFileResult, command: string): string | null {
+  const { from, to, chosen } = r.part;
+  if (chosen <= r.part.size && from === 1) return null;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rest = to < chosen ? ` For the next part: ${command} --from ${to + 1}` : '';
+  return `Cards ${n(from)}–${n(Math.max(to, from - 1))} of ${n(chosen)}.${rest}`;
 }

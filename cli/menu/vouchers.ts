@@ -9,7 +9,7 @@ import { out } from '../lib/ansi';
 import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { formatDate } from '../lib/dates';
 import { voucherDetail, vouchersTable } from '../lib/render';
-import { renderSheetToFile } from '../lib/sheet';
+import { partNote, renderSheetToFile } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
 import { STATUSES } from '../commands/vouchers';
@@ -133,6 +133,8 @@ async function printSheet(core: Core): Promise<void> {
   if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
   const res = await renderSheetToFile(core, id, file, { layout });
   say(out.green(`Wrote ${file} (${res.cards} unused codes): open it in a browser and print.`));
+  const part = partNote(res, `npm run cli -- vouchers sheet --batch ${id} --format ${layout} --out FILE`);
+  if (part) say(out.yellow(part));
   if (res.target.warning) say(out.yellow(res.target.warning));
 }
 

@@ -28,6 +28,22 @@ export const SHEET_LAYOUT_LABELS: Record<SheetLayout, string> = {
 export const SHEET_INCLUDES = ['unused', 'all'] as const;
 export type SheetInclude = (typeof SHEET_INCLUDES)[number];
 
+/**
+ * Cards in one printed sheet: 20 A4 pages (480 = 20 × 24). A batch of up to 10,000 codes prints in parts, so a
+ * phone's browser never builds a page of thousands of QR codes.
+ */
+export const SHEET_MAX_CARDS = 480;
+
+/** The first card of a part (`from`, 1-based, as a person counts), default 1. */
+export function parseSheetFrom(value: unknown, field = 'from'): number {
+  if (value === undefined || value === null || value === '') return 1;
+  const s = typeof value === 'string' ? value.trim() : value;
+  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,6}$/.test(s) ? Number(s) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw ValidationError.invalid(field, value, 'a card number', 'use a whole number from 1 to 10000');
+  return n;
+}
+
 /** The design as a person or a program sent it (any case, spaces trimmed); missing → undefined. */
 export function parseCardDesign(value: unknown, field = 'design'): CardDesign | undefined {
   if (value === undefined || value === null || value === '') return undefined;

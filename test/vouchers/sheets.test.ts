@@ -3,6 +3,7 @@ import { AUTH, addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
 import { safeLogo } from '../../src/services/shop-logo';
 import { renderSheet } from '../../cli/lib/sheet';
+import { formatCodeForPrint } from '../../src/domain/codes';
 
 /** A real 1×1 PNG. */
 const PNG_LOGO =
@@ -89,6 +90,29 @@ describe('printable sheets and CSV export', () => {
       expect(safeLogo(bad)).toBeNull();
     }
     expect(safeLogo(`data:image/png;base64,${'A'.repeat(140_000)}`)).toBeNull();
+  });
+
+  it('prints a long batch in parts of 480 cards with links between them', async () => {
+    const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 500 }, SYSTEM);
+    const print = async (q: string) =>
+      fetch(`${h.app!.url}/admin/vouchers/batches/${out.batchId}/print?${q}`, { headers: AUTH });
+    const first = await (await print('format=a4')).text();
+    expect((first.match(/class="card"/g) ?? []).length).toBe(480);
+    expect(first).toContain('Cards 1–480 of 500');
+    expect(first).not.toContain('data-testid="part-previous"');
+    const next = /href="([^"]+)" data-testid="part-next"/.exec(first)![1].replace(/&amp;/g, '&');
+    expect(next).toBe(
+      `/admin/vouchers/batches/${out.batchId}/print?format=a4&include=unused&design=compact&from=481`,
+    );
+    const second = await (await fetch(`${h.app!.url}${next}`, { headers: AUTH })).text();
+    expect((second.match(/class="card"/g) ?? []).length).toBe(20);
+    expect(second).toContain('Cards 481–500 of 500');
+    expect(second).toContain(formatCodeForPrint(out.vouchers[499].code));
+    expect(second).not.toContain(formatCodeForPrint(out.vouchers[479].code));
+    expect(second).toContain('data-testid="part-previous"');
+    expect(second).not.toContain('data-testid="part-next"');
+    for (const bad of ['from=0', 'from=abc', 'from=10001', 'include=some'])
+      expect((await print(bad)).status).toBe(400);
   });
 
   it('exports vouchers as CSV filtered by batch and status', async () => {

@@ -16,10 +16,11 @@ import {
 import type { PrintableSheet } from './sheet';
 
 export interface SheetChoice {
-  /** The three choices of a print: paper, which codes, card design. */
+  /** The choices of a print: paper, which codes, card design, and the part of a long batch. */
   layout: SheetLayout;
   include: SheetInclude;
   design: CardDesign;
+  from: number;
 }
 
 interface ToolbarLink {
@@ -41,7 +42,8 @@ export interface SheetPageOptions {
 
 export function sheetPageLocals(sheet: PrintableSheet, layout: SheetLayout, opts: SheetPageOptions = {}) {
   const geo = sheetGeometry(layout, sheet.design);
-  const now: SheetChoice = { layout, include: sheet.include, design: sheet.design };
+  const now: SheetChoice = { layout, include: sheet.include, design: sheet.design, from: sheet.part.from };
+  const { part } = sheet;
   const href = (c: Partial<SheetChoice>) => (opts.hrefFor ? opts.hrefFor({ ...now, ...c }) : '');
   const link = (value: string, label: string, c: Partial<SheetChoice>, current: boolean): ToolbarLink => ({
     value,
@@ -62,9 +64,14 @@ export function sheetPageLocals(sheet: PrintableSheet, layout: SheetLayout, opts
     printScript: opts.printScript ?? '',
     layouts: SHEET_LAYOUTS.map((l) => link(l, SHEET_LAYOUT_LABELS[l], { layout: l }, l === layout)),
     includes: [
-      link('unused', 'Unused only', { include: 'unused' }, sheet.include === 'unused'),
-      link('all', 'All codes', { include: 'all' }, sheet.include === 'all'),
+      link('unused', 'Unused only', { include: 'unused', from: 1 }, sheet.include === 'unused'),
+      link('all', 'All codes', { include: 'all', from: 1 }, sheet.include === 'all'),
     ],
+    // A batch longer than one part: links to the part before and after this one.
+    parts: {
+      previous: part.from > 1 ? href({ from: Math.max(1, part.from - part.size) }) : '',
+      next: part.to < part.chosen ? href({ from: part.to + 1 }) : '',
+    },
     designs: CARD_DESIGNS.map((d) => link(d, CARD_DESIGN_LABELS[d], { design: d }, d === sheet.design)),
   };
 }

@@ -3,7 +3,13 @@
  * speeds (download first) and a QR code opening the hotspot's login page with the code (card-link.ts).
  */
 import QRCode from 'qrcode';
-import { DEFAULT_CARD_DESIGN, speedLine, type CardDesign, type SheetInclude } from '../../domain/cards';
+import {
+  DEFAULT_CARD_DESIGN,
+  SHEET_MAX_CARDS,
+  speedLine,
+  type CardDesign,
+  type SheetInclude,
+} from '../../domain/cards';
 import { formatCodeForPrint } from '../../domain/codes';
 import type { Profile } from '../../domain/profiles';
 import { formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
@@ -47,6 +53,8 @@ export interface SheetOptions {
   design?: CardDesign;
   /** WIFI_NAME; empty = the shop's name. */
   wifiName?: string;
+  /** The first card of this part, 1-based (SHEET_MAX_CARDS cards per part). */
+  from?: number;
 }
 
 export interface PrintableSheet {
@@ -63,6 +71,8 @@ export interface PrintableSheet {
   /** Codes of the batch, and how many of them are left out (used, expired, revoked) with `include=unused`. */
   total: number;
   omitted: number;
+  /** This part: cards `from`..`to` (1-based) of the `chosen` codes; `to` < `from` when there are none. */
+  part: { from: number; to: number; chosen: number; size: number };
 }
 
 /** The shop's name and (safe) logo as printed sheets and the portal show them. */
@@ -89,8 +99,10 @@ export async function buildSheet(
   const profile = await services.profiles.get(batch.profile);
   const include = opts.include ?? 'unused';
   const chosen = include === 'all' ? list : list.filter((v) => v.status === 'unused');
+  const from = Math.max(1, opts.from ?? 1);
+  const part = chosen.slice(from - 1, from - 1 + SHEET_MAX_CARDS);
   const cards = await Promise.all(
-    chosen.map(async (v) => {
+    part.map(async (v) => {
       const card = sheetCard(v, profile.profile, opts.target);
       const qr = await QRCode.toString(card.link, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
       return { ...card, qr };
@@ -107,5 +119,6 @@ export async function buildSheet(
     target: opts.target,
     total: list.length,
     omitted: list.length - chosen.length,
+    part: { from, to: from + part.length - 1, chosen: chosen.length, size: SHEET_MAX_CARDS },
   };
 }

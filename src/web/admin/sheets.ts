@@ -4,7 +4,7 @@
  * /admin after authentication.
  */
 import { Router, type Request } from 'express';
-import { parseCardDesign, parseSheetInclude, parseSheetLayout } from '../../domain/cards';
+import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../domain/cards';
 import { AppError } from '../../lib/errors';
 import { cardLinkTarget } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
@@ -29,15 +29,17 @@ export function sheetRouter(ctx: WebContext): Router {
     const layout = parseSheetLayout(req.query.format);
     const include = parseSheetInclude(req.query.include);
     const design = parseCardDesign(req.query.design);
+    const from = parseSheetFrom(req.query.from);
     const target = await cardLinkTarget(ctx, portalBase(ctx, req));
     const sheet = await buildSheet(ctx.services, id, {
       target,
       include,
       design,
       wifiName: ctx.config.wifiName,
+      from,
     });
     const hrefFor = (c: SheetChoice) =>
-      `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design }).toString()}`;
+      `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design, ...(c.from > 1 ? { from: String(c.from) } : {}) }).toString()}`;
     res.render(
       'sheets/batch',
       sheetPageLocals(sheet, layout, { hrefFor, backUrl: `/admin/vouchers/batches/${id}` }),
