@@ -97,6 +97,9 @@ export function createSelfService(
   },
 ): SelfService {
   const { db, clock, settings, log } = deps;
+  // The redeem prelude's lookups are on every customer's path: they read through the read connection, like the
+  // redemption's own lookup (committed data; every change below is a conditional write on the main one).
+  const reader = deps.reader ?? db;
   const locks = new VoucherLocks();
   /** Queued codes whose automatic start was tried (once per process; the customer can always start them). */
   const tried = new Set<number>();
@@ -171,10 +174,10 @@ export function createSelfService(
       return plain(); // the redemption's own refusal (unknown device)
     }
     const code = normaliseCode(String(input.code ?? ''));
-    const v = isPlausibleCode(code) ? await voucherByCode(db, code) : undefined;
+    const v = isPlausibleCode(code) ? await voucherByCode(reader, code) : undefined;
     if (!v) return plain(); // wrong codes count against the asker there
     return locks.run(v.row.id, async () => {
-      const current = await activeVoucherOf(db, clock, mac);
+      const current = await activeVoucherOf(reader, clock, mac);
       if (v.row.status === 'unused') {
         const queuedMac = v.row.queued_mac ?? null;
         if (queuedMac !== null && queuedMac !== mac)
@@ -194,7 +197,9 @@ export function createSelfService(
         return plain();
       }
       if (v.row.status !== 'active') return plain();
-      const devices = (await db('voucher_devices').where({ voucher_id: v.row.id }).select('mac')) as Array<{
+      const devices = (await reader('voucher_devices')
+        .where({ voucher_id: v.row.id })
+        .select('mac')) as Array<{
         mac: string;
       }>;
       if (devices.some((x) => x.mac === mac)) {
