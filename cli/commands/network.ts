@@ -71,8 +71,9 @@ function printChange(change: BandwidthChange, done: string): void {
     print(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
 }
 
+/** Download first, as everywhere the shop reads speeds. */
 const speedText = (c: { up: number; down: number }) =>
-  `${formatLimitHuman(c.up)} up / ${formatLimitHuman(c.down)} down`;
+  `${formatLimitHuman(c.down)} down / ${formatLimitHuman(c.up)} up`;
 
 const MAC_OPTION = { mac: { type: 'string' } } as const;
 

@@ -45,13 +45,16 @@ export function rateShort(bps: number): string {
   return formatRateHuman(bps);
 }
 
-/** `512000/1000000` (RouterOS bits/s) → `512K/1M`; anything else is shown as the router printed it. */
+/**
+ * `512000/1000000` (RouterOS bits/s, upload/download) → `1M/512K`: download first, as every table reads
+ * (headers say `↓/↑`); anything else is shown as the router printed it.
+ */
 export function limitText(maxLimit: string): string {
   const m = /^(\d+)\/(\d+)$/.exec(maxLimit);
   if (!m) return maxLimit || dash;
   const [up, down] = [Number(m[1]), Number(m[2])];
   if (up === 0 && down === 0) return 'unlimited';
-  return `${up ? formatRate(up) : '∞'}/${down ? formatRate(down) : '∞'}`;
+  return `${down ? formatRate(down) : '∞'}/${up ? formatRate(up) : '∞'}`;
 }
 
 export function vouchersTable(vouchers: readonly VoucherView[], width?: number): string {
@@ -85,7 +88,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ['State', v.state],
       [
         'Speed',
-        `${formatRateHuman(v.rateUp)} up / ${formatRateHuman(v.rateDown)} down${v.override ? ` (override ${formatLimitHuman(v.override.up)} / ${formatLimitHuman(v.override.down)})` : ''}`,
+        `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,
       ],
       ['Created', when(v.createdAt)],
       ['Activated', when(v.activatedAt)],
@@ -141,7 +144,7 @@ export function usersTable(users: readonly UserTraffic[], width?: number): strin
   );
 }
 
-/** Bandwidth view: limits as up/down; `*` marks an admin override. */
+/** Bandwidth view: limits as down/up; `*` marks an admin override. */
 export function trafficTable(users: readonly UserTraffic[], width?: number): string {
   if (users.length === 0) return out.dim('No devices with a voucher right now.');
   return table(
@@ -153,7 +156,7 @@ export function trafficTable(users: readonly UserTraffic[], width?: number): str
       { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
       { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
       {
-        header: 'LIMIT ↑/↓',
+        header: 'LIMIT ↓/↑',
         get: (u) =>
           limitText(u.maxLimit) +
           (u.limitSource === 'profile' ? '' : u.limitSource === 'override' ? '*' : ` ${u.limitSource}`),
@@ -169,15 +172,15 @@ export function queuesTable(queues: readonly RouterQueueView[], width?: number):
   if (queues.length === 0) return out.dim('No pisonet- queues on the router.');
   const pair = (v: string, f: (n: number) => string) => {
     const m = /^(\d+)\/(\d+)$/.exec(v);
-    return m ? `${f(Number(m[1]))}/${f(Number(m[2]))}` : v || dash;
+    return m ? `${f(Number(m[2]))}/${f(Number(m[1]))}` : v || dash; // RouterOS up/down → down/up
   };
   return table(
     queues,
     [
       { header: 'NAME', get: (q) => q.name, shrink: true, min: 12 },
       { header: 'TARGET', get: (q) => q.target, shrink: true },
-      { header: 'MAX-LIMIT ↑/↓', get: (q) => limitText(q.maxLimit) },
-      { header: 'BYTES ↑/↓', get: (q) => pair(q.bytes, formatBytes), shrink: true },
+      { header: 'MAX-LIMIT ↓/↑', get: (q) => limitText(q.maxLimit) },
+      { header: 'BYTES ↓/↑', get: (q) => pair(q.bytes, formatBytes), shrink: true },
       { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },
     ],
     { width, colours: out },
@@ -198,8 +201,8 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
       },
       { header: 'DEVICES', get: (p) => String(p.profile.users), align: 'right' },
       {
-        header: 'SPEED ↑/↓',
-        get: (p) => `${formatRate(p.profile.rateUp)}/${formatRate(p.profile.rateDown)}`,
+        header: 'SPEED ↓/↑',
+        get: (p) => `${formatRate(p.profile.rateDown)}/${formatRate(p.profile.rateUp)}`,
       },
       {
         header: 'DATA CAP',

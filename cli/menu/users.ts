@@ -88,7 +88,7 @@ async function pickSpeeds(core: Core): Promise<{ up: number | null; down: number
     message: 'Speed:',
     choices: [
       ...profiles.map((p) => ({
-        name: `${p.name} preset  ${formatRateHuman(p.profile.rateUp)} up / ${formatRateHuman(p.profile.rateDown)} down`,
+        name: `${p.name} preset  ${formatRateHuman(p.profile.rateDown)} down / ${formatRateHuman(p.profile.rateUp)} up`,
         value: p.name,
       })),
       { name: 'Custom speeds…', value: custom },
@@ -96,12 +96,12 @@ async function pickSpeeds(core: Core): Promise<{ up: number | null; down: number
   });
   const preset = profiles.find((p) => p.name === choice);
   if (preset) return { up: preset.profile.rateUp, down: preset.profile.rateDown };
-  const up = await ask('Upload limit (e.g. 512K, 2M, unlimited):', (v) => parseSpeedLimit(v, 'up'));
   const down = await ask('Download limit (e.g. 1M, 2M, unlimited):', (v) => parseSpeedLimit(v, 'down'));
+  const up = await ask('Upload limit (e.g. 512K, 2M, unlimited):', (v) => parseSpeedLimit(v, 'up'));
   return { up, down };
 }
 
-const speedText = (up: number, down: number) => `${formatLimitHuman(up)} up / ${formatLimitHuman(down)} down`;
+const speedText = (up: number, down: number) => `${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
 
 /** Saved either way; a router that cannot take it now gets it at the next poll, which is no failure. */
 function saidDone(change: BandwidthChange, done: string): void {

@@ -74,7 +74,7 @@ describe('profiles and vouchers', () => {
   test('profiles list as a table fits 80 columns', async () => {
     const r = await runCli(h, ['profiles', 'list']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/BASIC\s+₱5\.00\s+1h\s+1\s+512K\/1M/);
+    expect(r.stdout).toMatch(/BASIC\s+₱5\.00\s+1h\s+1\s+1M\/512K/);
     for (const line of r.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
   });
 
@@ -230,7 +230,7 @@ describe('users, bandwidth and queues', () => {
       '2M',
     ]);
     expect(set.code).toBe(0);
-    expect(set.stdout).toContain(`Limit for ${MAC}: 1 Mbps up / 2 Mbps down.`);
+    expect(set.stdout).toContain(`Limit for ${MAC}: 2 Mbps down / 1 Mbps up.`);
     expect(queueFor(MAC)!['max-limit']).toBe('1000000/2000000');
 
     const queues = await runCli(h, ['queues', 'list', '--json']);
@@ -244,7 +244,7 @@ describe('users, bandwidth and queues', () => {
     const reset = await runCli(h, ['bandwidth', 'reset', MAC]);
     expect(reset.stderr).toBe('');
     expect(reset.code).toBe(0);
-    expect(reset.stdout).toContain(`${MAC} is back to its plan: BASIC, 512 kbps up / 1 Mbps down.`);
+    expect(reset.stdout).toContain(`${MAC} is back to its plan: BASIC, 1 Mbps down / 512 kbps up.`);
     expect(queueFor(MAC)!['max-limit']).toBe(before);
   });
 
@@ -295,7 +295,7 @@ describe('users, bandwidth and queues', () => {
     const open = await runCli(h, ['bandwidth', 'set', '--mac', MAC, '--up', 'unlimited', '--down', '2 Mbps']);
     expect(open.stderr).toBe('');
     expect(open.code).toBe(0);
-    expect(open.stdout).toContain(`Limit for ${MAC}: unlimited up / 2 Mbps down.`);
+    expect(open.stdout).toContain(`Limit for ${MAC}: 2 Mbps down / unlimited up.`);
     expect(queueFor(MAC)!['max-limit']).toBe('0/2000000');
 
     const tiny = await runCli(h, ['bandwidth', 'set', MAC, '--up', '10', '--down', '1M']);

@@ -92,22 +92,23 @@ test('Bandwidth Control: set a custom limit, remove it (unlimited), back to plan
   await tmux.step(['2', 'Enter'], 'Limit which device?');
   await tmux.step(['Enter'], 'Speed:');
   // Custom speeds is the last choice: Up wraps around to it.
-  await tmux.step(['Up', 'Enter'], 'Upload limit');
-  await tmux.step(['12Q', 'Enter'], 'up: "12Q" is not a speed limit; use a speed from 8K');
-  await tmux.step(['BSpace', 'BSpace', 'BSpace', '10', 'Enter'], 'up: "10" is not a speed limit');
-  await tmux.step(['BSpace', 'BSpace', '256K', 'Enter'], 'Download limit');
-  await tmux.step(['768K', 'Enter'], `Limit ${MAC} to 256 kbps up / 768 kbps down?`);
+  // Download is asked first, as every screen lists it first.
+  await tmux.step(['Up', 'Enter'], 'Download limit');
+  await tmux.step(['12Q', 'Enter'], 'down: "12Q" is not a speed limit; use a speed from 8K');
+  await tmux.step(['BSpace', 'BSpace', 'BSpace', '10', 'Enter'], 'down: "10" is not a speed limit');
+  await tmux.step(['BSpace', 'BSpace', '768K', 'Enter'], 'Upload limit');
+  await tmux.step(['256K', 'Enter'], `Limit ${MAC} to 768 kbps down / 256 kbps up?`);
   await tmux.step(['y', 'Enter'], `Limit set for ${MAC}`);
   expect(queueFor(MAC)!['max-limit']).toBe('256000/768000');
 
   screen = await tmux.step(['5', 'Enter'], 'MAX-LIMIT');
-  expect(screen).toContain('256K/768K');
+  expect(screen).toContain('768K/256K');
 
   await tmux.step(['3', 'Enter'], 'Remove the speed limit of which device?');
   screen = await tmux.step(['Enter'], '(y/N)');
   // The question wraps at 80 columns.
   expect(oneLine(screen)).toContain(
-    `Remove the speed limit on ${MAC} (now 256K/768K)? It will be unlimited until you set a limit or put it back to plan.`,
+    `Remove the speed limit on ${MAC} (now 768K/256K)? It will be unlimited until you set a limit or put it back to plan.`,
   );
   await tmux.step(['y', 'Enter'], `Speed limit removed for ${MAC}: unlimited`);
   expect(queueFor(MAC)!['max-limit']).toBe('0/0');
@@ -124,10 +125,10 @@ test('Bandwidth Control: set a custom limit, remove it (unlimited), back to plan
   // "unlimited" is a speed too.
   await tmux.step(['2', 'Enter'], 'Limit which device?');
   await tmux.step(['Enter'], 'Speed:');
-  await tmux.step(['Up', 'Enter'], 'Upload limit');
-  await tmux.step(['unlimited', 'Enter'], 'Download limit');
-  await tmux.step(['2 Mbps', 'Enter'], `Limit ${MAC} to unlimited up / 2 Mbps down?`);
-  await tmux.step(['y', 'Enter'], `Limit set for ${MAC}: unlimited up / 2 Mbps down.`);
+  await tmux.step(['Up', 'Enter'], 'Download limit');
+  await tmux.step(['2 Mbps', 'Enter'], 'Upload limit');
+  await tmux.step(['unlimited', 'Enter'], `Limit ${MAC} to 2 Mbps down / unlimited up?`);
+  await tmux.step(['y', 'Enter'], `Limit set for ${MAC}: 2 Mbps down / unlimited up.`);
   expect(queueFor(MAC)!['max-limit']).toBe('0/2000000');
   await tmux.step(['4', 'Enter'], 'Back to plan speed for which device?');
   await tmux.step(['Enter'], '(y/N)');

@@ -96,7 +96,7 @@ export function renderErrorPage(req: Request, res: Response, status: number, mes
       status,
       message,
       heading: errorTitle(status),
-      title: errorTitle(status),
+      title: `Error ${status}`,
       nav: '',
       admin,
       csrfToken: res.locals.csrfToken ?? csrfToken(req),
