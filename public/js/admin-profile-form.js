@@ -5,7 +5,7 @@
   var form = document.getElementById('profile-form');
   if (!form) return;
 
-  var RATE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bit\/s)?$/i;
+  var RATE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bits?(?:\/s)?)?$/i; // = RATE_RE in src/domain/quantities.ts
   var SIZE = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?)b?|b)?$/i;
   var DURATION = /^(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/i;
   var MONEY = /^(?:₱|PHP|P)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/i;

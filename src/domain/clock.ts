@@ -61,19 +61,19 @@ export function offpeakActive(offpeak: Profile['offpeak'] | undefined, now: numb
     : m >= offpeak.start || m < offpeak.end;
 }
 
-const shopTimeFormatters = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+const shopTimeFormatters = new Map<string, { times: TimeFormatter; day: Intl.DateTimeFormat }>();
 
 function shopTimeFormatter(tz: string) {
   let f = shopTimeFormatters.get(tz);
   if (!f) {
     f = {
-      time: new Intl.DateTimeFormat('en-US', {
+      times: timeFormatter(tz),
+      day: new Intl.DateTimeFormat('en-US', {
         timeZone: tz,
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: true,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
       }),
-      day: new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'short', day: 'numeric' }),
     };
     shopTimeFormatters.set(tz, f);
   }
@@ -81,16 +81,15 @@ function shopTimeFormatter(tz: string) {
 }
 
 /**
- * The time of day in the shop's zone as owners read a wall clock, `07:44 PM`: the "last seen" of live
- * figures while the router is away. Given `now`, an instant on another local day gets its date too
- * (`Nov 21, 07:44 PM`), so a figure frozen since yesterday does not pass for today's.
+ * The time of day in the shop's zone as owners read a wall clock, `7:44 PM` (TIME_FORMATS.time, the same
+ * clock as every other time on the pages): the "last seen" of live figures while the router is away. Given
+ * `now`, an instant on another local day gets its date too (`Nov 21, 7:44 PM`, TIME_FORMATS.short), so a
+ * figure frozen since yesterday does not pass for today's.
  */
 export function formatShopTime(ms: number, tz: string, now?: number): string {
   const f = shopTimeFormatter(tz);
-  // Some ICU versions put a narrow no-break space before AM/PM: a plain one, the same everywhere.
-  const time = f.time.format(ms).replace(/[\u202f\u00a0]/g, ' ');
-  if (now === undefined || f.day.format(ms) === f.day.format(now)) return time;
-  return `${f.day.format(ms)}, ${time}`;
+  if (now === undefined || f.day.format(ms) === f.day.format(now)) return f.times.format(ms, 'time');
+  return f.times.format(ms, 'short');
 }
 
 // --- Times for people ----------------------------------------------------------------------------------------
@@ -115,6 +114,8 @@ export const TIME_FORMATS = {
     minute: '2-digit',
     second: '2-digit',
   },
+  /** `7:44 PM`: a time of today (formatShopTime). */
+  time: { hour: 'numeric', minute: '2-digit' },
   /** `7:44:35 AM`: "updated at" on live pages. */
   clock: { hour: 'numeric', minute: '2-digit', second: '2-digit' },
 } as const satisfies Record<string, Intl.DateTimeFormatOptions>;

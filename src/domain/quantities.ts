@@ -38,7 +38,13 @@ function asText(value: unknown): string | undefined {
 
 /** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (docs/routeros.md "Units"). */
 const RATE_MULTIPLIERS: Record<string, bigint> = { '': 1n, k: 1000n, m: 1000000n, g: 1000000000n };
-const RATE_RE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bit\/s)?$/i;
+/**
+ * The one rate grammar: a number, an optional k/M/G and an optional `bps`, `bit`, `bits` or `bit/s`, any case,
+ * spaces allowed (`2M`, `2 Mbps`, `2mbps`, `1.5 Mbit/s`). The admin's profile form checks with this very
+ * pattern (public/js/admin-profile-form.js; test/domain/rate-grammar.test.ts holds them equal) and the limit
+ * dialog sends what was typed for the server to read with it.
+ */
+export const RATE_RE = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:bps|bits?(?:\/s)?)?$/i;
 const PLAIN_INT_RE = /^\d+$/;
 
 /** `512K` → 512000, `1.5M` → 1500000, `2G`, `1000`. 0 is allowed (RouterOS reads it as "no limit"). */

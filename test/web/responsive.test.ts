@@ -10,6 +10,7 @@ import { launchChromium } from '../helpers/browser';
 import { seedActiveUsers, addTrafficAndPoll } from '../admin/scenario';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
+import { formatters } from '../../src/web/admin/pages/common';
 import {
   axeProblems,
   DESKTOP,
@@ -178,6 +179,77 @@ describe('admin pages at 390 and 1280 px', () => {
       await adminPage.waitForURL(/\/admin$/);
     });
   });
+  test('bandwidth rows keep their places between refreshes; "Sort by speed now" puts the busiest first', async () => {
+    await adminPage.setViewportSize(PHONE);
+    await adminPage.goto(`${h.app!.url}/admin/bandwidth`);
+    await adminPage.waitForSelector('#bw-live:not([hidden])');
+    const order = () =>
+      adminPage.locator('#bw-body tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-mac')));
+    const before = await order();
+    expect(before.length).toBeGreaterThan(2);
+    const last = before[before.length - 1]!;
+    const rateCell = adminPage.locator(`tr[data-mac="${last}"] [data-col=rateOut]`);
+    const rateBefore = await rateCell.textContent();
+    // The last row's device starts a big download: it is the busiest now.
+    h.sim.addTraffic(last, { up: 5_000_000, down: 300_000_000 }, 30);
+    h.clock.advance(30_000);
+    h.sim.tick(30);
+    await h.core!.services.usage.runCycle();
+    await adminPage.evaluate(() =>
+      (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document.dispatchEvent(
+        new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'),
+      ),
+    ); // the page refreshes when it becomes visible, as after the 10-second timer
+    await adminPage.waitForFunction(
+      ({ sel, prev }) =>
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string } } }
+        ).document.querySelector(sel).textContent !== prev,
+      { sel: `tr[data-mac="${last}"] [data-col=rateOut]`, prev: rateBefore },
+    );
+    expect(await order()).toEqual(before); // refreshed, and nothing moved under the finger
+    await expect(adminPage.locator('#bw-updated').textContent()).resolves.toMatch(
+      /^\d{1,2}:\d\d:\d\d [AP]M$/,
+    );
+    await adminPage.click('#bw-resort');
+    expect((await order())[0]).toBe(last);
+  });
+
+  test('scripts format times exactly as the server does; a browser in another zone is told', async () => {
+    await adminPage.goto(`${h.app!.url}/admin/settings`);
+    const samples = [
+      Date.UTC(2026, 10, 21, 23, 44, 35),
+      Date.UTC(2026, 10, 22, 4, 0, 0),
+      Date.UTC(2027, 0, 1, 15, 59, 59),
+    ];
+    const inPage = await adminPage.evaluate(
+      (ms) =>
+        ms.map((m) => {
+          const t = (globalThis as unknown as { PisoTime: { format(ms: number, n: string): string } })
+            .PisoTime;
+          return [t.format(m, 'short'), t.format(m, 'full'), t.format(m, 'clock')];
+        }),
+      samples,
+    );
+    const fmt = formatters('Asia/Manila');
+    expect(inPage).toEqual(samples.map((m) => [fmt.time(m), fmt.fullTime(m), fmt.clock(m)]));
+    // Same zone as the shop: no warning. A browser in London: the warning names both zones.
+    await expect(adminPage.locator('[data-tz-check]').isVisible()).resolves.toBe(false);
+    const london = await browser.newContext({ timezoneId: 'Europe/London' });
+    try {
+      await london.addCookies(await admin.cookies());
+      const page = await london.newPage();
+      await page.goto(`${h.app!.url}/admin/settings`);
+      await expect(page.locator('[data-tz-check]').textContent()).resolves.toMatch(
+        /This browser's time zone is Europe\/London, the shop's is Asia\/Manila/,
+      );
+      await page.goto(`${h.app!.url}/admin`);
+      await expect(page.locator('[data-tz-check]').isVisible()).resolves.toBe(true);
+    } finally {
+      await london.close();
+    }
+  });
+
   test('the login page', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
