@@ -18,6 +18,18 @@
   function duration(v) {
     return /^\d+$/.test(v) ? Number(v) > 0 : v !== '' && DURATION.test(v) && /[1-9]/.test(v);
   }
+  var UNIT = [604800, 86400, 3600, 60, 1];
+  function seconds(v) {
+    if (/^\d+$/.test(v)) return Number(v);
+    var m = DURATION.exec(v);
+    if (!m) return NaN;
+    return UNIT.reduce(function (sum, u, i) {
+      return sum + Number(m[i + 1] || 0) * u;
+    }, 0);
+  }
+  function human(s) {
+    return s % 86400 === 0 ? s / 86400 + 'd' : s % 3600 === 0 ? s / 3600 + 'h' : Math.round(s / 60) + 'm';
+  }
 
   var checks = {
     rate: function (v) {
@@ -46,6 +58,22 @@
       var n = Number(v);
       return /^\d+(\.\d+)?$/.test(v) && n >= 1 && n <= 100 ? '' : 'use a number from 1 to 100, like 2';
     },
+    // Bounds from the input's min/max, which the page takes from the server's own limits.
+    pause: function (v, input) {
+      var min = Number(input.getAttribute('min'));
+      var max = Number(input.getAttribute('max'));
+      var s = seconds(v);
+      return duration(v) && s >= min && s <= max
+        ? ''
+        : 'use a pause length from ' + human(min) + ' to ' + human(max) + ', like 15m or 2h';
+    },
+    count: function (v, input) {
+      var min = Number(input.getAttribute('min'));
+      var max = Number(input.getAttribute('max'));
+      return /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max
+        ? ''
+        : 'use a whole number from ' + min + ' to ' + max;
+    },
     name: function (v) {
       return NAME.test(v) ? '' : 'use 1–32 letters, digits, _ or -';
     },
@@ -69,7 +97,7 @@
     var kind = input.getAttribute('data-check');
     var value = input.value.trim();
     if (!kind || !checks[kind]) return true;
-    var message = value === '' ? (input.required ? 'required' : '') : checks[kind](value);
+    var message = value === '' ? (input.required ? 'required' : '') : checks[kind](value, input);
     show(input, message);
     return !message;
   }

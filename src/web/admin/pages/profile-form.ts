@@ -31,6 +31,9 @@ export const PROFILE_FIELDS: Record<string, [string, string]> = {
   offpeak_multiplier: ['offpeak', 'speed_multiplier'],
   time_mode: ['', 'time_mode'],
   description: ['', 'description'],
+  topup: ['', 'topup'],
+  pause_max: ['', 'pause_max'],
+  pauses_per_day: ['', 'pauses_per_day'],
 };
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
@@ -57,7 +60,10 @@ export function formToProfileJson(body: unknown): Json {
     if (input === 'price') value = numberish(v, /^\d+(\.\d{1,2})?$/);
     if (input === 'users') value = numberish(v, /^\d{1,4}$/);
     if (input === 'offpeak_multiplier') value = numberish(v, /^\d+(\.\d+)?$/);
+    if (input === 'pauses_per_day') value = numberish(v, /^\d{1,3}$/);
+    // The defaults are left out, as profileToJson leaves them out (a second code is added unless "queue").
     if (input === 'time_mode' && v === 'wallclock') continue;
+    if (input === 'topup' && v === 'add') continue;
     if (group) groups[group][key] = value;
     else out[key] = value;
   }

@@ -2,6 +2,17 @@ import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
 import { actorOf, flash, formFailure, page } from './common';
 import { formToProfileJson, inputForField, profileJsonToForm, PROFILE_FIELDS } from './profile-form';
+import { formatDurationHuman } from '../../../domain/units';
+import { MAX_PAUSE_SECONDS, MAX_PAUSES_PER_DAY, MIN_PAUSE_SECONDS } from '../../../domain/self-service';
+
+/** The self-service bounds the profile parser enforces, for the form's hints and live checks. */
+const SELF_BOUNDS = {
+  pauseMinSeconds: MIN_PAUSE_SECONDS,
+  pauseMaxSeconds: MAX_PAUSE_SECONDS,
+  pauseMin: formatDurationHuman(MIN_PAUSE_SECONDS),
+  pauseMax: formatDurationHuman(MAX_PAUSE_SECONDS),
+  pausesPerDay: MAX_PAUSES_PER_DAY,
+};
 
 const GROUP_KEYS = ['fup', 'burst', 'offpeak', 'profile'];
 
@@ -38,6 +49,7 @@ export function profileRoutes(ctx: WebContext): Router {
         errors,
         otherErrors: other,
         formError,
+        bounds: SELF_BOUNDS,
         scripts: ['/public/js/admin-profile-form.js'],
       },
       status,

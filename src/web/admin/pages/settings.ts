@@ -3,6 +3,7 @@ import type { WebContext } from '../../context';
 import type { AppConfig } from '../../../config/env';
 import type { Actor, AdminAccountService, RouterInfo, SettingsService } from '../../../services/types';
 import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, parsePrefix } from '../../../domain/codes';
+import { DEFAULT_MOVES_PER_DAY, MAX_MOVES_PER_DAY, parseMovesPerDay } from '../../../domain/self-service';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
 import { logoProblem } from '../../../services/shop-logo';
 
@@ -97,7 +98,7 @@ async function changePassword(
 /** Settings: router test, poll interval, code format, shop name and logo, admin password. */
 export function settingsRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { settings, routerInfo, admins } = ctx.services;
+  const { settings, routerInfo, admins, selfService } = ctx.services;
   const { config } = ctx;
 
   async function current() {
@@ -106,6 +107,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       code_length: String(await settings.get<number>('voucher.code_length', DEFAULT_CODE_LENGTH)),
       code_prefix: await settings.get<string>('voucher.prefix', ''),
       shop_name: await settings.get<string>('shop.name', 'PisoNet'),
+      moves_per_day: String(await selfService.movesPerDay()),
     };
   }
 
@@ -132,6 +134,7 @@ export function settingsRoutes(ctx: WebContext): Router {
         test: extra.test ?? null,
         logo,
         effective: effectiveConfig(config),
+        moves: { max: MAX_MOVES_PER_DAY, default: DEFAULT_MOVES_PER_DAY },
         now: ctx.clock.now(),
         scripts: ['/public/js/admin-settings.js'],
       },
@@ -181,6 +184,39 @@ export function settingsRoutes(ctx: WebContext): Router {
       changed.length
         ? `Saved. The poll job and new vouchers use the new values${changed.includes('usage.poll_seconds') ? ' (the poll interval from its next run)' : ''}.`
         : 'Nothing changed.',
+    );
+    res.redirect(303, '/admin/settings');
+  });
+
+  // The self-service service owns the bound (0–20) and the default; the page only passes what was typed.
+  router.post('/settings/self-service', async (req, res) => {
+    const typed = field(req.body, 'moves_per_day');
+    const before = await selfService.movesPerDay();
+    let saved: number;
+    try {
+      // Checked as the service checks it; an unchanged value is not written (nor audited) again.
+      const n = parseMovesPerDay(typed);
+      saved = n === before ? before : await selfService.setMovesPerDay(typed, actorOf(req));
+    } catch (err) {
+      const f = formFailure(err);
+      return render(
+        res,
+        {
+          values: { moves_per_day: typed },
+          errors: f.fields,
+          formError: 'Customer self-service was not saved.',
+        },
+        f.status,
+      );
+    }
+    flash(
+      req,
+      'ok',
+      saved === before
+        ? 'Nothing changed.'
+        : saved === 0
+          ? 'Saved: codes no longer move to another device by themselves; a full code is refused on a new device.'
+          : `Saved: a code may move to a new device ${saved} time${saved === 1 ? '' : 's'} a day.`,
     );
     res.redirect(303, '/admin/settings');
   });
