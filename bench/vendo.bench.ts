@@ -7,6 +7,7 @@
 import { createHarness } from '../test/helpers/harness';
 import { SYSTEM } from '../src/services/types';
 import { SimulatedVendo } from '../src/vendo-sim/board';
+import { forkBenchChild } from './child';
 
 const SECONDS = Number(process.env.BENCH_VENDO_SECONDS ?? 60);
 const VENDOS = Number(process.env.BENCH_VENDOS ?? 20);
@@ -23,7 +24,7 @@ export async function run(): Promise<void> {
   const h = await createHarness({ http: true, fakeClock: false });
   const { vendos } = h.core!.services;
   try {
-    const boards: { id: string; board: SimulatedVendo; session: string }[] = [];
+    const boards: { id: string; secret: string; session: string }[] = [];
     for (let i = 0; i < VENDOS; i++) {
       const { vendo, secret } = await vendos.create(
         {
@@ -43,74 +44,28 @@ export async function run(): Promise<void> {
       h.sim.addDevice({ mac, ip: `10.5.60.${i + 10}` });
       const s = await vendos.start({ vendo: vendo.id, mac, ip: `10.5.60.${i + 10}` });
       await board.poll();
-      boards.push({ id: vendo.id, board, session: s.session });
+      boards.push({ id: vendo.id, secret, session: s.session });
     }
 
-    const times: number[] = [];
-    let requests = 0;
-    let duplicated = 0;
-    let delayed = 0;
-    let failures = 0;
-    let retries = 0;
-    const pending: Promise<void>[] = [];
-    /** What each board believes the controller has: pesos per seq, from 200 replies. */
-    const believed = boards.map(() => new Map<number, number>());
-    const sent = boards.map(() => new Map<number, number>());
-    const send = async (b: (typeof boards)[number], k: number, seq: number, amount: number) => {
-      const body = b.board.coinBody(seq, amount, b.session);
-      const once = async () => {
-        const t0 = process.hrtime.bigint();
-        requests++;
-        // A reply lost on the network (a socket error here) is what boards retry: the same bytes again.
-        let r;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            r = await b.board.send('POST', '/api/vendo/v1/coin', body);
-            break;
-          } catch (err) {
-            if (attempt === 5) throw err;
-            retries++;
-            await sleep(200 * attempt);
-          }
-        }
-        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (r.status !== 200) {
-          failures++;
-          throw new Error(`coin ${b.id}#${seq}: ${r.status} ${JSON.stringify(r.json)}`);
-        }
-        believed[k].set(seq, amount);
-      };
-      const roll = Math.random();
-      if (roll < 0.1) {
-        delayed++;
-        await sleep(200 + Math.random() * 1800);
-        await once();
-      } else if (roll < 0.2) {
-        duplicated++;
-        await once();
-        await once(); // the first reply was "lost": the board sends the same bytes again
-      } else await once();
-    };
-
-    const t0 = Date.now();
+    // The boards run in their own process (they are other machines): only the controller's work is measured.
+    const child = forkBenchChild(__filename, '--vendo-boards');
     const cpu0 = process.cpuUsage();
-    await Promise.all(
-      boards.map(async (b, k) => {
-        const start = Date.now();
-        for (let n = 0; Date.now() - t0 < SECONDS * 1000; n++) {
-          const seq = n + 1;
-          const amount = COINS[Math.floor(Math.random() * COINS.length)];
-          sent[k].set(seq, amount);
-          pending.push(send(b, k, seq, amount));
-          const next = start + (n + 1) * EVERY_MS;
-          await sleep(Math.max(0, next - Date.now()));
-        }
-      }),
-    );
-    const settled = await Promise.allSettled(pending);
+    const t0 = Date.now();
+    const result = await new Promise<BoardsResult>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as BoardsResult));
+      child.once('exit', (code) => reject(new Error(`the boards' process exited (${code})`)));
+      child.send({
+        url: h.app!.url,
+        seconds: SECONDS,
+        boards: boards.map(({ id, secret, session }) => ({ id, secret, session })),
+      });
+    });
+    child.kill();
     const cpu = process.cpuUsage(cpu0);
     const wall = (Date.now() - t0) / 1000;
-    const errors = settled.filter((s) => s.status === 'rejected');
+    const { times, requests, duplicated, delayed, failures, retries, errors } = result;
+    const sent = result.sent.map((list) => new Map(list));
+    const believed = result.believed.map((list) => new Map(list));
 
     let lost = 0;
     let doubled = 0;
@@ -151,14 +106,119 @@ export async function run(): Promise<void> {
       `  ${coins} coins (₱${pesos.toLocaleString('en-US')}), ${requests} coin requests (${duplicated} duplicated, ${delayed} delayed), ${(requests / wall).toFixed(0)} requests/s over ${wall.toFixed(1)} s`,
     );
     console.log(
-      `  coin answer: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms; controller CPU ${((cpu.user + cpu.system) / 1000 / requests).toFixed(2)} ms per request (boards in the same process)`,
+      `  coin answer: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms; controller CPU ${((cpu.user + cpu.system) / 1000 / requests).toFixed(2)} ms per request (boards in another process)`,
     );
     console.log(
       `  lost: ${lost}, credited twice: ${doubled}, failed requests: ${failures}, network retries: ${retries} (checked against the ledger and the boards' own record)`,
     );
-    if (errors.length) console.log(`  first error: ${String((errors[0] as PromiseRejectedResult).reason)}`);
+    if (errors.length) console.log(`  first error: ${errors[0]}`);
     if (lost || doubled || failures) process.exitCode = 1;
   } finally {
     await h.close();
   }
 }
+
+interface BoardsResult {
+  times: number[];
+  requests: number;
+  duplicated: number;
+  delayed: number;
+  failures: number;
+  retries: number;
+  errors: string[];
+  sent: [number, number][][];
+  believed: [number, number][][];
+}
+
+/** The boards' process: every board drops a coin every 100 ms, over signed HTTP, with duplicates and delays. */
+function serveBoards(): void {
+  process.once(
+    'message',
+    (m: { url: string; seconds: number; boards: { id: string; secret: string; session: string }[] }) => {
+      void (async () => {
+        const boards = m.boards.map((b) => ({
+          ...b,
+          board: new SimulatedVendo({ url: m.url, id: b.id, secret: b.secret }),
+        }));
+        const SECONDS = m.seconds;
+        const times: number[] = [];
+        let requests = 0;
+        let duplicated = 0;
+        let delayed = 0;
+        let failures = 0;
+        let retries = 0;
+        const pending: Promise<void>[] = [];
+        /** What each board believes the controller has: pesos per seq, from 200 replies. */
+        const believed = boards.map(() => new Map<number, number>());
+        const sent = boards.map(() => new Map<number, number>());
+        const send = async (b: (typeof boards)[number], k: number, seq: number, amount: number) => {
+          const body = b.board.coinBody(seq, amount, b.session);
+          const once = async () => {
+            const t0 = process.hrtime.bigint();
+            requests++;
+            // A reply lost on the network (a socket error here) is what boards retry: the same bytes again.
+            let r;
+            for (let attempt = 1; ; attempt++) {
+              try {
+                r = await b.board.send('POST', '/api/vendo/v1/coin', body);
+                break;
+              } catch (err) {
+                if (attempt === 5) throw err;
+                retries++;
+                await sleep(200 * attempt);
+              }
+            }
+            times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            if (r.status !== 200) {
+              failures++;
+              throw new Error(`coin ${b.id}#${seq}: ${r.status} ${JSON.stringify(r.json)}`);
+            }
+            believed[k].set(seq, amount);
+          };
+          const roll = Math.random();
+          if (roll < 0.1) {
+            delayed++;
+            await sleep(200 + Math.random() * 1800);
+            await once();
+          } else if (roll < 0.2) {
+            duplicated++;
+            await once();
+            await once(); // the first reply was "lost": the board sends the same bytes again
+          } else await once();
+        };
+
+        const t0 = Date.now();
+        await Promise.all(
+          boards.map(async (b, k) => {
+            const start = Date.now();
+            for (let n = 0; Date.now() - t0 < SECONDS * 1000; n++) {
+              const seq = n + 1;
+              const amount = COINS[Math.floor(Math.random() * COINS.length)];
+              sent[k].set(seq, amount);
+              pending.push(send(b, k, seq, amount));
+              const next = start + (n + 1) * EVERY_MS;
+              await sleep(Math.max(0, next - Date.now()));
+            }
+          }),
+        );
+        const settled = await Promise.allSettled(pending);
+        const errors = settled.filter((s) => s.status === 'rejected');
+
+        const out: BoardsResult = {
+          times,
+          requests,
+          duplicated,
+          delayed,
+          failures,
+          retries,
+          errors: errors.slice(0, 3).map((e) => String((e as PromiseRejectedResult).reason)),
+          sent: sent.map((x) => [...x]),
+          believed: believed.map((x) => [...x]),
+        };
+        process.send!(out);
+      })();
+    },
+  );
+}
+
+if (process.argv[2] === '--vendo-boards') serveBoards();

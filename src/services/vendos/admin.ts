@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../deps';
 import type { Actor, ProfileService } from '../types';
 import type { SecretBox } from './secrets';
 import { newSecret } from './secrets';
-import { requireVendo, toViews, type VendoRow } from './store';
+import { requireVendo, toViews, type VendoRow, type VendoRowCache } from './store';
 import type { VendoInput, VendoView } from './types';
 
 export const MIN_WINDOW_SECONDS = 20;
@@ -29,7 +29,10 @@ function text(v: unknown, field: string, max: number, what: string): string {
   return v.trim();
 }
 
-export function vendoAdmin(deps: ServiceDeps, d: { profiles: ProfileService; box: SecretBox }) {
+export function vendoAdmin(
+  deps: ServiceDeps,
+  d: { profiles: ProfileService; box: SecretBox; rows: VendoRowCache },
+) {
   const { db, clock, audit } = deps;
 
   /** Every field checked, every problem reported together; `partial` for an edit (absent = unchanged). */
@@ -128,6 +131,7 @@ export function vendoAdmin(deps: ServiceDeps, d: { profiles: ProfileService; box
         created_at: now,
         updated_at: now,
       });
+      d.rows.drop(id);
       await audit.record(actor, 'vendo.create', id, { name: p.name, rates: p.rates?.length });
       return { vendo: await view(id), secret };
     },
@@ -147,6 +151,7 @@ export function vendoAdmin(deps: ServiceDeps, d: { profiles: ProfileService; box
         await db('vendos')
           .where({ id: row.id })
           .update({ ...changes, updated_at: clock.now() });
+        d.rows.drop(row.id);
         await audit.record(actor, 'vendo.update', row.id, { fields: Object.keys(changes) });
       }
       return view(row.id);
@@ -160,6 +165,7 @@ export function vendoAdmin(deps: ServiceDeps, d: { profiles: ProfileService; box
       await db('vendos')
         .where({ id: row.id })
         .update({ secret_enc: d.box.seal(secret), secret_rotated_at: now, updated_at: now });
+      d.rows.drop(row.id);
       await audit.record(actor, 'vendo.rotate-secret', row.id);
       return { vendo: await view(row.id), secret };
     },

@@ -10,7 +10,7 @@ import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import type { SecretBox } from './secrets';
 import { MAX_SKEW_SECONDS, signatureMatches } from './signature';
-import { expireWindows, ratesOf, type SessionRow, type VendoRow } from './store';
+import { expireWindows, ratesOf, type SessionRow, type VendoRow, type VendoRowCache } from './store';
 import type { AuthedVendo, BoardRequest, CoinReply, PollReply } from './types';
 
 const authError = (why: string) => new AppError('VENDO_AUTH', why, 401);
@@ -18,7 +18,10 @@ const authError = (why: string) => new AppError('VENDO_AUTH', why, 401);
 const SEEN_WRITE_MS = 10_000;
 const MAX_SEQ = 2 ** 31 - 1;
 
-export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: EventEmitter }) {
+export function vendoBoard(
+  deps: ServiceDeps,
+  d: { box: SecretBox; events: EventEmitter; rows: VendoRowCache },
+) {
   const { db, clock, log } = deps;
   const secrets = new Map<string, { sealed: string; secret: string }>();
   const seenWritten = new Map<string, number>();
@@ -47,7 +50,7 @@ export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: Event
         throw authError(
           `X-Vendo-Timestamp is ${Math.round(skew)} s away from the controller's clock (at most ${MAX_SKEW_SECONDS} s)`,
         );
-      const row = (await db('vendos').where({ id: req.id }).first()) as VendoRow | undefined;
+      const row = await d.rows.get(req.id, () => db('vendos').where({ id: req.id }).first());
       // The same answer for an unknown vendo and a wrong signature: nothing to learn by trying ids.
       if (
         !row ||
@@ -107,9 +110,18 @@ export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: Event
         (await db('vendo_coins').where({ vendo_id: vendo.id, seq }).first('session_id')) as
           { session_id: string } | undefined;
       const sessionId = typeof b.session === 'string' ? b.session.slice(0, 32) : '';
-      const s = (await db('vendo_sessions').where({ id: sessionId, vendo_id: vendo.id }).first()) as
-        SessionRow | undefined;
-      if (!s) {
+      const amount = parseCoinAmount(b.amount);
+      const now = clock.now();
+      // One statement, one commit: the coin is written only for a window of this vendo, the unique (vendo, seq)
+      // key makes a repeat a no-op (nothing returned), and the coin restarts its window in the same statement
+      // (trigger vendo_coin_restarts_window, migration 0011a).
+      const inserted = (await db.raw(
+        `INSERT INTO vendo_coins (vendo_id, seq, session_id, amount, mac, received_at)
+         SELECT s.vendo_id, ?, s.id, ?, s.mac, ? FROM vendo_sessions s WHERE s.id = ? AND s.vendo_id = ?
+         ON CONFLICT (vendo_id, seq) DO NOTHING RETURNING id`,
+        [seq, amount, now, sessionId, vendo.id],
+      )) as { id: number }[];
+      if (!inserted.length) {
         const before = await seen();
         if (before) return answer(before.session_id, true, false);
         throw new AppError(
@@ -119,27 +131,23 @@ export function vendoBoard(deps: ServiceDeps, d: { box: SecretBox; events: Event
           'session',
         );
       }
-      const amount = parseCoinAmount(b.amount);
-      const now = clock.now();
-      // One statement, one commit: the unique (vendo, seq) key makes a repeat a no-op (nothing returned), and
-      // the coin restarts its window in the same statement (trigger vendo_coin_restarts_window, migration 0011a).
-      const inserted = (await db.raw(
-        `INSERT INTO vendo_coins (vendo_id, seq, session_id, amount, mac, received_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (vendo_id, seq) DO NOTHING RETURNING id`,
-        [vendo.id, seq, s.id, amount, s.mac, now],
-      )) as { id: number }[];
-      if (!inserted.length) {
-        const before = await seen();
-        return answer(before?.session_id ?? s.id, true, false);
-      }
-      const open = s.state === 'armed' && Number(s.expires_at) > now;
+      // The window and the credit after this coin, in one read.
+      const after = (await db('vendo_sessions as s')
+        .where('s.id', sessionId)
+        .first(
+          's.state',
+          's.expires_at',
+          db.raw('(SELECT SUM(amount) FROM vendo_coins c WHERE c.session_id = s.id) AS credit'),
+        )) as { state: string; expires_at: number; credit: number | null };
+      const open = after.state === 'armed' && Number(after.expires_at) > now;
       if (!open)
         log.info(
           { module: 'vendo', vendo: vendo.id, seq, amount },
           `coin after its window closed on ${vendo.name}: kept as the device's saved credit`,
         );
-      d.events.emit(`coin:${s.id}`);
-      return answer(s.id, false, !open);
+      d.events.emit(`coin:${sessionId}`);
+      const credit = Number(after.credit ?? 0);
+      return { credit, seconds: bestPurchase(vendo.rates, credit).seconds, duplicate: false, saved: !open };
     },
   };
 }

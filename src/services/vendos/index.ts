@@ -7,6 +7,7 @@ import { vendoBoard } from './board';
 import { vendoLedger } from './ledger';
 import { vendoPortal } from './portal';
 import { loadOrCreateKey, secretBox } from './secrets';
+import { VendoRowCache } from './store';
 import type { VendoService } from './types';
 
 export type { VendoService } from './types';
@@ -23,8 +24,9 @@ export function createVendoService(
   };
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const admin = vendoAdmin(deps, { profiles: d.profiles, box: lazyBox });
-  const board = vendoBoard(deps, { box: lazyBox, events });
+  const rows = new VendoRowCache(() => deps.clock.now());
+  const admin = vendoAdmin(deps, { profiles: d.profiles, box: lazyBox, rows });
+  const board = vendoBoard(deps, { box: lazyBox, events, rows });
   const portal = vendoPortal(deps, { redemption: d.redemption, vouchers: d.vouchers, events });
   const ledger = vendoLedger(deps);
   return {

@@ -37,6 +37,29 @@ export interface SessionRow {
   voucher_id: number | null;
 }
 
+/**
+ * The vendo rows the board's requests read (every request checks its signature against one): kept a few
+ * seconds, dropped at once when this process changes a vendo (edit, secret, switch off). A change made by the
+ * terminal menu (another process) takes effect within ROW_CACHE_MS.
+ */
+export const ROW_CACHE_MS = 5_000;
+export class VendoRowCache {
+  private readonly rows = new Map<string, { row: VendoRow | undefined; at: number }>();
+  constructor(private readonly now: () => number) {}
+  async get(id: string, load: () => Promise<VendoRow | undefined>): Promise<VendoRow | undefined> {
+    const hit = this.rows.get(id);
+    const t = this.now();
+    if (hit && t - hit.at < ROW_CACHE_MS && t >= hit.at) return hit.row;
+    const row = await load();
+    if (this.rows.size > 1000) this.rows.clear();
+    this.rows.set(id, { row, at: t });
+    return row;
+  }
+  drop(id: string): void {
+    this.rows.delete(id);
+  }
+}
+
 export const vendoNotFound = (id: string) =>
   new AppError('VENDO_NOT_FOUND', `No vendo "${id.slice(0, 40)}"`, 404, 'vendo');
 
