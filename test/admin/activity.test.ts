@@ -8,6 +8,8 @@ import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { AdminClient, bearer } from './client';
 import { SYSTEM, type EventView } from '../../src/services/types';
 import { activityGroup } from '../../src/domain/activity';
+import { recordEvents } from '../../src/services/events';
+import { logoutEvent } from '../../src/services/activity-events';
 
 let h: Harness;
 let api: AdminClient;
@@ -195,4 +197,18 @@ test('GET /admin/api/dashboard: online now, income today and this month, unused 
   expect(after.month.amount).toBe(before.month.amount + 1000);
   expect(after.stock.count).toBe(before.stock.count);
   expect(after.today.text).toMatch(/^₱[\d,]+\.\d{2}$/);
+});
+
+test("a router reboot's worth of logouts (1,201 devices) is written in full, over several statements", async () => {
+  const start = await newestId();
+  const [code] = await makeVouchers(h, 'STANDARD', 1);
+  const { id } = (await h.core!.db('vouchers').where({ code }).first('id')) as { id: number };
+  const mac = (i: number) =>
+    `02:BB:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+  const list = Array.from({ length: 1201 }, (_, i) =>
+    logoutEvent({ voucherId: id, mac: mac(i).toUpperCase() }),
+  );
+  await recordEvents(h.core!.db, h.clock, list);
+  const [{ n }] = (await h.core!.db('events').where('id', '>', start).count({ n: '*' })) as { n: number }[];
+  expect(Number(n)).toBe(1201);
 });
