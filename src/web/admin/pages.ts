@@ -10,6 +10,7 @@ import { userRoutes } from './pages/users';
 import { reportRoutes } from './pages/reports';
 import { settingsRoutes } from './pages/settings';
 import { auditRoutes } from './pages/audit';
+import { vendoRoutes } from './pages/vendos';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -27,5 +28,6 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(reportRoutes(ctx));
   router.use(settingsRoutes(ctx));
   router.use(auditRoutes(ctx));
+  router.use(vendoRoutes(ctx));
   return router;
 }

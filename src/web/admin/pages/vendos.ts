@@ -1,0 +1,198 @@
+/**
+ * The Vendos page: list (online or not, cash expected in each box), add, edit the rates and profile, rotate the
+ * secret (shown once, on the page that answers the rotation), record cash-box collections, and the coin ledger.
+ */
+import { Router, type Request, type Response } from 'express';
+import { ratesJson } from '../../../domain/vendo';
+import { formatRouterDuration } from '../../../domain/units';
+import type { VendoView } from '../../../services/vendos/types';
+import type { WebContext } from '../../context';
+import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
+
+/** `1 = 10m` per line (or `1 10m`, `₱5 = 1h`) → the rate list the service checks. */
+export function parseRateLines(text: string): { amount: unknown; validity: unknown }[] | string {
+  const lines = text
+    .split(/\r?\n|,/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const out: { amount: unknown; validity: unknown }[] = [];
+  for (const line of lines) {
+    const m = /^₱?\s*(\S+?)\s*(?:=|\s)\s*(\S+)$/.exec(line);
+    if (!m) return `"${line.slice(0, 40)}" is not a rate line; write one per line like 5 = 1h`;
+    out.push({ amount: /^\d+$/.test(m[1]) ? Number(m[1]) : m[1], validity: m[2] });
+  }
+  return out;
+}
+
+export const rateLines = (v: Pick<VendoView, 'rates'>) =>
+  ratesJson(v.rates)
+    .map((r) => `${r.amount} = ${r.validity}`)
+    .join('\n');
+
+const PER_PAGE = 50;
+
+export function vendoRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { vendos, profiles } = ctx.services;
+
+  async function profileOptions() {
+    return (await profiles.list())
+      .filter((p) => p.profile.validitySeconds !== null)
+      .map((p) => ({ value: p.name, label: p.name }));
+  }
+
+  /** Field errors from the service (`rates[2].validity`) folded onto the form's fields. */
+  const formField = (k: string) => (k.startsWith('rates') ? 'rates' : k);
+
+  async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    page(
+      res,
+      'vendos/index',
+      'vendos',
+      'Vendos',
+      {
+        vendos: await vendos.list(),
+        profiles: await profileOptions(),
+        values: { rates: '1 = 10m\n5 = 1h\n10 = 3h\n20 = 8h', window_seconds: '60' },
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  async function renderDetail(
+    req: Request,
+    res: Response,
+    id: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const vendo = await vendos.get(id);
+    const total = (await vendos.ledger(vendo.id, { limit: 1 })).total;
+    const p = pager(req, total, PER_PAGE);
+    page(
+      res,
+      'vendos/detail',
+      'vendos',
+      `Vendo ${vendo.name}`,
+      {
+        vendo,
+        rates: ratesJson(vendo.rates),
+        profiles: await profileOptions(),
+        coins: (await vendos.ledger(vendo.id, { limit: PER_PAGE, offset: p.offset })).rows,
+        pager: p,
+        collections: await vendos.collections(vendo.id, 20),
+        values: {
+          name: vendo.name,
+          location: vendo.location ?? '',
+          profile: vendo.profile,
+          rates: rateLines(vendo),
+          window_seconds: String(vendo.windowSeconds),
+          enabled: vendo.enabled ? 'on' : '',
+        },
+        secret: null,
+        duration: formatRouterDuration,
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  function input(body: unknown, edit: boolean): { input: Record<string, unknown>; errors: FieldErrors } {
+    const rates = parseRateLines(field(body, 'rates'));
+    const errors: FieldErrors = typeof rates === 'string' ? { rates } : {};
+    return {
+      input: {
+        name: field(body, 'name'),
+        location: field(body, 'location'),
+        profile: field(body, 'profile'),
+        rates: typeof rates === 'string' ? [] : rates,
+        window_seconds: field(body, 'window_seconds'),
+        ...(edit ? { enabled: field(body, 'enabled') === 'on' } : {}),
+      },
+      errors,
+    };
+  }
+
+  router.get('/vendos', async (_req, res) => renderList(res));
+
+  router.post('/vendos', async (req, res) => {
+    const values = { ...req.body, _csrf: undefined } as Record<string, string>;
+    const { input: data, errors } = input(req.body, false);
+    try {
+      if (Object.keys(errors).length) throw Object.assign(new Error('form'), { formErrors: errors });
+      const { vendo, secret } = await vendos.create(data, actorOf(req));
+      return renderDetail(req, res, vendo.id, { secret, created: true });
+    } catch (err) {
+      const pre = (err as { formErrors?: FieldErrors }).formErrors;
+      const f = pre
+        ? { message: 'Please correct the fields marked below.', fields: pre, status: 400 }
+        : formFailure(err, formField);
+      return renderList(res, { values, errors: f.fields, formError: f.message }, f.status);
+    }
+  });
+
+  router.get('/vendos/:id', async (req, res) => renderDetail(req, res, req.params.id));
+
+  router.post('/vendos/:id', async (req, res) => {
+    const { input: data, errors } = input(req.body, true);
+    const values = { ...req.body, _csrf: undefined } as Record<string, string>;
+    try {
+      if (Object.keys(errors).length) throw Object.assign(new Error('form'), { formErrors: errors });
+      await vendos.update(req.params.id, data, actorOf(req));
+      flash(req, 'ok', 'Vendo saved.');
+      res.redirect(303, `/admin/vendos/${encodeURIComponent(req.params.id)}`);
+    } catch (err) {
+      const pre = (err as { formErrors?: FieldErrors }).formErrors;
+      const f = pre
+        ? { message: 'Please correct the fields marked below.', fields: pre, status: 400 }
+        : formFailure(err, formField);
+      return renderDetail(
+        req,
+        res,
+        req.params.id,
+        { values, errors: f.fields, formError: f.message },
+        f.status,
+      );
+    }
+  });
+
+  // The answer to the rotation shows the new secret once; it is never shown again.
+  router.post('/vendos/:id/rotate-secret', async (req, res) => {
+    const { vendo, secret } = await vendos.rotateSecret(req.params.id, actorOf(req));
+    return renderDetail(req, res, vendo.id, { secret });
+  });
+
+  router.post('/vendos/:id/collect', async (req, res) => {
+    try {
+      const c = await vendos.collect(
+        req.params.id,
+        { counted: field(req.body, 'counted'), note: field(req.body, 'note') },
+        actorOf(req),
+      );
+      const diff =
+        c.difference === 0
+          ? 'matches the ledger'
+          : c.difference > 0
+            ? 'is more than the ledger'
+            : 'is short of the ledger';
+      flash(req, c.difference === 0 ? 'ok' : 'info', `Collection recorded: the count ${diff}.`);
+      res.redirect(303, `/admin/vendos/${encodeURIComponent(req.params.id)}#collections`);
+    } catch (err) {
+      const f = formFailure(err);
+      return renderDetail(
+        req,
+        res,
+        req.params.id,
+        {
+          collectValues: { counted: field(req.body, 'counted'), note: field(req.body, 'note') },
+          collectErrors: f.fields,
+          formError: f.message,
+        },
+        f.status,
+      );
+    }
+  });
+
+  return router;
+}
