@@ -141,5 +141,5 @@ describe('card designs per batch', () => {
     html = fs.readFileSync(file, 'utf8');
     expect((html.match(/class="card"/g) ?? []).length).toBe(2);
     expect(html).toContain('class="a4 compact"');
-  });
+  }, 120_000); // four CLI processes, each starting tsx: slow on a busy 2-core machine
 });

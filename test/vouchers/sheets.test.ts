@@ -115,6 +115,31 @@ describe('printable sheets and CSV export', () => {
       expect((await print(bad)).status).toBe(400);
   });
 
+  it("prints one voucher's card from its page, while it can be sold or used", async () => {
+    const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 3 }, SYSTEM);
+    const [one, other, gone] = out.vouchers.map((v) => v.code);
+    const page = await (await fetch(`${h.app!.url}/admin/vouchers/${one}`, { headers: AUTH })).text();
+    expect(page).toContain(`href="/admin/vouchers/${one}/print?format=thermal58"`);
+    expect(page).toContain('data-testid="login-warning"');
+    const card = await (
+      await fetch(`${h.app!.url}/admin/vouchers/${one}/print?format=thermal58`, { headers: AUTH })
+    ).text();
+    expect((card.match(/class="card"/g) ?? []).length).toBe(1);
+    expect(card).toContain(formatCodeForPrint(one));
+    expect(card).not.toContain(formatCodeForPrint(other));
+    expect(card).toContain(`href="/admin/vouchers/${one}" data-testid="back"`);
+    expect(card).not.toContain('data-testid="include-all"');
+
+    await h.core!.services.vouchers.revoke(gone, SYSTEM);
+    const refused = await fetch(`${h.app!.url}/admin/vouchers/${gone}/print`, { headers: AUTH });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('only unused or active vouchers print');
+    expect(
+      await (await fetch(`${h.app!.url}/admin/vouchers/${gone}`, { headers: AUTH })).text(),
+    ).not.toContain('data-testid="print-card"');
+    expect((await fetch(`${h.app!.url}/admin/vouchers/NOPE1234/print`, { headers: AUTH })).status).toBe(404);
+  });
+
   it('exports vouchers as CSV filtered by batch and status', async () => {
     const codes = await makeVouchers(h, 'BASIC', 3);
     const other = await makeVouchers(h, 'PREMIUM', 2);

@@ -55,6 +55,8 @@ export interface SheetOptions {
   wifiName?: string;
   /** The first card of this part, 1-based (SHEET_MAX_CARDS cards per part). */
   from?: number;
+  /** Only this code of the batch (a card printed at the moment of sale), whatever `include` says. */
+  only?: string;
 }
 
 export interface PrintableSheet {
@@ -67,6 +69,8 @@ export interface PrintableSheet {
   logo: string | null;
   design: CardDesign;
   include: SheetInclude;
+  /** One voucher's card (SheetOptions.only), not the batch's. */
+  single: boolean;
   target: CardLinkTarget;
   /** Codes of the batch, and how many of them are left out (used, expired, revoked) with `include=unused`. */
   total: number;
@@ -98,7 +102,12 @@ export async function buildSheet(
   const { batch, vouchers: list } = await services.vouchers.batch(batchId);
   const profile = await services.profiles.get(batch.profile);
   const include = opts.include ?? 'unused';
-  const chosen = include === 'all' ? list : list.filter((v) => v.status === 'unused');
+  const chosen =
+    opts.only !== undefined
+      ? list.filter((v) => v.code === opts.only)
+      : include === 'all'
+        ? list
+        : list.filter((v) => v.status === 'unused');
   const from = Math.max(1, opts.from ?? 1);
   const part = chosen.slice(from - 1, from - 1 + SHEET_MAX_CARDS);
   const cards = await Promise.all(
@@ -116,6 +125,7 @@ export async function buildSheet(
     wifi: opts.wifiName || branding.shop,
     design: opts.design ?? batch.design ?? DEFAULT_CARD_DESIGN,
     include,
+    single: opts.only !== undefined,
     target: opts.target,
     total: list.length,
     omitted: list.length - chosen.length,

@@ -46,6 +46,32 @@ export function sheetRouter(ctx: WebContext): Router {
     );
   });
 
+  // One voucher's card, e.g. on the thermal printer at the moment of sale.
+  r.get('/vouchers/:code/print', async (req, res) => {
+    const voucher = await vouchers.get(String(req.params.code));
+    if (voucher.status !== 'unused' && voucher.status !== 'active')
+      throw new AppError(
+        'VOUCHER_ENDED',
+        `This voucher is ${voucher.status}; only unused or active vouchers print`,
+        409,
+      );
+    if (voucher.batchId === null)
+      throw new AppError('BATCH_NOT_FOUND', 'This voucher belongs to no batch any more', 404);
+    const layout = parseSheetLayout(req.query.format);
+    const design = parseCardDesign(req.query.design);
+    const target = await cardLinkTarget(ctx, portalBase(ctx, req));
+    const sheet = await buildSheet(ctx.services, voucher.batchId, {
+      target,
+      design,
+      wifiName: ctx.config.wifiName,
+      only: voucher.code,
+    });
+    const page = `/admin/vouchers/${encodeURIComponent(voucher.code)}`;
+    const hrefFor = (c: SheetChoice) =>
+      `${page}/print?${new URLSearchParams({ format: c.layout, design: c.design }).toString()}`;
+    res.render('sheets/batch', sheetPageLocals(sheet, layout, { hrefFor, backUrl: page }));
+  });
+
   r.get('/vouchers/export.csv', async (req, res) => {
     const csv = await vouchers.csv({
       ...parseFilter(req.query as Record<string, unknown>),

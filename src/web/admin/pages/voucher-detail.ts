@@ -8,6 +8,8 @@ import {
 } from '../../../domain/units';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
 import { hourlyTrafficChart } from './series';
+import { cardLinkTarget } from '../../../services/vouchers/card-link';
+import { portalBase } from '../sheets';
 
 /** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
 export function voucherDetailRoutes(ctx: WebContext): Router {
@@ -22,6 +24,9 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
   ) {
     const code = String(req.params.code);
     const [voucher, profiles] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
+    // Printing its card makes sense while it can be sold or used; then say whether a scan can log a phone in.
+    const printable = voucher.status === 'unused' || voucher.status === 'active';
+    const cardLink = printable ? await cardLinkTarget(ctx, portalBase(ctx, req)) : null;
     const usage = await hourlyTrafficChart(
       services.usage,
       ctx.clock.now(),
@@ -34,7 +39,15 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
       'vouchers/detail',
       'vouchers',
       `Voucher ${voucher.code}`,
-      { voucher, profiles, usage, values: { move: voucher.profile, extend: '30m' }, ...extra },
+      {
+        voucher,
+        profiles,
+        usage,
+        printable,
+        cardLink,
+        values: { move: voucher.profile, extend: '30m' },
+        ...extra,
+      },
       status,
     );
   }
