@@ -11,6 +11,7 @@ import { AppError, toAppError } from '../../lib/errors';
 import { RateLimitedError } from '../../services/redemption';
 import type { WebContext } from '../context';
 import { peerAddress, rememberDevice } from './device-proof';
+import './vendo-messages';
 
 const COOKIE = 'pisonet_vendo';
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');

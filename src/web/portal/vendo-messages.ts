@@ -1,0 +1,42 @@
+/** The portal's coin-window wording (views/portal/_vendo.ejs), English and Filipino. */
+import { registerMessages } from '../../i18n';
+
+const en = {
+  'vendo.title': 'Insert coins',
+  'vendo.intro': 'No voucher? Pay with coins at the coin box.',
+  'vendo.pick': 'Coin box',
+  'vendo.start': 'Insert coin',
+  'vendo.offline': 'not responding',
+  'vendo.busy': 'in use',
+  'vendo.drop': 'Drop your coins into {name} now.',
+  'vendo.credit': 'Credit',
+  'vendo.buys': 'Buys',
+  'vendo.closes': 'The coin slot closes in {seconds} s; every coin restarts it.',
+  'vendo.saved': 'You have {amount} saved from before; Done adds it.',
+  'vendo.expired':
+    'The coin slot closed. Your credit is saved for this device: tap Insert coin again, or Done.',
+  'vendo.done': 'Done: connect',
+  'vendo.demo': 'Demo: drop a coin',
+  'vendo.working': 'Connecting…',
+};
+const fil = {
+  'vendo.title': 'Maghulog ng barya',
+  'vendo.intro': 'Walang voucher? Magbayad ng barya sa coin box.',
+  'vendo.pick': 'Coin box',
+  'vendo.start': 'Maghulog ng barya',
+  'vendo.offline': 'hindi sumasagot',
+  'vendo.busy': 'may gumagamit',
+  'vendo.drop': 'Ihulog na ang iyong barya sa {name}.',
+  'vendo.credit': 'Credit',
+  'vendo.buys': 'Katumbas',
+  'vendo.closes': 'Magsasara ang hulugan sa loob ng {seconds} s; bawat barya ay nagre-reset nito.',
+  'vendo.saved': 'May {amount} ka pang naka-save; idadagdag ito ng Tapos.',
+  'vendo.expired':
+    'Nagsara na ang hulugan. Naka-save ang iyong credit sa device na ito: pindutin muli ang Maghulog ng barya, o Tapos.',
+  'vendo.done': 'Tapos: kumonekta',
+  'vendo.demo': 'Demo: maghulog ng barya',
+  'vendo.working': 'Kumokonekta…',
+};
+
+registerMessages('en', en);
+registerMessages('fil', fil);
