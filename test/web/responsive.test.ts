@@ -251,6 +251,28 @@ describe('admin pages at 390 and 1280 px', () => {
     }
   });
 
+  test('without JavaScript the menu still opens on a phone and stands open when wide', async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+    try {
+      await noJs.addCookies(await admin.cookies());
+      const page = await noJs.newPage();
+      page.setDefaultTimeout(5000);
+      await page.goto(`${h.app!.url}/admin/vouchers`);
+      const links = page.locator('.mainnav a');
+      await expect(links.first().isVisible()).resolves.toBe(false);
+      await page.click('.menu-button'); // a <details>: the browser opens it, no script needed
+      for (const label of NAV)
+        await expect(links.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
+      await page.setViewportSize(DESKTOP);
+      await page.goto(`${h.app!.url}/admin/vouchers`);
+      await expect(page.locator('.menu-button').isVisible()).resolves.toBe(false);
+      for (const label of NAV)
+        await expect(links.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
+    } finally {
+      await noJs.close();
+    }
+  });
+
   test('the login page', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
