@@ -49,7 +49,9 @@ test('add a vendo from the form: a wrong rate line is shown under the field; the
   await page.selectOption('#f-profile', 'BASIC');
   await page.fill('#f-rates', '1 = 10m\n5 = 1h\n10 = 3 hours');
   await page.click('#add button[type=submit]');
-  await expect(page.locator('#f-rates-err').textContent()).resolves.toMatch(/"10 = 3 hours" is not a rate line/);
+  await expect(page.locator('#f-rates-err').textContent()).resolves.toMatch(
+    /"10 = 3 hours" is not a rate line/,
+  );
   // A line that reads as one but that the service refuses: its message, under the same field; the text is kept.
   await page.fill('#f-rates', '1 = 10m\n5 = 5s');
   await page.click('#add button[type=submit]');
@@ -105,4 +107,13 @@ test('a vendo that has not polled for two minutes shows as offline', async () =>
   h.clock.advance(3 * 60_000);
   await page.goto(`${h.app!.url}/admin/vendos`);
   await expect(page.locator('[data-testid=vendo-offline]').count()).resolves.toBe(1);
+});
+
+test('the dashboard notes the vendos: how many online, which is offline, the cash in the boxes', async () => {
+  await page.goto(`${h.app!.url}/admin`);
+  const note = page.locator('[data-testid=vendos-note]');
+  await note.waitFor({ state: 'visible' });
+  // The vendo has not polled for three minutes (the test before moved the clock).
+  await expect(note.textContent()).resolves.toMatch(/0 online · Counter box offline · ₱0 in the boxes/);
+  await page.screenshot({ path: path.join(SHOTS, 'vendos-dashboard-desktop.png') });
 });
