@@ -48,8 +48,14 @@ function serveRouter(): void {
       if (m.cmd === 'devices')
         for (let i = 0; i < m.n; i++) sim.addDevice({ mac: fleetMac(m.net, i), ip: fleetIp(m.net, i) });
       if (m.cmd === 'traffic')
-        for (let i = 0; i < m.n; i++)
-          sim.addTraffic(fleetMac(m.net, i), { up: m.up + i, down: m.down + i }, m.seconds);
+        sim.addTrafficMany(
+          Array.from({ length: m.n }, (_, i) => ({
+            mac: fleetMac(m.net, i),
+            up: m.up + i,
+            down: m.down + i,
+          })),
+          m.seconds,
+        );
       if (m.cmd === 'clock') {
         const seconds = (m.now - now) / 1000;
         now = m.now;

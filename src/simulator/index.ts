@@ -261,6 +261,11 @@ export class RouterSimulator {
     return this.traffic.add(mac, bytes, seconds);
   }
 
+  /** addTraffic for many devices in one call, in list order (matched through one index: see Traffic.addMany). */
+  addTrafficMany(list: ReadonlyArray<{ mac: string } & Transfer>, seconds = 1): Transfer[] {
+    return this.traffic.addMany(list, seconds);
+  }
+
   /**
    * Process `seconds` of elapsed time (advance your fake clock first): ends sessions whose limit-uptime or
    * session-timeout is reached, and drops rates to 0 for queues without traffic in that interval.

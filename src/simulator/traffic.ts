@@ -4,8 +4,8 @@
  * Upload = from the device, download = to the device (docs/routeros.md "Direction").
  */
 import type { Hotspot } from './sessions';
-import type { Counters, QueueItem, RouterState } from './state';
-import { ipToInt, targetContainsAddr } from './values';
+import type { ActiveItem, Counters, QueueItem, RouterState } from './state';
+import { ipToInt, prefixContains, targetContainsAddr, targetPrefixes, type Prefix } from './values';
 
 /** Average packet size used to derive packet counters from bytes. */
 const PACKET_BYTES = 1500;
@@ -41,11 +41,66 @@ export class Traffic {
     );
   }
 
+  /**
+   * The first matching queue of any IP from ONE pass over the queues (as they are now): a `/32` target is
+   * a map entry, a wider one is checked in router order before the exact match it precedes. Traffic for N
+   * devices so costs N + queues instead of N × queues (10,000 devices: 10^8 target checks per round).
+   */
+  private firstMatchIndex(): (ip: string) => QueueItem | undefined {
+    const exact = new Map<number, { pos: number; queue: QueueItem }>();
+    const wide: Array<{ pos: number; prefix: Prefix; queue: QueueItem }> = [];
+    const list = this.state.queues.list;
+    for (let pos = 0; pos < list.length; pos++) {
+      const queue = list[pos];
+      if (queue.cfg.disabled === 'true' || !queue.cfg.target) continue;
+      for (const prefix of targetPrefixes(queue.cfg.target)) {
+        if (prefix.bits < 32) wide.push({ pos, prefix, queue });
+        else if (!exact.has(prefix.network)) exact.set(prefix.network, { pos, queue });
+      }
+    }
+    return (ip) => {
+      const addr = ipToInt(ip);
+      if (addr === null) return undefined;
+      const hit = exact.get(addr);
+      for (const w of wide) {
+        if (hit && w.pos >= hit.pos) break;
+        if (prefixContains(w.prefix, addr)) return w.queue;
+      }
+      return hit?.queue;
+    };
+  }
+
+  /**
+   * Traffic for many devices at once, each exactly as add() would move it in that order; the queues are
+   * matched from one index and the sessions found by MAC from one map (the benchmarks' rounds of 10,000).
+   */
+  addMany(list: ReadonlyArray<{ mac: string } & Transfer>, seconds = 1): Transfer[] {
+    const firstMatch = this.firstMatchIndex();
+    const byMac = new Map<string, ActiveItem[]>();
+    for (const a of this.state.active.list) {
+      const l = byMac.get(a.mac);
+      if (l) l.push(a);
+      else byMac.set(a.mac, [a]);
+    }
+    return list.map((d) =>
+      this.add(d.mac, d, seconds, {
+        queue: firstMatch,
+        // A session logged out earlier in the batch (a limit reached) is gone from the menu.
+        sessions: (mac) => (byMac.get(mac) ?? []).filter((a) => this.state.active.get(a.id) === a),
+      }),
+    );
+  }
+
   /** Move bytes for a device; returns what was actually transferred after the queue's limit. */
-  add(mac: string, want: Transfer, seconds = 1): Transfer {
+  add(
+    mac: string,
+    want: Transfer,
+    seconds = 1,
+    find?: { queue(ip: string): QueueItem | undefined; sessions(mac: string): ActiveItem[] },
+  ): Transfer {
     const host = this.hotspot.host(mac);
     const secs = seconds > 0 ? seconds : 1;
-    const queue = this.firstMatchingQueue(host.ip);
+    const queue = find ? find.queue(host.ip) : this.firstMatchingQueue(host.ip);
     let up = Math.max(0, Math.floor(want.up));
     let down = Math.max(0, Math.floor(want.down));
     if (queue) {
@@ -61,7 +116,9 @@ export class Traffic {
     }
     addCounters(host.counters, up, down);
     if (up > 0 || down > 0) host.lastSeenAt = this.now();
-    const sessions = this.state.active.list.filter((a) => a.mac === host.mac);
+    const sessions = find
+      ? find.sessions(host.mac)
+      : this.state.active.list.filter((a) => a.mac === host.mac);
     for (const a of sessions) addCounters(a.counters, up, down);
     this.hotspot.enforceLimits(sessions);
     return { up, down };

@@ -141,7 +141,7 @@ export function prefixContains(p: Prefix, ip: number): boolean {
 /** Parsed targets by their text: traffic for N devices would otherwise parse N targets per device. */
 const parsedTargets = new Map<string, Prefix[]>();
 
-function targetPrefixes(target: string): Prefix[] {
+export function targetPrefixes(target: string): Prefix[] {
   let prefixes = parsedTargets.get(target);
   if (!prefixes) {
     prefixes = [];
