@@ -65,6 +65,14 @@ export function createReportService(deps: ServiceDeps): ReportService {
       }));
     },
 
+    async stockTotal() {
+      const row = (await db('vouchers')
+        .where({ status: 'unused', staff: false })
+        .first(db.raw('COUNT(*) AS n'), db.raw('SUM(price) AS value'))) as
+        { n: number; value: number | null } | undefined;
+      return { count: Number(row?.n ?? 0), value: Number(row?.value ?? 0) };
+    },
+
     async stock() {
       const rows: { name: string; n: number; value: number | null }[] = await db('vouchers as v')
         .join('profiles as p', 'p.id', 'v.profile_id')

@@ -398,6 +398,8 @@ export interface SalesRow {
 export interface ReportService {
   /** A voucher counts as sold when first used (activated_at), at its price when generated. */
   sales(opts: { from: number; to: number; by: 'day' | 'week' | 'month' | 'profile' }): Promise<SalesRow[]>;
+  /** Unused vouchers and what they are worth, without the per-profile split (the dashboard asks often). */
+  stockTotal(): Promise<{ count: number; value: number }>;
   stock(): Promise<{
     count: number;
     value: number;

@@ -172,6 +172,26 @@ test('GET /admin/api/events?after= returns only newer events, newest first, grou
   expect((await fetch(`${h.app!.url}/admin/api/events`)).status).toBe(401);
 });
 
+test("the month tile counts earlier days of the month, and today's tile only today", async () => {
+  const [code] = await makeVouchers(h, 'PREMIUM', 1);
+  const nov5 = Date.parse('2026-11-05T10:00:00+08:00');
+  await h
+    .core!.db('vouchers')
+    .where({ code })
+    .update({ status: 'expired', activated_at: nov5, ended_at: nov5 });
+  const got = (await (await api.request('/admin/api/dashboard', { headers: bearer })).json()) as {
+    today: { amount: number };
+    month: { amount: number };
+  };
+  const sold = await services().reports.sales({
+    from: Date.parse('2026-11-01T00:00:00+08:00'),
+    to: Date.parse('2026-11-22T00:00:00+08:00'),
+    by: 'month',
+  });
+  expect(got.month.amount).toBe(sold[0]!.amount);
+  expect(got.month.amount - got.today.amount).toBe(2000); // the PREMIUM sale of Nov 5
+});
+
 test('GET /admin/api/dashboard: online now, income today and this month, unused stock and the router', async () => {
   const get = async () =>
     (await (await api.request('/admin/api/dashboard', { headers: bearer })).json()) as {
@@ -196,6 +216,8 @@ test('GET /admin/api/dashboard: online now, income today and this month, unused 
   expect(after.today).toMatchObject({ count: before.today.count + 1, amount: before.today.amount + 1000 });
   expect(after.month.amount).toBe(before.month.amount + 1000);
   expect(after.stock.count).toBe(before.stock.count);
+  const full = await services().reports.stock(); // the reports' figure, split by profile
+  expect(after.stock).toMatchObject({ count: full.count, value: full.value });
   expect(after.today.text).toMatch(/^₱[\d,]+\.\d{2}$/);
 });
 
