@@ -15,6 +15,7 @@ import { parseCommand, requireOption } from '../lib/args';
 import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { partNote, renderSheetToFile } from '../lib/sheet';
 import { keyValues } from '../lib/table';
+import { settingsCommands } from './settings';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--format a4|thermal58|thermal80]
@@ -290,5 +291,5 @@ export const moreCommands = {
   voucher: [sheet],
   users: [extend, move],
   profiles: [pcreate, pupdate, pimport, archiveCommand(true), archiveCommand(false)],
-  config: [configShow],
+  config: [configShow, ...settingsCommands],
 };

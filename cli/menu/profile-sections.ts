@@ -4,7 +4,8 @@
  * "none / set" when absent); changing pre-fills the current values.
  */
 import { confirm, select } from '@inquirer/prompts';
-import { formatRate, parseRate } from '../../src/domain/units';
+import { MAX_PAUSE_SECONDS, MAX_PAUSES_PER_DAY, MIN_PAUSE_SECONDS } from '../../src/domain/self-service';
+import { formatDurationHuman, formatRate, parseRate } from '../../src/domain/units';
 import { askField, isObject, numberish, str, type Json } from './profile-draft';
 
 type Choice = 'keep' | 'set' | 'remove';
@@ -184,6 +185,44 @@ export async function timeModeSection(draft: Json): Promise<void> {
   else draft.time_mode = mode;
 }
 
+/**
+ * Customer self-service: what a second code of this profile does on a phone that still has time, and for
+ * profiles counting online time, the longest pause and pauses per day (empty = no limit). Clock-time
+ * profiles cannot pause, so their pause limits are dropped (the profile parser would refuse them).
+ */
+export async function selfServiceSection(draft: Json): Promise<void> {
+  const mode = await select({
+    message: 'A code of this profile typed on a phone that still has time:',
+    choices: [
+      { name: 'adds its time and data to the running code (add)', value: 'add' },
+      { name: 'waits, then starts when the running code ends (queue)', value: 'queue' },
+    ],
+    default: str(draft.topup) ?? 'add',
+  });
+  // "add" is the default and left out, as profileToJson does.
+  if (mode === 'add') delete draft.topup;
+  else draft.topup = mode;
+  if (draft.time_mode !== 'uptime') {
+    delete draft.pause_max;
+    delete draft.pauses_per_day;
+    return;
+  }
+  const optional = (t: string) => (t === '' ? undefined : t);
+  await askField(
+    draft,
+    'pause_max',
+    `Longest pause (${formatDurationHuman(MIN_PAUSE_SECONDS)} to ${formatDurationHuman(MAX_PAUSE_SECONDS)}, e.g. 2h; empty = no limit):`,
+    {
+      default: str(draft.pause_max),
+      convert: optional,
+    },
+  );
+  await askField(draft, 'pauses_per_day', `Pauses per day (1 to ${MAX_PAUSES_PER_DAY}; empty = no limit):`, {
+    default: str(draft.pauses_per_day),
+    convert: (t) => (t === '' ? undefined : numberish(/^\d{1,3}$/)(t)),
+  });
+}
+
 export async function descriptionSection(draft: Json): Promise<void> {
   await askField(draft, 'description', 'Description (optional; Backspace then Enter clears it):', {
     default: str(draft.description),
@@ -199,6 +238,8 @@ export function advancedSummary(json: Json): string[] {
   if (isObject(json.burst)) parts.push('burst');
   if (isObject(json.offpeak)) parts.push('off-peak');
   if (json.time_mode === 'uptime') parts.push('uptime');
+  if (json.topup === 'queue') parts.push('second codes wait');
+  if (json.pause_max !== undefined || json.pauses_per_day !== undefined) parts.push('pause limits');
   if (json.description !== undefined) parts.push('description');
   return parts;
 }
@@ -209,5 +250,6 @@ export async function askAdvanced(draft: Json): Promise<void> {
   await burstSection(draft);
   await offpeakSection(draft);
   await timeModeSection(draft);
+  await selfServiceSection(draft);
   await descriptionSection(draft);
 }

@@ -1,7 +1,8 @@
-import { password } from '@inquirer/prompts';
+import { input, password } from '@inquirer/prompts';
 import { describeConfig } from '../../src/config/env';
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
+import { MAX_MOVES_PER_DAY, parseMovesPerDay } from '../../src/domain/self-service';
 import { formatBytes } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
@@ -77,6 +78,31 @@ async function migrate(core: Core): Promise<void> {
   );
 }
 
+/** Customer self-service: how often one code may move to a new device (checked as the service checks it). */
+async function movesPerDay(core: Core): Promise<void> {
+  const before = await core.services.selfService.movesPerDay();
+  say(
+    out.dim(
+      'A phone back on the WiFi with a new address looks like another device; a code that has all its devices moves to it when the customer types it there.',
+    ),
+  );
+  const typed = await input({
+    message: `Moves of one code to a new device per day (0 = never, up to ${MAX_MOVES_PER_DAY}):`,
+    default: String(before),
+    validate: (v) => {
+      try {
+        parseMovesPerDay(v);
+        return true;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  if (parseMovesPerDay(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
+  const now = await core.services.selfService.setMovesPerDay(typed, cliActor());
+  say(out.green(`Moves per day: ${before} → ${now}.`));
+}
+
 export function settingsMenu(core: Core): Promise<void> {
   return menuLoop('Settings', [
     { key: '1', name: 'Test router connection', run: () => testRouter(core) },
@@ -87,5 +113,6 @@ export function settingsMenu(core: Core): Promise<void> {
     },
     { key: '3', name: 'Set admin password', run: () => setPassword(core) },
     { key: '4', name: 'Run database migrations', run: () => migrate(core) },
+    { key: '5', name: 'Moves per day (customer self-service)', run: () => movesPerDay(core) },
   ]);
 }

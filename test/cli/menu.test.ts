@@ -187,6 +187,7 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
   await tmux.step(['Enter'], 'Burst (');
   await tmux.step(['Enter'], 'Off-peak hours');
   await tmux.step(['Enter'], 'Validity counts');
+  await tmux.step(['Enter'], 'phone that still has time');
   await tmux.step(['Enter'], 'Description (');
   let screen = await tmux.step(['Made in the menu', 'Enter'], 'Not saved yet.');
   expect(screen).toContain('A profile named "basic" already exists (PROFILE_EXISTS)');
