@@ -9,6 +9,7 @@ import { networkCommands } from './commands/network';
 import type { CommandDef } from './commands/shared';
 import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
+import { vendoCommands } from './commands/vendos';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
 const [usersList, usersKick, ...bandwidth] = networkCommands;
@@ -25,6 +26,7 @@ export const COMMANDS: CommandDef[] = [
   ...bandwidth,
   ...reportsAdmin,
   ...moreCommands.config,
+  ...vendoCommands,
 ];
 
 export function mainUsage(): string {

@@ -53,7 +53,7 @@ test('a phone taps Insert coin, watches ₱1 and ₱5 land, taps Done and is onl
   expect(board.session).toBeTruthy();
   await board.insertCoin(1);
   await board.insertCoin(5);
-  await page.waitForFunction(() => document.getElementById('vendo-credit')?.textContent === '₱6');
+  await page.locator('#vendo-credit', { hasText: '₱6' }).waitFor();
   await expect(page.locator('#vendo-time').textContent()).resolves.toBe('1h10m');
   await page.screenshot({ path: path.join(SHOTS, 'vendo-portal-coins-phone.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
