@@ -46,8 +46,14 @@
   }
 
   var busy = false;
+  // Someone using a button or field in the figures (self-service forms) keeps their place: the swap waits.
+  function inUse() {
+    var a = document.activeElement;
+    return a && a !== document.body && live.contains(a);
+  }
+
   function refresh() {
-    if (busy || document.hidden) return;
+    if (busy || document.hidden || inUse()) return;
     busy = true;
     fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
       .then(function (res) {
