@@ -69,6 +69,8 @@ test('GET /user-traffic lists connected devices with cumulative voucher usage an
         connected: true,
       },
     ],
+    // Live figures: the router answers (while it does not, connected is false and stale_since says since when).
+    router: { connected: true, stale_since: null, last_seen: null },
   });
 });
 
