@@ -1,6 +1,7 @@
 import type { ServiceDeps } from './deps';
 import type { ReportService, SalesRow } from './types';
 import { datesBetween, localDate, periodOf, Period } from './report-calendar';
+import { vendoLedger } from './vendos/ledger';
 
 // Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
 // buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
@@ -49,7 +50,11 @@ export function createReportService(deps: ServiceDeps): ReportService {
     return [...totals.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
   }
 
+  const ledger = vendoLedger(deps);
+
   return {
+    bySource: (opts) => ledger.salesBySource(opts),
+
     async sales({ from, to, by }) {
       if (by !== 'profile') return salesByPeriod(from, to, by);
       const rows: { name: string; n: number; amount: number | null }[] = await sold(from, to)

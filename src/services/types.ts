@@ -11,7 +11,7 @@ import type { Profile } from '../domain/profiles';
 import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
-import type { VendoService } from './vendos/types';
+import type { SourceSales, VendoService } from './vendos/types';
 
 export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
 
@@ -396,6 +396,10 @@ export interface SalesRow {
 }
 
 export interface ReportService {
+  /**
+   * Money in by source and local day: printed vouchers (first used), each vendo's vouchers, coin top-ups.
+   */
+  bySource(opts: { from: number; to: number }): Promise<SourceSales>;
   /** A voucher counts as sold when first used (activated_at), at its price when generated. */
   sales(opts: { from: number; to: number; by: 'day' | 'week' | 'month' | 'profile' }): Promise<SalesRow[]>;
   /** Unused vouchers and what they are worth, without the per-profile split (the dashboard asks often). */

@@ -117,3 +117,13 @@ test('the dashboard notes the vendos: how many online, which is offline, the cas
   await expect(note.textContent()).resolves.toMatch(/0 online · Counter box offline · ₱0 in the boxes/);
   await page.screenshot({ path: path.join(SHOTS, 'vendos-dashboard-desktop.png') });
 });
+
+test('reports split the money by source: printed vouchers, each vendo, coin top-ups', async () => {
+  await page.goto(`${h.app!.url}/admin/reports`);
+  const table = page.locator('#by-source-table');
+  await expect(table.locator('thead').textContent()).resolves.toMatch(
+    /Printed vouchers.*Vendo Counter box.*Coin top-ups.*Total/s,
+  );
+  await expect(table.locator('tfoot').textContent()).resolves.toMatch(/₱0.00\s*₱6.00\s*₱0.00\s*₱6.00/);
+  await page.screenshot({ path: path.join(SHOTS, 'vendos-reports-desktop.png'), fullPage: true });
+});

@@ -106,12 +106,13 @@ export function reportRoutes(ctx: WebContext): Router {
     const fmt = res.locals.fmt as Formatters;
     const { range, errors } = rangeOf(req, ctx.clock.now(), tz);
     const span = { from: range.from, to: range.to };
-    const [sales, byProfile, usage, top, stock] = await Promise.all([
+    const [sales, byProfile, usage, top, stock, sources] = await Promise.all([
       reports.sales({ ...span, by: range.by }),
       reports.sales({ ...span, by: 'profile' }),
       reports.usageTotals(span),
       reports.topUsers({ ...span, limit: 10 }),
       reports.stock(),
+      reports.bySource(span),
     ]);
     const total = sales.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
       count: 0,
@@ -128,6 +129,7 @@ export function reportRoutes(ctx: WebContext): Router {
       usage,
       top,
       stock,
+      sources,
       total,
       qs,
       chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
