@@ -2,7 +2,8 @@
  * The shop's activity as the owner reads it on the dashboard: each event kind the services record (the
  * `events` table) belongs to one group, shown with its own label and colour. Pure: no I/O.
  *
- *   sale       a voucher sold (its first use: the portal's `sale`, the router's own page `activated-on-router`)
+ *   sale       a voucher sold (its first use: the portal's `sale`, the router's own page `activated-on-router`),
+ *              a top-up with another code, coins at a vendo
  *   login      a device online on a voucher (portal, or the router's own page)
  *   logout     a device gone (its session ended, or the shop logged it out)
  *   expiry     a voucher used up (`expired`: its time; `exhausted`: its data)
@@ -10,6 +11,7 @@
  *   bandwidth  a speed limit set, removed or put back to plan by the shop
  *   revoke     a voucher cancelled by the shop
  *   router     the router away and back, an interrupted redemption undone
+ *   customer   what customers do themselves on the portal: pause, resume, move to another device
  */
 export const ACTIVITY_GROUPS = [
   'sale',
@@ -20,6 +22,7 @@ export const ACTIVITY_GROUPS = [
   'bandwidth',
   'revoke',
   'router',
+  'customer',
 ] as const;
 
 export type ActivityGroup = (typeof ACTIVITY_GROUPS)[number] | 'other';
@@ -36,6 +39,9 @@ export const EVENT_KINDS = {
 const FIXED: Record<string, ActivityGroup> = {
   sale: 'sale',
   'activated-on-router': 'sale',
+  topup: 'sale',
+  'vendo-sale': 'sale',
+  'vendo-topup': 'sale',
   login: 'login',
   logout: 'logout',
   expired: 'expiry',
@@ -47,12 +53,15 @@ const FIXED: Record<string, ActivityGroup> = {
   'router-down': 'router',
   'router-up': 'router',
   'redemption-undone': 'router',
+  pause: 'customer',
+  resume: 'customer',
+  move: 'customer',
 };
 
 /** The group of an event kind; usage alerts are `fup-<percent>` and `cap-<percent>`. */
 export function activityGroup(kind: string): ActivityGroup {
-  const fixed = FIXED[kind];
-  if (fixed) return fixed;
+  // Own keys only: `constructor` or `__proto__` must not find Object's.
+  if (Object.hasOwn(FIXED, kind)) return FIXED[kind]!;
   if (/^(?:fup|cap)-\d+$/.test(kind)) return 'alert';
   return 'other';
 }
@@ -67,5 +76,6 @@ export const ACTIVITY_LABELS: Record<ActivityGroup, string> = {
   bandwidth: 'Speed',
   revoke: 'Revoked',
   router: 'Router',
+  customer: 'Customer',
   other: 'Event',
 };
