@@ -159,3 +159,64 @@ describe('the board protocol: signatures, retries, duplicates, reordering, delay
     expect(row.secret_enc).not.toContain(rotated.json.vendo.secret);
   });
 });
+
+describe('the long poll and interrupted Dones', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness({ http: true });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('an idle long poll is answered as soon as a customer opens a window', async () => {
+    const { id, board } = await makeVendo(h);
+    await board.poll();
+    const held = board.poll(25);
+    let answered = false;
+    void held.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    const phone = new Phone(h, addDevice(h, 1));
+    const { json } = await phone.start(id);
+    expect((await held).json).toMatchObject({ state: 'armed', session: json.session, credit: 0 });
+  });
+
+  it('a Done stopped half-way (controller killed) is undone at the next start: the coins are saved credit again', async () => {
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, addDevice(h, 1));
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(5);
+    // What a Done leaves when the controller dies between claiming the coins and the login: the window
+    // `finishing`, the coins claimed by a voucher that never became active.
+    const db = h.core!.db;
+    const now = h.clock.now();
+    const [voucherId] = (await db('vouchers').insert({
+      code: 'HALFWAY1',
+      profile_id: (await db('profiles').where({ name: 'BASIC' }).first()).id,
+      price: 500,
+      rate_limit_up: 512000,
+      rate_limit_down: 1000000,
+      status: 'unused',
+      vendo_id: id,
+      created_at: now,
+      updated_at: now,
+    })) as number[];
+    await db('vendo_sessions')
+      .where({ id: s.json.session })
+      .update({ state: 'finishing', ended_at: now, voucher_id: voucherId });
+    await db('vendo_coins').where({ vendo_id: id }).update({ claimed_at: now, voucher_id: voucherId });
+    h.clock.advance(2 * 60_000);
+    await board.poll();
+    const again = await phone.start(id);
+    expect(again.json).toMatchObject({ success: true, saved_credit: 5 });
+    expect(await db('vouchers').where({ id: voucherId }).first()).toMatchObject({ status: 'revoked' });
+    expect((await phone.finish(again.json.session)).json).toMatchObject({
+      success: true,
+      credit: 5,
+      seconds: 3600,
+    });
+  });
+});
