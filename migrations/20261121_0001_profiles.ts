@@ -12,7 +12,11 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
   });
-  await knex.raw('CREATE UNIQUE INDEX profiles_name_nocase ON profiles (name COLLATE NOCASE)');
+  // Names are unique regardless of case. SQLite's NOCASE collation; PostgreSQL has none by that name, and an
+  // index on LOWER(name) says the same there (queries compare LOWER(name) on both engines).
+  if (knex.client.config.client === 'pg')
+    await knex.raw('CREATE UNIQUE INDEX profiles_name_nocase ON profiles (LOWER(name))');
+  else await knex.raw('CREATE UNIQUE INDEX profiles_name_nocase ON profiles (name COLLATE NOCASE)');
 }
 
 export async function down(knex: Knex): Promise<void> {

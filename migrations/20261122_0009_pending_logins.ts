@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE voucher_devices ADD COLUMN login_pending_at BIGINT');
-  await knex.raw('ALTER TABLE voucher_devices ADD COLUMN claim_activated BOOLEAN NOT NULL DEFAULT 0');
+  await knex.raw('ALTER TABLE voucher_devices ADD COLUMN claim_activated BOOLEAN NOT NULL DEFAULT FALSE');
   // Every poll looks for unconfirmed claims; almost no row has one, so a partial index keeps that look free.
   await knex.raw(
     'CREATE INDEX voucher_devices_login_pending ON voucher_devices (login_pending_at) WHERE login_pending_at IS NOT NULL',

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from './config/env';
 import { openCore, sessionSecret, Core, CoreOptions } from './core';
-import { acquireControllerLock, type ControllerLock } from './db/controller-lock';
+import type { ControllerLock } from './db/controller-lock';
+import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { PeriodicJob } from './jobs/periodic';
 import { StartRefused } from './lib/errors';
 import { stdoutDestination } from './lib/log-format';
@@ -28,7 +29,7 @@ export interface RunningApp {
  */
 export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'> = {}): Promise<RunningApp> {
   const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
-  const lock = acquireControllerLock(config.databaseFile, { port: config.port, log, tz: config.tz });
+  const lock = await acquireDatabaseLock(config.database, { port: config.port, log, tz: config.tz });
   let server: http.Server;
   try {
     server = await reservePort(config);

@@ -21,8 +21,8 @@ import { createRouterChecksService } from './services/router-checks';
 import { createProfileService } from './services/profiles';
 import { createVoucherService } from './services/vouchers';
 import { createRedemptionService } from './services/redemption';
-import { createVendoService } from './services/vendos';
 import { createSelfService, type SelfService } from './services/self-service';
+import { createVendoService } from './services/vendos';
 import { createUsageService } from './services/usage';
 import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
@@ -58,10 +58,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const clock = opts.clock ?? systemClock;
   // The server logs to stdout: human lines on a terminal, JSON for service managers (LOG_FORMAT).
   const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
-  const db = openDatabase(config.databaseFile);
+  const db = openDatabase(config.database);
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
-  const reader = openReader(db, config.databaseFile);
+  const reader = openReader(db, config.database);
 
   let demo: DemoRouterHost | undefined;
   if (config.router.simulated && !opts.router) {

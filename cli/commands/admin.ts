@@ -167,7 +167,7 @@ Applies pending database migrations (safe to run while the server runs).`;
 
 export async function runMigrations(): Promise<string[]> {
   const config = loadConfig(process.env);
-  const db = openDatabase(config.databaseFile);
+  const db = openDatabase(config.database);
   try {
     return await migrateLatest(db);
   } finally {

@@ -1,3 +1,4 @@
+import { databaseLabel } from '../../src/config/database-url';
 import { out } from '../lib/ansi';
 import { terminalWidth, truncate } from '../lib/table';
 import { openCliCore, type CliCore } from '../lib/context';
@@ -17,7 +18,7 @@ function banner(core: CliCore): string {
   const logs = core.logs.file ? displayPath(core.logs.file) : `off (${core.logs.off})`;
   return [
     out.bold('PisoNet Manager'),
-    out.dim(truncate(`router ${router} · database ${core.config.databaseFile}`, width)),
+    out.dim(truncate(`router ${router} · database ${databaseLabel(core.config.database)}`, width)),
     out.dim(truncate(`logs ${logs}`, width)),
   ].join('\n');
 }

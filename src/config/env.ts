@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseCidr } from '../domain/network';
+import { DatabaseUrlError, parseDatabaseUrl, type DatabaseConfig } from './database-url';
 import { PROJECT_ROOT } from '../lib/paths';
 
 /**
@@ -85,12 +86,15 @@ const minLengthSecret = (name: string) =>
 const schema = z.object({
   PORT: int('PORT', 5000, 0, 65535),
   BIND: str('0.0.0.0'),
-  DATABASE_URL: check(
-    'DATABASE_URL',
-    'sqlite:./data/pisonet.sqlite',
-    (v) => /^sqlite:.+/.test(v),
-    (v) => `must look like sqlite:./data/pisonet.sqlite (got "${v}")`,
-  ),
+  // Never echoed whole: it may hold the PostgreSQL password (src/config/database-url.ts masks it).
+  DATABASE_URL: str('sqlite:./data/pisonet.sqlite').superRefine((v, ctx) => {
+    try {
+      parseDatabaseUrl(v, '/');
+    } catch (err) {
+      if (!(err instanceof DatabaseUrlError)) throw err;
+      ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${err.message}` });
+    }
+  }),
   DATA_DIR: str('./data'),
   ROUTER_HOST: str(''),
   ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
@@ -167,6 +171,9 @@ const schema = z.object({
 export interface AppConfig {
   port: number;
   bind: string;
+  /** The engine and where (DATABASE_URL); `database.shown` is the URL with its password masked. */
+  database: DatabaseConfig;
+  /** The SQLite file; '' when the database is PostgreSQL. */
   databaseFile: string;
   dataDir: string;
   router: {
@@ -232,10 +239,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     throw new ConfigError(problems);
   }
   const c = parsed.data;
+  const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
   return {
     port: c.PORT as number,
     bind: c.BIND,
-    databaseFile: fromProject(c.DATABASE_URL.replace(/^sqlite:(\/\/)?/, ''), baseDir),
+    database,
+    databaseFile: database.engine === 'sqlite' ? database.file : '',
     dataDir: fromProject(c.DATA_DIR, baseDir),
     router: {
       simulated: c.ROUTER_HOST === '',
@@ -277,7 +286,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
   return {
     PORT: String(c.port),
     BIND: c.bind,
-    DATABASE_URL: `sqlite:${c.databaseFile}`,
+    DATABASE_URL: c.database.shown,
     ROUTER_HOST: c.router.simulated ? '(empty: built-in simulated router)' : c.router.host,
     ROUTER_PORT: String(c.router.port),
     ROUTER_USER: c.router.user,

@@ -1,15 +1,167 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import pg from 'pg';
 import { migrationSource } from '../../migrations';
+import type { DatabaseConfig, PostgresConfig } from '../config/database-url';
 
 export type Db = Knex;
+
+/** Where a database is: a config from DATABASE_URL, or a bare SQLite file name (tests, tools). */
+export type DatabaseTarget = DatabaseConfig | string;
+
+/**
+ * Opens the shop's database: SQLite (the embedded default) or PostgreSQL, from DATABASE_URL's config.
+ * A bare string is a SQLite file (or ':memory:').
+ */
+export function openDatabase(target: DatabaseTarget): Db {
+  if (typeof target !== 'string' && target.engine === 'postgres') return openPostgres(target);
+  return openSqlite(typeof target === 'string' ? target : target.file);
+}
+
+/** Whether this database is PostgreSQL (else SQLite): for the few statements that differ. */
+export function isPostgres(db: Knex): boolean {
+  const client = (db.client as { config?: { client?: unknown } }).config?.client;
+  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+/**
+ * The rows of a `db.raw(...)` result: SQLite's driver gives the array itself, pg a result object holding it.
+ */
+export function rawRows<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  const rows = (result as { rows?: unknown } | null)?.rows;
+  return Array.isArray(rows) ? (rows as T[]) : [];
+}
+
+/**
+ * The id of the one row an `insert(…).returning('id')` wrote. Both engines answer `[{ id }]` with RETURNING;
+ * without it SQLite gives `[id]` and PostgreSQL nothing, so every insert whose id is needed asks for it.
+ */
+export function insertedId(rows: unknown): number {
+  const first = Array.isArray(rows) ? (rows[0] as unknown) : undefined;
+  const id = typeof first === 'object' && first !== null ? (first as { id?: unknown }).id : first;
+  const n = Number(id);
+  if (!Number.isSafeInteger(n)) throw new Error('insert returned no id');
+  return n;
+}
+
+/** Integer types PostgreSQL returns as text by default: bigint (counters, times in ms) and numeric (SUMs). */
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+/**
+ * PostgreSQL: a pool of up to 10 connections (a redemption's lookup does not wait behind a poll's writes).
+ * Our counters and timestamps are bigint and SUMs of them numeric, both returned as JS numbers like SQLite
+ * does (bytes and milliseconds stay far below 2^53). Errors never carry the password: pg's messages name
+ * the host and user only.
+ */
+function openPostgres(c: PostgresConfig): Db {
+  const pids = new Set<number>();
+  const db = knexFactory({
+    client: 'pg',
+    connection: {
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password,
+      database: c.database,
+      ssl: c.ssl,
+      application_name: 'pisonet',
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === PG_INT8 || oid === PG_NUMERIC
+            ? (v: string) => (v === null ? null : Number(v))
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    } as Knex.PgConnectionConfig,
+    pool: {
+      min: 0,
+      max: 10,
+      afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => {
+        const pid = (conn as pg.Client & { processID?: number | null }).processID;
+        if (typeof pid === 'number') {
+          pids.add(pid);
+          conn.once('end', () => pids.delete(pid));
+        }
+        done(null, conn);
+      },
+    },
+    acquireConnectionTimeout: 20_000,
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  });
+  const extras: PgExtras = { config: c, pids, closers: [] };
+  postgresExtras.set(db, extras);
+  // Connections of our own beside the pool (the change listener, the controller lock) end with it.
+  // (knex's own destroy is read-only; it ends the pool through its client's, wrapped here.)
+  const client = db.client as { destroy: (cb?: unknown) => Promise<void> };
+  const destroyPool = client.destroy.bind(client);
+  client.destroy = async (cb?: unknown) => {
+    const closers = extras.closers.splice(0);
+    await Promise.all(closers.map((fn) => fn().catch(() => undefined)));
+    return destroyPool(cb);
+  };
+  return db;
+}
+
+interface PgExtras {
+  config: PostgresConfig;
+  /** Server process ids of the pool's connections: their notifications are this process's own writes. */
+  pids: Set<number>;
+  closers: Array<() => Promise<void>>;
+}
+const postgresExtras = new WeakMap<Db, PgExtras>();
+
+/** The PostgreSQL config a database was opened with (undefined for SQLite or a Knex not made here). */
+export function postgresConfigOf(db: Db): PostgresConfig | undefined {
+  return postgresExtras.get(db)?.config;
+}
+
+/** The server process ids of this pool's PostgreSQL connections (empty for SQLite). */
+export function ownBackendPids(db: Db): ReadonlySet<number> {
+  return postgresExtras.get(db)?.pids ?? new Set();
+}
+
+/**
+ * A connection of its own to the same PostgreSQL database, outside the pool (LISTEN, a session's advisory
+ * lock), ended when the database is destroyed. An 'error' on it (the server gone) is reported to `onError`
+ * rather than crashing the process.
+ */
+export async function dedicatedPostgresClient(
+  db: Db,
+  purpose: string,
+  onError: (err: Error) => void,
+): Promise<pg.Client> {
+  const extras = postgresExtras.get(db);
+  if (!extras) throw new Error('not a PostgreSQL database opened by openDatabase');
+  const c = extras.config;
+  const client = new pg.Client({
+    host: c.host,
+    port: c.port,
+    user: c.user,
+    password: c.password,
+    database: c.database,
+    ssl: c.ssl,
+    application_name: `pisonet ${purpose}`,
+  });
+  client.on('error', onError);
+  await client.connect();
+  const close = async () => {
+    await client.end();
+  };
+  extras.closers.push(close);
+  client.once('end', () => {
+    const i = extras.closers.indexOf(close);
+    if (i >= 0) extras.closers.splice(i, 1);
+  });
+  return client;
+}
 
 /**
  * Opens the SQLite database with WAL, a busy timeout and foreign keys on every pooled connection,
  * so the server and the terminal menu (separate processes) can share it safely.
  */
-export function openDatabase(file: string): Db {
+function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const opened = { count: 0 };
   const db = knexFactory({
@@ -42,7 +194,10 @@ export function openDatabase(file: string): Db {
  * every claim is a conditional write on the main connection. `query_only` makes a write on it an error.
  * An in-memory database has no second view of itself: the main connection is returned.
  */
-export function openReader(db: Db, file: string): Db {
+export function openReader(db: Db, target: DatabaseTarget): Db {
+  // PostgreSQL's pool already reads beside writes (MVCC): the same pool serves both.
+  if (typeof target !== 'string' && target.engine === 'postgres') return db;
+  const file = typeof target === 'string' ? target : target.file;
   if (file === ':memory:') return db;
   return knexFactory({
     client: 'sqlite3',

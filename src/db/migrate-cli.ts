@@ -8,7 +8,7 @@ dotenv.config({ path: projectPath('.env'), quiet: true });
 /** `npm run migrate`: applies pending migrations and says which. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const db = openDatabase(config.databaseFile);
+  const db = openDatabase(config.database);
   try {
     const applied = await migrateLatest(db);
     console.log(

@@ -62,7 +62,7 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
   const { db, clock, audit } = deps;
 
   async function findRow(name: string): Promise<ProfileRow | undefined> {
-    return (await db('profiles').whereRaw('name = ? COLLATE NOCASE', [name]).first()) as
+    return (await db('profiles').whereRaw('LOWER(name) = LOWER(?)', [name]).first()) as
       ProfileRow | undefined;
   }
 
@@ -228,7 +228,7 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
         if (wantedNames.has(p.name.toUpperCase())) continue;
         // Vouchers keep their profile, so a profile removed from the file is archived, not deleted.
         await db('profiles')
-          .whereRaw('name = ? COLLATE NOCASE', [p.name])
+          .whereRaw('LOWER(name) = LOWER(?)', [p.name])
           .andWhere({ source: 'file' })
           .update({ archived: true, updated_at: clock.now() });
       }

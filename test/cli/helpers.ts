@@ -14,7 +14,7 @@ export function cliEnv(h: Harness, extra: Record<string, string> = {}): Record<s
   for (const k of keep) if (process.env[k]) env[k] = process.env[k] as string;
   return {
     ...env,
-    DATABASE_URL: `sqlite:${h.config.databaseFile}`,
+    DATABASE_URL: h.databaseUrl,
     DATA_DIR: h.dir,
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: String(h.sim.port),

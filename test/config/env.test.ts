@@ -108,4 +108,65 @@ describe('configuration', () => {
     expect(JSON.stringify(d)).not.toMatch(/hunter2|xxxxxxxx/);
     expect(d.ROUTER_PASSWORD).toBe('********');
   });
+
+  describe('DATABASE_URL on PostgreSQL', () => {
+    it('takes postgres:// and postgresql:// URLs with the engine, the connection and sslmode', () => {
+      const c = loadConfig({ DATABASE_URL: 'postgres://shop:s3cr%40t@db.lan:6543/pisonet?sslmode=require' });
+      expect(c.database).toMatchObject({
+        engine: 'postgres',
+        host: 'db.lan',
+        port: 6543,
+        user: 'shop',
+        password: 's3cr@t',
+        database: 'pisonet',
+        sslmode: 'require',
+        ssl: { rejectUnauthorized: false },
+        shown: 'postgres://shop:***@db.lan:6543/pisonet?sslmode=require',
+      });
+      expect(c.databaseFile).toBe('');
+      const plain = loadConfig({ DATABASE_URL: 'postgresql://shop@localhost/pisonet' }).database;
+      expect(plain).toMatchObject({
+        engine: 'postgres',
+        port: 5432,
+        ssl: false,
+        shown: 'postgresql://shop@localhost/pisonet',
+      });
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@h/d?sslmode=verify-full' }).database).toMatchObject({
+        ssl: { rejectUnauthorized: true },
+      });
+      expect(loadConfig({ DATABASE_URL: 'postgres://u@localhost/d?host=/run/postgresql' }).database).toMatchObject({
+        host: '/run/postgresql',
+      });
+    });
+
+    it("never shows the password: not in a bad URL's error, not in the configuration listing", () => {
+      const bad = [
+        'postgres://shop:hunter2@db.lan:5432/',
+        'postgres://shop:hunter2@db.lan:5432/pisonet?sslmode=sometimes',
+        'postgres://shop:hunter2@db.lan:99999/pisonet',
+        'postgres://shop:hunter2@db.lan/pisonet?application=x',
+        'mysql://shop:hunter2@db.lan/pisonet',
+        'postgres://:hunter2@db.lan/pisonet',
+      ];
+      for (const url of bad) {
+        let err: unknown;
+        try {
+          loadConfig({ DATABASE_URL: url });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(ConfigError);
+        const message = (err as ConfigError).message;
+        expect(message).toContain('DATABASE_URL');
+        expect(message).not.toContain('hunter2');
+        expect(message).toContain(':***@');
+      }
+      expect(() =>
+        loadConfig({ DATABASE_URL: 'postgres://shop:hunter2@db.lan/pisonet?sslmode=sometimes' }),
+      ).toThrow(/sslmode must be one of disable, require, verify-ca, verify-full/);
+      const d = describeConfig(loadConfig({ DATABASE_URL: 'postgres://shop:hunter2@db.lan/pisonet' }));
+      expect(d.DATABASE_URL).toBe('postgres://shop:***@db.lan/pisonet');
+      expect(JSON.stringify(d)).not.toContain('hunter2');
+    });
+  });
 });

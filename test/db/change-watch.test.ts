@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ChangeWatch, mayWrite } from '../../src/db/change-watch';
+import { loadConfig } from '../../src/config/env';
 import { migrateLatest, openDatabase, type Db } from '../../src/db/knex';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/test-db';
 
 const WATCHED = new Set(['vouchers', 'voucher_devices']);
 
@@ -30,24 +32,27 @@ describe('mayWrite', () => {
   });
 });
 
-describe('ChangeWatch on a database file', () => {
+describe(`ChangeWatch on a ${onPostgres ? 'PostgreSQL database' : 'database file'}`, () => {
   let dir: string;
+  let database: TestDatabase;
   let db: Db;
   let other: Db;
   let watch: ChangeWatch;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-watch-'));
-    const file = path.join(dir, 'db.sqlite');
-    db = openDatabase(file);
+    database = await createTestDatabase(dir, 'db.sqlite');
+    const target = loadConfig({ DATABASE_URL: database.url }).database;
+    db = openDatabase(target);
     await migrateLatest(db);
-    other = openDatabase(file); // another process, e.g. the terminal menu
+    other = openDatabase(target); // another process, e.g. the terminal menu
     watch = new ChangeWatch(db, { tables: ['vouchers', 'profiles'], ownTag: '/* mine */' });
   });
   afterEach(async () => {
     watch.close();
     await other.destroy();
     await db.destroy();
+    await database.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -90,9 +95,59 @@ describe('ChangeWatch on a database file', () => {
     expect(await unchangedSince(s)).toBe(true);
   });
 
-  test('a commit by another connection (another process) changes it, whatever the table', async () => {
+  test('a commit by another connection (another process) to a watched table changes it', async () => {
     const s = await watch.stamp();
-    await other('settings').insert({ key: 'k', value: 'v', updated_at: 1 });
+    await other('profiles').insert({ name: 'Q', price: 1, spec: '{}', created_at: 1, updated_at: 1 });
     expect(await unchangedSince(s)).toBe(false);
+    // Tagged or not: only this process's own writes are known to be in its copy.
+    const t = await watch.stamp();
+    await other.raw('/* mine */ UPDATE "profiles" SET price = 3 WHERE name = ?', ['Q']);
+    expect(await unchangedSince(t)).toBe(false);
   });
+
+  if (!onPostgres)
+    test('SQLite: a commit by another connection changes it, whatever the table (PRAGMA data_version)', async () => {
+      const s = await watch.stamp();
+      await other('settings').insert({ key: 'k', value: 'v', updated_at: 1 });
+      expect(await unchangedSince(s)).toBe(false);
+    });
+
+  if (onPostgres) {
+    test('PostgreSQL: notifications name the table: another connection writing elsewhere changes nothing', async () => {
+      const s = await watch.stamp();
+      await other('settings').insert({ key: 'k', value: 'v', updated_at: 1 });
+      await other('voucher_devices').where({ id: -1 }).del(); // notifies, but is not watched here
+      expect(await unchangedSince(s)).toBe(true);
+    });
+
+    test('PostgreSQL: a rolled-back write by another connection sends nothing', async () => {
+      const s = await watch.stamp();
+      await expect(
+        other.transaction(async (trx) => {
+          await trx('profiles').insert({ name: 'R', price: 1, spec: '{}', created_at: 1, updated_at: 1 });
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(await unchangedSince(s)).toBe(true);
+    });
+
+    test('PostgreSQL: a listener that lost its connection vouches for nothing until it listens again', async () => {
+      const s = await watch.stamp();
+      // The server drops every connection of ours but the one running this (a restart, a network cut).
+      await other.raw(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pisonet change listener'",
+      );
+      let after = await watch.stamp();
+      for (let i = 0; i < 5 && Number.isNaN(after.dataVersion); i++) after = await watch.stamp();
+      expect(ChangeWatch.unchanged(s, after)).toBe(false);
+      // Listening again, it vouches as before.
+      expect(ChangeWatch.unchanged(after, await watch.stamp())).toBe(true);
+    });
+
+    test('PostgreSQL: a table without change notifications cannot be watched', () => {
+      expect(() => new ChangeWatch(db, { tables: ['settings'] })).toThrow(
+        /settings send no change notifications/,
+      );
+    });
+  }
 });

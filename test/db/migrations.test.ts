@@ -1,25 +1,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, migrateLatest, migrateDownAll, Db } from '../../src/db/knex';
+import { loadConfig } from '../../src/config/env';
+import { openDatabase, migrateLatest, migrateDownAll, Db, insertedId } from '../../src/db/knex';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/test-db';
 
-describe('database migrations', () => {
+describe(`database migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let dir: string;
+  let database: TestDatabase;
   let db: Db;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-db-'));
-    db = openDatabase(path.join(dir, 'test.sqlite'));
+    database = await createTestDatabase(dir);
+    db = openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
   });
   afterEach(async () => {
     await db.destroy();
+    await database.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const tables = async () =>
-    (
-      await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').pluck('name')
+  const tables = async (): Promise<string[]> =>
+    (onPostgres
+      ? await db('information_schema.tables').where({ table_schema: 'public' }).pluck('table_name')
+      : await db('sqlite_master').where({ type: 'table' }).whereNot('name', 'like', 'sqlite_%').pluck('name')
     ).sort();
+  /** A unique index refusing a row, in either engine's words. */
+  const UNIQUE = /UNIQUE|unique constraint/;
 
   it('migrates an empty database up, down and up again', async () => {
     const applied = await migrateLatest(db);
@@ -50,7 +58,7 @@ describe('database migrations', () => {
     expect(await migrateLatest(db)).toEqual([]);
   });
 
-  it('opens SQLite with WAL, a busy timeout and foreign keys', async () => {
+  (onPostgres ? it.skip : it)('opens SQLite with WAL, a busy timeout and foreign keys', async () => {
     await migrateLatest(db);
     const [{ journal_mode }] = await db.raw('PRAGMA journal_mode');
     const [{ foreign_keys }] = await db.raw('PRAGMA foreign_keys');
@@ -77,7 +85,7 @@ describe('database migrations', () => {
     await db('profiles').insert({ name: 'BASIC', price: 500, spec: '{}', created_at: 1, updated_at: 1 });
     await expect(
       db('profiles').insert({ name: 'basic', price: 500, spec: '{}', created_at: 1, updated_at: 1 }),
-    ).rejects.toThrow(/UNIQUE/);
+    ).rejects.toThrow(UNIQUE);
     const [pid] = await db('profiles').pluck('id');
     const v = {
       code: 'ABCD2345',
@@ -89,7 +97,7 @@ describe('database migrations', () => {
       updated_at: 1,
     };
     await db('vouchers').insert(v);
-    await expect(db('vouchers').insert(v)).rejects.toThrow(/UNIQUE/);
+    await expect(db('vouchers').insert(v)).rejects.toThrow(UNIQUE);
   });
 
   /** Undoes migrations one by one, newest first, until 0007 (the usage rollup) is undone. */
@@ -100,22 +108,29 @@ describe('database migrations', () => {
   it('moves usage samples to the raw + rollup layout and back, keeping every byte', async () => {
     await migrateLatest(db);
     await downTo0006(); // back to the single usage_samples table of migration 0004
-    await db('profiles').insert({ name: 'P', price: 1, spec: '{}', created_at: 1, updated_at: 1 });
-    const [vid] = await db('vouchers').insert({
-      code: 'MIGR0001',
-      profile_id: 1,
-      price: 1,
-      rate_limit_up: 1,
-      rate_limit_down: 1,
-      created_at: 1,
-      updated_at: 1,
-    });
-    const [did] = await db('voucher_devices').insert({
-      voucher_id: vid,
-      mac: '02:00:00:00:00:01',
-      first_seen_at: 1,
-      last_seen_at: 1,
-    });
+    const pid = insertedId(
+      await db('profiles')
+        .insert({ name: 'P', price: 1, spec: '{}', created_at: 1, updated_at: 1 })
+        .returning('id'),
+    );
+    const vid = insertedId(
+      await db('vouchers')
+        .insert({
+          code: 'MIGR0001',
+          profile_id: pid,
+          price: 1,
+          rate_limit_up: 1,
+          rate_limit_down: 1,
+          created_at: 1,
+          updated_at: 1,
+        })
+        .returning('id'),
+    );
+    const did = insertedId(
+      await db('voucher_devices')
+        .insert({ voucher_id: vid, mac: '02:00:00:00:00:01', first_seen_at: 1, last_seen_at: 1 })
+        .returning('id'),
+    );
     const H = 3600_000;
     const t0 = 1000 * 24 * H; // a UTC midnight
     const row = (ts: number, resolution: number, up: number, rate = 0) => ({

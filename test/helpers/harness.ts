@@ -9,10 +9,13 @@ import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
+import { createTestDatabase } from './test-db';
 
 export interface Harness {
   dir: string;
   config: AppConfig;
+  /** DATABASE_URL of this harness's own database (SQLite file or PostgreSQL database; password included). */
+  databaseUrl: string;
   clock: FakeClock;
   sim: RouterSimulator;
   router: HardenedRouterClient;
@@ -48,8 +51,10 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const profilesFile = path.join(dir, 'profiles.json');
   const shipped = JSON.parse(fs.readFileSync(projectPath('profiles.json'), 'utf8'));
   fs.writeFileSync(profilesFile, JSON.stringify(opts.profiles ?? shipped, null, 2));
+  // SQLite in the temporary folder, or a fresh PostgreSQL database under `npm run test:pg` (test-db.ts).
+  const database = await createTestDatabase(dir);
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${path.join(dir, 'test.sqlite')}`,
+    DATABASE_URL: database.url,
     DATA_DIR: dir,
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: String(port),
@@ -83,6 +88,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const h: Harness = {
     dir,
     config,
+    databaseUrl: database.url,
     clock,
     sim,
     router,
@@ -91,6 +97,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       else if (h.core) await h.core.close();
       else await router.stop();
       await sim.stop();
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

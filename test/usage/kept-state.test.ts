@@ -15,6 +15,7 @@ import {
   usageHarness,
   voucher,
 } from './helpers';
+import { failWrites } from '../helpers/test-db';
 
 const MAC1 = '02:00:00:00:00:01';
 
@@ -87,7 +88,7 @@ test('a change made in this process between cycles (bandwidth override) applies 
 test('a change made by another process (the terminal menu) applies at the next cycle', async () => {
   const code = await online();
   await cycle();
-  const menu = openDatabase(h.core!.config.databaseFile);
+  const menu = openDatabase(h.core!.config.database);
   try {
     await menu('vouchers')
       .where({ code })
@@ -121,10 +122,13 @@ test('a cycle that fails after metering in memory leaves nothing of itself: each
   const db = h.core!.db;
   // Created before the copy is taken, so creating it does not itself invalidate the copy; armed through
   // the settings table, which the copy does not depend on.
-  await db.raw(
-    `CREATE TRIGGER fail_samples BEFORE INSERT ON usage_samples
-     WHEN (SELECT value FROM settings WHERE key = 'test.fail') = '1'
-     BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`,
+  await failWrites(
+    db,
+    'fail_samples',
+    'INSERT',
+    'usage_samples',
+    'disk I/O error',
+    "(SELECT value FROM settings WHERE key = 'test.fail') = '1'",
   );
   h.sim.addTraffic(MAC1, { up: 1_000, down: 2_000 }, 30);
   advance(h, 30);

@@ -3,6 +3,7 @@
  * router mentions (a session's user, a queue's comment), loaded in a constant number of queries.
  */
 import type { Knex } from 'knex';
+import { isPostgres, rawRows } from '../../db/knex';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
 import type { VoucherRow } from '../voucher-state';
@@ -106,6 +107,11 @@ async function jsonSelect<T>(
   from: string,
   bindings: readonly string[],
 ): Promise<T[]> {
+  if (isPostgres(db)) {
+    // The pg driver's rows are already cheap objects; its type parsers (src/db/knex.ts) give numbers.
+    const list = cols.map((c) => `${alias}."${c}"`).join(', ');
+    return rawRows<T>(await db.raw(`SELECT ${list} ${from}`, [...bindings]));
+  }
   const obj = cols.map((c) => `'${c}', ${alias}."${c}"`).join(', ');
   const rows = (await db.raw(`SELECT json_group_array(json_object(${obj})) AS j ${from}`, [
     ...bindings,

@@ -4,6 +4,7 @@
  * so a controller killed mid-cycle re-measures from the old baseline and counts each byte exactly once.
  */
 import type { Knex } from 'knex';
+import { isPostgres } from '../../db/knex';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { maskCode } from '../../lib/logger';
@@ -32,16 +33,30 @@ export const USAGE_SQL_TAG = '/* usage-meter */';
  * text with thousands of `?`) cost more CPU than SQLite's own work; JSON.stringify and SQLite's JSON
  * parser are both native. Values stay parameters, never SQL text. `->>` returns SQL integers for JSON
  * integers, text for strings and NULL for null, so columns get the same values as with plain bindings.
+ *
+ * PostgreSQL: the same one binding, read by `jsonb_populate_recordset` into the row type of the table the
+ * columns belong to (so each value gets its column's type: bigint, text, boolean from 0/1), the JSON then
+ * holding one object per row keyed by column name.
  */
-function jsonRows(width: number): string {
-  const cols = Array.from({ length: width }, (_, i) => `value ->> ${i} AS c${i}`);
-  return `(SELECT ${cols.join(', ')} FROM json_each(?))`;
+function jsonRows(pg: boolean, table: string, cols: readonly string[]): string {
+  if (pg) {
+    const picked = cols.map((c, i) => `"${c}" AS c${i}`);
+    return `(SELECT ${picked.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb))`;
+  }
+  const picked = cols.map((_, i) => `value ->> ${i} AS c${i}`);
+  return `(SELECT ${picked.join(', ')} FROM json_each(?))`;
+}
+
+/** The bound JSON for jsonRows: arrays for SQLite, objects keyed by column for PostgreSQL. */
+function jsonRowsValue(pg: boolean, cols: readonly string[], rows: Cell[][]): string {
+  if (!pg) return JSON.stringify(rows);
+  return JSON.stringify(rows.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]]))));
 }
 
 /**
  * `UPDATE t SET … FROM (rows) AS u WHERE t.id = u.c0` for many rows in one statement (SQLite ≥ 3.33,
- * `->>` ≥ 3.38): 5,000 single-row updates would dominate the cycle's CPU. knex has no builder for
- * UPDATE … FROM, hence raw SQL; the rows are one bound value. `add` columns are increments
+ * `->>` ≥ 3.38; PostgreSQL): 5,000 single-row updates would dominate the cycle's CPU. knex has no builder
+ * for UPDATE … FROM, hence raw SQL; the rows are one bound value. `add` columns are increments
  * (`col = col + value`), `set` ones are assigned from the row, `fixed` ones get the same bound value on
  * every row (not repeated in the JSON).
  */
@@ -52,6 +67,7 @@ export async function bulkUpdate(
   /** `[id, ...add, ...set]` per row. */
   rows: Cell[][],
 ): Promise<void> {
+  const pg = isPostgres(trx);
   const set = cols.set ?? [];
   const add = cols.add ?? [];
   const all = [...add, ...set];
@@ -60,11 +76,12 @@ export async function bulkUpdate(
   );
   const fixed = Object.entries(cols.fixed ?? {});
   for (const [c] of fixed) assignments.push(`"${c}" = ?`);
-  const sql = `${USAGE_SQL_TAG} UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(all.length + 1)} AS u WHERE "${table}".id = u.c0`;
+  const rowCols = ['id', ...all];
+  const sql = `${USAGE_SQL_TAG} UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(pg, table, rowCols)} AS u WHERE "${table}".id = u.c0`;
   const values = fixed.map(([, v]) => v);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await trx.raw(sql, [...values, JSON.stringify(part)]);
+    await trx.raw(sql, [...values, jsonRowsValue(pg, rowCols, part)]);
   }
 }
 
@@ -72,8 +89,9 @@ export async function bulkUpdate(
  * The poll's device rows are parsed from JSON ONCE, into a per-connection TEMP table, and the device
  * update, the raw samples and the hourly rollup all read them from there. Each of those statements used
  * to parse its own JSON copy; SQLite's json_each costs ~0.2 µs per value, which at 5,000 devices was
- * a third of the transaction. TEMP: private to this connection (the pool has one), never in the database
- * file, and its rows are rolled back with the transaction they were written in.
+ * a third of the transaction. TEMP: private to the connection the transaction runs on, never in the
+ * database file, and its rows are rolled back with the transaction they were written in. (PostgreSQL calls
+ * the temporary schema `pg_temp` where SQLite calls it `temp`.)
  */
 const STAGE_COLS = [
   'device_id',
@@ -87,45 +105,58 @@ const STAGE_COLS = [
   'baseline_up',
   'baseline_down',
 ] as const;
-const CREATE_STAGE = `${USAGE_SQL_TAG} CREATE TEMP TABLE IF NOT EXISTS usage_stage (
-  device_id INTEGER NOT NULL, voucher_id INTEGER NOT NULL, ts INTEGER NOT NULL,
-  d_up INTEGER NOT NULL, d_down INTEGER NOT NULL, rate_up INTEGER NOT NULL, rate_down INTEGER NOT NULL,
-  last_seen_at INTEGER, baseline_up INTEGER, baseline_down INTEGER)`;
-const CLEAR_STAGE = `${USAGE_SQL_TAG} DELETE FROM temp.usage_stage`;
-const FILL_STAGE = `${USAGE_SQL_TAG} INSERT INTO temp.usage_stage (${STAGE_COLS.join(', ')}) SELECT * FROM ${jsonRows(STAGE_COLS.length)}`;
 const HOUR_MS = 3600_000;
 /** A staged row is a sample when bytes moved (the poll's per-device traffic, for charts and reports). */
 const MOVED = 'd_up > 0 OR d_down > 0';
-const SAMPLES_FROM_STAGE = `${USAGE_SQL_TAG} INSERT INTO usage_samples (device_id, voucher_id, ts, bytes_up, bytes_down, rate_up, rate_down)
-  SELECT device_id, voucher_id, ts, d_up, d_down, rate_up, rate_down FROM temp.usage_stage WHERE ${MOVED}`;
-/**
- * Added into each device's row of the current UTC hour (created by the hour's first poll, then updated in
- * place; peak rates kept; several rows for one device and hour, as in a test's history, add up).
- */
-const ROLLUP_FROM_STAGE = `${USAGE_SQL_TAG} INSERT INTO usage_rollup (ts, resolution, device_id, voucher_id, bytes_up, bytes_down, rate_up, rate_down)
-  SELECT (ts / ${HOUR_MS}) * ${HOUR_MS}, 3600, device_id, voucher_id, d_up, d_down, rate_up, rate_down
-  FROM temp.usage_stage WHERE ${MOVED}
+
+/** The staging statements in each engine's words (temporary schema, larger-of-two function). */
+function stageSql(pg: boolean) {
+  const T = pg ? 'pg_temp.usage_stage' : 'temp.usage_stage';
+  const greatest = pg ? 'GREATEST' : 'MAX';
+  return {
+    create: `${USAGE_SQL_TAG} CREATE TEMP TABLE IF NOT EXISTS usage_stage (
+  device_id BIGINT NOT NULL, voucher_id BIGINT NOT NULL, ts BIGINT NOT NULL,
+  d_up BIGINT NOT NULL, d_down BIGINT NOT NULL, rate_up BIGINT NOT NULL, rate_down BIGINT NOT NULL,
+  last_seen_at BIGINT, baseline_up BIGINT, baseline_down BIGINT)`,
+    clear: `${USAGE_SQL_TAG} DELETE FROM ${T}`,
+    fill: `${USAGE_SQL_TAG} INSERT INTO ${T} (${STAGE_COLS.join(', ')}) SELECT * FROM ${jsonRows(pg, T, STAGE_COLS)} AS j`,
+    samples: `${USAGE_SQL_TAG} INSERT INTO usage_samples (device_id, voucher_id, ts, bytes_up, bytes_down, rate_up, rate_down)
+  SELECT device_id, voucher_id, ts, d_up, d_down, rate_up, rate_down FROM ${T} WHERE ${MOVED}`,
+    /**
+     * Added into each device's row of the current UTC hour (created by the hour's first poll, then updated
+     * in place; peak rates kept; several rows for one device and hour, as in a test's history, add up).
+     */
+    rollup: `${USAGE_SQL_TAG} INSERT INTO usage_rollup (ts, resolution, device_id, voucher_id, bytes_up, bytes_down, rate_up, rate_down)
+  SELECT (ts / ${HOUR_MS}) * ${HOUR_MS}, 3600, device_id, MAX(voucher_id), SUM(d_up), SUM(d_down), MAX(rate_up), MAX(rate_down)
+  FROM ${T} WHERE ${MOVED} GROUP BY (ts / ${HOUR_MS}) * ${HOUR_MS}, device_id
   ON CONFLICT (ts, resolution, device_id) DO UPDATE SET
-    bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,
-    rate_up = MAX(rate_up, excluded.rate_up), rate_down = MAX(rate_down, excluded.rate_down)`;
-/** Counters and baselines of every written device row (rows with no counter change carry zero deltas). */
-const DEVICES_FROM_STAGE = `${USAGE_SQL_TAG} UPDATE voucher_devices SET
+    bytes_up = usage_rollup.bytes_up + excluded.bytes_up, bytes_down = usage_rollup.bytes_down + excluded.bytes_down,
+    rate_up = ${greatest}(usage_rollup.rate_up, excluded.rate_up), rate_down = ${greatest}(usage_rollup.rate_down, excluded.rate_down)`,
+    /** Counters and baselines of every written device row (rows with no counter change carry zero deltas). */
+    devices: `${USAGE_SQL_TAG} UPDATE voucher_devices SET
   bytes_up = voucher_devices.bytes_up + s.d_up, bytes_down = voucher_devices.bytes_down + s.d_down,
   last_seen_at = s.last_seen_at, baseline_up = s.baseline_up, baseline_down = s.baseline_down,
   rate_up = s.rate_up, rate_down = s.rate_down
-  FROM temp.usage_stage AS s WHERE voucher_devices.id = s.device_id`;
+  FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
+  };
+}
+const STAGE_SQL = { sqlite: stageSql(false), pg: stageSql(true) };
+const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sqlite);
 
 /** Replaces the stage's rows with `rows` (in STAGE_COLS order), in the caller's transaction. */
 async function stage(trx: Knex, rows: Cell[][]): Promise<void> {
-  await trx.raw(CREATE_STAGE);
-  await trx.raw(CLEAR_STAGE);
+  const sql = stageSqlOf(trx);
+  const pg = isPostgres(trx);
+  await trx.raw(sql.create);
+  await trx.raw(sql.clear);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
-    await trx.raw(FILL_STAGE, [JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT))]);
+    await trx.raw(sql.fill, [jsonRowsValue(pg, STAGE_COLS, rows.slice(i, i + ROWS_PER_STATEMENT))]);
 }
 
 async function samplesFromStage(trx: Knex): Promise<void> {
-  await trx.raw(SAMPLES_FROM_STAGE);
-  await trx.raw(ROLLUP_FROM_STAGE);
+  const sql = stageSqlOf(trx);
+  await trx.raw(sql.samples);
+  await trx.raw(sql.rollup);
 }
 
 const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
@@ -154,7 +185,7 @@ async function writeDevices(trx: Knex, list: DeviceWrite[], now: number): Promis
   }
   if (staged.length === 0) return;
   await stage(trx, staged);
-  await trx.raw(DEVICES_FROM_STAGE);
+  await trx.raw(stageSqlOf(trx).devices);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
   await samplesFromStage(trx);
 }

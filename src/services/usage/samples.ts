@@ -22,12 +22,15 @@ const DAY = 86400_000;
  */
 async function fold(trx: Knex, from: number, bucketMs: number, cutoff: number): Promise<number> {
   const aligned = Math.floor(cutoff / bucketMs) * bucketMs;
+  // The bucket size is written into the SQL (a whole number of ours, checked): PostgreSQL groups by an
+  // expression only when the SELECT's is the same text, which two separate bindings are not.
+  if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new Error(`bad bucket size ${bucketMs}`);
   await trx.raw(
     `INSERT INTO usage_rollup (ts, resolution, device_id, voucher_id, bytes_up, bytes_down, rate_up, rate_down)
-     SELECT (ts / ?) * ?, ?, device_id, MAX(voucher_id), SUM(bytes_up), SUM(bytes_down), MAX(rate_up), MAX(rate_down)
+     SELECT (ts / ${bucketMs}) * ${bucketMs}, ?, device_id, MAX(voucher_id), SUM(bytes_up), SUM(bytes_down), MAX(rate_up), MAX(rate_down)
      FROM usage_rollup WHERE resolution = ? AND ts < ?
-     GROUP BY device_id, ts / ?`,
-    [bucketMs, bucketMs, bucketMs / 1000, from, aligned, bucketMs],
+     GROUP BY device_id, (ts / ${bucketMs}) * ${bucketMs}`,
+    [bucketMs / 1000, from, aligned],
   );
   return trx('usage_rollup').where({ resolution: from }).andWhere('ts', '<', aligned).del();
 }

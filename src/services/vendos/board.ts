@@ -4,6 +4,7 @@
  * reply, or a request duplicated or delayed on the network, is answered again and never credited twice.
  */
 import { EventEmitter } from 'node:events';
+import { rawRows } from '../../db/knex';
 import { bestPurchase, parseCoinAmount } from '../../domain/vendo';
 import { ValidationError } from '../../domain/errors';
 import { AppError } from '../../lib/errors';
@@ -115,12 +116,14 @@ export function vendoBoard(
       // One statement, one commit: the coin is written only for a window of this vendo, the unique (vendo, seq)
       // key makes a repeat a no-op (nothing returned), and the coin restarts its window in the same statement
       // (trigger vendo_coin_restarts_window, migration 0011a).
-      const inserted = (await db.raw(
-        `INSERT INTO vendo_coins (vendo_id, seq, session_id, amount, mac, received_at)
+      const inserted = rawRows<{ id: number }>(
+        await db.raw(
+          `INSERT INTO vendo_coins (vendo_id, seq, session_id, amount, mac, received_at)
          SELECT s.vendo_id, ?, s.id, ?, s.mac, ? FROM vendo_sessions s WHERE s.id = ? AND s.vendo_id = ?
          ON CONFLICT (vendo_id, seq) DO NOTHING RETURNING id`,
-        [seq, amount, now, sessionId, vendo.id],
-      )) as { id: number }[];
+          [seq, amount, now, sessionId, vendo.id],
+        ),
+      );
       if (!inserted.length) {
         const before = await seen();
         if (before) return answer(before.session_id, true, false);

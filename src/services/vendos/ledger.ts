@@ -2,6 +2,7 @@
  * Money you can count: every coin is a ledger row; the owner records cash-box collections (what was counted)
  * against what the ledger says the box should hold since the last one; and sales split by source and day.
  */
+import { insertedId } from '../../db/knex';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, parseMoney } from '../../domain/units';
 import type { ServiceDeps } from '../deps';
@@ -138,15 +139,19 @@ export function vendoLedger(deps: ServiceDeps) {
           .max({ top: 'id' })
           .sum({ s: 'amount' })
           .first()) as { top: number | null; s: number | null };
-        const [rowId] = (await trx('vendo_collections').insert({
-          vendo_id: vendo.id,
-          collected_at: now,
-          last_coin_id: Number(agg.top ?? from),
-          expected: Number(agg.s ?? 0),
-          counted,
-          collected_by: actor.name.slice(0, 64),
-          note,
-        })) as number[];
+        const rowId = insertedId(
+          await trx('vendo_collections')
+            .insert({
+              vendo_id: vendo.id,
+              collected_at: now,
+              last_coin_id: Number(agg.top ?? from),
+              expected: Number(agg.s ?? 0),
+              counted,
+              collected_by: actor.name.slice(0, 64),
+              note,
+            })
+            .returning('id'),
+        );
         return rowId;
       });
       const row = (await db('vendo_collections').where({ id: newId }).first()) as CollectionRow;

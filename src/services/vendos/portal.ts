@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
+import { insertedId } from '../../db/knex';
 import { normaliseMac, parseIPv4, formatMoney, formatDurationHuman } from '../../domain/units';
 import { bestPurchase, minimumAmount } from '../../domain/vendo';
 import { AppError } from '../../lib/errors';
@@ -154,14 +155,18 @@ export function vendoPortal(
       // Top-up: the device keeps its voucher, which gets the bought time.
       let topupId = 0;
       await db.transaction(async (trx) => {
-        [topupId] = (await trx('vendo_topups').insert({
-          voucher_id: active.id,
-          vendo_id: vendo.id,
-          session_id: s.id,
-          amount: credit,
-          seconds: bought.seconds,
-          at: now,
-        })) as number[];
+        topupId = insertedId(
+          await trx('vendo_topups')
+            .insert({
+              voucher_id: active.id,
+              vendo_id: vendo.id,
+              session_id: s.id,
+              amount: credit,
+              seconds: bought.seconds,
+              at: now,
+            })
+            .returning('id'),
+        );
         await claimWindow(trx, s, ids, { voucher_id: active.id, topup_id: topupId }, now);
       });
       let extended;
@@ -223,21 +228,25 @@ export function vendoPortal(
     const format = await codeFormat();
     await db.transaction(async (trx) => {
       code = await newCode(trx, format);
-      [voucherId] = (await trx('vouchers').insert({
-        code,
-        profile_id: profileRow.id,
-        batch_id: null,
-        price: credit,
-        rate_limit_up: profile.rateUp,
-        rate_limit_down: profile.rateDown,
-        staff: false,
-        status: 'unused',
-        // The profile's validity plus this: the time the coins bought (negative when they bought less).
-        extra_seconds: bought.seconds - (profile.validitySeconds ?? 0),
-        vendo_id: vendo.id,
-        created_at: now,
-        updated_at: now,
-      })) as number[];
+      voucherId = insertedId(
+        await trx('vouchers')
+          .insert({
+            code,
+            profile_id: profileRow.id,
+            batch_id: null,
+            price: credit,
+            rate_limit_up: profile.rateUp,
+            rate_limit_down: profile.rateDown,
+            staff: false,
+            status: 'unused',
+            // The profile's validity plus this: the time the coins bought (negative when they bought less).
+            extra_seconds: bought.seconds - (profile.validitySeconds ?? 0),
+            vendo_id: vendo.id,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id'),
+      );
       await claimWindow(trx, s, ids, { voucher_id: voucherId }, now);
     });
     let result;

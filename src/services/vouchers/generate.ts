@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { insertedId } from '../../db/knex';
 import { DEFAULT_CODE_LENGTH, generateCodes, parsePrefix } from '../../domain/codes';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
@@ -95,16 +96,20 @@ export async function insertBatch(
   now: number,
 ): Promise<{ batchId: number; rows: VoucherRow[] }> {
   return db.transaction(async (trx) => {
-    const [batchId] = (await trx('batches').insert({
-      profile_id: plan.profile.id,
-      count: plan.count,
-      prefix: plan.prefix,
-      price: plan.price,
-      created_by: createdBy.slice(0, 64),
-      note: plan.note,
-      card_design: plan.design,
-      created_at: now,
-    })) as number[];
+    const batchId = insertedId(
+      await trx('batches')
+        .insert({
+          profile_id: plan.profile.id,
+          count: plan.count,
+          prefix: plan.prefix,
+          price: plan.price,
+          created_by: createdBy.slice(0, 64),
+          note: plan.note,
+          card_design: plan.design,
+          created_at: now,
+        })
+        .returning('id'),
+    );
     let have = 0;
     for (let round = 0; have < plan.count; round++) {
       if (round >= MAX_ROUNDS)

@@ -48,7 +48,7 @@ export function filteredVouchers(db: Knex, f: VoucherFilter): Knex.QueryBuilder 
     .join('profiles as p', 'p.id', 'v.profile_id')
     .modify((q) => {
       if (f.status) q.where('v.status', f.status);
-      if (f.profile) q.whereRaw('p.name = ? COLLATE NOCASE', [f.profile]);
+      if (f.profile) q.whereRaw('LOWER(p.name) = LOWER(?)', [f.profile]);
       if (f.batchId !== undefined) q.where('v.batch_id', f.batchId);
       if (f.from !== undefined) q.where('v.created_at', '>=', f.from);
       if (f.to !== undefined) q.where('v.created_at', '<', f.to);
