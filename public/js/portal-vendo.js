@@ -21,6 +21,11 @@
     });
     return s;
   }
+  // `hidden` alone loses to a stylesheet's display rule on some elements.
+  function shown(el, on) {
+    el.hidden = !on;
+    el.style.display = on ? '' : 'none';
+  }
   function pesos(n) {
     return '₱' + n;
   }
@@ -56,7 +61,10 @@
       .then(function (s) {
         if (!s.success) return showError(s.error);
         render(s);
-        if (s.state !== 'armed') stop();
+        if (s.state !== 'armed') {
+          stop();
+          shown($('vendo-pick'), true); // the slot closed: the customer may open it again
+        }
       })
       .catch(function () {
         /* the next tick tries again */
@@ -75,6 +83,7 @@
         if (!r.success) return showError(r.error);
         session = r.session;
         $('vendo-window').hidden = false;
+        shown($('vendo-pick'), false);
         $('vendo-drop').textContent = text('drop', { name: names[vendo] || '' });
         $('vendo-demo').hidden = !demo[vendo];
         render({

@@ -49,6 +49,8 @@ test('a phone taps Insert coin, watches ₱1 and ₱5 land, taps Done and is onl
   await expect(page.locator('#vendo-select').isHidden()).resolves.toBe(true);
   await page.click('#vendo-start');
   await page.locator('#vendo-window').waitFor({ state: 'visible' });
+  // The slot is open: no second Insert coin button.
+  await expect(page.locator('#vendo-start').isVisible()).resolves.toBe(false);
   await board.poll();
   expect(board.session).toBeTruthy();
   await board.insertCoin(1);
