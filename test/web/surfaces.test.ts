@@ -8,6 +8,7 @@ import { createHarness, Harness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
 import { compress } from '../../src/web/middleware/compress';
 import { SYSTEM } from '../../src/services/types';
+import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 
 /** A raw GET: the bytes as sent (fetch would undo the gzip and hide whether it was applied). */
 function rawGet(
@@ -114,7 +115,7 @@ describe('admin pages', () => {
     expect(await missing.text()).toContain('data-testid="admin-error"');
   });
 
-  test('outside the admin, a 404 is the plain page pointing to the portal; logged out, to the login', async () => {
+  test('outside the admin, a 404 is the plain page pointing to the portal', async () => {
     const portal = await rawGet(`${h.app!.url}/nowhere`);
     expect(portal.status).toBe(404);
     expect(portal.body.toString()).toContain('href="/portal"');
@@ -131,9 +132,11 @@ describe('admin pages', () => {
     // The browser's own zone is compared by admin-time.js, from the data the page carries.
     expect(settings).toMatch(/<html lang="en" data-tz="UTC" data-locale="en-PH" data-time-formats="[^"]+"/);
     expect(settings).toContain('data-tz-check hidden');
+    const dashboard = await c.html('/admin');
+    expect(dashboard).toMatch(/data-testid="tz-warning">\s*<strong>Time zone is UTC\.<\/strong>/);
   });
 
-  test('the audit log shows money as ₱ and speeds download first', async () => {
+  test('the audit log shows money as ₱, not centavos', async () => {
     await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 2, price: 750 }, SYSTEM);
     const html = await c.html('/admin/audit');
     expect(html).toMatch(/price: ₱7\.50/);
@@ -151,5 +154,58 @@ describe('admin pages', () => {
     expect(html).toMatch(/<dt>Router<\/dt><dd>(removed from the router|still on the router)/);
     const list = await c.html(`/admin/vouchers?q=${code}`);
     expect(list).toMatch(/data-label="Left" class="num"><span class="muted">revoked<\/span>/);
+  });
+});
+
+describe('portal', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ http: true });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  test('the landing page lists what can be bought, in Filipino too; archived profiles are not offered', async () => {
+    await h.core!.services.profiles.setArchived('PREMIUM', true, SYSTEM);
+    const en = (await rawGet(`${h.app!.url}/portal`)).body.toString();
+    expect(en).toContain('What you can buy');
+    expect(en).toMatch(/<span class="plan-name">BASIC<\/span><span class="plan-price">₱5\.00<\/span>/);
+    expect(en).toContain('↓ 1 Mbps / ↑ 512 kbps');
+    expect(en).not.toContain('<span class="plan-name">PREMIUM</span>');
+    const fil = (await rawGet(`${h.app!.url}/portal?lang=fil`)).body.toString();
+    expect(fil).toContain('Mga mabibili');
+    expect(fil).toContain('Walang limitasyon');
+  });
+
+  test('the status API says how the last voucher ended, and whether the clock runs', async () => {
+    const d = addDevice(h, 5);
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    const r = await redeemApi(h, { code, mac: d.mac, ip: d.ip });
+    const cookie = r.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pisonet_device='))!
+      .split(';')[0];
+    const status = async () =>
+      (await (
+        await fetch(`${h.app!.url}/api/portal/status?mac=${d.mac}`, { headers: { cookie } })
+      ).json()) as Record<string, unknown>;
+    expect(await status()).toMatchObject({
+      active: true,
+      state: 'active',
+      clock_running: true,
+      remaining_seconds: 3600,
+    });
+    await h.core!.services.vouchers.revoke(code, SYSTEM);
+    expect(await status()).toMatchObject({ active: false, state: 'revoked', clock_running: false });
+    const page = await (
+      await fetch(`${h.app!.url}/portal/status?mac=${d.mac}`, { headers: { cookie } })
+    ).text();
+    expect(page).toContain('Your voucher was cancelled by the shop');
+    expect(page).not.toContain('No active voucher');
+    // Someone else asking learns nothing.
+    expect(await (await fetch(`${h.app!.url}/api/portal/status?mac=${d.mac}`)).json()).toMatchObject({
+      state: 'none',
+    });
   });
 });
