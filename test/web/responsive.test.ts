@@ -170,6 +170,9 @@ describe('admin pages at 390 and 1280 px', () => {
     await checkPage(adminPage, 'audit', '/admin/audit');
     await checkPage(adminPage, 'settings', '/admin/settings');
   });
+  test('coin vendos', async () => {
+    await checkPage(adminPage, 'vendos', '/admin/vendos');
+  });
   test('a page that does not exist keeps the admin around it', async () => {
     await checkPage(adminPage, 'admin-404', '/admin/no-such-page', async (wide) => {
       await expect(adminPage.locator('[data-testid=admin-error] h1').textContent()).resolves.toBe(
