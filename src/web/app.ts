@@ -42,6 +42,10 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.set('view engine', 'ejs');
   app.set('trust proxy', false);
   app.use(urlLengthLimit);
+  // Coin vendos: machines speaking signed JSON (docs/vendo-protocol.md). Their router reads the raw body itself
+  // (the signature covers the exact bytes) and comes before the page headers and compression a browser needs,
+  // which cost a board's hot path a fifth of its CPU for nothing.
+  app.use('/api/vendo/v1', vendoBoardRouter(ctx));
 
   app.use(
     helmet({
@@ -61,8 +65,6 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
-  // Coin vendos sign their requests over the exact bytes: their router reads the raw body, before the parsers.
-  app.use('/api/vendo/v1', vendoBoardRouter(ctx));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
   // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
   app.use(express.json({ limit: '256kb' }));
