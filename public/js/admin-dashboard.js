@@ -59,6 +59,21 @@
     return li;
   }
 
+  /**
+   * Runs a change to the page above what the owner may be reading (new rows, tiles that grow) and keeps
+   * that in place: when the feed is above the screen, the page scrolls by as much as the content below the
+   * feed moved (browsers with scroll anchoring have already kept it, and then nothing more is done).
+   */
+  var anchor = feed.closest('.grid-feed') || feed;
+  function keepPlace(change) {
+    var pageAbove = anchor.getBoundingClientRect().top < 0;
+    var bottom = anchor.getBoundingClientRect().bottom;
+    change();
+    if (!pageAbove) return;
+    var moved = anchor.getBoundingClientRect().bottom - bottom;
+    if (moved) window.scrollBy(0, moved);
+  }
+
   function prepend(events) {
     if (!events.length) return;
     var frag = document.createDocumentFragment();
@@ -67,19 +82,17 @@
     });
     var added = frag.childNodes.length;
     if (!added) return;
-    // Keep what the owner reads where it is: inside the list when it is scrolled, on the page when the
-    // list's top is above the screen.
-    var listScrolled = feed.scrollTop > 0;
-    var pageAbove = feed.getBoundingClientRect().top < 0;
-    var listHeight = feed.scrollHeight;
-    var pageHeight = document.documentElement.scrollHeight;
-    feed.insertBefore(frag, feed.firstChild);
-    if (listScrolled) feed.scrollTop += feed.scrollHeight - listHeight;
-    else if (pageAbove) window.scrollBy(0, document.documentElement.scrollHeight - pageHeight);
-    while (feed.children.length > MAX_ROWS) feed.removeChild(feed.lastChild);
-    if (empty) empty.hidden = true;
-    unseen += added;
-    if (newCount) newCount.textContent = plural(unseen, 'new event') + ' since you opened the page';
+    keepPlace(function () {
+      var listScrolled = feed.scrollTop > 0;
+      var listHeight = feed.scrollHeight;
+      unseen += added;
+      if (newCount) newCount.textContent = plural(unseen, 'new event') + ' since you opened the page';
+      feed.insertBefore(frag, feed.firstChild);
+      // Scrolled inside the list: the rows the owner reads stay where they are in it too.
+      if (listScrolled) feed.scrollTop += feed.scrollHeight - listHeight;
+      while (feed.children.length > MAX_ROWS) feed.removeChild(feed.lastChild);
+      if (empty) empty.hidden = true;
+    });
   }
 
   function getJson(url) {
@@ -139,7 +152,11 @@
       prepend(list);
       if (data.last_id > lastId) lastId = data.last_id;
     });
-    var figures = getJson('/admin/api/dashboard').then(tiles);
+    var figures = getJson('/admin/api/dashboard').then(function (d) {
+      keepPlace(function () {
+        tiles(d);
+      });
+    });
     Promise.all([events, figures])
       .then(
         function () {

@@ -112,6 +112,60 @@ test('a sale and a login appear in the feed and the tiles without a reload', asy
   expect(pageErrors).toEqual([]);
 }, 40_000);
 
+test.each([
+  ["with the browser's scroll anchoring", false],
+  ['without it (as Safari)', true],
+])(
+  'new rows do not move what the owner is reading below the feed, %s',
+  async (_label, noAnchoring) => {
+    await h.core!.db('events').delete(); // a short feed, so that new rows make it taller
+    await page.setViewportSize({ width: 1280, height: 500 });
+    await page.goto(`${h.app!.url}/admin`);
+    if (noAnchoring) await page.addStyleTag({ content: '* { overflow-anchor: none !important; }' });
+    type Box = { getBoundingClientRect(): { top: number } };
+    type Win = {
+      scrollY: number;
+      scrollTo(x: number, y: number): void;
+      document: { querySelector(s: string): Box | null };
+    };
+    const chartsTop = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as Win).document
+            .querySelector('.grid-feed + .grid-2')!
+            .getBoundingClientRect().top,
+      );
+    // Reading the charts, below the feed: the feed's top is above the screen.
+    await page.evaluate(() => {
+      const w = globalThis as unknown as Win;
+      w.scrollTo(
+        0,
+        w.document.querySelector('.grid-feed + .grid-2')!.getBoundingClientRect().top + w.scrollY - 40,
+      );
+    });
+    const before = await chartsTop();
+    expect(Math.round(before)).toBe(40);
+    const rows = await page.locator('#activity-feed li').count();
+    // Enough new rows to make the feed taller than the router card beside it.
+    const d = addDevice(h, noAnchoring ? 3 : 2);
+    const [code] = await makeVouchers(h, 'STANDARD', 1);
+    expect((await redeemApi(h, { code: code!, ...d })).status).toBe(200);
+    await h.core!.services.usage.runCycle();
+    const actor = { name: 'maria', via: 'admin' as const };
+    for (let i = 0; i < 4; i++) {
+      await h.core!.services.bandwidth.setLimit(d.mac, 512_000, 1_000_000, actor);
+      await h.core!.services.bandwidth.resetLimit(d.mac, actor);
+    }
+    await page
+      .locator('#activity-feed li')
+      .nth(rows + 9)
+      .waitFor({ timeout: 10_000 });
+    expect(Math.abs((await chartsTop()) - before)).toBeLessThanOrEqual(1);
+    await page.setViewportSize(VIEWPORTS.desktop);
+  },
+  40_000,
+);
+
 test('the router stops: the banner and "last seen" appear without a reload, and go when it is back', async () => {
   await page.goto(`${h.app!.url}/admin`);
   expect(await page.locator('#router-banners .router-banner').count()).toBe(0);
@@ -139,7 +193,7 @@ test('the router stops: the banner and "last seen" appear without a reload, and 
   expect(await page.locator('[data-stale-note]').isVisible()).toBe(true);
   expect(await page.locator('[data-stale-note]').textContent()).toContain('figures as last seen 12:00 PM');
   expect(await page.locator('#bw-live').isVisible()).toBe(false);
-  expect(await page.locator('#bw-body tr').count()).toBe(1);
+  expect(await page.locator('#bw-body tr').count()).toBe(3);
   await shoot('bandwidth-away');
 
   h.sim.setReachable(true);
