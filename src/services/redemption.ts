@@ -23,7 +23,13 @@ import { redemptionEvents } from './activity-events';
 import { GuessLimiter } from './guess-limiter';
 import * as lifecycle from './voucher-lifecycle';
 import type { LoginOutcome } from '../router/hotspot';
-import { profileFromRow, routerUptimeLimit, toVoucherState, type VoucherRow } from './voucher-state';
+import {
+  profileFromRow,
+  routerUptimeLimit,
+  toVoucherState,
+  voucherProfile,
+  type VoucherRow,
+} from './voucher-state';
 import { ProfileCache } from './vouchers/queries';
 import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
 
@@ -478,10 +484,19 @@ async function portalStatus(
   const timing = voucherTiming(toVoucherState(row, p.profile), now);
   const active = row.status === 'active' && !timing.expired;
   const events = await db('events').where({ voucher_id: row.id }).orderBy('id').select('kind');
+  // The voucher's own limits (codes added to it raise them), and only the alerts still true against them:
+  // after a top-up, "90 % of your data used" is no longer shown until it is true of the raised cap.
+  const own = voucherProfile(row, p.profile);
+  const counted = Number(row.counted_bytes);
+  const limitOf: Record<string, number | undefined> = {
+    fup: own.fup?.thresholdBytes,
+    cap: own.dataCapBytes,
+  };
   const alerts = new Map<string, number>();
   for (const e of events) {
     const m = /^(fup|cap)-(\d+)$/.exec(e.kind);
-    if (m) alerts.set(e.kind, Number(m[2]));
+    const limit = m ? limitOf[m[1]] : undefined;
+    if (m && limit !== undefined && counted >= (limit * Number(m[2])) / 100) alerts.set(e.kind, Number(m[2]));
   }
   return {
     active,
@@ -490,8 +505,8 @@ async function portalStatus(
     profile: p.row.name,
     remainingSeconds: active ? timing.remainingSeconds : 0,
     usedBytes: Number(row.bytes_up) + Number(row.bytes_down),
-    capBytes: p.profile.dataCapBytes ?? null,
-    fupThresholdBytes: p.profile.fup?.thresholdBytes ?? null,
+    capBytes: own.dataCapBytes ?? null,
+    fupThresholdBytes: own.fup?.thresholdBytes ?? null,
     throttled: limits.state === 'fup' || limits.state === 'capped-throttle',
     rateUp: active ? limits.rateUp : null,
     rateDown: active ? limits.rateDown : null,

@@ -6,6 +6,7 @@
  */
 import { counterDelta, splitOffpeak, thresholdAlerts, type CounterReading } from '../../domain/usage';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
+import { voucherProfile } from '../voucher-state';
 import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
 
 export interface DeviceWrite {
@@ -323,11 +324,16 @@ function meterUptime(input: MeterInput, vw: Map<number, VoucherWrite>): void {
   }
 }
 
+/**
+ * The 80/90/100 % alerts crossed by this cycle's bytes, against the voucher's own limits: the plan's cap and
+ * fair-use threshold raised by the codes added to it (the figures the portal, the admin and enforcement use).
+ */
 function alertsFor(v: LoadedVoucher, before: number, after: number): AlertCandidate[] {
   const out: AlertCandidate[] = [];
+  const own = voucherProfile(v.row, v.profile);
   const limits: Array<[string, number | undefined]> = [
-    ['fup', v.profile.fup?.thresholdBytes],
-    ['cap', v.profile.dataCapBytes],
+    ['fup', own.fup?.thresholdBytes],
+    ['cap', own.dataCapBytes],
   ];
   for (const [kind, threshold] of limits) {
     if (!threshold) continue;

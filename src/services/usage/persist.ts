@@ -218,23 +218,38 @@ function voucherRows(list: VoucherWrite[]): Cell[][] {
   return list.map((v) => [v.id, v.dUp, v.dDown, v.dCounted, v.dUptime]);
 }
 
-/** Alerts are sent once per voucher and level: the candidates are checked against the voucher's events. */
+/** The threshold an alert event was measured against (its data); unknown (older events) counts as any. */
+function sentThreshold(data: unknown): number {
+  try {
+    const d = (typeof data === 'string' ? JSON.parse(data) : data) as { threshold?: unknown } | null;
+    return typeof d?.threshold === 'number' ? d.threshold : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
+ * Alerts are sent once per voucher, level and limit: the candidates are checked against the voucher's events.
+ * A limit raised since (a code added to the voucher) makes its levels new again: "80 % used" of the raised
+ * cap is news even when 80 % of the plan's was said before.
+ */
 async function recordAlerts(trx: Knex, clock: Clock, log: Logger, alerts: AlertCandidate[]): Promise<number> {
   if (alerts.length === 0) return 0;
   const ids = [...new Set(alerts.map((a) => a.voucher.row.id))];
-  const sent = new Set(
-    (
-      (await trx('events')
-        .whereIn('voucher_id', ids)
-        .whereIn('kind', [...new Set(alerts.map((a) => a.kind))])
-        .select('voucher_id', 'kind')) as Array<{ voucher_id: number; kind: string }>
-    ).map((e) => `${e.voucher_id}|${e.kind}`),
-  );
+  const sent = new Map<string, number>();
+  const rows = (await trx('events')
+    .whereIn('voucher_id', ids)
+    .whereIn('kind', [...new Set(alerts.map((a) => a.kind))])
+    .select('voucher_id', 'kind', 'data')) as Array<{ voucher_id: number; kind: string; data: unknown }>;
+  for (const e of rows) {
+    const k = `${e.voucher_id}|${e.kind}`;
+    sent.set(k, Math.max(sent.get(k) ?? 0, sentThreshold(e.data)));
+  }
   let n = 0;
   for (const a of alerts) {
     const k = `${a.voucher.row.id}|${a.kind}`;
-    if (sent.has(k)) continue;
-    sent.add(k);
+    if ((sent.get(k) ?? 0) >= a.threshold) continue;
+    sent.set(k, a.threshold);
     const what = a.kind.startsWith('fup') ? 'fair-use threshold' : 'data cap';
     const used = formatBytes(Number(a.voucher.row.counted_bytes));
     await recordEvent(trx, clock, {
