@@ -146,10 +146,23 @@ export function createSelfService(
     return out;
   }
 
-  /** A queued code starts as an ordinary redemption; it stops being queued once it is active. */
+  /**
+   * A queued code starts as an ordinary redemption (its hotspot user is bound to this very device, so the
+   * login is allowed); it stops being queued once it is active, and its user gets the plan's own binding
+   * (none for several devices). Should the router not take that now, the mark stays and the next sync
+   * releases it (releaseQueuedBindings).
+   */
   async function startQueuedCode(v: Voucher, mac: string, ip: string, peerIp: string | null) {
     const result = await d.redemption.redeem({ code: v.row.code, mac, ip }, { peerIp });
-    await lifecycle.unqueue(db, v.row.id, clock.now());
+    const userId = (await db('vouchers').where({ id: v.row.id }).first('router_user_id')) as
+      { router_user_id: string | null } | undefined;
+    let released = true;
+    if (userId?.router_user_id)
+      released = await deps.hotspot.bindUser(userId.router_user_id, v.profile.users === 1 ? mac : null).then(
+        () => true,
+        () => false,
+      );
+    if (released) await lifecycle.unqueue(db, v.row.id, clock.now());
     log.info(
       { module: 'portal', event: 'queue-start', voucher: maskCode(v.row.code), mac },
       `queued code ${maskCode(v.row.code)} started on ${mac}`,
@@ -239,14 +252,10 @@ export function createSelfService(
     };
     if (!v) return { ...base, self };
     const p = await pauses.state(v);
-    const out = {
-      ...base,
-      // Top-ups raise the cap and the fair-use threshold; the plan's own figures are not the voucher's.
-      capBytes: v.effective.dataCapBytes ?? null,
-      fupThresholdBytes: v.effective.fup?.thresholdBytes ?? null,
-    };
+    // capBytes and fupThresholdBytes are the voucher's own already (the redemption's status reads them with
+    // the codes added to it, as enforcement, the alerts and the admin do).
     return {
-      ...out,
+      ...base,
       self: {
         ...self,
         pausable: v.profile.timeMode === 'uptime' && v.profile.validitySeconds !== null && !v.row.staff,

@@ -14,7 +14,7 @@ import type { RouterError } from '../../router/types';
 import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
-import type { RedeemResult, RedemptionService, UsageService } from '../types';
+import type { RedeemResult, RedemptionService, UsageService, VoucherService } from '../types';
 import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './shared';
 
 export type MoveOutcome =
@@ -25,6 +25,7 @@ export function createMoves(
   d: {
     usage: UsageService;
     redemption: Pick<RedemptionService, 'redeem'>;
+    vouchers: Pick<VoucherService, 'requestUsersCheck'>;
     movesPerDay: () => Promise<number>;
   },
 ) {
@@ -50,6 +51,21 @@ export function createMoves(
     );
     if (v.profile.users === 1 && v.row.router_user_id)
       await hotspot.bindUser(v.row.router_user_id, from).catch(() => undefined);
+  }
+
+  /**
+   * Codes kept for the old address followed the voucher (moveDevice); their hotspot users, bound to the
+   * device they are kept for, follow too. A failure is put right by the users check.
+   */
+  async function rebindQueued(mac: string): Promise<void> {
+    const rows = (await db('vouchers')
+      .where({ queued_mac: mac, status: 'unused' })
+      .whereNotNull('router_user_id')
+      .select('router_user_id')) as Array<{ router_user_id: string }>;
+    for (const r of rows)
+      await hotspot.bindUser(r.router_user_id, mac).catch(() => {
+        d.vouchers.requestUsersCheck('a queued code did not follow its device');
+      });
   }
 
   async function move(
@@ -126,6 +142,7 @@ export function createMoves(
       await undo(v, source.mac, to.mac, old?.ip ?? null);
       throw err;
     }
+    await rebindQueued(to.mac);
     const masked = maskCode(v.row.code);
     await recordEvent(db, clock, {
       voucherId: v.row.id,

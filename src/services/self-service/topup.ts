@@ -110,6 +110,20 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
       return true;
     });
     if (!done) throw raced();
+    // Kept for this device on the router too: its hotspot user is bound to the device's MAC until it starts,
+    // so no other device can log in with it on the router's own page. The users check puts it right if the
+    // router cannot take it now (a user not pushed yet gets the binding when it is pushed).
+    if (second.row.router_user_id) {
+      try {
+        await hotspot.bindUser(second.row.router_user_id, mac);
+      } catch (err) {
+        log.warn(
+          { err: (err as Error).message, code: maskCode(second.row.code) },
+          'queued code not bound yet',
+        );
+        vouchers.requestUsersCheck('a queued code was not bound to its device');
+      }
+    }
     log.info(
       { module: 'portal', event: 'topup', voucher: into, code: maskCode(second.row.code), mac },
       `code ${maskCode(second.row.code)} queued by ${mac} after ${into}`,

@@ -6,7 +6,7 @@ import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
-import { toVoucherState, routerUptimeLimit, type VoucherRow } from '../voucher-state';
+import { toVoucherState, routerUptimeLimit, voucherProfile, type VoucherRow } from '../voucher-state';
 import type {
   Actor,
   BatchView,
@@ -20,7 +20,13 @@ import type {
 import { vouchersCsv } from './csv';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
-import { bindRouterUsers, clearRouterUserId, pushRouterUsers, voucherUser } from './router-users';
+import {
+  bindRouterUsers,
+  clearRouterUserId,
+  pushRouterUsers,
+  releaseQueuedBindings,
+  voucherUser,
+} from './router-users';
 import {
   checkRouterUsers,
   UsersCheckSchedule,
@@ -99,6 +105,8 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     if (reason) {
       try {
         const check = await runUsersCheck(reason, opts);
+        // The check gave started codes their own binding already; only their "kept for" mark is left.
+        await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now());
         return { created: check.created, pending: check.pending, check };
       } catch (err) {
         // Still due: the next sync (the poll's, or the reconnect's) checks again.
@@ -114,7 +122,10 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     const pushed = rows.length
       ? await pushRouterUsers(pushDeps, await targetsFor(rows, new ProfileCache(db)))
       : { created: 0, pending: 0 };
-    if (router.status.connected) await bindRouterUsers(db, hotspot, clock.now());
+    if (router.status.connected) {
+      await bindRouterUsers(db, hotspot, clock.now());
+      await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now());
+    }
     return pushed;
   }
 
@@ -228,6 +239,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     async get(code) {
       const row = await requireVoucher(db, code);
       const p = await new ProfileCache(db).byId(row.profile_id);
+      const own = voucherProfile(row, p.profile);
       const now = clock.now();
       const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
       return {
@@ -241,8 +253,9 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
           level: e.level,
           message: e.message,
         })),
-        fupThresholdBytes: p.profile.fup?.thresholdBytes ?? null,
-        capBytes: p.profile.dataCapBytes ?? null,
+        // The voucher's own limits: the plan's, raised by codes added to it (as enforcement counts them).
+        fupThresholdBytes: own.fup?.thresholdBytes ?? null,
+        capBytes: own.dataCapBytes ?? null,
         state: desiredLimits(toVoucherState(row, p.profile), now, config.tz).state,
       } satisfies VoucherDetail;
     },

@@ -11,7 +11,20 @@ import type { RouterClient } from '../../router/types';
 import { routerUptimeLimit, type VoucherRow } from '../voucher-state';
 import type { ProfileCache } from './queries';
 
-/** What the voucher's hotspot user should be: uptime limit from its plan and extensions, bound when sold for one device. */
+/**
+ * The MAC a voucher's hotspot user is bound to: a code kept for a device (a second code "queued" on the
+ * portal, see self-service) is bound to that device until it starts, so no other device can use it on the
+ * router's own login page; a one-device voucher, once used, to its device; anything else to none.
+ */
+export function userMac(
+  row: Pick<VoucherRow, 'activated_at' | 'bound_mac' | 'queued_mac'>,
+  users: number,
+): string | null {
+  if (row.activated_at === null && row.queued_mac) return row.queued_mac;
+  return row.bound_mac && users === 1 ? row.bound_mac : null;
+}
+
+/** What the voucher's hotspot user should be: uptime limit from its plan and extensions, and its binding (userMac). */
 export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise<VoucherUser> {
   const p = await cache.byId(row.profile_id);
   return {
@@ -19,7 +32,7 @@ export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise
     code: row.code,
     profileName: p.row.name,
     limitSeconds: routerUptimeLimit(p.profile, row.extra_seconds, Boolean(row.staff)),
-    mac: row.bound_mac && p.profile.users === 1 ? row.bound_mac : null,
+    mac: userMac(row, p.profile.users),
   };
 }
 
@@ -87,6 +100,41 @@ export async function bindRouterUsers(db: Knex, hotspot: ManagedHotspot, now: nu
   const ids = done.filter((id): id is number => id !== undefined);
   if (ids.length) await db('vouchers').whereIn('id', ids).update({ router_synced_at: now });
   return ids.length;
+}
+
+/**
+ * Codes that were kept for a device and have started (on the portal, or on the router's own login page by
+ * that device, which the poll adopts) while their hotspot user may still be bound to the device they were
+ * kept for: an active voucher that still has `queued_mac`. The user gets the voucher's own binding (none for
+ * a multi-device plan, so its other devices can log in) and the mark goes; a failure is retried next sync.
+ */
+export async function releaseQueuedBindings(
+  db: Knex,
+  hotspot: ManagedHotspot,
+  cache: ProfileCache,
+  at: number,
+): Promise<number> {
+  const rows = (await db('vouchers')
+    .where({ status: 'active' })
+    .whereNotNull('queued_mac')
+    .select('id', 'profile_id', 'router_user_id', 'bound_mac', 'activated_at', 'queued_mac')
+    .limit(1000)) as Array<
+    Pick<VoucherRow, 'id' | 'profile_id' | 'router_user_id' | 'bound_mac' | 'activated_at' | 'queued_mac'>
+  >;
+  let done = 0;
+  for (const r of rows) {
+    const users = (await cache.byId(r.profile_id)).profile.users;
+    try {
+      if (r.router_user_id) await hotspot.bindUser(r.router_user_id, userMac(r, users));
+    } catch {
+      continue; // retried at the next sync
+    }
+    await db('vouchers')
+      .where({ id: r.id, status: 'active' })
+      .update({ queued_mac: null, queued_after: null, queued_at: null, updated_at: at });
+    done++;
+  }
+  return done;
 }
 
 export async function clearRouterUserId(db: Knex, id: number): Promise<void> {

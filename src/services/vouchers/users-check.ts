@@ -96,6 +96,7 @@ const WANTED_COLS = [
   'router_user_id',
   'router_synced_at',
   'activated_at',
+  'queued_mac',
 ] as const;
 type WantedRow = Pick<VoucherRow, (typeof WANTED_COLS)[number]>;
 
