@@ -312,6 +312,8 @@
     ['preset', 'up', 'down'].forEach(function (n) {
       fieldError(n, '');
     });
+    limitForm.elements.up.removeAttribute('aria-invalid');
+    limitForm.elements.down.removeAttribute('aria-invalid');
     dialogError.hidden = true;
     syncPreset();
     if (typeof dialog.showModal === 'function') dialog.showModal();
@@ -350,6 +352,19 @@
         fieldError('down', err.fields.download || '');
         dialogError.textContent = err.message;
         dialogError.hidden = false;
+        // The field the server refused is marked and gets the focus (download first, as on the form).
+        var first = null;
+        [
+          ['down', err.fields.download],
+          ['up', err.fields.upload],
+        ].forEach(function (f) {
+          var input = limitForm.elements[f[0]];
+          if (!input) return;
+          if (f[1]) input.setAttribute('aria-invalid', 'true');
+          else input.removeAttribute('aria-invalid');
+          if (f[1] && !first) first = input;
+        });
+        if (first) first.focus();
       },
     );
   });

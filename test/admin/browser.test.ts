@@ -106,6 +106,17 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
   await page.fill('#dlg-up', '256K');
   await page.click('#limit-form button[type=submit]');
   await expect(page.locator('[data-error=down]').textContent()).resolves.toContain('512K');
+  // The refused field is marked and has the focus, its message tied to it for a screen reader.
+  await expect(page.locator('#dlg-down').getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(
+    page
+      .locator('#dlg-down')
+      .evaluate(
+        (el) =>
+          el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement,
+      ),
+  ).resolves.toBe(true);
+  await expect(page.locator('#dlg-down').getAttribute('aria-describedby')).resolves.toBe('dlg-down-err');
   expect(maxLimit(mac)).toBe('1000000/2000000');
   await page.fill('#dlg-down', '768K');
   await page.click('#limit-form button[type=submit]');
