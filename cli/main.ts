@@ -10,6 +10,7 @@ import type { CommandDef } from './commands/shared';
 import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
+import { dbCommands } from './commands/db';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
 const [usersList, usersKick, ...bandwidth] = networkCommands;
@@ -26,6 +27,7 @@ export const COMMANDS: CommandDef[] = [
   ...bandwidth,
   ...reportsAdmin,
   ...moreCommands.config,
+  ...dbCommands,
   ...vendoCommands,
 ];
 

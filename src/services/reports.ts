@@ -124,7 +124,8 @@ export function createReportService(deps: ServiceDeps): ReportService {
         .select('v.code', 'p.name')
         .select(db.raw('SUM(s.bytes_up + s.bytes_down) AS bytes'))
         .groupBy('v.id', 'v.code', 'p.name')
-        .orderBy('bytes', 'desc')
+        // Ties by code: the same order on every engine (and from one page load to the next).
+        .orderBy([{ column: 'bytes', order: 'desc' }, { column: 'v.code' }])
         .limit(Math.min(Math.max(limit, 1), 1000));
       return rows.map((r) => ({ code: r.code, profile: r.name, bytes: Number(r.bytes) }));
     },

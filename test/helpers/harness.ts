@@ -36,6 +36,8 @@ export interface HarnessOptions {
   fakeClock?: boolean;
   /** The controller's logger (default: silent), for tests that read what was logged. */
   log?: Logger;
+  /** SQLite whatever engine the tests run on (a test about moving a SQLite shop elsewhere). */
+  sqlite?: boolean;
 }
 
 /**
@@ -52,7 +54,9 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const shipped = JSON.parse(fs.readFileSync(projectPath('profiles.json'), 'utf8'));
   fs.writeFileSync(profilesFile, JSON.stringify(opts.profiles ?? shipped, null, 2));
   // SQLite in the temporary folder, or a fresh PostgreSQL database under `npm run test:pg` (test-db.ts).
-  const database = await createTestDatabase(dir);
+  const database = opts.sqlite
+    ? { url: `sqlite:${path.join(dir, 'test.sqlite')}`, drop: async () => undefined }
+    : await createTestDatabase(dir);
   const config = loadConfig({
     DATABASE_URL: database.url,
     DATA_DIR: dir,
