@@ -57,13 +57,22 @@ it('at 390 px the status page shows the time and Pause; Pause then Resume keep t
   await page.waitForURL(/notice=paused/);
   await expect(page.locator('#resume').isVisible()).resolves.toBe(true);
   await expect(page.locator('.self .alert.ok').textContent()).resolves.toMatch(/Paused/);
+  // The heading and the title say Paused, with the time kept; nothing says "connected".
+  await expect(page.locator('h1').textContent()).resolves.toBe('Paused');
+  await expect(page.title()).resolves.toMatch(/^Paused/);
+  await expect(page.locator('.facts dt').first().textContent()).resolves.toBe('Time kept');
+  await expect(page.locator('body').textContent()).resolves.not.toContain('You are connected');
   expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(0);
   await page.screenshot({ path: path.join(SHOTS, 'self-service-paused-390.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: path.join(SHOTS, 'self-service-paused-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
 
   advance(h, 3600);
   await page.click('#resume');
   await page.waitForURL(/notice=resumed/);
   await expect(page.locator('#time-left').textContent()).resolves.toMatch(/10:00|10m/);
+  await expect(page.locator('h1').textContent()).resolves.toBe('You are connected');
   expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(1);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: path.join(SHOTS, 'self-service-resumed-1280.png'), fullPage: true });

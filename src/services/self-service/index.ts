@@ -61,6 +61,8 @@ export interface SelfServiceStatus {
   queued: Array<{ code: string; profile: string; seconds: number | null }>;
   /** A queued code may start now (nothing running on this device). */
   canStartQueued: boolean;
+  /** The voucher allows several devices at once (a pause logs them all out; Resume brings them back). */
+  multiDevice: boolean;
 }
 
 export interface SelfService {
@@ -86,6 +88,7 @@ const NO_SELF: SelfServiceStatus = {
   pausesLeft: null,
   queued: [],
   canStartQueued: false,
+  multiDevice: false,
 };
 
 export function createSelfService(
@@ -262,6 +265,7 @@ export function createSelfService(
         paused: p.paused,
         pauseEndsAt: p.endsAt,
         pausesLeft: p.pausesLeft,
+        multiDevice: v.profile.users > 1,
       },
     };
   }

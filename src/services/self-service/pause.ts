@@ -74,8 +74,10 @@ export function createPauses(
     const fresh = (await voucherById(db, v.row.id)) as Voucher;
     if (!(await lifecycle.pause(db, v.row.id, mac, now))) return state(fresh);
     const errors: RouterError[] = [];
+    let online: string[] = [];
     try {
       const sessions = await hotspot.sessionsOfVoucher(v.row.code);
+      online = [...new Set(sessions.map((s) => s.mac))];
       await hotspot.logout(
         sessions.map((s) => s.id),
         errors,
@@ -91,8 +93,9 @@ export function createPauses(
     await recordEvent(db, clock, {
       voucherId: v.row.id,
       kind: 'pause',
-      message: `Paused by ${mac} with ${left ?? 0}s left`,
-      data: { mac, remainingSeconds: left },
+      message: `Paused by ${mac} with ${left ?? 0}s left${online.length > 1 ? ` (${online.length} devices logged out)` : ''}`,
+      // The devices that were online: Resume logs them all back in.
+      data: { mac, remainingSeconds: left, devices: online },
     });
     log.info(
       { module: 'portal', event: 'pause', voucher: maskCode(v.row.code), mac },
@@ -119,9 +122,43 @@ export function createPauses(
       const device = await deviceRow(db, v.row.id, mac);
       if (!device?.ip) throw unreachable();
       result = await d.redemption.redeem({ code: v.row.code, mac, ip: device.ip }, { peerIp });
+      await resumeOthers(v, mac);
     }
     await closePause(v, mac, why);
     return { result, state: await state((await voucherById(db, v.row.id)) as Voucher) };
+  }
+
+  /**
+   * The voucher's other devices that were online when it was paused are logged back in too (a pause stops
+   * the code, not one phone), each at the address it had. One that has left the WiFi, or is online on
+   * another code by now, is simply skipped: it logs in again from the login page when it comes back.
+   */
+  async function resumeOthers(v: Voucher, mac: string): Promise<void> {
+    const ev = (await db('events')
+      .where({ voucher_id: v.row.id, kind: 'pause' })
+      .orderBy('id', 'desc')
+      .first('data')) as { data: unknown } | undefined;
+    let devices: unknown = [];
+    try {
+      const data = typeof ev?.data === 'string' ? JSON.parse(ev.data) : ev?.data;
+      devices = (data as { devices?: unknown } | null)?.devices ?? [];
+    } catch {
+      devices = [];
+    }
+    if (!Array.isArray(devices)) return;
+    for (const other of devices) {
+      if (typeof other !== 'string' || other === mac) continue;
+      const row = await deviceRow(db, v.row.id, other);
+      if (!row?.ip) continue;
+      try {
+        await d.redemption.redeem({ code: v.row.code, mac: other, ip: row.ip }, { peerIp: null });
+      } catch (err) {
+        log.info(
+          { voucher: maskCode(v.row.code), mac: other, err: (err as Error).message },
+          'resume: another device of the voucher is not back on the WiFi; it logs in again from the login page',
+        );
+      }
+    }
   }
 
   async function closePause(v: Voucher, mac: string, why: string): Promise<void> {

@@ -26,6 +26,8 @@ export interface SelfServiceView {
   pauseNote: string | null;
   queued: string[];
   canStartQueued: boolean;
+  /** Several devices share the code: the pause texts say what happens to the others. */
+  multiDevice: boolean;
   notice: string | null;
   error: string | null;
   csrf: string;
@@ -95,6 +97,7 @@ export function selfServiceView(
       }),
     ),
     canStartQueued: self.canStartQueued,
+    multiDevice: self.multiDevice,
     notice: noticeText(q, t),
     error: error ? errorText(error, t) : null,
     csrf: portalFormToken(req, res),
