@@ -453,5 +453,8 @@ export interface Services {
   selfService: SelfService;
   settings: SettingsService;
   /** Coin vendos and their ledger (src/services/vendos/). */
-  vendos: VendoService & { ownerOf(id: string): Promise<{ mac: string } | undefined> };
+  vendos: VendoService & {
+    ownerOf(id: string): Promise<{ mac: string } | undefined>;
+    usedAddress(mac: string, ip: string): Promise<boolean>;
+  };
 }

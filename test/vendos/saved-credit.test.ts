@@ -33,6 +33,13 @@ describe('saved credit, top-ups and the cash box', () => {
     await board.poll();
     const vendos = await phone.call('GET', `/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`);
     expect(vendos.json.saved_credit).toBe(6);
+    // Nobody else on the WiFi learns it by naming the MAC.
+    const nosy = await other.call('GET', `/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`);
+    expect(nosy.json.saved_credit).toBe(0);
+    const anonymous = await fetch(
+      `${h.app!.url}/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`,
+    );
+    expect(((await anonymous.json()) as { saved_credit: number }).saved_credit).toBe(0);
     const again = await phone.start(id);
     expect(again.json).toMatchObject({ success: true, saved_credit: 6 });
     expect((await phone.session(again.json.session)).json).toMatchObject({

@@ -15,7 +15,10 @@ export type { VendoService } from './types';
 export function createVendoService(
   deps: ServiceDeps,
   d: { profiles: ProfileService; redemption: RedemptionService; vouchers: VoucherService },
-): VendoService & { ownerOf(id: string): Promise<{ mac: string } | undefined> } {
+): VendoService & {
+  ownerOf(id: string): Promise<{ mac: string } | undefined>;
+  usedAddress(mac: string, ip: string): Promise<boolean>;
+} {
   // The key is read when first needed: a controller with no vendos never writes the file.
   let box: ReturnType<typeof secretBox> | undefined;
   const lazyBox = {
@@ -45,6 +48,10 @@ export function createVendoService(
     finish: portal.finish,
     settleInterrupted: portal.settleInterrupted,
     ownerOf: portal.ownerOf,
+    /** Whether the device opened a coin window from this address (it proves the device, as the portal's status). */
+    async usedAddress(mac, ip) {
+      return Boolean(await deps.db('vendo_sessions').where({ mac, ip }).first('id'));
+    },
     ledger: ledger.ledger,
     collect: ledger.collect,
     collections: ledger.collections,

@@ -10,7 +10,8 @@ import { formatRouterDuration } from '../../domain/units';
 import { AppError, toAppError } from '../../lib/errors';
 import { RateLimitedError } from '../../services/redemption';
 import type { WebContext } from '../context';
-import { peerAddress, rememberDevice } from './device-proof';
+import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
 
 const COOKIE = 'pisonet_vendo';
@@ -47,6 +48,25 @@ export function vendoPortalRouter(ctx: WebContext): Router {
     const wanted = Buffer.from(sign(id));
     return given.length === wanted.length && crypto.timingSafeEqual(given, wanted);
   }
+  /**
+   * Saved credit is told only to the device itself: its portal cookie (a redemption), a coin-window cookie of
+   * that device, or asking from an address it opened a window from. Anyone else on the WiFi learns nothing.
+   */
+  async function provesDevice(req: Request, macInput: string): Promise<boolean> {
+    let mac: string;
+    try {
+      mac = normaliseMac(macInput);
+    } catch {
+      return false;
+    }
+    if (provenDevice(req, secret) === mac) return true;
+    const v = cookieOf(req);
+    const id = v ? v.slice(0, v.lastIndexOf('.')) : '';
+    if (id && owns(req, id) && (await vendos.ownerOf(id))?.mac === mac) return true;
+    const peer = peerAddress(req);
+    return peer !== null && (await vendos.usedAddress(mac, peer));
+  }
+
   const notYours = () =>
     new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window is not open on this device', 404, 'session');
 
@@ -66,7 +86,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
       res.json({
         success: true,
         vendos: list.map((v) => ({ ...v, minimum: v.minimum / 100, demo: demo?.vendoId === v.id })),
-        saved_credit: mac ? (await vendos.savedCredit(mac)) / 100 : 0,
+        saved_credit: mac && (await provesDevice(req, mac)) ? (await vendos.savedCredit(mac)) / 100 : 0,
       });
     } catch (err) {
       fail(res, err);
