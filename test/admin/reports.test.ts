@@ -9,6 +9,7 @@ import {
 } from '../../src/services/report-calendar';
 import { toCsv } from '../../src/web/admin/pages/reports';
 import { recordSamples } from '../../src/services/usage/persist';
+import { insertedId } from '../../src/db/knex';
 
 describe('shop calendar', () => {
   test('local dates and midnights follow the zone', () => {
@@ -59,18 +60,23 @@ describe('report service', () => {
     activatedAt: number | null,
     extra: Record<string, unknown> = {},
   ) {
-    const [id] = await h.core!.db('vouchers').insert({
-      code,
-      profile_id: ids[profile],
-      price,
-      rate_limit_up: 1000000,
-      rate_limit_down: 2000000,
-      status: activatedAt === null ? 'unused' : 'active',
-      created_at: Date.UTC(2026, 10, 1),
-      activated_at: activatedAt,
-      updated_at: Date.UTC(2026, 10, 1),
-      ...extra,
-    });
+    const id = insertedId(
+      await h
+        .core!.db('vouchers')
+        .insert({
+          code,
+          profile_id: ids[profile],
+          price,
+          rate_limit_up: 1000000,
+          rate_limit_down: 2000000,
+          status: activatedAt === null ? 'unused' : 'active',
+          created_at: Date.UTC(2026, 10, 1),
+          activated_at: activatedAt,
+          updated_at: Date.UTC(2026, 10, 1),
+          ...extra,
+        })
+        .returning('id'),
+    );
     return id as number;
   }
 

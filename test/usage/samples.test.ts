@@ -3,6 +3,7 @@ import type { SampleRow } from '../../src/services/usage/meter';
 import { recordSamples } from '../../src/services/usage/persist';
 import { compactSamples, trafficSeries } from '../../src/services/usage/samples';
 import { Harness, usageHarness } from './helpers';
+import { insertedId } from '../../src/db/knex';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,22 +19,30 @@ const DAY = 24 * HOUR;
 test('compaction folds raw polls into hours and old hours into days, keeping every byte', async () => {
   const db = h.core!.db;
   const p = await h.core!.services.profiles.get('BASIC');
-  const [vid] = await db('vouchers').insert({
-    code: 'SAMPLE01',
-    profile_id: p.id,
-    price: 500,
-    rate_limit_up: 1,
-    rate_limit_down: 1,
-    status: 'active',
-    created_at: 0,
-    updated_at: 0,
-  });
-  const [did] = await db('voucher_devices').insert({
-    voucher_id: vid,
-    mac: '02:00:00:00:00:01',
-    first_seen_at: 0,
-    last_seen_at: 0,
-  });
+  const vid = insertedId(
+    await db('vouchers')
+      .insert({
+        code: 'SAMPLE01',
+        profile_id: p.id,
+        price: 500,
+        rate_limit_up: 1,
+        rate_limit_down: 1,
+        status: 'active',
+        created_at: 0,
+        updated_at: 0,
+      })
+      .returning('id'),
+  );
+  const did = insertedId(
+    await db('voucher_devices')
+      .insert({
+        voucher_id: vid,
+        mac: '02:00:00:00:00:01',
+        first_seen_at: 0,
+        last_seen_at: 0,
+      })
+      .returning('id'),
+  );
   const now = Date.UTC(2026, 10, 21, 4, 0, 0);
   const start = now - 100 * DAY;
   const rows: SampleRow[] = [];

@@ -2,6 +2,7 @@ import { createHarness, Harness } from '../helpers/harness';
 import { addDevice } from '../portal/helpers';
 import { signedHeaders } from '../../src/services/vendos/signature';
 import { adminApi, ledger, makeVendo, Phone } from './helpers';
+import { insertedId } from '../../src/db/knex';
 
 describe('the board protocol: signatures, retries, duplicates, reordering, delays', () => {
   let h: Harness;
@@ -193,17 +194,21 @@ describe('the long poll and interrupted Dones', () => {
     // `finishing`, the coins claimed by a voucher that never became active.
     const db = h.core!.db;
     const now = h.clock.now();
-    const [voucherId] = (await db('vouchers').insert({
-      code: 'HALFWAY1',
-      profile_id: (await db('profiles').where({ name: 'BASIC' }).first()).id,
-      price: 500,
-      rate_limit_up: 512000,
-      rate_limit_down: 1000000,
-      status: 'unused',
-      vendo_id: id,
-      created_at: now,
-      updated_at: now,
-    })) as number[];
+    const voucherId = insertedId(
+      await db('vouchers')
+        .insert({
+          code: 'HALFWAY1',
+          profile_id: (await db('profiles').where({ name: 'BASIC' }).first()).id,
+          price: 500,
+          rate_limit_up: 512000,
+          rate_limit_down: 1000000,
+          status: 'unused',
+          vendo_id: id,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id'),
+    );
     await db('vendo_sessions')
       .where({ id: s.json.session })
       .update({ state: 'finishing', ended_at: now, voucher_id: voucherId });
