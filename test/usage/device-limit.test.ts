@@ -161,7 +161,8 @@ test('the kept devices’ bytes keep counting; the logged-out ones are never boo
     bytes_down: number;
     connected: number;
   }>;
-  expect(rows.map((r) => [r.mac, r.bytes_up, r.bytes_down, r.connected])).toEqual([
+  // connected: 1 on SQLite, true on PostgreSQL
+  expect(rows.map((r) => [r.mac, r.bytes_up, r.bytes_down, Number(r.connected)])).toEqual([
     [MAC[0], 105, 1_050, 1],
     [MAC[1], 200, 2_000, 1],
   ]);
