@@ -96,6 +96,9 @@ export function vendoPortalRouter(ctx: WebContext): Router {
   r.post('/api/portal/vendo/start', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     try {
+      // Asked before the new window's cookie exists: the device proves itself as for the list (or asks from the
+      // address it names, which is how a phone on the hotspot reaches the portal).
+      const proven = (await provesDevice(req, str(b.mac))) || peerAddress(req) === str(b.ip).trim();
       const s = await vendos.start({ vendo: str(b.vendo), mac: str(b.mac), ip: str(b.ip) });
       res.cookie(COOKIE, `${s.session}.${sign(s.session)}`, {
         httpOnly: true,
@@ -108,7 +111,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         success: true,
         session: s.session,
         expires_in: s.expiresIn,
-        saved_credit: s.savedCredit / 100,
+        saved_credit: proven ? s.savedCredit / 100 : 0,
       });
     } catch (err) {
       fail(res, err);
