@@ -38,7 +38,9 @@
     return fetch(url, {
       method: method,
       credentials: 'same-origin',
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: body
+        ? { 'content-type': 'application/json', 'accept-language': d.lang }
+        : { 'accept-language': d.lang },
       body: body ? JSON.stringify(body) : undefined,
     }).then(function (r) {
       return r.json();

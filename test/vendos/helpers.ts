@@ -51,12 +51,18 @@ export class Phone {
     readonly device: { mac: string; ip: string },
   ) {}
 
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<{ status: number; json: Json }> {
     const res = await fetch(`${this.h.app!.url}${path}`, {
       method,
       headers: {
         'content-type': 'application/json',
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...extra,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

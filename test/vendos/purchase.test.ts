@@ -93,6 +93,17 @@ describe('buying time with coins on a vendo (HTTP, simulated router and board)',
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ success: false, code: 'NO_CREDIT' });
     expect(res.json.error).toMatch(/Insert a coin/);
+    // A Filipino page gets the Filipino wording.
+    const fil = await phone.call(
+      'POST',
+      '/api/portal/vendo/finish',
+      { session: json.session },
+      { 'accept-language': 'fil' },
+    );
+    expect(fil.json).toMatchObject({
+      code: 'NO_CREDIT',
+      error: expect.stringMatching(/Maghulog muna ng barya/),
+    });
     expect((await board.poll()).json).toMatchObject({ state: 'armed', session: json.session });
   });
 

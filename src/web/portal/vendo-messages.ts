@@ -36,6 +36,16 @@ const fil = {
   'vendo.done': 'Tapos: kumonekta',
   'vendo.demo': 'Demo: maghulog ng barya',
   'vendo.working': 'Kumokonekta…',
+  'error.NO_CREDIT': 'Maghulog muna ng barya: wala pang credit na gagawing oras.',
+  'error.CREDIT_TOO_SMALL': 'Kulang pa ang credit para sa kahit anong oras; maghulog pa ng barya.',
+  'error.VENDO_BUSY': 'May gumagamit ng coin box na ito ngayon. Subukan muli pagkalipas ng isang minuto.',
+  'error.VENDO_OFFLINE':
+    'Hindi sumasagot ang coin box na ito. Magtanong sa tindahan, o pumili ng ibang coin box.',
+  'error.VENDO_DISABLED': 'Naka-off ang coin box na ito.',
+  'error.VENDO_SESSION_NOT_FOUND':
+    'Wala nang bukas na hulugan sa device na ito. Pindutin muli ang Maghulog ng barya.',
+  'error.VENDO_SESSION_FINISHED': 'Tapos na ang hulugang ito; nasa voucher mo na ang oras.',
+  'error.VENDO_SESSION_BUSY': 'Tinatapos na ang hulugang ito; sandali lang.',
 };
 
 registerMessages('en', en);

@@ -13,6 +13,7 @@ import type { WebContext } from '../context';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
+import { pickLanguage, translator } from '../../i18n';
 
 const COOKIE = 'pisonet_vendo';
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -70,12 +71,20 @@ export function vendoPortalRouter(ctx: WebContext): Router {
   const notYours = () =>
     new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window is not open on this device', 404, 'session');
 
-  function fail(res: Response, err: unknown): void {
+  /**
+   * The service's message is English; a Filipino page gets the catalog's wording for the code when there is
+   * one (src/web/portal/vendo-messages.ts, src/i18n/fil.json), else the English message.
+   */
+  function fail(res: Response, err: unknown, req?: Request): void {
     const e = toAppError(err);
+    const lang = req ? pickLanguage(req.query.lang, req.get('accept-language')) : 'en';
+    const key = `error.${e.code}`;
+    const said = lang === 'en' ? key : translator(lang).t(key);
+    const message = said !== key && !(e.status >= 500 && e.code === 'INTERNAL') ? said : e.message;
     if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
     if (e.status >= 500 && e.code === 'INTERNAL')
       ctx.log.error({ err: (err as Error).message }, 'portal vendo call failed');
-    res.status(e.status).json({ success: false, error: e.message, code: e.code });
+    res.status(e.status).json({ success: false, error: message, code: e.code });
   }
 
   r.get('/api/portal/vendos', async (req, res) => {
@@ -89,7 +98,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         saved_credit: mac && (await provesDevice(req, mac)) ? (await vendos.savedCredit(mac)) / 100 : 0,
       });
     } catch (err) {
-      fail(res, err);
+      fail(res, err, req);
     }
   });
 
@@ -114,7 +123,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         saved_credit: proven ? s.savedCredit / 100 : 0,
       });
     } catch (err) {
-      fail(res, err);
+      fail(res, err, req);
     }
   });
 
@@ -133,7 +142,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         expires_in: s.expiresIn,
       });
     } catch (err) {
-      fail(res, err);
+      fail(res, err, req);
     }
   });
 
@@ -158,7 +167,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         top_up: out.topUp,
       });
     } catch (err) {
-      fail(res, err);
+      fail(res, err, req);
     }
   });
 
@@ -176,7 +185,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
       await demo.insert(amount);
       res.json({ success: true });
     } catch (err) {
-      fail(res, err);
+      fail(res, err, req);
     }
   });
 
