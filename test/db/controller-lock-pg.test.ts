@@ -8,7 +8,8 @@ import { acquirePostgresLock } from '../../src/db/controller-lock-pg';
 import { openDatabase, type Db } from '../../src/db/knex';
 import { StartRefused } from '../../src/lib/errors';
 import { createLogger } from '../../src/lib/logger';
-import { createTestDatabase, describePostgresOnly, type TestDatabase } from '../helpers/test-db';
+import { describePostgresOnly } from '../helpers/engine-describe';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 
 describePostgresOnly('controller lock on PostgreSQL', () => {
   const log = createLogger('silent');

@@ -70,18 +70,6 @@ export function postgresConfigOf(url: string): PostgresConfig {
   return withDatabase(c, c.database);
 }
 
-/** `describe` for behaviour that only SQLite has (its lock file, WAL); skipped on PostgreSQL with the reason. */
-export function describeSqliteOnly(name: string, reason: string, fn: () => void): void {
-  if (onPostgres) describe.skip(`${name} [SQLite only: ${reason}]`, fn);
-  else describe(name, fn);
-}
-
-/** `describe` for the PostgreSQL version of a behaviour; skipped on SQLite. */
-export function describePostgresOnly(name: string, fn: () => void): void {
-  if (onPostgres) describe(name, fn);
-  else describe.skip(`${name} [PostgreSQL only: run npm run test:pg]`, fn);
-}
-
 /**
  * Makes every `op` on `table` fail with `message` (a trigger), on either engine, until the returned function
  * removes it: a write transaction that dies half-way, as when the controller is killed or the disk fails.

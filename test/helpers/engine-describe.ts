@@ -1,0 +1,17 @@
+/**
+ * `describe` by engine. Kept apart from test-db.ts, which the benchmarks' build reaches through the harness
+ * and which must therefore not use jest's globals.
+ */
+import { onPostgres } from './test-db';
+
+/** `describe` for behaviour that only SQLite has (its lock file, WAL); skipped on PostgreSQL with the reason. */
+export function describeSqliteOnly(name: string, reason: string, fn: () => void): void {
+  if (onPostgres) describe.skip(`${name} [SQLite only: ${reason}]`, fn);
+  else describe(name, fn);
+}
+
+/** `describe` for the PostgreSQL version of a behaviour; skipped on SQLite. */
+export function describePostgresOnly(name: string, fn: () => void): void {
+  if (onPostgres) describe(name, fn);
+  else describe.skip(`${name} [PostgreSQL only: run npm run test:pg]`, fn);
+}
