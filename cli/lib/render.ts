@@ -96,7 +96,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
       [
         'Used',
-        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}`,
+        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}${v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : ''}`,
       ],
       ['Device', v.boundMac ?? dash],
       ['On router', v.onRouter ? 'yes' : 'no'],

@@ -109,8 +109,11 @@ export interface EventView {
 export interface VoucherDetail extends VoucherView {
   devices: DeviceView[];
   events: EventView[];
+  /** The voucher's own limits: the plan's, raised by the codes added to it (`addedBytes`, `addedFupBytes`). */
   fupThresholdBytes: number | null;
   capBytes: number | null;
+  addedBytes: number;
+  addedFupBytes: number;
   /** Policy state now: normal | fup | capped-throttle | blocked | expired | revoked | unused. */
   state: string;
 }

@@ -87,15 +87,20 @@ test('a voucher topped up to 100+50 MB at 120 MB: not cut, no 100 % alert, 150 M
   expect((await h.core!.services.vouchers.get(first)).capBytes).toBe(150 * MB);
   const admin = new AdminClient(h.app!.url);
   expect((await admin.login()).status).toBe(303);
-  expect(await admin.html(`/admin/vouchers/${first}`)).toContain('cap 150.0 MB');
+  expect(await admin.html(`/admin/vouchers/${first}`)).toContain(
+    'cap 150.0 MB (100.0 MB plan + 50.0 MB added)',
+  );
   const api = await fetch(`${h.app!.url}/admin/api/vouchers/${first}`, { headers: AUTH });
   expect(((await api.json()) as { voucher: Record<string, unknown> }).voucher).toMatchObject({
     cap_bytes: 150 * MB,
+    added_bytes: 50 * MB,
     state: 'normal',
   });
   const cli = await runCli(h, ['vouchers', 'show', first, '--json']);
   expect(cli.code).toBe(0);
-  expect(JSON.parse(cli.stdout).capBytes).toBe(150 * MB);
+  expect(JSON.parse(cli.stdout)).toMatchObject({ capBytes: 150 * MB, addedBytes: 50 * MB });
+  const text = await runCli(h, ['vouchers', 'show', first]);
+  expect(text.stdout).toMatch(/of 150\.0 MB \(50\.0 MB added by top-ups\)/);
 
   // Past the raised cap, the voucher ends, with the 100 % alert against 150 MB.
   download(d.mac, 31);
@@ -115,7 +120,11 @@ test('fair use: the threshold raised by a top-up slows the voucher only past the
   await cycle();
   // 100 MB: past the plan's 60 MB, within 60 + 60 MB. Full speed, alert at 80 % of 120 MB.
   const detail = await h.core!.services.vouchers.get(first);
-  expect([detail.fupThresholdBytes, detail.state]).toEqual([120 * MB, 'normal']);
+  expect([detail.fupThresholdBytes, detail.addedFupBytes, detail.state]).toEqual([
+    120 * MB,
+    60 * MB,
+    'normal',
+  ]);
   const queue = h.sim.rows('/queue/simple').find((q) => q.name === `pisonet-${d.mac}`);
   expect(queue?.['max-limit']).toBe('512000/1000000');
   expect((await eventsOf(first)).filter((e) => /^fup-/.test(e.kind)).map((e) => e.kind)).toEqual(['fup-80']);

@@ -256,6 +256,8 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         // The voucher's own limits: the plan's, raised by codes added to it (as enforcement counts them).
         fupThresholdBytes: own.fup?.thresholdBytes ?? null,
         capBytes: own.dataCapBytes ?? null,
+        addedBytes: own.dataCapBytes === undefined ? 0 : Number(row.extra_bytes ?? 0),
+        addedFupBytes: own.fup === undefined ? 0 : Number(row.extra_fup_bytes ?? 0),
         state: desiredLimits(toVoucherState(row, p.profile), now, config.tz).state,
       } satisfies VoucherDetail;
     },

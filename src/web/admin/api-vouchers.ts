@@ -154,6 +154,8 @@ export function voucherApiRouter(ctx: WebContext): Router {
         state: d.state,
         fup_threshold_bytes: d.fupThresholdBytes,
         cap_bytes: d.capBytes,
+        added_bytes: d.addedBytes,
+        added_fup_bytes: d.addedFupBytes,
         devices: d.devices.map((x) => ({
           ...x,
           firstSeenAt: iso(x.firstSeenAt),
