@@ -103,6 +103,10 @@ describe('settings: moves per day', () => {
       expect(html).toContain(`name="moves_per_day" value="${bad}"`);
     }
     expect(await h.core!.services.selfService.movesPerDay()).toBe(3);
+    // Without the form's CSRF token nothing is saved.
+    const forged = await c.post('/admin/settings/self-service', { moves_per_day: '7' });
+    expect(forged.status).toBe(403);
+    expect(await h.core!.services.selfService.movesPerDay()).toBe(3);
 
     const ok = await c.post('/admin/settings/self-service', { moves_per_day: '0' }, token);
     expect([ok.status, ok.headers.get('location')]).toEqual([303, '/admin/settings']);
