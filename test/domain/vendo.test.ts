@@ -1,4 +1,11 @@
-import { bestPurchase, parseCoinAmount, parseRates, ratesJson, type RateEntry } from '../../src/domain/vendo';
+import {
+  bestPurchase,
+  MAX_BOUGHT_SECONDS,
+  parseCoinAmount,
+  parseRates,
+  ratesJson,
+  type RateEntry,
+} from '../../src/domain/vendo';
 import { ValidationErrors } from '../../src/domain/errors';
 
 const table: RateEntry[] = parseRates([
@@ -121,7 +128,13 @@ describe('bestPurchase: the most time for the credit', () => {
     ]);
     // 7-peso lines are the best per peso; ₱100,001 = 14,285 × ₱7 + ₱6 (= 2 × ₱3).
     const got = bestPurchase(rates, 100_001 * 100);
-    expect(got.seconds).toBe(14_285 * 9000 + 2 * 3600 > 365 * 86400 ? 365 * 86400 : 14_285 * 9000 + 2 * 3600);
+    expect(got.lines).toEqual([
+      { amount: 700, count: 14_285 },
+      { amount: 300, count: 2 },
+    ]);
+    expect(got.spent).toBe(100_001 * 100);
+    // That is over 4 years of time: what one purchase gives is capped at a year.
+    expect(got.seconds).toBe(MAX_BOUGHT_SECONDS);
     const small = bestPurchase(rates, 1000 * 100);
     expect(small.seconds).toBe(bruteForce(rates, 1000 * 100));
   });
