@@ -1,6 +1,6 @@
 import os from 'node:os';
 import pg from 'pg';
-import type { DatabaseConfig, PostgresConfig } from '../config/database-url';
+import { maskUrlPassword, type DatabaseConfig, type PostgresConfig } from '../config/database-url';
 import { StartRefused } from '../lib/errors';
 import { timeFormatter } from '../lib/log-format';
 import { acquireControllerLock, type ControllerLock, type LockOptions } from './controller-lock';
@@ -22,8 +22,12 @@ export async function acquireDatabaseLock(db: DatabaseConfig, opts: LockOptions)
   return acquirePostgresLock(db, opts);
 }
 
+/** At most 63 characters (PostgreSQL cuts the rest): the host goes last, so only it can be cut short. */
 const appName = (port: number, startedAt: string) =>
-  `${NAME_PREFIX} pid=${process.pid} port=${port} host=${os.hostname()} since=${startedAt}`.slice(0, 63);
+  `${NAME_PREFIX} ${process.pid} ${port} ${Math.floor(Date.parse(startedAt) / 1000)} ${os.hostname()}`.slice(
+    0,
+    63,
+  );
 
 export async function acquirePostgresLock(c: PostgresConfig, opts: LockOptions): Promise<ControllerLock> {
   const info = {
@@ -49,7 +53,15 @@ export async function acquirePostgresLock(c: PostgresConfig, opts: LockOptions):
         'lost the connection holding the database lock: another controller could now start on this database',
       );
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    // Unreachable, wrong password, no such database: one line for the owner (pg's messages hold no password).
+    throw new StartRefused(
+      'DATABASE_UNREACHABLE',
+      `cannot open the database ${c.shown}: ${maskUrlPassword((err as Error).message)}. Check DATABASE_URL in .env and that the PostgreSQL server is running.`,
+    );
+  }
   try {
     const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
       LOCK_CLASS,
@@ -91,9 +103,10 @@ async function refusal(client: pg.Client, c: PostgresConfig, tz?: string): Promi
     [LOCK_CLASS, LOCK_SLOT],
   );
   const name = holder.rows[0]?.application_name ?? '';
-  const m = /pid=(\d+) port=(\d+) host=(\S+) since=(\S+)/.exec(name);
+  const m = /^pisonet controller (\d+) (\d+) (\d+) (.*)$/.exec(name);
+  const here = m !== null && os.hostname().startsWith(m[4]);
   const who = m
-    ? `pid ${m[1]}${m[3] === os.hostname() ? '' : ` on ${m[3]}`}, port ${m[2]}, since ${localTime(m[4], tz)}`
+    ? `pid ${m[1]}${here ? '' : ` on ${m[4]}`}, port ${m[2]}, since ${localTime(Number(m[3]) * 1000, tz)}`
     : `connected from ${holder.rows[0]?.client_addr ?? 'this machine'}`;
   return new StartRefused(
     'CONTROLLER_RUNNING',
@@ -101,7 +114,6 @@ async function refusal(client: pg.Client, c: PostgresConfig, tz?: string): Promi
   );
 }
 
-function localTime(iso: string, tz?: string): string {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? timeFormatter(tz)(ms) : iso;
+function localTime(ms: number, tz?: string): string {
+  return Number.isFinite(ms) ? timeFormatter(tz)(ms) : 'an unknown time';
 }

@@ -45,6 +45,17 @@ describePostgresOnly('controller lock on PostgreSQL', () => {
     }
   });
 
+  test('a wrong password is one line naming the database, with the password masked', async () => {
+    const wrong = { ...config, password: 'not-the-password-42' };
+    const err = await acquirePostgresLock(wrong, { port: 5000, log }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartRefused);
+    expect((err as Error).message).toMatch(
+      /cannot open the database postgres:\/\/[^:]+:\*\*\*@.*password authentication failed/,
+    );
+    expect((err as Error).message).not.toContain('not-the-password-42');
+    expect((err as Error).message).not.toContain(config.password);
+  });
+
   test('released, or its connection gone (a crash), the lock can be taken again', async () => {
     const first = await acquirePostgresLock(config, { port: 5000, log });
     first.release();
