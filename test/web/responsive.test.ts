@@ -30,6 +30,7 @@ let admin: BrowserContext;
 let adminPage: Page;
 let devices: { code: string; mac: string; ip: string }[];
 let batchId: number;
+let vendoId: string;
 const pageErrors: string[] = [];
 
 /** The phone status pages of three customers: one online, one whose voucher expired, one revoked. */
@@ -61,6 +62,20 @@ beforeAll(async () => {
     SYSTEM,
   );
   batchId = batch.batchId;
+  // A coin box, so the vendo pages and the portal's "Insert coins" section are checked too.
+  const { vendo } = await h.core!.services.vendos.create(
+    {
+      name: 'Front box',
+      location: 'By the counter',
+      profile: 'BASIC',
+      rates: [
+        { amount: 1, validity: '10m' },
+        { amount: 5, validity: '1h' },
+      ],
+    },
+    SYSTEM,
+  );
+  vendoId = vendo.id;
   const active = await customer(23, 'STANDARD');
   Object.assign(customers, { active, expired, revoked });
 
@@ -172,6 +187,12 @@ describe('admin pages at 390 and 1280 px', () => {
   });
   test('coin vendos', async () => {
     await checkPage(adminPage, 'vendos', '/admin/vendos');
+    await checkPage(adminPage, 'vendo-detail', `/admin/vendos/${encodeURIComponent(vendoId)}`);
+  });
+  test('the print sheets (A4 and thermal) and one card', async () => {
+    await checkPage(adminPage, 'sheet-a4', `/admin/vouchers/batches/${batchId}/print`);
+    await checkPage(adminPage, 'sheet-58mm', `/admin/vouchers/batches/${batchId}/print?format=thermal58`);
+    await checkPage(adminPage, 'card-one', `/admin/vouchers/${devices[0].code}/print?format=thermal80`);
   });
   test('a page that does not exist keeps the admin around it', async () => {
     await checkPage(adminPage, 'admin-404', '/admin/no-such-page', async (wide) => {
