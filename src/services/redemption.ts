@@ -364,6 +364,7 @@ export function createRedemptionService(
   async function redeem(
     input: { code: string; mac: string; ip: string },
     asker: { peerIp: string | null } = { peerIp: null },
+    known?: FoundVoucher,
   ): Promise<RedeemResult> {
     let mac: string;
     let ip: string;
@@ -379,7 +380,13 @@ export function createRedemptionService(
     if (wait > 0) throw new RateLimitedError(wait);
     if (!router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
-    const found = isPlausibleCode(code) ? await findRow(reader, { code }) : undefined;
+    // A caller that has just read this voucher (the self-service prelude) hands it over: one lookup less.
+    const found =
+      known && known.row.code === code
+        ? known
+        : isPlausibleCode(code)
+          ? await findRow(reader, { code })
+          : undefined;
     if (!found) {
       const { lockSeconds: lock, ceilingReached } = limiter.failAndReport(keys);
       if (ceilingReached) await reportGuessCeiling();
@@ -408,7 +415,7 @@ export function createRedemptionService(
   };
 }
 
-interface FoundVoucher {
+export interface FoundVoucher {
   row: VoucherRow;
   profileName: string;
   profile: Profile;

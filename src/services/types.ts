@@ -8,6 +8,7 @@
 import type { SelfService } from './self-service';
 import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
+import type { VoucherRow } from './voucher-state';
 import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
 import type { RouterChecksService, RouterWarning } from './router-checks';
@@ -234,6 +235,8 @@ export interface RedemptionService {
   redeem(
     input: { code: string; mac: string; ip: string },
     asker?: { peerIp: string | null },
+    /** The voucher as the caller has just read it (saves the lookup); it must be the one `code` names. */
+    known?: { row: VoucherRow; profile: Profile; profileName: string },
   ): Promise<RedeemResult>;
   /**
    * Resolves when the confirmations of finished redemptions are written (they follow the customer's answer;

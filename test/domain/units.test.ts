@@ -203,5 +203,10 @@ describe('money', () => {
     expect(formatMoney(123456)).toBe('₱1,234.56');
     expect(formatMoney(500, 'PHP ')).toBe('PHP 5.00');
     expect(formatMoney(-500)).toBe('-₱5.00');
+    expect(formatMoney(0)).toBe('₱0.00');
+    expect(formatMoney(99_999)).toBe('₱999.99');
+    expect(formatMoney(100_000)).toBe('₱1,000.00');
+    expect(formatMoney(123_456_789_00)).toBe('₱123,456,789.00');
+    expect(formatMoney(-1_000_000_01)).toBe('-₱1,000,000.01');
   });
 });

@@ -177,9 +177,10 @@ export function createSelfService(
     input: { code: string; mac: string; ip: string; confirmMove?: boolean },
     asker: { peerIp: string | null },
   ): Promise<SelfRedeemResult> {
-    const plain = async (): Promise<SelfRedeemResult> => ({
+    // `known`: the voucher as read below, handed to the redemption so it need not look it up again.
+    const plain = async (known?: Voucher): Promise<SelfRedeemResult> => ({
       kind: 'redeemed',
-      result: await d.redemption.redeem(input, asker),
+      result: await d.redemption.redeem(input, asker, known),
     });
     let mac: string;
     let ip: string;
@@ -210,9 +211,9 @@ export function createSelfService(
         }
         if (current && current.row.id !== v.row.id)
           return { kind: 'topped-up', topUp: await topUps.topUp(current, v, mac) };
-        return plain();
+        return plain(v);
       }
-      if (v.row.status !== 'active') return plain();
+      if (v.row.status !== 'active') return plain(v);
       const devices = (await reader('voucher_devices')
         .where({ voucher_id: v.row.id })
         .select('mac')) as Array<{
@@ -224,9 +225,9 @@ export function createSelfService(
           const out = await pauses.resume(v, mac, 'customer', asker.peerIp);
           return { kind: 'redeemed', result: out.result as RedeemResult };
         }
-        return plain();
+        return plain(v);
       }
-      if (devices.length < v.profile.users) return plain();
+      if (devices.length < v.profile.users) return plain(v);
       const moved = await moves.move(
         v,
         { mac, ip },

@@ -64,8 +64,22 @@ async function withProfile(db: Knex, row: VoucherRow | undefined): Promise<Vouch
   return { row, profile, effective: voucherProfile(row, profile), profileName: p.name };
 }
 
+/** The voucher and its profile in one query (on every customer's redeem path). */
 export async function voucherByCode(db: Knex, code: string): Promise<Voucher | undefined> {
-  return withProfile(db, (await db('vouchers').where({ code }).first()) as VoucherRow | undefined);
+  const r = (await db('vouchers as v')
+    .join('profiles as p', 'p.id', 'v.profile_id')
+    .where({ 'v.code': code })
+    .select('v.*', 'p.name as profile_name', 'p.spec as profile_spec')
+    .first()) as (VoucherRow & { profile_name: string; profile_spec: string }) | undefined;
+  if (!r) return undefined;
+  const { profile_name: profileName, profile_spec: spec, ...row } = r;
+  const profile = profileFromRow({ spec });
+  return {
+    row: row as VoucherRow,
+    profile,
+    effective: voucherProfile(row as VoucherRow, profile),
+    profileName,
+  };
 }
 
 export async function voucherById(db: Knex, id: number): Promise<Voucher | undefined> {
