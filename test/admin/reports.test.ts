@@ -94,13 +94,19 @@ describe('report service', () => {
     await voucher('STOCK002', 'BASIC', 500, null);
     await voucher('STOCK003', 'PREMIUM', 2000, null);
     const used = await voucher('USED0001', 'STANDARD', 1000, Date.UTC(2026, 10, 21, 1, 0));
-    const [dev] = await h
-      .core!.db('voucher_devices')
-      .insert({ voucher_id: used, mac: 'AA:BB:CC:00:00:01', first_seen_at: 0, last_seen_at: 0 });
+    const dev = insertedId(
+      await h
+        .core!.db('voucher_devices')
+        .insert({ voucher_id: used, mac: 'AA:BB:CC:00:00:01', first_seen_at: 0, last_seen_at: 0 })
+        .returning('id'),
+    );
     const other = await voucher('USED0002', 'BASIC', 500, Date.UTC(2026, 10, 21, 1, 0));
-    const [dev2] = await h
-      .core!.db('voucher_devices')
-      .insert({ voucher_id: other, mac: 'AA:BB:CC:00:00:02', first_seen_at: 0, last_seen_at: 0 });
+    const dev2 = insertedId(
+      await h
+        .core!.db('voucher_devices')
+        .insert({ voucher_id: other, mac: 'AA:BB:CC:00:00:02', first_seen_at: 0, last_seen_at: 0 })
+        .returning('id'),
+    );
     await h.core!.db.transaction((trx) =>
       recordSamples(trx, [
         {
