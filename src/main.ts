@@ -19,23 +19,33 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await startApp(config);
-  const shutdown = (signal: string) => {
-    // Exit within 5 s whatever happens (a stuck router socket must not keep the shop's box hanging).
-    setTimeout(() => {
-      console.error(`forced exit 5 s after ${signal}`);
-      process.exit(1);
-    }, 5000).unref();
-    app.stop().then(
+  // Signals are taken from the start: one that arrives while the app is still starting (the demo's coin board
+  // registers after the server listens) stops it as soon as it is up, instead of killing it half-way.
+  type App = Awaited<ReturnType<typeof startApp>>;
+  const started: { app?: App } = {};
+  let stopping = false;
+  const stop = (running: App) =>
+    running.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         console.error('error during shutdown', err);
         process.exit(1);
       },
     );
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Exit within 5 s whatever happens (a stuck router socket must not keep the shop's box hanging).
+    setTimeout(() => {
+      console.error(`forced exit 5 s after ${signal}`);
+      process.exit(1);
+    }, 5000).unref();
+    if (started.app) void stop(started.app);
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  started.app = await startApp(config);
+  if (stopping) void stop(started.app);
 }
 
 main().catch((err: unknown) => {
