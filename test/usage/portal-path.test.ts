@@ -60,8 +60,13 @@ test('a login that lands between the poll’s read and its writes keeps its queu
   advance(h, 30);
   await h.core!.services.usage.runCycle();
   expect(injected).toBe(true);
-  // The read showed no session for the phone, yet its new queue was not taken away.
+  // The read showed no session for the phone, yet its new queue was not taken away, nor was it taken for gone.
   expect(queueOf(h, MAC1)).toMatchObject({ comment: second });
+  const v2 = await voucher(h, second);
+  const device = await h.core!.db('voucher_devices').where({ voucher_id: v2.id, mac: MAC1 }).first();
+  expect(Boolean(device.connected)).toBe(true);
+  const logouts = await h.core!.db('events').where({ voucher_id: v2.id, kind: 'logout' });
+  expect(logouts).toHaveLength(0);
   expect(h.sim.rows('/ip/hotspot/active').map((s) => s.user)).toEqual([second]);
   // The next poll sees the session: the queue stays and is counted for the new code.
   h.sim.addTraffic(MAC1, { up: 2_000, down: 3_000 }, 5);

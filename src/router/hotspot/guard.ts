@@ -14,6 +14,7 @@ const READS = new Set<string>([
   'users',
   'placement',
   'sessionsOfVoucher',
+  'loginsMissedBy',
 ]);
 
 export class SafeModeError extends AppError {

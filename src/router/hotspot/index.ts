@@ -67,6 +67,11 @@ export interface ManagedHotspot {
     errors: RouterError[],
     basis?: RouterSnapshot,
   ): Promise<{ added: number; updated: number; removed: number }>;
+  /**
+   * Devices whose login landed while or after this snapshot was read: a missing session of theirs in it is not
+   * a logout (see logins-in-flight.ts).
+   */
+  loginsMissedBy(basis: RouterSnapshot): Set<string>;
   /** Our queues by name (all of ours when `names` is omitted). */
   queues(names?: string[]): Promise<QueueView[]>;
   setQueue(id: string, changes: QueueFieldChanges): Promise<void>;
@@ -128,6 +133,8 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
         errors,
       );
     },
+    loginsMissedBy: (basis) =>
+      basis.loginMark === undefined ? new Set() : logins.devicesMissedBy(basis.loginMark),
     async queues(names) {
       const query: string[] = [];
       names?.forEach((n, i) => {
@@ -146,7 +153,7 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
     topDynamicQueue: () => topDynamicQueue(router),
     async loginDevice(d) {
-      const over = logins.begin(d.queue.name);
+      const over = logins.begin(d.queue.name, d.mac);
       try {
         return await loginDevice(router, placement, d);
       } finally {

@@ -10,11 +10,11 @@
  */
 export class LoginsInFlight {
   private tick = 0;
-  private readonly queues = new Map<string, { finished?: number }>();
+  private readonly queues = new Map<string, { mac: string; finished?: number }>();
 
-  /** A login starts touching this queue; call the returned function when it is over (done or undone). */
-  begin(queueName: string): () => void {
-    const entry: { finished?: number } = {};
+  /** A login starts touching this device's queue; call the returned function when it is over (done or undone). */
+  begin(queueName: string, mac: string): () => void {
+    const entry: { mac: string; finished?: number } = { mac };
     this.queues.set(queueName, entry);
     this.tick++;
     return () => {
@@ -31,6 +31,13 @@ export class LoginsInFlight {
   protects(queueName: string, mark: number): boolean {
     const e = this.queues.get(queueName);
     return e !== undefined && (e.finished === undefined || e.finished > mark);
+  }
+
+  /** The devices whose login a snapshot taken at `mark` may not show (their session may be missing from it). */
+  devicesMissedBy(mark: number): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.queues.values()) if (e.finished === undefined || e.finished > mark) out.add(e.mac);
+    return out;
   }
 
   /** Logins that finished before `mark` are in every snapshot from then on. */

@@ -277,6 +277,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       routerRebooted,
       tz: config.tz,
       index,
+      loginsMissed: hotspot.loginsMissedBy(read),
     });
     await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now, bootTime));
     lastPoll = now;

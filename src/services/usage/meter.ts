@@ -76,6 +76,8 @@ export interface MeterInput {
   tz: string;
   /** indexDevices(state) if the caller already built it (the state must not have changed since). */
   index?: DeviceIndex;
+  /** MACs whose login landed while or after the snapshot was read: no session in it is not a logout for them. */
+  loginsMissed?: ReadonlySet<string>;
 }
 
 /** Whole seconds of uptime, plus the time a reply takes to arrive: boot times closer than this are one boot. */
@@ -238,7 +240,7 @@ function deviceWrite(
   s: SessionInfo | undefined,
   input: MeterInput,
 ): DeviceWrite | undefined {
-  const connected = s !== undefined;
+  const connected = s !== undefined || (Boolean(d.connected) && input.loginsMissed?.has(d.mac) === true);
   const ip = s ? (input.snapshot.hostIp.get(s.mac) ?? s.ip ?? d.ip) : d.ip;
   const queueId = r ? r.q.id : d.counter_queue_id;
   const baselineUp = r ? r.q.up : Number(d.baseline_up);
