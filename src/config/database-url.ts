@@ -118,3 +118,16 @@ export function withDatabase(c: PostgresConfig, database: string): PostgresConfi
 export function databaseLabel(c: DatabaseConfig): string {
   return c.engine === 'sqlite' ? c.file : c.shown;
 }
+
+/** The connection settings a PostgreSQL client takes (pg.ClientConfig's fields), one mapping for every client. */
+export function pgClientConfig(c: PostgresConfig, applicationName?: string) {
+  return {
+    host: c.host,
+    port: c.port,
+    user: c.user,
+    password: c.password,
+    database: c.database,
+    ssl: c.ssl,
+    ...(applicationName ? { application_name: applicationName } : {}),
+  };
+}

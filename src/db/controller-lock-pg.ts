@@ -1,6 +1,11 @@
 import os from 'node:os';
 import pg from 'pg';
-import { maskUrlPassword, type DatabaseConfig, type PostgresConfig } from '../config/database-url';
+import {
+  maskUrlPassword,
+  pgClientConfig,
+  type DatabaseConfig,
+  type PostgresConfig,
+} from '../config/database-url';
 import { StartRefused } from '../lib/errors';
 import { timeFormatter } from '../lib/log-format';
 import { acquireControllerLock, type ControllerLock, type LockOptions } from './controller-lock';
@@ -37,15 +42,7 @@ export async function acquirePostgresLock(c: PostgresConfig, opts: LockOptions):
     started_at: new Date().toISOString(),
   };
   let released = false;
-  const client = new pg.Client({
-    host: c.host,
-    port: c.port,
-    user: c.user,
-    password: c.password,
-    database: c.database,
-    ssl: c.ssl,
-    application_name: appName(info.port, info.started_at),
-  });
+  const client = new pg.Client(pgClientConfig(c, appName(info.port, info.started_at)));
   client.on('error', (err) => {
     if (!released)
       opts.log.error(

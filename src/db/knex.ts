@@ -3,7 +3,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import pg from 'pg';
 import { migrationSource } from '../../migrations';
-import type { DatabaseConfig, PostgresConfig } from '../config/database-url';
+import { pgClientConfig, type DatabaseConfig, type PostgresConfig } from '../config/database-url';
 
 export type Db = Knex;
 
@@ -135,15 +135,7 @@ export async function dedicatedPostgresClient(
   const extras = postgresExtras.get(db);
   if (!extras) throw new Error('not a PostgreSQL database opened by openDatabase');
   const c = extras.config;
-  const client = new pg.Client({
-    host: c.host,
-    port: c.port,
-    user: c.user,
-    password: c.password,
-    database: c.database,
-    ssl: c.ssl,
-    application_name: `pisonet ${purpose}`,
-  });
+  const client = new pg.Client(pgClientConfig(c, `pisonet ${purpose}`));
   client.on('error', onError);
   await client.connect();
   const close = async () => {

@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { isPostgres } from '../../src/db/knex';
-import { parseDatabaseUrl, withDatabase, type PostgresConfig } from '../../src/config/database-url';
+import {
+  parseDatabaseUrl,
+  pgClientConfig,
+  withDatabase,
+  type PostgresConfig,
+} from '../../src/config/database-url';
 
 /**
  * Which engine the tests run on. `PISONET_TEST_DATABASE=postgres://user:password@host:port/postgres` (set by
@@ -22,14 +27,7 @@ function baseConfig(): PostgresConfig {
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const c = baseConfig();
-  const client = new pg.Client({
-    host: c.host,
-    port: c.port,
-    user: c.user,
-    password: c.password,
-    database: c.database,
-    ssl: c.ssl,
-  });
+  const client = new pg.Client(pgClientConfig(c));
   await client.connect();
   try {
     return await fn(client);
