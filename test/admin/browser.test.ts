@@ -105,7 +105,8 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
   await page.fill('#dlg-down', 'fast');
   await page.fill('#dlg-up', '256K');
   await page.click('#limit-form button[type=submit]');
-  await expect(page.locator('[data-error=down]').textContent()).resolves.toContain('512K');
+  // The message arrives with the server's answer: wait for it rather than read the field before it lands.
+  await page.locator('[data-error=down]', { hasText: '512K' }).waitFor();
   // The refused field is marked and has the focus, its message tied to it for a screen reader.
   await expect(page.locator('#dlg-down').getAttribute('aria-invalid')).resolves.toBe('true');
   await expect(

@@ -92,11 +92,16 @@ test('usage alerts are logged with the voucher code masked', async () => {
   expect(JSON.stringify(alertLines)).toContain(maskCode(code));
 });
 
-test('two overlapping calls share one cycle', async () => {
+test('calls made during a cycle share the one cycle after it, which sees the clock as it was when they called', async () => {
   const code = await seedVoucher(h, 'BASIC');
   await loginOnRouter(h, code, MAC1, '10.5.50.11');
   const usage = h.core!.services.usage;
-  const [a, b] = await Promise.all([usage.runCycle(), usage.runCycle()]);
-  expect(a).toBe(b);
+  const first = usage.runCycle();
+  advance(h, 30);
+  const [a, b, c] = await Promise.all([first, usage.runCycle(), usage.runCycle()]);
+  expect(b).toBe(c);
+  expect(b).not.toBe(a);
+  // The first cycle read the clock before the advance; the shared follow-up started after it.
+  expect(b.at - a.at).toBe(30_000);
   expect(ourQueues(h)).toHaveLength(1);
 });

@@ -46,6 +46,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   let outageSince: number | undefined;
   let lastCompactAt = Number.NEGATIVE_INFINITY;
   let running: Promise<CycleReport> | undefined;
+  let next: Promise<CycleReport> | undefined;
   // The active vouchers as the database has them, kept between cycles: reloading 5,000 vouchers and their
   // devices every poll was a third of the cycle. The meter's own writes keep the copy current (it applies
   // them in memory and tags their SQL); any other write to these tables, in this process or another
@@ -300,14 +301,30 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     return report(now, before, connected, usage.bytesCounted, enforced);
   }
 
-  return {
-    runCycle() {
-      // Never two at once: a second caller (reconnect trigger, admin) shares the cycle in progress.
-      running ??= cycle().finally(() => {
+  /**
+   * Never two cycles at once, and never a stale answer: a caller arriving while a cycle runs gets the next
+   * cycle, which starts when the running one ends (that one read the router and the clock before the call).
+   * Every caller arriving during the same run shares that one follow-up cycle, so a burst of triggers
+   * (reconnect, admin, scheduler) costs at most one extra cycle.
+   */
+  function runCycle(): Promise<CycleReport> {
+    if (!running) {
+      running = cycle().finally(() => {
         running = undefined;
       });
       return running;
-    },
+    }
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return runCycle();
+      });
+    return next;
+  }
+
+  return {
+    runCycle,
     lastPollAt: () => lastPoll,
     trafficSeries: (q) => trafficSeries(db, q),
   };
