@@ -12,6 +12,7 @@
  * Pass the caller's transaction when inside one (the SQLite pool has one connection).
  */
 import type { Knex } from 'knex';
+import { statements } from '../db/statements';
 import type { Profile } from '../domain/profiles';
 import { normaliseMac } from '../domain/units';
 import {
@@ -51,6 +52,20 @@ export function activationFields(row: Row, a: Activation) {
 /** unused → active: the clock starts. False when it was not unused any more (another device won). */
 export async function activate(db: Knex, row: Row, a: Activation): Promise<boolean> {
   const n = await db('vouchers').where({ id: row.id, status: 'unused' }).update(activationFields(row, a));
+  return n === 1;
+}
+
+/**
+ * activate() on the customer's critical path: the same transition as one plain statement on the pool
+ * (src/db/statements.ts), not inside a transaction.
+ */
+export async function activateNow(db: Knex, row: Row, a: Activation): Promise<boolean> {
+  const fields = activationFields(row, a);
+  const columns = Object.keys(fields) as Array<keyof typeof fields>;
+  const n = await statements(db).run(
+    `UPDATE vouchers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND status = 'unused'`,
+    [...columns.map((c) => fields[c] ?? null), row.id],
+  );
   return n === 1;
 }
 

@@ -1,5 +1,6 @@
 /** What the self-service parts share: the customer-facing errors, voucher look-ups and a per-voucher lock. */
 import type { Knex } from 'knex';
+import { statements } from '../../db/statements';
 import type { Profile } from '../../domain/profiles';
 import { voucherTiming } from '../../domain/vouchers';
 import { normaliseMac } from '../../domain/units';
@@ -64,14 +65,10 @@ async function withProfile(db: Knex, row: VoucherRow | undefined): Promise<Vouch
   return { row, profile, effective: voucherProfile(row, profile), profileName: p.name };
 }
 
-/** The voucher and its profile in one query (on every customer's redeem path). */
-export async function voucherByCode(db: Knex, code: string): Promise<Voucher | undefined> {
-  const r = (await db('vouchers as v')
-    .join('profiles as p', 'p.id', 'v.profile_id')
-    .where({ 'v.code': code })
-    .select('v.*', 'p.name as profile_name', 'p.spec as profile_spec')
-    .first()) as (VoucherRow & { profile_name: string; profile_spec: string }) | undefined;
-  if (!r) return undefined;
+/** A voucher row read with its profile's name and spec (one statement). */
+type JoinedRow = VoucherRow & { profile_name: string; profile_spec: string };
+
+function joined(r: JoinedRow): Voucher {
   const { profile_name: profileName, profile_spec: spec, ...row } = r;
   const profile = profileFromRow({ spec });
   return {
@@ -82,20 +79,35 @@ export async function voucherByCode(db: Knex, code: string): Promise<Voucher | u
   };
 }
 
+/** The voucher and its profile in one query (on every customer's redeem path: plain SQL, src/db/statements.ts). */
+export async function voucherByCode(db: Knex, code: string): Promise<Voucher | undefined> {
+  const r = await statements(db).get<JoinedRow>(
+    `SELECT v.*, p.name AS profile_name, p.spec AS profile_spec
+       FROM vouchers v JOIN profiles p ON p.id = v.profile_id
+      WHERE v.code = ? LIMIT 1`,
+    [code],
+  );
+  return r ? joined(r) : undefined;
+}
+
 export async function voucherById(db: Knex, id: number): Promise<Voucher | undefined> {
   return withProfile(db, (await db('vouchers').where({ id }).first()) as VoucherRow | undefined);
 }
 
 /** The active voucher this device uses now (the newest), with time left; undefined when none. */
 export async function activeVoucherOf(db: Knex, clock: Clock, mac: string): Promise<Voucher | undefined> {
-  const rows = (await db('voucher_devices as d')
-    .join('vouchers as v', 'v.id', 'd.voucher_id')
-    .where({ 'd.mac': mac, 'v.status': 'active' })
-    .orderBy('v.activated_at', 'desc')
-    .select('v.*')) as VoucherRow[];
-  for (const row of rows) {
-    const v = await withProfile(db, row);
-    if (v && !voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) return v;
+  const rows = await statements(db).all<JoinedRow>(
+    `SELECT v.*, p.name AS profile_name, p.spec AS profile_spec
+       FROM voucher_devices d
+       JOIN vouchers v ON v.id = d.voucher_id
+       JOIN profiles p ON p.id = v.profile_id
+      WHERE d.mac = ? AND v.status = 'active'
+      ORDER BY v.activated_at DESC`,
+    [mac],
+  );
+  for (const r of rows) {
+    const v = joined(r);
+    if (!voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) return v;
   }
   return undefined;
 }
