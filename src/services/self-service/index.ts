@@ -27,6 +27,7 @@ import {
   macOrNull,
   noActiveVoucher,
   notYourDevice,
+  voucherAndActiveOf,
   voucherByCode,
   VoucherLocks,
   type Voucher,
@@ -191,10 +192,14 @@ export function createSelfService(
       return plain(); // the redemption's own refusal (unknown device)
     }
     const code = normaliseCode(String(input.code ?? ''));
-    const v = isPlausibleCode(code) ? await voucherByCode(reader, code) : undefined;
+    // One read for both: the code's voucher and the device's running one. Both may be a moment old by the time
+    // the lock below is ours; every change made from them is a conditional write (a lost race is retried by the
+    // redemption from a fresh read), as it was when the device's voucher was read under the lock.
+    const { voucher: v, current } = isPlausibleCode(code)
+      ? await voucherAndActiveOf(reader, clock, code, mac)
+      : { voucher: undefined, current: undefined };
     if (!v) return plain(); // wrong codes count against the asker there
     return locks.run(v.row.id, async () => {
-      const current = await activeVoucherOf(reader, clock, mac);
       if (v.row.status === 'unused') {
         const queuedMac = v.row.queued_mac ?? null;
         if (queuedMac !== null && queuedMac !== mac)

@@ -112,6 +112,39 @@ export async function activeVoucherOf(db: Knex, clock: Clock, mac: string): Prom
   return undefined;
 }
 
+/**
+ * voucherByCode and activeVoucherOf in one statement (the redeem prelude, on every customer's path): the voucher
+ * of the code typed, and the active voucher this device uses now.
+ */
+export async function voucherAndActiveOf(
+  db: Knex,
+  clock: Clock,
+  code: string,
+  mac: string,
+): Promise<{ voucher: Voucher | undefined; current: Voucher | undefined }> {
+  const cols = 'v.*, p.name AS profile_name, p.spec AS profile_spec';
+  const rows = await statements(db).all<JoinedRow & { which: number | string }>(
+    `SELECT * FROM (
+       SELECT 0 AS which, ${cols} FROM vouchers v JOIN profiles p ON p.id = v.profile_id WHERE v.code = ?
+       UNION ALL
+       SELECT 1 AS which, ${cols}
+         FROM voucher_devices d
+         JOIN vouchers v ON v.id = d.voucher_id
+         JOIN profiles p ON p.id = v.profile_id
+        WHERE d.mac = ? AND v.status = 'active'
+     ) t ORDER BY which, activated_at DESC`,
+    [code, mac],
+  );
+  let voucher: Voucher | undefined;
+  let current: Voucher | undefined;
+  for (const { which, ...r } of rows) {
+    const v = joined(r as JoinedRow);
+    if (Number(which) === 0) voucher = v;
+    else if (!current && !voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) current = v;
+  }
+  return { voucher, current };
+}
+
 /** The device row of a voucher (ip, presence), or undefined. */
 export async function deviceRow(
   db: Knex,
