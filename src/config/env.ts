@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseCidr } from '../domain/network';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseConfig } from './database-url';
 import { PROJECT_ROOT } from '../lib/paths';
+import { parseKey } from '../lib/secret-box';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
@@ -127,6 +128,15 @@ const schema = z.object({
     return list;
   }),
   SESSION_SECRET: minLengthSecret('SESSION_SECRET'),
+  // Never echoed: the key that encrypts the routers' passwords (src/services/sites/credentials.ts).
+  CREDENTIALS_KEY: optionalSecret.superRefine((v, ctx) => {
+    if (v !== undefined && !parseKey(v))
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'CREDENTIALS_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters), e.g. the output of: openssl rand -base64 32',
+      });
+  }),
   COOKIE_SECURE: check(
     'COOKIE_SECURE',
     'auto',
@@ -197,6 +207,11 @@ export interface AppConfig {
     sessionSecret?: string;
     cookieSecure: 'auto' | boolean;
   };
+  /**
+   * The key (32 bytes) that encrypts the other sites' router passwords (CREDENTIALS_KEY); undefined = the data
+   * folder's `credentials.key`, made on first start.
+   */
+  credentialsKey?: Buffer;
   profilesFile: string;
   portalUrl: string;
   /**
@@ -269,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
       sessionSecret: c.SESSION_SECRET,
       cookieSecure: c.COOKIE_SECURE === 'auto' ? 'auto' : c.COOKIE_SECURE === 'true',
     },
+    credentialsKey: c.CREDENTIALS_KEY === undefined ? undefined : parseKey(c.CREDENTIALS_KEY),
     profilesFile: fromProject(c.PROFILES_FILE, baseDir),
     portalUrl: c.PORTAL_URL,
     hotspotLoginUrl: c.HOTSPOT_LOGIN_URL,
@@ -301,6 +317,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     ADMIN_API_TOKEN: mask(c.admin.apiToken),
     ADMIN_ALLOW: c.admin.allow.join(',') || '(empty: allow all)',
     SESSION_SECRET: mask(c.admin.sessionSecret),
+    CREDENTIALS_KEY: c.credentialsKey ? '********' : "(not set: the data folder's credentials.key)",
     HOTSPOT_LOGIN_URL: c.hotspotLoginUrl || "(empty: the router's hotspot dns-name)",
     WIFI_NAME: c.wifiName || '(empty: the shop name)',
     PROFILES_FILE: c.profilesFile,
