@@ -81,6 +81,28 @@ function speedReason(rateUp: number, rateDown: number): string {
   return `${formatRateHuman(rateDown)} down / ${formatRateHuman(rateUp)} up`;
 }
 
+/**
+ * The normal state at the voucher's own speeds, the state of nearly every voucher at every poll. Its reason
+ * (two human-readable rates) is made when it is read, not when the limits are: the usage poll computes the
+ * limits of every active voucher every cycle and reads no reason of a voucher that keeps its queue, and
+ * formatting two rates for 10,000 vouchers was a third of that work. Pure: nothing is kept.
+ */
+class SpeedLimits implements DesiredLimits {
+  readonly state = 'normal';
+  burst?: BurstLimits;
+  constructor(
+    public rateUp: number,
+    public rateDown: number,
+    public offpeak: boolean,
+    burst: BurstLimits | undefined,
+  ) {
+    if (burst) this.burst = burst;
+  }
+  get reason(): string {
+    return speedReason(this.rateUp, this.rateDown);
+  }
+}
+
 /** The limits before the off-peak multiplier; `offpeak` is only recorded, `freeData` is its unlimited data. */
 function activeRates(v: VoucherState, offpeak: boolean, freeData: boolean): DesiredLimits {
   const p = v.profile;
@@ -105,19 +127,15 @@ function activeRates(v: VoucherState, offpeak: boolean, freeData: boolean): Desi
     const reason = `fair use: ${formatBytes(v.countedBytes)} used, over ${formatBytes(p.fup.thresholdBytes)}`;
     return { state: 'fup', rateUp: p.fup.rateUp, rateDown: p.fup.rateDown, offpeak, reason };
   }
-  const burst = burstFor(v, v.rateUp, v.rateDown);
-  const { rateUp, rateDown } = v;
-  const reason = speedReason(rateUp, rateDown);
-  return burst
-    ? { state: 'normal', rateUp, rateDown, burst, offpeak, reason }
-    : { state: 'normal', rateUp, rateDown, offpeak, reason };
+  return new SpeedLimits(v.rateUp, v.rateDown, offpeak, burstFor(v, v.rateUp, v.rateDown));
 }
 
 function scale(r: DesiredLimits, factor: number): DesiredLimits {
   // A multiplied speed stays within what a limit may be (10G × 100 would be 1 Tbit/s); 0 (no limit) stays 0.
   const x = (n: number) => Math.min(Math.round(n * factor), MAX_LIMIT_RATE);
   const out: DesiredLimits = {
-    ...r,
+    state: r.state,
+    offpeak: r.offpeak,
     rateUp: x(r.rateUp),
     rateDown: x(r.rateDown),
     reason: `${r.reason} (off-peak ×${factor})`,

@@ -153,13 +153,12 @@ function endAction(
   opts: DesiredQueueOptions,
 ): VoucherAction | undefined {
   if (v.status !== 'active') return undefined;
+  // The reason is read only for a voucher that ends (policy.ts makes a queued voucher's when it is read).
+  const newStatus =
+    limits.state === 'expired' ? 'expired' : limits.state === 'blocked' ? 'exhausted' : undefined;
+  if (newStatus === undefined) return undefined;
   const removeRouterUser = !opts.keepEndedUsers;
-  const { reason } = limits;
-  if (limits.state === 'expired')
-    return { code: v.code, newStatus: 'expired', reason, logout: true, removeRouterUser };
-  if (limits.state === 'blocked')
-    return { code: v.code, newStatus: 'exhausted', reason, logout: true, removeRouterUser };
-  return undefined;
+  return { code: v.code, newStatus, reason: limits.reason, logout: true, removeRouterUser };
 }
 
 const byName = (a: DesiredQueue, b: DesiredQueue): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -141,7 +141,9 @@ describe('desiredLimits', () => {
   });
 
   it('gives the voucher rates and the profile burst in the normal state', () => {
-    expect(desiredLimits(voucher(FUP), NOON, TZ)).toEqual({
+    const l = desiredLimits(voucher(FUP), NOON, TZ);
+    // The reason is made when read (the poll reads none of a voucher that keeps its queue).
+    expect({ ...l, reason: l.reason }).toEqual({
       state: 'normal',
       rateUp: 2e6,
       rateDown: 5e6,
@@ -149,6 +151,24 @@ describe('desiredLimits', () => {
       offpeak: false,
       reason: '5 Mbps down / 2 Mbps up',
     });
+    expect(desiredLimits(voucher(FUP, { rateUp: 3e6, rateDown: 8e6 }), NOON, TZ).reason).toBe(
+      '8 Mbps down / 3 Mbps up',
+    );
+  });
+
+  it('scales the speeds in an off-peak window and says so in the reason', () => {
+    const NIGHTLY = parseProfile({
+      name: 'NIGHTLY',
+      price: 20,
+      validity: '1d',
+      users: 1,
+      rate_up: '2M',
+      rate_down: '5M',
+      offpeak: { start: '22:00', end: '06:00', speed_multiplier: 2 },
+    });
+    const l = desiredLimits(voucher(NIGHTLY), manila(23), TZ);
+    expect(l).toMatchObject({ state: 'normal', rateUp: 4e6, rateDown: 10e6, offpeak: true });
+    expect(l.reason).toBe('5 Mbps down / 2 Mbps up (off-peak ×2)');
   });
 
   it('uses the voucher own rates over the profile and drops a burst that no longer lies above them', () => {

@@ -3,6 +3,7 @@ import { desiredQueues, queueNameForMac, type DesiredQueue } from '../../src/dom
 import { planIsEmpty, planReconcile, type QueueOnRouter } from '../../src/domain/reconcile';
 import { queueOnRouter } from '../../src/router/hotspot/snapshot';
 import type { VoucherState } from '../../src/domain/vouchers';
+import * as quantities from '../../src/domain/quantities';
 
 const TZ = 'Asia/Manila';
 const NOON = Date.UTC(2026, 0, 15, 4, 0);
@@ -33,6 +34,23 @@ function voucher(code: string, extra: Partial<VoucherState> = {}): VoucherState 
 }
 
 describe('desiredQueues', () => {
+  it('formats no human-readable speed for vouchers that keep their queue (the poll reads no such reason)', () => {
+    const spy = jest.spyOn(quantities, 'formatRateHuman');
+    try {
+      const devices = [{ mac: 'AA:BB:CC:DD:EE:01', ip: '10.5.50.11', connected: true }];
+      const items = [{ voucher: voucher('AAAA2222'), devices }];
+      expect(desiredQueues(items, NOON, TZ).queues).toHaveLength(1);
+      expect(spy).not.toHaveBeenCalled();
+      // A voucher that ends still gets its reason, read from the same limits.
+      const ended = [{ voucher: voucher('BBBB3333', { activatedAt: NOON - 2 * 3600_000 }), devices }];
+      expect(desiredQueues(ended, NOON, TZ).voucherActions).toEqual([
+        expect.objectContaining({ code: 'BBBB3333', newStatus: 'expired', reason: 'validity of 1h used up' }),
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('makes one queue per connected device with an IP', () => {
     const { queues, voucherActions } = desiredQueues(
       [
