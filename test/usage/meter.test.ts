@@ -1,5 +1,12 @@
 /** The pure parts of metering: snapshot parsing, connected time, reboot detection, queue ownership. */
-import { bootTimeOf, connectedSeconds, meter, rebootedSince } from '../../src/services/usage/meter';
+import {
+  bootTimeOf,
+  connectedSeconds,
+  deviceIndex,
+  indexDevices,
+  meter,
+  rebootedSince,
+} from '../../src/services/usage/meter';
 import { parseSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
@@ -240,5 +247,135 @@ describe('meter', () => {
       tz: 'Asia/Manila',
     });
     expect([m.devices, m.vouchers, m.alerts]).toEqual([[], [], []]);
+  });
+});
+
+describe('the device index kept with the state', () => {
+  const profile = parseProfile({
+    name: 'P',
+    price: 5,
+    validity: '1d',
+    users: 1,
+    rate_up: '1M',
+    rate_down: '2M',
+  });
+  function state(): LoadedState {
+    const rows = [1, 2].map(
+      (id) =>
+        ({
+          id,
+          code: `CODE000${id}`,
+          status: 'active',
+          activated_at: T0 - 60_000,
+          bytes_up: 0,
+          bytes_down: 0,
+          counted_bytes: 0,
+          uptime_seconds: 0,
+          extra_seconds: 0,
+          rate_limit_up: 1,
+          rate_limit_down: 1,
+          staff: 0,
+          override_up: null,
+          override_down: null,
+        }) as unknown as VoucherRow,
+    );
+    const device = (id: number, voucherId: number, queue: string): DeviceRow => ({
+      id,
+      voucher_id: voucherId,
+      mac: `02:00:00:00:00:0${voucherId}`,
+      ip: `10.5.50.1${voucherId}`,
+      connected: 1,
+      first_seen_at: 0,
+      last_seen_at: 0,
+      bytes_up: 0,
+      bytes_down: 0,
+      counter_queue_id: queue,
+      baseline_up: 0,
+      baseline_down: 100,
+      rate_up: 0,
+      rate_down: 0,
+    });
+    const v1: LoadedVoucher = { row: rows[0], profile, profileName: 'P', devices: [device(7, 1, '*2')] };
+    const v2: LoadedVoucher = { row: rows[1], profile, profileName: 'P', devices: [device(8, 2, '*3')] };
+    return {
+      byId: new Map([
+        [1, v1],
+        [2, v2],
+      ]),
+      byCode: new Map([
+        ['CODE0001', v1],
+        ['CODE0002', v2],
+      ]),
+      pendingUserRemovals: [],
+    };
+  }
+  /** Both devices online, device 7's queue now `queue7` (a queue made again on the router gets a new id). */
+  const snap = (queue7: string, down7: number) =>
+    parseSnapshot(
+      [
+        {
+          '.id': queue7,
+          name: 'pisonet-02:00:00:00:00:01',
+          bytes: `0/${down7}`,
+          rate: '0/0',
+          comment: 'CODE0001',
+          dynamic: 'false',
+        },
+        {
+          '.id': '*3',
+          name: 'pisonet-02:00:00:00:00:02',
+          bytes: '0/100',
+          rate: '0/0',
+          comment: 'CODE0002',
+          dynamic: 'false',
+        },
+      ],
+      [1, 2].map((i) => ({
+        '.id': `*A${i}`,
+        user: `CODE000${i}`,
+        'mac-address': `02:00:00:00:00:0${i}`,
+        address: `10.5.50.1${i}`,
+        uptime: '1m',
+      })),
+      [],
+      [],
+    );
+  const poll = (s: LoadedState, queue7: string, down7: number, now: number) =>
+    meter({
+      snapshot: snap(queue7, down7),
+      state: s,
+      handover: new Map(),
+      now,
+      prevPollAt: now - 30_000,
+      routerRebooted: false,
+      tz: 'Asia/Manila',
+    });
+
+  test('is built once, follows a counter that moved to a new queue, and equals one built afresh', () => {
+    const s = state();
+    const first = deviceIndex(s);
+    expect(deviceIndex(s)).toBe(first);
+    // The queue was made again (new id, counter from zero): its 50 bytes count and the row now holds *9.
+    const m = poll(s, '*9', 50, T0);
+    expect(m.devices).toEqual([
+      expect.objectContaining({ id: 7, dDown: 50, queueId: '*9', presenceChanged: true }),
+    ]);
+    expect(deviceIndex(s)).toBe(first);
+    expect(first.byQueueId.get('*9')?.id).toBe(7);
+    expect(first.byQueueId.has('*2')).toBe(false);
+    expect(first).toEqual(indexDevices(s));
+    // The next poll measures from the new queue's baseline through the kept index: 30 bytes, not 80.
+    const next = poll(s, '*9', 80, T0 + 30_000);
+    expect(next.devices).toEqual([expect.objectContaining({ id: 7, dDown: 30, baselineDown: 80 })]);
+    expect(next.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 30, dCounted: 30, dUptime: 0 }]);
+  });
+
+  test('a device gone idle is written as rates zeroed, not as a staged counter row', () => {
+    const s = state();
+    s.byId.get(1)!.devices[0].rate_down = 4_000;
+    const m = poll(s, '*2', 100, T0);
+    expect(m.devices).toEqual([expect.objectContaining({ id: 7, dDown: 0, rateDown: 0, ratesZeroed: true })]);
+    const moved = poll(s, '*2', 160, T0 + 30_000);
+    expect(moved.devices).toEqual([expect.objectContaining({ id: 7, dDown: 60, ratesZeroed: false })]);
   });
 });

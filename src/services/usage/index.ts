@@ -16,7 +16,7 @@ import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } fr
 import { enforce, type EnforceResult } from './enforce';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { bootTimeOf, indexDevices, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
+import { bootTimeOf, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
@@ -267,8 +267,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       );
       opts.onRouterRebooted?.();
     }
-    const index = indexDevices(state);
-    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state, index));
+    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state));
     const usage = meter({
       snapshot,
       state,
@@ -277,9 +276,11 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       prevPollAt: lastPoll,
       routerRebooted,
       tz: config.tz,
-      index,
       loginsMissed: hotspot.loginsMissedBy(read),
     });
+    // A state widened by vouchers the router mentions has its own device index; the kept state's may now
+    // miss a counter the meter moved on a shared row, so it is built again next time.
+    if (active && state !== active.state) active.state.index = undefined;
     await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now, bootTime));
     lastPoll = now;
     if (bootTime !== undefined) knownBoot = bootTime;

@@ -33,11 +33,22 @@ export interface LoadedVoucher {
   devices: DeviceRow[];
 }
 
+/** The state's device rows by MAC and by the queue whose counter they hold (meter.ts deviceIndex). */
+export interface DeviceIndex {
+  byMac: Map<string, DeviceRow[]>;
+  byQueueId: Map<string, DeviceRow>;
+}
+
 export interface LoadedState {
   byId: Map<number, LoadedVoucher>;
   byCode: Map<string, LoadedVoucher>;
   /** Ended vouchers whose hotspot user is still on the router (a removal that failed earlier). */
   pendingUserRemovals: VoucherRow[];
+  /**
+   * Built on first use and kept with the state while the usage service keeps the state (its reload is this
+   * index's reset); the meter keeps it current as it moves a device row's counter to another queue.
+   */
+  index?: DeviceIndex;
 }
 
 const CHUNK = 500;

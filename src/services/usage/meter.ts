@@ -5,7 +5,7 @@
  * The loaded rows are updated in memory so the policy step sees this poll's totals.
  */
 import { counterDelta, splitOffpeak, thresholdAlerts, type CounterReading } from '../../domain/usage';
-import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
+import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { voucherProfile } from '../voucher-state';
 import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
 
@@ -24,6 +24,11 @@ export interface DeviceWrite {
   rateDown: number;
   /** ip, connected or the counter's queue changed (rarer than counters; written with a wider statement). */
   presenceChanged: boolean;
+  /**
+   * The only change is that the rates fell to zero (and the device was seen now): no bytes, no new baseline,
+   * no presence change. A device gone idle; written with a narrower statement.
+   */
+  ratesZeroed: boolean;
   mac: string;
   /** The device came online (`started`) or went (`ended`) since the last poll: the feed's login/logout. */
   session?: 'started' | 'ended';
@@ -74,8 +79,6 @@ export interface MeterInput {
   /** The router booted since the last poll that was metered (see rebootedSince). */
   routerRebooted: boolean;
   tz: string;
-  /** indexDevices(state) if the caller already built it (the state must not have changed since). */
-  index?: DeviceIndex;
   /** MACs whose login landed while or after the snapshot was read: no session in it is not a logout for them. */
   loginsMissed?: ReadonlySet<string>;
 }
@@ -101,12 +104,9 @@ export function rebootedSince(knownBoot: number | undefined, bootTime: number | 
   return Math.abs(bootTime - knownBoot) > BOOT_TIME_SLACK_MS;
 }
 
-export interface DeviceIndex {
-  byMac: Map<string, DeviceRow[]>;
-  byQueueId: Map<string, DeviceRow>;
-}
+export type { DeviceIndex };
 
-/** Built once per cycle (the caller passes it to queueIdsNeedingHandover and meter). */
+/** The state's device index, built from its rows (see deviceIndex for the kept one). */
 export function indexDevices(state: LoadedState): DeviceIndex {
   const idx: DeviceIndex = { byMac: new Map(), byQueueId: new Map() };
   for (const v of state.byId.values()) {
@@ -118,6 +118,24 @@ export function indexDevices(state: LoadedState): DeviceIndex {
     }
   }
   return idx;
+}
+
+/**
+ * The state's index, built on the first call and kept with the state: the usage service keeps the state
+ * between cycles, and rebuilding 10,000 rows' index every cycle was the meter's largest allocation. The
+ * meter keeps it current (moveCounter); a reloaded state starts without one.
+ */
+export function deviceIndex(state: LoadedState): DeviceIndex {
+  state.index ??= indexDevices(state);
+  return state.index;
+}
+
+/** The row now holds the counter of queue `to` (or none): the index follows, as indexDevices would build it. */
+function moveCounter(idx: DeviceIndex, d: DeviceRow, to: string | null): void {
+  const from = d.counter_queue_id;
+  if (from === to) return;
+  if (from !== null && idx.byQueueId.get(from) === d) idx.byQueueId.delete(from);
+  if (to !== null) idx.byQueueId.set(to, d);
 }
 
 /** A voucher's row for one MAC: a voucher has a handful of devices at most, so a scan beats a keyed map. */
@@ -149,7 +167,7 @@ export function queueOwner(q: QueueReading, state: LoadedState, idx: DeviceIndex
 export function queueIdsNeedingHandover(
   snapshot: RouterSnapshot,
   state: LoadedState,
-  idx: DeviceIndex = indexDevices(state),
+  idx: DeviceIndex = deviceIndex(state),
 ): string[] {
   const ids: string[] = [];
   for (const q of snapshot.ours) {
@@ -250,15 +268,14 @@ function deviceWrite(
   const dUp = r?.dUp ?? 0;
   const dDown = r?.dDown ?? 0;
   const presenceChanged = connected !== Boolean(d.connected) || ip !== d.ip || queueId !== d.counter_queue_id;
-  const changed =
+  const countersChanged =
     presenceChanged ||
     dUp > 0 ||
     dDown > 0 ||
     baselineUp !== Number(d.baseline_up) ||
-    baselineDown !== Number(d.baseline_down) ||
-    rateUp !== d.rate_up ||
-    rateDown !== d.rate_down;
-  if (!changed) return undefined;
+    baselineDown !== Number(d.baseline_down);
+  const ratesChanged = rateUp !== d.rate_up || rateDown !== d.rate_down;
+  if (!countersChanged && !ratesChanged) return undefined;
   const lastSeenAt = connected || Boolean(d.connected) ? input.now : Number(d.last_seen_at);
   return {
     id: d.id,
@@ -274,12 +291,14 @@ function deviceWrite(
     rateUp,
     rateDown,
     presenceChanged,
+    ratesZeroed: !countersChanged && rateUp === 0 && rateDown === 0 && lastSeenAt === input.now,
     mac: d.mac,
     ...(connected !== Boolean(d.connected) ? { session: connected ? 'started' : 'ended' } : {}),
   };
 }
 
-function applyToRow(d: DeviceRow, w: DeviceWrite): void {
+function applyToRow(d: DeviceRow, w: DeviceWrite, idx: DeviceIndex): void {
+  moveCounter(idx, d, w.queueId);
   d.bytes_up = Number(d.bytes_up) + w.dUp;
   d.bytes_down = Number(d.bytes_down) + w.dDown;
   d.ip = w.ip;
@@ -353,7 +372,7 @@ export function meter(input: MeterInput): MeterResult {
     alerts: [],
     bytesCounted: 0,
   };
-  const idx = input.index ?? indexDevices(input.state);
+  const idx = deviceIndex(input.state);
   const vw = new Map<number, VoucherWrite>();
   const readings = meterQueues(input, idx, out, vw);
   const sessions = presence(input);
@@ -363,7 +382,7 @@ export function meter(input: MeterInput): MeterResult {
       const w = deviceWrite(d, r, sessions.get(d), input);
       if (!w) continue;
       out.devices.push(w);
-      applyToRow(d, w);
+      applyToRow(d, w, idx);
     }
   }
   meterUptime(input, vw);

@@ -87,11 +87,12 @@ export async function bulkUpdate(
 
 /**
  * The poll's device rows are parsed from JSON ONCE, into a per-connection TEMP table, and the device
- * update, the raw samples and the hourly rollup all read them from there. Each of those statements used
- * to parse its own JSON copy; SQLite's json_each costs ~0.2 µs per value, which at 5,000 devices was
- * a third of the transaction. TEMP: private to the connection the transaction runs on, never in the
- * database file, and its rows are rolled back with the transaction they were written in. (PostgreSQL calls
- * the temporary schema `pg_temp` where SQLite calls it `temp`.)
+ * update, the raw samples, the hourly rollup and the vouchers' byte totals all read them from there. Each
+ * of those statements used to parse its own JSON copy; SQLite's `->>` costs ~0.6 µs per value, which at
+ * 10,000 devices is most of the transaction, so a poll stages only what differs per row (its time is bound
+ * once). TEMP: private to the connection the transaction runs on, never in the database file, and its rows
+ * are rolled back with the transaction they were written in. (PostgreSQL calls the temporary schema
+ * `pg_temp` where SQLite calls it `temp`.)
  */
 const STAGE_COLS = [
   'device_id',
@@ -105,9 +106,21 @@ const STAGE_COLS = [
   'baseline_up',
   'baseline_down',
 ] as const;
+/** What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement. */
+const POLL_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts');
 const HOUR_MS = 3600_000;
 /** A staged row is a sample when bytes moved (the poll's per-device traffic, for charts and reports). */
 const MOVED = 'd_up > 0 OR d_down > 0';
+
+/** `INSERT INTO stage … SELECT` of `cols` from one bound JSON value, `ts` bound first when it is not a column. */
+function fillSql(pg: boolean, T: string, cols: readonly string[]): string {
+  const rows = jsonRows(pg, T, cols);
+  const picked = STAGE_COLS.map((c) => {
+    const i = cols.indexOf(c);
+    return i === -1 ? 'CAST(? AS BIGINT)' : `j.c${i}`;
+  });
+  return `${USAGE_SQL_TAG} INSERT INTO ${T} (${STAGE_COLS.join(', ')}) SELECT ${picked.join(', ')} FROM ${rows} AS j`;
+}
 
 /** The staging statements in each engine's words (temporary schema, larger-of-two function). */
 function stageSql(pg: boolean) {
@@ -119,7 +132,9 @@ function stageSql(pg: boolean) {
   d_up BIGINT NOT NULL, d_down BIGINT NOT NULL, rate_up BIGINT NOT NULL, rate_down BIGINT NOT NULL,
   last_seen_at BIGINT, baseline_up BIGINT, baseline_down BIGINT)`,
     clear: `${USAGE_SQL_TAG} DELETE FROM ${T}`,
-    fill: `${USAGE_SQL_TAG} INSERT INTO ${T} (${STAGE_COLS.join(', ')}) SELECT * FROM ${jsonRows(pg, T, STAGE_COLS)} AS j`,
+    fill: fillSql(pg, T, STAGE_COLS),
+    /** A poll's rows: every column but `ts`, which is bound once (the poll's time). */
+    fillPoll: fillSql(pg, T, POLL_STAGE_COLS),
     samples: `${USAGE_SQL_TAG} INSERT INTO usage_samples (device_id, voucher_id, ts, bytes_up, bytes_down, rate_up, rate_down)
   SELECT device_id, voucher_id, ts, d_up, d_down, rate_up, rate_down FROM ${T} WHERE ${MOVED}`,
     /**
@@ -138,19 +153,45 @@ function stageSql(pg: boolean) {
   last_seen_at = s.last_seen_at, baseline_up = s.baseline_up, baseline_down = s.baseline_down,
   rate_up = s.rate_up, rate_down = s.rate_down
   FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
+    /**
+     * Each voucher's bytes are the sum of its devices' (meter.ts adds them up the same way), so they are
+     * summed from the staged rows instead of being staged a second time; counted bytes start as the same
+     * sum and the few vouchers whose count differs (an off-peak window) are corrected after.
+     */
+    vouchers: `${USAGE_SQL_TAG} UPDATE vouchers SET
+  bytes_up = vouchers.bytes_up + s.up, bytes_down = vouchers.bytes_down + s.down,
+  counted_bytes = vouchers.counted_bytes + s.up + s.down, updated_at = CAST(? AS BIGINT)
+  FROM (SELECT voucher_id, SUM(d_up) AS up, SUM(d_down) AS down FROM ${T} WHERE ${MOVED} GROUP BY voucher_id) AS s
+  WHERE vouchers.id = s.voucher_id`,
+    /**
+     * Device rows whose only change is that their rates fell to zero (a device gone idle): no counter, no
+     * sample, so one id each instead of a staged row of nine values.
+     */
+    ratesZeroed: pg
+      ? `${USAGE_SQL_TAG} UPDATE voucher_devices SET rate_up = 0, rate_down = 0, last_seen_at = CAST(? AS BIGINT)
+  WHERE id IN (SELECT (jsonb_array_elements_text(?::jsonb))::bigint)`
+      : `${USAGE_SQL_TAG} UPDATE voucher_devices SET rate_up = 0, rate_down = 0, last_seen_at = ?
+  WHERE id IN (SELECT value FROM json_each(?))`,
   };
 }
 const STAGE_SQL = { sqlite: stageSql(false), pg: stageSql(true) };
 const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sqlite);
 
-/** Replaces the stage's rows with `rows` (in STAGE_COLS order), in the caller's transaction. */
-async function stage(trx: Knex, rows: Cell[][]): Promise<void> {
+/**
+ * Replaces the stage's rows with `rows`, in the caller's transaction: in STAGE_COLS order, or, with `ts`
+ * given, in POLL_STAGE_COLS order, every row at that time.
+ */
+async function stage(trx: Knex, rows: Cell[][], ts?: number): Promise<void> {
   const sql = stageSqlOf(trx);
   const pg = isPostgres(trx);
   await trx.raw(sql.create);
   await trx.raw(sql.clear);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
-    await trx.raw(sql.fill, [jsonRowsValue(pg, STAGE_COLS, rows.slice(i, i + ROWS_PER_STATEMENT))]);
+  const cols = ts === undefined ? STAGE_COLS : POLL_STAGE_COLS;
+  const fill = ts === undefined ? sql.fill : sql.fillPoll;
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const json = jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT));
+    await trx.raw(fill, ts === undefined ? [json] : [ts, json]);
+  }
 }
 
 async function samplesFromStage(trx: Knex): Promise<void> {
@@ -162,17 +203,23 @@ async function samplesFromStage(trx: Knex): Promise<void> {
 const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
 
 /**
- * Every written device row's counters, baselines and rates, and the poll's samples, from one staged copy;
- * the few rows whose presence (ip, connected, counting queue) changed get one more statement.
+ * Every written device row's counters, baselines and rates, the poll's samples and the vouchers' byte
+ * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
+ * more statement, and rows whose rates alone fell to zero a cheaper one.
  */
 async function writeDevices(trx: Knex, list: DeviceWrite[], now: number): Promise<void> {
   const staged: Cell[][] = [];
   const presence: Cell[][] = [];
+  const zeroed: number[] = [];
   for (const d of list) {
+    if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
+    if (d.ratesZeroed) {
+      zeroed.push(d.id);
+      continue;
+    }
     staged.push([
       d.id,
       d.voucherId,
-      now,
       d.dUp,
       d.dDown,
       d.rateUp,
@@ -181,12 +228,15 @@ async function writeDevices(trx: Knex, list: DeviceWrite[], now: number): Promis
       d.baselineUp,
       d.baselineDown,
     ]);
-    if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
   }
-  if (staged.length === 0) return;
-  await stage(trx, staged);
-  await trx.raw(stageSqlOf(trx).devices);
+  const sql = stageSqlOf(trx);
+  for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
+    await trx.raw(sql.ratesZeroed, [now, JSON.stringify(zeroed.slice(i, i + ROWS_PER_STATEMENT))]);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
+  if (staged.length === 0) return;
+  await stage(trx, staged, now);
+  await trx.raw(sql.devices);
+  await trx.raw(sql.vouchers, [now]);
   await samplesFromStage(trx);
 }
 
@@ -214,8 +264,17 @@ export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<vo
   await samplesFromStage(trx);
 }
 
-function voucherRows(list: VoucherWrite[]): Cell[][] {
-  return list.map((v) => [v.id, v.dUp, v.dDown, v.dCounted, v.dUptime]);
+/**
+ * What the vouchers' sum of their devices' bytes (writeDevices) leaves out: the off-peak part not counted
+ * (counted bytes less than the bytes moved) and connected time (uptime-mode vouchers).
+ */
+function voucherCorrections(list: VoucherWrite[]): Cell[][] {
+  const rows: Cell[][] = [];
+  for (const v of list) {
+    const notCounted = v.dCounted - (v.dUp + v.dDown);
+    if (notCounted !== 0 || v.dUptime !== 0) rows.push([v.id, notCounted, v.dUptime]);
+  }
+  return rows;
 }
 
 /** The threshold an alert event was measured against (its data); unknown (older events) counts as any. */
@@ -296,8 +355,8 @@ export async function writeUsage(
   await bulkUpdate(
     trx,
     'vouchers',
-    { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
-    voucherRows(m.vouchers),
+    { add: ['counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
+    voucherCorrections(m.vouchers),
   );
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
   await recordSessions(trx, deps.clock, m.devices);
