@@ -460,7 +460,7 @@ export interface Services {
   settings: SettingsService;
   /** Coin vendos and their ledger (src/services/vendos/). */
   vendos: VendoService & {
-    ownerOf(id: string): Promise<{ mac: string } | undefined>;
+    ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
     usedAddress(mac: string, ip: string): Promise<boolean>;
   };
 }

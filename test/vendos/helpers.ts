@@ -1,5 +1,6 @@
+import http from 'node:http';
 import type { Harness } from '../helpers/harness';
-import { AUTH } from '../portal/helpers';
+import { AUTH, device } from '../portal/helpers';
 import { SimulatedVendo } from '../../src/vendo-sim/board';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the replies' JSON loosely
@@ -43,35 +44,75 @@ export async function makeVendo(
   return { id, secret, board };
 }
 
-/** A phone's browser on the portal: keeps its cookies like a browser would. */
+/**
+ * A device whose requests prove it: it asks from the address the hotspot gives its MAC (the test's requests come
+ * from 127.0.0.1, so that is its hotspot address). Devices from addDevice() ask from elsewhere (a NATed portal)
+ * and prove themselves only with the cookie a redemption sets.
+ */
+export function addProvenDevice(h: Harness, n: number): { mac: string; ip: string } {
+  const d = { mac: device(n).mac, ip: '127.0.0.1' };
+  h.sim.addDevice(d);
+  return d;
+}
+
+/**
+ * A phone's browser on the portal: keeps its cookies like a browser would. `from` is the local address its
+ * requests leave from (any 127.x.y.z on Linux): phones on different addresses are different askers to the portal.
+ */
 export class Phone {
   cookies = new Map<string, string>();
   constructor(
     private readonly h: Harness,
     readonly device: { mac: string; ip: string },
+    private readonly from?: string,
   ) {}
 
-  async call(
+  call(
     method: string,
     path: string,
     body?: unknown,
     extra: Record<string, string> = {},
   ): Promise<{ status: number; json: Json }> {
-    const res = await fetch(`${this.h.app!.url}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...extra,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const url = new URL(`${this.h.app!.url}${path}`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method,
+          localAddress: this.from,
+          headers: {
+            'content-type': 'application/json',
+            cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+            ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }),
+            ...extra,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            for (const c of res.headers['set-cookie'] ?? []) {
+              const [pair] = c.split(';');
+              const i = pair.indexOf('=');
+              this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+            }
+            try {
+              resolve({
+                status: res.statusCode ?? 0,
+                json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json,
+              });
+            } catch (err) {
+              reject(err as Error);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return { status: res.status, json: (await res.json()) as Json };
   }
 
   start(vendo: string) {

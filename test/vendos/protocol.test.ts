@@ -1,7 +1,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice } from '../portal/helpers';
 import { signedHeaders } from '../../src/services/vendos/signature';
-import { adminApi, ledger, makeVendo, Phone } from './helpers';
+import { addProvenDevice, adminApi, ledger, makeVendo, Phone } from './helpers';
 import { insertedId } from '../../src/db/knex';
 
 describe('the board protocol: signatures, retries, duplicates, reordering, delays', () => {
@@ -15,7 +15,7 @@ describe('the board protocol: signatures, retries, duplicates, reordering, delay
 
   async function armed() {
     const v = await makeVendo(h);
-    const phone = new Phone(h, addDevice(h, 1));
+    const phone = new Phone(h, addProvenDevice(h, 1));
     await v.board.poll();
     const { json } = await phone.start(v.id);
     await v.board.poll();
@@ -185,7 +185,7 @@ describe('the long poll and interrupted Dones', () => {
 
   it('a Done stopped half-way (controller killed) is undone at the next start: the coins are saved credit again', async () => {
     const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, addDevice(h, 1));
+    const phone = new Phone(h, addProvenDevice(h, 1));
     await board.poll();
     const s = await phone.start(id);
     await board.poll();

@@ -1,7 +1,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice, makeVouchers, redeemApi, voucherRow } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
-import { adminApi, ledger, makeVendo, Phone } from './helpers';
+import { addProvenDevice, adminApi, ledger, makeVendo, Phone } from './helpers';
 
 describe('saved credit, top-ups and the cash box', () => {
   let h: Harness;
@@ -14,7 +14,7 @@ describe('saved credit, top-ups and the cash box', () => {
 
   it('a window that times out keeps its credit for the device; the next visit claims it without new coins', async () => {
     const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, addDevice(h, 1));
+    const phone = new Phone(h, addProvenDevice(h, 1));
     await board.poll();
     const first = await phone.start(id);
     await board.poll();
@@ -24,7 +24,7 @@ describe('saved credit, top-ups and the cash box', () => {
     expect((await board.poll()).json).toEqual({ state: 'idle' });
     expect((await phone.session(first.json.session)).json).toMatchObject({ state: 'expired', credit: 6 });
     // Another customer uses the box meanwhile and sees none of it.
-    const other = new Phone(h, addDevice(h, 2));
+    const other = new Phone(h, addDevice(h, 2), '127.0.0.2');
     const o = await other.start(id);
     expect(o.json.saved_credit).toBe(0);
     h.clock.advance(61_000);
@@ -36,10 +36,12 @@ describe('saved credit, top-ups and the cash box', () => {
     // Nobody else on the WiFi learns it by naming the MAC.
     const nosy = await other.call('GET', `/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`);
     expect(nosy.json.saved_credit).toBe(0);
-    const anonymous = await fetch(
-      `${h.app!.url}/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`,
+    const anonymous = new Phone(h, { mac: '02:AA:00:00:00:99', ip: '10.5.50.99' }, '127.0.0.3');
+    const seen = await anonymous.call(
+      'GET',
+      `/api/portal/vendos?mac=${encodeURIComponent(phone.device.mac)}`,
     );
-    expect(((await anonymous.json()) as { saved_credit: number }).saved_credit).toBe(0);
+    expect(seen.json.saved_credit).toBe(0);
     const again = await phone.start(id);
     expect(again.json).toMatchObject({ success: true, saved_credit: 6 });
     expect((await phone.session(again.json.session)).json).toMatchObject({
@@ -61,7 +63,7 @@ describe('saved credit, top-ups and the cash box', () => {
   it('saved credit older than the configured time is forfeited (still in the ledger)', async () => {
     await h.core!.services.settings.set('vendo.saved_credit_hours', 1, SYSTEM);
     const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, addDevice(h, 1));
+    const phone = new Phone(h, addProvenDevice(h, 1));
     await board.poll();
     const s = await phone.start(id);
     await board.poll();

@@ -14,6 +14,7 @@ const READS = new Set<string>([
   'users',
   'placement',
   'sessionsOfVoucher',
+  'hostAddresses',
   'loginsMissedBy',
 ]);
 

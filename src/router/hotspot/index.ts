@@ -11,6 +11,7 @@ import type { RouterClient, RouterError } from '../types';
 import { LoginsInFlight } from './logins-in-flight';
 import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import {
+  hostAddresses,
   loginDevice,
   sessionsOfDevice,
   sessionsOfUser,
@@ -85,6 +86,8 @@ export interface ManagedHotspot {
   sessionsOfVoucher(code: string): Promise<Array<{ id: string; mac: string }>>;
   /** Logs every session of a device out; returns how many there were. */
   logoutDevice(mac: string): Promise<{ sessions: number; users: string[] }>;
+  /** The addresses the hotspot gives this MAC now (its `/ip/hotspot/host` entries; none when it is not there). */
+  hostAddresses(mac: string): Promise<string[]>;
   /**
    * A voucher leaves the router: its sessions end, its queues (found by their comment, the code, so a device
    * that moved to another voucher keeps its queue) and its hotspot user are removed. Items already gone are fine.
@@ -163,6 +166,7 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
     sessionsOfVoucher: async (code) =>
       (await sessionsOfUser(router, code)).map(({ id, mac }) => ({ id, mac })),
+    hostAddresses: (mac) => hostAddresses(router, mac),
     async logoutDevice(mac) {
       const sessions = await sessionsOfDevice(router, mac);
       if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));

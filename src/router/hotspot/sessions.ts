@@ -6,7 +6,7 @@ import type { DesiredQueue } from '../../domain/queues';
 import { classifyLoginRefusal } from '../login-refusals';
 import { RouterError, type RouterClient } from '../types';
 import { queueAddAttrs } from './queues';
-import { ACTIVE_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
+import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
 import { addUser, bindUser, userAddAttrs, type UserPlacement, type VoucherUser } from './users';
 
 /** `.id` of the topmost dynamic (hotspot-made) queue: ours go above it, or its limit would win. */
@@ -27,6 +27,15 @@ export async function sessionsOfDevice(router: RouterClient, mac: string): Promi
     query: [`mac-address=${mac}`],
   });
   return rows.map((r) => ({ id: r['.id'], user: r.user ?? '', mac: r['mac-address'] ?? mac }));
+}
+
+/** The hotspot's host entries of a MAC: the address the router gives that device (a proof it is there). */
+export async function hostAddresses(router: RouterClient, mac: string): Promise<string[]> {
+  const rows = await router.print(HOST_MENU, {
+    proplist: ['address', 'mac-address'],
+    query: [`mac-address=${mac}`],
+  });
+  return rows.filter((r) => r['mac-address'] === mac && r.address).map((r) => r.address as string);
 }
 
 export async function sessionsOfUser(router: RouterClient, code: string): Promise<SessionRef[]> {

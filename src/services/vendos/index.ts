@@ -16,7 +16,7 @@ export function createVendoService(
   deps: ServiceDeps,
   d: { profiles: ProfileService; redemption: RedemptionService; vouchers: VoucherService },
 ): VendoService & {
-  ownerOf(id: string): Promise<{ mac: string } | undefined>;
+  ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
   usedAddress(mac: string, ip: string): Promise<boolean>;
 } {
   // The key is read when first needed: a controller with no vendos never writes the file.
@@ -50,7 +50,15 @@ export function createVendoService(
     ownerOf: portal.ownerOf,
     /** Whether the device opened a coin window from this address (it proves the device, as the portal's status). */
     async usedAddress(mac, ip) {
-      return Boolean(await deps.db('vendo_sessions').where({ mac, ip }).first('id'));
+      // Only windows that prove the pair: opened by the proven device, or finished (the router logged that MAC
+      // in at that address). A window anyone opened naming a MAC and an address of their choice proves nothing.
+      return Boolean(
+        await deps
+          .db('vendo_sessions')
+          .where({ mac, ip })
+          .where((q) => q.where({ proven: true }).orWhere({ state: 'finished' }))
+          .first('id'),
+      );
     },
     ledger: ledger.ledger,
     collect: ledger.collect,

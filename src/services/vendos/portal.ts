@@ -61,6 +61,20 @@ export function vendoPortal(
 
   const sum = (rows: { amount: number }[]) => rows.reduce((s, r) => s + Number(r.amount), 0);
 
+  /**
+   * Whether the request comes from the address the hotspot gives this MAC now (one read of the router's host
+   * list). A router that cannot be asked proves nothing: the window is opened unproven, which is safe.
+   */
+  async function askingFromHotspotAddress(mac: string, peerIp: string | null): Promise<boolean> {
+    if (!peerIp) return false;
+    try {
+      return (await deps.hotspot.hostAddresses(mac)).includes(peerIp);
+    } catch (err) {
+      log.warn({ err: (err as Error).message, mac }, 'coin window: could not read the hotspot hosts');
+      return false;
+    }
+  }
+
   async function sessionCoins(q: Knex, id: string, unclaimedOnly: boolean) {
     const b = q('vendo_coins').where({ session_id: id });
     if (unclaimedOnly) b.whereNull('claimed_at');
@@ -136,7 +150,15 @@ export function vendoPortal(
     if (s.state === 'finishing')
       throw new AppError('VENDO_SESSION_BUSY', 'This coin window is being finished already', 409, 'session');
     const vendo = await requireVendo(db, s.vendo_id);
-    const coins = [...(await sessionCoins(db, s.id, true)), ...(await savedCoins(db, s.mac, now, s.id))];
+    // The device's saved credit is spent by a window the device itself opened (see start()), or by one that got
+    // coins of its own: someone paid at the box for this device (a customer whose phone could not prove itself,
+    // behind NAT say), and the router checks the device's MAC and address at the login. Naming someone else's
+    // device without paying spends nothing of theirs.
+    const own = await sessionCoins(db, s.id, true);
+    const coins = [
+      ...own,
+      ...(s.proven || own.length > 0 ? await savedCoins(db, s.mac, now, s.id) : []),
+    ];
     const credit = sum(coins);
     if (credit === 0)
       throw new AppError('NO_CREDIT', 'Insert a coin first: there is no credit to turn into time yet.', 400);
@@ -309,9 +331,20 @@ export function vendoPortal(
       return sum(await savedCoins(db, mac, clock.now()));
     },
 
-    async start(input: { vendo: unknown; mac: unknown; ip: unknown }): Promise<StartResult> {
+    /**
+     * Opens a coin window at a vendo for the device the page names. The device proves itself by its portal cookie
+     * (`asker.provenMac`) or by asking from the address the hotspot gives that MAC now; a window opened without
+     * that proof only turns its own coins into time: it neither shows nor spends the device's saved credit, and
+     * leaves the device's window at another box alone (someone on the WiFi naming another device gains nothing
+     * and takes nothing from it).
+     */
+    async start(
+      input: { vendo: unknown; mac: unknown; ip: unknown },
+      asker: { peerIp: string | null; provenMac: string | null } = { peerIp: null, provenMac: null },
+    ): Promise<StartResult> {
       await settleInterrupted();
       const { mac, ip } = device(input.mac, input.ip);
+      const proven = asker.provenMac === mac || (await askingFromHotspotAddress(mac, asker.peerIp));
       const vendo = await requireVendo(db, input.vendo);
       if (!vendo.enabled)
         throw new AppError('VENDO_DISABLED', `${vendo.name} is switched off by the shop`, 409, 'vendo');
@@ -326,13 +359,18 @@ export function vendoPortal(
       await expireWindows(db, now, vendo.id);
       const open = (await db('vendo_sessions').where({ vendo_id: vendo.id, state: 'armed' }).first()) as
         SessionRow | undefined;
-      const saved = async (except?: string) => sum(await savedCoins(db, mac, now, except));
-      if (open && open.mac === mac)
+      const saved = async (window: { proven: boolean | number }, except?: string) =>
+        window.proven ? sum(await savedCoins(db, mac, now, except)) : 0;
+      if (open && open.mac === mac) {
+        // The same device again (a reload, a second tab): a proof given now proves the window from now on.
+        if (proven && !open.proven)
+          await db('vendo_sessions').where({ id: open.id }).update({ proven: true });
         return {
           session: open.id,
           expiresIn: Math.ceil((Number(open.expires_at) - now) / 1000),
-          savedCredit: await saved(open.id),
+          savedCredit: await saved({ proven: proven || open.proven }, open.id),
         };
+      }
       if (open)
         throw new AppError(
           'VENDO_BUSY',
@@ -344,9 +382,22 @@ export function vendoPortal(
       try {
         await db.transaction(async (trx) => {
           // One box at a time per device: a window it left open elsewhere closes (its coins become saved credit).
-          await trx('vendo_sessions')
-            .where({ mac, state: 'armed' })
-            .update({ state: 'expired', ended_at: now });
+          // Only the device itself may close it; anyone else is told the device is busy at that box.
+          const elsewhere = (await trx('vendo_sessions')
+            .join('vendos', 'vendos.id', 'vendo_sessions.vendo_id')
+            .where({ 'vendo_sessions.mac': mac, 'vendo_sessions.state': 'armed' })
+            .first('vendos.name')) as { name: string } | undefined;
+          if (elsewhere && !proven)
+            throw new AppError(
+              'VENDO_DEVICE_BUSY',
+              `This device has a coin window open at ${elsewhere.name}. Finish there first, or wait for it to close.`,
+              409,
+              'vendo',
+            );
+          if (elsewhere)
+            await trx('vendo_sessions')
+              .where({ mac, state: 'armed' })
+              .update({ state: 'expired', ended_at: now });
           await trx('vendo_sessions').insert({
             id,
             vendo_id: vendo.id,
@@ -355,15 +406,17 @@ export function vendoPortal(
             state: 'armed',
             started_at: now,
             expires_at: now + vendo.window_seconds * 1000,
+            proven,
           });
         });
       } catch (err) {
+        if (err instanceof AppError) throw err;
         if (/UNIQUE|constraint/i.test((err as Error).message))
           throw new AppError('VENDO_BUSY', `Someone else is using ${vendo.name} right now.`, 409, 'vendo');
         throw err;
       }
       d.events.emit(`armed:${vendo.id}`);
-      return { session: id, expiresIn: vendo.window_seconds, savedCredit: await saved(id) };
+      return { session: id, expiresIn: vendo.window_seconds, savedCredit: await saved({ proven }, id) };
     },
 
     async session(id: string): Promise<SessionView> {
@@ -376,7 +429,7 @@ export function vendoPortal(
       const vendo = await requireVendo(db, s.vendo_id);
       const credit = sum(await sessionCoins(db, s.id, false));
       const closed = s.state === 'finished';
-      const savedCredit = closed ? 0 : sum(await savedCoins(db, s.mac, now, s.id));
+      const savedCredit = closed || !s.proven ? 0 : sum(await savedCoins(db, s.mac, now, s.id));
       const open = s.state === 'armed' || s.state === 'finishing';
       return {
         id: s.id,
@@ -390,8 +443,10 @@ export function vendoPortal(
     },
 
     /** The device that started a window, for the web layer's ownership check. */
-    async ownerOf(id: string): Promise<{ mac: string } | undefined> {
-      return (await db('vendo_sessions').where({ id }).first('mac')) as { mac: string } | undefined;
+    async ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined> {
+      const row = (await db('vendo_sessions').where({ id }).first('mac', 'proven')) as
+        { mac: string; proven: boolean | number } | undefined;
+      return row ? { mac: row.mac, proven: Boolean(row.proven) } : undefined;
     },
   };
 }

@@ -35,6 +35,8 @@ export interface SessionRow {
   expires_at: number;
   ended_at: number | null;
   voucher_id: number | null;
+  /** The device proved itself when the window was opened (migration 0016). */
+  proven: boolean | number;
 }
 
 /**

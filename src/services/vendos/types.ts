@@ -141,7 +141,11 @@ export interface VendoService {
   portalList(): Promise<
     { id: string; name: string; location: string | null; online: boolean; busy: boolean; minimum: number }[]
   >;
-  start(input: { vendo: unknown; mac: unknown; ip: unknown }): Promise<StartResult>;
+  /** See vendoPortal().start: only a device that proves itself shows and spends its saved credit. */
+  start(
+    input: { vendo: unknown; mac: unknown; ip: unknown },
+    asker?: { peerIp: string | null; provenMac: string | null },
+  ): Promise<StartResult>;
   /** The device's claimable saved credit. */
   savedCredit(mac: string): Promise<number>;
   session(id: string): Promise<SessionView>;

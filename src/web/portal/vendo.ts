@@ -63,7 +63,11 @@ export function vendoPortalRouter(ctx: WebContext): Router {
     if (provenDevice(req, secret) === mac) return true;
     const v = cookieOf(req);
     const id = v ? v.slice(0, v.lastIndexOf('.')) : '';
-    if (id && owns(req, id) && (await vendos.ownerOf(id))?.mac === mac) return true;
+    if (id && owns(req, id)) {
+      // A window proves its device only if the device proved itself when opening it.
+      const owner = await vendos.ownerOf(id);
+      if (owner?.mac === mac && owner.proven) return true;
+    }
     const peer = peerAddress(req);
     return peer !== null && (await vendos.usedAddress(mac, peer));
   }
@@ -105,10 +109,13 @@ export function vendoPortalRouter(ctx: WebContext): Router {
   r.post('/api/portal/vendo/start', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     try {
-      // Asked before the new window's cookie exists: the device proves itself as for the list (or asks from the
-      // address it names, which is how a phone on the hotspot reaches the portal).
-      const proven = (await provesDevice(req, str(b.mac))) || peerAddress(req) === str(b.ip).trim();
-      const s = await vendos.start({ vendo: str(b.vendo), mac: str(b.mac), ip: str(b.ip) });
+      // Asked before the new window's cookie exists: the device proves itself as for the list; the service also
+      // accepts a request from the address the hotspot gives that MAC (asked of the router, not of the body).
+      const provenMac = (await provesDevice(req, str(b.mac))) ? normaliseMac(str(b.mac)) : null;
+      const s = await vendos.start(
+        { vendo: str(b.vendo), mac: str(b.mac), ip: str(b.ip) },
+        { peerIp: peerAddress(req), provenMac },
+      );
       res.cookie(COOKIE, `${s.session}.${sign(s.session)}`, {
         httpOnly: true,
         sameSite: 'lax',
@@ -120,7 +127,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         success: true,
         session: s.session,
         expires_in: s.expiresIn,
-        saved_credit: proven ? s.savedCredit / 100 : 0,
+        saved_credit: s.savedCredit / 100,
       });
     } catch (err) {
       fail(res, err, req);
