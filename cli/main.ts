@@ -10,6 +10,7 @@ import type { CommandDef } from './commands/shared';
 import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
+import { siteCommands } from './commands/sites';
 import { dbCommands } from './commands/db';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
@@ -29,6 +30,7 @@ export const COMMANDS: CommandDef[] = [
   ...moreCommands.config,
   ...dbCommands,
   ...vendoCommands,
+  ...siteCommands,
 ];
 
 export function mainUsage(): string {

@@ -14,6 +14,7 @@ import * as m0011a from './20261122_0011a_vendo_coin_window';
 import * as m0012 from './20261122_0012_self_service';
 import * as m0013 from './20261122_0013_change_notify';
 import * as m0014 from './20261122_0014_wide_rates';
+import * as m0015 from './20261122_0015_sites';
 import * as m0016 from './20261122_0016_vendo_window_proof';
 
 interface Migration {
@@ -41,6 +42,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0012_self_service', m0012],
   ['20261122_0013_change_notify', m0013],
   ['20261122_0014_wide_rates', m0014],
+  ['20261122_0015_sites', m0015],
   ['20261122_0016_vendo_window_proof', m0016],
 ];
 

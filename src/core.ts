@@ -27,6 +27,9 @@ import { createUsageService } from './services/usage';
 import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
+import { createSiteService } from './services/sites';
+import { openCredentialsBox } from './services/sites/credentials';
+import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
 
 /**
  * The core every face of the product shares (server, terminal menu, benchmarks): configuration,
@@ -42,6 +45,8 @@ export interface Core {
   hotspot: ManagedHotspot;
   demo?: DemoRouterHost;
   services: Services;
+  /** The server's connections to the other sites (src/services/site-monitor.ts); none in the CLI. */
+  siteMonitor?: SiteMonitor;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,8 @@ export interface CoreOptions {
   role: 'server' | 'cli';
   /** Override the router connection (tests pass the client of their own simulator). */
   router?: RouterClient;
+  /** How often the server reads the other sites (default 60 s; tests shorten it). */
+  siteReadSeconds?: number;
 }
 
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
@@ -143,6 +150,12 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     },
   };
   const routerChecks = createRouterChecksService(router, log.child({ module: 'router' }));
+  // The other routers: the server connects to each; the CLI shows what the server last stored.
+  const box = openCredentialsBox(config, log);
+  const siteMonitor =
+    opts.role === 'server'
+      ? createSiteMonitor({ config, db, clock, log, box, readSeconds: opts.siteReadSeconds })
+      : undefined;
   const redemption = createRedemptionService(deps, { profiles, vouchers });
   const services: Services = {
     audit,
@@ -164,6 +177,30 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     routerChecks,
     admins: createAdminAccountService(deps),
     selfService: (selfService = createSelfService(deps, { redemption, usage, vouchers })),
+    sites: createSiteService(deps, {
+      box,
+      monitor: siteMonitor,
+      defaultStatus: async () => {
+        // The terminal's own connection may still be on its first attempt: its answer, not "not yet".
+        if (opts.role === 'cli' && !router.status.connected && router.status.lastErrorCode === undefined)
+          await router.waitConnected(config.router.timeoutSeconds * 1000);
+        return {
+          connected: router.status.connected,
+          identity: router.status.identity ?? null,
+          online: router.status.connected
+            ? (await bandwidth.users()).filter((u) => u.connected).length
+            : null,
+          lastPollAt: meter.lastPollAt() ?? null,
+          error: router.status.connected
+            ? null
+            : {
+                code: router.status.lastErrorCode ?? 'ROUTER_UNREACHABLE',
+                message: router.status.lastError ?? 'Not connected yet',
+              },
+          live: true,
+        };
+      },
+    }),
   };
 
   const core: Core = {
@@ -175,7 +212,9 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     hotspot,
     demo,
     services,
+    siteMonitor,
     async close() {
+      await siteMonitor?.close();
       await router.stop();
       await demo?.stop();
       await services.redemption.settled().catch(() => undefined);
@@ -194,6 +233,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   }
   // The router last: a profiles.json mistake is reported before anything is sent to the router.
   await router.start();
+  await siteMonitor?.start();
   return core;
 }
 

@@ -6,6 +6,7 @@
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
 import type { SelfService } from './self-service';
+import type { SiteService } from './sites/types';
 import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
 import type { VoucherRow } from './voucher-state';
@@ -237,6 +238,11 @@ export interface RedemptionService {
     asker?: { peerIp: string | null },
     /** The voucher as the caller has just read it (saves the lookup); it must be the one `code` names. */
     known?: { row: VoucherRow; profile: Profile; profileName: string },
+    /**
+     * How the sale reads in the shop's feed when the caller knows better than "Sold: <profile> voucher" (a vendo's
+     * coins): it replaces the generic sale event, so one purchase is one entry.
+     */
+    sale?: { kind: string; message: string; data?: Record<string, unknown> },
   ): Promise<RedeemResult>;
   /**
    * Resolves when the confirmations of finished redemptions are written (they follow the customer's answer;
@@ -463,4 +469,6 @@ export interface Services {
     ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
     usedAddress(mac: string, ip: string): Promise<boolean>;
   };
+  /** The routers (sites) this controller knows; `default` is the one in .env (src/services/sites/). */
+  sites: SiteService;
 }

@@ -21,6 +21,7 @@ import { liveApiRouter } from './admin/api-live';
 import { sheetRouter } from './admin/sheets';
 import { adminPagesRouter } from './admin/pages';
 import { vendoApiRouter } from './admin/api-vendos';
+import { siteApiRouter } from './admin/api-sites';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
 
@@ -140,6 +141,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', voucherApiRouter(ctx)); // vouchers, profiles
   app.use('/admin/api', bandwidthApiRouter(ctx)); // user-traffic, set/remove-bandwidth, queues
   app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
+  app.use('/admin/api', siteApiRouter(ctx)); // sites: the routers, their connection and last read
   app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {

@@ -11,6 +11,7 @@ import { reportRoutes } from './pages/reports';
 import { settingsRoutes } from './pages/settings';
 import { auditRoutes } from './pages/audit';
 import { vendoRoutes } from './pages/vendos';
+import { siteRoutes } from './pages/sites';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -29,5 +30,6 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(settingsRoutes(ctx));
   router.use(auditRoutes(ctx));
   router.use(vendoRoutes(ctx));
+  router.use(siteRoutes(ctx));
   return router;
 }

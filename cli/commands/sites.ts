@@ -1,0 +1,237 @@
+/**
+ * `pisonet sites list|add|edit|remove`: the routers this controller knows, on the same service as the admin and
+ * the API. The terminal does not connect to the other routers: `list` shows what the server last read. A router
+ * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
+ */
+import { confirm, password as passwordPrompt } from '@inquirer/prompts';
+import { formatShopTime } from '../../src/domain/clock';
+import type { SiteInput, SiteView } from '../../src/services/sites/types';
+import { siteJson } from '../../src/web/admin/api-sites';
+import { parseCommand, usageError } from '../lib/args';
+import { cliActor } from '../lib/context';
+import { table } from '../lib/table';
+import { CommandDef, print, printJson, readStdin, withCore } from './shared';
+
+const FIELDS = `  --host HOST                 the router's address: host name, IPv4 or IPv6
+  --port PORT                 its API port (default 8728, or 8729 with --tls)
+  --user USER                 an API user (a group with the api, read and write policies)
+  --password-stdin            read the API password from standard input (first line)
+  --hotspot-server NAME       the hotspot server (default: all)
+  --hotspot-user-profile NAME the hotspot user profile (default: default)
+  --tz ZONE                   the site's time zone when it differs from the shop's, e.g. Asia/Manila`;
+
+const LIST = `Usage: pisonet sites list [--json]
+
+The routers (sites): online or the reason not, identity, devices online and the last read, as the server last
+saw them. The site "default" is the router in .env.`;
+
+const ADD = `Usage: pisonet sites add --name NAME --host HOST --user USER [--tls] [options] [--json]
+
+Adds a router. The password is asked in a hidden prompt; in a script pipe it in with --password-stdin:
+  printf '%s\\n' "$PASSWORD" | pisonet sites add --name branch-2 --host 10.20.0.1 --user pisonet --password-stdin
+(--password TEXT exists but lands in your shell history: prefer --password-stdin.)
+
+${FIELDS}
+  --tls                       connect with TLS (api-ssl)
+  --no-password               the API user has no password (no prompt)`;
+
+const EDIT = `Usage: pisonet sites edit SITE [--name NAME] [options] [--json]
+
+Changes a site (by id or name); what is not given stays. The stored password stays unless --password-stdin,
+--ask-password or --no-password is given.
+
+${FIELDS}
+  --name NAME                 a new name
+  --tls / --no-tls            connect with or without TLS
+  --ask-password              ask for the new password in a hidden prompt
+  --no-password               the API user has no password now`;
+
+const REMOVE = `Usage: pisonet sites remove SITE [--yes]
+
+Removes a site (by id or name): the server disconnects from its router; nothing on the router is changed.
+Asks first on a terminal; a script passes --yes.`;
+
+const fieldOptions = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'no-password': { type: 'boolean' },
+  'hotspot-server': { type: 'string' },
+  'hotspot-user-profile': { type: 'string' },
+  tz: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function statusText(s: SiteView): string {
+  const st = s.status;
+  if (st.connected && !st.error) return 'online';
+  if (!st.live && !st.error && st.lastPollAt === null) return 'not read yet';
+  return st.connected ? 'not answering' : 'offline';
+}
+
+/** The table, then each site's error in full on its own line (a table cell would cut it). */
+function siteTable(sites: SiteView[], tz: string): string {
+  const rows = table(sites, [
+    { header: 'ID', get: (s) => String(s.id), align: 'right' },
+    { header: 'NAME', get: (s) => s.name },
+    { header: 'ADDRESS', get: (s) => `${s.host}:${s.port}${s.tls ? ' TLS' : ''}`, shrink: true },
+    { header: 'STATUS', get: (s) => statusText(s) },
+    { header: 'IDENTITY', get: (s) => s.status.identity ?? '—', shrink: true },
+    {
+      header: 'ONLINE',
+      get: (s) => (s.status.online === null ? '—' : String(s.status.online)),
+      align: 'right',
+    },
+    {
+      header: 'LAST READ',
+      get: (s) => (s.status.lastPollAt ? formatShopTime(s.status.lastPollAt, tz) : 'never'),
+    },
+  ]);
+  const errors = sites.filter((s) => s.status.error).map((s) => `${s.name}: ${s.status.error!.message}`);
+  return [rows, ...errors].join('\n');
+}
+
+/** The password from the flags: stdin, a prompt, none, or (discouraged) the flag; undefined = not given. */
+async function passwordFrom(
+  values: Record<string, string | boolean | undefined>,
+  askByDefault: boolean,
+): Promise<string | undefined> {
+  if (values['no-password']) return '';
+  if (values['password-stdin']) return (await readStdin()).split(/\r?\n/)[0];
+  if (typeof values.password === 'string') return values.password;
+  if (values['ask-password'] || (askByDefault && process.stdin.isTTY))
+    return passwordPrompt({ message: 'Router API password:', mask: '*' });
+  return undefined;
+}
+
+function siteInput(values: Record<string, string | boolean | undefined>): SiteInput {
+  const s = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
+  return {
+    name: s('name'),
+    host: s('host'),
+    port: s('port'),
+    user: s('user'),
+    hotspot_server: s('hotspot-server'),
+    hotspot_user_profile: s('hotspot-user-profile'),
+    tz: s('tz'),
+  };
+}
+
+function show(s: SiteView, json: boolean, what: string): void {
+  if (json) return printJson({ site: siteJson(s) });
+  print(
+    `${what} site ${s.name} (id ${s.id}): ${s.host}:${s.port}${s.tls ? ' with TLS' : ''}, user ${s.user}` +
+      `${s.passwordSet ? ', password stored encrypted' : ', no password'}.`,
+  );
+  print(
+    'The running server connects to it within a minute (at once when added through the admin or the API).',
+  );
+}
+
+const list: CommandDef = {
+  name: 'sites list',
+  summary: 'routers (sites), online or not, devices online',
+  usage: LIST,
+  async run(args) {
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST, { min: 0, max: 0 });
+    return withCore(async (core) => {
+      const sites = await core.services.sites.list();
+      if (values.json) printJson({ sites: sites.map(siteJson) });
+      else {
+        print(siteTable(sites, core.config.tz));
+        print(
+          'Other sites as the server last read them; vouchers, metering and the portal use "default" only for now.',
+        );
+      }
+      return 0;
+    });
+  },
+};
+
+const add: CommandDef = {
+  name: 'sites add',
+  summary: 'add a router (password from a prompt or --password-stdin)',
+  usage: ADD,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      { ...fieldOptions, name: { type: 'string' }, tls: { type: 'boolean' } },
+      ADD,
+      { min: 0, max: 0 },
+    );
+    const password = await passwordFrom(values, true);
+    return withCore(async (core) => {
+      const site = await core.services.sites.add(
+        { ...siteInput(values), tls: values.tls === true, password },
+        cliActor(),
+      );
+      show(site, values.json === true, 'Added');
+      return 0;
+    });
+  },
+};
+
+const edit: CommandDef = {
+  name: 'sites edit',
+  summary: 'change a router (what is not given stays)',
+  usage: EDIT,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      {
+        ...fieldOptions,
+        name: { type: 'string' },
+        tls: { type: 'boolean' },
+        'no-tls': { type: 'boolean' },
+        'ask-password': { type: 'boolean' },
+      },
+      EDIT,
+      { min: 1, max: 1 },
+    );
+    if (values.tls && values['no-tls']) throw usageError('--tls and --no-tls contradict each other', EDIT);
+    const password = await passwordFrom(values, false);
+    return withCore(async (core) => {
+      const site = await core.services.sites.update(
+        positionals[0],
+        {
+          ...siteInput(values),
+          tls: values.tls ? true : values['no-tls'] ? false : undefined,
+          password,
+        },
+        cliActor(),
+      );
+      show(site, values.json === true, 'Saved');
+      return 0;
+    });
+  },
+};
+
+const remove: CommandDef = {
+  name: 'sites remove',
+  summary: 'remove a router (asks first)',
+  usage: REMOVE,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, { yes: { type: 'boolean', short: 'y' } }, REMOVE, {
+      min: 1,
+      max: 1,
+    });
+    return withCore(async (core) => {
+      const site = await core.services.sites.get(positionals[0]);
+      if (!values.yes) {
+        if (!process.stdin.isTTY)
+          throw usageError(`removing ${site.name} needs --yes when not run on a terminal`, REMOVE);
+        if (!(await confirm({ message: `Remove the site ${site.name} (${site.host})?`, default: false }))) {
+          print('Nothing was changed.');
+          return 1;
+        }
+      }
+      const removed = await core.services.sites.remove(site.id, cliActor());
+      print(`Removed site ${removed.name}.`);
+      return 0;
+    });
+  },
+};
+
+export const siteCommands: CommandDef[] = [list, add, edit, remove];

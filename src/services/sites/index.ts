@@ -1,0 +1,194 @@
+/**
+ * Sites (issue 17, first slice): the routers this controller knows, stored with their API password encrypted,
+ * each connected and read by the server (src/services/site-monitor.ts). Bounds are checked here so the admin,
+ * the API and the CLI enforce the same ones; every change is audited without the password. The .env router is
+ * the fixed site `default`: listed with its live state, never edited or removed here.
+ */
+import type { ServiceDeps } from '../deps';
+import { AppError, notFound } from '../../lib/errors';
+import type { SiteMonitor } from '../site-monitor';
+import type { CredentialsBox } from './credentials';
+import { parseSiteInput, type ParsedSite } from './validate';
+import {
+  DEFAULT_SITE_ID,
+  DEFAULT_SITE_NAME,
+  type SiteRow,
+  type SiteService,
+  type SiteStatus,
+  type SiteView,
+} from './types';
+
+export type { SiteService, SiteView, SiteStatus, SiteInput } from './types';
+export { DEFAULT_SITE_ID, DEFAULT_SITE_NAME } from './types';
+
+export interface SiteServiceOptions {
+  box: CredentialsBox;
+  /** The server's connections to the other sites; absent in the terminal menu (stored state only). */
+  monitor?: SiteMonitor;
+  /** The `default` site's state, from the main connection and the usage poll. */
+  defaultStatus(): Promise<SiteStatus>;
+}
+
+const fixedDefault = () =>
+  new AppError(
+    'SITE_DEFAULT_FIXED',
+    'The site "default" is the router set in .env (ROUTER_HOST, ROUTER_USER, ROUTER_PASSWORD…): change it there and restart.',
+    409,
+  );
+
+function storedStatus(r: SiteRow): SiteStatus {
+  return {
+    connected: r.last_error_code === null && r.last_poll_at !== null,
+    identity: r.identity,
+    online: r.online,
+    lastPollAt: r.last_poll_at === null ? null : Number(r.last_poll_at),
+    error: r.last_error_code ? { code: r.last_error_code, message: r.last_error ?? '' } : null,
+    live: false,
+  };
+}
+
+export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): SiteService {
+  const { db, clock, audit, config } = deps;
+
+  async function view(r: SiteRow): Promise<SiteView> {
+    const isDefault = r.id === DEFAULT_SITE_ID;
+    const env = config.router;
+    return {
+      id: r.id,
+      name: r.name,
+      isDefault,
+      host: isDefault ? env.host : (r.host ?? ''),
+      port: isDefault ? env.port : (r.port ?? 8728),
+      user: isDefault ? env.user : (r.username ?? ''),
+      tls: isDefault ? env.tls : Boolean(r.tls),
+      passwordSet: isDefault ? env.password !== '' : Boolean(r.password_enc),
+      hotspotServer: isDefault ? config.hotspotServer : (r.hotspot_server ?? 'all'),
+      hotspotUserProfile: isDefault ? config.hotspotUserProfile : (r.hotspot_user_profile ?? 'default'),
+      tz: isDefault ? null : r.tz,
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+      status: isDefault ? await opts.defaultStatus() : (opts.monitor?.status(r.id) ?? storedStatus(r)),
+    };
+  }
+
+  async function find(ref: string | number): Promise<SiteRow> {
+    const s = String(ref).trim();
+    const q = db('sites');
+    if (/^\d+$/.test(s)) q.where({ id: Number(s) });
+    else q.whereRaw('LOWER(name) = LOWER(?)', [s]);
+    const row = (await q.first()) as SiteRow | undefined;
+    if (!row) throw notFound(`Site ${JSON.stringify(s)}`, 'SITE_NOT_FOUND');
+    return row;
+  }
+
+  async function nameFree(name: string, except?: number): Promise<void> {
+    const q = db('sites').whereRaw('LOWER(name) = LOWER(?)', [name]);
+    if (except !== undefined) q.whereNot({ id: except });
+    if (await q.first())
+      throw new AppError(
+        'SITE_NAME_TAKEN',
+        `A site named "${name}" exists already; pick another name`,
+        409,
+        'name',
+      );
+  }
+
+  /** Columns for a parsed input; the password only when one was given. */
+  function columns(p: ParsedSite): Record<string, unknown> {
+    const c: Record<string, unknown> = {};
+    if (p.name !== undefined) c.name = p.name;
+    if (p.host !== undefined) c.host = p.host;
+    if (p.port !== undefined) c.port = p.port;
+    if (p.user !== undefined) c.username = p.user;
+    // An empty password (a RouterOS user may have none) is stored as none.
+    if (p.password !== undefined) c.password_enc = p.password === '' ? null : opts.box.seal(p.password);
+    if (p.tls !== undefined) c.tls = p.tls;
+    if (p.hotspotServer !== undefined) c.hotspot_server = p.hotspotServer;
+    if (p.hotspotUserProfile !== undefined) c.hotspot_user_profile = p.hotspotUserProfile;
+    if (p.tz !== undefined) c.tz = p.tz;
+    return c;
+  }
+
+  /** What the audit log keeps of a change: every field but the password, which is only said to have changed. */
+  function auditDetails(c: Record<string, unknown>, adding: boolean): Record<string, unknown> {
+    const { password_enc, username, ...rest } = c;
+    return {
+      ...rest,
+      ...(username !== undefined ? { user: username } : {}),
+      ...(adding
+        ? { password_set: password_enc != null }
+        : password_enc !== undefined
+          ? { password_changed: true }
+          : {}),
+    };
+  }
+
+  return {
+    async list() {
+      const rows = (await db('sites').orderBy('id')) as SiteRow[];
+      return Promise.all(rows.map(view));
+    },
+    async get(ref) {
+      return view(await find(ref));
+    },
+    async add(input, actor) {
+      const p = parseSiteInput(input, false);
+      if (p.name!.toLowerCase() === DEFAULT_SITE_NAME)
+        throw new AppError(
+          'SITE_NAME_TAKEN',
+          'The name "default" belongs to the router in .env; pick another name',
+          409,
+          'name',
+        );
+      await nameFree(p.name!);
+      const now = clock.now();
+      const c = columns(p);
+      let id: number;
+      try {
+        const [ret] = await db('sites')
+          .insert({ ...c, created_at: now, updated_at: now })
+          .returning('id');
+        id = typeof ret === 'object' ? Number((ret as { id: number }).id) : Number(ret);
+      } catch (err) {
+        // Two adds racing for one name: the unique index on LOWER(name) refuses the second.
+        if (/unique|duplicate/i.test((err as Error).message)) await nameFree(p.name!);
+        throw err;
+      }
+      await audit.record(actor, 'site.add', p.name!, auditDetails(c, true));
+      await opts.monitor?.siteChanged(id);
+      return view(await find(id));
+    },
+    async update(ref, input, actor) {
+      const row = await find(ref);
+      if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
+      const p = parseSiteInput(input, true);
+      if (p.name !== undefined) {
+        if (p.name.toLowerCase() === DEFAULT_SITE_NAME)
+          throw new AppError(
+            'SITE_NAME_TAKEN',
+            'The name "default" belongs to the router in .env; pick another name',
+            409,
+            'name',
+          );
+        await nameFree(p.name, row.id);
+      }
+      const c = columns(p);
+      if (Object.keys(c).length) {
+        await db('sites')
+          .where({ id: row.id })
+          .update({ ...c, updated_at: clock.now() });
+        await audit.record(actor, 'site.update', row.name, auditDetails(c, false));
+        await opts.monitor?.siteChanged(row.id);
+      }
+      return view(await find(row.id));
+    },
+    async remove(ref, actor) {
+      const row = await find(ref);
+      if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
+      await opts.monitor?.siteRemoved(row.id);
+      await db('sites').where({ id: row.id }).delete();
+      await audit.record(actor, 'site.remove', row.name, { host: row.host, port: row.port });
+      return { id: row.id, name: row.name };
+    },
+  };
+}

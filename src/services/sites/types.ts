@@ -1,0 +1,89 @@
+/** Sites: one router each (issue 17). The .env router is the fixed site `default` (id 1). */
+import type { Actor } from '../types';
+
+/** What the API, the admin form and the CLI send; every value is checked by the service (validate.ts). */
+export interface SiteInput {
+  name?: unknown;
+  host?: unknown;
+  port?: unknown;
+  user?: unknown;
+  /** Absent on an edit: the stored password stays. */
+  password?: unknown;
+  tls?: unknown;
+  hotspot_server?: unknown;
+  hotspot_user_profile?: unknown;
+  tz?: unknown;
+}
+
+export interface SiteError {
+  /** ROUTER_LOGIN_FAILED, ROUTER_TLS, ROUTER_REFUSED, ROUTER_TIMEOUT, ROUTER_UNREACHABLE, CREDENTIALS_KEY_WRONG… */
+  code: string;
+  /** Worded for the owner with what to check; never holds a password. */
+  message: string;
+}
+
+export interface SiteStatus {
+  connected: boolean;
+  /** `/system/identity` at the last read. */
+  identity: string | null;
+  /** Rows of `/ip/hotspot/active` at the last read. */
+  online: number | null;
+  /** Last successful read (ms epoch). */
+  lastPollAt: number | null;
+  error: SiteError | null;
+  /** False when this process does not connect to the router (the terminal menu): what the server last saw. */
+  live: boolean;
+}
+
+export interface SiteView {
+  id: number;
+  name: string;
+  /** The .env router: its connection comes from ROUTER_* and cannot be edited or removed here. */
+  isDefault: boolean;
+  host: string;
+  port: number;
+  user: string;
+  tls: boolean;
+  /** The password itself is never read back. */
+  passwordSet: boolean;
+  hotspotServer: string;
+  hotspotUserProfile: string;
+  /** The site's own time zone, or null for the shop's (TZ). */
+  tz: string | null;
+  createdAt: number;
+  updatedAt: number;
+  status: SiteStatus;
+}
+
+export interface SiteService {
+  list(): Promise<SiteView[]>;
+  /** By id (`2`) or name (`branch-2`, any case). */
+  get(ref: string | number): Promise<SiteView>;
+  add(input: SiteInput, actor: Actor): Promise<SiteView>;
+  update(ref: string | number, input: SiteInput, actor: Actor): Promise<SiteView>;
+  remove(ref: string | number, actor: Actor): Promise<{ id: number; name: string }>;
+}
+
+/** The row as stored. */
+export interface SiteRow {
+  id: number;
+  name: string;
+  host: string | null;
+  port: number | null;
+  username: string | null;
+  password_enc: string | null;
+  tls: boolean | number | null;
+  hotspot_server: string | null;
+  hotspot_user_profile: string | null;
+  tz: string | null;
+  identity: string | null;
+  online: number | null;
+  last_poll_at: number | string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+export const DEFAULT_SITE_ID = 1;
+export const DEFAULT_SITE_NAME = 'default';

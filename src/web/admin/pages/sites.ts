@@ -1,0 +1,144 @@
+/**
+ * The Sites page: every router this controller knows with its state (online or the reason it is not, identity,
+ * devices online, last read), add, edit and remove. The status shown is the last read kept by the server's site
+ * monitor: rendering never waits for a router.
+ */
+import { Router, type Response } from 'express';
+import type { SiteView } from '../../../services/sites/types';
+import type { WebContext } from '../../context';
+import { actorOf, field, flash, formFailure, page } from './common';
+
+/** What the owner can do about a router error, beyond the connection's own wording. */
+const ADVICE: Record<string, string> = {
+  ROUTER_TIMEOUT:
+    'The router took the connection but did not answer in time: check that it is not overloaded and that the link to it is steady.',
+  ROUTER_UNREACHABLE:
+    'Check that the router is switched on and reachable from this controller (ping its address), then wait: the controller keeps retrying.',
+  ROUTER_FATAL:
+    'The router closed the session; it reconnects by itself. If this repeats, check the router log.',
+  CREDENTIALS_KEY_WRONG: 'Or enter the password again below and save.',
+};
+
+export function adviceFor(code: string | undefined): string | null {
+  return code ? (ADVICE[code] ?? null) : null;
+}
+
+/** The form's fields as the service takes them; an empty password on an edit keeps the stored one. */
+function input(body: unknown, edit: boolean): Record<string, unknown> {
+  const password = body && typeof body === 'object' ? (body as Record<string, unknown>).password : undefined;
+  const out: Record<string, unknown> = {
+    name: field(body, 'name'),
+    host: field(body, 'host'),
+    port: field(body, 'port'),
+    user: field(body, 'user'),
+    tls: field(body, 'tls') === 'on',
+    hotspot_server: field(body, 'hotspot_server'),
+    hotspot_user_profile: field(body, 'hotspot_user_profile'),
+    tz: field(body, 'tz'),
+  };
+  if (typeof password === 'string' && (password !== '' || !edit)) out.password = password;
+  if (edit && field(body, 'clear_password') === 'yes') out.password = '';
+  return out;
+}
+
+/** Form values to show again after a refusal: never the password. */
+const shownValues = (body: unknown) => {
+  const { password: _p, _csrf, ...rest } = { ...(body as Record<string, string>) };
+  void _p;
+  void _csrf;
+  return rest;
+};
+
+export function siteRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { sites } = ctx.services;
+
+  async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    page(
+      res,
+      'sites/index',
+      'sites',
+      'Sites',
+      { sites: await sites.list(), advice: adviceFor, ...extra },
+      status,
+    );
+  }
+
+  async function renderEdit(
+    res: Response,
+    site: SiteView,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    page(
+      res,
+      'sites/edit',
+      'sites',
+      `Site ${site.name}`,
+      {
+        site,
+        advice: adviceFor,
+        values: {
+          name: site.name,
+          host: site.host,
+          port: String(site.port),
+          user: site.user,
+          tls: site.tls ? 'on' : '',
+          hotspot_server: site.hotspotServer === 'all' ? '' : site.hotspotServer,
+          hotspot_user_profile: site.hotspotUserProfile === 'default' ? '' : site.hotspotUserProfile,
+          tz: site.tz ?? '',
+        },
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/sites', async (_req, res) => renderList(res));
+
+  router.post('/sites', async (req, res) => {
+    try {
+      const site = await sites.add(input(req.body, false), actorOf(req));
+      flash(req, 'ok', `Site ${site.name} added; the controller is connecting to it.`);
+      res.redirect(303, '/admin/sites');
+    } catch (err) {
+      const f = formFailure(err);
+      return renderList(
+        res,
+        { values: shownValues(req.body), errors: f.fields, formError: f.message },
+        f.status,
+      );
+    }
+  });
+
+  router.get('/sites/:id', async (req, res) => {
+    const site = await sites.get(req.params.id);
+    if (site.isDefault) return res.redirect(303, '/admin/sites');
+    return renderEdit(res, site);
+  });
+
+  router.post('/sites/:id', async (req, res) => {
+    const site = await sites.get(req.params.id);
+    try {
+      const saved = await sites.update(site.id, input(req.body, true), actorOf(req));
+      flash(req, 'ok', `Site ${saved.name} saved.`);
+      res.redirect(303, '/admin/sites');
+    } catch (err) {
+      const f = formFailure(err);
+      return renderEdit(
+        res,
+        site,
+        { values: shownValues(req.body), errors: f.fields, formError: f.message },
+        f.status,
+      );
+    }
+  });
+
+  router.post('/sites/:id/remove', async (req, res) => {
+    const removed = await sites.remove(req.params.id, actorOf(req));
+    flash(req, 'ok', `Site ${removed.name} removed; the controller disconnected from it.`);
+    res.redirect(303, '/admin/sites');
+  });
+
+  return router;
+}

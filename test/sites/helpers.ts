@@ -1,0 +1,77 @@
+import { createRouterClient } from '../../src/router';
+import { createLogger, type Logger } from '../../src/lib/logger';
+import { RouterSimulator } from '../../src/simulator';
+import type { Harness } from '../helpers/harness';
+
+export const AUTH = { authorization: 'Bearer test-token-0123456789abcdef' };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export async function api(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json; text: string }> {
+  const res = await fetch(`${h.app!.url}/admin/api${path}`, {
+    method,
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) as Json, text };
+}
+
+/** A second (third…) router: its own simulator with its own API user, identity and devices on the hotspot. */
+export async function startRouter(opts: {
+  identity: string;
+  user?: string;
+  password?: string;
+  devices?: number;
+}): Promise<{ sim: RouterSimulator; port: number }> {
+  const user = opts.user ?? 'pisonet';
+  const password = opts.password ?? '';
+  const sim = new RouterSimulator({ port: 0, identity: opts.identity, users: [{ name: user, password }] });
+  const { port } = await sim.start();
+  const n = opts.devices ?? 0;
+  if (n > 0) {
+    const client = createRouterClient({
+      host: '127.0.0.1',
+      port,
+      user,
+      password,
+      tls: false,
+      timeoutSeconds: 3,
+      logger: createLogger('silent'),
+    });
+    await client.start();
+    await client.waitConnected(5000);
+    for (let i = 1; i <= n; i++) {
+      const mac = `02:66:00:00:00:${i.toString(16).padStart(2, '0').toUpperCase()}`;
+      const ip = `10.66.0.${10 + i}`;
+      sim.addDevice({ mac, ip });
+      await client.add('/ip/hotspot/user', { name: `u${i}`, password: 'p' });
+      await client.hotspotLogin({ user: `u${i}`, password: 'p', mac, ip });
+    }
+    await client.stop();
+  }
+  return { sim, port };
+}
+
+/** A logger whose every line is kept (JSON text), to check what was logged. */
+export function capturingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { log: createLogger('trace', { write: (s: string) => void lines.push(s) }), lines };
+}
+
+/** Resolves true when `p` settles before `other` does (both already started). */
+export async function settlesFirst(p: Promise<unknown>, other: Promise<unknown>): Promise<boolean> {
+  let otherDone = false;
+  void other.then(
+    () => (otherDone = true),
+    () => (otherDone = true),
+  );
+  await p;
+  return !otherDone;
+}
