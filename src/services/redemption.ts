@@ -21,6 +21,7 @@ import { RouterError } from '../router/types';
 import type { ServiceDeps } from './deps';
 import { recordEvent, recordEvents } from './events';
 import { redemptionEvents } from './activity-events';
+import { EVENT_KINDS } from '../domain/activity';
 import { GuessLimiter } from './guess-limiter';
 import * as lifecycle from './voucher-lifecycle';
 import type { LoginOutcome } from '../router/hotspot';
@@ -112,6 +113,9 @@ function routerFailure(err: unknown): AppError {
 }
 
 type Claim = 'activate' | 'add-device' | 'relogin';
+
+/** The feed's sale entry as the caller words it (see RedemptionService.redeem). */
+type SaleEvent = { kind: string; message: string; data?: Record<string, unknown> };
 
 interface Attempt {
   row: VoucherRow;
@@ -240,7 +244,7 @@ export function createRedemptionService(
    * the router's first round trip); the device's queue and MAC binding wait until the claim is known to be won.
    * A claim lost to another device undoes the login; a login that fails releases the claim.
    */
-  async function connect(kind: Claim, a: Attempt): Promise<RedeemResult | 'lost'> {
+  async function connect(kind: Claim, a: Attempt, sale?: SaleEvent): Promise<RedeemResult | 'lost'> {
     const now = clock.now();
     const claimed = claim(kind, a, now);
     claimed.catch(() => undefined); // its error is read below, after the router's side is undone
@@ -328,7 +332,7 @@ export function createRedemptionService(
           mac: a.mac,
           ip: a.ip,
           via: 'portal',
-        }),
+        }).map((e) => (sale && e.kind === EVENT_KINDS.sale ? { ...sale, voucherId: row.id } : e)),
       ).catch((e: Error) => log.error({ err: e.message }, 'could not record the redemption events')),
     );
     return {
@@ -379,6 +383,7 @@ export function createRedemptionService(
     input: { code: string; mac: string; ip: string },
     asker: { peerIp: string | null } = { peerIp: null },
     known?: FoundVoucher,
+    sale?: SaleEvent,
   ): Promise<RedeemResult> {
     let mac: string;
     let ip: string;
@@ -411,7 +416,7 @@ export function createRedemptionService(
       const { row, profileName, profile } =
         attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
       const a: Attempt = { row, profile, profileName, mac, ip };
-      const result = await connect(await decide(a), a);
+      const result = await connect(await decide(a), a, sale);
       if (result !== 'lost') {
         return result;
       }

@@ -82,6 +82,14 @@ describe('buying time with coins on a vendo (HTTP, simulated router and board)',
     expect(status.json).toMatchObject({ active: true, profile: 'BASIC', remaining_seconds: 4200 });
     // Done twice: refused, nothing spent again.
     expect((await phone.finish(session)).status).toBe(409);
+    // The shop's feed: one entry for the purchase (in the vendo's words) and the login; no generic "Sold" beside it.
+    await h.core!.services.redemption.settled();
+    const feed = (await h.core!.db('events').where({ voucher_id: v.id }).orderBy('id')) as Array<{
+      kind: string;
+      message: string;
+    }>;
+    expect(feed.map((e) => e.kind)).toEqual(['vendo-sale', 'login']);
+    expect(feed[0].message).toBe(`Bought with ₱6.00 of coins at Vendo 1: 1h 10m, by ${phone.device.mac}`);
   });
 
   it('a finish with no coins and no saved credit is a 400 with a message, and the window stays open', async () => {

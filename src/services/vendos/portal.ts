@@ -155,10 +155,7 @@ export function vendoPortal(
     // behind NAT say), and the router checks the device's MAC and address at the login. Naming someone else's
     // device without paying spends nothing of theirs.
     const own = await sessionCoins(db, s.id, true);
-    const coins = [
-      ...own,
-      ...(s.proven || own.length > 0 ? await savedCoins(db, s.mac, now, s.id) : []),
-    ];
+    const coins = [...own, ...(s.proven || own.length > 0 ? await savedCoins(db, s.mac, now, s.id) : [])];
     const credit = sum(coins);
     if (credit === 0)
       throw new AppError('NO_CREDIT', 'Insert a coin first: there is no credit to turn into time yet.', 400);
@@ -273,7 +270,12 @@ export function vendoPortal(
     });
     let result;
     try {
-      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip }, asker);
+      // The purchase is one entry in the shop's feed: the redemption writes this one in place of its own sale.
+      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip }, asker, undefined, {
+        kind: 'vendo-sale',
+        message: `Bought with ${formatMoney(credit)} of coins at ${vendo.name}: ${formatDurationHuman(bought.seconds)}, by ${s.mac}`,
+        data: { vendo: vendo.id, amount: credit, seconds: bought.seconds, mac: s.mac },
+      });
     } catch (err) {
       await undo(s, ids, voucherId, null);
       log.warn(
@@ -283,12 +285,6 @@ export function vendoPortal(
       throw err;
     }
     await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished', ended_at: clock.now() });
-    await recordEvent(db, clock, {
-      voucherId,
-      kind: 'vendo-sale',
-      message: `Bought with ${formatMoney(credit)} of coins at ${vendo.name}: ${formatDurationHuman(bought.seconds)}`,
-      data: { vendo: vendo.id, amount: credit, seconds: bought.seconds },
-    }).catch(() => undefined);
     return { ...result, credit, seconds: bought.seconds, topUp: false };
   }
 
