@@ -140,10 +140,18 @@ function stageSql(pg: boolean) {
     /**
      * Added into each device's row of the current UTC hour (created by the hour's first poll, then updated
      * in place; peak rates kept; several rows for one device and hour, as in a test's history, add up).
+     * SQLite upserts row by row, so a second row of the same device and hour meets the first one's and is
+     * added to it: no GROUP BY, whose sort was 17 of the 38 ms this statement took for 10,000 devices.
+     * PostgreSQL refuses to update one row twice in one statement, so there the rows are summed first.
      */
     rollup: `${USAGE_SQL_TAG} INSERT INTO usage_rollup (ts, resolution, device_id, voucher_id, bytes_up, bytes_down, rate_up, rate_down)
-  SELECT (ts / ${HOUR_MS}) * ${HOUR_MS}, 3600, device_id, MAX(voucher_id), SUM(d_up), SUM(d_down), MAX(rate_up), MAX(rate_down)
-  FROM ${T} WHERE ${MOVED} GROUP BY (ts / ${HOUR_MS}) * ${HOUR_MS}, device_id
+  ${
+    pg
+      ? `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS}, 3600, device_id, MAX(voucher_id), SUM(d_up), SUM(d_down), MAX(rate_up), MAX(rate_down)
+  FROM ${T} WHERE ${MOVED} GROUP BY (ts / ${HOUR_MS}) * ${HOUR_MS}, device_id`
+      : `SELECT (ts / ${HOUR_MS}) * ${HOUR_MS}, 3600, device_id, voucher_id, d_up, d_down, rate_up, rate_down
+  FROM ${T} WHERE ${MOVED}`
+  }
   ON CONFLICT (ts, resolution, device_id) DO UPDATE SET
     bytes_up = usage_rollup.bytes_up + excluded.bytes_up, bytes_down = usage_rollup.bytes_down + excluded.bytes_down,
     rate_up = ${greatest}(usage_rollup.rate_up, excluded.rate_up), rate_down = ${greatest}(usage_rollup.rate_down, excluded.rate_down)`,
