@@ -11,6 +11,7 @@ import { seedActiveUsers, addTrafficAndPoll } from '../admin/scenario';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
 import { formatters } from '../../src/web/admin/pages/common';
+import { startRouter } from '../sites/helpers';
 import {
   axeProblems,
   DESKTOP,
@@ -188,6 +189,26 @@ describe('admin pages at 390 and 1280 px', () => {
   test('coin vendos', async () => {
     await checkPage(adminPage, 'vendos', '/admin/vendos');
     await checkPage(adminPage, 'vendo-detail', `/admin/vendos/${encodeURIComponent(vendoId)}`);
+  });
+  test('sites: one router online, one refusing the connection, and the edit page', async () => {
+    const other = await startRouter({ identity: 'Branch-2', devices: 1 });
+    const sites = h.core!.services.sites;
+    try {
+      await sites.add({ name: 'branch-2', host: '127.0.0.1', port: other.port, user: 'pisonet' }, SYSTEM);
+      await sites.add({ name: 'warehouse', host: '127.0.0.1', port: 1, user: 'api', password: 'x' }, SYSTEM);
+      await h.core!.siteMonitor!.refreshAll();
+      for (
+        let i = 0;
+        i < 100 && !(await sites.get('warehouse')).status.error?.code.startsWith('ROUTER_');
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 50));
+      await checkPage(adminPage, 'sites', '/admin/sites');
+      await checkPage(adminPage, 'site-edit', '/admin/sites/warehouse');
+    } finally {
+      for (const name of ['branch-2', 'warehouse']) await sites.remove(name, SYSTEM).catch(() => undefined);
+      await other.sim.stop();
+    }
   });
   test('the print sheets (A4 and thermal) and one card', async () => {
     await checkPage(adminPage, 'sheet-a4', `/admin/vouchers/batches/${batchId}/print`);
