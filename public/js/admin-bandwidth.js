@@ -215,15 +215,25 @@
       ),
     );
     setText('bw-matching', String(v.matching));
-    var now = Date.now();
+    var empty = document.getElementById('bw-empty');
+    if (empty) empty.hidden = v.rows.length > 0;
+  }
+  // When the figures were read: now, or while the router is away the last time it answered.
+  function stampUpdated(router) {
+    var away = router && router.connected === false;
+    var now = away && router.stale_since ? Date.parse(router.stale_since) : Date.now();
     setText(
       'bw-updated',
-      window.PisoTime ? window.PisoTime.format(now, 'clock') : new Date(now).toLocaleTimeString(),
+      away && !router.stale_since
+        ? 'never'
+        : away && router.last_seen
+          ? router.last_seen
+          : window.PisoTime
+            ? window.PisoTime.format(now, 'clock')
+            : new Date(now).toLocaleTimeString(),
     );
     var stamp = document.getElementById('bw-updated');
     if (stamp) stamp.setAttribute('datetime', new Date(now).toISOString());
-    var empty = document.getElementById('bw-empty');
-    if (empty) empty.hidden = v.rows.length > 0;
   }
   function setText(id, value) {
     var n = document.getElementById(id);
@@ -276,6 +286,7 @@
       .then(
         function (data) {
           render(data.users || []);
+          stampUpdated(data.router);
           showError('');
         },
         function (err) {

@@ -188,11 +188,14 @@ test('the router stops: the banner and "last seen" appear without a reload, and 
   expect(box!.x + box!.width).toBeLessThanOrEqual(390);
   await shoot('router-away');
 
-  // The bandwidth page loaded now says so as well, and keeps its rows.
+  // The bandwidth page loaded now (five minutes later) says so as well, and keeps its rows.
+  h.clock.advance(5 * 60_000);
   await page.goto(`${h.app!.url}/admin/bandwidth`);
   expect(await page.locator('[data-stale-note]').isVisible()).toBe(true);
   expect(await page.locator('[data-stale-note]').textContent()).toContain('figures as last seen 12:00 PM');
   expect(await page.locator('#bw-live').isVisible()).toBe(false);
+  // "updated" is when the figures were read, not the time the page was drawn.
+  expect(await page.locator('#bw-updated').textContent()).toBe('12:00 PM');
   expect(await page.locator('#bw-body tr').count()).toBe(3);
   await shoot('bandwidth-away');
 
