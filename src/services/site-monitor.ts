@@ -66,10 +66,23 @@ interface Entry {
 const fingerprintOf = (r: SiteRow) =>
   JSON.stringify([r.host, r.port, r.username, r.password_enc, Boolean(r.tls)]);
 
+/**
+ * The connection's messages name the .env settings of the main router (ROUTER_PASSWORD, ROUTER_TLS…); for another
+ * site the owner fixes the site's own fields instead.
+ */
+export function forSite(message: string): string {
+  return message
+    .replace(/ROUTER_USER\/ROUTER_PASSWORD/g, "the site's API user and password")
+    .replace(/ROUTER_TLS and ROUTER_PORT/g, "the site's TLS setting and port")
+    .replace(/ROUTER_TLS is false/g, "the site's TLS is off")
+    .replace(/ROUTER_TLS is true/g, "the site's TLS is on")
+    .replace(/ROUTER_(HOST|PORT|USER|PASSWORD|TLS)\b/g, (_m, f: string) => `the site's ${f.toLowerCase()}`);
+}
+
 function asError(err: unknown): SiteError {
   if (err instanceof AppError) return { code: err.code, message: err.message };
   const e = toRouterError(err);
-  return { code: e.code, message: e.message };
+  return { code: e.code, message: forSite(e.message) };
 }
 
 export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
@@ -86,7 +99,9 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     if (!error && !connected)
       error = {
         code: s?.lastErrorCode ?? 'ROUTER_UNREACHABLE',
-        message: s?.lastError ?? 'Not connected yet: the first connection attempt is still under way.',
+        message: s?.lastError
+          ? forSite(s.lastError)
+          : 'Not connected yet: the first connection attempt is still under way.',
       };
     if (!error && connected) error = e.readError;
     return {

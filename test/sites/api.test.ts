@@ -83,6 +83,9 @@ describe('sites API: add, live status from two routers, edit, delete', () => {
     expect(down.connected).toBe(false);
     expect(down.error.message).toMatch(/password/i);
     expect(down.error.message).not.toContain('wrong-one');
+    // Worded for this site, not for the .env router's settings.
+    expect(down.error.message).toContain("the site's API user and password");
+    expect(down.error.message).not.toContain('ROUTER_PASSWORD');
 
     const fixed = await api(h, 'PUT', `/sites/branch-a`, { password: PASS_A, tz: 'Asia/Manila' });
     expect(fixed.json.site).toMatchObject({ tz: 'Asia/Manila', password_set: true });

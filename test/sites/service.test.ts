@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../src/lib/errors';
 import { ValidationErrors } from '../../src/domain/errors';
 import { createLogger } from '../../src/lib/logger';
+import { ConfigError, describeConfig, loadConfig } from '../../src/config/env';
 import { secretBox } from '../../src/lib/secret-box';
 import { createSiteMonitor } from '../../src/services/site-monitor';
 import { openCredentialsBox, CREDENTIALS_KEY_FILE } from '../../src/services/sites/credentials';
@@ -203,5 +204,27 @@ describe('sites service (stored, encrypted, bounded)', () => {
     );
     const sealed = (await h.core!.db('sites').where({ name: 'Branch-2' }).first()).password_enc;
     expect(right.open(sealed)).toBe('Another-0ne');
+  });
+
+  it('CREDENTIALS_KEY: 32 bytes as base64 or hex, else a configuration error naming it; masked in listings', () => {
+    const hex = crypto.randomBytes(32).toString('hex');
+    const b64 = crypto.randomBytes(32).toString('base64');
+    expect(loadConfig({ CREDENTIALS_KEY: hex }).credentialsKey).toEqual(Buffer.from(hex, 'hex'));
+    expect(loadConfig({ CREDENTIALS_KEY: b64 }).credentialsKey).toEqual(Buffer.from(b64, 'base64'));
+    expect(loadConfig({}).credentialsKey).toBeUndefined();
+    for (const bad of ['short', crypto.randomBytes(16).toString('hex'), `${hex}00`]) {
+      let err: unknown;
+      try {
+        loadConfig({ CREDENTIALS_KEY: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.join('\n')).toContain('CREDENTIALS_KEY must be 32 bytes');
+      expect((err as ConfigError).message).not.toContain(bad);
+    }
+    const shown = describeConfig(loadConfig({ CREDENTIALS_KEY: hex }));
+    expect(shown.CREDENTIALS_KEY).toBe('********');
+    expect(JSON.stringify(shown)).not.toContain(hex);
   });
 });
