@@ -98,6 +98,14 @@ async function countAndSums(
   return { n: Number(row.n), sums: summed.map((_, i) => Number(row[`s${i}`])) };
 }
 
+/**
+ * Rows a freshly migrated database holds before any shop data: they do not make a target "not empty", and the
+ * source's own copies replace them. `sites` row 1 is the .env router (migration 0015).
+ */
+const SEEDED: Record<string, Record<string, string | number>> = {
+  sites: { id: 1, name: 'default' },
+};
+
 /** Copies everything from `source` into `target` (both open); see the module comment. */
 export async function copyDatabase(source: Knex, target: Knex, opts: CopyOptions = {}): Promise<CopyReport> {
   const say = opts.progress ?? (() => undefined);
@@ -116,7 +124,13 @@ export async function copyDatabase(source: Knex, target: Knex, opts: CopyOptions
   const order = dependencyOrder(targetTables, await parentsOf(target, targetTables));
 
   const holding: string[] = [];
-  for (const t of order) if ((await countAndSums(target, t, [])).n > 0) holding.push(t);
+  for (const t of order) {
+    const seeded = SEEDED[t];
+    const n = seeded
+      ? Number(((await target(t).whereNot(seeded).count({ n: '*' })) as Array<{ n: unknown }>)[0].n)
+      : (await countAndSums(target, t, [])).n;
+    if (n > 0) holding.push(t);
+  }
   if (holding.length && !opts.force)
     throw new AppError(
       'TARGET_NOT_EMPTY',
@@ -126,8 +140,11 @@ export async function copyDatabase(source: Knex, target: Knex, opts: CopyOptions
 
   let copiedRows = 0;
   await target.transaction(async (dst) => {
-    // Children first when emptying, parents first when filling.
+    // Children first when emptying, parents first when filling. The rows the target's own migrations made are
+    // replaced by the source's.
     if (holding.length) for (const t of [...order].reverse()) await dst(t).del();
+    else
+      for (const t of Object.keys(SEEDED)) if (sourceTables.includes(t)) await dst(t).where(SEEDED[t]).del();
     for (const t of order) {
       if (!sourceTables.includes(t)) continue;
       const cols = await columnsOf(source, t);

@@ -16,6 +16,8 @@ import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/te
 import { advance, loginOnRouter, usageHarness, type Harness } from '../usage/helpers';
 
 const DAY = 86_400;
+const DAYS = 31;
+const POLLS_A_DAY = 4;
 
 describe(`db copy: SQLite → ${onPostgres ? 'PostgreSQL' : 'SQLite'} and back`, () => {
   let h: Harness;
@@ -29,9 +31,9 @@ describe(`db copy: SQLite → ${onPostgres ? 'PostgreSQL' : 'SQLite'} and back`,
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-copy-'));
     target = await createTestDatabase(dir, 'copy.sqlite');
     const { services } = h.core!;
-    // Three days of a small shop: a batch a day, customers logging in, traffic polled every 30 minutes.
+    // A month of a small shop: a batch a day, customers logging in, traffic polled every 6 hours.
     sold = [];
-    for (let day = 0; day < 3; day++) {
+    for (let day = 0; day < DAYS; day++) {
       const batch = await services.vouchers.generate(
         { profile: day === 1 ? 'FUP' : 'BASIC', count: 4 },
         SYSTEM,
@@ -44,7 +46,7 @@ describe(`db copy: SQLite → ${onPostgres ? 'PostgreSQL' : 'SQLite'} and back`,
         sold.push(codes[i]);
       }
       await services.usage.runCycle();
-      for (let poll = 0; poll < 6; poll++) {
+      for (let poll = 0; poll < POLLS_A_DAY; poll++) {
         for (let i = 0; i < 3; i++)
           h.sim.addTraffic(
             `02:CC:00:00:${String(day).padStart(2, '0')}:0${i}`,
@@ -54,10 +56,10 @@ describe(`db copy: SQLite → ${onPostgres ? 'PostgreSQL' : 'SQLite'} and back`,
             },
             30,
           );
-        advance(h, 1800);
+        advance(h, DAY / POLLS_A_DAY - 60);
         await services.usage.runCycle();
       }
-      advance(h, DAY - 6 * 1800);
+      advance(h, POLLS_A_DAY * 60);
       await services.usage.runCycle();
     }
     await services.vouchers.revoke(unsold, SYSTEM); // one unused code revoked: not stock, not a sale
@@ -71,7 +73,7 @@ describe(`db copy: SQLite → ${onPostgres ? 'PostgreSQL' : 'SQLite'} and back`,
   /** What the owner reads: sales by day and by profile, stock, traffic and the top users, over the whole range. */
   async function reportsOf(core: Core) {
     const to = h.clock.now() + 1;
-    const from = to - 5 * DAY * 1000;
+    const from = to - (DAYS + 2) * DAY * 1000;
     const r = core.services.reports;
     return {
       byDay: await r.sales({ from, to, by: 'day' }),
@@ -94,7 +96,7 @@ describe(`db copy: SQLite → ${onPostgres ? 'PostgreSQL' : 'SQLite'} and back`,
     }
     expect(report.ok).toBe(true);
     const vouchers = report.tables.find((t) => t.table === 'vouchers')!;
-    expect(vouchers.rows.source).toBe(12);
+    expect(vouchers.rows.source).toBe(4 * DAYS);
     expect(vouchers.sums.find((s) => s.column === 'bytes_down')!.source).toBeGreaterThan(100_000_000);
     expect(report.tables.find((t) => t.table === 'usage_samples')!.rows.target).toBeGreaterThan(0);
 
