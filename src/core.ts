@@ -29,6 +29,7 @@ import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createSiteService } from './services/sites';
 import { openCredentialsBox } from './services/sites/credentials';
+import { defaultSiteStatus } from './services/sites/default-status';
 import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
 
 /**
@@ -180,26 +181,13 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     sites: createSiteService(deps, {
       box,
       monitor: siteMonitor,
-      defaultStatus: async () => {
-        // The terminal's own connection may still be on its first attempt: its answer, not "not yet".
-        if (opts.role === 'cli' && !router.status.connected && router.status.lastErrorCode === undefined)
-          await router.waitConnected(config.router.timeoutSeconds * 1000);
-        return {
-          connected: router.status.connected,
-          identity: router.status.identity ?? null,
-          online: router.status.connected
-            ? (await bandwidth.users()).filter((u) => u.connected).length
-            : null,
-          lastPollAt: meter.lastPollAt() ?? null,
-          error: router.status.connected
-            ? null
-            : {
-                code: router.status.lastErrorCode ?? 'ROUTER_UNREACHABLE',
-                message: router.status.lastError ?? 'Not connected yet',
-              },
-          live: true,
-        };
-      },
+      defaultStatus: () =>
+        defaultSiteStatus({
+          router,
+          db,
+          lastPollAt: () => meter.lastPollAt(),
+          settleMs: opts.role === 'cli' ? config.router.timeoutSeconds * 1000 : 0,
+        }),
     }),
   };
 

@@ -21,6 +21,11 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
           '*.apiToken',
           'secret',
           '*.secret',
+          // A site's stored router password (sealed, but still not for logs) and the key that opens it.
+          'password_enc',
+          '*.password_enc',
+          'credentialsKey',
+          '*.credentialsKey',
           'headers.authorization',
           'req.headers.cookie',
         ],

@@ -136,6 +136,18 @@ describe('sites API: add, live status from two routers, edit, delete', () => {
     expect(def.json.code).toBe('SITE_DEFAULT_FIXED');
   });
 
+  it('the .env router hung: the sites list still answers, from what the controller already knows', async () => {
+    h.sim.faults.silenceAfterLogin();
+    const hung = h.router.print('/system/identity');
+    const listed = api(h, 'GET', '/sites');
+    expect(await settlesFirst(listed, hung)).toBe(true);
+    const { status, json } = await listed;
+    expect(status).toBe(200);
+    expect(json.sites[0]).toMatchObject({ name: 'default', identity: 'MikroTik' });
+    await hung.catch(() => undefined);
+    h.sim.faults.clear();
+  });
+
   it('never shows or logs a router password', async () => {
     const everything = lines.join('\n');
     expect(lines.length).toBeGreaterThan(10);

@@ -227,4 +227,17 @@ describe('sites service (stored, encrypted, bounded)', () => {
     expect(shown.CREDENTIALS_KEY).toBe('********');
     expect(JSON.stringify(shown)).not.toContain(hex);
   });
+
+  it('a new key file is announced in one log line saying where and to back it up; a sealed password is redacted', () => {
+    const dir = fs.mkdtempSync(path.join(h.dir, 'fresh-'));
+    const { log, lines } = capturingLogger();
+    openCredentialsBox({ ...h.config, dataDir: dir, credentialsKey: undefined }, log);
+    openCredentialsBox({ ...h.config, dataDir: dir, credentialsKey: undefined }, log); // second start: quiet
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(path.join(dir, CREDENTIALS_KEY_FILE));
+    expect(lines[0]).toContain('back it up');
+    log.info({ site: { name: 'x', password_enc: 'v1.abc', password: 'p' } }, 'row');
+    expect(lines[1]).not.toContain('v1.abc');
+    expect(lines[1]).toContain('[redacted]');
+  });
 });
