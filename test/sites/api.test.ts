@@ -49,6 +49,10 @@ describe('sites API: add, live status from two routers, edit, delete', () => {
       expect(res.json.site).toMatchObject({ name, password_set: true });
       expect(typeof res.json.site.id).toBe('number');
     }
+    // Both connections are up (each connects on its own), then one read of each.
+    await waitFor(async () =>
+      (await api(h, 'GET', '/sites')).json.sites.every((s: { connected: boolean }) => s.connected),
+    );
     await h.core!.siteMonitor!.refreshAll();
     const list = await api(h, 'GET', '/sites');
     expect(list.status).toBe(200);

@@ -56,6 +56,8 @@ test('add with mistakes, then right; the router shows live; edit keeps the passw
   await Promise.all([page.waitForURL(/\/admin\/sites$/), page.click('#add button[type=submit]')]);
   expect(await page.locator('.flash-ok').textContent()).toContain('Site branch-3 added');
 
+  while (!(await h.core!.services.sites.get('branch-3')).status.connected)
+    await new Promise((r) => setTimeout(r, 50));
   await h.core!.siteMonitor!.refreshAll();
   await page.reload();
   const row = page.locator('tr[data-site="branch-3"]');

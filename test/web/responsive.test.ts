@@ -196,6 +196,7 @@ describe('admin pages at 390 and 1280 px', () => {
     try {
       await sites.add({ name: 'branch-2', host: '127.0.0.1', port: other.port, user: 'pisonet' }, SYSTEM);
       await sites.add({ name: 'warehouse', host: '127.0.0.1', port: 1, user: 'api', password: 'x' }, SYSTEM);
+      while (!(await sites.get('branch-2')).status.connected) await new Promise((r) => setTimeout(r, 50));
       await h.core!.siteMonitor!.refreshAll();
       for (
         let i = 0;
