@@ -81,6 +81,8 @@ describe('sites service (stored, encrypted, bounded)', () => {
         'user',
       ].sort(),
     );
+    expect(fields.user).toMatch(/^missing; use 1 to 64 characters/);
+    expect(fields.port).toContain('use 1 to 65535');
     // The password is never repeated back, even when refused.
     expect(JSON.stringify(fields)).not.toContain('xxxxxxxx');
     expect(await h.core!.db('sites')).toHaveLength(1);

@@ -26,6 +26,8 @@ export interface ParsedSite {
 }
 
 const given = (v: unknown) => v !== undefined && v !== null;
+/** An empty form field reads as "missing" in a message, not as `""`. */
+const shown = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 /** A control character (newline, tab, NUL…): never part of a RouterOS name. */
 const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\x7f');
 
@@ -34,7 +36,7 @@ export function parseName(v: unknown): string {
   if (typeof s !== 'string' || !NAME_RE.test(s))
     throw ValidationError.invalid(
       'name',
-      v,
+      shown(v),
       'a site name',
       `use 1 to ${NAME_MAX} letters, digits, - or _, e.g. branch-2`,
     );
@@ -54,7 +56,7 @@ export function parseHost(v: unknown): string {
     return name;
   throw ValidationError.invalid(
     'host',
-    typeof v === 'string' ? v.trim() : v,
+    shown(typeof v === 'string' ? v.trim() : v),
     "a router's address",
     'use a host name like router.branch2.lan, an IPv4 address like 10.20.0.1 or an IPv6 address',
   );
@@ -83,7 +85,7 @@ function parseUser(v: unknown): string {
   if (s === undefined || s === '' || s.length > USER_MAX || hasControl(s))
     throw ValidationError.invalid(
       'user',
-      v,
+      shown(v),
       'an API user name',
       `use 1 to ${USER_MAX} characters (a router user in a group with the api policy)`,
     );
