@@ -231,7 +231,7 @@ describe('meter', () => {
         presenceChanged: false,
       }),
     ]);
-    expect(m.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 300, dCounted: 300, dUptime: 0 }]);
+    expect(m.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 300, dCounted: 300, dUptime: 0, moved: 1 }]);
     expect(m.alerts.map((a) => a.kind)).toEqual(['cap-80', 'cap-90', 'cap-100']);
     expect(m.devices.map((d) => d.voucherId)).toEqual([1]); // the device write carries its voucher, for the samples
   });
@@ -367,7 +367,7 @@ describe('the device index kept with the state', () => {
     // The next poll measures from the new queue's baseline through the kept index: 30 bytes, not 80.
     const next = poll(s, '*9', 80, T0 + 30_000);
     expect(next.devices).toEqual([expect.objectContaining({ id: 7, dDown: 30, baselineDown: 80 })]);
-    expect(next.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 30, dCounted: 30, dUptime: 0 }]);
+    expect(next.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 30, dCounted: 30, dUptime: 0, moved: 1 }]);
   });
 
   test('a device gone idle is written as rates zeroed, not as a staged counter row', () => {

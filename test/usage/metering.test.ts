@@ -98,9 +98,19 @@ test('two devices on one voucher add up on the voucher and are kept per device',
   advance(h, 30);
   await cycle();
   const v = await voucher(h, code);
-  expect([Number(v.bytes_up), Number(v.bytes_down)]).toEqual([300, 3_000]);
+  expect([Number(v.bytes_up), Number(v.bytes_down), Number(v.counted_bytes)]).toEqual([300, 3_000, 3_300]);
   expect(await device(code, MAC1)).toMatchObject({ bytes_up: 100, bytes_down: 1_000 });
   expect(await device(code, MAC2)).toMatchObject({ bytes_up: 200, bytes_down: 2_000 });
+  // Next poll only one of them moves: the voucher takes that device's bytes alone.
+  h.sim.addTraffic(MAC2, { up: 5, down: 50 }, 1);
+  advance(h, 30);
+  await cycle();
+  const after = await voucher(h, code);
+  expect([Number(after.bytes_up), Number(after.bytes_down), Number(after.counted_bytes)]).toEqual([
+    305, 3_050, 3_355,
+  ]);
+  expect(await device(code, MAC1)).toMatchObject({ bytes_up: 100, bytes_down: 1_000 });
+  expect(await device(code, MAC2)).toMatchObject({ bytes_up: 205, bytes_down: 2_050 });
 });
 
 describe('router reboot mid-session', () => {

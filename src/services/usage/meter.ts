@@ -40,6 +40,8 @@ export interface VoucherWrite {
   dDown: number;
   dCounted: number;
   dUptime: number;
+  /** Its devices whose bytes moved this poll (persist.ts writes a voucher with one straight from that row). */
+  moved: number;
 }
 
 /** One device's traffic in one poll (the usage_samples columns); a poll's are its device writes whose bytes moved. */
@@ -195,7 +197,7 @@ function previous(
 function voucherWrite(map: Map<number, VoucherWrite>, id: number): VoucherWrite {
   let w = map.get(id);
   if (!w) {
-    w = { id, dUp: 0, dDown: 0, dCounted: 0, dUptime: 0 };
+    w = { id, dUp: 0, dDown: 0, dCounted: 0, dUptime: 0, moved: 0 };
     map.set(id, w);
   }
   return w;
@@ -236,6 +238,7 @@ function meterQueues(
     w.dUp += delta.up;
     w.dDown += delta.down;
     w.dCounted += counted;
+    w.moved++;
     out.bytesCounted += delta.up + delta.down;
   }
   return readings;

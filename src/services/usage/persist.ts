@@ -162,15 +162,17 @@ function stageSql(pg: boolean) {
   rate_up = s.rate_up, rate_down = s.rate_down
   FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
     /**
-     * Each voucher's bytes are the sum of its devices' (meter.ts adds them up the same way), so they are
-     * summed from the staged rows instead of being staged a second time; counted bytes start as the same
-     * sum and the few vouchers whose count differs (an off-peak window) are corrected after.
+     * Each voucher's bytes are its devices' (meter.ts adds them up the same way), so a voucher whose bytes
+     * moved on one device takes them straight from that device's staged row instead of being staged a
+     * second time; counted bytes start as the same bytes. Vouchers listed in the bound JSON array (bytes
+     * moved on several devices: an UPDATE … FROM uses one matching row) and the few whose count differs (an
+     * off-peak window) or that add connected time are written after, from their meter totals.
      */
     vouchers: `${USAGE_SQL_TAG} UPDATE vouchers SET
-  bytes_up = vouchers.bytes_up + s.up, bytes_down = vouchers.bytes_down + s.down,
-  counted_bytes = vouchers.counted_bytes + s.up + s.down, updated_at = CAST(? AS BIGINT)
-  FROM (SELECT voucher_id, SUM(d_up) AS up, SUM(d_down) AS down FROM ${T} WHERE ${MOVED} GROUP BY voucher_id) AS s
-  WHERE vouchers.id = s.voucher_id`,
+  bytes_up = vouchers.bytes_up + s.d_up, bytes_down = vouchers.bytes_down + s.d_down,
+  counted_bytes = vouchers.counted_bytes + s.d_up + s.d_down, updated_at = CAST(? AS BIGINT)
+  FROM ${T} AS s WHERE vouchers.id = s.voucher_id AND (${MOVED})
+  AND s.voucher_id NOT IN (${pg ? 'SELECT (jsonb_array_elements_text(?::jsonb))::bigint' : 'SELECT value FROM json_each(?)'})`,
     /**
      * Device rows whose only change is that their rates fell to zero (a device gone idle): no counter, no
      * sample, so one id each instead of a staged row of nine values.
@@ -215,7 +217,8 @@ const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
  * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
  * more statement, and rows whose rates alone fell to zero a cheaper one.
  */
-async function writeDevices(trx: Knex, list: DeviceWrite[], now: number): Promise<void> {
+async function writeDevices(trx: Knex, m: MeterResult, now: number): Promise<void> {
+  const list = m.devices;
   const staged: Cell[][] = [];
   const presence: Cell[][] = [];
   const zeroed: number[] = [];
@@ -244,7 +247,8 @@ async function writeDevices(trx: Knex, list: DeviceWrite[], now: number): Promis
   if (staged.length === 0) return;
   await stage(trx, staged, now);
   await trx.raw(sql.devices);
-  await trx.raw(sql.vouchers, [now]);
+  const several = m.vouchers.filter((v) => v.moved > 1).map((v) => v.id);
+  await trx.raw(sql.vouchers, [now, JSON.stringify(several)]);
   await samplesFromStage(trx);
 }
 
@@ -273,14 +277,18 @@ export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<vo
 }
 
 /**
- * What the vouchers' sum of their devices' bytes (writeDevices) leaves out: the off-peak part not counted
- * (counted bytes less than the bytes moved) and connected time (uptime-mode vouchers).
+ * What writeDevices' voucher statement leaves out, as increments: the bytes of vouchers whose bytes moved
+ * on several devices, the off-peak part not counted (counted bytes less than the bytes moved), and connected
+ * time (uptime-mode vouchers).
  */
 function voucherCorrections(list: VoucherWrite[]): Cell[][] {
   const rows: Cell[][] = [];
   for (const v of list) {
-    const notCounted = v.dCounted - (v.dUp + v.dDown);
-    if (notCounted !== 0 || v.dUptime !== 0) rows.push([v.id, notCounted, v.dUptime]);
+    if (v.moved > 1) rows.push([v.id, v.dUp, v.dDown, v.dCounted, v.dUptime]);
+    else {
+      const notCounted = v.dCounted - (v.dUp + v.dDown);
+      if (notCounted !== 0 || v.dUptime !== 0) rows.push([v.id, 0, 0, notCounted, v.dUptime]);
+    }
   }
   return rows;
 }
@@ -359,11 +367,11 @@ export async function writeUsage(
 ): Promise<void> {
   if (m.clearBaselines.length > 0)
     await trx('voucher_devices').whereIn('id', m.clearBaselines).update({ counter_queue_id: null });
-  await writeDevices(trx, m.devices, now);
+  await writeDevices(trx, m, now);
   await bulkUpdate(
     trx,
     'vouchers',
-    { add: ['counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
+    { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
     voucherCorrections(m.vouchers),
   );
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
