@@ -212,6 +212,30 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     return (await db('sites').where({ id }).first()) as SiteRow | undefined;
   }
 
+  /** Changes to the set of connections, one at a time: two quick edits never leave two clients for one site. */
+  let changes: Promise<void> = Promise.resolve();
+  const serial = (fn: () => Promise<void>): Promise<void> => {
+    const next = changes.then(fn);
+    changes = next.catch(() => undefined);
+    return next;
+  };
+
+  async function reconcile(id: number): Promise<void> {
+    if (closed || id === DEFAULT_SITE_ID) return;
+    const row = await load(id);
+    const held = entries.get(id);
+    if (!row) {
+      if (held) await shut(held);
+      return;
+    }
+    if (held && held.fingerprint === fingerprintOf(row)) {
+      held.name = row.name;
+      return;
+    }
+    if (held) await shut(held);
+    await open(row);
+  }
+
   return {
     async start() {
       const rows = (await db('sites').whereNot({ id: DEFAULT_SITE_ID }).orderBy('id')) as SiteRow[];
@@ -222,24 +246,14 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       }, ms);
       timer.unref();
     },
-    async siteChanged(id) {
-      if (closed || id === DEFAULT_SITE_ID) return;
-      const row = await load(id);
-      const held = entries.get(id);
-      if (!row) {
-        if (held) await shut(held);
-        return;
-      }
-      if (held && held.fingerprint === fingerprintOf(row)) {
-        held.name = row.name;
-        return;
-      }
-      if (held) await shut(held);
-      await open(row);
+    siteChanged(id) {
+      return serial(() => reconcile(id));
     },
-    async siteRemoved(id) {
-      const held = entries.get(id);
-      if (held) await shut(held);
+    siteRemoved(id) {
+      return serial(async () => {
+        const held = entries.get(id);
+        if (held) await shut(held);
+      });
     },
     status(id) {
       const e = entries.get(id);
@@ -255,6 +269,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
+      await changes;
       await Promise.all([...entries.values()].map((e) => shut(e)));
     },
   };
