@@ -220,14 +220,9 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     return next;
   };
 
-  async function reconcile(id: number): Promise<void> {
-    if (closed || id === DEFAULT_SITE_ID) return;
-    const row = await load(id);
-    const held = entries.get(id);
-    if (!row) {
-      if (held) await shut(held);
-      return;
-    }
+  /** Holds the site with its stored settings: a new connection only when they changed. */
+  async function hold(row: SiteRow): Promise<void> {
+    const held = entries.get(row.id);
     if (held && held.fingerprint === fingerprintOf(row)) {
       held.name = row.name;
       return;
@@ -236,12 +231,34 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     await open(row);
   }
 
+  async function reconcile(id: number): Promise<void> {
+    if (closed || id === DEFAULT_SITE_ID) return;
+    const row = await load(id);
+    const held = entries.get(id);
+    if (row) await hold(row);
+    else if (held) await shut(held);
+  }
+
+  /** Every stored site held with its stored settings; sites gone from the database are let go. */
+  async function syncWithDatabase(): Promise<void> {
+    if (closed) return;
+    const rows = (await db('sites').whereNot({ id: DEFAULT_SITE_ID }).orderBy('id')) as SiteRow[];
+    const ids = new Set(rows.map((r) => r.id));
+    for (const e of [...entries.values()]) if (!ids.has(e.id)) await shut(e);
+    for (const row of rows) if (!closed) await hold(row);
+  }
+
   return {
     async start() {
       const rows = (await db('sites').whereNot({ id: DEFAULT_SITE_ID }).orderBy('id')) as SiteRow[];
       await Promise.all(rows.map((r) => open(r)));
       const ms = (opts.readSeconds ?? SITE_READ_SECONDS) * 1000;
       timer = setInterval(() => {
+        // Sites added, edited or removed by another process (the terminal's `pisonet sites`) are picked up
+        // here; the reads do not wait for that.
+        void serial(syncWithDatabase).catch((err: Error) =>
+          log.warn({ err: err.message }, 'could not reload the sites'),
+        );
         for (const e of entries.values()) void read(e);
       }, ms);
       timer.unref();

@@ -68,15 +68,27 @@ describe('site monitor', () => {
     expect(seen.status).toMatchObject({ live: false, connected: true, identity: 'Hill-Site', online: 2 });
   });
 
-  it('a device logging out shows at the next read; a removed site is no longer read', async () => {
+  it('a device logging out shows at the next read; a site removed elsewhere is let go and no longer read', async () => {
     const site = await h.core!.services.sites.get('hill');
     r.sim.removeDevice('02:66:00:00:00:01');
     await until(() => monitor.status(site.id)?.online === 1);
+    // Removed by another process (this service is the terminal's: it does not tell the monitor).
     await h.core!.services.sites.remove('hill', ACTOR);
-    await monitor.siteRemoved(site.id);
-    expect(monitor.status(site.id)).toBeUndefined();
+    await until(() => monitor.status(site.id) === undefined);
     const after = activeReads();
     await new Promise((res) => setTimeout(res, 200)); // four intervals
     expect(activeReads()).toBe(after);
+  });
+
+  it('a site added elsewhere (the terminal) is connected and read at the next interval', async () => {
+    const site = await h.core!.services.sites.add(
+      { name: 'hill-2', host: '127.0.0.1', port: r.port, user: 'pisonet', password: 'pw-hill' },
+      ACTOR,
+    );
+    await until(() => monitor.status(site.id)?.identity === 'Hill-Site');
+    expect(monitor.status(site.id)).toMatchObject({ connected: true, online: 1, error: null });
+    // A password changed elsewhere: the monitor reconnects with it (the router refuses the wrong one).
+    await h.core!.services.sites.update('hill-2', { password: 'not-it' }, ACTOR);
+    await until(() => monitor.status(site.id)?.error?.code === 'ROUTER_LOGIN_FAILED');
   });
 });
