@@ -58,7 +58,8 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       name: r.name,
       isDefault,
       host: isDefault ? env.host : (r.host ?? ''),
-      port: isDefault ? env.port : (r.port ?? 8728),
+      // Demo mode: the built-in simulated router on SIMULATOR_PORT.
+      port: isDefault ? (env.simulated ? config.simulatorPort : env.port) : (r.port ?? 8728),
       user: isDefault ? env.user : (r.username ?? ''),
       tls: isDefault ? env.tls : Boolean(r.tls),
       passwordSet: isDefault ? env.password !== '' : Boolean(r.password_enc),
