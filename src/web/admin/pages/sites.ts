@@ -16,7 +16,6 @@ const ADVICE: Record<string, string> = {
     'Check that the router is switched on and reachable from this controller (ping its address), then wait: the controller keeps retrying.',
   ROUTER_FATAL:
     'The router closed the session; it reconnects by itself. If this repeats, check the router log.',
-  CREDENTIALS_KEY_WRONG: 'Or enter the password again below and save.',
 };
 
 export function adviceFor(code: string | undefined): string | null {
