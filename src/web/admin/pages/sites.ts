@@ -11,7 +11,7 @@ import { actorOf, field, flash, formFailure, page } from './common';
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {
   ROUTER_TIMEOUT:
-    'The router took the connection but did not answer in time: check that it is not overloaded and that the link to it is steady.',
+    'Check that the router is on, reachable and not overloaded (one that takes the connection but never answers shows this too); the controller keeps trying.',
   ROUTER_UNREACHABLE:
     'Check that the router is switched on and reachable from this controller (ping its address), then wait: the controller keeps retrying.',
   ROUTER_FATAL:
