@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppConfig } from './config/env';
-import { openDatabase, openReader, migrateLatest, Db } from './db/knex';
+import { openDatabase, openReader, migrateLatest, startWalCheckpointer, Db } from './db/knex';
 import { Clock, systemClock } from './lib/clock';
 import { createLogger, Logger } from './lib/logger';
 import { stdoutDestination } from './lib/log-format';
@@ -66,7 +66,14 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const clock = opts.clock ?? systemClock;
   // The server logs to stdout: human lines on a terminal, JSON for service managers (LOG_FORMAT).
   const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
-  const db = openDatabase(config.database);
+  // The server checkpoints SQLite's WAL from a connection of its own, off the customers' writes.
+  const server = opts.role === 'server';
+  const db = openDatabase(config.database, { backgroundCheckpoints: server });
+  const checkpointer = server
+    ? startWalCheckpointer(config.database, (err) =>
+        log.warn({ err: err.message }, 'database checkpoint failed; the next one tries again'),
+      )
+    : undefined;
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
   const reader = openReader(db, config.database);
@@ -207,6 +214,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       await demo?.stop();
       await services.redemption.settled().catch(() => undefined);
       if (reader !== db) await reader.destroy();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

@@ -14,9 +14,17 @@ export type DatabaseTarget = DatabaseConfig | string;
  * Opens the shop's database: SQLite (the embedded default) or PostgreSQL, from DATABASE_URL's config.
  * A bare string is a SQLite file (or ':memory:').
  */
-export function openDatabase(target: DatabaseTarget): Db {
+export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db {
   if (typeof target !== 'string' && target.engine === 'postgres') return openPostgres(target);
-  return openSqlite(typeof target === 'string' ? target : target.file);
+  return openSqlite(typeof target === 'string' ? target : target.file, opts);
+}
+
+export interface OpenOptions {
+  /**
+   * SQLite: this process runs startWalCheckpointer() for the file, so the writing connection does not checkpoint
+   * after its own commits (see there). Only the server does; the CLI's connections checkpoint as SQLite does.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Whether this database is PostgreSQL (else SQLite): for the few statements that differ. */
@@ -153,7 +161,7 @@ export async function dedicatedPostgresClient(
  * Opens the SQLite database with WAL, a busy timeout and foreign keys on every pooled connection,
  * so the server and the terminal menu (separate processes) can share it safely.
  */
-function openSqlite(file: string): Db {
+function openSqlite(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const opened = { count: 0 };
   const db = knexFactory({
@@ -169,6 +177,7 @@ function openSqlite(file: string): Db {
           conn.run('PRAGMA journal_mode = WAL');
           conn.run('PRAGMA busy_timeout = 5000');
           conn.run('PRAGMA synchronous = NORMAL');
+          if (opts.backgroundCheckpoints && file !== ':memory:') conn.run('PRAGMA wal_autocheckpoint = 0');
           conn.run('PRAGMA foreign_keys = ON', (err: Error | null) => done(err, conn));
         });
       },
@@ -177,6 +186,77 @@ function openSqlite(file: string): Db {
   });
   connectionsOpened.set(db, () => opened.count);
   return db;
+}
+
+export interface WalCheckpointer {
+  /** One checkpoint now (the timer's step; tests). */
+  checkpointNow(): Promise<void>;
+  /** Stops the timer and closes its connection (after any checkpoint in progress). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves SQLite's WAL checkpoints off the writing connection. By default the connection that commits past 1,000
+ * WAL pages copies them into the database file and syncs it before its statement returns; every write queued
+ * behind it (customers' claims at the portal) waits, which was most of the redemption bench's slowest 5 %. Here a
+ * connection of its own runs a PASSIVE checkpoint every `everyMs` (it never blocks writers or readers: it copies
+ * what no reader still needs, and the writer starts the WAL over once all of it is copied), on libuv's thread
+ * pool beside the writer's. The writer is opened with `backgroundCheckpoints` (no checkpoints of its own); if this
+ * stops, a new writer connection checkpoints again as SQLite does. PostgreSQL and in-memory databases: none.
+ */
+export function startWalCheckpointer(
+  target: DatabaseTarget,
+  onError: (err: Error) => void,
+  everyMs = 1000,
+): WalCheckpointer | undefined {
+  if (typeof target !== 'string' && target.engine === 'postgres') return undefined;
+  const file = typeof target === 'string' ? target : target.file;
+  if (file === ':memory:') return undefined;
+  // The driver knex loads for SQLite, used directly: this connection runs one PRAGMA and nothing else.
+  const sqlite3 = require('sqlite3') as {
+    Database: new (file: string, cb: (err: Error | null) => void) => CheckpointConn;
+  };
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const conn = new sqlite3.Database(file, (err) => {
+    if (err) onError(err);
+  });
+  conn.run('PRAGMA busy_timeout = 1000');
+  let busy = false;
+  // One checkpoint at a time: a tick while one runs joins it.
+  const tick = (): Promise<void> => {
+    if (busy) return running;
+    busy = true;
+    running = new Promise<void>((resolve) =>
+      conn.all('PRAGMA wal_checkpoint(PASSIVE)', (err) => {
+        // Busy is normal (another process is checkpointing): the next tick tries again.
+        if (err && !/SQLITE_BUSY|SQLITE_LOCKED/.test(err.message)) onError(err);
+        busy = false;
+        resolve();
+      }),
+    );
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void tick();
+  }, everyMs);
+  timer.unref();
+  return {
+    checkpointNow: () => (stopped ? Promise.resolve() : tick()),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await new Promise<void>((resolve) => conn.close(() => resolve()));
+    },
+  };
+}
+
+interface CheckpointConn {
+  run(sql: string): unknown;
+  all(sql: string, cb: (err: Error | null) => void): unknown;
+  close(cb: (err: Error | null) => void): unknown;
 }
 
 /**
