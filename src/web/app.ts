@@ -82,6 +82,15 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
       db,
       lastPollAt: opts.lastPollAt,
       warnings: routerWarnings,
+      sites: async () =>
+        (await ctx.services.sites.list())
+          .filter((x) => !x.isDefault)
+          .map((x) => ({
+            name: x.name,
+            connected: x.status.connected,
+            lastPollAt: x.status.lastPollAt,
+            error: x.status.error,
+          })),
     }),
   );
 

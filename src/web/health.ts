@@ -11,12 +11,22 @@ export interface HealthDeps {
   lastPollAt: () => number | undefined;
   /** Router settings that break the controller (FastTrack), from the last router check. */
   warnings: () => RouterWarning[];
+  /** The other routers (sites) and their last read; absent: none reported. */
+  sites?: () => Promise<SiteHealth[]>;
+}
+
+export interface SiteHealth {
+  name: string;
+  connected: boolean;
+  lastPollAt: number | null;
+  error: { code: string; message: string } | null;
 }
 
 /**
  * GET /healthz: 200 while the process and database work; the router's state is reported, not required.
  * `router.error` is `{code, message}` while disconnected: the same code and wording as the admin, the CLI
  * and the log (ROUTER_LOGIN_FAILED, ROUTER_TLS, ROUTER_REFUSED, ROUTER_TIMEOUT, ROUTER_UNREACHABLE).
+ * `sites` lists the routers other than `default` (issue 17) with the same `{code, message}` errors.
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const r = Router();
@@ -24,6 +34,9 @@ export function healthRoutes(deps: HealthDeps): Router {
     const dbOk = await pingDatabase(deps.db);
     const st = deps.router.status;
     const lastPoll = deps.lastPollAt();
+    // The other sites as their monitor last saw them (name, state, and the error as the default router's is
+    // given: no user names, never a password). A database that cannot be read has no list to give.
+    const sites = dbOk && deps.sites ? await deps.sites().catch(() => null) : null;
     res.status(dbOk ? 200 : 503).json({
       ok: dbOk,
       router: {
@@ -40,6 +53,16 @@ export function healthRoutes(deps: HealthDeps): Router {
             }),
       },
       db: { ok: dbOk },
+      ...(sites
+        ? {
+            sites: sites.map((x) => ({
+              name: x.name,
+              connected: x.connected,
+              lastPollAt: x.lastPollAt === null ? null : new Date(x.lastPollAt).toISOString(),
+              error: x.connected ? null : x.error,
+            })),
+          }
+        : {}),
       warnings: deps.warnings(),
     });
   });

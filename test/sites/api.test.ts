@@ -90,6 +90,15 @@ describe('sites API: add, live status from two routers, edit, delete', () => {
     // Worded for this site, not for the .env router's settings.
     expect(down.error.message).toContain("the site's API user and password");
     expect(down.error.message).not.toContain('ROUTER_PASSWORD');
+    // /healthz (for a monitoring system) names the site and the same error, never a secret.
+    const health = await fetch(`${h.app!.url}/healthz`);
+    const body = await health.text();
+    const sites = (JSON.parse(body) as { sites: Array<Record<string, unknown>> }).sites;
+    expect(sites.map((x) => x.name)).toEqual(['branch-a', 'branch-b']);
+    expect(sites[0]).toMatchObject({ connected: false, error: { code: 'ROUTER_LOGIN_FAILED' } });
+    expect(sites[1]).toMatchObject({ connected: true, error: null });
+    expect(body).not.toContain('wrong-one');
+    expect(body).not.toContain(PASS_B);
 
     const fixed = await api(h, 'PUT', `/sites/branch-a`, { password: PASS_A, tz: 'Asia/Manila' });
     expect(fixed.json.site).toMatchObject({ tz: 'Asia/Manila', password_set: true });
