@@ -69,13 +69,7 @@ function openPostgres(c: PostgresConfig): Db {
   const db = knexFactory({
     client: 'pg',
     connection: {
-      host: c.host,
-      port: c.port,
-      user: c.user,
-      password: c.password,
-      database: c.database,
-      ssl: c.ssl,
-      application_name: 'pisonet',
+      ...pgClientConfig(c, 'pisonet'),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 || oid === PG_NUMERIC

@@ -5,6 +5,7 @@
  * the fixed site `default`: listed with its live state, never edited or removed here.
  */
 import type { ServiceDeps } from '../deps';
+import { assertNameFree } from '../unique-name';
 import { AppError, notFound } from '../../lib/errors';
 import type { SiteMonitor } from '../site-monitor';
 import type { CredentialsBox } from './credentials';
@@ -82,17 +83,8 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     return row;
   }
 
-  async function nameFree(name: string, except?: number): Promise<void> {
-    const q = db('sites').whereRaw('LOWER(name) = LOWER(?)', [name]);
-    if (except !== undefined) q.whereNot({ id: except });
-    if (await q.first())
-      throw new AppError(
-        'SITE_NAME_TAKEN',
-        `A site named "${name}" exists already; pick another name`,
-        409,
-        'name',
-      );
-  }
+  const nameFree = (name: string, except?: number) =>
+    assertNameFree(db, { table: 'sites', noun: 'site', code: 'SITE_NAME_TAKEN' }, name, except);
 
   /** Columns for a parsed input; the password only when one was given. */
   function columns(p: ParsedSite): Record<string, unknown> {

@@ -1,5 +1,6 @@
 /** The owner's side of vendos: register, edit, rotate the secret. Bounds here serve the admin, API and CLI alike. */
 import crypto from 'node:crypto';
+import { assertNameFree } from '../unique-name';
 import { ErrorCollector, ValidationError } from '../../domain/errors';
 import { parseRates, type RateEntry } from '../../domain/vendo';
 import { AppError } from '../../lib/errors';
@@ -84,17 +85,8 @@ export function vendoAdmin(
     return out;
   }
 
-  async function nameFree(name: string, except?: string): Promise<void> {
-    const q = db('vendos').whereRaw('LOWER(name) = LOWER(?)', [name]);
-    if (except) q.whereNot({ id: except });
-    if (await q.first())
-      throw new AppError(
-        'VENDO_NAME_TAKEN',
-        `A vendo named "${name}" exists already; pick another name`,
-        409,
-        'name',
-      );
-  }
+  const nameFree = (name: string, except?: string) =>
+    assertNameFree(db, { table: 'vendos', noun: 'vendo', code: 'VENDO_NAME_TAKEN' }, name, except);
 
   async function view(id: string): Promise<VendoView> {
     const row = await requireVendo(db, id);
