@@ -123,11 +123,12 @@ class PgChangeListener {
 
   private connect(): Promise<pg.Client> {
     this.epoch++;
+    // Notifications may have been missed: the next stamp reconnects under a new epoch. Only while this is still
+    // the listener: an old connection's late 'end' (after a new one took over) must not drop the new one.
     const lost = () => {
-      // Notifications may have been missed: the next stamp reconnects under a new epoch.
-      this.client = undefined;
+      if (this.client === p) this.client = undefined;
     };
-    const p = dedicatedPostgresClient(this.db, 'change listener', lost).then(async (client) => {
+    const p: Promise<pg.Client> = dedicatedPostgresClient(this.db, 'change listener', lost).then(async (client) => {
       client.on('notification', (n) => {
         if (n.channel !== CHANGE_CHANNEL) return;
         if (ownBackendPids(this.db).has(n.processId)) return;
