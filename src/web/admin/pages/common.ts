@@ -32,6 +32,23 @@ export function flash(req: Request, type: Flash['type'], message: string): void 
   req.session.flash = [...(req.session.flash ?? []), { type, message }].slice(-5);
 }
 
+/**
+ * A redirect that carries a flash message waits until the session is stored. express-session otherwise
+ * sends the redirect's headers before its save finishes, and a browser that follows the redirect at once
+ * can read the old session: the message is lost and, worse, that page's own save writes the old session
+ * back over the new one.
+ */
+export function saveBeforeRedirect(req: Request, res: Response, log: WebContext['log']): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session.flash) return redirect(...args);
+    req.session.save((err) => {
+      if (err) log.error({ err: (err as Error).message }, 'could not store the session before a redirect');
+      redirect(...args);
+    });
+  }) as Response['redirect'];
+}
+
 /** The acting admin for the audit log (set by requireAdmin). */
 export function actorOf(req: Request): Actor {
   return req.actor ?? { name: req.session.admin?.username ?? 'admin', via: 'admin' };
@@ -159,6 +176,7 @@ export function pageLocals(ctx: WebContext) {
     res.locals.admin = req.session.admin ?? null;
     res.locals.flashes = req.session.flash ?? [];
     if (req.session.flash) delete req.session.flash;
+    saveBeforeRedirect(req, res, ctx.log);
     res.locals.shopName = await ctx.services.settings.get<string>('shop.name', 'PisoNet');
     res.locals.values = {};
     res.locals.errors = {};
