@@ -16,6 +16,7 @@ import * as m0013 from './20261122_0013_change_notify';
 import * as m0014 from './20261122_0014_wide_rates';
 import * as m0015 from './20261122_0015_sites';
 import * as m0016 from './20261122_0016_vendo_window_proof';
+import * as m0017 from './20261122_0017_voucher_sites';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -44,6 +45,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0014_wide_rates', m0014],
   ['20261122_0015_sites', m0015],
   ['20261122_0016_vendo_window_proof', m0016],
+  ['20261122_0017_voucher_sites', m0017],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

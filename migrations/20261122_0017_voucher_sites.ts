@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+
+/**
+ * Vouchers and batches belong to a site (issue 17). `site_id` is the router the voucher's hotspot user lives
+ * on; every voucher made before sites existed belongs to `default` (row 1). A roaming voucher (`roaming`) is
+ * valid on every site: it is pushed to all of them and has no site until its first use, which gives it the site
+ * where it was used (from then on it is that site's voucher, and the other routers drop its user). So a
+ * NULL `site_id` on a roaming voucher means "not used yet"; on any other voucher it means its site was removed
+ * (a forced removal ends the site's open vouchers first; their history stays in the reports).
+ */
+export async function up(knex: Knex): Promise<void> {
+  // Plain ADD COLUMN on both engines (knex would rebuild a SQLite table to add a foreign key).
+  for (const table of ['vouchers', 'batches']) {
+    await knex.raw(`ALTER TABLE ${table} ADD COLUMN site_id integer REFERENCES sites (id) ON DELETE SET NULL`);
+    await knex.schema.alterTable(table, (t) => {
+      t.boolean('roaming').notNullable().defaultTo(false);
+    });
+  }
+  await knex('vouchers').update({ site_id: 1 });
+  await knex('batches').update({ site_id: 1 });
+  await knex.schema.alterTable('vouchers', (t) => {
+    t.index(['site_id', 'status']);
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('vouchers', (t) => {
+    t.dropIndex(['site_id', 'status']);
+  });
+  await knex.raw('ALTER TABLE vouchers DROP COLUMN site_id');
+  await knex.raw('ALTER TABLE vouchers DROP COLUMN roaming');
+  await knex.raw('ALTER TABLE batches DROP COLUMN site_id');
+  await knex.raw('ALTER TABLE batches DROP COLUMN roaming');
+}
