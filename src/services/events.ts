@@ -76,6 +76,7 @@ export function createEventService(db: Db): EventService {
           if (opts.voucherCode) q.where('v.code', opts.voucherCode);
           if (opts.kinds?.length) q.whereIn('e.kind', opts.kinds);
           if (opts.after !== undefined) q.where('e.id', '>', opts.after);
+          if (opts.siteId !== undefined) q.where('v.site_id', opts.siteId);
         })
         .orderBy('e.id', 'desc')
         .limit(Math.min(Math.max(opts.limit ?? 20, 1), 500));

@@ -1,11 +1,30 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 import type { ServiceDeps } from './deps';
 import type { ReportService, SalesRow } from './types';
 import { datesBetween, localDate, periodOf, Period } from './report-calendar';
 import { vendoLedger } from './vendos/ledger';
+import { listBatches } from './vouchers/batch-list';
 
 // Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
 // buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
 const BUCKET_MS = 15 * 60 * 1000;
+
+/**
+ * The vouchers sold in [from, to): first used in the range (activated_at), staff vouchers left out (free by
+ * design, so no sale). `siteId` narrows to one site's vouchers (vouchers.site_id); the dashboard, the reports
+ * and the Sites page all count a sale with this one query.
+ */
+export function soldVouchers(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+  return db('vouchers as v')
+    .whereNotNull('v.activated_at')
+    .where('v.activated_at', '>=', from)
+    .where('v.activated_at', '<', to)
+    .where('v.staff', false)
+    .modify((q) => {
+      if (siteId !== undefined) q.where('v.site_id', siteId);
+    });
+}
 
 interface BucketRow {
   bucket: number;
@@ -13,21 +32,20 @@ interface BucketRow {
   amount: number | null;
 }
 
+/** Narrows a query on `vouchers as v` to one site's vouchers (none: every site). */
+const onSite = (siteId: number | undefined) => (q: Knex.QueryBuilder) => {
+  if (siteId !== undefined) q.where('v.site_id', siteId);
+};
+
 /** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
 export function createReportService(deps: ServiceDeps): ReportService {
   const { db, config } = deps;
   const tz = config.tz;
 
-  // A staff voucher is not a sale: it is free by design, so it is left out of money figures.
-  const sold = (from: number, to: number) =>
-    db('vouchers as v')
-      .whereNotNull('v.activated_at')
-      .where('v.activated_at', '>=', from)
-      .where('v.activated_at', '<', to)
-      .where('v.staff', false);
+  const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);
 
-  async function salesByPeriod(from: number, to: number, by: Period): Promise<SalesRow[]> {
-    const rows: BucketRow[] = await sold(from, to)
+  async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
+    const rows: BucketRow[] = await sold(from, to, siteId)
       .select(
         db.raw('CAST(v.activated_at / ? AS INTEGER) AS bucket', [BUCKET_MS]),
         db.raw('COUNT(*) AS n'),
@@ -55,9 +73,11 @@ export function createReportService(deps: ServiceDeps): ReportService {
   return {
     bySource: (opts) => ledger.salesBySource(opts),
 
-    async sales({ from, to, by }) {
-      if (by !== 'profile') return salesByPeriod(from, to, by);
-      const rows: { name: string; n: number; amount: number | null }[] = await sold(from, to)
+    batches: (opts) => listBatches(db, opts),
+
+    async sales({ from, to, by, siteId }) {
+      if (by !== 'profile') return salesByPeriod(from, to, by, siteId);
+      const rows: { name: string; n: number; amount: number | null }[] = await sold(from, to, siteId)
         .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
         .groupBy('p.name')
@@ -70,19 +90,23 @@ export function createReportService(deps: ServiceDeps): ReportService {
       }));
     },
 
-    async stockTotal() {
+    async stockTotal(opts = {}) {
       const row = (await db('vouchers')
         .where({ status: 'unused', staff: false })
+        .modify((q) => {
+          if (opts.siteId !== undefined) q.where('site_id', opts.siteId);
+        })
         .first(db.raw('COUNT(*) AS n'), db.raw('SUM(price) AS value'))) as
         { n: number; value: number | null } | undefined;
       return { count: Number(row?.n ?? 0), value: Number(row?.value ?? 0) };
     },
 
-    async stock() {
+    async stock(opts = {}) {
       const rows: { name: string; n: number; value: number | null }[] = await db('vouchers as v')
         .join('profiles as p', 'p.id', 'v.profile_id')
         .where('v.status', 'unused')
         .where('v.staff', false)
+        .modify(onSite(opts.siteId))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))
         .groupBy('p.name')
         .orderBy('p.name');
@@ -98,15 +122,20 @@ export function createReportService(deps: ServiceDeps): ReportService {
       };
     },
 
-    async usageTotals({ from, to }) {
-      // From the hourly rollup (daily past 90 days): a report reads 24 rows per device and day.
-      const row: { up: number | null; down: number | null; vouchers: number } = await db('usage_rollup')
-        .where('ts', '>=', from)
-        .where('ts', '<', to)
+    async usageTotals({ from, to, siteId }) {
+      // From the hourly rollup (daily past 90 days): a report reads 24 rows per device and day. A site's
+      // usage is its vouchers' (through the voucher, as its sales).
+      const row: { up: number | null; down: number | null; vouchers: number } = await db('usage_rollup as s')
+        .where('s.ts', '>=', from)
+        .where('s.ts', '<', to)
+        .modify((q) => {
+          if (siteId !== undefined)
+            q.join('vouchers as v', 'v.id', 's.voucher_id').where('v.site_id', siteId);
+        })
         .first(
-          db.raw('SUM(bytes_up) AS up'),
-          db.raw('SUM(bytes_down) AS down'),
-          db.raw('COUNT(DISTINCT voucher_id) AS vouchers'),
+          db.raw('SUM(s.bytes_up) AS up'),
+          db.raw('SUM(s.bytes_down) AS down'),
+          db.raw('COUNT(DISTINCT s.voucher_id) AS vouchers'),
         );
       return {
         bytesUp: Number(row?.up ?? 0),
@@ -115,12 +144,13 @@ export function createReportService(deps: ServiceDeps): ReportService {
       };
     },
 
-    async topUsers({ from, to, limit = 10 }) {
+    async topUsers({ from, to, limit = 10, siteId }) {
       const rows: { code: string; name: string; bytes: number }[] = await db('usage_rollup as s')
         .join('vouchers as v', 'v.id', 's.voucher_id')
         .join('profiles as p', 'p.id', 'v.profile_id')
         .where('s.ts', '>=', from)
         .where('s.ts', '<', to)
+        .modify(onSite(siteId))
         .select('v.code', 'p.name')
         .select(db.raw('SUM(s.bytes_up + s.bytes_down) AS bytes'))
         .groupBy('v.id', 'v.code', 'p.name')

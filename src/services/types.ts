@@ -143,6 +143,8 @@ export interface VoucherFilter {
   to?: number;
   /** substring of the code (normalised) */
   search?: string;
+  /** One site's vouchers (vouchers.site_id); none: every site. */
+  siteId?: number;
   limit?: number;
   offset?: number;
 }
@@ -161,6 +163,10 @@ export interface GenerateInput {
   note?: string;
   /** Card design for its printed sheets (src/domain/cards.ts), any case; default compact. */
   design?: string;
+  /** The site (id or name) whose router gets the users; default `default`. */
+  site?: string | number;
+  /** Valid on every site: pushed to all of them, the site of its first use keeps it. */
+  roaming?: boolean;
 }
 
 export interface VoucherService {
@@ -234,7 +240,8 @@ export interface RedemptionService {
    * against the device the request names.
    */
   redeem(
-    input: { code: string; mac: string; ip: string },
+    /** `site`: the site's id or name (the login page names it); absent: found from the MAC and IP. */
+    input: { code: string; mac: string; ip: string; site?: string | number },
     asker?: { peerIp: string | null },
     /** The voucher as the caller has just read it (saves the lookup); it must be the one `code` names. */
     known?: { row: VoucherRow; profile: Profile; profileName: string },
@@ -349,6 +356,11 @@ export interface EventService {
     voucherCode?: string;
     kinds?: string[];
     after?: number;
+    /**
+     * One site's events: those of its vouchers. Events without a voucher (the router away and back…) are
+     * shown under every site only.
+     */
+    siteId?: number;
   }): Promise<EventView[]>;
 }
 
@@ -411,12 +423,18 @@ export interface ReportService {
   /**
    * Money in by source and local day: printed vouchers (first used), each vendo's vouchers, coin top-ups.
    */
-  bySource(opts: { from: number; to: number }): Promise<SourceSales>;
+  bySource(opts: { from: number; to: number; siteId?: number }): Promise<SourceSales>;
   /** A voucher counts as sold when first used (activated_at), at its price when generated. */
-  sales(opts: { from: number; to: number; by: 'day' | 'week' | 'month' | 'profile' }): Promise<SalesRow[]>;
+  sales(opts: {
+    from: number;
+    to: number;
+    by: 'day' | 'week' | 'month' | 'profile';
+    /** One site's vouchers (vouchers.site_id); every `siteId` below means the same. None: every site. */
+    siteId?: number;
+  }): Promise<SalesRow[]>;
   /** Unused vouchers and what they are worth, without the per-profile split (the dashboard asks often). */
-  stockTotal(): Promise<{ count: number; value: number }>;
-  stock(): Promise<{
+  stockTotal(opts?: { siteId?: number }): Promise<{ count: number; value: number }>;
+  stock(opts?: { siteId?: number }): Promise<{
     count: number;
     value: number;
     byProfile: { profile: string; count: number; value: number }[];
@@ -424,12 +442,19 @@ export interface ReportService {
   usageTotals(opts: {
     from: number;
     to: number;
+    siteId?: number;
   }): Promise<{ bytesUp: number; bytesDown: number; vouchers: number }>;
   topUsers(opts: {
     from: number;
     to: number;
     limit?: number;
+    siteId?: number;
   }): Promise<{ code: string; profile: string; bytes: number }[]>;
+  /**
+   * Recent batches (newest first, at most `limit`, default 50) with the unused vouchers left in each: the stock
+   * by batch, of one site (batches.site_id) or every site.
+   */
+  batches(opts?: { limit?: number; siteId?: number }): Promise<BatchView[]>;
 }
 
 export interface AdminAccountService {

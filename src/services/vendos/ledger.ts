@@ -175,9 +175,18 @@ export function vendoLedger(deps: ServiceDeps) {
 
     /**
      * Sales by source and local day: printed vouchers (first used that day, at their price), vouchers each vendo
-     * sold (made and used at once), and coin top-ups of active vouchers. Staff vouchers are no sale.
+     * sold (made and used at once), and coin top-ups of active vouchers. Staff vouchers are no sale. `siteId`:
+     * one site's vouchers and their top-ups only.
      */
-    async salesBySource({ from, to }: { from: number; to: number }): Promise<SourceSales> {
+    async salesBySource({
+      from,
+      to,
+      siteId,
+    }: {
+      from: number;
+      to: number;
+      siteId?: number;
+    }): Promise<SourceSales> {
       const tz = config.tz;
       const vendos = (await db('vendos').orderBy('name').select('id', 'name')) as {
         id: string;
@@ -193,16 +202,24 @@ export function vendoLedger(deps: ServiceDeps) {
         .where('activated_at', '>=', from)
         .where('activated_at', '<', to)
         .where('staff', false)
+        .modify((q) => {
+          if (siteId !== undefined) q.where('site_id', siteId);
+        })
         .select('activated_at as at', 'price as amount', 'vendo_id')) as {
         at: number;
         amount: number;
         vendo_id: string | null;
       }[];
-      const topups = (await db('vendo_topups')
-        .whereNotNull('applied_at')
-        .where('at', '>=', from)
-        .where('at', '<', to)
-        .select('at', 'amount')) as { at: number; amount: number }[];
+      // A site's top-ups are those of its vouchers.
+      const topups = (await db('vendo_topups as t')
+        .whereNotNull('t.applied_at')
+        .where('t.at', '>=', from)
+        .where('t.at', '<', to)
+        .modify((q) => {
+          if (siteId !== undefined)
+            q.join('vouchers as v', 'v.id', 't.voucher_id').where('v.site_id', siteId);
+        })
+        .select('t.at', 't.amount')) as { at: number; amount: number }[];
       const days = new Map<string, SourceSales['days'][number]>();
       for (const day of datesBetween(from, to, tz)) days.set(day, { day, bySource: {}, amount: 0 });
       const totals: SourceSales['totals'] = {};

@@ -50,6 +50,7 @@ export function filteredVouchers(db: Knex, f: VoucherFilter): Knex.QueryBuilder 
       if (f.status) q.where('v.status', f.status);
       if (f.profile) q.whereRaw('LOWER(p.name) = LOWER(?)', [f.profile]);
       if (f.batchId !== undefined) q.where('v.batch_id', f.batchId);
+      if (f.siteId !== undefined) q.where('v.site_id', f.siteId);
       if (f.from !== undefined) q.where('v.created_at', '>=', f.from);
       if (f.to !== undefined) q.where('v.created_at', '<', f.to);
       if (f.search) {
