@@ -5,6 +5,7 @@
  */
 import { confirm, password as passwordPrompt } from '@inquirer/prompts';
 import { formatShopTime } from '../../src/domain/clock';
+import { formatMoney } from '../../src/domain/units';
 import type { SiteInput, SiteView } from '../../src/services/sites/types';
 import { siteJson } from '../../src/web/admin/api-sites';
 import { parseCommand, usageError } from '../lib/args';
@@ -23,7 +24,8 @@ const FIELDS = `  --host HOST                 the router's address: host name, I
 const LIST = `Usage: pisonet sites list [--json]
 
 The routers (sites): online or the reason not, identity, devices online and the last read, as the server last
-saw them. The site "default" is the router in .env.`;
+saw them, with each site's income today (its vouchers first used since midnight) and active vouchers.
+The site "default" is the router in .env.`;
 
 const ADD = `Usage: pisonet sites add --name NAME --host HOST --user USER [--tls] [options] [--json]
 
@@ -46,9 +48,11 @@ ${FIELDS}
   --ask-password              ask for the new password in a hidden prompt
   --no-password               the API user has no password now`;
 
-const REMOVE = `Usage: pisonet sites remove SITE [--yes]
+const REMOVE = `Usage: pisonet sites remove SITE [--force] [--yes] [--json]
 
 Removes a site (by id or name): the server disconnects from its router; nothing on the router is changed.
+A site that still has unused or active vouchers is not removed (exit 1, with how many of each) unless
+--force: then those vouchers are ended (revoked, end reason "site removed") with the removal.
 Asks first on a terminal; a script passes --yes.`;
 
 const fieldOptions = {
@@ -90,7 +94,14 @@ function siteTable(sites: SiteView[], tz: string): string {
     },
   ]);
   const errors = sites.filter((s) => s.status.error).map((s) => `${s.name}: ${s.status.error!.message}`);
-  return [rows, ...errors].join('\n');
+  // The business of each site in a table of its own, so the one above keeps full addresses in 80 columns.
+  const figures = table(sites, [
+    { header: 'SITE', get: (s) => s.name },
+    { header: 'INCOME TODAY', get: (s) => formatMoney(s.figures.incomeToday.amount), align: 'right' },
+    { header: 'SOLD TODAY', get: (s) => String(s.figures.incomeToday.count), align: 'right' },
+    { header: 'ACTIVE VOUCHERS', get: (s) => String(s.figures.activeVouchers), align: 'right' },
+  ]);
+  return [rows, ...errors, '', figures].join('\n');
 }
 
 /** The password from the flags: stdin, a prompt, none, or (discouraged) the flag; undefined = not given. */
@@ -213,22 +224,39 @@ const remove: CommandDef = {
   summary: 'remove a router (asks first)',
   usage: REMOVE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { yes: { type: 'boolean', short: 'y' } }, REMOVE, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(
+      args,
+      { yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+      REMOVE,
+      { min: 1, max: 1 },
+    );
+    const force = values.force === true;
     return withCore(async (core) => {
       const site = await core.services.sites.get(positionals[0]);
       if (!values.yes) {
         if (!process.stdin.isTTY)
           throw usageError(`removing ${site.name} needs --yes when not run on a terminal`, REMOVE);
-        if (!(await confirm({ message: `Remove the site ${site.name} (${site.host})?`, default: false }))) {
+        const ending = force ? ' and end its unused and active vouchers' : '';
+        if (
+          !(await confirm({
+            message: `Remove the site ${site.name} (${site.host})${ending}?`,
+            default: false,
+          }))
+        ) {
           print('Nothing was changed.');
           return 1;
         }
       }
-      const removed = await core.services.sites.remove(site.id, cliActor());
-      print(`Removed site ${removed.name}.`);
+      const removed = await core.services.sites.remove(site.id, cliActor(), { force });
+      const { unused, active } = removed.ended;
+      if (values.json) printJson({ site: { id: removed.id, name: removed.name }, ended: removed.ended });
+      else
+        print(
+          `Removed site ${removed.name}.` +
+            (unused + active > 0
+              ? ` Ended ${unused} unused and ${active} active voucher(s) (revoked, "site removed").`
+              : ''),
+        );
       return 0;
     });
   },

@@ -140,7 +140,11 @@ describe('sites API: add, live status from two routers, edit, delete', () => {
   it('deletes a site: its connection closes; the default cannot be deleted', async () => {
     const b = await site('branch-b');
     const del = await api(h, 'DELETE', `/sites/${b.id}`);
-    expect(del.json).toEqual({ success: true, site: { id: b.id, name: 'branch-b' } });
+    expect(del.json).toEqual({
+      success: true,
+      site: { id: b.id, name: 'branch-b' },
+      ended: { unused: 0, active: 0 },
+    });
     expect(h.core!.siteMonitor!.status(b.id)).toBeUndefined();
     expect((await api(h, 'GET', '/sites')).json.sites).toHaveLength(2);
     expect((await api(h, 'DELETE', `/sites/${b.id}`)).status).toBe(404);

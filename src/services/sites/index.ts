@@ -9,17 +9,19 @@ import { assertNameFree } from '../unique-name';
 import { AppError, notFound } from '../../lib/errors';
 import type { SiteMonitor } from '../site-monitor';
 import type { CredentialsBox } from './credentials';
+import { NO_FIGURES, openVoucherCounts, siteFigures, type SiteFigures } from './figures';
 import { parseSiteInput, type ParsedSite } from './validate';
 import {
   DEFAULT_SITE_ID,
   DEFAULT_SITE_NAME,
+  type SiteRemoval,
   type SiteRow,
   type SiteService,
   type SiteStatus,
   type SiteView,
 } from './types';
 
-export type { SiteService, SiteView, SiteStatus, SiteInput } from './types';
+export type { SiteService, SiteView, SiteStatus, SiteInput, SiteRemoval } from './types';
 export { DEFAULT_SITE_ID, DEFAULT_SITE_NAME } from './types';
 
 export interface SiteServiceOptions {
@@ -37,6 +39,33 @@ const fixedDefault = () =>
     409,
   );
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** A removal refused while the site has open vouchers; `open` says how many of each. */
+export class SiteHasVouchersError extends AppError {
+  constructor(
+    message: string,
+    readonly open: { unused: number; active: number },
+  ) {
+    super('SITE_HAS_VOUCHERS', message, 409);
+  }
+}
+
+/** The refusal of a removal while the site has open vouchers: how many of each, and how to go ahead. */
+function hasVouchers(name: string, open: { unused: number; active: number }): AppError {
+  const parts = [
+    ...(open.unused ? [plural(open.unused, 'unused voucher')] : []),
+    ...(open.active ? [`${plural(open.active, 'active voucher')} (in use now)`] : []),
+  ];
+  return new SiteHasVouchersError(
+    `The site "${name}" still has ${parts.join(' and ')}. Removing it ends them: they are revoked and can no ` +
+      'longer be used on any site (their sales stay in the reports). To go ahead, remove it with force ' +
+      '(the admin\'s "Remove anyway" button, `DELETE /admin/api/sites/:id?force=true`, or ' +
+      '`pisonet sites remove SITE --force`).',
+    open,
+  );
+}
+
 function storedStatus(r: SiteRow): SiteStatus {
   return {
     connected: r.last_error_code === null && r.last_poll_at !== null,
@@ -51,7 +80,9 @@ function storedStatus(r: SiteRow): SiteStatus {
 export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): SiteService {
   const { db, clock, audit, config } = deps;
 
-  async function view(r: SiteRow): Promise<SiteView> {
+  const figures = () => siteFigures(db, clock.now(), config.tz);
+
+  async function view(r: SiteRow, fig: Map<number, SiteFigures>): Promise<SiteView> {
     const isDefault = r.id === DEFAULT_SITE_ID;
     const env = config.router;
     return {
@@ -70,6 +101,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
       status: isDefault ? await opts.defaultStatus() : (opts.monitor?.status(r.id) ?? storedStatus(r)),
+      figures: fig.get(r.id) ?? NO_FIGURES,
     };
   }
 
@@ -118,11 +150,31 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
 
   return {
     async list() {
-      const rows = (await db('sites').orderBy('id')) as SiteRow[];
-      return Promise.all(rows.map(view));
+      const [rows, fig] = await Promise.all([db('sites').orderBy('id') as Promise<SiteRow[]>, figures()]);
+      return Promise.all(rows.map((r) => view(r, fig)));
+    },
+    async names() {
+      const rows = (await db('sites').orderBy('id').select('id', 'name')) as { id: number; name: string }[];
+      return rows.map((r) => ({ id: Number(r.id), name: r.name }));
     },
     async get(ref) {
-      return view(await find(ref));
+      return view(await find(ref), await figures());
+    },
+    async scope(ref) {
+      const s = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : null;
+      if (s === '' || s?.toLowerCase() === 'all') return undefined;
+      const bad = (why: string) =>
+        new AppError('INVALID_INPUT', `site: ${why}; use a site's id or name, or "all"`, 400, 'site', {
+          site: why,
+        });
+      if (s === null || s.length > 64) throw bad('not a site');
+      try {
+        const row = await find(s);
+        return { id: row.id, name: row.name };
+      } catch (err) {
+        if ((err as AppError).code === 'SITE_NOT_FOUND') throw bad(`no site ${JSON.stringify(s)}`);
+        throw err;
+      }
     },
     async add(input, actor) {
       const p = parseSiteInput(input, false);
@@ -149,7 +201,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       }
       await audit.record(actor, 'site.add', p.name!, auditDetails(c, true));
       await opts.monitor?.siteChanged(id);
-      return view(await find(id));
+      return view(await find(id), await figures());
     },
     async update(ref, input, actor) {
       const row = await find(ref);
@@ -173,15 +225,34 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
         await audit.record(actor, 'site.update', row.name, auditDetails(c, false));
         await opts.monitor?.siteChanged(row.id);
       }
-      return view(await find(row.id));
+      return view(await find(row.id), await figures());
     },
-    async remove(ref, actor) {
+    async remove(ref, actor, { force = false } = {}): Promise<SiteRemoval> {
       const row = await find(ref);
       if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
+      const now = clock.now();
+      // Counted and ended in the removal's transaction: a voucher sold meanwhile is refused or ended, never
+      // left behind with no site.
+      const ended = await db.transaction(async (trx) => {
+        const open = await openVoucherCounts(trx, row.id);
+        if (open.unused + open.active > 0 && !force) throw hasVouchers(row.name, open);
+        if (open.unused + open.active > 0)
+          await trx('vouchers')
+            .where({ site_id: row.id })
+            .whereIn('status', ['unused', 'active'])
+            .update({ status: 'revoked', end_reason: 'site removed', ended_at: now, updated_at: now });
+        await trx('sites').where({ id: row.id }).delete();
+        return open;
+      });
       await opts.monitor?.siteRemoved(row.id);
-      await db('sites').where({ id: row.id }).delete();
-      await audit.record(actor, 'site.remove', row.name, { host: row.host, port: row.port });
-      return { id: row.id, name: row.name };
+      await audit.record(actor, 'site.remove', row.name, {
+        host: row.host,
+        port: row.port,
+        ...(ended.unused + ended.active > 0
+          ? { forced: true, ended_unused: ended.unused, ended_active: ended.active }
+          : {}),
+      });
+      return { id: row.id, name: row.name, ended };
     },
   };
 }

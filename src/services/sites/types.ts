@@ -1,5 +1,6 @@
 /** Sites: one router each (issue 17). The .env router is the fixed site `default` (id 1). */
 import type { Actor } from '../types';
+import type { SiteFigures } from './figures';
 
 /** What the API, the admin form and the CLI send; every value is checked by the service (validate.ts). */
 export interface SiteInput {
@@ -53,15 +54,35 @@ export interface SiteView {
   createdAt: number;
   updatedAt: number;
   status: SiteStatus;
+  /** Its income today and active vouchers, from the database (src/services/sites/figures.ts). */
+  figures: SiteFigures;
+}
+
+/** What a removal did: the site, and its open vouchers it ended (revoked, end reason "site removed"). */
+export interface SiteRemoval {
+  id: number;
+  name: string;
+  ended: { unused: number; active: number };
 }
 
 export interface SiteService {
   list(): Promise<SiteView[]>;
+  /** Ids and names only, by id (the admin's site picker): no router state, no figures. */
+  names(): Promise<{ id: number; name: string }[]>;
   /** By id (`2`) or name (`branch-2`, any case). */
   get(ref: string | number): Promise<SiteView>;
   add(input: SiteInput, actor: Actor): Promise<SiteView>;
   update(ref: string | number, input: SiteInput, actor: Actor): Promise<SiteView>;
-  remove(ref: string | number, actor: Actor): Promise<{ id: number; name: string }>;
+  /**
+   * Refuses (409 SITE_HAS_VOUCHERS, with the counts) while the site has unused or active vouchers, unless
+   * `force`: then they are ended as revoked in the same transaction as the removal. Audited with the counts.
+   */
+  remove(ref: string | number, actor: Actor, opts?: { force?: boolean }): Promise<SiteRemoval>;
+  /**
+   * The site a `?site=` / `--site` narrows a list or report to, by id or name: undefined for none (empty or
+   * `all`); an unknown site is a 400 INVALID_INPUT on the field `site`.
+   */
+  scope(ref: unknown): Promise<{ id: number; name: string } | undefined>;
 }
 
 /** The row as stored. */

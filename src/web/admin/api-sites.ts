@@ -1,9 +1,11 @@
 /**
  * Admin JSON API for sites (auth and CSRF as for every /admin/api route). A router's password is accepted, never
- * answered: replies say `password_set`. Times ISO-8601.
+ * answered: replies say `password_set`. Times ISO-8601. Money as in the voucher API: pesos and `_centavos`.
  */
 import { Router, type Request } from 'express';
 import { isoInstant } from '../../domain/units';
+import { AppError } from '../../lib/errors';
+import { SiteHasVouchersError } from '../../services/sites';
 import type { Actor } from '../../services/types';
 import type { SiteView } from '../../services/sites/types';
 import type { WebContext } from '../context';
@@ -29,7 +31,27 @@ export function siteJson(s: SiteView) {
     last_poll_at: isoInstant(s.status.lastPollAt),
     error: s.status.error,
     live: s.status.live,
+    income_today: {
+      count: s.figures.incomeToday.count,
+      amount: s.figures.incomeToday.amount / 100,
+      amount_centavos: s.figures.incomeToday.amount,
+    },
+    active_vouchers: s.figures.activeVouchers,
   };
+}
+
+/** `?force=true` or a JSON body `{"force": true}`; anything else but absent/false is refused (400). */
+function forceOf(req: Request): boolean {
+  const q = req.query.force;
+  const b = (req.body as { force?: unknown } | undefined)?.force;
+  const read = (v: unknown, where: string): boolean => {
+    if (v === undefined || v === false || v === 'false' || v === '0' || v === '') return false;
+    if (v === true || v === 'true' || v === '1') return true;
+    throw new AppError('INVALID_INPUT', `force: use true or false (${where})`, 400, 'force', {
+      force: 'not true or false',
+    });
+  };
+  return read(q, 'query') || read(b, 'body');
 }
 
 export function siteApiRouter(ctx: WebContext): Router {
@@ -50,8 +72,15 @@ export function siteApiRouter(ctx: WebContext): Router {
   r.put('/sites/:id', async (req, res) => {
     res.json({ success: true, site: siteJson(await sites.update(req.params.id, body(req), actorOf(req))) });
   });
+  // Refused (409 SITE_HAS_VOUCHERS, with `open`) while the site has unused or active vouchers, unless forced.
   r.delete('/sites/:id', async (req, res) => {
-    res.json({ success: true, site: await sites.remove(req.params.id, actorOf(req)) });
+    try {
+      const out = await sites.remove(req.params.id, actorOf(req), { force: forceOf(req) });
+      res.json({ success: true, site: { id: out.id, name: out.name }, ended: out.ended });
+    } catch (err) {
+      if (!(err instanceof SiteHasVouchersError)) throw err;
+      res.status(409).json({ success: false, error: err.message, code: err.code, open: err.open });
+    }
   });
   return r;
 }

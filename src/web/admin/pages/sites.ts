@@ -7,6 +7,7 @@ import { Router, type Response } from 'express';
 import type { SiteView } from '../../../services/sites/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
+import { SiteHasVouchersError } from '../../../services/sites';
 
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {
@@ -133,10 +134,24 @@ export function siteRoutes(ctx: WebContext): Router {
     }
   });
 
+  // Refused while the site has open vouchers: the page says how many and offers to end them (force=yes).
   router.post('/sites/:id/remove', async (req, res) => {
-    const removed = await sites.remove(req.params.id, actorOf(req));
-    flash(req, 'ok', `Site ${removed.name} removed; the controller disconnected from it.`);
-    res.redirect(303, '/admin/sites');
+    const site = await sites.get(req.params.id);
+    try {
+      const removed = await sites.remove(site.id, actorOf(req), {
+        force: field(req.body, 'force') === 'yes',
+      });
+      const { unused, active } = removed.ended;
+      const ended =
+        unused + active > 0
+          ? ` ${unused + active} open voucher${unused + active === 1 ? ' was' : 's were'} ended (revoked).`
+          : '';
+      flash(req, 'ok', `Site ${removed.name} removed; the controller disconnected from it.${ended}`);
+      res.redirect(303, '/admin/sites');
+    } catch (err) {
+      if (!(err instanceof SiteHasVouchersError)) throw err;
+      return renderEdit(res, site, { refusal: { message: err.message, ...err.open } }, 409);
+    }
   });
 
   return router;
