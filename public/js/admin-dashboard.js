@@ -15,6 +15,10 @@
   var timer = null;
   var stopped = false;
   var unseen = 0;
+  // Narrowed to one site (?site=): both requests ask for its figures and events only.
+  var tilesBox = document.getElementById('dash-tiles');
+  var site = (tilesBox && tilesBox.getAttribute('data-site')) || '';
+  var siteParam = site ? 'site=' + encodeURIComponent(site) : '';
 
   function el(tag, attrs, text) {
     var n = document.createElement(tag);
@@ -118,16 +122,29 @@
     setTile('stock-sub', plural(d.stock.count, 'printed voucher') + ', worth this when sold');
     var r = d.router;
     var lastSeen = 'last seen ' + (r.last_seen || 'never');
-    setTile('online-note', r.connected ? d.throttled + ' slowed by FUP/cap' : lastSeen);
+    // One site: its router as the server last read it; every site: the default router, live.
+    var up = d.site ? d.site.connected : r.connected;
+    var away = d.site
+      ? 'last read ' +
+        (d.site.last_read_at
+          ? window.PisoTime
+            ? window.PisoTime.format(Date.parse(d.site.last_read_at), 'short')
+            : d.site.last_read_at
+          : 'never')
+      : lastSeen;
+    setTile(
+      'online-note',
+      up ? (d.site ? 'on this site’s router' : d.throttled + ' slowed by FUP/cap') : away,
+    );
     var note = document.querySelector('[data-tile="online-note"]');
-    if (note) note.className = r.connected ? '' : 'stale';
-    setTile('router-note', r.connected ? d.identity || 'MikroTik' : lastSeen);
+    if (note) note.className = up ? '' : 'stale';
+    setTile('router-note', up ? (d.site ? d.site.identity : d.identity) || 'MikroTik' : away);
     var router = document.querySelector('[data-tile="router"]');
-    if (router && router.getAttribute('data-connected') !== String(r.connected)) {
-      router.setAttribute('data-connected', String(r.connected));
+    if (router && router.getAttribute('data-connected') !== String(up)) {
+      router.setAttribute('data-connected', String(up));
       router.replaceChildren(
-        el('span', { class: r.connected ? 'dot-ok' : 'dot-bad', 'aria-hidden': 'true' }),
-        document.createTextNode(r.connected ? ' Connected' : ' Away'),
+        el('span', { class: up ? 'dot-ok' : 'dot-bad', 'aria-hidden': 'true' }),
+        document.createTextNode(up ? ' Connected' : ' Away'),
       );
     }
     var state = document.getElementById('dash-state');
@@ -146,13 +163,15 @@
 
   function poll() {
     clearTimeout(timer);
-    var events = getJson('/admin/api/events?after=' + lastId).then(function (data) {
-      var list = data.events || [];
-      // Newest first in the answer, and kept in that order above the rows already shown.
-      prepend(list);
-      if (data.last_id > lastId) lastId = data.last_id;
-    });
-    var figures = getJson('/admin/api/dashboard').then(function (d) {
+    var events = getJson('/admin/api/events?after=' + lastId + (siteParam ? '&' + siteParam : '')).then(
+      function (data) {
+        var list = data.events || [];
+        // Newest first in the answer, and kept in that order above the rows already shown.
+        prepend(list);
+        if (data.last_id > lastId) lastId = data.last_id;
+      },
+    );
+    var figures = getJson('/admin/api/dashboard' + (siteParam ? '?' + siteParam : '')).then(function (d) {
       keepPlace(function () {
         tiles(d);
       });

@@ -24,6 +24,13 @@
     });
   }
 
+  // A <select data-autosubmit> (the site picker) sends its form as soon as another choice is made.
+  document.addEventListener('change', function (ev) {
+    var select = ev.target;
+    if (select && select.hasAttribute && select.hasAttribute('data-autosubmit') && select.form)
+      select.form.submit();
+  });
+
   // Forms marked data-confirm ask before they are sent (revoke, log out, remove a limit).
   document.addEventListener('submit', function (ev) {
     var form = ev.target;

@@ -4,12 +4,15 @@
  *  - `GET /dashboard`: the dashboard's tiles (online now, income today and this month, unused stock) and the
  *    router's state;
  *  - `GET /events?after=<id>`: the activity feed's newer events, newest first.
+ * Both take `site=<id or name>` (src/web/admin/site-scope.ts): one site's figures and events.
  */
 import { Router } from 'express';
 import { AppError } from '../../lib/errors';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
+import { isoInstant } from '../../domain/units';
 import { dashboardFigures, FEED_LIMIT, feedItems } from './live';
+import { apiSiteId } from './site-scope';
 
 function routerJson(s: RouterLiveState) {
   return { connected: s.connected, stale_since: s.staleSince, last_seen: s.lastSeen, banners: s.banners };
@@ -39,8 +42,8 @@ export function liveApiRouter(ctx: WebContext): Router {
     res.set('Cache-Control', 'no-store').json({ success: true, router: routerJson(routerStateOf(ctx)) });
   });
 
-  r.get('/dashboard', async (_req, res) => {
-    const f = await dashboardFigures(ctx);
+  r.get('/dashboard', async (req, res) => {
+    const f = await dashboardFigures(ctx, await apiSiteId(ctx, req));
     res.set('Cache-Control', 'no-store').json({
       success: true,
       online: f.online,
@@ -50,12 +53,24 @@ export function liveApiRouter(ctx: WebContext): Router {
       stock: f.stock,
       identity: f.identity,
       router: routerJson(f.router),
+      ...(f.site
+        ? {
+            site: {
+              id: f.site.id,
+              name: f.site.name,
+              connected: f.site.connected,
+              identity: f.site.identity,
+              last_read_at: isoInstant(f.site.lastReadAt),
+            },
+          }
+        : {}),
     });
   });
 
   r.get('/events', async (req, res) => {
     const after = afterId(req.query.after);
-    const events = await ctx.services.events.list({ after, limit: FEED_LIMIT });
+    const siteId = await apiSiteId(ctx, req);
+    const events = await ctx.services.events.list({ after, limit: FEED_LIMIT, siteId });
     res.set('Cache-Control', 'no-store').json({
       success: true,
       events: feedItems(events, ctx.config.tz, ctx.clock.now()),

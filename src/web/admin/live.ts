@@ -30,6 +30,11 @@ export interface DashboardFigures {
   router: RouterLiveState;
   /** The router's name (its /system identity) once connected. */
   identity: string | null;
+  /**
+   * The dashboard narrowed to one site (`?site=`): money, stock and the feed are its vouchers'; `online` and
+   * the router tile are its router's, as the server last read it (`throttled` is the default router's only).
+   */
+  site?: { id: number; name: string; connected: boolean; identity: string | null; lastReadAt: number | null };
 }
 
 export interface FeedItem extends EventView {
@@ -49,45 +54,68 @@ const total = (rows: SalesRow[]): Money => {
 
 /** How long the month's sales before today are reused (they change only if a sale is undone or corrected). */
 const PAST_MONTH_TTL_MS = 10 * 60 * 1000;
-const pastMonthCache = new WeakMap<object, { key: string; at: number; rows: SalesRow[] }>();
+const pastMonthCache = new WeakMap<object, Map<string, { at: number; rows: SalesRow[] }>>();
 
 /**
  * The month's sales before today. The dashboard asks every few seconds and reading a busy month costs a
  * few hundred ms (50,000 vouchers: ~200 ms), so they are read once and reused until the day changes or
  * PAST_MONTH_TTL_MS passes; today's are read at every ask (~1 ms).
  */
-async function pastMonthSales(ctx: WebContext, monthStart: number, todayStart: number): Promise<SalesRow[]> {
+async function pastMonthSales(
+  ctx: WebContext,
+  monthStart: number,
+  todayStart: number,
+  siteId: number | undefined,
+): Promise<SalesRow[]> {
   if (todayStart <= monthStart) return [];
   const now = ctx.clock.now();
-  const key = `${monthStart}|${todayStart}`;
-  const hit = pastMonthCache.get(ctx.services);
-  if (hit && hit.key === key && now >= hit.at && now - hit.at < PAST_MONTH_TTL_MS) return hit.rows;
-  const rows = await ctx.services.reports.sales({ from: monthStart, to: todayStart, by: 'month' });
-  pastMonthCache.set(ctx.services, { key, at: now, rows });
+  const key = `${monthStart}|${todayStart}|${siteId ?? 'all'}`;
+  const hits = pastMonthCache.get(ctx.services) ?? new Map<string, { at: number; rows: SalesRow[] }>();
+  pastMonthCache.set(ctx.services, hits);
+  const hit = hits.get(key);
+  if (hit && now >= hit.at && now - hit.at < PAST_MONTH_TTL_MS) return hit.rows;
+  const rows = await ctx.services.reports.sales({ from: monthStart, to: todayStart, by: 'month', siteId });
+  // One entry per site asked for (and "all"); another month's entries go.
+  for (const k of hits.keys()) if (!k.startsWith(`${monthStart}|${todayStart}|`)) hits.delete(k);
+  hits.set(key, { at: now, rows });
   return rows;
 }
 
-export async function dashboardFigures(ctx: WebContext): Promise<DashboardFigures> {
+/** The shop's figures, or one site's (`siteId`). */
+export async function dashboardFigures(ctx: WebContext, siteId?: number): Promise<DashboardFigures> {
   const { services, config, clock } = ctx;
   const now = clock.now();
   const today = localDate(now, config.tz);
   const todayStart = startOfLocalDay(today, config.tz);
   const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, config.tz);
   const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
-  const [users, todaySales, pastSales, stock] = await Promise.all([
+  const [users, todaySales, pastSales, stock, site] = await Promise.all([
     services.bandwidth.users(),
-    services.reports.sales({ from: todayStart, to: tomorrow, by: 'day' }),
-    pastMonthSales(ctx, monthStart, todayStart),
-    services.reports.stockTotal(),
+    services.reports.sales({ from: todayStart, to: tomorrow, by: 'day', siteId }),
+    pastMonthSales(ctx, monthStart, todayStart, siteId),
+    services.reports.stockTotal({ siteId }),
+    siteId === undefined ? undefined : services.sites.get(siteId),
   ]);
+  const connected = users.filter((u) => u.connected);
   return {
-    online: users.filter((u) => u.connected).length,
-    throttled: users.filter((u) => u.connected && u.fupState !== 'normal').length,
+    online: site ? (site.status.online ?? 0) : connected.length,
+    throttled: connected.filter((u) => u.fupState !== 'normal').length,
     today: total(todaySales),
     month: total([...pastSales, ...todaySales]),
     stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
     router: routerStateOf(ctx),
     identity: ctx.router.status.identity ?? null,
+    ...(site
+      ? {
+          site: {
+            id: site.id,
+            name: site.name,
+            connected: site.status.connected && !site.status.error,
+            identity: site.status.identity,
+            lastReadAt: site.status.lastPollAt,
+          },
+        }
+      : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { cardLinkTarget } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
 import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';
 import type { WebContext } from '../context';
+import { apiSiteId } from './site-scope';
 import { parseFilter } from './api-vouchers';
 
 /** PORTAL_URL when set (the address customers reach), else the origin this request came in on. */
@@ -75,6 +76,7 @@ export function sheetRouter(ctx: WebContext): Router {
   r.get('/vouchers/export.csv', async (req, res) => {
     const csv = await vouchers.csv({
       ...parseFilter(req.query as Record<string, unknown>),
+      siteId: await apiSiteId(ctx, req),
       limit: undefined,
       offset: undefined,
     });

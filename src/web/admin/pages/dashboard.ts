@@ -4,31 +4,36 @@ import { page, Formatters } from './common';
 import { hourlyTrafficChart, salesChart, shortDay } from './series';
 import { addDays, localDate, startOfLocalDay } from '../../../services/report-calendar';
 import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
+import { pageSiteScope } from '../site-scope';
 
 /**
  * Dashboard: who is online, today's and this month's money, unused stock, the router, the shop's activity
  * as it happens, and charts. public/js/admin-dashboard.js keeps the tiles, the feed and the router banner
- * current without a reload (GET /admin/api/dashboard and /admin/api/events?after=).
+ * current without a reload (GET /admin/api/dashboard and /admin/api/events?after=). With more than one site a
+ * picker narrows it to one (`?site=`, src/web/admin/site-scope.ts).
  */
 export function dashboardRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services, config, clock } = ctx;
 
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
     const fmt = res.locals.fmt as Formatters;
+    const scope = await pageSiteScope(ctx, req);
+    const { siteId } = scope;
     const now = clock.now();
     const today = localDate(now, config.tz);
     const weekStart = startOfLocalDay(addDays(today, -6), config.tz);
     const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
 
     const [figures, info, week, traffic, events] = await Promise.all([
-      dashboardFigures(ctx),
+      dashboardFigures(ctx, siteId),
       services.routerInfo.test(),
-      services.reports.sales({ from: weekStart, to: tomorrow, by: 'day' }),
+      services.reports.sales({ from: weekStart, to: tomorrow, by: 'day', siteId }),
       hourlyTrafficChart(services.usage, now, config.tz, fmt),
-      services.events.list({ limit: FEED_LIMIT }),
+      services.events.list({ limit: FEED_LIMIT, siteId }),
     ]);
-    page(res, 'dashboard', 'dashboard', 'Dashboard', {
+    page(res, 'dashboard', 'dashboard', scope.site ? `Dashboard: ${scope.site.name}` : 'Dashboard', {
+      scope,
       figures,
       info,
       salesChart: salesChart(week, fmt, shortDay),

@@ -13,6 +13,7 @@ import {
 import type { SalesRow } from '../../../services/types';
 import { FieldErrors, Formatters, page, query } from './common';
 import { salesChart, shortDay } from './series';
+import { pageSiteScope } from '../site-scope';
 
 const MAX_DAYS = 366 * 3;
 
@@ -105,21 +106,29 @@ export function reportRoutes(ctx: WebContext): Router {
   router.get('/reports', async (req, res) => {
     const fmt = res.locals.fmt as Formatters;
     const { range, errors } = rangeOf(req, ctx.clock.now(), tz);
-    const span = { from: range.from, to: range.to };
+    const scope = await pageSiteScope(ctx, req);
+    const { siteId } = scope;
+    const span = { from: range.from, to: range.to, siteId };
     const [sales, byProfile, usage, top, stock, sources] = await Promise.all([
       reports.sales({ ...span, by: range.by }),
       reports.sales({ ...span, by: 'profile' }),
       reports.usageTotals(span),
       reports.topUsers({ ...span, limit: 10 }),
-      reports.stock(),
+      reports.stock({ siteId }),
       reports.bySource(span),
     ]);
     const total = sales.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
       count: 0,
       amount: 0,
     });
-    const qs = new URLSearchParams({ from: range.fromDate, to: range.toDate, by: range.by }).toString();
+    const qs = new URLSearchParams({
+      from: range.fromDate,
+      to: range.toDate,
+      by: range.by,
+      ...(scope.site ? { site: String(scope.site.id) } : {}),
+    }).toString();
     page(res, 'reports', 'reports', 'Reports', {
+      scope,
       presets: Object.entries(PRESET_LABELS),
       presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,
       range,
@@ -149,22 +158,31 @@ export function reportRoutes(ctx: WebContext): Router {
     ...rows.map((r) => [r.period, r.count, pesos(r.amount)]),
   ];
 
+  // A CSV of one site (`site=`) is named after it; an unknown site is refused (400) rather than exported whole.
+  async function csvScope(req: Request) {
+    const site = await ctx.services.sites.scope(req.query.site === undefined ? '' : req.query.site);
+    return { siteId: site?.id, prefix: site ? `${site.name}-` : '' };
+  }
+
   router.get('/reports/sales.csv', async (req, res) => {
     const { range } = rangeOf(req, ctx.clock.now(), tz);
-    const rows = await reports.sales({ from: range.from, to: range.to, by: range.by });
-    csv(res, `sales-by-${range.by}`, range, salesRows(rows, range.by));
+    const { siteId, prefix } = await csvScope(req);
+    const rows = await reports.sales({ from: range.from, to: range.to, by: range.by, siteId });
+    csv(res, `${prefix}sales-by-${range.by}`, range, salesRows(rows, range.by));
   });
 
   router.get('/reports/profiles.csv', async (req, res) => {
     const { range } = rangeOf(req, ctx.clock.now(), tz);
-    const rows = await reports.sales({ from: range.from, to: range.to, by: 'profile' });
-    csv(res, 'sales-by-profile', range, salesRows(rows, 'profile'));
+    const { siteId, prefix } = await csvScope(req);
+    const rows = await reports.sales({ from: range.from, to: range.to, by: 'profile', siteId });
+    csv(res, `${prefix}sales-by-profile`, range, salesRows(rows, 'profile'));
   });
 
   router.get('/reports/usage.csv', async (req, res) => {
     const { range } = rangeOf(req, ctx.clock.now(), tz);
-    const u = await reports.usageTotals({ from: range.from, to: range.to });
-    csv(res, 'usage', range, [
+    const { siteId, prefix } = await csvScope(req);
+    const u = await reports.usageTotals({ from: range.from, to: range.to, siteId });
+    csv(res, `${prefix}usage`, range, [
       ['from', 'to', 'bytes_up', 'bytes_down', 'vouchers'],
       [range.fromDate, range.toDate, u.bytesUp, u.bytesDown, u.vouchers],
     ]);
@@ -172,8 +190,9 @@ export function reportRoutes(ctx: WebContext): Router {
 
   router.get('/reports/top-users.csv', async (req, res) => {
     const { range } = rangeOf(req, ctx.clock.now(), tz);
-    const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000 });
-    csv(res, 'top-users', range, [
+    const { siteId, prefix } = await csvScope(req);
+    const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000, siteId });
+    csv(res, `${prefix}top-users`, range, [
       ['code', 'profile', 'bytes'],
       ...rows.map((r) => [r.code, r.profile, r.bytes]),
     ]);

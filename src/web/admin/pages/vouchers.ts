@@ -8,6 +8,7 @@ import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager
 import { CARD_DESIGN_LABELS, CARD_DESIGNS, parseCardDesign, type CardDesign } from '../../../domain/cards';
 import { cardLinkTarget } from '../../../services/vouchers/card-link';
 import { portalBase } from '../sheets';
+import { pageSiteScope } from '../site-scope';
 
 export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
 const PER_PAGE = 50;
@@ -108,9 +109,12 @@ export function voucherRoutes(ctx: WebContext): Router {
     status = 200,
   ) {
     const { filter, errors: filterErrors, values: filterValues } = parseFilter(req, config.tz);
+    // Narrowed to one site (?site=): its vouchers and batches (src/web/admin/site-scope.ts).
+    const scope = await pageSiteScope(ctx, req);
+    filter.siteId = scope.siteId;
     const [profiles, batches, defaults] = await Promise.all([
       services.profiles.list(),
-      services.vouchers.batches(10),
+      services.reports.batches({ limit: 10, siteId: scope.siteId }),
       services.settings.get<string>('voucher.prefix', ''),
     ]);
     const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
@@ -123,6 +127,7 @@ export function voucherRoutes(ctx: WebContext): Router {
       'vouchers',
       'Vouchers',
       {
+        scope,
         profiles,
         batches,
         vouchers,

@@ -1,0 +1,56 @@
+/**
+ * Narrowing the admin to one site (issue 17): the `site` query parameter (an id or a name; empty or `all` for
+ * every site), read the same way by the pages and the JSON API through the sites service (sites.scope), so
+ * the CLI's `--site` refuses what they refuse.
+ *  - The JSON API answers an unknown site with a 400 (INVALID_INPUT, field `site`).
+ *  - A page shows every site instead, and says why (a bookmark of a removed site still opens).
+ * The picker is shown only when there is more than one site.
+ */
+import type { Request } from 'express';
+import { toAppError } from '../../lib/errors';
+import type { WebContext } from '../context';
+
+export interface SiteScope {
+  /** The chosen site, or undefined for every site. */
+  siteId: number | undefined;
+  site: { id: number; name: string } | undefined;
+  /** Every site (id order), for the picker; it is shown when there are two or more. */
+  choices: { id: number; name: string }[];
+  /** `site=2` to add to links and forms, '' for every site. */
+  param: string;
+  /** Why the asked-for site is not shown (unknown): the page shows every site and this note. */
+  problem: string | null;
+}
+
+/** The `site` query value as given ('' when absent or repeated). */
+const asked = (req: Request): string => (typeof req.query.site === 'string' ? req.query.site.trim() : '');
+
+/** For the JSON API: the site to narrow to, or undefined; an unknown site throws a 400. */
+export async function apiSiteId(ctx: WebContext, req: Request): Promise<number | undefined> {
+  // A repeated `site` (an array) is refused by the service as "not a site".
+  const value = req.query.site;
+  return (await ctx.services.sites.scope(value === undefined ? '' : value))?.id;
+}
+
+/** For a page: the site, the picker's choices and the parameter its links keep. */
+export async function pageSiteScope(ctx: WebContext, req: Request): Promise<SiteScope> {
+  const choices = await ctx.services.sites.names();
+  const value = asked(req);
+  let site: SiteScope['site'];
+  let problem: string | null = null;
+  try {
+    site = await ctx.services.sites.scope(value);
+  } catch (err) {
+    const e = toAppError(err);
+    if (e.status !== 400) throw err;
+    problem = `There is no site ${JSON.stringify(value.slice(0, 64))} (it may have been removed): showing every site.`;
+  }
+  return { siteId: site?.id, site, choices, param: site ? `site=${site.id}` : '', problem };
+}
+
+/** `path` with the scope's `site=` added (before any `#`), for links that keep the choice. */
+export function withSite(path: string, scope: Pick<SiteScope, 'param'>): string {
+  if (!scope.param) return path;
+  const [base, hash] = path.split('#', 2);
+  return `${base}${base.includes('?') ? '&' : '?'}${scope.param}${hash === undefined ? '' : `#${hash}`}`;
+}
