@@ -11,6 +11,7 @@ import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
 import { siteCommands } from './commands/sites';
+import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
@@ -27,6 +28,7 @@ export const COMMANDS: CommandDef[] = [
   ...moreCommands.profiles,
   ...bandwidth,
   ...reportsAdmin,
+  eventsCommand,
   ...moreCommands.config,
   ...dbCommands,
   ...vendoCommands,

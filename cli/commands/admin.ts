@@ -38,10 +38,11 @@ const profilesList: CommandDef = {
 const BY = ['day', 'week', 'month', 'profile'] as const;
 type By = (typeof BY)[number];
 
-const SALES = `Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by day|week|month|profile] [--json]
+const SALES = `Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by day|week|month|profile]
+                           [--site SITE] [--json]
 
 Vouchers sold (first used) and their value, in the shop's time zone. Both dates are included.
-Defaults: from and to today, by profile.`;
+Defaults: from and to today, by profile. --site: one site's vouchers only (its id or name).`;
 
 /** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants. */
 export function reportRange(
@@ -63,7 +64,13 @@ const reportSales: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      { from: { type: 'string' }, to: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        by: { type: 'string' },
+        site: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       SALES,
       { min: 0, max: 0 },
     );
@@ -72,7 +79,8 @@ const reportSales: CommandDef = {
       throw ValidationError.invalid('by', values.by, 'a grouping', `use one of ${BY.join(', ')}`);
     return withCore(async (core) => {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
-      const rows = await core.services.reports.sales({ from, to, by });
+      const site = typeof values.site === 'string' ? await core.services.sites.scope(values.site) : undefined;
+      const rows = await core.services.reports.sales({ from, to, by, siteId: site?.id });
       const total = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
         count: 0,
         amount: 0,
@@ -82,13 +90,15 @@ const reportSales: CommandDef = {
           from: formatDate(from, core.config.tz),
           to: formatDate(to - 1, core.config.tz),
           by,
+          site: site?.name ?? null,
           rows,
           total,
         });
       else {
         print(
           out.bold(
-            `Sales ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}, by ${by}`,
+            `Sales ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}, by ${by}` +
+              (site ? `, site ${site.name}` : ''),
           ),
         );
         print(salesTable(rows, by));
@@ -98,9 +108,9 @@ const reportSales: CommandDef = {
   },
 };
 
-const USAGE_REPORT = `Usage: pisonet report usage [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+const USAGE_REPORT = `Usage: pisonet report usage [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--site SITE] [--json]
 
-Data used by customers in the period (both dates included; default today).`;
+Data used by customers in the period (both dates included; default today). --site: one site's vouchers.`;
 
 const reportUsage: CommandDef = {
   name: 'report usage',
@@ -109,18 +119,29 @@ const reportUsage: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        site: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       USAGE_REPORT,
       { min: 0, max: 0 },
     );
     return withCore(async (core) => {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
-      const t = await core.services.reports.usageTotals({ from, to });
+      const site = typeof values.site === 'string' ? await core.services.sites.scope(values.site) : undefined;
+      const t = await core.services.reports.usageTotals({ from, to, siteId: site?.id });
       if (values.json)
-        printJson({ from: formatDate(from, core.config.tz), to: formatDate(to - 1, core.config.tz), ...t });
+        printJson({
+          from: formatDate(from, core.config.tz),
+          to: formatDate(to - 1, core.config.tz),
+          site: site?.name ?? null,
+          ...t,
+        });
       else
         print(
-          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}.`,
+          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}${site ? ` on site ${site.name}` : ''}.`,
         );
       return 0;
     });

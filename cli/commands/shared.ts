@@ -45,3 +45,11 @@ export async function readStdin(): Promise<string> {
     chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * `--site SITE` (an id or a name; `all` or absent: every site) → the site id the services narrow to, read by
+ * the same service as the admin's `?site=`: an unknown site is bad input (exit 2).
+ */
+export async function siteOption(core: Core, values: Record<string, unknown>): Promise<number | undefined> {
+  return typeof values.site === 'string' ? (await core.services.sites.scope(values.site))?.id : undefined;
+}

@@ -9,7 +9,7 @@ import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { voucherDetail, vouchersTable } from '../lib/render';
-import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
+import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 
 export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
 
@@ -86,9 +86,11 @@ const generate: CommandDef = {
   },
 };
 
-const LIST = `Usage: pisonet vouchers list [--status S] [--profile NAME] [--search TEXT] [--batch ID] [--limit N] [--json]
+const LIST = `Usage: pisonet vouchers list [--status S] [--profile NAME] [--search TEXT] [--batch ID] [--site SITE]
+                             [--limit N] [--json]
 
-Lists vouchers, newest first (default limit 50). S is one of ${STATUSES.join(', ')}.`;
+Lists vouchers, newest first (default limit 50). S is one of ${STATUSES.join(', ')}.
+--site: one site's vouchers (its id or name, as in \`pisonet sites list\`).`;
 
 export function listFilter(values: Record<string, string | boolean | undefined>): VoucherFilter {
   const f: VoucherFilter = { limit: 50 };
@@ -113,6 +115,7 @@ const list: CommandDef = {
         profile: { type: 'string' },
         search: { type: 'string' },
         batch: { type: 'string' },
+        site: { type: 'string' },
         limit: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -121,7 +124,7 @@ const list: CommandDef = {
     );
     const filter = listFilter(values);
     return withCore(async (core) => {
-      const res = await core.services.vouchers.list(filter);
+      const res = await core.services.vouchers.list({ ...filter, siteId: await siteOption(core, values) });
       if (values.json) printJson({ total: res.total, vouchers: res.vouchers });
       else {
         print(vouchersTable(res.vouchers));
@@ -196,9 +199,10 @@ const revoke: CommandDef = {
   },
 };
 
-const EXPORT = `Usage: pisonet vouchers export [--status S] [--profile NAME] [--batch ID] [--out FILE]
+const EXPORT = `Usage: pisonet vouchers export [--status S] [--profile NAME] [--batch ID] [--site SITE] [--out FILE]
 
-Writes vouchers as CSV (the same file the web admin exports) to FILE, or to standard output.`;
+Writes vouchers as CSV (the same file the web admin exports) to FILE, or to standard output.
+--site: one site's vouchers (its id or name).`;
 
 const exportCsv: CommandDef = {
   name: 'vouchers export',
@@ -211,6 +215,7 @@ const exportCsv: CommandDef = {
         status: { type: 'string' },
         profile: { type: 'string' },
         batch: { type: 'string' },
+        site: { type: 'string' },
         out: { type: 'string', short: 'o' },
       },
       EXPORT,
@@ -218,7 +223,7 @@ const exportCsv: CommandDef = {
     );
     const filter = { ...listFilter(values), limit: undefined };
     return withCore(async (core) => {
-      const csv = await core.services.vouchers.csv(filter);
+      const csv = await core.services.vouchers.csv({ ...filter, siteId: await siteOption(core, values) });
       if (typeof values.out === 'string') {
         writeOperatorFile(values.out, csv);
         print(out.green(`Wrote ${values.out}`));
