@@ -10,7 +10,7 @@ import { guardWrites } from './router/hotspot/guard';
 import { createRouterBinding } from './services/router-binding';
 import { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
-import type { ServiceDeps } from './services/deps';
+import { DEFAULT_SITE, type ServiceDeps } from './services/deps';
 import type { Services, UsageService } from './services/types';
 import { withLiveUsersCache } from './services/live-users-cache';
 import { createAuditService } from './services/audit';
@@ -31,6 +31,9 @@ import { createSiteService } from './services/sites';
 import { openCredentialsBox } from './services/sites/credentials';
 import { defaultSiteStatus } from './services/sites/default-status';
 import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
+import { createSiteStack, type SiteStack } from './services/site-stack';
+import { siteRedemption, type SiteDriver } from './services/site-dispatch';
+import { GuessLimiter } from './services/guess-limiter';
 
 /**
  * The core every face of the product shares (server, terminal menu, benchmarks): configuration,
@@ -48,6 +51,8 @@ export interface Core {
   services: Services;
   /** The server's connections to the other sites (src/services/site-monitor.ts); none in the CLI. */
   siteMonitor?: SiteMonitor;
+  /** What drives each other site's router on those connections (poll, users, redemptions), by site id. */
+  siteStacks: Map<number, SiteStack>;
   close(): Promise<void>;
 }
 
@@ -60,6 +65,10 @@ export interface CoreOptions {
   router?: RouterClient;
   /** How often the server reads the other sites (default 60 s; tests shorten it). */
   siteReadSeconds?: number;
+  /** The other sites' reconnect backoff (tests shorten it). */
+  siteReconnect?: { minMs?: number; maxMs?: number };
+  /** Whether the other sites run their own poll jobs (default true; tests drive the cycles by hand). */
+  sitePolls?: boolean;
 }
 
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
@@ -133,7 +142,29 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   );
   const deps: ServiceDeps = { config, db, reader, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
-  const vouchers = createVoucherService(deps, { profiles });
+  // The other sites' stacks, built by the site monitor on its connections (server only).
+  const siteStacks = new Map<number, SiteStack>();
+  const vouchers = createVoucherService(deps, {
+    profiles,
+    routerOfSite: (id) => siteStacks.get(id),
+    async pushElsewhere(siteId, batchId, count) {
+      if (siteId !== null) {
+        await siteStacks.get(siteId)?.vouchers.syncRouterUsers();
+        const [{ n }] = (await db('vouchers')
+          .where({ batch_id: batchId })
+          .whereNull('router_user_id')
+          .count({ n: '*' })) as Array<{ n: number | string }>;
+        return Number(n);
+      }
+      // Roaming: every router's users check adds the batch (a roaming voucher keeps no one router id).
+      const checks = await Promise.allSettled([
+        vouchers.checkRouterUsers({ allowRemovals: false }),
+        ...[...siteStacks.values()].map((s) => s.vouchers.checkRouterUsers({ allowRemovals: false })),
+      ]);
+      const missed = checks.some((c) => c.status === 'rejected' || c.value.pending > 0);
+      return missed ? count : 0;
+    },
+  });
   const meter = createUsageService(deps, {
     profiles,
     routerReady: () => routerBinding.ready(),
@@ -160,11 +191,38 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const routerChecks = createRouterChecksService(router, log.child({ module: 'router' }));
   // The other routers: the server connects to each; the CLI shows what the server last stored.
   const box = openCredentialsBox(config, log);
+  const limiter = new GuessLimiter(clock);
   const siteMonitor =
     opts.role === 'server'
-      ? createSiteMonitor({ config, db, clock, log, box, readSeconds: opts.siteReadSeconds })
+      ? createSiteMonitor({
+          config,
+          db,
+          clock,
+          log,
+          box,
+          readSeconds: opts.siteReadSeconds,
+          reconnect: opts.siteReconnect,
+          attach(row, client) {
+            const stack = createSiteStack(deps, { profiles, limiter }, row, client, {
+              poll: opts.sitePolls ?? true,
+            });
+            siteStacks.set(row.id, stack);
+            return {
+              async close() {
+                if (siteStacks.get(row.id) === stack) siteStacks.delete(row.id);
+                await stack.close();
+              },
+            };
+          },
+        })
       : undefined;
-  const redemption = createRedemptionService(deps, { profiles, vouchers });
+  const mainRedemption = createRedemptionService(deps, { profiles, vouchers, limiter });
+  const main: SiteDriver = { site: DEFAULT_SITE, router, hotspot, redemption: mainRedemption };
+  const redemption = siteRedemption(db, {
+    main,
+    all: () => [main, ...[...siteStacks.values()].sort((a, b) => a.site.id - b.site.id)],
+    get: (id) => (id === DEFAULT_SITE.id ? main : siteStacks.get(id)),
+  });
   const services: Services = {
     audit,
     settings,
@@ -208,6 +266,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     demo,
     services,
     siteMonitor,
+    siteStacks,
     async close() {
       await siteMonitor?.close();
       await router.stop();

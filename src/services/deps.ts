@@ -23,4 +23,19 @@ export interface ServiceDeps {
   log: Logger;
   audit: AuditService;
   settings: SettingsService;
+  /**
+   * The site whose router `router` and `hotspot` drive (issue 17). Absent: `default` (id 1), the router set in
+   * .env. Services built for another site (src/services/site-stacks.ts) read and write only its vouchers.
+   */
+  site?: SiteRef;
 }
+
+export interface SiteRef {
+  id: number;
+  name: string;
+}
+
+export const DEFAULT_SITE: SiteRef = { id: 1, name: 'default' };
+
+/** The site a service was built for. */
+export const siteOf = (deps: Pick<ServiceDeps, 'site'>): SiteRef => deps.site ?? DEFAULT_SITE;

@@ -18,7 +18,7 @@ import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
 import { classifyLoginRefusal } from '../router/login-refusals';
 import { RouterError } from '../router/types';
-import type { ServiceDeps } from './deps';
+import { siteOf, type ServiceDeps } from './deps';
 import { recordEvent, recordEvents } from './events';
 import { redemptionEvents } from './activity-events';
 import { EVENT_KINDS } from '../domain/activity';
@@ -64,6 +64,14 @@ const deviceLimit = () =>
   new AppError('DEVICE_LIMIT', 'This code is already in use on another device.', 409, 'code');
 const expired = () =>
   new AppError('VOUCHER_EXPIRED', 'This code has expired or its data is used up.', 410, 'code');
+
+const otherSite = () =>
+  new AppError(
+    'WRONG_SITE',
+    "This code is for another of the shop's WiFi hotspots. Your code was not used; connect to that hotspot to use it.",
+    409,
+    'code',
+  );
 
 const notOnRouter = () =>
   new AppError(
@@ -127,13 +135,19 @@ interface Attempt {
 
 export function createRedemptionService(
   deps: ServiceDeps,
-  _d: { profiles: ProfileService; vouchers: VoucherService },
+  _d: {
+    profiles: ProfileService;
+    vouchers: VoucherService;
+    /** Shared by every site's redemption, so a guesser gets no more tries for there being more routers. */
+    limiter?: GuessLimiter;
+  },
 ): RedemptionService & { limiter: GuessLimiter } {
   const { db, clock, router, hotspot, config, log } = deps;
+  const site = siteOf(deps);
   // Lookups go to the read connection so they do not queue behind other customers' writes; a retry after a
   // lost race reads through the writing connection.
   const reader = deps.reader ?? db;
-  const limiter = new GuessLimiter(clock);
+  const limiter = _d.limiter ?? new GuessLimiter(clock);
 
   /**
    * Takes the voucher (or a device slot on it) in the database; returns false when another device won the
@@ -196,6 +210,7 @@ export function createRedemptionService(
     profile: a.profile,
     mac: a.mac,
     bindingOnRouter: a.profile.users === 1,
+    siteId: site.id,
   });
 
   /** Undoes a claim whose login failed: the device slot is freed, and an activation released (its clock never ran). */
@@ -268,7 +283,8 @@ export function createRedemptionService(
         mac: a.mac,
         ip: a.ip,
         bindMac: a.profile.users === 1 && kind === 'activate',
-        routerUserId: row.router_user_id,
+        // A roaming voucher not used yet has a user on every router; this router's is found by its name.
+        routerUserId: a.row.site_id === null ? null : row.router_user_id,
         user: {
           id: row.id,
           code: row.code,
@@ -351,6 +367,7 @@ export function createRedemptionService(
     if (row.status === 'revoked')
       throw new AppError('VOUCHER_REVOKED', 'This code has been cancelled by the shop.', 410, 'code');
     if (row.status === 'expired' || row.status === 'exhausted') throw expired();
+    if (!lifecycle.usableAt(row, site.id)) throw otherSite();
     if (row.status === 'unused') return 'activate';
     if (voucherTiming(toVoucherState(row, a.profile), clock.now()).expired) throw expired();
     const devices = await reader('voucher_devices').where({ voucher_id: row.id }).select('mac');
@@ -380,7 +397,7 @@ export function createRedemptionService(
   }
 
   async function redeem(
-    input: { code: string; mac: string; ip: string },
+    input: { code: string; mac: string; ip: string; site?: string | number },
     asker: { peerIp: string | null } = { peerIp: null },
     known?: FoundVoucher,
     sale?: SaleEvent,

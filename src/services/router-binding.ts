@@ -11,12 +11,15 @@
 import { AppError } from '../lib/errors';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
-import type { ServiceDeps } from './deps';
+import { DEFAULT_SITE, siteOf, type ServiceDeps } from './deps';
 import type { RouterWarning } from './router-checks';
 import type { Actor } from './types';
 
-const BOUND_ID = 'router.bound_id';
-const BOUND_IDENTITY = 'router.bound_identity';
+/** Each site's keys: `default` keeps the names it had before sites existed, the others are prefixed with their id. */
+function bindingKeys(siteId: number): { id: string; identity: string } {
+  const prefix = siteId === DEFAULT_SITE.id ? '' : `site.${siteId}.`;
+  return { id: `${prefix}router.bound_id`, identity: `${prefix}router.bound_identity` };
+}
 
 export type BindingMode = 'unknown' | 'bound' | 'safe';
 
@@ -59,7 +62,13 @@ export async function readRouterId(router: RouterClient): Promise<{ id: string; 
 
 export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspot }): RouterBinding {
   const { db, router, hotspot, clock, audit } = deps;
-  const log = deps.log.child({ module: 'router-binding' });
+  const site = siteOf(deps);
+  const { id: BOUND_ID, identity: BOUND_IDENTITY } = bindingKeys(site.id);
+  const log = deps.log.child(
+    site.id === DEFAULT_SITE.id
+      ? { module: 'router-binding' }
+      : { module: 'router-binding', site: site.name },
+  );
   let current: BindingState = { mode: 'unknown' };
   let checking: Promise<BindingState> | undefined;
   // A reconnect may reach another machine at the same address: check again before anything is written.
@@ -108,7 +117,7 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
   }
 
   async function databaseEmpty(): Promise<boolean> {
-    const row = (await db('vouchers').first('id')) as { id: number } | undefined;
+    const row = (await db('vouchers').where('site_id', site.id).first('id')) as { id: number } | undefined;
     return row === undefined;
   }
 

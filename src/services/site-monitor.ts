@@ -34,6 +34,11 @@ export interface SiteMonitor {
   close(): Promise<void>;
 }
 
+/** Whatever drives a site's router on the monitor's connection (src/services/site-stack.ts). */
+export interface Attached {
+  close(): Promise<void>;
+}
+
 export interface SiteMonitorOptions {
   config: AppConfig;
   db: Db;
@@ -44,6 +49,8 @@ export interface SiteMonitorOptions {
   readSeconds?: number;
   /** Reconnect backoff (tests shorten it). */
   reconnect?: { minMs?: number; maxMs?: number };
+  /** Builds what drives the site on its connection, before the connection starts; closed before it stops. */
+  attach?: (row: SiteRow, client: RouterClient) => Attached;
 }
 
 interface Entry {
@@ -52,6 +59,7 @@ interface Entry {
   /** host|port|user|password_enc|tls: a change means a new connection. */
   fingerprint: string;
   client?: RouterClient;
+  attached?: Attached;
   unsubscribe?: () => void;
   /** Why there is no client (the stored password cannot be decrypted). */
   setupError?: SiteError;
@@ -190,6 +198,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       reconnect: opts.reconnect,
     });
     e.client = client;
+    e.attached = opts.attach?.(row, client);
     let wasConnected = false;
     let lastCode: string | undefined;
     e.unsubscribe = client.onStatus((s) => {
@@ -205,6 +214,9 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     e.closed = true;
     entries.delete(e.id);
     e.unsubscribe?.();
+    await e.attached
+      ?.close()
+      .catch((err: Error) => log.warn({ site: e.name, err: err.message }, 'closing the site failed'));
     await e.client?.stop();
   }
 

@@ -35,6 +35,14 @@ export interface Activation {
    * binding as on the router (router_synced_at) so the voucher sync does not do it again.
    */
   bindingOnRouter?: boolean;
+  /** The site where it was used: a roaming voucher becomes that site's (absent: the voucher keeps its site). */
+  siteId?: number;
+}
+
+/** May this voucher be used at that site: its own, or any site while it is roaming and unused. */
+export function usableAt(row: Pick<VoucherRow, 'site_id' | 'roaming'>, siteId: number): boolean {
+  if (row.site_id === undefined) throw new Error('usableAt: the row was read without site_id');
+  return row.site_id === null ? Boolean(row.roaming) : Number(row.site_id) === siteId;
 }
 
 /** The columns an activation sets (also used to build the in-memory row after a portal claim). */
@@ -45,6 +53,7 @@ export function activationFields(row: Row, a: Activation) {
     expires_at: expiresAtFor(a.profile, a.at, row.extra_seconds, Boolean(row.staff)),
     bound_mac: a.profile.users === 1 ? a.mac : null,
     ...(a.bindingOnRouter ? { router_synced_at: a.at } : {}),
+    ...(a.siteId !== undefined ? { site_id: a.siteId } : {}),
     updated_at: a.at,
   };
 }
@@ -76,7 +85,16 @@ export async function activateNow(db: Knex, row: Row, a: Activation): Promise<bo
 export async function release(db: Knex, id: number, at: number): Promise<boolean> {
   const n = await db('vouchers')
     .where({ id, status: 'active' })
-    .update({ status: 'unused', activated_at: null, expires_at: null, bound_mac: null, updated_at: at });
+    .update({
+      status: 'unused',
+      activated_at: null,
+      expires_at: null,
+      bound_mac: null,
+      // A roaming voucher is valid on every site again; its user at the site that failed is its router id no more.
+      site_id: db.raw('CASE WHEN roaming THEN NULL ELSE site_id END'),
+      router_user_id: db.raw('CASE WHEN roaming THEN NULL ELSE router_user_id END'),
+      updated_at: at,
+    });
   return n === 1;
 }
 
@@ -166,16 +184,18 @@ export async function activateFromRouterSession(
   mac: string,
   ip: string | null,
   at: number,
+  siteId: number,
 ): Promise<boolean> {
   const row = (await db('vouchers').where({ code }).first()) as VoucherRow | undefined;
-  if (!row) return false;
+  // Another site's voucher seen here (its user left behind on this router) is not this site's to start.
+  if (!row || !usableAt(row, siteId)) return false;
   const deviceMac = normaliseMac(mac);
   if (row.status !== 'unused' && row.status !== 'active') return false;
   let activated = false;
   if (row.status === 'unused') {
     const profileRow = (await db('profiles').where({ id: row.profile_id }).first()) as ProfileRow;
     const profile = profileFromRow(profileRow);
-    activated = await activate(db, row, { at, profile, mac: deviceMac });
+    activated = await activate(db, row, { at, profile, mac: deviceMac, siteId });
     if (activated) {
       await db('events').insert({
         ts: at,
@@ -212,9 +232,12 @@ export async function settleInterruptedLogins(
   sessions: ReadonlyArray<{ user: string; mac: string }>,
   cutoff: number,
   at: number,
+  siteId: number,
 ): Promise<SettledLogins> {
+  // Only this site's claims: another router's sessions are not in `sessions`.
   const rows = (await db('voucher_devices as d')
     .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .where('v.site_id', siteId)
     .whereNotNull('d.login_pending_at')
     .where('d.login_pending_at', '<', cutoff)
     .select('d.id', 'd.voucher_id', 'd.mac', 'd.claim_activated', 'v.code', 'v.status')) as Array<{

@@ -44,6 +44,9 @@ export interface VoucherRow {
   queued_at?: number | null;
   paused_at?: number | null;
   paused_mac?: string | null;
+  /** The router it lives on (migration 0017); NULL on a roaming voucher not used yet. */
+  site_id?: number | null;
+  roaming?: number | boolean;
 }
 
 export interface ProfileRow {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, AppConfig } from '../../src/config/env';
-import { openCore, Core } from '../../src/core';
+import { openCore, Core, type CoreOptions } from '../../src/core';
 import { startApp, RunningApp } from '../../src/app';
 import { FakeClock } from '../../src/lib/clock';
 import { createLogger, type Logger } from '../../src/lib/logger';
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   log?: Logger;
   /** SQLite whatever engine the tests run on (a test about moving a SQLite shop elsewhere). */
   sqlite?: boolean;
+  /** The other sites: their poll jobs, read interval and reconnect backoff (tests with several routers). */
+  sites?: Pick<CoreOptions, 'sitePolls' | 'siteReadSeconds' | 'siteReconnect'>;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-  const coreOpts = { router, log, clock: useFake ? clock : undefined };
+  const coreOpts = { router, log, clock: useFake ? clock : undefined, ...opts.sites };
   if (opts.http) {
     h.app = await startApp(config, coreOpts);
     h.core = h.app.core;

@@ -9,7 +9,7 @@ import { DEFAULT_MOVES_PER_DAY, parseMovesPerDay } from '../../domain/self-servi
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
-import type { ServiceDeps } from '../deps';
+import { DEFAULT_SITE, type ServiceDeps } from '../deps';
 import type {
   Actor,
   PortalStatus,
@@ -68,7 +68,7 @@ export interface SelfServiceStatus {
 
 export interface SelfService {
   redeem(
-    input: { code: string; mac: string; ip: string; confirmMove?: boolean },
+    input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
     asker: { peerIp: string | null },
   ): Promise<SelfRedeemResult>;
   status(mac: string, asker: Asker): Promise<PortalStatus & { self: SelfServiceStatus }>;
@@ -175,7 +175,7 @@ export function createSelfService(
   }
 
   async function redeem(
-    input: { code: string; mac: string; ip: string; confirmMove?: boolean },
+    input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
     asker: { peerIp: string | null },
   ): Promise<SelfRedeemResult> {
     // `known`: the voucher as read below, handed to the redemption so it need not look it up again.
@@ -199,6 +199,11 @@ export function createSelfService(
       ? await voucherAndActiveOf(reader, clock, code, mac)
       : { voucher: undefined, current: undefined };
     if (!v) return plain(); // wrong codes count against the asker there
+    // Top-ups, queued codes, pauses and moves drive the default site's router (their hotspot); a code or a
+    // running voucher of another site is a plain redemption there, on its own router.
+    const elsewhere = (r: { site_id?: number | null }) =>
+      r.site_id != null && Number(r.site_id) !== DEFAULT_SITE.id;
+    if (elsewhere(v.row) || (current && elsewhere(current.row))) return plain(v);
     return locks.run(v.row.id, async () => {
       if (v.row.status === 'unused') {
         const queuedMac = v.row.queued_mac ?? null;

@@ -241,6 +241,9 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
             .where({ site_id: row.id })
             .whereIn('status', ['unused', 'active'])
             .update({ status: 'revoked', end_reason: 'site removed', ended_at: now, updated_at: now });
+        // No foreign key (migration 0017): the site's history stays, with no site.
+        await trx('vouchers').where({ site_id: row.id }).update({ site_id: null });
+        await trx('batches').where({ site_id: row.id }).update({ site_id: null });
         await trx('sites').where({ id: row.id }).delete();
         return open;
       });

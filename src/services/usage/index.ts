@@ -8,7 +8,7 @@
  */
 import { maskCode } from '../../lib/logger';
 import { RouterError } from '../../router/types';
-import type { ServiceDeps } from '../deps';
+import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import { recordEvent, recordEvents } from '../events';
 import { loginEvent } from '../activity-events';
 import type { CycleReport, ProfileService, UsageService } from '../types';
@@ -35,7 +35,10 @@ export interface UsageServiceOptions {
 
 export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
   const { db, router, hotspot, clock, config } = deps;
-  const log = deps.log.child({ module: 'usage' });
+  const site = siteOf(deps);
+  const isDefault = site.id === DEFAULT_SITE.id;
+  const log = deps.log.child(isDefault ? { module: 'usage' } : { module: 'usage', site: site.name });
+  const routerName = isDefault ? 'Router' : `Router of site ${site.name}`;
   let lastPoll: number | undefined;
   /** The router's boot time as the last metered poll saw it (persisted with it; see meter.ts rebootedSince). */
   let knownBoot: number | undefined;
@@ -60,8 +63,8 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   async function currentState(snapshot: RouterSnapshot): Promise<LoadedState> {
     const stamp = await watch.stamp();
     if (!active || !ChangeWatch.unchanged(active.stamp, stamp))
-      active = { stamp, state: await loadActiveState(db, opts.profiles) };
-    return withRouterMentions(db, opts.profiles, active.state, snapshot);
+      active = { stamp, state: await loadActiveState(db, opts.profiles, site.id) };
+    return withRouterMentions(db, opts.profiles, active.state, snapshot, site.id);
   }
 
   async function noteOutage(err: RouterError, now: number): Promise<void> {
@@ -74,7 +77,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     await recordEvent(db, clock, {
       kind: 'router-down',
       level: 'warn',
-      message: `Router unreachable: ${err.message}`,
+      message: `${routerName} unreachable: ${err.message}`,
     });
   }
 
@@ -86,7 +89,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     await recordEvent(db, clock, {
       kind: 'router-up',
       level: 'info',
-      message: `Router reachable again after ${seconds}s`,
+      message: `${routerName} reachable again after ${seconds}s`,
     });
   }
 
@@ -109,6 +112,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
           s.mac,
           snapshot.hostIp.get(s.mac) ?? s.ip,
           now,
+          site.id,
         );
         logins.push({ code: s.user, mac: s.mac, first: activated });
         // A first use is the voucher's `activated-on-router` (its sale); another device is a login.
@@ -198,7 +202,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     const now = clock.now();
     const before = router.stats.commands;
     if (!lastPollLoaded) {
-      ({ lastPollAt: lastPoll, bootTime: knownBoot } = await readPollState(db));
+      ({ lastPollAt: lastPoll, bootTime: knownBoot } = await readPollState(db, site.id));
       lastPollLoaded = true;
     }
     let snapshot: RouterSnapshot;
@@ -229,7 +233,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   /** Finishes or undoes redemptions interrupted between the claim and the router login. */
   async function settleLogins(snapshot: RouterSnapshot, now: number): Promise<void> {
     const cutoff = Math.max(startedAt, now - LOGIN_GRACE_MS);
-    const settled = await settleInterruptedLogins(db, snapshot.sessions, cutoff, now);
+    const settled = await settleInterruptedLogins(db, snapshot.sessions, cutoff, now, site.id);
     if (settled.finished)
       log.info({ finished: settled.finished }, 'interrupted redemptions confirmed online');
     for (const u of settled.undone) {
@@ -281,7 +285,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     // A state widened by vouchers the router mentions has its own device index; the kept state's may now
     // miss a counter the meter moved on a shared row, so it is built again next time.
     if (active && state !== active.state) active.state.index = undefined;
-    await db.transaction((trx) => writeUsage(trx, { clock, log }, usage, now, bootTime));
+    await db.transaction((trx) => writeUsage(trx, { clock, log, siteId: site.id }, usage, now, bootTime));
     lastPoll = now;
     if (bootTime !== undefined) knownBoot = bootTime;
     const enforced = await enforce(
@@ -293,7 +297,8 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     );
     await noteOverLimit(limits.overLimit, enforced.loggedOutIds);
     await afterEnforce(enforced, now);
-    if (now - lastCompactAt >= COMPACT_EVERY_MS) {
+    // The samples are one table for all sites: the default site's poll compacts them.
+    if (isDefault && now - lastCompactAt >= COMPACT_EVERY_MS) {
       lastCompactAt = now;
       await compactSamples(db, now);
     }

@@ -116,7 +116,7 @@ async function jsonSelect<T>(
   alias: string,
   cols: readonly string[],
   from: string,
-  bindings: readonly string[],
+  bindings: readonly (string | number)[],
 ): Promise<T[]> {
   if (isPostgres(db)) {
     // The pg driver's rows are already cheap objects; its type parsers (src/db/knex.ts) give numbers.
@@ -137,14 +137,18 @@ async function profilesById(profiles: ProfileService): Promise<Map<number, Profi
   return new Map(list.map((p) => [p.id, p]));
 }
 
-async function devicesOf(db: Knex, voucherIds: number[], activeOnly: boolean): Promise<DeviceRow[]> {
-  if (activeOnly) {
+async function devicesOf(
+  db: Knex,
+  voucherIds: number[],
+  activeAtSite: number | undefined,
+): Promise<DeviceRow[]> {
+  if (activeAtSite !== undefined) {
     return jsonSelect<DeviceRow>(
       db,
       'd',
       DEVICE_COLS,
-      'FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id WHERE v.status = ?',
-      ['active'],
+      'FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id WHERE v.status = ? AND v.site_id = ?',
+      ['active', activeAtSite],
     );
   }
   const out: DeviceRow[] = [];
@@ -178,22 +182,27 @@ function otherCodes(snapshot: RouterSnapshot, known: Map<string, LoadedVoucher>)
 }
 
 /**
- * The part of the state that depends on the database alone: active vouchers with their devices and
- * profiles, and the ended vouchers whose router user is still to be removed. The usage service keeps it
+ * The part of the state that depends on the database alone: the site's active vouchers with their devices
+ * and profiles, and its ended vouchers whose router user is still to be removed. The usage service keeps it
  * between cycles while its ChangeWatch vouches that none of these rows changed.
  */
-export async function loadActiveState(db: Knex, profiles: ProfileService): Promise<LoadedState> {
+export async function loadActiveState(
+  db: Knex,
+  profiles: ProfileService,
+  siteId: number,
+): Promise<LoadedState> {
   const profileMap = await profilesById(profiles);
   const state: LoadedState = { byId: new Map(), byCode: new Map(), pendingUserRemovals: [] };
   const active = await jsonSelect<VoucherRow>(
     db,
     'v',
     VOUCHER_COLS,
-    'FROM vouchers AS v WHERE v.status = ?',
-    ['active'],
+    'FROM vouchers AS v WHERE v.status = ? AND v.site_id = ?',
+    ['active', siteId],
   );
-  assemble(active, await devicesOf(db, [], true), profileMap, state);
+  assemble(active, await devicesOf(db, [], siteId), profileMap, state);
   state.pendingUserRemovals = (await db('vouchers')
+    .where('site_id', siteId)
     .whereIn('status', ['expired', 'exhausted', 'revoked'])
     .whereNotNull('router_user_id')
     .select(VOUCHER_COLS)) as VoucherRow[];
@@ -202,20 +211,29 @@ export async function loadActiveState(db: Knex, profiles: ProfileService): Promi
 
 /**
  * The cycle's state: `active` plus any other voucher the router mentions (a session's user, a queue's
- * comment). Usually there is none and `active` itself is returned; otherwise a new state that shares
- * `active`'s vouchers, so `active` stays as the database has it.
+ * comment) that belongs to this site or is roaming and unused. Usually there is none and `active` itself is
+ * returned; otherwise a new state that shares `active`'s vouchers, so `active` stays as the database has it.
+ * Another site's voucher stays unknown here: this router only ever sees its users by mistake.
  */
 export async function withRouterMentions(
   db: Knex,
   profiles: ProfileService,
   active: LoadedState,
   snapshot: RouterSnapshot,
+  siteId: number,
 ): Promise<LoadedState> {
   const codes = otherCodes(snapshot, active.byCode);
   if (codes.length === 0) return active;
   const others: VoucherRow[] = [];
   for (const part of chunks(codes))
-    others.push(...((await db('vouchers').whereIn('code', part).select(VOUCHER_COLS)) as VoucherRow[]));
+    others.push(
+      ...((await db('vouchers')
+        .whereIn('code', part)
+        .where((q) =>
+          q.where('site_id', siteId).orWhere((r) => r.whereNull('site_id').where('roaming', true)),
+        )
+        .select(VOUCHER_COLS)) as VoucherRow[]),
+    );
   if (others.length === 0) return active;
   const state: LoadedState = {
     byId: new Map(active.byId),
@@ -223,7 +241,7 @@ export async function withRouterMentions(
     pendingUserRemovals: active.pendingUserRemovals,
   };
   const ids = others.map((v) => v.id);
-  assemble(others, await devicesOf(db, ids, false), await profilesById(profiles), state);
+  assemble(others, await devicesOf(db, ids, undefined), await profilesById(profiles), state);
   return state;
 }
 

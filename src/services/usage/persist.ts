@@ -16,6 +16,12 @@ import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
 /** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */
 export const BOOT_TIME_KEY = 'router.boot_time';
+
+/** Each site's keys: `default` keeps the names it had before sites existed, the others are prefixed with their id. */
+export function pollStateKeys(siteId: number): { lastPoll: string; bootTime: string } {
+  if (siteId === 1) return { lastPoll: LAST_POLL_KEY, bootTime: BOOT_TIME_KEY };
+  return { lastPoll: `site.${siteId}.${LAST_POLL_KEY}`, bootTime: `site.${siteId}.${BOOT_TIME_KEY}` };
+}
 /** Rows per statement: bounds the JSON text bound to one statement (~100 bytes a row). */
 const ROWS_PER_STATEMENT = 10_000;
 
@@ -360,7 +366,7 @@ async function recordSessions(trx: Knex, clock: Clock, devices: readonly DeviceW
 
 export async function writeUsage(
   trx: Knex,
-  deps: { clock: Clock; log: Logger },
+  deps: { clock: Clock; log: Logger; siteId: number },
   m: MeterResult,
   now: number,
   bootTime?: number,
@@ -376,14 +382,19 @@ export async function writeUsage(
   );
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
   await recordSessions(trx, deps.clock, m.devices);
-  const state = [{ key: LAST_POLL_KEY, value: String(now), updated_at: now }];
-  if (bootTime !== undefined) state.push({ key: BOOT_TIME_KEY, value: String(bootTime), updated_at: now });
+  const keys = pollStateKeys(deps.siteId);
+  const state = [{ key: keys.lastPoll, value: String(now), updated_at: now }];
+  if (bootTime !== undefined) state.push({ key: keys.bootTime, value: String(bootTime), updated_at: now });
   await trx('router_state').insert(state).onConflict('key').merge();
 }
 
 /** The last metered poll and the router's boot time it saw, kept across controller restarts. */
-export async function readPollState(db: Knex): Promise<{ lastPollAt?: number; bootTime?: number }> {
-  const rows = (await db('router_state').whereIn('key', [LAST_POLL_KEY, BOOT_TIME_KEY])) as Array<{
+export async function readPollState(
+  db: Knex,
+  siteId: number,
+): Promise<{ lastPollAt?: number; bootTime?: number }> {
+  const keys = pollStateKeys(siteId);
+  const rows = (await db('router_state').whereIn('key', [keys.lastPoll, keys.bootTime])) as Array<{
     key: string;
     value: string;
   }>;
@@ -391,5 +402,5 @@ export async function readPollState(db: Knex): Promise<{ lastPollAt?: number; bo
     const n = Number(rows.find((r) => r.key === key)?.value);
     return Number.isFinite(n) ? n : undefined;
   };
-  return { lastPollAt: num(LAST_POLL_KEY), bootTime: num(BOOT_TIME_KEY) };
+  return { lastPollAt: num(keys.lastPoll), bootTime: num(keys.bootTime) };
 }

@@ -11,7 +11,8 @@ import { ValidationError } from '../../domain/errors';
 import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
 import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../domain/cards';
 import { AppError } from '../../lib/errors';
-import type { ServiceDeps } from '../deps';
+import { siteOf, type ServiceDeps } from '../deps';
+import { findSite } from '../sites/lookup';
 import type { VoucherRow } from '../voucher-state';
 import type { GenerateInput, ProfileRecord } from '../types';
 
@@ -26,6 +27,8 @@ export interface GeneratePlan {
   staff: boolean;
   note: string | null;
   design: CardDesign;
+  /** The site whose router gets the users; null for a roaming batch (every site). */
+  siteId: number | null;
 }
 
 const INSERT_CHUNK = 500;
@@ -80,12 +83,39 @@ export async function planBatch(
   }
   const note = input.note === undefined || input.note === '' ? null : input.note;
   const design = parseCardDesign(input.design) ?? DEFAULT_CARD_DESIGN;
+  if (input.roaming !== undefined && typeof input.roaming !== 'boolean')
+    throw ValidationError.invalid('roaming', input.roaming, 'a yes/no choice', 'use true or false');
+  const roaming = input.roaming === true;
+  if (roaming && input.site !== undefined && input.site !== '')
+    throw new AppError(
+      'SITE_AND_ROAMING',
+      'A roaming batch is for every site: leave the site out',
+      400,
+      'site',
+    );
+  const siteId = roaming
+    ? null
+    : input.site === undefined || input.site === ''
+      ? siteOf(deps).id
+      : (await findSite(deps.db, input.site)).id;
   // generateCodes validates count and length; run it once here so bad input fails before any write.
   generateCodes(1, { length, prefix }, crypto.randomBytes);
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) {
     throw ValidationError.invalid('count', input.count, 'a batch size', 'use a whole number from 1 to 10000');
   }
-  return { profile, count: input.count, length, prefix, price, rateUp, rateDown, staff, note, design };
+  return {
+    profile,
+    count: input.count,
+    length,
+    prefix,
+    price,
+    rateUp,
+    rateDown,
+    staff,
+    note,
+    design,
+    siteId,
+  };
 }
 
 /** Writes the batch and its vouchers in one transaction; returns the batch id and the voucher rows. */
@@ -106,6 +136,8 @@ export async function insertBatch(
           created_by: createdBy.slice(0, 64),
           note: plan.note,
           card_design: plan.design,
+          site_id: plan.siteId,
+          roaming: plan.siteId === null,
           created_at: now,
         })
         .returning('id'),
@@ -133,6 +165,8 @@ export async function insertBatch(
           rate_limit_up: plan.rateUp,
           rate_limit_down: plan.rateDown,
           staff: plan.staff,
+          site_id: plan.siteId,
+          roaming: plan.siteId === null,
           status: 'unused',
           created_at: now,
           updated_at: now,

@@ -5,7 +5,7 @@
 import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError } from '../../lib/errors';
-import type { ServiceDeps } from '../deps';
+import { siteOf, type ServiceDeps } from '../deps';
 import { toVoucherState, routerUptimeLimit, voucherProfile, type VoucherRow } from '../voucher-state';
 import type {
   Actor,
@@ -37,13 +37,27 @@ import { RouterError } from '../../router/types';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { revokeEvent } from '../activity-events';
-import type { VoucherUser } from '../../router/hotspot';
+import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
+import type { RouterClient } from '../../router/types';
 import { DEFAULT_CARD_DESIGN, parseCardDesign } from '../../domain/cards';
 
 const SYNC_LIMIT = 20_000;
 
-export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileService }): VoucherService {
+export interface VoucherServiceOptions {
+  profiles: ProfileService;
+  /**
+   * Pushes a batch made for another site (`siteId`), or a roaming one (null: every site), to its routers;
+   * returns how many of its vouchers still wait for their user. Absent: such a batch waits for the server's
+   * sync of that site (the terminal menu connects to no other router).
+   */
+  pushElsewhere?: (siteId: number | null, batchId: number, count: number) => Promise<number>;
+  /** Another site's router, for changes to that site's vouchers (undefined: not connected in this process). */
+  routerOfSite?: (siteId: number) => { router: RouterClient; hotspot: ManagedHotspot } | undefined;
+}
+
+export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions): VoucherService {
   const { db, clock, router, hotspot, config, audit, log } = deps;
+  const site = siteOf(deps);
   const pushDeps = { db, router, hotspot, now: () => clock.now() };
   let syncing: Promise<SyncOutcome> | undefined;
   // When a sync also reads the router's users and puts back what the vouchers call for (users-check.ts):
@@ -61,10 +75,21 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     return out;
   }
 
-  /** The router goes first for admin changes: if it cannot be reached, nothing changes and the admin retries. */
-  function requireConnected(what: string): void {
-    if (!router.status.connected)
-      throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${what})`);
+  /**
+   * The router that holds the voucher's user, connected: the router goes first for admin changes, so if it
+   * cannot be reached nothing changes and the admin retries. Another site's voucher is changed on its own router.
+   */
+  function connectedRouterOf(row: VoucherRow, what: string): ManagedHotspot {
+    const siteId = row.site_id == null ? site.id : Number(row.site_id);
+    const target = siteId === site.id ? { router, hotspot } : d.routerOfSite?.(siteId);
+    if (!target?.router.status.connected)
+      throw new RouterError(
+        'ROUTER_UNREACHABLE',
+        siteId === site.id
+          ? `Router not connected (${what})`
+          : `The router of site ${siteId} is not connected (${what})`,
+      );
+    return target.hotspot;
   }
 
   /** New limit and comment on the voucher's hotspot user; a user gone from the router is pushed again later. */
@@ -73,16 +98,17 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
     profileName: string,
     limitSeconds: number | null,
   ): Promise<void> {
-    if (row.router_user_id === null) return; // pending: the push will use the new values
-    requireConnected('update hotspot user');
-    if (!(await hotspot.updateUserPlan(row.router_user_id, profileName, limitSeconds)))
+    // Pending, or roaming and not used yet (its users are put right by every site's users check).
+    if (row.router_user_id === null || row.site_id === null) return;
+    const target = connectedRouterOf(row, 'update hotspot user');
+    if (!(await target.updateUserPlan(row.router_user_id, profileName, limitSeconds)))
       await clearRouterUserId(db, row.id);
   }
 
   async function runUsersCheck(reason: string, opts: UsersCheckOptions): Promise<UsersCheckReport> {
     const started = clock.now();
     const report = await checkRouterUsers(
-      { db, hotspot, log, now: () => clock.now(), commands: () => router.stats.commands },
+      { db, hotspot, log, now: () => clock.now(), commands: () => router.stats.commands, siteId: site.id },
       opts,
     );
     usersCheck.done(started);
@@ -106,7 +132,7 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       try {
         const check = await runUsersCheck(reason, opts);
         // The check gave started codes their own binding already; only their "kept for" mark is left.
-        await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now());
+        await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
         return { created: check.created, pending: check.pending, check };
       } catch (err) {
         // Still due: the next sync (the poll's, or the reconnect's) checks again.
@@ -114,8 +140,10 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         log.warn({ module: 'vouchers', reason, err: err.message }, 'router users not checked; will retry');
       }
     }
+    // Roaming vouchers not used yet go to every router with the users check (they have no one router id).
     const rows = (await db('vouchers')
       .whereNull('router_user_id')
+      .where('site_id', site.id)
       .whereIn('status', ['unused', 'active'])
       .orderBy('id')
       .limit(SYNC_LIMIT)) as VoucherRow[];
@@ -123,8 +151,8 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       ? await pushRouterUsers(pushDeps, await targetsFor(rows, new ProfileCache(db)))
       : { created: 0, pending: 0 };
     if (router.status.connected) {
-      await bindRouterUsers(db, hotspot, clock.now());
-      await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now());
+      await bindRouterUsers(db, hotspot, clock.now(), site.id);
+      await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
     }
     return pushed;
   }
@@ -217,13 +245,18 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
         price: plan.price,
         staff: plan.staff,
         design: plan.design,
+        ...(plan.siteId === null ? { roaming: true } : { site: plan.siteId }),
       });
       const cache = new ProfileCache(db);
       let routerPending = rows.length;
       try {
         await syncing; // let a running sync finish so both do not push the same rows
-        const pushed = await pushRouterUsers(pushDeps, await targetsFor(rows, cache));
-        routerPending = pushed.pending;
+        if (plan.siteId === site.id) {
+          const pushed = await pushRouterUsers(pushDeps, await targetsFor(rows, cache));
+          routerPending = pushed.pending;
+        } else if (d.pushElsewhere) {
+          routerPending = await d.pushElsewhere(plan.siteId, batchId, rows.length);
+        }
       } catch (err) {
         // Never lose a sale: the vouchers exist; the poll job's sync pushes them later.
         log.warn({ err: (err as Error).message, batchId }, 'router users not pushed; will retry');
@@ -266,9 +299,9 @@ export function createVoucherService(deps: ServiceDeps, d: { profiles: ProfileSe
       const row = await requireVoucher(db, code);
       requireOpen(row, 'revoked');
       // Never pushed and never used: the database is all there is to change.
-      if (row.router_user_id !== null || row.status === 'active') {
-        requireConnected('revoke');
-        await hotspot.removeVoucher(row.code, row.router_user_id);
+      // A roaming voucher not used yet has a user on every router: each site's users check removes it.
+      if (row.site_id !== null && (row.router_user_id !== null || row.status === 'active')) {
+        await connectedRouterOf(row, 'revoke').removeVoucher(row.code, row.router_user_id);
       }
       const now = clock.now();
       await db.transaction(async (trx) => {

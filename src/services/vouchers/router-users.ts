@@ -81,9 +81,14 @@ export async function pushRouterUsers(
  * cycle, which only touches the database) get their hotspot user bound to the MAC here, like a portal
  * login does. router_synced_at older than activated_at marks them.
  */
-export async function bindRouterUsers(db: Knex, hotspot: ManagedHotspot, now: number): Promise<number> {
+export async function bindRouterUsers(
+  db: Knex,
+  hotspot: ManagedHotspot,
+  now: number,
+  siteId: number,
+): Promise<number> {
   const rows = (await db('vouchers')
-    .where({ status: 'active' })
+    .where({ status: 'active', site_id: siteId })
     .whereNotNull('bound_mac')
     .whereNotNull('router_user_id')
     .andWhere((q) => q.whereNull('router_synced_at').orWhereRaw('router_synced_at < activated_at'))
@@ -113,9 +118,10 @@ export async function releaseQueuedBindings(
   hotspot: ManagedHotspot,
   cache: ProfileCache,
   at: number,
+  siteId: number,
 ): Promise<number> {
   const rows = (await db('vouchers')
-    .where({ status: 'active' })
+    .where({ status: 'active', site_id: siteId })
     .whereNotNull('queued_mac')
     .select('id', 'profile_id', 'router_user_id', 'bound_mac', 'activated_at', 'queued_mac')
     .limit(1000)) as Array<

@@ -80,6 +80,8 @@ export interface UsersCheckDeps {
   now: () => number;
   /** Commands the router client has sent so far (router.stats.commands). */
   commands: () => number;
+  /** The site whose router this is: its vouchers, and the roaming ones not used yet, want users there. */
+  siteId: number;
 }
 
 const OPEN = ['unused', 'active'];
@@ -97,6 +99,7 @@ const WANTED_COLS = [
   'router_synced_at',
   'activated_at',
   'queued_mac',
+  'site_id',
 ] as const;
 type WantedRow = Pick<VoucherRow, (typeof WANTED_COLS)[number]>;
 
@@ -123,6 +126,9 @@ export async function checkRouterUsers(
   const actual = await hotspot.users();
   const rows = (await db('vouchers')
     .whereIn('status', OPEN)
+    .where((q) =>
+      q.where('site_id', deps.siteId).orWhere((r) => r.whereNull('site_id').where('roaming', true)),
+    )
     .orderBy('id')
     .select(...WANTED_COLS)) as WantedRow[];
   const cache = new ProfileCache(db);
@@ -165,6 +171,8 @@ async function recordOutcome(
   const stale: number[] = [];
   let created = 0;
   for (const r of rows) {
+    // A roaming voucher not used yet has a user on every router and so no one router id: none is kept.
+    if (r.site_id === null) continue;
     const id = result.present.get(r.id);
     if (id === undefined) {
       if (r.router_user_id !== null) stale.push(r.id);
@@ -184,6 +192,7 @@ async function recordOutcome(
   // Ended vouchers that still have an id: it now names their user as printed (kept if the user is still
   // there, for the poll's retried removal) or nothing (gone, removed by this check or before it).
   const ended = (await db('vouchers')
+    .where('site_id', deps.siteId)
     .whereIn('status', ENDED)
     .whereNotNull('router_user_id')
     .select('id', 'code', 'router_user_id')) as Array<{ id: number; code: string; router_user_id: string }>;

@@ -10,6 +10,7 @@ import { AppError } from '../../lib/errors';
 import { STATUSES } from '../../services/vouchers/queries';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
 import type { WebContext } from '../context';
+import { apiSiteId } from './site-scope';
 
 const iso = isoInstant;
 
@@ -122,6 +123,9 @@ export function voucherApiRouter(ctx: WebContext): Router {
         staff: optionalFlag(b.staff, 'staff'),
         note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
         design: optionalText(b.design, 'design', 'a card design', 'use compact or logo'),
+        // The site's id or name (the service looks it up); roaming: valid on every site.
+        site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
+        roaming: optionalFlag(b.roaming, 'roaming'),
       },
       actorOf(req),
     );
@@ -141,7 +145,8 @@ export function voucherApiRouter(ctx: WebContext): Router {
   });
 
   r.get('/vouchers', async (req, res) => {
-    const out = await vouchers.list(parseFilter(req.query as Record<string, unknown>));
+    const siteId = await apiSiteId(ctx, req);
+    const out = await vouchers.list({ ...parseFilter(req.query as Record<string, unknown>), siteId });
     res.json({ success: true, total: out.total, vouchers: out.vouchers.map(voucherJson) });
   });
 

@@ -29,6 +29,8 @@ interface LoginFields {
   linkLoginOnly: string;
   code: string;
   error: string;
+  /** The site whose login page sent the customer (its id or name), passed on with the code. */
+  site: string;
 }
 
 function fields(src: Record<string, unknown>): LoginFields {
@@ -39,6 +41,7 @@ function fields(src: Record<string, unknown>): LoginFields {
     linkLoginOnly: safeLink(src['link-login-only']),
     code: str(src.code, 64),
     error: str(src.error, 200),
+    site: str(src.site, 64),
   };
 }
 
@@ -85,6 +88,7 @@ export function portalRouter(ctx: WebContext): Router {
       ip: f.ip,
       'link-orig': f.linkOrig,
       'link-login-only': f.linkLoginOnly,
+      ...(f.site ? { site: f.site } : {}),
       lang: other,
     });
     res.status(status).render('portal/login', {
@@ -118,7 +122,13 @@ export function portalRouter(ctx: WebContext): Router {
     }
     try {
       const out = await services.selfService.redeem(
-        { code: f.code, mac: f.mac, ip: f.ip, confirmMove: req.body?.confirm_move === '1' },
+        {
+          code: f.code,
+          mac: f.mac,
+          ip: f.ip,
+          ...(f.site ? { site: f.site } : {}),
+          confirmMove: req.body?.confirm_move === '1',
+        },
         { peerIp: peerAddress(req) },
       );
       if (out.kind === 'confirm-move') {
@@ -167,6 +177,9 @@ export function portalRouter(ctx: WebContext): Router {
           code: str(body.code, 64),
           mac: str(body.mac, 64),
           ip: str(body.ip, 64),
+          ...(typeof body.site === 'number' || (typeof body.site === 'string' && body.site !== '')
+            ? { site: typeof body.site === 'number' ? body.site : str(body.site, 64) }
+            : {}),
           confirmMove: body.confirm_move === true,
         },
         { peerIp: peerAddress(req) },

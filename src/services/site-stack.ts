@@ -1,0 +1,121 @@
+/**
+ * Everything that drives one site's router (issue 17), built on the connection the site monitor holds for it:
+ * the owner of our objects on that router (guarded by its own router binding, so a database that does not know
+ * the router writes nothing there), its usage poll, its voucher users' sync and check, and its redemptions.
+ * Each stack reads and writes only its site's vouchers; `default`'s stack is the one src/core.ts has always
+ * built on the .env router. With `poll`, the stack runs its own poll job: every site polls on its own cadence,
+ * concurrently, and a router that is down, slow or hung delays only its own job.
+ */
+import { PeriodicJob } from '../jobs/periodic';
+import { createManagedHotspot, type ManagedHotspot } from '../router/hotspot';
+import { guardWrites } from '../router/hotspot/guard';
+import type { RouterClient } from '../router/types';
+import type { ServiceDeps, SiteRef } from './deps';
+import type { GuessLimiter } from './guess-limiter';
+import { createRedemptionService } from './redemption';
+import { createRouterBinding, type RouterBinding } from './router-binding';
+import type { SiteRow } from './sites/types';
+import type { ProfileService, RedemptionService, UsageService, VoucherService } from './types';
+import { createUsageService } from './usage';
+import { createVoucherService } from './vouchers';
+
+export interface SiteStack {
+  site: SiteRef;
+  router: RouterClient;
+  /** Guarded: refuses writes while the binding is not ready (safe mode). */
+  hotspot: ManagedHotspot;
+  binding: RouterBinding;
+  usage: UsageService;
+  /** Its users' sync and check (generation for a site goes through the default service: site-dispatch.ts). */
+  vouchers: VoucherService;
+  redemption: RedemptionService;
+  /** The site's poll followed by its users' sync; what the poll job runs. */
+  pollOnce(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SiteStackShared {
+  profiles: ProfileService;
+  limiter: GuessLimiter;
+}
+
+/** One site's stack on its (not yet started) connection. */
+export function createSiteStack(
+  base: ServiceDeps,
+  shared: SiteStackShared,
+  row: SiteRow,
+  client: RouterClient,
+  opts: { poll: boolean },
+): SiteStack {
+  const site: SiteRef = { id: row.id, name: row.name };
+  const log = base.log.child({ site: row.name });
+  const own = createManagedHotspot(client, {
+    hotspotServer: row.hotspot_server ?? base.config.hotspotServer,
+    hotspotUserProfile: row.hotspot_user_profile ?? base.config.hotspotUserProfile,
+  });
+  const binding = createRouterBinding({ ...base, log, router: client, hotspot: own, site });
+  const hotspot = guardWrites(
+    own,
+    () => binding.ready(),
+    () => binding.state().reason?.message ?? 'the router has not been checked yet',
+  );
+  const deps: ServiceDeps = { ...base, log, router: client, hotspot, site };
+  const vouchers = createVoucherService(deps, { profiles: shared.profiles });
+  const usage = createUsageService(deps, {
+    profiles: shared.profiles,
+    routerReady: () => binding.ready(),
+    onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
+  });
+  const redemption = createRedemptionService(deps, {
+    profiles: shared.profiles,
+    vouchers,
+    limiter: shared.limiter,
+  });
+
+  async function pollOnce(): Promise<void> {
+    const report = await usage.runCycle();
+    if (report.skipped) return;
+    const sync = await vouchers.syncRouterUsers();
+    if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
+  }
+
+  let job: PeriodicJob | undefined;
+  let unsubscribe: (() => void) | undefined;
+  if (opts.poll) {
+    job = new PeriodicJob(
+      `usage-poll ${row.name}`,
+      base.config.usagePollSeconds,
+      async () => {
+        // The owner's interval from Settings, as for the default site's job (src/app.ts).
+        const seconds = await base.settings.get<number>('usage.poll_seconds', base.config.usagePollSeconds);
+        if (Number.isInteger(seconds) && seconds >= 1 && seconds !== job!.interval) job!.setInterval(seconds);
+        await pollOnce();
+      },
+      log.child({ module: 'jobs' }),
+      () => base.clock.now(),
+    );
+    // A full cycle on every (re)connect, not only at the next tick.
+    let wasConnected = client.status.connected;
+    unsubscribe = client.onStatus((s) => {
+      if (s.connected && !wasConnected) void job!.runNow();
+      wasConnected = s.connected;
+    });
+    job.start();
+  }
+
+  return {
+    site,
+    router: client,
+    hotspot,
+    binding,
+    usage,
+    vouchers,
+    redemption,
+    pollOnce,
+    async close() {
+      unsubscribe?.();
+      await job?.stop();
+      await redemption.settled().catch(() => undefined);
+    },
+  };
+}
