@@ -19,6 +19,7 @@ import { voucherApiRouter } from './admin/api-vouchers';
 import { bandwidthApiRouter } from './admin/api-bandwidth';
 import { liveApiRouter } from './admin/api-live';
 import { sheetRouter } from './admin/sheets';
+import { siteFilesRouter } from './admin/site-files';
 import { adminPagesRouter } from './admin/pages';
 import { vendoApiRouter } from './admin/api-vendos';
 import { siteApiRouter } from './admin/api-sites';
@@ -155,5 +156,6 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {
   app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export
+  app.use('/admin', siteFilesRouter(ctx)); // a site's hotspot login page, to upload to its router
   app.use('/admin', adminPagesRouter(ctx)); // dashboard, vouchers, profiles, bandwidth, users, reports, settings
 }

@@ -1,0 +1,201 @@
+/**
+ * Three routers (the .env router `default` and two branches), one controller: vouchers land only on their
+ * site's router, roaming ones on all of them and are consumed once, a redemption finds the router that sees the
+ * device, each site's poll meters only its own vouchers, and a router that is stopped or hung does not hold up
+ * the others.
+ */
+import type { RouterSimulator } from '../../src/simulator';
+import { SYSTEM } from '../../src/services/types';
+import type { SiteStack } from '../../src/services/site-stack';
+import { createHarness, type Harness } from '../helpers/harness';
+import { redeemApi } from '../portal/helpers';
+import { startRouter } from './helpers';
+
+const PASS = 'Branch-pa55word';
+
+describe('three routers, one controller', () => {
+  let h: Harness;
+  const branch: Record<'a' | 'b', { sim: RouterSimulator; port: number; id: number }> = {} as never;
+
+  const stack = (id: number): SiteStack => {
+    const s = h.core!.siteStacks.get(id);
+    if (!s) throw new Error(`no stack for site ${id}`);
+    return s;
+  };
+  const usersOn = (sim: RouterSimulator) => sim.rows('/ip/hotspot/user').map((u) => String(u.name));
+  const generate = async (extra: Record<string, unknown>, count = 2) =>
+    (await h.core!.services.vouchers.generate({ profile: 'BASIC', count, ...extra }, SYSTEM)).vouchers.map(
+      (v) => v.code,
+    );
+  const row = (code: string) => h.core!.db('vouchers').where({ code }).first();
+
+  beforeAll(async () => {
+    h = await createHarness({
+      http: true,
+      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
+    });
+    for (const key of ['a', 'b'] as const) {
+      const r = await startRouter({ identity: `Branch-${key.toUpperCase()}`, password: PASS });
+      const site = await h.core!.services.sites.add(
+        { name: `branch-${key}`, host: '127.0.0.1', port: r.port, user: 'pisonet', password: PASS },
+        SYSTEM,
+      );
+      branch[key] = { ...r, id: site.id };
+    }
+    for (const key of ['a', 'b'] as const) {
+      const s = stack(branch[key].id);
+      await s.router.waitConnected(5000);
+      expect((await s.binding.check()).mode).toBe('bound');
+    }
+  });
+  afterAll(async () => {
+    await h.close();
+    for (const b of Object.values(branch)) await b.sim.stop();
+  });
+
+  test('a batch made for a site exists on that router only; the default one stays on the .env router', async () => {
+    const forA = await generate({ site: 'branch-a' });
+    const forDefault = await generate({});
+    const forB = await generate({ site: branch.b.id });
+    for (const c of forA) expect(await row(c)).toMatchObject({ site_id: branch.a.id });
+    expect(usersOn(branch.a.sim)).toEqual(expect.arrayContaining(forA));
+    expect(usersOn(branch.b.sim)).toEqual(expect.arrayContaining(forB));
+    expect(usersOn(h.sim)).toEqual(expect.arrayContaining(forDefault));
+    for (const c of forA) {
+      expect(usersOn(h.sim)).not.toContain(c);
+      expect(usersOn(branch.b.sim)).not.toContain(c);
+    }
+    for (const c of forDefault) expect(usersOn(branch.a.sim)).not.toContain(c);
+    // Each site's users check keeps the others' users where they are.
+    await stack(branch.a.id).vouchers.checkRouterUsers();
+    await h.core!.services.vouchers.checkRouterUsers();
+    expect(usersOn(branch.a.sim)).toEqual(expect.arrayContaining(forA));
+    expect(usersOn(h.sim)).not.toContain(forA[0]);
+    // An unknown site is refused before anything is written.
+    await expect(generate({ site: 'nowhere' })).rejects.toMatchObject({
+      code: 'SITE_NOT_FOUND',
+      field: 'site',
+    });
+  });
+
+  test('a redemption without a site goes to the router that sees the device; another site’s code is refused', async () => {
+    const [code, other] = await generate({ site: 'branch-a' });
+    const phone = { mac: '02:A1:00:00:00:01', ip: '10.66.1.11' };
+    branch.a.sim.addDevice(phone);
+    const ok = await redeemApi(h, { code, ...phone });
+    expect(ok.status).toBe(200);
+    expect(branch.a.sim.rows('/ip/hotspot/active').map((s) => s.user)).toContain(code);
+    expect(h.sim.rows('/ip/hotspot/active').map((s) => s.user)).not.toContain(code);
+    expect(branch.a.sim.rows('/queue/simple').map((q) => q.name)).toContain(`pisonet-${phone.mac}`);
+
+    // A phone at branch B with branch A's code: refused, and the code is still unused.
+    const atB = { mac: '02:B1:00:00:00:01', ip: '10.66.2.11' };
+    branch.b.sim.addDevice(atB);
+    const refused = await redeemApi(h, { code: other, ...atB });
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ code: 'WRONG_SITE' });
+    expect(await row(other)).toMatchObject({ status: 'unused' });
+  });
+
+  test('the same MAC and IP on two routers: the portal asks for the site; naming it works', async () => {
+    const [code] = await generate({ site: 'branch-b' });
+    const twin = { mac: '02:CC:00:00:00:01', ip: '10.5.50.250' };
+    h.sim.addDevice(twin);
+    branch.b.sim.addDevice(twin);
+    const asked = await redeemApi(h, { code, ...twin });
+    expect(asked.status).toBe(409);
+    expect(asked.json).toMatchObject({ code: 'SITE_AMBIGUOUS' });
+    expect(await row(code)).toMatchObject({ status: 'unused' });
+    const named = await fetch(`${h.app!.url}/api/portal/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, ...twin, site: 'Branch-B' }),
+    });
+    expect(named.status).toBe(200);
+    expect(branch.b.sim.rows('/ip/hotspot/active').map((s) => s.user)).toContain(code);
+    expect(h.sim.rows('/ip/hotspot/active').map((s) => s.user)).not.toContain(code);
+  });
+
+  test('each site has its own login page to upload; the portal keeps the site it names', async () => {
+    const res = await fetch(`${h.app!.url}/admin/sites/branch-a/login.html`, {
+      headers: { authorization: 'Bearer test-token-0123456789abcdef' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="login-branch-a.html"');
+    const page = await res.text();
+    expect(page).toContain('<input type="hidden" name="site" value="branch-a" />');
+    expect(page).toContain('&amp;site=branch-a"');
+    expect(page).toContain(`action="${h.app!.url}/portal"`);
+    expect(page).not.toContain('PORTAL_BASE');
+    // Not for customers: the admin's login is needed.
+    expect(
+      (await fetch(`${h.app!.url}/admin/sites/branch-a/login.html`, { redirect: 'manual' })).status,
+    ).not.toBe(200);
+    // What the page sends: the portal's form carries the site on to the redemption.
+    const portal = await (
+      await fetch(`${h.app!.url}/portal?mac=02:A1:00:00:00:09&ip=10.66.1.19&site=branch-a`)
+    ).text();
+    expect(portal).toContain('<input type="hidden" name="site" value="branch-a">');
+  });
+
+  test('a roaming batch is on every router and is consumed once, at the site where it is used', async () => {
+    const [code] = await generate({ roaming: true }, 1);
+    expect(await row(code)).toMatchObject({ site_id: null });
+    for (const sim of [h.sim, branch.a.sim, branch.b.sim]) expect(usersOn(sim)).toContain(code);
+    const phone = { mac: '02:B1:00:00:00:02', ip: '10.66.2.12' };
+    branch.b.sim.addDevice(phone);
+    expect((await redeemApi(h, { code, ...phone })).status).toBe(200);
+    expect(await row(code)).toMatchObject({ status: 'active', site_id: branch.b.id });
+    // The other routers drop its user at their next users check; branch B keeps it, with its own router id.
+    await h.core!.services.vouchers.checkRouterUsers();
+    await stack(branch.a.id).vouchers.checkRouterUsers();
+    await stack(branch.b.id).vouchers.checkRouterUsers();
+    expect(usersOn(h.sim)).not.toContain(code);
+    expect(usersOn(branch.a.sim)).not.toContain(code);
+    const onB = branch.b.sim.rows('/ip/hotspot/user').find((u) => u.name === code);
+    expect(onB).toBeDefined();
+    expect(await row(code)).toMatchObject({ router_user_id: onB!['.id'] });
+  });
+
+  test('each site meters its own vouchers; the default poll leaves a branch’s customers alone', async () => {
+    const [code] = await generate({ site: 'branch-a' }, 1);
+    const phone = { mac: '02:A1:00:00:00:03', ip: '10.66.1.13' };
+    branch.a.sim.addDevice(phone);
+    expect((await redeemApi(h, { code, ...phone })).status).toBe(200);
+    await stack(branch.a.id).pollOnce(); // adopts the queue's counter
+    branch.a.sim.addTraffic(phone.mac, { up: 1_000_000, down: 3_000_000 }, 60); // within BASIC's speeds
+    // The default site's cycle does not see branch A's device or voucher.
+    const main = await h.core!.services.usage.runCycle();
+    expect(main.skipped).toBeUndefined();
+    expect(Number((await row(code)).bytes_down)).toBe(0);
+    const cycle = await stack(branch.a.id).usage.runCycle();
+    expect(cycle.skipped).toBeUndefined();
+    const v = await row(code);
+    expect(Number(v.bytes_down)).toBe(3_000_000);
+    expect(Number(v.bytes_up)).toBe(1_000_000);
+    expect(branch.a.sim.rows('/queue/simple').map((q) => q.name)).toContain(`pisonet-${phone.mac}`);
+  });
+
+  test('one router stopped, another hung: the rest still poll and redeem', async () => {
+    branch.b.sim.setReachable(false);
+    await expect(stack(branch.b.id).usage.runCycle()).resolves.toMatchObject({
+      skipped: 'router-unreachable',
+    });
+    const [code] = await generate({ site: 'branch-a' }, 1);
+    const phone = { mac: '02:A1:00:00:00:04', ip: '10.66.1.14' };
+    branch.a.sim.addDevice(phone);
+    expect((await redeemApi(h, { code, ...phone })).status).toBe(200);
+    expect((await stack(branch.a.id).usage.runCycle()).skipped).toBeUndefined();
+    expect((await h.core!.services.usage.runCycle()).skipped).toBeUndefined();
+    // A branch that accepts the connection and never answers: a redemption elsewhere is not held up by it
+    // (its host table lookup is left out after a short wait), and the hung router's poll fails on its own.
+    branch.b.sim.setReachable(true);
+    await stack(branch.b.id).router.waitConnected(5000);
+    branch.b.sim.faults.silenceAfterLogin();
+    const [code2] = await generate({ site: 'branch-a' }, 1);
+    const phone2 = { mac: '02:A1:00:00:00:05', ip: '10.66.1.15' };
+    branch.a.sim.addDevice(phone2);
+    expect((await redeemApi(h, { code: code2, ...phone2 })).status).toBe(200);
+    expect(await row(code2)).toMatchObject({ status: 'active', site_id: branch.a.id });
+  });
+});
