@@ -135,7 +135,8 @@ describe('removing a site with open vouchers', () => {
     expect(refused.status).toBe(409);
     const html = await refused.text();
     expect(html).toContain('data-testid="remove-refusal"');
-    expect(html).toContain('still has 3 unused vouchers and 1 active voucher');
+    expect(html).toContain('still has 3 unused vouchers and 1 active voucher (in use now)');
+    expect(html).toContain('was not removed: it still has open vouchers (see Remove below)');
     expect(html).toMatch(/data-testid="remove-force">Remove anyway and end its 4 open vouchers</);
     expect(html).toContain('name="force" value="yes"');
     expect(await h.core!.db('sites').where({ id: s.id }).first()).toBeTruthy();

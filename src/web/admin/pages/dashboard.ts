@@ -33,7 +33,7 @@ export function dashboardRoutes(ctx: WebContext): Router {
       services.events.list({ limit: FEED_LIMIT, siteId }),
     ]);
     page(res, 'dashboard', 'dashboard', scope.site ? `Dashboard: ${scope.site.name}` : 'Dashboard', {
-      scope,
+      siteScope: scope,
       figures,
       info,
       salesChart: salesChart(week, fmt, shortDay),

@@ -128,7 +128,7 @@ export function reportRoutes(ctx: WebContext): Router {
       ...(scope.site ? { site: String(scope.site.id) } : {}),
     }).toString();
     page(res, 'reports', 'reports', 'Reports', {
-      scope,
+      siteScope: scope,
       presets: Object.entries(PRESET_LABELS),
       presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,
       range,

@@ -150,7 +150,15 @@ export function siteRoutes(ctx: WebContext): Router {
       res.redirect(303, '/admin/sites');
     } catch (err) {
       if (!(err instanceof SiteHasVouchersError)) throw err;
-      return renderEdit(res, site, { refusal: { message: err.message, ...err.open } }, 409);
+      return renderEdit(
+        res,
+        site,
+        {
+          refusal: err.open,
+          formError: `Site ${site.name} was not removed: it still has open vouchers (see Remove below).`,
+        },
+        409,
+      );
     }
   });
 

@@ -127,7 +127,7 @@ export function voucherRoutes(ctx: WebContext): Router {
       'vouchers',
       'Vouchers',
       {
-        scope,
+        siteScope: scope,
         profiles,
         batches,
         vouchers,
