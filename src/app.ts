@@ -4,6 +4,7 @@ import type { AppConfig } from './config/env';
 import { openCore, sessionSecret, Core, CoreOptions } from './core';
 import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
+import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
 import { StartRefused } from './lib/errors';
 import { stdoutDestination } from './lib/log-format';
@@ -29,7 +30,12 @@ export interface RunningApp {
  */
 export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'> = {}): Promise<RunningApp> {
   const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
-  const lock = await acquireDatabaseLock(config.database, { port: config.port, log, tz: config.tz });
+  // Several servers may share a PostgreSQL database on purpose (CONTROLLER_MODE=shared): each site is then
+  // polled by one of them at a time, under its lease (src/db/site-leases.ts). Otherwise one server per database.
+  const lock =
+    config.controllerMode === 'shared'
+      ? sharedLock()
+      : await acquireDatabaseLock(config.database, { port: config.port, log, tz: config.tz });
   let server: http.Server;
   try {
     server = await reservePort(config);
@@ -86,6 +92,16 @@ async function reservePort(config: AppConfig): Promise<http.Server> {
   return server;
 }
 
+/** Shared mode holds no database-wide lock: the site leases keep the servers apart. */
+function sharedLock(): ControllerLock {
+  return {
+    file: '',
+    info: { pid: process.pid, port: 0, host: '', started_at: new Date().toISOString() },
+    setPort() {},
+    release() {},
+  };
+}
+
 function starting(_req: http.IncomingMessage, res: http.ServerResponse): void {
   res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '2' });
   res.end('PisoNet Manager is starting; try again in a moment.\n');
@@ -99,7 +115,11 @@ async function startOnPort(
 ): Promise<RunningApp> {
   const addr = server.address() as AddressInfo;
   lock.setPort(addr.port);
-  const core = await openCore(config, { ...opts, role: 'server' });
+  const leases =
+    config.controllerMode === 'shared' && config.database.engine === 'postgres'
+      ? postgresLeases(config.database, opts.log ?? createLogger('silent'), () => addr.port)
+      : undefined;
+  const core = await openCore(config, { ...opts, leases, role: 'server' });
   try {
     return await startServices(config, core, server, lock);
   } catch (err) {

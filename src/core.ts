@@ -34,6 +34,7 @@ import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack } from './services/site-stack';
 import { siteRedemption, type SiteDriver } from './services/site-dispatch';
 import { GuessLimiter } from './services/guess-limiter';
+import { exclusiveLeases, type SiteLeases } from './db/site-leases';
 
 /**
  * The core every face of the product shares (server, terminal menu, benchmarks): configuration,
@@ -53,6 +54,8 @@ export interface Core {
   siteMonitor?: SiteMonitor;
   /** What drives each other site's router on those connections (poll, users, redemptions), by site id. */
   siteStacks: Map<number, SiteStack>;
+  /** Which sites this server polls now (src/db/site-leases.ts). */
+  leases: SiteLeases;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,8 @@ export interface CoreOptions {
   siteReconnect?: { minMs?: number; maxMs?: number };
   /** Whether the other sites run their own poll jobs (default true; tests drive the cycles by hand). */
   sitePolls?: boolean;
+  /** Which sites this server polls (default: all of them, one server per database). */
+  leases?: SiteLeases;
 }
 
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
@@ -165,8 +170,11 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       return missed ? count : 0;
     },
   });
+  const leases = opts.leases ?? exclusiveLeases();
   const meter = createUsageService(deps, {
     profiles,
+    lease: () => leases.hold(DEFAULT_SITE.id),
+    sharedDatabase: leases.shared,
     routerReady: () => routerBinding.ready(),
     // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
     onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
@@ -203,7 +211,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
           readSeconds: opts.siteReadSeconds,
           reconnect: opts.siteReconnect,
           attach(row, client) {
-            const stack = createSiteStack(deps, { profiles, limiter }, row, client, {
+            const stack = createSiteStack(deps, { profiles, limiter, leases }, row, client, {
               poll: opts.sitePolls ?? true,
             });
             siteStacks.set(row.id, stack);
@@ -267,8 +275,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     services,
     siteMonitor,
     siteStacks,
+    leases,
     async close() {
       await siteMonitor?.close();
+      await leases.close();
       await router.stop();
       await demo?.stop();
       await services.redemption.settled().catch(() => undefined);

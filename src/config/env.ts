@@ -176,9 +176,20 @@ const schema = z.object({
     (v) => `must be auto, json or pretty (got "${v}")`,
   ),
   NODE_ENV: str('production'),
+  CONTROLLER_MODE: check(
+    'CONTROLLER_MODE',
+    'exclusive',
+    (v) => ['exclusive', 'shared'].includes(v),
+    (v) => `must be exclusive or shared (got "${v}")`,
+  ),
 });
 
 export interface AppConfig {
+  /**
+   * exclusive (default): one server per database (a second one is refused). shared (PostgreSQL only): several
+   * servers share the database and its sites, each site polled by one of them at a time (src/db/site-leases.ts).
+   */
+  controllerMode: 'exclusive' | 'shared';
   port: number;
   bind: string;
   /** The engine and where (DATABASE_URL); `database.shown` is the URL with its password masked. */
@@ -255,6 +266,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
   }
   const c = parsed.data;
   const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
+  if (c.CONTROLLER_MODE === 'shared' && database.engine !== 'postgres')
+    throw new ConfigError([
+      'CONTROLLER_MODE: shared needs a PostgreSQL DATABASE_URL (several servers cannot share a SQLite file); leave it unset for one server',
+    ]);
   return {
     port: c.PORT as number,
     bind: c.BIND,
@@ -293,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
     nodeEnv: c.NODE_ENV,
+    controllerMode: c.CONTROLLER_MODE as AppConfig['controllerMode'],
   };
 }
 
@@ -312,6 +328,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_SERVER: c.hotspotServer,
     HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
     USAGE_POLL_SECONDS: String(c.usagePollSeconds),
+    CONTROLLER_MODE: c.controllerMode,
     ADMIN_USERNAME: c.admin.username,
     ADMIN_PASSWORD: mask(c.admin.password),
     ADMIN_API_TOKEN: mask(c.admin.apiToken),

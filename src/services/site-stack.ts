@@ -11,6 +11,7 @@ import { createManagedHotspot, type ManagedHotspot } from '../router/hotspot';
 import { guardWrites } from '../router/hotspot/guard';
 import type { RouterClient } from '../router/types';
 import type { ServiceDeps, SiteRef } from './deps';
+import type { SiteLeases } from '../db/site-leases';
 import type { GuessLimiter } from './guess-limiter';
 import { createRedemptionService } from './redemption';
 import { createRouterBinding, type RouterBinding } from './router-binding';
@@ -37,6 +38,8 @@ export interface SiteStack {
 export interface SiteStackShared {
   profiles: ProfileService;
   limiter: GuessLimiter;
+  /** Which sites this server polls (several servers may share the database). */
+  leases: SiteLeases;
 }
 
 /** One site's stack on its (not yet started) connection. */
@@ -63,6 +66,8 @@ export function createSiteStack(
   const vouchers = createVoucherService(deps, { profiles: shared.profiles });
   const usage = createUsageService(deps, {
     profiles: shared.profiles,
+    lease: () => shared.leases.hold(site.id),
+    sharedDatabase: shared.leases.shared,
     routerReady: () => binding.ready(),
     onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
   });
@@ -115,6 +120,7 @@ export function createSiteStack(
     async close() {
       unsubscribe?.();
       await job?.stop();
+      await shared.leases.release(site.id);
       await redemption.settled().catch(() => undefined);
     },
   };

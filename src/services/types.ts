@@ -300,7 +300,8 @@ export interface RouterQueueView {
 export interface CycleReport {
   at: number;
   /** safe-mode: the database does not know this router (src/services/router-binding.ts); nothing was metered or written. */
-  skipped?: 'router-unreachable' | 'overrun' | 'safe-mode';
+  /** not-leased: another server sharing the database polls this site (src/db/site-leases.ts). */
+  skipped?: 'router-unreachable' | 'overrun' | 'safe-mode' | 'not-leased';
   roundTrips: number;
   devices: number;
   changes: { added: number; updated: number; removed: number; loggedOut: number; ended: number };

@@ -15,6 +15,20 @@ describe('configuration', () => {
     expect(c.profilesFile).toBe(path.join(PROJECT_ROOT, 'profiles.json'));
   });
 
+  it('shares the database between servers only on PostgreSQL, and only when asked', () => {
+    expect(loadConfig({}).controllerMode).toBe('exclusive');
+    expect(
+      loadConfig({ CONTROLLER_MODE: 'shared', DATABASE_URL: 'postgres://p:secret@db.lan:5432/pisonet' })
+        .controllerMode,
+    ).toBe('shared');
+    expect(() => loadConfig({ CONTROLLER_MODE: 'shared' })).toThrow(
+      /CONTROLLER_MODE: shared needs a PostgreSQL DATABASE_URL/,
+    );
+    expect(() => loadConfig({ CONTROLLER_MODE: 'both' })).toThrow(
+      /CONTROLLER_MODE: must be exclusive or shared/,
+    );
+  });
+
   it('uses port 8729 for api-ssl unless ROUTER_PORT is set', () => {
     expect(loadConfig({ ROUTER_HOST: '192.168.88.1', ROUTER_TLS: 'true' }).router.port).toBe(8729);
     expect(
@@ -134,7 +148,9 @@ describe('configuration', () => {
       expect(loadConfig({ DATABASE_URL: 'postgres://u:p@h/d?sslmode=verify-full' }).database).toMatchObject({
         ssl: { rejectUnauthorized: true },
       });
-      expect(loadConfig({ DATABASE_URL: 'postgres://u@localhost/d?host=/run/postgresql' }).database).toMatchObject({
+      expect(
+        loadConfig({ DATABASE_URL: 'postgres://u@localhost/d?host=/run/postgresql' }).database,
+      ).toMatchObject({
         host: '/run/postgresql',
       });
     });

@@ -15,6 +15,7 @@ import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
 import { enforce, type EnforceResult } from './enforce';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
+import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
@@ -31,6 +32,17 @@ export interface UsageServiceOptions {
   onRouterRebooted?: () => void;
   /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
   routerReady?: () => Promise<boolean>;
+  /**
+   * Whether this server polls the site (src/db/site-leases.ts). 'other': the cycle is skipped. 'acquired': the
+   * site was polled by another server until now, so everything kept in memory is dropped and read again.
+   * Absent: always held.
+   */
+  lease?: () => Promise<LeaseState>;
+  /**
+   * Several servers share the database: a claim made before this one started may still be in flight on
+   * another server, so only the grace period decides when an unconfirmed claim counts as interrupted.
+   */
+  sharedDatabase?: boolean;
 }
 
 export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
@@ -198,9 +210,25 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     }
   }
 
+  /** Another server polled the site meanwhile: nothing kept from before may be trusted. */
+  function forget(): void {
+    active = undefined;
+    lastPollLoaded = false;
+    lastPoll = undefined;
+    knownBoot = undefined;
+    outageSince = undefined;
+  }
+
   async function cycle(): Promise<CycleReport> {
     const now = clock.now();
     const before = router.stats.commands;
+    const lease = opts.lease ? await opts.lease() : 'held';
+    if (lease === 'other') {
+      // The admin's "last poll" is the other server's, as it committed it.
+      lastPoll = (await readPollState(db, site.id)).lastPollAt ?? lastPoll;
+      return { ...report(now, before, 0, 0), skipped: 'not-leased' };
+    }
+    if (lease === 'acquired') forget();
     if (!lastPollLoaded) {
       ({ lastPollAt: lastPoll, bootTime: knownBoot } = await readPollState(db, site.id));
       lastPollLoaded = true;
@@ -232,7 +260,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
 
   /** Finishes or undoes redemptions interrupted between the claim and the router login. */
   async function settleLogins(snapshot: RouterSnapshot, now: number): Promise<void> {
-    const cutoff = Math.max(startedAt, now - LOGIN_GRACE_MS);
+    const cutoff = opts.sharedDatabase ? now - LOGIN_GRACE_MS : Math.max(startedAt, now - LOGIN_GRACE_MS);
     const settled = await settleInterruptedLogins(db, snapshot.sessions, cutoff, now, site.id);
     if (settled.finished)
       log.info({ finished: settled.finished }, 'interrupted redemptions confirmed online');

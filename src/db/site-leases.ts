@@ -1,0 +1,148 @@
+/**
+ * Who polls which site. With one server per database (CONTROLLER_MODE=exclusive, the default; the controller
+ * lock makes sure) that server holds every site. With several servers sharing a PostgreSQL database
+ * (CONTROLLER_MODE=shared) each site is polled by exactly one of them at a time: its lease is a session advisory
+ * lock ('PISO', 1000 + site id) held by a connection of the server's own. PostgreSQL drops the lock the moment that
+ * connection ends, a killed process or a lost machine included, and another server's next poll of the site takes
+ * it: a site changes hands within one poll interval, with nothing stale to clean up. Metering commits each
+ * cycle's bytes with their counter baselines in one transaction, so the new holder starts from exactly what the
+ * old one committed: no byte lost, none counted twice.
+ *
+ * Every ask for a held lease checks on that connection that the lock is still there: a server whose lease
+ * connection died stops polling at its next cycle, even before the driver reports the loss.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { pgClientConfig, type PostgresConfig } from '../config/database-url';
+import type { Logger } from '../lib/logger';
+import { LOCK_CLASS } from './controller-lock-pg';
+
+/** 'acquired': held from now on (the poll starts again from the database); 'other': another server holds it. */
+export type LeaseState = 'held' | 'acquired' | 'other';
+
+export interface SiteLeases {
+  readonly shared: boolean;
+  /** Whether this server may poll the site now; takes its lease when it is free. Never throws. */
+  hold(siteId: number): Promise<LeaseState>;
+  /** Gives the site back (it was removed, or the server is stopping). */
+  release(siteId: number): Promise<void>;
+  /** The sites this server holds now. */
+  held(): number[];
+  close(): Promise<void>;
+}
+
+/** The lease key of a site (the controller lock itself is slot 1). */
+export const leaseSlot = (siteId: number): number => 1000 + siteId;
+
+/** One server per database: it holds every site. */
+export function exclusiveLeases(): SiteLeases {
+  const seen = new Set<number>();
+  return {
+    shared: false,
+    async hold(siteId) {
+      if (seen.has(siteId)) return 'held';
+      seen.add(siteId);
+      return 'acquired';
+    },
+    async release(siteId) {
+      seen.delete(siteId);
+    },
+    held: () => [...seen],
+    async close() {
+      seen.clear();
+    },
+  };
+}
+
+/** Several servers on one PostgreSQL database: a lease per site, on a connection of this server's own. */
+export function postgresLeases(c: PostgresConfig, log: Logger, port: () => number): SiteLeases {
+  const lg = log.child({ module: 'leases' });
+  const held = new Set<number>();
+  let client: Promise<pg.Client> | undefined;
+  let closed = false;
+
+  function lost(reason: string): void {
+    if (held.size)
+      lg.warn(
+        { sites: [...held], reason },
+        'lease connection lost: polling stops until leases are taken again',
+      );
+    held.clear();
+    client = undefined;
+  }
+
+  function connection(): Promise<pg.Client> {
+    if (client) return client;
+    const name =
+      `pisonet controller ${process.pid} ${port()} ${Math.floor(Date.now() / 1000)} ${os.hostname()}`.slice(
+        0,
+        63,
+      );
+    const p = (async () => {
+      const cl = new pg.Client(pgClientConfig(c, name));
+      cl.on('error', (err) => {
+        if (client === p) lost(err.message);
+      });
+      cl.on('end', () => {
+        if (client === p) lost('connection ended');
+      });
+      await cl.connect();
+      return cl;
+    })();
+    client = p;
+    p.catch(() => {
+      if (client === p) client = undefined;
+    });
+    return p;
+  }
+
+  async function hold(siteId: number): Promise<LeaseState> {
+    if (closed) return 'other';
+    try {
+      const cl = await connection();
+      if (held.has(siteId)) {
+        const still = await cl.query(
+          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+              AND classid = $1 AND objid = $2`,
+          [LOCK_CLASS, leaseSlot(siteId)],
+        );
+        if (still.rowCount === 1) return 'held';
+        held.delete(siteId);
+      }
+      const got = await cl.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+        LOCK_CLASS,
+        leaseSlot(siteId),
+      ]);
+      if (!got.rows[0]?.ok) return 'other';
+      held.add(siteId);
+      lg.info({ site: siteId }, `lease of site ${siteId} taken: this server polls it`);
+      return 'acquired';
+    } catch (err) {
+      // The database away: nobody can meter now; this server retries at its next poll.
+      lg.warn({ site: siteId, err: (err as Error).message }, 'could not check the site lease');
+      lost((err as Error).message);
+      return 'other';
+    }
+  }
+
+  return {
+    shared: true,
+    hold,
+    async release(siteId) {
+      if (!held.delete(siteId) || !client) return;
+      const cl = await client.catch(() => undefined);
+      await cl
+        ?.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, leaseSlot(siteId)])
+        .catch(() => undefined);
+    },
+    held: () => [...held],
+    async close() {
+      closed = true;
+      held.clear();
+      const p = client;
+      client = undefined;
+      const cl = await p?.catch(() => undefined);
+      await cl?.end().catch(() => undefined);
+    },
+  };
+}
