@@ -78,15 +78,27 @@ export async function seedTwoSites(h: Harness, siteB?: number): Promise<Fixture>
     );
   };
   // Site A (default): two sold today (one still active), one earlier this month, two unused, a staff voucher.
-  await voucher('AAAA0001', 1, 'BASIC', 500, 'active', TODAY - 2 * HOUR, { batch_id: batchA });
+  // Active vouchers were first used minutes ago (BASIC lasts an hour): the server's usage poll, which may run
+  // during a test, does not end them.
+  const live = (minutesAgo: number) => ({ expires_at: TODAY + (60 - minutesAgo) * 60_000 });
+  await voucher('AAAA0001', 1, 'BASIC', 500, 'active', TODAY - 20 * 60_000, {
+    batch_id: batchA,
+    ...live(20),
+  });
   await voucher('AAAA0002', 1, 'STANDARD', 1000, 'expired', TODAY - 3 * HOUR);
   await voucher('AAAA0003', 1, 'PREMIUM', 2000, 'expired', Date.UTC(2026, 10, 5, 4, 0));
   await voucher('AAAA0004', 1, 'BASIC', 500, 'unused', null, { batch_id: batchA });
   await voucher('AAAA0005', 1, 'PREMIUM', 2000, 'unused', null);
-  await voucher('AAAASTF1', 1, 'PREMIUM', 0, 'active', TODAY - HOUR, { staff: true });
+  await voucher('AAAASTF1', 1, 'PREMIUM', 0, 'active', TODAY - 10 * 60_000, { staff: true });
   // Site B: three sold today (two active), one yesterday, one unused.
-  await voucher('BBBB0001', siteB, 'BASIC', 500, 'active', TODAY - HOUR, { batch_id: batchB });
-  await voucher('BBBB0002', siteB, 'BASIC', 500, 'active', TODAY - 30 * 60_000, { batch_id: batchB });
+  await voucher('BBBB0001', siteB, 'BASIC', 500, 'active', TODAY - 15 * 60_000, {
+    batch_id: batchB,
+    ...live(15),
+  });
+  await voucher('BBBB0002', siteB, 'BASIC', 500, 'active', TODAY - 10 * 60_000, {
+    batch_id: batchB,
+    ...live(10),
+  });
   await voucher('BBBB0003', siteB, 'STANDARD', 1200, 'exhausted', TODAY - 4 * HOUR);
   await voucher('BBBB0004', siteB, 'STANDARD', 1000, 'expired', TODAY - 20 * HOUR);
   await voucher('BBBB0005', siteB, 'PREMIUM', 2000, 'unused', null);
