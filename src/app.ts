@@ -199,6 +199,10 @@ async function startServices(
     db: core.db,
     sessionSecret: await sessionSecret(core),
     lastPollAt: () => services.usage.lastPollAt(),
+    controller: () => ({
+      mode: config.controllerMode,
+      polls: core.leases.held().sort((a, b) => a - b),
+    }),
   });
   const sweepJob = new PeriodicJob(
     'session-sweep',

@@ -31,6 +31,8 @@ export interface WebAppOptions {
   db: Db;
   sessionSecret: string;
   lastPollAt: () => number | undefined;
+  /** One server per database, or shared, and the site ids this server polls now (src/db/site-leases.ts). */
+  controller?: () => { mode: 'exclusive' | 'shared'; polls: number[] };
 }
 
 const ROOT = PROJECT_ROOT;
@@ -83,6 +85,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
       db,
       lastPollAt: opts.lastPollAt,
       warnings: routerWarnings,
+      controller: opts.controller,
       sites: async () =>
         (await ctx.services.sites.list())
           .filter((x) => !x.isDefault)

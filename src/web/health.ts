@@ -11,6 +11,8 @@ export interface HealthDeps {
   lastPollAt: () => number | undefined;
   /** Router settings that break the controller (FastTrack), from the last router check. */
   warnings: () => RouterWarning[];
+  /** How this server shares the database: the site ids it polls now. */
+  controller?: () => { mode: 'exclusive' | 'shared'; polls: number[] };
   /** The other routers (sites) and their last read; absent: none reported. */
   sites?: () => Promise<SiteHealth[]>;
 }
@@ -64,6 +66,7 @@ export function healthRoutes(deps: HealthDeps): Router {
           }
         : {}),
       warnings: deps.warnings(),
+      ...(deps.controller ? { controller: { pid: process.pid, ...deps.controller() } } : {}),
     });
   });
   return r;

@@ -211,6 +211,11 @@ describePostgresOnly('several controllers on one database', () => {
       `takeover of 5 sites after SIGKILL: ${takeoverMs} ms (poll interval ${POLL_SECONDS} s)\n`,
     );
     expect(b.log.some((l) => /lease of site \d+ taken/.test(l))).toBe(true);
+    const health = (await (await fetch(`http://127.0.0.1:${b.port}/healthz`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(health.controller).toMatchObject({ mode: 'shared', polls: [1, 2, 3, 4, 5] });
     await new Promise((r) => setTimeout(r, POLL_SECONDS * 1000));
     moving = false;
     await traffic;
