@@ -13,6 +13,7 @@ import { projectPath } from '../src/lib/paths';
 import { createRouterClient } from '../src/router';
 import type { Core } from '../src/core';
 import type { RouterClient } from '../src/router/types';
+import type { VoucherService } from '../src/services/types';
 import { RouterSimulator } from '../src/simulator';
 import { forkBenchChild } from './child';
 
@@ -27,7 +28,7 @@ export const fleetIp = (net: number, i: number): string =>
 export const fleetCode = (net: number, i: number): string => `F${net}X${String(i).padStart(6, '0')}`;
 
 export type RouterCommand =
-  | { cmd: 'start'; latencyMs?: number }
+  | { cmd: 'start'; latencyMs?: number; identity?: string }
   | { cmd: 'devices'; net: number; n: number }
   | { cmd: 'traffic'; net: number; n: number; up: number; down: number; seconds: number }
   | { cmd: 'clock'; now: number }
@@ -38,11 +39,19 @@ export type RouterCommand =
 function serveRouter(): void {
   let now = Date.UTC(2026, 10, 21, 4, 0, 0);
   let sim = new RouterSimulator({ port: 0, clock: () => now });
+  // The bench that started this router is gone (it failed or was killed): a router nobody drives goes too.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (m: RouterCommand & { id: number }) => {
     void (async () => {
       let result: unknown = null;
       if (m.cmd === 'start') {
-        if (m.latencyMs) sim = new RouterSimulator({ port: 0, clock: () => now, latencyMs: m.latencyMs });
+        if (m.latencyMs || m.identity)
+          sim = new RouterSimulator({
+            port: 0,
+            clock: () => now,
+            latencyMs: m.latencyMs,
+            identity: m.identity,
+          });
         result = (await sim.start()).port;
       }
       if (m.cmd === 'devices')
@@ -96,6 +105,8 @@ export class RouterProcess {
 /**
  * N active vouchers of `profile` with one connected device each: rows in the database, hotspot users on the
  * router (from the vouchers themselves, as the server's sync does) and a logged-in session per device.
+ * `site` seeds another site's vouchers (bench/sites.bench.ts): its id on the rows, and its own stack's voucher
+ * service (`core.siteStacks.get(id).vouchers`) puts them on its router; none means the `default` site.
  */
 export async function seedFleet(
   core: Core,
@@ -103,6 +114,7 @@ export async function seedFleet(
   net: number,
   n: number,
   profile: string,
+  site?: { id: number; vouchers: VoucherService },
 ): Promise<void> {
   const p = await core.services.profiles.get(profile);
   const now = core.clock.now();
@@ -117,6 +129,7 @@ export async function seedFleet(
         rate_limit_up: p.profile.rateUp,
         rate_limit_down: p.profile.rateDown,
         status: 'active',
+        ...(site ? { site_id: site.id } : {}),
         activated_at: now,
         expires_at: now + validity,
         created_at: now,
@@ -142,7 +155,7 @@ export async function seedFleet(
       });
     await core.db('voucher_devices').insert(rows);
   }
-  await core.services.vouchers.syncRouterUsers();
+  await (site?.vouchers ?? core.services.vouchers).syncRouterUsers();
   await Promise.all(
     Array.from({ length: n }, (_, i) =>
       router.hotspotLogin({
@@ -184,11 +197,11 @@ export function benchRouterClient(port: number, log: Logger): RouterClient {
 export async function openBenchSite(
   name: string,
   env: Record<string, string> = {},
-  opts: { latencyMs?: number } = {},
+  opts: { latencyMs?: number; identity?: string } = {},
 ): Promise<BenchSite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pisonet-${name}-`));
   const routerProcess = new RouterProcess();
-  const port = await routerProcess.call<number>({ cmd: 'start', latencyMs: opts.latencyMs });
+  const port = await routerProcess.call<number>({ cmd: 'start', ...opts });
   const siteEnv: Record<string, string> = {
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`,
     DATA_DIR: dir,

@@ -1,0 +1,90 @@
+/** The table bench/sites.bench.ts prints: one row per engine and kind of round, medians with their range. */
+
+export interface RoundFigures {
+  /** The controller's CPU for the whole round (user + system, every thread of the process). */
+  cpuMs: number;
+  wallMs: number;
+  /** Commands one router received in the round (keepalive probe excluded): the fewest and the most of any router. */
+  tripsMin: number;
+  tripsMax: number;
+  /** Commands that changed a router, all routers together. */
+  writes: number;
+}
+
+export interface EngineFigures {
+  engine: string;
+  routers: number;
+  devices: number;
+  runs: number;
+  seedSeconds: number;
+  warmupCpu: number[];
+  traffic: RoundFigures[];
+  unchanged: RoundFigures[];
+  idleRssMiB: number;
+  /** The controller process's peak RSS over its whole life (getrusage), first round included. */
+  peakRssMiB: number;
+  /** Every site's vouchers hold exactly the bytes its router moved. */
+  bytesExact: boolean;
+  wrongSites: string[];
+  /** Connected device rows that hold no counter baseline after the last round (should be none). */
+  baselinesMissing: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** `412 [398–450]`: the median and the range of the counted rounds. */
+function spread(xs: number[], digits = 0): string {
+  const f = (v: number) => v.toFixed(digits);
+  return `${f(median(xs))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
+}
+
+function trips(rounds: RoundFigures[]): string {
+  const lo = Math.min(...rounds.map((r) => r.tripsMin));
+  const hi = Math.max(...rounds.map((r) => r.tripsMax));
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+export function sitesReport(results: readonly EngineFigures[], pgNote?: string): string[] {
+  const out: string[] = [];
+  const head = [
+    'engine     ',
+    'round     ',
+    'CPU ms per full round',
+    'CPU ms per site',
+    'wall ms per round',
+    'commands per router per cycle',
+    'writes (all routers)',
+  ];
+  out.push(`  ${head.join(' | ')}`);
+  for (const f of results) {
+    for (const [kind, rounds] of [
+      ['traffic', f.traffic],
+      ['unchanged', f.unchanged],
+    ] as const) {
+      const cpu = rounds.map((r) => r.cpuMs);
+      out.push(
+        `  ${f.engine.padEnd(11)} | ${kind.padEnd(10)} | ${spread(cpu).padEnd(21)} | ${(median(cpu) / f.routers).toFixed(1).padEnd(15)} | ${spread(rounds.map((r) => r.wallMs)).padEnd(17)} | ${trips(rounds).padEnd(29)} | ${Math.max(...rounds.map((r) => r.writes))}`,
+      );
+    }
+  }
+  out.push('');
+  for (const f of results) {
+    out.push(
+      `  ${f.engine}: peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${((f.peakRssMiB * 1048576) / 1e6).toFixed(0)} MB), ` +
+        `RSS after the first round ${f.idleRssMiB.toFixed(0)} MiB; warm-up rounds CPU ms ${f.warmupCpu.map((c) => c.toFixed(0)).join(', ')}; ` +
+        `seeding ${f.seedSeconds.toFixed(0)} s; bytes metered = bytes moved on every site: ${f.bytesExact ? 'yes' : `NO (${f.wrongSites.join(', ')})`}; ` +
+        `connected devices without their counter baseline: ${f.baselinesMissing}; ` +
+        `writes in unchanged rounds: ${Math.max(...f.unchanged.map((r) => r.writes)) === 0 ? 'none' : 'SOME (should be none)'}`,
+    );
+  }
+  if (pgNote) out.push(`  ${pgNote}`);
+  return out;
+}
+
+export function printSitesReport(results: readonly EngineFigures[], pgNote?: string): void {
+  const f = results[0];
+  console.log(
+    `full round = the poll job of all ${f.routers} sites at once (${f.routers} × ${f.devices} devices); median [range] of ${f.runs} rounds; CPU = controller process, user + system`,
+  );
+  for (const line of sitesReport(results, pgNote)) console.log(line);
+}
