@@ -1,4 +1,5 @@
 /** The table bench/sites.bench.ts prints: one row per engine and kind of round, medians with their range. */
+import type { TakeoverFigures } from './sites-takeover';
 
 export interface RoundFigures {
   /** The controller's CPU for the whole round (user + system, every thread of the process). */
@@ -87,4 +88,18 @@ export function printSitesReport(results: readonly EngineFigures[], pgNote?: str
     `full round = the poll job of all ${f.routers} sites at once (${f.routers} × ${f.devices} devices); median [range] of ${f.runs} rounds; CPU = controller process, user + system`,
   );
   for (const line of sitesReport(results, pgNote)) console.log(line);
+}
+
+export function takeoverReport(t: TakeoverFigures): string[] {
+  const polls = t.attempts
+    .map((a) => `${a.polled} sites in ${a.wallMs.toFixed(0)} ms wall / ${a.cpuMs.toFixed(0)} ms CPU`)
+    .join('; ');
+  return [
+    `  takeover (PostgreSQL, two controllers sharing the database, ${t.routers} routers × ${t.devices} devices): ` +
+      `victim killed with SIGKILL ${t.killedMidRound ? 'half-way through' : 'just after'} a round (its rounds: ${t.victimRoundsMs.map((m) => m.toFixed(0)).join(', ')} ms wall)`,
+    `    kill → every site polled by the survivor: ${t.killToAllPolledMs.toFixed(0)} ms, ${t.attempts.length} round(s) polling without pause: ${polls}`,
+    `    in a server: up to one poll interval (USAGE_POLL_SECONDS, ${t.pollSeconds} s here) more, as each site is polled on its own cadence`,
+    `    bytes metered = bytes moved on every site across the handover: ${t.bytesExact ? 'yes' : `NO (${t.wrongSites.join(', ')})`}; ` +
+      `connected devices without their counter baseline: ${t.baselinesMissing}`,
+  ];
 }
