@@ -3,9 +3,11 @@
  * the API. The terminal does not connect to the other routers: `list` shows what the server last read. A router
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
+import fs from 'node:fs';
 import { confirm, password as passwordPrompt } from '@inquirer/prompts';
 import { formatShopTime } from '../../src/domain/clock';
 import { formatMoney } from '../../src/domain/units';
+import { siteLoginPage } from '../../src/services/sites/login-page';
 import type { SiteInput, SiteView } from '../../src/services/sites/types';
 import { siteJson } from '../../src/web/admin/api-sites';
 import { parseCommand, usageError } from '../lib/args';
@@ -153,7 +155,7 @@ const list: CommandDef = {
       else {
         print(siteTable(sites, core.config.tz));
         print(
-          'Other sites as the server last read them; vouchers, metering and the portal use "default" only for now.',
+          'Other sites as the server last read them. Each router gets its own login page: pisonet sites login-page SITE.',
         );
       }
       return 0;
@@ -262,4 +264,40 @@ const remove: CommandDef = {
   },
 };
 
-export const siteCommands: CommandDef[] = [list, add, edit, remove];
+const LOGIN_PAGE = `Usage: pisonet sites login-page SITE [--portal URL] [--out FILE]
+
+Prints the hotspot login page for a site's router (docs/router-login.html with the portal's address and the
+site's name filled in): upload it to that router as hotspot/login.html, so the portal knows which router each
+customer is on. --portal: the portal's address as phones reach it (default PORTAL_URL). --out: write it to a
+file instead of printing it.`;
+
+const loginPage: CommandDef = {
+  name: 'sites login-page',
+  summary: "a site's hotspot login.html, to upload to its router",
+  usage: LOGIN_PAGE,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      { portal: { type: 'string' }, out: { type: 'string' } },
+      LOGIN_PAGE,
+      { min: 1, max: 1 },
+    );
+    return withCore(async (core) => {
+      const site = await core.services.sites.get(positionals[0]);
+      const base = typeof values.portal === 'string' ? values.portal : core.config.portalUrl;
+      if (!base)
+        throw usageError(
+          'the portal address is not known: set PORTAL_URL in .env or pass --portal URL',
+          LOGIN_PAGE,
+        );
+      const page = siteLoginPage(base, site.name);
+      if (typeof values.out === 'string') {
+        fs.writeFileSync(values.out, page);
+        print(`Wrote ${values.out}: upload it to ${site.name}'s router as hotspot/login.html.`);
+      } else process.stdout.write(page);
+      return 0;
+    });
+  },
+};
+
+export const siteCommands: CommandDef[] = [list, add, edit, remove, loginPage];

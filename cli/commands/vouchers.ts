@@ -21,12 +21,14 @@ export function parseStatus(value: string): VoucherStatus {
 }
 
 const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--staff]
-                                 [--design compact|logo] [--json | --csv]
+                                 [--design compact|logo] [--site SITE | --roaming] [--json | --csv]
 
 Creates a batch of vouchers (saved first, then pushed to the router; vouchers the router could not
 take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.
 --staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.
---design sets how the batch's printed cards look (default compact; logo adds the shop's logo).`;
+--design sets how the batch's printed cards look (default compact; logo adds the shop's logo).
+--site makes them for another site's router (its id or name; default: default); the server pushes them at
+its next poll of that site. --roaming makes them valid on every site, once.`;
 
 const generate: CommandDef = {
   name: 'vouchers generate',
@@ -41,6 +43,8 @@ const generate: CommandDef = {
         prefix: { type: 'string' },
         staff: { type: 'boolean' },
         design: { type: 'string' },
+        site: { type: 'string' },
+        roaming: { type: 'boolean' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
       },
@@ -48,6 +52,8 @@ const generate: CommandDef = {
       { min: 0, max: 0 },
     );
     if (values.json && values.csv) throw usageError('choose one of --json and --csv', GENERATE);
+    if (values.site !== undefined && values.roaming)
+      throw usageError('choose one of --site and --roaming (a roaming batch is for every site)', GENERATE);
     const profile = requireOption(values, 'profile', GENERATE);
     const count = parseWhole(requireOption(values, 'count', GENERATE), 'count', 'a batch size', 1, MAX_BATCH);
     const prefix = values.prefix === undefined ? undefined : parsePrefix(values.prefix);
@@ -55,7 +61,15 @@ const generate: CommandDef = {
     return withCore(async (core) => {
       await preferRouter(core);
       const res = await core.services.vouchers.generate(
-        { profile, count, prefix, ...(values.staff ? { staff: true } : {}), ...(design ? { design } : {}) },
+        {
+          profile,
+          count,
+          prefix,
+          ...(values.staff ? { staff: true } : {}),
+          ...(design ? { design } : {}),
+          ...(typeof values.site === 'string' ? { site: values.site } : {}),
+          ...(values.roaming ? { roaming: true } : {}),
+        },
         cliActor(),
       );
       if (values.json)

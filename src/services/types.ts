@@ -132,6 +132,10 @@ export interface BatchView {
   unused: number;
   /** The card design its sheets print with unless another is chosen at print time. */
   design: CardDesign;
+  /** The site whose router has its codes (null: roaming, or its site was removed). */
+  site: { id: number; name: string } | null;
+  /** Valid on every site until used. */
+  roaming: boolean;
 }
 
 export interface VoucherFilter {

@@ -116,3 +116,69 @@ describe('pisonet sites', () => {
     expect(def.stderr).toContain('.env');
   }, 60000);
 });
+
+describe('pisonet sites login-page and vouchers generate --site', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+    await runCli(
+      h,
+      ['sites', 'add', '--name', 'branch-3', '--host', '10.30.0.1', '--user', 'pisonet', '--password-stdin'],
+      {
+        input: 'x\n',
+      },
+    );
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("prints a site's login page with the portal address and the site's name; without an address it says what to set", async () => {
+    const page = await runCli(h, ['sites', 'login-page', 'branch-3', '--portal', 'http://10.5.50.2:5000']);
+    expect(page.code).toBe(0);
+    expect(page.stdout).toContain('<input type="hidden" name="site" value="branch-3" />');
+    expect(page.stdout).toContain('action="http://10.5.50.2:5000/portal"');
+    const noAddress = await runCli(h, ['sites', 'login-page', 'branch-3']);
+    expect(noAddress.code).toBe(2);
+    expect(noAddress.stderr).toContain('set PORTAL_URL in .env or pass --portal URL');
+    const bad = await runCli(h, ['sites', 'login-page', 'branch-3', '--portal', 'javascript:alert(1)']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('is not an http(s) address');
+  });
+
+  it('makes a batch for another site (pushed by the server later) or a roaming one; not both', async () => {
+    const made = await runCli(h, [
+      'vouchers',
+      'generate',
+      '--profile',
+      'BASIC',
+      '--count',
+      '2',
+      '--site',
+      'branch-3',
+      '--json',
+    ]);
+    expect(made.code).toBe(0);
+    const { batchId } = JSON.parse(made.stdout) as { batchId: number };
+    const rows = (await h.core!.db('vouchers').where({ batch_id: batchId })) as Array<{ site_id: number }>;
+    const site = await h.core!.db('sites').where({ name: 'branch-3' }).first();
+    expect(rows.map((r) => r.site_id)).toEqual([site.id, site.id]);
+    // Not on the .env router: they belong to branch-3's.
+    expect(h.sim.rows('/ip/hotspot/user').map((u) => u.name)).not.toContain(
+      ((await h.core!.db('vouchers').where({ batch_id: batchId }).first()) as { code: string }).code,
+    );
+    const both = await runCli(h, [
+      'vouchers',
+      'generate',
+      '--profile',
+      'BASIC',
+      '--count',
+      '1',
+      '--site',
+      'branch-3',
+      '--roaming',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('choose one of --site and --roaming');
+  });
+});

@@ -9,6 +9,7 @@ import { SYSTEM } from '../../src/services/types';
 import type { SiteStack } from '../../src/services/site-stack';
 import { createHarness, type Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';
+import { AdminClient } from '../admin/client';
 import { startRouter } from './helpers';
 
 const PASS = 'Branch-pa55word';
@@ -114,6 +115,46 @@ describe('three routers, one controller', () => {
     expect(named.status).toBe(200);
     expect(branch.b.sim.rows('/ip/hotspot/active').map((s) => s.user)).toContain(code);
     expect(h.sim.rows('/ip/hotspot/active').map((s) => s.user)).not.toContain(code);
+  });
+
+  test('the owner picks the site in the batch form; a page narrowed to a site makes its batches there', async () => {
+    const c = new AdminClient(h.app!.url);
+    expect((await c.login()).status).toBe(303);
+    const narrowed = await c.html(`/admin/vouchers?site=${branch.b.id}`);
+    expect(narrowed).toMatch(new RegExp(`<option value="${branch.b.id}" selected>branch-b</option>`));
+    expect(narrowed).toContain('<option value="roaming">Every site (roaming)</option>');
+    const token = await c.token('/admin/vouchers');
+    const made = await c.post(
+      '/admin/vouchers/generate',
+      {
+        profile: 'BASIC',
+        count: '2',
+        prefix: '',
+        price: '',
+        note: '',
+        design: 'compact',
+        site: String(branch.a.id),
+      },
+      token,
+    );
+    expect(made.status).toBe(303);
+    const batchPage = await c.html(made.headers.get('location')!);
+    expect(batchPage).toMatch(/<dt>Site<\/dt><dd>branch-a<\/dd>/);
+    const id = Number(/batches\/(\d+)/.exec(made.headers.get('location')!)![1]);
+    const codes = (await h.core!.db('vouchers').where({ batch_id: id }).select('code', 'site_id')) as Array<{
+      code: string;
+      site_id: number;
+    }>;
+    expect(codes.map((r) => r.site_id)).toEqual([branch.a.id, branch.a.id]);
+    for (const r of codes) expect(usersOn(branch.a.sim)).toContain(r.code);
+    // A site that is gone by the time the form is sent: the form again, the problem under the site field.
+    const gone = await c.post(
+      '/admin/vouchers/generate',
+      { profile: 'BASIC', count: '1', prefix: '', price: '', note: '', design: 'compact', site: '999' },
+      token,
+    );
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toContain('Site &#34;999&#34; not found');
   });
 
   test('each site has its own login page to upload; the portal keeps the site it names', async () => {

@@ -9,7 +9,6 @@ import { siteOf, type ServiceDeps } from '../deps';
 import { toVoucherState, routerUptimeLimit, voucherProfile, type VoucherRow } from '../voucher-state';
 import type {
   Actor,
-  BatchView,
   DeviceView,
   ProfileService,
   VoucherDetail,
@@ -18,6 +17,7 @@ import type {
   VoucherView,
 } from '../types';
 import { vouchersCsv } from './csv';
+import { batchQuery, listBatches, toBatchView } from './batch-list';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
 import {
@@ -39,7 +39,6 @@ import { recordEvent } from '../events';
 import { revokeEvent } from '../activity-events';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
-import { DEFAULT_CARD_DESIGN, parseCardDesign } from '../../domain/cards';
 
 const SYNC_LIMIT = 20_000;
 
@@ -211,28 +210,6 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     }));
   }
 
-  function batchQuery() {
-    return db('batches as b')
-      .join('profiles as p', 'p.id', 'b.profile_id')
-      .select('b.*', 'p.name as profile_name')
-      .select(
-        db.raw("(SELECT COUNT(*) FROM vouchers v WHERE v.batch_id = b.id AND v.status = 'unused') AS unused"),
-      );
-  }
-
-  const toBatchView = (r: Record<string, unknown>): BatchView => ({
-    id: Number(r.id),
-    profile: String(r.profile_name),
-    count: Number(r.count),
-    prefix: String(r.prefix ?? ''),
-    price: Number(r.price),
-    createdAt: Number(r.created_at),
-    createdBy: String(r.created_by),
-    note: (r.note as string | null) ?? null,
-    unused: Number(r.unused),
-    design: parseCardDesign(r.card_design) ?? DEFAULT_CARD_DESIGN,
-  });
-
   return {
     async generate(input, actor: Actor) {
       const profile = await d.profiles.get(input.profile);
@@ -367,15 +344,10 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       return view(await reload(row.id));
     },
 
-    async batches(limit = 50) {
-      const rows = await batchQuery()
-        .orderBy('b.id', 'desc')
-        .limit(Math.min(Math.max(limit, 1), 500));
-      return rows.map(toBatchView);
-    },
+    batches: (limit = 50) => listBatches(db, { limit }),
 
     async batch(id) {
-      const row = await batchQuery().where('b.id', id).first();
+      const row = await batchQuery(db).where('b.id', id).first();
       if (!row) throw new AppError('BATCH_NOT_FOUND', `No batch #${id}`, 404);
       const { vouchers } = await listVouchers(db, { batchId: id, limit: 10_000 }, clock.now());
       return { batch: toBatchView(row), vouchers: vouchers.reverse() };

@@ -21,6 +21,9 @@ interface GenerateForm {
   note?: string;
   staff?: boolean;
   design?: CardDesign;
+  /** The site's id (the service checks it); roaming: every site. */
+  site?: string;
+  roaming?: boolean;
 }
 
 /** Server-side checks of the batch form; every problem at once, under its field. */
@@ -59,7 +62,10 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
   failIfAny(errors);
   // Staff/developer codes: no time limit, still speed-limited, and (unless priced) not counted as sales.
   const staff = field(body, 'staff') === 'on';
+  // The site select: a site's id, or "roaming" for a batch valid on every site (shown with two or more sites).
+  const site = field(body, 'site');
   return {
+    ...(site === 'roaming' ? { roaming: true } : site !== '' ? { site } : {}),
     profile: match as string,
     count,
     prefix,
@@ -135,7 +141,14 @@ export function voucherRoutes(ctx: WebContext): Router {
         filterValues,
         filterErrors,
         statuses: STATUSES,
-        values: { count: '10', prefix: defaults, design: 'compact', ...gen.values },
+        // A page narrowed to one site makes its batches there.
+        values: {
+          count: '10',
+          prefix: defaults,
+          design: 'compact',
+          site: String(scope.siteId ?? 1),
+          ...gen.values,
+        },
         cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
         cardLink,
         errors: gen.errors ?? {},
@@ -149,7 +162,7 @@ export function voucherRoutes(ctx: WebContext): Router {
 
   router.post('/vouchers/generate', async (req, res) => {
     const values: Record<string, string> = {};
-    for (const k of ['profile', 'count', 'prefix', 'price', 'note', 'staff', 'design'])
+    for (const k of ['profile', 'count', 'prefix', 'price', 'note', 'staff', 'design', 'site'])
       values[k] = field(req.body, k);
     try {
       const names = (await services.profiles.list()).map((p) => p.name);
