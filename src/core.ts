@@ -181,7 +181,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   });
   // Every face that lists who is online (admin pages, the user-traffic API polled every 10 s by each open
   // page, the CLI) shares one short-lived list; a finished poll cycle makes it stale at once.
-  const bandwidth = withLiveUsersCache(createBandwidthService(deps, { profiles, usage: meter }), clock);
+  const bandwidth = withLiveUsersCache(
+    createBandwidthService(deps, { profiles, usage: meter, routerOfSite: (id) => siteStacks.get(id) }),
+    clock,
+  );
   let selfService: SelfService | undefined;
   const usage: UsageService = {
     ...meter,

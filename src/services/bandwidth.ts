@@ -17,9 +17,9 @@ import { checkLimitRate, formatLimitHuman, formatRatePairBps, normaliseMac } fro
 import { voucherTiming } from '../domain/vouchers';
 import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
-import type { QueueView } from '../router/hotspot';
+import type { ManagedHotspot, QueueView } from '../router/hotspot';
 import { RouterError } from '../router/types';
-import type { ServiceDeps } from './deps';
+import { siteOf, type ServiceDeps } from './deps';
 import { recordEvent, recordEvents } from './events';
 import { bandwidthEvent, logoutEvent } from './activity-events';
 import type {
@@ -76,10 +76,22 @@ function fupState(l: DesiredLimits): UserTraffic['fupState'] {
 
 export function createBandwidthService(
   deps: ServiceDeps,
-  opts: { profiles: ProfileService; usage: UsageService },
+  opts: {
+    profiles: ProfileService;
+    usage: UsageService;
+    /** Another site's router, for that site's devices (undefined: not connected in this process). */
+    routerOfSite?: (siteId: number) => { hotspot: ManagedHotspot } | undefined;
+  },
 ): BandwidthService {
   const { db, hotspot, clock, config, audit } = deps;
   const log = deps.log.child({ module: 'bandwidth' });
+  const ownSite = siteOf(deps).id;
+
+  /** The router of the voucher's site: this service's own, or another site's when it is connected here. */
+  function hotspotOf(row: Pick<VoucherRow, 'site_id'>): ManagedHotspot | undefined {
+    const siteId = row.site_id == null ? ownSite : Number(row.site_id);
+    return siteId === ownSite ? hotspot : opts.routerOfSite?.(siteId)?.hotspot;
+  }
 
   async function profileMap(): Promise<Map<number, ProfileRecord>> {
     return new Map((await opts.profiles.list({ includeArchived: true })).map((p) => [p.id, p]));
@@ -116,9 +128,12 @@ export function createBandwidthService(
     };
     const wanted = desiredQueues([item], clock.now(), config.tz).queues;
     if (wanted.length === 0) return { applied: false, changed: 0 };
+    // Another site's router not connected in this process: its poll applies the change.
+    const target = hotspotOf(row);
+    if (!target) return { applied: false, changed: 0 };
     let changed = 0;
     try {
-      const rows = await hotspot.queues(wanted.map((q) => q.name));
+      const rows = await target.queues(wanted.map((q) => q.name));
       const byName = new Map(rows.map((r) => [r.name, r]));
       let applied = true;
       for (const want of wanted) {
@@ -129,7 +144,7 @@ export function createBandwidthService(
         }
         const changes = queueChanges(want, current);
         if (Object.keys(changes).length === 0) continue;
-        await hotspot.setQueue(current.id, changes);
+        await target.setQueue(current.id, changes);
         changed++;
       }
       return { applied, changed };
@@ -295,7 +310,14 @@ export function createBandwidthService(
     },
     async kick(macInput, actor) {
       const mac = macOf(macInput);
-      const out = await hotspot.logoutDevice(mac);
+      // The device is logged out on the router of its voucher's site (another site's, when it is connected here).
+      const row = (await db('vouchers as v')
+        .join('voucher_devices as d', 'd.voucher_id', 'v.id')
+        .where({ 'd.mac': mac, 'v.status': 'active' })
+        .orderBy('v.activated_at', 'desc')
+        .first('v.site_id')) as Pick<VoucherRow, 'site_id'> | undefined;
+      const target = (row && hotspotOf(row)) ?? hotspot;
+      const out = await target.logoutDevice(mac);
       if (out.sessions === 0)
         throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
       const gone = await markDisconnected(db, mac, clock.now());

@@ -62,7 +62,9 @@ export function createSiteStack(
     () => binding.ready(),
     () => binding.state().reason?.message ?? 'the router has not been checked yet',
   );
-  const deps: ServiceDeps = { ...base, log, router: client, hotspot, site };
+  // A site in another time zone (its own `tz`) keeps its off-peak windows and day limits in that zone.
+  const config = row.tz ? { ...base.config, tz: row.tz } : base.config;
+  const deps: ServiceDeps = { ...base, config, log, router: client, hotspot, site };
   const vouchers = createVoucherService(deps, { profiles: shared.profiles });
   const usage = createUsageService(deps, {
     profiles: shared.profiles,

@@ -217,6 +217,28 @@ describe('three routers, one controller', () => {
     expect(branch.a.sim.rows('/queue/simple').map((q) => q.name)).toContain(`pisonet-${phone.mac}`);
   });
 
+  test("a branch's device: its speed limit and its logout go to the branch's router", async () => {
+    const [code] = await generate({ site: 'branch-a' }, 1);
+    const phone = { mac: '02:A1:00:00:00:06', ip: '10.66.1.16' };
+    branch.a.sim.addDevice(phone);
+    expect((await redeemApi(h, { code, ...phone })).status).toBe(200);
+    const auth = { authorization: 'Bearer test-token-0123456789abcdef', 'content-type': 'application/json' };
+    const set = await fetch(`${h.app!.url}/admin/api/set-bandwidth`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ mac: phone.mac, upload: '256K', download: '768K' }),
+    });
+    expect(set.status).toBe(200);
+    const queue = branch.a.sim.rows('/queue/simple').find((q) => q.name === `pisonet-${phone.mac}`);
+    expect(queue?.['max-limit']).toBe('256000/768000');
+    const kick = await fetch(`${h.app!.url}/admin/api/users/${encodeURIComponent(phone.mac)}/kick`, {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(kick.status).toBe(200);
+    expect(branch.a.sim.rows('/ip/hotspot/active').map((x) => x['mac-address'])).not.toContain(phone.mac);
+  });
+
   test('one router stopped, another hung: the rest still poll and redeem', async () => {
     branch.b.sim.setReachable(false);
     await expect(stack(branch.b.id).usage.runCycle()).resolves.toMatchObject({
