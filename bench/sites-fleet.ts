@@ -5,6 +5,7 @@
  * the site polls driven by hand; and the checks made after the rounds.
  */
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore, type Core } from '../src/core';
@@ -175,7 +176,16 @@ export interface Fleet {
 export async function startFleet(name: string, env: Record<string, string>): Promise<Fleet> {
   const site = await openBenchSite(name, env, { identity: 'Branch-01' });
   const sims: RouterProcess[] = [site.routerProcess];
+  // Ctrl-C reaches this process too: its data folder goes with it (the routers leave when it is gone).
+  const onSignal = () => {
+    fs.rmSync(site.dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const dispose = async () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await Promise.all(sims.slice(1).map((p) => p.call({ cmd: 'stop' }).catch(() => undefined)));
     await site.dispose();
   };

@@ -221,7 +221,10 @@ export async function run(): Promise<void> {
   console.log('\nall engines:');
   if (results.length) printSitesReport(results);
   if (takeoverFigures) for (const line of takeoverReport(takeoverFigures)) console.log(line);
-  else notes.push('takeover time: not measured (it needs PostgreSQL)');
+  else
+    notes.push(
+      `takeover time: not measured (${ENGINES.includes('postgres') ? 'the PostgreSQL part did not get that far' : 'it needs PostgreSQL'})`,
+    );
   for (const n of notes) console.log(`  ${n}`);
   if (failed) throw new Error(`${failed} part(s) failed`);
 }
