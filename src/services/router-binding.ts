@@ -64,11 +64,7 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
   const { db, router, hotspot, clock, audit } = deps;
   const site = siteOf(deps);
   const { id: BOUND_ID, identity: BOUND_IDENTITY } = bindingKeys(site.id);
-  const log = deps.log.child(
-    site.id === DEFAULT_SITE.id
-      ? { module: 'router-binding' }
-      : { module: 'router-binding', site: site.name },
-  );
+  const log = deps.log.child({ module: 'router-binding' });
   let current: BindingState = { mode: 'unknown' };
   let checking: Promise<BindingState> | undefined;
   // A reconnect may reach another machine at the same address: check again before anything is written.

@@ -51,6 +51,7 @@ export function createSiteStack(
   opts: { poll: boolean },
 ): SiteStack {
   const site: SiteRef = { id: row.id, name: row.name };
+  // Named once here: the services below add only their module.
   const log = base.log.child({ site: row.name });
   const own = createManagedHotspot(client, {
     hotspotServer: row.hotspot_server ?? base.config.hotspotServer,
@@ -101,13 +102,22 @@ export function createSiteStack(
       log.child({ module: 'jobs' }),
       () => base.clock.now(),
     );
-    // A full cycle on every (re)connect, not only at the next tick.
+    // The cadence starts at the first connection (a router not reached yet is no outage to report), and a
+    // full cycle runs on every reconnect, not only at the next tick.
     let wasConnected = client.status.connected;
+    let started = false;
+    const begin = () => {
+      started = true;
+      job!.start();
+    };
     unsubscribe = client.onStatus((s) => {
-      if (s.connected && !wasConnected) void job!.runNow();
+      if (s.connected && !wasConnected) {
+        if (started) void job!.runNow();
+        else begin();
+      }
       wasConnected = s.connected;
     });
-    job.start();
+    if (wasConnected) begin();
   }
 
   return {

@@ -49,7 +49,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
   const { db, router, hotspot, clock, config } = deps;
   const site = siteOf(deps);
   const isDefault = site.id === DEFAULT_SITE.id;
-  const log = deps.log.child(isDefault ? { module: 'usage' } : { module: 'usage', site: site.name });
+  const log = deps.log.child({ module: 'usage' });
   const routerName = isDefault ? 'Router' : `Router of site ${site.name}`;
   let lastPoll: number | undefined;
   /** The router's boot time as the last metered poll saw it (persisted with it; see meter.ts rebootedSince). */
