@@ -60,6 +60,14 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
   const held = new Set<number>();
   let client: Promise<pg.Client> | undefined;
   let closed = false;
+  // One query at a time on the lease connection: every site's poll asks at once, and a pg client must not be
+  // handed a query while another runs. Each ask keeps its own answer and error.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = queue.then(fn, fn);
+    queue = p.catch(() => undefined);
+    return p;
+  };
 
   function lost(reason: string): void {
     if (held.size)
@@ -127,14 +135,15 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
 
   return {
     shared: true,
-    hold,
-    async release(siteId) {
-      if (!held.delete(siteId) || !client) return;
-      const cl = await client.catch(() => undefined);
-      await cl
-        ?.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, leaseSlot(siteId)])
-        .catch(() => undefined);
-    },
+    hold: (siteId) => serial(() => hold(siteId)),
+    release: (siteId) =>
+      serial(async () => {
+        if (!held.delete(siteId) || !client) return;
+        const cl = await client.catch(() => undefined);
+        await cl
+          ?.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, leaseSlot(siteId)])
+          .catch(() => undefined);
+      }),
     held: () => [...held],
     async close() {
       closed = true;

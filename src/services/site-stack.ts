@@ -26,7 +26,7 @@ export interface SiteStack {
   /** Guarded: refuses writes while the binding is not ready (safe mode). */
   hotspot: ManagedHotspot;
   binding: RouterBinding;
-  usage: UsageService;
+  usage: UsageService & { close(): void };
   /** Its users' sync and check (generation for a site goes through the default service: site-dispatch.ts). */
   vouchers: VoucherService;
   redemption: RedemptionService;
@@ -66,6 +66,8 @@ export function createSiteStack(
   // A site in another time zone (its own `tz`) keeps its off-peak windows and day limits in that zone.
   const config = row.tz ? { ...base.config, tz: row.tz } : base.config;
   const deps: ServiceDeps = { ...base, config, log, router: client, hotspot, site };
+  // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
+  base.db.setMaxListeners(base.db.getMaxListeners() + 1);
   const vouchers = createVoucherService(deps, { profiles: shared.profiles });
   const usage = createUsageService(deps, {
     profiles: shared.profiles,
@@ -133,6 +135,8 @@ export function createSiteStack(
       unsubscribe?.();
       await job?.stop();
       await shared.leases.release(site.id);
+      usage.close();
+      base.db.setMaxListeners(Math.max(10, base.db.getMaxListeners() - 1));
       await redemption.settled().catch(() => undefined);
     },
   };

@@ -10,6 +10,7 @@ import type { SiteStack } from '../../src/services/site-stack';
 import { createHarness, type Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
+import { makeVendo, Phone } from '../vendos/helpers';
 import { startRouter } from './helpers';
 
 const PASS = 'Branch-pa55word';
@@ -237,6 +238,28 @@ describe('three routers, one controller', () => {
     });
     expect(kick.status).toBe(200);
     expect(branch.a.sim.rows('/ip/hotspot/active').map((x) => x['mac-address'])).not.toContain(phone.mac);
+  });
+
+  test('a coin vendo at a branch sells to a phone on that branch’s router', async () => {
+    const { id, board } = await makeVendo(h, { name: 'Branch A box' });
+    const phone = { mac: '02:A1:00:00:00:07', ip: '10.66.1.17' };
+    branch.a.sim.addDevice(phone);
+    const customer = new Phone(h, phone);
+    await board.poll(); // the box is online
+    const start = await customer.start(id);
+    expect(start.status).toBe(200);
+    await board.poll();
+    expect((await board.insertCoin(5)).json).toMatchObject({ success: true, credit: 5 });
+    const done = await customer.finish(start.json.session as string);
+    expect(done.status).toBe(200);
+    const bought = (await h.core!.db('vouchers').whereNotNull('vendo_id').orderBy('id', 'desc').first()) as {
+      code: string;
+      site_id: number;
+      status: string;
+    };
+    expect(bought).toMatchObject({ site_id: branch.a.id, status: 'active' });
+    expect(branch.a.sim.rows('/ip/hotspot/active').map((x) => x.user)).toContain(bought.code);
+    expect(usersOn(h.sim)).not.toContain(bought.code);
   });
 
   test('one router stopped, another hung: the rest still poll and redeem', async () => {

@@ -66,7 +66,7 @@ test('add with mistakes, then right; the router shows live; edit keeps the passw
   expect((await row.locator('td[data-label=Online]').textContent())?.trim()).toBe('2');
 
   const stored = (await h.core!.db('sites').where({ name: 'branch-3' }).first()).password_enc;
-  await row.locator('a.button').click();
+  await row.getByRole('link', { name: 'Edit branch-3' }).click();
   await page.fill('#f-tz', 'Asia/Manila');
   await Promise.all([page.waitForURL(/\/admin\/sites$/), page.click('form.form-grid button[type=submit]')]);
   expect(await page.locator('.flash-ok').textContent()).toContain('Site branch-3 saved');
@@ -74,7 +74,7 @@ test('add with mistakes, then right; the router shows live; edit keeps the passw
   expect(after).toMatchObject({ tz: 'Asia/Manila', password_enc: stored });
 
   // The confirm: dismissed, nothing happens; accepted, the site is gone.
-  await page.locator('tr[data-site="branch-3"] a.button').click();
+  await page.locator('tr[data-site="branch-3"]').getByRole('link', { name: 'Edit branch-3' }).click();
   page.once('dialog', (d) => void d.dismiss());
   await page.click('.danger-zone button[type=submit]');
   expect(await h.core!.db('sites').where({ name: 'branch-3' }).first()).toBeDefined();

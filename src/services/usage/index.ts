@@ -45,7 +45,10 @@ export interface UsageServiceOptions {
   sharedDatabase?: boolean;
 }
 
-export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions): UsageService {
+export function createUsageService(
+  deps: ServiceDeps,
+  opts: UsageServiceOptions,
+): UsageService & { /** Stops watching the database (a site removed). */ close(): void } {
   const { db, router, hotspot, clock, config } = deps;
   const site = siteOf(deps);
   const isDefault = site.id === DEFAULT_SITE.id;
@@ -299,7 +302,7 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
       );
       opts.onRouterRebooted?.();
     }
-    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state));
+    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state), site.id);
     const usage = meter({
       snapshot,
       state,
@@ -361,5 +364,6 @@ export function createUsageService(deps: ServiceDeps, opts: UsageServiceOptions)
     runCycle,
     lastPollAt: () => lastPoll,
     trafficSeries: (q) => trafficSeries(db, q),
+    close: () => watch.close(),
   };
 }

@@ -245,11 +245,23 @@ export async function withRouterMentions(
   return state;
 }
 
-/** Device rows holding the counter baseline of these queue ids (a queue handed over to another voucher). */
-export async function baselineHolders(db: Knex, queueIds: string[]): Promise<Map<string, DeviceRow>> {
+/**
+ * The site's device rows holding the counter baseline of these queue ids (a queue handed over to another voucher).
+ * Only the site's own: queue ids are per router, so another site's device may hold a queue of the same id.
+ */
+export async function baselineHolders(
+  db: Knex,
+  queueIds: string[],
+  siteId: number,
+): Promise<Map<string, DeviceRow>> {
   const out = new Map<string, DeviceRow>();
   for (const part of chunks(queueIds)) {
-    for (const d of (await db('voucher_devices').whereIn('counter_queue_id', part)) as DeviceRow[]) {
+    const rows = (await db('voucher_devices as d')
+      .join('vouchers as v', 'v.id', 'd.voucher_id')
+      .where('v.site_id', siteId)
+      .whereIn('d.counter_queue_id', part)
+      .select('d.*')) as DeviceRow[];
+    for (const d of rows) {
       if (d.counter_queue_id) out.set(d.counter_queue_id, d);
     }
   }

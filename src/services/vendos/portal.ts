@@ -261,6 +261,10 @@ export function vendoPortal(
             // The profile's validity plus this: the time the coins bought (negative when they bought less).
             extra_seconds: bought.seconds - (profile.validitySeconds ?? 0),
             vendo_id: vendo.id,
+            // Bought for the phone at hand, wherever it is: the redemption below gives it the site whose router
+            // sees the phone (src/services/site-dispatch.ts), so a box at any branch sells.
+            site_id: null,
+            roaming: true,
             created_at: now,
             updated_at: now,
           })
