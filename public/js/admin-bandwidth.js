@@ -282,7 +282,9 @@
 
   function refresh() {
     clearTimeout(timer);
-    return api('GET', '/admin/api/user-traffic')
+    // A page narrowed to one site (?site=) refreshes with that site's devices only.
+    var site = new window.URLSearchParams(window.location.search).get('site');
+    return api('GET', '/admin/api/user-traffic' + (site ? '?site=' + encodeURIComponent(site) : ''))
       .then(
         function (data) {
           render(data.users || []);

@@ -246,6 +246,7 @@ export function createBandwidthService(
       const plan = state.override === undefined ? limits : planLimits(r, p, now);
       out.push({
         user: r.code,
+        site: r.site_id == null ? ownSite : Number(r.site_id),
         mac: r.d_mac,
         ip: r.d_ip,
         profile: p.name,

@@ -272,6 +272,8 @@ export interface RedemptionService {
 
 export interface UserTraffic {
   user: string; // voucher code
+  /** The id of the site whose router the device is on (its voucher's site). */
+  site: number;
   mac: string;
   ip: string | null;
   profile: string;

@@ -52,6 +52,7 @@ test('GET /user-traffic lists connected devices with cumulative voucher usage an
     users: [
       {
         user: code,
+        site: 1, // the default site's router
         mac: MAC1,
         ip: '10.5.50.11',
         bytes_in: 1_500,

@@ -232,6 +232,22 @@ describe('three routers, one controller', () => {
     expect(set.status).toBe(200);
     const queue = branch.a.sim.rows('/queue/simple').find((q) => q.name === `pisonet-${phone.mac}`);
     expect(queue?.['max-limit']).toBe('256000/768000');
+    // The live users list narrows to one site: branch A's devices only, each naming its site.
+    const listed = async (site: string) =>
+      (
+        (await (
+          await fetch(`${h.app!.url}/admin/api/user-traffic?site=${site}`, { headers: auth })
+        ).json()) as {
+          users: Array<{ mac: string; site: number }>;
+        }
+      ).users;
+    const atA = await listed('branch-a');
+    expect(atA.map((u) => u.mac)).toContain(phone.mac);
+    expect(atA.every((u) => u.site === branch.a.id)).toBe(true);
+    expect((await listed('branch-b')).map((u) => u.mac)).not.toContain(phone.mac);
+    expect((await fetch(`${h.app!.url}/admin/api/user-traffic?site=nowhere`, { headers: auth })).status).toBe(
+      400,
+    );
     const kick = await fetch(`${h.app!.url}/admin/api/users/${encodeURIComponent(phone.mac)}/kick`, {
       method: 'POST',
       headers: auth,

@@ -12,6 +12,7 @@ import { ValidationError } from '../../domain/errors';
 import { AppError } from '../../lib/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
+import { apiSiteId } from './site-scope';
 import { routerStateOf } from '../router-state';
 
 function actorOf(req: Request): Actor {
@@ -59,6 +60,7 @@ function changed(res: Response, change: BandwidthChange): void {
 export function userJson(u: UserTraffic): Record<string, unknown> {
   return {
     user: u.user,
+    site: u.site,
     mac: u.mac,
     ip: u.ip,
     bytes_in: u.bytesIn,
@@ -84,6 +86,15 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
   // Every open bandwidth page polls this every 10 s. The list itself is shared for a short while (the
   // live-users cache), so serialise each shared list once and let clients revalidate with its ETag.
   const lists = new WeakMap<readonly UserTraffic[], string>();
+  // One site's part of a shared list, kept with it like its JSON (a page narrowed to a site polls it too).
+  const parts = new WeakMap<readonly UserTraffic[], Map<number, readonly UserTraffic[]>>();
+  const narrowed = (users: readonly UserTraffic[], siteId: number): readonly UserTraffic[] => {
+    let bySite = parts.get(users);
+    if (!bySite) parts.set(users, (bySite = new Map()));
+    let part = bySite.get(siteId);
+    if (!part) bySite.set(siteId, (part = users.filter((u) => u.site === siteId)));
+    return part;
+  };
   const serialised = (users: readonly UserTraffic[]) => {
     let list = lists.get(users);
     if (list === undefined) {
@@ -102,7 +113,10 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
   };
 
   r.get('/user-traffic', async (req, res) => {
-    const { body, etag } = serialised(await bw.users());
+    // ?site= (id or name): that site's devices only (an unknown site is a 400, src/web/admin/site-scope.ts).
+    const siteId = await apiSiteId(ctx, req);
+    const all = await bw.users();
+    const { body, etag } = serialised(siteId === undefined ? all : narrowed(all, siteId));
     res.set('ETag', etag).set('Cache-Control', 'no-cache').type('application/json');
     if (req.fresh) return res.status(304).end();
     res.send(body);

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
+import { pageSiteScope } from '../site-scope';
 import { routerStateOf } from '../../router-state';
 import type {
   BandwidthChange,
@@ -140,13 +141,19 @@ export function bandwidthRoutes(ctx: WebContext): Router {
     }
     const q = query(req, 'q').slice(0, 40);
     const sort = query(req, 'sort') === 'mac' ? 'mac' : 'rate';
-    const view = bandwidthView(await bandwidth.users(), q, sort, pageNo);
+    // Narrowed to one site (?site=): its devices only; the live refresh asks for the same.
+    const scope = await pageSiteScope(ctx, req);
+    const all = await bandwidth.users();
+    const users = scope.siteId === undefined ? all : all.filter((u) => u.site === scope.siteId);
+    const view = bandwidthView(users, q, sort, pageNo);
     const base = new URLSearchParams({
       ...(q ? { q } : {}),
       ...(sort !== 'rate' ? { sort } : {}),
+      ...(scope.site ? { site: String(scope.site.id) } : {}),
     }).toString();
     page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
       tab,
+      siteScope: scope,
       view,
       q,
       sort,
