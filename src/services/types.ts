@@ -320,6 +320,8 @@ export interface UsageService {
   lastPollAt(): number | undefined;
   /** Traffic per hour (or bucket) for charts: [{ts, up, down}]. */
   trafficSeries(opts: {
+    /** One site's vouchers only (their site_id). */
+    siteId?: number;
     since: number;
     bucketSeconds: number;
     voucherCode?: string;

@@ -215,6 +215,19 @@ describe('three routers, one controller', () => {
     const v = await row(code);
     expect(Number(v.bytes_down)).toBe(3_000_000);
     expect(Number(v.bytes_up)).toBe(1_000_000);
+    // The traffic chart of a site counts its own vouchers' samples only.
+    const down = async (siteId: number) =>
+      (await h.core!.services.usage.trafficSeries({ since: 0, bucketSeconds: 3600, siteId })).reduce(
+        (n, p) => n + p.down,
+        0,
+      );
+    expect(await down(branch.a.id)).toBeGreaterThanOrEqual(3_000_000);
+    expect(await down(branch.b.id)).toBeLessThan(await down(branch.a.id));
+    const all = (await h.core!.services.usage.trafficSeries({ since: 0, bucketSeconds: 3600 })).reduce(
+      (n, p) => n + p.down,
+      0,
+    );
+    expect(all).toBe((await down(1)) + (await down(branch.a.id)) + (await down(branch.b.id)));
     expect(branch.a.sim.rows('/queue/simple').map((q) => q.name)).toContain(`pisonet-${phone.mac}`);
   });
 

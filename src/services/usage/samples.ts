@@ -58,6 +58,8 @@ export interface SeriesQuery {
   bucketSeconds: number;
   voucherCode?: string;
   mac?: string;
+  /** One site's vouchers only (their site_id). */
+  siteId?: number;
 }
 
 /**
@@ -86,6 +88,8 @@ export async function trafficSeries(
         b.whereIn('s.voucher_id', db('vouchers').select('id').where({ code: q.voucherCode }));
       if (q.mac !== undefined)
         b.whereIn('s.device_id', db('voucher_devices').select('id').where({ mac: q.mac }));
+      if (q.siteId !== undefined)
+        b.whereIn('s.voucher_id', db('vouchers').select('id').where({ site_id: q.siteId }));
     })
     .select(db.raw('(s.ts / ?) * ? as bucket', [bucketMs, bucketMs]))
     .sum({ up: 's.bytes_up', down: 's.bytes_down' })

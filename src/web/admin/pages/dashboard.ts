@@ -29,7 +29,7 @@ export function dashboardRoutes(ctx: WebContext): Router {
       dashboardFigures(ctx, siteId),
       services.routerInfo.test(),
       services.reports.sales({ from: weekStart, to: tomorrow, by: 'day', siteId }),
-      hourlyTrafficChart(services.usage, now, config.tz, fmt),
+      hourlyTrafficChart(services.usage, now, config.tz, fmt, { siteId: scope.siteId }),
       services.events.list({ limit: FEED_LIMIT, siteId }),
     ]);
     page(res, 'dashboard', 'dashboard', scope.site ? `Dashboard: ${scope.site.name}` : 'Dashboard', {

@@ -12,7 +12,7 @@ export async function hourlyTrafficChart(
   now: number,
   tz: string,
   fmt: Formatters,
-  filter: { voucherCode?: string; mac?: string } = {},
+  filter: { voucherCode?: string; mac?: string; siteId?: number } = {},
   hours = 24,
 ): Promise<{ chart: LineChart; totalUp: number; totalDown: number }> {
   const firstHour = Math.floor(now / HOUR) * HOUR - (hours - 1) * HOUR;
