@@ -44,3 +44,15 @@ test('the dynamic queue we meant to go above is gone (no such item): the redempt
   expect(res.status).toBe(200);
   expect(h.sim.rows('/queue/simple').some((q) => q.name === `pisonet-${phone.mac}`)).toBe(true);
 });
+
+test('the router refuses the MAC binding: the login is undone with its queue, and the code stays unused', async () => {
+  const [voucher] = await makeVouchers(h, 'BASIC', 1); // one device: the login binds the user to its MAC
+  const phone = addDevice(h, 4);
+  // (The timing where the refusal arrives before the queue exists: test/router/login-undo.test.ts.)
+  h.sim.faults.trapOn('/ip/hotspot/user/set', 'failure: could not set mac-address');
+  const res = await redeemApi(h, { code: voucher, ...phone });
+  expect(res.status).toBe(502);
+  expect((await voucherRow(h, voucher)).status).toBe('unused');
+  expect(h.sim.rows('/queue/simple').some((q) => q.name === `pisonet-${phone.mac}`)).toBe(false);
+  expect(h.sim.rows('/ip/hotspot/active').some((s) => s['mac-address'] === phone.mac)).toBe(false);
+});

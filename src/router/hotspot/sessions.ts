@@ -220,8 +220,11 @@ export async function loginDevice(
       out.queueId = q.id;
       out.queueCreated = q.created;
     });
-    const [won] = await Promise.all([proceed, bind, queue]);
-    if (!won) throw new ClaimLost();
+    // Every step settles before anything is undone: a binding refused while the queue is still being added must
+    // not leave that queue behind (the undo would run before the queue existed).
+    const [won, bound, queued] = await Promise.allSettled([proceed, bind, queue]);
+    if (won.status === 'fulfilled' && !won.value) throw new ClaimLost();
+    for (const step of [won, bound, queued]) if (step.status === 'rejected') throw step.reason;
     return out;
   } catch (err) {
     await undoLogin(router, d, out);
