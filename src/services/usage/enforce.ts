@@ -9,11 +9,12 @@ import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
 import {
   desiredQueues,
+  queueNameForMac,
   type QueueTexts,
   type VoucherAction,
   type VoucherWithDevices,
 } from '../../domain/queues';
-import { planReconcile } from '../../domain/reconcile';
+import { planReconcile, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import { RouterError } from '../../router/types';
 import { recordEvent } from '../events';
@@ -44,6 +45,38 @@ export interface EnforceResult {
 }
 
 const ENDED = new Set(['expired', 'exhausted', 'revoked']);
+
+/** How long a redemption's claim owns its device's queue: its router steps take a few round trips. */
+export const CLAIM_OWNS_QUEUE_MS = 15_000;
+
+/**
+ * A device whose redemption is still being confirmed belongs to the redemption: it adds the queue itself, and a
+ * claim it loses is undone with its queue. For CLAIM_OWNS_QUEUE_MS the poll neither adds, changes nor removes
+ * that device's queue; otherwise a poll running beside a lost race adds a queue for the loser's device row just
+ * before the row is deleted, and the queue stays until the next poll. A claim still marked after that (a
+ * controller killed mid-redemption) is the poll's again, so its device is metered from then on, and the claim is
+ * settled after the grace period (settleInterruptedLogins).
+ */
+function handsOffClaims(
+  plan: ReconcilePlan,
+  state: LoadedState,
+  snapshot: RouterSnapshot,
+  now: number,
+): ReconcilePlan {
+  const claimed = new Set<string>();
+  for (const v of state.byId.values())
+    for (const d of v.devices)
+      if (d.login_pending_at != null && now - Number(d.login_pending_at) < CLAIM_OWNS_QUEUE_MS)
+        claimed.add(queueNameForMac(d.mac));
+  if (claimed.size === 0) return plan;
+  const claimedIds = new Set(snapshot.queues.filter((q) => claimed.has(q.name)).map((q) => q.id));
+  return {
+    ...plan,
+    add: plan.add.filter((q) => !claimed.has(q.name)),
+    set: plan.set.filter((s) => !claimed.has(s.name)),
+    remove: plan.remove.filter((id) => !claimedIds.has(id)),
+  };
+}
 
 export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
   return {
@@ -130,7 +163,7 @@ export async function enforce(
   const desired = desiredQueues(activeItems(state), now, deps.tz, {}, deps.texts);
   const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const errors: RouterError[] = [];
-  const plan = planReconcile(desired.queues, snapshot.queues);
+  const plan = handsOffClaims(planReconcile(desired.queues, snapshot.queues), state, snapshot, now);
   const queues = await deps.hotspot.applyQueuePlan(plan, errors, snapshot);
 
   const logout = sessionsToEnd(snapshot, state);

@@ -24,6 +24,8 @@ export interface DeviceRow {
   baseline_down: number;
   rate_up: number;
   rate_down: number;
+  /** A redemption's claim not confirmed yet (voucher-lifecycle.ts): the redemption owns this device's queue. */
+  login_pending_at?: number | null;
 }
 
 export interface LoadedVoucher {
@@ -97,6 +99,7 @@ const DEVICE_COLS = [
   'baseline_down',
   'rate_up',
   'rate_down',
+  'login_pending_at',
 ];
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
