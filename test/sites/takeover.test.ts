@@ -23,7 +23,7 @@ import { describePostgresOnly } from '../helpers/engine-describe';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startRouter } from './helpers';
 
-const POLL_SECONDS = 2;
+const POLL_SECONDS = 3;
 const PASS = 'Shared-pa55word';
 const TOKEN = 'test-token-0123456789abcdef';
 const KEY = 'a'.repeat(64);
