@@ -32,6 +32,7 @@ export interface Statements {
 
 interface SqliteStatement {
   get(params: unknown[], cb: (err: Error | null, row: unknown) => void): void;
+  reset(cb: () => void): void;
   all(params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void;
   run(params: unknown[], cb: (this: { changes: number }, err: Error | null) => void): void;
   finalize(cb: () => void): void;
@@ -101,9 +102,12 @@ function sqliteStatements(db: Knex): Statements {
     }
   }
   return {
+    // A statement left on its first row keeps its read transaction open: every later read on that connection
+    // would see the database as it was then (a separate reader served stale rows until the same statement ran
+    // again). Reset before the connection goes back to the pool.
     get: <T>(sql: string, params: Params = []) =>
       use<T | undefined>(sql, params, (s, a, done) =>
-        s.get(a, (err, row) => done(err, row as T | undefined)),
+        s.get(a, (err, row) => s.reset(() => done(err, row as T | undefined))),
       ),
     all: <T>(sql: string, params: Params = []) =>
       use<T[]>(sql, params, (s, a, done) => s.all(a, (err, rows) => done(err, rows as T[]))),

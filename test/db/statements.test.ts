@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ChangeWatch } from '../../src/db/change-watch';
 import { statements } from '../../src/db/statements';
 import { loadConfig } from '../../src/config/env';
-import { migrateLatest, openDatabase, type Db } from '../../src/db/knex';
+import { migrateLatest, openDatabase, openReader, type Db } from '../../src/db/knex';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/test-db';
 import { describeSqliteOnly } from '../helpers/engine-describe';
 
@@ -122,6 +122,40 @@ describeSqliteOnly('closing', 'prepared statements are kept on SQLite connection
       await new Promise((r) => setTimeout(r, 50));
       expect(conn.open).toBe(false);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeSqliteOnly('reader', 'the separate read connection is SQLite only', () => {
+  test('a get on the read connection does not pin it to that moment: later reads there see later writes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-stmts-reader-'));
+    const file = path.join(dir, 'db.sqlite');
+    const db = openDatabase(file);
+    const reader = openReader(db, file);
+    try {
+      await migrateLatest(db);
+      await statements(db).run(
+        'INSERT INTO profiles (name, price, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        ['A', 500, '{}', 1, 1],
+      );
+      // A one-row read through a statement of its own (the redemption's lookup), then a write elsewhere.
+      const first = await statements(reader).get<{ price: number }>(
+        'SELECT price FROM profiles WHERE name = ? LIMIT 1',
+        ['A'],
+      );
+      expect(first?.price).toBe(500);
+      await statements(db).run('UPDATE profiles SET price = ? WHERE name = ?', [700, 'A']);
+      // Another statement on the read connection sees the write (it saw 500 while the first stayed open).
+      const later = await statements(reader).all<{ price: number }>(
+        'SELECT price FROM profiles WHERE name = ?',
+        ['A'],
+      );
+      expect(later.map((r) => r.price)).toEqual([700]);
+      expect((await reader('profiles').where({ name: 'A' }).first('price')).price).toBe(700);
+    } finally {
+      await reader.destroy();
+      await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
