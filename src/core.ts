@@ -32,7 +32,7 @@ import { openCredentialsBox } from './services/sites/credentials';
 import { defaultSiteStatus } from './services/sites/default-status';
 import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack } from './services/site-stack';
-import { siteRedemption, type SiteDriver } from './services/site-dispatch';
+import { siteRedemption, type SiteDriver, type SiteDrivers } from './services/site-dispatch';
 import { GuessLimiter } from './services/guess-limiter';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
 
@@ -214,9 +214,19 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
           readSeconds: opts.siteReadSeconds,
           reconnect: opts.siteReconnect,
           attach(row, client) {
-            const stack = createSiteStack(deps, { profiles, limiter, leases }, row, client, {
-              poll: opts.sitePolls ?? true,
-            });
+            const stack = createSiteStack(
+              deps,
+              {
+                profiles,
+                limiter,
+                leases,
+                // Its customers' queued codes and pauses, after each of its polls.
+                afterCycle: (site) => selfService?.afterCycle(site.id) ?? Promise.resolve(),
+              },
+              row,
+              client,
+              { poll: opts.sitePolls ?? true },
+            );
             siteStacks.set(row.id, stack);
             return {
               async close() {
@@ -229,11 +239,12 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       : undefined;
   const mainRedemption = createRedemptionService(deps, { profiles, vouchers, limiter });
   const main: SiteDriver = { site: DEFAULT_SITE, router, hotspot, redemption: mainRedemption };
-  const redemption = siteRedemption(db, {
+  const drivers: SiteDrivers = {
     main,
     all: () => [main, ...[...siteStacks.values()].sort((a, b) => a.site.id - b.site.id)],
     get: (id) => (id === DEFAULT_SITE.id ? main : siteStacks.get(id)),
-  });
+  };
+  const redemption = siteRedemption(db, drivers);
   const services: Services = {
     audit,
     settings,
@@ -253,7 +264,15 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     }),
     routerChecks,
     admins: createAdminAccountService(deps),
-    selfService: (selfService = createSelfService(deps, { redemption, usage, vouchers })),
+    selfService: (selfService = createSelfService(deps, {
+      redemption,
+      // Each site's self-service drives its own router: the default site's services, the others' stacks.
+      sites: {
+        drivers,
+        main: { site: DEFAULT_SITE, deps, redemption: mainRedemption, usage, vouchers },
+        stack: (id) => siteStacks.get(id),
+      },
+    })),
     sites: createSiteService(deps, {
       box,
       monitor: siteMonitor,

@@ -9,21 +9,39 @@ import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter, requireRouter, routerDownError } from '../lib/context';
 import { queuesTable, routerInfoText, trafficTable, usersTable } from '../lib/render';
+import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
 import { CommandDef, print, printJson, withCore } from './shared';
 
-const USERS_LIST = `Usage: pisonet users list [--json]
+const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")`;
 
-Devices using a voucher now, with their traffic, speed and time left.`;
+const USERS_LIST = `Usage: pisonet users list [--site SITE] [--json]
+
+Devices using a voucher now, with their traffic, speed and time left. With --site, that site's devices,
+with the limits its router holds.
+${SITE_HELP}`;
+
+/** Active users, every site's or (--site) one site's, with that router's limits. */
+async function siteUsers(core: Core, site: string | undefined) {
+  if (site === undefined) {
+    await requireRouter(core);
+    return core.services.bandwidth.users();
+  }
+  return withSiteRouter(core, site, async (s) =>
+    (await s.bandwidth.users()).filter((u) => u.site === s.site.id),
+  );
+}
 
 const usersList: CommandDef = {
   name: 'users list',
   summary: 'active users with traffic',
   usage: USERS_LIST,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, USERS_LIST, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, USERS_LIST, {
+      min: 0,
+      max: 0,
+    });
     return withCore(async (core) => {
-      await requireRouter(core);
-      const users = await core.services.bandwidth.users();
+      const users = await siteUsers(core, siteValue(values));
       if (values.json) printJson({ users });
       else print(usersTable(users));
       return 0;
@@ -31,23 +49,25 @@ const usersList: CommandDef = {
   },
 };
 
-const USERS_KICK = `Usage: pisonet users kick MAC
+const USERS_KICK = `Usage: pisonet users kick MAC [--site SITE]
 
-Logs the device out of the hotspot. Its voucher stays usable (the customer can log in again).`;
+Logs the device out of the hotspot. Its voucher stays usable (the customer can log in again).
+${SITE_HELP}`;
 
 const usersKick: CommandDef = {
   name: 'users kick',
   summary: 'log a device out (voucher stays usable)',
   usage: USERS_KICK,
   async run(args) {
-    const { positionals } = parseCommand(args, {}, USERS_KICK, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(args, SITE_OPTION, USERS_KICK, { min: 1, max: 1 });
     const mac = normaliseMac(positionals[0], 'mac');
-    return withCore(async (core) => {
-      await requireRouter(core);
-      await core.services.bandwidth.kick(mac, cliActor());
-      print(out.green(`Logged out ${mac}.`));
-      return 0;
-    });
+    return withCore((core) =>
+      withSiteRouter(core, siteValue(values), async (s) => {
+        await s.bandwidth.kick(mac, cliActor());
+        print(out.green(`Logged out ${mac}${s.isDefault ? '' : ` at ${s.site.name}`}.`));
+        return 0;
+      }),
+    );
   },
 };
 
@@ -158,10 +178,11 @@ const bwReset = deviceCommand(
   (c) => `${c.mac} is back to its plan: ${c.profile}, ${speedText(c)}.`,
 );
 
-const BW_USERS = `Usage: pisonet bandwidth users [--json]
+const BW_USERS = `Usage: pisonet bandwidth users [--site SITE] [--json]
 
 Traffic per device: MAC, IP, voucher, totals, limit (* = admin override, "unlimited" = no limit)
-and live rate.`;
+and live rate.
+${SITE_HELP}`;
 
 const bwUsers: CommandDef = {
   ...usersList,
@@ -170,48 +191,70 @@ const bwUsers: CommandDef = {
   usage: BW_USERS,
 };
 bwUsers.run = async (args) => {
-  const { values } = parseCommand(args, { json: { type: 'boolean' } }, BW_USERS, { min: 0, max: 0 });
+  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, BW_USERS, {
+    min: 0,
+    max: 0,
+  });
   return withCore(async (core) => {
-    await requireRouter(core);
-    const users = await core.services.bandwidth.users();
+    const users = await siteUsers(core, siteValue(values));
     if (values.json) printJson({ users });
     else print(trafficTable(users));
     return 0;
   });
 };
 
-const QUEUES = `Usage: pisonet queues list [--json]
+const QUEUES = `Usage: pisonet queues list [--site SITE] [--json]
 
-All pisonet- simple queues configured on the router.`;
+All pisonet- simple queues configured on the router.
+${SITE_HELP}`;
 
 const queuesList: CommandDef = {
   name: 'queues list',
   summary: 'queues on the router',
   usage: QUEUES,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, QUEUES, { min: 0, max: 0 });
-    return withCore(async (core) => {
-      await requireRouter(core);
-      const queues = await core.services.bandwidth.queues();
-      if (values.json) printJson({ queues });
-      else print(queuesTable(queues));
-      return 0;
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, QUEUES, {
+      min: 0,
+      max: 0,
     });
+    return withCore((core) =>
+      withSiteRouter(core, siteValue(values), async (s) => {
+        const queues = await s.bandwidth.queues(s.site.id);
+        if (values.json) printJson({ site: s.site, queues });
+        else {
+          if (!s.isDefault) print(`Site ${s.site.name}:`);
+          print(queuesTable(queues));
+        }
+        return 0;
+      }),
+    );
   },
 };
 
-const ROUTER_TEST = `Usage: pisonet router test [--json]
+const ROUTER_TEST = `Usage: pisonet router test [--site SITE] [--json]
 
 Connects to the router and shows identity, version, uptime and the round-trip time.
-Exit code 1 when the router cannot be reached.`;
+Exit code 1 when the router cannot be reached.
+${SITE_HELP}`;
 
 const routerTest: CommandDef = {
   name: 'router test',
   summary: 'test the router connection',
   usage: ROUTER_TEST,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, ROUTER_TEST, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, ROUTER_TEST, {
+      min: 0,
+      max: 0,
+    });
     return withCore(async (core) => {
+      if (siteValue(values) !== undefined)
+        return withSiteRouter(core, siteValue(values), async (s) => {
+          const info = await s.info.test();
+          if (values.json) printJson({ site: s.site, ...info });
+          else print(`Site ${s.site.name}\n${routerInfoText(info)}`);
+          if (!info.error) return 0;
+          throw new AppError('ROUTER_ERROR', `The router answered with an error: ${info.error}`, 502);
+        });
       const info = await core.services.routerInfo.test();
       if (values.json) printJson(info);
       else print(routerInfoText(info));

@@ -15,10 +15,10 @@ import { queueChanges } from '../domain/reconcile';
 import { ValidationError } from '../domain/errors';
 import { checkLimitRate, formatLimitHuman, formatRatePairBps, normaliseMac } from '../domain/units';
 import { voucherTiming } from '../domain/vouchers';
-import { AppError } from '../lib/errors';
+import { AppError, toAppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
 import type { ManagedHotspot, QueueView } from '../router/hotspot';
-import { RouterError } from '../router/types';
+import { RouterError, type RouterClient } from '../router/types';
 import { siteOf, type ServiceDeps } from './deps';
 import { recordEvent, recordEvents } from './events';
 import { bandwidthEvent, logoutEvent } from './activity-events';
@@ -80,7 +80,7 @@ export function createBandwidthService(
     profiles: ProfileService;
     usage: UsageService;
     /** Another site's router, for that site's devices (undefined: not connected in this process). */
-    routerOfSite?: (siteId: number) => { hotspot: ManagedHotspot } | undefined;
+    routerOfSite?: (siteId: number) => { hotspot: ManagedHotspot; router?: RouterClient } | undefined;
   },
 ): BandwidthService {
   const { db, hotspot, clock, config, audit } = deps;
@@ -306,8 +306,42 @@ export function createBandwidthService(
     async resetLimit(mac, actor) {
       return setOverride(mac, null, 'bandwidth.reset', actor);
     },
-    async queues() {
-      return (await hotspot.queues()).map(queueView);
+    async queues(siteId) {
+      const target = siteId === undefined || siteId === ownSite ? { hotspot } : opts.routerOfSite?.(siteId);
+      if (!target) throw siteAway(siteId as number);
+      return (await target.hotspot.queues()).map(queueView);
+    },
+    async queuesBySite(siteId) {
+      const sites = (await db('sites')
+        .modify((q) => {
+          if (siteId !== undefined) void q.where({ id: siteId });
+        })
+        .orderBy('id')
+        .select('id', 'name')) as Array<{ id: number; name: string }>;
+      // Every router at once; one that is down or hung shows its error and holds up the others by at most
+      // QUEUES_WAIT_MS (the owner narrowed to one site waits for its router as long as the client does).
+      const wait = siteId === undefined ? QUEUES_WAIT_MS : undefined;
+      return Promise.all(
+        sites.map(async (row) => {
+          const site = { id: Number(row.id), name: row.name };
+          const own = site.id === ownSite;
+          const target = own ? { hotspot, router: deps.router } : opts.routerOfSite?.(site.id);
+          if (!target) return { site, queues: [], error: 'This server is not connected to its router.' };
+          const status = target.router?.status;
+          if (status && !status.connected)
+            return {
+              site,
+              queues: [],
+              error: `Its router is not connected${status.lastError ? ` (${status.lastError})` : ''}.`,
+            };
+          try {
+            const rows = await withDeadline(target.hotspot.queues(), wait);
+            return { site, queues: rows.map(queueView), error: null };
+          } catch (err) {
+            return { site, queues: [], error: toAppError(err).message };
+          }
+        }),
+      );
     },
     async kick(macInput, actor) {
       const mac = macOf(macInput);
@@ -342,4 +376,28 @@ async function markDisconnected(db: Knex, mac: string, now: number): Promise<num
     .where({ mac, connected: true })
     .update({ connected: false, rate_up: 0, rate_down: 0, last_seen_at: now });
   return rows.map((r) => r.voucher_id);
+}
+
+/** The most the all-sites queue list waits for one router (site-dispatch.ts caps its lookups alike). */
+export const QUEUES_WAIT_MS = 500;
+
+const siteAway = (siteId: number) =>
+  new AppError('SITE_UNREACHABLE', `Site ${siteId}'s router is not connected to this server`, 503, 'site');
+
+/** `work`, or an error once `ms` have passed (no deadline when `ms` is undefined). */
+async function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new AppError('ROUTER_SLOW', `Its router did not answer within ${ms / 1000} s.`, 504)),
+      ms,
+    );
+  });
+  work.catch(() => undefined); // answered after the deadline: nobody is waiting for it
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -57,7 +57,8 @@ export function withLiveUsersCache(
   return {
     users,
     invalidate,
-    queues: () => inner.queues(),
+    queues: (siteId) => inner.queues(siteId),
+    queuesBySite: (siteId) => inner.queuesBySite(siteId),
     setLimit: (mac, up, down, actor) => thenInvalidate(inner.setLimit(mac, up, down, actor)),
     removeLimit: (mac, actor) => thenInvalidate(inner.removeLimit(mac, actor)),
     resetLimit: (mac, actor) => thenInvalidate(inner.resetLimit(mac, actor)),

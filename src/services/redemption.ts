@@ -443,7 +443,7 @@ export function createRedemptionService(
 
   return {
     redeem,
-    status: (mac, asker) => portalStatus(deps, mac, asker),
+    status: (mac, asker, siteId) => portalStatus(deps, mac, asker, siteId),
     settled: async () => {
       while (recording.size) await Promise.all([...recording]);
     },
@@ -483,6 +483,7 @@ async function portalStatus(
   deps: ServiceDeps,
   macInput: string,
   asker: { provenMac: string | null; peerIp: string | null },
+  siteId?: number,
 ): Promise<PortalStatus> {
   const { db, clock, config } = deps;
   const none: PortalStatus = {
@@ -509,6 +510,9 @@ async function portalStatus(
   const row = (await db('voucher_devices as d')
     .join('vouchers as v', 'v.id', 'd.voucher_id')
     .where('d.mac', mac)
+    .modify((q) => {
+      if (siteId !== undefined) void q.where('v.site_id', siteId);
+    })
     .orderByRaw("CASE WHEN v.status = 'active' THEN 0 ELSE 1 END")
     .orderBy('v.activated_at', 'desc')
     .select('v.*')

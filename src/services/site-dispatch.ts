@@ -72,47 +72,59 @@ export async function sitesSeeing(drivers: SiteDriver[], mac: string, ip: string
   return seen.sort((a, b) => a.site.id - b.site.id);
 }
 
+/**
+ * The site that serves a request: the one it names (`site`, id or name), else the one router that sees the
+ * device at that IP, else (nobody sees it) the voucher's own site, `knownSite` (undefined: read from the
+ * code). The redemption and the portal's self-service use it alike.
+ */
+export async function findDriver(
+  db: Knex,
+  drivers: SiteDrivers,
+  input: { code: string; mac: string; ip: string; site?: string | number },
+  knownSite: number | null | undefined,
+): Promise<SiteDriver> {
+  if (input.site !== undefined && input.site !== '') {
+    const site = await findSite(db, input.site);
+    const d = drivers.get(site.id);
+    if (!d || !d.router.status.connected) throw siteAway(site.name);
+    return d;
+  }
+  const all = drivers.all();
+  if (all.length <= 1) return drivers.main;
+  let mac: string;
+  try {
+    mac = normaliseMac(input.mac);
+  } catch {
+    return drivers.main; // its redemption answers "not connected" for a malformed device
+  }
+  const seen = await sitesSeeing(all, mac, String(input.ip));
+  if (seen.length === 1) return seen[0];
+  if (seen.length > 1) throw ambiguous(seen.map((d) => d.site.name));
+  // Nobody sees it (or the router that does is away): the voucher's own site answers for it.
+  let siteId = knownSite;
+  if (siteId === undefined) {
+    const code = normaliseCode(String(input.code ?? ''));
+    const row = isPlausibleCode(code)
+      ? ((await db('vouchers').where({ code }).first('site_id')) as { site_id: number | null } | undefined)
+      : undefined;
+    siteId = row?.site_id;
+  }
+  return (siteId != null ? drivers.get(Number(siteId)) : undefined) ?? drivers.main;
+}
+
 /** The redemption service the faces use: each redemption runs on its site's own service. */
 export function siteRedemption(db: Knex, drivers: SiteDrivers): RedemptionService {
-  async function driverFor(
+  const driverFor = (
     input: { code: string; mac: string; ip: string; site?: string | number },
     knownSite: number | null | undefined,
-  ): Promise<SiteDriver> {
-    if (input.site !== undefined && input.site !== '') {
-      const site = await findSite(db, input.site);
-      const d = drivers.get(site.id);
-      if (!d || !d.router.status.connected) throw siteAway(site.name);
-      return d;
-    }
-    const all = drivers.all();
-    if (all.length <= 1) return drivers.main;
-    let mac: string;
-    try {
-      mac = normaliseMac(input.mac);
-    } catch {
-      return drivers.main; // its redemption answers "not connected" for a malformed device
-    }
-    const seen = await sitesSeeing(all, mac, String(input.ip));
-    if (seen.length === 1) return seen[0];
-    if (seen.length > 1) throw ambiguous(seen.map((d) => d.site.name));
-    // Nobody sees it (or the router that does is away): the voucher's own site answers for it.
-    let siteId = knownSite;
-    if (siteId === undefined) {
-      const code = normaliseCode(String(input.code ?? ''));
-      const row = isPlausibleCode(code)
-        ? ((await db('vouchers').where({ code }).first('site_id')) as { site_id: number | null } | undefined)
-        : undefined;
-      siteId = row?.site_id;
-    }
-    return (siteId != null ? drivers.get(Number(siteId)) : undefined) ?? drivers.main;
-  }
+  ) => findDriver(db, drivers, input, knownSite);
 
   return {
     async redeem(input, asker, known, sale) {
       const d = await driverFor(input, known?.row.site_id);
       return d.redemption.redeem(input, asker, known, sale);
     },
-    status: (mac, asker) => drivers.main.redemption.status(mac, asker),
+    status: (mac, asker, siteId) => drivers.main.redemption.status(mac, asker, siteId),
     async settled() {
       await Promise.all(drivers.all().map((d) => d.redemption.settled()));
     },

@@ -22,6 +22,8 @@ import { createVoucherService } from './vouchers';
 
 export interface SiteStack {
   site: SiteRef;
+  /** What its services were built with: its router and hotspot, its log, its time zone. */
+  deps: ServiceDeps;
   router: RouterClient;
   /** Guarded: refuses writes while the binding is not ready (safe mode). */
   hotspot: ManagedHotspot;
@@ -40,6 +42,8 @@ export interface SiteStackShared {
   limiter: GuessLimiter;
   /** Which sites this server polls (several servers may share the database). */
   leases: SiteLeases;
+  /** After each of the site's poll cycles (the portal's queued codes and pauses of that site). */
+  afterCycle?: (site: SiteRef) => Promise<void>;
 }
 
 /** One site's stack on its (not yet started) connection. */
@@ -85,6 +89,9 @@ export function createSiteStack(
   async function pollOnce(): Promise<void> {
     const report = await usage.runCycle();
     if (report.skipped) return;
+    await shared
+      .afterCycle?.(site)
+      .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
     const sync = await vouchers.syncRouterUsers();
     if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
   }
@@ -124,6 +131,7 @@ export function createSiteStack(
 
   return {
     site,
+    deps,
     router: client,
     hotspot,
     binding,

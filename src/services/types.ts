@@ -263,9 +263,14 @@ export interface RedemptionService {
   /**
    * The status of the device's voucher, for that device only: `asker` must prove it is the device (a MAC it
    * proved with the portal's signed cookie, or the address it asks from being the one the device uses).
-   * Anyone else learns nothing beyond "no active voucher here". The code is always masked.
+   * Anyone else learns nothing beyond "no active voucher here". The code is always masked. `siteId`: that
+   * site's vouchers only (a phone may have used codes at two sites); absent: the device's newest voucher.
    */
-  status(mac: string, asker: { provenMac: string | null; peerIp: string | null }): Promise<PortalStatus>;
+  status(
+    mac: string,
+    asker: { provenMac: string | null; peerIp: string | null },
+    siteId?: number,
+  ): Promise<PortalStatus>;
 }
 
 // ---------------------------------------------------------------- usage, bandwidth, sessions
@@ -301,6 +306,14 @@ export interface RouterQueueView {
   disabled: boolean;
   dynamic: boolean;
   comment: string;
+}
+
+/** One site's router queues, or why they are not listed. */
+export interface SiteQueues {
+  site: { id: number; name: string };
+  queues: RouterQueueView[];
+  /** Its router is not connected, answered an error, or did not answer in time; null when listed. */
+  error: string | null;
 }
 
 export interface CycleReport {
@@ -352,8 +365,16 @@ export interface BandwidthService {
   removeLimit(mac: string, actor: Actor): Promise<BandwidthChange>;
   /** Drops the admin override: back to the plan's speeds. Audited. */
   resetLimit(mac: string, actor: Actor): Promise<BandwidthChange>;
-  /** All `pisonet-` queues on the router. */
-  queues(): Promise<RouterQueueView[]>;
+  /**
+   * All `pisonet-` queues on a site's router (absent: the default site's); its router's error is thrown
+   * (SITE_UNREACHABLE when this server does not drive that site's router).
+   */
+  queues(siteId?: number): Promise<RouterQueueView[]>;
+  /**
+   * The `pisonet-` queues of every site's router (`siteId`: that site's only), each site with its own error
+   * instead of its queues when its router is down, hung or not driven here; never thrown.
+   */
+  queuesBySite(siteId?: number): Promise<SiteQueues[]>;
   /** Logs the device out (the voucher stays usable). Audited. */
   kick(mac: string, actor: Actor): Promise<void>;
 }

@@ -297,6 +297,8 @@ export async function addTopUp(
     firstLabel: string;
     added: { seconds: number; capBytes: number; fupBytes: number };
     at: number;
+    /** The site where it was used: a roaming second code becomes that site's (its sale is counted there). */
+    siteId?: number;
   },
 ): Promise<{ extraSeconds: number; extraBytes: number; extraFupBytes: number }> {
   const extraSeconds = t.first.extra_seconds + t.added.seconds;
@@ -311,6 +313,7 @@ export async function addTopUp(
       ended_at: t.at,
       end_reason: `added to ${t.firstLabel}`.slice(0, 64),
       topped_up_into: t.first.id,
+      ...(t.siteId !== undefined ? { site_id: t.siteId } : {}),
       updated_at: t.at,
     });
   const credited = await db('vouchers')
@@ -341,12 +344,19 @@ export class TopUpRaced extends Error {
 export async function queueFor(
   db: Knex,
   id: number,
-  q: { mac: string; after: number; at: number },
+  q: { mac: string; after: number; at: number; siteId?: number },
 ): Promise<boolean> {
+  // A roaming code kept for a device becomes the site's where it waits: the other routers drop its user.
   const n = await db('vouchers')
     .where({ id, status: 'unused' })
     .whereNull('queued_mac')
-    .update({ queued_mac: q.mac, queued_after: q.after, queued_at: q.at, updated_at: q.at });
+    .update({
+      queued_mac: q.mac,
+      queued_after: q.after,
+      queued_at: q.at,
+      ...(q.siteId !== undefined ? { site_id: q.siteId } : {}),
+      updated_at: q.at,
+    });
   return n === 1;
 }
 

@@ -32,6 +32,9 @@ function fakeBandwidth() {
     async queues() {
       return [];
     },
+    async queuesBySite() {
+      return [];
+    },
   };
   return { inner, calls, hold: () => (gate = true), open: () => ((gate = false), release?.()) };
 }

@@ -10,14 +10,9 @@ import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
 import { DEFAULT_SITE, type ServiceDeps } from '../deps';
-import type {
-  Actor,
-  PortalStatus,
-  RedeemResult,
-  RedemptionService,
-  UsageService,
-  VoucherService,
-} from '../types';
+import type { Actor, PortalStatus, RedeemResult, RedemptionService } from '../types';
+import { voucherTiming } from '../../domain/vouchers';
+import { toVoucherState } from '../voucher-state';
 import * as lifecycle from '../voucher-lifecycle';
 import { createMoves } from './move';
 import { createPauses, type PauseState } from './pause';
@@ -28,17 +23,17 @@ import {
   noActiveVoucher,
   notYourDevice,
   voucherAndActiveOf,
-  voucherByCode,
   VoucherLocks,
   type Voucher,
 } from './shared';
+import { createQueuedCodes } from './queued';
+import { createSelfSites, siteIdOf, type SelfSite, type SelfSitesSource } from './sites';
 import { createTopUps, type TopUpOutcome } from './topup';
 
 export type { PauseState, TopUpOutcome };
+export type { SelfSite, SelfSitesSource };
 
 export const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
-/** A queued code starts by itself only right after the code before it ended. */
-const START_WINDOW_MS = 10 * 60_000;
 
 export type SelfRedeemResult =
   | { kind: 'redeemed'; result: RedeemResult }
@@ -71,13 +66,21 @@ export interface SelfService {
     input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
     asker: { peerIp: string | null },
   ): Promise<SelfRedeemResult>;
-  status(mac: string, asker: Asker): Promise<PortalStatus & { self: SelfServiceStatus }>;
-  pause(mac: string, asker: Asker): Promise<PauseState>;
-  resume(mac: string, asker: Asker): Promise<PauseState>;
+  /**
+   * `site` (id or name, the login page's) in these four: the site whose voucher is meant, for a phone that
+   * used codes at two sites; absent, the site is found from the device (SelfSites.ofDevice).
+   */
+  status(
+    mac: string,
+    asker: Asker,
+    site?: string | number,
+  ): Promise<PortalStatus & { self: SelfServiceStatus }>;
+  pause(mac: string, asker: Asker, site?: string | number): Promise<PauseState>;
+  resume(mac: string, asker: Asker, site?: string | number): Promise<PauseState>;
   /** Starts the first code queued for the device when nothing runs on it (the customer's button). */
-  startQueued(mac: string, asker: Asker): Promise<RedeemResult>;
-  /** After each poll cycle: queued codes whose turn came, pauses that ended. */
-  afterCycle(): Promise<void>;
+  startQueued(mac: string, asker: Asker, site?: string | number): Promise<RedeemResult>;
+  /** After each poll cycle of a site (default: `default`): its queued codes whose turn came, its pauses that ended. */
+  afterCycle(siteId?: number): Promise<void>;
   movesPerDay(): Promise<number>;
   setMovesPerDay(value: unknown, actor: Actor): Promise<number>;
 }
@@ -95,18 +98,19 @@ const NO_SELF: SelfServiceStatus = {
 export function createSelfService(
   deps: ServiceDeps,
   d: {
+    /** The dispatching redemption (site-dispatch.ts), for what is a plain redemption before a site is known. */
     redemption: RedemptionService;
-    usage: UsageService;
-    vouchers: Pick<VoucherService, 'requestUsersCheck'>;
+    /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */
+    sites: SelfSitesSource;
   },
 ): SelfService {
-  const { db, clock, settings, log } = deps;
+  const { db, clock, settings } = deps;
   // The redeem prelude's lookups are on every customer's path: they read through the read connection, like the
   // redemption's own lookup (committed data; every change below is a conditional write on the main one).
   const reader = deps.reader ?? db;
   const locks = new VoucherLocks();
-  /** Queued codes whose automatic start was tried (once per process; the customer can always start them). */
-  const tried = new Set<number>();
+  const sites = createSelfSites(db, d.sites);
+  const queued = createQueuedCodes({ db, clock, locks });
 
   async function movesPerDay(): Promise<number> {
     const v = await settings.get<unknown>(MOVES_PER_DAY_KEY, DEFAULT_MOVES_PER_DAY);
@@ -117,15 +121,31 @@ export function createSelfService(
     }
   }
 
-  const topUps = createTopUps(deps, d.vouchers);
-  const pauses = createPauses(deps, d);
-  const moves = createMoves(deps, { ...d, movesPerDay });
+  /** Top-ups, pauses and moves of one site, on its router (built once per site stack). */
+  const parts = new WeakMap<SelfSite, ReturnType<typeof partsFor>>();
+  function partsFor(s: SelfSite) {
+    const with_ = { usage: s.usage, redemption: s.redemption, vouchers: s.vouchers };
+    return {
+      topUps: createTopUps(s.deps, s.vouchers),
+      pauses: createPauses(s.deps, with_),
+      moves: createMoves(s.deps, { ...with_, movesPerDay }),
+    };
+  }
+  function partsOf(s: SelfSite) {
+    let p = parts.get(s);
+    if (!p) parts.set(s, (p = partsFor(s)));
+    return p;
+  }
 
   /** The device's voucher for pause/resume, once the asker proved it is that device. */
-  async function provenVoucher(macInput: string, asker: Asker): Promise<{ v: Voucher; mac: string }> {
+  async function provenVoucher(
+    macInput: string,
+    asker: Asker,
+    site: string | number | undefined,
+  ): Promise<{ v: Voucher; mac: string; at: SelfSite }> {
     const mac = macOrNull(macInput) ?? asker.provenMac;
     if (!mac) throw notYourDevice();
-    const v = await activeVoucherOf(db, clock, mac);
+    const v = await activeVoucherOf(db, clock, mac, await sites.ofDevice(mac, site));
     if (!v) {
       if (asker.provenMac !== mac) throw notYourDevice();
       throw noActiveVoucher();
@@ -133,45 +153,17 @@ export function createSelfService(
     const device = await deviceRow(db, v.row.id, mac);
     const proven = asker.provenMac === mac || (asker.peerIp !== null && device?.ip === asker.peerIp);
     if (!proven) throw notYourDevice();
-    return { v, mac };
+    return { v, mac, at: sites.require(siteIdOf(v.row)) };
   }
 
-  /** Codes kept for a device, oldest first. */
-  async function queuedFor(mac: string): Promise<Voucher[]> {
-    const rows = (await db('vouchers')
-      .where({ queued_mac: mac, status: 'unused' })
-      .orderBy('queued_at')
-      .select('code')) as Array<{ code: string }>;
-    const out: Voucher[] = [];
-    for (const r of rows) {
-      const v = await voucherByCode(db, r.code);
-      if (v) out.push(v);
-    }
-    return out;
-  }
-
-  /**
-   * A queued code starts as an ordinary redemption (its hotspot user is bound to this very device, so the
-   * login is allowed); it stops being queued once it is active, and its user gets the plan's own binding
-   * (none for several devices). Should the router not take that now, the mark stays and the next sync
-   * releases it (releaseQueuedBindings).
-   */
-  async function startQueuedCode(v: Voucher, mac: string, ip: string, peerIp: string | null) {
-    const result = await d.redemption.redeem({ code: v.row.code, mac, ip }, { peerIp });
-    const userId = (await db('vouchers').where({ id: v.row.id }).first('router_user_id')) as
-      { router_user_id: string | null } | undefined;
-    let released = true;
-    if (userId?.router_user_id)
-      released = await deps.hotspot.bindUser(userId.router_user_id, v.profile.users === 1 ? mac : null).then(
-        () => true,
-        () => false,
-      );
-    if (released) await lifecycle.unqueue(db, v.row.id, clock.now());
-    log.info(
-      { module: 'portal', event: 'queue-start', voucher: maskCode(v.row.code), mac },
-      `queued code ${maskCode(v.row.code)} started on ${mac}`,
-    );
-    return result;
+  /** A running code typed at another site where it would have moved to this device. */
+  async function wouldMoveHere(v: Voucher, mac: string): Promise<boolean> {
+    if (v.row.status !== 'active') return false;
+    if (voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) return false;
+    const devices = (await reader('voucher_devices').where({ voucher_id: v.row.id }).select('mac')) as Array<{
+      mac: string;
+    }>;
+    return !devices.some((x) => x.mac === mac) && devices.length >= v.profile.users;
   }
 
   async function redeem(
@@ -192,18 +184,31 @@ export function createSelfService(
       return plain(); // the redemption's own refusal (unknown device)
     }
     const code = normaliseCode(String(input.code ?? ''));
-    // One read for both: the code's voucher and the device's running one. Both may be a moment old by the time
+    // One read for both: the code's voucher and the device's running ones. Both may be a moment old by the time
     // the lock below is ours; every change made from them is a conditional write (a lost race is retried by the
     // redemption from a fresh read), as it was when the device's voucher was read under the lock.
-    const { voucher: v, current } = isPlausibleCode(code)
+    const { voucher: v, currents } = isPlausibleCode(code)
       ? await voucherAndActiveOf(reader, clock, code, mac)
-      : { voucher: undefined, current: undefined };
+      : { voucher: undefined, currents: [] as Voucher[] };
     if (!v) return plain(); // wrong codes count against the asker there
-    // Top-ups, queued codes, pauses and moves drive the default site's router (their hotspot); a code or a
-    // running voucher of another site is a plain redemption there, on its own router.
-    const elsewhere = (r: { site_id?: number | null }) =>
-      r.site_id != null && Number(r.site_id) !== DEFAULT_SITE.id;
-    if (elsewhere(v.row) || (current && elsewhere(current.row))) return plain(v);
+    // The site serving the customer, found as the redemption finds it (named, else the router that sees the
+    // device, else the code's own). Top-ups, queued codes, pauses and moves drive that site's router, with the
+    // device's voucher there; what is a plain redemption is that site's own.
+    const here = await sites.resolve(
+      input,
+      v.row.site_id ?? (currents.length ? siteIdOf(currents[0].row) : null),
+    );
+    const local = async (known: Voucher): Promise<SelfRedeemResult> => ({
+      kind: 'redeemed',
+      result: await here.redemption.redeem(input, asker, known),
+    });
+    if (!lifecycle.usableAt(v.row, here.site.id)) {
+      // Another site's code: WRONG_SITE from the redemption; a running one does not move here either.
+      if (await wouldMoveHere(v, mac)) throw movesNotAcrossSites();
+      return local(v);
+    }
+    const current = currents.find((c) => siteIdOf(c.row) === here.site.id);
+    const { topUps, pauses, moves } = partsOf(here);
     return locks.run(v.row.id, async () => {
       if (v.row.status === 'unused') {
         const queuedMac = v.row.queued_mac ?? null;
@@ -217,13 +222,13 @@ export function createSelfService(
               409,
               'code',
             );
-          return { kind: 'redeemed', result: await startQueuedCode(v, mac, ip, asker.peerIp) };
+          return { kind: 'redeemed', result: await queued.start(here, v, mac, ip, asker.peerIp) };
         }
         if (current && current.row.id !== v.row.id)
           return { kind: 'topped-up', topUp: await topUps.topUp(current, v, mac) };
-        return plain(v);
+        return local(v);
       }
-      if (v.row.status !== 'active') return plain(v);
+      if (v.row.status !== 'active') return local(v);
       const devices = (await reader('voucher_devices')
         .where({ voucher_id: v.row.id })
         .select('mac')) as Array<{
@@ -235,9 +240,9 @@ export function createSelfService(
           const out = await pauses.resume(v, mac, 'customer', asker.peerIp);
           return { kind: 'redeemed', result: out.result as RedeemResult };
         }
-        return plain(v);
+        return local(v);
       }
-      if (devices.length < v.profile.users) return plain(v);
+      if (devices.length < v.profile.users) return local(v);
       const moved = await moves.move(
         v,
         { mac, ip },
@@ -249,23 +254,28 @@ export function createSelfService(
     });
   }
 
-  async function status(macInput: string, asker: Asker): Promise<PortalStatus & { self: SelfServiceStatus }> {
-    const base = await d.redemption.status(macInput, asker);
+  async function status(
+    macInput: string,
+    asker: Asker,
+    site?: string | number,
+  ): Promise<PortalStatus & { self: SelfServiceStatus }> {
     const mac = macOrNull(macInput);
+    const siteId = mac ? await sites.ofDevice(mac, site) : undefined;
+    const base = await d.redemption.status(macInput, asker, siteId);
     if (!mac || base.code === null) return { ...base, self: NO_SELF };
-    const v = await activeVoucherOf(db, clock, mac);
-    const queued = await queuedFor(mac);
+    const v = await activeVoucherOf(db, clock, mac, siteId);
+    const waiting = await queued.queuedFor(mac, siteId);
     const self: SelfServiceStatus = {
       ...NO_SELF,
-      queued: queued.map((q) => ({
+      queued: waiting.map(({ v: q }) => ({
         code: maskCode(q.row.code),
         profile: q.profileName,
         seconds: q.profile.validitySeconds,
       })),
-      canStartQueued: !v && queued.length > 0,
+      canStartQueued: !v && waiting.length > 0,
     };
     if (!v) return { ...base, self };
-    const p = await pauses.state(v);
+    const p = await partsOf(sites.main).pauses.state(v);
     // capBytes and fupThresholdBytes are the voucher's own already (the redemption's status reads them with
     // the codes added to it, as enforcement, the alerts and the admin do).
     return {
@@ -284,18 +294,21 @@ export function createSelfService(
   return {
     redeem,
     status,
-    async pause(macInput, asker) {
-      const { v, mac } = await provenVoucher(macInput, asker);
-      return locks.run(v.row.id, () => pauses.pause(v, mac));
+    async pause(macInput, asker, site) {
+      const { v, mac, at } = await provenVoucher(macInput, asker, site);
+      return locks.run(v.row.id, () => partsOf(at).pauses.pause(v, mac));
     },
-    async resume(macInput, asker) {
-      const { v, mac } = await provenVoucher(macInput, asker);
-      return locks.run(v.row.id, async () => (await pauses.resume(v, mac, 'customer', asker.peerIp)).state);
+    async resume(macInput, asker, site) {
+      const { v, mac, at } = await provenVoucher(macInput, asker, site);
+      return locks.run(
+        v.row.id,
+        async () => (await partsOf(at).pauses.resume(v, mac, 'customer', asker.peerIp)).state,
+      );
     },
-    async startQueued(macInput, asker) {
+    async startQueued(macInput, asker, site) {
       const mac = macOrNull(macInput);
       if (!mac) throw notYourDevice();
-      const [first] = await queuedFor(mac);
+      const [first] = await queued.queuedFor(mac, await sites.ofDevice(mac, site));
       const last = (await db('voucher_devices')
         .where({ mac })
         .orderBy('last_seen_at', 'desc')
@@ -303,15 +316,18 @@ export function createSelfService(
       const proven = asker.provenMac === mac || (asker.peerIp !== null && last?.ip === asker.peerIp);
       if (!proven) throw notYourDevice();
       if (!first) throw new AppError('NOTHING_QUEUED', 'No code is waiting for this device.', 404);
-      if (await activeVoucherOf(db, clock, mac))
+      if (await activeVoucherOf(db, clock, mac, first.siteId))
         throw new AppError('ALREADY_QUEUED', 'This code is already waiting for your time to end.', 409);
       const ip = asker.peerIp ?? last?.ip;
       if (!ip) throw notYourDevice();
-      return locks.run(first.row.id, () => startQueuedCode(first, mac, ip, asker.peerIp));
+      const at = sites.require(first.siteId);
+      return locks.run(first.v.row.id, () => queued.start(at, first.v, mac, ip, asker.peerIp));
     },
-    async afterCycle() {
-      await pauses.afterCycle();
-      await startDueQueued();
+    async afterCycle(siteId = DEFAULT_SITE.id) {
+      const at = sites.get(siteId);
+      if (!at) return;
+      await partsOf(at).pauses.afterCycle();
+      await queued.startDue(at);
     },
     movesPerDay,
     async setMovesPerDay(value, actor) {
@@ -320,54 +336,12 @@ export function createSelfService(
       return n;
     },
   };
-
-  /**
-   * Codes queued for a device whose running voucher has just ended (within START_WINDOW_MS) start at once,
-   * tried once: the router refuses the login when the phone has left the WiFi, and then the code waits for the
-   * customer (the status page's Start button, or the code typed again), so a wall-clock code never runs for
-   * a phone that is not there.
-   */
-  async function startDueQueued(): Promise<void> {
-    const rows = (await db('vouchers as q')
-      .leftJoin('vouchers as p', 'p.id', 'q.queued_after')
-      .whereNotNull('q.queued_mac')
-      .where('q.status', 'unused')
-      .orderBy('q.queued_at')
-      .select(
-        'q.id',
-        'q.code',
-        'q.queued_mac',
-        'q.queued_after',
-        'p.status as after_status',
-        'p.ended_at',
-      )) as Array<{
-      id: number;
-      code: string;
-      queued_mac: string;
-      queued_after: number | null;
-      after_status: string | null;
-      ended_at: number | null;
-    }>;
-    const seen = new Set<string>();
-    const now = clock.now();
-    for (const r of rows) {
-      if (seen.has(r.queued_mac)) continue;
-      seen.add(r.queued_mac);
-      if (r.after_status === 'active' || tried.has(r.id)) continue;
-      if (r.ended_at === null || Number(r.ended_at) < now - START_WINDOW_MS) continue;
-      if (await activeVoucherOf(db, clock, r.queued_mac)) continue;
-      const before = r.queued_after === null ? undefined : await deviceRow(db, r.queued_after, r.queued_mac);
-      const v = await voucherByCode(db, r.code);
-      if (!v || !before?.ip) continue;
-      tried.add(r.id);
-      try {
-        await locks.run(v.row.id, () => startQueuedCode(v, r.queued_mac, before.ip as string, null));
-      } catch (err) {
-        log.info(
-          { voucher: maskCode(r.code), mac: r.queued_mac, err: (err as Error).message },
-          'queued code not started: the device is not on the WiFi; it waits for the customer',
-        );
-      }
-    }
-  }
 }
+
+const movesNotAcrossSites = () =>
+  new AppError(
+    'MOVE_OTHER_SITE',
+    "This code is in use at another of the shop's WiFi hotspots and cannot move to a device here: a code stays at the hotspot where it was first used. Nothing was changed.",
+    409,
+    'code',
+  );

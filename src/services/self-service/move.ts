@@ -11,7 +11,7 @@ import { moveAllowance, moveSource, SELF_SERVICE_WINDOW_MS } from '../../domain/
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
 import type { RouterError } from '../../router/types';
-import type { ServiceDeps } from '../deps';
+import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import type { RedeemResult, RedemptionService, UsageService, VoucherService } from '../types';
@@ -23,7 +23,7 @@ export type MoveOutcome =
 export function createMoves(
   deps: ServiceDeps,
   d: {
-    usage: UsageService;
+    usage: Pick<UsageService, 'runCycle'>;
     redemption: Pick<RedemptionService, 'redeem'>;
     vouchers: Pick<VoucherService, 'requestUsersCheck'>;
     movesPerDay: () => Promise<number>;
@@ -58,8 +58,9 @@ export function createMoves(
    * device they are kept for, follow too. A failure is put right by the users check.
    */
   async function rebindQueued(mac: string): Promise<void> {
+    // This router's ids only: a code kept for the same address at another site has its user on that router.
     const rows = (await db('vouchers')
-      .where({ queued_mac: mac, status: 'unused' })
+      .where({ queued_mac: mac, status: 'unused', site_id: siteOf(deps).id })
       .whereNotNull('router_user_id')
       .select('router_user_id')) as Array<{ router_user_id: string }>;
     for (const r of rows)

@@ -10,7 +10,7 @@ import { voucherTiming } from '../../domain/vouchers';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
 import type { RouterError } from '../../router/types';
-import type { ServiceDeps } from '../deps';
+import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../voucher-state';
@@ -28,7 +28,7 @@ export interface PauseState {
 
 export function createPauses(
   deps: ServiceDeps,
-  d: { usage: UsageService; redemption: Pick<RedemptionService, 'redeem'> },
+  d: { usage: Pick<UsageService, 'runCycle'>; redemption: Pick<RedemptionService, 'redeem'> },
 ) {
   const { db, clock, router, hotspot, log } = deps;
 
@@ -189,9 +189,10 @@ export function createPauses(
    * still on the WiFi (else the pause just ends and the customer logs in again later).
    */
   async function afterCycle(): Promise<void> {
+    // This site's paused vouchers: each site's cycle ends its own pauses, on its own router.
     const rows = (await db('vouchers')
       .whereNotNull('paused_at')
-      .where({ status: 'active' })
+      .where({ status: 'active', site_id: siteOf(deps).id })
       .select('id')) as Array<{ id: number }>;
     for (const { id } of rows) {
       const v = await voucherById(db, id);

@@ -94,16 +94,24 @@ export async function voucherById(db: Knex, id: number): Promise<Voucher | undef
   return withProfile(db, (await db('vouchers').where({ id }).first()) as VoucherRow | undefined);
 }
 
-/** The active voucher this device uses now (the newest), with time left; undefined when none. */
-export async function activeVoucherOf(db: Knex, clock: Clock, mac: string): Promise<Voucher | undefined> {
+/**
+ * The active voucher this device uses now (the newest), with time left; undefined when none. `siteId`: that
+ * site's only (a phone may run codes at two sites).
+ */
+export async function activeVoucherOf(
+  db: Knex,
+  clock: Clock,
+  mac: string,
+  siteId?: number,
+): Promise<Voucher | undefined> {
   const rows = await statements(db).all<JoinedRow>(
     `SELECT v.*, p.name AS profile_name, p.spec AS profile_spec
        FROM voucher_devices d
        JOIN vouchers v ON v.id = d.voucher_id
        JOIN profiles p ON p.id = v.profile_id
-      WHERE d.mac = ? AND v.status = 'active'
+      WHERE d.mac = ? AND v.status = 'active'${siteId === undefined ? '' : ' AND v.site_id = ?'}
       ORDER BY v.activated_at DESC`,
-    [mac],
+    siteId === undefined ? [mac] : [mac, siteId],
   );
   for (const r of rows) {
     const v = joined(r);
@@ -114,14 +122,15 @@ export async function activeVoucherOf(db: Knex, clock: Clock, mac: string): Prom
 
 /**
  * voucherByCode and activeVoucherOf in one statement (the redeem prelude, on every customer's path): the voucher
- * of the code typed, and the active voucher this device uses now.
+ * of the code typed, and the active voucher this device uses now; `currents`, every one it uses (newest first:
+ * at most one per site, unless the shop gave it more).
  */
 export async function voucherAndActiveOf(
   db: Knex,
   clock: Clock,
   code: string,
   mac: string,
-): Promise<{ voucher: Voucher | undefined; current: Voucher | undefined }> {
+): Promise<{ voucher: Voucher | undefined; current: Voucher | undefined; currents: Voucher[] }> {
   const cols = 'v.*, p.name AS profile_name, p.spec AS profile_spec';
   const rows = await statements(db).all<JoinedRow & { which: number | string }>(
     `SELECT * FROM (
@@ -136,13 +145,13 @@ export async function voucherAndActiveOf(
     [code, mac],
   );
   let voucher: Voucher | undefined;
-  let current: Voucher | undefined;
+  const currents: Voucher[] = [];
   for (const { which, ...r } of rows) {
     const v = joined(r as JoinedRow);
     if (Number(which) === 0) voucher = v;
-    else if (!current && !voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) current = v;
+    else if (!voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) currents.push(v);
   }
-  return { voucher, current };
+  return { voucher, current: currents[0], currents };
 }
 
 /** The device row of a voucher (ip, presence), or undefined. */
@@ -173,7 +182,7 @@ export async function eventTimes(
  * A poll cycle now, so the time and bytes used up to this moment are counted before a device goes offline
  * or changes address. A cycle the router or safe mode stopped means the change cannot be made safely now.
  */
-export async function meterNow(usage: UsageService): Promise<CycleReport> {
+export async function meterNow(usage: Pick<UsageService, 'runCycle'>): Promise<CycleReport> {
   const report = await usage.runCycle();
   if (report.skipped === 'safe-mode') throw safeModeRefusal();
   if (report.skipped) throw unreachable();

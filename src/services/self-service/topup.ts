@@ -8,10 +8,11 @@ import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
-import type { ServiceDeps } from '../deps';
+import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, voucherProfile } from '../voucher-state';
+import { userMac } from '../vouchers/router-users';
 import type { VoucherService } from '../types';
 import { unreachable, voucherById, type Voucher } from './shared';
 
@@ -31,6 +32,7 @@ export interface TopUpOutcome {
 
 export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, 'requestUsersCheck'>) {
   const { db, clock, router, hotspot, log } = deps;
+  const site = siteOf(deps);
 
   async function add(first: Voucher, second: Voucher, mac: string): Promise<TopUpOutcome> {
     if (!router.status.connected) throw unreachable();
@@ -47,6 +49,7 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
           firstLabel: into,
           added,
           at: now,
+          siteId: site.id,
         });
         const what = `${formatDurationHuman(added.seconds)}${added.capBytes ? ` and ${formatBytes(added.capBytes)}` : ''}`;
         await recordEvent(trx, clock, {
@@ -99,7 +102,14 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
     const now = clock.now();
     const into = maskCode(first.row.code);
     const done = await db.transaction(async (trx) => {
-      if (!(await lifecycle.queueFor(trx, second.row.id, { mac, after: first.row.id, at: now })))
+      if (
+        !(await lifecycle.queueFor(trx, second.row.id, {
+          mac,
+          after: first.row.id,
+          at: now,
+          siteId: site.id,
+        }))
+      )
         return false;
       await recordEvent(trx, clock, {
         voucherId: second.row.id,
@@ -113,9 +123,28 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
     // Kept for this device on the router too: its hotspot user is bound to the device's MAC until it starts,
     // so no other device can log in with it on the router's own page. The users check puts it right if the
     // router cannot take it now (a user not pushed yet gets the binding when it is pushed).
-    if (second.row.router_user_id) {
+    // A roaming code has a user on every router and no one router id: this router's is found by its name.
+    const roaming = second.row.site_id === null;
+    if (second.row.router_user_id || roaming) {
       try {
-        await hotspot.bindUser(second.row.router_user_id, mac);
+        const id =
+          second.row.router_user_id ??
+          (await hotspot.addUser({
+            id: second.row.id,
+            code: second.row.code,
+            profileName: second.profileName,
+            limitSeconds: routerUptimeLimit(
+              second.profile,
+              second.row.extra_seconds,
+              Boolean(second.row.staff),
+            ),
+            mac: userMac({ activated_at: null, bound_mac: null, queued_mac: mac }, second.profile.users),
+          }));
+        await hotspot.bindUser(id, mac);
+        if (roaming)
+          await db('vouchers')
+            .where({ id: second.row.id, router_user_id: null })
+            .update({ router_user_id: id, router_synced_at: clock.now() });
       } catch (err) {
         log.warn(
           { err: (err as Error).message, code: maskCode(second.row.code) },

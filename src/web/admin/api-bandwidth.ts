@@ -138,8 +138,25 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
     changed(res, await bw.resetLimit(text(req, 'mac'), actorOf(req)));
   });
 
-  r.get('/queues', async (_req, res) => {
-    res.json({ success: true, queues: await bw.queues() });
+  // ?site=: that site's router (its error is the answer, 503 when it cannot be read). Without: every site's
+  // queues, each naming its site, and each site's error beside them; 503 only when no router could be read.
+  r.get('/queues', async (req, res) => {
+    const siteId = await apiSiteId(ctx, req);
+    const bySite = await bw.queuesBySite(siteId);
+    const read = bySite.filter((s) => s.error === null);
+    if (read.length === 0 && bySite.length > 0) {
+      const first = bySite[0];
+      throw new AppError(
+        'ROUTER_UNREACHABLE',
+        bySite.length === 1 ? first.error! : bySite.map((s) => `${s.site.name}: ${s.error}`).join(' '),
+        503,
+      );
+    }
+    res.json({
+      success: true,
+      queues: bySite.flatMap((s) => s.queues.map((q) => ({ ...q, site: s.site.id }))),
+      sites: bySite.map((s) => ({ id: s.site.id, name: s.site.name, error: s.error })),
+    });
   });
 
   r.post('/users/:mac/kick', async (req, res) => {

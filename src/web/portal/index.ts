@@ -12,7 +12,7 @@ import type { WebContext } from '../context';
 import { planViews, statusViewModel } from './view-model';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
-import { redeemJson, redeemNotice, selfServiceRoutes, selfServiceView } from './self-service';
+import { redeemJson, redeemNotice, selfServiceRoutes, selfServiceView, siteOf } from './self-service';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -136,7 +136,13 @@ export function portalRouter(ctx: WebContext): Router {
         return await renderLogin(req, res, { ...f, error: '' }, 409);
       }
       rememberDevice(res, secret, f.mac, cookieSecure(req));
-      const q = new URLSearchParams({ mac: f.mac, lang, 'link-orig': f.linkOrig, ...redeemNotice(out) });
+      const q = new URLSearchParams({
+        mac: f.mac,
+        lang,
+        'link-orig': f.linkOrig,
+        ...(f.site ? { site: f.site } : {}),
+        ...redeemNotice(out),
+      });
       res.redirect(303, `/portal/status?${q.toString()}`);
     } catch (err) {
       const e = errorText(translator(lang), err);
@@ -151,10 +157,19 @@ export function portalRouter(ctx: WebContext): Router {
     const lang = pickLanguage(req.query.lang, req.get('accept-language'));
     const t = translator(lang);
     const mac = str(req.query.mac, 64);
-    const status = await services.selfService.status(mac, askerOf(req));
+    const site = str(req.query.site, 64);
+    let status;
+    try {
+      status = await services.selfService.status(mac, askerOf(req), site || undefined);
+    } catch (err) {
+      // A site the shop renamed or removed since its login page was uploaded: found from the device instead.
+      if (!['SITE_NOT_FOUND', 'SITE_INVALID'].includes(toAppError(err).code)) throw err;
+      status = await services.selfService.status(mac, askerOf(req));
+    }
     const other = lang === 'fil' ? 'en' : 'fil';
     const linkOrig = safeLink(req.query['link-orig']);
-    const here = new URLSearchParams({ mac, lang, 'link-orig': linkOrig }).toString();
+    const siteQ: Record<string, string> = site ? { site } : {};
+    const here = new URLSearchParams({ mac, lang, 'link-orig': linkOrig, ...siteQ }).toString();
     res.render('portal/status', {
       t: t.t,
       lang: t.lang,
@@ -163,9 +178,15 @@ export function portalRouter(ctx: WebContext): Router {
       linkOrig,
       selfUrl: `/portal/status?${here}`,
       scripts: ['/public/js/portal-status.js'],
-      switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig }).toString()}`,
+      switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig, ...siteQ }).toString()}`,
       loginUrl: `/portal?${here}`,
-      self: selfServiceView(status.self, t, req, res, { mac, lang: t.lang, linkOrig, tz: ctx.config.tz }),
+      self: selfServiceView(status.self, t, req, res, {
+        mac,
+        site,
+        lang: t.lang,
+        linkOrig,
+        tz: ctx.config.tz,
+      }),
     });
   });
 
@@ -202,7 +223,16 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   r.get('/api/portal/status', async (req, res) => {
-    const s = await services.selfService.status(str(req.query.mac, 64), askerOf(req));
+    let s;
+    try {
+      s = await services.selfService.status(str(req.query.mac, 64), askerOf(req), siteOf(req));
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500 && e.code === 'INTERNAL')
+        ctx.log.error({ err: (err as Error).message }, 'portal status failed');
+      res.status(e.status).json({ success: false, error: e.message, code: e.code });
+      return;
+    }
     res.json({
       success: true,
       active: s.active,

@@ -19,6 +19,18 @@ registerMessages('fil', fil);
 
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
+/**
+ * The site a portal request names (the login page's hidden field, the status page's address, or the API's
+ * `site`: its id or its name); undefined when it names none.
+ */
+export function siteOf(req: Request): string | number | undefined {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const v = body.site ?? req.query.site;
+  if (typeof v === 'number') return v;
+  const s = str(v);
+  return s === '' ? undefined : s;
+}
+
 /** What the partial views/portal/_selfservice.ejs shows. */
 export interface SelfServiceView {
   pausable: boolean;
@@ -32,6 +44,8 @@ export interface SelfServiceView {
   error: string | null;
   csrf: string;
   mac: string;
+  /** The site the page was opened for (id or name), carried by its forms; '' for none. */
+  site: string;
   lang: string;
   linkOrig: string;
   randomMacHint: string;
@@ -70,7 +84,7 @@ export function selfServiceView(
   t: Translator,
   req: Request,
   res: Response,
-  page: { mac: string; lang: string; linkOrig: string; tz: string },
+  page: { mac: string; site: string; lang: string; linkOrig: string; tz: string },
 ): SelfServiceView {
   const q = req.query as Record<string, unknown>;
   const error = str(q.self_error, 32);
@@ -102,6 +116,7 @@ export function selfServiceView(
     error: error ? errorText(error, t) : null,
     csrf: portalFormToken(req, res),
     mac: page.mac,
+    site: page.site,
     lang: page.lang,
     linkOrig: page.linkOrig,
     randomMacHint: t.t('self.random_mac'),
@@ -158,10 +173,10 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
     str((req.body as Record<string, unknown> | undefined)?.mac) || str(req.query.mac);
 
   const actions = {
-    pause: (req: Request) => services.selfService.pause(macOf(req), askerOf(req)),
-    resume: (req: Request) => services.selfService.resume(macOf(req), askerOf(req)),
+    pause: (req: Request) => services.selfService.pause(macOf(req), askerOf(req), siteOf(req)),
+    resume: (req: Request) => services.selfService.resume(macOf(req), askerOf(req), siteOf(req)),
     'start-queued': async (req: Request) => {
-      await services.selfService.startQueued(macOf(req), askerOf(req));
+      await services.selfService.startQueued(macOf(req), askerOf(req), siteOf(req));
       return null;
     },
   };
@@ -192,7 +207,13 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
     r.post(`/portal/${name}`, async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = pickLanguage(body.lang ?? req.query.lang, req.get('accept-language'));
-      const q: Record<string, string> = { mac: macOf(req), lang, 'link-orig': str(body['link-orig'], 2048) };
+      const site = siteOf(req);
+      const q: Record<string, string> = {
+        mac: macOf(req),
+        lang,
+        'link-orig': str(body['link-orig'], 2048),
+        ...(site === undefined ? {} : { site: String(site) }),
+      };
       if (!portalFormTokenValid(req)) q.self_error = 'FORM_EXPIRED';
       else {
         try {

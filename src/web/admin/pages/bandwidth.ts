@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
-import { pageSiteScope } from '../site-scope';
+import { pageSiteScope, type SiteScope } from '../site-scope';
 import { routerStateOf } from '../../router-state';
 import type {
   BandwidthChange,
@@ -103,21 +103,33 @@ export function bandwidthView(users: UserTraffic[], q: string, sort: 'rate' | 'm
   };
 }
 
-/** The router's pisonet- queues, a page at a time; a router error is shown on the page, not thrown. */
-async function queuesTab(bandwidth: BandwidthService, pageNo: number) {
-  let queues: RouterQueueView[] = [];
-  let queuesError: string | null = null;
-  try {
-    queues = await bandwidth.queues();
-  } catch (err) {
-    queuesError = toAppError(err).message;
-  }
+/**
+ * The pisonet- queues of the narrowed site's router, or of every site's (each router asked at once, one that is
+ * down or hung shown with its error beside the others' queues), a page at a time. Never throws for a router.
+ */
+async function queuesTab(bandwidth: BandwidthService, pageNo: number, scope: SiteScope) {
+  const bySite = await bandwidth.queuesBySite(scope.siteId);
+  const several = scope.choices.length > 1;
+  const queues: Array<RouterQueueView & { site: string }> = bySite.flatMap((s) =>
+    s.queues.map((q) => ({ ...q, site: s.site.name })),
+  );
+  // One router (a shop with one site, or narrowed to one): its error is the page's, as it always was.
+  const problems = bySite
+    .filter((s) => s.error !== null)
+    .map((s) => ({ site: s.site.name, error: s.error! }));
   const pages = Math.max(1, Math.ceil(queues.length / BANDWIDTH_PAGE_SIZE));
   const current = Math.min(Math.max(pageNo, 1), pages);
   return {
     queues: queues.slice((current - 1) * BANDWIDTH_PAGE_SIZE, current * BANDWIDTH_PAGE_SIZE),
-    queuesError,
-    pager: { page: current, pages, total: queues.length, base: '?tab=queues&' },
+    queuesError: !several || scope.siteId !== undefined ? (problems[0]?.error ?? null) : null,
+    siteProblems: several && scope.siteId === undefined ? problems : [],
+    showSite: several && scope.siteId === undefined,
+    pager: {
+      page: current,
+      pages,
+      total: queues.length,
+      base: `?tab=queues&${scope.param ? `${scope.param}&` : ''}`,
+    },
   };
 }
 
@@ -133,16 +145,17 @@ export function bandwidthRoutes(ctx: WebContext): Router {
     const tab = query(req, 'tab') === 'queues' ? 'queues' : 'users';
     const list = await profiles.list();
     const pageNo = Number.parseInt(query(req, 'page'), 10) || 1;
+    // Narrowed to one site (?site=): its devices only (the live refresh asks for the same), its router's queues.
+    const scope = await pageSiteScope(ctx, req);
     if (tab === 'queues') {
       return page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
         tab,
-        ...(await queuesTab(bandwidth, pageNo)),
+        siteScope: scope,
+        ...(await queuesTab(bandwidth, pageNo, scope)),
       });
     }
     const q = query(req, 'q').slice(0, 40);
     const sort = query(req, 'sort') === 'mac' ? 'mac' : 'rate';
-    // Narrowed to one site (?site=): its devices only; the live refresh asks for the same.
-    const scope = await pageSiteScope(ctx, req);
     const all = await bandwidth.users();
     const users = scope.siteId === undefined ? all : all.filter((u) => u.site === scope.siteId);
     const view = bandwidthView(users, q, sort, pageNo);

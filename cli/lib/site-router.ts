@@ -1,0 +1,143 @@
+/**
+ * `--site NAME|ID` for the commands that talk to a router (issue 17): the terminal connects to that site's
+ * router itself, with the site's stored address and its password opened with CREDENTIALS_KEY, for as long as
+ * the command runs. The site `default` (id 1) is the .env router the core already holds. An unknown site, a
+ * password sealed with another key, or a router that does not connect within ROUTER_TIMEOUT_SECONDS is one
+ * clear error naming the site; nothing is written to a router the database does not know (safe mode, as on
+ * the server).
+ */
+import type { Core } from '../../src/core';
+import { AppError, toAppError } from '../../src/lib/errors';
+import { createRouterClient } from '../../src/router';
+import { createManagedHotspot, type ManagedHotspot } from '../../src/router/hotspot';
+import { guardWrites } from '../../src/router/hotspot/guard';
+import { RouterError, type RouterClient } from '../../src/router/types';
+import { createBandwidthService } from '../../src/services/bandwidth';
+import type { ServiceDeps, SiteRef } from '../../src/services/deps';
+import { createRouterBinding, type RouterBinding } from '../../src/services/router-binding';
+import { createRouterChecksService } from '../../src/services/router-checks';
+import { createRouterInfoService } from '../../src/services/router-info';
+import { openCredentialsBox } from '../../src/services/sites/credentials';
+import { findSiteRow } from '../../src/services/sites/lookup';
+import type { BandwidthService, RouterInfoService } from '../../src/services/types';
+import { requireRouter } from './context';
+
+export interface SiteRouter {
+  site: SiteRef;
+  /** Whether this is the .env router (the core's own connection). */
+  isDefault: boolean;
+  router: RouterClient;
+  /** Writes refused until `binding` has checked this router is the site's (the check runs at the first write). */
+  hotspot: ManagedHotspot;
+  binding: RouterBinding;
+  /** Test and info of this router (identity, version, warnings). */
+  info: RouterInfoService;
+  /** The bandwidth service on this site's router: its queues, its devices' limits, a logout there. */
+  bandwidth: BandwidthService;
+  close(): Promise<void>;
+}
+
+/** The option as the commands declare it. */
+export const SITE_OPTION = { site: { type: 'string' } } as const;
+
+/** The site's router, connected; `ref` undefined or the default site: the core's own. */
+export async function openSiteRouter(core: Core, ref: string | undefined): Promise<SiteRouter> {
+  const row = ref === undefined ? undefined : await findSiteRow(core.db, ref);
+  if (!row || Number(row.id) === 1) {
+    await requireRouter(core);
+    return {
+      site: { id: 1, name: row?.name ?? 'default' },
+      isDefault: true,
+      router: core.router,
+      hotspot: core.hotspot,
+      binding: core.services.routerBinding,
+      info: core.services.routerInfo,
+      bandwidth: core.services.bandwidth,
+      close: async () => undefined,
+    };
+  }
+  const { config } = core;
+  const site: SiteRef = { id: Number(row.id), name: row.name };
+  const log = core.log.child({ site: site.name });
+  let password = '';
+  if (row.password_enc) password = openCredentialsBox(config, log).open(row.password_enc, row.name);
+  const port = row.port ?? (row.tls ? 8729 : 8728);
+  const client = createRouterClient({
+    host: row.host ?? '',
+    port,
+    user: row.username ?? '',
+    password,
+    tls: Boolean(row.tls),
+    timeoutSeconds: config.router.timeoutSeconds,
+    logger: log.child({ module: 'router' }),
+  });
+  await client.start();
+  if (!(await client.waitConnected(config.router.timeoutSeconds * 1000))) {
+    const status = client.status;
+    await client.stop();
+    const why = status.lastError
+      ? toAppError(new RouterError(status.lastErrorCode ?? 'ROUTER_UNREACHABLE', status.lastError)).message
+      : `no answer within ${config.router.timeoutSeconds} s`;
+    throw new AppError(
+      'SITE_UNREACHABLE',
+      `Site "${site.name}": its router at ${row.host}:${port} cannot be reached (${why}).`,
+      503,
+      'site',
+    );
+  }
+  const own = createManagedHotspot(client, {
+    hotspotServer: row.hotspot_server ?? config.hotspotServer,
+    hotspotUserProfile: row.hotspot_user_profile ?? config.hotspotUserProfile,
+  });
+  const base = {
+    config: row.tz ? { ...config, tz: row.tz } : config,
+    db: core.db,
+    clock: core.clock,
+    log,
+    audit: core.services.audit,
+    settings: core.services.settings,
+    site,
+  };
+  const binding = createRouterBinding({ ...base, router: client, hotspot: own });
+  const hotspot = guardWrites(
+    own,
+    () => binding.ready(),
+    () => binding.state().reason?.message ?? 'the router has not been checked yet',
+  );
+  const deps: ServiceDeps = { ...base, router: client, hotspot };
+  return {
+    site,
+    isDefault: false,
+    router: client,
+    hotspot,
+    binding,
+    info: createRouterInfoService(client, false, {
+      checks: createRouterChecksService(client, log.child({ module: 'router' })),
+      binding,
+      connectTimeoutMs: config.router.timeoutSeconds * 1000,
+    }),
+    bandwidth: createBandwidthService(deps, {
+      profiles: core.services.profiles,
+      usage: core.services.usage,
+    }),
+    close: () => client.stop(),
+  };
+}
+
+/** Runs `fn` on the site's router and closes a connection opened for it. */
+export async function withSiteRouter<T>(
+  core: Core,
+  ref: string | undefined,
+  fn: (s: SiteRouter) => Promise<T>,
+): Promise<T> {
+  const s = await openSiteRouter(core, ref);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** The `--site` value parsed (undefined: not given). */
+export const siteValue = (values: Record<string, unknown>): string | undefined =>
+  typeof values.site === 'string' ? values.site : undefined;

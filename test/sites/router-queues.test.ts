@@ -1,0 +1,210 @@
+/**
+ * Router things of every site (issue 17): the admin's "Router queues" tab and GET /admin/api/queues list the
+ * narrowed site's router's queues, or every site's with the site named, a router that is down or hung shown
+ * with its error beside the others; and the terminal's router commands take --site, connecting to that site's
+ * router with its stored (encrypted) password, with a clear error for an unknown site or a router that is down.
+ */
+import type { RouterSimulator } from '../../src/simulator';
+import { SYSTEM } from '../../src/services/types';
+import type { SiteStack } from '../../src/services/site-stack';
+import { createHarness, type Harness } from '../helpers/harness';
+import { redeemApi } from '../portal/helpers';
+import { AdminClient } from '../admin/client';
+import { runCli } from '../cli/helpers';
+import { api, startRouter } from './helpers';
+
+const PASS = 'Branch-pa55word';
+
+describe('router queues and router commands per site', () => {
+  let h: Harness;
+  let c: AdminClient;
+  const branch: Record<'a' | 'b', { sim: RouterSimulator; id: number }> = {} as never;
+  const phone = {
+    home: { mac: '02:D0:00:00:00:01', ip: '10.5.50.241' },
+    a: { mac: '02:DA:00:00:00:01', ip: '10.77.1.11' },
+    b: { mac: '02:DB:00:00:00:01', ip: '10.77.2.11' },
+  };
+  const stack = (id: number): SiteStack => h.core!.siteStacks.get(id)!;
+  const sell = async (site: string, d: { mac: string; ip: string }) => {
+    const [code] = (
+      await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 1, site }, SYSTEM)
+    ).vouchers.map((v) => v.code);
+    expect((await redeemApi(h, { code, ...d })).status).toBe(200);
+    return code;
+  };
+  const queueName = (d: { mac: string }) => `pisonet-${d.mac}`;
+
+  beforeAll(async () => {
+    h = await createHarness({
+      http: true,
+      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
+    });
+    for (const key of ['a', 'b'] as const) {
+      const r = await startRouter({ identity: `Branch-${key.toUpperCase()}`, password: PASS });
+      const site = await h.core!.services.sites.add(
+        { name: `branch-${key}`, host: '127.0.0.1', port: r.port, user: 'pisonet', password: PASS },
+        SYSTEM,
+      );
+      branch[key] = { sim: r.sim, id: site.id };
+    }
+    for (const key of ['a', 'b'] as const) {
+      await stack(branch[key].id).router.waitConnected(5000);
+      expect((await stack(branch[key].id).binding.check()).mode).toBe('bound');
+    }
+    h.sim.addDevice(phone.home);
+    branch.a.sim.addDevice(phone.a);
+    branch.b.sim.addDevice(phone.b);
+    await sell('default', phone.home);
+    await sell('branch-a', phone.a);
+    await sell('branch-b', phone.b);
+    c = new AdminClient(h.app!.url);
+    expect((await c.login()).status).toBe(303);
+  });
+  afterAll(async () => {
+    await h.close();
+    for (const b of Object.values(branch)) await b.sim.stop();
+  });
+
+  test('the tab narrowed to a site lists its router’s queues; all sites: every router’s, with the site', async () => {
+    const atA = await c.html(`/admin/bandwidth?tab=queues&site=${branch.a.id}`);
+    expect(atA).toContain(queueName(phone.a));
+    expect(atA).not.toContain(queueName(phone.home));
+    expect(atA).not.toContain(queueName(phone.b));
+    expect(atA).toContain('Queues on branch-a’s router');
+    // The picker keeps the tab; the tabs keep the site.
+    expect(atA).toContain('<input type="hidden" name="tab" value="queues">');
+    expect(atA).toContain(`href="/admin/bandwidth?site=${branch.a.id}"`);
+
+    const all = await c.html('/admin/bandwidth?tab=queues');
+    for (const d of Object.values(phone)) expect(all).toContain(queueName(d));
+    expect(all).toContain('<th>Site</th>');
+    expect(all).toMatch(
+      /<td data-label="Site">branch-b<\/td>\s*<td data-label="Name" class="mono key">pisonet-02:DB/,
+    );
+
+    const json = await api(h, 'GET', `/queues?site=branch-b`);
+    expect(json.status).toBe(200);
+    expect(json.json.queues.map((q: { name: string }) => q.name)).toEqual([queueName(phone.b)]);
+    expect(json.json.queues[0]).toMatchObject({ site: branch.b.id, comment: expect.any(String) });
+    const every = await api(h, 'GET', '/queues');
+    expect(every.json.sites).toEqual([
+      { id: 1, name: 'default', error: null },
+      { id: branch.a.id, name: 'branch-a', error: null },
+      { id: branch.b.id, name: 'branch-b', error: null },
+    ]);
+    expect(every.json.queues.map((q: { site: number }) => q.site).sort()).toEqual(
+      [1, branch.a.id, branch.b.id].sort(),
+    );
+    expect((await api(h, 'GET', '/queues?site=nowhere')).status).toBe(400);
+  });
+
+  test('a router down or hung shows its error in place; the other sites are still listed', async () => {
+    branch.b.sim.setReachable(false);
+    await waitFor(() => !stack(branch.b.id).router.status.connected);
+    const page = await c.html('/admin/bandwidth?tab=queues');
+    expect(page).toMatch(/<strong>branch-b:<\/strong> Its router is not connected/);
+    expect(page).toContain(queueName(phone.a));
+    expect(page).toContain(queueName(phone.home));
+    const every = await api(h, 'GET', '/queues');
+    expect(every.status).toBe(200);
+    expect(every.json.sites[2]).toMatchObject({
+      name: 'branch-b',
+      error: expect.stringMatching(/not connected/),
+    });
+    // Narrowed to the site that is down: its error is the answer.
+    const down = await api(h, 'GET', `/queues?site=${branch.b.id}`);
+    expect([down.status, down.json.code]).toEqual([503, 'ROUTER_UNREACHABLE']);
+    expect(await c.html(`/admin/bandwidth?tab=queues&site=${branch.b.id}`)).toMatch(
+      /class="flash flash-error" role="alert">Its router is not connected/,
+    );
+
+    // Branch A accepts the connection and never answers: the page is not held for its router's timeout.
+    branch.a.sim.faults.silenceAfterLogin();
+    const hung = await c.html('/admin/bandwidth?tab=queues');
+    expect(hung).toMatch(/<strong>branch-a:<\/strong> Its router did not answer within 0.5 s/);
+    expect(hung).toContain(queueName(phone.home));
+    branch.a.sim.faults.clear();
+    branch.b.sim.setReachable(true);
+  });
+});
+
+describe('pisonet router commands --site', () => {
+  let h: Harness;
+  let sim: RouterSimulator;
+  const d = { mac: '02:DC:00:00:00:01', ip: '10.78.1.11' };
+
+  beforeAll(async () => {
+    h = await createHarness({
+      http: true,
+      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
+    });
+    const r = await startRouter({ identity: 'Branch-C', password: PASS });
+    sim = r.sim;
+    await h.core!.services.sites.add(
+      { name: 'branch-c', host: '127.0.0.1', port: r.port, user: 'pisonet', password: PASS },
+      SYSTEM,
+    );
+    // A device of branch C online on its voucher, as the server left it.
+    const stackC = [...h.core!.siteStacks.values()][0];
+    await stackC.router.waitConnected(5000);
+    expect((await stackC.binding.check()).mode).toBe('bound');
+    sim.addDevice(d);
+    const [code] = (
+      await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 1, site: 'branch-c' }, SYSTEM)
+    ).vouchers.map((v) => v.code);
+    await stackC.redemption.redeem({ code, ...d }, { peerIp: null });
+  });
+  afterAll(async () => {
+    await h.close();
+    await sim.stop();
+  });
+
+  test('router test, queues list, users list and users kick on a site’s router', async () => {
+    const test = await runCli(h, ['router', 'test', '--site', 'branch-c', '--json']);
+    expect(test.stderr).toBe('');
+    expect(test.code).toBe(0);
+    expect(JSON.parse(test.stdout)).toMatchObject({ site: { name: 'branch-c' }, identity: 'Branch-C' });
+
+    const queues = await runCli(h, ['queues', 'list', '--site', 'branch-c', '--json']);
+    expect(queues.code).toBe(0);
+    const listed = JSON.parse(queues.stdout) as { queues: Array<{ name: string }> };
+    expect(listed.queues.map((q) => q.name)).toEqual([`pisonet-${d.mac}`]);
+    // Without --site: the .env router's, which does not hold branch C's queue.
+    const home = JSON.parse((await runCli(h, ['queues', 'list', '--json'])).stdout) as typeof listed;
+    expect(home.queues.map((q) => q.name)).not.toContain(`pisonet-${d.mac}`);
+
+    const users = await runCli(h, ['users', 'list', '--site', 'branch-c']);
+    expect(users.code).toBe(0);
+    expect(users.stdout).toContain(d.mac);
+
+    const kick = await runCli(h, ['users', 'kick', d.mac, '--site', 'branch-c']);
+    expect(kick.stderr).toBe('');
+    expect(kick.stdout).toContain(`Logged out ${d.mac} at branch-c.`);
+    expect(sim.rows('/ip/hotspot/active').map((s) => s['mac-address'])).not.toContain(d.mac);
+  });
+
+  test('an unknown site and a router that is down are clear errors', async () => {
+    const unknown = await runCli(h, ['queues', 'list', '--site', 'nowhere']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Site "nowhere" not found/);
+    sim.setReachable(false);
+    try {
+      const down = await runCli(h, ['router', 'test', '--site', 'branch-c'], {
+        env: { ROUTER_TIMEOUT_SECONDS: '1' },
+      });
+      expect(down.code).toBe(1);
+      expect(down.stderr).toMatch(/Site "branch-c": its router at 127\.0\.0\.1:\d+ cannot be reached/);
+      expect(down.stderr).not.toContain(PASS);
+    } finally {
+      sim.setReachable(true);
+    }
+  });
+});
+
+async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
