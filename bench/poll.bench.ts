@@ -36,6 +36,8 @@ interface Figures {
   cpuTraffic: number;
   cpuUnchanged: number;
   cpuRead: number;
+  /** Folding the usage journal of one round's polls (traffic, rates to zero, unchanged) into the tables. */
+  cpuFold?: number;
   wallTraffic: number;
   kibRead: number;
   writesUnchanged: number;
@@ -89,7 +91,10 @@ function seedInChild(env: Record<string, string>, n: number): Promise<void> {
 
 async function measure(n: number): Promise<Figures> {
   const site = await openBenchSite('bench');
-  const { routerProcess: sim, config, log, router } = site;
+  const { routerProcess: sim, log, router } = site;
+  // The cycles are measured without the usage journal's fold (USAGE_FOLD_SECONDS, every 60 s by default);
+  // the fold is measured on its own after each round, over that round's polls.
+  const config = { ...site.config, usageFoldSeconds: 3600 };
   await sim.call({ cmd: 'devices', net: NET, n });
   await seedInChild(site.env, n);
   const clock = new FakeClock();
@@ -106,6 +111,7 @@ async function measure(n: number): Promise<Figures> {
     const traffic: Array<{ cpu: number; wall: number; trips: number; bytes: number }> = [];
     const unchanged: Array<{ cpu: number; writes: number; trips: number }> = [];
     const reads: number[] = [];
+    const folds: number[] = [];
     const warmups: number[] = [];
     // A server polls all day: the first rounds (JIT warm-up on this data, the first writes) are run but not
     // counted, so the figures are those of the cycles it runs from then on. BENCH_POLL_VERBOSE shows them.
@@ -143,13 +149,17 @@ async function measure(n: number): Promise<Figures> {
       const s0 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
       const run2 = await cpuMs(() => usage.runCycle());
       const s1 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
-      if (r < 0) continue;
+      if (r < 0) {
+        await usage.flush();
+        continue;
+      }
       unchanged.push({
         cpu: run2.ms,
         writes: writesOf(s1.commandsByPath) - writesOf(s0.commandsByPath),
         trips: run2.value.roundTrips,
       });
       reads.push((await cpuMs(() => readSnapshot(router))).ms);
+      folds.push((await cpuMs(() => usage.flush())).ms);
     }
     if (verbose) {
       console.log(`  n=${n} peak RSS MiB ${memory.join('; ')}`);
@@ -164,6 +174,7 @@ async function measure(n: number): Promise<Figures> {
       cpuTraffic: median(traffic.map((t) => t.cpu)),
       cpuUnchanged: median(unchanged.map((u) => u.cpu)),
       cpuRead: median(reads),
+      cpuFold: median(folds),
       wallTraffic: median(traffic.map((t) => t.wall)),
       kibRead: median(traffic.map((t) => t.bytes)) / 1024,
       writesUnchanged: Math.max(...unchanged.map((u) => u.writes)),
@@ -206,11 +217,14 @@ export async function run(): Promise<void> {
     '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures',
   );
   console.log(
-    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only | wall ms | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
+    '  "fold" = adding one round\'s usage journal (a traffic poll and the poll after it, as at the default 30 s / 60 s) into the tables',
+  );
+  console.log(
+    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only | CPU ms fold | wall ms | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
   );
   for (const f of rows) {
     console.log(
-      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${f.cpuRead.toFixed(1).padStart(16)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
+      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${f.cpuRead.toFixed(1).padStart(16)} | ${(f.cpuFold ?? NaN).toFixed(1).padStart(11)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
     );
   }
   const big = rows[rows.length - 1];
@@ -250,13 +264,16 @@ export function scalingReport(rows: readonly Figures[]): string[] {
     const trRead = f.cpuTraffic / f.cpuRead;
     const unRead = f.cpuUnchanged / f.cpuRead;
     if (trRead > 2 || unRead > 2) withinRead = false;
+    // What a traffic poll costs in all at the default cadence (a fold every second poll covers it and the next).
+    const whole =
+      f.cpuFold === undefined ? '' : `; traffic + fold/2 ${x((f.cpuTraffic + f.cpuFold / 2) / f.cpuRead)}`;
     out.push(
       `  ${String(f.n).padStart(7)} | ` +
         (p
           ? `x${grow.toFixed(1)} devices: traffic ${x(tr)}, unchanged ${x(un)}, read only ${x(rd)}`
           : 'first size'
         ).padEnd(68) +
-        ` | traffic ${x(trRead)}, unchanged ${x(unRead)}`,
+        ` | traffic ${x(trRead)}, unchanged ${x(unRead)}${whole}`,
     );
   }
   const big = rows[rows.length - 1];

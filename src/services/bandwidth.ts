@@ -231,16 +231,30 @@ export function createBandwidthService(
         'v.*',
         'd.mac as d_mac',
         'd.ip as d_ip',
+        'd.id as d_id',
         'd.rate_up as d_rate_up',
         'd.rate_down as d_rate_down',
       )) as Array<
-      VoucherRow & { d_mac: string; d_ip: string | null; d_rate_up: number; d_rate_down: number }
+      VoucherRow & {
+        d_id: number;
+        d_mac: string;
+        d_ip: string | null;
+        d_rate_up: number;
+        d_rate_down: number;
+      }
     >;
     const onRouter = await routerLimits();
     const out: UserTraffic[] = [];
-    for (const r of rows) {
-      const p = profiles.get(r.profile_id);
+    for (const row of rows) {
+      const p = profiles.get(row.profile_id);
       if (!p) continue;
+      // The last poll's bytes and rates, folded into the tables or not yet (usage/journal.ts).
+      const r = deps.unfolded ? deps.unfolded.withVoucher(row) : row;
+      const pending = deps.unfolded?.device(Number(row.d_id));
+      if (pending) {
+        r.d_rate_up = pending.rateUp;
+        r.d_rate_down = pending.rateDown;
+      }
       const state = toVoucherState(r, p.profile);
       const limits = desiredLimits(state, now, config.tz);
       const plan = state.override === undefined ? limits : planLimits(r, p, now);

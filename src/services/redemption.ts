@@ -369,7 +369,9 @@ export function createRedemptionService(
     if (row.status === 'expired' || row.status === 'exhausted') throw expired();
     if (!lifecycle.usableAt(row, site.id)) throw otherSite();
     if (row.status === 'unused') return 'activate';
-    if (voucherTiming(toVoucherState(row, a.profile), clock.now()).expired) throw expired();
+    // Connected time polled but not folded into the table yet counts (an uptime voucher's end).
+    const current = deps.unfolded ? deps.unfolded.withVoucher(row) : row;
+    if (voucherTiming(toVoucherState(current, a.profile), clock.now()).expired) throw expired();
     const devices = await reader('voucher_devices').where({ voucher_id: row.id }).select('mac');
     if (devices.some((d) => d.mac === a.mac)) return 'relogin';
     if (devices.length < a.profile.users) return 'add-device';
@@ -507,7 +509,7 @@ async function portalStatus(
   } catch {
     return none;
   }
-  const row = (await db('voucher_devices as d')
+  const found = (await db('voucher_devices as d')
     .join('vouchers as v', 'v.id', 'd.voucher_id')
     .where('d.mac', mac)
     .modify((q) => {
@@ -517,7 +519,9 @@ async function portalStatus(
     .orderBy('v.activated_at', 'desc')
     .select('v.*')
     .first()) as VoucherRow | undefined;
-  if (!row) return none;
+  if (!found) return none;
+  // The last poll's bytes and connected time, folded into the table or not yet (usage/journal.ts).
+  const row = deps.unfolded ? deps.unfolded.withVoucher(found) : found;
   // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
   const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip', 'connected')) as
     { ip: string | null; connected: number | boolean } | undefined;

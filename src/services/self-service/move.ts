@@ -23,7 +23,7 @@ export type MoveOutcome =
 export function createMoves(
   deps: ServiceDeps,
   d: {
-    usage: Pick<UsageService, 'runCycle'>;
+    usage: Pick<UsageService, 'runCycle' | 'flush'>;
     redemption: Pick<RedemptionService, 'redeem'>;
     vouchers: Pick<VoucherService, 'requestUsersCheck'>;
     movesPerDay: () => Promise<number>;

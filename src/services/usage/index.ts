@@ -19,6 +19,7 @@ import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
+import { foldJournal, journalPending, UnfoldedUsage } from './journal';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
@@ -74,11 +75,40 @@ export function createUsageService(
     ownTag: USAGE_SQL_TAG,
   });
   let active: { stamp: ChangeStamp; state: LoadedState } | undefined;
+  // The usage journal (journal.ts): what this server appended for the site and has not folded yet. Unknown
+  // (undefined) until checked: a server starting, or taking the site over, folds what another left first.
+  const unfolded = deps.unfolded ?? new UnfoldedUsage();
+  const foldMs = config.usageFoldSeconds * 1000;
+  let journalRows: boolean | undefined;
+  /** When this server appended the oldest journal row it has not folded: folded USAGE_FOLD_SECONDS later. */
+  let oldestUnfolded: number | undefined;
+
+  /**
+   * Adds the site's journal into the tables. Run before anything reads usage back from the database for the
+   * poll (a reload of the kept vouchers, baseline holders, vouchers the router mentions), so those reads are
+   * current; and every USAGE_FOLD_SECONDS. Only inside the cycle's turn (exclusive below).
+   */
+  async function fold(): Promise<void> {
+    journalRows ??= await journalPending(db, site.id);
+    if (!journalRows) return;
+    const polls = await foldJournal(db, site.id);
+    unfolded.clear(site.id);
+    journalRows = false;
+    oldestUnfolded = undefined;
+    if (polls > 1) log.debug({ polls }, 'usage journal folded');
+  }
 
   async function currentState(snapshot: RouterSnapshot): Promise<LoadedState> {
     const stamp = await watch.stamp();
-    if (!active || !ChangeWatch.unchanged(active.stamp, stamp))
-      active = { stamp, state: await loadActiveState(db, opts.profiles, site.id) };
+    if (!active || !ChangeWatch.unchanged(active.stamp, stamp)) {
+      // Another writer changed these rows: they are read again, after the journal is in them.
+      await fold();
+      active = { stamp: await watch.stamp(), state: await loadActiveState(db, opts.profiles, site.id) };
+    }
+    const state = await withRouterMentions(db, opts.profiles, active.state, snapshot, site.id);
+    if (state === active.state || !journalRows) return state;
+    // Vouchers the router mentions are read from the tables every cycle: the journal goes in first.
+    await fold();
     return withRouterMentions(db, opts.profiles, active.state, snapshot, site.id);
   }
 
@@ -216,6 +246,9 @@ export function createUsageService(
   /** Another server polled the site meanwhile: nothing kept from before may be trusted. */
   function forget(): void {
     active = undefined;
+    unfolded.clear(site.id);
+    journalRows = undefined;
+    oldestUnfolded = undefined;
     lastPollLoaded = false;
     lastPoll = undefined;
     knownBoot = undefined;
@@ -227,6 +260,12 @@ export function createUsageService(
     const before = router.stats.commands;
     const lease = opts.lease ? await opts.lease() : 'held';
     if (lease === 'other') {
+      // What this server appended and did not fold is the other server's to fold now.
+      if (journalRows !== undefined) {
+        unfolded.clear(site.id);
+        journalRows = undefined;
+        oldestUnfolded = undefined;
+      }
       // The admin's "last poll" is the other server's, as it committed it.
       lastPoll = (await readPollState(db, site.id)).lastPollAt ?? lastPoll;
       return { ...report(now, before, 0, 0), skipped: 'not-leased' };
@@ -302,7 +341,10 @@ export function createUsageService(
       );
       opts.onRouterRebooted?.();
     }
-    const handover = await baselineHolders(db, queueIdsNeedingHandover(snapshot, state), site.id);
+    const handing = queueIdsNeedingHandover(snapshot, state);
+    // Baselines are read from the tables: the journal goes in first.
+    if (handing.length > 0) await fold();
+    const handover = await baselineHolders(db, handing, site.id);
     const usage = meter({
       snapshot,
       state,
@@ -316,7 +358,16 @@ export function createUsageService(
     // A state widened by vouchers the router mentions has its own device index; the kept state's may now
     // miss a counter the meter moved on a shared row, so it is built again next time.
     if (active && state !== active.state) active.state.index = undefined;
-    await db.transaction((trx) => writeUsage(trx, { clock, log, siteId: site.id }, usage, now, bootTime));
+    const appended = await db.transaction((trx) =>
+      writeUsage(trx, { clock, log, siteId: site.id, journal: true }, usage, now, bootTime),
+    );
+    if (appended) {
+      unfolded.note(site.id, usage);
+      journalRows = true;
+      oldestUnfolded ??= now;
+    }
+    // A state widened by vouchers the router mentions is read from the tables again next cycle.
+    if (journalRows && (state !== active?.state || now - (oldestUnfolded ?? now) >= foldMs)) await fold();
     lastPoll = now;
     if (bootTime !== undefined) knownBoot = bootTime;
     const enforced = await enforce(
@@ -344,9 +395,27 @@ export function createUsageService(
    * Every caller arriving during the same run shares that one follow-up cycle, so a burst of triggers
    * (reconnect, admin, scheduler) costs at most one extra cycle.
    */
+  let turn: Promise<unknown> | undefined;
+  /**
+   * One at a time: a cycle, or a fold asked for from outside (flush). Free, it starts at once (a cycle reads
+   * the clock when it is called); busy, after the one before.
+   */
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = turn ? turn.then(fn, fn) : fn();
+    const mine = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    turn = mine;
+    void mine.then(() => {
+      if (turn === mine) turn = undefined;
+    });
+    return p;
+  }
+
   function runCycle(): Promise<CycleReport> {
     if (!running) {
-      running = cycle().finally(() => {
+      running = exclusive(cycle).finally(() => {
         running = undefined;
       });
       return running;
@@ -362,6 +431,9 @@ export function createUsageService(
 
   return {
     runCycle,
+    // Only what this process appended: another server's (or, for the terminal menu, the server's) journal is
+    // theirs to fold.
+    flush: () => exclusive(async () => (journalRows ? fold() : undefined)),
     lastPollAt: () => lastPoll,
     trafficSeries: (q) => trafficSeries(db, q),
     close: () => watch.close(),

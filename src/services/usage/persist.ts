@@ -12,6 +12,7 @@ import { formatBytes } from '../../domain/units';
 import { recordEvent, recordEvents, type EventInput } from '../events';
 import { loginEvent, logoutEvent } from '../activity-events';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
+import { appendJournal } from './journal';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
 /** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */
@@ -111,9 +112,15 @@ const STAGE_COLS = [
   'last_seen_at',
   'baseline_up',
   'baseline_down',
+  'queue_id',
 ] as const;
-/** What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement. */
-const POLL_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts');
+/**
+ * What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement, and
+ * without `queue_id` (NULL: only a fold of the usage journal checks the queue a baseline belongs to).
+ */
+const POLL_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts' && c !== 'queue_id');
+/** What a fold of the usage journal stages per device row (journal.ts): its time is bound once too. */
+const FOLD_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts');
 const HOUR_MS = 3600_000;
 /** A staged row is a sample when bytes moved (the poll's per-device traffic, for charts and reports). */
 const MOVED = 'd_up > 0 OR d_down > 0';
@@ -123,7 +130,8 @@ function fillSql(pg: boolean, T: string, cols: readonly string[]): string {
   const rows = jsonRows(pg, T, cols);
   const picked = STAGE_COLS.map((c) => {
     const i = cols.indexOf(c);
-    return i === -1 ? 'CAST(? AS BIGINT)' : `j.c${i}`;
+    if (i !== -1) return `j.c${i}`;
+    return c === 'ts' ? 'CAST(? AS BIGINT)' : 'NULL';
   });
   return `${USAGE_SQL_TAG} INSERT INTO ${T} (${STAGE_COLS.join(', ')}) SELECT ${picked.join(', ')} FROM ${rows} AS j`;
 }
@@ -136,11 +144,13 @@ function stageSql(pg: boolean) {
     create: `${USAGE_SQL_TAG} CREATE TEMP TABLE IF NOT EXISTS usage_stage (
   device_id BIGINT NOT NULL, voucher_id BIGINT NOT NULL, ts BIGINT NOT NULL,
   d_up BIGINT NOT NULL, d_down BIGINT NOT NULL, rate_up BIGINT NOT NULL, rate_down BIGINT NOT NULL,
-  last_seen_at BIGINT, baseline_up BIGINT, baseline_down BIGINT)`,
+  last_seen_at BIGINT, baseline_up BIGINT, baseline_down BIGINT, queue_id TEXT)`,
     clear: `${USAGE_SQL_TAG} DELETE FROM ${T}`,
     fill: fillSql(pg, T, STAGE_COLS),
     /** A poll's rows: every column but `ts`, which is bound once (the poll's time). */
     fillPoll: fillSql(pg, T, POLL_STAGE_COLS),
+    /** A fold's rows: every column but `ts`, bound once. */
+    fillFold: fillSql(pg, T, FOLD_STAGE_COLS),
     samples: `${USAGE_SQL_TAG} INSERT INTO usage_samples (device_id, voucher_id, ts, bytes_up, bytes_down, rate_up, rate_down)
   SELECT device_id, voucher_id, ts, d_up, d_down, rate_up, rate_down FROM ${T} WHERE ${MOVED}`,
     /**
@@ -165,6 +175,20 @@ function stageSql(pg: boolean) {
     devices: `${USAGE_SQL_TAG} UPDATE voucher_devices SET
   bytes_up = voucher_devices.bytes_up + s.d_up, bytes_down = voucher_devices.bytes_down + s.d_down,
   last_seen_at = s.last_seen_at, baseline_up = s.baseline_up, baseline_down = s.baseline_down,
+  rate_up = s.rate_up, rate_down = s.rate_down
+  FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
+    /**
+     * A fold's device rows (journal.ts): the same, but a baseline is written only while the row still counts
+     * the queue it was read from (a redemption that gave the device another queue since, with a zero
+     * baseline, is newer than the journal), and a row with no baseline (its rates fell to zero) keeps its own.
+     */
+    devicesFolded: `${USAGE_SQL_TAG} UPDATE voucher_devices SET
+  bytes_up = voucher_devices.bytes_up + s.d_up, bytes_down = voucher_devices.bytes_down + s.d_down,
+  last_seen_at = s.last_seen_at,
+  baseline_up = CASE WHEN s.baseline_up IS NOT NULL AND voucher_devices.counter_queue_id ${pg ? 'IS NOT DISTINCT FROM' : 'IS'} s.queue_id
+    THEN s.baseline_up ELSE voucher_devices.baseline_up END,
+  baseline_down = CASE WHEN s.baseline_down IS NOT NULL AND voucher_devices.counter_queue_id ${pg ? 'IS NOT DISTINCT FROM' : 'IS'} s.queue_id
+    THEN s.baseline_down ELSE voucher_devices.baseline_down END,
   rate_up = s.rate_up, rate_down = s.rate_down
   FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
     /**
@@ -197,13 +221,13 @@ const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sq
  * Replaces the stage's rows with `rows`, in the caller's transaction: in STAGE_COLS order, or, with `ts`
  * given, in POLL_STAGE_COLS order, every row at that time.
  */
-async function stage(trx: Knex, rows: Cell[][], ts?: number): Promise<void> {
+async function stage(trx: Knex, rows: Cell[][], ts?: number, folded = false): Promise<void> {
   const sql = stageSqlOf(trx);
   const pg = isPostgres(trx);
   await trx.raw(sql.create);
   await trx.raw(sql.clear);
-  const cols = ts === undefined ? STAGE_COLS : POLL_STAGE_COLS;
-  const fill = ts === undefined ? sql.fill : sql.fillPoll;
+  const cols = ts === undefined ? STAGE_COLS : folded ? FOLD_STAGE_COLS : POLL_STAGE_COLS;
+  const fill = ts === undefined ? sql.fill : folded ? sql.fillFold : sql.fillPoll;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const json = jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT));
     await trx.raw(fill, ts === undefined ? [json] : [ts, json]);
@@ -223,7 +247,18 @@ const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
  * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
  * more statement, and rows whose rates alone fell to zero a cheaper one.
  */
-async function writeDevices(trx: Knex, m: MeterResult, now: number): Promise<void> {
+/** A device row to write: a poll's DeviceWrite, or a fold's sum, whose baseline is null when none was read. */
+export type StagedDevice = Omit<DeviceWrite, 'baselineUp' | 'baselineDown' | 'mac' | 'session'> & {
+  baselineUp: number | null;
+  baselineDown: number | null;
+};
+
+async function writeDevices(
+  trx: Knex,
+  m: { devices: readonly StagedDevice[]; vouchers: readonly VoucherWrite[] },
+  now: number,
+  folded = false,
+): Promise<void> {
   const list = m.devices;
   const staged: Cell[][] = [];
   const presence: Cell[][] = [];
@@ -244,6 +279,7 @@ async function writeDevices(trx: Knex, m: MeterResult, now: number): Promise<voi
       d.lastSeenAt,
       d.baselineUp,
       d.baselineDown,
+      ...(folded ? [d.queueId] : []),
     ]);
   }
   const sql = stageSqlOf(trx);
@@ -251,8 +287,8 @@ async function writeDevices(trx: Knex, m: MeterResult, now: number): Promise<voi
     await trx.raw(sql.ratesZeroed, [now, JSON.stringify(zeroed.slice(i, i + ROWS_PER_STATEMENT))]);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
   if (staged.length === 0) return;
-  await stage(trx, staged, now);
-  await trx.raw(sql.devices);
+  await stage(trx, staged, now, folded);
+  await trx.raw(folded ? sql.devicesFolded : sql.devices);
   const several = m.vouchers.filter((v) => v.moved > 1).map((v) => v.id);
   await trx.raw(sql.vouchers, [now, JSON.stringify(several)]);
   await samplesFromStage(trx);
@@ -277,9 +313,31 @@ export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<vo
       null,
       null,
       null,
+      null,
     ]),
   );
   await samplesFromStage(trx);
+}
+
+/**
+ * A fold of the usage journal (journal.ts): the summed device rows (their last rates, last-seen time, and last
+ * baseline with the queue it was read from, or null) and voucher deltas of its polls, written as one poll's
+ * are, at `ts` (samples and rollup: the fold never spans two UTC hours). A device row the fold leaves out (it
+ * was deleted) carries no voucher bytes here: such vouchers come with `moved` other than 1.
+ */
+export async function writeFolded(
+  trx: Knex,
+  devices: StagedDevice[],
+  vouchers: VoucherWrite[],
+  ts: number,
+): Promise<void> {
+  await writeDevices(trx, { devices, vouchers }, ts, true);
+  await bulkUpdate(
+    trx,
+    'vouchers',
+    { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: ts } },
+    voucherCorrections(vouchers),
+  );
 }
 
 /**
@@ -364,28 +422,44 @@ async function recordSessions(trx: Knex, clock: Clock, devices: readonly DeviceW
   await recordEvents(trx, clock, events);
 }
 
+/**
+ * One poll's writes. With `journal`, the device and voucher deltas (with their baselines) are appended as one
+ * journal row (journal.ts) and only the rows whose presence changed are written to the tables now; without,
+ * everything is written to the tables (tests that lay down history, and the fold's own statements).
+ * Returns whether a journal row was appended.
+ */
 export async function writeUsage(
   trx: Knex,
-  deps: { clock: Clock; log: Logger; siteId: number },
+  deps: { clock: Clock; log: Logger; siteId: number; journal?: boolean },
   m: MeterResult,
   now: number,
   bootTime?: number,
-): Promise<void> {
+): Promise<boolean> {
   if (m.clearBaselines.length > 0)
     await trx('voucher_devices').whereIn('id', m.clearBaselines).update({ counter_queue_id: null });
-  await writeDevices(trx, m, now);
-  await bulkUpdate(
-    trx,
-    'vouchers',
-    { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
-    voucherCorrections(m.vouchers),
-  );
+  let appended = false;
+  if (deps.journal) {
+    const presence: Cell[][] = [];
+    for (const d of m.devices)
+      if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
+    await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
+    appended = await appendJournal(trx, deps.siteId, m, now);
+  } else {
+    await writeDevices(trx, m, now);
+    await bulkUpdate(
+      trx,
+      'vouchers',
+      { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
+      voucherCorrections(m.vouchers),
+    );
+  }
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
   await recordSessions(trx, deps.clock, m.devices);
   const keys = pollStateKeys(deps.siteId);
   const state = [{ key: keys.lastPoll, value: String(now), updated_at: now }];
   if (bootTime !== undefined) state.push({ key: keys.bootTime, value: String(bootTime), updated_at: now });
   await trx('router_state').insert(state).onConflict('key').merge();
+  return appended;
 }
 
 /** The last metered poll and the router's boot time it saw, kept across controller restarts. */

@@ -182,7 +182,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
   }
 
   async function view(row: VoucherRow): Promise<VoucherView> {
-    return new ProfileCache(db).view(row, clock.now());
+    return new ProfileCache(db, deps.unfolded).view(row, clock.now());
   }
 
   async function reload(id: number): Promise<VoucherRow> {
@@ -244,7 +244,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       return { batchId, vouchers, routerPending, design: plan.design };
     },
 
-    list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now()),
+    list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now(), deps.unfolded),
 
     async get(code) {
       const row = await requireVoucher(db, code);

@@ -1,0 +1,334 @@
+/**
+ * The usage journal (issue 17, docs/performance.md "The usage journal"). A poll no longer writes 10,000 device
+ * rows, 10,000 voucher rows, 10,000 samples and 10,000 rollup rows: it appends what it metered as ONE row of
+ * JSON text (the deltas, and the counter baselines they were measured against), in the same transaction as
+ * its other writes, so a crash neither loses nor double-counts a byte. A fold, every USAGE_FOLD_SECONDS and
+ * whenever the poll's in-memory copy is about to be read again from the database, adds the site's journal
+ * rows into the tables and deletes them, in one transaction: per device the bytes are summed and the last
+ * baseline, rates and last-seen time win; per voucher the bytes, counted bytes and connected time are summed.
+ *
+ * Readers in this process add what is not folded yet (UnfoldedUsage below), so the portal and the admin show
+ * every poll's bytes at once; another process (the terminal menu, a second server on the same PostgreSQL)
+ * sees them at the next fold. One sample per device per fold (charts read hours).
+ */
+import type { Knex } from 'knex';
+import { isPostgres } from '../../db/knex';
+import { USAGE_SQL_TAG, writeFolded, type StagedDevice } from './persist';
+import type { MeterResult, VoucherWrite } from './meter';
+
+/** `[deviceId, voucherId, dUp, dDown, rateUp, rateDown, lastSeenAt, baselineUp, baselineDown, queueId]` */
+type DeviceEntry = [number, number, number, number, number, number, number, number, number, string | null];
+/** `[voucherId, dUp, dDown, dCounted, dUptime]` */
+type VoucherEntry = [number, number, number, number, number];
+
+interface Body {
+  /** Devices whose counters, baselines, rates or presence moved. */
+  d: DeviceEntry[];
+  /** Devices whose only change is that their rates fell to zero; seen at the row's time. */
+  z: number[];
+  v: VoucherEntry[];
+}
+
+/** What one site's server appended and has not folded yet, by voucher and by device (process memory). */
+export interface PendingVoucher {
+  up: number;
+  down: number;
+  counted: number;
+  uptime: number;
+}
+export interface PendingDevice {
+  up: number;
+  down: number;
+  rateUp: number;
+  rateDown: number;
+  lastSeenAt: number;
+}
+
+/**
+ * What this process appended to the journal and has not folded yet, per site: a cache of deltas over the
+ * database's rows, exact by construction (filled in the same tick as the append commits, emptied in the same
+ * tick as the fold commits). Readers add it to what they read from the tables. It resets at each fold of a
+ * site, and when a site's poll forgets its memory (another server took the site over).
+ */
+export class UnfoldedUsage {
+  private readonly sites = new Map<
+    number,
+    { vouchers: Map<number, PendingVoucher>; devices: Map<number, PendingDevice> }
+  >();
+
+  private of(siteId: number) {
+    let s = this.sites.get(siteId);
+    if (!s) this.sites.set(siteId, (s = { vouchers: new Map(), devices: new Map() }));
+    return s;
+  }
+
+  /** One poll's metered result, appended and committed. */
+  note(siteId: number, m: MeterResult): void {
+    const s = this.of(siteId);
+    for (const w of m.vouchers) {
+      const p = s.vouchers.get(w.id);
+      if (p) {
+        p.up += w.dUp;
+        p.down += w.dDown;
+        p.counted += w.dCounted;
+        p.uptime += w.dUptime;
+      } else s.vouchers.set(w.id, { up: w.dUp, down: w.dDown, counted: w.dCounted, uptime: w.dUptime });
+    }
+    for (const d of m.devices) {
+      const p = s.devices.get(d.id);
+      if (p) {
+        p.up += d.dUp;
+        p.down += d.dDown;
+        p.rateUp = d.rateUp;
+        p.rateDown = d.rateDown;
+        p.lastSeenAt = d.lastSeenAt;
+      } else
+        s.devices.set(d.id, {
+          up: d.dUp,
+          down: d.dDown,
+          rateUp: d.rateUp,
+          rateDown: d.rateDown,
+          lastSeenAt: d.lastSeenAt,
+        });
+    }
+  }
+
+  /** The site's journal is folded (or forgotten): the tables hold everything. */
+  clear(siteId: number): void {
+    this.sites.delete(siteId);
+  }
+
+  voucher(id: number): PendingVoucher | undefined {
+    for (const s of this.sites.values()) {
+      const p = s.vouchers.get(id);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  device(id: number): PendingDevice | undefined {
+    for (const s of this.sites.values()) {
+      const p = s.devices.get(id);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /** A voucher row as read from the table, with what is not folded yet added (a copy; the row is not changed). */
+  withVoucher<
+    T extends {
+      id: number;
+      bytes_up?: unknown;
+      bytes_down?: unknown;
+      counted_bytes?: unknown;
+      uptime_seconds?: unknown;
+    },
+  >(row: T): T {
+    const p = this.voucher(Number(row.id));
+    if (!p) return row;
+    const out = { ...row } as Record<string, unknown>;
+    if ('bytes_up' in row) out.bytes_up = Number(row.bytes_up) + p.up;
+    if ('bytes_down' in row) out.bytes_down = Number(row.bytes_down) + p.down;
+    if ('counted_bytes' in row) out.counted_bytes = Number(row.counted_bytes) + p.counted;
+    if ('uptime_seconds' in row) out.uptime_seconds = Number(row.uptime_seconds) + p.uptime;
+    return out as T;
+  }
+
+  /** Whether anything at all is pending (readers skip their work when not). */
+  get empty(): boolean {
+    for (const s of this.sites.values()) if (s.vouchers.size > 0 || s.devices.size > 0) return false;
+    return true;
+  }
+}
+
+/**
+ * Appends one poll's device and voucher deltas to the journal, in the poll's transaction. The rows whose
+ * presence changed (ip, connected, counting queue) and the baselines handed over are written to the tables
+ * by the caller, at once: they are few, and other writers (a redemption) read them.
+ */
+export async function appendJournal(
+  trx: Knex,
+  siteId: number,
+  m: MeterResult,
+  now: number,
+): Promise<boolean> {
+  const body: Body = { d: [], z: [], v: [] };
+  for (const d of m.devices) {
+    if (d.ratesZeroed) body.z.push(d.id);
+    else
+      body.d.push([
+        d.id,
+        d.voucherId,
+        d.dUp,
+        d.dDown,
+        d.rateUp,
+        d.rateDown,
+        d.lastSeenAt,
+        d.baselineUp,
+        d.baselineDown,
+        d.queueId,
+      ]);
+  }
+  for (const v of m.vouchers) {
+    if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0)
+      body.v.push([v.id, v.dUp, v.dDown, v.dCounted, v.dUptime]);
+  }
+  if (body.d.length === 0 && body.z.length === 0 && body.v.length === 0) return false;
+  await trx.raw(`${USAGE_SQL_TAG} INSERT INTO usage_journal (site_id, ts, body) VALUES (?, ?, ?)`, [
+    siteId,
+    now,
+    JSON.stringify(body),
+  ]);
+  return true;
+}
+
+/** Whether the site has journal rows not folded yet (a server starting, or taking the site over). */
+export async function journalPending(db: Knex, siteId: number): Promise<boolean> {
+  const row = (await db('usage_journal').where('site_id', siteId).first('id')) as { id: number } | undefined;
+  return row !== undefined;
+}
+
+const HOUR_MS = 3600_000;
+
+/**
+ * Adds the site's journal rows into the tables and deletes them, in one transaction. Returns how many
+ * journal rows (polls) it folded.
+ *
+ * The rows are summed per UTC hour (a fold normally covers a minute or two; one that spans an hour, or a
+ * server's leftovers, is written an hour at a time), then written as one poll's are (persist.ts writeFolded):
+ * one staged row per device, from which the device rows, the vouchers, one sample and the hour's rollup are
+ * written. A device's baseline is written only while its row still counts the queue it was read from. A
+ * device deleted since (an undone claim, a voucher deleted by the admin) matches no row and gets no sample;
+ * its voucher's bytes are still added when the voucher exists.
+ */
+export async function foldJournal(db: Knex, siteId: number): Promise<number> {
+  return db.transaction(async (trx) => {
+    const rows = (await trx('usage_journal')
+      .where('site_id', siteId)
+      .orderBy('id')
+      .select('id', 'ts', 'body')) as Array<{ id: number; ts: number | string; body: string }>;
+    if (rows.length === 0) return 0;
+    const hours = new Map<number, Array<{ ts: number; body: Body }>>();
+    for (const r of rows) {
+      const ts = Number(r.ts);
+      const hour = Math.floor(ts / HOUR_MS);
+      const list = hours.get(hour);
+      const entry = { ts, body: JSON.parse(r.body) as Body };
+      if (list) list.push(entry);
+      else hours.set(hour, [entry]);
+    }
+    for (const polls of hours.values()) await foldHour(trx, polls);
+    await trx.raw(`${USAGE_SQL_TAG} DELETE FROM usage_journal WHERE site_id = ? AND id <= ?`, [
+      siteId,
+      rows[rows.length - 1].id,
+    ]);
+    return rows.length;
+  });
+}
+
+/** One hour's polls, in order, summed and written. */
+async function foldHour(trx: Knex, polls: Array<{ ts: number; body: Body }>): Promise<void> {
+  const devices = new Map<number, StagedDevice>();
+  const vouchers = new Map<number, VoucherWrite>();
+  for (const { ts, body } of polls) {
+    for (const [id, voucherId, up, down, rateUp, rateDown, lastSeenAt, bUp, bDown, queueId] of body.d) {
+      const f = devices.get(id);
+      if (f) {
+        f.voucherId = voucherId;
+        f.dUp += up;
+        f.dDown += down;
+        f.rateUp = rateUp;
+        f.rateDown = rateDown;
+        f.lastSeenAt = lastSeenAt;
+        f.baselineUp = bUp;
+        f.baselineDown = bDown;
+        f.queueId = queueId;
+      } else
+        devices.set(id, staged(id, voucherId, up, down, rateUp, rateDown, lastSeenAt, bUp, bDown, queueId));
+    }
+    for (const id of body.z) {
+      const f = devices.get(id);
+      if (f) {
+        f.rateUp = 0;
+        f.rateDown = 0;
+        f.lastSeenAt = ts;
+      } else devices.set(id, staged(id, 0, 0, 0, 0, 0, ts, null, null, null));
+    }
+    for (const [id, up, down, counted, uptime] of body.v) {
+      const v = vouchers.get(id);
+      if (v) {
+        v.dUp += up;
+        v.dDown += down;
+        v.dCounted += counted;
+        v.dUptime += uptime;
+      } else vouchers.set(id, { id, dUp: up, dDown: down, dCounted: counted, dUptime: uptime, moved: 0 });
+    }
+  }
+  // Rows deleted since are left out (no row to update, and the rollup's rows belong to a device row).
+  const kept = await existingDevices(trx, [...devices.keys()]);
+  const rows: StagedDevice[] = [];
+  /** Per voucher: its kept devices whose bytes moved, and their bytes. */
+  const fromDevices = new Map<number, { n: number; up: number; down: number }>();
+  for (const d of devices.values()) {
+    if (!kept.has(d.id)) continue;
+    rows.push(d);
+    if (d.dUp === 0 && d.dDown === 0) continue;
+    const m = fromDevices.get(d.voucherId);
+    if (m) {
+      m.n++;
+      m.up += d.dUp;
+      m.down += d.dDown;
+    } else fromDevices.set(d.voucherId, { n: 1, up: d.dUp, down: d.dDown });
+  }
+  // A voucher takes its bytes from its one staged device row only when that row carries all of them;
+  // otherwise (several devices, or one deleted since) they are written from its own sums.
+  for (const v of vouchers.values()) {
+    const m = fromDevices.get(v.id);
+    if (m && m.n === 1 && m.up === v.dUp && m.down === v.dDown) v.moved = 1;
+    else v.moved = v.dUp !== 0 || v.dDown !== 0 ? 2 : 0;
+  }
+  await writeFolded(trx, rows, [...vouchers.values()], polls[polls.length - 1].ts);
+}
+
+function staged(
+  id: number,
+  voucherId: number,
+  dUp: number,
+  dDown: number,
+  rateUp: number,
+  rateDown: number,
+  lastSeenAt: number,
+  baselineUp: number | null,
+  baselineDown: number | null,
+  queueId: string | null,
+): StagedDevice {
+  return {
+    id,
+    voucherId,
+    dUp,
+    dDown,
+    rateUp,
+    rateDown,
+    lastSeenAt,
+    baselineUp,
+    baselineDown,
+    queueId,
+    ip: null,
+    connected: false,
+    presenceChanged: false,
+    ratesZeroed: false,
+  };
+}
+
+async function existingDevices(trx: Knex, ids: number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  if (ids.length === 0) return out;
+  const pg = isPostgres(trx);
+  const sql = pg
+    ? 'SELECT id FROM voucher_devices WHERE id IN (SELECT (jsonb_array_elements_text(?::jsonb))::bigint)'
+    : 'SELECT id FROM voucher_devices WHERE id IN (SELECT value FROM json_each(?))';
+  const res = (await trx.raw(sql, [JSON.stringify(ids)])) as unknown;
+  const rows = (pg ? (res as { rows: Array<{ id: number }> }).rows : (res as Array<{ id: number }>)) ?? [];
+  for (const r of rows) out.add(Number(r.id));
+  return out;
+}
