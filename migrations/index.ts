@@ -17,6 +17,7 @@ import * as m0014 from './20261122_0014_wide_rates';
 import * as m0015 from './20261122_0015_sites';
 import * as m0016 from './20261122_0016_vendo_window_proof';
 import * as m0017 from './20261122_0017_voucher_sites';
+import * as m0018 from './20261122_0018_profile_vendo_sites';
 import * as m0019 from './20261122_0019_usage_journal';
 
 interface Migration {
@@ -47,6 +48,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0015_sites', m0015],
   ['20261122_0016_vendo_window_proof', m0016],
   ['20261122_0017_voucher_sites', m0017],
+  ['20261122_0018_profile_vendo_sites', m0018],
   ['20261122_0019_usage_journal', m0019],
 ];
 

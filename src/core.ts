@@ -34,6 +34,7 @@ import { defaultSiteStatus } from './services/sites/default-status';
 import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack } from './services/site-stack';
 import { siteRedemption, type SiteDriver, type SiteDrivers } from './services/site-dispatch';
+import { locateDevice } from './services/device-sites';
 import { GuessLimiter } from './services/guess-limiter';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
 
@@ -248,6 +249,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     get: (id) => (id === DEFAULT_SITE.id ? main : siteStacks.get(id)),
   };
   const redemption = siteRedemption(db, drivers);
+  // Which sites' routers see a device: for a vendo or a price list of one site (src/services/device-sites.ts).
+  const locate = (mac: string, ip: string) => locateDevice(drivers, mac, ip);
   const services: Services = {
     audit,
     settings,
@@ -255,7 +258,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     vouchers,
     usage,
     redemption,
-    vendos: createVendoService(deps, { profiles, redemption, vouchers }),
+    vendos: createVendoService(deps, { profiles, redemption, vouchers, locate }),
     routerBinding,
     bandwidth,
     events: createEventService(db),
@@ -279,6 +282,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     sites: createSiteService(deps, {
       box,
       monitor: siteMonitor,
+      locate,
       defaultStatus: () =>
         defaultSiteStatus({
           router,

@@ -140,7 +140,12 @@
     });
   });
 
-  call('GET', '/api/portal/vendos?mac=' + encodeURIComponent(d.mac))
+  // The site (from the login page) and the address let the portal list the vendos of this device's site only.
+  call(
+    'GET',
+    '/api/portal/vendos?' +
+      new URLSearchParams({ mac: d.mac, ip: d.ip || '', site: d.site || '' }).toString(),
+  )
     .then(function (r) {
       if (!r.success || !r.vendos.length) return;
       r.vendos.forEach(function (v) {

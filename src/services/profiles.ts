@@ -10,13 +10,18 @@ import { diffProfiles, profileToJson } from '../domain/profile-json';
 import { parseJsonText, ValidationError, ValidationErrors } from '../domain/errors';
 import { AppError } from '../lib/errors';
 import type { ServiceDeps } from './deps';
+import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './profile-sites';
 import { profileFromRow, type ProfileRow } from './voucher-state';
 import type { Actor, ProfileRecord, ProfileService } from './types';
 
 const APPLIED_KEY = 'internal.profiles_file_applied';
 
-export function toProfileRecord(row: ProfileRow): ProfileRecord {
+/** A row read with its site's name (profileRows). */
+type SitedRow = ProfileRow & { site_id?: number | null; site_name?: string | null };
+
+export function toProfileRecord(row: SitedRow): ProfileRecord {
   const profile = profileFromRow(row);
+  const siteId = row.site_id == null ? null : Number(row.site_id);
   return {
     id: row.id,
     name: row.name,
@@ -27,7 +32,16 @@ export function toProfileRecord(row: ProfileRow): ProfileRecord {
     archived: Boolean(row.archived),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    // A site removed under it (not through the sites service) leaves it shared in effect: named by id.
+    site: siteId === null ? null : { id: siteId, name: row.site_name ?? `#${siteId}` },
   };
+}
+
+/** `site` taken out of a profile's JSON (profiles.json has no such key: the parser would refuse it). */
+function splitSite(json: unknown): { spec: unknown; site: unknown } {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return { spec: json, site: undefined };
+  const { site, ...spec } = json as Record<string, unknown>;
+  return { spec, site };
 }
 
 /** A profiles.json file read and checked; every problem is the operator's to fix, so all are 400s. */
@@ -61,13 +75,24 @@ export function readProfilesFile(file: string): Profile[] {
 export function createProfileService(deps: ServiceDeps): ProfileService {
   const { db, clock, audit } = deps;
 
-  async function findRow(name: string): Promise<ProfileRow | undefined> {
-    return (await db('profiles').whereRaw('LOWER(name) = LOWER(?)', [name]).first()) as
-      ProfileRow | undefined;
+  /** Profiles with their site's name. */
+  const profileRows = () =>
+    db('profiles as p').leftJoin('sites as s', 's.id', 'p.site_id').select('p.*', 's.name as site_name');
+
+  async function findRow(name: string): Promise<SitedRow | undefined> {
+    return (await profileRows().whereRaw('LOWER(p.name) = LOWER(?)', [name]).first()) as SitedRow | undefined;
   }
 
-  /** Writes a profile; `restore` brings an archived one back (the file or an import names it again). */
-  async function upsert(p: Profile, source: 'file' | 'admin', restore = true): Promise<ProfileRow> {
+  /**
+   * Writes a profile; `restore` brings an archived one back (the file or an import names it again). `site`:
+   * the site to tie it to (null: shared); undefined keeps an existing profile's and makes a new one shared.
+   */
+  async function upsert(
+    p: Profile,
+    source: 'file' | 'admin',
+    restore = true,
+    site?: SiteChoice,
+  ): Promise<SitedRow> {
     const now = clock.now();
     const spec = JSON.stringify(profileToJson(p));
     const existing = await findRow(p.name);
@@ -79,6 +104,7 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
           price: p.price,
           spec,
           ...(restore ? { archived: false } : {}),
+          ...(site !== undefined ? { site_id: site?.id ?? null } : {}),
           updated_at: now,
         });
     } else {
@@ -88,11 +114,12 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
         spec,
         source,
         archived: false,
+        site_id: site?.id ?? null,
         created_at: now,
         updated_at: now,
       });
     }
-    return (await findRow(p.name)) as ProfileRow;
+    return (await findRow(p.name)) as SitedRow;
   }
 
   async function lastApplied(): Promise<Profile[]> {
@@ -107,12 +134,16 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
 
   return {
     async list(opts = {}) {
-      const rows = (await db('profiles')
+      const rows = (await profileRows()
         .modify((q) => {
-          if (!opts.includeArchived) q.where({ archived: false });
+          if (!opts.includeArchived) q.where('p.archived', false);
+          const siteId = opts.siteId;
+          if (siteId === null) q.whereNull('p.site_id');
+          else if (siteId !== undefined)
+            q.where((w) => w.whereNull('p.site_id').orWhere('p.site_id', siteId));
         })
-        .orderBy('price')
-        .orderBy('name')) as ProfileRow[];
+        .orderBy('p.price')
+        .orderBy('p.name')) as SitedRow[];
       return rows.map(toProfileRecord);
     },
 
@@ -123,7 +154,8 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
     },
 
     async create(json, actor: Actor) {
-      const profile = parseProfile(json);
+      const { spec, site: siteInput } = splitSite(json);
+      const profile = parseProfile(spec);
       if (await findRow(profile.name)) {
         throw new AppError(
           'PROFILE_EXISTS',
@@ -133,18 +165,23 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
           { name: 'already used by another profile' },
         );
       }
-      const row = await upsert(profile, 'admin');
-      await audit.record(actor, 'profile.create', profile.name, { profile: profileToJson(profile) });
+      const site = (await parseSiteChoice(db, siteInput)) ?? null;
+      const row = await upsert(profile, 'admin', true, site);
+      await audit.record(actor, 'profile.create', profile.name, {
+        profile: profileToJson(profile),
+        ...(site ? { site: site.name } : {}),
+      });
       return toProfileRecord(row);
     },
 
     async update(name, json, actor: Actor) {
       const existing = await findRow(name);
       if (!existing) throw new AppError('PROFILE_NOT_FOUND', `No profile named "${name}"`, 404, 'profile');
+      const { spec, site: siteInput } = splitSite(json);
       const body =
-        json && typeof json === 'object' && !Array.isArray(json)
-          ? { name: existing.name, ...(json as Record<string, unknown>) }
-          : json;
+        spec && typeof spec === 'object' && !Array.isArray(spec)
+          ? { name: existing.name, ...(spec as Record<string, unknown>) }
+          : spec;
       const profile = parseProfile(body);
       if (profile.name.toUpperCase() !== existing.name.toUpperCase()) {
         throw new ValidationError(
@@ -152,11 +189,18 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
           'a profile cannot be renamed (vouchers refer to it); create a new profile instead',
         );
       }
+      const site = await parseSiteChoice(db, siteInput);
+      const siteBefore = existing.site_id == null ? null : Number(existing.site_id);
+      const siteChanged = site !== undefined && (site?.id ?? null) !== siteBefore;
+      if (siteChanged) await assertVendosAllow(db, existing, site ?? null);
       const before = profileFromRow(existing);
-      const row = await upsert(profile, existing.source, false);
-      await audit.record(actor, 'profile.update', profile.name, {
-        changes: diffProfiles([before], [profile]),
-      });
+      const row = await upsert(profile, existing.source, false, site);
+      const changes = diffProfiles([before], [profile]);
+      if (siteChanged)
+        changes.push(
+          `profile ${profile.name}: ${site ? `for the site ${site.name} only` : 'shared by every site'} (was ${existing.site_name ? `the site ${existing.site_name} only` : siteBefore === null ? 'shared' : `site #${siteBefore}`})`,
+        );
+      await audit.record(actor, 'profile.update', profile.name, { changes });
       return toProfileRecord(row);
     },
 
@@ -172,16 +216,26 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
 
     async importProfiles(json, opts, actor) {
       // One entry or a whole profiles.json list; every entry is checked before anything is written.
+      // `site`: every profile in the list is for that site only; without it new ones are shared and existing
+      // ones keep their site.
       const wanted = parseProfiles(Array.isArray(json) ? json : [json]);
-      const rows = (await db('profiles')) as ProfileRow[];
+      const site = await parseSiteChoice(db, opts.site);
+      const rows = (await profileRows()) as SitedRow[];
       const current = new Map(rows.map((r) => [r.name.toUpperCase(), r]));
       const changes: string[] = [];
       for (const p of wanted) {
         const row = current.get(p.name.toUpperCase());
-        if (!row) changes.push(`profile ${p.name} added`);
+        if (!row) changes.push(`profile ${p.name} added${site ? ` for the site ${site.name} only` : ''}`);
         else {
           changes.push(...diffProfiles([profileFromRow(row)], [p]));
           if (row.archived) changes.push(`profile ${p.name} restored from the archive`);
+          const was = row.site_id == null ? null : Number(row.site_id);
+          if (site !== undefined && (site?.id ?? null) !== was) {
+            await assertVendosAllow(db, row, site);
+            changes.push(
+              `profile ${p.name}: ${site ? `for the site ${site.name} only` : 'shared by every site'}`,
+            );
+          }
         }
       }
       if (opts.dryRun || changes.length === 0) return { changes, applied: false };
@@ -193,7 +247,13 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
           if (row) {
             await trx('profiles')
               .where({ id: row.id })
-              .update({ price: p.price, spec, archived: false, updated_at: now });
+              .update({
+                price: p.price,
+                spec,
+                archived: false,
+                ...(site !== undefined ? { site_id: site?.id ?? null } : {}),
+                updated_at: now,
+              });
           } else {
             await trx('profiles').insert({
               name: p.name,
@@ -201,6 +261,7 @@ export function createProfileService(deps: ServiceDeps): ProfileService {
               spec,
               source: 'admin',
               archived: false,
+              site_id: site?.id ?? null,
               created_at: now,
               updated_at: now,
             });

@@ -38,13 +38,21 @@ export interface ProfileRecord {
   archived: boolean;
   createdAt: number;
   updatedAt: number;
+  /** The site it is sold on only (issue 17), or null: shared by every site. */
+  site: { id: number; name: string } | null;
 }
 
 export interface ProfileService {
-  list(opts?: { includeArchived?: boolean }): Promise<ProfileRecord[]>;
+  /**
+   * `siteId`: what that site sells (shared profiles and its own); null: shared profiles only; absent: all.
+   */
+  list(opts?: { includeArchived?: boolean; siteId?: number | null }): Promise<ProfileRecord[]>;
   /** Case-insensitive; AppError PROFILE_NOT_FOUND (404). */
   get(name: string): Promise<ProfileRecord>;
-  /** Validated like profiles.json; AppError INVALID_INPUT with `fields` per field. Audited. */
+  /**
+   * Validated like profiles.json; AppError INVALID_INPUT with `fields` per field. Audited. A `site` key (id or
+   * name; null, '' or absent: shared) ties it to one site; on update an absent `site` leaves it as it is.
+   */
   create(json: unknown, actor: Actor): Promise<ProfileRecord>;
   update(name: string, json: unknown, actor: Actor): Promise<ProfileRecord>;
   /** Applies profiles.json: adds new, updates changed; returns one human line per change. */
@@ -55,7 +63,7 @@ export interface ProfileService {
    */
   importProfiles(
     json: unknown,
-    opts: { dryRun?: boolean },
+    opts: { dryRun?: boolean; site?: unknown },
     actor: Actor,
   ): Promise<{ changes: string[]; applied: boolean }>;
   /** Archived profiles leave pickers and the portal; their vouchers and sales stay. Audited. */

@@ -28,7 +28,8 @@ export async function startDemoVendo(core: Core, url: string, log: Logger): Prom
   const { vendos, profiles } = core.services;
   let vendo = (await vendos.list()).find((v) => v.name === DEMO_VENDO_NAME);
   if (!vendo) {
-    const profile = (await profiles.list()).find((p) => p.profile.validitySeconds !== null);
+    // A shared profile: the demo vendo is shared (it sells on every site).
+    const profile = (await profiles.list({ siteId: null })).find((p) => p.profile.validitySeconds !== null);
     if (!profile) return undefined;
     const made = await vendos.create(
       {

@@ -30,6 +30,8 @@ export interface SiteServiceOptions {
   monitor?: SiteMonitor;
   /** The `default` site's state, from the main connection and the usage poll. */
   defaultStatus(): Promise<SiteStatus>;
+  /** The sites whose router sees a device (src/services/device-sites.ts); absent: the terminal menu's none. */
+  locate?(mac: string, ip: string): Promise<{ id: number; name: string }[]>;
 }
 
 const fixedDefault = () =>
@@ -63,6 +65,29 @@ function hasVouchers(name: string, open: { unused: number; active: number }): Ap
       '(the admin\'s "Remove anyway" button, `DELETE /admin/api/sites/:id?force=true`, or ' +
       '`pisonet sites remove SITE --force`).',
     open,
+  );
+}
+
+const list = (names: string[]) =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/**
+ * A removal refused while the site still sells something of its own: profiles not archived, vendos switched
+ * on. Making them shared would put a branch's own prices on every site's portal (or its coin box on every
+ * site's), so the owner decides: share them, tie them to another site, archive or switch them off.
+ */
+function hasOwnItems(name: string, profiles: string[], vendos: string[]): AppError {
+  const parts = [
+    ...(profiles.length ? [`the profile${profiles.length === 1 ? '' : 's'} ${list(profiles)}`] : []),
+    ...(vendos.length ? [`the coin vendo${vendos.length === 1 ? '' : 's'} ${list(vendos)}`] : []),
+  ];
+  return new AppError(
+    'SITE_HAS_OWN_ITEMS',
+    `The site "${name}" still sells ${parts.join(' and ')} of its own. Before removing it, make ` +
+      `${profiles.length + vendos.length === 1 ? 'it' : 'them'} shared or tie ${profiles.length + vendos.length === 1 ? 'it' : 'them'} to another site` +
+      `${profiles.length ? ', or archive the profile' + (profiles.length === 1 ? '' : 's') : ''}` +
+      `${vendos.length ? ', or switch the vendo' + (vendos.length === 1 ? '' : 's') + ' off' : ''}.`,
+    409,
   );
 }
 
@@ -160,6 +185,11 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     async get(ref) {
       return view(await find(ref), await figures());
     },
+    async deviceSite(mac, ip) {
+      if (!opts.locate) return null;
+      const seen = await opts.locate(mac, ip);
+      return seen.length === 1 ? seen[0] : null;
+    },
     async scope(ref) {
       const s = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : null;
       if (s === '' || s?.toLowerCase() === 'all') return undefined;
@@ -234,6 +264,16 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       // Counted and ended in the removal's transaction: a voucher sold meanwhile is refused or ended, never
       // left behind with no site.
       const ended = await db.transaction(async (trx) => {
+        // What still sells there only refuses the removal, forced or not (force is about vouchers).
+        const ownProfiles = (await trx('profiles')
+          .where({ site_id: row.id, archived: false })
+          .orderBy('name')
+          .pluck('name')) as string[];
+        const ownVendos = (await trx('vendos')
+          .where({ site_id: row.id, enabled: true })
+          .orderBy('name')
+          .pluck('name')) as string[];
+        if (ownProfiles.length + ownVendos.length > 0) throw hasOwnItems(row.name, ownProfiles, ownVendos);
         const open = await openVoucherCounts(trx, row.id);
         if (open.unused + open.active > 0 && !force) throw hasVouchers(row.name, open);
         if (open.unused + open.active > 0)
@@ -244,6 +284,10 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
         // No foreign key (migration 0017): the site's history stays, with no site.
         await trx('vouchers').where({ site_id: row.id }).update({ site_id: null });
         await trx('batches').where({ site_id: row.id }).update({ site_id: null });
+        // Its archived profiles and switched-off vendos (they sell nowhere) become shared: nothing names a
+        // site that is gone. Restoring or switching one on later sells it on every site.
+        await trx('profiles').where({ site_id: row.id }).update({ site_id: null });
+        await trx('vendos').where({ site_id: row.id }).update({ site_id: null });
         await trx('sites').where({ id: row.id }).delete();
         return open;
       });

@@ -76,6 +76,8 @@ export interface SiteService {
   /**
    * Refuses (409 SITE_HAS_VOUCHERS, with the counts) while the site has unused or active vouchers, unless
    * `force`: then they are ended as revoked in the same transaction as the removal. Audited with the counts.
+   * Refuses (409 SITE_HAS_OWN_ITEMS), forced or not, while it sells profiles (not archived) or runs vendos
+   * (switched on) of its own; its archived profiles and switched-off vendos become shared.
    */
   remove(ref: string | number, actor: Actor, opts?: { force?: boolean }): Promise<SiteRemoval>;
   /**
@@ -83,6 +85,11 @@ export interface SiteService {
    * `all`); an unknown site is a 400 INVALID_INPUT on the field `site`.
    */
   scope(ref: unknown): Promise<{ id: number; name: string } | undefined>;
+  /**
+   * The one site whose router sees `mac` at `ip` (a controller with one router: that one); null when none or
+   * several do, or in the terminal menu (no router is asked). For what is sold per site (the portal's plans).
+   */
+  deviceSite(mac: string, ip: string): Promise<{ id: number; name: string } | null>;
 }
 
 /** The row as stored. */

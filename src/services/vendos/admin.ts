@@ -5,6 +5,7 @@ import { ErrorCollector, ValidationError } from '../../domain/errors';
 import { parseRates, type RateEntry } from '../../domain/vendo';
 import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
+import { parseSiteChoice, type SiteChoice } from '../profile-sites';
 import type { Actor, ProfileService } from '../types';
 import type { SecretBox } from './secrets';
 import { newSecret } from './secrets';
@@ -22,6 +23,8 @@ interface Parsed {
   rates?: RateEntry[];
   windowSeconds?: number;
   enabled?: boolean;
+  /** Undefined: not given (an edit keeps the site); null: shared. */
+  site?: SiteChoice;
 }
 
 function text(v: unknown, field: string, max: number, what: string): string {
@@ -36,10 +39,16 @@ export function vendoAdmin(
 ) {
   const { db, clock, audit } = deps;
 
-  /** Every field checked, every problem reported together; `partial` for an edit (absent = unchanged). */
-  async function parse(input: VendoInput, partial: boolean): Promise<Parsed> {
+  /**
+   * Every field checked, every problem reported together; `current` for an edit (absent = unchanged). The
+   * vendo's profile must be sold where the vendo sells: a shared vendo needs a shared profile, a vendo of one
+   * site a shared profile or one of that site.
+   */
+  async function parse(input: VendoInput, current?: VendoRow): Promise<Parsed> {
+    const partial = current !== undefined;
     const c = new ErrorCollector();
     const out: Parsed = {};
+    let profileSite: { name: string; site: SiteChoice } | undefined;
     if (!partial || input.name !== undefined)
       out.name = c.field(() => text(input.name, 'name', 64, 'a name'));
     if (input.location !== undefined && input.location !== null && input.location !== '')
@@ -57,7 +66,10 @@ export function vendoAdmin(
               'profile',
               `${p.name} has no time limit; coins buy time, so pick a profile with a validity`,
             );
-          else out.profileId = p.id;
+          else {
+            out.profileId = p.id;
+            profileSite = p;
+          }
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
           c.add('profile', e.message);
@@ -81,6 +93,44 @@ export function vendoAdmin(
       else if (v === false || v === 'false' || v === '') out.enabled = false;
       else c.add('enabled', `${JSON.stringify(v)} is not true or false`);
     }
+    if (input.site !== undefined) {
+      try {
+        out.site = await parseSiteChoice(db, input.site);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        c.add('site', e.message);
+      }
+    }
+    if (!c.errors.some((e) => e.field === 'profile' || e.field === 'site')) {
+      const site =
+        out.site !== undefined
+          ? out.site
+          : current?.site_id != null
+            ? { id: Number(current.site_id), name: '' }
+            : null;
+      if (!profileSite && current) {
+        const row = (await db('profiles as p')
+          .leftJoin('sites as s', 's.id', 'p.site_id')
+          .where('p.id', current.profile_id)
+          .first('p.name', 'p.site_id', 's.name as site_name')) as
+          { name: string; site_id: number | null; site_name: string | null } | undefined;
+        if (row)
+          profileSite = {
+            name: row.name,
+            site:
+              row.site_id == null
+                ? null
+                : { id: Number(row.site_id), name: row.site_name ?? `#${row.site_id}` },
+          };
+      }
+      if (profileSite?.site && profileSite.site.id !== site?.id)
+        c.add(
+          out.profileId !== undefined ? 'profile' : 'site',
+          site === null
+            ? `${profileSite.name} is sold on the site ${profileSite.site.name} only, and this vendo sells on every site: tie the vendo to ${profileSite.site.name}, or pick a shared profile`
+            : `${profileSite.name} is sold on the site ${profileSite.site.name} only, not where this vendo sells: pick a shared profile or one of the vendo's site`,
+        );
+    }
     c.throwIfAny('Invalid vendo');
     return out;
   }
@@ -95,13 +145,18 @@ export function vendoAdmin(
 
   return {
     view,
-    async list(): Promise<VendoView[]> {
-      const rows = (await db('vendos').orderBy('name')) as VendoRow[];
+    async list(opts: { siteId?: number } = {}): Promise<VendoView[]> {
+      const rows = (await db('vendos')
+        .modify((q) => {
+          if (opts.siteId !== undefined)
+            q.where((w) => w.whereNull('site_id').orWhere('site_id', opts.siteId!));
+        })
+        .orderBy('name')) as VendoRow[];
       return toViews(db, rows, clock.now());
     },
 
     async create(input: VendoInput, actor: Actor): Promise<{ vendo: VendoView; secret: string }> {
-      const p = await parse(input, false);
+      const p = await parse(input);
       await nameFree(p.name!);
       const secret = newSecret();
       const now = clock.now();
@@ -120,17 +175,22 @@ export function vendoAdmin(
         secret_rotated_at: now,
         window_seconds: p.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
         enabled: p.enabled ?? true,
+        site_id: p.site?.id ?? null,
         created_at: now,
         updated_at: now,
       });
       d.rows.drop(id);
-      await audit.record(actor, 'vendo.create', id, { name: p.name, rates: p.rates?.length });
+      await audit.record(actor, 'vendo.create', id, {
+        name: p.name,
+        rates: p.rates?.length,
+        ...(p.site ? { site: p.site.name } : {}),
+      });
       return { vendo: await view(id), secret };
     },
 
     async update(id: string, input: VendoInput, actor: Actor): Promise<VendoView> {
       const row = await requireVendo(db, id);
-      const p = await parse(input, true);
+      const p = await parse(input, row);
       if (p.name !== undefined) await nameFree(p.name, row.id);
       const changes: Record<string, unknown> = {};
       if (p.name !== undefined) changes.name = p.name;
@@ -139,12 +199,17 @@ export function vendoAdmin(
       if (p.rates !== undefined) changes.rates = JSON.stringify(p.rates);
       if (p.windowSeconds !== undefined) changes.window_seconds = p.windowSeconds;
       if (p.enabled !== undefined) changes.enabled = p.enabled;
+      if (p.site !== undefined && (p.site?.id ?? null) !== (row.site_id == null ? null : Number(row.site_id)))
+        changes.site_id = p.site?.id ?? null;
       if (Object.keys(changes).length) {
         await db('vendos')
           .where({ id: row.id })
           .update({ ...changes, updated_at: clock.now() });
         d.rows.drop(row.id);
-        await audit.record(actor, 'vendo.update', row.id, { fields: Object.keys(changes) });
+        await audit.record(actor, 'vendo.update', row.id, {
+          fields: Object.keys(changes).map((k) => (k === 'site_id' ? 'site' : k)),
+          ...('site_id' in changes ? { site: p.site?.name ?? 'shared' } : {}),
+        });
       }
       return view(row.id);
     },

@@ -6,6 +6,7 @@ import { vendoAdmin } from './admin';
 import { vendoBoard } from './board';
 import { vendoLedger } from './ledger';
 import { vendoPortal } from './portal';
+import type { LocateDevice } from './site-check';
 import { loadOrCreateKey, secretBox } from './secrets';
 import { VendoRowCache } from './store';
 import type { VendoService } from './types';
@@ -14,7 +15,13 @@ export type { VendoService } from './types';
 
 export function createVendoService(
   deps: ServiceDeps,
-  d: { profiles: ProfileService; redemption: RedemptionService; vouchers: VoucherService },
+  d: {
+    profiles: ProfileService;
+    redemption: RedemptionService;
+    vouchers: VoucherService;
+    /** Which sites' routers see a device (the server's; absent in the terminal menu). */
+    locate?: LocateDevice;
+  },
 ): VendoService & {
   ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
   usedAddress(mac: string, ip: string): Promise<boolean>;
@@ -30,7 +37,12 @@ export function createVendoService(
   const rows = new VendoRowCache(() => deps.clock.now());
   const admin = vendoAdmin(deps, { profiles: d.profiles, box: lazyBox, rows });
   const board = vendoBoard(deps, { box: lazyBox, events, rows });
-  const portal = vendoPortal(deps, { redemption: d.redemption, vouchers: d.vouchers, events });
+  const portal = vendoPortal(deps, {
+    redemption: d.redemption,
+    vouchers: d.vouchers,
+    events,
+    locate: d.locate,
+  });
   const ledger = vendoLedger(deps);
   return {
     list: admin.list,

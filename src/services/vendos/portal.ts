@@ -29,6 +29,7 @@ import {
 } from './store';
 import { activeVoucherOfDevice, newCode, shopCodeFormat } from './sale';
 import { settleInterruptedFinishes, undoFinish } from './settle';
+import { assertVendoSellsHere, type LocateDevice } from './site-check';
 import type { FinishResult, SessionView, StartResult } from './types';
 
 const sessionNotFound = () =>
@@ -36,7 +37,13 @@ const sessionNotFound = () =>
 
 export function vendoPortal(
   deps: ServiceDeps,
-  d: { redemption: RedemptionService; vouchers: VoucherService; events: EventEmitter },
+  d: {
+    redemption: RedemptionService;
+    vouchers: VoucherService;
+    events: EventEmitter;
+    /** Absent (the terminal menu): no router is asked, a vendo of one site is not checked here. */
+    locate?: LocateDevice;
+  },
 ) {
   const { db, clock, log, settings } = deps;
 
@@ -169,6 +176,8 @@ export function vendoPortal(
       );
     const ids = coins.map((c) => c.id);
     const active = await activeVoucherOf(s.mac, now);
+    // Checked before any coin is claimed: a refusal leaves them in the window (then saved credit), as above.
+    await assertVendoSellsHere(db, d.locate, vendo, s, active);
     const actor = { name: `vendo ${vendo.name}`, via: 'portal' as const };
     if (active) {
       // Top-up: the device keeps its voucher, which gets the bought time.
@@ -261,10 +270,11 @@ export function vendoPortal(
             // The profile's validity plus this: the time the coins bought (negative when they bought less).
             extra_seconds: bought.seconds - (profile.validitySeconds ?? 0),
             vendo_id: vendo.id,
-            // Bought for the phone at hand, wherever it is: the redemption below gives it the site whose router
-            // sees the phone (src/services/site-dispatch.ts), so a box at any branch sells.
-            site_id: null,
-            roaming: true,
+            // A shared vendo's voucher is for the phone at hand, wherever it is: the redemption below gives it the
+            // site whose router sees the phone (src/services/site-dispatch.ts), so a box at any branch sells. A
+            // vendo of one site sells there only: its voucher is that site's, logged in on that router.
+            site_id: vendo.site_id ?? null,
+            roaming: vendo.site_id == null,
             created_at: now,
             updated_at: now,
           })
@@ -275,7 +285,8 @@ export function vendoPortal(
     let result;
     try {
       // The purchase is one entry in the shop's feed: the redemption writes this one in place of its own sale.
-      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip }, asker, undefined, {
+      const site = vendo.site_id == null ? {} : { site: Number(vendo.site_id) };
+      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip, ...site }, asker, undefined, {
         kind: 'vendo-sale',
         message: `Bought with ${formatMoney(credit)} of coins at ${vendo.name}: ${formatDurationHuman(bought.seconds)}, by ${s.mac}`,
         data: { vendo: vendo.id, amount: credit, seconds: bought.seconds, mac: s.mac },
@@ -300,9 +311,15 @@ export function vendoPortal(
     finish,
     settleInterrupted,
 
-    async portalList() {
+    async portalList(siteId?: number | null) {
       const now = clock.now();
-      const rows = (await db('vendos').where({ enabled: true }).orderBy('name')) as VendoRow[];
+      const rows = (await db('vendos')
+        .where({ enabled: true })
+        .modify((q) => {
+          if (siteId === null) q.whereNull('site_id');
+          else if (siteId !== undefined) q.where((w) => w.whereNull('site_id').orWhere('site_id', siteId));
+        })
+        .orderBy('name')) as VendoRow[];
       const busy = new Set(
         (
           await db('vendo_sessions')
@@ -356,6 +373,8 @@ export function vendoPortal(
           503,
           'vendo',
         );
+      // Before a window opens, so no coin goes into a box that cannot sell to this phone.
+      await assertVendoSellsHere(db, d.locate, vendo, { mac, ip });
       await expireWindows(db, now, vendo.id);
       const open = (await db('vendo_sessions').where({ vendo_id: vendo.id, state: 'armed' }).first()) as
         SessionRow | undefined;

@@ -23,6 +23,8 @@ export interface VendoRow {
   last_ip: string | null;
   created_at: number;
   updated_at: number;
+  /** The site it sells on only (migration 0018), or null: shared, it sells on every site. */
+  site_id?: number | null;
 }
 
 export interface SessionRow {
@@ -139,6 +141,14 @@ export async function toViews(db: Knex, rows: VendoRow[], now: number): Promise<
     ).map((r: { vendo_id: string }) => r.vendo_id),
   );
   const cash = await cashSinceCollection(db);
+  const siteIds = [...new Set(rows.map((r) => r.site_id).filter((id): id is number => id != null))];
+  const sites = new Map<number, string>(
+    siteIds.length
+      ? (
+          (await db('sites').whereIn('id', siteIds).select('id', 'name')) as { id: number; name: string }[]
+        ).map((s) => [Number(s.id), s.name])
+      : [],
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -154,5 +164,9 @@ export async function toViews(db: Knex, rows: VendoRow[], now: number): Promise<
     createdAt: Number(r.created_at),
     secretRotatedAt: Number(r.secret_rotated_at),
     cash: cash.get(r.id) ?? { expected: 0, coins: 0, since: null },
+    site:
+      r.site_id == null
+        ? null
+        : { id: Number(r.site_id), name: sites.get(Number(r.site_id)) ?? `#${r.site_id}` },
   }));
 }

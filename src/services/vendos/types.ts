@@ -23,6 +23,8 @@ export interface VendoView {
   secretRotatedAt: number;
   /** Coins since the last cash-box collection: what the box should hold. */
   cash: { expected: number; coins: number; since: number | null };
+  /** The site it sells on only, or null: shared (it sells to a phone on any site's router). */
+  site: { id: number; name: string } | null;
 }
 
 /** As sent by the admin, the API and the CLI: amount in pesos, validity a duration text. */
@@ -33,6 +35,8 @@ export interface VendoInput {
   rates?: unknown;
   window_seconds?: unknown;
   enabled?: unknown;
+  /** The site's id or name; null, '' or "shared": every site. Absent on an edit: unchanged. */
+  site?: unknown;
 }
 
 export interface PollReply {
@@ -124,7 +128,8 @@ export interface AuthedVendo {
 }
 
 export interface VendoService {
-  list(): Promise<VendoView[]>;
+  /** `siteId`: the vendos selling there (shared ones and its own); absent: all. */
+  list(opts?: { siteId?: number }): Promise<VendoView[]>;
   get(id: string): Promise<VendoView>;
   /** The secret is returned once; only its sealed form is kept. Audited. */
   create(input: VendoInput, actor: Actor): Promise<{ vendo: VendoView; secret: string }>;
@@ -137,8 +142,13 @@ export interface VendoService {
   poll(vendo: AuthedVendo, waitMs?: number, signal?: AbortSignal): Promise<PollReply>;
   coin(vendo: AuthedVendo, body: unknown): Promise<CoinReply>;
 
-  /** For the portal's picker. */
-  portalList(): Promise<
+  /**
+   * For the portal's picker: the vendos that sell on `siteId` (shared ones and its own); null: shared ones only;
+   * absent: every vendo.
+   */
+  portalList(
+    siteId?: number | null,
+  ): Promise<
     { id: string; name: string; location: string | null; online: boolean; busy: boolean; minimum: number }[]
   >;
   /** See vendoPortal().start: only a device that proves itself shows and spends its saved credit. */

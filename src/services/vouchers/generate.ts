@@ -13,6 +13,7 @@ import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../dom
 import { AppError } from '../../lib/errors';
 import { siteOf, type ServiceDeps } from '../deps';
 import { findSite } from '../sites/lookup';
+import { assertProfileSellsOn } from '../profile-sites';
 import type { VoucherRow } from '../voucher-state';
 import type { GenerateInput, ProfileRecord } from '../types';
 
@@ -98,6 +99,8 @@ export async function planBatch(
     : input.site === undefined || input.site === ''
       ? siteOf(deps).id
       : (await findSite(deps.db, input.site)).id;
+  // A profile of one site sells on that site only; a roaming batch needs a shared one.
+  await assertProfileSellsOn(deps.db, profile, siteId);
   // generateCodes validates count and length; run it once here so bad input fails before any write.
   generateCodes(1, { length, prefix }, crypto.randomBytes);
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) {

@@ -36,6 +36,7 @@ import {
 import { RouterError } from '../../router/types';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
+import { assertProfileSellsOn } from '../profile-sites';
 import { revokeEvent } from '../activity-events';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
@@ -322,6 +323,9 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       const cache = new ProfileCache(db);
       const old = await cache.byId(row.profile_id);
       const next = await d.profiles.get(profileName);
+      // Moved only to a profile its site sells (a roaming voucher not used yet: a shared one).
+      if (row.site_id != null || row.roaming)
+        await assertProfileSellsOn(db, next, row.site_id == null ? null : Number(row.site_id));
       // Rates copied from the old profile follow the new one; a per-voucher rate set at sale is kept.
       const customRates =
         row.rate_limit_up !== old.profile.rateUp || row.rate_limit_down !== old.profile.rateDown;

@@ -10,6 +10,7 @@ import { ValidationError } from '../../domain/errors';
 import type { Actor } from '../../services/types';
 import type { CollectionView, LedgerRow, VendoView } from '../../services/vendos/types';
 import type { WebContext } from '../context';
+import { apiSiteId } from './site-scope';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 const pesos = (c: number) => c / 100;
@@ -20,6 +21,9 @@ export function vendoJson(v: VendoView) {
     name: v.name,
     location: v.location,
     profile: v.profile,
+    // The site it sells on only (its name, as `site` is sent back on an edit), or null: every site.
+    site: v.site?.name ?? null,
+    site_id: v.site?.id ?? null,
     rates: ratesJson(v.rates),
     window_seconds: v.windowSeconds,
     enabled: v.enabled,
@@ -72,8 +76,10 @@ export function vendoApiRouter(ctx: WebContext): Router {
   const { vendos } = ctx.services;
   const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
-  r.get('/vendos', async (_req, res) => {
-    res.json({ success: true, vendos: (await vendos.list()).map(vendoJson) });
+  r.get('/vendos', async (req, res) => {
+    // `?site=`: the vendos selling there (shared ones and the site's own).
+    const siteId = await apiSiteId(ctx, req);
+    res.json({ success: true, vendos: (await vendos.list({ siteId })).map(vendoJson) });
   });
   r.post('/vendos', async (req, res) => {
     const out = await vendos.create(body(req), actorOf(req));

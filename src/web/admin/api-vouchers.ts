@@ -47,6 +47,9 @@ export function profileJson(p: ProfileRecord) {
     price_centavos: p.price,
     source: p.source,
     archived: p.archived,
+    // The site it is sold on only (its name, as `site` is sent back on an edit), or null: every site.
+    site: p.site?.name ?? null,
+    site_id: p.site?.id ?? null,
     updated_at: iso(p.updatedAt),
   };
 }
@@ -195,7 +198,9 @@ export function voucherApiRouter(ctx: WebContext): Router {
   });
 
   r.get('/profiles', async (req, res) => {
-    const list = await profiles.list({ includeArchived: req.query.archived === 'true' });
+    // `?site=`: what that site sells (shared profiles and its own).
+    const siteId = await apiSiteId(ctx, req);
+    const list = await profiles.list({ includeArchived: req.query.archived === 'true', siteId });
     res.json({ success: true, profiles: list.map(profileJson) });
   });
 
@@ -215,7 +220,9 @@ export function voucherApiRouter(ctx: WebContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const list = Array.isArray(body) ? body : body.profiles;
     const dryRun = !Array.isArray(body) && (body.dry_run === true || body.dry_run === 'true');
-    const result = await profiles.importProfiles(list, { dryRun }, actorOf(req));
+    // `site`: every profile in the list is for that site only; absent: new ones shared, others keep theirs.
+    const site = Array.isArray(body) ? undefined : body.site;
+    const result = await profiles.importProfiles(list, { dryRun, site }, actorOf(req));
     res.json({ success: true, dry_run: dryRun, ...result });
   });
 

@@ -10,6 +10,7 @@ import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { planViews, statusViewModel } from './view-model';
+import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { redeemJson, redeemNotice, selfServiceRoutes, selfServiceView, siteOf } from './self-service';
@@ -95,7 +96,8 @@ export function portalRouter(ctx: WebContext): Router {
       t: t.t,
       lang: t.lang,
       ...(await branding()),
-      plans: planViews(await services.profiles.list(), t),
+      // Shared profiles and the site's own (src/web/portal/portal-site.ts).
+      plans: planViews(await services.profiles.list({ siteId: await portalSiteId(services, f) }), t),
       f,
       message,
       csrf: portalFormToken(req, res),

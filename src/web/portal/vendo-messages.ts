@@ -37,6 +37,8 @@ const fil = {
   'vendo.demo': 'Demo: maghulog ng barya',
   'vendo.working': 'Kumokonekta…',
   'error.NO_CREDIT': 'Maghulog muna ng barya: wala pang credit na gagawing oras.',
+  'error.VENDO_OTHER_SITE':
+    'Para sa ibang WiFi hotspot ng shop ang coin box na ito. Gumamit ng coin box doon sa hotspot na kinokonektahan mo; ang naihulog mong barya ay naka-save pa rin para sa iyo.',
   'error.CREDIT_TOO_SMALL': 'Kulang pa ang credit para sa kahit anong oras; maghulog pa ng barya.',
   'error.VENDO_BUSY': 'May gumagamit ng coin box na ito ngayon. Subukan muli pagkalipas ng isang minuto.',
   'error.VENDO_OFFLINE':

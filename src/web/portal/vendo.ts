@@ -14,6 +14,7 @@ import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
 import { pickLanguage, translator } from '../../i18n';
+import { portalSiteId } from './portal-site';
 
 const COOKIE = 'pisonet_vendo';
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -93,7 +94,13 @@ export function vendoPortalRouter(ctx: WebContext): Router {
 
   r.get('/api/portal/vendos', async (req, res) => {
     try {
-      const list = await vendos.portalList();
+      // The vendos that sell on the device's site: shared ones and the site's own.
+      const siteId = await portalSiteId(ctx.services, {
+        site: str(req.query.site),
+        mac: str(req.query.mac),
+        ip: str(req.query.ip),
+      });
+      const list = await vendos.portalList(siteId);
       const demo = ctx.demoVendo?.();
       const mac = str(req.query.mac);
       res.json({

@@ -8,6 +8,7 @@ import type { SiteView } from '../../../services/sites/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
 import { SiteHasVouchersError } from '../../../services/sites';
+import { AppError } from '../../../lib/errors';
 
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {
@@ -149,6 +150,9 @@ export function siteRoutes(ctx: WebContext): Router {
       flash(req, 'ok', `Site ${removed.name} removed; the controller disconnected from it.${ended}`);
       res.redirect(303, '/admin/sites');
     } catch (err) {
+      // Its own profiles or vendos still sell: the page says which, and what to do first.
+      if (err instanceof AppError && err.code === 'SITE_HAS_OWN_ITEMS')
+        return renderEdit(res, site, { formError: `Site ${site.name} was not removed. ${err.message}` }, 409);
       if (!(err instanceof SiteHasVouchersError)) throw err;
       return renderEdit(
         res,
