@@ -10,23 +10,29 @@ import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
 import { profileJson } from './more';
-import { CommandDef, print, printJson, readStdin, withCore } from './shared';
+import { CommandDef, print, printJson, readStdin, siteOption, withCore } from './shared';
 
-const PROFILES = `Usage: pisonet profiles list [--all] [--json]
+const PROFILES = `Usage: pisonet profiles list [--all] [--site SITE] [--json]
 
-What each voucher type buys. --all includes archived profiles.`;
+What each voucher type buys. --all includes archived profiles. --site: what that site sells (the shared
+profiles and its own; its id or name).`;
 
 const profilesList: CommandDef = {
   name: 'profiles list',
   summary: 'list profiles',
   usage: PROFILES,
   async run(args) {
-    const { values } = parseCommand(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, PROFILES, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(
+      args,
+      { all: { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
+      PROFILES,
+      { min: 0, max: 0 },
+    );
     return withCore(async (core) => {
-      const profiles = await core.services.profiles.list({ includeArchived: values.all === true });
+      const profiles = await core.services.profiles.list({
+        includeArchived: values.all === true,
+        siteId: await siteOption(core, values),
+      });
       if (values.json) {
         printJson({ profiles: profiles.map(profileJson) });
       } else print(profilesTable(profiles));

@@ -147,14 +147,16 @@ async function readJson(file: string): Promise<unknown> {
   return parseJsonText(text, file === '-' ? 'stdin' : file);
 }
 
-const PCREATE = `Usage: pisonet profiles create FILE [--json]
+const PCREATE = `Usage: pisonet profiles create FILE [--site SITE] [--json]
 
 Creates a profile from one profiles.json entry in FILE (- for stdin), validated like profiles.json:
-  echo '{"name":"VIP","price":50,"validity":"1d","users":2,"rate_up":"5M","rate_down":"10M"}' | pisonet profiles create -`;
+  echo '{"name":"VIP","price":50,"validity":"1d","users":2,"rate_up":"5M","rate_down":"10M"}' | pisonet profiles create -
+--site: sold on that site only (its id or name); without it, on every site (shared).`;
 
-const PUPDATE = `Usage: pisonet profiles update NAME FILE [--json]
+const PUPDATE = `Usage: pisonet profiles update NAME FILE [--site SITE|shared] [--json]
 
-Replaces profile NAME with the profiles.json entry in FILE (- for stdin).`;
+Replaces profile NAME with the profiles.json entry in FILE (- for stdin). --site: sold on that site only;
+--site shared: on every site; without it the profile keeps its site.`;
 
 /** The `--json` form of a profile (same as `profiles list`). */
 export const profileJson = (p: ProfileRecord) => ({
@@ -162,21 +164,31 @@ export const profileJson = (p: ProfileRecord) => ({
   price: p.price,
   source: p.source,
   archived: p.archived,
+  /** The site it is sold on only, or null: every site. */
+  site: p.site?.name ?? null,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
   spec: p.json,
 });
+
+/** `--site` added to one profiles.json entry as its `site` (the service checks both). */
+function withSite(json: unknown, site: unknown): unknown {
+  if (typeof site !== 'string' || !json || typeof json !== 'object' || Array.isArray(json)) return json;
+  return { ...(json as Record<string, unknown>), site };
+}
 
 const pcreate: CommandDef = {
   name: 'profiles create',
   summary: 'create a profile from JSON',
   usage: PCREATE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, PCREATE, {
-      min: 1,
-      max: 1,
-    });
-    const json = await readJson(positionals[0]);
+    const { values, positionals } = parseCommand(
+      args,
+      { site: { type: 'string' }, json: { type: 'boolean' } },
+      PCREATE,
+      { min: 1, max: 1 },
+    );
+    const json = withSite(await readJson(positionals[0]), values.site);
     return withCore(async (core) => {
       const p = await core.services.profiles.create(json, cliActor());
       if (values.json) printJson(profileJson(p));
@@ -191,11 +203,13 @@ const pupdate: CommandDef = {
   summary: 'replace a profile from JSON',
   usage: PUPDATE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, PUPDATE, {
-      min: 2,
-      max: 2,
-    });
-    const json = await readJson(positionals[1]);
+    const { values, positionals } = parseCommand(
+      args,
+      { site: { type: 'string' }, json: { type: 'boolean' } },
+      PUPDATE,
+      { min: 2, max: 2 },
+    );
+    const json = withSite(await readJson(positionals[1]), values.site);
     return withCore(async (core) => {
       const p = await core.services.profiles.update(positionals[0], json, cliActor());
       if (values.json) printJson(profileJson(p));
@@ -205,11 +219,13 @@ const pupdate: CommandDef = {
   },
 };
 
-const PIMPORT = `Usage: pisonet profiles import FILE [--dry-run] [--json]
+const PIMPORT = `Usage: pisonet profiles import FILE [--site SITE|shared] [--dry-run] [--json]
 
 Adds or replaces every profile in FILE (- for stdin): a whole profiles.json list, or one entry.
 Profiles not in FILE are left as they are; archived ones named in FILE are restored.
-Everything is checked first: on any error nothing is changed. --dry-run shows the changes only.`;
+Everything is checked first: on any error nothing is changed. --dry-run shows the changes only.
+--site: every profile in FILE is sold on that site only (--site shared: on every site); without it new
+profiles are shared and existing ones keep their site.`;
 
 const pimport: CommandDef = {
   name: 'profiles import',
@@ -218,14 +234,18 @@ const pimport: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+      { 'dry-run': { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
       PIMPORT,
       { min: 1, max: 1 },
     );
     const json = await readJson(positionals[0]);
     return withCore(async (core) => {
       const dryRun = values['dry-run'] === true;
-      const result = await core.services.profiles.importProfiles(json, { dryRun }, cliActor());
+      const result = await core.services.profiles.importProfiles(
+        json,
+        { dryRun, ...(typeof values.site === 'string' ? { site: values.site } : {}) },
+        cliActor(),
+      );
       if (values.json) printJson({ dryRun, ...result });
       else if (result.changes.length === 0) print('Nothing to change: the profiles already match the file.');
       else {

@@ -7,16 +7,24 @@ import { parseRateLines } from '../../src/web/admin/pages/vendos';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, print, printJson, siteOption, withCore } from './shared';
 
-const LIST = `Usage: pisonet vendos list [--json]
+const LIST = `Usage: pisonet vendos list [--site SITE] [--json]
 
-The shop's coin vendos: online or not, rates, and the cash each box should hold since its last collection.`;
+The shop's coin vendos: online or not, rates, and the cash each box should hold since its last collection.
+--site: the vendos selling on that site (the shared ones and its own; its id or name).`;
 
-const ADD = `Usage: pisonet vendos add --name NAME --profile PROFILE --rates "1=10m,5=1h,10=3h" [--location TEXT] [--window SECONDS] [--json]
+const ADD = `Usage: pisonet vendos add --name NAME --profile PROFILE --rates "1=10m,5=1h,10=3h" [--location TEXT] [--window SECONDS]
+                         [--site SITE] [--json]
 
 Registers a vendo and prints its id and secret ONCE (for the board's sketch). --rates: pesos = time, comma- or
-newline-separated; customers get the most time for what they insert, combining lines.`;
+newline-separated; customers get the most time for what they insert, combining lines. --site: it sells only to
+phones on that site's router (its id or name); without it, it sells on every site (shared).`;
+
+const UPDATE = `Usage: pisonet vendos update VENDO_ID [--name NAME] [--profile PROFILE] [--rates "1=10m,5=1h"] [--location TEXT]
+                            [--window SECONDS] [--site SITE|shared] [--enabled true|false] [--json]
+
+Changes what is given; the rest stays. --site shared: it sells on every site again.`;
 
 const ROTATE = `Usage: pisonet vendos rotate-secret VENDO_ID [--json]
 
@@ -34,6 +42,10 @@ function vendoTable(vendos: VendoView[]): string {
       header: 'STATUS',
       get: (v) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline'),
     },
+    // Shown when a vendo sells on one site only.
+    ...(vendos.some((v) => v.site)
+      ? [{ header: 'SITE', get: (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site') }]
+      : []),
     { header: 'PROFILE', get: (v) => v.profile },
     {
       header: 'RATES',
@@ -51,9 +63,12 @@ const list: CommandDef = {
   summary: 'coin vendos, online or not, cash in each box',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { site: { type: 'string' }, json: { type: 'boolean' } }, LIST, {
+      min: 0,
+      max: 0,
+    });
     return withCore(async (core) => {
-      const vendos = await core.services.vendos.list();
+      const vendos = await core.services.vendos.list({ siteId: await siteOption(core, values) });
       if (values.json) printJson({ vendos: vendos.map(vendoJson) });
       else print(vendos.length ? vendoTable(vendos) : 'No vendos yet: pisonet vendos add --help');
       return 0;
@@ -82,6 +97,7 @@ const add: CommandDef = {
         rates: { type: 'string' },
         location: { type: 'string' },
         window: { type: 'string' },
+        site: { type: 'string' },
         json: { type: 'boolean' },
       },
       ADD,
@@ -97,6 +113,7 @@ const add: CommandDef = {
           rates,
           location: values.location,
           window_seconds: values.window,
+          ...(typeof values.site === 'string' ? { site: values.site } : {}),
         },
         cliActor(),
       );
@@ -153,4 +170,55 @@ const collect: CommandDef = {
   },
 };
 
-export const vendoCommands: CommandDef[] = [list, add, rotate, collect];
+const update: CommandDef = {
+  name: 'vendos update',
+  summary: 'change a vendo: name, profile, rates, window, site, on or off',
+  usage: UPDATE,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      {
+        name: { type: 'string' },
+        profile: { type: 'string' },
+        rates: { type: 'string' },
+        location: { type: 'string' },
+        window: { type: 'string' },
+        site: { type: 'string' },
+        enabled: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      UPDATE,
+      { min: 1, max: 1 },
+    );
+    let rates: ReturnType<typeof parseRateLines> | undefined;
+    if (typeof values.rates === 'string') {
+      rates = parseRateLines(values.rates);
+      if (typeof rates === 'string') throw new ValidationError('rates', rates);
+    }
+    // Only what was given: the service leaves the rest as it is.
+    const given = (k: string, v: unknown) => (v === undefined ? {} : { [k]: v });
+    return withCore(async (core) => {
+      const v = await core.services.vendos.update(
+        positionals[0],
+        {
+          ...given('name', values.name),
+          ...given('profile', values.profile),
+          ...given('rates', rates),
+          ...given('location', values.location),
+          ...given('window_seconds', values.window),
+          ...given('site', values.site),
+          ...given('enabled', values.enabled),
+        },
+        cliActor(),
+      );
+      if (values.json) printJson({ vendo: vendoJson(v) });
+      else
+        print(
+          `Vendo ${v.name} (${v.id}) saved; it sells on ${v.site ? `${v.site.name} only` : 'every site'}.`,
+        );
+      return 0;
+    });
+  },
+};
+
+export const vendoCommands: CommandDef[] = [list, add, update, rotate, collect];

@@ -208,6 +208,10 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
         header: 'DATA CAP',
         get: (p) => (p.profile.dataCapBytes ? formatBytes(p.profile.dataCapBytes) : dash),
       },
+      // Shown when a profile is sold on one site only.
+      ...(profiles.some((p) => p.site)
+        ? [{ header: 'SITE', get: (p: ProfileRecord) => (p.site ? `${p.site.name} only` : 'every site') }]
+        : []),
       { header: 'SOURCE', get: (p) => p.source },
     ],
     { width, colours: out },

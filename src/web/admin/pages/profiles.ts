@@ -4,6 +4,7 @@ import { actorOf, flash, formFailure, page } from './common';
 import { formToProfileJson, inputForField, profileJsonToForm, PROFILE_FIELDS } from './profile-form';
 import { formatDurationHuman } from '../../../domain/units';
 import { MAX_PAUSE_SECONDS, MAX_PAUSES_PER_DAY, MIN_PAUSE_SECONDS } from '../../../domain/self-service';
+import { pageSiteScope } from '../site-scope';
 
 /** The self-service bounds the profile parser enforces, for the form's hints and live checks. */
 const SELF_BOUNDS = {
@@ -21,12 +22,29 @@ export function profileRoutes(ctx: WebContext): Router {
   const router = Router();
   const { profiles } = ctx.services;
 
-  router.get('/profiles', async (_req, res) => {
-    const list = await profiles.list({ includeArchived: true });
-    page(res, 'profiles/index', 'profiles', 'Profiles', { list });
+  // `?site=`: what that site sells (shared profiles and its own), as the picker shows.
+  router.get('/profiles', async (req, res) => {
+    const siteScope = await pageSiteScope(ctx, req);
+    const list = await profiles.list({ includeArchived: true, siteId: siteScope.siteId });
+    page(res, 'profiles/index', 'profiles', 'Profiles', {
+      list,
+      siteScope,
+      // The Site column when there is more than one site, or a profile still names one.
+      showSites: siteScope.choices.length > 1 || list.some((r) => r.site !== null),
+    });
   });
 
-  function renderForm(
+  /** The form's Site select: every site (shared) or one site; shown with two or more sites (or a site set). */
+  async function siteOptions(current: unknown) {
+    const names = await ctx.services.sites.names();
+    if (names.length < 2 && (current === undefined || current === '')) return null;
+    return [
+      { value: '', label: 'Every site (shared)' },
+      ...names.map((s) => ({ value: String(s.id), label: s.name })),
+    ];
+  }
+
+  async function renderForm(
     res: Response,
     mode: 'new' | 'edit',
     original: string | null,
@@ -36,7 +54,10 @@ export function profileRoutes(ctx: WebContext): Router {
     status = 200,
   ) {
     // Messages for keys that are not an input (a whole group, or a key the form does not know) go in a list.
-    const other = Object.entries(errors).filter(([k]) => !(k in PROFILE_FIELDS) && !GROUP_KEYS.includes(k));
+    const other = Object.entries(errors).filter(
+      ([k]) => !(k in PROFILE_FIELDS) && !GROUP_KEYS.includes(k) && k !== 'site',
+    );
+    const sites = await siteOptions(values.site);
     page(
       res,
       'profiles/form',
@@ -49,6 +70,7 @@ export function profileRoutes(ctx: WebContext): Router {
         errors,
         otherErrors: other,
         formError,
+        sites,
         bounds: SELF_BOUNDS,
         scripts: ['/public/js/admin-profile-form.js'],
       },
@@ -56,17 +78,33 @@ export function profileRoutes(ctx: WebContext): Router {
     );
   }
 
-  router.get('/profiles/new', (_req, res) =>
-    renderForm(res, 'new', null, { users: '1', validity: '1h', cap_policy: '', time_mode: 'wallclock' }),
-  );
+  // A new profile from a page narrowed to a site (?site=) starts as that site's.
+  router.get('/profiles/new', async (req, res) => {
+    const scope = await pageSiteScope(ctx, req);
+    await renderForm(res, 'new', null, {
+      users: '1',
+      validity: '1h',
+      cap_policy: '',
+      time_mode: 'wallclock',
+      site: scope.site ? String(scope.site.id) : '',
+    });
+  });
 
   router.get('/profiles/:name/edit', async (req, res) => {
     const record = await profiles.get(String(req.params.name));
-    renderForm(res, 'edit', record.name, profileJsonToForm(record.json));
+    await renderForm(res, 'edit', record.name, {
+      ...profileJsonToForm(record.json),
+      site: record.site ? String(record.site.id) : '',
+    });
   });
 
   async function save(req: Request, res: Response, original: string | null) {
-    const json = formToProfileJson(req.body);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // The Site select ('' = shared); a form without it (one site) leaves the site as it is.
+    const json = {
+      ...formToProfileJson(body),
+      ...(typeof body.site === 'string' ? { site: body.site } : {}),
+    };
     try {
       const saved =
         original === null
@@ -80,7 +118,7 @@ export function profileRoutes(ctx: WebContext): Router {
       res.redirect(303, '/admin/profiles');
     } catch (err) {
       const f = formFailure(err, inputForField);
-      renderForm(
+      await renderForm(
         res,
         original === null ? 'new' : 'edit',
         original,

@@ -8,6 +8,7 @@ import { formatRouterDuration } from '../../../domain/units';
 import type { VendoView } from '../../../services/vendos/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
+import { pageSiteScope, type SiteScope } from '../site-scope';
 
 /** `1 = 10m` per line (or `1 10m`, `₱5 = 1h`) → the rate list the service checks. */
 export function parseRateLines(text: string): { amount: unknown; validity: unknown }[] | string {
@@ -38,23 +39,48 @@ export function vendoRoutes(ctx: WebContext): Router {
   async function profileOptions() {
     return (await profiles.list())
       .filter((p) => p.profile.validitySeconds !== null)
-      .map((p) => ({ value: p.name, label: p.name }));
+      .map((p) => ({ value: p.name, label: p.site ? `${p.name} (${p.site.name} only)` : p.name }));
+  }
+
+  /** The form's Site select: every site (shared) or one; shown with two or more sites (or a site set). */
+  async function siteOptions(current: unknown) {
+    const names = await ctx.services.sites.names();
+    if (names.length < 2 && (current === undefined || current === '')) return null;
+    return [
+      { value: '', label: 'Every site (shared)' },
+      ...names.map((s) => ({ value: String(s.id), label: s.name })),
+    ];
   }
 
   /** Field errors from the service (`rates[2].validity`) folded onto the form's fields. */
   const formField = (k: string) => (k.startsWith('rates') ? 'rates' : k);
 
-  async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderList(
+    res: Response,
+    siteScope: SiteScope,
+    extra: { values?: Record<string, string> } & Record<string, unknown> = {},
+    status = 200,
+  ) {
+    // A vendo added from a page narrowed to a site (?site=) starts as that site's.
+    const values = extra.values ?? {
+      rates: '1 = 10m\n5 = 1h\n10 = 3h\n20 = 8h',
+      window_seconds: '60',
+      site: siteScope.site ? String(siteScope.site.id) : '',
+    };
+    const list = await vendos.list({ siteId: siteScope.siteId });
     page(
       res,
       'vendos/index',
       'vendos',
       'Vendos',
       {
-        vendos: await vendos.list(),
+        vendos: list,
         profiles: await profileOptions(),
-        values: { rates: '1 = 10m\n5 = 1h\n10 = 3h\n20 = 8h', window_seconds: '60' },
+        sites: await siteOptions(values.site),
+        siteScope,
+        showSites: siteScope.choices.length > 1 || list.some((v) => v.site !== null),
         ...extra,
+        values,
       },
       status,
     );
@@ -79,6 +105,10 @@ export function vendoRoutes(ctx: WebContext): Router {
         vendo,
         rates: ratesJson(vendo.rates),
         profiles: await profileOptions(),
+        sites: await siteOptions(
+          (extra.values as Record<string, string> | undefined)?.site ??
+            (vendo.site ? String(vendo.site.id) : ''),
+        ),
         coins: (await vendos.ledger(vendo.id, { limit: PER_PAGE, offset: p.offset })).rows,
         pager: p,
         collections: await vendos.collections(vendo.id, 20),
@@ -89,6 +119,7 @@ export function vendoRoutes(ctx: WebContext): Router {
           rates: rateLines(vendo),
           window_seconds: String(vendo.windowSeconds),
           enabled: vendo.enabled ? 'on' : '',
+          site: vendo.site ? String(vendo.site.id) : '',
         },
         secret: null,
         duration: formatRouterDuration,
@@ -109,12 +140,14 @@ export function vendoRoutes(ctx: WebContext): Router {
         rates: typeof rates === 'string' ? [] : rates,
         window_seconds: field(body, 'window_seconds'),
         ...(edit ? { enabled: field(body, 'enabled') === 'on' } : {}),
+        // The Site select ('' = shared); a form without it (one site) leaves the site as it is.
+        ...(body && typeof body === 'object' && 'site' in body ? { site: field(body, 'site') } : {}),
       },
       errors,
     };
   }
 
-  router.get('/vendos', async (_req, res) => renderList(res));
+  router.get('/vendos', async (req, res) => renderList(res, await pageSiteScope(ctx, req)));
 
   router.post('/vendos', async (req, res) => {
     const values = { ...req.body, _csrf: undefined } as Record<string, string>;
@@ -128,7 +161,12 @@ export function vendoRoutes(ctx: WebContext): Router {
       const f = pre
         ? { message: 'Please correct the fields marked below.', fields: pre, status: 400 }
         : formFailure(err, formField);
-      return renderList(res, { values, errors: f.fields, formError: f.message }, f.status);
+      return renderList(
+        res,
+        await pageSiteScope(ctx, req),
+        { values, errors: f.fields, formError: f.message },
+        f.status,
+      );
     }
   });
 
