@@ -16,6 +16,7 @@ import type { BandwidthChange, UserTraffic } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor, requireRouter } from '../lib/context';
 import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render';
+import { withSiteRouter } from '../lib/site-router';
 import { ask, confirmAction, menuLoop, pickMac, pickUser, say } from './prompts';
 
 async function users(core: Core) {
@@ -151,6 +152,26 @@ async function resetLimit(core: Core): Promise<void> {
   );
 }
 
+/**
+ * The queues of one router: with more than one site, the operator picks which (the terminal connects to that
+ * site's router for the look, as `pisonet queues list --site` does).
+ */
+async function siteQueues(core: Core): Promise<void> {
+  const sites = await core.services.sites.names();
+  let ref: string | undefined;
+  if (sites.length > 1)
+    ref = String(
+      await select({
+        message: 'Which site’s router?',
+        choices: sites.map((x) => ({ name: x.name, value: x.id })),
+      }),
+    );
+  await withSiteRouter(core, ref, async (s) => {
+    if (!s.isDefault) say(`Site ${s.site.name}:`);
+    say(queuesTable(await s.bandwidth.queues(s.site.id)));
+  });
+}
+
 export function bandwidthMenu(core: Core): Promise<void> {
   return menuLoop('Bandwidth Control', [
     {
@@ -164,10 +185,7 @@ export function bandwidthMenu(core: Core): Promise<void> {
     {
       key: '5',
       name: 'View all queues on the router',
-      run: async () => {
-        await requireRouter(core);
-        say(queuesTable(await core.services.bandwidth.queues()));
-      },
+      run: () => siteQueues(core),
     },
   ]);
 }

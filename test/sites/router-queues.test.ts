@@ -10,7 +10,7 @@ import type { SiteStack } from '../../src/services/site-stack';
 import { createHarness, type Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
-import { runCli } from '../cli/helpers';
+import { cliEnv, runCli, TmuxCli } from '../cli/helpers';
 import { api, startRouter } from './helpers';
 
 const PASS = 'Branch-pa55word';
@@ -181,6 +181,20 @@ describe('pisonet router commands --site', () => {
     expect(kick.stderr).toBe('');
     expect(kick.stdout).toContain(`Logged out ${d.mac} at branch-c.`);
     expect(sim.rows('/ip/hotspot/active').map((s) => s['mac-address'])).not.toContain(d.mac);
+  });
+
+  test('the terminal menu asks which site’s queues to show when there are several', async () => {
+    const tmux = new TmuxCli();
+    try {
+      tmux.start(cliEnv(h, { NO_COLOR: '' }));
+      await tmux.waitFor('0) Exit', { timeoutMs: 60000 });
+      await tmux.step(['4', 'Enter'], 'View all queues on the router');
+      await tmux.step(['5', 'Enter'], 'Which site’s router?');
+      const screen = await tmux.step(['Down', 'Enter'], `pisonet-${d.mac}`);
+      expect(screen).toContain('Site branch-c:');
+    } finally {
+      tmux.kill();
+    }
   });
 
   test('an unknown site and a router that is down are clear errors', async () => {
