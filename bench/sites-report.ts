@@ -56,6 +56,9 @@ export function sitesReport(results: readonly EngineFigures[], pgNote?: string):
     'commands per router per cycle',
     'writes (all routers)',
   ];
+  out.push(
+    '  (rounds 30 s apart on the bench clock: the "unchanged" round also folds the usage journal of the traffic round and the round after it, as a server folds every USAGE_FOLD_SECONDS = 60 s)',
+  );
   out.push(`  ${head.join(' | ')}`);
   for (const f of results) {
     for (const [kind, rounds] of [
