@@ -333,8 +333,9 @@ export function createBandwidthService(
         .orderBy('id')
         .select('id', 'name')) as Array<{ id: number; name: string }>;
       // Every router at once; one that is down or hung shows its error and holds up the others by at most
-      // QUEUES_WAIT_MS (the owner narrowed to one site waits for its router as long as the client does).
-      const wait = siteId === undefined ? QUEUES_WAIT_MS : undefined;
+      // QUEUES_WAIT_MS. One router (a shop with one site, or narrowed to one) is waited for as long as its
+      // client waits: a big router's list may take longer than that to print.
+      const wait = siteId === undefined && sites.length > 1 ? QUEUES_WAIT_MS : undefined;
       return Promise.all(
         sites.map(async (row) => {
           const site = { id: Number(row.id), name: row.name };
@@ -404,7 +405,14 @@ async function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promis
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AppError('ROUTER_SLOW', `Its router did not answer within ${ms / 1000} s.`, 504)),
+      () =>
+        reject(
+          new AppError(
+            'ROUTER_SLOW',
+            `Its router did not answer within ${ms / 1000} s (narrowed to this site, the list waits for it).`,
+            504,
+          ),
+        ),
       ms,
     );
   });
