@@ -9,7 +9,7 @@ import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter, requireRouter, routerDownError } from '../lib/context';
 import { queuesTable, routerInfoText, trafficTable, usersTable } from '../lib/render';
-import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
+import { SITE_OPTION, siteOfDevice, siteValue, withSiteRouter } from '../lib/site-router';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")`;
@@ -51,7 +51,8 @@ const usersList: CommandDef = {
 
 const USERS_KICK = `Usage: pisonet users kick MAC [--site SITE]
 
-Logs the device out of the hotspot. Its voucher stays usable (the customer can log in again).
+Logs the device out of the hotspot. Its voucher stays usable (the customer can log in again). Without --site,
+on the router of the site its voucher belongs to.
 ${SITE_HELP}`;
 
 const usersKick: CommandDef = {
@@ -61,8 +62,9 @@ const usersKick: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(args, SITE_OPTION, USERS_KICK, { min: 1, max: 1 });
     const mac = normaliseMac(positionals[0], 'mac');
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
+    return withCore(async (core) =>
+      // Without --site: the router of the device's voucher's site.
+      withSiteRouter(core, siteValue(values) ?? (await siteOfDevice(core, mac)), async (s) => {
         await s.bandwidth.kick(mac, cliActor());
         print(out.green(`Logged out ${mac}${s.isDefault ? '' : ` at ${s.site.name}`}.`));
         return 0;

@@ -138,6 +138,20 @@ export async function withSiteRouter<T>(
   }
 }
 
+/**
+ * The site of the device's running voucher, for a command given a MAC without --site (a branch's device is
+ * logged out on the branch's router); undefined for the default site or a device with no running voucher.
+ */
+export async function siteOfDevice(core: Core, mac: string): Promise<string | undefined> {
+  const row = (await core
+    .db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .where({ 'd.mac': mac, 'v.status': 'active' })
+    .orderBy('v.activated_at', 'desc')
+    .first('v.site_id')) as { site_id: number | null } | undefined;
+  return row?.site_id != null && Number(row.site_id) !== 1 ? String(row.site_id) : undefined;
+}
+
 /** The `--site` value parsed (undefined: not given). */
 export const siteValue = (values: Record<string, unknown>): string | undefined =>
   typeof values.site === 'string' ? values.site : undefined;

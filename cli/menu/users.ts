@@ -28,7 +28,10 @@ async function kick(core: Core): Promise<void> {
   const u = await pickUser(await users(core), 'Log out which user?');
   if (!u) return;
   if (!(await confirmAction(`Log out ${u.mac} (${u.user})? The voucher stays usable.`))) return;
-  await core.services.bandwidth.kick(u.mac, cliActor());
+  // On the router of the device's site (the terminal connects to a branch's router for it).
+  await withSiteRouter(core, u.site === 1 ? undefined : String(u.site), (s) =>
+    s.bandwidth.kick(u.mac, cliActor()),
+  );
   say(out.green(`Logged out ${u.mac}.`));
 }
 

@@ -207,6 +207,15 @@ describe('pisonet router commands --site', () => {
     expect(kick.stderr).toBe('');
     expect(kick.stdout).toContain(`Logged out ${d.mac} at branch-c.`);
     expect(sim.rows('/ip/hotspot/active').map((s) => s['mac-address'])).not.toContain(d.mac);
+    // Back online; without --site the device is logged out on the router of its voucher's site.
+    const stackC = [...h.core!.siteStacks.values()][0];
+    const v = await h.core!.db('vouchers').where({ site_id: stackC.site.id, status: 'active' }).first('code');
+    await stackC.redemption.redeem({ code: v.code, ...d }, { peerIp: null });
+    expect(sim.rows('/ip/hotspot/active').map((s) => s['mac-address'])).toContain(d.mac);
+    const again = await runCli(h, ['users', 'kick', d.mac]);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toContain(`Logged out ${d.mac} at branch-c.`);
+    expect(sim.rows('/ip/hotspot/active').map((s) => s['mac-address'])).not.toContain(d.mac);
   });
 
   test('the terminal menu asks which site’s queues to show when there are several', async () => {
