@@ -15,12 +15,13 @@ import { queueChanges } from '../domain/reconcile';
 import { ValidationError } from '../domain/errors';
 import { checkLimitRate, formatLimitHuman, formatRatePairBps, normaliseMac } from '../domain/units';
 import { voucherTiming } from '../domain/vouchers';
-import { AppError, toAppError } from '../lib/errors';
+import { AppError } from '../lib/errors';
 import { maskCode } from '../lib/logger';
-import type { ManagedHotspot, QueueView } from '../router/hotspot';
+import type { ManagedHotspot } from '../router/hotspot';
 import { RouterError, type RouterClient } from '../router/types';
 import { siteOf, type ServiceDeps } from './deps';
 import { recordEvent, recordEvents } from './events';
+import { queuesBySite, routerQueueView } from './site-queues';
 import { bandwidthEvent, logoutEvent } from './activity-events';
 import type {
   Actor,
@@ -28,7 +29,6 @@ import type {
   BandwidthService,
   ProfileRecord,
   ProfileService,
-  RouterQueueView,
   UsageService,
   UserTraffic,
 } from './types';
@@ -292,20 +292,6 @@ export function createBandwidthService(
     }
   }
 
-  function queueView(r: QueueView): RouterQueueView {
-    return {
-      id: r.id,
-      name: r.name,
-      target: r.target ?? '',
-      maxLimit: r.maxLimit ?? '0/0',
-      bytes: r.bytes,
-      rate: r.rate,
-      disabled: Boolean(r.disabled),
-      dynamic: Boolean(r.dynamic),
-      comment: r.comment ?? '',
-    };
-  }
-
   return {
     users,
     async setLimit(mac, up, down, actor) {
@@ -323,41 +309,14 @@ export function createBandwidthService(
     async queues(siteId) {
       const target = siteId === undefined || siteId === ownSite ? { hotspot } : opts.routerOfSite?.(siteId);
       if (!target) throw siteAway(siteId as number);
-      return (await target.hotspot.queues()).map(queueView);
+      return (await target.hotspot.queues()).map(routerQueueView);
     },
-    async queuesBySite(siteId) {
-      const sites = (await db('sites')
-        .modify((q) => {
-          if (siteId !== undefined) void q.where({ id: siteId });
-        })
-        .orderBy('id')
-        .select('id', 'name')) as Array<{ id: number; name: string }>;
-      // Every router at once; one that is down or hung shows its error and holds up the others by at most
-      // QUEUES_WAIT_MS. One router (a shop with one site, or narrowed to one) is waited for as long as its
-      // client waits: a big router's list may take longer than that to print.
-      const wait = siteId === undefined && sites.length > 1 ? QUEUES_WAIT_MS : undefined;
-      return Promise.all(
-        sites.map(async (row) => {
-          const site = { id: Number(row.id), name: row.name };
-          const own = site.id === ownSite;
-          const target = own ? { hotspot, router: deps.router } : opts.routerOfSite?.(site.id);
-          if (!target) return { site, queues: [], error: 'This server is not connected to its router.' };
-          const status = target.router?.status;
-          if (status && !status.connected)
-            return {
-              site,
-              queues: [],
-              error: `Its router is not connected${status.lastError ? ` (${status.lastError})` : ''}.`,
-            };
-          try {
-            const rows = await withDeadline(target.hotspot.queues(), wait);
-            return { site, queues: rows.map(queueView), error: null };
-          } catch (err) {
-            return { site, queues: [], error: toAppError(err).message };
-          }
-        }),
-      );
-    },
+    queuesBySite: (siteId) =>
+      queuesBySite(
+        db,
+        (id) => (id === ownSite ? { hotspot, router: deps.router } : opts.routerOfSite?.(id)),
+        siteId,
+      ),
     async kick(macInput, actor) {
       const mac = macOf(macInput);
       // The device is logged out on the router of its voucher's site (another site's, when it is connected here).
@@ -393,33 +352,5 @@ async function markDisconnected(db: Knex, mac: string, now: number): Promise<num
   return rows.map((r) => r.voucher_id);
 }
 
-/** The most the all-sites queue list waits for one router (site-dispatch.ts caps its lookups alike). */
-export const QUEUES_WAIT_MS = 500;
-
 const siteAway = (siteId: number) =>
   new AppError('SITE_UNREACHABLE', `Site ${siteId}'s router is not connected to this server`, 503, 'site');
-
-/** `work`, or an error once `ms` have passed (no deadline when `ms` is undefined). */
-async function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
-  if (ms === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new AppError(
-            'ROUTER_SLOW',
-            `Its router did not answer within ${ms / 1000} s (narrowed to this site, the list waits for it).`,
-            504,
-          ),
-        ),
-      ms,
-    );
-  });
-  work.catch(() => undefined); // answered after the deadline: nobody is waiting for it
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
