@@ -248,12 +248,12 @@ export function createBandwidthService(
     for (const row of rows) {
       const p = profiles.get(row.profile_id);
       if (!p) continue;
-      // The last poll's bytes and rates, folded into the tables or not yet (usage/journal.ts).
+      // The bytes and rates the poll holds in memory, folded into the tables or not yet (usage/journal.ts).
       const r = deps.unfolded ? deps.unfolded.withVoucher(row) : row;
-      const pending = deps.unfolded?.device(Number(row.d_id));
-      if (pending) {
-        r.d_rate_up = pending.rateUp;
-        r.d_rate_down = pending.rateDown;
+      const held = deps.unfolded?.device(Number(row.id), Number(row.d_id));
+      if (held) {
+        r.d_rate_up = held.rate_up;
+        r.d_rate_down = held.rate_down;
       }
       const state = toVoucherState(r, p.profile);
       const limits = desiredLimits(state, now, config.tz);

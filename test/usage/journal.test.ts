@@ -58,6 +58,8 @@ test('a poll appends one journal row; the tables take it at the fold, and this p
   // ...but the admin's views, the live users and the API add what is not folded.
   const view = await h.core!.services.vouchers.get(code);
   expect([view.bytesUp, view.bytesDown, view.countedBytes]).toEqual([1_000, 50_000, 51_000]);
+  expect([view.devices[0].bytesUp, view.devices[0].bytesDown]).toEqual([1_000, 50_000]);
+  expect(view.devices[0].rateDown).toBeGreaterThan(0);
   const [user] = await h.core!.services.bandwidth.users();
   expect([user.bytesIn, user.bytesOut]).toEqual([1_000, 50_000]);
   expect(user.rateIn).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
-import { foldJournal, journalPending, UnfoldedUsage } from './journal';
+import { foldJournal, journalPending } from './journal';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
@@ -75,9 +75,11 @@ export function createUsageService(
     ownTag: USAGE_SQL_TAG,
   });
   let active: { stamp: ChangeStamp; state: LoadedState } | undefined;
-  // The usage journal (journal.ts): what this server appended for the site and has not folded yet. Unknown
-  // (undefined) until checked: a server starting, or taking the site over, folds what another left first.
-  const unfolded = deps.unfolded ?? new UnfoldedUsage();
+  // This process's readers take the site's usage from the vouchers held here (journal.ts UnfoldedUsage).
+  const held = () => active?.state;
+  deps.unfolded?.attach(site.id, held);
+  // The usage journal (journal.ts): whether this server appended rows for the site it has not folded yet.
+  // Unknown (undefined) until checked: a server starting, or taking the site over, folds what another left first.
   const foldMs = config.usageFoldSeconds * 1000;
   let journalRows: boolean | undefined;
   /** When this server appended the oldest journal row it has not folded: folded USAGE_FOLD_SECONDS later. */
@@ -92,7 +94,6 @@ export function createUsageService(
     journalRows ??= await journalPending(db, site.id);
     if (!journalRows) return;
     const polls = await foldJournal(db, site.id);
-    unfolded.clear(site.id);
     journalRows = false;
     oldestUnfolded = undefined;
     if (polls > 1) log.debug({ polls }, 'usage journal folded');
@@ -246,7 +247,6 @@ export function createUsageService(
   /** Another server polled the site meanwhile: nothing kept from before may be trusted. */
   function forget(): void {
     active = undefined;
-    unfolded.clear(site.id);
     journalRows = undefined;
     oldestUnfolded = undefined;
     lastPollLoaded = false;
@@ -261,11 +261,10 @@ export function createUsageService(
     const lease = opts.lease ? await opts.lease() : 'held';
     if (lease === 'other') {
       // What this server appended and did not fold is the other server's to fold now.
-      if (journalRows !== undefined) {
-        unfolded.clear(site.id);
-        journalRows = undefined;
-        oldestUnfolded = undefined;
-      }
+      // Nor is what it holds in memory current: the other server meters the site now.
+      active = undefined;
+      journalRows = undefined;
+      oldestUnfolded = undefined;
       // The admin's "last poll" is the other server's, as it committed it.
       lastPoll = (await readPollState(db, site.id)).lastPollAt ?? lastPoll;
       return { ...report(now, before, 0, 0), skipped: 'not-leased' };
@@ -362,7 +361,6 @@ export function createUsageService(
       writeUsage(trx, { clock, log, siteId: site.id, journal: true }, usage, now, bootTime),
     );
     if (appended) {
-      unfolded.note(site.id, usage);
       journalRows = true;
       oldestUnfolded ??= now;
     }
@@ -436,6 +434,9 @@ export function createUsageService(
     flush: () => exclusive(async () => (journalRows ? fold() : undefined)),
     lastPollAt: () => lastPoll,
     trafficSeries: (q) => trafficSeries(db, q),
-    close: () => watch.close(),
+    close: () => {
+      deps.unfolded?.detach(site.id, held);
+      watch.close();
+    },
   };
 }

@@ -7,14 +7,15 @@
  * rows into the tables and deletes them, in one transaction: per device the bytes are summed and the last
  * baseline, rates and last-seen time win; per voucher the bytes, counted bytes and connected time are summed.
  *
- * Readers in this process add what is not folded yet (UnfoldedUsage below), so the portal and the admin show
- * every poll's bytes at once; another process (the terminal menu, a second server on the same PostgreSQL)
- * sees them at the next fold. One sample per device per fold (charts read hours).
+ * Readers in this process take the usage the polls hold in memory (UnfoldedUsage below), so the portal and the
+ * admin show every poll's bytes at once; another process (the terminal menu, a second server on the same
+ * PostgreSQL) sees them at the next fold. One sample per device per fold (charts read hours).
  */
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
 import { USAGE_SQL_TAG, writeFolded, type StagedDevice } from './persist';
 import type { MeterResult, VoucherWrite } from './meter';
+import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
 
 /** `[deviceId, voucherId, dUp, dDown, rateUp, rateDown, lastSeenAt, baselineUp, baselineDown, queueId]` */
 type DeviceEntry = [number, number, number, number, number, number, number, number, number, string | null];
@@ -29,92 +30,42 @@ interface Body {
   v: VoucherEntry[];
 }
 
-/** What one site's server appended and has not folded yet, by voucher and by device (process memory). */
-export interface PendingVoucher {
-  up: number;
-  down: number;
-  counted: number;
-  uptime: number;
-}
-export interface PendingDevice {
-  up: number;
-  down: number;
-  rateUp: number;
-  rateDown: number;
-  lastSeenAt: number;
-}
-
 /**
- * What this process appended to the journal and has not folded yet, per site: a cache of deltas over the
- * database's rows, exact by construction (filled in the same tick as the append commits, emptied in the same
- * tick as the fold commits). Readers add it to what they read from the tables. It resets at each fold of a
- * site, and when a site's poll forgets its memory (another server took the site over).
+ * Where this process's readers find usage that may not be folded into the tables yet: each site's usage poll
+ * keeps its active vouchers and their devices in memory between polls (usage/index.ts), and the meter adds every
+ * poll's bytes, connected time, rates and last-seen times to those rows before the poll commits them. So for a
+ * voucher the poll holds, its in-memory figures are the current ones whether or not the journal is folded;
+ * only the meter writes these columns. A poll that holds nothing (not started, failed, another server's turn)
+ * answers nothing, and readers keep what the tables say. Nothing is copied: lookups go to the polls' own state.
  */
 export class UnfoldedUsage {
-  private readonly sites = new Map<
-    number,
-    { vouchers: Map<number, PendingVoucher>; devices: Map<number, PendingDevice> }
-  >();
+  private readonly polls = new Map<number, () => LoadedState | undefined>();
 
-  private of(siteId: number) {
-    let s = this.sites.get(siteId);
-    if (!s) this.sites.set(siteId, (s = { vouchers: new Map(), devices: new Map() }));
-    return s;
+  /** A site's poll, and how to read the state it holds now. */
+  attach(siteId: number, held: () => LoadedState | undefined): void {
+    this.polls.set(siteId, held);
   }
 
-  /** One poll's metered result, appended and committed. */
-  note(siteId: number, m: MeterResult): void {
-    const s = this.of(siteId);
-    for (const w of m.vouchers) {
-      const p = s.vouchers.get(w.id);
-      if (p) {
-        p.up += w.dUp;
-        p.down += w.dDown;
-        p.counted += w.dCounted;
-        p.uptime += w.dUptime;
-      } else s.vouchers.set(w.id, { up: w.dUp, down: w.dDown, counted: w.dCounted, uptime: w.dUptime });
-    }
-    for (const d of m.devices) {
-      const p = s.devices.get(d.id);
-      if (p) {
-        p.up += d.dUp;
-        p.down += d.dDown;
-        p.rateUp = d.rateUp;
-        p.rateDown = d.rateDown;
-        p.lastSeenAt = d.lastSeenAt;
-      } else
-        s.devices.set(d.id, {
-          up: d.dUp,
-          down: d.dDown,
-          rateUp: d.rateUp,
-          rateDown: d.rateDown,
-          lastSeenAt: d.lastSeenAt,
-        });
-    }
+  /** The poll is closed (a site removed or reopened): only its own entry goes, not a newer poll's. */
+  detach(siteId: number, held: () => LoadedState | undefined): void {
+    if (this.polls.get(siteId) === held) this.polls.delete(siteId);
   }
 
-  /** The site's journal is folded (or forgotten): the tables hold everything. */
-  clear(siteId: number): void {
-    this.sites.delete(siteId);
-  }
-
-  voucher(id: number): PendingVoucher | undefined {
-    for (const s of this.sites.values()) {
-      const p = s.vouchers.get(id);
-      if (p) return p;
+  /** The voucher as a poll holds it in memory, if one does. */
+  voucher(id: number): LoadedVoucher | undefined {
+    for (const held of this.polls.values()) {
+      const v = held()?.byId.get(id);
+      if (v) return v;
     }
     return undefined;
   }
 
-  device(id: number): PendingDevice | undefined {
-    for (const s of this.sites.values()) {
-      const p = s.devices.get(id);
-      if (p) return p;
-    }
-    return undefined;
+  /** One of a voucher's devices as a poll holds it in memory, if one does. */
+  device(voucherId: number, deviceId: number): DeviceRow | undefined {
+    return this.voucher(voucherId)?.devices.find((d) => d.id === deviceId);
   }
 
-  /** A voucher row as read from the table, with what is not folded yet added (a copy; the row is not changed). */
+  /** A voucher row as read from the table, with the usage a poll holds in memory (a copy; the row is not changed). */
   withVoucher<
     T extends {
       id: number;
@@ -124,20 +75,14 @@ export class UnfoldedUsage {
       uptime_seconds?: unknown;
     },
   >(row: T): T {
-    const p = this.voucher(Number(row.id));
-    if (!p) return row;
+    const v = this.voucher(Number(row.id));
+    if (!v) return row;
     const out = { ...row } as Record<string, unknown>;
-    if ('bytes_up' in row) out.bytes_up = Number(row.bytes_up) + p.up;
-    if ('bytes_down' in row) out.bytes_down = Number(row.bytes_down) + p.down;
-    if ('counted_bytes' in row) out.counted_bytes = Number(row.counted_bytes) + p.counted;
-    if ('uptime_seconds' in row) out.uptime_seconds = Number(row.uptime_seconds) + p.uptime;
+    if ('bytes_up' in row) out.bytes_up = Number(v.row.bytes_up);
+    if ('bytes_down' in row) out.bytes_down = Number(v.row.bytes_down);
+    if ('counted_bytes' in row) out.counted_bytes = Number(v.row.counted_bytes);
+    if ('uptime_seconds' in row) out.uptime_seconds = Number(v.row.uptime_seconds);
     return out as T;
-  }
-
-  /** Whether anything at all is pending (readers skip their work when not). */
-  get empty(): boolean {
-    for (const s of this.sites.values()) if (s.vouchers.size > 0 || s.devices.size > 0) return false;
-    return true;
   }
 }
 

@@ -198,17 +198,21 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
 
   async function devicesOf(voucherId: number): Promise<DeviceView[]> {
     const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
-    return rows.map((r) => ({
-      mac: r.mac,
-      ip: r.ip,
-      connected: Boolean(r.connected),
-      firstSeenAt: Number(r.first_seen_at),
-      lastSeenAt: Number(r.last_seen_at),
-      bytesUp: Number(r.bytes_up),
-      bytesDown: Number(r.bytes_down),
-      rateUp: r.rate_up,
-      rateDown: r.rate_down,
-    }));
+    return rows.map((r) => {
+      // Usage the poll holds in memory, folded into the table or not yet (usage/journal.ts).
+      const d = deps.unfolded?.device(voucherId, Number(r.id)) ?? r;
+      return {
+        mac: r.mac,
+        ip: r.ip,
+        connected: Boolean(r.connected),
+        firstSeenAt: Number(r.first_seen_at),
+        lastSeenAt: Number(d.last_seen_at),
+        bytesUp: Number(d.bytes_up),
+        bytesDown: Number(d.bytes_down),
+        rateUp: d.rate_up,
+        rateDown: d.rate_down,
+      };
+    });
   }
 
   return {
