@@ -13,7 +13,7 @@
  */
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
-import { USAGE_SQL_TAG, writeFolded, type StagedDevice } from './persist';
+import { stagedCells, USAGE_SQL_TAG, writeFolded, type StagedDevice } from './persist';
 import type { MeterResult, VoucherWrite } from './meter';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
 
@@ -100,19 +100,7 @@ export async function appendJournal(
   const body: Body = { d: [], z: [], v: [] };
   for (const d of m.devices) {
     if (d.ratesZeroed) body.z.push(d.id);
-    else
-      body.d.push([
-        d.id,
-        d.voucherId,
-        d.dUp,
-        d.dDown,
-        d.rateUp,
-        d.rateDown,
-        d.lastSeenAt,
-        d.baselineUp,
-        d.baselineDown,
-        d.queueId,
-      ]);
+    else body.d.push(stagedCells(d, true) as DeviceEntry);
   }
   for (const v of m.vouchers) {
     if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0)

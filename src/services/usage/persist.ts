@@ -253,6 +253,26 @@ export type StagedDevice = Omit<DeviceWrite, 'baselineUp' | 'baselineDown' | 'ma
   baselineDown: number | null;
 };
 
+/**
+ * A device row's staged values, in POLL_STAGE_COLS order, or FOLD_STAGE_COLS with `withQueue` (the queue its
+ * baseline was read from; also a usage journal row's device entry, journal.ts).
+ */
+export function stagedCells(d: StagedDevice, withQueue: boolean): Cell[] {
+  const cells: Cell[] = [
+    d.id,
+    d.voucherId,
+    d.dUp,
+    d.dDown,
+    d.rateUp,
+    d.rateDown,
+    d.lastSeenAt,
+    d.baselineUp,
+    d.baselineDown,
+  ];
+  if (withQueue) cells.push(d.queueId);
+  return cells;
+}
+
 async function writeDevices(
   trx: Knex,
   m: { devices: readonly StagedDevice[]; vouchers: readonly VoucherWrite[] },
@@ -269,18 +289,7 @@ async function writeDevices(
       zeroed.push(d.id);
       continue;
     }
-    staged.push([
-      d.id,
-      d.voucherId,
-      d.dUp,
-      d.dDown,
-      d.rateUp,
-      d.rateDown,
-      d.lastSeenAt,
-      d.baselineUp,
-      d.baselineDown,
-      ...(folded ? [d.queueId] : []),
-    ]);
+    staged.push(stagedCells(d, folded));
   }
   const sql = stageSqlOf(trx);
   for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
