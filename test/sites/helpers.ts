@@ -1,7 +1,8 @@
 import { createRouterClient } from '../../src/router';
 import { createLogger, type Logger } from '../../src/lib/logger';
 import { RouterSimulator } from '../../src/simulator';
-import type { Harness } from '../helpers/harness';
+import { SYSTEM } from '../../src/services/types';
+import { createHarness, type Harness, type HarnessOptions } from '../helpers/harness';
 
 export const AUTH = { authorization: 'Bearer test-token-0123456789abcdef' };
 
@@ -29,10 +30,17 @@ export async function startRouter(opts: {
   user?: string;
   password?: string;
   devices?: number;
+  /** The router's clock (a test's fake one, so sessions and expiry agree with the controller's). */
+  clock?: () => number;
 }): Promise<{ sim: RouterSimulator; port: number }> {
   const user = opts.user ?? 'pisonet';
   const password = opts.password ?? '';
-  const sim = new RouterSimulator({ port: 0, identity: opts.identity, users: [{ name: user, password }] });
+  const sim = new RouterSimulator({
+    port: 0,
+    identity: opts.identity,
+    users: [{ name: user, password }],
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const { port } = await sim.start();
   const n = opts.devices ?? 0;
   if (n > 0) {
@@ -74,4 +82,54 @@ export async function settlesFirst(p: Promise<unknown>, other: Promise<unknown>)
   );
   await p;
   return !otherDone;
+}
+
+/** The branch routers' API password in the tests with several routers. */
+export const BRANCH_PASS = 'Branch-pa55word';
+
+export interface Branch {
+  sim: RouterSimulator;
+  port: number;
+  /** Its site's id. */
+  id: number;
+}
+
+/**
+ * A server (HTTP, site polls driven by the test) on the .env router plus two more routers added as the sites
+ * branch-a and branch-b, each connected and bound. `close` stops the server and the two routers.
+ */
+export async function harnessWithBranches(
+  opts: { profiles?: HarnessOptions['profiles']; routerClock?: boolean } = {},
+): Promise<{ h: Harness; branch: Record<'a' | 'b', Branch>; close(): Promise<void> }> {
+  const h = await createHarness({
+    http: true,
+    ...(opts.profiles ? { profiles: opts.profiles } : {}),
+    sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
+  });
+  const branch = {} as Record<'a' | 'b', Branch>;
+  for (const key of ['a', 'b'] as const) {
+    const r = await startRouter({
+      identity: `Branch-${key.toUpperCase()}`,
+      password: BRANCH_PASS,
+      ...(opts.routerClock ? { clock: () => h.clock.now() } : {}),
+    });
+    const site = await h.core!.services.sites.add(
+      { name: `branch-${key}`, host: '127.0.0.1', port: r.port, user: 'pisonet', password: BRANCH_PASS },
+      SYSTEM,
+    );
+    branch[key] = { ...r, id: site.id };
+  }
+  for (const key of ['a', 'b'] as const) {
+    const s = h.core!.siteStacks.get(branch[key].id)!;
+    await s.router.waitConnected(5000);
+    expect((await s.binding.check()).mode).toBe('bound');
+  }
+  return {
+    h,
+    branch,
+    async close() {
+      await h.close();
+      for (const b of Object.values(branch)) await b.sim.stop();
+    },
+  };
 }

@@ -7,17 +7,16 @@
 import type { RouterSimulator } from '../../src/simulator';
 import { SYSTEM } from '../../src/services/types';
 import type { SiteStack } from '../../src/services/site-stack';
-import { createHarness, type Harness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
 import { makeVendo, Phone } from '../vendos/helpers';
-import { startRouter } from './helpers';
-
-const PASS = 'Branch-pa55word';
+import { harnessWithBranches, type Branch } from './helpers';
 
 describe('three routers, one controller', () => {
   let h: Harness;
-  const branch: Record<'a' | 'b', { sim: RouterSimulator; port: number; id: number }> = {} as never;
+  let branch: Record<'a' | 'b', Branch>;
+  let close: () => Promise<void>;
 
   const stack = (id: number): SiteStack => {
     const s = h.core!.siteStacks.get(id);
@@ -32,28 +31,9 @@ describe('three routers, one controller', () => {
   const row = (code: string) => h.core!.db('vouchers').where({ code }).first();
 
   beforeAll(async () => {
-    h = await createHarness({
-      http: true,
-      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
-    });
-    for (const key of ['a', 'b'] as const) {
-      const r = await startRouter({ identity: `Branch-${key.toUpperCase()}`, password: PASS });
-      const site = await h.core!.services.sites.add(
-        { name: `branch-${key}`, host: '127.0.0.1', port: r.port, user: 'pisonet', password: PASS },
-        SYSTEM,
-      );
-      branch[key] = { ...r, id: site.id };
-    }
-    for (const key of ['a', 'b'] as const) {
-      const s = stack(branch[key].id);
-      await s.router.waitConnected(5000);
-      expect((await s.binding.check()).mode).toBe('bound');
-    }
+    ({ h, branch, close } = await harnessWithBranches());
   });
-  afterAll(async () => {
-    await h.close();
-    for (const b of Object.values(branch)) await b.sim.stop();
-  });
+  afterAll(() => close());
 
   test('a batch made for a site exists on that router only; the default one stays on the .env router', async () => {
     const forA = await generate({ site: 'branch-a' });

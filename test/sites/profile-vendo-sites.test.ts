@@ -4,13 +4,11 @@
  * sites' portals; a vendo of one site refuses a phone on another site's router without losing a coin; the rules
  * between a vendo's site and its profile's; and removing a site that still sells something of its own.
  */
-import type { RouterSimulator } from '../../src/simulator';
 import { SYSTEM } from '../../src/services/types';
-import { createHarness, type Harness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
 import { makeVendo, Phone, RATES } from '../vendos/helpers';
-import { api, startRouter } from './helpers';
+import { api, harnessWithBranches, type Branch } from './helpers';
 
-const PASS = 'Branch-pa55word';
 const PROMO = {
   name: 'PROMO_A',
   price: 3,
@@ -22,7 +20,8 @@ const PROMO = {
 
 describe('profiles and vendos per site', () => {
   let h: Harness;
-  const branch: Record<'a' | 'b', { sim: RouterSimulator; port: number; id: number }> = {} as never;
+  let branch: Record<'a' | 'b', Branch>;
+  let close: () => Promise<void>;
 
   /** Rows of a query, counted (a number on both engines). */
   const count = async (q: PromiseLike<unknown>) => Number(((await q) as { n: number | string }[])[0].n);
@@ -31,31 +30,12 @@ describe('profiles and vendos per site', () => {
     (await fetch(`${h.app!.url}/portal?${new URLSearchParams(q).toString()}`)).text();
 
   beforeAll(async () => {
-    h = await createHarness({
-      http: true,
-      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
-    });
-    for (const key of ['a', 'b'] as const) {
-      const r = await startRouter({ identity: `Branch-${key.toUpperCase()}`, password: PASS });
-      const site = await h.core!.services.sites.add(
-        { name: `branch-${key}`, host: '127.0.0.1', port: r.port, user: 'pisonet', password: PASS },
-        SYSTEM,
-      );
-      branch[key] = { ...r, id: site.id };
-    }
-    for (const key of ['a', 'b'] as const) {
-      const s = h.core!.siteStacks.get(branch[key].id)!;
-      await s.router.waitConnected(5000);
-      expect((await s.binding.check()).mode).toBe('bound');
-    }
+    ({ h, branch, close } = await harnessWithBranches());
     const made = await api(h, 'POST', '/profiles', { ...PROMO, site: 'branch-a' });
     expect(made.status).toBe(201);
     expect(made.json.profile).toMatchObject({ name: 'PROMO_A', site: 'branch-a', site_id: branch.a.id });
   });
-  afterAll(async () => {
-    await h.close();
-    for (const b of Object.values(branch)) await b.sim.stop();
-  });
+  afterAll(() => close());
 
   test("a site's profile makes batches for that site only; another site's or a roaming batch is refused", async () => {
     const before = await batchCount();

@@ -11,14 +11,15 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
 import { cliEnv, runCli, TmuxCli } from '../cli/helpers';
-import { api, startRouter } from './helpers';
+import { api, startRouter, harnessWithBranches, type Branch } from './helpers';
 
 const PASS = 'Branch-pa55word';
 
 describe('router queues and router commands per site', () => {
   let h: Harness;
   let c: AdminClient;
-  const branch: Record<'a' | 'b', { sim: RouterSimulator; id: number }> = {} as never;
+  let branch: Record<'a' | 'b', Branch>;
+  let close: () => Promise<void>;
   const phone = {
     home: { mac: '02:D0:00:00:00:01', ip: '10.5.50.241' },
     a: { mac: '02:DA:00:00:00:01', ip: '10.77.1.11' },
@@ -35,22 +36,7 @@ describe('router queues and router commands per site', () => {
   const queueName = (d: { mac: string }) => `pisonet-${d.mac}`;
 
   beforeAll(async () => {
-    h = await createHarness({
-      http: true,
-      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
-    });
-    for (const key of ['a', 'b'] as const) {
-      const r = await startRouter({ identity: `Branch-${key.toUpperCase()}`, password: PASS });
-      const site = await h.core!.services.sites.add(
-        { name: `branch-${key}`, host: '127.0.0.1', port: r.port, user: 'pisonet', password: PASS },
-        SYSTEM,
-      );
-      branch[key] = { sim: r.sim, id: site.id };
-    }
-    for (const key of ['a', 'b'] as const) {
-      await stack(branch[key].id).router.waitConnected(5000);
-      expect((await stack(branch[key].id).binding.check()).mode).toBe('bound');
-    }
+    ({ h, branch, close } = await harnessWithBranches());
     h.sim.addDevice(phone.home);
     branch.a.sim.addDevice(phone.a);
     branch.b.sim.addDevice(phone.b);
@@ -60,10 +46,7 @@ describe('router queues and router commands per site', () => {
     c = new AdminClient(h.app!.url);
     expect((await c.login()).status).toBe(303);
   });
-  afterAll(async () => {
-    await h.close();
-    for (const b of Object.values(branch)) await b.sim.stop();
-  });
+  afterAll(() => close());
 
   test('the tab narrowed to a site lists its router’s queues; all sites: every router’s, with the site', async () => {
     const atA = await c.html(`/admin/bandwidth?tab=queues&site=${branch.a.id}`);

@@ -8,10 +8,10 @@
 import { RouterSimulator } from '../../src/simulator';
 import { SYSTEM } from '../../src/services/types';
 import type { SiteStack } from '../../src/services/site-stack';
-import { createHarness, type Harness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
+import { harnessWithBranches, type Branch } from './helpers';
 import { advance } from '../usage/helpers';
 
-const PASS = 'Branch-pa55word';
 const PROFILES = [
   { name: 'HOUR', price: 10, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M', data_cap: '100M' },
   { name: 'HALF', price: 5, validity: '30m', users: 1, rate_up: '512K', rate_down: '1M', data_cap: '50M' },
@@ -34,7 +34,8 @@ type Json = any;
 
 describe('self-service at a branch (a site that is not default)', () => {
   let h: Harness;
-  const branch: Record<'a' | 'b', { sim: RouterSimulator; id: number }> = {} as never;
+  let branch: Record<'a' | 'b', Branch>;
+  let close: () => Promise<void>;
   let phones = 0;
 
   const stack = (id: number): SiteStack => {
@@ -82,36 +83,9 @@ describe('self-service at a branch (a site that is not default)', () => {
   }
 
   beforeAll(async () => {
-    h = await createHarness({
-      http: true,
-      profiles: PROFILES,
-      sites: { sitePolls: false, siteReconnect: { minMs: 50, maxMs: 300 } },
-    });
-    for (const key of ['a', 'b'] as const) {
-      // The branch routers keep the controller's (fake) time, so sessions and expiry agree with it.
-      const sim = new RouterSimulator({
-        port: 0,
-        identity: `Branch-${key.toUpperCase()}`,
-        users: [{ name: 'pisonet', password: PASS }],
-        clock: () => h.clock.now(),
-      });
-      const { port } = await sim.start();
-      const site = await h.core!.services.sites.add(
-        { name: `branch-${key}`, host: '127.0.0.1', port, user: 'pisonet', password: PASS },
-        SYSTEM,
-      );
-      branch[key] = { sim, id: site.id };
-    }
-    for (const key of ['a', 'b'] as const) {
-      const s = stack(branch[key].id);
-      await s.router.waitConnected(5000);
-      expect((await s.binding.check()).mode).toBe('bound');
-    }
+    ({ h, branch, close } = await harnessWithBranches({ profiles: PROFILES, routerClock: true }));
   });
-  afterAll(async () => {
-    await h.close();
-    for (const b of Object.values(branch)) await b.sim.stop();
-  });
+  afterAll(() => close());
 
   test('a second code tops up a branch voucher on the branch router; another site’s code is WRONG_SITE', async () => {
     const [first] = await codes('HOUR', { site: 'branch-a' });
