@@ -4,12 +4,19 @@ import { ValidationError } from '../../src/domain/errors';
 import { AppError } from '../../src/lib/errors';
 import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
 import type { Core } from '../../src/core';
-import type { BandwidthChange } from '../../src/services/types';
+import type { BandwidthChange, BandwidthService } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
-import { cliActor, preferRouter, requireRouter, routerDownError } from '../lib/context';
+import { cliActor, requireRouter, routerDownError } from '../lib/context';
 import { queuesTable, routerInfoText, trafficTable, usersTable } from '../lib/render';
-import { SITE_OPTION, siteOfDevice, siteValue, withSiteRouter } from '../lib/site-router';
+import {
+  changeOnDeviceSite,
+  SITE_OPTION,
+  siteOfDevice,
+  siteValue,
+  withSiteRouter,
+  type SiteChange,
+} from '../lib/site-router';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")`;
@@ -85,25 +92,30 @@ function macOption(values: Record<string, unknown>, positionals: string[], usage
 
 /**
  * The change is saved either way; a router that is down or refuses it now gets it at the next poll, so
- * that is said plainly (exit 0), not reported as a failure.
+ * that is said plainly (exit 0), not reported as a failure. A branch's device names its site.
  */
-function printChange(change: BandwidthChange, done: string): void {
-  print(out.green(done));
-  if (!change.applied)
+function printChange(r: SiteChange, done: (change: BandwidthChange, at: string) => string): void {
+  print(out.green(done(r.change, r.isDefault ? '' : ` at ${r.site.name}`)));
+  if (!r.change.applied)
     print(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
+  if (r.away) print(out.dim(r.away));
 }
 
 /** Download first, as everywhere the shop reads speeds. */
 const speedText = (c: { up: number; down: number }) =>
   `${formatLimitHuman(c.down)} down / ${formatLimitHuman(c.up)} up`;
 
-const MAC_OPTION = { mac: { type: 'string' } } as const;
+const MAC_OPTION = { mac: { type: 'string' }, ...SITE_OPTION } as const;
 
-const BW_SET = `Usage: pisonet bandwidth set MAC --up RATE --down RATE
+const DEVICE_SITE_HELP = `Acts on the router of the site the device's voucher is at (the terminal connects to a branch's router
+for it). --site SITE names that site (its name or id); a device at another site is refused.`;
+
+const BW_SET = `Usage: pisonet bandwidth set MAC --up RATE --down RATE [--site SITE]
 
 Overrides the speed of the device's voucher until reset or the voucher ends. RATE in bits per
 second from 8K to 10G, like 512K, 2M, 1.5M or "2 Mbps", or "unlimited" for no limit that way.
-The router changes at once (or at the next poll when it cannot now). MAC may also be given as --mac MAC.`;
+The router changes at once (or at the next poll when it cannot now). MAC may also be given as --mac MAC.
+${DEVICE_SITE_HELP}`;
 
 const bwSet: CommandDef = {
   name: 'bandwidth set',
@@ -120,27 +132,29 @@ const bwSet: CommandDef = {
     const up = parseSpeedLimit(requireOption(values, 'up', BW_SET), 'up');
     const down = parseSpeedLimit(requireOption(values, 'down', BW_SET), 'down');
     return withCore(async (core) => {
-      await preferRouter(core);
-      const change = await core.services.bandwidth.setLimit(mac, up, down, cliActor());
-      printChange(change, `Limit for ${change.mac}: ${speedText(change)}.`);
+      const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) =>
+        bw.setLimit(mac, up, down, cliActor()),
+      );
+      printChange(r, (c, at) => `Limit for ${c.mac}${at}: ${speedText(c)}.`);
       return 0;
     });
   },
 };
 
-const BW_REMOVE = `Usage: pisonet bandwidth remove MAC
+const BW_REMOVE = `Usage: pisonet bandwidth remove MAC [--site SITE]
 
 Removes the device's speed limit: it is unlimited until a new limit is set ("bandwidth set") or
 it goes back to its plan ("bandwidth reset"), or its voucher ends. Its queue stays, so its data is
-still counted. MAC may also be given as --mac MAC.`;
+still counted. MAC may also be given as --mac MAC.
+${DEVICE_SITE_HELP}`;
 
 /** A bandwidth command that takes one device (MAC as the argument or --mac) and reports the change. */
 function deviceCommand(
   name: string,
   summary: string,
   usage: string,
-  act: (core: Core, mac: string) => Promise<BandwidthChange>,
-  done: (change: BandwidthChange) => string,
+  act: (bw: BandwidthService, mac: string) => Promise<BandwidthChange>,
+  done: (change: BandwidthChange, at: string) => string,
 ): CommandDef {
   return {
     name,
@@ -150,9 +164,8 @@ function deviceCommand(
       const { values, positionals } = parseCommand(args, MAC_OPTION, usage, { min: 0, max: 1 });
       const mac = macOption(values, positionals, usage);
       return withCore(async (core) => {
-        await preferRouter(core);
-        const change = await act(core, mac);
-        printChange(change, done(change));
+        const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) => act(bw, mac));
+        printChange(r, done);
         return 0;
       });
     },
@@ -163,21 +176,22 @@ const bwRemove = deviceCommand(
   'bandwidth remove',
   'remove the speed limit of a device (unlimited)',
   BW_REMOVE,
-  (core, mac) => core.services.bandwidth.removeLimit(mac, cliActor()),
-  (c) => `Speed limit removed for ${c.mac}: unlimited (its data is still counted).`,
+  (bw, mac) => bw.removeLimit(mac, cliActor()),
+  (c, at) => `Speed limit removed for ${c.mac}${at}: unlimited (its data is still counted).`,
 );
 
-const BW_RESET = `Usage: pisonet bandwidth reset MAC
+const BW_RESET = `Usage: pisonet bandwidth reset MAC [--site SITE]
 
 Puts the device back to its plan: the admin's limit (or "unlimited") is dropped and the voucher's
-profile speeds apply again, with its fair-use and off-peak rules. MAC may also be given as --mac MAC.`;
+profile speeds apply again, with its fair-use and off-peak rules. MAC may also be given as --mac MAC.
+${DEVICE_SITE_HELP}`;
 
 const bwReset = deviceCommand(
   'bandwidth reset',
   "back to the plan's speed (drops the admin limit)",
   BW_RESET,
-  (core, mac) => core.services.bandwidth.resetLimit(mac, cliActor()),
-  (c) => `${c.mac} is back to its plan: ${c.profile}, ${speedText(c)}.`,
+  (bw, mac) => bw.resetLimit(mac, cliActor()),
+  (c, at) => `${c.mac}${at} is back to its plan: ${c.profile}, ${speedText(c)}.`,
 );
 
 const BW_USERS = `Usage: pisonet bandwidth users [--site SITE] [--json]

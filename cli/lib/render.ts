@@ -57,12 +57,23 @@ export function limitText(maxLimit: string): string {
   return `${down ? formatRate(down) : '∞'}/${up ? formatRate(up) : '∞'}`;
 }
 
-export function vouchersTable(vouchers: readonly VoucherView[], width?: number): string {
+/**
+ * `sites` (code → its site's name, or "roaming"): a SITE column, which the menu shows when the shop has more
+ * than one site.
+ */
+export function vouchersTable(
+  vouchers: readonly VoucherView[],
+  width?: number,
+  sites?: ReadonlyMap<string, string>,
+): string {
   if (vouchers.length === 0) return out.dim('No vouchers match.');
   return table(
     vouchers,
     [
       { header: 'CODE', get: (v) => v.code },
+      ...(sites
+        ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash, shrink: true }]
+        : []),
       { header: 'PROFILE', get: (v) => v.profile, shrink: true },
       { header: 'STATUS', get: (v) => v.status, style: (t, v) => (STATUS_STYLE[v.status] ?? String)(t) },
       { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right' },
@@ -122,13 +133,28 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
   return lines + devices;
 }
 
-/** Active users: what the shop owner asks about most (who, how much, how fast, how long left). */
-export function usersTable(users: readonly UserTraffic[], width?: number): string {
+/** The SITE column of a device's table, when the shop has more than one site (`sites`: id → name). */
+function siteColumn(sites: ReadonlyMap<number, string> | undefined) {
+  return sites
+    ? [{ header: 'SITE', get: (u: UserTraffic) => sites.get(u.site) ?? `#${u.site}`, shrink: true }]
+    : [];
+}
+
+/**
+ * Active users: what the shop owner asks about most (who, how much, how fast, how long left). `sites`
+ * (id → name): a SITE column, for a shop with more than one site.
+ */
+export function usersTable(
+  users: readonly UserTraffic[],
+  width?: number,
+  sites?: ReadonlyMap<number, string>,
+): string {
   if (users.length === 0) return out.dim('No active users.');
   return table(
     users,
     [
       { header: 'VOUCHER', get: (u) => u.user, shrink: true },
+      ...siteColumn(sites),
       { header: 'MAC', get: (u) => u.mac },
       { header: 'PROFILE', get: (u) => u.profile, shrink: true },
       { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
@@ -144,13 +170,18 @@ export function usersTable(users: readonly UserTraffic[], width?: number): strin
   );
 }
 
-/** Bandwidth view: limits as down/up; `*` marks an admin override. */
-export function trafficTable(users: readonly UserTraffic[], width?: number): string {
+/** Bandwidth view: limits as down/up; `*` marks an admin override. `sites`: a SITE column, as above. */
+export function trafficTable(
+  users: readonly UserTraffic[],
+  width?: number,
+  sites?: ReadonlyMap<number, string>,
+): string {
   if (users.length === 0) return out.dim('No devices with a voucher right now.');
   return table(
     users,
     [
       { header: 'MAC', get: (u) => u.mac },
+      ...siteColumn(sites),
       { header: 'IP', get: (u) => u.ip ?? dash, shrink: true, min: 7 },
       { header: 'VOUCHER', get: (u) => u.user, shrink: true },
       { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },

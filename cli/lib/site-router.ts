@@ -19,8 +19,15 @@ import { createRouterChecksService } from '../../src/services/router-checks';
 import { createRouterInfoService } from '../../src/services/router-info';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
-import type { BandwidthService, RouterInfoService } from '../../src/services/types';
-import { requireRouter } from './context';
+import { siteOfDeviceVoucher } from '../../src/services/device-sites';
+import { createVoucherService } from '../../src/services/vouchers';
+import type {
+  BandwidthChange,
+  BandwidthService,
+  RouterInfoService,
+  VoucherService,
+} from '../../src/services/types';
+import { preferRouter, requireRouter } from './context';
 
 export interface SiteRouter {
   site: SiteRef;
@@ -34,6 +41,8 @@ export interface SiteRouter {
   info: RouterInfoService;
   /** The bandwidth service on this site's router: its queues, its devices' limits, a logout there. */
   bandwidth: BandwidthService;
+  /** The voucher service on this site's router: extending or moving its vouchers changes their users there. */
+  vouchers: VoucherService;
   close(): Promise<void>;
 }
 
@@ -53,6 +62,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       binding: core.services.routerBinding,
       info: core.services.routerInfo,
       bandwidth: core.services.bandwidth,
+      vouchers: core.services.vouchers,
       close: async () => undefined,
     };
   }
@@ -120,6 +130,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       profiles: core.services.profiles,
       usage: core.services.usage,
     }),
+    vouchers: createVoucherService(deps, { profiles: core.services.profiles }),
     close: () => client.stop(),
   };
 }
@@ -155,3 +166,81 @@ export async function siteOfDevice(core: Core, mac: string): Promise<string | un
 /** The `--site` value parsed (undefined: not given). */
 export const siteValue = (values: Record<string, unknown>): string | undefined =>
   typeof values.site === 'string' ? values.site : undefined;
+
+/** A speed-limit change made for a device, and where. */
+export interface SiteChange {
+  change: BandwidthChange;
+  site: SiteRef;
+  isDefault: boolean;
+  /** Why the site's router could not take it now (the change is saved; the server's poll of that site applies it). */
+  away?: string;
+}
+
+/**
+ * A speed-limit change (set, remove, reset) for the device `mac`, on the router of its voucher's site: the
+ * terminal connects to a branch's router for it, as the admin's change goes to the device's site. `named` is the
+ * operator's `--site` (refused when the device is elsewhere: DEVICE_OTHER_SITE). A branch router that cannot be
+ * reached, or that is in safe mode, does not lose the change: it is saved (by the core's service, which connects
+ * to no other router) and the server's next poll of that site applies it, and `away` says why.
+ */
+export async function changeOnDeviceSite(
+  core: Core,
+  mac: string,
+  named: string | undefined,
+  act: (bandwidth: BandwidthService) => Promise<BandwidthChange>,
+): Promise<SiteChange> {
+  const site = await siteOfDeviceVoucher(core.db, mac, named);
+  if (site.id === 1) {
+    await preferRouter(core);
+    return { change: await act(core.services.bandwidth), site, isDefault: true };
+  }
+  let s: SiteRouter;
+  try {
+    s = await openSiteRouter(core, String(site.id));
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'SITE_UNREACHABLE') throw err;
+    return { change: await act(core.services.bandwidth), site, isDefault: false, away: err.message };
+  }
+  try {
+    if (!(await s.binding.ready())) {
+      const why = s.binding.state().reason?.message ?? 'the router is not this site’s known router';
+      return {
+        change: await act(core.services.bandwidth),
+        site,
+        isDefault: false,
+        away: `Site "${site.name}" is in safe mode: ${why}`,
+      };
+    }
+    return { change: await act(s.bandwidth), site, isDefault: false };
+  } finally {
+    await s.close();
+  }
+}
+
+/** id → name of every site when the shop has more than one (the menu's SITE columns); undefined with one. */
+export async function siteLabels(core: Core): Promise<Map<number, string> | undefined> {
+  const sites = await core.services.sites.names();
+  return sites.length > 1 ? new Map(sites.map((x) => [x.id, x.name])) : undefined;
+}
+
+/**
+ * code → where the voucher is (its site's name, "roaming" for an unused code valid on every site) for the
+ * menu's SITE column; undefined when the shop has one site (no column).
+ */
+export async function voucherSiteLabels(
+  core: Core,
+  codes: readonly string[],
+): Promise<Map<string, string> | undefined> {
+  const names = await siteLabels(core);
+  if (!names || codes.length === 0) return undefined;
+  const rows = (await core
+    .db('vouchers')
+    .whereIn('code', [...codes])
+    .select('code', 'site_id', 'roaming')) as { code: string; site_id: number | null; roaming: unknown }[];
+  return new Map(
+    rows.map((r) => [
+      r.code,
+      r.site_id != null ? (names.get(Number(r.site_id)) ?? `#${r.site_id}`) : r.roaming ? 'roaming' : '-',
+    ]),
+  );
+}

@@ -96,14 +96,25 @@ export function confirmAction(message: string): Promise<boolean> {
   return confirm({ message, default: false });
 }
 
-/** Pick an active device from the list, or type any MAC. */
-export async function pickMac(users: readonly UserTraffic[], message = 'Device:'): Promise<string> {
+/** `  branch-a` after a device in a picker when the shop has more than one site. */
+const atSite = (u: UserTraffic, sites?: ReadonlyMap<number, string>): string =>
+  sites ? `  ${sites.get(u.site) ?? `#${u.site}`}` : '';
+
+/** Pick an active device from the list (with its site, given `sites`), or type any MAC. */
+export async function pickMac(
+  users: readonly UserTraffic[],
+  message = 'Device:',
+  sites?: ReadonlyMap<number, string>,
+): Promise<string> {
   const typed = '__type__';
   const choice = users.length
     ? await select({
         message,
         choices: [
-          ...users.map((u) => ({ name: `${u.mac}  ${u.ip ?? '-'}  ${u.user}`, value: u.mac })),
+          ...users.map((u) => ({
+            name: `${u.mac}  ${u.ip ?? '-'}  ${u.user}${atSite(u, sites)}`,
+            value: u.mac,
+          })),
           { name: 'Type a MAC address…', value: typed },
         ],
         pageSize: 10,
@@ -117,6 +128,7 @@ export async function pickMac(users: readonly UserTraffic[], message = 'Device:'
 export async function pickUser(
   users: readonly UserTraffic[],
   message: string,
+  sites?: ReadonlyMap<number, string>,
 ): Promise<UserTraffic | undefined> {
   if (users.length === 0) {
     say(out.dim('No active users.'));
@@ -124,7 +136,10 @@ export async function pickUser(
   }
   const mac = await select({
     message,
-    choices: users.map((u) => ({ name: `${u.user}  ${u.mac}  ${u.profile}`, value: u.mac })),
+    choices: users.map((u) => ({
+      name: `${u.user}  ${u.mac}  ${u.profile}${atSite(u, sites)}`,
+      value: u.mac,
+    })),
     pageSize: 10,
   });
   return users.find((u) => u.mac === mac);

@@ -12,11 +12,11 @@ import {
   parseRatePair,
   parseSpeedLimit,
 } from '../../src/domain/units';
-import type { BandwidthChange, UserTraffic } from '../../src/services/types';
+import type { UserTraffic } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor, requireRouter } from '../lib/context';
 import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render';
-import { withSiteRouter } from '../lib/site-router';
+import { changeOnDeviceSite, siteLabels, withSiteRouter, type SiteChange } from '../lib/site-router';
 import { ask, confirmAction, menuLoop, pickMac, pickUser, say } from './prompts';
 
 async function users(core: Core) {
@@ -24,14 +24,15 @@ async function users(core: Core) {
   return core.services.bandwidth.users();
 }
 
+/** The voucher's site's router for a change to it: none for the default site (the core's own). */
+const siteRef = (u: UserTraffic): string | undefined => (u.site === 1 ? undefined : String(u.site));
+
 async function kick(core: Core): Promise<void> {
-  const u = await pickUser(await users(core), 'Log out which user?');
+  const u = await pickUser(await users(core), 'Log out which user?', await siteLabels(core));
   if (!u) return;
   if (!(await confirmAction(`Log out ${u.mac} (${u.user})? The voucher stays usable.`))) return;
   // On the router of the device's site (the terminal connects to a branch's router for it).
-  await withSiteRouter(core, u.site === 1 ? undefined : String(u.site), (s) =>
-    s.bandwidth.kick(u.mac, cliActor()),
-  );
+  await withSiteRouter(core, siteRef(u), (s) => s.bandwidth.kick(u.mac, cliActor()));
   say(out.green(`Logged out ${u.mac}.`));
 }
 
@@ -39,7 +40,7 @@ async function kick(core: Core): Promise<void> {
 const extension = (v: string): number => checkExtension(parseDuration(v, 'time'), 'time');
 
 async function extend(core: Core): Promise<void> {
-  const u = await pickUser(await users(core), 'Extend which user?');
+  const u = await pickUser(await users(core), 'Extend which user?', await siteLabels(core));
   if (!u) return;
   const seconds = await ask('Add how much time? (e.g. 30m, 1h, 1d)', extension);
   if (
@@ -47,7 +48,10 @@ async function extend(core: Core): Promise<void> {
     !(await confirmAction(`Add ${formatDurationHuman(seconds)} to ${u.user}? That is more than a day.`))
   )
     return;
-  const v = await core.services.vouchers.extend(u.user, seconds, cliActor(), { confirmed: true });
+  // On the router of the voucher's site (its hotspot user's time limit changes there; down: nothing changes).
+  const v = await withSiteRouter(core, siteRef(u), (s) =>
+    s.vouchers.extend(u.user, seconds, cliActor(), { confirmed: true }),
+  );
   say(
     out.green(
       `Added ${formatDurationHuman(seconds)} to ${v.code}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
@@ -56,9 +60,12 @@ async function extend(core: Core): Promise<void> {
 }
 
 async function move(core: Core): Promise<void> {
-  const u = await pickUser(await users(core), 'Move which user?');
+  const u = await pickUser(await users(core), 'Move which user?', await siteLabels(core));
   if (!u) return;
-  const profiles = (await core.services.profiles.list()).filter((p) => p.name !== u.profile);
+  // Only what the voucher's site sells: the shared profiles and that site's own.
+  const profiles = (await core.services.profiles.list({ siteId: u.site })).filter(
+    (p) => p.name !== u.profile,
+  );
   if (profiles.length === 0) {
     say(out.dim('There is no other profile to move to.'));
     return;
@@ -71,13 +78,17 @@ async function move(core: Core): Promise<void> {
     })),
   });
   if (!(await confirmAction(`Move ${u.user} from ${u.profile} to ${name}? Usage so far is kept.`))) return;
-  await core.services.vouchers.changeProfile(u.user, name, cliActor());
+  await withSiteRouter(core, siteRef(u), (s) => s.vouchers.changeProfile(u.user, name, cliActor()));
   say(out.green(`${u.user} is now on ${name}; the new speed applies within one poll cycle.`));
 }
 
 export function activeUsersMenu(core: Core): Promise<void> {
   return menuLoop('Active users', [
-    { key: '1', name: 'List with traffic', run: async () => say(usersTable(await users(core))) },
+    {
+      key: '1',
+      name: 'List with traffic',
+      run: async () => say(usersTable(await users(core), undefined, await siteLabels(core))),
+    },
     { key: '2', name: 'Kick (log out)', run: () => kick(core) },
     { key: '3', name: 'Extend time', run: () => extend(core) },
     { key: '4', name: 'Move to another profile', run: () => move(core) },
@@ -107,18 +118,23 @@ async function pickSpeeds(core: Core): Promise<{ up: number | null; down: number
 
 const speedText = (up: number, down: number) => `${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
 
-/** Saved either way; a router that cannot take it now gets it at the next poll, which is no failure. */
-function saidDone(change: BandwidthChange, done: string): void {
-  say(out.green(done));
-  if (!change.applied) say(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
+/**
+ * Saved either way; a router that cannot take it now gets it at the next poll, which is no failure. A branch's
+ * device names its site (the change went to that site's router, or waits for the server's poll of it).
+ */
+function saidDone(r: SiteChange, done: (at: string) => string): void {
+  say(out.green(done(r.isDefault ? '' : ` at ${r.site.name}`)));
+  if (!r.change.applied)
+    say(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
+  if (r.away) say(out.dim(r.away));
 }
 
 async function setLimit(core: Core): Promise<void> {
-  const mac = await pickMac(await users(core), 'Limit which device?');
+  const mac = await pickMac(await users(core), 'Limit which device?', await siteLabels(core));
   const { up, down } = await pickSpeeds(core);
   if (!(await confirmAction(`Limit ${mac} to ${speedText(up ?? 0, down ?? 0)}?`))) return;
-  const change = await core.services.bandwidth.setLimit(mac, up, down, cliActor());
-  saidDone(change, `Limit set for ${change.mac}: ${speedText(change.up, change.down)}.`);
+  const r = await changeOnDeviceSite(core, mac, undefined, (bw) => bw.setLimit(mac, up, down, cliActor()));
+  saidDone(r, (at) => `Limit set for ${r.change.mac}${at}: ${speedText(r.change.up, r.change.down)}.`);
 }
 
 const isUnlimited = (u: UserTraffic) => u.limitSource === 'override' && u.maxLimit === '0/0';
@@ -126,13 +142,17 @@ const isUnlimited = (u: UserTraffic) => u.limitSource === 'override' && u.maxLim
 async function removeLimit(core: Core): Promise<void> {
   const list = await users(core);
   const limited = list.filter((u) => !isUnlimited(u));
-  const mac = await pickMac(limited.length ? limited : list, 'Remove the speed limit of which device?');
+  const mac = await pickMac(
+    limited.length ? limited : list,
+    'Remove the speed limit of which device?',
+    await siteLabels(core),
+  );
   const u = list.find((x) => x.mac === normaliseMac(mac));
   const now = u ? ` (now ${limitText(u.maxLimit)})` : '';
   const question = `Remove the speed limit on ${mac}${now}? It will be unlimited until you set a limit or put it back to plan.`;
   if (!(await confirmAction(question))) return;
-  const change = await core.services.bandwidth.removeLimit(mac, cliActor());
-  saidDone(change, `Speed limit removed for ${change.mac}: unlimited (its data is still counted).`);
+  const r = await changeOnDeviceSite(core, mac, undefined, (bw) => bw.removeLimit(mac, cliActor()));
+  saidDone(r, (at) => `Speed limit removed for ${r.change.mac}${at}: unlimited (its data is still counted).`);
 }
 
 /** `BASIC: 1 Mbps down / 512 kbps up`: what "back to plan" gives the device now. */
@@ -144,15 +164,17 @@ function planText(u: UserTraffic): string {
 async function resetLimit(core: Core): Promise<void> {
   const list = await users(core);
   const overridden = list.filter((u) => u.limitSource === 'override');
-  const mac = await pickMac(overridden.length ? overridden : list, 'Back to plan speed for which device?');
+  const mac = await pickMac(
+    overridden.length ? overridden : list,
+    'Back to plan speed for which device?',
+    await siteLabels(core),
+  );
   const u = list.find((x) => x.mac === normaliseMac(mac));
   const plan = u ? ` ${planText(u)}.` : '';
   if (!(await confirmAction(`Put ${mac} back to its plan speed?${plan}`))) return;
-  const change = await core.services.bandwidth.resetLimit(mac, cliActor());
-  saidDone(
-    change,
-    `${change.mac} is back to its plan: ${change.profile}, ${formatLimitHuman(change.down)} down / ${formatLimitHuman(change.up)} up.`,
-  );
+  const r = await changeOnDeviceSite(core, mac, undefined, (bw) => bw.resetLimit(mac, cliActor()));
+  const c = r.change;
+  saidDone(r, (at) => `${c.mac}${at} is back to its plan: ${c.profile}, ${speedText(c.up, c.down)}.`);
 }
 
 /**
@@ -180,7 +202,7 @@ export function bandwidthMenu(core: Core): Promise<void> {
     {
       key: '1',
       name: 'View users with traffic stats',
-      run: async () => say(trafficTable(await users(core))),
+      run: async () => say(trafficTable(await users(core), undefined, await siteLabels(core))),
     },
     { key: '2', name: 'Set a bandwidth limit', run: () => setLimit(core) },
     { key: '3', name: 'Remove limit (unlimited)', run: () => removeLimit(core) },

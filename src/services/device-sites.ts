@@ -3,8 +3,12 @@
  * vendos tied to one site. The routers are asked as for a redemption (src/services/site-dispatch.ts): at once,
  * each for at most LOOKUP_MS, so a hung branch delays nobody by more than that.
  */
+import type { Knex } from 'knex';
+import { ValidationError } from '../domain/errors';
 import { normaliseMac } from '../domain/units';
-import type { SiteRef } from './deps';
+import { AppError } from '../lib/errors';
+import { DEFAULT_SITE, type SiteRef } from './deps';
+import { findSite } from './sites/lookup';
 import { sitesSeeing, type SiteDrivers } from './site-dispatch';
 
 /**
@@ -21,4 +25,45 @@ export async function locateDevice(drivers: SiteDrivers, macInput: string, ip: s
     return [];
   }
   return (await sitesSeeing(all, mac, String(ip))).map((d) => d.site);
+}
+
+/**
+ * The site of the voucher a device is using now (its newest active voucher), for an action on that site's router
+ * (a speed limit from the terminal). `named`: the site the operator said (id or name); a device whose voucher is
+ * at another site is refused (DEVICE_OTHER_SITE, 409, naming where it is) so nothing changes on a guess. A device
+ * with no active voucher is DEVICE_NOT_FOUND (404), as the bandwidth service says it.
+ */
+export async function siteOfDeviceVoucher(db: Knex, macInput: string, named?: unknown): Promise<SiteRef> {
+  let mac: string;
+  try {
+    mac = normaliseMac(macInput, 'mac');
+  } catch (err) {
+    if (err instanceof ValidationError)
+      throw new AppError('INVALID_INPUT', err.message, 400, 'mac', { mac: err.problem });
+    throw err;
+  }
+  const want = named === undefined ? undefined : await findSite(db, named, 'site');
+  const row = (await db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .leftJoin('sites as s', 's.id', 'v.site_id')
+    .where({ 'd.mac': mac, 'v.status': 'active' })
+    .orderBy('v.activated_at', 'desc')
+    .first('v.site_id', 's.name')) as { site_id: number | null; name: string | null } | undefined;
+  if (!row)
+    throw new AppError(
+      'DEVICE_NOT_FOUND',
+      `No device with MAC ${mac} is using an active voucher`,
+      404,
+      'mac',
+    );
+  const site: SiteRef =
+    row.site_id == null || row.name == null ? DEFAULT_SITE : { id: Number(row.site_id), name: row.name };
+  if (want && want.id !== site.id)
+    throw new AppError(
+      'DEVICE_OTHER_SITE',
+      `${mac} is not on the site ${want.name}: its voucher is at ${site.name}. Leave out the site, or name ${site.name}.`,
+      409,
+      'site',
+    );
+  return site;
 }
