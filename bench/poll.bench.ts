@@ -11,7 +11,7 @@
  *
  * Per size it measures a cycle where every device moved traffic and a cycle where nothing changed (which
  * must write nothing to the router), after three warm-up rounds that are run but not counted.
- * BENCH_POLL_VERBOSE=1 prints every run and the RSS (peak, current, V8 heap) round by round.
+ * BENCH_POLL_VERBOSE=1 prints every run and the RSS (peak so far, current, V8 heap, external) after each step.
  */
 import { fork } from 'node:child_process';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
@@ -123,7 +123,9 @@ async function measure(n: number): Promise<Figures> {
       if (!verbose) return;
       const mu = process.memoryUsage();
       const peak = mib(process.resourceUsage().maxRSS * 1024);
-      memory.push(`${label} ${peak} (rss ${mib(mu.rss)}, heap ${mib(mu.heapUsed)}/${mib(mu.heapTotal)})`);
+      memory.push(
+        `${label} ${peak} (rss ${mib(mu.rss)}, heap ${mib(mu.heapUsed)}/${mib(mu.heapTotal)}, external ${mib(mu.external)}, array buffers ${mib(mu.arrayBuffers)})`,
+      );
     };
     noteMemory('after the first cycle');
     for (let r = -WARMUP; r < RUNS; r++) {
@@ -134,6 +136,7 @@ async function measure(n: number): Promise<Figures> {
       const t0 = process.hrtime.bigint();
       const run1 = await cpuMs(() => usage.runCycle());
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+      noteMemory('  traffic cycle');
       const after = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       if (r < 0) warmups.push(run1.ms);
       else
@@ -145,12 +148,15 @@ async function measure(n: number): Promise<Figures> {
         });
       await tick(30); // rates fall to zero: one more cycle that writes usage rows, not the router
       await usage.runCycle();
+      noteMemory('  rates-to-zero cycle');
       await tick(30);
       const s0 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
       const run2 = await cpuMs(() => usage.runCycle());
       const s1 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
+      noteMemory('  unchanged cycle');
       if (r < 0) {
         await usage.flush();
+        noteMemory('  fold');
         continue;
       }
       unchanged.push({
@@ -159,7 +165,9 @@ async function measure(n: number): Promise<Figures> {
         trips: run2.value.roundTrips,
       });
       reads.push((await cpuMs(() => readSnapshot(router))).ms);
+      noteMemory('  read only');
       folds.push((await cpuMs(() => usage.flush())).ms);
+      noteMemory('  fold');
     }
     if (verbose) {
       console.log(`  n=${n} peak RSS MiB ${memory.join('; ')}`);
