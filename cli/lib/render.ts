@@ -218,7 +218,8 @@ export function queuesTable(queues: readonly RouterQueueView[], width?: number):
   );
 }
 
-export function profilesTable(profiles: readonly ProfileRecord[], width?: number): string {
+/** `showSite`: the SITE column even when every profile is shared (the menu, when the shop has several sites). */
+export function profilesTable(profiles: readonly ProfileRecord[], width?: number, showSite = false): string {
   if (profiles.length === 0) return out.dim('No profiles yet.');
   return table(
     profiles,
@@ -239,9 +240,9 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
         header: 'DATA CAP',
         get: (p) => (p.profile.dataCapBytes ? formatBytes(p.profile.dataCapBytes) : dash),
       },
-      // Shown when a profile is sold on one site only.
-      ...(profiles.some((p) => p.site)
-        ? [{ header: 'SITE', get: (p: ProfileRecord) => (p.site ? `${p.site.name} only` : 'every site') }]
+      // Shown with several sites, or when a profile is sold on one site only.
+      ...(showSite || profiles.some((p) => p.site)
+        ? [{ header: 'SITE', get: (p: ProfileRecord) => (p.site ? `${p.site.name} only` : 'all sites') }]
         : []),
       { header: 'SOURCE', get: (p) => p.source },
     ],

@@ -51,28 +51,58 @@ async function askProfile(current: Json | undefined, askName: boolean, advanced:
   return draft;
 }
 
-/** Errors the operator can fix by changing answers (as opposed to, say, a database failure). */
+/**
+ * Errors the operator can fix by changing answers (as opposed to, say, a database failure): bad fields, a
+ * taken name, and the service's site refusals (a vendo elsewhere sells the profile, a site gone meanwhile).
+ */
+const FIXABLE = new Set(['INVALID_INPUT', 'PROFILE_EXISTS', 'PROFILE_USED_BY_VENDO', 'SITE_NOT_FOUND']);
 function fixable(e: unknown): AppError | undefined {
   if (e instanceof ValidationError || e instanceof ValidationErrors) return toAppError(e);
-  if (e instanceof AppError && (e.code === 'INVALID_INPUT' || e.code === 'PROFILE_EXISTS')) return e;
+  if (e instanceof AppError && FIXABLE.has(e.code)) return e;
   return undefined;
+}
+
+/** A profile's site as the menu asks it: a site's id, or null for every site (shared). */
+type SiteAnswer = number | null;
+
+/** The sites when the shop has more than one (the menu asks which sell a profile), else undefined. */
+async function sitesIfMany(core: Core): Promise<{ id: number; name: string }[] | undefined> {
+  const sites = await core.services.sites.names();
+  return sites.length > 1 ? sites : undefined;
+}
+
+/** "Which sites sell it?": all of them (shared) or one; `current` is pre-selected. */
+function askSite(sites: { id: number; name: string }[], current: SiteAnswer): Promise<SiteAnswer> {
+  return select<SiteAnswer>({
+    message: 'Which sites sell it?',
+    choices: [
+      { name: 'All sites (shared)', value: null },
+      ...sites.map((x) => ({ name: `${x.name} only`, value: x.id })),
+    ],
+    default: current,
+  });
 }
 
 /**
  * Asks, saves through the service (which validates the whole profile), and on a validation error shows
- * every problem and offers to go through the answers again, pre-filled with what was typed.
+ * every problem and offers to go through the answers again, pre-filled with what was typed. With several
+ * sites (`site.sites`), it asks which sell the profile too and saves that as its `site` (the service refuses
+ * what the web and the API refuse); with one site nothing is asked and an edit keeps the site.
  */
 async function askAndSave(
   current: Json | undefined,
   askName: boolean,
   save: (json: Json) => Promise<ProfileRecord>,
+  site: { sites?: { id: number; name: string }[]; current: SiteAnswer } = { current: null },
 ): Promise<ProfileRecord | undefined> {
   let draft = current;
   let advanced = false;
+  let siteNow = site.current;
   for (;;) {
     const json = await askProfile(draft, askName, advanced);
+    if (site.sites) siteNow = await askSite(site.sites, siteNow);
     try {
-      return await save(json);
+      return await save(site.sites ? { ...json, site: siteNow } : json);
     } catch (e) {
       const app = fixable(e);
       if (!app) throw e;
@@ -89,19 +119,25 @@ async function askAndSave(
         return undefined;
       }
       draft = json;
-      advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f));
+      advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f) && f !== 'site');
     }
   }
 }
 
-function describe(p: ProfileRecord): string {
+/** `withSite`: where it is sold, for a shop with several sites. */
+function describe(p: ProfileRecord, withSite = false): string {
   const v = p.profile.validitySeconds;
-  return `${p.name}: ${v === null ? 'unlimited' : formatDurationHuman(v)}, ${String(p.json.rate_up)}/${String(p.json.rate_down)}`;
+  const where = withSite ? `, ${p.site ? `${p.site.name} only` : 'all sites'}` : '';
+  return `${p.name}: ${v === null ? 'unlimited' : formatDurationHuman(v)}, ${String(p.json.rate_up)}/${String(p.json.rate_down)}${where}`;
 }
 
 async function create(core: Core): Promise<void> {
-  const p = await askAndSave(undefined, true, (json) => core.services.profiles.create(json, cliActor()));
-  if (p) say(out.green(`Profile ${describe(p)} created.`));
+  const sites = await sitesIfMany(core);
+  const p = await askAndSave(undefined, true, (json) => core.services.profiles.create(json, cliActor()), {
+    sites,
+    current: null,
+  });
+  if (p) say(out.green(`Profile ${describe(p, Boolean(sites))} created.`));
 }
 
 async function edit(core: Core): Promise<void> {
@@ -110,16 +146,21 @@ async function edit(core: Core): Promise<void> {
     say(out.dim('No profiles yet.'));
     return;
   }
+  const sites = await sitesIfMany(core);
+  const withSite = Boolean(sites) || profiles.some((p) => p.site);
   const name = await select({
     message: 'Edit which profile?',
-    choices: profiles.map((p) => ({ name: describe(p), value: p.name })),
+    choices: profiles.map((p) => ({ name: describe(p, withSite), value: p.name })),
   });
   const current = profiles.find((p) => p.name === name) as ProfileRecord;
-  const p = await askAndSave(current.json, false, (json) =>
-    core.services.profiles.update(name, json, cliActor()),
+  const p = await askAndSave(
+    current.json,
+    false,
+    (json) => core.services.profiles.update(name, json, cliActor()),
+    { sites, current: current.site?.id ?? null },
   );
   if (!p) return;
-  say(out.green(`Profile ${describe(p)} saved.`));
+  say(out.green(`Profile ${describe(p, withSite)} saved.`));
   if (current.source === 'file')
     say(out.yellow(`${name} is also defined in profiles.json: update the file too so both agree.`));
 }
@@ -130,7 +171,7 @@ async function archiveOrRestore(core: Core): Promise<void> {
   const name = await select({
     message: 'Archive or restore which profile?',
     choices: profiles.map((p) => ({
-      name: `${describe(p)}${p.archived ? '  (archived: restore)' : ''}`,
+      name: `${describe(p, p.site !== null)}${p.archived ? '  (archived: restore)' : ''}`,
       value: p.name,
     })),
   });
@@ -148,7 +189,14 @@ export function profilesMenu(core: Core): Promise<void> {
     {
       key: '1',
       name: 'List (archived ones too)',
-      run: async () => say(profilesTable(await core.services.profiles.list({ includeArchived: true }))),
+      run: async () =>
+        say(
+          profilesTable(
+            await core.services.profiles.list({ includeArchived: true }),
+            undefined,
+            Boolean(await sitesIfMany(core)),
+          ),
+        ),
     },
     { key: '2', name: 'Create', run: () => create(core) },
     { key: '3', name: 'Edit', run: () => edit(core) },

@@ -9,6 +9,7 @@ import { out } from '../lib/ansi';
 import { cliActor, preferRouter, requireRouter } from '../lib/context';
 import { formatDate } from '../lib/dates';
 import { voucherDetail, vouchersTable } from '../lib/render';
+import { voucherSiteLabels } from '../lib/site-router';
 import { partNote, renderSheetToFile } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
@@ -17,9 +18,18 @@ import { ask, confirmAction, menuLoop, say } from './prompts';
 
 const SHOWN = 20;
 
-async function pickProfile(core: Core, message = 'Profile:'): Promise<string> {
-  const profiles = await core.services.profiles.list();
-  if (profiles.length === 0) throw new Error('no profiles yet: create one under Profiles first');
+/**
+ * A profile to sell; `siteId`: only those sold there (a site's id: the shared ones and its own; null, for a
+ * roaming batch: the shared ones).
+ */
+async function pickProfile(core: Core, message = 'Profile:', siteId?: number | null): Promise<string> {
+  const profiles = await core.services.profiles.list(siteId === undefined ? {} : { siteId });
+  if (profiles.length === 0)
+    throw new Error(
+      siteId === undefined
+        ? 'no profiles yet: create one under Profiles first'
+        : 'no profile is sold there: create one under Profiles first (for all sites or for that site)',
+    );
   return select({
     message,
     choices: profiles.map((p) => ({ name: `${p.name}  ${formatMoney(p.price)}`, value: p.name })),
@@ -34,8 +44,29 @@ async function pickStatus(): Promise<VoucherStatus | undefined> {
   return s === '' ? undefined : (s as VoucherStatus);
 }
 
+/** Where a batch's codes are: one site (its id and name) or roaming (every site until first used). */
+type BatchPlace = { id: number; name: string } | 'roaming';
+
+/** With several sites: which router the codes are for (default first, then the others, then roaming). */
+async function pickPlace(core: Core): Promise<BatchPlace | undefined> {
+  const sites = await core.services.sites.names();
+  if (sites.length <= 1) return undefined;
+  return select<BatchPlace>({
+    message: 'For which site?',
+    choices: [
+      ...sites.map((x) => ({ name: x.name, value: x })),
+      { name: 'Roaming: every site (the first use decides)', value: 'roaming' as const },
+    ],
+  });
+}
+
 async function generate(core: Core): Promise<void> {
-  const profile = await pickProfile(core);
+  const place = await pickPlace(core);
+  const profile = await pickProfile(
+    core,
+    'Profile:',
+    place === undefined ? undefined : place === 'roaming' ? null : place.id,
+  );
   const count = await ask(
     `How many? (1-${MAX_BATCH})`,
     (v) => parseWhole(v, 'count', 'a batch size', 1, MAX_BATCH),
@@ -44,14 +75,34 @@ async function generate(core: Core): Promise<void> {
   const prefix = await ask('Code prefix (optional, up to 8 letters/digits):', (v) => parsePrefix(v));
   await preferRouter(core);
   const res = await core.services.vouchers.generate(
-    { profile, count, prefix: prefix || undefined },
+    {
+      profile,
+      count,
+      prefix: prefix || undefined,
+      ...(place === undefined ? {} : place === 'roaming' ? { roaming: true } : { site: place.id }),
+    },
     cliActor(),
   );
   say(vouchersTable(res.vouchers.slice(0, SHOWN)));
   if (res.vouchers.length > SHOWN)
     say(out.dim(`… and ${res.vouchers.length - SHOWN} more (export the batch as CSV or print a sheet).`));
-  say(out.green(`Batch #${res.batchId}: ${res.vouchers.length} ${profile} voucher(s) generated.`));
-  if (res.routerPending)
+  const where =
+    place === undefined ? '' : place === 'roaming' ? ', roaming (every site)' : ` for ${place.name}`;
+  say(out.green(`Batch #${res.batchId}: ${res.vouchers.length} ${profile} voucher(s) generated${where}.`));
+  if (place !== undefined && place !== 'roaming' && place.id !== 1)
+    // The terminal does not connect to a branch's router for a batch (as `pisonet vouchers generate --site`).
+    say(
+      out.yellow(
+        `The codes are for ${place.name}'s router only: the server adds them there at its next poll of ${place.name}.`,
+      ),
+    );
+  else if (place === 'roaming')
+    say(
+      out.yellow(
+        'Roaming codes work on every site until first used: the server adds them to every router at its next users check of each site (within ten minutes).',
+      ),
+    );
+  else if (res.routerPending)
     say(out.yellow(`${res.routerPending} not on the router yet; they are pushed when it is reachable.`));
 }
 
@@ -59,7 +110,12 @@ async function list(core: Core): Promise<void> {
   const search = await ask('Search code (Enter for all):', (v) => v.trim());
   const status = await pickStatus();
   const res = await core.services.vouchers.list({ search: search || undefined, status, limit: 50 });
-  say(vouchersTable(res.vouchers));
+  // With several sites, where each code is (its site, or roaming).
+  const sites = await voucherSiteLabels(
+    core,
+    res.vouchers.map((v) => v.code),
+  );
+  say(vouchersTable(res.vouchers, undefined, sites));
   if (res.total > res.vouchers.length) say(out.dim(`Showing ${res.vouchers.length} of ${res.total}.`));
 }
 
