@@ -12,9 +12,10 @@ import {
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption } from '../lib/args';
-import { cliActor, preferRouter, requireRouter } from '../lib/context';
+import { cliActor, preferRouter } from '../lib/context';
 import { partNote, renderSheetToFile } from '../lib/sheet';
 import { keyValues } from '../lib/table';
+import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
 
@@ -72,7 +73,8 @@ const sheet: CommandDef = {
 
 const EXTEND = `Usage: pisonet users extend CODE --time DURATION [--yes] [--json]
 
-Adds time to a voucher (e.g. --time 30m, 1h, 1d; at most 365 days); the router's limit follows.
+Adds time to a voucher (e.g. --time 30m, 1h, 1d; at most 365 days); the router's limit follows, on the
+router of the voucher's site (the terminal connects to a branch's router for it; down: nothing changes).
 More than a day needs --yes, so that a typo such as 99999999d never lands.`;
 
 const extend: CommandDef = {
@@ -93,10 +95,9 @@ const extend: CommandDef = {
         `${formatDurationHuman(seconds)} is more than a day; add --yes if you mean it`,
       );
     return withCore(async (core) => {
-      await requireRouter(core);
-      const v = await core.services.vouchers.extend(positionals[0], seconds, cliActor(), {
-        confirmed: true,
-      });
+      const v = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
+        s.vouchers.extend(positionals[0], seconds, cliActor(), { confirmed: true }),
+      );
       if (values.json) printJson(v);
       else print(out.green(`Added ${formatDurationHuman(seconds)} to ${v.code}.`));
       return 0;
@@ -106,7 +107,8 @@ const extend: CommandDef = {
 
 const MOVE = `Usage: pisonet users move CODE --profile NAME [--json]
 
-Moves a voucher to another profile; usage so far is kept, the new speed applies at the next cycle.`;
+Moves a voucher to another profile; usage so far is kept, the new speed applies at the next cycle. The
+profile must be sold at the voucher's site; its hotspot user changes on that site's router.`;
 
 const move: CommandDef = {
   name: 'users move',
@@ -121,8 +123,9 @@ const move: CommandDef = {
     );
     const profile = requireOption(values, 'profile', MOVE);
     return withCore(async (core) => {
-      await requireRouter(core);
-      const v = await core.services.vouchers.changeProfile(positionals[0], profile, cliActor());
+      const v = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
+        s.vouchers.changeProfile(positionals[0], profile, cliActor()),
+      );
       if (values.json) printJson(v);
       else print(out.green(`${v.code} is now on ${v.profile}.`));
       return 0;

@@ -7,7 +7,8 @@ import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter, VoucherStatus } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
-import { cliActor, preferRouter, requireRouter } from '../lib/context';
+import { cliActor, preferRouter } from '../lib/context';
+import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { voucherDetail, vouchersTable } from '../lib/render';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 
@@ -176,8 +177,9 @@ const show: CommandDef = {
 
 const REVOKE = `Usage: pisonet vouchers revoke CODE [--yes] [--json]
 
-Logs the voucher's device(s) out and disables the voucher for good. Asks first unless --yes
-(without a terminal, --yes is required).`;
+Logs the voucher's device(s) out and disables the voucher for good, on the router of the voucher's site
+(a branch's router is connected to for it; if it cannot be reached, nothing changes). Asks first unless
+--yes (without a terminal, --yes is required).`;
 
 const revoke: CommandDef = {
   name: 'vouchers revoke',
@@ -204,8 +206,10 @@ const revoke: CommandDef = {
         print('Nothing changed.');
         return 1;
       }
-      await requireRouter(core);
-      const v = await core.services.vouchers.revoke(v0.code, cliActor());
+      // On the router of the voucher's site (the terminal connects to a branch's router for it).
+      const v = await withSiteRouter(core, await siteOfVoucher(core, v0.code), (s) =>
+        s.vouchers.revoke(v0.code, cliActor()),
+      );
       if (values.json) printJson(v);
       else print(out.green(`Voucher ${v.code} revoked.`));
       return 0;

@@ -21,6 +21,7 @@ import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
 import { siteOfDeviceVoucher } from '../../src/services/device-sites';
 import { createVoucherService } from '../../src/services/vouchers';
+import { findVoucher } from '../../src/services/vouchers/queries';
 import type {
   BandwidthChange,
   BandwidthService,
@@ -243,4 +244,14 @@ export async function voucherSiteLabels(
       r.site_id != null ? (names.get(Number(r.site_id)) ?? `#${r.site_id}`) : r.roaming ? 'roaming' : '-',
     ]),
   );
+}
+
+/**
+ * The site whose router holds the voucher's hotspot user, for a change to it from the terminal (extend, move):
+ * undefined for the default site, a roaming code not used yet (its users are put right by each site's users
+ * check) or an unknown code (the service says it is not found).
+ */
+export async function siteOfVoucher(core: Core, code: string): Promise<string | undefined> {
+  const row = await findVoucher(core.db, code);
+  return row?.site_id != null && Number(row.site_id) !== 1 ? String(row.site_id) : undefined;
 }

@@ -6,10 +6,10 @@ import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherStatus } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { cliActor, preferRouter, requireRouter } from '../lib/context';
+import { cliActor, preferRouter } from '../lib/context';
 import { formatDate } from '../lib/dates';
 import { voucherDetail, vouchersTable } from '../lib/render';
-import { voucherSiteLabels } from '../lib/site-router';
+import { siteOfVoucher, voucherSiteLabels, withSiteRouter } from '../lib/site-router';
 import { partNote, renderSheetToFile } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
@@ -140,8 +140,8 @@ async function revoke(core: Core): Promise<void> {
     say('Nothing changed.');
     return;
   }
-  await requireRouter(core);
-  await core.services.vouchers.revoke(v.code, cliActor());
+  // On the router of the voucher's site (the terminal connects to a branch's router for it).
+  await withSiteRouter(core, await siteOfVoucher(core, v.code), (s) => s.vouchers.revoke(v.code, cliActor()));
   say(out.green(`Voucher ${v.code} revoked.`));
 }
 

@@ -241,6 +241,42 @@ describe('device commands on a branch’s router', () => {
       tmux.kill();
     }
   });
+
+  test('pisonet users move / extend and vouchers revoke change a branch voucher’s user on its router; down: nothing changes', async () => {
+    // (AONLY and BONLY were made in the menu test above.)
+    const userOf = (code: string) => branch.a.sim.rows('/ip/hotspot/user').find((u) => u.name === code);
+    const other = await runCli(h, ['users', 'move', codes.a, '--profile', 'BONLY']);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain('Profile BONLY is sold on the site branch-b only');
+    const moved = await runCli(h, ['users', 'move', codes.a, '--profile', 'AONLY']);
+    expect(moved.stderr).toBe('');
+    expect(moved.stdout).toContain(`${codes.a} is now on AONLY.`);
+    expect(userOf(codes.a)?.['limit-uptime']).toBe('3h');
+    const extended = await runCli(h, ['users', 'extend', codes.a, '--time', '1h']);
+    expect(extended.stderr).toBe('');
+    expect(extended.stdout).toContain(`Added 1h to ${codes.a}.`);
+    expect(userOf(codes.a)?.['limit-uptime']).toBe('4h');
+
+    branch.a.sim.setReachable(false);
+    try {
+      const down = await runCli(h, ['users', 'extend', codes.a, '--time', '1h'], {
+        env: { ROUTER_TIMEOUT_SECONDS: '1' },
+      });
+      expect(down.code).not.toBe(0);
+      expect(down.stderr).toMatch(/Site "branch-a": its router at 127\.0\.0\.1:\d+ cannot be reached/);
+    } finally {
+      branch.a.sim.setReachable(true);
+    }
+    const row = await h.core!.db('vouchers').where({ code: codes.a }).first('extra_seconds');
+    expect(row.extra_seconds).toBe(3600);
+
+    // Revoke: the branch router's user and session go at once.
+    const revoked = await runCli(h, ['vouchers', 'revoke', codes.a, '--yes']);
+    expect(revoked.stderr).toBe('');
+    expect(revoked.stdout).toContain(`Voucher ${codes.a} revoked.`);
+    expect(userOf(codes.a)).toBeUndefined();
+    expect(branch.a.sim.rows('/ip/hotspot/active').map((x) => x['mac-address'])).not.toContain(phone.a.mac);
+  });
 });
 
 async function waitFor(ok: () => boolean, ms = 10000): Promise<void> {
