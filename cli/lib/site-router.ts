@@ -200,7 +200,17 @@ export async function changeOnDeviceSite(
     s = await openSiteRouter(core, String(site.id));
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'SITE_UNREACHABLE') throw err;
-    return { change: await act(core.services.bandwidth), site, isDefault: false, away: err.message };
+    // The connection's own words ("Nothing was changed") would contradict the saved change: they go to the log.
+    core.log.warn(
+      { site: site.name, err: err.message },
+      'site router not reachable: change saved for its poll',
+    );
+    return {
+      change: await act(core.services.bandwidth),
+      site,
+      isDefault: false,
+      away: `Site "${site.name}": its router cannot be reached now (details in the log); the server applies the change at its next poll of ${site.name}.`,
+    };
   }
   try {
     if (!(await s.binding.ready())) {

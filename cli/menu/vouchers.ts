@@ -32,7 +32,10 @@ async function pickProfile(core: Core, message = 'Profile:', siteId?: number | n
     );
   return select({
     message,
-    choices: profiles.map((p) => ({ name: `${p.name}  ${formatMoney(p.price)}`, value: p.name })),
+    choices: profiles.map((p) => ({
+      name: `${p.name}  ${formatMoney(p.price)}${p.site ? `  (${p.site.name} only)` : ''}`,
+      value: p.name,
+    })),
   });
 }
 

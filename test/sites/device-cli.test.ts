@@ -145,7 +145,10 @@ describe('device commands on a branch’s router', () => {
       expect(down.code).toBe(0);
       expect(down.stdout).toContain(`Limit for ${phone.a2.mac} at branch-a: 768 kbps down / 256 kbps up.`);
       expect(down.stdout).toContain('Saved; applied at the next poll (the router could not take it now).');
-      expect(down.stdout).toMatch(/Site "branch-a": its router at 127\.0\.0\.1:\d+ cannot be reached/);
+      expect(down.stdout).toContain(
+        'Site "branch-a": its router cannot be reached now (details in the log); the server applies the change at its next poll of branch-a.',
+      );
+      expect(down.stdout).not.toContain('Nothing was changed');
       expect(await override(phone.a2)).toEqual({ override_up: 256000, override_down: 768000 });
     } finally {
       branch.a.sim.setReachable(true);
