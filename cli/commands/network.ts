@@ -12,6 +12,7 @@ import { queuesTable, routerInfoText, trafficTable, usersTable } from '../lib/re
 import {
   changeOnDeviceSite,
   SITE_OPTION,
+  siteLabels,
   siteOfDevice,
   siteValue,
   withSiteRouter,
@@ -48,9 +49,11 @@ const usersList: CommandDef = {
       max: 0,
     });
     return withCore(async (core) => {
-      const users = await siteUsers(core, siteValue(values));
+      const site = siteValue(values);
+      const users = await siteUsers(core, site);
       if (values.json) printJson({ users });
-      else print(usersTable(users));
+      // Every site's devices, with several sites: a SITE column.
+      else print(usersTable(users, undefined, site === undefined ? await siteLabels(core) : undefined));
       return 0;
     });
   },
@@ -212,9 +215,10 @@ bwUsers.run = async (args) => {
     max: 0,
   });
   return withCore(async (core) => {
-    const users = await siteUsers(core, siteValue(values));
+    const site = siteValue(values);
+    const users = await siteUsers(core, site);
     if (values.json) printJson({ users });
-    else print(trafficTable(users));
+    else print(trafficTable(users, undefined, site === undefined ? await siteLabels(core) : undefined));
     return 0;
   });
 };

@@ -104,6 +104,11 @@ describe('device commands on a branch’s router', () => {
     expect(await override(phone.a)).toEqual({ override_up: null, override_down: null });
     expect(queueAt(branch.a, phone.a)).not.toBe('0/0');
 
+    // Every site's devices, with a SITE column.
+    const listed = await runCli(h, ['bandwidth', 'users']);
+    expect(listed.stdout).toMatch(new RegExp(`${phone.a.mac}\\s+branch-a`));
+    expect(listed.stdout).toMatch(new RegExp(`${phone.home.mac}\\s+default`));
+
     // A device of the default site: the .env router, worded as before (no site named).
     const home = await runCli(h, ['bandwidth', 'set', phone.home.mac, '--up', '1M', '--down', '2M']);
     expect(home.code).toBe(0);
