@@ -43,12 +43,22 @@ export async function siteOfDeviceVoucher(db: Knex, macInput: string, named?: un
     throw err;
   }
   const want = named === undefined ? undefined : await findSite(db, named, 'site');
-  const row = (await db('voucher_devices as d')
-    .join('vouchers as v', 'v.id', 'd.voucher_id')
-    .leftJoin('sites as s', 's.id', 'v.site_id')
-    .where({ 'd.mac': mac, 'v.status': 'active' })
-    .orderBy('v.activated_at', 'desc')
-    .first('v.site_id', 's.name')) as { site_id: number | null; name: string | null } | undefined;
+  const newest = async (siteId?: number) =>
+    (await db('voucher_devices as d')
+      .join('vouchers as v', 'v.id', 'd.voucher_id')
+      .leftJoin('sites as s', 's.id', 'v.site_id')
+      .where({ 'd.mac': mac, 'v.status': 'active' })
+      .modify((q) => {
+        if (siteId === undefined) return;
+        // The default site's vouchers from before sites existed have no site_id.
+        if (siteId === DEFAULT_SITE.id)
+          void q.where((w) => w.where('v.site_id', siteId).orWhereNull('v.site_id'));
+        else void q.where('v.site_id', siteId);
+      })
+      .orderBy('v.activated_at', 'desc')
+      .first('v.site_id', 's.name')) as { site_id: number | null; name: string | null } | undefined;
+  // A phone with a running voucher at two sites: the named site's, when it has one there.
+  const row = (want ? await newest(want.id) : undefined) ?? (await newest());
   if (!row)
     throw new AppError(
       'DEVICE_NOT_FOUND',

@@ -285,6 +285,28 @@ describe('device commands on a branch’s router', () => {
     expect(userOf(codes.a)).toBeUndefined();
     expect(branch.a.sim.rows('/ip/hotspot/active').map((x) => x['mac-address'])).not.toContain(phone.a.mac);
   });
+
+  test('a phone with a running voucher at two sites: the named site’s, else the newest', async () => {
+    const roamer = '02:EB:00:00:00:07';
+    h.sim.addDevice({ mac: roamer, ip: '10.5.50.77' });
+    branch.b.sim.addDevice({ mac: roamer, ip: '10.80.1.77' });
+    const redeemAt = async (site: string, ip: string) => {
+      const [code] = (
+        await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 1, site }, SYSTEM)
+      ).vouchers.map((v) => v.code);
+      expect((await redeemApi(h, { code, mac: roamer, ip })).status).toBe(200);
+    };
+    await redeemAt('default', '10.5.50.77');
+    h.clock.advance(60_000);
+    await redeemAt('branch-b', '10.80.1.77');
+    const db = h.core!.db;
+    expect(await siteOfDeviceVoucher(db, roamer)).toMatchObject({ id: branch.b.id, name: 'branch-b' });
+    expect(await siteOfDeviceVoucher(db, roamer, 'default')).toMatchObject({ id: 1 });
+    expect(await siteOfDeviceVoucher(db, roamer, 'branch-b')).toMatchObject({ id: branch.b.id });
+    await expect(siteOfDeviceVoucher(db, roamer, 'branch-a')).rejects.toMatchObject({
+      code: 'DEVICE_OTHER_SITE',
+    });
+  });
 });
 
 async function waitFor(ok: () => boolean, ms = 10000): Promise<void> {
