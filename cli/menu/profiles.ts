@@ -128,7 +128,7 @@ async function askAndSave(
 function describe(p: ProfileRecord, withSite = false): string {
   const v = p.profile.validitySeconds;
   const where = withSite ? `, ${p.site ? `${p.site.name} only` : 'all sites'}` : '';
-  return `${p.name}: ${v === null ? 'unlimited' : formatDurationHuman(v)}, ${String(p.json.rate_up)}/${String(p.json.rate_down)}${where}`;
+  return `${p.name}: ${v === null ? 'unlimited' : formatDurationHuman(v)}, ${String(p.json.rate_down)} down / ${String(p.json.rate_up)} up${where}`;
 }
 
 async function create(core: Core): Promise<void> {

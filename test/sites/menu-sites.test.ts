@@ -59,14 +59,14 @@ describe('menu profiles and batches per site', () => {
     const choices = asked.slice(asked.lastIndexOf('Which sites sell it?'));
     for (const c of ['All sites (shared)', 'default only', 'branch-a only', 'branch-b only'])
       expect(choices).toContain(c);
-    await tmux.step(['Down', 'Down', 'Enter'], 'Profile ATWO: 2h, 1M/2M, branch-a only created.');
+    await tmux.step(['Down', 'Down', 'Enter'], 'Profile ATWO: 2h, 2M down / 1M up, branch-a only created.');
     expect(await profileRow('ATWO')).toMatchObject({ site_id: branch.a.id });
   });
 
   test('edit: the service’s refusal is shown and nothing is lost; a later answer saves', async () => {
     await tmux.step(['3', 'Enter'], 'Edit which profile?');
-    const picker = await tmux.waitFor('BOXED: 30m, 1M/2M, all sites');
-    expect(picker).toContain('BONLY: 2h, 1M/3M, branch-b only');
+    const picker = await tmux.waitFor('BOXED: 30m, 2M down / 1M up, all sites');
+    expect(picker).toContain('BONLY: 2h, 3M down / 1M up, branch-b only');
     // Profiles by name: ATWO, BASIC…, BONLY, BOXED; walk to BOXED.
     const names = (await h.core!.services.profiles.list()).map((p) => p.name);
     const down = Array<string>(names.indexOf('BOXED')).fill('Down');
@@ -92,7 +92,7 @@ describe('menu profiles and batches per site', () => {
       await tmux.step(['Enter'], next);
     await tmux.step(['Enter'], 'Which sites sell it?');
     // branch-b was the last answer (kept as the default); back up to All sites.
-    await tmux.step(['Up', 'Up', 'Up', 'Enter'], 'Profile BOXED: 30m, 1M/2M, all sites saved.');
+    await tmux.step(['Up', 'Up', 'Up', 'Enter'], 'Profile BOXED: 30m, 2M down / 1M up, all sites saved.');
     expect(await h.core!.db('profiles').where({ name: 'BOXED' }).first('price', 'site_id')).toEqual({
       price: 400,
       site_id: null,
