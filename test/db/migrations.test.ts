@@ -58,6 +58,7 @@ describe(`database migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
     expect(await migrateLatest(db)).toEqual([]);
   });
 
+  // SQLite's connection settings (PRAGMAs): PostgreSQL has none of them, so its pass skips this one.
   (onPostgres ? it.skip : it)('opens SQLite with WAL, a busy timeout and foreign keys', async () => {
     await migrateLatest(db);
     const [{ journal_mode }] = await db.raw('PRAGMA journal_mode');
