@@ -8,6 +8,8 @@ import { createUsageService } from '../../src/services/usage';
 import { SYSTEM } from '../../src/services/types';
 import { advance, depsOf, queueOf, routerBack, usageHarness, voucher, type Harness } from '../usage/helpers';
 
+jest.setTimeout(60_000);
+
 const USERS = '/ip/hotspot/user';
 
 function device(n: number): { mac: string; ip: string } {
@@ -29,7 +31,11 @@ async function redeem(h: Harness, code: string, n: number) {
   return h.core!.services.redemption.redeem({ code, ...d });
 }
 
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+/**
+ * A bound, not a timing: the reconnect, its poll job and the users check run in the server's own time, which on a
+ * loaded 2-core CI machine has taken more than 5 s.
+ */
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error('condition not met in time');
