@@ -18,7 +18,7 @@ let page: Page;
 let devices: { code: string; mac: string; ip: string }[];
 const pageErrors: string[] = [];
 
-async function waitFor<T>(read: () => T, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+async function waitFor<T>(read: () => T, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = read();

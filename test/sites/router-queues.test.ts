@@ -233,7 +233,7 @@ describe('pisonet router commands --site', () => {
   });
 });
 
-async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
+async function waitFor(ok: () => boolean, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > until) throw new Error('condition not reached');

@@ -255,7 +255,7 @@ describe('self-service at a branch (a site that is not default)', () => {
   });
 });
 
-async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
+async function waitFor(ok: () => boolean, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > until) throw new Error('condition not reached');

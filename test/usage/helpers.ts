@@ -165,7 +165,7 @@ export function advance(h: Harness, seconds: number): void {
 }
 
 /** Waits until the router client has noticed a drop and is talking to the router again. */
-export async function routerBack(h: Harness, ms = 5000): Promise<void> {
+export async function routerBack(h: Harness, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     try {
