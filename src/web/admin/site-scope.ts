@@ -54,3 +54,19 @@ export function withSite(path: string, scope: Pick<SiteScope, 'param'>): string 
   const [base, hash] = path.split('#', 2);
   return `${base}${base.includes('?') ? '&' : '?'}${scope.param}${hash === undefined ? '' : `#${hash}`}`;
 }
+
+/**
+ * A form's Site select (profiles, vendos): every site (shared, value '') or one site. Shown with two or more
+ * sites, or when the item already names a site (`current`); null: no select.
+ */
+export async function siteOptions(
+  ctx: WebContext,
+  current: unknown,
+): Promise<Array<{ value: string; label: string }> | null> {
+  const names = await ctx.services.sites.names();
+  if (names.length < 2 && (current === undefined || current === '')) return null;
+  return [
+    { value: '', label: 'Every site (shared)' },
+    ...names.map((s) => ({ value: String(s.id), label: s.name })),
+  ];
+}

@@ -4,7 +4,7 @@ import { actorOf, flash, formFailure, page } from './common';
 import { formToProfileJson, inputForField, profileJsonToForm, PROFILE_FIELDS } from './profile-form';
 import { formatDurationHuman } from '../../../domain/units';
 import { MAX_PAUSE_SECONDS, MAX_PAUSES_PER_DAY, MIN_PAUSE_SECONDS } from '../../../domain/self-service';
-import { pageSiteScope } from '../site-scope';
+import { pageSiteScope, siteOptions } from '../site-scope';
 
 /** The self-service bounds the profile parser enforces, for the form's hints and live checks. */
 const SELF_BOUNDS = {
@@ -34,16 +34,6 @@ export function profileRoutes(ctx: WebContext): Router {
     });
   });
 
-  /** The form's Site select: every site (shared) or one site; shown with two or more sites (or a site set). */
-  async function siteOptions(current: unknown) {
-    const names = await ctx.services.sites.names();
-    if (names.length < 2 && (current === undefined || current === '')) return null;
-    return [
-      { value: '', label: 'Every site (shared)' },
-      ...names.map((s) => ({ value: String(s.id), label: s.name })),
-    ];
-  }
-
   async function renderForm(
     res: Response,
     mode: 'new' | 'edit',
@@ -57,7 +47,7 @@ export function profileRoutes(ctx: WebContext): Router {
     const other = Object.entries(errors).filter(
       ([k]) => !(k in PROFILE_FIELDS) && !GROUP_KEYS.includes(k) && k !== 'site',
     );
-    const sites = await siteOptions(values.site);
+    const sites = await siteOptions(ctx, values.site);
     page(
       res,
       'profiles/form',

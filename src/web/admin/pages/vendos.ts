@@ -8,7 +8,7 @@ import { formatRouterDuration } from '../../../domain/units';
 import type { VendoView } from '../../../services/vendos/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
-import { pageSiteScope, type SiteScope } from '../site-scope';
+import { pageSiteScope, siteOptions, type SiteScope } from '../site-scope';
 
 /** `1 = 10m` per line (or `1 10m`, `₱5 = 1h`) → the rate list the service checks. */
 export function parseRateLines(text: string): { amount: unknown; validity: unknown }[] | string {
@@ -42,16 +42,6 @@ export function vendoRoutes(ctx: WebContext): Router {
       .map((p) => ({ value: p.name, label: p.site ? `${p.name} (${p.site.name} only)` : p.name }));
   }
 
-  /** The form's Site select: every site (shared) or one; shown with two or more sites (or a site set). */
-  async function siteOptions(current: unknown) {
-    const names = await ctx.services.sites.names();
-    if (names.length < 2 && (current === undefined || current === '')) return null;
-    return [
-      { value: '', label: 'Every site (shared)' },
-      ...names.map((s) => ({ value: String(s.id), label: s.name })),
-    ];
-  }
-
   /** Field errors from the service (`rates[2].validity`) folded onto the form's fields. */
   const formField = (k: string) => (k.startsWith('rates') ? 'rates' : k);
 
@@ -76,7 +66,7 @@ export function vendoRoutes(ctx: WebContext): Router {
       {
         vendos: list,
         profiles: await profileOptions(),
-        sites: await siteOptions(values.site),
+        sites: await siteOptions(ctx, values.site),
         siteScope,
         showSites: siteScope.choices.length > 1 || list.some((v) => v.site !== null),
         ...extra,
@@ -106,6 +96,7 @@ export function vendoRoutes(ctx: WebContext): Router {
         rates: ratesJson(vendo.rates),
         profiles: await profileOptions(),
         sites: await siteOptions(
+          ctx,
           (extra.values as Record<string, string> | undefined)?.site ??
             (vendo.site ? String(vendo.site.id) : ''),
         ),
