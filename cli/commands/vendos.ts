@@ -84,25 +84,23 @@ function showSecret(v: VendoView, secret: string, json: boolean, what: string): 
   print('Put both in the board now: the secret is shown only this once.');
 }
 
+/** The options `vendos add` and `vendos update` share (update also takes --enabled). */
+const VENDO_OPTIONS = {
+  name: { type: 'string' },
+  profile: { type: 'string' },
+  rates: { type: 'string' },
+  location: { type: 'string' },
+  window: { type: 'string' },
+  site: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 const add: CommandDef = {
   name: 'vendos add',
   summary: 'register a vendo (prints its secret once)',
   usage: ADD,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        name: { type: 'string' },
-        profile: { type: 'string' },
-        rates: { type: 'string' },
-        location: { type: 'string' },
-        window: { type: 'string' },
-        site: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      ADD,
-      { min: 0, max: 0 },
-    );
+    const { values } = parseCommand(args, VENDO_OPTIONS, ADD, { min: 0, max: 0 });
     const rates = parseRateLines(typeof values.rates === 'string' ? values.rates : '');
     if (typeof rates === 'string') throw new ValidationError('rates', rates);
     return withCore(async (core) => {
@@ -177,16 +175,7 @@ const update: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      {
-        name: { type: 'string' },
-        profile: { type: 'string' },
-        rates: { type: 'string' },
-        location: { type: 'string' },
-        window: { type: 'string' },
-        site: { type: 'string' },
-        enabled: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+      { ...VENDO_OPTIONS, enabled: { type: 'string' } },
       UPDATE,
       { min: 1, max: 1 },
     );
