@@ -15,22 +15,21 @@ export interface Fixture {
   ids: Record<string, number>;
 }
 
+/** A site row whose router is never reached (port 9, discard): for what needs only a site's id and name. */
+export async function insertUnreachableSite(h: Harness, name: string): Promise<number> {
+  const now = h.clock.now();
+  return insertedId(
+    await h
+      .core!.db('sites')
+      .insert({ name, host: '127.0.0.1', port: 9, username: 'x', created_at: now, updated_at: now })
+      .returning('id'),
+  );
+}
+
 export async function seedTwoSites(h: Harness, siteB?: number): Promise<Fixture> {
   const db = h.core!.db;
   const now = h.clock.now();
-  if (siteB === undefined)
-    siteB = insertedId(
-      await db('sites')
-        .insert({
-          name: 'branch-b',
-          host: '127.0.0.1',
-          port: 9,
-          username: 'x',
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id'),
-    );
+  if (siteB === undefined) siteB = await insertUnreachableSite(h, 'branch-b');
   const profiles: { id: number; name: string }[] = await db('profiles').select('id', 'name');
   const pid = Object.fromEntries(profiles.map((p) => [p.name, p.id]));
   const batch = async (site: number | null) =>

@@ -3,7 +3,7 @@
  * and vendo forms (create for a site, edit back to shared), the Site column and the page's site picker, and
  * `--site` on the profile and vendo commands.
  */
-import { insertedId } from '../../src/db/knex';
+import { insertUnreachableSite } from './fixture';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -28,21 +28,8 @@ describe('profiles and vendos per site: admin forms and CLI', () => {
 
   beforeAll(async () => {
     h = await createHarness({ http: true, sites: { sitePolls: false } });
-    const now = h.clock.now();
     // A second site whose router is not reached (the forms need only its name).
-    siteB = insertedId(
-      await h
-        .core!.db('sites')
-        .insert({
-          name: 'branch-b',
-          host: '127.0.0.1',
-          port: 9,
-          username: 'x',
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id'),
-    );
+    siteB = await insertUnreachableSite(h, 'branch-b');
     c = new AdminClient(h.app!.url);
     expect((await c.login()).status).toBe(303);
   });

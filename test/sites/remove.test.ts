@@ -7,6 +7,7 @@ import type { Actor } from '../../src/services/types';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
+import { insertUnreachableSite } from './fixture';
 import { api } from './helpers';
 
 const ACTOR: Actor = { name: 'owner', via: 'admin' };
@@ -30,10 +31,7 @@ describe('removing a site with open vouchers', () => {
     const db = h.core!.db;
     const name = `shop-${++n}`;
     const now = h.clock.now();
-    const [row] = await db('sites')
-      .insert({ name, host: '127.0.0.1', port: 9, username: 'x', created_at: now, updated_at: now })
-      .returning('id');
-    const id = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+    const id = await insertUnreachableSite(h, name);
     const profile = (await db('profiles').where({ name: 'BASIC' }).first()) as { id: number };
     const codes: string[] = [];
     const add = async (status: string, i: number) => {
