@@ -118,6 +118,13 @@ export interface ManagedHotspot {
 
 export function createManagedHotspot(router: RouterClient, placement: UserPlacement): ManagedHotspot {
   const logins = new LoginsInFlight();
+  /** The queue ids of `remove` whose queue no login touched since the snapshot `basis` was read. */
+  function unprotected(remove: string[], basis: RouterSnapshot, mark: number): string[] {
+    const wanted = new Set(remove);
+    const names = new Map<string, string>();
+    for (const q of basis.queues) if (wanted.has(q.id)) names.set(q.id, q.name);
+    return remove.filter((id) => !logins.protects(names.get(id) ?? '', mark));
+  }
   return {
     placement,
     async snapshot() {
@@ -127,8 +134,8 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     applyQueuePlan(plan, errors, basis) {
       if (basis?.loginMark === undefined) return applyQueuePlan(router, plan, errors);
       const mark = basis.loginMark;
-      const names = new Map(basis.queues.map((q) => [q.id, q.name]));
-      const remove = plan.remove.filter((id) => !logins.protects(names.get(id) ?? '', mark));
+      // Most polls remove nothing: the names are looked up only for the queues the plan removes.
+      const remove = plan.remove.length === 0 ? plan.remove : unprotected(plan.remove, basis, mark);
       logins.forgetBefore(mark);
       return applyQueuePlan(
         router,

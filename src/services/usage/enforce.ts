@@ -64,10 +64,11 @@ function handsOffClaims(
   now: number,
 ): ReconcilePlan {
   const claimed = new Set<string>();
-  for (const v of state.byId.values())
+  state.byId.forEach((v) => {
     for (const d of v.devices)
       if (d.login_pending_at != null && now - Number(d.login_pending_at) < CLAIM_OWNS_QUEUE_MS)
         claimed.add(queueNameForMac(d.mac));
+  });
   if (claimed.size === 0) return plan;
   const claimedIds = new Set(snapshot.queues.filter((q) => claimed.has(q.name)).map((q) => q.id));
   return {
@@ -87,7 +88,9 @@ export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
 
 export function activeItems(state: LoadedState): VoucherWithDevices[] {
   const items: VoucherWithDevices[] = [];
-  for (const v of state.byId.values()) if (v.row.status === 'active') items.push(voucherItem(v));
+  state.byId.forEach((v) => {
+    if (v.row.status === 'active') items.push(voucherItem(v));
+  });
   return items;
 }
 

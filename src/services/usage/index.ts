@@ -383,7 +383,10 @@ export function createUsageService(
       await compactSamples(db, now);
     }
     let connected = 0;
-    for (const v of state.byId.values()) for (const d of v.devices) if (d.connected) connected++;
+    // forEach, not for…of over values(): no iterator result per voucher in this (async, unoptimised) function.
+    state.byId.forEach((v) => {
+      for (let i = 0; i < v.devices.length; i++) if (v.devices[i].connected) connected++;
+    });
     return report(now, before, connected, usage.bytesCounted, enforced);
   }
 

@@ -379,15 +379,16 @@ export function meter(input: MeterInput): MeterResult {
   const vw = new Map<number, VoucherWrite>();
   const readings = meterQueues(input, idx, out, vw);
   const sessions = presence(input);
-  for (const v of input.state.byId.values()) {
-    for (const d of v.devices) {
-      const r = readings.get(d);
-      const w = deviceWrite(d, r, sessions.get(d), input);
+  // forEach rather than for…of over values(): every poll, every voucher, without an iterator result each.
+  input.state.byId.forEach((v) => {
+    for (let i = 0; i < v.devices.length; i++) {
+      const d = v.devices[i];
+      const w = deviceWrite(d, readings.get(d), sessions.get(d), input);
       if (!w) continue;
       out.devices.push(w);
       applyToRow(d, w, idx);
     }
-  }
+  });
   meterUptime(input, vw);
   for (const w of vw.values()) {
     const v = input.state.byId.get(w.id) as LoadedVoucher;
