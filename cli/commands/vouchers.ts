@@ -7,7 +7,8 @@ import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter, VoucherStatus } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
-import { cliActor, preferRouter } from '../lib/context';
+import { cliActor } from '../lib/context';
+import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { voucherDetail, vouchersTable } from '../lib/render';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
@@ -28,8 +29,10 @@ Creates a batch of vouchers (saved first, then pushed to the router; vouchers th
 take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.
 --staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.
 --design sets how the batch's printed cards look (default compact; logo adds the shop's logo).
---site makes them for another site's router (its id or name; default: default); the server pushes them at
-its next poll of that site. --roaming makes them valid on every site, once.`;
+--site makes them for another site's router (its id or name; default: default): the terminal connects to
+that router and adds them there at once. --roaming makes them valid on every site, once: they are added to
+every router that can be reached. A router that is down or in safe mode loses nothing: the codes are saved,
+the output says which site gets them at the server's next poll, and the exit code is 0.`;
 
 const generate: CommandDef = {
   name: 'vouchers generate',
@@ -60,8 +63,9 @@ const generate: CommandDef = {
     const prefix = values.prefix === undefined ? undefined : parsePrefix(values.prefix);
     const design = parseCardDesign(values.design);
     return withCore(async (core) => {
-      await preferRouter(core);
-      const res = await core.services.vouchers.generate(
+      // Saved, then pushed onto its router(s): a branch's connected to for it, every one for a roaming batch.
+      const res = await generateOnSites(
+        core,
         {
           profile,
           count,
@@ -80,21 +84,28 @@ const generate: CommandDef = {
           count: res.vouchers.length,
           routerPending: res.routerPending,
           vouchers: res.vouchers,
+          sites: res.places.map((p) => ({
+            id: p.site.id,
+            name: p.site.name,
+            state: p.state,
+            pending: p.pending,
+          })),
         });
       else if (values.csv) process.stdout.write(await core.services.vouchers.csv({ batchId: res.batchId }));
       else {
         print(vouchersTable(res.vouchers));
+        const where = res.roaming
+          ? ', roaming (every site)'
+          : res.site?.id !== 1
+            ? ` for ${res.site?.name}`
+            : '';
         print(
           out.green(
-            `Batch #${res.batchId}: ${res.vouchers.length} ${res.vouchers[0]?.profile ?? profile} voucher(s) at ${formatMoney(res.vouchers[0]?.price ?? 0)} each.`,
+            `Batch #${res.batchId}: ${res.vouchers.length} ${res.vouchers[0]?.profile ?? profile} voucher(s) at ${formatMoney(res.vouchers[0]?.price ?? 0)} each${where}.`,
           ),
         );
-        if (res.routerPending)
-          print(
-            out.yellow(
-              `${res.routerPending} voucher(s) are not on the router yet; they are pushed when it is reachable.`,
-            ),
-          );
+        for (const line of describePlaces(res, (await core.services.sites.names()).length > 1))
+          print(line.warn ? out.yellow(line.text) : out.green(line.text));
       }
       return 0;
     });

@@ -6,7 +6,8 @@ import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherStatus } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { cliActor, preferRouter } from '../lib/context';
+import { cliActor } from '../lib/context';
+import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { formatDate } from '../lib/dates';
 import { voucherDetail, vouchersTable } from '../lib/render';
 import { siteOfVoucher, voucherSiteLabels, withSiteRouter } from '../lib/site-router';
@@ -76,8 +77,9 @@ async function generate(core: Core): Promise<void> {
     { default: '10' },
   );
   const prefix = await ask('Code prefix (optional, up to 8 letters/digits):', (v) => parsePrefix(v));
-  await preferRouter(core);
-  const res = await core.services.vouchers.generate(
+  // Saved, then put on its router(s): a branch's connected to for it, every one for a roaming batch.
+  const res = await generateOnSites(
+    core,
     {
       profile,
       count,
@@ -92,21 +94,10 @@ async function generate(core: Core): Promise<void> {
   const where =
     place === undefined ? '' : place === 'roaming' ? ', roaming (every site)' : ` for ${place.name}`;
   say(out.green(`Batch #${res.batchId}: ${res.vouchers.length} ${profile} voucher(s) generated${where}.`));
-  if (place !== undefined && place !== 'roaming' && place.id !== 1)
-    // The terminal does not connect to a branch's router for a batch (as `pisonet vouchers generate --site`).
-    say(
-      out.yellow(
-        `The codes are for ${place.name}'s router only: the server adds them there at its next poll of ${place.name}.`,
-      ),
-    );
-  else if (place === 'roaming')
-    say(
-      out.yellow(
-        'Roaming codes work on every site until first used: the server adds them to every router at its next users check of each site (within ten minutes).',
-      ),
-    );
-  else if (res.routerPending)
-    say(out.yellow(`${res.routerPending} not on the router yet; they are pushed when it is reachable.`));
+  for (const line of describePlaces(res, place !== undefined))
+    say(line.warn ? out.yellow(line.text) : out.green(line.text));
+  if (place === 'roaming')
+    say(out.dim('Roaming codes work on every site until first used; the first use decides the site.'));
 }
 
 async function list(core: Core): Promise<void> {

@@ -208,6 +208,13 @@ export interface VoucherService {
    * reconnect, reboot, every 10 minutes) it checks every voucher's user instead (vouchers/users-check.ts).
    */
   syncRouterUsers(opts?: UsersCheckOptions): Promise<{ created: number; pending: number }>;
+  /**
+   * Pushes one batch's codes meant for this service's router that are not on it yet (this site's codes
+   * without their user; a roaming batch's codes not used yet), pipelined as `generate` pushes them: what
+   * the terminal calls on a branch's router after saving a batch for it. A user already there is found,
+   * never added twice; what fails stays pending for the server's sync. `pending`: still not there.
+   */
+  pushBatch(batchId: number): Promise<{ created: number; pending: number }>;
   /** Reads the router's users now and puts back what the unused and active vouchers call for. */
   checkRouterUsers(opts?: UsersCheckOptions): Promise<UsersCheckReport>;
   /** The next sync checks the router's users (the poll saw the router boot again). */

@@ -2,7 +2,8 @@
  * The terminal menu's profile and voucher screens per site (issue 17): with more than one site the profile list
  * shows each profile's site, Create and Edit ask "Which sites sell it?" (the service's refusals shown, nothing
  * lost), and a batch is made for a site (default first, then the others, then roaming) with only the profiles
- * sold there offered, saying where the codes will be; the voucher list shows each code's site.
+ * sold there offered, put on that site's router (roaming: on every router) and saying where the codes are; the
+ * voucher list shows each code's site.
  */
 import { SYSTEM } from '../../src/services/types';
 import type { Harness } from '../helpers/harness';
@@ -116,16 +117,22 @@ describe('menu profiles and batches per site', () => {
     await tmux.step([...down, 'Enter'], 'How many?');
     await tmux.step(['3', 'Enter'], 'Code prefix');
     const made = await tmux.step(['BRA', 'Enter'], 'voucher(s) generated for branch-a.');
-    expect(made).toContain(
-      "The codes are for branch-a's router only: the server adds them there at its next poll",
-    );
+    // The menu connects to branch A's router and adds them there at once.
+    expect(made).toContain("The codes are on branch-a's router.");
     const rows = (await h.core!.db('vouchers').where('code', 'like', 'BRA%')) as {
       code: string;
       site_id: number;
     }[];
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => Number(r.site_id) === branch.a.id)).toBe(true);
-    // Not on the .env router.
+    // On branch A's router, recorded as there; not on the .env router.
+    for (const r of rows) {
+      const users = branch.a.sim.rows('/ip/hotspot/user').filter((u) => u.name === r.code);
+      expect(users).toHaveLength(1);
+      expect(
+        (await h.core!.db('vouchers').where({ code: r.code }).first('router_user_id')).router_user_id,
+      ).toBe(users[0]['.id']);
+    }
     expect(h.sim.rows('/ip/hotspot/user').map((u) => u.name)).not.toContain(rows[0].code);
 
     // Roaming: only the shared profiles are offered.
@@ -138,6 +145,7 @@ describe('menu profiles and batches per site', () => {
     await tmux.step(['Enter'], 'How many?');
     await tmux.step(['2', 'Enter'], 'Code prefix');
     const roaming = await tmux.step(['ROAM', 'Enter'], 'voucher(s) generated, roaming (every site).');
+    expect(roaming).toContain('The codes are on the routers of default, branch-a and branch-b.');
     expect(roaming).toContain('Roaming codes work on every site until first used');
     const roamed = (await h.core!.db('vouchers').where('code', 'like', 'ROAM%')) as {
       site_id: number | null;
@@ -145,6 +153,10 @@ describe('menu profiles and batches per site', () => {
     }[];
     expect(roamed).toHaveLength(2);
     expect(roamed.every((r) => r.site_id === null && Boolean(r.roaming))).toBe(true);
+    const roamCodes = (await h.core!.db('vouchers').where('code', 'like', 'ROAM%').pluck('code')) as string[];
+    for (const sim of [h.sim, branch.a.sim, branch.b.sim])
+      for (const code of roamCodes)
+        expect(sim.rows('/ip/hotspot/user').filter((u) => u.name === code)).toHaveLength(1);
 
     // The list shows each code's site.
     await tmux.step(['2', 'Enter'], 'Search code');

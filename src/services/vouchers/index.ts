@@ -21,6 +21,7 @@ import { batchQuery, listBatches, toBatchView } from './batch-list';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
 import {
+  addRoamingUsers,
   bindRouterUsers,
   clearRouterUserId,
   pushRouterUsers,
@@ -247,6 +248,34 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       const vouchers: VoucherView[] = [];
       for (const r of fresh) vouchers.push(await cache.view(r, now));
       return { batchId, vouchers, routerPending, design: plan.design };
+    },
+
+    async pushBatch(batchId) {
+      await syncing?.catch(() => undefined); // a running sync may be pushing the same rows
+      // This site's codes without their user, and a roaming batch's codes not used yet (no one router id).
+      const rows = (await db('vouchers')
+        .where({ batch_id: batchId })
+        .whereIn('status', ['unused', 'active'])
+        .where((q) =>
+          q
+            .where((r) => r.where('site_id', site.id).whereNull('router_user_id'))
+            .orWhere((r) => r.whereNull('site_id').where('roaming', true)),
+        )
+        .orderBy('id')) as VoucherRow[];
+      const cache = new ProfileCache(db);
+      const own = await targetsFor(
+        rows.filter((r) => r.site_id !== null),
+        cache,
+      );
+      const roaming = await targetsFor(
+        rows.filter((r) => r.site_id === null),
+        cache,
+      );
+      const [a, b] = await Promise.all([
+        pushRouterUsers(pushDeps, own),
+        addRoamingUsers({ router, hotspot }, roaming),
+      ]);
+      return { created: a.created + b.created, pending: a.pending + b.pending };
     },
 
     list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now(), deps.unfolded),

@@ -77,6 +77,29 @@ export async function pushRouterUsers(
 }
 
 /**
+ * Adds the users of roaming codes not used yet: they go on every router and keep no one router id (the
+ * users check of each site puts them back and the first use decides), so nothing is recorded. A user
+ * already there is found, not added twice. Returns how many are on the router now and how many are not.
+ */
+export async function addRoamingUsers(
+  deps: { router: RouterClient; hotspot: ManagedHotspot },
+  users: VoucherUser[],
+): Promise<{ created: number; pending: number }> {
+  if (users.length === 0) return { created: 0, pending: 0 };
+  if (!deps.router.status.connected) return { created: 0, pending: users.length };
+  const ok = await Promise.all(
+    users.map((u) =>
+      deps.hotspot.addUser(u).then(
+        () => true,
+        () => false, // added by the site's next users check
+      ),
+    ),
+  );
+  const created = ok.filter(Boolean).length;
+  return { created, pending: users.length - created };
+}
+
+/**
  * One-device vouchers activated from a session on the router's own login page (picked up by the poll
  * cycle, which only touches the database) get their hotspot user bound to the MAC here, like a portal
  * login does. router_synced_at older than activated_at marks them.
