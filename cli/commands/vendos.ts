@@ -1,10 +1,11 @@
-/** `pisonet vendos list|add|rotate-secret|collect`: coin vendos from the terminal, on the same services as the admin. */
+/** `pisonet vendos list|add|update|remove|rotate-secret|collect`: coin vendos from the terminal, on the same services as the admin. */
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney, formatDurationHuman } from '../../src/domain/units';
-import type { VendoView } from '../../src/services/vendos/types';
+import type { VendoInput, VendoView } from '../../src/services/vendos/types';
 import { collectionJson, vendoJson } from '../../src/web/admin/api-vendos';
 import { parseRateLines } from '../../src/web/admin/pages/vendos';
-import { parseCommand } from '../lib/args';
+import { confirm } from '@inquirer/prompts';
+import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, print, printJson, siteOption, withCore } from './shared';
@@ -26,6 +27,12 @@ const UPDATE = `Usage: pisonet vendos update VENDO_ID [--name NAME] [--profile P
 
 Changes what is given; the rest stays. --site shared: it sells on every site again.`;
 
+const REMOVE = `Usage: pisonet vendos remove VENDO_ID [--yes] [--json]
+
+Forgets a vendo that was never used (registered by mistake). One that has opened a coin window, taken a coin
+or had its box collected is refused: its history stays in the coin ledger; switch it off instead
+(pisonet vendos update VENDO_ID --enabled false). Asks first unless --yes (without a terminal, --yes is required).`;
+
 const ROTATE = `Usage: pisonet vendos rotate-secret VENDO_ID [--json]
 
 A new secret for the vendo, printed once; the old one stops working at once.`;
@@ -34,17 +41,37 @@ const COLLECT = `Usage: pisonet vendos collect VENDO_ID --counted PESOS [--note 
 
 Records a cash-box collection: what you counted against what the coin ledger says the box holds since the last one.`;
 
-function vendoTable(vendos: VendoView[]): string {
+/** `5m ago`, `3h ago`, `2d ago`, `never`: when a vendo last polled. */
+export function lastSeen(at: number | null, now: number): string {
+  if (at === null) return 'never';
+  const s = Math.max(0, Math.floor((now - at) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 48 * 3600) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}
+
+/**
+ * The vendo list as the command and the menu print it (the number of coins in each box is in --json; the
+ * table gives their money, IN BOX, and leaves room for when each vendo was last seen). `site`: a SITE column (the shop has several sites, or
+ * a vendo sells on one only); `id`: the ID column (the commands take it; the menu picks by name instead).
+ */
+export function vendoTable(vendos: VendoView[], opts: { now: number; site?: boolean; id?: boolean }): string {
   return table(vendos, [
-    { header: 'ID', get: (v) => v.id },
+    ...(opts.id === false ? [] : [{ header: 'ID', get: (v: VendoView) => v.id }]),
     { header: 'NAME', get: (v) => v.name, shrink: true },
     {
       header: 'STATUS',
       get: (v) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline'),
     },
-    // Shown when a vendo sells on one site only.
-    ...(vendos.some((v) => v.site)
-      ? [{ header: 'SITE', get: (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site') }]
+    ...(opts.site || vendos.some((v) => v.site)
+      ? [
+          {
+            header: 'SITE',
+            get: (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site'),
+            shrink: true,
+          },
+        ]
       : []),
     { header: 'PROFILE', get: (v) => v.profile },
     {
@@ -54,7 +81,7 @@ function vendoTable(vendos: VendoView[]): string {
       shrink: true,
     },
     { header: 'IN BOX', get: (v) => formatMoney(v.cash.expected), align: 'right' },
-    { header: 'COINS', get: (v) => String(v.cash.coins), align: 'right' },
+    { header: 'LAST SEEN', get: (v) => lastSeen(v.lastSeenAt, opts.now) },
   ]);
 }
 
@@ -70,13 +97,17 @@ const list: CommandDef = {
     return withCore(async (core) => {
       const vendos = await core.services.vendos.list({ siteId: await siteOption(core, values) });
       if (values.json) printJson({ vendos: vendos.map(vendoJson) });
-      else print(vendos.length ? vendoTable(vendos) : 'No vendos yet: pisonet vendos add --help');
+      else if (!vendos.length) print('No vendos yet: pisonet vendos add --help');
+      else {
+        const site = (await core.services.sites.names()).length > 1;
+        print(vendoTable(vendos, { now: core.clock.now(), site }));
+      }
       return 0;
     });
   },
 };
 
-function showSecret(v: VendoView, secret: string, json: boolean, what: string): void {
+export function showSecret(v: VendoView, secret: string, json: boolean, what: string): void {
   if (json) return printJson({ vendo: { ...vendoJson(v), secret } });
   print(`${what} ${v.name} (${v.id}).`);
   print(`  vendo id: ${v.id}`);
@@ -95,26 +126,54 @@ const VENDO_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** The options as typed (the flags of `vendos add` / `update`, and the menu's answers). */
+export interface VendoFlags {
+  name?: string;
+  profile?: string;
+  rates?: string;
+  location?: string;
+  window?: string;
+  /** A site's id or name; `shared` for every site. */
+  site?: string;
+  enabled?: string;
+}
+
+/**
+ * What `vendos add` / `update` and the menu's Add and Edit send the service: the rate lines parsed as the
+ * admin's form parses them (bad lines: ValidationError `rates`); the service checks everything else. `given`
+ * (an edit): only what was given, the rest stays; else every field, a missing one reported by the service.
+ */
+export function vendoInput(values: VendoFlags, given = false): VendoInput {
+  let rates: ReturnType<typeof parseRateLines> | undefined;
+  if (typeof values.rates === 'string' || !given) {
+    rates = parseRateLines(values.rates ?? '');
+    if (typeof rates === 'string') throw new ValidationError('rates', rates);
+  }
+  const field = (k: keyof VendoInput, v: unknown) => (v === undefined ? {} : { [k]: v });
+  return {
+    ...field('name', values.name),
+    ...field('profile', values.profile),
+    ...field('rates', rates),
+    ...field('location', values.location),
+    ...field('window_seconds', values.window),
+    ...field('site', values.site),
+    ...field('enabled', values.enabled),
+  };
+}
+
+/** The parsed options, as strings (booleans such as --json left out). */
+const flags = (values: Record<string, unknown>): VendoFlags =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'string')) as VendoFlags;
+
 const add: CommandDef = {
   name: 'vendos add',
   summary: 'register a vendo (prints its secret once)',
   usage: ADD,
   async run(args) {
     const { values } = parseCommand(args, VENDO_OPTIONS, ADD, { min: 0, max: 0 });
-    const rates = parseRateLines(typeof values.rates === 'string' ? values.rates : '');
-    if (typeof rates === 'string') throw new ValidationError('rates', rates);
+    const input = vendoInput(flags(values));
     return withCore(async (core) => {
-      const { vendo, secret } = await core.services.vendos.create(
-        {
-          name: values.name,
-          profile: values.profile,
-          rates,
-          location: values.location,
-          window_seconds: values.window,
-          ...(typeof values.site === 'string' ? { site: values.site } : {}),
-        },
-        cliActor(),
-      );
+      const { vendo, secret } = await core.services.vendos.create(input, cliActor());
       showSecret(vendo, secret, values.json === true, 'Added');
       return 0;
     });
@@ -179,27 +238,10 @@ const update: CommandDef = {
       UPDATE,
       { min: 1, max: 1 },
     );
-    let rates: ReturnType<typeof parseRateLines> | undefined;
-    if (typeof values.rates === 'string') {
-      rates = parseRateLines(values.rates);
-      if (typeof rates === 'string') throw new ValidationError('rates', rates);
-    }
     // Only what was given: the service leaves the rest as it is.
-    const given = (k: string, v: unknown) => (v === undefined ? {} : { [k]: v });
+    const input = vendoInput(flags(values), true);
     return withCore(async (core) => {
-      const v = await core.services.vendos.update(
-        positionals[0],
-        {
-          ...given('name', values.name),
-          ...given('profile', values.profile),
-          ...given('rates', rates),
-          ...given('location', values.location),
-          ...given('window_seconds', values.window),
-          ...given('site', values.site),
-          ...given('enabled', values.enabled),
-        },
-        cliActor(),
-      );
+      const v = await core.services.vendos.update(positionals[0], input, cliActor());
       if (values.json) printJson({ vendo: vendoJson(v) });
       else
         print(
@@ -210,4 +252,34 @@ const update: CommandDef = {
   },
 };
 
-export const vendoCommands: CommandDef[] = [list, add, update, rotate, collect];
+const remove: CommandDef = {
+  name: 'vendos remove',
+  summary: 'forget a vendo that was never used (one with coins: switch it off)',
+  usage: REMOVE,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+      REMOVE,
+      { min: 1, max: 1 },
+    );
+    if (!values.yes && !process.stdin.isTTY)
+      throw usageError('refusing to remove a vendo without confirmation: add --yes', REMOVE);
+    return withCore(async (core) => {
+      const v0 = await core.services.vendos.get(positionals[0]);
+      if (
+        !values.yes &&
+        !(await confirm({ message: `Remove the vendo ${v0.name} (${v0.id})?`, default: false }))
+      ) {
+        print('Nothing changed.');
+        return 1;
+      }
+      const v = await core.services.vendos.remove(v0.id, cliActor());
+      if (values.json) printJson({ removed: vendoJson(v) });
+      else print(`Vendo ${v.name} (${v.id}) removed.`);
+      return 0;
+    });
+  },
+};
+
+export const vendoCommands: CommandDef[] = [list, add, update, remove, rotate, collect];

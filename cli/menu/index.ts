@@ -7,6 +7,7 @@ import { menuLoop, say, showError } from './prompts';
 import { profilesMenu } from './profiles';
 import { reportsMenu, settingsMenu } from './settings';
 import { activeUsersMenu, bandwidthMenu } from './users';
+import { vendosMenu } from './vendos';
 import { vouchersMenu } from './vouchers';
 
 function banner(core: CliCore): string {
@@ -73,6 +74,7 @@ export async function runMenu(): Promise<number> {
         { key: '4', name: 'Bandwidth Control', run: () => bandwidthMenu(core) },
         { key: '5', name: 'Reports', run: () => reportsMenu(core) },
         { key: '6', name: 'Settings', run: () => settingsMenu(core) },
+        { key: '7', name: 'Coin vendos', run: () => vendosMenu(core) },
       ],
       'Exit',
       { beforeDraw: () => say(routerStatusLine(core)) },

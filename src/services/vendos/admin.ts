@@ -214,6 +214,46 @@ export function vendoAdmin(
       return view(row.id);
     },
 
+    /**
+     * Forgets a vendo registered by mistake (never used). One that has opened a coin window, taken a coin, sold
+     * a voucher or had its box collected is refused (VENDO_HAS_HISTORY): the coin ledger, the sales and the
+     * collections name it, and that history is the owner's record of cash; switching it off stops it selling.
+     */
+    async remove(id: string, actor: Actor): Promise<VendoView> {
+      const row = await requireVendo(db, id);
+      const before = await view(row.id);
+      const count = async (table: string) =>
+        Number(
+          ((await db(table).where({ vendo_id: row.id }).count({ n: '*' })) as { n: number | string }[])[0].n,
+        );
+      const refuse = (used: string[]) =>
+        new AppError(
+          'VENDO_HAS_HISTORY',
+          `Vendo ${row.name} has a history (${used.join(', ')}) that the coin ledger and the reports keep: it cannot be removed. Switch it off instead; it then sells nothing.`,
+          409,
+          'vendo',
+        );
+      const used = [
+        [await count('vendo_sessions'), 'coin window(s)'],
+        [await count('vendo_coins'), 'coin(s)'],
+        [await count('vouchers'), 'voucher(s) sold'],
+        [await count('vendo_topups'), 'top-up(s)'],
+        [await count('vendo_collections'), 'cash collection(s)'],
+      ]
+        .filter(([n]) => Number(n) > 0)
+        .map(([n, what]) => `${n} ${what}`);
+      if (used.length) throw refuse(used);
+      // Not if a customer opened a window on it meanwhile (every later record starts with a window).
+      const gone = await db('vendos')
+        .where({ id: row.id })
+        .whereNotExists(db('vendo_sessions').where({ vendo_id: row.id }).select(db.raw('1')))
+        .delete();
+      if (!gone) throw refuse(['a coin window opened just now']);
+      d.rows.drop(row.id);
+      await audit.record(actor, 'vendo.remove', row.id, { name: row.name });
+      return before;
+    },
+
     /** A new secret at once: the old one stops working (a board flashed with it gets 401 until updated). */
     async rotateSecret(id: string, actor: Actor): Promise<{ vendo: VendoView; secret: string }> {
       const row = await requireVendo(db, id);

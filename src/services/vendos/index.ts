@@ -50,6 +50,7 @@ export function createVendoService(
     create: admin.create,
     update: admin.update,
     rotateSecret: admin.rotateSecret,
+    remove: admin.remove,
     authenticate: board.authenticate,
     poll: board.poll,
     coin: board.coin,

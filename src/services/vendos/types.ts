@@ -135,6 +135,11 @@ export interface VendoService {
   create(input: VendoInput, actor: Actor): Promise<{ vendo: VendoView; secret: string }>;
   update(id: string, input: VendoInput, actor: Actor): Promise<VendoView>;
   rotateSecret(id: string, actor: Actor): Promise<{ vendo: VendoView; secret: string }>;
+  /**
+   * Forgets a vendo that was never used (AppError VENDO_HAS_HISTORY, 409, once it has opened a coin window,
+   * taken a coin, sold a voucher or had a collection: switch it off instead). Audited. Returns it as it was.
+   */
+  remove(id: string, actor: Actor): Promise<VendoView>;
 
   /** AppError VENDO_AUTH (401) for anything but a fresh, correctly signed request of a known vendo. */
   authenticate(req: BoardRequest): Promise<AuthedVendo>;
