@@ -147,6 +147,19 @@
         document.createTextNode(up ? ' Connected' : ' Away'),
       );
     }
+    // Every site, with several: how many routers are online and which are away.
+    var routers = document.querySelector('[data-tile="routers"]');
+    if (routers && d.routers) {
+      var all = d.routers.online === d.routers.total;
+      routers.setAttribute('data-all-online', String(all));
+      routers.replaceChildren(
+        el('span', { class: all ? 'dot-ok' : 'dot-bad', 'aria-hidden': 'true' }),
+        document.createTextNode(' ' + d.routers.online + ' of ' + d.routers.total + ' online'),
+      );
+      setTile('routers-note', all ? 'every site' : d.routers.away.join(', ') + ' away');
+      var rnote = document.querySelector('[data-tile="routers-note"]');
+      if (rnote) rnote.className = all ? '' : 'stale';
+    }
     var state = document.getElementById('dash-state');
     if (state) {
       state.setAttribute('data-connected', String(r.connected));

@@ -226,6 +226,25 @@ describe('the admin narrowed to one site', () => {
       expect(dash).toContain(`data-site="${f.siteB}"`);
     });
 
+    it('every site on the dashboard: a Routers tile says how many are online and names the one away', async () => {
+      // branch-b's router is never reached: the dashboard of every site says so, not only the Sites page.
+      const dash = await admin.html('/admin');
+      expect(dash).toMatch(/data-testid="routers-tile" data-all-online="false">.*1 of 2 online</);
+      expect(dash).toMatch(/data-tile="routers-note" class="stale">branch-b away</);
+      expect(dash).not.toContain('data-testid="router-tile"');
+      expect(dash).toMatch(/<h2>Router <span class="small muted">\(default\)<\/span><\/h2>/);
+      const live = (await (await admin.get('/admin/api/dashboard')).json()) as {
+        routers?: { total: number; online: number; away: string[] };
+      };
+      expect(live.routers).toEqual({ total: 2, online: 1, away: ['branch-b'] });
+      // Narrowed to one site, the tile is that site's router, and the API has no all-sites count.
+      const one = await admin.html(`/admin?site=${f.siteB}`);
+      expect(one).toContain('data-testid="router-tile"');
+      expect(one).not.toContain('data-testid="routers-tile"');
+      const liveOne = (await (await admin.get(`/admin/api/dashboard?site=${f.siteB}`)).json()) as object;
+      expect(liveOne).not.toHaveProperty('routers');
+    });
+
     it('an unknown site shows every site with a note; the site CSV is named after the site', async () => {
       const page = await admin.html('/admin/vouchers?site=gone');
       expect(page).toContain('data-testid="site-problem"');

@@ -53,6 +53,7 @@ export function liveApiRouter(ctx: WebContext): Router {
       stock: f.stock,
       identity: f.identity,
       router: routerJson(f.router),
+      ...(f.routers ? { routers: f.routers } : {}),
       ...(f.site
         ? {
             site: {

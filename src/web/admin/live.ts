@@ -35,6 +35,26 @@ export interface DashboardFigures {
    * the router tile are its router's, as the server last read it (`throttled` is the default router's only).
    */
   site?: { id: number; name: string; connected: boolean; identity: string | null; lastReadAt: number | null };
+  /**
+   * Every site with two or more sites: how many routers are online, and the names of those that are not, so
+   * a branch that is down shows on the shop's dashboard, not only on the Sites page.
+   */
+  routers?: RoutersAtGlance;
+}
+
+export interface RoutersAtGlance {
+  total: number;
+  online: number;
+  /** The sites whose router is away (not connected, or its last read failed), in id order. */
+  away: string[];
+}
+
+/** Every site's router at a glance, or undefined with fewer than two sites (the router tile says it all). */
+async function routersAtGlance(ctx: WebContext): Promise<RoutersAtGlance | undefined> {
+  if ((await ctx.services.sites.names()).length < 2) return undefined;
+  const sites = await ctx.services.sites.list();
+  const away = sites.filter((s) => !s.status.connected || s.status.error).map((s) => s.name);
+  return { total: sites.length, online: sites.length - away.length, away };
 }
 
 export interface FeedItem extends EventView {
@@ -89,12 +109,13 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
   const todayStart = startOfLocalDay(today, config.tz);
   const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, config.tz);
   const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
-  const [users, todaySales, pastSales, stock, site] = await Promise.all([
+  const [users, todaySales, pastSales, stock, site, routers] = await Promise.all([
     services.bandwidth.users(),
     services.reports.sales({ from: todayStart, to: tomorrow, by: 'day', siteId }),
     pastMonthSales(ctx, monthStart, todayStart, siteId),
     services.reports.stockTotal({ siteId }),
     siteId === undefined ? undefined : services.sites.get(siteId),
+    siteId === undefined ? routersAtGlance(ctx) : undefined,
   ]);
   const connected = users.filter((u) => u.connected);
   return {
@@ -105,6 +126,7 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
     stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
     router: routerStateOf(ctx),
     identity: ctx.router.status.identity ?? null,
+    ...(routers ? { routers } : {}),
     ...(site
       ? {
           site: {
