@@ -84,6 +84,10 @@ export async function generateOnSites(
   core: Core,
   input: GenerateInput,
   actor: Actor,
+  opts: {
+    /** Called once the batch is saved, before connecting to the branches' routers (the menu says so). */
+    connecting?: (sites: SiteRef[]) => void;
+  } = {},
 ): Promise<TerminalBatch> {
   const branch = await branchOf(core, input);
   // The .env router takes a default-site batch (and a roaming one) in the service's own push.
@@ -107,6 +111,7 @@ export async function generateOnSites(
       places: [defaultPlace(res.routerPending)],
     };
   const branches = branch ? [branch] : names.filter((x) => x.id !== 1);
+  if (branches.length) opts.connecting?.(branches);
   // Concurrently: a router that is away holds the others up by nothing (each waits its own timeout).
   const pushed = await Promise.all(branches.map((b) => pushToBranch(core, b, res.batchId, count)));
   const places = branch ? pushed : [defaultPlace(res.routerPending ? count : 0), ...pushed];

@@ -224,7 +224,7 @@ async function remove(core: Core): Promise<void> {
   if (!v) return;
   if (
     !(await confirmAction(
-      `Remove the vendo ${v.name}? Only a vendo that never took a coin can be removed; one that did is switched off instead.`,
+      `Remove the vendo ${v.name}?${v.online ? ' Its board is polling now and stops working.' : ''} (Only a vendo that never took a coin can be removed; switch off one that did.)`,
     ))
   ) {
     say('Nothing changed.');
@@ -280,7 +280,13 @@ async function list(core: Core): Promise<void> {
   if (away.length)
     say(
       out.dim(
-        `Not polling now: ${away.map((v) => `${v.name} (last seen ${lastSeen(v.lastSeenAt, core.clock.now())})`).join(', ')}.`,
+        `Not polling now: ${away
+          .map((v) =>
+            v.lastSeenAt === null
+              ? `${v.name} (never seen: its board needs the id and secret shown when it was added)`
+              : `${v.name} (last seen ${lastSeen(v.lastSeenAt, core.clock.now())})`,
+          )
+          .join(', ')}.`,
       ),
     );
 }

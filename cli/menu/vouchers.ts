@@ -87,6 +87,14 @@ async function generate(core: Core): Promise<void> {
       ...(place === undefined ? {} : place === 'roaming' ? { roaming: true } : { site: place.id }),
     },
     cliActor(),
+    {
+      connecting: (sites) =>
+        say(
+          out.dim(
+            `Saved. Adding the codes to ${sites.map((x) => `${x.name}'s`).join(', ')} router${sites.length > 1 ? 's' : ''}…`,
+          ),
+        ),
+    },
   );
   say(vouchersTable(res.vouchers.slice(0, SHOWN)));
   if (res.vouchers.length > SHOWN)
