@@ -9,7 +9,8 @@ import type { Harness } from '../helpers/harness';
 import { describePlaces, type TerminalBatch } from '../../cli/lib/site-batch';
 import { openSiteRouter } from '../../cli/lib/site-router';
 import { runCli } from '../cli/helpers';
-import { harnessWithBranches, type Branch } from './helpers';
+import { RouterSimulator } from '../../src/simulator';
+import { BRANCH_PASS, harnessWithBranches, type Branch } from './helpers';
 
 // Each test starts CLI processes (tsx compiles the CLI each time): generous on a loaded 2-core machine.
 jest.setTimeout(180_000);
@@ -240,6 +241,39 @@ describe('a terminal batch on its routers', () => {
     await stackOf(branch.b).pollOnce();
     for (const r of [...roaming, ...(await rowsLike('RMA'))])
       for (const sim of [h.sim, branch.a.sim, branch.b.sim]) expect(usersNamed(sim, r.code)).toHaveLength(1);
+  });
+
+  test('another machine at a branch’s address (safe mode): saved, said so, nothing written to it', async () => {
+    // Branch B's router is replaced by another machine at the same address and port.
+    await branch.b.sim.stop();
+    const other = new RouterSimulator({
+      port: branch.b.port,
+      identity: 'Not-Branch-B',
+      users: [{ name: 'pisonet', password: BRANCH_PASS }],
+    });
+    await other.start();
+    branch.b = { ...branch.b, sim: other }; // stopped by close()
+    const res = await runCli(h, [
+      'vouchers',
+      'generate',
+      '--profile',
+      'BASIC',
+      '--count',
+      '2',
+      '--prefix',
+      'SAFE',
+      '--site',
+      'branch-b',
+    ]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(
+      /Saved; branch-b's router is in safe mode \(This database belongs to router "Branch-B" .*\): they go on it once it is adopted\./,
+    );
+    const rows = await rowsLike('SAFE');
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.router_user_id === null)).toBe(true);
+    expect(other.rows('/ip/hotspot/user').filter((u) => u.name.startsWith('SAFE'))).toHaveLength(0);
   });
 
   test('the wording for a router in safe mode, one that took only some codes, and a shop with one site', () => {

@@ -22,6 +22,7 @@ import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
 import {
   addRoamingUsers,
+  batchRowsToPush,
   bindRouterUsers,
   clearRouterUserId,
   pushRouterUsers,
@@ -252,28 +253,11 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
 
     async pushBatch(batchId) {
       await syncing?.catch(() => undefined); // a running sync may be pushing the same rows
-      // This site's codes without their user, and a roaming batch's codes not used yet (no one router id).
-      const rows = (await db('vouchers')
-        .where({ batch_id: batchId })
-        .whereIn('status', ['unused', 'active'])
-        .where((q) =>
-          q
-            .where((r) => r.where('site_id', site.id).whereNull('router_user_id'))
-            .orWhere((r) => r.whereNull('site_id').where('roaming', true)),
-        )
-        .orderBy('id')) as VoucherRow[];
+      const rows = await batchRowsToPush(db, batchId, site.id);
       const cache = new ProfileCache(db);
-      const own = await targetsFor(
-        rows.filter((r) => r.site_id !== null),
-        cache,
-      );
-      const roaming = await targetsFor(
-        rows.filter((r) => r.site_id === null),
-        cache,
-      );
       const [a, b] = await Promise.all([
-        pushRouterUsers(pushDeps, own),
-        addRoamingUsers({ router, hotspot }, roaming),
+        pushRouterUsers(pushDeps, await targetsFor(rows.own, cache)),
+        addRoamingUsers({ router, hotspot }, await targetsFor(rows.roaming, cache)),
       ]);
       return { created: a.created + b.created, pending: a.pending + b.pending };
     },

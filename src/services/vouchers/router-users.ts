@@ -77,6 +77,27 @@ export async function pushRouterUsers(
 }
 
 /**
+ * A batch's codes that `siteId`'s router should get and may not have: that site's codes without their user
+ * (`own`), and a roaming batch's codes not used yet (`roaming`: they keep no one router id).
+ */
+export async function batchRowsToPush(
+  db: Knex,
+  batchId: number,
+  siteId: number,
+): Promise<{ own: VoucherRow[]; roaming: VoucherRow[] }> {
+  const rows = (await db('vouchers')
+    .where({ batch_id: batchId })
+    .whereIn('status', ['unused', 'active'])
+    .where((q) =>
+      q
+        .where((r) => r.where('site_id', siteId).whereNull('router_user_id'))
+        .orWhere((r) => r.whereNull('site_id').where('roaming', true)),
+    )
+    .orderBy('id')) as VoucherRow[];
+  return { own: rows.filter((r) => r.site_id !== null), roaming: rows.filter((r) => r.site_id === null) };
+}
+
+/**
  * Adds the users of roaming codes not used yet: they go on every router and keep no one router id (the
  * users check of each site puts them back and the first use decides), so nothing is recorded. A user
  * already there is found, not added twice. Returns how many are on the router now and how many are not.
