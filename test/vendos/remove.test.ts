@@ -1,5 +1,5 @@
 /**
- * Removing a vendo (the service's rule, the same for the terminal menu and `pisonet vendos remove`): only one
+ * Removing a vendo (the service's rule, the same for the terminal menu, `pisonet vendos remove` and the API): only one
  * that was never used goes; one that opened a coin window or took a coin is refused (VENDO_HAS_HISTORY) with
  * nothing changed, its ledger kept, and switching it off is offered instead.
  */
@@ -7,7 +7,7 @@ import { createHarness, Harness } from '../helpers/harness';
 import { addDevice } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
 import { runCli } from '../cli/helpers';
-import { ledger, makeVendo, Phone } from './helpers';
+import { adminApi, ledger, makeVendo, Phone } from './helpers';
 
 describe('removing a vendo', () => {
   let h: Harness;
@@ -43,6 +43,19 @@ describe('removing a vendo', () => {
     await expect(h.core!.services.vendos.remove('vendo-nope', SYSTEM)).rejects.toMatchObject({
       code: 'VENDO_NOT_FOUND',
     });
+  });
+
+  it('DELETE /admin/api/vendos/:id: the same rule over the API', async () => {
+    const spare = await makeVendo(h, { name: 'API spare' });
+    const gone = await adminApi(h, 'DELETE', `/vendos/${spare.id}`);
+    expect(gone.status).toBe(200);
+    expect(gone.json).toMatchObject({ success: true, removed: { id: spare.id, name: 'API spare' } });
+    expect((await adminApi(h, 'GET', `/vendos/${spare.id}`)).status).toBe(404);
+    const counter = (await h.core!.db('vendos').where({ name: 'Counter box' }).first('id')) as { id: string };
+    const refused = await adminApi(h, 'DELETE', `/vendos/${counter.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ success: false, code: 'VENDO_HAS_HISTORY' });
+    expect(await h.core!.db('vendos').where({ id: counter.id })).toHaveLength(1);
   });
 
   it('pisonet vendos remove asks for --yes without a terminal, refuses a used one, removes an unused one', async () => {

@@ -94,6 +94,10 @@ export function vendoApiRouter(ctx: WebContext): Router {
       vendo: vendoJson(await vendos.update(req.params.id, body(req), actorOf(req))),
     });
   });
+  // Only a vendo never used (VENDO_HAS_HISTORY, 409, otherwise: switch it off with PUT enabled=false).
+  r.delete('/vendos/:id', async (req, res) => {
+    res.json({ success: true, removed: vendoJson(await vendos.remove(req.params.id, actorOf(req))) });
+  });
   r.post('/vendos/:id/rotate-secret', async (req, res) => {
     const out = await vendos.rotateSecret(req.params.id, actorOf(req));
     res.json({ success: true, vendo: { ...vendoJson(out.vendo), secret: out.secret } });
