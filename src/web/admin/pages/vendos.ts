@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { ratesJson } from '../../../domain/vendo';
 import { formatRouterDuration } from '../../../domain/units';
+import { toAppError } from '../../../lib/errors';
 import type { VendoView } from '../../../services/vendos/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
@@ -190,6 +191,20 @@ export function vendoRoutes(ctx: WebContext): Router {
   router.post('/vendos/:id/rotate-secret', async (req, res) => {
     const { vendo, secret } = await vendos.rotateSecret(req.params.id, actorOf(req));
     return renderDetail(req, res, vendo.id, { secret });
+  });
+
+  // Only a vendo never used goes (the service refuses one with a history: it is switched off instead).
+  router.post('/vendos/:id/remove', async (req, res) => {
+    try {
+      const v = await vendos.remove(req.params.id, actorOf(req));
+      flash(req, 'ok', `Vendo ${v.name} removed.`);
+      res.redirect(303, '/admin/vendos');
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'VENDO_NOT_FOUND') throw err;
+      flash(req, 'error', e.message);
+      res.redirect(303, `/admin/vendos/${encodeURIComponent(req.params.id)}#remove`);
+    }
   });
 
   router.post('/vendos/:id/collect', async (req, res) => {
