@@ -68,6 +68,11 @@
   function text(s) {
     return document.createTextNode(s);
   }
+  /** Marks a cell with the figure it shows (data-col), as the page's own rows are. */
+  function col(name, td) {
+    td.setAttribute('data-col', name);
+    return td;
+  }
 
   function macForm(action, mac, name, label, question) {
     return el('form', { method: 'post', action: action, class: 'inline', 'data-confirm': question }, [
@@ -113,36 +118,44 @@
           'Put ' + u.mac + ' back to its plan speed? ' + u.profile + ': ' + maxLimit(u.plan_max_limit) + '.',
         ),
       );
-    var tr = el('tr', { 'data-mac': u.mac }, [
+    var cells = [
       cell('Device', 'full', [
         el('span', { class: 'two-line' }, [
           el('span', { class: 'mono', text: u.mac }),
           el('span', { class: 'mono small muted', text: u.ip || '—' }),
         ]),
       ]),
-      cell('Voucher', 'full', [
-        el('span', { class: 'two-line' }, [
-          el('a', { class: 'code', href: voucherHref, text: u.user }),
-          el('span', { class: 'small muted', text: u.profile }),
+    ];
+    // Every site of several (the table's data-sites): each device's site, as the page renders it.
+    if (siteNames) cells.push(col('site', cell('Site', '', [text(siteNames[u.site] || '—')])));
+    var tr = el(
+      'tr',
+      { 'data-mac': u.mac },
+      cells.concat([
+        cell('Voucher', 'full', [
+          el('span', { class: 'two-line' }, [
+            el('a', { class: 'code', href: voucherHref, text: u.user }),
+            el('span', { class: 'small muted', text: u.profile }),
+          ]),
         ]),
+        col('bytesOut', cell('Downloaded', 'num', [text(bytes(u.bytes_out))])),
+        col('bytesIn', cell('Uploaded', 'num', [text(bytes(u.bytes_in))])),
+        col('rateOut', cell('Now ↓', 'num', [text(rate(u.rate_out))])),
+        col('rateIn', cell('Now ↑', 'num', [text(rate(u.rate_in))])),
+        col(
+          'maxLimit',
+          cell('Limit', 'full', [
+            text(maxLimit(u.max_limit) + ' '),
+            el('span', { class: 'tag src-' + u.limit_source, text: u.limit_source }),
+          ]),
+        ),
+        col(
+          'fupState',
+          cell('Fair use', '', [el('span', { class: 'tag fup-' + u.fup_state, text: u.fup_state })]),
+        ),
+        cell('', 'row-actions full', actions),
       ]),
-      cell('Downloaded', 'num', [text(bytes(u.bytes_out))]),
-      cell('Uploaded', 'num', [text(bytes(u.bytes_in))]),
-      cell('Now ↓', 'num', [text(rate(u.rate_out))]),
-      cell('Now ↑', 'num', [text(rate(u.rate_in))]),
-      cell('Limit', 'full', [
-        text(maxLimit(u.max_limit) + ' '),
-        el('span', { class: 'tag src-' + u.limit_source, text: u.limit_source }),
-      ]),
-      cell('Fair use', '', [el('span', { class: 'tag fup-' + u.fup_state, text: u.fup_state })]),
-      cell('', 'row-actions full', actions),
-    ]);
-    tr.children[2].setAttribute('data-col', 'bytesOut');
-    tr.children[3].setAttribute('data-col', 'bytesIn');
-    tr.children[4].setAttribute('data-col', 'rateOut');
-    tr.children[5].setAttribute('data-col', 'rateIn');
-    tr.children[6].setAttribute('data-col', 'maxLimit');
-    tr.children[7].setAttribute('data-col', 'fupState');
+    );
     if (!u.connected) tr.className = 'offline';
     return tr;
   }
@@ -164,6 +177,8 @@
   );
   var lastUsers = null;
   var table = document.getElementById('bw-table');
+  // Every site of several: the names of the sites by id, for each row's Site cell (views/admin/bandwidth.ejs).
+  var siteNames = table.getAttribute('data-sites') ? JSON.parse(table.getAttribute('data-sites')) : null;
   var opts = {
     q: (table.getAttribute('data-q') || '').trim().toUpperCase(),
     sort: table.getAttribute('data-sort') === 'mac' ? 'mac' : 'rate',

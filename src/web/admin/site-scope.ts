@@ -48,6 +48,17 @@ export async function pageSiteScope(ctx: WebContext, req: Request): Promise<Site
   return { siteId: site?.id, site, choices, param: site ? `site=${site.id}` : '', problem };
 }
 
+/**
+ * For lists of devices (users, bandwidth): each site's name by id when they show every site of several, so each
+ * row can say its site; null otherwise (one site, or narrowed to one: no Site column).
+ */
+export function siteNamesForRows(
+  scope: Pick<SiteScope, 'choices' | 'siteId'>,
+): Record<number, string> | null {
+  if (scope.choices.length < 2 || scope.siteId !== undefined) return null;
+  return Object.fromEntries(scope.choices.map((c) => [c.id, c.name]));
+}
+
 /** `path` with the scope's `site=` added (before any `#`), for links that keep the choice. */
 export function withSite(path: string, scope: Pick<SiteScope, 'param'>): string {
   if (!scope.param) return path;

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
-import { pageSiteScope, type SiteScope } from '../site-scope';
+import { pageSiteScope, siteNamesForRows, type SiteScope } from '../site-scope';
 import { routerStateOf } from '../../router-state';
 import type {
   BandwidthChange,
@@ -171,6 +171,8 @@ export function bandwidthRoutes(ctx: WebContext): Router {
       q,
       sort,
       profiles: list,
+      // Every site of several: each device's site is named (public/js/admin-bandwidth.js keeps it on refresh).
+      siteNames: siteNamesForRows(scope),
       pager: { page: view.page, pages: view.pages, total: view.matching, base: `?${base}${base ? '&' : ''}` },
       now: ctx.clock.now(),
       routerLive: routerStateOf(ctx),

@@ -6,6 +6,7 @@ import { toAppError } from '../../../lib/errors';
 import { safeNext } from '../login';
 import { actorOf, field, flash, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';
+import { pageSiteScope, siteNamesForRows } from '../site-scope';
 
 /** Users and sessions: who is online, per-device history, and logging a device out. */
 export function userRoutes(ctx: WebContext): Router {
@@ -19,12 +20,23 @@ export function userRoutes(ctx: WebContext): Router {
       if (isMac(q)) return res.redirect(303, `/admin/users/device/${encodeURIComponent(normaliseMac(q))}`);
       return res.redirect(303, `/admin/vouchers/${encodeURIComponent(q.slice(0, 40))}`);
     }
-    const users = await services.bandwidth.users();
+    // Narrowed to one site (?site=): its devices and its vouchers' events, as on the bandwidth page.
+    const scope = await pageSiteScope(ctx, req);
+    const all = await services.bandwidth.users();
+    const users = scope.siteId === undefined ? all : all.filter((u) => u.site === scope.siteId);
     const online = users
       .filter((u) => u.connected)
       .sort((a, b) => a.user.localeCompare(b.user) || a.mac.localeCompare(b.mac));
-    const events = await services.events.list({ limit: 15 });
-    page(res, 'users/index', 'users', 'Users', { online, offline: users.length - online.length, events });
+    const events = await services.events.list({ limit: 15, siteId: scope.siteId });
+    // Every site of several: each device's site is named.
+    const siteNames = siteNamesForRows(scope);
+    page(res, 'users/index', 'users', 'Users', {
+      online,
+      offline: users.length - online.length,
+      events,
+      siteScope: scope,
+      siteNames,
+    });
   });
 
   router.get('/users/device/:mac', async (req, res) => {
