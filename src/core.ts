@@ -7,7 +7,7 @@ import { stdoutDestination } from './lib/log-format';
 import { createRouterClient } from './router';
 import { createManagedHotspot, type ManagedHotspot } from './router/hotspot';
 import { guardWrites } from './router/hotspot/guard';
-import { createRouterBinding } from './services/router-binding';
+import { createRouterBinding, safeModeError } from './services/router-binding';
 import { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
 import { DEFAULT_SITE, type ServiceDeps } from './services/deps';
@@ -233,6 +233,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
             );
             siteStacks.set(row.id, stack);
             return {
+              safeMode: () => safeModeError(stack.binding),
               async close() {
                 if (siteStacks.get(row.id) === stack) siteStacks.delete(row.id);
                 await stack.close();
@@ -283,12 +284,14 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       box,
       monitor: siteMonitor,
       locate,
+      binding: (id) => (id === DEFAULT_SITE.id ? routerBinding : siteStacks.get(id)?.binding),
       defaultStatus: () =>
         defaultSiteStatus({
           router,
           db,
           lastPollAt: () => meter.lastPollAt(),
           settleMs: opts.role === 'cli' ? config.router.timeoutSeconds * 1000 : 0,
+          safeMode: () => safeModeError(routerBinding),
         }),
     }),
   };

@@ -5,6 +5,7 @@ import { AppError } from '../../src/lib/errors';
 import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
 import type { Core } from '../../src/core';
 import type { BandwidthChange, BandwidthService } from '../../src/services/types';
+import type { RouterBinding } from '../../src/services/router-binding';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, requireRouter, routerDownError } from '../lib/context';
@@ -287,12 +288,15 @@ const routerTest: CommandDef = {
   },
 };
 
-const ROUTER_ADOPT = `Usage: pisonet router adopt [--yes] [--json]
+const ROUTER_ADOPT = `Usage: pisonet router adopt [--site SITE] [--yes] [--json]
 
 Binds this database to the router connected now, ending safe mode. Safe mode starts when the database
-meets a router it does not know: another router at ROUTER_HOST, or an empty database meeting a router that
-already holds PisoNet queues or voucher users. After adopting, the next poll brings the router to this
-database's vouchers: queues and voucher users the database does not know are removed. Asks first unless --yes.`;
+meets a router it does not know: another router at ROUTER_HOST (or at a site's address), or an empty
+database meeting a router that already holds PisoNet queues or voucher users. After adopting, the next poll
+brings the router to this database's vouchers: queues and voucher users the database does not know are
+removed. A running server sees the adoption within a minute. Asks first unless --yes.
+
+  --site SITE   the router of another site (name or id); default: the .env router`;
 
 const routerAdopt: CommandDef = {
   name: 'router adopt',
@@ -301,39 +305,52 @@ const routerAdopt: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      { yes: { type: 'boolean' }, json: { type: 'boolean' } },
+      { yes: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       ROUTER_ADOPT,
       { min: 0, max: 0 },
     );
-    return withCore(async (core) => {
-      await requireRouter(core);
-      const binding = core.services.routerBinding;
-      const before = await binding.check();
-      if (before.mode === 'bound' && !values.json) {
-        print(`Router "${before.identity ?? '?'}" is already this database's router; nothing to adopt.`);
-        return 0;
-      }
-      if (before.reason && !values.json) print(out.yellow(before.reason.message));
-      if (!values.yes) {
-        if (!process.stdin.isTTY)
-          throw new ValidationError(
-            'yes',
-            'adopting removes what this database does not know; add --yes to confirm',
-          );
-        const ok = await confirm({
-          message: `Adopt router "${before.identity ?? '?'}" for this database?`,
-          default: false,
-        });
-        if (!ok) return 1;
-      }
-      const st = await binding.adopt(cliActor());
-      if (values.json) printJson({ adopted: true, routerId: st.routerId, identity: st.identity });
-      else
-        print(out.green(`Router "${st.identity ?? '?'}" adopted; the next poll brings it to this database.`));
-      return 0;
-    });
+    return withCore((core) =>
+      withSiteRouter(core, siteValue(values), (s) =>
+        adoptRouter(s.binding, s.isDefault ? undefined : s.site.name, values),
+      ),
+    );
   },
 };
+
+/** Checks the site's router, asks (unless --yes) and adopts it; `site` names a site other than default. */
+async function adoptRouter(
+  binding: RouterBinding,
+  site: string | undefined,
+  values: { yes?: boolean; json?: boolean },
+): Promise<number> {
+  const of = site === undefined ? '' : ` for site ${site}`;
+  const before = await binding.check();
+  if (before.mode === 'bound' && !values.json) {
+    print(`Router "${before.identity ?? '?'}" is already this database's router${of}; nothing to adopt.`);
+    return 0;
+  }
+  if (before.reason && !values.json) print(out.yellow(before.reason.message));
+  if (!values.yes) {
+    if (!process.stdin.isTTY)
+      throw new ValidationError(
+        'yes',
+        'adopting removes what this database does not know; add --yes to confirm',
+      );
+    const ok = await confirm({
+      message: `Adopt router "${before.identity ?? '?'}"${of} for this database?`,
+      default: false,
+    });
+    if (!ok) return 1;
+  }
+  const st = await binding.adopt(cliActor());
+  if (values.json)
+    printJson({ adopted: true, ...(site ? { site } : {}), routerId: st.routerId, identity: st.identity });
+  else
+    print(
+      out.green(`Router "${st.identity ?? '?'}" adopted${of}; the next poll brings it to this database.`),
+    );
+  return 0;
+}
 
 export const networkCommands = [
   usersList,

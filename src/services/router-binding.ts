@@ -5,8 +5,11 @@
  * is the same router, to be repaired. A database that meets a different router, or an empty database that
  * meets a router already holding our queues or voucher users, starts in SAFE MODE: nothing on the router is
  * removed or rewritten (the owner module refuses every write) until someone deliberately adopts the router
- * (`pisonet router adopt`, or the button in Settings). Never remove a paying customer's queue because the
- * database is empty or belongs to another shop.
+ * (`pisonet router adopt [--site NAME]`, the button in Settings for the .env router, or the Sites page for the
+ * others). Never remove a paying customer's queue because the database is empty or belongs to another shop.
+ *
+ * In safe mode the check runs again at most once a minute when a write is asked for (SAFE_RECHECK_MS), so an
+ * adopt made by another process (the terminal, another server on the same database) ends safe mode here too.
  */
 import { AppError } from '../lib/errors';
 import type { ManagedHotspot } from '../router/hotspot';
@@ -22,6 +25,19 @@ function bindingKeys(siteId: number): { id: string; identity: string } {
 }
 
 export type BindingMode = 'unknown' | 'bound' | 'safe';
+
+/** How often a binding in safe mode looks again whether the database now knows the router (one round trip). */
+export const SAFE_RECHECK_MS = 60_000;
+
+/** Where the owner adopts the router, and what to check instead, in a safe-mode message. */
+function remedies(site: { id: number; name: string }): { adopt: string; otherwise: string } {
+  if (site.id === DEFAULT_SITE.id)
+    return { adopt: 'Settings, or: npm run cli -- router adopt', otherwise: 'ROUTER_HOST and DATABASE_URL' };
+  return {
+    adopt: `Sites → ${site.name} → Adopt this router, or: npm run cli -- router adopt --site ${site.name}`,
+    otherwise: `the site's address (Sites → ${site.name} → Edit) and DATABASE_URL`,
+  };
+}
 
 export interface BindingState {
   /** unknown until the first check after a connect. */
@@ -67,6 +83,9 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
   const log = deps.log.child({ module: 'router-binding' });
   let current: BindingState = { mode: 'unknown' };
   let checking: Promise<BindingState> | undefined;
+  /** When the last check ran (clock time): safe mode looks again after SAFE_RECHECK_MS. */
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  const fix = remedies(site);
   // A reconnect may reach another machine at the same address: check again before anything is written.
   let wasConnected = router.status.connected;
   router.onStatus((st) => {
@@ -128,6 +147,7 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
   }
 
   async function check(): Promise<BindingState> {
+    checkedAt = clock.now();
     const { id, identity } = await readRouterId(router);
     const bound = await stored();
     const base = { routerId: id, identity, boundId: bound.id, boundIdentity: bound.identity };
@@ -141,7 +161,7 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
         ...base,
         reason: {
           code: 'ROUTER_MISMATCH',
-          message: `This database belongs to router "${bound.identity ?? '?'}" (id ${bound.id}), but the router at this address is "${identity}" (id ${id}). Nothing will be changed on it. If this router replaced the old one, adopt it (Settings, or: npm run cli -- router adopt); otherwise check ROUTER_HOST and DATABASE_URL.`,
+          message: `This database belongs to router "${bound.identity ?? '?'}" (id ${bound.id}), but the router at this address is "${identity}" (id ${id}). Nothing will be changed on it. If this router replaced the old one, adopt it (${fix.adopt}); otherwise check ${fix.otherwise}.`,
         },
       });
     }
@@ -153,7 +173,7 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
           ...base,
           reason: {
             code: 'ROUTER_HAS_DATA',
-            message: `This database is empty, but router "${identity}" already holds ${inUse.queues} PisoNet queue(s) and ${inUse.users} voucher user(s): another database (or a wrong DATABASE_URL) manages it. Nothing will be changed on it. Check DATABASE_URL; to start afresh with this router, adopt it (Settings, or: npm run cli -- router adopt), which removes what this database does not know.`,
+            message: `This database is empty, but router "${identity}" already holds ${inUse.queues} PisoNet queue(s) and ${inUse.users} voucher user(s): another database (or a wrong DATABASE_URL) manages it. Nothing will be changed on it. Check DATABASE_URL; to start afresh with this router, adopt it (${fix.adopt}), which removes what this database does not know.`,
           },
         });
       }
@@ -167,7 +187,11 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
     writable: () => current.mode === 'bound',
     check: runCheck,
     async ready() {
-      if (current.mode === 'unknown' && router.status.connected) await runCheck();
+      if (!router.status.connected) return current.mode !== 'safe';
+      if (current.mode === 'unknown') await runCheck();
+      // Adopted elsewhere meanwhile (the terminal, another server)? Looked at again once a minute at most.
+      else if (current.mode === 'safe' && clock.now() - checkedAt >= SAFE_RECHECK_MS)
+        await runCheck().catch(() => undefined);
       return current.mode !== 'safe';
     },
 
@@ -181,11 +205,22 @@ export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspo
       const { id, identity } = await readRouterId(router);
       const before = await stored();
       await bind(id, identity);
-      await audit.record(actor, 'router.adopt', identity, { routerId: id, previous: before.id ?? null });
+      await audit.record(actor, 'router.adopt', identity, {
+        routerId: id,
+        previous: before.id ?? null,
+        site: site.name,
+      });
       log.warn({ routerId: id, previous: before.id }, `router ${identity} adopted by ${actor.name}`);
       return enter({ mode: 'bound', routerId: id, identity, boundId: id, boundIdentity: identity });
     },
   };
+}
+
+/** Safe mode as a site's error (the Sites page, GET /admin/api/sites, `pisonet sites list`), or null. */
+export function safeModeError(binding: RouterBinding): { code: 'SAFE_MODE'; message: string } | null {
+  const st = binding.state();
+  if (st.mode !== 'safe' || !st.reason) return null;
+  return { code: 'SAFE_MODE', message: `Safe mode: ${st.reason.message}` };
 }
 
 /** Safe mode as a warning for /healthz, the admin banner and the CLI's router test. */

@@ -37,6 +37,8 @@ export interface SiteMonitor {
 /** Whatever drives a site's router on the monitor's connection (src/services/site-stack.ts). */
 export interface Attached {
   close(): Promise<void>;
+  /** Why the site's stack writes nothing to this router (safe mode), or null: shown as the site's error. */
+  safeMode?(): SiteError | null;
 }
 
 export interface SiteMonitorOptions {
@@ -111,7 +113,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
           ? forSite(s.lastError)
           : 'Not connected yet: the first connection attempt is still under way.',
       };
-    if (!error && connected) error = e.readError;
+    if (!error && connected) error = e.readError ?? e.attached?.safeMode?.() ?? null;
     return {
       connected,
       identity: e.identity ?? s?.identity ?? null,

@@ -16,6 +16,8 @@ export interface DefaultStatusSource {
    * (bounded by the connect timeout) rather than answer "not connected yet". 0 = never wait (the server).
    */
   settleMs: number;
+  /** Why nothing is written to the router (safe mode), or null. */
+  safeMode?: () => { code: string; message: string } | null;
 }
 
 export async function defaultSiteStatus(src: DefaultStatusSource): Promise<SiteStatus> {
@@ -34,7 +36,7 @@ export async function defaultSiteStatus(src: DefaultStatusSource): Promise<SiteS
     online: Number(n),
     lastPollAt: src.lastPollAt() ?? null,
     error: s.connected
-      ? null
+      ? (src.safeMode?.() ?? null)
       : {
           code: s.lastErrorCode ?? 'ROUTER_UNREACHABLE',
           message: s.lastError ?? 'Not connected yet: the first connection attempt is still under way.',

@@ -8,6 +8,7 @@ import type { ServiceDeps } from '../deps';
 import { assertNameFree } from '../unique-name';
 import { AppError, notFound } from '../../lib/errors';
 import type { SiteMonitor } from '../site-monitor';
+import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from './credentials';
 import { NO_FIGURES, openVoucherCounts, siteFigures, type SiteFigures } from './figures';
 import { parseSiteInput, type ParsedSite } from './validate';
@@ -32,6 +33,11 @@ export interface SiteServiceOptions {
   defaultStatus(): Promise<SiteStatus>;
   /** The sites whose router sees a device (src/services/device-sites.ts); absent: the terminal menu's none. */
   locate?(mac: string, ip: string): Promise<{ id: number; name: string }[]>;
+  /**
+   * The router binding of a site connected in this process (src/services/router-binding.ts), to adopt its
+   * router; undefined when this process has no connection to it (the terminal uses its own: `--site`).
+   */
+  binding?(siteId: number): RouterBinding | undefined;
 }
 
 const fixedDefault = () =>
@@ -184,6 +190,20 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     },
     async get(ref) {
       return view(await find(ref), await figures());
+    },
+    async adopt(ref, actor) {
+      const row = await find(ref);
+      const binding = opts.binding?.(row.id);
+      if (!binding)
+        throw new AppError(
+          'SITE_UNREACHABLE',
+          `Site ${row.name}'s router is not connected to this server: adopt it when it is online, or from the terminal (npm run cli -- router adopt --site ${row.name}).`,
+          503,
+        );
+      const st = await binding.adopt(actor);
+      // The Sites page shows the end of safe mode at once, not at the next minute's read.
+      await opts.monitor?.refresh(row.id).catch(() => undefined);
+      return { site: { id: Number(row.id), name: row.name }, identity: st.identity ?? null };
     },
     async deviceSite(mac, ip) {
       if (!opts.locate) return null;

@@ -81,6 +81,15 @@ export interface SiteService {
    */
   remove(ref: string | number, actor: Actor, opts?: { force?: boolean }): Promise<SiteRemoval>;
   /**
+   * Makes the router connected now at this site's address the site's router, ending its safe mode (a router
+   * replaced, or an empty database meeting a router in use): its next poll brings the router to this database's
+   * vouchers. Audited (router.adopt). 503 SITE_UNREACHABLE when this process is not connected to that router.
+   */
+  adopt(
+    ref: string | number,
+    actor: Actor,
+  ): Promise<{ site: { id: number; name: string }; identity: string | null }>;
+  /**
    * The site a `?site=` / `--site` narrows a list or report to, by id or name: undefined for none (empty or
    * `all`); an unknown site is a 400 INVALID_INPUT on the field `site`.
    */

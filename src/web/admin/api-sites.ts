@@ -72,6 +72,11 @@ export function siteApiRouter(ctx: WebContext): Router {
   r.put('/sites/:id', async (req, res) => {
     res.json({ success: true, site: siteJson(await sites.update(req.params.id, body(req), actorOf(req))) });
   });
+  // Ends the site's safe mode: the router connected at its address now is its router (503 when not connected).
+  r.post('/sites/:id/adopt', async (req, res) => {
+    const out = await sites.adopt(req.params.id, actorOf(req));
+    res.json({ success: true, site: out.site, identity: out.identity });
+  });
   // Refused (409 SITE_HAS_VOUCHERS, with `open`) while the site has unused or active vouchers, unless forced.
   r.delete('/sites/:id', async (req, res) => {
     try {

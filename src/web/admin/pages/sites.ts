@@ -8,7 +8,7 @@ import type { SiteView } from '../../../services/sites/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
 import { SiteHasVouchersError } from '../../../services/sites';
-import { AppError } from '../../../lib/errors';
+import { AppError, toAppError } from '../../../lib/errors';
 
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {
@@ -133,6 +133,22 @@ export function siteRoutes(ctx: WebContext): Router {
         f.status,
       );
     }
+  });
+
+  // Safe mode (a router replaced or reset to another machine, or an empty database meeting a router in use):
+  // the owner makes the router at the site's address its router; its next poll repairs it.
+  router.post('/sites/:id/adopt', async (req, res) => {
+    try {
+      const out = await sites.adopt(req.params.id, actorOf(req));
+      flash(
+        req,
+        'ok',
+        `Router "${out.identity ?? '?'}" adopted for site ${out.site.name}: its next poll brings it to this database's vouchers.`,
+      );
+    } catch (err) {
+      flash(req, 'error', toAppError(err).message);
+    }
+    res.redirect(303, '/admin/sites');
   });
 
   // Refused while the site has open vouchers: the page says how many and offers to end them (force=yes).
