@@ -194,6 +194,21 @@ function previous(
   return { id: q.id, up: Number(holder.baseline_up), down: Number(holder.baseline_down) };
 }
 
+/**
+ * The bytes of a delta that count toward FUP and the cap. Only an unlimited off-peak window makes bytes free
+ * (splitOffpeak decides when); a profile without one counts them all, as most do, without the split's objects.
+ */
+function countedBytes(
+  delta: { up: number; down: number },
+  poll: { at: number; prevAt?: number },
+  offpeak: LoadedVoucher['profile']['offpeak'],
+  tz: string,
+): number {
+  if (offpeak?.unlimited !== true) return delta.up + delta.down;
+  const split = splitOffpeak(delta, poll, offpeak, tz);
+  return split.counted.up + split.counted.down;
+}
+
 function voucherWrite(map: Map<number, VoucherWrite>, id: number): VoucherWrite {
   let w = map.get(id);
   if (!w) {
@@ -216,24 +231,16 @@ function meterQueues(
   vw: Map<number, VoucherWrite>,
 ): Map<DeviceRow, Reading> {
   const readings = new Map<DeviceRow, Reading>();
+  const poll = { at: input.now, prevAt: input.prevPollAt };
   for (const q of input.snapshot.ours) {
     const owner = queueOwner(q, input.state, idx);
     const v = owner ? input.state.byId.get(owner.voucher_id) : undefined;
     if (!owner || !v || readings.has(owner)) continue;
-    const delta = counterDelta(previous(owner, q, idx, input, out.clearBaselines), {
-      id: q.id,
-      up: q.up,
-      down: q.down,
-    });
+    // The reading itself is the counter (its id, up and down): no copy of it per queue, every poll.
+    const delta = counterDelta(previous(owner, q, idx, input, out.clearBaselines), q);
     readings.set(owner, { dUp: delta.up, dDown: delta.down, q });
     if (delta.up === 0 && delta.down === 0) continue;
-    const split = splitOffpeak(
-      delta,
-      { at: input.now, prevAt: input.prevPollAt },
-      v.profile.offpeak,
-      input.tz,
-    );
-    const counted = split.counted.up + split.counted.down;
+    const counted = countedBytes(delta, poll, v.profile.offpeak, input.tz);
     const w = voucherWrite(vw, v.row.id);
     w.dUp += delta.up;
     w.dDown += delta.down;
@@ -280,7 +287,7 @@ function deviceWrite(
   const ratesChanged = rateUp !== d.rate_up || rateDown !== d.rate_down;
   if (!countersChanged && !ratesChanged) return undefined;
   const lastSeenAt = connected || Boolean(d.connected) ? input.now : Number(d.last_seen_at);
-  return {
+  const w: DeviceWrite = {
     id: d.id,
     voucherId: d.voucher_id,
     dUp,
@@ -296,8 +303,10 @@ function deviceWrite(
     presenceChanged,
     ratesZeroed: !countersChanged && rateUp === 0 && rateDown === 0 && lastSeenAt === input.now,
     mac: d.mac,
-    ...(connected !== Boolean(d.connected) ? { session: connected ? 'started' : 'ended' } : {}),
   };
+  // Set only on a login or logout (rare): no object spread for the other 10,000 writes of a poll.
+  if (connected !== Boolean(d.connected)) w.session = connected ? 'started' : 'ended';
+  return w;
 }
 
 function applyToRow(d: DeviceRow, w: DeviceWrite, idx: DeviceIndex): void {
@@ -352,19 +361,26 @@ function meterUptime(input: MeterInput, vw: Map<number, VoucherWrite>): void {
  * The 80/90/100 % alerts crossed by this cycle's bytes, against the voucher's own limits: the plan's cap and
  * fair-use threshold raised by the codes added to it (the figures the portal, the admin and enforcement use).
  */
-function alertsFor(v: LoadedVoucher, before: number, after: number): AlertCandidate[] {
-  const out: AlertCandidate[] = [];
+function alertsFor(v: LoadedVoucher, before: number, after: number, out: AlertCandidate[]): void {
   const own = voucherProfile(v.row, v.profile);
-  const limits: Array<[string, number | undefined]> = [
-    ['fup', own.fup?.thresholdBytes],
-    ['cap', own.dataCapBytes],
-  ];
-  for (const [kind, threshold] of limits) {
-    if (!threshold) continue;
-    for (const pct of thresholdAlerts(before, after, threshold, new Set()))
-      out.push({ voucher: v, kind: `${kind}-${pct}`, percent: pct, threshold });
-  }
-  return out;
+  addAlerts(out, v, 'fup', own.fup?.thresholdBytes, before, after);
+  addAlerts(out, v, 'cap', own.dataCapBytes, before, after);
+}
+
+/** Which alerts were sent before is the caller's to check (persist.ts recordAlerts): none are known here. */
+const NONE_SENT: ReadonlySet<number> = new Set();
+
+function addAlerts(
+  out: AlertCandidate[],
+  v: LoadedVoucher,
+  kind: 'fup' | 'cap',
+  threshold: number | undefined,
+  before: number,
+  after: number,
+): void {
+  if (!threshold) return;
+  for (const pct of thresholdAlerts(before, after, threshold, NONE_SENT))
+    out.push({ voucher: v, kind: `${kind}-${pct}`, percent: pct, threshold });
 }
 
 export function meter(input: MeterInput): MeterResult {
@@ -390,15 +406,15 @@ export function meter(input: MeterInput): MeterResult {
     }
   });
   meterUptime(input, vw);
-  for (const w of vw.values()) {
+  vw.forEach((w) => {
     const v = input.state.byId.get(w.id) as LoadedVoucher;
     const before = Number(v.row.counted_bytes);
     v.row.bytes_up = Number(v.row.bytes_up) + w.dUp;
     v.row.bytes_down = Number(v.row.bytes_down) + w.dDown;
     v.row.counted_bytes = before + w.dCounted;
     v.row.uptime_seconds = Number(v.row.uptime_seconds) + w.dUptime;
-    out.alerts.push(...alertsFor(v, before, v.row.counted_bytes));
+    alertsFor(v, before, v.row.counted_bytes, out.alerts);
     out.vouchers.push(w);
-  }
+  });
   return out;
 }
