@@ -220,12 +220,13 @@ export function parseSnapshot(
     if (r) ours.push(r);
   }
   const sessions: SessionInfo[] = [];
-  for (const row of active) {
-    const s = session(row);
+  for (let i = 0; i < active.length; i++) {
+    const s = session(active[i]);
     if (s) sessions.push(s);
   }
   const hostIp = new Map<string, string>();
-  for (const h of hosts) {
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i];
     const mac = macOf(h['mac-address']);
     if (h.address && mac) hostIp.set(mac, h.address);
   }

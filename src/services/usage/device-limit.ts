@@ -71,7 +71,9 @@ export function planDeviceLimits(snapshot: RouterSnapshot, state: LoadedState): 
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,
   // a first login). Usually none.
   let todo: Map<LoadedVoucher, SessionInfo[]> | undefined;
-  for (const s of snapshot.sessions) {
+  const sessions = snapshot.sessions;
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
     const v = state.byCode.get(s.user);
     if (!v || !LIMITED.has(v.row.status) || plainlyWithin(v, s.mac)) continue;
     todo ??= new Map();
@@ -79,9 +81,9 @@ export function planDeviceLimits(snapshot: RouterSnapshot, state: LoadedState): 
   }
   if (!todo) return { adopt: [], overLimit: [], snapshot };
   // Pass 2: every session of those vouchers, in the router's order.
-  for (const s of snapshot.sessions) {
-    const v = state.byCode.get(s.user);
-    if (v) todo.get(v)?.push(s);
+  for (let i = 0; i < sessions.length; i++) {
+    const v = state.byCode.get(sessions[i].user);
+    if (v) todo.get(v)?.push(sessions[i]);
   }
   const adopt: SessionInfo[] = [];
   const overLimit: OverLimit[] = [];

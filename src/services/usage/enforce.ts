@@ -65,9 +65,11 @@ function handsOffClaims(
 ): ReconcilePlan {
   const claimed = new Set<string>();
   state.byId.forEach((v) => {
-    for (const d of v.devices)
+    for (let i = 0; i < v.devices.length; i++) {
+      const d = v.devices[i];
       if (d.login_pending_at != null && now - Number(d.login_pending_at) < CLAIM_OWNS_QUEUE_MS)
         claimed.add(queueNameForMac(d.mac));
+    }
   });
   if (claimed.size === 0) return plan;
   const claimedIds = new Set(snapshot.queues.filter((q) => claimed.has(q.name)).map((q) => q.id));
@@ -130,7 +132,9 @@ async function endVouchers(
 
 function sessionsToEnd(snapshot: RouterSnapshot, state: LoadedState): string[] {
   const ids: string[] = [];
-  for (const s of snapshot.sessions) {
+  const sessions = snapshot.sessions;
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
     const v = state.byCode.get(s.user);
     if (v && ENDED.has(v.row.status)) ids.push(s.id);
   }

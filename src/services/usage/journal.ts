@@ -98,11 +98,13 @@ export async function appendJournal(
   now: number,
 ): Promise<boolean> {
   const body: Body = { d: [], z: [], v: [] };
-  for (const d of m.devices) {
+  for (let i = 0; i < m.devices.length; i++) {
+    const d = m.devices[i];
     if (d.ratesZeroed) body.z.push(d.id);
     else body.d.push(stagedCells(d, true) as DeviceEntry);
   }
-  for (const v of m.vouchers) {
+  for (let i = 0; i < m.vouchers.length; i++) {
+    const v = m.vouchers[i];
     if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0)
       body.v.push([v.id, v.dUp, v.dDown, v.dCounted, v.dUptime]);
   }
@@ -163,8 +165,22 @@ export async function foldJournal(db: Knex, siteId: number): Promise<number> {
 async function foldHour(trx: Knex, polls: Array<{ ts: number; body: Body }>): Promise<void> {
   const devices = new Map<number, StagedDevice>();
   const vouchers = new Map<number, VoucherWrite>();
-  for (const { ts, body } of polls) {
-    for (const [id, voucherId, up, down, rateUp, rateDown, lastSeenAt, bUp, bDown, queueId] of body.d) {
+  // Indexed loops and reads by position: a fold runs once a minute, too rarely to be optimised, and an
+  // unoptimised for…of (with array destructuring) makes iterator results for every entry of every poll.
+  for (let p = 0; p < polls.length; p++) {
+    const { ts, body } = polls[p];
+    for (let i = 0; i < body.d.length; i++) {
+      const e = body.d[i];
+      const id = e[0];
+      const voucherId = e[1];
+      const up = e[2];
+      const down = e[3];
+      const rateUp = e[4];
+      const rateDown = e[5];
+      const lastSeenAt = e[6];
+      const bUp = e[7];
+      const bDown = e[8];
+      const queueId = e[9];
       const f = devices.get(id);
       if (f) {
         f.voucherId = voucherId;
@@ -179,7 +195,8 @@ async function foldHour(trx: Knex, polls: Array<{ ts: number; body: Body }>): Pr
       } else
         devices.set(id, staged(id, voucherId, up, down, rateUp, rateDown, lastSeenAt, bUp, bDown, queueId));
     }
-    for (const id of body.z) {
+    for (let i = 0; i < body.z.length; i++) {
+      const id = body.z[i];
       const f = devices.get(id);
       if (f) {
         f.rateUp = 0;
@@ -187,7 +204,13 @@ async function foldHour(trx: Knex, polls: Array<{ ts: number; body: Body }>): Pr
         f.lastSeenAt = ts;
       } else devices.set(id, staged(id, 0, 0, 0, 0, 0, ts, null, null, null));
     }
-    for (const [id, up, down, counted, uptime] of body.v) {
+    for (let i = 0; i < body.v.length; i++) {
+      const e = body.v[i];
+      const id = e[0];
+      const up = e[1];
+      const down = e[2];
+      const counted = e[3];
+      const uptime = e[4];
       const v = vouchers.get(id);
       if (v) {
         v.dUp += up;

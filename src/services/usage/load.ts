@@ -179,8 +179,14 @@ function assemble(
 /** The codes the router mentions that are not among the active vouchers. */
 function otherCodes(snapshot: RouterSnapshot, known: Map<string, LoadedVoucher>): string[] {
   const codes = new Set<string>();
-  for (const s of snapshot.sessions) if (!known.has(s.user)) codes.add(s.user);
-  for (const q of snapshot.ours) if (q.code && !known.has(q.code)) codes.add(q.code);
+  // Indexed loops: this runs once a poll over every session and queue, too rarely to be optimised, and an
+  // unoptimised for…of makes an iterator result per element.
+  const { sessions, ours } = snapshot;
+  for (let i = 0; i < sessions.length; i++) if (!known.has(sessions[i].user)) codes.add(sessions[i].user);
+  for (let i = 0; i < ours.length; i++) {
+    const code = ours[i].code;
+    if (code && !known.has(code)) codes.add(code);
+  }
   return [...codes];
 }
 

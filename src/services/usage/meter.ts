@@ -3,6 +3,9 @@
  * the new counter baselines, connected time (uptime mode), presence and rates. No I/O: the caller writes
  * the result in ONE transaction, baselines beside the bytes, so a crash neither loses nor double-counts.
  * The loaded rows are updated in memory so the policy step sees this poll's totals.
+ *
+ * The loops over the snapshot and the kept vouchers are indexed (or forEach): they run once a poll over every
+ * device, too rarely for V8 to optimise them, and an unoptimised for…of makes an iterator result per element.
  */
 import { counterDelta, splitOffpeak, thresholdAlerts, type CounterReading } from '../../domain/usage';
 import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
@@ -172,7 +175,9 @@ export function queueIdsNeedingHandover(
   idx: DeviceIndex = deviceIndex(state),
 ): string[] {
   const ids: string[] = [];
-  for (const q of snapshot.ours) {
+  const ours = snapshot.ours;
+  for (let i = 0; i < ours.length; i++) {
+    const q = ours[i];
     const owner = queueOwner(q, state, idx);
     if (owner && owner.counter_queue_id !== q.id && !idx.byQueueId.has(q.id)) ids.push(q.id);
   }
@@ -232,7 +237,9 @@ function meterQueues(
 ): Map<DeviceRow, Reading> {
   const readings = new Map<DeviceRow, Reading>();
   const poll = { at: input.now, prevAt: input.prevPollAt };
-  for (const q of input.snapshot.ours) {
+  const ours = input.snapshot.ours;
+  for (let i = 0; i < ours.length; i++) {
+    const q = ours[i];
     const owner = queueOwner(q, input.state, idx);
     const v = owner ? input.state.byId.get(owner.voucher_id) : undefined;
     if (!owner || !v || readings.has(owner)) continue;
@@ -254,7 +261,9 @@ function meterQueues(
 /** The router session of each device row (its voucher's code as the user, its MAC), if it has one. */
 function presence(input: MeterInput): Map<DeviceRow, SessionInfo> {
   const out = new Map<DeviceRow, SessionInfo>();
-  for (const s of input.snapshot.sessions) {
+  const sessions = input.snapshot.sessions;
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
     const v = input.state.byCode.get(s.user);
     const d = v ? deviceOf(v, s.mac) : undefined;
     if (d) out.set(d, s);
@@ -343,7 +352,9 @@ export function connectedSeconds(
 
 function meterUptime(input: MeterInput, vw: Map<number, VoucherWrite>): void {
   const uptimes = new Map<number, number[]>();
-  for (const s of input.snapshot.sessions) {
+  const sessions = input.snapshot.sessions;
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
     const v = input.state.byCode.get(s.user);
     if (!v || v.row.status !== 'active' || v.profile.timeMode !== 'uptime') continue;
     const list = uptimes.get(v.row.id);

@@ -423,7 +423,8 @@ async function recordAlerts(trx: Knex, clock: Clock, log: Logger, alerts: AlertC
  */
 async function recordSessions(trx: Knex, clock: Clock, devices: readonly DeviceWrite[]): Promise<void> {
   const events: EventInput[] = [];
-  for (const d of devices) {
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i];
     if (d.session === 'ended') events.push(logoutEvent({ voucherId: d.voucherId, mac: d.mac }));
     else if (d.session === 'started')
       events.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
@@ -449,8 +450,10 @@ export async function writeUsage(
   let appended = false;
   if (deps.journal) {
     const presence: Cell[][] = [];
-    for (const d of m.devices)
+    for (let i = 0; i < m.devices.length; i++) {
+      const d = m.devices[i];
       if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
+    }
     await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
     appended = await appendJournal(trx, deps.siteId, m, now);
   } else {
