@@ -9,7 +9,7 @@ import { cliActor } from '../lib/context';
 import { profilesTable } from '../lib/render';
 import { askField, cloneJson, numberish, str, type Json } from './profile-draft';
 import { advancedSummary, askAdvanced } from './profile-sections';
-import { confirmAction, menuLoop, say, showError } from './prompts';
+import { confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 const BASIC_FIELDS = ['name', 'price', 'validity', 'users', 'rate_up', 'rate_down'];
 
@@ -106,18 +106,7 @@ async function askAndSave(
     } catch (e) {
       const app = fixable(e);
       if (!app) throw e;
-      showError(e);
-      const again = await select({
-        message: 'Not saved yet.',
-        choices: [
-          { name: 'Fix the answers (what you typed is kept)', value: true },
-          { name: 'Discard', value: false },
-        ],
-      });
-      if (!again) {
-        say(out.dim('Discarded.'));
-        return undefined;
-      }
+      if (!(await fixOrDiscard(e))) return undefined;
       draft = json;
       advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f) && f !== 'site');
     }

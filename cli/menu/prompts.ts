@@ -26,6 +26,23 @@ export function showError(e: unknown): void {
 }
 
 /**
+ * After a refusal the operator can fix (the error is shown first): true to ask again with what was typed kept,
+ * false when they discard it (said so). The profile and vendo forms' "Not saved yet." question.
+ */
+export async function fixOrDiscard(e: unknown): Promise<boolean> {
+  showError(e);
+  const again = await select({
+    message: 'Not saved yet.',
+    choices: [
+      { name: 'Fix the answers (what you typed is kept)', value: true },
+      { name: 'Discard', value: false },
+    ],
+  });
+  if (!again) say(out.dim('Discarded.'));
+  return again;
+}
+
+/**
  * A numbered menu: type the number and Enter (or use the arrows). `0` goes back. Ctrl-C at the menu
  * goes back too; Ctrl-C inside an action cancels that action and returns here. Errors are shown in the
  * API's words and the menu stays open. `beforeDraw` prints above each drawing (the main menu's status line).

@@ -14,7 +14,7 @@ import { formatMoney } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
-import { ask, confirmAction, menuLoop, say, showError } from './prompts';
+import { ask, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
 interface Answers {
@@ -119,18 +119,7 @@ async function askAndSave<T>(
       return await save(answers, sites);
     } catch (e) {
       if (!fixable(e)) throw e;
-      showError(e);
-      const again = await select({
-        message: 'Not saved yet.',
-        choices: [
-          { name: 'Fix the answers (what you typed is kept)', value: true },
-          { name: 'Discard', value: false },
-        ],
-      });
-      if (!again) {
-        say(out.dim('Discarded.'));
-        return undefined;
-      }
+      if (!(await fixOrDiscard(e))) return undefined;
     }
   }
 }
