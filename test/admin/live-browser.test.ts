@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, loginAdmin } from '../helpers/browser';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
@@ -43,10 +43,7 @@ beforeAll(async () => {
     if (m.type() === 'error' && !/favicon/.test(m.location().url))
       pageErrors.push(`${m.text()} (${m.location().url})`);
   });
-  await page.goto(`${h.app!.url}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+  await loginAdmin(page, h.app!.url);
 }, 30_000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, loginAdmin } from '../helpers/browser';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
@@ -29,10 +29,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${h.app!.url}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+  await loginAdmin(page, h.app!.url);
 }, 30000);
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's chromium, headless, with background networking off (this network is closed: Chromium's own
@@ -17,4 +17,12 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Signs the harness's admin in on the login page and waits for the dashboard. */
+export async function loginAdmin(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'correct horse battery');
+  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
 }

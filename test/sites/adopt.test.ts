@@ -9,8 +9,8 @@ import { SAFE_RECHECK_MS } from '../../src/services/router-binding';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';
 import type { Harness } from '../helpers/harness';
-import { RouterSimulator } from '../../src/simulator';
-import { api, BRANCH_PASS, harnessWithBranches, type Branch } from './helpers';
+import type { RouterSimulator } from '../../src/simulator';
+import { api, harnessWithBranches, replaceRouter, type Branch } from './helpers';
 
 // One test starts a CLI process (tsx compiles the CLI): generous on a loaded 2-core machine.
 jest.setTimeout(180_000);
@@ -31,14 +31,8 @@ describe('adopting a branch router that replaced the old one', () => {
 
   /** Another machine answers at the branch's address and port; the stack reconnects and checks it. */
   async function replace(key: 'a' | 'b', identity: string): Promise<RouterSimulator> {
-    await branch[key].sim.stop();
-    const other = new RouterSimulator({
-      port: branch[key].port,
-      identity,
-      users: [{ name: 'pisonet', password: BRANCH_PASS }],
-    });
-    await other.start();
-    branch[key] = { ...branch[key], sim: other }; // stopped by close()
+    branch[key] = await replaceRouter(branch[key], identity); // stopped by close()
+    const other = branch[key].sim;
     const s = stackOf(branch[key]);
     for (let i = 0; i < 200 && !(s.router.status.connected && s.router.status.identity === identity); i++)
       await new Promise((r) => setTimeout(r, 50));

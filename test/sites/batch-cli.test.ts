@@ -9,8 +9,7 @@ import type { Harness } from '../helpers/harness';
 import { describePlaces, type TerminalBatch } from '../../cli/lib/site-batch';
 import { openSiteRouter } from '../../cli/lib/site-router';
 import { runCli } from '../cli/helpers';
-import { RouterSimulator } from '../../src/simulator';
-import { BRANCH_PASS, harnessWithBranches, type Branch } from './helpers';
+import { harnessWithBranches, replaceRouter, type Branch } from './helpers';
 
 // Each test starts CLI processes (tsx compiles the CLI each time): generous on a loaded 2-core machine.
 jest.setTimeout(180_000);
@@ -245,14 +244,8 @@ describe('a terminal batch on its routers', () => {
 
   test('another machine at a branch’s address (safe mode): saved, said so, nothing written to it', async () => {
     // Branch B's router is replaced by another machine at the same address and port.
-    await branch.b.sim.stop();
-    const other = new RouterSimulator({
-      port: branch.b.port,
-      identity: 'Not-Branch-B',
-      users: [{ name: 'pisonet', password: BRANCH_PASS }],
-    });
-    await other.start();
-    branch.b = { ...branch.b, sim: other }; // stopped by close()
+    branch.b = await replaceRouter(branch.b, 'Not-Branch-B'); // stopped by close()
+    const other = branch.b.sim;
     const res = await runCli(h, [
       'vouchers',
       'generate',

@@ -95,6 +95,22 @@ export interface Branch {
 }
 
 /**
+ * Another machine answers at a branch's address and port (a router replaced): the old simulator is stopped and
+ * a new one, with `identity` and the same API user, takes its port. Returns the branch with the new simulator
+ * (stopped by the harness's close like the old one).
+ */
+export async function replaceRouter(b: Branch, identity: string): Promise<Branch> {
+  await b.sim.stop();
+  const sim = new RouterSimulator({
+    port: b.port,
+    identity,
+    users: [{ name: 'pisonet', password: BRANCH_PASS }],
+  });
+  await sim.start();
+  return { ...b, sim };
+}
+
+/**
  * A server (HTTP, site polls driven by the test) on the .env router plus two more routers added as the sites
  * branch-a and branch-b, each connected and bound. `close` stops the server and the two routers.
  */

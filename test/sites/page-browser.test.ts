@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import type { RouterSimulator } from '../../src/simulator';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, loginAdmin } from '../helpers/browser';
 import { createHarness, type Harness } from '../helpers/harness';
 import { startRouter } from './helpers';
 
@@ -20,10 +20,7 @@ beforeAll(async () => {
   other = await startRouter({ identity: 'Branch-3', password: PASSWORD, devices: 2 });
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(`${h.app!.url}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+  await loginAdmin(page, h.app!.url);
 }, 60000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, loginAdmin } from '../helpers/browser';
 import { addDevice } from '../portal/helpers';
 import { makeVendo, Phone } from './helpers';
 
@@ -23,10 +23,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${h.app!.url}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+  await loginAdmin(page, h.app!.url);
 }, 60000);
 
 afterAll(async () => {
