@@ -71,7 +71,7 @@ async function start(
 
 /** What runCli needs of a harness: the database, the data folder and the router's address. */
 function cliTarget(config: AppConfig): Harness {
-  return { config, dir, sim } as unknown as Harness;
+  return { config, dir, sim, databaseUrl: env('').DATABASE_URL } as unknown as Harness;
 }
 
 interface Health {

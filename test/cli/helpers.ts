@@ -9,6 +9,9 @@ const ENTRY = path.join(ROOT, 'cli', 'index.ts');
 
 /** The environment a CLI child needs to share the harness's database and simulated router. */
 export function cliEnv(h: Harness, extra: Record<string, string> = {}): Record<string, string> {
+  // Without it the child would use the project's own ./data/pisonet.sqlite (the default), and a later
+  // `npm start` would meet a database bound to a test's router.
+  if (!h.databaseUrl) throw new Error('cliEnv: the harness has no databaseUrl');
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k]) env[k] = process.env[k] as string;
