@@ -36,20 +36,16 @@ describe('a terminal batch on its routers', () => {
   const usersNamed = (sim: Branch['sim'], code: string) =>
     sim.rows('/ip/hotspot/user').filter((u) => u.name === code);
   const stackOf = (b: Branch) => h.core!.siteStacks.get(b.id)!;
+  /** `pisonet vouchers generate --profile BASIC --count N --prefix P` plus `where` (--site, --roaming, --json). */
+  const generate = (count: number, prefix: string, where: string[], env?: Record<string, string>) =>
+    runCli(
+      h,
+      ['vouchers', 'generate', '--profile', 'BASIC', '--count', String(count), '--prefix', prefix, ...where],
+      env ? { env } : undefined,
+    );
 
   test('--site: the codes are on the branch’s router at once, with their router ids; the server leaves them be', async () => {
-    const res = await runCli(h, [
-      'vouchers',
-      'generate',
-      '--profile',
-      'BASIC',
-      '--count',
-      '3',
-      '--prefix',
-      'BA',
-      '--site',
-      'branch-a',
-    ]);
+    const res = await generate(3, 'BA', ['--site', 'branch-a']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Batch #\d+: 3 BASIC voucher\(s\) at ₱5\.00 each for branch-a\./);
@@ -74,19 +70,7 @@ describe('a terminal batch on its routers', () => {
     for (const r of rows) expect(usersNamed(branch.a.sim, r.code)).toHaveLength(1);
 
     // --json says where, per site.
-    const json = await runCli(h, [
-      'vouchers',
-      'generate',
-      '--profile',
-      'BASIC',
-      '--count',
-      '2',
-      '--prefix',
-      'BJ',
-      '--site',
-      'branch-a',
-      '--json',
-    ]);
+    const json = await generate(2, 'BJ', ['--site', 'branch-a', '--json']);
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout) as {
       routerPending: number;
@@ -103,22 +87,7 @@ describe('a terminal batch on its routers', () => {
     await waitFor(() => !stackOf(branch.b).router.status.connected);
     let batchId: number;
     try {
-      const res = await runCli(
-        h,
-        [
-          'vouchers',
-          'generate',
-          '--profile',
-          'BASIC',
-          '--count',
-          '3',
-          '--prefix',
-          'BD',
-          '--site',
-          'branch-b',
-        ],
-        { env: { ROUTER_TIMEOUT_SECONDS: '1' } },
-      );
+      const res = await generate(3, 'BD', ['--site', 'branch-b'], { ROUTER_TIMEOUT_SECONDS: '1' });
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       expect(res.stdout).toContain(
@@ -194,17 +163,7 @@ describe('a terminal batch on its routers', () => {
   });
 
   test('--roaming: on every router it reaches; a branch that is down gets them at its users check, once', async () => {
-    const all = await runCli(h, [
-      'vouchers',
-      'generate',
-      '--profile',
-      'BASIC',
-      '--count',
-      '2',
-      '--prefix',
-      'RMA',
-      '--roaming',
-    ]);
+    const all = await generate(2, 'RMA', ['--roaming']);
     expect(all.stderr).toBe('');
     expect(all.code).toBe(0);
     expect(all.stdout).toContain(', roaming (every site).');
@@ -218,11 +177,7 @@ describe('a terminal batch on its routers', () => {
     branch.b.sim.setReachable(false);
     await waitFor(() => !stackOf(branch.b).router.status.connected);
     try {
-      const down = await runCli(
-        h,
-        ['vouchers', 'generate', '--profile', 'BASIC', '--count', '2', '--prefix', 'RMB', '--roaming'],
-        { env: { ROUTER_TIMEOUT_SECONDS: '1' } },
-      );
+      const down = await generate(2, 'RMB', ['--roaming'], { ROUTER_TIMEOUT_SECONDS: '1' });
       expect(down.stderr).toBe('');
       expect(down.code).toBe(0);
       expect(down.stdout).toContain('The codes are on the routers of default and branch-a.');
@@ -246,18 +201,7 @@ describe('a terminal batch on its routers', () => {
     // Branch B's router is replaced by another machine at the same address and port.
     branch.b = await replaceRouter(branch.b, 'Not-Branch-B'); // stopped by close()
     const other = branch.b.sim;
-    const res = await runCli(h, [
-      'vouchers',
-      'generate',
-      '--profile',
-      'BASIC',
-      '--count',
-      '2',
-      '--prefix',
-      'SAFE',
-      '--site',
-      'branch-b',
-    ]);
+    const res = await generate(2, 'SAFE', ['--site', 'branch-b']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
