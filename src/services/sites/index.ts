@@ -113,6 +113,12 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
 
   const figures = () => siteFigures(db, clock.now(), config.tz);
 
+  /** What the server sees of the site's router now (the monitor's reading), else what it last stored. */
+  async function statusOf(r: SiteRow): Promise<SiteStatus> {
+    if (r.id === DEFAULT_SITE_ID) return opts.defaultStatus();
+    return opts.monitor?.status(r.id) ?? storedStatus(r);
+  }
+
   async function view(r: SiteRow, fig: Map<number, SiteFigures>): Promise<SiteView> {
     const isDefault = r.id === DEFAULT_SITE_ID;
     const env = config.router;
@@ -131,7 +137,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       tz: isDefault ? null : r.tz,
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
-      status: isDefault ? await opts.defaultStatus() : (opts.monitor?.status(r.id) ?? storedStatus(r)),
+      status: await statusOf(r),
       figures: fig.get(r.id) ?? NO_FIGURES,
     };
   }
@@ -183,6 +189,12 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     async list() {
       const [rows, fig] = await Promise.all([db('sites').orderBy('id') as Promise<SiteRow[]>, figures()]);
       return Promise.all(rows.map((r) => view(r, fig)));
+    },
+    async statuses() {
+      const rows = (await db('sites').orderBy('id')) as SiteRow[];
+      return Promise.all(
+        rows.map(async (r) => ({ id: Number(r.id), name: r.name, status: await statusOf(r) })),
+      );
     },
     async names() {
       const rows = (await db('sites').orderBy('id').select('id', 'name')) as { id: number; name: string }[];

@@ -67,6 +67,8 @@ export interface SiteRemoval {
 
 export interface SiteService {
   list(): Promise<SiteView[]>;
+  /** Every site's router status, by id, without the income figures list() sums (the dashboard's Routers tile). */
+  statuses(): Promise<{ id: number; name: string; status: SiteStatus }[]>;
   /** Ids and names only, by id (the admin's site picker): no router state, no figures. */
   names(): Promise<{ id: number; name: string }[]>;
   /** By id (`2`) or name (`branch-2`, any case). */

@@ -52,7 +52,7 @@ export interface RoutersAtGlance {
 /** Every site's router at a glance, or undefined with fewer than two sites (the router tile says it all). */
 async function routersAtGlance(ctx: WebContext): Promise<RoutersAtGlance | undefined> {
   if ((await ctx.services.sites.names()).length < 2) return undefined;
-  const sites = await ctx.services.sites.list();
+  const sites = await ctx.services.sites.statuses();
   const away = sites.filter((s) => !s.status.connected || s.status.error).map((s) => s.name);
   return { total: sites.length, online: sites.length - away.length, away };
 }
