@@ -128,17 +128,19 @@ class PgChangeListener {
     const lost = () => {
       if (this.client === p) this.client = undefined;
     };
-    const p: Promise<pg.Client> = dedicatedPostgresClient(this.db, 'change listener', lost).then(async (client) => {
-      client.on('notification', (n) => {
-        if (n.channel !== CHANGE_CHANNEL) return;
-        if (ownBackendPids(this.db).has(n.processId)) return;
-        if (n.payload === undefined || this.tables.has(n.payload.toLowerCase())) this.count++;
-      });
-      client.once('end', lost);
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-      if (this.closed) await client.end();
-      return client;
-    });
+    const p: Promise<pg.Client> = dedicatedPostgresClient(this.db, 'change listener', lost).then(
+      async (client) => {
+        client.on('notification', (n) => {
+          if (n.channel !== CHANGE_CHANNEL) return;
+          if (ownBackendPids(this.db).has(n.processId)) return;
+          if (n.payload === undefined || this.tables.has(n.payload.toLowerCase())) this.count++;
+        });
+        client.once('end', lost);
+        await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+        if (this.closed) await client.end();
+        return client;
+      },
+    );
     p.catch(lost);
     return p;
   }

@@ -105,7 +105,10 @@ describe('top-up by a second code', () => {
     // The device stays online on the first code.
     expect(sessions().map((s) => s.user)).toEqual([first]);
 
-    const kinds = await h.core!.db('events').whereIn('voucher_id', [Number(a.id), Number(b.id)]).where({ kind: 'topup' });
+    const kinds = await h
+      .core!.db('events')
+      .whereIn('voucher_id', [Number(a.id), Number(b.id)])
+      .where({ kind: 'topup' });
     expect(kinds).toHaveLength(2);
     const sales = await h.core!.services.reports.sales({
       from: h.clock.now() - 86400_000,
