@@ -25,6 +25,7 @@ import { createSelfService, type SelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createUsageService } from './services/usage';
 import { UnfoldedUsage } from './services/usage/journal';
+import { readPollState } from './services/usage/persist';
 import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
@@ -289,7 +290,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
         defaultSiteStatus({
           router,
           db,
-          lastPollAt: () => meter.lastPollAt(),
+          lastPollAt: async () => meter.lastPollAt() ?? (await readPollState(db, DEFAULT_SITE.id)).lastPollAt,
           settleMs: opts.role === 'cli' ? config.router.timeoutSeconds * 1000 : 0,
           safeMode: () => safeModeError(routerBinding),
         }),

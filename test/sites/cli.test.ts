@@ -48,8 +48,11 @@ describe('pisonet sites', () => {
       last_poll_at: h.clock.now(),
       last_error_code: null,
     });
+    // The server polled the .env router: the terminal, which polls nothing, shows when (not "never").
+    await h.core!.services.usage.runCycle();
     const json = await runCli(h, ['sites', 'list', '--json']);
     const listed = (JSON.parse(json.stdout) as { sites: Record<string, unknown>[] }).sites;
+    expect(listed[0]).toMatchObject({ name: 'default', last_poll_at: new Date(h.clock.now()).toISOString() });
     expect(listed[1]).toMatchObject({
       name: 'branch-2',
       identity: 'Branch2-hAP',

@@ -10,7 +10,11 @@ import type { SiteStatus } from './types';
 export interface DefaultStatusSource {
   router: RouterClient;
   db: Db;
-  lastPollAt(): number | undefined;
+  /**
+   * This process's last usage poll of the router, else the one stored (the terminal polls nothing itself: it shows
+   * when the server last read the router, as it does for the other sites).
+   */
+  lastPollAt(): Promise<number | undefined>;
   /**
    * The terminal's own connection may still be on its first attempt when a command asks: wait for its outcome
    * (bounded by the connect timeout) rather than answer "not connected yet". 0 = never wait (the server).
@@ -34,7 +38,7 @@ export async function defaultSiteStatus(src: DefaultStatusSource): Promise<SiteS
     connected: s.connected,
     identity: s.identity ?? null,
     online: Number(n),
-    lastPollAt: src.lastPollAt() ?? null,
+    lastPollAt: (await src.lastPollAt()) ?? null,
     error: s.connected
       ? (src.safeMode?.() ?? null)
       : {
