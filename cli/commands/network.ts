@@ -318,7 +318,7 @@ const routerAdopt: CommandDef = {
 };
 
 /** Checks the site's router, asks (unless --yes) and adopts it; `site` names a site other than default. */
-async function adoptRouter(
+export async function adoptRouter(
   binding: RouterBinding,
   site: string | undefined,
   values: { yes?: boolean; json?: boolean },

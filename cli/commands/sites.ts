@@ -78,7 +78,7 @@ function statusText(s: SiteView): string {
 }
 
 /** The table, then each site's error in full on its own line (a table cell would cut it). */
-function siteTable(sites: SiteView[], tz: string): string {
+export function siteTable(sites: SiteView[], tz: string): string {
   const rows = table(sites, [
     { header: 'ID', get: (s) => String(s.id), align: 'right' },
     { header: 'NAME', get: (s) => s.name },

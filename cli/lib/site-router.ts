@@ -7,13 +7,14 @@
  * the server).
  */
 import type { Core } from '../../src/core';
-import { AppError, toAppError } from '../../src/lib/errors';
+import { AppError } from '../../src/lib/errors';
 import { createRouterClient } from '../../src/router';
 import { createManagedHotspot, type ManagedHotspot } from '../../src/router/hotspot';
 import { guardWrites } from '../../src/router/hotspot/guard';
-import { RouterError, type RouterClient } from '../../src/router/types';
+import type { RouterClient } from '../../src/router/types';
 import { createBandwidthService } from '../../src/services/bandwidth';
 import type { ServiceDeps, SiteRef } from '../../src/services/deps';
+import { forSite } from '../../src/services/site-monitor';
 import { createRouterBinding, type RouterBinding } from '../../src/services/router-binding';
 import { createRouterChecksService } from '../../src/services/router-checks';
 import { createRouterInfoService } from '../../src/services/router-info';
@@ -86,12 +87,13 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
   if (!(await client.waitConnected(config.router.timeoutSeconds * 1000))) {
     const status = client.status;
     await client.stop();
+    // The connection's own words (refused, wrong password, TLS…), naming the site's fields instead of .env's.
     const why = status.lastError
-      ? toAppError(new RouterError(status.lastErrorCode ?? 'ROUTER_UNREACHABLE', status.lastError)).message
+      ? forSite(status.lastError)
       : `no answer within ${config.router.timeoutSeconds} s`;
     throw new AppError(
       'SITE_UNREACHABLE',
-      `Site "${site.name}": its router at ${row.host}:${port} cannot be reached (${why}).`,
+      `Site "${site.name}": its router at ${row.host}:${port} cannot be reached. ${why.replace(/[^.?!]$/, '$&.')} Nothing was changed.`,
       503,
       'site',
     );

@@ -7,6 +7,7 @@ import { menuLoop, say, showError } from './prompts';
 import { profilesMenu } from './profiles';
 import { reportsMenu, settingsMenu } from './settings';
 import { activeUsersMenu, bandwidthMenu } from './users';
+import { sitesMenu } from './sites';
 import { vendosMenu } from './vendos';
 import { vouchersMenu } from './vouchers';
 
@@ -75,6 +76,7 @@ export async function runMenu(): Promise<number> {
         { key: '5', name: 'Reports', run: () => reportsMenu(core) },
         { key: '6', name: 'Settings', run: () => settingsMenu(core) },
         { key: '7', name: 'Coin vendos', run: () => vendosMenu(core) },
+        { key: '8', name: 'Sites (routers)', run: () => sitesMenu(core) },
       ],
       'Exit',
       { beforeDraw: () => say(routerStatusLine(core)) },
