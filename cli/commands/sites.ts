@@ -8,7 +8,7 @@ import { confirm, password as passwordPrompt } from '@inquirer/prompts';
 import { formatShopTime } from '../../src/domain/clock';
 import { formatMoney } from '../../src/domain/units';
 import { siteLoginPage } from '../../src/services/sites/login-page';
-import type { SiteInput, SiteView } from '../../src/services/sites/types';
+import type { SiteInput, SiteStatus, SiteView } from '../../src/services/sites/types';
 import { siteJson } from '../../src/web/admin/api-sites';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
@@ -70,8 +70,8 @@ const fieldOptions = {
   json: { type: 'boolean' },
 } as const;
 
-function statusText(s: SiteView): string {
-  const st = s.status;
+/** `online`, `not read yet`, `not answering` or `offline`: a site's router as the table (and the menu) say it. */
+export function statusText(st: SiteStatus): string {
   if (st.connected && !st.error) return 'online';
   if (!st.live && !st.error && st.lastPollAt === null) return 'not read yet';
   return st.connected ? 'not answering' : 'offline';
@@ -83,7 +83,7 @@ export function siteTable(sites: SiteView[], tz: string): string {
     { header: 'ID', get: (s) => String(s.id), align: 'right' },
     { header: 'NAME', get: (s) => s.name },
     { header: 'ADDRESS', get: (s) => `${s.host}:${s.port}${s.tls ? ' TLS' : ''}`, shrink: true },
-    { header: 'STATUS', get: (s) => statusText(s) },
+    { header: 'STATUS', get: (s) => statusText(s.status) },
     { header: 'IDENTITY', get: (s) => s.status.identity ?? '—', shrink: true },
     {
       header: 'ONLINE',

@@ -7,6 +7,7 @@ import { menuLoop, say, showError } from './prompts';
 import { profilesMenu } from './profiles';
 import { reportsMenu, settingsMenu } from './settings';
 import { activeUsersMenu, bandwidthMenu } from './users';
+import { statusText } from '../commands/sites';
 import { sitesMenu } from './sites';
 import { vendosMenu } from './vendos';
 import { vouchersMenu } from './vouchers';
@@ -49,6 +50,25 @@ export function routerStatusLine(core: CliCore, width = terminalWidth()): string
   return `${out.yellow(truncate(line, width))}\n${out.dim(truncate(`  ${logs}`, width))}`;
 }
 
+/**
+ * With more than one site, the other routers under the .env router's line: how many sites are online and which
+ * are not, as the server last read them (the terminal polls none of them); '' with one site. Like the admin
+ * dashboard's Routers tile, so a branch that is down shows where the operator starts.
+ */
+export async function sitesStatusLine(core: CliCore, width = terminalWidth()): Promise<string> {
+  const others = await core.services.sites.statuses({ defaultSite: false });
+  if (others.length === 0) return '';
+  // The .env router as the line above says it (this process's own connection), without waiting for it.
+  const away = others
+    .map((s) => ({ name: s.name, state: statusText(s.status) }))
+    .filter((s) => s.state !== 'online');
+  if (!core.router.status.connected) away.unshift({ name: 'default', state: 'offline' });
+  const total = others.length + 1;
+  const head = `sites: ${total - away.length} of ${total} online`;
+  if (away.length === 0) return out.green(truncate(head, width));
+  return out.yellow(truncate(`${head} · ${away.map((s) => `${s.name} ${s.state}`).join(', ')}`, width));
+}
+
 /** The interactive menu. Ctrl-C in a submenu goes back; at the main menu it exits. */
 export async function runMenu(): Promise<number> {
   let core: CliCore;
@@ -79,7 +99,13 @@ export async function runMenu(): Promise<number> {
         { key: '8', name: 'Sites (routers)', run: () => sitesMenu(core) },
       ],
       'Exit',
-      { beforeDraw: () => say(routerStatusLine(core)) },
+      {
+        beforeDraw: async () => {
+          say(routerStatusLine(core));
+          const sites = await sitesStatusLine(core).catch(() => '');
+          if (sites) say(sites);
+        },
+      },
     );
     say('Bye.');
     return 0;

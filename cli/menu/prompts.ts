@@ -51,10 +51,10 @@ export async function menuLoop(
   title: string,
   items: MenuItem[],
   backLabel = 'Back',
-  opts: { beforeDraw?: () => void } = {},
+  opts: { beforeDraw?: () => void | Promise<void> } = {},
 ): Promise<void> {
   for (;;) {
-    opts.beforeDraw?.();
+    await opts.beforeDraw?.();
     let key: string;
     try {
       key = await rawlist({

@@ -21,9 +21,13 @@ describe('menu: sites (routers)', () => {
 
   beforeAll(async () => {
     ({ h, branch, close } = await harnessWithBranches());
+    // What the server read of the branches, which the terminal shows (it polls none of them itself).
+    await h.core!.siteMonitor!.refreshAll();
     tmux = new TmuxCli();
     tmux.start(cliEnv(h, { NO_COLOR: '' }), { width: 110 });
-    await tmux.waitFor('0) Exit', { timeoutMs: 60000 });
+    const first = await tmux.waitFor('0) Exit', { timeoutMs: 60000 });
+    // Under the .env router's line, every site at a glance.
+    expect(first).toMatch(/router: connected · .*\nsites: 3 of 3 online\n/);
     await tmux.step(['8', 'Enter'], 'Adopt a site’s router (ends safe mode)');
   });
   afterAll(async () => {
@@ -116,5 +120,13 @@ describe('menu: sites (routers)', () => {
     await tmux.step(['6', 'Enter'], 'Adopt the router of which site?');
     const again = await tmux.step(['Down', 'Down', 'Enter'], 'nothing to adopt');
     expect(again).toContain(`Router "Not-Branch-B" is already this database's router for site branch-b`);
+
+    // A branch the server last found down is named under the main menu's router line.
+    await h.core!.db('sites').where({ name: 'branch-a' }).update({
+      last_error_code: 'ROUTER_UNREACHABLE',
+      last_error: 'The router refused the connection',
+    });
+    const main = await tmux.step(['0', 'Enter'], '8) Sites (routers)');
+    expect(main).toMatch(/sites: 2 of 3 online · branch-a offline/);
   });
 });

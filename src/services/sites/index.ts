@@ -190,8 +190,10 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       const [rows, fig] = await Promise.all([db('sites').orderBy('id') as Promise<SiteRow[]>, figures()]);
       return Promise.all(rows.map((r) => view(r, fig)));
     },
-    async statuses() {
-      const rows = (await db('sites').orderBy('id')) as SiteRow[];
+    async statuses(o = {}) {
+      const q = db('sites').orderBy('id');
+      if (o.defaultSite === false) q.whereNot('id', DEFAULT_SITE_ID);
+      const rows = (await q) as SiteRow[];
       return Promise.all(
         rows.map(async (r) => ({ id: Number(r.id), name: r.name, status: await statusOf(r) })),
       );

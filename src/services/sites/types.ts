@@ -67,8 +67,11 @@ export interface SiteRemoval {
 
 export interface SiteService {
   list(): Promise<SiteView[]>;
-  /** Every site's router status, by id, without the income figures list() sums (the dashboard's Routers tile). */
-  statuses(): Promise<{ id: number; name: string; status: SiteStatus }[]>;
+  /**
+   * Every site's router status, by id, without the income figures list() sums (the dashboard's Routers tile).
+   * `defaultSite: false` leaves out the .env router (whose status in the terminal waits for its first connection).
+   */
+  statuses(opts?: { defaultSite?: boolean }): Promise<{ id: number; name: string; status: SiteStatus }[]>;
   /** Ids and names only, by id (the admin's site picker): no router state, no figures. */
   names(): Promise<{ id: number; name: string }[]>;
   /** By id (`2`) or name (`branch-2`, any case). */
