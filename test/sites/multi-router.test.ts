@@ -271,6 +271,39 @@ describe('three routers, one controller', () => {
     expect(usersOn(h.sim)).not.toContain(bought.code);
   });
 
+  test('a branch router reset to its defaults is repaired by its own poll; the others are left alone', async () => {
+    const codes = await generate({ site: 'branch-a' }, 3);
+    const phone = { mac: '02:A1:00:00:00:09', ip: '10.66.1.19' };
+    branch.a.sim.addDevice(phone);
+    expect((await redeemApi(h, { code: codes[0], ...phone })).status).toBe(200);
+    await stack(branch.a.id).pollOnce();
+    const queueNames = () => branch.a.sim.rows('/queue/simple').map((q) => String(q.name));
+    expect(queueNames()).toContain(`pisonet-${phone.mac}`);
+    const elsewhere = [usersOn(h.sim).sort(), usersOn(branch.b.sim).sort()];
+
+    // Same machine (same licence), configuration wiped: no users, no sessions, no queues.
+    await branch.a.sim.resetConfiguration();
+    expect(usersOn(branch.a.sim)).toHaveLength(0);
+    const s = stack(branch.a.id);
+    for (let i = 0; i < 100 && !usersOn(branch.a.sim).includes(codes[2]); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (s.router.status.connected) await s.pollOnce().catch(() => undefined);
+    }
+    // The site's poll saw the router restart and put its vouchers' users back, bound to the paying phone.
+    expect(usersOn(branch.a.sim)).toEqual(expect.arrayContaining(codes));
+    const paid = branch.a.sim.rows('/ip/hotspot/user').find((u) => u.name === codes[0]);
+    expect(paid?.['mac-address']).toBe(phone.mac);
+    expect((await s.binding.check()).mode).toBe('bound'); // repaired, not a stranger in safe mode
+    // The phone opens the portal again: back online on the same voucher, with its queue.
+    const again = await redeemApi(h, { code: codes[0], ...phone });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ relogin: true });
+    expect(queueNames()).toContain(`pisonet-${phone.mac}`);
+    expect(await row(codes[0])).toMatchObject({ status: 'active', site_id: branch.a.id });
+    // Nothing moved on the other routers.
+    expect([usersOn(h.sim).sort(), usersOn(branch.b.sim).sort()]).toEqual(elsewhere);
+  });
+
   test('one router stopped, another hung: the rest still poll and redeem', async () => {
     branch.b.sim.setReachable(false);
     await expect(stack(branch.b.id).usage.runCycle()).resolves.toMatchObject({
