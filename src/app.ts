@@ -11,6 +11,7 @@ import { stdoutDestination } from './lib/log-format';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
+import { cardRoutersFor } from './services/vouchers/card-link';
 
 export interface RunningApp {
   core: Core;
@@ -195,6 +196,7 @@ async function startServices(
       clock: core.clock,
       simulated: config.router.simulated,
       demoVendo: () => demoVendo,
+      cardRouters: (place) => cardRoutersFor(core, place, (id) => core.siteStacks.get(id)?.router),
     },
     db: core.db,
     sessionSecret: await sessionSecret(core),

@@ -4,7 +4,8 @@ import ejs from 'ejs';
 import type { Core } from '../../src/core';
 import type { CardDesign, SheetInclude, SheetLayout } from '../../src/domain/cards';
 import { projectPath } from '../../src/lib/paths';
-import { cardLinkTarget, type CardLinkTarget } from '../../src/services/vouchers/card-link';
+import { cardLinkTarget, cardRoutersFor, type CardLinkTarget } from '../../src/services/vouchers/card-link';
+import { openSiteRouter, type SiteRouter } from './site-router';
 import { buildSheet, type PrintableSheet } from '../../src/services/vouchers/sheet';
 import { sheetPageLocals } from '../../src/services/vouchers/sheet-page';
 
@@ -14,6 +15,28 @@ const PRINT_SCRIPT = projectPath('public', 'js', 'sheet.js');
 /** Where the QR codes point when no login page is known: PORTAL_URL, else the server's own port on this box. */
 export function portalBase(core: Core): string {
   return core.config.portalUrl || `http://localhost:${core.config.port}`;
+}
+
+/**
+ * Where the batch's QR codes point: through the login page of the router(s) its cards are used on. The terminal
+ * connects to a branch's router (every router for a roaming batch) just long enough to read its hotspot name.
+ */
+async function batchCardTarget(core: Core, batchId: number): Promise<CardLinkTarget> {
+  const opened: SiteRouter[] = [];
+  try {
+    const routers = await cardRoutersFor(core, { batchId }, async (id) => {
+      try {
+        const s = await openSiteRouter(core, String(id));
+        opened.push(s);
+        return s.router;
+      } catch {
+        return undefined; // not reachable: the warning says its name cannot be read
+      }
+    });
+    return await cardLinkTarget(core, portalBase(core), routers);
+  } finally {
+    for (const s of opened) await s.close();
+  }
 }
 
 export interface SheetFileOptions {
@@ -41,7 +64,7 @@ export async function renderSheet(
   batchId: number,
   opts: SheetFileOptions = {},
 ): Promise<SheetFileResult & { html: string }> {
-  const target = await cardLinkTarget(core, portalBase(core));
+  const target = await batchCardTarget(core, batchId);
   const sheet = await buildSheet(core.services, batchId, {
     target,
     include: opts.include,

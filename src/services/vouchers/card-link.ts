@@ -6,7 +6,9 @@
  * hotspot server profile, else the portal itself (the customer then types the code), with a warning saying
  * what to set.
  */
+import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/env';
+import { DEFAULT_SITE_ID } from '../sites/types';
 import { readHotspotLoginName } from '../../router/hotspot-login';
 import type { RouterClient } from '../../router/types';
 
@@ -30,6 +32,10 @@ const SETUP_HINT =
   'profile (/ip hotspot profile set hsprof1 dns-name=wifi.shop), and upload docs/router-login.html as the ' +
   'hotspot’s login.html (docs/router-setup.md, “Printed vouchers”).';
 
+const SAME_NAME_HINT =
+  'Give every router’s hotspot server profile the same DNS name (each router answers it for its own customers), ' +
+  'or set HOTSPOT_LOGIN_URL in .env to such a name (docs/sites.md, “Printed cards at every site”).';
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -38,39 +44,119 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A router whose hotspot a batch's cards log phones in through, with the hotspot server its vouchers use. */
+export interface CardRouter {
+  /** The site's name, for the owner's warning; undefined for a shop with one router. */
+  site?: string;
+  /** Undefined when this process is not connected to that site's router. */
+  router: RouterClient | undefined;
+  hotspotServer: string;
+}
+
+type DnsRead = { site?: string; dnsName: string } | { site?: string; why: string };
+
+async function readDnsName(r: CardRouter): Promise<DnsRead> {
+  const of = r.site === undefined ? 'the router' : `${r.site}’s router`;
+  if (!r.router)
+    return { site: r.site, why: `${of} is not connected here, so its hotspot DNS name cannot be read` };
+  try {
+    const found = await withTimeout(readHotspotLoginName(r.router, r.hotspotServer), ROUTER_READ_MS);
+    if (found) return { site: r.site, dnsName: found.dnsName };
+    return {
+      site: r.site,
+      why:
+        r.hotspotServer === 'all'
+          ? `No hotspot server profile on ${of} has a DNS name`
+          : `The hotspot server ${r.hotspotServer} has no DNS name on its profile (or is not on ${of})`,
+    };
+  } catch (err) {
+    return {
+      site: r.site,
+      why: `${of === 'the router' ? 'The router' : of}’s hotspot DNS name could not be read (${(err as Error).message})`,
+    };
+  }
+}
+
 /**
  * Where the cards point. `portalBase` is the fallback (PORTAL_URL or the address the request came in on).
- * Never throws: a router that cannot be read gives the portal link and a warning saying why.
+ * `routers`: the routers the cards are used on (a branch's batch: that site's; a roaming batch: every site's);
+ * default: the .env router. A phone opens the login page of the router it is on, so one link serves them all only
+ * when they share the DNS name. Never throws: a router that cannot be read gives the portal link and a warning
+ * saying why.
  */
 export async function cardLinkTarget(
   deps: { config: AppConfig; router: RouterClient },
   portalBase: string,
+  routers: readonly CardRouter[] = [{ router: deps.router, hotspotServer: deps.config.hotspotServer }],
 ): Promise<CardLinkTarget> {
-  const { config, router } = deps;
+  const { config } = deps;
   if (config.hotspotLoginUrl)
     return { kind: 'login', base: config.hotspotLoginUrl, source: 'HOTSPOT_LOGIN_URL', warning: null };
   const portal = portalBase.replace(/\/+$/, '');
-  let why: string;
-  try {
-    const found = await withTimeout(readHotspotLoginName(router, config.hotspotServer), ROUTER_READ_MS);
-    if (found) {
-      return { kind: 'login', base: `http://${found.dnsName}/login`, source: 'dns-name', warning: null };
-    }
-    why =
-      config.hotspotServer === 'all'
-        ? 'No hotspot server profile on the router has a DNS name'
-        : `The hotspot server ${config.hotspotServer} has no DNS name on its profile (or is not on the router)`;
-  } catch (err) {
-    why = `The router’s hotspot DNS name could not be read (${(err as Error).message})`;
-  }
+  const reads = await Promise.all(routers.map(readDnsName));
+  const names = [...new Set(reads.flatMap((r) => ('dnsName' in r ? [r.dnsName] : [])))];
+  const problems = reads.flatMap((r) => ('why' in r ? [r.why] : []));
+  if (problems.length === 0 && names.length === 1)
+    return { kind: 'login', base: `http://${names[0]}/login`, source: 'dns-name', warning: null };
+  const why =
+    problems.length > 0
+      ? problems.join('; ')
+      : `The routers these cards are for name their hotspots differently (${reads
+          .map((r) => `${r.site}: ${'dnsName' in r ? r.dnsName : ''}`)
+          .join(', ')}), and one QR code can open only one of those login pages`;
   return {
     kind: 'portal',
     base: portal,
     source: 'portal',
     warning:
       `${why}, so these QR codes open the portal (${portal}/portal), which cannot tell which phone scanned ` +
-      `them: customers must connect and type the code. ${SETUP_HINT}`,
+      `them: customers must connect and type the code. ${names.length > 1 ? SAME_NAME_HINT : SETUP_HINT}`,
   };
+}
+
+/**
+ * What the cards are for: a batch's (its site, or every site when roaming), one voucher's (its site once used;
+ * roaming and unused: every site), or a list narrowed to a site (`siteId`; undefined: every site).
+ */
+export type CardPlace = { batchId: number } | { code: string } | { siteId: number | undefined };
+
+interface SiteLine {
+  id: number;
+  name: string;
+  hotspot_server: string | null;
+}
+
+/**
+ * The routers whose login pages the cards of `place` open (cardLinkTarget's `routers`); undefined for a shop with
+ * one router (the .env one). `siteRouter`: this process's connection to another site's router, if it has one.
+ */
+export async function cardRoutersFor(
+  deps: { db: Knex; config: AppConfig; router: RouterClient },
+  place: CardPlace,
+  siteRouter: (siteId: number) => RouterClient | undefined | Promise<RouterClient | undefined>,
+): Promise<CardRouter[] | undefined> {
+  const { db, config } = deps;
+  const sites = (await db('sites').orderBy('id').select('id', 'name', 'hotspot_server')) as SiteLine[];
+  if (sites.length < 2) return undefined;
+  let siteId: number | null | undefined; // undefined: every site
+  if ('batchId' in place || 'code' in place) {
+    const row = (await (
+      'batchId' in place
+        ? db('batches').where({ id: place.batchId })
+        : db('vouchers').where({ code: place.code })
+    ).first('site_id', 'roaming')) as { site_id: number | null; roaming: unknown } | undefined;
+    // A roaming code is for every site until used; a site removed since: its cards are read as the .env router's.
+    siteId =
+      row?.site_id != null ? Number(row.site_id) : row && Boolean(row.roaming) ? undefined : DEFAULT_SITE_ID;
+  } else siteId = place.siteId;
+  const chosen = siteId === undefined ? sites : sites.filter((x) => Number(x.id) === siteId);
+  return Promise.all(
+    (chosen.length ? chosen : sites.slice(0, 1)).map(async (x) =>
+      Number(x.id) === DEFAULT_SITE_ID
+        ? { site: x.name, router: deps.router, hotspotServer: config.hotspotServer }
+        : { site: x.name, router: await siteRouter(Number(x.id)), hotspotServer: x.hotspot_server ?? 'all' },
+    ),
+  );
 }
 
 /** The link a card's QR code holds: the login page or the portal, with the code in the query. */

@@ -6,7 +6,7 @@
 import { Router, type Request } from 'express';
 import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../domain/cards';
 import { AppError } from '../../lib/errors';
-import { cardLinkTarget } from '../../services/vouchers/card-link';
+import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
 import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';
 import type { WebContext } from '../context';
@@ -17,6 +17,11 @@ import { parseFilter } from './api-vouchers';
 export function portalBase(ctx: WebContext, req: Request): string {
   if (ctx.config.portalUrl) return ctx.config.portalUrl;
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+/** Where the cards of `place` point: through the login page of the router(s) they are used on (card-link.ts). */
+export async function cardTarget(ctx: WebContext, req: Request, place: CardPlace): Promise<CardLinkTarget> {
+  return cardLinkTarget(ctx, portalBase(ctx, req), await ctx.cardRouters?.(place));
 }
 
 export function sheetRouter(ctx: WebContext): Router {
@@ -31,7 +36,7 @@ export function sheetRouter(ctx: WebContext): Router {
     const include = parseSheetInclude(req.query.include);
     const design = parseCardDesign(req.query.design);
     const from = parseSheetFrom(req.query.from);
-    const target = await cardLinkTarget(ctx, portalBase(ctx, req));
+    const target = await cardTarget(ctx, req, { batchId: id });
     const sheet = await buildSheet(ctx.services, id, {
       target,
       include,
@@ -60,7 +65,7 @@ export function sheetRouter(ctx: WebContext): Router {
       throw new AppError('BATCH_NOT_FOUND', 'This voucher belongs to no batch any more', 404);
     const layout = parseSheetLayout(req.query.format);
     const design = parseCardDesign(req.query.design);
-    const target = await cardLinkTarget(ctx, portalBase(ctx, req));
+    const target = await cardTarget(ctx, req, { code: voucher.code });
     const sheet = await buildSheet(ctx.services, voucher.batchId, {
       target,
       design,

@@ -8,8 +8,7 @@ import {
 } from '../../../domain/units';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
 import { hourlyTrafficChart } from './series';
-import { cardLinkTarget } from '../../../services/vouchers/card-link';
-import { portalBase } from '../sheets';
+import { cardTarget } from '../sheets';
 
 /** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
 export function voucherDetailRoutes(ctx: WebContext): Router {
@@ -26,7 +25,7 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const [voucher, profiles] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
     // Printing its card makes sense while it can be sold or used; then say whether a scan can log a phone in.
     const printable = voucher.status === 'unused' || voucher.status === 'active';
-    const cardLink = printable ? await cardLinkTarget(ctx, portalBase(ctx, req)) : null;
+    const cardLink = printable ? await cardTarget(ctx, req, { code: voucher.code }) : null;
     const usage = await hourlyTrafficChart(
       services.usage,
       ctx.clock.now(),

@@ -6,8 +6,7 @@ import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../services/report-calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
 import { CARD_DESIGN_LABELS, CARD_DESIGNS, parseCardDesign, type CardDesign } from '../../../domain/cards';
-import { cardLinkTarget } from '../../../services/vouchers/card-link';
-import { portalBase } from '../sheets';
+import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
 
 export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
@@ -126,7 +125,7 @@ export function voucherRoutes(ctx: WebContext): Router {
     const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
     const p = pager(req, total, PER_PAGE);
     const { vouchers } = await services.vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
-    const cardLink = await cardLinkTarget(ctx, portalBase(ctx, req));
+    const cardLink = await cardTarget(ctx, req, { siteId: scope.siteId });
     page(
       res,
       'vouchers/index',
@@ -190,7 +189,7 @@ export function voucherRoutes(ctx: WebContext): Router {
         .status(404)
         .render('error', { status: 404, message: 'No such batch.', back: '/admin/vouchers' });
     const { batch, vouchers } = await services.vouchers.batch(id);
-    const cardLink = await cardLinkTarget(ctx, portalBase(ctx, req));
+    const cardLink = await cardTarget(ctx, req, { batchId: batch.id });
     page(res, 'vouchers/batch', 'vouchers', `Batch #${batch.id}`, {
       batch,
       cardLink,
