@@ -114,6 +114,16 @@ describe('printed cards at every site', () => {
     expect((await target({ code: made.vouchers[1].code })).kind).toBe('portal');
   });
 
+  test('a hung branch router does not hold up the Vouchers page of every site: its name is reported unread', async () => {
+    branch.b.sim.faults.silenceAfterLogin(); // accepts the connection, never answers
+    const all = await (await fetch(`${h.app!.url}/admin/vouchers`, { headers: AUTH })).text();
+    expect(all).toContain('data-testid="login-warning"');
+    expect(all).toContain('branch-b’s router’s hotspot DNS name could not be read (no answer within 0.5 s)');
+    // Narrowed to branch A, only its router is read: named, no warning.
+    const atA = await (await fetch(`${h.app!.url}/admin/vouchers?site=branch-a`, { headers: AUTH })).text();
+    expect(atA).not.toContain('data-testid="login-warning"');
+  });
+
   test('with HOTSPOT_LOGIN_URL nothing is read from any router', async () => {
     const made = await batchOf({ roaming: true });
     const t = await cardLinkTarget(
