@@ -14,7 +14,7 @@ import { guardWrites } from '../../src/router/hotspot/guard';
 import type { RouterClient } from '../../src/router/types';
 import { createBandwidthService } from '../../src/services/bandwidth';
 import type { ServiceDeps, SiteRef } from '../../src/services/deps';
-import { forSite } from '../../src/services/site-monitor';
+import { SITE_SETTING_NAMES } from '../../src/router/errors';
 import { createRouterBinding, type RouterBinding } from '../../src/services/router-binding';
 import { createRouterChecksService } from '../../src/services/router-checks';
 import { createRouterInfoService } from '../../src/services/router-info';
@@ -82,15 +82,14 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     tls: Boolean(row.tls),
     timeoutSeconds: config.router.timeoutSeconds,
     logger: log.child({ module: 'router' }),
+    settings: SITE_SETTING_NAMES,
   });
   await client.start();
   if (!(await client.waitConnected(config.router.timeoutSeconds * 1000))) {
     const status = client.status;
     await client.stop();
-    // The connection's own words (refused, wrong password, TLS…), naming the site's fields instead of .env's.
-    const why = status.lastError
-      ? forSite(status.lastError)
-      : `no answer within ${config.router.timeoutSeconds} s`;
+    // The connection's own words (refused, wrong password, TLS…), naming the site's fields (SITE_SETTING_NAMES).
+    const why = status.lastError ?? `no answer within ${config.router.timeoutSeconds} s`;
     throw new AppError(
       'SITE_UNREACHABLE',
       `Site "${site.name}": its router at ${row.host}:${port} cannot be reached. ${why.replace(/[^.?!]$/, '$&.')} Nothing was changed.`,

@@ -115,6 +115,7 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
       logger,
       keepalive: opts.keepalive ?? true,
       now: opts.now ?? Date.now,
+      settings: opts.settings,
     },
     async (run) => {
       stats.commands++;

@@ -1,7 +1,13 @@
 import net from 'node:net';
 import tls, { type ConnectionOptions, type TlsOptions } from 'node:tls';
 import { RouterOSAPI } from 'node-routeros';
-import { connectFailure, tlsFailure, toRouterError } from './errors';
+import {
+  connectFailure,
+  ENV_SETTING_NAMES,
+  tlsFailure,
+  toRouterError,
+  type RouterSettingNames,
+} from './errors';
 import { backoffDelay, type BackoffOptions } from './limits';
 import {
   RouterError,
@@ -38,6 +44,8 @@ export interface ConnectionConfig {
   reconnect: BackoffOptions;
   random: () => number;
   logger: RouterLogger;
+  /** How the messages name this router's settings; default the .env variables (ENV_SETTING_NAMES). */
+  settings?: RouterSettingNames;
   /** node-routeros keepalive: a `#` probe every timeoutSeconds/2 so the idle timeout never fires on a healthy link. */
   keepalive: boolean;
   now: () => number;
@@ -233,17 +241,22 @@ export class RouterConnection {
   /** Why a connect + login failed, in the owner's terms (wrong password, TLS, refused, timeout, other). */
   private async explain(err: unknown): Promise<RouterError> {
     const { host, port, user, tls: useTls, timeoutSeconds } = this.cfg;
-    const e = connectFailure(err, { host, port, user, tls: useTls, timeoutSeconds });
+    const names = this.cfg.settings ?? ENV_SETTING_NAMES;
+    const e = connectFailure(err, { host, port, user, tls: useTls, timeoutSeconds, settings: names });
     if (this.stopped || NO_PEER.test(errnoOf(err))) return e;
     // Plain API against the api-ssl port: the router hangs up on the login words, which looks like any
     // dropped connection. One TLS handshake on the same port tells the two apart.
     const hungUp = e.code === 'ROUTER_UNREACHABLE' || e.code === 'ROUTER_TRAP';
     if (!useTls && hungUp && (await this.probe('tls')))
-      return tlsFailure(`${host}:${port} speaks TLS (api-ssl) but ROUTER_TLS is false`, err);
+      return tlsFailure(`${host}:${port} speaks TLS (api-ssl) but ${names.tlsIs(false)}`, err, names);
     // TLS against the plain API port: depending on the bytes of the ClientHello the router may wait for the
     // rest of a "word" forever, which looks like a router that does not answer. A plain login request tells.
     if (useTls && e.code === 'ROUTER_TIMEOUT' && (await this.probe('api')))
-      return tlsFailure(`${host}:${port} is a plain API port (no TLS answer) but ROUTER_TLS is true`, err);
+      return tlsFailure(
+        `${host}:${port} is a plain API port (no TLS answer) but ${names.tlsIs(true)}`,
+        err,
+        names,
+      );
     return e;
   }
 

@@ -97,6 +97,31 @@ export function toRouterError(err: unknown, command?: string): RouterError {
   });
 }
 
+/**
+ * How the owner names a router's settings in the messages that say what to check: the .env variables for the
+ * .env router, the site's own fields (Sites page, `pisonet sites edit`) for another site's.
+ */
+export interface RouterSettingNames {
+  /** "check … and the user's group" */
+  credentials: string;
+  /** "check … (api-ssl is 8729, plain api 8728)" */
+  tlsAndPort: string;
+  /** "… speaks TLS (api-ssl) but …" */
+  tlsIs(on: boolean): string;
+}
+
+export const ENV_SETTING_NAMES: RouterSettingNames = {
+  credentials: 'ROUTER_USER/ROUTER_PASSWORD',
+  tlsAndPort: 'ROUTER_TLS and ROUTER_PORT',
+  tlsIs: (on) => `ROUTER_TLS is ${on}`,
+};
+
+export const SITE_SETTING_NAMES: RouterSettingNames = {
+  credentials: "the site's API user and password",
+  tlsAndPort: "the site's TLS setting and port",
+  tlsIs: (on) => `the site's TLS is ${on ? 'on' : 'off'}`,
+};
+
 /** Where the connection was going, for messages that tell the owner what to check. */
 export interface ConnectTarget {
   host: string;
@@ -104,6 +129,8 @@ export interface ConnectTarget {
   user: string;
   tls: boolean;
   timeoutSeconds: number;
+  /** Default ENV_SETTING_NAMES. */
+  settings?: RouterSettingNames;
 }
 
 // Node's TLS and certificate error codes: ERR_SSL_WRONG_VERSION_NUMBER, ERR_TLS_CERT_ALTNAME_INVALID,
@@ -115,8 +142,8 @@ const NOT_TLS = /wrong version number|packet length too long|record layer failur
 /** Node's wording when the peer hangs up in the middle of the handshake. */
 const HANDSHAKE_CUT = /before secure TLS connection was established/i;
 
-export const TLS_ADVICE =
-  'check ROUTER_TLS and ROUTER_PORT (api-ssl is 8729, plain api 8728) and the certificate';
+const tlsAdvice = (names: RouterSettingNames) =>
+  `check ${names.tlsAndPort} (api-ssl is 8729, plain api 8728) and the certificate`;
 
 /** OpenSSL's `80AC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…` → `wrong version number`. */
 function tlsReason(message: string): string {
@@ -125,12 +152,20 @@ function tlsReason(message: string): string {
 }
 
 /** The TLS failure for an api-ssl attempt, in the owner's terms. */
-export function tlsFailure(detail: string, cause?: unknown): RouterError {
-  return new RouterError('ROUTER_TLS', `TLS handshake with the router failed: ${detail}; ${TLS_ADVICE}`, {
-    command: 'connect',
-    cause,
-    connect: true,
-  });
+export function tlsFailure(
+  detail: string,
+  cause?: unknown,
+  names: RouterSettingNames = ENV_SETTING_NAMES,
+): RouterError {
+  return new RouterError(
+    'ROUTER_TLS',
+    `TLS handshake with the router failed: ${detail}; ${tlsAdvice(names)}`,
+    {
+      command: 'connect',
+      cause,
+      connect: true,
+    },
+  );
 }
 
 /**
@@ -141,6 +176,7 @@ export function tlsFailure(detail: string, cause?: unknown): RouterError {
  */
 export function connectFailure(err: unknown, target: ConnectTarget): RouterError {
   const where = `${target.host}:${target.port}`;
+  const names = target.settings ?? ENV_SETTING_NAMES;
   const e = toRouterError(err, 'connect');
   const lib = asLibraryError(err);
   const code = String(lib.code ?? lib.errno ?? '');
@@ -148,7 +184,7 @@ export function connectFailure(err: unknown, target: ConnectTarget): RouterError
   if (e.code === 'ROUTER_LOGIN_FAILED') {
     return new RouterError(
       'ROUTER_LOGIN_FAILED',
-      `The router refused the API user or password (user "${target.user}"): check ROUTER_USER/ROUTER_PASSWORD and the user's group (api, read, write)`,
+      `The router refused the API user or password (user "${target.user}"): check ${names.credentials} and the user's group (api, read, write)`,
       { command: 'connect', cause: err, connect: true },
     );
   }
@@ -160,7 +196,7 @@ export function connectFailure(err: unknown, target: ConnectTarget): RouterError
         : HANDSHAKE_CUT.test(detail)
           ? `${where} closed the connection during the handshake`
           : tlsReason(detail) || code;
-    return tlsFailure(what, err);
+    return tlsFailure(what, err, names);
   }
   if (code === 'ECONNREFUSED') {
     return new RouterError(

@@ -13,6 +13,7 @@ import { AppError } from '../lib/errors';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { createRouterClient, toRouterError, type RouterClient } from '../router';
+import { SITE_SETTING_NAMES } from '../router/errors';
 import type { CredentialsBox } from './sites/credentials';
 import { DEFAULT_SITE_ID, type SiteError, type SiteRow, type SiteStatus } from './sites/types';
 
@@ -76,23 +77,10 @@ interface Entry {
 const fingerprintOf = (r: SiteRow) =>
   JSON.stringify([r.host, r.port, r.username, r.password_enc, Boolean(r.tls)]);
 
-/**
- * The connection's messages name the .env settings of the main router (ROUTER_PASSWORD, ROUTER_TLS…); for another
- * site the owner fixes the site's own fields instead.
- */
-export function forSite(message: string): string {
-  return message
-    .replace(/ROUTER_USER\/ROUTER_PASSWORD/g, "the site's API user and password")
-    .replace(/ROUTER_TLS and ROUTER_PORT/g, "the site's TLS setting and port")
-    .replace(/ROUTER_TLS is false/g, "the site's TLS is off")
-    .replace(/ROUTER_TLS is true/g, "the site's TLS is on")
-    .replace(/ROUTER_(HOST|PORT|USER|PASSWORD|TLS)\b/g, (_m, f: string) => `the site's ${f.toLowerCase()}`);
-}
-
 function asError(err: unknown): SiteError {
   if (err instanceof AppError) return { code: err.code, message: err.message };
   const e = toRouterError(err);
-  return { code: e.code, message: forSite(e.message) };
+  return { code: e.code, message: e.message };
 }
 
 export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
@@ -110,7 +98,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       error = {
         code: s?.lastErrorCode ?? 'ROUTER_UNREACHABLE',
         message: s?.lastError
-          ? forSite(s.lastError)
+          ? s.lastError
           : 'Not connected yet: the first connection attempt is still under way.',
       };
     if (!error && connected) error = e.readError ?? e.attached?.safeMode?.() ?? null;
@@ -198,6 +186,8 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       timeoutSeconds: config.router.timeoutSeconds,
       logger: log.child({ site: row.name }),
       reconnect: opts.reconnect,
+      // Its messages (status, logs) name the site's fields, not the .env router's variables.
+      settings: SITE_SETTING_NAMES,
     });
     e.client = client;
     e.attached = opts.attach?.(row, client);

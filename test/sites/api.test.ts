@@ -90,6 +90,11 @@ describe('sites API: add, live status from two routers, edit, delete', () => {
     // Worded for this site, not for the .env router's settings.
     expect(down.error.message).toContain("the site's API user and password");
     expect(down.error.message).not.toContain('ROUTER_PASSWORD');
+    // So are the log lines of that site's connection.
+    const logged = lines.filter((l) => l.includes('branch-a') && l.includes('ROUTER_LOGIN_FAILED'));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const l of logged) expect(l).not.toContain('ROUTER_PASSWORD');
+    expect(logged.some((l) => l.includes("the site's API user and password"))).toBe(true);
     // /healthz (for a monitoring system) names the site and the same error, never a secret.
     const health = await fetch(`${h.app!.url}/healthz`);
     const body = await health.text();
