@@ -2,9 +2,10 @@
  * What a printed voucher's QR code opens. A phone's camera opens a link in its browser with nothing that says
  * which device it is, so the link must go through the hotspot's own login page: the router serves it with the
  * phone's MAC and IP filled in, and our login.html (docs/router-login.html) forwards them with the code to the
- * portal, which redeems at once. In order: HOTSPOT_LOGIN_URL, else `http://<dns-name>/login` from the router's
- * hotspot server profile, else the portal itself (the customer then types the code), with a warning saying
- * what to set.
+ * portal, which redeems at once. In order: HOTSPOT_LOGIN_URL, else `http://<dns-name>/login` from the hotspot
+ * server profile of the router the cards are used on (a branch's batch: the branch's; a roaming batch: every
+ * router's, when they all share the name; docs/sites.md "Printed cards at every site"), else the portal itself
+ * (the customer then types the code), with a warning saying what to set.
  */
 import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/env';
