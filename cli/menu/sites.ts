@@ -144,11 +144,15 @@ async function addSite(core: Core): Promise<void> {
     hotspotUserProfile: 'default',
     tz: '',
   };
-  // Asked once, before the form: a fix of the other answers does not ask for it again.
-  const pass = await password({ message: 'The router API user’s password (Enter: none):', mask: '*' });
-  const made = await askAndSave(blank, (a) =>
-    core.services.sites.add({ ...siteInput(a), password: pass }, cliActor()),
-  );
+  // Asked once, after the first answers: going through them again to fix one does not ask it again.
+  let pass: string | undefined;
+  const made = await askAndSave(blank, async (a) => {
+    pass ??= await password({
+      message: `API password of ${a.user || 'that user'} (Enter: none):`,
+      mask: '*',
+    });
+    return core.services.sites.add({ ...siteInput(a), password: pass }, cliActor());
+  });
   if (made) saved(made, 'Added');
 }
 
@@ -165,14 +169,17 @@ async function editSite(core: Core): Promise<void> {
     hotspotUserProfile: site.hotspotUserProfile,
     tz: site.tz ?? '',
   };
-  const change = await confirm({
-    message: site.passwordSet ? 'Change the stored password?' : 'Set a password (none stored now)?',
-    default: false,
+  // Asked once, after the first answers; the stored password stays unless changed here.
+  let change: { password: string | undefined } | undefined;
+  const edited = await askAndSave(current, async (a) => {
+    change ??= (await confirm({
+      message: site.passwordSet ? 'Change the stored password?' : 'Set a password (none stored now)?',
+      default: false,
+    }))
+      ? { password: await password({ message: 'New API password (Enter: none):', mask: '*' }) }
+      : { password: undefined };
+    return core.services.sites.update(site.id, { ...siteInput(a), password: change.password }, cliActor());
   });
-  const pass = change ? await password({ message: 'New API password (Enter: none):', mask: '*' }) : undefined;
-  const edited = await askAndSave(current, (a) =>
-    core.services.sites.update(site.id, { ...siteInput(a), password: pass }, cliActor()),
-  );
   if (edited) saved(edited, 'Saved');
 }
 

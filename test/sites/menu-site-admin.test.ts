@@ -46,8 +46,7 @@ describe('menu: sites (routers)', () => {
     expect(tested).toContain('Site branch-a');
     expect(tested).toMatch(/Identity:\s+Branch-A/);
 
-    await tmux.step(['3', 'Enter'], 'password (Enter: none)');
-    await tmux.step([SECRET, 'Enter'], 'Site name');
+    await tmux.step(['3', 'Enter'], 'Site name');
     await tmux.step(['branch-a', 'Enter'], 'Router address');
     await tmux.step(['127.0.0.1', 'Enter'], 'Connect with TLS');
     await tmux.step(['Enter'], 'API port:');
@@ -55,7 +54,8 @@ describe('menu: sites (routers)', () => {
     await tmux.step(['pisonet', 'Enter'], 'Hotspot server');
     await tmux.step(['Enter'], 'Hotspot user profile');
     await tmux.step(['Enter'], 'Time zone');
-    const refused = await tmux.step(['Enter'], 'Not saved yet.');
+    await tmux.step(['Enter'], 'API password of pisonet (Enter: none):');
+    const refused = await tmux.step([SECRET, 'Enter'], 'Not saved yet.');
     expect(refused).toContain('SITE_NAME_TAKEN');
     expect(refused).not.toContain(SECRET);
     expect(await h.core!.db('sites').count({ n: '*' })).toEqual([{ n: 3 }]);
@@ -81,14 +81,14 @@ describe('menu: sites (routers)', () => {
     const choices = editable.slice(editable.lastIndexOf('Edit which site?'));
     expect(choices).toContain('branch-c');
     expect(choices).not.toContain('default');
-    await tmux.step(['Down', 'Down', 'Enter'], 'Change the stored password?');
-    await tmux.step(['Enter'], 'Site name');
+    await tmux.step(['Down', 'Down', 'Enter'], 'Site name');
     await tmux.step(['Enter'], 'Router address');
     await tmux.step(['Enter'], 'Connect with TLS');
     await tmux.step(['y', 'Enter'], 'API port:');
     for (const next of ['API user:', 'Hotspot server', 'Hotspot user profile', 'Time zone'])
       await tmux.step(['Enter'], next);
-    const saved = await tmux.step(['Asia/Jakarta', 'Enter'], 'Saved site branch-c');
+    await tmux.step(['Asia/Jakarta', 'Enter'], 'Change the stored password?');
+    const saved = await tmux.step(['Enter'], 'Saved site branch-c');
     expect(saved).toContain('127.0.0.1:9 with TLS');
     const after = await siteRow('branch-c');
     expect(after).toMatchObject({ port: 9, tz: 'Asia/Jakarta', password_enc: row.password_enc });
