@@ -58,7 +58,7 @@ describe('menu: sites (routers)', () => {
     const refused = await tmux.step([SECRET, 'Enter'], 'Not saved yet.');
     expect(refused).toContain('SITE_NAME_TAKEN');
     expect(refused).not.toContain(SECRET);
-    expect(await h.core!.db('sites').count({ n: '*' })).toEqual([{ n: 3 }]);
+    expect(await h.core!.db('sites').pluck('name')).toHaveLength(3); // nothing saved
     await tmux.step(['Enter'], 'Site name');
     await tmux.step(['branch-c', 'Enter'], 'Router address');
     for (const next of [
