@@ -19,6 +19,7 @@ import * as m0016 from './20261122_0016_vendo_window_proof';
 import * as m0017 from './20261122_0017_voucher_sites';
 import * as m0018 from './20261122_0018_profile_vendo_sites';
 import * as m0019 from './20261122_0019_usage_journal';
+import * as m0020 from './20261123_0020_site_wifi_name';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0017_voucher_sites', m0017],
   ['20261122_0018_profile_vendo_sites', m0018],
   ['20261122_0019_usage_journal', m0019],
+  ['20261123_0020_site_wifi_name', m0020],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

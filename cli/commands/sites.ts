@@ -21,7 +21,8 @@ const FIELDS = `  --host HOST                 the router's address: host name, I
   --password-stdin            read the API password from standard input (first line)
   --hotspot-server NAME       the hotspot server (default: all)
   --hotspot-user-profile NAME the hotspot user profile (default: default)
-  --tz ZONE                   the site's time zone when it differs from the shop's, e.g. Asia/Manila`;
+  --tz ZONE                   the site's time zone when it differs from the shop's, e.g. Asia/Manila
+  --wifi-name NAME            the WiFi name printed on its cards when it differs from the shop's ("" for the shop's)`;
 
 const LIST = `Usage: pisonet sites list [--json]
 
@@ -67,6 +68,7 @@ const fieldOptions = {
   'hotspot-server': { type: 'string' },
   'hotspot-user-profile': { type: 'string' },
   tz: { type: 'string' },
+  'wifi-name': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -129,6 +131,7 @@ function siteInput(values: Record<string, string | boolean | undefined>): SiteIn
     hotspot_server: s('hotspot-server'),
     hotspot_user_profile: s('hotspot-user-profile'),
     tz: s('tz'),
+    wifi_name: s('wifi-name'),
   };
 }
 

@@ -27,6 +27,7 @@ interface Answers {
   hotspotServer: string;
   hotspotUserProfile: string;
   tz: string;
+  wifiName: string;
 }
 
 /** Errors fixed by changing answers: bad fields, a taken name. */
@@ -92,6 +93,13 @@ async function askAll(a: Answers): Promise<Answers> {
     (v) => (v.trim() === '-' ? '' : v.trim()),
     { default: a.tz || undefined },
   );
+  next.wifiName = await ask(
+    a.wifiName
+      ? 'WiFi name on its cards, if not the shop’s (- for the shop’s):'
+      : 'WiFi name on its cards, if not the shop’s (Enter: the shop’s):',
+    (v) => (v.trim() === '-' ? '' : v.trim()),
+    { default: a.wifiName || undefined },
+  );
   return next;
 }
 
@@ -105,6 +113,7 @@ function siteInput(a: Answers): SiteInput {
     hotspot_server: a.hotspotServer,
     hotspot_user_profile: a.hotspotUserProfile,
     tz: a.tz, // empty: the shop's zone
+    wifi_name: a.wifiName, // empty: the shop's
   };
 }
 
@@ -143,6 +152,7 @@ async function addSite(core: Core): Promise<void> {
     hotspotServer: 'all',
     hotspotUserProfile: 'default',
     tz: '',
+    wifiName: '',
   };
   // Asked once, after the first answers: going through them again to fix one does not ask it again.
   let pass: string | undefined;
@@ -168,6 +178,7 @@ async function editSite(core: Core): Promise<void> {
     hotspotServer: site.hotspotServer,
     hotspotUserProfile: site.hotspotUserProfile,
     tz: site.tz ?? '',
+    wifiName: site.wifiName ?? '',
   };
   // Asked once, after the first answers; the stored password stays unless changed here.
   let change: { password: string | undefined } | undefined;

@@ -14,7 +14,7 @@ import { cardLinkTarget, cardRoutersFor, type CardPlace } from '../../src/servic
 import { runCli } from '../cli/helpers';
 import type { Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';
-import { AUTH, harnessWithBranches, type Branch } from './helpers';
+import { api, AUTH, harnessWithBranches, type Branch } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -122,6 +122,40 @@ describe('printed cards at every site', () => {
     // Narrowed to branch A, only its router is read: named, no warning.
     const atA = await (await fetch(`${h.app!.url}/admin/vouchers?site=branch-a`, { headers: AUTH })).text();
     expect(atA).not.toContain('data-testid="login-warning"');
+  });
+
+  test("a site's own WiFi name is printed on its batches' cards; roaming and the .env router's print the shop's", async () => {
+    const printed = async (batchId: number) => {
+      const html = await (
+        await fetch(`${h.app!.url}/admin/vouchers/batches/${batchId}/print?format=a4`, { headers: AUTH })
+      ).text();
+      return [...html.matchAll(/<span class="k">WiFi:<\/span> ([^<]*)</g)].map((m) => m[1].trim());
+    };
+    const tooLong = await api(h, 'PUT', `/sites/${branch.a.id}`, { wifi_name: 'x'.repeat(33) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.fields.wifi_name).toContain('at most 32 characters');
+    const set = await api(h, 'PUT', `/sites/${branch.a.id}`, { wifi_name: ' AlingNena-A ' });
+    expect(set.status).toBe(200);
+    expect(set.json.site.wifi_name).toBe('AlingNena-A');
+
+    const atA = await batchOf({ site: 'branch-a' });
+    expect(await printed(atA.batchId)).toEqual(['AlingNena-A', 'AlingNena-A']);
+    const roaming = await batchOf({ roaming: true });
+    expect(await printed(roaming.batchId)).toEqual(['PisoNet', 'PisoNet']);
+    const home = await batchOf({});
+    expect(await printed(home.batchId)).toEqual(['PisoNet', 'PisoNet']);
+
+    // The Sites page's edit form shows it; the terminal sets another site's.
+    const form = await (await fetch(`${h.app!.url}/admin/sites/${branch.a.id}`, { headers: AUTH })).text();
+    expect(form).toMatch(/name="wifi_name"[^>]*value="AlingNena-A"/);
+    const edit = await runCli(h, ['sites', 'edit', 'branch-b', '--wifi-name', 'Branch-B WiFi', '--json']);
+    expect(edit.code).toBe(0);
+    expect(JSON.parse(edit.stdout).site.wifi_name).toBe('Branch-B WiFi');
+    const atB = await batchOf({ site: 'branch-b' });
+    expect(await printed(atB.batchId)).toEqual(['Branch-B WiFi', 'Branch-B WiFi']);
+    // Empty: the shop's again.
+    expect((await api(h, 'PUT', `/sites/${branch.a.id}`, { wifi_name: '' })).json.site.wifi_name).toBeNull();
+    expect(await printed(atA.batchId)).toEqual(['PisoNet', 'PisoNet']);
   });
 
   test('with HOTSPOT_LOGIN_URL nothing is read from any router', async () => {

@@ -54,6 +54,7 @@ describe('menu: sites (routers)', () => {
     await tmux.step(['pisonet', 'Enter'], 'Hotspot server');
     await tmux.step(['Enter'], 'Hotspot user profile');
     await tmux.step(['Enter'], 'Time zone');
+    await tmux.step(['Enter'], 'WiFi name on its cards');
     await tmux.step(['Enter'], 'API password of pisonet (Enter: none):');
     const refused = await tmux.step([SECRET, 'Enter'], 'Not saved yet.');
     expect(refused).toContain('SITE_NAME_TAKEN');
@@ -70,10 +71,11 @@ describe('menu: sites (routers)', () => {
     ])
       await tmux.step(['Enter'], next);
     await tmux.step(['Enter'], 'Time zone');
+    await tmux.step(['Enter'], 'WiFi name on its cards');
     const added = await tmux.step(['Enter'], 'Added site branch-c');
     expect(added).toContain('127.0.0.1:9, user pisonet, password stored encrypted.');
     const row = await siteRow('branch-c');
-    expect(row).toMatchObject({ host: '127.0.0.1', port: 9, username: 'pisonet', tz: null });
+    expect(row).toMatchObject({ host: '127.0.0.1', port: 9, username: 'pisonet', tz: null, wifi_name: null });
     expect(row.password_enc).toBeTruthy();
     expect(row.password_enc).not.toContain(SECRET);
 
@@ -87,11 +89,17 @@ describe('menu: sites (routers)', () => {
     await tmux.step(['y', 'Enter'], 'API port:');
     for (const next of ['API user:', 'Hotspot server', 'Hotspot user profile', 'Time zone'])
       await tmux.step(['Enter'], next);
-    await tmux.step(['Asia/Jakarta', 'Enter'], 'Change the stored password?');
+    await tmux.step(['Asia/Jakarta', 'Enter'], 'WiFi name on its cards');
+    await tmux.step(['Branch-C WiFi', 'Enter'], 'Change the stored password?');
     const saved = await tmux.step(['Enter'], 'Saved site branch-c');
     expect(saved).toContain('127.0.0.1:9 with TLS');
     const after = await siteRow('branch-c');
-    expect(after).toMatchObject({ port: 9, tz: 'Asia/Jakarta', password_enc: row.password_enc });
+    expect(after).toMatchObject({
+      port: 9,
+      tz: 'Asia/Jakarta',
+      wifi_name: 'Branch-C WiFi',
+      password_enc: row.password_enc,
+    });
     expect(Boolean(after.tls)).toBe(true);
   });
 

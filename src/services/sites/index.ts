@@ -135,6 +135,8 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       hotspotServer: isDefault ? config.hotspotServer : (r.hotspot_server ?? 'all'),
       hotspotUserProfile: isDefault ? config.hotspotUserProfile : (r.hotspot_user_profile ?? 'default'),
       tz: isDefault ? null : r.tz,
+      // The .env router's cards print WIFI_NAME (changed in .env, like its connection).
+      wifiName: isDefault ? config.wifiName || null : r.wifi_name,
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
       status: await statusOf(r),
@@ -168,6 +170,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     if (p.hotspotServer !== undefined) c.hotspot_server = p.hotspotServer;
     if (p.hotspotUserProfile !== undefined) c.hotspot_user_profile = p.hotspotUserProfile;
     if (p.tz !== undefined) c.tz = p.tz;
+    if (p.wifiName !== undefined) c.wifi_name = p.wifiName;
     return c;
   }
 

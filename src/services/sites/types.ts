@@ -14,6 +14,8 @@ export interface SiteInput {
   hotspot_server?: unknown;
   hotspot_user_profile?: unknown;
   tz?: unknown;
+  /** The WiFi name on its cards; empty: WIFI_NAME (or the shop's name). */
+  wifi_name?: unknown;
 }
 
 export interface SiteError {
@@ -51,6 +53,8 @@ export interface SiteView {
   hotspotUserProfile: string;
   /** The site's own time zone, or null for the shop's (TZ). */
   tz: string | null;
+  /** The WiFi name printed on its vouchers' cards, or null for WIFI_NAME (or the shop's name). */
+  wifiName: string | null;
   createdAt: number;
   updatedAt: number;
   status: SiteStatus;
@@ -118,6 +122,7 @@ export interface SiteRow {
   hotspot_server: string | null;
   hotspot_user_profile: string | null;
   tz: string | null;
+  wifi_name: string | null;
   identity: string | null;
   online: number | null;
   last_poll_at: number | string | null;

@@ -10,6 +10,8 @@ export const NAME_MAX = 32;
 export const USER_MAX = 64;
 export const PASSWORD_MAX = 128;
 export const HOTSPOT_NAME_MAX = 64;
+/** A WiFi name (SSID) is at most 32 bytes; WIFI_NAME has the same bound. */
+export const WIFI_NAME_MAX = 32;
 const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const LABEL_RE = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
@@ -23,6 +25,7 @@ export interface ParsedSite {
   hotspotServer?: string | null;
   hotspotUserProfile?: string | null;
   tz?: string | null;
+  wifiName?: string | null;
 }
 
 const given = (v: unknown) => v !== undefined && v !== null;
@@ -117,6 +120,20 @@ function parseHotspotName(v: unknown, field: string, example: string): string | 
   return s === '' ? null : s;
 }
 
+/** The WiFi name printed on the site's cards; empty: WIFI_NAME (or the shop's name). */
+function parseWifiName(v: unknown): string | null {
+  if (v === '' || v === null) return null;
+  const s = typeof v === 'string' ? v.trim() : undefined;
+  if (s === undefined || s.length > WIFI_NAME_MAX || hasControl(s))
+    throw ValidationError.invalid(
+      'wifi_name',
+      v,
+      'a WiFi name',
+      `use at most ${WIFI_NAME_MAX} characters on one line, e.g. AlingNena-Branch2, or leave it empty for the shop's`,
+    );
+  return s === '' ? null : s;
+}
+
 export function knownTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -162,6 +179,7 @@ export function parseSiteInput(input: SiteInput, partial: boolean): ParsedSite {
       parseHotspotName(input.hotspot_user_profile, 'hotspot_user_profile', 'default'),
     );
   if (given(input.tz)) out.tz = c.field(() => parseTz(input.tz));
+  if (given(input.wifi_name)) out.wifiName = c.field(() => parseWifiName(input.wifi_name));
   c.throwIfAny('Invalid site');
   return out;
 }

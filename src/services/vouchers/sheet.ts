@@ -16,6 +16,7 @@ import { formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/
 import { safeLogo } from '../shop-logo';
 import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
 import { cardLink, type CardLinkTarget } from './card-link';
+import { DEFAULT_SITE_ID, type SiteService } from '../sites/types';
 
 export interface SheetCard {
   code: string;
@@ -51,7 +52,7 @@ export interface SheetOptions {
   include?: SheetInclude;
   /** Overrides the batch's own design for this print. */
   design?: CardDesign;
-  /** WIFI_NAME; empty = the shop's name. */
+  /** WIFI_NAME; empty = the shop's name. A branch's batch prints the site's own WiFi name when it has one. */
   wifiName?: string;
   /** The first card of this part, 1-based (SHEET_MAX_CARDS cards per part). */
   from?: number;
@@ -95,7 +96,12 @@ export async function shopBranding(
  * shared by the web admin's print page and the terminal's "print sheet to a file".
  */
 export async function buildSheet(
-  services: { vouchers: VoucherService; profiles: ProfileService; settings: SettingsService },
+  services: {
+    vouchers: VoucherService;
+    profiles: ProfileService;
+    settings: SettingsService;
+    sites: Pick<SiteService, 'get'>;
+  },
   batchId: number,
   opts: SheetOptions,
 ): Promise<PrintableSheet> {
@@ -118,11 +124,16 @@ export async function buildSheet(
     }),
   );
   const branding = await shopBranding(services.settings);
+  // A branch's batch prints the branch's WiFi name when it has its own (a roaming batch: the shop's).
+  const siteWifi =
+    batch.site && !batch.roaming && batch.site.id !== DEFAULT_SITE_ID
+      ? (await services.sites.get(batch.site.id)).wifiName
+      : null;
   return {
     batch,
     cards,
     ...branding,
-    wifi: opts.wifiName || branding.shop,
+    wifi: siteWifi || opts.wifiName || branding.shop,
     design: opts.design ?? batch.design ?? DEFAULT_CARD_DESIGN,
     include,
     single: opts.only !== undefined,

@@ -25,6 +25,7 @@ export function siteJson(s: SiteView) {
     hotspot_server: s.hotspotServer,
     hotspot_user_profile: s.hotspotUserProfile,
     tz: s.tz,
+    wifi_name: s.wifiName,
     connected: s.status.connected,
     identity: s.status.identity,
     online: s.status.online,

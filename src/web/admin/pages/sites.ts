@@ -36,6 +36,7 @@ function input(body: unknown, edit: boolean): Record<string, unknown> {
     hotspot_server: field(body, 'hotspot_server'),
     hotspot_user_profile: field(body, 'hotspot_user_profile'),
     tz: field(body, 'tz'),
+    wifi_name: field(body, 'wifi_name'),
   };
   if (typeof password === 'string' && (password !== '' || !edit)) out.password = password;
   if (edit && field(body, 'clear_password') === 'yes') out.password = '';
@@ -88,6 +89,7 @@ export function siteRoutes(ctx: WebContext): Router {
           hotspot_server: site.hotspotServer === 'all' ? '' : site.hotspotServer,
           hotspot_user_profile: site.hotspotUserProfile === 'default' ? '' : site.hotspotUserProfile,
           tz: site.tz ?? '',
+          wifi_name: site.wifiName ?? '',
         },
         ...extra,
       },
