@@ -33,6 +33,14 @@ function banner(core: CliCore): string {
  */
 export function routerStatusLine(core: CliCore, width = terminalWidth()): string {
   const s = core.router.status;
+  // Safe mode (src/services/router-binding.ts): this database does not know the router; nothing is written to it.
+  if (s.connected && core.services.routerBinding.state().mode === 'safe')
+    return out.yellow(
+      truncate(
+        `router: ${s.identity ?? core.config.router.host} · SAFE MODE: nothing is written to it; adopt it under Sites (8)`,
+        width,
+      ),
+    );
   if (s.connected)
     return out.green(truncate(`router: connected · ${s.identity ?? core.config.router.host}`, width));
   let state = 'connecting…';
@@ -101,6 +109,8 @@ export async function runMenu(): Promise<number> {
       'Exit',
       {
         beforeDraw: async () => {
+          // Whether this database knows the router: one check per connection (then cached), as before a write.
+          if (core.router.status.connected) await core.services.routerBinding.ready().catch(() => false);
           say(routerStatusLine(core));
           const sites = await sitesStatusLine(core).catch(() => '');
           if (sites) say(sites);
