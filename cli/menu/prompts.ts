@@ -108,6 +108,16 @@ export async function ask<T>(
   return parse(text);
 }
 
+/**
+ * An optional text answer. Its current value is the input's default, which comes back on Enter, so "-" clears
+ * it: `withCurrent` is the question when there is one (saying so), `withoutCurrent` when there is none.
+ */
+export function askOptional(withCurrent: string, withoutCurrent: string, current: string): Promise<string> {
+  return ask(current ? withCurrent : withoutCurrent, (v) => (v.trim() === '-' ? '' : v.trim()), {
+    default: current || undefined,
+  });
+}
+
 /** Every destructive action asks first; the default is No. */
 export function confirmAction(message: string): Promise<boolean> {
   return confirm({ message, default: false });

@@ -15,7 +15,7 @@ import { routerInfoText } from '../lib/render';
 import { withSiteRouter } from '../lib/site-router';
 import { adoptRouter } from '../commands/network';
 import { siteTable } from '../commands/sites';
-import { ask, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
+import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers (the site form of the admin, as text). */
 interface Answers {
@@ -86,19 +86,15 @@ async function askAll(a: Answers): Promise<Answers> {
   next.hotspotUserProfile = await ask('Hotspot user profile for the vouchers:', text, {
     default: a.hotspotUserProfile || 'default',
   });
-  next.tz = await ask(
-    a.tz
-      ? 'Time zone if not the shop’s (- for the shop’s):'
-      : 'Time zone if not the shop’s (Enter: the shop’s):',
-    (v) => (v.trim() === '-' ? '' : v.trim()),
-    { default: a.tz || undefined },
+  next.tz = await askOptional(
+    'Time zone if not the shop’s (- for the shop’s):',
+    'Time zone if not the shop’s (Enter: the shop’s):',
+    a.tz,
   );
-  next.wifiName = await ask(
-    a.wifiName
-      ? 'WiFi name on its cards, if not the shop’s (- for the shop’s):'
-      : 'WiFi name on its cards, if not the shop’s (Enter: the shop’s):',
-    (v) => (v.trim() === '-' ? '' : v.trim()),
-    { default: a.wifiName || undefined },
+  next.wifiName = await askOptional(
+    'WiFi name on its cards, if not the shop’s (- for the shop’s):',
+    'WiFi name on its cards, if not the shop’s (Enter: the shop’s):',
+    a.wifiName,
   );
   return next;
 }

@@ -14,7 +14,7 @@ import { formatMoney } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
-import { ask, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
+import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
 interface Answers {
@@ -88,12 +88,7 @@ async function askAll(core: Core, a: Answers, sites: Site[] | undefined): Promis
     },
     { default: a.rates || undefined },
   );
-  // An input's default comes back on Enter: "-" clears a location set before.
-  next.location = await ask(
-    a.location ? 'Location (optional; - for none):' : 'Location (optional):',
-    (v) => (v.trim() === '-' ? '' : v.trim()),
-    { default: a.location || undefined },
-  );
+  next.location = await askOptional('Location (optional; - for none):', 'Location (optional):', a.location);
   next.window = await ask('Coin window in seconds (20-600):', (v) => v.trim(), {
     default: a.window || '60',
   });
