@@ -1,5 +1,6 @@
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './pg-driver';
 import {
   maskUrlPassword,
   pgClientConfig,
@@ -42,7 +43,7 @@ export async function acquirePostgresLock(c: PostgresConfig, opts: LockOptions):
     started_at: new Date().toISOString(),
   };
   let released = false;
-  const client = new pg.Client(pgClientConfig(c, appName(info.port, info.started_at)));
+  const client = new (pgDriver().Client)(pgClientConfig(c, appName(info.port, info.started_at)));
   client.on('error', (err) => {
     if (!released)
       opts.log.error(

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './pg-driver';
 import { migrationSource } from '../../migrations';
 import { pgClientConfig, type DatabaseConfig, type PostgresConfig } from '../config/database-url';
 
@@ -65,6 +66,7 @@ const PG_NUMERIC = 1700;
  * the host and user only.
  */
 function openPostgres(c: PostgresConfig): Db {
+  const pgTypes = pgDriver().types;
   const pids = new Set<number>();
   const db = knexFactory({
     client: 'pg',
@@ -74,7 +76,7 @@ function openPostgres(c: PostgresConfig): Db {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 || oid === PG_NUMERIC
             ? (v: string) => (v === null ? null : Number(v))
-            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+            : pgTypes.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     } as Knex.PgConnectionConfig,
     pool: {
@@ -137,7 +139,7 @@ export async function dedicatedPostgresClient(
   const extras = postgresExtras.get(db);
   if (!extras) throw new Error('not a PostgreSQL database opened by openDatabase');
   const c = extras.config;
-  const client = new pg.Client(pgClientConfig(c, `pisonet ${purpose}`));
+  const client = new (pgDriver().Client)(pgClientConfig(c, `pisonet ${purpose}`));
   client.on('error', onError);
   await client.connect();
   const close = async () => {

@@ -12,7 +12,8 @@
  * connection died stops polling at its next cycle, even before the driver reports the loss.
  */
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './pg-driver';
 import { pgClientConfig, type PostgresConfig } from '../config/database-url';
 import type { Logger } from '../lib/logger';
 import { LOCK_CLASS } from './controller-lock-pg';
@@ -87,7 +88,7 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
         63,
       );
     const p = (async () => {
-      const cl = new pg.Client(pgClientConfig(c, name));
+      const cl = new (pgDriver().Client)(pgClientConfig(c, name));
       cl.on('error', (err) => {
         if (client === p) lost(err.message);
       });
