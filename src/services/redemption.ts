@@ -19,6 +19,7 @@ import { maskCode } from '../lib/logger';
 import { classifyLoginRefusal } from '../router/login-refusals';
 import { RouterError } from '../router/types';
 import { siteOf, type ServiceDeps } from './deps';
+import { DEFAULT_SITE_ID } from './sites/types';
 import { recordEvent, recordEvents } from './events';
 import { redemptionEvents } from './activity-events';
 import { EVENT_KINDS } from '../domain/activity';
@@ -34,6 +35,7 @@ import {
 } from './voucher-state';
 import { ProfileCache } from './vouchers/queries';
 import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
+import { shopName } from './settings';
 
 /** AppError with the seconds to wait, for the Retry-After header. */
 export class RateLimitedError extends AppError {
@@ -65,13 +67,43 @@ const deviceLimit = () =>
 const expired = () =>
   new AppError('VOUCHER_EXPIRED', 'This code has expired or its data is used up.', 410, 'code');
 
-const otherSite = () =>
-  new AppError(
-    'WRONG_SITE',
-    "This code is for another of the shop's WiFi hotspots. Your code was not used; connect to that hotspot to use it.",
-    409,
-    'code',
-  );
+/**
+ * A code that works at another of the shop's sites. The customer is told which one: its WiFi name as the cards
+ * print it (the site's own, else WIFI_NAME, else the shop's name) and the site's name (`place`; null for the
+ * `.env` router, "main" in the customer's language). Only the holder of a valid code learns this.
+ */
+export class WrongSiteError extends AppError {
+  constructor(
+    readonly place: string | null,
+    readonly wifi: string,
+  ) {
+    super(
+      'WRONG_SITE',
+      `This code works at the shop's ${place ?? 'main'} hotspot (WiFi “${wifi}”). Your code was not used; connect to that hotspot to use it.`,
+      409,
+      'code',
+    );
+  }
+}
+
+/** Where another site's code works (WrongSiteError); a site gone meanwhile gets the message without it. */
+async function otherSite(deps: ServiceDeps, siteId: number | null): Promise<AppError> {
+  const row =
+    siteId === null
+      ? undefined
+      : ((await deps.db('sites').where({ id: siteId }).first('name', 'wifi_name')) as
+          { name: string; wifi_name: string | null } | undefined);
+  if (!row)
+    return new AppError(
+      'WRONG_SITE',
+      "This code is for another of the shop's WiFi hotspots. Your code was not used; connect to that hotspot to use it.",
+      409,
+      'code',
+    );
+  const main = siteId === DEFAULT_SITE_ID;
+  const wifi = (!main && row.wifi_name) || deps.config.wifiName || (await shopName(deps.settings));
+  return new WrongSiteError(main ? null : row.name, wifi);
+}
 
 const notOnRouter = () =>
   new AppError(
@@ -367,7 +399,7 @@ export function createRedemptionService(
     if (row.status === 'revoked')
       throw new AppError('VOUCHER_REVOKED', 'This code has been cancelled by the shop.', 410, 'code');
     if (row.status === 'expired' || row.status === 'exhausted') throw expired();
-    if (!lifecycle.usableAt(row, site.id)) throw otherSite();
+    if (!lifecycle.usableAt(row, site.id)) throw await otherSite(deps, row.site_id ?? null);
     if (row.status === 'unused') return 'activate';
     // Connected time polled but not folded into the table yet counts (an uptime voucher's end).
     const current = deps.unfolded ? deps.unfolded.withVoucher(row) : row;

@@ -2,6 +2,11 @@ import type { Db } from '../db/knex';
 import type { Clock } from '../lib/clock';
 import type { Actor, AuditService, SettingsService } from './types';
 
+/** The shop's name as the owner set it in Settings; "PisoNet" until then. */
+export function shopName(settings: Pick<SettingsService, 'get'>): Promise<string> {
+  return settings.get<string>('shop.name', 'PisoNet');
+}
+
 /** Owner-editable settings (shop name, code format, ...) kept as JSON values in the database. */
 export function createSettingsService(db: Db, clock: Clock, audit: AuditService): SettingsService {
   return {

@@ -25,6 +25,15 @@ export async function makeVouchers(
   return out.vouchers.map((v) => v.code);
 }
 
+/** Opens the portal form like a phone's browser: its page, and the form-token cookie it set. */
+export async function openForm(url: string): Promise<{ page: string; cookie: string; token: string }> {
+  const res = await fetch(url);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  const page = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  return { page, cookie, token };
+}
+
 export async function redeemApi(
   h: Harness,
   body: { code: string; mac: string; ip: string },

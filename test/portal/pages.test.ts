@@ -1,5 +1,5 @@
 import { createHarness, Harness } from '../helpers/harness';
-import { addDevice, makeVouchers } from './helpers';
+import { addDevice, makeVouchers, openForm } from './helpers';
 import { pickLanguage, registerMessages, translator } from '../../src/i18n';
 import en from '../../src/i18n/en.json';
 import fil from '../../src/i18n/fil.json';
@@ -7,15 +7,6 @@ import { SYSTEM } from '../../src/services/types';
 
 const PNG_LOGO =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
-
-/** Opens the portal form like a phone's browser: its page, and the form-token cookie it set. */
-async function openForm(url: string): Promise<{ page: string; cookie: string; token: string }> {
-  const res = await fetch(url);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-  const page = await res.text();
-  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-  return { page, cookie, token };
-}
 
 describe('portal pages without JavaScript', () => {
   let h: Harness;

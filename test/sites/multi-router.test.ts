@@ -8,7 +8,7 @@ import type { RouterSimulator } from '../../src/simulator';
 import { SYSTEM } from '../../src/services/types';
 import type { SiteStack } from '../../src/services/site-stack';
 import type { Harness } from '../helpers/harness';
-import { redeemApi } from '../portal/helpers';
+import { openForm, redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
 import { makeVendo, Phone } from '../vendos/helpers';
 import { harnessWithBranches, type Branch } from './helpers';
@@ -77,6 +77,30 @@ describe('three routers, one controller', () => {
     expect(refused.status).toBe(409);
     expect(refused.json).toMatchObject({ code: 'WRONG_SITE' });
     expect(await row(other)).toMatchObject({ status: 'unused' });
+    // The refusal says where the code works: the site's name, and the WiFi name its cards print (the shop's
+    // until the branch has its own).
+    expect(refused.json.error).toBe(
+      "This code works at the shop's branch-a hotspot (WiFi “PisoNet”). Your code was not used; connect to that hotspot to use it.",
+    );
+    await h.core!.services.sites.update('branch-a', { wifi_name: 'Tondo WiFi' }, SYSTEM);
+    expect((await redeemApi(h, { code: other, ...atB })).json.error).toContain(
+      'branch-a hotspot (WiFi “Tondo WiFi”)',
+    );
+    // The .env router's code is the main hotspot's; the portal page says it in the phone's language.
+    const [main] = await generate({});
+    expect((await redeemApi(h, { code: main, ...atB })).json.error).toContain(
+      "the shop's main hotspot (WiFi “PisoNet”)",
+    );
+    const { cookie, token } = await openForm(`${h.app!.url}/portal?mac=${atB.mac}&ip=${atB.ip}&lang=fil`);
+    const page = await fetch(`${h.app!.url}/portal/redeem`, {
+      method: 'POST',
+      body: new URLSearchParams({ code: other, ...atB, lang: 'fil', _csrf: token }),
+      headers: { cookie },
+    });
+    expect(page.status).toBe(409);
+    expect(await page.text()).toContain('Para sa hotspot ng shop na branch-a (WiFi “Tondo WiFi”)');
+    expect(await row(other)).toMatchObject({ status: 'unused' });
+    expect(await row(main)).toMatchObject({ status: 'unused' });
   });
 
   test('the same MAC and IP on two routers: the portal asks for the site; naming it works', async () => {

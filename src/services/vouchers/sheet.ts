@@ -17,6 +17,7 @@ import { safeLogo } from '../shop-logo';
 import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
 import { cardLink, type CardLinkTarget } from './card-link';
 import { DEFAULT_SITE_ID, type SiteService } from '../sites/types';
+import { shopName } from '../settings';
 
 export interface SheetCard {
   code: string;
@@ -84,10 +85,7 @@ export interface PrintableSheet {
 export async function shopBranding(
   settings: SettingsService,
 ): Promise<{ shop: string; logo: string | null }> {
-  const [shop, logo] = await Promise.all([
-    settings.get<string>('shop.name', 'PisoNet'),
-    settings.get<unknown>('shop.logo', null),
-  ]);
+  const [shop, logo] = await Promise.all([shopName(settings), settings.get<unknown>('shop.logo', null)]);
   return { shop, logo: safeLogo(logo) };
 }
 

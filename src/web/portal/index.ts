@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/errors';
-import { RateLimitedError } from '../../services/redemption';
+import { RateLimitedError, WrongSiteError } from '../../services/redemption';
 import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
@@ -52,6 +52,11 @@ function errorText(
 ): { status: number; code: string; message: string; retryAfter?: number } {
   const e = toAppError(err);
   const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+  if (err instanceof WrongSiteError) {
+    // Where the code works, in the customer's language ("main" for the .env router).
+    const place = err.place ?? t.t('error.WRONG_SITE_MAIN');
+    return { status: e.status, code: e.code, message: t.t('error.WRONG_SITE_AT', { place, wifi: err.wifi }) };
+  }
   const key = `error.${e.code}`;
   const translated = t.t(key, { seconds: retryAfter ?? '' });
   const message =

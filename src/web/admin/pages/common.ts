@@ -11,6 +11,7 @@ import {
   formatRateHuman,
 } from '../../../domain/units';
 import { localDate } from '../../../services/report-calendar';
+import { shopName } from '../../../services/settings';
 import { isUtcZone, TIME_FORMATS, timeFormatter, type TimeFormatName } from '../../../domain/clock';
 
 declare module 'express-session' {
@@ -177,7 +178,7 @@ export function pageLocals(ctx: WebContext) {
     res.locals.flashes = req.session.flash ?? [];
     if (req.session.flash) delete req.session.flash;
     saveBeforeRedirect(req, res, ctx.log);
-    res.locals.shopName = await ctx.services.settings.get<string>('shop.name', 'PisoNet');
+    res.locals.shopName = await shopName(ctx.services.settings);
     res.locals.values = {};
     res.locals.errors = {};
     res.locals.formError = null;

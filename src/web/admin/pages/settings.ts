@@ -6,6 +6,7 @@ import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, parsePrefix } fr
 import { DEFAULT_MOVES_PER_DAY, MAX_MOVES_PER_DAY, parseMovesPerDay } from '../../../domain/self-service';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
 import { logoProblem } from '../../../services/shop-logo';
+import { shopName } from '../../../services/settings';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;
@@ -106,7 +107,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       poll_seconds: String(await settings.get<number>('usage.poll_seconds', config.usagePollSeconds)),
       code_length: String(await settings.get<number>('voucher.code_length', DEFAULT_CODE_LENGTH)),
       code_prefix: await settings.get<string>('voucher.prefix', ''),
-      shop_name: await settings.get<string>('shop.name', 'PisoNet'),
+      shop_name: await shopName(settings),
       moves_per_day: String(await selfService.movesPerDay()),
     };
   }
