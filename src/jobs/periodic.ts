@@ -36,7 +36,9 @@ export class PeriodicJob {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.nextStart = this.now();
+    // A run started by runNow() before start() (the server's first poll on connecting) is this cadence's
+    // first: the next start is one interval after it, not a start skipped because a run was going.
+    this.nextStart = this.running && this.slot !== undefined ? this.slot + this.intervalMs : this.now();
     this.arm();
   }
 

@@ -73,6 +73,18 @@ test('a run that takes 2.5 s: the starts in between are skipped (not queued) and
   expect(skips[0]!.msg).toMatch(/skipped 2 start\(s\)/);
 });
 
+test('start() while a runNow() run is going: that run is the first, nothing is logged as skipped', async () => {
+  const lines: Line[] = [];
+  const { j, starts } = job(1, [200], lines);
+  void j.runNow(); // the server's first poll on connecting, before the cadence starts
+  await jest.advanceTimersByTimeAsync(50);
+  j.start();
+  await jest.advanceTimersByTimeAsync(2100);
+  await stop(j);
+  expect(starts).toEqual([0, 1000, 2000]);
+  expect(lines.filter((l) => /skipped/.test(l.msg))).toEqual([]);
+});
+
 test('runNow() restarts the cadence from its own start; setInterval applies from the current run', async () => {
   const { j, starts } = job(1, [100]);
   j.start();
