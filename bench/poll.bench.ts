@@ -12,6 +12,10 @@
  * Per size it measures a cycle where every device moved traffic and a cycle where nothing changed (which
  * must write nothing to the router), after three warm-up rounds that are run but not counted.
  * BENCH_POLL_VERBOSE=1 prints every run and the RSS (peak so far, current, V8 heap, external) after each step.
+ *
+ * BENCH_POLL_PAUSE_MS=N waits N ms of wall time before every cycle and read, as the server idles between its
+ * polls (30 s by default). The cycles then run after V8's memory reducer has shrunk the heap in the pause,
+ * as they do in the server; without it they run back to back (docs/performance.md, eighth look).
  */
 import { fork } from 'node:child_process';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
@@ -25,6 +29,10 @@ import { benchRouterClient, openBenchSite, seedFleet } from './fleet';
 /** `BENCH_POLL_SIZES=100,1000` runs fewer sizes while developing. */
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000,5000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_POLL_RUNS ?? 7);
+const PAUSE_MS = Number(process.env.BENCH_POLL_PAUSE_MS ?? 0);
+/** The server's idle time between two polls (BENCH_POLL_PAUSE_MS), before a measured step. */
+const pause = (): Promise<void> =>
+  PAUSE_MS > 0 ? new Promise((resolve) => setTimeout(resolve, PAUSE_MS)) : Promise.resolve();
 const WARMUP = 3;
 const NET = 6;
 
@@ -133,6 +141,7 @@ async function measure(n: number): Promise<Figures> {
       await sim.call({ cmd: 'traffic', net: NET, n, up: 20_000, down: 200_000, seconds: 30 });
       await tick(30);
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
+      await pause();
       const t0 = process.hrtime.bigint();
       const run1 = await cpuMs(() => usage.runCycle());
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -147,10 +156,12 @@ async function measure(n: number): Promise<Figures> {
           bytes: after.bytesOut - before.bytesOut,
         });
       await tick(30); // rates fall to zero: one more cycle that writes usage rows, not the router
+      await pause();
       await usage.runCycle();
       noteMemory('  rates-to-zero cycle');
       await tick(30);
       const s0 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
+      await pause();
       const run2 = await cpuMs(() => usage.runCycle());
       const s1 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
       noteMemory('  unchanged cycle');
@@ -164,6 +175,7 @@ async function measure(n: number): Promise<Figures> {
         writes: writesOf(s1.commandsByPath) - writesOf(s0.commandsByPath),
         trips: run2.value.roundTrips,
       });
+      await pause();
       reads.push((await cpuMs(() => readSnapshot(router))).ms);
       noteMemory('  read only');
       folds.push((await cpuMs(() => usage.flush())).ms);
@@ -221,6 +233,10 @@ export async function run(): Promise<void> {
   console.log(
     `poll cycle, simulator in a child process, median of ${RUNS} runs (CPU = controller process incl. SQLite threads):`,
   );
+  if (PAUSE_MS > 0)
+    console.log(
+      `  each cycle and read after a ${PAUSE_MS} ms pause, as the server idles between polls (BENCH_POLL_PAUSE_MS)`,
+    );
   console.log(
     '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures',
   );
