@@ -20,6 +20,7 @@ import * as m0017 from './20261122_0017_voucher_sites';
 import * as m0018 from './20261122_0018_profile_vendo_sites';
 import * as m0019 from './20261122_0019_usage_journal';
 import * as m0020 from './20261123_0020_site_wifi_name';
+import * as m0021 from './20261123_0021_usage_journal_packed';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0018_profile_vendo_sites', m0018],
   ['20261122_0019_usage_journal', m0019],
   ['20261123_0020_site_wifi_name', m0020],
+  ['20261123_0021_usage_journal_packed', m0021],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -5,6 +5,7 @@
  * admin and the portal of this process see each poll's bytes at once.
  */
 import { foldJournal } from '../../src/services/usage/journal';
+import { decodeJournal } from '../../src/services/usage/journal-codec';
 import { failWrites } from '../helpers/test-db';
 import type { UsageService } from '../../src/services/types';
 import {
@@ -134,6 +135,30 @@ test('a controller killed between poll and fold: the next one folds first, and c
   const row = await voucher(h, code);
   expect([Number(row.bytes_up), Number(row.bytes_down)]).toEqual([7_000, 70_000]);
   expect([Number(row.bytes_up), Number(row.bytes_down)]).toEqual(counters(MAC1));
+});
+
+test('rows left as JSON by an older version (before the packed form) fold as the packed ones do', async () => {
+  const code = await online();
+  await trafficCycle(MAC1, 1_000, 10_000);
+  await trafficCycle(MAC1, 2_000, 20_000);
+  // The two rows as the version before wrote them: JSON in body, no data.
+  const db = h.core!.db;
+  const rows = (await db('usage_journal').orderBy('id').select('id', 'data')) as Array<{
+    id: number;
+    data: Buffer;
+  }>;
+  expect(rows.map((r) => Buffer.isBuffer(r.data))).toEqual([true, true]);
+  for (const r of rows)
+    await db('usage_journal')
+      .where({ id: r.id })
+      .update({ body: JSON.stringify(decodeJournal({ data: r.data })), data: null });
+  await trafficCycle(MAC1, 4_000, 40_000); // a packed row after them, folded together
+  await usage.flush();
+  expect(await journalRows()).toBe(0);
+  const row = await voucher(h, code);
+  expect([Number(row.bytes_up), Number(row.bytes_down)]).toEqual([7_000, 70_000]);
+  const device = await db('voucher_devices').where({ mac: MAC1 }).first();
+  expect([Number(device.baseline_up), Number(device.baseline_down)]).toEqual(counters(MAC1));
 });
 
 test('another writer changes the vouchers: the poll folds before it reads them again, so nothing is counted twice', async () => {

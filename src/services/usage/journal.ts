@@ -1,7 +1,7 @@
 /**
  * The usage journal (issue 17, docs/performance.md "The usage journal"). A poll no longer writes 10,000 device
  * rows, 10,000 voucher rows, 10,000 samples and 10,000 rollup rows: it appends what it metered as ONE row of
- * JSON text (the deltas, and the counter baselines they were measured against), in the same transaction as
+ * packed numbers (the deltas, and the counter baselines they were measured against; journal-codec.ts), in the same transaction as
  * its other writes, so a crash neither loses nor double-counts a byte. A fold, every USAGE_FOLD_SECONDS and
  * whenever the poll's in-memory copy is about to be read again from the database, adds the site's journal
  * rows into the tables and deletes them, in one transaction: per device the bytes are summed and the last
@@ -13,22 +13,10 @@
  */
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
-import { stagedCells, USAGE_SQL_TAG, writeFolded, type StagedDevice } from './persist';
+import { USAGE_SQL_TAG, writeFolded, type StagedDevice } from './persist';
+import { decodeJournal, encodeJournal, type JournalBody } from './journal-codec';
 import type { MeterResult, VoucherWrite } from './meter';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
-
-/** `[deviceId, voucherId, dUp, dDown, rateUp, rateDown, lastSeenAt, baselineUp, baselineDown, queueId]` */
-type DeviceEntry = [number, number, number, number, number, number, number, number, number, string | null];
-/** `[voucherId, dUp, dDown, dCounted, dUptime]` */
-type VoucherEntry = [number, number, number, number, number];
-
-interface Body {
-  /** Devices whose counters, baselines, rates or presence moved. */
-  d: DeviceEntry[];
-  /** Devices whose only change is that their rates fell to zero; seen at the row's time. */
-  z: number[];
-  v: VoucherEntry[];
-}
 
 /**
  * Where this process's readers find usage that may not be folded into the tables yet: each site's usage poll
@@ -97,22 +85,13 @@ export async function appendJournal(
   m: MeterResult,
   now: number,
 ): Promise<boolean> {
-  const body: Body = { d: [], z: [], v: [] };
-  for (let i = 0; i < m.devices.length; i++) {
-    const d = m.devices[i];
-    if (d.ratesZeroed) body.z.push(d.id);
-    else body.d.push(stagedCells(d, true) as DeviceEntry);
-  }
-  for (let i = 0; i < m.vouchers.length; i++) {
-    const v = m.vouchers[i];
-    if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0)
-      body.v.push([v.id, v.dUp, v.dDown, v.dCounted, v.dUptime]);
-  }
-  if (body.d.length === 0 && body.z.length === 0 && body.v.length === 0) return false;
-  await trx.raw(`${USAGE_SQL_TAG} INSERT INTO usage_journal (site_id, ts, body) VALUES (?, ?, ?)`, [
+  const data = encodeJournal(m.devices, m.vouchers);
+  if (data === null) return false;
+  await trx.raw(`${USAGE_SQL_TAG} INSERT INTO usage_journal (site_id, ts, body, data) VALUES (?, ?, ?, ?)`, [
     siteId,
     now,
-    JSON.stringify(body),
+    '',
+    data,
   ]);
   return true;
 }
@@ -141,14 +120,19 @@ export async function foldJournal(db: Knex, siteId: number): Promise<number> {
     const rows = (await trx('usage_journal')
       .where('site_id', siteId)
       .orderBy('id')
-      .select('id', 'ts', 'body')) as Array<{ id: number; ts: number | string; body: string }>;
+      .select('id', 'ts', 'body', 'data')) as Array<{
+      id: number;
+      ts: number | string;
+      body: string | null;
+      data: Buffer | null;
+    }>;
     if (rows.length === 0) return 0;
-    const hours = new Map<number, Array<{ ts: number; body: Body }>>();
+    const hours = new Map<number, Array<{ ts: number; body: JournalBody }>>();
     for (const r of rows) {
       const ts = Number(r.ts);
       const hour = Math.floor(ts / HOUR_MS);
       const list = hours.get(hour);
-      const entry = { ts, body: JSON.parse(r.body) as Body };
+      const entry = { ts, body: decodeJournal(r) };
       if (list) list.push(entry);
       else hours.set(hour, [entry]);
     }
@@ -162,7 +146,7 @@ export async function foldJournal(db: Knex, siteId: number): Promise<number> {
 }
 
 /** One hour's polls, in order, summed and written. */
-async function foldHour(trx: Knex, polls: Array<{ ts: number; body: Body }>): Promise<void> {
+async function foldHour(trx: Knex, polls: Array<{ ts: number; body: JournalBody }>): Promise<void> {
   const devices = new Map<number, StagedDevice>();
   const vouchers = new Map<number, VoucherWrite>();
   // Indexed loops and reads by position: a fold runs once a minute, too rarely to be optimised, and an

@@ -1,0 +1,227 @@
+/**
+ * How one poll's usage journal row is stored (journal.ts, docs/performance.md "eighth look"): packed numbers in a
+ * binary column (`usage_journal.data`), not JSON text. At 10,000 devices a poll's JSON was a 1.3 MB string plus
+ * an array per device, made on V8's heap every poll and promoted to its old generation before the insert was
+ * done; the packed form is one Buffer (outside V8's heap), written field by field from the meter's writes.
+ * Rows written as JSON before (`body`, with `data` NULL) are still read.
+ *
+ * Layout, every value a little-endian float64 (exact for integers up to 2^53, as JSON numbers in JavaScript):
+ *   header   FORMAT, nd, nz, nv, ns
+ *   d        nd × [deviceId, voucherId, dUp, dDown, rateUp, rateDown, lastSeenAt, baselineUp, baselineDown, queue]
+ *   z        nz × [deviceId]
+ *   v        nv × [voucherId, dUp, dDown, dCounted, dUptime]
+ *   strings  the UTF-8 JSON array of the ns queue ids that are not in RouterOS's own `*HEX` form (usually none)
+ * A value that is not a finite number reads back as null, as JSON writes it. `queue` is -1 for none, the id's
+ * number for `*HEX` (upper-case hex without leading zeros, as RouterOS prints ids), or -2 - i for strings[i].
+ */
+
+/** `[deviceId, voucherId, dUp, dDown, rateUp, rateDown, lastSeenAt, baselineUp, baselineDown, queueId]` */
+export type DeviceEntry = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  string | null,
+];
+/** `[voucherId, dUp, dDown, dCounted, dUptime]` */
+export type VoucherEntry = [number, number, number, number, number];
+
+/** One poll's journal row, as the fold reads it. */
+export interface JournalBody {
+  /** Devices whose counters, baselines, rates or presence moved. */
+  d: DeviceEntry[];
+  /** Devices whose only change is that their rates fell to zero; seen at the row's time. */
+  z: number[];
+  v: VoucherEntry[];
+}
+
+const FORMAT = 1;
+const HEADER = 5;
+const D_WIDTH = 10;
+const V_WIDTH = 5;
+const NO_QUEUE = -1;
+/** Hex digits a `*HEX` id may have and still be exact in a double. */
+const MAX_HEX_DIGITS = 13;
+
+/** What encode reads of a device write (a MeterResult's DeviceWrite). */
+export interface DeviceDelta {
+  id: number;
+  voucherId: number;
+  dUp: number;
+  dDown: number;
+  rateUp: number;
+  rateDown: number;
+  lastSeenAt: number;
+  baselineUp: number | null;
+  baselineDown: number | null;
+  queueId: string | null;
+  ratesZeroed: boolean;
+}
+
+/** What encode reads of a voucher write. */
+export interface VoucherDelta {
+  id: number;
+  dUp: number;
+  dDown: number;
+  dCounted: number;
+  dUptime: number;
+}
+
+/** The number of a `*HEX` id in RouterOS's printed form, or -1 when the id is anything else. */
+export function routerIdNumber(id: string): number {
+  const n = id.length - 1;
+  if (n < 1 || n > MAX_HEX_DIGITS || id.charCodeAt(0) !== 42 /* * */) return -1;
+  if (n > 1 && id.charCodeAt(1) === 48 /* 0 */) return -1; // a leading zero would not read back the same
+  let v = 0;
+  for (let i = 1; i <= n; i++) {
+    const c = id.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return -1;
+    v = v * 16 + digit;
+  }
+  return v;
+}
+
+const routerId = (n: number): string => `*${n.toString(16).toUpperCase()}`;
+
+/** A value as JSON would give it back: a number, or null for anything that is not a finite number. */
+const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Whether this machine stores a float64 little-endian (every platform Node runs on today): then a Float64Array
+ * reads and writes the layout directly; otherwise each value goes through readDoubleLE / writeDoubleLE. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/**
+ * One poll's deltas packed (see the layout above): the devices whose only change is that their rates fell to zero
+ * go to `z`, the others to `d`; vouchers with no change are left out. Null when there is nothing to write.
+ */
+export function encodeJournal(
+  devices: readonly DeviceDelta[],
+  vouchers: readonly VoucherDelta[],
+): Buffer | null {
+  let nd = 0;
+  let nz = 0;
+  let nv = 0;
+  for (let i = 0; i < devices.length; i++) {
+    if (devices[i].ratesZeroed) nz++;
+    else nd++;
+  }
+  for (let i = 0; i < vouchers.length; i++) {
+    const v = vouchers[i];
+    if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0) nv++;
+  }
+  if (nd === 0 && nz === 0 && nv === 0) return null;
+  const strings: string[] = [];
+  const f = new Float64Array(HEADER + nd * D_WIDTH + nz + nv * V_WIDTH);
+  f[0] = FORMAT;
+  f[1] = nd;
+  f[2] = nz;
+  f[3] = nv;
+  let d = HEADER;
+  let z = d + nd * D_WIDTH;
+  let v = z + nz;
+  for (let i = 0; i < devices.length; i++) {
+    const w = devices[i];
+    if (w.ratesZeroed) {
+      f[z++] = w.id;
+      continue;
+    }
+    f[d] = w.id;
+    f[d + 1] = w.voucherId;
+    f[d + 2] = w.dUp;
+    f[d + 3] = w.dDown;
+    f[d + 4] = w.rateUp;
+    f[d + 5] = w.rateDown;
+    f[d + 6] = w.lastSeenAt;
+    f[d + 7] = w.baselineUp ?? NaN;
+    f[d + 8] = w.baselineDown ?? NaN;
+    let queue = NO_QUEUE;
+    if (w.queueId !== null) {
+      queue = routerIdNumber(w.queueId);
+      if (queue < 0) queue = -2 - (strings.push(w.queueId) - 1);
+    }
+    f[d + 9] = queue;
+    d += D_WIDTH;
+  }
+  for (let i = 0; i < vouchers.length; i++) {
+    const w = vouchers[i];
+    if (w.dUp === 0 && w.dDown === 0 && w.dCounted === 0 && w.dUptime === 0) continue;
+    f[v] = w.id;
+    f[v + 1] = w.dUp;
+    f[v + 2] = w.dDown;
+    f[v + 3] = w.dCounted;
+    f[v + 4] = w.dUptime;
+    v += V_WIDTH;
+  }
+  f[4] = strings.length;
+  const numbers = Buffer.from(f.buffer, 0, f.byteLength);
+  if (!LITTLE_ENDIAN) for (let i = 0; i < f.length; i++) numbers.writeDoubleLE(f[i], i * 8);
+  return strings.length === 0
+    ? numbers
+    : Buffer.concat([numbers, Buffer.from(JSON.stringify(strings), 'utf8')]);
+}
+
+/** A journal row's body: the packed `data` when there is one, else the JSON `body` rows were written with before. */
+export function decodeJournal(row: { data?: Uint8Array | null; body?: string | null }): JournalBody {
+  const data = row.data;
+  if (data !== undefined && data !== null) return decodePacked(data);
+  return JSON.parse(row.body ?? '') as JournalBody;
+}
+
+/** The row's numbers as float64s: a view when the bytes are aligned and in this machine's order, else a copy. */
+function float64s(data: Uint8Array, count: number): Float64Array {
+  if (LITTLE_ENDIAN && data.byteOffset % 8 === 0)
+    return new Float64Array(data.buffer, data.byteOffset, count);
+  const out = new Float64Array(count);
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < count; i++) out[i] = buf.readDoubleLE(i * 8);
+  return out;
+}
+
+function decodePacked(data: Uint8Array): JournalBody {
+  const head = data.length >= HEADER * 8 ? float64s(data, HEADER) : undefined;
+  if (head === undefined || head[0] !== FORMAT)
+    throw new Error(`usage journal row in an unknown format (${data.length} bytes)`);
+  const nd = head[1];
+  const nz = head[2];
+  const nv = head[3];
+  const ns = head[4];
+  const count = HEADER + nd * D_WIDTH + nz + nv * V_WIDTH;
+  if (![nd, nz, nv, ns].every((n) => Number.isInteger(n) && n >= 0) || data.length < count * 8)
+    throw new Error(`usage journal row cut short (${data.length} of ${count * 8} bytes)`);
+  const strings =
+    ns > 0
+      ? (JSON.parse(
+          Buffer.from(data.buffer, data.byteOffset + count * 8, data.length - count * 8).toString('utf8'),
+        ) as string[])
+      : [];
+  if (strings.length !== ns) throw new Error('usage journal row: its queue ids do not match its count');
+  const f = float64s(data, count);
+  const body: JournalBody = { d: new Array(nd), z: new Array(nz), v: new Array(nv) };
+  let at = HEADER;
+  for (let i = 0; i < nd; i++, at += D_WIDTH) {
+    const q = f[at + 9];
+    const queue = q === NO_QUEUE ? null : q >= 0 ? routerId(q) : strings[-2 - q];
+    if (queue === undefined) throw new Error(`usage journal row: queue id ${q} out of range`);
+    body.d[i] = [
+      f[at],
+      f[at + 1],
+      f[at + 2],
+      f[at + 3],
+      f[at + 4],
+      f[at + 5],
+      f[at + 6],
+      num(f[at + 7]),
+      num(f[at + 8]),
+      queue,
+    ];
+  }
+  for (let i = 0; i < nz; i++) body.z[i] = f[at++];
+  for (let i = 0; i < nv; i++, at += V_WIDTH) body.v[i] = [f[at], f[at + 1], f[at + 2], f[at + 3], f[at + 4]];
+  return body;
+}
