@@ -40,6 +40,24 @@ export interface DesiredLimits {
   reason: string;
 }
 
+/**
+ * Whether two limits give a voucher's queues the same rates and burst (most vouchers of a shop share a few, and a
+ * voucher keeps its own from poll to poll), whatever their state or reason.
+ */
+export function sameRates(a: DesiredLimits, b: DesiredLimits): boolean {
+  if (a.rateUp !== b.rateUp || a.rateDown !== b.rateDown) return false;
+  const x = a.burst;
+  const y = b.burst;
+  if (x === undefined || y === undefined) return x === y;
+  return (
+    x.limitUp === y.limitUp &&
+    x.limitDown === y.limitDown &&
+    x.thresholdUp === y.thresholdUp &&
+    x.thresholdDown === y.thresholdDown &&
+    x.timeSeconds === y.timeSeconds
+  );
+}
+
 /** States in which devices of the voucher get a queue (and internet). */
 export const QUEUED_STATES: readonly LimitState[] = ['normal', 'fup', 'capped-throttle'];
 

@@ -3,7 +3,7 @@
  * end now. RouterOS cannot target a queue at a MAC (docs/routeros.md "Targets"), so the queue is named after the
  * MAC and targets the device's current IP; when the IP changes, only the target changes.
  */
-import { desiredLimits, QUEUED_STATES, type DesiredLimits } from './policy';
+import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from './policy';
 import { formatRatePairBps, formatRouterDuration, isIPv4, isMac, normaliseMac } from './units';
 import type { DeviceState, VoucherState } from './vouchers';
 
@@ -46,6 +46,8 @@ export interface DesiredRouterState {
   /** In name order. */
   queues: DesiredQueue[];
   voucherActions: VoucherAction[];
+  /** The limits of each voucher given, in the order given (the queues above follow from them). */
+  limits: DesiredLimits[];
 }
 
 export interface DesiredQueueOptions {
@@ -82,21 +84,6 @@ export const plainQueueTexts: QueueTexts = {
     return `${t}/${t}`;
   },
 };
-
-/** Whether two limits give their queues the same rate texts (most vouchers of a shop share a few). */
-function sameRates(a: DesiredLimits, b: DesiredLimits): boolean {
-  if (a.rateUp !== b.rateUp || a.rateDown !== b.rateDown) return false;
-  const x = a.burst;
-  const y = b.burst;
-  if (x === undefined || y === undefined) return x === y;
-  return (
-    x.limitUp === y.limitUp &&
-    x.limitDown === y.limitDown &&
-    x.thresholdUp === y.thresholdUp &&
-    x.thresholdDown === y.thresholdDown &&
-    x.timeSeconds === y.timeSeconds
-  );
-}
 
 function queueRates(limits: DesiredLimits, texts: QueueTexts): QueueRates {
   const r: QueueRates = { maxLimit: texts.ratePair(limits.rateUp, limits.rateDown) };
@@ -180,10 +167,13 @@ export function desiredQueues(
   const activatedAt: number[] = [];
   const slotOfMac = new Map<string, number>();
   const voucherActions: VoucherAction[] = [];
+  const limitsOf: DesiredLimits[] = new Array(items.length);
   let lastLimits: DesiredLimits | undefined;
   let lastRates: QueueRates | undefined;
-  for (const { voucher, devices } of items) {
+  for (let k = 0; k < items.length; k++) {
+    const { voucher, devices } = items[k];
     const limits = desiredLimits(voucher, now, tz);
+    limitsOf[k] = limits;
     const action = endAction(voucher, limits, opts);
     if (action) voucherActions.push(action);
     if (!QUEUED_STATES.includes(limits.state)) continue;
@@ -214,5 +204,5 @@ export function desiredQueues(
       }
     }
   }
-  return { queues: queues.sort(byName), voucherActions };
+  return { queues: queues.sort(byName), voucherActions, limits: limitsOf };
 }

@@ -118,6 +118,11 @@ export interface ManagedHotspot {
 
 export function createManagedHotspot(router: RouterClient, placement: UserPlacement): ManagedHotspot {
   const logins = new LoginsInFlight();
+  /**
+   * The queues of the last snapshot, handed to the next read so that rows that did not change are the same
+   * objects (snapshot.ts routerQueues). Not a cache: every row is compared with what the router says now.
+   */
+  let lastQueues: readonly QueueOnRouter[] | undefined;
   /** The queue ids of `remove` whose queue no login touched since the snapshot `basis` was read. */
   function unprotected(remove: string[], basis: RouterSnapshot, mark: number): string[] {
     const wanted = new Set(remove);
@@ -129,7 +134,9 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     placement,
     async snapshot() {
       const loginMark = logins.mark();
-      return { ...(await readSnapshot(router)), loginMark };
+      const snap = await readSnapshot(router, lastQueues);
+      lastQueues = snap.queues;
+      return { ...snap, loginMark };
     },
     applyQueuePlan(plan, errors, basis) {
       if (basis?.loginMark === undefined) return applyQueuePlan(router, plan, errors);

@@ -53,8 +53,12 @@ export interface SessionInfo {
 }
 
 export interface RouterSnapshot {
-  /** Every simple queue in router order (foreign ones are needed for ordering: first match wins). */
-  queues: QueueOnRouter[];
+  /**
+   * Every simple queue in router order (foreign ones are needed for ordering: first match wins). Read only: the
+   * array and its objects are handed to the next snapshot of the same router when its rows say the same
+   * (routerQueues), so an unchanged array means the router's queues did not change between the two reads.
+   */
+  queues: readonly QueueOnRouter[];
   ours: QueueReading[];
   sessions: SessionInfo[];
   /** The current IP of each MAC the hotspot sees: a queue targets an IP, never a MAC (docs/routeros.md "Targets"). */
@@ -205,18 +209,58 @@ export function queueOnRouter(row: RosRow): QueueOnRouter {
   };
 }
 
+/** Whether `q` (read before) holds exactly what `row` says: then `row` is read as `q` again. */
+function sameQueue(q: QueueOnRouter, row: RosRow): boolean {
+  return (
+    q.id === (row['.id'] ?? '') &&
+    q.name === (row.name ?? '') &&
+    q.target === row.target &&
+    q.maxLimit === row['max-limit'] &&
+    q.burstLimit === row['burst-limit'] &&
+    q.burstThreshold === row['burst-threshold'] &&
+    q.burstTime === row['burst-time'] &&
+    q.comment === row.comment &&
+    q.disabled === (row.disabled === 'true') &&
+    q.dynamic === (row.dynamic === 'true')
+  );
+}
+
+/**
+ * The router's queues as QueueOnRouter. `previous`, the same router's queues as the last read gave them: a row
+ * that says exactly what the one at its position said then is that object again, and when every row does, the
+ * result is `previous` itself. Between polls a queue's settings rarely change (its counters are read apart, into
+ * QueueReading), so a poll makes no new object for them, and the caller can tell by identity that nothing did.
+ */
+function routerQueues(rows: RosRow[], previous: readonly QueueOnRouter[] | undefined): QueueOnRouter[] {
+  const same = previous !== undefined && previous.length === rows.length ? previous : undefined;
+  let queues: QueueOnRouter[] | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const prev = same?.[i];
+    if (prev !== undefined && sameQueue(prev, row)) {
+      if (queues !== undefined) queues[i] = prev;
+      continue;
+    }
+    if (queues === undefined) {
+      queues = new Array<QueueOnRouter>(rows.length);
+      for (let j = 0; j < i; j++) queues[j] = (same as readonly QueueOnRouter[])[j];
+    }
+    queues[i] = queueOnRouter(row);
+  }
+  return queues ?? (same as QueueOnRouter[] | undefined) ?? [];
+}
+
 export function parseSnapshot(
   rows: RosRow[],
   active: RosRow[],
   hosts: RosRow[],
   resource: RosRow[] = [],
+  previousQueues?: readonly QueueOnRouter[],
 ): RouterSnapshot {
   const ours: QueueReading[] = [];
-  const queues: QueueOnRouter[] = new Array(rows.length);
+  const queues = routerQueues(rows, previousQueues);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    queues[i] = queueOnRouter(row);
-    const r = reading(row);
+    const r = reading(rows[i]);
     if (r) ours.push(r);
   }
   const sessions: SessionInfo[] = [];
@@ -234,12 +278,16 @@ export function parseSnapshot(
   return { queues, ours, sessions, hostIp, routerUptimeSeconds: up === undefined ? undefined : uptime(up) };
 }
 
-export async function readSnapshot(router: RouterClient): Promise<RouterSnapshot> {
+/** `previousQueues`: this router's queues from its last snapshot (see routerQueues). */
+export async function readSnapshot(
+  router: RouterClient,
+  previousQueues?: readonly QueueOnRouter[],
+): Promise<RouterSnapshot> {
   const [queues, active, hosts, resource] = await Promise.all([
     router.print(QUEUE_MENU, { proplist: QUEUE_PROPS }),
     router.print(ACTIVE_MENU, { proplist: ACTIVE_PROPS }),
     router.print(HOST_MENU, { proplist: HOST_PROPS }),
     router.print(RESOURCE_MENU, { proplist: ['uptime'] }),
   ]);
-  return parseSnapshot(queues, active, hosts, resource);
+  return parseSnapshot(queues, active, hosts, resource, previousQueues);
 }

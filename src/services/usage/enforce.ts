@@ -14,17 +14,20 @@ import {
   type VoucherAction,
   type VoucherWithDevices,
 } from '../../domain/queues';
-import { planReconcile, type ReconcilePlan } from '../../domain/reconcile';
+import { desiredLimits, sameRates, type DesiredLimits } from '../../domain/policy';
+import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import { RouterError } from '../../router/types';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
-import type { LoadedState, LoadedVoucher } from './load';
+import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
 
 export interface EnforceDeps {
   db: Knex;
   hotspot: ManagedHotspot;
+  /** What the last enforcement found in line (EnforceMemory); without it every cycle plans in full. */
+  memory?: EnforceMemory;
   /** The poll's memory of queue texts (queue-texts.ts); the plain forms when absent. */
   texts?: QueueTexts;
   clock: Clock;
@@ -81,6 +84,80 @@ function handsOffClaims(
   };
 }
 
+/**
+ * The inputs of the last enforcement whose plan was empty: the router's queues already were what the vouchers
+ * called for. Nearly every poll of a shop finds the same, with 10,000 devices as with 10; building every desired
+ * queue and comparing it with every router queue again was a third of the poll after the read.
+ *
+ * Cache (README "Caches"): one per usage service (so per site and server process). It is used only while the
+ * kept vouchers are the same objects (a reload makes new ones), the router's queues are the same array (the
+ * hotspot hands the last read's on only when the router printed every row the same, snapshot.ts routerQueues),
+ * every active voucher's limits at this poll's time are the same as then, and every device is where it was; then
+ * the plan would be empty again. Anything else plans in full and replaces it; a plan with changes, ended
+ * vouchers, claims in progress or router errors leaves none.
+ */
+export interface EnforceMemory {
+  basis?: SteadyBasis;
+}
+
+interface SteadyBasis {
+  state: LoadedState;
+  queues: readonly QueueOnRouter[];
+  /** The active vouchers in the state's order, with their limits then. */
+  vouchers: LoadedVoucher[];
+  limits: DesiredLimits[];
+  /** Each of those vouchers' devices in turn: the address its queue targets, or null when it had none. */
+  presence: Array<string | null>;
+}
+
+/** What the desired queues read of a device: a connected device's IP (see desiredQueues). */
+function presenceOf(d: DeviceRow): string | null {
+  return d.connected ? d.ip : null;
+}
+
+function steadyBasis(
+  state: LoadedState,
+  queues: readonly QueueOnRouter[],
+  vouchers: LoadedVoucher[],
+  limits: DesiredLimits[],
+): SteadyBasis {
+  const presence: Array<string | null> = [];
+  for (let k = 0; k < vouchers.length; k++) {
+    const devices = vouchers[k].devices;
+    for (let i = 0; i < devices.length; i++) presence.push(presenceOf(devices[i]));
+  }
+  return { state, queues, vouchers, limits, presence };
+}
+
+/** Whether the desired queues and the router's queues are what they were when `basis` was planned. */
+function stillInLine(
+  basis: SteadyBasis,
+  state: LoadedState,
+  snapshot: RouterSnapshot,
+  now: number,
+  tz: string,
+): boolean {
+  if (basis.state !== state || basis.queues !== snapshot.queues) return false;
+  let k = 0;
+  let j = 0;
+  let same = true;
+  // forEach, not for…of over values(): once a poll, every voucher, without an iterator result each.
+  state.byId.forEach((v) => {
+    if (!same) return;
+    const devices = v.devices;
+    // A claim in progress owns its device's queue for a while (handsOffClaims): planned in full meanwhile.
+    for (let i = 0; i < devices.length; i++) if (devices[i].login_pending_at != null) same = false;
+    if (!same || v.row.status !== 'active') return;
+    const before = basis.limits[k];
+    if (basis.vouchers[k++] !== v) return void (same = false);
+    const limits = desiredLimits(toVoucherState(v.row, v.profile), now, tz);
+    if (limits.state !== before.state || !sameRates(limits, before)) return void (same = false);
+    for (let i = 0; i < devices.length; i++)
+      if (presenceOf(devices[i]) !== basis.presence[j++]) return void (same = false);
+  });
+  return same && k === basis.vouchers.length && j === basis.presence.length;
+}
+
 export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
   return {
     voucher: toVoucherState(v.row, v.profile),
@@ -88,12 +165,45 @@ export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
   };
 }
 
-export function activeItems(state: LoadedState): VoucherWithDevices[] {
+/** The active vouchers as the domain sees them; `vouchers`, when given, gets the LoadedVoucher of each in turn. */
+export function activeItems(state: LoadedState, vouchers?: LoadedVoucher[]): VoucherWithDevices[] {
   const items: VoucherWithDevices[] = [];
   state.byId.forEach((v) => {
-    if (v.row.status === 'active') items.push(voucherItem(v));
+    if (v.row.status !== 'active') return;
+    items.push(voucherItem(v));
+    vouchers?.push(v);
   });
   return items;
+}
+
+const NO_QUEUE_CHANGES = { added: 0, updated: 0, removed: 0 };
+
+/**
+ * The queues the vouchers call for, brought onto the router; `ended`: the vouchers whose time or data ran out,
+ * closed in the database. Skipped while the last plan's inputs hold (EnforceMemory).
+ */
+async function enforceQueues(
+  deps: EnforceDeps,
+  state: LoadedState,
+  snapshot: RouterSnapshot,
+  now: number,
+  errors: RouterError[],
+): Promise<{ queues: typeof NO_QUEUE_CHANGES; ended: LoadedVoucher[] }> {
+  const memory = deps.memory;
+  if (memory?.basis && stillInLine(memory.basis, state, snapshot, now, deps.tz))
+    return { queues: NO_QUEUE_CHANGES, ended: [] };
+  if (memory) memory.basis = undefined;
+  const vouchers: LoadedVoucher[] = [];
+  const desired = desiredQueues(activeItems(state, vouchers), now, deps.tz, {}, deps.texts);
+  const ended = await endVouchers(deps, state, desired.voucherActions, now);
+  const planned = planReconcile(desired.queues, snapshot.queues);
+  const plan = handsOffClaims(planned, state, snapshot, now);
+  const failed = errors.length;
+  const queues = await deps.hotspot.applyQueuePlan(plan, errors, snapshot);
+  const inLine =
+    plan === planned && planIsEmpty(plan) && desired.voucherActions.length === 0 && errors.length === failed;
+  if (memory && inLine) memory.basis = steadyBasis(state, snapshot.queues, vouchers, desired.limits);
+  return { queues, ended };
 }
 
 async function endVouchers(
@@ -167,11 +277,8 @@ export async function enforce(
   now: number,
   alsoLogout: readonly string[] = [],
 ): Promise<EnforceResult> {
-  const desired = desiredQueues(activeItems(state), now, deps.tz, {}, deps.texts);
-  const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const errors: RouterError[] = [];
-  const plan = handsOffClaims(planReconcile(desired.queues, snapshot.queues), state, snapshot, now);
-  const queues = await deps.hotspot.applyQueuePlan(plan, errors, snapshot);
+  const { queues, ended } = await enforceQueues(deps, state, snapshot, now, errors);
 
   const logout = sessionsToEnd(snapshot, state);
   logout.push(...alsoLogout);

@@ -13,11 +13,11 @@ import { recordEvent, recordEvents } from '../events';
 import { loginEvent } from '../activity-events';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
-import { enforce, type EnforceResult } from './enforce';
+import { enforce, type EnforceMemory, type EnforceResult } from './enforce';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { bootTimeOf, meter, queueIdsNeedingHandover, rebootedSince } from './meter';
+import { bootTimeOf, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
 import { foldJournal, journalPending } from './journal';
 import { createQueueTexts } from './queue-texts';
@@ -62,6 +62,7 @@ export function createUsageService(
   /** Claims made before this process started cannot be in flight any more (one server per database). */
   const startedAt = clock.now();
   const texts = createQueueTexts();
+  const enforcement: EnforceMemory = {};
   let outageSince: number | undefined;
   let lastCompactAt = Number.NEGATIVE_INFINITY;
   let running: Promise<CycleReport> | undefined;
@@ -340,7 +341,8 @@ export function createUsageService(
       );
       opts.onRouterRebooted?.();
     }
-    const handing = queueIdsNeedingHandover(snapshot, state);
+    const owners = queueOwners(snapshot, state);
+    const handing = queueIdsNeedingHandover(snapshot, state, undefined, owners);
     // Baselines are read from the tables: the journal goes in first.
     if (handing.length > 0) await fold();
     const handover = await baselineHolders(db, handing, site.id);
@@ -353,6 +355,7 @@ export function createUsageService(
       routerRebooted,
       tz: config.tz,
       loginsMissed: hotspot.loginsMissedBy(read),
+      owners,
     });
     // A state widened by vouchers the router mentions has its own device index; the kept state's may now
     // miss a counter the meter moved on a shared row, so it is built again next time.
@@ -369,7 +372,7 @@ export function createUsageService(
     lastPoll = now;
     if (bootTime !== undefined) knownBoot = bootTime;
     const enforced = await enforce(
-      { db, hotspot, clock, log, tz: config.tz, texts },
+      { db, hotspot, clock, log, tz: config.tz, texts, memory: enforcement },
       state,
       snapshot,
       now,

@@ -7,7 +7,13 @@
  * The loops over the snapshot and the kept vouchers are indexed (or forEach): they run once a poll over every
  * device, too rarely for V8 to optimise them, and an unoptimised for…of makes an iterator result per element.
  */
-import { counterDelta, splitOffpeak, thresholdAlerts, type CounterReading } from '../../domain/usage';
+import {
+  bytesSince,
+  crossesAlertLevel,
+  splitOffpeak,
+  thresholdAlerts,
+  type CounterReading,
+} from '../../domain/usage';
 import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { voucherProfile } from '../voucher-state';
 import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
@@ -86,6 +92,8 @@ export interface MeterInput {
   tz: string;
   /** MACs whose login landed while or after the snapshot was read: no session in it is not a logout for them. */
   loginsMissed?: ReadonlySet<string>;
+  /** The owner of each of `snapshot.ours` (queueOwners), when the caller has them already. */
+  owners?: ReadonlyArray<DeviceRow | undefined>;
 }
 
 /** Whole seconds of uptime, plus the time a reply takes to arrive: boot times closer than this are one boot. */
@@ -169,20 +177,36 @@ export function queueOwner(q: QueueReading, state: LoadedState, idx: DeviceIndex
   return best;
 }
 
+/** The device row each of the snapshot's queues (`snapshot.ours`, by position) belongs to (queueOwner). */
+export function queueOwners(
+  snapshot: RouterSnapshot,
+  state: LoadedState,
+  idx: DeviceIndex = deviceIndex(state),
+): Array<DeviceRow | undefined> {
+  const ours = snapshot.ours;
+  const owners = new Array<DeviceRow | undefined>(ours.length);
+  for (let i = 0; i < ours.length; i++) owners[i] = queueOwner(ours[i], state, idx);
+  return owners;
+}
+
 export function queueIdsNeedingHandover(
   snapshot: RouterSnapshot,
   state: LoadedState,
   idx: DeviceIndex = deviceIndex(state),
+  owners: ReadonlyArray<DeviceRow | undefined> = queueOwners(snapshot, state, idx),
 ): string[] {
   const ids: string[] = [];
   const ours = snapshot.ours;
   for (let i = 0; i < ours.length; i++) {
     const q = ours[i];
-    const owner = queueOwner(q, state, idx);
+    const owner = owners[i];
     if (owner && owner.counter_queue_id !== q.id && !idx.byQueueId.has(q.id)) ids.push(q.id);
   }
   return ids;
 }
+
+/** The baseline a queue's counters are measured against (read into one reused object: one per queue per poll otherwise). */
+const baseline: CounterReading = { id: '', up: 0, down: 0 };
 
 function previous(
   owner: DeviceRow,
@@ -196,7 +220,10 @@ function previous(
     owner.counter_queue_id === q.id ? owner : (idx.byQueueId.get(q.id) ?? input.handover.get(q.id));
   if (!holder || holder.counter_queue_id !== q.id) return undefined;
   if (holder !== owner) clear.push(holder.id);
-  return { id: q.id, up: Number(holder.baseline_up), down: Number(holder.baseline_down) };
+  baseline.id = q.id;
+  baseline.up = Number(holder.baseline_up);
+  baseline.down = Number(holder.baseline_down);
+  return baseline;
 }
 
 /**
@@ -223,29 +250,42 @@ function voucherWrite(map: Map<number, VoucherWrite>, id: number): VoucherWrite 
   return w;
 }
 
-interface Reading {
-  dUp: number;
-  dDown: number;
-  q: QueueReading;
+/**
+ * The queue each device row was read from this poll: its position in `snapshot.ours`, and that queue's bytes since
+ * its baseline by the same position (numbers in arrays, no object per queue).
+ */
+interface Readings {
+  of: Map<DeviceRow, number>;
+  dUp: Float64Array;
+  dDown: Float64Array;
 }
+
+const delta = { up: 0, down: 0 };
 
 function meterQueues(
   input: MeterInput,
   idx: DeviceIndex,
   out: MeterResult,
   vw: Map<number, VoucherWrite>,
-): Map<DeviceRow, Reading> {
-  const readings = new Map<DeviceRow, Reading>();
-  const poll = { at: input.now, prevAt: input.prevPollAt };
+): Readings {
   const ours = input.snapshot.ours;
+  const readings: Readings = {
+    of: new Map(),
+    dUp: new Float64Array(ours.length),
+    dDown: new Float64Array(ours.length),
+  };
+  const poll = { at: input.now, prevAt: input.prevPollAt };
+  const owners = input.owners ?? queueOwners(input.snapshot, input.state, idx);
   for (let i = 0; i < ours.length; i++) {
     const q = ours[i];
-    const owner = queueOwner(q, input.state, idx);
+    const owner = owners[i];
     const v = owner ? input.state.byId.get(owner.voucher_id) : undefined;
-    if (!owner || !v || readings.has(owner)) continue;
+    if (!owner || !v || readings.of.has(owner)) continue;
     // The reading itself is the counter (its id, up and down): no copy of it per queue, every poll.
-    const delta = counterDelta(previous(owner, q, idx, input, out.clearBaselines), q);
-    readings.set(owner, { dUp: delta.up, dDown: delta.down, q });
+    bytesSince(previous(owner, q, idx, input, out.clearBaselines), q, delta);
+    readings.of.set(owner, i);
+    readings.dUp[i] = delta.up;
+    readings.dDown[i] = delta.down;
     if (delta.up === 0 && delta.down === 0) continue;
     const counted = countedBytes(delta, poll, v.profile.offpeak, input.tz);
     const w = voucherWrite(vw, v.row.id);
@@ -273,19 +313,21 @@ function presence(input: MeterInput): Map<DeviceRow, SessionInfo> {
 
 function deviceWrite(
   d: DeviceRow,
-  r: Reading | undefined,
+  readings: Readings,
   s: SessionInfo | undefined,
   input: MeterInput,
 ): DeviceWrite | undefined {
   const connected = s !== undefined || (Boolean(d.connected) && input.loginsMissed?.has(d.mac) === true);
   const ip = s ? (input.snapshot.hostIp.get(s.mac) ?? s.ip ?? d.ip) : d.ip;
-  const queueId = r ? r.q.id : d.counter_queue_id;
-  const baselineUp = r ? r.q.up : Number(d.baseline_up);
-  const baselineDown = r ? r.q.down : Number(d.baseline_down);
-  const rateUp = r ? r.q.rateUp : 0;
-  const rateDown = r ? r.q.rateDown : 0;
-  const dUp = r?.dUp ?? 0;
-  const dDown = r?.dDown ?? 0;
+  const at = readings.of.get(d);
+  const r = at === undefined ? undefined : input.snapshot.ours[at];
+  const queueId = r ? r.id : d.counter_queue_id;
+  const baselineUp = r ? r.up : Number(d.baseline_up);
+  const baselineDown = r ? r.down : Number(d.baseline_down);
+  const rateUp = r ? r.rateUp : 0;
+  const rateDown = r ? r.rateDown : 0;
+  const dUp = at === undefined ? 0 : readings.dUp[at];
+  const dDown = at === undefined ? 0 : readings.dDown[at];
   const presenceChanged = connected !== Boolean(d.connected) || ip !== d.ip || queueId !== d.counter_queue_id;
   const countersChanged =
     presenceChanged ||
@@ -389,7 +431,7 @@ function addAlerts(
   before: number,
   after: number,
 ): void {
-  if (!threshold) return;
+  if (!threshold || !crossesAlertLevel(before, after, threshold)) return;
   for (const pct of thresholdAlerts(before, after, threshold, NONE_SENT))
     out.push({ voucher: v, kind: `${kind}-${pct}`, percent: pct, threshold });
 }
@@ -410,7 +452,7 @@ export function meter(input: MeterInput): MeterResult {
   input.state.byId.forEach((v) => {
     for (let i = 0; i < v.devices.length; i++) {
       const d = v.devices[i];
-      const w = deviceWrite(d, readings.get(d), sessions.get(d), input);
+      const w = deviceWrite(d, readings, sessions.get(d), input);
       if (!w) continue;
       out.devices.push(w);
       applyToRow(d, w, idx);
