@@ -3,8 +3,8 @@
  * must be a device the router sees now); a code is consumed exactly once (conditional UPDATE inside a
  * transaction, so of two devices racing only one wins); never a consumed voucher without internet and
  * never internet without a consumed voucher (router steps are undone and the claim rolled back on failure).
- * Round trips are kept to two in a row: [login ∥ queue order read] → [queue ∥ MAC binding]; the router itself
- * refuses a MAC/IP pair it does not see (unknown host IP, wrong MAC provided).
+ * Round trips are kept to two in a row: [login ∥ queue order read] → [queue ∥ MAC binding, once the claim is
+ * committed]; the router itself refuses a MAC/IP pair it does not see (unknown host IP, wrong MAC provided).
  */
 import type { Knex } from 'knex';
 import { statements } from '../db/statements';

@@ -176,7 +176,9 @@ export async function move(
  * controller was down). Pass the caller's transaction when inside one (the pool has one connection).
  *
  * Returns true when the voucher was unused and is now active; false when it is unknown, already active
- * (only the device row is ensured) or ended. Conditional on status='unused', so it never races the portal.
+ * (only the device row is ensured) or ended. Conditional on status='unused', so of it and a portal claim
+ * only one activates; the poll leaves alone the sessions of portal logins still under way, whose claims may
+ * not be committed yet (usage/device-limit.ts).
  */
 export async function activateFromRouterSession(
   db: Knex,

@@ -63,10 +63,10 @@ export interface DeviceLogin {
    */
   firstDynamicQueue: Promise<string | undefined>;
   /**
-   * Resolves once the caller knows whether this login may stand (its claim in the database won). It is awaited
-   * beside the queue and the binding, so the database's work hides behind both round trips. False: every step
-   * is undone (login, a queue we created, the binding) and ClaimLost thrown. An old queue of the device is only
-   * taken over (limits rewritten, counters reset) once the claim is won. Omitted: go on.
+   * Resolves once the caller knows whether this login may stand (its claim in the database won, committed). It
+   * is awaited beside the queue, so the database's work hides behind the router's round trips. False: every step
+   * is undone (login, a queue we created) and ClaimLost thrown. The MAC binding and the takeover of an old queue
+   * of the device (limits rewritten, counters reset) wait until the claim is won. Omitted: go on.
    */
   proceed?: Promise<boolean>;
 }
@@ -187,7 +187,7 @@ async function loginAsUser(
 
 /**
  * Login, then the queue with the MAC binding alongside. The binding is not needed for the login, so it waits
- * for the queue step. On any failure every step done so far is undone.
+ * for the queue step, and for the claim (see `bind` below). On any failure every step done so far is undone.
  */
 export async function loginDevice(
   router: RouterClient,
@@ -213,8 +213,15 @@ export async function loginDevice(
     out.routerUserId = login.userId;
     out.loggedIn = login.fresh;
     const proceed = d.proceed ?? Promise.resolve(true);
+    // The binding waits for the committed claim: the users check reads the router before the database, and a
+    // binding it read beside a voucher row from before the claim would be "put back" to any MAC. A lost claim
+    // has no binding to undo. The claim is usually settled when the login answers: still the second round trip.
     const bind = d.bindMac
-      ? bindUser(router, out.routerUserId, d.mac).then(() => (out.macBound = true))
+      ? proceed.then(async (won) => {
+          if (!won) return;
+          await bindUser(router, out.routerUserId, d.mac);
+          out.macBound = true;
+        })
       : undefined;
     const queue = addQueue(router, d, firstDynamicQueueId, proceed).then((q) => {
       out.queueId = q.id;

@@ -17,7 +17,8 @@ export interface OverLimit {
 export interface DeviceLimitPlan {
   /**
    * Sessions the controller did not start and must record: new devices within the count on active vouchers,
-   * and every kept session of an unused voucher (its first login, which activates it). Earliest first.
+   * and every kept session of an unused voucher (its first login, which activates it). Earliest first. Never
+   * the session of a device whose portal login is still under way: that redemption records it.
    */
   adopt: SessionInfo[];
   /** Sessions beyond their voucher's count: logged out this cycle, never recorded. */
@@ -67,7 +68,17 @@ function onePerMac(sessions: readonly SessionInfo[]): SessionInfo[] {
   return out;
 }
 
-export function planDeviceLimits(snapshot: RouterSnapshot, state: LoadedState): DeviceLimitPlan {
+/**
+ * `loginsInFlight`: the devices whose portal login may not have been recorded when `state` was read (the
+ * hotspot's loginsMissedBy). The snapshot may show such a login's session while its claim is not committed yet;
+ * adopting it would activate the voucher "from the router's own page" under the redemption, which then loses
+ * its claim and undoes the customer's login.
+ */
+export function planDeviceLimits(
+  snapshot: RouterSnapshot,
+  state: LoadedState,
+  loginsInFlight: ReadonlySet<string> = new Set(),
+): DeviceLimitPlan {
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,
   // a first login). Usually none.
   let todo: Map<LoadedVoucher, SessionInfo[]> | undefined;
@@ -94,7 +105,8 @@ export function planDeviceLimits(snapshot: RouterSnapshot, state: LoadedState): 
       known: knownDevices(v),
       sessions,
     });
-    adopt.push(...(v.row.status === 'unused' ? onePerMac(d.keep) : d.adopt));
+    const record = v.row.status === 'unused' ? onePerMac(d.keep) : d.adopt;
+    for (const s of record) if (!loginsInFlight.has(s.mac)) adopt.push(s);
     for (const s of d.logout) overLimit.push({ session: s, voucher: v });
   }
   if (overLimit.length === 0) return { adopt, overLimit, snapshot };

@@ -329,7 +329,7 @@ export function createUsageService(
     bootTime: number | undefined,
   ): Promise<CycleReport> {
     let state = await currentState(read);
-    const limits = planDeviceLimits(read, state);
+    const limits = planDeviceLimits(read, state, hotspot.loginsMissedBy(read));
     if (await adopt(limits.adopt, read, now)) state = await currentState(read);
     // From here on the sessions beyond a device count are as good as gone: enforce logs them out below.
     const snapshot = limits.snapshot;
