@@ -103,3 +103,14 @@ test('an admin speed override reaches the router at the next poll', async () => 
   await cycle();
   expect(queueOf(h, MAC1)?.['max-limit']).toBe('64000/128000');
 });
+
+test('connected time running out (uptime mode) between quiet polls ends the voucher', async () => {
+  const code = await steady('UPTIME');
+  for (let i = 0; i < 20 && (await voucher(h, code)).status === 'active'; i++) {
+    advance(h, 60);
+    await cycle();
+  }
+  expect((await voucher(h, code)).status).toBe('expired');
+  expect(queueOf(h, MAC1)).toBeUndefined();
+  expect(Number((await voucher(h, code)).uptime_seconds)).toBeGreaterThanOrEqual(600);
+});

@@ -14,13 +14,21 @@ import {
   type VoucherAction,
   type VoucherWithDevices,
 } from '../../domain/queues';
-import { desiredLimits, sameRates, type DesiredLimits } from '../../domain/policy';
+import { desiredLimits, type DesiredLimits, type LimitState } from '../../domain/policy';
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import { RouterError } from '../../router/types';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState, type VoucherRow } from '../voucher-state';
+import {
+  refreshVoucherUsage,
+  sameVoucherInputs,
+  toVoucherState,
+  VOUCHER_INPUTS,
+  voucherInputs,
+  type VoucherRow,
+} from '../voucher-state';
+import type { VoucherState } from '../../domain/vouchers';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
 
 export interface EnforceDeps {
@@ -103,11 +111,46 @@ export interface EnforceMemory {
 interface SteadyBasis {
   state: LoadedState;
   queues: readonly QueueOnRouter[];
-  /** The active vouchers in the state's order, with their limits then. */
+  /** The active vouchers in the state's order. */
   vouchers: LoadedVoucher[];
-  limits: DesiredLimits[];
+  /**
+   * The domain's view of each, kept and brought up to its row's usage at every check (refreshVoucherUsage), and
+   * the row's other inputs to it (VOUCHER_INPUTS numbers per voucher): a check makes no object per voucher.
+   */
+  views: VoucherState[];
+  inputs: Float64Array;
+  /** Each voucher's limits then: their state, and LIMIT_NUMBERS numbers (limitNumbers). */
+  states: LimitState[];
+  limits: Float64Array;
   /** Each of those vouchers' devices in turn: the address its queue targets, or null when it had none. */
   presence: Array<string | null>;
+}
+
+const LIMIT_NUMBERS = 7;
+
+/** What of a voucher's limits its queues are made from (sameRates), as numbers at `out[at…]` (-1: no burst). */
+function limitNumbers(l: DesiredLimits, out: Float64Array, at: number): void {
+  out[at] = l.rateUp;
+  out[at + 1] = l.rateDown;
+  const b = l.burst;
+  out[at + 2] = b ? b.limitUp : -1;
+  out[at + 3] = b ? b.limitDown : -1;
+  out[at + 4] = b ? b.thresholdUp : -1;
+  out[at + 5] = b ? b.thresholdDown : -1;
+  out[at + 6] = b ? b.timeSeconds : -1;
+}
+
+function sameLimitNumbers(l: DesiredLimits, seen: Float64Array, at: number): boolean {
+  if (seen[at] !== l.rateUp || seen[at + 1] !== l.rateDown) return false;
+  const b = l.burst;
+  if (!b) return seen[at + 2] === -1;
+  return (
+    seen[at + 2] === b.limitUp &&
+    seen[at + 3] === b.limitDown &&
+    seen[at + 4] === b.thresholdUp &&
+    seen[at + 5] === b.thresholdDown &&
+    seen[at + 6] === b.timeSeconds
+  );
 }
 
 /** What the desired queues read of a device: a connected device's IP (see desiredQueues). */
@@ -119,14 +162,30 @@ function steadyBasis(
   state: LoadedState,
   queues: readonly QueueOnRouter[],
   vouchers: LoadedVoucher[],
-  limits: DesiredLimits[],
+  items: readonly VoucherWithDevices[],
+  limits: readonly DesiredLimits[],
 ): SteadyBasis {
-  const presence: Array<string | null> = [];
-  for (let k = 0; k < vouchers.length; k++) {
-    const devices = vouchers[k].devices;
-    for (let i = 0; i < devices.length; i++) presence.push(presenceOf(devices[i]));
+  const n = vouchers.length;
+  const basis: SteadyBasis = {
+    state,
+    queues,
+    vouchers,
+    views: new Array<VoucherState>(n),
+    inputs: new Float64Array(n * VOUCHER_INPUTS),
+    states: new Array<LimitState>(n),
+    limits: new Float64Array(n * LIMIT_NUMBERS),
+    presence: [],
+  };
+  for (let k = 0; k < n; k++) {
+    const v = vouchers[k];
+    basis.views[k] = items[k].voucher;
+    voucherInputs(v.row, basis.inputs, k * VOUCHER_INPUTS);
+    basis.states[k] = limits[k].state;
+    limitNumbers(limits[k], basis.limits, k * LIMIT_NUMBERS);
+    const devices = v.devices;
+    for (let i = 0; i < devices.length; i++) basis.presence.push(presenceOf(devices[i]));
   }
-  return { state, queues, vouchers, limits, presence };
+  return basis;
 }
 
 /** Whether the desired queues and the router's queues are what they were when `basis` was planned. */
@@ -148,10 +207,14 @@ function stillInLine(
     // A claim in progress owns its device's queue for a while (handsOffClaims): planned in full meanwhile.
     for (let i = 0; i < devices.length; i++) if (devices[i].login_pending_at != null) same = false;
     if (!same || v.row.status !== 'active') return;
-    const before = basis.limits[k];
-    if (basis.vouchers[k++] !== v) return void (same = false);
-    const limits = desiredLimits(toVoucherState(v.row, v.profile), now, tz);
-    if (limits.state !== before.state || !sameRates(limits, before)) return void (same = false);
+    if (basis.vouchers[k] !== v || !sameVoucherInputs(v.row, basis.inputs, k * VOUCHER_INPUTS))
+      return void (same = false);
+    const view = basis.views[k];
+    refreshVoucherUsage(view, v.row);
+    const limits = desiredLimits(view, now, tz);
+    if (limits.state !== basis.states[k] || !sameLimitNumbers(limits, basis.limits, k * LIMIT_NUMBERS))
+      return void (same = false);
+    k++;
     for (let i = 0; i < devices.length; i++)
       if (presenceOf(devices[i]) !== basis.presence[j++]) return void (same = false);
   });
@@ -194,7 +257,8 @@ async function enforceQueues(
     return { queues: NO_QUEUE_CHANGES, ended: [] };
   if (memory) memory.basis = undefined;
   const vouchers: LoadedVoucher[] = [];
-  const desired = desiredQueues(activeItems(state, vouchers), now, deps.tz, {}, deps.texts);
+  const items = activeItems(state, vouchers);
+  const desired = desiredQueues(items, now, deps.tz, {}, deps.texts);
   const ended = await endVouchers(deps, state, desired.voucherActions, now);
   const planned = planReconcile(desired.queues, snapshot.queues);
   const plan = handsOffClaims(planned, state, snapshot, now);
@@ -202,7 +266,7 @@ async function enforceQueues(
   const queues = await deps.hotspot.applyQueuePlan(plan, errors, snapshot);
   const inLine =
     plan === planned && planIsEmpty(plan) && desired.voucherActions.length === 0 && errors.length === failed;
-  if (memory && inLine) memory.basis = steadyBasis(state, snapshot.queues, vouchers, desired.limits);
+  if (memory && inLine) memory.basis = steadyBasis(state, snapshot.queues, vouchers, items, desired.limits);
   return { queues, ended };
 }
 
