@@ -127,12 +127,14 @@ export async function foldJournal(db: Knex, siteId: number): Promise<number> {
       data: Buffer | null;
     }>;
     if (rows.length === 0) return 0;
-    const hours = new Map<number, Array<{ ts: number; body: JournalBody }>>();
+    // Each row is decoded only when its hour is summed (foldHour), one poll at a time: its entries are then
+    // garbage at once, instead of every poll's being held through the fold's statements.
+    const hours = new Map<number, Array<{ ts: number; row: JournalRow }>>();
     for (const r of rows) {
       const ts = Number(r.ts);
       const hour = Math.floor(ts / HOUR_MS);
       const list = hours.get(hour);
-      const entry = { ts, body: decodeJournal(r) };
+      const entry = { ts, row: r };
       if (list) list.push(entry);
       else hours.set(hour, [entry]);
     }
@@ -145,14 +147,21 @@ export async function foldJournal(db: Knex, siteId: number): Promise<number> {
   });
 }
 
+/** A usage_journal row as the fold reads it: the packed `data`, or the JSON `body` of rows written before. */
+interface JournalRow {
+  body: string | null;
+  data: Buffer | null;
+}
+
 /** One hour's polls, in order, summed and written. */
-async function foldHour(trx: Knex, polls: Array<{ ts: number; body: JournalBody }>): Promise<void> {
+async function foldHour(trx: Knex, polls: Array<{ ts: number; row: JournalRow }>): Promise<void> {
   const devices = new Map<number, StagedDevice>();
   const vouchers = new Map<number, VoucherWrite>();
   // Indexed loops and reads by position: a fold runs once a minute, too rarely to be optimised, and an
   // unoptimised for…of (with array destructuring) makes iterator results for every entry of every poll.
   for (let p = 0; p < polls.length; p++) {
-    const { ts, body } = polls[p];
+    const ts = polls[p].ts;
+    const body: JournalBody = decodeJournal(polls[p].row);
     for (let i = 0; i < body.d.length; i++) {
       const e = body.d[i];
       const id = e[0];
