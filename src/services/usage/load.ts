@@ -39,6 +39,11 @@ export interface LoadedVoucher {
 export interface DeviceIndex {
   byMac: Map<string, DeviceRow[]>;
   byQueueId: Map<string, DeviceRow>;
+  /**
+   * Each row's position among the state's device rows (its vouchers in order, their devices in order): the meter
+   * keeps a poll's per-device findings in arrays by it instead of a map filled every poll.
+   */
+  slot: Map<DeviceRow, number>;
 }
 
 export interface LoadedState {

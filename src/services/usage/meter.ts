@@ -121,9 +121,10 @@ export type { DeviceIndex };
 
 /** The state's device index, built from its rows (see deviceIndex for the kept one). */
 export function indexDevices(state: LoadedState): DeviceIndex {
-  const idx: DeviceIndex = { byMac: new Map(), byQueueId: new Map() };
+  const idx: DeviceIndex = { byMac: new Map(), byQueueId: new Map(), slot: new Map() };
   for (const v of state.byId.values()) {
     for (const d of v.devices) {
+      idx.slot.set(d, idx.slot.size);
       const list = idx.byMac.get(d.mac);
       if (list) list.push(d);
       else idx.byMac.set(d.mac, [d]);
@@ -251,13 +252,25 @@ function voucherWrite(map: Map<number, VoucherWrite>, id: number): VoucherWrite 
 }
 
 /**
- * The queue each device row was read from this poll: its position in `snapshot.ours`, and that queue's bytes since
- * its baseline by the same position (numbers in arrays, no object per queue).
+ * What a poll found for each device row, in arrays by the row's slot (DeviceIndex.slot): the queue it was read
+ * from (its position in `snapshot.ours`, -1 for none) and that queue's bytes since its baseline, and its router
+ * session. Numbers and references in arrays, no object or map entry per device.
  */
-interface Readings {
-  of: Map<DeviceRow, number>;
+interface Findings {
+  reading: Int32Array;
   dUp: Float64Array;
   dDown: Float64Array;
+  session: Array<SessionInfo | undefined>;
+}
+
+function findings(idx: DeviceIndex): Findings {
+  const n = idx.slot.size;
+  return {
+    reading: new Int32Array(n).fill(-1),
+    dUp: new Float64Array(n),
+    dDown: new Float64Array(n),
+    session: new Array<SessionInfo | undefined>(n),
+  };
 }
 
 const delta = { up: 0, down: 0 };
@@ -267,25 +280,22 @@ function meterQueues(
   idx: DeviceIndex,
   out: MeterResult,
   vw: Map<number, VoucherWrite>,
-): Readings {
+  found: Findings,
+): void {
   const ours = input.snapshot.ours;
-  const readings: Readings = {
-    of: new Map(),
-    dUp: new Float64Array(ours.length),
-    dDown: new Float64Array(ours.length),
-  };
   const poll = { at: input.now, prevAt: input.prevPollAt };
   const owners = input.owners ?? queueOwners(input.snapshot, input.state, idx);
   for (let i = 0; i < ours.length; i++) {
     const q = ours[i];
     const owner = owners[i];
     const v = owner ? input.state.byId.get(owner.voucher_id) : undefined;
-    if (!owner || !v || readings.of.has(owner)) continue;
+    const slot = owner ? idx.slot.get(owner) : undefined;
+    if (!owner || !v || slot === undefined || found.reading[slot] !== -1) continue;
     // The reading itself is the counter (its id, up and down): no copy of it per queue, every poll.
     bytesSince(previous(owner, q, idx, input, out.clearBaselines), q, delta);
-    readings.of.set(owner, i);
-    readings.dUp[i] = delta.up;
-    readings.dDown[i] = delta.down;
+    found.reading[slot] = i;
+    found.dUp[slot] = delta.up;
+    found.dDown[slot] = delta.down;
     if (delta.up === 0 && delta.down === 0) continue;
     const counted = countedBytes(delta, poll, v.profile.offpeak, input.tz);
     const w = voucherWrite(vw, v.row.id);
@@ -295,39 +305,38 @@ function meterQueues(
     w.moved++;
     out.bytesCounted += delta.up + delta.down;
   }
-  return readings;
 }
 
 /** The router session of each device row (its voucher's code as the user, its MAC), if it has one. */
-function presence(input: MeterInput): Map<DeviceRow, SessionInfo> {
-  const out = new Map<DeviceRow, SessionInfo>();
+function presence(input: MeterInput, idx: DeviceIndex, found: Findings): void {
   const sessions = input.snapshot.sessions;
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
     const v = input.state.byCode.get(s.user);
     const d = v ? deviceOf(v, s.mac) : undefined;
-    if (d) out.set(d, s);
+    const slot = d ? idx.slot.get(d) : undefined;
+    if (slot !== undefined) found.session[slot] = s;
   }
-  return out;
 }
 
 function deviceWrite(
   d: DeviceRow,
-  readings: Readings,
-  s: SessionInfo | undefined,
+  found: Findings,
+  slot: number,
   input: MeterInput,
 ): DeviceWrite | undefined {
+  const s = found.session[slot];
   const connected = s !== undefined || (Boolean(d.connected) && input.loginsMissed?.has(d.mac) === true);
   const ip = s ? (input.snapshot.hostIp.get(s.mac) ?? s.ip ?? d.ip) : d.ip;
-  const at = readings.of.get(d);
-  const r = at === undefined ? undefined : input.snapshot.ours[at];
+  const at = found.reading[slot];
+  const r = at === -1 ? undefined : input.snapshot.ours[at];
   const queueId = r ? r.id : d.counter_queue_id;
   const baselineUp = r ? r.up : Number(d.baseline_up);
   const baselineDown = r ? r.down : Number(d.baseline_down);
   const rateUp = r ? r.rateUp : 0;
   const rateDown = r ? r.rateDown : 0;
-  const dUp = at === undefined ? 0 : readings.dUp[at];
-  const dDown = at === undefined ? 0 : readings.dDown[at];
+  const dUp = found.dUp[slot];
+  const dDown = found.dDown[slot];
   const presenceChanged = connected !== Boolean(d.connected) || ip !== d.ip || queueId !== d.counter_queue_id;
   const countersChanged =
     presenceChanged ||
@@ -446,13 +455,17 @@ export function meter(input: MeterInput): MeterResult {
   };
   const idx = deviceIndex(input.state);
   const vw = new Map<number, VoucherWrite>();
-  const readings = meterQueues(input, idx, out, vw);
-  const sessions = presence(input);
+  const found = findings(idx);
+  meterQueues(input, idx, out, vw, found);
+  presence(input, idx, found);
   // forEach rather than for…of over values(): every poll, every voucher, without an iterator result each.
   input.state.byId.forEach((v) => {
     for (let i = 0; i < v.devices.length; i++) {
       const d = v.devices[i];
-      const w = deviceWrite(d, readings, sessions.get(d), input);
+      const slot = idx.slot.get(d);
+      // Every row of the state has its slot: the index is built from these very rows (a reload builds another).
+      if (slot === undefined) throw new Error(`device row ${d.id} is not in the poll's device index`);
+      const w = deviceWrite(d, found, slot, input);
       if (!w) continue;
       out.devices.push(w);
       applyToRow(d, w, idx);
