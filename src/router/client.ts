@@ -62,21 +62,6 @@ function idList(ids: string | string[]): string {
   return Array.isArray(ids) ? ids.join(',') : ids;
 }
 
-/** Rough on-the-wire size: each word plus a 1–2 byte length prefix, the `.tag` word and the terminator. */
-function wordBytes(words: string[]): number {
-  return words.reduce((n, w) => n + Buffer.byteLength(w, 'latin1') + (w.length < 0x80 ? 1 : 2), 0) + 14;
-}
-
-function rowBytes(rows: RosRow[]): number {
-  let n = 0;
-  for (const row of rows) {
-    n += 4 + 12; // reply word + `.tag`
-    // for…in, not Object.entries: no pair arrays for the ~60,000 properties of a 5,000-queue print.
-    for (const k in row) n += k.length + row[k].length + 3;
-  }
-  return n + 18; // `!done` + `.tag` + terminators
-}
-
 /**
  * The `ret` value from `!done =ret=...`, which node-routeros appends as the last row
  * (docs/routeros.md "Library API").
@@ -99,7 +84,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 64;
 export function createRouterClient(opts: RouterClientOptions): HardenedRouterClient {
   const logger = opts.logger;
   const semaphore = new Semaphore(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-  const stats = { commands: 0, bytesIn: 0, bytesOut: 0 };
+  const stats = { commands: 0 };
 
   const connection = new RouterConnection(
     {
@@ -131,10 +116,7 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
     await semaphore.acquire();
     try {
       stats.commands++;
-      stats.bytesOut += wordBytes(words);
-      const rows = await connection.run(words, command);
-      stats.bytesIn += rowBytes(rows);
-      return rows;
+      return await connection.run(words, command);
     } catch (err) {
       const e =
         err instanceof RouterError

@@ -135,5 +135,6 @@ export interface RouterClient {
   identity(): Promise<RouterIdentity>;
 
   /** Round trips sent since start (for benchmarks and the "constant per cycle" check). */
-  readonly stats: { commands: number; bytesIn: number; bytesOut: number };
+  /** Commands sent since start (a poll's round trips are the difference across it). */
+  readonly stats: { commands: number };
 }
