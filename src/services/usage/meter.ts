@@ -154,7 +154,8 @@ function moveCounter(idx: DeviceIndex, d: DeviceRow, to: string | null): void {
 
 /** A voucher's row for one MAC: a voucher has a handful of devices at most, so a scan beats a keyed map. */
 function deviceOf(v: LoadedVoucher, mac: string): DeviceRow | undefined {
-  for (const d of v.devices) if (d.mac === mac) return d;
+  const devices = v.devices;
+  for (let i = 0; i < devices.length; i++) if (devices[i].mac === mac) return devices[i];
   return undefined;
 }
 
@@ -307,12 +308,25 @@ function meterQueues(
   }
 }
 
-/** The router session of each device row (its voucher's code as the user, its MAC), if it has one. */
-function presence(input: MeterInput, idx: DeviceIndex, found: Findings): void {
+/**
+ * The router session of each device row (its voucher's code as the user, its MAC), if it has one; and the
+ * session uptimes of active uptime-mode vouchers by voucher id (meterUptime), from the same pass.
+ */
+function presence(
+  input: MeterInput,
+  idx: DeviceIndex,
+  found: Findings,
+  uptimes: Map<number, number[]>,
+): void {
   const sessions = input.snapshot.sessions;
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
     const v = input.state.byCode.get(s.user);
+    if (v && v.row.status === 'active' && v.profile.timeMode === 'uptime') {
+      const list = uptimes.get(v.row.id);
+      if (list) list.push(s.uptimeSeconds);
+      else uptimes.set(v.row.id, [s.uptimeSeconds]);
+    }
     const d = v ? deviceOf(v, s.mac) : undefined;
     const slot = d ? idx.slot.get(d) : undefined;
     if (slot !== undefined) found.session[slot] = s;
@@ -401,22 +415,13 @@ export function connectedSeconds(
   return Math.max(0, s);
 }
 
-function meterUptime(input: MeterInput, vw: Map<number, VoucherWrite>): void {
-  const uptimes = new Map<number, number[]>();
-  const sessions = input.snapshot.sessions;
-  for (let i = 0; i < sessions.length; i++) {
-    const s = sessions[i];
-    const v = input.state.byCode.get(s.user);
-    if (!v || v.row.status !== 'active' || v.profile.timeMode !== 'uptime') continue;
-    const list = uptimes.get(v.row.id);
-    if (list) list.push(s.uptimeSeconds);
-    else uptimes.set(v.row.id, [s.uptimeSeconds]);
-  }
-  for (const [id, list] of uptimes) {
+/** Connected time for uptime-mode vouchers, from their sessions' uptimes (collected by presence). */
+function meterUptime(input: MeterInput, uptimes: Map<number, number[]>, vw: Map<number, VoucherWrite>): void {
+  uptimes.forEach((list, id) => {
     const v = input.state.byId.get(id) as LoadedVoucher;
     const secs = connectedSeconds(input.now, input.prevPollAt, v.row.activated_at, list);
     if (secs > 0) voucherWrite(vw, id).dUptime += secs;
-  }
+  });
 }
 
 /**
@@ -457,7 +462,8 @@ export function meter(input: MeterInput): MeterResult {
   const vw = new Map<number, VoucherWrite>();
   const found = findings(idx);
   meterQueues(input, idx, out, vw, found);
-  presence(input, idx, found);
+  const uptimes = new Map<number, number[]>();
+  presence(input, idx, found, uptimes);
   // forEach rather than for…of over values(): every poll, every voucher, without an iterator result each.
   input.state.byId.forEach((v) => {
     for (let i = 0; i < v.devices.length; i++) {
@@ -471,7 +477,7 @@ export function meter(input: MeterInput): MeterResult {
       applyToRow(d, w, idx);
     }
   });
-  meterUptime(input, vw);
+  meterUptime(input, uptimes, vw);
   vw.forEach((w) => {
     const v = input.state.byId.get(w.id) as LoadedVoucher;
     const before = Number(v.row.counted_bytes);
