@@ -1,6 +1,6 @@
 /**
  * A poll that finds the router in line with the vouchers skips building the desired queues when nothing they
- * depend on changed (enforce.ts EnforceMemory). Each case here first runs quiet polls, so the skip is armed, then
+ * depend on changed (steady-basis.ts EnforceMemory). Each case here first runs quiet polls, so the skip is armed, then
  * changes one input: the poll after must see it and act, exactly as a full plan would.
  */
 import {
