@@ -295,6 +295,10 @@ export function createRedemptionService(
     const now = clock.now();
     const claimed = claim(kind, a, now);
     claimed.catch(() => undefined); // its error is read below, after the router's side is undone
+    // A won claim whose login fails is given back once: before the router's side is undone (loginDevice runs
+    // it then, see releaseClaim there), or below if the login never got that far.
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> => (released ??= unclaim(kind, a));
     const row: VoucherRow =
       kind === 'activate' ? { ...a.row, ...lifecycle.activationFields(a.row, activationOf(a, now)) } : a.row;
     const state = toVoucherState(row, a.profile);
@@ -326,6 +330,7 @@ export function createRedemptionService(
         },
         queue,
         firstDynamicQueue: dynamicQueue(),
+        releaseClaim: release,
       });
       // The customer is online and the voucher is theirs: the confirmation is bookkeeping and does not hold up
       // the answer. If it never lands (controller killed, disk error), the mark left by the claim is settled
@@ -341,7 +346,7 @@ export function createRedemptionService(
     } catch (err) {
       // A claim that failed or was lost: nothing of ours to release (its own error, if any, is the answer).
       if (!(await claimed)) return 'lost';
-      await unclaim(kind, a).catch((e: Error) => log.error({ err: e.message }, 'redemption rollback failed'));
+      await release().catch((e: Error) => log.error({ err: e.message }, 'redemption rollback failed'));
       log.warn(
         { code: maskCode(row.code), mac: a.mac, err: (err as Error).message },
         'redemption failed; rolled back',

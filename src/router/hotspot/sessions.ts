@@ -69,6 +69,14 @@ export interface DeviceLogin {
    * of the device (limits rewritten, counters reset) wait until the claim is won. Omitted: go on.
    */
   proceed?: Promise<boolean>;
+  /**
+   * Gives back a won claim (the caller's database side). When the login fails after its claim was won, this runs
+   * before anything on the router is undone: the users check reads the router and then the database, and must
+   * never read the binding gone beside a voucher row that still says it is bound (it would bind it back, and the
+   * code, unused again, would refuse every other device until the next check). Its error is the caller's to
+   * report (the undo goes on regardless). Omitted: the caller releases the claim after the undo.
+   */
+  releaseClaim?: () => Promise<void>;
 }
 
 /** The caller's claim was not won: the login was undone, nothing of it stays on the router. */
@@ -201,6 +209,7 @@ export async function loginDevice(
     loggedIn: false,
     macBound: false,
   };
+  const proceed = d.proceed ?? Promise.resolve(true);
   try {
     // The common path is two round trips: [login ∥ the dynamic queue read], then [queue ∥ MAC binding]. The
     // router checks the device itself (unknown host IP, wrong MAC), so no host read is waited for first.
@@ -212,7 +221,6 @@ export async function loginDevice(
     ]);
     out.routerUserId = login.userId;
     out.loggedIn = login.fresh;
-    const proceed = d.proceed ?? Promise.resolve(true);
     // The binding waits for the committed claim: the users check reads the router before the database, and a
     // binding it read beside a voucher row from before the claim would be "put back" to any MAC. A lost claim
     // has no binding to undo. The claim is usually settled when the login answers: still the second round trip.
@@ -234,6 +242,7 @@ export async function loginDevice(
     for (const step of [won, bound, queued]) if (step.status === 'rejected') throw step.reason;
     return out;
   } catch (err) {
+    if (d.releaseClaim && (await proceed.catch(() => false))) await d.releaseClaim().catch(() => undefined);
     await undoLogin(router, d, out);
     throw err;
   }
