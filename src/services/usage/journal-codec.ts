@@ -166,10 +166,45 @@ export function encodeJournal(
     : Buffer.concat([numbers, Buffer.from(JSON.stringify(strings), 'utf8')]);
 }
 
+/**
+ * A journal row's numbers in place (the layout above), for reading without an object per entry: device entry i
+ * is `f[d + i * D_WIDTH + k]`, zeroed device i `f[z + i]`, voucher entry i `f[v + i * V_WIDTH + k]`. A device's
+ * baselines are NaN for none; its queue is -1 for none, the `*HEX` id's number, or -2 - i for `strings[i]`.
+ */
+export interface JournalView {
+  f: Float64Array;
+  nd: number;
+  nz: number;
+  nv: number;
+  d: number;
+  z: number;
+  v: number;
+  strings: readonly string[];
+}
+
+export const JOURNAL_DEVICE_WIDTH = D_WIDTH;
+export const JOURNAL_VOUCHER_WIDTH = V_WIDTH;
+
+/** The queue id a view's device entry names (see JournalView), as RouterOS prints it. */
+export function journalQueueId(view: JournalView, queue: number): string | null {
+  if (queue === NO_QUEUE) return null;
+  if (queue >= 0) return routerId(queue);
+  const text = view.strings[-2 - queue];
+  if (text === undefined) throw new Error(`usage journal row: queue id ${queue} out of range`);
+  return text;
+}
+
+/** A journal row as a view: the packed `data` read in place, or the JSON `body` rows were written with before, packed. */
+export function journalView(row: { data?: Uint8Array | null; body?: string | null }): JournalView {
+  const data = row.data;
+  if (data !== undefined && data !== null) return packedView(data);
+  return viewOfBody(JSON.parse(row.body ?? '') as JournalBody);
+}
+
 /** A journal row's body: the packed `data` when there is one, else the JSON `body` rows were written with before. */
 export function decodeJournal(row: { data?: Uint8Array | null; body?: string | null }): JournalBody {
   const data = row.data;
-  if (data !== undefined && data !== null) return decodePacked(data);
+  if (data !== undefined && data !== null) return bodyOf(packedView(data));
   return JSON.parse(row.body ?? '') as JournalBody;
 }
 
@@ -183,7 +218,7 @@ function float64s(data: Uint8Array, count: number): Float64Array {
   return out;
 }
 
-function decodePacked(data: Uint8Array): JournalBody {
+function packedView(data: Uint8Array): JournalView {
   const head = data.length >= HEADER * 8 ? float64s(data, HEADER) : undefined;
   if (head === undefined || head[0] !== FORMAT)
     throw new Error(`usage journal row in an unknown format (${data.length} bytes)`);
@@ -201,13 +236,42 @@ function decodePacked(data: Uint8Array): JournalBody {
         ) as string[])
       : [];
   if (strings.length !== ns) throw new Error('usage journal row: its queue ids do not match its count');
-  const f = float64s(data, count);
-  const body: JournalBody = { d: new Array(nd), z: new Array(nz), v: new Array(nv) };
+  const d = HEADER;
+  const z = d + nd * D_WIDTH;
+  return { f: float64s(data, count), nd, nz, nv, d, z, v: z + nz, strings };
+}
+
+/** A row written as JSON, in the packed layout (rows from before the packed journal; rare). */
+function viewOfBody(body: JournalBody): JournalView {
+  const strings: string[] = [];
+  const nd = body.d.length;
+  const nz = body.z.length;
+  const nv = body.v.length;
+  const f = new Float64Array(HEADER + nd * D_WIDTH + nz + nv * V_WIDTH);
   let at = HEADER;
-  for (let i = 0; i < nd; i++, at += D_WIDTH) {
-    const q = f[at + 9];
-    const queue = q === NO_QUEUE ? null : q >= 0 ? routerId(q) : strings[-2 - q];
-    if (queue === undefined) throw new Error(`usage journal row: queue id ${q} out of range`);
+  for (const e of body.d) {
+    for (let k = 0; k < 9; k++) f[at + k] = (e[k] as number | null) ?? NaN;
+    const q = e[9];
+    let queue = NO_QUEUE;
+    if (q !== null) {
+      queue = routerIdNumber(q);
+      if (queue < 0) queue = -2 - (strings.push(q) - 1);
+    }
+    f[at + 9] = queue;
+    at += D_WIDTH;
+  }
+  for (const id of body.z) f[at++] = id;
+  for (const e of body.v) {
+    for (let k = 0; k < V_WIDTH; k++) f[at + k] = e[k];
+    at += V_WIDTH;
+  }
+  return { f, nd, nz, nv, d: HEADER, z: HEADER + nd * D_WIDTH, v: HEADER + nd * D_WIDTH + nz, strings };
+}
+
+function bodyOf(view: JournalView): JournalBody {
+  const { f, nd, nz, nv } = view;
+  const body: JournalBody = { d: new Array(nd), z: new Array(nz), v: new Array(nv) };
+  for (let i = 0, at = view.d; i < nd; i++, at += D_WIDTH) {
     body.d[i] = [
       f[at],
       f[at + 1],
@@ -218,10 +282,11 @@ function decodePacked(data: Uint8Array): JournalBody {
       f[at + 6],
       num(f[at + 7]),
       num(f[at + 8]),
-      queue,
+      journalQueueId(view, f[at + 9]),
     ];
   }
-  for (let i = 0; i < nz; i++) body.z[i] = f[at++];
-  for (let i = 0; i < nv; i++, at += V_WIDTH) body.v[i] = [f[at], f[at + 1], f[at + 2], f[at + 3], f[at + 4]];
+  for (let i = 0; i < nz; i++) body.z[i] = f[view.z + i];
+  for (let i = 0, at = view.v; i < nv; i++, at += V_WIDTH)
+    body.v[i] = [f[at], f[at + 1], f[at + 2], f[at + 3], f[at + 4]];
   return body;
 }

@@ -207,6 +207,9 @@ function stageSql(pg: boolean) {
      * Device rows whose only change is that their rates fell to zero (a device gone idle): no counter, no
      * sample, so one id each instead of a staged row of nine values.
      */
+    /** A fold's staged rows whose device row is gone (an undone claim, a voucher deleted since): usually none. */
+    gone: `${USAGE_SQL_TAG} SELECT device_id FROM ${T} WHERE device_id NOT IN (SELECT id FROM voucher_devices)`,
+    dropGone: `${USAGE_SQL_TAG} DELETE FROM ${T} WHERE device_id NOT IN (SELECT id FROM voucher_devices)`,
     ratesZeroed: pg
       ? `${USAGE_SQL_TAG} UPDATE voucher_devices SET rate_up = 0, rate_down = 0, last_seen_at = CAST(? AS BIGINT)
   WHERE id IN (SELECT (jsonb_array_elements_text(?::jsonb))::bigint)`
@@ -221,13 +224,13 @@ const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sq
  * Replaces the stage's rows with `rows`, in the caller's transaction: in STAGE_COLS order, or, with `ts`
  * given, in POLL_STAGE_COLS order, every row at that time.
  */
-async function stage(trx: Knex, rows: Cell[][], ts?: number, folded = false): Promise<void> {
+async function stage(trx: Knex, rows: Cell[][], ts?: number): Promise<void> {
   const sql = stageSqlOf(trx);
   const pg = isPostgres(trx);
   await trx.raw(sql.create);
   await trx.raw(sql.clear);
-  const cols = ts === undefined ? STAGE_COLS : folded ? FOLD_STAGE_COLS : POLL_STAGE_COLS;
-  const fill = ts === undefined ? sql.fill : folded ? sql.fillFold : sql.fillPoll;
+  const cols = ts === undefined ? STAGE_COLS : POLL_STAGE_COLS;
+  const fill = ts === undefined ? sql.fill : sql.fillPoll;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const json = jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT));
     await trx.raw(fill, ts === undefined ? [json] : [ts, json]);
@@ -242,23 +245,9 @@ async function samplesFromStage(trx: Knex): Promise<void> {
 
 const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
 
-/**
- * Every written device row's counters, baselines and rates, the poll's samples and the vouchers' byte
- * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
- * more statement, and rows whose rates alone fell to zero a cheaper one.
- */
-/** A device row to write: a poll's DeviceWrite, or a fold's sum, whose baseline is null when none was read. */
-export type StagedDevice = Omit<DeviceWrite, 'baselineUp' | 'baselineDown' | 'mac' | 'session'> & {
-  baselineUp: number | null;
-  baselineDown: number | null;
-};
-
-/**
- * A device row's staged values, in POLL_STAGE_COLS order, or FOLD_STAGE_COLS with `withQueue` (the queue its
- * baseline was read from; also a usage journal row's device entry, journal.ts).
- */
-export function stagedCells(d: StagedDevice, withQueue: boolean): Cell[] {
-  const cells: Cell[] = [
+/** A device row's staged values, in POLL_STAGE_COLS order. */
+function stagedCells(d: DeviceWrite): Cell[] {
+  return [
     d.id,
     d.voucherId,
     d.dUp,
@@ -269,15 +258,18 @@ export function stagedCells(d: StagedDevice, withQueue: boolean): Cell[] {
     d.baselineUp,
     d.baselineDown,
   ];
-  if (withQueue) cells.push(d.queueId);
-  return cells;
 }
 
+/**
+ * Every written device row's counters, baselines and rates, the poll's samples and the vouchers' byte
+ * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
+ * more statement, and rows whose rates alone fell to zero a cheaper one. (A usage journal fold writes its
+ * sums with stageFolded and writeFoldedRest below.)
+ */
 async function writeDevices(
   trx: Knex,
-  m: { devices: readonly StagedDevice[]; vouchers: readonly VoucherWrite[] },
+  m: { devices: readonly DeviceWrite[]; vouchers: readonly VoucherWrite[] },
   now: number,
-  folded = false,
 ): Promise<void> {
   const list = m.devices;
   const staged: Cell[][] = [];
@@ -289,15 +281,15 @@ async function writeDevices(
       zeroed.push(d.id);
       continue;
     }
-    staged.push(stagedCells(d, folded));
+    staged.push(stagedCells(d));
   }
   const sql = stageSqlOf(trx);
   for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
     await trx.raw(sql.ratesZeroed, [now, JSON.stringify(zeroed.slice(i, i + ROWS_PER_STATEMENT))]);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
   if (staged.length === 0) return;
-  await stage(trx, staged, now, folded);
-  await trx.raw(folded ? sql.devicesFolded : sql.devices);
+  await stage(trx, staged, now);
+  await trx.raw(sql.devices);
   const several = m.vouchers.filter((v) => v.moved > 1).map((v) => v.id);
   await trx.raw(sql.vouchers, [now, JSON.stringify(several)]);
   await samplesFromStage(trx);
@@ -329,23 +321,95 @@ export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<vo
 }
 
 /**
- * A fold of the usage journal (journal.ts): the summed device rows (their last rates, last-seen time, and last
- * baseline with the queue it was read from, or null) and voucher deltas of its polls, written as one poll's
- * are, at `ts` (samples and rollup: the fold never spans two UTC hours). A device row the fold leaves out (it
- * was deleted) carries no voucher bytes here: such vouchers come with `moved` other than 1.
+ * A fold's summed device rows (journal.ts), in columns: row i is `f[i * FOLD_WIDTH + k]` for k in the journal's
+ * device entry order (journal-codec.ts): id, voucher id, bytes up and down, rates up and down, last seen, baselines
+ * up and down (NaN for none), and the queue the baselines were read from (-1 for none, a `*HEX` id's number, or
+ * -2 - i for `strings[i]`). Columns, not an object and a JSON array per device: a fold handles every device of
+ * the site at once, and those objects lived long enough (the fold's statements) to be promoted.
  */
-export async function writeFolded(
+export interface FoldedDevices {
+  n: number;
+  f: Float64Array;
+  strings: readonly string[];
+}
+export const FOLD_WIDTH = 10;
+/**
+ * Rows per fill statement of a fold: each statement's JSON text (about 70 bytes a row for SQLite, 200 for
+ * PostgreSQL) stays a young object that dies before the next, instead of one text for every device.
+ */
+const FOLD_ROWS_PER_STATEMENT = 500;
+
+const jsonNumber = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
+
+function jsonQueue(d: FoldedDevices, q: number): string {
+  if (q === -1) return 'null';
+  if (q >= 0) return `"*${q.toString(16).toUpperCase()}"`;
+  const text = d.strings[-2 - q];
+  if (text === undefined) throw new Error(`usage fold: queue id ${q} out of range`);
+  return JSON.stringify(text);
+}
+
+/** Rows [from, to) of a fold as jsonRows' bound value, in FOLD_STAGE_COLS order (see jsonRowsValue). */
+function foldedJson(pg: boolean, d: FoldedDevices, from: number, to: number): string {
+  const f = d.f;
+  const parts = new Array<string>(to - from);
+  for (let i = from; i < to; i++) {
+    const at = i * FOLD_WIDTH;
+    const q = jsonQueue(d, f[at + 9]);
+    parts[i - from] = pg
+      ? `{"device_id":${f[at]},"voucher_id":${f[at + 1]},"d_up":${f[at + 2]},"d_down":${f[at + 3]},"rate_up":${f[at + 4]},"rate_down":${f[at + 5]},"last_seen_at":${jsonNumber(f[at + 6])},"baseline_up":${jsonNumber(f[at + 7])},"baseline_down":${jsonNumber(f[at + 8])},"queue_id":${q}}`
+      : `[${f[at]},${f[at + 1]},${f[at + 2]},${f[at + 3]},${f[at + 4]},${f[at + 5]},${jsonNumber(f[at + 6])},${jsonNumber(f[at + 7])},${jsonNumber(f[at + 8])},${q}]`;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * A fold of the usage journal, first step: stages its summed device rows (at `ts`) and leaves out those whose
+ * device row is gone since (an undone claim, a voucher deleted by the admin: no row to update, and the rollup's
+ * rows belong to a device row). Returns the ids left out, for the voucher sums (journal.ts), and then
+ * writeFoldedRest writes everything from the stage.
+ */
+export async function stageFolded(trx: Knex, d: FoldedDevices, ts: number): Promise<Set<number>> {
+  const sql = stageSqlOf(trx);
+  const pg = isPostgres(trx);
+  await trx.raw(sql.create);
+  await trx.raw(sql.clear);
+  for (let i = 0; i < d.n; i += FOLD_ROWS_PER_STATEMENT)
+    await trx.raw(sql.fillFold, [ts, foldedJson(pg, d, i, Math.min(d.n, i + FOLD_ROWS_PER_STATEMENT))]);
+  const res = (await trx.raw(sql.gone)) as unknown;
+  const rows =
+    (pg ? (res as { rows: Array<{ device_id: number }> }).rows : (res as Array<{ device_id: number }>)) ?? [];
+  const gone = new Set<number>();
+  for (const r of rows) gone.add(Number(r.device_id));
+  if (gone.size > 0) await trx.raw(sql.dropGone);
+  return gone;
+}
+
+/**
+ * A fold's second step: the staged device rows, each voucher's bytes from its one device's staged row, the
+ * samples and the hour's rollup, as a poll's are (the fold never spans two UTC hours); then `corrections`,
+ * `[id, up, down, counted, uptime]` increments per voucher (voucherCorrections' rows): the bytes of the
+ * vouchers in `several` (bytes moved on several devices, or on one that is gone), off-peak bytes not counted,
+ * connected time.
+ */
+export async function writeFoldedRest(
   trx: Knex,
-  devices: StagedDevice[],
-  vouchers: VoucherWrite[],
+  staged: number,
+  several: readonly number[],
+  corrections: Array<[number, number, number, number, number]>,
   ts: number,
 ): Promise<void> {
-  await writeDevices(trx, { devices, vouchers }, ts, true);
+  const sql = stageSqlOf(trx);
+  if (staged > 0) {
+    await trx.raw(sql.devicesFolded);
+    await trx.raw(sql.vouchers, [ts, JSON.stringify(several)]);
+    await samplesFromStage(trx);
+  }
   await bulkUpdate(
     trx,
     'vouchers',
     { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: ts } },
-    voucherCorrections(vouchers),
+    corrections,
   );
 }
 
