@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { z } from 'zod';
 import { parseCidr } from '../domain/network';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseConfig } from './database-url';
 import { PROJECT_ROOT } from '../lib/paths';
@@ -10,52 +9,56 @@ import { parseKey } from '../lib/secret-box';
  * program refuses to start on bad config (STYLE.md "Errors and logs"). Names are public interface.
  */
 
-const bool = (name: string, dflt: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return dflt;
-      const s = v.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-      if (['0', 'false', 'no', 'off'].includes(s)) return false;
-      ctx.addIssue({ code: 'custom', message: `${name} must be true or false (got "${v}")` });
-      return z.NEVER;
-    });
+/**
+ * One variable's reader: its value from the raw text (undefined when unset), or a problem pushed to `problems`
+ * (and any value returned, which is then not used). Hand-written rather than a schema library: loading one cost
+ * the server about 14 MiB of resident memory for these thirty variables (docs/performance.md, tenth look).
+ */
+type Reader<T> = (raw: string | undefined, problems: string[]) => T;
 
-const int = (name: string, dflt: number | undefined, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return dflt;
-      if (!/^\d+$/.test(v.trim())) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number (got "${v}")` });
-        return z.NEVER;
-      }
-      const n = Number(v.trim());
-      if (n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be between ${min} and ${max} (got ${n})` });
-        return z.NEVER;
-      }
-      return n;
-    });
+const bool =
+  (name: string, dflt: boolean): Reader<boolean> =>
+  (v, problems) => {
+    if (v === undefined || v.trim() === '') return dflt;
+    const s = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off'].includes(s)) return false;
+    problems.push(`${name} must be true or false (got "${v}")`);
+    return dflt;
+  };
 
-const str = (dflt: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? dflt : v.trim()));
+function int(name: string, dflt: number, min: number, max: number): Reader<number>;
+function int(name: string, dflt: undefined, min: number, max: number): Reader<number | undefined>;
+function int(name: string, dflt: number | undefined, min: number, max: number): Reader<number | undefined> {
+  return (v, problems) => {
+    if (v === undefined || v.trim() === '') return dflt;
+    if (!/^\d+$/.test(v.trim())) {
+      problems.push(`${name} must be a whole number (got "${v}")`);
+      return dflt;
+    }
+    const n = Number(v.trim());
+    if (n < min || n > max) {
+      problems.push(`${name} must be between ${min} and ${max} (got ${n})`);
+      return dflt;
+    }
+    return n;
+  };
+}
 
-const optionalSecret = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : v));
+const str =
+  (dflt: string): Reader<string> =>
+  (v) =>
+    v === undefined || v.trim() === '' ? dflt : v.trim();
 
-const check = (name: string, dflt: string, ok: (v: string) => boolean, message: (v: string) => string) =>
-  str(dflt).superRefine((v, ctx) => {
-    if (!ok(v)) ctx.addIssue({ code: 'custom', message: `${name}: ${message(v)}` });
-  });
+const optionalSecret: Reader<string | undefined> = (v) => (v === undefined || v === '' ? undefined : v);
+
+const check =
+  (name: string, dflt: string, ok: (v: string) => boolean, message: (v: string) => string): Reader<string> =>
+  (raw, problems) => {
+    const v = str(dflt)(raw, problems);
+    if (!ok(v)) problems.push(`${name}: ${message(v)}`);
+    return v;
+  };
 
 const knownTimeZone = (tz: string) => {
   try {
@@ -78,32 +81,33 @@ const httpUrl = (v: string) => {
   }
 };
 
-const minLengthSecret = (name: string) =>
-  optionalSecret.superRefine((v, ctx) => {
-    if (v !== undefined && v.length < 16)
-      ctx.addIssue({ code: 'custom', message: `${name} must be at least 16 characters` });
-  });
+const minLengthSecret =
+  (name: string): Reader<string | undefined> =>
+  (raw, problems) => {
+    const v = optionalSecret(raw, problems);
+    if (v !== undefined && v.length < 16) problems.push(`${name} must be at least 16 characters`);
+    return v;
+  };
 
-const schema = z.object({
+const schema = {
   PORT: int('PORT', 5000, 0, 65535),
   BIND: str('0.0.0.0'),
   // Never echoed whole: it may hold the PostgreSQL password (src/config/database-url.ts masks it).
-  DATABASE_URL: str('sqlite:./data/pisonet.sqlite').superRefine((v, ctx) => {
+  DATABASE_URL: ((raw, problems) => {
+    const v = str('sqlite:./data/pisonet.sqlite')(raw, problems);
     try {
       parseDatabaseUrl(v, '/');
     } catch (err) {
       if (!(err instanceof DatabaseUrlError)) throw err;
-      ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${err.message}` });
+      problems.push(`DATABASE_URL ${err.message}`);
     }
-  }),
+    return v;
+  }) as Reader<string>,
   DATA_DIR: str('./data'),
   ROUTER_HOST: str(''),
   ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
   ROUTER_USER: str('admin'),
-  ROUTER_PASSWORD: z
-    .string()
-    .optional()
-    .transform((v) => v ?? ''),
+  ROUTER_PASSWORD: ((v) => v ?? '') as Reader<string>,
   ROUTER_TLS: bool('ROUTER_TLS', false),
   ROUTER_TIMEOUT_SECONDS: int('ROUTER_TIMEOUT_SECONDS', 10, 1, 300),
   SIMULATOR_PORT: int('SIMULATOR_PORT', 18728, 0, 65535),
@@ -114,30 +118,31 @@ const schema = z.object({
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
-  ADMIN_ALLOW: str('').transform((v, ctx) => {
+  ADMIN_ALLOW: ((raw, problems) => {
     const list: string[] = [];
-    for (const entry of v.split(/[\s,]+/).filter(Boolean)) {
+    for (const entry of str('')(raw, problems)
+      .split(/[\s,]+/)
+      .filter(Boolean)) {
       try {
         list.push(parseCidr(entry, 'ADMIN_ALLOW').text);
       } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: `ADMIN_ALLOW: "${entry}" is not an IPv4 address or network like 192.168.88.0/24 (prefix 0–32)`,
-        });
+        problems.push(
+          `ADMIN_ALLOW: "${entry}" is not an IPv4 address or network like 192.168.88.0/24 (prefix 0–32)`,
+        );
       }
     }
     return list;
-  }),
+  }) as Reader<string[]>,
   SESSION_SECRET: minLengthSecret('SESSION_SECRET'),
   // Never echoed: the key that encrypts the routers' passwords (src/services/sites/credentials.ts).
-  CREDENTIALS_KEY: optionalSecret.superRefine((v, ctx) => {
+  CREDENTIALS_KEY: ((raw, problems) => {
+    const v = optionalSecret(raw, problems);
     if (v !== undefined && !parseKey(v))
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'CREDENTIALS_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters), e.g. the output of: openssl rand -base64 32',
-      });
-  }),
+      problems.push(
+        'CREDENTIALS_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters), e.g. the output of: openssl rand -base64 32',
+      );
+    return v;
+  }) as Reader<string | undefined>,
   COOKIE_SECURE: check(
     'COOKIE_SECURE',
     'auto',
@@ -183,7 +188,24 @@ const schema = z.object({
     (v) => ['exclusive', 'shared'].includes(v),
     (v) => `must be exclusive or shared (got "${v}")`,
   ),
-});
+};
+
+type Parsed = { [K in keyof typeof schema]: ReturnType<(typeof schema)[K]> };
+
+/** Every variable read; every problem found, in the variables' order. */
+function readEnv(env: NodeJS.ProcessEnv): { data: Parsed; problems: string[] } {
+  const problems: string[] = [];
+  const data: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(schema) as Array<[string, Reader<unknown>]>) {
+    const raw: unknown = env[name];
+    if (raw !== undefined && typeof raw !== 'string') {
+      problems.push(`${name} must be text (got ${typeof raw})`);
+      continue;
+    }
+    data[name] = read(raw, problems);
+  }
+  return { data: data as Parsed, problems };
+}
 
 export interface AppConfig {
   /**
@@ -259,15 +281,8 @@ function fromProject(p: string, baseDir: string): string {
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const key = i.path.join('.');
-      return i.message.startsWith(key) || key === '' ? i.message : `${key}: ${i.message}`;
-    });
-    throw new ConfigError(problems);
-  }
-  const c = parsed.data;
+  const { data: c, problems } = readEnv(env);
+  if (problems.length > 0) throw new ConfigError(problems);
   const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
   if (c.CONTROLLER_MODE === 'shared' && database.engine !== 'postgres')
     throw new ConfigError([

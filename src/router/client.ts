@@ -58,6 +58,13 @@ function queryWords(query: string[] = []): string[] {
   return query.map((q) => `?${q}`);
 }
 
+function printWords(menu: string, p: PrintOptions): string[] {
+  const words = [`${menu}/print`];
+  if (p.proplist) words.push(`=.proplist=${p.proplist.join(',')}`);
+  words.push(...attrWords(p.args), ...queryWords(p.query));
+  return words;
+}
+
 function idList(ids: string | string[]): string {
   return Array.isArray(ids) ? ids.join(',') : ids;
 }
@@ -108,7 +115,7 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
     },
   );
 
-  async function exec(words: string[]): Promise<RosRow[]> {
+  async function exec(words: string[], onRow?: (row: RosRow) => void): Promise<RosRow[]> {
     const command = words[0] ?? '';
     // Fail fast while disconnected instead of queueing behind the semaphore.
     if (!connection.connected)
@@ -116,7 +123,7 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
     await semaphore.acquire();
     try {
       stats.commands++;
-      return await connection.run(words, command);
+      return await connection.run(words, command, onRow);
     } catch (err) {
       const e =
         err instanceof RouterError
@@ -161,11 +168,9 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
     waitConnected: (timeoutMs) => waitConnected(connection, timeoutMs),
     stop: () => connection.stop(),
 
-    async print(menu: string, p: PrintOptions = {}) {
-      const words = [`${menu}/print`];
-      if (p.proplist) words.push(`=.proplist=${p.proplist.join(',')}`);
-      words.push(...attrWords(p.args), ...queryWords(p.query));
-      return exec(words);
+    print: (menu: string, p: PrintOptions = {}) => exec(printWords(menu, p)),
+    async printEach(menu: string, p: PrintOptions, onRow: (row: RosRow) => void) {
+      await exec(printWords(menu, p), onRow);
     },
     async count(menu: string, query?: string[]) {
       const rows = await exec([`${menu}/print`, '=count-only=', ...queryWords(query)]);

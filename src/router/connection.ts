@@ -139,12 +139,12 @@ export class RouterConnection {
   }
 
   /** Sends one command on the current socket; rejects with RouterError (UNREACHABLE when not connected). */
-  async run(words: string[], command: string): Promise<RosRow[]> {
+  async run(words: string[], command: string, onRow?: (row: RosRow) => void): Promise<RosRow[]> {
     const api = this.api;
     if (!api || this.state !== 'connected') {
       throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${command})`, { command });
     }
-    return this.write(api, words, command);
+    return this.write(api, words, command, onRow);
   }
 
   /** Drops the socket (a command timed out on it); the loop reconnects. */
@@ -158,7 +158,13 @@ export class RouterConnection {
     this.wake?.();
   }
 
-  private write(api: RouterOSAPI, words: string[], command: string): Promise<RosRow[]> {
+  /** With `onRow`, the reply's rows go to it as they arrive (the patched client's writeEach) and none are returned. */
+  private write(
+    api: RouterOSAPI,
+    words: string[],
+    command: string,
+    onRow?: (row: RosRow) => void,
+  ): Promise<RosRow[]> {
     const ms = this.cfg.timeoutSeconds * 1000;
     return new Promise<RosRow[]>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -171,7 +177,7 @@ export class RouterConnection {
         );
         this.drop(api, `command timed out: ${command}`, 'ROUTER_TIMEOUT');
       }, ms);
-      api.write(words).then(
+      (onRow === undefined ? api.write(words) : api.writeEach(words, onRow as (row: object) => void)).then(
         (rows) => {
           clearTimeout(timer);
           resolve(rows as RosRow[]);

@@ -112,6 +112,12 @@ export interface RouterClient {
   stop(): Promise<void>;
 
   print(menu: string, opts?: PrintOptions): Promise<RosRow[]>;
+  /**
+   * The same print, its rows handed to `onRow` one by one as they arrive instead of returned together: a poll's
+   * 10,000 rows are then never all alive at once (they lived long enough to be promoted to V8's old generation).
+   * Optional: a client without it is read with print. A row `onRow` throws on fails the command.
+   */
+  printEach?(menu: string, opts: PrintOptions, onRow: (row: RosRow) => void): Promise<void>;
   /** `print =count-only=` → number. */
   count(menu: string, query?: string[]): Promise<number>;
   /** `add`; resolves with the new item's `.id` (from `!done =ret=`). */

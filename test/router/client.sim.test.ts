@@ -109,6 +109,27 @@ describe('operations', () => {
     expect(await c.print(QUEUE, { proplist: ['comment'] })).toEqual([{}, { comment: 'hello' }]);
   });
 
+  test('printEach hands over the same rows as print, one by one; a row it throws on fails that command only', async () => {
+    const { client: c } = await connected();
+    for (let i = 1; i <= 5; i++) await c.add(QUEUE, { name: `each-${i}`, target: `10.5.50.${i}/32` });
+    const opts = { proplist: ['.id', 'name', 'target'] };
+    const seen: unknown[] = [];
+    await c.printEach!(QUEUE, opts, (row) => seen.push(row));
+    expect(seen).toEqual(await c.print(QUEUE, opts));
+    expect(seen).toHaveLength(5);
+    let calls = 0;
+    const failing = c.printEach!(QUEUE, opts, () => {
+      calls++;
+      throw new Error('bad row');
+    });
+    await expect(failing).rejects.toThrow('bad row');
+    expect(calls).toBe(1); // the rows after it are not handed over
+    await c.printEach!(QUEUE, { query: ['name=nobody'] }, (row) => seen.push(row)); // !empty: no row
+    expect(seen).toHaveLength(5);
+    expect(await c.count(QUEUE)).toBe(5); // the connection is still good
+    expect(c.status.state).toBe('connected');
+  });
+
   test('the `#` keepalive answer from the simulator keeps an idle link up', async () => {
     const { client: c, sim: s } = await setup({}, { timeoutSeconds: 1 });
     await c.waitConnected(3000);

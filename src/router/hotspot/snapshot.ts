@@ -226,28 +226,81 @@ function sameQueue(q: QueueOnRouter, row: RosRow): boolean {
 }
 
 /**
- * The router's queues as QueueOnRouter. `previous`, the same router's queues as the last read gave them: a row
- * that says exactly what the one at its position said then is that object again, and when every row does, the
- * result is `previous` itself. Between polls a queue's settings rarely change (its counters are read apart, into
- * QueueReading), so a poll makes no new object for them, and the caller can tell by identity that nothing did.
+ * The router's queues as QueueOnRouter, row by row in router order. `previous`, the same router's queues as the
+ * last read gave them: a row that says exactly what the one at its position said then is that object again, and
+ * when every row does, the result is `previous` itself. Between polls a queue's settings rarely change (its
+ * counters are read apart, into QueueReading), so a poll makes no new object for them, and the caller can tell by
+ * identity that nothing did.
  */
-function routerQueues(rows: RosRow[], previous: readonly QueueOnRouter[] | undefined): QueueOnRouter[] {
-  const same = previous !== undefined && previous.length === rows.length ? previous : undefined;
-  let queues: QueueOnRouter[] | undefined;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const prev = same?.[i];
+class RouterQueues {
+  private n = 0;
+  /** Made at the first row that differs from `previous` (or has no row there to compare with). */
+  private queues: QueueOnRouter[] | undefined;
+
+  constructor(private readonly previous: readonly QueueOnRouter[] | undefined) {}
+
+  add(row: RosRow): void {
+    const i = this.n++;
+    const prev = this.previous?.[i];
     if (prev !== undefined && sameQueue(prev, row)) {
-      if (queues !== undefined) queues[i] = prev;
-      continue;
+      this.queues?.push(prev);
+      return;
     }
-    if (queues === undefined) {
-      queues = new Array<QueueOnRouter>(rows.length);
-      for (let j = 0; j < i; j++) queues[j] = (same as readonly QueueOnRouter[])[j];
-    }
-    queues[i] = queueOnRouter(row);
+    this.queues ??= this.previous === undefined ? [] : this.previous.slice(0, i);
+    this.queues.push(queueOnRouter(row));
   }
-  return queues ?? (same as QueueOnRouter[] | undefined) ?? [];
+
+  result(): QueueOnRouter[] {
+    if (this.queues !== undefined) return this.queues;
+    const prev = this.previous as QueueOnRouter[] | undefined;
+    if (prev === undefined) return [];
+    return prev.length === this.n ? prev : prev.slice(0, this.n);
+  }
+}
+
+/** A snapshot built from the four prints' rows, in any interleaving of the four, each print's in its order. */
+class SnapshotBuilder {
+  readonly queues: RouterQueues;
+  readonly ours: QueueReading[] = [];
+  readonly sessions: SessionInfo[] = [];
+  readonly hostIp = new Map<string, string>();
+  private uptime: string | undefined;
+  private resourceRows = 0;
+
+  constructor(previousQueues: readonly QueueOnRouter[] | undefined) {
+    this.queues = new RouterQueues(previousQueues);
+  }
+
+  queue = (row: RosRow): void => {
+    this.queues.add(row);
+    const r = reading(row);
+    if (r) this.ours.push(r);
+  };
+
+  session = (row: RosRow): void => {
+    const s = session(row);
+    if (s) this.sessions.push(s);
+  };
+
+  host = (row: RosRow): void => {
+    const mac = macOf(row['mac-address']);
+    if (row.address && mac) this.hostIp.set(mac, row.address);
+  };
+
+  resource = (row: RosRow): void => {
+    if (this.resourceRows++ === 0) this.uptime = row.uptime;
+  };
+
+  result(): RouterSnapshot {
+    const up = this.uptime;
+    return {
+      queues: this.queues.result(),
+      ours: this.ours,
+      sessions: this.sessions,
+      hostIp: this.hostIp,
+      routerUptimeSeconds: up === undefined ? undefined : uptime(up),
+    };
+  }
 }
 
 export function parseSnapshot(
@@ -257,37 +310,34 @@ export function parseSnapshot(
   resource: RosRow[] = [],
   previousQueues?: readonly QueueOnRouter[],
 ): RouterSnapshot {
-  const ours: QueueReading[] = [];
-  const queues = routerQueues(rows, previousQueues);
-  for (let i = 0; i < rows.length; i++) {
-    const r = reading(rows[i]);
-    if (r) ours.push(r);
-  }
-  const sessions: SessionInfo[] = [];
-  for (let i = 0; i < active.length; i++) {
-    const s = session(active[i]);
-    if (s) sessions.push(s);
-  }
-  const hostIp = new Map<string, string>();
-  for (let i = 0; i < hosts.length; i++) {
-    const h = hosts[i];
-    const mac = macOf(h['mac-address']);
-    if (h.address && mac) hostIp.set(mac, h.address);
-  }
-  const up = resource[0]?.uptime;
-  return { queues, ours, sessions, hostIp, routerUptimeSeconds: up === undefined ? undefined : uptime(up) };
+  const b = new SnapshotBuilder(previousQueues);
+  for (let i = 0; i < rows.length; i++) b.queue(rows[i]);
+  for (let i = 0; i < active.length; i++) b.session(active[i]);
+  for (let i = 0; i < hosts.length; i++) b.host(hosts[i]);
+  for (let i = 0; i < resource.length; i++) b.resource(resource[i]);
+  return b.result();
 }
 
-/** `previousQueues`: this router's queues from its last snapshot (see routerQueues). */
+/**
+ * `previousQueues`: this router's queues from its last snapshot (see RouterQueues). The rows are taken as they
+ * arrive when the client can hand them over one by one (printEach): then no print's rows are held until its end.
+ */
 export async function readSnapshot(
   router: RouterClient,
   previousQueues?: readonly QueueOnRouter[],
 ): Promise<RouterSnapshot> {
-  const [queues, active, hosts, resource] = await Promise.all([
-    router.print(QUEUE_MENU, { proplist: QUEUE_PROPS }),
-    router.print(ACTIVE_MENU, { proplist: ACTIVE_PROPS }),
-    router.print(HOST_MENU, { proplist: HOST_PROPS }),
-    router.print(RESOURCE_MENU, { proplist: ['uptime'] }),
+  const b = new SnapshotBuilder(previousQueues);
+  const each = (menu: string, proplist: string[], onRow: (row: RosRow) => void): Promise<void> =>
+    router.printEach
+      ? router.printEach(menu, { proplist }, onRow)
+      : router.print(menu, { proplist }).then((rows) => {
+          for (let i = 0; i < rows.length; i++) onRow(rows[i]);
+        });
+  await Promise.all([
+    each(QUEUE_MENU, QUEUE_PROPS, b.queue),
+    each(ACTIVE_MENU, ACTIVE_PROPS, b.session),
+    each(HOST_MENU, HOST_PROPS, b.host),
+    each(RESOURCE_MENU, ['uptime'], b.resource),
   ]);
-  return parseSnapshot(queues, active, hosts, resource, previousQueues);
+  return b.result();
 }
