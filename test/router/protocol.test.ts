@@ -286,3 +286,28 @@ test('texts reused from the last reply of a print are exact: changed, shifted, l
   expect(q).toEqual([decoded(row(5, 'queried', 'q', '5/5'))]);
   await expect(client.print('/queue/simple')).resolves.toEqual([decoded(row(3, 'c3', 'same', '1/2'))]);
 });
+
+test("the client's win1252 table gives what iconv-lite's win1252 codec gave, for every character and every byte", () => {
+  const ours = require('node-routeros/dist/connector/win1252') as {
+    encode(s: string): Buffer;
+    decode(b: Uint8Array): string;
+  };
+  const iconv = require('iconv-lite') as {
+    encode(s: string, e: string): Buffer;
+    decode(b: Buffer, e: string): string;
+  };
+  const differ: string[] = [];
+  for (let c = 0; c < 0x10000; c++) {
+    const s = String.fromCharCode(c);
+    if (!ours.encode(s).equals(iconv.encode(s, 'win1252'))) differ.push(`U+${c.toString(16)}`);
+  }
+  for (let b = 0; b < 256; b++) {
+    const bytes = Buffer.from([b]);
+    if (ours.decode(bytes) !== iconv.decode(bytes, 'win1252')) differ.push(`0x${b.toString(16)}`);
+  }
+  expect(differ).toEqual([]);
+  const text = 'Café €5 — “Ñoño’s” \u{1F600} ok';
+  expect(ours.encode(text)).toEqual(iconv.encode(text, 'win1252'));
+  const all = Buffer.from(Array.from({ length: 20_000 }, (_, i) => i % 256));
+  expect(ours.decode(all)).toBe(iconv.decode(all, 'win1252'));
+});
