@@ -24,8 +24,9 @@ function unusedVoucherOnline(): { snapshot: RouterSnapshot; state: LoadedState }
     snapshot: {
       queues: [],
       ours: [],
-      sessions: [{ id: '*1', user: 'ABCD2345', mac: MAC, ip: '10.5.50.11', uptimeSeconds: 5 }],
-      hostIp: new Map([[MAC, '10.5.50.11']]),
+      sessions: [
+        { id: '*1', user: 'ABCD2345', mac: MAC, ip: '10.5.50.11', hostIp: '10.5.50.11', uptimeSeconds: 5 },
+      ],
       routerUptimeSeconds: 600,
     },
     state: { byId: new Map([[1, v]]), byCode: new Map([['ABCD2345', v]]), pendingUserRemovals: [] },

@@ -50,9 +50,15 @@ describe('parseSnapshot', () => {
     ]);
     expect(s.queues).toHaveLength(5);
     expect(s.sessions).toEqual([
-      { id: '*A', user: 'ABCD1234', mac: '02:00:00:00:00:01', ip: '10.5.50.11', uptimeSeconds: 3723 },
+      {
+        id: '*A',
+        user: 'ABCD1234',
+        mac: '02:00:00:00:00:01',
+        ip: '10.5.50.11',
+        hostIp: '10.5.50.99', // the host table's address for the MAC
+        uptimeSeconds: 3723,
+      },
     ]);
-    expect(s.hostIp.get('02:00:00:00:00:01')).toBe('10.5.50.99');
     expect(s.routerUptimeSeconds).toBe(2 * 86400 + 3 * 3600);
   });
 

@@ -49,6 +49,11 @@ export interface SessionInfo {
   user: string;
   mac: string;
   ip: string | null;
+  /**
+   * The address the hotspot's host table gives for this MAC, when it has one: the device's current IP (a queue
+   * targets an IP, never a MAC; docs/routeros.md "Targets"). Prefer it to `ip`.
+   */
+  hostIp?: string;
   uptimeSeconds: number;
 }
 
@@ -60,9 +65,8 @@ export interface RouterSnapshot {
    */
   queues: readonly QueueOnRouter[];
   ours: QueueReading[];
+  /** The hotspot's sessions, each with its MAC's address from the host table (SessionInfo.hostIp). */
   sessions: SessionInfo[];
-  /** The current IP of each MAC the hotspot sees: a queue targets an IP, never a MAC (docs/routeros.md "Targets"). */
-  hostIp: Map<string, string>;
   /** Seconds since the router booted: queue counters are runtime-only and restart at zero (docs/routeros.md "Counters"). */
   routerUptimeSeconds: number | undefined;
   /** When it was taken, among the hotspot's logins (see logins-in-flight.ts); absent for a parsed snapshot. */
@@ -189,6 +193,7 @@ function session(row: RosRow): SessionInfo | undefined {
     user: row.user,
     mac,
     ip: row.address || null,
+    hostIp: undefined,
     uptimeSeconds: uptime(row.uptime),
   };
 }
@@ -263,7 +268,8 @@ class SnapshotBuilder {
   readonly queues: RouterQueues;
   readonly ours: QueueReading[] = [];
   readonly sessions: SessionInfo[] = [];
-  readonly hostIp = new Map<string, string>();
+  /** The host table, until the sessions are given their addresses from it (result): only sessions look them up. */
+  private readonly hostIp = new Map<string, string>();
   private uptime: string | undefined;
   private resourceRows = 0;
 
@@ -293,11 +299,12 @@ class SnapshotBuilder {
 
   result(): RouterSnapshot {
     const up = this.uptime;
+    const sessions = this.sessions;
+    for (let i = 0; i < sessions.length; i++) sessions[i].hostIp = this.hostIp.get(sessions[i].mac);
     return {
       queues: this.queues.result(),
       ours: this.ours,
-      sessions: this.sessions,
-      hostIp: this.hostIp,
+      sessions,
       routerUptimeSeconds: up === undefined ? undefined : uptime(up),
     };
   }

@@ -19,7 +19,7 @@ import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
-import { foldJournal, journalPending } from './journal';
+import { foldJournal, journalPending, packJournal } from './journal';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
@@ -144,30 +144,19 @@ export function createUsageService(
    * Sessions of our vouchers without a device row (logged in on the router's own page or while we were
    * stopped), within their voucher's device count: planDeviceLimits picked them.
    */
-  async function adopt(
-    todo: readonly SessionInfo[],
-    snapshot: RouterSnapshot,
-    now: number,
-  ): Promise<boolean> {
+  async function adopt(todo: readonly SessionInfo[], now: number): Promise<boolean> {
     if (todo.length === 0) return false;
     const logins: Array<{ code: string; mac: string; first: boolean }> = [];
     await db.transaction(async (trx) => {
       for (const s of todo) {
-        const activated = await activateFromRouterSession(
-          trx,
-          s.user,
-          s.mac,
-          snapshot.hostIp.get(s.mac) ?? s.ip,
-          now,
-          site.id,
-        );
+        const activated = await activateFromRouterSession(trx, s.user, s.mac, s.hostIp ?? s.ip, now, site.id);
         logins.push({ code: s.user, mac: s.mac, first: activated });
         // A first use is the voucher's `activated-on-router` (its sale); another device is a login.
         const v = activated
           ? undefined
           : await trx('vouchers').where({ code: s.user, status: 'active' }).first('id');
         if (v) {
-          const ip = snapshot.hostIp.get(s.mac) ?? s.ip ?? null;
+          const ip = s.hostIp ?? s.ip ?? null;
           await recordEvents(trx, clock, [loginEvent({ voucherId: v.id, mac: s.mac, ip, via: 'router' })]);
         }
       }
@@ -330,7 +319,7 @@ export function createUsageService(
   ): Promise<CycleReport> {
     let state = await currentState(read);
     const limits = planDeviceLimits(read, state, hotspot.loginsMissedBy(read));
-    if (await adopt(limits.adopt, read, now)) state = await currentState(read);
+    if (await adopt(limits.adopt, now)) state = await currentState(read);
     // From here on the sessions beyond a device count are as good as gone: enforce logs them out below.
     const snapshot = limits.snapshot;
     const routerRebooted = rebootedSince(knownBoot, bootTime);
@@ -357,6 +346,7 @@ export function createUsageService(
       loginsMissed: hotspot.loginsMissedBy(read),
       owners,
     });
+    packJournal(usage);
     // A state widened by vouchers the router mentions has its own device index; the kept state's may now
     // miss a counter the meter moved on a shared row, so it is built again next time.
     if (active && state !== active.state) active.state.index = undefined;

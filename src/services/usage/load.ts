@@ -178,7 +178,16 @@ function assemble(
     into.byId.set(row.id, v);
     into.byCode.set(row.code, v);
   }
-  for (const d of devices) into.byId.get(d.voucher_id)?.devices.push(d);
+  const grew = new Set<LoadedVoucher>();
+  for (const d of devices) {
+    const v = into.byId.get(d.voucher_id);
+    if (!v) continue;
+    v.devices.push(d);
+    grew.add(v);
+  }
+  // A pushed-to array keeps room for 16 more (about 150 bytes): at 10,000 vouchers with a device or two each,
+  // 1.5 MB of the kept state was that room. Exact copies, before anything else holds the arrays.
+  for (const v of grew) v.devices = v.devices.slice();
 }
 
 /** The codes the router mentions that are not among the active vouchers. */

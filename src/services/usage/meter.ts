@@ -78,6 +78,11 @@ export interface MeterResult {
   clearBaselines: number[];
   alerts: AlertCandidate[];
   bytesCounted: number;
+  /**
+   * The deltas already packed for the usage journal (journal.ts packJournal; null: nothing to append), `devices`
+   * then holding only the writes the tables and the feed take at once, and `vouchers` none.
+   */
+  packed?: Buffer | null;
 }
 
 export interface MeterInput {
@@ -341,7 +346,7 @@ function deviceWrite(
 ): DeviceWrite | undefined {
   const s = found.session[slot];
   const connected = s !== undefined || (Boolean(d.connected) && input.loginsMissed?.has(d.mac) === true);
-  const ip = s ? (input.snapshot.hostIp.get(s.mac) ?? s.ip ?? d.ip) : d.ip;
+  const ip = s ? (s.hostIp ?? s.ip ?? d.ip) : d.ip;
   const at = found.reading[slot];
   const r = at === -1 ? undefined : input.snapshot.ours[at];
   const queueId = r ? r.id : d.counter_queue_id;

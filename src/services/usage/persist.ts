@@ -509,6 +509,10 @@ export async function writeUsage(
   now: number,
   bootTime?: number,
 ): Promise<boolean> {
+  if (!deps.journal && m.packed !== undefined)
+    throw new Error(
+      'a poll packed for the usage journal is written to the journal (its device writes are gone)',
+    );
   if (m.clearBaselines.length > 0)
     await trx('voucher_devices').whereIn('id', m.clearBaselines).update({ counter_queue_id: null });
   let appended = false;
