@@ -1,21 +1,28 @@
 /**
  * How the server process starts (`npm start`; the poll benchmark starts its controller the same way).
- * Measured with `npm run bench -- poll` (README, "Benchmarks"), 5,000 customers, on a 24 GiB 2-core box.
+ * Measured with `npm run bench -- poll` (README, "Benchmarks"), 2,500 to 10,000 customers, on a 24 GiB 2-core box
+ * (docs/performance.md, tenth look).
  *
  * V8 flags. Without them V8 sizes its heap from the machine's RAM: on a 24 GiB box it lets the heap grow
  * to four times what is live before collecting it, on a 1 GiB box far less. Fixed values make the
  * controller's memory and its garbage collection the same on every box:
- * - the old-generation ceiling (512 MB), ten times the live heap at 5,000 customers;
- * - old-generation growth of 100% between full collections. With a 512 MB ceiling V8 would pick ~1.4x,
- *   and the poll (about 20 MB live, several MB promoted per cycle) ran a full mark-compact about every
- *   second cycle: 33 in 56 cycles, a third of a cycle's CPU when one landed in it. At 2x: 11.
- * - a smaller young generation (8 MB semi-spaces instead of 16) keeps ~16 MB less memory committed, at the
- *   cost of more frequent (cheap) scavenges.
+ * - the old-generation ceiling (512 MB), more than ten times the live heap at 10,000 customers;
+ * - old-generation growth of 50% between full collections. The peak resident memory is about what lies outside
+ *   the heap (~60 MiB: Node, ICU, SQLite) plus the young generation plus the live heap times this factor. At
+ *   100% (chosen when every poll promoted 30-40 MB) the peak at 10,000 customers was 165-187 MiB; with the poll's
+ *   per-customer objects now dying young (the fold's columns, rows streamed into the snapshot, the journal packed
+ *   at once), full collections are rare enough at 50%, and the peak is 133-140 MiB.
+ * - 6 MB semi-spaces (the young generation, 12 MB committed at most): at 8 a poll's garbage dies in fewer
+ *   scavenges but 4-9 MiB more stays committed; at 4 the cycle's CPU rose by up to a third.
+ * - no allocation-site pretenuring: V8 otherwise learns from a few polls in which an allocation site's objects
+ *   survived (a poll's 10,000 device writes, held through its transaction) to allocate them straight in the old
+ *   generation from then on, where only a full collection frees them; those writes now die young.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = [
   '--max-old-space-size=512',
-  '--max-semi-space-size=8',
-  '--heap-growing-percent=100',
+  '--max-semi-space-size=6',
+  '--heap-growing-percent=50',
+  '--no-allocation-site-pretenuring',
 ];
 
 /**
