@@ -7,6 +7,7 @@ import {
   meter,
   rebootedSince,
 } from '../../src/services/usage/meter';
+import { encodeJournal } from '../../src/services/usage/journal-codec';
 import { parseSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
@@ -253,6 +254,34 @@ describe('meter', () => {
       tz: 'Asia/Manila',
     });
     expect([m.devices, m.vouchers, m.alerts]).toEqual([[], [], []]);
+  });
+
+  test('with `journal`: the row packed as the writes are made equals the writes packed after, and only presence and feed writes stay', () => {
+    const input = (s: LoadedState, journal?: boolean) => ({
+      snapshot: snap('0/400'),
+      state: s,
+      handover: new Map(),
+      now: T0,
+      prevPollAt: T0 - 30_000,
+      routerRebooted: false,
+      tz: 'Asia/Manila',
+      journal,
+    });
+    for (const device of [{}, { ip: '10.5.50.99' }, { connected: 0 }]) {
+      const plain = meter(input(state(700, device)));
+      const packed = meter(input(state(700, device), true));
+      expect(plain.packed).toBeUndefined();
+      expect(packed.packed).toEqual(encodeJournal(plain.devices, plain.vouchers));
+      expect(packed.vouchers).toEqual([]);
+      expect(packed.devices).toEqual(
+        plain.devices.filter((d) => d.presenceChanged || d.session !== undefined),
+      );
+      expect(packed.alerts.map((a) => a.kind)).toEqual(plain.alerts.map((a) => a.kind));
+    }
+    // The same counter read again: nothing moved, nothing to append.
+    const s = state(700, {});
+    meter(input(s, true));
+    expect(meter(input(s, true)).packed).toBeNull();
   });
 });
 

@@ -19,7 +19,7 @@ import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
-import { foldJournal, journalPending, packJournal } from './journal';
+import { foldJournal, journalPending } from './journal';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
@@ -345,8 +345,8 @@ export function createUsageService(
       tz: config.tz,
       loginsMissed: hotspot.loginsMissedBy(read),
       owners,
+      journal: true,
     });
-    packJournal(usage);
     // A state widened by vouchers the router mentions has its own device index; the kept state's may now
     // miss a counter the meter moved on a shared row, so it is built again next time.
     if (active && state !== active.state) active.state.index = undefined;

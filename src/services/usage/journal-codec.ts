@@ -97,73 +97,94 @@ const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 /**
- * One poll's deltas packed (see the layout above): the devices whose only change is that their rates fell to zero
- * go to `z`, the others to `d`; vouchers with no change are left out. Null when there is nothing to write.
+ * Packs one poll's deltas device by device as the meter finds them (see the layout above), so a poll needs no
+ * object per device for the journal: the devices whose only change is that their rates fell to zero go to `z`,
+ * the others to `d`; `finish` adds the vouchers with a change and returns the row (null when there is nothing
+ * to write). The numbers grow in typed arrays, outside V8's heap.
  */
+export class JournalPacker {
+  private d: Float64Array = new Float64Array(64 * D_WIDTH);
+  private nd = 0;
+  private z: Float64Array = new Float64Array(64);
+  private nz = 0;
+  private readonly strings: string[] = [];
+
+  device(w: DeviceDelta): void {
+    if (w.ratesZeroed) {
+      if (this.nz === this.z.length) this.z = grown(this.z);
+      this.z[this.nz++] = w.id;
+      return;
+    }
+    if ((this.nd + 1) * D_WIDTH > this.d.length) this.d = grown(this.d);
+    const f = this.d;
+    const at = this.nd++ * D_WIDTH;
+    f[at] = w.id;
+    f[at + 1] = w.voucherId;
+    f[at + 2] = w.dUp;
+    f[at + 3] = w.dDown;
+    f[at + 4] = w.rateUp;
+    f[at + 5] = w.rateDown;
+    f[at + 6] = w.lastSeenAt;
+    f[at + 7] = w.baselineUp ?? NaN;
+    f[at + 8] = w.baselineDown ?? NaN;
+    let queue = NO_QUEUE;
+    if (w.queueId !== null) {
+      queue = routerIdNumber(w.queueId);
+      if (queue < 0) queue = -2 - (this.strings.push(w.queueId) - 1);
+    }
+    f[at + 9] = queue;
+  }
+
+  finish(vouchers: readonly VoucherDelta[]): Buffer | null {
+    let nv = 0;
+    for (let i = 0; i < vouchers.length; i++) {
+      const v = vouchers[i];
+      if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0) nv++;
+    }
+    const { nd, nz, strings } = this;
+    if (nd === 0 && nz === 0 && nv === 0) return null;
+    const f = new Float64Array(HEADER + nd * D_WIDTH + nz + nv * V_WIDTH);
+    f[0] = FORMAT;
+    f[1] = nd;
+    f[2] = nz;
+    f[3] = nv;
+    f[4] = strings.length;
+    f.set(this.d.subarray(0, nd * D_WIDTH), HEADER);
+    f.set(this.z.subarray(0, nz), HEADER + nd * D_WIDTH);
+    let at = HEADER + nd * D_WIDTH + nz;
+    for (let i = 0; i < vouchers.length; i++) {
+      const w = vouchers[i];
+      if (w.dUp === 0 && w.dDown === 0 && w.dCounted === 0 && w.dUptime === 0) continue;
+      f[at] = w.id;
+      f[at + 1] = w.dUp;
+      f[at + 2] = w.dDown;
+      f[at + 3] = w.dCounted;
+      f[at + 4] = w.dUptime;
+      at += V_WIDTH;
+    }
+    const numbers = Buffer.from(f.buffer, 0, f.byteLength);
+    if (!LITTLE_ENDIAN) for (let i = 0; i < f.length; i++) numbers.writeDoubleLE(f[i], i * 8);
+    return strings.length === 0
+      ? numbers
+      : Buffer.concat([numbers, Buffer.from(JSON.stringify(strings), 'utf8')]);
+  }
+}
+
+/** A copy of `a` with twice the room (the packer's and the fold's growing columns). */
+export function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** One poll's deltas packed at once (JournalPacker); null when there is nothing to write. */
 export function encodeJournal(
   devices: readonly DeviceDelta[],
   vouchers: readonly VoucherDelta[],
 ): Buffer | null {
-  let nd = 0;
-  let nz = 0;
-  let nv = 0;
-  for (let i = 0; i < devices.length; i++) {
-    if (devices[i].ratesZeroed) nz++;
-    else nd++;
-  }
-  for (let i = 0; i < vouchers.length; i++) {
-    const v = vouchers[i];
-    if (v.dUp !== 0 || v.dDown !== 0 || v.dCounted !== 0 || v.dUptime !== 0) nv++;
-  }
-  if (nd === 0 && nz === 0 && nv === 0) return null;
-  const strings: string[] = [];
-  const f = new Float64Array(HEADER + nd * D_WIDTH + nz + nv * V_WIDTH);
-  f[0] = FORMAT;
-  f[1] = nd;
-  f[2] = nz;
-  f[3] = nv;
-  let d = HEADER;
-  let z = d + nd * D_WIDTH;
-  let v = z + nz;
-  for (let i = 0; i < devices.length; i++) {
-    const w = devices[i];
-    if (w.ratesZeroed) {
-      f[z++] = w.id;
-      continue;
-    }
-    f[d] = w.id;
-    f[d + 1] = w.voucherId;
-    f[d + 2] = w.dUp;
-    f[d + 3] = w.dDown;
-    f[d + 4] = w.rateUp;
-    f[d + 5] = w.rateDown;
-    f[d + 6] = w.lastSeenAt;
-    f[d + 7] = w.baselineUp ?? NaN;
-    f[d + 8] = w.baselineDown ?? NaN;
-    let queue = NO_QUEUE;
-    if (w.queueId !== null) {
-      queue = routerIdNumber(w.queueId);
-      if (queue < 0) queue = -2 - (strings.push(w.queueId) - 1);
-    }
-    f[d + 9] = queue;
-    d += D_WIDTH;
-  }
-  for (let i = 0; i < vouchers.length; i++) {
-    const w = vouchers[i];
-    if (w.dUp === 0 && w.dDown === 0 && w.dCounted === 0 && w.dUptime === 0) continue;
-    f[v] = w.id;
-    f[v + 1] = w.dUp;
-    f[v + 2] = w.dDown;
-    f[v + 3] = w.dCounted;
-    f[v + 4] = w.dUptime;
-    v += V_WIDTH;
-  }
-  f[4] = strings.length;
-  const numbers = Buffer.from(f.buffer, 0, f.byteLength);
-  if (!LITTLE_ENDIAN) for (let i = 0; i < f.length; i++) numbers.writeDoubleLE(f[i], i * 8);
-  return strings.length === 0
-    ? numbers
-    : Buffer.concat([numbers, Buffer.from(JSON.stringify(strings), 'utf8')]);
+  const p = new JournalPacker();
+  for (let i = 0; i < devices.length; i++) p.device(devices[i]);
+  return p.finish(vouchers);
 }
 
 /**

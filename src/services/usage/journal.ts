@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import { USAGE_SQL_TAG, stageFolded, writeFoldedRest, type FoldedDevices } from './persist';
 import {
   encodeJournal,
+  grown,
   journalQueueId,
   journalView,
   JOURNAL_DEVICE_WIDTH,
@@ -100,20 +101,6 @@ export async function appendJournal(
     data,
   ]);
   return true;
-}
-
-/**
- * Packs a poll's deltas for the journal as soon as the meter has them (appendJournal then appends the packed
- * row), and keeps of its device writes only those the tables take at once (presence changed) and the activity
- * feed reads (a login or logout). At 10,000 devices a poll's writes are 10,000 objects; held until the poll's
- * transaction and its enforcement were done, they outlived two young-generation collections and were promoted
- * to V8's old generation, about 1.5 MB a poll. Packed at once, they die young.
- */
-export function packJournal(m: MeterResult): void {
-  if (m.packed !== undefined) return;
-  m.packed = encodeJournal(m.devices, m.vouchers);
-  m.devices = m.devices.filter((d) => d.presenceChanged || d.session !== undefined);
-  m.vouchers = [];
 }
 
 /** Whether the site has journal rows not folded yet (a server starting, or taking the site over). */
@@ -260,12 +247,6 @@ class FoldSums implements FoldedDevices {
       for (let k = 1; k < VW; k++) this.v[at + k] += src[from + k];
     }
   }
-}
-
-function grown(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /** One hour's polls, in order, summed and written. */

@@ -17,6 +17,7 @@ import {
 import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { voucherProfile } from '../voucher-state';
 import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
+import { JournalPacker } from './journal-codec';
 
 export interface DeviceWrite {
   id: number;
@@ -79,7 +80,7 @@ export interface MeterResult {
   alerts: AlertCandidate[];
   bytesCounted: number;
   /**
-   * The deltas already packed for the usage journal (journal.ts packJournal; null: nothing to append), `devices`
+   * The deltas already packed for the usage journal (with MeterInput.journal; null: nothing to append), `devices`
    * then holding only the writes the tables and the feed take at once, and `vouchers` none.
    */
   packed?: Buffer | null;
@@ -99,6 +100,11 @@ export interface MeterInput {
   loginsMissed?: ReadonlySet<string>;
   /** The owner of each of `snapshot.ours` (queueOwners), when the caller has them already. */
   owners?: ReadonlyArray<DeviceRow | undefined>;
+  /**
+   * Pack the deltas for the usage journal as they are found (MeterResult.packed): the result then keeps only the
+   * device writes the tables and the feed take at once, and no voucher writes.
+   */
+  journal?: boolean;
 }
 
 /** Whole seconds of uptime, plus the time a reply takes to arrive: boot times closer than this are one boot. */
@@ -338,12 +344,36 @@ function presence(
   }
 }
 
+/** A device write with no device yet: deviceWrite fills it in place (one per poll, not one per device). */
+function blankWrite(): DeviceWrite {
+  return {
+    id: 0,
+    voucherId: 0,
+    dUp: 0,
+    dDown: 0,
+    ip: null,
+    connected: false,
+    lastSeenAt: 0,
+    queueId: null,
+    baselineUp: 0,
+    baselineDown: 0,
+    rateUp: 0,
+    rateDown: 0,
+    presenceChanged: false,
+    ratesZeroed: false,
+    mac: '',
+    session: undefined,
+  };
+}
+
+/** What the poll writes for device row `d`, into `w`; false (and `w` left unfinished) when nothing changed. */
 function deviceWrite(
   d: DeviceRow,
   found: Findings,
   slot: number,
   input: MeterInput,
-): DeviceWrite | undefined {
+  w: DeviceWrite,
+): boolean {
   const s = found.session[slot];
   const connected = s !== undefined || (Boolean(d.connected) && input.loginsMissed?.has(d.mac) === true);
   const ip = s ? (s.hostIp ?? s.ip ?? d.ip) : d.ip;
@@ -364,28 +394,26 @@ function deviceWrite(
     baselineUp !== Number(d.baseline_up) ||
     baselineDown !== Number(d.baseline_down);
   const ratesChanged = rateUp !== d.rate_up || rateDown !== d.rate_down;
-  if (!countersChanged && !ratesChanged) return undefined;
+  if (!countersChanged && !ratesChanged) return false;
   const lastSeenAt = connected || Boolean(d.connected) ? input.now : Number(d.last_seen_at);
-  const w: DeviceWrite = {
-    id: d.id,
-    voucherId: d.voucher_id,
-    dUp,
-    dDown,
-    ip,
-    connected,
-    lastSeenAt,
-    queueId,
-    baselineUp,
-    baselineDown,
-    rateUp,
-    rateDown,
-    presenceChanged,
-    ratesZeroed: !countersChanged && rateUp === 0 && rateDown === 0 && lastSeenAt === input.now,
-    mac: d.mac,
-  };
-  // Set only on a login or logout (rare): no object spread for the other 10,000 writes of a poll.
-  if (connected !== Boolean(d.connected)) w.session = connected ? 'started' : 'ended';
-  return w;
+  w.id = d.id;
+  w.voucherId = d.voucher_id;
+  w.dUp = dUp;
+  w.dDown = dDown;
+  w.ip = ip;
+  w.connected = connected;
+  w.lastSeenAt = lastSeenAt;
+  w.queueId = queueId;
+  w.baselineUp = baselineUp;
+  w.baselineDown = baselineDown;
+  w.rateUp = rateUp;
+  w.rateDown = rateDown;
+  w.presenceChanged = presenceChanged;
+  w.ratesZeroed = !countersChanged && rateUp === 0 && rateDown === 0 && lastSeenAt === input.now;
+  w.mac = d.mac;
+  // A login or logout (rare): the feed's event.
+  w.session = connected === Boolean(d.connected) ? undefined : connected ? 'started' : 'ended';
+  return true;
 }
 
 function applyToRow(d: DeviceRow, w: DeviceWrite, idx: DeviceIndex): void {
@@ -469,6 +497,11 @@ export function meter(input: MeterInput): MeterResult {
   meterQueues(input, idx, out, vw, found);
   const uptimes = new Map<number, number[]>();
   presence(input, idx, found, uptimes);
+  // With `journal`, each write goes into the packed journal row as it is made, and only those the tables and the
+  // feed take at once are kept as objects: 10,000 objects per poll otherwise, promoted to V8's old generation
+  // when a young collection landed while they were alive (docs/performance.md, tenth look).
+  const packer = input.journal ? new JournalPacker() : undefined;
+  const dw = blankWrite();
   // forEach rather than for…of over values(): every poll, every voucher, without an iterator result each.
   input.state.byId.forEach((v) => {
     for (let i = 0; i < v.devices.length; i++) {
@@ -476,10 +509,10 @@ export function meter(input: MeterInput): MeterResult {
       const slot = idx.slot.get(d);
       // Every row of the state has its slot: the index is built from these very rows (a reload builds another).
       if (slot === undefined) throw new Error(`device row ${d.id} is not in the poll's device index`);
-      const w = deviceWrite(d, found, slot, input);
-      if (!w) continue;
-      out.devices.push(w);
-      applyToRow(d, w, idx);
+      if (!deviceWrite(d, found, slot, input, dw)) continue;
+      packer?.device(dw);
+      if (!packer || dw.presenceChanged || dw.session !== undefined) out.devices.push({ ...dw });
+      applyToRow(d, dw, idx);
     }
   });
   meterUptime(input, uptimes, vw);
@@ -493,5 +526,9 @@ export function meter(input: MeterInput): MeterResult {
     alertsFor(v, before, v.row.counted_bytes, out.alerts);
     out.vouchers.push(w);
   });
+  if (packer) {
+    out.packed = packer.finish(out.vouchers);
+    out.vouchers = [];
+  }
   return out;
 }
