@@ -87,7 +87,8 @@ export function routerIdNumber(id: string): number {
   return v;
 }
 
-const routerId = (n: number): string => `*${n.toString(16).toUpperCase()}`;
+/** A queue id's number back in RouterOS's printed `*HEX` form (routerIdNumber's inverse). */
+export const routerId = (n: number): string => `*${n.toString(16).toUpperCase()}`;
 
 /** A value as JSON would give it back: a number, or null for anything that is not a finite number. */
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);

@@ -13,6 +13,7 @@ import { recordEvent, recordEvents, type EventInput } from '../events';
 import { loginEvent, logoutEvent } from '../activity-events';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
 import { appendJournal } from './journal';
+import { JOURNAL_DEVICE_WIDTH, routerId } from './journal-codec';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
 /** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */
@@ -332,7 +333,8 @@ export interface FoldedDevices {
   f: Float64Array;
   strings: readonly string[];
 }
-export const FOLD_WIDTH = 10;
+/** Values per device row: the journal's device entry. */
+export const FOLD_WIDTH = JOURNAL_DEVICE_WIDTH;
 /**
  * Rows per fill statement of a fold: each statement's JSON text (about 70 bytes a row for SQLite, 200 for
  * PostgreSQL) stays a young object that dies before the next, instead of one text for every device.
@@ -343,7 +345,7 @@ const jsonNumber = (v: number): string => (Number.isFinite(v) ? String(v) : 'nul
 
 function jsonQueue(d: FoldedDevices, q: number): string {
   if (q === -1) return 'null';
-  if (q >= 0) return `"*${q.toString(16).toUpperCase()}"`;
+  if (q >= 0) return `"${routerId(q)}"`; // `*` and hex digits: nothing to escape
   const text = d.strings[-2 - q];
   if (text === undefined) throw new Error(`usage fold: queue id ${q} out of range`);
   return JSON.stringify(text);
