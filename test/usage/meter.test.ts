@@ -217,17 +217,20 @@ describe('meter', () => {
       [],
     );
 
+  /** A poll 30 s after the last one that reads the queue's counter as `bytes`. */
+  const input = (s: LoadedState, bytes = '0/400', journal?: boolean) => ({
+    snapshot: snap(bytes),
+    state: s,
+    handover: new Map(),
+    now: T0,
+    prevPollAt: T0 - 30_000,
+    routerRebooted: false,
+    tz: 'Asia/Manila',
+    journal,
+  });
+
   test('a delta from the stored baseline, the new baseline, and cap alerts crossed by it', () => {
-    const s = state(700, {});
-    const m = meter({
-      snapshot: snap('0/400'),
-      state: s,
-      handover: new Map(),
-      now: T0,
-      prevPollAt: T0 - 30_000,
-      routerRebooted: false,
-      tz: 'Asia/Manila',
-    });
+    const m = meter(input(state(700, {})));
     expect(m.devices).toEqual([
       expect.objectContaining({
         id: 7,
@@ -244,32 +247,14 @@ describe('meter', () => {
   });
 
   test('nothing moved: nothing to write', () => {
-    const m = meter({
-      snapshot: snap('0/100'),
-      state: state(700, {}),
-      handover: new Map(),
-      now: T0,
-      prevPollAt: T0 - 30_000,
-      routerRebooted: false,
-      tz: 'Asia/Manila',
-    });
+    const m = meter(input(state(700, {}), '0/100'));
     expect([m.devices, m.vouchers, m.alerts]).toEqual([[], [], []]);
   });
 
   test('with `journal`: the row packed as the writes are made equals the writes packed after, and only presence and feed writes stay', () => {
-    const input = (s: LoadedState, journal?: boolean) => ({
-      snapshot: snap('0/400'),
-      state: s,
-      handover: new Map(),
-      now: T0,
-      prevPollAt: T0 - 30_000,
-      routerRebooted: false,
-      tz: 'Asia/Manila',
-      journal,
-    });
     for (const device of [{}, { ip: '10.5.50.99' }, { connected: 0 }]) {
       const plain = meter(input(state(700, device)));
-      const packed = meter(input(state(700, device), true));
+      const packed = meter(input(state(700, device), '0/400', true));
       expect(plain.packed).toBeUndefined();
       expect(packed.packed).toEqual(encodeJournal(plain.devices, plain.vouchers));
       expect(packed.vouchers).toEqual([]);
@@ -280,8 +265,8 @@ describe('meter', () => {
     }
     // The same counter read again: nothing moved, nothing to append.
     const s = state(700, {});
-    meter(input(s, true));
-    expect(meter(input(s, true)).packed).toBeNull();
+    meter(input(s, '0/400', true));
+    expect(meter(input(s, '0/400', true)).packed).toBeNull();
   });
 });
 
