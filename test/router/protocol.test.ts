@@ -3,6 +3,7 @@
  * the running test on any uncaught exception from a socket callback, so each test passing also shows that
  * the reply in question no longer kills the process (crash.test.ts proves it in a plain Node process).
  */
+import { createHash } from 'node:crypto';
 import { createRouterClient, RouterError, type HardenedRouterClient } from '../../src/router';
 import { encode, FakeRouter } from './fake-router';
 import { captureLogger, eventually, rejection, sleep } from './helpers';
@@ -310,4 +311,77 @@ test("the client's win1252 table gives what iconv-lite's win1252 codec gave, for
   expect(ours.encode(text)).toEqual(iconv.encode(text, 'win1252'));
   const all = Buffer.from(Array.from({ length: 20_000 }, (_, i) => i % 256));
   expect(ours.decode(all)).toBe(iconv.decode(all, 'win1252'));
+});
+
+test('replies split anywhere between reads (inside a length prefix, inside a word, words longer than a read) are read whole', async () => {
+  await connect();
+  // Words of every length-prefix size the rows need: 1 byte (< 0x80), 2 bytes (< 0x4000) and 3 bytes,
+  // one of them longer than the client's 64 KiB read buffer.
+  const win1252 = require('node-routeros/dist/connector/win1252') as { encode(s: string): Buffer };
+  const encodeWord = (w: string): Buffer => {
+    const b = win1252.encode(w);
+    const n = b.length;
+    const prefix =
+      n < 0x80
+        ? [n]
+        : n < 0x4000
+          ? [0x80 | (n >> 8), n & 0xff]
+          : [0xc0 | (n >> 16), (n >> 8) & 0xff, n & 0xff];
+    return Buffer.concat([Buffer.from(prefix), b]);
+  };
+  const rows = [
+    { '.id': '*1', name: 'short', comment: 'x'.repeat(0x90) },
+    { '.id': '*2', name: 'long', comment: 'y'.repeat(0x4100) },
+    { '.id': '*3', name: 'longer-than-a-read', comment: 'z'.repeat(70_000) + 'é€' },
+    { '.id': '*4', name: 'last', comment: '' },
+  ];
+  let cutsAt: (words: Buffer[]) => number[] = () => [];
+  router.handlers.set('/queue/simple/print', (_w, tag, socket) => {
+    const sentences = [
+      ...rows.map((r) => ['!re', ...tagOf(tag), ...Object.entries(r).map(([k, v]) => `=${k}=${v}`)]),
+      ['!done', ...tagOf(tag)],
+    ];
+    const words: Buffer[] = [];
+    for (const s of sentences) words.push(...s.map(encodeWord), Buffer.from([0]));
+    const bytes = Buffer.concat(words);
+    const cuts = [...new Set(cutsAt(words))].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+    void (async () => {
+      let from = 0;
+      for (const c of [...cuts, bytes.length]) {
+        socket.write(bytes.subarray(from, c));
+        from = c;
+        await sleep(3); // a read of its own
+      }
+    })();
+    return undefined;
+  });
+  // Long comments compared by length and digest, so that a failure prints something readable.
+  const brief = (got: Array<Record<string, string>>): Array<Record<string, string>> =>
+    got.map((r) => ({
+      ...r,
+      comment: `${r.comment.length}:${createHash('sha1').update(r.comment).digest('hex')}`,
+    }));
+  const expected = brief(rows);
+  // Cut inside every length prefix (after its first byte) and in the middle of every word.
+  cutsAt = (words) => {
+    const cuts: number[] = [];
+    let at = 0;
+    for (const w of words) {
+      cuts.push(at + 1, at + Math.floor(w.length / 2));
+      at += w.length;
+    }
+    return cuts;
+  };
+  expect(brief(await client.print('/queue/simple'))).toEqual(expected);
+  // Again (the second reply is read against the first one's remembered texts), cut at every word's end.
+  cutsAt = (words) => {
+    const cuts: number[] = [];
+    let at = 0;
+    for (const w of words) cuts.push((at += w.length));
+    return cuts;
+  };
+  expect(brief(await client.print('/queue/simple'))).toEqual(expected);
+  // And once in one write: the long word still arrives over several reads.
+  cutsAt = () => [];
+  expect(brief(await client.print('/queue/simple'))).toEqual(expected);
 });
