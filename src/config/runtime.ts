@@ -26,9 +26,18 @@ export const SERVER_NODE_FLAGS: readonly string[] = [
 ];
 
 /**
- * Environment the server process starts with. glibc gives each thread that allocates its own malloc
- * arena (up to 8 per core); SQLite's work runs on libuv's pool threads, and their arenas kept ~15 MB of
- * freed memory resident at 5,000 customers (peak RSS 132-135 MiB; 118 MiB with two arenas, for the same
- * CPU). Read by glibc when the process starts, so it must be set by whatever starts Node.
+ * Environment the server process starts with, read by glibc when the process starts (so it must be set by
+ * whatever starts Node):
+ * - MALLOC_ARENA_MAX: glibc gives each thread that allocates its own malloc arena (up to 8 per core); SQLite's
+ *   work runs on libuv's pool threads, and their arenas kept ~15 MB of freed memory resident at 5,000
+ *   customers (peak RSS 132-135 MiB; 118 MiB with two arenas, for the same CPU).
+ * - MALLOC_MMAP_THRESHOLD_: blocks from 128 KiB up come straight from the system and go back to it when freed.
+ *   glibc's default starts there but raises the threshold to the largest block freed so far (up to 32 MiB), so
+ *   a poll's large short-lived blocks (its typed arrays, the JSON it binds into SQLite, SQLite's parse of that
+ *   JSON) were carved from the heap instead, and what was freed between live blocks stayed resident: 7-10 MiB
+ *   of the peak at 10,000 customers (docs/performance.md, eleventh look).
  */
-export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const SERVER_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};

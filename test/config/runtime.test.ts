@@ -18,12 +18,15 @@ test('npm start runs the server with the V8 settings and the environment the ben
   );
 });
 
-test('the systemd unit in docs/ starts the server with the same V8 settings', () => {
+test('the systemd unit in docs/ starts the server with the same V8 settings and environment', () => {
   const unit = readFileSync(path.join(__dirname, '../../docs/pisonet.service'), 'utf8');
-  const exec = unit.split('\n').find((l) => l.startsWith('ExecStart='));
+  const lines = unit.split('\n');
+  const exec = lines.find((l) => l.startsWith('ExecStart='));
   expect(exec).toBeDefined();
   const words = (exec as string).split(/\s+/);
   for (const flag of SERVER_NODE_FLAGS) expect(words).toContain(flag);
+  for (const [name, value] of Object.entries(SERVER_ENV))
+    expect(lines).toContain(`Environment=${name}=${value}`);
 });
 
 test('Node accepts the settings and bounds the heap with them', () => {

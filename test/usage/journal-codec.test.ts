@@ -5,6 +5,7 @@
 import {
   decodeJournal,
   encodeJournal,
+  JournalPacker,
   routerIdNumber,
   type DeviceDelta,
   type VoucherDelta,
@@ -88,6 +89,22 @@ test('a packed row reads back exactly as its JSON form, whatever the queue ids l
   expect(decodeJournal({ data: new Uint8Array(offset.buffer, offset.byteOffset, offset.length) })).toEqual(
     asJson(devices, vouchers),
   );
+});
+
+test('a packer made for fewer devices than the poll writes grows, and packs the same row', () => {
+  const devices = Array.from({ length: 300 }, (_, i) =>
+    device({
+      id: i + 1,
+      ratesZeroed: i % 3 === 0,
+      queueId: i % 7 === 0 ? `q-${i}` : `*${(i + 1).toString(16).toUpperCase()}`,
+    }),
+  );
+  const vouchers = [voucher(), voucher({ id: 5 })];
+  for (const size of [0, 1, 64, 299, 300, 10_000]) {
+    const packer = new JournalPacker(size);
+    for (const d of devices) packer.device(d);
+    expect(decodeJournal({ data: packer.finish(vouchers), body: '' })).toEqual(asJson(devices, vouchers));
+  }
 });
 
 test('nothing to write is no row; router ids are read as RouterOS prints them', () => {

@@ -104,11 +104,19 @@ const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
  * to write). The numbers grow in typed arrays, outside V8's heap.
  */
 export class JournalPacker {
-  private d: Float64Array = new Float64Array(64 * D_WIDTH);
+  private d: Float64Array;
   private nd = 0;
-  private z: Float64Array = new Float64Array(64);
+  private z: Float64Array;
   private nz = 0;
   private readonly strings: string[] = [];
+
+  /** `devices`: how many devices the poll may write, so that the columns are made once at their size rather
+   * than grown by doubling (a poll at 10,000 devices: one 800 KB column instead of nine, 1.6 MB in all). */
+  constructor(devices = 64) {
+    const n = Math.max(1, Math.floor(devices));
+    this.d = new Float64Array(n * D_WIDTH);
+    this.z = new Float64Array(n);
+  }
 
   device(w: DeviceDelta): void {
     if (w.ratesZeroed) {
@@ -183,7 +191,7 @@ export function encodeJournal(
   devices: readonly DeviceDelta[],
   vouchers: readonly VoucherDelta[],
 ): Buffer | null {
-  const p = new JournalPacker();
+  const p = new JournalPacker(devices.length);
   for (let i = 0; i < devices.length; i++) p.device(devices[i]);
   return p.finish(vouchers);
 }

@@ -500,7 +500,7 @@ export function meter(input: MeterInput): MeterResult {
   // With `journal`, each write goes into the packed journal row as it is made, and only those the tables and the
   // feed take at once are kept as objects: 10,000 objects per poll otherwise, promoted to V8's old generation
   // when a young collection landed while they were alive (docs/performance.md, tenth look).
-  const packer = input.journal ? new JournalPacker() : undefined;
+  const packer = input.journal ? new JournalPacker(idx.slot.size) : undefined;
   const dw = blankWrite();
   // forEach rather than for…of over values(): every poll, every voucher, without an iterator result each.
   input.state.byId.forEach((v) => {
