@@ -111,7 +111,7 @@ export class JournalPacker {
   private readonly strings: string[] = [];
 
   /** `devices`: how many devices the poll may write, so that the columns are made once at their size rather
-   * than grown by doubling (a poll at 10,000 devices: one 800 KB column instead of nine, 1.6 MB in all). */
+   * than grown by doubling (a poll at 10,000 devices: one 800 KB column instead of nine, 2.6 MB in all). */
   constructor(devices = 64) {
     const n = Math.max(1, Math.floor(devices));
     this.d = new Float64Array(n * D_WIDTH);
