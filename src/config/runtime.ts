@@ -33,9 +33,9 @@ export const SERVER_NODE_FLAGS: readonly string[] = [
  *   customers (peak RSS 132-135 MiB; 118 MiB with two arenas, for the same CPU).
  * - MALLOC_MMAP_THRESHOLD_: blocks from 128 KiB up come straight from the system and go back to it when freed.
  *   glibc's default starts there but raises the threshold to the largest block freed so far (up to 32 MiB), so
- *   a poll's large short-lived blocks (its typed arrays, the JSON it binds into SQLite, SQLite's parse of that
- *   JSON) were carved from the heap instead, and what was freed between live blocks stayed resident: 7-10 MiB
- *   of the peak at 10,000 customers (docs/performance.md, eleventh look).
+ *   a poll's large short-lived blocks (its typed arrays, SQLite's copy of the journal row it binds, SQLite's parse
+ *   of the JSON a poll stages its other writes in) were carved from the heap instead, and what was freed between
+ *   live blocks stayed resident: 7-10 MiB of the peak at 10,000 customers (docs/performance.md, eleventh look).
  */
 export const SERVER_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
