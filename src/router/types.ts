@@ -115,7 +115,9 @@ export interface RouterClient {
   /**
    * The same print, its rows handed to `onRow` one by one as they arrive instead of returned together: a poll's
    * 10,000 rows are then never all alive at once (they lived long enough to be promoted to V8's old generation).
-   * Optional: a client without it is read with print. A row `onRow` throws on fails the command.
+   * Optional: a client without it is read with print. A row `onRow` throws on fails the command. Each row is
+   * lent: valid during the call only, its object reused for the next row (docs/routeros.md "Our additions"), so
+   * `onRow` copies what it keeps.
    */
   printEach?(menu: string, opts: PrintOptions, onRow: (row: RosRow) => void): Promise<void>;
   /** `print =count-only=` → number. */

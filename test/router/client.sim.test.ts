@@ -51,6 +51,10 @@ async function connected(): Promise<{ sim: RouterSimulator; client: HardenedRout
   return env;
 }
 
+/** A lent row's properties as they are during the call (printEach rows are reused afterwards). */
+const copyOf = (row: object): object =>
+  Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
+
 afterEach(async () => {
   await client?.stop();
   await sim?.stop();
@@ -114,7 +118,7 @@ describe('operations', () => {
     for (let i = 1; i <= 5; i++) await c.add(QUEUE, { name: `each-${i}`, target: `10.5.50.${i}/32` });
     const opts = { proplist: ['.id', 'name', 'target'] };
     const seen: unknown[] = [];
-    await c.printEach!(QUEUE, opts, (row) => seen.push(row));
+    await c.printEach!(QUEUE, opts, (row) => seen.push(copyOf(row)));
     expect(seen).toEqual(await c.print(QUEUE, opts));
     expect(seen).toHaveLength(5);
     let calls = 0;
@@ -129,6 +133,45 @@ describe('operations', () => {
     expect(await c.count(QUEUE)).toBe(5); // the connection is still good
     expect(c.status.state).toBe('connected');
   });
+
+  test.each(['first', 'last'] as const)(
+    'printEach lends each row (tag %s): one object, emptied between rows; print and traps never share it',
+    async (tagPosition) => {
+      const { client: c, sim: s } = await setup({ tagPosition });
+      expect(await c.waitConnected(3000)).toBe(true);
+      await c.add(QUEUE, { name: 'lend-1', target: '10.5.50.61/32', comment: 'first' });
+      await c.add(QUEUE, { name: 'lend-2', target: '10.5.50.62/32' });
+      await c.add(QUEUE, { name: 'lend-3', target: '10.5.50.63/32', comment: 'third' });
+      const opts = { proplist: ['name', 'comment'] };
+      const rows: object[] = [];
+      const comments: Array<string | undefined> = [];
+      await c.printEach!(QUEUE, opts, (row) => {
+        rows.push(row);
+        comments.push(row.comment);
+      });
+      // The row without a comment does not read the one before it.
+      expect(comments).toEqual(['first', undefined, 'third']);
+      // With the tag right after the reply word (as RouterOS sends it) the rows share one object; with the tag
+      // last the Receiver cannot tell whose row it is until its end, and makes a new one.
+      expect(new Set(rows).size).toBe(tagPosition === 'first' ? 1 : 3);
+      // print's rows are the caller's to keep: distinct, with only the properties the router sent.
+      const printed = await c.print(QUEUE, opts);
+      expect(new Set(printed).size).toBe(3);
+      expect(printed.map((r) => Object.keys(r))).toEqual([
+        ['name', 'comment'],
+        ['name'],
+        ['name', 'comment'],
+      ]);
+      // A trap on a lent command carries its own attributes only.
+      s.faults.trapOn('/queue/simple/print', 'failure: something odd', 4);
+      const err = (await rejection(c.printEach!(QUEUE, opts, () => undefined))) as RouterError;
+      expect(err).toMatchObject({
+        code: 'ROUTER_TRAP',
+        routerMessage: 'failure: something odd',
+        category: 4,
+      });
+    },
+  );
 
   test('the `#` keepalive answer from the simulator keeps an idle link up', async () => {
     const { client: c, sim: s } = await setup({}, { timeoutSeconds: 1 });

@@ -328,6 +328,7 @@ export function parseSnapshot(
 /**
  * `previousQueues`: this router's queues from its last snapshot (see RouterQueues). The rows are taken as they
  * arrive when the client can hand them over one by one (printEach): then no print's rows are held until its end.
+ * printEach lends each row (the next row reuses its object), so the builder copies out what it keeps.
  */
 export async function readSnapshot(
   router: RouterClient,
