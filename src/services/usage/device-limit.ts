@@ -8,6 +8,7 @@
 import { decideDeviceLimit, type KnownDevice } from '../../domain/device-limit';
 import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
 import type { LoadedState, LoadedVoucher } from './load';
+import { sessionVouchers, type SnapshotVouchers } from './snapshot-vouchers';
 
 export interface OverLimit {
   session: SessionInfo;
@@ -78,14 +79,18 @@ export function planDeviceLimits(
   snapshot: RouterSnapshot,
   state: LoadedState,
   loginsInFlight: ReadonlySet<string> = new Set(),
+  found?: SnapshotVouchers,
 ): DeviceLimitPlan {
+  const known = sessionVouchers(found, snapshot, state);
+  const voucherAt = (i: number): LoadedVoucher | undefined =>
+    known ? known[i] : state.byCode.get(sessions[i].user);
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,
   // a first login). Usually none.
   let todo: Map<LoadedVoucher, SessionInfo[]> | undefined;
   const sessions = snapshot.sessions;
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
-    const v = state.byCode.get(s.user);
+    const v = voucherAt(i);
     if (!v || !LIMITED.has(v.row.status) || plainlyWithin(v, s.mac)) continue;
     todo ??= new Map();
     todo.set(v, []);
@@ -93,7 +98,7 @@ export function planDeviceLimits(
   if (!todo) return { adopt: [], overLimit: [], snapshot };
   // Pass 2: every session of those vouchers, in the router's order.
   for (let i = 0; i < sessions.length; i++) {
-    const v = state.byCode.get(sessions[i].user);
+    const v = voucherAt(i);
     if (v) todo.get(v)?.push(sessions[i]);
   }
   const adopt: SessionInfo[] = [];

@@ -22,6 +22,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import type { LoadedState, LoadedVoucher } from './load';
 import { steadyBasis, stillInLine, type EnforceMemory } from './steady-basis';
+import { sessionVouchers, type SnapshotVouchers } from './snapshot-vouchers';
 
 export type { EnforceMemory };
 
@@ -169,12 +170,13 @@ async function endVouchers(
   return ended;
 }
 
-function sessionsToEnd(snapshot: RouterSnapshot, state: LoadedState): string[] {
+function sessionsToEnd(snapshot: RouterSnapshot, state: LoadedState, found?: SnapshotVouchers): string[] {
   const ids: string[] = [];
   const sessions = snapshot.sessions;
+  const known = sessionVouchers(found, snapshot, state);
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
-    const v = state.byCode.get(s.user);
+    const v = known ? known[i] : state.byCode.get(s.user);
     if (v && ENDED.has(v.row.status)) ids.push(s.id);
   }
   return ids;
@@ -197,7 +199,8 @@ async function removeRouterUsers(
 
 /**
  * `alsoLogout`: sessions the cycle found beyond their voucher's device count (device-limit.ts); they go out
- * in the same logout as ended vouchers' sessions, so the limit costs no round trip of its own.
+ * in the same logout as ended vouchers' sessions, so the limit costs no round trip of its own. `found`: the
+ * cycle's sessions' vouchers, when it has them (snapshot-vouchers.ts).
  */
 export async function enforce(
   deps: EnforceDeps,
@@ -205,11 +208,12 @@ export async function enforce(
   snapshot: RouterSnapshot,
   now: number,
   alsoLogout: readonly string[] = [],
+  found?: SnapshotVouchers,
 ): Promise<EnforceResult> {
   const errors: RouterError[] = [];
   const { queues, ended } = await enforceQueues(deps, state, snapshot, now, errors);
 
-  const logout = sessionsToEnd(snapshot, state);
+  const logout = sessionsToEnd(snapshot, state, found);
   logout.push(...alsoLogout);
   const loggedOutIds = await deps.hotspot.logout(logout, errors);
   const userRows = new Map<number, VoucherRow>();

@@ -19,6 +19,7 @@ import type { LeaseState } from '../../db/site-leases';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { bootTimeOf, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import { readPollState, USAGE_SQL_TAG, writeUsage } from './persist';
+import { snapshotVouchers, type SnapshotVouchers } from './snapshot-vouchers';
 import { foldJournal, journalPending } from './journal';
 import { createQueueTexts } from './queue-texts';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
@@ -100,18 +101,23 @@ export function createUsageService(
     if (polls > 1) log.debug({ polls }, 'usage journal folded');
   }
 
-  async function currentState(snapshot: RouterSnapshot): Promise<LoadedState> {
+  /** The cycle's state, and which of its vouchers each session and queue of the snapshot belongs to. */
+  async function currentState(snapshot: RouterSnapshot): Promise<SnapshotVouchers> {
     const stamp = await watch.stamp();
     if (!active || !ChangeWatch.unchanged(active.stamp, stamp)) {
       // Another writer changed these rows: they are read again, after the journal is in them.
       await fold();
       active = { stamp: await watch.stamp(), state: await loadActiveState(db, opts.profiles, site.id) };
     }
-    const state = await withRouterMentions(db, opts.profiles, active.state, snapshot, site.id);
-    if (state === active.state || !journalRows) return state;
-    // Vouchers the router mentions are read from the tables every cycle: the journal goes in first.
-    await fold();
-    return withRouterMentions(db, opts.profiles, active.state, snapshot, site.id);
+    const kept = snapshotVouchers(snapshot, active.state);
+    let state = await withRouterMentions(db, opts.profiles, active.state, snapshot, site.id, kept);
+    if (state === active.state) return kept;
+    if (journalRows) {
+      // Vouchers the router mentions are read from the tables every cycle: the journal goes in first.
+      await fold();
+      state = await withRouterMentions(db, opts.profiles, active.state, snapshot, site.id, kept);
+    }
+    return snapshotVouchers(snapshot, state);
   }
 
   async function noteOutage(err: RouterError, now: number): Promise<void> {
@@ -317,11 +323,13 @@ export function createUsageService(
     before: number,
     bootTime: number | undefined,
   ): Promise<CycleReport> {
-    let state = await currentState(read);
-    const limits = planDeviceLimits(read, state, hotspot.loginsMissedBy(read));
-    if (await adopt(limits.adopt, now)) state = await currentState(read);
+    let found = await currentState(read);
+    const limits = planDeviceLimits(read, found.state, hotspot.loginsMissedBy(read), found);
+    if (await adopt(limits.adopt, now)) found = await currentState(read);
     // From here on the sessions beyond a device count are as good as gone: enforce logs them out below.
     const snapshot = limits.snapshot;
+    if (snapshot !== read) found = snapshotVouchers(snapshot, found.state);
+    const state = found.state;
     const routerRebooted = rebootedSince(knownBoot, bootTime);
     if (routerRebooted) {
       log.info(
@@ -330,7 +338,7 @@ export function createUsageService(
       );
       opts.onRouterRebooted?.();
     }
-    const owners = queueOwners(snapshot, state);
+    const owners = queueOwners(snapshot, state, undefined, found);
     const handing = queueIdsNeedingHandover(snapshot, state, undefined, owners);
     // Baselines are read from the tables: the journal goes in first.
     if (handing.length > 0) await fold();
@@ -345,6 +353,7 @@ export function createUsageService(
       tz: config.tz,
       loginsMissed: hotspot.loginsMissedBy(read),
       owners,
+      vouchers: found,
       journal: true,
     });
     // A state widened by vouchers the router mentions has its own device index; the kept state's may now
@@ -367,6 +376,7 @@ export function createUsageService(
       snapshot,
       now,
       limits.overLimit.map((o) => o.session.id),
+      found,
     );
     await noteOverLimit(limits.overLimit, enforced.loggedOutIds);
     await afterEnforce(enforced, now);

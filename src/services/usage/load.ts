@@ -8,6 +8,7 @@ import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
 import type { VoucherRow } from '../voucher-state';
 import type { RouterSnapshot } from '../../router/hotspot';
+import { snapshotVouchers, unknownCodes, type SnapshotVouchers } from './snapshot-vouchers';
 
 export interface DeviceRow {
   id: number;
@@ -190,20 +191,6 @@ function assemble(
   for (const v of grew) v.devices = v.devices.slice();
 }
 
-/** The codes the router mentions that are not among the active vouchers. */
-function otherCodes(snapshot: RouterSnapshot, known: Map<string, LoadedVoucher>): string[] {
-  const codes = new Set<string>();
-  // Indexed loops: this runs once a poll over every session and queue, too rarely to be optimised, and an
-  // unoptimised for…of makes an iterator result per element.
-  const { sessions, ours } = snapshot;
-  for (let i = 0; i < sessions.length; i++) if (!known.has(sessions[i].user)) codes.add(sessions[i].user);
-  for (let i = 0; i < ours.length; i++) {
-    const code = ours[i].code;
-    if (code && !known.has(code)) codes.add(code);
-  }
-  return [...codes];
-}
-
 /**
  * The part of the state that depends on the database alone: the site's active vouchers with their devices
  * and profiles, and its ended vouchers whose router user is still to be removed. The usage service keeps it
@@ -244,8 +231,10 @@ export async function withRouterMentions(
   active: LoadedState,
   snapshot: RouterSnapshot,
   siteId: number,
+  found: SnapshotVouchers = snapshotVouchers(snapshot, active),
 ): Promise<LoadedState> {
-  const codes = otherCodes(snapshot, active.byCode);
+  const mine = found.state === active && found.snapshot === snapshot;
+  const codes = unknownCodes(mine ? found : snapshotVouchers(snapshot, active));
   if (codes.length === 0) return active;
   const others: VoucherRow[] = [];
   for (const part of chunks(codes))

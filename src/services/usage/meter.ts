@@ -18,6 +18,7 @@ import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load'
 import { voucherProfile } from '../voucher-state';
 import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
 import { JournalPacker } from './journal-codec';
+import { queueVouchers, sessionVouchers, type SnapshotVouchers } from './snapshot-vouchers';
 
 export interface DeviceWrite {
   id: number;
@@ -100,6 +101,8 @@ export interface MeterInput {
   loginsMissed?: ReadonlySet<string>;
   /** The owner of each of `snapshot.ours` (queueOwners), when the caller has them already. */
   owners?: ReadonlyArray<DeviceRow | undefined>;
+  /** The voucher of each session of `snapshot` in `state` (snapshot-vouchers.ts), when the caller has them. */
+  vouchers?: SnapshotVouchers;
   /**
    * Pack the deltas for the usage journal as they are found (MeterResult.packed): the result then keeps only the
    * device writes the tables and the feed take at once, and no voucher writes.
@@ -170,9 +173,16 @@ function deviceOf(v: LoadedVoucher, mac: string): DeviceRow | undefined {
   return undefined;
 }
 
-/** The device row a queue's bytes belong to: the voucher in its comment, else whoever holds its baseline, else the newest active one. */
-export function queueOwner(q: QueueReading, state: LoadedState, idx: DeviceIndex): DeviceRow | undefined {
-  const v = state.byCode.get(q.code);
+/**
+ * The device row a queue's bytes belong to: the voucher in its comment (`v`, that voucher in `state`), else
+ * whoever holds its baseline, else the newest active one.
+ */
+function queueOwner(
+  q: QueueReading,
+  v: LoadedVoucher | undefined,
+  state: LoadedState,
+  idx: DeviceIndex,
+): DeviceRow | undefined {
   const direct = v ? deviceOf(v, q.mac) : undefined;
   if (direct) return direct;
   const holder = idx.byQueueId.get(q.id);
@@ -195,10 +205,15 @@ export function queueOwners(
   snapshot: RouterSnapshot,
   state: LoadedState,
   idx: DeviceIndex = deviceIndex(state),
+  vouchers?: SnapshotVouchers,
 ): Array<DeviceRow | undefined> {
   const ours = snapshot.ours;
+  const known = queueVouchers(vouchers, snapshot, state);
   const owners = new Array<DeviceRow | undefined>(ours.length);
-  for (let i = 0; i < ours.length; i++) owners[i] = queueOwner(ours[i], state, idx);
+  for (let i = 0; i < ours.length; i++) {
+    const q = ours[i];
+    owners[i] = queueOwner(q, known ? known[i] : state.byCode.get(q.code), state, idx);
+  }
   return owners;
 }
 
@@ -330,9 +345,10 @@ function presence(
   uptimes: Map<number, number[]>,
 ): void {
   const sessions = input.snapshot.sessions;
+  const known = sessionVouchers(input.vouchers, input.snapshot, input.state);
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
-    const v = input.state.byCode.get(s.user);
+    const v = known ? known[i] : input.state.byCode.get(s.user);
     if (v && v.row.status === 'active' && v.profile.timeMode === 'uptime') {
       const list = uptimes.get(v.row.id);
       if (list) list.push(s.uptimeSeconds);
