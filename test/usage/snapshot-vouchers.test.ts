@@ -2,7 +2,7 @@
 import { parseProfile } from '../../src/domain/profiles';
 import { parseSnapshot } from '../../src/router/hotspot';
 import { planDeviceLimits } from '../../src/services/usage/device-limit';
-import type { LoadedState, LoadedVoucher } from '../../src/services/usage/load';
+import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import { queueOwners } from '../../src/services/usage/meter';
 import { sessionVouchers, snapshotVouchers, unknownCodes } from '../../src/services/usage/snapshot-vouchers';
 import type { VoucherRow } from '../../src/services/voucher-state';
@@ -18,7 +18,7 @@ const profile = parseProfile({
 
 function voucher(id: number, code: string, mac: string): LoadedVoucher {
   const row = { id, code, status: 'active', activated_at: 1 } as unknown as VoucherRow;
-  const device = {
+  const device: DeviceRow = {
     id: id * 10,
     voucher_id: id,
     mac,
@@ -29,8 +29,8 @@ function voucher(id: number, code: string, mac: string): LoadedVoucher {
     bytes_up: 0,
     bytes_down: 0,
     counter_queue_id: null,
-    baseline_up: null,
-    baseline_down: null,
+    baseline_up: 0,
+    baseline_down: 0,
     rate_up: 0,
     rate_down: 0,
   };
