@@ -26,7 +26,7 @@ import {
   VoucherLocks,
   type Voucher,
 } from './shared';
-import { createQueuedCodes } from './queued';
+import { createQueuedCodes, selfServiceDue } from './queued';
 import { createSelfSites, siteIdOf, type SelfSite, type SelfSitesSource } from './sites';
 import { createTopUps, type TopUpOutcome } from './topup';
 
@@ -326,8 +326,9 @@ export function createSelfService(
     async afterCycle(siteId = DEFAULT_SITE.id) {
       const at = sites.get(siteId);
       if (!at) return;
-      await partsOf(at).pauses.afterCycle();
-      await queued.startDue(at);
+      const due = await selfServiceDue(db, siteId);
+      if (due.paused) await partsOf(at).pauses.afterCycle();
+      if (due.queued) await queued.startDue(at);
     },
     movesPerDay,
     async setMovesPerDay(value, actor) {

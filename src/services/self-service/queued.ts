@@ -4,6 +4,7 @@
  * router of its site (the site of the voucher it waits for), as that site's redemption.
  */
 import type { Knex } from 'knex';
+import { rawRows } from '../../db/knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode } from '../../lib/logger';
 import * as lifecycle from '../voucher-lifecycle';
@@ -124,4 +125,26 @@ export function createQueuedCodes(deps: { db: Knex; clock: Clock; locks: Voucher
   }
 
   return { queuedFor, start, startDue };
+}
+
+/**
+ * Whether a site has a paused voucher, and a code kept for a device: one statement after each poll, so the usual
+ * poll (neither) costs one query instead of the two lists (pause.ts afterCycle, startDue), each built and planned.
+ */
+export async function selfServiceDue(
+  db: Knex,
+  siteId: number,
+): Promise<{ paused: boolean; queued: boolean }> {
+  const rows = rawRows<{ paused: number | string; queued: number | string }>(
+    await db.raw(
+      `SELECT
+        CASE WHEN EXISTS (SELECT 1 FROM vouchers WHERE paused_at IS NOT NULL AND status = 'active' AND site_id = ?)
+          THEN 1 ELSE 0 END AS paused,
+        CASE WHEN EXISTS (SELECT 1 FROM vouchers AS q LEFT JOIN vouchers AS p ON p.id = q.queued_after
+            WHERE q.queued_mac IS NOT NULL AND q.status = 'unused' AND ${QUEUED_SITE} = ?)
+          THEN 1 ELSE 0 END AS queued`,
+      [siteId, siteId],
+    ),
+  );
+  return { paused: Number(rows[0]?.paused) === 1, queued: Number(rows[0]?.queued) === 1 };
 }
