@@ -13,6 +13,7 @@
  */
 import type { Knex } from 'knex';
 import { statements } from '../db/statements';
+import { rawRows } from '../db/knex';
 import type { Profile } from '../domain/profiles';
 import { normaliseMac } from '../domain/units';
 import {
@@ -239,19 +240,22 @@ export async function settleInterruptedLogins(
   // Only this site's claims: another router's sessions are not in `sessions`. `+v.site_id` keeps SQLite from
   // driving the join by the site's vouchers (every one of them probed, every poll: ~5 ms at 10,000) instead of by
   // the few marked claims (the partial index on login_pending_at); to PostgreSQL it is the same comparison.
-  const rows = (await db('voucher_devices as d')
-    .join('vouchers as v', 'v.id', 'd.voucher_id')
-    .whereRaw('+v.site_id = ?', [siteId])
-    .whereNotNull('d.login_pending_at')
-    .where('d.login_pending_at', '<', cutoff)
-    .select('d.id', 'd.voucher_id', 'd.mac', 'd.claim_activated', 'v.code', 'v.status')) as Array<{
+  // Plain SQL: it runs every poll of every site, and knex built it anew each time.
+  const rows = rawRows<{
     id: number;
     voucher_id: number;
     mac: string;
     claim_activated: number | boolean;
     code: string;
     status: string;
-  }>;
+  }>(
+    await db.raw(
+      `SELECT d.id, d.voucher_id, d.mac, d.claim_activated, v.code, v.status
+       FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id
+       WHERE +v.site_id = ? AND d.login_pending_at IS NOT NULL AND d.login_pending_at < ?`,
+      [siteId, cutoff],
+    ),
+  );
   const out: SettledLogins = { finished: 0, undone: [] };
   if (rows.length === 0) return out;
   const online = new Set(sessions.map((s) => `${s.user}\n${s.mac}`));

@@ -538,9 +538,14 @@ export async function writeUsage(
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
   await recordSessions(trx, deps.clock, m.devices);
   const keys = pollStateKeys(deps.siteId);
-  const state = [{ key: keys.lastPoll, value: String(now), updated_at: now }];
-  if (bootTime !== undefined) state.push({ key: keys.bootTime, value: String(bootTime), updated_at: now });
-  await trx('router_state').insert(state).onConflict('key').merge();
+  const values: Array<string | number> = [keys.lastPoll, String(now), now];
+  if (bootTime !== undefined) values.push(keys.bootTime, String(bootTime), now);
+  // Plain SQL, the same on both engines: every poll of every site runs it, and knex built it anew each time.
+  await trx.raw(
+    `INSERT INTO router_state ("key", "value", updated_at) VALUES ${values.length > 3 ? '(?, ?, ?), (?, ?, ?)' : '(?, ?, ?)'}
+     ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", updated_at = excluded.updated_at`,
+    values,
+  );
   return appended;
 }
 
