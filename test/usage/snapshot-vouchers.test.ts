@@ -4,7 +4,7 @@ import { parseSnapshot } from '../../src/router/hotspot';
 import { planDeviceLimits } from '../../src/services/usage/device-limit';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import { queueOwners } from '../../src/services/usage/meter';
-import { sessionVouchers, snapshotVouchers, unknownCodes } from '../../src/services/usage/snapshot-vouchers';
+import { madeFor, snapshotVouchers, unknownCodes } from '../../src/services/usage/snapshot-vouchers';
 import type { VoucherRow } from '../../src/services/voucher-state';
 
 const profile = parseProfile({
@@ -74,8 +74,9 @@ test('a pass given the vouchers of another state or snapshot looks the codes up 
   const other = voucher(2, 'OTHER999', MAC2);
   const stale = snapshotVouchers(snapshot, stateOf(v1));
   const widened = stateOf(v1, other); // the state after the router's mentions were read
-  expect(sessionVouchers(stale, snapshot, widened)).toBeUndefined();
-  expect(sessionVouchers(stale, parseSnapshot([], [], []), stateOf(v1))).toBeUndefined();
+  expect(madeFor(stale, snapshot, widened)).toBeUndefined();
+  expect(madeFor(stale, parseSnapshot([], [], []), stateOf(v1))).toBeUndefined();
+  expect(madeFor(stale, snapshot, stale.state)).toBe(stale);
   // Given the stale arrays, the owners still come from the widened state, as without them.
   expect(queueOwners(snapshot, widened, undefined, stale)).toEqual(queueOwners(snapshot, widened));
   expect(queueOwners(snapshot, widened, undefined, stale)[0]).toBe(v1.devices[0]);

@@ -8,7 +8,7 @@
 import { decideDeviceLimit, type KnownDevice } from '../../domain/device-limit';
 import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
 import type { LoadedState, LoadedVoucher } from './load';
-import { sessionVouchers, type SnapshotVouchers } from './snapshot-vouchers';
+import { madeFor, type SnapshotVouchers } from './snapshot-vouchers';
 
 export interface OverLimit {
   session: SessionInfo;
@@ -81,7 +81,7 @@ export function planDeviceLimits(
   loginsInFlight: ReadonlySet<string> = new Set(),
   found?: SnapshotVouchers,
 ): DeviceLimitPlan {
-  const known = sessionVouchers(found, snapshot, state);
+  const known = madeFor(found, snapshot, state)?.sessions;
   const voucherAt = (i: number): LoadedVoucher | undefined =>
     known ? known[i] : state.byCode.get(sessions[i].user);
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,

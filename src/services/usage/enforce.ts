@@ -22,7 +22,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import type { LoadedState, LoadedVoucher } from './load';
 import { steadyBasis, stillInLine, type EnforceMemory } from './steady-basis';
-import { sessionVouchers, type SnapshotVouchers } from './snapshot-vouchers';
+import { madeFor, type SnapshotVouchers } from './snapshot-vouchers';
 
 export type { EnforceMemory };
 
@@ -173,7 +173,7 @@ async function endVouchers(
 function sessionsToEnd(snapshot: RouterSnapshot, state: LoadedState, found?: SnapshotVouchers): string[] {
   const ids: string[] = [];
   const sessions = snapshot.sessions;
-  const known = sessionVouchers(found, snapshot, state);
+  const known = madeFor(found, snapshot, state)?.sessions;
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
     const v = known ? known[i] : state.byCode.get(s.user);

@@ -18,7 +18,7 @@ import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load'
 import { voucherProfile } from '../voucher-state';
 import type { QueueReading, RouterSnapshot, SessionInfo } from '../../router/hotspot';
 import { JournalPacker } from './journal-codec';
-import { queueVouchers, sessionVouchers, type SnapshotVouchers } from './snapshot-vouchers';
+import { madeFor, type SnapshotVouchers } from './snapshot-vouchers';
 
 export interface DeviceWrite {
   id: number;
@@ -208,7 +208,7 @@ export function queueOwners(
   vouchers?: SnapshotVouchers,
 ): Array<DeviceRow | undefined> {
   const ours = snapshot.ours;
-  const known = queueVouchers(vouchers, snapshot, state);
+  const known = madeFor(vouchers, snapshot, state)?.ours;
   const owners = new Array<DeviceRow | undefined>(ours.length);
   for (let i = 0; i < ours.length; i++) {
     const q = ours[i];
@@ -345,7 +345,7 @@ function presence(
   uptimes: Map<number, number[]>,
 ): void {
   const sessions = input.snapshot.sessions;
-  const known = sessionVouchers(input.vouchers, input.snapshot, input.state);
+  const known = madeFor(input.vouchers, input.snapshot, input.state)?.sessions;
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
     const v = known ? known[i] : input.state.byCode.get(s.user);

@@ -28,22 +28,13 @@ export function snapshotVouchers(snapshot: RouterSnapshot, state: LoadedState): 
   return { snapshot, state, sessions, ours };
 }
 
-/** `found`'s sessions when it was made for this snapshot and state, else undefined (the caller looks them up). */
-export function sessionVouchers(
+/** `found` when it was made for this snapshot and state, else undefined (the caller looks the codes up itself). */
+export function madeFor(
   found: SnapshotVouchers | undefined,
   snapshot: RouterSnapshot,
   state: LoadedState,
-): ReadonlyArray<LoadedVoucher | undefined> | undefined {
-  return found && found.snapshot === snapshot && found.state === state ? found.sessions : undefined;
-}
-
-/** `found`'s queues when it was made for this snapshot and state, else undefined (the caller looks them up). */
-export function queueVouchers(
-  found: SnapshotVouchers | undefined,
-  snapshot: RouterSnapshot,
-  state: LoadedState,
-): ReadonlyArray<LoadedVoucher | undefined> | undefined {
-  return found && found.snapshot === snapshot && found.state === state ? found.ours : undefined;
+): SnapshotVouchers | undefined {
+  return found && found.snapshot === snapshot && found.state === state ? found : undefined;
 }
 
 /** The codes the router mentions that `found.state` does not have: a session's user, a queue's comment. */
