@@ -81,13 +81,13 @@ export function planDeviceLimits(
   loginsInFlight: ReadonlySet<string> = new Set(),
   found?: SnapshotVouchers,
 ): DeviceLimitPlan {
+  const sessions = snapshot.sessions;
   const known = madeFor(found, snapshot, state)?.sessions;
   const voucherAt = (i: number): LoadedVoucher | undefined =>
     known ? known[i] : state.byCode.get(sessions[i].user);
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,
   // a first login). Usually none.
   let todo: Map<LoadedVoucher, SessionInfo[]> | undefined;
-  const sessions = snapshot.sessions;
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i];
     const v = voucherAt(i);
