@@ -21,6 +21,12 @@ export const SELF_SERVICE_WINDOW_MS = 24 * 3600 * 1000;
 /** Moves of one voucher to another device per 24 hours: the default, and the most a shop may set. */
 export const DEFAULT_MOVES_PER_DAY = 3;
 export const MAX_MOVES_PER_DAY = 20;
+/**
+ * How long every device of a code must have been offline before another phone may take it: the default,
+ * and the bounds a shop may set (whole minutes).
+ */
+export const DEFAULT_MOVE_OFFLINE_MINUTES = 10;
+export const MAX_MOVE_OFFLINE_MINUTES = 1440;
 
 export interface SelfServiceFields {
   topup?: TopUpMode;
@@ -160,20 +166,47 @@ export function moveAllowance(
 
 export interface MoveCandidate {
   mac: string;
+  /** It has a hotspot session on the router now. */
   online: boolean;
-  firstSeenAt: number;
+  /**
+   * The last poll saw it online (the device row's `connected`): it has left since, but when is known only
+   * once the next poll writes `lastSeenAt`, so until then it counts as seen just now.
+   */
+  onlineAtLastPoll: boolean;
+  /** When a poll (or its login) last saw it online. */
   lastSeenAt: number;
 }
 
 /**
- * The device a full voucher moves away from: one without a session if any (the one gone longest), which
- * needs no confirmation; else the one online the longest, and the new device must confirm first.
+ * What typing a full voucher's code on a new device does: `move` takes the voucher from the device `from`
+ * (after the new device confirms when `confirm`); `refuse` leaves it where it is (CODE_IN_USE).
  */
-export function moveSource(devices: readonly MoveCandidate[]): { mac: string; confirm: boolean } | null {
-  const offline = devices.filter((d) => !d.online).sort((a, b) => a.lastSeenAt - b.lastSeenAt);
-  if (offline.length) return { mac: offline[0].mac, confirm: false };
-  const online = [...devices].sort((a, b) => a.firstSeenAt - b.firstSeenAt);
-  return online.length ? { mac: online[0].mac, confirm: true } : null;
+export type MoveDecision = { kind: 'move'; from: string; confirm: boolean } | { kind: 'refuse' };
+
+/**
+ * Whether a full voucher may move to the device asking, and from which of its devices. A MAC seen on the
+ * WiFi is no proof of anything, so a code is never taken from a phone that is using it: only the browser
+ * that redeemed it (its device cookie names one of the voucher's devices: the same phone back with a
+ * randomised address) may move it, from that device, confirming first when that address is still online.
+ * Anyone else gets it only once every device of the code has been gone for the shop's delay, from the
+ * one gone longest. Null when the voucher has no device to move from.
+ */
+export function moveDecision(input: {
+  devices: readonly MoveCandidate[];
+  /** The MAC the asker's browser proved with its device cookie, or null. */
+  provenMac: string | null;
+  offlineMinutes: number;
+  now: number;
+}): MoveDecision | null {
+  const { devices, provenMac, now } = input;
+  if (!devices.length) return null;
+  const own = devices.find((d) => d.mac === provenMac);
+  if (own) return { kind: 'move', from: own.mac, confirm: own.online };
+  const seenAt = (d: MoveCandidate) => (d.online || d.onlineAtLastPoll ? now : d.lastSeenAt);
+  const delayMs = input.offlineMinutes * 60_000;
+  if (devices.some((d) => now - seenAt(d) < delayMs)) return { kind: 'refuse' };
+  const gone = [...devices].sort((a, b) => a.lastSeenAt - b.lastSeenAt);
+  return { kind: 'move', from: gone[0].mac, confirm: false };
 }
 
 /** The moves-per-day setting as the owner typed it: a whole number from 0 (moves off) to 20. */
@@ -185,6 +218,19 @@ export function parseMovesPerDay(v: unknown, field = 'moves_per_day'): number {
       v,
       'a number of moves',
       `use a whole number from 0 (no moves) to ${MAX_MOVES_PER_DAY}`,
+    );
+  return n;
+}
+
+/** The offline delay before another phone may take a code, as the owner typed it: whole minutes, 1 to 1440. */
+export function parseMoveOfflineMinutes(v: unknown, field = 'move_offline_minutes'): number {
+  const n = typeof v === 'string' && /^\s*\d{1,4}\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_MOVE_OFFLINE_MINUTES)
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a number of minutes',
+      `use a whole number of minutes from 1 to ${MAX_MOVE_OFFLINE_MINUTES} (a day)`,
     );
   return n;
 }

@@ -119,12 +119,12 @@ describe('portal redemption over HTTP against the simulated router', () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409]);
     // The loser is refused either way, by when it read the code: still unused (it then lost the redemption
-    // under the code's lock: DEVICE_LIMIT) or already the winner's (a second device entering a running code
-    // is offered a move, and nothing moves until it confirms: CONFIRM_MOVE). On a loaded machine either order
-    // happens; what must hold is below.
+    // under the code's lock: DEVICE_LIMIT) or already the winner's (another phone entering a code in use on
+    // an online device is refused: CODE_IN_USE). On a loaded machine either order happens; what must hold is
+    // below.
     const loser = results.find((r) => r.status === 409)!.json as { success: boolean; code: string };
     expect(loser.success).toBe(false);
-    expect(['DEVICE_LIMIT', 'CONFIRM_MOVE']).toContain(loser.code);
+    expect(['DEVICE_LIMIT', 'CODE_IN_USE']).toContain(loser.code);
     expect(h.sim.rows('/ip/hotspot/active').filter((s) => s.user === code)).toHaveLength(1);
     expect(h.sim.rows('/queue/simple')).toHaveLength(1);
     expect(await h.core!.db('voucher_devices')).toHaveLength(1);
@@ -238,12 +238,12 @@ describe('portal redemption over HTTP against the simulated router', () => {
     // Entering it again while logged in is harmless too.
     expect((await redeemApi(h, { code, ...d })).status).toBe(200);
 
-    // Another device is not let in beside it: it is asked whether the code should move there (a phone with a
-    // new WiFi address), since the first device is online; nothing changes until it confirms.
+    // Another device is not let in beside it, nor may it take the code from the first, which is online
+    // (only the browser that redeemed the code may move it to a new address).
     const other = addDevice(h, 2);
     const refused = await redeemApi(h, { code, ...other });
     expect(refused.status).toBe(409);
-    expect(refused.json.code).toBe('CONFIRM_MOVE');
+    expect(refused.json.code).toBe('CODE_IN_USE');
     expect(h.sim.rows('/ip/hotspot/active').map((a) => a['mac-address'])).toEqual([d.mac]);
 
     // Past its hour the code is refused (410) even on its own device, and nothing is added on the router.
@@ -265,8 +265,8 @@ describe('portal redemption over HTTP against the simulated router', () => {
     const [a, b, c] = [addDevice(h, 1), addDevice(h, 2), addDevice(h, 3)];
     expect((await redeemApi(h, { code, ...a })).status).toBe(200);
     expect((await redeemApi(h, { code, ...b })).status).toBe(200);
-    // A third device is never let in beside the two: it is only offered to take one's place (CONFIRM_MOVE).
-    expect((await redeemApi(h, { code, ...c })).json.code).toBe('CONFIRM_MOVE');
+    // A third device is never let in beside the two, nor may it take the place of one that is online.
+    expect((await redeemApi(h, { code, ...c })).json.code).toBe('CODE_IN_USE');
     expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(2);
     expect(h.sim.rows('/queue/simple').map((q) => q['max-limit'])).toEqual([
       '1000000/2000000',

@@ -101,12 +101,17 @@ test('a voucher moving to a new address takes its queued code binding along', as
   const [first] = await makeVouchers(h, 'HOUR', 1);
   const [fast] = await makeVouchers(h, 'FAST', 1);
   const a = addDevice(h, 1);
-  await redeemApi(h, { code: first, ...a });
+  const redeemed = await redeemApi(h, { code: first, ...a });
   await redeemApi(h, { code: fast, ...a });
   const c = addDevice(h, 3);
+  // The same phone's browser (its device cookie) with a new address: the code's owner may move it.
+  const device = redeemed.headers
+    .getSetCookie()
+    .find((x) => x.startsWith('pisonet_device='))!
+    .split(';')[0];
   const moved = await fetch(`${h.app!.url}/api/portal/redeem`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', cookie: device },
     body: JSON.stringify({ code: first, ...c, confirm_move: true }),
   });
   expect(((await moved.json()) as { moved: boolean }).moved).toBe(true);

@@ -56,7 +56,8 @@ async function post(
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(body),
   });
-  const set = res.headers.get('set-cookie') ?? undefined;
+  // The device cookie a redemption leaves (the proof of the device, for its status and its moves).
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('pisonet_device='));
   return {
     status: res.status,
     json: (await res.json()) as Record<string, unknown>,
@@ -64,7 +65,7 @@ async function post(
   };
 }
 
-const redeem = (body: Record<string, unknown>) => post('/api/portal/redeem', body);
+const redeem = (body: Record<string, unknown>, cookie?: string) => post('/api/portal/redeem', body, cookie);
 
 async function status(mac: string, cookie: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${h.app!.url}/api/portal/status?mac=${encodeURIComponent(mac)}`, {
@@ -238,11 +239,11 @@ describe('pause and resume (uptime vouchers)', () => {
   });
 });
 
-describe('a new WiFi address for the same phone', () => {
+describe('a new WiFi address for the same phone (its browser redeemed the code)', () => {
   it('moves the voucher with its usage when the old address is offline; bytes before still count', async () => {
     const [code] = await makeVouchers(h, 'HOUR', 1);
     const old = addDevice(h, 1);
-    await redeem({ code, ...old });
+    const { cookie } = await redeem({ code, ...old });
     h.sim.addTraffic(old.mac, { up: 0, down: 60_000_000 }, 600);
     advance(h, 600);
     await cycle();
@@ -250,7 +251,7 @@ describe('a new WiFi address for the same phone', () => {
     await h.router.hotspotLogout(String(sessions()[0]['.id']));
     h.sim.removeDevice(old.mac);
     const fresh = addDevice(h, 2);
-    const res = await redeem({ code, ...fresh });
+    const res = await redeem({ code, ...fresh }, cookie);
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ success: true, moved: true, code });
     expect(sessions().map((s) => s['mac-address'])).toEqual([fresh.mac]);
@@ -269,12 +270,12 @@ describe('a new WiFi address for the same phone', () => {
   it('asks the new device to confirm while the old one is online, then logs the old one out', async () => {
     const [code] = await makeVouchers(h, 'HOUR', 1);
     const old = addDevice(h, 1);
-    await redeem({ code, ...old });
+    const { cookie } = await redeem({ code, ...old });
     const fresh = addDevice(h, 2);
-    const ask = await redeem({ code, ...fresh });
+    const ask = await redeem({ code, ...fresh }, cookie);
     expect([ask.status, ask.json.code, ask.json.confirm_move]).toEqual([409, 'CONFIRM_MOVE', true]);
     expect(sessions().map((s) => s['mac-address'])).toEqual([old.mac]);
-    const ok = await redeem({ code, ...fresh, confirm_move: true });
+    const ok = await redeem({ code, ...fresh, confirm_move: true }, cookie);
     expect([ok.status, ok.json.moved]).toEqual([200, true]);
     expect(sessions().map((s) => s['mac-address'])).toEqual([fresh.mac]);
     await cycle();
@@ -285,16 +286,18 @@ describe('a new WiFi address for the same phone', () => {
   it('enforces the daily move limit (setting, default 3)', async () => {
     const [code] = await makeVouchers(h, 'HOUR', 1);
     const macs = [1, 2, 3, 4, 5].map((n) => addDevice(h, n));
-    await redeem({ code, ...macs[0] });
+    // The same browser each time: every move leaves it the cookie of the address the code moved to.
+    let { cookie } = await redeem({ code, ...macs[0] });
     for (let i = 1; i <= 3; i++) {
-      const r = await redeem({ code, ...macs[i], confirm_move: true });
+      const r = await redeem({ code, ...macs[i], confirm_move: true }, cookie);
       expect([r.status, r.json.moved]).toEqual([200, true]);
+      cookie = r.cookie;
     }
-    const refused = await redeem({ code, ...macs[4], confirm_move: true });
+    const refused = await redeem({ code, ...macs[4], confirm_move: true }, cookie);
     expect([refused.status, refused.json.code]).toEqual([429, 'MOVE_LIMIT']);
     expect(sessions().map((s) => s['mac-address'])).toEqual([macs[3].mac]);
     await h.core!.services.selfService.setMovesPerDay(4, { type: 'system', name: 'test' } as never);
-    expect((await redeem({ code, ...macs[4], confirm_move: true })).json.moved).toBe(true);
+    expect((await redeem({ code, ...macs[4], confirm_move: true }, cookie)).json.moved).toBe(true);
     await expect(
       h.core!.services.selfService.setMovesPerDay(99, { type: 'system', name: 'test' } as never),
     ).rejects.toThrow(/0 \(no moves\) to 20/);

@@ -71,7 +71,10 @@ describe('self-service at a branch (a site that is not default)', () => {
     return {
       status: res.status,
       json: (await res.json()) as Json,
-      cookie: res.headers.get('set-cookie')?.split(';')[0],
+      cookie: res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('pisonet_device='))
+        ?.split(';')[0],
     };
   }
   const redeem = (body: Record<string, unknown>) => post('/api/portal/redeem', body);
@@ -199,11 +202,14 @@ describe('self-service at a branch (a site that is not default)', () => {
   test('a voucher moves to a new address at its branch, but not to a phone another branch sees', async () => {
     const [code] = await codes('HOUR', { site: 'branch-a' });
     const old = phoneAt(branch.a.sim, 70);
-    expect((await redeem({ code, ...old })).status).toBe(200);
+    const first = await redeem({ code, ...old });
+    expect(first.status).toBe(200);
+    // The same browser (its device cookie) with a new address.
+    const device = first.cookie;
     const fresh = phoneAt(branch.a.sim, 70);
-    const ask = await redeem({ code, ...fresh });
+    const ask = await post('/api/portal/redeem', { code, ...fresh }, device);
     expect([ask.status, ask.json.code]).toEqual([409, 'CONFIRM_MOVE']);
-    const moved = await redeem({ code, ...fresh, confirm_move: true });
+    const moved = await post('/api/portal/redeem', { code, ...fresh, confirm_move: true }, device);
     expect([moved.status, moved.json.moved]).toEqual([200, true]);
     const onA = sessionsOn(branch.a.sim).map((s) => [s.user, s['mac-address']]);
     expect(onA).toContainEqual([code, fresh.mac]);

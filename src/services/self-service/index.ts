@@ -5,7 +5,12 @@
  * device within the count, a wrong code) is the ordinary redemption, with its guarantees and its limiter.
  */
 import { isPlausibleCode, normaliseCode } from '../../domain/codes';
-import { DEFAULT_MOVES_PER_DAY, parseMovesPerDay } from '../../domain/self-service';
+import {
+  DEFAULT_MOVE_OFFLINE_MINUTES,
+  DEFAULT_MOVES_PER_DAY,
+  parseMoveOfflineMinutes,
+  parseMovesPerDay,
+} from '../../domain/self-service';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
@@ -15,6 +20,7 @@ import { voucherTiming } from '../../domain/vouchers';
 import { toVoucherState } from '../voucher-state';
 import * as lifecycle from '../voucher-lifecycle';
 import { createMoves } from './move';
+export { CodeInUseError } from './move';
 import { createPauses, type PauseState } from './pause';
 import {
   activeVoucherOf,
@@ -34,6 +40,7 @@ export type { PauseState, TopUpOutcome };
 export type { SelfSite, SelfSitesSource };
 
 export const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
+export const MOVE_OFFLINE_MINUTES_KEY = 'portal.move_offline_minutes';
 
 export type SelfRedeemResult =
   | { kind: 'redeemed'; result: RedeemResult }
@@ -64,7 +71,7 @@ export interface SelfServiceStatus {
 export interface SelfService {
   redeem(
     input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
-    asker: { peerIp: string | null },
+    asker: Asker,
   ): Promise<SelfRedeemResult>;
   /**
    * `site` (id or name, the login page's) in these four: the site whose voucher is meant, for a phone that
@@ -83,6 +90,9 @@ export interface SelfService {
   afterCycle(siteId?: number): Promise<void>;
   movesPerDay(): Promise<number>;
   setMovesPerDay(value: unknown, actor: Actor): Promise<number>;
+  /** Minutes every device of a code must be offline before another phone may take it. */
+  moveOfflineMinutes(): Promise<number>;
+  setMoveOfflineMinutes(value: unknown, actor: Actor): Promise<number>;
 }
 
 const NO_SELF: SelfServiceStatus = {
@@ -121,6 +131,15 @@ export function createSelfService(
     }
   }
 
+  async function moveOfflineMinutes(): Promise<number> {
+    const v = await settings.get<unknown>(MOVE_OFFLINE_MINUTES_KEY, DEFAULT_MOVE_OFFLINE_MINUTES);
+    try {
+      return parseMoveOfflineMinutes(v);
+    } catch {
+      return DEFAULT_MOVE_OFFLINE_MINUTES;
+    }
+  }
+
   /** Top-ups, pauses and moves of one site, on its router (built once per site stack). */
   const parts = new WeakMap<SelfSite, ReturnType<typeof partsFor>>();
   function partsFor(s: SelfSite) {
@@ -128,7 +147,7 @@ export function createSelfService(
     return {
       topUps: createTopUps(s.deps, s.vouchers),
       pauses: createPauses(s.deps, with_),
-      moves: createMoves(s.deps, { ...with_, movesPerDay }),
+      moves: createMoves(s.deps, { ...with_, movesPerDay, moveOfflineMinutes }),
     };
   }
   function partsOf(s: SelfSite) {
@@ -168,7 +187,7 @@ export function createSelfService(
 
   async function redeem(
     input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
-    asker: { peerIp: string | null },
+    asker: Asker,
   ): Promise<SelfRedeemResult> {
     // `known`: the voucher as read below, handed to the redemption so it need not look it up again.
     const plain = async (known?: Voucher): Promise<SelfRedeemResult> => ({
@@ -246,7 +265,7 @@ export function createSelfService(
       const moved = await moves.move(
         v,
         { mac, ip },
-        { confirmed: input.confirmMove === true, peerIp: asker.peerIp },
+        { confirmed: input.confirmMove === true, provenMac: asker.provenMac },
       );
       return moved.kind === 'confirm'
         ? { kind: 'confirm-move', message: moved.message }
@@ -334,6 +353,12 @@ export function createSelfService(
     async setMovesPerDay(value, actor) {
       const n = parseMovesPerDay(value);
       await settings.set(MOVES_PER_DAY_KEY, n, actor);
+      return n;
+    },
+    moveOfflineMinutes,
+    async setMoveOfflineMinutes(value, actor) {
+      const n = parseMoveOfflineMinutes(value);
+      await settings.set(MOVE_OFFLINE_MINUTES_KEY, n, actor);
       return n;
     },
   };

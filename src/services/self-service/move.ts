@@ -1,13 +1,15 @@
 /**
  * A voucher follows its customer to a new WiFi address. Phones use a different (randomised) MAC per
  * network and sometimes change it, and then look like a new device that the voucher's device count
- * refuses. Entering the code on the new address moves the voucher there: at once when the old address has
- * no session, after the new device confirms when it has. The order keeps every byte and second counted
+ * refuses. Entering the code on the new address moves the voucher there when the browser proves it is the
+ * code's own (its device cookie; after confirming when the old address still has a session), or when every
+ * device of the code has been offline for the shop's delay; a code in use is never taken by another phone
+ * (domain moveDecision). The order keeps every byte and second counted
  * once: a poll cycle counts up to now, the old session is logged out, a second cycle takes the old queue's
  * last bytes (and removes it), then the device row is re-keyed and the new device logged in as a
  * redemption's relogin (its own queue, counted from its own baseline). A failed login puts the row back.
  */
-import { moveAllowance, moveSource, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
+import { moveAllowance, moveDecision, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
 import { AppError } from '../../lib/errors';
 import { maskCode } from '../../lib/logger';
 import type { RouterError } from '../../router/types';
@@ -20,6 +22,24 @@ import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './sha
 export type MoveOutcome =
   { kind: 'moved'; result: RedeemResult; from: string } | { kind: 'confirm'; message: string };
 
+/**
+ * The code is in use on another phone and does not move here. `waitMinutes`: how long the other phone must
+ * stay offline before this one may take it; null when the shop has moves off (waiting does not help).
+ */
+export class CodeInUseError extends AppError {
+  constructor(readonly waitMinutes: number | null) {
+    super(
+      'CODE_IN_USE',
+      waitMinutes === null
+        ? 'This code is in use on another phone. Ask the shop for help.'
+        : `This code is in use on another phone. Ask the shop for help, or wait until the other phone has been offline for ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'}.`,
+      409,
+      'code',
+    );
+    this.name = 'CodeInUseError';
+  }
+}
+
 export function createMoves(
   deps: ServiceDeps,
   d: {
@@ -27,6 +47,7 @@ export function createMoves(
     redemption: Pick<RedemptionService, 'redeem'>;
     vouchers: Pick<VoucherService, 'requestUsersCheck'>;
     movesPerDay: () => Promise<number>;
+    moveOfflineMinutes: () => Promise<number>;
   },
 ) {
   const { db, clock, router, hotspot, log } = deps;
@@ -69,13 +90,39 @@ export function createMoves(
       });
   }
 
-  async function move(
-    v: Voucher,
-    to: { mac: string; ip: string },
-    opts: { confirmed: boolean; peerIp: string | null },
-  ): Promise<MoveOutcome> {
+  /**
+   * The device the voucher moves from, or a refusal: moves off, a code in use by another phone
+   * (moveDecision), or the daily count used up. Refused before the count is looked at, a stranger learns
+   * nothing about the code's moves.
+   */
+  async function sourceOf(v: Voucher, provenMac: string | null) {
     const limit = await d.movesPerDay();
+    if (limit === 0) throw new CodeInUseError(null);
+    if (!router.status.connected) throw unreachable();
+    const online = new Set((await hotspot.sessionsOfVoucher(v.row.code)).map((s) => s.mac));
+    const devices = (await db('voucher_devices')
+      .where({ voucher_id: v.row.id })
+      .select('mac', 'ip', 'connected', 'last_seen_at')) as Array<{
+      mac: string;
+      ip: string | null;
+      connected: boolean | number;
+      last_seen_at: number;
+    }>;
+    const offlineMinutes = await d.moveOfflineMinutes();
     const now = clock.now();
+    const decision = moveDecision({
+      devices: devices.map((x) => ({
+        mac: x.mac,
+        online: online.has(x.mac),
+        onlineAtLastPoll: Boolean(x.connected),
+        lastSeenAt: Number(x.last_seen_at),
+      })),
+      provenMac,
+      offlineMinutes,
+      now,
+    });
+    if (!decision) throw unreachable();
+    if (decision.kind === 'refuse') throw new CodeInUseError(offlineMinutes);
     const allowance = moveAllowance(
       limit,
       await eventTimes(db, v.row.id, 'move', now - SELF_SERVICE_WINDOW_MS),
@@ -84,44 +131,36 @@ export function createMoves(
     if (allowance.left === 0)
       throw new AppError(
         'MOVE_LIMIT',
-        limit === 0
-          ? 'This code is already in use on another device.'
-          : `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
-              allowance.nextAt
-                ? `It can move again in ${waitText(allowance.nextAt, now)}, or ask the shop.`
-                : ''
-            }`.trim(),
+        `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
+          allowance.nextAt ? `It can move again in ${waitText(allowance.nextAt, now)}, or ask the shop.` : ''
+        }`.trim(),
         429,
         'code',
       );
-    if (!router.status.connected) throw unreachable();
-    const online = new Set((await hotspot.sessionsOfVoucher(v.row.code)).map((s) => s.mac));
-    const devices = (await db('voucher_devices')
-      .where({ voucher_id: v.row.id })
-      .select('mac', 'ip', 'first_seen_at', 'last_seen_at')) as Array<{
-      mac: string;
-      ip: string | null;
-      first_seen_at: number;
-      last_seen_at: number;
-    }>;
-    const source = moveSource(
-      devices.map((x) => ({
-        mac: x.mac,
-        online: online.has(x.mac),
-        firstSeenAt: Number(x.first_seen_at),
-        lastSeenAt: Number(x.last_seen_at),
-      })),
-    );
-    if (!source) throw unreachable();
+    return {
+      mac: decision.from,
+      confirm: decision.confirm,
+      online: online.has(decision.from),
+      byOwner: decision.from === provenMac,
+      oldIp: devices.find((x) => x.mac === decision.from)?.ip ?? null,
+    };
+  }
+
+  async function move(
+    v: Voucher,
+    to: { mac: string; ip: string },
+    /** `provenMac`: the MAC the asker's browser proved with its device cookie, or null. */
+    opts: { confirmed: boolean; provenMac: string | null },
+  ): Promise<MoveOutcome> {
+    const source = await sourceOf(v, opts.provenMac);
     if (source.confirm && !opts.confirmed)
       return {
         kind: 'confirm',
         message:
           'This code is being used on another device right now. Move it to this device? The other device will be logged out.',
       };
-    const old = devices.find((x) => x.mac === source.mac);
     await meterNow(d.usage);
-    if (online.has(source.mac)) {
+    if (source.online) {
       const errors: RouterError[] = [];
       const sessions = (await hotspot.sessionsOfVoucher(v.row.code)).filter((s) => s.mac === source.mac);
       await hotspot.logout(
@@ -135,12 +174,10 @@ export function createMoves(
     let result: RedeemResult;
     try {
       if (v.profile.users === 1 && v.row.router_user_id) await hotspot.bindUser(v.row.router_user_id, to.mac);
-      result = await d.redemption.redeem(
-        { code: v.row.code, mac: to.mac, ip: to.ip },
-        { peerIp: opts.peerIp },
-      );
+      // The code was found and checked above: its login is no guess, so it carries no asker.
+      result = await d.redemption.redeem({ code: v.row.code, mac: to.mac, ip: to.ip });
     } catch (err) {
-      await undo(v, source.mac, to.mac, old?.ip ?? null);
+      await undo(v, source.mac, to.mac, source.oldIp);
       throw err;
     }
     await rebindQueued(to.mac);
@@ -148,8 +185,8 @@ export function createMoves(
     await recordEvent(db, clock, {
       voucherId: v.row.id,
       kind: 'move',
-      message: `Moved from ${source.mac} to ${to.mac}${source.confirm ? ' (the old device was logged out)' : ''}`,
-      data: { from: source.mac, to: to.mac, confirmed: source.confirm },
+      message: `Moved from ${source.mac} to ${to.mac}${source.byOwner ? ' by the browser that redeemed it' : ' after all its devices were offline'}${source.confirm ? ' (the old device was logged out)' : ''}`,
+      data: { from: source.mac, to: to.mac, confirmed: source.confirm, byOwner: source.byOwner },
     });
     log.info(
       { module: 'portal', event: 'move', voucher: masked, from: source.mac, to: to.mac },

@@ -89,6 +89,12 @@ export function createPauses(
       throw unreachable();
     }
     await db('voucher_devices').where({ voucher_id: v.row.id }).update({ connected: false });
+    // Logged out here, not seen leaving by a poll: a move counts their time offline from now (moveDecision).
+    if (online.length)
+      await db('voucher_devices')
+        .where({ voucher_id: v.row.id })
+        .whereIn('mac', online)
+        .update({ last_seen_at: now });
     const left = voucherTiming(toVoucherState(fresh.row, fresh.profile), now).remainingSeconds;
     await recordEvent(db, clock, {
       voucherId: v.row.id,

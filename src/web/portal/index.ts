@@ -6,6 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/errors';
 import { RateLimitedError, WrongSiteError } from '../../services/redemption';
+import { CodeInUseError } from '../../services/self-service';
 import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
@@ -13,7 +14,14 @@ import { planViews, statusViewModel } from './view-model';
 import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
-import { redeemJson, redeemNotice, selfServiceRoutes, selfServiceView, siteOf } from './self-service';
+import {
+  confirmMoveMessage,
+  redeemJson,
+  redeemNotice,
+  selfServiceRoutes,
+  selfServiceView,
+  siteOf,
+} from './self-service';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -56,6 +64,14 @@ function errorText(
     // Where the code works, in the customer's language ("main" for the .env router).
     const place = err.place ?? t.t('error.WRONG_SITE_MAIN');
     return { status: e.status, code: e.code, message: t.t('error.WRONG_SITE_AT', { place, wifi: err.wifi }) };
+  }
+  if (err instanceof CodeInUseError) {
+    const n = err.waitMinutes;
+    const message =
+      n === null
+        ? t.t('error.CODE_IN_USE_NO_MOVES')
+        : t.t('error.CODE_IN_USE', { wait: t.t(n === 1 ? 'time.minute' : 'time.minutes', { n }) });
+    return { status: e.status, code: e.code, message };
   }
   const key = `error.${e.code}`;
   const translated = t.t(key, { seconds: retryAfter ?? '' });
@@ -136,10 +152,10 @@ export function portalRouter(ctx: WebContext): Router {
           ...(f.site ? { site: f.site } : {}),
           confirmMove: req.body?.confirm_move === '1',
         },
-        { peerIp: peerAddress(req) },
+        askerOf(req),
       );
       if (out.kind === 'confirm-move') {
-        res.locals.confirmMove = { code: f.code, message: out.message };
+        res.locals.confirmMove = { code: f.code, message: confirmMoveMessage(lang) };
         return await renderLogin(req, res, { ...f, error: '' }, 409);
       }
       rememberDevice(res, secret, f.mac, cookieSecure(req));
@@ -155,7 +171,7 @@ export function portalRouter(ctx: WebContext): Router {
       const e = errorText(translator(lang), err);
       if (e.retryAfter) res.set('Retry-After', String(e.retryAfter));
       // A phone back with another (randomised) WiFi address looks like a new device: say why, in one line.
-      if (e.code === 'DEVICE_LIMIT' || e.code === 'MOVE_LIMIT') res.locals.macHint = true;
+      if (['DEVICE_LIMIT', 'MOVE_LIMIT', 'CODE_IN_USE'].includes(e.code)) res.locals.macHint = true;
       await renderLogin(req, res, { ...f, error: '' }, e.status, e.message);
     }
   });
@@ -210,7 +226,7 @@ export function portalRouter(ctx: WebContext): Router {
             : {}),
           confirmMove: body.confirm_move === true,
         },
-        { peerIp: peerAddress(req) },
+        askerOf(req),
       );
       if (out.kind === 'confirm-move') {
         res
