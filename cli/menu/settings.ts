@@ -2,7 +2,12 @@ import { input, password } from '@inquirer/prompts';
 import { describeConfig } from '../../src/config/env';
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
-import { MAX_MOVES_PER_DAY, parseMovesPerDay } from '../../src/domain/self-service';
+import {
+  MAX_MOVE_OFFLINE_MINUTES,
+  MAX_MOVES_PER_DAY,
+  parseMoveOfflineMinutes,
+  parseMovesPerDay,
+} from '../../src/domain/self-service';
 import { formatBytes } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
@@ -87,7 +92,7 @@ async function movesPerDay(core: Core): Promise<void> {
     ),
   );
   const typed = await input({
-    message: `Moves of one code to a new device per day (0 = never, up to ${MAX_MOVES_PER_DAY}):`,
+    message: `Moves of one code to a new device per day (0 = moves off, up to ${MAX_MOVES_PER_DAY}):`,
     default: String(before),
     validate: (v) => {
       try {
@@ -103,6 +108,31 @@ async function movesPerDay(core: Core): Promise<void> {
   say(out.green(`Moves per day: ${before} → ${now}.`));
 }
 
+/** How long a code's devices must be offline before another phone may take it (checked as the service does). */
+async function moveOfflineMinutes(core: Core): Promise<void> {
+  const before = await core.services.selfService.moveOfflineMinutes();
+  say(
+    out.dim(
+      'The phone whose browser redeemed a code may move it at any time; another phone gets it only once every device using it has been offline this long.',
+    ),
+  );
+  const typed = await input({
+    message: `Minutes offline before another phone may take a code (1 to ${MAX_MOVE_OFFLINE_MINUTES}):`,
+    default: String(before),
+    validate: (v) => {
+      try {
+        parseMoveOfflineMinutes(v);
+        return true;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  if (parseMoveOfflineMinutes(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
+  const now = await core.services.selfService.setMoveOfflineMinutes(typed, cliActor());
+  say(out.green(`Minutes offline: ${before} → ${now}.`));
+}
+
 export function settingsMenu(core: Core): Promise<void> {
   return menuLoop('Settings', [
     { key: '1', name: 'Test router connection', run: () => testRouter(core) },
@@ -114,5 +144,10 @@ export function settingsMenu(core: Core): Promise<void> {
     { key: '3', name: 'Set admin password', run: () => setPassword(core) },
     { key: '4', name: 'Run database migrations', run: () => migrate(core) },
     { key: '5', name: 'Moves per day (customer self-service)', run: () => movesPerDay(core) },
+    {
+      key: '6',
+      name: 'Minutes offline before another phone may take a code',
+      run: () => moveOfflineMinutes(core),
+    },
   ]);
 }

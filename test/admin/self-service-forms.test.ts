@@ -123,3 +123,47 @@ describe('settings: moves per day', () => {
     expect(await h.core!.services.selfService.movesPerDay()).toBe(20);
   });
 });
+
+describe('settings: minutes offline before another phone may take a code', () => {
+  test('shows the default, saves 1–1440 (audited) beside moves per day, refuses anything else', async () => {
+    const page = await c.html('/admin/settings');
+    expect(page).toMatch(/name="move_offline_minutes" value="10"/);
+    expect(page).toContain('0 turns moves off');
+    const token = await c.token('/admin/settings');
+    const moves = String(await h.core!.services.selfService.movesPerDay());
+
+    for (const bad of ['0', '1441', '10m', '', '2.5']) {
+      const res = await c.post(
+        '/admin/settings/self-service',
+        { moves_per_day: moves, move_offline_minutes: bad },
+        token,
+      );
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(errorUnder(html, 'move_offline_minutes')).toMatch(/whole number of minutes from 1 to 1440/);
+      expect(html).toContain(`name="move_offline_minutes" value="${bad}"`);
+    }
+    // One bad field saves neither.
+    const mixed = await c.post(
+      '/admin/settings/self-service',
+      { moves_per_day: '2', move_offline_minutes: 'soon' },
+      token,
+    );
+    expect(mixed.status).toBe(400);
+    expect(String(await h.core!.services.selfService.movesPerDay())).toBe(moves);
+    expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(10);
+
+    const ok = await c.post(
+      '/admin/settings/self-service',
+      { moves_per_day: moves, move_offline_minutes: '25' },
+      token,
+    );
+    expect([ok.status, ok.headers.get('location')]).toEqual([303, '/admin/settings']);
+    expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(25);
+    const after = await c.html('/admin/settings');
+    expect(after).toContain('offline for 25 minutes');
+    expect(after).toMatch(/name="move_offline_minutes" value="25"/);
+    const audited = await h.core!.services.audit.list({ action: 'settings.set' });
+    expect(audited.entries.some((e) => JSON.stringify(e).includes('portal.move_offline_minutes'))).toBe(true);
+  });
+});

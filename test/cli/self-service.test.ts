@@ -41,6 +41,31 @@ describe('pisonet settings moves-per-day', () => {
   });
 });
 
+describe('pisonet settings move-offline-minutes', () => {
+  test('shows the default, sets within 1–1440, refuses anything else with exit 2 and changes nothing', async () => {
+    const shown = await runCli(h, ['settings', 'move-offline-minutes']);
+    expect([shown.code, shown.stdout.trim()]).toEqual([
+      0,
+      'Minutes offline before another phone may take a code: 10',
+    ]);
+    for (const bad of ['0', '1441', '5m']) {
+      const res = await runCli(h, ['settings', 'move-offline-minutes', bad]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/whole number of minutes from 1 to 1440/);
+    }
+    expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(10);
+    const set = await runCli(h, ['settings', 'move-offline-minutes', '45', '--json']);
+    expect([set.code, JSON.parse(set.stdout)]).toEqual([0, { moveOfflineMinutes: 45, changed: true }]);
+    expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(45);
+    const again = await runCli(h, ['settings', 'move-offline-minutes', '45']);
+    expect(again.stdout.trim()).toBe('Minutes offline: 45 (unchanged)');
+    const audited = await h.core!.services.audit.list({ action: 'settings.set' });
+    expect(audited.entries.some((e) => JSON.stringify(e).includes('portal.move_offline_minutes'))).toBe(true);
+    const help = await runCli(h, ['--help']);
+    expect(help.stdout).toMatch(/settings move-offline-minutes +show or set how long a code must be offline/);
+  });
+});
+
 describe('the menu', () => {
   const tmux = new TmuxCli();
   beforeAll(async () => {
@@ -87,6 +112,15 @@ describe('the menu', () => {
     await tmux.step(['BSpace', '25', 'Enter'], 'is not a number of moves');
     await tmux.step(['BSpace', 'BSpace', '4', 'Enter'], 'Moves per day: 0 → 4.');
     expect(await h.core!.services.selfService.movesPerDay()).toBe(4);
+    await tmux.step(['0', 'Enter'], 'Main menu');
+  });
+
+  test('Settings → Minutes offline: refuses 0 in place, saves 15', async () => {
+    await tmux.step(['6', 'Enter'], '6) Minutes offline');
+    await tmux.step(['6', 'Enter'], 'Minutes offline before another phone may take a code (1 to 1440)');
+    await tmux.step(['BSpace', 'BSpace', '0', 'Enter'], 'is not a number of minutes');
+    await tmux.step(['BSpace', '15', 'Enter'], 'Minutes offline: 45 → 15.');
+    expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(15);
     await tmux.step(['0', 'Enter'], 'Main menu');
   });
 });

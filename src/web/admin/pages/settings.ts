@@ -3,7 +3,14 @@ import type { WebContext } from '../../context';
 import type { AppConfig } from '../../../config/env';
 import type { Actor, AdminAccountService, RouterInfo, SettingsService } from '../../../services/types';
 import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, parsePrefix } from '../../../domain/codes';
-import { DEFAULT_MOVES_PER_DAY, MAX_MOVES_PER_DAY, parseMovesPerDay } from '../../../domain/self-service';
+import {
+  DEFAULT_MOVE_OFFLINE_MINUTES,
+  DEFAULT_MOVES_PER_DAY,
+  MAX_MOVE_OFFLINE_MINUTES,
+  MAX_MOVES_PER_DAY,
+  parseMoveOfflineMinutes,
+  parseMovesPerDay,
+} from '../../../domain/self-service';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
 import { logoProblem } from '../../../services/shop-logo';
 import { shopName } from '../../../services/settings';
@@ -96,6 +103,22 @@ async function changePassword(
   }
 }
 
+/** The flash after saving customer self-service: what changed, in the shop's words. */
+function selfServiceSaved(moves: [number, number], offline: [number, number]): string {
+  const said: string[] = [];
+  if (moves[1] !== moves[0])
+    said.push(
+      moves[1] === 0
+        ? 'codes no longer move to another device, not even for their owner; a code with all its devices is refused on a new one'
+        : `a code may move to a new device ${moves[1]} time${moves[1] === 1 ? '' : 's'} a day`,
+    );
+  if (offline[1] !== offline[0])
+    said.push(
+      `another phone may take a code once all its devices have been offline for ${offline[1]} minute${offline[1] === 1 ? '' : 's'}`,
+    );
+  return said.length ? `Saved: ${said.join('; ')}.` : 'Nothing changed.';
+}
+
 /** Settings: router test, poll interval, code format, shop name and logo, admin password. */
 export function settingsRoutes(ctx: WebContext): Router {
   const router = Router();
@@ -109,6 +132,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       code_prefix: await settings.get<string>('voucher.prefix', ''),
       shop_name: await shopName(settings),
       moves_per_day: String(await selfService.movesPerDay()),
+      move_offline_minutes: String(await selfService.moveOfflineMinutes()),
     };
   }
 
@@ -135,7 +159,12 @@ export function settingsRoutes(ctx: WebContext): Router {
         test: extra.test ?? null,
         logo,
         effective: effectiveConfig(config),
-        moves: { max: MAX_MOVES_PER_DAY, default: DEFAULT_MOVES_PER_DAY },
+        moves: {
+          max: MAX_MOVES_PER_DAY,
+          default: DEFAULT_MOVES_PER_DAY,
+          offlineMax: MAX_MOVE_OFFLINE_MINUTES,
+          offlineDefault: DEFAULT_MOVE_OFFLINE_MINUTES,
+        },
         now: ctx.clock.now(),
         scripts: ['/public/js/admin-settings.js'],
       },
@@ -189,36 +218,34 @@ export function settingsRoutes(ctx: WebContext): Router {
     res.redirect(303, '/admin/settings');
   });
 
-  // The self-service service owns the bound (0–20) and the default; the page only passes what was typed.
+  // The self-service service owns the bounds and the defaults; the page only passes what was typed. A field
+  // the post leaves out keeps its value (a script may set one of them).
   router.post('/settings/self-service', async (req, res) => {
-    const typed = field(req.body, 'moves_per_day');
-    const before = await selfService.movesPerDay();
-    let saved: number;
-    try {
-      // Checked as the service checks it; an unchanged value is not written (nor audited) again.
-      const n = parseMovesPerDay(typed);
-      saved = n === before ? before : await selfService.setMovesPerDay(typed, actorOf(req));
-    } catch (err) {
-      const f = formFailure(err);
-      return render(
-        res,
-        {
-          values: { moves_per_day: typed },
-          errors: f.fields,
-          formError: 'Customer self-service was not saved.',
-        },
-        f.status,
-      );
-    }
-    flash(
-      req,
-      'ok',
-      saved === before
-        ? 'Nothing changed.'
-        : saved === 0
-          ? 'Saved: codes no longer move to another device by themselves; a full code is refused on a new device.'
-          : `Saved: a code may move to a new device ${saved} time${saved === 1 ? '' : 's'} a day.`,
-    );
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const sent = (['moves_per_day', 'move_offline_minutes'] as const).filter((k) => body[k] !== undefined);
+    const typed = Object.fromEntries(sent.map((k) => [k, field(body, k)]));
+    const before = {
+      moves: await selfService.movesPerDay(),
+      offline: await selfService.moveOfflineMinutes(),
+    };
+    const errors: FieldErrors = {};
+    // Checked as the service checks it; an unchanged value is not written (nor audited) again.
+    const checked = (name: string, parse: (v: string) => number, current: number): number => {
+      if (typed[name] === undefined) return current;
+      try {
+        return parse(typed[name]);
+      } catch (err) {
+        Object.assign(errors, formFailure(err).fields);
+        return current;
+      }
+    };
+    const moves = checked('moves_per_day', parseMovesPerDay, before.moves);
+    const offline = checked('move_offline_minutes', parseMoveOfflineMinutes, before.offline);
+    if (Object.keys(errors).length)
+      return render(res, { values: typed, errors, formError: 'Customer self-service was not saved.' }, 400);
+    if (moves !== before.moves) await selfService.setMovesPerDay(moves, actorOf(req));
+    if (offline !== before.offline) await selfService.setMoveOfflineMinutes(offline, actorOf(req));
+    flash(req, 'ok', selfServiceSaved([before.moves, moves], [before.offline, offline]));
     res.redirect(303, '/admin/settings');
   });
 
