@@ -34,7 +34,13 @@ import { openCredentialsBox } from './services/sites/credentials';
 import { defaultSiteStatus } from './services/sites/default-status';
 import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack } from './services/site-stack';
-import { siteRedemption, type SiteDriver, type SiteDrivers } from './services/site-dispatch';
+import {
+  devicesBehind,
+  seenBySomeSite,
+  siteRedemption,
+  type SiteDriver,
+  type SiteDrivers,
+} from './services/site-dispatch';
 import { locateDevice } from './services/device-sites';
 import { GuessLimiter } from './services/guess-limiter';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
@@ -251,6 +257,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     get: (id) => (id === DEFAULT_SITE.id ? main : siteStacks.get(id)),
   };
   const redemption = siteRedemption(db, drivers);
+  limiter.useRouters({
+    devicesBehind: (address) => devicesBehind(drivers.all(), address),
+    seesDevice: (mac, ip) => seenBySomeSite(drivers.all(), mac, ip),
+  });
   // Which sites' routers see a device: for a vendo or a price list of one site (src/services/device-sites.ts).
   const locate = (mac: string, ip: string) => locateDevice(drivers, mac, ip);
   const services: Services = {
@@ -272,8 +282,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     }),
     routerChecks,
     admins: createAdminAccountService(deps),
+    guesses: limiter,
     selfService: (selfService = createSelfService(deps, {
       redemption,
+      limiter,
       // Each site's self-service drives its own router: the default site's services, the others' stacks.
       sites: {
         drivers,

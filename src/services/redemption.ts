@@ -23,7 +23,9 @@ import { DEFAULT_SITE_ID } from './sites/types';
 import { recordEvent, recordEvents } from './events';
 import { redemptionEvents } from './activity-events';
 import { EVENT_KINDS } from '../domain/activity';
-import { GuessLimiter } from './guess-limiter';
+import { GuessLimiter, RateLimitedError, type Asker, type GuessTicket } from './guess-limiter';
+
+export { RateLimitedError };
 import * as lifecycle from './voucher-lifecycle';
 import type { LoginOutcome } from '../router/hotspot';
 import {
@@ -36,17 +38,6 @@ import {
 import { ProfileCache } from './vouchers/queries';
 import type { PortalStatus, ProfileService, RedeemResult, RedemptionService, VoucherService } from './types';
 import { shopName } from './settings';
-
-/** AppError with the seconds to wait, for the Retry-After header. */
-export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      'RATE_LIMITED',
-      `Too many wrong codes. Please wait ${retryAfterSeconds} seconds and try again.`,
-      429,
-    );
-  }
-}
 
 const unreachable = () =>
   new AppError(
@@ -437,7 +428,7 @@ export function createRedemptionService(
 
   async function redeem(
     input: { code: string; mac: string; ip: string; site?: string | number },
-    asker: { peerIp: string | null } = { peerIp: null },
+    asker?: Asker & { ticket?: GuessTicket },
     known?: FoundVoucher,
     sale?: SaleEvent,
   ): Promise<RedeemResult> {
@@ -449,35 +440,39 @@ export function createRedemptionService(
     } catch {
       throw unknownDevice();
     }
-    // Who asks, not what the body claims: the address the request comes from (see guess-limiter.ts).
-    const keys = [`asker:${asker.peerIp ?? 'unknown'}`];
-    const wait = limiter.retryAfter(keys);
-    if (wait > 0) throw new RateLimitedError(wait);
-    if (!router.status.connected) throw unreachable();
-    const code = normaliseCode(String(input.code ?? ''));
-    // A caller that has just read this voucher (the self-service prelude) hands it over: one lookup less.
-    const found =
-      known && known.row.code === code
-        ? known
-        : isPlausibleCode(code)
-          ? await findRow(reader, { code })
-          : undefined;
-    if (!found) {
-      const { lockSeconds: lock, ceilingReached } = limiter.failAndReport(keys);
-      if (ceilingReached) await reportGuessCeiling();
-      if (lock > 0) throw new RateLimitedError(lock);
-      throw invalidCode();
-    }
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const { row, profileName, profile } =
-        attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
-      const a: Attempt = { row, profile, profileName, mac, ip };
-      const result = await connect(await decide(a), a, sale);
-      if (result !== 'lost') {
-        return result;
+    // A code someone typed is limited by who asks (guess-limiter.ts), never by the device the body names. A
+    // code the controller itself holds (no asker: a queued code starting, a resume, a move's login, a vendo's
+    // sale) is no guess. A caller that admitted the asker already (the self-service prelude) hands its ticket.
+    const ticket =
+      asker?.ticket ?? (asker ? await limiter.admit({ ...asker, device: { mac, ip } }) : undefined);
+    try {
+      if (!router.status.connected) throw unreachable();
+      const code = normaliseCode(String(input.code ?? ''));
+      // A caller that has just read this voucher (the self-service prelude) hands it over: one lookup less.
+      const found =
+        known && known.row.code === code
+          ? known
+          : isPlausibleCode(code)
+            ? await findRow(reader, { code })
+            : undefined;
+      if (!found) {
+        // Looked up and wrong: the asker is told so (429 means a code was not looked up at all); the next
+        // request learns of the lock the count may have brought.
+        if (ticket && (await ticket.fail()).ceilingReached) await reportGuessCeiling();
+        throw invalidCode();
       }
+      ticket?.release(); // a real code: nothing is counted, whatever happens next
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { row, profileName, profile } =
+          attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
+        const a: Attempt = { row, profile, profileName, mac, ip };
+        const result = await connect(await decide(a), a, sale);
+        if (result !== 'lost') return result;
+      }
+      throw deviceLimit();
+    } finally {
+      if (ticket !== asker?.ticket) ticket?.release();
     }
-    throw deviceLimit();
   }
 
   return {

@@ -73,6 +73,29 @@ export async function sitesSeeing(drivers: SiteDriver[], mac: string, ip: string
 }
 
 /**
+ * How many devices the shop's routers see behind an address (the portal's guess limits scale with it): 1 when a
+ * router has it as one of its hosts' own address, else the most hosts any one router has (a branch seen through
+ * its NAT). Routers that do not answer within LOOKUP_MS are left out; none answering is one device.
+ */
+export async function devicesBehind(drivers: SiteDriver[], address: string): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<number[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), LOOKUP_MS);
+  });
+  const asks = drivers
+    .filter((d) => d.router.status.connected)
+    .map((d) => d.hotspot.devicesBehind(address).catch(() => 1));
+  const counts = await Promise.race([Promise.all(asks), deadline]);
+  clearTimeout(timer);
+  return counts.includes(1) ? 1 : Math.max(1, ...counts);
+}
+
+/** Whether any of the shop's routers sees `mac` at `ip` now (within LOOKUP_MS). */
+export async function seenBySomeSite(drivers: SiteDriver[], mac: string, ip: string): Promise<boolean> {
+  return (await sitesSeeing(drivers, mac, ip)).length > 0;
+}
+
+/**
  * The site that serves a request: the one it names (`site`, id or name), else the one router that sees the
  * device at that IP, else (nobody sees it) the voucher's own site, `knownSite` (undefined: read from the
  * code). The redemption and the portal's self-service use it alike.

@@ -5,6 +5,7 @@
  * Conventions: money in centavos, rates in bits/s, bytes as integers, times as ms epoch, MACs upper-case
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
+import type { GuessLimiter, GuessTicket } from './guess-limiter';
 import type { SelfService } from './self-service';
 import type { SiteService } from './sites/types';
 import type { RouterBinding } from './router-binding';
@@ -255,13 +256,14 @@ export interface PortalStatus {
 export interface RedemptionService {
   /** Throws AppError: INVALID_CODE 404, VOUCHER_USED 409, VOUCHER_EXPIRED 410, VOUCHER_REVOKED 410, DEVICE_LIMIT 409, UNKNOWN_DEVICE 403, RATE_LIMITED 429, ROUTER_UNREACHABLE 503. */
   /**
-   * `asker` is who sends the request (the address it comes from): wrong codes are counted against it, never
-   * against the device the request names.
+   * `asker` is who typed the code (its portal token and the address it comes from): wrong codes are counted
+   * against it, never against the device the request names. No asker: a code the controller itself holds (a
+   * queued code starting, a resume, a move, a vendo's sale), which no guess limit applies to.
    */
   redeem(
     /** `site`: the site's id or name (the login page names it); absent: found from the MAC and IP. */
     input: { code: string; mac: string; ip: string; site?: string | number },
-    asker?: { peerIp: string | null },
+    asker?: { peerIp: string | null; browser?: string | null; ticket?: GuessTicket },
     /** The voucher as the caller has just read it (saves the lookup); it must be the one `code` names. */
     known?: { row: VoucherRow; profile: Profile; profileName: string },
     /**
@@ -535,6 +537,8 @@ export interface Services {
   admins: AdminAccountService;
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
   selfService: SelfService;
+  /** The portal's wrong-code limits, and its bound on new browser tokens per address. */
+  guesses: Pick<GuessLimiter, 'mayMint'>;
   settings: SettingsService;
   /** Coin vendos and their ledger (src/services/vendos/). */
   vendos: VendoService & {

@@ -28,7 +28,11 @@ export async function makeVouchers(
 /** Opens the portal form like a phone's browser: its page, and the form-token cookie it set. */
 export async function openForm(url: string): Promise<{ page: string; cookie: string; token: string }> {
   const res = await fetch(url);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  // Every cookie the page set (its form token, the browser's portal token), as a browser sends them back.
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const page = await res.text();
   const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
   return { page, cookie, token };

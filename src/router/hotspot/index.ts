@@ -12,6 +12,7 @@ import { LoginsInFlight } from './logins-in-flight';
 import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import {
   hostAddresses,
+  devicesBehind,
   loginDevice,
   sessionsOfDevice,
   sessionsOfUser,
@@ -88,6 +89,8 @@ export interface ManagedHotspot {
   logoutDevice(mac: string): Promise<{ sessions: number; users: string[] }>;
   /** The addresses the hotspot gives this MAC now (its `/ip/hotspot/host` entries; none when it is not there). */
   hostAddresses(mac: string): Promise<string[]>;
+  /** Devices the hotspot sees behind an address: 1 for a host's own, all its hosts for any other (NAT). */
+  devicesBehind(address: string): Promise<number>;
   /**
    * A voucher leaves the router: its sessions end, its queues (found by their comment, the code, so a device
    * that moved to another voucher keeps its queue) and its hotspot user are removed. Items already gone are fine.
@@ -181,6 +184,7 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     sessionsOfVoucher: async (code) =>
       (await sessionsOfUser(router, code)).map(({ id, mac }) => ({ id, mac })),
     hostAddresses: (mac) => hostAddresses(router, mac),
+    devicesBehind: (address) => devicesBehind(router, address),
     async logoutDevice(mac) {
       const sessions = await sessionsOfDevice(router, mac);
       if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));

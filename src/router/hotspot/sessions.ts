@@ -38,6 +38,15 @@ export async function hostAddresses(router: RouterClient, mac: string): Promise<
   return rows.filter((r) => r['mac-address'] === mac && r.address).map((r) => r.address as string);
 }
 
+/**
+ * How many devices the hotspot sees behind an address: 1 when it is one of its hosts' own address (a request
+ * from the hotspot LAN), else every host it has (the address is the router's own, seen through NAT).
+ */
+export async function devicesBehind(router: RouterClient, address: string): Promise<number> {
+  if ((await router.count(HOST_MENU, [`address=${address}`])) > 0) return 1;
+  return router.count(HOST_MENU);
+}
+
 export async function sessionsOfUser(router: RouterClient, code: string): Promise<SessionRef[]> {
   const rows = await router.print(ACTIVE_MENU, {
     proplist: ['.id', 'user', 'mac-address'],

@@ -13,6 +13,7 @@ import {
 } from '../../domain/self-service';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { AppError } from '../../lib/errors';
+import type { GuessLimiter, GuessTicket } from '../guess-limiter';
 import { maskCode } from '../../lib/logger';
 import { DEFAULT_SITE, type ServiceDeps } from '../deps';
 import type { Actor, PortalStatus, RedeemResult, RedemptionService } from '../types';
@@ -51,6 +52,8 @@ export type SelfRedeemResult =
 export interface Asker {
   provenMac: string | null;
   peerIp: string | null;
+  /** The browser's portal token (guess-limiter.ts): who typed a code, for the wrong-code limits. */
+  browser?: string | null;
 }
 
 /** What the status page adds for self-service: pause state and codes waiting for this device. */
@@ -112,6 +115,8 @@ export function createSelfService(
     redemption: RedemptionService;
     /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */
     sites: SelfSitesSource;
+    /** The portal's guess limits, shared with every site's redemption. */
+    limiter: GuessLimiter;
   },
 ): SelfService {
   const { db, clock, settings } = deps;
@@ -202,6 +207,26 @@ export function createSelfService(
     } catch {
       return plain(); // the redemption's own refusal (unknown device)
     }
+    // Who typed the code is held back before anything is looked up: a top-up, a queued code or a move tells a
+    // guesser as much about a code as a redemption does (guess-limiter.ts).
+    const ticket = await d.limiter.admit({ ...asker, device: { mac, ip } });
+    try {
+      return await admitted(input, { ...asker, ticket }, mac, ip);
+    } finally {
+      ticket.release(); // a wrong code was counted by the redemption (ticket.fail); anything else counts nothing
+    }
+  }
+
+  async function admitted(
+    input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
+    asker: Asker & { ticket: GuessTicket },
+    mac: string,
+    ip: string,
+  ): Promise<SelfRedeemResult> {
+    const plain = async (known?: Voucher): Promise<SelfRedeemResult> => ({
+      kind: 'redeemed',
+      result: await d.redemption.redeem(input, asker, known),
+    });
     const code = normaliseCode(String(input.code ?? ''));
     // One read for both: the code's voucher and the device's running ones. Both may be a moment old by the time
     // the lock below is ours; every change made from them is a conditional write (a lost race is retried by the
@@ -241,7 +266,7 @@ export function createSelfService(
               409,
               'code',
             );
-          return { kind: 'redeemed', result: await queued.start(here, v, mac, ip, asker.peerIp) };
+          return { kind: 'redeemed', result: await queued.start(here, v, mac, ip) };
         }
         if (current && current.row.id !== v.row.id)
           return { kind: 'topped-up', topUp: await topUps.topUp(current, v, mac) };
@@ -256,7 +281,7 @@ export function createSelfService(
       if (devices.some((x) => x.mac === mac)) {
         // The same code again: a paused voucher resumes; anything else is the redemption's relogin.
         if (v.row.paused_at !== null && v.row.paused_at !== undefined) {
-          const out = await pauses.resume(v, mac, 'customer', asker.peerIp);
+          const out = await pauses.resume(v, mac, 'customer');
           return { kind: 'redeemed', result: out.result as RedeemResult };
         }
         return local(v);
@@ -319,10 +344,7 @@ export function createSelfService(
     },
     async resume(macInput, asker, site) {
       const { v, mac, at } = await provenVoucher(macInput, asker, site);
-      return locks.run(
-        v.row.id,
-        async () => (await partsOf(at).pauses.resume(v, mac, 'customer', asker.peerIp)).state,
-      );
+      return locks.run(v.row.id, async () => (await partsOf(at).pauses.resume(v, mac, 'customer')).state);
     },
     async startQueued(macInput, asker, site) {
       const mac = macOrNull(macInput);
@@ -340,7 +362,7 @@ export function createSelfService(
       const ip = asker.peerIp ?? last?.ip;
       if (!ip) throw notYourDevice();
       const at = sites.require(first.siteId);
-      return locks.run(first.v.row.id, () => queued.start(at, first.v, mac, ip, asker.peerIp));
+      return locks.run(first.v.row.id, () => queued.start(at, first.v, mac, ip));
     },
     async afterCycle(siteId = DEFAULT_SITE.id) {
       const at = sites.get(siteId);

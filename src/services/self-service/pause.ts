@@ -118,7 +118,6 @@ export function createPauses(
     v: Voucher,
     mac: string,
     why: 'customer' | 'max-pause' | 'login',
-    peerIp: string | null,
   ) {
     const paused = v.row.paused_at;
     if (paused === null || paused === undefined)
@@ -127,7 +126,7 @@ export function createPauses(
     if (why !== 'login') {
       const device = await deviceRow(db, v.row.id, mac);
       if (!device?.ip) throw unreachable();
-      result = await d.redemption.redeem({ code: v.row.code, mac, ip: device.ip }, { peerIp });
+      result = await d.redemption.redeem({ code: v.row.code, mac, ip: device.ip }); // no guess: no asker
       await resumeOthers(v, mac);
     }
     await closePause(v, mac, why);
@@ -157,7 +156,7 @@ export function createPauses(
       const row = await deviceRow(db, v.row.id, other);
       if (!row?.ip) continue;
       try {
-        await d.redemption.redeem({ code: v.row.code, mac: other, ip: row.ip }, { peerIp: null });
+        await d.redemption.redeem({ code: v.row.code, mac: other, ip: row.ip });
       } catch (err) {
         log.info(
           { voucher: maskCode(v.row.code), mac: other, err: (err as Error).message },
@@ -212,7 +211,7 @@ export function createPauses(
       const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
       if (ends === null || clock.now() < ends) continue;
       try {
-        await resume(v, mac, 'max-pause', null);
+        await resume(v, mac, 'max-pause');
       } catch (err) {
         // The device has left the WiFi (or the router refused): the pause is over all the same.
         log.info(

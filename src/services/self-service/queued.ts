@@ -52,9 +52,8 @@ export function createQueuedCodes(deps: { db: Knex; clock: Clock; locks: Voucher
     v: Voucher,
     mac: string,
     ip: string,
-    peerIp: string | null,
   ): Promise<RedeemResult> {
-    const result = await site.redemption.redeem({ code: v.row.code, mac, ip }, { peerIp });
+    const result = await site.redemption.redeem({ code: v.row.code, mac, ip }); // the controller's own code: no guess
     const userId = (await db('vouchers').where({ id: v.row.id }).first('router_user_id')) as
       { router_user_id: string | null } | undefined;
     let released = true;
@@ -114,7 +113,7 @@ export function createQueuedCodes(deps: { db: Knex; clock: Clock; locks: Voucher
       if (!v || !before?.ip) continue;
       tried.add(r.id);
       try {
-        await locks.run(v.row.id, () => start(site, v, r.queued_mac, before.ip as string, null));
+        await locks.run(v.row.id, () => start(site, v, r.queued_mac, before.ip as string));
       } catch (err) {
         site.deps.log.info(
           { voucher: maskCode(r.code), mac: r.queued_mac, err: (err as Error).message },

@@ -143,7 +143,7 @@ export function vendoPortal(
       );
   }
 
-  async function finish(id: string, asker: { peerIp: string | null }): Promise<FinishResult> {
+  async function finish(id: string): Promise<FinishResult> {
     await settleInterrupted();
     const s = await requireSession(id);
     const now = clock.now();
@@ -228,7 +228,7 @@ export function vendoPortal(
       let relogin = true;
       try {
         // Back online if it was not (a device that was logged out when its time ran low).
-        await d.redemption.redeem({ code: active.code, mac: s.mac, ip: s.ip }, asker);
+        await d.redemption.redeem({ code: active.code, mac: s.mac, ip: s.ip });
       } catch (err) {
         relogin = false;
         log.warn(
@@ -286,7 +286,7 @@ export function vendoPortal(
     try {
       // The purchase is one entry in the shop's feed: the redemption writes this one in place of its own sale.
       const site = vendo.site_id == null ? {} : { site: Number(vendo.site_id) };
-      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip, ...site }, asker, undefined, {
+      result = await d.redemption.redeem({ code, mac: s.mac, ip: s.ip, ...site }, undefined, undefined, {
         kind: 'vendo-sale',
         message: `Bought with ${formatMoney(credit)} of coins at ${vendo.name}: ${formatDurationHuman(bought.seconds)}, by ${s.mac}`,
         data: { vendo: vendo.id, amount: credit, seconds: bought.seconds, mac: s.mac },

@@ -164,7 +164,7 @@ export interface VendoService {
   /** The device's claimable saved credit. */
   savedCredit(mac: string): Promise<number>;
   session(id: string): Promise<SessionView>;
-  finish(id: string, asker: { peerIp: string | null }): Promise<FinishResult>;
+  finish(id: string): Promise<FinishResult>;
 
   ledger(
     id: string,

@@ -61,6 +61,51 @@ export function provenDevice(req: Request, secret: string): string | null {
   return given.length === wanted.length && crypto.timingSafeEqual(given, wanted) ? m : null;
 }
 
+const BROWSER_COOKIE = 'pisonet_browser';
+const BROWSER_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+const BROWSER_ID = /^[A-Za-z0-9_-]{16}$/;
+
+/**
+ * The browser's portal token: a random id the portal page gives each browser, signed so that only the
+ * controller can make one. The wrong-code limits count a browser that kept it as its own asker
+ * (src/services/guess-limiter.ts); a neighbour behind the same address can neither read it (httpOnly) nor
+ * forge it. Returns the id, or null when the browser sent none or a forged one.
+ */
+export function browserToken(req: Request, secret: string): string | null {
+  const value = secret ? cookieOf(req, BROWSER_COOKIE) : undefined;
+  const dot = value?.indexOf('.') ?? -1;
+  if (!value || dot < 0) return null;
+  const id = value.slice(0, dot);
+  if (!BROWSER_ID.test(id)) return null;
+  const given = Buffer.from(value.slice(dot + 1));
+  const wanted = Buffer.from(sign(secret, `browser:${id}`));
+  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted) ? id : null;
+}
+
+/**
+ * The browser's token, given one when it has none and the address it asks from may have another
+ * (`mayMint`: the service's bound on new tokens per address, so throwing tokens away buys a guesser little).
+ */
+export async function ensureBrowserToken(
+  req: Request,
+  res: Response,
+  secret: string,
+  mayMint: (address: string | null) => Promise<boolean>,
+  secure: boolean,
+): Promise<string | null> {
+  const existing = browserToken(req, secret);
+  if (existing || !secret || !(await mayMint(peerAddress(req)))) return existing;
+  const id = crypto.randomBytes(12).toString('base64url');
+  res.cookie(BROWSER_COOKIE, `${id}.${sign(secret, `browser:${id}`)}`, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: BROWSER_MAX_AGE_MS,
+    path: '/',
+  });
+  return id;
+}
+
 /** The TCP peer's IPv4 address (what the device's packets come from), or null. */
 export function peerAddress(req: Request): string | null {
   const ip = req.socket.remoteAddress;

@@ -13,7 +13,7 @@ import type { WebContext } from '../context';
 import { planViews, statusViewModel } from './view-model';
 import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
-import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { browserToken, ensureBrowserToken, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import {
   confirmMoveMessage,
   redeemJson,
@@ -88,7 +88,22 @@ export function portalRouter(ctx: WebContext): Router {
   const secret = ctx.deviceSecret ?? '';
   const cookieSecure = (req: Request): boolean =>
     ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
-  const askerOf = (req: Request) => ({ provenMac: provenDevice(req, secret), peerIp: peerAddress(req) });
+  const askerOf = (req: Request) => ({
+    provenMac: provenDevice(req, secret),
+    peerIp: peerAddress(req),
+    browser: browserToken(req, secret),
+  });
+  // A page view gives the browser its portal token (device-proof.ts), so a code it types later is its own.
+  const greet = (req: Request, res: Response) => {
+    const device = { mac: str(req.query.mac, 64), ip: str(req.query.ip, 64) };
+    return ensureBrowserToken(
+      req,
+      res,
+      secret,
+      (address) => services.guesses.mayMint(address, device.mac && device.ip ? device : null),
+      cookieSecure(req),
+    );
+  };
   const r = Router();
   const { services } = ctx;
   // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
@@ -133,6 +148,7 @@ export function portalRouter(ctx: WebContext): Router {
     // A scanned voucher card: the router's login page forwarded the code with the phone's MAC and IP. The page
     // sends our own form at once (public/js/portal.js), with its CSRF token, so a GET never redeems anything.
     const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '';
+    await greet(req, res);
     await renderLogin(req, res, f, 200, '', autoRedeem);
   });
 
@@ -177,6 +193,7 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   r.get('/portal/status', async (req, res) => {
+    await greet(req, res);
     const lang = pickLanguage(req.query.lang, req.get('accept-language'));
     const t = translator(lang);
     const mac = str(req.query.mac, 64);

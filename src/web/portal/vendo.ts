@@ -164,7 +164,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
     const id = str(((req.body ?? {}) as Record<string, unknown>).session);
     try {
       if (!owns(req, id)) throw notYours();
-      const out = await vendos.finish(id, { peerIp: peerAddress(req) });
+      const out = await vendos.finish(id);
       const owner = await vendos.ownerOf(id);
       if (owner) rememberDevice(res, secret, owner.mac, secure(req));
       res.json({
