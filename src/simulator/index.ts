@@ -50,6 +50,11 @@ export interface RouterSimulatorOptions {
    * state file, else a fresh random one, so two simulators are two different routers unless told otherwise.
    */
   licenseId?: string;
+  /**
+   * The DNS name typed at `/ip hotspot setup` ("DNS name of local hotspot server"): the setup's server profile
+   * `hsprof1` has it as `dns-name`. Default empty (the question skipped). A state file's own profiles win.
+   */
+  hotspotDnsName?: string;
 }
 
 export type { Logger, SimStats };
@@ -102,6 +107,7 @@ export class RouterSimulator {
     this.latency = opts.latencyMs ?? 0;
     this.emptyReplies = opts.emptyReplies ?? versionAtLeast(this.version, 7, 18);
     this.state = new RouterState(opts.identity ?? 'MikroTik', this.now(), makeLicense(opts.board ?? 'chr'));
+    this.state.setupDnsName = opts.hotspotDnsName ?? '';
     this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon());
     this.traffic = new Traffic(this.state, this.hotspot, this.now);
     this.faults = new Faults(() => this.silenceLoggedIn());

@@ -118,6 +118,12 @@ export class RouterState {
   license: License;
   /** Host lookup by MAC (the hotspot's key for a device). */
   readonly hostsByMac = new Map<string, HostItem>();
+  /**
+   * The answer to `/ip hotspot setup`'s "DNS name of local hotspot server" question, which the setup writes into
+   * the server profile it makes (`hsprof1`); empty when the question was skipped. Used whenever the setup is done
+   * again (a reset configuration), as the owner would answer it again.
+   */
+  setupDnsName = '';
 
   constructor(identity: string, now: number, license: License) {
     this.identity = identity;
@@ -166,7 +172,7 @@ export class RouterState {
 
   /**
    * The server profiles a fresh `/ip hotspot setup` leaves: the built-in `default` and the setup's `hsprof1`
-   * (the hotspot's gateway address; `dns-name` stays empty unless the owner typed one during setup).
+   * (the hotspot's gateway address, and the DNS name typed during setup: `setupDnsName`, often none).
    */
   installServerProfiles(): void {
     this.serverProfiles.insert({
@@ -175,7 +181,12 @@ export class RouterState {
     });
     this.serverProfiles.insert({
       id: this.serverProfiles.newId(),
-      cfg: { ...SERVER_PROFILE_DEFAULTS, name: 'hsprof1', 'hotspot-address': '10.5.50.1' },
+      cfg: {
+        ...SERVER_PROFILE_DEFAULTS,
+        name: 'hsprof1',
+        'hotspot-address': '10.5.50.1',
+        'dns-name': this.setupDnsName,
+      },
     });
   }
 

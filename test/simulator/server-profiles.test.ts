@@ -31,6 +31,32 @@ describe('hotspot server profiles', () => {
     expect(sim.rows('/ip/hotspot')[0]).toMatchObject({ name: 'hotspot1', profile: 'hsprof1' });
   });
 
+  it('a setup given a DNS name (the demo router’s) puts it on hsprof1, again after a reset; a kept state wins', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routersim-dnsname-'));
+    const file = path.join(dir, 'state.json');
+    const named = new RouterSimulator({ hotspotDnsName: 'pisonet.wifi', stateFile: file });
+    try {
+      await named.start();
+      expect(named.rows('/ip/hotspot/profile').map((r) => [r.name, r['dns-name']])).toEqual([
+        ['default', ''],
+        ['hsprof1', 'pisonet.wifi'],
+      ]);
+      const d = await RawClient.login(named.port);
+      await d.command(['/ip/hotspot/profile/set', '=numbers=hsprof1', '=dns-name=']);
+      await d.close();
+      await named.stop();
+      // The owner's change is the router's now: the setup's answer does not come back at the next start.
+      const again = new RouterSimulator({ hotspotDnsName: 'pisonet.wifi', stateFile: file });
+      expect(again.rows('/ip/hotspot/profile')[1]['dns-name']).toBe('');
+      await again.resetConfiguration();
+      expect(again.rows('/ip/hotspot/profile')[1]['dns-name']).toBe('pisonet.wifi');
+      await again.stop();
+    } finally {
+      await named.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sets dns-name and checks the values RouterOS checks', async () => {
     expect(await c.command(['/ip/hotspot/profile/set', '=numbers=hsprof1', '=dns-name=wifi.shop'])).toEqual([
       ['!done'],
