@@ -17,7 +17,7 @@ export interface WebContext {
   /** Signs the portal's device cookie (src/web/portal/device-proof.ts); the session secret when unset. */
   deviceSecret?: string;
   /**
-   * The routers a batch's, a voucher's or a site's printed cards are used on (card-link.ts cardRoutersFor), with
+   * The routers a batch's or a voucher's printed cards are used on (card-link.ts cardRoutersFor), with
    * this server's connections to the other sites; absent: the .env router's.
    */
   cardRouters?: (place: CardPlace) => Promise<CardRouter[] | undefined>;

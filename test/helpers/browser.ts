@@ -2,9 +2,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's chromium, headless, with background networking off (this network is closed: Chromium's own
- * connections would be refused, many at a time).
+ * connections would be refused, many at a time). `extraArgs`: more switches, e.g. a phone's view of names only
+ * the hotspot answers (`--host-resolver-rules=MAP pisonet.wifi 127.0.0.1:8080`).
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -15,6 +16,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -1,24 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { SYSTEM } from '../../src/services/types';
 import { launchChromium } from '../helpers/browser';
 import { createHarness, Harness } from '../helpers/harness';
 import { startHotspotLoginPage, type HotspotLoginPage } from '../helpers/hotspot-login-page';
+import { decodeFirstQr } from '../helpers/qr';
 import { AUTH, device, voucherRow } from './helpers';
-
-/** What the first card's QR code on a print page holds, read from pixels like a phone's camera. */
-async function decodeFirstQr(page: Page): Promise<string> {
-  const box = (await page.locator('.card .qr').first().boundingBox())!;
-  // A white margin around the code, as the card's paper gives it.
-  const png = await page.screenshot({
-    clip: { x: box.x - 12, y: box.y - 12, width: box.width + 24, height: box.height + 24 },
-  });
-  const img = PNG.sync.read(png);
-  const found = jsQR(new Uint8ClampedArray(img.data), img.width, img.height);
-  if (!found) throw new Error('no QR code found in the screenshot');
-  return found.data;
-}
 
 describe('a printed voucher scanned by a phone on the hotspot', () => {
   let browser: Browser;
@@ -27,7 +13,8 @@ describe('a printed voucher scanned by a phone on the hotspot', () => {
   const phone = device(7);
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    // The hotspot answers its name for the phones on it: here the name leads to the login page this test serves.
+    browser = await launchChromium(['--host-resolver-rules=MAP wifi.shop 127.0.0.1']);
   });
   afterAll(async () => {
     await browser.close();
@@ -49,14 +36,16 @@ describe('a printed voucher scanned by a phone on the hotspot', () => {
 
   it('opens the hotspot login page with the code, which forwards MAC and IP to the portal: online in one tap', async () => {
     login = await startHotspotLoginPage({ portalBase: () => h!.app!.url, device: () => phone });
-    h = await createHarness({ http: true, env: { HOTSPOT_LOGIN_URL: login.url } });
+    // As a shop writes it: the hotspot's name (an address of this computer would open nothing on a phone).
+    const loginUrl = login.url.replace('127.0.0.1', 'wifi.shop');
+    h = await createHarness({ http: true, env: { HOTSPOT_LOGIN_URL: loginUrl } });
     h.sim.addDevice(phone);
     const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 3 }, SYSTEM);
     const code = out.vouchers[0].code;
 
     const sheet = await printPage(out.batchId);
     const link = await decodeFirstQr(sheet);
-    expect(link).toBe(`${login.url}?code=${code}`);
+    expect(link).toBe(`${loginUrl}?code=${code}`);
     expect(await sheet.getByTestId('login-warning').count()).toBe(0);
     await sheet.context().close();
 
@@ -80,23 +69,44 @@ describe('a printed voucher scanned by a phone on the hotspot', () => {
     await phoneContext.close();
   });
 
-  it('without HOTSPOT_LOGIN_URL uses the hotspot dns-name, and warns with what to set when there is none', async () => {
+  it('without HOTSPOT_LOGIN_URL uses the hotspot dns-name, and says in one line before printing when there is none', async () => {
     h = await createHarness({ http: true });
     const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 2 }, SYSTEM);
     const code = out.vouchers[0].code;
+    const page = async (path: string) => (await fetch(`${h!.app!.url}${path}`, { headers: AUTH })).text();
 
-    // A fresh hotspot setup leaves the server profile without a DNS name: the portal link, and a warning.
+    // A fresh hotspot setup leaves the server profile without a DNS name, and this admin is opened on
+    // 127.0.0.1 without PORTAL_URL: the portal link on this computer, which the print page says in one line.
     let sheet = await printPage(out.batchId);
     expect(await decodeFirstQr(sheet)).toBe(`${h.app!.url}/portal?code=${code}`);
-    const warning = await sheet.getByTestId('login-warning').innerText();
-    expect(warning).toContain('HOTSPOT_LOGIN_URL');
-    expect(warning).toContain('dns-name');
+    const warning = sheet.getByTestId('login-warning');
+    const line = await warning.innerText();
+    expect(line).toContain(`QR codes will open ${h.app!.url}/portal?code=…`);
+    expect(line).toContain('No hotspot DNS name on the router, and no phone can open 127.0.0.1');
+    expect(line).not.toContain('/ip hotspot profile set'); // the fix is one click away, not on the page
+    expect(await warning.getByRole('link', { name: 'Fix it' }).getAttribute('href')).toBe(
+      '/admin/settings#printed-cards',
+    );
+    // Not a wall: at most two lines on a computer's screen.
+    await sheet.setViewportSize({ width: 1280, height: 800 });
+    const lines = (await sheet.evaluate(`(() => {
+      const el = document.querySelector('[data-testid="login-warning"]');
+      const css = getComputedStyle(el);
+      return (el.clientHeight - parseFloat(css.paddingTop) - parseFloat(css.paddingBottom)) / parseFloat(css.lineHeight);
+    })()`)) as number;
+    expect(lines).toBeLessThan(2.5);
     await sheet.context().close();
-    for (const path of [`/admin/vouchers/batches/${out.batchId}`, '/admin/vouchers']) {
-      const html = await (await fetch(`${h.app!.url}${path}`, { headers: AUTH })).text();
-      expect(html).toContain('data-testid="login-warning"');
-      expect(html).toContain('HOTSPOT_LOGIN_URL');
-    }
+    // The batch page says the same beside its Print buttons; the Vouchers list and a voucher's page say nothing.
+    const batchPage = await page(`/admin/vouchers/batches/${out.batchId}`);
+    expect(batchPage.match(/data-testid="login-warning"/g)).toHaveLength(1);
+    expect(batchPage).toContain('href="/admin/settings#printed-cards"');
+    for (const path of ['/admin/vouchers', `/admin/vouchers/${code}`])
+      expect(await page(path)).not.toContain('data-testid="login-warning"');
+    // The fix: what to set, on the Settings page.
+    const settings = await page('/admin/settings');
+    expect(settings).toContain('id="printed-cards"');
+    expect(settings).toContain('/ip hotspot profile set [find name=hsprof1] dns-name=');
+    expect(settings).toContain('PORTAL_URL');
 
     // The owner names the hotspot on the router.
     const profiles = await h.router.print('/ip/hotspot/profile', { proplist: ['.id', 'name'] });
@@ -107,10 +117,9 @@ describe('a printed voucher scanned by a phone on the hotspot', () => {
     expect(await decodeFirstQr(sheet)).toBe(`http://wifi.shop/login?code=${code}`);
     expect(await sheet.getByTestId('login-warning').count()).toBe(0);
     await sheet.context().close();
-    const batchPage = await (
-      await fetch(`${h.app!.url}/admin/vouchers/batches/${out.batchId}`, { headers: AUTH })
-    ).text();
-    expect(batchPage).not.toContain('data-testid="login-warning"');
+    const named = await page(`/admin/vouchers/batches/${out.batchId}`);
+    expect(named).not.toContain('data-testid="login-warning"');
+    expect(named).toContain('http://wifi.shop/login?code=…');
   });
 
   it('the portal sends its own form at once only with code, MAC and IP; opening the link redeems nothing by itself', async () => {

@@ -1,5 +1,5 @@
 /**
- * Printed cards at every site (issue 17): a card's QR code opens the hotspot login page of the router the
+ * Printed cards at every site: a card's QR code opens the hotspot login page of the router the
  * customer is on, by its DNS name. A branch's batch is read from that branch's router, not the .env one; a
  * roaming batch's cards are used on every router, so one link serves them only when every router's hotspot has
  * the same DNS name, and the owner is told which differs otherwise. A used roaming code belongs to its site.
@@ -50,6 +50,8 @@ describe('printed cards at every site', () => {
     h.core!.services.vouchers.generate({ profile: 'BASIC', count: 2, ...extra }, SYSTEM);
   const batchPage = async (id: number) =>
     (await fetch(`${h.app!.url}/admin/vouchers/batches/${id}`, { headers: AUTH })).text();
+  const printPage = async (path: string) =>
+    (await fetch(`${h.app!.url}/admin/vouchers/${path}/print?format=a4`, { headers: AUTH })).text();
 
   test("a branch's batch opens the branch's login page, whatever the .env router says", async () => {
     await nameHotspot('a', 'wifi-a.shop');
@@ -65,7 +67,7 @@ describe('printed cards at every site', () => {
     const home = await batchOf({});
     const t = await target({ batchId: home.batchId });
     expect(t.kind).toBe('portal');
-    expect(t.warning).toContain('No hotspot server profile on default’s router has a DNS name');
+    expect(t.warning).toContain('No hotspot DNS name on default’s router');
     expect(await batchPage(home.batchId)).toContain('data-testid="login-warning"');
 
     // The terminal's sheet connects to the branch's router to read the same name.
@@ -106,22 +108,28 @@ describe('printed cards at every site', () => {
     branch.a.sim.addDevice(phone);
     expect((await redeemApi(h, { code, ...phone })).status).toBe(200);
     expect(await target({ code })).toMatchObject({ kind: 'login', base: 'http://wifi.shop/login' });
-    const detail = await (
-      await fetch(`${h.app!.url}/admin/vouchers/${encodeURIComponent(code)}`, { headers: AUTH })
-    ).text();
-    expect(detail).not.toContain('data-testid="login-warning"');
+    const card = await printPage(encodeURIComponent(code));
+    expect(card).not.toContain('data-testid="login-warning"');
+    expect(card).toContain('http://wifi.shop/login?code=…');
     // The other code of the batch is still for every site, branch B's name among them.
     expect((await target({ code: made.vouchers[1].code })).kind).toBe('portal');
   });
 
-  test('a hung branch router does not hold up the Vouchers page of every site: its name is reported unread', async () => {
+  test("a hung branch router holds up a roaming batch's print page by 0.5 s at most: its name is reported unread", async () => {
+    const roaming = await batchOf({ roaming: true });
+    const atA = await batchOf({ site: 'branch-a' });
     branch.b.sim.faults.silenceAfterLogin(); // accepts the connection, never answers
+    const started = Date.now();
+    const sheet = await printPage(`batches/${roaming.batchId}`);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(sheet).toContain('data-testid="login-warning"');
+    expect(sheet).toContain(
+      'branch-b’s router’s hotspot DNS name could not be read (no answer within 0.5 s)',
+    );
+    // Branch A's batch reads only its router: named, no warning. The Vouchers page reads no router at all.
+    expect(await printPage(`batches/${atA.batchId}`)).not.toContain('data-testid="login-warning"');
     const all = await (await fetch(`${h.app!.url}/admin/vouchers`, { headers: AUTH })).text();
-    expect(all).toContain('data-testid="login-warning"');
-    expect(all).toContain('branch-b’s router’s hotspot DNS name could not be read (no answer within 0.5 s)');
-    // Narrowed to branch A, only its router is read: named, no warning.
-    const atA = await (await fetch(`${h.app!.url}/admin/vouchers?site=branch-a`, { headers: AUTH })).text();
-    expect(atA).not.toContain('data-testid="login-warning"');
+    expect(all).not.toContain('data-testid="login-warning"');
   });
 
   test("a site's own WiFi name is printed on its batches' cards; roaming and the .env router's print the shop's", async () => {

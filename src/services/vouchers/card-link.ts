@@ -21,7 +21,14 @@ export interface CardLinkTarget {
   /** The login page (`http://wifi.shop/login`) or the portal's origin (`http://10.5.50.2:5000`). */
   base: string;
   source: CardLinkSource;
-  /** For the owner when the cards cannot log a phone in from a scan, with what to set; null when they can. */
+  /** What every card's QR code holds, `…` in place of the code: the owner is told it before printing. */
+  sample: string;
+  /**
+   * One line for the owner when a scan cannot log a phone in (the print page's notice): why, and what customers
+   * must do instead; null when it can.
+   */
+  problem: string | null;
+  /** The problem with what to set to fix it (the terminal prints it); null when a scan logs a phone in. */
   warning: string | null;
 }
 
@@ -35,12 +42,39 @@ const SITES_READ_MS = 500;
 
 const SETUP_HINT =
   'Set HOTSPOT_LOGIN_URL in .env (e.g. http://wifi.shop/login) or a DNS name on the router’s hotspot server ' +
-  'profile (/ip hotspot profile set hsprof1 dns-name=wifi.shop), and upload docs/router-login.html as the ' +
+  'profile (/ip hotspot profile set hsprof1 dns-name=pisonet.wifi), and upload docs/router-login.html as the ' +
   'hotspot’s login.html (docs/router-setup.md, “Printed vouchers”).';
 
 const SAME_NAME_HINT =
   'Give every router’s hotspot server profile the same DNS name (each router answers it for its own customers), ' +
   'or set HOTSPOT_LOGIN_URL in .env to such a name (docs/sites.md, “Printed cards at every site”).';
+
+const LOCAL_LOGIN_HINT =
+  'Set HOTSPOT_LOGIN_URL in .env to the login page as phones on the WiFi open it (e.g. http://wifi.shop/login), ' +
+  'or leave it empty to use the DNS name of the router’s hotspot (docs/router-setup.md, “Printed vouchers”).';
+
+const LOCAL_PORTAL_HINT =
+  'Set PORTAL_URL in .env to the address phones reach the controller on (e.g. http://10.5.50.2:5000).';
+
+/**
+ * The host of `url` when it names this computer (`localhost`, 127.x, ::1): a phone opening it reaches itself,
+ * never the shop. The admin opened on localhost without PORTAL_URL gives such a portal address.
+ */
+function thisComputer(url: string): string | null {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return null;
+  }
+  const local =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    host === '0.0.0.0' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host);
+  return local ? host : null;
+}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -72,7 +106,7 @@ async function readDnsName(r: CardRouter, waitMs: number): Promise<DnsRead> {
       site: r.site,
       why:
         r.hotspotServer === 'all'
-          ? `No hotspot server profile on ${of} has a DNS name`
+          ? `No hotspot DNS name on ${of}`
           : `The hotspot server ${r.hotspotServer} has no DNS name on its profile (or is not on ${of})`,
     };
   } catch (err) {
@@ -81,6 +115,40 @@ async function readDnsName(r: CardRouter, waitMs: number): Promise<DnsRead> {
       why: `${of === 'the router' ? 'The router' : of}’s hotspot DNS name could not be read (${(err as Error).message})`,
     };
   }
+}
+
+/** HOTSPOT_LOGIN_URL, taken as the owner wrote it; an address on this computer is pointed out. */
+function configuredLogin(base: string): CardLinkTarget {
+  const target = {
+    kind: 'login',
+    base,
+    source: 'HOTSPOT_LOGIN_URL',
+    sample: sampleLink('login', base),
+  } as const;
+  const local = thisComputer(base);
+  if (!local) return { ...target, problem: null, warning: null };
+  const problem = `HOTSPOT_LOGIN_URL is on ${local}, which no phone can open`;
+  return { ...target, problem, warning: `${problem}. ${LOCAL_LOGIN_HINT}` };
+}
+
+/** The portal, where customers type the code: `why` says why the cards cannot open a login page. */
+function portalFallback(portal: string, why: string, hint: string): CardLinkTarget {
+  const local = thisComputer(portal);
+  const problem = local
+    ? `${why}, and no phone can open ${local}: customers must type the code`
+    : `${why}: a scan cannot log a phone in, customers must type the code`;
+  const opens = `${why}, so these QR codes open the portal (${portal}/portal)`;
+  return {
+    kind: 'portal',
+    base: portal,
+    source: 'portal',
+    sample: sampleLink('portal', portal),
+    problem,
+    warning: local
+      ? `${opens}, and ${local} is this computer’s own address, which no phone can open: customers must ` +
+        `connect and type the code. ${hint} ${LOCAL_PORTAL_HINT}`
+      : `${opens}, which cannot tell which phone scanned them: customers must connect and type the code. ${hint}`,
+  };
 }
 
 /**
@@ -96,36 +164,36 @@ export async function cardLinkTarget(
   routers: readonly CardRouter[] = [{ router: deps.router, hotspotServer: deps.config.hotspotServer }],
 ): Promise<CardLinkTarget> {
   const { config } = deps;
-  if (config.hotspotLoginUrl)
-    return { kind: 'login', base: config.hotspotLoginUrl, source: 'HOTSPOT_LOGIN_URL', warning: null };
-  const portal = portalBase.replace(/\/+$/, '');
+  if (config.hotspotLoginUrl) return configuredLogin(config.hotspotLoginUrl);
   const waitMs = routers.length > 1 ? SITES_READ_MS : ROUTER_READ_MS;
   const reads = await Promise.all(routers.map((r) => readDnsName(r, waitMs)));
   const names = [...new Set(reads.flatMap((r) => ('dnsName' in r ? [r.dnsName] : [])))];
   const problems = reads.flatMap((r) => ('why' in r ? [r.why] : []));
-  if (problems.length === 0 && names.length === 1)
-    return { kind: 'login', base: `http://${names[0]}/login`, source: 'dns-name', warning: null };
+  if (problems.length === 0 && names.length === 1) {
+    const base = `http://${names[0]}/login`;
+    return {
+      kind: 'login',
+      base,
+      source: 'dns-name',
+      sample: sampleLink('login', base),
+      problem: null,
+      warning: null,
+    };
+  }
   const why =
     problems.length > 0
       ? problems.join('; ')
       : `The routers these cards are for name their hotspots differently (${reads
           .map((r) => `${r.site}: ${'dnsName' in r ? r.dnsName : ''}`)
           .join(', ')}), and one QR code can open only one of those login pages`;
-  return {
-    kind: 'portal',
-    base: portal,
-    source: 'portal',
-    warning:
-      `${why}, so these QR codes open the portal (${portal}/portal), which cannot tell which phone scanned ` +
-      `them: customers must connect and type the code. ${names.length > 1 ? SAME_NAME_HINT : SETUP_HINT}`,
-  };
+  return portalFallback(portalBase.replace(/\/+$/, ''), why, names.length > 1 ? SAME_NAME_HINT : SETUP_HINT);
 }
 
 /**
- * What the cards are for: a batch's (its site, or every site when roaming), one voucher's (its site once used;
- * roaming and unused: every site), or a list narrowed to a site (`siteId`; undefined: every site).
+ * What the cards are for: a batch's (its site, or every site when roaming), or one voucher's (its site once used;
+ * roaming and unused: every site).
  */
-export type CardPlace = { batchId: number } | { code: string } | { siteId: number | undefined };
+export type CardPlace = { batchId: number } | { code: string };
 
 interface SiteLine {
   id: number;
@@ -145,17 +213,14 @@ export async function cardRoutersFor(
   const { db, config } = deps;
   const sites = (await db('sites').orderBy('id').select('id', 'name', 'hotspot_server')) as SiteLine[];
   if (sites.length < 2) return undefined;
-  let siteId: number | null | undefined; // undefined: every site
-  if ('batchId' in place || 'code' in place) {
-    const row = (await (
-      'batchId' in place
-        ? db('batches').where({ id: place.batchId })
-        : db('vouchers').where({ code: place.code })
-    ).first('site_id', 'roaming')) as { site_id: number | null; roaming: unknown } | undefined;
-    // A roaming code is for every site until used; a site removed since: its cards are read as the .env router's.
-    siteId =
-      row?.site_id != null ? Number(row.site_id) : row && Boolean(row.roaming) ? undefined : DEFAULT_SITE_ID;
-  } else siteId = place.siteId;
+  const row = (await (
+    'batchId' in place
+      ? db('batches').where({ id: place.batchId })
+      : db('vouchers').where({ code: place.code })
+  ).first('site_id', 'roaming')) as { site_id: number | null; roaming: unknown } | undefined;
+  // A roaming code is for every site until used; a site removed since: its cards are read as the .env router's.
+  const siteId: number | undefined = // undefined: every site
+    row?.site_id != null ? Number(row.site_id) : row && Boolean(row.roaming) ? undefined : DEFAULT_SITE_ID;
   const chosen = siteId === undefined ? sites : sites.filter((x) => Number(x.id) === siteId);
   return Promise.all(
     (chosen.length ? chosen : sites.slice(0, 1)).map(async (x) =>
@@ -166,9 +231,15 @@ export async function cardRoutersFor(
   );
 }
 
+function linkWith(kind: CardLinkTarget['kind'], base: string, code: string): string {
+  if (kind === 'portal') return `${base}/portal?code=${code}`;
+  return `${base}${base.includes('?') ? '&' : '?'}code=${code}`;
+}
+
 /** The link a card's QR code holds: the login page or the portal, with the code in the query. */
 export function cardLink(target: CardLinkTarget, code: string): string {
-  const c = encodeURIComponent(code);
-  if (target.kind === 'portal') return `${target.base}/portal?code=${c}`;
-  return `${target.base}${target.base.includes('?') ? '&' : '?'}code=${c}`;
+  return linkWith(target.kind, target.base, encodeURIComponent(code));
 }
+
+/** The same with `…` where the code goes, as the owner is shown it. */
+const sampleLink = (kind: CardLinkTarget['kind'], base: string) => linkWith(kind, base, '…');

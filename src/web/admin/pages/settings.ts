@@ -59,6 +59,9 @@ function effectiveConfig(config: AppConfig) {
     hotspotUserProfile: config.hotspotUserProfile,
     tz: config.tz,
     allow: config.admin.allow.join(', ') || 'any network',
+    // Where printed cards' QR codes lead (the Printed cards section, which the print page's warning links to).
+    hotspotLoginUrl: config.hotspotLoginUrl,
+    portalUrl: config.portalUrl,
   };
 }
 

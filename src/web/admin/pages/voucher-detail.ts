@@ -8,7 +8,6 @@ import {
 } from '../../../domain/units';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
 import { hourlyTrafficChart } from './series';
-import { cardTarget } from '../sheets';
 
 /** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
 export function voucherDetailRoutes(ctx: WebContext): Router {
@@ -23,9 +22,8 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
   ) {
     const code = String(req.params.code);
     const [voucher, profiles] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
-    // Printing its card makes sense while it can be sold or used; then say whether a scan can log a phone in.
+    // Printing its card makes sense while it can be sold or used; its print page says what the QR code opens.
     const printable = voucher.status === 'unused' || voucher.status === 'active';
-    const cardLink = printable ? await cardTarget(ctx, req, { code: voucher.code }) : null;
     const usage = await hourlyTrafficChart(
       services.usage,
       ctx.clock.now(),
@@ -43,7 +41,6 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
         profiles,
         usage,
         printable,
-        cardLink,
         values: { move: voucher.profile, extend: '30m' },
         ...extra,
       },

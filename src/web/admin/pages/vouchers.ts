@@ -125,7 +125,6 @@ export function voucherRoutes(ctx: WebContext): Router {
     const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
     const p = pager(req, total, PER_PAGE);
     const { vouchers } = await services.vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
-    const cardLink = await cardTarget(ctx, req, { siteId: scope.siteId });
     page(
       res,
       'vouchers/index',
@@ -149,7 +148,6 @@ export function voucherRoutes(ctx: WebContext): Router {
           ...gen.values,
         },
         cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
-        cardLink,
         errors: gen.errors ?? {},
         formError: gen.formError ?? null,
       },
@@ -189,6 +187,7 @@ export function voucherRoutes(ctx: WebContext): Router {
         .status(404)
         .render('error', { status: 404, message: 'No such batch.', back: '/admin/vouchers' });
     const { batch, vouchers } = await services.vouchers.batch(id);
+    // Beside the Print buttons: what the QR codes will hold, and in one line when a scan cannot log a phone in.
     const cardLink = await cardTarget(ctx, req, { batchId: batch.id });
     page(res, 'vouchers/batch', 'vouchers', `Batch #${batch.id}`, {
       batch,
