@@ -3,6 +3,13 @@ import { RouterSimulator } from '../simulator';
 import type { Logger } from '../lib/logger';
 
 /**
+ * The demo router's hotspot DNS name, typed at its hotspot setup as a shop's owner would: the hotspot answers it
+ * for the phones on its WiFi, so the demo's printed cards open `http://pisonet.wifi/login?code=…` like a shop's
+ * (docs/router-setup.md, step 8). `.wifi` is no real top-level domain, so the name leads nowhere off the hotspot.
+ */
+export const DEMO_HOTSPOT_DNS_NAME = 'pisonet.wifi';
+
+/**
  * Demo mode: the simulated router lives on a fixed loopback port and keeps its configuration in the
  * data folder, so the server and the terminal menu (separate processes) talk to the same router and it
  * survives restarts like a real one. Whichever process starts first hosts it; the other connects.
@@ -39,6 +46,8 @@ export class DemoRouterHost {
       // A CHR ("CHR QEMU …" in /system/resource) with no FastTrack rule, like a fresh CHR with the hotspot
       // set up. Its licence id is kept in the state file, so the demo stays the same router across restarts.
       board: 'chr',
+      // Only a new demo router is set up with it; one kept in the data folder stays as it was.
+      hotspotDnsName: DEMO_HOTSPOT_DNS_NAME,
       stateFile: path.join(this.opts.dataDir, 'simulator.json'),
       logger: {
         info: () => undefined,
