@@ -1,5 +1,5 @@
 /**
- * A voucher batch made in the terminal reaches its routers at once (issue 17): the batch is saved first (the
+ * A voucher batch made in the terminal reaches its routers at once: the batch is saved first (the
  * core's voucher service, which pushes a default-site batch onto the .env router), then the terminal connects
  * to a branch's router with the site's stored password and pushes the batch there (the voucher service's
  * pushBatch, pipelined as the admin's generate pushes); a roaming batch goes to every site it can reach. A

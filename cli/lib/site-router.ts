@@ -1,5 +1,5 @@
 /**
- * `--site NAME|ID` for the commands that talk to a router (issue 17): the terminal connects to that site's
+ * `--site NAME|ID` for the commands that talk to a router: the terminal connects to that site's
  * router itself, with the site's stored address and its password opened with CREDENTIALS_KEY, for as long as
  * the command runs. The site `default` (id 1) is the .env router the core already holds. An unknown site, a
  * password sealed with another key, or a router that does not connect within ROUTER_TIMEOUT_SECONDS is one

@@ -1,5 +1,5 @@
 /**
- * Customer self-service rules (issue 16): what a second code does on a device that already has time
+ * Customer self-service rules: what a second code does on a device that already has time
  * (top-up), when a voucher may be paused, and which device a voucher moves from when the customer's phone
  * shows up with another WiFi address. Pure: profiles and counts in, decisions out.
  */

@@ -25,7 +25,7 @@ export interface ServiceDeps {
   audit: AuditService;
   settings: SettingsService;
   /**
-   * The site whose router `router` and `hotspot` drive (issue 17). Absent: `default` (id 1), the router set in
+   * The site whose router `router` and `hotspot` drive. Absent: `default` (id 1), the router set in
    * .env. Services built for another site (src/services/site-stacks.ts) read and write only its vouchers.
    */
   site?: SiteRef;

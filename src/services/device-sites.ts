@@ -1,5 +1,5 @@
 /**
- * Which site a customer's device is on (issue 17), for what is sold per site: the portal's price list and coin
+ * Which site a customer's device is on, for what is sold per site: the portal's price list and coin
  * vendos tied to one site. The routers are asked as for a redemption (src/services/site-dispatch.ts): at once,
  * each for at most LOOKUP_MS, so a hung branch delays nobody by more than that.
  */

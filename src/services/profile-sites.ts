@@ -1,5 +1,5 @@
 /**
- * Profiles and vendos shared or per site (issue 17). A profile with a site is sold on that site only: its
+ * Profiles and vendos shared or per site. A profile with a site is sold on that site only: its
  * batches, the portal's price list there, the vendos there, and a voucher moved to it. The rules live here so
  * the admin, the API, the CLI and the vendos enforce the same ones.
  */

@@ -1,5 +1,5 @@
 /**
- * Which site's router serves a customer (issue 17). The portal's login page names its site; when a request does
+ * Which site's router serves a customer. The portal's login page names its site; when a request does
  * not, the site is the one whose router sees the device: every connected router is asked for that MAC in its
  * hotspot's host table, at once. One router that sees it (with that IP) decides; two that both see the same
  * MAC and IP make the portal ask instead of guessing (SITE_AMBIGUOUS); none leaves it to the voucher's own site.

@@ -1,5 +1,5 @@
 /**
- * The `pisonet-` queues of every site's router (issue 17), for the bandwidth page's Router queues tab and
+ * The `pisonet-` queues of every site's router, for the bandwidth page's Router queues tab and
  * GET /admin/api/queues. Every router is asked at once; one that is down, hung or not driven by this server shows
  * its error in place of its queues, and with several sites a hung one holds up the list by at most
  * QUEUES_WAIT_MS (site-dispatch.ts caps its lookups alike). One router (a shop with one site, or the list

@@ -1,5 +1,5 @@
 /**
- * Everything that drives one site's router (issue 17), built on the connection the site monitor holds for it:
+ * Everything that drives one site's router, built on the connection the site monitor holds for it:
  * the owner of our objects on that router (guarded by its own router binding, so a database that does not know
  * the router writes nothing there), its usage poll, its voucher users' sync and check, and its redemptions.
  * Each stack reads and writes only its site's vouchers; `default`'s stack is the one src/core.ts has always

@@ -39,7 +39,7 @@ export interface ProfileRecord {
   archived: boolean;
   createdAt: number;
   updatedAt: number;
-  /** The site it is sold on only (issue 17), or null: shared by every site. */
+  /** The site it is sold on only, or null: shared by every site. */
   site: { id: number; name: string } | null;
 }
 

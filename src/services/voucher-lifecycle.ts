@@ -284,7 +284,7 @@ export async function settleInterruptedLogins(
   return out;
 }
 
-// ---------------------------------------------------------------- self-service (issue 16)
+// ---------------------------------------------------------------- self-service
 
 /**
  * A second code added to the device's running voucher (top-up "add"): the second is consumed (unused →

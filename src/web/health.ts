@@ -28,7 +28,7 @@ export interface SiteHealth {
  * GET /healthz: 200 while the process and database work; the router's state is reported, not required.
  * `router.error` is `{code, message}` while disconnected: the same code and wording as the admin, the CLI
  * and the log (ROUTER_LOGIN_FAILED, ROUTER_TLS, ROUTER_REFUSED, ROUTER_TIMEOUT, ROUTER_UNREACHABLE).
- * `sites` lists the routers other than `default` (issue 17) with the same `{code, message}` errors.
+ * `sites` lists the routers other than `default` with the same `{code, message}` errors.
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const r = Router();

@@ -1,5 +1,5 @@
 /**
- * Customer self-service on the portal (issue 16): a second code tops up the running one (or waits for it to
+ * Customer self-service on the portal: a second code tops up the running one (or waits for it to
  * end), uptime vouchers pause and resume, and a voucher follows its phone to a new WiFi address. The
  * portal's redeem goes through here: what is not a self-service case (a first code, a relogin, a second
  * device within the count, a wrong code) is the ordinary redemption, with its guarantees and its limiter.

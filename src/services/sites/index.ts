@@ -1,5 +1,5 @@
 /**
- * Sites (issue 17, first slice): the routers this controller knows, stored with their API password encrypted,
+ * Sites: the routers this controller knows, stored with their API password encrypted,
  * each connected and read by the server (src/services/site-monitor.ts). Bounds are checked here so the admin,
  * the API and the CLI enforce the same ones; every change is audited without the password. The .env router is
  * the fixed site `default`: listed with its live state, never edited or removed here.

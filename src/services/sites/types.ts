@@ -1,4 +1,4 @@
-/** Sites: one router each (issue 17). The .env router is the fixed site `default` (id 1). */
+/** Sites: one router each. The .env router is the fixed site `default` (id 1). */
 import type { Actor } from '../types';
 import type { SiteFigures } from './figures';
 

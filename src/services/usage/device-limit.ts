@@ -1,5 +1,5 @@
 /**
- * The device count on sessions the controller did not start (issue 14): codes work on the router's own login
+ * The device count on sessions the controller did not start: codes work on the router's own login
  * page, where RouterOS lets a user in as many times as the profile's `shared-users` allows, and the setup guide
  * asks for `unlimited` so that every plan's devices fit. Each cycle, sessions beyond a voucher's own count are
  * picked out here (the decision is src/domain/device-limit.ts), left out of adoption, metering and queues, and

@@ -1,5 +1,5 @@
 /**
- * The usage poll and reconcile cycle (issue 4). Every USAGE_POLL_SECONDS the server's PeriodicJob calls
+ * The usage poll and reconcile cycle. Every USAGE_POLL_SECONDS the server's PeriodicJob calls
  * runCycle(): read the router once (three pipelined prints), adopt sessions the controller did not start
  * (within each voucher's device count; sessions beyond it are logged out with the cycle's writes), meter
  * the queue counters into per-device and per-voucher usage (committed with their baselines in one

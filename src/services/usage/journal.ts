@@ -1,5 +1,5 @@
 /**
- * The usage journal (issue 17, docs/performance.md "The usage journal"). A poll no longer writes 10,000 device
+ * The usage journal (docs/performance.md "The usage journal"). A poll no longer writes 10,000 device
  * rows, 10,000 voucher rows, 10,000 samples and 10,000 rollup rows: it appends what it metered as ONE row of
  * packed numbers (the deltas, and the counter baselines they were measured against; journal-codec.ts), in the same transaction as
  * its other writes, so a crash neither loses nor double-counts a byte. A fold, every USAGE_FOLD_SECONDS and

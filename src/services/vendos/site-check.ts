@@ -1,5 +1,5 @@
 /**
- * A coin vendo tied to one site sells only to phones on that site's router (issue 17). Checked when a coin
+ * A coin vendo tied to one site sells only to phones on that site's router. Checked when a coin
  * window opens (so no coin goes into a box that cannot sell to the phone) and again at Done, before any coin is
  * claimed: a refusal spends nothing, the coins stay in the window and then are the device's saved credit, as
  * after any other refusal.

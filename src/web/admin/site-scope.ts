@@ -1,5 +1,5 @@
 /**
- * Narrowing the admin to one site (issue 17): the `site` query parameter (an id or a name; empty or `all` for
+ * Narrowing the admin to one site: the `site` query parameter (an id or a name; empty or `all` for
  * every site), read the same way by the pages and the JSON API through the sites service (sites.scope), so
  * the CLI's `--site` refuses what they refuse.
  *  - The JSON API answers an unknown site with a 400 (INVALID_INPUT, field `site`).
