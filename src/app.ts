@@ -153,7 +153,9 @@ async function startServices(
     'usage-poll',
     config.usagePollSeconds,
     async () => {
-      // The owner may change the poll interval in Settings; the job follows from the next run.
+      // The owner may change the poll interval in Settings; the job follows from the next run. Settings
+      // changed in the terminal while the server runs (time zone, card links, ...) apply from here too.
+      await services.shopSettings.refresh();
       const seconds = await services.settings.get<number>('usage.poll_seconds', config.usagePollSeconds);
       if (Number.isInteger(seconds) && seconds >= 1 && seconds !== usageJob.interval)
         usageJob.setInterval(seconds);

@@ -15,6 +15,7 @@ import type { Services, UsageService } from './services/types';
 import { withLiveUsersCache } from './services/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
+import { createShopSettings } from './services/shop-settings';
 import { createEventService } from './services/events';
 import { createRouterInfoService } from './services/router-info';
 import { createRouterChecksService } from './services/router-checks';
@@ -134,6 +135,9 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   }
   const audit = createAuditService(db, clock);
   const settings = createSettingsService(db, clock, audit);
+  // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
+  const shopSettings = createShopSettings(config, settings);
+  await shopSettings.refresh();
   const ownHotspot = createManagedHotspot(router, {
     hotspotServer: config.hotspotServer,
     hotspotUserProfile: config.hotspotUserProfile,
@@ -266,6 +270,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const services: Services = {
     audit,
     settings,
+    shopSettings,
     profiles,
     vouchers,
     usage,

@@ -534,6 +534,7 @@ async function portalStatus(
     alerts: [],
     ended: null,
     clockRunning: false,
+    identified: false,
   };
   let mac: string;
   try {
@@ -551,7 +552,8 @@ async function portalStatus(
     .orderBy('v.activated_at', 'desc')
     .select('v.*')
     .first()) as VoucherRow | undefined;
-  if (!found) return none;
+  // A browser holding this device's cookie is told it has nothing; anyone else is told nothing.
+  if (!found) return { ...none, identified: asker.provenMac === mac };
   // The last poll's bytes and connected time, folded into the table or not yet (usage/journal.ts).
   const row = deps.unfolded ? deps.unfolded.withVoucher(found) : found;
   // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
@@ -603,5 +605,6 @@ async function portalStatus(
       active &&
       timing.remainingSeconds !== null &&
       (p.profile.timeMode !== 'uptime' || Boolean(device?.connected)),
+    identified: true,
   };
 }

@@ -90,6 +90,23 @@ export async function devicesBehind(drivers: SiteDriver[], address: string): Pro
   return counts.includes(1) ? 1 : Math.max(1, ...counts);
 }
 
+/**
+ * The addresses the shop's routers give `mac` now (their hotspot host entries), among the routers that answer
+ * within LOOKUP_MS, in site order: the status page's links carry the device's address to the login page.
+ */
+export async function addressesOf(drivers: SiteDriver[], mac: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<string[][]>((resolve) => {
+    timer = setTimeout(() => resolve([]), LOOKUP_MS);
+  });
+  const asks = drivers
+    .filter((d) => d.router.status.connected)
+    .map((d) => d.hotspot.hostAddresses(mac).catch(() => [] as string[]));
+  const found = await Promise.race([Promise.all(asks), deadline]);
+  clearTimeout(timer);
+  return [...new Set(found.flat())];
+}
+
 /** Whether any of the shop's routers sees `mac` at `ip` now (within LOOKUP_MS). */
 export async function seenBySomeSite(drivers: SiteDriver[], mac: string, ip: string): Promise<boolean> {
   return (await sitesSeeing(drivers, mac, ip)).length > 0;

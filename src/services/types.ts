@@ -8,6 +8,7 @@
 import type { GuessLimiter, GuessTicket } from './guess-limiter';
 import type { SelfService } from './self-service';
 import type { SiteService } from './sites/types';
+import type { ShopSettingsService } from './shop-settings';
 import type { RouterBinding } from './router-binding';
 import type { Profile } from '../domain/profiles';
 import type { VoucherRow } from './voucher-state';
@@ -251,6 +252,11 @@ export interface PortalStatus {
   ended: 'expired' | 'revoked' | 'exhausted' | null;
   /** Whether the time left goes down by the second now (clock time, or online time while online). */
   clockRunning: boolean;
+  /**
+   * Whether the page knows which device asks (its signed cookie, or asking from the device's own hotspot
+   * address). False: nothing is told, and the page asks for the code again instead of saying "no voucher".
+   */
+  identified: boolean;
 }
 
 export interface RedemptionService {
@@ -540,6 +546,8 @@ export interface Services {
   /** The portal's wrong-code limits, and its bound on new browser tokens per address. */
   guesses: Pick<GuessLimiter, 'mayMint'>;
   settings: SettingsService;
+  /** Time zone, WiFi name, card links and the admin's networks: `.env` overridden from the admin or the CLI. */
+  shopSettings: ShopSettingsService;
   /** Coin vendos and their ledger (src/services/vendos/). */
   vendos: VendoService & {
     ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;

@@ -125,7 +125,10 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   mountPortal(app, { ...ctx, deviceSecret: ctx.deviceSecret ?? opts.sessionSecret });
 
   // Admin: network allow-list first, then auth + CSRF (login page is public but still CSRF-protected).
-  app.use('/admin', adminAllowList(ctx.config.admin.allow));
+  app.use(
+    '/admin',
+    adminAllowList(() => ctx.config.admin.allow),
+  );
   mountAdminPublic(app, ctx);
   app.use('/admin', requireAdmin(ctx.config.admin.apiToken), csrfProtection);
   mountAdminApi(app, ctx);

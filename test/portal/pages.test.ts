@@ -161,7 +161,11 @@ describe('i18n', () => {
     expect(Object.keys(fil).sort()).toEqual(Object.keys(en).sort());
   });
   it('fills slots, falls back to English and can be extended', () => {
-    expect(translator('fil').t('error.RATE_LIMITED', { seconds: 30 })).toContain('30 segundo');
+    const fil = translator('fil');
+    expect(fil.t('error.RATE_LIMITED', { wait: fil.t('time.seconds', { n: 30 }) })).toContain('30 segundo');
+    expect(translator('en').t('error.RATE_LIMITED', { wait: translator('en').t('time.second') })).toContain(
+      'wait 1 second and',
+    );
     registerMessages('en', { 'admin.test': 'Hello {who}' });
     expect(translator('fil').t('admin.test', { who: 'Nena' })).toBe('Hello Nena');
     expect(pickLanguage(undefined, 'de-DE,fil;q=0.8')).toBe('fil');

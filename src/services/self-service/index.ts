@@ -20,8 +20,9 @@ import type { Actor, PortalStatus, RedeemResult, RedemptionService } from '../ty
 import { voucherTiming } from '../../domain/vouchers';
 import { toVoucherState } from '../voucher-state';
 import * as lifecycle from '../voucher-lifecycle';
+import { createDeviceAddress } from './device-address';
 import { createMoves } from './move';
-export { CodeInUseError } from './move';
+export { CodeInUseError, MoveLimitError } from './move';
 import { createPauses, type PauseState } from './pause';
 import {
   activeVoucherOf,
@@ -91,6 +92,11 @@ export interface SelfService {
   startQueued(mac: string, asker: Asker, site?: string | number): Promise<RedeemResult>;
   /** After each poll cycle of a site (default: `default`): its queued codes whose turn came, its pauses that ended. */
   afterCycle(siteId?: number): Promise<void>;
+  /**
+   * The device's hotspot address, told only to the device itself (its cookie, or asking from that address);
+   * null otherwise. The status page's links carry it to the login page (device-address.ts).
+   */
+  deviceAddress(mac: string, asker: Asker, site?: string | number): Promise<string | null>;
   movesPerDay(): Promise<number>;
   setMovesPerDay(value: unknown, actor: Actor): Promise<number>;
   /** Minutes every device of a code must be offline before another phone may take it. */
@@ -338,6 +344,7 @@ export function createSelfService(
   return {
     redeem,
     status,
+    deviceAddress: createDeviceAddress(db, d.sites, sites),
     async pause(macInput, asker, site) {
       const { v, mac, at } = await provenVoucher(macInput, asker, site);
       return locks.run(v.row.id, () => partsOf(at).pauses.pause(v, mac));

@@ -40,6 +40,25 @@ export class CodeInUseError extends AppError {
   }
 }
 
+/** A code moved as often as the shop allows in a day; `waitMinutes`: until the oldest move leaves the day. */
+export class MoveLimitError extends AppError {
+  constructor(
+    readonly limit: number,
+    readonly waitMinutes: number | null,
+    waitWords: string,
+  ) {
+    super(
+      'MOVE_LIMIT',
+      `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
+        waitMinutes === null ? '' : `It can move again in ${waitWords}, or ask the shop.`
+      }`.trim(),
+      429,
+      'code',
+    );
+    this.name = 'MoveLimitError';
+  }
+}
+
 export function createMoves(
   deps: ServiceDeps,
   d: {
@@ -129,13 +148,10 @@ export function createMoves(
       now,
     );
     if (allowance.left === 0)
-      throw new AppError(
-        'MOVE_LIMIT',
-        `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
-          allowance.nextAt ? `It can move again in ${waitText(allowance.nextAt, now)}, or ask the shop.` : ''
-        }`.trim(),
-        429,
-        'code',
+      throw new MoveLimitError(
+        limit,
+        allowance.nextAt ? Math.max(1, Math.ceil((allowance.nextAt - now) / 60_000)) : null,
+        allowance.nextAt ? waitText(allowance.nextAt, now) : '',
       );
     return {
       mac: decision.from,

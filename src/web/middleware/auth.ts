@@ -95,11 +95,13 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction) 
 }
 
 /**
- * ADMIN_ALLOW: only these networks may reach /admin (customers on the hotspot network may not).
+ * ADMIN_ALLOW (or the list set in Settings): only these networks may reach /admin (customers on the hotspot network may not).
  * Uses the TCP peer address: we do not trust X-Forwarded-For unless a proxy is configured.
  */
-export function adminAllowList(cidrs: string[]) {
+export function adminAllowList(allowed: () => readonly string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Read per request: the owner may change the list in Settings (src/services/shop-settings.ts).
+    const cidrs = allowed();
     if (cidrs.length === 0) return next();
     const ip = req.socket.remoteAddress ?? '';
     if (ipInCidrs(ip, cidrs)) return next();

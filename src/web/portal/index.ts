@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/errors';
 import { RateLimitedError, WrongSiteError } from '../../services/redemption';
-import { CodeInUseError } from '../../services/self-service';
+import { CodeInUseError, MoveLimitError } from '../../services/self-service';
 import { shopBranding } from '../../services/vouchers/sheet';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
@@ -54,6 +54,13 @@ function fields(src: Record<string, unknown>): LoginFields {
   };
 }
 
+/** "1 second", "45 seconds", "2 minutes": a wait in the customer's language. */
+function waitWords(t: Translator, seconds: number): string {
+  if (seconds < 60) return t.t(seconds === 1 ? 'time.second' : 'time.seconds', { n: seconds });
+  const n = Math.ceil(seconds / 60);
+  return t.t(n === 1 ? 'time.minute' : 'time.minutes', { n });
+}
+
 function errorText(
   t: Translator,
   err: unknown,
@@ -73,8 +80,16 @@ function errorText(
         : t.t('error.CODE_IN_USE', { wait: t.t(n === 1 ? 'time.minute' : 'time.minutes', { n }) });
     return { status: e.status, code: e.code, message };
   }
+  if (err instanceof MoveLimitError) {
+    const limit = t.t(err.limit === 1 ? 'time.times_one' : 'time.times', { n: err.limit });
+    const message =
+      err.waitMinutes === null
+        ? t.t('error.MOVE_LIMIT_NOW', { limit })
+        : t.t('error.MOVE_LIMIT', { limit, wait: waitWords(t, err.waitMinutes * 60) });
+    return { status: e.status, code: e.code, message };
+  }
   const key = `error.${e.code}`;
-  const translated = t.t(key, { seconds: retryAfter ?? '' });
+  const translated = t.t(key, { wait: retryAfter === undefined ? '' : waitWords(t, retryAfter) });
   const message =
     translated === key
       ? e.status >= 500 && e.code === 'INTERNAL'
@@ -93,6 +108,13 @@ export function portalRouter(ctx: WebContext): Router {
     peerIp: peerAddress(req),
     browser: browserToken(req, secret),
   });
+  // A page opened from the status page, or from a bookmark, may not carry the device's address (only the router's
+  // login page adds it): the device's own browser gets it filled in from the router (device-address.ts).
+  const withDeviceIp = async (req: Request, f: LoginFields): Promise<LoginFields> => {
+    if (f.ip || !f.mac) return f;
+    const ip = await services.selfService.deviceAddress(f.mac, askerOf(req), f.site || undefined);
+    return ip ? { ...f, ip } : f;
+  };
   // A page view gives the browser its portal token (device-proof.ts), so a code it types later is its own.
   const greet = (req: Request, res: Response) => {
     const device = { mac: str(req.query.mac, 64), ip: str(req.query.ip, 64) };
@@ -144,7 +166,7 @@ export function portalRouter(ctx: WebContext): Router {
   }
 
   r.get('/portal', async (req, res) => {
-    const f = fields(req.query as Record<string, unknown>);
+    const f = await withDeviceIp(req, fields(req.query as Record<string, unknown>));
     // A scanned voucher card: the router's login page forwarded the code with the phone's MAC and IP. The page
     // sends our own form at once (public/js/portal.js), with its CSRF token, so a GET never redeems anything.
     const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '';
@@ -153,7 +175,7 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   r.post('/portal/redeem', async (req, res) => {
-    const f = fields((req.body ?? {}) as Record<string, unknown>);
+    const f = await withDeviceIp(req, fields((req.body ?? {}) as Record<string, unknown>));
     const lang = pickLanguage(req.body?.lang ?? req.query.lang, req.get('accept-language'));
     if (!portalFormTokenValid(req)) {
       // Not sent from our own form (or the cookie expired): nothing is redeemed; show the form again.
@@ -177,6 +199,7 @@ export function portalRouter(ctx: WebContext): Router {
       rememberDevice(res, secret, f.mac, cookieSecure(req));
       const q = new URLSearchParams({
         mac: f.mac,
+        ip: f.ip,
         lang,
         'link-orig': f.linkOrig,
         ...(f.site ? { site: f.site } : {}),
@@ -208,8 +231,16 @@ export function portalRouter(ctx: WebContext): Router {
     }
     const other = lang === 'fil' ? 'en' : 'fil';
     const linkOrig = safeLink(req.query['link-orig']);
+    // Every link and form on the page carries the device's address, so "Enter another code" opens a login page
+    // that takes a code and coins (a phone already online never sees the router's login page again).
+    const ip =
+      str(req.query.ip, 64) ||
+      (status.identified
+        ? ((await services.selfService.deviceAddress(mac, askerOf(req), site || undefined)) ?? '')
+        : '');
+    const device = { mac, ...(ip ? { ip } : {}) };
     const siteQ: Record<string, string> = site ? { site } : {};
-    const here = new URLSearchParams({ mac, lang, 'link-orig': linkOrig, ...siteQ }).toString();
+    const here = new URLSearchParams({ ...device, lang, 'link-orig': linkOrig, ...siteQ }).toString();
     res.render('portal/status', {
       t: t.t,
       lang: t.lang,
@@ -218,10 +249,11 @@ export function portalRouter(ctx: WebContext): Router {
       linkOrig,
       selfUrl: `/portal/status?${here}`,
       scripts: ['/public/js/portal-status.js'],
-      switchUrl: `/portal/status?${new URLSearchParams({ mac, lang: other, 'link-orig': linkOrig, ...siteQ }).toString()}`,
+      switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ }).toString()}`,
       loginUrl: `/portal?${here}`,
       self: selfServiceView(status.self, t, req, res, {
         mac,
+        ip,
         site,
         lang: t.lang,
         linkOrig,
@@ -233,11 +265,12 @@ export function portalRouter(ctx: WebContext): Router {
   r.post('/api/portal/redeem', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
+      const device = await withDeviceIp(req, fields(body));
       const out = await services.selfService.redeem(
         {
           code: str(body.code, 64),
-          mac: str(body.mac, 64),
-          ip: str(body.ip, 64),
+          mac: device.mac,
+          ip: device.ip,
           ...(typeof body.site === 'number' || (typeof body.site === 'string' && body.site !== '')
             ? { site: typeof body.site === 'number' ? body.site : str(body.site, 64) }
             : {}),

@@ -44,6 +44,8 @@ export interface SelfServiceView {
   error: string | null;
   csrf: string;
   mac: string;
+  /** The device's hotspot address ('' when unknown), carried by the forms back to the status page. */
+  ip: string;
   /** The site the page was opened for (id or name), carried by its forms; '' for none. */
   site: string;
   lang: string;
@@ -84,7 +86,7 @@ export function selfServiceView(
   t: Translator,
   req: Request,
   res: Response,
-  page: { mac: string; site: string; lang: string; linkOrig: string; tz: string },
+  page: { mac: string; ip: string; site: string; lang: string; linkOrig: string; tz: string },
 ): SelfServiceView {
   const q = req.query as Record<string, unknown>;
   const error = str(q.self_error, 32);
@@ -116,6 +118,7 @@ export function selfServiceView(
     error: error ? errorText(error, t) : null,
     csrf: portalFormToken(req, res),
     mac: page.mac,
+    ip: page.ip,
     site: page.site,
     lang: page.lang,
     linkOrig: page.linkOrig,
@@ -208,8 +211,10 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = pickLanguage(body.lang ?? req.query.lang, req.get('accept-language'));
       const site = siteOf(req);
+      const ip = str(body.ip);
       const q: Record<string, string> = {
         mac: macOf(req),
+        ...(ip ? { ip } : {}),
         lang,
         'link-orig': str(body['link-orig'], 2048),
         ...(site === undefined ? {} : { site: String(site) }),

@@ -27,6 +27,8 @@ export interface StatusView {
   banners: string[];
   /** 0..100 for the data bar, or null when the voucher has no cap. */
   usedPercent: number | null;
+  /** The page knows which device asks; false: it asks for the code again rather than saying "no voucher". */
+  identified: boolean;
 }
 
 /** 0 is "no limit" (the shop lifted the device's limit), not a speed of nothing. */
@@ -40,6 +42,7 @@ export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
   return {
     active: s.active,
     ended: s.active ? null : s.ended,
+    identified: s.identified,
     code: s.code,
     profile: s.profile,
     timeLeft:

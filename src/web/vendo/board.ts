@@ -58,7 +58,11 @@ export function vendoBoardRouter(ctx: WebContext): Router {
       res.set('Retry-After', String(wait));
       return sendError(
         res,
-        new AppError('RATE_LIMITED', `Too many failed requests; wait ${wait} seconds`, 429),
+        new AppError(
+          'RATE_LIMITED',
+          `Too many failed requests; wait ${wait} second${wait === 1 ? '' : 's'}`,
+          429,
+        ),
         ctx,
       );
     }
