@@ -30,7 +30,12 @@ export interface RunningApp {
  * and retried, not fatal to the rest.
  */
 export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'> = {}): Promise<RunningApp> {
-  const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
+  const log =
+    opts.log ??
+    createLogger(
+      config.logLevel,
+      stdoutDestination(config.logFormat, () => config.tz),
+    );
   // Several servers may share a PostgreSQL database on purpose (CONTROLLER_MODE=shared): each site is then
   // polled by one of them at a time, under its lease (src/db/site-leases.ts). Otherwise one server per database.
   const lock =

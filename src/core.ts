@@ -89,7 +89,12 @@ export interface CoreOptions {
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   // The server logs to stdout: human lines on a terminal, JSON for service managers (LOG_FORMAT).
-  const log = opts.log ?? createLogger(config.logLevel, stdoutDestination(config.logFormat, config.tz));
+  const log =
+    opts.log ??
+    createLogger(
+      config.logLevel,
+      stdoutDestination(config.logFormat, () => config.tz),
+    );
   // The server checkpoints SQLite's WAL from a connection of its own, off the customers' writes.
   const server = opts.role === 'server';
   const db = openDatabase(config.database, { backgroundCheckpoints: server });

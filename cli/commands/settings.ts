@@ -1,6 +1,7 @@
 /**
- * Shop settings the operator may change from a script: customer self-service's moves per day, and how long a
- * code's devices must be offline before another phone may take it.
+ * Shop settings the operator may change from a script: the shop's time zone, WiFi name, card links and admin
+ * networks (over .env's); customer self-service's moves per day, and how long a code's devices must be
+ * offline before another phone may take it.
  */
 import {
   DEFAULT_MOVE_OFFLINE_MINUTES,
@@ -13,6 +14,7 @@ import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
+import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/shop-settings';
 
 const MOVES = `Usage: pisonet settings moves-per-day [N] [--json]
 
@@ -75,4 +77,66 @@ const moveOfflineMinutes: CommandDef = {
   },
 };
 
-export const settingsCommands: CommandDef[] = [movesPerDay, moveOfflineMinutes];
+const SHOP = `Usage: pisonet settings shop [--tz ZONE] [--wifi-name NAME] [--portal-url URL]
+                             [--hotspot-login-url URL] [--admin-allow LIST] [--json]
+
+The shop's time zone, the WiFi name printed on cards, where the cards' QR codes lead (the portal's address
+and the hotspot's login page) and the networks the admin answers from. .env sets them first; a value set here
+wins and reaches the running server at its next poll, no restart. An empty value ("") goes back to .env's.
+Without options it shows them.
+
+  --tz ZONE                 e.g. Asia/Manila, Asia/Jakarta
+  --wifi-name NAME          up to 32 characters, e.g. AlingNena-WiFi
+  --portal-url URL          e.g. http://10.5.50.2:5000 (never localhost: phones open it)
+  --hotspot-login-url URL   e.g. http://pisonet.wifi/login
+  --admin-allow LIST        addresses or networks, comma-separated, e.g. 192.168.88.0/24,10.0.0.5;
+                            0.0.0.0/0 for any network. The terminal itself is never locked out: run
+                            this with --admin-allow "" to undo a list that keeps you out of the web admin.`;
+
+const OPTION: Record<ShopSettingField, string> = {
+  tz: 'tz',
+  wifi_name: 'wifi-name',
+  portal_url: 'portal-url',
+  hotspot_login_url: 'hotspot-login-url',
+  admin_allow: 'admin-allow',
+};
+
+const shop: CommandDef = {
+  name: 'settings shop',
+  summary: 'show or set the time zone, WiFi name, card links and admin networks',
+  usage: SHOP,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      {
+        json: { type: 'boolean' },
+        ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
+      },
+      SHOP,
+      { min: 0, max: 0 },
+    );
+    const input = Object.fromEntries(
+      SHOP_SETTING_FIELDS.filter((f) => values[OPTION[f]] !== undefined).map((f) => [f, values[OPTION[f]]]),
+    );
+    return withCore(async (core) => {
+      const shopSettings = core.services.shopSettings;
+      const changed = Object.keys(input).length ? await shopSettings.update(input, cliActor()) : [];
+      const view = await shopSettings.view();
+      if (values.json) {
+        printJson({ ...view.effective, overridden: view.overridden, changed });
+        return 0;
+      }
+      for (const f of SHOP_SETTING_FIELDS) {
+        const v = view.effective[f];
+        const shown = (Array.isArray(v) ? v.join(', ') : v) || '(empty)';
+        const from = view.overridden.includes(f) ? 'set here' : 'from .env';
+        const line = `${OPTION[f].padEnd(18)} ${shown}  (${from})`;
+        print(changed.includes(f) ? out.green(line) : line);
+      }
+      if (changed.length) print('Saved; the running server applies it at its next poll.');
+      return 0;
+    });
+  },
+};
+
+export const settingsCommands: CommandDef[] = [shop, movesPerDay, moveOfflineMinutes];

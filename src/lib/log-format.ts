@@ -122,17 +122,25 @@ export function formatRecord(
  * (never from pino, but cheap to keep) pass through unchanged.
  */
 export class HumanLogStream implements DestinationStream {
-  private readonly time: (ms: number) => string;
+  private time: (ms: number) => string;
+  private timeZone: string | undefined;
   private pending = '';
 
+  /** `zone`: read at each write, so a time zone changed in Settings applies to the next line. */
   constructor(
     private readonly target: LineTarget,
     private readonly opts: HumanFormatOptions = {},
+    private readonly zone: () => string | undefined = () => opts.tz,
   ) {
-    this.time = timeFormatter(opts.tz);
+    this.timeZone = zone();
+    this.time = timeFormatter(this.timeZone);
   }
 
   write(chunk: string): void {
+    if (this.zone() !== this.timeZone) {
+      this.timeZone = this.zone();
+      this.time = timeFormatter(this.timeZone);
+    }
     // pino writes whole lines, one per record; a partial line is kept until its newline arrives.
     const text = this.pending + chunk;
     const lines = text.split('\n');
@@ -168,11 +176,13 @@ export function resolveFormat(format: LogFormat, isTTY: boolean): 'json' | 'pret
  */
 export function stdoutDestination(
   format: LogFormat,
-  tz?: string,
+  tz?: string | (() => string),
   out: NodeJS.WriteStream = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): DestinationStream | undefined {
   if (resolveFormat(format, Boolean(out.isTTY)) === 'json') return undefined;
   const colour = Boolean(out.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
-  return new HumanLogStream(out, { tz, colour });
+  return typeof tz === 'function'
+    ? new HumanLogStream(out, { colour }, tz)
+    : new HumanLogStream(out, { tz, colour });
 }

@@ -143,7 +143,7 @@ function applyTo(config: AppConfig, v: ShopSettingValues): void {
 const lockedOut = (address: string) =>
   new AppError(
     'ADMIN_LOCKOUT',
-    `admin_allow: this list leaves out your own address (${address}): saving it would lock you out of the admin. Add ${address} (or its network) to the list.`,
+    `This list leaves out your own address (${address}): saving it would lock you out of the admin. Add ${address} (or its network) to the list.`,
     400,
     'admin_allow',
   );

@@ -169,9 +169,11 @@ export type Formatters = ReturnType<typeof formatters>;
  * and `cache` so templates are compiled once outside development (the bandwidth page renders 2,000 rows).
  */
 export function pageLocals(ctx: WebContext) {
-  const fmt = formatters(ctx.config.tz);
+  // Made again when the owner changes the shop's time zone in Settings (src/services/shop-settings.ts).
+  let fmt = formatters(ctx.config.tz);
   const cache = ctx.config.nodeEnv !== 'development';
   return async (req: Request, res: Response, next: NextFunction) => {
+    if (fmt.tz !== ctx.config.tz) fmt = formatters(ctx.config.tz);
     res.locals.fmt = fmt;
     res.locals.cache = cache;
     res.locals.admin = req.session.admin ?? null;

@@ -14,6 +14,7 @@ import {
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
 import { logoProblem } from '../../../services/shop-logo';
 import { shopName } from '../../../services/settings';
+import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;
@@ -49,7 +50,7 @@ function parseGeneral(body: unknown): GeneralSettings {
   };
 }
 
-/** What the owner sees of .env (read-only on the page). */
+/** What the owner sees of .env that only .env sets (read-only on the page). */
 function effectiveConfig(config: AppConfig) {
   return {
     router: config.router.simulated
@@ -57,8 +58,6 @@ function effectiveConfig(config: AppConfig) {
       : `${config.router.host}:${config.router.port}${config.router.tls ? ' (TLS)' : ''}`,
     hotspotServer: config.hotspotServer,
     hotspotUserProfile: config.hotspotUserProfile,
-    tz: config.tz,
-    allow: config.admin.allow.join(', ') || 'any network',
     // Where printed cards' QR codes lead (the Printed cards section, which the print page's warning links to).
     hotspotLoginUrl: config.hotspotLoginUrl,
     portalUrl: config.portalUrl,
@@ -125,7 +124,7 @@ function selfServiceSaved(moves: [number, number], offline: [number, number]): s
 /** Settings: router test, poll interval, code format, shop name and logo, admin password. */
 export function settingsRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { settings, routerInfo, admins, selfService } = ctx.services;
+  const { settings, routerInfo, admins, selfService, shopSettings } = ctx.services;
   const { config } = ctx;
 
   async function current() {
@@ -136,6 +135,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       shop_name: await shopName(settings),
       moves_per_day: String(await selfService.movesPerDay()),
       move_offline_minutes: String(await selfService.moveOfflineMinutes()),
+      ...shopFormValues(await shopSettings.view()),
     };
   }
 
@@ -162,6 +162,7 @@ export function settingsRoutes(ctx: WebContext): Router {
         test: extra.test ?? null,
         logo,
         effective: effectiveConfig(config),
+        shop: shopFormFacts(await shopSettings.view(), res.req.socket.remoteAddress ?? null),
         moves: {
           max: MAX_MOVES_PER_DAY,
           default: DEFAULT_MOVES_PER_DAY,
@@ -251,6 +252,8 @@ export function settingsRoutes(ctx: WebContext): Router {
     flash(req, 'ok', selfServiceSaved([before.moves, moves], [before.offline, offline]));
     res.redirect(303, '/admin/settings');
   });
+
+  shopSettingsRoute(ctx, router, render);
 
   router.post('/settings/logo', async (req, res) => {
     if (field(req.body, 'remove') === '1') {

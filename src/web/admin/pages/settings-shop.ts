@@ -1,0 +1,96 @@
+/**
+ * Settings → "Time zone, WiFi and links": the values `.env` sets first (TZ, WIFI_NAME, PORTAL_URL,
+ * HOTSPOT_LOGIN_URL, ADMIN_ALLOW), changed from the phone and applied at once. The service owns the bounds
+ * and the lock-out guard (src/services/shop-settings.ts); this page passes what was typed.
+ */
+import type { Request, Response, Router } from 'express';
+import type { WebContext } from '../../context';
+import {
+  SHOP_SETTING_FIELDS,
+  type ShopSettingField,
+  type ShopSettingsView,
+} from '../../../services/shop-settings';
+import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+
+const LABELS: Record<ShopSettingField, string> = {
+  tz: 'time zone',
+  wifi_name: 'WiFi name',
+  portal_url: 'portal address',
+  hotspot_login_url: 'hotspot login page',
+  admin_allow: 'admin networks',
+};
+
+/** The form's values: the owner's own ('' where .env's applies; a list as one line). */
+export function shopFormValues(view: ShopSettingsView): Record<string, string> {
+  const e = view.effective;
+  const own = (f: ShopSettingField, v: string) => (view.overridden.includes(f) ? v : '');
+  return {
+    tz: own('tz', e.tz),
+    wifi_name: own('wifi_name', e.wifi_name),
+    portal_url: own('portal_url', e.portal_url),
+    hotspot_login_url: own('hotspot_login_url', e.hotspot_login_url),
+    admin_allow: own('admin_allow', e.admin_allow.join(', ')),
+  };
+}
+
+/** What the section shows beside each field: .env's value, and whether the owner's overrides it. */
+export function shopFormFacts(view: ShopSettingsView, yourAddress: string | null) {
+  const env = view.env;
+  return {
+    tzZones: Intl.supportedValuesOf('timeZone'),
+    yourAddress: yourAddress?.replace(/^::ffff:/, '') ?? null,
+    overridden: view.overridden,
+    env: {
+      tz: env.tz,
+      wifi_name: env.wifi_name || '(empty: the shop name)',
+      portal_url: env.portal_url || '(empty: the address the admin is opened on)',
+      hotspot_login_url: env.hotspot_login_url || "(empty: the router's hotspot DNS name)",
+      admin_allow: env.admin_allow.join(', ') || '(empty: any network)',
+    },
+  };
+}
+
+function saved(changed: ShopSettingField[], view: ShopSettingsView): string {
+  if (!changed.length) return 'Nothing changed.';
+  const said = changed.map((f) =>
+    view.overridden.includes(f) ? `${LABELS[f]} saved` : `${LABELS[f]} back to .env's value`,
+  );
+  const tz = changed.includes('tz')
+    ? ` Times, "today" and off-peak hours now follow ${view.effective.tz}.`
+    : '';
+  return `${said.join('; ')}; in effect now, no restart needed.${tz}`.replace(/^./, (c) => c.toUpperCase());
+}
+
+/** POST /settings/shop; `render` shows the Settings page again with the typed values and the errors. */
+export function shopSettingsRoute(
+  ctx: WebContext,
+  router: Router,
+  render: (
+    res: Response,
+    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string },
+    status: number,
+  ) => Promise<void>,
+): void {
+  const { shopSettings } = ctx.services;
+  router.post('/settings/shop', async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // A field the post leaves out keeps its value (a script may send one of them).
+    const typed = Object.fromEntries(
+      SHOP_SETTING_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]),
+    );
+    try {
+      const changed = await shopSettings.update(typed, actorOf(req), {
+        address: req.socket.remoteAddress ?? null,
+      });
+      flash(req, 'ok', saved(changed, await shopSettings.view()));
+      res.redirect(303, '/admin/settings#shop');
+    } catch (err) {
+      const f = formFailure(err);
+      await render(
+        res,
+        { values: typed, errors: f.fields, formError: 'The settings were not saved.' },
+        f.status,
+      );
+    }
+  });
+}
