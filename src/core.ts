@@ -115,6 +115,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       log: log.child({ module: 'demo-router' }),
       demoTraffic: opts.role === 'server',
       demoDevices: 6,
+      timeZone: config.tz,
     });
     const hosted = await demo.ensureHosted();
     if (!hosted)

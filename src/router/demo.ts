@@ -25,6 +25,8 @@ export class DemoRouterHost {
       log: Logger;
       demoTraffic: boolean;
       demoDevices: number;
+      /** The shop's time zone: the demo router's clock is set to it, as a shop's router is (its log's times). */
+      timeZone?: string;
     },
   ) {}
 
@@ -48,6 +50,7 @@ export class DemoRouterHost {
       board: 'chr',
       // Only a new demo router is set up with it; one kept in the data folder stays as it was.
       hotspotDnsName: DEMO_HOTSPOT_DNS_NAME,
+      timeZone: this.opts.timeZone,
       stateFile: path.join(this.opts.dataDir, 'simulator.json'),
       logger: {
         info: () => undefined,
@@ -79,11 +82,15 @@ export class DemoRouterHost {
   }
 }
 
+/** The names phones give the DHCP server (the leases' host names); every few has none, as some phones do. */
+const DEMO_HOST_NAMES = ['Galaxy-A12', 'OPPO-A5s', undefined, 'Redmi-Note-9', 'vivo-Y12', 'realme-C11'];
+
 /** Phones on the shop's hotspot network, so the portal can be tried at once (10.5.50.11, 02:50:00:00:00:01, ...). */
 export function seedDemoDevices(sim: RouterSimulator, count: number): void {
   const existing = new Set(sim.rows('/ip/hotspot/host').map((h) => h['mac-address']));
   for (let i = 1; i <= count; i++) {
     const mac = `02:50:00:00:00:${i.toString(16).padStart(2, '0').toUpperCase()}`;
-    if (!existing.has(mac)) sim.addDevice({ mac, ip: `10.5.50.${10 + i}` });
+    const hostName = DEMO_HOST_NAMES[(i - 1) % DEMO_HOST_NAMES.length];
+    if (!existing.has(mac)) sim.addDevice({ mac, ip: `10.5.50.${10 + i}`, hostName });
   }
 }

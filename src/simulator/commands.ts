@@ -3,7 +3,7 @@
  * menu verb. Errors become `!trap` + `!done`; a print with no rows is `!empty` + `!done` on ≥7.18.
  */
 import type { Session } from './connection';
-import type { Menu } from './menus/common';
+import type { Menu, MonitorHandler } from './menus/common';
 import {
   CATEGORY,
   CATEGORY_UNKNOWN_PARAMETER,
@@ -55,6 +55,8 @@ export function dispatch(opts: DispatchOptions, session: Session, req: Request):
       return follow(session, req, menu);
     if (verb === 'print' && req.attrs.has('interval')) return printEvery(session, req, menu);
     if (verb === 'print' || verb === 'getall') return print(opts, session, req, menu);
+    const monitorHandler = menu?.monitors?.[verb];
+    if (monitorHandler) return monitor(session, req, monitorHandler);
     const handler = menu?.commands[verb];
     if (!handler) throw new Trap(MSG_NOT_MODELLED);
     const ret = handler(req.attrs);
@@ -184,4 +186,53 @@ function listen(session: Session, req: Request, menu: Menu | undefined): void {
     session.send(out);
   });
   session.track(req.tag, { stop: unsubscribe });
+}
+
+/** ✔ [INSPECT] `monitor-traffic`'s interval: 20 ms to 5 s. ✖ Its default (1 s) and the refusal's words. */
+const MONITOR_INTERVAL_MS = { min: 20, max: 5000, default: 1000 };
+
+function monitorInterval(text: string | undefined): number {
+  if (text === undefined) return MONITOR_INTERVAL_MS.default;
+  const seconds = parseDuration(text);
+  const ms = seconds === null ? NaN : seconds * 1000;
+  if (!(ms >= MONITOR_INTERVAL_MS.min && ms <= MONITOR_INTERVAL_MS.max))
+    throw new Trap(msgInvalidValue('interval'), CATEGORY.argument);
+  return ms;
+}
+
+/**
+ * A monitor command: with `once`, one sample then `!done`; otherwise a sample now and every `interval`, until
+ * `duration` has passed (then `!done`) or `/cancel`. `do` (a script per sample) and `file` are not simulated.
+ */
+function monitor(session: Session, req: Request, start: MonitorHandler): void {
+  if (req.attrs.has('do') || req.attrs.has('file')) throw new Trap(MSG_NOT_MODELLED);
+  const sample = start(req.attrs);
+  const proplist = proplistOf(req);
+  const send = (done: boolean): void => {
+    const out = session.reply(req.tag);
+    for (const row of sample()) out.row(row, proplist);
+    session.send(done ? out.done() : out);
+  };
+  if (req.attrs.has('once')) return send(true);
+  const every = monitorInterval(req.attrs.get('interval'));
+  const durationText = req.attrs.get('duration');
+  const duration = durationText === undefined ? null : parseDuration(durationText);
+  if (durationText !== undefined && duration === null)
+    throw new Trap(msgInvalidValue('duration'), CATEGORY.argument);
+  send(false);
+  const timer = setInterval(() => send(false), every);
+  const end =
+    duration === null
+      ? undefined
+      : setTimeout(() => {
+          clearInterval(timer);
+          session.untrack(req.tag);
+          session.send(session.reply(req.tag).done());
+        }, duration * 1000);
+  session.track(req.tag, {
+    stop: () => {
+      clearInterval(timer);
+      if (end) clearTimeout(end);
+    },
+  });
 }

@@ -46,22 +46,30 @@ export interface SessionHost {
   latencyMs(): number;
   /** Run a logged-in menu command; may register a long-running command via `session.track`. */
   dispatch(session: Session, req: Request): void;
+  /** An API login from `address` succeeded or was refused; a logged-in session ended (the router logs both). */
+  loggedIn?(user: string, address: string, ok: boolean): void;
+  loggedOut?(user: string, address: string): void;
 }
 
 export class Session {
   private readonly decoder = new SentenceDecoder();
   private loggedIn = false;
+  /** The API user of this session once logged in. */
+  private user?: string;
   private challenge?: Buffer;
   private silent = false;
   private closed = false;
   private readonly running = new Map<string, Running>();
   private readonly outbox: { due: number; data: Buffer; end: boolean }[] = [];
   private timer?: NodeJS.Timeout;
+  /** The client's address as the router's log names it (`127.0.0.1`, not `::ffff:127.0.0.1`). */
+  private readonly address: string;
 
   constructor(
     readonly socket: Socket,
     private readonly host: SessionHost,
   ) {
+    this.address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
@@ -147,13 +155,20 @@ export class Session {
       }
       const ok =
         user && this.challenge && response.toLowerCase() === challengeResponse(user.password, this.challenge);
-      if (!ok) return this.send(out.trap(MSG_LOGIN_FAILED_CHALLENGE).done());
+      if (!ok) return this.refuseLogin(name, out.trap(MSG_LOGIN_FAILED_CHALLENGE).done());
     } else if (!user || req.attrs.get('password') !== user.password) {
-      return this.send(out.trap(MSG_LOGIN_FAILED).done());
+      return this.refuseLogin(name, out.trap(MSG_LOGIN_FAILED).done());
     }
     this.loggedIn = true;
+    this.user = user.name;
+    this.host.loggedIn?.(user.name, this.address, true);
     this.send(out.done());
     if (this.host.faults.takeSilence()) this.silent = true;
+  }
+
+  private refuseLogin(name: string | undefined, reply: ReplyBuilder): void {
+    this.host.loggedIn?.(name ?? '', this.address, false);
+    this.send(reply);
   }
 
   /** Register a command that runs until `/cancel` (or the session ends). */
@@ -235,6 +250,8 @@ export class Session {
     this.outbox.length = 0;
     for (const r of this.running.values()) r.stop();
     this.running.clear();
+    if (this.user !== undefined) this.host.loggedOut?.(this.user, this.address);
+    this.user = undefined;
     this.closed = true;
     if (!this.socket.destroyed) this.socket.destroy();
   }

@@ -8,71 +8,24 @@ import { createServer as createTlsServer } from 'node:tls';
 import { dispatch } from './commands';
 import { Logger, Session, SessionHost, SimStats } from './connection';
 import { Faults } from './faults';
+import { Dhcp } from './dhcp';
+import { Interfaces } from './interfaces';
+import { RouterLog } from './log';
 import type { Menu, SimCore } from './menus/common';
-import {
-  activeMenu,
-  bindingMenu,
-  hostMenu,
-  profileMenu,
-  serverMenu,
-  serverProfileMenu,
-  userMenu,
-} from './menus/hotspot';
-import { queueMenu, resetQueueCounters } from './menus/queue';
-import { filterMenu, syncDynamicFilters } from './menus/firewall';
-import { identityMenu, licenseMenu, resourceMenu } from './menus/system';
+import { allMenus } from './menus/index';
+import { resetQueueCounters } from './menus/queue';
+import { syncDynamicFilters } from './menus/firewall';
 import { restore, snapshot, StateStore } from './persist';
 import type { Row } from './query';
-import type { Request, TagPosition } from './request';
+import type { Request } from './request';
 import { CommandSchema } from './schema';
 import { Hotspot } from './sessions';
 import { BoardKind, License, newLicenseId, RouterState } from './state';
 import { Traffic, Transfer } from './traffic';
+import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './options';
 
-export interface RouterSimulatorOptions {
-  host?: string;
-  port?: number;
-  users?: { name: string; password: string }[];
-  loginMode?: 'plain' | 'challenge';
-  version?: string;
-  emptyReplies?: boolean;
-  tagPosition?: TagPosition;
-  identity?: string;
-  stateFile?: string;
-  clock?: () => number;
-  latencyMs?: number;
-  tls?: { key: string | Buffer; cert: string | Buffer };
-  logger?: Logger;
-  /** The kind of machine: `chr` (default; `/system/license` shows `system-id`, `level`) or `routerboard`. */
-  board?: BoardKind;
-  /**
-   * The machine's licence id (`system-id` on a CHR, `software-id` on a RouterBOARD). Default: the one in the
-   * state file, else a fresh random one, so two simulators are two different routers unless told otherwise.
-   */
-  licenseId?: string;
-  /**
-   * The DNS name typed at `/ip hotspot setup` ("DNS name of local hotspot server"): the setup's server profile
-   * `hsprof1` has it as `dns-name`. Default empty (the question skipped). A state file's own profiles win.
-   */
-  hotspotDnsName?: string;
-}
-
+export { demoDevice, REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 export type { Logger, SimStats };
-
-/**
- * `7.18.2` ≥ `7.18`? Used for the `!empty` default (introduced in RouterOS 7.18,
- * docs/routeros.md "Reply words").
- */
-function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const [a = 0, b = 0] = version.split('.').map((n) => parseInt(n, 10) || 0);
-  return a > major || (a === major && b >= minor);
-}
-
-/** Fixed demo devices: 02:50:00:00:00:01.. at 10.5.50.11.. (locally administered MACs). */
-export function demoDevice(n: number): { mac: string; ip: string } {
-  const hex = n.toString(16).toUpperCase().padStart(4, '0');
-  return { mac: `02:50:00:00:${hex.slice(0, 2)}:${hex.slice(2)}`, ip: `10.5.50.${10 + n}` };
-}
 
 let sharedSchema: CommandSchema | undefined;
 
@@ -87,6 +40,8 @@ export class RouterSimulator {
   private readonly state: RouterState;
   private readonly hotspot: Hotspot;
   private readonly traffic: Traffic;
+  private readonly log: RouterLog;
+  private readonly interfaces: Interfaces;
   private readonly menus = new Map<string, Menu>();
   private readonly sessions = new Set<Session>();
   private readonly store?: StateStore;
@@ -108,8 +63,12 @@ export class RouterSimulator {
     this.emptyReplies = opts.emptyReplies ?? versionAtLeast(this.version, 7, 18);
     this.state = new RouterState(opts.identity ?? 'MikroTik', this.now(), makeLicense(opts.board ?? 'chr'));
     this.state.setupDnsName = opts.hotspotDnsName ?? '';
-    this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon());
-    this.traffic = new Traffic(this.state, this.hotspot, this.now);
+    const timeZone = opts.timeZone ?? 'UTC';
+    this.log = new RouterLog(this.now, timeZone);
+    const dhcp = new Dhcp(this.state, this.now, this.log);
+    this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon(), this.log, dhcp);
+    this.interfaces = new Interfaces(this.state, this.now, timeZone);
+    this.traffic = new Traffic(this.state, this.hotspot, this.now, this.interfaces);
     this.faults = new Faults(() => this.silenceLoggedIn());
     if (opts.stateFile) this.store = new StateStore(opts.stateFile);
     const saved = this.store?.load();
@@ -119,12 +78,12 @@ export class RouterSimulator {
     if (opts.board && opts.board !== this.state.license.board) this.state.license = makeLicense(opts.board);
     if (opts.licenseId) this.state.license.id = opts.licenseId;
     syncDynamicFilters(this.state);
-    this.buildMenus();
+    this.buildMenus(dhcp);
     // The licence id must be on disk from the start: it is how the demo stays the same router.
     if (this.store && saved?.license?.id !== this.state.license.id) this.persistSoon();
   }
 
-  private buildMenus(): void {
+  private buildMenus(dhcp: Dhcp): void {
     const core: SimCore = {
       state: this.state,
       now: this.now,
@@ -135,21 +94,12 @@ export class RouterSimulator {
         this.persistSoon();
       },
     };
-    for (const m of [
-      queueMenu(core),
-      serverMenu(core),
-      profileMenu(core),
-      serverProfileMenu(core),
-      userMenu(core),
-      bindingMenu(core),
-      activeMenu(core, this.hotspot),
-      hostMenu(core, this.hotspot),
-      resourceMenu(core),
-      identityMenu(core),
-      licenseMenu(core),
-      filterMenu(core),
-    ])
-      this.menus.set(m.path, m);
+    const reboot = (): void =>
+      void this.reboot({ downMs: this.opts.rebootDownMs ?? REBOOT_DOWN_MS }).catch((err: unknown) =>
+        this.opts.logger?.warn('simulator: reboot failed', err),
+      );
+    const parts = { hotspot: this.hotspot, interfaces: this.interfaces, log: this.log, dhcp, reboot };
+    for (const m of allMenus(core, parts)) this.menus.set(m.path, m);
   }
 
   private persistSoon(): void {
@@ -237,6 +187,13 @@ export class RouterSimulator {
       logger: this.opts.logger,
       latencyMs: () => this.latency,
       dispatch: (session: Session, req: Request) => dispatch(dispatchOpts, session, req),
+      // ◐ What RouterOS logs for API logins (docs/routeros.md "Log").
+      loggedIn: (user: string, address: string, ok: boolean) =>
+        ok
+          ? this.log.write('system,info,account', `user ${user} logged in from ${address} via api`)
+          : this.log.write('system,error,critical', `login failure for user ${user} from ${address} via api`),
+      loggedOut: (user: string, address: string) =>
+        this.log.write('system,info,account', `user ${user} logged out from ${address} via api`),
     };
   }
 
@@ -251,8 +208,9 @@ export class RouterSimulator {
 
   // ---- devices and traffic -------------------------------------------------------------------------------
 
-  addDevice(device: { mac: string; ip: string; server?: string }): void {
-    this.hotspot.addDevice(device.mac, device.ip, device.server);
+  /** A device joins the hotspot network: a DHCP lease (with the name it asked with, if any), then a host. */
+  addDevice(device: { mac: string; ip: string; server?: string; hostName?: string }): void {
+    this.hotspot.addDevice(device.mac, device.ip, device.server, device.hostName);
   }
 
   setDeviceIp(mac: string, ip: string): void {
@@ -278,6 +236,7 @@ export class RouterSimulator {
    */
   tick(seconds: number): void {
     this.hotspot.enforceLimits();
+    this.hotspot.expireCookies();
     this.traffic.decayRates(seconds);
   }
 
@@ -349,6 +308,10 @@ export class RouterSimulator {
       f.bytes = 0;
       f.packets = 0;
     }
+    // Runtime state goes with the power: cookies, interface counters, the memory log (✖ cookies).
+    s.cookies.clear();
+    this.interfaces.resetAll();
+    this.log.clear();
     change();
     this.hotspot.rediscoverHosts();
     syncDynamicFilters(s);

@@ -18,8 +18,11 @@ import {
   msgInvalidValue,
   Trap,
 } from './messages';
+import type { Dhcp } from './dhcp';
+import type { RouterLog } from './log';
 import {
   ActiveItem,
+  CookieItem,
   HostItem,
   newQueueRuntime,
   QueueItem,
@@ -32,16 +35,25 @@ import { ipToInt, normaliseMac, parseDuration, parseRateLimit, RateLimit, format
 
 const ANY_MAC = '00:00:00:00:00:00';
 
+/** Why a session ended, as the hotspot's log line words it (docs/routeros.md "Log"). */
+export type LogoutReason = 'admin reset' | 'session timeout' | 'traffic limit reached' | 'lost dhcp lease';
+
 export class Hotspot {
-  /** @param usageChanged a user's accumulated usage changed (it is persisted with the config). */
+  /**
+   * @param usageChanged a user's accumulated usage changed (it is persisted with the config).
+   * @param log the router's log: logins, logouts and refused logins are written to it.
+   * @param dhcp the network's DHCP server: every device seen has a lease.
+   */
   constructor(
     private readonly state: RouterState,
     private readonly now: () => number,
-    private readonly usageChanged: () => void = () => undefined,
+    private readonly usageChanged: () => void,
+    private readonly log: RouterLog,
+    private readonly dhcp: Dhcp,
   ) {}
 
-  /** A device appears on the hotspot network (DHCP lease + first packet). */
-  addDevice(macText: string, ip: string, server?: string): HostItem {
+  /** A device appears on the hotspot network (DHCP lease + first packet); `hostName` is what its DHCP asked with. */
+  addDevice(macText: string, ip: string, server?: string, hostName?: string): HostItem {
     const mac = normaliseMac(macText);
     if (!mac || ipToInt(ip) === null) throw new Error(`bad device ${macText} ${ip}`);
     const existing = this.state.hostsByMac.get(mac);
@@ -49,6 +61,7 @@ export class Hotspot {
       this.setDeviceIp(mac, ip);
       return existing;
     }
+    this.dhcp.assign(mac, ip, hostName ?? this.dhcp.lease(mac)?.hostName);
     const t = this.now();
     const host: HostItem = {
       id: this.state.hosts.newId(),
@@ -61,6 +74,8 @@ export class Hotspot {
       lastSeenAt: t,
       counters: zeroCounters(),
       authorized: false,
+      rate: [0, 0],
+      rateUntil: 0,
     };
     this.state.hosts.insert(host);
     return host;
@@ -69,6 +84,7 @@ export class Hotspot {
   /** The device got a new IP: its session and dynamic queue follow it. */
   setDeviceIp(macText: string, ip: string): void {
     const host = this.host(macText);
+    this.dhcp.assign(host.mac, ip, this.dhcp.lease(host.mac)?.hostName);
     host.ip = ip;
     for (const a of this.state.active.list.filter((s) => s.mac === host.mac)) {
       a.ip = ip;
@@ -92,13 +108,16 @@ export class Hotspot {
     }
   }
 
+  /** The device left: its lease is freed, and the hotspot drops it (its sessions end). */
   removeDevice(macText: string): void {
     const host = this.state.hostsByMac.get(normaliseMac(macText) ?? '');
-    if (host) this.removeHost(host);
+    if (!host) return;
+    this.dhcp.releaseMac(host.mac);
+    this.removeHost(host, 'lost dhcp lease');
   }
 
-  removeHost(host: HostItem): void {
-    for (const a of this.state.active.list.filter((s) => s.mac === host.mac)) this.logout(a);
+  removeHost(host: HostItem, reason: LogoutReason = 'admin reset'): void {
+    for (const a of this.state.active.list.filter((s) => s.mac === host.mac)) this.logout(a, reason);
     this.state.hosts.remove(host);
   }
 
@@ -133,6 +152,22 @@ export class Hotspot {
    * All texts: messages.ts.
    */
   login(args: { user?: string; password?: string; ip?: string; mac?: string }): ActiveItem {
+    try {
+      const session = this.tryLogin(args);
+      this.log.write('hotspot,account,info,debug', `${session.user} (${session.ip}): logged in`);
+      return session;
+    } catch (err) {
+      // ◐ a refused login is logged with its reason, under the name and address it was tried with.
+      if (err instanceof Trap)
+        this.log.write(
+          'hotspot,info,debug',
+          `${args.user ?? ''} (${args.ip ?? ''}): login failed: ${err.message}`,
+        );
+      throw err;
+    }
+  }
+
+  private tryLogin(args: { user?: string; password?: string; ip?: string; mac?: string }): ActiveItem {
     const host = this.hostFor(args.ip, args.mac);
     const user = args.user !== undefined ? this.state.users.byNameGet(args.user) : undefined;
     if (
@@ -189,7 +224,38 @@ export class Hotspot {
     host.authorized = true;
     this.state.active.insert(session);
     this.state.hosts.emit('set', host);
+    this.giveCookie(session);
     return session;
+  }
+
+  /**
+   * ✔ An HTTP login on a server whose profile's `login-by` has `cookie` leaves a cookie for that browser, valid for
+   * the profile's `http-cookie-lifetime`. ✖ The simulator's logins stand for the external portal's HTTP login
+   * (`login-by` http-pap), so they get one; a later login of the same user on the same device renews it.
+   */
+  private giveCookie(session: ActiveItem): void {
+    const server = this.state.servers.byNameGet(session.server);
+    const profile = this.state.serverProfiles.byNameGet(server?.cfg.profile ?? 'default');
+    const methods = (profile?.cfg['login-by'] ?? '').split(',');
+    if (!methods.includes('cookie')) return;
+    const lifetime = parseDuration(profile?.cfg['http-cookie-lifetime'] ?? '3d') ?? 0;
+    const cookies = this.state.cookies;
+    for (const c of cookies.list.filter((c) => c.user === session.user && c.mac === session.mac))
+      cookies.remove(c);
+    const cookie: CookieItem = {
+      id: cookies.newId(),
+      cfg: {},
+      dynamic: true,
+      user: session.user,
+      mac: session.mac,
+      expiresAt: this.now() + lifetime * 1000,
+    };
+    cookies.insert(cookie);
+  }
+
+  /** Cookies past their lifetime are gone. */
+  expireCookies(): void {
+    this.state.cookies.clear((c) => c.expiresAt <= this.now());
   }
 
   /**
@@ -229,7 +295,8 @@ export class Hotspot {
    * Log out: the session's time and bytes are added to the user (updated when the session ends,
    * docs/routeros.md "Hotspot user limits").
    */
-  logout(session: ActiveItem): void {
+  logout(session: ActiveItem, reason: LogoutReason = 'admin reset'): void {
+    this.log.write('hotspot,account,info,debug', `${session.user} (${session.ip}): logged out: ${reason}`);
     const user = this.state.users.get(session.userId);
     if (user) {
       user.uptime += this.sessionUptime(session);
@@ -271,7 +338,9 @@ export class Hotspot {
     for (const s of [...sessions]) {
       const left = this.timeLeft(s);
       const user = this.state.users.get(s.userId);
-      if ((left !== null && left <= 0) || (user && overBytes(user, s))) this.logout(s);
+      // ✖ a limit-uptime that ran out is logged like the profile's session-timeout.
+      if (left !== null && left <= 0) this.logout(s, 'session timeout');
+      else if (user && overBytes(user, s)) this.logout(s, 'traffic limit reached');
     }
   }
 }

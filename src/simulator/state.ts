@@ -41,7 +41,41 @@ export interface HostItem extends Item {
   lastSeenAt: number;
   counters: Counters;
   authorized: boolean;
+  /** upload/download bits/s of its last traffic, counted as current until `rateUntil` (interface monitors). */
+  rate: Pair;
+  rateUntil: number;
 }
+
+/** A hotspot HTTP cookie (`/ip/hotspot/cookie`): lets the same browser log in again without the code. */
+export interface CookieItem extends Item {
+  user: string;
+  mac: string;
+  expiresAt: number;
+}
+
+/** A dynamic DHCP lease of a device on the hotspot network (`/ip/dhcp-server/lease`). */
+export interface LeaseItem extends Item {
+  mac: string;
+  ip: string;
+  server: string;
+  hostName?: string;
+  assignedAt: number;
+}
+
+/** An interface's byte and packet counters since boot, from the router's point of view. */
+export interface InterfaceCounters {
+  rxByte: number;
+  txByte: number;
+  rxPacket: number;
+  txPacket: number;
+}
+
+export const zeroInterfaceCounters = (): InterfaceCounters => ({
+  rxByte: 0,
+  txByte: 0,
+  rxPacket: 0,
+  txPacket: 0,
+});
 
 export interface ActiveItem extends Item {
   userId: string;
@@ -115,6 +149,11 @@ export class RouterState {
   readonly hosts = new Table<HostItem>('/ip/hotspot/host');
   readonly active = new Table<ActiveItem>('/ip/hotspot/active');
   readonly filters = new Table<FilterItem>('/ip/firewall/filter');
+  /** Runtime, like sessions: cookies of HTTP logins and the DHCP server's dynamic leases. */
+  readonly cookies = new Table<CookieItem>('/ip/hotspot/cookie');
+  readonly leases = new Table<LeaseItem>('/ip/dhcp-server/lease');
+  /** Counters per interface name since boot (missing: all zero). */
+  readonly interfaceCounters = new Map<string, InterfaceCounters>();
   license: License;
   /** Host lookup by MAC (the hotspot's key for a device). */
   readonly hostsByMac = new Map<string, HostItem>();

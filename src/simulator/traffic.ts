@@ -3,6 +3,7 @@
  * (strict first-match, docs/routeros.md "Order"), capped by that queue's max-limit so a limit visibly limits.
  * Upload = from the device, download = to the device (docs/routeros.md "Direction").
  */
+import type { Interfaces } from './interfaces';
 import type { Hotspot } from './sessions';
 import type { ActiveItem, Counters, QueueItem, RouterState } from './state';
 import { ipToInt, prefixContains, targetContainsAddr, targetPrefixes, type Prefix } from './values';
@@ -31,6 +32,7 @@ export class Traffic {
     private readonly state: RouterState,
     private readonly hotspot: Hotspot,
     private readonly now: () => number,
+    private readonly interfaces: Interfaces,
   ) {}
 
   firstMatchingQueue(ip: string): QueueItem | undefined {
@@ -116,6 +118,11 @@ export class Traffic {
     }
     addCounters(host.counters, up, down);
     if (up > 0 || down > 0) host.lastSeenAt = this.now();
+    // The device's rate counts as current for the interval it covers (at least the demo's step and a little
+    // more, so a monitor between two steps does not read zero).
+    host.rate = [Math.round((up * 8) / secs), Math.round((down * 8) / secs)];
+    host.rateUntil = this.now() + Math.max(secs, 2) * 1000;
+    this.interfaces.count(host, up, down);
     const sessions = find
       ? find.sessions(host.mac)
       : this.state.active.list.filter((a) => a.mac === host.mac);

@@ -19,6 +19,11 @@ import { normaliseDuration, normaliseMac, parseBool, parseUint } from '../values
 export type Args = Map<string, string>;
 /** A command handler; the returned string becomes `!done =ret=`. */
 export type Handler = (args: Args) => string | void;
+/**
+ * A monitor command (`monitor-traffic`, …): checks its arguments (throwing a Trap) and returns what reads one
+ * sample, a `!re` per row. The dispatcher runs it `once`, every `interval` for a `duration`, or until `/cancel`.
+ */
+export type MonitorHandler = (args: Args) => () => Row[];
 
 export interface SimCore {
   readonly state: RouterState;
@@ -32,6 +37,7 @@ export interface Menu {
   readonly path: string;
   rows(): Row[];
   readonly commands: Record<string, Handler>;
+  readonly monitors?: Record<string, MonitorHandler>;
   /** For `listen`: the table and how to render one item. */
   readonly table?: Table<Item>;
   render?(item: Item): Row;

@@ -1,12 +1,13 @@
 /**
  * `/ip/hotspot` menus (docs/routeros.md "Hotspot"): servers, user profiles, users, ip-bindings (config),
- * active sessions and hosts (runtime).
+ * active sessions, hosts and cookies (runtime).
  */
 import { CATEGORY, MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER, msgInvalidValue, Trap } from '../messages';
 import type { Row } from '../query';
 import type { Hotspot } from '../sessions';
 import {
   ActiveItem,
+  CookieItem,
   HostItem,
   PROFILE_DEFAULTS,
   SERVER_DEFAULTS,
@@ -265,6 +266,32 @@ export function hostMenu(core: SimCore, hotspot: Hotspot): Menu {
     commands: {
       remove: (args) => {
         for (const h of targets(hosts, args)) hotspot.removeHost(h);
+      },
+    },
+  };
+}
+
+/**
+ * `/ip/hotspot/cookie`: ✔ `user domain mac-address expires-in`, read-only; `remove` forgets one (that browser must
+ * log in with its code again). A cookie past its lifetime is not listed.
+ */
+export function cookieMenu(core: SimCore): Menu {
+  const cookies = core.state.cookies;
+  const render = (c: CookieItem): Row => ({
+    '.id': c.id,
+    user: c.user,
+    domain: '',
+    'mac-address': c.mac,
+    'expires-in': formatSeconds(Math.max(0, (c.expiresAt - core.now()) / 1000)),
+  });
+  return {
+    path: '/ip/hotspot/cookie',
+    table: cookies as unknown as Table<Item>,
+    render: (item) => render(item as CookieItem),
+    rows: () => cookies.list.filter((c) => c.expiresAt > core.now()).map(render),
+    commands: {
+      remove: (args) => {
+        for (const c of targets(cookies, args)) cookies.remove(c);
       },
     },
   };

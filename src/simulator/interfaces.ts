@@ -1,0 +1,136 @@
+/**
+ * The machine's interfaces and the traffic through them, derived from the devices' traffic
+ * (docs/routeros.md "Interfaces and traffic"): what a device uploads the hotspot's interface receives and the
+ * WAN port (`ether1`) sends on; what it downloads comes in on the WAN port and goes out on the hotspot's
+ * interface. On a RouterBOARD the phones are on its two radios, bridged into the hotspot's bridge. Nothing
+ * else flows: the simulator has no traffic of its own.
+ */
+import { createHash } from 'node:crypto';
+import { formatDateTime } from './log';
+import type { HostItem, InterfaceCounters, RouterState } from './state';
+import { zeroInterfaceCounters } from './state';
+
+/** The interface the simulated Internet is behind. */
+export const WAN = 'ether1';
+/** Average packet size used to derive packet counts from bytes (as the queues do). */
+const PACKET_BYTES = 1500;
+
+export interface InterfaceRates {
+  rxBps: number;
+  txBps: number;
+  rxPps: number;
+  txPps: number;
+}
+
+const typeOf = (name: string): string =>
+  name.startsWith('bridge') ? 'bridge' : name.startsWith('wlan') ? 'wlan' : 'ether';
+
+export class Interfaces {
+  constructor(
+    private readonly state: RouterState,
+    private readonly now: () => number,
+    private readonly timeZone: string,
+  ) {}
+
+  names(): string[] {
+    return this.state.interfaces();
+  }
+
+  /** The hotspot's interface for a device, and on a RouterBOARD the radio it is on (one of two, by its MAC). */
+  private lanOf(host: HostItem): string[] {
+    const bridge = this.state.servers.byNameGet(host.server)?.cfg.interface || 'bridge-hotspot';
+    if (this.state.license.board !== 'routerboard') return [bridge];
+    const last = parseInt(host.mac.slice(-2), 16) || 0;
+    return [bridge, last % 2 === 0 ? 'wlan2' : 'wlan1'];
+  }
+
+  private counters(name: string): InterfaceCounters {
+    let c = this.state.interfaceCounters.get(name);
+    if (!c) this.state.interfaceCounters.set(name, (c = zeroInterfaceCounters()));
+    return c;
+  }
+
+  /** A device moved `up` and `down` bytes. */
+  count(host: HostItem, up: number, down: number): void {
+    const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
+    for (const name of this.lanOf(host)) {
+      const c = this.counters(name);
+      c.rxByte += up;
+      c.txByte += down;
+      c.rxPacket += packets(up);
+      c.txPacket += packets(down);
+    }
+    const wan = this.counters(WAN);
+    wan.rxByte += down;
+    wan.txByte += up;
+    wan.rxPacket += packets(down);
+    wan.txPacket += packets(up);
+  }
+
+  /** What `monitor-traffic` sees on `name` now: the sum of the devices' current rates through it. */
+  rates(name: string): InterfaceRates {
+    let up = 0;
+    let down = 0;
+    const t = this.now();
+    for (const host of this.state.hosts.list) {
+      if (host.rateUntil <= t) continue;
+      if (name !== WAN && !this.lanOf(host).includes(name)) continue;
+      up += host.rate[0];
+      down += host.rate[1];
+    }
+    const [rx, tx] = name === WAN ? [down, up] : [up, down];
+    const pps = (bps: number): number => Math.ceil(bps / 8 / PACKET_BYTES);
+    return { rxBps: rx, txBps: tx, rxPps: pps(rx), txPps: pps(tx) };
+  }
+
+  /** Total bits/s through the WAN port both ways (the CPU load follows it). */
+  wanBps(): number {
+    const r = this.rates(WAN);
+    return r.rxBps + r.txBps;
+  }
+
+  resetCounters(name: string): void {
+    this.state.interfaceCounters.set(name, zeroInterfaceCounters());
+  }
+
+  /** A reboot: every counter starts again from zero. */
+  resetAll(): void {
+    this.state.interfaceCounters.clear();
+  }
+
+  /** A stable MAC per machine and port, locally administered like a CHR's virtual NICs. */
+  private macOf(name: string): string {
+    const h = createHash('sha256').update(`${this.state.license.id}/${name}`).digest();
+    const hex = [0x02, h[0], h[1], h[2], h[3], h[4]].map((b) => b.toString(16).padStart(2, '0'));
+    return hex.join(':').toUpperCase();
+  }
+
+  /** `/interface/print` rows, `.id`s in list order. */
+  rows(): Record<string, string>[] {
+    return this.names().map((name, i) => {
+      const c = this.counters(name);
+      const type = typeOf(name);
+      const row: Record<string, string> = { '.id': `*${(i + 1).toString(16).toUpperCase()}`, name };
+      if (type !== 'bridge') row['default-name'] = name;
+      return Object.assign(row, {
+        type,
+        mtu: '1500',
+        'actual-mtu': '1500',
+        'mac-address': this.macOf(name),
+        'last-link-up-time': formatDateTime(this.state.bootAt, this.timeZone),
+        'link-downs': '0',
+        'rx-byte': String(c.rxByte),
+        'tx-byte': String(c.txByte),
+        'rx-packet': String(c.rxPacket),
+        'tx-packet': String(c.txPacket),
+        'rx-drop': '0',
+        'tx-drop': '0',
+        'tx-queue-drop': '0',
+        'rx-error': '0',
+        'tx-error': '0',
+        running: 'true',
+        disabled: 'false',
+      });
+    });
+  }
+}

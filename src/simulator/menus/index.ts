@@ -1,0 +1,54 @@
+/** Every menu the simulator answers, built on the router's parts (each menu's own file says what it models). */
+import type { Dhcp } from '../dhcp';
+import type { Interfaces } from '../interfaces';
+import type { RouterLog } from '../log';
+import type { Hotspot } from '../sessions';
+import type { Menu, SimCore } from './common';
+import { leaseMenu } from './dhcp';
+import { filterMenu } from './firewall';
+import {
+  activeMenu,
+  bindingMenu,
+  cookieMenu,
+  hostMenu,
+  profileMenu,
+  serverMenu,
+  serverProfileMenu,
+  userMenu,
+} from './hotspot';
+import { interfaceMenu } from './interface';
+import { logMenu } from './log';
+import { queueMenu } from './queue';
+import { healthMenu, identityMenu, licenseMenu, resourceMenu, systemMenu } from './system';
+
+export interface RouterParts {
+  hotspot: Hotspot;
+  interfaces: Interfaces;
+  log: RouterLog;
+  dhcp: Dhcp;
+  /** `/system/reboot`: the router goes away and comes back. */
+  reboot(): void;
+}
+
+export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
+  return [
+    queueMenu(core),
+    serverMenu(core),
+    profileMenu(core),
+    serverProfileMenu(core),
+    userMenu(core),
+    bindingMenu(core),
+    activeMenu(core, parts.hotspot),
+    hostMenu(core, parts.hotspot),
+    cookieMenu(core),
+    leaseMenu(core, parts.dhcp),
+    resourceMenu(core, parts.interfaces),
+    healthMenu(core, parts.interfaces),
+    identityMenu(core),
+    licenseMenu(core),
+    systemMenu(parts.reboot),
+    filterMenu(core),
+    interfaceMenu(parts.interfaces),
+    logMenu(parts.log),
+  ];
+}
