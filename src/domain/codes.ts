@@ -1,35 +1,57 @@
 /**
- * Voucher codes: random over an alphabet without look-alikes (no 0/O, 1/I/L), drawn from a cryptographic
- * RNG the caller passes in (crypto.randomBytes), with rejection sampling so every character is equally likely.
+ * Voucher codes and their passwords: random over an alphabet (code-style.ts says which), drawn from a
+ * cryptographic RNG the caller passes in (crypto.randomBytes), with rejection sampling so every character is
+ * equally likely. Every alphabet is of one case (capitals, small letters, or digits), so a code is found by its
+ * key (`normaliseCode`: upper case, spaces and dashes removed) whatever case the customer's phone typed it in, while the
+ * code itself, as stored and as the router's hotspot user name, keeps its case (RouterOS names are case-sensitive).
  */
 import { ValidationError } from './errors';
 
-export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+/**
+ * `uppercase`: capital letters and digits without look-alikes (no 0/O, 1/I/L), as before there were styles.
+ * `lowercase`: the same in small letters. `digits`: 0-9, every digit (there are no letters to mistake them for).
+ */
+export const CODE_ALPHABETS = {
+  uppercase: 'ABCDEFGHJKMNPQRSTUVWXYZ23456789',
+  lowercase: 'abcdefghjkmnpqrstuvwxyz23456789',
+  digits: '0123456789',
+} as const;
+export type CodeAlphabet = keyof typeof CODE_ALPHABETS;
+export const CODE_ALPHABET_NAMES = Object.keys(CODE_ALPHABETS) as CodeAlphabet[];
+
 export const DEFAULT_CODE_LENGTH = 8;
 export const MIN_CODE_LENGTH = 6;
 export const MAX_CODE_LENGTH = 16;
+export const MAX_PREFIX_LENGTH = 8;
 export const MAX_BATCH = 10000;
-
-/** Bytes ≥ this are thrown away: 248 = 8 × 31 is the largest multiple of the alphabet size below 256. */
-const REJECT_FROM = 256 - (256 % CODE_ALPHABET.length);
 
 export type RandomBytes = (n: number) => Uint8Array;
 
 export interface CodeOptions {
   /** Random characters, not counting the prefix. */
   length?: number;
-  /** Shop-chosen marker before the random part, `[A-Z0-9]{0,8}` (lower case is upper-cased). */
+  /** Shop-chosen marker before the random part, already in the alphabet's form (parsePrefix). */
   prefix?: string;
+  alphabet?: CodeAlphabet;
 }
 
-/** Bits of entropy in the random part: length × log2(31) ≈ 4.95 bits per character (8 → 39.6 bits). */
-export function codeEntropyBits(length = DEFAULT_CODE_LENGTH): number {
-  return length * Math.log2(CODE_ALPHABET.length);
-}
-
-export function parsePrefix(value: unknown, field = 'prefix'): string {
-  const text = typeof value === 'string' ? value.trim().toUpperCase() : value;
-  if (typeof text !== 'string' || !/^[A-Z0-9]{0,8}$/.test(text)) {
+/**
+ * A prefix as the alphabet writes it: capitals for `uppercase`, small letters for `lowercase` (what the owner
+ * typed is put in that case), digits only for `digits` (a numbers-only code is typed on a phone's number pad).
+ */
+export function parsePrefix(value: unknown, field = 'prefix', alphabet: CodeAlphabet = 'uppercase'): string {
+  const raw = typeof value === 'string' ? value.trim() : value;
+  if (alphabet === 'digits') {
+    if (typeof raw !== 'string' || !/^[0-9]{0,8}$/.test(raw))
+      throw ValidationError.invalid(
+        field,
+        value,
+        'a prefix for numbers-only codes',
+        'use up to 8 digits, like 55, or leave it empty',
+      );
+    return raw;
+  }
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9]{0,8}$/.test(raw)) {
     throw ValidationError.invalid(
       field,
       value,
@@ -37,10 +59,10 @@ export function parsePrefix(value: unknown, field = 'prefix'): string {
       'use up to 8 letters or digits, like WIFI or P5',
     );
   }
-  return text;
+  return alphabet === 'lowercase' ? raw.toLowerCase() : raw.toUpperCase();
 }
 
-function checkCount(count: number, length: number): void {
+function checkCount(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_BATCH) {
     throw ValidationError.invalid(
       'count',
@@ -49,45 +71,64 @@ function checkCount(count: number, length: number): void {
       `use a whole number from 1 to ${MAX_BATCH}`,
     );
   }
-  if (!Number.isInteger(length) || length < MIN_CODE_LENGTH || length > MAX_CODE_LENGTH) {
-    throw ValidationError.invalid(
-      'length',
-      length,
-      'a code length',
-      `use ${MIN_CODE_LENGTH} to ${MAX_CODE_LENGTH} characters`,
-    );
-  }
 }
 
-/** One random part of `length` characters, unbiased. */
-function randomPart(length: number, randomBytes: RandomBytes): string {
+/** Checks a length of random characters against its bounds. */
+export function checkLength(length: unknown, field: string, min: number, max: number): number {
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < min || length > max) {
+    throw ValidationError.invalid(
+      field,
+      length,
+      field.startsWith('password') ? 'a password length' : 'a code length',
+      `use ${min} to ${max} characters`,
+    );
+  }
+  return length;
+}
+
+/** `length` random characters of `alphabet`, unbiased. */
+export function randomPart(length: number, alphabet: CodeAlphabet, randomBytes: RandomBytes): string {
+  const symbols = CODE_ALPHABETS[alphabet];
+  // Bytes at or above the largest multiple of the alphabet's size below 256 are thrown away (248 for 31
+  // symbols, 250 for 10), so each symbol is drawn from exactly as many byte values as the others.
+  const rejectFrom = 256 - (256 % symbols.length);
   let out = '';
   while (out.length < length) {
-    // Exactly the missing count each round: about 3% of bytes are rejected, so a second round is rare.
+    // Exactly the missing count each round: few bytes are rejected, so a second round is rare.
     for (const byte of randomBytes(length - out.length)) {
-      if (byte < REJECT_FROM) out += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+      if (byte < rejectFrom) out += symbols[byte % symbols.length];
     }
   }
   return out;
 }
 
-/** `count` distinct codes, each `prefix` + `length` random characters. */
+/** `count` distinct codes, each `prefix` + `length` random characters of the alphabet. */
 export function generateCodes(count: number, options: CodeOptions, randomBytes: RandomBytes): string[] {
-  const length = options.length ?? DEFAULT_CODE_LENGTH;
-  const prefix = parsePrefix(options.prefix ?? '');
-  checkCount(count, length);
+  const alphabet = options.alphabet ?? 'uppercase';
+  const length = checkLength(
+    options.length ?? DEFAULT_CODE_LENGTH,
+    'length',
+    MIN_CODE_LENGTH,
+    MAX_CODE_LENGTH,
+  );
+  const prefix = parsePrefix(options.prefix ?? '', 'prefix', alphabet);
+  checkCount(count);
   const codes = new Set<string>();
-  // Duplicates are vanishingly rare at these lengths; the bound only stops a broken RNG from looping forever.
+  // Duplicates are rare at lengths the guessing floor allows; the bound only stops a broken RNG looping forever.
   let attempts = 0;
   while (codes.size < count) {
     if (++attempts > count * 10 + 100)
       throw new Error('random source keeps repeating itself; cannot make unique codes');
-    codes.add(prefix + randomPart(length, randomBytes));
+    codes.add(prefix + randomPart(length, alphabet, randomBytes));
   }
   return [...codes];
 }
 
-/** What a customer typed → the stored form: upper case, spaces and dashes removed (`abcd-efgh` → `ABCDEFGH`). */
+/**
+ * What a customer typed → the key a voucher is found by: upper case, spaces and dashes removed
+ * (`abcd-efgh` → `ABCDEFGH`). Codes are unique by this key (the database holds them so), so a code typed in
+ * either case finds its voucher; the voucher's own `code` is what goes to the router.
+ */
 export function normaliseCode(input: string): string {
   return input.toUpperCase().replace(/[\s-]+/g, '');
 }
@@ -97,7 +138,30 @@ export function isPlausibleCode(input: string): boolean {
   return /^[A-Z0-9]{6,24}$/.test(normaliseCode(input));
 }
 
-/** `ABCDEFGH` → `ABCD-EFGH` for printed cards; normaliseCode removes the dashes again. */
+/**
+ * `ABCDEFGH` → `ABCD-EFGH`, `abcdefgh` → `abcd-efgh`, `123456789012` → `1234-5678-9012` for printed cards and the
+ * owner's pages (a code's case is kept: it is the router's user name); normaliseCode removes the dashes again.
+ */
 export function formatCodeForPrint(code: string): string {
-  return (normaliseCode(code).match(/.{1,4}/g) ?? []).join('-');
+  return (code.replace(/[\s-]+/g, '').match(/.{1,4}/g) ?? []).join('-');
+}
+
+/** Whether a voucher (its separate password, or none: the code is the password) lets in what was typed. */
+export function voucherPasswordMatches(
+  stored: string | null | undefined,
+  typed: string | undefined,
+): boolean {
+  return stored === null || stored === undefined || passwordMatches(stored, typed ?? '');
+}
+
+/**
+ * Whether the password a customer typed is the voucher's, compared as codes are (case, spaces and dashes
+ * forgiven: passwords are of one case too) and in time independent of where they differ.
+ */
+export function passwordMatches(stored: string, typed: string): boolean {
+  const a = normaliseCode(stored);
+  const b = normaliseCode(typed);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ (b.charCodeAt(i % Math.max(1, b.length)) || 0);
+  return diff === 0;
 }

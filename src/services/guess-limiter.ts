@@ -23,11 +23,12 @@
  * A valid code from an asker that has not itself guessed wrong is never refused by any of them.
  *
  * In memory on purpose: a restart forgets lockouts, which costs an attacker a restart they cannot cause.
- * Eight random characters over 31 symbols (~40 bits) make guessing hopeless at these rates; SECURITY.md has
- * the figures for both deployments.
+ * The per-address rate's default lives beside the floor on code styles (src/domain/code-style.ts), so a style is
+ * always judged at the rate a guesser actually gets; SECURITY.md has the figures for both deployments.
  */
 import type { Clock } from '../lib/clock';
 import { normaliseMac } from '../domain/units';
+import { ADDRESS_GUESSES_PER_MINUTE } from '../domain/code-style';
 import { AppError } from '../lib/errors';
 
 /** AppError with the seconds to wait, for the Retry-After header. */
@@ -138,7 +139,7 @@ export class GuessLimiter {
     this.maxMs = opts.maxLockMs ?? 3_600_000;
     this.forgetMs = opts.forgetAfterMs ?? 24 * 3_600_000;
     this.globalMax = opts.globalPerMinute ?? 120;
-    this.addressBase = opts.addressPerMinute ?? 5;
+    this.addressBase = opts.addressPerMinute ?? ADDRESS_GUESSES_PER_MINUTE;
     this.devicesBehind = opts.devicesBehind ?? (() => Promise.resolve(1));
     this.seesDevice = opts.seesDevice ?? (() => Promise.resolve(false));
   }

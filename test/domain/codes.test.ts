@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
-  CODE_ALPHABET,
-  codeEntropyBits,
+  CODE_ALPHABETS,
   formatCodeForPrint,
   generateCodes,
   isPlausibleCode,
   normaliseCode,
   parsePrefix,
+  passwordMatches,
+  voucherPasswordMatches,
 } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
 
@@ -16,16 +17,19 @@ function replay(bytes: number[]): (n: number) => Uint8Array {
   return (n) => Uint8Array.from({ length: n }, () => bytes[i++ % bytes.length]);
 }
 
-describe('the code alphabet', () => {
-  it('has 31 characters without look-alikes', () => {
-    expect(CODE_ALPHABET).toHaveLength(31);
-    expect(new Set(CODE_ALPHABET).size).toBe(31);
-    for (const c of '01OIL') expect(CODE_ALPHABET).not.toContain(c);
+describe('the code alphabets', () => {
+  it('capitals and small letters: 31 characters each without look-alikes, the same letters in either case', () => {
+    for (const name of ['uppercase', 'lowercase'] as const) {
+      const a = CODE_ALPHABETS[name];
+      expect(a).toHaveLength(31);
+      expect(new Set(a).size).toBe(31);
+      for (const c of '01OILoil') expect(a).not.toContain(c);
+    }
+    expect(CODE_ALPHABETS.lowercase.toUpperCase()).toBe(CODE_ALPHABETS.uppercase);
   });
 
-  it('states the entropy', () => {
-    expect(codeEntropyBits(8)).toBeCloseTo(39.63, 2);
-    expect(codeEntropyBits()).toBe(codeEntropyBits(8));
+  it('numbers only: every digit (there is no letter to mistake one for)', () => {
+    expect(CODE_ALPHABETS.digits).toBe('0123456789');
   });
 });
 
@@ -77,6 +81,20 @@ describe('generateCodes', () => {
     expect(new Set(counts.values())).toEqual(new Set([8]));
   });
 
+  it('makes numbers-only and lowercase codes, the prefix in the alphabet’s form', () => {
+    const digits = generateCodes(300, { alphabet: 'digits', length: 12, prefix: '55' }, randomBytes);
+    for (const c of digits) expect(c).toMatch(/^55[0-9]{12}$/);
+    const lower = generateCodes(300, { alphabet: 'lowercase', length: 8, prefix: 'WiFi' }, randomBytes);
+    for (const c of lower) expect(c).toMatch(/^wifi[abcdefghjkmnpqrstuvwxyz2-9]{8}$/);
+    // Digits: 250 = 25 × 10 is the largest multiple below 256, so 250..255 are skipped.
+    const [code] = generateCodes(
+      1,
+      { alphabet: 'digits', length: 6 },
+      replay([255, 250, 0, 9, 10, 249, 1, 2]),
+    );
+    expect(code).toBe('090912');
+  });
+
   it('validates count, length and prefix', () => {
     expect(() => generateCodes(0, {}, randomBytes)).toThrow(ValidationError);
     expect(() => generateCodes(10001, {}, randomBytes)).toThrow(/count: /);
@@ -87,6 +105,9 @@ describe('generateCodes', () => {
     expect(parsePrefix('p5')).toBe('P5');
     expect(parsePrefix('')).toBe('');
     expect(() => parsePrefix('ABCDEFGHI')).toThrow(ValidationError);
+    expect(parsePrefix('WiFi', 'prefix', 'lowercase')).toBe('wifi');
+    expect(parsePrefix('55', 'prefix', 'digits')).toBe('55');
+    expect(() => parsePrefix('P5', 'prefix', 'digits')).toThrow(/numbers-only/);
   });
 });
 
@@ -97,11 +118,32 @@ describe('normaliseCode / formatCodeForPrint / isPlausibleCode', () => {
     expect(normaliseCode('AB-CD - EF GH')).toBe('ABCDEFGH');
   });
 
-  it('prints in groups of 4 and reads them back', () => {
+  it('prints in groups of 4, keeping the case (the router’s user name), and reads them back', () => {
     expect(formatCodeForPrint('ABCDEFGH')).toBe('ABCD-EFGH');
+    expect(formatCodeForPrint('abcdefgh')).toBe('abcd-efgh');
+    expect(formatCodeForPrint('123456789012')).toBe('1234-5678-9012');
     expect(formatCodeForPrint('WIFIABCDEFGH')).toBe('WIFI-ABCD-EFGH');
     expect(formatCodeForPrint('ABCDEFGHJK')).toBe('ABCD-EFGH-JK');
     expect(normaliseCode(formatCodeForPrint('ABCDEFGH'))).toBe('ABCDEFGH');
+  });
+
+  it('finds lowercase and numbers-only codes by the same key, whatever case was typed', () => {
+    expect(normaliseCode('Abcd-efgh')).toBe(normaliseCode('abcdefgh'));
+    expect(normaliseCode(' 1234 5678-9012 ')).toBe('123456789012');
+    expect(isPlausibleCode('1234-5678-9012')).toBe(true);
+  });
+
+  it('compares passwords like codes: case, spaces and dashes forgiven, nothing else', () => {
+    expect(passwordMatches('k7m2p9', 'K7M2-P9')).toBe(true);
+    expect(passwordMatches('482913', ' 482 913 ')).toBe(true);
+    expect(passwordMatches('482913', '482914')).toBe(false);
+    expect(passwordMatches('482913', '48291')).toBe(false);
+    expect(passwordMatches('482913', '4829130')).toBe(false);
+    expect(passwordMatches('482913', '')).toBe(false);
+    // A voucher without a separate password: its code is the password, whatever the field held.
+    expect(voucherPasswordMatches(null, undefined)).toBe(true);
+    expect(voucherPasswordMatches(undefined, 'anything')).toBe(true);
+    expect(voucherPasswordMatches('482913', undefined)).toBe(false);
   });
 
   it('screens implausible input before a lookup', () => {
