@@ -123,7 +123,9 @@ const shop: CommandDef = {
       const changed = Object.keys(input).length ? await shopSettings.update(input, cliActor()) : [];
       const view = await shopSettings.view();
       if (values.json) {
-        printJson({ ...view.effective, overridden: view.overridden, changed });
+        // Field names as the JSON's keys spell them (camelCase, like all the terminal's JSON).
+        const key = (f: string) => f.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+        printJson({ ...view.effective, overridden: view.overridden.map(key), changed: changed.map(key) });
         return 0;
       }
       for (const f of SHOP_SETTING_FIELDS) {

@@ -14,9 +14,28 @@ export function print(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** Stable, pretty JSON for scripts (shapes documented in cli/README.md). */
+/** `password_set` → `passwordSet`; other keys (`BIND`, `ADMIN_ALLOW` in `config show`, `camelCase`) as they are. */
+const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+/** Values printed as they are: a profile's `spec` is its profiles.json entry, spelled as the file spells it. */
+const VERBATIM = new Set(['spec']);
+function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (value === null || typeof value !== 'object' || value.constructor !== Object) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      SNAKE.test(k) ? k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : k,
+      VERBATIM.has(k) ? v : camelKeys(v),
+    ]),
+  );
+}
+
+/**
+ * Stable, pretty JSON for scripts (shapes documented in cli/README.md). The terminal's JSON is camelCase
+ * throughout, like the services' own objects; where it reuses the HTTP API's (snake_case) shapes, their keys
+ * are turned to camelCase here, so one face never mixes the two.
+ */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(camelKeys(value), null, 2)}\n`);
 }
 
 /** Opens the core for one command and always closes it, even when the command fails. */

@@ -7,6 +7,7 @@
  * concurrently, and a router that is down, slow or hung delays only its own job.
  */
 import { PeriodicJob } from '../jobs/periodic';
+import type { AppConfig } from '../config/env';
 import { createManagedHotspot, type ManagedHotspot } from '../router/hotspot';
 import { guardWrites } from '../router/hotspot/guard';
 import type { RouterClient } from '../router/types';
@@ -67,8 +68,9 @@ export function createSiteStack(
     () => binding.ready(),
     () => binding.state().reason?.message ?? 'the router has not been checked yet',
   );
-  // A site in another time zone (its own `tz`) keeps its off-peak windows and day limits in that zone.
-  const config = row.tz ? { ...base.config, tz: row.tz } : base.config;
+  // A site in another time zone (its own `tz`) keeps its off-peak windows and day limits in that zone. Its other
+  // settings stay the shop's, read through to the live config (the owner may change them in Settings).
+  const config: AppConfig = row.tz ? Object.create(base.config, { tz: { value: row.tz } }) : base.config;
   const deps: ServiceDeps = { ...base, config, log, router: client, hotspot, site };
   // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
   base.db.setMaxListeners(base.db.getMaxListeners() + 1);
