@@ -19,6 +19,7 @@ import { createShopSettings } from './services/shop-settings';
 import { createEventService } from './services/events';
 import { createRouterInfoService } from './services/router-info';
 import { createRouterChecksService } from './services/router-checks';
+import { createHousekeepingService } from './services/router-housekeeping';
 import { createProfileService } from './services/profiles';
 import { createVoucherService } from './services/vouchers';
 import { createRedemptionService } from './services/redemption';
@@ -292,6 +293,13 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       connectTimeoutMs: config.router.timeoutSeconds * 1000,
     }),
     routerChecks,
+    // Each site's router on the connection this process holds: the .env router's, the other sites' stacks'.
+    housekeeping: createHousekeepingService({
+      audit,
+      clock,
+      log: log.child({ module: 'housekeeping' }),
+      routerOf: (id) => (id === DEFAULT_SITE.id ? router : siteStacks.get(id)?.router),
+    }),
     admins: createAdminAccountService(deps),
     guesses: limiter,
     selfService: (selfService = createSelfService(deps, {

@@ -18,6 +18,7 @@ import { SITE_SETTING_NAMES } from '../../src/router/errors';
 import { createRouterBinding, type RouterBinding } from '../../src/services/router-binding';
 import { createRouterChecksService } from '../../src/services/router-checks';
 import { createRouterInfoService } from '../../src/services/router-info';
+import { createHousekeepingService, type HousekeepingService } from '../../src/services/router-housekeeping';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
 import { siteOfDeviceVoucher } from '../../src/services/device-sites';
@@ -45,6 +46,8 @@ export interface SiteRouter {
   bandwidth: BandwidthService;
   /** The voucher service on this site's router: extending or moving its vouchers changes their users there. */
   vouchers: VoucherService;
+  /** This router's hosts, sessions, leases, log, resources, traffic and reboot. */
+  housekeeping: HousekeepingService;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       info: core.services.routerInfo,
       bandwidth: core.services.bandwidth,
       vouchers: core.services.vouchers,
+      housekeeping: core.services.housekeeping,
       close: async () => undefined,
     };
   }
@@ -133,6 +137,12 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       usage: core.services.usage,
     }),
     vouchers: createVoucherService(deps, { profiles: core.services.profiles }),
+    housekeeping: createHousekeepingService({
+      audit: core.services.audit,
+      clock: core.clock,
+      log: log.child({ module: 'housekeeping' }),
+      routerOf: (id) => (id === site.id ? client : undefined),
+    }),
     close: () => client.stop(),
   };
 }

@@ -10,6 +10,7 @@ import type { SelfService } from './self-service';
 import type { SiteService } from './sites/types';
 import type { ShopSettingsService } from './shop-settings';
 import type { RouterBinding } from './router-binding';
+import type { HousekeepingService } from './router-housekeeping';
 import type { Profile } from '../domain/profiles';
 import type { VoucherRow } from './voucher-state';
 import type { CardDesign } from '../domain/cards';
@@ -538,6 +539,8 @@ export interface Services {
   reports: ReportService;
   routerInfo: RouterInfoService;
   routerChecks: RouterChecksService;
+  /** Every site's router's hosts, sessions, leases, log, resources, traffic; its reboot (src/services/router-housekeeping.ts). */
+  housekeeping: HousekeepingService;
   /** Which router this database manages; safe mode and adopt. */
   routerBinding: RouterBinding;
   admins: AdminAccountService;
