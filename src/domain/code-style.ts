@@ -190,6 +190,34 @@ export function guessFloorProblem(style: CodeStyle): string | null {
   );
 }
 
+/** Everything the owner is shown about a style before codes are made in it. */
+export interface StyleFigures extends StyleStrength {
+  style: CodeStyle;
+  /** "12 digits with a separate 6-digit password". */
+  description: string;
+  /** "1 trillion". */
+  possibleText: string;
+  /** strengthSummary. */
+  summary: string;
+  /** guessFloorProblem: null when the style may be used. */
+  problem: string | null;
+  /** The shortest code of this alphabet (with this password) that meets the floor. */
+  minLength: number | null;
+}
+
+export function styleFigures(style: CodeStyle): StyleFigures {
+  const s = styleStrength(style);
+  return {
+    ...s,
+    style,
+    description: describeStyle(style),
+    possibleText: formatCount(s.possible),
+    summary: strengthSummary(style),
+    problem: guessFloorProblem(style),
+    minLength: minimumLength(style.alphabet, style.password),
+  };
+}
+
 /** What a face passes in to choose a style; anything left out comes from the base (the shop's default). */
 export interface CodeStyleInput {
   alphabet?: unknown;
@@ -237,6 +265,8 @@ export function resolveCodeStyle(
   base: CodeStyle,
   input: CodeStyleInput,
   fields: Record<keyof CodeStyleInput, string> = STYLE_FIELDS,
+  /** `floor: false`: the shape only (for showing a style's figures before it is chosen). */
+  opts: { floor?: boolean } = {},
 ): CodeStyle {
   const errors: ValidationError[] = [];
   const attempt = <T>(fn: () => T, fallback: T): T => {
@@ -289,7 +319,10 @@ export function resolveCodeStyle(
     password = { alphabet: choice, length: plen };
   }
   const style: CodeStyle = { alphabet, length, prefix, password };
-  if (!errors.some((e) => e.field === fields.length || e.field === fields.passwordLength)) {
+  if (
+    opts.floor !== false &&
+    !errors.some((e) => e.field === fields.length || e.field === fields.passwordLength)
+  ) {
     const problem = guessFloorProblem(style);
     if (problem) errors.push(new ValidationError(fields.length, problem));
   }

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { statements } from '../db/statements';
-import { isPlausibleCode, normaliseCode } from '../domain/codes';
+import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../domain/codes';
 import { desiredLimits } from '../domain/policy';
 import { desiredQueues } from '../domain/queues';
 import type { Profile } from '../domain/profiles';
@@ -315,6 +315,7 @@ export function createRedemptionService(
         user: {
           id: row.id,
           code: row.code,
+          password: row.password ?? null,
           profileName: a.profileName,
           limitSeconds: routerUptimeLimit(a.profile, row.extra_seconds, Boolean(row.staff)),
           mac: a.profile.users === 1 ? a.mac : null,
@@ -427,7 +428,7 @@ export function createRedemptionService(
   }
 
   async function redeem(
-    input: { code: string; mac: string; ip: string; site?: string | number },
+    input: { code: string; password?: string; mac: string; ip: string; site?: string | number },
     asker?: Asker & { ticket?: GuessTicket },
     known?: FoundVoucher,
     sale?: SaleEvent,
@@ -449,12 +450,16 @@ export function createRedemptionService(
       if (!router.status.connected) throw unreachable();
       const code = normaliseCode(String(input.code ?? ''));
       // A caller that has just read this voucher (the self-service prelude) hands it over: one lookup less.
-      const found =
-        known && known.row.code === code
+      const looked =
+        known && normaliseCode(known.row.code) === code
           ? known
           : isPlausibleCode(code)
             ? await findRow(reader, { code })
             : undefined;
+      // A typed code whose voucher has a separate password is found only with it: a wrong password is answered
+      // and counted as a wrong code, so a guesser never learns that the code was right.
+      const found =
+        looked && (!asker || voucherPasswordMatches(looked.row.password, input.password)) ? looked : undefined;
       if (!found) {
         // Looked up and wrong: the asker is told so (429 means a code was not looked up at all); the next
         // request learns of the lock the count may have brought.
@@ -500,7 +505,7 @@ async function findRow(
   const r = await statements(db).get<VoucherRow & { profile_name: string; profile_spec: string }>(
     `SELECT v.*, p.name AS profile_name, p.spec AS profile_spec
        FROM vouchers v JOIN profiles p ON p.id = v.profile_id
-      WHERE ${byCode ? 'v.code' : 'v.id'} = ? LIMIT 1`,
+      WHERE ${byCode ? 'UPPER(v.code)' : 'v.id'} = ? LIMIT 1`,
     [byCode ? where.code : where.id],
   );
   if (!r) return undefined;

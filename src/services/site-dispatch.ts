@@ -145,7 +145,9 @@ export async function findDriver(
   if (siteId === undefined) {
     const code = normaliseCode(String(input.code ?? ''));
     const row = isPlausibleCode(code)
-      ? ((await db('vouchers').where({ code }).first('site_id')) as { site_id: number | null } | undefined)
+      ? ((await db('vouchers').whereRaw('UPPER(code) = ?', [code]).first('site_id')) as
+          | { site_id: number | null }
+          | undefined)
       : undefined;
     siteId = row?.site_id;
   }

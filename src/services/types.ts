@@ -77,6 +77,8 @@ export interface ProfileService {
 
 export interface VoucherView {
   code: string;
+  /** The separate password printed on the card and set on the router; null when the password is the code. */
+  password: string | null;
   profile: string;
   price: number;
   status: VoucherStatus;
@@ -167,8 +169,16 @@ export interface VoucherFilter {
 export interface GenerateInput {
   profile: string;
   count: number;
+  /**
+   * The code style (src/domain/code-style.ts); what is left out is the shop's (Settings). `alphabet`: digits,
+   * lowercase or uppercase; `length`: random characters after the prefix; `passwordAlphabet`: `same` (the
+   * password is the code) or the alphabet of a separate password of `passwordLength` characters.
+   */
+  alphabet?: string;
   prefix?: string;
-  length?: number;
+  length?: number | string;
+  passwordAlphabet?: string;
+  passwordLength?: number | string;
   /** Centavos; at most ₱100,000. */
   price?: number;
   /** bits/s, or a rate text like `2M` (parsed and bounded to 8 kbit/s–10 Gbit/s by the service). */
@@ -268,8 +278,12 @@ export interface RedemptionService {
    * queued code starting, a resume, a move, a vendo's sale), which no guess limit applies to.
    */
   redeem(
-    /** `site`: the site's id or name (the login page names it); absent: found from the MAC and IP. */
-    input: { code: string; mac: string; ip: string; site?: string | number },
+    /**
+     * `site`: the site's id or name (the login page names it); absent: found from the MAC and IP. `password`: what
+     * the customer typed as the password; a typed code (an asker) of a voucher with a separate password is found
+     * only with it (a wrong one is a wrong code: INVALID_CODE, counted alike).
+     */
+    input: { code: string; password?: string; mac: string; ip: string; site?: string | number },
     asker?: { peerIp: string | null; browser?: string | null; ticket?: GuessTicket },
     /** The voucher as the caller has just read it (saves the lookup); it must be the one `code` names. */
     known?: { row: VoucherRow; profile: Profile; profileName: string },

@@ -10,6 +10,8 @@ import type { VoucherStatus, VoucherView } from './types';
 export interface VoucherRow {
   id: number;
   code: string;
+  /** A separate password (migration 0023); NULL or absent (a narrower column list): the password is the code. */
+  password?: string | null;
   profile_id: number;
   /** The plan it was sold as, once a sold voucher moved to another plan (see migration 0008). */
   sale_profile_id: number | null;
@@ -185,6 +187,7 @@ export function toVoucherView(
 ): VoucherView {
   return {
     code: row.code,
+    password: row.password ?? null,
     profile: profileName,
     price: row.price,
     status: row.status,

@@ -40,7 +40,7 @@ function login(router: RouterClient, proceed: Promise<boolean>, releaseClaim?: (
       ip: '10.5.50.11',
       bindMac: true,
       routerUserId: '*1',
-      user: { id: 1, code: 'ABCD2345', profileName: 'BASIC', limitSeconds: 3600, mac: MAC },
+      user: { id: 1, code: 'ABCD2345', password: null, profileName: 'BASIC', limitSeconds: 3600, mac: MAC },
       queue: {
         name: `pisonet-${MAC}`,
         target: '10.5.50.11/32',

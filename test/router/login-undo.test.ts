@@ -35,7 +35,7 @@ test('a binding refused while the queue is being added: the queue is removed onc
       ip: '10.5.50.11',
       bindMac: true,
       routerUserId: '*1',
-      user: { id: 1, code: 'ABCD2345', profileName: 'BASIC', limitSeconds: 3600, mac },
+      user: { id: 1, code: 'ABCD2345', password: null, profileName: 'BASIC', limitSeconds: 3600, mac },
       queue: {
         name: `pisonet-${mac}`,
         target: '10.5.50.11/32',

@@ -58,7 +58,7 @@ test('a queue whose login is in flight is not removed; the other removals in the
     ip: '10.5.50.12',
     bindMac: false,
     routerUserId: '*7',
-    user: { id: 2, code: 'BBBB2345', profileName: 'BASIC', limitSeconds: 3600, mac: B },
+    user: { id: 2, code: 'BBBB2345', password: null, profileName: 'BASIC', limitSeconds: 3600, mac: B },
     queue: {
       name: `pisonet-${B}`,
       target: '10.5.50.12/32',

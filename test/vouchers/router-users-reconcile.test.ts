@@ -295,6 +295,7 @@ describe('planUserReconcile', () => {
   const want = (id: number, code: string, over: Partial<VoucherUser> = {}): VoucherUser => ({
     id,
     code,
+    password: null,
     profileName: 'BASIC',
     limitSeconds: 3600,
     mac: null,

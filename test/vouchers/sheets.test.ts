@@ -150,7 +150,7 @@ describe('printable sheets and CSV export', () => {
     const res = await fetch(`${h.app!.url}/admin/vouchers/export.csv?batch=1`, { headers: AUTH });
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await res.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('code,profile,price,status,created,activated,expires,bytes');
+    expect(lines[0]).toBe('code,profile,price,status,created,activated,expires,bytes,password');
     expect(lines).toHaveLength(4);
     const first = lines.find((l) => l.startsWith(codes[0]))!.split(',');
     const now = h.clock.now();
@@ -163,6 +163,7 @@ describe('printable sheets and CSV export', () => {
       new Date(now).toISOString(),
       new Date(now + 3600_000).toISOString(),
       '0',
+      '',
     ]);
     const unused = (
       await (await fetch(`${h.app!.url}/admin/vouchers/export.csv?status=unused`, { headers: AUTH })).text()

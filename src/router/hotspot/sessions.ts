@@ -7,7 +7,7 @@ import { classifyLoginRefusal } from '../login-refusals';
 import { RouterError, type RouterClient } from '../types';
 import { queueAddAttrs } from './queues';
 import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
-import { addUser, bindUser, userAddAttrs, type UserPlacement, type VoucherUser } from './users';
+import { addUser, bindUser, userAddAttrs, userPassword, type UserPlacement, type VoucherUser } from './users';
 
 /** `.id` of the topmost dynamic (hotspot-made) queue: ours go above it, or its limit would win. */
 export async function topDynamicQueue(router: RouterClient): Promise<string | undefined> {
@@ -162,7 +162,7 @@ async function addQueue(
   }
 }
 
-/** The hotspot's refusal of a name it does not know (or of a wrong password: ours is always the code). */
+/** The hotspot's refusal of a name it does not know (or of a wrong password: ours is always the voucher's). */
 const UNKNOWN_USER = /invalid user ?name or password/i;
 
 /**
@@ -177,7 +177,8 @@ async function loginAsUser(
   d: DeviceLogin,
   userId: string,
 ): Promise<{ userId: string; fresh: boolean }> {
-  const login = () => router.hotspotLogin({ user: d.code, password: d.code, mac: d.mac, ip: d.ip });
+  const login = () =>
+    router.hotspotLogin({ user: d.code, password: userPassword(d.user), mac: d.mac, ip: d.ip });
   try {
     await login();
     return { userId, fresh: true };

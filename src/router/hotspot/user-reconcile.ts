@@ -17,7 +17,7 @@ export interface UserFix {
 }
 
 export interface UserReconcilePlan {
-  /** Wanted users with no user of that name on the router: added (name = password = code). */
+  /** Wanted users with no user of that name on the router: added (name = code, the voucher's password). */
   add: VoucherUser[];
   /**
    * Our users that differ (profile, server, limit-uptime, MAC binding, comment, disabled). A user found by

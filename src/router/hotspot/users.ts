@@ -1,6 +1,6 @@
 /**
- * Writing the hotspot users that mirror our vouchers (name = password = code), so a code also works on the
- * router's own login page while the controller is down. Ours carry the comment `pisonet <PROFILE>`; users
+ * Writing the hotspot users that mirror our vouchers (name = the code; password = the voucher's separate
+ * password, or the code), so a code also works on the router's own login page while the controller is down. Ours carry the comment `pisonet <PROFILE>`; users
  * without it were made by someone else and are never touched.
  */
 import { formatRouterDuration, parseRouterDuration } from '../../domain/units';
@@ -16,6 +16,8 @@ export interface VoucherUser {
   /** Our voucher id (for the caller's bookkeeping). */
   id: number;
   code: string;
+  /** The voucher's separate password; null: the password is the code. */
+  password: string | null;
   profileName: string;
   /** `limit-uptime` in seconds; null = no limit on the router (staff, unlimited profiles). */
   limitSeconds: number | null;
@@ -43,10 +45,15 @@ export interface UserPlacement {
 
 const commentFor = (profileName: string) => `${COMMENT_PREFIX}${profileName}`;
 
+/** The hotspot user's password: RouterOS checks it, case and all, on its login page and on an API login. */
+export function userPassword(u: { code: string; password?: string | null }): string {
+  return u.password ?? u.code;
+}
+
 export function userAddAttrs(where: UserPlacement, u: VoucherUser): RosAttrs {
   return {
     name: u.code,
-    password: u.code,
+    password: userPassword(u),
     profile: where.hotspotUserProfile,
     server: where.hotspotServer,
     'limit-uptime': u.limitSeconds === null ? undefined : formatRouterDuration(u.limitSeconds),

@@ -4,7 +4,7 @@
  * portal's redeem goes through here: what is not a self-service case (a first code, a relogin, a second
  * device within the count, a wrong code) is the ordinary redemption, with its guarantees and its limiter.
  */
-import { isPlausibleCode, normaliseCode } from '../../domain/codes';
+import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../domain/codes';
 import {
   DEFAULT_MOVE_OFFLINE_MINUTES,
   DEFAULT_MOVES_PER_DAY,
@@ -73,8 +73,16 @@ export interface SelfServiceStatus {
 }
 
 export interface SelfService {
+  /** `password`: the voucher's separate password as typed, when it has one (checked like the code). */
   redeem(
-    input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
+    input: {
+      code: string;
+      password?: string;
+      mac: string;
+      ip: string;
+      site?: string | number;
+      confirmMove?: boolean;
+    },
     asker: Asker,
   ): Promise<SelfRedeemResult>;
   /**
@@ -197,7 +205,14 @@ export function createSelfService(
   }
 
   async function redeem(
-    input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
+    input: {
+      code: string;
+      password?: string;
+      mac: string;
+      ip: string;
+      site?: string | number;
+      confirmMove?: boolean;
+    },
     asker: Asker,
   ): Promise<SelfRedeemResult> {
     // `known`: the voucher as read below, handed to the redemption so it need not look it up again.
@@ -224,7 +239,14 @@ export function createSelfService(
   }
 
   async function admitted(
-    input: { code: string; mac: string; ip: string; site?: string | number; confirmMove?: boolean },
+    input: {
+      code: string;
+      password?: string;
+      mac: string;
+      ip: string;
+      site?: string | number;
+      confirmMove?: boolean;
+    },
     asker: Asker & { ticket: GuessTicket },
     mac: string,
     ip: string,
@@ -240,7 +262,9 @@ export function createSelfService(
     const { voucher: v, currents } = isPlausibleCode(code)
       ? await voucherAndActiveOf(reader, clock, code, mac)
       : { voucher: undefined, currents: [] as Voucher[] };
-    if (!v) return plain(); // wrong codes count against the asker there
+    // Wrong codes, and right codes with a wrong password, count against the asker there (no top-up, move or
+    // queued start for a code whose password was not given).
+    if (!v || !voucherPasswordMatches(v.row.password, input.password)) return plain();
     // The site serving the customer, found as the redemption finds it (named, else the router that sees the
     // device, else the code's own). Top-ups, queued codes, pauses and moves drive that site's router, with the
     // device's voucher there; what is a plain redemption is that site's own.

@@ -134,7 +134,7 @@ export async function voucherAndActiveOf(
   const cols = 'v.*, p.name AS profile_name, p.spec AS profile_spec';
   const rows = await statements(db).all<JoinedRow & { which: number | string }>(
     `SELECT * FROM (
-       SELECT 0 AS which, ${cols} FROM vouchers v JOIN profiles p ON p.id = v.profile_id WHERE v.code = ?
+       SELECT 0 AS which, ${cols} FROM vouchers v JOIN profiles p ON p.id = v.profile_id WHERE UPPER(v.code) = ?
        UNION ALL
        SELECT 1 AS which, ${cols}
          FROM voucher_devices d

@@ -132,6 +132,7 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
           (await hotspot.addUser({
             id: second.row.id,
             code: second.row.code,
+            password: second.row.password ?? null,
             profileName: second.profileName,
             limitSeconds: routerUptimeLimit(
               second.profile,

@@ -27,7 +27,8 @@ import {
   type SessionRow,
   type VendoRow,
 } from './store';
-import { activeVoucherOfDevice, newCode, shopCodeFormat } from './sale';
+import { activeVoucherOfDevice, newCode } from './sale';
+import { newPassword, saleCodeStyle } from '../vouchers/code-style';
 import { settleInterruptedFinishes, undoFinish } from './settle';
 import { assertVendoSellsHere, type LocateDevice } from './site-check';
 import type { FinishResult, SessionView, StartResult } from './types';
@@ -110,7 +111,8 @@ export function vendoPortal(
   }
 
   const activeVoucherOf = (mac: string, now: number) => activeVoucherOfDevice(db, mac, now);
-  const codeFormat = () => shopCodeFormat(settings);
+  // Read before a transaction (the pool has one connection: never inside one).
+  const codeStyle = () => saleCodeStyle(settings);
 
   /** Marks the window as being finished and claims the coins, in one transaction; false if someone was first. */
   async function claimWindow(
@@ -253,13 +255,15 @@ export function vendoPortal(
     const profile = profileFromRow(profileRow);
     let voucherId = 0;
     let code = '';
-    const format = await codeFormat();
+    const style = await codeStyle();
     await db.transaction(async (trx) => {
-      code = await newCode(trx, format);
+      code = await newCode(trx, style);
       voucherId = insertedId(
         await trx('vouchers')
           .insert({
             code,
+            // Never typed by this customer (the sale logs the phone in), but it guards the code as a card's does.
+            password: newPassword(style),
             profile_id: profileRow.id,
             batch_id: null,
             price: credit,

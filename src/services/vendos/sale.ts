@@ -1,10 +1,10 @@
 /** What a Done needs to make a sale: the device's active voucher (for a top-up) and a fresh code. */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { DEFAULT_CODE_LENGTH, generateCodes } from '../../domain/codes';
+import { generateCodes } from '../../domain/codes';
+import type { CodeStyle } from '../../domain/code-style';
 import { AppError } from '../../lib/errors';
 import type { VoucherRow } from '../voucher-state';
-import type { SettingsService } from '../types';
 
 export async function activeVoucherOfDevice(
   db: Knex,
@@ -20,21 +20,11 @@ export async function activeVoucherOfDevice(
     .first('v.*')) as VoucherRow | undefined;
 }
 
-/** The shop's code format, read before a transaction (the pool has one connection: never inside one). */
-export async function shopCodeFormat(settings: SettingsService): Promise<{ length: number; prefix: string }> {
-  return {
-    length: Number(await settings.get('voucher.code_length', DEFAULT_CODE_LENGTH)),
-    prefix: String(await settings.get('voucher.prefix', '')),
-  };
-}
-
-export async function newCode(
-  trx: Knex,
-  { length, prefix }: { length: number; prefix: string },
-): Promise<string> {
+/** A code in the shop's style that no voucher has, in any case (codes are unique case-blind, migration 0024). */
+export async function newCode(trx: Knex, { alphabet, length, prefix }: CodeStyle): Promise<string> {
   for (let i = 0; i < 20; i++) {
-    const [code] = generateCodes(1, { length, prefix }, crypto.randomBytes);
-    if (!(await trx('vouchers').where({ code }).first('id'))) return code;
+    const [code] = generateCodes(1, { alphabet, length, prefix }, crypto.randomBytes);
+    if (!(await trx('vouchers').whereRaw('UPPER(code) = ?', [code.toUpperCase()]).first('id'))) return code;
   }
   throw new AppError(
     'CODES_EXHAUSTED',

@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 import type { VoucherFilter } from '../types';
 import { filteredVouchers } from './queries';
 
-const HEADER = ['code', 'profile', 'price', 'status', 'created', 'activated', 'expires', 'bytes'];
+/** `password` last (added with code styles): empty when the password is the code. */
+const HEADER = ['code', 'profile', 'price', 'status', 'created', 'activated', 'expires', 'bytes', 'password'];
 
 function cell(v: string | number | null): string {
   if (v === null) return '';
@@ -28,6 +29,7 @@ export async function vouchersCsv(db: Knex, filter: VoucherFilter): Promise<stri
       'v.expires_at',
       'v.bytes_up',
       'v.bytes_down',
+      'v.password',
     )
     .orderBy('v.id');
   const lines = [HEADER.join(',')];
@@ -42,6 +44,7 @@ export async function vouchersCsv(db: Knex, filter: VoucherFilter): Promise<stri
         iso(r.activated_at),
         iso(r.expires_at),
         Number(r.bytes_up) + Number(r.bytes_down),
+        r.password ?? null,
       ]
         .map(cell)
         .join(','),

@@ -1,12 +1,14 @@
 /**
- * Batch generation: codes from a cryptographic RNG, written in one transaction. Uniqueness is the database's
- * job (UNIQUE(code)): codes that collide with an existing voucher are skipped by INSERT OR IGNORE and
- * generated again, so two processes generating at once cannot hand out the same code.
+ * Batch generation: codes (and separate passwords, when the style has them) from a cryptographic RNG, written in
+ * one transaction. Uniqueness is the database's job (UNIQUE(code), and UNIQUE(UPPER(code))): codes that collide
+ * with an existing voucher are skipped by ON CONFLICT DO NOTHING and generated again, so two processes
+ * generating at once cannot hand out the same code.
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertedId } from '../../db/knex';
-import { DEFAULT_CODE_LENGTH, generateCodes, parsePrefix } from '../../domain/codes';
+import { generateCodes } from '../../domain/codes';
+import type { CodeStyle } from '../../domain/code-style';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
 import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../domain/cards';
@@ -16,12 +18,13 @@ import { findSite } from '../sites/lookup';
 import { assertProfileSellsOn } from '../profile-sites';
 import type { VoucherRow } from '../voucher-state';
 import type { GenerateInput, ProfileRecord } from '../types';
+import { codeStyleFor, newPassword } from './code-style';
 
 export interface GeneratePlan {
   profile: ProfileRecord;
   count: number;
-  length: number;
-  prefix: string;
+  /** The shop's code style with the batch's overrides, checked against the guessing floor. */
+  style: CodeStyle;
   price: number;
   rateUp: number;
   rateDown: number;
@@ -59,8 +62,13 @@ export async function planBatch(
       409,
       'profile',
     );
-  const length = input.length ?? Number(await deps.settings.get('voucher.code_length', DEFAULT_CODE_LENGTH));
-  const prefix = parsePrefix(input.prefix ?? (await deps.settings.get('voucher.prefix', '')));
+  const style = await codeStyleFor(deps.settings, {
+    alphabet: input.alphabet,
+    length: input.length,
+    prefix: input.prefix,
+    passwordAlphabet: input.passwordAlphabet,
+    passwordLength: input.passwordLength,
+  });
   const staff = input.staff === true;
   // Staff codes are not sold, so they do not count as sales unless a price is given.
   // Every number is bounded here, whichever face it came from (API, admin form, terminal), before it is stored
@@ -101,16 +109,13 @@ export async function planBatch(
       : (await findSite(deps.db, input.site)).id;
   // A profile of one site sells on that site only; a roaming batch needs a shared one.
   await assertProfileSellsOn(deps.db, profile, siteId);
-  // generateCodes validates count and length; run it once here so bad input fails before any write.
-  generateCodes(1, { length, prefix }, crypto.randomBytes);
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 10_000) {
     throw ValidationError.invalid('count', input.count, 'a batch size', 'use a whole number from 1 to 10000');
   }
   return {
     profile,
     count: input.count,
-    length,
-    prefix,
+    style,
     price,
     rateUp,
     rateDown,
@@ -134,7 +139,7 @@ export async function insertBatch(
         .insert({
           profile_id: plan.profile.id,
           count: plan.count,
-          prefix: plan.prefix,
+          prefix: plan.style.prefix,
           price: plan.price,
           created_by: createdBy.slice(0, 64),
           note: plan.note,
@@ -154,14 +159,12 @@ export async function insertBatch(
           409,
           'length',
         );
-      const codes = generateCodes(
-        plan.count - have,
-        { length: plan.length, prefix: plan.prefix },
-        crypto.randomBytes,
-      );
+      const { alphabet, length, prefix } = plan.style;
+      const codes = generateCodes(plan.count - have, { alphabet, length, prefix }, crypto.randomBytes);
       for (let i = 0; i < codes.length; i += INSERT_CHUNK) {
         const rows = codes.slice(i, i + INSERT_CHUNK).map((code) => ({
           code,
+          password: newPassword(plan.style),
           profile_id: plan.profile.id,
           batch_id: batchId,
           price: plan.price,
@@ -174,7 +177,9 @@ export async function insertBatch(
           created_at: now,
           updated_at: now,
         }));
-        await trx('vouchers').insert(rows).onConflict('code').ignore();
+        // No conflict target: a code taken already, or one differing from a taken code only in case (the
+        // case-blind unique index of migration 0024), is skipped and made again in the next round.
+        await trx('vouchers').insert(rows).onConflict().ignore();
       }
       const [{ n }] = (await trx('vouchers').where({ batch_id: batchId }).count({ n: '*' })) as {
         n: number;

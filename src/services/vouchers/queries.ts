@@ -35,10 +35,14 @@ export class ProfileCache {
   }
 }
 
+/**
+ * The voucher of a code as a person typed it: any case, spaces and dashes ignored. Codes are unique by this key
+ * (migration 0024's index, which also serves the lookup).
+ */
 export async function findVoucher(db: Knex, code: string): Promise<VoucherRow | undefined> {
-  const normal = normaliseCode(String(code));
-  if (!normal) return undefined;
-  return (await db('vouchers').where({ code: normal }).first()) as VoucherRow | undefined;
+  const key = normaliseCode(String(code));
+  if (!key) return undefined;
+  return (await db('vouchers').whereRaw('UPPER(code) = ?', [key]).first()) as VoucherRow | undefined;
 }
 
 export async function requireVoucher(db: Knex, code: string): Promise<VoucherRow> {
@@ -59,8 +63,9 @@ export function filteredVouchers(db: Knex, f: VoucherFilter): Knex.QueryBuilder 
       if (f.from !== undefined) q.where('v.created_at', '>=', f.from);
       if (f.to !== undefined) q.where('v.created_at', '<', f.to);
       if (f.search) {
+        // Case-blind in both engines (PostgreSQL's LIKE is not): lowercase codes are found by `AB12` too.
         const s = normaliseCode(f.search).replace(/[%_]/g, '');
-        if (s) q.where('v.code', 'like', `%${s}%`);
+        if (s) q.whereRaw('UPPER(v.code) LIKE ?', [`%${s}%`]);
       }
     });
 }

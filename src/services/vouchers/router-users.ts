@@ -1,6 +1,6 @@
 /**
- * Each unused or active voucher is also a hotspot user on the router (name = password = code), so a code
- * works on the router's own login page while the controller is down. Thousands of users are added
+ * Each unused or active voucher is also a hotspot user on the router (name = code; password = its separate
+ * password, or the code), so a code works on the router's own login page while the controller is down. Thousands of users are added
  * concurrently: the router client pipelines them with tags and bounds what is in flight. Pushing is
  * resumable: a voucher without router_user_id is simply pushed again later. The router side (attribute
  * names, duplicates) is src/router/hotspot's; this module keeps the database's record of it.
@@ -30,6 +30,7 @@ export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise
   return {
     id: row.id,
     code: row.code,
+    password: row.password ?? null,
     profileName: p.row.name,
     limitSeconds: routerUptimeLimit(p.profile, row.extra_seconds, Boolean(row.staff)),
     mac: userMac(row, p.profile.users),

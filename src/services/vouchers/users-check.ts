@@ -91,6 +91,7 @@ const CHUNK = 500;
 const WANTED_COLS = [
   'id',
   'code',
+  'password',
   'profile_id',
   'extra_seconds',
   'staff',

@@ -11,12 +11,37 @@ import { STATUSES } from '../../services/vouchers/queries';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
+import type { StyleFigures } from '../../domain/code-style';
+import { codeStyleFigures } from '../../services/vouchers/code-style';
 
 const iso = isoInstant;
+
+export function codeStyleJson(f: StyleFigures) {
+  return {
+    style: {
+      alphabet: f.style.alphabet,
+      length: f.style.length,
+      prefix: f.style.prefix,
+      password_alphabet: f.style.password?.alphabet ?? 'same',
+      password_length: f.style.password?.length ?? null,
+    },
+    description: f.description,
+    bits: Math.round(f.bits * 10) / 10,
+    possible: f.possible,
+    possible_text: f.possibleText,
+    seconds_to_one_percent: Math.round(f.seconds),
+    summary: f.summary,
+    meets_floor: f.meetsFloor,
+    problem: f.problem,
+    min_length: f.minLength,
+  };
+}
 
 export function voucherJson(v: VoucherView) {
   return {
     code: v.code,
+    // The customer's secret like the code: shown to the owner, who prints it; null when the password is the code.
+    password: v.password,
     profile: v.profile,
     price: v.price / 100,
     price_centavos: v.price,
@@ -89,6 +114,27 @@ function profileName(v: unknown): string {
   throw ValidationError.invalid('profile', v, 'a profile name', 'name a profile like BASIC');
 }
 
+/**
+ * A batch's code style as the API takes it (src/domain/code-style.ts checks it against the shop's): `alphabet`
+ * digits | lowercase | uppercase, `length`, `prefix`, `password_alphabet` same | digits | lowercase | uppercase,
+ * `password_length`. Left out: the shop's (Settings).
+ */
+function styleInput(b: Record<string, unknown>) {
+  const alphabets = 'use digits, lowercase or uppercase';
+  return {
+    alphabet: optionalText(b.alphabet, 'alphabet', 'a code alphabet', alphabets),
+    length: optionalInt(b.length, 'length', 1, 64),
+    prefix: optionalText(b.prefix, 'prefix', 'a code prefix', 'use up to 8 letters or digits, like WIFI'),
+    passwordAlphabet: optionalText(
+      b.password_alphabet,
+      'password_alphabet',
+      'a password choice',
+      `use same, or ${alphabets.slice(4)}`,
+    ),
+    passwordLength: optionalInt(b.password_length, 'password_length', 1, 64),
+  };
+}
+
 /** Query string → filter; unknown statuses are refused rather than silently ignored. */
 export function parseFilter(q: Record<string, unknown>): VoucherFilter {
   const status = typeof q.status === 'string' && q.status !== '' ? q.status : undefined;
@@ -117,15 +163,14 @@ export function voucherApiRouter(ctx: WebContext): Router {
       {
         profile,
         count: count as number,
-        prefix: optionalText(b.prefix, 'prefix', 'a code prefix', 'use up to 8 letters or digits, like WIFI'),
-        length: optionalInt(b.length, 'length', 1, 64),
+        ...styleInput(b),
         price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
         // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
         rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
         rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
         staff: optionalFlag(b.staff, 'staff'),
         note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
-        design: optionalText(b.design, 'design', 'a card design', 'use compact or logo'),
+        design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
         // The site's id or name (the service looks it up); roaming: valid on every site.
         site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
         roaming: optionalFlag(b.roaming, 'roaming'),
@@ -139,12 +184,21 @@ export function voucherApiRouter(ctx: WebContext): Router {
       router_pending: out.routerPending,
       vouchers: out.vouchers.map((v) => ({
         code: v.code,
+        password: v.password,
         profile: v.profile,
         price: v.price / 100,
         price_centavos: v.price,
         status: v.status,
       })),
     });
+  });
+
+  // A style's figures before generating (the admin's batch form asks as the owner types): its shape is checked
+  // (400 with field errors); whether it meets the guessing floor is `meets_floor`, with `problem` saying why not.
+  r.get('/code-style', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const f = await codeStyleFigures(ctx.services.settings, styleInput(q));
+    res.json({ success: true, ...codeStyleJson(f) });
   });
 
   r.get('/vouchers', async (req, res) => {
