@@ -21,6 +21,7 @@ import * as m0018 from './20261122_0018_profile_vendo_sites';
 import * as m0019 from './20261122_0019_usage_journal';
 import * as m0020 from './20261123_0020_site_wifi_name';
 import * as m0021 from './20261123_0021_usage_journal_packed';
+import * as m0022 from './20261124_0022_card_templates';
 import * as m0023 from './20261124_0023_voucher_password';
 import * as m0024 from './20261124_0024_voucher_code_key';
 
@@ -56,6 +57,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261122_0019_usage_journal', m0019],
   ['20261123_0020_site_wifi_name', m0020],
   ['20261123_0021_usage_journal_packed', m0021],
+  ['20261124_0022_card_templates', m0022],
   ['20261124_0023_voucher_password', m0023],
   ['20261124_0024_voucher_code_key', m0024],
 ];

@@ -32,6 +32,7 @@ import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createSiteService } from './services/sites';
+import { createCardTemplateService } from './services/card-templates';
 import { openCredentialsBox } from './services/sites/credentials';
 import { defaultSiteStatus } from './services/sites/default-status';
 import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
@@ -279,6 +280,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     settings,
     shopSettings,
     profiles,
+    cards: createCardTemplateService({ db, clock, audit, profiles }),
     vouchers,
     usage,
     redemption,

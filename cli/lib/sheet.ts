@@ -11,6 +11,7 @@ import { sheetPageLocals } from '../../src/services/vouchers/sheet-page';
 
 const VIEW = projectPath('views', 'sheets', 'batch.ejs');
 const PRINT_SCRIPT = projectPath('public', 'js', 'sheet.js');
+const CARD_STYLES = projectPath('public', 'css', 'cards.css');
 
 /** Where the QR codes point when no login page is known: PORTAL_URL, else the server's own port on this box. */
 export function portalBase(core: Core): string {
@@ -40,6 +41,7 @@ async function batchCardTarget(core: Core, batchId: number): Promise<CardLinkTar
 }
 
 export interface SheetFileOptions {
+  /** Default: the card design's own paper. */
   layout?: SheetLayout;
   include?: SheetInclude;
   /** Overrides the batch's design. */
@@ -50,6 +52,8 @@ export interface SheetFileOptions {
 
 export interface SheetFileResult {
   target: CardLinkTarget;
+  /** The paper it was laid out for. */
+  layout: SheetLayout;
   cards: number;
   part: PrintableSheet['part'];
 }
@@ -72,11 +76,19 @@ export async function renderSheet(
     wifiName: core.config.wifiName,
     from: opts.from,
   });
-  const locals = sheetPageLocals(sheet, opts.layout ?? 'a4', {
+  const layout = opts.layout ?? sheet.template.paper;
+  const locals = sheetPageLocals(sheet, layout, {
     standalone: true,
     printScript: fs.readFileSync(PRINT_SCRIPT, 'utf8'),
+    cardStyles: fs.readFileSync(CARD_STYLES, 'utf8'),
   });
-  return { html: await ejs.renderFile(VIEW, locals), target, cards: sheet.cards.length, part: sheet.part };
+  return {
+    html: await ejs.renderFile(VIEW, locals),
+    target,
+    cards: sheet.cards.length,
+    part: sheet.part,
+    layout,
+  };
 }
 
 export async function renderSheetToFile(

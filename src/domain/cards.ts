@@ -4,22 +4,27 @@
  */
 import { ValidationError } from './errors';
 
-/** `compact`: code, QR and the plan's facts. `logo`: the same under the shop's logo and name, a card with a header. */
-export const CARD_DESIGNS = ['compact', 'logo'] as const;
+/**
+ * `custom`: the owner's card design (Card design page: the batch's own, else its profile's, else the shop's; see
+ * card-template.ts). `compact`: code, QR and the plan's facts in black. `logo`: the same under the shop's logo and
+ * name. The last two are fixed designs, kept for batches printed with them.
+ */
+export const CARD_DESIGNS = ['custom', 'compact', 'logo'] as const;
 export type CardDesign = (typeof CARD_DESIGNS)[number];
-export const DEFAULT_CARD_DESIGN: CardDesign = 'compact';
+export const DEFAULT_CARD_DESIGN: CardDesign = 'custom';
 
 export const CARD_DESIGN_LABELS: Record<CardDesign, string> = {
+  custom: 'Your card design',
   compact: 'Compact',
   logo: 'With shop logo',
 };
 
-/** A4: 24 cards, 3 × 8, on one page. Thermal: one card under the other on a 58 mm or 80 mm roll. */
+/** A4: 3 cards a row, up to 8 rows (24) a page. Thermal: one card under the other on a 58 mm or 80 mm roll. */
 export const SHEET_LAYOUTS = ['a4', 'thermal58', 'thermal80'] as const;
 export type SheetLayout = (typeof SHEET_LAYOUTS)[number];
 
 export const SHEET_LAYOUT_LABELS: Record<SheetLayout, string> = {
-  a4: 'A4 sheet (24 per page)',
+  a4: 'A4 sheet',
   thermal58: 'Thermal 58 mm',
   thermal80: 'Thermal 80 mm',
 };
@@ -85,52 +90,24 @@ export function codeFontSizeMm(chars: number, widthMm: number, maxMm: number): n
   return Math.floor(Math.min(fit, maxMm) * 10) / 10;
 }
 
-/** Paper, card size and where the code goes, per layout and design (mm). */
-export interface SheetGeometry {
-  /** `@page` size: a valid CSS page size (two lengths), never `auto`. */
-  pageWidth: number;
-  pageHeight: number;
-  /** Cards per page: 24 (3 × 8) on A4, one per page on a roll. */
-  perPage: number;
-  /** Width the code has on its line, and its largest size. */
-  codeWidth: number;
-  codeMaxFont: number;
-  /** QR code side. */
-  qr: number;
+/** Quick print (the dashboard, `pisonet vouchers print`): one card by default, at most this many at a time. */
+export const QUICK_PRINT_MAX = 50;
+
+export function parseQuickCount(value: unknown, field = 'count'): number {
+  if (value === undefined || value === null || value === '') return 1;
+  const s = typeof value === 'string' ? value.trim() : value;
+  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,3}$/.test(s) ? Number(s) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > QUICK_PRINT_MAX)
+    throw ValidationError.invalid(
+      field,
+      value,
+      'a number of cards',
+      `use a whole number from 1 to ${QUICK_PRINT_MAX}`,
+    );
+  return n;
 }
 
-export function sheetGeometry(layout: SheetLayout, design: CardDesign): SheetGeometry {
-  const logo = design === 'logo';
-  switch (layout) {
-    case 'a4':
-      // 66 × 35.4 mm cards; the code shares the width with the QR code.
-      return {
-        pageWidth: 210,
-        pageHeight: 297,
-        perPage: 24,
-        codeWidth: 38,
-        codeMaxFont: 4.6,
-        qr: logo ? 20 : 23,
-      };
-    case 'thermal58':
-      // 58 mm paper, 48 mm printable: one card per page, cut after each.
-      return {
-        pageWidth: 58,
-        pageHeight: logo ? 94 : 70,
-        perPage: 1,
-        codeWidth: 47,
-        codeMaxFont: 5.5,
-        qr: 30,
-      };
-    case 'thermal80':
-      // 80 mm paper, 72 mm printable.
-      return {
-        pageWidth: 80,
-        pageHeight: logo ? 104 : 80,
-        perPage: 1,
-        codeWidth: 70,
-        codeMaxFont: 7,
-        qr: 36,
-      };
-  }
+/** Quick print goes to the thermal printer: the design's own roll, else 58 mm. */
+export function quickPrintPaper(designPaper: SheetLayout): SheetLayout {
+  return designPaper === 'a4' ? 'thermal58' : designPaper;
 }

@@ -8,6 +8,7 @@
 import type { GuessLimiter, GuessTicket } from './guess-limiter';
 import type { SelfService } from './self-service';
 import type { SiteService } from './sites/types';
+import type { CardTemplateService } from './card-templates';
 import type { ShopSettingsService } from './shop-settings';
 import type { RouterBinding } from './router-binding';
 import type { HousekeepingService } from './router-housekeeping';
@@ -572,4 +573,6 @@ export interface Services {
   };
   /** The routers (sites) this controller knows; `default` is the one in .env (src/services/sites/). */
   sites: SiteService;
+  /** The owner's printed card designs: the shop's, a profile's, a batch's (src/services/card-templates.ts). */
+  cards: CardTemplateService;
 }

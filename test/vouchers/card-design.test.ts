@@ -33,7 +33,8 @@ describe('card designs per batch', () => {
     const plain = (await (
       await c.postJson('/admin/api/vouchers', { profile: 'BASIC', count: 1 }, bearer)
     ).json()) as { batch_id: number };
-    expect(await design(plain.batch_id)).toBe('compact');
+    // Left out: the owner's card design (Card design page).
+    expect(await design(plain.batch_id)).toBe('custom');
 
     for (const bad of ['fancy', ['logo'], 7]) {
       const res = await c.postJson(
@@ -66,10 +67,10 @@ describe('card designs per batch', () => {
 
     const sheet = await c.html(`/admin/vouchers/batches/${id}/print`);
     expect(sheet).toContain('class="a4 logo"');
-    expect((sheet.match(/class="brand"/g) ?? []).length).toBe(3);
+    expect((sheet.match(/class="band"/g) ?? []).length).toBe(3);
     const compact = await c.html(`/admin/vouchers/batches/${id}/print?design=compact`);
     expect(compact).toContain('class="a4 compact"');
-    expect(compact).not.toContain('class="brand"');
+    expect(compact).not.toContain('class="band"');
     // Changing it for one print leaves the batch's own design alone.
     expect(await design(id)).toBe('logo');
     expect((await c.get(`/admin/vouchers/batches/${id}/print?design=huge`)).status).toBe(400);

@@ -67,7 +67,7 @@ describe('printed sheets as PDF (Chromium, the CSS page size)', () => {
   }
 
   it('A4: the 24 unused cards on exactly one A4 page; used and revoked codes left out', async () => {
-    const file = await printPdf('format=a4', 'a4-unused');
+    const file = await printPdf('format=a4&design=compact', 'a4-unused');
     const info = pdfInfo(file);
     expect(info.pages).toBe(1);
     expect(Math.abs(info.width - 210 * MM)).toBeLessThan(1);
@@ -97,7 +97,7 @@ describe('printed sheets as PDF (Chromium, the CSS page size)', () => {
     ['thermal58', 58],
     ['thermal80', 80],
   ])('%s: a roll %d mm wide, one card per page, unused codes only', async (format, width) => {
-    const file = await printPdf(`format=${format}`, `${format}-unused`);
+    const file = await printPdf(`format=${format}&design=compact`, `${format}-unused`);
     const info = pdfInfo(file);
     expect(Math.abs(info.width - width * MM)).toBeLessThan(1); // Chromium rounds to its pixel grid
     expect(info.pages).toBe(24);

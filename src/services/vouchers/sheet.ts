@@ -1,6 +1,7 @@
 /**
- * What a printed voucher card shows: the WiFi to join, the code grouped for reading aloud, price, validity,
- * speeds (download first) and a QR code opening the hotspot's login page with the code (card-link.ts).
+ * What a printed voucher card shows: the WiFi to join, the code grouped for reading aloud, a password when the
+ * voucher has one, price, validity, data, speeds (download first) and a QR code opening the hotspot's login page
+ * with the code (card-link.ts); and the design it is drawn in (src/services/card-templates.ts).
  */
 import QRCode from 'qrcode';
 import {
@@ -12,7 +13,9 @@ import {
 } from '../../domain/cards';
 import { formatCodeForPrint } from '../../domain/codes';
 import type { Profile } from '../../domain/profiles';
-import { formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
+import type { CardTemplate } from '../../domain/card-template';
+import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
+import type { CardTemplateService, TemplateSource } from '../card-templates';
 import { safeLogo } from '../shop-logo';
 import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
 import { cardLink, type CardLinkTarget } from './card-link';
@@ -27,6 +30,10 @@ export interface SheetCard {
   validity: string;
   /** `↓ 2 Mbps ↑ 1 Mbps`. */
   speed: string;
+  /** The plan's data allowance (`1 GB`), null without one. */
+  data: string | null;
+  /** The voucher's own password when it has one apart from its code, else null. */
+  password: string | null;
   /** What the QR code opens (cardLink). */
   link: string;
 }
@@ -35,6 +42,7 @@ export function sheetCard(v: VoucherView, profile: Profile, target: CardLinkTarg
   return {
     code: v.code,
     printedCode: formatCodeForPrint(v.code),
+    password: v.password || null,
     profile: v.profile,
     price: v.staff && v.price === 0 ? 'STAFF' : formatMoney(v.price),
     validity:
@@ -42,6 +50,7 @@ export function sheetCard(v: VoucherView, profile: Profile, target: CardLinkTarg
         ? 'Unlimited'
         : formatDurationHuman(profile.validitySeconds),
     speed: speedLine(formatRateHuman(v.rateDown), formatRateHuman(v.rateUp)),
+    data: profile.dataCapBytes ? formatBytes(profile.dataCapBytes) : null,
     link: cardLink(target, v.code),
   };
 }
@@ -70,6 +79,9 @@ export interface PrintableSheet {
   /** A safe `data:image/png|jpeg;base64,` URL, or null: see safeLogo. */
   logo: string | null;
   design: CardDesign;
+  /** What the design draws (the owner's for `custom`, else the fixed design's) and where it came from. */
+  template: CardTemplate;
+  templateFrom: TemplateSource;
   include: SheetInclude;
   /** One voucher's card (SheetOptions.only), not the batch's. */
   single: boolean;
@@ -89,6 +101,11 @@ export async function shopBranding(
   return { shop, logo: safeLogo(logo) };
 }
 
+/** A card's QR code as inline SVG, no margin (the card's paper is its quiet zone). */
+export function qrSvg(link: string): Promise<string> {
+  return QRCode.toString(link, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
+}
+
 /**
  * Everything a printed batch needs (cards with an inline SVG QR code each, the shop's name, WiFi and logo),
  * shared by the web admin's print page and the terminal's "print sheet to a file".
@@ -99,6 +116,7 @@ export async function buildSheet(
     profiles: ProfileService;
     settings: SettingsService;
     sites: Pick<SiteService, 'get'>;
+    cards: Pick<CardTemplateService, 'forBatch'>;
   },
   batchId: number,
   opts: SheetOptions,
@@ -114,11 +132,12 @@ export async function buildSheet(
         : list.filter((v) => v.status === 'unused');
   const from = Math.max(1, opts.from ?? 1);
   const part = chosen.slice(from - 1, from - 1 + SHEET_MAX_CARDS);
+  const design = opts.design ?? batch.design ?? DEFAULT_CARD_DESIGN;
+  const look = await services.cards.forBatch(batchId, design);
   const cards = await Promise.all(
     part.map(async (v) => {
       const card = sheetCard(v, profile.profile, opts.target);
-      const qr = await QRCode.toString(card.link, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
-      return { ...card, qr };
+      return { ...card, qr: look.template.qr ? await qrSvg(card.link) : '' };
     }),
   );
   const branding = await shopBranding(services.settings);
@@ -132,7 +151,9 @@ export async function buildSheet(
     cards,
     ...branding,
     wifi: siteWifi || opts.wifiName || branding.shop,
-    design: opts.design ?? batch.design ?? DEFAULT_CARD_DESIGN,
+    design,
+    template: look.template,
+    templateFrom: look.from,
     include,
     single: opts.only !== undefined,
     target: opts.target,

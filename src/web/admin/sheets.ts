@@ -4,7 +4,13 @@
  * /admin after authentication.
  */
 import { Router, type Request } from 'express';
-import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../domain/cards';
+import {
+  parseCardDesign,
+  parseSheetFrom,
+  parseSheetInclude,
+  parseSheetLayout,
+  type SheetLayout,
+} from '../../domain/cards';
 import { AppError } from '../../lib/errors';
 import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
@@ -24,6 +30,11 @@ export async function cardTarget(ctx: WebContext, req: Request, place: CardPlace
   return cardLinkTarget(ctx, portalBase(ctx, req), await ctx.cardRouters?.(place));
 }
 
+/** The paper asked for (`?format=`), or undefined: the card design's own paper. */
+function paperAsked(req: Request): SheetLayout | undefined {
+  return req.query.format === undefined ? undefined : parseSheetLayout(req.query.format);
+}
+
 export function sheetRouter(ctx: WebContext): Router {
   const r = Router();
   const { vouchers } = ctx.services;
@@ -32,7 +43,7 @@ export function sheetRouter(ctx: WebContext): Router {
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id < 1)
       throw new AppError('BATCH_NOT_FOUND', `No batch #${req.params.id}`, 404);
-    const layout = parseSheetLayout(req.query.format);
+    const chosenLayout = paperAsked(req);
     const include = parseSheetInclude(req.query.include);
     const design = parseCardDesign(req.query.design);
     const from = parseSheetFrom(req.query.from);
@@ -48,7 +59,11 @@ export function sheetRouter(ctx: WebContext): Router {
       `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design, ...(c.from > 1 ? { from: String(c.from) } : {}) }).toString()}`;
     res.render(
       'sheets/batch',
-      sheetPageLocals(sheet, layout, { hrefFor, backUrl: `/admin/vouchers/batches/${id}` }),
+      sheetPageLocals(sheet, chosenLayout ?? sheet.template.paper, {
+        hrefFor,
+        backUrl: `/admin/vouchers/batches/${id}`,
+        editUrl: `/admin/cards?batch=${id}`,
+      }),
     );
   });
 
@@ -63,7 +78,7 @@ export function sheetRouter(ctx: WebContext): Router {
       );
     if (voucher.batchId === null)
       throw new AppError('BATCH_NOT_FOUND', 'This voucher belongs to no batch any more', 404);
-    const layout = parseSheetLayout(req.query.format);
+    const chosenLayout = paperAsked(req);
     const design = parseCardDesign(req.query.design);
     const target = await cardTarget(ctx, req, { code: voucher.code });
     const sheet = await buildSheet(ctx.services, voucher.batchId, {
@@ -75,7 +90,14 @@ export function sheetRouter(ctx: WebContext): Router {
     const page = `/admin/vouchers/${encodeURIComponent(voucher.code)}`;
     const hrefFor = (c: SheetChoice) =>
       `${page}/print?${new URLSearchParams({ format: c.layout, design: c.design }).toString()}`;
-    res.render('sheets/batch', sheetPageLocals(sheet, layout, { hrefFor, backUrl: page }));
+    res.render(
+      'sheets/batch',
+      sheetPageLocals(sheet, chosenLayout ?? sheet.template.paper, {
+        hrefFor,
+        backUrl: page,
+        editUrl: `/admin/cards?batch=${voucher.batchId}`,
+      }),
+    );
   });
 
   r.get('/vouchers/export.csv', async (req, res) => {

@@ -5,7 +5,13 @@ import { MAX_BATCH, parsePrefix } from '../../../domain/codes';
 import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../services/report-calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
-import { CARD_DESIGN_LABELS, CARD_DESIGNS, parseCardDesign, type CardDesign } from '../../../domain/cards';
+import {
+  CARD_DESIGN_LABELS,
+  CARD_DESIGNS,
+  DEFAULT_CARD_DESIGN,
+  parseCardDesign,
+  type CardDesign,
+} from '../../../domain/cards';
 import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
 
@@ -143,7 +149,7 @@ export function voucherRoutes(ctx: WebContext): Router {
         values: {
           count: '10',
           prefix: defaults,
-          design: 'compact',
+          design: DEFAULT_CARD_DESIGN,
           site: String(scope.siteId ?? 1),
           ...gen.values,
         },

@@ -1,0 +1,261 @@
+/**
+ * Where a template's lines go on paper: which lines a card has, how tall it is, how many fit on an A4 page and
+ * how long a thermal card is. Pure and in millimetres; views/sheets/_card.ejs and public/css/cards.css draw what
+ * this measures, and the browser tests check that nothing spills out of a card.
+ */
+import { codeFontSizeMm, type SheetLayout } from './cards';
+import type { CardTemplate } from './card-template';
+
+/** The lines of a card, top to bottom (the QR code sits beside them on A4, below them on a roll). */
+export interface CardLines {
+  band: boolean;
+  price: boolean;
+  wifi: boolean;
+  /** The code: always. */
+  code: true;
+  password: boolean;
+  /** The plan's name, and the price when it is printed on a line. */
+  plan: boolean;
+  /** Time and data. */
+  facts: boolean;
+  speed: boolean;
+  hint: boolean;
+  footer: boolean;
+  qr: boolean;
+}
+
+/** What the cards of one sheet print that changes their size (every card of a sheet gets the same size). */
+export interface SheetTexts {
+  /** The header's words: the template's headline, else the shop's name when the logo is on. */
+  headline: string;
+  /** A logo image is printed (the template asks for it and the shop has one). */
+  logoImage: boolean;
+  wifi: string;
+  hint: string;
+  /** Printed codes' longest length (in characters, with their spaces). */
+  longestCode: number;
+  /** Some card has a separate password. */
+  password: boolean;
+  /** The plan has a data allowance to print. */
+  data: boolean;
+}
+
+export function cardLines(
+  t: CardTemplate,
+  texts: Pick<SheetTexts, 'headline' | 'password' | 'data'>,
+): CardLines {
+  return {
+    band: t.logo || texts.headline !== '',
+    price: t.price === 'big',
+    wifi: t.show.wifi,
+    code: true,
+    password: texts.password,
+    plan: t.show.plan || t.price === 'line',
+    facts: t.show.validity || (t.show.data && texts.data),
+    speed: t.show.speed,
+    hint: t.show.hint,
+    footer: t.footer !== '',
+    qr: t.qr,
+  };
+}
+
+/** Font sizes (mm) and spacing per paper; the CSS reads them from the sheet's custom properties. */
+interface PaperSizes {
+  /** Small lines (WiFi, plan, time, speed, footer). */
+  base: number;
+  lineHeight: number;
+  /** Between lines. */
+  gap: number;
+  bandFont: number;
+  logo: number;
+  price: number;
+  codeMax: number;
+  password: number;
+  hint: number;
+  qr: number;
+}
+
+const SIZES: Record<SheetLayout, PaperSizes> = {
+  a4: {
+    base: 2.5,
+    lineHeight: 1.2,
+    gap: 0.35,
+    bandFont: 2.8,
+    logo: 4.6,
+    price: 5.2,
+    codeMax: 4.6,
+    password: 2.9,
+    hint: 2.1,
+    qr: 21,
+  },
+  thermal58: {
+    base: 2.9,
+    lineHeight: 1.25,
+    gap: 1,
+    bandFont: 3.4,
+    logo: 12,
+    price: 8,
+    codeMax: 5.5,
+    password: 3.6,
+    hint: 2.5,
+    qr: 30,
+  },
+  thermal80: {
+    base: 3.4,
+    lineHeight: 1.25,
+    gap: 1.2,
+    bandFont: 4,
+    logo: 14,
+    price: 10,
+    codeMax: 7,
+    password: 4.2,
+    hint: 2.9,
+    qr: 36,
+  },
+};
+
+/** The widest a proportional glyph of the print fonts averages over mixed text, as a share of the font size. */
+const TEXT_ADVANCE = 0.6;
+
+/** Lines `text` takes at `fontMm` in `widthMm`, from 1 to `max` (the CSS clamps at the same count). */
+export function wrappedLines(text: string, fontMm: number, widthMm: number, max: number): number {
+  const width = [...text].length * fontMm * TEXT_ADVANCE;
+  return Math.min(max, Math.max(1, Math.ceil(width / widthMm)));
+}
+
+/** Paper, card size and the size of each part, per layout (mm). */
+export interface SheetGeometry {
+  /** `@page` size: a valid CSS page size (two lengths), never `auto`. */
+  pageWidth: number;
+  pageHeight: number;
+  /** Cards per page: 3 × `rows` on A4, one per page on a roll. */
+  perPage: number;
+  rows: number;
+  cardWidth: number;
+  cardHeight: number;
+  /** Room inside the card, left and right and above and below. */
+  padX: number;
+  padY: number;
+  /** The width of the text beside (A4) or above (roll) the QR code: the code's line. */
+  textWidth: number;
+  codeMaxFont: number;
+  /** QR code side; 0 without one. */
+  qr: number;
+  sizes: PaperSizes;
+  /** Lines the header and the footer wrap to (the CSS clamps them there). */
+  headlineLines: number;
+  footerLines: number;
+  hintLines: number;
+}
+
+export const HEADLINE_MAX_LINES = 2;
+export const FOOTER_MAX_LINES = 3;
+
+/** A4: 3 columns of 66 mm; rows of 35.4 mm (8 a page) unless a card needs more. */
+const A4 = {
+  width: 210,
+  height: 297,
+  columns: 3,
+  cardWidth: 66,
+  usable: 283.2,
+  maxRows: 8,
+  padX: 2.4,
+  padY: 2.2,
+};
+const ROLL_MARGIN = { thermal58: 5.5, thermal80: 5 } as const;
+const ROLL_TOP = 3;
+const ROLL_BOTTOM = 3;
+/** The dashed cut line under a roll card. */
+const CUT = 1.8;
+
+export function sheetGeometry(layout: SheetLayout, t: CardTemplate, texts: SheetTexts): SheetGeometry {
+  const s = SIZES[layout];
+  const lines = cardLines(t, texts);
+  const small = s.base * s.lineHeight;
+  const qr = lines.qr ? s.qr : 0;
+  const a4 = layout === 'a4';
+  const cardWidth = a4 ? A4.cardWidth : layout === 'thermal58' ? 58 : 80;
+  const padX = a4 ? A4.padX : ROLL_MARGIN[layout];
+  const inner = cardWidth - 2 * padX - (a4 ? 0.4 : 0); // A4: the dashed border
+  const textWidth = a4 && qr ? inner - qr - 2 : inner;
+  const headlineLines = wrappedLines(
+    texts.headline,
+    s.bandFont,
+    inner - (texts.logoImage && a4 ? 18 : 0),
+    HEADLINE_MAX_LINES,
+  );
+  const footerLines = wrappedLines(t.footer, s.base, inner, FOOTER_MAX_LINES);
+  // A4: the hint runs under the text and the QR code, the card's whole width; on a roll, under the QR code.
+  const hintLines = wrappedLines(texts.hint, s.hint, a4 ? inner : textWidth, 2);
+  const code = codeFontSizeMm(texts.longestCode, textWidth, s.codeMax) * 1.2;
+  const band = !lines.band
+    ? 0
+    : a4
+      ? Math.max(texts.logoImage ? s.logo : 0, headlineLines * s.bandFont * 1.15) + 0.8
+      : (texts.logoImage ? s.logo + s.gap : 0) +
+        (texts.headline ? headlineLines * s.bandFont * 1.2 : 0) +
+        0.8;
+  const hint = lines.hint ? hintLines * s.hint * 1.2 : 0;
+  const parts = [
+    lines.price ? s.price * 1.15 : 0,
+    lines.wifi ? small : 0,
+    code,
+    lines.password ? s.password * 1.2 : 0,
+    // A4: the plan and its time and data share one line.
+    ...(a4 ? [lines.plan || lines.facts ? small : 0] : [lines.plan ? small : 0, lines.facts ? small : 0]),
+    lines.speed ? small : 0,
+    a4 ? 0 : hint,
+  ].filter((h) => h > 0);
+  const text = parts.reduce((a, b) => a + b, 0) + s.gap * (parts.length - 1);
+  const footer = (lines.footer ? footerLines * small + s.gap : 0) + (a4 && hint ? hint + s.gap : 0);
+  if (a4) {
+    const needed = 2 * A4.padY + 0.4 + band + (band ? s.gap : 0) + Math.max(text, qr) + footer;
+    const rows = Math.max(1, Math.min(A4.maxRows, Math.floor(A4.usable / needed)));
+    return {
+      pageWidth: A4.width,
+      pageHeight: A4.height,
+      perPage: A4.columns * rows,
+      rows,
+      cardWidth,
+      cardHeight: Math.floor((A4.usable / rows) * 10) / 10,
+      padX,
+      padY: A4.padY,
+      textWidth,
+      codeMaxFont: s.codeMax,
+      qr,
+      sizes: s,
+      headlineLines,
+      footerLines,
+      hintLines,
+    };
+  }
+  // A roll: everything in one column, the QR code under the text and above the hint.
+  const height =
+    ROLL_TOP +
+    band +
+    (band ? s.gap : 0) +
+    text +
+    (qr ? qr + 2 + s.gap : 0) +
+    footer +
+    s.gap +
+    CUT +
+    ROLL_BOTTOM;
+  const pageHeight = Math.ceil(height);
+  return {
+    pageWidth: cardWidth,
+    pageHeight,
+    perPage: 1,
+    rows: 1,
+    cardWidth,
+    cardHeight: pageHeight,
+    padX,
+    padY: ROLL_TOP,
+    textWidth,
+    codeMaxFont: s.codeMax,
+    qr,
+    sizes: s,
+    headlineLines,
+    footerLines,
+    hintLines,
+  };
+}
