@@ -2,9 +2,11 @@
 (function () {
   var input = document.getElementById('code');
   if (!input) return;
-  // Show typed codes grouped like the printed card.
+  // Show typed codes grouped like the printed card: in capitals where the shop's codes are (class "upper"), else as
+  // typed (small-letter codes are printed small; the portal finds a code whatever its case).
+  var upper = input.classList.contains('upper');
   input.addEventListener('input', function () {
-    var raw = input.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    var raw = (upper ? input.value.toUpperCase() : input.value).replace(/[^A-Za-z0-9]/g, '');
     var grouped = raw.match(/.{1,4}/g);
     input.value = grouped ? grouped.join('-') : '';
   });

@@ -42,15 +42,20 @@ export function maskCode(code: string): string {
   return `${code.slice(0, 2)}…${code.slice(-2)}`;
 }
 
-/** A URL for a log line with any `code=` parameter masked (the QR codes on voucher sheets open `/portal?code=…`). */
+/**
+ * A URL for a log line with any `code=` parameter masked (the QR codes on voucher sheets open `/portal?code=…`), and
+ * any `password=` (a card's separate password rides along) left out entirely.
+ */
 export function maskCodesInUrl(url: string): string {
-  return url.replace(/([?&]code=)([^&#]*)/gi, (_m, key: string, value: string) => {
-    let code = value;
-    try {
-      code = decodeURIComponent(value);
-    } catch {
-      // Malformed escapes: mask the raw text.
-    }
-    return `${key}${encodeURIComponent(maskCode(code))}`;
-  });
+  return url
+    .replace(/([?&]password=)[^&#]*/gi, '$1[redacted]')
+    .replace(/([?&]code=)([^&#]*)/gi, (_m, key: string, value: string) => {
+      let code = value;
+      try {
+        code = decodeURIComponent(value);
+      } catch {
+        // Malformed escapes: mask the raw text.
+      }
+      return `${key}${encodeURIComponent(maskCode(code))}`;
+    });
 }

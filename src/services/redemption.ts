@@ -51,8 +51,11 @@ const unknownDevice = () =>
     'Your device is not connected to this WiFi hotspot. Reconnect to the WiFi and open the login page again.',
     403,
   );
-const invalidCode = () =>
-  new AppError('INVALID_CODE', 'That code is not valid. Check it and try again.', 404, 'code');
+/** One answer for a wrong code and a wrong password (the words follow what was sent, never the voucher). */
+const invalidCode = (withPassword = false) =>
+  withPassword
+    ? new AppError('INVALID_CODE', 'That code or password is not valid. Check them and try again.', 404, 'code')
+    : new AppError('INVALID_CODE', 'That code is not valid. Check it and try again.', 404, 'code');
 const deviceLimit = () =>
   new AppError('DEVICE_LIMIT', 'This code is already in use on another device.', 409, 'code');
 const expired = () =>
@@ -464,7 +467,7 @@ export function createRedemptionService(
         // Looked up and wrong: the asker is told so (429 means a code was not looked up at all); the next
         // request learns of the lock the count may have brought.
         if (ticket && (await ticket.fail()).ceilingReached) await reportGuessCeiling();
-        throw invalidCode();
+        throw invalidCode(Boolean(input.password));
       }
       ticket?.release(); // a real code: nothing is counted, whatever happens next
       for (let attempt = 0; attempt < 3; attempt++) {

@@ -16,6 +16,7 @@ import type { Profile } from '../domain/profiles';
 import type { VoucherRow } from './voucher-state';
 import type { CardDesign } from '../domain/cards';
 import type { UsersCheckOptions, UsersCheckReport } from './vouchers/users-check';
+import type { PortalCodeEntry } from './vouchers/code-style';
 import type { RouterChecksService, RouterWarning } from './router-checks';
 import type { SourceSales, VendoService } from './vendos/types';
 
@@ -217,6 +218,8 @@ export interface VoucherService {
   batches(limit?: number): Promise<BatchView[]>;
   batch(id: number): Promise<{ batch: BatchView; vouchers: VoucherView[] }>;
   csv(filter: VoucherFilter): Promise<string>;
+  /** How the portal's login form asks for a code: the shop's style, and whether codes still sold need a password. */
+  codeEntry(): Promise<PortalCodeEntry>;
   /**
    * Pushes unsynced unused/active vouchers to the router (resumable). When a users check is due (first sync,
    * reconnect, reboot, every 10 minutes) it checks every voucher's user instead (vouchers/users-check.ts).

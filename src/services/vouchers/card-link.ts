@@ -231,14 +231,24 @@ export async function cardRoutersFor(
   );
 }
 
-function linkWith(kind: CardLinkTarget['kind'], base: string, code: string): string {
-  if (kind === 'portal') return `${base}/portal?code=${code}`;
-  return `${base}${base.includes('?') ? '&' : '?'}code=${code}`;
+function linkWith(kind: CardLinkTarget['kind'], base: string, code: string, password = ''): string {
+  const query = `code=${code}${password ? `&password=${password}` : ''}`;
+  if (kind === 'portal') return `${base}/portal?${query}`;
+  return `${base}${base.includes('?') ? '&' : '?'}${query}`;
 }
 
-/** The link a card's QR code holds: the login page or the portal, with the code in the query. */
-export function cardLink(target: CardLinkTarget, code: string): string {
-  return linkWith(target.kind, target.base, encodeURIComponent(code));
+/**
+ * The link a card's QR code holds: the login page or the portal, with the code in the query, and the voucher's
+ * separate password when it has one (the scan logs the phone in; the password is printed beside the QR code
+ * anyway, so the card holds nothing more than before). The login page passes both on (docs/router-login.html).
+ */
+export function cardLink(target: CardLinkTarget, code: string, password?: string | null): string {
+  return linkWith(
+    target.kind,
+    target.base,
+    encodeURIComponent(code),
+    password ? encodeURIComponent(password) : '',
+  );
 }
 
 /** The same with `…` where the code goes, as the owner is shown it. */

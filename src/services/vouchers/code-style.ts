@@ -140,6 +140,31 @@ export function newPassword(style: CodeStyle): string | null {
     : null;
 }
 
+/** How the portal's login form asks for a code (src/web/portal): the keyboard a phone shows, a password field. */
+export interface PortalCodeEntry {
+  /** The shop's codes are numbers only: the phone shows its number pad. */
+  digits: boolean;
+  /** The shop's codes are small letters: the phone must not capitalise what is typed. */
+  lowercase: boolean;
+  /** Ask for a password beside the code: the shop's style has one, or codes still sold carry one. */
+  password: boolean;
+  /** The shop's passwords are numbers only (the password field's keyboard). */
+  passwordDigits: boolean;
+}
+
+export async function portalCodeEntry(
+  settings: Pick<SettingsService, 'get'>,
+  db: Knex,
+): Promise<PortalCodeEntry> {
+  const style = await storedCodeStyle(settings);
+  return {
+    digits: style.alphabet === 'digits' && /^\d*$/.test(style.prefix),
+    lowercase: style.alphabet === 'lowercase',
+    password: style.password !== null || (await passwordsInUse(db)),
+    passwordDigits: style.password?.alphabet === 'digits',
+  };
+}
+
 /**
  * Whether a code still on sale or in use needs a separate password: the portal then asks for one even after the
  * shop went back to passwords that are the code (the cards already printed still carry theirs). One probe of a

@@ -17,6 +17,7 @@ import type {
   VoucherView,
 } from '../types';
 import { vouchersCsv } from './csv';
+import { portalCodeEntry } from './code-style';
 import { batchQuery, listBatches, toBatchView } from './batch-list';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
@@ -375,6 +376,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     },
 
     csv: (filter) => vouchersCsv(db, filter),
+    codeEntry: () => portalCodeEntry(deps.settings, db),
     syncRouterUsers,
     checkRouterUsers: checkNow,
     requestUsersCheck: (reason) => usersCheck.request(reason),

@@ -51,7 +51,7 @@ export function sheetCard(v: VoucherView, profile: Profile, target: CardLinkTarg
         : formatDurationHuman(profile.validitySeconds),
     speed: speedLine(formatRateHuman(v.rateDown), formatRateHuman(v.rateUp)),
     data: profile.dataCapBytes ? formatBytes(profile.dataCapBytes) : null,
-    link: cardLink(target, v.code),
+    link: cardLink(target, v.code, v.password),
   };
 }
 

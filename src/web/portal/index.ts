@@ -37,6 +37,8 @@ interface LoginFields {
   linkOrig: string;
   linkLoginOnly: string;
   code: string;
+  /** The voucher's separate password, typed or brought by a card's QR code ('' for none). */
+  password: string;
   error: string;
   /** The site whose login page sent the customer (its id or name), passed on with the code. */
   site: string;
@@ -49,6 +51,7 @@ function fields(src: Record<string, unknown>): LoginFields {
     linkOrig: safeLink(src['link-orig'] ?? src.dst),
     linkLoginOnly: safeLink(src['link-login-only']),
     code: str(src.code, 64),
+    password: str(src.password, 64),
     error: str(src.error, 200),
     site: str(src.site, 64),
   };
@@ -64,6 +67,7 @@ function waitWords(t: Translator, seconds: number): string {
 function errorText(
   t: Translator,
   err: unknown,
+  withPassword = false,
 ): { status: number; code: string; message: string; retryAfter?: number } {
   const e = toAppError(err);
   const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
@@ -88,7 +92,8 @@ function errorText(
         : t.t('error.MOVE_LIMIT', { limit, wait: waitWords(t, err.waitMinutes * 60) });
     return { status: e.status, code: e.code, message };
   }
-  const key = `error.${e.code}`;
+  // With a password field on the form, a wrong code and a wrong password get one answer (nothing tells which).
+  const key = `error.${e.code === 'INVALID_CODE' && withPassword ? 'INVALID_CODE_OR_PASSWORD' : e.code}`;
   const translated = t.t(key, { wait: retryAfter === undefined ? '' : waitWords(t, retryAfter) });
   const message =
     translated === key
@@ -153,6 +158,7 @@ export function portalRouter(ctx: WebContext): Router {
     res.status(status).render('portal/login', {
       t: t.t,
       lang: t.lang,
+      entry: await services.vouchers.codeEntry(),
       ...(await branding()),
       // Shared profiles and the site's own (src/web/portal/portal-site.ts).
       plans: planViews(await services.profiles.list({ siteId: await portalSiteId(services, f) }), t),
@@ -169,7 +175,10 @@ export function portalRouter(ctx: WebContext): Router {
     const f = await withDeviceIp(req, fields(req.query as Record<string, unknown>));
     // A scanned voucher card: the router's login page forwarded the code with the phone's MAC and IP. The page
     // sends our own form at once (public/js/portal.js), with its CSRF token, so a GET never redeems anything.
-    const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '';
+    // A card with a separate password brings it too (card-link.ts); a code without one waits for the customer to
+    // type it when the shop asks for passwords (an older login page drops it), rather than count as a wrong guess.
+    const needsPassword = f.password === '' && (await services.vouchers.codeEntry()).password;
+    const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '' && !needsPassword;
     await greet(req, res);
     await renderLogin(req, res, f, 200, '', autoRedeem);
   });
@@ -185,6 +194,7 @@ export function portalRouter(ctx: WebContext): Router {
       const out = await services.selfService.redeem(
         {
           code: f.code,
+          ...(f.password ? { password: f.password } : {}),
           mac: f.mac,
           ip: f.ip,
           ...(f.site ? { site: f.site } : {}),
@@ -207,7 +217,7 @@ export function portalRouter(ctx: WebContext): Router {
       });
       res.redirect(303, `/portal/status?${q.toString()}`);
     } catch (err) {
-      const e = errorText(translator(lang), err);
+      const e = errorText(translator(lang), err, (await services.vouchers.codeEntry()).password);
       if (e.retryAfter) res.set('Retry-After', String(e.retryAfter));
       // A phone back with another (randomised) WiFi address looks like a new device: say why, in one line.
       if (['DEVICE_LIMIT', 'MOVE_LIMIT', 'CODE_IN_USE'].includes(e.code)) res.locals.macHint = true;
@@ -269,6 +279,9 @@ export function portalRouter(ctx: WebContext): Router {
       const out = await services.selfService.redeem(
         {
           code: str(body.code, 64),
+          ...(typeof body.password === 'string' && body.password !== ''
+            ? { password: str(body.password, 64) }
+            : {}),
           mac: device.mac,
           ip: device.ip,
           ...(typeof body.site === 'number' || (typeof body.site === 'string' && body.site !== '')
