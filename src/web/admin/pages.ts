@@ -12,6 +12,7 @@ import { settingsRoutes } from './pages/settings';
 import { auditRoutes } from './pages/audit';
 import { vendoRoutes } from './pages/vendos';
 import { siteRoutes } from './pages/sites';
+import { cardDesignRoutes } from './pages/card-design';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -31,5 +32,6 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(auditRoutes(ctx));
   router.use(vendoRoutes(ctx));
   router.use(siteRoutes(ctx));
+  router.use(cardDesignRoutes(ctx));
   return router;
 }
