@@ -23,6 +23,7 @@ import { siteFilesRouter } from './admin/site-files';
 import { adminPagesRouter } from './admin/pages';
 import { vendoApiRouter } from './admin/api-vendos';
 import { siteApiRouter } from './admin/api-sites';
+import { routerApiRouter } from './admin/api-router';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
 
@@ -159,6 +160,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
   app.use('/admin/api', siteApiRouter(ctx)); // sites: the routers, their connection and last read
   app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
+  app.use('/admin/api', routerApiRouter(ctx)); // router/traffic, router/presence (the Router pages' live parts)
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {
   app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export

@@ -12,6 +12,8 @@ import { settingsRoutes } from './pages/settings';
 import { auditRoutes } from './pages/audit';
 import { vendoRoutes } from './pages/vendos';
 import { siteRoutes } from './pages/sites';
+import { routerRoutes } from './pages/router';
+import { routerRebootRoutes } from './pages/router-reboot';
 import { cardDesignRoutes } from './pages/card-design';
 
 /**
@@ -32,6 +34,8 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(auditRoutes(ctx));
   router.use(vendoRoutes(ctx));
   router.use(siteRoutes(ctx));
+  router.use(routerRoutes(ctx));
+  router.use(routerRebootRoutes(ctx));
   router.use(cardDesignRoutes(ctx));
   return router;
 }
