@@ -13,6 +13,7 @@ import { vendoCommands } from './commands/vendos';
 import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
+import { routerCommands } from './commands/router';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
 const [usersList, usersKick, ...bandwidth] = networkCommands;
@@ -27,6 +28,7 @@ export const COMMANDS: CommandDef[] = [
   profilesList,
   ...moreCommands.profiles,
   ...bandwidth,
+  ...routerCommands,
   ...reportsAdmin,
   eventsCommand,
   ...moreCommands.config,

@@ -11,6 +11,7 @@ import { statusText } from '../commands/sites';
 import { sitesMenu } from './sites';
 import { vendosMenu } from './vendos';
 import { vouchersMenu } from './vouchers';
+import { routerMenu } from './router';
 
 function banner(core: CliCore): string {
   const r = core.config.router;
@@ -105,6 +106,7 @@ export async function runMenu(): Promise<number> {
         { key: '6', name: 'Settings', run: () => settingsMenu(core) },
         { key: '7', name: 'Coin vendos', run: () => vendosMenu(core) },
         { key: '8', name: 'Sites (routers)', run: () => sitesMenu(core) },
+        { key: '9', name: 'Router (hosts, leases, log, resources, reboot)', run: () => routerMenu(core) },
       ],
       'Exit',
       {

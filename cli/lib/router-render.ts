@@ -1,0 +1,191 @@
+/** Terminal renderings of the router's housekeeping reads (`pisonet router …` and the menu's Router screen). */
+import { formatBytes, formatDurationHuman, formatRateHuman } from '../../src/domain/units';
+import type {
+  DhcpLease,
+  HotspotCookie,
+  HotspotHost,
+  HotspotSession,
+  InterfaceTraffic,
+  IpBinding,
+  RouterInterface,
+} from '../../src/router/housekeeping';
+import type { LogView, RouterOverview, RouterRead } from '../../src/services/router-housekeeping';
+import { out } from './ansi';
+import { keyValues, table } from './table';
+
+const dash = '-';
+const time = (s: number | null): string => (s === null ? dash : formatDurationHuman(s));
+
+/** `Router Shop-Main (site branch-a)`: the line above every reading. */
+export function readHeading<T>(read: RouterRead<T>, isDefault: boolean): string {
+  const site = isDefault ? '' : ` (site ${read.site.name})`;
+  return out.dim(`Router ${read.identity ?? '?'}${site}`);
+}
+
+export function hostsTable(hosts: readonly HotspotHost[]): string {
+  if (hosts.length === 0) return out.dim('The hotspot sees no device.');
+  return table(
+    hosts,
+    [
+      { header: 'MAC', get: (h) => h.mac },
+      { header: 'IP', get: (h) => h.address || dash },
+      {
+        header: 'STATE',
+        get: (h) => (h.bypassed ? 'bypassed' : h.authorized ? 'logged in' : 'not logged in'),
+        style: (t, h) => (h.authorized ? out.green(t) : t),
+      },
+      { header: 'SERVER', get: (h) => h.server || dash, shrink: true },
+      { header: 'UPTIME', get: (h) => time(h.uptimeSeconds), align: 'right' },
+      { header: 'IDLE', get: (h) => time(h.idleSeconds), align: 'right' },
+      { header: 'DOWN', get: (h) => formatBytes(h.bytesOut), align: 'right' },
+      { header: 'UP', get: (h) => formatBytes(h.bytesIn), align: 'right' },
+    ],
+    { colours: out },
+  );
+}
+
+export function sessionsTable(sessions: readonly HotspotSession[]): string {
+  if (sessions.length === 0) return out.dim('Nobody is logged in to the hotspot.');
+  return table(
+    sessions,
+    [
+      { header: 'USER', get: (a) => a.user },
+      { header: 'MAC', get: (a) => a.mac },
+      { header: 'IP', get: (a) => a.address || dash },
+      { header: 'LOGIN BY', get: (a) => a.loginBy || dash, shrink: true },
+      { header: 'UPTIME', get: (a) => time(a.uptimeSeconds), align: 'right' },
+      {
+        header: 'LEFT',
+        get: (a) => (a.timeLeftSeconds === null ? 'no limit' : time(a.timeLeftSeconds)),
+        align: 'right',
+      },
+      { header: 'DOWN', get: (a) => formatBytes(a.bytesOut), align: 'right' },
+      { header: 'UP', get: (a) => formatBytes(a.bytesIn), align: 'right' },
+    ],
+    { colours: out },
+  );
+}
+
+export function bindingsTable(bindings: readonly IpBinding[]): string {
+  if (bindings.length === 0) return out.dim('No IP bindings: every device logs in with a code.');
+  return table(
+    bindings,
+    [
+      { header: 'MAC', get: (b) => b.mac || 'any' },
+      { header: 'ADDRESS', get: (b) => b.address || 'any' },
+      { header: 'TYPE', get: (b) => b.type },
+      { header: 'SERVER', get: (b) => b.server || dash },
+      { header: 'STATE', get: (b) => (b.disabled ? 'disabled' : 'in force') },
+      { header: 'COMMENT', get: (b) => b.comment || dash, shrink: true },
+    ],
+    { colours: out },
+  );
+}
+
+export function cookiesTable(cookies: readonly HotspotCookie[]): string {
+  if (cookies.length === 0) return out.dim('No cookies.');
+  return table(
+    cookies,
+    [
+      { header: 'USER', get: (c) => c.user },
+      { header: 'MAC', get: (c) => c.mac },
+      { header: 'EXPIRES IN', get: (c) => time(c.expiresInSeconds), align: 'right' },
+    ],
+    { colours: out },
+  );
+}
+
+export function leasesTable(leases: readonly DhcpLease[]): string {
+  if (leases.length === 0) return out.dim('No leases.');
+  return table(
+    leases,
+    [
+      { header: 'ADDRESS', get: (l) => l.address },
+      { header: 'MAC', get: (l) => l.mac },
+      { header: 'NAME', get: (l) => l.hostName || dash, shrink: true },
+      { header: 'STATUS', get: (l) => `${l.status || dash}${l.dynamic ? '' : ' static'}` },
+      {
+        header: 'EXPIRES',
+        get: (l) => (l.expiresAfterSeconds === null ? 'never' : time(l.expiresAfterSeconds)),
+        align: 'right',
+      },
+      { header: 'SERVER', get: (l) => l.server || dash, shrink: true },
+    ],
+    { colours: out },
+  );
+}
+
+export function logTable(view: LogView): string {
+  if (view.lines.length === 0) return out.dim(view.total ? 'No line matches.' : 'The log is empty.');
+  const level = (topics: string[]) =>
+    topics.includes('error') || topics.includes('critical')
+      ? out.red
+      : topics.includes('warning')
+        ? out.yellow
+        : String;
+  const shown = table(
+    view.lines,
+    [
+      { header: 'TIME', get: (l) => l.time },
+      { header: 'TOPICS', get: (l) => l.topics.join(','), shrink: true, min: 8 },
+      {
+        header: 'MESSAGE',
+        get: (l) => l.message,
+        shrink: true,
+        min: 20,
+        style: (t, l) => level(l.topics)(t),
+      },
+    ],
+    { colours: out },
+  );
+  const more =
+    view.lines.length < view.matching
+      ? `\n${out.dim(`the newest ${view.lines.length} of ${view.matching}`)}`
+      : '';
+  return shown + more;
+}
+
+export function overviewText(o: RouterOverview): string {
+  const r = o.resources;
+  const used = r.totalMemory !== null && r.freeMemory !== null ? r.totalMemory - r.freeMemory : null;
+  const disk = r.totalHdd !== null && r.freeHdd !== null ? r.totalHdd - r.freeHdd : null;
+  const facts = keyValues(
+    [
+      ['Board', r.boardName || dash],
+      ['RouterOS', r.version || dash],
+      ['Uptime', time(r.uptimeSeconds)],
+      ['CPU load', r.cpuLoad === null ? dash : `${r.cpuLoad}%`],
+      [
+        'CPU',
+        `${r.cpuCount ?? '?'} x ${r.cpu || 'CPU'}${r.cpuFrequencyMhz ? ` at ${r.cpuFrequencyMhz} MHz` : ''}`,
+      ],
+      ['Memory', used === null ? dash : `${formatBytes(used)} used of ${formatBytes(r.totalMemory!)}`],
+      ['Storage', disk === null ? dash : `${formatBytes(disk)} used of ${formatBytes(r.totalHdd!)}`],
+      ['Temperature', o.temperatureC === null ? 'not reported' : `${o.temperatureC} °C`],
+      ['Architecture', r.architecture || dash],
+    ],
+    out,
+  );
+  const sensors = o.health.length
+    ? `\n\nSensors:\n${table(o.health, [
+        { header: 'SENSOR', get: (s) => s.name },
+        { header: 'READING', get: (s) => `${s.value}${s.unit ? ` ${s.unit}` : ''}`, align: 'right' },
+      ])}`
+    : '';
+  return facts + sensors;
+}
+
+export function trafficText(interfaces: readonly RouterInterface[], sample: InterfaceTraffic): string {
+  const list = interfaces.map((i) => (i.name === sample.name ? out.bold(`[${i.name}]`) : i.name)).join('  ');
+  return [
+    `Interfaces: ${list}`,
+    keyValues(
+      [
+        ['Interface', sample.name],
+        ['Received (rx)', `${formatRateHuman(sample.rxBps)} (${sample.rxPps} packets/s)`],
+        ['Sent (tx)', `${formatRateHuman(sample.txBps)} (${sample.txPps} packets/s)`],
+      ],
+      out,
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,106 @@
+/**
+ * Router in the terminal menu: a site's router as `pisonet router …` shows it (resources, hosts, sessions,
+ * bindings, cookies, leases, traffic, log) and its reboot, asked first. The same service as the admin's Router
+ * pages; with several sites, the site is picked first.
+ */
+import { select } from '@inquirer/prompts';
+import type { Core } from '../../src/core';
+import type { RouterRead } from '../../src/services/router-housekeeping';
+import { out } from '../lib/ansi';
+import { cliActor } from '../lib/context';
+import {
+  bindingsTable,
+  cookiesTable,
+  hostsTable,
+  leasesTable,
+  logTable,
+  overviewText,
+  readHeading,
+  sessionsTable,
+  trafficText,
+} from '../lib/router-render';
+import { withSiteRouter, type SiteRouter } from '../lib/site-router';
+import { confirmAction, menuLoop, say } from './prompts';
+
+/** The site whose router the menu shows: asked when there are several; undefined for the .env router. */
+async function pickSite(core: Core): Promise<string | undefined> {
+  const sites = await core.services.sites.names();
+  if (sites.length < 2) return undefined;
+  const id = await select({
+    message: 'Which router?',
+    choices: sites.map((s) => ({ name: s.name, value: s.id })),
+  });
+  return String(id);
+}
+
+/** One read of the site's router, shown. */
+function show<T>(
+  core: Core,
+  site: string | undefined,
+  read: (s: SiteRouter) => Promise<RouterRead<T>>,
+  render: (d: T) => string,
+) {
+  return () =>
+    withSiteRouter(core, site, async (s) => {
+      const r = await read(s);
+      say(`${readHeading(r, s.isDefault)}\n${render(r.data)}`);
+    });
+}
+
+async function trafficNow(core: Core, site: string | undefined): Promise<void> {
+  await withSiteRouter(core, site, async (s) => {
+    const list = await s.housekeeping.interfaces(s.site);
+    const names = list.data.map((i) => i.name);
+    if (names.length === 0) return say(out.dim('The router lists no interfaces.'));
+    const name = await select({
+      message: 'Interface:',
+      choices: names.map((n) => ({ name: n, value: n })),
+      default: names.find((n) => n.startsWith('bridge')),
+    });
+    const r = await s.housekeeping.traffic(s.site, name);
+    say(`${readHeading(r, s.isDefault)}\n${trafficText(list.data, r.data)}`);
+  });
+}
+
+async function reboot(core: Core, site: string | undefined): Promise<void> {
+  await withSiteRouter(core, site, async (s) => {
+    const p = await s.housekeeping.presence(s.site);
+    const name = `router "${p.identity ?? '?'}"${s.isDefault ? '' : ` of site ${s.site.name}`}`;
+    if (!(await confirmAction(`Reboot ${name}? Every customer is logged out until it is back.`))) return;
+    await s.housekeeping.reboot(s.site, cliActor(), { identity: p.identity ?? '' });
+    say(out.green(`Reboot sent to ${name}. It is usually back within a minute or two.`));
+  });
+}
+
+export async function routerMenu(core: Core): Promise<void> {
+  const site = await pickSite(core);
+  const title = `Router${site ? ` (site ${(await core.services.sites.names()).find((s) => String(s.id) === site)?.name})` : ''}`;
+  const hk = (s: SiteRouter) => s.housekeeping;
+  await menuLoop(title, [
+    {
+      key: '1',
+      name: 'Resources (CPU, memory, uptime, temperature)',
+      run: show(core, site, (s) => hk(s).overview(s.site), overviewText),
+    },
+    {
+      key: '2',
+      name: 'Hosts (every device the hotspot sees)',
+      run: show(core, site, (s) => hk(s).hosts(s.site), hostsTable),
+    },
+    {
+      key: '3',
+      name: 'Active sessions',
+      run: show(core, site, (s) => hk(s).sessions(s.site), sessionsTable),
+    },
+    { key: '4', name: 'IP bindings', run: show(core, site, (s) => hk(s).bindings(s.site), bindingsTable) },
+    { key: '5', name: 'Cookies', run: show(core, site, (s) => hk(s).cookies(s.site), cookiesTable) },
+    { key: '6', name: 'DHCP leases', run: show(core, site, (s) => hk(s).leases(s.site), leasesTable) },
+    { key: '7', name: 'Traffic now', run: () => trafficNow(core, site) },
+    {
+      key: '8',
+      name: 'Log (newest 50)',
+      run: show(core, site, (s) => hk(s).log(s.site, { limit: 50 }), logTable),
+    },
+    { key: '9', name: 'Reboot…', run: () => reboot(core, site) },
+  ]);
+}
