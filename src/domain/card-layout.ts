@@ -114,12 +114,21 @@ const SIZES: Record<SheetLayout, PaperSizes> = {
   },
 };
 
-/** The widest a proportional glyph of the print fonts averages over mixed text, as a share of the font size. */
-const TEXT_ADVANCE = 0.6;
+/**
+ * The widest a proportional glyph of the print fonts averages over mixed text, as a share of the font size:
+ * regular and bold (the header and the last line are bold).
+ */
+const TEXT_ADVANCE = { regular: 0.6, bold: 0.68 };
 
 /** Lines `text` takes at `fontMm` in `widthMm`, from 1 to `max` (the CSS clamps at the same count). */
-export function wrappedLines(text: string, fontMm: number, widthMm: number, max: number): number {
-  const width = [...text].length * fontMm * TEXT_ADVANCE;
+export function wrappedLines(
+  text: string,
+  fontMm: number,
+  widthMm: number,
+  max: number,
+  bold = false,
+): number {
+  const width = [...text].length * fontMm * TEXT_ADVANCE[bold ? 'bold' : 'regular'];
   return Math.min(max, Math.max(1, Math.ceil(width / widthMm)));
 }
 
@@ -136,8 +145,11 @@ export interface SheetGeometry {
   /** Room inside the card, left and right and above and below. */
   padX: number;
   padY: number;
-  /** The width of the text beside (A4) or above (roll) the QR code: the code's line. */
+  /** The width of the text beside (A4) or above (roll) the QR code. */
   textWidth: number;
+  /** The code's line: beside the QR code, or under it the card's whole width when a long code would be small. */
+  codeWidth: number;
+  codeWide: boolean;
   codeMaxFont: number;
   /** QR code side; 0 without one. */
   qr: number;
@@ -149,7 +161,9 @@ export interface SheetGeometry {
 }
 
 export const HEADLINE_MAX_LINES = 2;
-export const FOOTER_MAX_LINES = 3;
+export const FOOTER_MAX_LINES = 4;
+/** A4: a code smaller than this beside the QR code gets the card's whole width under it instead. */
+const A4_CODE_MIN_FONT = 3.2;
 
 /** A4: 3 columns of 66 mm; rows of 35.4 mm (8 a page) unless a card needs more. */
 const A4 = {
@@ -168,7 +182,8 @@ const ROLL_BOTTOM = 3;
 /** The dashed cut line under a roll card. */
 const CUT = 1.8;
 
-export function sheetGeometry(layout: SheetLayout, t: CardTemplate, texts: SheetTexts): SheetGeometry {
+/** What every layout measures the same way: widths, wrapped lines, and the height of each part. */
+function measure(layout: SheetLayout, t: CardTemplate, texts: SheetTexts) {
   const s = SIZES[layout];
   const lines = cardLines(t, texts);
   const small = s.base * s.lineHeight;
@@ -178,84 +193,96 @@ export function sheetGeometry(layout: SheetLayout, t: CardTemplate, texts: Sheet
   const padX = a4 ? A4.padX : ROLL_MARGIN[layout];
   const inner = cardWidth - 2 * padX - (a4 ? 0.4 : 0); // A4: the dashed border
   const textWidth = a4 && qr ? inner - qr - 2 : inner;
+  const codeWide = a4 && qr > 0 && codeFontSizeMm(texts.longestCode, textWidth, s.codeMax) < A4_CODE_MIN_FONT;
+  const codeWidth = codeWide ? inner : textWidth;
+  const logoBeside = texts.logoImage && a4 ? 18 : 0;
   const headlineLines = wrappedLines(
     texts.headline,
     s.bandFont,
-    inner - (texts.logoImage && a4 ? 18 : 0),
+    inner - logoBeside,
     HEADLINE_MAX_LINES,
+    true,
   );
-  const footerLines = wrappedLines(t.footer, s.base, inner, FOOTER_MAX_LINES);
+  const footerLines = wrappedLines(t.footer, s.base, inner, FOOTER_MAX_LINES, true);
   // A4: the hint runs under the text and the QR code, the card's whole width; on a roll, under the QR code.
   const hintLines = wrappedLines(texts.hint, s.hint, a4 ? inner : textWidth, 2);
-  const code = codeFontSizeMm(texts.longestCode, textWidth, s.codeMax) * 1.2;
-  const band = !lines.band
-    ? 0
-    : a4
-      ? Math.max(texts.logoImage ? s.logo : 0, headlineLines * s.bandFont * 1.15) + 0.8
-      : (texts.logoImage ? s.logo + s.gap : 0) +
-        (texts.headline ? headlineLines * s.bandFont * 1.2 : 0) +
-        0.8;
-  const hint = lines.hint ? hintLines * s.hint * 1.2 : 0;
-  const parts = [
-    lines.price ? s.price * 1.15 : 0,
-    lines.wifi ? small : 0,
-    code,
-    lines.password ? s.password * 1.2 : 0,
+  const heights = {
+    band: !lines.band
+      ? 0
+      : a4
+        ? Math.max(texts.logoImage ? s.logo : 0, headlineLines * s.bandFont * 1.15) + 0.8
+        : (texts.logoImage ? s.logo + s.gap : 0) +
+          (texts.headline ? headlineLines * s.bandFont * 1.2 : 0) +
+          0.8,
+    price: lines.price ? s.price * 1.15 : 0,
+    wifi: lines.wifi ? small : 0,
+    code: codeFontSizeMm(texts.longestCode, codeWidth, s.codeMax) * 1.2,
+    password: lines.password ? s.password * 1.2 : 0,
     // A4: the plan and its time and data share one line.
-    ...(a4 ? [lines.plan || lines.facts ? small : 0] : [lines.plan ? small : 0, lines.facts ? small : 0]),
-    lines.speed ? small : 0,
-    a4 ? 0 : hint,
-  ].filter((h) => h > 0);
-  const text = parts.reduce((a, b) => a + b, 0) + s.gap * (parts.length - 1);
-  const footer = (lines.footer ? footerLines * small + s.gap : 0) + (a4 && hint ? hint + s.gap : 0);
-  if (a4) {
-    const needed = 2 * A4.padY + 0.4 + band + (band ? s.gap : 0) + Math.max(text, qr) + footer;
+    plan: lines.plan || (a4 && lines.facts) ? small : 0,
+    facts: !a4 && lines.facts ? small : 0,
+    speed: lines.speed ? small : 0,
+    hint: lines.hint ? hintLines * s.hint * 1.2 : 0,
+    footer: lines.footer ? footerLines * small : 0,
+  };
+  const common = { cardWidth, padX, textWidth, codeWidth, codeWide, codeMaxFont: s.codeMax, qr, sizes: s };
+  return { ...common, heights, headlineLines, footerLines, hintLines };
+}
+
+/** Heights stacked one under the other with the paper's gap between them. */
+function stack(heights: number[], gap: number): number {
+  const shown = heights.filter((h) => h > 0);
+  return shown.reduce((a, b) => a + b, 0) + gap * Math.max(0, shown.length - 1);
+}
+
+export function sheetGeometry(layout: SheetLayout, t: CardTemplate, texts: SheetTexts): SheetGeometry {
+  const m = measure(layout, t, texts);
+  const h = m.heights;
+  const band = h.band;
+  const gap = m.sizes.gap;
+  const { heights: _h, ...geo } = m;
+  if (layout === 'a4') {
+    // Beside the QR code: the text; under both, the whole width: a long code, the hint, the last line.
+    const beside = stack([h.price, h.wifi, m.codeWide ? 0 : h.code, h.password, h.plan, h.speed], gap);
+    const under = stack([m.codeWide ? h.code : 0, h.hint, h.footer], gap);
+    const needed =
+      2 * A4.padY + 0.4 + band + (band ? gap : 0) + Math.max(beside, m.qr) + (under ? under + gap : 0);
     const rows = Math.max(1, Math.min(A4.maxRows, Math.floor(A4.usable / needed)));
     return {
+      ...geo,
       pageWidth: A4.width,
       pageHeight: A4.height,
       perPage: A4.columns * rows,
       rows,
-      cardWidth,
       cardHeight: Math.floor((A4.usable / rows) * 10) / 10,
-      padX,
       padY: A4.padY,
-      textWidth,
-      codeMaxFont: s.codeMax,
-      qr,
-      sizes: s,
-      headlineLines,
-      footerLines,
-      hintLines,
     };
   }
-  // A roll: everything in one column, the QR code under the text and above the hint.
-  const height =
-    ROLL_TOP +
-    band +
-    (band ? s.gap : 0) +
-    text +
-    (qr ? qr + 2 + s.gap : 0) +
-    footer +
-    s.gap +
-    CUT +
-    ROLL_BOTTOM;
-  const pageHeight = Math.ceil(height);
+  // A roll: everything in one column, the QR code under the text and above the hint, the cut line last.
+  const column = stack(
+    [
+      band,
+      h.price,
+      h.wifi,
+      h.code,
+      h.password,
+      h.plan,
+      h.facts,
+      h.speed,
+      m.qr ? m.qr + 2 : 0,
+      h.hint,
+      h.footer,
+    ],
+    gap,
+  );
+  const pageHeight = Math.ceil(ROLL_TOP + column + gap + CUT + ROLL_BOTTOM);
   return {
-    pageWidth: cardWidth,
+    ...geo,
+    pageWidth: m.cardWidth,
     pageHeight,
     perPage: 1,
     rows: 1,
-    cardWidth,
     cardHeight: pageHeight,
-    padX,
     padY: ROLL_TOP,
-    textWidth,
-    codeMaxFont: s.codeMax,
-    qr,
-    sizes: s,
-    headlineLines,
-    footerLines,
-    hintLines,
   };
 }

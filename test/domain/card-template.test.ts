@@ -220,7 +220,7 @@ describe('card layout', () => {
     });
     expect(plain).toMatchObject({ pageWidth: 58, perPage: 1, qr: 30 });
     expect(full.pageHeight).toBeGreaterThanOrEqual(plain.pageHeight + 20);
-    expect(full.footerLines).toBe(3);
+    expect(full.footerLines).toBe(4);
     expect(sheetGeometry('thermal80', DEFAULT_CARD_TEMPLATE, texts)).toMatchObject({ pageWidth: 80, qr: 36 });
     const noQr = sheetGeometry('thermal58', checkCardTemplate({ qr: false }), texts);
     expect(noQr.qr).toBe(0);

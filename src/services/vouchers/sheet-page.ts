@@ -58,6 +58,8 @@ export interface CardLook {
   wifi: string;
   hint: string;
   footer: string;
+  /** A4: the code under the QR code, the card's whole width (a long code). */
+  codeWide: boolean;
   /** The CSS custom properties public/css/cards.css sizes and colours the cards with. */
   style: string;
 }
@@ -105,11 +107,12 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
     wifi: input.wifi,
     hint,
     footer: t.footer,
+    codeWide: geo.codeWide,
     style: styleOf(geo, colours, t.background !== '#ffffff' && layout === 'a4'),
   };
   const cards = input.cards.map((c) => ({
     ...c,
-    fontMm: codeFontSizeMm(c.printedCode.length, geo.textWidth, geo.codeMaxFont),
+    fontMm: codeFontSizeMm(c.printedCode.length, geo.codeWidth, geo.codeMaxFont),
     plan: [t.show.plan ? c.profile : '', t.price === 'line' ? c.price : ''].filter(Boolean).join(' · '),
     facts: [t.show.validity ? c.validity : '', t.show.data && c.data ? `${c.data} data` : '']
       .filter(Boolean)
