@@ -322,6 +322,8 @@ export class RouterSimulator {
         this.rebootTimer = { timer: setTimeout(resolve, downMs), resolve };
       });
       this.rebootTimer = undefined;
+      // The uptime counts from the start that ends the time away, not from the moment it went down.
+      s.bootAt = this.now();
     }
     this.setReachable(true);
   }
