@@ -5,6 +5,9 @@ import { hourlyTrafficChart, salesChart, shortDay } from './series';
 import { addDays, localDate, startOfLocalDay } from '../../../services/report-calendar';
 import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
 import { pageSiteScope } from '../site-scope';
+import { QUICK_PRINT_MAX } from '../../../domain/cards';
+import { quickPrint } from '../../../services/vouchers/quick-print';
+import { actorOf, field, flash, formFailure } from './common';
 
 /**
  * Dashboard: who is online, today's and this month's money, unused stock, the router, the shop's activity
@@ -25,12 +28,14 @@ export function dashboardRoutes(ctx: WebContext): Router {
     const weekStart = startOfLocalDay(addDays(today, -6), config.tz);
     const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
 
-    const [figures, info, week, traffic, events] = await Promise.all([
+    const [figures, info, week, traffic, events, profiles] = await Promise.all([
       dashboardFigures(ctx, siteId),
       services.routerInfo.test(),
       services.reports.sales({ from: weekStart, to: tomorrow, by: 'day', siteId }),
       hourlyTrafficChart(services.usage, now, config.tz, fmt, { siteId: scope.siteId }),
       services.events.list({ limit: FEED_LIMIT, siteId }),
+      // Quick print: the plans this site sells (every plan when not narrowed to a site).
+      services.profiles.list(siteId === undefined ? {} : { siteId }),
     ]);
     page(res, 'dashboard', 'dashboard', scope.site ? `Dashboard: ${scope.site.name}` : 'Dashboard', {
       siteScope: scope,
@@ -41,8 +46,26 @@ export function dashboardRoutes(ctx: WebContext): Router {
       feed: feedItems(events, config.tz, now),
       lastEventId: events[0]?.id ?? 0,
       lastPollAt: services.usage.lastPollAt() ?? null,
+      quickPrint: { profiles: profiles.map((p) => ({ name: p.name, price: p.price })), max: QUICK_PRINT_MAX },
       scripts: ['/public/js/router-banner.js', '/public/js/admin-dashboard.js'],
     });
+  });
+
+  // Quick print: the cards are made (a real batch, audited) and open on the thermal printer's page size.
+  router.post('/quick-print', async (req, res) => {
+    const site = field(req.body, 'site');
+    try {
+      const out = await quickPrint(
+        { generate: (input, actor) => services.vouchers.generate(input, actor), cards: services.cards },
+        { profile: field(req.body, 'profile'), count: field(req.body, 'count'), site },
+        actorOf(req),
+      );
+      res.redirect(303, `/admin/vouchers/batches/${out.batchId}/print?format=${out.paper}`);
+    } catch (err) {
+      const f = formFailure(err);
+      flash(req, 'error', `Quick print: ${f.fields.count ? `how many cards: ${f.fields.count}` : f.message}`);
+      res.redirect(303, `/admin${site ? `?site=${encodeURIComponent(site)}` : ''}#quick-print`);
+    }
   });
 
   return router;
