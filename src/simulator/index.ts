@@ -325,6 +325,8 @@ export class RouterSimulator {
       // The uptime counts from the start that ends the time away, not from the moment it went down.
       s.bootAt = this.now();
     }
+    // ✔ The first line of a fresh log (MikroTik's Log page shows it).
+    this.log.write('system,info', 'router rebooted');
     this.setReachable(true);
   }
 

@@ -1,7 +1,8 @@
 /**
  * The router's log as the default `memory` action keeps it (docs/routeros.md "Log"): the newest 1000 lines,
- * lost at a reboot. Only lines whose topics the default logging rules keep are stored (`info`, `warning`,
- * `error`, `critical`); a `debug`-only line (`/log debug`) is dropped, as on a router nobody reconfigured.
+ * lost at a reboot. Only lines whose topics the default rules send to memory are stored (`info`, `warning`,
+ * `error`); a `debug`-only line (`/log debug`) is dropped, and so is a `critical`-only one (its default rule
+ * echoes it to the console), as on a router nobody reconfigured.
  */
 import type { Row } from './query';
 import { Table, type Item } from './table';
@@ -9,8 +10,8 @@ import { Table, type Item } from './table';
 /** ✔ default `memory-lines` of the memory action. */
 export const MEMORY_LINES = 1000;
 
-/** ✔ the topics the four default logging rules name. */
-const KEPT_TOPICS = ['info', 'warning', 'error', 'critical'];
+/** ✔ the topics of the default logging rules whose action is `memory`. */
+const KEPT_TOPICS = ['info', 'warning', 'error'];
 
 export interface LogItem extends Item {
   at: number;

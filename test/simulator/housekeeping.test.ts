@@ -358,6 +358,7 @@ describe('/system/reboot', () => {
     expect(await back.command(['/ip/hotspot/active/print'])).toEqual([['!empty'], ['!done']]);
     expect(await back.command(['/ip/hotspot/cookie/print'])).toEqual([['!empty'], ['!done']]);
     expect((await rows(back, ['/log/print'])).map((r) => r.message)).toEqual([
+      'router rebooted',
       'user admin logged in from 127.0.0.1 via api',
     ]);
     // The lease survives (the DHCP server keeps its leases).

@@ -2,7 +2,7 @@ import { Router, Response } from 'express';
 import type { WebContext } from '../../context';
 import type { AppConfig } from '../../../config/env';
 import type { Actor, AdminAccountService, RouterInfo, SettingsService } from '../../../services/types';
-import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, parsePrefix } from '../../../domain/codes';
+import { resolveCodeStyle, type CodeStyle } from '../../../domain/code-style';
 import {
   DEFAULT_MOVE_OFFLINE_MINUTES,
   DEFAULT_MOVES_PER_DAY,
@@ -12,18 +12,19 @@ import {
   parseMovesPerDay,
 } from '../../../domain/self-service';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
+import { saveShopCodeStyle, storedCodeStyle } from '../../../services/vouchers/code-style';
+import { SETTINGS_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 import { logoProblem } from '../../../services/shop-logo';
 import { shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;
-  'voucher.code_length': number;
-  'voucher.prefix': string;
   'shop.name': string;
 }
 
-function parseGeneral(body: unknown): GeneralSettings {
+/** The general section: poll interval and shop name, and the shop's code style (checked against the floor). */
+function parseGeneral(body: unknown, shopStyle: CodeStyle): { general: GeneralSettings; style: CodeStyle } {
   const errors: FieldErrors = {};
   const int = (name: string, min: number, max: number): number => {
     const t = field(body, name);
@@ -32,22 +33,16 @@ function parseGeneral(body: unknown): GeneralSettings {
     return n;
   };
   const poll = int('poll_seconds', 5, 3600);
-  const length = int('code_length', MIN_CODE_LENGTH, MAX_CODE_LENGTH);
-  let prefix = '';
+  let style = shopStyle;
   try {
-    prefix = parsePrefix(field(body, 'code_prefix'), 'code_prefix');
-  } catch {
-    errors.code_prefix = 'use up to 8 letters or digits, or leave empty';
+    style = resolveCodeStyle(shopStyle, styleInputOf(body, SETTINGS_STYLE_FIELDS), SETTINGS_STYLE_FIELDS);
+  } catch (err) {
+    Object.assign(errors, formFailure(err).fields);
   }
   const name = field(body, 'shop_name');
   if (name.length < 1 || name.length > 60) errors.shop_name = 'use 1 to 60 characters';
   if (Object.keys(errors).length) throw Object.assign(new Error('invalid'), { fields: errors });
-  return {
-    'usage.poll_seconds': poll,
-    'voucher.code_length': length,
-    'voucher.prefix': prefix,
-    'shop.name': name,
-  };
+  return { general: { 'usage.poll_seconds': poll, 'shop.name': name }, style };
 }
 
 /** What the owner sees of .env that only .env sets (read-only on the page). */
@@ -130,8 +125,7 @@ export function settingsRoutes(ctx: WebContext): Router {
   async function current() {
     return {
       poll_seconds: String(await settings.get<number>('usage.poll_seconds', config.usagePollSeconds)),
-      code_length: String(await settings.get<number>('voucher.code_length', DEFAULT_CODE_LENGTH)),
-      code_prefix: await settings.get<string>('voucher.prefix', ''),
+      ...styleValues(await storedCodeStyle(settings), SETTINGS_STYLE_FIELDS),
       shop_name: await shopName(settings),
       moves_per_day: String(await selfService.movesPerDay()),
       move_offline_minutes: String(await selfService.moveOfflineMinutes()),
@@ -150,6 +144,8 @@ export function settingsRoutes(ctx: WebContext): Router {
     status = 200,
   ) {
     const [values, logo] = await Promise.all([current(), settings.get<string | null>('shop.logo', null)]);
+    // The code style's figures for what the fields hold (the stored style, or what a failed save sent).
+    const figures = await figuresView(settings, styleInputOf({ ...values, ...extra.values }, SETTINGS_STYLE_FIELDS));
     page(
       res,
       'settings',
@@ -170,7 +166,8 @@ export function settingsRoutes(ctx: WebContext): Router {
           offlineDefault: DEFAULT_MOVE_OFFLINE_MINUTES,
         },
         now: ctx.clock.now(),
-        scripts: ['/public/js/admin-settings.js'],
+        codeStyle: styleFormView(SETTINGS_STYLE_FIELDS, figures),
+        scripts: ['/public/js/admin-settings.js', '/public/js/admin-code-style.js'],
       },
       status,
     );
@@ -191,15 +188,16 @@ export function settingsRoutes(ctx: WebContext): Router {
   });
 
   router.post('/settings/general', async (req, res) => {
-    const values = {
+    const values: Record<string, string> = {
       poll_seconds: field(req.body, 'poll_seconds'),
-      code_length: field(req.body, 'code_length'),
-      code_prefix: field(req.body, 'code_prefix'),
       shop_name: field(req.body, 'shop_name'),
     };
-    let parsed: GeneralSettings;
+    for (const k of Object.values(SETTINGS_STYLE_FIELDS)) values[k] = field(req.body, k);
+    // "Show the figures" (without JavaScript): the page again with the chosen style's figures, nothing saved.
+    if (field(req.body, 'preview') === '1') return render(res, { values });
+    let parsed: { general: GeneralSettings; style: CodeStyle };
     try {
-      parsed = parseGeneral(req.body);
+      parsed = parseGeneral(req.body, await storedCodeStyle(settings));
     } catch (err) {
       return render(
         res,
@@ -211,7 +209,10 @@ export function settingsRoutes(ctx: WebContext): Router {
         400,
       );
     }
-    const changed = await saveChanged(settings, parsed, actorOf(req));
+    const changed = [
+      ...(await saveChanged(settings, parsed.general, actorOf(req))),
+      ...(await saveShopCodeStyle(settings, parsed.style, actorOf(req))),
+    ];
     flash(
       req,
       'ok',
