@@ -4,6 +4,10 @@ import { SYSTEM } from '../../src/services/types';
 import { saveShopCodeStyle } from '../../src/services/vouchers/code-style';
 import { DEFAULT_CODE_STYLE } from '../../src/domain/code-style';
 import { RouterError } from '../../src/router/types';
+import { AdminClient } from '../admin/client';
+import { storedCodeStyle } from '../../src/services/vouchers/code-style';
+
+const errorUnder = (html: string, id: string) => new RegExp(`id="f-${id}-err"[^>]*>([^<]+)<`).exec(html)?.[1];
 
 /** Code styles end to end: the batch's codes and passwords in the database, on the router and in the API. */
 describe('voucher code styles', () => {
@@ -154,5 +158,78 @@ describe('voucher code styles', () => {
     await h.router.remove('/ip/hotspot/user', ids);
     await h.core!.services.vouchers.syncRouterUsers(); // the first sync checks every user
     for (const v of out.vouchers) expect(routerUser(v.code)).toMatchObject({ password: v.password });
+  });
+
+  it('Settings keeps the shop’s style: figures shown, a style under the floor refused under its field', async () => {
+    const c = new AdminClient(h.app!.url);
+    expect((await c.login()).status).toBe(303);
+    const page = await c.html('/admin/settings');
+    expect(page).toMatch(/data-figures>8 capital letters and numbers: 853 billion possible codes/);
+    const token = await c.token('/admin/settings');
+    const general = { shop_name: 'Aling Nena WiFi', poll_seconds: '30' };
+    const bad = await c.post(
+      '/admin/settings/general',
+      { ...general, code_alphabet: 'digits', code_length: '8', code_prefix: '', password_alphabet: 'same' },
+      token,
+    );
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(errorUnder(html, 'code_length')).toMatch(
+      /^8 digits is 100 million possible codes: .*Use at least 12 digits/,
+    );
+    // The figures are those of the style that was sent.
+    expect(html).toMatch(/data-figures>8 digits: 100 million possible codes/);
+    const letters = await c.post(
+      '/admin/settings/general',
+      {
+        ...general,
+        code_alphabet: 'digits',
+        code_length: '12',
+        code_prefix: 'WIFI',
+        password_alphabet: 'same',
+      },
+      token,
+    );
+    expect(errorUnder(await letters.text(), 'code_prefix')).toMatch(/use up to 8 digits/);
+    expect((await storedCodeStyle(h.core!.services.settings)).alphabet).toBe('uppercase');
+    const ok = await c.post(
+      '/admin/settings/general',
+      {
+        ...general,
+        code_alphabet: 'digits',
+        code_length: '6',
+        code_prefix: '',
+        password_alphabet: 'digits',
+        password_length: '6',
+      },
+      token,
+    );
+    expect(ok.status).toBe(303);
+    expect(await storedCodeStyle(h.core!.services.settings)).toEqual({
+      alphabet: 'digits',
+      length: 6,
+      prefix: '',
+      password: { alphabet: 'digits', length: 6 },
+    });
+    // The batch form starts from the shop's style.
+    const vouchers = await c.html('/admin/vouchers');
+    expect(vouchers).toMatch(/<option value="digits" selected>Numbers only/);
+    expect(vouchers).toMatch(
+      /data-figures>6 digits with a separate 6-digit password: 1 trillion possible codes/,
+    );
+  });
+
+  it('the voucher page shows a separate password to the owner', async () => {
+    const out = await h.core!.services.vouchers.generate(
+      { profile: 'BASIC', count: 1, passwordAlphabet: 'digits', passwordLength: 6 },
+      SYSTEM,
+    );
+    const v = out.vouchers[0];
+    const c = new AdminClient(h.app!.url);
+    await c.login();
+    const html = await c.html(`/admin/vouchers/${v.code}`);
+    expect(html).toMatch(
+      new RegExp(`<dt>Password</dt><dd[^>]*>${v.password!.slice(0, 4)}-${v.password!.slice(4)}</dd>`),
+    );
   });
 });

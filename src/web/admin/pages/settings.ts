@@ -13,7 +13,13 @@ import {
 } from '../../../domain/self-service';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
 import { saveShopCodeStyle, storedCodeStyle } from '../../../services/vouchers/code-style';
-import { SETTINGS_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
+import {
+  SETTINGS_STYLE_FIELDS,
+  figuresView,
+  styleFormView,
+  styleInputOf,
+  styleValues,
+} from './code-style-form';
 import { logoProblem } from '../../../services/shop-logo';
 import { shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
@@ -145,7 +151,10 @@ export function settingsRoutes(ctx: WebContext): Router {
   ) {
     const [values, logo] = await Promise.all([current(), settings.get<string | null>('shop.logo', null)]);
     // The code style's figures for what the fields hold (the stored style, or what a failed save sent).
-    const figures = await figuresView(settings, styleInputOf({ ...values, ...extra.values }, SETTINGS_STYLE_FIELDS));
+    const figures = await figuresView(
+      settings,
+      styleInputOf({ ...values, ...extra.values }, SETTINGS_STYLE_FIELDS),
+    );
     page(
       res,
       'settings',

@@ -1,7 +1,7 @@
 import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
-import type { VoucherFilter, VoucherStatus } from '../../../services/types';
-import { MAX_BATCH, parsePrefix } from '../../../domain/codes';
+import type { GenerateInput, VoucherFilter, VoucherStatus } from '../../../services/types';
+import { MAX_BATCH } from '../../../domain/codes';
 import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../services/report-calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
@@ -14,6 +14,9 @@ import {
 } from '../../../domain/cards';
 import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
+import { storedCodeStyle } from '../../../services/vouchers/code-style';
+import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
+import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 
 export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
 const PER_PAGE = 50;
@@ -21,7 +24,8 @@ const PER_PAGE = 50;
 interface GenerateForm {
   profile: string;
   count: number;
-  prefix: string;
+  /** The code style's fields as typed: the service checks them on top of the shop's style (and the floor). */
+  style: CodeStyleInput;
   price?: number;
   note?: string;
   staff?: boolean;
@@ -32,8 +36,15 @@ interface GenerateForm {
 }
 
 /** Server-side checks of the batch form; every problem at once, under its field. */
-function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm {
+function parseGenerateForm(body: unknown, profileNames: string[], shopStyle: CodeStyle): GenerateForm {
   const errors: FieldErrors = {};
+  // The style is the service's to check; checked here too so its problems show with the others, all at once.
+  const style = styleInputOf(body, BATCH_STYLE_FIELDS);
+  try {
+    resolveCodeStyle(shopStyle, style);
+  } catch (err) {
+    Object.assign(errors, formFailure(err).fields);
+  }
   const profile = field(body, 'profile');
   const match = profileNames.find((n) => n.toUpperCase() === profile.toUpperCase());
   if (!match) errors.profile = 'choose a profile';
@@ -41,12 +52,6 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
   const count = /^\d{1,6}$/.test(countText) ? Number(countText) : NaN;
   if (!(count >= 1 && count <= MAX_BATCH))
     errors.count = `use a whole number from 1 to ${MAX_BATCH.toLocaleString('en-US')}`;
-  let prefix = '';
-  try {
-    prefix = parsePrefix(field(body, 'prefix'));
-  } catch {
-    errors.prefix = 'use up to 8 letters or digits, like WIFI or P5';
-  }
   let price: number | undefined;
   const priceText = field(body, 'price');
   if (priceText !== '') {
@@ -73,7 +78,7 @@ function parseGenerateForm(body: unknown, profileNames: string[]): GenerateForm 
     ...(site === 'roaming' ? { roaming: true } : site !== '' ? { site } : {}),
     profile: match as string,
     count,
-    prefix,
+    style,
     price,
     ...(note ? { note } : {}),
     ...(staff ? { staff } : {}),
@@ -123,11 +128,16 @@ export function voucherRoutes(ctx: WebContext): Router {
     // Narrowed to one site (?site=): its vouchers and batches (src/web/admin/site-scope.ts).
     const scope = await pageSiteScope(ctx, req);
     filter.siteId = scope.siteId;
-    const [profiles, batches, defaults] = await Promise.all([
+    const [profiles, batches, shopStyle] = await Promise.all([
       services.profiles.list(),
       services.reports.batches({ limit: 10, siteId: scope.siteId }),
-      services.settings.get<string>('voucher.prefix', ''),
+      storedCodeStyle(services.settings),
     ]);
+    // The figures of the style the form holds: the shop's at first, what was sent after a submit.
+    const figures = await figuresView(
+      services.settings,
+      gen.values ? styleInputOf(gen.values, BATCH_STYLE_FIELDS) : {},
+    );
     const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
     const p = pager(req, total, PER_PAGE);
     const { vouchers } = await services.vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
@@ -148,7 +158,7 @@ export function voucherRoutes(ctx: WebContext): Router {
         // A page narrowed to one site makes its batches there.
         values: {
           count: '10',
-          prefix: defaults,
+          ...styleValues(shopStyle, BATCH_STYLE_FIELDS),
           design: DEFAULT_CARD_DESIGN,
           site: String(scope.siteId ?? 1),
           ...gen.values,
@@ -156,6 +166,8 @@ export function voucherRoutes(ctx: WebContext): Router {
         cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
         errors: gen.errors ?? {},
         formError: gen.formError ?? null,
+        codeStyle: styleFormView(BATCH_STYLE_FIELDS, figures),
+        scripts: ['/public/js/admin-code-style.js'],
       },
       status,
     );
@@ -165,12 +177,21 @@ export function voucherRoutes(ctx: WebContext): Router {
 
   router.post('/vouchers/generate', async (req, res) => {
     const values: Record<string, string> = {};
-    for (const k of ['profile', 'count', 'prefix', 'price', 'note', 'staff', 'design', 'site'])
-      values[k] = field(req.body, k);
+    const fields = ['profile', 'count', 'price', 'note', 'staff', 'design', 'site'];
+    for (const k of [...fields, ...Object.values(BATCH_STYLE_FIELDS)]) values[k] = field(req.body, k);
+    // "Show the figures" (the form without JavaScript): the page again with the chosen style's figures, nothing made.
+    if (field(req.body, 'preview') === '1') return renderIndex(req, res, { values });
     try {
       const names = (await services.profiles.list()).map((p) => p.name);
-      const input = parseGenerateForm(req.body, names);
-      const result = await services.vouchers.generate(input, actorOf(req));
+      const { style, ...input } = parseGenerateForm(
+        req.body,
+        names,
+        await storedCodeStyle(services.settings),
+      );
+      const result = await services.vouchers.generate(
+        { ...input, ...(style as Partial<GenerateInput>) },
+        actorOf(req),
+      );
       const pending = result.routerPending
         ? ` ${result.routerPending} will reach the router when it is reachable again.`
         : '';
