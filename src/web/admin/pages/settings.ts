@@ -38,7 +38,8 @@ function parseGeneral(body: unknown, shopStyle: CodeStyle): { general: GeneralSe
     if (!(n >= min && n <= max)) errors[name] = `use a whole number from ${min} to ${max}`;
     return n;
   };
-  const poll = int('poll_seconds', 5, 3600);
+  // The same bounds as USAGE_POLL_SECONDS in .env (src/config/env.ts).
+  const poll = int('poll_seconds', 1, 3600);
   let style = shopStyle;
   try {
     style = resolveCodeStyle(shopStyle, styleInputOf(body, SETTINGS_STYLE_FIELDS), SETTINGS_STYLE_FIELDS);
