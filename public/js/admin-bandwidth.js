@@ -1,5 +1,5 @@
 // Bandwidth page: refreshes the table every 10 s from /admin/api/user-traffic without reloading, and runs
-// Set limit / Remove (no limit) / Back to plan through the admin API. Data is only ever written with textContent (never innerHTML).
+// Set limit / No limit / Back to plan through the admin API. Data is only ever written with textContent (never innerHTML).
 // Without JavaScript the same page works through plain forms (see src/web/admin/pages/bandwidth.ts).
 (function () {
   'use strict';
@@ -101,10 +101,10 @@
           '/admin/bandwidth/remove',
           u.mac,
           'remove-limit',
-          'Remove',
-          'Remove the speed limit for ' +
+          'No limit',
+          'Lift the speed limit for ' +
             u.mac +
-            '? The device will be unlimited (no speed limit) until you set a limit or put it back to plan. Its data is still counted.',
+            '? The device gets no speed limit until you set one or put it back to plan. Its data is still counted.',
         ),
       );
     if (override)

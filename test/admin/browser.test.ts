@@ -149,7 +149,7 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
     ),
   ).toBe('5000000/10000000');
 
-  // Remove asks first, saying the device will be unlimited: dismissing keeps the limit, accepting lifts it.
+  // "No limit" asks first, saying the device gets no speed limit: dismissing keeps the limit, accepting lifts it.
   const questions: string[] = [];
   page.once('dialog', (d) => {
     questions.push(d.message());
@@ -158,7 +158,8 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
   await row.locator('[data-action=remove-limit]').click();
   await new Promise((r) => setTimeout(r, 300));
   expect(maxLimit(mac)).toBe('5000000/10000000');
-  expect(questions[0]).toContain(`Remove the speed limit for ${mac}? The device will be unlimited`);
+  expect(questions[0]).toContain(`Lift the speed limit for ${mac}? The device gets no speed limit`);
+  await expect(row.locator('[data-action=remove-limit]').textContent()).resolves.toBe('No limit');
   page.once('dialog', (d) => void d.accept());
   await row.locator('[data-action=remove-limit]').click();
   expect(

@@ -235,14 +235,14 @@ export function bandwidthRoutes(ctx: WebContext): Router {
     else flash(req, 'info', `${done} ${PENDING_MESSAGE}`);
   }
 
-  // Remove (no limit) and Back to plan as plain forms, for pages without JavaScript.
+  // No limit and Back to plan as plain forms, for pages without JavaScript.
   router.post('/bandwidth/remove', async (req, res) => {
     try {
       const change = await bandwidth.removeLimit(normaliseMac(field(req.body, 'mac')), actorOf(req));
       changed(
         req,
         change,
-        `Speed limit removed for ${change.mac}: it is unlimited now (its data is still counted).`,
+        `${change.mac} has no speed limit now (its data is still counted). "Back to plan" gives it its plan's speed again.`,
       );
     } catch (err) {
       flash(req, 'error', toAppError(err).message);
