@@ -14,6 +14,7 @@ import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
 import { routerCommands } from './commands/router';
+import { cardCommands } from './commands/cards';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
 const [usersList, usersKick, ...bandwidth] = networkCommands;
@@ -21,7 +22,9 @@ const [usersList, usersKick, ...bandwidth] = networkCommands;
 /** In help order: as the menu lists them. */
 export const COMMANDS: CommandDef[] = [
   ...voucherCommands,
+  cardCommands.quickPrint,
   ...moreCommands.voucher,
+  ...cardCommands.designs,
   usersList,
   usersKick,
   ...moreCommands.users,

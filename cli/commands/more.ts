@@ -11,7 +11,7 @@ import {
 } from '../../src/domain/units';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption } from '../lib/args';
+import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
 import { partNote, renderSheetToFile } from '../lib/sheet';
 import { keyValues } from '../lib/table';
@@ -19,14 +19,15 @@ import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
 
-const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--format a4|thermal58|thermal80]
-                              [--include unused|all] [--design compact|logo] [--from N]
+const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--paper a4|thermal58|thermal80]
+                              [--include unused|all] [--design custom|compact|logo] [--from N]
 
 Writes the batch's printable sheet (HTML with a QR code per card, the same page as the web admin's
-print view): A4 = 24 cards on one page; thermal58/thermal80 = one card per page on a 58 or 80 mm roll
-("thermal" = thermal58). Only unused codes unless --include all; the batch's own card design unless
---design. A file holds at most 480 cards: --from N starts a later part at card N. The QR codes open
-HOTSPOT_LOGIN_URL, else the router's hotspot dns-name, else PORTAL_URL.`;
+print view): A4 = 3 cards a row, up to 24 a page; thermal58/thermal80 = one card per page on a 58 or 80 mm
+roll ("thermal" = thermal58; --format is another name for --paper). The card design's own paper unless
+--paper. Only unused codes unless --include all; the batch's own card design (custom: the owner's, see
+\`pisonet cards show\`) unless --design. A file holds at most 480 cards: --from N starts a later part at card
+N. The QR codes open HOTSPOT_LOGIN_URL, else the router's hotspot dns-name, else PORTAL_URL.`;
 
 const sheet: CommandDef = {
   name: 'vouchers sheet',
@@ -38,6 +39,7 @@ const sheet: CommandDef = {
       {
         batch: { type: 'string' },
         out: { type: 'string', short: 'o' },
+        paper: { type: 'string' },
         format: { type: 'string' },
         include: { type: 'string' },
         design: { type: 'string' },
@@ -54,7 +56,11 @@ const sheet: CommandDef = {
       Number.MAX_SAFE_INTEGER,
     );
     const file = requireOption(values, 'out', SHEET);
-    const layout = parseSheetLayout(values.format);
+    if (values.paper !== undefined && values.format !== undefined)
+      throw usageError('choose one of --paper and --format (the same choice)', SHEET);
+    const paper = values.paper ?? values.format;
+    // Left out: the card design's own paper.
+    const layout = paper === undefined ? undefined : parseSheetLayout(paper, 'paper');
     const include = parseSheetInclude(values.include);
     const design = parseCardDesign(values.design);
     const from = parseSheetFrom(values.from);
@@ -62,7 +68,7 @@ const sheet: CommandDef = {
       // Without HOTSPOT_LOGIN_URL the QR codes use the router's hotspot dns-name: give it a moment to answer.
       if (!core.config.hotspotLoginUrl) await preferRouter(core);
       const res = await renderSheetToFile(core, batch, file, { layout, include, design, from });
-      print(out.green(`Wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'})`));
+      print(out.green(`Wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'}, ${res.layout})`));
       const part = partNote(res, `pisonet vouchers sheet --batch ${batch} --out FILE`);
       if (part) print(out.yellow(part));
       if (res.target.warning) print(out.yellow(res.target.warning));

@@ -23,12 +23,13 @@ export function parseStatus(value: string): VoucherStatus {
 }
 
 const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--staff]
-                                 [--design compact|logo] [--site SITE | --roaming] [--json | --csv]
+                                 [--design custom|compact|logo] [--site SITE | --roaming] [--json | --csv]
 
 Creates a batch of vouchers (saved first, then pushed to the router; vouchers the router could not
 take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.
 --staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.
---design sets how the batch's printed cards look (default compact; logo adds the shop's logo).
+--design sets how the batch's printed cards look: custom (default) is the owner's card design (\`pisonet
+cards show\`); compact and logo are the fixed designs (logo adds the shop's logo).
 --site makes them for another site's router (its id or name; default: default): the terminal connects to
 that router and adds them there at once. --roaming makes them valid on every site, once: they are added to
 every router that can be reached. A router that is down or in safe mode loses nothing: the codes are saved,

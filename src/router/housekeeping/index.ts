@@ -9,10 +9,15 @@ import { parseRouterDuration } from '../../domain/units';
 import { RouterError, type RosRow, type RouterClient } from '../types';
 import type {
   DhcpLease,
+  HealthSensor,
+  HotspotCookie,
   HotspotHost,
   HotspotSession,
   InterfaceTraffic,
+  IpBinding,
+  LogLine,
   RouterHousekeeping,
+  RouterInterface,
   RouterResources,
 } from './types';
 
@@ -44,25 +49,12 @@ const leadingNumber = (r: RosRow, k: string): number | null => {
   return m ? Number(m[1]) : null;
 };
 
-const HOST_PROPS = ['.id', 'mac-address', 'address', 'to-address', 'server', 'uptime', 'idle-time'];
-const SESSION_PROPS = ['.id', 'server', 'user', 'address', 'mac-address', 'login-by', 'uptime'];
-const RESOURCE_PROPS = [
-  'uptime',
-  'version',
-  'build-time',
-  'factory-software',
-  'board-name',
-  'architecture-name',
-  'platform',
-  'cpu',
-  'cpu-count',
-  'cpu-frequency',
-  'cpu-load',
-  'free-memory',
-  'total-memory',
-  'free-hdd-space',
-  'total-hdd-space',
-];
+/** One list read: the menu, the properties asked for (always a `.proplist`), and a row's typed form. */
+interface ListRead<T> {
+  menu: string;
+  props: string[];
+  from(row: RosRow): T;
+}
 
 export function hostFrom(r: RosRow): HotspotHost {
   return {
@@ -97,6 +89,29 @@ export function sessionFrom(r: RosRow): HotspotSession {
   };
 }
 
+export function bindingFrom(r: RosRow): IpBinding {
+  return {
+    id: text(r, '.id'),
+    mac: text(r, 'mac-address'),
+    address: text(r, 'address'),
+    toAddress: text(r, 'to-address'),
+    server: text(r, 'server'),
+    type: text(r, 'type') || 'regular',
+    disabled: flag(r, 'disabled'),
+    comment: text(r, 'comment'),
+  };
+}
+
+export function cookieFrom(r: RosRow): HotspotCookie {
+  return {
+    id: text(r, '.id'),
+    user: text(r, 'user'),
+    mac: text(r, 'mac-address'),
+    domain: text(r, 'domain'),
+    expiresInSeconds: seconds(r, 'expires-in'),
+  };
+}
+
 export function leaseFrom(r: RosRow): DhcpLease {
   return {
     id: text(r, '.id'),
@@ -110,6 +125,29 @@ export function leaseFrom(r: RosRow): DhcpLease {
     dynamic: flag(r, 'dynamic'),
     blocked: flag(r, 'blocked'),
     disabled: flag(r, 'disabled'),
+    comment: text(r, 'comment'),
+  };
+}
+
+export function logLineFrom(r: RosRow): LogLine {
+  return {
+    id: text(r, '.id'),
+    time: text(r, 'time'),
+    topics: text(r, 'topics').split(',').filter(Boolean),
+    message: text(r, 'message'),
+  };
+}
+
+export function interfaceFrom(r: RosRow): RouterInterface {
+  return {
+    id: text(r, '.id'),
+    name: text(r, 'name'),
+    type: text(r, 'type'),
+    running: flag(r, 'running'),
+    disabled: flag(r, 'disabled'),
+    macAddress: text(r, 'mac-address'),
+    rxBytes: whole(r, 'rx-byte'),
+    txBytes: whole(r, 'tx-byte'),
     comment: text(r, 'comment'),
   };
 }
@@ -144,141 +182,101 @@ export function trafficFrom(r: RosRow): InterfaceTraffic {
   };
 }
 
+const props = (names: string): string[] => names.split(' ');
+
+/** The list reads (docs/routeros.md "Housekeeping reads"). */
+const HOSTS: ListRead<HotspotHost> = {
+  menu: '/ip/hotspot/host',
+  props: props(
+    '.id mac-address address to-address server uptime idle-time bytes-in bytes-out authorized bypassed comment',
+  ),
+  from: hostFrom,
+};
+const SESSIONS: ListRead<HotspotSession> = {
+  menu: '/ip/hotspot/active',
+  props: props(
+    '.id server user address mac-address login-by uptime idle-time session-time-left bytes-in bytes-out',
+  ),
+  from: sessionFrom,
+};
+const BINDINGS: ListRead<IpBinding> = {
+  menu: '/ip/hotspot/ip-binding',
+  props: props('.id mac-address address to-address server type disabled comment'),
+  from: bindingFrom,
+};
+const COOKIES: ListRead<HotspotCookie> = {
+  menu: '/ip/hotspot/cookie',
+  props: props('.id user domain mac-address expires-in'),
+  from: cookieFrom,
+};
+const LEASES: ListRead<DhcpLease> = {
+  menu: '/ip/dhcp-server/lease',
+  props: props(
+    '.id address mac-address active-address active-mac-address host-name server status expires-after last-seen dynamic blocked disabled comment',
+  ),
+  from: leaseFrom,
+};
+const LOG: ListRead<LogLine> = { menu: '/log', props: props('.id time topics message'), from: logLineFrom };
+const INTERFACES: ListRead<RouterInterface> = {
+  menu: '/interface',
+  props: props('.id name type running disabled mac-address rx-byte tx-byte comment'),
+  from: interfaceFrom,
+};
+/** ◐ RouterOS 7: one row per sensor; a row without a name is not one. */
+const HEALTH: ListRead<HealthSensor | null> = {
+  menu: '/system/health',
+  props: props('name value type'),
+  from: (r) =>
+    r.name === undefined ? null : { name: text(r, 'name'), value: text(r, 'value'), unit: text(r, 'type') },
+};
+const RESOURCE_PROPS = props(
+  'uptime version build-time factory-software board-name architecture-name platform cpu cpu-count cpu-frequency cpu-load free-memory total-memory free-hdd-space total-hdd-space',
+);
+
+async function list<T>(router: RouterClient, read: ListRead<T>): Promise<T[]> {
+  return (await router.print(read.menu, { proplist: read.props })).map((r) => read.from(r));
+}
+
+/** One `monitor-traffic … once` for these interfaces (a row per interface). */
+async function trafficOnce(router: RouterClient, names: string[]): Promise<InterfaceTraffic[]> {
+  if (names.length === 0) return [];
+  const rows = await router.command('/interface/monitor-traffic', { interface: names.join(','), once: '' });
+  return rows.filter((r) => r.name !== undefined).map(trafficFrom);
+}
+
 /** The router going away under the reboot: the connection ends (or the reply never comes). */
 const wentDown = (err: unknown): boolean =>
   err instanceof RouterError &&
   (err.code === 'ROUTER_UNREACHABLE' || err.code === 'ROUTER_TIMEOUT' || err.code === 'ROUTER_FATAL');
 
+/** ◐ The router answers a reboot with nothing and drops the connection (docs/routeros.md "Reboot"). */
+async function reboot(router: RouterClient): Promise<void> {
+  if (!router.status.connected)
+    throw new RouterError('ROUTER_UNREACHABLE', 'Router not connected (/system/reboot)', {
+      command: '/system/reboot',
+    });
+  try {
+    await router.command('/system/reboot');
+  } catch (err) {
+    if (!wentDown(err)) throw err;
+  }
+}
+
 export function createRouterHousekeeping(router: RouterClient): RouterHousekeeping {
-  const read = (menu: string, proplist: string[]) => router.print(menu, { proplist });
   return {
-    hosts: async () =>
-      (
-        await read('/ip/hotspot/host', [
-          ...HOST_PROPS,
-          'bytes-in',
-          'bytes-out',
-          'authorized',
-          'bypassed',
-          'comment',
-        ])
-      ).map(hostFrom),
-    sessions: async () =>
-      (
-        await read('/ip/hotspot/active', [
-          ...SESSION_PROPS,
-          'idle-time',
-          'session-time-left',
-          'bytes-in',
-          'bytes-out',
-        ])
-      ).map(sessionFrom),
-    bindings: async () =>
-      (
-        await read('/ip/hotspot/ip-binding', [
-          '.id',
-          'mac-address',
-          'address',
-          'to-address',
-          'server',
-          'type',
-          'disabled',
-          'comment',
-        ])
-      ).map((r) => ({
-        id: text(r, '.id'),
-        mac: text(r, 'mac-address'),
-        address: text(r, 'address'),
-        toAddress: text(r, 'to-address'),
-        server: text(r, 'server'),
-        type: text(r, 'type') || 'regular',
-        disabled: flag(r, 'disabled'),
-        comment: text(r, 'comment'),
-      })),
-    cookies: async () =>
-      (await read('/ip/hotspot/cookie', ['.id', 'user', 'domain', 'mac-address', 'expires-in'])).map((r) => ({
-        id: text(r, '.id'),
-        user: text(r, 'user'),
-        mac: text(r, 'mac-address'),
-        domain: text(r, 'domain'),
-        expiresInSeconds: seconds(r, 'expires-in'),
-      })),
-    leases: async () =>
-      (
-        await read('/ip/dhcp-server/lease', [
-          '.id',
-          'address',
-          'mac-address',
-          'active-address',
-          'active-mac-address',
-          'host-name',
-          'server',
-          'status',
-          'expires-after',
-          'last-seen',
-          'dynamic',
-          'blocked',
-          'disabled',
-          'comment',
-        ])
-      ).map(leaseFrom),
-    log: async () =>
-      (await read('/log', ['.id', 'time', 'topics', 'message'])).map((r) => ({
-        id: text(r, '.id'),
-        time: text(r, 'time'),
-        topics: text(r, 'topics').split(',').filter(Boolean),
-        message: text(r, 'message'),
-      })),
+    hosts: () => list(router, HOSTS),
+    sessions: () => list(router, SESSIONS),
+    bindings: () => list(router, BINDINGS),
+    cookies: () => list(router, COOKIES),
+    leases: () => list(router, LEASES),
+    log: () => list(router, LOG),
     async resources() {
-      const [row] = await read('/system/resource', RESOURCE_PROPS);
+      const [row] = await router.print('/system/resource', { proplist: RESOURCE_PROPS });
       return resourcesFrom(row ?? {});
     },
-    health: async () =>
-      (await read('/system/health', ['name', 'value', 'type']))
-        .filter((r) => r.name !== undefined)
-        .map((r) => ({ name: text(r, 'name'), value: text(r, 'value'), unit: text(r, 'type') })),
-    interfaces: async () =>
-      (
-        await read('/interface', [
-          '.id',
-          'name',
-          'type',
-          'running',
-          'disabled',
-          'mac-address',
-          'rx-byte',
-          'tx-byte',
-          'comment',
-        ])
-      ).map((r) => ({
-        id: text(r, '.id'),
-        name: text(r, 'name'),
-        type: text(r, 'type'),
-        running: flag(r, 'running'),
-        disabled: flag(r, 'disabled'),
-        macAddress: text(r, 'mac-address'),
-        rxBytes: whole(r, 'rx-byte'),
-        txBytes: whole(r, 'tx-byte'),
-        comment: text(r, 'comment'),
-      })),
-    async traffic(names) {
-      if (names.length === 0) return [];
-      const rows = await router.command('/interface/monitor-traffic', {
-        interface: names.join(','),
-        once: '',
-      });
-      return rows.filter((r) => r.name !== undefined).map(trafficFrom);
-    },
-    async reboot() {
-      if (!router.status.connected)
-        throw new RouterError('ROUTER_UNREACHABLE', 'Router not connected (/system/reboot)', {
-          command: '/system/reboot',
-        });
-      try {
-        await router.command('/system/reboot');
-      } catch (err) {
-        if (!wentDown(err)) throw err;
-      }
-    },
+    health: async () => (await list(router, HEALTH)).filter((s): s is HealthSensor => s !== null),
+    interfaces: () => list(router, INTERFACES),
+    traffic: (names) => trafficOnce(router, names),
+    reboot: () => reboot(router),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { parseQuickCount, quickPrintPaper, type SheetLayout } from '../../domain/cards';
 import type { CardTemplateService } from '../card-templates';
-import type { Actor, GenerateInput, VoucherService } from '../types';
+import type { Actor, GenerateInput, VoucherView } from '../types';
 
 export const QUICK_PRINT_NOTE = 'Quick print';
 
@@ -28,7 +28,10 @@ export interface QuickPrintResult {
 export async function quickPrint(
   deps: {
     /** The vouchers service's generate, or the terminal's (which also pushes to another site's router). */
-    generate: (input: GenerateInput, actor: Actor) => ReturnType<VoucherService['generate']>;
+    generate: (
+      input: GenerateInput,
+      actor: Actor,
+    ) => Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number }>;
     cards: Pick<CardTemplateService, 'resolve'>;
   },
   input: QuickPrintInput,

@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../../lib/errors';
 import type { LogLine } from '../../../router/housekeeping';
 import { DEFAULT_SITE, type SiteRef } from '../../../services/deps';
-import type { RouterRead } from '../../../services/router-housekeeping';
+import type { HousekeepingService, RouterRead } from '../../../services/router-housekeeping';
 import type { WebContext } from '../../context';
 import { pageSiteScope, type SiteScope } from '../site-scope';
 import { lineChart } from './charts';
@@ -112,89 +112,46 @@ function defaultInterface(names: string[]): string {
   return names.find((n) => n.startsWith('bridge')) ?? names[0] ?? '';
 }
 
-export function routerRoutes(ctx: WebContext): Router {
-  const router = Router();
-  const hk = ctx.services.housekeeping;
+type Handler = (req: Request, res: Response) => Promise<void>;
 
-  /** A tab that lists what one read returns, with a search box and pages. */
-  function listTab<T>(
-    tab: RouterTab,
-    title: string,
-    read: (site: SiteRef) => Promise<RouterRead<T[]>>,
-    fields: (row: T) => string[],
-  ) {
-    return async (req: Request, res: Response) => {
-      const { site, scope } = await routerSite(ctx, req);
-      const { result, error } = await attempt(() => read(site));
-      const list = listPage(req, result?.data ?? [], fields);
-      page(res, `router/${tab}`, 'router', `${title} · Router`, {
-        ...routerLocals(tab, site, scope),
-        result,
-        error,
-        list,
-        // The search form's address; the site goes with it as a field.
-        action: ROUTER_TABS.find((t) => t[0] === tab)![1],
-      });
-    };
-  }
-
-  router.get('/router', async (req, res) => {
+/** A tab that lists what one read returns, with a search box (over `fields`) and pages. */
+function listTab<T>(
+  ctx: WebContext,
+  tab: RouterTab,
+  title: string,
+  read: (hk: HousekeepingService, site: SiteRef) => Promise<RouterRead<T[]>>,
+  fields: (row: T) => string[],
+): Handler {
+  return async (req, res) => {
     const { site, scope } = await routerSite(ctx, req);
-    const { result, error } = await attempt(() => hk.overview(site));
+    const { result, error } = await attempt(() => read(ctx.services.housekeeping, site));
+    page(res, `router/${tab}`, 'router', `${title} · Router`, {
+      ...routerLocals(tab, site, scope),
+      result,
+      error,
+      list: listPage(req, result?.data ?? [], fields),
+      // The search form's address; the site goes with it as a field.
+      action: ROUTER_TABS.find((t) => t[0] === tab)![1],
+    });
+  };
+}
+
+function resourcesPage(ctx: WebContext): Handler {
+  return async (req, res) => {
+    const { site, scope } = await routerSite(ctx, req);
+    const { result, error } = await attempt(() => ctx.services.housekeeping.overview(site));
     page(res, 'router/resources', 'router', 'Router', {
       ...routerLocals('resources', site, scope),
       result,
       error,
     });
-  });
+  };
+}
 
-  router.get(
-    '/router/hosts',
-    listTab(
-      'hosts',
-      'Hosts',
-      (s) => hk.hosts(s),
-      (h) => [h.mac, h.address, h.toAddress, h.server, h.comment],
-    ),
-  );
-  router.get(
-    '/router/active',
-    listTab(
-      'active',
-      'Active',
-      (s) => hk.sessions(s),
-      (a) => [a.user, a.mac, a.address, a.server, a.loginBy],
-    ),
-  );
-  router.get(
-    '/router/bindings',
-    listTab(
-      'bindings',
-      'IP bindings',
-      (s) => hk.bindings(s),
-      (b) => [b.mac, b.address, b.type, b.comment],
-    ),
-  );
-  router.get(
-    '/router/cookies',
-    listTab(
-      'cookies',
-      'Cookies',
-      (s) => hk.cookies(s),
-      (c) => [c.user, c.mac],
-    ),
-  );
-  router.get(
-    '/router/leases',
-    listTab(
-      'leases',
-      'DHCP leases',
-      (s) => hk.leases(s),
-      (l) => [l.address, l.mac, l.hostName, l.server, l.status],
-    ),
-  );
-
-  router.get('/router/traffic', async (req, res) => {
+/** The interface asked for (else the hotspot's), its first reading, and the graph the script keeps drawing. */
+function trafficPage(ctx: WebContext): Handler {
+  return async (req, res) => {
+    const hk = ctx.services.housekeeping;
     const { site, scope } = await routerSite(ctx, req);
     const listed = await attempt(() => hk.interfaces(site));
     const names = (listed.result?.data ?? []).map((i) => i.name);
@@ -214,22 +171,81 @@ export function routerRoutes(ctx: WebContext): Router {
       chart: trafficChart(res.locals.fmt as Formatters, now.rxBps, now.txBps),
       scripts: ['/public/js/admin-router-traffic.js'],
     });
-  });
+  };
+}
 
-  router.get('/router/log', async (req, res) => {
+function logPage(ctx: WebContext): Handler {
+  return async (req, res) => {
     const { site, scope } = await routerSite(ctx, req);
     const topic = query(req, 'topic').toLowerCase().slice(0, 32);
     const text = query(req, 'q').slice(0, 100);
-    const { result, error } = await attempt(() => hk.log(site, { topic, text }));
+    const { result, error } = await attempt(() => ctx.services.housekeeping.log(site, { topic, text }));
     page(res, 'router/log', 'router', 'Log · Router', {
       ...routerLocals('log', site, scope),
       result,
       error,
       topic,
       text,
+      // The levels every line has say nothing: the tags show what the line is about.
       topicOf: (l: LogLine) => l.topics.filter((t) => t !== 'info' && t !== 'debug'),
     });
-  });
+  };
+}
 
+export function routerRoutes(ctx: WebContext): Router {
+  const router = Router();
+  router.get('/router', resourcesPage(ctx));
+  router.get(
+    '/router/hosts',
+    listTab(
+      ctx,
+      'hosts',
+      'Hosts',
+      (hk, s) => hk.hosts(s),
+      (h) => [h.mac, h.address, h.toAddress, h.server, h.comment],
+    ),
+  );
+  router.get(
+    '/router/active',
+    listTab(
+      ctx,
+      'active',
+      'Active',
+      (hk, s) => hk.sessions(s),
+      (a) => [a.user, a.mac, a.address, a.server, a.loginBy],
+    ),
+  );
+  router.get(
+    '/router/bindings',
+    listTab(
+      ctx,
+      'bindings',
+      'IP bindings',
+      (hk, s) => hk.bindings(s),
+      (b) => [b.mac, b.address, b.type, b.comment],
+    ),
+  );
+  router.get(
+    '/router/cookies',
+    listTab(
+      ctx,
+      'cookies',
+      'Cookies',
+      (hk, s) => hk.cookies(s),
+      (c) => [c.user, c.mac],
+    ),
+  );
+  router.get(
+    '/router/leases',
+    listTab(
+      ctx,
+      'leases',
+      'DHCP leases',
+      (hk, s) => hk.leases(s),
+      (l) => [l.address, l.mac, l.hostName, l.server, l.status],
+    ),
+  );
+  router.get('/router/traffic', trafficPage(ctx));
+  router.get('/router/log', logPage(ctx));
   return router;
 }
