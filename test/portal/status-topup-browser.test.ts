@@ -8,13 +8,17 @@ import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium } from '../helpers/browser';
 import { addDevice, makeVouchers } from './helpers';
 import { makeVendo } from '../vendos/helpers';
+import { AdminClient } from '../admin/client';
 
 let h: Harness;
 let browser: Browser;
+let admin: AdminClient;
 
 beforeAll(async () => {
   h = await createHarness({ http: true });
   browser = await launchChromium();
+  admin = new AdminClient(h.app!.url);
+  expect((await admin.login()).status).toBe(303);
 }, 60000);
 
 afterAll(async () => {
@@ -66,6 +70,14 @@ describe.each(['en', 'fil'] as const)('in %s', (lang) => {
     await expect(page.locator('.alert.ok').textContent()).resolves.toContain(words[lang].added);
     const v = await h.core!.services.vouchers.get(first);
     expect(v.expiresAt! - v.activatedAt!).toBe(2 * 3600 * 1000);
+    // The owner's list reads the second code as added to the first, not as a code that ran out unused.
+    const list = await admin.html('/admin/vouchers');
+    const row = list.slice(
+      list.indexOf(`>${second}</a>`),
+      list.indexOf('</tr>', list.indexOf(`>${second}</a>`)),
+    );
+    expect(row).toContain('<span class="status-pill st-added">added</span>');
+    expect(row).not.toContain('st-expired');
     expect(errors).toEqual([]);
     await context.close();
   }, 60000);
