@@ -45,6 +45,7 @@ describe(`database migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
         'sessions',
         'audit_log',
         'settings',
+        'card_templates',
       ]),
     );
     const voucherCols = await db('vouchers').columnInfo();
