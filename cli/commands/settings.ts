@@ -1,6 +1,6 @@
 /**
  * Shop settings the operator may change from a script: the shop's time zone, WiFi name, card links and admin
- * networks (over .env's); customer self-service's moves per day, and how long a code's devices must be
+ * networks (over .env's); the code style of new vouchers (code-style.ts); customer self-service's moves per day, and how long a code's devices must be
  * offline before another phone may take it.
  */
 import {
@@ -15,6 +15,7 @@ import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/shop-settings';
+import { codeStyle } from './code-style';
 
 const MOVES = `Usage: pisonet settings moves-per-day [N] [--json]
 
@@ -141,4 +142,4 @@ const shop: CommandDef = {
   },
 };
 
-export const settingsCommands: CommandDef[] = [shop, movesPerDay, moveOfflineMinutes];
+export const settingsCommands: CommandDef[] = [shop, codeStyle, movesPerDay, moveOfflineMinutes];

@@ -1,7 +1,7 @@
 import { writeOperatorFile } from '../lib/files';
 import { confirm } from '@inquirer/prompts';
 import { parseCardDesign } from '../../src/domain/cards';
-import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
+import { MAX_BATCH } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter, VoucherStatus } from '../../src/services/types';
@@ -23,10 +23,17 @@ export function parseStatus(value: string): VoucherStatus {
 }
 
 const GENERATE = `Usage: pisonet vouchers generate --profile NAME --count N [--prefix X] [--staff]
+                                 [--alphabet digits|lowercase|uppercase] [--length N]
+                                 [--password-alphabet same|digits|lowercase|uppercase] [--password-length N]
                                  [--design custom|compact|logo] [--site SITE | --roaming] [--json | --csv]
 
 Creates a batch of vouchers (saved first, then pushed to the router; vouchers the router could not
-take yet are pushed later by the server). Prints the codes; --csv prints the batch as CSV.
+take yet are pushed later by the server). Prints the codes (and their passwords); --csv prints the batch
+as CSV.
+The code style is the shop's (pisonet settings code-style) unless given: --alphabet, --length (random
+characters after the prefix), --password-alphabet (same: the password is the code; else a separate
+password of --password-length characters, printed on the card and asked for by the portal and the
+router). A style too easy to guess is refused, saying why (SECURITY.md: 8 letters or 12 digits at least).
 --staff makes staff/developer codes: no time limit, still at the profile's speed, price 0.
 --design sets how the batch's printed cards look: custom (default) is the owner's card design (\`pisonet
 cards show\`); compact and logo are the fixed designs (logo adds the shop's logo).
@@ -46,6 +53,10 @@ const generate: CommandDef = {
         profile: { type: 'string' },
         count: { type: 'string' },
         prefix: { type: 'string' },
+        alphabet: { type: 'string' },
+        length: { type: 'string' },
+        'password-alphabet': { type: 'string' },
+        'password-length': { type: 'string' },
         staff: { type: 'boolean' },
         design: { type: 'string' },
         site: { type: 'string' },
@@ -61,7 +72,6 @@ const generate: CommandDef = {
       throw usageError('choose one of --site and --roaming (a roaming batch is for every site)', GENERATE);
     const profile = requireOption(values, 'profile', GENERATE);
     const count = parseWhole(requireOption(values, 'count', GENERATE), 'count', 'a batch size', 1, MAX_BATCH);
-    const prefix = values.prefix === undefined ? undefined : parsePrefix(values.prefix);
     const design = parseCardDesign(values.design);
     return withCore(async (core) => {
       // Saved, then pushed onto its router(s): a branch's connected to for it, every one for a roaming batch.
@@ -70,7 +80,16 @@ const generate: CommandDef = {
         {
           profile,
           count,
-          prefix,
+          // The style's fields as typed: the service checks them on top of the shop's (and the floor).
+          ...(typeof values.alphabet === 'string' ? { alphabet: values.alphabet } : {}),
+          ...(typeof values.length === 'string' ? { length: values.length } : {}),
+          ...(typeof values.prefix === 'string' ? { prefix: values.prefix } : {}),
+          ...(typeof values['password-alphabet'] === 'string'
+            ? { passwordAlphabet: values['password-alphabet'] }
+            : {}),
+          ...(typeof values['password-length'] === 'string'
+            ? { passwordLength: values['password-length'] }
+            : {}),
           ...(values.staff ? { staff: true } : {}),
           ...(design ? { design } : {}),
           ...(typeof values.site === 'string' ? { site: values.site } : {}),

@@ -19,6 +19,7 @@ import type {
 import { out } from './ansi';
 import { formatDateTime } from './dates';
 import { keyValues, table } from './table';
+import { formatCodeForPrint } from '../../src/domain/codes';
 
 const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
@@ -71,6 +72,10 @@ export function vouchersTable(
     vouchers,
     [
       { header: 'CODE', get: (v) => v.code },
+      // Only when some voucher has a separate password (the owner prints or reads it out with the code).
+      ...(vouchers.some((v) => v.password)
+        ? [{ header: 'PASSWORD', get: (v: VoucherView) => v.password ?? dash }]
+        : []),
       ...(sites
         ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash, shrink: true }]
         : []),
@@ -94,6 +99,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
   const lines = keyValues(
     [
       ['Code', out.bold(v.code)],
+      ...(v.password ? [['Password', out.bold(formatCodeForPrint(v.password))] as const] : []),
       ['Profile', `${v.profile} (${formatMoney(v.price)})`],
       ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
       ['State', v.state],

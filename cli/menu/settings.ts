@@ -15,6 +15,8 @@ import { formatDate, startOfDay, startOfMonth, startOfWeek } from '../lib/dates'
 import { routerInfoText, salesTable } from '../lib/render';
 import { keyValues } from '../lib/table';
 import { migrateLatest } from '../../src/db/knex';
+import { saveShopCodeStyle, storedCodeStyle } from '../../src/services/vouchers/code-style';
+import { askCodeStyle, sayStyle } from './code-style';
 import { menuLoop, say } from './prompts';
 
 type Period = 'today' | 'this week' | 'this month';
@@ -133,6 +135,15 @@ async function moveOfflineMinutes(core: Core): Promise<void> {
   say(out.green(`Minutes offline: ${before} → ${now}.`));
 }
 
+/** The shop's code style for new vouchers, with its figures; a style under the floor is asked again. */
+async function codeStyleOfShop(core: Core): Promise<void> {
+  const before = await storedCodeStyle(core.services.settings);
+  sayStyle(before);
+  const style = await askCodeStyle(core, before);
+  const changed = await saveShopCodeStyle(core.services.settings, style, cliActor());
+  say(changed.length ? out.green('Saved: new vouchers use this style.') : out.dim('Unchanged.'));
+}
+
 export function settingsMenu(core: Core): Promise<void> {
   return menuLoop('Settings', [
     { key: '1', name: 'Test router connection', run: () => testRouter(core) },
@@ -149,5 +160,6 @@ export function settingsMenu(core: Core): Promise<void> {
       name: 'Minutes offline before another phone may take a code',
       run: () => moveOfflineMinutes(core),
     },
+    { key: '7', name: 'Code style of new vouchers', run: () => codeStyleOfShop(core) },
   ]);
 }

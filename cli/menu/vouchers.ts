@@ -4,7 +4,10 @@ import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
 import { formatMoney } from '../../src/domain/units';
-import type { VoucherStatus } from '../../src/services/types';
+import type { GenerateInput, VoucherStatus } from '../../src/services/types';
+import { describeStyle } from '../../src/domain/code-style';
+import { storedCodeStyle } from '../../src/services/vouchers/code-style';
+import { askCodeStyle, sayStyle } from './code-style';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
@@ -64,6 +67,35 @@ async function pickPlace(core: Core): Promise<BatchPlace | undefined> {
   });
 }
 
+/** The shop's code style (its figures shown, the prefix asked as before), or another for this batch. */
+async function batchStyle(core: Core): Promise<Partial<GenerateInput>> {
+  const shop = await storedCodeStyle(core.services.settings);
+  sayStyle(shop);
+  const choice = await select({
+    message: 'Code style:',
+    choices: [
+      { name: `The shop's: ${describeStyle(shop)}`, value: 'shop' },
+      { name: 'Another for this batch', value: 'other' },
+    ],
+  });
+  if (choice === 'shop') {
+    const prefix = await ask(
+      `Code prefix (optional, up to 8 ${shop.alphabet === 'digits' ? 'digits' : 'letters/digits'}):`,
+      (v) => parsePrefix(v, 'prefix', shop.alphabet),
+      { default: shop.prefix || undefined },
+    );
+    return { prefix };
+  }
+  const s = await askCodeStyle(core, shop);
+  return {
+    alphabet: s.alphabet,
+    length: s.length,
+    prefix: s.prefix,
+    passwordAlphabet: s.password?.alphabet ?? 'same',
+    ...(s.password ? { passwordLength: s.password.length } : {}),
+  };
+}
+
 async function generate(core: Core): Promise<void> {
   const place = await pickPlace(core);
   const profile = await pickProfile(
@@ -76,14 +108,14 @@ async function generate(core: Core): Promise<void> {
     (v) => parseWhole(v, 'count', 'a batch size', 1, MAX_BATCH),
     { default: '10' },
   );
-  const prefix = await ask('Code prefix (optional, up to 8 letters/digits):', (v) => parsePrefix(v));
+  const style = await batchStyle(core);
   // Saved, then put on its router(s): a branch's connected to for it, every one for a roaming batch.
   const res = await generateOnSites(
     core,
     {
       profile,
       count,
-      prefix: prefix || undefined,
+      ...style,
       ...(place === undefined ? {} : place === 'roaming' ? { roaming: true } : { site: place.id }),
     },
     cliActor(),

@@ -45,7 +45,8 @@ test('generates a batch of vouchers, validating input with the web messages', as
   await tmux.step(['1', 'Enter'], 'Profile:');
   await tmux.step(['Enter'], 'How many?');
   await tmux.step(['abc', 'Enter'], 'count: "abc" is not a batch size; use a whole number from 1 to 10000');
-  await tmux.step(['BSpace', 'BSpace', 'BSpace', '3', 'Enter'], 'Code prefix');
+  await tmux.step(['BSpace', 'BSpace', 'BSpace', '3', 'Enter'], 'Code style:');
+  await tmux.step(['Enter'], 'Code prefix');
   const screen = await tmux.step(['MENU', 'Enter'], 'BASIC voucher(s) generated.');
   expect(screen).toMatch(/Batch #\d+: 3 BASIC voucher\(s\) generated\./);
   const { vouchers } = await h.core!.services.vouchers.list({ search: 'MENU' });
@@ -57,6 +58,41 @@ test('generates a batch of vouchers, validating input with the web messages', as
   // The router holds a hotspot user per voucher.
   const users = h.sim.rows('/ip/hotspot/user').map((u) => u.name);
   for (const v of vouchers) expect(users).toContain(v.code);
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
+test('generates a batch in another code style: one under the floor is explained and asked again', async () => {
+  await tmux.step(['1', 'Enter'], 'Generate a batch');
+  await tmux.step(['1', 'Enter'], 'Profile:');
+  await tmux.step(['Enter'], 'How many?');
+  await tmux.step(['BSpace', 'BSpace', '2', 'Enter'], 'Code style:');
+  await tmux.step(['Down', 'Enter'], 'Characters:');
+  await tmux.step(['Down', 'Down', 'Enter'], 'Code length');
+  // Numbers only: 12 offered; 8 is too guessable.
+  await tmux.step(['BSpace', 'BSpace', '8', 'Enter'], 'Code prefix');
+  await tmux.step(['Enter'], 'Password:');
+  const refused = await tmux.step(['Enter'], 'Characters:');
+  expect(oneLine(refused)).toMatch(/8 digits is 100 million possible codes: .*Use at least 12 digits/);
+  // 6 digits with a separate 6-digit password instead.
+  await tmux.step(['Enter'], 'Code length');
+  await tmux.step(['BSpace', '6', 'Enter'], 'Code prefix');
+  await tmux.step(['Enter'], 'Password:');
+  await tmux.step(['Down', 'Down', 'Down', 'Enter'], 'Password length');
+  const made = await tmux.step(['Enter'], 'BASIC voucher(s) generated.');
+  expect(oneLine(made)).toContain('6 digits with a separate 6-digit password: 1 trillion possible codes');
+  expect(made).toMatch(/CODE\s+PASSWORD/);
+  const rows = (await h.core!.db('vouchers').whereNotNull('password')) as {
+    code: string;
+    password: string;
+  }[];
+  expect(rows).toHaveLength(2);
+  for (const r of rows) {
+    expect(r.code).toMatch(/^\d{6}$/);
+    expect(r.password).toMatch(/^\d{6}$/);
+    expect(h.sim.rows('/ip/hotspot/user').find((u) => u.name === r.code)).toMatchObject({
+      password: r.password,
+    });
+  }
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 

@@ -115,7 +115,8 @@ describe('menu profiles and batches per site', () => {
     const profiles = (await h.core!.services.profiles.list({ siteId: branch.a.id })).map((p) => p.name);
     const down = Array<string>(profiles.indexOf('ATWO')).fill('Down');
     await tmux.step([...down, 'Enter'], 'How many?');
-    await tmux.step(['3', 'Enter'], 'Code prefix');
+    await tmux.step(['3', 'Enter'], 'Code style:');
+    await tmux.step(['Enter'], 'Code prefix');
     const made = await tmux.step(['BRA', 'Enter'], 'voucher(s) generated for branch-a.');
     // The menu connects to branch A's router and adds them there at once.
     expect(made).toContain("The codes are on branch-a's router.");
@@ -143,7 +144,8 @@ describe('menu profiles and batches per site', () => {
     expect(roamingChoices).not.toContain('ATWO');
     expect(roamingChoices).not.toContain('BONLY');
     await tmux.step(['Enter'], 'How many?');
-    await tmux.step(['2', 'Enter'], 'Code prefix');
+    await tmux.step(['2', 'Enter'], 'Code style:');
+    await tmux.step(['Enter'], 'Code prefix');
     const roaming = await tmux.step(['ROAM', 'Enter'], 'voucher(s) generated, roaming (every site).');
     expect(roaming).toContain('The codes are on the routers of default, branch-a and branch-b.');
     expect(roaming).toContain('Roaming codes work on every site until first used');
