@@ -16,6 +16,7 @@ import { withLiveUsersCache } from './services/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createShopSettings } from './services/shop-settings';
+import { recordEvent } from './services/events';
 import { createEventService } from './services/events';
 import { createRouterInfoService } from './services/router-info';
 import { createRouterChecksService } from './services/router-checks';
@@ -122,6 +123,14 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     const hosted = await demo.ensureHosted();
     if (!hosted)
       log.info(`DEMO MODE: using the simulated router already running on 127.0.0.1:${config.simulatorPort}`);
+    else if (demo.restarted && opts.role === 'server') {
+      // The simulated router restarted with this server, and its sessions with it: say so where the owner sees
+      // the logouts that follow, so a restart of the demo is not read as something a real shop would suffer.
+      const said =
+        "The demo's simulated router restarted with the server, so the demo phones were logged out. A real MikroTik keeps its customers online when PisoNet Manager restarts.";
+      log.info(`DEMO MODE: ${said}`);
+      await recordEvent(db, clock, { kind: 'demo-router-restart', level: 'info', message: said });
+    }
   }
 
   const router =

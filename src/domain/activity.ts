@@ -10,7 +10,7 @@
  *   alert      usage alerts (`fup-80`…, `cap-100`), a device beyond the voucher's count, code guessing
  *   bandwidth  a speed limit set, removed or put back to plan by the shop
  *   revoke     a voucher cancelled by the shop
- *   router     the router away and back, an interrupted redemption undone
+ *   router     the router away and back, an interrupted redemption undone, the demo's router restarted
  *   customer   what customers do themselves on the portal: pause, resume, move to another device
  */
 export const ACTIVITY_GROUPS = [
@@ -53,6 +53,7 @@ const FIXED: Record<string, ActivityGroup> = {
   'router-down': 'router',
   'router-up': 'router',
   'redemption-undone': 'router',
+  'demo-router-restart': 'router',
   pause: 'customer',
   resume: 'customer',
   move: 'customer',

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { RouterSimulator } from '../simulator';
 import type { Logger } from '../lib/logger';
@@ -30,6 +31,13 @@ export class DemoRouterHost {
     },
   ) {}
 
+  /**
+   * This process started the demo router again from its kept state (not a first start): its hotspot sessions
+   * did not survive, so every demo customer was logged out. A real router keeps its customers online when the
+   * controller restarts; the server says so (core.ts).
+   */
+  restarted = false;
+
   get hosting(): boolean {
     return this.sim !== undefined;
   }
@@ -41,6 +49,8 @@ export class DemoRouterHost {
   /** Tries to host the demo router; returns false when another process already does (port in use). */
   async ensureHosted(): Promise<boolean> {
     if (this.sim) return true;
+    const stateFile = path.join(this.opts.dataDir, 'simulator.json');
+    const kept = fs.existsSync(stateFile);
     const sim = new RouterSimulator({
       host: '127.0.0.1',
       port: this.opts.port,
@@ -51,7 +61,7 @@ export class DemoRouterHost {
       // Only a new demo router is set up with it; one kept in the data folder stays as it was.
       hotspotDnsName: DEMO_HOTSPOT_DNS_NAME,
       timeZone: this.opts.timeZone,
-      stateFile: path.join(this.opts.dataDir, 'simulator.json'),
+      stateFile,
       logger: {
         info: () => undefined,
         warn: (...a: unknown[]) => this.opts.log.warn({ sim: a }, 'simulator'),
@@ -64,6 +74,7 @@ export class DemoRouterHost {
       throw err;
     }
     this.sim = sim;
+    this.restarted = kept;
     seedDemoDevices(sim, this.opts.demoDevices);
     if (this.opts.demoTraffic) sim.startDemoTraffic();
     this.opts.log.info(
