@@ -50,17 +50,24 @@ async function main(): Promise<number> {
   };
   const rl = readline.createInterface({ input: process.stdin });
   rl.on('line', (line) => {
-    const amount = Number(line.trim());
+    const text = line.trim().replace(/^₱/, '');
+    if (text === '') return;
+    const amount = Number(text);
     if (Number.isInteger(amount) && amount > 0)
       void drop(amount).catch((e: Error) => say(`error: ${e.message}`));
+    else say(`"${line.trim()}" is no coin: type a whole peso amount (1, 5, 10 or 20) and press Enter`);
   });
   process.on('SIGINT', () => {
     board.stop();
     rl.close();
   });
   say(`vendo ${values.id} → ${values.url}; seq starts after ${board.seq}`);
+  say(
+    'To insert a coin: a customer taps "Insert coin" on the portal first; then type the coin (1, 5, 10 or 20) here and press Enter. Ctrl-C stops the board.',
+  );
   await board.run((line) => {
     say(line);
+    if (line.startsWith('armed')) say('the coin slot is open: type a coin (1, 5, 10 or 20) and press Enter');
     if (line.startsWith('armed') && queued.length) {
       const coins = queued;
       queued = [];
