@@ -19,7 +19,6 @@ import type {
 import { out } from './ansi';
 import { formatDateTime } from './dates';
 import { keyValues, table } from './table';
-import { formatCodeForPrint } from '../../src/domain/codes';
 
 const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
@@ -99,7 +98,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
   const lines = keyValues(
     [
       ['Code', out.bold(v.code)],
-      ...(v.password ? [['Password', out.bold(formatCodeForPrint(v.password))] as const] : []),
+      ...(v.password ? [['Password', out.bold(v.password)] as const] : []),
       ['Profile', `${v.profile} (${formatMoney(v.price)})`],
       ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
       ['State', v.state],

@@ -8,7 +8,6 @@ import {
 } from '../../../domain/units';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
 import { hourlyTrafficChart } from './series';
-import { formatCodeForPrint } from '../../../domain/codes';
 
 /** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
 export function voucherDetailRoutes(ctx: WebContext): Router {
@@ -39,8 +38,6 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
       `Voucher ${voucher.code}`,
       {
         voucher,
-        // Grouped as the card prints it; the owner reads it out to a customer who lost the card.
-        printedPassword: voucher.password === null ? null : formatCodeForPrint(voucher.password),
         profiles,
         usage,
         printable,
