@@ -20,9 +20,9 @@ import { parseWhole } from '../commands/shared';
 import { out } from '../lib/ansi';
 import { ask, say } from './prompts';
 
-/** The style's one-line figures, as the admin pages show them. */
-export function sayStyle(style: CodeStyle): void {
-  say(out.dim(`Code style: ${strengthSummary(style)}`));
+/** The style's one-line figures, as the admin pages show them, after `label` ("The shop's codes"). */
+export function sayStyle(style: CodeStyle, label: string): void {
+  say(out.dim(`${label}: ${strengthSummary(style)}`));
 }
 
 /** Asks for every part of a style, starting from `base`, until it meets the floor. */
@@ -71,7 +71,7 @@ export async function askCodeStyle(core: Core, base: CodeStyle): Promise<CodeSty
       passwordLength,
     });
     if (!f.problem) {
-      sayStyle(f.style);
+      sayStyle(f.style, 'Chosen');
       return f.style;
     }
     say(out.red(f.problem));

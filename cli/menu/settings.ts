@@ -138,7 +138,7 @@ async function moveOfflineMinutes(core: Core): Promise<void> {
 /** The shop's code style for new vouchers, with its figures; a style under the floor is asked again. */
 async function codeStyleOfShop(core: Core): Promise<void> {
   const before = await storedCodeStyle(core.services.settings);
-  sayStyle(before);
+  sayStyle(before, "The shop's codes now");
   const style = await askCodeStyle(core, before);
   const changed = await saveShopCodeStyle(core.services.settings, style, cliActor());
   say(changed.length ? out.green('Saved: new vouchers use this style.') : out.dim('Unchanged.'));

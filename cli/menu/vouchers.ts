@@ -70,7 +70,7 @@ async function pickPlace(core: Core): Promise<BatchPlace | undefined> {
 /** The shop's code style (its figures shown, the prefix asked as before), or another for this batch. */
 async function batchStyle(core: Core): Promise<Partial<GenerateInput>> {
   const shop = await storedCodeStyle(core.services.settings);
-  sayStyle(shop);
+  sayStyle(shop, "The shop's codes");
   const choice = await select({
     message: 'Code style:',
     choices: [

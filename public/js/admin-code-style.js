@@ -1,4 +1,4 @@
-/* global fetch, URLSearchParams */
+/* global URLSearchParams */
 // The code style's figures as the owner changes a field (views/partials/code-style.ejs): the server works them
 // out with the same domain function as when the page is made (GET /admin/api/code-style), so the page never
 // shows a figure of its own making. Without JavaScript the page shows the figures of the style it was made with.

@@ -54,7 +54,12 @@ const unknownDevice = () =>
 /** One answer for a wrong code and a wrong password (the words follow what was sent, never the voucher). */
 const invalidCode = (withPassword = false) =>
   withPassword
-    ? new AppError('INVALID_CODE', 'That code or password is not valid. Check them and try again.', 404, 'code')
+    ? new AppError(
+        'INVALID_CODE',
+        'That code or password is not valid. Check them and try again.',
+        404,
+        'code',
+      )
     : new AppError('INVALID_CODE', 'That code is not valid. Check it and try again.', 404, 'code');
 const deviceLimit = () =>
   new AppError('DEVICE_LIMIT', 'This code is already in use on another device.', 409, 'code');
@@ -462,7 +467,9 @@ export function createRedemptionService(
       // A typed code whose voucher has a separate password is found only with it: a wrong password is answered
       // and counted as a wrong code, so a guesser never learns that the code was right.
       const found =
-        looked && (!asker || voucherPasswordMatches(looked.row.password, input.password)) ? looked : undefined;
+        looked && (!asker || voucherPasswordMatches(looked.row.password, input.password))
+          ? looked
+          : undefined;
       if (!found) {
         // Looked up and wrong: the asker is told so (429 means a code was not looked up at all); the next
         // request learns of the lock the count may have brought.

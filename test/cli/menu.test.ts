@@ -79,7 +79,9 @@ test('generates a batch in another code style: one under the floor is explained 
   await tmux.step(['Enter'], 'Password:');
   await tmux.step(['Down', 'Down', 'Down', 'Enter'], 'Password length');
   const made = await tmux.step(['Enter'], 'BASIC voucher(s) generated.');
-  expect(oneLine(made)).toContain('6 digits with a separate 6-digit password: 1 trillion possible codes');
+  expect(oneLine(made)).toContain(
+    'Chosen: 6 digits with a separate 6-digit password: 1 trillion possible codes',
+  );
   expect(made).toMatch(/CODE\s+PASSWORD/);
   const rows = (await h.core!.db('vouchers').whereNotNull('password')) as {
     code: string;
