@@ -178,6 +178,26 @@ describe('separate passwords', () => {
     expect((await post({ code: v.code, password: v.password })).status).toBe(200);
   });
 
+  it('a second code tops up the running one only with its password', async () => {
+    const first = await voucher();
+    const second = await voucher();
+    const d = addDevice(h, 1);
+    const post = (body: Record<string, string>) =>
+      fetch(`${h.app!.url}/api/portal/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...d, ...body }),
+      });
+    expect((await post({ code: first.code, password: first.password })).status).toBe(200);
+    // Without its password a second code is no top-up (nor a move, nor a queued start): a wrong code.
+    const wrong = await post({ code: second.code, password: wrongOf(second.password) });
+    expect(wrong.status).toBe(404);
+    expect(await status(second.code)).toBe('unused');
+    const right = await post({ code: second.code, password: second.password });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toMatchObject({ success: true, topped_up: { code: expect.any(String) } });
+  });
+
   it('a wrong password counts in the guess limiter exactly as a wrong code does', async () => {
     const v = await voucher();
     /** POST /api/portal/redeem from a loopback address of its own: one asker each (no browser token). */

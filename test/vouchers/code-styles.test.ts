@@ -1,7 +1,8 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice } from '../portal/helpers';
+import { makeVendo, Phone } from '../vendos/helpers';
 import { SYSTEM } from '../../src/services/types';
-import { saveShopCodeStyle } from '../../src/services/vouchers/code-style';
+import { saleCodeStyle, saveShopCodeStyle } from '../../src/services/vouchers/code-style';
 import { DEFAULT_CODE_STYLE } from '../../src/domain/code-style';
 import { RouterError } from '../../src/router/types';
 import { AdminClient } from '../admin/client';
@@ -229,5 +230,54 @@ describe('voucher code styles', () => {
     await c.login();
     const html = await c.html(`/admin/vouchers/${v.code}`);
     expect(html).toMatch(new RegExp(`<dt>Password</dt><dd[^>]*>${v.password}</dd>`));
+  });
+
+  it('a vendo sells in the shop’s style, a stored style from before the floor lengthened rather than refused', async () => {
+    const stored = (values: Record<string, unknown>) => ({
+      get: async <T>(key: string, fallback: T) => (key in values ? (values[key] as T) : fallback),
+    });
+    // A shop that chose 6 characters and a letter prefix, then numbers only, before the floor existed.
+    expect(
+      await saleCodeStyle(
+        stored({ 'voucher.code_length': 6, 'voucher.prefix': 'WIFI', 'voucher.code_alphabet': 'digits' }),
+      ),
+    ).toEqual({ alphabet: 'digits', length: 12, prefix: '', password: null });
+    expect(await saleCodeStyle(stored({ 'voucher.code_length': 6 }))).toMatchObject({
+      alphabet: 'uppercase',
+      length: 8,
+    });
+    // A style that meets the floor is sold as it is, its password too.
+    expect(
+      await saleCodeStyle(
+        stored({
+          'voucher.code_alphabet': 'digits',
+          'voucher.code_length': 6,
+          'voucher.pass_alphabet': 'digits',
+          'voucher.pass_length': 6,
+        }),
+      ),
+    ).toEqual({ alphabet: 'digits', length: 6, prefix: '', password: { alphabet: 'digits', length: 6 } });
+  });
+
+  it('a coin sale in a style with passwords: the voucher has one, the router checks it, the phone is online', async () => {
+    await saveShopCodeStyle(
+      h.core!.services.settings,
+      { ...DEFAULT_CODE_STYLE, alphabet: 'digits', length: 6, password: { alphabet: 'digits', length: 6 } },
+      SYSTEM,
+    );
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, addDevice(h, 1));
+    await board.poll(); // the box is online
+    const session = (await phone.start(id)).json.session as string;
+    await board.poll(); // it learns of the window, as it does every second
+    await board.insertCoin(5);
+    const done = await phone.finish(session);
+    expect(done.status).toBe(200);
+    const code = done.json.code as string;
+    const row = await h.core!.db('vouchers').where({ code }).first();
+    expect(row.code).toMatch(/^\d{6}$/);
+    expect(row.password).toMatch(/^\d{6}$/);
+    expect(routerUser(code)).toMatchObject({ password: row.password });
+    expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([code]);
   });
 });

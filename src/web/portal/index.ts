@@ -8,6 +8,7 @@ import { toAppError } from '../../lib/errors';
 import { RateLimitedError, WrongSiteError } from '../../services/redemption';
 import { CodeInUseError, MoveLimitError } from '../../services/self-service';
 import { shopBranding } from '../../services/vouchers/sheet';
+import type { PortalCodeEntry } from '../../services/vouchers/code-style';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { planViews, statusViewModel } from './view-model';
@@ -143,6 +144,8 @@ export function portalRouter(ctx: WebContext): Router {
     status = 200,
     message = '',
     autoRedeem = false,
+    /** How the form asks for a code (read once per request by a caller that needed it already). */
+    entry?: PortalCodeEntry,
   ) {
     const lang = pickLanguage(req.query.lang ?? req.body?.lang, req.get('accept-language'));
     const t = translator(lang);
@@ -158,7 +161,7 @@ export function portalRouter(ctx: WebContext): Router {
     res.status(status).render('portal/login', {
       t: t.t,
       lang: t.lang,
-      entry: await services.vouchers.codeEntry(),
+      entry: entry ?? (await services.vouchers.codeEntry()),
       ...(await branding()),
       // Shared profiles and the site's own (src/web/portal/portal-site.ts).
       plans: planViews(await services.profiles.list({ siteId: await portalSiteId(services, f) }), t),
@@ -177,10 +180,11 @@ export function portalRouter(ctx: WebContext): Router {
     // sends our own form at once (public/js/portal.js), with its CSRF token, so a GET never redeems anything.
     // A card with a separate password brings it too (card-link.ts); a code without one waits for the customer to
     // type it when the shop asks for passwords (an older login page drops it), rather than count as a wrong guess.
-    const needsPassword = f.password === '' && (await services.vouchers.codeEntry()).password;
+    const entry = await services.vouchers.codeEntry();
+    const needsPassword = f.password === '' && entry.password;
     const autoRedeem = f.code !== '' && f.mac !== '' && f.ip !== '' && f.error === '' && !needsPassword;
     await greet(req, res);
-    await renderLogin(req, res, f, 200, '', autoRedeem);
+    await renderLogin(req, res, f, 200, '', autoRedeem, entry);
   });
 
   r.post('/portal/redeem', async (req, res) => {
@@ -217,11 +221,12 @@ export function portalRouter(ctx: WebContext): Router {
       });
       res.redirect(303, `/portal/status?${q.toString()}`);
     } catch (err) {
-      const e = errorText(translator(lang), err, (await services.vouchers.codeEntry()).password);
+      const entry = await services.vouchers.codeEntry();
+      const e = errorText(translator(lang), err, entry.password);
       if (e.retryAfter) res.set('Retry-After', String(e.retryAfter));
       // A phone back with another (randomised) WiFi address looks like a new device: say why, in one line.
       if (['DEVICE_LIMIT', 'MOVE_LIMIT', 'CODE_IN_USE'].includes(e.code)) res.locals.macHint = true;
-      await renderLogin(req, res, { ...f, error: '' }, e.status, e.message);
+      await renderLogin(req, res, { ...f, error: '' }, e.status, e.message, false, entry);
     }
   });
 
