@@ -391,7 +391,7 @@ describe('settings', () => {
     const token = await c.token('/admin/settings');
     const bad = await c.post(
       '/admin/settings/general',
-      { shop_name: '', poll_seconds: '2', code_length: '40', code_prefix: '??' },
+      { shop_name: '', poll_seconds: '0', code_length: '40', code_prefix: '??' },
       token,
     );
     expect(bad.status).toBe(400);

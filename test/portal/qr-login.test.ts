@@ -106,7 +106,7 @@ describe('a printed voucher scanned by a phone on the hotspot', () => {
     const settings = await page('/admin/settings');
     expect(settings).toContain('id="printed-cards"');
     expect(settings).toContain('/ip hotspot profile set [find name=hsprof1] dns-name=');
-    expect(settings).toContain('PORTAL_URL');
+    expect(settings).toContain('name="portal_url"'); // the portal address, set right there
 
     // The owner names the hotspot on the router.
     const profiles = await h.router.print('/ip/hotspot/profile', { proplist: ['.id', 'name'] });

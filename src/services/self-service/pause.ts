@@ -114,11 +114,7 @@ export function createPauses(
    * Logs the device back in (the redemption's relogin: login, queue, counters) and closes the pause. The
    * pause stays when the login fails, so the customer can try again.
    */
-  async function resume(
-    v: Voucher,
-    mac: string,
-    why: 'customer' | 'max-pause' | 'login',
-  ) {
+  async function resume(v: Voucher, mac: string, why: 'customer' | 'max-pause' | 'login') {
     const paused = v.row.paused_at;
     if (paused === null || paused === undefined)
       throw new AppError('NOT_PAUSED', 'This code is not paused.', 409);

@@ -47,12 +47,7 @@ export function createQueuedCodes(deps: { db: Knex; clock: Clock; locks: Voucher
    * (none for several devices). Should the router not take that now, the mark stays and the next sync
    * releases it (releaseQueuedBindings).
    */
-  async function start(
-    site: SelfSite,
-    v: Voucher,
-    mac: string,
-    ip: string,
-  ): Promise<RedeemResult> {
+  async function start(site: SelfSite, v: Voucher, mac: string, ip: string): Promise<RedeemResult> {
     const result = await site.redemption.redeem({ code: v.row.code, mac, ip }); // the controller's own code: no guess
     const userId = (await db('vouchers').where({ id: v.row.id }).first('router_user_id')) as
       { router_user_id: string | null } | undefined;
