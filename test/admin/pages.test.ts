@@ -272,11 +272,11 @@ describe('bandwidth without JavaScript', () => {
     expect(audit).toMatchObject({ action: 'bandwidth.reset', target: mac });
   });
 
-  test('Remove makes the device unlimited: its queue stays at 0/0 over later polls and its bytes still count', async () => {
+  test('"No limit" makes the device unlimited: its queue stays at 0/0 over later polls and its bytes still count', async () => {
     const d = devices[1]; // devices[0]'s voucher is revoked by the vouchers tests
     const token = await c.token('/admin/bandwidth');
     expect(await c.html('/admin/bandwidth')).toContain(
-      `Remove the speed limit for ${d.mac}? The device will be unlimited (no speed limit)`,
+      `Lift the speed limit for ${d.mac}? The device gets no speed limit`,
     );
     const removed = await c.post('/admin/bandwidth/remove', { mac: d.mac }, token);
     expect(removed.status).toBe(303);
