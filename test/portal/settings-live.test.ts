@@ -1,0 +1,64 @@
+/**
+ * The shop's time zone changed in the admin reaches the portal at once: a paused customer's "the pause ends by
+ * itself at …" is told in the zone the owner has just chosen, without a restart.
+ */
+import { createHarness, Harness } from '../helpers/harness';
+import { AdminClient } from '../admin/client';
+import { addDevice, makeVouchers, redeemApi } from './helpers';
+
+const PROFILES = [
+  {
+    name: 'ONLINE',
+    price: 10,
+    validity: '1h',
+    users: 1,
+    rate_up: '1M',
+    rate_down: '2M',
+    time_mode: 'uptime',
+    pause_max: '2h',
+  },
+];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ http: true, profiles: PROFILES }); // .env: TZ=Asia/Manila
+}, 60000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const cookieOf = (r: { headers: Headers }) => (r.headers.get('set-cookie') ?? '').split(';')[0];
+const pauseEnds = async (mac: string, cookie: string) => {
+  const html = await (
+    await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(mac)}`, { headers: { cookie } })
+  ).text();
+  return /The pause ends by itself at (\d\d:\d\d)/.exec(html)?.[1];
+};
+
+test("a paused customer's pause end follows the time zone the owner sets, at once", async () => {
+  const [code] = await makeVouchers(h, 'ONLINE', 1);
+  const d = addDevice(h, 1);
+  const cookie = cookieOf(await redeemApi(h, { code, ...d }));
+  await h.core!.services.usage.runCycle();
+  const pause = await fetch(`${h.app!.url}/api/portal/pause`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ mac: d.mac }),
+  });
+  expect(pause.status).toBe(200);
+  const ends = h.clock.now() + 2 * 3600 * 1000;
+  const inZone = (tz: string) =>
+    new Date(ends).toLocaleTimeString('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' });
+  expect(await pauseEnds(d.mac, cookie)).toBe(inZone('Asia/Manila'));
+
+  const admin = new AdminClient(h.app!.url);
+  expect((await admin.login()).status).toBe(303);
+  const saved = await admin.post(
+    '/admin/settings/shop',
+    { tz: 'Asia/Jakarta' },
+    await admin.token('/admin/settings'),
+  );
+  expect(saved.status).toBe(303);
+  expect(await pauseEnds(d.mac, cookie)).toBe(inZone('Asia/Jakarta'));
+  expect(inZone('Asia/Jakarta')).not.toBe(inZone('Asia/Manila'));
+});
