@@ -72,17 +72,20 @@ export interface SelfServiceStatus {
   multiDevice: boolean;
 }
 
+/** A code typed on the portal; `password`: the voucher's separate password as typed, when it has one. */
+export interface SelfRedeemInput {
+  code: string;
+  password?: string;
+  mac: string;
+  ip: string;
+  site?: string | number;
+  confirmMove?: boolean;
+}
+
 export interface SelfService {
-  /** `password`: the voucher's separate password as typed, when it has one (checked like the code). */
+  /** The password is checked like the code (a wrong one is a wrong guess). */
   redeem(
-    input: {
-      code: string;
-      password?: string;
-      mac: string;
-      ip: string;
-      site?: string | number;
-      confirmMove?: boolean;
-    },
+    input: SelfRedeemInput,
     asker: Asker,
   ): Promise<SelfRedeemResult>;
   /**
@@ -205,14 +208,7 @@ export function createSelfService(
   }
 
   async function redeem(
-    input: {
-      code: string;
-      password?: string;
-      mac: string;
-      ip: string;
-      site?: string | number;
-      confirmMove?: boolean;
-    },
+    input: SelfRedeemInput,
     asker: Asker,
   ): Promise<SelfRedeemResult> {
     // `known`: the voucher as read below, handed to the redemption so it need not look it up again.
@@ -239,14 +235,7 @@ export function createSelfService(
   }
 
   async function admitted(
-    input: {
-      code: string;
-      password?: string;
-      mac: string;
-      ip: string;
-      site?: string | number;
-      confirmMove?: boolean;
-    },
+    input: SelfRedeemInput,
     asker: Asker & { ticket: GuessTicket },
     mac: string,
     ip: string,
