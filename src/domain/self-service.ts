@@ -5,10 +5,7 @@
  */
 import { parseDuration } from './durations';
 import { ValidationError, type ErrorCollector } from './errors';
-import type { Profile } from './profiles';
-
-/** `add`: a second code's time and data join the running voucher; `queue`: it starts when the first ends. */
-export type TopUpMode = 'add' | 'queue';
+import type { Profile, TopUpMode } from './profile-types';
 
 export const SELF_SERVICE_KEYS = ['topup', 'pause_max', 'pauses_per_day'] as const;
 

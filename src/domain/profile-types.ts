@@ -1,0 +1,44 @@
+/**
+ * What a voucher buys, as the rest of the code reads it: plain integers, parsed from profiles.json by
+ * profiles.ts. Types only, so the rules that read a profile (self-service, policy) need not import its parser.
+ */
+
+/** `add`: a second code's time and data join the running voucher; `queue`: it starts when the first ends. */
+export type TopUpMode = 'add' | 'queue';
+
+export type CapPolicy = 'block' | 'throttle' | 'none';
+export type TimeMode = 'wallclock' | 'uptime';
+
+export interface Profile {
+  name: string;
+  /** Centavos. */
+  price: number;
+  /** null = unlimited (staff/dev profiles). */
+  validitySeconds: number | null;
+  /** Devices that may use one voucher at the same time. */
+  users: number;
+  rateUp: number;
+  rateDown: number;
+  fup?: { thresholdBytes: number; rateUp: number; rateDown: number };
+  dataCapBytes?: number;
+  capPolicy: CapPolicy;
+  /** Explicit throttle rates for cap_policy throttle; when absent the FUP rates are used. */
+  capRate?: { rateUp: number; rateDown: number };
+  burst?: {
+    rateUp: number;
+    rateDown: number;
+    thresholdUp: number;
+    thresholdDown: number;
+    timeSeconds: number;
+  };
+  /** start/end in minutes after midnight, shop time zone. */
+  offpeak?: { start: number; end: number; unlimited: boolean; speedMultiplier: number };
+  timeMode: TimeMode;
+  description?: string;
+  /** A second code on a device with time left: added to it (absent) or queued after it (src/domain/self-service.ts). */
+  topup?: TopUpMode;
+  /** Uptime profiles: a pause ends by itself after this long; absent = no limit. */
+  pauseMaxSeconds?: number;
+  /** Uptime profiles: pauses allowed per 24 hours; absent = no limit. */
+  pausesPerDay?: number;
+}
