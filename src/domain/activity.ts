@@ -13,6 +13,7 @@
  *   router     the router away and back, an interrupted redemption undone, the demo's router restarted
  *   customer   what customers do themselves on the portal: pause, resume, move to another device
  */
+import { alertOfEventKind } from './usage-summary';
 export const ACTIVITY_GROUPS = [
   'sale',
   'login',
@@ -63,7 +64,7 @@ const FIXED: Record<string, ActivityGroup> = {
 export function activityGroup(kind: string): ActivityGroup {
   // Own keys only: `constructor` or `__proto__` must not find Object's.
   if (Object.hasOwn(FIXED, kind)) return FIXED[kind]!;
-  if (/^(?:fup|cap)-\d+$/.test(kind)) return 'alert';
+  if (alertOfEventKind(kind)) return 'alert';
   return 'other';
 }
 

@@ -6,6 +6,7 @@
  * Round trips are kept to two in a row: [login ∥ queue order read] → [queue ∥ MAC binding, once the claim is
  * committed]; the router itself refuses a MAC/IP pair it does not see (unknown host IP, wrong MAC provided).
  */
+import { summariseUsage } from '../domain/usage-summary';
 import type { Knex } from 'knex';
 import { statements } from '../db/statements';
 import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../domain/codes';
@@ -540,13 +541,10 @@ async function portalStatus(
     code: null,
     profile: null,
     remainingSeconds: null,
-    usedBytes: 0,
-    capBytes: null,
-    fupThresholdBytes: null,
+    usage: summariseUsage({ bytesUp: 0, bytesDown: 0, countedBytes: 0 }, {}),
     throttled: false,
     rateUp: null,
     rateDown: null,
-    alerts: [],
     ended: null,
     clockRunning: false,
     identified: false,
@@ -581,34 +579,23 @@ async function portalStatus(
   const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);
   const timing = voucherTiming(toVoucherState(row, p.profile), now);
   const active = row.status === 'active' && !timing.expired;
-  const events = await db('events').where({ voucher_id: row.id }).orderBy('id').select('kind');
-  // The voucher's own limits (codes added to it raise them), and only the alerts still true against them:
-  // after a top-up, "90 % of your data used" is no longer shown until it is true of the raised cap.
+  // Against the voucher's own limits (codes added to it raise them): after a top-up, "90 % of your data used" is
+  // no longer shown until it is true of the raised cap. Data left is the cap minus the counted bytes.
   const own = voucherProfile(row, p.profile);
-  const counted = Number(row.counted_bytes);
-  const limitOf: Record<string, number | undefined> = {
-    fup: own.fup?.thresholdBytes,
-    cap: own.dataCapBytes,
-  };
-  const alerts = new Map<string, number>();
-  for (const e of events) {
-    const m = /^(fup|cap)-(\d+)$/.exec(e.kind);
-    const limit = m ? limitOf[m[1]] : undefined;
-    if (m && limit !== undefined && counted >= (limit * Number(m[2])) / 100) alerts.set(e.kind, Number(m[2]));
-  }
+  const usage = summariseUsage(
+    { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
+    { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
+  );
   return {
     active,
     // Masked: enough for the customer to recognise their code, useless to anyone reading over a shoulder.
     code: maskCode(row.code),
     profile: p.row.name,
     remainingSeconds: active ? timing.remainingSeconds : 0,
-    usedBytes: Number(row.bytes_up) + Number(row.bytes_down),
-    capBytes: own.dataCapBytes ?? null,
-    fupThresholdBytes: own.fup?.thresholdBytes ?? null,
+    usage,
     throttled: limits.state === 'fup' || limits.state === 'capped-throttle',
     rateUp: active ? limits.rateUp : null,
     rateDown: active ? limits.rateDown : null,
-    alerts: [...alerts].map(([kind, percent]) => ({ kind, percent })),
     ended: active
       ? null
       : row.status === 'revoked' || row.status === 'exhausted'

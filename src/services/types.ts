@@ -5,6 +5,7 @@
  * Conventions: money in centavos, rates in bits/s, bytes as integers, times as ms epoch, MACs upper-case
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/lib/errors.ts) with a stable code.
  */
+import type { UsageSummary } from '../domain/usage-summary';
 import type { GuessLimiter, GuessTicket } from './guess-limiter';
 import type { SelfService } from './self-service';
 import type { SiteService } from './sites/types';
@@ -255,14 +256,11 @@ export interface PortalStatus {
   code: string | null;
   profile: string | null;
   remainingSeconds: number | null;
-  usedBytes: number;
-  capBytes: number | null;
-  fupThresholdBytes: number | null;
+  /** Data used, counted, left and the alerts reached (the banners), against the voucher's own limits. */
+  usage: UsageSummary;
   throttled: boolean;
   rateUp: number | null;
   rateDown: number | null;
-  /** Banners for the customer: usage alerts (80/90/100 %) and their wording keys. */
-  alerts: { kind: string; percent: number }[];
   /** How the device's last voucher ended, when it is not active: the status page says so. */
   ended: 'expired' | 'revoked' | 'exhausted' | null;
   /** Whether the time left goes down by the second now (clock time, or online time while online). */

@@ -68,7 +68,7 @@ test('a poll appends one journal row; the tables take it at the fold, and this p
   expect(listed.vouchers[0].bytesDown).toBe(50_000);
   // The customer's status page too.
   const status = await h.core!.services.redemption.status(MAC1, { provenMac: MAC1, peerIp: null });
-  expect(status.usedBytes).toBe(51_000);
+  expect(status.usage.used).toBe(51_000);
 
   await usage.flush();
   expect(await journalRows()).toBe(0);
@@ -78,7 +78,7 @@ test('a poll appends one journal row; the tables take it at the fold, and this p
   ]);
   // Once folded, nothing is added twice.
   expect((await h.core!.services.vouchers.get(code)).bytesDown).toBe(50_000);
-  expect((await h.core!.services.redemption.status(MAC1, { provenMac: MAC1, peerIp: null })).usedBytes).toBe(
+  expect((await h.core!.services.redemption.status(MAC1, { provenMac: MAC1, peerIp: null })).usage.used).toBe(
     51_000,
   );
   const device = await h.core!.db('voucher_devices').where({ mac: MAC1 }).first();

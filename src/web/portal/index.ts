@@ -3,6 +3,7 @@
  * and IP; the customer types a code; the controller logs the device in over the API. Works without
  * JavaScript (plain form POST + redirect), in English and Filipino.
  */
+import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/errors';
 import { RateLimitedError, WrongSiteError } from '../../services/redemption';
@@ -330,13 +331,16 @@ export function portalRouter(ctx: WebContext): Router {
       code: s.code,
       profile: s.profile,
       remaining_seconds: s.remainingSeconds,
-      used_bytes: s.usedBytes,
-      cap_bytes: s.capBytes,
-      fup_threshold_bytes: s.fupThresholdBytes,
+      used_bytes: s.usage.used,
+      counted_bytes: s.usage.counted,
+      left_bytes: s.usage.left,
+      used_percent: s.usage.usedPercent,
+      cap_bytes: s.usage.capBytes,
+      fup_threshold_bytes: s.usage.fupThresholdBytes,
       throttled: s.throttled,
       rate_up: s.rateUp,
       rate_down: s.rateDown,
-      alerts: s.alerts,
+      alerts: s.usage.alerts.map((a) => ({ kind: alertEventKind(a), percent: a.percent })),
       state: s.active ? 'active' : (s.ended ?? 'none'),
       clock_running: s.clockRunning,
       pausable: s.self.pausable,

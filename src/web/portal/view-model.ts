@@ -25,7 +25,7 @@ export interface StatusView {
   speed: string | null;
   throttled: boolean;
   banners: string[];
-  /** 0..100 for the data bar, or null when the voucher has no cap. */
+  /** 0..100 of the cap counted so far (as the banners), or null when the voucher has no cap. */
   usedPercent: number | null;
   /** The page knows which device asks; false: it asks for the code again rather than saying "no voucher". */
   identified: boolean;
@@ -37,7 +37,7 @@ function speed(bps: number, t: Translator): string {
 }
 
 export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
-  const limit = s.capBytes ?? null;
+  const u = s.usage;
   const running = s.active && s.clockRunning && s.remainingSeconds !== null;
   return {
     active: s.active,
@@ -53,17 +53,19 @@ export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
           : formatDurationHuman(s.remainingSeconds),
     countdown: running ? s.remainingSeconds : null,
     paused: s.active && s.remainingSeconds !== null && !s.clockRunning,
-    dataUsed: formatBytes(s.usedBytes),
-    dataLeft: limit === null ? null : formatBytes(Math.max(0, limit - s.usedBytes)),
+    dataUsed: formatBytes(u.used),
+    // The cap minus the counted bytes: free off-peak traffic is used, never taken from what is left.
+    dataLeft: u.left === null ? null : formatBytes(u.left),
     speed:
       s.rateDown === null || s.rateUp === null
         ? null
         : t.t('status.speed_value', { down: speed(s.rateDown, t), up: speed(s.rateUp, t) }),
     throttled: s.throttled,
-    banners: s.alerts.map((a) =>
-      t.t(a.kind.startsWith('cap') ? 'status.alert.cap' : 'status.alert.fup', { percent: a.percent }),
+    banners: u.alerts.map((a) =>
+      t.t(a.kind === 'cap' ? 'status.alert.cap' : 'status.alert.fup', { percent: a.percent }),
     ),
-    usedPercent: limit === null || limit <= 0 ? null : Math.min(100, Math.round((s.usedBytes / limit) * 100)),
+    // The bar and the banners read the same counted bytes.
+    usedPercent: u.usedPercent,
   };
 }
 
