@@ -1,5 +1,5 @@
 /**
- * Issue 5: the web admin under load with 2,000 active devices. `/admin/api/user-traffic` (what the bandwidth
+ * The web admin under load with 2,000 active devices. `/admin/api/user-traffic` (what the bandwidth
  * page polls every 10 s) and the bandwidth page itself, each hammered with autocannon for ~5 s over 10
  * loopback connections with a logged-in session cookie. Target: p95 < 50 ms.
  *

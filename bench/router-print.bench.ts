@@ -1,5 +1,5 @@
 /**
- * Issue 2: round-trip cost of one `/queue/simple/print` (with the poll's .proplist) of 1,000 and 10,000
+ * The round-trip cost of one `/queue/simple/print` (with the poll's .proplist) of 1,000 and 10,000
  * queues through our client against the simulator, in ms and bytes.
  */
 import { createLogger } from '../src/lib/logger';

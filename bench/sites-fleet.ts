@@ -1,5 +1,5 @@
 /**
- * The fleet of bench/sites.bench.ts (issue 17): N routers, each a simulator in its own child process (a real router
+ * The fleet of bench/sites.bench.ts: N routers, each a simulator in its own child process (a real router
  * is another machine: its work is not billed to the controller), the `default` site (the .env router) being router
  * 1 and the others sites added as the admin adds them, each with its own customers; the server's core on them with
  * the site polls driven by hand; and the checks made after the rounds.

@@ -1,5 +1,5 @@
 /**
- * Takeover (issue 17): two controllers share one PostgreSQL database (CONTROLLER_MODE=shared, a lease per site:
+ * Takeover: two controllers share one PostgreSQL database (CONTROLLER_MODE=shared, a lease per site:
  * src/db/site-leases.ts) and the 20 routers. The victim, a process of its own, polls every site; the survivor
  * (this process) polls too and finds every site leased to the victim. Then traffic moves, the victim starts a round
  * and is killed with SIGKILL half-way through it, and the survivor polls every site over and over, with no pause,

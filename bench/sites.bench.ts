@@ -1,5 +1,5 @@
 /**
- * Issue 17: one controller, 20 routers × 500 devices. `npm run bench -- sites`.
+ * Many routers: one controller, 20 routers × 500 devices. `npm run bench -- sites`.
  *
  * Per engine (SQLite, then PostgreSQL: bench/pg-cluster.ts) a fresh controller process, started as `npm start`
  * starts the server (V8 flags and environment of src/config/runtime.ts), opens the server's core with the site

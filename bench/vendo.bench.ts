@@ -1,8 +1,9 @@
 /**
- * Issue 16: 20 simulated vendos, each dropping a coin every 100 ms for a minute (BENCH_VENDO_SECONDS shortens
- * it), over the real signed HTTP protocol, with 10 % of the coin requests sent twice (a reply the board never
- * saw) and 10 % held back 0.2–2 s (so they arrive after later coins). Checked at the end against the ledger and
- * against what each board believes: zero coins lost, zero credited twice. Reports the coin answer's p50/p95.
+ * Coin vendos under load: 20 simulated vendos, each dropping a coin every 100 ms for a minute
+ * (BENCH_VENDO_SECONDS shortens it), over the real signed HTTP protocol, with 10 % of the coin requests sent
+ * twice (a reply the board never saw) and 10 % held back 0.2–2 s (so they arrive after later coins). Checked
+ * at the end against the ledger and against what each board believes: zero coins lost, zero credited twice.
+ * Reports the coin answer's p50/p95.
  */
 import { createHarness } from '../test/helpers/harness';
 import { SYSTEM } from '../src/services/types';

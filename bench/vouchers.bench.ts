@@ -1,8 +1,8 @@
 /**
- * Issue 3: (1) generating 10,000 vouchers (database rows + hotspot users pushed pipelined) against the
- * simulator; (2) redemption latency for 200 redemptions at concurrency 20 with the simulator answering
- * every command 20 ms late, against the router's own floor: the round trips a redemption cannot avoid
- * (login → queue add, the second waiting for the first) × 20 ms. Targets: p50 ≤ 1.5×, p95 ≤ 2× of it.
+ * Vouchers at scale: (1) generating 10,000 vouchers (database rows + hotspot users pushed pipelined) against
+ * the simulator; (2) redemption latency for 200 redemptions at concurrency 20 with the simulator answering
+ * every command 20 ms late, against the router's own floor: the round trips a redemption cannot avoid (login
+ * → queue add, the second waiting for the first) × 20 ms. Targets: p50 ≤ 1.5×, p95 ≤ 2× of it.
  */
 import { createHarness } from '../test/helpers/harness';
 import type { HardenedRouterClient } from '../src/router';

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 
 /**
- * Customer self-service (issue 16). On vouchers:
+ * Customer self-service (docs/api.md, "Self-service: top-up, pause and resume, a new WiFi address").
+ * On vouchers:
  * - `extra_bytes` / `extra_fup_bytes`: data added by a second code (top-up "add"), on top of the profile's
  *   data cap and fair-use threshold, as `extra_seconds` already is for time;
  * - `topped_up_into`: the voucher a consumed second code was added to;

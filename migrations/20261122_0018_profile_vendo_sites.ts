@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Profiles and coin vendos may belong to one site (issue 17: "profiles and vendos are shared or per site").
+ * Profiles and coin vendos may belong to one site (docs/sites.md, "Profiles and vendos per site").
  * `site_id` NULL means shared by every site, which is what every existing row becomes: nothing changes for a
  * shop with one router. A profile tied to a site is sold on that site only (its batches, its portal, its
  * vendos); a vendo tied to a site sells only to phones on that site's router.

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The usage journal (issue 17): each poll appends its metered deltas as ONE row (the JSON text, with the
+ * The usage journal: each poll appends its metered deltas as ONE row (the JSON text, with the
  * counter baselines they were measured against) in the same transaction as the rest of the poll's writes,
  * and a fold adds the rows into `voucher_devices`, `vouchers`, the samples and the rollup a minute or so
  * later, deleting them in the same transaction. A row lives from one poll to the next fold; one site's

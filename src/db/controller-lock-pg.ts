@@ -15,8 +15,9 @@ import { acquireControllerLock, type ControllerLock, type LockOptions } from './
  * The controller lock on PostgreSQL: a session advisory lock, held by a connection of its own for the life
  * of the process. PostgreSQL releases it by itself when that connection ends, a crash or power cut
  * included, so there is no stale lock to judge. The key is two numbers: 'PISO' and a database-wide slot
- * (1 today; a multi-site controller would take one per site). The holder's pid, host and port travel in
- * the connection's application_name, which the refusal reads back from pg_stat_activity.
+ * (1; servers sharing a database under CONTROLLER_MODE=shared take none of it, but a lease per site under the
+ * same 'PISO': src/db/site-leases.ts). The holder's pid, host and port travel in the connection's
+ * application_name, which the refusal reads back from pg_stat_activity.
  */
 export const LOCK_CLASS = 0x5049534f; // 'PISO'
 export const LOCK_SLOT = 1;

@@ -4,8 +4,9 @@ import type { Profile } from './profiles';
 /** A clock the composition root provides (Date.now in production, a fake in tests). */
 export type Clock = () => number;
 
-// An Intl formatter costs ~50 µs to build and is immutable, so one per zone is kept: a table of constants
-// (results are never stored), the one piece of module state in src/domain (README "Caches").
+// An Intl formatter costs ~50 µs to build and is immutable, so one per zone is kept: a table of constants, as
+// shopTimeFormatters below is. With minutesOfDay's last answer (lastMinutes) they are the only module state in
+// src/domain (README "Caches").
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(tz: string): Intl.DateTimeFormat {

@@ -1,5 +1,5 @@
 /**
- * Issue 16's settings in the admin: the profile form's "Customer self-service" group (top-up mode, longest
+ * Self-service settings in the admin: the profile form's "Customer self-service" group (top-up mode, longest
  * pause, pauses per day) and the Settings page's moves per day, each bounded by the same parsers as
  * profiles.json, the API and the CLI.
  */

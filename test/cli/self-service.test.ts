@@ -1,5 +1,5 @@
 /**
- * Issue 16's settings from the terminal: `pisonet settings moves-per-day` for scripts, and in the menu the
+ * Self-service settings from the terminal: `pisonet settings moves-per-day` for scripts, and in the menu the
  * profile editor's self-service questions (what a second code does, pause limits for online-time
  * profiles) and Settings → Moves per day, each checked by the same parsers as the web and profiles.json.
  */

@@ -302,7 +302,7 @@ describe('a device switching to a new voucher', () => {
     h.sim.addTraffic(d.mac, { up: 1000, down: 50_000 });
     const res = await redeemApi(h, { code: premium, ...d });
     expect(res.status).toBe(200);
-    // Plans with other speeds cannot be added together: the new code is kept for this phone (issue 16's top-up).
+    // Plans with other speeds cannot be added together: the new code is kept for this phone (a queued top-up).
     expect(res.json.topped_up).toMatchObject({ mode: 'queue' });
     expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([basic]);
     const queues = h.sim.rows('/queue/simple');

@@ -1,5 +1,5 @@
 /**
- * One meaning for a voucher's data cap and fair-use threshold (issue 16): codes added to a voucher raise
+ * One meaning for a voucher's data cap and fair-use threshold: codes added to a voucher raise
  * them, and every face reads the raised figures: enforcement, the 80/90/100 % alerts, the portal's status,
  * the admin's voucher page, its JSON API and the CLI.
  */

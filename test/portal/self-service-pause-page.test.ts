@@ -1,5 +1,5 @@
 /**
- * Pause as the customer sees it (issue 16): while paused the status page's heading says "Paused" with the
+ * Pause as the customer sees it: while paused the status page's heading says "Paused" with the
  * time kept (not "You are connected"), and a code shared by several devices pauses and resumes as a whole:
  * Pause logs every device out, Resume logs back in those that were online and are still on the WiFi, and
  * the page says so.

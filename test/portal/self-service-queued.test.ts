@@ -1,5 +1,5 @@
 /**
- * A code kept for a device (a second code "queued" on the portal, issue 16) is that device's on the router
+ * A code kept for a device (a second code "queued" on the portal) is that device's on the router
  * too: its hotspot user is bound to the device's MAC until it starts, so another device cannot use it on the
  * router's own login page. The device itself can (while the controller is away, say): the poll adopts the
  * login as the code's start, and the binding becomes the plan's own (none for several devices). The users

@@ -1,5 +1,5 @@
 /**
- * Customer self-service through the portal API against the simulated router (issue 16): a second code tops
+ * Customer self-service through the portal API against the simulated router: a second code tops
  * up or queues, uptime vouchers pause and resume to the second, and a voucher follows its phone to a new
  * WiFi address with its usage.
  */

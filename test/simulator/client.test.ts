@@ -1,4 +1,8 @@
-/** The simulator against the real node-routeros 1.6.9 client (unpatched: so emptyReplies:false). */
+/**
+ * The simulator against node-routeros 1.6.9's own RouterOSAPI, without src/router's wrapper (the library as
+ * patches/node-routeros+1.6.9.patch leaves it). The simulator answers as RouterOS before 7.18 does, without
+ * `!empty` replies (emptyReplies:false).
+ */
 import { RouterOSAPI } from 'node-routeros';
 import { RouterSimulator } from '../../src/simulator';
 

@@ -1,5 +1,5 @@
 /**
- * A branch's router replaced by another machine at the same address (issue 17): the site's stack goes into safe
+ * A branch's router replaced by another machine at the same address: the site's stack goes into safe
  * mode (it writes nothing there), the Sites page and GET /admin/api/sites say so with what to do for THAT site,
  * and the owner adopts the new router from the Sites page, the API or the terminal
  * (`pisonet router adopt --site`); the site's next poll then puts its vouchers' users on the new router. A server

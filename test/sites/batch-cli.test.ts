@@ -1,5 +1,5 @@
 /**
- * A voucher batch made in the terminal reaches its routers at once (issue 17): `pisonet vouchers generate
+ * A voucher batch made in the terminal reaches its routers at once: `pisonet vouchers generate
  * --site` connects to that branch's router and adds the codes there, `--roaming` adds them to every router it
  * can reach; a branch router that is down loses nothing (saved, said so, exit 0) and the server's next poll of
  * that site puts the codes there exactly once; a push by the terminal racing the server's own is not doubled.

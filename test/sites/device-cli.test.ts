@@ -1,5 +1,5 @@
 /**
- * The terminal's device commands on every site (issue 17): `pisonet bandwidth set|remove|reset MAC` and the
+ * The terminal's device commands on every site: `pisonet bandwidth set|remove|reset MAC` and the
  * menu's Bandwidth Control and Active users act on the router of the device's voucher's site, connecting to a
  * branch's router for it; `--site` naming another site is refused with nothing changed; a branch router that is
  * down does not lose the change (saved, applied at the server's next poll of that site, and said so).

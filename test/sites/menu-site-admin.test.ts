@@ -1,5 +1,5 @@
 /**
- * The terminal menu's Sites screen (issue 17): the sites and their routers listed, a site's router tested, a
+ * The terminal menu's Sites screen: the sites and their routers listed, a site's router tested, a
  * site added (a refusal by the service shown, the answers kept for fixing), edited (the password kept unless
  * changed), removed (a site with vouchers asks before ending them) and a replaced router adopted, on the same
  * service and router steps as the admin and `pisonet sites` / `pisonet router adopt --site`.

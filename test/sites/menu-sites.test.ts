@@ -1,5 +1,5 @@
 /**
- * The terminal menu's profile and voucher screens per site (issue 17): with more than one site the profile list
+ * The terminal menu's profile and voucher screens per site: with more than one site the profile list
  * shows each profile's site, Create and Edit ask "Which sites sell it?" (the service's refusals shown, nothing
  * lost), and a batch is made for a site (default first, then the others, then roaming) with only the profiles
  * sold there offered, put on that site's router (roaming: on every router) and saying where the codes are; the

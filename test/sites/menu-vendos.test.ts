@@ -1,5 +1,5 @@
 /**
- * The terminal menu's Coin vendos screens (issue 17): with several sites Add asks "Which site is it at?" (All
+ * The terminal menu's Coin vendos screens: with several sites Add asks "Which site is it at?" (All
  * sites first) and offers only the profiles sold there; a refusal by the service shows its message and "Fix
  * the answers" keeps what was typed; Edit, Switch on or off and Remove act on the same service as the admin;
  * the secret is printed once, on Add. With one site nothing asks for a site.

@@ -1,5 +1,5 @@
 /**
- * The admin's and the terminal's side of profiles and vendos per site (issue 17): the Site select of the profile
+ * The admin's and the terminal's side of profiles and vendos per site: the Site select of the profile
  * and vendo forms (create for a site, edit back to shared), the Site column and the page's site picker, and
  * `--site` on the profile and vendo commands.
  */

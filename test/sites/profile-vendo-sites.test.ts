@@ -1,5 +1,5 @@
 /**
- * Profiles and coin vendos shared or per site (issue 17), with three routers (`default` and two branches): a
+ * Profiles and coin vendos shared or per site, with three routers (`default` and two branches): a
  * profile of one site is refused for another site's batch and for a roaming one, and left out of the other
  * sites' portals; a vendo of one site refuses a phone on another site's router without losing a coin; the rules
  * between a vendo's site and its profile's; and removing a site that still sells something of its own.

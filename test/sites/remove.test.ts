@@ -1,5 +1,5 @@
 /**
- * Removing a site safely (issue 17): refused while the site has unused or active vouchers, with how many of
+ * Removing a site safely: refused while the site has unused or active vouchers, with how many of
  * each; forced, they are ended as revoked ("site removed") in the removal's transaction, audited with the
  * counts. The same rule in the service, the API (?force=true or {force:true}), the admin page and the CLI.
  */

@@ -1,5 +1,5 @@
 /**
- * Router things of every site (issue 17): the admin's "Router queues" tab and GET /admin/api/queues list the
+ * Router things of every site: the admin's "Router queues" tab and GET /admin/api/queues list the
  * narrowed site's router's queues, or every site's with the site named, a router that is down or hung shown
  * with its error beside the others; and the terminal's router commands take --site, connecting to that site's
  * router with its stored (encrypted) password, with a clear error for an unknown site or a router that is down.

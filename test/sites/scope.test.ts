@@ -1,5 +1,5 @@
 /**
- * The admin narrowed to one site (issue 17): reports, events, vouchers, batches and the dashboard's figures
+ * The admin narrowed to one site: reports, events, vouchers, batches and the dashboard's figures
  * by vouchers.site_id, in the services (the API and the CLI call the same code), the JSON APIs' `?site=`, the
  * pages' picker, and the Sites page's income today and active vouchers.
  */

@@ -1,5 +1,5 @@
 /**
- * The portal's self-service on a site that is not `default` (issue 17): a second code tops up or waits on the
+ * The portal's self-service on a site that is not `default`: a second code tops up or waits on the
  * branch's router, a roaming code tops up a branch voucher and becomes the branch's, uptime codes pause and
  * resume there, a voucher moves to a new address there; another site's code is refused, a running code does
  * not move across sites, a branch whose router is down changes nothing, and the status page of a phone that

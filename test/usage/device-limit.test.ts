@@ -1,5 +1,5 @@
 /**
- * The device count holds whatever page a customer logs in from (issue 14). The router's own login page lets a
+ * The device count holds whatever page a customer logs in from. The router's own login page lets a
  * code in as often as `shared-users` allows (the setup guide says `unlimited`), so the poll logs out sessions
  * beyond the voucher's count within one cycle: the earliest devices keep their place, the others get no
  * device row and no queue, and the owner sees an event for each.

@@ -1,4 +1,4 @@
-/** The poll bench's issue-17 verdicts: what it prints as met or not from the figures it measured. */
+/** The poll bench's scaling verdicts: what it prints as met or not from the figures it measured. */
 import { scalingReport } from '../../bench/poll.bench';
 
 /** `cpuRead` is the read after traffic; the unchanged router's read is `unchangedRead` (by default 0.8 of it). */
