@@ -5,7 +5,7 @@
  *   unused ──activate──▶ active ──expire / exhaust──▶ expired / exhausted
  *     ▲                    │  └──topUp / move (stays active, new expires_at)
  *     └────── release ─────┘  (a redemption that never got the device online)
- *   unused / active ──revoke──▶ revoked
+ *   unused / active ──revoke / revokeForSite──▶ revoked
  *
  * Every transition is conditional on the status it starts from, so two writers racing (the portal and the
  * poll, an admin's revoke and an expiry) never overwrite each other: the loser's update changes no row.
@@ -113,16 +113,30 @@ export async function end(
   return n === 1;
 }
 
-/** unused / active → revoked by the shop; the voucher no longer exists on the router. */
-export async function revoke(db: Knex, id: number, at: number): Promise<boolean> {
+/**
+ * unused / active → revoked by the shop; the voucher no longer exists on the router. `reason`: why, when it is
+ * not the shop's own revoke (a vendo's sale whose login failed).
+ */
+export async function revoke(db: Knex, id: number, at: number, reason = 'revoked'): Promise<boolean> {
   const n = await db('vouchers').where({ id }).whereIn('status', ['unused', 'active']).update({
     status: 'revoked',
     ended_at: at,
-    end_reason: 'revoked',
+    end_reason: reason,
     router_user_id: null,
     updated_at: at,
   });
   return n === 1;
+}
+
+/**
+ * unused / active → revoked, every open voucher of a site being removed (in the removal's transaction). Unlike
+ * revoke, `router_user_id` is left as it was: the site's router is no longer managed. Returns how many.
+ */
+export async function revokeForSite(db: Knex, siteId: number, at: number): Promise<number> {
+  return db('vouchers')
+    .where({ site_id: siteId })
+    .whereIn('status', ['unused', 'active'])
+    .update({ status: 'revoked', end_reason: 'site removed', ended_at: at, updated_at: at });
 }
 
 /** More time (an extension): the end moves for an active voucher; an unused one gets it at activation. */

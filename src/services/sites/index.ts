@@ -6,6 +6,7 @@
  */
 import type { ServiceDeps } from '../deps';
 import { assertNameFree } from '../unique-name';
+import * as lifecycle from '../voucher-lifecycle';
 import { AppError, notFound } from '../../lib/errors';
 import type { SiteMonitor } from '../site-monitor';
 import type { RouterBinding } from '../router-binding';
@@ -313,11 +314,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
         if (ownProfiles.length + ownVendos.length > 0) throw hasOwnItems(row.name, ownProfiles, ownVendos);
         const open = await openVoucherCounts(trx, row.id);
         if (open.unused + open.active > 0 && !force) throw hasVouchers(row.name, open);
-        if (open.unused + open.active > 0)
-          await trx('vouchers')
-            .where({ site_id: row.id })
-            .whereIn('status', ['unused', 'active'])
-            .update({ status: 'revoked', end_reason: 'site removed', ended_at: now, updated_at: now });
+        if (open.unused + open.active > 0) await lifecycle.revokeForSite(trx, row.id, now);
         // No foreign key (migration 0017): the site's history stays, with no site.
         await trx('vouchers').where({ site_id: row.id }).update({ site_id: null });
         await trx('batches').where({ site_id: row.id }).update({ site_id: null });

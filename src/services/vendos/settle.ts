@@ -30,10 +30,8 @@ export async function undoFinish(
     await trx('vendo_sessions')
       .where({ id: s.id })
       .update({ state: reopen ? 'armed' : 'expired', ended_at: reopen ? null : now, voucher_id: null });
-    if (voucherId !== null && topupId === null) {
-      await lifecycle.revoke(trx, voucherId, now);
-      await trx('vouchers').where({ id: voucherId }).update({ end_reason: 'vendo-login-failed' });
-    }
+    if (voucherId !== null && topupId === null)
+      await lifecycle.revoke(trx, voucherId, now, 'vendo-login-failed');
   });
 }
 
