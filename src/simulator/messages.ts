@@ -100,7 +100,9 @@ export const MSG_NOT_MODELLED = 'not supported by simulator';
  * - ✖ A disabled user, or a user bound to another server, is refused like an unknown one: the hotspot has
  *   no message of its own for either, and treating them as "no such user" is the cautious reading.
  * - ✖ `host is blocked` and `already authorized` are our own words; a blocked device's traffic is dropped
- *   and RouterOS's answer to a login for it, or for a device already logged in, is unknown.
+ *   and RouterOS's answer to a login for it, or for a device already logged in, is unknown. The refusal
+ *   itself is kept (a router does not log a device in twice), but the controller decides nothing on these
+ *   words: it reads the device's session instead (src/router/login-refusals.ts).
  * No category is sent with any of them (unknown too).
  */
 export const LOGIN_ERR_BAD_CREDENTIALS = 'invalid username or password';
