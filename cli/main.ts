@@ -1,9 +1,14 @@
-import { ConfigError } from '../src/config/env';
-import { AppError, exitCodeFor, toAppError } from '../src/lib/errors';
-import { ValidationError, ValidationErrors } from '../src/domain/errors';
-import { RouterError } from '../src/router/types';
+import { exitCodeFor, toAppError } from '../src/lib/error-reply';
+import {
+  ValidationError,
+  ValidationErrors,
+  ConfigError,
+  AppError,
+  RouterError,
+  UsageError,
+} from '../src/domain/errors';
 import { err as errColours } from './lib/ansi';
-import { HelpRequested, UsageError } from './lib/args';
+import { HelpRequested } from './lib/args';
 import { adminCommands } from './commands/admin';
 import { networkCommands } from './commands/network';
 import type { CommandDef } from './commands/shared';

@@ -6,7 +6,7 @@ import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
-import { StartRefused } from './lib/errors';
+import { StartRefused } from './domain/errors';
 import { stdoutDestination } from './lib/log-format';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';

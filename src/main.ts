@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig } from './config/env';
-import { AppError, StartRefused } from './lib/errors';
+import { loadConfig } from './config/env';
+import { ConfigError, AppError, StartRefused } from './domain/errors';
 import { projectPath } from './lib/paths';
 import { startApp } from './app';
 

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import { CARD_FACTS, PRICE_STYLES, type CardFact, type CardTemplate } from '../../src/domain/card-template';
 import { parseSheetLayout, QUICK_PRINT_MAX, SHEET_LAYOUTS } from '../../src/domain/cards';
-import { parseJsonText, ValidationError } from '../../src/domain/errors';
+import { ValidationError } from '../../src/domain/errors';
+import { parseJsonText } from '../../src/domain/json-text';
 import type { TemplateScope } from '../../src/services/card-templates';
 import { quickPrint } from '../../src/services/vouchers/quick-print';
 import { out } from '../lib/ansi';

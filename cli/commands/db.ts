@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { DatabaseUrlError, parseDatabaseUrl, type DatabaseConfig } from '../../src/config/database-url';
+import { parseDatabaseUrl, type DatabaseConfig } from '../../src/config/database-url';
 import { copyDatabase, type CopyReport } from '../../src/db/copy';
 import { openDatabase } from '../../src/db/knex';
-import { ValidationError } from '../../src/domain/errors';
-import { AppError } from '../../src/lib/errors';
+import { ValidationError, DatabaseUrlError, AppError } from '../../src/domain/errors';
 import { PROJECT_ROOT } from '../../src/lib/paths';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption } from '../lib/args';

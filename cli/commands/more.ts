@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import { describeConfig, loadConfig } from '../../src/config/env';
 import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
-import { parseJsonText, ValidationError } from '../../src/domain/errors';
+import { ValidationError } from '../../src/domain/errors';
+import { parseJsonText } from '../../src/domain/json-text';
 import {
   checkExtension,
   CONFIRM_EXTENSION_ABOVE_SECONDS,

@@ -1,7 +1,6 @@
 /** Subcommands that act on devices and the router: users, bandwidth, queues, router test. */
 import { confirm } from '@inquirer/prompts';
-import { ValidationError } from '../../src/domain/errors';
-import { AppError } from '../../src/lib/errors';
+import { ValidationError, AppError } from '../../src/domain/errors';
 import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
 import type { Core } from '../../src/core';
 import type { BandwidthChange, BandwidthService } from '../../src/services/types';

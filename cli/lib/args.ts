@@ -1,17 +1,7 @@
 import { parseArgs } from 'node:util';
-import { AppError } from '../../src/lib/errors';
+import { UsageError } from '../../src/domain/errors';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: false }>;
-
-/** Bad usage (exit 2): the message, then the command's usage text on its own lines. */
-export class UsageError extends AppError {
-  constructor(
-    message: string,
-    readonly usage?: string,
-  ) {
-    super('USAGE', message, 400);
-  }
-}
 
 export const usageError = (message: string, usage?: string) => new UsageError(message, usage);
 

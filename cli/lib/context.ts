@@ -1,9 +1,9 @@
 import os from 'node:os';
-import { loadConfig, ConfigError } from '../../src/config/env';
+import { loadConfig } from '../../src/config/env';
+import { ConfigError, AppError, RouterError } from '../../src/domain/errors';
 import { openCore, Core } from '../../src/core';
-import { AppError, toAppError } from '../../src/lib/errors';
+import { toAppError } from '../../src/lib/error-reply';
 import { openCliLogs, type CliLogs } from './log';
-import { RouterError } from '../../src/router/types';
 import type { Actor } from '../../src/services/types';
 
 /** The core, plus where its logs go (the menu names the file in its header). */

@@ -11,7 +11,7 @@
  */
 import type { Core } from '../../src/core';
 import type { CardDesign } from '../../src/domain/cards';
-import { AppError } from '../../src/lib/errors';
+import { AppError } from '../../src/domain/errors';
 import type { SiteRef } from '../../src/services/deps';
 import { findSiteRow } from '../../src/services/sites/lookup';
 import type { Actor, GenerateInput, VoucherView } from '../../src/services/types';

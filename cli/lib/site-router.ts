@@ -7,7 +7,7 @@
  * the server).
  */
 import type { Core } from '../../src/core';
-import { AppError } from '../../src/lib/errors';
+import { AppError } from '../../src/domain/errors';
 import { createRouterClient } from '../../src/router';
 import { createManagedHotspot, type ManagedHotspot } from '../../src/router/hotspot';
 import { guardWrites } from '../../src/router/hotspot/guard';

@@ -1,8 +1,8 @@
 import { confirm, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError, ValidationErrors } from '../../src/domain/errors';
+import { ValidationError, ValidationErrors, AppError } from '../../src/domain/errors';
 import { formatDurationHuman } from '../../src/domain/units';
-import { AppError, toAppError } from '../../src/lib/errors';
+import { toAppError } from '../../src/lib/error-reply';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';

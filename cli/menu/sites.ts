@@ -6,8 +6,7 @@
  */
 import { confirm, password, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError, ValidationErrors } from '../../src/domain/errors';
-import { AppError } from '../../src/lib/errors';
+import { ValidationError, ValidationErrors, AppError } from '../../src/domain/errors';
 import type { SiteInput, SiteView } from '../../src/services/sites/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';

@@ -6,8 +6,7 @@
  */
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError, ValidationErrors } from '../../src/domain/errors';
-import { AppError } from '../../src/lib/errors';
+import { ValidationError, ValidationErrors, AppError } from '../../src/domain/errors';
 import type { VendoView } from '../../src/services/vendos/types';
 import { parseRateLines, rateLines } from '../../src/web/admin/pages/vendos';
 import { formatMoney } from '../../src/domain/units';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DatabaseUrlError } from '../domain/errors';
 
 /**
  * DATABASE_URL: which engine keeps the shop's data and where.
@@ -36,8 +37,6 @@ const QUERY_KEYS = new Set(['sslmode', 'host']);
 export function maskUrlPassword(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^\s]*@/gi, '$1***@');
 }
-
-export class DatabaseUrlError extends Error {}
 
 /**
  * Parses DATABASE_URL. Throws DatabaseUrlError with a message that names the problem and shows the URL

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseCidr } from '../domain/network';
-import { DatabaseUrlError, parseDatabaseUrl, type DatabaseConfig } from './database-url';
+import { parseDatabaseUrl, type DatabaseConfig } from './database-url';
+import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseKey } from '../lib/secret-box';
 
@@ -262,13 +263,6 @@ export interface AppConfig {
   /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
   logFormat: 'auto' | 'json' | 'pretty';
   nodeEnv: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 /**

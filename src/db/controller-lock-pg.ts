@@ -7,7 +7,7 @@ import {
   type DatabaseConfig,
   type PostgresConfig,
 } from '../config/database-url';
-import { StartRefused } from '../lib/errors';
+import { StartRefused } from '../domain/errors';
 import { timeFormatter } from '../lib/log-format';
 import { acquireControllerLock, type ControllerLock, type LockOptions } from './controller-lock';
 

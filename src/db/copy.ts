@@ -7,7 +7,7 @@
  * every money and byte column, which must agree exactly.
  */
 import type { Knex } from 'knex';
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import { isPostgres, migrateLatest, rawRows } from './knex';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bindings for our widest table. */

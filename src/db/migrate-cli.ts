@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
-import { loadConfig, ConfigError } from '../config/env';
+import { loadConfig } from '../config/env';
+import { ConfigError } from '../domain/errors';
 import { openDatabase, migrateLatest } from './knex';
 import { projectPath } from '../lib/paths';
 

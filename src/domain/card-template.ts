@@ -4,7 +4,8 @@
  * its prints open on. Pure: checked here, stored by src/services/card-templates.ts, laid out by card-layout.ts and
  * drawn by views/sheets/_card.ejs (every text escaped there).
  */
-import { ErrorCollector, ValidationError, describeValue } from './errors';
+import { ValidationError, describeValue } from './errors';
+import { ErrorCollector } from './error-collector';
 import { SHEET_LAYOUTS, type CardDesign, type SheetLayout } from './cards';
 
 /** `big`: the price large near the top, in the accent colour. `line`: beside the plan's name. `none`: not printed. */

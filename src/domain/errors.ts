@@ -1,7 +1,102 @@
 /**
- * Validation errors for everything a person types or a file holds. Every message names the field and the
- * accepted forms, so the same text works as an API error, an admin flash message and a CLI line.
+ * Every error the controller shows: a stable code (ErrorCode) and a message a shop owner or a customer
+ * can read. Parsers throw ValidationError, the router boundary RouterError, the services, the web and the
+ * terminal AppError and its subclasses; every face renders them through one mapping (src/lib/error-reply.ts).
+ * Imports nothing: the pure domain throws these too.
  */
+
+/** The code of every error we show: AppError's, ValidationError's and RouterError's. */
+export type ErrorCode =
+  | RouterErrorCode
+  | 'INVALID_INPUT' // input and requests
+  | 'INVALID_JSON'
+  | 'BAD_REQUEST'
+  | 'BAD_URL'
+  | 'URL_TOO_LONG'
+  | 'TOO_LARGE'
+  | 'TOO_MANY_FIELDS'
+  | 'UNSUPPORTED_BODY'
+  | 'CONFIRM_REQUIRED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'INTERNAL'
+  | 'USAGE'
+  | 'CONFIG_INVALID' // starting, configuration, database, admin login
+  | 'PROFILES_FILE'
+  | 'CONTROLLER_RUNNING'
+  | 'PORT_IN_USE'
+  | 'PORT_NOT_ALLOWED'
+  | 'BIND_NOT_AVAILABLE'
+  | 'DATABASE_UNREACHABLE'
+  | 'SCHEMA_MISMATCH'
+  | 'TARGET_NOT_EMPTY'
+  | 'COPY_MISMATCH'
+  | 'CREDENTIALS_KEY_FILE'
+  | 'CREDENTIALS_KEY_WRONG'
+  | 'ADMIN_LOCKOUT'
+  | 'PORTAL_URL_INVALID'
+  | 'ROUTER_ERROR' // the router as the services see it
+  | 'ROUTER_SLOW'
+  | 'ROUTER_CHANGED'
+  | 'SAFE_MODE'
+  | 'PROFILE_NOT_FOUND' // profiles and vouchers
+  | 'PROFILE_EXISTS'
+  | 'PROFILE_ARCHIVED'
+  | 'PROFILE_NOT_SHARED'
+  | 'PROFILE_OTHER_SITE'
+  | 'PROFILE_USED_BY_VENDO'
+  | 'BATCH_NOT_FOUND'
+  | 'CODES_EXHAUSTED'
+  | 'VOUCHER_NOT_FOUND'
+  | 'VOUCHER_NOT_ON_ROUTER'
+  | 'VOUCHER_UNLIMITED'
+  | 'VOUCHER_ENDED'
+  | 'VOUCHER_EXPIRED'
+  | 'VOUCHER_REVOKED'
+  | 'INVALID_CODE' // customers on the portal
+  | 'RATE_LIMITED'
+  | 'DEVICE_LIMIT'
+  | 'DEVICE_NOT_FOUND'
+  | 'DEVICE_NOT_PROVEN'
+  | 'DEVICE_OTHER_SITE'
+  | 'UNKNOWN_DEVICE'
+  | 'UNKNOWN_SESSION'
+  | 'LOGIN_REFUSED'
+  | 'NO_ACTIVE_VOUCHER'
+  | 'WRONG_SITE'
+  | 'TOPUP_CONFLICT'
+  | 'ALREADY_QUEUED'
+  | 'NOTHING_QUEUED'
+  | 'PAUSE_LIMIT'
+  | 'PAUSE_NOT_AVAILABLE'
+  | 'NOT_PAUSED'
+  | 'CODE_IN_USE'
+  | 'MOVE_LIMIT'
+  | 'MOVE_OTHER_SITE'
+  | 'VENDO_NOT_FOUND' // coin vendos
+  | 'VENDO_NAME_TAKEN'
+  | 'VENDO_AUTH'
+  | 'VENDO_BUSY'
+  | 'VENDO_DEVICE_BUSY'
+  | 'VENDO_DISABLED'
+  | 'VENDO_OFFLINE'
+  | 'VENDO_OTHER_SITE'
+  | 'VENDO_HAS_HISTORY'
+  | 'VENDO_SESSION_BUSY'
+  | 'VENDO_SESSION_FINISHED'
+  | 'VENDO_SESSION_NOT_FOUND'
+  | 'NO_CREDIT'
+  | 'CREDIT_TOO_SMALL'
+  | 'SITE_NOT_FOUND' // sites
+  | 'SITE_INVALID'
+  | 'SITE_AMBIGUOUS'
+  | 'SITE_NAME_TAKEN'
+  | 'SITE_DEFAULT_FIXED'
+  | 'SITE_HAS_VOUCHERS'
+  | 'SITE_HAS_OWN_ITEMS'
+  | 'SITE_AND_ROAMING'
+  | 'SITE_UNREACHABLE';
 
 /** Shows a bad value inside a message: strings quoted, other values as JSON, missing as `missing`. */
 export function describeValue(value: unknown): string {
@@ -12,6 +107,7 @@ export function describeValue(value: unknown): string {
   return 'an object';
 }
 
+/** One field's problem, from a parser: the message names the field and the accepted forms. */
 export class ValidationError extends Error {
   readonly code = 'INVALID_INPUT' as const;
   readonly field: string;
@@ -53,125 +149,218 @@ export class ValidationErrors extends Error {
   }
 }
 
-/** Gathers field errors while parsing a larger structure, then throws them together. */
-export class ErrorCollector {
-  readonly errors: ValidationError[] = [];
+export type RouterErrorCode =
+  | 'ROUTER_UNREACHABLE' // no connection (DNS, no route, reset, not connected yet, dropped)
+  | 'ROUTER_TIMEOUT' // a command (or connect) got no complete reply in time
+  | 'ROUTER_LOGIN_FAILED' // wrong user or password (or a user without the api policy)
+  | 'ROUTER_TLS' // TLS handshake failed: ROUTER_TLS against the plain port or the reverse, a certificate refused
+  | 'ROUTER_REFUSED' // connection refused: the API service is off, on another port, or not allowed from here
+  | 'ROUTER_TRAP' // RouterOS replied !trap (see routerMessage/category)
+  | 'ROUTER_DUPLICATE' // trap: "failure: already have such name" / "...user with this name..."
+  | 'ROUTER_NO_SUCH_ITEM' // trap: "no such item" / "input does not match any value of ..."
+  | 'ROUTER_FATAL'; // !fatal: the router closed the session
 
-  add(field: string, problem: string): void {
-    this.errors.push(new ValidationError(field, problem));
+/** A RouterOS failure, as src/router/ reports node-routeros's errors and RouterOS's refusals. */
+export class RouterError extends Error {
+  readonly code: RouterErrorCode;
+  /** RouterOS's own message from !trap/!fatal, verbatim. */
+  readonly routerMessage?: string;
+  /** !trap category 0..7 when RouterOS sent one (docs/routeros.md "Trap categories"). */
+  readonly category?: number;
+  /** The command that failed, e.g. `/queue/simple/add` (never includes passwords). */
+  readonly command?: string;
+  /**
+   * Why connecting failed, worded for the owner with what to check (see connectFailure); the same text
+   * shows in /healthz, the admin, the CLI and the log. False for a command's own failure.
+   */
+  readonly connect: boolean;
+
+  constructor(
+    code: RouterErrorCode,
+    message: string,
+    details: {
+      routerMessage?: string;
+      category?: number;
+      command?: string;
+      cause?: unknown;
+      connect?: boolean;
+    } = {},
+  ) {
+    super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
+    this.name = 'RouterError';
+    this.code = code;
+    this.routerMessage = details.routerMessage;
+    this.category = details.category;
+    this.command = details.command;
+    this.connect = details.connect ?? false;
   }
 
-  /** Runs one field parser; on ValidationError records it and returns undefined. Other errors propagate. */
-  field<T>(parse: () => T): T | undefined {
-    try {
-      return parse();
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        this.errors.push(err);
-        return undefined;
-      }
-      if (err instanceof ValidationErrors) {
-        this.errors.push(...err.errors);
-        return undefined;
-      }
-      throw err;
-    }
-  }
-
-  get ok(): boolean {
-    return this.errors.length === 0;
-  }
-
-  throwIfAny(title?: string): void {
-    if (this.errors.length > 0) throw new ValidationErrors(this.errors, title);
-  }
-}
-
-/**
- * JSON text → value; a syntax error names the line and column (`profiles.json is not valid JSON: line 5,
- * column 3: …`). JSON.parse's own messages differ between Node versions and often carry no position.
- */
-export function parseJsonText(text: string, source: string): unknown {
-  const body = text.replace(/^\uFEFF/, '');
-  try {
-    return JSON.parse(body);
-  } catch {
-    const { pos, reason } = locateJsonError(body);
-    const before = body.slice(0, pos).split('\n');
-    const where = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
-    throw new ValidationError(
-      source,
-      `${where}: ${reason}`,
-      `${source} is not valid JSON: ${where}: ${reason}`,
+  /**
+   * True when retrying later may succeed (connection problems), false for RouterOS refusals and for
+   * settings that waiting does not fix (a wrong password, TLS on the wrong port).
+   */
+  get transient(): boolean {
+    return (
+      this.code === 'ROUTER_UNREACHABLE' ||
+      this.code === 'ROUTER_TIMEOUT' ||
+      this.code === 'ROUTER_FATAL' ||
+      this.code === 'ROUTER_REFUSED'
     );
   }
 }
 
-/** A small JSON reader used only to explain a failure: where the text stops being JSON, and why. */
-function locateJsonError(text: string): { pos: number; reason: string } {
-  let i = 0;
-  const fail = (reason: string): never => {
-    throw Object.assign(new Error(reason), { pos: i });
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
-  };
-  const found = () => (i >= text.length ? 'the end of the file' : JSON.stringify(text[i]));
-  const str = () => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\n') fail('a text runs past the end of its line (missing closing ")');
-      i += text[i] === '\\' ? 2 : 1;
-    }
-    if (i >= text.length) fail('a text is not closed (missing ")');
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') return container('}', true);
-    if (ch === '[') return container(']', false);
-    if (ch === '"') return str();
-    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
-    if (!m) fail(`expected a value, found ${found()}${ch === "'" ? ' (JSON needs double quotes)' : ''}`);
-    i += (m as RegExpExecArray)[0].length;
-  };
-  const container = (close: string, isObject: boolean): void => {
-    i++;
-    ws();
-    if (text[i] === close) {
-      i++;
-      return;
-    }
-    for (;;) {
-      ws();
-      if (isObject) {
-        if (text[i] === close) fail(`a comma before ${close} is not allowed in JSON`);
-        if (text[i] !== '"') fail(`expected a "quoted" setting name, found ${found()}`);
-        str();
-        ws();
-        if (text[i] !== ':') fail(`expected : after the setting name, found ${found()}`);
-        i++;
-      } else if (text[i] === close) fail(`a comma before ${close} is not allowed in JSON`);
-      value();
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      fail(`expected , or ${close}, found ${found()}${text[i] === '"' ? ' (a comma is missing)' : ''}`);
-    }
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail(`unexpected ${found()} after the end of the JSON value`);
-    return { pos: text.length, reason: 'not valid JSON' };
-  } catch (err) {
-    return { pos: (err as { pos: number }).pos, reason: (err as Error).message };
+/**
+ * The project's service-level error: a stable machine code, a message a shop owner (or customer) can
+ * read, and the HTTP status it maps to.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number = 400,
+    readonly field?: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/**
+ * The server refuses to start for a reason the owner fixes in .env or by stopping another program (the
+ * database is in use by another controller, the port is taken). `npm start` prints the message as its one
+ * line, without a stack: nothing is wrong with the program.
+ */
+export class StartRefused extends AppError {
+  constructor(code: ErrorCode, reason: string) {
+    super(code, `PisoNet Manager cannot start: ${reason}`, 409);
+    this.name = 'StartRefused';
+  }
+}
+
+export const notFound = (what: string, code: ErrorCode = 'NOT_FOUND') =>
+  new AppError(code, `${what} not found`, 404);
+
+/** Bad usage of a terminal command (exit 2): the message, then the command's usage text on its own lines. */
+export class UsageError extends AppError {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super('USAGE', message, 400);
+  }
+}
+
+/** Problems in .env, all of them at once (src/config/env.ts); the program refuses to start. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A DATABASE_URL that cannot be used: the message names the problem, the password masked. */
+export class DatabaseUrlError extends Error {}
+
+/** The sealed text could not be opened: another key sealed it (or it was altered), or it is not ours. */
+export class SecretBoxError extends Error {
+  constructor(readonly reason: 'wrong-key' | 'format') {
+    super(
+      reason === 'wrong-key'
+        ? 'the stored secret cannot be decrypted with this key (it was sealed with another key)'
+        : 'the stored secret is not in a known format',
+    );
+    this.name = 'SecretBoxError';
+  }
+}
+
+/** Too many wrong codes from one asker (src/services/guess-limiter.ts); its wait in seconds (Retry-After). */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'RATE_LIMITED',
+      `Too many wrong codes. Please wait ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'} and try again.`,
+      429,
+    );
+  }
+}
+
+/**
+ * A code that works at another of the shop's sites. The customer is told which one: its WiFi name as the cards
+ * print it (the site's own, else WIFI_NAME, else the shop's name) and the site's name (`place`; null for the
+ * `.env` router, "main" in the customer's language). Only the holder of a valid code learns this.
+ */
+export class WrongSiteError extends AppError {
+  constructor(
+    readonly place: string | null,
+    readonly wifi: string,
+  ) {
+    super(
+      'WRONG_SITE',
+      `This code works at the shop's ${place ?? 'main'} hotspot (WiFi “${wifi}”). Your code was not used; connect to that hotspot to use it.`,
+      409,
+      'code',
+    );
+  }
+}
+
+/**
+ * The code is in use on another phone and does not move here. `waitMinutes`: how long the other phone must
+ * stay offline before this one may take it; null when the shop has moves off (waiting does not help).
+ */
+export class CodeInUseError extends AppError {
+  constructor(readonly waitMinutes: number | null) {
+    super(
+      'CODE_IN_USE',
+      waitMinutes === null
+        ? 'This code is in use on another phone. Ask the shop for help.'
+        : `This code is in use on another phone. Ask the shop for help, or wait until the other phone has been offline for ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'}.`,
+      409,
+      'code',
+    );
+    this.name = 'CodeInUseError';
+  }
+}
+
+/** A code moved as often as the shop allows in a day; `waitMinutes`: until the oldest move leaves the day. */
+export class MoveLimitError extends AppError {
+  constructor(
+    readonly limit: number,
+    readonly waitMinutes: number | null,
+    waitWords: string,
+  ) {
+    super(
+      'MOVE_LIMIT',
+      `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
+        waitMinutes === null ? '' : `It can move again in ${waitWords}, or ask the shop.`
+      }`.trim(),
+      429,
+      'code',
+    );
+    this.name = 'MoveLimitError';
+  }
+}
+
+/** A write refused in safe mode (src/router/hotspot/guard.ts); `operation`: the ManagedHotspot call. */
+export class SafeModeError extends AppError {
+  constructor(operation: string, why: string) {
+    super(
+      'SAFE_MODE',
+      `Nothing was changed on the router: the controller is in safe mode (${why}). An owner can adopt the router in Settings.`,
+      409,
+    );
+    this.name = 'SafeModeError';
+    this.operation = operation;
+  }
+  readonly operation: string;
+}
+
+/** A removal refused while the site has open vouchers; `open` says how many of each. */
+export class SiteHasVouchersError extends AppError {
+  constructor(
+    message: string,
+    readonly open: { unused: number; active: number },
+  ) {
+    super('SITE_HAS_VOUCHERS', message, 409);
   }
 }

@@ -2,7 +2,8 @@
  * Profiles: what a voucher buys. Parsed from profiles.json (human units) into integers; every problem in
  * the file is reported at once, named by profile and field, e.g. `BASIC: fup.rate_up`.
  */
-import { ErrorCollector, ValidationError, ValidationErrors, describeValue } from './errors';
+import { ValidationError, ValidationErrors, describeValue } from './errors';
+import { ErrorCollector } from './error-collector';
 import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parsePrice } from './units';
 import type { CapPolicy, Profile, TimeMode } from './profile-types';
 import { parseSelfServiceFields, SELF_SERVICE_KEYS } from './self-service';

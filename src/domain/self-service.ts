@@ -4,7 +4,8 @@
  * shows up with another WiFi address. Pure: profiles and counts in, decisions out.
  */
 import { parseDuration } from './durations';
-import { ValidationError, type ErrorCollector } from './errors';
+import { ValidationError } from './errors';
+import type { ErrorCollector } from './error-collector';
 import type { Profile, TopUpMode } from './profile-types';
 
 export const SELF_SERVICE_KEYS = ['topup', 'pause_max', 'pauses_per_day'] as const;

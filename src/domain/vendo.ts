@@ -2,7 +2,8 @@
  * Coin vendos, the pure part: a vendo's rate table (what each amount buys), the most time a credit buys, and
  * the bounds every face (admin, API, CLI, the board's protocol) shares. Money in centavos, time in seconds.
  */
-import { ValidationError, ErrorCollector } from './errors';
+import { ValidationError } from './errors';
+import { ErrorCollector } from './error-collector';
 import { formatMoney, formatRouterDuration, parseDuration } from './units';
 
 export interface RateEntry {

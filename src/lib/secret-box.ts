@@ -6,24 +6,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SecretBoxError } from '../domain/errors';
 
 const VERSION = 'v1';
 
 export interface SecretBox {
   seal(secret: string): string;
   open(sealed: string): string;
-}
-
-/** The sealed text could not be opened: another key sealed it (or it was altered), or it is not ours. */
-export class SecretBoxError extends Error {
-  constructor(readonly reason: 'wrong-key' | 'format') {
-    super(
-      reason === 'wrong-key'
-        ? 'the stored secret cannot be decrypted with this key (it was sealed with another key)'
-        : 'the stored secret is not in a known format',
-    );
-    this.name = 'SecretBoxError';
-  }
 }
 
 /** 32 bytes written as base64 (44 characters) or hex (64 characters); undefined for anything else. */

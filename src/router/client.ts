@@ -1,14 +1,7 @@
 import { RouterConnection, type ConnectionConfig } from './connection';
 import { Semaphore } from './limits';
-import {
-  RouterError,
-  type PrintOptions,
-  type RosAttrs,
-  type RosRow,
-  type RouterClient,
-  type RouterIdentity,
-  type RouterStatus,
-} from './types';
+import type { PrintOptions, RosAttrs, RosRow, RouterClient, RouterIdentity, RouterStatus } from './types';
+import { RouterError } from '../domain/errors';
 
 export type { RouterLogger, RouterTlsOptions } from './connection';
 

@@ -9,13 +9,8 @@ import {
   type RouterSettingNames,
 } from './errors';
 import { backoffDelay, type BackoffOptions } from './limits';
-import {
-  RouterError,
-  type RosRow,
-  type RouterConnectionState,
-  type RouterErrorCode,
-  type RouterStatus,
-} from './types';
+import type { RosRow, RouterConnectionState, RouterStatus } from './types';
+import { RouterError, type RouterErrorCode } from '../domain/errors';
 
 /** pino-compatible logger; the router module always logs `(object, message)`. */
 export interface RouterLogger {

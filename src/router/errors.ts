@@ -1,4 +1,4 @@
-import { RouterError, type RouterErrorCode } from './types';
+import { RouterError, type RouterErrorCode } from '../domain/errors';
 
 /** What node-routeros (with patches/node-routeros+1.6.9.patch) rejects with; all fields optional. */
 interface LibraryError {

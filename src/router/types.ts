@@ -2,6 +2,10 @@
  * The router boundary's public contract. Everything outside src/router/ talks to RouterOS through
  * this interface only; only src/router/ imports node-routeros.
  */
+import type { RouterErrorCode } from '../domain/errors';
+
+// The usage engine (src/services/usage/, being rewritten) still imports RouterError from here.
+export { RouterError, type RouterErrorCode } from '../domain/errors';
 
 /** One row of a RouterOS reply: property name → raw string value, as RouterOS sent it. */
 export type RosRow = Record<string, string>;
@@ -11,65 +15,6 @@ export type RosRow = Record<string, string>;
  * (docs/routeros.md "Reply details").
  */
 export type RosAttrs = Record<string, string | number | boolean | undefined>;
-
-export type RouterErrorCode =
-  | 'ROUTER_UNREACHABLE' // no connection (DNS, no route, reset, not connected yet, dropped)
-  | 'ROUTER_TIMEOUT' // a command (or connect) got no complete reply in time
-  | 'ROUTER_LOGIN_FAILED' // wrong user or password (or a user without the api policy)
-  | 'ROUTER_TLS' // TLS handshake failed: ROUTER_TLS against the plain port or the reverse, a certificate refused
-  | 'ROUTER_REFUSED' // connection refused: the API service is off, on another port, or not allowed from here
-  | 'ROUTER_TRAP' // RouterOS replied !trap (see routerMessage/category)
-  | 'ROUTER_DUPLICATE' // trap: "failure: already have such name" / "...user with this name..."
-  | 'ROUTER_NO_SUCH_ITEM' // trap: "no such item" / "input does not match any value of ..."
-  | 'ROUTER_FATAL'; // !fatal: the router closed the session
-
-export class RouterError extends Error {
-  readonly code: RouterErrorCode;
-  /** RouterOS's own message from !trap/!fatal, verbatim. */
-  readonly routerMessage?: string;
-  /** !trap category 0..7 when RouterOS sent one (docs/routeros.md "Trap categories"). */
-  readonly category?: number;
-  /** The command that failed, e.g. `/queue/simple/add` (never includes passwords). */
-  readonly command?: string;
-  /**
-   * Why connecting failed, worded for the owner with what to check (see connectFailure); the same text
-   * shows in /healthz, the admin, the CLI and the log. False for a command's own failure.
-   */
-  readonly connect: boolean;
-
-  constructor(
-    code: RouterErrorCode,
-    message: string,
-    details: {
-      routerMessage?: string;
-      category?: number;
-      command?: string;
-      cause?: unknown;
-      connect?: boolean;
-    } = {},
-  ) {
-    super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
-    this.name = 'RouterError';
-    this.code = code;
-    this.routerMessage = details.routerMessage;
-    this.category = details.category;
-    this.command = details.command;
-    this.connect = details.connect ?? false;
-  }
-
-  /**
-   * True when retrying later may succeed (connection problems), false for RouterOS refusals and for
-   * settings that waiting does not fix (a wrong password, TLS on the wrong port).
-   */
-  get transient(): boolean {
-    return (
-      this.code === 'ROUTER_UNREACHABLE' ||
-      this.code === 'ROUTER_TIMEOUT' ||
-      this.code === 'ROUTER_FATAL' ||
-      this.code === 'ROUTER_REFUSED'
-    );
-  }
-}
 
 export interface PrintOptions {
   /** Sent as `=.proplist=a,b,c`. Always pass it when polling (docs/routeros.md "Proplist"). */

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import type { ServiceDeps } from './deps';
 import type { Actor, AdminAccountService } from './types';
 

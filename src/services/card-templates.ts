@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/knex';
 import type { Clock } from '../lib/clock';
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import {
   PRESET_TEMPLATES,
   DEFAULT_CARD_TEMPLATE,

@@ -4,9 +4,8 @@
  * each for at most LOOKUP_MS, so a hung branch delays nobody by more than that.
  */
 import type { Knex } from 'knex';
-import { ValidationError } from '../domain/errors';
+import { ValidationError, AppError } from '../domain/errors';
 import { normaliseMac } from '../domain/units';
-import { AppError } from '../lib/errors';
 import { DEFAULT_SITE, type SiteRef } from './deps';
 import { findSite } from './sites/lookup';
 import { sitesSeeing, type SiteDrivers } from './site-dispatch';

@@ -29,18 +29,7 @@
 import type { Clock } from '../lib/clock';
 import { normaliseMac } from '../domain/units';
 import { ADDRESS_GUESSES_PER_MINUTE } from '../domain/code-style';
-import { AppError } from '../lib/errors';
-
-/** AppError with the seconds to wait, for the Retry-After header. */
-export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      'RATE_LIMITED',
-      `Too many wrong codes. Please wait ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'} and try again.`,
-      429,
-    );
-  }
-}
+import { RateLimitedError } from '../domain/errors';
 
 /** Who sends a portal request: its browser token (when it kept one), the device it names, its address. */
 export interface Asker {

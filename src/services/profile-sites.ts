@@ -4,7 +4,7 @@
  * the admin, the API, the CLI and the vendos enforce the same ones.
  */
 import type { Knex } from 'knex';
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import { findSite } from './sites/lookup';
 import type { SiteRef } from './deps';
 

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import { parseProfile, parseProfiles, type Profile } from '../domain/profiles';
 import { diffProfiles, profileToJson } from '../domain/profile-json';
-import { parseJsonText, ValidationError, ValidationErrors } from '../domain/errors';
-import { AppError } from '../lib/errors';
+import { ValidationError, ValidationErrors, AppError } from '../domain/errors';
+import { parseJsonText } from '../domain/json-text';
 import type { ServiceDeps } from './deps';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './profile-sites';
 import { profileFromRow, type ProfileRow } from './voucher-state';

@@ -15,18 +15,16 @@ import { desiredQueues } from '../domain/queues';
 import type { Profile } from '../domain/profiles';
 import { voucherTiming } from '../domain/vouchers';
 import { normaliseMac, parseIPv4 } from '../domain/units';
-import { AppError } from '../lib/errors';
+import { AppError, RouterError, WrongSiteError } from '../domain/errors';
 import { maskCode } from '../lib/logger';
-import { confirmedLoginRefusal } from '../router/login-refusals';
-import { RouterError } from '../router/types';
+import { classifyLoginRefusal } from '../router/login-refusals';
 import { siteOf, type ServiceDeps } from './deps';
 import { DEFAULT_SITE_ID } from './sites/types';
 import { recordEvent, recordEvents } from './events';
 import { redemptionEvents } from './activity-events';
 import { EVENT_KINDS } from '../domain/activity';
-import { GuessLimiter, RateLimitedError, type Asker, type GuessTicket } from './guess-limiter';
+import { GuessLimiter, type Asker, type GuessTicket } from './guess-limiter';
 
-export { RateLimitedError };
 import * as lifecycle from './voucher-lifecycle';
 import type { LoginOutcome } from '../router/hotspot';
 import {
@@ -67,25 +65,6 @@ const deviceLimit = () =>
 const expired = () =>
   new AppError('VOUCHER_EXPIRED', 'This code has expired or its data is used up.', 410, 'code');
 
-/**
- * A code that works at another of the shop's sites. The customer is told which one: its WiFi name as the cards
- * print it (the site's own, else WIFI_NAME, else the shop's name) and the site's name (`place`; null for the
- * `.env` router, "main" in the customer's language). Only the holder of a valid code learns this.
- */
-export class WrongSiteError extends AppError {
-  constructor(
-    readonly place: string | null,
-    readonly wifi: string,
-  ) {
-    super(
-      'WRONG_SITE',
-      `This code works at the shop's ${place ?? 'main'} hotspot (WiFi “${wifi}”). Your code was not used; connect to that hotspot to use it.`,
-      409,
-      'code',
-    );
-  }
-}
-
 /** Where another site's code works (WrongSiteError); a site gone meanwhile gets the message without it. */
 async function otherSite(deps: ServiceDeps, siteId: number | null): Promise<AppError> {
   const row =
@@ -112,13 +91,9 @@ const notOnRouter = () =>
     503,
   );
 
-/**
- * The hotspot's refusal of the login, in the customer's words, for the texts a real router is known to send
- * (src/router/login-refusals.ts). Any other text was checked against the device's session on the router before
- * it reached here, and is told as the router's own refusal.
- */
+/** The hotspot's refusal of the login, in the customer's words (the texts are in src/router/login-refusals.ts). */
 function refusal(err: RouterError): AppError | undefined {
-  switch (confirmedLoginRefusal(err.routerMessage ?? '')) {
+  switch (classifyLoginRefusal(err.routerMessage ?? '')) {
     case 'uptime-limit':
     case 'traffic-limit':
       return expired(); // the router's own accounting used the code up (on its login page, say)

@@ -11,7 +11,7 @@
  * In safe mode the check runs again at most once a minute when a write is asked for (SAFE_RECHECK_MS), so an
  * adopt made by another process (the terminal, another server on the same database) ends safe mode here too.
  */
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import { DEFAULT_SITE, siteOf, type ServiceDeps } from './deps';

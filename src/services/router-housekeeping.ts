@@ -7,7 +7,7 @@
  * a crash.
  */
 import type { Clock } from '../lib/clock';
-import { AppError } from '../lib/errors';
+import { AppError, RouterError } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 import {
   createRouterHousekeeping,
@@ -23,7 +23,7 @@ import {
   type RouterInterface,
   type RouterResources,
 } from '../router/housekeeping';
-import { RouterError, type RouterClient } from '../router/types';
+import type { RouterClient } from '../router/types';
 import { DEFAULT_SITE, type SiteRef } from './deps';
 import type { Actor, AuditService } from './types';
 

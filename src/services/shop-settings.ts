@@ -9,9 +9,9 @@
  * while the server runs) reaches the server at its next poll (`refresh`).
  */
 import type { AppConfig } from '../config/env';
-import { ErrorCollector, ValidationError } from '../domain/errors';
+import { ValidationError, AppError } from '../domain/errors';
+import { ErrorCollector } from '../domain/error-collector';
 import { ipInCidrs, parseCidr } from '../domain/network';
-import { AppError } from '../lib/errors';
 import { knownTimeZone } from './sites/validate';
 import type { Actor, SettingsService } from './types';
 

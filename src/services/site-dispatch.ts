@@ -9,7 +9,7 @@
 import type { Knex } from 'knex';
 import { isPlausibleCode, normaliseCode } from '../domain/codes';
 import { normaliseMac } from '../domain/units';
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import type { SiteRef } from './deps';

@@ -9,7 +9,7 @@
  */
 import type { AppConfig } from '../config/env';
 import type { Db } from '../db/knex';
-import { AppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { createRouterClient, toRouterError, type RouterClient } from '../router';

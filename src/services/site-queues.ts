@@ -6,7 +6,8 @@
  * narrowed to one) is waited for as long as its connection waits: a big router's list may take longer to print.
  */
 import type { Knex } from 'knex';
-import { AppError, toAppError } from '../lib/errors';
+import { AppError } from '../domain/errors';
+import { toAppError } from '../lib/error-reply';
 import type { ManagedHotspot, QueueView } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import type { RouterQueueView, SiteQueues } from './types';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError } from '../lib/errors';
+import { AppError, type ErrorCode } from '../domain/errors';
 
 /**
  * Refuses a name another row of `table` already has, in any case (sites, vendos: names people type and read).
@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors';
  */
 export async function assertNameFree(
   db: Knex,
-  what: { table: string; noun: string; code: string },
+  what: { table: string; noun: string; code: ErrorCode },
   name: string,
   except?: string | number,
 ): Promise<void> {

@@ -5,7 +5,8 @@
  * the dashboard's live tiles and the user-traffic API never disagree.
  */
 import { formatShopTime } from '../domain/clock';
-import type { RouterClient, RouterErrorCode } from '../router/types';
+import type { RouterClient } from '../router/types';
+import type { RouterErrorCode } from '../domain/errors';
 import type { RouterWarning } from '../services/router-checks';
 import { safeModeWarnings } from '../services/router-binding';
 import type { WebContext } from './context';

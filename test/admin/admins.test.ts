@@ -2,7 +2,7 @@ import { createHarness, Harness } from '../helpers/harness';
 import { checkPassword, createAdminAccountService, hashPassword } from '../../src/services/admins';
 import type { ServiceDeps } from '../../src/services/deps';
 import type { AppConfig } from '../../src/config/env';
-import { AppError } from '../../src/lib/errors';
+import { AppError } from '../../src/domain/errors';
 
 let h: Harness;
 beforeAll(async () => {

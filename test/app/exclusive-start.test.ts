@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config/env';
 import { startApp, type RunningApp } from '../../src/app';
 import { acquireControllerLock, lockFileFor } from '../../src/db/controller-lock';
-import { StartRefused } from '../../src/lib/errors';
+import { StartRefused } from '../../src/domain/errors';
 import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { RouterSimulator } from '../../src/simulator';

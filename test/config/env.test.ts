@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadConfig, ConfigError, describeConfig } from '../../src/config/env';
+import { loadConfig, describeConfig } from '../../src/config/env';
+import { ConfigError } from '../../src/domain/errors';
 import { PROJECT_ROOT } from '../../src/lib/paths';
 
 describe('configuration', () => {

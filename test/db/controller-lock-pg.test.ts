@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/env';
 import type { PostgresConfig } from '../../src/config/database-url';
 import { acquirePostgresLock } from '../../src/db/controller-lock-pg';
 import { openDatabase, type Db } from '../../src/db/knex';
-import { StartRefused } from '../../src/lib/errors';
+import { StartRefused } from '../../src/domain/errors';
 import { createLogger } from '../../src/lib/logger';
 import { describePostgresOnly } from '../helpers/engine-describe';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';

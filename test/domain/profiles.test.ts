@@ -1,4 +1,5 @@
-import { parseJsonText, ValidationError, ValidationErrors } from '../../src/domain/errors';
+import { ValidationError, ValidationErrors } from '../../src/domain/errors';
+import { parseJsonText } from '../../src/domain/json-text';
 import { diffProfiles, profileToJson } from '../../src/domain/profile-json';
 import { findProfile, parseProfile, parseProfiles, type Profile } from '../../src/domain/profiles';
 import tiers from './fixtures/profiles.json';

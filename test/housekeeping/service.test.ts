@@ -3,7 +3,7 @@
  * second site's; a router that is down, hung or refusing is a clear error; the reboot is the owner's only, for
  * the router confirmed, audited, and the router comes back.
  */
-import { AppError } from '../../src/lib/errors';
+import { AppError } from '../../src/domain/errors';
 import { DEFAULT_SITE, type SiteRef } from '../../src/services/deps';
 import type { HousekeepingService } from '../../src/services/router-housekeeping';
 import { SYSTEM } from '../../src/services/types';

@@ -1,5 +1,6 @@
 import { stripAnsi } from '../../cli/lib/ansi';
-import { ConfigError, loadConfig } from '../../src/config/env';
+import { loadConfig } from '../../src/config/env';
+import { ConfigError } from '../../src/domain/errors';
 import { createLogger, maskCodesInUrl } from '../../src/lib/logger';
 import {
   formatRecord,

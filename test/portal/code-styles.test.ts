@@ -11,7 +11,7 @@ import { saveShopCodeStyle } from '../../src/services/vouchers/code-style';
 import { DEFAULT_CODE_STYLE, type CodeStyle } from '../../src/domain/code-style';
 import { cardLink, type CardLinkTarget } from '../../src/services/vouchers/card-link';
 import { maskCodesInUrl } from '../../src/lib/logger';
-import { RouterError } from '../../src/router/types';
+import { RouterError } from '../../src/domain/errors';
 
 let h: Harness;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { connectFailure, toRouterError } from '../../src/router/errors';
 import { attrWords } from '../../src/router/client';
-import { RouterError } from '../../src/router/types';
+import { RouterError } from '../../src/domain/errors';
 
 /** Shapes the patched node-routeros rejects with (patches/node-routeros+1.6.9.patch). */
 const trap = (message: string, category?: string): Error =>

@@ -4,7 +4,8 @@
  * moment later, the timing a loaded router or a slow link gives (the simulator answers both in one breath).
  */
 import { loginDevice } from '../../src/router/hotspot/sessions';
-import { RouterError, type RouterClient } from '../../src/router/types';
+import type { RouterClient } from '../../src/router/types';
+import { RouterError } from '../../src/domain/errors';
 
 function slowQueueRouter() {
   const removed: string[] = [];

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../src/lib/errors';
-import { ValidationErrors } from '../../src/domain/errors';
+import { ValidationErrors, AppError, ConfigError } from '../../src/domain/errors';
 import { createLogger } from '../../src/lib/logger';
-import { ConfigError, describeConfig, loadConfig } from '../../src/config/env';
+import { describeConfig, loadConfig } from '../../src/config/env';
 import { secretBox } from '../../src/lib/secret-box';
 import { createSiteMonitor } from '../../src/services/site-monitor';
 import { openCredentialsBox, CREDENTIALS_KEY_FILE } from '../../src/services/sites/credentials';

@@ -4,7 +4,7 @@ import { makeVendo, Phone } from '../vendos/helpers';
 import { SYSTEM } from '../../src/services/types';
 import { saleCodeStyle, saveShopCodeStyle } from '../../src/services/vouchers/code-style';
 import { DEFAULT_CODE_STYLE } from '../../src/domain/code-style';
-import { RouterError } from '../../src/router/types';
+import { RouterError } from '../../src/domain/errors';
 import { AdminClient } from '../admin/client';
 import { storedCodeStyle } from '../../src/services/vouchers/code-style';
 

@@ -4,7 +4,7 @@
  * Reads go through, so the admin still shows what the router holds. Any operation not listed as a read is
  * treated as a write, so an operation added later is guarded without anyone remembering to.
  */
-import { AppError } from '../../lib/errors';
+import { SafeModeError } from '../../domain/errors';
 import type { ManagedHotspot } from './index';
 
 const READS = new Set<string>([
@@ -17,19 +17,6 @@ const READS = new Set<string>([
   'hostAddresses',
   'loginsMissedBy',
 ]);
-
-export class SafeModeError extends AppError {
-  constructor(operation: string, why: string) {
-    super(
-      'SAFE_MODE',
-      `Nothing was changed on the router: the controller is in safe mode (${why}). An owner can adopt the router in Settings.`,
-      409,
-    );
-    this.name = 'SafeModeError';
-    this.operation = operation;
-  }
-  readonly operation: string;
-}
 
 export function guardWrites(
   hotspot: ManagedHotspot,

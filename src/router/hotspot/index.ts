@@ -7,7 +7,8 @@
  */
 import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
 import { isOurQueue } from '../../domain/reconcile';
-import type { RouterClient, RouterError } from '../types';
+import type { RouterClient } from '../types';
+import type { RouterError } from '../../domain/errors';
 import { LoginsInFlight } from './logins-in-flight';
 import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import {

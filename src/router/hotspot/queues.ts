@@ -4,7 +4,8 @@
  */
 import type { DesiredQueue } from '../../domain/queues';
 import type { QueueFieldChanges, ReconcilePlan } from '../../domain/reconcile';
-import { RouterError, type RosAttrs, type RouterClient } from '../types';
+import type { RosAttrs, RouterClient } from '../types';
+import { RouterError } from '../../domain/errors';
 import { QUEUE_MENU } from './snapshot';
 
 /** The domain's queue fields → RouterOS `/queue/simple` attributes. */

@@ -4,7 +4,8 @@
  * but no code of theirs can log in; the plan puts back what the vouchers call for, changing only what
  * differs. Users without our comment were made by someone else and are never in any list of the plan.
  */
-import { RouterError, type RosAttrs, type RouterClient } from '../types';
+import type { RosAttrs, RouterClient } from '../types';
+import { RouterError } from '../../domain/errors';
 import { attempt, isGone, removeMany } from './queues';
 import { USER_MENU } from './snapshot';
 import { addUser, userChanges, type UserOnRouter, type UserPlacement, type VoucherUser } from './users';

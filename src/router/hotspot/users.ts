@@ -4,7 +4,8 @@
  * without it were made by someone else and are never touched.
  */
 import { formatRouterDuration, parseRouterDuration } from '../../domain/units';
-import { RouterError, type RosAttrs, type RouterClient } from '../types';
+import type { RosAttrs, RouterClient } from '../types';
+import { RouterError } from '../../domain/errors';
 import { USER_MENU } from './snapshot';
 
 /** Any MAC: a hotspot user with this `mac-address` is not bound to a device. */

@@ -6,7 +6,8 @@
  * own per-command timeout; a router that is down or refuses answers with a RouterError.
  */
 import { parseRouterDuration } from '../../domain/units';
-import { RouterError, type RosRow, type RouterClient } from '../types';
+import type { RosRow, RouterClient } from '../types';
+import { RouterError } from '../../domain/errors';
 import type {
   DhcpLease,
   HealthSensor,

@@ -12,7 +12,7 @@ import {
   parseMovesPerDay,
 } from '../../domain/self-service';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { GuessLimiter, GuessTicket } from '../guess-limiter';
 import { maskCode } from '../../lib/logger';
 import { DEFAULT_SITE, type ServiceDeps } from '../deps';
@@ -22,7 +22,6 @@ import { toVoucherState } from '../voucher-state';
 import * as lifecycle from '../voucher-lifecycle';
 import { createDeviceAddress } from './device-address';
 import { createMoves } from './move';
-export { CodeInUseError, MoveLimitError } from './move';
 import { createPauses, type PauseState } from './pause';
 import {
   activeVoucherOf,

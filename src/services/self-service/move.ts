@@ -10,9 +10,8 @@
  * redemption's relogin (its own queue, counted from its own baseline). A failed login puts the row back.
  */
 import { moveAllowance, moveDecision, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
-import { AppError } from '../../lib/errors';
+import { CodeInUseError, MoveLimitError, type RouterError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
-import type { RouterError } from '../../router/types';
 import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
@@ -21,43 +20,6 @@ import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './sha
 
 export type MoveOutcome =
   { kind: 'moved'; result: RedeemResult; from: string } | { kind: 'confirm'; message: string };
-
-/**
- * The code is in use on another phone and does not move here. `waitMinutes`: how long the other phone must
- * stay offline before this one may take it; null when the shop has moves off (waiting does not help).
- */
-export class CodeInUseError extends AppError {
-  constructor(readonly waitMinutes: number | null) {
-    super(
-      'CODE_IN_USE',
-      waitMinutes === null
-        ? 'This code is in use on another phone. Ask the shop for help.'
-        : `This code is in use on another phone. Ask the shop for help, or wait until the other phone has been offline for ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'}.`,
-      409,
-      'code',
-    );
-    this.name = 'CodeInUseError';
-  }
-}
-
-/** A code moved as often as the shop allows in a day; `waitMinutes`: until the oldest move leaves the day. */
-export class MoveLimitError extends AppError {
-  constructor(
-    readonly limit: number,
-    readonly waitMinutes: number | null,
-    waitWords: string,
-  ) {
-    super(
-      'MOVE_LIMIT',
-      `This code has moved to another device ${limit} time${limit === 1 ? '' : 's'} today. ${
-        waitMinutes === null ? '' : `It can move again in ${waitWords}, or ask the shop.`
-      }`.trim(),
-      429,
-      'code',
-    );
-    this.name = 'MoveLimitError';
-  }
-}
 
 export function createMoves(
   deps: ServiceDeps,

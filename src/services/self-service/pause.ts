@@ -7,9 +7,8 @@
  */
 import { pauseEndsAt, pauseRefusal, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
 import { voucherTiming } from '../../domain/vouchers';
-import { AppError } from '../../lib/errors';
+import { AppError, type RouterError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
-import type { RouterError } from '../../router/types';
 import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';

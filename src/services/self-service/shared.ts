@@ -5,7 +5,7 @@ import type { Profile } from '../../domain/profiles';
 import { voucherTiming } from '../../domain/vouchers';
 import { normaliseMac } from '../../domain/units';
 import { formatDurationHuman } from '../../domain/durations';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { Clock } from '../../lib/clock';
 import type { CycleReport, UsageService } from '../types';
 import { profileFromRow, toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';

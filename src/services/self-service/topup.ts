@@ -6,7 +6,7 @@
 import { addedAmounts, addRefusal, topUpModeOf } from '../../domain/self-service';
 import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
 import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';

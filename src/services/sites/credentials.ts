@@ -4,9 +4,9 @@
  * A password sealed with another key gives one clear error naming CREDENTIALS_KEY, never a stack trace.
  */
 import type { AppConfig } from '../../config/env';
-import { AppError } from '../../lib/errors';
+import { AppError, SecretBoxError } from '../../domain/errors';
 import type { Logger } from '../../lib/logger';
-import { loadOrCreateKeyFile, secretBox, SecretBoxError, type SecretBox } from '../../lib/secret-box';
+import { loadOrCreateKeyFile, secretBox, type SecretBox } from '../../lib/secret-box';
 
 export const CREDENTIALS_KEY_FILE = 'credentials.key';
 

@@ -6,8 +6,8 @@
  */
 import type { ServiceDeps } from '../deps';
 import { assertNameFree } from '../unique-name';
+import { AppError, notFound, SiteHasVouchersError } from '../../domain/errors';
 import * as lifecycle from '../voucher-lifecycle';
-import { AppError, notFound } from '../../lib/errors';
 import type { SiteMonitor } from '../site-monitor';
 import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from './credentials';
@@ -49,16 +49,6 @@ const fixedDefault = () =>
   );
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
-/** A removal refused while the site has open vouchers; `open` says how many of each. */
-export class SiteHasVouchersError extends AppError {
-  constructor(
-    message: string,
-    readonly open: { unused: number; active: number },
-  ) {
-    super('SITE_HAS_VOUCHERS', message, 409);
-  }
-}
 
 /** The refusal of a removal while the site has open vouchers: how many of each, and how to go ahead. */
 function hasVouchers(name: string, open: { unused: number; active: number }): AppError {

@@ -4,7 +4,7 @@
  * every router (src/services/site-dispatch.ts).
  */
 import fs from 'node:fs';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import { projectPath } from '../../lib/paths';
 
 const TEMPLATE = projectPath('docs', 'router-login.html');

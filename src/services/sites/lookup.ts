@@ -2,7 +2,7 @@
  * A site named by its id or its name (any case), as the API, the admin forms, the portal and the CLI take it.
  */
 import type { Knex } from 'knex';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { SiteRef } from '../deps';
 import type { SiteRow } from './types';
 

@@ -3,7 +3,8 @@
  * same words. Every problem is reported together, each naming its field.
  */
 import net from 'node:net';
-import { ErrorCollector, ValidationError, describeValue } from '../../domain/errors';
+import { ValidationError, describeValue } from '../../domain/errors';
+import { ErrorCollector } from '../../domain/error-collector';
 import type { SiteInput } from './types';
 
 export const NAME_MAX = 32;

@@ -1,9 +1,9 @@
 /** The owner's side of vendos: register, edit, rotate the secret. Bounds here serve the admin, API and CLI alike. */
 import crypto from 'node:crypto';
 import { assertNameFree } from '../unique-name';
-import { ErrorCollector, ValidationError } from '../../domain/errors';
+import { ValidationError, AppError } from '../../domain/errors';
+import { ErrorCollector } from '../../domain/error-collector';
 import { parseRates, type RateEntry } from '../../domain/vendo';
-import { AppError } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import { parseSiteChoice, type SiteChoice } from '../profile-sites';
 import type { Actor, ProfileService } from '../types';

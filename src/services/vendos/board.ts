@@ -6,8 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { rawRows } from '../../db/knex';
 import { bestPurchase, parseCoinAmount } from '../../domain/vendo';
-import { ValidationError } from '../../domain/errors';
-import { AppError } from '../../lib/errors';
+import { ValidationError, AppError } from '../../domain/errors';
 import type { ServiceDeps } from '../deps';
 import type { SecretBox } from './secrets';
 import { MAX_SKEW_SECONDS, signatureMatches } from './signature';

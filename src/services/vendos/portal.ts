@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
 import { insertedId } from '../../db/knex';
 import { normaliseMac, parseIPv4, formatMoney, formatDurationHuman } from '../../domain/units';
 import { bestPurchase, minimumAmount } from '../../domain/vendo';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
 import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { generateCodes } from '../../domain/codes';
 import type { CodeStyle } from '../../domain/code-style';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { VoucherRow } from '../voucher-state';
 
 export async function activeVoucherOfDevice(

@@ -5,7 +5,7 @@
  * after any other refusal.
  */
 import type { Knex } from 'knex';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { SiteRef } from '../deps';
 import type { VoucherRow } from '../voucher-state';
 import type { VendoRow } from './store';

@@ -1,7 +1,7 @@
 /** Rows and small queries the vendo modules share. */
 import type { Knex } from 'knex';
 import type { RateEntry } from '../../domain/vendo';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { VendoView } from './types';
 
 /** A vendo that has not polled for this long shows as offline. */

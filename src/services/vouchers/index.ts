@@ -4,7 +4,7 @@
  */
 import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
-import { AppError } from '../../lib/errors';
+import { AppError, RouterError } from '../../domain/errors';
 import { siteOf, type ServiceDeps } from '../deps';
 import { toVoucherState, routerUptimeLimit, voucherProfile, type VoucherRow } from '../voucher-state';
 import type {
@@ -36,7 +36,6 @@ import {
   type UsersCheckOptions,
   type UsersCheckReport,
 } from './users-check';
-import { RouterError } from '../../router/types';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { assertProfileSellsOn } from '../profile-sites';

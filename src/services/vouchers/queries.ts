@@ -3,7 +3,7 @@ import type { UnfoldedUsage } from '../usage/journal';
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import { normaliseCode } from '../../domain/codes';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import { profileFromRow, toVoucherView, type ProfileRow, type VoucherRow } from '../voucher-state';
 import type { VoucherFilter, VoucherStatus, VoucherView } from '../types';
 

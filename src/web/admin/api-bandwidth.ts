@@ -8,8 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { parseSpeedLimit, formatBytes } from '../../domain/units';
-import { ValidationError } from '../../domain/errors';
-import { AppError } from '../../lib/errors';
+import { ValidationError, AppError } from '../../domain/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';

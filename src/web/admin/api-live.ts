@@ -7,7 +7,7 @@
  * Both take `site=<id or name>` (src/web/admin/site-scope.ts): one site's figures and events.
  */
 import { Router } from 'express';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 import { isoInstant } from '../../domain/units';

@@ -6,7 +6,7 @@
  * Both take `site=<id or name>` (src/web/admin/site-scope.ts; default: the site `default`).
  */
 import { Router, type Request } from 'express';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import { DEFAULT_SITE, type SiteRef } from '../../services/deps';
 import type { WebContext } from '../context';
 import { rebootPhase } from './pages/router-reboot';

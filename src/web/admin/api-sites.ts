@@ -4,8 +4,7 @@
  */
 import { Router, type Request } from 'express';
 import { isoInstant } from '../../domain/units';
-import { AppError } from '../../lib/errors';
-import { SiteHasVouchersError } from '../../services/sites';
+import { AppError, SiteHasVouchersError } from '../../domain/errors';
 import type { Actor } from '../../services/types';
 import type { SiteView } from '../../services/sites/types';
 import type { WebContext } from '../context';

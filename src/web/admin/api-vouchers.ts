@@ -5,8 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
-import { ValidationError } from '../../domain/errors';
-import { AppError } from '../../lib/errors';
+import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../services/vouchers/queries';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
 import type { WebContext } from '../context';

@@ -11,7 +11,7 @@ import {
   parseSheetLayout,
   type SheetLayout,
 } from '../../domain/cards';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
 import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
 import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';

@@ -7,7 +7,7 @@
  * The picker is shown only when there is more than one site.
  */
 import type { Request } from 'express';
-import { toAppError } from '../../lib/errors';
+import { toAppError } from '../../lib/error-reply';
 import type { WebContext } from '../context';
 
 export interface SiteScope {

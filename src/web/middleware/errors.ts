@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, toAppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
+import { toAppError } from '../../lib/error-reply';
 import { maskCodesInUrl, type Logger } from '../../lib/logger';
 import { csrfToken } from './auth';
 

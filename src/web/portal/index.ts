@@ -5,9 +5,8 @@
  */
 import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request, type Response } from 'express';
-import { toAppError } from '../../lib/errors';
-import { RateLimitedError, WrongSiteError } from '../../services/redemption';
-import { CodeInUseError, MoveLimitError } from '../../services/self-service';
+import { toAppError } from '../../lib/error-reply';
+import { CodeInUseError, MoveLimitError, RateLimitedError, WrongSiteError } from '../../domain/errors';
 import { shopBranding } from '../../services/vouchers/sheet';
 import type { PortalCodeEntry } from '../../services/vouchers/code-style';
 import { pickLanguage, translator, type Translator } from '../../i18n';

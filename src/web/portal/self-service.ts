@@ -6,7 +6,7 @@
 import type { Request, Response, Router } from 'express';
 import { formatDurationHuman } from '../../domain/units';
 import { registerMessages, translator, pickLanguage, type Translator } from '../../i18n';
-import { toAppError } from '../../lib/errors';
+import { toAppError } from '../../lib/error-reply';
 import type { SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
 import type { WebContext } from '../context';
 import { peerAddress, provenDevice } from './device-proof';

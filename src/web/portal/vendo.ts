@@ -7,8 +7,8 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { formatRouterDuration } from '../../domain/units';
-import { AppError, toAppError } from '../../lib/errors';
-import { RateLimitedError } from '../../services/redemption';
+import { AppError, RateLimitedError } from '../../domain/errors';
+import { toAppError } from '../../lib/error-reply';
 import type { WebContext } from '../context';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { normaliseMac } from '../../domain/units';

@@ -6,7 +6,8 @@
  */
 import express, { Router, type Request, type Response, type NextFunction } from 'express';
 import { formatRouterDuration } from '../../domain/units';
-import { AppError, toAppError } from '../../lib/errors';
+import { AppError } from '../../domain/errors';
+import { toAppError } from '../../lib/error-reply';
 import type { AuthedVendo } from '../../services/vendos/types';
 import type { WebContext } from '../context';
 import { peerAddress } from '../portal/device-proof';

@@ -11,7 +11,7 @@ import { CARD_FACT_LABELS, CARD_FACTS, PRICE_STYLES, type CardTemplate } from '.
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS } from '../../../domain/cards';
 import { CODE_ALPHABETS, type CodeAlphabet } from '../../../domain/codes';
 import { storedCodeStyle } from '../../../services/vouchers/code-style';
-import { toAppError } from '../../../lib/errors';
+import { toAppError } from '../../../lib/error-reply';
 import type { TemplateScope } from '../../../services/card-templates';
 import { cardLinkTarget } from '../../../services/vouchers/card-link';
 import { qrSvg, sheetCard, shopBranding } from '../../../services/vouchers/sheet';

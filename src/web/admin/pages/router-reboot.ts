@@ -5,7 +5,7 @@
  * asked, and audits it.
  */
 import { Router } from 'express';
-import { toAppError } from '../../../lib/errors';
+import { toAppError } from '../../../lib/error-reply';
 import type { RouterPresence } from '../../../services/router-housekeeping';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, page, query } from './common';

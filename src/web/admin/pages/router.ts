@@ -6,7 +6,7 @@
  * refuses shows its reason in place of the table.
  */
 import { Router, type Request, type Response } from 'express';
-import { toAppError } from '../../../lib/errors';
+import { toAppError } from '../../../lib/error-reply';
 import type { LogLine } from '../../../router/housekeeping';
 import { DEFAULT_SITE, type SiteRef } from '../../../services/deps';
 import type { HousekeepingService, RouterRead } from '../../../services/router-housekeeping';

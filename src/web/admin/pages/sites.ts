@@ -7,8 +7,8 @@ import { Router, type Response } from 'express';
 import type { SiteView } from '../../../services/sites/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
-import { SiteHasVouchersError } from '../../../services/sites';
-import { AppError, toAppError } from '../../../lib/errors';
+import { SiteHasVouchersError, AppError } from '../../../domain/errors';
+import { toAppError } from '../../../lib/error-reply';
 
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { WebContext } from '../../context';
 import { normaliseMac } from '../../../domain/units';
 import { isMac } from '../../../domain/network';
-import { toAppError } from '../../../lib/errors';
+import { toAppError } from '../../../lib/error-reply';
 import { safeNext } from '../login';
 import { actorOf, field, flash, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';

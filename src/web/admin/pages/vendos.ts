@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { ratesJson } from '../../../domain/vendo';
 import { formatRouterDuration } from '../../../domain/units';
-import { toAppError } from '../../../lib/errors';
+import { toAppError } from '../../../lib/error-reply';
 import type { VendoView } from '../../../services/vendos/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
