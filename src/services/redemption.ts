@@ -17,7 +17,7 @@ import { voucherTiming } from '../domain/vouchers';
 import { normaliseMac, parseIPv4 } from '../domain/units';
 import { AppError, RouterError, WrongSiteError } from '../domain/errors';
 import { maskCode } from '../lib/logger';
-import { classifyLoginRefusal } from '../router/login-refusals';
+import { confirmedLoginRefusal } from '../router/login-refusals';
 import { siteOf, type ServiceDeps } from './deps';
 import { DEFAULT_SITE_ID } from './sites/types';
 import { recordEvent, recordEvents } from './events';
@@ -91,9 +91,13 @@ const notOnRouter = () =>
     503,
   );
 
-/** The hotspot's refusal of the login, in the customer's words (the texts are in src/router/login-refusals.ts). */
+/**
+ * The hotspot's refusal of the login, in the customer's words, for the texts a real router is known to send
+ * (src/router/login-refusals.ts). Any other text was checked against the device's session on the router before
+ * it reached here, and is told as the router's own refusal.
+ */
 function refusal(err: RouterError): AppError | undefined {
-  switch (classifyLoginRefusal(err.routerMessage ?? '')) {
+  switch (confirmedLoginRefusal(err.routerMessage ?? '')) {
     case 'uptime-limit':
     case 'traffic-limit':
       return expired(); // the router's own accounting used the code up (on its login page, say)

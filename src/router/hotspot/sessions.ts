@@ -3,7 +3,7 @@
  * own queue (every step undone on failure), and logging sessions out.
  */
 import type { DesiredQueue } from '../../domain/queues';
-import { classifyLoginRefusal } from '../login-refusals';
+import { confirmedLoginRefusal, heldLogin, type DeviceOnHotspot } from '../login-refusals';
 import type { RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
 import { queueAddAttrs } from './queues';
@@ -106,16 +106,16 @@ export interface LoginOutcome {
   macBound: boolean;
 }
 
-/**
- * A device the hotspot refused as logged in already is either logged in with this code (a retry after a lost
- * reply: nothing to do) or with another voucher, whose session ends so the device can switch to the new code.
- * Returns true when it is already logged in with this code.
- */
-async function prepareDevice(router: RouterClient, d: DeviceLogin): Promise<boolean> {
-  const sessions = await sessionsOfDevice(router, d.mac);
-  if (sessions.some((s) => s.user === d.code)) return true;
-  if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));
-  return false;
+/** The device's sessions and host entries, read at once (after a refusal whose text proves nothing). */
+async function deviceOnHotspot(
+  router: RouterClient,
+  mac: string,
+): Promise<{ sessions: SessionRef[]; hosts: DeviceOnHotspot['hosts'] }> {
+  const [sessions, hosts] = await Promise.all([
+    sessionsOfDevice(router, mac),
+    router.print(HOST_MENU, { proplist: ['mac-address', 'address'], query: [`mac-address=${mac}`] }),
+  ]);
+  return { sessions, hosts: hosts.map((h) => ({ mac: h['mac-address'] ?? '', address: h.address })) };
 }
 
 /**
@@ -163,6 +163,11 @@ async function addQueue(
   }
 }
 
+/** RouterOS answered the login with a `!trap` (not a lost connection or a timeout, which are no answer). */
+function isRefusal(err: unknown): err is RouterError & { routerMessage: string } {
+  return err instanceof RouterError && err.routerMessage !== undefined && err.code !== 'ROUTER_FATAL';
+}
+
 /** The hotspot's refusal of a name it does not know (or of a wrong password: ours is always the voucher's). */
 const UNKNOWN_USER = /invalid user ?name or password/i;
 
@@ -184,10 +189,16 @@ async function loginAsUser(
     await login();
     return { userId, fresh: true };
   } catch (err) {
-    const refusal = err instanceof RouterError ? classifyLoginRefusal(err.routerMessage ?? '') : 'other';
-    if (refusal === 'already-logged-in') {
-      // Rare: the device is online already. Nothing to do if with this code; else switch it to this code.
-      if (await prepareDevice(router, d)) return { userId, fresh: false };
+    if (isRefusal(err) && confirmedLoginRefusal(err.routerMessage) === undefined) {
+      // A text no real router is known to send (RouterOS's words for a device online already are unknown):
+      // what the router holds for the device decides, never the text.
+      const held = await deviceOnHotspot(router, d.mac);
+      const found = heldLogin(d, held);
+      if (found === 'not-online') throw err;
+      // Online with this code: a retry after a lost reply, nothing to do.
+      if (found === 'this-code') return { userId, fresh: false };
+      // Online with another voucher: its session ends so the device can switch to this code.
+      await router.hotspotLogout(held.sessions.map((s) => s.id));
       await login();
       return { userId, fresh: true };
     }
