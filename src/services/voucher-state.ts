@@ -1,6 +1,6 @@
 /**
  * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
- * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle.ts.
+ * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle/.
  */
 import type { Knex } from 'knex';
 import { parseProfile, type Profile } from '../domain/profiles';
