@@ -109,9 +109,7 @@ function seedInChild(env: Record<string, string>, n: number): Promise<void> {
 async function measure(n: number): Promise<Figures> {
   const site = await openBenchSite('bench');
   const { routerProcess: sim, log, router } = site;
-  // The cycles are measured without the usage journal's fold (USAGE_FOLD_SECONDS, every 60 s by default);
-  // the fold is measured on its own after each round, over that round's polls.
-  const config = { ...site.config, usageFoldSeconds: 3600 };
+  const config = site.config;
   await sim.call({ cmd: 'devices', net: NET, n });
   await seedInChild(site.env, n);
   const clock = new FakeClock();
@@ -180,11 +178,7 @@ async function measure(n: number): Promise<Figures> {
       const run2 = await cpuMs(() => usage.runCycle());
       const s1 = await sim.call<{ commandsByPath: Record<string, number> }>({ cmd: 'stats' });
       noteMemory('  unchanged cycle');
-      if (r < 0) {
-        await usage.flush();
-        noteMemory('  fold');
-        continue;
-      }
+      if (r < 0) continue;
       unchanged.push({
         cpu: run2.ms,
         writes: writesOf(s1.commandsByPath) - writesOf(s0.commandsByPath),
@@ -193,8 +187,6 @@ async function measure(n: number): Promise<Figures> {
       await pause();
       reads.push((await cpuMs(readAlone)).ms);
       noteMemory('  read only');
-      folds.push((await cpuMs(() => usage.flush())).ms);
-      noteMemory('  fold');
     }
     // The read alone of the replies a traffic cycle decodes: every device moved bytes since the last read.
     // Measured after the rounds, so that the rounds run exactly as the server's polls do (the reads' garbage
@@ -220,7 +212,7 @@ async function measure(n: number): Promise<Figures> {
       cpuUnchanged: median(unchanged.map((u) => u.cpu)),
       cpuRead: median(reads),
       cpuReadTraffic: median(trafficReads),
-      cpuFold: median(folds),
+      cpuFold: folds.length > 0 ? median(folds) : undefined,
       wallTraffic: median(traffic.map((t) => t.wall)),
       kibRead: median(traffic.map((t) => t.bytes)) / 1024,
       writesUnchanged: Math.max(...unchanged.map((u) => u.writes)),

@@ -229,8 +229,6 @@ export interface MeterCheck {
 }
 
 export async function checkMetering(core: Core, drivers: Driver[], rounds: number): Promise<MeterCheck> {
-  // The last polls' usage journal into the tables first (a server folds it every USAGE_FOLD_SECONDS).
-  await Promise.all(drivers.map((d) => d.usage.flush()));
   const perDevice = (base: number) => DEVICES * base + (DEVICES * (DEVICES - 1)) / 2;
   const metered = (await core
     .db('vouchers')

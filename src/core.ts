@@ -27,7 +27,6 @@ import { createRedemptionService } from './services/redemption';
 import { createSelfService, type SelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createUsageService } from './services/usage';
-import { UnfoldedUsage } from './services/usage/journal';
 import { readPollState } from './services/usage/persist';
 import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
@@ -175,9 +174,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     () => routerBinding.ready(),
     () => routerBinding.state().reason?.message ?? 'the router has not been checked yet',
   );
-  // Usage polled but not folded into the tables yet, for every site this process polls (usage/journal.ts).
-  const unfolded = new UnfoldedUsage();
-  const deps: ServiceDeps = { config, db, reader, clock, router, hotspot, log, audit, settings, unfolded };
+  const deps: ServiceDeps = { config, db, reader, clock, router, hotspot, log, audit, settings };
   const profiles = createProfileService(deps);
   // The other sites' stacks, built by the site monitor on its connections (server only).
   const siteStacks = new Map<number, SiteStack>();
@@ -353,10 +350,6 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     leases,
     async close() {
       await siteMonitor?.close();
-      // The journal into the tables before the database closes (a crash instead leaves it for the next start).
-      await meter
-        .flush()
-        .catch((err: Error) => log.warn({ err: err.message }, 'usage journal not folded at close'));
       await leases.close();
       await router.stop();
       await demo?.stop();

@@ -115,7 +115,6 @@ const schema = {
   HOTSPOT_SERVER: str('all'),
   HOTSPOT_USER_PROFILE: str('default'),
   USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
-  USAGE_FOLD_SECONDS: int('USAGE_FOLD_SECONDS', 60, 0, 3600),
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
@@ -234,8 +233,6 @@ export interface AppConfig {
   hotspotServer: string;
   hotspotUserProfile: string;
   usagePollSeconds: number;
-  /** How often the usage journal is folded into the tables; 0 = after every poll (src/services/usage/journal.ts). */
-  usageFoldSeconds: number;
   admin: {
     username: string;
     password?: string;
@@ -303,7 +300,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     hotspotServer: c.HOTSPOT_SERVER,
     hotspotUserProfile: c.HOTSPOT_USER_PROFILE,
     usagePollSeconds: c.USAGE_POLL_SECONDS as number,
-    usageFoldSeconds: c.USAGE_FOLD_SECONDS as number,
     admin: {
       username: c.ADMIN_USERNAME,
       password: c.ADMIN_PASSWORD,
@@ -341,7 +337,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_SERVER: c.hotspotServer,
     HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
     USAGE_POLL_SECONDS: String(c.usagePollSeconds),
-    USAGE_FOLD_SECONDS: String(c.usageFoldSeconds),
     CONTROLLER_MODE: c.controllerMode,
     ADMIN_USERNAME: c.admin.username,
     ADMIN_PASSWORD: mask(c.admin.password),

@@ -96,19 +96,13 @@ function queueRates(limits: DesiredLimits, texts: QueueTexts): QueueRates {
   return r;
 }
 
-function queueFor(
-  v: VoucherState,
-  mac: string,
-  ip: string,
-  rates: QueueRates,
-  texts: QueueTexts,
-): DesiredQueue {
+function queueFor(code: string, mac: string, ip: string, rates: QueueRates, texts: QueueTexts): DesiredQueue {
   const q: DesiredQueue = {
     name: texts.name(mac),
     target: texts.target(ip),
     maxLimit: rates.maxLimit,
-    comment: v.code,
-    voucherCode: v.code,
+    comment: code,
+    voucherCode: code,
     mac,
   };
   if (rates.burstLimit !== undefined) {
@@ -148,14 +142,78 @@ function endAction(
   return { code: v.code, newStatus, reason: limits.reason, logout: true, removeRouterUser };
 }
 
-const byName = (a: DesiredQueue, b: DesiredQueue): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/** What one online device of an active voucher should have on the router now, whatever enforces it. */
+export interface DeviceDecision {
+  code: string;
+  /** Canonical form. */
+  mac: string;
+  ip: string;
+  limits: DesiredLimits;
+}
+
+/** The policy's answer for a set of vouchers at one moment: what every online device gets, and who ends now. */
+export interface Decisions {
+  /** One per MAC, in MAC order. */
+  devices: DeviceDecision[];
+  voucherActions: VoucherAction[];
+  /** The limits of each voucher given, in the order given. */
+  limits: DesiredLimits[];
+}
 
 /**
- * Queues for every connected device with an IP on an active voucher that is not blocked or expired.
- * If one MAC shows up under two vouchers (a device moved to a new voucher before the old one was closed),
- * the most recently activated voucher wins. Runs for every active voucher every poll, so it keeps to
- * arrays and one map, and formats a rate set once for the run of vouchers that share it.
+ * Every connected device with an IP on an active voucher that is not blocked or expired gets its voucher's
+ * limits. If one MAC shows up under two vouchers (a device moved to a new voucher before the old one was
+ * closed), the most recently activated voucher wins. Off-peak, fair use, caps and expiry are all decided here
+ * (desiredLimits), once, whatever measured the usage and whatever brings the router in line.
  */
+export function decide(
+  items: readonly VoucherWithDevices[],
+  now: number,
+  tz: string,
+  opts: DesiredQueueOptions = {},
+): Decisions {
+  const byMac = new Map<string, { device: DeviceDecision; at: number }>();
+  const voucherActions: VoucherAction[] = [];
+  const limits: DesiredLimits[] = [];
+  for (const { voucher, devices } of items) {
+    const l = desiredLimits(voucher, now, tz);
+    limits.push(l);
+    const action = endAction(voucher, l, opts);
+    if (action) voucherActions.push(action);
+    if (!QUEUED_STATES.includes(l.state)) continue;
+    const at = voucher.activatedAt ?? 0;
+    for (const d of devices) {
+      if (!d.connected || d.ip === undefined || !ipOk(d.ip)) continue;
+      const mac = macOf(d.mac);
+      if (mac === undefined) continue;
+      const seen = byMac.get(mac);
+      if (seen && seen.at >= at) continue;
+      byMac.set(mac, { device: { code: voucher.code, mac, ip: d.ip.trim(), limits: l }, at });
+    }
+  }
+  const devices = [...byMac.values()]
+    .map((e) => e.device)
+    .sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
+  return { devices, voucherActions, limits };
+}
+
+/** The simple queue each decided device gets (in name order, as the devices are in MAC order). */
+export function queuesFor(
+  devices: readonly DeviceDecision[],
+  texts: QueueTexts = plainQueueTexts,
+): DesiredQueue[] {
+  const queues: DesiredQueue[] = [];
+  let last: { limits: DesiredLimits; rates: QueueRates } | undefined;
+  for (const d of devices) {
+    // Devices of one voucher share its limits: their rate texts are formatted once.
+    const rates = last && sameRates(last.limits, d.limits) ? last.rates : queueRates(d.limits, texts);
+    last = { limits: d.limits, rates };
+    queues.push(queueFor(d.code, d.mac, d.ip, rates, texts));
+  }
+  return queues;
+}
+
+/** The router state the vouchers call for: decide, then one queue per decided device. */
 export function desiredQueues(
   items: readonly VoucherWithDevices[],
   now: number,
@@ -163,46 +221,6 @@ export function desiredQueues(
   opts: DesiredQueueOptions = {},
   texts: QueueTexts = plainQueueTexts,
 ): DesiredRouterState {
-  const queues: DesiredQueue[] = [];
-  const activatedAt: number[] = [];
-  const slotOfMac = new Map<string, number>();
-  const voucherActions: VoucherAction[] = [];
-  const limitsOf: DesiredLimits[] = new Array(items.length);
-  let lastLimits: DesiredLimits | undefined;
-  let lastRates: QueueRates | undefined;
-  for (let k = 0; k < items.length; k++) {
-    const { voucher, devices } = items[k];
-    const limits = desiredLimits(voucher, now, tz);
-    limitsOf[k] = limits;
-    const action = endAction(voucher, limits, opts);
-    if (action) voucherActions.push(action);
-    if (!QUEUED_STATES.includes(limits.state)) continue;
-    let rates: QueueRates | undefined;
-    const at = voucher.activatedAt ?? 0;
-    for (const d of devices) {
-      if (!d.connected || d.ip === undefined || !ipOk(d.ip)) continue;
-      const mac = macOf(d.mac);
-      if (mac === undefined) continue;
-      const slot = slotOfMac.get(mac);
-      if (slot !== undefined && activatedAt[slot] >= at) continue;
-      if (rates === undefined) {
-        rates =
-          lastLimits !== undefined && lastRates !== undefined && sameRates(lastLimits, limits)
-            ? lastRates
-            : queueRates(limits, texts);
-        lastLimits = limits;
-        lastRates = rates;
-      }
-      const queue = queueFor(voucher, mac, d.ip.trim(), rates, texts);
-      if (slot !== undefined) {
-        queues[slot] = queue;
-        activatedAt[slot] = at;
-      } else {
-        slotOfMac.set(mac, queues.length);
-        queues.push(queue);
-        activatedAt.push(at);
-      }
-    }
-  }
-  return { queues: queues.sort(byName), voucherActions, limits: limitsOf };
+  const d = decide(items, now, tz, opts);
+  return { queues: queuesFor(d.devices, texts), voucherActions: d.voucherActions, limits: d.limits };
 }

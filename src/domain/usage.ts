@@ -27,28 +27,10 @@ export interface CounterDelta {
  * Traffic between the last poll and a reset is lost; polls are frequent so that window is small.
  */
 export function counterDelta(prev: CounterReading | undefined, now: CounterReading): CounterDelta {
-  const bytes = { up: 0, down: 0 };
-  const reset = bytesSince(prev, now, bytes);
-  return { up: bytes.up, down: bytes.down, baseline: { id: now.id, up: now.up, down: now.down }, reset };
-}
-
-/**
- * counterDelta's bytes alone, written into `out`: the poll meters every queue with it and makes no object per
- * queue. Returns counterDelta's `reset`.
- */
-export function bytesSince(
-  prev: CounterReading | undefined,
-  now: CounterReading,
-  out: { up: number; down: number },
-): boolean {
-  if (prev === undefined || prev.id !== now.id || now.up < prev.up || now.down < prev.down) {
-    out.up = now.up;
-    out.down = now.down;
-    return prev !== undefined;
-  }
-  out.up = now.up - prev.up;
-  out.down = now.down - prev.down;
-  return false;
+  const baseline = { id: now.id, up: now.up, down: now.down };
+  if (prev === undefined || prev.id !== now.id || now.up < prev.up || now.down < prev.down)
+    return { up: now.up, down: now.down, baseline, reset: prev !== undefined };
+  return { up: now.up - prev.up, down: now.down - prev.down, baseline, reset: false };
 }
 
 export interface UsageSplit {
@@ -76,35 +58,6 @@ export function splitOffpeak(
   const zero = { up: 0, down: 0 };
   const bytes = { up: delta.up, down: delta.down };
   return free ? { counted: zero, free: bytes } : { counted: bytes, free: zero };
-}
-
-export const ALERT_LEVELS = [80, 90, 100] as const;
-
-/**
- * Percent levels (80/90/100 of `threshold`) crossed by going from `prevBytes` to `newBytes` and not yet in
- * `alreadySent`; ascending. A jump past several levels returns all of them.
- */
-export function thresholdAlerts(
-  prevBytes: number,
-  newBytes: number,
-  threshold: number,
-  alreadySent: ReadonlySet<number>,
-): number[] {
-  if (threshold <= 0) return [];
-  return ALERT_LEVELS.filter((pct) => {
-    const level = (threshold * pct) / 100;
-    return prevBytes < level && newBytes >= level && !alreadySent.has(pct);
-  });
-}
-
-/** Whether going from `prevBytes` to `newBytes` crosses any of thresholdAlerts' levels (no array made). */
-export function crossesAlertLevel(prevBytes: number, newBytes: number, threshold: number): boolean {
-  if (threshold <= 0 || newBytes <= prevBytes) return false;
-  for (let i = 0; i < ALERT_LEVELS.length; i++) {
-    const level = (threshold * ALERT_LEVELS[i]) / 100;
-    if (prevBytes < level && newBytes >= level) return true;
-  }
-  return false;
 }
 
 export interface UsageSample {

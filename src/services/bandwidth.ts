@@ -247,13 +247,7 @@ export function createBandwidthService(
     for (const row of rows) {
       const p = profiles.get(row.profile_id);
       if (!p) continue;
-      // The bytes and rates the poll holds in memory, folded into the tables or not yet (usage/journal.ts).
-      const r = deps.unfolded ? deps.unfolded.withVoucher(row) : row;
-      const held = deps.unfolded?.device(Number(row.id), Number(row.d_id));
-      if (held) {
-        r.d_rate_up = held.rate_up;
-        r.d_rate_down = held.rate_down;
-      }
+      const r = row;
       const state = toVoucherState(r, p.profile);
       const limits = desiredLimits(state, now, config.tz);
       const plan = state.override === undefined ? limits : planLimits(r, p, now);

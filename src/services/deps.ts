@@ -5,7 +5,6 @@ import type { Logger } from '../lib/logger';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import type { AuditService, SettingsService } from './types';
-import type { UnfoldedUsage } from './usage/journal';
 
 /** What every service factory receives (dependencies are passed in, never imported as singletons). */
 export interface ServiceDeps {
@@ -29,11 +28,6 @@ export interface ServiceDeps {
    * .env. Services built for another site (src/services/site-stacks.ts) read and write only its vouchers.
    */
   site?: SiteRef;
-  /**
-   * What this process's usage polls appended to the usage journal and not folded yet (one for the process,
-   * shared by every site's poll): readers of usage add it to the tables' figures. Absent: each poll keeps its own.
-   */
-  unfolded?: UnfoldedUsage;
 }
 
 export interface SiteRef {

@@ -390,9 +390,7 @@ export function createRedemptionService(
     if (row.status === 'expired' || row.status === 'exhausted') throw expired();
     if (!lifecycle.usableAt(row, site.id)) throw await otherSite(deps, row.site_id ?? null);
     if (row.status === 'unused') return 'activate';
-    // Connected time polled but not folded into the table yet counts (an uptime voucher's end).
-    const current = deps.unfolded ? deps.unfolded.withVoucher(row) : row;
-    if (voucherTiming(toVoucherState(current, a.profile), clock.now()).expired) throw expired();
+    if (voucherTiming(toVoucherState(row, a.profile), clock.now()).expired) throw expired();
     const devices = await reader('voucher_devices').where({ voucher_id: row.id }).select('mac');
     if (devices.some((d) => d.mac === a.mac)) return 'relogin';
     if (devices.length < a.profile.users) return 'add-device';
@@ -550,8 +548,7 @@ async function portalStatus(
     .first()) as VoucherRow | undefined;
   // A browser holding this device's cookie is told it has nothing; anyone else is told nothing.
   if (!found) return { ...none, identified: asker.provenMac === mac };
-  // The last poll's bytes and connected time, folded into the table or not yet (usage/journal.ts).
-  const row = deps.unfolded ? deps.unfolded.withVoucher(found) : found;
+  const row = found;
   // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
   const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip', 'connected')) as
     { ip: string | null; connected: number | boolean } | undefined;

@@ -144,10 +144,6 @@ export function createSiteStack(
     async close() {
       unsubscribe?.();
       await job?.stop();
-      // The journal into the tables while the lease is still held (a crash leaves it for the next holder).
-      await usage
-        .flush()
-        .catch((err: Error) => log.warn({ err: err.message }, 'usage journal not folded at close'));
       await shared.leases.release(site.id);
       usage.close();
       base.db.setMaxListeners(Math.max(10, base.db.getMaxListeners() - 1));

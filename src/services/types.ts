@@ -370,8 +370,6 @@ export interface CycleReport {
 export interface UsageService {
   /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
   runCycle(): Promise<CycleReport>;
-  /** Folds the usage journal into the tables now (after the running cycle); a no-op when there is none. */
-  flush(): Promise<void>;
   lastPollAt(): number | undefined;
   /** Traffic per hour (or bucket) for charts: [{ts, up, down}]. */
   trafficSeries(opts: {

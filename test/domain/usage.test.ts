@@ -1,4 +1,5 @@
-import { counterDelta, downsample, splitOffpeak, thresholdAlerts } from '../../src/domain/usage';
+import { counterDelta, downsample, splitOffpeak } from '../../src/domain/usage';
+import { alertsCrossed } from '../../src/domain/usage-summary';
 
 describe('counterDelta', () => {
   it('adds the difference while the counter grows', () => {
@@ -99,32 +100,27 @@ describe('splitOffpeak', () => {
   });
 });
 
-describe('thresholdAlerts', () => {
+describe('alertsCrossed', () => {
   const GB = 1e9;
+  const levels = (before: number, after: number, limit: number) =>
+    alertsCrossed('cap', before, after, limit).map((a) => a.percent);
 
   it('reports each level once, as it is crossed', () => {
-    const sent = new Set<number>();
-    expect(thresholdAlerts(0, 0.79 * GB, GB, sent)).toEqual([]);
-    expect(thresholdAlerts(0.79 * GB, 0.8 * GB, GB, sent)).toEqual([80]);
-    sent.add(80);
-    expect(thresholdAlerts(0.8 * GB, 0.85 * GB, GB, sent)).toEqual([]);
-    expect(thresholdAlerts(0.85 * GB, 0.95 * GB, GB, sent)).toEqual([90]);
-    sent.add(90);
-    expect(thresholdAlerts(0.95 * GB, 1.2 * GB, GB, sent)).toEqual([100]);
-    sent.add(100);
-    expect(thresholdAlerts(1.2 * GB, 2 * GB, GB, sent)).toEqual([]);
+    expect(levels(0, 0.79 * GB, GB)).toEqual([]);
+    expect(levels(0.79 * GB, 0.8 * GB, GB)).toEqual([80]);
+    expect(levels(0.8 * GB, 0.85 * GB, GB)).toEqual([]);
+    expect(levels(0.85 * GB, 0.95 * GB, GB)).toEqual([90]);
+    expect(levels(0.95 * GB, 1.2 * GB, GB)).toEqual([100]);
+    expect(levels(1.2 * GB, 2 * GB, GB)).toEqual([]);
   });
 
   it('reports every level passed in one jump', () => {
-    expect(thresholdAlerts(0.5 * GB, 1.1 * GB, GB, new Set())).toEqual([80, 90, 100]);
+    expect(levels(0.5 * GB, 1.1 * GB, GB)).toEqual([80, 90, 100]);
   });
 
-  it('does not repeat a level already sent, even if crossed again after a usage correction', () => {
-    expect(thresholdAlerts(0.7 * GB, 0.85 * GB, GB, new Set([80]))).toEqual([]);
-  });
-
+  // A level already sent is not sent again: the ledger checks the voucher's events (test/usage, alerts).
   it('has nothing to report without a threshold', () => {
-    expect(thresholdAlerts(0, 5 * GB, 0, new Set())).toEqual([]);
+    expect(levels(0, 5 * GB, 0)).toEqual([]);
   });
 });
 

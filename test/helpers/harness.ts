@@ -80,7 +80,6 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     USAGE_POLL_SECONDS: '30',
     // The journal folded after every poll, so a test reads each poll's usage from the tables; tests of the
     // journal itself set their own interval.
-    USAGE_FOLD_SECONDS: '0',
     ...opts.env,
   });
   const log = opts.log ?? createLogger('silent');

@@ -6,14 +6,17 @@
  * PostgreSQL). Pure: the plan from a snapshot and a state.
  */
 import type { Profile } from '../../src/domain/profiles';
-import type { RouterSnapshot } from '../../src/router/hotspot';
 import { planDeviceLimits } from '../../src/services/usage/device-limit';
 import type { LoadedState, LoadedVoucher } from '../../src/services/usage/load';
+import type { UsageReading } from '../../src/services/usage/source';
 import type { VoucherRow } from '../../src/services/voucher-state';
 
 const MAC = '02:AA:00:00:00:01';
 
-function unusedVoucherOnline(): { snapshot: RouterSnapshot; state: LoadedState } {
+function unusedVoucherOnline(loginsMissed: ReadonlySet<string> = new Set()): {
+  snapshot: UsageReading;
+  state: LoadedState;
+} {
   const v: LoadedVoucher = {
     row: { id: 1, code: 'ABCD2345', status: 'unused', bound_mac: null } as VoucherRow,
     profile: { users: 1 } as Profile,
@@ -22,12 +25,12 @@ function unusedVoucherOnline(): { snapshot: RouterSnapshot; state: LoadedState }
   };
   return {
     snapshot: {
-      queues: [],
-      ours: [],
+      counters: [],
       sessions: [
         { id: '*1', user: 'ABCD2345', mac: MAC, ip: '10.5.50.11', hostIp: '10.5.50.11', uptimeSeconds: 5 },
       ],
-      routerUptimeSeconds: 600,
+      countersStartedAt: undefined,
+      loginsMissed,
     },
     state: { byId: new Map([[1, v]]), byCode: new Map([['ABCD2345', v]]), pendingUserRemovals: [] },
   };
@@ -39,8 +42,8 @@ test('a first login on the router’s own page is adopted', () => {
 });
 
 test('the session of a portal login under way is left to its redemption', () => {
-  const { snapshot, state } = unusedVoucherOnline();
-  const plan = planDeviceLimits(snapshot, state, new Set([MAC]));
+  const { snapshot, state } = unusedVoucherOnline(new Set([MAC]));
+  const plan = planDeviceLimits(snapshot, state);
   expect(plan.adopt).toEqual([]);
   expect(plan.overLimit).toEqual([]);
 });

@@ -1,20 +1,29 @@
 /** The pure parts of metering: snapshot parsing, connected time, reboot detection, queue ownership. */
 import {
-  bootTimeOf,
   connectedSeconds,
   deviceIndex,
   indexDevices,
   meter,
   rebootedSince,
 } from '../../src/services/usage/meter';
-import { encodeJournal } from '../../src/services/usage/journal-codec';
-import { parseSnapshot } from '../../src/router/hotspot';
+import { bootTimeOf, type UsageReading } from '../../src/services/usage/source';
+import { alertEventKind } from '../../src/domain/usage-summary';
+import { parseSnapshot, type RouterSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import type { VoucherRow } from '../../src/services/voucher-state';
 import { parseProfile } from '../../src/domain/profiles';
 
 const T0 = Date.UTC(2026, 10, 21, 4, 0, 0);
+
+/** What the router's counter source reads from a snapshot (no login in flight). */
+const asReading = (s: RouterSnapshot): UsageReading => ({
+  counters: s.ours,
+  sessions: s.sessions,
+  countersStartedAt: undefined,
+  loginsMissed: new Set(),
+  router: s,
+});
 
 describe('parseSnapshot', () => {
   test('keeps only our static queues, reads upload/download counters, and maps MACs to their current IP', () => {
@@ -218,15 +227,14 @@ describe('meter', () => {
     );
 
   /** A poll 30 s after the last one that reads the queue's counter as `bytes`. */
-  const input = (s: LoadedState, bytes = '0/400', journal?: boolean) => ({
-    snapshot: snap(bytes),
+  const input = (s: LoadedState, bytes = '0/400') => ({
+    reading: asReading(snap(bytes)),
     state: s,
     handover: new Map(),
     now: T0,
     prevPollAt: T0 - 30_000,
     routerRebooted: false,
     tz: 'Asia/Manila',
-    journal,
   });
 
   test('a delta from the stored baseline, the new baseline, and cap alerts crossed by it', () => {
@@ -242,31 +250,13 @@ describe('meter', () => {
       }),
     ]);
     expect(m.vouchers).toEqual([{ id: 1, dUp: 0, dDown: 300, dCounted: 300, dUptime: 0, moved: 1 }]);
-    expect(m.alerts.map((a) => a.kind)).toEqual(['cap-80', 'cap-90', 'cap-100']);
+    expect(m.alerts.map((a) => alertEventKind(a.alert))).toEqual(['cap-80', 'cap-90', 'cap-100']);
     expect(m.devices.map((d) => d.voucherId)).toEqual([1]); // the device write carries its voucher, for the samples
   });
 
   test('nothing moved: nothing to write', () => {
     const m = meter(input(state(700, {}), '0/100'));
     expect([m.devices, m.vouchers, m.alerts]).toEqual([[], [], []]);
-  });
-
-  test('with `journal`: the row packed as the writes are made equals the writes packed after, and only presence and feed writes stay', () => {
-    for (const device of [{}, { ip: '10.5.50.99' }, { connected: 0 }]) {
-      const plain = meter(input(state(700, device)));
-      const packed = meter(input(state(700, device), '0/400', true));
-      expect(plain.packed).toBeUndefined();
-      expect(packed.packed).toEqual(encodeJournal(plain.devices, plain.vouchers));
-      expect(packed.vouchers).toEqual([]);
-      expect(packed.devices).toEqual(
-        plain.devices.filter((d) => d.presenceChanged || d.session !== undefined),
-      );
-      expect(packed.alerts.map((a) => a.kind)).toEqual(plain.alerts.map((a) => a.kind));
-    }
-    // The same counter read again: nothing moved, nothing to append.
-    const s = state(700, {});
-    meter(input(s, '0/400', true));
-    expect(meter(input(s, '0/400', true)).packed).toBeNull();
   });
 });
 
@@ -362,7 +352,7 @@ describe('the device index kept with the state', () => {
     );
   const poll = (s: LoadedState, queue7: string, down7: number, now: number) =>
     meter({
-      snapshot: snap(queue7, down7),
+      reading: asReading(snap(queue7, down7)),
       state: s,
       handover: new Map(),
       now,

@@ -24,7 +24,7 @@ export type MoveOutcome =
 export function createMoves(
   deps: ServiceDeps,
   d: {
-    usage: Pick<UsageService, 'runCycle' | 'flush'>;
+    usage: Pick<UsageService, 'runCycle'>;
     redemption: Pick<RedemptionService, 'redeem'>;
     vouchers: Pick<VoucherService, 'requestUsersCheck'>;
     movesPerDay: () => Promise<number>;

@@ -27,7 +27,7 @@ export interface PauseState {
 
 export function createPauses(
   deps: ServiceDeps,
-  d: { usage: Pick<UsageService, 'runCycle' | 'flush'>; redemption: Pick<RedemptionService, 'redeem'> },
+  d: { usage: Pick<UsageService, 'runCycle'>; redemption: Pick<RedemptionService, 'redeem'> },
 ) {
   const { db, clock, router, hotspot, log } = deps;
 

@@ -179,15 +179,13 @@ export async function eventTimes(
 }
 
 /**
- * A poll cycle now, and its usage folded into the tables, so the time and bytes used up to this moment are
- * counted before a device goes offline or changes address. A cycle the router or safe mode stopped means the change cannot be made safely now.
+ * A poll cycle now, so the time and bytes used up to this moment are booked before a device goes offline or
+ * changes address. A cycle the router or safe mode stopped means the change cannot be made safely now.
  */
-export async function meterNow(usage: Pick<UsageService, 'runCycle' | 'flush'>): Promise<CycleReport> {
+export async function meterNow(usage: Pick<UsageService, 'runCycle'>): Promise<CycleReport> {
   const report = await usage.runCycle();
   if (report.skipped === 'safe-mode') throw safeModeRefusal();
   if (report.skipped) throw unreachable();
-  // The cycle's usage into the tables (usage/journal.ts), where the change about to be made reads it.
-  await usage.flush();
   return report;
 }
 

@@ -19,7 +19,7 @@ export interface SelfSite {
   /** The site's own redemption (not the dispatching one: the site is known). */
   redemption: RedemptionService;
   /** Its poll (a pause or a move counts the usage up to now first). */
-  usage: Pick<UsageService, 'runCycle' | 'flush'>;
+  usage: Pick<UsageService, 'runCycle'>;
   vouchers: Pick<VoucherService, 'requestUsersCheck'>;
 }
 

@@ -6,9 +6,8 @@
  * logged out with the cycle's other router writes. No I/O: it works on the cycle's snapshot and state.
  */
 import { decideDeviceLimit, type KnownDevice } from '../../domain/device-limit';
-import type { RouterSnapshot, SessionInfo } from '../../router/hotspot';
 import type { LoadedState, LoadedVoucher } from './load';
-import { madeFor, type SnapshotVouchers } from './snapshot-vouchers';
+import type { SessionReading as SessionInfo, UsageReading } from './source';
 
 export interface OverLimit {
   session: SessionInfo;
@@ -25,10 +24,10 @@ export interface DeviceLimitPlan {
   /** Sessions beyond their voucher's count: logged out this cycle, never recorded. */
   overLimit: OverLimit[];
   /**
-   * The snapshot without the sessions over the limit (the same object when there are none): they end this
+   * The reading without the sessions over the limit (the same object when there are none): they end this
    * cycle, so no device row is marked online for them, no queue is made and no connected time is charged.
    */
-  snapshot: RouterSnapshot;
+  reading: UsageReading;
 }
 
 /** Only vouchers that can have devices are limited; ended vouchers' sessions are ended by enforcement anyway. */
@@ -75,16 +74,10 @@ function onePerMac(sessions: readonly SessionInfo[]): SessionInfo[] {
  * adopting it would activate the voucher "from the router's own page" under the redemption, which then loses
  * its claim and undoes the customer's login.
  */
-export function planDeviceLimits(
-  snapshot: RouterSnapshot,
-  state: LoadedState,
-  loginsInFlight: ReadonlySet<string> = new Set(),
-  found?: SnapshotVouchers,
-): DeviceLimitPlan {
-  const sessions = snapshot.sessions;
-  const known = madeFor(found, snapshot, state)?.sessions;
-  const voucherAt = (i: number): LoadedVoucher | undefined =>
-    known ? known[i] : state.byCode.get(sessions[i].user);
+export function planDeviceLimits(reading: UsageReading, state: LoadedState): DeviceLimitPlan {
+  const sessions = reading.sessions;
+  const loginsInFlight = reading.loginsMissed;
+  const voucherAt = (i: number): LoadedVoucher | undefined => state.byCode.get(sessions[i].user);
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,
   // a first login). Usually none.
   let todo: Map<LoadedVoucher, SessionInfo[]> | undefined;
@@ -95,7 +88,7 @@ export function planDeviceLimits(
     todo ??= new Map();
     todo.set(v, []);
   }
-  if (!todo) return { adopt: [], overLimit: [], snapshot };
+  if (!todo) return { adopt: [], overLimit: [], reading };
   // Pass 2: every session of those vouchers, in the router's order.
   for (let i = 0; i < sessions.length; i++) {
     const v = voucherAt(i);
@@ -114,11 +107,11 @@ export function planDeviceLimits(
     for (const s of record) if (!loginsInFlight.has(s.mac)) adopt.push(s);
     for (const s of d.logout) overLimit.push({ session: s, voucher: v });
   }
-  if (overLimit.length === 0) return { adopt, overLimit, snapshot };
+  if (overLimit.length === 0) return { adopt, overLimit, reading };
   const ending = new Set(overLimit.map((o) => o.session));
   return {
     adopt,
     overLimit,
-    snapshot: { ...snapshot, sessions: snapshot.sessions.filter((s) => !ending.has(s)) },
+    reading: { ...reading, sessions: reading.sessions.filter((s) => !ending.has(s)) },
   };
 }

@@ -7,8 +7,7 @@ import { isPostgres, rawRows } from '../../db/knex';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
 import type { VoucherRow } from '../voucher-state';
-import type { RouterSnapshot } from '../../router/hotspot';
-import { snapshotVouchers, unknownCodes, type SnapshotVouchers } from './snapshot-vouchers';
+import type { UsageReading } from './source';
 
 export interface DeviceRow {
   id: number;
@@ -40,11 +39,6 @@ export interface LoadedVoucher {
 export interface DeviceIndex {
   byMac: Map<string, DeviceRow[]>;
   byQueueId: Map<string, DeviceRow>;
-  /**
-   * Each row's position among the state's device rows (its vouchers in order, their devices in order): the meter
-   * keeps a poll's per-device findings in arrays by it instead of a map filled every poll.
-   */
-  slot: Map<DeviceRow, number>;
 }
 
 export interface LoadedState {
@@ -220,8 +214,8 @@ export async function loadActiveState(
 }
 
 /**
- * The cycle's state: `active` plus any other voucher the router mentions (a session's user, a queue's
- * comment) that belongs to this site or is roaming and unused. Usually there is none and `active` itself is
+ * The cycle's state: `active` plus any other voucher the reading mentions (a session's user, a counter's
+ * voucher) that belongs to this site or is roaming and unused. Usually there is none and `active` itself is
  * returned; otherwise a new state that shares `active`'s vouchers, so `active` stays as the database has it.
  * Another site's voucher stays unknown here: this router only ever sees its users by mistake.
  */
@@ -229,12 +223,13 @@ export async function withRouterMentions(
   db: Knex,
   profiles: ProfileService,
   active: LoadedState,
-  snapshot: RouterSnapshot,
+  reading: UsageReading,
   siteId: number,
-  found: SnapshotVouchers = snapshotVouchers(snapshot, active),
 ): Promise<LoadedState> {
-  const mine = found.state === active && found.snapshot === snapshot;
-  const codes = unknownCodes(mine ? found : snapshotVouchers(snapshot, active));
+  const mentioned = new Set<string>();
+  for (const s of reading.sessions) if (!active.byCode.has(s.user)) mentioned.add(s.user);
+  for (const c of reading.counters) if (c.code && !active.byCode.has(c.code)) mentioned.add(c.code);
+  const codes = [...mentioned];
   if (codes.length === 0) return active;
   const others: VoucherRow[] = [];
   for (const part of chunks(codes))

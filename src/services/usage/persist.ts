@@ -12,8 +12,15 @@ import { formatBytes } from '../../domain/units';
 import { recordEvent, recordEvents, type EventInput } from '../events';
 import { loginEvent, logoutEvent } from '../activity-events';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
-import { appendJournal } from './journal';
-import { JOURNAL_DEVICE_WIDTH, routerId } from './journal-codec';
+import { alertEventKind } from '../../domain/usage-summary';
+import {
+  bulkUpdate,
+  jsonRows,
+  jsonRowsValue,
+  ROWS_PER_STATEMENT,
+  USAGE_SQL_TAG,
+  type Cell,
+} from './bulk-sql';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
 /** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */
@@ -24,75 +31,6 @@ export function pollStateKeys(siteId: number): { lastPoll: string; bootTime: str
   if (siteId === 1) return { lastPoll: LAST_POLL_KEY, bootTime: BOOT_TIME_KEY };
   return { lastPoll: `site.${siteId}.${LAST_POLL_KEY}`, bootTime: `site.${siteId}.${BOOT_TIME_KEY}` };
 }
-/** Rows per statement: bounds the JSON text bound to one statement (~100 bytes a row). */
-const ROWS_PER_STATEMENT = 10_000;
-
-type Cell = string | number | null;
-
-/**
- * Marks the meter's own row updates, which it has already applied to the usage service's in-memory copy
- * of the active vouchers, so that copy's ChangeWatch does not count them as somebody else's change.
- */
-export const USAGE_SQL_TAG = '/* usage-meter */';
-
-/**
- * `json_each(?)` over one bound JSON array of row arrays, as a subquery with columns c0, c1, …: many rows
- * in one statement with ONE binding. Binding thousands of parameters one by one (and knex scanning a SQL
- * text with thousands of `?`) cost more CPU than SQLite's own work; JSON.stringify and SQLite's JSON
- * parser are both native. Values stay parameters, never SQL text. `->>` returns SQL integers for JSON
- * integers, text for strings and NULL for null, so columns get the same values as with plain bindings.
- *
- * PostgreSQL: the same one binding, read by `jsonb_populate_recordset` into the row type of the table the
- * columns belong to (so each value gets its column's type: bigint, text, boolean from 0/1), the JSON then
- * holding one object per row keyed by column name.
- */
-function jsonRows(pg: boolean, table: string, cols: readonly string[]): string {
-  if (pg) {
-    const picked = cols.map((c, i) => `"${c}" AS c${i}`);
-    return `(SELECT ${picked.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb))`;
-  }
-  const picked = cols.map((_, i) => `value ->> ${i} AS c${i}`);
-  return `(SELECT ${picked.join(', ')} FROM json_each(?))`;
-}
-
-/** The bound JSON for jsonRows: arrays for SQLite, objects keyed by column for PostgreSQL. */
-function jsonRowsValue(pg: boolean, cols: readonly string[], rows: Cell[][]): string {
-  if (!pg) return JSON.stringify(rows);
-  return JSON.stringify(rows.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]]))));
-}
-
-/**
- * `UPDATE t SET … FROM (rows) AS u WHERE t.id = u.c0` for many rows in one statement (SQLite ≥ 3.33,
- * `->>` ≥ 3.38; PostgreSQL): 5,000 single-row updates would dominate the cycle's CPU. knex has no builder
- * for UPDATE … FROM, hence raw SQL; the rows are one bound value. `add` columns are increments
- * (`col = col + value`), `set` ones are assigned from the row, `fixed` ones get the same bound value on
- * every row (not repeated in the JSON).
- */
-export async function bulkUpdate(
-  trx: Knex,
-  table: string,
-  cols: { set?: string[]; add?: string[]; fixed?: Record<string, Cell> },
-  /** `[id, ...add, ...set]` per row. */
-  rows: Cell[][],
-): Promise<void> {
-  const pg = isPostgres(trx);
-  const set = cols.set ?? [];
-  const add = cols.add ?? [];
-  const all = [...add, ...set];
-  const assignments = all.map((c, i) =>
-    i < add.length ? `"${c}" = "${table}"."${c}" + u.c${i + 1}` : `"${c}" = u.c${i + 1}`,
-  );
-  const fixed = Object.entries(cols.fixed ?? {});
-  for (const [c] of fixed) assignments.push(`"${c}" = ?`);
-  const rowCols = ['id', ...all];
-  const sql = `${USAGE_SQL_TAG} UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(pg, table, rowCols)} AS u WHERE "${table}".id = u.c0`;
-  const values = fixed.map(([, v]) => v);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await trx.raw(sql, [...values, jsonRowsValue(pg, rowCols, part)]);
-  }
-}
-
 /**
  * The poll's device rows are parsed from JSON ONCE, into a per-connection TEMP table, and the device
  * update, the raw samples, the hourly rollup and the vouchers' byte totals all read them from there. Each
@@ -115,13 +53,8 @@ const STAGE_COLS = [
   'baseline_down',
   'queue_id',
 ] as const;
-/**
- * What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement, and
- * without `queue_id` (NULL: only a fold of the usage journal checks the queue a baseline belongs to).
- */
+/** What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement. */
 const POLL_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts' && c !== 'queue_id');
-/** What a fold of the usage journal stages per device row (journal.ts): its time is bound once too. */
-const FOLD_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts');
 const HOUR_MS = 3600_000;
 /** A staged row is a sample when bytes moved (the poll's per-device traffic, for charts and reports). */
 const MOVED = 'd_up > 0 OR d_down > 0';
@@ -150,8 +83,6 @@ function stageSql(pg: boolean) {
     fill: fillSql(pg, T, STAGE_COLS),
     /** A poll's rows: every column but `ts`, which is bound once (the poll's time). */
     fillPoll: fillSql(pg, T, POLL_STAGE_COLS),
-    /** A fold's rows: every column but `ts`, bound once. */
-    fillFold: fillSql(pg, T, FOLD_STAGE_COLS),
     samples: `${USAGE_SQL_TAG} INSERT INTO usage_samples (device_id, voucher_id, ts, bytes_up, bytes_down, rate_up, rate_down)
   SELECT device_id, voucher_id, ts, d_up, d_down, rate_up, rate_down FROM ${T} WHERE ${MOVED}`,
     /**
@@ -179,20 +110,6 @@ function stageSql(pg: boolean) {
   rate_up = s.rate_up, rate_down = s.rate_down
   FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
     /**
-     * A fold's device rows (journal.ts): the same, but a baseline is written only while the row still counts
-     * the queue it was read from (a redemption that gave the device another queue since, with a zero
-     * baseline, is newer than the journal), and a row with no baseline (its rates fell to zero) keeps its own.
-     */
-    devicesFolded: `${USAGE_SQL_TAG} UPDATE voucher_devices SET
-  bytes_up = voucher_devices.bytes_up + s.d_up, bytes_down = voucher_devices.bytes_down + s.d_down,
-  last_seen_at = s.last_seen_at,
-  baseline_up = CASE WHEN s.baseline_up IS NOT NULL AND voucher_devices.counter_queue_id ${pg ? 'IS NOT DISTINCT FROM' : 'IS'} s.queue_id
-    THEN s.baseline_up ELSE voucher_devices.baseline_up END,
-  baseline_down = CASE WHEN s.baseline_down IS NOT NULL AND voucher_devices.counter_queue_id ${pg ? 'IS NOT DISTINCT FROM' : 'IS'} s.queue_id
-    THEN s.baseline_down ELSE voucher_devices.baseline_down END,
-  rate_up = s.rate_up, rate_down = s.rate_down
-  FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
-    /**
      * Each voucher's bytes are its devices' (meter.ts adds them up the same way), so a voucher whose bytes
      * moved on one device takes them straight from that device's staged row instead of being staged a
      * second time; counted bytes start as the same bytes. Vouchers listed in the bound JSON array (bytes
@@ -204,13 +121,7 @@ function stageSql(pg: boolean) {
   counted_bytes = vouchers.counted_bytes + s.d_up + s.d_down, updated_at = CAST(? AS BIGINT)
   FROM ${T} AS s WHERE vouchers.id = s.voucher_id AND (${MOVED})
   AND s.voucher_id NOT IN (${pg ? 'SELECT (jsonb_array_elements_text(?::jsonb))::bigint' : 'SELECT value FROM json_each(?)'})`,
-    /**
-     * Device rows whose only change is that their rates fell to zero (a device gone idle): no counter, no
-     * sample, so one id each instead of a staged row of nine values.
-     */
-    /** A fold's staged rows whose device row is gone (an undone claim, a voucher deleted since): usually none. */
-    gone: `${USAGE_SQL_TAG} SELECT device_id FROM ${T} WHERE device_id NOT IN (SELECT id FROM voucher_devices)`,
-    dropGone: `${USAGE_SQL_TAG} DELETE FROM ${T} WHERE device_id NOT IN (SELECT id FROM voucher_devices)`,
+    /** Device rows whose only change is that their rates fell to zero (a device gone idle): one id each. */
     ratesZeroed: pg
       ? `${USAGE_SQL_TAG} UPDATE voucher_devices SET rate_up = 0, rate_down = 0, last_seen_at = CAST(? AS BIGINT)
   WHERE id IN (SELECT (jsonb_array_elements_text(?::jsonb))::bigint)`
@@ -264,8 +175,7 @@ function stagedCells(d: DeviceWrite): Cell[] {
 /**
  * Every written device row's counters, baselines and rates, the poll's samples and the vouchers' byte
  * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
- * more statement, and rows whose rates alone fell to zero a cheaper one. (A usage journal fold writes its
- * sums with stageFolded and writeFoldedRest below.)
+ * more statement, and rows whose rates alone fell to zero a cheaper one.
  */
 async function writeDevices(
   trx: Knex,
@@ -322,100 +232,6 @@ export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<vo
 }
 
 /**
- * A fold's summed device rows (journal.ts), in columns: row i is `f[i * FOLD_WIDTH + k]` for k in the journal's
- * device entry order (journal-codec.ts): id, voucher id, bytes up and down, rates up and down, last seen, baselines
- * up and down (NaN for none), and the queue the baselines were read from (-1 for none, a `*HEX` id's number, or
- * -2 - i for `strings[i]`). Columns, not an object and a JSON array per device: a fold handles every device of
- * the site at once, and those objects lived long enough (the fold's statements) to be promoted.
- */
-export interface FoldedDevices {
-  n: number;
-  f: Float64Array;
-  strings: readonly string[];
-}
-/** Values per device row: the journal's device entry. */
-export const FOLD_WIDTH = JOURNAL_DEVICE_WIDTH;
-/**
- * Rows per fill statement of a fold: each statement's JSON text (about 70 bytes a row for SQLite, 200 for
- * PostgreSQL) stays a young object that dies before the next, instead of one text for every device.
- */
-const FOLD_ROWS_PER_STATEMENT = 500;
-
-const jsonNumber = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
-
-function jsonQueue(d: FoldedDevices, q: number): string {
-  if (q === -1) return 'null';
-  if (q >= 0) return `"${routerId(q)}"`; // `*` and hex digits: nothing to escape
-  const text = d.strings[-2 - q];
-  if (text === undefined) throw new Error(`usage fold: queue id ${q} out of range`);
-  return JSON.stringify(text);
-}
-
-/** Rows [from, to) of a fold as jsonRows' bound value, in FOLD_STAGE_COLS order (see jsonRowsValue). */
-function foldedJson(pg: boolean, d: FoldedDevices, from: number, to: number): string {
-  const f = d.f;
-  const parts = new Array<string>(to - from);
-  for (let i = from; i < to; i++) {
-    const at = i * FOLD_WIDTH;
-    const q = jsonQueue(d, f[at + 9]);
-    parts[i - from] = pg
-      ? `{"device_id":${f[at]},"voucher_id":${f[at + 1]},"d_up":${f[at + 2]},"d_down":${f[at + 3]},"rate_up":${f[at + 4]},"rate_down":${f[at + 5]},"last_seen_at":${jsonNumber(f[at + 6])},"baseline_up":${jsonNumber(f[at + 7])},"baseline_down":${jsonNumber(f[at + 8])},"queue_id":${q}}`
-      : `[${f[at]},${f[at + 1]},${f[at + 2]},${f[at + 3]},${f[at + 4]},${f[at + 5]},${jsonNumber(f[at + 6])},${jsonNumber(f[at + 7])},${jsonNumber(f[at + 8])},${q}]`;
-  }
-  return `[${parts.join(',')}]`;
-}
-
-/**
- * A fold of the usage journal, first step: stages its summed device rows (at `ts`) and leaves out those whose
- * device row is gone since (an undone claim, a voucher deleted by the admin: no row to update, and the rollup's
- * rows belong to a device row). Returns the ids left out, for the voucher sums (journal.ts), and then
- * writeFoldedRest writes everything from the stage.
- */
-export async function stageFolded(trx: Knex, d: FoldedDevices, ts: number): Promise<Set<number>> {
-  const sql = stageSqlOf(trx);
-  const pg = isPostgres(trx);
-  await trx.raw(sql.create);
-  await trx.raw(sql.clear);
-  for (let i = 0; i < d.n; i += FOLD_ROWS_PER_STATEMENT)
-    await trx.raw(sql.fillFold, [ts, foldedJson(pg, d, i, Math.min(d.n, i + FOLD_ROWS_PER_STATEMENT))]);
-  const res = (await trx.raw(sql.gone)) as unknown;
-  const rows =
-    (pg ? (res as { rows: Array<{ device_id: number }> }).rows : (res as Array<{ device_id: number }>)) ?? [];
-  const gone = new Set<number>();
-  for (const r of rows) gone.add(Number(r.device_id));
-  if (gone.size > 0) await trx.raw(sql.dropGone);
-  return gone;
-}
-
-/**
- * A fold's second step: the staged device rows, each voucher's bytes from its one device's staged row, the
- * samples and the hour's rollup, as a poll's are (the fold never spans two UTC hours); then `corrections`,
- * `[id, up, down, counted, uptime]` increments per voucher (voucherCorrections' rows): the bytes of the
- * vouchers in `several` (bytes moved on several devices, or on one that is gone), off-peak bytes not counted,
- * connected time.
- */
-export async function writeFoldedRest(
-  trx: Knex,
-  staged: number,
-  several: readonly number[],
-  corrections: Array<[number, number, number, number, number]>,
-  ts: number,
-): Promise<void> {
-  const sql = stageSqlOf(trx);
-  if (staged > 0) {
-    await trx.raw(sql.devicesFolded);
-    await trx.raw(sql.vouchers, [ts, JSON.stringify(several)]);
-    await samplesFromStage(trx);
-  }
-  await bulkUpdate(
-    trx,
-    'vouchers',
-    { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: ts } },
-    corrections,
-  );
-}
-
-/**
  * What writeDevices' voucher statement leaves out, as increments: the bytes of vouchers whose bytes moved
  * on several devices, the off-peak part not counted (counted bytes less than the bytes moved), and connected
  * time (uptime-mode vouchers).
@@ -453,7 +269,7 @@ async function recordAlerts(trx: Knex, clock: Clock, log: Logger, alerts: AlertC
   const sent = new Map<string, number>();
   const rows = (await trx('events')
     .whereIn('voucher_id', ids)
-    .whereIn('kind', [...new Set(alerts.map((a) => a.kind))])
+    .whereIn('kind', [...new Set(alerts.map((a) => alertEventKind(a.alert)))])
     .select('voucher_id', 'kind', 'data')) as Array<{ voucher_id: number; kind: string; data: unknown }>;
   for (const e of rows) {
     const k = `${e.voucher_id}|${e.kind}`;
@@ -461,21 +277,23 @@ async function recordAlerts(trx: Knex, clock: Clock, log: Logger, alerts: AlertC
   }
   let n = 0;
   for (const a of alerts) {
-    const k = `${a.voucher.row.id}|${a.kind}`;
+    const kind = alertEventKind(a.alert);
+    const percent = a.alert.percent;
+    const k = `${a.voucher.row.id}|${kind}`;
     if ((sent.get(k) ?? 0) >= a.threshold) continue;
     sent.set(k, a.threshold);
-    const what = a.kind.startsWith('fup') ? 'fair-use threshold' : 'data cap';
+    const what = a.alert.kind === 'fup' ? 'fair-use threshold' : 'data cap';
     const used = formatBytes(Number(a.voucher.row.counted_bytes));
     await recordEvent(trx, clock, {
       voucherId: a.voucher.row.id,
-      kind: a.kind,
-      level: a.percent >= 100 ? 'warn' : 'info',
-      message: `${a.percent}% of the ${what} used (${used} of ${formatBytes(a.threshold)})`,
-      data: { percent: a.percent, threshold: a.threshold, counted: Number(a.voucher.row.counted_bytes) },
+      kind,
+      level: percent >= 100 ? 'warn' : 'info',
+      message: `${percent}% of the ${what} used (${used} of ${formatBytes(a.threshold)})`,
+      data: { percent, threshold: a.threshold, counted: Number(a.voucher.row.counted_bytes) },
     });
     log.info(
-      { voucher: maskCode(a.voucher.row.code), kind: a.kind },
-      `voucher ${maskCode(a.voucher.row.code)}: ${a.percent}% of its ${what} used`,
+      { voucher: maskCode(a.voucher.row.code), kind },
+      `voucher ${maskCode(a.voucher.row.code)}: ${percent}% of its ${what} used`,
     );
     n++;
   }
@@ -499,54 +317,35 @@ async function recordSessions(trx: Knex, clock: Clock, devices: readonly DeviceW
 }
 
 /**
- * One poll's writes. With `journal`, the device and voucher deltas (with their baselines) are appended as one
- * journal row (journal.ts) and only the rows whose presence changed are written to the tables now; without,
- * everything is written to the tables (tests that lay down history, and the fold's own statements).
- * Returns whether a journal row was appended.
+ * One poll's writes, in the caller's transaction: bytes, counted bytes and connected time with the baselines
+ * they were measured against, presence, samples, alerts, login/logout events and the poll's time.
  */
 export async function writeUsage(
   trx: Knex,
-  deps: { clock: Clock; log: Logger; siteId: number; journal?: boolean },
+  deps: { clock: Clock; log: Logger; siteId: number },
   m: MeterResult,
   now: number,
-  bootTime?: number,
-): Promise<boolean> {
-  if (!deps.journal && m.packed !== undefined)
-    throw new Error(
-      'a poll packed for the usage journal is written to the journal (its device writes are gone)',
-    );
+  countersStartedAt?: number,
+): Promise<void> {
   if (m.clearBaselines.length > 0)
     await trx('voucher_devices').whereIn('id', m.clearBaselines).update({ counter_queue_id: null });
-  let appended = false;
-  if (deps.journal) {
-    const presence: Cell[][] = [];
-    for (let i = 0; i < m.devices.length; i++) {
-      const d = m.devices[i];
-      if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
-    }
-    await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
-    appended = await appendJournal(trx, deps.siteId, m, now);
-  } else {
-    await writeDevices(trx, m, now);
-    await bulkUpdate(
-      trx,
-      'vouchers',
-      { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
-      voucherCorrections(m.vouchers),
-    );
-  }
+  await writeDevices(trx, m, now);
+  await bulkUpdate(
+    trx,
+    'vouchers',
+    { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
+    voucherCorrections(m.vouchers),
+  );
   await recordAlerts(trx, deps.clock, deps.log, m.alerts);
   await recordSessions(trx, deps.clock, m.devices);
   const keys = pollStateKeys(deps.siteId);
   const values: Array<string | number> = [keys.lastPoll, String(now), now];
-  if (bootTime !== undefined) values.push(keys.bootTime, String(bootTime), now);
-  // Plain SQL, the same on both engines: every poll of every site runs it, and knex built it anew each time.
+  if (countersStartedAt !== undefined) values.push(keys.bootTime, String(countersStartedAt), now);
   await trx.raw(
     `INSERT INTO router_state ("key", "value", updated_at) VALUES ${values.length > 3 ? '(?, ?, ?), (?, ?, ?)' : '(?, ?, ?)'}
      ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", updated_at = excluded.updated_at`,
     values,
   );
-  return appended;
 }
 
 /** The last metered poll and the router's boot time it saw, kept across controller restarts. */

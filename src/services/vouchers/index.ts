@@ -185,7 +185,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
   }
 
   async function view(row: VoucherRow): Promise<VoucherView> {
-    return new ProfileCache(db, deps.unfolded).view(row, clock.now());
+    return new ProfileCache(db).view(row, clock.now());
   }
 
   async function reload(id: number): Promise<VoucherRow> {
@@ -201,8 +201,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
   async function devicesOf(voucherId: number): Promise<DeviceView[]> {
     const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
     return rows.map((r) => {
-      // Usage the poll holds in memory, folded into the table or not yet (usage/journal.ts).
-      const d = deps.unfolded?.device(voucherId, Number(r.id)) ?? r;
+      const d = r;
       return {
         mac: r.mac,
         ip: r.ip,
@@ -262,7 +261,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       return { created: a.created + b.created, pending: a.pending + b.pending };
     },
 
-    list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now(), deps.unfolded),
+    list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now()),
 
     async get(code) {
       const row = await requireVoucher(db, code);

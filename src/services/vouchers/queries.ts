@@ -1,5 +1,4 @@
 /** Reading vouchers: lookups by code, filters for lists and exports, and profile parsing memoised per call. */
-import type { UnfoldedUsage } from '../usage/journal';
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import { normaliseCode } from '../../domain/codes';
@@ -12,11 +11,7 @@ export const STATUSES: readonly VoucherStatus[] = ['unused', 'active', 'expired'
 /** Profiles by id, parsed once per use (a list of 500 vouchers has a handful of profiles). */
 export class ProfileCache {
   private readonly cache = new Map<number, { row: ProfileRow; profile: Profile }>();
-  constructor(
-    private readonly db: Knex,
-    /** Usage polled and not folded into the tables yet (usage/journal.ts), added to the views' bytes. */
-    private readonly unfolded?: UnfoldedUsage,
-  ) {}
+  constructor(private readonly db: Knex) {}
 
   async byId(id: number): Promise<{ row: ProfileRow; profile: Profile }> {
     let hit = this.cache.get(id);
@@ -31,7 +26,7 @@ export class ProfileCache {
 
   async view(v: VoucherRow, now: number): Promise<VoucherView> {
     const p = await this.byId(v.profile_id);
-    return toVoucherView(this.unfolded ? this.unfolded.withVoucher(v) : v, p.row.name, p.profile, now);
+    return toVoucherView(v, p.row.name, p.profile, now);
   }
 }
 
@@ -74,7 +69,6 @@ export async function listVouchers(
   db: Knex,
   f: VoucherFilter,
   now: number,
-  unfolded?: UnfoldedUsage,
 ): Promise<{ total: number; vouchers: VoucherView[] }> {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 10_000);
   const offset = Math.max(f.offset ?? 0, 0);
@@ -84,7 +78,7 @@ export async function listVouchers(
     .orderBy('v.id', 'desc')
     .limit(limit)
     .offset(offset)) as VoucherRow[];
-  const cache = new ProfileCache(db, unfolded);
+  const cache = new ProfileCache(db);
   const vouchers: VoucherView[] = [];
   for (const r of rows) vouchers.push(await cache.view(r, now));
   return { total: Number(n), vouchers };

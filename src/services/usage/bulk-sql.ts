@@ -1,0 +1,75 @@
+/**
+ * Many rows in one statement, for the ledger's writes: a poll updates thousands of device and voucher rows, and a
+ * statement per row would be most of the poll's CPU. The rows are ONE bound JSON value, never SQL text.
+ */
+import type { Knex } from 'knex';
+import { isPostgres } from '../../db/knex';
+
+/** Rows per statement: bounds the JSON text bound to one statement (~100 bytes a row). */
+export const ROWS_PER_STATEMENT = 10_000;
+
+export type Cell = string | number | null;
+
+/**
+ * Marks the meter's own row updates, which it has already applied to the usage service's in-memory copy
+ * of the active vouchers, so that copy's ChangeWatch does not count them as somebody else's change.
+ */
+export const USAGE_SQL_TAG = '/* usage-meter */';
+
+/**
+ * `json_each(?)` over one bound JSON array of row arrays, as a subquery with columns c0, c1, …: many rows
+ * in one statement with ONE binding. Binding thousands of parameters one by one (and knex scanning a SQL
+ * text with thousands of `?`) cost more CPU than SQLite's own work; JSON.stringify and SQLite's JSON
+ * parser are both native. Values stay parameters, never SQL text. `->>` returns SQL integers for JSON
+ * integers, text for strings and NULL for null, so columns get the same values as with plain bindings.
+ *
+ * PostgreSQL: the same one binding, read by `jsonb_populate_recordset` into the row type of the table the
+ * columns belong to (so each value gets its column's type: bigint, text, boolean from 0/1), the JSON then
+ * holding one object per row keyed by column name.
+ */
+export function jsonRows(pg: boolean, table: string, cols: readonly string[]): string {
+  if (pg) {
+    const picked = cols.map((c, i) => `"${c}" AS c${i}`);
+    return `(SELECT ${picked.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb))`;
+  }
+  const picked = cols.map((_, i) => `value ->> ${i} AS c${i}`);
+  return `(SELECT ${picked.join(', ')} FROM json_each(?))`;
+}
+
+/** The bound JSON for jsonRows: arrays for SQLite, objects keyed by column for PostgreSQL. */
+export function jsonRowsValue(pg: boolean, cols: readonly string[], rows: Cell[][]): string {
+  if (!pg) return JSON.stringify(rows);
+  return JSON.stringify(rows.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]]))));
+}
+
+/**
+ * `UPDATE t SET … FROM (rows) AS u WHERE t.id = u.c0` for many rows in one statement (SQLite ≥ 3.33,
+ * `->>` ≥ 3.38; PostgreSQL): 5,000 single-row updates would dominate the cycle's CPU. knex has no builder
+ * for UPDATE … FROM, hence raw SQL; the rows are one bound value. `add` columns are increments
+ * (`col = col + value`), `set` ones are assigned from the row, `fixed` ones get the same bound value on
+ * every row (not repeated in the JSON).
+ */
+export async function bulkUpdate(
+  trx: Knex,
+  table: string,
+  cols: { set?: string[]; add?: string[]; fixed?: Record<string, Cell> },
+  /** `[id, ...add, ...set]` per row. */
+  rows: Cell[][],
+): Promise<void> {
+  const pg = isPostgres(trx);
+  const set = cols.set ?? [];
+  const add = cols.add ?? [];
+  const all = [...add, ...set];
+  const assignments = all.map((c, i) =>
+    i < add.length ? `"${c}" = "${table}"."${c}" + u.c${i + 1}` : `"${c}" = u.c${i + 1}`,
+  );
+  const fixed = Object.entries(cols.fixed ?? {});
+  for (const [c] of fixed) assignments.push(`"${c}" = ?`);
+  const rowCols = ['id', ...all];
+  const sql = `${USAGE_SQL_TAG} UPDATE "${table}" SET ${assignments.join(', ')} FROM ${jsonRows(pg, table, rowCols)} AS u WHERE "${table}".id = u.c0`;
+  const values = fixed.map(([, v]) => v);
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+    await trx.raw(sql, [...values, jsonRowsValue(pg, rowCols, part)]);
+  }
+}

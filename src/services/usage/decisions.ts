@@ -1,0 +1,146 @@
+/**
+ * The poll's decision step, between the ledger and the enforcer: the vouchers as the domain sees them, what the
+ * pure policy (src/domain/queues.ts decide) says they should have now, the vouchers that end (closed in the
+ * database first: it is the truth) and the order handed to the enforcer. Whatever measured the usage and whatever
+ * enforces, off-peak, fair use, caps, device limits and expiry are decided here once.
+ */
+import type { Knex } from 'knex';
+import type { Clock } from '../../lib/clock';
+import { maskCode, type Logger } from '../../lib/logger';
+import { decide, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
+import { recordEvent } from '../events';
+import * as lifecycle from '../voucher-lifecycle';
+import { toVoucherState } from '../voucher-state';
+import type { EnforceOrder } from './enforcer';
+import type { LoadedState, LoadedVoucher } from './load';
+import type { SessionReading, UsageReading } from './source';
+
+/** How long a redemption's claim owns its device's router state: its router steps take a few round trips. */
+export const CLAIM_OWNS_QUEUE_MS = 15_000;
+
+const ENDED = new Set(['expired', 'exhausted', 'revoked']);
+
+export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
+  return {
+    voucher: toVoucherState(v.row, v.profile),
+    devices: v.devices.map((d) => ({ mac: d.mac, ip: d.ip ?? undefined, connected: Boolean(d.connected) })),
+  };
+}
+
+/** The active vouchers as the domain sees them. */
+export function activeItems(state: LoadedState): VoucherWithDevices[] {
+  const items: VoucherWithDevices[] = [];
+  for (const v of state.byId.values()) if (v.row.status === 'active') items.push(voucherItem(v));
+  return items;
+}
+
+/**
+ * A device whose redemption is still being confirmed belongs to the redemption: it adds the queue itself, and a
+ * claim it loses is undone with its queue. For CLAIM_OWNS_QUEUE_MS the poll neither adds, changes nor removes
+ * that device's router state; otherwise a poll running beside a lost race adds a queue for the loser's device
+ * row just before the row is deleted. A claim still marked after that (a controller killed mid-redemption) is
+ * the poll's again, and is settled after the grace period (settleInterruptedLogins).
+ */
+export function claimedMacs(state: LoadedState, now: number): Set<string> {
+  const claimed = new Set<string>();
+  for (const v of state.byId.values())
+    for (const d of v.devices)
+      if (d.login_pending_at != null && now - Number(d.login_pending_at) < CLAIM_OWNS_QUEUE_MS)
+        claimed.add(d.mac);
+  return claimed;
+}
+
+export interface EndDeps {
+  db: Knex;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Closes the vouchers the policy ended, in the database; returns those closed now (an admin's revoke wins). */
+export async function endVouchers(
+  deps: EndDeps,
+  state: LoadedState,
+  actions: readonly VoucherAction[],
+  now: number,
+): Promise<LoadedVoucher[]> {
+  if (actions.length === 0) return [];
+  const ended: LoadedVoucher[] = [];
+  await deps.db.transaction(async (trx) => {
+    for (const a of actions) {
+      const v = state.byCode.get(a.code);
+      if (!v) continue;
+      // Conditional on status, so an admin's revoke in between is not overwritten.
+      if (!(await lifecycle.end(trx, v.row.id, a.newStatus, a.reason, now))) continue;
+      v.row.status = a.newStatus;
+      v.row.end_reason = a.reason;
+      ended.push(v);
+      await recordEvent(trx, deps.clock, {
+        voucherId: v.row.id,
+        kind: a.newStatus,
+        level: 'info',
+        message: `Voucher ${a.newStatus}: ${a.reason}`,
+      });
+    }
+  });
+  for (const v of ended)
+    deps.log.info(
+      { event: v.row.status, voucher: maskCode(v.row.code), status: v.row.status },
+      `voucher ${maskCode(v.row.code)} ${v.row.status}: ${v.row.end_reason ?? ''}`.trim(),
+    );
+  return ended;
+}
+
+/** Sessions of ended vouchers (this poll's, or earlier ones still online). */
+function sessionsOfEnded(reading: UsageReading, state: LoadedState): SessionReading[] {
+  return reading.sessions.filter((s) => {
+    const v = state.byCode.get(s.user);
+    return v !== undefined && ENDED.has(v.row.status);
+  });
+}
+
+/**
+ * The order for the enforcer: the decided devices (none of them claimed by a redemption under way), the sessions
+ * to end, and the router users of ended vouchers to remove. A voucher whose end action keeps its user (the
+ * policy's removeRouterUser false) keeps it.
+ */
+export function enforceOrder(
+  state: LoadedState,
+  reading: UsageReading,
+  decided: ReturnType<typeof decide>,
+  ended: readonly LoadedVoucher[],
+  overLimit: readonly SessionReading[],
+  now: number,
+): EnforceOrder {
+  const keep = new Set(decided.voucherActions.filter((a) => !a.removeRouterUser).map((a) => a.code));
+  const users = new Set<string>();
+  for (const v of ended) if (v.row.router_user_id && !keep.has(v.row.code)) users.add(v.row.router_user_id);
+  for (const r of state.pendingUserRemovals) if (r.router_user_id) users.add(r.router_user_id);
+  return {
+    devices: decided.devices,
+    logout: [...sessionsOfEnded(reading, state), ...overLimit],
+    removeUsers: [...users],
+    claimed: claimedMacs(state, now),
+  };
+}
+
+/** The router users removed are no longer on the router: the rows say so. */
+export async function forgetRemovedUsers(
+  db: Knex,
+  state: LoadedState,
+  ended: readonly LoadedVoucher[],
+  gone: readonly string[],
+): Promise<void> {
+  if (gone.length === 0) return;
+  const out = new Set(gone);
+  const rows = [...ended.map((v) => v.row), ...state.pendingUserRemovals].filter(
+    (r) => r.router_user_id !== null && out.has(r.router_user_id),
+  );
+  if (rows.length === 0) return;
+  await db('vouchers')
+    .whereIn(
+      'id',
+      rows.map((r) => r.id),
+    )
+    .update({ router_user_id: null });
+  for (const r of rows) r.router_user_id = null;
+}

@@ -1,0 +1,87 @@
+/**
+ * How the policy's decisions reach the network. The poll hands an enforcer what every online device should have
+ * now, which sessions must end and which vouchers' accounts must go; the enforcer changes only what differs and
+ * reports what it did. Router errors are collected, never thrown: the next poll derives the same order again from
+ * the database and retries. Today's enforcer writes the router's simple queues, hotspot sessions and users over
+ * the API (routerEnforcer below); another, such as RADIUS CoA and Disconnect, takes the same order.
+ */
+import { queueNameForMac, queuesFor, type DeviceDecision, type QueueTexts } from '../../domain/queues';
+import { planReconcile, type ReconcilePlan } from '../../domain/reconcile';
+import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
+import type { RouterError } from '../../router/types';
+import type { SessionReading, UsageReading } from './source';
+
+export interface EnforceOrder {
+  /** What each online device of an active voucher gets now (the policy's decisions). */
+  devices: readonly DeviceDecision[];
+  /** Sessions to end: those of ended vouchers, and those beyond their voucher's device count. */
+  logout: readonly SessionReading[];
+  /** Accounts of ended vouchers to take off the router (hotspot user ids). */
+  removeUsers: readonly string[];
+  /** MACs a redemption is bringing online right now: their router state is the redemption's for a moment. */
+  claimed: ReadonlySet<string>;
+}
+
+export interface EnforceOutcome {
+  added: number;
+  updated: number;
+  removed: number;
+  /** The sessions of the order that ended (or were found gone). */
+  loggedOut: SessionReading[];
+  /** Account ids removed (or found gone). */
+  usersRemoved: string[];
+  errors: RouterError[];
+}
+
+export interface Enforcer {
+  /** `reading`: the poll's reading, whose `router` (when the router was read) is what the router holds now. */
+  apply(order: EnforceOrder, reading: UsageReading): Promise<EnforceOutcome>;
+}
+
+/** The plan without the queues of claimed devices (their redemption adds, changes or removes them itself). */
+function withoutClaimed(
+  plan: ReconcilePlan,
+  claimed: ReadonlySet<string>,
+  router: RouterSnapshot,
+): ReconcilePlan {
+  if (claimed.size === 0) return plan;
+  const names = new Set([...claimed].map(queueNameForMac));
+  const ids = new Set(router.queues.filter((q) => names.has(q.name)).map((q) => q.id));
+  return {
+    ...plan,
+    add: plan.add.filter((q) => !names.has(q.name)),
+    set: plan.set.filter((s) => !names.has(s.name)),
+    remove: plan.remove.filter((id) => !ids.has(id)),
+  };
+}
+
+/**
+ * The router's API: one `pisonet-<MAC>` simple queue per decided device (made, changed or removed to match),
+ * sessions logged out, hotspot users removed.
+ */
+export function routerEnforcer(hotspot: ManagedHotspot, texts?: QueueTexts): Enforcer {
+  return {
+    async apply(order, reading) {
+      const errors: RouterError[] = [];
+      // A reading from elsewhere (not the router's API) has no view of the queues: read them now.
+      const router = reading.router ?? (await hotspot.snapshot());
+      const plan = withoutClaimed(
+        planReconcile(queuesFor(order.devices, texts), router.queues),
+        order.claimed,
+        router,
+      );
+      const queues = await hotspot.applyQueuePlan(plan, errors, router);
+      // The router's own sessions of each device named (the order may come from a reading of another source).
+      const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
+      const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);
+      const gone = new Set(ids.length > 0 ? await hotspot.logout(ids, errors) : []);
+      const goneKeys = new Set(
+        router.sessions.filter((s) => gone.has(s.id)).map((s) => `${s.user}\n${s.mac}`),
+      );
+      const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
+      const usersRemoved =
+        order.removeUsers.length > 0 ? await hotspot.removeUsers([...order.removeUsers], errors) : [];
+      return { ...queues, loggedOut, usersRemoved, errors };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Where a poll's usage comes from. A usage source says, at one moment, what is online (sessions) and how many
+ * bytes each metered device has moved so far (cumulative counters with their own ids). The ledger turns
+ * counters into bytes booked exactly once, against baselines it stores beside them; the source never keeps
+ * state of its own. Today's source is the router's queue counters over the API (routerCounterSource below);
+ * another, such as a RADIUS server's accounting (Acct-Session-Id, its octet totals, its Calling-Station-Id),
+ * gives the same shape.
+ */
+import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
+
+/** A cumulative byte counter of one device: a simple queue's, an accounting session's. */
+export interface CounterReading {
+  /** Stable while the counter counts: a queue's `.id`, an accounting session's id. */
+  id: string;
+  mac: string;
+  /** The voucher the counter was serving when we last wrote it (a queue's comment); '' when unknown. */
+  code: string;
+  up: number;
+  down: number;
+  /** Bits per second now, for the live pages (0 when the source does not know). */
+  rateUp: number;
+  rateDown: number;
+}
+
+/** One device online under one voucher code. */
+export interface SessionReading {
+  /** The session's id at the source (the router's `.id` of the active entry; an accounting session id). */
+  id: string;
+  /** The voucher code it logged in with. */
+  user: string;
+  mac: string;
+  ip: string | null;
+  /** The device's current address, when the source knows a better one than `ip`. */
+  hostIp?: string;
+  uptimeSeconds: number;
+}
+
+export interface UsageReading {
+  counters: readonly CounterReading[];
+  sessions: readonly SessionReading[];
+  /** When every counter last started again from zero (a router's boot), when the source knows it. */
+  countersStartedAt: number | undefined;
+  /** MACs whose login landed while the reading was taken: no session for them is not a logout. */
+  loginsMissed: ReadonlySet<string>;
+  /**
+   * The router as it was read, when the source read the router's API: its enforcer brings the queues in line
+   * from this same read instead of reading them again.
+   */
+  router?: RouterSnapshot;
+}
+
+export interface UsageSource {
+  /** Throws RouterError when the source cannot be reached (the poll then skips, and says so once). */
+  read(): Promise<UsageReading>;
+}
+
+/** When the router booted, from the uptime it reported and when the reply arrived (RouterOS gives no boot time). */
+export function bootTimeOf(uptimeSeconds: number | undefined, replyAt: number): number | undefined {
+  return uptimeSeconds === undefined ? undefined : replyAt - uptimeSeconds * 1000;
+}
+
+/** The reading a router snapshot gives: its queues' counters and its hotspot sessions. */
+export function readingOf(snapshot: RouterSnapshot, hotspot: ManagedHotspot, replyAt: number): UsageReading {
+  return {
+    counters: snapshot.ours,
+    sessions: snapshot.sessions,
+    countersStartedAt: bootTimeOf(snapshot.routerUptimeSeconds, replyAt),
+    loginsMissed: hotspot.loginsMissedBy(snapshot),
+    router: snapshot,
+  };
+}
+
+/** The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. */
+export function routerCounterSource(hotspot: ManagedHotspot, now: () => number): UsageSource {
+  return {
+    async read() {
+      const snapshot = await hotspot.snapshot();
+      return readingOf(snapshot, hotspot, now());
+    },
+  };
+}

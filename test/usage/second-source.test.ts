@@ -1,0 +1,204 @@
+/**
+ * The usage path is open to a second source: a test-only source reading a table of session totals (as a RADIUS
+ * server's accounting would give them) drives the very same poll (the ledger, the policy and the router's
+ * enforcer unchanged) through fair use, the data cap and expiry. The router's own source and enforcer, and this
+ * table source, pass the contracts any implementation must (contracts.ts).
+ */
+import { routerCounterSource, type UsageReading, type UsageSource } from '../../src/services/usage/source';
+import { routerEnforcer } from '../../src/services/usage/enforcer';
+import { createUsageService } from '../../src/services/usage';
+import { depsOf, queueOf, seedVoucher, usageHarness, voucher, type Harness } from './helpers';
+import { decision, enforcerContract, usageSourceContract } from './contracts';
+
+/** One accounting session: its totals so far, as an accounting record carries them. */
+interface SessionTotal {
+  sessionId: string;
+  code: string;
+  mac: string;
+  ip: string;
+  up: number;
+  down: number;
+  startedAt: number;
+}
+
+/** A usage source over a table of session totals: no router involved. */
+class SessionTotalsSource implements UsageSource {
+  readonly rows = new Map<string, SessionTotal>();
+  private next = 1;
+  constructor(private readonly now: () => number) {}
+
+  start(code: string, mac: string, ip: string): void {
+    this.rows.set(mac, {
+      sessionId: `acct-${this.next++}`,
+      code,
+      mac,
+      ip,
+      up: 0,
+      down: 0,
+      startedAt: this.now(),
+    });
+  }
+  add(mac: string, up: number, down: number): void {
+    const r = this.rows.get(mac)!;
+    r.up += up;
+    r.down += down;
+  }
+  stop(mac: string): void {
+    this.rows.delete(mac);
+  }
+
+  read(): Promise<UsageReading> {
+    const rows = [...this.rows.values()];
+    return Promise.resolve({
+      counters: rows.map((r) => ({
+        id: r.sessionId,
+        mac: r.mac,
+        code: r.code,
+        up: r.up,
+        down: r.down,
+        rateUp: 0,
+        rateDown: 0,
+      })),
+      sessions: rows.map((r) => ({
+        id: r.sessionId,
+        user: r.code,
+        mac: r.mac,
+        ip: r.ip,
+        uptimeSeconds: Math.floor((this.now() - r.startedAt) / 1000),
+      })),
+      countersStartedAt: undefined,
+      loginsMissed: new Set<string>(),
+    });
+  }
+}
+
+const MB = 1_000_000;
+
+describe('a poll driven by a table of session totals', () => {
+  let h: Harness;
+  let table: SessionTotalsSource;
+  beforeEach(async () => {
+    h = await usageHarness();
+    table = new SessionTotalsSource(() => h.clock.now());
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+  const poll = (usage: { runCycle(): Promise<unknown> }, seconds = 30) => {
+    h.clock.advance(seconds * 1000);
+    h.sim.tick(seconds);
+    return usage.runCycle();
+  };
+  const usageOf = () => createUsageService(depsOf(h), { profiles: h.core!.services.profiles, source: table });
+
+  test('fair use, then the cap: the same ledger books each byte once, the same policy decides, the router enforces', async () => {
+    const usage = usageOf();
+    const code = await seedVoucher(h, 'FUP'); // 2M/4M, fair use at 100 MB (256K/512K), cap 200 MB (block)
+    const mac = '02:00:00:00:5A:01';
+    table.start(code, mac, '10.5.50.81');
+    await poll(usage);
+    // The session activated the voucher (its first use) and the device got its plan's queue.
+    expect((await voucher(h, code)).status).toBe('active');
+    expect(queueOf(h, mac)?.['max-limit']).toBe('2000000/4000000');
+
+    table.add(mac, 1 * MB, 60 * MB);
+    await poll(usage);
+    table.add(mac, 0, 50 * MB); // 111 MB: past the fair-use threshold
+    await poll(usage);
+    let v = await voucher(h, code);
+    expect([Number(v.bytes_up), Number(v.bytes_down), Number(v.counted_bytes)]).toEqual([
+      1 * MB,
+      110 * MB,
+      111 * MB,
+    ]);
+    expect(queueOf(h, mac)?.['max-limit']).toBe('256000/512000');
+    // The same totals read again add nothing.
+    await poll(usage);
+    expect(Number((await voucher(h, code)).counted_bytes)).toBe(111 * MB);
+
+    table.add(mac, 0, 90 * MB); // 201 MB: the cap with the block policy
+    await poll(usage);
+    v = await voucher(h, code);
+    expect(v.status).toBe('exhausted');
+    expect(queueOf(h, mac)).toBeUndefined();
+    const kinds = (await h.core!.services.events.list({ voucherCode: code })).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['fup-80', 'fup-100', 'cap-80', 'cap-100', 'exhausted']));
+    expect(kinds.filter((k) => k === 'fup-80')).toHaveLength(1);
+  });
+
+  test('expiry: the voucher ends when its time is up, and its queue goes', async () => {
+    const usage = usageOf();
+    const code = await seedVoucher(h, 'BASIC'); // 1 h
+    const mac = '02:00:00:00:5A:02';
+    table.start(code, mac, '10.5.50.82');
+    await poll(usage);
+    expect(queueOf(h, mac)).toBeDefined();
+    await poll(usage, 3600);
+    expect((await voucher(h, code)).status).toBe('expired');
+    expect(queueOf(h, mac)).toBeUndefined();
+  });
+});
+
+usageSourceContract('session totals (test only)', async () => {
+  let t = 0;
+  const table = new SessionTotalsSource(() => t);
+  return {
+    source: table,
+    online: async (code, mac, ip) => table.start(code, mac, ip),
+    traffic: async (mac, up, down) => {
+      t += 1000;
+      table.add(mac, up, down);
+    },
+    offline: async (mac) => table.stop(mac),
+    close: async () => undefined,
+  };
+});
+
+/** The router's world through the simulator: the device logs in on the hotspot. */
+async function routerWorld() {
+  const h = await usageHarness();
+  const online = async (code: string, mac: string, ip: string) => {
+    await h.router.add('/ip/hotspot/user', { name: code, password: code });
+    h.sim.addDevice({ mac, ip });
+    await h.router.hotspotLogin({ user: code, password: code, mac, ip });
+  };
+  return { h, online, hotspot: depsOf(h).hotspot };
+}
+
+usageSourceContract('router queue counters', async () => {
+  const { h, online, hotspot } = await routerWorld();
+  const enforcer = routerEnforcer(hotspot);
+  const source = routerCounterSource(hotspot, () => h.clock.now());
+  return {
+    source,
+    online: async (code, mac, ip) => {
+      await online(code, mac, ip);
+      // The router counts a device's bytes in its queue: the enforcer makes it.
+      const r = await source.read();
+      const s = r.sessions.find((x) => x.mac === mac)!;
+      await enforcer.apply(
+        { devices: [decision(code, mac, s.ip ?? ip)], logout: [], removeUsers: [], claimed: new Set() },
+        r,
+      );
+    },
+    traffic: async (mac, up, down) => {
+      h.sim.addTraffic(mac, { up, down }, 60);
+    },
+    offline: async (mac) => {
+      await hotspot.logoutDevice(mac);
+    },
+    close: () => h.close(),
+  };
+});
+
+enforcerContract('router queues and hotspot', async () => {
+  const { h, online, hotspot } = await routerWorld();
+  return {
+    enforcer: routerEnforcer(hotspot),
+    online,
+    reading: () => routerCounterSource(hotspot, () => h.clock.now()).read(),
+    rateOf: async (mac) => queueOf(h, mac)?.['max-limit'],
+    isOnline: async (mac) => h.sim.rows('/ip/hotspot/active').some((s) => s['mac-address'] === mac),
+    close: () => h.close(),
+  };
+});
