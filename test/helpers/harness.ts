@@ -78,8 +78,6 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     SESSION_SECRET: 'test-session-secret-0123456789',
     COOKIE_SECURE: 'false',
     USAGE_POLL_SECONDS: '30',
-    // The journal folded after every poll, so a test reads each poll's usage from the tables; tests of the
-    // journal itself set their own interval.
     ...opts.env,
   });
   const log = opts.log ?? createLogger('silent');
