@@ -3,8 +3,9 @@ import type { Knex } from 'knex';
 /**
  * The poll writes its usage straight into the tables now; the usage journal (one row of packed deltas per
  * poll, folded into the tables a minute later) is gone. A controller that stopped without folding left its last
- * polls' rows: they are added into `voucher_devices`, `vouchers` and the samples here, once, before the table is
- * dropped, so no byte is lost and none is counted twice (the rows and the table go in this one migration).
+ * polls' rows: they are added into `voucher_devices`, `vouchers`, the samples and the hourly rollup (which the
+ * usage reports read) here, once, before the table is dropped, so no byte is lost and none is counted twice (the
+ * rows and the table go in this one migration).
  *
  * A row is either packed numbers in `data` (little-endian float64s: header FORMAT=1, nd, nz, nv, ns; nd device
  * entries [device, voucher, dUp, dDown, rateUp, rateDown, lastSeenAt, baselineUp, baselineDown, queue]; nz ids
@@ -34,6 +35,7 @@ interface Body {
 const HEADER = 5;
 const D_WIDTH = 10;
 const V_WIDTH = 5;
+const HOUR_MS = 3600_000;
 
 function queueId(q: number, strings: string[]): string | null {
   if (q === -1) return null;
@@ -100,7 +102,7 @@ export async function up(knex: Knex): Promise<void> {
         set.baseline_down = baseDown;
       }
       await knex('voucher_devices').where({ id }).update(set);
-      if (dUp > 0 || dDown > 0)
+      if (dUp > 0 || dDown > 0) {
         await knex('usage_samples').insert({
           device_id: id,
           voucher_id: voucherId,
@@ -110,6 +112,29 @@ export async function up(knex: Knex): Promise<void> {
           rate_up: rateUp,
           rate_down: rateDown,
         });
+        // The device's row of the poll's UTC hour, as a poll writes it: bytes added, peak rates kept.
+        const hour = { ts: Math.floor(ts / HOUR_MS) * HOUR_MS, resolution: 3600, device_id: id };
+        const had = (await knex('usage_rollup').where(hour).first('rate_up', 'rate_down')) as
+          { rate_up: number; rate_down: number } | undefined;
+        if (had)
+          await knex('usage_rollup')
+            .where(hour)
+            .update({
+              bytes_up: knex.raw('bytes_up + ?', [dUp]),
+              bytes_down: knex.raw('bytes_down + ?', [dDown]),
+              rate_up: Math.max(Number(had.rate_up), rateUp),
+              rate_down: Math.max(Number(had.rate_down), rateDown),
+            });
+        else
+          await knex('usage_rollup').insert({
+            ...hour,
+            voucher_id: voucherId,
+            bytes_up: dUp,
+            bytes_down: dDown,
+            rate_up: rateUp,
+            rate_down: rateDown,
+          });
+      }
     }
     for (const id of b.z)
       await knex('voucher_devices').where({ id }).update({ rate_up: 0, rate_down: 0, last_seen_at: ts });

@@ -24,6 +24,7 @@ import * as m0021 from './20261123_0021_usage_journal_packed';
 import * as m0022 from './20261124_0022_card_templates';
 import * as m0023 from './20261124_0023_voucher_password';
 import * as m0024 from './20261124_0024_voucher_code_key';
+import * as m0025 from './20261125_0025_usage_journal_folded';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261124_0022_card_templates', m0022],
   ['20261124_0023_voucher_password', m0023],
   ['20261124_0024_voucher_code_key', m0024],
+  ['20261125_0025_usage_journal_folded', m0025],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
