@@ -171,4 +171,117 @@ describe(`database migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
       { resolution: 0, bytes_up: 2 },
     ]);
   });
+
+  /** A usage_journal row's packed `data` as the controllers before 0025 wrote it (little-endian float64s). */
+  function packed(
+    d: Array<[number, number, number, number, number, number, number, number, number, number]>,
+    z: number[],
+    v: Array<[number, number, number, number, number]>,
+  ): Buffer {
+    const values = [1, d.length, z.length, v.length, 0, ...d.flat(), ...z, ...v.flat()];
+    const buf = Buffer.alloc(values.length * 8);
+    values.forEach((x, i) => buf.writeDoubleLE(x, i * 8));
+    return buf;
+  }
+
+  it('adds the usage journal rows an older controller left into the tables once, then drops the journal', async () => {
+    await db.migrate.to({ name: '20261124_0024_voucher_code_key' });
+    expect(await db.schema.hasTable('usage_journal')).toBe(true);
+    const pid = insertedId(
+      await db('profiles')
+        .insert({ name: 'P', price: 1, spec: '{}', created_at: 1, updated_at: 1 })
+        .returning('id'),
+    );
+    const vid = insertedId(
+      await db('vouchers')
+        .insert({
+          code: 'JRNL0001',
+          profile_id: pid,
+          price: 1,
+          rate_limit_up: 1,
+          rate_limit_down: 1,
+          status: 'active',
+          bytes_up: 10,
+          bytes_down: 20,
+          counted_bytes: 30,
+          uptime_seconds: 5,
+          created_at: 1,
+          updated_at: 1,
+        })
+        .returning('id'),
+    );
+    const did = insertedId(
+      await db('voucher_devices')
+        .insert({
+          voucher_id: vid,
+          mac: '02:00:00:00:00:01',
+          first_seen_at: 1,
+          last_seen_at: 1,
+          bytes_up: 10,
+          bytes_down: 20,
+          counter_queue_id: '*1',
+          baseline_up: 4900,
+          baseline_down: 49000,
+        })
+        .returning('id'),
+    );
+    const t1 = 1000 * 86400_000 + 60_000; // a minute into a UTC hour
+    const t2 = t1 + 30_000;
+    // The older JSON form, measured against the device's own queue *1: its baseline is the device's.
+    const body = {
+      d: [[did, vid, 100, 1000, 8, 80, t1, 5000, 50000, '*1']],
+      z: [],
+      v: [[vid, 100, 1000, 1100, 30]],
+    };
+    await db('usage_journal').insert({ site_id: 1, ts: t1, body: JSON.stringify(body), data: null });
+    // The packed form, measured against queue *2 (queue number 2): the device counts *1, so its baseline stays.
+    await db('usage_journal').insert({
+      site_id: 1,
+      ts: t2,
+      body: '',
+      data: packed([[did, vid, 200, 2000, 16, 160, t2, 7000, 70000, 2]], [], [[vid, 200, 2000, 2200, 30]]),
+    });
+
+    expect(await migrateLatest(db)).toEqual(['20261125_0025_usage_journal_folded']);
+    expect(await db.schema.hasTable('usage_journal')).toBe(false);
+    const device = await db('voucher_devices')
+      .where({ id: did })
+      .first(
+        'bytes_up',
+        'bytes_down',
+        'baseline_up',
+        'baseline_down',
+        'rate_up',
+        'rate_down',
+        'last_seen_at',
+      );
+    expect(Object.fromEntries(Object.entries(device).map(([k, x]) => [k, Number(x)]))).toEqual({
+      bytes_up: 310,
+      bytes_down: 3020,
+      baseline_up: 5000,
+      baseline_down: 50000,
+      rate_up: 16,
+      rate_down: 160,
+      last_seen_at: t2,
+    });
+    const voucher = await db('vouchers')
+      .where({ id: vid })
+      .first('bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds');
+    expect(Object.fromEntries(Object.entries(voucher).map(([k, x]) => [k, Number(x)]))).toEqual({
+      bytes_up: 310,
+      bytes_down: 3020,
+      counted_bytes: 3330,
+      uptime_seconds: 65,
+    });
+    // The charts' and reports' rows: one sample per poll, and both polls in their UTC hour's rollup row.
+    const samples = await db('usage_samples').orderBy('ts').select('ts', 'bytes_up', 'bytes_down');
+    expect(samples.map((r) => [Number(r.ts), Number(r.bytes_up), Number(r.bytes_down)])).toEqual([
+      [t1, 100, 1000],
+      [t2, 200, 2000],
+    ]);
+    const rollup = await db('usage_rollup').select('ts', 'resolution', 'bytes_up', 'bytes_down', 'rate_down');
+    expect(
+      rollup.map((r) => [Number(r.ts), r.resolution, Number(r.bytes_up), Number(r.bytes_down), r.rate_down]),
+    ).toEqual([[t1 - 60_000, 3600, 300, 3000, 160]]);
+  });
 });
