@@ -57,7 +57,7 @@ export function sitesReport(results: readonly EngineFigures[], pgNote?: string):
     'writes (all routers)',
   ];
   out.push(
-    '  (rounds 30 s apart on the bench clock: the "unchanged" round also folds the usage journal of the traffic round and the round after it, as a server folds every USAGE_FOLD_SECONDS = 60 s)',
+    '  (rounds 30 s apart on the bench clock; each round writes its usage into the tables in its own transaction)',
   );
   out.push(`  ${head.join(' | ')}`);
   for (const f of results) {
