@@ -1,7 +1,7 @@
 /**
- * A poll that finds the router in line with the vouchers skips building the desired queues when nothing they
- * depend on changed (steady-basis.ts EnforceMemory). Each case here first runs quiet polls, so the skip is armed, then
- * changes one input: the poll after must see it and act, exactly as a full plan would.
+ * Quiet polls (the router already in line with the vouchers) write nothing to the router, yet never stop looking:
+ * each poll decides every voucher again (domain decide) and the enforcer compares the order with what it just
+ * read. Each case here first runs quiet polls, then changes one input: the poll after must see it and act.
  */
 import {
   advance,
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 const cycle = () => h.core!.services.usage.runCycle();
 
-/** Online, then two polls that change nothing on the router (the second one plans against the first). */
+/** Online, then two polls that change nothing on the router. */
 async function steady(profile: string, mac = MAC1, ip = '10.5.50.11'): Promise<string> {
   const code = await seedVoucher(h, profile);
   await loginOnRouter(h, code, mac, ip);
