@@ -53,8 +53,6 @@ interface Figures {
   cpuRead: number;
   /** The read alone, of a router where every device moved bytes since the last read (as the traffic cycle reads). */
   cpuReadTraffic: number;
-  /** Folding the usage journal of one round's polls (traffic, rates to zero, unchanged) into the tables. */
-  cpuFold?: number;
   wallTraffic: number;
   kibRead: number;
   writesUnchanged: number;
@@ -132,7 +130,6 @@ async function measure(n: number): Promise<Figures> {
     const readAlone = async (): Promise<void> => {
       lastQueues = (await readSnapshot(router, lastQueues)).queues;
     };
-    const folds: number[] = [];
     const warmups: number[] = [];
     // A server polls all day: the first rounds (JIT warm-up on this data, the first writes) are run but not
     // counted, so the figures are those of the cycles it runs from then on. BENCH_POLL_VERBOSE shows them.
@@ -212,7 +209,6 @@ async function measure(n: number): Promise<Figures> {
       cpuUnchanged: median(unchanged.map((u) => u.cpu)),
       cpuRead: median(reads),
       cpuReadTraffic: median(trafficReads),
-      cpuFold: folds.length > 0 ? median(folds) : undefined,
       wallTraffic: median(traffic.map((t) => t.wall)),
       kibRead: median(traffic.map((t) => t.bytes)) / 1024,
       writesUnchanged: Math.max(...unchanged.map((u) => u.writes)),
@@ -259,14 +255,11 @@ export async function run(): Promise<void> {
     '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures: of an unchanged router, and after traffic',
   );
   console.log(
-    '  "fold" = adding one round\'s usage journal (a traffic poll and the poll after it, as at the default 30 s / 60 s) into the tables',
-  );
-  console.log(
-    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only (unchanged / after traffic) | CPU ms fold | wall ms | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
+    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only (unchanged / after traffic) | wall ms | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
   );
   for (const f of rows) {
     console.log(
-      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${`${f.cpuRead.toFixed(1)} / ${f.cpuReadTraffic.toFixed(1)}`.padStart(43)} | ${(f.cpuFold ?? NaN).toFixed(1).padStart(11)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
+      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${`${f.cpuRead.toFixed(1)} / ${f.cpuReadTraffic.toFixed(1)}`.padStart(43)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
     );
   }
   const big = rows[rows.length - 1];
@@ -309,18 +302,13 @@ export function scalingReport(rows: readonly Figures[]): string[] {
     const trRead = f.cpuTraffic / f.cpuReadTraffic;
     const unRead = f.cpuUnchanged / f.cpuRead;
     if (trRead > 2 || unRead > 2) withinRead = false;
-    // What a traffic poll costs in all at the default cadence (a fold every second poll covers it and the next).
-    const whole =
-      f.cpuFold === undefined
-        ? ''
-        : `; traffic + fold/2 ${x((f.cpuTraffic + f.cpuFold / 2) / f.cpuReadTraffic)}`;
     out.push(
       `  ${String(f.n).padStart(7)} | ` +
         (p
           ? `x${grow.toFixed(1)} devices: traffic ${x(tr)}, unchanged ${x(un)}, read after traffic ${x(rd)}`
           : 'first size'
         ).padEnd(68) +
-        ` | traffic ${x(trRead)}, unchanged ${x(unRead)}${whole}; traffic / unchanged router's read ${x(f.cpuTraffic / f.cpuRead)}`,
+        ` | traffic ${x(trRead)}, unchanged ${x(unRead)}; traffic / unchanged router's read ${x(f.cpuTraffic / f.cpuRead)}`,
     );
   }
   const big = rows[rows.length - 1];
