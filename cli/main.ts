@@ -1,12 +1,5 @@
 import { exitCodeFor, toAppError } from '../src/lib/error-reply';
-import {
-  ValidationError,
-  ValidationErrors,
-  ConfigError,
-  AppError,
-  RouterError,
-  UsageError,
-} from '../src/domain/errors';
+import { AppError, UsageError } from '../src/domain/errors';
 import { err as errColours } from './lib/ansi';
 import { HelpRequested } from './lib/args';
 import { adminCommands } from './commands/admin';
@@ -61,21 +54,16 @@ export function mainUsage(): string {
   ].join('\n');
 }
 
-/** Errors become the API's codes and messages; unexpected ones keep their message (a terminal is not the web). */
+/**
+ * Errors become the API's codes and messages (the one mapping, src/lib/error-reply.ts). Unexpected ones keep
+ * their message: they are not the operator's mistake, and a terminal logs nothing, so "the error was logged"
+ * would not be true.
+ */
 export function describeError(e: unknown): AppError {
-  if (e instanceof ConfigError) return new AppError('CONFIG_INVALID', e.message, 500);
-  if (
-    e instanceof AppError ||
-    e instanceof ValidationError ||
-    e instanceof ValidationErrors ||
-    e instanceof RouterError
-  )
-    return toAppError(e);
-  // Not the operator's mistake, and nothing was logged: say what happened instead of "the error was logged".
-  return new AppError(
-    'INTERNAL',
-    `Something went wrong inside PisoNet Manager: ${(e as Error)?.message ?? String(e)}. Please report it with the command you ran.`,
-    500,
+  return toAppError(
+    e,
+    (err) =>
+      `Something went wrong inside PisoNet Manager: ${(err as Error)?.message ?? String(err)}. Please report it with the command you ran.`,
   );
 }
 

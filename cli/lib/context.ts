@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { loadConfig } from '../../src/config/env';
-import { ConfigError, AppError, RouterError } from '../../src/domain/errors';
+import { AppError, RouterError } from '../../src/domain/errors';
 import { openCore, Core } from '../../src/core';
 import { toAppError } from '../../src/lib/error-reply';
 import { openCliLogs, type CliLogs } from './log';
@@ -15,13 +15,7 @@ export type CliCore = Core & { logs: CliLogs };
  * failing subcommand's stderr is its one `error:` line.
  */
 export async function openCliCore(env: NodeJS.ProcessEnv = process.env): Promise<CliCore> {
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new AppError('CONFIG_INVALID', err.message, 500);
-    throw err;
-  }
+  const config = loadConfig(env); // a ConfigError is CONFIG_INVALID wherever it is shown (src/lib/error-reply.ts)
   const logs = openCliLogs(config);
   return Object.assign(await openCore(config, { role: 'cli', log: logs.log }), { logs });
 }

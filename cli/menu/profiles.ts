@@ -1,6 +1,6 @@
 import { confirm, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError, ValidationErrors, AppError } from '../../src/domain/errors';
+import { AppError } from '../../src/domain/errors';
 import { formatDurationHuman } from '../../src/domain/units';
 import { toAppError } from '../../src/lib/error-reply';
 import type { ProfileRecord } from '../../src/services/types';
@@ -57,9 +57,8 @@ async function askProfile(current: Json | undefined, askName: boolean, advanced:
  */
 const FIXABLE = new Set(['INVALID_INPUT', 'PROFILE_EXISTS', 'PROFILE_USED_BY_VENDO', 'SITE_NOT_FOUND']);
 function fixable(e: unknown): AppError | undefined {
-  if (e instanceof ValidationError || e instanceof ValidationErrors) return toAppError(e);
-  if (e instanceof AppError && FIXABLE.has(e.code)) return e;
-  return undefined;
+  const app = toAppError(e);
+  return FIXABLE.has(app.code) ? app : undefined;
 }
 
 /** A profile's site as the menu asks it: a site's id, or null for every site (shared). */

@@ -1,5 +1,5 @@
 import { confirm, input, rawlist, select } from '@inquirer/prompts';
-import { ValidationError, ValidationErrors } from '../../src/domain/errors';
+import { toAppError } from '../../src/lib/error-reply';
 import { normaliseMac } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
 import { out } from '../lib/ansi';
@@ -83,8 +83,7 @@ export async function menuLoop(
 
 /** The message a domain parser gives for bad input, exactly as the web shows it. */
 export function validationMessage(e: unknown): string {
-  if (e instanceof ValidationError || e instanceof ValidationErrors) return e.message;
-  return (e as Error)?.message ?? String(e);
+  return toAppError(e, (err) => (err as Error)?.message ?? String(err)).message;
 }
 
 /** A text prompt validated with a domain parser; returns the parsed value. */

@@ -6,7 +6,8 @@
  */
 import { confirm, password, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError, ValidationErrors, AppError } from '../../src/domain/errors';
+import { AppError } from '../../src/domain/errors';
+import { toAppError } from '../../src/lib/error-reply';
 import type { SiteInput, SiteView } from '../../src/services/sites/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
@@ -32,8 +33,7 @@ interface Answers {
 /** Errors fixed by changing answers: bad fields, a taken name. */
 const FIXABLE = new Set(['INVALID_INPUT', 'SITE_NAME_TAKEN']);
 function fixable(e: unknown): boolean {
-  if (e instanceof ValidationError || e instanceof ValidationErrors) return true;
-  return e instanceof AppError && FIXABLE.has(e.code);
+  return FIXABLE.has(toAppError(e).code);
 }
 
 async function listSites(core: Core): Promise<void> {

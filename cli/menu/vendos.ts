@@ -6,7 +6,8 @@
  */
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { ValidationError, ValidationErrors, AppError } from '../../src/domain/errors';
+import { ValidationError } from '../../src/domain/errors';
+import { toAppError } from '../../src/lib/error-reply';
 import type { VendoView } from '../../src/services/vendos/types';
 import { parseRateLines, rateLines } from '../../src/web/admin/pages/vendos';
 import { formatMoney } from '../../src/domain/units';
@@ -35,8 +36,7 @@ async function sitesIfMany(core: Core): Promise<Site[] | undefined> {
 /** Errors fixed by changing answers: bad fields, a taken name, a site gone meanwhile. */
 const FIXABLE = new Set(['INVALID_INPUT', 'VENDO_NAME_TAKEN', 'SITE_NOT_FOUND', 'PROFILE_NOT_FOUND']);
 function fixable(e: unknown): boolean {
-  if (e instanceof ValidationError || e instanceof ValidationErrors) return true;
-  return e instanceof AppError && FIXABLE.has(e.code);
+  return FIXABLE.has(toAppError(e).code);
 }
 
 const where = (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site');

@@ -85,14 +85,17 @@ export function toAppError(err: unknown, unexpected: UnexpectedWording = LOGGED)
   return requestRefusal(err) ?? new AppError('INTERNAL', unexpected(err), 500);
 }
 
-/** The JSON body of an error in every API: `{success:false, error, code}`, with `fields` when it has them. */
-export function errorJson(e: AppError): {
-  success: false;
-  error: string;
-  code: ErrorCode;
-  fields?: Record<string, string>;
-} {
-  return { success: false, error: e.message, code: e.code, ...(e.fields ? { fields: e.fields } : {}) };
+/**
+ * The JSON body of an error in every API: `{success:false, error, code}`. `message`: the text in the asker's
+ * language when the caller has one; `withFields`: the field errors too (the admin API's; the portal's JSON
+ * errors never carry them).
+ */
+export function errorJson(
+  e: AppError,
+  opts: { message?: string; withFields?: boolean } = {},
+): { success: false; error: string; code: ErrorCode; fields?: Record<string, string> } {
+  const fields = opts.withFields && e.fields ? { fields: e.fields } : {};
+  return { success: false, error: opts.message ?? e.message, code: e.code, ...fields };
 }
 
 /** CLI exit code for an error: 2 for bad usage/input, 1 for everything else. */

@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import type { Db } from '../db/knex';
 import type { WebContext } from './context';
 import { PROJECT_ROOT } from '../lib/paths';
+import { AppError } from '../domain/errors';
+import { errorJson } from '../lib/error-reply';
 import { healthRoutes } from './health';
 import { routerStateOf } from './router-state';
 import { KnexSessionStore } from './middleware/session-store';
@@ -138,7 +140,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.get('/', (_req, res) => res.redirect(302, '/portal'));
   app.use((req, res) => {
     if (req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/')) {
-      return res.status(404).json({ success: false, error: 'No such endpoint', code: 'NOT_FOUND' });
+      return res.status(404).json(errorJson(new AppError('NOT_FOUND', 'No such endpoint', 404)));
     }
     renderErrorPage(req, res, 404, 'This page does not exist.');
   });

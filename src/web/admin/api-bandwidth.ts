@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { parseSpeedLimit, formatBytes } from '../../domain/units';
-import { ValidationError, AppError } from '../../domain/errors';
+import { AppError } from '../../domain/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
@@ -39,13 +39,7 @@ function text(req: Request, name: string): string {
 function speed(req: Request, name: string, alias?: string): number | null {
   // Scripts written for the original PisoNet may send `up`/`down`; `upload`/`download` win when both come.
   const value = field(req, name) ?? (alias === undefined ? undefined : field(req, alias));
-  try {
-    return parseSpeedLimit(value, name);
-  } catch (err) {
-    if (err instanceof ValidationError)
-      throw new AppError('INVALID_INPUT', err.message, 400, name, { [name]: err.problem });
-    throw err;
-  }
+  return parseSpeedLimit(value, name); // a ValidationError on `name`: 400 INVALID_INPUT with `fields`
 }
 
 /** Stored but not on the router yet: 202, so a client does not mistake it for a failure. */

@@ -7,6 +7,7 @@
  */
 import { Router, type Request } from 'express';
 import { AppError } from '../../domain/errors';
+import { errorJson } from '../../lib/error-reply';
 import { DEFAULT_SITE, type SiteRef } from '../../services/deps';
 import type { WebContext } from '../context';
 import { rebootPhase } from './pages/router-reboot';
@@ -33,7 +34,7 @@ export function routerApiRouter(ctx: WebContext): Router {
     } catch (err) {
       // A router that is down or refuses is the graph's to show, every 2 s while it lasts: not an error to log.
       if (!(err instanceof AppError)) throw err;
-      return res.status(err.status).json({ success: false, error: err.message, code: err.code });
+      return res.status(err.status).json(errorJson(err));
     }
     const t = read.data;
     res.set('Cache-Control', 'no-store').json({

@@ -5,6 +5,7 @@
 import { Router, type Request } from 'express';
 import { isoInstant } from '../../domain/units';
 import { AppError, SiteHasVouchersError } from '../../domain/errors';
+import { errorJson } from '../../lib/error-reply';
 import type { Actor } from '../../services/types';
 import type { SiteView } from '../../services/sites/types';
 import type { WebContext } from '../context';
@@ -84,7 +85,7 @@ export function siteApiRouter(ctx: WebContext): Router {
       res.json({ success: true, site: { id: out.id, name: out.name }, ended: out.ended });
     } catch (err) {
       if (!(err instanceof SiteHasVouchersError)) throw err;
-      res.status(409).json({ success: false, error: err.message, code: err.code, open: err.open });
+      res.status(err.status).json({ ...errorJson(err), open: err.open });
     }
   });
   return r;

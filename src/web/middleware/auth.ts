@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor } from '../../services/types';
 import { ipInCidrs } from '../../domain/network';
+import { AppError } from '../../domain/errors';
+import { errorJson } from '../../lib/error-reply';
 
 declare module 'express-session' {
   interface SessionData {
@@ -25,6 +27,8 @@ export function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
+const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message, 401);
+
 const wantsJson = (req: Request) =>
   req.originalUrl.startsWith('/admin/api') ||
   req.originalUrl.startsWith('/api/') ||
@@ -44,9 +48,7 @@ export function requireAdmin(apiToken: string | undefined) {
         req.viaBearer = true;
         return next();
       }
-      return res
-        .status(401)
-        .json({ success: false, error: 'Invalid or missing API token', code: 'UNAUTHENTICATED' });
+      return res.status(401).json(errorJson(unauthenticated('Invalid or missing API token')));
     }
     const admin = req.session?.admin;
     if (admin) {
@@ -54,9 +56,7 @@ export function requireAdmin(apiToken: string | undefined) {
       return next();
     }
     if (wantsJson(req)) {
-      return res
-        .status(401)
-        .json({ success: false, error: 'Log in to the admin first', code: 'UNAUTHENTICATED' });
+      return res.status(401).json(errorJson(unauthenticated('Log in to the admin first')));
     }
     const nextUrl = req.originalUrl.startsWith('/admin') ? req.originalUrl : '/admin';
     return res.redirect(303, `/admin/login?next=${encodeURIComponent(nextUrl)}`);

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../../domain/errors';
-import { toAppError } from '../../lib/error-reply';
+import { AppError, RateLimitedError } from '../../domain/errors';
+import { errorJson, requestRefusal, toAppError } from '../../lib/error-reply';
 import { maskCodesInUrl, type Logger } from '../../lib/logger';
 import { csrfToken } from './auth';
 
@@ -12,41 +12,6 @@ const isApi = (req: Request) =>
 /** The longest request target we read; longer ones are refused with 414 before any route sees them. */
 export const MAX_URL_LENGTH = 8192;
 
-/**
- * The body parsers' refusals (by their `type`), in our words. They are the client's fault, so they are answered
- * with a 4xx and a short message and never reach the error log: anyone can send them, as often as they like.
- */
-const BODY_ERRORS: Record<string, () => AppError> = {
-  'entity.parse.failed': () => new AppError('INVALID_JSON', 'The request body is not valid JSON', 400),
-  'entity.too.large': () => new AppError('TOO_LARGE', 'The request body is too large (at most 256 kB)', 413),
-  'parameters.too.many': () =>
-    new AppError('TOO_MANY_FIELDS', 'The form has too many fields (at most 1,000)', 413),
-  'charset.unsupported': () =>
-    new AppError('UNSUPPORTED_BODY', 'The request body must be sent in UTF-8', 415),
-  'encoding.unsupported': () =>
-    new AppError('UNSUPPORTED_BODY', 'The request body is compressed in a way we do not read', 415),
-  'request.aborted': () => new AppError('BAD_REQUEST', 'The request body was cut off', 400),
-  'request.size.invalid': () =>
-    new AppError('BAD_REQUEST', 'The request body does not match its Content-Length', 400),
-};
-
-/**
- * A malformed request, as an AppError with a 4xx status; undefined for anything else. Besides the body
- * parsers' errors: a `%` escape that does not decode in a route parameter (Express's router throws a URIError
- * marked 400), and any other error a library marks as the client's (http-errors with a 4xx status).
- */
-export function badRequest(err: unknown): AppError | undefined {
-  if (err instanceof AppError) return undefined;
-  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null;
-  if (typeof e !== 'object' || e === null) return undefined;
-  if (typeof e.type === 'string' && Object.hasOwn(BODY_ERRORS, e.type)) return BODY_ERRORS[e.type]();
-  if (err instanceof URIError) return new AppError('BAD_URL', 'The address has a malformed % escape', 400);
-  const status = typeof e.status === 'number' ? e.status : e.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500 && e.expose === true)
-    return new AppError('BAD_REQUEST', 'The request is malformed', status);
-  return undefined;
-}
-
 /** 414 for a request target longer than MAX_URL_LENGTH: nothing we serve needs one. */
 export function urlLengthLimit(req: Request, _res: Response, next: NextFunction) {
   if (req.originalUrl.length <= MAX_URL_LENGTH) return next();
@@ -54,25 +19,38 @@ export function urlLengthLimit(req: Request, _res: Response, next: NextFunction)
 }
 
 /**
- * Last-resort error rendering: JSON `{success:false,error,code}` for APIs, an error page otherwise. Only our
- * own faults (status 500 and above) are logged as errors, with their stack; a client's mistake is a debug line.
+ * Last-resort error rendering: JSON `{success:false,error,code,fields}` for APIs, an error page otherwise. Only
+ * our own faults (status 500 and above) are logged as errors, with their stack; a malformed request is a debug line.
  */
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const bad = badRequest(err);
-    const e = bad ?? toAppError(err);
+    const e = toAppError(err);
     const url = maskCodesInUrl(req.originalUrl.slice(0, 500));
     if (e.status >= 500)
       log.error({ err: (err as Error)?.message, stack: (err as Error)?.stack, url }, 'request failed');
-    else if (bad) log.debug({ code: e.code, url }, 'malformed request refused');
+    else if (requestRefusal(err)) log.debug({ code: e.code, url }, 'malformed request refused');
     if (res.headersSent) return;
-    if (isApi(req)) {
-      return res
-        .status(e.status)
-        .json({ success: false, error: e.message, code: e.code, ...(e.fields ? { fields: e.fields } : {}) });
-    }
+    if (isApi(req)) return res.status(e.status).json(errorJson(e, { withFields: true }));
     return renderErrorPage(req, res, e.status, e.message);
   };
+}
+
+/**
+ * A JSON API's answer to a failure it caught, through the one mapping: the status, `{success:false, error,
+ * code}` (`message`: the text in the asker's language, when the caller has one) and Retry-After for a rate
+ * limit. Only our own faults (500 INTERNAL) are logged, as `<what> failed`.
+ */
+export function sendJsonError(
+  res: Response,
+  err: unknown,
+  log: Logger,
+  what: string,
+  message?: (e: AppError) => string,
+): void {
+  const e = toAppError(err);
+  if (e.status >= 500 && e.code === 'INTERNAL') log.error({ err: (err as Error)?.message }, `${what} failed`);
+  if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
+  res.status(e.status).json(errorJson(e, { message: message?.(e) }));
 }
 
 /** The heading an error page shows for a status. */

@@ -11,6 +11,7 @@ import { shopBranding } from '../../services/vouchers/sheet';
 import type { PortalCodeEntry } from '../../services/vouchers/code-style';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
+import { sendJsonError } from '../middleware/errors';
 import { planViews, statusViewModel } from './view-model';
 import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
@@ -305,11 +306,7 @@ export function portalRouter(ctx: WebContext): Router {
       rememberDevice(res, secret, str(body.mac, 64), cookieSecure(req));
       res.json(redeemJson(out));
     } catch (err) {
-      const e = toAppError(err);
-      if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
-      if (e.status >= 500 && e.code === 'INTERNAL')
-        ctx.log.error({ err: (err as Error).message }, 'portal redeem failed');
-      res.status(e.status).json({ success: false, error: e.message, code: e.code });
+      sendJsonError(res, err, ctx.log, 'portal redeem');
     }
   });
 
@@ -318,10 +315,7 @@ export function portalRouter(ctx: WebContext): Router {
     try {
       s = await services.selfService.status(str(req.query.mac, 64), askerOf(req), siteOf(req));
     } catch (err) {
-      const e = toAppError(err);
-      if (e.status >= 500 && e.code === 'INTERNAL')
-        ctx.log.error({ err: (err as Error).message }, 'portal status failed');
-      res.status(e.status).json({ success: false, error: e.message, code: e.code });
+      sendJsonError(res, err, ctx.log, 'portal status');
       return;
     }
     res.json({

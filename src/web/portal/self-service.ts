@@ -9,6 +9,7 @@ import { registerMessages, translator, pickLanguage, type Translator } from '../
 import { toAppError } from '../../lib/error-reply';
 import type { SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
 import type { WebContext } from '../context';
+import { sendJsonError } from '../middleware/errors';
 import { peerAddress, provenDevice } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import en from './self-service.en.json';
@@ -200,10 +201,7 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
             : {}),
         });
       } catch (err) {
-        const e = toAppError(err);
-        if (e.status >= 500 && e.code === 'INTERNAL')
-          ctx.log.error({ err: (err as Error).message }, `portal ${name} failed`);
-        res.status(e.status).json({ success: false, error: e.message, code: e.code });
+        sendJsonError(res, err, ctx.log, `portal ${name}`);
       }
     });
 

@@ -7,9 +7,9 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { formatRouterDuration } from '../../domain/units';
-import { AppError, RateLimitedError } from '../../domain/errors';
-import { toAppError } from '../../lib/error-reply';
+import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
+import { sendJsonError } from '../middleware/errors';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
@@ -81,15 +81,12 @@ export function vendoPortalRouter(ctx: WebContext): Router {
    * one (src/web/portal/vendo-messages.ts, src/i18n/fil.json), else the English message.
    */
   function fail(res: Response, err: unknown, req?: Request): void {
-    const e = toAppError(err);
     const lang = req ? pickLanguage(req.query.lang, req.get('accept-language')) : 'en';
-    const key = `error.${e.code}`;
-    const said = lang === 'en' ? key : translator(lang).t(key);
-    const message = said !== key && !(e.status >= 500 && e.code === 'INTERNAL') ? said : e.message;
-    if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
-    if (e.status >= 500 && e.code === 'INTERNAL')
-      ctx.log.error({ err: (err as Error).message }, 'portal vendo call failed');
-    res.status(e.status).json({ success: false, error: message, code: e.code });
+    sendJsonError(res, err, ctx.log, 'portal vendo call', (e) => {
+      const key = `error.${e.code}`;
+      const said = lang === 'en' ? key : translator(lang).t(key);
+      return said !== key && !(e.status >= 500 && e.code === 'INTERNAL') ? said : e.message;
+    });
   }
 
   r.get('/api/portal/vendos', async (req, res) => {

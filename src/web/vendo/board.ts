@@ -7,9 +7,10 @@
 import express, { Router, type Request, type Response, type NextFunction } from 'express';
 import { formatRouterDuration } from '../../domain/units';
 import { AppError } from '../../domain/errors';
-import { toAppError } from '../../lib/error-reply';
+import { errorJson, toAppError } from '../../lib/error-reply';
 import type { AuthedVendo } from '../../services/vendos/types';
 import type { WebContext } from '../context';
+import { sendJsonError } from '../middleware/errors';
 import { peerAddress } from '../portal/device-proof';
 
 const FAIL_LIMIT = 20;
@@ -39,10 +40,7 @@ class FailureLimiter {
 }
 
 function sendError(res: Response, err: unknown, ctx: WebContext): void {
-  const e = toAppError(err);
-  if (e.status >= 500 && e.code === 'INTERNAL')
-    ctx.log.error({ err: (err as Error).message }, 'vendo request failed');
-  res.status(e.status).json({ success: false, error: e.message, code: e.code });
+  sendJsonError(res, err, ctx.log, 'vendo request');
 }
 
 export function vendoBoardRouter(ctx: WebContext): Router {
@@ -135,7 +133,7 @@ export function vendoBoardRouter(ctx: WebContext): Router {
   });
 
   r.use((_req, res) => {
-    res.status(404).json({ success: false, error: 'No such endpoint', code: 'NOT_FOUND' });
+    res.status(404).json(errorJson(new AppError('NOT_FOUND', 'No such endpoint', 404)));
   });
   return r;
 }

@@ -10,7 +10,6 @@ import type {
   UserTraffic,
 } from '../../../services/types';
 import { formatLimitHuman, normaliseMac, parseSpeedLimit } from '../../../domain/units';
-import { ValidationError } from '../../../domain/errors';
 import { toAppError } from '../../../lib/error-reply';
 import { PENDING_MESSAGE } from '../api-bandwidth';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, query } from './common';
@@ -58,8 +57,9 @@ export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitF
         if (dir === 'up') up = v;
         else down = v;
       } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        errors[dir] = err.problem;
+        const e = toAppError(err);
+        if (e.code !== 'INVALID_INPUT') throw err;
+        errors[dir] = e.fields?.[dir] ?? e.message;
       }
     }
   }
