@@ -4,7 +4,8 @@ import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
-import type { AuditService, SettingsService } from './types';
+import type { AuditService } from './audit-types';
+import type { SettingsService } from './settings-types';
 
 /** What every service factory receives (dependencies are passed in, never imported as singletons). */
 export interface ServiceDeps {

@@ -30,24 +30,8 @@ import type { Clock } from '../lib/clock';
 import { normaliseMac } from '../domain/units';
 import { ADDRESS_GUESSES_PER_MINUTE } from '../domain/code-style';
 import { RateLimitedError } from '../domain/errors';
-
-/** Who sends a portal request: its browser token (when it kept one), the device it names, its address. */
-export interface Asker {
-  /** The id of the portal token the browser sent back (signature already checked), or null. */
-  browser?: string | null;
-  /** The TCP peer's address (the device itself on the hotspot LAN; the router's address behind NAT). */
-  peerIp: string | null;
-  /** The device the request names (a claim until a router confirms it). */
-  device?: { mac: string; ip: string } | null;
-}
-
-/** A code being looked up for an asker (GuessLimiter.admit): settle it once, whatever the outcome. */
-export interface GuessTicket {
-  /** The code was wrong: counted; the asker's wait from now on, and whether the shop-wide ceiling was reached. */
-  fail(): Promise<{ lockSeconds: number; ceilingReached: boolean }>;
-  /** Anything else (a valid code, a refusal, an error): nothing is counted. */
-  release(): void;
-}
+import type { Asker, GuessTicket } from './guess-limiter-types';
+export type { Asker, GuessTicket } from './guess-limiter-types';
 
 /**
  * How many devices the routers see behind an address: 1 when the address is a hotspot device's own (the

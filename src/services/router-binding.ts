@@ -16,15 +16,14 @@ import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import { DEFAULT_SITE, siteOf, type ServiceDeps } from './deps';
 import type { RouterWarning } from './router-checks';
-import type { Actor } from './types';
+import type { BindingState, RouterBinding } from './router-binding-types';
+export type { BindingMode, BindingState, RouterBinding } from './router-binding-types';
 
 /** Each site's keys: `default` keeps the names it had before sites existed, the others are prefixed with their id. */
 function bindingKeys(siteId: number): { id: string; identity: string } {
   const prefix = siteId === DEFAULT_SITE.id ? '' : `site.${siteId}.`;
   return { id: `${prefix}router.bound_id`, identity: `${prefix}router.bound_identity` };
 }
-
-export type BindingMode = 'unknown' | 'bound' | 'safe';
 
 /** How often a binding in safe mode looks again whether the database now knows the router (one round trip). */
 export const SAFE_RECHECK_MS = 60_000;
@@ -37,32 +36,6 @@ function remedies(site: { id: number; name: string }): { adopt: string; otherwis
     adopt: `Sites → ${site.name} → Adopt this router, or: npm run cli -- router adopt --site ${site.name}`,
     otherwise: `the site's address (Sites → ${site.name} → Edit) and DATABASE_URL`,
   };
-}
-
-export interface BindingState {
-  /** unknown until the first check after a connect. */
-  mode: BindingMode;
-  /** Why safe mode: ROUTER_MISMATCH (another router) or ROUTER_HAS_DATA (empty database, router in use). */
-  reason?: { code: 'ROUTER_MISMATCH' | 'ROUTER_HAS_DATA'; message: string };
-  routerId?: string;
-  identity?: string;
-  boundId?: string;
-  boundIdentity?: string;
-}
-
-export interface RouterBinding {
-  /** Reads the router's id and decides. Run at every (re)connect, before anything is written. */
-  check(): Promise<BindingState>;
-  state(): BindingState;
-  /** False in safe mode (and until the first check): the owner module then refuses to write. */
-  writable(): boolean;
-  /**
-   * Whether writes may go ahead now: checks first when this connection has not been checked yet (one round
-   * trip, shared by everyone waiting). With no connection it says yes and lets the write fail as unreachable.
-   */
-  ready(): Promise<boolean>;
-  /** Binds the database to the router it is connected to now; normal work starts at the next poll. Audited. */
-  adopt(actor: Actor): Promise<BindingState>;
 }
 
 /** The router's lasting id and its identity, in one round trip. */

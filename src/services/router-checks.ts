@@ -1,23 +1,7 @@
 import type { Logger } from '../lib/logger';
 import type { RosRow, RouterClient } from '../router/types';
-
-/** Something on the router that silently breaks what the controller does, with the command that fixes it. */
-export interface RouterWarning {
-  code: 'FASTTRACK' | 'SAFE_MODE';
-  message: string;
-  /** What removes the cause: a RouterOS terminal command, or (SAFE_MODE) the adopt action. */
-  fix: string;
-}
-
-export interface RouterChecksService {
-  /** The warnings from the last completed check (empty before the first one). */
-  warnings(): RouterWarning[];
-  /**
-   * Reads the router now and keeps the result. While the router cannot be read the previous list is kept
-   * (a warning does not vanish because the router is away) and returned.
-   */
-  check(): Promise<RouterWarning[]>;
-}
+import type { RouterWarning, RouterChecksService } from './router-checks-types';
+export type { RouterWarning, RouterChecksService } from './router-checks-types';
 
 export const FASTTRACK_FIX = '/ip firewall filter set [find action=fasttrack-connection] disabled=yes';
 

@@ -13,17 +13,21 @@ import { ValidationError, AppError } from '../domain/errors';
 import { ErrorCollector } from '../domain/error-collector';
 import { ipInCidrs, parseCidr } from '../domain/network';
 import { knownTimeZone } from './sites/validate';
-import type { Actor, SettingsService } from './types';
-
-/** The fields, as the API, the form and the CLI name them. */
-export const SHOP_SETTING_FIELDS = [
-  'tz',
-  'wifi_name',
-  'portal_url',
-  'hotspot_login_url',
-  'admin_allow',
-] as const;
-export type ShopSettingField = (typeof SHOP_SETTING_FIELDS)[number];
+import type { SettingsService } from './types';
+import {
+  SHOP_SETTING_FIELDS,
+  type ShopSettingField,
+  type ShopSettingValues,
+  type ShopSettingsView,
+  type ShopSettingsService,
+} from './shop-settings-types';
+export {
+  SHOP_SETTING_FIELDS,
+  type ShopSettingField,
+  type ShopSettingValues,
+  type ShopSettingsView,
+  type ShopSettingsService,
+} from './shop-settings-types';
 
 /** The settings table's keys. */
 const KEYS: Record<ShopSettingField, string> = {
@@ -33,23 +37,6 @@ const KEYS: Record<ShopSettingField, string> = {
   hotspot_login_url: 'cards.hotspot_login_url',
   admin_allow: 'admin.allow',
 };
-
-export interface ShopSettingValues {
-  tz: string;
-  wifi_name: string;
-  portal_url: string;
-  hotspot_login_url: string;
-  admin_allow: string[];
-}
-
-export interface ShopSettingsView {
-  /** What applies now. */
-  effective: ShopSettingValues;
-  /** What `.env` says (the value a reset returns to). */
-  env: ShopSettingValues;
-  /** The fields the owner has set here. */
-  overridden: ShopSettingField[];
-}
 
 const WIFI_NAME_MAX = 32;
 const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\u007f');
@@ -147,22 +134,6 @@ const lockedOut = (address: string) =>
     400,
     'admin_allow',
   );
-
-export interface ShopSettingsService {
-  /** Reads the owner's values and applies them (at start, and when another process may have changed them). */
-  refresh(): Promise<void>;
-  view(): Promise<ShopSettingsView>;
-  /**
-   * Validates every given field (all problems at once), then saves and applies the changed ones; '' resets a
-   * field to `.env`. `from`: the address of the admin making the change (the web), whose own access an
-   * allow-list must keep. Returns the fields that changed.
-   */
-  update(
-    input: Partial<Record<ShopSettingField, unknown>>,
-    actor: Actor,
-    from?: { address: string | null },
-  ): Promise<ShopSettingField[]>;
-}
 
 export function createShopSettings(config: AppConfig, settings: SettingsService): ShopSettingsService {
   const env = fromConfig(config);

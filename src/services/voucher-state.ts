@@ -5,51 +5,9 @@
 import type { Knex } from 'knex';
 import { parseProfile, type Profile } from '../domain/profiles';
 import { voucherTiming, type VoucherState } from '../domain/vouchers';
-import type { VoucherStatus, VoucherView } from './types';
-
-export interface VoucherRow {
-  id: number;
-  code: string;
-  /** A separate password (migration 0023); NULL or absent (a narrower column list): the password is the code. */
-  password?: string | null;
-  profile_id: number;
-  /** The plan it was sold as, once a sold voucher moved to another plan (see migration 0008). */
-  sale_profile_id: number | null;
-  batch_id: number | null;
-  price: number;
-  rate_limit_up: number;
-  rate_limit_down: number;
-  staff: number | boolean;
-  status: VoucherStatus;
-  created_at: number;
-  activated_at: number | null;
-  expires_at: number | null;
-  ended_at: number | null;
-  end_reason: string | null;
-  bound_mac: string | null;
-  router_user_id: string | null;
-  router_synced_at: number | null;
-  bytes_up: number;
-  bytes_down: number;
-  counted_bytes: number;
-  uptime_seconds: number;
-  extra_seconds: number;
-  override_up: number | null;
-  override_down: number | null;
-  updated_at: number;
-  /** Data added by second codes (migration 0012); absent in rows read with a narrower column list. */
-  extra_bytes?: number;
-  extra_fup_bytes?: number;
-  topped_up_into?: number | null;
-  queued_mac?: string | null;
-  queued_after?: number | null;
-  queued_at?: number | null;
-  paused_at?: number | null;
-  paused_mac?: string | null;
-  /** The router it lives on (migration 0017); NULL on a roaming voucher not used yet. */
-  site_id?: number | null;
-  roaming?: number | boolean;
-}
+import type { VoucherView } from './types';
+import type { VoucherRow } from './vouchers/types';
+export type { VoucherRow } from './vouchers/types';
 
 export interface ProfileRow {
   id: number;

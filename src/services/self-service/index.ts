@@ -16,13 +16,13 @@ import { AppError } from '../../domain/errors';
 import type { GuessLimiter, GuessTicket } from '../guess-limiter';
 import { maskCode } from '../../lib/logger';
 import { DEFAULT_SITE, type ServiceDeps } from '../deps';
-import type { Actor, PortalStatus, RedeemResult, RedemptionService } from '../types';
+import type { PortalStatus, RedeemResult, RedemptionService } from '../types';
 import { voucherTiming } from '../../domain/vouchers';
 import { toVoucherState } from '../voucher-state';
 import * as lifecycle from '../voucher-lifecycle';
 import { createDeviceAddress } from './device-address';
 import { createMoves } from './move';
-import { createPauses, type PauseState } from './pause';
+import { createPauses } from './pause';
 import {
   activeVoucherOf,
   deviceRow,
@@ -35,84 +35,22 @@ import {
 } from './shared';
 import { createQueuedCodes, selfServiceDue } from './queued';
 import { createSelfSites, siteIdOf, type SelfSite, type SelfSitesSource } from './sites';
-import { createTopUps, type TopUpOutcome } from './topup';
+import { createTopUps } from './topup';
+import type { Asker, SelfRedeemInput, SelfRedeemResult, SelfService, SelfServiceStatus } from './types';
 
-export type { PauseState, TopUpOutcome };
+export type {
+  Asker,
+  PauseState,
+  SelfRedeemInput,
+  SelfRedeemResult,
+  SelfService,
+  SelfServiceStatus,
+  TopUpOutcome,
+} from './types';
 export type { SelfSite, SelfSitesSource };
 
 export const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
 export const MOVE_OFFLINE_MINUTES_KEY = 'portal.move_offline_minutes';
-
-export type SelfRedeemResult =
-  | { kind: 'redeemed'; result: RedeemResult }
-  | { kind: 'topped-up'; topUp: TopUpOutcome }
-  | { kind: 'moved'; result: RedeemResult }
-  | { kind: 'confirm-move'; message: string };
-
-export interface Asker {
-  provenMac: string | null;
-  peerIp: string | null;
-  /** The browser's portal token (guess-limiter.ts): who typed a code, for the wrong-code limits. */
-  browser?: string | null;
-}
-
-/** What the status page adds for self-service: pause state and codes waiting for this device. */
-export interface SelfServiceStatus {
-  /** The voucher counts connected time and may be paused (the Pause button shows). */
-  pausable: boolean;
-  paused: boolean;
-  pauseEndsAt: number | null;
-  pausesLeft: number | null;
-  /** Codes kept for this device (top-up "queue"), in the order they start. */
-  queued: Array<{ code: string; profile: string; seconds: number | null }>;
-  /** A queued code may start now (nothing running on this device). */
-  canStartQueued: boolean;
-  /** The voucher allows several devices at once (a pause logs them all out; Resume brings them back). */
-  multiDevice: boolean;
-}
-
-/** A code typed on the portal; `password`: the voucher's separate password as typed, when it has one. */
-export interface SelfRedeemInput {
-  code: string;
-  password?: string;
-  mac: string;
-  ip: string;
-  site?: string | number;
-  confirmMove?: boolean;
-}
-
-export interface SelfService {
-  /** The password is checked like the code (a wrong one is a wrong guess). */
-  redeem(
-    input: SelfRedeemInput,
-    asker: Asker,
-  ): Promise<SelfRedeemResult>;
-  /**
-   * `site` (id or name, the login page's) in these four: the site whose voucher is meant, for a phone that
-   * used codes at two sites; absent, the site is found from the device (SelfSites.ofDevice).
-   */
-  status(
-    mac: string,
-    asker: Asker,
-    site?: string | number,
-  ): Promise<PortalStatus & { self: SelfServiceStatus }>;
-  pause(mac: string, asker: Asker, site?: string | number): Promise<PauseState>;
-  resume(mac: string, asker: Asker, site?: string | number): Promise<PauseState>;
-  /** Starts the first code queued for the device when nothing runs on it (the customer's button). */
-  startQueued(mac: string, asker: Asker, site?: string | number): Promise<RedeemResult>;
-  /** After each poll cycle of a site (default: `default`): its queued codes whose turn came, its pauses that ended. */
-  afterCycle(siteId?: number): Promise<void>;
-  /**
-   * The device's hotspot address, told only to the device itself (its cookie, or asking from that address);
-   * null otherwise. The status page's links carry it to the login page (device-address.ts).
-   */
-  deviceAddress(mac: string, asker: Asker, site?: string | number): Promise<string | null>;
-  movesPerDay(): Promise<number>;
-  setMovesPerDay(value: unknown, actor: Actor): Promise<number>;
-  /** Minutes every device of a code must be offline before another phone may take it. */
-  moveOfflineMinutes(): Promise<number>;
-  setMoveOfflineMinutes(value: unknown, actor: Actor): Promise<number>;
-}
 
 const NO_SELF: SelfServiceStatus = {
   pausable: false,
@@ -206,10 +144,7 @@ export function createSelfService(
     return !devices.some((x) => x.mac === mac) && devices.length >= v.profile.users;
   }
 
-  async function redeem(
-    input: SelfRedeemInput,
-    asker: Asker,
-  ): Promise<SelfRedeemResult> {
+  async function redeem(input: SelfRedeemInput, asker: Asker): Promise<SelfRedeemResult> {
     // `known`: the voucher as read below, handed to the redemption so it need not look it up again.
     const plain = async (known?: Voucher): Promise<SelfRedeemResult> => ({
       kind: 'redeemed',

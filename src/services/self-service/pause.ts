@@ -15,15 +15,8 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../voucher-state';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
 import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
-
-export interface PauseState {
-  paused: boolean;
-  remainingSeconds: number | null;
-  /** When the pause ends by itself (the profile's max pause), ms; null when it does not. */
-  endsAt: number | null;
-  /** Pauses left in the last 24 hours; null when the profile sets no limit. */
-  pausesLeft: number | null;
-}
+import type { PauseState } from './types';
+export type { PauseState } from './types';
 
 export function createPauses(
   deps: ServiceDeps,

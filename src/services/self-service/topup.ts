@@ -15,20 +15,8 @@ import { routerUptimeLimit, toVoucherState, voucherProfile } from '../voucher-st
 import { userMac } from '../vouchers/router-users';
 import type { VoucherService } from '../types';
 import { unreachable, voucherById, type Voucher } from './shared';
-
-export interface TopUpOutcome {
-  mode: 'add' | 'queue';
-  /** The running voucher (masked) the code was added to or queued after. */
-  into: string;
-  /** Masked second code. */
-  code: string;
-  addedSeconds: number;
-  addedBytes: number;
-  /** Why a code meant to be added was queued instead (plans too different); null otherwise. */
-  queuedBecause: string | null;
-  /** The running voucher's time left after the top-up (null: unlimited). */
-  remainingSeconds: number | null;
-}
+import type { TopUpOutcome } from './types';
+export type { TopUpOutcome } from './types';
 
 export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, 'requestUsersCheck'>) {
   const { db, clock, router, hotspot, log } = deps;

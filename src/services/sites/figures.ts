@@ -7,13 +7,8 @@
 import type { Db } from '../../db/knex';
 import { addDays, localDate, startOfLocalDay } from '../report-calendar';
 import { soldVouchers } from '../reports';
-
-export interface SiteFigures {
-  /** Vouchers of the site first used today and their price (centavos). */
-  incomeToday: { count: number; amount: number };
-  /** Vouchers of the site in use now (status active). */
-  activeVouchers: number;
-}
+import type { SiteFigures } from './types';
+export type { SiteFigures } from './types';
 
 export const NO_FIGURES: SiteFigures = { incomeToday: { count: 0, amount: 0 }, activeVouchers: 0 };
 

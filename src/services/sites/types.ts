@@ -1,6 +1,13 @@
 /** Sites: one router each. The .env router is the fixed site `default` (id 1). */
-import type { Actor } from '../types';
-import type { SiteFigures } from './figures';
+import type { Actor } from '../actor';
+
+/** A site's income today and its vouchers in use (figures.ts reads them from the database). */
+export interface SiteFigures {
+  /** Vouchers of the site first used today and their price (centavos). */
+  incomeToday: { count: number; amount: number };
+  /** Vouchers of the site in use now (status active). */
+  activeVouchers: number;
+}
 
 /** What the API, the admin form and the CLI send; every value is checked by the service (validate.ts). */
 export interface SiteInput {

@@ -3,7 +3,8 @@
  * turns centavos into pesos for the board and the portal.
  */
 import type { RateEntry } from '../../domain/vendo';
-import type { Actor, RedeemResult } from '../types';
+import type { Actor } from '../actor';
+import type { RedeemResult } from '../redemption-types';
 
 export interface VendoView {
   id: string;

@@ -24,6 +24,8 @@ import {
   type StyleFigures,
 } from '../../domain/code-style';
 import type { Actor, SettingsService } from '../types';
+import type { PortalCodeEntry } from './types';
+export type { PortalCodeEntry } from './types';
 
 /** Where the style is kept. `pass_*`, not `password_*`: the settings' audit hides values of keys named so. */
 export const STYLE_SETTINGS = {
@@ -138,18 +140,6 @@ export function newPassword(style: CodeStyle): string | null {
   return style.password
     ? randomPart(style.password.length, style.password.alphabet, crypto.randomBytes)
     : null;
-}
-
-/** How the portal's login form asks for a code (src/web/portal): the keyboard a phone shows, a password field. */
-export interface PortalCodeEntry {
-  /** The shop's codes are numbers only: the phone shows its number pad. */
-  digits: boolean;
-  /** The shop's codes are small letters: the phone must not capitalise what is typed. */
-  lowercase: boolean;
-  /** Ask for a password beside the code: the shop's style has one, or codes still sold carry one. */
-  password: boolean;
-  /** The shop's passwords are numbers only (the password field's keyboard). */
-  passwordDigits: boolean;
 }
 
 export async function portalCodeEntry(

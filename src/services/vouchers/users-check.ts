@@ -18,6 +18,8 @@ import type { ManagedHotspot, UserOnRouter, UserReconcileResult, VoucherUser } f
 import type { VoucherRow } from '../voucher-state';
 import { ProfileCache } from './queries';
 import { recordRouterIds, voucherUser } from './router-users';
+import type { UsersCheckOptions, UsersCheckReport } from './types';
+export type { UsersCheckOptions, UsersCheckReport } from './types';
 
 /** How often users are checked when nothing else asks for it: users deleted or edited by hand. */
 export const USERS_CHECK_EVERY_MS = 10 * 60_000;
@@ -46,31 +48,6 @@ export class UsersCheckSchedule {
     this.lastAt = now;
     this.asked = undefined;
   }
-}
-
-export interface UsersCheckOptions {
-  /** Remove our users that no unused or active voucher wants (default true). */
-  allowRemovals?: boolean;
-}
-
-export interface UsersCheckReport {
-  /** Unused and active vouchers: the users there should be. */
-  vouchers: number;
-  /** Users the router had (ours and others), as printed before the check. */
-  usersOnRouter: number;
-  added: number;
-  fixed: number;
-  removed: number;
-  /** Wanted users whose name belongs to a user we did not create (left alone). */
-  blocked: number;
-  /** Vouchers that gained a router id they did not have (a pushed batch, found or added). */
-  created: number;
-  /** Vouchers still without their user on the router (retried by the next sync's push). */
-  pending: number;
-  /** Router changes refused or failed. */
-  failed: number;
-  /** Router commands the check sent (one print plus the writes). */
-  roundTrips: number;
 }
 
 export interface UsersCheckDeps {

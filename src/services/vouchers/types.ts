@@ -1,0 +1,242 @@
+/**
+ * The voucher service's contract (index.ts): what the admin, the API and the terminal read and ask of
+ * vouchers, and a voucher's row as the database holds it (voucher-state.ts maps it).
+ */
+import type { CardDesign } from '../../domain/cards';
+import type { VoucherStatus } from '../../domain/vouchers';
+import type { Actor } from '../actor';
+import type { EventView } from '../events-types';
+
+/** A row of the vouchers table; voucher-state.ts turns it into the domain's VoucherState and a VoucherView. */
+export interface VoucherRow {
+  id: number;
+  code: string;
+  /** A separate password (migration 0023); NULL or absent (a narrower column list): the password is the code. */
+  password?: string | null;
+  profile_id: number;
+  /** The plan it was sold as, once a sold voucher moved to another plan (see migration 0008). */
+  sale_profile_id: number | null;
+  batch_id: number | null;
+  price: number;
+  rate_limit_up: number;
+  rate_limit_down: number;
+  staff: number | boolean;
+  status: VoucherStatus;
+  created_at: number;
+  activated_at: number | null;
+  expires_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  bound_mac: string | null;
+  router_user_id: string | null;
+  router_synced_at: number | null;
+  bytes_up: number;
+  bytes_down: number;
+  counted_bytes: number;
+  uptime_seconds: number;
+  extra_seconds: number;
+  override_up: number | null;
+  override_down: number | null;
+  updated_at: number;
+  /** Data added by second codes (migration 0012); absent in rows read with a narrower column list. */
+  extra_bytes?: number;
+  extra_fup_bytes?: number;
+  topped_up_into?: number | null;
+  queued_mac?: string | null;
+  queued_after?: number | null;
+  queued_at?: number | null;
+  paused_at?: number | null;
+  paused_mac?: string | null;
+  /** The router it lives on (migration 0017); NULL on a roaming voucher not used yet. */
+  site_id?: number | null;
+  roaming?: number | boolean;
+}
+
+export interface VoucherView {
+  code: string;
+  /** The separate password printed on the card and set on the router; null when the password is the code. */
+  password: string | null;
+  profile: string;
+  price: number;
+  status: VoucherStatus;
+  rateUp: number;
+  rateDown: number;
+  staff: boolean;
+  batchId: number | null;
+  createdAt: number;
+  activatedAt: number | null;
+  expiresAt: number | null;
+  endedAt: number | null;
+  endReason: string | null;
+  boundMac: string | null;
+  bytesUp: number;
+  bytesDown: number;
+  countedBytes: number;
+  remainingSeconds: number | null;
+  override: { up: number; down: number } | null;
+  onRouter: boolean;
+}
+
+export interface DeviceView {
+  mac: string;
+  ip: string | null;
+  connected: boolean;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  bytesUp: number;
+  bytesDown: number;
+  rateUp: number;
+  rateDown: number;
+}
+
+export interface VoucherDetail extends VoucherView {
+  devices: DeviceView[];
+  events: EventView[];
+  /** The voucher's own limits: the plan's, raised by the codes added to it (`addedBytes`, `addedFupBytes`). */
+  fupThresholdBytes: number | null;
+  capBytes: number | null;
+  addedBytes: number;
+  addedFupBytes: number;
+  /** Policy state now: normal | fup | capped-throttle | blocked | expired | revoked | unused. */
+  state: string;
+}
+
+export interface BatchView {
+  id: number;
+  profile: string;
+  count: number;
+  prefix: string;
+  price: number;
+  createdAt: number;
+  createdBy: string;
+  note: string | null;
+  unused: number;
+  /** The card design its sheets print with unless another is chosen at print time. */
+  design: CardDesign;
+  /** The site whose router has its codes (null: roaming, or its site was removed). */
+  site: { id: number; name: string } | null;
+  /** Valid on every site until used. */
+  roaming: boolean;
+}
+
+export interface VoucherFilter {
+  status?: VoucherStatus;
+  profile?: string;
+  batchId?: number;
+  /** created_at range, ms epoch */
+  from?: number;
+  to?: number;
+  /** substring of the code (normalised) */
+  search?: string;
+  /** One site's vouchers (vouchers.site_id); none: every site. */
+  siteId?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface GenerateInput {
+  profile: string;
+  count: number;
+  /**
+   * The code style (src/domain/code-style.ts); what is left out is the shop's (Settings). `alphabet`: digits,
+   * lowercase or uppercase; `length`: random characters after the prefix; `passwordAlphabet`: `same` (the
+   * password is the code) or the alphabet of a separate password of `passwordLength` characters.
+   */
+  alphabet?: string;
+  prefix?: string;
+  length?: number | string;
+  passwordAlphabet?: string;
+  passwordLength?: number | string;
+  /** Centavos; at most ₱100,000. */
+  price?: number;
+  /** bits/s, or a rate text like `2M` (parsed and bounded to 8 kbit/s–10 Gbit/s by the service). */
+  rateUp?: number | string;
+  rateDown?: number | string;
+  staff?: boolean;
+  note?: string;
+  /** Card design for its printed sheets (src/domain/cards.ts), any case; default compact. */
+  design?: string;
+  /** The site (id or name) whose router gets the users; default `default`. */
+  site?: string | number;
+  /** Valid on every site: pushed to all of them, the site of its first use keeps it. */
+  roaming?: boolean;
+}
+
+export interface VoucherService {
+  /** DB first (one transaction), then router users pipelined; `routerPending` = not yet on the router (resumed later). Audited. */
+  generate(
+    input: GenerateInput,
+    actor: Actor,
+  ): Promise<{ batchId: number; vouchers: VoucherView[]; routerPending: number; design: CardDesign }>;
+  list(filter: VoucherFilter): Promise<{ total: number; vouchers: VoucherView[] }>;
+  /** AppError VOUCHER_NOT_FOUND (404). Code matched case-insensitively, spaces/dashes ignored. */
+  get(code: string): Promise<VoucherDetail>;
+  /** Logs the device(s) out, removes the router user and queue, status revoked. Audited. */
+  revoke(code: string, actor: Actor): Promise<VoucherView>;
+  /** Adds time (the hotspot user's uptime limit follows). Audited. */
+  /**
+   * Adds time (1 s–365 days); above a day it needs `confirmed` (AppError CONFIRM_REQUIRED otherwise), so a typo
+   * such as `99999999d` or one digit too many never lands silently. Audited.
+   */
+  extend(code: string, seconds: number, actor: Actor, opts?: { confirmed?: boolean }): Promise<VoucherView>;
+  /** Moves a voucher to another profile; new rates apply at the next cycle, usage kept. Audited. */
+  changeProfile(code: string, profile: string, actor: Actor): Promise<VoucherView>;
+  batches(limit?: number): Promise<BatchView[]>;
+  batch(id: number): Promise<{ batch: BatchView; vouchers: VoucherView[] }>;
+  csv(filter: VoucherFilter): Promise<string>;
+  /** How the portal's login form asks for a code: the shop's style, and whether codes still sold need a password. */
+  codeEntry(): Promise<PortalCodeEntry>;
+  /**
+   * Pushes unsynced unused/active vouchers to the router (resumable). When a users check is due (first sync,
+   * reconnect, reboot, every 10 minutes) it checks every voucher's user instead (vouchers/users-check.ts).
+   */
+  syncRouterUsers(opts?: UsersCheckOptions): Promise<{ created: number; pending: number }>;
+  /**
+   * Pushes one batch's codes meant for this service's router that are not on it yet (this site's codes
+   * without their user; a roaming batch's codes not used yet), pipelined as `generate` pushes them: what
+   * the terminal calls on a branch's router after saving a batch for it. A user already there is found,
+   * never added twice; what fails stays pending for the server's sync. `pending`: still not there.
+   */
+  pushBatch(batchId: number): Promise<{ created: number; pending: number }>;
+  /** Reads the router's users now and puts back what the unused and active vouchers call for. */
+  checkRouterUsers(opts?: UsersCheckOptions): Promise<UsersCheckReport>;
+  /** The next sync checks the router's users (the poll saw the router boot again). */
+  requestUsersCheck(reason: string): void;
+}
+
+export interface UsersCheckOptions {
+  /** Remove our users that no unused or active voucher wants (default true). */
+  allowRemovals?: boolean;
+}
+
+export interface UsersCheckReport {
+  /** Unused and active vouchers: the users there should be. */
+  vouchers: number;
+  /** Users the router had (ours and others), as printed before the check. */
+  usersOnRouter: number;
+  added: number;
+  fixed: number;
+  removed: number;
+  /** Wanted users whose name belongs to a user we did not create (left alone). */
+  blocked: number;
+  /** Vouchers that gained a router id they did not have (a pushed batch, found or added). */
+  created: number;
+  /** Vouchers still without their user on the router (retried by the next sync's push). */
+  pending: number;
+  /** Router changes refused or failed. */
+  failed: number;
+  /** Router commands the check sent (one print plus the writes). */
+  roundTrips: number;
+}
+
+/** How the portal's login form asks for a code (src/web/portal): the keyboard a phone shows, a password field. */
+export interface PortalCodeEntry {
+  /** The shop's codes are numbers only: the phone shows its number pad. */
+  digits: boolean;
+  /** The shop's codes are small letters: the phone must not capitalise what is typed. */
+  lowercase: boolean;
+  /** Ask for a password beside the code: the shop's style has one, or codes still sold carry one. */
+  password: boolean;
+  /** The shop's passwords are numbers only (the password field's keyboard). */
+  passwordDigits: boolean;
+}
