@@ -110,6 +110,8 @@ export function enforceOrder(
   ended: readonly LoadedVoucher[],
   overLimit: readonly SessionReading[],
   now: number,
+  /** Whether the state may hold ended vouchers (one ended now, or the reading mentioned one); false skips their search. */
+  anyEnded = true,
 ): EnforceOrder {
   const keep = new Set(decided.voucherActions.filter((a) => !a.removeRouterUser).map((a) => a.code));
   const users = new Set<string>();
@@ -117,7 +119,7 @@ export function enforceOrder(
   for (const r of state.pendingUserRemovals) if (r.router_user_id) users.add(r.router_user_id);
   return {
     devices: decided.devices,
-    logout: [...sessionsOfEnded(reading, state), ...overLimit],
+    logout: anyEnded ? [...sessionsOfEnded(reading, state), ...overLimit] : [...overLimit],
     removeUsers: [...users],
     claimed: claimedMacs(state, now),
   };

@@ -5,8 +5,9 @@
  * the database and retries. Today's enforcer writes the router's simple queues, hotspot sessions and users over
  * the API (routerEnforcer below); another, such as RADIUS CoA and Disconnect, takes the same order.
  */
+import { sameRates } from '../../domain/policy';
 import { queueNameForMac, queuesFor, type DeviceDecision, type QueueTexts } from '../../domain/queues';
-import { planReconcile, type ReconcilePlan } from '../../domain/reconcile';
+import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import type { RouterError } from '../../router/types';
 import type { SessionReading, UsageReading } from './source';
@@ -55,22 +56,46 @@ function withoutClaimed(
   };
 }
 
+/** Whether two orders give every device the same queue (same devices in the same order, addresses and rates). */
+function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.mac !== y.mac || x.ip !== y.ip || x.code !== y.code || !sameRates(x.limits, y.limits)) return false;
+  }
+  return true;
+}
+
 /**
  * The router's API: one `pisonet-<MAC>` simple queue per decided device (made, changed or removed to match),
  * sessions logged out, hotspot users removed.
+ *
+ * Kept between polls (one per enforcer, so per site and process): the last order whose plan was empty, and the
+ * router's queue list it was planned against. The router's read hands on the same queue list object while the
+ * router printed every queue row the same (snapshot.ts), so the same list and the same decisions make the same
+ * empty plan: building and comparing 10,000 queues again is skipped. Reset by any change of either, by an order
+ * with logouts, removals or claims, and by any router error.
  */
 export function routerEnforcer(hotspot: ManagedHotspot, texts?: QueueTexts): Enforcer {
+  let inLine: { queues: readonly QueueOnRouter[]; devices: readonly DeviceDecision[] } | undefined;
   return {
     async apply(order, reading) {
       const errors: RouterError[] = [];
       // A reading from elsewhere (not the router's API) has no view of the queues: read them now.
       const router = reading.router ?? (await hotspot.snapshot());
+      const quiet = order.logout.length === 0 && order.removeUsers.length === 0 && order.claimed.size === 0;
+      if (quiet && inLine && inLine.queues === router.queues && sameDevices(inLine.devices, order.devices))
+        return { added: 0, updated: 0, removed: 0, loggedOut: [], usersRemoved: [], errors };
+      inLine = undefined;
       const plan = withoutClaimed(
         planReconcile(queuesFor(order.devices, texts), router.queues),
         order.claimed,
         router,
       );
       const queues = await hotspot.applyQueuePlan(plan, errors, router);
+      if (quiet && planIsEmpty(plan) && errors.length === 0)
+        inLine = { queues: router.queues, devices: order.devices };
       // The router's own sessions of each device named (the order may come from a reading of another source).
       const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
       const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);

@@ -22,7 +22,7 @@ import { activeItems, endVouchers, enforceOrder, forgetRemovedUsers } from './de
 import { planDeviceLimits } from './device-limit';
 import { routerEnforcer, type EnforceOutcome, type Enforcer } from './enforcer';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { meter, queueIdsNeedingHandover, rebootedSince } from './meter';
+import { meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import {
   adoptSessions,
   noteOutage,
@@ -174,7 +174,12 @@ async function bookAndEnforce(
     c.opts.onRouterRebooted?.();
   }
   // The ledger: each counter's bytes since its baseline, booked with the new baseline in one transaction.
-  const handover = await baselineHolders(db, queueIdsNeedingHandover(reading, state), siteId);
+  const owners = queueOwners(reading, state);
+  const handover = await baselineHolders(
+    db,
+    queueIdsNeedingHandover(reading, state, undefined, owners),
+    siteId,
+  );
   const usage = meter({
     reading,
     state,
@@ -183,6 +188,7 @@ async function bookAndEnforce(
     prevPollAt: c.memory.lastPoll,
     routerRebooted: restarted,
     tz: config.tz,
+    owners,
   });
   await db.transaction((trx) =>
     writeUsage(trx, { clock, log, siteId }, usage, now, reading.countersStartedAt),
@@ -190,15 +196,15 @@ async function bookAndEnforce(
   c.memory.lastPoll = now;
   if (reading.countersStartedAt !== undefined) c.memory.knownStart = reading.countersStartedAt;
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
-  if (c.memory.active && state !== c.memory.active.state) c.memory.active = undefined;
+  const widened = state !== c.memory.active?.state;
+  if (widened) c.memory.active = undefined;
   // The policy, once, whatever the source; then the vouchers that ended are closed before the router is told.
   const decided = decide(activeItems(state), now, config.tz);
   const ended = await endVouchers(c.deps, state, decided.voucherActions, now);
   const overLimit = limits.overLimit.map((o) => o.session);
-  const outcome = await c.enforcer.apply(
-    enforceOrder(state, reading, decided, ended, overLimit, now),
-    reading,
-  );
+  // Sessions of ended vouchers exist only when one ended now or the reading mentioned one (a widened state).
+  const order = enforceOrder(state, reading, decided, ended, overLimit, now, widened || ended.length > 0);
+  const outcome = await c.enforcer.apply(order, reading);
   await forgetRemovedUsers(db, state, ended, outcome.usersRemoved);
   await noteOverLimit(c.notices, limits.overLimit, outcome.loggedOut);
   await afterEnforce(c, outcome, ended.length, now);

@@ -85,6 +85,8 @@ export interface MeterInput {
   /** Every counter started again from zero since the last poll that was metered (see rebootedSince). */
   routerRebooted: boolean;
   tz: string;
+  /** The device row of each counter (queueOwners), when the caller has worked them out already. */
+  owners?: ReadonlyArray<DeviceRow | undefined>;
 }
 
 /** Whole seconds of uptime, plus the time a reply takes to arrive: boot times closer than this are one boot. */
@@ -169,7 +171,7 @@ function meterCounters(
 ): void {
   const counters = input.reading.counters;
   const poll = { at: input.now, prevAt: input.prevPollAt };
-  const owners = queueOwners(input.reading, input.state, idx);
+  const owners = input.owners ?? queueOwners(input.reading, input.state, idx);
   for (let i = 0; i < counters.length; i++) {
     const q = counters[i];
     const owner = owners[i];
