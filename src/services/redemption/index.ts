@@ -1,0 +1,38 @@
+/**
+ * The portal's redemption of a code (redeem.ts; connect.ts logs the device in), its status page (status.ts), and
+ * what the customer is told when a code cannot be used (refusals.ts). createRedemptionService only wires them.
+ */
+import { siteOf, type ServiceDeps } from '../deps';
+import { GuessLimiter } from '../guess-limiter';
+import type { ProfileService, RedemptionService, VoucherService } from '../types';
+import { redeem } from './redeem';
+import type { RedemptionDeps } from './shared';
+import { portalStatus } from './status';
+
+export type { FoundVoucher } from './redeem';
+
+export function createRedemptionService(
+  deps: ServiceDeps,
+  d: {
+    profiles: ProfileService;
+    vouchers: VoucherService;
+    /** Shared by every site's redemption, so a guesser gets no more tries for there being more routers. */
+    limiter?: GuessLimiter;
+  },
+): RedemptionService & { limiter: GuessLimiter } {
+  const r: RedemptionDeps = {
+    deps,
+    site: siteOf(deps),
+    reader: deps.reader ?? deps.db,
+    limiter: d.limiter ?? new GuessLimiter(deps.clock),
+    recording: new Set(),
+  };
+  return {
+    redeem: (input, asker, known, sale) => redeem(r, input, asker, known, sale),
+    status: (mac, asker, siteId) => portalStatus(deps, mac, asker, siteId),
+    settled: async () => {
+      while (r.recording.size) await Promise.all([...r.recording]);
+    },
+    limiter: r.limiter,
+  };
+}

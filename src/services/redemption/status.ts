@@ -1,0 +1,92 @@
+/** The portal's status page: the device's current (or last) voucher, for that device only. */
+import { summariseUsage } from '../../domain/usage-summary';
+import { desiredLimits } from '../../domain/policy';
+import { voucherTiming } from '../../domain/vouchers';
+import { normaliseMac } from '../../domain/units';
+import { maskCode } from '../../lib/logger';
+import type { ServiceDeps } from '../deps';
+import type { PortalStatus } from '../types';
+import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+import { ProfileCache } from '../vouchers/queries';
+
+/** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
+export async function portalStatus(
+  deps: ServiceDeps,
+  macInput: string,
+  asker: { provenMac: string | null; peerIp: string | null },
+  siteId?: number,
+): Promise<PortalStatus> {
+  const { db, clock, config } = deps;
+  const none: PortalStatus = {
+    active: false,
+    code: null,
+    profile: null,
+    remainingSeconds: null,
+    usage: summariseUsage({ bytesUp: 0, bytesDown: 0, countedBytes: 0 }, {}),
+    throttled: false,
+    rateUp: null,
+    rateDown: null,
+    ended: null,
+    clockRunning: false,
+    identified: false,
+  };
+  let mac: string;
+  try {
+    mac = normaliseMac(macInput);
+  } catch {
+    return none;
+  }
+  const found = (await db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .where('d.mac', mac)
+    .modify((q) => {
+      if (siteId !== undefined) void q.where('v.site_id', siteId);
+    })
+    .orderByRaw("CASE WHEN v.status = 'active' THEN 0 ELSE 1 END")
+    .orderBy('v.activated_at', 'desc')
+    .select('v.*')
+    .first()) as VoucherRow | undefined;
+  // A browser holding this device's cookie is told it has nothing; anyone else is told nothing.
+  if (!found) return { ...none, identified: asker.provenMac === mac };
+  const row = found;
+  // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
+  const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip', 'connected')) as
+    { ip: string | null; connected: number | boolean } | undefined;
+  const proven = asker.provenMac === mac || (asker.peerIp !== null && device?.ip === asker.peerIp);
+  if (!proven) return none;
+  const p = await new ProfileCache(db).byId(row.profile_id);
+  const now = clock.now();
+  const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);
+  const timing = voucherTiming(toVoucherState(row, p.profile), now);
+  const active = row.status === 'active' && !timing.expired;
+  // Against the voucher's own limits (codes added to it raise them): after a top-up, "90 % of your data used" is
+  // no longer shown until it is true of the raised cap. Data left is the cap minus the counted bytes.
+  const own = voucherProfile(row, p.profile);
+  const usage = summariseUsage(
+    { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
+    { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
+  );
+  return {
+    active,
+    // Masked: enough for the customer to recognise their code, useless to anyone reading over a shoulder.
+    code: maskCode(row.code),
+    profile: p.row.name,
+    remainingSeconds: active ? timing.remainingSeconds : 0,
+    usage,
+    throttled: limits.state === 'fup' || limits.state === 'capped-throttle',
+    rateUp: active ? limits.rateUp : null,
+    rateDown: active ? limits.rateDown : null,
+    ended: active
+      ? null
+      : row.status === 'revoked' || row.status === 'exhausted'
+        ? row.status
+        : row.status === 'expired' || timing.expired
+          ? 'expired'
+          : null,
+    clockRunning:
+      active &&
+      timing.remainingSeconds !== null &&
+      (p.profile.timeMode !== 'uptime' || Boolean(device?.connected)),
+    identified: true,
+  };
+}
