@@ -63,7 +63,7 @@ export interface RedemptionService {
   ): Promise<RedeemResult>;
   /**
    * Resolves when the confirmations of finished redemptions are written (they follow the customer's answer;
-   * see redemption.ts). Waited for before the database closes.
+   * see redemption/connect.ts). Waited for before the database closes.
    */
   settled(): Promise<void>;
   /**

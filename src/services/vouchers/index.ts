@@ -1,6 +1,6 @@
 /**
  * The voucher use cases: batch generation (database first, router users pipelined and resumable), lists,
- * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption.ts.
+ * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption/.
  */
 import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
