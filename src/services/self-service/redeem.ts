@@ -1,0 +1,167 @@
+/**
+ * A code typed on the portal: a second code tops up the running one (or waits for it to end), a paused code
+ * resumes, a running code moves to a new phone; anything else (a first code, a relogin, a second device within
+ * the count, a wrong code) is the ordinary redemption, with its guarantees and its limiter.
+ */
+import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../domain/codes';
+import { AppError } from '../../domain/errors';
+import { normaliseMac, parseIPv4 } from '../../domain/units';
+import { voucherTiming } from '../../domain/vouchers';
+import type { GuessTicket } from '../guess-limiter';
+import type { RedeemResult } from '../types';
+import * as lifecycle from '../voucher-lifecycle';
+import { toVoucherState } from '../voucher-state';
+import { siteParts, type SelfServiceDeps } from './context';
+import { voucherAndActiveOf, type Voucher } from './shared';
+import { siteIdOf, type SelfSite } from './sites';
+import type { Asker, SelfRedeemInput, SelfRedeemResult } from './types';
+
+const movesNotAcrossSites = () =>
+  new AppError(
+    'MOVE_OTHER_SITE',
+    "This code is in use at another of the shop's WiFi hotspots and cannot move to a device here: a code stays at the hotspot where it was first used. Nothing was changed.",
+    409,
+    'code',
+  );
+
+/** The portal's redeem: who typed the code is held back first, then the code is read and its case decided. */
+export async function redeem(
+  ss: SelfServiceDeps,
+  input: SelfRedeemInput,
+  asker: Asker,
+): Promise<SelfRedeemResult> {
+  let mac: string;
+  let ip: string;
+  try {
+    mac = normaliseMac(input.mac);
+    ip = parseIPv4(input.ip, 'ip');
+  } catch {
+    // The redemption's own refusal (unknown device).
+    return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker) };
+  }
+  // Who typed the code is held back before anything is looked up: a top-up, a queued code or a move tells a
+  // guesser as much about a code as a redemption does (guess-limiter.ts).
+  const ticket = await ss.limiter.admit({ ...asker, device: { mac, ip } });
+  try {
+    return await redeemAdmitted(ss, input, { ...asker, ticket }, { mac, ip });
+  } finally {
+    ticket.release(); // a wrong code was counted by the redemption (ticket.fail); anything else counts nothing
+  }
+}
+
+/** The code's case, once its asker is admitted: which site serves it, and what it does there. */
+async function redeemAdmitted(
+  ss: SelfServiceDeps,
+  input: SelfRedeemInput,
+  asker: Asker & { ticket: GuessTicket },
+  device: { mac: string; ip: string },
+): Promise<SelfRedeemResult> {
+  const code = normaliseCode(String(input.code ?? ''));
+  // One read for both: the code's voucher and the device's running ones. Both may be a moment old by the time
+  // the lock below is ours; every change made from them is a conditional write (a lost race is retried by the
+  // redemption from a fresh read), as it was when the device's voucher was read under the lock.
+  const { voucher: v, currents } = isPlausibleCode(code)
+    ? await voucherAndActiveOf(ss.reader, ss.deps.clock, code, device.mac)
+    : { voucher: undefined, currents: [] as Voucher[] };
+  // Wrong codes, and right codes with a wrong password, count against the asker there (no top-up, move or
+  // queued start for a code whose password was not given). `known`: the voucher as read here, handed to the
+  // redemption so it need not look it up again.
+  if (!v || !voucherPasswordMatches(v.row.password, input.password))
+    return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker) };
+  // The site serving the customer, found as the redemption finds it (named, else the router that sees the
+  // device, else the code's own). Top-ups, queued codes, pauses and moves drive that site's router, with the
+  // device's voucher there; what is a plain redemption is that site's own.
+  const here = await ss.sites.resolve(
+    input,
+    v.row.site_id ?? (currents.length ? siteIdOf(currents[0].row) : null),
+  );
+  if (!lifecycle.usableAt(v.row, here.site.id)) {
+    // Another site's code: WRONG_SITE from the redemption; a running one does not move here either.
+    if (await wouldMoveHere(ss, v, device.mac)) throw movesNotAcrossSites();
+    return { kind: 'redeemed', result: await here.redemption.redeem(input, asker, v) };
+  }
+  const current = currents.find((c) => siteIdOf(c.row) === here.site.id);
+  return ss.locks.run(v.row.id, () =>
+    v.row.status === 'unused'
+      ? redeemUnused(ss, { input, asker, here, v, current, device })
+      : redeemRunning(ss, { input, asker, here, v, device }),
+  );
+}
+
+/** A code's case at the site serving it (under the voucher's lock). */
+interface Case {
+  input: SelfRedeemInput;
+  asker: Asker & { ticket: GuessTicket };
+  here: SelfSite;
+  v: Voucher;
+  device: { mac: string; ip: string };
+}
+
+/** The site's own redemption, with the voucher as read. */
+async function redeemHere(c: Case): Promise<SelfRedeemResult> {
+  return { kind: 'redeemed', result: await c.here.redemption.redeem(c.input, c.asker, c.v) };
+}
+
+/** An unused code: it starts where it was kept for this device, tops up the device's running code, or is redeemed. */
+async function redeemUnused(
+  ss: SelfServiceDeps,
+  c: Case & { current: Voucher | undefined },
+): Promise<SelfRedeemResult> {
+  const { v, current, device } = c;
+  const queuedMac = v.row.queued_mac ?? null;
+  if (queuedMac !== null && queuedMac !== device.mac)
+    throw new AppError('DEVICE_LIMIT', 'This code is waiting to start on another device.', 409, 'code');
+  if (queuedMac === device.mac) {
+    if (current)
+      throw new AppError('ALREADY_QUEUED', 'This code is already waiting for your time to end.', 409, 'code');
+    return { kind: 'redeemed', result: await ss.queued.start(c.here, v, device.mac, device.ip) };
+  }
+  if (current && current.row.id !== v.row.id)
+    return { kind: 'topped-up', topUp: await siteParts(ss, c.here).topUps.topUp(current, v, device.mac) };
+  return redeemHere(c);
+}
+
+/**
+ * A code used already: on one of its devices a paused code resumes (else the redemption's relogin); a new device
+ * within the count is the redemption's; beyond it, the code moves to this device when the shop's rules allow.
+ */
+async function redeemRunning(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemResult> {
+  const { v, device } = c;
+  if (v.row.status !== 'active') return redeemHere(c);
+  const devices = (await ss
+    .reader('voucher_devices')
+    .where({ voucher_id: v.row.id })
+    .select('mac')) as Array<{
+    mac: string;
+  }>;
+  const { pauses, moves } = siteParts(ss, c.here);
+  if (devices.some((x) => x.mac === device.mac)) {
+    // The same code again: a paused voucher resumes; anything else is the redemption's relogin.
+    if (v.row.paused_at !== null && v.row.paused_at !== undefined) {
+      const out = await pauses.resume(v, device.mac, 'customer');
+      return { kind: 'redeemed', result: out.result as RedeemResult };
+    }
+    return redeemHere(c);
+  }
+  if (devices.length < v.profile.users) return redeemHere(c);
+  const moved = await moves.move(v, device, {
+    confirmed: c.input.confirmMove === true,
+    provenMac: c.asker.provenMac,
+  });
+  return moved.kind === 'confirm'
+    ? { kind: 'confirm-move', message: moved.message }
+    : { kind: 'moved', result: moved.result };
+}
+
+/** A running code typed at another site where it would have moved to this device. */
+async function wouldMoveHere(ss: SelfServiceDeps, v: Voucher, mac: string): Promise<boolean> {
+  if (v.row.status !== 'active') return false;
+  if (voucherTiming(toVoucherState(v.row, v.profile), ss.deps.clock.now()).expired) return false;
+  const devices = (await ss
+    .reader('voucher_devices')
+    .where({ voucher_id: v.row.id })
+    .select('mac')) as Array<{
+    mac: string;
+  }>;
+  return !devices.some((x) => x.mac === mac) && devices.length >= v.profile.users;
+}
