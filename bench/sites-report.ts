@@ -45,6 +45,30 @@ function trips(rounds: RoundFigures[]): string {
   return lo === hi ? String(lo) : `${lo}–${hi}`;
 }
 
+/** The fleet the budget is set at: every byte counted once with 20 routers of 500 devices each. */
+export const SITES_BUDGET = { routers: 20, devices: 500 } as const;
+
+/**
+ * The metering check and its budget line for one engine: "every byte counted once: yes" when every site's
+ * vouchers hold exactly the bytes its router moved, then "within budget" or "OVER budget" for 20 routers ×
+ * 500 devices (not judged when the bench ran another fleet: BENCH_SITES_ROUTERS / BENCH_SITES_DEVICES).
+ */
+export function meteringVerdict(f: EngineFigures): string[] {
+  const fleet = `${f.routers} routers × ${f.devices} devices`;
+  const atBudget = f.routers === SITES_BUDGET.routers && f.devices === SITES_BUDGET.devices;
+  const counted = f.bytesExact ? 'yes' : 'NO';
+  return [
+    `  ${f.engine}, ${fleet}: every byte counted once: ${counted} ` +
+      (f.bytesExact
+        ? "(each site's vouchers hold exactly the bytes its router moved)"
+        : `(vouchers' bytes differ from the bytes their router moved on ${f.wrongSites.join(', ')})`),
+    `  ${f.engine} budget, ${SITES_BUDGET.routers} routers × ${SITES_BUDGET.devices} devices with every byte counted once: ` +
+      (atBudget
+        ? `${counted}, ${f.bytesExact ? 'within budget' : 'OVER budget'}`
+        : `not judged (ran ${fleet}; the budget is set at ${SITES_BUDGET.routers} × ${SITES_BUDGET.devices})`),
+  ];
+}
+
 export function sitesReport(results: readonly EngineFigures[], pgNote?: string): string[] {
   const out: string[] = [];
   const head = [
@@ -76,11 +100,12 @@ export function sitesReport(results: readonly EngineFigures[], pgNote?: string):
     out.push(
       `  ${f.engine}: peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${((f.peakRssMiB * 1048576) / 1e6).toFixed(0)} MB), ` +
         `RSS after the first round ${f.idleRssMiB.toFixed(0)} MiB; warm-up rounds CPU ms ${f.warmupCpu.map((c) => c.toFixed(0)).join(', ')}; ` +
-        `seeding ${f.seedSeconds.toFixed(0)} s; bytes metered = bytes moved on every site: ${f.bytesExact ? 'yes' : `NO (${f.wrongSites.join(', ')})`}; ` +
+        `seeding ${f.seedSeconds.toFixed(0)} s; ` +
         `connected devices without their counter baseline: ${f.baselinesMissing}; ` +
         `writes in unchanged rounds: ${Math.max(...f.unchanged.map((r) => r.writes)) === 0 ? 'none' : 'SOME (should be none)'}`,
     );
   }
+  for (const f of results) out.push(...meteringVerdict(f));
   if (pgNote) out.push(`  ${pgNote}`);
   return out;
 }

@@ -15,7 +15,10 @@
  * nothing to any router). WARMUP such triples are run first and not counted. Per round: the controller's CPU
  * (process.cpuUsage, user + system, all its threads), wall time, and each router's commands in it (from the
  * simulator's own count, the keepalive probe excluded); at the end the process's peak RSS (getrusage) and a
- * check that every site's vouchers were metered exactly the bytes its router moved, no more and no less.
+ * check that every site's vouchers were metered exactly the bytes its router moved, no more and no less, printed
+ * per engine as "every byte counted once: yes" (or NO, with the sites that were wrong) and judged against the
+ * product's performance budget: 20 routers × 500 devices with every byte counted once, "within budget" or
+ * "OVER budget" (bench/sites-report.ts, meteringVerdict).
  *
  * On PostgreSQL also the takeover (bench/sites-takeover.ts): two controllers sharing the database, one killed.
  * The fleet, the seeding and the checks: bench/sites-fleet.ts.

@@ -1,5 +1,5 @@
-/** The poll bench's scaling verdicts: what it prints as met or not from the figures it measured. */
-import { scalingReport } from '../../bench/poll.bench';
+/** The poll bench's report: the ratio table, the behaviour checks and the budget's verdicts, from made-up figures. */
+import { behaviourChecks, budgetVerdicts, scalingReport } from '../../bench/poll.bench';
 
 /** `cpuRead` is the read after traffic; the unchanged router's read is `unchangedRead` (by default 0.8 of it). */
 const row = (
@@ -23,42 +23,92 @@ const row = (
   lifetimeRssMiB: rssMiB,
 });
 
-it('reports linear growth, the read-only ratio and the RSS target as met', () => {
+const line = (out: string[], start: string): string => {
+  const found = out.find((l) => l.trimStart().startsWith(start));
+  if (!found) throw new Error(`no line starting "${start}" in:\n${out.join('\n')}`);
+  return found;
+};
+
+it('prints each size against the previous one and each cycle against its read, then the budget', () => {
   const out = scalingReport([
     row(2500, 50, 40, 25),
     row(5000, 100, 80, 50),
     row(10000, 210, 170, 105, 95, 100),
   ]);
+  expect(out[0]).toContain('scaling: CPU ratio to the previous size');
+  expect(out[1]).toContain('first size');
   expect(out[3]).toContain('x2.0 devices: traffic 2.10x, unchanged 2.13x, read after traffic 2.10x');
   expect(out[3]).toContain('traffic 2.00x, unchanged 1.70x');
   expect(out[3]).toContain("traffic / unchanged router's read 2.10x");
-  expect(out[4]).toMatch(
-    /no faster than the devices .* met; cycle within 2x of read-only at every size met; peak RSS at 10000 99.6 MB < 150 MB met \(moonshot < 100 MB met\)/,
+  expect(out[4]).toBe('  budget at 10000 devices on one router:');
+  expect(out.slice(4)).toEqual(budgetVerdicts([row(5000, 100, 80, 50), row(10000, 210, 170, 105, 95, 100)]));
+  expect(out.join('\n')).not.toMatch(/target|moonshot|\bmet\b/);
+});
+
+it('says within budget for every line inside it, with the measured figures', () => {
+  const out = budgetVerdicts([
+    row(2500, 50, 40, 25),
+    row(5000, 100, 80, 50),
+    row(10000, 210, 170, 75, 150), // 150 MiB = 157.3 MB
+  ]);
+  expect(out).toHaveLength(4);
+  expect(line(out, 'traffic cycle CPU')).toBe(
+    '    traffic cycle CPU <= 3x the read after traffic: 2.80x, within budget',
+  );
+  expect(line(out, '10000 devices')).toBe(
+    '    10000 devices <= 2.2x the traffic cycle CPU of 5000: 2.10x, within budget (unchanged cycle 2.13x, reported, not judged)',
+  );
+  expect(line(out, 'peak RSS')).toBe('    peak RSS <= 160 MB: 157.3 MB, within budget');
+  expect(out.join('\n')).not.toContain('OVER');
+});
+
+it('says OVER budget for each line outside it', () => {
+  const out = budgetVerdicts([row(5000, 171, 80, 44), row(10000, 546, 170, 82, 160)]);
+  expect(line(out, 'traffic cycle CPU')).toBe(
+    '    traffic cycle CPU <= 3x the read after traffic: 6.66x, OVER budget',
+  );
+  expect(line(out, '10000 devices')).toContain('of 5000: 3.19x, OVER budget');
+  expect(line(out, 'peak RSS')).toBe('    peak RSS <= 160 MB: 167.8 MB, OVER budget');
+});
+
+it('judges each line on its own', () => {
+  // Doubling over, the rest inside.
+  const out = budgetVerdicts([row(5000, 100, 80, 50), row(10000, 230, 150, 100)]);
+  expect(line(out, 'traffic cycle CPU')).toContain('2.30x, within budget');
+  expect(line(out, '10000 devices')).toContain('2.30x, OVER budget (unchanged cycle 1.88x');
+  expect(line(out, 'peak RSS')).toContain('125.8 MB, within budget');
+  // The unchanged cycle's doubling is reported, not judged.
+  const unchanged = budgetVerdicts([row(5000, 100, 50, 50), row(10000, 200, 150, 100)]);
+  expect(line(unchanged, '10000 devices')).toContain('2.00x, within budget (unchanged cycle 3.00x');
+});
+
+it("judges the traffic cycle against the read after traffic, not the unchanged router's read", () => {
+  // 2.9x the read after traffic, 5.8x the unchanged router's read: within.
+  const out = budgetVerdicts([row(10000, 290, 100, 100, 120, 50)]);
+  expect(line(out, 'traffic cycle CPU')).toContain('2.90x, within budget');
+});
+
+it("judges the largest size measured, and says when it is not the budget's size or has no half", () => {
+  const out = budgetVerdicts([row(2500, 50, 40, 25), row(5000, 100, 80, 50)]);
+  expect(out[0]).toBe(
+    '  budget at 5000 devices on one router (the budget is set at 10000; BENCH_POLL_SIZES=2500,5000,10000 judges it there):',
+  );
+  expect(line(out, '5000 devices')).toContain('of 2500: 2.00x, within budget');
+  const alone = budgetVerdicts([row(2500, 50, 40, 25), row(10000, 210, 170, 105)]);
+  expect(line(alone, '10000 devices')).toBe(
+    '    10000 devices <= 2.2x the traffic cycle CPU of 5000: not judged (5000 devices not measured)',
   );
 });
 
-it('says NOT met for a step faster than the devices, a cycle over 2x its read and RSS over 150 MB', () => {
-  const out = scalingReport([row(2500, 93, 40, 22), row(5000, 171, 80, 44), row(10000, 546, 170, 82, 160)]);
-  expect(out[3]).toContain('traffic 3.19x');
-  const verdict = out[out.length - 1];
-  expect(verdict).toContain(
-    'no faster than the devices (each step <= 1.1x the device ratio, from 2,500 up) NOT met',
-  );
-  expect(verdict).toContain('cycle within 2x of read-only at every size NOT met');
-  expect(verdict).toContain('peak RSS at 10000 167.8 MB < 150 MB NOT met');
-});
-
-it('judges each cycle against the read of the replies it decodes', () => {
-  // The traffic cycle 2.5x the unchanged router's read but 1.9x the read after traffic: met.
-  const met = scalingReport([row(5000, 95, 40, 50, 120, 38)]);
-  expect(met[1]).toContain('traffic 1.90x, unchanged 1.05x');
-  expect(met[met.length - 1]).toContain('cycle within 2x of read-only at every size met');
-  // The unchanged cycle over 2x the unchanged router's read: not met, however cheap against the read after traffic.
-  const missed = scalingReport([row(5000, 95, 90, 50, 120, 40)]);
-  expect(missed[missed.length - 1]).toContain('cycle within 2x of read-only at every size NOT met');
-});
-
-it('does not judge the steps below 2,500 devices', () => {
-  const out = scalingReport([row(100, 5, 2, 1), row(2500, 60, 40, 30), row(5000, 120, 80, 60)]);
-  expect(out[out.length - 1]).toContain('from 2,500 up) met');
+it('prints the behaviour checks apart from the budget', () => {
+  const ok = behaviourChecks([row(2500, 50, 40, 25), row(5000, 100, 80, 50)]);
+  expect(ok).toEqual([
+    '  behaviour: constant round trips OK (4 per cycle at every size); 0 router writes when nothing changed OK',
+  ]);
+  const bad = behaviourChecks([
+    row(2500, 50, 40, 25),
+    { ...row(5000, 100, 80, 50), roundTrips: -1, writesUnchanged: 3 },
+  ]);
+  expect(bad[0]).toContain('constant round trips FAILED (4, -1; -1 = varied between cycles)');
+  expect(bad[0]).toContain('0 router writes when nothing changed FAILED (3)');
 });
