@@ -4,6 +4,8 @@
  * stands, so the remaining time is kept to the second. Resume logs the device back in as a redemption
  * does. The profile may cap a pause's length (it then ends by itself: the device is logged back in when it
  * is still on the WiFi) and the number of pauses per 24 hours.
+ *
+ * Each step is a named function taking the site's dependencies (PauseDeps); createPauses only wires them.
  */
 import { pauseEndsAt, pauseRefusal, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
 import { voucherTiming } from '../../domain/vouchers';
@@ -18,198 +20,221 @@ import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, ty
 import type { PauseState } from './types';
 export type { PauseState } from './types';
 
-export function createPauses(
-  deps: ServiceDeps,
-  d: { usage: Pick<UsageService, 'runCycle'>; redemption: Pick<RedemptionService, 'redeem'> },
-) {
-  const { db, clock, router, hotspot, log } = deps;
+/** What pausing works with: the site's services, its poll (to count usage first) and its redemption. */
+export interface PauseDeps {
+  deps: ServiceDeps;
+  usage: Pick<UsageService, 'runCycle'>;
+  redemption: Pick<RedemptionService, 'redeem'>;
+}
 
-  async function recentPauses(v: Voucher): Promise<number[]> {
-    return eventTimes(db, v.row.id, 'pause', clock.now() - SELF_SERVICE_WINDOW_MS);
+export function createPauses(deps: ServiceDeps, d: Omit<PauseDeps, 'deps'>) {
+  const p: PauseDeps = { deps, ...d };
+  return {
+    state: (v: Voucher) => pauseState(p, v),
+    pause: (v: Voucher, mac: string) => pauseVoucher(p, v, mac),
+    resume: (v: Voucher, mac: string, why: 'customer' | 'max-pause' | 'login') =>
+      resumeVoucher(p, v, mac, why),
+    afterCycle: () => endPauses(p),
+  };
+}
+
+async function recentPauses(p: PauseDeps, v: Voucher): Promise<number[]> {
+  const { db, clock } = p.deps;
+  return eventTimes(db, v.row.id, 'pause', clock.now() - SELF_SERVICE_WINDOW_MS);
+}
+
+/** The voucher's pause as the status page shows it. */
+export async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> {
+  const now = p.deps.clock.now();
+  const perDay = v.profile.pausesPerDay;
+  const used = perDay === undefined ? 0 : (await recentPauses(p, v)).length;
+  const pausedAt = v.row.paused_at ?? null;
+  return {
+    paused: pausedAt !== null,
+    remainingSeconds: voucherTiming(toVoucherState(v.row, v.profile), now).remainingSeconds,
+    endsAt: pausedAt === null ? null : pauseEndsAt(v.profile, Number(pausedAt)),
+    pausesLeft: perDay === undefined ? null : Math.max(0, perDay - used),
+  };
+}
+
+/** Pauses the voucher: its time used so far counted, then its devices logged out. */
+export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promise<PauseState> {
+  const { db, clock, router, hotspot, log } = p.deps;
+  if (v.row.paused_at !== null && v.row.paused_at !== undefined) return pauseState(p, v);
+  const refusal = pauseRefusal(v.effective, Boolean(v.row.staff), await recentPauses(p, v), clock.now());
+  if (refusal?.code === 'PAUSE_NOT_AVAILABLE')
+    throw new AppError(
+      'PAUSE_NOT_AVAILABLE',
+      refusal.reason === 'wallclock'
+        ? 'This code counts clock time, which runs whether you are online or not, so it cannot be paused.'
+        : 'This code has no time limit, so there is nothing to pause.',
+      409,
+    );
+  if (refusal?.code === 'PAUSE_LIMIT')
+    throw new AppError(
+      'PAUSE_LIMIT',
+      `This code can be paused ${refusal.perDay} time${refusal.perDay === 1 ? '' : 's'} a day. You can pause again in ${waitText(refusal.nextAt, clock.now())}.`,
+      429,
+    );
+  if (!router.status.connected) throw unreachable();
+  // Count the time and data used up to this moment first: the session ends next, and a poll after that
+  // would no longer see it.
+  await meterNow(p.usage);
+  const now = clock.now();
+  const fresh = (await voucherById(db, v.row.id)) as Voucher;
+  if (!(await lifecycle.pause(db, v.row.id, mac, now))) return pauseState(p, fresh);
+  const errors: RouterError[] = [];
+  let online: string[] = [];
+  try {
+    const sessions = await hotspot.sessionsOfVoucher(v.row.code);
+    online = [...new Set(sessions.map((s) => s.mac))];
+    await hotspot.logout(
+      sessions.map((s) => s.id),
+      errors,
+    );
+    if (errors.length) throw errors[0];
+  } catch (err) {
+    await lifecycle.unpause(db, v.row.id, clock.now());
+    log.warn({ voucher: maskCode(v.row.code), err: (err as Error).message }, 'pause: logout failed');
+    throw unreachable();
   }
+  await db('voucher_devices').where({ voucher_id: v.row.id }).update({ connected: false });
+  // Logged out here, not seen leaving by a poll: a move counts their time offline from now (moveDecision).
+  if (online.length)
+    await db('voucher_devices')
+      .where({ voucher_id: v.row.id })
+      .whereIn('mac', online)
+      .update({ last_seen_at: now });
+  const left = voucherTiming(toVoucherState(fresh.row, fresh.profile), now).remainingSeconds;
+  await recordEvent(db, clock, {
+    voucherId: v.row.id,
+    kind: 'pause',
+    message: `Paused by ${mac} with ${left ?? 0}s left${online.length > 1 ? ` (${online.length} devices logged out)` : ''}`,
+    // The devices that were online: Resume logs them all back in.
+    data: { mac, remainingSeconds: left, devices: online },
+  });
+  log.info(
+    { module: 'portal', event: 'pause', voucher: maskCode(v.row.code), mac },
+    `voucher ${maskCode(v.row.code)} paused by ${mac} (${left ?? 0}s left)`,
+  );
+  return pauseState(p, (await voucherById(db, v.row.id)) as Voucher);
+}
 
-  async function state(v: Voucher): Promise<PauseState> {
-    const now = clock.now();
-    const perDay = v.profile.pausesPerDay;
-    const used = perDay === undefined ? 0 : (await recentPauses(v)).length;
-    const pausedAt = v.row.paused_at ?? null;
-    return {
-      paused: pausedAt !== null,
-      remainingSeconds: voucherTiming(toVoucherState(v.row, v.profile), now).remainingSeconds,
-      endsAt: pausedAt === null ? null : pauseEndsAt(v.profile, Number(pausedAt)),
-      pausesLeft: perDay === undefined ? null : Math.max(0, perDay - used),
-    };
+/**
+ * Logs the device back in (the redemption's relogin: login, queue, counters) and closes the pause. The
+ * pause stays when the login fails, so the customer can try again.
+ */
+export async function resumeVoucher(
+  p: PauseDeps,
+  v: Voucher,
+  mac: string,
+  why: 'customer' | 'max-pause' | 'login',
+): Promise<{ result: RedeemResult | null; state: PauseState }> {
+  const { db } = p.deps;
+  const paused = v.row.paused_at;
+  if (paused === null || paused === undefined)
+    throw new AppError('NOT_PAUSED', 'This code is not paused.', 409);
+  let result: RedeemResult | null = null;
+  if (why !== 'login') {
+    const device = await deviceRow(db, v.row.id, mac);
+    if (!device?.ip) throw unreachable();
+    result = await p.redemption.redeem({ code: v.row.code, mac, ip: device.ip }); // no guess: no asker
+    await resumeOthers(p, v, mac);
   }
+  await closePause(p, v, mac, why);
+  return { result, state: await pauseState(p, (await voucherById(db, v.row.id)) as Voucher) };
+}
 
-  async function pause(v: Voucher, mac: string): Promise<PauseState> {
-    if (v.row.paused_at !== null && v.row.paused_at !== undefined) return state(v);
-    const refusal = pauseRefusal(v.effective, Boolean(v.row.staff), await recentPauses(v), clock.now());
-    if (refusal?.code === 'PAUSE_NOT_AVAILABLE')
-      throw new AppError(
-        'PAUSE_NOT_AVAILABLE',
-        refusal.reason === 'wallclock'
-          ? 'This code counts clock time, which runs whether you are online or not, so it cannot be paused.'
-          : 'This code has no time limit, so there is nothing to pause.',
-        409,
-      );
-    if (refusal?.code === 'PAUSE_LIMIT')
-      throw new AppError(
-        'PAUSE_LIMIT',
-        `This code can be paused ${refusal.perDay} time${refusal.perDay === 1 ? '' : 's'} a day. You can pause again in ${waitText(refusal.nextAt, clock.now())}.`,
-        429,
-      );
-    if (!router.status.connected) throw unreachable();
-    // Count the time and data used up to this moment first: the session ends next, and a poll after that
-    // would no longer see it.
-    await meterNow(d.usage);
-    const now = clock.now();
-    const fresh = (await voucherById(db, v.row.id)) as Voucher;
-    if (!(await lifecycle.pause(db, v.row.id, mac, now))) return state(fresh);
-    const errors: RouterError[] = [];
-    let online: string[] = [];
+/**
+ * The voucher's other devices that were online when it was paused are logged back in too (a pause stops
+ * the code, not one phone), each at the address it had. One that has left the WiFi, or is online on
+ * another code by now, is simply skipped: it logs in again from the login page when it comes back.
+ */
+async function resumeOthers(p: PauseDeps, v: Voucher, mac: string): Promise<void> {
+  const { db, log } = p.deps;
+  const ev = (await db('events')
+    .where({ voucher_id: v.row.id, kind: 'pause' })
+    .orderBy('id', 'desc')
+    .first('data')) as { data: unknown } | undefined;
+  let devices: unknown = [];
+  try {
+    const data = typeof ev?.data === 'string' ? JSON.parse(ev.data) : ev?.data;
+    devices = (data as { devices?: unknown } | null)?.devices ?? [];
+  } catch {
+    devices = [];
+  }
+  if (!Array.isArray(devices)) return;
+  for (const other of devices) {
+    if (typeof other !== 'string' || other === mac) continue;
+    const row = await deviceRow(db, v.row.id, other);
+    if (!row?.ip) continue;
     try {
-      const sessions = await hotspot.sessionsOfVoucher(v.row.code);
-      online = [...new Set(sessions.map((s) => s.mac))];
-      await hotspot.logout(
-        sessions.map((s) => s.id),
-        errors,
-      );
-      if (errors.length) throw errors[0];
+      await p.redemption.redeem({ code: v.row.code, mac: other, ip: row.ip });
     } catch (err) {
-      await lifecycle.unpause(db, v.row.id, clock.now());
-      log.warn({ voucher: maskCode(v.row.code), err: (err as Error).message }, 'pause: logout failed');
-      throw unreachable();
+      log.info(
+        { voucher: maskCode(v.row.code), mac: other, err: (err as Error).message },
+        'resume: another device of the voucher is not back on the WiFi; it logs in again from the login page',
+      );
     }
-    await db('voucher_devices').where({ voucher_id: v.row.id }).update({ connected: false });
-    // Logged out here, not seen leaving by a poll: a move counts their time offline from now (moveDecision).
-    if (online.length)
-      await db('voucher_devices')
-        .where({ voucher_id: v.row.id })
-        .whereIn('mac', online)
-        .update({ last_seen_at: now });
-    const left = voucherTiming(toVoucherState(fresh.row, fresh.profile), now).remainingSeconds;
-    await recordEvent(db, clock, {
-      voucherId: v.row.id,
-      kind: 'pause',
-      message: `Paused by ${mac} with ${left ?? 0}s left${online.length > 1 ? ` (${online.length} devices logged out)` : ''}`,
-      // The devices that were online: Resume logs them all back in.
-      data: { mac, remainingSeconds: left, devices: online },
-    });
-    log.info(
-      { module: 'portal', event: 'pause', voucher: maskCode(v.row.code), mac },
-      `voucher ${maskCode(v.row.code)} paused by ${mac} (${left ?? 0}s left)`,
-    );
-    return state((await voucherById(db, v.row.id)) as Voucher);
   }
+}
 
-  /**
-   * Logs the device back in (the redemption's relogin: login, queue, counters) and closes the pause. The
-   * pause stays when the login fails, so the customer can try again.
-   */
-  async function resume(v: Voucher, mac: string, why: 'customer' | 'max-pause' | 'login') {
-    const paused = v.row.paused_at;
-    if (paused === null || paused === undefined)
-      throw new AppError('NOT_PAUSED', 'This code is not paused.', 409);
-    let result: RedeemResult | null = null;
-    if (why !== 'login') {
-      const device = await deviceRow(db, v.row.id, mac);
-      if (!device?.ip) throw unreachable();
-      result = await d.redemption.redeem({ code: v.row.code, mac, ip: device.ip }); // no guess: no asker
-      await resumeOthers(v, mac);
+/** The pause is over (resumed, past its longest, or the device logged in again): recorded, and the clock runs. */
+async function closePause(p: PauseDeps, v: Voucher, mac: string, why: string): Promise<void> {
+  const { db, clock, log } = p.deps;
+  const now = clock.now();
+  if (!(await lifecycle.unpause(db, v.row.id, now))) return;
+  const seconds = Math.round((now - Number(v.row.paused_at)) / 1000);
+  const how =
+    why === 'customer'
+      ? 'resumed by the customer'
+      : why === 'max-pause'
+        ? "ended by the profile's longest pause"
+        : 'ended: the device logged in again';
+  await recordEvent(db, clock, {
+    voucherId: v.row.id,
+    kind: 'resume',
+    message: `Pause of ${seconds}s ${how} (${mac})`,
+    data: { mac, pausedSeconds: seconds, why },
+  });
+  log.info(
+    { module: 'portal', event: 'resume', voucher: maskCode(v.row.code), mac, why },
+    `voucher ${maskCode(v.row.code)}: pause of ${seconds}s ${how}`,
+  );
+}
+
+/**
+ * After each poll: a paused voucher whose device is online again (a login on the router's own page) is no
+ * longer paused; one past its profile's longest pause is resumed, its device logged back in when it is
+ * still on the WiFi (else the pause just ends and the customer logs in again later).
+ */
+export async function endPauses(p: PauseDeps): Promise<void> {
+  const { db, clock, log } = p.deps;
+  // This site's paused vouchers: each site's cycle ends its own pauses, on its own router.
+  const rows = (await db('vouchers')
+    .whereNotNull('paused_at')
+    .where({ status: 'active', site_id: siteOf(p.deps).id })
+    .select('id')) as Array<{ id: number }>;
+  for (const { id } of rows) {
+    const v = await voucherById(db, id);
+    if (!v || v.row.paused_at === null || v.row.paused_at === undefined) continue;
+    const mac = v.row.paused_mac ?? '';
+    const online = await db('voucher_devices').where({ voucher_id: id, connected: true }).first('id');
+    if (online) {
+      await closePause(p, v, mac, 'login');
+      continue;
     }
-    await closePause(v, mac, why);
-    return { result, state: await state((await voucherById(db, v.row.id)) as Voucher) };
-  }
-
-  /**
-   * The voucher's other devices that were online when it was paused are logged back in too (a pause stops
-   * the code, not one phone), each at the address it had. One that has left the WiFi, or is online on
-   * another code by now, is simply skipped: it logs in again from the login page when it comes back.
-   */
-  async function resumeOthers(v: Voucher, mac: string): Promise<void> {
-    const ev = (await db('events')
-      .where({ voucher_id: v.row.id, kind: 'pause' })
-      .orderBy('id', 'desc')
-      .first('data')) as { data: unknown } | undefined;
-    let devices: unknown = [];
+    const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
+    if (ends === null || clock.now() < ends) continue;
     try {
-      const data = typeof ev?.data === 'string' ? JSON.parse(ev.data) : ev?.data;
-      devices = (data as { devices?: unknown } | null)?.devices ?? [];
-    } catch {
-      devices = [];
-    }
-    if (!Array.isArray(devices)) return;
-    for (const other of devices) {
-      if (typeof other !== 'string' || other === mac) continue;
-      const row = await deviceRow(db, v.row.id, other);
-      if (!row?.ip) continue;
-      try {
-        await d.redemption.redeem({ code: v.row.code, mac: other, ip: row.ip });
-      } catch (err) {
-        log.info(
-          { voucher: maskCode(v.row.code), mac: other, err: (err as Error).message },
-          'resume: another device of the voucher is not back on the WiFi; it logs in again from the login page',
-        );
-      }
+      await resumeVoucher(p, v, mac, 'max-pause');
+    } catch (err) {
+      // The device has left the WiFi (or the router refused): the pause is over all the same.
+      log.info(
+        { voucher: maskCode(v.row.code), err: (err as Error).message },
+        'pause ended; device not back',
+      );
+      await closePause(p, v, mac, 'max-pause');
     }
   }
-
-  async function closePause(v: Voucher, mac: string, why: string): Promise<void> {
-    const now = clock.now();
-    if (!(await lifecycle.unpause(db, v.row.id, now))) return;
-    const seconds = Math.round((now - Number(v.row.paused_at)) / 1000);
-    const how =
-      why === 'customer'
-        ? 'resumed by the customer'
-        : why === 'max-pause'
-          ? "ended by the profile's longest pause"
-          : 'ended: the device logged in again';
-    await recordEvent(db, clock, {
-      voucherId: v.row.id,
-      kind: 'resume',
-      message: `Pause of ${seconds}s ${how} (${mac})`,
-      data: { mac, pausedSeconds: seconds, why },
-    });
-    log.info(
-      { module: 'portal', event: 'resume', voucher: maskCode(v.row.code), mac, why },
-      `voucher ${maskCode(v.row.code)}: pause of ${seconds}s ${how}`,
-    );
-  }
-
-  /**
-   * After each poll: a paused voucher whose device is online again (a login on the router's own page) is no
-   * longer paused; one past its profile's longest pause is resumed, its device logged back in when it is
-   * still on the WiFi (else the pause just ends and the customer logs in again later).
-   */
-  async function afterCycle(): Promise<void> {
-    // This site's paused vouchers: each site's cycle ends its own pauses, on its own router.
-    const rows = (await db('vouchers')
-      .whereNotNull('paused_at')
-      .where({ status: 'active', site_id: siteOf(deps).id })
-      .select('id')) as Array<{ id: number }>;
-    for (const { id } of rows) {
-      const v = await voucherById(db, id);
-      if (!v || v.row.paused_at === null || v.row.paused_at === undefined) continue;
-      const mac = v.row.paused_mac ?? '';
-      const online = await db('voucher_devices').where({ voucher_id: id, connected: true }).first('id');
-      if (online) {
-        await closePause(v, mac, 'login');
-        continue;
-      }
-      const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
-      if (ends === null || clock.now() < ends) continue;
-      try {
-        await resume(v, mac, 'max-pause');
-      } catch (err) {
-        // The device has left the WiFi (or the router refused): the pause is over all the same.
-        log.info(
-          { voucher: maskCode(v.row.code), err: (err as Error).message },
-          'pause ended; device not back',
-        );
-        await closePause(v, mac, 'max-pause');
-      }
-    }
-  }
-
-  return { state, pause, resume, afterCycle };
 }
