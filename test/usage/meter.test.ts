@@ -3,10 +3,11 @@ import {
   connectedSeconds,
   deviceIndex,
   indexDevices,
+  keptBoot,
   meter,
   rebootedSince,
 } from '../../src/services/usage/meter';
-import { bootTimeOf, type UsageReading } from '../../src/services/usage/source';
+import { bootTimeOf, bootWindow, type UsageReading } from '../../src/services/usage/source';
 import { alertEventKind } from '../../src/domain/usage-summary';
 import { parseSnapshot, type RouterSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
@@ -150,6 +151,20 @@ describe('reboots from the boot time', () => {
     expect(rebootedSince(boot, bootTimeOf(3_600, T0 + 3_600_000 * 5))).toBe(true);
     expect(rebootedSince(undefined, bootTimeOf(5, T0))).toBe(false);
     expect(rebootedSince(boot, undefined)).toBe(false);
+  });
+
+  it('an answer that arrives long after the question is not a reboot; a reboot is one however slow the answer', () => {
+    const boot = T0 - 3_600_000;
+    // Asked at T0, uptime measured then (3,600 s), the answer read 40 s later (a slow link, a busy controller).
+    expect(rebootedSince(boot, bootWindow(3_600, T0, T0 + 40_000))).toBe(false);
+    // Rebooted 10 s before the question: uptime 10 s, however late the answer.
+    expect(rebootedSince(boot, bootWindow(10, T0, T0 + 40_000))).toBe(true);
+    // Another router in its place, up for longer than the one we knew.
+    expect(rebootedSince(boot, bootWindow(90_000, T0, T0 + 40_000))).toBe(true);
+    // The boot kept: the known one while it is inside the window, the window's after a reboot.
+    expect(keptBoot(boot, bootWindow(3_600, T0, T0 + 40_000), false)).toBe(boot);
+    expect(keptBoot(boot, bootWindow(10, T0, T0 + 1_000), true)).toBe(T0 - 10_000);
+    expect(keptBoot(undefined, bootWindow(10, T0, T0), false)).toBe(T0 - 10_000);
   });
 });
 

@@ -22,7 +22,7 @@ import { activeItems, endVouchers, enforceOrder, forgetRemovedUsers } from './de
 import { planDeviceLimits } from './device-limit';
 import { routerEnforcer, type EnforceOutcome, type Enforcer } from './enforcer';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
+import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import {
   adoptSessions,
   noteOutage,
@@ -190,11 +190,10 @@ async function bookAndEnforce(
     tz: config.tz,
     owners,
   });
-  await db.transaction((trx) =>
-    writeUsage(trx, { clock, log, siteId }, usage, now, reading.countersStartedAt),
-  );
+  const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
+  await db.transaction((trx) => writeUsage(trx, { clock, log, siteId }, usage, now, boot));
   c.memory.lastPoll = now;
-  if (reading.countersStartedAt !== undefined) c.memory.knownStart = reading.countersStartedAt;
+  c.memory.knownStart = boot;
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
   const widened = state !== c.memory.active?.state;
   if (widened) c.memory.active = undefined;

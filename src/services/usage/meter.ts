@@ -12,7 +12,7 @@ import { alertsCrossed, type UsageAlert } from '../../domain/usage-summary';
 import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { deviceIndex, deviceOf, moveCounter, queueOwners } from './owners';
 import { voucherProfile } from '../voucher-state';
-import type { CounterReading, SessionReading, UsageReading } from './source';
+import type { BootWindow, CounterReading, SessionReading, UsageReading } from './source';
 
 export interface DeviceWrite {
   id: number;
@@ -97,9 +97,28 @@ export const BOOT_TIME_SLACK_MS = 2500;
  * every stored baseline is void, even for a counter that has already climbed past its old value (which the
  * "counter went down" rule alone would miss), and however soon after the boot or however late the poll.
  */
-export function rebootedSince(knownBoot: number | undefined, bootTime: number | undefined): boolean {
-  if (knownBoot === undefined || bootTime === undefined) return false;
-  return Math.abs(bootTime - knownBoot) > BOOT_TIME_SLACK_MS;
+export function rebootedSince(
+  knownBoot: number | undefined,
+  started: number | BootWindow | undefined,
+): boolean {
+  if (knownBoot === undefined || started === undefined) return false;
+  const w = typeof started === 'number' ? { earliest: started, latest: started } : started;
+  // Booted after the one we knew (a reboot), or before it (another router in its place), whatever the delay.
+  return w.earliest - knownBoot > BOOT_TIME_SLACK_MS || knownBoot - w.latest > BOOT_TIME_SLACK_MS;
+}
+
+/**
+ * The boot time to keep after a poll: the window's own after a boot (or at first), else the one known, moved into
+ * the window when the two clocks drift apart over the days.
+ */
+export function keptBoot(
+  knownBoot: number | undefined,
+  started: BootWindow | undefined,
+  rebooted: boolean,
+): number | undefined {
+  if (started === undefined) return knownBoot;
+  if (knownBoot === undefined || rebooted) return started.earliest;
+  return Math.min(Math.max(knownBoot, started.earliest), started.latest);
 }
 
 export { deviceIndex, indexDevices, queueIdsNeedingHandover, queueOwners } from './owners';

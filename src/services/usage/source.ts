@@ -38,8 +38,11 @@ export interface SessionReading {
 export interface UsageReading {
   counters: readonly CounterReading[];
   sessions: readonly SessionReading[];
-  /** When every counter last started again from zero (a router's boot), when the source knows it. */
-  countersStartedAt: number | undefined;
+  /**
+   * When every counter last started again from zero (a router's boot), when the source knows it: a window, since
+   * the router says how long it has been up but not when it said so (sometime between asking and the answer).
+   */
+  countersStartedAt: BootWindow | undefined;
   /** MACs whose login landed while the reading was taken: no session for them is not a logout. */
   loginsMissed: ReadonlySet<string>;
   /**
@@ -54,17 +57,42 @@ export interface UsageSource {
   read(): Promise<UsageReading>;
 }
 
+/** The earliest and the latest moment the counters can have started, in ms since the epoch. */
+export interface BootWindow {
+  earliest: number;
+  latest: number;
+}
+
 /** When the router booted, from the uptime it reported and when the reply arrived (RouterOS gives no boot time). */
 export function bootTimeOf(uptimeSeconds: number | undefined, replyAt: number): number | undefined {
   return uptimeSeconds === undefined ? undefined : replyAt - uptimeSeconds * 1000;
 }
 
+/**
+ * The router's boot as a window: the uptime was measured after we asked (`askedAt`) and before the answer arrived
+ * (`replyAt`). A slow answer (a long print on a slow link, a busy controller) widens the window; it never moves
+ * the earliest boot, so it is never taken for a reboot.
+ */
+export function bootWindow(
+  uptimeSeconds: number | undefined,
+  askedAt: number,
+  replyAt: number,
+): BootWindow | undefined {
+  if (uptimeSeconds === undefined) return undefined;
+  return { earliest: askedAt - uptimeSeconds * 1000, latest: replyAt - uptimeSeconds * 1000 };
+}
+
 /** The reading a router snapshot gives: its queues' counters and its hotspot sessions. */
-export function readingOf(snapshot: RouterSnapshot, hotspot: ManagedHotspot, replyAt: number): UsageReading {
+export function readingOf(
+  snapshot: RouterSnapshot,
+  hotspot: ManagedHotspot,
+  askedAt: number,
+  replyAt: number,
+): UsageReading {
   return {
     counters: snapshot.ours,
     sessions: snapshot.sessions,
-    countersStartedAt: bootTimeOf(snapshot.routerUptimeSeconds, replyAt),
+    countersStartedAt: bootWindow(snapshot.routerUptimeSeconds, askedAt, replyAt),
     loginsMissed: hotspot.loginsMissedBy(snapshot),
     router: snapshot,
   };
@@ -74,8 +102,9 @@ export function readingOf(snapshot: RouterSnapshot, hotspot: ManagedHotspot, rep
 export function routerCounterSource(hotspot: ManagedHotspot, now: () => number): UsageSource {
   return {
     async read() {
+      const askedAt = now();
       const snapshot = await hotspot.snapshot();
-      return readingOf(snapshot, hotspot, now());
+      return readingOf(snapshot, hotspot, askedAt, now());
     },
   };
 }
