@@ -38,7 +38,7 @@ export interface RouterInfo {
   port: number;
 }
 
-/** What one site's poll job runs (src/app.ts for `default`, SiteStack.pollOnce for the others). */
+/** What one site's poll job runs (SiteStack.pollOnce, for every site). */
 export interface Driver {
   name: string;
   k: number;

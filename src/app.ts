@@ -2,12 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from './config/env';
 import { openCore, sessionSecret, Core, CoreOptions } from './core';
+import { stdoutLogger } from './core/logger';
 import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
 import { StartRefused } from './domain/errors';
-import { stdoutDestination } from './lib/log-format';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
@@ -30,12 +30,7 @@ export interface RunningApp {
  * and retried, not fatal to the rest.
  */
 export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'> = {}): Promise<RunningApp> {
-  const log =
-    opts.log ??
-    createLogger(
-      config.logLevel,
-      stdoutDestination(config.logFormat, () => config.tz),
-    );
+  const log = opts.log ?? stdoutLogger(config);
   // Several servers may share a PostgreSQL database on purpose (CONTROLLER_MODE=shared): each site is then
   // polled by one of them at a time, under its lease (src/db/site-leases.ts). Otherwise one server per database.
   const lock =
@@ -154,25 +149,9 @@ async function startServices(
     );
   }
 
-  const usageJob = new PeriodicJob(
-    'usage-poll',
-    config.usagePollSeconds,
-    async () => {
-      // The owner may change the poll interval in Settings; the job follows from the next run. Settings
-      // changed in the terminal while the server runs (time zone, card links, ...) apply from here too.
-      await services.shopSettings.refresh();
-      const seconds = await services.settings.get<number>('usage.poll_seconds', config.usagePollSeconds);
-      if (Number.isInteger(seconds) && seconds >= 1 && seconds !== usageJob.interval)
-        usageJob.setInterval(seconds);
-      const report = await services.usage.runCycle();
-      if (report.skipped) return;
-      // Vouchers created while the router was away are pushed as soon as it is back (resumable batches).
-      const sync = await services.vouchers.syncRouterUsers();
-      if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
-    },
-    log.child({ module: 'jobs' }),
-    () => core.clock.now(),
-  );
+  // The default site's poll job (src/services/site-stack): the owner's interval from Settings, the shop's
+  // settings changed in the terminal reloaded before each run, a full cycle on every reconnect.
+  const usageJob = core.defaultStack.pollJob!;
   // FastTrack and the like: checked hourly, and at every (re)connect since the router may have been
   // reconfigured or replaced while we were away.
   const checksJob = new PeriodicJob(
@@ -182,13 +161,9 @@ async function startServices(
     log.child({ module: 'jobs' }),
     () => core.clock.now(),
   );
-  // A full reconcile runs on every (re)connect, not only at the next tick.
   let wasConnected = core.router.status.connected;
   core.router.onStatus((s) => {
-    if (s.connected && !wasConnected) {
-      void usageJob.runNow();
-      void checksJob.runNow();
-    }
+    if (s.connected && !wasConnected) void checksJob.runNow();
     wasConnected = s.connected;
   });
 
@@ -231,7 +206,7 @@ async function startServices(
     `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
   );
   // Each starts with a run right away, then keeps its cadence.
-  usageJob.start();
+  core.defaultStack.startPoll();
   if (config.router.simulated)
     demoVendo = await startDemoVendo(core, url, log.child({ module: 'vendo' })).catch((err: Error) => {
       log.warn({ module: 'vendo', err: err.message }, 'the demo vendo did not start');

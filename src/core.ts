@@ -1,52 +1,35 @@
-import crypto from 'node:crypto';
 import type { AppConfig } from './config/env';
-import { openDatabase, openReader, migrateLatest, startWalCheckpointer, Db } from './db/knex';
+import type { Db } from './db/knex';
+import { exclusiveLeases, type SiteLeases } from './db/site-leases';
 import { Clock, systemClock } from './lib/clock';
-import { createLogger, Logger } from './lib/logger';
-import { stdoutDestination } from './lib/log-format';
-import { createRouterClient } from './router';
-import { createManagedHotspot, type ManagedHotspot } from './router/hotspot';
-import { guardWrites } from './router/hotspot/guard';
-import { createRouterBinding, safeModeError } from './services/router-binding';
-import { DemoRouterHost } from './router/demo';
+import type { Logger } from './lib/logger';
+import type { ManagedHotspot } from './router/hotspot';
+import type { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
-import { DEFAULT_SITE, type ServiceDeps } from './services/deps';
-import type { Services, UsageService } from './services/types';
+import { DEFAULT_SITE } from './services/deps';
+import type { Services } from './services/types';
 import { withLiveUsersCache } from './services/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createShopSettings } from './services/shop-settings';
-import { recordEvent } from './services/events';
 import { createEventService } from './services/events';
-import { createRouterInfoService } from './services/router-info';
-import { createRouterChecksService } from './services/router-checks';
-import { createHousekeepingService } from './services/router-housekeeping';
 import { createProfileService } from './services/profiles';
-import { createVoucherService } from './services/vouchers';
-import { createRedemptionService } from './services/redemption';
-import { createSelfService, type SelfService } from './services/self-service';
+import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
-import { createUsageService } from './services/usage';
-import { readPollState } from './services/usage/persist';
-import { createBandwidthService } from './services/bandwidth';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createSiteService } from './services/sites';
 import { createCardTemplateService } from './services/card-templates';
 import { openCredentialsBox } from './services/sites/credentials';
-import { defaultSiteStatus } from './services/sites/default-status';
-import { createSiteMonitor, type SiteMonitor } from './services/site-monitor';
-import { createSiteStack, type SiteStack } from './services/site-stack';
-import {
-  devicesBehind,
-  seenBySomeSite,
-  siteRedemption,
-  type SiteDriver,
-  type SiteDrivers,
-} from './services/site-dispatch';
-import { locateDevice } from './services/device-sites';
+import type { SiteMonitor } from './services/site-monitor';
+import { createSiteStack, type SiteStack, type SiteStackShared } from './services/site-stack';
 import { GuessLimiter } from './services/guess-limiter';
-import { exclusiveLeases, type SiteLeases } from './db/site-leases';
+import { openCoreDatabase, seedProfiles } from './core/database';
+import { openEnvRouter } from './core/env-router';
+import { stdoutLogger } from './core/logger';
+import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, pushToOtherSites } from './core/sites';
+
+export { sessionSecret } from './core/session-secret';
 
 /**
  * The core every face of the product shares (server, terminal menu, benchmarks): configuration,
@@ -62,6 +45,8 @@ export interface Core {
   hotspot: ManagedHotspot;
   demo?: DemoRouterHost;
   services: Services;
+  /** The `default` site's stack, on `router`: its services are `services`' own, its poll job the server's. */
+  defaultStack: SiteStack;
   /** The server's connections to the other sites (src/services/site-monitor.ts); none in the CLI. */
   siteMonitor?: SiteMonitor;
   /** What drives each other site's router on those connections (poll, users, redemptions), by site id. */
@@ -88,251 +73,93 @@ export interface CoreOptions {
   leases?: SiteLeases;
 }
 
+/**
+ * Composes the core: the database, the shop-wide services, the default site's stack on the .env router, the
+ * server's other sites' stacks, and the services that span the sites. The router connects last.
+ */
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
-  // The server logs to stdout: human lines on a terminal, JSON for service managers (LOG_FORMAT).
-  const log =
-    opts.log ??
-    createLogger(
-      config.logLevel,
-      stdoutDestination(config.logFormat, () => config.tz),
-    );
-  // The server checkpoints SQLite's WAL from a connection of its own, off the customers' writes.
+  const log = opts.log ?? stdoutLogger(config);
   const server = opts.role === 'server';
-  const db = openDatabase(config.database, { backgroundCheckpoints: server });
-  const checkpointer = server
-    ? startWalCheckpointer(config.database, (err) =>
-        log.warn({ err: err.message }, 'database checkpoint failed; the next one tries again'),
-      )
-    : undefined;
-  const applied = await migrateLatest(db);
-  if (applied.length) log.info({ applied }, `database migrated (${applied.length} migration(s))`);
-  const reader = openReader(db, config.database);
-
-  let demo: DemoRouterHost | undefined;
-  if (config.router.simulated && !opts.router) {
-    demo = new DemoRouterHost({
-      port: config.simulatorPort,
-      dataDir: config.dataDir,
-      log: log.child({ module: 'demo-router' }),
-      demoTraffic: opts.role === 'server',
-      demoDevices: 6,
-      timeZone: config.tz,
-    });
-    const hosted = await demo.ensureHosted();
-    if (!hosted)
-      log.info(`DEMO MODE: using the simulated router already running on 127.0.0.1:${config.simulatorPort}`);
-    else if (demo.restarted && opts.role === 'server') {
-      // The simulated router restarted with this server, and its sessions with it: say so where the owner sees
-      // the logouts that follow, so a restart of the demo is not read as something a real shop would suffer.
-      const said =
-        "The demo's simulated router restarted with the server, so the demo phones were logged out. A real MikroTik keeps its customers online when PisoNet Manager restarts.";
-      log.info(`DEMO MODE: ${said}`);
-      await recordEvent(db, clock, { kind: 'demo-router-restart', level: 'info', message: said });
-    }
-  }
-
-  const router =
-    opts.router ??
-    createRouterClient({
-      host: config.router.host,
-      port: config.router.simulated ? (demo?.simulator?.port ?? config.simulatorPort) : config.router.port,
-      user: config.router.simulated ? 'admin' : config.router.user,
-      password: config.router.simulated ? '' : config.router.password,
-      tls: config.router.simulated ? false : config.router.tls,
-      timeoutSeconds: config.router.timeoutSeconds,
-      logger: log.child({ module: 'router' }),
-    });
-  if (demo) {
-    // If the process hosting the demo router exits, take over hosting so the router comes back.
-    router.onStatus((s) => {
-      if (!s.connected && !demo!.hosting) void demo!.ensureHosted().catch(() => undefined);
-    });
-  }
+  const { db, reader, close: closeDatabase } = await openCoreDatabase(config, { server, log });
+  const { router, demo } = await openEnvRouter(config, { ...opts, log, db, clock });
   const audit = createAuditService(db, clock);
   const settings = createSettingsService(db, clock, audit);
   // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
   const shopSettings = createShopSettings(config, settings);
   await shopSettings.refresh();
-  const ownHotspot = createManagedHotspot(router, {
-    hotspotServer: config.hotspotServer,
-    hotspotUserProfile: config.hotspotUserProfile,
-  });
-  // The database knows its router: until this router is checked as ours, nothing on it is written.
-  const routerBinding = createRouterBinding({
-    config,
-    db,
-    clock,
-    router,
-    hotspot: ownHotspot,
-    log,
-    audit,
-    settings,
-  });
-  const hotspot = guardWrites(
-    ownHotspot,
-    () => routerBinding.ready(),
-    () => routerBinding.state().reason?.message ?? 'the router has not been checked yet',
-  );
-  const deps: ServiceDeps = { config, db, reader, clock, router, hotspot, log, audit, settings };
-  const profiles = createProfileService(deps);
+  const base = { config, db, reader, clock, log, audit, settings };
+  const profiles = createProfileService(base);
+  const leases = opts.leases ?? exclusiveLeases();
+  const limiter = new GuessLimiter(clock);
   // The other sites' stacks, built by the site monitor on its connections (server only).
   const siteStacks = new Map<number, SiteStack>();
-  const vouchers = createVoucherService(deps, {
+  const shared: SiteStackShared = {
     profiles,
-    routerOfSite: (id) => siteStacks.get(id),
-    async pushElsewhere(siteId, batchId, count) {
-      if (siteId !== null) {
-        await siteStacks.get(siteId)?.vouchers.syncRouterUsers();
-        const [{ n }] = (await db('vouchers')
-          .where({ batch_id: batchId })
-          .whereNull('router_user_id')
-          .count({ n: '*' })) as Array<{ n: number | string }>;
-        return Number(n);
-      }
-      // Roaming: every router's users check adds the batch (a roaming voucher keeps no one router id).
-      const checks = await Promise.allSettled([
-        vouchers.checkRouterUsers({ allowRemovals: false }),
-        ...[...siteStacks.values()].map((s) => s.vouchers.checkRouterUsers({ allowRemovals: false })),
-      ]);
-      const missed = checks.some((c) => c.status === 'rejected' || c.value.pending > 0);
-      return missed ? count : 0;
-    },
-  });
-  const leases = opts.leases ?? exclusiveLeases();
-  const meter = createUsageService(deps, {
-    profiles,
-    lease: () => leases.hold(DEFAULT_SITE.id),
-    sharedDatabase: leases.shared,
-    routerReady: () => routerBinding.ready(),
-    // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
-    onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
-  });
-  // Every face that lists who is online (admin pages, the user-traffic API polled every 10 s by each open
-  // page, the CLI) shares one short-lived list; a finished poll cycle makes it stale at once.
-  const bandwidth = withLiveUsersCache(
-    createBandwidthService(deps, { profiles, usage: meter, routerOfSite: (id) => siteStacks.get(id) }),
-    clock,
-  );
-  let selfService: SelfService | undefined;
-  const usage: UsageService = {
-    ...meter,
-    runCycle: async () => {
-      const report = await meter.runCycle();
-      bandwidth.invalidate();
-      // Queued second codes whose turn came, pauses that ended (src/services/self-service).
-      if (!report.skipped)
-        await selfService
-          ?.afterCycle()
-          .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
-      return report;
-    },
+    limiter,
+    leases,
+    // Every face that lists who is online shares one short-lived list; a finished poll cycle makes it stale.
+    cycled: () => bandwidth.invalidate(),
+    // Queued second codes whose turn came, pauses that ended (src/services/self-service).
+    afterCycle: (site) => services.selfService.afterCycle(site.id),
   };
-  const routerChecks = createRouterChecksService(router, log.child({ module: 'router' }));
+  const main = createSiteStack(
+    base,
+    shared,
+    { site: DEFAULT_SITE, client: router, simulated: config.router.simulated },
+    {
+      ownsClient: true,
+      // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
+      poll: server ? { begin: 'when-asked', beforeRun: () => shopSettings.refresh() } : undefined,
+      routerOfSite: (id) => siteStacks.get(id),
+      pushElsewhere: pushToOtherSites(db, siteStacks, () => main.vouchers),
+    },
+  );
+  const bandwidth = withLiveUsersCache(main.bandwidth, clock);
   // The other routers: the server connects to each; the CLI shows what the server last stored.
   const box = openCredentialsBox(config, log);
-  const limiter = new GuessLimiter(clock);
-  const siteMonitor =
-    opts.role === 'server'
-      ? createSiteMonitor({
-          config,
-          db,
-          clock,
-          log,
-          box,
-          readSeconds: opts.siteReadSeconds,
-          reconnect: opts.siteReconnect,
-          attach(row, client) {
-            const stack = createSiteStack(
-              deps,
-              {
-                profiles,
-                limiter,
-                leases,
-                // Its customers' queued codes and pauses, after each of its polls.
-                afterCycle: (site) => selfService?.afterCycle(site.id) ?? Promise.resolve(),
-              },
-              row,
-              client,
-              { poll: opts.sitePolls ?? true },
-            );
-            siteStacks.set(row.id, stack);
-            return {
-              safeMode: () => safeModeError(stack.binding),
-              async close() {
-                if (siteStacks.get(row.id) === stack) siteStacks.delete(row.id);
-                await stack.close();
-              },
-            };
-          },
-        })
-      : undefined;
-  const mainRedemption = createRedemptionService(deps, { profiles, vouchers, limiter });
-  const main: SiteDriver = { site: DEFAULT_SITE, router, hotspot, redemption: mainRedemption };
-  const drivers: SiteDrivers = {
-    main,
-    all: () => [main, ...[...siteStacks.values()].sort((a, b) => a.site.id - b.site.id)],
-    get: (id) => (id === DEFAULT_SITE.id ? main : siteStacks.get(id)),
-  };
-  const redemption = siteRedemption(db, drivers);
-  limiter.useRouters({
-    devicesBehind: (address) => devicesBehind(drivers.all(), address),
-    seesDevice: (mac, ip) => seenBySomeSite(drivers.all(), mac, ip),
-  });
-  // Which sites' routers see a device: for a vendo or a price list of one site (src/services/device-sites.ts).
-  const locate = (mac: string, ip: string) => locateDevice(drivers, mac, ip);
+  const siteMonitor = server
+    ? monitorOtherSites(base, shared, siteStacks, {
+        box,
+        readSeconds: opts.siteReadSeconds,
+        reconnect: opts.siteReconnect,
+        polls: opts.sitePolls ?? true,
+      })
+    : undefined;
+  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter);
+  const { deps, vouchers } = main;
   const services: Services = {
     audit,
     settings,
     shopSettings,
     profiles,
-    cards: createCardTemplateService({ db, clock, audit, profiles }),
     vouchers,
-    usage,
     redemption,
-    vendos: createVendoService(deps, { profiles, redemption, vouchers, locate }),
-    routerBinding,
     bandwidth,
+    guesses: limiter,
+    cards: createCardTemplateService({ db, clock, audit, profiles }),
+    usage: main.usage,
+    vendos: createVendoService(deps, { profiles, redemption, vouchers, locate }),
+    routerBinding: main.binding,
     events: createEventService(db),
     reports: createReportService(deps),
-    routerInfo: createRouterInfoService(router, config.router.simulated, {
-      checks: routerChecks,
-      binding: routerBinding,
-      connectTimeoutMs: config.router.timeoutSeconds * 1000,
-    }),
-    routerChecks,
+    routerInfo: main.info,
+    routerChecks: main.checks,
     // Each site's router on the connection this process holds: the .env router's, the other sites' stacks'.
-    housekeeping: createHousekeepingService({
-      audit,
-      clock,
-      log: log.child({ module: 'housekeeping' }),
-      routerOf: (id) => (id === DEFAULT_SITE.id ? router : siteStacks.get(id)?.router),
-    }),
+    housekeeping: main.housekeeping,
     admins: createAdminAccountService(deps),
-    guesses: limiter,
-    selfService: (selfService = createSelfService(deps, {
+    // Each site's self-service drives its own router: the default site's stack, the others'.
+    selfService: createSelfService(deps, {
       redemption,
       limiter,
-      // Each site's self-service drives its own router: the default site's services, the others' stacks.
-      sites: {
-        drivers,
-        main: { site: DEFAULT_SITE, deps, redemption: mainRedemption, usage, vouchers },
-        stack: (id) => siteStacks.get(id),
-      },
-    })),
+      sites: { drivers, main, stack: (id) => siteStacks.get(id) },
+    }),
     sites: createSiteService(deps, {
       box,
       monitor: siteMonitor,
       locate,
-      binding: (id) => (id === DEFAULT_SITE.id ? routerBinding : siteStacks.get(id)?.binding),
-      defaultStatus: () =>
-        defaultSiteStatus({
-          router,
-          db,
-          lastPollAt: async () => meter.lastPollAt() ?? (await readPollState(db, DEFAULT_SITE.id)).lastPollAt,
-          settleMs: opts.role === 'cli' ? config.router.timeoutSeconds * 1000 : 0,
-          safeMode: () => safeModeError(routerBinding),
-        }),
+      binding: (id) => (id === DEFAULT_SITE.id ? main.binding : siteStacks.get(id)?.binding),
+      defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
     }),
   };
 
@@ -342,46 +169,30 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     clock,
     db,
     router,
-    hotspot,
+    hotspot: main.hotspot,
     demo,
     services,
     siteMonitor,
     siteStacks,
     leases,
+    defaultStack: main,
     async close() {
       await siteMonitor?.close();
+      await main.stop();
       await leases.close();
-      await router.stop();
       await demo?.stop();
       await services.redemption.settled().catch(() => undefined);
-      if (reader !== db) await reader.destroy();
-      await checkpointer?.stop();
-      await db.destroy();
+      await closeDatabase();
     },
   };
-  // Whichever face opens the database first (the server, or the terminal menu on a fresh install) brings it
-  // up to date: migrations above, and the profiles.json seed here, so the menu never starts empty.
   try {
-    for (const line of await profiles.syncFromFile(config.profilesFile))
-      log.info({ module: 'profiles' }, line);
+    await seedProfiles(profiles, config, log);
   } catch (err) {
     await core.close();
     throw err;
   }
   // The router last: a profiles.json mistake is reported before anything is sent to the router.
-  await router.start();
+  await main.start();
   await siteMonitor?.start();
   return core;
-}
-
-/** The session secret: from SESSION_SECRET, else generated once and kept in the database. */
-export async function sessionSecret(core: Core): Promise<string> {
-  if (core.config.admin.sessionSecret) return core.config.admin.sessionSecret;
-  const row = await core.db('settings').where({ key: 'internal.session_secret' }).first();
-  if (row) return JSON.parse(row.value) as string;
-  const secret = crypto.randomBytes(32).toString('base64url');
-  await core
-    .db('settings')
-    .insert({ key: 'internal.session_secret', value: JSON.stringify(secret), updated_at: core.clock.now() });
-  return secret;
 }

@@ -1,7 +1,8 @@
 /**
  * `--site NAME|ID` for the commands that talk to a router: the terminal connects to that site's
  * router itself, with the site's stored address and its password opened with CREDENTIALS_KEY, for as long as
- * the command runs. The site `default` (id 1) is the .env router the core already holds. An unknown site, a
+ * the command runs, and builds on it the site's stack as the server does (src/services/site-stack), without its
+ * poll job. The site `default` (id 1) is the .env router of the core's own stack. An unknown site, a
  * password sealed with another key, or a router that does not connect within ROUTER_TIMEOUT_SECONDS is one
  * clear error naming the site; nothing is written to a router the database does not know (safe mode, as on
  * the server).
@@ -9,20 +10,16 @@
 import type { Core } from '../../src/core';
 import { AppError } from '../../src/domain/errors';
 import { createRouterClient } from '../../src/router';
-import { createManagedHotspot, type ManagedHotspot } from '../../src/router/hotspot';
-import { guardWrites } from '../../src/router/hotspot/guard';
+import type { ManagedHotspot } from '../../src/router/hotspot';
 import type { RouterClient } from '../../src/router/types';
-import { createBandwidthService } from '../../src/services/bandwidth';
-import type { ServiceDeps, SiteRef } from '../../src/services/deps';
+import type { SiteRef } from '../../src/services/deps';
 import { SITE_SETTING_NAMES } from '../../src/router/errors';
-import { createRouterBinding, type RouterBinding } from '../../src/services/router-binding';
-import { createRouterChecksService } from '../../src/services/router-checks';
-import { createRouterInfoService } from '../../src/services/router-info';
-import { createHousekeepingService, type HousekeepingService } from '../../src/services/router-housekeeping';
+import type { RouterBinding } from '../../src/services/router-binding';
+import type { HousekeepingService } from '../../src/services/router-housekeeping';
+import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
 import { siteOfDeviceVoucher } from '../../src/services/device-sites';
-import { createVoucherService } from '../../src/services/vouchers';
 import { findVoucher } from '../../src/services/vouchers/queries';
 import type {
   BandwidthChange,
@@ -73,10 +70,10 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     };
   }
   const { config } = core;
-  const site: SiteRef = { id: Number(row.id), name: row.name };
-  const log = core.log.child({ site: site.name });
+  const name = row.name;
+  const log = core.log.child({ site: name });
   let password = '';
-  if (row.password_enc) password = openCredentialsBox(config, log).open(row.password_enc, row.name);
+  if (row.password_enc) password = openCredentialsBox(config, log).open(row.password_enc, name);
   const port = row.port ?? (row.tls ? 8729 : 8728);
   const client = createRouterClient({
     host: row.host ?? '',
@@ -96,54 +93,31 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     const why = status.lastError ?? `no answer within ${config.router.timeoutSeconds} s`;
     throw new AppError(
       'SITE_UNREACHABLE',
-      `Site "${site.name}": its router at ${row.host}:${port} cannot be reached. ${why.replace(/[^.?!]$/, '$&.')} Nothing was changed.`,
+      `Site "${name}": its router at ${row.host}:${port} cannot be reached. ${why.replace(/[^.?!]$/, '$&.')} Nothing was changed.`,
       503,
       'site',
     );
   }
-  const own = createManagedHotspot(client, {
-    hotspotServer: row.hotspot_server ?? config.hotspotServer,
-    hotspotUserProfile: row.hotspot_user_profile ?? config.hotspotUserProfile,
-  });
-  const base = {
-    config: row.tz ? { ...config, tz: row.tz } : config,
-    db: core.db,
-    clock: core.clock,
-    log,
-    audit: core.services.audit,
-    settings: core.services.settings,
-    site,
-  };
-  const binding = createRouterBinding({ ...base, router: client, hotspot: own });
-  const hotspot = guardWrites(
-    own,
-    () => binding.ready(),
-    () => binding.state().reason?.message ?? 'the router has not been checked yet',
+  // The branch's stack as the server builds it, without a poll job, owning the connection from here on (its
+  // stop() closes it). Built once connected, its router binding checks the router at the first write rather
+  // than at the connect: a command that only reads never binds a router.
+  const stack = createSiteStack(
+    core.defaultStack.deps,
+    { profiles: core.services.profiles, leases: core.leases },
+    siteSpecOf(row, client),
+    { ownsClient: true },
   );
-  const deps: ServiceDeps = { ...base, router: client, hotspot };
   return {
-    site,
+    site: stack.site,
     isDefault: false,
     router: client,
-    hotspot,
-    binding,
-    info: createRouterInfoService(client, false, {
-      checks: createRouterChecksService(client, log.child({ module: 'router' })),
-      binding,
-      connectTimeoutMs: config.router.timeoutSeconds * 1000,
-    }),
-    bandwidth: createBandwidthService(deps, {
-      profiles: core.services.profiles,
-      usage: core.services.usage,
-    }),
-    vouchers: createVoucherService(deps, { profiles: core.services.profiles }),
-    housekeeping: createHousekeepingService({
-      audit: core.services.audit,
-      clock: core.clock,
-      log: log.child({ module: 'housekeeping' }),
-      routerOf: (id) => (id === site.id ? client : undefined),
-    }),
-    close: () => client.stop(),
+    hotspot: stack.hotspot,
+    binding: stack.binding,
+    info: stack.info,
+    bandwidth: stack.bandwidth,
+    vouchers: stack.vouchers,
+    housekeeping: stack.housekeeping,
+    close: () => stack.stop(),
   };
 }
 

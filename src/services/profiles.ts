@@ -72,7 +72,7 @@ export function readProfilesFile(file: string): Profile[] {
   }
 }
 
-export function createProfileService(deps: ServiceDeps): ProfileService {
+export function createProfileService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'audit'>): ProfileService {
   const { db, clock, audit } = deps;
 
   /** Profiles with their site's name. */

@@ -35,8 +35,10 @@ export interface SiteMonitor {
   close(): Promise<void>;
 }
 
-/** Whatever drives a site's router on the monitor's connection (src/services/site-stack.ts). */
+/** Whatever drives a site's router on the monitor's connection (src/services/site-stack). */
 export interface Attached {
+  /** Before the connection starts. */
+  start?(): Promise<void>;
   close(): Promise<void>;
   /** Why the site's stack writes nothing to this router (safe mode), or null: shown as the site's error. */
   safeMode?(): SiteError | null;
@@ -191,6 +193,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     });
     e.client = client;
     e.attached = opts.attach?.(row, client);
+    await e.attached?.start?.();
     let wasConnected = false;
     let lastCode: string | undefined;
     e.unsubscribe = client.onStatus((s) => {

@@ -1,7 +1,7 @@
 /**
  * The sites self-service acts on. A top-up, a queued code, a pause or a move drives the router of the
- * voucher's own site, with that site's redemption and poll: each site's stack (src/services/site-stack.ts) is a
- * SelfSite, and so is the default site's set of services. Which site a request concerns is found as for a
+ * voucher's own site, with that site's redemption and poll: each site's stack (src/services/site-stack), the
+ * default site's too, is a SelfSite. Which site a request concerns is found as for a
  * redemption (site-dispatch.ts): the site it names, else the router that sees the device.
  */
 import type { Knex } from 'knex';

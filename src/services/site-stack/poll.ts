@@ -1,0 +1,79 @@
+/**
+ * A site's poll job: the site's poll followed by its users' sync (SiteStack.pollOnce), on the owner's interval
+ * from Settings. Every site polls on its own cadence, concurrently, so a router that is down, slow or hung
+ * delays only its own job; a full cycle runs on every reconnect, not only at the next tick.
+ */
+import { PeriodicJob } from '../../jobs/periodic';
+import type { Logger } from '../../lib/logger';
+import type { RouterClient } from '../../router/types';
+import type { SettingsService } from '../types';
+
+export interface PollJobOptions {
+  /**
+   * When its cadence begins: at the router's first connection ('at-connect', the other sites: a router not
+   * reached yet is no outage to report), or when SiteStack.startPoll() is called ('when-asked', the server's
+   * default site, once the server listens).
+   */
+  begin: 'at-connect' | 'when-asked';
+  /** Before each run (the default site's job reloads the shop's settings the terminal may have changed). */
+  beforeRun?: () => Promise<void>;
+}
+
+export interface SitePoll {
+  job: PeriodicJob;
+  /** Begins the cadence with a run now (or at the first connection: `atConnect`), and a run at every reconnect. */
+  begin(atConnect: boolean): void;
+  stop(): Promise<void>;
+}
+
+export function sitePoll(o: {
+  name: string;
+  client: RouterClient;
+  settings: SettingsService;
+  /** POLL_SECONDS from .env, until the owner's interval is read. */
+  seconds: number;
+  log: Logger;
+  now: () => number;
+  beforeRun?: () => Promise<void>;
+  pollOnce: () => Promise<void>;
+}): SitePoll {
+  const job: PeriodicJob = new PeriodicJob(
+    o.name,
+    o.seconds,
+    async () => {
+      await o.beforeRun?.();
+      // The owner may change the poll interval in Settings; the job follows from the next run.
+      const seconds = await o.settings.get<number>('usage.poll_seconds', o.seconds);
+      if (Number.isInteger(seconds) && seconds >= 1 && seconds !== job.interval) job.setInterval(seconds);
+      await o.pollOnce();
+    },
+    o.log,
+    o.now,
+  );
+  let unsubscribe: (() => void) | undefined;
+  let begun = false;
+  const start = () => {
+    begun = true;
+    job.start();
+  };
+  return {
+    job,
+    begin(atConnect) {
+      if (unsubscribe) return;
+      let wasConnected = o.client.status.connected;
+      unsubscribe = o.client.onStatus((s) => {
+        if (s.connected && !wasConnected) {
+          if (begun) void job.runNow();
+          else start();
+        }
+        wasConnected = s.connected;
+      });
+      if (!atConnect || wasConnected) start();
+    },
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      await job.stop();
+    },
+  };
+}
