@@ -31,10 +31,10 @@
  *
  * BENCH_POLL_PAUSE_MS=N waits N ms of wall time before every cycle and read, as the server idles between its
  * polls (30 s by default). The cycles then run after V8's memory reducer has shrunk the heap in the pause,
- * as they do in the server; without it they run back to back (docs/performance.md, eighth look).
+ * as they do in the server; without it they run back to back (docs/performance.md, "Running the benchmarks").
  */
 import { fork } from 'node:child_process';
-import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
+import { SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
@@ -240,7 +240,7 @@ function measureInChild(n: number): Promise<Figures> {
     );
     const child = fork(__filename, ['--size', String(n)], {
       execArgv: [...process.execArgv, ...flags],
-      env: { ...SERVER_ENV, ...process.env },
+      env: process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let figures: Figures | undefined;

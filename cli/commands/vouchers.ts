@@ -1,3 +1,4 @@
+import { STATUSES } from '../../src/domain/vouchers';
 import { writeOperatorFile } from '../lib/files';
 import { confirm } from '@inquirer/prompts';
 import { parseCardDesign } from '../../src/domain/cards';
@@ -13,7 +14,7 @@ import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { voucherDetail, vouchersTable } from '../lib/render';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 
-export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
+export { STATUSES };
 
 export function parseStatus(value: string): VoucherStatus {
   const s = value.trim().toLowerCase() as VoucherStatus;

@@ -13,7 +13,7 @@ import { parseKey } from '../lib/secret-box';
 /**
  * One variable's reader: its value from the raw text (undefined when unset), or a problem pushed to `problems`
  * (and any value returned, which is then not used). Hand-written rather than a schema library: loading one cost
- * the server about 14 MiB of resident memory for these thirty variables (docs/performance.md, tenth look).
+ * the server about 14 MiB of resident memory for these thirty variables (measured with the poll bench).
  */
 type Reader<T> = (raw: string | undefined, problems: string[]) => T;
 

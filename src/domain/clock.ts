@@ -1,12 +1,8 @@
 /** Time-of-day in the shop's time zone and off-peak windows. `now` is always passed in (ms since epoch). */
 import type { Profile } from './profiles';
 
-/** A clock the composition root provides (Date.now in production, a fake in tests). */
-export type Clock = () => number;
-
 // An Intl formatter costs ~50 µs to build and is immutable, so one per zone is kept: a table of constants, as
-// shopTimeFormatters below is. With minutesOfDay's last answer (lastMinutes) they are the only module state in
-// src/domain (README "Caches").
+// shopTimeFormatters below is. They are the only module state in src/domain (README "Caches").
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(tz: string): Intl.DateTimeFormat {
@@ -33,21 +29,15 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** The last answer of minutesOfDay: one poll asks it for every voucher with the same `now`. */
-let lastMinutes = { now: Number.NaN, tz: '', minutes: 0 };
-
 /** Minutes after local midnight in `tz` at instant `now`. Throws RangeError for an unknown zone. */
 export function minutesOfDay(now: number, tz: string): number {
-  if (now === lastMinutes.now && tz === lastMinutes.tz) return lastMinutes.minutes;
   let hour = 0;
   let minute = 0;
   for (const part of formatterFor(tz).formatToParts(now)) {
     if (part.type === 'hour') hour = Number(part.value);
     if (part.type === 'minute') minute = Number(part.value);
   }
-  const minutes = (hour % 24) * 60 + minute;
-  lastMinutes = { now, tz, minutes };
-  return minutes;
+  return (hour % 24) * 60 + minute;
 }
 
 /**

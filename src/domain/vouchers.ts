@@ -1,7 +1,9 @@
 /** A voucher's state as the policy sees it, and its timing in both time modes. */
 import type { Profile } from './profiles';
 
-export type VoucherStatus = 'unused' | 'active' | 'expired' | 'exhausted' | 'revoked';
+/** Every status a voucher can have, in the order it can have them. */
+export const STATUSES = ['unused', 'active', 'expired', 'exhausted', 'revoked'] as const;
+export type VoucherStatus = (typeof STATUSES)[number];
 
 /** An admin's speed for a voucher, bits/s; 0 in a direction means no limit there (a RouterOS queue limit of 0). */
 export interface RateOverride {

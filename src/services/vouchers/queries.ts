@@ -4,9 +4,9 @@ import type { Profile } from '../../domain/profiles';
 import { normaliseCode } from '../../domain/codes';
 import { AppError } from '../../domain/errors';
 import { profileFromRow, toVoucherView, type ProfileRow, type VoucherRow } from '../voucher-state';
-import type { VoucherFilter, VoucherStatus, VoucherView } from '../types';
+import type { VoucherFilter, VoucherView } from '../types';
 
-export const STATUSES: readonly VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
+export { STATUSES } from '../../domain/vouchers';
 
 /** Profiles by id, parsed once per use (a list of 500 vouchers has a handful of profiles). */
 export class ProfileCache {

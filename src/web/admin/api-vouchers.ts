@@ -6,7 +6,7 @@
 import { Router, type Request } from 'express';
 import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
-import { STATUSES } from '../../services/vouchers/queries';
+import { STATUSES } from '../../domain/vouchers';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';

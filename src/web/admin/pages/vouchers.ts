@@ -2,6 +2,7 @@ import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
 import type { GenerateInput, VoucherFilter, VoucherStatus } from '../../../services/types';
 import { MAX_BATCH } from '../../../domain/codes';
+import { STATUSES } from '../../../domain/vouchers';
 import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../services/report-calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
@@ -18,7 +19,7 @@ import { storedCodeStyle } from '../../../services/vouchers/code-style';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
 import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 
-export const STATUSES: VoucherStatus[] = ['unused', 'active', 'expired', 'exhausted', 'revoked'];
+
 const PER_PAGE = 50;
 
 interface GenerateForm {
