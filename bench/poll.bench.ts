@@ -34,7 +34,7 @@
  * as they do in the server; without it they run back to back (docs/performance.md, "Running the benchmarks").
  */
 import { fork } from 'node:child_process';
-import { SERVER_NODE_FLAGS } from '../src/config/runtime';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
@@ -240,7 +240,7 @@ function measureInChild(n: number): Promise<Figures> {
     );
     const child = fork(__filename, ['--size', String(n)], {
       execArgv: [...process.execArgv, ...flags],
-      env: process.env,
+      env: { ...SERVER_ENV, ...process.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let figures: Figures | undefined;

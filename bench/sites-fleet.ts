@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import { SERVER_NODE_FLAGS } from '../src/config/runtime';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore, type Core } from '../src/core';
 import type { SiteLeases } from '../src/db/site-leases';
@@ -150,7 +150,7 @@ export function forkChild(file: string, args: string[], opts: { server: boolean 
       : [];
     const child = fork(file, args, {
       execArgv: [...process.execArgv, ...flags],
-      env: process.env,
+      env: { ...SERVER_ENV, ...process.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), ENGINE_TIMEOUT_MS);

@@ -13,7 +13,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { PostgresConfig } from '../src/config/database-url';
-import { SERVER_NODE_FLAGS } from '../src/config/runtime';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { postgresLeases } from '../src/db/site-leases';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
@@ -110,7 +110,7 @@ export async function takeover(file: string, databaseUrl: string): Promise<Takeo
         ...process.execArgv,
         ...SERVER_NODE_FLAGS.filter((f) => !process.execArgv.some((x) => x.startsWith(f.split('=')[0]))),
       ],
-      env: process.env,
+      env: { ...SERVER_ENV, ...process.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('message', (m: VictimReply) => {

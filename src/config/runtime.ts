@@ -1,9 +1,7 @@
 /**
  * How the server process starts (`npm start`; the poll benchmark starts its controller the same way).
  * Measured with `npm run bench -- poll` (README, "Benchmarks"), 2,500 to 10,000 customers, on a 24 GiB 2-core box
- * (docs/performance.md, "Mechanisms: measured on and off"): together they keep the peak RSS at 10,000 customers
- * about 100 MB lower (230-245 MiB without any of them, 133-135 with). glibc's allocator settings, measured the same
- * way, changed the peak by 5 MiB or less and are no longer set.
+ * (docs/performance.md, "Mechanisms: measured on and off").
  *
  * V8 flags. Without them V8 sizes its heap from the machine's RAM: on a 24 GiB box it lets the heap grow
  * to four times what is live before collecting it, on a 1 GiB box far less. Fixed values make the
@@ -26,3 +24,21 @@ export const SERVER_NODE_FLAGS: readonly string[] = [
   '--heap-growing-percent=50',
   '--no-allocation-site-pretenuring',
 ];
+
+/**
+ * Environment the server process starts with, read by glibc when the process starts (so it must be set by
+ * whatever starts Node):
+ * Together they take 26 MiB off the peak at 10,000 customers (154 MiB without, 128 with; the poll writes its
+ * usage straight into SQLite, whose pool threads parse a poll's JSON):
+ * - MALLOC_ARENA_MAX: glibc gives each thread that allocates its own malloc arena (up to 8 per core); SQLite's
+ *   work runs on libuv's pool threads, and their arenas kept freed memory resident.
+ * - MALLOC_MMAP_THRESHOLD_: blocks from 128 KiB up come straight from the system and go back to it when freed.
+ *   glibc's default starts there but raises the threshold to the largest block freed so far (up to 32 MiB), so
+ *   a poll's large short-lived blocks (the JSON a poll stages its writes in, and SQLite's parse of it) were carved
+ *   from the heap instead, and what was freed between live blocks stayed resident (docs/performance.md,
+ *   "Mechanisms: measured on and off").
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};

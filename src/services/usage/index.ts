@@ -33,7 +33,8 @@ import {
   type Outage,
 } from './notices';
 import { USAGE_SQL_TAG } from './bulk-sql';
-import { readPollState, writeUsage } from './persist';
+import { prepareUsage, readPollState, writeUsage } from './persist';
+import { isPostgres } from '../../db/knex';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { routerCounterSource, type UsageReading, type UsageSource } from './source';
 
@@ -191,7 +192,10 @@ async function bookAndEnforce(
     owners,
   });
   const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
-  await db.transaction((trx) => writeUsage(trx, { clock, log, siteId }, usage, now, boot));
+  // The writes as text before the transaction: the meter's per-device objects die here, young.
+  const writes = prepareUsage(usage, isPostgres(db));
+  const bytesCounted = usage.bytesCounted;
+  await db.transaction((trx) => writeUsage(trx, { clock, log, siteId }, writes, now, boot));
   c.memory.lastPoll = now;
   c.memory.knownStart = boot;
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
@@ -221,7 +225,7 @@ async function bookAndEnforce(
     loggedOut: outcome.loggedOut.length,
     ended: ended.length,
   };
-  return { ...report(c, now, before, connected, usage.bytesCounted), changes };
+  return { ...report(c, now, before, connected, bytesCounted), changes };
 }
 
 async function afterEnforce(c: Cycle, o: EnforceOutcome, ended: number, now: number): Promise<void> {

@@ -7,7 +7,7 @@
  * The loops over the snapshot and the kept vouchers are indexed (or forEach): they run once a poll over every
  * device, too rarely for V8 to optimise them, and an unoptimised for…of makes an iterator result per element.
  */
-import { counterDelta, splitOffpeak, type CounterReading as Baseline } from '../../domain/usage';
+import { splitOffpeak } from '../../domain/usage';
 import { alertsCrossed, type UsageAlert } from '../../domain/usage-summary';
 import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { deviceIndex, deviceOf, moveCounter, queueOwners } from './owners';
@@ -123,20 +123,23 @@ export function keptBoot(
 
 export { deviceIndex, indexDevices, queueIdsNeedingHandover, queueOwners } from './owners';
 
-/** The baseline a counter is measured against: the one stored with the device row that counts it. */
-function previous(
+/**
+ * The device row holding the baseline a counter is measured against (the owner itself, or the row it was handed
+ * over from, whose baseline is then cleared), or undefined: a new counter, or every counter restarted.
+ */
+function baselineHolder(
   owner: DeviceRow,
   q: CounterReading,
   idx: DeviceIndex,
   input: MeterInput,
   clear: number[],
-): Baseline | undefined {
+): DeviceRow | undefined {
   if (input.routerRebooted) return undefined;
   const holder =
     owner.counter_queue_id === q.id ? owner : (idx.byQueueId.get(q.id) ?? input.handover.get(q.id));
   if (!holder || holder.counter_queue_id !== q.id) return undefined;
   if (holder !== owner) clear.push(holder.id);
-  return { id: q.id, up: Number(holder.baseline_up), down: Number(holder.baseline_down) };
+  return holder;
 }
 
 /**
@@ -144,13 +147,14 @@ function previous(
  * (splitOffpeak decides when); a profile without one counts them all, as most do, without the split's objects.
  */
 function countedBytes(
-  delta: { up: number; down: number },
+  up: number,
+  down: number,
   poll: { at: number; prevAt?: number },
   offpeak: LoadedVoucher['profile']['offpeak'],
   tz: string,
 ): number {
-  if (offpeak?.unlimited !== true) return delta.up + delta.down;
-  const split = splitOffpeak(delta, poll, offpeak, tz);
+  if (offpeak?.unlimited !== true) return up + down;
+  const split = splitOffpeak({ up, down }, poll, offpeak, tz);
   return split.counted.up + split.counted.down;
 }
 
@@ -197,18 +201,24 @@ function meterCounters(
     const v = owner ? input.state.byId.get(owner.voucher_id) : undefined;
     // One counter per device row a poll: a second one for the same row (a stray copy) is not booked.
     if (!owner || !v || found.get(owner)?.counter) continue;
-    const delta = counterDelta(previous(owner, q, idx, input, out.clearBaselines), q);
+    // Bytes since the baseline (counterDelta's rule: a counter that went down, or a new one, counts from zero).
+    const base = baselineHolder(owner, q, idx, input, out.clearBaselines);
+    const bUp = base ? Number(base.baseline_up) : 0;
+    const bDown = base ? Number(base.baseline_down) : 0;
+    const fresh = base === undefined || q.up < bUp || q.down < bDown;
+    const up = fresh ? q.up : q.up - bUp;
+    const down = fresh ? q.down : q.down - bDown;
     const f = findingOf(found, owner);
     f.counter = q;
-    f.dUp = delta.up;
-    f.dDown = delta.down;
-    if (delta.up === 0 && delta.down === 0) continue;
+    f.dUp = up;
+    f.dDown = down;
+    if (up === 0 && down === 0) continue;
     const w = voucherWrite(vw, v.row.id);
-    w.dUp += delta.up;
-    w.dDown += delta.down;
-    w.dCounted += countedBytes(delta, poll, v.profile.offpeak, input.tz);
+    w.dUp += up;
+    w.dDown += down;
+    w.dCounted += countedBytes(up, down, poll, v.profile.offpeak, input.tz);
     w.moved++;
-    out.bytesCounted += delta.up + delta.down;
+    out.bytesCounted += up + down;
   }
 }
 

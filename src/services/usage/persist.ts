@@ -132,21 +132,24 @@ function stageSql(pg: boolean) {
 const STAGE_SQL = { sqlite: stageSql(false), pg: stageSql(true) };
 const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sqlite);
 
+/** `rows` as jsonRows' bound values, ROWS_PER_STATEMENT rows each. */
+function jsonChunks(pg: boolean, cols: readonly string[], rows: Cell[][]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    out.push(jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT)));
+  return out;
+}
+
 /**
- * Replaces the stage's rows with `rows`, in the caller's transaction: in STAGE_COLS order, or, with `ts`
- * given, in POLL_STAGE_COLS order, every row at that time.
+ * Replaces the stage's rows with `chunks` (jsonChunks), in the caller's transaction: in STAGE_COLS order, or, with
+ * `ts` given, in POLL_STAGE_COLS order, every row at that time.
  */
-async function stage(trx: Knex, rows: Cell[][], ts?: number): Promise<void> {
+async function stage(trx: Knex, chunks: readonly string[], ts?: number): Promise<void> {
   const sql = stageSqlOf(trx);
-  const pg = isPostgres(trx);
   await trx.raw(sql.create);
   await trx.raw(sql.clear);
-  const cols = ts === undefined ? STAGE_COLS : POLL_STAGE_COLS;
   const fill = ts === undefined ? sql.fill : sql.fillPoll;
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const json = jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT));
-    await trx.raw(fill, ts === undefined ? [json] : [ts, json]);
-  }
+  for (const json of chunks) await trx.raw(fill, ts === undefined ? [json] : [ts, json]);
 }
 
 async function samplesFromStage(trx: Knex): Promise<void> {
@@ -173,36 +176,69 @@ function stagedCells(d: DeviceWrite): Cell[] {
 }
 
 /**
+ * A poll's writes as the statements bind them: mostly text. Made at once from the meter's result, before the
+ * transaction begins, so the poll's per-device objects die young instead of living through the transaction's
+ * round trips (and being promoted to V8's old generation with 10,000 devices).
+ */
+export interface UsageWrites {
+  clearBaselines: number[];
+  /** Device rows whose only change is that their rates fell to zero: JSON arrays of ids. */
+  zeroed: string[];
+  /** `[id, ip, connected, counter_queue_id]` of the rows whose presence changed (few). */
+  presence: Cell[][];
+  /** The other written device rows, staged: jsonRows' values in POLL_STAGE_COLS order. */
+  staged: string[];
+  /** JSON array of the vouchers whose bytes moved on several devices. */
+  several: string;
+  /** voucherCorrections' rows. */
+  corrections: Cell[][];
+  alerts: AlertCandidate[];
+  /** Logins and logouts the router saw by itself, for the activity feed. */
+  sessions: EventInput[];
+}
+
+export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
+  const staged: Cell[][] = [];
+  const presence: Cell[][] = [];
+  const zeroed: number[] = [];
+  const sessions: EventInput[] = [];
+  for (const d of m.devices) {
+    if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
+    // A portal login marks its device online and records its own event, so it is not seen here a second time.
+    if (d.session === 'ended') sessions.push(logoutEvent({ voucherId: d.voucherId, mac: d.mac }));
+    else if (d.session === 'started')
+      sessions.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
+    if (d.ratesZeroed) zeroed.push(d.id);
+    else staged.push(stagedCells(d));
+  }
+  const ids: string[] = [];
+  for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
+    ids.push(JSON.stringify(zeroed.slice(i, i + ROWS_PER_STATEMENT)));
+  return {
+    clearBaselines: m.clearBaselines,
+    zeroed: ids,
+    presence,
+    staged: jsonChunks(pg, POLL_STAGE_COLS, staged),
+    several: JSON.stringify(m.vouchers.filter((v) => v.moved > 1).map((v) => v.id)),
+    corrections: voucherCorrections(m.vouchers),
+    alerts: m.alerts,
+    sessions,
+  };
+}
+
+/**
  * Every written device row's counters, baselines and rates, the poll's samples and the vouchers' byte
  * totals, from one staged copy; the few rows whose presence (ip, connected, counting queue) changed get one
  * more statement, and rows whose rates alone fell to zero a cheaper one.
  */
-async function writeDevices(
-  trx: Knex,
-  m: { devices: readonly DeviceWrite[]; vouchers: readonly VoucherWrite[] },
-  now: number,
-): Promise<void> {
-  const list = m.devices;
-  const staged: Cell[][] = [];
-  const presence: Cell[][] = [];
-  const zeroed: number[] = [];
-  for (const d of list) {
-    if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
-    if (d.ratesZeroed) {
-      zeroed.push(d.id);
-      continue;
-    }
-    staged.push(stagedCells(d));
-  }
+async function writeDevices(trx: Knex, w: UsageWrites, now: number): Promise<void> {
   const sql = stageSqlOf(trx);
-  for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
-    await trx.raw(sql.ratesZeroed, [now, JSON.stringify(zeroed.slice(i, i + ROWS_PER_STATEMENT))]);
-  await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, presence);
-  if (staged.length === 0) return;
-  await stage(trx, staged, now);
+  for (const ids of w.zeroed) await trx.raw(sql.ratesZeroed, [now, ids]);
+  await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, w.presence);
+  if (w.staged.length === 0) return;
+  await stage(trx, w.staged, now);
   await trx.raw(sql.devices);
-  const several = m.vouchers.filter((v) => v.moved > 1).map((v) => v.id);
-  await trx.raw(sql.vouchers, [now, JSON.stringify(several)]);
+  await trx.raw(sql.vouchers, [now, w.several]);
   await samplesFromStage(trx);
 }
 
@@ -212,22 +248,20 @@ async function writeDevices(
  */
 export async function recordSamples(trx: Knex, samples: SampleRow[]): Promise<void> {
   if (samples.length === 0) return;
-  await stage(
-    trx,
-    samples.map((s) => [
-      s.device_id,
-      s.voucher_id,
-      s.ts,
-      s.bytes_up,
-      s.bytes_down,
-      s.rate_up,
-      s.rate_down,
-      null,
-      null,
-      null,
-      null,
-    ]),
-  );
+  const rows: Cell[][] = samples.map((s) => [
+    s.device_id,
+    s.voucher_id,
+    s.ts,
+    s.bytes_up,
+    s.bytes_down,
+    s.rate_up,
+    s.rate_down,
+    null,
+    null,
+    null,
+    null,
+  ]);
+  await stage(trx, jsonChunks(isPostgres(trx), STAGE_COLS, rows));
   await samplesFromStage(trx);
 }
 
@@ -301,43 +335,27 @@ async function recordAlerts(trx: Knex, clock: Clock, log: Logger, alerts: AlertC
 }
 
 /**
- * Devices that came back online on the router by themselves (its own login page, or the hotspot's login by
- * cookie) and devices whose session ended, for the activity feed. A portal login marks its device online
- * itself and records its own event, so it is not seen here a second time.
- */
-async function recordSessions(trx: Knex, clock: Clock, devices: readonly DeviceWrite[]): Promise<void> {
-  const events: EventInput[] = [];
-  for (let i = 0; i < devices.length; i++) {
-    const d = devices[i];
-    if (d.session === 'ended') events.push(logoutEvent({ voucherId: d.voucherId, mac: d.mac }));
-    else if (d.session === 'started')
-      events.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
-  }
-  await recordEvents(trx, clock, events);
-}
-
-/**
  * One poll's writes, in the caller's transaction: bytes, counted bytes and connected time with the baselines
  * they were measured against, presence, samples, alerts, login/logout events and the poll's time.
  */
 export async function writeUsage(
   trx: Knex,
   deps: { clock: Clock; log: Logger; siteId: number },
-  m: MeterResult,
+  w: UsageWrites,
   now: number,
   countersStartedAt?: number,
 ): Promise<void> {
-  if (m.clearBaselines.length > 0)
-    await trx('voucher_devices').whereIn('id', m.clearBaselines).update({ counter_queue_id: null });
-  await writeDevices(trx, m, now);
+  if (w.clearBaselines.length > 0)
+    await trx('voucher_devices').whereIn('id', w.clearBaselines).update({ counter_queue_id: null });
+  await writeDevices(trx, w, now);
   await bulkUpdate(
     trx,
     'vouchers',
     { add: ['bytes_up', 'bytes_down', 'counted_bytes', 'uptime_seconds'], fixed: { updated_at: now } },
-    voucherCorrections(m.vouchers),
+    w.corrections,
   );
-  await recordAlerts(trx, deps.clock, deps.log, m.alerts);
-  await recordSessions(trx, deps.clock, m.devices);
+  await recordAlerts(trx, deps.clock, deps.log, w.alerts);
+  await recordEvents(trx, deps.clock, w.sessions);
   const keys = pollStateKeys(deps.siteId);
   const values: Array<string | number> = [keys.lastPoll, String(now), now];
   if (countersStartedAt !== undefined) values.push(keys.bootTime, String(countersStartedAt), now);
