@@ -114,6 +114,14 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
         'Used',
         `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}${v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : ''}`,
       ],
+      ...(v.usage.left === null
+        ? []
+        : [
+            [
+              'Data left',
+              `${formatBytes(v.usage.left)} (${formatBytes(v.usage.counted)} counted toward the cap${v.usage.alert ? `, ${v.usage.alert.percent}% reached` : ''})`,
+            ] as const,
+          ]),
       ['Device', v.boundMac ?? dash],
       ['On router', v.onRouter ? 'yes' : 'no'],
       ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),

@@ -5,7 +5,8 @@
  */
 import { formatBytes } from '../../src/domain/units';
 import { createHarness, Harness } from '../helpers/harness';
-import { addDevice, makeVouchers, redeemApi } from './helpers';
+import { runCli } from '../cli/helpers';
+import { addDevice, AUTH, makeVouchers, redeemApi } from './helpers';
 
 jest.setTimeout(60000);
 
@@ -85,4 +86,25 @@ test('free night traffic is not taken from the data left: API, page, bar and ban
   // One banner, the 80 % level the bar has passed; none of 90 or 100 %, which the bar has not reached.
   expect(banners).toHaveLength(1);
   expect(banners[0]).toContain('80');
+
+  // The admin's voucher page, its API and the terminal read the same summary.
+  const admin = (await (
+    await fetch(`${h.app!.url}/admin/api/vouchers/${code}`, { headers: AUTH })
+  ).json()) as { voucher: Record<string, unknown> };
+  expect(admin.voucher.usage).toEqual({
+    used_bytes: 235 * MB,
+    counted_bytes: 85 * MB,
+    left_bytes: 15 * MB,
+    used_percent: 85,
+    alert: { kind: 'cap-80', percent: 80 },
+  });
+  const cli = await runCli(h, ['vouchers', 'show', code, '--json']);
+  expect(JSON.parse(cli.stdout)).toMatchObject({
+    usage: { left: 15 * MB, counted: 85 * MB, used: 235 * MB },
+  });
+  const text = await runCli(h, ['vouchers', 'show', code]);
+  expect(text.stdout).toMatch(/Data left/);
+  expect(text.stdout).toContain(
+    `${formatBytes(15 * MB)} (${formatBytes(85 * MB)} counted toward the cap, 80% reached)`,
+  );
 });

@@ -2,6 +2,7 @@
  * The voucher use cases: batch generation (database first, router users pipelined and resumable), lists,
  * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption/.
  */
+import { summariseUsage } from '../../domain/usage-summary';
 import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError, RouterError } from '../../domain/errors';
@@ -285,6 +286,10 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
         capBytes: own.dataCapBytes ?? null,
         addedBytes: own.dataCapBytes === undefined ? 0 : Number(row.extra_bytes ?? 0),
         addedFupBytes: own.fup === undefined ? 0 : Number(row.extra_fup_bytes ?? 0),
+        usage: summariseUsage(
+          { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
+          { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
+        ),
         state: desiredLimits(toVoucherState(row, p.profile), now, config.tz).state,
       } satisfies VoucherDetail;
     },

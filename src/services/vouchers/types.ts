@@ -3,6 +3,7 @@
  * vouchers, and a voucher's row as the database holds it (voucher-state.ts maps it).
  */
 import type { CardDesign } from '../../domain/cards';
+import type { UsageSummary } from '../../domain/usage-summary';
 import type { VoucherStatus } from '../../domain/vouchers';
 import type { Actor } from '../actor';
 import type { EventView } from '../events-types';
@@ -97,6 +98,8 @@ export interface VoucherDetail extends VoucherView {
   capBytes: number | null;
   addedBytes: number;
   addedFupBytes: number;
+  /** Used, counted, left and the alert levels reached: the same summary the portal shows the customer. */
+  usage: UsageSummary;
   /** Policy state now: normal | fup | capped-throttle | blocked | expired | revoked | unused. */
   state: string;
 }

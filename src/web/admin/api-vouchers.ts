@@ -3,6 +3,7 @@
  * Input in human units (price in pesos, rates like "1M", durations like "30m"), parsed by the domain parsers;
  * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
  */
+import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request } from 'express';
 import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
@@ -217,6 +218,13 @@ export function voucherApiRouter(ctx: WebContext): Router {
         cap_bytes: d.capBytes,
         added_bytes: d.addedBytes,
         added_fup_bytes: d.addedFupBytes,
+        usage: {
+          used_bytes: d.usage.used,
+          counted_bytes: d.usage.counted,
+          left_bytes: d.usage.left,
+          used_percent: d.usage.usedPercent,
+          alert: d.usage.alert && { kind: alertEventKind(d.usage.alert), percent: d.usage.alert.percent },
+        },
         devices: d.devices.map((x) => ({
           ...x,
           firstSeenAt: iso(x.firstSeenAt),
