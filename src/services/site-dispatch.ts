@@ -146,8 +146,7 @@ export async function findDriver(
     const code = normaliseCode(String(input.code ?? ''));
     const row = isPlausibleCode(code)
       ? ((await db('vouchers').whereRaw('UPPER(code) = ?', [code]).first('site_id')) as
-          | { site_id: number | null }
-          | undefined)
+          { site_id: number | null } | undefined)
       : undefined;
     siteId = row?.site_id;
   }

@@ -19,7 +19,6 @@ import { storedCodeStyle } from '../../../services/vouchers/code-style';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
 import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 
-
 const PER_PAGE = 50;
 
 interface GenerateForm {
