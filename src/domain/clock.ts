@@ -52,6 +52,20 @@ export function offpeakActive(offpeak: Profile['offpeak'] | undefined, now: numb
     : m >= offpeak.start || m < offpeak.end;
 }
 
+/**
+ * While an unlimited off-peak window is on, the shop time it ends (`06:00`): data used until then is not counted
+ * toward the voucher's limits. Otherwise null.
+ */
+export function freeDataUntil(
+  offpeak: Profile['offpeak'] | undefined,
+  now: number,
+  tz: string,
+): string | null {
+  if (!offpeak?.unlimited || !offpeakActive(offpeak, now, tz)) return null;
+  const hh = String(Math.floor(offpeak.end / 60) % 24).padStart(2, '0');
+  return `${hh}:${String(offpeak.end % 60).padStart(2, '0')}`;
+}
+
 const shopTimeFormatters = new Map<string, { times: TimeFormatter; day: Intl.DateTimeFormat }>();
 
 function shopTimeFormatter(tz: string) {

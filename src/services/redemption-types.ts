@@ -27,6 +27,8 @@ export interface PortalStatus {
   throttled: boolean;
   rateUp: number | null;
   rateDown: number | null;
+  /** While an unlimited off-peak window is on, the shop time it ends (`06:00`): data until then is free. */
+  freeDataUntil: string | null;
   /** How the device's last voucher ended, when it is not active: the status page says so. */
   ended: 'expired' | 'revoked' | 'exhausted' | null;
   /** Whether the time left goes down by the second now (clock time, or online time while online). */

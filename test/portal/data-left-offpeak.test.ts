@@ -57,6 +57,13 @@ test('free night traffic is not taken from the data left: API, page, bar and ban
   // 150 MB inside the window: used, not counted (more than the whole 100 MB cap).
   h.sim.addTraffic(d.mac, { up: 0, down: 150 * MB }, 60);
   await pollAt(manila(21, 22, 1, 0));
+  // At night the page says the data is free, and until when, in the shop's time.
+  const night = await (
+    await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(d.mac)}`, { headers: { cookie } })
+  ).text();
+  expect(/<p class="small muted" id="free-data">([^<]*)<\/p>/.exec(night)?.[1]).toBe(
+    'Data is free until 06:00: it does not count toward your limit.',
+  );
   await pollAt(manila(22, 6, 0, 0)); // the window closes at this poll
   // 85 MB in the day: counted.
   h.sim.addTraffic(d.mac, { up: 0, down: 85 * MB }, 40);
@@ -73,6 +80,7 @@ test('free night traffic is not taken from the data left: API, page, bar and ban
     left_bytes: 15 * MB,
     used_percent: 85,
     alerts: [{ kind: 'cap-80', percent: 80 }],
+    free_data_until: null,
   });
 
   const html = await (
@@ -83,6 +91,7 @@ test('free night traffic is not taken from the data left: API, page, bar and ban
   const bar = Number(/<div class="meter"[^>]*><span style="width: (\d+)%"/.exec(html)?.[1]);
   const banners = [...html.matchAll(/<p class="alert warn">([^<]*)<\/p>/g)].map((m) => m[1]);
   expect(bar).toBe(85);
+  expect(html).not.toContain('id="free-data"');
   // One banner, the 80 % level the bar has passed; none of 90 or 100 %, which the bar has not reached.
   expect(banners).toHaveLength(1);
   expect(banners[0]).toContain('80');

@@ -1,4 +1,5 @@
 /** The portal's status page: the device's current (or last) voucher, for that device only. */
+import { freeDataUntil } from '../../domain/clock';
 import { summariseUsage } from '../../domain/usage-summary';
 import { desiredLimits } from '../../domain/policy';
 import { voucherTiming } from '../../domain/vouchers';
@@ -26,6 +27,7 @@ export async function portalStatus(
     throttled: false,
     rateUp: null,
     rateDown: null,
+    freeDataUntil: null,
     ended: null,
     clockRunning: false,
     identified: false,
@@ -76,6 +78,7 @@ export async function portalStatus(
     throttled: limits.state === 'fup' || limits.state === 'capped-throttle',
     rateUp: active ? limits.rateUp : null,
     rateDown: active ? limits.rateDown : null,
+    freeDataUntil: active ? freeDataUntil(own.offpeak, now, config.tz) : null,
     ended: active
       ? null
       : row.status === 'revoked' || row.status === 'exhausted'

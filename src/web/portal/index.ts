@@ -333,6 +333,7 @@ export function portalRouter(ctx: WebContext): Router {
       throttled: s.throttled,
       rate_up: s.rateUp,
       rate_down: s.rateDown,
+      free_data_until: s.freeDataUntil,
       alerts: s.usage.alerts.map((a) => ({ kind: alertEventKind(a), percent: a.percent })),
       state: s.active ? 'active' : (s.ended ?? 'none'),
       clock_running: s.clockRunning,

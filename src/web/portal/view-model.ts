@@ -22,6 +22,8 @@ export interface StatusView {
   paused: boolean;
   dataUsed: string;
   dataLeft: string | null;
+  /** While data is free (an unlimited off-peak window), the line that says until when; else null. */
+  freeData: string | null;
   speed: string | null;
   throttled: boolean;
   banners: string[];
@@ -56,6 +58,7 @@ export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
     dataUsed: formatBytes(u.used),
     // The cap minus the counted bytes: free off-peak traffic is used, never taken from what is left.
     dataLeft: u.left === null ? null : formatBytes(u.left),
+    freeData: s.freeDataUntil === null ? null : t.t('status.free_until', { time: s.freeDataUntil }),
     speed:
       s.rateDown === null || s.rateUp === null
         ? null
