@@ -30,7 +30,7 @@ function unusedVoucherOnline(loginsMissed: ReadonlySet<string> = new Set()): {
         { id: '*1', user: 'ABCD2345', mac: MAC, ip: '10.5.50.11', hostIp: '10.5.50.11', uptimeSeconds: 5 },
       ],
       countersStartedAt: undefined,
-      loginsMissed,
+      loginsMissed: () => loginsMissed,
     },
     state: { byId: new Map([[1, v]]), byCode: new Map([['ABCD2345', v]]), pendingUserRemovals: [] },
   };

@@ -35,7 +35,7 @@ export function usageSourceContract(name: string, make: () => Promise<SourceWorl
       expect(r.sessions).toEqual([
         expect.objectContaining({ user: 'CODE1234', mac: '02:00:00:00:0C:01', ip: '10.5.50.61' }),
       ]);
-      expect(r.loginsMissed).toBeInstanceOf(Set);
+      expect(r.loginsMissed()).toBeInstanceOf(Set);
     });
 
     test('its counter is cumulative under a stable id: each reading adds what moved since', async () => {

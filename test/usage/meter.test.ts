@@ -22,7 +22,7 @@ const asReading = (s: RouterSnapshot): UsageReading => ({
   counters: s.ours,
   sessions: s.sessions,
   countersStartedAt: undefined,
-  loginsMissed: new Set(),
+  loginsMissed: () => new Set(),
   router: s,
 });
 

@@ -67,7 +67,7 @@ class SessionTotalsSource implements UsageSource {
         uptimeSeconds: Math.floor((this.now() - r.startedAt) / 1000),
       })),
       countersStartedAt: undefined,
-      loginsMissed: new Set<string>(),
+      loginsMissed: () => new Set<string>(),
     });
   }
 }

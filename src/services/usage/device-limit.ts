@@ -76,7 +76,7 @@ function onePerMac(sessions: readonly SessionInfo[]): SessionInfo[] {
  */
 export function planDeviceLimits(reading: UsageReading, state: LoadedState): DeviceLimitPlan {
   const sessions = reading.sessions;
-  const loginsInFlight = reading.loginsMissed;
+  const loginsInFlight = reading.loginsMissed();
   const voucherAt = (i: number): LoadedVoucher | undefined => state.byCode.get(sessions[i].user);
   // Pass 1: the vouchers whose sessions need the full decision (a device not on record, too many devices,
   // a first login). Usually none.

@@ -240,9 +240,14 @@ function presence(input: MeterInput, found: Map<DeviceRow, Finding>, uptimes: Ma
 }
 
 /** What the poll writes for device row `d`, or undefined when nothing changed. */
-function deviceWrite(d: DeviceRow, f: Finding | undefined, input: MeterInput): DeviceWrite | undefined {
+function deviceWrite(
+  d: DeviceRow,
+  f: Finding | undefined,
+  input: MeterInput,
+  loginsMissed: ReadonlySet<string>,
+): DeviceWrite | undefined {
   const s = f?.session;
-  const connected = s !== undefined || (Boolean(d.connected) && input.reading.loginsMissed.has(d.mac));
+  const connected = s !== undefined || (Boolean(d.connected) && loginsMissed.has(d.mac));
   const ip = s ? (s.hostIp ?? s.ip ?? d.ip) : d.ip;
   const r = f?.counter;
   const queueId = r ? r.id : d.counter_queue_id;
@@ -347,9 +352,11 @@ export function meter(input: MeterInput): MeterResult {
   meterCounters(input, idx, out, vw, found);
   const uptimes = new Map<number, number[]>();
   presence(input, found, uptimes);
+  // Logins that landed since the reading, as of now (the vouchers were loaded since).
+  const missed = input.reading.loginsMissed();
   for (const v of input.state.byId.values()) {
     for (const d of v.devices) {
-      const w = deviceWrite(d, found.get(d), input);
+      const w = deviceWrite(d, found.get(d), input, missed);
       if (!w) continue;
       out.devices.push(w);
       applyToRow(d, w, idx);

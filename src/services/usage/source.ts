@@ -43,8 +43,11 @@ export interface UsageReading {
    * the router says how long it has been up but not when it said so (sometime between asking and the answer).
    */
   countersStartedAt: BootWindow | undefined;
-  /** MACs whose login landed while the reading was taken: no session for them is not a logout. */
-  loginsMissed: ReadonlySet<string>;
+  /**
+   * MACs whose login landed while or after the reading was taken: no session for them in it is not a logout.
+   * Asked at the moment of use, since a portal login may land while the poll is still loading the vouchers.
+   */
+  loginsMissed(): ReadonlySet<string>;
   /**
    * The router as it was read, when the source read the router's API: its enforcer brings the queues in line
    * from this same read instead of reading them again.
@@ -93,7 +96,7 @@ export function readingOf(
     counters: snapshot.ours,
     sessions: snapshot.sessions,
     countersStartedAt: bootWindow(snapshot.routerUptimeSeconds, askedAt, replyAt),
-    loginsMissed: hotspot.loginsMissedBy(snapshot),
+    loginsMissed: () => hotspot.loginsMissedBy(snapshot),
     router: snapshot,
   };
 }
