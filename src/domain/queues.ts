@@ -65,7 +65,7 @@ type QueueRates = Pick<DesiredQueue, 'maxLimit' | 'burstLimit' | 'burstThreshold
 /**
  * How queue texts are made: names from MACs, targets from IPs, rate pairs and burst times. The domain's own
  * forms build each text anew; a caller that computes the desired queues every poll for thousands of devices
- * may pass one that remembers its texts (the usage poll does: src/services/usage/queue-texts.ts), which
+ * may pass one that remembers its texts (measured: not worth it for the poll, docs/performance.md), which
  * changes no result, only how often the same string is allocated.
  */
 export interface QueueTexts {
