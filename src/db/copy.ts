@@ -8,6 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { AppError } from '../domain/errors';
+import { RADIUS_TABLES } from '../radius/tables';
 import { isPostgres, migrateLatest, rawRows } from './knex';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bindings for our widest table. */
@@ -106,6 +107,11 @@ const SEEDED: Record<string, Record<string, string | number>> = {
   sites: { id: 1, name: 'default' },
 };
 
+async function hasRadiusSites(db: Knex): Promise<boolean> {
+  if (!(await db.schema.hasColumn('sites', 'mode'))) return false;
+  return (await db('sites').where({ mode: 'radius' }).first('id')) !== undefined;
+}
+
 /** Copies everything from `source` into `target` (both open); see the module comment. */
 export async function copyDatabase(source: Knex, target: Knex, opts: CopyOptions = {}): Promise<CopyReport> {
   const say = opts.progress ?? (() => undefined);
@@ -114,7 +120,15 @@ export async function copyDatabase(source: Knex, target: Knex, opts: CopyOptions
   await migrateLatest(target);
   const sourceTables = await tablesOf(source);
   const targetTables = await tablesOf(target);
-  const missing = sourceTables.filter((t) => !targetTables.includes(t));
+  // FreeRADIUS's tables exist on PostgreSQL only (RADIUS mode needs it): a copy to SQLite leaves them, and is
+  // refused while a site runs in RADIUS mode.
+  if (!isPostgres(target) && (await hasRadiusSites(source)))
+    throw new AppError(
+      'RADIUS_NEEDS_POSTGRES',
+      'the source has sites in RADIUS mode, which need PostgreSQL (FreeRADIUS reads and writes its tables); copy into a PostgreSQL database, or switch those sites to API mode first',
+      409,
+    );
+  const missing = sourceTables.filter((t) => !targetTables.includes(t) && !RADIUS_TABLES.includes(t));
   if (missing.length)
     throw new AppError(
       'SCHEMA_MISMATCH',

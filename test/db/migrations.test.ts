@@ -242,7 +242,7 @@ describe(`database migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
       data: packed([[did, vid, 200, 2000, 16, 160, t2, 7000, 70000, 2]], [], [[vid, 200, 2000, 2200, 30]]),
     });
 
-    expect(await migrateLatest(db)).toEqual(['20261125_0025_usage_journal_folded']);
+    expect(await migrateLatest(db)).toEqual(expect.arrayContaining(['20261125_0025_usage_journal_folded']));
     expect(await db.schema.hasTable('usage_journal')).toBe(false);
     const device = await db('voucher_devices')
       .where({ id: did })
