@@ -13,6 +13,7 @@ import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
 import { routerCommands } from './commands/router';
 import { cardCommands } from './commands/cards';
+import { radiusCommands } from './commands/radius';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
 const [usersList, usersKick, ...bandwidth] = networkCommands;
@@ -36,6 +37,7 @@ export const COMMANDS: CommandDef[] = [
   ...dbCommands,
   ...vendoCommands,
   ...siteCommands,
+  ...radiusCommands,
 ];
 
 export function mainUsage(): string {

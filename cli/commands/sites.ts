@@ -22,7 +22,13 @@ const FIELDS = `  --host HOST                 the router's address: host name, I
   --hotspot-server NAME       the hotspot server (default: all)
   --hotspot-user-profile NAME the hotspot user profile (default: default)
   --tz ZONE                   the site's time zone when it differs from the shop's, e.g. Asia/Manila
-  --wifi-name NAME            the WiFi name printed on its cards when it differs from the shop's ("" for the shop's)`;
+  --wifi-name NAME            the WiFi name printed on its cards when it differs from the shop's ("" for the shop's)
+  --mode api|radius           api (default): the router's API meters and enforces; radius: FreeRADIUS
+                              authenticates its vouchers and CoA enforces (needs PostgreSQL; docs/radius.md)
+  --nas-address IP            radius: the address the router's RADIUS packets come from
+  --radius-secret-stdin       radius: read the shared secret from standard input (after the API password's
+                              line when --password-stdin is given too); a hidden prompt asks otherwise
+  --coa-port PORT             radius: the router's CoA/Disconnect port (/radius incoming; default 3799)`;
 
 const LIST = `Usage: pisonet sites list [--json]
 
@@ -31,9 +37,12 @@ saw them, with each site's income today (its vouchers first used since midnight)
 The site "default" is the router in .env.`;
 
 const ADD = `Usage: pisonet sites add --name NAME --host HOST --user USER [--tls] [options] [--json]
+       pisonet sites add --name NAME --mode radius --nas-address IP [--host HOST --user USER] [options] [--json]
 
 Adds a router. The password is asked in a hidden prompt; in a script pipe it in with --password-stdin:
   printf '%s\\n' "$PASSWORD" | pisonet sites add --name branch-2 --host 10.20.0.1 --user pisonet --password-stdin
+A RADIUS site needs no API access (then no --host, no password):
+  printf '%s\\n' "$SECRET" | pisonet sites add --name branch-3 --mode radius --nas-address 10.30.0.1 --radius-secret-stdin
 (--password TEXT exists but lands in your shell history: prefer --password-stdin.)
 
 ${FIELDS}
@@ -69,6 +78,11 @@ const fieldOptions = {
   'hotspot-user-profile': { type: 'string' },
   tz: { type: 'string' },
   'wifi-name': { type: 'string' },
+  mode: { type: 'string' },
+  'nas-address': { type: 'string' },
+  'radius-secret-stdin': { type: 'boolean' },
+  'radius-secret': { type: 'string' },
+  'coa-port': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -114,10 +128,26 @@ async function passwordFrom(
   askByDefault: boolean,
 ): Promise<string | undefined> {
   if (values['no-password']) return '';
-  if (values['password-stdin']) return (await readStdin()).split(/\r?\n/)[0];
+  if (values['password-stdin']) return (await stdinLines())[0];
   if (typeof values.password === 'string') return values.password;
   if (values['ask-password'] || (askByDefault && process.stdin.isTTY))
     return passwordPrompt({ message: 'Router API password:', mask: '*' });
+  return undefined;
+}
+
+/** Standard input's lines, read once (the API password and the RADIUS secret may both come from it). */
+let stdinRead: Promise<string[]> | undefined;
+const stdinLines = (): Promise<string[]> => (stdinRead ??= readStdin().then((t) => t.split(/\r?\n/)));
+
+/** The RADIUS secret from the flags: stdin (after the password's line), a prompt, or the flag; undefined = not given. */
+async function radiusSecretFrom(
+  values: Record<string, string | boolean | undefined>,
+  askByDefault: boolean,
+): Promise<string | undefined> {
+  if (values['radius-secret-stdin']) return (await stdinLines())[values['password-stdin'] ? 1 : 0] ?? '';
+  if (typeof values['radius-secret'] === 'string') return values['radius-secret'];
+  if (askByDefault && process.stdin.isTTY)
+    return passwordPrompt({ message: 'RADIUS shared secret:', mask: '*' });
   return undefined;
 }
 
@@ -132,11 +162,24 @@ function siteInput(values: Record<string, string | boolean | undefined>): SiteIn
     hotspot_user_profile: s('hotspot-user-profile'),
     tz: s('tz'),
     wifi_name: s('wifi-name'),
+    mode: s('mode'),
+    nas_address: s('nas-address'),
+    coa_port: s('coa-port'),
   };
 }
 
 function show(s: SiteView, json: boolean, what: string): void {
   if (json) return printJson({ site: siteJson(s) });
+  if (s.mode === 'radius') {
+    print(
+      `${what} site ${s.name} (id ${s.id}) in RADIUS mode: router ${s.nasAddress}, CoA port ${s.coaPort}, secret stored encrypted` +
+        `${s.apiAccess ? `; API ${s.host}:${s.port}${s.tls ? ' with TLS' : ''}, user ${s.user}` : '; no API access'}.`,
+    );
+    print(
+      'Write the FreeRADIUS configuration again so it knows this router: pisonet radius freeradius-config --dir DIR (docs/radius.md).',
+    );
+    return;
+  }
   print(
     `${what} site ${s.name} (id ${s.id}): ${s.host}:${s.port}${s.tls ? ' with TLS' : ''}, user ${s.user}` +
       `${s.passwordSet ? ', password stored encrypted' : ', no password'}.`,
@@ -177,10 +220,12 @@ const add: CommandDef = {
       ADD,
       { min: 0, max: 0 },
     );
-    const password = await passwordFrom(values, true);
+    const radius = values.mode === 'radius';
+    const password = await passwordFrom(values, !radius || typeof values.host === 'string');
+    const secret = radius ? await radiusSecretFrom(values, true) : undefined;
     return withCore(async (core) => {
       const site = await core.services.sites.add(
-        { ...siteInput(values), tls: values.tls === true, password },
+        { ...siteInput(values), tls: values.tls === true, password, radius_secret: secret },
         cliActor(),
       );
       show(site, values.json === true, 'Added');
@@ -208,11 +253,13 @@ const edit: CommandDef = {
     );
     if (values.tls && values['no-tls']) throw usageError('--tls and --no-tls contradict each other', EDIT);
     const password = await passwordFrom(values, false);
+    const secret = await radiusSecretFrom(values, false);
     return withCore(async (core) => {
       const site = await core.services.sites.update(
         positionals[0],
         {
           ...siteInput(values),
+          ...(secret !== undefined ? { radius_secret: secret } : {}),
           tls: values.tls ? true : values['no-tls'] ? false : undefined,
           password,
         },

@@ -96,7 +96,9 @@ export type ErrorCode =
   | 'SITE_HAS_VOUCHERS'
   | 'SITE_HAS_OWN_ITEMS'
   | 'SITE_AND_ROAMING'
-  | 'SITE_UNREACHABLE';
+  | 'SITE_UNREACHABLE'
+  | 'NAS_ADDRESS_TAKEN' // RADIUS
+  | 'RADIUS_NEEDS_POSTGRES';
 
 /** Shows a bad value inside a message: strings quoted, other values as JSON, missing as `missing`. */
 export function describeValue(value: unknown): string {

@@ -77,7 +77,7 @@ interface Entry {
 }
 
 const fingerprintOf = (r: SiteRow) =>
-  JSON.stringify([r.host, r.port, r.username, r.password_enc, Boolean(r.tls)]);
+  JSON.stringify([r.host, r.port, r.username, r.password_enc, Boolean(r.tls), r.mode ?? 'api']);
 
 function asError(err: unknown): SiteError {
   if (err instanceof AppError) return { code: err.code, message: err.message };
@@ -169,6 +169,8 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       closed: false,
     };
     entries.set(row.id, e);
+    // A RADIUS site without API access: FreeRADIUS talks to its router, this controller does not.
+    if (row.mode === 'radius' && !row.host) return;
     let password: string;
     try {
       password = row.password_enc ? box.open(row.password_enc, row.name) : '';
@@ -192,7 +194,8 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       settings: SITE_SETTING_NAMES,
     });
     e.client = client;
-    e.attached = opts.attach?.(row, client);
+    // A RADIUS site's usage and enforcement are FreeRADIUS's accounting and CoA, not the API's queues and users.
+    if (row.mode !== 'radius') e.attached = opts.attach?.(row, client);
     await e.attached?.start?.();
     let wasConnected = false;
     let lastCode: string | undefined;

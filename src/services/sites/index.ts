@@ -6,7 +6,8 @@
  */
 import type { ServiceDeps } from '../deps';
 import { assertNameFree } from '../unique-name';
-import { AppError, notFound, SiteHasVouchersError } from '../../domain/errors';
+import { AppError, notFound, SiteHasVouchersError, ValidationError } from '../../domain/errors';
+import { isPostgres } from '../../db/knex';
 import * as lifecycle from '../voucher-lifecycle';
 import type { SiteMonitor } from '../site-monitor';
 import type { RouterBinding } from '../router-binding';
@@ -128,6 +129,11 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       tz: isDefault ? null : r.tz,
       // The .env router's cards print WIFI_NAME (changed in .env, like its connection).
       wifiName: isDefault ? config.wifiName || null : r.wifi_name,
+      mode: r.mode === 'radius' ? 'radius' : 'api',
+      nasAddress: r.mode === 'radius' ? (r.nas_address ?? null) : null,
+      coaPort: r.mode === 'radius' ? (r.coa_port ?? 3799) : null,
+      radiusSecretSet: Boolean(r.radius_secret_enc),
+      apiAccess: isDefault || Boolean(r.host),
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
       status: await statusOf(r),
@@ -162,14 +168,49 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     if (p.hotspotUserProfile !== undefined) c.hotspot_user_profile = p.hotspotUserProfile;
     if (p.tz !== undefined) c.tz = p.tz;
     if (p.wifiName !== undefined) c.wifi_name = p.wifiName;
+    if (p.mode !== undefined) c.mode = p.mode;
+    if (p.nasAddress !== undefined) c.nas_address = p.nasAddress;
+    if (p.radiusSecret !== undefined) c.radius_secret_enc = opts.box.seal(p.radiusSecret);
+    if (p.coaPort !== undefined) c.coa_port = p.coaPort;
+    // A RADIUS site without API access keeps no connection details.
+    if (p.host === '') Object.assign(c, { host: null, username: null, password_enc: null });
     return c;
+  }
+
+  /**
+   * What RADIUS mode needs beyond the fields' own bounds: PostgreSQL (FreeRADIUS reads and writes its tables
+   * there), and a router address no other RADIUS site uses (FreeRADIUS tells its clients apart by it).
+   */
+  async function radiusAllowed(p: ParsedSite, except?: number): Promise<void> {
+    if (p.mode !== 'radius' && p.nasAddress === undefined) return;
+    if (!isPostgres(db))
+      throw new AppError(
+        'RADIUS_NEEDS_POSTGRES',
+        'RADIUS mode needs PostgreSQL (DATABASE_URL=postgres://…): FreeRADIUS reads the vouchers from the ' +
+          "shop's database and writes their accounting there. This shop runs on SQLite; move it with " +
+          '`pisonet db copy` first (docs/database.md), or keep this site in API mode.',
+        409,
+        'mode',
+      );
+    if (p.nasAddress === undefined) return;
+    const q = db('sites').where({ mode: 'radius', nas_address: p.nasAddress });
+    if (except !== undefined) q.whereNot({ id: except });
+    const other = (await q.first('name')) as { name: string } | undefined;
+    if (other)
+      throw new AppError(
+        'NAS_ADDRESS_TAKEN',
+        `The RADIUS site "${other.name}" already uses ${p.nasAddress}: FreeRADIUS tells routers apart by the address their packets come from.`,
+        409,
+        'nas_address',
+      );
   }
 
   /** What the audit log keeps of a change: every field but the password, which is only said to have changed. */
   function auditDetails(c: Record<string, unknown>, adding: boolean): Record<string, unknown> {
-    const { password_enc, username, ...rest } = c;
+    const { password_enc, username, radius_secret_enc, ...rest } = c;
     return {
       ...rest,
+      ...(radius_secret_enc !== undefined ? { radius_secret_set: true } : {}),
       ...(username !== undefined ? { user: username } : {}),
       ...(adding
         ? { password_set: password_enc != null }
@@ -236,6 +277,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     },
     async add(input, actor) {
       const p = parseSiteInput(input, false);
+      await radiusAllowed(p);
       if (p.name!.toLowerCase() === DEFAULT_SITE_NAME)
         throw new AppError(
           'SITE_NAME_TAKEN',
@@ -264,7 +306,18 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     async update(ref, input, actor) {
       const row = await find(ref);
       if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
-      const p = parseSiteInput(input, true);
+      const p = parseSiteInput(input, true, {
+        mode: row.mode === 'radius' ? 'radius' : 'api',
+        host: row.host,
+        radiusSecretSet: Boolean(row.radius_secret_enc),
+      });
+      await radiusAllowed(p, row.id);
+      const hostAfter = p.host !== undefined ? p.host : row.host;
+      if (hostAfter && !(p.user ?? row.username))
+        throw new ValidationError(
+          'user',
+          'is needed with a host (a router user in a group with the api policy)',
+        );
       if (p.name !== undefined) {
         if (p.name.toLowerCase() === DEFAULT_SITE_NAME)
           throw new AppError(

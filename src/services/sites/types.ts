@@ -23,7 +23,17 @@ export interface SiteInput {
   tz?: unknown;
   /** The WiFi name on its cards; empty: WIFI_NAME (or the shop's name). */
   wifi_name?: unknown;
+  /** `api` (default): the router's API meters and enforces. `radius`: FreeRADIUS and CoA (docs/radius.md). */
+  mode?: unknown;
+  /** RADIUS: the address the router's RADIUS packets come from. */
+  nas_address?: unknown;
+  /** RADIUS: the shared secret (absent on an edit: the stored one stays). Never answered. */
+  radius_secret?: unknown;
+  /** RADIUS: the router's CoA/Disconnect port (`/radius incoming`), default 3799. */
+  coa_port?: unknown;
 }
+
+export type SiteMode = 'api' | 'radius';
 
 export interface SiteError {
   /** ROUTER_LOGIN_FAILED, ROUTER_TLS, ROUTER_REFUSED, ROUTER_TIMEOUT, ROUTER_UNREACHABLE, CREDENTIALS_KEY_WRONG… */
@@ -62,6 +72,15 @@ export interface SiteView {
   tz: string | null;
   /** The WiFi name printed on its vouchers' cards, or null for WIFI_NAME (or the shop's name). */
   wifiName: string | null;
+  /** How its usage is read and its policy enforced: the router's API, or RADIUS (FreeRADIUS, CoA). */
+  mode: SiteMode;
+  /** RADIUS: the router as a RADIUS client, and its CoA port; null in API mode. */
+  nasAddress: string | null;
+  coaPort: number | null;
+  /** RADIUS: whether a secret is stored (it is never read back). */
+  radiusSecretSet: boolean;
+  /** Whether this controller reaches the router's API (always in API mode; optional for a RADIUS site). */
+  apiAccess: boolean;
   createdAt: number;
   updatedAt: number;
   status: SiteStatus;
@@ -130,6 +149,10 @@ export interface SiteRow {
   hotspot_user_profile: string | null;
   tz: string | null;
   wifi_name: string | null;
+  mode?: string | null;
+  nas_address?: string | null;
+  radius_secret_enc?: string | null;
+  coa_port?: number | null;
   identity: string | null;
   online: number | null;
   last_poll_at: number | string | null;

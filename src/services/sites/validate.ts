@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { ValidationError, describeValue } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
-import type { SiteInput } from './types';
+import type { SiteInput, SiteMode } from './types';
 
 export const NAME_MAX = 32;
 export const USER_MAX = 64;
@@ -27,7 +27,20 @@ export interface ParsedSite {
   hotspotUserProfile?: string | null;
   tz?: string | null;
   wifiName?: string | null;
+  mode?: SiteMode;
+  nasAddress?: string;
+  radiusSecret?: string;
+  coaPort?: number;
 }
+
+export const RADIUS_SECRET_MIN = 8;
+export const RADIUS_SECRET_MAX = 64;
+/**
+ * Letters, digits and punctuation FreeRADIUS's configuration and RouterOS's `/radius secret` both take as they are
+ * (no quotes, backslashes, spaces, `$`, `%` or braces, which a configuration file would read as something else).
+ */
+const SECRET_RE = /^[A-Za-z0-9!#&()*+,./:;<=>?@[\]^_`|~-]+$/;
+const SECRET_CHARS = 'letters, digits and ! # & ( ) * + , . / : ; < = > ? @ [ ] ^ _ | ~ -';
 
 const given = (v: unknown) => v !== undefined && v !== null;
 /** An empty form field reads as "missing" in a message, not as `""`. */
@@ -66,16 +79,44 @@ export function parseHost(v: unknown): string {
   );
 }
 
-function parsePort(v: unknown): number {
+function parsePort(
+  v: unknown,
+  field = 'port',
+  hint = 'use 1 to 65535 (the API service: 8728, or 8729 with TLS)',
+): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw ValidationError.invalid(
-      'port',
-      v,
-      'a port',
-      'use 1 to 65535 (the API service: 8728, or 8729 with TLS)',
-    );
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw ValidationError.invalid(field, v, 'a port', hint);
   return n;
+}
+
+function parseMode(v: unknown): SiteMode {
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : v;
+  if (s === 'api' || s === 'radius') return s;
+  throw ValidationError.invalid('mode', shown(v), 'a site mode', 'use api or radius');
+}
+
+/** The router as a RADIUS client: an IP address (FreeRADIUS knows its clients by the address packets come from). */
+function parseNasAddress(v: unknown): string {
+  const s = typeof v === 'string' ? v.trim() : '';
+  if (net.isIP(s)) return s;
+  throw ValidationError.invalid(
+    'nas_address',
+    shown(typeof v === 'string' ? v.trim() : v),
+    "the router's address as a RADIUS client",
+    'use the IP address its RADIUS packets come from, e.g. 10.20.0.1',
+  );
+}
+
+/** Never echoes the value: a secret does not belong in an error message. */
+function parseRadiusSecret(v: unknown): string {
+  if (typeof v !== 'string') throw new ValidationError('radius_secret', 'must be text');
+  if (v.length < RADIUS_SECRET_MIN || v.length > RADIUS_SECRET_MAX)
+    throw new ValidationError(
+      'radius_secret',
+      `must be ${RADIUS_SECRET_MIN} to ${RADIUS_SECRET_MAX} characters (a long random one is best)`,
+    );
+  if (!SECRET_RE.test(v)) throw new ValidationError('radius_secret', `may only hold ${SECRET_CHARS}`);
+  return v;
 }
 
 function parseBool(v: unknown, field: string): boolean {
@@ -162,15 +203,38 @@ function parseTz(v: unknown): string | null {
  * Every field checked, every problem reported together. `partial` is an edit: an absent field keeps its value
  * (the password in particular). A new site's port defaults to 8728, or 8729 with TLS.
  */
-export function parseSiteInput(input: SiteInput, partial: boolean): ParsedSite {
+export function parseSiteInput(
+  input: SiteInput,
+  partial: boolean,
+  /** An edit: the mode the site has now (an input's own `mode` wins). */
+  current?: { mode: SiteMode; host: string | null; radiusSecretSet: boolean },
+): ParsedSite {
   const c = new ErrorCollector();
   const out: ParsedSite = {};
   if (!partial || given(input.name)) out.name = c.field(() => parseName(input.name));
-  if (!partial || given(input.host)) out.host = c.field(() => parseHost(input.host));
+  if (given(input.mode) && input.mode !== '') out.mode = c.field(() => parseMode(input.mode));
+  else if (!partial) out.mode = 'api';
+  const mode = out.mode ?? current?.mode ?? 'api';
+  // A RADIUS site's API access is optional: no host, no connection (the portal then hands phones to the router's
+  // own login page).
+  const wantsApi = mode === 'api' || (given(input.host) && input.host !== '');
+  if (mode === 'radius' && input.host === '') out.host = '';
+  else if ((!partial && wantsApi) || given(input.host)) out.host = c.field(() => parseHost(input.host));
   if (given(input.tls)) out.tls = c.field(() => parseBool(input.tls, 'tls'));
   if (given(input.port) && input.port !== '') out.port = c.field(() => parsePort(input.port));
   else if (!partial) out.port = out.tls ? 8729 : 8728;
-  if (!partial || given(input.user)) out.user = c.field(() => parseUser(input.user));
+  if ((!partial && wantsApi) || given(input.user)) out.user = c.field(() => parseUser(input.user));
+  if (mode === 'radius') {
+    if (!partial || given(input.nas_address) || current?.mode !== 'radius')
+      out.nasAddress = c.field(() => parseNasAddress(input.nas_address));
+    if (given(input.radius_secret) || !current?.radiusSecretSet)
+      out.radiusSecret = c.field(() => parseRadiusSecret(input.radius_secret));
+    if (given(input.coa_port) && input.coa_port !== '')
+      out.coaPort = c.field(() =>
+        parsePort(input.coa_port, 'coa_port', 'use 1 to 65535 (RouterOS takes CoA on 3799 by default)'),
+      );
+    else if (!partial || current?.mode !== 'radius') out.coaPort = 3799;
+  }
   if (given(input.password)) out.password = c.field(() => parsePassword(input.password));
   else if (!partial) out.password = '';
   if (given(input.hotspot_server))

@@ -1,0 +1,117 @@
+/**
+ * What FreeRADIUS should answer for one voucher code now: its check items (the password, its end) and reply
+ * items (rates, time and data left), decided by the same policy as the router's queues (policy.ts). Pure: the
+ * RADIUS accounts service writes the result into `radcheck`/`radreply`, and rewrites a voucher's rows only when
+ * they differ.
+ *
+ * RouterOS reads `Mikrotik-Rate-Limit` as `rx/tx [burst-rx/burst-tx [threshold-rx/threshold-tx [time-rx/time-tx]]]`
+ * from the router's side: rx is what the router receives from the customer (the upload). A code that has ended
+ * is refused by FreeRADIUS itself (`Auth-Type := Reject`, with a Reply-Message the login page shows).
+ */
+import { desiredLimits, type DesiredLimits } from './policy';
+import { formatRatePairBps, formatRouterDuration } from './units';
+import { voucherTiming, type VoucherState } from './vouchers';
+
+/** One row of radcheck or radreply. */
+export interface RadiusItem {
+  attribute: string;
+  op: ':=' | '==' | '=';
+  value: string;
+}
+
+export interface RadiusAccount {
+  check: RadiusItem[];
+  reply: RadiusItem[];
+  /** What FreeRADIUS decides alone at each login (radius_accounts): null for a code that is refused. */
+  login: { maxDevices: number; validitySeconds: number | null } | null;
+  /** The policy's state, for logs and tests. */
+  state: DesiredLimits['state'];
+}
+
+/** How often the router reports a session's bytes (Acct-Interim-Interval, seconds; RouterOS takes ≤ 300 s here). */
+export const RADIUS_INTERIM_SECONDS = 60;
+const GIGAWORD = 2 ** 32;
+
+/** `Mikrotik-Rate-Limit` for the limits: upload first, as the router's rx. */
+export function rateLimitText(l: DesiredLimits): string {
+  const pair = formatRatePairBps({ up: l.rateUp, down: l.rateDown });
+  if (!l.burst) return pair;
+  const b = l.burst;
+  const t = formatRouterDuration(b.timeSeconds);
+  return [
+    pair,
+    formatRatePairBps({ up: b.limitUp, down: b.limitDown }),
+    formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown }),
+    `${t}/${t}`,
+  ].join(' ');
+}
+
+function reject(message: string, state: DesiredLimits['state']): RadiusAccount {
+  return {
+    check: [{ attribute: 'Auth-Type', op: ':=', value: 'Reject' }],
+    reply: [{ attribute: 'Reply-Message', op: ':=', value: message }],
+    login: null,
+    state,
+  };
+}
+
+const ENDED_MESSAGES: Record<string, string> = {
+  expired: 'This code has expired',
+  exhausted: 'This code has used all its data',
+  revoked: 'This code is no longer valid',
+};
+
+/**
+ * The account of a voucher: `password` is what the customer types (the code, or its own password), `devices` how
+ * many devices may use it, `validitySeconds` its validity when it has not been used yet (FreeRADIUS starts it
+ * at the first login while the controller is away).
+ */
+export function radiusAccount(v: VoucherState, password: string, now: number, tz: string): RadiusAccount {
+  if (v.status !== 'unused' && v.status !== 'active')
+    return reject(
+      ENDED_MESSAGES[v.status] ?? 'This code is no longer valid',
+      v.status === 'revoked' ? 'revoked' : 'expired',
+    );
+  // An unused code is answered what it gets once in use: the policy gives an unused one no rates yet.
+  const limits = desiredLimits(
+    v.status === 'unused' ? { ...v, status: 'active', activatedAt: now } : v,
+    now,
+    tz,
+  );
+  if (limits.state === 'expired') return reject(ENDED_MESSAGES.expired, 'expired');
+  if (limits.state === 'blocked') return reject(ENDED_MESSAGES.exhausted, 'blocked');
+  if (limits.state === 'revoked') return reject(ENDED_MESSAGES.revoked, 'revoked');
+  const timing = voucherTiming(v, now);
+  const check: RadiusItem[] = [{ attribute: 'Cleartext-Password', op: ':=', value: password }];
+  // A code in use by the clock: FreeRADIUS refuses it after its end and answers the time left (expiration module).
+  if (timing.expiresAt !== null)
+    check.push({ attribute: 'Expiration', op: ':=', value: String(Math.floor(timing.expiresAt / 1000)) });
+  const reply: RadiusItem[] = [
+    { attribute: 'Mikrotik-Rate-Limit', op: ':=', value: rateLimitText(limits) },
+    { attribute: 'Acct-Interim-Interval', op: ':=', value: String(RADIUS_INTERIM_SECONDS) },
+  ];
+  if (timing.remainingSeconds !== null && timing.expiresAt === null)
+    reply.push({ attribute: 'Session-Timeout', op: ':=', value: String(timing.remainingSeconds) });
+  // A cap that stops the voucher: the router stops the session at the bytes left.
+  const cap = v.profile.dataCapBytes;
+  if (cap !== undefined && v.profile.capPolicy === 'block') {
+    const left = Math.max(0, cap - v.countedBytes);
+    reply.push({ attribute: 'Mikrotik-Total-Limit', op: ':=', value: String(left % GIGAWORD) });
+    if (left >= GIGAWORD)
+      reply.push({
+        attribute: 'Mikrotik-Total-Limit-Gigawords',
+        op: ':=',
+        value: String(Math.floor(left / GIGAWORD)),
+      });
+  }
+  const validitySeconds =
+    v.status === 'unused' && v.profile.timeMode === 'wallclock' && !v.staff
+      ? v.profile.validitySeconds
+      : null;
+  return {
+    check,
+    reply,
+    login: { maxDevices: Math.max(1, v.profile.users), validitySeconds },
+    state: limits.state,
+  };
+}
