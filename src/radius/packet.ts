@@ -1,5 +1,5 @@
 /**
- * RADIUS packets (RFC 2865 section 3, 2866 section 3, 5176 section 3) with their authenticators and the
+ * RADIUS packets (RFC 2865 section 3, 2866 section 3, 5176 section 2.3) with their authenticators and the
  * Message-Authenticator of RFC 3579 section 3.2 (RFC 2869 5.14). No I/O: bytes in, bytes out.
  *
  * What each function verifies:
@@ -77,7 +77,7 @@ export function isRequestCode(code: RadiusCode): boolean {
 /**
  * Access-Request: random 16-byte Request Authenticator (or `authenticator`, for fixed test vectors), User-Password
  * hidden (RFC 2865 5.2). Accounting-, CoA-, Disconnect-Request: Request Authenticator =
- * MD5(code+id+len+16 zero bytes+attrs+secret) (RFC 2866 3, RFC 5176 3.4). Message-Authenticator (HMAC-MD5,
+ * MD5(code+id+len+16 zero bytes+attrs+secret) (RFC 2866 3, RFC 5176 2.3). Message-Authenticator (HMAC-MD5,
  * RFC 3579 3.2) is added first in the packet when `messageAuthenticator` is true or the attributes name one;
  * for an Access-Request it is added unless `messageAuthenticator` is false (BlastRADIUS, CVE-2024-3596).
  */
@@ -101,7 +101,7 @@ export function encodeRequest(
   const body = encodeAttributes(rest, access ? { secret, authenticator } : undefined);
   const packet = assemble(CODES[code], identifier, authenticator, withMA, body);
   // The Message-Authenticator of an accounting, CoA or Disconnect request is computed over 16 zero bytes in
-  // place of the authenticator, which then covers it (RFC 5176 3.2; FreeRADIUS rad_sign does the same).
+  // place of the authenticator, which then covers it (RFC 5176 3.4; FreeRADIUS rad_sign does the same).
   if (withMA) messageAuthenticator(packet, secret).copy(packet, HEADER + 2);
   if (!access) md5(packet, secret).copy(packet, AUTH_AT);
   return packet;
@@ -109,7 +109,7 @@ export function encodeRequest(
 
 /**
  * A reply to `request` (decoded): Response Authenticator = MD5(code+id+len+Request Authenticator+attrs+secret)
- * (RFC 2865 3, RFC 2866 3, RFC 5176 3.4). Message-Authenticator, first in the packet, is computed with the
+ * (RFC 2865 3, RFC 2866 3, RFC 5176 2.3). Message-Authenticator, first in the packet, is computed with the
  * request's authenticator in place (RFC 3579 3.2), when `messageAuthenticator` is true or the attributes name
  * one; by default when the request carried one.
  */

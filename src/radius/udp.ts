@@ -158,14 +158,56 @@ export interface Responder {
   close(): Promise<void>;
 }
 
-/** RFC 5080 2.2.2: how long a reply is kept for retransmissions of its request. */
+/** RFC 5080 2.2.2: how long a reply is kept for retransmissions of its request (5 to 30 s). */
 export const DUPLICATE_WINDOW_MS = 30_000;
 const MAX_REMEMBERED = 10_000;
 
 interface Remembered {
   at: number;
+  authenticator: Buffer;
   /** The bytes sent; undefined while the handler runs, or when it chose not to reply. */
   reply?: Buffer;
+}
+
+/**
+ * The requests of the last 30 s by source address, port and identifier (RFC 5080 2.2.2). Only verified requests
+ * reach it, so a forged packet cannot poison it. Entries are in arrival order; the old ones go as new ones come.
+ */
+class RecentRequests {
+  private readonly entries = new Map<string, Remembered>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** The entry of an earlier copy of `req`, or undefined after starting a new one (which replaces any other). */
+  duplicateOf(req: RadiusPacket, from: Peer): Remembered | undefined {
+    this.forgetOld();
+    const key = `${from.address}|${from.port}|${req.identifier}`;
+    const earlier = this.entries.get(key);
+    if (earlier?.authenticator.equals(req.authenticator)) return earlier;
+    // Same source and identifier but a new authenticator: a new request, the old entry goes (RFC 5080 2.2.2).
+    this.entries.delete(key);
+    this.entries.set(key, { at: this.now(), authenticator: req.authenticator });
+    return undefined;
+  }
+
+  /** The entry of the request `duplicateOf` just started. */
+  entryOf(req: RadiusPacket, from: Peer): Remembered | undefined {
+    const entry = this.entries.get(`${from.address}|${from.port}|${req.identifier}`);
+    return entry?.authenticator.equals(req.authenticator) ? entry : undefined;
+  }
+
+  /** Forgets `req`, so its retransmission is handled afresh. */
+  forget(req: RadiusPacket, from: Peer): void {
+    if (this.entryOf(req, from)) this.entries.delete(`${from.address}|${from.port}|${req.identifier}`);
+  }
+
+  private forgetOld(): void {
+    const oldest = this.now() - DUPLICATE_WINDOW_MS;
+    for (const [key, entry] of this.entries) {
+      if (entry.at > oldest && this.entries.size <= MAX_REMEMBERED) break;
+      this.entries.delete(key);
+    }
+  }
 }
 
 /**
@@ -177,8 +219,7 @@ interface Remembered {
 export async function listen(opts: ListenOptions): Promise<Responder> {
   const family = opts.address !== undefined && isIP(opts.address) === 6 ? 'udp6' : 'udp4';
   const socket = dgram.createSocket(family);
-  const now = opts.now ?? Date.now;
-  const remembered = new Map<string, Remembered>();
+  const recent = new RecentRequests(opts.now ?? Date.now);
   let closed = false;
 
   const drop = (reason: string, from: Peer): void => opts.onDrop?.(reason, from);
@@ -187,13 +228,6 @@ export async function listen(opts: ListenOptions): Promise<Responder> {
     socket.send(reply, from.port, from.address, (err) => {
       if (err) drop(`cannot send the reply: ${err.message}`, from);
     });
-  };
-  const forget = (): void => {
-    const oldest = now() - DUPLICATE_WINDOW_MS;
-    for (const [key, entry] of remembered) {
-      if (entry.at > oldest && remembered.size <= MAX_REMEMBERED) break;
-      remembered.delete(key);
-    }
   };
 
   const respond = async (msg: Buffer, from: Peer): Promise<void> => {
@@ -205,30 +239,24 @@ export async function listen(opts: ListenOptions): Promise<Responder> {
     } catch (err) {
       return drop(err instanceof Error ? err.message : String(err), from);
     }
-    forget();
-    const key = `${from.address}|${from.port}|${req.identifier}|${req.authenticator.toString('hex')}`;
-    const earlier = remembered.get(key);
-    if (earlier) {
-      if (earlier.reply) send(earlier.reply, from);
-      else drop(`duplicate ${req.code} ${req.identifier}, the first one has no reply (yet)`, from);
-      return;
-    }
-    const entry: Remembered = { at: now() };
-    remembered.set(key, entry);
+    const earlier = recent.duplicateOf(req, from);
+    if (earlier?.reply) return send(earlier.reply, from);
+    if (earlier)
+      return drop(`duplicate ${req.code} ${req.identifier}, the first one has no reply (yet)`, from);
     try {
       const answer = await opts.handle(req, from);
       if (!answer) return;
       const proxyState = answer.attributes.some(([name]) => name.toLowerCase() === 'proxy-state')
         ? []
         : attrs(req, 'Proxy-State').map((value): Attribute => ['Proxy-State', value]);
-      entry.reply = encodeResponse(answer.code, req, [...answer.attributes, ...proxyState], secret);
-      send(entry.reply, from);
+      const reply = encodeResponse(answer.code, req, [...answer.attributes, ...proxyState], secret);
+      const entry = recent.entryOf(req, from);
+      if (entry) entry.reply = reply;
+      send(reply, from);
     } catch (err) {
-      remembered.delete(key); // a retransmission tries the handler again
-      drop(
-        `no reply to ${req.code} ${req.identifier}: ${err instanceof Error ? err.message : String(err)}`,
-        from,
-      );
+      recent.forget(req, from); // a retransmission tries the handler again
+      const reason = err instanceof Error ? err.message : String(err);
+      drop(`no reply to ${req.code} ${req.identifier}: ${reason}`, from);
     }
   };
 

@@ -310,6 +310,24 @@ describe('listen', () => {
     expect(third.msg.toString()).toMatch(/answer 3/);
   });
 
+  it('the same identifier with a new authenticator is a new request, and replaces the remembered one', async () => {
+    const { server, handled } = await responder({
+      handle: async (req) => {
+        handled.push(req);
+        return { code: 'Accounting-Response', attributes: [] };
+      },
+    });
+    const nas = await rawPeer();
+    closers.push(nas.close);
+    const start = accounting(9, [['Acct-Status-Type', 'Start']]);
+    const stop = accounting(9, [['Acct-Status-Type', 'Stop']]);
+    for (const bytes of [start, stop, start]) {
+      nas.socket.send(bytes, server.port, '127.0.0.1');
+      await nas.next();
+    }
+    expect(handled.map((r) => attr(r, 'Acct-Status-Type'))).toEqual(['Start', 'Stop', 'Start']);
+  });
+
   it('drops a duplicate that arrives while the handler is still busy', async () => {
     let release: () => void = () => undefined;
     const busy = new Promise<void>((resolve) => (release = resolve));
