@@ -60,6 +60,13 @@ export function dispatch(opts: DispatchOptions, session: Session, req: Request):
     const handler = menu?.commands[verb];
     if (!handler) throw new Trap(MSG_NOT_MODELLED);
     const ret = handler(req.attrs);
+    if (ret instanceof Promise) {
+      ret.then(
+        (value) => session.send(out.done(value ?? undefined)),
+        (err: unknown) => session.send(trapReply(session, req, err, opts)),
+      );
+      return;
+    }
     session.send(out.done(ret ?? undefined));
   } catch (err) {
     session.send(trapReply(session, req, err, opts));

@@ -116,3 +116,21 @@ export const loginErrTrafficLimit = (user: string): string => `user ${user} has 
 export const loginErrSharedUsers = (user: string): string => `no more sessions are allowed for user ${user}`;
 export const LOGIN_ERR_BLOCKED = 'host is blocked';
 export const LOGIN_ERR_ALREADY = 'already authorized';
+
+/*
+ * RADIUS (docs/routeros.md "RADIUS"). ◐ The hotspot's own error texts for a login it asked a RADIUS server about
+ * (`errors.txt`, the same in every published hotspot template): `radius-timeout`, `auth-in-progress`, and a
+ * reject's own `Reply-Message` in place of `invalid username or password`. ✖ That the API's login words them
+ * the same, as for the other login refusals.
+ */
+export const LOGIN_ERR_RADIUS_TIMEOUT = 'RADIUS server is not responding';
+export const LOGIN_ERR_AUTHORIZING = 'already authorizing, retry later';
+/**
+ * ✖ The log lines of a CoA or Disconnect request the router drops: from an address no `/radius` entry has, or
+ * one that does not verify with that entry's secret (RouterOS counts them; its words, if it logs them, are
+ * unknown).
+ */
+export const radiusLogUnknownSender = (address: string): string =>
+  `incoming request from unknown address ${address}, dropped`;
+export const radiusLogBadRequest = (address: string, reason: string): string =>
+  `incoming request from ${address} dropped: ${reason}`;

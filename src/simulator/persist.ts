@@ -5,7 +5,14 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { newQueueRuntime, RouterState, zeroCounters, Counters, License } from './state';
+import {
+  Counters,
+  License,
+  newQueueRuntime,
+  RADIUS_INCOMING_DEFAULTS,
+  RouterState,
+  zeroCounters,
+} from './state';
 import type { Item } from './table';
 
 interface SavedItem {
@@ -23,6 +30,8 @@ export interface StateFile {
   license?: License;
   nextIds: Record<string, number>;
   tables: Record<string, SavedItem[]>;
+  /** `/radius/incoming` (absent in files saved before it was simulated: the defaults). */
+  radiusIncoming?: Record<string, string>;
 }
 
 export function snapshot(state: RouterState): StateFile {
@@ -39,13 +48,21 @@ export function snapshot(state: RouterState): StateFile {
         return saved;
       });
   }
-  return { format: 1, identity: state.identity, license: { ...state.license }, nextIds, tables };
+  return {
+    format: 1,
+    identity: state.identity,
+    license: { ...state.license },
+    nextIds,
+    tables,
+    radiusIncoming: { ...state.radiusIncoming },
+  };
 }
 
 /** Replace the state's configuration with a saved one. */
 export function restore(state: RouterState, file: StateFile): void {
   state.identity = file.identity;
   if (file.license) state.license = { ...file.license };
+  state.radiusIncoming = { ...RADIUS_INCOMING_DEFAULTS, ...file.radiusIncoming };
   for (const [key, table] of Object.entries(state.configTables())) {
     table.clear();
     // A file saved before server profiles were simulated: the router keeps the ones its setup made.

@@ -20,25 +20,44 @@ import {
 } from './messages';
 import type { Dhcp } from './dhcp';
 import type { RouterLog } from './log';
-import {
-  ActiveItem,
-  CookieItem,
-  HostItem,
-  newQueueRuntime,
-  QueueItem,
-  RouterState,
-  UserItem,
-  zeroCounters,
-} from './state';
-import { QUEUE_DEFAULTS } from './menus/queue';
-import { ipToInt, normaliseMac, parseDuration, parseRateLimit, RateLimit, formatDuration } from './values';
+import { giveCookie } from './cookies';
+import { addSessionQueue } from './session-queue';
+import { ActiveItem, HostItem, RadiusGrant, RouterState, UserItem, zeroCounters } from './state';
+import { ipToInt, normaliseMac, parseDuration, parseRateLimit } from './values';
 
 const ANY_MAC = '00:00:00:00:00:00';
 
-/** Why a session ended, as the hotspot's log line words it (docs/routeros.md "Log"). */
-export type LogoutReason = 'admin reset' | 'session timeout' | 'traffic limit reached' | 'lost dhcp lease';
+/**
+ * Why a session ended, as the hotspot's log line words it (docs/routeros.md "Log"). ✖ `idle timeout`, `user
+ * request` (the status page's logout) and `router reboot` (its lines are gone with the reboot's log anyway).
+ */
+export type LogoutReason =
+  | 'admin reset'
+  | 'session timeout'
+  | 'idle timeout'
+  | 'traffic limit reached'
+  | 'lost dhcp lease'
+  | 'user request'
+  | 'router reboot';
+
+/** Told when a session starts and when it ends (RADIUS accounting listens). */
+export interface SessionListener {
+  started(session: ActiveItem): void;
+  /** Called while the session is still listed, its counters final. */
+  ended(session: ActiveItem, reason: LogoutReason): void;
+}
+
+/** Login arguments as `/ip/hotspot/active/login` takes them. */
+export interface LoginArgs {
+  user?: string;
+  password?: string;
+  ip?: string;
+  mac?: string;
+}
 
 export class Hotspot {
+  private readonly listeners = new Set<SessionListener>();
+
   /**
    * @param usageChanged a user's accumulated usage changed (it is persisted with the config).
    * @param log the router's log: logins, logouts and refused logins are written to it.
@@ -127,6 +146,11 @@ export class Hotspot {
     return host;
   }
 
+  onSession(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private defaultServer(): string {
     return this.state.servers.list[0]?.cfg.name ?? 'hotspot1';
   }
@@ -146,28 +170,38 @@ export class Hotspot {
   }
 
   /**
-   * `/ip/hotspot/active/login`. The device must be one the hotspot sees: its IP in the host list, with the
-   * MAC given. A login never creates a host (a real router has no way to reach a device it has not seen),
-   * so a test must add the device first (`addDevice`). Then the credentials, then the account's own limits.
-   * All texts: messages.ts.
+   * `/ip/hotspot/active/login` against the local users. The device must be one the hotspot sees: its IP in the
+   * host list, with the MAC given. A login never creates a host (a real router has no way to reach a device it
+   * has not seen), so a test must add the device first (`addDevice`). Then the credentials, then the account's
+   * own limits. All texts: messages.ts.
    */
-  login(args: { user?: string; password?: string; ip?: string; mac?: string }): ActiveItem {
+  login(args: LoginArgs): ActiveItem {
     try {
-      const session = this.tryLogin(args);
-      this.log.write('hotspot,account,info,debug', `${session.user} (${session.ip}): logged in`);
+      const session = this.loginLocal(args);
+      this.loggedIn(session);
       return session;
     } catch (err) {
-      // ◐ a refused login is logged with its reason, under the name and address it was tried with.
-      if (err instanceof Trap)
-        this.log.write(
-          'hotspot,info,debug',
-          `${args.user ?? ''} (${args.ip ?? ''}): login failed: ${err.message}`,
-        );
+      if (err instanceof Trap) this.loginFailed(args, err.message);
       throw err;
     }
   }
 
-  private tryLogin(args: { user?: string; password?: string; ip?: string; mac?: string }): ActiveItem {
+  /** The log line of a login. */
+  loggedIn(session: ActiveItem): void {
+    this.log.write('hotspot,account,info,debug', `${session.user} (${session.ip}): logged in`);
+  }
+
+  /** ◐ A refused login is logged with its reason, under the name and address it was tried with. */
+  loginFailed(args: LoginArgs, reason: string): void {
+    this.log.write('hotspot,info,debug', `${args.user ?? ''} (${args.ip ?? ''}): login failed: ${reason}`);
+  }
+
+  hasLocalUser(name: string | undefined): boolean {
+    return name !== undefined && this.state.users.byNameGet(name) !== undefined;
+  }
+
+  /** A login checked against the local users, without its log line. */
+  loginLocal(args: LoginArgs): ActiveItem {
     const host = this.hostFor(args.ip, args.mac);
     const user = args.user !== undefined ? this.state.users.byNameGet(args.user) : undefined;
     if (
@@ -180,20 +214,44 @@ export class Hotspot {
     const name = user.cfg.name;
     const bound = user.cfg['mac-address'];
     if (bound && bound !== ANY_MAC && bound !== host.mac) throw loginTrap(loginErrMacNotAllowed(name));
-    if (this.bindingType(host) === 'blocked') throw loginTrap(LOGIN_ERR_BLOCKED);
-    if (host.authorized) throw loginTrap(LOGIN_ERR_ALREADY);
+    this.checkDevice(host);
     const limit = parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0;
     if (limit > 0 && user.uptime >= limit) throw loginTrap(loginErrUptimeLimit(name));
     if (overBytes(user)) throw loginTrap(loginErrTrafficLimit(name));
-    const profile = this.state.profiles.byNameGet(user.cfg.profile ?? 'default');
-    const shared = profile?.cfg['shared-users'] ?? '1';
-    const sessions = this.state.active.list.filter((a) => a.userId === user.id).length;
+    const profileName = user.cfg.profile ?? 'default';
+    this.checkShared(name, profileName, (a) => a.userId === user.id);
+    return this.startSession(host, { user: name, userId: user.id, profile: profileName });
+  }
+
+  /**
+   * A session that RADIUS authenticated (docs/routeros.md "RADIUS"): `profile` is the hotspot user profile it
+   * runs with; the grant's values override that profile's. ✖ The profile's shared-users counts the sessions of
+   * the same name, as for a local user.
+   */
+  startRadiusSession(
+    host: HostItem,
+    login: { user: string; profile: string; grant: RadiusGrant; acctSessionId: string },
+  ): ActiveItem {
+    const { user, profile, grant, acctSessionId } = login;
+    this.checkDevice(host);
+    this.checkShared(user, profile, (a) => a.radius !== undefined && a.user === user);
+    return this.startSession(host, { user, userId: '', profile, radius: grant, acctSessionId });
+  }
+
+  /** The device may log in: not blocked by an ip-binding, not logged in already. */
+  checkDevice(host: HostItem): void {
+    if (this.bindingType(host) === 'blocked') throw loginTrap(LOGIN_ERR_BLOCKED);
+    if (host.authorized) throw loginTrap(LOGIN_ERR_ALREADY);
+  }
+
+  private checkShared(name: string, profileName: string, mine: (a: ActiveItem) => boolean): void {
+    const shared = this.state.profiles.byNameGet(profileName)?.cfg['shared-users'] ?? '1';
+    const sessions = this.state.active.list.filter(mine).length;
     if (shared !== 'unlimited' && sessions >= Number(shared)) throw loginTrap(loginErrSharedUsers(name));
-    return this.startSession(user, host, profile?.cfg ?? {});
   }
 
   /** The host the login is for: found by IP, and it must have the MAC given. */
-  private hostFor(ip: string | undefined, macText: string | undefined): HostItem {
+  hostFor(ip: string | undefined, macText: string | undefined): HostItem {
     if (macText === undefined || macText === '') throw new Trap(LOGIN_ERR_MAC_REQUIRED, CATEGORY.argument);
     const mac = normaliseMac(macText);
     if (mac === null) throw new Trap(msgInvalidValue('mac-address'), CATEGORY.argument);
@@ -205,12 +263,15 @@ export class Hotspot {
     return host;
   }
 
-  private startSession(user: UserItem, host: HostItem, profile: Record<string, string>): ActiveItem {
+  private startSession(
+    host: HostItem,
+    who: { user: string; userId: string; profile: string; radius?: RadiusGrant; acctSessionId?: string },
+  ): ActiveItem {
     const session: ActiveItem = {
       id: this.state.active.newId(),
       cfg: {},
-      userId: user.id,
-      user: user.cfg.name,
+      userId: who.userId,
+      user: who.user,
       mac: host.mac,
       ip: host.ip,
       server: host.server,
@@ -218,39 +279,20 @@ export class Hotspot {
       // ✖ what login-by shows for an API login; http-pap is what an external portal's POST gives.
       loginBy: 'http-pap',
       counters: zeroCounters(),
+      profile: who.profile,
+      acctSessionId: who.acctSessionId ?? this.state.nextAcctSessionId(),
+      radius: who.radius,
     };
-    const rl = profile['rate-limit'] ? parseRateLimit(profile['rate-limit']) : null;
-    if (rl) session.queueId = this.addSessionQueue(user.cfg.name, host.ip, rl, profile);
+    const profile = this.state.profiles.byNameGet(who.profile)?.cfg ?? {};
+    const rateText = who.radius?.rateLimit ?? profile['rate-limit'];
+    const rl = rateText ? parseRateLimit(rateText) : null;
+    if (rl) session.queueId = addSessionQueue(this.state, who.user, host.ip, rl, profile);
     host.authorized = true;
     this.state.active.insert(session);
     this.state.hosts.emit('set', host);
-    this.giveCookie(session);
+    giveCookie(this.state, this.now(), session);
+    for (const l of this.listeners) l.started(session);
     return session;
-  }
-
-  /**
-   * ✔ An HTTP login on a server whose profile's `login-by` has `cookie` leaves a cookie for that browser, valid for
-   * the profile's `http-cookie-lifetime`. ✖ The simulator's logins stand for the external portal's HTTP login
-   * (`login-by` http-pap), so they get one; a later login of the same user on the same device renews it.
-   */
-  private giveCookie(session: ActiveItem): void {
-    const server = this.state.servers.byNameGet(session.server);
-    const profile = this.state.serverProfiles.byNameGet(server?.cfg.profile ?? 'default');
-    const methods = (profile?.cfg['login-by'] ?? '').split(',');
-    if (!methods.includes('cookie')) return;
-    const lifetime = parseDuration(profile?.cfg['http-cookie-lifetime'] ?? '3d') ?? 0;
-    const cookies = this.state.cookies;
-    for (const c of cookies.list.filter((c) => c.user === session.user && c.mac === session.mac))
-      cookies.remove(c);
-    const cookie: CookieItem = {
-      id: cookies.newId(),
-      cfg: {},
-      dynamic: true,
-      user: session.user,
-      mac: session.mac,
-      expiresAt: this.now() + lifetime * 1000,
-    };
-    cookies.insert(cookie);
   }
 
   /** Cookies past their lifetime are gone. */
@@ -259,43 +301,12 @@ export class Hotspot {
   }
 
   /**
-   * ✔ [HSU] a profile with rate-limit gets a dynamic simple queue at login; ◐ named `<hotspot-USER>`;
-   * position from the profile's insert-queue-before (✖ default: we use `first`).
-   */
-  private addSessionQueue(user: string, ip: string, rl: RateLimit, profile: Record<string, string>): string {
-    const queues = this.state.queues;
-    let name = `<hotspot-${user}>`;
-    // ✖ a second session of a shared user: RouterOS's naming is unknown; keep names unique.
-    for (let n = 2; queues.byNameGet(name); n++) name = `<hotspot-${user}-${n}>`;
-    const p = (x: [number, number]): string => `${x[0]}/${x[1]}`;
-    const cfg = {
-      ...QUEUE_DEFAULTS,
-      name,
-      target: `${ip}/32`,
-      parent:
-        profile['parent-queue'] && queues.byNameGet(profile['parent-queue'])
-          ? profile['parent-queue']
-          : 'none',
-      'max-limit': p(rl.maxLimit),
-      'limit-at': p(rl.limitAt),
-      'burst-limit': p(rl.burstLimit),
-      'burst-threshold': rl.burstLimit[0] || rl.burstLimit[1] ? p(rl.burstThreshold) : '0/0',
-      'burst-time': `${formatDuration(rl.burstTime[0])}/${formatDuration(rl.burstTime[1])}`,
-      priority: `${rl.priority}/${rl.priority}`,
-    };
-    const q: QueueItem = { id: queues.newId(), cfg, dynamic: true, ...newQueueRuntime() };
-    const where = profile['insert-queue-before'] ?? 'first';
-    const before =
-      where === 'bottom' ? undefined : where === 'first' ? queues.list[0] : queues.byNameGet(where);
-    queues.insert(q, before);
-    return q.id;
-  }
-
-  /**
    * Log out: the session's time and bytes are added to the user (updated when the session ends,
    * docs/routeros.md "Hotspot user limits").
    */
   logout(session: ActiveItem, reason: LogoutReason = 'admin reset'): void {
+    if (this.state.active.get(session.id) !== session) return;
+    for (const l of this.listeners) l.ended(session, reason);
     this.log.write('hotspot,account,info,debug', `${session.user} (${session.ip}): logged out: ${reason}`);
     const user = this.state.users.get(session.userId);
     if (user) {
@@ -319,30 +330,54 @@ export class Hotspot {
     return Math.max(0, (this.now() - session.loginAt) / 1000);
   }
 
-  /** Seconds left before limit-uptime or the profile's session-timeout ends the session, or null. */
+  /** Seconds left before limit-uptime, the session timeout (RADIUS's or the profile's) ends the session, or null. */
   timeLeft(session: ActiveItem): number | null {
-    const user = this.state.users.get(session.userId);
-    if (!user) return null;
     const up = this.sessionUptime(session);
     const limits: number[] = [];
-    const limit = parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0;
-    if (limit > 0) limits.push(limit - user.uptime - up);
-    const profile = this.state.profiles.byNameGet(user.cfg.profile ?? 'default');
-    const timeout = parseDuration(profile?.cfg['session-timeout'] ?? '0') ?? 0;
+    const user = this.state.users.get(session.userId);
+    const limit = user ? (parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0) : 0;
+    if (user && limit > 0) limits.push(limit - user.uptime - up);
+    const timeout = session.radius?.sessionTimeout ?? this.profileSeconds(session, 'session-timeout');
     if (timeout > 0) limits.push(timeout - up);
+    if (!user && !session.radius) return null;
     return limits.length ? Math.max(0, Math.min(...limits)) : null;
   }
 
-  /** End sessions (all, or those given) whose time or traffic allowance is used up. */
+  /** The session's idle timeout in seconds (RADIUS's Idle-Timeout, else its profile's), 0 for none. */
+  idleTimeout(session: ActiveItem): number {
+    return session.radius?.idleTimeout ?? this.profileSeconds(session, 'idle-timeout');
+  }
+
+  /** Seconds since the device's last traffic, or since the login when that came later. */
+  idleTime(session: ActiveItem): number {
+    const host = this.state.hostsByMac.get(session.mac);
+    const last = Math.max(session.loginAt, host?.lastSeenAt ?? 0);
+    return Math.max(0, (this.now() - last) / 1000);
+  }
+
+  private profileSeconds(session: ActiveItem, field: string): number {
+    return parseDuration(this.state.profiles.byNameGet(session.profile)?.cfg[field] ?? '0') ?? 0;
+  }
+
+  /** End sessions (all, or those given) whose time, idle time or traffic allowance is used up. */
   enforceLimits(sessions: readonly ActiveItem[] = this.state.active.list): void {
     for (const s of [...sessions]) {
       const left = this.timeLeft(s);
       const user = this.state.users.get(s.userId);
+      const idle = this.idleTimeout(s);
       // ✖ a limit-uptime that ran out is logged like the profile's session-timeout.
       if (left !== null && left <= 0) this.logout(s, 'session timeout');
+      else if (idle > 0 && this.idleTime(s) >= idle) this.logout(s, 'idle timeout');
       else if (user && overBytes(user, s)) this.logout(s, 'traffic limit reached');
+      else if (overGrant(s)) this.logout(s, 'traffic limit reached');
     }
   }
+}
+
+/** A RADIUS session past its `Mikrotik-Total-Limit` (+ `-Gigawords`): bytes both ways, this session only. */
+function overGrant(s: ActiveItem): boolean {
+  const limit = s.radius?.limitBytesTotal ?? 0;
+  return limit > 0 && s.counters.bytesIn + s.counters.bytesOut >= limit;
 }
 
 function overBytes(user: UserItem, session?: ActiveItem): boolean {

@@ -77,7 +77,22 @@ export const zeroInterfaceCounters = (): InterfaceCounters => ({
   txPacket: 0,
 });
 
+/**
+ * What a RADIUS Access-Accept gave a session (docs/routeros.md "RADIUS"): each value, when present, overrides
+ * the session's user profile. Times in seconds, bytes as integers.
+ */
+export interface RadiusGrant {
+  rateLimit?: string;
+  sessionTimeout?: number;
+  idleTimeout?: number;
+  limitBytesTotal?: number;
+  interimInterval?: number;
+  /** `Class` attributes of the Access-Accept, echoed in every accounting request. */
+  classes: Buffer[];
+}
+
 export interface ActiveItem extends Item {
+  /** The local `/ip/hotspot/user`'s `.id`; empty for a session that RADIUS authenticated. */
   userId: string;
   user: string;
   mac: string;
@@ -87,6 +102,12 @@ export interface ActiveItem extends Item {
   loginBy: string;
   counters: Counters;
   queueId?: string;
+  /** The hotspot user profile the session runs with. */
+  profile: string;
+  /** `Acct-Session-Id`: eight hex digits, unique per session (docs/routeros.md "RADIUS"). */
+  acctSessionId: string;
+  /** Set when RADIUS authenticated the session (`radius=true` in `/ip/hotspot/active`). */
+  radius?: RadiusGrant;
 }
 
 /** A `/ip/firewall/filter` rule; its counters are runtime-only like a queue's. */
@@ -152,6 +173,10 @@ export class RouterState {
   /** Runtime, like sessions: cookies of HTTP logins and the DHCP server's dynamic leases. */
   readonly cookies = new Table<CookieItem>('/ip/hotspot/cookie');
   readonly leases = new Table<LeaseItem>('/ip/dhcp-server/lease');
+  /** RADIUS servers the router asks (`/radius`), in list order. */
+  readonly radius = new Table<Item>('/radius');
+  /** `/radius/incoming`: one settings row, persisted with the configuration. */
+  radiusIncoming: Record<string, string> = { ...RADIUS_INCOMING_DEFAULTS };
   /** Counters per interface name since boot (missing: all zero). */
   readonly interfaceCounters = new Map<string, InterfaceCounters>();
   license: License;
@@ -163,8 +188,10 @@ export class RouterState {
    * again (a reset configuration), as the owner would answer it again.
    */
   setupDnsName = '';
+  private acctSessionSeq = 0;
 
   constructor(identity: string, now: number, license: License) {
+    this.newAcctSessionBase();
     this.identity = identity;
     this.bootAt = now;
     this.license = license;
@@ -184,8 +211,23 @@ export class RouterState {
       : ['ether1', 'ether2', 'bridge-hotspot'];
   }
 
+  /**
+   * The next `Acct-Session-Id`. ◐ RouterOS prints eight lower-case hex digits (`81a00005` in accounting records
+   * published from hotspots); ✖ how it makes them: here a random start per boot, counting up.
+   */
+  nextAcctSessionId(): string {
+    this.acctSessionSeq = (this.acctSessionSeq + 1) >>> 0;
+    return this.acctSessionSeq.toString(16).padStart(8, '0');
+  }
+
+  /** A boot: session ids start from a new random point, so a session after a reboot never reuses an id. */
+  newAcctSessionBase(random: () => number = Math.random): void {
+    this.acctSessionSeq = (0x80000000 + Math.floor(random() * 0x7ff) * 0x100000) >>> 0;
+  }
+
   /** Factory defaults of a fresh hotspot setup. */
   installDefaults(): void {
+    this.radiusIncoming = { ...RADIUS_INCOMING_DEFAULTS };
     this.profiles.insert({ id: this.profiles.newId(), cfg: { ...PROFILE_DEFAULTS, name: 'default' } });
     this.installServerProfiles();
     this.servers.insert({
@@ -240,9 +282,17 @@ export class RouterState {
       users: this.users as unknown as Table<Item>,
       queues: this.queues as unknown as Table<Item>,
       bindings: this.bindings,
+      radius: this.radius,
     };
   }
 }
+
+/** ◐ `/radius/incoming` on a router nobody changed (the API's defaults, as published router data shows them). */
+export const RADIUS_INCOMING_DEFAULTS: Record<string, string> = {
+  accept: 'false',
+  port: '3799',
+  vrf: 'main',
+};
 
 export const PROFILE_DEFAULTS: Record<string, string> = {
   'shared-users': '1',
@@ -274,6 +324,26 @@ export const SERVER_PROFILE_DEFAULTS: Record<string, string> = {
   'install-hotspot-queue': 'false',
   'use-radius': 'false',
 };
+
+/**
+ * A server profile's RADIUS settings as RouterOS 7 defaults them (◐ the API's defaults, as published router
+ * data shows them). RouterOS lists them only while `use-radius` is on (◐ a published 7.x `print` of a profile
+ * with `use-radius=false` has none of them), so a profile keeps only what was set, and these fill the rest.
+ */
+export const SERVER_PROFILE_RADIUS_DEFAULTS: Record<string, string> = {
+  'nas-port-type': 'wireless-802.11',
+  'radius-accounting': 'true',
+  'radius-default-domain': '',
+  'radius-interim-update': 'received',
+  'radius-location-id': '',
+  'radius-location-name': '',
+  'radius-mac-format': 'XX:XX:XX:XX:XX:XX',
+};
+
+/** A server profile's value, its RADIUS default when it was never set. */
+export function serverProfileValue(cfg: Record<string, string>, key: string): string {
+  return cfg[key] ?? SERVER_PROFILE_RADIUS_DEFAULTS[key] ?? SERVER_PROFILE_DEFAULTS[key] ?? '';
+}
 
 export const HOTSPOT_PLACEHOLDER_COMMENT = 'place hotspot rules here';
 

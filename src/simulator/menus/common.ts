@@ -17,8 +17,11 @@ import type { Item, Table } from '../table';
 import { normaliseDuration, normaliseMac, parseBool, parseUint } from '../values';
 
 export type Args = Map<string, string>;
-/** A command handler; the returned string becomes `!done =ret=`. */
-export type Handler = (args: Args) => string | void;
+/**
+ * A command handler; the returned string becomes `!done =ret=`. A handler that waits for something (a hotspot
+ * login asking a RADIUS server) returns a promise, and its reply comes when it settles.
+ */
+export type Handler = (args: Args) => string | void | Promise<string | void>;
 /**
  * A monitor command (`monitor-traffic`, …): checks its arguments (throwing a Trap) and returns what reads one
  * sample, a `!re` per row. The dispatcher runs it `once`, every `interval` for a `duration`, or until `/cancel`.
