@@ -4,6 +4,7 @@
  * simulator instead of a flaky real router.
  */
 import type { TrapInfo } from './messages';
+import type { CoaRateMode } from './radius/incoming';
 
 export type Fault =
   | { kind: 'drop'; path: string }
@@ -21,6 +22,7 @@ function matches(pattern: string, command: string): boolean {
 export class Faults {
   private pending: Fault[] = [];
   private silenceArmed = false;
+  private coaRate: CoaRateMode = 'apply';
 
   /** @param silenceNow called by silenceAfterLogin() to mute the sessions that are already logged in. */
   constructor(private readonly silenceNow: () => void) {}
@@ -61,6 +63,19 @@ export class Faults {
     this.silenceNow();
   }
 
+  /**
+   * How the router answers a CoA that changes a session's rate (docs/routeros.md "RADIUS"): `apply` (default),
+   * `nak` (CoA-NAK, Error-Cause Unsupported-Service) or `silent` (no answer). Unlike the one-shot faults this
+   * is the router's way until changed again, so a product's fallback to Disconnect can be tested.
+   */
+  coaRateChanges(mode: CoaRateMode): void {
+    this.coaRate = mode;
+  }
+
+  get coaRateMode(): CoaRateMode {
+    return this.coaRate;
+  }
+
   /** The first pending fault for this command, removed (one-shot). */
   take(command: string): Fault | undefined {
     const i = this.pending.findIndex((f) => matches(f.path, command));
@@ -76,5 +91,6 @@ export class Faults {
   clear(): void {
     this.pending = [];
     this.silenceArmed = false;
+    this.coaRate = 'apply';
   }
 }

@@ -19,6 +19,8 @@ import { restore, snapshot, StateStore } from './persist';
 import type { Row } from './query';
 import type { Request } from './request';
 import { CommandSchema } from './schema';
+import { HotspotLogin } from './hotspot-login';
+import { RouterRadius } from './radius';
 import { Hotspot } from './sessions';
 import { BoardKind, License, newLicenseId, RouterState } from './state';
 import { Traffic, Transfer } from './traffic';
@@ -28,6 +30,11 @@ export { demoDevice, REBOOT_DOWN_MS, type RouterSimulatorOptions } from './optio
 export type { Logger, SimStats };
 
 let sharedSchema: CommandSchema | undefined;
+
+/** The address the simulator's services listen on, as an IPv4 address the router can name itself by. */
+function listenAddress(host: string | undefined): string {
+  return host ?? '127.0.0.1';
+}
 
 /** A CHR with a paid `p1` licence: a `free` CHR would cap every interface at 1 Mbit/s, which we do not model. */
 function makeLicense(board: BoardKind): License {
@@ -39,6 +46,8 @@ export class RouterSimulator {
   readonly faults: Faults;
   private readonly state: RouterState;
   private readonly hotspot: Hotspot;
+  private readonly radius: RouterRadius;
+  private readonly login: HotspotLogin;
   private readonly traffic: Traffic;
   private readonly log: RouterLog;
   private readonly interfaces: Interfaces;
@@ -70,6 +79,19 @@ export class RouterSimulator {
     this.interfaces = new Interfaces(this.state, this.now, timeZone);
     this.traffic = new Traffic(this.state, this.hotspot, this.now, this.interfaces);
     this.faults = new Faults(() => this.silenceLoggedIn());
+    if (opts.coaRateChange) this.faults.coaRateChanges(opts.coaRateChange);
+    const warn = (message: string, err: unknown): void => this.opts.logger?.warn(message, err);
+    this.radius = new RouterRadius({
+      state: this.state,
+      hotspot: this.hotspot,
+      log: this.log,
+      now: this.now,
+      listenHost: listenAddress(opts.host),
+      incomingPort: opts.radiusIncomingPort,
+      coaRateMode: () => this.faults.coaRateMode,
+      warn,
+    });
+    this.login = new HotspotLogin(this.state, this.hotspot, this.radius);
     if (opts.stateFile) this.store = new StateStore(opts.stateFile);
     const saved = this.store?.load();
     if (saved) restore(this.state, saved);
@@ -98,7 +120,16 @@ export class RouterSimulator {
       void this.reboot({ downMs: this.opts.rebootDownMs ?? REBOOT_DOWN_MS }).catch((err: unknown) =>
         this.opts.logger?.warn('simulator: reboot failed', err),
       );
-    const parts = { hotspot: this.hotspot, interfaces: this.interfaces, log: this.log, dhcp, reboot };
+    const parts = {
+      hotspot: this.hotspot,
+      interfaces: this.interfaces,
+      log: this.log,
+      dhcp,
+      reboot,
+      login: this.login,
+      radiusCounters: this.radius.servers,
+      radiusIncomingChanged: () => void this.radius.incomingChanged(),
+    };
     for (const m of allMenus(core, parts)) this.menus.set(m.path, m);
   }
 
@@ -108,6 +139,20 @@ export class RouterSimulator {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The UDP port of the CoA/Disconnect listener, or undefined while `/radius/incoming` does not accept. */
+  get radiusIncomingPort(): number | undefined {
+    return this.radius.incomingPort;
+  }
+
+  /**
+   * Resolves when the router has nothing left to do on the RADIUS side: every accounting request so far answered
+   * or given up, and the incoming listener where `/radius/incoming` says.
+   */
+  async radiusSettled(): Promise<void> {
+    await this.radius.incomingChanged();
+    await this.radius.settled();
   }
 
   /** The machine's licence id as `/system/license/print` shows it (`system-id` or `software-id`). */
@@ -133,6 +178,7 @@ export class RouterSimulator {
     this.server = server;
     const addr = server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : 0;
+    await this.radius.setUp(this.reachable);
     // With the real clock, time-based limits need a heartbeat; with a fake clock the test calls tick().
     if (!this.opts.clock) {
       this.housekeeping = setInterval(() => this.tick(1), 1000);
@@ -152,6 +198,7 @@ export class RouterSimulator {
       this.rebootTimer = undefined;
     }
     this.dropAll();
+    await this.radius.stop();
     this.store?.flush();
     const server = this.server;
     this.server = undefined;
@@ -238,6 +285,7 @@ export class RouterSimulator {
     this.hotspot.enforceLimits();
     this.hotspot.expireCookies();
     this.traffic.decayRates(seconds);
+    this.radius.tick();
   }
 
   startDemoTraffic(opts: { intervalMs?: number } = {}): void {
@@ -301,7 +349,7 @@ export class RouterSimulator {
     const s = this.state;
     // Sessions end the way a logout ends them, so their time and bytes count against the user's limits: a
     // reboot must not hand out free time. ✖ Whether RouterOS saves the interrupted session's usage.
-    for (const a of [...s.active.list]) this.hotspot.logout(a);
+    for (const a of [...s.active.list]) this.hotspot.logout(a, 'router reboot');
     s.queues.clear((q) => q.dynamic === true);
     for (const q of s.queues.list) resetQueueCounters(q);
     for (const f of s.filters.list) {
@@ -345,6 +393,8 @@ export class RouterSimulator {
   setReachable(up: boolean): void {
     this.reachable = up;
     if (!up) this.dropAll();
+    // The CoA/Disconnect listener goes with the network (only once the simulator has started).
+    if (this.server) void this.radius.setUp(up);
   }
 
   setLatency(ms: number): void {

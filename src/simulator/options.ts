@@ -1,5 +1,6 @@
 /** What a RouterSimulator is told about the machine it plays and how it answers. */
 import type { Logger } from './connection';
+import type { CoaRateMode } from './radius/incoming';
 import type { TagPosition } from './request';
 import type { BoardKind } from './state';
 
@@ -36,6 +37,14 @@ export interface RouterSimulatorOptions {
    * router takes half a minute to a minute.
    */
   rebootDownMs?: number;
+  /**
+   * The UDP port of the router's CoA/Disconnect listener, instead of `/radius/incoming`'s `port` (3799 by
+   * default): 0 takes any free port; `radiusIncomingPort` on the simulator tells which. It listens only while
+   * `/radius/incoming` has `accept=yes`, as a router does.
+   */
+  radiusIncomingPort?: number;
+  /** How the router answers a CoA that changes a session's rate: `apply` (default), `nak` or `silent`. */
+  coaRateChange?: CoaRateMode;
 }
 
 /** Away after an API reboot unless told otherwise: long enough to watch the controller reconnect. */

@@ -4,6 +4,7 @@
  */
 import { CATEGORY, MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER, msgInvalidValue, Trap } from '../messages';
 import type { Row } from '../query';
+import type { HotspotLogin } from '../hotspot-login';
 import type { Hotspot } from '../sessions';
 import {
   ActiveItem,
@@ -12,11 +13,12 @@ import {
   PROFILE_DEFAULTS,
   SERVER_DEFAULTS,
   SERVER_PROFILE_DEFAULTS,
+  SERVER_PROFILE_RADIUS_DEFAULTS,
   UserItem,
   zeroCounters,
 } from '../state';
 import type { Item, Table } from '../table';
-import { formatDuration, formatSeconds, parseRateLimit } from '../values';
+import { formatDuration, formatSeconds, parseDuration, parseRateLimit, parseUint } from '../values';
 import {
   bool,
   configVerbs,
@@ -79,7 +81,35 @@ export function profileMenu(core: SimCore): Menu {
 const LOGIN_METHODS = ['mac', 'cookie', 'http-chap', 'https', 'http-pap', 'trial', 'mac-cookie'];
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-/** `/ip/hotspot/profile`: server profiles (the login page's `dns-name`, gateway address, login methods). */
+/** ◐ The MAC formats RouterOS offers for RADIUS (published router data's list). */
+export const RADIUS_MAC_FORMATS = [
+  'XX XX XX XX XX XX',
+  'XX:XX:XX:XX:XX:XX',
+  'XXXXXX-XXXXXX',
+  'XXXXXXXXXXXX',
+  'XX-XX-XX-XX-XX-XX',
+  'XXXX:XXXX:XXXX',
+  'XXXXXX:XXXXXX',
+];
+
+/** ✖ `nas-port-type` by name (the old manual's three) or as a number (RFC 2865's NAS-Port-Type values). */
+const NAS_PORT_TYPES = ['ethernet', 'cable', 'wireless-802.11'];
+
+/**
+ * ◐ `radius-interim-update`: `received` (the server's Acct-Interim-Interval) or a time; `0s` is the same as
+ * `received` and prints so.
+ */
+const interimUpdate = (v: string, arg: string): string => {
+  if (v === 'received') return v;
+  const s = parseDuration(v);
+  if (s === null) return failInvalid(arg);
+  return s === 0 ? 'received' : formatDuration(s);
+};
+
+/**
+ * `/ip/hotspot/profile`: server profiles (the login page's `dns-name`, gateway address, login methods, RADIUS).
+ * The RADIUS settings are listed only while `use-radius` is on (state.ts SERVER_PROFILE_RADIUS_DEFAULTS).
+ */
 export function serverProfileMenu(core: SimCore): Menu {
   const spec: ConfigSpec = {
     defaults: SERVER_PROFILE_DEFAULTS,
@@ -100,9 +130,40 @@ export function serverProfileMenu(core: SimCore): Menu {
       'split-user-domain': bool,
       'install-hotspot-queue': bool,
       'use-radius': bool,
+      'radius-accounting': bool,
+      'radius-interim-update': interimUpdate,
+      'radius-mac-format': oneOf(...RADIUS_MAC_FORMATS),
+      'nas-port-type': (v, arg) =>
+        NAS_PORT_TYPES.includes(v) || parseUint(v) !== null ? v : failInvalid(arg),
+      'mac-auth-mode': oneOf('mac-as-username', 'mac-as-username-and-password'),
+      'trial-uptime-limit': duration,
+      'trial-uptime-reset': duration,
+      'trial-user-profile': ref(() => core.state.profiles),
     },
   };
-  return configMenu('/ip/hotspot/profile', core.state.serverProfiles, spec, core);
+  const table = core.state.serverProfiles;
+  const render = (item: Item): Row => {
+    const radius = item.cfg['use-radius'] === 'true';
+    const row = renderConfig(
+      item,
+      radius ? { ...SERVER_PROFILE_RADIUS_DEFAULTS, ...radiusPart(item.cfg) } : {},
+    );
+    if (!radius) for (const k of Object.keys(SERVER_PROFILE_RADIUS_DEFAULTS)) delete row[k];
+    return row;
+  };
+  return {
+    path: '/ip/hotspot/profile',
+    table,
+    render,
+    rows: () => table.list.map(render),
+    commands: configVerbs(table, spec, core),
+  };
+}
+
+function radiusPart(cfg: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(SERVER_PROFILE_RADIUS_DEFAULTS)) if (cfg[k] !== undefined) out[k] = cfg[k];
+  return out;
 }
 
 export function bindingMenu(core: SimCore): Menu {
@@ -200,11 +261,15 @@ function failInvalid(arg: string): never {
   throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
 }
 
-export function activeMenu(core: SimCore, hotspot: Hotspot): Menu {
+/**
+ * `/ip/hotspot/active`: ✔ a session's limits are listed when it has them (`idle-timeout`, `limit-bytes-total`);
+ * `radius` says whether RADIUS authenticated it. Its `login` waits for a RADIUS answer when it asks one.
+ */
+export function activeMenu(core: SimCore, hotspot: Hotspot, login: HotspotLogin): Menu {
   const active = core.state.active;
   const render = (a: ActiveItem): Row => {
-    const host = core.state.hostsByMac.get(a.mac);
     const left = hotspot.timeLeft(a);
+    const idle = hotspot.idleTimeout(a);
     const row: Row = {
       '.id': a.id,
       server: a.server,
@@ -214,10 +279,15 @@ export function activeMenu(core: SimCore, hotspot: Hotspot): Menu {
       'mac-address': a.mac,
       'login-by': a.loginBy,
       uptime: formatSeconds(hotspot.sessionUptime(a)),
-      'idle-time': formatSeconds(host ? (core.now() - host.lastSeenAt) / 1000 : 0),
+      'idle-time': formatSeconds(hotspot.idleTime(a)),
     };
     if (left !== null) row['session-time-left'] = formatSeconds(left);
-    return Object.assign(row, counterFields(a.counters), { radius: 'false', blocked: 'false' });
+    if (idle > 0) row['idle-timeout'] = formatDuration(idle);
+    if (a.radius?.limitBytesTotal) row['limit-bytes-total'] = String(a.radius.limitBytesTotal);
+    return Object.assign(row, counterFields(a.counters), {
+      radius: String(a.radius !== undefined),
+      blocked: 'false',
+    });
   };
   return {
     path: '/ip/hotspot/active',
@@ -225,8 +295,8 @@ export function activeMenu(core: SimCore, hotspot: Hotspot): Menu {
     render: (item) => render(item as ActiveItem),
     rows: () => active.list.map(render),
     commands: {
-      login: (args) => {
-        hotspot.login({
+      login: async (args) => {
+        await login.login({
           user: args.get('user'),
           password: args.get('password'),
           ip: args.get('ip'),

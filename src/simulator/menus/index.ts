@@ -1,5 +1,6 @@
 /** Every menu the simulator answers, built on the router's parts (each menu's own file says what it models). */
 import type { Dhcp } from '../dhcp';
+import type { HotspotLogin } from '../hotspot-login';
 import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
 import type { Hotspot } from '../sessions';
@@ -19,6 +20,7 @@ import {
 import { interfaceMenu } from './interface';
 import { logMenu } from './log';
 import { queueMenu } from './queue';
+import { radiusIncomingMenu, radiusMenu, type RadiusCounterSource } from './radius';
 import { healthMenu, identityMenu, licenseMenu, resourceMenu, systemMenu } from './system';
 
 export interface RouterParts {
@@ -28,6 +30,11 @@ export interface RouterParts {
   dhcp: Dhcp;
   /** `/system/reboot`: the router goes away and comes back. */
   reboot(): void;
+  /** Hotspot logins, local or through RADIUS. */
+  login: HotspotLogin;
+  radiusCounters: RadiusCounterSource;
+  /** `/radius/incoming` changed: the listener follows. */
+  radiusIncomingChanged(): void;
 }
 
 export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
@@ -38,7 +45,7 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     serverProfileMenu(core),
     userMenu(core),
     bindingMenu(core),
-    activeMenu(core, parts.hotspot),
+    activeMenu(core, parts.hotspot, parts.login),
     hostMenu(core, parts.hotspot),
     cookieMenu(core),
     leaseMenu(core, parts.dhcp),
@@ -50,5 +57,7 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     filterMenu(core),
     interfaceMenu(parts.interfaces),
     logMenu(parts.log),
+    radiusMenu(core, parts.radiusCounters),
+    radiusIncomingMenu(core, parts.radiusIncomingChanged),
   ];
 }

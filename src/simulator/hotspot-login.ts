@@ -1,0 +1,75 @@
+/**
+ * A hotspot login, from the API (`/ip/hotspot/active/login`) or the hotspot's HTTP login page: the local users
+ * first, RADIUS when the server's profile says `use-radius` (docs/routeros.md "RADIUS", "Login through RADIUS").
+ */
+import { LOGIN_ERR_AUTHORIZING, LOGIN_ERR_BAD_CREDENTIALS, Trap } from './messages';
+import type { RadiusLogin } from './radius/auth';
+import type { DeviceContext } from './radius/nas';
+import { serverProfileOf } from './radius/nas';
+import type { Hotspot, LoginArgs } from './sessions';
+import type { ActiveItem, RouterState } from './state';
+
+export interface RadiusAuthenticator {
+  authenticate(device: DeviceContext, password: string): Promise<RadiusLogin>;
+}
+
+export class HotspotLogin {
+  /** MACs of devices whose Access-Request is out (◐ a second login meanwhile: `already authorizing`). */
+  private readonly authorizing = new Set<string>();
+
+  constructor(
+    private readonly state: RouterState,
+    private readonly hotspot: Hotspot,
+    private readonly radius: RadiusAuthenticator,
+  ) {}
+
+  /** Logs the device in, or rejects a Trap with the refusal's text; the router's log says which. */
+  async login(args: LoginArgs): Promise<ActiveItem> {
+    try {
+      const session = await this.tryLogin(args);
+      this.hotspot.loggedIn(session);
+      return session;
+    } catch (err) {
+      if (err instanceof Trap) this.hotspot.loginFailed(args, err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * ✔ The router's own users are consulted first: RADIUS is asked only when no local user has the name (MikroTik's
+   * RADIUS page), and only on a server whose profile has `use-radius`. ✖ The device's own checks (blocked,
+   * logged in already) come before the request, as a local login has them before its account checks.
+   */
+  private async tryLogin(args: LoginArgs): Promise<ActiveItem> {
+    const host = this.hotspot.hostFor(args.ip, args.mac);
+    const profile = serverProfileOf(this.state, host.server);
+    if (profile['use-radius'] !== 'true' || this.hotspot.hasLocalUser(args.user))
+      return this.hotspot.loginLocal(args);
+    // ✖ An empty name is refused without asking: a RADIUS request cannot carry an empty User-Name.
+    if (!args.user) throw new Trap(LOGIN_ERR_BAD_CREDENTIALS);
+    this.hotspot.checkDevice(host);
+    if (this.authorizing.has(host.mac)) throw new Trap(LOGIN_ERR_AUTHORIZING);
+    const device: DeviceContext = {
+      user: args.user,
+      mac: host.mac,
+      ip: host.ip,
+      server: host.server,
+      acctSessionId: this.state.nextAcctSessionId(),
+    };
+    this.authorizing.add(host.mac);
+    let answer: RadiusLogin;
+    try {
+      answer = await this.radius.authenticate(device, args.password ?? '');
+    } finally {
+      this.authorizing.delete(host.mac);
+    }
+    // The device may have moved or gone while the server answered: it must still be the one asked about.
+    const now = this.hotspot.hostFor(args.ip, args.mac);
+    return this.hotspot.startRadiusSession(now, {
+      user: args.user,
+      profile: answer.profile,
+      grant: answer.grant,
+      acctSessionId: device.acctSessionId,
+    });
+  }
+}
