@@ -19,6 +19,7 @@ import { restore, snapshot, StateStore } from './persist';
 import type { Row } from './query';
 import type { Request } from './request';
 import { CommandSchema } from './schema';
+import { HotspotHttp } from './hotspot-http';
 import { HotspotLogin } from './hotspot-login';
 import { RouterRadius } from './radius';
 import { Hotspot } from './sessions';
@@ -48,6 +49,7 @@ export class RouterSimulator {
   private readonly hotspot: Hotspot;
   private readonly radius: RouterRadius;
   private readonly login: HotspotLogin;
+  private readonly http: HotspotHttp;
   private readonly traffic: Traffic;
   private readonly log: RouterLog;
   private readonly interfaces: Interfaces;
@@ -92,6 +94,7 @@ export class RouterSimulator {
       warn,
     });
     this.login = new HotspotLogin(this.state, this.hotspot, this.radius);
+    this.http = new HotspotHttp(this.state, this.hotspot, this.login, warn);
     if (opts.stateFile) this.store = new StateStore(opts.stateFile);
     const saved = this.store?.load();
     if (saved) restore(this.state, saved);
@@ -146,6 +149,11 @@ export class RouterSimulator {
     return this.radius.incomingPort;
   }
 
+  /** The TCP port of the hotspot's HTTP login, or undefined when it is not served (`hotspotHttpPort`). */
+  get hotspotHttpPort(): number | undefined {
+    return this.http.port;
+  }
+
   /**
    * Resolves when the router has nothing left to do on the RADIUS side: every accounting request so far answered
    * or given up, and the incoming listener where `/radius/incoming` says.
@@ -179,6 +187,10 @@ export class RouterSimulator {
     const addr = server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : 0;
     await this.radius.setUp(this.reachable);
+    if (this.opts.hotspotHttpPort !== undefined) {
+      const httpPort = await this.http.start(this.opts.hotspotHttpPort, host);
+      this.opts.logger?.info(`simulator: hotspot HTTP login on ${host}:${httpPort}`);
+    }
     // With the real clock, time-based limits need a heartbeat; with a fake clock the test calls tick().
     if (!this.opts.clock) {
       this.housekeeping = setInterval(() => this.tick(1), 1000);
@@ -198,6 +210,7 @@ export class RouterSimulator {
       this.rebootTimer = undefined;
     }
     this.dropAll();
+    await this.http.stop();
     await this.radius.stop();
     this.store?.flush();
     const server = this.server;

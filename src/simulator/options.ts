@@ -43,6 +43,12 @@ export interface RouterSimulatorOptions {
    * `/radius/incoming` has `accept=yes`, as a router does.
    */
   radiusIncomingPort?: number;
+  /**
+   * Serve the hotspot's HTTP login (`/login`, `/status`, `/logout`, as a phone reaches it from an external
+   * portal) on this TCP port; 0 takes any free port (`hotspotHttpPort` on the simulator tells which). Off when
+   * not given.
+   */
+  hotspotHttpPort?: number;
   /** How the router answers a CoA that changes a session's rate: `apply` (default), `nak` or `silent`. */
   coaRateChange?: CoaRateMode;
 }
