@@ -3,6 +3,9 @@
  *   --port 8728 --host 127.0.0.1 --state ./data/simulator.json --user admin --password ''
  *   --login-mode plain|challenge --version 7.18.2 --latency 0 --demo-traffic --demo-devices N
  *   --board chr|routerboard --license-id ID (default: the state file's, else a new one)
+ *   --hotspot-http-port N (the hotspot's HTTP login page; off unless given, 0 = any free port)
+ *   --radius-incoming-port N (CoA/Disconnect, instead of /radius/incoming's port; 0 = any free port)
+ *   --coa-rate apply|nak|silent (how a CoA changing a session's rate is answered)
  */
 import { parseArgs } from 'node:util';
 import { demoDevice, RouterSimulator } from './index';
@@ -21,6 +24,9 @@ const { values } = parseArgs({
     'demo-devices': { type: 'string', default: '0' },
     board: { type: 'string', default: 'chr' },
     'license-id': { type: 'string' },
+    'hotspot-http-port': { type: 'string' },
+    'radius-incoming-port': { type: 'string' },
+    'coa-rate': { type: 'string', default: 'apply' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -28,6 +34,13 @@ const { values } = parseArgs({
 function fail(message: string): never {
   console.error(`simulator: ${message}`);
   process.exit(2);
+}
+
+function optionalPort(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad ${name} ${text}`);
+  return port;
 }
 
 async function main(): Promise<void> {
@@ -38,7 +51,8 @@ async function main(): Promise<void> {
     console.log(
       '       [--login-mode plain|challenge] [--version 7.18.2] [--latency MS] [--demo-traffic] [--demo-devices N]',
     );
-    console.log('       [--board chr|routerboard] [--license-id ID]');
+    console.log('       [--board chr|routerboard] [--license-id ID] [--hotspot-http-port N]');
+    console.log('       [--radius-incoming-port N] [--coa-rate apply|nak|silent]');
     return;
   }
   const port = Number(values.port);
@@ -51,6 +65,11 @@ async function main(): Promise<void> {
   if (mode !== 'plain' && mode !== 'challenge') fail('--login-mode must be plain or challenge');
   const board = values.board;
   if (board !== 'chr' && board !== 'routerboard') fail('--board must be chr or routerboard');
+  const httpPort = optionalPort('--hotspot-http-port', values['hotspot-http-port']);
+  const incomingPort = optionalPort('--radius-incoming-port', values['radius-incoming-port']);
+  const coaRate = values['coa-rate'];
+  if (coaRate !== 'apply' && coaRate !== 'nak' && coaRate !== 'silent')
+    fail('--coa-rate must be apply, nak or silent');
   const sim = new RouterSimulator({
     host: values.host,
     port,
@@ -61,12 +80,19 @@ async function main(): Promise<void> {
     latencyMs: latency,
     board,
     licenseId: values['license-id'] || undefined,
+    hotspotHttpPort: httpPort,
+    radiusIncomingPort: incomingPort,
+    coaRateChange: coaRate,
     logger: { info: (...a) => console.log(...a), warn: (...a) => console.warn(...a) },
   });
   const addr = await sim.start();
   for (let n = 1; n <= devices; n++) sim.addDevice(demoDevice(n));
   if (values['demo-traffic']) sim.startDemoTraffic();
   console.log(`RouterOS simulator listening on ${addr.host}:${addr.port} (user ${values.user})`);
+  if (sim.hotspotHttpPort !== undefined)
+    console.log(`hotspot login page on http://${addr.host}:${sim.hotspotHttpPort}/login`);
+  if (sim.radiusIncomingPort !== undefined)
+    console.log(`RADIUS CoA/Disconnect on udp ${sim.radiusIncomingPort}`);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
