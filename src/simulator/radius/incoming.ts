@@ -23,8 +23,9 @@ import type { RadiusServers } from './servers';
 
 /**
  * What the router does with a CoA that changes a session's rate (`Mikrotik-Rate-Limit`): ◐ `apply` it to the
- * session's queue and ACK (the default: MikroTik's RADIUS client manual lists the rate among what a CoA may
- * change, and billing systems rely on it), or, to test a product's fallback to Disconnect, ✖ `nak` it
+ * session's queue and ACK (the default: MikroTik's v6 wiki RADIUS Client page lists the rate among what a CoA
+ * may change, and billing systems rely on it; unconfirmed for a live hotspot session), or, to test a product's
+ * fallback to Disconnect, ✖ `nak` it
  * (CoA-NAK, Error-Cause Unsupported-Service) or stay `silent` (no answer at all).
  */
 export type CoaRateMode = 'apply' | 'nak' | 'silent';
