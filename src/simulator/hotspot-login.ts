@@ -7,7 +7,7 @@ import type { RadiusLogin } from './radius/auth';
 import type { DeviceContext } from './radius/nas';
 import { serverProfileOf } from './radius/nas';
 import type { Hotspot, LoginArgs } from './sessions';
-import type { ActiveItem, RouterState } from './state';
+import type { ActiveItem, HostItem, RouterState } from './state';
 
 export interface RadiusAuthenticator {
   authenticate(device: DeviceContext, password: string): Promise<RadiusLogin>;
@@ -23,10 +23,38 @@ export class HotspotLogin {
     private readonly radius: RadiusAuthenticator,
   ) {}
 
-  /** Logs the device in, or rejects a Trap with the refusal's text; the router's log says which. */
-  async login(args: LoginArgs): Promise<ActiveItem> {
+  /**
+   * Logs the device in, or refuses it with a Trap whose text the router's log repeats. A login against the local
+   * users is decided at once (no promise); one that asks RADIUS resolves when a server has answered.
+   */
+  login(args: LoginArgs): ActiveItem | Promise<ActiveItem> {
+    const host = this.knownHost(args);
+    if (!host || !this.asksRadius(host, args.user)) return this.hotspot.login(args);
+    return this.loginByRadius(args, host);
+  }
+
+  /** The host the login names, or undefined (the local login then refuses it, with its log line). */
+  private knownHost(args: LoginArgs): HostItem | undefined {
     try {
-      const session = await this.tryLogin(args);
+      return this.hotspot.hostFor(args.ip, args.mac);
+    } catch (err) {
+      if (err instanceof Trap) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * ✔ The router's own users are consulted first: RADIUS is asked only when no local user has the name (MikroTik's
+   * RADIUS page), and only on a server whose profile has `use-radius`.
+   */
+  private asksRadius(host: HostItem, user: string | undefined): boolean {
+    const profile = serverProfileOf(this.state, host.server);
+    return profile['use-radius'] === 'true' && !this.hotspot.hasLocalUser(user);
+  }
+
+  private async loginByRadius(args: LoginArgs, host: HostItem): Promise<ActiveItem> {
+    try {
+      const session = await this.askRadius(args, host);
       this.hotspot.loggedIn(session);
       return session;
     } catch (err) {
@@ -35,16 +63,8 @@ export class HotspotLogin {
     }
   }
 
-  /**
-   * ✔ The router's own users are consulted first: RADIUS is asked only when no local user has the name (MikroTik's
-   * RADIUS page), and only on a server whose profile has `use-radius`. ✖ The device's own checks (blocked,
-   * logged in already) come before the request, as a local login has them before its account checks.
-   */
-  private async tryLogin(args: LoginArgs): Promise<ActiveItem> {
-    const host = this.hotspot.hostFor(args.ip, args.mac);
-    const profile = serverProfileOf(this.state, host.server);
-    if (profile['use-radius'] !== 'true' || this.hotspot.hasLocalUser(args.user))
-      return this.hotspot.loginLocal(args);
+  /** ✖ The device's own checks (blocked, logged in already) come before the request, as before a local user's. */
+  private async askRadius(args: LoginArgs, host: HostItem): Promise<ActiveItem> {
     // ✖ An empty name is refused without asking: a RADIUS request cannot carry an empty User-Name.
     if (!args.user) throw new Trap(LOGIN_ERR_BAD_CREDENTIALS);
     this.hotspot.checkDevice(host);

@@ -295,13 +295,14 @@ export function activeMenu(core: SimCore, hotspot: Hotspot, login: HotspotLogin)
     render: (item) => render(item as ActiveItem),
     rows: () => active.list.map(render),
     commands: {
-      login: async (args) => {
-        await login.login({
+      login: (args) => {
+        const session = login.login({
           user: args.get('user'),
           password: args.get('password'),
           ip: args.get('ip'),
           mac: args.get('mac-address'),
         });
+        if (session instanceof Promise) return session.then(() => undefined);
       },
       remove: (args) => {
         for (const a of targets(active, args)) hotspot.logout(a);
