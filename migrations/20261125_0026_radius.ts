@@ -21,6 +21,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('coa_port');
   });
   if (knex.client.config.client !== 'pg') return;
+  // A device's counter in RADIUS mode is named by its code and MAC (a queue's `.id` is a few characters).
+  await knex.raw('ALTER TABLE voucher_devices ALTER COLUMN counter_queue_id TYPE varchar(64)');
   await knex.raw(`
 CREATE TABLE radcheck (
   id serial PRIMARY KEY, username text NOT NULL DEFAULT '', attribute text NOT NULL DEFAULT '',
@@ -145,6 +147,9 @@ export async function down(knex: Knex): Promise<void> {
       'radcheck',
     ])
       await knex.schema.dropTableIfExists(t);
+    await knex.raw(
+      'ALTER TABLE voucher_devices ALTER COLUMN counter_queue_id TYPE varchar(16) USING left(counter_queue_id, 16)',
+    );
   }
   await knex.schema.alterTable('sites', (t) => {
     t.dropColumn('coa_port');

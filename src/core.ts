@@ -27,6 +27,9 @@ import { GuessLimiter } from './services/guess-limiter';
 import { openCoreDatabase, seedProfiles } from './core/database';
 import { openEnvRouter } from './core/env-router';
 import { stdoutLogger } from './core/logger';
+import type { RadiusSite } from './services/radius/site';
+import { syncRadiusAccounts } from './services/radius/accounts';
+import { radiusChanges } from './core/radius';
 import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, pushToOtherSites } from './core/sites';
 
 export { sessionSecret } from './core/session-secret';
@@ -51,6 +54,8 @@ export interface Core {
   siteMonitor?: SiteMonitor;
   /** What drives each other site's router on those connections (poll, users, redemptions), by site id. */
   siteStacks: Map<number, SiteStack>;
+  /** The RADIUS sites' accounting polls and CoA (src/services/radius/site.ts), by site id; none in the CLI. */
+  radiusSites: Map<number, RadiusSite>;
   /** Which sites this server polls now (src/db/site-leases.ts). */
   leases: SiteLeases;
   close(): Promise<void>;
@@ -94,6 +99,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const limiter = new GuessLimiter(clock);
   // The other sites' stacks, built by the site monitor on its connections (server only).
   const siteStacks = new Map<number, SiteStack>();
+  const radiusSites = new Map<number, RadiusSite>();
   const shared: SiteStackShared = {
     profiles,
     limiter,
@@ -112,21 +118,27 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
       poll: server ? { begin: 'when-asked', beforeRun: () => shopSettings.refresh() } : undefined,
       routerOfSite: (id) => siteStacks.get(id),
-      pushElsewhere: pushToOtherSites(db, siteStacks, () => main.vouchers),
+      pushElsewhere: pushToOtherSites(
+        db,
+        siteStacks,
+        () => main.vouchers,
+        (siteId) => syncRadiusAccounts({ db, profiles, now: clock.now(), tz: config.tz }, { siteId }),
+      ),
+      radius: radiusChanges(db, profiles, clock, config, radiusSites),
     },
   );
   const bandwidth = withLiveUsersCache(main.bandwidth, clock);
   // The other routers: the server connects to each; the CLI shows what the server last stored.
   const box = openCredentialsBox(config, log);
   const siteMonitor = server
-    ? monitorOtherSites(base, shared, siteStacks, {
+    ? monitorOtherSites(base, shared, siteStacks, radiusSites, {
         box,
         readSeconds: opts.siteReadSeconds,
         reconnect: opts.siteReconnect,
         polls: opts.sitePolls ?? true,
       })
     : undefined;
-  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter);
+  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter, radiusSites);
   const { deps, vouchers } = main;
   const services: Services = {
     audit,
@@ -152,7 +164,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     selfService: createSelfService(deps, {
       redemption,
       limiter,
-      sites: { drivers, main, stack: (id) => siteStacks.get(id) },
+      sites: { drivers, main, stack: (id) => siteStacks.get(id) ?? radiusSites.get(id) },
     }),
     sites: createSiteService(deps, {
       box,
@@ -174,6 +186,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     services,
     siteMonitor,
     siteStacks,
+    radiusSites,
     leases,
     defaultStack: main,
     async close() {

@@ -22,12 +22,14 @@ import { defaultSiteStatus } from '../services/sites/default-status';
 import type { SiteStatus } from '../services/sites/types';
 import type { RedemptionService, VoucherService } from '../services/types';
 import { readPollState } from '../services/usage/persist';
+import { createRadiusSite, type RadiusSite } from '../services/radius/site';
 
 /** The server's connections to the other sites; each connection's stack is kept in `stacks` while it lasts. */
 export function monitorOtherSites(
   base: SiteStackBase,
   shared: SiteStackShared,
   stacks: Map<number, SiteStack>,
+  radiusSites: Map<number, RadiusSite>,
   o: {
     box: CredentialsBox;
     readSeconds?: number;
@@ -57,6 +59,17 @@ export function monitorOtherSites(
         },
       };
     },
+    attachRadius(row, client) {
+      const site = createRadiusSite(base, shared, row, { box: o.box, client, poll: o.polls });
+      radiusSites.set(row.id, site);
+      return {
+        start: () => site.start(),
+        async close() {
+          if (radiusSites.get(row.id) === site) radiusSites.delete(row.id);
+          await site.stop();
+        },
+      };
+    },
   });
 }
 
@@ -70,12 +83,13 @@ export function dispatchOverSites(
   main: SiteStack,
   stacks: Map<number, SiteStack>,
   limiter: GuessLimiter,
+  radiusSites: Map<number, RadiusSite> = new Map(),
 ): {
   drivers: SiteDrivers;
   redemption: RedemptionService;
   locate: (mac: string, ip: string) => Promise<SiteRef[]>;
 } {
-  const drivers = siteDrivers(main, stacks);
+  const drivers = siteDrivers(main, stacks, radiusSites);
   limiter.useRouters({
     devicesBehind: (address) => devicesBehind(drivers.all(), address),
     seesDevice: (mac, ip) => seenBySomeSite(drivers.all(), mac, ip),
@@ -104,11 +118,15 @@ export function defaultSiteStatusOf(db: Db, main: SiteStack, settleMs: number): 
 }
 
 /** Every site this process drives: the default site's stack and the other sites' stacks, in id order. */
-function siteDrivers(main: SiteStack, stacks: Map<number, SiteStack>): SiteDrivers {
+function siteDrivers(
+  main: SiteStack,
+  stacks: Map<number, SiteStack>,
+  radiusSites: Map<number, RadiusSite>,
+): SiteDrivers {
   return {
     main,
-    all: () => [main, ...[...stacks.values()].sort((a, b) => a.site.id - b.site.id)],
-    get: (id) => (id === DEFAULT_SITE.id ? main : stacks.get(id)),
+    all: () => [main, ...[...stacks.values(), ...radiusSites.values()].sort((a, b) => a.site.id - b.site.id)],
+    get: (id) => (id === DEFAULT_SITE.id ? main : (stacks.get(id) ?? radiusSites.get(id))),
   };
 }
 
@@ -120,9 +138,16 @@ export function pushToOtherSites(
   db: Db,
   stacks: Map<number, SiteStack>,
   own: () => VoucherService,
+  /** A RADIUS site's codes become FreeRADIUS users (its database rows: no router to reach). */
+  syncRadius: (siteId: number) => Promise<unknown>,
 ): (siteId: number | null, batchId: number, count: number) => Promise<number> {
   return async (siteId, batchId, count) => {
     if (siteId !== null) {
+      const mode = (await db('sites').where({ id: siteId }).first('mode')) as { mode?: string } | undefined;
+      if (mode?.mode === 'radius') {
+        await syncRadius(siteId);
+        return 0;
+      }
       await stacks.get(siteId)?.vouchers.syncRouterUsers();
       const [{ n }] = (await db('vouchers')
         .where({ batch_id: batchId })

@@ -298,8 +298,16 @@ server pisonet {
 			}
 			reject
 		}
+		# Every answer signed (Message-Authenticator): RouterOS 7.15+ refuses unsigned ones (require-message-auth),
+		# and FreeRADIUS before 3.2.5 signs only a reply that holds one.
+		update reply {
+			Message-Authenticator := 0x00
+		}
 		sql
 		Post-Auth-Type REJECT {
+			update reply {
+				Message-Authenticator := 0x00
+			}
 			sql
 		}
 	}

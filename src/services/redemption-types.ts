@@ -15,6 +15,11 @@ export interface RedeemResult {
   rateDown: number;
   /** true when the device was already bound and was only logged back in */
   relogin: boolean;
+  /**
+   * A RADIUS site this controller cannot log the device in at: the portal hands the phone to the router's own
+   * login page (its `link-login-only`) with these, and the router asks FreeRADIUS.
+   */
+  handoff?: { username: string; password: string };
 }
 
 export interface PortalStatus {

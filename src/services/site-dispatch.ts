@@ -25,6 +25,8 @@ export interface SiteDriver {
   router: RouterClient;
   hotspot: ManagedHotspot;
   redemption: RedemptionService;
+  /** A RADIUS site: its codes work through the router's own login page when this controller cannot reach it. */
+  radius?: boolean;
 }
 
 export interface SiteDrivers {
@@ -126,7 +128,7 @@ export async function findDriver(
   if (input.site !== undefined && input.site !== '') {
     const site = await findSite(db, input.site);
     const d = drivers.get(site.id);
-    if (!d || !d.router.status.connected) throw siteAway(site.name);
+    if (!d || (!d.radius && !d.router.status.connected)) throw siteAway(site.name);
     return d;
   }
   const all = drivers.all();

@@ -56,6 +56,11 @@ export interface SiteMonitorOptions {
   reconnect?: { minMs?: number; maxMs?: number };
   /** Builds what drives the site on its connection, before the connection starts; closed before it stops. */
   attach?: (row: SiteRow, client: RouterClient) => Attached;
+  /**
+   * Builds what drives a RADIUS site (its accounting poll and CoA), with its API connection when it has one:
+   * not the API's queues and users.
+   */
+  attachRadius?: (row: SiteRow, client: RouterClient | undefined) => Attached;
 }
 
 interface Entry {
@@ -77,7 +82,15 @@ interface Entry {
 }
 
 const fingerprintOf = (r: SiteRow) =>
-  JSON.stringify([r.host, r.port, r.username, r.password_enc, Boolean(r.tls), r.mode ?? 'api']);
+  JSON.stringify([
+    r.host,
+    r.port,
+    r.username,
+    r.password_enc,
+    Boolean(r.tls),
+    r.mode ?? 'api',
+    r.nas_address,
+  ]);
 
 function asError(err: unknown): SiteError {
   if (err instanceof AppError) return { code: err.code, message: err.message };
@@ -170,7 +183,11 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     };
     entries.set(row.id, e);
     // A RADIUS site without API access: FreeRADIUS talks to its router, this controller does not.
-    if (row.mode === 'radius' && !row.host) return;
+    if (row.mode === 'radius' && !row.host) {
+      e.attached = opts.attachRadius?.(row, undefined);
+      await e.attached?.start?.();
+      return;
+    }
     let password: string;
     try {
       password = row.password_enc ? box.open(row.password_enc, row.name) : '';
@@ -195,7 +212,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     });
     e.client = client;
     // A RADIUS site's usage and enforcement are FreeRADIUS's accounting and CoA, not the API's queues and users.
-    if (row.mode !== 'radius') e.attached = opts.attach?.(row, client);
+    e.attached = row.mode === 'radius' ? opts.attachRadius?.(row, client) : opts.attach?.(row, client);
     await e.attached?.start?.();
     let wasConnected = false;
     let lastCode: string | undefined;

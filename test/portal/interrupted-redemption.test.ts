@@ -27,7 +27,7 @@ function dyingController(stage: 'before-login' | 'after-login') {
     },
   };
   const profiles = h.core!.services.profiles;
-  return createRedemptionService({ ...deps, hotspot }, { profiles, vouchers: h.core!.services.vouchers });
+  return createRedemptionService({ ...deps, hotspot }, { profiles });
 }
 
 async function claimThenDie(stage: 'before-login' | 'after-login') {

@@ -61,6 +61,8 @@ const MAC_B = 'AA:BB:CC:00:00:02';
     const code = await make('BASIC');
     const r = await auth(code, MAC_A);
     expect(r.code).toBe('Access-Accept');
+    // Signed, as RouterOS 7.15+ requires (require-message-auth).
+    expect(r.attributes['Message-Authenticator']).toBeDefined();
     expect(r.attributes).toMatchObject({
       'Mikrotik-Rate-Limit': '512000/1000000',
       'Session-Timeout': '3600',
@@ -78,6 +80,7 @@ const MAC_B = 'AA:BB:CC:00:00:02';
     expect(other.code).toBe('Access-Reject');
     expect(other.attributes['Reply-Message']).toMatch(/another device/);
     expect(other.attributes['Mikrotik-Rate-Limit']).toBeUndefined();
+    expect(other.attributes['Message-Authenticator']).toBeDefined();
     const answers = await h.core!.db('radpostauth').where({ username: code }).orderBy('id').pluck('reply');
     expect(answers).toEqual(['Access-Accept', 'Access-Accept', 'Access-Reject']);
   });

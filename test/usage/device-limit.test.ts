@@ -231,7 +231,6 @@ test('portal redemptions are untouched: two devices redeemed on the portal stay,
   const core = h.core!;
   const redemption = createRedemptionService(depsOf(h), {
     profiles: core.services.profiles,
-    vouchers: core.services.vouchers,
   });
   const { vouchers } = await core.services.vouchers.generate(
     { profile: 'DUO', count: 1 },

@@ -32,7 +32,6 @@ test('portal redemptions and re-logins are logged at info with the code masked',
   const core = h.core!;
   const redemption = createRedemptionService(depsOf(h, log), {
     profiles: core.services.profiles,
-    vouchers: core.services.vouchers,
   });
   // The router's user profile must allow several sessions per user (docs/router-setup.md).
   const [def] = await h.router.print('/ip/hotspot/user/profile', { query: ['name=default'] });

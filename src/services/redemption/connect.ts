@@ -22,7 +22,7 @@ import { dynamicQueue, track, type Attempt, type Claim, type RedemptionDeps, typ
  * race. The device row is marked as a login in progress until record() confirms it: a controller killed
  * before that leaves the mark for settleInterruptedLogins() to finish or undo.
  */
-async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: number): Promise<boolean> {
+export async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: number): Promise<boolean> {
   const { db } = r.deps;
   const pending = kind === 'relogin' ? {} : { login_pending_at: now, claim_activated: kind === 'activate' };
   const device = (q: Knex) =>
@@ -74,7 +74,7 @@ async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: number): P
   });
 }
 
-function activationOf(r: RedemptionDeps, a: Attempt, now: number): lifecycle.Activation {
+export function activationOf(r: RedemptionDeps, a: Attempt, now: number): lifecycle.Activation {
   return {
     at: now,
     profile: a.profile,
@@ -85,7 +85,7 @@ function activationOf(r: RedemptionDeps, a: Attempt, now: number): lifecycle.Act
 }
 
 /** Undoes a claim whose login failed: the device slot is freed, and an activation released (its clock never ran). */
-async function unclaim(r: RedemptionDeps, kind: Claim, a: Attempt): Promise<void> {
+export async function unclaim(r: RedemptionDeps, kind: Claim, a: Attempt): Promise<void> {
   if (kind === 'relogin') return;
   const { db, clock } = r.deps;
   await db.transaction(async (trx) => {
@@ -203,7 +203,13 @@ export async function connect(
 }
 
 /** A sale or a customer back online: the shop's log and the dashboard's feed (written after the answer). */
-function announce(r: RedemptionDeps, kind: Claim, a: Attempt, row: VoucherRow, sale?: SaleEvent): void {
+export function announce(
+  r: RedemptionDeps,
+  kind: Claim,
+  a: Attempt,
+  row: VoucherRow,
+  sale?: SaleEvent,
+): void {
   const { db, clock, log } = r.deps;
   // A sale or a customer back online: the shop's log shows it, with the code masked (it is the customer's key).
   const masked = maskCode(row.code);

@@ -4,7 +4,7 @@
  */
 import { siteOf, type ServiceDeps } from '../deps';
 import { GuessLimiter } from '../guess-limiter';
-import type { ProfileService, RedemptionService, VoucherService } from '../types';
+import type { ProfileService, RedemptionService } from '../types';
 import { redeem } from './redeem';
 import type { RedemptionDeps } from './shared';
 import { portalStatus } from './status';
@@ -15,9 +15,10 @@ export function createRedemptionService(
   deps: ServiceDeps,
   d: {
     profiles: ProfileService;
-    vouchers: VoucherService;
     /** Shared by every site's redemption, so a guesser gets no more tries for there being more routers. */
     limiter?: GuessLimiter;
+    /** A RADIUS site: the router logs the device in by asking FreeRADIUS (radius-connect.ts). */
+    radius?: RedemptionDeps['radius'];
   },
 ): RedemptionService & { limiter: GuessLimiter } {
   const r: RedemptionDeps = {
@@ -26,6 +27,7 @@ export function createRedemptionService(
     reader: deps.reader ?? deps.db,
     limiter: d.limiter ?? new GuessLimiter(deps.clock),
     recording: new Set(),
+    radius: d.radius,
   };
   return {
     redeem: (input, asker, known, sale) => redeem(r, input, asker, known, sale),

@@ -20,6 +20,7 @@ import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { profileFromRow, toVoucherState, type VoucherRow } from '../voucher-state';
 import { connect } from './connect';
+import { connectRadius } from './radius-connect';
 import { deviceLimit, expired, invalidCode, otherSite, unknownDevice, unreachable } from './refusals';
 import type { Attempt, Claim, RedemptionDeps, SaleEvent } from './shared';
 
@@ -75,7 +76,8 @@ export async function redeem(
   const ticket =
     asker?.ticket ?? (asker ? await r.limiter.admit({ ...asker, device: { mac, ip } }) : undefined);
   try {
-    if (!router.status.connected) throw unreachable();
+    // A RADIUS site's codes work through the router's own login page when its API is away.
+    if (!r.radius && !router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
     // A caller that has just read this voucher (the self-service prelude) hands it over: one lookup less.
     const looked =
@@ -99,7 +101,8 @@ export async function redeem(
       const { row, profileName, profile } =
         attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
       const a: Attempt = { row, profile, profileName, mac, ip };
-      const result = await connect(r, await decide(r, a), a, sale);
+      const kind = await decide(r, a);
+      const result = r.radius ? await connectRadius(r, kind, a, sale) : await connect(r, kind, a, sale);
       if (result !== 'lost') return result;
     }
     throw deviceLimit();

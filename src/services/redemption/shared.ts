@@ -17,6 +17,12 @@ export interface RedemptionDeps {
   limiter: GuessLimiter;
   /** Confirmations and feed events still being written; `settled()` waits for them (closing the database, tests). */
   recording: Set<Promise<void>>;
+  /**
+   * A RADIUS site: the router asks FreeRADIUS at the login, and makes the session's queue itself. `api()`: whether
+   * this controller can log the device in over the router's API now; otherwise the customer's phone is handed to
+   * the router's own login page with the code (as an external captive portal does).
+   */
+  radius?: { api(): boolean };
   /** The topmost dynamic queue's read in flight, shared (see dynamicQueue). */
   dynamicRead?: Promise<string | undefined>;
 }

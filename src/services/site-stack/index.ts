@@ -108,6 +108,8 @@ export interface SiteStackOptions {
   routerOfSite?: (siteId: number) => SiteStack | undefined;
   /** Pushes a batch made for another site, or a roaming one, to those routers (src/services/vouchers). */
   pushElsewhere?: VoucherServiceOptions['pushElsewhere'];
+  /** RADIUS sites' codes, for changes this site's services make to them (src/services/radius). */
+  radius?: VoucherServiceOptions['radius'];
 }
 
 /** A stored site's spec on its connection. */
@@ -152,6 +154,7 @@ export function createSiteStack(
     profiles,
     routerOfSite: opts.routerOfSite,
     pushElsewhere: opts.pushElsewhere,
+    radius: opts.radius,
   });
   const meter = createUsageService(deps, {
     profiles,
@@ -171,7 +174,7 @@ export function createSiteStack(
         .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
     return report;
   }
-  const redemption = createRedemptionService(deps, { profiles, vouchers, limiter: shared.limiter });
+  const redemption = createRedemptionService(deps, { profiles, limiter: shared.limiter });
   const checks = createRouterChecksService(client, log.child({ module: 'router' }));
 
   async function pollOnce(): Promise<void> {

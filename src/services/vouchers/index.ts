@@ -56,6 +56,14 @@ export interface VoucherServiceOptions {
   pushElsewhere?: (siteId: number | null, batchId: number, count: number) => Promise<number>;
   /** Another site's router, for changes to that site's vouchers (undefined: not connected in this process). */
   routerOfSite?: (siteId: number) => { router: RouterClient; hotspot: ManagedHotspot } | undefined;
+  /**
+   * RADIUS sites (src/services/radius): their codes live in FreeRADIUS's tables, not as hotspot users, so a change
+   * is written there right after it is made (`changed`), and its site's poll sends what the router must be told.
+   */
+  radius?: {
+    isRadiusSite(siteId: number): Promise<boolean>;
+    changed(siteId: number, code: string): Promise<void>;
+  };
 }
 
 export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions): VoucherService {
@@ -93,6 +101,18 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
           : `The router of site ${siteId} is not connected (${what})`,
       );
     return target.hotspot;
+  }
+
+  /** The voucher's site when it is a RADIUS site. */
+  async function radiusSiteOf(row: VoucherRow): Promise<number | undefined> {
+    if (row.site_id == null || !d.radius) return undefined;
+    return (await d.radius.isRadiusSite(Number(row.site_id))) ? Number(row.site_id) : undefined;
+  }
+
+  /** A RADIUS site's code changed: FreeRADIUS answers the change from the next login on. */
+  async function radiusChanged(row: VoucherRow): Promise<void> {
+    const siteId = await radiusSiteOf(row);
+    if (siteId !== undefined) await d.radius!.changed(siteId, row.code);
   }
 
   /** New limit and comment on the voucher's hotspot user; a user gone from the router is pushed again later. */
@@ -297,9 +317,15 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     async revoke(code, actor) {
       const row = await requireVoucher(db, code);
       requireOpen(row, 'revoked');
+      const radiusSite = await radiusSiteOf(row);
       // Never pushed and never used: the database is all there is to change.
       // A roaming voucher not used yet has a user on every router: each site's users check removes it.
-      if (row.site_id !== null && (row.router_user_id !== null || row.status === 'active')) {
+      // A RADIUS site's code is refused by FreeRADIUS and its sessions disconnected, after the change (below).
+      if (
+        radiusSite === undefined &&
+        row.site_id !== null &&
+        (row.router_user_id !== null || row.status === 'active')
+      ) {
         await connectedRouterOf(row, 'revoke').removeVoucher(row.code, row.router_user_id);
       }
       const now = clock.now();
@@ -313,6 +339,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
         );
       });
       await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
+      if (radiusSite !== undefined) await d.radius!.changed(radiusSite, row.code);
       return view(await reload(row.id));
     },
 
@@ -335,6 +362,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       await updateUserPlan(row, p.row.name, routerUptimeLimit(p.profile, extra, Boolean(row.staff)));
       await lifecycle.topUp(db, row, p.profile, extra, clock.now());
       await audit.record(actor, 'voucher.extend', row.code, { seconds, extraSeconds: extra });
+      await radiusChanged(row);
       return view(await reload(row.id));
     },
 
@@ -366,6 +394,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
         clock.now(),
       );
       await audit.record(actor, 'voucher.change_profile', row.code, { from: old.row.name, to: next.name });
+      await radiusChanged(row);
       return view(await reload(row.id));
     },
 

@@ -212,6 +212,24 @@ export function portalRouter(ctx: WebContext): Router {
         return await renderLogin(req, res, { ...f, error: '' }, 409);
       }
       rememberDevice(res, secret, f.mac, cookieSecure(req));
+      // A RADIUS site this controller cannot log the device in at: its phone logs in on the router's own page.
+      if (out.kind === 'redeemed' && out.result.handoff) {
+        const t = translator(lang);
+        if (!f.linkLoginOnly)
+          return await renderLogin(req, res, { ...f, error: '' }, 409, t.t('handoff.no_link'));
+        return res.render('portal/handoff', {
+          t: t.t,
+          lang: t.lang,
+          ...(await branding()),
+          action: f.linkLoginOnly,
+          username: out.result.handoff.username,
+          password: out.result.handoff.password,
+          dst: f.linkOrig,
+          // The other language's page would redeem again: the switch leads back to the login page.
+          switchUrl: `/portal?${new URLSearchParams({ mac: f.mac, ip: f.ip, lang: lang === 'fil' ? 'en' : 'fil', 'link-login-only': f.linkLoginOnly, 'link-orig': f.linkOrig, ...(f.site ? { site: f.site } : {}) }).toString()}`,
+          scripts: ['/public/js/portal-handoff.js'],
+        });
+      }
       const q = new URLSearchParams({
         mac: f.mac,
         ip: f.ip,

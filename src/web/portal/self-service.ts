@@ -154,6 +154,8 @@ export function redeemJson(out: SelfRedeemResult): Record<string, unknown> {
     rate_up: r.rateUp,
     rate_down: r.rateDown,
     relogin: r.relogin,
+    // A RADIUS site's code, checked: the device logs in on the router's own login page with these.
+    ...(r.handoff ? { login: { username: r.handoff.username, password: r.handoff.password } } : {}),
     moved: out.kind === 'moved',
   };
 }

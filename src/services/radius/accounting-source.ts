@@ -1,0 +1,144 @@
+/**
+ * A RADIUS site's usage source: FreeRADIUS's accounting in `radacct` (the router's Start, Interim-Update and Stop,
+ * written there by FreeRADIUS's SQL module with totals that only grow) and its answers in `radpostauth`.
+ *
+ * A counter is one device's bytes under one code: the sum of its sessions' totals (id `<code> <MAC>`). It only ever
+ * grows: a session's totals only grow (the accounting upsert keeps the larger), and a new session adds a row. So
+ * the ledger books it against its baseline exactly once, whatever the interim updates did (duplicated, late, lost,
+ * a Stop without a Start, totals past 4 GiB in Gigawords), and a device that logs in again keeps its counter.
+ * The devices read are those with accounting since the last booked poll (or an open session), so a controller
+ * that was away books, when it is back, what FreeRADIUS recorded meanwhile.
+ *
+ * Sessions are the open accounting sessions heard from within STALE_AFTER_S (a session that never sent its Stop
+ * is closed by this timeout: its bytes stay counted), and codes accepted in the last ACCEPT_AS_SESSION_S that have
+ * no accounting yet (the voucher is in use from its first Accept).
+ */
+import type { Knex } from 'knex';
+import { RADIUS_INTERIM_SECONDS } from '../../domain/radius-account';
+import { RouterError } from '../../router/types';
+import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
+
+/** An open session not heard from for this long has ended without its Stop (lost, or the router gone). */
+export const STALE_AFTER_S = 3 * RADIUS_INTERIM_SECONDS + 30;
+/** An Accept this recent, with no accounting yet, is a session starting. */
+export const ACCEPT_AS_SESSION_S = 120;
+/** How far before the last booked poll accounting is read again (clock skew between database and controller). */
+const OVERLAP_S = 300;
+
+export interface AccountingSourceOptions {
+  db: Knex;
+  /** The router as a RADIUS client: its accounting rows carry this NAS-IP-Address. */
+  nasAddress: string;
+  /** When the site's usage was last booked (ms), or undefined: read every device with accounting. */
+  lastBooked(): Promise<number | undefined>;
+}
+
+interface CounterRow {
+  username: string;
+  mac: string;
+  up: string | number;
+  down: string | number;
+}
+
+interface SessionRow {
+  acctsessionid: string;
+  username: string;
+  mac: string;
+  ip: string | null;
+  seconds: string | number | null;
+}
+
+/** RouterOS sends Calling-Station-Id as AA:BB:CC:DD:EE:FF (radius-mac-format's default); others vary in case. */
+const macOf = (s: string) => s.trim().toUpperCase().replace(/-/g, ':');
+
+export function accountingSource(o: AccountingSourceOptions): UsageSource {
+  return {
+    async read(): Promise<UsageReading> {
+      const since = await o.lastBooked();
+      let counters: CounterRow[];
+      let open: SessionRow[];
+      let accepted: Array<{ username: string; mac: string; seconds: string | number }>;
+      try {
+        // The devices with accounting since the last booked poll (or open now), each summed over all its sessions.
+        counters = (
+          await o.db.raw(
+            `SELECT a.username, a.callingstationid AS mac, SUM(a.acctinputoctets) AS up, SUM(a.acctoutputoctets) AS down
+             FROM radacct a
+             JOIN (SELECT DISTINCT username, callingstationid FROM radacct
+                   WHERE nasipaddress = ?::inet AND username IS NOT NULL AND callingstationid <> ''
+                     AND (acctstoptime IS NULL OR ? OR acctupdatetime >= to_timestamp(?) OR acctstoptime >= to_timestamp(?))) d
+               ON d.username = a.username AND d.callingstationid = a.callingstationid
+             WHERE a.nasipaddress = ?::inet
+             GROUP BY a.username, a.callingstationid`,
+            [
+              o.nasAddress,
+              since === undefined,
+              Math.floor((since ?? 0) / 1000) - OVERLAP_S,
+              Math.floor((since ?? 0) / 1000) - OVERLAP_S,
+              o.nasAddress,
+            ],
+          )
+        ).rows as CounterRow[];
+        open = (
+          await o.db.raw(
+            `SELECT acctsessionid, username, callingstationid AS mac, host(framedipaddress) AS ip,
+               EXTRACT(EPOCH FROM (now() - acctstarttime))::bigint AS seconds
+             FROM radacct
+             WHERE nasipaddress = ?::inet AND acctstoptime IS NULL AND username IS NOT NULL
+               AND COALESCE(acctupdatetime, acctstarttime) >= now() - make_interval(secs => ?)
+             ORDER BY acctstarttime`,
+            [o.nasAddress, STALE_AFTER_S],
+          )
+        ).rows as SessionRow[];
+        accepted = (
+          await o.db.raw(
+            `SELECT DISTINCT ON (p.username, p.callingstationid) p.username, p.callingstationid AS mac,
+               EXTRACT(EPOCH FROM (now() - p.authdate))::bigint AS seconds
+             FROM radpostauth p
+             WHERE p.nasipaddress = ?::inet AND p.reply = 'Access-Accept'
+               AND p.authdate >= now() - make_interval(secs => ?)
+               AND NOT EXISTS (SELECT 1 FROM radacct a WHERE a.username = p.username
+                 AND a.callingstationid = p.callingstationid AND a.acctstarttime >= p.authdate - interval '5 seconds')
+             ORDER BY p.username, p.callingstationid, p.authdate DESC`,
+            [o.nasAddress, ACCEPT_AS_SESSION_S],
+          )
+        ).rows as Array<{ username: string; mac: string; seconds: string | number }>;
+      } catch (err) {
+        // The database is where FreeRADIUS writes: unreadable, the poll waits as for a router that is away.
+        throw new RouterError('ROUTER_UNREACHABLE', `accounting unreadable: ${(err as Error).message}`);
+      }
+      const counterReadings: CounterReading[] = counters.map((r) => {
+        const mac = macOf(r.mac);
+        return {
+          id: `${r.username} ${mac}`,
+          mac,
+          code: r.username,
+          up: Number(r.up),
+          down: Number(r.down),
+          rateUp: 0,
+          rateDown: 0,
+        };
+      });
+      const sessions: SessionReading[] = open.map((s) => ({
+        id: s.acctsessionid,
+        user: s.username,
+        mac: macOf(s.mac),
+        ip: s.ip,
+        uptimeSeconds: Math.max(0, Number(s.seconds ?? 0)),
+      }));
+      const online = new Set(sessions.map((s) => `${s.user} ${s.mac}`));
+      for (const a of accepted) {
+        const mac = macOf(a.mac);
+        if (online.has(`${a.username} ${mac}`)) continue;
+        sessions.push({ id: '', user: a.username, mac, ip: null, uptimeSeconds: 0 });
+      }
+      return {
+        counters: counterReadings,
+        sessions,
+        // Accounting totals never start again from zero: there is no reboot to detect.
+        countersStartedAt: undefined,
+        loginsMissed: () => new Set<string>(),
+      };
+    },
+  };
+}
