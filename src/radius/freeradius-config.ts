@@ -87,8 +87,10 @@ log {
 security {
 	allow_core_dumps = no
 	max_attributes = 200
-	# A wrong code is answered after a second: guessing codes by RADIUS is as slow as on the portal.
-	reject_delay = 1
+	# A refusal is answered at once: a router waits 300 ms by default (/radius timeout) and would show a delayed
+	# one as "RADIUS server is not responding" instead of why. Codes are long enough that guessing them one
+	# login at a time is hopeless; the portal has its own limits.
+	reject_delay = 0
 	status_server = yes
 }
 
@@ -185,8 +187,8 @@ function accountingUpsert(stop: boolean): string {
 				INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, nasportid, nasporttype, \\
 					acctstarttime, acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, \\
 					calledstationid, callingstationid, acctterminatecause, servicetype, framedipaddress) \\
-				VALUES ('%{Acct-Session-Id}', '%{%{NAS-IP-Address}:-%{Packet-Src-IP-Address}}/%{SQL-User-Name}/%{Acct-Session-Id}', '%{SQL-User-Name}', \\
-					'%{%{NAS-IP-Address}:-%{Packet-Src-IP-Address}}'::inet, NULLIF('%{%{NAS-Port-ID}:-%{NAS-Port}}', ''), '%{NAS-Port-Type}', \\
+				VALUES ('%{Acct-Session-Id}', '%{Packet-Src-IP-Address}/%{SQL-User-Name}/%{Acct-Session-Id}', '%{SQL-User-Name}', \\
+					'%{Packet-Src-IP-Address}'::inet, NULLIF('%{%{NAS-Port-ID}:-%{NAS-Port}}', ''), '%{NAS-Port-Type}', \\
 					\${....event_timestamp} - make_interval(secs => '%{%{Acct-Session-Time}:-0}'::bigint), \\
 					\${....event_timestamp}, ${stop ? '${....event_timestamp}' : 'NULL'}, '%{%{Acct-Session-Time}:-0}'::bigint, \\
 					${octets('Input')}, ${octets('Output')}, \\
@@ -229,7 +231,7 @@ accounting {
 		# The router restarted: its open sessions ended (their last totals stay).
 		accounting-on {
 			query = "UPDATE radacct SET acctstoptime = \${....event_timestamp}, acctterminatecause = 'NAS-Reboot' \\
-				WHERE acctstoptime IS NULL AND nasipaddress = '%{%{NAS-IP-Address}:-%{Packet-Src-IP-Address}}'::inet"
+				WHERE acctstoptime IS NULL AND nasipaddress = '%{Packet-Src-IP-Address}'::inet"
 		}
 		accounting-off {
 			query = "\${..accounting-on.query}"
@@ -242,7 +244,7 @@ post-auth {
 	# The code is the user name: the password is not kept a second time.
 	query = "INSERT INTO \${..postauth_table} (username, pass, reply, calledstationid, callingstationid, nasipaddress, authdate) \\
 		VALUES ('%{SQL-User-Name}', '', '%{reply:Packet-Type}', '%{Called-Station-Id}', '%{Calling-Station-Id}', \\
-		'%{%{NAS-IP-Address}:-%{Packet-Src-IP-Address}}'::inet, NOW())"
+		'%{Packet-Src-IP-Address}'::inet, NOW())"
 }
 `;
 }

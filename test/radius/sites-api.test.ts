@@ -84,6 +84,14 @@ describe('RADIUS sites through the admin API', () => {
       },
     });
     expect(JSON.stringify(res.json)).not.toContain(SECRET);
+    // Nothing heard from its router yet: said so, with what to check (also on /healthz).
+    expect(res.json.site).toMatchObject({ connected: false, error: { code: 'RADIUS_NOT_HEARD' } });
+    expect(res.json.site.error.message).toMatch(/secret/);
+    const health = await (await fetch(`${h.app!.url}/healthz`)).json();
+    expect(health.sites.find((s: { name: string }) => s.name === 'branch-r')).toMatchObject({
+      connected: false,
+      error: { code: 'RADIUS_NOT_HEARD' },
+    });
     const row = await h.core!.db('sites').where({ name: 'branch-r' }).first();
     expect(row.radius_secret_enc).toBeTruthy();
     expect(row.radius_secret_enc).not.toContain(SECRET);

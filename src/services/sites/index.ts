@@ -8,6 +8,8 @@ import type { ServiceDeps } from '../deps';
 import { assertNameFree } from '../unique-name';
 import { AppError, notFound, SiteHasVouchersError, ValidationError } from '../../domain/errors';
 import { isPostgres } from '../../db/knex';
+import { radiusHeard, radiusStatus } from '../radius/status';
+import { readPollState } from '../usage/persist';
 import * as lifecycle from '../voucher-lifecycle';
 import type { SiteMonitor } from '../site-monitor';
 import type { RouterBinding } from '../router-binding';
@@ -108,6 +110,14 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
   /** What the server sees of the site's router now (the monitor's reading), else what it last stored. */
   async function statusOf(r: SiteRow): Promise<SiteStatus> {
     if (r.id === DEFAULT_SITE_ID) return opts.defaultStatus();
+    // A RADIUS site: what FreeRADIUS heard from its router, and its last booked poll.
+    if (r.mode === 'radius' && isPostgres(db)) {
+      const [heard, poll] = await Promise.all([
+        radiusHeard(db, r.nas_address ?? null),
+        readPollState(db, r.id),
+      ]);
+      return radiusStatus(heard, clock.now(), poll.lastPollAt ?? null, opts.monitor?.status(r.id));
+    }
     return opts.monitor?.status(r.id) ?? storedStatus(r);
   }
 

@@ -37,7 +37,18 @@ function input(body: unknown, edit: boolean): Record<string, unknown> {
     hotspot_user_profile: field(body, 'hotspot_user_profile'),
     tz: field(body, 'tz'),
     wifi_name: field(body, 'wifi_name'),
+    mode: field(body, 'mode'),
+    nas_address: field(body, 'nas_address'),
+    coa_port: field(body, 'coa_port'),
   };
+  const secret =
+    body && typeof body === 'object' ? (body as Record<string, unknown>).radius_secret : undefined;
+  // An empty secret field keeps the stored one.
+  if (typeof secret === 'string' && secret !== '') out.radius_secret = secret;
+  if (out.mode !== 'radius') {
+    delete out.nas_address;
+    delete out.coa_port;
+  }
   if (typeof password === 'string' && (password !== '' || !edit)) out.password = password;
   if (edit && field(body, 'clear_password') === 'yes') out.password = '';
   return out;
@@ -45,8 +56,9 @@ function input(body: unknown, edit: boolean): Record<string, unknown> {
 
 /** Form values to show again after a refusal: never the password. */
 const shownValues = (body: unknown) => {
-  const { password: _p, _csrf, ...rest } = { ...(body as Record<string, string>) };
+  const { password: _p, radius_secret: _s, _csrf, ...rest } = { ...(body as Record<string, string>) };
   void _p;
+  void _s;
   void _csrf;
   return rest;
 };
@@ -82,8 +94,11 @@ export function siteRoutes(ctx: WebContext): Router {
         advice: adviceFor,
         values: {
           name: site.name,
+          mode: site.mode,
+          nas_address: site.nasAddress ?? '',
+          coa_port: site.coaPort === null ? '' : String(site.coaPort),
           host: site.host,
-          port: String(site.port),
+          port: site.apiAccess ? String(site.port) : '',
           user: site.user,
           tls: site.tls ? 'on' : '',
           hotspot_server: site.hotspotServer === 'all' ? '' : site.hotspotServer,

@@ -1,0 +1,73 @@
+/**
+ * A RADIUS site's state as the Sites page, the terminal and /healthz show it: what FreeRADIUS last heard from its
+ * router (an Access-Request answered, or accounting), its sessions online, and the poll's last booking. FreeRADIUS
+ * drops what it cannot trust without answering (a router with the wrong secret, an address it does not know as
+ * a client), so silence is what the product can see of those: it is named with what to check.
+ */
+import type { Knex } from 'knex';
+import { STALE_AFTER_S } from './accounting-source';
+import type { SiteError, SiteStatus } from '../sites/types';
+
+/** Heard from within this long: the router is talking to FreeRADIUS. */
+export const HEARD_RECENTLY_MS = 15 * 60_000;
+
+const CHECK =
+  "check the router's /radius entry (FreeRADIUS's address, ports 1812/1813, the site's secret on both sides), " +
+  'that FreeRADIUS runs with a configuration written after this site was added (pisonet radius freeradius-config), ' +
+  'and that UDP 1812 and 1813 pass the firewalls.';
+
+export interface RadiusHeard {
+  /** The last Access-Request or accounting FreeRADIUS recorded from the router (ms), or null. */
+  lastHeardAt: number | null;
+  /** Accounting sessions open and heard from recently. */
+  online: number;
+}
+
+export async function radiusHeard(db: Knex, nasAddress: string | null): Promise<RadiusHeard> {
+  if (!nasAddress) return { lastHeardAt: null, online: 0 };
+  const rows = (
+    await db.raw(
+      `SELECT
+         (SELECT EXTRACT(EPOCH FROM MAX(GREATEST(COALESCE(acctupdatetime, acctstarttime), COALESCE(acctstoptime, acctstarttime))))
+            FROM radacct WHERE nasipaddress = ?::inet) AS acct,
+         (SELECT EXTRACT(EPOCH FROM MAX(authdate)) FROM radpostauth WHERE nasipaddress = ?::inet) AS auth,
+         (SELECT COUNT(*) FROM radacct WHERE nasipaddress = ?::inet AND acctstoptime IS NULL
+            AND COALESCE(acctupdatetime, acctstarttime) >= now() - make_interval(secs => ?)) AS online`,
+      [nasAddress, nasAddress, nasAddress, STALE_AFTER_S],
+    )
+  ).rows as Array<{ acct: string | null; auth: string | null; online: string | number }>;
+  const r = rows[0];
+  const times = [r.acct, r.auth].filter((x): x is string => x !== null).map((x) => Number(x) * 1000);
+  return { lastHeardAt: times.length ? Math.max(...times) : null, online: Number(r.online) };
+}
+
+/**
+ * The site's status from what FreeRADIUS heard (`api`: what its API connection says, when it has one).
+ * `lastPollAt`: the poll's last booking.
+ */
+export function radiusStatus(
+  heard: RadiusHeard,
+  now: number,
+  lastPollAt: number | null,
+  api?: SiteStatus,
+): SiteStatus {
+  let error: SiteError | null = null;
+  if (heard.lastHeardAt === null)
+    error = {
+      code: 'RADIUS_NOT_HEARD',
+      message: `FreeRADIUS has heard nothing from this router yet: ${CHECK}`,
+    };
+  else if (now - heard.lastHeardAt > HEARD_RECENTLY_MS && heard.online === 0)
+    error = {
+      code: 'RADIUS_SILENT',
+      message: `FreeRADIUS has heard nothing from this router for ${Math.round((now - heard.lastHeardAt) / 60_000)} minutes. If customers cannot log in, ${CHECK}`,
+    };
+  return {
+    connected: error === null,
+    identity: api?.identity ?? null,
+    online: heard.online,
+    lastPollAt,
+    error,
+    live: true,
+  };
+}
