@@ -4,11 +4,10 @@
  * hold the routers' secrets and the database password in clear, as FreeRADIUS needs them: they are written readable
  * by their owner only (0600, folders 0700). One line per file written; exit 0.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, ValidationError } from '../../src/domain/errors';
 import { createLogger } from '../../src/lib/logger';
-import { freeradiusConfig } from '../../src/radius/freeradius-config';
+import { writeFreeradiusConfig } from '../../src/radius/write-config';
 import { radiusClients } from '../../src/services/radius/clients';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { parseCommand, usageError } from '../lib/args';
@@ -77,7 +76,7 @@ const configCommand: CommandDef = {
         );
       const box = openCredentialsBox(core.config, createLogger('silent'));
       const clients = await radiusClients(core.db, box);
-      const files = freeradiusConfig({
+      const written = writeFreeradiusConfig({
         dir,
         authPort,
         acctPort,
@@ -92,17 +91,6 @@ const configCommand: CommandDef = {
         },
         clients,
       });
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const written: string[] = [];
-      for (const f of files) {
-        const file = path.join(dir, f.path);
-        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        fs.writeFileSync(file, f.content, { mode: 0o600 });
-        // A file that existed keeps its old mode through writeFileSync: it holds secrets, so set it.
-        fs.chmodSync(file, 0o600);
-        written.push(file);
-      }
-      for (const sub of ['log', 'run']) fs.mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o700 });
       if (values.json) printJson({ dir, files: written, clients: clients.map((c) => c.name) });
       else for (const f of written) print(`wrote ${f}`);
       return 0;

@@ -41,6 +41,7 @@ interface CounterRow {
 }
 
 interface SessionRow {
+  started: string | null;
   acctsessionid: string;
   username: string;
   mac: string;
@@ -57,7 +58,12 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
       const since = await o.lastBooked();
       let counters: CounterRow[];
       let open: SessionRow[];
-      let accepted: Array<{ username: string; mac: string; seconds: string | number }>;
+      let accepted: Array<{
+        username: string;
+        mac: string;
+        seconds: string | number;
+        started: string | null;
+      }>;
       try {
         // The devices with accounting since the last booked poll (or open now), each summed over all its sessions.
         counters = (
@@ -81,20 +87,22 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         ).rows as CounterRow[];
         open = (
           await o.db.raw(
-            `SELECT acctsessionid, username, callingstationid AS mac, host(framedipaddress) AS ip,
-               EXTRACT(EPOCH FROM (now() - acctstarttime))::bigint AS seconds
-             FROM radacct
-             WHERE nasipaddress = ?::inet AND acctstoptime IS NULL AND username IS NOT NULL
-               AND COALESCE(acctupdatetime, acctstarttime) >= now() - make_interval(secs => ?)
-             ORDER BY acctstarttime`,
+            `SELECT a.acctsessionid, a.username, a.callingstationid AS mac, host(a.framedipaddress) AS ip,
+               EXTRACT(EPOCH FROM (now() - a.acctstarttime))::bigint AS seconds,
+               EXTRACT(EPOCH FROM LEAST(ra.first_accept_at, a.acctstarttime)) AS started
+             FROM radacct a LEFT JOIN radius_accounts ra ON ra.username = a.username
+             WHERE a.nasipaddress = ?::inet AND a.acctstoptime IS NULL AND a.username IS NOT NULL
+               AND COALESCE(a.acctupdatetime, a.acctstarttime) >= now() - make_interval(secs => ?)
+             ORDER BY a.acctstarttime`,
             [o.nasAddress, STALE_AFTER_S],
           )
         ).rows as SessionRow[];
         accepted = (
           await o.db.raw(
             `SELECT DISTINCT ON (p.username, p.callingstationid) p.username, p.callingstationid AS mac,
-               EXTRACT(EPOCH FROM (now() - p.authdate))::bigint AS seconds
-             FROM radpostauth p
+               EXTRACT(EPOCH FROM (now() - p.authdate))::bigint AS seconds,
+               EXTRACT(EPOCH FROM LEAST(ra.first_accept_at, p.authdate)) AS started
+             FROM radpostauth p LEFT JOIN radius_accounts ra ON ra.username = p.username
              WHERE p.nasipaddress = ?::inet AND p.reply = 'Access-Accept'
                AND p.authdate >= now() - make_interval(secs => ?)
                AND NOT EXISTS (SELECT 1 FROM radacct a WHERE a.username = p.username
@@ -102,7 +110,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
              ORDER BY p.username, p.callingstationid, p.authdate DESC`,
             [o.nasAddress, ACCEPT_AS_SESSION_S],
           )
-        ).rows as Array<{ username: string; mac: string; seconds: string | number }>;
+        ).rows as Array<{ username: string; mac: string; seconds: string | number; started: string | null }>;
       } catch (err) {
         // The database is where FreeRADIUS writes: unreadable, the poll waits as for a router that is away.
         throw new RouterError('ROUTER_UNREACHABLE', `accounting unreadable: ${(err as Error).message}`);
@@ -125,12 +133,20 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         mac: macOf(s.mac),
         ip: s.ip,
         uptimeSeconds: Math.max(0, Number(s.seconds ?? 0)),
+        ...(s.started !== null ? { startedAt: Math.round(Number(s.started) * 1000) } : {}),
       }));
       const online = new Set(sessions.map((s) => `${s.user} ${s.mac}`));
       for (const a of accepted) {
         const mac = macOf(a.mac);
         if (online.has(`${a.username} ${mac}`)) continue;
-        sessions.push({ id: '', user: a.username, mac, ip: null, uptimeSeconds: 0 });
+        sessions.push({
+          id: '',
+          user: a.username,
+          mac,
+          ip: null,
+          uptimeSeconds: 0,
+          ...(a.started !== null ? { startedAt: Math.round(Number(a.started) * 1000) } : {}),
+        });
       }
       return {
         counters: counterReadings,

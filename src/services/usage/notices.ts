@@ -72,7 +72,8 @@ export async function adoptSessions(
   await deps.db.transaction(async (trx) => {
     for (const s of todo) {
       const ip = s.hostIp ?? s.ip;
-      const activated = await activateFromRouterSession(trx, s.user, s.mac, ip, now, deps.siteId);
+      const at = s.startedAt !== undefined ? Math.min(s.startedAt, now) : now;
+      const activated = await activateFromRouterSession(trx, s.user, s.mac, ip, at, deps.siteId);
       logins.push({ code: s.user, mac: s.mac, first: activated });
       // A first use is the voucher's `activated-on-router` (its sale); another device is a login.
       const v = activated

@@ -1,0 +1,192 @@
+/**
+ * `npm run demo:radius`: a RADIUS branch beside the demo, on this machine. It needs PostgreSQL (DATABASE_URL) and
+ * Debian's FreeRADIUS, and runs until Ctrl-C:
+ * - a second simulated router, `PisoNet-Branch-R`, whose hotspot asks RADIUS (its `/radius` entry, CoA accepted,
+ *   `use-radius` on), with three phones and demo traffic, its state kept in the data folder;
+ * - the RADIUS site `radius-demo` for it (added once through the sites service, as the admin would), with API access
+ *   so the live pages and logouts work;
+ * - FreeRADIUS in the foreground on the configuration `pisonet radius freeradius-config` writes, on loopback.
+ * The server (`npm start`, in another terminal) polls the site: its accounting is the usage, CoA enforces.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/env';
+import { openCore } from '../core';
+import { createLogger } from '../lib/logger';
+import { writeFreeradiusConfig } from '../radius/write-config';
+import { createRouterClient } from '../router/client';
+import type { RouterClient } from '../router/types';
+import { radiusClients } from '../services/radius/clients';
+import { openCredentialsBox } from '../services/sites/credentials';
+import { RouterSimulator } from '../simulator';
+
+const SITE = 'radius-demo';
+const ROUTER_PORT = Number(process.env.DEMO_RADIUS_ROUTER_PORT ?? 18738);
+const COA_PORT = Number(process.env.DEMO_RADIUS_COA_PORT ?? 13799);
+const LOGIN_PORT = Number(process.env.DEMO_RADIUS_LOGIN_PORT ?? 18080);
+const AUTH_PORT = Number(process.env.DEMO_RADIUS_AUTH_PORT ?? 11812);
+const ACCT_PORT = Number(process.env.DEMO_RADIUS_ACCT_PORT ?? 11813);
+const API_USER = 'pisonet';
+const PHONES = [
+  { mac: '02:52:00:00:00:01', ip: '10.6.50.11', hostName: 'Galaxy-A14' },
+  { mac: '02:52:00:00:00:02', ip: '10.6.50.12', hostName: 'Redmi-12C' },
+  { mac: '02:52:00:00:00:03', ip: '10.6.50.13' },
+];
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function fail(message: string): never {
+  process.stderr.write(`demo:radius: ${message}\n`);
+  process.exit(1);
+}
+
+/** The demo site's secret and API password, made once and kept in the data folder (0600). */
+function demoSecrets(dataDir: string): { secret: string; password: string } {
+  const file = path.join(dataDir, 'radius-demo.json');
+  if (fs.existsSync(file))
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { secret: string; password: string };
+  const rand = () => randomBytes(12).toString('base64url');
+  const made = { secret: `Demo-${rand()}`, password: rand() };
+  fs.writeFileSync(file, JSON.stringify(made), { mode: 0o600 });
+  return made;
+}
+
+async function setUpRouter(client: RouterClient, secret: string): Promise<void> {
+  const entries = await client.print('/radius');
+  if (!entries.some((e) => e.address === '127.0.0.1'))
+    await client.add('/radius', {
+      service: 'hotspot',
+      address: '127.0.0.1',
+      secret,
+      'authentication-port': String(AUTH_PORT),
+      'accounting-port': String(ACCT_PORT),
+      timeout: '1s',
+    });
+  await client.command('/radius/incoming/set', { accept: 'yes', port: String(COA_PORT) });
+  const [profile] = await client.print('/ip/hotspot/profile', { query: ['name=hsprof1'] });
+  if (profile)
+    await client.set('/ip/hotspot/profile', profile['.id'], {
+      'use-radius': 'yes',
+      'login-by': 'http-pap,cookie',
+    });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  if (config.database.engine !== 'postgres')
+    fail('RADIUS mode needs PostgreSQL: set DATABASE_URL=postgres://… in .env (docs/database.md).');
+  if (!fs.existsSync('/usr/sbin/freeradius'))
+    fail(
+      'FreeRADIUS is not installed: sudo apt-get install freeradius freeradius-postgresql freeradius-utils',
+    );
+  const log = createLogger('warn');
+  const { secret, password } = demoSecrets(config.dataDir);
+
+  const sim = new RouterSimulator({
+    host: '127.0.0.1',
+    port: ROUTER_PORT,
+    identity: 'PisoNet-Branch-R',
+    board: 'chr',
+    users: [{ name: API_USER, password }],
+    stateFile: path.join(config.dataDir, 'radius-branch-simulator.json'),
+    radiusIncomingPort: COA_PORT,
+    hotspotHttpPort: LOGIN_PORT,
+    timeZone: config.tz,
+    logger: { info: () => undefined, warn: (...a: unknown[]) => log.warn({ sim: a }, 'simulator') },
+  });
+  await sim.start();
+  const seen = new Set(sim.rows('/ip/hotspot/host').map((h) => h['mac-address']));
+  for (const p of PHONES) if (!seen.has(p.mac)) sim.addDevice(p);
+  sim.startDemoTraffic();
+  const client = createRouterClient({
+    host: '127.0.0.1',
+    port: ROUTER_PORT,
+    user: API_USER,
+    password,
+    tls: false,
+    timeoutSeconds: 5,
+    logger: log,
+  });
+  await client.start();
+  if (!(await client.waitConnected(5000))) fail('the branch router did not answer its API');
+  await setUpRouter(client, secret);
+  await client.stop();
+
+  // The site, once, as the admin adds it; then FreeRADIUS's configuration for every RADIUS site of the shop.
+  const core = await openCore(config, { role: 'cli', log });
+  let clients;
+  try {
+    const sites = await core.services.sites.names();
+    if (!sites.some((s) => s.name === SITE))
+      await core.services.sites.add(
+        {
+          name: SITE,
+          mode: 'radius',
+          nas_address: '127.0.0.1',
+          radius_secret: secret,
+          coa_port: COA_PORT,
+          host: '127.0.0.1',
+          port: ROUTER_PORT,
+          user: API_USER,
+          password,
+        },
+        { name: 'demo', via: 'cli' },
+      );
+    clients = await radiusClients(core.db, openCredentialsBox(config, log));
+  } finally {
+    await core.close();
+  }
+  const db = config.database;
+  const dir = path.join(config.dataDir, 'freeradius');
+  writeFreeradiusConfig({
+    dir,
+    authPort: AUTH_PORT,
+    acctPort: ACCT_PORT,
+    listenAddress: '127.0.0.1',
+    db: {
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      database: db.database,
+      sslmode: db.sslmode,
+    },
+    clients,
+  });
+  const radius: ChildProcess = spawn('/usr/sbin/freeradius', ['-f', '-d', dir], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  radius.on('exit', (code) => {
+    if (!stopping) fail(`FreeRADIUS stopped (exit ${code}); its log: ${path.join(dir, 'log', 'radius.log')}`);
+  });
+  say(`RADIUS branch "${SITE}" running (Ctrl-C stops it):`);
+  say(
+    `  router PisoNet-Branch-R: API 127.0.0.1:${ROUTER_PORT}, CoA 127.0.0.1:${COA_PORT}, hotspot login http://127.0.0.1:${LOGIN_PORT}/login`,
+  );
+  say(
+    `  FreeRADIUS on 127.0.0.1:${AUTH_PORT}/${ACCT_PORT}, configuration in ${dir}, log in ${path.join(dir, 'log')}`,
+  );
+  say(`  phones: ${PHONES.map((p) => `${p.mac} at ${p.ip}`).join(', ')}`);
+  say(
+    'Start the server (npm start) in another terminal: Sites shows the branch; make vouchers for it on the Vouchers',
+  );
+  say(
+    `page and redeem one on the portal: http://localhost:${config.port}/portal?mac=${PHONES[0].mac}&ip=${PHONES[0].ip}&site=${SITE}`,
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    radius.kill('SIGTERM');
+    sim.stopDemoTraffic();
+    await sim.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: Error) => fail(err.message));
