@@ -199,5 +199,58 @@ async function coaResponder(): Promise<Responder> {
       expect(v.bytes_down).toBe(125 * MB);
       expect(coa.got).toHaveLength(2); // the new session got the fair-use rates at its login: nothing to send
     });
+
+    it('accounting for a code we never issued is kept and booked to nobody; a session that never stops times out', async () => {
+      const stranger = 'NOTOURS42';
+      const base = {
+        'User-Name': stranger,
+        'Calling-Station-Id': '02:00:00:00:7A:09',
+        'NAS-IP-Address': '127.0.0.1',
+        'Acct-Session-Id': '81a0ffff',
+      };
+      await radclient('acct', fr.acctPort, SECRET, { ...base, 'Acct-Status-Type': 'Start' });
+      await radclient('acct', fr.acctPort, SECRET, {
+        ...base,
+        'Acct-Status-Type': 'Interim-Update',
+        'Acct-Input-Octets': 5 * MB,
+        'Acct-Output-Octets': 9 * MB,
+      });
+      const code = await make('BASIC');
+      const s = await login(code, '02:00:00:00:7A:03', '10.5.50.73');
+      await s.interim(1 * MB, 2 * MB);
+      const before = await h.core!.db('vouchers').sum({ n: 'bytes_down' });
+      await poll();
+      const after = await h.core!.db('vouchers').sum({ n: 'bytes_down' });
+      // Only our code's bytes were booked.
+      expect(Number(after[0].n) - Number(before[0].n)).toBe(2 * MB);
+      expect(await h.core!.db('radacct').where({ username: stranger }).first()).toBeDefined();
+      const shown = (await api(h, 'GET', `/sites/${siteId}`)).json.site;
+      expect(shown.radius_unknown_codes).toHaveLength(1);
+      expect(shown.radius_unknown_codes[0]).not.toBe(stranger); // masked
+      expect(await h.core!.db('events').where({ kind: 'radius-unknown-code' })).toHaveLength(1);
+      await poll();
+      expect(await h.core!.db('events').where({ kind: 'radius-unknown-code' })).toHaveLength(1); // told once
+
+      // The router goes quiet about this session (no interim, no Stop): after its timeout it is not online.
+      const device = () =>
+        h
+          .core!.db('voucher_devices as d')
+          .join('vouchers as v', 'v.id', 'd.voucher_id')
+          .where('v.code', code)
+          .first('d.connected');
+      expect(Boolean((await device()).connected)).toBe(true);
+      await h.core!.db.raw(
+        "UPDATE radacct SET acctupdatetime = now() - interval '10 minutes', acctstarttime = now() - interval '20 minutes' WHERE acctsessionid = ?",
+        [s.id],
+      );
+      // (its login, too, was that long ago)
+      await h.core!.db.raw(
+        "UPDATE radpostauth SET authdate = now() - interval '20 minutes' WHERE username = ?",
+        [code],
+      );
+      await poll();
+      expect(Boolean((await device()).connected)).toBe(false);
+      expect((await voucher(code)).bytes_down).toBe(2 * MB); // its bytes stay counted
+    });
   },
 );

@@ -20,6 +20,9 @@ import { readPollState } from '../usage/persist';
 import { syncRadiusAccounts } from './accounts';
 import { accountingSource } from './accounting-source';
 import { coaEnforcer, type CoaTarget } from './coa-enforcer';
+import { unknownAccounting } from './status';
+import { recordEvent } from '../events';
+import { maskCode } from '../../lib/logger';
 
 export interface RadiusSite {
   site: SiteRef;
@@ -109,10 +112,28 @@ export function createRadiusSite(
     );
     if (r.written + r.removed > 0) log.debug({ module: 'radius', ...r }, 'FreeRADIUS users brought in line');
   };
+  /** User names already told about (an event each, once per run of the controller). */
+  const strangers = new Set<string>();
+  const noteStrangers = async (since: number) => {
+    const names = await unknownAccounting(db, row.nas_address ?? '', { since, limit: 20 });
+    for (const name of names.filter((n) => !strangers.has(n)).slice(0, 10)) {
+      strangers.add(name);
+      await recordEvent(db, clock, {
+        kind: 'radius-unknown-code',
+        level: 'warn',
+        message: `Router of site ${site.name}: accounting for "${maskCode(name)}", which is no code of this shop; kept in radacct, booked to nobody`,
+        data: { site: site.name },
+      });
+    }
+  };
   const pollOnce = async (): Promise<CycleReport> => {
+    const before = (await readPollState(db, site.id)).lastPollAt ?? clock.now() - 86400_000;
     const report = await usage.runCycle();
     shared.cycled?.();
     if (!report.skipped) {
+      await noteStrangers(before - 300_000).catch((err: Error) =>
+        log.warn({ module: 'radius', err: err.message }, 'could not read the accounting of unknown codes'),
+      );
       await syncAccounts();
       await shared
         .afterCycle?.(site)

@@ -23,6 +23,28 @@ export interface RadiusHeard {
   online: number;
 }
 
+/**
+ * User names in the router's accounting of the last `days` that are no code of ours (a local user of the router,
+ * a code typed on another system): their rows are kept in `radacct` and booked to nobody. At most `limit`.
+ */
+export async function unknownAccounting(
+  db: Knex,
+  nasAddress: string,
+  opts: { since?: number; limit?: number } = {},
+): Promise<string[]> {
+  const rows = (
+    await db.raw(
+      `SELECT DISTINCT a.username FROM radacct a
+       WHERE a.nasipaddress = ?::inet AND a.username IS NOT NULL
+         AND COALESCE(a.acctupdatetime, a.acctstarttime) >= to_timestamp(?)
+         AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.code = a.username)
+       ORDER BY a.username LIMIT ?`,
+      [nasAddress, Math.floor((opts.since ?? Date.now() - 7 * 86400_000) / 1000), opts.limit ?? 20],
+    )
+  ).rows as Array<{ username: string }>;
+  return rows.map((r) => r.username);
+}
+
 export async function radiusHeard(db: Knex, nasAddress: string | null): Promise<RadiusHeard> {
   if (!nasAddress) return { lastHeardAt: null, online: 0 };
   const rows = (

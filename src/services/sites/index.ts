@@ -8,7 +8,8 @@ import type { ServiceDeps } from '../deps';
 import { assertNameFree } from '../unique-name';
 import { AppError, notFound, SiteHasVouchersError, ValidationError } from '../../domain/errors';
 import { isPostgres } from '../../db/knex';
-import { radiusHeard, radiusStatus } from '../radius/status';
+import { radiusHeard, radiusStatus, unknownAccounting } from '../radius/status';
+import { maskCode } from '../../lib/logger';
 import { readPollState } from '../usage/persist';
 import * as lifecycle from '../voucher-lifecycle';
 import type { SiteMonitor } from '../site-monitor';
@@ -144,6 +145,12 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       coaPort: r.mode === 'radius' ? (r.coa_port ?? 3799) : null,
       radiusSecretSet: Boolean(r.radius_secret_enc),
       apiAccess: isDefault || Boolean(r.host),
+      radiusUnknownCodes:
+        r.mode === 'radius' && r.nas_address && isPostgres(db)
+          ? (
+              await unknownAccounting(db, r.nas_address, { since: clock.now() - 7 * 86400_000, limit: 10 })
+            ).map(maskCode)
+          : [],
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
       status: await statusOf(r),

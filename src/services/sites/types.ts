@@ -81,6 +81,11 @@ export interface SiteView {
   radiusSecretSet: boolean;
   /** Whether this controller reaches the router's API (always in API mode; optional for a RADIUS site). */
   apiAccess: boolean;
+  /**
+   * RADIUS: user names in its router's accounting of the last 7 days that are no code of this shop (masked); their
+   * rows are kept and booked to nobody. Empty in API mode.
+   */
+  radiusUnknownCodes: string[];
   createdAt: number;
   updatedAt: number;
   status: SiteStatus;

@@ -31,6 +31,7 @@ export function siteJson(s: SiteView) {
     coa_port: s.coaPort,
     radius_secret_set: s.radiusSecretSet,
     api_access: s.apiAccess,
+    radius_unknown_codes: s.radiusUnknownCodes,
     connected: s.status.connected,
     identity: s.status.identity,
     online: s.status.online,
