@@ -168,6 +168,7 @@ export function toVoucherView(
         ? { up: row.override_up, down: row.override_down }
         : null,
     onRouter: row.router_user_id !== null,
+    siteId: row.site_id == null ? null : Number(row.site_id),
   };
 }
 

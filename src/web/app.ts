@@ -41,6 +41,20 @@ export interface WebAppOptions {
 const ROOT = PROJECT_ROOT;
 
 /** Builds the Express app: health, captive portal, admin pages and admin API on one port. */
+/** The ids of the RADIUS sites, read at most once every few seconds (a page that lists vouchers asks each time). */
+function radiusSiteIdsOf(sites: WebContext['services']['sites']): () => Promise<number[]> {
+  let kept: { at: number; ids: Promise<number[]> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!kept || now - kept.at > 5000) {
+      const ids = sites.radiusIds();
+      ids.catch(() => (kept = undefined));
+      kept = { at: now, ids };
+    }
+    return kept.ids;
+  };
+}
+
 export function createWebApp(opts: WebAppOptions): { app: Express; sessions: KnexSessionStore } {
   const { ctx, db } = opts;
   const app = express();
@@ -155,6 +169,14 @@ function mountPortal(app: Express, ctx: WebContext): void {
 }
 function mountAdminPublic(app: Express, ctx: WebContext): void {
   app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
+  // The RADIUS sites, for pages that word a voucher's presence on its router (a FreeRADIUS user there).
+  const radiusIds = radiusSiteIdsOf(ctx.services.sites);
+  app.use('/admin', (_req, res, next) => {
+    radiusIds().then((ids) => {
+      res.locals.radiusSiteIds = ids;
+      next();
+    }, next);
+  });
 }
 function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', voucherApiRouter(ctx)); // vouchers, profiles

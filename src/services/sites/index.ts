@@ -250,6 +250,9 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
         rows.map(async (r) => ({ id: Number(r.id), name: r.name, status: await statusOf(r) })),
       );
     },
+    async radiusIds() {
+      return ((await db('sites').where({ mode: 'radius' }).pluck('id')) as unknown[]).map(Number);
+    },
     async names() {
       const rows = (await db('sites').orderBy('id').select('id', 'name')) as { id: number; name: string }[];
       return rows.map((r) => ({ id: Number(r.id), name: r.name }));

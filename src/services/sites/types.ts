@@ -109,6 +109,8 @@ export interface SiteService {
   statuses(opts?: { defaultSite?: boolean }): Promise<{ id: number; name: string; status: SiteStatus }[]>;
   /** Ids and names only, by id (the admin's site picker): no router state, no figures. */
   names(): Promise<{ id: number; name: string }[]>;
+  /** The ids of the sites in RADIUS mode. */
+  radiusIds(): Promise<number[]>;
   /** By id (`2`) or name (`branch-2`, any case). */
   get(ref: string | number): Promise<SiteView>;
   add(input: SiteInput, actor: Actor): Promise<SiteView>;

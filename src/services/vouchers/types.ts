@@ -76,6 +76,8 @@ export interface VoucherView {
   remainingSeconds: number | null;
   override: { up: number; down: number } | null;
   onRouter: boolean;
+  /** Its site (null: roaming and not used yet). */
+  siteId: number | null;
 }
 
 export interface DeviceView {
