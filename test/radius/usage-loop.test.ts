@@ -22,18 +22,21 @@ interface Responder {
   got: RadiusPacket[];
   /** How the router answers a CoA that changes rates. */
   coa: 'ack' | 'nak';
+  /** A router that answers nothing at all. */
+  silent: boolean;
   close(): Promise<void>;
 }
 
 /** The router's `/radius incoming`: records every request, ACKs disconnects, answers CoA as told. */
 async function coaResponder(): Promise<Responder> {
-  const r = { got: [] as RadiusPacket[], coa: 'ack' as 'ack' | 'nak' };
+  const r = { got: [] as RadiusPacket[], coa: 'ack' as 'ack' | 'nak', silent: false };
   const srv = await listen({
     port: 0,
     address: '127.0.0.1',
     secretOf: () => SECRET,
     handle: async (req) => {
       r.got.push(req);
+      if (r.silent) return undefined;
       if (req.code === 'Disconnect-Request') return { code: 'Disconnect-ACK', attributes: [] };
       return r.coa === 'ack'
         ? { code: 'CoA-ACK', attributes: [] }
@@ -252,5 +255,48 @@ async function coaResponder(): Promise<Responder> {
       expect(Boolean((await device()).connected)).toBe(false);
       expect((await voucher(code)).bytes_down).toBe(2 * MB); // its bytes stay counted
     });
+
+    it('the cap with the block policy: the session is disconnected and the code refused from then on', async () => {
+      coa.got.length = 0;
+      coa.coa = 'ack';
+      const code = await make('FUP'); // cap 200 MB, block
+      const s = await login(code, '02:00:00:00:7A:04', '10.5.50.74');
+      await poll();
+      await s.interim(1 * MB, 200 * MB);
+      await poll();
+      expect((await voucher(code)).status).toBe('exhausted');
+      expect(coa.got.map((p) => p.code)).toContain('Disconnect-Request');
+      const again = await radclient('auth', fr.authPort, SECRET, {
+        'User-Name': code,
+        'User-Password': code,
+        'Calling-Station-Id': '02:00:00:00:7A:04',
+        'NAS-IP-Address': '127.0.0.1',
+      });
+      expect(again.code).toBe('Access-Reject');
+      expect(again.attributes['Reply-Message']).toMatch(/used all its data/);
+    });
+
+    it('a router that answers no CoA: the poll says so (an event) and the requests go again at the next poll', async () => {
+      coa.got.length = 0;
+      coa.silent = true;
+      try {
+        const code = await make('FUP');
+        const s = await login(code, '02:00:00:00:7A:05', '10.5.50.75');
+        await poll();
+        await s.interim(0, 101 * MB);
+        await poll();
+        // The CoA and its fallback Disconnect were sent (each retransmitted, which the router's duplicate
+        // detection folds into one request) and not answered.
+        expect(coa.got.map((p) => p.code)).toEqual(['CoA-Request', 'Disconnect-Request']);
+        const down = await h.core!.db('events').where({ kind: 'router-down' }).orderBy('id', 'desc').first();
+        expect(down.message).toMatch(/did not take 1 CoA\/Disconnect/);
+        coa.silent = false;
+        coa.got.length = 0;
+        await poll();
+        expect(coa.got.map((p) => p.code)).toEqual(['CoA-Request']);
+      } finally {
+        coa.silent = false;
+      }
+    }, 60_000);
   },
 );
