@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { AppError, ValidationError } from '../../src/domain/errors';
 import { createLogger } from '../../src/lib/logger';
-import { writeFreeradiusConfig } from '../../src/radius/write-config';
+import { freeradiusDb, writeFreeradiusConfig } from '../../src/radius/write-config';
 import { radiusClients } from '../../src/services/radius/clients';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { parseCommand, usageError } from '../lib/args';
@@ -81,14 +81,7 @@ const configCommand: CommandDef = {
         authPort,
         acctPort,
         listenAddress: address,
-        db: {
-          host: db.host,
-          port: db.port,
-          user: db.user,
-          password: db.password,
-          database: db.database,
-          sslmode: db.sslmode,
-        },
+        db: freeradiusDb(db),
         clients,
       });
       if (values.json) printJson({ dir, files: written, clients: clients.map((c) => c.name) });

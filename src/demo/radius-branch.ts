@@ -15,7 +15,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/env';
 import { openCore } from '../core';
 import { createLogger } from '../lib/logger';
-import { writeFreeradiusConfig } from '../radius/write-config';
+import { freeradiusDb, writeFreeradiusConfig } from '../radius/write-config';
 import { createRouterClient } from '../router/client';
 import type { RouterClient } from '../router/types';
 import { radiusClients } from '../services/radius/clients';
@@ -145,14 +145,7 @@ async function main(): Promise<void> {
     authPort: AUTH_PORT,
     acctPort: ACCT_PORT,
     listenAddress: '127.0.0.1',
-    db: {
-      host: db.host,
-      port: db.port,
-      user: db.user,
-      password: db.password,
-      database: db.database,
-      sslmode: db.sslmode,
-    },
+    db: freeradiusDb(db),
     clients,
   });
   const radius: ChildProcess = spawn('/usr/sbin/freeradius', ['-f', '-d', dir], {

@@ -5,7 +5,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { PostgresConfig } from '../config/database-url';
 import { freeradiusConfig, type FreeRadiusConfigInput } from './freeradius-config';
+
+/** How FreeRADIUS reaches the shop's database: DATABASE_URL's parts. */
+export function freeradiusDb(pg: PostgresConfig): FreeRadiusConfigInput['db'] {
+  return {
+    host: pg.host,
+    port: pg.port,
+    user: pg.user,
+    password: pg.password,
+    database: pg.database,
+    sslmode: pg.sslmode,
+  };
+}
 
 export function writeFreeradiusConfig(input: FreeRadiusConfigInput): string[] {
   fs.mkdirSync(input.dir, { recursive: true, mode: 0o700 });
