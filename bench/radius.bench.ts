@@ -14,8 +14,8 @@
  *    generator on the product's codec (`exchange`, one socket per request), each code from its own device
  *    (Calling-Station-Id). BENCH_RADIUS_CONCURRENCY (16) in flight: a warm-up, every code's first login (the device
  *    counted, the validity started, in the database), then BENCH_RADIUS_PASSES passes of the same codes logging in
- *    again; then the same passes with BENCH_RADIUS_OVERLOAD (32) in flight, beyond FreeRADIUS's SQL pool as the
- *    product configures it (0: not run). Requests per second, p50/p95/p99 latency, Accepts against anything else.
+ *    again; then the same passes with BENCH_RADIUS_OVERLOAD (32) in flight, as many as FreeRADIUS's threads (and its
+ *    SQL pool, which the product sizes to them) (0: not run). Requests per second, p50/p95/p99 latency, Accepts against anything else.
  * 2. The poll at 2,500, 5,000 and 10,000 active sessions (BENCH_RADIUS_SIZES), each size a site of its own: each
  *    session logged in (Access-Request) and started its accounting (Start) through FreeRADIUS; then per round every
  *    session sends one Interim-Update through FreeRADIUS with more bytes (a minute's worth: each session once a
@@ -69,9 +69,9 @@ if (!SIZES.every((n) => Number.isInteger(n) && n > 0 && n <= 10_000))
   throw new Error('BENCH_RADIUS_SIZES: whole numbers from 1 to 10000, comma-separated');
 const AUTH = Number(process.env.BENCH_RADIUS_AUTH ?? 5000);
 const PASSES = Number(process.env.BENCH_RADIUS_PASSES ?? 3);
-/** Requests in flight: FreeRADIUS's SQL pool as the product configures it (more are refused, see OVERLOAD). */
+/** Requests in flight for the main passes. */
 const CONCURRENCY = Number(process.env.BENCH_RADIUS_CONCURRENCY ?? 16);
-/** The logins again with this many in flight, to show what happens beyond the SQL pool (0: not run). */
+/** The logins again with this many in flight: FreeRADIUS's whole thread pool busy (0: not run). */
 const OVERLOAD = Number(process.env.BENCH_RADIUS_OVERLOAD ?? 32);
 const RUNS = Number(process.env.BENCH_RADIUS_RUNS ?? 5);
 const WARMUP = 2;

@@ -167,7 +167,9 @@ sql {
 		# 0: FreeRADIUS starts even while the database is down, and connects when it is back.
 		start = 0
 		min = 0
-		max = 16
+		# One connection per thread at most (FreeRADIUS's own default): a request that finds no free connection
+		# fails its SQL step, and a valid code would be refused under load.
+		max = \${thread[pool].max_servers}
 		spare = 4
 		uses = 0
 		retry_delay = 5
