@@ -71,7 +71,7 @@ const configCommand: CommandDef = {
       if (db.engine !== 'postgres')
         throw new AppError(
           'RADIUS_NEEDS_POSTGRES',
-          "RADIUS mode needs PostgreSQL: FreeRADIUS reads the vouchers from the shop's database and writes their accounting there. Set DATABASE_URL=postgres://… (docs/database.md).",
+          "RADIUS mode needs PostgreSQL: FreeRADIUS reads the vouchers from the shop's database and writes their accounting there. Set DATABASE_URL=postgres://… (docs/operations.md, Moving a shop to PostgreSQL).",
           409,
         );
       const box = openCredentialsBox(core.config, createLogger('silent'));

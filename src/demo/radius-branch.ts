@@ -76,7 +76,9 @@ async function setUpRouter(client: RouterClient, secret: string): Promise<void> 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   if (config.database.engine !== 'postgres')
-    fail('RADIUS mode needs PostgreSQL: set DATABASE_URL=postgres://… in .env (docs/database.md).');
+    fail(
+      'RADIUS mode needs PostgreSQL: set DATABASE_URL=postgres://… in .env (docs/operations.md, Moving a shop to PostgreSQL).',
+    );
   if (!fs.existsSync('/usr/sbin/freeradius'))
     fail(
       'FreeRADIUS is not installed: sudo apt-get install freeradius freeradius-postgresql freeradius-utils',

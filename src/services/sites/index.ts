@@ -17,6 +17,7 @@ import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from './credentials';
 import { NO_FIGURES, openVoucherCounts, siteFigures, type SiteFigures } from './figures';
 import { parseSiteInput, type ParsedSite } from './validate';
+import { radiusAllowed } from './radius-rules';
 import {
   DEFAULT_SITE_ID,
   DEFAULT_SITE_NAME,
@@ -194,34 +195,6 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     return c;
   }
 
-  /**
-   * What RADIUS mode needs beyond the fields' own bounds: PostgreSQL (FreeRADIUS reads and writes its tables
-   * there), and a router address no other RADIUS site uses (FreeRADIUS tells its clients apart by it).
-   */
-  async function radiusAllowed(p: ParsedSite, except?: number): Promise<void> {
-    if (p.mode !== 'radius' && p.nasAddress === undefined) return;
-    if (!isPostgres(db))
-      throw new AppError(
-        'RADIUS_NEEDS_POSTGRES',
-        'RADIUS mode needs PostgreSQL (DATABASE_URL=postgres://…): FreeRADIUS reads the vouchers from the ' +
-          "shop's database and writes their accounting there. This shop runs on SQLite; move it with " +
-          '`pisonet db copy` first (docs/database.md), or keep this site in API mode.',
-        409,
-        'mode',
-      );
-    if (p.nasAddress === undefined) return;
-    const q = db('sites').where({ mode: 'radius', nas_address: p.nasAddress });
-    if (except !== undefined) q.whereNot({ id: except });
-    const other = (await q.first('name')) as { name: string } | undefined;
-    if (other)
-      throw new AppError(
-        'NAS_ADDRESS_TAKEN',
-        `The RADIUS site "${other.name}" already uses ${p.nasAddress}: FreeRADIUS tells routers apart by the address their packets come from.`,
-        409,
-        'nas_address',
-      );
-  }
-
   /** What the audit log keeps of a change: every field but the password, which is only said to have changed. */
   function auditDetails(c: Record<string, unknown>, adding: boolean): Record<string, unknown> {
     const { password_enc, username, radius_secret_enc, ...rest } = c;
@@ -297,7 +270,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
     },
     async add(input, actor) {
       const p = parseSiteInput(input, false);
-      await radiusAllowed(p);
+      await radiusAllowed(db, p);
       if (p.name!.toLowerCase() === DEFAULT_SITE_NAME)
         throw new AppError(
           'SITE_NAME_TAKEN',
@@ -331,7 +304,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
         host: row.host,
         radiusSecretSet: Boolean(row.radius_secret_enc),
       });
-      await radiusAllowed(p, row.id);
+      await radiusAllowed(db, p, row.id);
       const hostAfter = p.host !== undefined ? p.host : row.host;
       if (hostAfter && !(p.user ?? row.username))
         throw new ValidationError(

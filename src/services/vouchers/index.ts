@@ -2,22 +2,13 @@
  * The voucher use cases: batch generation (database first, router users pipelined and resumable), lists,
  * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption/.
  */
-import { summariseUsage } from '../../domain/usage-summary';
-import { desiredLimits } from '../../domain/policy';
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError, RouterError } from '../../domain/errors';
 import { siteOf, type ServiceDeps } from '../deps';
-import { toVoucherState, routerUptimeLimit, voucherProfile, type VoucherRow } from '../voucher-state';
-import type {
-  Actor,
-  DeviceView,
-  ProfileService,
-  VoucherDetail,
-  VoucherFilter,
-  VoucherService,
-  VoucherView,
-} from '../types';
+import { routerUptimeLimit, type VoucherRow } from '../voucher-state';
+import type { Actor, ProfileService, VoucherFilter, VoucherService, VoucherView } from '../types';
 import { vouchersCsv } from './csv';
+import { voucherDetail } from './detail';
 import { portalCodeEntry } from './code-style';
 import { batchQuery, listBatches, toBatchView } from './batch-list';
 import { insertBatch, planBatch } from './generate';
@@ -219,24 +210,6 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     }
   }
 
-  async function devicesOf(voucherId: number): Promise<DeviceView[]> {
-    const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
-    return rows.map((r) => {
-      const d = r;
-      return {
-        mac: r.mac,
-        ip: r.ip,
-        connected: Boolean(r.connected),
-        firstSeenAt: Number(r.first_seen_at),
-        lastSeenAt: Number(d.last_seen_at),
-        bytesUp: Number(d.bytes_up),
-        bytesDown: Number(d.bytes_down),
-        rateUp: d.rate_up,
-        rateDown: d.rate_down,
-      };
-    });
-  }
-
   return {
     async generate(input, actor: Actor) {
       const profile = await d.profiles.get(input.profile);
@@ -287,31 +260,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     async get(code) {
       const row = await requireVoucher(db, code);
       const p = await new ProfileCache(db).byId(row.profile_id);
-      const own = voucherProfile(row, p.profile);
-      const now = clock.now();
-      const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
-      return {
-        ...(await view(row)),
-        devices: await devicesOf(row.id),
-        events: events.map((e) => ({
-          id: e.id,
-          ts: Number(e.ts),
-          voucherCode: row.code,
-          kind: e.kind,
-          level: e.level,
-          message: e.message,
-        })),
-        // The voucher's own limits: the plan's, raised by codes added to it (as enforcement counts them).
-        fupThresholdBytes: own.fup?.thresholdBytes ?? null,
-        capBytes: own.dataCapBytes ?? null,
-        addedBytes: own.dataCapBytes === undefined ? 0 : Number(row.extra_bytes ?? 0),
-        addedFupBytes: own.fup === undefined ? 0 : Number(row.extra_fup_bytes ?? 0),
-        usage: summariseUsage(
-          { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
-          { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
-        ),
-        state: desiredLimits(toVoucherState(row, p.profile), now, config.tz).state,
-      } satisfies VoucherDetail;
+      return voucherDetail(db, row, p.profile, await view(row), clock.now(), config.tz);
     },
 
     async revoke(code, actor) {

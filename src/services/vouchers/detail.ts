@@ -1,0 +1,58 @@
+/**
+ * One voucher as its admin page and the API show it: its view, its devices, its last events, and its own limits
+ * (the plan's, raised by codes added to it, as enforcement counts them) with its usage against them.
+ */
+import type { Knex } from 'knex';
+import type { Profile } from '../../domain/profile-types';
+import { desiredLimits } from '../../domain/policy';
+import { summariseUsage } from '../../domain/usage-summary';
+import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+import type { DeviceView, VoucherDetail, VoucherView } from './types';
+
+async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
+  const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
+  return rows.map((r) => ({
+    mac: r.mac,
+    ip: r.ip,
+    connected: Boolean(r.connected),
+    firstSeenAt: Number(r.first_seen_at),
+    lastSeenAt: Number(r.last_seen_at),
+    bytesUp: Number(r.bytes_up),
+    bytesDown: Number(r.bytes_down),
+    rateUp: r.rate_up,
+    rateDown: r.rate_down,
+  }));
+}
+
+export async function voucherDetail(
+  db: Knex,
+  row: VoucherRow,
+  profile: Profile,
+  view: VoucherView,
+  now: number,
+  tz: string,
+): Promise<VoucherDetail> {
+  const own = voucherProfile(row, profile);
+  const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
+  return {
+    ...view,
+    devices: await devicesOf(db, row.id),
+    events: events.map((e) => ({
+      id: e.id,
+      ts: Number(e.ts),
+      voucherCode: row.code,
+      kind: e.kind,
+      level: e.level,
+      message: e.message,
+    })),
+    fupThresholdBytes: own.fup?.thresholdBytes ?? null,
+    capBytes: own.dataCapBytes ?? null,
+    addedBytes: own.dataCapBytes === undefined ? 0 : Number(row.extra_bytes ?? 0),
+    addedFupBytes: own.fup === undefined ? 0 : Number(row.extra_fup_bytes ?? 0),
+    usage: summariseUsage(
+      { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
+      { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
+    ),
+    state: desiredLimits(toVoucherState(row, profile), now, tz).state,
+  };
+}
