@@ -15,7 +15,7 @@ import { isPostgres, migrateLatest, rawRows } from './knex';
 const BATCH = 500;
 
 /** Columns summed by the check: money (centavos) and traffic (bytes). */
-const CHECKED_COLUMN = /(^|_)(price|amount|expected|counted|bytes)(_|$)/;
+const CHECKED_COLUMN = /(^|_)(price|amount|credit|expected|counted|bytes)(_|$)/;
 
 export interface TableCheck {
   table: string;
