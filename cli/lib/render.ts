@@ -253,6 +253,16 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
         header: 'DATA CAP',
         get: (p) => (p.profile.dataCapBytes ? formatBytes(p.profile.dataCapBytes) : dash),
       },
+      // Shown when any profile shares its bandwidth or has a queue priority.
+      ...(profiles.some((p) => (p.profile.contentionRatio ?? 1) > 1 || p.profile.priority !== undefined)
+        ? [
+            {
+              header: 'SHARED/PRIO',
+              get: (p: ProfileRecord) =>
+                `${(p.profile.contentionRatio ?? 1) > 1 ? `1:${p.profile.contentionRatio}` : dash}/${p.profile.priority ?? dash}`,
+            },
+          ]
+        : []),
       // Shown with several sites, or when a profile is sold on one site only.
       ...(showSite || profiles.some((p) => p.site)
         ? [{ header: 'SITE', get: (p: ProfileRecord) => (p.site ? `${p.site.name} only` : 'all sites') }]
@@ -266,12 +276,16 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
 /** `by` names the first column: PROFILE when grouped by profile, else PERIOD. */
 export function salesTable(rows: readonly SalesRow[], by: string, width?: number): string {
   if (rows.length === 0) return out.dim('No sales in this period.');
-  const total = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
-    count: 0,
-    amount: 0,
-  });
+  const total = rows.reduce(
+    (a, r) => ({
+      count: a.count + r.count,
+      charges: a.charges + (r.charges ?? 0),
+      amount: a.amount + r.amount,
+    }),
+    { count: 0, charges: 0, amount: 0 },
+  );
   const withProfile = rows.some((r) => r.profile !== undefined && r.profile !== r.period);
-  const all: SalesRow[] = [...rows, { period: 'TOTAL', count: total.count, amount: total.amount }];
+  const all: SalesRow[] = [...rows, { period: 'TOTAL', ...total }];
   return table(
     all,
     [
@@ -283,6 +297,10 @@ export function salesTable(rows: readonly SalesRow[], by: string, width?: number
       },
       ...(withProfile ? [{ header: 'PROFILE', get: (r: SalesRow) => r.profile ?? dash, shrink: true }] : []),
       { header: 'SOLD', get: (r) => String(r.count), align: 'right' },
+      // Charges on running vouchers (plan upgrades), in AMOUNT too; shown once there is one.
+      ...(total.charges
+        ? [{ header: 'CHARGES', get: (r: SalesRow) => String(r.charges ?? 0), align: 'right' as const }]
+        : []),
       { header: 'AMOUNT', get: (r) => formatMoney(r.amount), align: 'right' },
     ],
     { width, colours: out },

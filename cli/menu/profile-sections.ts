@@ -113,6 +113,66 @@ export async function capSection(draft: Json): Promise<void> {
     delete draft.cap_rate_up;
     delete draft.cap_rate_down;
   }
+  await overageQuestions(draft);
+}
+
+/** Extra data sold at the cap (a code or coins at a vendo raise it). */
+async function overageQuestions(draft: Json): Promise<void> {
+  const o = group(draft, 'overage');
+  const sell = await confirm({
+    message: 'Sell extra data to customers who reach the cap?',
+    default: o !== undefined,
+  });
+  if (!sell) {
+    delete draft.overage;
+    return;
+  }
+  draft.overage = { ...(o ?? {}) };
+  await askField(draft, 'overage.bytes', `Extra data per purchase (${MB_TEXT}):`, {
+    default: str(o?.bytes) ?? '1G',
+  });
+  await askField(draft, 'overage.price', 'Its price in pesos (e.g. 10):', {
+    default: str(o?.price),
+    convert: numberish(/^\d+(\.\d{1,2})?$/),
+  });
+}
+
+/** Contention ratio (1:N) and queue priority (1 first … 8 last). */
+export async function sharingSection(draft: Json): Promise<void> {
+  const shared = draft.contention_ratio !== undefined && draft.contention_ratio !== '1:1';
+  const prio = draft.priority ?? draft.qos_priority;
+  const summary =
+    shared || prio !== undefined
+      ? [
+          shared ? `shared ${str(draft.contention_ratio)}` : '',
+          prio !== undefined ? `priority ${str(draft.priority) ?? `qos ${str(draft.qos_priority)}`}` : '',
+        ]
+          .filter(Boolean)
+          .join(', ')
+      : undefined;
+  const choice = await sectionChoice('Shared line and priority (contention ratio, who goes first)', summary);
+  if (choice === 'remove') {
+    for (const k of ['contention_ratio', 'priority', 'qos_priority']) delete draft[k];
+  }
+  if (choice !== 'set') return;
+  await askField(draft, 'contention_ratio', 'Contention ratio 1:N (e.g. 1:20; 1:1 = not shared):', {
+    default: str(draft.contention_ratio) ?? '1:1',
+    convert: (t) => (/^\s*1\s*:\s*1\s*$/.test(t) ? undefined : t),
+  });
+  delete draft.qos_priority;
+  const priority = await select({
+    message: 'Priority when the line is full:',
+    choices: [
+      { name: 'none (8, like other traffic)', value: 0 },
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({
+        name: n === 1 ? '1 (first)' : n === 8 ? '8 (last)' : String(n),
+        value: n,
+      })),
+    ],
+    default: typeof draft.priority === 'number' ? draft.priority : 0,
+  });
+  if (priority === 0) delete draft.priority;
+  else draft.priority = priority;
 }
 
 export async function burstSection(draft: Json): Promise<void> {
@@ -241,6 +301,10 @@ export function advancedSummary(json: Json): string[] {
   if (json.topup === 'queue') parts.push('second codes wait');
   if (json.pause_max !== undefined || json.pauses_per_day !== undefined) parts.push('pause limits');
   if (json.description !== undefined) parts.push('description');
+  if (json.contention_ratio !== undefined && json.contention_ratio !== '1:1')
+    parts.push(`shared ${str(json.contention_ratio)}`);
+  if (json.priority !== undefined || json.qos_priority !== undefined) parts.push('priority');
+  if (isObject(json.overage)) parts.push('extra data');
   return parts;
 }
 
@@ -249,6 +313,7 @@ export async function askAdvanced(draft: Json): Promise<void> {
   await capSection(draft);
   await burstSection(draft);
   await offpeakSection(draft);
+  await sharingSection(draft);
   await timeModeSection(draft);
   await selfServiceSection(draft);
   await descriptionSection(draft);

@@ -54,6 +54,10 @@
       var m = CLOCK.exec(v);
       return m && Number(m[1]) < 24 && Number(m[2]) < 60 ? '' : 'use a time like 22:00';
     },
+    ratio: function (v) {
+      var m = /^\s*1\s*:\s*(\d{1,4})\s*$/.exec(v);
+      return m && Number(m[1]) >= 1 && Number(m[1]) <= 1000 ? '' : 'use 1:N with N from 1 to 1000, like 1:20';
+    },
     multiplier: function (v) {
       var n = Number(v);
       return /^\d+(\.\d+)?$/.test(v) && n >= 1 && n <= 100 ? '' : 'use a number from 1 to 100, like 2';

@@ -1,5 +1,6 @@
 /** A Profile back to its profiles.json form (human units), and the changes between two profile lists. */
 import type { Profile } from './profiles';
+import { formatContentionRatio } from './plan-sharing';
 import { formatClockTime, formatDataSize, formatRate, formatRouterDuration } from './units';
 
 export interface ProfileJson {
@@ -22,6 +23,10 @@ export interface ProfileJson {
   topup?: 'add' | 'queue';
   pause_max?: string;
   pauses_per_day?: number;
+  contention_ratio?: string;
+  priority?: number;
+  qos_priority?: number;
+  overage?: { bytes: string; price: number };
 }
 
 /** parseProfile(profileToJson(p)) deep-equals p. Defaults (wallclock, cap policy none) are left out. */
@@ -71,6 +76,11 @@ export function profileToJson(p: Profile): ProfileJson {
   if (p.topup === 'queue') json.topup = 'queue';
   if (p.pauseMaxSeconds !== undefined) json.pause_max = formatRouterDuration(p.pauseMaxSeconds);
   if (p.pausesPerDay !== undefined) json.pauses_per_day = p.pausesPerDay;
+  if (p.contentionRatio !== undefined) json.contention_ratio = formatContentionRatio(p.contentionRatio);
+  // As given: a 0–100 QoS priority reads back as that (its 1–8 meaning is derived again when parsed).
+  if (p.qosPriority !== undefined) json.qos_priority = p.qosPriority;
+  else if (p.priority !== undefined) json.priority = p.priority;
+  if (p.overage) json.overage = { bytes: formatDataSize(p.overage.bytes), price: p.overage.price / 100 };
   return json;
 }
 

@@ -41,4 +41,12 @@ export interface Profile {
   pauseMaxSeconds?: number;
   /** Uptime profiles: pauses allowed per 24 hours; absent = no limit. */
   pausesPerDay?: number;
+  /** N of a "1:N" contention ratio: up to N devices share one plan rate (plan-queues.ts); absent or 1 = not shared. */
+  contentionRatio?: number;
+  /** RouterOS queue priority of its devices' queues, 1 (first) to 8 (last). */
+  priority?: number;
+  /** The 0–100 priority it was given as (higher = first), when given so; `priority` holds what it means. */
+  qosPriority?: number;
+  /** Extra data a customer may buy at the cap: bytes per purchase, price in centavos. */
+  overage?: { bytes: number; price: number };
 }

@@ -7,6 +7,7 @@ import { ErrorCollector } from './error-collector';
 import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parsePrice } from './units';
 import type { CapPolicy, Profile, TimeMode } from './profile-types';
 import { parseSelfServiceFields, SELF_SERVICE_KEYS } from './self-service';
+import { parsePlanFields, PLAN_KEYS } from './plan-sharing';
 
 export type { CapPolicy, Profile, TimeMode } from './profile-types';
 
@@ -28,6 +29,7 @@ const TOP_KEYS = [
   'time_mode',
   'description',
   ...SELF_SERVICE_KEYS,
+  ...PLAN_KEYS,
 ];
 const FUP_KEYS = ['threshold', 'rate_up', 'rate_down'];
 const BURST_KEYS = ['rate_up', 'rate_down', 'threshold_up', 'threshold_down', 'time'];
@@ -313,6 +315,7 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
       ? undefined
       : c.field(() => parseDescription(json.description, `${p}description`));
   const selfService = parseSelfServiceFields(json, p, timeMode, c);
+  const plan = parsePlanFields(json, p, json.data_cap !== undefined, c);
   if (!c.ok) return undefined;
   const profile: Profile = {
     name: name as string,
@@ -330,7 +333,7 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   if (burst) profile.burst = burst;
   if (offpeak) profile.offpeak = offpeak;
   if (description !== undefined) profile.description = description;
-  Object.assign(profile, selfService);
+  Object.assign(profile, selfService, plan);
   return profile;
 }
 

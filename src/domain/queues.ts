@@ -6,6 +6,7 @@
 import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from './policy';
 import { formatRatePairBps, formatRouterDuration, isIPv4, isMac, normaliseMac } from './units';
 import type { DeviceState, VoucherState } from './vouchers';
+import { isPlanQueueName, planOf, priorityPair, samePlan, type PlanRef } from './plan-queues';
 
 /** Only queues whose name starts with this are ever touched; everything else belongs to the shop owner. */
 export const QUEUE_PREFIX = 'pisonet-';
@@ -25,6 +26,13 @@ export interface DesiredQueue {
   comment: string;
   voucherCode: string;
   mac: string;
+  /** `p/p`, the plan's priority (RouterOS's default `8/8` when the plan has none); absent: left as it is. */
+  priority?: string;
+  /**
+   * The parent queue's name, or `none`; absent: left as it is on the router (a redemption's or an admin's change
+   * of one queue; the poll, which sees every device of a plan, decides the parent).
+   */
+  parent?: string;
 }
 
 export interface VoucherAction {
@@ -57,6 +65,11 @@ export interface DesiredQueueOptions {
 
 export function queueNameForMac(mac: string): string {
   return QUEUE_PREFIX + normaliseMac(mac);
+}
+
+/** A device queue of ours: `pisonet-<MAC>` (parent queues, `pisonet-plan-…`, are plan-queues.ts's). */
+export function isDeviceQueueName(name: string): boolean {
+  return name.startsWith(QUEUE_PREFIX) && !isPlanQueueName(name);
 }
 
 /** The queue properties shared by every device of one voucher, formatted once per voucher. */
@@ -96,7 +109,8 @@ function queueRates(limits: DesiredLimits, texts: QueueTexts): QueueRates {
   return r;
 }
 
-function queueFor(code: string, mac: string, ip: string, rates: QueueRates, texts: QueueTexts): DesiredQueue {
+function queueFor(d: DeviceDecision, rates: QueueRates, texts: QueueTexts, parent?: string): DesiredQueue {
+  const { code, mac, ip } = d;
   const q: DesiredQueue = {
     name: texts.name(mac),
     target: texts.target(ip),
@@ -105,6 +119,8 @@ function queueFor(code: string, mac: string, ip: string, rates: QueueRates, text
     voucherCode: code,
     mac,
   };
+  if (d.plan) q.priority = priorityPair(d.plan);
+  if (parent !== undefined) q.parent = parent;
   if (rates.burstLimit !== undefined) {
     q.burstLimit = rates.burstLimit;
     q.burstThreshold = rates.burstThreshold;
@@ -149,6 +165,19 @@ export interface DeviceDecision {
   mac: string;
   ip: string;
   limits: DesiredLimits;
+  /** Its voucher's plan (ratio, priority): which parent queue it shares and its priority. */
+  plan?: PlanRef;
+}
+
+/** Whether two devices get the same queue: same address, voucher, rates and plan. */
+export function sameDecision(x: DeviceDecision, y: DeviceDecision): boolean {
+  return (
+    x.mac === y.mac &&
+    x.ip === y.ip &&
+    x.code === y.code &&
+    sameRates(x.limits, y.limits) &&
+    samePlan(x.plan, y.plan)
+  );
 }
 
 /** The policy's answer for a set of vouchers at one moment: what every online device gets, and who ends now. */
@@ -177,6 +206,7 @@ export function decide(
   const limits: DesiredLimits[] = [];
   for (const { voucher, devices } of items) {
     const l = desiredLimits(voucher, now, tz);
+    const plan = planOf(voucher.profile);
     limits.push(l);
     const action = endAction(voucher, l, opts);
     if (action) voucherActions.push(action);
@@ -188,7 +218,7 @@ export function decide(
       if (mac === undefined) continue;
       const seen = byMac.get(mac);
       if (seen && seen.at >= at) continue;
-      byMac.set(mac, { device: { code: voucher.code, mac, ip: d.ip.trim(), limits: l }, at });
+      byMac.set(mac, { device: { code: voucher.code, mac, ip: d.ip.trim(), limits: l, plan }, at });
     }
   }
   const devices = [...byMac.values()]
@@ -197,10 +227,14 @@ export function decide(
   return { devices, voucherActions, limits };
 }
 
-/** The simple queue each decided device gets (in name order, as the devices are in MAC order). */
+/**
+ * The simple queue each decided device gets (in name order, as the devices are in MAC order). `parentOf`: the
+ * parent queue of a device (its name or `none`); absent, the queues leave their parent as it is.
+ */
 export function queuesFor(
   devices: readonly DeviceDecision[],
   texts: QueueTexts = plainQueueTexts,
+  parentOf?: (d: DeviceDecision) => string,
 ): DesiredQueue[] {
   const queues: DesiredQueue[] = [];
   let last: { limits: DesiredLimits; rates: QueueRates } | undefined;
@@ -208,7 +242,7 @@ export function queuesFor(
     // Devices of one voucher share its limits: their rate texts are formatted once.
     const rates = last && sameRates(last.limits, d.limits) ? last.rates : queueRates(d.limits, texts);
     last = { limits: d.limits, rates };
-    queues.push(queueFor(d.code, d.mac, d.ip, rates, texts));
+    queues.push(queueFor(d, rates, texts, parentOf?.(d)));
   }
   return queues;
 }

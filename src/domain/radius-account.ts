@@ -32,17 +32,21 @@ export interface RadiusAccount {
 export const RADIUS_INTERIM_SECONDS = 60;
 const GIGAWORD = 2 ** 32;
 
-/** `Mikrotik-Rate-Limit` for the limits: upload first, as the router's rx. */
-export function rateLimitText(l: DesiredLimits): string {
+/**
+ * `Mikrotik-Rate-Limit` for the limits: upload first, as the router's rx. A plan's queue priority (1–8) is the
+ * fifth part, after the burst parts (no burst: `0/0`, thresholds at the rates, `1s`, RouterOS's defaults).
+ */
+export function rateLimitText(l: DesiredLimits, priority?: number): string {
   const pair = formatRatePairBps({ up: l.rateUp, down: l.rateDown });
-  if (!l.burst) return pair;
+  if (!l.burst && priority === undefined) return pair;
   const b = l.burst;
-  const t = formatRouterDuration(b.timeSeconds);
+  const t = b ? formatRouterDuration(b.timeSeconds) : '1s';
   return [
     pair,
-    formatRatePairBps({ up: b.limitUp, down: b.limitDown }),
-    formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown }),
+    b ? formatRatePairBps({ up: b.limitUp, down: b.limitDown }) : '0/0',
+    b ? formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown }) : pair,
     `${t}/${t}`,
+    ...(priority === undefined ? [] : [String(priority)]),
   ].join(' ');
 }
 
@@ -87,9 +91,13 @@ export function radiusAccount(v: VoucherState, password: string, now: number, tz
   if (timing.expiresAt !== null)
     check.push({ attribute: 'Expiration', op: ':=', value: String(Math.floor(timing.expiresAt / 1000)) });
   const reply: RadiusItem[] = [
-    { attribute: 'Mikrotik-Rate-Limit', op: ':=', value: rateLimitText(limits) },
+    { attribute: 'Mikrotik-Rate-Limit', op: ':=', value: rateLimitText(limits, v.profile.priority) },
     { attribute: 'Acct-Interim-Interval', op: ':=', value: String(RADIUS_INTERIM_SECONDS) },
   ];
+  // A shared plan (or one with a priority) runs under the hotspot user profile of its name, whose parent-queue
+  // is the plan's shared queue (docs/radius.md "Shared plans"); other plans keep the server's user profile.
+  if ((v.profile.contentionRatio ?? 1) > 1 || v.profile.priority !== undefined)
+    reply.push({ attribute: 'Mikrotik-Group', op: ':=', value: v.profile.name });
   if (timing.remainingSeconds !== null && timing.expiresAt === null)
     reply.push({ attribute: 'Session-Timeout', op: ':=', value: String(timing.remainingSeconds) });
   // A cap that stops the voucher: the router stops the session at the bytes left.

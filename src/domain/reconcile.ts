@@ -4,7 +4,8 @@
  * router prints `512K/1M` back as `512000/1000000` and a single IP as `/32` (docs/routeros.md "Returned
  * format"). The router module (src/router/hotspot) reads its rows into QueueOnRouter and writes the changes.
  */
-import { QUEUE_PREFIX, type DesiredQueue } from './queues';
+import { isDeviceQueueName, type DesiredQueue } from './queues';
+import { isOurPlanQueue } from './plan-queues';
 import { parseRatePair, parseRouterDuration } from './units';
 
 /** A simple queue as the router holds it, every value as the router printed it (texts, not parsed). */
@@ -20,11 +21,23 @@ export interface QueueOnRouter {
   comment?: string;
   disabled?: boolean;
   dynamic?: boolean;
+  /** The parent queue's name; `none` (or absent) when it has none. */
+  parent?: string;
+  /** `upload/download` priorities, e.g. `8/8`. */
+  priority?: string;
 }
 
 /** The settings of one of our queues that a reconcile may change. */
 export type QueueField =
-  'target' | 'maxLimit' | 'burstLimit' | 'burstThreshold' | 'burstTime' | 'comment' | 'disabled';
+  | 'target'
+  | 'maxLimit'
+  | 'burstLimit'
+  | 'burstThreshold'
+  | 'burstTime'
+  | 'comment'
+  | 'disabled'
+  | 'parent'
+  | 'priority';
 export type QueueFieldChanges = Partial<Record<QueueField, string>>;
 
 export interface QueueChange {
@@ -112,6 +125,16 @@ function burstChanges(
   return c;
 }
 
+const normParent = (value: string | undefined): string =>
+  value === undefined || value === '' ? 'none' : value;
+
+/** `3` and `3/3` are the same priority; RouterOS's default is 8. */
+function normPriority(value: string | undefined): string {
+  if (value === undefined || value === '') return '8/8';
+  const [up, down = up] = value.split('/');
+  return `${up.trim()}/${down.trim()}`;
+}
+
 /**
  * What `set` must change so the row matches, or undefined when it already does: the usual answer, for
  * thousands of queues every poll, so that path allocates nothing.
@@ -123,6 +146,10 @@ function changesFor(want: DesiredQueue, row: QueueOnRouter): QueueFieldChanges |
   c = burstChanges(want, row, c);
   if ((row.comment ?? '') !== want.comment) (c ??= {}).comment = want.comment;
   if (row.disabled) (c ??= {}).disabled = 'false';
+  if (want.priority !== undefined && normPriority(row.priority) !== normPriority(want.priority))
+    (c ??= {}).priority = want.priority;
+  if (want.parent !== undefined && normParent(row.parent) !== normParent(want.parent))
+    (c ??= {}).parent = want.parent;
   return c;
 }
 
@@ -131,18 +158,24 @@ export function queueChanges(want: DesiredQueue, row: QueueOnRouter): QueueField
   return changesFor(want, row) ?? {};
 }
 
-/** One of ours: named `pisonet-…` and not a dynamic (hotspot-made) queue. The one spelling of "is this our queue". */
+/**
+ * One of our device queues: named `pisonet-<…>` (not a plan's parent, `pisonet-plan-…`) and not a dynamic
+ * (hotspot-made) queue. The one spelling of "is this our device queue".
+ */
 export function isOurQueue(row: Pick<QueueOnRouter, 'name' | 'dynamic'>): boolean {
-  return row.name.startsWith(QUEUE_PREFIX) && !row.dynamic;
+  return isDeviceQueueName(row.name) && !row.dynamic;
 }
 
 const isOurs = (row: QueueOnRouter): boolean => isOurQueue(row) && row.id !== '';
+
+/** Parents (`pisonet-plan-…`) match no packet while they have children, so they count for neither side of the order. */
+const isOther = (row: QueueOnRouter): boolean => !isOurs(row) && row.id !== '' && !isOurPlanQueue(row);
 
 function planOrder(
   actual: readonly QueueOnRouter[],
   kept: Set<string>,
 ): Pick<ReconcilePlan, 'move' | 'placeBefore'> {
-  const firstOther = actual.findIndex((row) => !isOurs(row) && row.id !== '');
+  const firstOther = actual.findIndex(isOther);
   if (firstOther === -1) return {};
   const destination = actual[firstOther].id;
   const ids = actual

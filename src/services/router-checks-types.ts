@@ -4,7 +4,7 @@
 
 /** Something on the router that silently breaks what the controller does, with the command that fixes it. */
 export interface RouterWarning {
-  code: 'FASTTRACK' | 'SAFE_MODE';
+  code: 'FASTTRACK' | 'SAFE_MODE' | 'PLAN_QUEUE_TAKEN';
   message: string;
   /** What removes the cause: a RouterOS terminal command, or (SAFE_MODE) the adopt action. */
   fix: string;

@@ -1,3 +1,5 @@
+import type { RouterWarning } from './router-checks-types';
+
 /**
  * The usage poll's contract (usage/): one poll and reconcile cycle, and the traffic it recorded.
  */
@@ -17,6 +19,8 @@ export interface UsageService {
   /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
   runCycle(): Promise<CycleReport>;
   lastPollAt(): number | undefined;
+  /** Router settings in the way of the policy, found by the last enforcement (a shared plan's parent name taken). */
+  warnings(): RouterWarning[];
   /** Traffic per hour (or bucket) for charts: [{ts, up, down}]. */
   trafficSeries(opts: {
     /** One site's vouchers only (their site_id). */

@@ -94,6 +94,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   const routerWarnings = () => [
     ...safeModeWarnings(ctx.services.routerBinding),
     ...ctx.services.routerChecks.warnings(),
+    ...ctx.services.usage.warnings(),
   ];
   app.use(
     healthRoutes({

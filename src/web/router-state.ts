@@ -138,6 +138,10 @@ export function routerStateOf(ctx: WebContext): RouterLiveState {
     tz: ctx.config.tz,
     now: () => ctx.clock.now(),
     lastPollAt: () => services.usage.lastPollAt(),
-    warnings: () => [...safeModeWarnings(services.routerBinding), ...services.routerChecks.warnings()],
+    warnings: () => [
+      ...safeModeWarnings(services.routerBinding),
+      ...services.routerChecks.warnings(),
+      ...services.usage.warnings(),
+    ],
   });
 }

@@ -78,6 +78,7 @@ describe('desiredQueues', () => {
         comment: 'AAAA2222',
         voucherCode: 'AAAA2222',
         mac: 'AA:BB:CC:DD:EE:01',
+        priority: '8/8',
       },
     ]);
   });
@@ -183,7 +184,7 @@ describe('desiredQueues', () => {
       TZ,
     );
     expect(voucherActions).toEqual([]);
-    expect(queues).toEqual([{ ...WANT, maxLimit: '0/0' }]);
+    expect(queues).toEqual([{ ...WANT, maxLimit: '0/0', priority: '8/8' }]);
     // What RouterOS (and the simulator) print for it: nothing to write, cycle after cycle.
     expect(planIsEmpty(planReconcile(queues, [row('*1', { 'max-limit': '0/0' })]))).toBe(true);
     expect(planReconcile(queues, [row('*1')]).set).toEqual([

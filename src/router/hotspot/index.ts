@@ -10,7 +10,8 @@ import { isOurQueue } from '../../domain/reconcile';
 import type { RouterClient } from '../types';
 import type { RouterError } from '../../domain/errors';
 import { LoginsInFlight } from './logins-in-flight';
-import { applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
+import { applyPlanQueues, applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
+import type { PlanQueuePlan } from '../../domain/plan-queues';
 import {
   hostAddresses,
   devicesBehind,
@@ -75,6 +76,13 @@ export interface ManagedHotspot {
    * a logout (see logins-in-flight.ts).
    */
   loginsMissedBy(basis: RouterSnapshot): Set<string>;
+  /**
+   * Our parent queues (shared plans) brought to a plan, before the device queues: adds and changes. Returns the
+   * profiles whose parent is on the router now (those there already, and those added).
+   */
+  applyPlanQueues(plan: PlanQueuePlan, errors: RouterError[]): Promise<Set<string>>;
+  /** Removes parent queues no shared plan needs, after their device queues left them; returns those gone. */
+  removePlanQueues(ids: string[], errors: RouterError[]): Promise<string[]>;
   /** Our queues by name (all of ours when `names` is omitted). */
   queues(names?: string[]): Promise<QueueView[]>;
   setQueue(id: string, changes: QueueFieldChanges): Promise<void>;
@@ -172,6 +180,8 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
         .filter(isOurQueue);
     },
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
+    applyPlanQueues: (plan, errors) => applyPlanQueues(router, plan, errors),
+    removePlanQueues: (ids, errors) => removeMany((x) => router.remove(QUEUE_MENU, x), ids, errors),
     topDynamicQueue: () => topDynamicQueue(router),
     async loginDevice(d) {
       const over = logins.begin(d.queue.name, d.mac);

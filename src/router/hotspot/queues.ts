@@ -3,6 +3,7 @@
  * other queues, grouped `set`s and removals that tolerate items already gone.
  */
 import type { DesiredQueue } from '../../domain/queues';
+import type { PlanQueuePlan } from '../../domain/plan-queues';
 import type { QueueFieldChanges, ReconcilePlan } from '../../domain/reconcile';
 import type { RosAttrs, RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
@@ -17,6 +18,8 @@ const ATTRIBUTE: Record<keyof QueueFieldChanges, string> = {
   burstTime: 'burst-time',
   comment: 'comment',
   disabled: 'disabled',
+  parent: 'parent',
+  priority: 'priority',
 };
 
 export function queueSetAttrs(changes: QueueFieldChanges): RosAttrs {
@@ -36,6 +39,8 @@ export function queueAddAttrs(q: DesiredQueue, placeBefore: string | undefined):
     'burst-threshold': q.burstThreshold,
     'burst-time': q.burstTime,
     comment: q.comment,
+    priority: q.priority,
+    parent: q.parent === 'none' ? undefined : q.parent,
     'place-before': placeBefore,
   };
 }
@@ -104,14 +109,81 @@ export async function applyQueuePlan(
     await attempt(errors, () => router.move(QUEUE_MENU, ids, destination));
   }
   // Identical changes (an off-peak window opening for a whole profile) go as one `set` with a list of ids.
-  const sets = groupSets(plan).map((g) =>
-    attempt(errors, () =>
-      router.command(`${QUEUE_MENU}/set`, { numbers: g.ids.join(','), ...queueSetAttrs(g.changes) }),
-    ).then((ok) => (ok ? g.ids.length : 0)),
-  );
-  const adds = plan.add.map((q) =>
-    attempt(errors, () => router.add(QUEUE_MENU, queueAddAttrs(q, plan.placeBefore))),
-  );
+  const sets = groupSets(plan).map((g) => setQueues(router, g.ids, g.changes, errors));
+  const adds = plan.add.map((q) => addQueue(router, q, plan.placeBefore, errors));
   const [setCounts, addOks] = await Promise.all([Promise.all(sets), Promise.all(adds)]);
   return { added: addOks.filter(Boolean).length, updated: setCounts.reduce((a, b) => a + b, 0), removed };
+}
+
+/** The HTB fields a router may refuse (an older or trimmed RouterOS): without them the queue still limits. */
+const HTB_ATTRS = ['parent', 'priority'] as const;
+
+function withoutHtb<T extends object>(attrs: T): T {
+  const out = { ...attrs } as Record<string, unknown>;
+  for (const k of HTB_ATTRS) delete out[k];
+  return out as T;
+}
+
+/**
+ * Adds a device queue. A refusal of its parent or priority is reported (the router's words) and the queue is
+ * added without them, so the device still has its own limit.
+ */
+async function addQueue(
+  router: RouterClient,
+  q: DesiredQueue,
+  placeBefore: string | undefined,
+  errors: RouterError[],
+): Promise<boolean> {
+  const attrs = queueAddAttrs(q, placeBefore);
+  if (await attempt(errors, () => router.add(QUEUE_MENU, attrs))) return true;
+  if (attrs.parent === undefined && attrs.priority === undefined) return false;
+  if (!(errors[errors.length - 1] instanceof RouterError) || errors[errors.length - 1].transient)
+    return false;
+  return attempt(errors, () => router.add(QUEUE_MENU, withoutHtb(attrs)));
+}
+
+/** One grouped `set`; refused with a parent or priority in it, the other changes are tried alone. */
+async function setQueues(
+  router: RouterClient,
+  ids: string[],
+  changes: QueueFieldChanges,
+  errors: RouterError[],
+): Promise<number> {
+  const send = (c: QueueFieldChanges) =>
+    attempt(errors, () =>
+      router.command(`${QUEUE_MENU}/set`, { numbers: ids.join(','), ...queueSetAttrs(c) }),
+    );
+  if (await send(changes)) return ids.length;
+  const rest = withoutHtb(changes);
+  if (Object.keys(rest).length === Object.keys(changes).length || Object.keys(rest).length === 0) return 0;
+  if (errors[errors.length - 1].transient) return 0;
+  return (await send(rest)) ? ids.length : 0;
+}
+
+/**
+ * Parent queues first (a device queue may only name a parent that exists): adds at the bottom of the list (a
+ * parent with children matches no packet, so its place does not matter) and changes. Returns the profiles
+ * whose parent is on the router now (present, or added). Removals wait for removePlanQueues, after the device queues left them.
+ */
+export async function applyPlanQueues(
+  router: RouterClient,
+  plan: PlanQueuePlan,
+  errors: RouterError[],
+): Promise<Set<string>> {
+  const ready = new Set(plan.present);
+  await Promise.all([
+    ...plan.set.map((s) => attempt(errors, () => router.set(QUEUE_MENU, s.id, queueSetAttrs(s.changes)))),
+    ...plan.add.map(async (q) => {
+      const ok = await attempt(errors, () =>
+        router.add(QUEUE_MENU, {
+          name: q.name,
+          target: q.target,
+          'max-limit': q.maxLimit,
+          comment: q.comment,
+        }),
+      );
+      if (ok) ready.add(q.profile);
+    }),
+  ]);
+  return ready;
 }

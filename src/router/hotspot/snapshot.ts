@@ -28,6 +28,8 @@ export const QUEUE_PROPS = [
   'disabled',
   'dynamic',
   'comment',
+  'parent',
+  'priority',
 ];
 const ACTIVE_PROPS = ['.id', 'user', 'address', 'mac-address', 'uptime'];
 const HOST_PROPS = ['mac-address', 'address'];
@@ -211,6 +213,8 @@ export function queueOnRouter(row: RosRow): QueueOnRouter {
     comment: row.comment,
     disabled: row.disabled === 'true',
     dynamic: row.dynamic === 'true',
+    parent: row.parent,
+    priority: row.priority,
   };
 }
 
@@ -225,6 +229,8 @@ function sameQueue(q: QueueOnRouter, row: RosRow): boolean {
     q.burstThreshold === row['burst-threshold'] &&
     q.burstTime === row['burst-time'] &&
     q.comment === row.comment &&
+    q.parent === row.parent &&
+    q.priority === row.priority &&
     q.disabled === (row.disabled === 'true') &&
     q.dynamic === (row.dynamic === 'true')
   );

@@ -134,7 +134,7 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
         const s = bySession.get(key);
         if (!s || ending.has(key)) continue;
         if (!given.has(s.id)) given.set(s.id, answered.get(d.code) ?? '');
-        const rate = rateLimitText(d.limits);
+        const rate = rateLimitText(d.limits, d.plan?.priority);
         if (given.get(s.id) !== rate) changes.push({ s, rate });
       }
       if (changes.length === 0 && !order.logout.some((s) => bySession.has(`${s.user}\n${s.mac}`))) {

@@ -5,8 +5,21 @@
  * the database and retries. Today's enforcer writes the router's simple queues, hotspot sessions and users over
  * the API (routerEnforcer below); another, such as RADIUS CoA and Disconnect, takes the same order.
  */
-import { sameRates } from '../../domain/policy';
-import { queueNameForMac, queuesFor, type DeviceDecision, type QueueTexts } from '../../domain/queues';
+import {
+  plainQueueTexts,
+  queueNameForMac,
+  queuesFor,
+  sameDecision,
+  type DeviceDecision,
+  type QueueTexts,
+} from '../../domain/queues';
+import {
+  desiredPlanQueues,
+  isShared,
+  parentPlanIsEmpty,
+  planParentQueues,
+  planQueueName,
+} from '../../domain/plan-queues';
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import type { RouterError } from '../../router/types';
@@ -32,6 +45,8 @@ export interface EnforceOutcome {
   /** Account ids removed (or found gone). */
   usersRemoved: string[];
   errors: RouterError[];
+  /** Shared plans whose parent queue name is held by a queue that is not ours: their devices are not shared. */
+  planQueuesTaken?: string[];
 }
 
 export interface Enforcer {
@@ -60,9 +75,7 @@ function withoutClaimed(
 function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.mac !== y.mac || x.ip !== y.ip || x.code !== y.code || !sameRates(x.limits, y.limits)) return false;
+    if (!sameDecision(a[i], b[i])) return false;
   }
   return true;
 }
@@ -77,8 +90,9 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
  * empty plan: building and comparing 10,000 queues again is skipped. Reset by any change of either, by an order
  * with logouts, removals or claims, and by any router error.
  */
-export function routerEnforcer(hotspot: ManagedHotspot, texts?: QueueTexts): Enforcer {
-  let inLine: { queues: readonly QueueOnRouter[]; devices: readonly DeviceDecision[] } | undefined;
+export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plainQueueTexts): Enforcer {
+  let inLine:
+    { queues: readonly QueueOnRouter[]; devices: readonly DeviceDecision[]; taken: string[] } | undefined;
   return {
     async apply(order, reading) {
       const errors: RouterError[] = [];
@@ -86,16 +100,39 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts?: QueueTexts): Enf
       const router = reading.router ?? (await hotspot.snapshot());
       const quiet = order.logout.length === 0 && order.removeUsers.length === 0 && order.claimed.size === 0;
       if (quiet && inLine && inLine.queues === router.queues && sameDevices(inLine.devices, order.devices))
-        return { added: 0, updated: 0, removed: 0, loggedOut: [], usersRemoved: [], errors };
+        return {
+          added: 0,
+          updated: 0,
+          removed: 0,
+          loggedOut: [],
+          usersRemoved: [],
+          errors,
+          planQueuesTaken: inLine.taken,
+        };
       inLine = undefined;
+      // Shared plans' parents first: a device queue may only name a parent that is on the router.
+      const parents = planParentQueues(
+        desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: texts.target(d.ip) }))),
+        router.queues,
+      );
+      const ready = parentPlanIsEmpty(parents)
+        ? new Set(parents.present)
+        : await hotspot.applyPlanQueues(parents, errors);
+      const parentOf = (d: DeviceDecision): string =>
+        d.plan && isShared(d.plan) && ready.has(d.plan.name) ? planQueueName(d.plan.name) : 'none';
       const plan = withoutClaimed(
-        planReconcile(queuesFor(order.devices, texts), router.queues),
+        planReconcile(queuesFor(order.devices, texts, parentOf), router.queues),
         order.claimed,
         router,
       );
       const queues = await hotspot.applyQueuePlan(plan, errors, router);
-      if (quiet && planIsEmpty(plan) && errors.length === 0)
-        inLine = { queues: router.queues, devices: order.devices };
+      // Parents no plan needs go once their device queues have left them.
+      if (parents.remove.length > 0)
+        queues.removed += (await hotspot.removePlanQueues(parents.remove, errors)).length;
+      queues.added += parents.add.length;
+      queues.updated += parents.set.length;
+      if (quiet && planIsEmpty(plan) && parentPlanIsEmpty(parents) && errors.length === 0)
+        inLine = { queues: router.queues, devices: order.devices, taken: parents.taken };
       // The router's own sessions of each device named (the order may come from a reading of another source).
       const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
       const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);
@@ -106,7 +143,7 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts?: QueueTexts): Enf
       const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
       const usersRemoved =
         order.removeUsers.length > 0 ? await hotspot.removeUsers([...order.removeUsers], errors) : [];
-      return { ...queues, loggedOut, usersRemoved, errors };
+      return { ...queues, loggedOut, usersRemoved, errors, planQueuesTaken: parents.taken };
     },
   };
 }

@@ -20,6 +20,7 @@ import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activeItems, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
+import type { RouterWarning } from '../router-checks-types';
 import { routerEnforcer, type EnforceOutcome, type Enforcer } from './enforcer';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
@@ -71,6 +72,8 @@ interface PollMemory {
   lastCompactAt: number;
   /** The active vouchers as the database had them at `stamp` (kept while no other writer touched them). */
   active?: { stamp: ChangeStamp; state: LoadedState };
+  /** Shared plans whose parent queue name a queue not ours holds, as the last enforcement found them. */
+  planQueuesTaken?: string[];
 }
 
 interface Cycle {
@@ -230,6 +233,7 @@ async function bookAndEnforce(
 
 async function afterEnforce(c: Cycle, o: EnforceOutcome, ended: number, now: number): Promise<void> {
   const { added, updated, removed } = o;
+  if (o.planQueuesTaken) notePlanQueuesTaken(c, o.planQueuesTaken);
   const loggedOut = o.loggedOut.length;
   if (added + updated + removed + loggedOut + ended > 0)
     c.deps.log.info(
@@ -245,6 +249,25 @@ async function afterEnforce(c: Cycle, o: EnforceOutcome, ended: number, now: num
       `${o.errors.length} router change(s) failed; retrying next cycle`,
     );
   }
+}
+
+/** Logged when the list changes; the admin's banners and /healthz read it (planQueueWarnings). */
+function notePlanQueuesTaken(c: Cycle, taken: string[]): void {
+  const before = c.memory.planQueuesTaken ?? [];
+  c.memory.planQueuesTaken = taken;
+  if (taken.join() !== before.join() && taken.length > 0)
+    c.deps.log.warn(
+      { profiles: taken },
+      `not sharing ${taken.join(', ')}: a queue named ${taken.map((p) => `pisonet-plan-${p}`).join(', ')} is not ours`,
+    );
+}
+
+function planQueueWarnings(taken: readonly string[] | undefined): RouterWarning[] {
+  return (taken ?? []).map((p) => ({
+    code: 'PLAN_QUEUE_TAKEN' as const,
+    message: `The shared plan ${p} is not shared: a queue named pisonet-plan-${p} on the router is not one the controller made, so it is left alone and ${p}'s devices keep their own limits only.`,
+    fix: `/queue simple set [find name="pisonet-plan-${p}"] name="${p}-own"   (or remove it; the controller then makes its own)`,
+  }));
 }
 
 function freshMemory(): PollMemory {
@@ -309,6 +332,7 @@ export function createUsageService(
   return {
     runCycle: oneAtATime(() => runCycle(c)),
     lastPollAt: () => c.memory.lastPoll,
+    warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),
     close: () => c.watch.close(),
   };

@@ -3,6 +3,8 @@
  * map one to the other, and map the service's field paths (`fup.rate_up`) back to input names.
  */
 
+import { priorityFromQos } from '../../../domain/plan-sharing';
+
 type Json = Record<string, unknown>;
 
 /** Input name → [group, key] in the profiles.json format ('' = top level). */
@@ -34,6 +36,10 @@ export const PROFILE_FIELDS: Record<string, [string, string]> = {
   topup: ['', 'topup'],
   pause_max: ['', 'pause_max'],
   pauses_per_day: ['', 'pauses_per_day'],
+  contention_ratio: ['', 'contention_ratio'],
+  priority: ['', 'priority'],
+  overage_bytes: ['overage', 'bytes'],
+  overage_price: ['overage', 'price'],
 };
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
@@ -47,7 +53,7 @@ function numberish(v: string, pattern: RegExp): number | string {
 export function formToProfileJson(body: unknown): Json {
   const b = (body && typeof body === 'object' ? body : {}) as Json;
   const out: Json = {};
-  const groups: Record<string, Json> = { fup: {}, burst: {}, offpeak: {} };
+  const groups: Record<string, Json> = { fup: {}, burst: {}, offpeak: {}, overage: {} };
   for (const [input, [group, key]] of Object.entries(PROFILE_FIELDS)) {
     const raw = b[input];
     if (input === 'offpeak_unlimited') {
@@ -61,6 +67,10 @@ export function formToProfileJson(body: unknown): Json {
     if (input === 'users') value = numberish(v, /^\d{1,4}$/);
     if (input === 'offpeak_multiplier') value = numberish(v, /^\d+(\.\d+)?$/);
     if (input === 'pauses_per_day') value = numberish(v, /^\d{1,3}$/);
+    if (input === 'priority') value = numberish(v, /^\d{1,3}$/);
+    if (input === 'overage_price') value = numberish(v, /^\d+(\.\d{1,2})?$/);
+    // "1:1" is the default (not shared): left out, as an empty field.
+    if (input === 'contention_ratio' && /^\s*1\s*:\s*1\s*$/.test(v)) continue;
     // The defaults are left out, as profileToJson leaves them out (a second code is added unless "queue").
     if (input === 'time_mode' && v === 'wallclock') continue;
     if (input === 'topup' && v === 'add') continue;
@@ -82,6 +92,9 @@ export function profileJsonToForm(json: Json): Record<string, string | boolean> 
     values[input] = typeof v === 'boolean' ? v : String(v);
   }
   if (values.offpeak_unlimited === true) values.offpeak_unlimited = 'on';
+  // A 0–100 QoS priority (profiles.json, the API) shows as the 1–8 priority it means, and is saved so.
+  if (typeof json.qos_priority === 'number' && values.priority === undefined)
+    values.priority = String(priorityFromQos(json.qos_priority));
   return values;
 }
 
