@@ -35,6 +35,10 @@ export interface RouterQueueView {
   disabled: boolean;
   dynamic: boolean;
   comment: string;
+  /** The shared plan's queue it hangs under (`pisonet-plan-<PROFILE>`), or null. */
+  parent: string | null;
+  /** `p/p`, 1 served first … 8 last. */
+  priority: string;
 }
 
 /** One site's router queues, or why they are not listed. */

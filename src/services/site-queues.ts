@@ -32,6 +32,8 @@ export function routerQueueView(r: QueueView): RouterQueueView {
     disabled: Boolean(r.disabled),
     dynamic: Boolean(r.dynamic),
     comment: r.comment ?? '',
+    parent: r.parent && r.parent !== 'none' ? r.parent : null,
+    priority: r.priority ?? '8/8',
   };
 }
 

@@ -11,7 +11,7 @@ import type { RouterClient } from '../types';
 import type { RouterError } from '../../domain/errors';
 import { LoginsInFlight } from './logins-in-flight';
 import { applyPlanQueues, applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
-import type { PlanQueuePlan } from '../../domain/plan-queues';
+import { isOurPlanQueue, type PlanQueuePlan } from '../../domain/plan-queues';
 import {
   hostAddresses,
   devicesBehind,
@@ -83,7 +83,7 @@ export interface ManagedHotspot {
   applyPlanQueues(plan: PlanQueuePlan, errors: RouterError[]): Promise<Set<string>>;
   /** Removes parent queues no shared plan needs, after their device queues left them; returns those gone. */
   removePlanQueues(ids: string[], errors: RouterError[]): Promise<string[]>;
-  /** Our queues by name (all of ours when `names` is omitted). */
+  /** Our queues by name (all of ours, shared plans' parents too, when `names` is omitted). */
   queues(names?: string[]): Promise<QueueView[]>;
   setQueue(id: string, changes: QueueFieldChanges): Promise<void>;
 
@@ -177,7 +177,7 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
       });
       return rows
         .map((r) => ({ ...queueOnRouter(r), bytes: r.bytes ?? '0/0', rate: r.rate ?? '0/0' }))
-        .filter(isOurQueue);
+        .filter((q) => isOurQueue(q) || isOurPlanQueue(q));
     },
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
     applyPlanQueues: (plan, errors) => applyPlanQueues(router, plan, errors),
