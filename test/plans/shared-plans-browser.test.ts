@@ -1,0 +1,68 @@
+/**
+ * The owner's view of a shared plan: the profile form's "Shared line and priority" section, and the bandwidth
+ * page's queues with the shared limit, at phone and desktop widths (screenshots in test-output/screenshots).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createHarness, type Harness } from '../helpers/harness';
+import { launchChromium } from '../helpers/browser';
+import { loginOnRouter, seedVoucher } from '../usage/helpers';
+
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  h = await createHarness({ http: true });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+  await page.goto(`${h.app!.url}/admin/login`);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'correct horse battery');
+  await Promise.all([page.waitForURL(/\/admin\/?$/), page.click('button[type=submit]')]);
+}, 30000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+test('a shared profile made in the admin form shares one limit among eight phones on the bandwidth page', async () => {
+  await page.goto(`${h.app!.url}/admin/profiles/new`);
+  await page.fill('#f-name', 'PISO5');
+  await page.fill('#f-price', '5');
+  await page.fill('#f-validity', '1h');
+  await page.fill('#f-users', '1');
+  await page.fill('#f-rate_down', '2M');
+  await page.fill('#f-rate_up', '1M');
+  await page.fill('#f-contention_ratio', '1:4');
+  await page.selectOption('#f-priority', '2');
+  await page.setViewportSize(VIEWPORTS.phone);
+  await page.locator('#sharing').screenshot({ path: path.join(SHOTS, 'profile-sharing-phone.png') });
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await Promise.all([page.waitForURL(/\/admin\/profiles$/), page.click('#profile-form button[type=submit]')]);
+  const p = await h.core!.services.profiles.get('PISO5');
+  expect([p.profile.contentionRatio, p.profile.priority]).toEqual([4, 2]);
+
+  for (let n = 1; n <= 8; n++) {
+    const code = await seedVoucher(h, 'PISO5');
+    await loginOnRouter(h, code, `02:00:00:00:02:0${n}`, `10.5.50.${40 + n}`);
+  }
+  await h.core!.services.usage.runCycle();
+
+  for (const [label, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await page.goto(`${h.app!.url}/admin/bandwidth?tab=queues`);
+    await page.screenshot({ path: path.join(SHOTS, `bandwidth-shared-${label}.png`), fullPage: true });
+  }
+  const text = (await page.locator('#queue-table').textContent()) ?? '';
+  expect(text).toContain('pisonet-plan-PISO5');
+  expect(text).toContain('shared limit of 8 device(s)');
+  expect(text).toContain('shares pisonet-plan-PISO5');
+  expect(text).toContain('priority 2');
+}, 60000);
