@@ -87,10 +87,16 @@ const reportSales: CommandDef = {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
       const site = typeof values.site === 'string' ? await core.services.sites.scope(values.site) : undefined;
       const rows = await core.services.reports.sales({ from, to, by, siteId: site?.id });
-      const total = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
-        count: 0,
-        amount: 0,
-      });
+      const sum = rows.reduce(
+        (a, r) => ({
+          count: a.count + r.count,
+          charges: a.charges + (r.charges ?? 0),
+          amount: a.amount + r.amount,
+        }),
+        { count: 0, charges: 0, amount: 0 },
+      );
+      // `charges` (plan upgrades, in `amount`) only when there are some, as on the rows.
+      const total = sum.charges ? sum : { count: sum.count, amount: sum.amount };
       if (values.json)
         printJson({
           from: formatDate(from, core.config.tz),

@@ -115,9 +115,13 @@
   function tiles(d) {
     setTile('online', String(d.online));
     setTile('today', d.today.text);
-    setTile('today-sub', plural(d.today.count, 'voucher') + ' first used today');
+    // Charges on running vouchers (plan upgrades) are in the money too (views/admin/dashboard.ejs).
+    var more = function (m) {
+      return m.charges ? ' + ' + plural(m.charges, 'charge') : '';
+    };
+    setTile('today-sub', plural(d.today.count, 'voucher') + ' first used today' + more(d.today));
     setTile('month', d.month.text);
-    setTile('month-sub', plural(d.month.count, 'voucher'));
+    setTile('month-sub', plural(d.month.count, 'voucher') + more(d.month));
     setTile('stock', d.stock.text);
     setTile('stock-sub', plural(d.stock.count, 'printed voucher') + ', worth this when sold');
     var r = d.router;

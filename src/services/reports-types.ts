@@ -1,14 +1,18 @@
 /**
  * The reports' contract (reports.ts): money in, stock, usage and the top users, per site or for all.
  */
+import type { CreditsGiven } from './money-in';
 import type { SourceSales } from './vendos/types';
 import type { BatchView } from './vouchers/types';
 
 export interface SalesRow {
   period: string; // '2026-11-21', '2026-W47', '2026-11' or the profile name
   profile?: string;
+  /** Vouchers sold (first used). */
   count: number;
-  amount: number; // centavos
+  /** Charges on running vouchers (plan upgrades, any kind) in `amount`; absent when none. */
+  charges?: number;
+  amount: number; // centavos: the vouchers' prices and the charges
 }
 
 export interface ReportService {
@@ -16,7 +20,10 @@ export interface ReportService {
    * Money in by source and local day: printed vouchers (first used), each vendo's vouchers, coin top-ups.
    */
   bySource(opts: { from: number; to: number; siteId?: number }): Promise<SourceSales>;
-  /** A voucher counts as sold when first used (activated_at), at its price when generated. */
+  /**
+   * A voucher counts as sold when first used (activated_at), at its price when generated; a charge on a running
+   * voucher (src/services/money-in.ts: a plan upgrade) when made, under the profile it moved the voucher to.
+   */
   sales(opts: {
     from: number;
     to: number;
@@ -24,6 +31,8 @@ export interface ReportService {
     /** One site's vouchers (vouchers.site_id); every `siteId` below means the same. None: every site. */
     siteId?: number;
   }): Promise<SalesRow[]>;
+  /** Credits noted for customers (plan downgrades), by kind: never taken off the sales. */
+  credits(opts: { from: number; to: number; siteId?: number }): Promise<CreditsGiven[]>;
   /** Unused vouchers and what they are worth, without the per-profile split (the dashboard asks often). */
   stockTotal(opts?: { siteId?: number }): Promise<{ count: number; value: number }>;
   stock(opts?: { siteId?: number }): Promise<{

@@ -1,30 +1,17 @@
 import type { Knex } from 'knex';
-import type { Db } from '../db/knex';
 import type { ServiceDeps } from './deps';
 import type { ReportService, SalesRow } from './types';
 import { datesBetween, localDate, periodOf, Period } from './report-calendar';
 import { vendoLedger } from './vendos/ledger';
 import { listBatches } from './vouchers/batch-list';
+import { CHARGE_PROFILE, creditsByKind, soldCharges, soldVouchers } from './money-in';
+
+// Also exported from here, where it lived before money-in.ts held every query of money in.
+export { soldVouchers } from './money-in';
 
 // Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
 // buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
 const BUCKET_MS = 15 * 60 * 1000;
-
-/**
- * The vouchers sold in [from, to): first used in the range (activated_at), staff vouchers left out (free by
- * design, so no sale). `siteId` narrows to one site's vouchers (vouchers.site_id); the dashboard, the reports
- * and the Sites page all count a sale with this one query.
- */
-export function soldVouchers(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
-  return db('vouchers as v')
-    .whereNotNull('v.activated_at')
-    .where('v.activated_at', '>=', from)
-    .where('v.activated_at', '<', to)
-    .where('v.staff', false)
-    .modify((q) => {
-      if (siteId !== undefined) q.where('v.site_id', siteId);
-    });
-}
 
 interface BucketRow {
   bucket: number;
@@ -44,28 +31,71 @@ export function createReportService(deps: ServiceDeps): ReportService {
 
   const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);
 
+  /** Vouchers sold and charges made, each in 15-minute buckets of its own time. */
+  async function buckets(from: number, to: number, siteId?: number) {
+    const bucket = (column: string) => db.raw(`CAST(${column} / ? AS INTEGER) AS bucket`, [BUCKET_MS]);
+    const [vouchers, charges] = await Promise.all([
+      sold(from, to, siteId)
+        .select(bucket('v.activated_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
+        .groupBy('bucket') as Promise<BucketRow[]>,
+      soldCharges(db, from, to, siteId)
+        .select(bucket('c.created_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount'))
+        .groupBy('bucket') as Promise<BucketRow[]>,
+    ]);
+    return { vouchers, charges };
+  }
+
   async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
-    const rows: BucketRow[] = await sold(from, to, siteId)
-      .select(
-        db.raw('CAST(v.activated_at / ? AS INTEGER) AS bucket', [BUCKET_MS]),
-        db.raw('COUNT(*) AS n'),
-        db.raw('SUM(v.price) AS amount'),
-      )
-      .groupBy('bucket');
+    const { vouchers, charges } = await buckets(from, to, siteId);
     const totals = new Map<string, SalesRow>();
     // Every period in the range appears, with zeros, so charts and tables show quiet days too.
     for (const d of datesBetween(from, to, tz)) {
       const period = periodOf(d, by);
       if (!totals.has(period)) totals.set(period, { period, count: 0, amount: 0 });
     }
-    for (const r of rows) {
+    const add = (r: BucketRow, charge: boolean) => {
       const period = periodOf(localDate(Number(r.bucket) * BUCKET_MS, tz), by);
       const row = totals.get(period) ?? { period, count: 0, amount: 0 };
-      row.count += Number(r.n);
+      if (charge) row.charges = (row.charges ?? 0) + Number(r.n);
+      else row.count += Number(r.n);
       row.amount += Number(r.amount ?? 0);
       totals.set(period, row);
-    }
+    };
+    for (const r of vouchers) add(r, false);
+    for (const r of charges) add(r, true);
     return [...totals.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  }
+
+  /** By the profile each voucher was sold as; a charge under the profile it moved the voucher to. */
+  async function salesByProfile(from: number, to: number, siteId?: number): Promise<SalesRow[]> {
+    type Row = { name: string; n: number | string; amount: number | string | null };
+    const [vouchers, charges] = (await Promise.all([
+      sold(from, to, siteId)
+        .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
+        .groupBy('p.name'),
+      soldCharges(db, from, to, siteId)
+        .join('profiles as p', 'p.id', db.raw(CHARGE_PROFILE))
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount'))
+        .groupBy('p.name'),
+    ])) as [Row[], Row[]];
+    const byName = new Map<string, SalesRow>();
+    const row = (name: string) => {
+      let r = byName.get(name);
+      if (!r) byName.set(name, (r = { period: name, profile: name, count: 0, amount: 0 }));
+      return r;
+    };
+    for (const r of vouchers) {
+      row(r.name).count += Number(r.n);
+      row(r.name).amount += Number(r.amount ?? 0);
+    }
+    for (const r of charges) {
+      const x = row(r.name);
+      x.charges = (x.charges ?? 0) + Number(r.n);
+      x.amount += Number(r.amount ?? 0);
+    }
+    // Biggest first; ties by name, the same order on every engine.
+    return [...byName.values()].sort((a, b) => b.amount - a.amount || (a.period < b.period ? -1 : 1));
   }
 
   const ledger = vendoLedger(deps);
@@ -75,20 +105,10 @@ export function createReportService(deps: ServiceDeps): ReportService {
 
     batches: (opts) => listBatches(db, opts),
 
-    async sales({ from, to, by, siteId }) {
-      if (by !== 'profile') return salesByPeriod(from, to, by, siteId);
-      const rows: { name: string; n: number; amount: number | null }[] = await sold(from, to, siteId)
-        .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
-        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
-        .groupBy('p.name')
-        .orderBy([{ column: 'amount', order: 'desc' }, { column: 'p.name' }]);
-      return rows.map((r) => ({
-        period: r.name,
-        profile: r.name,
-        count: Number(r.n),
-        amount: Number(r.amount ?? 0),
-      }));
-    },
+    sales: ({ from, to, by, siteId }) =>
+      by === 'profile' ? salesByProfile(from, to, siteId) : salesByPeriod(from, to, by, siteId),
+
+    credits: ({ from, to, siteId }) => creditsByKind(db, from, to, siteId),
 
     async stockTotal(opts = {}) {
       const row = (await db('vouchers')

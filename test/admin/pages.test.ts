@@ -127,7 +127,12 @@ describe('vouchers', () => {
       (before.remainingSeconds ?? 0) + 1800,
     );
 
-    const moved = await c.post(`/admin/vouchers/${code}/move`, { profile: 'PREMIUM' }, token);
+    // Moved free (the confirm step's "Move free"): the reports below keep only the vouchers' own sales.
+    const moved = await c.post(
+      `/admin/vouchers/${code}/move`,
+      { profile: 'PREMIUM', charge: 'false' },
+      token,
+    );
     expect(moved.status).toBe(303);
     expect((await h.core!.services.vouchers.get(code)).profile).toBe('PREMIUM');
 
@@ -362,11 +367,11 @@ describe('reports', () => {
     expect(sales.headers.get('content-type')).toMatch(/text\/csv/);
     expect(sales.headers.get('content-disposition')).toMatch(/attachment; filename="sales-by-day-/);
     const text = await sales.text();
-    expect(text.split('\r\n')[0]).toBe('day,vouchers,amount_php');
-    expect(text).toContain('2026-11-21,3,30.00');
+    expect(text.split('\r\n')[0]).toBe('day,vouchers,amount_php,charges');
+    expect(text).toContain('2026-11-21,3,30.00,0');
     // One of the three was moved to PREMIUM above after it was sold: the sale stays with STANDARD, at its price.
     expect(await (await c.get('/admin/reports/profiles.csv')).text()).toBe(
-      'profile,vouchers,amount_php\r\nSTANDARD,3,30.00\r\n',
+      'profile,vouchers,amount_php,charges\r\nSTANDARD,3,30.00,0\r\n',
     );
     expect(await (await c.get('/admin/reports/top-users.csv')).text()).toMatch(
       /^code,profile,bytes\r\n[A-Z0-9]+,/,

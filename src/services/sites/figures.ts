@@ -1,12 +1,13 @@
 /**
  * What the Sites page shows of each site's business, read from the database (never from a router): its income
- * today, counted as the dashboard's "Income today" counts it (src/services/reports.ts soldVouchers: vouchers
- * first used since midnight in the shop's time zone, staff vouchers left out), and its active vouchers. Both
- * go through the voucher's site (vouchers.site_id), so the sites' figures add up to the dashboard's.
+ * today, counted as the dashboard's "Income today" counts it (src/services/money-in.ts: vouchers first used
+ * since midnight in the shop's time zone, staff vouchers left out, plus the charges made on running vouchers),
+ * and its active vouchers. All go through the voucher's site (vouchers.site_id), so the sites' figures add up
+ * to the dashboard's.
  */
 import type { Db } from '../../db/knex';
 import { addDays, localDate, startOfLocalDay } from '../report-calendar';
-import { soldVouchers } from '../reports';
+import { soldCharges, soldVouchers } from '../money-in';
 import type { SiteFigures } from './types';
 export type { SiteFigures } from './types';
 
@@ -17,13 +18,16 @@ export async function siteFigures(db: Db, now: number, tz: string): Promise<Map<
   const today = localDate(now, tz);
   const from = startOfLocalDay(today, tz);
   const to = startOfLocalDay(addDays(today, 1), tz);
-  const [sales, active] = await Promise.all([
+  type Sales = { site_id: number; n: number | string; amount: number | string | null }[];
+  const [sales, charges, active] = await Promise.all([
     soldVouchers(db, from, to)
       .whereNotNull('v.site_id')
       .groupBy('v.site_id')
-      .select('v.site_id', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount')) as Promise<
-      { site_id: number; n: number | string; amount: number | string | null }[]
-    >,
+      .select('v.site_id', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount')) as Promise<Sales>,
+    soldCharges(db, from, to)
+      .whereNotNull('v.site_id')
+      .groupBy('v.site_id')
+      .select('v.site_id', db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount')) as Promise<Sales>,
     db('vouchers')
       .where({ status: 'active' })
       .whereNotNull('site_id')
@@ -37,6 +41,8 @@ export async function siteFigures(db: Db, now: number, tz: string): Promise<Map<
     return f;
   };
   for (const r of sales) of(r.site_id).incomeToday = { count: Number(r.n), amount: Number(r.amount ?? 0) };
+  // Charges add to the money; `count` stays the vouchers sold, as on the dashboard.
+  for (const r of charges) of(r.site_id).incomeToday.amount += Number(r.amount ?? 0);
   for (const r of active) of(r.site_id).activeVouchers = Number(r.n);
   return out;
 }

@@ -6,6 +6,7 @@ import { insertedId } from '../../db/knex';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, parseMoney } from '../../domain/units';
 import type { ServiceDeps } from '../deps';
+import { chargeSalesLabel, chargeSourceKey, creditsByKind, soldCharges, soldVouchers } from '../money-in';
 import { datesBetween, localDate } from '../report-calendar';
 import type { Actor } from '../types';
 import { DEFAULT_SAVED_CREDIT_HOURS, requireVendo, SAVED_CREDIT_KEY } from './store';
@@ -175,8 +176,9 @@ export function vendoLedger(deps: ServiceDeps) {
 
     /**
      * Sales by source and local day: printed vouchers (first used that day, at their price), vouchers each vendo
-     * sold (made and used at once), and coin top-ups of active vouchers. Staff vouchers are no sale. `siteId`:
-     * one site's vouchers and their top-ups only.
+     * sold (made and used at once), coin top-ups of active vouchers, and charges on running vouchers by kind
+     * (plan changes), with the credits given beside them. Staff vouchers are no sale. `siteId`: one site's
+     * vouchers, their top-ups and charges only.
      */
     async salesBySource({
       from,
@@ -192,24 +194,27 @@ export function vendoLedger(deps: ServiceDeps) {
         id: string;
         name: string;
       }[];
+      const [sold, charges, credits] = await Promise.all([
+        soldVouchers(db, from, to, siteId).select(
+          'v.activated_at as at',
+          'v.price as amount',
+          'v.vendo_id',
+        ) as Promise<{ at: number; amount: number; vendo_id: string | null }[]>,
+        soldCharges(db, from, to, siteId)
+          .orderBy('c.kind')
+          .select('c.created_at as at', 'c.amount', 'c.kind') as Promise<
+          { at: number; amount: number; kind: string }[]
+        >,
+        creditsByKind(db, from, to, siteId),
+      ]);
+      // Each kind of charge made in the range is a source of its own (a new kind needs no code here).
+      const kinds = [...new Set(charges.map((c) => c.kind))];
       const sources = [
         { key: 'printed', label: 'Printed vouchers' },
         ...vendos.map((v) => ({ key: `vendo:${v.id}`, label: `Vendo ${v.name}` })),
         { key: 'topup', label: 'Coin top-ups' },
+        ...kinds.map((k) => ({ key: chargeSourceKey(k), label: chargeSalesLabel(k) })),
       ];
-      const sold = (await db('vouchers')
-        .whereNotNull('activated_at')
-        .where('activated_at', '>=', from)
-        .where('activated_at', '<', to)
-        .where('staff', false)
-        .modify((q) => {
-          if (siteId !== undefined) q.where('site_id', siteId);
-        })
-        .select('activated_at as at', 'price as amount', 'vendo_id')) as {
-        at: number;
-        amount: number;
-        vendo_id: string | null;
-      }[];
       // A site's top-ups are those of its vouchers.
       const topups = (await db('vendo_topups as t')
         .whereNotNull('t.applied_at')
@@ -238,7 +243,13 @@ export function vendoLedger(deps: ServiceDeps) {
       };
       for (const v of sold) add(v.at, v.vendo_id ? `vendo:${v.vendo_id}` : 'printed', v.amount);
       for (const t of topups) add(t.at, 'topup', t.amount);
-      return { sources, days: [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)), totals };
+      for (const c of charges) add(c.at, chargeSourceKey(c.kind), c.amount);
+      return {
+        sources,
+        days: [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
+        totals,
+        credits,
+      };
     },
   };
 }

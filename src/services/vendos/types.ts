@@ -3,6 +3,7 @@
  * turns centavos into pesos for the board and the portal.
  */
 import type { RateEntry } from '../../domain/vendo';
+import type { CreditsGiven } from '../money-in';
 import type { Actor } from '../actor';
 import type { RedeemResult } from '../redemption-types';
 
@@ -110,6 +111,8 @@ export interface SourceSales {
   sources: { key: string; label: string }[];
   days: { day: string; bySource: Record<string, { count: number; amount: number }>; amount: number }[];
   totals: Record<string, { count: number; amount: number }>;
+  /** Credits given in the range (plan downgrades), by kind: beside the sales, never taken off them. */
+  credits: CreditsGiven[];
 }
 
 export interface BoardRequest {

@@ -11,7 +11,10 @@ import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 
 export interface Money {
+  /** Vouchers sold (first used). */
   count: number;
+  /** Charges on running vouchers (plan upgrades) in `amount`. */
+  charges: number;
   amount: number;
   /** `₱1,234.00` */
   text: string;
@@ -65,10 +68,14 @@ export interface FeedItem extends EventView {
 }
 
 const total = (rows: SalesRow[]): Money => {
-  const t = rows.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
-    count: 0,
-    amount: 0,
-  });
+  const t = rows.reduce(
+    (a, r) => ({
+      count: a.count + r.count,
+      charges: a.charges + (r.charges ?? 0),
+      amount: a.amount + r.amount,
+    }),
+    { count: 0, charges: 0, amount: 0 },
+  );
   return { ...t, text: formatMoney(t.amount) };
 };
 

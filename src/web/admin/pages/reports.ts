@@ -98,6 +98,18 @@ export function toCsv(rows: (string | number)[][]): string {
 
 const pesos = (c: number) => (c / 100).toFixed(2);
 
+/** Vouchers sold, charges (plan upgrades) and the money of both, over a report's rows. */
+export function salesTotal(rows: SalesRow[]): { count: number; charges: number; amount: number } {
+  return rows.reduce(
+    (a, r) => ({
+      count: a.count + r.count,
+      charges: a.charges + (r.charges ?? 0),
+      amount: a.amount + r.amount,
+    }),
+    { count: 0, charges: 0, amount: 0 },
+  );
+}
+
 export function reportRoutes(ctx: WebContext): Router {
   const router = Router();
   const { reports } = ctx.services;
@@ -117,10 +129,7 @@ export function reportRoutes(ctx: WebContext): Router {
       reports.stock({ siteId }),
       reports.bySource(span),
     ]);
-    const total = sales.reduce((a, r) => ({ count: a.count + r.count, amount: a.amount + r.amount }), {
-      count: 0,
-      amount: 0,
-    });
+    const total = salesTotal(sales);
     const qs = new URLSearchParams({
       from: range.fromDate,
       to: range.toDate,
@@ -140,6 +149,8 @@ export function reportRoutes(ctx: WebContext): Router {
       stock,
       sources,
       total,
+      // The Charges columns show once a charge (a plan upgrade) is in the range.
+      hasCharges: total.charges > 0 || byProfile.some((r) => r.charges),
       qs,
       chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
       values: { from: range.fromDate, to: range.toDate, by: range.by },
@@ -153,9 +164,10 @@ export function reportRoutes(ctx: WebContext): Router {
     res.send(toCsv(rows));
   }
 
+  // `charges`: how many charges on running vouchers (plan upgrades) `amount_php` holds besides the vouchers.
   const salesRows = (rows: SalesRow[], head: string) => [
-    [head, 'vouchers', 'amount_php'],
-    ...rows.map((r) => [r.period, r.count, pesos(r.amount)]),
+    [head, 'vouchers', 'amount_php', 'charges'],
+    ...rows.map((r) => [r.period, r.count, pesos(r.amount), r.charges ?? 0]),
   ];
 
   // A CSV of one site (`site=`) is named after it; an unknown site is refused (400) rather than exported whole.
