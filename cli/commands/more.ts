@@ -1,4 +1,4 @@
-/** The rest of the menu's actions as subcommands: sheets, extend/move, profile create/update, config. */
+/** The rest of the menu's actions as subcommands: sheets, extend/move (users-move.ts), profile create/update, config. */
 import fs from 'node:fs';
 import { describeConfig, loadConfig } from '../../src/config/env';
 import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
@@ -19,6 +19,7 @@ import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
+import { usersMove } from './users-move';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--paper a4|thermal58|thermal80]
                               [--include unused|all] [--design custom|compact|logo] [--from N]
@@ -107,34 +108,6 @@ const extend: CommandDef = {
       );
       if (values.json) printJson(v);
       else print(out.green(`Added ${formatDurationHuman(seconds)} to ${v.code}.`));
-      return 0;
-    });
-  },
-};
-
-const MOVE = `Usage: pisonet users move CODE --profile NAME [--json]
-
-Moves a voucher to another profile; usage so far is kept, the new speed applies at the next cycle. The
-profile must be sold at the voucher's site; its hotspot user changes on that site's router.`;
-
-const move: CommandDef = {
-  name: 'users move',
-  summary: 'move a voucher to another profile',
-  usage: MOVE,
-  async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { profile: { type: 'string' }, json: { type: 'boolean' } },
-      MOVE,
-      { min: 1, max: 1 },
-    );
-    const profile = requireOption(values, 'profile', MOVE);
-    return withCore(async (core) => {
-      const v = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
-        s.vouchers.changeProfile(positionals[0], profile, cliActor()),
-      );
-      if (values.json) printJson(v);
-      else print(out.green(`${v.code} is now on ${v.profile}.`));
       return 0;
     });
   },
@@ -319,7 +292,7 @@ const configShow: CommandDef = {
 
 export const moreCommands = {
   voucher: [sheet],
-  users: [extend, move],
+  users: [extend, usersMove],
   profiles: [pcreate, pupdate, pimport, archiveCommand(true), archiveCommand(false)],
   config: [configShow, ...settingsCommands],
 };

@@ -5,6 +5,7 @@ import {
   CONFIRM_EXTENSION_ABOVE_SECONDS,
   formatDurationHuman,
   formatLimitHuman,
+  formatMoney,
   formatRate,
   formatRateHuman,
   normaliseMac,
@@ -14,6 +15,7 @@ import {
 } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
 import { out } from '../lib/ansi';
+import { chargeDoneText, previewLine } from '../commands/users-move';
 import { cliActor, requireRouter } from '../lib/context';
 import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render';
 import { changeOnDeviceSite, siteLabels, withSiteRouter, type SiteChange } from '../lib/site-router';
@@ -62,10 +64,10 @@ async function extend(core: Core): Promise<void> {
 async function move(core: Core): Promise<void> {
   const u = await pickUser(await users(core), 'Move which user?', await siteLabels(core));
   if (!u) return;
-  // Only what the voucher's site sells: the shared profiles and that site's own.
-  const profiles = (await core.services.profiles.list({ siteId: u.site })).filter(
-    (p) => p.name !== u.profile,
-  );
+  // Only what the voucher's site sells (the shared profiles and that site's own), other than its plan now (read
+  // afresh: the list of users shows the plan as of the last poll).
+  const current = (await core.services.vouchers.get(u.user)).profile;
+  const profiles = (await core.services.profiles.list({ siteId: u.site })).filter((p) => p.name !== current);
   if (profiles.length === 0) {
     say(out.dim('There is no other profile to move to.'));
     return;
@@ -77,9 +79,35 @@ async function move(core: Core): Promise<void> {
       value: p.name,
     })),
   });
-  if (!(await confirmAction(`Move ${u.user} from ${u.profile} to ${name}? Usage so far is kept.`))) return;
-  await withSiteRouter(core, siteRef(u), (s) => s.vouchers.changeProfile(u.user, name, cliActor()));
-  say(out.green(`${u.user} is now on ${name}; the new speed applies within one poll cycle.`));
+  // What it costs first (the price difference for the time left), then the question; money can be left out.
+  const preview = await core.services.vouchers.previewProfileChange(u.user, name);
+  say(previewLine(preview));
+  const money = preview.quote.direction !== 'none';
+  const what = !money
+    ? ''
+    : preview.quote.direction === 'charge'
+      ? ` ${formatMoney(preview.quote.amount)} is charged.`
+      : ` ${formatMoney(preview.quote.credit)} is credited to the customer.`;
+  let charge = true;
+  if (
+    !(await confirmAction(
+      `Move ${u.user} from ${preview.from.name} to ${name}?${what} Usage so far is kept.`,
+    ))
+  ) {
+    if (
+      !money ||
+      !(await confirmAction(`Move ${u.user} to ${name} free instead (nothing charged or credited)?`))
+    )
+      return;
+    charge = false;
+  }
+  const moved = await withSiteRouter(core, siteRef(u), (s) =>
+    s.vouchers.changeProfile(u.user, name, cliActor(), { charge }),
+  );
+  say(
+    out.green(`${u.user} is now on ${name}; the new speed applies within one poll cycle.`) +
+      ` ${chargeDoneText(u.user, moved.charge)}`,
+  );
 }
 
 export function activeUsersMenu(core: Core): Promise<void> {

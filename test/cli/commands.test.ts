@@ -335,10 +335,11 @@ describe('users, bandwidth and queues', () => {
     const bad = await runCli(h, ['users', 'extend', activeCode, '--time', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('time: "soon" is not a duration');
-    const moved = await runCli(h, ['users', 'move', activeCode, '--profile', 'STANDARD', '--json']);
+    // An upgrade charges the prorated difference: a script says --yes (test/cli/plan-change.test.ts).
+    const moved = await runCli(h, ['users', 'move', activeCode, '--profile', 'STANDARD', '--yes', '--json']);
     expect(moved.code).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ code: activeCode, profile: 'STANDARD' });
-    const back = await runCli(h, ['users', 'move', activeCode, '--profile', 'BASIC']);
+    const back = await runCli(h, ['users', 'move', activeCode, '--profile', 'BASIC', '--free']);
     expect(back.stderr).toBe('');
     expect(back.code).toBe(0);
   });

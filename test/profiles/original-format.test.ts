@@ -150,7 +150,8 @@ describe('import, archive and sales history', () => {
     await h.core!.services.redemption.redeem({ code, ...phone });
     // The owner raises BASIC's price, moves the sold voucher to PREMIUM, then retires BASIC.
     await profiles.update('BASIC', { ...(await profiles.get('BASIC')).json, price: 8 }, actor);
-    await vouchers.changeProfile(code, 'PREMIUM', actor);
+    // Moved free: a charged move adds its prorated difference under PREMIUM (test/vouchers/plan-change.test.ts).
+    await vouchers.changeProfile(code, 'PREMIUM', actor, { charge: false });
     await profiles.setArchived('BASIC', true, actor);
     const rows = await reports.sales({ from: day, to: day + 86_400_000, by: 'profile' });
     expect(rows).toEqual([{ period: 'BASIC', profile: 'BASIC', count: 1, amount: 500 }]);

@@ -256,7 +256,7 @@ describe('device commands on a branch’s router', () => {
     const other = await runCli(h, ['users', 'move', codes.a, '--profile', 'BONLY']);
     expect(other.code).not.toBe(0);
     expect(other.stderr).toContain('Profile BONLY is sold on the site branch-b only');
-    const moved = await runCli(h, ['users', 'move', codes.a, '--profile', 'AONLY']);
+    const moved = await runCli(h, ['users', 'move', codes.a, '--profile', 'AONLY', '--yes']);
     expect(moved.stderr).toBe('');
     expect(moved.stdout).toContain(`${codes.a} is now on AONLY.`);
     expect(userOf(codes.a)?.['limit-uptime']).toBe('3h');

@@ -1,12 +1,14 @@
 /**
- * One voucher as its admin page and the API show it: its view, its devices, its last events, and its own limits
- * (the plan's, raised by codes added to it, as enforcement counts them) with its usage against them.
+ * One voucher as its admin page and the API show it: its view, its devices, its last events, its own limits
+ * (the plan's, raised by codes added to it, as enforcement counts them) with its usage against them, and the
+ * charges and credits of its plan changes.
  */
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profile-types';
 import { desiredLimits } from '../../domain/policy';
 import { summariseUsage } from '../../domain/usage-summary';
 import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+import { chargesOf } from './charges';
 import type { DeviceView, VoucherDetail, VoucherView } from './types';
 
 async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
@@ -54,5 +56,6 @@ export async function voucherDetail(
       { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
     ),
     state: desiredLimits(toVoucherState(row, profile), now, tz).state,
+    charges: await chargesOf(db, row.id),
   };
 }

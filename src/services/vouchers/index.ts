@@ -30,7 +30,7 @@ import {
 } from './users-check';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
-import { assertProfileSellsOn } from '../profile-sites';
+import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { revokeEvent } from '../activity-events';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
@@ -315,36 +315,44 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       return view(await reload(row.id));
     },
 
-    async changeProfile(code, profileName, actor) {
+    async changeProfile(code, profileName, actor, opts = {}) {
       const row = await requireVoucher(db, code);
       requireOpen(row, 'moved to another profile');
-      const cache = new ProfileCache(db);
-      const old = await cache.byId(row.profile_id);
-      const next = await d.profiles.get(profileName);
-      // Moved only to a profile its site sells (a roaming voucher not used yet: a shared one).
-      if (row.site_id != null || row.roaming)
-        await assertProfileSellsOn(db, next, row.site_id == null ? null : Number(row.site_id));
-      // Rates copied from the old profile follow the new one; a per-voucher rate set at sale is kept.
-      const customRates =
-        row.rate_limit_up !== old.profile.rateUp || row.rate_limit_down !== old.profile.rateDown;
+      const plan = await planProfileChange(db, d.profiles, row, profileName, clock.now(), opts.charge);
+      const { next, quote } = plan;
       await updateUserPlan(
         row,
         next.name,
         routerUptimeLimit(next.profile, row.extra_seconds, Boolean(row.staff)),
       );
-      await lifecycle.move(
-        db,
-        row,
-        { id: next.id, profile: next.profile },
-        {
-          up: customRates ? row.rate_limit_up : next.profile.rateUp,
-          down: customRates ? row.rate_limit_down : next.profile.rateDown,
-        },
-        clock.now(),
-      );
-      await audit.record(actor, 'voucher.change_profile', row.code, { from: old.row.name, to: next.name });
+      const charge = await recordProfileChange(db, plan, actor, clock.now());
+      await audit.record(actor, 'voucher.change_profile', row.code, {
+        from: plan.from.name,
+        to: next.name,
+        amount: quote.amount,
+        credit: quote.credit,
+        free: charge.free,
+        fraction: quote.fraction === null ? null : Math.round(quote.fraction * 10_000) / 10_000,
+        charge_id: charge.id,
+      });
       await radiusChanged(row);
-      return view(await reload(row.id));
+      return { voucher: await view(await reload(row.id)), charge };
+    },
+
+    async previewProfileChange(code, profileName, opts = {}) {
+      const row = await requireVoucher(db, code);
+      requireOpen(row, 'moved to another profile');
+      const {
+        code: c,
+        from,
+        to,
+        quote,
+      } = await planProfileChange(db, d.profiles, row, profileName, clock.now(), opts.charge);
+      return { code: c, from, to, quote };
+    },
+
+    async charge(code, id) {
+      return chargeOf(db, (await requireVoucher(db, code)).id, id);
     },
 
     batches: (limit = 50) => listBatches(db, { limit }),

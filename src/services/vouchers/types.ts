@@ -7,6 +7,7 @@ import type { UsageSummary } from '../../domain/usage-summary';
 import type { VoucherStatus } from '../../domain/vouchers';
 import type { Actor } from '../actor';
 import type { EventView } from '../events-types';
+import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
 
 /** A row of the vouchers table; voucher-state.ts turns it into the domain's VoucherState and a VoucherView. */
 export interface VoucherRow {
@@ -104,6 +105,14 @@ export interface VoucherDetail extends VoucherView {
   usage: UsageSummary;
   /** Policy state now: normal | fup | capped-throttle | blocked | expired | revoked | unused. */
   state: string;
+  /** Charges and credits kept on it (plan changes), newest first. */
+  charges: VoucherCharge[];
+}
+
+/** A voucher moved to another plan, and what the move charged or credited. */
+export interface ProfileChange {
+  voucher: VoucherView;
+  charge: ChargeOutcome;
 }
 
 export interface BatchView {
@@ -184,8 +193,25 @@ export interface VoucherService {
    * such as `99999999d` or one digit too many never lands silently. Audited.
    */
   extend(code: string, seconds: number, actor: Actor, opts?: { confirmed?: boolean }): Promise<VoucherView>;
-  /** Moves a voucher to another profile; new rates apply at the next cycle, usage kept. Audited. */
-  changeProfile(code: string, profile: string, actor: Actor): Promise<VoucherView>;
+  /**
+   * Moves a voucher to another profile; new rates apply at the next cycle, usage kept. The price difference
+   * prorated by its unused time (src/domain/plan-change.ts) is charged (a sale) or credited, unless
+   * `charge: false` (moved free). Another profile only (INVALID_INPUT under `profile`). Audited.
+   */
+  changeProfile(
+    code: string,
+    profile: string,
+    actor: Actor,
+    opts?: { charge?: boolean },
+  ): Promise<ProfileChange>;
+  /** What changeProfile would charge or credit, changing nothing (the same checks). */
+  previewProfileChange(
+    code: string,
+    profile: string,
+    opts?: { charge?: boolean },
+  ): Promise<PlanChangePreview>;
+  /** One charge or credit of the voucher (its receipt); NOT_FOUND (404) when it is not that voucher's. */
+  charge(code: string, id: number): Promise<VoucherCharge>;
   batches(limit?: number): Promise<BatchView[]>;
   batch(id: number): Promise<{ batch: BatchView; vouchers: VoucherView[] }>;
   csv(filter: VoucherFilter): Promise<string>;

@@ -9,6 +9,7 @@ import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
+import { chargeFlag, chargeJson, previewJson, voucherChargeJson } from './charge-json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import type { StyleFigures } from '../../domain/code-style';
@@ -231,6 +232,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
           lastSeenAt: iso(x.lastSeenAt),
         })),
         events: d.events.map((e) => ({ ...e, ts: iso(e.ts) })),
+        charges: d.charges.map(voucherChargeJson),
       },
     });
   });
@@ -250,11 +252,24 @@ export function voucherApiRouter(ctx: WebContext): Router {
     });
   });
 
+  // What a move would charge or credit (the prorated price difference), changing nothing.
+  r.get('/vouchers/:code/profile-change', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const name = profileName(q.profile);
+    const charge = chargeFlag(q.charge);
+    const preview = await vouchers.previewProfileChange(req.params.code, name, { charge });
+    res.json({ success: true, ...previewJson(preview) });
+  });
+
   r.post('/vouchers/:code/profile', async (req, res) => {
-    const name = profileName((req.body ?? {}).profile);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const name = profileName(body.profile);
+    const charge = chargeFlag(body.charge);
+    const out = await vouchers.changeProfile(req.params.code, name, actorOf(req), { charge });
     res.json({
       success: true,
-      voucher: voucherJson(await vouchers.changeProfile(req.params.code, name, actorOf(req))),
+      voucher: voucherJson(out.voucher),
+      charge: chargeJson(out.voucher.code, out.charge),
     });
   });
 

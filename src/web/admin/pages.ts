@@ -4,6 +4,7 @@ import { pageLocals } from './pages/common';
 import { dashboardRoutes } from './pages/dashboard';
 import { voucherRoutes } from './pages/vouchers';
 import { voucherDetailRoutes } from './pages/voucher-detail';
+import { chargeReceiptRoutes } from './pages/charge-receipt';
 import { profileRoutes } from './pages/profiles';
 import { bandwidthRoutes } from './pages/bandwidth';
 import { userRoutes } from './pages/users';
@@ -26,6 +27,7 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(dashboardRoutes(ctx));
   router.use(voucherRoutes(ctx));
   router.use(voucherDetailRoutes(ctx));
+  router.use(chargeReceiptRoutes(ctx));
   router.use(profileRoutes(ctx));
   router.use(bandwidthRoutes(ctx));
   router.use(userRoutes(ctx));

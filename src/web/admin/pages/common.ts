@@ -14,6 +14,7 @@ import {
 import { localDate } from '../../../services/report-calendar';
 import { shopName } from '../../../services/settings';
 import { isUtcZone, TIME_FORMATS, timeFormatter, type TimeFormatName } from '../../../domain/clock';
+import { percentText } from '../../../domain/plan-change';
 
 declare module 'express-session' {
   interface SessionData {
@@ -141,6 +142,8 @@ export function formatters(tz: string) {
     /** A speed limit: 0 is RouterOS's "no limit". */
     limit: (bps: number) => formatLimitHuman(bps),
     duration: (s: number | null) => (s === null ? '—' : formatDurationHuman(s)),
+    /** A share 0–1 as `50%`, `33.3%`; null → `—`. */
+    percent: (f: number | null) => (f === null ? '—' : percentText(f)),
     time: (ms: number | null) => at(ms, 'short'),
     fullTime: (ms: number | null) => at(ms, 'full'),
     /** `7:44:35 AM`, as public/js/admin-time.js writes it on refresh. */

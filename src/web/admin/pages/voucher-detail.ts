@@ -6,10 +6,26 @@ import {
   MAX_EXTENSION_SECONDS,
   parseDuration,
 } from '../../../domain/units';
-import { actorOf, failIfAny, field, flash, formFailure, Formatters, page } from './common';
+import { formatMoney } from '../../../domain/units';
+import type { ChargeOutcome } from '../../../services/vouchers/charge-types';
+import { chargeFlag, receiptPath } from '../charge-json';
+import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';
 
-/** One voucher: state, usage chart, devices, events, and the revoke / extend / move actions. */
+const PLAN_CHANGE_CSS = '/public/css/plan-change.css';
+
+/** What a move did with money, for its flash message. */
+function chargeWords(c: ChargeOutcome): string {
+  if (c.amount > 0) return `${formatMoney(c.amount)} charged (prorated)`;
+  if (c.credit > 0) return `${formatMoney(c.credit)} credit noted for the customer`;
+  return c.free ? 'moved free' : 'nothing to charge';
+}
+
+/**
+ * One voucher: state, usage chart, devices, events, charges, and the revoke / extend / move actions. A move
+ * goes through a confirm step (GET …/move?profile=) that shows what it charges or credits before anything
+ * changes; after a charge the page links its receipt (charge-receipt.ts).
+ */
 export function voucherDetailRoutes(ctx: WebContext): Router {
   const router = Router();
   const { services, config } = ctx;
@@ -21,7 +37,12 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     status = 200,
   ) {
     const code = String(req.params.code);
-    const [voucher, profiles] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
+    const [voucher, all] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
+    // A move goes to another profile; the one it is on is no choice.
+    const profiles = all.filter((p) => p.name !== voucher.profile);
+    // Just moved with a charge or credit (the redirect names it): its receipt, one click away.
+    const asked = Number(query(req, 'receipt'));
+    const justCharged = voucher.charges.find((c) => c.id === asked) ?? null;
     // Printing its card makes sense while it can be sold or used; its print page says what the QR code opens.
     const printable = voucher.status === 'unused' || voucher.status === 'active';
     const usage = await hourlyTrafficChart(
@@ -41,7 +62,11 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
         profiles,
         usage,
         printable,
-        values: { move: voucher.profile, extend: '30m' },
+        justCharged,
+        receiptPath,
+        values: { move: profiles[0]?.name ?? '', extend: '30m' },
+        styles: [PLAN_CHANGE_CSS],
+        scripts: ['/public/js/admin-plan-change.js'],
         ...extra,
       },
       status,
@@ -50,13 +75,21 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
 
   router.get('/vouchers/:code', (req, res) => renderDetail(req, res));
 
-  /** Runs a voucher action; on a form problem shows the voucher page again with the message under the field. */
-  function action(name: string, run: (req: Request, code: string) => Promise<string>) {
+  /**
+   * Runs a voucher action; on a form problem shows the voucher page again with the message under the field.
+   * `run` answers the message, or the message and a `query` for the voucher page it returns to.
+   */
+  function action(
+    name: string,
+    run: (req: Request, code: string) => Promise<string | { message: string; query: string }>,
+  ) {
     router.post(`/vouchers/:code/${name}`, async (req, res) => {
       const code = String(req.params.code);
       try {
-        flash(req, 'ok', await run(req, code));
-        res.redirect(303, `/admin/vouchers/${encodeURIComponent(code)}`);
+        const done = await run(req, code);
+        const { message, query: qs } = typeof done === 'string' ? { message: done, query: '' } : done;
+        flash(req, 'ok', message);
+        res.redirect(303, `/admin/vouchers/${encodeURIComponent(code)}${qs}`);
       } catch (err) {
         const f = formFailure(err, () => name);
         await renderDetail(
@@ -97,11 +130,40 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     return `Added ${field(req.body, 'duration')} to ${v.code}.`;
   });
 
+  // The confirm step: what the move charges or credits, and the buttons that do it (no script needed).
+  router.get('/vouchers/:code/move', async (req, res) => {
+    const profile = query(req, 'profile');
+    try {
+      if (!profile) failIfAny({ move: 'choose a profile' });
+      const preview = await services.vouchers.previewProfileChange(String(req.params.code), profile);
+      page(res, 'vouchers/move', 'vouchers', `Move ${preview.code} to ${preview.to.name}`, {
+        preview,
+        styles: [PLAN_CHANGE_CSS],
+      });
+    } catch (err) {
+      const f = formFailure(err, () => 'move');
+      await renderDetail(
+        req,
+        res,
+        { errors: f.fields, formError: f.message, values: { move: profile, extend: '30m' } },
+        f.status,
+      );
+    }
+  });
+
   action('move', async (req, code) => {
     const profile = field(req.body, 'profile');
     if (!profile) failIfAny({ move: 'choose a profile' });
-    const v = await services.vouchers.changeProfile(code, profile, actorOf(req));
-    return `${v.code} moved to ${v.profile}; the new speeds apply at the next poll.`;
+    const raw = field(req.body, 'charge');
+    let charge = true;
+    try {
+      charge = chargeFlag(raw === '' ? undefined : raw);
+    } catch {
+      failIfAny({ move: 'choose Charge or Move free' });
+    }
+    const out = await services.vouchers.changeProfile(code, profile, actorOf(req), { charge });
+    const message = `${out.voucher.code} moved to ${out.voucher.profile}: ${chargeWords(out.charge)}; the new speeds apply at the next poll.`;
+    return out.charge.id === null ? message : { message, query: `?receipt=${out.charge.id}#charges` };
   });
 
   return router;
