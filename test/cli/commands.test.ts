@@ -335,8 +335,8 @@ describe('users, bandwidth and queues', () => {
     const bad = await runCli(h, ['users', 'extend', activeCode, '--time', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('time: "soon" is not a duration');
-    // An upgrade charges the prorated difference: a script says --yes (test/cli/plan-change.test.ts).
-    const moved = await runCli(h, ['users', 'move', activeCode, '--profile', 'STANDARD', '--yes', '--json']);
+    // Moved free, so the report below keeps the one sale (charges: test/cli/plan-change.test.ts).
+    const moved = await runCli(h, ['users', 'move', activeCode, '--profile', 'STANDARD', '--free', '--json']);
     expect(moved.code).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ code: activeCode, profile: 'STANDARD' });
     const back = await runCli(h, ['users', 'move', activeCode, '--profile', 'BASIC', '--free']);
