@@ -149,7 +149,8 @@ export class Traffic {
       if (l) l.push(a);
       else byMac.set(a.mac, [a]);
     }
-    const flows = list.map((d) => this.flow(d.mac, d, secs, firstMatch));
+    const live = (mac: string) => (byMac.get(mac) ?? []).filter((a) => this.state.active.get(a.id) === a);
+    const flows = list.map((d) => this.flow(d.mac, d, secs, firstMatch, live(d.mac)));
     this.shareParents(flows, secs);
     const round = new Set<QueueItem>();
     return flows.map((f) =>
@@ -168,16 +169,42 @@ export class Traffic {
     return this.addMany([{ mac, ...want }], seconds)[0];
   }
 
+  /**
+   * The bytes the device's sessions may still move, both ways together: the tightest of each session's user's
+   * `limit-bytes-total` (its ended sessions' bytes, on the user, plus this session's) and a RADIUS session's
+   * `Mikrotik-Total-Limit`. The router stops a session at its limit, not after it (Infinity: no limit).
+   */
+  private bytesAllowed(sessions: readonly ActiveItem[]): number {
+    let allowed = Infinity;
+    for (const s of sessions) {
+      const used = s.counters.bytesIn + s.counters.bytesOut;
+      const user = this.state.users.get(s.userId);
+      const limit = Number(user?.cfg['limit-bytes-total'] ?? '0');
+      if (user && limit > 0)
+        allowed = Math.min(allowed, limit - (user.counters.bytesIn + user.counters.bytesOut + used));
+      const grant = s.radius?.limitBytesTotal ?? 0;
+      if (grant > 0) allowed = Math.min(allowed, grant - used);
+    }
+    return Math.max(0, allowed);
+  }
+
   private flow(
     mac: string,
     want: Transfer,
     secs: number,
     match: (ip: string) => QueueItem | undefined,
+    sessions: readonly ActiveItem[],
   ): Flow {
     const host = this.hotspot.host(mac);
     const queue = match(host.ip);
     let up = Math.max(0, Math.floor(want.up));
     let down = Math.max(0, Math.floor(want.down));
+    const allowed = this.bytesAllowed(sessions);
+    if (up + down > allowed) {
+      // Cut at the byte: what is left goes to each direction in proportion.
+      const d = Math.floor((down * allowed) / (up + down));
+      [up, down] = [allowed - d, d];
+    }
     if (queue) {
       const [maxUp, maxDown] = pairOf(queue.cfg['max-limit']);
       if (maxUp > 0) up = Math.min(up, Math.floor((maxUp * secs) / 8));

@@ -224,6 +224,7 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
   await tmux.step(['512K', 'Enter'], 'Data cap (');
   await tmux.step(['Enter'], 'Burst (');
   await tmux.step(['Enter'], 'Off-peak hours');
+  await tmux.step(['Enter'], 'Shared line and priority');
   await tmux.step(['Enter'], 'Validity counts');
   await tmux.step(['Enter'], 'phone that still has time');
   await tmux.step(['Enter'], 'Description (');

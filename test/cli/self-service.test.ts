@@ -87,6 +87,7 @@ describe('the menu', () => {
     await tmux.step(['Enter'], 'Data cap (');
     await tmux.step(['Enter'], 'Burst (');
     await tmux.step(['Enter'], 'Off-peak hours');
+    await tmux.step(['Enter'], 'Shared line and priority');
     await tmux.step(['Enter'], 'Validity counts');
     await tmux.step(['Down', 'Enter'], 'phone that still has time');
     await tmux.step(['Down', 'Enter'], 'Longest pause (1m to 1d');

@@ -102,12 +102,13 @@ test('a voucher topped up to 100+50 MB at 120 MB: not cut, no 100 % alert, 150 M
   const text = await runCli(h, ['vouchers', 'show', first]);
   expect(text.stdout).toMatch(/of 150\.0 MB \(50\.0 MB added by top-ups\)/);
 
-  // Past the raised cap, the voucher ends, with the 100 % alert against 150 MB.
+  // Asking for more than the raised cap: the router stops it at 150 MB (the top-up raised its byte limit at
+  // once), and the voucher ends with the 100 % alert against 150 MB.
   download(d.mac, 31);
   await cycle();
   expect((await voucherRow(h, first)).status).toBe('exhausted');
   const full = (await eventsOf(first)).find((e) => e.kind === 'cap-100');
-  expect(full?.message).toBe('100% of the data cap used (151.0 MB of 150.0 MB)');
+  expect(full?.message).toBe('100% of the data cap used (150.0 MB of 150.0 MB)');
 });
 
 test('fair use: the threshold raised by a top-up slows the voucher only past the raised figure', async () => {

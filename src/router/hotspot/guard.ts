@@ -12,6 +12,7 @@ const READS = new Set<string>([
   'queues',
   'topDynamicQueue',
   'users',
+  'userBytes',
   'placement',
   'sessionsOfVoucher',
   'hostAddresses',

@@ -33,8 +33,12 @@ import {
 import {
   addUser,
   bindUser,
+  raiseUserByteLimit,
+  readUserBytes,
   readUsers,
+  setUserByteLimit,
   updateUserPlan,
+  type UserBytes,
   type UserOnRouter,
   type UserPlacement,
   type VoucherUser,
@@ -46,7 +50,15 @@ import {
   type UserReconcileResult,
 } from './user-reconcile';
 
-export type { DeviceLogin, LoginOutcome, RouterSnapshot, UserOnRouter, UserPlacement, VoucherUser };
+export type {
+  DeviceLogin,
+  LoginOutcome,
+  RouterSnapshot,
+  UserBytes,
+  UserOnRouter,
+  UserPlacement,
+  VoucherUser,
+};
 export type { QueueReading, SessionInfo } from './snapshot';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
@@ -106,6 +118,12 @@ export interface ManagedHotspot {
    */
   removeVoucher(code: string, routerUserId: string | null): Promise<void>;
 
+  /** The byte counters and `limit-bytes-total` of the users named (a voucher's cap kept on the router). */
+  userBytes(names: readonly string[]): Promise<UserBytes[]>;
+  /** Sets a user's `limit-bytes-total` (0 = none). */
+  setUserByteLimit(id: string, bytes: number): Promise<void>;
+  /** A top-up's bytes added to the byte limit of the user named `code` now; false when it holds none. */
+  raiseUserByteLimit(code: string, bytes: number): Promise<boolean>;
   /** Every hotspot user (ours are marked), one print. */
   users(): Promise<UserOnRouter[]>;
   addUser(u: VoucherUser): Promise<string>;
@@ -228,6 +246,9 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
       ]);
     },
     users: () => readUsers(router),
+    userBytes: (names) => readUserBytes(router, names),
+    setUserByteLimit: (id, bytes) => setUserByteLimit(router, id, bytes),
+    raiseUserByteLimit: (code, bytes) => raiseUserByteLimit(router, code, bytes),
     addUser: (u) => addUser(router, placement, u),
     bindUser: (id, mac) => bindUser(router, id, mac),
     async updateUserPlan(id, profileName, limitSeconds) {

@@ -31,7 +31,7 @@ export const QUEUE_PROPS = [
   'parent',
   'priority',
 ];
-const ACTIVE_PROPS = ['.id', 'user', 'address', 'mac-address', 'uptime'];
+const ACTIVE_PROPS = ['.id', 'user', 'address', 'mac-address', 'uptime', 'bytes-in', 'bytes-out'];
 const HOST_PROPS = ['mac-address', 'address'];
 
 /** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
@@ -57,6 +57,8 @@ export interface SessionInfo {
    */
   hostIp?: string;
   uptimeSeconds: number;
+  /** `bytes-in` + `bytes-out` of the session so far, as the hotspot counts them; absent when not printed. */
+  bytes?: number;
 }
 
 export interface RouterSnapshot {
@@ -197,7 +199,16 @@ function session(row: RosRow): SessionInfo | undefined {
     ip: row.address || null,
     hostIp: undefined,
     uptimeSeconds: uptime(row.uptime),
+    bytes: sessionBytes(row),
   };
+}
+
+function sessionBytes(row: RosRow): number | undefined {
+  const a = Number(row['bytes-in']);
+  const b = Number(row['bytes-out']);
+  return row['bytes-in'] === undefined || !Number.isSafeInteger(a) || !Number.isSafeInteger(b)
+    ? undefined
+    : a + b;
 }
 
 /** A `/queue/simple` row as the domain's QueueOnRouter: the one place these attribute names are read. */

@@ -24,6 +24,11 @@ export interface VoucherUser {
   limitSeconds: number | null;
   /** Bound to this MAC (one-device vouchers once used), or any MAC. */
   mac: string | null;
+  /**
+   * `limit-bytes-total` for a new user (a cap the router holds: the bytes it may still move); absent: none. Only
+   * written when the user is added; the poll keeps it in step after that (services/usage/enforcer.ts).
+   */
+  limitBytes?: number;
 }
 
 /** A hotspot user as the router holds it; `ours` when it carries our comment. */
@@ -60,6 +65,7 @@ export function userAddAttrs(where: UserPlacement, u: VoucherUser): RosAttrs {
     'limit-uptime': u.limitSeconds === null ? undefined : formatRouterDuration(u.limitSeconds),
     comment: commentFor(u.profileName),
     'mac-address': u.mac ?? undefined,
+    'limit-bytes-total': u.limitBytes !== undefined && u.limitBytes > 0 ? String(u.limitBytes) : undefined,
   };
 }
 
@@ -159,4 +165,64 @@ export function updateUserPlan(
     'limit-uptime': limitSeconds === null ? '0s' : formatRouterDuration(limitSeconds),
     comment: commentFor(profileName),
   });
+}
+
+/** A hotspot user's bytes as the router counts them (ended sessions; `bytes-in` + `bytes-out`) and its byte limit. */
+export interface UserBytes {
+  id: string;
+  name: string;
+  /** Bytes of its ended sessions (RouterOS adds a session's bytes to its user when the session ends). */
+  bytes: number;
+  /** `limit-bytes-total`; 0 = none. */
+  limit: number;
+}
+
+const count = (v: string | undefined): number => {
+  const n = Number(v ?? '0');
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+};
+
+/** The byte counters and limits of the users named (chunked queries: `?name=A ?name=B #|`). */
+export async function readUserBytes(router: RouterClient, names: readonly string[]): Promise<UserBytes[]> {
+  const out: UserBytes[] = [];
+  for (let i = 0; i < names.length; i += 100) {
+    const chunk = names.slice(i, i + 100);
+    const query: string[] = [];
+    chunk.forEach((n, k) => {
+      query.push(`name=${n}`);
+      if (k > 0) query.push('#|');
+    });
+    const rows = await router.print(USER_MENU, {
+      proplist: ['.id', 'name', 'bytes-in', 'bytes-out', 'limit-bytes-total'],
+      query,
+    });
+    for (const r of rows)
+      out.push({
+        id: r['.id'] ?? '',
+        name: r.name ?? '',
+        bytes: count(r['bytes-in']) + count(r['bytes-out']),
+        limit: count(r['limit-bytes-total']),
+      });
+  }
+  return out;
+}
+
+/** Sets a user's `limit-bytes-total` (plain integer bytes; 0 = none). */
+export function setUserByteLimit(router: RouterClient, id: string, bytes: number): Promise<void> {
+  return router.set(USER_MENU, id, { 'limit-bytes-total': String(bytes) });
+}
+
+/**
+ * Raises the byte limit of the user named `code` by `bytes` (a top-up), when it has one; false when it has none
+ * or is not there (the poll sets it then).
+ */
+export async function raiseUserByteLimit(
+  router: RouterClient,
+  code: string,
+  bytes: number,
+): Promise<boolean> {
+  const user = (await readUserBytes(router, [code])).find((u) => u.name === code);
+  if (!user || user.limit === 0) return false;
+  await setUserByteLimit(router, user.id, user.limit + bytes);
+  return true;
 }

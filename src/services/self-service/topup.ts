@@ -65,6 +65,8 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
       try {
         if (!(await hotspot.updateUserPlan(first.row.router_user_id, first.profileName, limit)))
           vouchers.requestUsersCheck('a topped-up voucher is missing on the router');
+        // A cap the router holds rises now, not at the next poll (the customer would be cut at the old one).
+        else if (added.capBytes > 0) await hotspot.raiseUserByteLimit(first.row.code, added.capBytes);
       } catch (err) {
         log.warn({ err: (err as Error).message, voucher: into }, 'top-up: router user not updated yet');
         vouchers.requestUsersCheck('a top-up was not written to the router');

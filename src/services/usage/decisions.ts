@@ -8,10 +8,11 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
 import { decide, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
+import { routerBytesLeft, routerHoldsCap } from '../../domain/byte-cap';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../voucher-state';
-import type { EnforceOrder } from './enforcer';
+import type { ByteCap, EnforceOrder } from './enforcer';
 import type { LoadedState, LoadedVoucher } from './load';
 import type { SessionReading, UsageReading } from './source';
 
@@ -145,4 +146,19 @@ export async function forgetRemovedUsers(
     )
     .update({ router_user_id: null });
   for (const r of rows) r.router_user_id = null;
+}
+
+/**
+ * The byte caps the router should hold: one per active voucher whose cap blocks (its hotspot user's
+ * `limit-bytes-total`), with the bytes it may still move (null: no limit now, an off-peak window with free data).
+ */
+export function byteCaps(state: LoadedState, now: number, tz: string): ByteCap[] {
+  const caps: ByteCap[] = [];
+  for (const v of state.byId.values()) {
+    if (v.row.status !== 'active' || !v.row.router_user_id) continue;
+    const voucher = toVoucherState(v.row, v.profile);
+    if (!routerHoldsCap(voucher)) continue;
+    caps.push({ code: v.row.code, userId: v.row.router_user_id, left: routerBytesLeft(voucher, now, tz) });
+  }
+  return caps;
 }

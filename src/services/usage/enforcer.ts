@@ -21,8 +21,9 @@ import {
   planQueueName,
 } from '../../domain/plan-queues';
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
-import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
-import type { RouterError } from '../../router/types';
+import type { ManagedHotspot, RouterSnapshot, SessionInfo, UserBytes } from '../../router/hotspot';
+import { RouterError } from '../../domain/errors';
+
 import type { SessionReading, UsageReading } from './source';
 
 export interface EnforceOrder {
@@ -34,6 +35,16 @@ export interface EnforceOrder {
   removeUsers: readonly string[];
   /** MACs a redemption is bringing online right now: their router state is the redemption's for a moment. */
   claimed: ReadonlySet<string>;
+  /** Caps the router holds itself (block policy): what each such voucher may still move. */
+  byteCaps?: readonly ByteCap[];
+}
+
+/** A voucher's cap held by the router: its account, and the bytes it may still move (null: no limit now). */
+export interface ByteCap {
+  code: string;
+  /** Its hotspot user's `.id`. */
+  userId: string;
+  left: number | null;
 }
 
 export interface EnforceOutcome {
@@ -47,6 +58,63 @@ export interface EnforceOutcome {
   errors: RouterError[];
   /** Shared plans whose parent queue name is held by a queue that is not ours: their devices are not shared. */
   planQueuesTaken?: string[];
+  /** Hotspot users whose `limit-bytes-total` was written. */
+  byteLimitsSet?: number;
+}
+
+/**
+ * How far a user's `limit-bytes-total` may drift from the exact figure before it is written again: the hotspot's
+ * session counters and the device queues' counters (the ledger) differ by a little traffic (to the router itself,
+ * the login page), and rewriting every poll for that would be churn.
+ */
+export const BYTE_LIMIT_SLACK = 256 * 1024;
+
+/**
+ * Keeps each capped voucher's hotspot user at `limit-bytes-total` = what the router has counted for it (its
+ * ended sessions, on the user, plus its sessions now, from the snapshot that fed the ledger) + what it may still
+ * move, so RouterOS cuts it at the cap. Written only when missing or off by more than BYTE_LIMIT_SLACK; cleared
+ * (0) while no limit is wanted. A voucher whose sessions' bytes the snapshot lacks is left for the next poll.
+ */
+export async function keepByteLimits(
+  hotspot: ManagedHotspot,
+  caps: readonly ByteCap[],
+  sessions: readonly SessionInfo[],
+  errors: RouterError[],
+): Promise<number> {
+  if (caps.length === 0) return 0;
+  const live = new Map<string, number | undefined>();
+  for (const s of sessions) {
+    const before = live.has(s.user) ? live.get(s.user) : 0;
+    live.set(s.user, before === undefined || s.bytes === undefined ? undefined : before + s.bytes);
+  }
+  let users: UserBytes[];
+  try {
+    users = await hotspot.userBytes(caps.map((c) => c.code));
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    errors.push(err);
+    return 0;
+  }
+  const byId = new Map(users.map((u) => [u.id, u]));
+  let written = 0;
+  for (const cap of caps) {
+    const user = byId.get(cap.userId);
+    if (!user || user.name !== cap.code) continue;
+    const online = live.has(cap.code) ? live.get(cap.code) : 0;
+    if (online === undefined) continue;
+    const want = cap.left === null ? 0 : user.bytes + online + cap.left;
+    const off =
+      want === 0 ? user.limit !== 0 : user.limit === 0 || Math.abs(user.limit - want) > BYTE_LIMIT_SLACK;
+    if (!off) continue;
+    try {
+      await hotspot.setUserByteLimit(user.id, want);
+      written++;
+    } catch (err) {
+      if (!(err instanceof RouterError)) throw err;
+      errors.push(err);
+    }
+  }
+  return written;
 }
 
 export interface Enforcer {
@@ -95,55 +163,60 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plai
     { queues: readonly QueueOnRouter[]; devices: readonly DeviceDecision[]; taken: string[] } | undefined;
   return {
     async apply(order, reading) {
-      const errors: RouterError[] = [];
       // A reading from elsewhere (not the router's API) has no view of the queues: read them now.
       const router = reading.router ?? (await hotspot.snapshot());
-      const quiet = order.logout.length === 0 && order.removeUsers.length === 0 && order.claimed.size === 0;
-      if (quiet && inLine && inLine.queues === router.queues && sameDevices(inLine.devices, order.devices))
-        return {
-          added: 0,
-          updated: 0,
-          removed: 0,
-          loggedOut: [],
-          usersRemoved: [],
-          errors,
-          planQueuesTaken: inLine.taken,
-        };
-      inLine = undefined;
-      // Shared plans' parents first: a device queue may only name a parent that is on the router.
-      const parents = planParentQueues(
-        desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: texts.target(d.ip) }))),
-        router.queues,
-      );
-      const ready = parentPlanIsEmpty(parents)
-        ? new Set(parents.present)
-        : await hotspot.applyPlanQueues(parents, errors);
-      const parentOf = (d: DeviceDecision): string =>
-        d.plan && isShared(d.plan) && ready.has(d.plan.name) ? planQueueName(d.plan.name) : 'none';
-      const plan = withoutClaimed(
-        planReconcile(queuesFor(order.devices, texts, parentOf), router.queues),
-        order.claimed,
-        router,
-      );
-      const queues = await hotspot.applyQueuePlan(plan, errors, router);
-      // Parents no plan needs go once their device queues have left them.
-      if (parents.remove.length > 0)
-        queues.removed += (await hotspot.removePlanQueues(parents.remove, errors)).length;
-      queues.added += parents.add.length;
-      queues.updated += parents.set.length;
-      if (quiet && planIsEmpty(plan) && parentPlanIsEmpty(parents) && errors.length === 0)
-        inLine = { queues: router.queues, devices: order.devices, taken: parents.taken };
-      // The router's own sessions of each device named (the order may come from a reading of another source).
-      const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
-      const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);
-      const gone = new Set(ids.length > 0 ? await hotspot.logout(ids, errors) : []);
-      const goneKeys = new Set(
-        router.sessions.filter((s) => gone.has(s.id)).map((s) => `${s.user}\n${s.mac}`),
-      );
-      const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
-      const usersRemoved =
-        order.removeUsers.length > 0 ? await hotspot.removeUsers([...order.removeUsers], errors) : [];
-      return { ...queues, loggedOut, usersRemoved, errors, planQueuesTaken: parents.taken };
+      const out = await queuesAndSessions(order, router);
+      // Caps the router holds: every poll, also a quiet one (a top-up changes no queue but moves the cap).
+      out.byteLimitsSet = await keepByteLimits(hotspot, order.byteCaps ?? [], router.sessions, out.errors);
+      return out;
     },
   };
+
+  async function queuesAndSessions(order: EnforceOrder, router: RouterSnapshot): Promise<EnforceOutcome> {
+    const errors: RouterError[] = [];
+    const quiet = order.logout.length === 0 && order.removeUsers.length === 0 && order.claimed.size === 0;
+    if (quiet && inLine && inLine.queues === router.queues && sameDevices(inLine.devices, order.devices))
+      return {
+        added: 0,
+        updated: 0,
+        removed: 0,
+        loggedOut: [],
+        usersRemoved: [],
+        errors,
+        planQueuesTaken: inLine.taken,
+      };
+    inLine = undefined;
+    // Shared plans' parents first: a device queue may only name a parent that is on the router.
+    const parents = planParentQueues(
+      desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: texts.target(d.ip) }))),
+      router.queues,
+    );
+    const ready = parentPlanIsEmpty(parents)
+      ? new Set(parents.present)
+      : await hotspot.applyPlanQueues(parents, errors);
+    const parentOf = (d: DeviceDecision): string =>
+      d.plan && isShared(d.plan) && ready.has(d.plan.name) ? planQueueName(d.plan.name) : 'none';
+    const plan = withoutClaimed(
+      planReconcile(queuesFor(order.devices, texts, parentOf), router.queues),
+      order.claimed,
+      router,
+    );
+    const queues = await hotspot.applyQueuePlan(plan, errors, router);
+    // Parents no plan needs go once their device queues have left them.
+    if (parents.remove.length > 0)
+      queues.removed += (await hotspot.removePlanQueues(parents.remove, errors)).length;
+    queues.added += parents.add.length;
+    queues.updated += parents.set.length;
+    if (quiet && planIsEmpty(plan) && parentPlanIsEmpty(parents) && errors.length === 0)
+      inLine = { queues: router.queues, devices: order.devices, taken: parents.taken };
+    // The router's own sessions of each device named (the order may come from a reading of another source).
+    const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
+    const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);
+    const gone = new Set(ids.length > 0 ? await hotspot.logout(ids, errors) : []);
+    const goneKeys = new Set(router.sessions.filter((s) => gone.has(s.id)).map((s) => `${s.user}\n${s.mac}`));
+    const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
+    const usersRemoved =
+      order.removeUsers.length > 0 ? await hotspot.removeUsers([...order.removeUsers], errors) : [];
+    return { ...queues, loggedOut, usersRemoved, errors, planQueuesTaken: parents.taken };
+  }
 }

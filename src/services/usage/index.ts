@@ -18,7 +18,7 @@ import type { LeaseState } from '../../db/site-leases';
 import { decide } from '../../domain/queues';
 import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
-import { activeItems, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
+import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
 import type { RouterWarning } from '../router-checks-types';
 import { routerEnforcer, type EnforceOutcome, type Enforcer } from './enforcer';
@@ -210,6 +210,7 @@ async function bookAndEnforce(
   const overLimit = limits.overLimit.map((o) => o.session);
   // Sessions of ended vouchers exist only when one ended now or the reading mentioned one (a widened state).
   const order = enforceOrder(state, reading, decided, ended, overLimit, now, widened || ended.length > 0);
+  order.byteCaps = byteCaps(state, now, config.tz);
   const outcome = await c.enforcer.apply(order, reading);
   await forgetRemovedUsers(db, state, ended, outcome.usersRemoved);
   await noteOverLimit(c.notices, limits.overLimit, outcome.loggedOut);
