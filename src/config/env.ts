@@ -112,6 +112,7 @@ const schema = {
   ROUTER_TLS: bool('ROUTER_TLS', false),
   ROUTER_TIMEOUT_SECONDS: int('ROUTER_TIMEOUT_SECONDS', 10, 1, 300),
   SIMULATOR_PORT: int('SIMULATOR_PORT', 18728, 0, 65535),
+  DEMO_DEVICES: int('DEMO_DEVICES', 6, 0, 250),
   HOTSPOT_SERVER: str('all'),
   HOTSPOT_USER_PROFILE: str('default'),
   USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
@@ -230,6 +231,8 @@ export interface AppConfig {
     timeoutSeconds: number;
   };
   simulatorPort: number;
+  /** Phones on the demo router's WiFi when it is first set up (02:50:00:00:00:01 at 10.5.50.11, …). */
+  demoDevices: number;
   hotspotServer: string;
   hotspotUserProfile: string;
   usagePollSeconds: number;
@@ -297,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
       timeoutSeconds: c.ROUTER_TIMEOUT_SECONDS as number,
     },
     simulatorPort: c.SIMULATOR_PORT as number,
+    demoDevices: c.DEMO_DEVICES as number,
     hotspotServer: c.HOTSPOT_SERVER,
     hotspotUserProfile: c.HOTSPOT_USER_PROFILE,
     usagePollSeconds: c.USAGE_POLL_SECONDS as number,

@@ -52,7 +52,7 @@ async function hostDemoRouter(
     dataDir: config.dataDir,
     log: o.log.child({ module: 'demo-router' }),
     demoTraffic: o.role === 'server',
-    demoDevices: 6,
+    demoDevices: config.demoDevices,
     timeZone: config.tz,
   });
   const hosted = await demo.ensureHosted();

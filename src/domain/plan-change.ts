@@ -68,9 +68,11 @@ export function prorate(difference: number, remaining: number, total: number): n
   return Number(roundHalfAwayFromZero(BigInt(difference) * BigInt(clamped), BigInt(total)));
 }
 
-/** 0.5 → `50%`, 1/3 → `33.3%`. */
+/** 0.5 → `50%`, 1/3 → `33.3%`; never `100%` or `0%` for a share that is not whole or none (0.9999 → `99.9%`). */
 export function percentText(fraction: number): string {
-  return `${Math.round(fraction * 1000) / 10}%`;
+  const tenths = Math.round(fraction * 1000);
+  const shown = fraction < 1 && tenths >= 1000 ? 999 : fraction > 0 && tenths <= 0 ? 1 : tenths;
+  return `${shown / 10}%`;
 }
 
 function directionOf(amount: number): ChargeDirection {
