@@ -3,7 +3,7 @@
  * `events` table) belongs to one group, shown with its own label and colour. Pure: no I/O.
  *
  *   sale       a voucher sold (its first use: the portal's `sale`, the router's own page `activated-on-router`),
- *              a top-up with another code, coins at a vendo
+ *              a top-up with another code, coins at a vendo, extra data bought at the cap (`overage`)
  *   login      a device online on a voucher (portal, or the router's own page)
  *   logout     a device gone (its session ended, or the shop logged it out)
  *   expiry     a voucher used up (`expired`: its time; `exhausted`: its data)
@@ -43,6 +43,7 @@ const FIXED: Record<string, ActivityGroup> = {
   topup: 'sale',
   'vendo-sale': 'sale',
   'vendo-topup': 'sale',
+  overage: 'sale',
   login: 'login',
   logout: 'logout',
   expired: 'expiry',

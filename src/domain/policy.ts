@@ -3,7 +3,9 @@
  *
  * Precedence, highest first:
  *  1. status revoked / expired / exhausted, or validity used up → no queue at all;
- *  2. data cap reached with cap_policy "block" → blocked (the voucher ends as exhausted);
+ *  2. data cap reached with cap_policy "block" → blocked (the voucher ends as exhausted), or, when its plan sells
+ *     extra data (`overage`), capped-waiting: it stays active with no queue and no session until extra data is
+ *     bought or its time runs out (overage.ts);
  *  3. admin override → its rates. It wins over FUP and over the cap throttle because the shop owner set it
  *     on purpose and it holds until reset to the plan or the voucher ends; it never lifts a block or an
  *     expiry. A rate of 0 is "no limit" in that direction (RouterOS reads a queue limit of 0 so): the device keeps
@@ -12,13 +14,23 @@
  *  5. FUP threshold reached → FUP rates;
  *  6. otherwise the voucher's own rates, with the profile's burst.
  * During an unlimited off-peak window data is free, so FUP and the cap throttle are suspended (steps 4–5);
- * a block is not, because the voucher has already ended. The off-peak speed multiplier scales the result.
+ * a block is not, because the voucher has already ended, and neither is a wait for extra data (the data it
+ * would use is what it has to buy). The off-peak speed multiplier scales the result.
  */
 import { offpeakActive } from './clock';
 import { voucherTiming, type VoucherState } from './vouchers';
 import { formatBytes, formatDurationHuman, formatRateHuman, MAX_LIMIT_RATE } from './units';
 
-export type LimitState = 'normal' | 'fup' | 'capped-throttle' | 'blocked' | 'expired' | 'revoked' | 'unused';
+export type LimitState =
+  | 'normal'
+  | 'fup'
+  | 'capped-throttle'
+  /** Data used up on a plan that sells extra data: active, offline until more is bought. */
+  | 'capped-waiting'
+  | 'blocked'
+  | 'expired'
+  | 'revoked'
+  | 'unused';
 
 export interface BurstLimits {
   limitUp: number;
@@ -76,7 +88,10 @@ function endedState(v: VoucherState, now: number): DesiredLimits | undefined {
   }
   const cap = v.profile.dataCapBytes;
   if (cap !== undefined && v.profile.capPolicy === 'block' && v.countedBytes >= cap) {
-    return noQueue('blocked', `data cap reached: ${formatBytes(v.countedBytes)} of ${formatBytes(cap)}`);
+    const used = `${formatBytes(v.countedBytes)} of ${formatBytes(cap)}`;
+    if (v.profile.overage)
+      return noQueue('capped-waiting', `data used up (${used}): extra data can be bought`);
+    return noQueue('blocked', `data cap reached: ${used}`);
   }
   return undefined;
 }

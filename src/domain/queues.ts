@@ -187,6 +187,11 @@ export interface Decisions {
   voucherActions: VoucherAction[];
   /** The limits of each voucher given, in the order given. */
   limits: DesiredLimits[];
+  /**
+   * Active vouchers waiting at their cap for extra data (capped-waiting): no queue, and any session of theirs is
+   * logged out (the router holds their byte limit and refuses their logins; this covers a router that did not).
+   */
+  cappedWaiting: string[];
 }
 
 /**
@@ -204,12 +209,14 @@ export function decide(
   const byMac = new Map<string, { device: DeviceDecision; at: number }>();
   const voucherActions: VoucherAction[] = [];
   const limits: DesiredLimits[] = [];
+  const cappedWaiting: string[] = [];
   for (const { voucher, devices } of items) {
     const l = desiredLimits(voucher, now, tz);
     const plan = planOf(voucher.profile);
     limits.push(l);
     const action = endAction(voucher, l, opts);
     if (action) voucherActions.push(action);
+    if (l.state === 'capped-waiting' && voucher.status === 'active') cappedWaiting.push(voucher.code);
     if (!QUEUED_STATES.includes(l.state)) continue;
     const at = voucher.activatedAt ?? 0;
     for (const d of devices) {
@@ -224,7 +231,7 @@ export function decide(
   const devices = [...byMac.values()]
     .map((e) => e.device)
     .sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
-  return { devices, voucherActions, limits };
+  return { devices, voucherActions, limits, cappedWaiting };
 }
 
 /**

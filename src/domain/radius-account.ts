@@ -62,6 +62,7 @@ function reject(message: string, state: DesiredLimits['state']): RadiusAccount {
 const ENDED_MESSAGES: Record<string, string> = {
   expired: 'This code has expired',
   exhausted: 'This code has used all its data',
+  'capped-waiting': 'This code has used its data: buy extra data on the WiFi login page',
   revoked: 'This code is no longer valid',
 };
 
@@ -84,6 +85,8 @@ export function radiusAccount(v: VoucherState, password: string, now: number, tz
   );
   if (limits.state === 'expired') return reject(ENDED_MESSAGES.expired, 'expired');
   if (limits.state === 'blocked') return reject(ENDED_MESSAGES.exhausted, 'blocked');
+  // Waiting for extra data: refused until it is bought (the account is rewritten then), the code kept.
+  if (limits.state === 'capped-waiting') return reject(ENDED_MESSAGES['capped-waiting'], 'capped-waiting');
   if (limits.state === 'revoked') return reject(ENDED_MESSAGES.revoked, 'revoked');
   const timing = voucherTiming(v, now);
   const check: RadiusItem[] = [{ attribute: 'Cleartext-Password', op: ':=', value: password }];
