@@ -27,6 +27,7 @@ import * as m0024 from './20261124_0024_voucher_code_key';
 import * as m0025 from './20261125_0025_usage_journal_folded';
 import * as m0026 from './20261125_0026_radius';
 import * as m0027 from './20261126_0027_voucher_charges';
+import * as m0028 from './20261127_0028_charge_bytes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -66,6 +67,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261125_0025_usage_journal_folded', m0025],
   ['20261125_0026_radius', m0026],
   ['20261126_0027_voucher_charges', m0027],
+  ['20261127_0028_charge_bytes', m0028],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

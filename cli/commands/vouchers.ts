@@ -13,6 +13,7 @@ import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { voucherDetail, vouchersTable } from '../lib/render';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
+import { vouchersOverage } from './vouchers-overage';
 
 export { STATUSES };
 
@@ -283,4 +284,4 @@ const exportCsv: CommandDef = {
   },
 };
 
-export const voucherCommands = [generate, list, show, revoke, exportCsv];
+export const voucherCommands = [generate, list, show, revoke, vouchersOverage, exportCsv];

@@ -101,7 +101,15 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ...(v.password ? [['Password', out.bold(v.password)] as const] : []),
       ['Profile', `${v.profile} (${formatMoney(v.price)})`],
       ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
-      ['State', v.state],
+      ['State', v.state === 'capped-waiting' ? `${v.state}: ${v.stateReason}` : v.state],
+      ...(v.overage
+        ? [
+            [
+              'Extra data',
+              `${formatBytes(v.overage.bytes)} for ${formatMoney(v.overage.price)} at the cap${v.overage.availableNow ? ' (for sale now: pisonet vouchers overage)' : ''}${v.overageBought.count ? `; bought ${formatBytes(v.overageBought.bytes)} for ${formatMoney(v.overageBought.amount)}` : ''}`,
+            ] as const,
+          ]
+        : []),
       [
         'Speed',
         `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,

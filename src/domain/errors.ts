@@ -74,6 +74,12 @@ export type ErrorCode =
   | 'CODE_IN_USE'
   | 'MOVE_LIMIT'
   | 'MOVE_OTHER_SITE'
+  | 'DATA_USED_UP' // extra data at the cap (overage)
+  | 'DATA_NOT_USED_UP'
+  | 'OVERAGE_NOT_OFFERED'
+  | 'OVERAGE_CONFLICT'
+  | 'VOUCHER_NOT_ACTIVE'
+  | 'EXTRA_DATA_CREDIT_TOO_SMALL'
   | 'VENDO_NOT_FOUND' // coin vendos
   | 'VENDO_NAME_TAKEN'
   | 'VENDO_AUTH'

@@ -1,7 +1,8 @@
 /**
  * What counts as money in, in one place: every report, the dashboard, the Sites page, the CSV exports and the
  * terminal read sales through these queries. A sale is a voucher's first use (at its price; staff vouchers are
- * free by design) or a charge on a running voucher of any kind (voucher_charges.amount: a plan upgrade today).
+ * free by design) or a charge on a running voucher of any kind (voucher_charges.amount: a plan upgrade, extra
+ * data bought at the cap).
  * Credits (voucher_charges.credit: a plan downgrade) are noted apart and never taken off the sales.
  */
 import type { Knex } from 'knex';
@@ -49,9 +50,10 @@ export function givenCredits(db: Db, from: number, to: number, siteId?: number):
 /** The profile a charge's sale belongs to: the plan it moved to, else the voucher's own. */
 export const CHARGE_PROFILE = 'COALESCE(c.to_profile_id, v.profile_id)';
 
-/** Words for the kinds known today; another kind is named after itself (`overage` → `Overage charges`). */
+/** Words for the kinds known today; another kind is named after itself (`late_fee` → `Late fee charges`). */
 const KIND_LABELS: Record<string, { sales: string; credits: string }> = {
   plan_change: { sales: 'Plan changes', credits: 'Credits (plan downgrades)' },
+  overage: { sales: 'Extra data', credits: 'Credits (extra data)' },
 };
 
 const kindWords = (kind: string) => kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

@@ -13,6 +13,7 @@ import { AppError } from '../../domain/errors';
 import type { Profile } from '../../domain/profiles';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
+import { isCappedWaiting } from '../../domain/overage';
 import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import type { Asker, GuessTicket } from '../guess-limiter';
@@ -21,7 +22,15 @@ import * as lifecycle from '../voucher-lifecycle';
 import { profileFromRow, toVoucherState, type VoucherRow } from '../voucher-state';
 import { connect } from './connect';
 import { connectRadius } from './radius-connect';
-import { deviceLimit, expired, invalidCode, otherSite, unknownDevice, unreachable } from './refusals';
+import {
+  dataUsedUp,
+  deviceLimit,
+  expired,
+  invalidCode,
+  otherSite,
+  unknownDevice,
+  unreachable,
+} from './refusals';
 import type { Attempt, Claim, RedemptionDeps, SaleEvent } from './shared';
 
 /** What to do with this voucher for this device, or the refusal. */
@@ -32,7 +41,11 @@ async function decide(r: RedemptionDeps, a: Attempt): Promise<Claim> {
   if (row.status === 'expired' || row.status === 'exhausted') throw expired();
   if (!lifecycle.usableAt(row, r.site.id)) throw await otherSite(r.deps, row.site_id ?? null);
   if (row.status === 'unused') return 'activate';
-  if (voucherTiming(toVoucherState(row, a.profile), r.deps.clock.now()).expired) throw expired();
+  const state = toVoucherState(row, a.profile);
+  const now = r.deps.clock.now();
+  if (voucherTiming(state, now).expired) throw expired();
+  // No device of a code waiting at its cap goes online until extra data is bought (the status page sells it).
+  if (isCappedWaiting(state, now, r.deps.config.tz)) throw dataUsedUp();
   const devices = await r.reader('voucher_devices').where({ voucher_id: row.id }).select('mac');
   if (devices.some((d) => d.mac === a.mac)) return 'relogin';
   if (devices.length < a.profile.users) return 'add-device';

@@ -34,6 +34,14 @@ export const deviceLimit = () =>
   new AppError('DEVICE_LIMIT', 'This code is already in use on another device.', 409, 'code');
 export const expired = () =>
   new AppError('VOUCHER_EXPIRED', 'This code has expired or its data is used up.', 410, 'code');
+/** A code waiting at its cap for extra data (its plan sells some): it is kept, with its time, until bought. */
+export const dataUsedUp = () =>
+  new AppError(
+    'DATA_USED_UP',
+    "This code's data is used up. To go online again, buy extra data: enter a code of a plan with data, or pay with coins at the coin box.",
+    409,
+    'code',
+  );
 
 /** Where another site's code works (WrongSiteError); a site gone meanwhile gets the message without it. */
 export async function otherSite(deps: ServiceDeps, siteId: number | null): Promise<AppError> {

@@ -100,9 +100,20 @@ function sessionsOfEnded(reading: UsageReading, state: LoadedState): SessionRead
 }
 
 /**
+ * Sessions of vouchers waiting at their cap for extra data (the policy's capped-waiting): the router holds their
+ * byte limit and cuts them itself; a session it let through (a router refusing the limit, traffic the queue
+ * counters saw before the router's own count) has no queue, so no speed limit either, and is ended.
+ */
+function sessionsOfCappedWaiting(reading: UsageReading, codes: readonly string[]): SessionReading[] {
+  if (codes.length === 0) return [];
+  const waiting = new Set(codes);
+  return reading.sessions.filter((s) => waiting.has(s.user));
+}
+
+/**
  * The order for the enforcer: the decided devices (none of them claimed by a redemption under way), the sessions
  * to end, and the router users of ended vouchers to remove. A voucher whose end action keeps its user (the
- * policy's removeRouterUser false) keeps it.
+ * policy's removeRouterUser false) keeps it, and so does one waiting at its cap (it is still active).
  */
 export function enforceOrder(
   state: LoadedState,
@@ -120,7 +131,11 @@ export function enforceOrder(
   for (const r of state.pendingUserRemovals) if (r.router_user_id) users.add(r.router_user_id);
   return {
     devices: decided.devices,
-    logout: anyEnded ? [...sessionsOfEnded(reading, state), ...overLimit] : [...overLimit],
+    logout: [
+      ...(anyEnded ? sessionsOfEnded(reading, state) : []),
+      ...sessionsOfCappedWaiting(reading, decided.cappedWaiting),
+      ...overLimit,
+    ],
     removeUsers: [...users],
     claimed: claimedMacs(state, now),
   };

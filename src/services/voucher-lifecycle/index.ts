@@ -3,7 +3,8 @@
  * device claim of a redemption goes through a named transition here, so each path is visible and testable.
  *
  *   unused ──activate──▶ active ──expire / exhaust──▶ expired / exhausted
- *     ▲                    │  └──topUp / move (stays active, new expires_at)
+ *     ▲                    │  ├──topUp / move (stays active, new expires_at)
+ *     │                    │  └──addExtraData / addDataCode (stays active, a larger cap: extra-data.ts)
  *     └────── release ─────┘  (a redemption that never got the device online)
  *   unused / active ──revoke / revokeForSite──▶ revoked
  *
@@ -12,14 +13,17 @@
  * Pass the caller's transaction when inside one (the SQLite pool has one connection).
  *
  * transitions.ts: activate, release, end, revoke, extra time, a change of plan. router-logins.ts: what the
- * router's sessions settle (a login on its own page, a portal claim left unconfirmed). Here: self-service.
+ * router's sessions settle (a login on its own page, a portal claim left unconfirmed). extra-data.ts: data bought
+ * at the cap. Here: self-service.
  */
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import { expiresAtFor, type VoucherRow } from '../voucher-state';
+import { TopUpRaced } from './extra-data';
 
 export * from './transitions';
 export * from './router-logins';
+export * from './extra-data';
 
 // Self-service: top-ups, codes kept for a device, pauses and a device's new address.
 
@@ -75,14 +79,6 @@ export async function addTopUp(
     });
   if (consumed !== 1 || credited !== 1) throw new TopUpRaced();
   return { extraSeconds, extraBytes, extraFupBytes };
-}
-
-/** Another writer changed one of the two vouchers of a top-up in between; the caller reads again. */
-export class TopUpRaced extends Error {
-  constructor() {
-    super('a voucher of the top-up changed in the meantime');
-    this.name = 'TopUpRaced';
-  }
 }
 
 /** A second code kept for a device (top-up "queue"): still unused, but no other device may take it. */

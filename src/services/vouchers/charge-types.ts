@@ -41,6 +41,8 @@ export interface VoucherCharge {
   totalSeconds: number | null;
   /** The explanation as it was worded when charged. */
   note: string | null;
+  /** The extra data it bought (kind `overage`); null for other kinds. */
+  bytes: number | null;
   createdAt: number;
   actor: string;
   /** The voucher's site when charged (null: none, or a roaming voucher not used yet). */

@@ -1,5 +1,6 @@
 /**
- * Money on a running voucher besides its sale (voucher_charges, migration 0027). Today: a change of plan, priced
+ * Money on a running voucher besides its sale (voucher_charges, migration 0027): a change of plan (here) and extra
+ * data bought at the cap (overage.ts). A change of plan is priced
  * by src/domain/plan-change.ts (the price difference × the unused share of its time). planProfileChange checks
  * the move and quotes it (the preview is that quote); recordProfileChange makes the move and keeps its charge or
  * credit in one transaction; chargesOf and chargeOf read them back (the voucher page, the receipt).
@@ -137,6 +138,7 @@ interface ChargeRow {
   remaining_seconds: number | string | null;
   total_seconds: number | string | null;
   note: string | null;
+  bytes: number | string | null;
   created_at: number | string;
   actor: string;
   site_id: number | null;
@@ -160,6 +162,7 @@ function chargeQuery(db: Knex): Knex.QueryBuilder {
       'c.remaining_seconds',
       'c.total_seconds',
       'c.note',
+      'c.bytes',
       'c.created_at',
       'c.actor',
       'c.site_id',
@@ -187,6 +190,7 @@ function chargeView(r: ChargeRow): VoucherCharge {
     remainingSeconds: remaining,
     totalSeconds: total,
     note: r.note,
+    bytes: orNull(r.bytes),
     createdAt: Number(r.created_at),
     actor: r.actor,
     site: r.site_id === null ? null : { id: Number(r.site_id), name: r.site_name ?? `site ${r.site_id}` },

@@ -1,14 +1,16 @@
 /**
  * One voucher as its admin page and the API show it: its view, its devices, its last events, its own limits
- * (the plan's, raised by codes added to it, as enforcement counts them) with its usage against them, and the
- * charges and credits of its plan changes.
+ * (the plan's, raised by codes added to it, as enforcement counts them) with its usage against them, the extra
+ * data its plan sells at the cap (and what was bought), and the charges and credits kept on it.
  */
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profile-types';
+import { overageOfferNow } from '../../domain/overage';
 import { desiredLimits } from '../../domain/policy';
 import { summariseUsage } from '../../domain/usage-summary';
 import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
 import { chargesOf } from './charges';
+import { OVERAGE } from './overage';
 import type { DeviceView, VoucherDetail, VoucherView } from './types';
 
 async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
@@ -35,6 +37,10 @@ export async function voucherDetail(
   tz: string,
 ): Promise<VoucherDetail> {
   const own = voucherProfile(row, profile);
+  const state = toVoucherState(row, profile);
+  const limits = desiredLimits(state, now, tz);
+  const charges = await chargesOf(db, row.id);
+  const bought = charges.filter((c) => c.kind === OVERAGE);
   const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
   return {
     ...view,
@@ -55,7 +61,16 @@ export async function voucherDetail(
       { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
       { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
     ),
-    state: desiredLimits(toVoucherState(row, profile), now, tz).state,
-    charges: await chargesOf(db, row.id),
+    state: limits.state,
+    stateReason: limits.reason,
+    overage: profile.overage
+      ? { ...profile.overage, availableNow: overageOfferNow(state, now, tz) !== null }
+      : null,
+    overageBought: {
+      bytes: bought.reduce((s, c) => s + (c.bytes ?? 0), 0),
+      amount: bought.reduce((s, c) => s + c.amount, 0),
+      count: bought.length,
+    },
+    charges,
   };
 }

@@ -31,6 +31,7 @@ import {
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
+import { voucherOverage } from './overage';
 import { revokeEvent } from '../activity-events';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
@@ -105,6 +106,15 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     const siteId = await radiusSiteOf(row);
     if (siteId !== undefined) await d.radius!.changed(siteId, row.code);
   }
+
+  // Extra data at the cap: sold at the counter, and told to the voucher's router when it is connected here.
+  const overage = voucherOverage(deps, {
+    routerOf: (row) =>
+      row.site_id == null || Number(row.site_id) === site.id
+        ? { router, hotspot }
+        : d.routerOfSite?.(Number(row.site_id)),
+    radiusChanged,
+  });
 
   /** New limit and comment on the voucher's hotspot user; a user gone from the router is pushed again later. */
   async function updateUserPlan(
@@ -354,6 +364,9 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     async charge(code, id) {
       return chargeOf(db, (await requireVoucher(db, code)).id, id);
     },
+
+    addOverage: overage.sell,
+    extraDataAdded: overage.tellRouter,
 
     batches: (limit = 50) => listBatches(db, { limit }),
 

@@ -103,10 +103,24 @@ export interface VoucherDetail extends VoucherView {
   addedFupBytes: number;
   /** Used, counted, left and the alert levels reached: the same summary the portal shows the customer. */
   usage: UsageSummary;
-  /** Policy state now: normal | fup | capped-throttle | blocked | expired | revoked | unused. */
+  /** Policy state now: normal | fup | capped-throttle | capped-waiting | blocked | expired | revoked | unused. */
   state: string;
-  /** Charges and credits kept on it (plan changes), newest first. */
+  /** Why, in one line (the policy's reason: "data used up (…): extra data can be bought"). */
+  stateReason: string;
+  /** The extra data its plan sells at the cap, and whether it may be bought now (it waits at its cap). */
+  overage: { bytes: number; price: number; availableNow: boolean } | null;
+  /** Extra data bought at the cap so far (charges of kind `overage`): bytes and centavos. */
+  overageBought: { bytes: number; amount: number; count: number };
+  /** Charges and credits kept on it (plan changes, extra data), newest first. */
   charges: VoucherCharge[];
+}
+
+/** Extra data sold at the counter: the voucher after it, the charge, and whether its router took it at once. */
+export interface OverageSale {
+  voucher: VoucherView;
+  charge: { chargeId: number; offers: number; bytes: number; amount: number };
+  /** The router's byte limit was raised now; false: at the next poll of its site. */
+  appliedNow: boolean;
 }
 
 /** A voucher moved to another plan, and what the move charged or credited. */
@@ -212,6 +226,18 @@ export interface VoucherService {
   ): Promise<PlanChangePreview>;
   /** One charge or credit of the voucher (its receipt); NOT_FOUND (404) when it is not that voucher's. */
   charge(code: string, id: number): Promise<VoucherCharge>;
+  /**
+   * Sells the plan's extra data (`overage`) at the counter: one purchase at its price, a sale (voucher_charges
+   * kind `overage`) kept with the raised cap in one transaction, the router's byte limit raised now when its
+   * router is connected (else at the next poll). Only for a voucher waiting at its cap: 409 DATA_NOT_USED_UP,
+   * OVERAGE_NOT_OFFERED (its plan sells none), VOUCHER_NOT_ACTIVE. Audited.
+   */
+  addOverage(code: string, actor: Actor): Promise<OverageSale>;
+  /**
+   * After extra data was added to a voucher (`bytes`, committed): its router's byte limit raised now (a RADIUS
+   * site's account rewritten). False when its router cannot be told now: its next poll does it.
+   */
+  extraDataAdded(code: string, bytes: number): Promise<boolean>;
   batches(limit?: number): Promise<BatchView[]>;
   batch(id: number): Promise<{ batch: BatchView; vouchers: VoucherView[] }>;
   csv(filter: VoucherFilter): Promise<string>;

@@ -9,7 +9,7 @@ import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
 import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
-import { chargeFlag, chargeJson, previewJson, voucherChargeJson } from './charge-json';
+import { chargeFlag, chargeJson, overageChargeJson, previewJson, voucherChargeJson } from './charge-json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import type { StyleFigures } from '../../domain/code-style';
@@ -215,6 +215,18 @@ export function voucherApiRouter(ctx: WebContext): Router {
       voucher: {
         ...voucherJson(d),
         state: d.state,
+        state_reason: d.stateReason,
+        // The extra data its plan sells at the cap (price in centavos), and what was bought so far.
+        overage: d.overage && {
+          bytes: d.overage.bytes,
+          price_centavos: d.overage.price,
+          available_now: d.overage.availableNow,
+        },
+        overage_bought: {
+          bytes: d.overageBought.bytes,
+          amount: d.overageBought.amount,
+          count: d.overageBought.count,
+        },
         fup_threshold_bytes: d.fupThresholdBytes,
         cap_bytes: d.capBytes,
         added_bytes: d.addedBytes,
@@ -270,6 +282,17 @@ export function voucherApiRouter(ctx: WebContext): Router {
       success: true,
       voucher: voucherJson(out.voucher),
       charge: chargeJson(out.voucher.code, out.charge),
+    });
+  });
+
+  // Extra data at the counter: one purchase of the plan's offer, for a voucher waiting at its cap.
+  r.post('/vouchers/:code/overage', async (req, res) => {
+    const out = await vouchers.addOverage(req.params.code, actorOf(req));
+    res.json({
+      success: true,
+      voucher: voucherJson(out.voucher),
+      charge: overageChargeJson(out.voucher.code, out.charge),
+      applied_now: out.appliedNow,
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * A plan change and the charges kept on a voucher as the admin API answers them (api-vouchers.ts): money in
+ * A plan change, extra data and the charges kept on a voucher as the admin API answers them (api-vouchers.ts): money in
  * centavos (as the dashboard's), fractions 0–1, times ISO. The admin pages read the same services.
  */
 import { ValidationError } from '../../domain/errors';
@@ -74,8 +74,25 @@ export function voucherChargeJson(c: VoucherCharge) {
     remaining_seconds: c.remainingSeconds,
     total_seconds: c.totalSeconds,
     note: c.note,
+    bytes: c.bytes,
     created_at: isoInstant(c.createdAt),
     actor: c.actor,
     receipt: receiptPath(c.code, c.id),
+  };
+}
+
+/** Extra data sold at the counter (POST …/overage): centavos and bytes, with its receipt. */
+export function overageChargeJson(
+  code: string,
+  c: { chargeId: number; offers: number; bytes: number; amount: number },
+) {
+  return {
+    id: c.chargeId,
+    kind: 'overage',
+    direction: 'charge',
+    offers: c.offers,
+    bytes: c.bytes,
+    amount: c.amount,
+    receipt: receiptPath(code, c.chargeId),
   };
 }

@@ -6,7 +6,7 @@ import {
   MAX_EXTENSION_SECONDS,
   parseDuration,
 } from '../../../domain/units';
-import { formatMoney } from '../../../domain/units';
+import { formatBytes, formatMoney } from '../../../domain/units';
 import type { ChargeOutcome } from '../../../services/vouchers/charge-types';
 import { chargeFlag, receiptPath } from '../charge-json';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
@@ -22,7 +22,8 @@ function chargeWords(c: ChargeOutcome): string {
 }
 
 /**
- * One voucher: state, usage chart, devices, events, charges, and the revoke / extend / move actions. A move
+ * One voucher: state, usage chart, devices, events, charges, and the revoke / extend / move actions (and, while
+ * its data is used up on a plan that sells more, the sale of extra data). A move
  * goes through a confirm step (GET …/move?profile=) that shows what it charges or credits before anything
  * changes; after a charge the page links its receipt (charge-receipt.ts).
  */
@@ -164,6 +165,18 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const out = await services.vouchers.changeProfile(code, profile, actorOf(req), { charge });
     const message = `${out.voucher.code} moved to ${out.voucher.profile}: ${chargeWords(out.charge)}; the new speeds apply at the next poll.`;
     return out.charge.id === null ? message : { message, query: `?receipt=${out.charge.id}#charges` };
+  });
+
+  // Extra data sold at the counter: one purchase of the plan's offer, its receipt one click away.
+  action('overage', async (req, code) => {
+    const out = await services.vouchers.addOverage(code, actorOf(req));
+    const when = out.appliedNow
+      ? 'its devices can log in again now'
+      : 'its router takes it at its next poll, then its devices can log in again';
+    return {
+      message: `${formatBytes(out.charge.bytes)} of extra data sold to ${out.voucher.code} for ${formatMoney(out.charge.amount)}; ${when}.`,
+      query: `?receipt=${out.charge.chargeId}#charges`,
+    };
   });
 
   return router;

@@ -1,0 +1,67 @@
+/**
+ * `pisonet vouchers overage CODE`: extra data sold at the counter to a voucher waiting at its cap (a plan's
+ * `overage`, src/domain/overage.ts), through the same service as the admin's button and the API.
+ */
+import { confirm } from '@inquirer/prompts';
+import { formatBytes, formatMoney } from '../../src/domain/units';
+import { overageError } from '../../src/services/vouchers/overage';
+import type { VoucherDetail } from '../../src/services/types';
+import { out } from '../lib/ansi';
+import { parseCommand, usageError } from '../lib/args';
+import { cliActor, preferRouter } from '../lib/context';
+import { CommandDef, print, printJson, withCore } from './shared';
+
+const OVERAGE = `Usage: pisonet vouchers overage CODE [--yes] [--json]
+
+Sells the voucher's extra data at the counter: one purchase of its plan's offer ("overage": bytes for a
+price), a sale kept in the reports as "Extra data". Only for a voucher whose data is used up on a plan that
+sells extra data (it waits, offline, with its time running); its cap grows by the offer's bytes. The router
+takes it at once when it is connected here, else at the server's next poll. Asks first unless --yes (without a
+terminal, --yes is required).`;
+
+/** Why it cannot be sold now, as the service would refuse it (nothing is sold, nothing asked). */
+function refusal(v: VoucherDetail) {
+  if (!v.overage) return overageError({ code: 'OVERAGE_NOT_OFFERED' }, v.profile);
+  if (v.status !== 'active' || v.state === 'expired')
+    return overageError({ code: 'VOUCHER_NOT_ACTIVE' }, v.profile);
+  return overageError({ code: 'DATA_NOT_USED_UP', leftBytes: v.usage.left }, v.profile);
+}
+
+export const vouchersOverage: CommandDef = {
+  name: 'vouchers overage',
+  summary: "sell a voucher's extra data once its data is used up",
+  usage: OVERAGE,
+  async run(args) {
+    const { values, positionals } = parseCommand(
+      args,
+      { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+      OVERAGE,
+      { min: 1, max: 1 },
+    );
+    if (!values.yes && !process.stdin.isTTY)
+      throw usageError('refusing to sell without confirmation: add --yes', OVERAGE);
+    return withCore(async (core) => {
+      const v = await core.services.vouchers.get(positionals[0]);
+      if (!v.overage?.availableNow) throw refusal(v);
+      const what = `${formatBytes(v.overage.bytes)} of extra data for ${formatMoney(v.overage.price)}`;
+      if (!values.yes && !(await confirm({ message: `Sell ${what} to ${v.code}?`, default: false }))) {
+        print('Nothing was sold.');
+        return 1;
+      }
+      // The .env router raised now when it connects in time; a branch's at the server's next poll of it.
+      await preferRouter(core);
+      const sale = await core.services.vouchers.addOverage(v.code, cliActor());
+      if (values.json) printJson(sale);
+      else {
+        const receipt = `/admin/vouchers/${encodeURIComponent(v.code)}/charges/${sale.charge.chargeId}/receipt`;
+        print(out.green(`Sold ${what} to ${v.code}. Receipt No. ${sale.charge.chargeId}: ${receipt}`));
+        print(
+          sale.appliedNow
+            ? out.green('Its devices can log in again now.')
+            : out.yellow("The router takes it at the server's next poll; its devices can log in again then."),
+        );
+      }
+      return 0;
+    });
+  },
+};

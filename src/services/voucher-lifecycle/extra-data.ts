@@ -1,0 +1,63 @@
+/**
+ * Extra data on a running voucher (see index.ts for the whole lifecycle): bought at its cap (a plan's `overage`,
+ * at the counter or with a vendo's coins), or a code of a capped plan typed on the portal by a device whose
+ * voucher waits at its cap. Both raise `extra_bytes` only (its time is not touched), conditional on the voucher
+ * still being active with the extra data it was read with, so two purchases racing never add once.
+ */
+import type { Knex } from 'knex';
+import type { VoucherRow } from '../voucher-state';
+
+type Running = Pick<VoucherRow, 'id' | 'extra_bytes'>;
+
+/** Another writer changed one of the two vouchers of a top-up in between; the caller reads again. */
+export class TopUpRaced extends Error {
+  constructor() {
+    super('a voucher of the top-up changed in the meantime');
+    this.name = 'TopUpRaced';
+  }
+}
+
+/** `bytes` more on the voucher's cap, in the caller's transaction; false when it changed or ended meanwhile. */
+export async function addExtraData(db: Knex, row: Running, bytes: number, at: number): Promise<boolean> {
+  const before = Number(row.extra_bytes ?? 0);
+  const n = await db('vouchers')
+    .where({ id: row.id, status: 'active', extra_bytes: before })
+    .update({ extra_bytes: before + bytes, updated_at: at });
+  return n === 1;
+}
+
+/**
+ * A second code sold as extra data: the code is consumed as an "add" top-up consumes its second code (unused →
+ * expired, sold now, `topped_up_into` the first) and its data cap is added to the first's, in the caller's
+ * transaction. Throws TopUpRaced when either row is no longer as it was read (the transaction rolls back:
+ * never a consumed code without its data added).
+ */
+export async function addDataCode(
+  db: Knex,
+  t: {
+    first: Running;
+    second: Pick<VoucherRow, 'id'>;
+    /** Masked code of the first, for the second's end reason. */
+    firstLabel: string;
+    bytes: number;
+    at: number;
+    /** The site where it was used: a roaming code becomes that site's (its sale is counted there). */
+    siteId?: number;
+  },
+): Promise<number> {
+  const consumed = await db('vouchers')
+    .where({ id: t.second.id, status: 'unused' })
+    .whereNull('queued_mac')
+    .update({
+      status: 'expired',
+      activated_at: t.at,
+      ended_at: t.at,
+      end_reason: `data added to ${t.firstLabel}`.slice(0, 64),
+      topped_up_into: t.first.id,
+      ...(t.siteId !== undefined ? { site_id: t.siteId } : {}),
+      updated_at: t.at,
+    });
+  const credited = await addExtraData(db, t.first, t.bytes, t.at);
+  if (consumed !== 1 || !credited) throw new TopUpRaced();
+  return Number(t.first.extra_bytes ?? 0) + t.bytes;
+}

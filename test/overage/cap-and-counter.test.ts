@@ -1,0 +1,201 @@
+/**
+ * A voucher whose plan sells extra data reaches its cap: it stays active and offline (its hotspot user kept, its
+ * logins refused) until extra data is bought; the counter sells it (API, admin page, terminal), the cap and the
+ * router's byte limit rise by the offer, and the sale shows in the reports as "Extra data".
+ */
+import type { Harness } from '../helpers/harness';
+import { AUTH, makeVouchers, redeemApi } from '../portal/helpers';
+import { AdminClient } from '../admin/client';
+import { runCli } from '../cli/helpers';
+import { advance, routerBack } from '../usage/helpers';
+import { cycle, MB, online, overageHarness, routerUser, sessionOf, usedUp } from './helpers';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await overageHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the replies' JSON loosely
+type Json = Record<string, any>;
+
+async function api(method: string, path: string): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${h.app!.url}/admin/api${path}`, { method, headers: AUTH });
+  return { status: res.status, json: (await res.json()) as Json };
+}
+
+const voucherRow = (code: string) => h.core!.db('vouchers').where({ code }).first();
+
+test('at its cap the voucher waits, active and offline, its hotspot user kept and its logins refused', async () => {
+  const phone = await usedUp(h, 1);
+  const row = await voucherRow(phone.code);
+  expect(row).toMatchObject({ status: 'active', end_reason: null });
+  expect(Number(row.counted_bytes)).toBe(500 * MB);
+  // The router cut it at the cap; its user stays, holding the limit reached.
+  expect(sessionOf(h, phone.mac)).toBeUndefined();
+  expect(routerUser(h, phone.code)).toMatchObject({ 'limit-bytes-total': String(500 * MB) });
+  const detail = await api('GET', `/vouchers/${phone.code}`);
+  expect(detail.json.voucher).toMatchObject({
+    status: 'active',
+    state: 'capped-waiting',
+    state_reason: 'data used up (500.0 MB of 500.0 MB): extra data can be bought',
+    overage: { bytes: 200 * MB, price_centavos: 1000, available_now: true },
+    usage: { left_bytes: 0, used_percent: 100 },
+  });
+
+  // Not online again until bought: neither through the portal nor on the router's own page.
+  const again = await redeemApi(h, { code: phone.code, mac: phone.mac, ip: phone.ip });
+  expect(again.status).toBe(409);
+  expect(again.json).toMatchObject({ code: 'DATA_USED_UP', error: expect.stringMatching(/buy extra data/) });
+  await expect(
+    h.router.hotspotLogin({ user: phone.code, password: phone.code, mac: phone.mac, ip: phone.ip }),
+  ).rejects.toThrow(/traffic limit/);
+  advance(h, 30);
+  await cycle(h);
+  expect((await voucherRow(phone.code)).status).toBe('active');
+  expect(h.sim.rows('/queue/simple').some((q) => q.name === `pisonet-${phone.mac}`)).toBe(false);
+
+  // Its time still runs: it ends at its validity like any voucher.
+  advance(h, 86_400);
+  await cycle(h);
+  expect(await voucherRow(phone.code)).toMatchObject({ status: 'expired' });
+});
+
+test('a plan without extra data still ends at its cap (exhausted, its user removed)', async () => {
+  const phone = await online(h, 2, 'HARD');
+  h.sim.addTraffic(phone.mac, { up: 0, down: 700 * MB }, 60);
+  advance(h, 60);
+  await cycle(h);
+  expect(await voucherRow(phone.code)).toMatchObject({ status: 'exhausted' });
+  expect(routerUser(h, phone.code)).toBeUndefined();
+  const refused = await api('POST', `/vouchers/${phone.code}/overage`);
+  expect(refused.status).toBe(409);
+  expect(refused.json).toMatchObject({ code: 'OVERAGE_NOT_OFFERED' });
+});
+
+test('the counter sells extra data: the cap and the router’s limit rise, the device logs in again, the sale is reported', async () => {
+  const phone = await usedUp(h, 1);
+  const sold = await api('POST', `/vouchers/${phone.code}/overage`);
+  expect(sold.status).toBe(200);
+  expect(sold.json).toMatchObject({
+    success: true,
+    applied_now: true,
+    voucher: { code: phone.code, status: 'active' },
+    charge: { kind: 'overage', offers: 1, bytes: 200 * MB, amount: 1000 },
+  });
+  expect(sold.json.charge.receipt).toMatch(/\/charges\/\d+\/receipt$/);
+  // The router's limit rose at once: the device may log in again now.
+  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
+  const back = await redeemApi(h, { code: phone.code, mac: phone.mac, ip: phone.ip });
+  expect(back.status).toBe(200);
+  expect(back.json).toMatchObject({ relogin: true });
+  expect(sessionOf(h, phone.mac)).toBeDefined();
+  advance(h, 30);
+  await cycle(h);
+  expect(h.sim.rows('/queue/simple').some((q) => q.name === `pisonet-${phone.mac}`)).toBe(true);
+  const detail = await api('GET', `/vouchers/${phone.code}`);
+  expect(detail.json.voucher).toMatchObject({
+    state: 'normal',
+    cap_bytes: 700 * MB,
+    added_bytes: 200 * MB,
+    overage: { available_now: false },
+    overage_bought: { bytes: 200 * MB, amount: 1000, count: 1 },
+    usage: { left_bytes: 200 * MB },
+  });
+  expect(detail.json.voucher.charges).toMatchObject([{ kind: 'overage', bytes: 200 * MB, amount: 1000 }]);
+  // It has data again: nothing more to sell until it is used up.
+  const again = await api('POST', `/vouchers/${phone.code}/overage`);
+  expect(again.status).toBe(409);
+  expect(again.json).toMatchObject({ code: 'DATA_NOT_USED_UP', error: expect.stringMatching(/200.0 MB/) });
+  expect(await h.core!.db('voucher_charges')).toHaveLength(1);
+
+  // The reports: the voucher's own sale, and the extra data under a source of its own.
+  const day = { from: h.clock.now() - 86_400_000, to: h.clock.now() + 1 };
+  const sources = await h.core!.services.reports.bySource(day);
+  expect(sources.sources).toContainEqual({ key: 'charge:overage', label: 'Extra data' });
+  expect(sources.totals['charge:overage']).toEqual({ count: 1, amount: 1000 });
+  expect(sources.totals.printed).toEqual({ count: 1, amount: 2000 });
+  const audit = await h.core!.db('audit_log').where({ action: 'voucher.overage' });
+  expect(audit).toHaveLength(1);
+});
+
+test('refusals: data left, not used yet, an unknown code', async () => {
+  const phone = await online(h, 3);
+  const left = await api('POST', `/vouchers/${phone.code}/overage`);
+  expect(left.status).toBe(409);
+  expect(left.json).toMatchObject({ code: 'DATA_NOT_USED_UP' });
+  const [unused] = await makeVouchers(h, 'CAP', 1);
+  const notUsed = await api('POST', `/vouchers/${unused}/overage`);
+  expect(notUsed.json).toMatchObject({ code: 'VOUCHER_NOT_ACTIVE' });
+  expect((await api('POST', '/vouchers/NOSUCHCODE1/overage')).status).toBe(404);
+  expect(await h.core!.db('voucher_charges')).toHaveLength(0);
+});
+
+test('the router away at the counter: the sale is kept and the next poll raises the router’s limit', async () => {
+  const phone = await usedUp(h, 1);
+  h.sim.setReachable(false);
+  for (let i = 0; i < 200 && h.router.status.connected; i++) await new Promise((r) => setTimeout(r, 10));
+  const sold = await api('POST', `/vouchers/${phone.code}/overage`);
+  expect(sold.status).toBe(200);
+  expect(sold.json).toMatchObject({ applied_now: false, charge: { bytes: 200 * MB } });
+  expect(Number((await voucherRow(phone.code)).extra_bytes)).toBe(200 * MB);
+  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(500 * MB));
+  h.sim.setReachable(true);
+  await routerBack(h);
+  advance(h, 30);
+  await cycle(h);
+  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
+});
+
+test('the admin page shows the wait and sells with one button; the receipt names the extra data', async () => {
+  const phone = await usedUp(h, 1);
+  const c = new AdminClient(h.app!.url);
+  expect((await c.login()).status).toBe(303);
+  const page = await c.html(`/admin/vouchers/${phone.code}`);
+  expect(page).toMatch(/data-testid="policy-state">capped-waiting</);
+  expect(page).toContain('data used up: offline, kept with its time until extra data is bought');
+  expect(page).toMatch(/data-testid="sell-overage">Sell 200.0 MB for ₱10.00</);
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+  const res = await c.post(`/admin/vouchers/${phone.code}/overage`, {}, token);
+  expect(res.status).toBe(303);
+  const [charge] = await h.core!.db('voucher_charges');
+  expect(res.headers.get('location')).toBe(`/admin/vouchers/${phone.code}?receipt=${charge.id}#charges`);
+  const after = await c.html(res.headers.get('location')!);
+  expect(after).toContain(
+    `200.0 MB of extra data sold to ${phone.code} for ₱10.00; its devices can log in again now.`,
+  );
+  expect(after).toMatch(/Extra data bought/);
+  expect(after).toMatch(/bought <strong>200.0 MB<\/strong> \(1 purchase, ₱10.00\)/);
+  expect(after).not.toContain('data-testid="sell-overage"');
+  const receipt = await c.html(`/admin/vouchers/${phone.code}/charges/${charge.id}/receipt`);
+  expect(receipt).toContain('Extra data receipt');
+  expect(receipt).toMatch(/data-testid="receipt-data">200.0 MB</);
+  // Sold twice from a stale page: refused with the reason, nothing charged again.
+  const twice = await c.post(`/admin/vouchers/${phone.code}/overage`, {}, token);
+  expect(twice.status).toBe(409);
+  expect(await twice.text()).toContain('extra data is sold once its data is used up');
+  expect(await h.core!.db('voucher_charges')).toHaveLength(1);
+});
+
+test('pisonet vouchers overage CODE --yes --json sells it; without --yes a script is refused', async () => {
+  // The terminal reads the real clock: the shop's day is today.
+  h.clock.set(Date.now());
+  const phone = await usedUp(h, 1);
+  const refused = await runCli(h, ['vouchers', 'overage', phone.code]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/add --yes/);
+  const shown = await runCli(h, ['vouchers', 'show', phone.code]);
+  expect(shown.stdout).toMatch(/State:\s+capped-waiting: data used up/);
+  expect(shown.stdout).toMatch(/Extra data:\s+200.0 MB for ₱10.00 at the cap \(for sale now/);
+  const sold = await runCli(h, ['vouchers', 'overage', phone.code, '--yes', '--json']);
+  expect(sold.stderr).toBe('');
+  expect(sold.code).toBe(0);
+  const out = JSON.parse(sold.stdout) as Json;
+  expect(out).toMatchObject({ charge: { bytes: 200 * MB, amount: 1000, offers: 1 }, appliedNow: true });
+  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
+  const again = await runCli(h, ['vouchers', 'overage', phone.code, '--yes']);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toMatch(/still has 200.0 MB of data left/);
+}, 90_000);
