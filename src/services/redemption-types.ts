@@ -36,6 +36,12 @@ export interface PortalStatus {
   freeDataUntil: string | null;
   /** How the device's last voucher ended, when it is not active: the status page says so. */
   ended: 'expired' | 'revoked' | 'exhausted' | null;
+  /**
+   * The voucher is active but its data is used up and its plan sells extra data (the policy's capped-waiting):
+   * the offer (bytes per purchase, price in centavos) the status page sells; no internet until bought. Null
+   * otherwise.
+   */
+  extraData: { bytes: number; price: number } | null;
   /** Whether the time left goes down by the second now (clock time, or online time while online). */
   clockRunning: boolean;
   /**

@@ -36,7 +36,11 @@ export interface RadiusSite {
   /** What its services were built with (self-service drives the site with them). */
   deps: ServiceDeps;
   /** Self-service asks for a users check after a change: here, the FreeRADIUS users brought in line. */
-  vouchers: { requestUsersCheck(reason: string): void };
+  vouchers: {
+    requestUsersCheck(reason: string): void;
+    /** Extra data added to a code: its FreeRADIUS account rewritten now (true when written). */
+    extraDataAdded(code: string, bytes: number): Promise<boolean>;
+  };
   usage: UsageService & { close(): void };
   /** The poll, then the site's FreeRADIUS users brought in line. */
   pollOnce(): Promise<CycleReport>;
@@ -171,6 +175,14 @@ export function createRadiusSite(
       requestUsersCheck: (reason) =>
         void syncAccounts().catch((err: Error) =>
           log.error({ module: 'radius', reason, err: err.message }, 'could not write the FreeRADIUS users'),
+        ),
+      extraDataAdded: (code) =>
+        syncAccounts([code]).then(
+          () => true,
+          (err: Error) => {
+            log.error({ module: 'radius', err: err.message }, 'could not write the FreeRADIUS user');
+            return false;
+          },
         ),
     },
     usage,

@@ -29,6 +29,7 @@ export async function portalStatus(
     rateDown: null,
     freeDataUntil: null,
     ended: null,
+    extraData: null,
     clockRunning: false,
     identified: false,
   };
@@ -61,6 +62,8 @@ export async function portalStatus(
   const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);
   const timing = voucherTiming(toVoucherState(row, p.profile), now);
   const active = row.status === 'active' && !timing.expired;
+  // Data used up on a plan that sells extra data: still active, offline, and offered more (overage.ts).
+  const waiting = active && limits.state === 'capped-waiting';
   // Against the voucher's own limits (codes added to it raise them): after a top-up, "90 % of your data used" is
   // no longer shown until it is true of the raised cap. Data left is the cap minus the counted bytes.
   const own = voucherProfile(row, p.profile);
@@ -76,8 +79,8 @@ export async function portalStatus(
     remainingSeconds: active ? timing.remainingSeconds : 0,
     usage,
     throttled: limits.state === 'fup' || limits.state === 'capped-throttle',
-    rateUp: active ? limits.rateUp : null,
-    rateDown: active ? limits.rateDown : null,
+    rateUp: active && !waiting ? limits.rateUp : null,
+    rateDown: active && !waiting ? limits.rateDown : null,
     freeDataUntil: active ? freeDataUntil(own.offpeak, now, config.tz) : null,
     ended: active
       ? null
@@ -86,6 +89,7 @@ export async function portalStatus(
         : row.status === 'expired' || timing.expired
           ? 'expired'
           : null,
+    extraData: waiting && p.profile.overage ? { ...p.profile.overage } : null,
     clockRunning:
       active &&
       timing.remainingSeconds !== null &&

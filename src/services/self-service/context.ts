@@ -1,6 +1,6 @@
 /**
  * What the self-service steps (redeem.ts, status.ts, steps.ts) share: their dependencies, the per-voucher lock,
- * the codes kept for devices, and each site's top-ups, pauses and moves (built once per site stack).
+ * the codes kept for devices, and each site's top-ups, pauses, moves and extra data (built once per site stack).
  */
 import type { Knex } from 'knex';
 import type { ServiceDeps } from '../deps';
@@ -13,6 +13,7 @@ import type { createQueuedCodes } from './queued';
 import type { VoucherLocks } from './shared';
 import type { SelfSite, SelfSites } from './sites';
 import { createTopUps } from './topup';
+import { createExtraData } from './extra-data';
 
 export interface SelfServiceDeps {
   deps: ServiceDeps;
@@ -38,6 +39,7 @@ export interface SiteParts {
   topUps: ReturnType<typeof createTopUps>;
   pauses: ReturnType<typeof createPauses>;
   moves: ReturnType<typeof createMoves>;
+  extraData: ReturnType<typeof createExtraData>;
 }
 
 /** Top-ups, pauses and moves of one site, on its router. */
@@ -54,6 +56,7 @@ export function siteParts(ss: SelfServiceDeps, s: SelfSite): SiteParts {
         movesPerDay: () => movesPerDay(settings),
         moveOfflineMinutes: () => moveOfflineMinutes(settings),
       }),
+      extraData: createExtraData(s.deps, { vouchers: s.vouchers, redemption: s.redemption }),
     };
     ss.parts.set(s, p);
   }

@@ -7,6 +7,7 @@ import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../do
 import { AppError } from '../../domain/errors';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
+import { isCappedWaiting } from '../../domain/overage';
 import type { GuessTicket } from '../guess-limiter';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
@@ -102,7 +103,10 @@ async function redeemHere(c: Case): Promise<SelfRedeemResult> {
   return { kind: 'redeemed', result: await c.here.redemption.redeem(c.input, c.asker, c.v) };
 }
 
-/** An unused code: it starts where it was kept for this device, tops up the device's running code, or is redeemed. */
+/**
+ * An unused code: it starts where it was kept for this device, tops up the device's running code (or adds its
+ * data to a code waiting at its cap), or is redeemed.
+ */
 async function redeemUnused(
   ss: SelfServiceDeps,
   c: Case & { current: Voucher | undefined },
@@ -116,8 +120,17 @@ async function redeemUnused(
       throw new AppError('ALREADY_QUEUED', 'This code is already waiting for your time to end.', 409, 'code');
     return { kind: 'redeemed', result: await ss.queued.start(c.here, v, device.mac, device.ip) };
   }
-  if (current && current.row.id !== v.row.id)
-    return { kind: 'topped-up', topUp: await siteParts(ss, c.here).topUps.topUp(current, v, device.mac) };
+  if (current && current.row.id !== v.row.id) {
+    const parts = siteParts(ss, c.here);
+    if (
+      !isCappedWaiting(toVoucherState(current.row, current.profile), ss.deps.clock.now(), ss.deps.config.tz)
+    )
+      return { kind: 'topped-up', topUp: await parts.topUps.topUp(current, v, device.mac) };
+    // The device's code waits at its cap: a code with data is its extra data (extra-data.ts); one without a
+    // data cap starts here as a voucher of its own (the waiting one keeps its time).
+    if (v.profile.dataCapBytes !== undefined)
+      return { kind: 'topped-up', topUp: await parts.extraData.add(current, v, device) };
+  }
   return redeemHere(c);
 }
 

@@ -20,7 +20,7 @@ export interface SelfSite {
   redemption: RedemptionService;
   /** Its poll (a pause or a move counts the usage up to now first). */
   usage: Pick<UsageService, 'runCycle'>;
-  vouchers: Pick<VoucherService, 'requestUsersCheck'>;
+  vouchers: Pick<VoucherService, 'requestUsersCheck' | 'extraDataAdded'>;
 }
 
 export interface SelfSitesSource {

@@ -82,7 +82,8 @@ export interface PauseState {
 }
 
 export interface TopUpOutcome {
-  mode: 'add' | 'queue';
+  /** `data`: a code sold as extra data to a voucher waiting at its cap (extra-data.ts): its data only. */
+  mode: 'add' | 'queue' | 'data';
   /** The running voucher (masked) the code was added to or queued after. */
   into: string;
   /** Masked second code. */
@@ -93,4 +94,6 @@ export interface TopUpOutcome {
   queuedBecause: string | null;
   /** The running voucher's time left after the top-up (null: unlimited). */
   remainingSeconds: number | null;
+  /** `data`: the device is online again with its voucher (false: it logs in again from the login page). */
+  online?: boolean;
 }

@@ -13,6 +13,7 @@ import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
 import { planViews, statusViewModel } from './view-model';
+import { extraDataJson, extraDataVendo } from './extra-data';
 import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { browserToken, ensureBrowserToken, peerAddress, provenDevice, rememberDevice } from './device-proof';
@@ -275,11 +276,14 @@ export function portalRouter(ctx: WebContext): Router {
     const device = { mac, ...(ip ? { ip } : {}) };
     const siteQ: Record<string, string> = site ? { site } : {};
     const here = new URLSearchParams({ ...device, lang, 'link-orig': linkOrig, ...siteQ }).toString();
+    // Data used up with extra data for sale: coins at a box of this site buy it too (extra-data.ts).
+    const vendoForm = await extraDataVendo(services, status, { mac, ip, site, linkOrig });
     res.render('portal/status', {
       t: t.t,
       lang: t.lang,
       ...(await branding()),
-      s: statusViewModel(status, t),
+      s: statusViewModel(status, t, { vendo: vendoForm !== null }),
+      vendoForm,
       linkOrig,
       selfUrl: `/portal/status?${here}`,
       scripts: ['/public/js/portal-status.js'],
@@ -354,6 +358,7 @@ export function portalRouter(ctx: WebContext): Router {
       free_data_until: s.freeDataUntil,
       alerts: s.usage.alerts.map((a) => ({ kind: alertEventKind(a), percent: a.percent })),
       state: s.active ? 'active' : (s.ended ?? 'none'),
+      ...extraDataJson(s),
       clock_running: s.clockRunning,
       pausable: s.self.pausable,
       paused: s.self.paused,

@@ -1,10 +1,11 @@
 /**
  * The portal's self-service: Pause / Resume / Start-next buttons (forms, no JavaScript needed) and their
  * JSON twins, the redeem outcomes (topped up, moved, confirm a move), and the words for them. The device
- * proves itself as for the status page (signed device cookie or its own hotspot address).
+ * proves itself as for the status page (signed device cookie or its own hotspot address). A code typed by a device
+ * whose code waits at its cap for extra data is added as data (`topup-data`).
  */
 import type { Request, Response, Router } from 'express';
-import { formatDurationHuman } from '../../domain/units';
+import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { registerMessages, translator, pickLanguage, type Translator } from '../../i18n';
 import { toAppError } from '../../lib/error-reply';
 import type { SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
@@ -63,6 +64,14 @@ function noticeText(q: Record<string, unknown>, t: Translator): string | null {
       return t.t('self.notice.topup_add', { time: added });
     case 'topup-queue':
       return t.t('self.notice.topup_queue', { time: added });
+    case 'topup-data':
+    case 'topup-data-off': {
+      const bytes = Number(str(q.bytes, 16));
+      const size = Number.isSafeInteger(bytes) && bytes > 0 ? formatBytes(bytes) : '';
+      return t.t(q.notice === 'topup-data' ? 'self.notice.topup_data' : 'self.notice.topup_data_offline', {
+        size,
+      });
+    }
     case 'moved':
       return t.t('self.notice.moved');
     case 'paused':
@@ -141,6 +150,8 @@ export function redeemJson(out: SelfRedeemResult): Record<string, unknown> {
         added_bytes: u.addedBytes,
         queued_because: u.queuedBecause,
         remaining_seconds: u.remainingSeconds,
+        // A code sold as extra data: whether the device is online again with its code.
+        ...(u.mode === 'data' ? { online: u.online === true } : {}),
       },
     };
   }
@@ -162,6 +173,11 @@ export function redeemJson(out: SelfRedeemResult): Record<string, unknown> {
 
 /** Where the form redeem goes after a self-service outcome (the status page with a notice). */
 export function redeemNotice(out: SelfRedeemResult): Record<string, string> {
+  if (out.kind === 'topped-up' && out.topUp.mode === 'data')
+    return {
+      notice: out.topUp.online === false ? 'topup-data-off' : 'topup-data',
+      bytes: String(out.topUp.addedBytes),
+    };
   if (out.kind === 'topped-up')
     return {
       notice: out.topUp.mode === 'add' ? 'topup-add' : 'topup-queue',

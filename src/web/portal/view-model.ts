@@ -31,6 +31,40 @@ export interface StatusView {
   usedPercent: number | null;
   /** The page knows which device asks; false: it asks for the code again rather than saying "no voucher". */
   identified: boolean;
+  /**
+   * Data used up on a plan that sells extra data (the voucher waits, active, offline): the offer and how to buy
+   * it, in the customer's words. Null otherwise.
+   */
+  extraData: ExtraDataView | null;
+}
+
+export interface ExtraDataView {
+  /** "Buy 1 GB more for ₱10.00". */
+  offer: string;
+  /** With a code: its data is added, its time is not. */
+  howCode: string;
+  /** With coins, when a coin box sells here; null otherwise. */
+  howVendo: string | null;
+  /** The coin box's intro on this page (what the coins buy). */
+  vendoIntro: string;
+  /** Wall-clock time runs on while the customer is offline. */
+  timeNote: string | null;
+}
+
+/** "1 GB" rather than "1.0 GB" for an offer's round size. */
+const offerSize = (bytes: number): string => formatBytes(bytes).replace(/\.0 /, ' ');
+
+function extraDataView(s: PortalStatus, t: Translator, vendo: boolean): ExtraDataView | null {
+  const x = s.extraData;
+  if (!s.active || !x) return null;
+  const words = { size: offerSize(x.bytes), price: formatMoney(x.price) };
+  return {
+    offer: t.t('status.extra.offer', words),
+    howCode: t.t('status.extra.how_code'),
+    howVendo: vendo ? t.t('status.extra.how_vendo', words) : null,
+    vendoIntro: t.t('vendo.intro_extra', words),
+    timeNote: s.clockRunning ? t.t('status.extra.time_runs') : null,
+  };
 }
 
 /** 0 is "no limit" (the shop lifted the device's limit), not a speed of nothing. */
@@ -38,9 +72,11 @@ function speed(bps: number, t: Translator): string {
   return bps === 0 ? t.t('status.unlimited') : formatRateHuman(bps);
 }
 
-export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
+/** `vendo`: a coin box sells at the device's site (the offer says coins buy it too). */
+export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: boolean } = {}): StatusView {
   const u = s.usage;
   const running = s.active && s.clockRunning && s.remainingSeconds !== null;
+  const extraData = extraDataView(s, t, opts.vendo === true);
   return {
     active: s.active,
     ended: s.active ? null : s.ended,
@@ -64,11 +100,13 @@ export function statusViewModel(s: PortalStatus, t: Translator): StatusView {
         ? null
         : t.t('status.speed_value', { down: speed(s.rateDown, t), up: speed(s.rateUp, t) }),
     throttled: s.throttled,
-    banners: u.alerts.map((a) =>
+    // Data used up with more for sale: the offer says it (a "100 % used" banner beside it would repeat it).
+    banners: (extraData ? [] : u.alerts).map((a) =>
       t.t(a.kind === 'cap' ? 'status.alert.cap' : 'status.alert.fup', { percent: a.percent }),
     ),
     // The bar and the banners read the same counted bytes.
     usedPercent: u.usedPercent,
+    extraData,
   };
 }
 
