@@ -49,7 +49,8 @@
 
   function render(s) {
     $('vendo-credit').textContent = pesos(s.credit);
-    $('vendo-time').textContent = s.validity;
+    // A phone whose data is used up buys extra data with its coins, not time.
+    $('vendo-time').textContent = s.extra_data ? s.extra_data.text : s.validity;
     var saved = $('vendo-saved');
     saved.hidden = !(s.saved_credit > 0);
     if (s.saved_credit > 0) saved.textContent = text('saved', { amount: pesos(s.saved_credit) });

@@ -1,6 +1,7 @@
 /**
  * Done at a coin window: the credit buys time, either as a new voucher bound to the device and logged in through
- * the redemption service, or as a top-up of the device's active voucher. The coins are claimed in the same
+ * the redemption service, or as a top-up of the device's active voucher; for a voucher waiting at its cap for
+ * extra data, it buys that data instead (overage.ts). The coins are claimed in the same
  * transaction that makes the voucher (or the top-up); a login that fails gives them back as saved credit
  * (settle.ts), so there is never a consumed credit without internet, and never internet without the credit
  * consumed.
@@ -15,6 +16,7 @@ import { recordEvent } from '../events';
 import { profileFromRow, type ProfileRow } from '../voucher-state';
 import { newPassword, saleCodeStyle } from '../vouchers/code-style';
 import { activeVoucherOfDevice, newCode } from './sale';
+import { finishOverage, waitingAtCap } from './overage';
 import { settleInterruptedFinishes, undoFinish } from './settle';
 import { assertVendoSellsHere } from './site-check';
 import { expireWindows, ratesOf, requireVendo, type SessionRow, type VendoRow } from './store';
@@ -35,7 +37,11 @@ interface Spend {
 }
 
 /** Marks the window as being finished and claims the coins, in one transaction; refused if someone was first. */
-async function claimWindow(trx: Knex, spend: Spend, set: Record<string, unknown>): Promise<void> {
+async function claimWindow(
+  trx: Knex,
+  spend: Pick<Spend, 's' | 'ids' | 'now'>,
+  set: Record<string, unknown>,
+): Promise<void> {
   const { s, ids, now } = spend;
   const n = await trx('vendo_sessions')
     .where({ id: s.id })
@@ -80,6 +86,15 @@ export async function finish(p: VendoPortalDeps, id: string): Promise<FinishResu
   const credit = sum(coins);
   if (credit === 0)
     throw new AppError('NO_CREDIT', 'Insert a coin first: there is no credit to turn into time yet.', 400);
+  const active = await activeVoucherOfDevice(db, s.mac, now);
+  // A voucher waiting at its cap for extra data: the coins buy its data, not time (overage.ts).
+  const waiting = active && (await waitingAtCap(p.deps, active, now));
+  if (waiting) {
+    await assertVendoSellsHere(db, p.locate, vendo, s, active);
+    return finishOverage(p, { s, vendo, coins, now }, waiting, (trx, ids, voucherId) =>
+      claimWindow(trx, { s, ids, now }, { voucher_id: voucherId }),
+    );
+  }
   const rates = ratesOf(vendo);
   const bought = bestPurchase(rates, credit);
   if (bought.seconds === 0)
@@ -89,7 +104,6 @@ export async function finish(p: VendoPortalDeps, id: string): Promise<FinishResu
       400,
     );
   const spend: Spend = { s, vendo, ids: coins.map((c) => c.id), credit, bought, now };
-  const active = await activeVoucherOfDevice(db, s.mac, now);
   // Checked before any coin is claimed: a refusal leaves them in the window (then saved credit), as above.
   await assertVendoSellsHere(db, p.locate, vendo, s, active);
   return active ? finishTopUp(p, spend, active) : finishSale(p, spend);

@@ -9,6 +9,7 @@ import { bestPurchase, minimumAmount } from '../../domain/vendo';
 import { AppError } from '../../domain/errors';
 import type { ServiceDeps } from '../deps';
 import { finish } from './finish';
+import { extraDataOfWindow } from './overage';
 import { settleInterruptedFinishes } from './settle';
 import { assertVendoSellsHere } from './site-check';
 import {
@@ -197,13 +198,16 @@ export async function session(deps: ServiceDeps, id: string): Promise<SessionVie
   const closed = s.state === 'finished';
   const savedCredit = closed || !s.proven ? 0 : sum(await savedCoins(deps, db, s.mac, now, s.id));
   const open = s.state === 'armed' || s.state === 'finishing';
+  const spendable = closed ? credit : credit + savedCredit;
   return {
     id: s.id,
     vendoId: s.vendo_id,
     state: open ? 'armed' : s.state === 'finished' ? 'finished' : 'expired',
     credit,
     savedCredit,
-    seconds: bestPurchase(ratesOf(vendo), closed ? credit : credit + savedCredit).seconds,
+    seconds: bestPurchase(ratesOf(vendo), spendable).seconds,
+    // A device waiting at its cap buys extra data with it, not time.
+    extraData: closed ? null : await extraDataOfWindow(deps, s.mac, spendable, now),
     expiresIn: open ? Math.max(0, Math.ceil((Number(s.expires_at) - now) / 1000)) : 0,
   };
 }

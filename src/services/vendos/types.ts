@@ -67,6 +67,11 @@ export interface SessionView {
   savedCredit: number;
   /** What Done gives for credit + saved credit. */
   seconds: number;
+  /**
+   * The device's voucher waits at its cap for extra data: Done buys that instead of time, `offers` whole
+   * purchases of its plan's offer (`bytes` in all; `price` each). Null otherwise.
+   */
+  extraData: { offers: number; bytes: number; price: number } | null;
   expiresIn: number;
 }
 
@@ -81,6 +86,11 @@ export interface FinishResult extends RedeemResult {
   seconds: number;
   /** The credit extended the device's active voucher instead of making a new one. */
   topUp: boolean;
+  /**
+   * The credit bought extra data for the device's voucher waiting at its cap (no time): `offers` purchases,
+   * `bytes` in all, for `amount` centavos of coins (`credit`); `left`: centavos kept as saved credit.
+   */
+  extraData?: { offers: number; bytes: number; amount: number; left: number };
 }
 
 export interface LedgerRow {

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { formatRouterDuration } from '../../domain/units';
+import { formatBytes, formatRouterDuration } from '../../domain/units';
 import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
@@ -150,6 +150,17 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         saved_credit: s.savedCredit / 100,
         validity: formatRouterDuration(s.seconds),
         seconds: s.seconds,
+        // Only for a device waiting at its cap: what Done buys is its extra data, not `validity`.
+        ...(s.extraData
+          ? {
+              extra_data: {
+                offers: s.extraData.offers,
+                bytes: s.extraData.bytes,
+                price: s.extraData.price / 100,
+                text: formatBytes(s.extraData.bytes),
+              },
+            }
+          : {}),
         expires_in: s.expiresIn,
       });
     } catch (err) {
@@ -176,6 +187,16 @@ export function vendoPortalRouter(ctx: WebContext): Router {
         validity: formatRouterDuration(out.seconds),
         seconds: out.seconds,
         top_up: out.topUp,
+        ...(out.extraData
+          ? {
+              extra_data: {
+                offers: out.extraData.offers,
+                bytes: out.extraData.bytes,
+                amount: out.extraData.amount / 100,
+                saved_credit: out.extraData.left / 100,
+              },
+            }
+          : {}),
       });
     } catch (err) {
       fail(res, err, req);
