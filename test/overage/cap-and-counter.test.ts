@@ -169,6 +169,8 @@ test('the admin page shows the wait and sells with one button; the receipt names
   expect(after).toMatch(/Extra data bought/);
   expect(after).toMatch(/bought <strong>200.0 MB<\/strong> \(1 purchase, ₱10.00\)/);
   expect(after).not.toContain('data-testid="sell-overage"');
+  // The reports page: the sale under a source of its own.
+  expect(await c.html('/admin/reports')).toMatch(/Extra data/);
   const receipt = await c.html(`/admin/vouchers/${phone.code}/charges/${charge.id}/receipt`);
   expect(receipt).toContain('Extra data receipt');
   expect(receipt).toMatch(/data-testid="receipt-data">200.0 MB</);

@@ -26,6 +26,18 @@ export const PROFILES = [
   // A cap that ends the voucher, as before.
   { name: 'HARD', price: 20, validity: '1d', users: 1, rate_up: '100M', rate_down: '100M', data_cap: '500M' },
   { name: 'BASIC', price: 5, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M' },
+  // Online time: it stands while the phone waits, offline, for extra data.
+  {
+    name: 'UPCAP',
+    price: 20,
+    validity: '2h',
+    users: 1,
+    rate_up: '100M',
+    rate_down: '100M',
+    data_cap: '500M',
+    time_mode: 'uptime',
+    overage: { bytes: '200M', price: 10 },
+  },
 ];
 
 export function overageHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -63,8 +75,8 @@ export async function online(
 /**
  * Phone `n` on CAP downloads past its 500 MB: the router cuts it at the cap, the poll books it. Returns the phone.
  */
-export async function usedUp(h: Harness, n: number) {
-  const phone = await online(h, n);
+export async function usedUp(h: Harness, n: number, profile = 'CAP') {
+  const phone = await online(h, n, profile);
   h.sim.addTraffic(phone.mac, { up: 0, down: 700 * MB }, 60);
   advance(h, 60);
   await cycle(h);

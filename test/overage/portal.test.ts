@@ -156,6 +156,19 @@ test('the status page sells extra data, in English and Filipino, with coins when
   });
 });
 
+test('an online-time code waits with its time standing: no countdown, no Pause button', async () => {
+  const phone = await usedUp(h, 1, 'UPCAP');
+  const page = await statusPage(phone, 'en');
+  expect(text(page)).toContain('Buy 200 MB more for ₱10.00');
+  expect(page).not.toContain('data-countdown');
+  expect(text(page)).not.toContain('Your time keeps running while you are offline.');
+  expect(page).not.toContain('id="pause"');
+  const before = (await row(phone.code)).uptime_seconds;
+  advance(h, 600);
+  await cycle(h);
+  expect((await row(phone.code)).uptime_seconds).toBe(before);
+});
+
 test('two codes racing for one waiting voucher: never a code used without its data', async () => {
   const phone = await usedUp(h, 1);
   const codes = await makeVouchers(h, 'DATA', 2);

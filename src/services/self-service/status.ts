@@ -45,7 +45,12 @@ export async function status(
     ...base,
     self: {
       ...self,
-      pausable: v.profile.timeMode === 'uptime' && v.profile.validitySeconds !== null && !v.row.staff,
+      // A code waiting at its cap for extra data is offline anyway: nothing to pause.
+      pausable:
+        v.profile.timeMode === 'uptime' &&
+        v.profile.validitySeconds !== null &&
+        !v.row.staff &&
+        base.extraData === null,
       paused: p.paused,
       pauseEndsAt: p.endsAt,
       pausesLeft: p.pausesLeft,
