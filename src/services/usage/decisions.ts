@@ -167,13 +167,29 @@ export async function forgetRemovedUsers(
  * The byte caps the router should hold: one per active voucher whose cap blocks (its hotspot user's
  * `limit-bytes-total`), with the bytes it may still move (null: no limit now, an off-peak window with free data).
  */
-export function byteCaps(state: LoadedState, now: number, tz: string): ByteCap[] {
+export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: string): Promise<ByteCap[]> {
+  const held = [...state.byId.values()].filter(
+    (v) =>
+      v.row.status === 'active' && v.row.router_user_id && routerHoldsCap(toVoucherState(v.row, v.profile)),
+  );
+  // Read again just before the router is written: extra data bought (a top-up, the counter, a vendo) while this
+  // poll ran must not be written back as the old limit.
+  const fresh = new Map<number, { status: string; extra_bytes: number | null }>();
+  for (let i = 0; i < held.length; i += 500) {
+    const ids = held.slice(i, i + 500).map((v) => v.row.id);
+    const rows = (await db('vouchers').whereIn('id', ids).select('id', 'status', 'extra_bytes')) as Array<{
+      id: number;
+      status: string;
+      extra_bytes: number | null;
+    }>;
+    for (const r of rows) fresh.set(Number(r.id), r);
+  }
   const caps: ByteCap[] = [];
-  for (const v of state.byId.values()) {
-    if (v.row.status !== 'active' || !v.row.router_user_id) continue;
-    const voucher = toVoucherState(v.row, v.profile);
-    if (!routerHoldsCap(voucher)) continue;
-    caps.push({ code: v.row.code, userId: v.row.router_user_id, left: routerBytesLeft(voucher, now, tz) });
+  for (const v of held) {
+    const now2 = fresh.get(Number(v.row.id));
+    if (!now2 || now2.status !== 'active') continue;
+    const voucher = toVoucherState({ ...v.row, extra_bytes: Number(now2.extra_bytes ?? 0) }, v.profile);
+    caps.push({ code: v.row.code, userId: v.row.router_user_id!, left: routerBytesLeft(voucher, now, tz) });
   }
   return caps;
 }

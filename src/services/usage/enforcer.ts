@@ -36,7 +36,7 @@ export interface EnforceOrder {
   /** MACs a redemption is bringing online right now: their router state is the redemption's for a moment. */
   claimed: ReadonlySet<string>;
   /** Caps the router holds itself (block policy): what each such voucher may still move. */
-  byteCaps?: readonly ByteCap[];
+  byteCaps?: () => Promise<readonly ByteCap[]>;
 }
 
 /** A voucher's cap held by the router: its account, and the bytes it may still move (null: no limit now). */
@@ -167,7 +167,9 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plai
       const router = reading.router ?? (await hotspot.snapshot());
       const out = await queuesAndSessions(order, router);
       // Caps the router holds: every poll, also a quiet one (a top-up changes no queue but moves the cap).
-      out.byteLimitsSet = await keepByteLimits(hotspot, order.byteCaps ?? [], router.sessions, out.errors);
+      // Asked for last, so extra data bought while the queues were written is in it.
+      const caps = order.byteCaps ? await order.byteCaps() : [];
+      out.byteLimitsSet = await keepByteLimits(hotspot, caps, router.sessions, out.errors);
       return out;
     },
   };
