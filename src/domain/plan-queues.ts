@@ -6,7 +6,8 @@
  * where RouterOS's HTB uses it among siblings. What RouterOS needs of a parent: docs/routeros.md "Parent queues".
  */
 import type { Profile } from './profile-types';
-import { formatRatePairBps, parseRatePair } from './units';
+import { formatRatePairBps } from './units';
+import { normRates, normTarget } from './queue-values';
 
 /** Names of our parent queues; device queues are `pisonet-<MAC>`, so the two never meet. */
 export const PLAN_QUEUE_PREFIX = 'pisonet-plan-';
@@ -144,25 +145,6 @@ export interface PlanQueuePlan {
   present: string[];
 }
 
-function normPair(value: string | undefined): string {
-  try {
-    const { up, down } = parseRatePair(value && value !== '' ? value : '0/0', 'queue');
-    return `${up}/${down}`;
-  } catch {
-    return `unreadable:${value}`;
-  }
-}
-
-function normTargets(value: string | undefined): string {
-  return (value ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '')
-    .map((t) => (t.includes('/') ? t : `${t}/32`))
-    .sort()
-    .join(',');
-}
-
 /** The changes that bring our parent queues to `desired`; foreign queues with our names are reported, not touched. */
 export function planParentQueues(
   desired: readonly DesiredPlanQueue[],
@@ -191,8 +173,8 @@ export function planParentQueues(
     }
     plan.present.push(want.profile);
     const changes: PlanQueueChange['changes'] = {};
-    if (normTargets(row.target) !== normTargets(want.target)) changes.target = want.target;
-    if (normPair(row.maxLimit) !== normPair(want.maxLimit)) changes.maxLimit = want.maxLimit;
+    if (normTarget(row.target) !== normTarget(want.target)) changes.target = want.target;
+    if (normRates(row.maxLimit) !== normRates(want.maxLimit)) changes.maxLimit = want.maxLimit;
     if ((row.comment ?? '') !== want.comment) changes.comment = want.comment;
     if (row.disabled) changes.disabled = 'false';
     if (Object.keys(changes).length > 0) plan.set.push({ id: row.id, name: row.name, changes });

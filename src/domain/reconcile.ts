@@ -6,7 +6,7 @@
  */
 import { isDeviceQueueName, type DesiredQueue } from './queues';
 import { isOurPlanQueue } from './plan-queues';
-import { parseRatePair, parseRouterDuration } from './units';
+import { normRates, normTarget, normTimes } from './queue-values';
 
 /** A simple queue as the router holds it, every value as the router printed it (texts, not parsed). */
 export interface QueueOnRouter {
@@ -63,37 +63,6 @@ export interface ReconcilePlan {
 }
 
 const NO_BURST: QueueFieldChanges = { burstLimit: '0/0', burstThreshold: '0/0', burstTime: '0s/0s' };
-
-function normTarget(value: string | undefined): string {
-  return (value ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '')
-    .map((t) => (t.includes('/') ? t : `${t}/32`))
-    .sort()
-    .join(',');
-}
-
-/** Rate pairs as `up/down` in bits/s; an unreadable value stays as is (and so differs, and is rewritten). */
-function normRates(value: string | undefined): string {
-  if (value === undefined || value === '') return '0/0';
-  try {
-    const { up, down } = parseRatePair(value, 'queue');
-    return `${up}/${down}`;
-  } catch {
-    return `unreadable:${value}`;
-  }
-}
-
-function normTimes(value: string | undefined): string {
-  if (value === undefined || value === '') return '0/0';
-  try {
-    const [up, down = up] = value.split('/');
-    return `${parseRouterDuration(up, 'queue') ?? 0}/${parseRouterDuration(down, 'queue') ?? 0}`;
-  } catch {
-    return `unreadable:${value}`;
-  }
-}
 
 /**
  * Whether two values are the same once normalised. Identical text is the same value: the usual case,
