@@ -45,19 +45,43 @@ export async function addDataCode(
     siteId?: number;
   },
 ): Promise<number> {
-  const consumed = await db('vouchers')
-    .where({ id: t.second.id, status: 'unused' })
+  const consumed = await consumeSecondCode(
+    db,
+    t.second.id,
+    t.first.id,
+    `data added to ${t.firstLabel}`,
+    t.at,
+    t.siteId,
+  );
+  const credited = await addExtraData(db, t.first, t.bytes, t.at);
+  if (!consumed || !credited) throw new TopUpRaced();
+  return Number(t.first.extra_bytes ?? 0) + t.bytes;
+}
+
+/**
+ * A code used up as a top-up of another voucher (its time and data added, or its data only): unused → expired,
+ * sold now (`activated_at`), `topped_up_into` the first, in the caller's transaction. False when it is no longer
+ * unused (or was kept for a device meanwhile).
+ */
+export async function consumeSecondCode(
+  db: Knex,
+  secondId: number,
+  firstId: number,
+  reason: string,
+  at: number,
+  siteId?: number,
+): Promise<boolean> {
+  const n = await db('vouchers')
+    .where({ id: secondId, status: 'unused' })
     .whereNull('queued_mac')
     .update({
       status: 'expired',
-      activated_at: t.at,
-      ended_at: t.at,
-      end_reason: `data added to ${t.firstLabel}`.slice(0, 64),
-      topped_up_into: t.first.id,
-      ...(t.siteId !== undefined ? { site_id: t.siteId } : {}),
-      updated_at: t.at,
+      activated_at: at,
+      ended_at: at,
+      end_reason: reason.slice(0, 64),
+      topped_up_into: firstId,
+      ...(siteId !== undefined ? { site_id: siteId } : {}),
+      updated_at: at,
     });
-  const credited = await addExtraData(db, t.first, t.bytes, t.at);
-  if (consumed !== 1 || !credited) throw new TopUpRaced();
-  return Number(t.first.extra_bytes ?? 0) + t.bytes;
+  return n === 1;
 }

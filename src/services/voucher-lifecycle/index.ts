@@ -19,7 +19,7 @@
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import { expiresAtFor, type VoucherRow } from '../voucher-state';
-import { TopUpRaced } from './extra-data';
+import { consumeSecondCode, TopUpRaced } from './extra-data';
 
 export * from './transitions';
 export * from './router-logins';
@@ -53,18 +53,14 @@ export async function addTopUp(
   const extraSeconds = t.first.extra_seconds + t.added.seconds;
   const extraBytes = Number(t.first.extra_bytes ?? 0) + t.added.capBytes;
   const extraFupBytes = Number(t.first.extra_fup_bytes ?? 0) + t.added.fupBytes;
-  const consumed = await db('vouchers')
-    .where({ id: t.second.id, status: 'unused' })
-    .whereNull('queued_mac')
-    .update({
-      status: 'expired',
-      activated_at: t.at,
-      ended_at: t.at,
-      end_reason: `added to ${t.firstLabel}`.slice(0, 64),
-      topped_up_into: t.first.id,
-      ...(t.siteId !== undefined ? { site_id: t.siteId } : {}),
-      updated_at: t.at,
-    });
+  const consumed = await consumeSecondCode(
+    db,
+    t.second.id,
+    t.first.id,
+    `added to ${t.firstLabel}`,
+    t.at,
+    t.siteId,
+  );
   const credited = await db('vouchers')
     .where({ id: t.first.id, status: 'active', extra_seconds: t.first.extra_seconds })
     .update({
@@ -77,7 +73,7 @@ export async function addTopUp(
           : expiresAtFor(t.firstProfile, Number(t.first.activated_at), extraSeconds, Boolean(t.first.staff)),
       updated_at: t.at,
     });
-  if (consumed !== 1 || credited !== 1) throw new TopUpRaced();
+  if (!consumed || credited !== 1) throw new TopUpRaced();
   return { extraSeconds, extraBytes, extraFupBytes };
 }
 
