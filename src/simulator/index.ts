@@ -13,7 +13,6 @@ import { Interfaces } from './interfaces';
 import { RouterLog } from './log';
 import type { Menu, SimCore } from './menus/common';
 import { allMenus } from './menus/index';
-import { resetQueueCounters } from './menus/queue';
 import { syncDynamicFilters } from './menus/firewall';
 import { restore, snapshot, StateStore } from './persist';
 import type { Row } from './query';
@@ -23,7 +22,8 @@ import { HotspotHttp } from './hotspot-http';
 import { HotspotLogin } from './hotspot-login';
 import { RouterRadius } from './radius';
 import { Hotspot } from './sessions';
-import { BoardKind, License, newLicenseId, RouterState } from './state';
+import { BoardKind, RouterState } from './state';
+import { losePower, makeLicense, powerOn, wipeConfiguration } from './power';
 import { Traffic, Transfer } from './traffic';
 import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './options';
 
@@ -35,11 +35,6 @@ let sharedSchema: CommandSchema | undefined;
 /** The address the simulator's services listen on, as an IPv4 address the router can name itself by. */
 function listenAddress(host: string | undefined): string {
   return host ?? '127.0.0.1';
-}
-
-/** A CHR with a paid `p1` licence: a `free` CHR would cap every interface at 1 Mbit/s, which we do not model. */
-function makeLicense(board: BoardKind): License {
-  return { board, id: newLicenseId(board), level: 'p1', nlevel: '4' };
 }
 
 export class RouterSimulator {
@@ -335,7 +330,7 @@ export class RouterSimulator {
    * change (it is the same machine) and the devices on the network are seen again. Like a reboot otherwise.
    */
   async resetConfiguration(opts: { downMs?: number } = {}): Promise<void> {
-    await this.restart(opts.downMs, () => this.wipeConfiguration('MikroTik'));
+    await this.restart(opts.downMs, () => wipeConfiguration(this.state, 'MikroTik'));
   }
 
   /**
@@ -352,7 +347,7 @@ export class RouterSimulator {
     else while (license.id === this.state.license.id) license = makeLicense(board);
     await this.restart(opts.downMs, () => {
       this.state.license = license;
-      this.wipeConfiguration(opts.identity ?? 'MikroTik');
+      wipeConfiguration(this.state, opts.identity ?? 'MikroTik');
     });
     return license.id;
   }
@@ -360,23 +355,9 @@ export class RouterSimulator {
   private async restart(downMs: number | undefined, change: () => void): Promise<void> {
     this.setReachable(false);
     const s = this.state;
-    // Sessions end the way a logout ends them, so their time and bytes count against the user's limits: a
-    // reboot must not hand out free time. ✖ Whether RouterOS saves the interrupted session's usage.
-    for (const a of [...s.active.list]) this.hotspot.logout(a, 'router reboot');
-    s.queues.clear((q) => q.dynamic === true);
-    for (const q of s.queues.list) resetQueueCounters(q);
-    for (const f of s.filters.list) {
-      f.bytes = 0;
-      f.packets = 0;
-    }
-    // Runtime state goes with the power: cookies, interface counters, the memory log (✖ cookies).
-    s.cookies.clear();
-    this.interfaces.resetAll();
-    this.log.clear();
+    losePower(s, { hotspot: this.hotspot, interfaces: this.interfaces, log: this.log });
     change();
-    this.hotspot.rediscoverHosts();
-    syncDynamicFilters(s);
-    s.bootAt = this.now();
+    powerOn(s, this.hotspot, this.now());
     this.persistSoon();
     if ((downMs ?? 0) > 0) {
       await new Promise<void>((resolve) => {
@@ -389,17 +370,6 @@ export class RouterSimulator {
     // ✔ The first line of a fresh log (MikroTik's Log page shows it).
     this.log.write('system,info', 'router rebooted');
     this.setReachable(true);
-  }
-
-  /** Back to the configuration a new simulator starts with; `.id` counters from 1. The licence is kept. */
-  private wipeConfiguration(identity: string): void {
-    const s = this.state;
-    for (const table of [s.active, s.queues, ...Object.values(s.configTables())]) {
-      table.clear();
-      table.nextId = 1;
-    }
-    s.identity = identity;
-    s.installDefaults();
   }
 
   /** false: close all API connections and refuse new ones (accept + destroy); true: back. */
