@@ -9,6 +9,7 @@ import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
+import { salesTotal } from '../../src/services/reports-types';
 import { profileJson } from './more';
 import { CommandDef, print, printJson, readStdin, siteOption, withCore } from './shared';
 
@@ -87,14 +88,7 @@ const reportSales: CommandDef = {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
       const site = typeof values.site === 'string' ? await core.services.sites.scope(values.site) : undefined;
       const rows = await core.services.reports.sales({ from, to, by, siteId: site?.id });
-      const sum = rows.reduce(
-        (a, r) => ({
-          count: a.count + r.count,
-          charges: a.charges + (r.charges ?? 0),
-          amount: a.amount + r.amount,
-        }),
-        { count: 0, charges: 0, amount: 0 },
-      );
+      const sum = salesTotal(rows);
       // `charges` (plan upgrades, in `amount`) only when there are some, as on the rows.
       const total = sum.charges ? sum : { count: sum.count, amount: sum.amount };
       if (values.json)

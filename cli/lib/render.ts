@@ -16,6 +16,7 @@ import type {
   VoucherDetail,
   VoucherView,
 } from '../../src/services/types';
+import { salesTotal } from '../../src/services/reports-types';
 import { out } from './ansi';
 import { formatDateTime } from './dates';
 import { keyValues, table } from './table';
@@ -284,14 +285,7 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
 /** `by` names the first column: PROFILE when grouped by profile, else PERIOD. */
 export function salesTable(rows: readonly SalesRow[], by: string, width?: number): string {
   if (rows.length === 0) return out.dim('No sales in this period.');
-  const total = rows.reduce(
-    (a, r) => ({
-      count: a.count + r.count,
-      charges: a.charges + (r.charges ?? 0),
-      amount: a.amount + r.amount,
-    }),
-    { count: 0, charges: 0, amount: 0 },
-  );
+  const total = salesTotal(rows);
   const withProfile = rows.some((r) => r.profile !== undefined && r.profile !== r.period);
   const all: SalesRow[] = [...rows, { period: 'TOTAL', ...total }];
   return table(

@@ -15,6 +15,17 @@ export interface SalesRow {
   amount: number; // centavos: the vouchers' prices and the charges
 }
 
+/** Rows added up: vouchers sold, charges and centavos (the TOTAL line of every sales table). */
+export function salesTotal(rows: readonly SalesRow[]): { count: number; charges: number; amount: number } {
+  const t = { count: 0, charges: 0, amount: 0 };
+  for (const r of rows) {
+    t.count += r.count;
+    t.charges += r.charges ?? 0;
+    t.amount += r.amount;
+  }
+  return t;
+}
+
 export interface ReportService {
   /**
    * Money in by source and local day: printed vouchers (first used), each vendo's vouchers, coin top-ups.

@@ -7,6 +7,7 @@ import { formatShopTime } from '../../domain/clock';
 import { formatMoney } from '../../domain/units';
 import { addDays, localDate, startOfLocalDay } from '../../services/report-calendar';
 import type { EventView, SalesRow } from '../../services/types';
+import { salesTotal } from '../../services/reports-types';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 
@@ -68,14 +69,7 @@ export interface FeedItem extends EventView {
 }
 
 const total = (rows: SalesRow[]): Money => {
-  const t = rows.reduce(
-    (a, r) => ({
-      count: a.count + r.count,
-      charges: a.charges + (r.charges ?? 0),
-      amount: a.amount + r.amount,
-    }),
-    { count: 0, charges: 0, amount: 0 },
-  );
+  const t = salesTotal(rows);
   return { ...t, text: formatMoney(t.amount) };
 };
 
