@@ -160,7 +160,8 @@ export function dailySummary(v: Voice, date: string, at: number, sites: SiteSale
     (t, s) => ({ count: t.count + s.count, charges: t.charges + s.charges, amount: t.amount + s.amount }),
     { count: 0, charges: 0, amount: 0 },
   );
-  const charges = (n: number) => (n ? say(v, 'daily_charges', { n }) : '');
+  const charges = (n: number) =>
+    n === 0 ? '' : n === 1 ? say(v, 'daily_charge_one') : say(v, 'daily_charges', { n });
   const head = say(v, 'daily_summary', {
     shop: v.shop,
     date: dateText(v, at),
