@@ -110,7 +110,8 @@ export const notifyCommands: CommandDef[] = [
       for (const f of NOTIFY_FIELDS) {
         const v = values[OPTION[f]];
         if (typeof v !== 'string') continue;
-        input[f] = v === '-' && (f === 'telegram_token' || f === 'webhook_secret') ? (await readStdin()).trim() : v;
+        input[f] =
+          v === '-' && (f === 'telegram_token' || f === 'webhook_secret') ? (await readStdin()).trim() : v;
       }
       return withCore(async (core) => {
         const changed = Object.keys(input).length ? await core.services.notify.update(input, cliActor()) : [];

@@ -33,12 +33,17 @@ test('a vendo silent for 5 minutes is told once, and its return; one never seen 
   await rig.watch();
   await rig.send();
   expect(sent(rig)).toEqual([
-    expect.stringMatching(/^🔴 PisoNet: coin vendo silent — Counter\nNo word from it since 12:00 PM \(5 min\)\./),
+    expect.stringMatching(
+      /^🔴 PisoNet: coin vendo silent — Counter\nNo word from it since 12:00 PM \(5 min\)\./,
+    ),
   ]);
   await board.poll();
   await rig.watch();
   await rig.send();
-  expect(firstLines(rig)).toEqual(['🔴 PisoNet: coin vendo silent — Counter', '🟢 PisoNet: coin vendo back — Counter']);
+  expect(firstLines(rig)).toEqual([
+    '🔴 PisoNet: coin vendo silent — Counter',
+    '🟢 PisoNet: coin vendo back — Counter',
+  ]);
   expect(sent(rig)[1]).toContain('after 15 min silent');
   expect(rig.hook.deliveries.map((d) => d.body.kind)).toEqual(['vendo_silent', 'vendo_back']);
 });
@@ -47,8 +52,11 @@ test('a vendo silent for 5 minutes is told once, and its return; one never seen 
 async function wrongCodes(r: NotifyRig, n: number, round: number): Promise<void> {
   const d = addDevice(r.h, 1);
   for (let i = 0; i < n; i++) {
-    await r.h.core!.services.redemption
-      .redeem({ code: `WRONG${round}${i}`, ...d }, { peerIp: `10.9.${round}.${Math.floor(i / 3)}` })
+    await r.h
+      .core!.services.redemption.redeem(
+        { code: `WRONG${round}${i}`, ...d },
+        { peerIp: `10.9.${round}.${Math.floor(i / 3)}` },
+      )
       .catch((err: { code?: string }) => expect(err.code).toBe('INVALID_CODE'));
   }
 }
@@ -130,7 +138,9 @@ test("the day's sales at 21:00 shop time, with the reports' totals, once a day; 
   h.clock.set(manila(21, 21, 0));
   await h.app!.notifier.daily!.look();
   await rig.send();
-  expect(sent(rig)).toEqual(['📊 PisoNet: sales today, Sat, Nov 21 (until 9:00 PM)\nTotal: ₱20.00 · 3 vouchers sold']);
+  expect(sent(rig)).toEqual([
+    '📊 PisoNet: sales today, Sat, Nov 21 (until 9:00 PM)\nTotal: ₱20.00 · 3 vouchers sold',
+  ]);
   const day = await reports.sales({ from: manila(21, 0, 0) - 30_000, to: manila(21, 21, 0), by: 'day' });
   expect(day.map((r) => [r.count, r.amount])).toEqual([[3, 2000]]);
   const hook = rig.hook.deliveries[0].body;

@@ -83,7 +83,12 @@ test('a Telegram outage (500) and a webhook refusing connections: each message a
 test("a 429's retry_after is waited out; a message Telegram refuses for good is kept as failed with its words", async () => {
   rig = await notifyRig();
   const { h, tg } = rig;
-  await tg.set({ kind: 'status', status: 429, description: 'Too Many Requests: retry after 40', retryAfter: 40 });
+  await tg.set({
+    kind: 'status',
+    status: 429,
+    description: 'Too Many Requests: retry after 40',
+    retryAfter: 40,
+  });
   await routerDown(rig);
   await rig.send();
   expect(tg.hits).toBe(1);

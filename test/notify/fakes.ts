@@ -75,7 +75,8 @@ export class FakeTelegram extends FakeServer {
       res.end(JSON.stringify(json));
     };
     const m = /^\/bot([^/]+)\/sendMessage$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !m) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (req.method !== 'POST' || !m)
+      return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
     const a = this.answer;
     if (a.kind === 'status')
       return reply(a.status, {
@@ -97,7 +98,14 @@ export class FakeTelegram extends FakeServer {
 export interface WebhookDelivery {
   signature: string | undefined;
   raw: string;
-  body: { id: string; kind: string; site: string | null; at: string; text: string; data: Record<string, unknown> };
+  body: {
+    id: string;
+    kind: string;
+    site: string | null;
+    at: string;
+    text: string;
+    data: Record<string, unknown>;
+  };
 }
 
 /** Any POST: 204 when healthy. */
@@ -135,5 +143,7 @@ export class FakeWebhook extends FakeServer {
 if (require.main === module) {
   const t = new FakeTelegram();
   t.echo = true;
-  void t.start(Number(process.argv[2] ?? 5613)).then(() => process.stdout.write(`fake Telegram Bot API on ${t.url}\n`));
+  void t
+    .start(Number(process.argv[2] ?? 5613))
+    .then(() => process.stdout.write(`fake Telegram Bot API on ${t.url}\n`));
 }

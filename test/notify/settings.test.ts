@@ -38,7 +38,15 @@ test('bad settings are refused with every field named, and nothing is saved', as
   const json = JSON.parse(bad.text) as { code: string; fields: Record<string, string> };
   expect(json.code).toBe('INVALID_INPUT');
   expect(Object.keys(json.fields).sort()).toEqual(
-    ['daily_at', 'language', 'low_stock', 'router_down_seconds', 'telegram_chat_id', 'telegram_token', 'webhook_url'].sort(),
+    [
+      'daily_at',
+      'language',
+      'low_stock',
+      'router_down_seconds',
+      'telegram_chat_id',
+      'telegram_token',
+      'webhook_url',
+    ].sort(),
   );
   expect(json.fields.router_down_seconds).toMatch(/from 10 to 86400/);
   expect(bad.text).not.toContain('not-a-token');
@@ -117,7 +125,9 @@ test('the token and the secret are never answered, shown, stored in the clear or
     await c.token('/admin/settings'),
   );
   expect(saved.status).toBe(303);
-  const view = JSON.parse((await api(rig, 'GET', '/notifications')).text) as { settings: Record<string, unknown> };
+  const view = JSON.parse((await api(rig, 'GET', '/notifications')).text) as {
+    settings: Record<string, unknown>;
+  };
   expect(view.settings).toMatchObject({
     telegram_token_set: true,
     webhook_secret_set: true,

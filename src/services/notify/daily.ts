@@ -22,7 +22,11 @@ async function salesOf(
 ): Promise<Omit<SiteSales, 'site'>> {
   const rows = await reports.sales({ from, to, by: 'day', siteId });
   return rows.reduce(
-    (t, r) => ({ count: t.count + r.count, charges: t.charges + (r.charges ?? 0), amount: t.amount + r.amount }),
+    (t, r) => ({
+      count: t.count + r.count,
+      charges: t.charges + (r.charges ?? 0),
+      amount: t.amount + r.amount,
+    }),
     { count: 0, charges: 0, amount: 0 },
   );
 }

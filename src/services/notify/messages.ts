@@ -48,8 +48,7 @@ function dateText(v: Voice, ms: number): string {
   }).format(ms);
 }
 
-const vouchers = (v: Voice, n: number) =>
-  n === 1 ? say(v, 'vouchers_one') : say(v, 'vouchers_many', { n });
+const vouchers = (v: Voice, n: number) => (n === 1 ? say(v, 'vouchers_one') : say(v, 'vouchers_many', { n }));
 
 export function routerDown(
   v: Voice,
@@ -89,7 +88,11 @@ export function routerUp(
       since: time(v, since, now),
       duration: durationText(v, now - since),
     }),
-    data: { site_id: site.id, since: new Date(since).toISOString(), down_seconds: Math.round((now - since) / 1000) },
+    data: {
+      site_id: site.id,
+      since: new Date(since).toISOString(),
+      down_seconds: Math.round((now - since) / 1000),
+    },
   };
 }
 
@@ -174,8 +177,11 @@ export function dailySummary(v: Voice, date: string, at: number, sites: SiteSale
       ? [say(v, 'daily_none')]
       : sites.map(
           (s) =>
-            say(v, 'daily_site', { site: s.site, amount: formatMoney(s.amount), count: vouchers(v, s.count) }) +
-            charges(s.charges),
+            say(v, 'daily_site', {
+              site: s.site,
+              amount: formatMoney(s.amount),
+              count: vouchers(v, s.count),
+            }) + charges(s.charges),
         );
   return {
     kind: 'daily_summary',
@@ -186,7 +192,12 @@ export function dailySummary(v: Voice, date: string, at: number, sites: SiteSale
       until: new Date(at).toISOString(),
       currency: 'PHP',
       total: { amount: total.amount / 100, vouchers: total.count, charges: total.charges },
-      sites: sites.map((s) => ({ site: s.site, amount: s.amount / 100, vouchers: s.count, charges: s.charges })),
+      sites: sites.map((s) => ({
+        site: s.site,
+        amount: s.amount / 100,
+        vouchers: s.count,
+        charges: s.charges,
+      })),
     },
   };
 }

@@ -95,7 +95,8 @@ export class Notifier {
     if (now - this.prunedAt >= PRUNE_EVERY_MS) {
       this.prunedAt = now;
       const gone = await prune(this.deps.db, now - KEEP_DAYS * 24 * 3600_000);
-      if (gone) this.log.info({ deleted: gone }, `deleted ${gone} notification(s) older than ${KEEP_DAYS} days`);
+      if (gone)
+        this.log.info({ deleted: gone }, `deleted ${gone} notification(s) older than ${KEEP_DAYS} days`);
     }
   }
 

@@ -109,10 +109,7 @@ export async function latestBySubject(
   prefix: string,
 ): Promise<Map<string, { kind: NotifyKind; data: Record<string, unknown>; createdAt: number }>> {
   const rows = (await db('notify_outbox')
-    .whereIn(
-      'id',
-      db('notify_outbox').where('subject', 'like', `${prefix}%`).groupBy('subject').max('id'),
-    )
+    .whereIn('id', db('notify_outbox').where('subject', 'like', `${prefix}%`).groupBy('subject').max('id'))
     .select('subject', 'kind', 'data', 'created_at')) as OutboxRow[];
   return new Map(
     rows.map((r) => [
@@ -166,9 +163,6 @@ export async function recentMessages(db: Db, limit: number): Promise<OutboxView[
 export async function prune(db: Db, before: number): Promise<number> {
   return db('notify_outbox')
     .where('created_at', '<', before)
-    .whereNotIn(
-      'id',
-      db('notify_outbox').whereNotNull('subject').groupBy('subject').max('id'),
-    )
+    .whereNotIn('id', db('notify_outbox').whereNotNull('subject').groupBy('subject').max('id'))
     .delete();
 }

@@ -103,14 +103,12 @@ const parsers: Record<NotifyField, (v: unknown) => string> = {
       );
     return s;
   },
-  router_down_seconds: (v) =>
-    whole(v, 'router_down_seconds', ROUTER_DOWN_BOUNDS, 'a number of seconds'),
+  router_down_seconds: (v) => whole(v, 'router_down_seconds', ROUTER_DOWN_BOUNDS, 'a number of seconds'),
   daily_at(v) {
     const s = text(v, 'daily_at').toLowerCase();
     if (s === '' || s === 'off') return s;
     const m = DAILY_TIME.exec(s);
-    if (!m)
-      throw ValidationError.invalid('daily_at', v, 'a time', 'use a 24-hour time like 21:00, or off');
+    if (!m) throw ValidationError.invalid('daily_at', v, 'a time', 'use a 24-hour time like 21:00, or off');
     return `${m[1].padStart(2, '0')}:${m[2]}`;
   },
   low_stock(v) {

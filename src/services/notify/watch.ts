@@ -90,8 +90,7 @@ export class NotifyWatch {
       this.stockTold.set(Number(subject.slice(6)), m.kind === 'low_stock');
     // Storms before this look were not ours to tell; one still going is not told again.
     const last = (await db('events').where({ kind: 'guessing' }).orderBy('id', 'desc').first('id', 'ts')) as
-      | { id: number; ts: number | string }
-      | undefined;
+      { id: number; ts: number | string } | undefined;
     this.guessCursor = last ? Number(last.id) : 0;
     this.lastGuessAt = last ? Number(last.ts) : undefined;
     this.stockAt = 0;

@@ -66,7 +66,12 @@ function saved(changed: NotifyField[], view: NotifySettingsView): string {
 
 type Render = (
   res: Response,
-  extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string; notifyTest?: TestResult[] },
+  extra: {
+    values?: Record<string, string>;
+    errors?: FieldErrors;
+    formError?: string;
+    notifyTest?: TestResult[];
+  },
   status: number,
 ) => Promise<void>;
 
@@ -91,7 +96,9 @@ export function notifySettingsRoutes(ctx: WebContext, router: Router, render: Re
       res.redirect(303, '/admin/settings#notifications');
     } catch (err) {
       const f = formFailure(err);
-      const shown = Object.fromEntries(Object.entries(typed).filter(([k]) => !SECRET_FIELDS.includes(k as NotifyField)));
+      const shown = Object.fromEntries(
+        Object.entries(typed).filter(([k]) => !SECRET_FIELDS.includes(k as NotifyField)),
+      );
       await render(
         res,
         { values: shown, errors: f.fields, formError: 'The notification settings were not saved.' },
