@@ -14,6 +14,7 @@ import { dbCommands } from './commands/db';
 import { routerCommands } from './commands/router';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
+import { notifyCommands } from './commands/notify';
 
 const [profilesList, ...reportsAdmin] = adminCommands;
 const [usersList, usersKick, ...bandwidth] = networkCommands;
@@ -34,6 +35,7 @@ export const COMMANDS: CommandDef[] = [
   ...reportsAdmin,
   eventsCommand,
   ...moreCommands.config,
+  ...notifyCommands,
   ...dbCommands,
   ...vendoCommands,
   ...siteCommands,

@@ -28,6 +28,7 @@ import * as m0025 from './20261125_0025_usage_journal_folded';
 import * as m0026 from './20261125_0026_radius';
 import * as m0027 from './20261126_0027_voucher_charges';
 import * as m0028 from './20261127_0028_charge_bytes';
+import * as m0029 from './20261128_0029_notify_outbox';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -68,6 +69,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261125_0026_radius', m0026],
   ['20261126_0027_voucher_charges', m0027],
   ['20261127_0028_charge_bytes', m0028],
+  ['20261128_0029_notify_outbox', m0029],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

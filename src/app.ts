@@ -12,12 +12,15 @@ import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { cardRoutersFor } from './services/vouchers/card-link';
+import { Notifier } from './services/notify/notifier';
 
 export interface RunningApp {
   core: Core;
   server: http.Server;
   url: string;
   usageJob: PeriodicJob;
+  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/notify). */
+  notifier: Notifier;
   stop(): Promise<void>;
 }
 
@@ -161,6 +164,15 @@ async function startServices(
     log.child({ module: 'jobs' }),
     () => core.clock.now(),
   );
+  const notifier = new Notifier({
+    db: core.db,
+    clock: core.clock,
+    log,
+    tz: () => config.tz,
+    parts: core.notify,
+    sites: services.sites,
+    reports: services.reports,
+  });
   let wasConnected = core.router.status.connected;
   core.router.onStatus((s) => {
     if (s.connected && !wasConnected) void checksJob.runNow();
@@ -214,6 +226,7 @@ async function startServices(
     });
   sweepJob.start();
   checksJob.start();
+  notifier.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -221,6 +234,7 @@ async function startServices(
     server,
     url,
     usageJob,
+    notifier,
     stop() {
       stopping ??= (async () => {
         log.info('shutting down');
@@ -228,7 +242,7 @@ async function startServices(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
-        await Promise.all([closed, usageJob.stop(), sweepJob.stop(), checksJob.stop()]);
+        await Promise.all([closed, usageJob.stop(), sweepJob.stop(), checksJob.stop(), notifier.stop()]);
         await core.close();
         lock.release();
         log.info('stopped');

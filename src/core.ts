@@ -30,6 +30,7 @@ import { stdoutLogger } from './core/logger';
 import type { RadiusSite } from './services/radius/site';
 import { syncRadiusAccounts } from './services/radius/accounts';
 import { radiusChanges } from './core/radius';
+import { createNotifications, type NotifyParts } from './services/notify';
 import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, pushToOtherSites } from './core/sites';
 
 export { sessionSecret } from './core/session-secret';
@@ -58,6 +59,8 @@ export interface Core {
   radiusSites: Map<number, RadiusSite>;
   /** Which sites this server polls now (src/db/site-leases.ts). */
   leases: SiteLeases;
+  /** Notifications to the owner: the server's jobs drive these parts (src/services/notify/notifier.ts). */
+  notify: NotifyParts;
   close(): Promise<void>;
 }
 
@@ -140,6 +143,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     : undefined;
   const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter, radiusSites);
   const { deps, vouchers } = main;
+  const notify = createNotifications({ config, db, clock, log, audit, settings, box });
   const services: Services = {
     audit,
     settings,
@@ -173,6 +177,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       binding: (id) => (id === DEFAULT_SITE.id ? main.binding : siteStacks.get(id)?.binding),
       defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
     }),
+    notify: notify.service,
   };
 
   const core: Core = {
@@ -188,6 +193,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     siteStacks,
     radiusSites,
     leases,
+    notify,
     defaultStack: main,
     async close() {
       await siteMonitor?.close();

@@ -1,4 +1,4 @@
-import { input, password } from '@inquirer/prompts';
+import { confirm, input, password } from '@inquirer/prompts';
 import { describeConfig } from '../../src/config/env';
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
@@ -144,6 +144,30 @@ async function codeStyleOfShop(core: Core): Promise<void> {
   say(changed.length ? out.green('Saved: new vouchers use this style.') : out.dim('Unchanged.'));
 }
 
+/** The notifications in effect (secrets only said to be set), and a test message on request. */
+async function notifications(core: Core): Promise<void> {
+  const v = await core.services.notify.view();
+  say(
+    keyValues(
+      [
+        ['Sends to', v.channels.length ? v.channels.join(', ') : 'nothing yet (notifications are off)'],
+        ['Telegram bot token', v.telegram_token_set ? 'set (never shown)' : 'not set'],
+        ['Telegram chat id', v.telegram_chat_id || 'not set'],
+        ['Webhook', v.webhook_url || 'not set'],
+        ['Router down after', `${v.router_down_seconds} s`],
+        ["Day's sales at", v.daily_at],
+        ['Low stock below', v.low_stock === null ? 'off' : String(v.low_stock)],
+        ['Language', v.language === 'fil' ? 'Filipino' : 'English'],
+      ],
+      out,
+    ),
+  );
+  say(out.dim('Change them in the admin (Settings → Notifications) or with: pisonet notify set --help'));
+  if (!v.channels.length || !(await confirm({ message: 'Send a test message now?', default: false }))) return;
+  for (const r of await core.services.notify.test(cliActor()))
+    say(r.ok ? out.green(`${r.channel}: sent`) : out.red(`${r.channel}: not sent: ${r.message}`));
+}
+
 export function settingsMenu(core: Core): Promise<void> {
   return menuLoop('Settings', [
     { key: '1', name: 'Test router connection', run: () => testRouter(core) },
@@ -161,5 +185,6 @@ export function settingsMenu(core: Core): Promise<void> {
       run: () => moveOfflineMinutes(core),
     },
     { key: '7', name: 'Code style of new vouchers', run: () => codeStyleOfShop(core) },
+    { key: '8', name: 'Notifications (Telegram, webhook)', run: () => notifications(core) },
   ]);
 }

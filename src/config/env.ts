@@ -4,6 +4,7 @@ import { parseDatabaseUrl, type DatabaseConfig } from './database-url';
 import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseKey } from '../lib/secret-box';
+import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
@@ -259,6 +260,8 @@ export interface AppConfig {
   /** The WiFi network name printed on voucher cards (WIFI_NAME); empty = the shop's name. */
   wifiName: string;
   tz: string;
+  /** Notifications to the owner as .env sets them; the admin's values override them (src/services/notify). */
+  notify: NotifyConfig;
   logLevel: string;
   /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -276,6 +279,7 @@ function fromProject(p: string, baseDir: string): string {
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
   const { data: c, problems } = readEnv(env);
+  const notify = readNotifyEnv(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
   if (c.CONTROLLER_MODE === 'shared' && database.engine !== 'postgres')
@@ -318,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     hotspotLoginUrl: c.HOTSPOT_LOGIN_URL,
     wifiName: c.WIFI_NAME,
     tz: c.TZ,
+    notify,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
     nodeEnv: c.NODE_ENV,
@@ -352,5 +357,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     WIFI_NAME: c.wifiName || '(empty: the shop name)',
     PROFILES_FILE: c.profilesFile,
     TZ: c.tz,
+    ...describeNotifyConfig(c.notify),
   };
 }

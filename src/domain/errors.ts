@@ -104,7 +104,8 @@ export type ErrorCode =
   | 'SITE_AND_ROAMING'
   | 'SITE_UNREACHABLE'
   | 'NAS_ADDRESS_TAKEN' // RADIUS
-  | 'RADIUS_NEEDS_POSTGRES';
+  | 'RADIUS_NEEDS_POSTGRES'
+  | 'NOTIFY_NOT_SET'; // notifications to the owner
 
 /** Shows a bad value inside a message: strings quoted, other values as JSON, missing as `missing`. */
 export function describeValue(value: unknown): string {

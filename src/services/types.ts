@@ -29,6 +29,7 @@ import type { SiteService } from './sites/types';
 import type { UsageService } from './usage-types';
 import type { VendoService } from './vendos/types';
 import type { VoucherService } from './vouchers/types';
+import type { NotifyService } from './notify/types';
 
 export type { VoucherStatus } from '../domain/vouchers';
 export { SYSTEM, type Actor } from './actor';
@@ -90,4 +91,6 @@ export interface Services {
   sites: SiteService;
   /** The owner's printed card designs: the shop's, a profile's, a batch's (src/services/card-templates.ts). */
   cards: CardTemplateService;
+  /** Notifications to the owner on Telegram and a webhook: settings, test message, latest messages. */
+  notify: NotifyService;
 }

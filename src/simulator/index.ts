@@ -172,7 +172,8 @@ export class RouterSimulator {
     await new Promise<void>((resolve, reject) => {
       // A listen failure (port taken) is the caller's to handle through the rejection, not a log line.
       server.once('error', reject);
-      server.listen(this.opts.port ?? 0, host, () => {
+      // Started again after stop(): the same port, as a router switched off and on keeps its address.
+      server.listen(this.opts.port || this.boundPort, host, () => {
         server.off('error', reject);
         server.on('error', (err) => this.opts.logger?.warn('simulator: server error', err));
         resolve();

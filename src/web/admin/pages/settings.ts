@@ -23,6 +23,8 @@ import {
 import { logoProblem } from '../../../services/shop-logo';
 import { shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
+import { notifyFormValues, notifyPageFacts, notifySettingsRoutes } from './settings-notify';
+import type { TestResult } from '../../../services/notify';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;
@@ -137,6 +139,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       moves_per_day: String(await selfService.movesPerDay()),
       move_offline_minutes: String(await selfService.moveOfflineMinutes()),
       ...shopFormValues(await shopSettings.view()),
+      ...notifyFormValues(await ctx.services.notify.view()),
     };
   }
 
@@ -147,6 +150,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       errors?: FieldErrors;
       test?: RouterInfo;
       formError?: string;
+      notifyTest?: TestResult[];
     } = {},
     status = 200,
   ) {
@@ -169,6 +173,7 @@ export function settingsRoutes(ctx: WebContext): Router {
         logo,
         effective: effectiveConfig(config),
         shop: shopFormFacts(await shopSettings.view(), res.req.socket.remoteAddress ?? null),
+        notify: await notifyPageFacts(ctx, extra.notifyTest),
         moves: {
           max: MAX_MOVES_PER_DAY,
           default: DEFAULT_MOVES_PER_DAY,
@@ -265,6 +270,7 @@ export function settingsRoutes(ctx: WebContext): Router {
   });
 
   shopSettingsRoute(ctx, router, render);
+  notifySettingsRoutes(ctx, router, render);
 
   router.post('/settings/logo', async (req, res) => {
     if (field(req.body, 'remove') === '1') {

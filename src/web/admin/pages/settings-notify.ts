@@ -1,0 +1,119 @@
+/**
+ * Settings → Notifications: Telegram and the webhook, what is sent, the test button and the latest messages
+ * with their state on each channel. The notifications service owns the bounds (src/services/notify); this
+ * page passes what was typed. A secret field left empty keeps the saved secret; its "remove" box resets it.
+ */
+import type { Request, Response, Router } from 'express';
+import type { WebContext } from '../../context';
+import {
+  NOTIFY_FIELDS,
+  SECRET_FIELDS,
+  type NotifyField,
+  type NotifySettingsView,
+  type OutboxView,
+  type TestResult,
+} from '../../../services/notify';
+import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+
+const LABELS: Record<NotifyField, string> = {
+  telegram_token: 'Telegram bot token',
+  telegram_chat_id: 'Telegram chat id',
+  telegram_api_url: 'Telegram API address',
+  webhook_url: 'webhook address',
+  webhook_secret: 'webhook secret',
+  router_down_seconds: 'router down after',
+  daily_at: "day's sales at",
+  low_stock: 'low stock below',
+  language: 'language',
+};
+
+/** The form's values: the owner's own ('' where .env's applies); secrets are never put back in a page. */
+export function notifyFormValues(view: NotifySettingsView): Record<string, string> {
+  const own = (f: NotifyField, v: string | number | null) =>
+    view.overridden.includes(f) ? (v === null ? 'off' : String(v)) : '';
+  return {
+    telegram_chat_id: own('telegram_chat_id', view.telegram_chat_id),
+    telegram_api_url: own('telegram_api_url', view.telegram_api_url),
+    webhook_url: own('webhook_url', view.webhook_url),
+    router_down_seconds: own('router_down_seconds', view.router_down_seconds),
+    daily_at: own('daily_at', view.daily_at),
+    low_stock: own('low_stock', view.low_stock),
+    language: own('language', view.language),
+  };
+}
+
+export interface NotifyPageFacts {
+  view: NotifySettingsView;
+  messages: OutboxView[];
+  test: TestResult[] | null;
+}
+
+export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Promise<NotifyPageFacts> {
+  const { notify } = ctx.services;
+  return { view: await notify.view(), messages: await notify.recent(15), test: test ?? null };
+}
+
+function saved(changed: NotifyField[], view: NotifySettingsView): string {
+  if (!changed.length) return 'Nothing changed.';
+  const said = changed.map((f) =>
+    view.overridden.includes(f) ? `${LABELS[f]} saved` : `${LABELS[f]} back to .env's value`,
+  );
+  const on = view.channels.length
+    ? ` Notifications go to ${view.channels.map((c) => (c === 'telegram' ? 'Telegram' : 'the webhook')).join(' and ')}.`
+    : ' No channel is complete yet: nothing is sent.';
+  return `${said.join('; ')}; in effect now.${on}`.replace(/^./, (c) => c.toUpperCase());
+}
+
+type Render = (
+  res: Response,
+  extra: {
+    values?: Record<string, string>;
+    errors?: FieldErrors;
+    formError?: string;
+    notifyTest?: TestResult[];
+  },
+  status: number,
+) => Promise<void>;
+
+/** POST /settings/notifications and /settings/notifications/test. */
+export function notifySettingsRoutes(ctx: WebContext, router: Router, render: Render): void {
+  const { notify } = ctx.services;
+  router.post('/settings/notifications', async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const typed: Record<string, string> = {};
+    for (const f of NOTIFY_FIELDS) {
+      if (body[f] === undefined) continue;
+      if (SECRET_FIELDS.includes(f)) {
+        // Not trimmed (a secret is what it is); empty keeps the saved one.
+        const v = typeof body[f] === 'string' ? body[f] : '';
+        if (v !== '') typed[f] = v;
+      } else typed[f] = field(body, f);
+    }
+    for (const f of SECRET_FIELDS) if (field(body, `${f}_remove`) === '1') typed[f] = '';
+    try {
+      const changed = await notify.update(typed, actorOf(req));
+      flash(req, 'ok', saved(changed, await notify.view()));
+      res.redirect(303, '/admin/settings#notifications');
+    } catch (err) {
+      const f = formFailure(err);
+      const shown = Object.fromEntries(
+        Object.entries(typed).filter(([k]) => !SECRET_FIELDS.includes(k as NotifyField)),
+      );
+      await render(
+        res,
+        { values: shown, errors: f.fields, formError: 'The notification settings were not saved.' },
+        f.status,
+      );
+    }
+  });
+
+  router.post('/settings/notifications/test', async (req: Request, res: Response) => {
+    try {
+      await render(res, { notifyTest: await notify.test(actorOf(req)) }, 200);
+    } catch (err) {
+      const f = formFailure(err);
+      flash(req, 'error', f.message);
+      res.redirect(303, '/admin/settings#notifications');
+    }
+  });
+}
