@@ -11,6 +11,7 @@ import { vendoCommands } from './commands/vendos';
 import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
+import { backupCommands } from './commands/backup';
 import { routerCommands } from './commands/router';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
@@ -35,6 +36,7 @@ export const COMMANDS: CommandDef[] = [
   eventsCommand,
   ...moreCommands.config,
   ...dbCommands,
+  ...backupCommands,
   ...vendoCommands,
   ...siteCommands,
   ...radiusCommands,

@@ -7,17 +7,21 @@ import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
+import type { CalendarJob } from './jobs/calendar';
 import { StartRefused } from './domain/errors';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { cardRoutersFor } from './services/vouchers/card-link';
+import { backupSchedule } from './services/backup/schedule';
 
 export interface RunningApp {
   core: Core;
   server: http.Server;
   url: string;
   usageJob: PeriodicJob;
+  /** The scheduled backups' job (none when BACKUP_EVERY is off). */
+  backupJob?: CalendarJob;
   stop(): Promise<void>;
 }
 
@@ -161,6 +165,13 @@ async function startServices(
     log.child({ module: 'jobs' }),
     () => core.clock.now(),
   );
+  // Scheduled backups (BACKUP_EVERY), off the poll: a failing one is logged and shown, never fatal.
+  const backupJob = backupSchedule(services.backups, {
+    everySeconds: config.backup.everySeconds,
+    tz: () => config.tz,
+    now: () => core.clock.now(),
+    log: log.child({ module: 'backup' }),
+  });
   let wasConnected = core.router.status.connected;
   core.router.onStatus((s) => {
     if (s.connected && !wasConnected) void checksJob.runNow();
@@ -214,6 +225,7 @@ async function startServices(
     });
   sweepJob.start();
   checksJob.start();
+  backupJob?.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -221,6 +233,7 @@ async function startServices(
     server,
     url,
     usageJob,
+    backupJob,
     stop() {
       stopping ??= (async () => {
         log.info('shutting down');
@@ -228,7 +241,7 @@ async function startServices(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
-        await Promise.all([closed, usageJob.stop(), sweepJob.stop(), checksJob.stop()]);
+        await Promise.all([closed, usageJob.stop(), sweepJob.stop(), checksJob.stop(), backupJob?.stop()]);
         await core.close();
         lock.release();
         log.info('stopped');

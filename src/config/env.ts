@@ -4,6 +4,7 @@ import { parseDatabaseUrl, type DatabaseConfig } from './database-url';
 import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseKey } from '../lib/secret-box';
+import { formatDurationHuman, parseDuration } from '../domain/durations';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
@@ -105,6 +106,28 @@ const schema = {
     return v;
   }) as Reader<string>,
   DATA_DIR: str('./data'),
+  BACKUP_DIR: str(''),
+  BACKUP_EVERY: ((raw, problems) => {
+    const v = str('1d')(raw, problems);
+    if (['off', 'never', '0'].includes(v.toLowerCase())) return 0;
+    try {
+      const s = parseDuration(v, 'BACKUP_EVERY');
+      if (s >= 10 && s <= 366 * 86400) return s;
+    } catch {
+      // worded below
+    }
+    problems.push(
+      `BACKUP_EVERY must be a duration from 10s to 366d like 12h, 1d or 1w, whole seconds like 30, or off (got "${v}")`,
+    );
+    return 86400;
+  }) as Reader<number>,
+  BACKUP_KEEP: int('BACKUP_KEEP', 7, 1, 1000),
+  BACKUP_FORMAT: check(
+    'BACKUP_FORMAT',
+    'auto',
+    (v) => ['auto', 'export'].includes(v),
+    (v) => `must be auto (the engine's own copy: SQLite's file, pg_dump) or export (got "${v}")`,
+  ),
   ROUTER_HOST: str(''),
   ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
   ROUTER_USER: str('admin'),
@@ -221,6 +244,12 @@ export interface AppConfig {
   /** The SQLite file; '' when the database is PostgreSQL. */
   databaseFile: string;
   dataDir: string;
+  /**
+   * Backups (src/services/backup): the folder (BACKUP_DIR, default `<dataDir>/backups`), how often the server
+   * makes one (seconds; 0 = never), how many of its files it keeps, and `export` to always write the product's
+   * own portable file instead of the engine's copy.
+   */
+  backup: { dir: string; everySeconds: number; keep: number; format: 'auto' | 'export' };
   router: {
     simulated: boolean;
     host: string;
@@ -288,6 +317,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     database,
     databaseFile: database.engine === 'sqlite' ? database.file : '',
     dataDir: fromProject(c.DATA_DIR, baseDir),
+    backup: {
+      dir: c.BACKUP_DIR
+        ? fromProject(c.BACKUP_DIR, baseDir)
+        : path.join(fromProject(c.DATA_DIR, baseDir), 'backups'),
+      everySeconds: c.BACKUP_EVERY,
+      keep: c.BACKUP_KEEP as number,
+      format: c.BACKUP_FORMAT as 'auto' | 'export',
+    },
     router: {
       simulated: c.ROUTER_HOST === '',
       host: c.ROUTER_HOST === '' ? '127.0.0.1' : c.ROUTER_HOST,
@@ -351,6 +388,10 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_LOGIN_URL: c.hotspotLoginUrl || "(empty: the router's hotspot dns-name)",
     WIFI_NAME: c.wifiName || '(empty: the shop name)',
     PROFILES_FILE: c.profilesFile,
+    BACKUP_DIR: c.backup.dir,
+    BACKUP_EVERY: c.backup.everySeconds ? formatDurationHuman(c.backup.everySeconds) : 'off',
+    BACKUP_KEEP: String(c.backup.keep),
+    BACKUP_FORMAT: c.backup.format,
     TZ: c.tz,
   };
 }

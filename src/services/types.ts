@@ -11,6 +11,7 @@
  */
 import type { AdminAccountService } from './admins-types';
 import type { AuditService } from './audit-types';
+import type { BackupService } from './backup/types';
 import type { BandwidthService } from './bandwidth-types';
 import type { CardTemplateService } from './card-templates-types';
 import type { EventService } from './events-types';
@@ -90,4 +91,6 @@ export interface Services {
   sites: SiteService;
   /** The owner's printed card designs: the shop's, a profile's, a batch's (src/services/card-templates.ts). */
   cards: CardTemplateService;
+  /** Backups of the database: made now or on schedule, kept, offered for download (src/services/backup). */
+  backups: BackupService;
 }
