@@ -35,7 +35,9 @@ export async function listBackups(dir: string): Promise<BackupFile[]> {
   try {
     names = await fs.promises.readdir(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    // No folder yet (or a file in its place, which the next backup reports): no backups.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw err;
   }
   const files: Array<BackupFile & { mtime: number }> = [];
@@ -60,10 +62,18 @@ export async function listBackups(dir: string): Promise<BackupFile[]> {
   return newestFirst(files).map(({ mtime: _mtime, ...f }) => f);
 }
 
-/** Newest first: by the header's time, a damaged file by its modification time; the name breaks ties. */
+/** Which of the backups named for the same second it is: 1, then 2 for `-2`, ... */
+const sequence = (name: string) => Number(BACKUP_NAME.exec(name)?.[3] ?? 1);
+
+/**
+ * Newest first: by the header's time (a damaged file by its modification time), then the later of two made in
+ * the same second, then the name.
+ */
 export function newestFirst<T extends BackupFile & { mtime?: number }>(files: T[]): T[] {
   const at = (f: T) => f.madeAt ?? f.mtime ?? 0;
-  return [...files].sort((a, b) => at(b) - at(a) || b.name.localeCompare(a.name));
+  return [...files].sort(
+    (a, b) => at(b) - at(a) || sequence(b.name) - sequence(a.name) || (a.name < b.name ? 1 : -1),
+  );
 }
 
 /** The files retention removes: all but the newest `keep` (the list newest first). */

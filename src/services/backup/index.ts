@@ -29,6 +29,26 @@ export interface BackupDeps {
   audit: AuditService;
 }
 
+/** A file system's refusal in the owner's words (the code kept for whoever reads the log). */
+function describeFailure(err: unknown, dir: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ?? dir;
+  switch (e.code) {
+    case 'ENOSPC':
+      return `the disk is full (writing ${where}); free some space or set BACKUP_DIR to another disk (ENOSPC)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write ${where}; give the controller's user that folder or set BACKUP_DIR (${e.code})`;
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return `${where} is not a folder; move that file away or set BACKUP_DIR to a folder (${e.code})`;
+    case 'EROFS':
+      return `${where} is on a read-only disk; set BACKUP_DIR to a writable folder (EROFS)`;
+    default:
+      return e?.message ?? String(err);
+  }
+}
+
 let version: string | undefined;
 /** The product's version (package.json), for the header. */
 export function productVersion(): string {
@@ -49,11 +69,12 @@ export function createBackupService(deps: BackupDeps): BackupService {
     const local = timeFormatter(config.tz)(madeAt);
     const format = opts.format ?? config.backup.format;
     const intoFolder = opts.out === undefined;
-    if (intoFolder) await fs.promises.mkdir(dir(), { recursive: true });
-    const dest = intoFolder
-      ? freshBackupPath(dir(), local, format === 'auto' ? autoFormat(config) : format)
-      : path.resolve(opts.out!);
+    let dest = opts.out === undefined ? dir() : path.resolve(opts.out);
     try {
+      if (intoFolder) {
+        await fs.promises.mkdir(dir(), { recursive: true });
+        dest = freshBackupPath(dir(), local, format === 'auto' ? autoFormat(config) : format);
+      }
       const manifest = await makeBackup({
         config,
         db: deps.db,
@@ -74,7 +95,7 @@ export function createBackupService(deps: BackupDeps): BackupService {
         });
       return { file, bytes, manifest, pruned };
     } catch (err) {
-      lastError = { at: clock.now(), message: (err as Error).message };
+      lastError = { at: clock.now(), message: describeFailure(err, dir()) };
       log.error({ err: lastError.message, file: dest }, 'backup failed');
       throw err instanceof AppError
         ? err

@@ -29,9 +29,9 @@ export interface MakeInput {
 }
 
 /** What `auto` writes on this engine now. */
-export function autoFormat(config: AppConfig): BackupFormat {
+export function autoFormat(config: AppConfig, env: NodeJS.ProcessEnv = process.env): BackupFormat {
   if (config.database.engine === 'sqlite') return 'sqlite';
-  return findTool('pg_dump') ? 'pgdump' : 'export';
+  return findTool('pg_dump', env) ? 'pgdump' : 'export';
 }
 
 function wrongFormat(format: BackupFormat, engine: string): AppError {
