@@ -11,7 +11,7 @@ let h: Harness;
 let c: AdminClient;
 
 beforeAll(async () => {
-  h = await createHarness({ http: true, env: { BACKUP_KEEP: '2' } });
+  h = await createHarness({ http: true, env: { BACKUP_KEEP: '2', BACKUP_EVERY: '1d' } });
   c = new AdminClient(h.app!.url);
 }, 60_000);
 
