@@ -10,6 +10,9 @@ import { openDatabase } from '../../src/db/knex';
 import { payloadStream, verifyBackup } from '../../src/services/backup/file-format';
 import { rowCounts } from '../../src/services/backup/inspect';
 import type { BackupFormat } from '../../src/services/backup/types';
+import { postgresLeases } from '../../src/db/site-leases';
+import { createLogger } from '../../src/lib/logger';
+import { describePostgresOnly } from '../helpers/engine-describe';
 import { onPostgres } from '../helpers/test-db';
 import { advance, usageHarness, type Harness } from '../usage/helpers';
 import { buildShop, freshPlace, mac, openRestored, reportsOf, restoreCli, type Place } from './helpers';
@@ -181,6 +184,27 @@ test('a running server keeps its database: stop the server first', async () => {
   );
   expect((await rowsOf(h.databaseUrl)).vouchers).toBe(vouchers);
 }, 60_000);
+
+describePostgresOnly('servers sharing a database', () => {
+  test('a server of CONTROLLER_MODE=shared holding a site keeps its database too', async () => {
+    const p = await place();
+    const c = loadConfig({ DATABASE_URL: p.db.url }).database;
+    if (c.engine !== 'postgres') throw new Error('PostgreSQL only');
+    // A shared-mode server's lease on the default site, as it holds one while it polls.
+    const leases = postgresLeases(c, createLogger('silent'), () => 5000);
+    try {
+      expect(await leases.hold(1)).toBe('acquired');
+      const r = await restoreCli(h, p, files[FORMATS[0]]!);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /sharing this database \(CONTROLLER_MODE=shared\) are using it: stop them all first/,
+      );
+      expect(await rowsOf(p.db.url)).toEqual({});
+    } finally {
+      await leases.close();
+    }
+  }, 60_000);
+});
 
 test('the sealed secrets are kept sealed, and a restore without their key says so', async () => {
   const file = files[FORMATS[1]]!;

@@ -9,9 +9,9 @@
  */
 import fs from 'node:fs';
 import type { AppConfig } from '../../config/env';
-import { acquireDatabaseLock } from '../../db/controller-lock-pg';
+import { acquireDatabaseLock, LOCK_CLASS, LOCK_SLOT } from '../../db/controller-lock-pg';
 import type { ControllerLock } from '../../db/controller-lock';
-import { openDatabase } from '../../db/knex';
+import { openDatabase, rawRows } from '../../db/knex';
 import { AppError, StartRefused } from '../../domain/errors';
 import { timeFormatter } from '../../lib/log-format';
 import type { Logger } from '../../lib/logger';
@@ -90,6 +90,32 @@ async function lockDatabase(config: AppConfig, o: RestoreOptions): Promise<Contr
   }
 }
 
+/**
+ * Servers sharing a PostgreSQL database (CONTROLLER_MODE=shared) take no database-wide lock, only a lease per
+ * site: any such lease held means a server is running on it.
+ */
+async function refuseSharedServers(config: AppConfig): Promise<void> {
+  if (config.database.engine !== 'postgres') return;
+  const db = openDatabase(config.database);
+  try {
+    const rows = rawRows<{ n: unknown }>(
+      await db.raw(
+        `SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ? AND objid <> ?
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [LOCK_CLASS, LOCK_SLOT],
+      ),
+    );
+    if (Number(rows[0]?.n) > 0)
+      throw new AppError(
+        'CONTROLLER_RUNNING',
+        'PisoNet Manager servers sharing this database (CONTROLLER_MODE=shared) are using it: stop them all first, then restore',
+        409,
+      );
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function contentsOf(config: AppConfig): Promise<ShopContents | undefined> {
   const c = config.database;
   if (c.engine === 'sqlite' && !fs.existsSync(c.file)) return undefined;
@@ -111,6 +137,7 @@ export async function restoreBackup(
   await checkFits(file, manifest, config);
   const lock = await lockDatabase(config, o);
   try {
+    await refuseSharedServers(config);
     const replaced = await contentsOf(config);
     if (replaced && !o.yes)
       throw new AppError(
