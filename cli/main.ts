@@ -11,6 +11,7 @@ import { vendoCommands } from './commands/vendos';
 import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
+import { backupCommands } from './commands/backup';
 import { routerCommands } from './commands/router';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
@@ -37,6 +38,7 @@ export const COMMANDS: CommandDef[] = [
   ...moreCommands.config,
   ...notifyCommands,
   ...dbCommands,
+  ...backupCommands,
   ...vendoCommands,
   ...siteCommands,
   ...radiusCommands,

@@ -7,12 +7,14 @@ import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
+import type { CalendarJob } from './jobs/calendar';
 import { StartRefused } from './domain/errors';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { cardRoutersFor } from './services/vouchers/card-link';
 import { Notifier } from './services/notify/notifier';
+import { backupSchedule } from './services/backup/schedule';
 
 export interface RunningApp {
   core: Core;
@@ -21,6 +23,8 @@ export interface RunningApp {
   usageJob: PeriodicJob;
   /** Notifications to the owner: the watch, the sender and the day's sales (src/services/notify). */
   notifier: Notifier;
+  /** The scheduled backups' job (none when BACKUP_EVERY is off). */
+  backupJob?: CalendarJob;
   stop(): Promise<void>;
 }
 
@@ -173,6 +177,13 @@ async function startServices(
     sites: services.sites,
     reports: services.reports,
   });
+  // Scheduled backups (BACKUP_EVERY), off the poll: a failing one is logged and shown, never fatal.
+  const backupJob = backupSchedule(services.backups, {
+    everySeconds: config.backup.everySeconds,
+    tz: () => config.tz,
+    now: () => core.clock.now(),
+    log: log.child({ module: 'backup' }),
+  });
   let wasConnected = core.router.status.connected;
   core.router.onStatus((s) => {
     if (s.connected && !wasConnected) void checksJob.runNow();
@@ -227,6 +238,7 @@ async function startServices(
   sweepJob.start();
   checksJob.start();
   notifier.start();
+  backupJob?.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -235,6 +247,7 @@ async function startServices(
     url,
     usageJob,
     notifier,
+    backupJob,
     stop() {
       stopping ??= (async () => {
         log.info('shutting down');
@@ -242,7 +255,14 @@ async function startServices(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
-        await Promise.all([closed, usageJob.stop(), sweepJob.stop(), checksJob.stop(), notifier.stop()]);
+        await Promise.all([
+          closed,
+          usageJob.stop(),
+          sweepJob.stop(),
+          checksJob.stop(),
+          notifier.stop(),
+          backupJob?.stop(),
+        ]);
         await core.close();
         lock.release();
         log.info('stopped');

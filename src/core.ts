@@ -20,6 +20,7 @@ import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createSiteService } from './services/sites';
 import { createCardTemplateService } from './services/card-templates';
+import { createBackupService } from './services/backup';
 import { openCredentialsBox } from './services/sites/credentials';
 import type { SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack, type SiteStackShared } from './services/site-stack';
@@ -154,6 +155,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     bandwidth,
     guesses: limiter,
     cards: createCardTemplateService({ db, clock, audit, profiles }),
+    backups: createBackupService({ config, db, clock, log, audit }),
     usage: main.usage,
     vendos: createVendoService(deps, { profiles, redemption, vouchers, locate }),
     routerBinding: main.binding,

@@ -5,6 +5,7 @@ import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseKey } from '../lib/secret-box';
 import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
+import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './env-backup';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
@@ -106,6 +107,15 @@ const schema = {
     return v;
   }) as Reader<string>,
   DATA_DIR: str('./data'),
+  BACKUP_DIR: str(''),
+  BACKUP_EVERY: ((raw, problems) => backupEverySeconds(str('1d')(raw, problems), problems)) as Reader<number>,
+  BACKUP_KEEP: int('BACKUP_KEEP', 7, 1, 1000),
+  BACKUP_FORMAT: check(
+    'BACKUP_FORMAT',
+    'auto',
+    (v) => ['auto', 'export'].includes(v),
+    (v) => `must be auto (the engine's own copy: SQLite's file, pg_dump) or export (got "${v}")`,
+  ),
   ROUTER_HOST: str(''),
   ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
   ROUTER_USER: str('admin'),
@@ -222,6 +232,7 @@ export interface AppConfig {
   /** The SQLite file; '' when the database is PostgreSQL. */
   databaseFile: string;
   dataDir: string;
+  backup: BackupConfig;
   router: {
     simulated: boolean;
     host: string;
@@ -292,6 +303,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     database,
     databaseFile: database.engine === 'sqlite' ? database.file : '',
     dataDir: fromProject(c.DATA_DIR, baseDir),
+    backup: {
+      dir: c.BACKUP_DIR
+        ? fromProject(c.BACKUP_DIR, baseDir)
+        : path.join(fromProject(c.DATA_DIR, baseDir), 'backups'),
+      everySeconds: c.BACKUP_EVERY,
+      keep: c.BACKUP_KEEP as number,
+      format: c.BACKUP_FORMAT as 'auto' | 'export',
+    },
     router: {
       simulated: c.ROUTER_HOST === '',
       host: c.ROUTER_HOST === '' ? '127.0.0.1' : c.ROUTER_HOST,
@@ -356,6 +375,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_LOGIN_URL: c.hotspotLoginUrl || "(empty: the router's hotspot dns-name)",
     WIFI_NAME: c.wifiName || '(empty: the shop name)',
     PROFILES_FILE: c.profilesFile,
+    ...describeBackupConfig(c.backup),
     TZ: c.tz,
     ...describeNotifyConfig(c.notify),
   };

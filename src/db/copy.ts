@@ -38,7 +38,7 @@ export interface CopyOptions {
 }
 
 /** The application's tables (not knex's bookkeeping, not SQLite's own). */
-async function tablesOf(db: Knex): Promise<string[]> {
+export async function tablesOf(db: Knex): Promise<string[]> {
   const names: string[] = isPostgres(db)
     ? await db('information_schema.tables')
         .where({ table_schema: db.raw('current_schema()'), table_type: 'BASE TABLE' })
@@ -48,7 +48,7 @@ async function tablesOf(db: Knex): Promise<string[]> {
 }
 
 /** Parent tables each table's foreign keys point to. */
-async function parentsOf(db: Knex, tables: string[]): Promise<Map<string, Set<string>>> {
+export async function parentsOf(db: Knex, tables: string[]): Promise<Map<string, Set<string>>> {
   const parents = new Map(tables.map((t) => [t, new Set<string>()]));
   if (isPostgres(db)) {
     const rows = rawRows<{ child: string; parent: string }>(

@@ -16,7 +16,7 @@ export type DatabaseTarget = DatabaseConfig | string;
  * A bare string is a SQLite file (or ':memory:').
  */
 export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db {
-  if (typeof target !== 'string' && target.engine === 'postgres') return openPostgres(target);
+  if (typeof target !== 'string' && target.engine === 'postgres') return openPostgres(target, opts.schema);
   return openSqlite(typeof target === 'string' ? target : target.file, opts);
 }
 
@@ -26,6 +26,8 @@ export interface OpenOptions {
    * after its own commits (see there). Only the server does; the CLI's connections checkpoint as SQLite does.
    */
   backgroundCheckpoints?: boolean;
+  /** PostgreSQL: the schema to work in instead of the user's default (a restore's staging copy). */
+  schema?: string;
 }
 
 /** Whether this database is PostgreSQL (else SQLite): for the few statements that differ. */
@@ -65,11 +67,12 @@ const PG_NUMERIC = 1700;
  * does (bytes and milliseconds stay far below 2^53). Errors never carry the password: pg's messages name
  * the host and user only.
  */
-function openPostgres(c: PostgresConfig): Db {
+function openPostgres(c: PostgresConfig, schema?: string): Db {
   const pgTypes = pgDriver().types;
   const pids = new Set<number>();
   const db = knexFactory({
     client: 'pg',
+    ...(schema ? { searchPath: [schema] } : {}),
     connection: {
       ...pgClientConfig(c, 'pisonet'),
       types: {

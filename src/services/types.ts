@@ -11,6 +11,7 @@
  */
 import type { AdminAccountService } from './admins-types';
 import type { AuditService } from './audit-types';
+import type { BackupService } from './backup/types';
 import type { BandwidthService } from './bandwidth-types';
 import type { CardTemplateService } from './card-templates-types';
 import type { EventService } from './events-types';
@@ -93,4 +94,6 @@ export interface Services {
   cards: CardTemplateService;
   /** Notifications to the owner on Telegram and a webhook: settings, test message, latest messages. */
   notify: NotifyService;
+  /** Backups of the database: made now or on schedule, kept, offered for download (src/services/backup). */
+  backups: BackupService;
 }

@@ -27,6 +27,7 @@ import { vendoApiRouter } from './admin/api-vendos';
 import { siteApiRouter } from './admin/api-sites';
 import { routerApiRouter } from './admin/api-router';
 import { notifyApiRouter } from './admin/api-notify';
+import { backupApiRouter } from './admin/api-backups';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
 
@@ -188,6 +189,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
   app.use('/admin/api', routerApiRouter(ctx)); // router/traffic, router/presence (the Router pages' live parts)
   app.use('/admin/api', notifyApiRouter(ctx)); // notifications to the owner: settings, test, latest messages
+  app.use('/admin/api', backupApiRouter(ctx)); // backups: list, make one, download
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {
   app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export

@@ -78,6 +78,9 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     SESSION_SECRET: 'test-session-secret-0123456789',
     COOKIE_SECURE: 'false',
     USAGE_POLL_SECONDS: '30',
+    // The server's scheduled backups only where a test asks for them (test/backup): a fake clock moved by days
+    // would otherwise make backups in the middle of other tests.
+    BACKUP_EVERY: 'off',
     ...opts.env,
   });
   const log = opts.log ?? createLogger('silent');

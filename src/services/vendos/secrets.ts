@@ -9,11 +9,11 @@ import { loadOrCreateKeyFile } from '../../lib/secret-box';
 
 export { secretBox, type SecretBox } from '../../lib/secret-box';
 
-const KEY_FILE = 'vendo-secrets.key';
+export const VENDO_KEY_FILE = 'vendo-secrets.key';
 
 /** The key file in `dataDir`, created (32 random bytes, mode 0600) when missing. */
 export function loadOrCreateKey(dataDir: string): Buffer {
-  return loadOrCreateKeyFile(dataDir, KEY_FILE, 'vendo secrets').key;
+  return loadOrCreateKeyFile(dataDir, VENDO_KEY_FILE, 'vendo secrets').key;
 }
 
 /** A new secret as shown to the owner: 32 characters from an unambiguous alphabet (typed into a board's sketch). */

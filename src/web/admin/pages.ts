@@ -16,6 +16,7 @@ import { siteRoutes } from './pages/sites';
 import { routerRoutes } from './pages/router';
 import { routerRebootRoutes } from './pages/router-reboot';
 import { cardDesignRoutes } from './pages/card-design';
+import { backupRoutes } from './pages/backups';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -39,5 +40,6 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(routerRoutes(ctx));
   router.use(routerRebootRoutes(ctx));
   router.use(cardDesignRoutes(ctx));
+  router.use(backupRoutes(ctx));
   return router;
 }

@@ -154,7 +154,11 @@ export function settingsRoutes(ctx: WebContext): Router {
     } = {},
     status = 200,
   ) {
-    const [values, logo] = await Promise.all([current(), settings.get<string | null>('shop.logo', null)]);
+    const [values, logo, backup] = await Promise.all([
+      current(),
+      settings.get<string | null>('shop.logo', null),
+      ctx.services.backups.status(),
+    ]);
     // The code style's figures for what the fields hold (the stored style, or what a failed save sent).
     const figures = await figuresView(
       settings,
@@ -171,6 +175,7 @@ export function settingsRoutes(ctx: WebContext): Router {
         formError: extra.formError ?? null,
         test: extra.test ?? null,
         logo,
+        backup,
         effective: effectiveConfig(config),
         shop: shopFormFacts(await shopSettings.view(), res.req.socket.remoteAddress ?? null),
         notify: await notifyPageFacts(ctx, extra.notifyTest),

@@ -1,0 +1,169 @@
+/**
+ * Backups of the shop's database: the one service behind the server's schedule, the admin's Backups page and
+ * `pisonet backup`. A backup is one verifiable file (file-format.ts) made while the shop runs (make.ts); the
+ * folder keeps the newest BACKUP_KEEP of the product's own files and never touches any other file.
+ * `pisonet restore` reads the same files (restore.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../../config/env';
+import type { Db } from '../../db/knex';
+import { AppError } from '../../domain/errors';
+import type { Clock } from '../../lib/clock';
+import { timeFormatter } from '../../lib/log-format';
+import type { Logger } from '../../lib/logger';
+import { projectPath } from '../../lib/paths';
+import type { AuditService } from '../audit-types';
+import { beyondKeep, freshBackupPath, isBackupName, listBackups, newestGood, nextDueAt } from './files';
+import { autoFormat, makeBackup } from './make';
+import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStatus } from './types';
+
+export type { BackupService } from './types';
+
+export interface BackupDeps {
+  config: AppConfig;
+  /** The shop's database: PostgreSQL backups read through it; the audit log is written to it. */
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  audit: AuditService;
+}
+
+/** A file system's refusal in the owner's words (the code kept for whoever reads the log). */
+function describeFailure(err: unknown, dir: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ?? dir;
+  switch (e.code) {
+    case 'ENOSPC':
+      return `the disk is full (writing ${where}); free some space or set BACKUP_DIR to another disk (ENOSPC)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write ${where}; give the controller's user that folder or set BACKUP_DIR (${e.code})`;
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return `${where} is not a folder; move that file away or set BACKUP_DIR to a folder (${e.code})`;
+    case 'EROFS':
+      return `${where} is on a read-only disk; set BACKUP_DIR to a writable folder (EROFS)`;
+    default:
+      return e?.message ?? String(err);
+  }
+}
+
+let version: string | undefined;
+/** The product's version (package.json), for the header. */
+export function productVersion(): string {
+  version ??= (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string })
+    .version;
+  return version;
+}
+
+export function createBackupService(deps: BackupDeps): BackupService {
+  const { config, clock } = deps;
+  const log = deps.log.child({ module: 'backup' });
+  const dir = () => config.backup.dir;
+  let running: Promise<BackupResult> | undefined;
+  let lastError: { at: number; message: string } | undefined;
+
+  async function make(opts: BackupOptions): Promise<BackupResult> {
+    const madeAt = clock.now();
+    const local = timeFormatter(config.tz)(madeAt);
+    const format = opts.format ?? config.backup.format;
+    const intoFolder = opts.out === undefined;
+    let dest = opts.out === undefined ? dir() : path.resolve(opts.out);
+    try {
+      if (intoFolder) {
+        await fs.promises.mkdir(dir(), { recursive: true });
+        dest = freshBackupPath(dir(), local, format === 'auto' ? autoFormat(config) : format);
+      }
+      const manifest = await makeBackup({
+        config,
+        db: deps.db,
+        dest,
+        format,
+        stamp: { version: productVersion(), madeAt, local, tz: config.tz },
+      });
+      // pg_dump's place may have been taken by the export (an older pg_dump): the name says what it is.
+      const file = intoFolder ? await renameToFormat(dest, manifest.format) : dest;
+      const bytes = (await fs.promises.stat(file)).size;
+      const pruned = intoFolder ? await prune() : [];
+      lastError = undefined;
+      log.info({ file, bytes, format: manifest.format, pruned }, `backup made: ${file} (${bytes} bytes)`);
+      if (opts.actor)
+        await deps.audit.record(opts.actor, 'backup.made', path.basename(file), {
+          bytes,
+          format: manifest.format,
+        });
+      return { file, bytes, manifest, pruned };
+    } catch (err) {
+      lastError = { at: clock.now(), message: describeFailure(err, dir()) };
+      log.error({ err: lastError.message, file: dest }, 'backup failed');
+      throw err instanceof AppError
+        ? err
+        : new AppError('BACKUP_FAILED', `the backup failed: ${lastError.message}`, 500);
+    }
+  }
+
+  async function renameToFormat(file: string, format: string): Promise<string> {
+    if (file.endsWith(`.${format}.backup`)) return file;
+    const local = timeFormatter(config.tz)(clock.now());
+    const target = freshBackupPath(dir(), local, format as 'export');
+    await fs.promises.rename(file, target);
+    return target;
+  }
+
+  /** Keeps the newest `keep` of the folder's backups; never a file the product did not name. */
+  async function prune(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const f of beyondKeep(await listBackups(dir()), config.backup.keep)) {
+      if (!isBackupName(f.name)) continue;
+      try {
+        await fs.promises.rm(f.file);
+        removed.push(f.name);
+      } catch (err) {
+        log.warn({ file: f.file, err: (err as Error).message }, 'could not remove an old backup');
+      }
+    }
+    return removed;
+  }
+
+  async function status(): Promise<BackupStatus> {
+    const files = await listBackups(dir());
+    return {
+      dir: dir(),
+      everySeconds: config.backup.everySeconds,
+      keep: config.backup.keep,
+      format: config.backup.format,
+      autoFormat: autoFormat(config),
+      files,
+      running: running !== undefined,
+      lastError,
+      nextDueAt: nextDueAt(newestGood(files)?.madeAt, config.backup.everySeconds, lastError?.at),
+    };
+  }
+
+  return {
+    backupNow(opts = {}) {
+      if (opts.out !== undefined) return make(opts);
+      running ??= make(opts).finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    list: () => listBackups(dir()),
+    status,
+    async due() {
+      if (running) return false;
+      const at = (await status()).nextDueAt;
+      return at !== undefined && at <= clock.now();
+    },
+    async forDownload(name, actor) {
+      const file: BackupFile | undefined = isBackupName(name)
+        ? (await listBackups(dir())).find((f) => f.name === name)
+        : undefined;
+      if (!file)
+        throw new AppError('BACKUP_NOT_FOUND', `there is no backup ${name} in the backup folder`, 404);
+      await deps.audit.record(actor, 'backup.downloaded', name, { bytes: file.bytes });
+      return file;
+    },
+  };
+}

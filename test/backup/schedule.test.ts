@@ -1,0 +1,121 @@
+/**
+ * The server's scheduled backups on the fake clock: one when the newest in the folder is BACKUP_EVERY old
+ * (so a restart neither skips nor repeats one), the newest BACKUP_KEEP kept and no other file touched, and a
+ * failing backup logged and shown while the polls go on.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createBackupService } from '../../src/services/backup';
+import { backupSchedule } from '../../src/services/backup/schedule';
+import { advance, capturingLogger, usageHarness, type Harness } from '../usage/helpers';
+
+let h: Harness;
+let dir: string;
+const captured = capturingLogger();
+
+beforeAll(async () => {
+  h = await usageHarness({
+    http: true,
+    log: captured.log,
+    env: { BACKUP_EVERY: '30', BACKUP_KEEP: '3' },
+  });
+  dir = h.config.backup.dir;
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const names = () =>
+  fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.backup'))
+    .sort();
+
+/** Moves the fake clock and lets the job look, as its timer would. */
+async function tick(seconds: number): Promise<void> {
+  advance(h, seconds);
+  const job = h.app!.backupJob!;
+  await job.look();
+  await job.settled();
+}
+
+test('a backup is made when the newest is BACKUP_EVERY old; the newest BACKUP_KEEP are kept; other files never touched', async () => {
+  expect(h.app!.backupJob).toBeDefined();
+  await tick(1); // none yet: the first is due at once
+  expect(names()).toHaveLength(1);
+  await tick(10);
+  await tick(10);
+  expect(names()).toHaveLength(1); // 21 s old: not yet
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'the owner’s own file');
+  fs.writeFileSync(path.join(dir, 'pisonet-manual-copy.sqlite'), 'not one of ours');
+  await tick(10); // 31 s: due
+  expect(names()).toHaveLength(2);
+  for (let i = 0; i < 4; i++) await tick(31);
+  const kept = names();
+  expect(kept).toHaveLength(3);
+  expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(true);
+  expect(fs.existsSync(path.join(dir, 'pisonet-manual-copy.sqlite'))).toBe(true);
+  // The newest three, by their headers' times.
+  const list = await h.core!.services.backups.list();
+  expect(list.map((f) => f.name).sort()).toEqual(kept);
+  expect(list[0].madeAt).toBe(h.clock.now());
+}, 60_000);
+
+test('a restart neither repeats nor skips the next one: the folder says when the last was made', async () => {
+  const before = names();
+  // A second service and job on the same folder, as after a restart.
+  const restarted = createBackupService({
+    config: h.config,
+    db: h.core!.db,
+    clock: h.clock,
+    log: captured.log,
+    audit: h.core!.services.audit,
+  });
+  const job = backupSchedule(restarted, {
+    everySeconds: 30,
+    tz: () => h.config.tz,
+    now: () => h.clock.now(),
+    log: captured.log,
+  })!;
+  job.start();
+  try {
+    advance(h, 5);
+    await job.look();
+    await job.settled();
+    expect(names()).toEqual(before);
+    advance(h, 26);
+    await job.look();
+    await job.settled();
+    expect(names()).not.toEqual(before);
+    expect(names()).toHaveLength(3);
+  } finally {
+    await job.stop();
+  }
+}, 60_000);
+
+test('a failing backup is logged and shown, the polls go on, and it is tried again later', async () => {
+  const { services } = h.core!;
+  // The folder replaced by a file: the backup cannot be written (as on a full or read-only disk).
+  fs.renameSync(dir, `${dir}.moved`);
+  fs.writeFileSync(dir, 'in the way');
+  try {
+    await tick(31);
+    const status = await services.backups.status();
+    expect(status.lastError?.message).toMatch(/is not a folder; move that file away or set BACKUP_DIR/);
+    expect(captured.lines.some((l) => l.msg === 'backup failed' && l.level === 50)).toBe(true);
+    // The poll is not held up or broken by it.
+    const cycle = await services.usage.runCycle();
+    expect(cycle).toBeDefined();
+    // Not tried again every second or minute: it waits (here BACKUP_EVERY, under 15 minutes).
+    await tick(10);
+    expect((await services.backups.status()).lastError?.at).toBe(status.lastError!.at);
+  } finally {
+    fs.rmSync(dir);
+    fs.renameSync(`${dir}.moved`, dir);
+  }
+  await tick(31);
+  const after = await services.backups.status();
+  expect(after.lastError).toBeUndefined();
+  expect(after.files[0].madeAt).toBe(h.clock.now());
+}, 60_000);
