@@ -15,6 +15,10 @@ import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { cardRoutersFor } from './services/vouchers/card-link';
 import { Notifier } from './services/notify/notifier';
 import { backupSchedule } from './services/backup/schedule';
+import { createMetrics, type Metrics } from './metrics';
+import { metricsSources } from './core/metrics';
+import { scrapeToken } from './web/metrics';
+import { systemClock } from './lib/clock';
 
 export interface RunningApp {
   core: Core;
@@ -127,9 +131,13 @@ async function startOnPort(
     config.controllerMode === 'shared' && config.database.engine === 'postgres'
       ? postgresLeases(config.database, opts.log ?? createLogger('silent'), () => addr.port)
       : undefined;
-  const core = await openCore(config, { ...opts, leases, role: 'server' });
+  // Prometheus' metrics (src/metrics), counted from now: only when there is a token to scrape them with.
+  const metrics = scrapeToken(config) ? await createMetrics() : undefined;
+  const since = (opts.clock ?? systemClock).now();
+  const core = await openCore(config, { ...opts, leases, role: 'server', metrics: metrics?.port });
+  metrics?.readFrom(metricsSources(core, since));
   try {
-    return await startServices(config, core, server, lock);
+    return await startServices(config, core, server, lock, metrics);
   } catch (err) {
     await core.close();
     throw err;
@@ -141,6 +149,7 @@ async function startServices(
   core: Core,
   server: http.Server,
   lock: ControllerLock,
+  metrics: Metrics | undefined,
 ): Promise<RunningApp> {
   const { log, services } = core;
   if (config.router.simulated) {
@@ -206,6 +215,7 @@ async function startServices(
     db: core.db,
     sessionSecret: await sessionSecret(core),
     lastPollAt: () => services.usage.lastPollAt(),
+    metrics,
     controller: () => ({
       mode: config.controllerMode,
       polls: core.leases.held().sort((a, b) => a - b),

@@ -3,6 +3,7 @@ import type { Db } from './db/knex';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
 import { Clock, systemClock } from './lib/clock';
 import type { Logger } from './lib/logger';
+import type { MetricsPort } from './metrics/port';
 import type { ManagedHotspot } from './router/hotspot';
 import type { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
@@ -80,6 +81,8 @@ export interface CoreOptions {
   sitePolls?: boolean;
   /** Which sites this server polls (default: all of them, one server per database). */
   leases?: SiteLeases;
+  /** What every site's polls and redemptions count for Prometheus (the server's src/metrics); absent: nothing. */
+  metrics?: MetricsPort;
 }
 
 /**
@@ -97,7 +100,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
   const shopSettings = createShopSettings(config, settings);
   await shopSettings.refresh();
-  const base = { config, db, reader, clock, log, audit, settings };
+  const base = { config, db, reader, clock, log, audit, settings, metrics: opts.metrics };
   const profiles = createProfileService(base);
   const leases = opts.leases ?? exclusiveLeases();
   const limiter = new GuessLimiter(clock);

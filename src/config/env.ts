@@ -130,6 +130,7 @@ const schema = {
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
+  METRICS_TOKEN: minLengthSecret('METRICS_TOKEN'),
   ADMIN_ALLOW: ((raw, problems) => {
     const list: string[] = [];
     for (const entry of str('')(raw, problems)
@@ -256,6 +257,8 @@ export interface AppConfig {
     sessionSecret?: string;
     cookieSecure: 'auto' | boolean;
   };
+  /** The bearer token of GET /metrics (METRICS_TOKEN); undefined = ADMIN_API_TOKEN's (docs/monitoring.md). */
+  metricsToken?: string;
   /**
    * The key (32 bytes) that encrypts the other sites' router passwords (CREDENTIALS_KEY); undefined = the data
    * folder's `credentials.key`, made on first start.
@@ -335,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
       sessionSecret: c.SESSION_SECRET,
       cookieSecure: c.COOKIE_SECURE === 'auto' ? 'auto' : c.COOKIE_SECURE === 'true',
     },
+    metricsToken: c.METRICS_TOKEN,
     credentialsKey: c.CREDENTIALS_KEY === undefined ? undefined : parseKey(c.CREDENTIALS_KEY),
     profilesFile: fromProject(c.PROFILES_FILE, baseDir),
     portalUrl: c.PORTAL_URL,
@@ -369,6 +373,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     ADMIN_USERNAME: c.admin.username,
     ADMIN_PASSWORD: mask(c.admin.password),
     ADMIN_API_TOKEN: mask(c.admin.apiToken),
+    METRICS_TOKEN: mask(c.metricsToken),
     ADMIN_ALLOW: c.admin.allow.join(',') || '(empty: allow all)',
     SESSION_SECRET: mask(c.admin.sessionSecret),
     CREDENTIALS_KEY: c.credentialsKey ? '********' : "(not set: the data folder's credentials.key)",

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/env';
 import type { Db } from '../db/knex';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import type { MetricsPort } from '../metrics/port';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
 import type { AuditService } from './audit-types';
@@ -29,6 +30,8 @@ export interface ServiceDeps {
    * .env. Services built for another site (src/services/site-stacks.ts) read and write only its vouchers.
    */
   site?: SiteRef;
+  /** What the polls and redemptions count for Prometheus (src/metrics); absent: nothing is counted (the terminal). */
+  metrics?: MetricsPort;
 }
 
 export interface SiteRef {

@@ -30,12 +30,16 @@ import { notifyApiRouter } from './admin/api-notify';
 import { backupApiRouter } from './admin/api-backups';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
+import { metricsRouter } from './metrics';
+import type { Metrics } from '../metrics';
 
 export interface WebAppOptions {
   ctx: WebContext;
   db: Db;
   sessionSecret: string;
   lastPollAt: () => number | undefined;
+  /** What GET /metrics shows (src/metrics); absent: no token is set, and /metrics says which to set. */
+  metrics?: Metrics;
   /** One server per database, or shared, and the site ids this server polls now (src/db/site-leases.ts). */
   controller?: () => { mode: 'exclusive' | 'shared'; polls: number[] };
 }
@@ -69,6 +73,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   // (the signature covers the exact bytes) and comes before the page headers and compression a browser needs,
   // which cost a board's hot path a fifth of its CPU for nothing.
   app.use('/api/vendo/v1', vendoBoardRouter(ctx));
+  // Prometheus: a machine with a bearer token, no session, no CSRF, no page headers (src/web/metrics.ts).
+  app.use(metricsRouter(ctx.config, opts.metrics));
 
   app.use(
     helmet({

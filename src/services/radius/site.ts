@@ -33,6 +33,8 @@ export interface RadiusSite {
   redemption: RedemptionService;
   /** Marks a RADIUS site for the portal's dispatch: its codes work without the API. */
   radius: true;
+  /** Whether this controller has the router's API (`router` is a live connection), or FreeRADIUS alone talks to it. */
+  api: boolean;
   /** What its services were built with (self-service drives the site with them). */
   deps: ServiceDeps;
   /** Self-service asks for a users check after a change: here, the FreeRADIUS users brought in line. */
@@ -107,7 +109,13 @@ export function createRadiusSite(
       nasAddress: row.nas_address ?? '',
       lastBooked: async () => (await readPollState(db, site.id)).lastPollAt,
     }),
-    enforcer: coaEnforcer({ db, target, log: log.child({ module: 'radius' }), now: () => clock.now() }),
+    enforcer: coaEnforcer({
+      db,
+      target,
+      log: log.child({ module: 'radius' }),
+      now: () => clock.now(),
+      onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
+    }),
   });
   const syncAccounts = async (codes?: readonly string[]) => {
     const r = await syncRadiusAccounts(
@@ -170,6 +178,7 @@ export function createRadiusSite(
     hotspot,
     redemption,
     radius: true,
+    api: opts.client !== undefined,
     deps,
     vouchers: {
       requestUsersCheck: (reason) =>

@@ -8,6 +8,7 @@ import { AppError } from '../../domain/errors';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
 import { isCappedWaiting } from '../../domain/overage';
+import { redemptionResult } from '../../metrics/port';
 import type { GuessTicket } from '../guess-limiter';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
@@ -76,16 +77,16 @@ async function redeemAdmitted(
     input,
     v.row.site_id ?? (currents.length ? siteIdOf(currents[0].row) : null),
   );
+  const c: Case = { input, asker, here, v, device };
   if (!lifecycle.usableAt(v.row, here.site.id)) {
     // Another site's code: WRONG_SITE from the redemption; a running one does not move here either.
-    if (await wouldMoveHere(ss, v, device.mac)) throw movesNotAcrossSites();
-    return { kind: 'redeemed', result: await here.redemption.redeem(input, asker, v) };
+    if (await wouldMoveHere(ss, v, device.mac))
+      return counted(c, () => Promise.reject(movesNotAcrossSites()));
+    return redeemHere(c);
   }
-  const current = currents.find((c) => siteIdOf(c.row) === here.site.id);
-  return ss.locks.run(v.row.id, () =>
-    v.row.status === 'unused'
-      ? redeemUnused(ss, { input, asker, here, v, current, device })
-      : redeemRunning(ss, { input, asker, here, v, device }),
+  c.current = currents.find((x) => siteIdOf(x.row) === here.site.id);
+  return counted(c, () =>
+    ss.locks.run(v.row.id, () => (v.row.status === 'unused' ? redeemUnused(ss, c) : redeemRunning(ss, c))),
   );
 }
 
@@ -96,21 +97,39 @@ interface Case {
   here: SelfSite;
   v: Voucher;
   device: { mac: string; ip: string };
+  /** The device's running voucher at that site, if any. */
+  current?: Voucher;
+  /** The site's redemption answered the code (it counts its own answer for the metrics). */
+  handed?: boolean;
 }
 
 /** The site's own redemption, with the voucher as read. */
 async function redeemHere(c: Case): Promise<SelfRedeemResult> {
+  c.handed = true;
   return { kind: 'redeemed', result: await c.here.redemption.redeem(c.input, c.asker, c.v) };
+}
+
+/**
+ * A typed code's outcome for the metrics at the site that served it: a top-up, extra data, a queued code started,
+ * a resume, a move, or their refusal. A question (confirm the move) is no outcome yet.
+ */
+async function counted(c: Case, run: () => Promise<SelfRedeemResult>): Promise<SelfRedeemResult> {
+  const metrics = c.here.deps.metrics;
+  try {
+    const out = await run();
+    if (!c.handed && out.kind !== 'confirm-move') metrics?.redeemed(c.here.site.name, 'ok');
+    return out;
+  } catch (err) {
+    if (!c.handed) metrics?.redeemed(c.here.site.name, redemptionResult(err));
+    throw err;
+  }
 }
 
 /**
  * An unused code: it starts where it was kept for this device, tops up the device's running code (or adds its
  * data to a code waiting at its cap), or is redeemed.
  */
-async function redeemUnused(
-  ss: SelfServiceDeps,
-  c: Case & { current: Voucher | undefined },
-): Promise<SelfRedeemResult> {
+async function redeemUnused(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemResult> {
   const { v, current, device } = c;
   const queuedMac = v.row.queued_mac ?? null;
   if (queuedMac !== null && queuedMac !== device.mac)

@@ -197,8 +197,9 @@ async function bookAndEnforce(
   const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
   // The writes as text before the transaction: the meter's per-device objects die here, young.
   const writes = prepareUsage(usage, isPostgres(db));
-  const bytesCounted = usage.bytesCounted;
+  const { bytesCounted, bytesUp, bytesDown } = usage;
   await db.transaction((trx) => writeUsage(trx, { clock, log, siteId }, writes, now, boot));
+  c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);
   c.memory.lastPoll = now;
   c.memory.knownStart = boot;
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
@@ -275,6 +276,15 @@ function freshMemory(): PollMemory {
   return { loaded: false, outage: {}, lastCompactAt: Number.NEGATIVE_INFINITY };
 }
 
+/** A cycle, its time and devices told to the metrics when it ran (a skipped cycle polled nothing). */
+async function measured(c: Cycle): Promise<CycleReport> {
+  const started = performance.now();
+  const report = await runCycle(c);
+  if (!report.skipped)
+    c.deps.metrics?.polled(siteOf(c.deps).name, (performance.now() - started) / 1000, report.devices);
+  return report;
+}
+
 /**
  * Never two cycles at once, and never a stale answer: a caller arriving while a cycle runs gets the next
  * cycle, which starts when the running one ends (that one read the source and the clock before the call).
@@ -331,7 +341,7 @@ export function createUsageService(
   };
   c.deps = { ...deps, log: c.notices.log };
   return {
-    runCycle: oneAtATime(() => runCycle(c)),
+    runCycle: oneAtATime(() => measured(c)),
     lastPollAt: () => c.memory.lastPoll,
     warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),

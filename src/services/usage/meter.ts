@@ -73,6 +73,9 @@ export interface MeterResult {
   clearBaselines: number[];
   alerts: AlertCandidate[];
   bytesCounted: number;
+  /** The same bytes by direction, as booked to bytes_up and bytes_down. */
+  bytesUp: number;
+  bytesDown: number;
 }
 
 export interface MeterInput {
@@ -219,6 +222,8 @@ function meterCounters(
     w.dCounted += countedBytes(up, down, poll, v.profile.offpeak, input.tz);
     w.moved++;
     out.bytesCounted += up + down;
+    out.bytesUp += up;
+    out.bytesDown += down;
   }
 }
 
@@ -345,7 +350,15 @@ function alertsFor(v: LoadedVoucher, before: number, after: number, out: AlertCa
 }
 
 export function meter(input: MeterInput): MeterResult {
-  const out: MeterResult = { devices: [], vouchers: [], clearBaselines: [], alerts: [], bytesCounted: 0 };
+  const out: MeterResult = {
+    devices: [],
+    vouchers: [],
+    clearBaselines: [],
+    alerts: [],
+    bytesCounted: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+  };
   const idx = deviceIndex(input.state);
   const vw = new Map<number, VoucherWrite>();
   const found = new Map<DeviceRow, Finding>();

@@ -1,0 +1,31 @@
+/**
+ * What a Prometheus scrape reads of the core (src/metrics): every site this server drives, with its router
+ * connection's state and its last poll as the process already holds them (never a round trip to a router), and
+ * the read connection for the sales.
+ */
+import type { Core } from '../core';
+import type { MetricsSources, SiteView } from '../metrics';
+
+export function metricsSources(core: Core, since: number): MetricsSources {
+  const main = core.defaultStack;
+  return {
+    sites(): SiteView[] {
+      const out: SiteView[] = [
+        { ...main.site, up: core.router.status.connected, lastPollAt: main.usage.lastPollAt() },
+      ];
+      for (const s of core.siteStacks.values())
+        out.push({ ...s.site, up: s.router.status.connected, lastPollAt: s.usage.lastPollAt() });
+      // A RADIUS site without API access has no connection of ours to judge its router by.
+      for (const s of core.radiusSites.values())
+        out.push({
+          ...s.site,
+          up: s.api ? s.router.status.connected : null,
+          lastPollAt: s.usage.lastPollAt(),
+        });
+      return out.sort((a, b) => a.id - b.id);
+    },
+    db: main.deps.reader ?? core.db,
+    clock: core.clock,
+    since,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The business metrics for Prometheus (docs/monitoring.md): the one module that holds prom-client. Each server
+ * builds its own Registry (never prom-client's global one), so several servers in one process (the tests) never
+ * share a counter. The services count through MetricsPort (port.ts); what the process already holds (each
+ * site's router connection, its last poll) and the sales in the database are read when Prometheus scrapes:
+ * a scrape never asks a router anything.
+ *
+ * Every counter starts from zero when the server starts. prom-client is loaded only by a server that has a token
+ * to be scraped with (createMetrics is called by src/app.ts then), so a shop that does not use it pays nothing.
+ */
+import type * as Prom from 'prom-client';
+import type { Db } from '../db/knex';
+import type { Clock } from '../lib/clock';
+import type { CoaOutcome, MetricsPort } from './port';
+import { SalesTally } from './sales';
+
+export type { MetricsPort } from './port';
+
+/** A site this process drives now, as a scrape reads it. */
+export interface SiteView {
+  id: number;
+  name: string;
+  /** Whether its router's API connection is up; null: no connection to judge (a RADIUS site without API). */
+  up: boolean | null;
+  /** When its last poll ran (ms), as this process knows it (another server's, for a site it polls). */
+  lastPollAt?: number;
+}
+
+/** What a scrape reads: the sites (from the composition root), the database's sales since `since`. */
+export interface MetricsSources {
+  sites(): SiteView[];
+  /** The read connection: a scrape never waits behind the customers' writes. */
+  db: Db;
+  clock: Clock;
+  /** When the server started: sales from then on are counted. */
+  since: number;
+}
+
+export interface Metrics {
+  port: MetricsPort;
+  /** Once the core is open: the scrape's sources. Until then a scrape shows the process and the counts. */
+  readFrom(sources: MetricsSources): void;
+  /** The exposition, in Prometheus' text format (`contentType`). */
+  render(): Promise<string>;
+  contentType: string;
+}
+
+/** From 10 ms (a handful of devices) to 30 s (a router on a slow link with thousands). */
+export const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
+
+function define(prom: typeof Prom, registers: Prom.Registry[]) {
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new prom.Counter({ name, help, labelNames, registers });
+  const gauge = (name: string, help: string) =>
+    new prom.Gauge({ name, help, labelNames: ['site'], registers });
+  return {
+    routerUp: gauge(
+      'pisonet_router_up',
+      "1 while the site's router API connection is up, 0 while it is not.",
+    ),
+    devicesOnline: gauge('pisonet_devices_online', "Customer devices online at the site's last poll."),
+    lastPoll: gauge(
+      'pisonet_last_poll_timestamp_seconds',
+      "When the site's last usage poll ran (Unix time).",
+    ),
+    pollDuration: new prom.Histogram({
+      name: 'pisonet_poll_duration_seconds',
+      help: 'How long each usage poll of the site took (read, book, decide, enforce).',
+      labelNames: ['site'],
+      buckets: POLL_BUCKETS,
+      registers,
+    }),
+    usageBytes: counter(
+      'pisonet_usage_bytes_total',
+      "Bytes booked to customers' vouchers by the usage polls (up: sent by the customer, down: received).",
+      ['site', 'direction'],
+    ),
+    sold: counter(
+      'pisonet_vouchers_sold_total',
+      'Vouchers sold (first used; staff vouchers left out), by the plan sold, as the sales report counts.',
+      ['site', 'profile'],
+    ),
+    pesos: counter(
+      'pisonet_sales_pesos_total',
+      'Money in, in pesos: vouchers sold at their price plus charges on running vouchers, as the sales report counts.',
+      ['site'],
+    ),
+    redemptions: counter(
+      'pisonet_redemptions_total',
+      "Codes redeemed by customers and vendos: result ok, or the refusal's error code.",
+      ['site', 'result'],
+    ),
+    coa: counter(
+      'pisonet_radius_coa_total',
+      "RADIUS sites' CoA and Disconnect requests (type coa|disconnect) and their outcome (ack|nak|timeout|error).",
+      ['site', 'type', 'result'],
+    ),
+  };
+}
+
+type Defined = ReturnType<typeof define>;
+
+function portOf(m: Defined, online: Map<string, number>): MetricsPort {
+  return {
+    polled(site, seconds, devices) {
+      m.pollDuration.observe({ site }, seconds);
+      online.set(site, devices);
+    },
+    booked(site, up, down) {
+      m.usageBytes.inc({ site, direction: 'up' }, up);
+      m.usageBytes.inc({ site, direction: 'down' }, down);
+    },
+    redeemed(site, result) {
+      m.redemptions.inc({ site, result });
+    },
+    coa(site, type, result: CoaOutcome) {
+      m.coa.inc({ site, type, result });
+    },
+  };
+}
+
+/** The gauges read from what the process holds, and each site's counters shown from zero before its first count. */
+function showSites(m: Defined, sites: SiteView[], online: Map<string, number>): void {
+  m.routerUp.reset();
+  m.devicesOnline.reset();
+  m.lastPoll.reset();
+  for (const s of sites) {
+    const site = s.name;
+    if (s.up !== null) m.routerUp.set({ site }, s.up ? 1 : 0);
+    const devices = online.get(site);
+    if (devices !== undefined) m.devicesOnline.set({ site }, devices);
+    if (s.lastPollAt !== undefined) m.lastPoll.set({ site }, s.lastPollAt / 1000);
+    m.usageBytes.inc({ site, direction: 'up' }, 0);
+    m.usageBytes.inc({ site, direction: 'down' }, 0);
+    m.redemptions.inc({ site, result: 'ok' }, 0);
+  }
+}
+
+async function showSales(m: Defined, tally: SalesTally, sites: SiteView[]): Promise<void> {
+  const totals = await tally.read();
+  // The name this process knows the site by (its polls' and redemptions' label), else the database's.
+  const names = new Map(sites.map((s) => [s.id, s.name]));
+  m.sold.reset();
+  m.pesos.reset();
+  for (const s of sites) m.pesos.inc({ site: s.name }, 0);
+  for (const v of totals.vouchers.values())
+    m.sold.inc({ site: names.get(v.siteId) ?? v.site, profile: v.profile }, v.count);
+  for (const c of totals.centavos.values())
+    m.pesos.inc({ site: names.get(c.siteId) ?? c.site }, c.amount / 100);
+}
+
+export async function createMetrics(): Promise<Metrics> {
+  const prom = await import('prom-client');
+  const registry = new prom.Registry();
+  prom.collectDefaultMetrics({ register: registry });
+  const m = define(prom, [registry]);
+  /** Devices online at each site's last poll, by site name. */
+  const online = new Map<string, number>();
+  let sources: MetricsSources | undefined;
+  let tally: SalesTally | undefined;
+  return {
+    port: portOf(m, online),
+    readFrom(s) {
+      sources = s;
+      tally = new SalesTally(s.db, s.since, () => s.clock.now());
+    },
+    async render() {
+      if (sources && tally) {
+        const sites = sources.sites();
+        showSites(m, sites, online);
+        await showSales(m, tally, sites);
+      }
+      return registry.metrics();
+    },
+    contentType: registry.contentType,
+  };
+}
