@@ -38,7 +38,10 @@ describe('sales counters', () => {
   /** What the sales report says was sold since the server started (the harness's clock does not go back). */
   const reported = async () => {
     const rows = await h.core!.services.reports.sales({ from: 0, to: h.clock.now() + 1, by: 'day' });
-    return { vouchers: rows.reduce((n, r) => n + r.count, 0), pesos: rows.reduce((n, r) => n + r.amount, 0) / 100 };
+    return {
+      vouchers: rows.reduce((n, r) => n + r.count, 0),
+      pesos: rows.reduce((n, r) => n + r.amount, 0) / 100,
+    };
   };
 
   it('keeps counting across the settling window, as the report counts', async () => {
