@@ -134,12 +134,18 @@ async function startOnPort(
   // Prometheus' metrics (src/metrics), counted from now: only when there is a token to scrape them with.
   const metrics = scrapeToken(config) ? await createMetrics() : undefined;
   const since = (opts.clock ?? systemClock).now();
-  const core = await openCore(config, { ...opts, leases, role: 'server', metrics: metrics?.port });
+  const core = await openCore(config, { ...opts, leases, role: 'server', metrics: metrics?.port }).catch(
+    (err: unknown) => {
+      metrics?.close();
+      throw err;
+    },
+  );
   metrics?.readFrom(metricsSources(core, since));
   try {
     return await startServices(config, core, server, lock, metrics);
   } catch (err) {
     await core.close();
+    metrics?.close();
     throw err;
   }
 }
@@ -274,6 +280,7 @@ async function startServices(
           backupJob?.stop(),
         ]);
         await core.close();
+        metrics?.close();
         lock.release();
         log.info('stopped');
       })();

@@ -8,18 +8,26 @@
  * Reading the database rather than counting at each place a sale happens keeps one meaning of "sold": a new way to
  * sell counts here without a new hook, and a sale rolled back is never counted.
  *
- * Each read asks only for the sales of the last SETTLE_MS and after: older ones are added up once into `settled`
- * and never read again, so a scrape costs the same after a month as after a minute. A sale is written with the
- * time it was made and committed within moments, well inside SETTLE_MS.
+ * Each read asks only for the sales made since the settling line and after: older ones were added up once into
+ * `settled` and are never read again, so a scrape costs the same after a month as after a minute. A sale is
+ * written with the time it was made: on the portal, at a vendo or at the counter it is committed at once, but a
+ * first use on a router's own login page is booked by the site's next poll with the time of the login, which may be
+ * long past when the router was away. So the line stays SETTLE_MS behind the oldest of the sites' last polls (and
+ * behind now), and never more than LATE_MAX_MS behind now: a login booked more than a day late is not counted.
  *
  * Counters never go down: a sale that disappears from the database (a redemption undone because the router
  * refused the login) stays counted, and the next sale counts from there.
  */
-import type { Db } from '../db/knex';
+import { isPostgres, type Db } from '../db/knex';
+import { statements } from '../db/statements';
 import { soldCharges, soldVouchers } from '../services/money-in';
 
 export const SETTLE_MS = 10 * 60_000;
+export const LATE_MAX_MS = 24 * 3600_000;
 const NO_END = Number.MAX_SAFE_INTEGER;
+/** Where a read's start and its settling line go in the compiled queries' bindings. */
+const FROM = -7_000_001;
+const FOLD = -7_000_002;
 
 /** Vouchers sold per site and plan, and centavos per site, since the process started. */
 export interface SalesTotals {
@@ -27,49 +35,89 @@ export interface SalesTotals {
   centavos: Map<number, { siteId: number; site: string; amount: number }>;
 }
 
-interface VoucherRow {
+/** A row of the sales statement: vouchers sold by plan, or (`profile` null) the charges on running vouchers. */
+interface SaleRow {
   site_id: number | string;
   site: string | null;
-  profile: string;
+  profile: string | null;
   settled: number | string;
   n: number | string;
-  amount: number | string | null;
-}
-interface ChargeRow {
-  site_id: number | string;
-  site: string | null;
-  settled: number | string;
   amount: number | string | null;
 }
 
 const empty = (): SalesTotals => ({ vouchers: new Map(), centavos: new Map() });
 const keyOf = (siteId: number, profile: string) => `${siteId}\n${profile}`;
 
-/** Adds `rows` into `into`, the settled ones only or the others only. */
-function addRows(into: SalesTotals, v: VoucherRow[], c: ChargeRow[], settled: boolean): void {
-  const name = (r: { site_id: number | string; site: string | null }) => r.site ?? `site-${r.site_id}`;
-  const money = (siteId: number, site: string, amount: number) => {
-    const m = into.centavos.get(siteId) ?? { siteId, site, amount: 0 };
-    m.amount += amount;
-    into.centavos.set(siteId, m);
-  };
-  for (const r of v) {
+/** Adds the settled rows, or the others, into `into`. */
+function addRows(into: SalesTotals, rows: SaleRow[], settled: boolean): void {
+  for (const r of rows) {
     if ((Number(r.settled) === 1) !== settled) continue;
     const siteId = Number(r.site_id);
-    const k = keyOf(siteId, r.profile);
-    const s = into.vouchers.get(k) ?? { siteId, site: name(r), profile: r.profile, count: 0 };
-    s.count += Number(r.n);
-    into.vouchers.set(k, s);
-    money(siteId, name(r), Number(r.amount ?? 0));
+    const site = r.site ?? `site-${siteId}`;
+    if (r.profile !== null) {
+      const k = keyOf(siteId, r.profile);
+      const s = into.vouchers.get(k) ?? { siteId, site, profile: r.profile, count: 0 };
+      s.count += Number(r.n);
+      into.vouchers.set(k, s);
+    }
+    const m = into.centavos.get(siteId) ?? { siteId, site, amount: 0 };
+    m.amount += Number(r.amount ?? 0);
+    into.centavos.set(siteId, m);
   }
-  for (const r of c)
-    if ((Number(r.settled) === 1) === settled) money(Number(r.site_id), name(r), Number(r.amount ?? 0));
 }
 
 function copy(t: SalesTotals): SalesTotals {
   return {
     vouchers: new Map([...t.vouchers].map(([k, v]) => [k, { ...v }])),
     centavos: new Map([...t.centavos].map(([k, v]) => [k, { ...v }])),
+  };
+}
+
+/** A query compiled once: its SQL and its bindings, FROM and FOLD standing for each read's values. */
+type Param = string | number | boolean | null;
+interface Compiled {
+  sql: string;
+  bindings: Param[];
+}
+
+/**
+ * money-in's two queries, grouped by site, plan and settled-or-not, as one statement compiled to SQL once: a scrape
+ * runs it as a prepared statement (src/db/statements.ts), without the query builder's cost at every scrape.
+ */
+function salesStatement(db: Db): Compiled {
+  const site = db.raw('COALESCE(v.site_id, 1)');
+  const settled = (column: string) => db.raw(`CASE WHEN ${column} < ? THEN 1 ELSE 0 END AS settled`, [FOLD]);
+  const vouchers = soldVouchers(db, FROM, NO_END)
+    .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
+    .leftJoin('sites as s', 's.id', site)
+    .select(
+      db.raw('COALESCE(v.site_id, 1) AS site_id'),
+      's.name as site',
+      'p.name as profile',
+      settled('v.activated_at'),
+      db.raw('COUNT(*) AS n'),
+      db.raw('SUM(v.price) AS amount'),
+    )
+    .groupByRaw('1, 2, 3, 4')
+    .toSQL();
+  const charges = soldCharges(db, FROM, NO_END)
+    .leftJoin('sites as s', 's.id', site)
+    .select(
+      db.raw('COALESCE(v.site_id, 1) AS site_id'),
+      's.name as site',
+      db.raw('NULL AS profile'),
+      settled('c.created_at'),
+      db.raw('0 AS n'),
+      db.raw('SUM(c.amount) AS amount'),
+    )
+    .groupByRaw('1, 2, 3, 4')
+    .toSQL();
+  // SQLite compares its 0/1 booleans with numbers (the builder converts them itself, a prepared statement not).
+  const pg = isPostgres(db);
+  const params = [...vouchers.bindings, ...charges.bindings] as Param[];
+  return {
+    sql: `${vouchers.sql} UNION ALL ${charges.sql}`,
+    bindings: params.map((b) => (typeof b === 'boolean' && !pg ? Number(b) : b)),
   };
 }
 
@@ -81,6 +129,7 @@ export class SalesTally {
   private lastRead = empty();
   private shown = empty();
   private reading?: Promise<SalesTotals>;
+  private readonly statement: Compiled;
 
   constructor(
     private readonly db: Db,
@@ -88,47 +137,33 @@ export class SalesTally {
     private readonly now: () => number,
   ) {
     this.settledTo = since;
+    this.statement = salesStatement(db);
   }
 
-  /** The totals the counters show now; two scrapes at once share one read. */
-  read(): Promise<SalesTotals> {
-    this.reading ??= this.readNow().finally(() => (this.reading = undefined));
+  /**
+   * The totals the counters show now; two scrapes at once share one read. `oldestPoll`: the oldest of the sites'
+   * last polls (a sale before it may still be booked by the next poll of that site).
+   */
+  read(oldestPoll: number): Promise<SalesTotals> {
+    this.reading ??= this.readNow(oldestPoll).finally(() => (this.reading = undefined));
     return this.reading;
   }
 
-  private async readNow(): Promise<SalesTotals> {
+  private async readNow(oldestPoll: number): Promise<SalesTotals> {
     const from = this.settledTo;
-    const fold = Math.max(from, this.now() - SETTLE_MS);
-    const { db } = this;
-    const site = db.raw('COALESCE(v.site_id, 1)');
-    const [v, c] = (await Promise.all([
-      soldVouchers(db, from, NO_END)
-        .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
-        .leftJoin('sites as s', 's.id', site)
-        .select(
-          db.raw('COALESCE(v.site_id, 1) AS site_id'),
-          's.name as site',
-          'p.name as profile',
-          db.raw('CASE WHEN v.activated_at < ? THEN 1 ELSE 0 END AS settled', [fold]),
-          db.raw('COUNT(*) AS n'),
-          db.raw('SUM(v.price) AS amount'),
-        )
-        .groupByRaw('1, 2, 3, 4'),
-      soldCharges(db, from, NO_END)
-        .leftJoin('sites as s', 's.id', site)
-        .select(
-          db.raw('COALESCE(v.site_id, 1) AS site_id'),
-          's.name as site',
-          db.raw('CASE WHEN c.created_at < ? THEN 1 ELSE 0 END AS settled', [fold]),
-          db.raw('SUM(c.amount) AS amount'),
-        )
-        .groupByRaw('1, 2, 3'),
-    ])) as [VoucherRow[], ChargeRow[]];
-    addRows(this.settled, v, c, true);
+    const now = this.now();
+    const line = Math.max(Math.min(now, oldestPoll) - SETTLE_MS, now - LATE_MAX_MS);
+    const fold = Math.max(from, line);
+    const { sql, bindings } = this.statement;
+    const rows = await statements(this.db).all<SaleRow>(
+      sql,
+      bindings.map((b) => (b === FROM ? from : b === FOLD ? fold : b)),
+    );
+    addRows(this.settled, rows, true);
     this.settledTo = fold;
-    const now = copy(this.settled);
-    addRows(now, v, c, false);
-    this.show(now);
+    const totals = copy(this.settled);
+    addRows(totals, rows, false);
+    this.show(totals);
     return this.shown;
   }
 

@@ -36,7 +36,8 @@ export function metricsRouter(config: AppConfig, metrics: Metrics | undefined): 
     if (!m || !safeEqual(m[1].trim(), token.value))
       return refuse(`Send the ${token.name} from .env as "Authorization: Bearer <token>".`);
     const text = await metrics.render();
-    res.set('content-type', metrics.contentType).send(text);
+    // end(), not send(): no ETag to hash for a text that is new at every scrape.
+    res.set('content-type', metrics.contentType).end(text);
   });
   return r;
 }
