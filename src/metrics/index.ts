@@ -146,7 +146,12 @@ async function showSales(m: Defined, tally: SalesTally, sites: SiteView[], since
   const names = new Map(sites.map((s) => [s.id, s.name]));
   m.sold.reset();
   m.pesos.reset();
-  for (const s of sites) m.pesos.inc({ site: s.name }, 0);
+  for (const s of sites) {
+    m.pesos.inc({ site: s.name }, 0);
+    // Every plan a site sells shown from zero, so that rate() and increase() count its first sale too.
+    for (const p of totals.onSale)
+      if (p.siteId === null || p.siteId === s.id) m.sold.inc({ site: s.name, profile: p.profile }, 0);
+  }
   for (const v of totals.vouchers.values())
     m.sold.inc({ site: names.get(v.siteId) ?? v.site, profile: v.profile }, v.count);
   for (const c of totals.centavos.values())

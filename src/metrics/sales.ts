@@ -35,9 +35,19 @@ export interface SalesTotals {
   centavos: Map<number, { siteId: number; site: string; amount: number }>;
 }
 
+/** The plans on sale (not archived): each site's counter of a plan is shown from zero before its first sale. */
+export interface OnSale {
+  /** null: shared by every site. */
+  siteId: number | null;
+  profile: string;
+}
+
+/** `settled` of the rows that are plans on sale, not sales. */
+const PLAN = -1;
+
 /** A row of the sales statement: vouchers sold by plan, or (`profile` null) the charges on running vouchers. */
 interface SaleRow {
-  site_id: number | string;
+  site_id: number | string | null;
   site: string | null;
   profile: string | null;
   settled: number | string;
@@ -112,11 +122,22 @@ function salesStatement(db: Db): Compiled {
     )
     .groupByRaw('1, 2, 3, 4')
     .toSQL();
+  const plans = db('profiles as p')
+    .where('p.archived', false)
+    .select(
+      'p.site_id as site_id',
+      db.raw('NULL AS site'),
+      'p.name as profile',
+      db.raw(`${PLAN} AS settled`),
+      db.raw('0 AS n'),
+      db.raw('NULL AS amount'),
+    )
+    .toSQL();
   // SQLite compares its 0/1 booleans with numbers (the builder converts them itself, a prepared statement not).
   const pg = isPostgres(db);
-  const params = [...vouchers.bindings, ...charges.bindings] as Param[];
+  const params = [...vouchers.bindings, ...charges.bindings, ...plans.bindings] as Param[];
   return {
-    sql: `${vouchers.sql} UNION ALL ${charges.sql}`,
+    sql: `${vouchers.sql} UNION ALL ${charges.sql} UNION ALL ${plans.sql}`,
     bindings: params.map((b) => (typeof b === 'boolean' && !pg ? Number(b) : b)),
   };
 }
@@ -128,7 +149,7 @@ export class SalesTally {
   /** What the database said at the last read, and what the counters show (the same, but never lower). */
   private lastRead = empty();
   private shown = empty();
-  private reading?: Promise<SalesTotals>;
+  private reading?: Promise<SalesTotals & { onSale: OnSale[] }>;
   private readonly statement: Compiled;
 
   constructor(
@@ -144,27 +165,31 @@ export class SalesTally {
    * The totals the counters show now; two scrapes at once share one read. `oldestPoll`: the oldest of the sites'
    * last polls (a sale before it may still be booked by the next poll of that site).
    */
-  read(oldestPoll: number): Promise<SalesTotals> {
+  read(oldestPoll: number): Promise<SalesTotals & { onSale: OnSale[] }> {
     this.reading ??= this.readNow(oldestPoll).finally(() => (this.reading = undefined));
     return this.reading;
   }
 
-  private async readNow(oldestPoll: number): Promise<SalesTotals> {
+  private async readNow(oldestPoll: number): Promise<SalesTotals & { onSale: OnSale[] }> {
     const from = this.settledTo;
     const now = this.now();
     const line = Math.max(Math.min(now, oldestPoll) - SETTLE_MS, now - LATE_MAX_MS);
     const fold = Math.max(from, line);
     const { sql, bindings } = this.statement;
-    const rows = await statements(this.db).all<SaleRow>(
+    const all = await statements(this.db).all<SaleRow>(
       sql,
       bindings.map((b) => (b === FROM ? from : b === FOLD ? fold : b)),
     );
+    const rows = all.filter((r) => Number(r.settled) !== PLAN);
     addRows(this.settled, rows, true);
     this.settledTo = fold;
     const totals = copy(this.settled);
     addRows(totals, rows, false);
     this.show(totals);
-    return this.shown;
+    const onSale = all
+      .filter((r) => Number(r.settled) === PLAN)
+      .map((r) => ({ siteId: r.site_id === null ? null : Number(r.site_id), profile: String(r.profile) }));
+    return { ...this.shown, onSale };
   }
 
   /** Each total grows by what it grew in the database since the last read; a total that fell stays. */

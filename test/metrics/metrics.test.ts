@@ -99,6 +99,13 @@ describe('the metrics a scrape shows', () => {
       { site: 'default', direction: 'down' },
     ]);
     expect(valueOf(m, 'pisonet_sales_pesos_total', SITE)).toBe(0);
+    // Each plan on sale from zero too, so that Prometheus counts its first sale (rate, increase).
+    const plans = m.get('pisonet_vouchers_sold_total')!.samples;
+    expect(plans.map((x) => `${x.labels.site} ${x.labels.profile} ${x.value}`).sort()).toEqual([
+      'default BASIC 0',
+      'default PREMIUM 0',
+      'default STANDARD 0',
+    ]);
     expect(valueOf(m, 'process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
   });
 
@@ -138,7 +145,7 @@ describe('the metrics a scrape shows', () => {
     const m = await metricsOf(h);
     expect(valueOf(m, 'pisonet_redemptions_total', { ...SITE, result: 'INVALID_CODE' })).toBe(1);
     expect(valueOf(m, 'pisonet_redemptions_total', { ...SITE, result: 'ok' })).toBe(0);
-    expect(m.get('pisonet_vouchers_sold_total')!.samples).toEqual([]);
+    expect(m.get('pisonet_vouchers_sold_total')!.samples.map((x) => x.value)).toEqual([0, 0, 0]);
   });
 
   it('traffic: the usage counter rises by exactly the bytes the poll booked; the poll is timed', async () => {
