@@ -227,7 +227,7 @@ export async function run(): Promise<void> {
       `an empty answer on the same connection: ${f(m.empty!)}`,
   );
   console.log(
-    `  idle per 30 s (collectors between scrapes): ${f(plain.idlePer30s)} without metrics, ${f(m.idlePer30s)} with`,
+    `  idle per 30 s (what runs between scrapes; noisy: a collection of the rounds' garbage may fall in it): ${f(plain.idlePer30s)} without metrics, ${f(m.idlePer30s)} with`,
   );
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
   const settled = share(m.scrapeSettled!);
