@@ -87,7 +87,9 @@ describe('RADIUS sites through the admin API', () => {
     // Nothing heard from its router yet: said so, with what to check (also on /healthz).
     expect(res.json.site).toMatchObject({ connected: false, error: { code: 'RADIUS_NOT_HEARD' } });
     expect(res.json.site.error.message).toMatch(/secret/);
-    const health = (await (await fetch(`${h.app!.url}/healthz`)).json()) as { sites: Array<{ name: string }> };
+    const health = (await (await fetch(`${h.app!.url}/healthz`)).json()) as {
+      sites: Array<{ name: string }>;
+    };
     expect(health.sites.find((s: { name: string }) => s.name === 'branch-r')).toMatchObject({
       connected: false,
       error: { code: 'RADIUS_NOT_HEARD' },
