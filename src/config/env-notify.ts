@@ -3,6 +3,7 @@
  * of the environment (env.ts), their problems listed with the others. The bot token and the webhook secret are
  * never echoed: describeNotifyConfig masks them.
  */
+import { isHttpUrl } from '../domain/network';
 
 export interface NotifyConfig {
   telegramToken?: string;
@@ -32,17 +33,7 @@ export const ROUTER_DOWN_BOUNDS = { min: 10, max: 86400 } as const;
 export const LOW_STOCK_BOUNDS = { min: 1, max: 100000 } as const;
 export const WEBHOOK_SECRET_MIN = 16;
 
-/** An absolute http(s) address with a host and no user name or password in it. */
-export function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return (
-      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password
-    );
-  } catch {
-    return false;
-  }
-}
+export { isHttpUrl };
 
 const text = (v: string | undefined) => (v === undefined ? '' : v.trim());
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseCidr } from '../domain/network';
+import { isHttpUrl, parseCidr } from '../domain/network';
 import { parseDatabaseUrl, type DatabaseConfig } from './database-url';
 import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
@@ -67,18 +67,6 @@ const knownTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
-  } catch {
-    return false;
-  }
-};
-
-/** An absolute http(s) address with a host and no user name or password in it. */
-const httpUrl = (v: string) => {
-  try {
-    const u = new URL(v);
-    return (
-      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password
-    );
   } catch {
     return false;
   }
@@ -167,7 +155,7 @@ const schema = {
   HOTSPOT_LOGIN_URL: check(
     'HOTSPOT_LOGIN_URL',
     '',
-    (v) => v === '' || httpUrl(v),
+    (v) => v === '' || isHttpUrl(v),
     (v) => `must be an http:// or https:// address like http://wifi.shop/login (got "${v}")`,
   ),
   WIFI_NAME: check(

@@ -125,3 +125,15 @@ export function parseClockTime(value: unknown, field: string): number {
 export function formatClockTime(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
+
+/** An absolute http(s) address with a host and no user name or password in it. */
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password
+    );
+  } catch {
+    return false;
+  }
+}

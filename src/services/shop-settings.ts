@@ -11,7 +11,7 @@
 import type { AppConfig } from '../config/env';
 import { ValidationError, AppError } from '../domain/errors';
 import { ErrorCollector } from '../domain/error-collector';
-import { ipInCidrs, parseCidr } from '../domain/network';
+import { ipInCidrs, isHttpUrl, parseCidr } from '../domain/network';
 import { knownTimeZone } from './sites/validate';
 import type { SettingsService } from './types';
 import {
@@ -49,15 +49,7 @@ function text(v: unknown, field: string): string {
 /** An absolute http(s) address with a host and no user name or password in it. */
 function httpUrl(v: unknown, field: string, example: string): string {
   const s = text(v, field);
-  let ok = false;
-  try {
-    const u = new URL(s);
-    ok =
-      (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password;
-  } catch {
-    ok = false;
-  }
-  if (!ok || s.length > 200)
+  if (!isHttpUrl(s) || s.length > 200)
     throw ValidationError.invalid(
       field,
       v,
