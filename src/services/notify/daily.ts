@@ -4,7 +4,7 @@
  * Reports page of the same day agree.
  */
 import { localDate, startOfLocalDay } from '../report-calendar';
-import type { ReportService } from '../reports-types';
+import { salesTotal, type ReportService } from '../reports-types';
 import type { SiteService } from '../sites/types';
 import { dailySummary, type SiteSales, type Voice } from './messages';
 import type { NewMessage } from './types';
@@ -21,14 +21,7 @@ async function salesOf(
   siteId?: number,
 ): Promise<Omit<SiteSales, 'site'>> {
   const rows = await reports.sales({ from, to, by: 'day', siteId });
-  return rows.reduce(
-    (t, r) => ({
-      count: t.count + r.count,
-      charges: t.charges + (r.charges ?? 0),
-      amount: t.amount + r.amount,
-    }),
-    { count: 0, charges: 0, amount: 0 },
-  );
+  return salesTotal(rows);
 }
 
 /** The summary of the shop day `at` falls in, from its midnight until `at`. */

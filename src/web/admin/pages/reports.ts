@@ -11,6 +11,7 @@ import {
   type ReportPreset,
 } from '../../../services/report-calendar';
 import type { SalesRow } from '../../../services/types';
+import { salesTotal } from '../../../services/reports-types';
 import { FieldErrors, Formatters, page, query } from './common';
 import { salesChart, shortDay } from './series';
 import { pageSiteScope } from '../site-scope';
@@ -97,18 +98,6 @@ export function toCsv(rows: (string | number)[][]): string {
 }
 
 const pesos = (c: number) => (c / 100).toFixed(2);
-
-/** Vouchers sold, charges (plan upgrades) and the money of both, over a report's rows. */
-export function salesTotal(rows: SalesRow[]): { count: number; charges: number; amount: number } {
-  return rows.reduce(
-    (a, r) => ({
-      count: a.count + r.count,
-      charges: a.charges + (r.charges ?? 0),
-      amount: a.amount + r.amount,
-    }),
-    { count: 0, charges: 0, amount: 0 },
-  );
-}
 
 export function reportRoutes(ctx: WebContext): Router {
   const router = Router();
