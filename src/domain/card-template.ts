@@ -12,6 +12,11 @@ import { SHEET_LAYOUTS, type CardDesign, type SheetLayout } from './cards';
 export const PRICE_STYLES = ['big', 'line', 'none'] as const;
 export type PriceStyle = (typeof PRICE_STYLES)[number];
 
+/** The language of a card's fixed words ("WiFi:", "Password:", how to connect, online time). */
+export const CARD_LANGUAGES = ['en', 'fil'] as const;
+export type CardLanguage = (typeof CARD_LANGUAGES)[number];
+export const CARD_LANGUAGE_LABELS: Record<CardLanguage, string> = { en: 'English', fil: 'Filipino' };
+
 /** The facts a card may show besides the code (always printed) and a password (printed whenever a voucher has one). */
 export const CARD_FACTS = ['wifi', 'plan', 'validity', 'data', 'speed', 'hint'] as const;
 export type CardFact = (typeof CARD_FACTS)[number];
@@ -41,6 +46,8 @@ export interface CardTemplate {
   show: Record<CardFact, boolean>;
   /** The paper its prints open on; the print page can switch. */
   paper: SheetLayout;
+  /** The language of the card's fixed words; the shop's own wording (headline, last line) is printed as typed. */
+  language: CardLanguage;
 }
 
 export const HEADLINE_MAX = 40;
@@ -68,6 +75,7 @@ export const DEFAULT_CARD_TEMPLATE: CardTemplate = {
   price: 'big',
   show: ALL_FACTS,
   paper: 'a4',
+  language: 'en',
 };
 
 /** The two fixed designs cards printed with before templates (CARD_DESIGNS `compact` and `logo`). */
@@ -132,7 +140,18 @@ export function cardColours(t: CardTemplate, paper: SheetLayout): CardColours {
 }
 
 /** Stored and sent templates hold these keys only: a typo is named, not silently dropped. */
-const KEYS = ['headline', 'footer', 'accent', 'background', 'logo', 'qr', 'price', 'show', 'paper'] as const;
+const KEYS = [
+  'headline',
+  'footer',
+  'accent',
+  'background',
+  'logo',
+  'qr',
+  'price',
+  'show',
+  'paper',
+  'language',
+] as const;
 
 // C0 and C1 controls, line and paragraph separators: a card's line is one line of plain text.
 // eslint-disable-next-line no-control-regex
@@ -206,6 +225,7 @@ export function checkCardTemplate(input: unknown, base: CardTemplate = DEFAULT_C
     price: pick('price', (v) => oneOf(v, 'price', PRICE_STYLES, 'a price style'), base.price),
     show: facts(o.show, base.show, c),
     paper: pick('paper', (v) => oneOf(v, 'paper', SHEET_LAYOUTS, 'a paper'), base.paper),
+    language: pick('language', (v) => oneOf(v, 'language', CARD_LANGUAGES, 'a language'), base.language),
   };
   // The colours' contrast, once both are colours (every other problem is reported with it).
   const coloursRead = !c.errors.some((e) => ['accent', 'background', 'price'].includes(e.field));

@@ -16,6 +16,7 @@ import {
 import { cardLines, sheetGeometry, type CardLines, type SheetGeometry } from '../../domain/card-layout';
 import { cardColours, type CardColours, type CardTemplate } from '../../domain/card-template';
 import type { CardLinkTarget } from './card-link';
+import { translator, type Translator } from '../../i18n';
 import type { PrintableSheet, SheetCard } from './sheet';
 
 export interface SheetChoice {
@@ -58,6 +59,8 @@ export interface CardLook {
   wifi: string;
   hint: string;
   footer: string;
+  /** The card's fixed words in its language: the labels before the WiFi name and the password. */
+  words: { wifi: string; password: string };
   /** A4: the code under the QR code, the card's whole width (a long code). */
   codeWide: boolean;
   /** The CSS custom properties public/css/cards.css sizes and colours the cards with. */
@@ -65,11 +68,9 @@ export interface CardLook {
 }
 
 /** What the customer is told to do, by where the QR code leads (or without one). */
-function hintFor(target: CardLinkTarget, qr: boolean): string {
-  if (!qr) return 'Join the WiFi, then type the code on the login page.';
-  return target.kind === 'login'
-    ? 'Join the WiFi, then scan to go online.'
-    : 'Join the WiFi, then scan or type the code.';
+function hintFor(target: CardLinkTarget, qr: boolean, t: Translator['t']): string {
+  if (!qr) return t('card.hint_type');
+  return target.kind === 'login' ? t('card.hint_scan') : t('card.hint_scan_or_type');
 }
 
 export interface CardsInput {
@@ -86,7 +87,8 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
   const t = input.template;
   const headline = t.headline || (t.logo ? input.shop : '');
   const logo = t.logo ? input.logo : null;
-  const hint = hintFor(input.target, t.qr);
+  const { t: say } = translator(t.language);
+  const hint = hintFor(input.target, t.qr, say);
   const texts = {
     headline,
     logoImage: logo !== null,
@@ -107,6 +109,7 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
     wifi: input.wifi,
     hint,
     footer: t.footer,
+    words: { wifi: say('card.wifi'), password: say('card.password') },
     codeWide: geo.codeWide,
     style: styleOf(geo, colours, t.background !== '#ffffff' && layout === 'a4'),
   };
@@ -114,7 +117,10 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
     ...c,
     fontMm: codeFontSizeMm(c.printedCode.length, geo.codeWidth, geo.codeMaxFont),
     plan: [t.show.plan ? c.profile : '', t.price === 'line' ? c.price : ''].filter(Boolean).join(' · '),
-    facts: [t.show.validity ? c.validity : '', t.show.data && c.data ? `${c.data} data` : '']
+    facts: [
+      t.show.validity ? c.validity : '',
+      t.show.data && c.data ? say('card.data', { size: c.data }) : '',
+    ]
       .filter(Boolean)
       .join(' · '),
   }));

@@ -21,6 +21,8 @@ import type { BatchView, ProfileService, SettingsService, VoucherService, Vouche
 import { cardLink, type CardLinkTarget } from './card-link';
 import { DEFAULT_SITE_ID, type SiteService } from '../sites/types';
 import { shopName } from '../settings';
+import { translator } from '../../i18n';
+import type { CardLanguage } from '../../domain/card-template';
 
 export interface SheetCard {
   code: string;
@@ -38,17 +40,30 @@ export interface SheetCard {
   link: string;
 }
 
-export function sheetCard(v: VoucherView, profile: Profile, target: CardLinkTarget): SheetCard {
+/**
+ * A plan's time as the card prints it, in the card's language: online time (it counts only while the phone is
+ * online) says so, and that it can pause (src/domain/self-service.ts pauseRefusal: every timed uptime plan can).
+ */
+export function cardValidity(v: Pick<VoucherView, 'staff'>, profile: Profile, lang: CardLanguage): string {
+  const t = translator(lang).t;
+  if (v.staff || profile.validitySeconds === null) return t('card.unlimited');
+  const time = formatDurationHuman(profile.validitySeconds);
+  return profile.timeMode === 'uptime' ? t('card.online_time', { time }) : time;
+}
+
+export function sheetCard(
+  v: VoucherView,
+  profile: Profile,
+  target: CardLinkTarget,
+  lang: CardLanguage = 'en',
+): SheetCard {
   return {
     code: v.code,
     printedCode: formatCodeForPrint(v.code),
     password: v.password || null,
     profile: v.profile,
     price: v.staff && v.price === 0 ? 'STAFF' : formatMoney(v.price),
-    validity:
-      v.staff || profile.validitySeconds === null
-        ? 'Unlimited'
-        : formatDurationHuman(profile.validitySeconds),
+    validity: cardValidity(v, profile, lang),
     speed: speedLine(formatRateHuman(v.rateDown), formatRateHuman(v.rateUp)),
     data: profile.dataCapBytes ? formatBytes(profile.dataCapBytes) : null,
     link: cardLink(target, v.code, v.password),
@@ -93,11 +108,19 @@ export interface PrintableSheet {
   part: { from: number; to: number; chosen: number; size: number };
 }
 
-/** The shop's name and (safe) logo as printed sheets and the portal show them. */
+/**
+ * The shop's name and (safe) logo as printed sheets and the portal show them. Until the owner names the shop
+ * (Settings → Shop and vouchers), the WiFi name they gave is the name customers know it by, not "PisoNet".
+ */
 export async function shopBranding(
   settings: SettingsService,
+  wifiName = '',
 ): Promise<{ shop: string; logo: string | null }> {
-  const [shop, logo] = await Promise.all([shopName(settings), settings.get<unknown>('shop.logo', null)]);
+  const [named, logo] = await Promise.all([
+    settings.get<string | null>('shop.name', null),
+    settings.get<unknown>('shop.logo', null),
+  ]);
+  const shop = named || wifiName || (await shopName(settings));
   return { shop, logo: safeLogo(logo) };
 }
 
@@ -136,11 +159,11 @@ export async function buildSheet(
   const look = await services.cards.forBatch(batchId, design);
   const cards = await Promise.all(
     part.map(async (v) => {
-      const card = sheetCard(v, profile.profile, opts.target);
+      const card = sheetCard(v, profile.profile, opts.target, look.template.language);
       return { ...card, qr: look.template.qr ? await qrSvg(card.link) : '' };
     }),
   );
-  const branding = await shopBranding(services.settings);
+  const branding = await shopBranding(services.settings, opts.wifiName);
   // A branch's batch prints the branch's WiFi name when it has its own (a roaming batch: the shop's).
   const siteWifi =
     batch.site && !batch.roaming && batch.site.id !== DEFAULT_SITE_ID

@@ -137,7 +137,7 @@ export function portalRouter(ctx: WebContext): Router {
   const r = Router();
   const { services } = ctx;
   // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
-  const branding = () => shopBranding(services.settings);
+  const branding = () => shopBranding(services.settings, ctx.config.wifiName);
 
   async function renderLogin(
     req: Request,

@@ -118,6 +118,8 @@ export interface PlanView {
   speed: string;
   data: string;
   devices: number;
+  /** A shared plan's note (up to N devices share its speed), '' when not shared. */
+  shared: string;
 }
 
 /** What a customer can buy: the active (not archived) profiles, cheapest first. */
@@ -129,6 +131,7 @@ export function planViews(profiles: readonly ProfileRecord[], t: Translator): Pl
     .map((r) => {
       const p = r.profile;
       const span = p.validitySeconds === null ? null : formatDurationHuman(p.validitySeconds);
+      const shared = p.contentionRatio !== undefined && p.contentionRatio > 1;
       return {
         name: r.name,
         description: p.description ?? '',
@@ -139,7 +142,12 @@ export function planViews(profiles: readonly ProfileRecord[], t: Translator): Pl
             : p.timeMode === 'uptime'
               ? t.t('plans.online_time', { time: span })
               : span,
-        speed: t.t('plans.speed_value', { down: formatRateHuman(p.rateDown), up: formatRateHuman(p.rateUp) }),
+        speed: t.t(shared ? 'plans.speed_shared' : 'plans.speed_value', {
+          down: formatRateHuman(p.rateDown),
+          up: formatRateHuman(p.rateUp),
+        }),
+        // A shared plan (1:N): its speed is split among up to N busy devices, so the page says so.
+        shared: shared ? t.t('plans.shared', { n: p.contentionRatio! }) : '',
         data:
           p.dataCapBytes !== undefined
             ? t.t('plans.data_cap', { size: formatBytes(p.dataCapBytes) })

@@ -7,7 +7,14 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
-import { CARD_FACT_LABELS, CARD_FACTS, PRICE_STYLES, type CardTemplate } from '../../../domain/card-template';
+import {
+  CARD_FACT_LABELS,
+  CARD_FACTS,
+  CARD_LANGUAGE_LABELS,
+  CARD_LANGUAGES,
+  PRICE_STYLES,
+  type CardTemplate,
+} from '../../../domain/card-template';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS } from '../../../domain/cards';
 import { CODE_ALPHABETS, type CodeAlphabet } from '../../../domain/codes';
 import { storedCodeStyle } from '../../../services/vouchers/code-style';
@@ -71,6 +78,7 @@ function templateInput(source: Record<string, unknown>): Record<string, unknown>
     qr: on('qr'),
     price: field(source, 'price'),
     paper: field(source, 'paper'),
+    language: field(source, 'language') || undefined,
     show: Object.fromEntries(CARD_FACTS.map((f) => [f, on(`show_${f}`)])),
   };
 }
@@ -84,6 +92,7 @@ function formValues(t: CardTemplate): Record<string, string> {
     background: t.background,
     price: t.price,
     paper: t.paper,
+    language: t.language,
   };
   if (t.logo) out.logo = 'on';
   if (t.qr) out.qr = 'on';
@@ -94,7 +103,8 @@ function formValues(t: CardTemplate): Record<string, string> {
 /** The form as the owner left it, to show again after a preview or a refusal. */
 function typedValues(body: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of ['headline', 'footer', 'accent', 'background', 'price', 'paper']) out[k] = field(body, k);
+  for (const k of ['headline', 'footer', 'accent', 'background', 'price', 'paper', 'language'])
+    out[k] = field(body, k);
   for (const k of ['logo', 'qr', ...CARD_FACTS.map((f) => `show_${f}`)])
     if (field(body, k) === 'on') out[k] = 'on';
   return out;
@@ -120,7 +130,7 @@ export function cardDesignRoutes(ctx: WebContext): Router {
     const [profile, target, branding, style] = await Promise.all([
       sampleProfile(scope, resolved.profile),
       cardLinkTarget(ctx, portalBase(ctx, req)),
-      shopBranding(services.settings),
+      shopBranding(services.settings, ctx.config.wifiName),
       storedCodeStyle(services.settings),
     ]);
     const plan = profile?.profile ?? SAMPLE_PLAN;
@@ -134,7 +144,7 @@ export function cardDesignRoutes(ctx: WebContext): Router {
       rateUp: plan.rateUp,
       rateDown: plan.rateDown,
     } as VoucherView;
-    const card = sheetCard(sample, plan, target);
+    const card = sheetCard(sample, plan, target, template.language);
     const layout = template.paper;
     const drawn = cardLook(
       {
@@ -174,7 +184,7 @@ export function cardDesignRoutes(ctx: WebContext): Router {
       services.cards.resolve(scope),
       services.cards.overview(),
       services.profiles.list(),
-      shopBranding(services.settings),
+      shopBranding(services.settings, ctx.config.wifiName),
     ]);
     const values = typed?.values ?? formValues(own ?? resolved.template);
     // The typed design when it passes (a preview), else the one saved.
@@ -213,6 +223,7 @@ export function cardDesignRoutes(ctx: WebContext): Router {
         facts: CARD_FACTS.map((f) => ({ name: `show_${f}`, label: CARD_FACT_LABELS[f] })),
         priceStyles: PRICE_STYLES.map((p) => ({ value: p, label: PRICE_LABELS[p] })),
         papers: SHEET_LAYOUTS.map((l) => ({ value: l, label: SHEET_LAYOUT_LABELS[l] })),
+        languages: CARD_LANGUAGES.map((l) => ({ value: l, label: CARD_LANGUAGE_LABELS[l] })),
         scripts: ['/public/js/admin-card-design.js'],
       },
       status,
