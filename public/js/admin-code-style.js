@@ -9,8 +9,9 @@
     var names = JSON.parse(box.getAttribute('data-names') || '{}');
     var form = box.closest('form');
     var figures = box.querySelector('[data-figures]');
+    var verdict = box.querySelector('[data-verdict]');
     var problem = box.querySelector('[data-figures-problem]');
-    if (!form || !figures || !problem) return;
+    if (!form || !figures || !problem || !verdict) return;
     var params = {
       alphabet: names.alphabet,
       length: names.length,
@@ -36,7 +37,10 @@
       if (lengthField) lengthField.disabled = value(names.passwordAlphabet) === 'same';
     }
 
-    function show(summary, why) {
+    // The verdict in the shop's words (the live region); the figures with bits behind "The figures".
+    function show(said, summary, why) {
+      verdict.textContent = said;
+      verdict.classList.toggle('weak', Boolean(why));
       figures.textContent = summary;
       problem.textContent = why || '';
       problem.hidden = !why;
@@ -78,9 +82,10 @@
         .then(function (body) {
           if (mine !== asked) return; // a later change is on its way
           markFields(body.success ? {} : body.fields || {});
-          if (body.success) return show(body.summary, body.problem);
+          if (body.success) return show(body.verdict, body.summary, body.problem);
           show(
             'Correct the fields above to see how hard these codes are to guess.',
+            '',
             body.fields ? '' : body.error,
           );
         })

@@ -169,6 +169,18 @@ export function strengthSummary(style: CodeStyle): string {
   );
 }
 
+/**
+ * The style's strength in a shop's words, without bits or counts (those are strengthSummary's): strong when it
+ * meets the floor, else too weak, with the time a guesser at the portal needs.
+ */
+export function strengthVerdict(style: CodeStyle): string {
+  const s = styleStrength(style);
+  const time = formatGuessTime(s.seconds);
+  return s.meetsFloor
+    ? `Strong: someone typing guesses at the portal would need ${time} for even a small chance of hitting one of your codes.`
+    : `Too weak: someone typing guesses at the portal could hit one of your codes within ${time}.`;
+}
+
 /** Why a style is below the floor, with what would do (the field error); null when it meets it. */
 export function guessFloorProblem(style: CodeStyle): string | null {
   const s = styleStrength(style);
@@ -199,6 +211,8 @@ export interface StyleFigures extends StyleStrength {
   possibleText: string;
   /** strengthSummary. */
   summary: string;
+  /** strengthVerdict. */
+  verdict: string;
   /** guessFloorProblem: null when the style may be used. */
   problem: string | null;
   /** The shortest code of this alphabet (with this password) that meets the floor. */
@@ -213,6 +227,7 @@ export function styleFigures(style: CodeStyle): StyleFigures {
     description: describeStyle(style),
     possibleText: formatCount(s.possible),
     summary: strengthSummary(style),
+    verdict: strengthVerdict(style),
     problem: guessFloorProblem(style),
     minLength: minimumLength(style.alphabet, style.password),
   };

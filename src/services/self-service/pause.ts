@@ -9,6 +9,7 @@
  */
 import { pauseEndsAt, pauseRefusal, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
 import { voucherTiming } from '../../domain/vouchers';
+import { formatDurationHuman } from '../../domain/durations';
 import { AppError, type RouterError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
 import { siteOf, type ServiceDeps } from '../deps';
@@ -109,7 +110,7 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
   await recordEvent(db, clock, {
     voucherId: v.row.id,
     kind: 'pause',
-    message: `Paused by ${mac} with ${left ?? 0}s left${online.length > 1 ? ` (${online.length} devices logged out)` : ''}`,
+    message: `Paused by ${mac} with ${formatDurationHuman(left ?? 0)} left${online.length > 1 ? ` (${online.length} devices logged out)` : ''}`,
     // The devices that were online: Resume logs them all back in.
     data: { mac, remainingSeconds: left, devices: online },
   });

@@ -42,8 +42,13 @@ export async function voucherDetail(
   const charges = await chargesOf(db, row.id);
   const bought = charges.filter((c) => c.kind === OVERAGE);
   const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
+  // A code consumed as a top-up: its time and data went to another voucher, which is what its page says.
+  const into = row.topped_up_into
+    ? ((await db('vouchers').where({ id: row.topped_up_into }).first('code')) as { code: string } | undefined)
+    : undefined;
   return {
     ...view,
+    toppedUpInto: into ? { code: into.code, at: row.ended_at == null ? null : Number(row.ended_at) } : null,
     devices: await devicesOf(db, row.id),
     events: events.map((e) => ({
       id: e.id,

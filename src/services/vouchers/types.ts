@@ -113,6 +113,8 @@ export interface VoucherDetail extends VoucherView {
   overageBought: { bytes: number; amount: number; count: number };
   /** Charges and credits kept on it (plan changes, extra data), newest first. */
   charges: VoucherCharge[];
+  /** Used as a top-up: the code of the voucher its time and data were added to, and when; else null. */
+  toppedUpInto: { code: string; at: number | null } | null;
 }
 
 /** Extra data sold at the counter: the voucher after it, the charge, and whether its router took it at once. */

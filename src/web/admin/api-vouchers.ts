@@ -32,6 +32,7 @@ export function codeStyleJson(f: StyleFigures) {
     possible_text: f.possibleText,
     seconds_to_one_percent: Math.round(f.seconds),
     summary: f.summary,
+    verdict: f.verdict,
     meets_floor: f.meetsFloor,
     problem: f.problem,
     min_length: f.minLength,

@@ -4,7 +4,7 @@
  */
 import { activityGroup, ACTIVITY_LABELS } from '../../domain/activity';
 import { formatShopTime } from '../../domain/clock';
-import { formatMoney } from '../../domain/units';
+import { formatDurationHuman, formatMoney } from '../../domain/units';
 import { addDays, localDate, startOfLocalDay } from '../../services/report-calendar';
 import type { EventView, SalesRow } from '../../services/types';
 import { salesTotal } from '../../services/reports-types';
@@ -145,9 +145,20 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
 /** The most rows the feed holds and one request returns. */
 export const FEED_LIMIT = 50;
 
+/** Events written before durations were, "with 21572s left", as a person reads them: "with 5h 59m left". */
+function readableSeconds(message: string): string {
+  return message.replace(/\b(\d+)s left\b/g, (_m, n: string) => `${formatDurationHuman(Number(n))} left`);
+}
+
 export function feedItems(events: EventView[], tz: string, now: number): FeedItem[] {
   return events.map((e) => {
     const group = activityGroup(e.kind);
-    return { ...e, group, label: ACTIVITY_LABELS[group], time: formatShopTime(e.ts, tz, now) };
+    return {
+      ...e,
+      group,
+      label: ACTIVITY_LABELS[group],
+      time: formatShopTime(e.ts, tz, now),
+      message: readableSeconds(e.message),
+    };
   });
 }

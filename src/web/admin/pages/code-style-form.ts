@@ -53,6 +53,8 @@ export function styleValues(style: CodeStyle, names: StyleFieldNames): Record<st
 export interface FiguresView {
   /** strengthSummary, or null when the fields cannot be read (their own errors say why). */
   summary: string | null;
+  /** strengthVerdict: strong or too weak, in a shop's words; null with the summary. */
+  verdict: string | null;
   /** Below the floor: why, and what would do. */
   problem: string | null;
 }
@@ -64,10 +66,10 @@ export async function figuresView(
 ): Promise<FiguresView> {
   try {
     const f = await codeStyleFigures(settings, input);
-    return { summary: f.summary, problem: f.problem };
+    return { summary: f.summary, verdict: f.verdict, problem: f.problem };
   } catch (err) {
     formFailure(err); // rethrows anything that is not a field error
-    return { summary: null, problem: null };
+    return { summary: null, verdict: null, problem: null };
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type ShopSettingsView,
 } from '../../../services/shop-settings';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+import { timeZoneChoices } from './time-zones';
 
 const LABELS: Record<ShopSettingField, string> = {
   tz: 'time zone',
@@ -37,7 +38,7 @@ export function shopFormValues(view: ShopSettingsView): Record<string, string> {
 export function shopFormFacts(view: ShopSettingsView, yourAddress: string | null) {
   const env = view.env;
   return {
-    tzZones: Intl.supportedValuesOf('timeZone'),
+    tzZones: timeZoneChoices(),
     yourAddress: yourAddress?.replace(/^::ffff:/, '') ?? null,
     overridden: view.overridden,
     env: {
