@@ -38,6 +38,12 @@ export interface SheetTexts {
   password: boolean;
   /** The plan has a data allowance to print. */
   data: boolean;
+  /**
+   * The longest plan line: A4's "plan · time · data" (`meta`), a roll's "time · data" (`facts`). An online-time
+   * plan's "3h online time, can pause" is long, so these lines wrap to two when they must (never cut off).
+   */
+  meta?: string;
+  facts?: string;
 }
 
 export function cardLines(
@@ -156,6 +162,8 @@ export interface SheetGeometry {
   sizes: PaperSizes;
   /** Lines the header and the footer wrap to (the CSS clamps them there). */
   headlineLines: number;
+  /** Lines the plan's time and data wrap to: A4's shared plan line (1 to 3), a roll's own line (1 or 2). */
+  metaLines: number;
   footerLines: number;
   hintLines: number;
 }
@@ -206,6 +214,8 @@ function measure(layout: SheetLayout, t: CardTemplate, texts: SheetTexts) {
   const footerLines = wrappedLines(t.footer, s.base, inner, FOOTER_MAX_LINES, true);
   // A4: the hint runs under the text and the QR code, the card's whole width; on a roll, under the QR code.
   const hintLines = wrappedLines(texts.hint, s.hint, a4 ? inner : textWidth, 2);
+  // A4 joins the plan, its time and its data beside the QR code: up to three lines; a roll, time and data: two.
+  const metaLines = wrappedLines((a4 ? texts.meta : texts.facts) ?? '', s.base, textWidth, a4 ? 3 : 2);
   const heights = {
     band: !lines.band
       ? 0
@@ -218,15 +228,15 @@ function measure(layout: SheetLayout, t: CardTemplate, texts: SheetTexts) {
     wifi: lines.wifi ? small : 0,
     code: codeFontSizeMm(texts.longestCode, codeWidth, s.codeMax) * 1.2,
     password: lines.password ? s.password * 1.2 : 0,
-    // A4: the plan and its time and data share one line.
-    plan: lines.plan || (a4 && lines.facts) ? small : 0,
-    facts: !a4 && lines.facts ? small : 0,
+    // A4: the plan and its time and data share a line (two when they must).
+    plan: lines.plan || (a4 && lines.facts) ? small * (a4 ? metaLines : 1) : 0,
+    facts: !a4 && lines.facts ? small * metaLines : 0,
     speed: lines.speed ? small : 0,
     hint: lines.hint ? hintLines * s.hint * 1.2 : 0,
     footer: lines.footer ? footerLines * small : 0,
   };
   const common = { cardWidth, padX, textWidth, codeWidth, codeWide, codeMaxFont: s.codeMax, qr, sizes: s };
-  return { ...common, heights, headlineLines, footerLines, hintLines };
+  return { ...common, heights, headlineLines, footerLines, hintLines, metaLines };
 }
 
 /** Heights stacked one under the other with the paper's gap between them. */

@@ -89,6 +89,20 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
   const logo = t.logo ? input.logo : null;
   const { t: say } = translator(t.language);
   const hint = hintFor(input.target, t.qr, say);
+  const words = input.cards.map((c) => {
+    const plan = [t.show.plan ? c.profile : '', t.price === 'line' ? c.price : '']
+      .filter(Boolean)
+      .join(' · ');
+    const facts = [
+      t.show.validity ? c.validity : '',
+      t.show.data && c.data ? say('card.data', { size: c.data }) : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    return { plan, facts, meta: [plan, facts].filter(Boolean).join(' · ') };
+  });
+  const longest = (k: 'meta' | 'facts') =>
+    words.map((w) => w[k]).reduce((a, b) => (b.length > a.length ? b : a), '');
   const texts = {
     headline,
     logoImage: logo !== null,
@@ -97,6 +111,8 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
     longestCode: Math.max(1, ...input.cards.map((c) => c.printedCode.length)),
     password: input.cards.some((c) => c.password !== null),
     data: input.cards.some((c) => c.data !== null),
+    meta: longest('meta'),
+    facts: longest('facts'),
   };
   const geo = sheetGeometry(layout, t, texts);
   const colours = cardColours(t, layout);
@@ -113,16 +129,11 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
     codeWide: geo.codeWide,
     style: styleOf(geo, colours, t.background !== '#ffffff' && layout === 'a4'),
   };
-  const cards = input.cards.map((c) => ({
+  const cards = input.cards.map((c, i) => ({
     ...c,
     fontMm: codeFontSizeMm(c.printedCode.length, geo.codeWidth, geo.codeMaxFont),
-    plan: [t.show.plan ? c.profile : '', t.price === 'line' ? c.price : ''].filter(Boolean).join(' · '),
-    facts: [
-      t.show.validity ? c.validity : '',
-      t.show.data && c.data ? say('card.data', { size: c.data }) : '',
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    plan: words[i].plan,
+    facts: words[i].facts,
   }));
   return { look, geo, cards };
 }
@@ -153,6 +164,7 @@ function styleOf(geo: SheetGeometry, colours: CardColours, qrBox: boolean): stri
     '--headline-lines': String(geo.headlineLines),
     '--footer-lines': String(geo.footerLines),
     '--hint-lines': String(geo.hintLines),
+    '--meta-lines': String(geo.metaLines),
     '--accent': colours.accent,
     '--bg': colours.background,
     '--ink': colours.ink,
