@@ -8,10 +8,21 @@ import { launchChromium, loginAdmin } from '../helpers/browser';
 import { addDevice, makeVouchers } from '../portal/helpers';
 import { makeVendo } from '../vendos/helpers';
 import { advance } from '../usage/helpers';
+import { SYSTEM } from '../../src/services/types';
 import { axeProblems, DESKTOP, PHONE, screenshot, sidewaysOverflow } from '../web/page-checks';
 
 const PROFILES = [
   { name: 'BASIC', price: 5, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M' },
+  {
+    name: 'GAMER',
+    price: 30,
+    validity: '3h',
+    users: 1,
+    rate_up: '2M',
+    rate_down: '4M',
+    time_mode: 'uptime',
+    data_cap: '1G',
+  },
   {
     name: 'ONLINE6',
     price: 30,
@@ -142,4 +153,27 @@ test("the coin window: Done is the window's primary action, not another coin", a
     await screenshot(phone, `vendo-window-${label}`);
   }
   await phone.close();
+}, 60000);
+
+test('a printed online-time card shows its whole plan line, in English and Filipino, on A4 and a roll', async () => {
+  const out = await h.core!.services.vouchers.generate({ profile: 'GAMER', count: 3 }, SYSTEM);
+  for (const language of ['en', 'fil']) {
+    await h.core!.services.cards.save({ kind: 'shop' }, { language }, SYSTEM);
+    for (const format of ['a4', 'thermal58']) {
+      await page.goto(`${h.app!.url}/admin/vouchers/batches/${out.batchId}/print?format=${format}`);
+      const lines = await page
+        .locator('.card .meta.wrap')
+        .evaluateAll((els) =>
+          els.map((e) => ({ text: e.textContent, cut: e.scrollHeight > e.clientHeight + 1 })),
+        );
+      expect(lines.length).toBe(3);
+      for (const l of lines) {
+        expect(l.cut).toBe(false);
+        expect(l.text).toMatch(
+          language === 'en' ? /3h online time, can pause/ : /3h na online, puwedeng i-pause/,
+        );
+      }
+    }
+  }
+  await h.core!.services.cards.save({ kind: 'shop' }, { language: 'en' }, SYSTEM);
 }, 60000);
