@@ -3,7 +3,13 @@
  * dashboard's), on the same services.
  */
 import fs from 'node:fs';
-import { CARD_FACTS, PRICE_STYLES, type CardFact, type CardTemplate } from '../../src/domain/card-template';
+import {
+  CARD_FACTS,
+  CARD_LANGUAGES,
+  PRICE_STYLES,
+  type CardFact,
+  type CardTemplate,
+} from '../../src/domain/card-template';
 import { parseSheetLayout, QUICK_PRINT_MAX, SHEET_LAYOUTS } from '../../src/domain/cards';
 import { ValidationError } from '../../src/domain/errors';
 import { parseJsonText } from '../../src/domain/json-text';
@@ -44,6 +50,7 @@ function describe(t: CardTemplate): string {
     ['QR code', t.qr ? 'on' : 'off'],
     ['Shows', CARD_FACTS.filter((f) => t.show[f]).join(', ') || '—'],
     ['Paper', t.paper],
+    ['Language', t.language === 'fil' ? 'Filipino (fil)' : 'English (en)'],
   ]);
 }
 
@@ -81,10 +88,11 @@ const show: CommandDef = {
 const SET = `Usage: pisonet cards set [--profile NAME | --batch ID] [--headline TEXT] [--footer TEXT]
                          [--accent #RRGGBB] [--background #RRGGBB] [--price ${PRICE_STYLES.join('|')}]
                          [--paper ${SHEET_LAYOUTS.join('|')}] [--logo on|off] [--qr on|off]
-                         [--show FACTS] [--hide FACTS] [--file FILE] [--json]
+                         [--language ${CARD_LANGUAGES.join('|')}] [--show FACTS] [--hide FACTS] [--file FILE] [--json]
 
 Changes a card design; what is left out keeps its value (a profile's or a batch's first design starts from
 the one it printed with). ${SCOPE} FACTS: a comma list of ${CARD_FACTS.join(', ')}.
+--language: the card's printed words ("WiFi:", "Password:", how to connect, online time) in English or Filipino.
 --file reads a design as JSON (the shape \`cards show --json\` prints under "template"; - for stdin).
 Every problem is reported at once and nothing is saved; the change is audited.`;
 
@@ -123,6 +131,7 @@ const set: CommandDef = {
         background: { type: 'string' },
         price: { type: 'string' },
         paper: { type: 'string' },
+        language: { type: 'string' },
         logo: { type: 'string' },
         qr: { type: 'string' },
         show: { type: 'string' },
@@ -142,7 +151,7 @@ const set: CommandDef = {
           ) as Record<string, unknown>)
         : {};
     const change: Record<string, unknown> = { ...fromFile };
-    for (const k of ['headline', 'footer', 'accent', 'background', 'price', 'paper'] as const)
+    for (const k of ['headline', 'footer', 'accent', 'background', 'price', 'paper', 'language'] as const)
       if (typeof values[k] === 'string') change[k] = values[k];
     for (const k of ['logo', 'qr'] as const) {
       const v = onOff(values[k], k);

@@ -2,6 +2,7 @@ import { createHarness, Harness } from '../helpers/harness';
 import { AUTH } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
 import { renderSheet } from '../../cli/lib/sheet';
+import { runCli } from '../cli/helpers';
 
 /** What a printed card says of its plan, in the card's language, and whose name it carries. */
 const PROFILES = [
@@ -95,5 +96,15 @@ describe('printed card words', () => {
     await h.core!.services.settings.set('shop.name', 'Rosa Store', SYSTEM);
     expect(await print(out.batchId)).toContain('Rosa Store');
     expect(await (await fetch(`${h.app!.url}/portal`)).text()).toMatch(/class="shop">[^<]*Rosa Store/);
+  });
+
+  it('the terminal sets and shows the card language, and refuses one it does not have', async () => {
+    const set = await runCli(h, ['cards', 'set', '--language', 'fil']);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/Language:\s+Filipino \(fil\)/);
+    expect((await h.core!.services.cards.resolve({ kind: 'shop' })).template.language).toBe('fil');
+    const bad = await runCli(h, ['cards', 'set', '--language', 'de']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/language: "de" is not a language; use one of en, fil/);
   });
 });
