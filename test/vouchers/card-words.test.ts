@@ -106,5 +106,5 @@ describe('printed card words', () => {
     const bad = await runCli(h, ['cards', 'set', '--language', 'de']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/language: "de" is not a language; use one of en, fil/);
-  });
+  }, 120000);
 });
