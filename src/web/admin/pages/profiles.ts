@@ -2,7 +2,8 @@ import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
 import { actorOf, flash, formFailure, page } from './common';
 import { formToProfileJson, inputForField, profileJsonToForm, PROFILE_FIELDS } from './profile-form';
-import { formatDurationHuman } from '../../../domain/units';
+import { formatBytes, formatDurationHuman, formatMoney } from '../../../domain/units';
+import type { Profile } from '../../../domain/profile-types';
 import { MAX_PAUSE_SECONDS, MAX_PAUSES_PER_DAY, MIN_PAUSE_SECONDS } from '../../../domain/self-service';
 import { pageSiteScope, siteOptions } from '../site-scope';
 
@@ -17,6 +18,36 @@ const SELF_BOUNDS = {
 
 const GROUP_KEYS = ['fup', 'burst', 'offpeak', 'profile'];
 
+/** What makes a plan special, as the list's Extras tags: the words on the tag and a longer title. */
+export function planExtras(p: Profile): { text: string; title: string }[] {
+  const out: { text: string; title: string }[] = [];
+  if (p.contentionRatio !== undefined && p.contentionRatio > 1)
+    out.push({
+      text: `shared 1:${p.contentionRatio}`,
+      title: `Up to ${p.contentionRatio} devices share one plan speed`,
+    });
+  if (p.priority !== undefined)
+    out.push({
+      text: `priority ${p.priority}`,
+      title: `Router queue priority ${p.priority} (1 first, 8 last)`,
+    });
+  if (p.burst) out.push({ text: 'burst', title: 'Short bursts above the speed' });
+  if (p.offpeak)
+    out.push({ text: 'off-peak', title: `Off-peak hours${p.offpeak.unlimited ? ': data is free' : ''}` });
+  if (p.overage)
+    out.push({
+      text: `extra data ${formatBytes(p.overage.bytes)} for ${formatMoney(p.overage.price)}`,
+      title: 'A customer at the data cap may buy more data',
+    });
+  // Every timed online-time plan can pause (pauseRefusal); the profile may limit how often and how long.
+  if (p.timeMode === 'uptime' && p.validitySeconds !== null)
+    out.push({
+      text: `pause${p.pausesPerDay !== undefined ? ` ${p.pausesPerDay}×/day` : ''}`,
+      title: `Customers may pause their time${p.pauseMaxSeconds !== undefined ? `, up to ${formatDurationHuman(p.pauseMaxSeconds)} a pause` : ''}`,
+    });
+  return out;
+}
+
 /** Profiles: list, create and edit, with field messages from the same validation as profiles.json. */
 export function profileRoutes(ctx: WebContext): Router {
   const router = Router();
@@ -27,7 +58,7 @@ export function profileRoutes(ctx: WebContext): Router {
     const siteScope = await pageSiteScope(ctx, req);
     const list = await profiles.list({ includeArchived: true, siteId: siteScope.siteId });
     page(res, 'profiles/index', 'profiles', 'Profiles', {
-      list,
+      list: list.map((r) => ({ ...r, extras: planExtras(r.profile) })),
       siteScope,
       // The Site column when there is more than one site, or a profile still names one.
       showSites: siteScope.choices.length > 1 || list.some((r) => r.site !== null),
