@@ -101,7 +101,7 @@ describe('paying online: starting a checkout from the portal (fake PayMongo on l
       }),
     });
     expect(direct.status).toBe(400);
-    expect((await direct.json()).errors[0]).toMatchObject({ code: 'parameter_below_minimum' });
+    expect(((await direct.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ code: 'parameter_below_minimum' });
   });
 
   it('a wrong key: PayMongo answers 401, the customer is told, no sale', async () => {

@@ -12,6 +12,7 @@ import type { PaymentView } from '../../services/payments';
 import type { WebContext } from '../context';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { portalSiteId } from './portal-site';
+import { rememberDevice } from './device-proof';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
@@ -124,6 +125,11 @@ export function payPortalRoutes(ctx: WebContext): Router {
     const p = await payments.returned(ref);
     if (!p) return res.redirect(303, '/portal');
     const row = await payments.device(ref);
+    // Logged in for its device as a typed code is: this browser may see that device's status (as after a redeem).
+    if (row && p.state === 'paid' && p.onlineAt !== null) {
+      const secure = ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
+      rememberDevice(res, ctx.deviceSecret ?? '', row.mac, secure);
+    }
     back(res, '/portal/status', {
       mac: row?.mac ?? '',
       ip: row?.ip ?? '',
