@@ -63,7 +63,9 @@ export function readPaymentsEnv(env: NodeJS.ProcessEnv, problems: string[]): Pay
 export function describePaymentsConfig(p: PaymentsConfig): Record<string, string> {
   const mask = (v?: string) => (v ? '********' : '(not set)');
   return {
-    PAYMONGO_SECRET_KEY: p.secretKey ? `${p.secretKey.slice(0, 8)}********` : '(not set: online payments off)',
+    PAYMONGO_SECRET_KEY: p.secretKey
+      ? `${p.secretKey.slice(0, 8)}********`
+      : '(not set: online payments off)',
     PAYMONGO_WEBHOOK_SECRET: mask(p.webhookSecret),
     PAYMONGO_API_URL: p.apiUrl,
     PAYMONGO_METHODS: p.methods.join(','),

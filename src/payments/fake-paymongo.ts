@@ -20,7 +20,14 @@ export interface FakeSession {
   methods: string[];
   successUrl: string;
   cancelUrl: string;
-  payments: { id: string; status: string; amount: number; currency: string; livemode: boolean; method: string }[];
+  payments: {
+    id: string;
+    status: string;
+    amount: number;
+    currency: string;
+    livemode: boolean;
+    method: string;
+  }[];
   createdAt: number;
 }
 
@@ -109,7 +116,10 @@ export class FakePaymongo {
   }
 
   /** The customer pays: a payment of `amount` (the line items' total unless given) is added to the session. */
-  pay(id: string, o: { method?: string; amount?: number; currency?: string; livemode?: boolean; status?: string } = {}) {
+  pay(
+    id: string,
+    o: { method?: string; amount?: number; currency?: string; livemode?: boolean; status?: string } = {},
+  ) {
     const s = this.sessions.get(id);
     if (!s) throw new Error(`no session ${id}`);
     s.payments.push({
@@ -123,7 +133,11 @@ export class FakePaymongo {
   }
 
   /** A webhook event as PayMongo sends it, with its signature header (`at` in ms). */
-  event(id: string, type = 'checkout_session.payment.paid', at = this.now()): { body: string; signature: string } {
+  event(
+    id: string,
+    type = 'checkout_session.payment.paid',
+    at = this.now(),
+  ): { body: string; signature: string } {
     const s = this.sessions.get(id);
     const secs = Math.floor(at / 1000);
     const body = JSON.stringify({
@@ -192,7 +206,12 @@ export class FakePaymongo {
     } catch {
       return this.error(res, 400, 'parameter_invalid', 'The request body is not valid JSON.');
     }
-    this.requests.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization, body });
+    this.requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      authorization: req.headers.authorization,
+      body,
+    });
     if (this.mode === 'error') return this.error(res, 500, 'internal_server_error', 'Something went wrong.');
     if (!this.authorised(req))
       return this.error(res, 401, 'api_key_invalid', 'API key is invalid or missing. Use your secret key.');
@@ -208,10 +227,8 @@ export class FakePaymongo {
   }
 
   private create(res: http.ServerResponse, body: unknown): void {
-    const a = ((body as { data?: { attributes?: Record<string, unknown> } })?.data?.attributes ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const a = ((body as { data?: { attributes?: Record<string, unknown> } })?.data?.attributes ??
+      {}) as Record<string, unknown>;
     const items = a.line_items;
     if (!Array.isArray(items) || items.length === 0)
       return this.error(res, 400, 'parameter_required', 'line_items is required.', 'line_items');
@@ -221,18 +238,53 @@ export class FakePaymongo {
       if (typeof it.name !== 'string' || it.name === '')
         return this.error(res, 400, 'parameter_required', 'name is required.', `line_items[${i}].name`);
       if (!Number.isInteger(it.amount))
-        return this.error(res, 400, 'parameter_data_type_invalid', 'amount must be an integer.', `line_items[${i}].amount`);
+        return this.error(
+          res,
+          400,
+          'parameter_data_type_invalid',
+          'amount must be an integer.',
+          `line_items[${i}].amount`,
+        );
       if ((it.amount as number) < 2000)
-        return this.error(res, 400, 'parameter_below_minimum', 'The minimum value for the amount is 2000.', `line_items[${i}].amount`);
+        return this.error(
+          res,
+          400,
+          'parameter_below_minimum',
+          'The minimum value for the amount is 2000.',
+          `line_items[${i}].amount`,
+        );
       if (it.currency !== 'PHP')
-        return this.error(res, 400, 'parameter_invalid', 'currency must be PHP.', `line_items[${i}].currency`);
+        return this.error(
+          res,
+          400,
+          'parameter_invalid',
+          'currency must be PHP.',
+          `line_items[${i}].currency`,
+        );
       if (!Number.isInteger(it.quantity) || (it.quantity as number) < 1)
-        return this.error(res, 400, 'parameter_invalid', 'quantity must be at least 1.', `line_items[${i}].quantity`);
-      lineItems.push({ name: it.name, amount: it.amount as number, currency: 'PHP', quantity: it.quantity as number });
+        return this.error(
+          res,
+          400,
+          'parameter_invalid',
+          'quantity must be at least 1.',
+          `line_items[${i}].quantity`,
+        );
+      lineItems.push({
+        name: it.name,
+        amount: it.amount as number,
+        currency: 'PHP',
+        quantity: it.quantity as number,
+      });
     }
     const methods = a.payment_method_types;
     if (!Array.isArray(methods) || methods.length === 0 || !methods.every((x) => typeof x === 'string'))
-      return this.error(res, 400, 'parameter_required', 'payment_method_types is required.', 'payment_method_types');
+      return this.error(
+        res,
+        400,
+        'parameter_required',
+        'payment_method_types is required.',
+        'payment_method_types',
+      );
     for (const k of ['success_url', 'cancel_url'])
       if (a[k] !== undefined && (typeof a[k] !== 'string' || !/^https?:\/\//.test(a[k] as string)))
         return this.error(res, 400, 'parameter_format_invalid', `${k} must be a valid URL.`, k);
@@ -264,13 +316,19 @@ export class FakePaymongo {
     const total = s.lineItems.reduce((a, i) => a + i.amount * i.quantity, 0);
     if (req.method === 'POST' && action === 'pay') {
       const method = new URLSearchParams(raw).get('method') ?? 'gcash';
-      if (s.payments.every((p) => p.status !== 'paid')) this.pay(id, { method: s.methods.includes(method) ? method : s.methods[0] });
+      if (s.payments.every((p) => p.status !== 'paid'))
+        this.pay(id, { method: s.methods.includes(method) ? method : s.methods[0] });
       if (this.webhookUrl) await this.deliver(this.webhookUrl, id).catch(() => undefined);
       res.writeHead(303, { location: s.successUrl });
       res.end();
       return;
     }
-    const names: Record<string, string> = { gcash: 'GCash', paymaya: 'Maya', qrph: 'QR Ph', grab_pay: 'GrabPay' };
+    const names: Record<string, string> = {
+      gcash: 'GCash',
+      paymaya: 'Maya',
+      qrph: 'QR Ph',
+      grab_pay: 'GrabPay',
+    };
     const buttons = s.methods
       .map(
         (m) =>

@@ -18,10 +18,15 @@ describe('paying online: starting a checkout from the portal (fake PayMongo on l
     // ₱5 and ₱10 plans are below PayMongo's minimum: no button for them.
     expect(en).not.toContain('Pay ₱5.00');
     expect(en).not.toContain('Pay ₱10.00');
-    expect(en).toMatch(/<form method="post" action="\/portal\/pay">[\s\S]*name="mac" value="02:AA:00:00:00:01"[\s\S]*name="ip" value="10.5.50.101"[\s\S]*name="_csrf"/);
-    const fil = (await openForm(`${rig.h.app!.url}/portal?${new URLSearchParams({ ...d, lang: 'fil' })}`)).page;
+    expect(en).toMatch(
+      /<form method="post" action="\/portal\/pay">[\s\S]*name="mac" value="02:AA:00:00:00:01"[\s\S]*name="ip" value="10.5.50.101"[\s\S]*name="_csrf"/,
+    );
+    const fil = (await openForm(`${rig.h.app!.url}/portal?${new URLSearchParams({ ...d, lang: 'fil' })}`))
+      .page;
     expect(fil).toContain('Magbayad ng ₱20.00 gamit ang GCash / Maya');
-    const status = await fetch(`${rig.h.app!.url}/portal/status?${new URLSearchParams({ ...d, lang: 'fil' })}`);
+    const status = await fetch(
+      `${rig.h.app!.url}/portal/status?${new URLSearchParams({ ...d, lang: 'fil' })}`,
+    );
     expect(await status.text()).toContain('Magbayad ng ₱20.00 gamit ang GCash / Maya');
   });
 
@@ -95,13 +100,23 @@ describe('paying online: starting a checkout from the portal (fake PayMongo on l
     // PayMongo's own refusal of such a session, asked directly.
     const direct = await fetch(`${rig.fake.url}/v1/checkout_sessions`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({
-        data: { attributes: { line_items: [{ name: 'x', amount: 1500, currency: 'PHP', quantity: 1 }], payment_method_types: ['gcash'] } },
+        data: {
+          attributes: {
+            line_items: [{ name: 'x', amount: 1500, currency: 'PHP', quantity: 1 }],
+            payment_method_types: ['gcash'],
+          },
+        },
       }),
     });
     expect(direct.status).toBe(400);
-    expect(((await direct.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ code: 'parameter_below_minimum' });
+    expect(((await direct.json()) as { errors: unknown[] }).errors[0]).toMatchObject({
+      code: 'parameter_below_minimum',
+    });
   });
 
   it('a wrong key: PayMongo answers 401, the customer is told, no sale', async () => {

@@ -10,7 +10,10 @@ async function onlineWith(rig: PayRig, mac: string): Promise<string | undefined>
 async function post(rig: PayRig, body: string, signature?: string) {
   const res = await fetch(rig.hook, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature ? { 'paymongo-signature': signature } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'paymongo-signature': signature } : {}),
+    },
     body,
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -38,7 +41,9 @@ describe('paying online: learning of a payment and crediting it once', () => {
     expect(v).toMatchObject({ status: 'active', price: 2000, bound_mac: device.mac });
     expect(await onlineWith(rig, device.mac)).toBe(v.code);
     // The profile's time on the router.
-    expect(rig.h.sim.rows('/ip/hotspot/user').find((u) => u.name === v.code)).toMatchObject({ 'limit-uptime': '5h' });
+    expect(rig.h.sim.rows('/ip/hotspot/user').find((u) => u.name === v.code)).toMatchObject({
+      'limit-uptime': '5h',
+    });
     // The reports: a source of its own.
     const now = rig.h.clock.now();
     const by = await rig.h.core!.services.reports.bySource({ from: now - 86400_000, to: now + 86400_000 });
@@ -151,13 +156,19 @@ describe('paying online: learning of a payment and crediting it once', () => {
       ...rig.fake.sessions.get(id)!,
       id: 'cs_foreign00000000000000000',
       reference: 'SOMEONE-ELSE-1',
-      payments: [{ id: 'pay_x', status: 'paid', amount: 2000, currency: 'PHP', livemode: false, method: 'qrph' }],
+      payments: [
+        { id: 'pay_x', status: 'paid', amount: 2000, currency: 'PHP', livemode: false, method: 'qrph' },
+      ],
     });
     await rig.fake.deliver(rig.hook, 'cs_foreign00000000000000000');
     await rig.fake.deliver(rig.hook, 'cs_foreign00000000000000000');
     const rows = await paymentRows(rig.h);
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatchObject({ state: 'rejected', session_id: 'cs_foreign00000000000000000', amount: 2000 });
+    expect(rows[1]).toMatchObject({
+      state: 'rejected',
+      session_id: 'cs_foreign00000000000000000',
+      amount: 2000,
+    });
     expect(rows[1].problem).toContain('SOMEONE-ELSE-1');
     expect(await rig.h.core!.db('vouchers').count({ n: '*' })).toEqual([{ n: 0 }]);
     const page = await fetch(`${rig.h.app!.url}/admin/payments`, {

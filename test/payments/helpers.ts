@@ -14,8 +14,9 @@ export interface PayRig {
 
 /** A controller with its simulated router, and the fake PayMongo on loopback sharing the test's clock. */
 export async function payRig(opts: HarnessOptions & { key?: string } = {}): Promise<PayRig> {
-  let clock: (() => number) | undefined;
-  const fake = new FakePaymongo(opts.key ?? KEY, WEBHOOK_SECRET, () => (clock ? clock() : Date.now()));
+  // The fake signs its events at the controller's (fake) clock, once there is one.
+  const clock = { now: () => Date.now() };
+  const fake = new FakePaymongo(opts.key ?? KEY, WEBHOOK_SECRET, () => clock.now());
   const url = await fake.start();
   const h = await createHarness({
     http: true,
@@ -27,7 +28,7 @@ export async function payRig(opts: HarnessOptions & { key?: string } = {}): Prom
       ...opts.env,
     },
   });
-  clock = () => h.clock.now();
+  clock.now = () => h.clock.now();
   return {
     h,
     fake,

@@ -91,7 +91,11 @@ async function keepUnknown(c: CreditDeps, gw: PaymentGateway, s: SessionFacts): 
 }
 
 /** Reads the session from the gateway and acts on what it proves. */
-export async function learnSession(c: CreditDeps, gw: PaymentGateway, s: SessionFacts): Promise<LearnOutcome> {
+export async function learnSession(
+  c: CreditDeps,
+  gw: PaymentGateway,
+  s: SessionFacts,
+): Promise<LearnOutcome> {
   const { db, clock } = c.deps;
   const now = clock.now();
   const paid = s.payments.filter((p) => p.status === 'paid');
@@ -147,18 +151,15 @@ async function credit(c: CreditDeps, row: PaymentRow, paymentId: string, method:
         now,
       });
       code = made.code;
-      const n = await trx('payments')
-        .where({ id: row.id })
-        .whereIn('state', ['pending', 'expired'])
-        .update({
-          state: 'paid',
-          voucher_id: made.id,
-          gateway_payment_id: paymentId,
-          method,
-          credited_at: now,
-          checked_at: now,
-          problem: null,
-        });
+      const n = await trx('payments').where({ id: row.id }).whereIn('state', ['pending', 'expired']).update({
+        state: 'paid',
+        voucher_id: made.id,
+        gateway_payment_id: paymentId,
+        method,
+        credited_at: now,
+        checked_at: now,
+        problem: null,
+      });
       if (n !== 1) throw new AlreadyCredited();
     });
   } catch (err) {
@@ -185,8 +186,7 @@ export async function loginPaid(c: CreditDeps, paymentId: number): Promise<boole
     .join('vouchers as v', 'v.id', 'p.voucher_id')
     .where('p.id', paymentId)
     .first('p.*', 'v.code', 'v.status as voucher_status')) as
-    | (PaymentRow & { code: string; voucher_status: string })
-    | undefined;
+    (PaymentRow & { code: string; voucher_status: string }) | undefined;
   if (!p || p.online_at !== null || !p.mac || !p.ip) return false;
   if (p.voucher_status !== 'unused') {
     // Used already (typed on another phone, say): nothing left to log in.

@@ -41,7 +41,9 @@ export interface PaymentServiceOptions {
   gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
 }
 
-function viewOf(r: PaymentRow & { profile_name?: string | null; code?: string | null; voucher_status?: string | null }): PaymentView {
+function viewOf(
+  r: PaymentRow & { profile_name?: string | null; code?: string | null; voucher_status?: string | null },
+): PaymentView {
   return {
     id: r.id,
     gateway: r.gateway,
@@ -167,7 +169,11 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
         if (e.kind === 'unreachable')
           throw new AppError('PAYMENT_GATEWAY_UNREACHABLE', 'The payment service cannot be reached now', 503);
         if (e.kind === 'refused')
-          throw new AppError('PAYMENT_GATEWAY_REFUSED', `The payment service refused: ${e.code ?? e.status}`, 502);
+          throw new AppError(
+            'PAYMENT_GATEWAY_REFUSED',
+            `The payment service refused: ${e.code ?? e.status}`,
+            502,
+          );
         throw new AppError('PAYMENT_GATEWAY_FAILED', 'The payment service had a problem', 502);
       }
     },

@@ -60,7 +60,7 @@ const parsers: Record<PaymentField, (v: unknown) => string> = {
     if (s !== '' && !WEBHOOK_SECRET.test(s))
       throw new ValidationError(
         'webhook_secret',
-        "is not a webhook secret; paste the secret_key PayMongo gave when the webhook was made, like whsk_…",
+        'is not a webhook secret; paste the secret_key PayMongo gave when the webhook was made, like whsk_…',
       );
     return s;
   },

@@ -34,14 +34,7 @@ export interface PaymentView {
 
 /** What learning of a session came to. */
 export type LearnOutcome =
-  | 'credited'
-  | 'already-credited'
-  | 'unpaid'
-  | 'expired'
-  | 'rejected'
-  | 'unknown'
-  | 'other-mode'
-  | 'off';
+  'credited' | 'already-credited' | 'unpaid' | 'expired' | 'rejected' | 'unknown' | 'other-mode' | 'off';
 
 export interface WebhookAnswer {
   status: number;
@@ -73,7 +66,9 @@ export interface PaymentService {
   /** The phone came back from the gateway: the session is read at once. */
   returned(reference: string): Promise<PaymentView | undefined>;
   /** The device a checkout was started for (to send the returning phone to its pages). */
-  device(reference: string): Promise<{ mac: string; ip: string; site: string | null; lang: string } | undefined>;
+  device(
+    reference: string,
+  ): Promise<{ mac: string; ip: string; site: string | null; lang: string } | undefined>;
   /** One round of the poller: pending sessions read, logins of credited payments retried. */
   poll(): Promise<void>;
   list(opts?: { limit?: number; offset?: number }): Promise<{ total: number; rows: PaymentView[] }>;

@@ -215,7 +215,9 @@ export function vendoLedger(deps: ServiceDeps) {
         ...vendos.map((v) => ({ key: `vendo:${v.id}`, label: `Vendo ${v.name}` })),
         { key: 'topup', label: 'Coin top-ups' },
         // Online payments, a source of their own once there are any in the range.
-        ...(sold.some((v) => v.gateway === 'paymongo') ? [{ key: 'paymongo', label: 'Online (PayMongo)' }] : []),
+        ...(sold.some((v) => v.gateway === 'paymongo')
+          ? [{ key: 'paymongo', label: 'Online (PayMongo)' }]
+          : []),
         ...kinds.map((k) => ({ key: chargeSourceKey(k), label: chargeSalesLabel(k) })),
       ];
       // A site's top-ups are those of its vouchers.

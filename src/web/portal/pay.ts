@@ -93,7 +93,10 @@ export function payPortalRoutes(ctx: WebContext): Router {
   const { payments } = ctx.services;
 
   const back = (res: Response, path: string, q: Record<string, string>) =>
-    res.redirect(303, `${path}?${new URLSearchParams(Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')))}`);
+    res.redirect(
+      303,
+      `${path}?${new URLSearchParams(Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')))}`,
+    );
 
   r.post('/portal/pay', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;

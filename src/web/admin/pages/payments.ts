@@ -47,13 +47,21 @@ export function paymentRoutes(ctx: WebContext): Router {
     }
     try {
       const changed = await payments.updateSettings(input, actorOf(req));
-      flash(req, 'ok', changed.length ? `Saved: ${changed.join(', ').replace(/_/g, ' ')}.` : 'Nothing changed.');
+      flash(
+        req,
+        'ok',
+        changed.length ? `Saved: ${changed.join(', ').replace(/_/g, ' ')}.` : 'Nothing changed.',
+      );
       res.redirect(303, '/admin/payments');
     } catch (err) {
       const f = formFailure(err);
       await render(
         res,
-        { values: { api_url: input.api_url, methods: input.methods }, errors: f.fields, formError: f.message },
+        {
+          values: { api_url: input.api_url, methods: input.methods },
+          errors: f.fields,
+          formError: f.message,
+        },
         f.status,
       );
     }
