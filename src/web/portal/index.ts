@@ -295,7 +295,7 @@ export function portalRouter(ctx: WebContext): Router {
       payNotice: await payStatus(ctx, t, payRef),
       pay: await payOffers(ctx, req, res, t, { mac, ip, site, linkOrig }),
       scripts: ['/public/js/portal-status.js'],
-      switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ }).toString()}`,
+      switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ, ...(payRef ? { pay: payRef } : {}) }).toString()}`,
       loginUrl: `/portal?${here}`,
       self: selfServiceView(status.self, t, req, res, {
         mac,
