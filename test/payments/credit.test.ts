@@ -98,7 +98,7 @@ describe('paying online: learning of a payment and crediting it once', () => {
     const now = rig.h.clock.now();
     const by = await rig.h.core!.services.reports.bySource({ from: now - 86400_000, to: now + 86400_000 });
     expect(by.totals.paymongo).toEqual({ count: 1, amount: 2000 });
-  });
+  }, 60000);
 
   it('forged, stale, altered and missing signatures are refused and credit nothing', async () => {
     const { id, device } = await startCheckout(rig, 4);
