@@ -29,6 +29,7 @@ import * as m0026 from './20261125_0026_radius';
 import * as m0027 from './20261126_0027_voucher_charges';
 import * as m0028 from './20261127_0028_charge_bytes';
 import * as m0029 from './20261128_0029_notify_outbox';
+import * as m0034 from './20261129_0034_payments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -70,6 +71,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261126_0027_voucher_charges', m0027],
   ['20261127_0028_charge_bytes', m0028],
   ['20261128_0029_notify_outbox', m0029],
+  ['20261129_0034_payments', m0034],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { metricsSources } from './core/metrics';
 import { scrapeToken } from './web/metrics';
 import { systemClock } from './lib/clock';
+import { startDemoGateway } from './payments/demo';
 
 export interface RunningApp {
   core: Core;
@@ -199,6 +200,15 @@ async function startServices(
     now: () => core.clock.now(),
     log: log.child({ module: 'backup' }),
   });
+  // Online payments (src/services/payments): pending checkouts read until they are paid or expire, and paid
+  // vouchers' logins retried (a router that was down, a phone that came back).
+  const paymentsJob = new PeriodicJob(
+    'payments-poll',
+    15,
+    () => services.payments.poll(),
+    log.child({ module: 'payments' }),
+    () => core.clock.now(),
+  );
   let wasConnected = core.router.status.connected;
   core.router.onStatus((s) => {
     if (s.connected && !wasConnected) void checksJob.runNow();
@@ -251,8 +261,17 @@ async function startServices(
       log.warn({ module: 'vendo', err: err.message }, 'the demo vendo did not start');
       return undefined;
     });
+  // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
+  const demoGateway =
+    config.router.simulated && !config.payments.secretKey
+      ? await startDemoGateway(config, url).catch((err: Error) => {
+          log.warn({ module: 'payments', err: err.message }, 'the demo payment gateway did not start');
+          return undefined;
+        })
+      : undefined;
   sweepJob.start();
   checksJob.start();
+  paymentsJob.start();
   notifier.start();
   backupJob?.start();
 
@@ -276,9 +295,11 @@ async function startServices(
           usageJob.stop(),
           sweepJob.stop(),
           checksJob.stop(),
+          paymentsJob.stop(),
           notifier.stop(),
           backupJob?.stop(),
         ]);
+        await demoGateway?.stop();
         await core.close();
         metrics?.close();
         lock.release();

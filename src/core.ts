@@ -33,6 +33,7 @@ import type { RadiusSite } from './services/radius/site';
 import { syncRadiusAccounts } from './services/radius/accounts';
 import { radiusChanges } from './core/radius';
 import { createNotifications, type NotifyParts } from './services/notify';
+import { createPaymentService } from './services/payments';
 import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, pushToOtherSites } from './core/sites';
 
 export { sessionSecret } from './core/session-secret';
@@ -183,6 +184,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
     }),
     notify: notify.service,
+    payments: createPaymentService(deps, { redemption, profiles, box }),
   };
 
   const core: Core = {

@@ -5,6 +5,7 @@ import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseKey } from '../lib/secret-box';
 import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
+import { describePaymentsConfig, readPaymentsEnv, type PaymentsConfig } from './env-payments';
 import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './env-backup';
 
 /**
@@ -264,6 +265,8 @@ export interface AppConfig {
   tz: string;
   /** Notifications to the owner as .env sets them; the admin's values override them (src/services/notify). */
   notify: NotifyConfig;
+  /** Online payments (PayMongo) as .env sets them; the admin's values override them (src/services/payments). */
+  payments: PaymentsConfig;
   logLevel: string;
   /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -282,6 +285,7 @@ function fromProject(p: string, baseDir: string): string {
 export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
   const { data: c, problems } = readEnv(env);
   const notify = readNotifyEnv(env, problems);
+  const payments = readPaymentsEnv(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
   if (c.CONTROLLER_MODE === 'shared' && database.engine !== 'postgres')
@@ -334,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     wifiName: c.WIFI_NAME,
     tz: c.TZ,
     notify,
+    payments,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
     nodeEnv: c.NODE_ENV,
@@ -371,5 +376,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     ...describeBackupConfig(c.backup),
     TZ: c.tz,
     ...describeNotifyConfig(c.notify),
+    ...describePaymentsConfig(c.payments),
   };
 }

@@ -43,6 +43,7 @@ const FIXED: Record<string, ActivityGroup> = {
   topup: 'sale',
   'vendo-sale': 'sale',
   'vendo-topup': 'sale',
+  'payment-sale': 'sale',
   overage: 'sale',
   login: 'login',
   logout: 'logout',

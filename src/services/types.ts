@@ -31,6 +31,7 @@ import type { UsageService } from './usage-types';
 import type { VendoService } from './vendos/types';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
+import type { PaymentService } from './payments/types';
 
 export type { VoucherStatus } from '../domain/vouchers';
 export { SYSTEM, type Actor } from './actor';
@@ -94,6 +95,8 @@ export interface Services {
   cards: CardTemplateService;
   /** Notifications to the owner on Telegram and a webhook: settings, test message, latest messages. */
   notify: NotifyService;
+  /** Online payments through a gateway (src/services/payments); off while no key is set. */
+  payments: PaymentService;
   /** Backups of the database: made now or on schedule, kept, offered for download (src/services/backup). */
   backups: BackupService;
 }

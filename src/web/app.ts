@@ -1,3 +1,6 @@
+import { paymentsWebhookRouter } from './payments-webhook';
+import { payPortalRoutes } from './portal/pay';
+import { paymentsApiRouter } from './admin/api-payments';
 import { safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -73,6 +76,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   // (the signature covers the exact bytes) and comes before the page headers and compression a browser needs,
   // which cost a board's hot path a fifth of its CPU for nothing.
   app.use('/api/vendo/v1', vendoBoardRouter(ctx));
+  // PayMongo's webhook: signed over the raw body too (src/web/payments-webhook.ts).
+  app.use(paymentsWebhookRouter(ctx));
   // Prometheus: a machine with a bearer token, no session, no CSRF, no page headers (src/web/metrics.ts).
   app.use(metricsRouter(ctx.config, opts.metrics));
 
@@ -175,6 +180,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
 function mountPortal(app: Express, ctx: WebContext): void {
   app.use(portalRouter(ctx)); // /portal, /api/portal/*
   app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
+  app.use(payPortalRoutes(ctx)); // /portal/pay, /portal/pay/done, /portal/pay/cancel
 }
 function mountAdminPublic(app: Express, ctx: WebContext): void {
   app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
@@ -196,6 +202,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', routerApiRouter(ctx)); // router/traffic, router/presence (the Router pages' live parts)
   app.use('/admin/api', notifyApiRouter(ctx)); // notifications to the owner: settings, test, latest messages
   app.use('/admin/api', backupApiRouter(ctx)); // backups: list, make one, download
+  app.use('/admin/api', paymentsApiRouter(ctx)); // online payments and their settings
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {
   app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export

@@ -13,9 +13,9 @@ import { bestPurchase, minimumAmount, type Purchase } from '../../domain/vendo';
 import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
 import { recordEvent } from '../events';
-import { profileFromRow, type ProfileRow } from '../voucher-state';
-import { newPassword, saleCodeStyle } from '../vouchers/code-style';
-import { activeVoucherOfDevice, newCode } from './sale';
+import type { ProfileRow } from '../voucher-state';
+import { saleCodeStyle } from '../vouchers/code-style';
+import { activeVoucherOfDevice, insertSaleVoucher } from './sale';
 import { finishOverage, waitingAtCap } from './overage';
 import { settleInterruptedFinishes, undoFinish } from './settle';
 import { assertVendoSellsHere } from './site-check';
@@ -191,39 +191,23 @@ async function finishSale(p: VendoPortalDeps, spend: Spend): Promise<FinishResul
   const { db, clock, settings, log } = p.deps;
   const { s, vendo, ids, credit, bought, now } = spend;
   const profileRow = (await db('profiles').where({ id: vendo.profile_id }).first()) as ProfileRow;
-  const profile = profileFromRow(profileRow);
   let voucherId = 0;
   let code = '';
   // Read before the transaction (the pool has one connection: never inside one).
   const style = await saleCodeStyle(settings);
   await db.transaction(async (trx) => {
-    code = await newCode(trx, style);
-    voucherId = insertedId(
-      await trx('vouchers')
-        .insert({
-          code,
-          // Never typed by this customer (the sale logs the phone in), but it guards the code as a card's does.
-          password: newPassword(style),
-          profile_id: profileRow.id,
-          batch_id: null,
-          price: credit,
-          rate_limit_up: profile.rateUp,
-          rate_limit_down: profile.rateDown,
-          staff: false,
-          status: 'unused',
-          // The profile's validity plus this: the time the coins bought (negative when they bought less).
-          extra_seconds: bought.seconds - (profile.validitySeconds ?? 0),
-          vendo_id: vendo.id,
-          // A shared vendo's voucher is for the phone at hand, wherever it is: the redemption below gives it the
-          // site whose router sees the phone (src/services/site-dispatch.ts), so a box at any branch sells. A
-          // vendo of one site sells there only: its voucher is that site's, logged in on that router.
-          site_id: vendo.site_id ?? null,
-          roaming: vendo.site_id == null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id'),
-    );
+    // A shared vendo's voucher is for the phone at hand, wherever it is: the redemption below gives it the site
+    // whose router sees the phone (src/services/site-dispatch.ts), so a box at any branch sells. A vendo of one
+    // site sells there only: its voucher is that site's, logged in on that router.
+    ({ id: voucherId, code } = await insertSaleVoucher(trx, style, {
+      profileRow,
+      price: credit,
+      seconds: bought.seconds,
+      vendoId: vendo.id,
+      siteId: vendo.site_id ?? null,
+      roaming: vendo.site_id == null,
+      now,
+    }));
     await claimWindow(trx, spend, { voucher_id: voucherId });
   });
   let result;

@@ -195,11 +195,12 @@ export function vendoLedger(deps: ServiceDeps) {
         name: string;
       }[];
       const [sold, charges, credits] = await Promise.all([
-        soldVouchers(db, from, to, siteId).select(
-          'v.activated_at as at',
-          'v.price as amount',
-          'v.vendo_id',
-        ) as Promise<{ at: number; amount: number; vendo_id: string | null }[]>,
+        soldVouchers(db, from, to, siteId)
+          // A voucher an online payment bought (src/services/payments) is that gateway's sale.
+          .leftJoin('payments as pay', 'pay.voucher_id', 'v.id')
+          .select('v.activated_at as at', 'v.price as amount', 'v.vendo_id', 'pay.gateway') as Promise<
+          { at: number; amount: number; vendo_id: string | null; gateway: string | null }[]
+        >,
         soldCharges(db, from, to, siteId)
           .orderBy('c.kind')
           .select('c.created_at as at', 'c.amount', 'c.kind') as Promise<
@@ -213,6 +214,10 @@ export function vendoLedger(deps: ServiceDeps) {
         { key: 'printed', label: 'Printed vouchers' },
         ...vendos.map((v) => ({ key: `vendo:${v.id}`, label: `Vendo ${v.name}` })),
         { key: 'topup', label: 'Coin top-ups' },
+        // Online payments, a source of their own once there are any in the range.
+        ...(sold.some((v) => v.gateway === 'paymongo')
+          ? [{ key: 'paymongo', label: 'Online (PayMongo)' }]
+          : []),
         ...kinds.map((k) => ({ key: chargeSourceKey(k), label: chargeSalesLabel(k) })),
       ];
       // A site's top-ups are those of its vouchers.
@@ -241,7 +246,8 @@ export function vendoLedger(deps: ServiceDeps) {
         t.count++;
         t.amount += Number(amount);
       };
-      for (const v of sold) add(v.at, v.vendo_id ? `vendo:${v.vendo_id}` : 'printed', v.amount);
+      for (const v of sold)
+        add(v.at, v.gateway ? v.gateway : v.vendo_id ? `vendo:${v.vendo_id}` : 'printed', v.amount);
       for (const t of topups) add(t.at, 'topup', t.amount);
       for (const c of charges) add(c.at, chargeSourceKey(c.kind), c.amount);
       return {

@@ -23,9 +23,11 @@ function cookieToken(req: Request): string | undefined {
 
 /** The token for this browser, issuing one (cookie) when it has none. */
 export function portalFormToken(req: Request, res: Response): string {
-  const existing = cookieToken(req);
+  const existing = cookieToken(req) ?? (res.locals.portalFormToken as string | undefined);
   if (existing) return existing;
   const token = crypto.randomBytes(24).toString('base64url');
+  // One token per page, however many forms it has (a code's, the Pay buttons').
+  res.locals.portalFormToken = token;
   res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/portal', maxAge: 24 * 3600 * 1000 });
   return token;
 }

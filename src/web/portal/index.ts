@@ -16,6 +16,7 @@ import { planViews, statusViewModel } from './view-model';
 import { extraDataJson, extraDataVendo } from './extra-data';
 import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
+import { payMessage, payOffers, payStatus } from './pay';
 import { browserToken, ensureBrowserToken, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import {
   confirmMoveMessage,
@@ -168,7 +169,9 @@ export function portalRouter(ctx: WebContext): Router {
       // Shared profiles and the site's own (src/web/portal/portal-site.ts).
       plans: planViews(await services.profiles.list({ siteId: await portalSiteId(services, f) }), t),
       f,
-      message,
+      // A Pay that failed, or a checkout the customer cancelled, comes back here saying so (pay.ts).
+      message: message || payMessage(t, req.query as Record<string, unknown>),
+      pay: await payOffers(ctx, req, res, t, f),
       csrf: portalFormToken(req, res),
       routerError: f.error,
       switchUrl: `/portal?${q.toString()}`,
@@ -275,7 +278,10 @@ export function portalRouter(ctx: WebContext): Router {
         : '');
     const device = { mac, ...(ip ? { ip } : {}) };
     const siteQ: Record<string, string> = site ? { site } : {};
+    // Back from paying online (pay.ts): the payment's news stays on the page while it refreshes.
+    const payRef = str(req.query.pay, 40);
     const here = new URLSearchParams({ ...device, lang, 'link-orig': linkOrig, ...siteQ }).toString();
+    const selfQ = payRef ? `${here}&${new URLSearchParams({ pay: payRef }).toString()}` : here;
     // Data used up with extra data for sale: coins at a box of this site buy it too (extra-data.ts).
     const vendoForm = await extraDataVendo(services, status, { mac, ip, site, linkOrig });
     res.render('portal/status', {
@@ -285,9 +291,11 @@ export function portalRouter(ctx: WebContext): Router {
       s: statusViewModel(status, t, { vendo: vendoForm !== null }),
       vendoForm,
       linkOrig,
-      selfUrl: `/portal/status?${here}`,
+      selfUrl: `/portal/status?${selfQ}`,
+      payNotice: await payStatus(ctx, t, payRef),
+      pay: await payOffers(ctx, req, res, t, { mac, ip, site, linkOrig }),
       scripts: ['/public/js/portal-status.js'],
-      switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ }).toString()}`,
+      switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ, ...(payRef ? { pay: payRef } : {}) }).toString()}`,
       loginUrl: `/portal?${here}`,
       self: selfServiceView(status.self, t, req, res, {
         mac,

@@ -1,0 +1,188 @@
+/**
+ * PayMongo's API v1, the one place that knows its HTTP: Checkout Sessions (create, retrieve) with HTTP Basic auth
+ * (the secret key as the user name, no password), its error shape (`{"errors":[{"code","detail","source"}]}`) and
+ * its webhook signatures (`Paymongo-Signature: t=…,te=…,li=…`, HMAC-SHA256 of `t + "." + raw body` with the
+ * webhook's secret; `te` is the test mode's signature, `li` the live mode's). A later API version stays here.
+ */
+import crypto from 'node:crypto';
+import {
+  GatewayError,
+  type CheckoutRequest,
+  type CheckoutStarted,
+  type PaymentGateway,
+  type SessionFacts,
+  type SessionPayment,
+  type SignatureRefusal,
+  type VerifiedEvent,
+} from './gateway';
+
+export interface PaymongoOptions {
+  secretKey: string;
+  webhookSecret?: string;
+  /** Without a trailing slash; https://api.paymongo.com in production. */
+  apiUrl: string;
+  timeoutMs?: number;
+}
+
+/** How far a webhook's timestamp may be from now. */
+export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** `t=…,te=…,li=…` into its parts; undefined when it is not of that form. */
+export function parseSignatureHeader(h: string): { t: string; te: string; li: string } | undefined {
+  const parts = new Map<string, string>();
+  for (const piece of h.split(',')) {
+    const i = piece.indexOf('=');
+    if (i <= 0) return undefined;
+    parts.set(piece.slice(0, i).trim(), piece.slice(i + 1).trim());
+  }
+  const t = parts.get('t');
+  if (!t || !/^\d{1,12}$/.test(t)) return undefined;
+  return { t, te: parts.get('te') ?? '', li: parts.get('li') ?? '' };
+}
+
+/** The signature PayMongo puts in `te` or `li` for this body at this time. */
+export function signWebhook(secret: string, t: string, raw: Buffer | string): string {
+  return crypto.createHmac('sha256', secret).update(`${t}.`).update(raw).digest('hex');
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function paymentOf(p: unknown): SessionPayment {
+  const o = obj(p);
+  const a = obj(o.attributes);
+  return {
+    id: s(o.id) ?? '',
+    status: s(a.status) ?? '',
+    amount: n(a.amount),
+    currency: s(a.currency) ?? '',
+    livemode: a.livemode === true,
+    method: s(obj(a.source).type) ?? null,
+  };
+}
+
+/** A checkout session resource (`data` of the API's answer, or an event's `attributes.data`). */
+export function sessionOf(data: unknown): SessionFacts {
+  const d = obj(data);
+  const a = obj(d.attributes);
+  const items = arr(a.line_items).map(obj);
+  const currencies = [...new Set(items.map((i) => s(i.currency) ?? ''))];
+  return {
+    id: s(d.id) ?? '',
+    reference: s(a.reference_number),
+    status: s(a.status) ?? '',
+    livemode: a.livemode === true,
+    total: items.reduce((sum, i) => sum + n(i.amount) * (n(i.quantity) || 1), 0),
+    currency: currencies.length === 1 ? currencies[0] : '',
+    payments: arr(a.payments).map(paymentOf),
+    method: s(a.payment_method_used),
+  };
+}
+
+export function paymongoGateway(o: PaymongoOptions): PaymentGateway {
+  const auth = `Basic ${Buffer.from(`${o.secretKey}:`).toString('base64')}`;
+  const livemode = o.secretKey.startsWith('sk_live_');
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> {
+    let res: Response;
+    try {
+      res = await fetch(`${o.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: auth,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      // Never the key: only what failed.
+      throw new GatewayError('unreachable', `PayMongo did not answer (${(err as Error).message})`);
+    }
+    const text = await res.text().catch(() => '');
+    let json: Json = {};
+    try {
+      json = obj(JSON.parse(text));
+    } catch {
+      /* not JSON: a proxy's page, say */
+    }
+    if (!res.ok) {
+      const first = obj(arr(json.errors)[0]);
+      const code = s(first.code) ?? undefined;
+      const detail = s(first.detail) ?? `HTTP ${res.status}`;
+      throw new GatewayError(
+        res.status >= 500 ? 'server' : 'refused',
+        `PayMongo answered ${res.status}: ${detail}`,
+        res.status,
+        code,
+      );
+    }
+    return json;
+  }
+
+  return {
+    name: 'paymongo',
+    livemode,
+    async createCheckout(req: CheckoutRequest): Promise<CheckoutStarted> {
+      const json = await call('POST', '/v1/checkout_sessions', {
+        data: {
+          attributes: {
+            line_items: [{ name: req.item.name, amount: req.item.amount, currency: 'PHP', quantity: 1 }],
+            payment_method_types: req.methods,
+            reference_number: req.reference,
+            success_url: req.successUrl,
+            cancel_url: req.cancelUrl,
+            description: req.item.name,
+            send_email_receipt: false,
+            show_description: true,
+            show_line_items: true,
+          },
+        },
+      });
+      const d = obj(json.data);
+      const url = s(obj(d.attributes).checkout_url);
+      const id = s(d.id);
+      if (!id || !url || !/^https?:\/\//i.test(url))
+        throw new GatewayError('server', 'PayMongo answered without a checkout session');
+      return { sessionId: id, checkoutUrl: url, livemode: obj(d.attributes).livemode === true };
+    },
+    async getSession(id: string): Promise<SessionFacts> {
+      if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) throw new GatewayError('refused', 'not a session id', 404);
+      return sessionOf((await call('GET', `/v1/checkout_sessions/${id}`)).data);
+    },
+    verifyWebhook(header, raw, now) {
+      const refuse = (why: SignatureRefusal) => ({ ok: false as const, why });
+      if (!o.webhookSecret) return refuse('no-secret');
+      if (!header) return refuse('missing');
+      const p = parseSignatureHeader(header);
+      if (!p) return refuse('malformed');
+      if (Math.abs(now - Number(p.t) * 1000) > SIGNATURE_TOLERANCE_MS) return refuse('stale');
+      const given = livemode ? p.li : p.te;
+      if (!given || !sameHex(given, signWebhook(o.webhookSecret, p.t, raw))) return refuse('mismatch');
+      let body: Json;
+      try {
+        body = obj(JSON.parse(raw.toString('utf8')));
+      } catch {
+        return refuse('malformed');
+      }
+      const a = obj(obj(body.data).attributes);
+      const resource = obj(a.data);
+      const event: VerifiedEvent = {
+        type: s(a.type) ?? '',
+        livemode: a.livemode === true,
+        sessionId: s(resource.type) === 'checkout_session' ? s(resource.id) : null,
+      };
+      return { ok: true, event };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/** Online payments' public shapes (src/services/payments). Money in centavos, times in ms. */
+import type { Actor } from '../actor';
+import type { PaymentField, PaymentSettingsView } from './settings';
+
+export type PaymentState = 'pending' | 'paid' | 'expired' | 'failed' | 'rejected';
+
+/** A profile a customer can pay for online (priced at the gateway's minimum or more). */
+export interface PaymentOffer {
+  id: number;
+  name: string;
+  price: number;
+}
+
+export interface PaymentView {
+  id: number;
+  gateway: string;
+  reference: string | null;
+  sessionId: string | null;
+  state: PaymentState;
+  profile: string | null;
+  mac: string | null;
+  amount: number;
+  method: string | null;
+  livemode: boolean;
+  voucherCode: string | null;
+  /** Whether the voucher is in use (first logged in), on this device or another. */
+  voucherUsed: boolean;
+  problem: string | null;
+  loginError: string | null;
+  createdAt: number;
+  creditedAt: number | null;
+  onlineAt: number | null;
+}
+
+/** What learning of a session came to. */
+export type LearnOutcome =
+  'credited' | 'already-credited' | 'unpaid' | 'expired' | 'rejected' | 'unknown' | 'other-mode' | 'off';
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface StartInput {
+  profileId: number;
+  mac: string;
+  ip: string;
+  /** The site the portal page was for (as the page carried it), passed on to the login. */
+  site?: string;
+  /** The site whose profiles the portal offers (its own and the shared ones); null: shared only. */
+  siteId: number | null;
+  lang: string;
+  /** The portal's address as the phone reaches it: the gateway sends the phone back there. */
+  returnBase: string;
+}
+
+export interface PaymentService {
+  /** Whether a key is set: without one there is no pay button anywhere. */
+  enabled(): Promise<boolean>;
+  offers(siteId: number | null): Promise<PaymentOffer[]>;
+  /** Starts a checkout; the phone is sent to the answer's address. */
+  start(input: StartInput): Promise<{ reference: string; checkoutUrl: string }>;
+  /** Reads a session from the gateway's API and credits it once if it proves a payment of ours. */
+  learn(sessionId: string): Promise<LearnOutcome>;
+  webhook(signature: string | undefined, raw: Buffer): Promise<WebhookAnswer>;
+  /** The phone came back from the gateway: the session is read at once. */
+  returned(reference: string): Promise<PaymentView | undefined>;
+  /** The device a checkout was started for (to send the returning phone to its pages). */
+  device(
+    reference: string,
+  ): Promise<{ mac: string; ip: string; site: string | null; lang: string } | undefined>;
+  /** One round of the poller: pending sessions read, logins of credited payments retried. */
+  poll(): Promise<void>;
+  list(opts?: { limit?: number; offset?: number }): Promise<{ total: number; rows: PaymentView[] }>;
+  settingsView(): Promise<PaymentSettingsView>;
+  updateSettings(input: Partial<Record<PaymentField, unknown>>, actor: Actor): Promise<PaymentField[]>;
+}

@@ -1,0 +1,163 @@
+/**
+ * Paying online from the portal (src/services/payments): the "Pay with GCash / Maya" offers on the login and
+ * status pages (views/portal/_pay.ejs), the form POST that starts a checkout and sends the phone to the gateway's
+ * page, and the two addresses the gateway sends the phone back to. A failure comes back to the login page as a
+ * code (`pay_error`) the page says in the customer's language; nothing is bought.
+ */
+import { Router, type Request, type Response } from 'express';
+import { toAppError } from '../../lib/error-reply';
+import { formatMoney } from '../../domain/units';
+import { pickLanguage, type Translator } from '../../i18n';
+import type { PaymentView } from '../../services/payments';
+import type { WebContext } from '../context';
+import { portalFormToken, portalFormTokenValid } from './form-token';
+import { portalSiteId } from './portal-site';
+import { rememberDevice } from './device-proof';
+
+const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
+const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
+
+/** The codes a failed Pay may bring back to the login page (anything else is not shown). */
+const PAY_ERRORS = new Set([
+  'PAYMENTS_OFF',
+  'PAYMENT_NO_DEVICE',
+  'PAYMENT_PROFILE_NOT_FOR_SALE',
+  'PAYMENT_GATEWAY_UNREACHABLE',
+  'PAYMENT_GATEWAY_REFUSED',
+  'PAYMENT_GATEWAY_FAILED',
+  'FORM_EXPIRED',
+]);
+
+export interface PayDevice {
+  mac: string;
+  ip: string;
+  site: string;
+  linkOrig: string;
+}
+
+export interface PayOffersView {
+  offers: { id: number; name: string; price: string; button: string }[];
+  device: PayDevice;
+  lang: string;
+  csrf: string;
+}
+
+/** The offers for this device's page, or null when payments are off or the page does not know the device. */
+export async function payOffers(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  t: Translator,
+  device: PayDevice,
+): Promise<PayOffersView | null> {
+  const { payments } = ctx.services;
+  if (!device.mac || !device.ip) return null;
+  const siteId = await portalSiteId(ctx.services, device);
+  const list = await payments.offers(siteId);
+  if (!list.length) return null;
+  return {
+    offers: list.map((o) => ({
+      id: o.id,
+      name: o.name,
+      price: formatMoney(o.price),
+      button: t.t('pay.button', { price: formatMoney(o.price) }),
+    })),
+    device,
+    lang: t.lang,
+    csrf: portalFormToken(req, res),
+  };
+}
+
+/** What the page says of a payment the phone came back from. */
+export function payNotice(t: Translator, p: PaymentView | undefined): { kind: string; text: string } | null {
+  if (!p) return null;
+  const price = formatMoney(p.amount);
+  if (p.state === 'paid')
+    return p.onlineAt !== null
+      ? { kind: 'ok', text: t.t('pay.paid_online', { price }) }
+      : { kind: 'code', text: t.t('pay.paid_code', { price, code: p.voucherCode ?? '' }) };
+  if (p.state === 'pending') return { kind: 'waiting', text: t.t('pay.waiting') };
+  if (p.state === 'rejected') return { kind: 'error', text: t.t('pay.rejected') };
+  return { kind: 'error', text: t.t('pay.expired') };
+}
+
+/** The login page's line for a failed Pay or a cancelled checkout, in the customer's language. */
+export function payMessage(t: Translator, query: Record<string, unknown>): string {
+  const code = str(query.pay_error, 40);
+  if (PAY_ERRORS.has(code)) return t.t(`error.${code}`);
+  return query.pay === 'cancelled' ? t.t('pay.cancelled') : '';
+}
+
+export function payPortalRoutes(ctx: WebContext): Router {
+  const r = Router();
+  const { payments } = ctx.services;
+
+  const back = (res: Response, path: string, q: Record<string, string>) =>
+    res.redirect(
+      303,
+      `${path}?${new URLSearchParams(Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')))}`,
+    );
+
+  r.post('/portal/pay', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const lang = pickLanguage(b.lang ?? req.query.lang, req.get('accept-language'));
+    const device = { mac: str(b.mac, 64), ip: str(b.ip, 64), site: str(b.site, 64) };
+    const q = { ...device, lang, 'link-orig': safeLink(b['link-orig']) };
+    if (!portalFormTokenValid(req)) return back(res, '/portal', { ...q, pay_error: 'FORM_EXPIRED' });
+    try {
+      const { checkoutUrl } = await payments.start({
+        profileId: Number(str(b.profile, 12)),
+        mac: device.mac,
+        ip: device.ip,
+        site: device.site || undefined,
+        siteId: await portalSiteId(ctx.services, device),
+        lang,
+        // Back to this portal as the phone reaches it (the gateway sends the phone there after paying).
+        returnBase: `${req.protocol}://${req.get('host')}`,
+      });
+      res.redirect(303, checkoutUrl);
+    } catch (err) {
+      const e = toAppError(err);
+      back(res, '/portal', { ...q, pay_error: PAY_ERRORS.has(e.code) ? e.code : 'PAYMENT_GATEWAY_FAILED' });
+    }
+  });
+
+  // The gateway's success_url: the session is read at once, then the status page shows the time (or the code).
+  r.get('/portal/pay/done', async (req, res) => {
+    const ref = str(req.query.ref, 40);
+    const p = await payments.returned(ref);
+    if (!p) return res.redirect(303, '/portal');
+    const row = await payments.device(ref);
+    // Logged in for its device as a typed code is: this browser may see that device's status (as after a redeem).
+    if (row && p.state === 'paid' && p.onlineAt !== null) {
+      const secure = ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
+      rememberDevice(res, ctx.deviceSecret ?? '', row.mac, secure);
+    }
+    back(res, '/portal/status', {
+      mac: row?.mac ?? '',
+      ip: row?.ip ?? '',
+      site: row?.site ?? '',
+      lang: row?.lang ?? 'en',
+      pay: ref,
+    });
+  });
+
+  // The gateway's cancel_url: back to the login page, nothing bought.
+  r.get('/portal/pay/cancel', async (req, res) => {
+    const row = await payments.device(str(req.query.ref, 40));
+    back(res, '/portal', {
+      mac: row?.mac ?? '',
+      ip: row?.ip ?? '',
+      site: row?.site ?? '',
+      lang: row?.lang ?? 'en',
+      pay: 'cancelled',
+    });
+  });
+  return r;
+}
+
+/** The payment a status page names (`pay=`), as the customer is told of it. */
+export async function payStatus(ctx: WebContext, t: Translator, ref: string) {
+  if (!ref) return null;
+  return payNotice(t, await ctx.services.payments.returned(ref));
+}
