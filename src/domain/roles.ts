@@ -38,40 +38,10 @@ export type Capability = keyof typeof CAPABILITIES;
 
 export type RouteRule = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: string, Capability];
 
-/** Addresses a cashier or a reseller may reach (paths under /admin). */
-export const ADMIN_ROUTES: readonly RouteRule[] = [
-  ['GET', '/', 'dashboard'],
-  ['GET', '/api/router-status', 'dashboard'],
-  ['GET', '/vouchers', 'vouchers.view'],
-  ['GET', '/vouchers/batches/:id', 'vouchers.view'],
-  ['GET', '/vouchers/batches/:id/print', 'vouchers.print'],
-  ['GET', '/vouchers/export.csv', 'vouchers.print'],
-  ['GET', '/vouchers/:code', 'vouchers.view'],
-  ['GET', '/vouchers/:code/print', 'vouchers.print'],
-  ['POST', '/vouchers/generate', 'vouchers.generate'],
-  ['POST', '/quick-print', 'vouchers.generate'],
-  ['POST', '/vouchers/:code/extend', 'vouchers.sell'],
-  ['POST', '/vouchers/:code/overage', 'vouchers.sell'],
-  ['GET', '/vouchers/:code/charges/:id/receipt', 'vouchers.sell'],
-  ['GET', '/shift', 'sales.shift'],
-  ['GET', '/api/vouchers', 'vouchers.view'],
-  ['GET', '/api/vouchers/:code', 'vouchers.view'],
-  ['POST', '/api/vouchers', 'vouchers.generate'],
-  ['GET', '/api/code-style', 'vouchers.generate'],
-  ['POST', '/api/vouchers/:code/extend', 'vouchers.sell'],
-  ['POST', '/api/vouchers/:code/overage', 'vouchers.sell'],
-  ['GET', '/api/reports/shift', 'sales.shift'],
-  ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
-  ...ownerOnly(),
-];
-
 /**
  * Owner-only addresses written down (they would be refused anyway, being unlisted above): the ones a reader
  * looks for, and the list the tests walk for every role. A new owner-only page or endpoint is one row here.
  */
-function ownerOnly(): RouteRule[] {
-  return ROUTES_OWNER_ONLY.map(([m, p]) => [m, p, 'owner'] as const);
-}
 export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> = [
   // API
   ['GET', '/api/profiles'],
@@ -141,6 +111,33 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/accounts/:username/remove'],
   ['POST', '/accounts/:username/remittances'],
   ['POST', '/vouchers/:code/revoke'],
+];
+
+/** Addresses a cashier or a reseller may reach (paths under /admin). */
+export const ADMIN_ROUTES: readonly RouteRule[] = [
+  ['GET', '/', 'dashboard'],
+  ['GET', '/api/router-status', 'dashboard'],
+  ['GET', '/vouchers', 'vouchers.view'],
+  ['GET', '/vouchers/batches/:id', 'vouchers.view'],
+  ['GET', '/vouchers/batches/:id/print', 'vouchers.print'],
+  ['GET', '/vouchers/export.csv', 'vouchers.print'],
+  ['GET', '/vouchers/:code', 'vouchers.view'],
+  ['GET', '/vouchers/:code/print', 'vouchers.print'],
+  ['POST', '/vouchers/generate', 'vouchers.generate'],
+  ['POST', '/quick-print', 'vouchers.generate'],
+  ['POST', '/vouchers/:code/extend', 'vouchers.sell'],
+  ['POST', '/vouchers/:code/overage', 'vouchers.sell'],
+  ['GET', '/vouchers/:code/charges/:id/receipt', 'vouchers.sell'],
+  ['GET', '/shift', 'sales.shift'],
+  ['GET', '/api/vouchers', 'vouchers.view'],
+  ['GET', '/api/vouchers/:code', 'vouchers.view'],
+  ['POST', '/api/vouchers', 'vouchers.generate'],
+  ['GET', '/api/code-style', 'vouchers.generate'],
+  ['POST', '/api/vouchers/:code/extend', 'vouchers.sell'],
+  ['POST', '/api/vouchers/:code/overage', 'vouchers.sell'],
+  ['GET', '/api/reports/shift', 'sales.shift'],
+  ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
+  ...ROUTES_OWNER_ONLY.map(([m, p]) => [m, p, 'owner'] as const),
 ];
 
 interface CompiledRule {
