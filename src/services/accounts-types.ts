@@ -55,7 +55,10 @@ export interface AccountService {
   /** Any admin login by name (the owner's too: role `owner`); undefined when there is none. */
   find(username: string): Promise<AccountView | undefined>;
   /** A new bearer token for the name and password, or undefined when they do not match. Audited. */
-  issueToken(username: string, password: string): Promise<{ token: string; account: AccountView } | undefined>;
+  issueToken(
+    username: string,
+    password: string,
+  ): Promise<{ token: string; account: AccountView } | undefined>;
   /** The account a bearer token belongs to, or undefined (unknown, or its account is gone). */
   byToken(token: string): Promise<AccountView | undefined>;
   /** Money a reseller handed over (centavos > 0). 404 ACCOUNT_NOT_FOUND for a name that is not a reseller. */

@@ -327,15 +327,12 @@ export function createAccountService(deps: ServiceDeps, admins: AdminAccountServ
         price: number | string;
         activated_at: number | string;
       }>;
-      return rows.map(
-        (r): ShiftSale => ({
-          code: r.code,
-          profile: r.profile,
-          price: Number(r.price),
-          soldAt: Number(r.activated_at),
-        }),
-      );
+      return rows.map((r): ShiftSale => ({
+        code: r.code,
+        profile: r.profile,
+        price: Number(r.price),
+        soldAt: Number(r.activated_at),
+      }));
     },
   };
 }
-

@@ -18,7 +18,11 @@ export async function resellerBalance(db: Knex, accountId: number): Promise<Rese
   const [r] = (await db('remittances')
     .where({ account_id: accountId })
     .select(db.raw('COALESCE(SUM(amount), 0) AS remitted'))) as Array<{ remitted: number | string }>;
-  return balanceOf({ soldValue: Number(b.sold), wholesale: Number(b.wholesale), remitted: Number(r.remitted) });
+  return balanceOf({
+    soldValue: Number(b.sold),
+    wholesale: Number(b.wholesale),
+    remitted: Number(r.remitted),
+  });
 }
 
 /**

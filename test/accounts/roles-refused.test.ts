@@ -41,20 +41,23 @@ describe('owner-only addresses refuse the other roles', () => {
   const api403 = ROUTES_OWNER_ONLY.filter(([, p]) => p.startsWith('/api/'));
   const page403 = ROUTES_OWNER_ONLY.filter(([, p]) => !p.startsWith('/api/'));
 
-  test.each(['cashier', 'reseller'])('%s: every owner-only API endpoint → 403 FORBIDDEN_ROLE', async (role) => {
-    expect(api403.length).toBeGreaterThan(30);
-    for (const [method, path] of api403) {
-      // A broken JSON body on writes: the role is refused before the body is read.
-      const body = method === 'GET' || method === 'DELETE' ? undefined : '{"broken":';
-      const r = await api(h, method, `/admin${fill(path)}`, body, tokens[role]);
-      expect({ method, path, status: r.status, code: r.json.code }).toEqual({
-        method,
-        path,
-        status: 403,
-        code: 'FORBIDDEN_ROLE',
-      });
-    }
-  });
+  test.each(['cashier', 'reseller'])(
+    '%s: every owner-only API endpoint → 403 FORBIDDEN_ROLE',
+    async (role) => {
+      expect(api403.length).toBeGreaterThan(30);
+      for (const [method, path] of api403) {
+        // A broken JSON body on writes: the role is refused before the body is read.
+        const body = method === 'GET' || method === 'DELETE' ? undefined : '{"broken":';
+        const r = await api(h, method, `/admin${fill(path)}`, body, tokens[role]);
+        expect({ method, path, status: r.status, code: r.json.code }).toEqual({
+          method,
+          path,
+          status: 403,
+          code: 'FORBIDDEN_ROLE',
+        });
+      }
+    },
+  );
 
   test.each(['cashier', 'reseller'])(
     '%s: every owner-only page and form → a 403 page, even without a CSRF token',

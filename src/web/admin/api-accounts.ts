@@ -173,7 +173,8 @@ export function tokenRouter(ctx: WebContext, throttle: LoginThrottle): Router {
           ),
         );
     }
-    const issued = username && password ? await ctx.services.accounts.issueToken(username, password) : undefined;
+    const issued =
+      username && password ? await ctx.services.accounts.issueToken(username, password) : undefined;
     if (!issued) {
       ctx.log.warn({ module: 'admin', ip: req.socket.remoteAddress }, 'token request refused');
       return void res

@@ -207,24 +207,26 @@ export function voucherApiRouter(ctx: WebContext): Router {
     sellerMayAsk(req, b);
     const profile = profileName(b.profile);
     const count = typeof b.count === 'string' ? Number(b.count) : b.count;
-    const out = await generateWithinCredit(res, () => vouchers.generate(
-      {
-        profile,
-        count: count as number,
-        ...styleInput(b),
-        price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
-        // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
-        rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
-        rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
-        staff: optionalFlag(b.staff, 'staff'),
-        note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
-        design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
-        // The site's id or name (the service looks it up); roaming: valid on every site.
-        site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
-        roaming: optionalFlag(b.roaming, 'roaming'),
-      },
-      actorOf(req),
-    ));
+    const out = await generateWithinCredit(res, () =>
+      vouchers.generate(
+        {
+          profile,
+          count: count as number,
+          ...styleInput(b),
+          price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
+          // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
+          rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
+          rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
+          staff: optionalFlag(b.staff, 'staff'),
+          note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
+          design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
+          // The site's id or name (the service looks it up); roaming: valid on every site.
+          site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
+          roaming: optionalFlag(b.roaming, 'roaming'),
+        },
+        actorOf(req),
+      ),
+    );
     if (!out) return;
     res.status(201).json({
       success: true,

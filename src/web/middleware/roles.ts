@@ -17,7 +17,11 @@ const wantsJson = (req: Request) =>
 const ROLE_WORDS: Record<Role, string> = { owner: 'the owner', cashier: 'a cashier', reseller: 'a reseller' };
 
 export function forbiddenRole(role: Role, what = 'this'): AppError {
-  return new AppError('FORBIDDEN_ROLE', `Only the owner may use ${what}; this account is ${ROLE_WORDS[role]}`, 403);
+  return new AppError(
+    'FORBIDDEN_ROLE',
+    `Only the owner may use ${what}; this account is ${ROLE_WORDS[role]}`,
+    403,
+  );
 }
 
 export function refuse(req: Request, res: Response, err: AppError): void {
