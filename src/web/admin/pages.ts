@@ -17,6 +17,7 @@ import { routerRoutes } from './pages/router';
 import { routerRebootRoutes } from './pages/router-reboot';
 import { cardDesignRoutes } from './pages/card-design';
 import { backupRoutes } from './pages/backups';
+import { accountRoutes } from './pages/accounts';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -41,5 +42,6 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(routerRebootRoutes(ctx));
   router.use(cardDesignRoutes(ctx));
   router.use(backupRoutes(ctx));
+  router.use(accountRoutes(ctx)); // accounts (owner), the end-of-shift slip (every login)
   return router;
 }
