@@ -6,7 +6,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../domain/errors';
-import { capabilityFor, menuFor, roleHas, type Role } from '../../domain/roles';
+import { capabilityFor, menuFor, roleHas, type Capability, type Role } from '../../domain/roles';
 import { errorJson } from '../../lib/error-reply';
 import type { AccountService } from '../../services/types';
 import { renderErrorPage } from './errors';
@@ -37,6 +37,8 @@ export function roleGuard(req: Request, res: Response, next: NextFunction): void
   const role: Role = req.role ?? 'owner';
   res.locals.role = role;
   res.locals.menu = menuFor(role);
+  // For the pages: show a button only to a role that may use it (`can('vouchers.sell')`).
+  res.locals.can = (capability: Capability) => role === 'owner' || roleHas(role, capability);
   if (role === 'owner' || roleHas(role, capabilityFor(req.method, req.path))) return next();
   refuse(req, res, forbiddenRole(role, 'this page'));
 }

@@ -132,11 +132,18 @@ export function voucherRoutes(ctx: WebContext): Router {
     const scope = await pageSiteScope(ctx, req);
     filter.siteId = scope.siteId;
     filter.accountId = ownVouchersOf(req);
-    const [profiles, batches, shopStyle] = await Promise.all([
+    const account = req.actor?.account;
+    const [allProfiles, batches, shopStyle] = await Promise.all([
       services.profiles.list(),
       services.reports.batches({ limit: 10, siteId: scope.siteId, accountId: filter.accountId }),
       storedCodeStyle(services.settings),
     ]);
+    // A cashier batches the plans on sale; a reseller only its own.
+    const profiles = account
+      ? allProfiles.filter(
+          (p) => !p.archived && (account.role !== 'reseller' || account.profiles.includes(p.name)),
+        )
+      : allProfiles;
     // The figures of the style the form holds: the shop's at first, what was sent after a submit.
     const figures = await figuresView(
       services.settings,
