@@ -209,7 +209,12 @@ export function createAccountService(deps: ServiceDeps, admins: AdminAccountServ
         updated_at: clock.now(),
       };
       if (input.password !== undefined) change.password_hash = await hashPassword(input.password as string);
-      await db('admin_users').where({ id: before.id }).update(change);
+      await db.transaction(async (trx) => {
+        await trx('admin_users').where({ id: before.id }).update(change);
+        // A new password ends the old one's tokens (a helper's lost phone): the scripts ask for new ones.
+        if (input.password !== undefined)
+          await trx('account_tokens').where({ account_id: before.id }).delete();
+      });
       const after = await account(username);
       await audit.record(actor, 'account.update', username, {
         ...(input.password !== undefined ? { password: 'changed' } : {}),

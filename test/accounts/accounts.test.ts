@@ -87,6 +87,33 @@ describe('accounts', () => {
     expect((await api(h, 'GET', '/admin/api/vouchers?limit=1', undefined, tok)).status).toBe(401);
   });
 
+  test('PUT changes the terms; a new password ends the old tokens', async () => {
+    const tok = await makeAccount(h, { username: 'store.put', role: 'reseller', profiles: ['BASIC'] });
+    const bad = await api(h, 'PUT', '/admin/api/accounts/store.put', { commission_percent: '1.234' });
+    expect(bad).toMatchObject({
+      status: 400,
+      json: { code: 'INVALID_INPUT', fields: { commission_percent: expect.any(String) } },
+    });
+    const put = await api(h, 'PUT', '/admin/api/accounts/store.put', {
+      credit_limit: '250.50',
+      commission_percent: 7.5,
+      profiles: ['BASIC', 'PREMIUM'],
+    });
+    expect(put.json.account).toMatchObject({
+      credit_limit: 250.5,
+      credit_limit_centavos: 25050,
+      commission_percent: 7.5,
+      profiles: ['BASIC', 'PREMIUM'],
+    });
+    expect((await api(h, 'GET', '/admin/api/vouchers?limit=1', undefined, tok)).status).toBe(200);
+    await api(h, 'PUT', '/admin/api/accounts/store.put', { password: 'a-new-password-1' });
+    expect((await api(h, 'GET', '/admin/api/vouchers?limit=1', undefined, tok)).status).toBe(401);
+    expect((await api(h, 'PUT', '/admin/api/accounts/nobody', { role: 'cashier' })).json.code).toBe(
+      'ACCOUNT_NOT_FOUND',
+    );
+    expect((await api(h, 'DELETE', '/admin/api/accounts/admin')).status).toBe(404);
+  });
+
   test('a reseller: its profiles only, no overrides, wholesale to the centavo, CREDIT_LIMIT, remittances', async () => {
     // BASIC costs ₱5.00; 12.5% commission: 500 × 0.875 = 437.5 → 438 centavos (halves up).
     const ana = await makeAccount(h, {
