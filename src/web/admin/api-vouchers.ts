@@ -4,11 +4,9 @@
  * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
  */
 import { alertEventKind } from '../../domain/usage-summary';
-import { Router, type Request, type Response } from 'express';
-import { batchOverrides } from '../../domain/roles';
-import { CreditLimitError } from '../../domain/errors';
-import { errorJson } from '../../lib/error-reply';
+import { Router, type Request } from 'express';
 import { ownVouchersOf } from '../middleware/roles';
+import { generateWithinCredit, sellerMayAsk } from './seller-batch';
 import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
@@ -154,48 +152,6 @@ export function parseFilter(q: Record<string, unknown>): VoucherFilter {
     limit: optionalInt(q.limit, 'limit', 1, 10_000),
     offset: optionalInt(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER),
   };
-}
-
-/**
- * A cashier's or a reseller's batch, checked before anything else in it: no price, staff or speed of its own,
- * and a reseller only its profiles (403 FORBIDDEN_ROLE). The service checks the same again.
- */
-export function sellerMayAsk(req: Request, b: Record<string, unknown>): void {
-  const account = req.actor?.account;
-  if (!account) return;
-  const set = batchOverrides(b);
-  if (set.length)
-    throw new AppError(
-      'FORBIDDEN_ROLE',
-      `A ${account.role} sells at the profile's price and speeds; only the owner sets ${set.join(', ')}`,
-      403,
-    );
-  if (account.role === 'reseller' && !(typeof b.profile === 'string' && account.profiles.includes(b.profile)))
-    throw new AppError(
-      'FORBIDDEN_ROLE',
-      `This account may sell ${account.profiles.join(', ') || 'no profile'} only`,
-      403,
-      'profile',
-    );
-}
-
-/** A batch refused for the reseller's credit: 409 CREDIT_LIMIT with the limit, what is owed and the cost. */
-async function generateWithinCredit<T>(res: Response, make: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await make();
-  } catch (err) {
-    if (!(err instanceof CreditLimitError)) throw err;
-    res.status(409).json({
-      ...errorJson(err),
-      credit_limit: err.creditLimit / 100,
-      credit_limit_centavos: err.creditLimit,
-      owed: err.owed / 100,
-      owed_centavos: err.owed,
-      batch_cost: err.cost / 100,
-      batch_cost_centavos: err.cost,
-    });
-    return undefined;
-  }
 }
 
 export function voucherApiRouter(ctx: WebContext): Router {

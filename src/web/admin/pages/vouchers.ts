@@ -18,7 +18,7 @@ import { pageSiteScope } from '../site-scope';
 import { storedCodeStyle } from '../../../services/vouchers/code-style';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
 import { ownVouchersOf, refuse } from '../../middleware/roles';
-import { sellerMayAsk } from '../api-vouchers';
+import { sellerMayAsk } from '../seller-batch';
 import type { AppError } from '../../../domain/errors';
 import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 
