@@ -75,7 +75,12 @@ export async function planBatch(
         403,
       );
     if (account.role === 'reseller' && !account.profiles.includes(profile.name))
-      throw new AppError('FORBIDDEN_ROLE', `This account may not sell profile ${profile.name}`, 403, 'profile');
+      throw new AppError(
+        'FORBIDDEN_ROLE',
+        `This account may not sell profile ${profile.name}`,
+        403,
+        'profile',
+      );
   }
   if (profile.archived)
     throw new AppError(
