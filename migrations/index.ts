@@ -30,6 +30,10 @@ import * as m0027 from './20261126_0027_voucher_charges';
 import * as m0028 from './20261127_0028_charge_bytes';
 import * as m0029 from './20261128_0029_notify_outbox';
 import * as m0034 from './20261129_0034_payments';
+import * as m0035 from './20261129_0035_account_roles';
+import * as m0036 from './20261129_0036_account_tokens';
+import * as m0037 from './20261129_0037_batch_accounts';
+import * as m0038 from './20261129_0038_remittances';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -72,6 +76,10 @@ const migrations: Array<[string, Migration]> = [
   ['20261127_0028_charge_bytes', m0028],
   ['20261128_0029_notify_outbox', m0029],
   ['20261129_0034_payments', m0034],
+  ['20261129_0035_account_roles', m0035],
+  ['20261129_0036_account_tokens', m0036],
+  ['20261129_0037_batch_accounts', m0037],
+  ['20261129_0038_remittances', m0038],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

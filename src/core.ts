@@ -19,6 +19,7 @@ import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
+import { createAccountService } from './services/accounts';
 import { createSiteService } from './services/sites';
 import { createCardTemplateService } from './services/card-templates';
 import { createBackupService } from './services/backup';
@@ -149,6 +150,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter, radiusSites);
   const { deps, vouchers } = main;
   const notify = createNotifications({ config, db, clock, log, audit, settings, box });
+  const admins = createAdminAccountService(deps);
   const services: Services = {
     audit,
     settings,
@@ -169,7 +171,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     routerChecks: main.checks,
     // Each site's router on the connection this process holds: the .env router's, the other sites' stacks'.
     housekeeping: main.housekeeping,
-    admins: createAdminAccountService(deps),
+    admins,
+    accounts: createAccountService(deps, admins),
     // Each site's self-service drives its own router: the default site's stack, the others'.
     selfService: createSelfService(deps, {
       redemption,

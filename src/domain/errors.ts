@@ -19,6 +19,10 @@ export type ErrorCode =
   | 'CONFIRM_REQUIRED'
   | 'NOT_FOUND'
   | 'FORBIDDEN'
+  | 'FORBIDDEN_ROLE' // accounts and their roles
+  | 'ACCOUNT_EXISTS'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'CREDIT_LIMIT'
   | 'UNAUTHENTICATED'
   | 'INTERNAL'
   | 'USAGE'
@@ -248,6 +252,19 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+}
+
+/** A reseller's batch that would take what it owes above its credit limit (centavos in the figures). */
+export class CreditLimitError extends AppError {
+  constructor(
+    message: string,
+    readonly creditLimit: number,
+    readonly owed: number,
+    readonly cost: number,
+  ) {
+    super('CREDIT_LIMIT', message, 409);
+    this.name = 'CreditLimitError';
   }
 }
 

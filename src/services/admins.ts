@@ -56,7 +56,7 @@ function generatePassword(): string {
   return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
 }
 
-function checkNewPassword(password: string): void {
+export function checkNewPassword(password: string): void {
   if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError(
       'INVALID_INPUT',

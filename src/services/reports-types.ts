@@ -66,5 +66,5 @@ export interface ReportService {
    * Recent batches (newest first, at most `limit`, default 50) with the unused vouchers left in each: the stock
    * by batch, of one site (batches.site_id) or every site.
    */
-  batches(opts?: { limit?: number; siteId?: number }): Promise<BatchView[]>;
+  batches(opts?: { limit?: number; siteId?: number; accountId?: number }): Promise<BatchView[]>;
 }

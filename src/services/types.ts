@@ -10,6 +10,7 @@
  * never pulls a service in.
  */
 import type { AdminAccountService } from './admins-types';
+import type { AccountService } from './accounts-types';
 import type { AuditService } from './audit-types';
 import type { BackupService } from './backup/types';
 import type { BandwidthService } from './bandwidth-types';
@@ -36,6 +37,7 @@ import type { PaymentService } from './payments/types';
 export type { VoucherStatus } from '../domain/vouchers';
 export { SYSTEM, type Actor } from './actor';
 export type { AdminAccountService } from './admins-types';
+export type { AccountService, AccountView, BalanceView, ShiftSale } from './accounts-types';
 export type { AuditEntry, AuditService } from './audit-types';
 export type {
   BandwidthChange,
@@ -77,6 +79,8 @@ export interface Services {
   /** Which router this database manages; safe mode and adopt. */
   routerBinding: RouterBinding;
   admins: AdminAccountService;
+  /** The owner's cashiers and resellers, their tokens, balances and shifts (src/services/accounts.ts). */
+  accounts: AccountService;
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
   selfService: SelfService;
   /** The portal's wrong-code limits, and its bound on new browser tokens per address. */

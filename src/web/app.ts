@@ -34,6 +34,9 @@ import { backupApiRouter } from './admin/api-backups';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
 import { metricsRouter } from './metrics';
+import { roleGuard, resellerScope } from './middleware/roles';
+import { accountApiRouter, tokenRouter } from './admin/api-accounts';
+import { LoginThrottle } from './admin/login-throttle';
 import type { Metrics } from '../metrics';
 
 export interface WebAppOptions {
@@ -101,8 +104,13 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
   // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
-  app.use(express.json({ limit: '256kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 1000 }));
+  const parseBodies = [
+    express.json({ limit: '256kb' }),
+    express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 1000 }),
+  ];
+  // The admin behind its login reads bodies only after the role gate (below), so a role refused an address
+  // gets 403 FORBIDDEN_ROLE whatever its body holds.
+  app.use(unlessGatedAdmin(parseBodies));
 
   const routerWarnings = () => [
     ...safeModeWarnings(ctx.services.routerBinding),
@@ -160,8 +168,18 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     '/admin',
     adminAllowList(() => ctx.config.admin.allow),
   );
-  mountAdminPublic(app, ctx);
-  app.use('/admin', requireAdmin(ctx.config.admin.apiToken), csrfProtection);
+  const throttle = new LoginThrottle(ctx.clock); // the login form's and the token endpoint's, one count
+  mountAdminPublic(app, ctx, throttle);
+  // Who is asking (session or token, the account read again on every request), then what its role may do
+  // (src/domain/roles.ts), then a reseller's own vouchers only, and only then the body and the CSRF check.
+  app.use(
+    '/admin',
+    requireAdmin(ctx.config.admin.apiToken, ctx.services.accounts),
+    roleGuard,
+    resellerScope(ctx.services.accounts),
+    ...parseBodies,
+    csrfProtection,
+  );
   mountAdminApi(app, ctx);
   mountAdminPages(app, ctx);
 
@@ -176,14 +194,31 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   return { app, sessions };
 }
 
+/** The addresses open before the admin's login (the form, logging out, a script's token). */
+const PUBLIC_ADMIN = /^\/admin\/(?:login|logout|api\/tokens)\/?$/i;
+
+/** Runs `handlers` except for the admin's addresses behind its login (they parse after the role gate). */
+function unlessGatedAdmin(handlers: express.RequestHandler[]): express.RequestHandler {
+  return (req, res, next) => {
+    if (/^\/admin(?:\/|$)/i.test(req.path) && !PUBLIC_ADMIN.test(req.path)) return next();
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err || i === handlers.length) return next(err);
+      handlers[i++](req, res, step);
+    };
+    step();
+  };
+}
+
 // Mount points. Each face of the product lives in its own folder under src/web/.
 function mountPortal(app: Express, ctx: WebContext): void {
   app.use(portalRouter(ctx)); // /portal, /api/portal/*
   app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
   app.use(payPortalRoutes(ctx)); // /portal/pay, /portal/pay/done, /portal/pay/cancel
 }
-function mountAdminPublic(app: Express, ctx: WebContext): void {
-  app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
+function mountAdminPublic(app: Express, ctx: WebContext, throttle: LoginThrottle): void {
+  app.use('/admin', loginRouter(ctx, throttle)); // /admin/login, /admin/logout (CSRF-protected itself)
+  app.use('/admin', tokenRouter(ctx, throttle)); // /admin/api/tokens: a script's login
   // The RADIUS sites, for pages that word a voucher's presence on its router (a FreeRADIUS user there).
   const radiusIds = radiusSiteIdsOf(ctx.services.sites);
   app.use('/admin', (_req, res, next) => {
@@ -203,6 +238,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', notifyApiRouter(ctx)); // notifications to the owner: settings, test, latest messages
   app.use('/admin/api', backupApiRouter(ctx)); // backups: list, make one, download
   app.use('/admin/api', paymentsApiRouter(ctx)); // online payments and their settings
+  app.use('/admin/api', accountApiRouter(ctx)); // accounts, remittances, balances, shift sales, audit
 }
 function mountAdminPages(app: Express, ctx: WebContext): void {
   app.use('/admin', sheetRouter(ctx)); // printable voucher sheets, CSV export

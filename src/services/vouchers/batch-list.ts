@@ -36,11 +36,12 @@ export function batchQuery(db: Knex): Knex.QueryBuilder {
 /** Newest first, at most `limit` (1-500, default 50). */
 export async function listBatches(
   db: Knex,
-  opts: { limit?: number; siteId?: number } = {},
+  opts: { limit?: number; siteId?: number; accountId?: number } = {},
 ): Promise<BatchView[]> {
   const rows = (await batchQuery(db)
     .modify((q) => {
       if (opts.siteId !== undefined) q.where('b.site_id', opts.siteId);
+      if (opts.accountId !== undefined) q.where('b.account_id', opts.accountId);
     })
     .orderBy('b.id', 'desc')
     .limit(Math.min(Math.max(opts.limit ?? 50, 1), 500))) as Record<string, unknown>[];

@@ -16,6 +16,10 @@ import { siteOf, type ServiceDeps } from '../deps';
 import { findSite } from '../sites/lookup';
 import { assertProfileSellsOn } from '../profile-sites';
 import type { VoucherRow } from '../voucher-state';
+import type { ActingAccount } from '../actor';
+import { creditRefusal, wholesaleCentavos } from '../../domain/reseller';
+import { CreditLimitError } from '../../domain/errors';
+import { lockAccount, resellerBalance } from '../reseller-ledger';
 import type { GenerateInput, ProfileRecord } from '../types';
 import { codeStyleFor, newPassword } from './code-style';
 
@@ -32,6 +36,10 @@ export interface GeneratePlan {
   design: CardDesign;
   /** The site whose router gets the users; null for a roaming batch (every site). */
   siteId: number | null;
+  /** The account whose batch it is (null: the owner's), and a reseller's wholesale price per voucher. */
+  accountId: number | null;
+  wholesale: number | null;
+  creditLimit: number | null;
 }
 
 const INSERT_CHUNK = 500;
@@ -53,7 +61,27 @@ export async function planBatch(
   deps: ServiceDeps,
   input: GenerateInput,
   profile: ProfileRecord,
+  account?: ActingAccount,
 ): Promise<GeneratePlan> {
+  // A cashier or a reseller sells at the profile's price and speeds; a reseller only its own profiles.
+  if (account) {
+    const set = (['price', 'staff', 'rateUp', 'rateDown'] as const).filter(
+      (k) => input[k] !== undefined && input[k] !== false,
+    );
+    if (set.length)
+      throw new AppError(
+        'FORBIDDEN_ROLE',
+        `A ${account.role} sells at the profile's price and speeds; only the owner sets ${set.join(', ')}`,
+        403,
+      );
+    if (account.role === 'reseller' && !account.profiles.includes(profile.name))
+      throw new AppError(
+        'FORBIDDEN_ROLE',
+        `This account may not sell profile ${profile.name}`,
+        403,
+        'profile',
+      );
+  }
   if (profile.archived)
     throw new AppError(
       'PROFILE_ARCHIVED',
@@ -122,6 +150,9 @@ export async function planBatch(
     note,
     design,
     siteId,
+    accountId: account?.id ?? null,
+    wholesale: account?.role === 'reseller' ? wholesaleCentavos(price, account.commissionBp) : null,
+    creditLimit: account?.role === 'reseller' ? account.creditLimit : null,
   };
 }
 
@@ -133,6 +164,14 @@ export async function insertBatch(
   now: number,
 ): Promise<{ batchId: number; rows: VoucherRow[] }> {
   return db.transaction(async (trx) => {
+    if (plan.accountId !== null && plan.wholesale !== null) {
+      // The credit check and the batch in one transaction: the figures it reads are the ones it adds to.
+      await lockAccount(trx, plan.accountId);
+      const { owed } = await resellerBalance(trx, plan.accountId);
+      const cost = plan.wholesale * plan.count;
+      const refusal = creditRefusal(owed, cost, plan.creditLimit);
+      if (refusal) throw new CreditLimitError(refusal, plan.creditLimit ?? 0, owed, cost);
+    }
     const batchId = insertedId(
       await trx('batches')
         .insert({
@@ -145,6 +184,8 @@ export async function insertBatch(
           card_design: plan.design,
           site_id: plan.siteId,
           roaming: plan.siteId === null,
+          account_id: plan.accountId,
+          wholesale: plan.wholesale,
           created_at: now,
         })
         .returning('id'),

@@ -223,7 +223,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
   return {
     async generate(input, actor: Actor) {
       const profile = await d.profiles.get(input.profile);
-      const plan = await planBatch(deps, input, profile);
+      const plan = await planBatch(deps, input, profile, actor.account);
       const now = clock.now();
       const { batchId, rows } = await insertBatch(db, plan, actor.name, now);
       await audit.record(actor, 'voucher.generate', `batch ${batchId}`, {
@@ -232,6 +232,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
         price: plan.price,
         staff: plan.staff,
         design: plan.design,
+        ...(plan.wholesale !== null ? { wholesale: plan.wholesale } : {}),
         ...(plan.siteId === null ? { roaming: true } : { site: plan.siteId }),
       });
       const cache = new ProfileCache(db);

@@ -55,6 +55,8 @@ export function filteredVouchers(db: Knex, f: VoucherFilter): Knex.QueryBuilder 
       if (f.profile) q.whereRaw('LOWER(p.name) = LOWER(?)', [f.profile]);
       if (f.batchId !== undefined) q.where('v.batch_id', f.batchId);
       if (f.siteId !== undefined) q.where('v.site_id', f.siteId);
+      if (f.accountId !== undefined)
+        q.whereIn('v.batch_id', db('batches').select('id').where('account_id', f.accountId));
       if (f.from !== undefined) q.where('v.created_at', '>=', f.from);
       if (f.to !== undefined) q.where('v.created_at', '<', f.to);
       if (f.search) {

@@ -160,6 +160,8 @@ export interface VoucherFilter {
   search?: string;
   /** One site's vouchers (vouchers.site_id); none: every site. */
   siteId?: number;
+  /** One account's vouchers (its batches'): what a reseller sees. */
+  accountId?: number;
   limit?: number;
   offset?: number;
 }

@@ -5,6 +5,8 @@
  */
 import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request } from 'express';
+import { ownVouchersOf } from '../middleware/roles';
+import { generateWithinCredit, sellerMayAsk } from './seller-batch';
 import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
@@ -159,26 +161,30 @@ export function voucherApiRouter(ctx: WebContext): Router {
 
   r.post('/vouchers', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
+    sellerMayAsk(req, b);
     const profile = profileName(b.profile);
     const count = typeof b.count === 'string' ? Number(b.count) : b.count;
-    const out = await vouchers.generate(
-      {
-        profile,
-        count: count as number,
-        ...styleInput(b),
-        price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
-        // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
-        rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
-        rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
-        staff: optionalFlag(b.staff, 'staff'),
-        note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
-        design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
-        // The site's id or name (the service looks it up); roaming: valid on every site.
-        site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
-        roaming: optionalFlag(b.roaming, 'roaming'),
-      },
-      actorOf(req),
+    const out = await generateWithinCredit(res, () =>
+      vouchers.generate(
+        {
+          profile,
+          count: count as number,
+          ...styleInput(b),
+          price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
+          // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
+          rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
+          rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
+          staff: optionalFlag(b.staff, 'staff'),
+          note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
+          design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
+          // The site's id or name (the service looks it up); roaming: valid on every site.
+          site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
+          roaming: optionalFlag(b.roaming, 'roaming'),
+        },
+        actorOf(req),
+      ),
     );
+    if (!out) return;
     res.status(201).json({
       success: true,
       batch_id: out.batchId,
@@ -205,7 +211,11 @@ export function voucherApiRouter(ctx: WebContext): Router {
 
   r.get('/vouchers', async (req, res) => {
     const siteId = await apiSiteId(ctx, req);
-    const out = await vouchers.list({ ...parseFilter(req.query as Record<string, unknown>), siteId });
+    const out = await vouchers.list({
+      ...parseFilter(req.query as Record<string, unknown>),
+      siteId,
+      accountId: ownVouchersOf(req),
+    });
     res.json({ success: true, total: out.total, vouchers: out.vouchers.map(voucherJson) });
   });
 

@@ -27,9 +27,8 @@ function clientIp(req: Request): string {
  * /admin/login and /admin/logout. Mounted before requireAdmin, so CSRF is applied here, per route (a
  * router-wide `use` would also catch bearer API calls that pass through this router).
  */
-export function loginRouter(ctx: WebContext): Router {
+export function loginRouter(ctx: WebContext, throttle: LoginThrottle): Router {
   const router = Router();
-  const throttle = new LoginThrottle(ctx.clock);
   const { admins } = ctx.services;
 
   async function show(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
@@ -68,6 +67,7 @@ export function loginRouter(ctx: WebContext): Router {
       return show(req, res, 401, { username, error: 'Wrong username or password.' });
     }
     throttle.succeed(slot);
+    const account = await ctx.services.accounts.find(username);
     const next = safeNext(req.body?.next);
     // A new session id at login, so an id planted before login (session fixation) is worthless.
     req.session.regenerate((err) => {
@@ -75,7 +75,7 @@ export function loginRouter(ctx: WebContext): Router {
         return void res
           .status(500)
           .render('error', { status: 500, message: 'Could not start a session; try again.' });
-      req.session.admin = { username, loggedInAt: ctx.clock.now() };
+      req.session.admin = { username, loggedInAt: ctx.clock.now(), accountId: account?.id };
       req.session.save((saveErr) => {
         if (saveErr)
           return void res

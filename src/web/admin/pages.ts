@@ -18,6 +18,7 @@ import { routerRebootRoutes } from './pages/router-reboot';
 import { cardDesignRoutes } from './pages/card-design';
 import { backupRoutes } from './pages/backups';
 import { paymentRoutes } from './pages/payments';
+import { accountRoutes } from './pages/accounts';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -43,5 +44,6 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(cardDesignRoutes(ctx));
   router.use(backupRoutes(ctx));
   router.use(paymentRoutes(ctx));
+  router.use(accountRoutes(ctx)); // accounts (owner), the end-of-shift slip (every login)
   return router;
 }

@@ -15,6 +15,7 @@ import { AppError } from '../../domain/errors';
 import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../services/vouchers/card-link';
 import { buildSheet } from '../../services/vouchers/sheet';
 import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';
+import { ownVouchersOf } from '../middleware/roles';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { parseFilter } from './api-vouchers';
@@ -104,6 +105,7 @@ export function sheetRouter(ctx: WebContext): Router {
     const csv = await vouchers.csv({
       ...parseFilter(req.query as Record<string, unknown>),
       siteId: await apiSiteId(ctx, req),
+      accountId: ownVouchersOf(req),
       limit: undefined,
       offset: undefined,
     });

@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Actor } from '../../services/types';
+import type { Actor, AccountService, AccountView } from '../../services/types';
+import type { Role } from '../../domain/roles';
 import { ipInCidrs } from '../../domain/network';
 import { AppError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
 
 declare module 'express-session' {
   interface SessionData {
-    admin?: { username: string; loggedInAt: number };
+    /** accountId: the login's row, so a removed account's session ends even if its name is taken again. */
+    admin?: { username: string; loggedInAt: number; accountId?: number };
     csrf?: string;
   }
 }
@@ -18,6 +20,8 @@ declare module 'express-serve-static-core' {
     actor?: Actor;
     /** true when authenticated by the API bearer token (no cookies, so CSRF does not apply). */
     viaBearer?: boolean;
+    /** Set by requireAdmin: the role whose rights this request has (src/domain/roles.ts). */
+    role?: Role;
   }
 }
 
@@ -34,33 +38,78 @@ const wantsJson = (req: Request) =>
   req.originalUrl.startsWith('/api/') ||
   req.accepts(['html', 'json']) === 'json';
 
+/** What requireAdmin needs of the accounts (src/services/accounts.ts). */
+export type AccountLookup = Pick<AccountService, 'find' | 'byToken'>;
+
+function actingAccount(a: AccountView): Actor['account'] {
+  if (a.role === 'owner') return undefined;
+  return {
+    id: a.id,
+    role: a.role,
+    profiles: a.profiles,
+    commissionBp: a.commissionBp,
+    creditLimit: a.creditLimit,
+  };
+}
+
 /**
- * Admin authentication: the admin session cookie, or `Authorization: Bearer $ADMIN_API_TOKEN`.
+ * Admin authentication: the admin session cookie, `Authorization: Bearer $ADMIN_API_TOKEN` (the owner, named
+ * `api-token` in the audit log), or a token an account asked for (POST /admin/api/tokens; that account).
+ * The account behind a session or a token is read on every request, so a removed account stops at once.
  * Unauthenticated API calls get 401 JSON (never a redirect page); pages redirect to the login form.
  */
-export function requireAdmin(apiToken: string | undefined) {
+export function requireAdmin(apiToken: string | undefined, accounts: AccountLookup) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const auth = req.get('authorization');
-    if (auth !== undefined) {
-      const m = /^Bearer\s+(.+)$/i.exec(auth);
-      if (apiToken && m && safeEqual(m[1].trim(), apiToken)) {
-        req.actor = { name: 'api-token', via: 'api' };
-        req.viaBearer = true;
-        return next();
-      }
-      return res.status(401).json(errorJson(unauthenticated('Invalid or missing API token')));
-    }
-    const admin = req.session?.admin;
-    if (admin) {
-      req.actor = { name: admin.username, via: 'admin' };
-      return next();
-    }
-    if (wantsJson(req)) {
-      return res.status(401).json(errorJson(unauthenticated('Log in to the admin first')));
-    }
-    const nextUrl = req.originalUrl.startsWith('/admin') ? req.originalUrl : '/admin';
-    return res.redirect(303, `/admin/login?next=${encodeURIComponent(nextUrl)}`);
+    authenticate(req, res, apiToken, accounts).then((ok) => {
+      if (ok) next();
+    }, next);
   };
+}
+
+async function authenticate(
+  req: Request,
+  res: Response,
+  apiToken: string | undefined,
+  accounts: AccountLookup,
+): Promise<boolean> {
+  const auth = req.get('authorization');
+  if (auth !== undefined) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth);
+    const token = m?.[1].trim();
+    if (apiToken && token && safeEqual(token, apiToken)) {
+      req.actor = { name: 'api-token', via: 'api' };
+      req.role = 'owner';
+      req.viaBearer = true;
+      return true;
+    }
+    const account = token ? await accounts.byToken(token) : undefined;
+    if (account) {
+      req.actor = { name: account.username, via: 'api', account: actingAccount(account) };
+      req.role = account.role;
+      req.viaBearer = true;
+      return true;
+    }
+    res.status(401).json(errorJson(unauthenticated('Invalid or missing API token')));
+    return false;
+  }
+  const admin = req.session?.admin;
+  if (admin) {
+    const account = await accounts.find(admin.username);
+    // Gone, or removed and made again under the same name: the old session does not carry over.
+    if (account && (admin.accountId === undefined || admin.accountId === account.id)) {
+      req.actor = { name: account.username, via: 'admin', account: actingAccount(account) };
+      req.role = account.role;
+      return true;
+    }
+    delete req.session.admin;
+  }
+  if (wantsJson(req)) {
+    res.status(401).json(errorJson(unauthenticated('Log in to the admin first')));
+    return false;
+  }
+  const nextUrl = req.originalUrl.startsWith('/admin') ? req.originalUrl : '/admin';
+  res.redirect(303, `/admin/login?next=${encodeURIComponent(nextUrl)}`);
+  return false;
 }
 
 /** Issues (once per session) the CSRF token forms embed as `_csrf` and scripts send as `X-CSRF-Token`. */

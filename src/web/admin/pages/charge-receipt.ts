@@ -5,7 +5,7 @@ import type { WebContext } from '../../context';
 import { receiptPath } from '../charge-json';
 
 /** The printed page of each paper (a thermal roll's width and a receipt's length, or A4), in toolbar order. */
-const PAPERS: { layout: SheetLayout; label: string; page: string }[] = [
+export const PAPERS: { layout: SheetLayout; label: string; page: string }[] = [
   { layout: 'thermal58', label: '58 mm', page: '58mm 95mm' },
   { layout: 'thermal80', label: '80 mm', page: '80mm 95mm' },
   { layout: 'a4', label: 'A4', page: 'A4' },

@@ -8,6 +8,7 @@ import { pageSiteScope } from '../site-scope';
 import { QUICK_PRINT_MAX } from '../../../domain/cards';
 import { quickPrint } from '../../../services/vouchers/quick-print';
 import { actorOf, field, flash, formFailure } from './common';
+import { accountHome } from './accounts';
 
 /**
  * Dashboard: who is online, today's and this month's money, unused stock, the router, the shop's activity
@@ -20,6 +21,8 @@ export function dashboardRoutes(ctx: WebContext): Router {
   const { services, config, clock } = ctx;
 
   router.get('/', async (req, res) => {
+    // A cashier or a reseller: its own home (its sales, its balance), not the shop's.
+    if (req.actor?.account) return accountHome(ctx, req, res);
     const fmt = res.locals.fmt as Formatters;
     const scope = await pageSiteScope(ctx, req);
     const { siteId } = scope;

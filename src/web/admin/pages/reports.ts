@@ -126,6 +126,8 @@ export function reportRoutes(ctx: WebContext): Router {
       ...(scope.site ? { site: String(scope.site.id) } : {}),
     }).toString();
     page(res, 'reports', 'reports', 'Reports', {
+      // Each reseller's figures: all its batches, not the period's (what it owes is a running total).
+      resellers: await ctx.services.accounts.balances(),
       siteScope: scope,
       presets: Object.entries(PRESET_LABELS),
       presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,

@@ -17,6 +17,9 @@ import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
 import { storedCodeStyle } from '../../../services/vouchers/code-style';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
+import { ownVouchersOf, refuse } from '../../middleware/roles';
+import { sellerMayAsk } from '../seller-batch';
+import type { AppError } from '../../../domain/errors';
 import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 
 const PER_PAGE = 50;
@@ -128,11 +131,19 @@ export function voucherRoutes(ctx: WebContext): Router {
     // Narrowed to one site (?site=): its vouchers and batches (src/web/admin/site-scope.ts).
     const scope = await pageSiteScope(ctx, req);
     filter.siteId = scope.siteId;
-    const [profiles, batches, shopStyle] = await Promise.all([
+    filter.accountId = ownVouchersOf(req);
+    const account = req.actor?.account;
+    const [allProfiles, batches, shopStyle] = await Promise.all([
       services.profiles.list(),
-      services.reports.batches({ limit: 10, siteId: scope.siteId }),
+      services.reports.batches({ limit: 10, siteId: scope.siteId, accountId: filter.accountId }),
       storedCodeStyle(services.settings),
     ]);
+    // A cashier batches the plans on sale; a reseller only its own.
+    const profiles = account
+      ? allProfiles.filter(
+          (p) => !p.archived && (account.role !== 'reseller' || account.profiles.includes(p.name)),
+        )
+      : allProfiles;
     // The figures of the style the form holds: the shop's at first, what was sent after a submit.
     const figures = await figuresView(
       services.settings,
@@ -180,6 +191,11 @@ export function voucherRoutes(ctx: WebContext): Router {
     const fields = ['profile', 'count', 'price', 'note', 'staff', 'design', 'site'];
     for (const k of [...fields, ...Object.values(BATCH_STYLE_FIELDS)]) values[k] = field(req.body, k);
     // "Show the figures" (the form without JavaScript): the page again with the chosen style's figures, nothing made.
+    try {
+      sellerMayAsk(req, req.body ?? {});
+    } catch (e) {
+      return refuse(req, res, e as AppError);
+    }
     if (field(req.body, 'preview') === '1') return renderIndex(req, res, { values });
     try {
       const names = (await services.profiles.list()).map((p) => p.name);

@@ -1,0 +1,188 @@
+/**
+ * Accounts for scripts and the owner's tools (mounted at /admin/api behind requireAdmin and the role gate):
+ * the owner's cashiers and resellers, a reseller's remittances and balance, each login's end-of-shift sales,
+ * and the audit log. POST /admin/api/tokens is apart (tokenRouter): it is how a script logs in.
+ */
+import { Router, type Request } from 'express';
+import { AppError } from '../../domain/errors';
+import { isoInstant } from '../../domain/units';
+import { percentOf } from '../../domain/reseller';
+import type { Actor, AccountView, BalanceView, ShiftSale } from '../../services/types';
+import type { WebContext } from '../context';
+import { forbiddenRole } from '../middleware/roles';
+import { localDate, startOfLocalDay } from '../../services/report-calendar';
+import { errorJson } from '../../lib/error-reply';
+import type { LoginThrottle } from './login-throttle';
+
+const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+const pesos = (c: number) => c / 100;
+const money = (name: string, c: number) => ({ [name]: pesos(c), [`${name}_centavos`]: c });
+const moneyOrNull = (name: string, c: number | null) => ({
+  [name]: c === null ? null : pesos(c),
+  [`${name}_centavos`]: c,
+});
+
+export function accountJson(a: AccountView) {
+  return {
+    username: a.username,
+    role: a.role,
+    profiles: a.profiles,
+    commission_percent: a.role === 'reseller' ? percentOf(a.commissionBp) : null,
+    ...moneyOrNull('credit_limit', a.creditLimit),
+    created_at: isoInstant(a.createdAt),
+    updated_at: isoInstant(a.updatedAt),
+  };
+}
+
+export function balanceJson(b: BalanceView) {
+  return {
+    username: b.username,
+    ...money('owed', b.owed),
+    ...money('sold_value', b.soldValue),
+    ...money('commission', b.commission),
+    ...money('remitted', b.remitted),
+    commission_percent: percentOf(b.commissionBp),
+    ...moneyOrNull('credit_limit', b.creditLimit),
+  };
+}
+
+export function shiftJson(since: number, sales: ShiftSale[]) {
+  const amount = sales.reduce((s, x) => s + x.price, 0);
+  return {
+    since: isoInstant(since),
+    sales: sales.map((s) => ({
+      code: s.code,
+      profile: s.profile,
+      price: pesos(s.price),
+      price_centavos: s.price,
+      sold_at: isoInstant(s.soldAt),
+    })),
+    count: sales.length,
+    amount: pesos(amount),
+    amount_centavos: amount,
+  };
+}
+
+/** `since` as ISO 8601 (400 INVALID_INPUT otherwise); absent: today 00:00 in the shop's time zone. */
+export function shiftSince(v: unknown, now: number, tz: string): number {
+  if (v === undefined || v === '') return startOfLocalDay(localDate(now, tz), tz);
+  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
+  if (!Number.isFinite(t))
+    throw new AppError('INVALID_INPUT', 'since: use a time like 2026-11-29T08:00:00+08:00', 400, 'since', {
+      since: 'use an ISO 8601 time like 2026-11-29T08:00:00+08:00',
+    });
+  return t;
+}
+
+/** Who the shift is of: the account's own batches, or the owner's by name. */
+export const shiftOwner = (actor: Actor) => ({ accountId: actor.account?.id ?? null, name: actor.name });
+
+export function accountApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { accounts, audit } = ctx.services;
+
+  r.get('/accounts', async (_req, res) => {
+    res.json({ success: true, accounts: (await accounts.list()).map(accountJson) });
+  });
+
+  r.post('/accounts', async (req, res) => {
+    const made = await accounts.create(req.body ?? {}, actorOf(req));
+    res.status(201).json({ success: true, account: accountJson(made) });
+  });
+
+  r.put('/accounts/:username', async (req, res) => {
+    const changed = await accounts.update(req.params.username, req.body ?? {}, actorOf(req));
+    res.json({ success: true, account: accountJson(changed) });
+  });
+
+  r.delete('/accounts/:username', async (req, res) => {
+    await accounts.remove(req.params.username, actorOf(req));
+    res.json({ success: true });
+  });
+
+  r.post('/accounts/:username/remittances', async (req, res) => {
+    const b = await accounts.remit(req.params.username, req.body?.amount, actorOf(req));
+    res.status(201).json({ success: true, ...balanceJson(b) });
+  });
+
+  r.get('/accounts/:username/balance', async (req, res) => {
+    // A reseller reads its own balance only (the table lets resellers reach this address).
+    if (req.role === 'reseller' && req.params.username !== req.actor?.name)
+      throw forbiddenRole('reseller', "another account's balance");
+    res.json({ success: true, ...balanceJson(await accounts.balance(req.params.username)) });
+  });
+
+  r.get('/reports/shift', async (req, res) => {
+    const now = ctx.clock.now();
+    const since = shiftSince(req.query.since, now, ctx.config.tz);
+    const sales = await accounts.shift(shiftOwner(actorOf(req)), since, now + 1);
+    res.json({ success: true, ...shiftJson(since, sales) });
+  });
+
+  r.get('/audit', async (req, res) => {
+    const raw = req.query.limit;
+    const limit = raw === undefined || raw === '' ? 50 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new AppError('INVALID_INPUT', 'limit: use a whole number from 1 to 500', 400, 'limit', {
+        limit: 'use a whole number from 1 to 500',
+      });
+    const { entries } = await audit.list({ limit });
+    res.json({
+      success: true,
+      entries: entries.map((e) => {
+        // Stored as `name (via)`: the account's name is `actor`, how it acted is `via`.
+        const m = /^(.*) \((admin|api|cli|system|portal)\)$/.exec(e.actor);
+        return {
+          id: e.id,
+          ts: isoInstant(e.ts),
+          actor: m ? m[1] : e.actor,
+          via: m ? m[2] : null,
+          action: e.action,
+          target: e.target,
+          details: e.details,
+        };
+      }),
+    });
+  });
+
+  return r;
+}
+
+/**
+ * POST /admin/api/tokens {username, password} → 201 {token}: a script's login. Needs no other credential and
+ * counts against the same limits as the login form (one LoginThrottle for both).
+ */
+export function tokenRouter(ctx: WebContext, throttle: LoginThrottle): Router {
+  const r = Router();
+  r.post('/api/tokens', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const username = typeof b.username === 'string' ? b.username.trim().slice(0, 64) : '';
+    const password = typeof b.password === 'string' ? b.password : '';
+    const slot = throttle.reserve(req.socket.remoteAddress ?? 'unknown', username);
+    if (!slot.ok) {
+      res.set('Retry-After', String(slot.waitSeconds));
+      return void res
+        .status(429)
+        .json(
+          errorJson(
+            new AppError(
+              'RATE_LIMITED',
+              `Too many failed attempts. Wait ${Math.ceil(slot.waitSeconds / 60)} minutes and try again.`,
+              429,
+            ),
+          ),
+        );
+    }
+    const issued =
+      username && password ? await ctx.services.accounts.issueToken(username, password) : undefined;
+    if (!issued) {
+      ctx.log.warn({ module: 'admin', ip: req.socket.remoteAddress }, 'token request refused');
+      return void res
+        .status(401)
+        .json(errorJson(new AppError('UNAUTHENTICATED', 'Wrong username or password', 401)));
+    }
+    throttle.succeed(slot);
+    res.status(201).json({ success: true, token: issued.token, role: issued.account.role });
+  });
+  return r;
+}

@@ -1,0 +1,173 @@
+/**
+ * The owner's Accounts page (cashiers and resellers: make, remove, record money handed over, each reseller's
+ * figures), the home page a cashier or a reseller sees instead of the owner's dashboard, and the printable
+ * end-of-shift slip every login has. The role gate (src/web/middleware/roles.ts) decides who reaches which.
+ */
+import { Router, type Request, type Response } from 'express';
+import { parseSheetLayout, QUICK_PRINT_MAX } from '../../../domain/cards';
+import { percentOf } from '../../../domain/reseller';
+import { formatMoney } from '../../../domain/units';
+import type { WebContext } from '../../context';
+import { shiftOwner, shiftSince } from '../api-accounts';
+import { PAPERS } from './charge-receipt';
+import { actorOf, field, flash, formFailure, page, type FieldErrors } from './common';
+
+const listOf = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string')
+    : typeof v === 'string' && v
+      ? [v]
+      : [];
+
+export function accountRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { services, clock, config } = ctx;
+
+  async function renderAccounts(
+    res: Response,
+    form: { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string } = {},
+    status = 200,
+  ) {
+    const [accounts, balances, profiles] = await Promise.all([
+      services.accounts.list(),
+      services.accounts.balances(),
+      services.profiles.list(),
+    ]);
+    const balanceOf = new Map(balances.map((b) => [b.username, b]));
+    page(
+      res,
+      'accounts',
+      'accounts',
+      'Accounts',
+      {
+        accounts: accounts.map((a) => ({ ...a, balance: balanceOf.get(a.username) ?? null })),
+        profiles: profiles.filter((p) => !p.archived).map((p) => ({ name: p.name, price: p.price })),
+        percentOf,
+        values: { role: 'cashier', commission_percent: '10', ...form.values },
+        errors: form.errors ?? {},
+        formError: form.formError ?? null,
+      },
+      status,
+    );
+  }
+
+  router.get('/accounts', (_req, res) => renderAccounts(res));
+
+  router.post('/accounts', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const role = field(b, 'role');
+    const values = {
+      username: field(b, 'username'),
+      role,
+      profiles: listOf(b.profiles),
+      commission_percent: field(b, 'commission_percent'),
+      credit_limit: field(b, 'credit_limit'),
+    };
+    try {
+      const made = await services.accounts.create(
+        {
+          username: values.username,
+          password: typeof b.password === 'string' ? b.password : '',
+          role,
+          ...(role === 'reseller'
+            ? {
+                profiles: values.profiles,
+                commission_percent: values.commission_percent || undefined,
+                credit_limit: values.credit_limit || undefined,
+              }
+            : {}),
+        },
+        actorOf(req),
+      );
+      flash(
+        req,
+        'ok',
+        `Account ${made.username} (${made.role}) made. It logs in at /admin with its password.`,
+      );
+      res.redirect(303, '/admin/accounts');
+    } catch (err) {
+      const f = formFailure(err);
+      await renderAccounts(res, { values, errors: f.fields, formError: f.message }, f.status);
+    }
+  });
+
+  router.post('/accounts/:username/remove', async (req, res) => {
+    try {
+      await services.accounts.remove(req.params.username, actorOf(req));
+      flash(req, 'ok', `Account ${req.params.username} removed: it is logged out everywhere.`);
+    } catch (err) {
+      flash(req, 'error', formFailure(err).message);
+    }
+    res.redirect(303, '/admin/accounts');
+  });
+
+  router.post('/accounts/:username/remittances', async (req, res) => {
+    try {
+      const b = await services.accounts.remit(req.params.username, field(req.body, 'amount'), actorOf(req));
+      flash(
+        req,
+        'ok',
+        `Recorded: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
+      );
+    } catch (err) {
+      const f = formFailure(err);
+      flash(req, 'error', `${req.params.username}: ${f.fields.amount ?? f.message}`);
+    }
+    res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
+  });
+
+  // The end-of-shift slip: this login's sales since `since` (default today 00:00), on a receipt roll or A4.
+  router.get('/shift', async (req, res) => {
+    const now = clock.now();
+    const since = shiftSince(req.query.since, now, config.tz);
+    const actor = actorOf(req);
+    const sales = await services.accounts.shift(shiftOwner(actor), since, now + 1);
+    const layout = parseSheetLayout(req.query.format ?? 'thermal80');
+    res.render('admin/shift', {
+      who: actor.name,
+      role: req.role ?? 'owner',
+      since,
+      now,
+      sales,
+      total: sales.reduce((s, x) => s + x.price, 0),
+      layout,
+      pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
+      papers: PAPERS.map((p) => ({
+        label: p.label,
+        href: `/admin/shift?${new URLSearchParams({ ...(req.query.since ? { since: String(req.query.since) } : {}), format: p.layout }).toString()}`,
+        current: p.layout === layout,
+      })),
+    });
+  });
+
+  return router;
+}
+
+/** A cashier's or a reseller's home: its own figures, what it may do next. */
+export async function accountHome(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req);
+  const account = actor.account!;
+  const now = ctx.clock.now();
+  const since = shiftSince(undefined, now, ctx.config.tz);
+  const [sales, balance, profiles, batches] = await Promise.all([
+    ctx.services.accounts.shift(shiftOwner(actor), since, now + 1),
+    account.role === 'reseller' ? ctx.services.accounts.balance(actor.name) : Promise.resolve(null),
+    ctx.services.profiles.list(),
+    ctx.services.reports.batches({
+      limit: 5,
+      accountId: account.role === 'reseller' ? account.id : undefined,
+    }),
+  ]);
+  const sellable = profiles.filter(
+    (p) => !p.archived && (account.role !== 'reseller' || account.profiles.includes(p.name)),
+  );
+  page(res, 'home-account', 'dashboard', 'Dashboard', {
+    who: actor.name,
+    account,
+    today: { count: sales.length, amount: sales.reduce((s, x) => s + x.price, 0) },
+    balance,
+    percentOf,
+    quickPrint: { profiles: sellable.map((p) => ({ name: p.name, price: p.price })), max: QUICK_PRINT_MAX },
+    batches,
+  });
+}

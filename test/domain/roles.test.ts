@@ -1,0 +1,52 @@
+import {
+  ADMIN_ROUTES,
+  CAPABILITIES,
+  ROUTES_OWNER_ONLY,
+  batchOverrides,
+  capabilityFor,
+  mayRequest,
+  menuFor,
+} from '../../src/domain/roles';
+
+describe('the role table', () => {
+  test('addresses map to their capability; an unlisted one is the owner’s', () => {
+    expect(capabilityFor('GET', '/api/vouchers/ABCD1234')).toBe('vouchers.view');
+    expect(capabilityFor('HEAD', '/vouchers')).toBe('vouchers.view');
+    expect(capabilityFor('GET', '/vouchers/batches/12/print')).toBe('vouchers.print');
+    expect(capabilityFor('GET', '/vouchers/ABCD/move')).toBe('owner');
+    expect(capabilityFor('POST', '/api/vouchers/ABCD/revoke')).toBe('owner');
+    expect(capabilityFor('GET', '/api/router/setup')).toBe('owner'); // a page added later
+    expect(capabilityFor('GET', '/api/vouchers/')).toBe('vouchers.view'); // a trailing slash
+  });
+
+  test('a cashier sells at the counter; a reseller does not', () => {
+    expect(mayRequest('cashier', 'POST', '/api/vouchers/AB/extend')).toBe(true);
+    expect(mayRequest('reseller', 'POST', '/api/vouchers/AB/extend')).toBe(false);
+    expect(mayRequest('reseller', 'POST', '/api/vouchers')).toBe(true);
+    expect(mayRequest('owner', 'POST', '/api/anything/at/all')).toBe(true);
+  });
+
+  test('every owner-only row is refused to the other roles', () => {
+    for (const [m, p] of ROUTES_OWNER_ONLY) {
+      expect(mayRequest('cashier', m, p.replace(/:\w+/g, 'x'))).toBe(false);
+      expect(mayRequest('reseller', m, p.replace(/:\w+/g, 'x'))).toBe(false);
+    }
+    expect(ADMIN_ROUTES.every(([, , cap]) => cap in CAPABILITIES)).toBe(true);
+  });
+
+  test('menus show only what the role may use', () => {
+    expect(menuFor('cashier').map(([k]) => k)).toEqual(['dashboard', 'vouchers', 'shift']);
+    expect(menuFor('reseller').map(([k]) => k)).toEqual(['dashboard', 'vouchers', 'shift']);
+    expect(menuFor('owner').map(([k]) => k)).toContain('accounts');
+    expect(menuFor('owner').map(([k]) => k)).not.toContain('shift');
+  });
+
+  test('a batch’s overrides: empty fields and false are not set', () => {
+    expect(batchOverrides({ price: '', staff: 'false', rate_up: undefined })).toEqual([]);
+    expect(batchOverrides({ price: 0, staff: true, rate_down: '1M' })).toEqual([
+      'price',
+      'staff',
+      'rate_down',
+    ]);
+  });
+});
