@@ -31,7 +31,16 @@ export const QUEUE_PROPS = [
   'parent',
   'priority',
 ];
-const ACTIVE_PROPS = ['.id', 'user', 'address', 'mac-address', 'uptime', 'bytes-in', 'bytes-out'];
+const ACTIVE_PROPS = [
+  '.id',
+  'user',
+  'address',
+  'mac-address',
+  'uptime',
+  'bytes-in',
+  'bytes-out',
+  'limit-bytes-total',
+];
 const HOST_PROPS = ['mac-address', 'address'];
 
 /** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
@@ -59,6 +68,11 @@ export interface SessionInfo {
   uptimeSeconds: number;
   /** `bytes-in` + `bytes-out` of the session so far, as the hotspot counts them; absent when not printed. */
   bytes?: number;
+  /**
+   * The session's own `limit-bytes-total`, which RouterOS took from its user at login (the user's limit minus its
+   * ended sessions' bytes then); 0: none. A user's limit changed later reaches the session at its next login.
+   */
+  limitBytes?: number;
 }
 
 export interface RouterSnapshot {
@@ -200,6 +214,7 @@ function session(row: RosRow): SessionInfo | undefined {
     hostIp: undefined,
     uptimeSeconds: uptime(row.uptime),
     bytes: sessionBytes(row),
+    limitBytes: row['limit-bytes-total'] === undefined ? 0 : Number(row['limit-bytes-total']) || 0,
   };
 }
 

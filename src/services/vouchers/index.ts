@@ -34,6 +34,7 @@ import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
 import { revokeEvent } from '../activity-events';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
+import { userPassword } from '../../router/hotspot/users';
 import type { RouterClient } from '../../router/types';
 
 const SYNC_LIMIT = 20_000;
@@ -125,7 +126,9 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     // Pending, or roaming and not used yet (its users are put right by every site's users check).
     if (row.router_user_id === null || row.site_id === null) return;
     const target = connectedRouterOf(row, 'update hotspot user');
-    if (!(await target.updateUserPlan(row.router_user_id, profileName, limitSeconds)))
+    // Its devices online log in again: their sessions took the old time limit at login.
+    const again = { code: row.code, password: userPassword(row) };
+    if (!(await target.updateUserPlan(row.router_user_id, profileName, limitSeconds, again)))
       await clearRouterUserId(db, row.id);
   }
 
