@@ -5,7 +5,7 @@
  */
 import { QUEUE_PREFIX } from '../../domain/queues';
 import type { QueueOnRouter } from '../../domain/reconcile';
-import { isMac, normaliseMac, parseCounterPair, parseRouterDuration } from '../../domain/units';
+import { macOf, parseCounterPair, parseRouterDuration } from '../../domain/units';
 import type { RosRow, RouterClient } from '../types';
 
 export const QUEUE_MENU = '/queue/simple';
@@ -91,14 +91,8 @@ export interface RouterSnapshot {
   loginMark?: number;
 }
 
-const CANONICAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
-
 /** RouterOS prints MACs as `AA:BB:CC:DD:EE:FF` already; the full parser only runs for anything else. */
-export function macOf(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (CANONICAL_MAC.test(text)) return text;
-  return isMac(text) ? normaliseMac(text) : undefined;
-}
+export { macOf };
 
 /**
  * `123/456` read digit by digit: two numbers per counter for every queue, every cycle, without a regex
