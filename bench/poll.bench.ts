@@ -3,7 +3,7 @@
  * (`BENCH_POLL_SIZES=100,1000` measures other sizes), judged against the product's performance budget
  * (scalingReport and budgetVerdicts below), each line printed with its measured figure and "within budget" or
  * "OVER budget":
- * - at the largest size, the traffic cycle's CPU within 3x of the read after traffic (the decoding of the same
+ * - at the largest size, the traffic cycle's CPU within 4x of the read after traffic (the decoding of the same
  *   replies, below);
  * - the largest size at most 2.2x the traffic cycle's CPU of half as many devices (10,000 against 5,000), when
  *   both were measured; the unchanged cycle's ratio is printed beside it;
@@ -314,13 +314,13 @@ export function behaviourChecks(rows: readonly Figures[]): string[] {
 
 /** The size the budget is set at. */
 export const BUDGET_DEVICES = 10_000;
-export const BUDGET = { trafficOverRead: 3, doubling: 2.2, peakRssMB: 160 } as const;
+export const BUDGET = { trafficOverRead: 4, doubling: 2.2, peakRssMB: 160 } as const;
 
 const verdict = (ok: boolean): string => (ok ? 'within budget' : 'OVER budget');
 
 /**
  * The budget's lines for the poll, each with its measured figure and its verdict: at the largest size measured,
- * the traffic cycle against the read after traffic (<= 3x) and the peak RSS (<= 160 MB, MB = 10^6 bytes); the
+ * the traffic cycle against the read after traffic (<= 4x) and the peak RSS (<= 160 MB, MB = 10^6 bytes); the
  * largest size against half of it (traffic cycle <= 2.2x; the unchanged cycle printed beside it), or why it
  * could not be judged.
  */

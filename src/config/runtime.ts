@@ -10,8 +10,8 @@
  * - old-generation growth of 50% between full collections. The peak resident memory is about what lies outside
  *   the heap (~60 MiB: Node, ICU, SQLite) plus the young generation plus the live heap times this factor. At
  *   100% (chosen when every poll promoted 30-40 MB) the peak at 10,000 customers was 165-187 MiB; with the poll's
- *   per-customer objects now dying young (the fold's columns, rows streamed into the snapshot, the journal packed
- *   at once), full collections are rare enough at 50%, and the peak is 133-140 MiB.
+ *   per-customer objects dying young (rows streamed into the snapshot, each poll's usage written in its one
+ *   transaction and dropped), full collections are rare enough at 50%, and the peak is 133-140 MiB.
  * - 6 MB semi-spaces (the young generation, 12 MB committed at most): at 8 a poll's garbage dies in fewer
  *   scavenges but 4-9 MiB more stays committed; at 4 the cycle's CPU rose by up to a third.
  * - no allocation-site pretenuring: V8 otherwise learns from a few polls in which an allocation site's objects

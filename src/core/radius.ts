@@ -1,5 +1,5 @@
 /**
- * What the services that change vouchers need of RADIUS sites: whether a site is one, and a change to one of its
+ * What the services that change vouchers need of RADIUS sites: whether a site keeps its codes in FreeRADIUS, and a change to one of its
  * codes written into FreeRADIUS's tables at once (the next login is answered the change), with the site's poll run
  * now when this server drives it (a revoked code's sessions are disconnected then, not a poll later).
  */
@@ -10,6 +10,7 @@ import type { ProfileService } from '../services/profiles-types';
 import { syncRadiusAccounts } from '../services/radius/accounts';
 import type { RadiusSite } from '../services/radius/site';
 import type { VoucherServiceOptions } from '../services/vouchers';
+import { loginsOutsideRouter } from '../services/site-stack/mode';
 
 export function radiusChanges(
   db: Db,
@@ -19,10 +20,7 @@ export function radiusChanges(
   running: Map<number, RadiusSite>,
 ): NonNullable<VoucherServiceOptions['radius']> {
   return {
-    async isRadiusSite(siteId) {
-      const row = (await db('sites').where({ id: siteId }).first('mode')) as { mode?: string } | undefined;
-      return row?.mode === 'radius';
-    },
+    loginsOutsideRouter: (siteId) => loginsOutsideRouter(db, siteId),
     async changed(siteId, code) {
       const site = running.get(siteId);
       if (site) {

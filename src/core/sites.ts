@@ -23,6 +23,7 @@ import type { SiteStatus } from '../services/sites/types';
 import type { RedemptionService, VoucherService } from '../services/types';
 import { readPollState } from '../services/usage/persist';
 import { createRadiusSite, type RadiusSite } from '../services/radius/site';
+import { loginsOutsideRouter } from '../services/site-stack/mode';
 
 /** The server's connections to the other sites; each connection's stack is kept in `stacks` while it lasts. */
 export function monitorOtherSites(
@@ -143,8 +144,7 @@ export function pushToOtherSites(
 ): (siteId: number | null, batchId: number, count: number) => Promise<number> {
   return async (siteId, batchId, count) => {
     if (siteId !== null) {
-      const mode = (await db('sites').where({ id: siteId }).first('mode')) as { mode?: string } | undefined;
-      if (mode?.mode === 'radius') {
+      if (await loginsOutsideRouter(db, siteId)) {
         await syncRadius(siteId);
         return 0;
       }

@@ -1,7 +1,8 @@
 /**
  * A data cap with the block policy, enforced by the router itself: the voucher's hotspot user carries
- * `limit-bytes-total`, which RouterOS checks against the bytes it counts for that user, so a device is cut at
- * the cap instead of at the next poll. This is what the router should allow from now on; the enforcer turns it
+ * `limit-bytes-total` (API sites) or a login's `Mikrotik-Total-Limit` (RADIUS sites), which the router checks
+ * against the bytes it counts, so a device is cut at the cap instead of at the next poll. Every mode asks
+ * routerBytesLeft, the one rule for what the router may still let a voucher move. This is what the router should allow from now on; the enforcer turns it
  * into the limit the router needs (its own count so far plus this).
  */
 import { offpeakActive } from './clock';
@@ -16,7 +17,12 @@ export function routerBytesLeft(v: VoucherState, now: number, tz: string): numbe
   const cap = v.profile.dataCapBytes;
   if (cap === undefined || v.profile.capPolicy !== 'block' || v.staff) return null;
   if (v.profile.offpeak?.unlimited && offpeakActive(v.profile.offpeak, now, tz)) return null;
-  return Math.max(0, cap - v.countedBytes);
+  return dataLeft(cap, v.countedBytes);
+}
+
+/** The data left under a cap: the cap (extra data and top-ups included) minus the counted bytes, never below 0. */
+export function dataLeft(cap: number, counted: number): number {
+  return Math.max(0, cap - counted);
 }
 
 /** Whether a profile's cap is one the router can hold (block policy): only these vouchers' users are read for it. */

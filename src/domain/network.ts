@@ -28,6 +28,17 @@ export function normaliseMac(value: unknown, field = 'mac'): string {
   throw ValidationError.invalid(field, value, 'a MAC address', MAC_FORMS);
 }
 
+/**
+ * A MAC in canonical form (`AA:BB:CC:DD:EE:FF`), or undefined when the text is no MAC: for text read from the router
+ * or the accounting, where a bad value is skipped rather than refused. The canonical form, what RouterOS prints and
+ * we store, is accepted by one regex; anything else goes through normaliseMac.
+ */
+export function macOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (CANONICAL_MAC_RE.test(text)) return text;
+  return isMac(text) ? normaliseMac(text) : undefined;
+}
+
 export function isMac(value: unknown): boolean {
   try {
     normaliseMac(value);

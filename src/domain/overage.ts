@@ -1,7 +1,8 @@
 /**
- * Extra data at the cap: a profile's `overage` (bytes per purchase, price in centavos). A voucher whose cap stops
- * it (cap_policy block) on a plan that sells extra data does not end at the cap: the policy keeps it active as
- * `capped-waiting` (policy.ts), with no internet, until extra data is bought or its time runs out. Here: whether
+ * Extra data: a profile's `overage` (bytes per purchase, price in centavos). A voucher whose cap stops it
+ * (cap_policy block) on a plan that sells extra data does not end at the cap: the policy keeps it active as
+ * `capped-waiting` (policy.ts), with no internet, until extra data is bought or its time runs out. It may buy
+ * before the cap too, so a customer who sees the data running low is never cut. Here: whether
  * a voucher may buy now (and why not), and which coins of a vendo's credit pay for how many purchases. Pure; the
  * services record a purchase (src/services/vouchers/overage.ts) and every face reads these answers.
  */
@@ -21,7 +22,7 @@ export type OverageRefusal =
   | { code: 'VOUCHER_NOT_ACTIVE' }
   /** Its plan sells no extra data. */
   | { code: 'OVERAGE_NOT_OFFERED' }
-  /** It still has data (or its cap does not stop it): extra data is sold once the data is used up. */
+  /** Its cap does not stop it (it slows down or warns): it never waits for extra data. */
   | { code: 'DATA_NOT_USED_UP'; leftBytes: number | null };
 
 /** Whether the voucher waits at its cap for extra data now (the policy's `capped-waiting`). */
@@ -29,13 +30,17 @@ export function isCappedWaiting(v: VoucherState, now: number, tz: string): boole
   return v.status === 'active' && desiredLimits(v, now, tz).state === 'capped-waiting';
 }
 
-/** Why `v` cannot buy its plan's extra data now, or null when it can (it waits at its cap). */
+/**
+ * Why `v` cannot buy its plan's extra data now, or null when it can: it waits at its cap, or its cap will stop it
+ * and it is still running (bought before the cap, the extra data moves the cap before the customer is cut).
+ */
 export function overageRefusal(v: VoucherState, now: number, tz: string): OverageRefusal | null {
   if (!v.profile.overage) return { code: 'OVERAGE_NOT_OFFERED' };
   const state = desiredLimits(v, now, tz).state;
   if (v.status !== 'active' || state === 'expired' || state === 'revoked')
     return { code: 'VOUCHER_NOT_ACTIVE' };
   if (state === 'capped-waiting') return null;
+  if (v.profile.dataCapBytes !== undefined && v.profile.capPolicy === 'block') return null;
   const cap = v.profile.dataCapBytes;
   return {
     code: 'DATA_NOT_USED_UP',
@@ -43,7 +48,7 @@ export function overageRefusal(v: VoucherState, now: number, tz: string): Overag
   };
 }
 
-/** The offer the voucher may take now: its plan's while it waits at its cap; null otherwise. */
+/** The offer the voucher may take now: its plan's while its cap stops it, before or at the cap; null otherwise. */
 export function overageOfferNow(v: VoucherState, now: number, tz: string): OverageOffer | null {
   return overageRefusal(v, now, tz) === null ? (v.profile.overage ?? null) : null;
 }

@@ -4,7 +4,7 @@
  * MAC and targets the device's current IP; when the IP changes, only the target changes.
  */
 import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from './policy';
-import { formatRatePairBps, formatRouterDuration, isIPv4, isMac, normaliseMac } from './units';
+import { formatRatePairBps, formatRouterDuration, isIPv4, macOf, normaliseMac } from './units';
 import type { DeviceState, VoucherState } from './vouchers';
 import { isPlanQueueName, planOf, priorityPair, samePlan, type PlanRef } from './plan-queues';
 
@@ -131,14 +131,7 @@ function queueFor(d: DeviceDecision, rates: QueueRates, texts: QueueTexts, paren
 
 // Canonical forms (what we store and RouterOS prints) are accepted by one regex each; anything else
 // goes through the full parsers, so these only skip work and never change a result.
-const CANONICAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
 const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-/** The device's MAC in canonical form, or undefined when it is not a MAC. */
-function macOf(mac: string): string | undefined {
-  if (CANONICAL_MAC.test(mac)) return mac;
-  return isMac(mac) ? normaliseMac(mac) : undefined;
-}
 
 function ipOk(ip: string): boolean {
   return CANONICAL_IPV4.test(ip) || isIPv4(ip);

@@ -8,6 +8,7 @@
  * from the router's side: rx is what the router receives from the customer (the upload). A code that has ended
  * is refused by FreeRADIUS itself (`Auth-Type := Reject`, with a Reply-Message the login page shows).
  */
+import { routerBytesLeft } from './byte-cap';
 import { desiredLimits, type DesiredLimits } from './policy';
 import { formatRatePairBps, formatRouterDuration } from './units';
 import { voucherTiming, type VoucherState } from './vouchers';
@@ -103,10 +104,10 @@ export function radiusAccount(v: VoucherState, password: string, now: number, tz
     reply.push({ attribute: 'Mikrotik-Group', op: ':=', value: v.profile.name });
   if (timing.remainingSeconds !== null && timing.expiresAt === null)
     reply.push({ attribute: 'Session-Timeout', op: ':=', value: String(timing.remainingSeconds) });
-  // A cap that stops the voucher: the router stops the session at the bytes left.
-  const cap = v.profile.dataCapBytes;
-  if (cap !== undefined && v.profile.capPolicy === 'block') {
-    const left = Math.max(0, cap - v.countedBytes);
+  // A cap that stops the voucher: the router stops the session at the bytes left (the rule every mode shares:
+  // none for a staff voucher, nor while a free off-peak window runs; the login after the window gets it).
+  const left = routerBytesLeft(v, now, tz);
+  if (left !== null) {
     reply.push({ attribute: 'Mikrotik-Total-Limit', op: ':=', value: String(left % GIGAWORD) });
     if (left >= GIGAWORD)
       reply.push({

@@ -5,6 +5,7 @@
  * same figure enforcement cuts at. Alerts are a typed value here; the events table stores them as `fup-80` …
  * `cap-100`, and only alertEventKind / alertOfEventKind turn one into the other.
  */
+import { dataLeft } from './byte-cap';
 
 export type AlertKind = 'fup' | 'cap';
 export const ALERT_PERCENTS = [80, 90, 100] as const;
@@ -62,7 +63,7 @@ export function summariseUsage(u: UsageFigures, limits: UsageLimits): UsageSumma
     counted,
     capBytes: cap,
     fupThresholdBytes: fup,
-    left: cap === null ? null : Math.max(0, cap - counted),
+    left: cap === null ? null : dataLeft(cap, counted),
     usedPercent: cap === null || cap <= 0 ? null : Math.min(100, Math.round((counted / cap) * 100)),
     alerts,
     alert: capAlerts.at(-1) ?? fupAlerts.at(-1) ?? null,

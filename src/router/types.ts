@@ -4,7 +4,7 @@
  */
 import type { RouterErrorCode } from '../domain/errors';
 
-// The usage engine (src/services/usage/, being rewritten) still imports RouterError from here.
+// RouterError lives with every other error (src/domain/errors.ts); re-exported for the router's own callers.
 export { RouterError, type RouterErrorCode } from '../domain/errors';
 
 /** One row of a RouterOS reply: property name → raw string value, as RouterOS sent it. */

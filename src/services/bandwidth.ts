@@ -45,7 +45,7 @@ function valid<T>(parse: () => T): T {
   }
 }
 
-const macOf = (mac: string): string => valid(() => normaliseMac(mac));
+const validMac = (mac: string): string => valid(() => normaliseMac(mac));
 
 const notFound = (mac: string) =>
   new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is using an active voucher`, 404, 'mac');
@@ -98,7 +98,7 @@ export function createBandwidthService(
 
   /** The active voucher a MAC is using now (the most recently activated one). */
   async function voucherOfMac(macInput: string): Promise<{ mac: string; row: VoucherRow }> {
-    const mac = macOf(macInput);
+    const mac = validMac(macInput);
     const row = (await db('vouchers as v')
       .join('voucher_devices as d', 'd.voucher_id', 'v.id')
       .where({ 'd.mac': mac, 'v.status': 'active' })
@@ -311,7 +311,7 @@ export function createBandwidthService(
         siteId,
       ),
     async kick(macInput, actor) {
-      const mac = macOf(macInput);
+      const mac = validMac(macInput);
       // The device is logged out on the router of its voucher's site (another site's, when it is connected here).
       const row = (await db('vouchers as v')
         .join('voucher_devices as d', 'd.voucher_id', 'v.id')

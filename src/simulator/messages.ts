@@ -85,6 +85,16 @@ export const MSG_FILTER_PORTS_NEED_PROTOCOL =
  */
 export const msgCannotChangeDynamic = (noun: string): string => `failure: can not change dynamic ${noun}`;
 
+/**
+ * Simple-queue trees. RouterOS keeps its queues a tree: a `parent` that would put a queue under itself (directly or
+ * through its own children) is refused, and so is removing a queue that other queues name as their parent. ✖ The
+ * words of both answers; the refusals themselves follow from HTB's tree (a class cannot be its own ancestor, and a
+ * parent class cannot go while it has children).
+ */
+export const MSG_QUEUE_PARENT_LOOP = 'failure: parent would make a loop';
+export const msgQueueHasChildren = (name: string): string =>
+  `failure: queue ${name} is parent of other queues`;
+
 /** ✖ a print of a menu the simulator does not model fails like a dead end rather than inventing rows. */
 export const MSG_NOT_MODELLED = 'not supported by simulator';
 

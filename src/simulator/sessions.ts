@@ -22,7 +22,15 @@ import type { Dhcp } from './dhcp';
 import type { RouterLog } from './log';
 import { giveCookie } from './cookies';
 import { addSessionQueue } from './session-queue';
-import { ActiveItem, HostItem, RadiusGrant, RouterState, UserItem, zeroCounters } from './state';
+import {
+  ActiveItem,
+  HostItem,
+  RadiusGrant,
+  RouterState,
+  SessionLimits,
+  UserItem,
+  zeroCounters,
+} from './state';
 import { ipToInt, normaliseMac, parseDuration, parseRateLimit } from './values';
 
 const ANY_MAC = '00:00:00:00:00:00';
@@ -220,7 +228,12 @@ export class Hotspot {
     if (overBytes(user)) throw loginTrap(loginErrTrafficLimit(name));
     const profileName = user.cfg.profile ?? 'default';
     this.checkShared(name, profileName, (a) => a.userId === user.id);
-    return this.startSession(host, { user: name, userId: user.id, profile: profileName });
+    return this.startSession(host, {
+      user: name,
+      userId: user.id,
+      profile: profileName,
+      fixed: limitsAtLogin(user),
+    });
   }
 
   /**
@@ -265,7 +278,14 @@ export class Hotspot {
 
   private startSession(
     host: HostItem,
-    who: { user: string; userId: string; profile: string; radius?: RadiusGrant; acctSessionId?: string },
+    who: {
+      user: string;
+      userId: string;
+      profile: string;
+      radius?: RadiusGrant;
+      acctSessionId?: string;
+      fixed?: SessionLimits;
+    },
   ): ActiveItem {
     const session: ActiveItem = {
       id: this.state.active.newId(),
@@ -282,6 +302,7 @@ export class Hotspot {
       profile: who.profile,
       acctSessionId: who.acctSessionId ?? this.state.nextAcctSessionId(),
       radius: who.radius,
+      fixed: who.fixed,
     };
     const profile = this.state.profiles.byNameGet(who.profile)?.cfg ?? {};
     const rateText = who.radius?.rateLimit ?? profile['rate-limit'];
@@ -334,12 +355,11 @@ export class Hotspot {
   timeLeft(session: ActiveItem): number | null {
     const up = this.sessionUptime(session);
     const limits: number[] = [];
-    const user = this.state.users.get(session.userId);
-    const limit = user ? (parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0) : 0;
-    if (user && limit > 0) limits.push(limit - user.uptime - up);
+    const limit = session.fixed?.uptime ?? 0;
+    if (limit > 0) limits.push(limit - up);
     const timeout = session.radius?.sessionTimeout ?? this.profileSeconds(session, 'session-timeout');
     if (timeout > 0) limits.push(timeout - up);
-    if (!user && !session.radius) return null;
+    if (!session.fixed && !session.radius) return null;
     return limits.length ? Math.max(0, Math.min(...limits)) : null;
   }
 
@@ -363,12 +383,11 @@ export class Hotspot {
   enforceLimits(sessions: readonly ActiveItem[] = this.state.active.list): void {
     for (const s of [...sessions]) {
       const left = this.timeLeft(s);
-      const user = this.state.users.get(s.userId);
       const idle = this.idleTimeout(s);
       // ✖ a limit-uptime that ran out is logged like the profile's session-timeout.
       if (left !== null && left <= 0) this.logout(s, 'session timeout');
       else if (idle > 0 && this.idleTime(s) >= idle) this.logout(s, 'idle timeout');
-      else if (user && overBytes(user, s)) this.logout(s, 'traffic limit reached');
+      else if (overFixed(s)) this.logout(s, 'traffic limit reached');
       else if (overGrant(s)) this.logout(s, 'traffic limit reached');
     }
   }
@@ -380,14 +399,41 @@ function overGrant(s: ActiveItem): boolean {
   return limit > 0 && s.counters.bytesIn + s.counters.bytesOut >= limit;
 }
 
-function overBytes(user: UserItem, session?: ActiveItem): boolean {
-  const inB = user.counters.bytesIn + (session?.counters.bytesIn ?? 0);
-  const outB = user.counters.bytesOut + (session?.counters.bytesOut ?? 0);
+/** Whether the user has used up one of its limits (its ended sessions' usage): no login then. */
+function overBytes(user: UserItem): boolean {
+  const { bytesIn, bytesOut } = user.counters;
   const lim = (k: string): number => Number(user.cfg[k] ?? '0');
   return (
-    (lim('limit-bytes-in') > 0 && inB >= lim('limit-bytes-in')) ||
-    (lim('limit-bytes-out') > 0 && outB >= lim('limit-bytes-out')) ||
-    (lim('limit-bytes-total') > 0 && inB + outB >= lim('limit-bytes-total'))
+    (lim('limit-bytes-in') > 0 && bytesIn >= lim('limit-bytes-in')) ||
+    (lim('limit-bytes-out') > 0 && bytesOut >= lim('limit-bytes-out')) ||
+    (lim('limit-bytes-total') > 0 && bytesIn + bytesOut >= lim('limit-bytes-total'))
+  );
+}
+
+/**
+ * The limits a login gives the session: the user's, minus what its ended sessions used (a limit the user has
+ * used up refuses the login before this). A limit of 0 stays 0 (none).
+ */
+export function limitsAtLogin(user: UserItem): SessionLimits {
+  const left = (limit: number, used: number) => (limit > 0 ? Math.max(1, limit - used) : 0);
+  const { bytesIn, bytesOut } = user.counters;
+  return {
+    bytesIn: left(Number(user.cfg['limit-bytes-in'] ?? '0'), bytesIn),
+    bytesOut: left(Number(user.cfg['limit-bytes-out'] ?? '0'), bytesOut),
+    bytesTotal: left(Number(user.cfg['limit-bytes-total'] ?? '0'), bytesIn + bytesOut),
+    uptime: left(parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0, user.uptime),
+  };
+}
+
+/** A local session past a limit it took at login: this session's bytes only. */
+function overFixed(s: ActiveItem): boolean {
+  const f = s.fixed;
+  if (!f) return false;
+  const { bytesIn, bytesOut } = s.counters;
+  return (
+    (f.bytesIn > 0 && bytesIn >= f.bytesIn) ||
+    (f.bytesOut > 0 && bytesOut >= f.bytesOut) ||
+    (f.bytesTotal > 0 && bytesIn + bytesOut >= f.bytesTotal)
   );
 }
 

@@ -108,6 +108,20 @@ export interface ActiveItem extends Item {
   acctSessionId: string;
   /** Set when RADIUS authenticated the session (`radius=true` in `/ip/hotspot/active`). */
   radius?: RadiusGrant;
+  /**
+   * A local user's limits as the session took them at login (docs/routeros.md "Hotspot user limits"): the user's
+   * `limit-*` minus what its ended sessions had used then. A later change to the user reaches the session only at
+   * its next login. Bytes and seconds; 0 = no limit.
+   */
+  fixed?: SessionLimits;
+}
+
+/** What a session may move and how long it may last, fixed at its login (0 = no limit). */
+export interface SessionLimits {
+  bytesIn: number;
+  bytesOut: number;
+  bytesTotal: number;
+  uptime: number;
 }
 
 /** A `/ip/firewall/filter` rule; its counters are runtime-only like a queue's. */

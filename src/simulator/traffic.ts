@@ -170,20 +170,17 @@ export class Traffic {
   }
 
   /**
-   * The bytes the device's sessions may still move, both ways together: the tightest of each session's user's
-   * `limit-bytes-total` (its ended sessions' bytes, on the user, plus this session's) and a RADIUS session's
-   * `Mikrotik-Total-Limit`. The router stops a session at its limit, not after it (Infinity: no limit).
+   * The bytes the device's sessions may still move, both ways together: the tightest of each local session's
+   * `limit-bytes-total` as it took it at login (the user's limit minus its ended sessions' bytes then) and a
+   * RADIUS session's `Mikrotik-Total-Limit`. The router stops a session at its limit, not after it (Infinity: no
+   * limit). A user's limit changed while the session runs does not reach it (RouterOS takes it at login).
    */
   private bytesAllowed(sessions: readonly ActiveItem[]): number {
     let allowed = Infinity;
     for (const s of sessions) {
       const used = s.counters.bytesIn + s.counters.bytesOut;
-      const user = this.state.users.get(s.userId);
-      const limit = Number(user?.cfg['limit-bytes-total'] ?? '0');
-      if (user && limit > 0)
-        allowed = Math.min(allowed, limit - (user.counters.bytesIn + user.counters.bytesOut + used));
-      const grant = s.radius?.limitBytesTotal ?? 0;
-      if (grant > 0) allowed = Math.min(allowed, grant - used);
+      const limit = s.fixed?.bytesTotal ?? s.radius?.limitBytesTotal ?? 0;
+      if (limit > 0) allowed = Math.min(allowed, limit - used);
     }
     return Math.max(0, allowed);
   }

@@ -88,14 +88,12 @@ describe('capped-waiting', () => {
 });
 
 describe('who may buy extra data now', () => {
-  it('only a voucher waiting at its cap, on a plan that sells it', () => {
+  it('a running voucher whose cap stops it, before or at the cap, on a plan that sells it', () => {
     const waiting = voucher(WITH_OVERAGE, { countedBytes: 2 * GB });
     expect(overageRefusal(waiting, NOON, TZ)).toBeNull();
     expect(overageOfferNow(waiting, NOON, TZ)).toEqual({ bytes: GB, price: 1000 });
-    expect(overageRefusal(voucher(WITH_OVERAGE, { countedBytes: 1.5 * GB }), NOON, TZ)).toEqual({
-      code: 'DATA_NOT_USED_UP',
-      leftBytes: 0.5 * GB,
-    });
+    // Before the cap too: a customer who sees the data running low buys more and is never cut.
+    expect(overageRefusal(voucher(WITH_OVERAGE, { countedBytes: 1.5 * GB }), NOON, TZ)).toBeNull();
     expect(overageRefusal(voucher(WITHOUT, { countedBytes: 2 * GB }), NOON, TZ)).toEqual({
       code: 'OVERAGE_NOT_OFFERED',
     });
@@ -103,7 +101,7 @@ describe('who may buy extra data now', () => {
       code: 'VOUCHER_NOT_ACTIVE',
     });
     expect(overageRefusal(waiting, NOON + 2 * 86_400_000, TZ)).toEqual({ code: 'VOUCHER_NOT_ACTIVE' });
-    expect(overageOfferNow(voucher(WITH_OVERAGE), NOON, TZ)).toBeNull();
+    expect(overageOfferNow(voucher(WITH_OVERAGE), NOON, TZ)).toEqual({ bytes: GB, price: 1000 });
   });
 
   it('a throttled cap keeps the voucher online: extra data is not sold there', () => {

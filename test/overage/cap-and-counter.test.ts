@@ -100,32 +100,33 @@ test('the counter sells extra data: the cap and the router’s limit rise, the d
     state: 'normal',
     cap_bytes: 700 * MB,
     added_bytes: 200 * MB,
-    overage: { available_now: false },
+    overage: { available_now: true },
     overage_bought: { bytes: 200 * MB, amount: 1000, count: 1 },
     usage: { left_bytes: 200 * MB },
   });
   expect(detail.json.voucher.charges).toMatchObject([{ kind: 'overage', bytes: 200 * MB, amount: 1000 }]);
-  // It has data again: nothing more to sell until it is used up.
+  // It has data again, and more can be bought before that is used up too (a second sale, its cap up again).
   const again = await api('POST', `/vouchers/${phone.code}/overage`);
-  expect(again.status).toBe(409);
-  expect(again.json).toMatchObject({ code: 'DATA_NOT_USED_UP', error: expect.stringMatching(/200.0 MB/) });
-  expect(await h.core!.db('voucher_charges')).toHaveLength(1);
+  expect(again.status).toBe(200);
+  expect(again.json).toMatchObject({ charge: { kind: 'overage', bytes: 200 * MB, amount: 1000 } });
+  expect(await h.core!.db('voucher_charges')).toHaveLength(2);
+  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(900 * MB));
 
   // The reports: the voucher's own sale, and the extra data under a source of its own.
   const day = { from: h.clock.now() - 86_400_000, to: h.clock.now() + 1 };
   const sources = await h.core!.services.reports.bySource(day);
   expect(sources.sources).toContainEqual({ key: 'charge:overage', label: 'Extra data' });
-  expect(sources.totals['charge:overage']).toEqual({ count: 1, amount: 1000 });
+  expect(sources.totals['charge:overage']).toEqual({ count: 2, amount: 2000 });
   expect(sources.totals.printed).toEqual({ count: 1, amount: 2000 });
   const audit = await h.core!.db('audit_log').where({ action: 'voucher.overage' });
-  expect(audit).toHaveLength(1);
+  expect(audit).toHaveLength(2);
 });
 
-test('refusals: data left, not used yet, an unknown code', async () => {
-  const phone = await online(h, 3);
-  const left = await api('POST', `/vouchers/${phone.code}/overage`);
+test('refusals: a cap that does not stop the voucher, not used yet, an unknown code', async () => {
+  const slowed = await online(h, 3, 'SLOW');
+  const left = await api('POST', `/vouchers/${slowed.code}/overage`);
   expect(left.status).toBe(409);
-  expect(left.json).toMatchObject({ code: 'DATA_NOT_USED_UP' });
+  expect(left.json).toMatchObject({ code: 'DATA_NOT_USED_UP', error: expect.stringMatching(/slows/) });
   const [unused] = await makeVouchers(h, 'CAP', 1);
   const notUsed = await api('POST', `/vouchers/${unused}/overage`);
   expect(notUsed.json).toMatchObject({ code: 'VOUCHER_NOT_ACTIVE' });
@@ -164,11 +165,12 @@ test('the admin page shows the wait and sells with one button; the receipt names
   expect(res.headers.get('location')).toBe(`/admin/vouchers/${phone.code}?receipt=${charge.id}#charges`);
   const after = await c.html(res.headers.get('location')!);
   expect(after).toContain(
-    `200.0 MB of extra data sold to ${phone.code} for ₱10.00; its devices can log in again now.`,
+    `200.0 MB of extra data sold to ${phone.code} for ₱10.00; its devices can log in again now, and those online keep going.`,
   );
   expect(after).toMatch(/Extra data bought/);
   expect(after).toMatch(/bought <strong>200.0 MB<\/strong> \(1 purchase, ₱10.00\)/);
-  expect(after).not.toContain('data-testid="sell-overage"');
+  // It has data again; more can be sold before it runs out.
+  expect(after).toContain('before it runs out');
   // The reports page: the sale under a source of its own.
   expect(await c.html('/admin/reports')).toMatch(/Extra data/);
   const receipt = await c.html(`/admin/vouchers/${phone.code}/charges/${charge.id}/receipt`);
@@ -177,7 +179,7 @@ test('the admin page shows the wait and sells with one button; the receipt names
   // Sold twice from a stale page: refused with the reason, nothing charged again.
   const twice = await c.post(`/admin/vouchers/${phone.code}/overage`, {}, token);
   expect(twice.status).toBe(409);
-  expect(await twice.text()).toContain('extra data is sold once its data is used up');
+  expect(await twice.text()).toContain('got extra data since the page was shown');
   expect(await h.core!.db('voucher_charges')).toHaveLength(1);
 });
 
@@ -197,7 +199,42 @@ test('pisonet vouchers overage CODE --yes --json sells it; without --yes a scrip
   const out = JSON.parse(sold.stdout) as Json;
   expect(out).toMatchObject({ charge: { bytes: 200 * MB, amount: 1000, offers: 1 }, appliedNow: true });
   expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
+  // Before the cap too: a second purchase while it has data left.
   const again = await runCli(h, ['vouchers', 'overage', phone.code, '--yes']);
-  expect(again.code).toBe(1);
-  expect(again.stderr).toMatch(/still has 200.0 MB of data left/);
+  expect(again.code).toBe(0);
+  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(900 * MB));
 }, 90_000);
+
+test('extra data bought while the phone is online reaches its session: it moves past the old cap, never cut, never logging in again by hand', async () => {
+  const phone = await online(h, 5);
+  const firstSession = sessionOf(h, phone.mac)!;
+  // The session took its 500 MB at login.
+  expect(firstSession['limit-bytes-total']).toBe(String(500 * MB));
+  h.sim.addTraffic(phone.mac, { up: 0, down: 400 * MB }, 40);
+  advance(h, 40);
+  await cycle(h);
+  // 100 MB left; the customer buys 200 MB more at the counter while the phone stays online.
+  const sold = await api('POST', `/vouchers/${phone.code}/overage`);
+  expect(sold.status).toBe(200);
+  advance(h, 5);
+  await cycle(h);
+  // The poll logged the phone out and in again by itself: a new session holding the new allowance.
+  const relogged = sessionOf(h, phone.mac)!;
+  expect(relogged['.id']).not.toBe(firstSession['.id']);
+  expect(Number(relogged['limit-bytes-total'])).toBeGreaterThanOrEqual(300 * MB - 256 * 1024);
+  // Past the old cap (500 MB) by 150 MB, online all along, in steps with polls between them.
+  let moved = 0;
+  for (let i = 0; i < 3; i++) {
+    moved += h.sim.addTraffic(phone.mac, { up: 0, down: 50 * MB }, 5).down;
+    advance(h, 5);
+    await cycle(h);
+    expect(sessionOf(h, phone.mac)).toBeDefined();
+  }
+  expect(moved).toBe(150 * MB);
+  const row = await voucherRow(phone.code);
+  expect(row.status).toBe('active');
+  expect(Number(row.counted_bytes)).toBe(550 * MB);
+  // And the new cap (700 MB) still holds, to the byte.
+  const rest = h.sim.addTraffic(phone.mac, { up: 0, down: 400 * MB }, 40).down;
+  expect(rest).toBe(150 * MB);
+});

@@ -38,6 +38,20 @@ export const PROFILES = [
     time_mode: 'uptime',
     overage: { bytes: '200M', price: 10 },
   },
+  // A cap that slows the voucher down: it never waits, so extra data is not sold there.
+  {
+    name: 'SLOW',
+    price: 20,
+    validity: '1d',
+    users: 1,
+    rate_up: '100M',
+    rate_down: '100M',
+    data_cap: '500M',
+    cap_policy: 'throttle',
+    cap_rate_up: '128K',
+    cap_rate_down: '256K',
+    overage: { bytes: '200M', price: 10 },
+  },
 ];
 
 export function overageHarness(opts: HarnessOptions = {}): Promise<Harness> {

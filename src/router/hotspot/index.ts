@@ -7,6 +7,7 @@
  */
 import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
 import { isOurQueue } from '../../domain/reconcile';
+import { queueNameForMac } from '../../domain/queues';
 import type { RouterClient } from '../types';
 import type { RouterError } from '../../domain/errors';
 import { LoginsInFlight } from './logins-in-flight';
@@ -16,11 +17,13 @@ import {
   hostAddresses,
   devicesBehind,
   loginDevice,
+  relogin,
   sessionsOfDevice,
   sessionsOfUser,
   topDynamicQueue,
   type DeviceLogin,
   type LoginOutcome,
+  type Relogin,
 } from './sessions';
 import {
   queueOnRouter,
@@ -53,6 +56,7 @@ import {
 export type {
   DeviceLogin,
   LoginOutcome,
+  Relogin,
   RouterSnapshot,
   UserBytes,
   UserOnRouter,
@@ -104,6 +108,13 @@ export interface ManagedHotspot {
   loginDevice(d: DeviceLogin): Promise<LoginOutcome>;
   /** Logs these sessions out (ids from a snapshot); returns the ids that are gone now. */
   logout(sessionIds: string[], errors: RouterError[]): Promise<string[]>;
+  /**
+   * Logs these sessions out and their devices in again as the same user (RouterOS fixes a session's limits at
+   * login: a changed allowance reaches a device online only this way). Errors collected; returns those back.
+   */
+  relogin(sessions: readonly Relogin[], errors: RouterError[]): Promise<number>;
+  /** Every session of the voucher's user logged out and in again (its time limit changed); returns those back. */
+  reloginVoucher(code: string, password: string): Promise<number>;
   /** The sessions of a voucher's user now (self-service: is the other device online?). */
   sessionsOfVoucher(code: string): Promise<Array<{ id: string; mac: string }>>;
   /** Logs every session of a device out; returns how many there were. */
@@ -128,8 +139,17 @@ export interface ManagedHotspot {
   users(): Promise<UserOnRouter[]>;
   addUser(u: VoucherUser): Promise<string>;
   bindUser(routerUserId: string, mac: string | null): Promise<void>;
-  /** New limit-uptime and comment (extension, change of profile); false when the user is gone. */
-  updateUserPlan(routerUserId: string, profileName: string, limitSeconds: number | null): Promise<boolean>;
+  /**
+   * New limit-uptime and comment (extension, change of profile); false when the user is gone. With `relogin` (the
+   * user's name and password), its sessions are logged out and in again so that they take the new time limit
+   * (RouterOS fixes it at login); best effort: a device not back online logs in again itself.
+   */
+  updateUserPlan(
+    routerUserId: string,
+    profileName: string,
+    limitSeconds: number | null,
+    relogin?: { code: string; password: string },
+  ): Promise<boolean>;
   /** Removes users; returns the ids that are gone now. */
   removeUsers(ids: string[], errors: RouterError[]): Promise<string[]>;
   /**
@@ -210,6 +230,26 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
       }
     },
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
+    async relogin(sessions, errors) {
+      // Each device's queue is its login's for the moment: a poll planned meanwhile leaves it alone.
+      const over = sessions.map((s) => logins.begin(queueNameForMac(s.mac), s.mac));
+      try {
+        return await relogin(router, sessions, errors);
+      } finally {
+        for (const done of over) done();
+      }
+    },
+    async reloginVoucher(code, password) {
+      const online = (await sessionsOfUser(router, code)).filter((s) => s.mac && s.ip);
+      if (online.length === 0) return 0;
+      const errors: RouterError[] = [];
+      const back = await this.relogin(
+        online.map((s) => ({ ...s, password })),
+        errors,
+      );
+      if (errors.length > 0 && back < online.length) throw errors[0];
+      return back;
+    },
     sessionsOfVoucher: async (code) =>
       (await sessionsOfUser(router, code)).map(({ id, mac }) => ({ id, mac })),
     hostAddresses: (mac) => hostAddresses(router, mac),
@@ -251,14 +291,15 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     raiseUserByteLimit: (code, bytes) => raiseUserByteLimit(router, code, bytes),
     addUser: (u) => addUser(router, placement, u),
     bindUser: (id, mac) => bindUser(router, id, mac),
-    async updateUserPlan(id, profileName, limitSeconds) {
+    async updateUserPlan(id, profileName, limitSeconds, again) {
       try {
         await updateUserPlan(router, id, profileName, limitSeconds);
-        return true;
       } catch (err) {
         if (isGone(err)) return false;
         throw err;
       }
+      if (again) await this.reloginVoucher(again.code, again.password).catch(() => 0);
+      return true;
     },
     removeUsers: (ids, errors) => removeMany((x) => router.remove(USER_MENU, x), ids, errors),
     reconcileUsers: (actual, desired, opts) =>

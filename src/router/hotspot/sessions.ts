@@ -6,7 +6,7 @@ import type { DesiredQueue } from '../../domain/queues';
 import { confirmedLoginRefusal, heldLogin, type DeviceOnHotspot } from '../login-refusals';
 import type { RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
-import { queueAddAttrs } from './queues';
+import { isGone, queueAddAttrs } from './queues';
 import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
 import { addUser, bindUser, userAddAttrs, userPassword, type UserPlacement, type VoucherUser } from './users';
 
@@ -48,14 +48,17 @@ export async function devicesBehind(router: RouterClient, address: string): Prom
   return router.count(HOST_MENU);
 }
 
-export async function sessionsOfUser(router: RouterClient, code: string): Promise<SessionRef[]> {
+export async function sessionsOfUser(
+  router: RouterClient,
+  code: string,
+): Promise<Array<SessionRef & { ip: string }>> {
   const rows = await router.print(ACTIVE_MENU, {
-    proplist: ['.id', 'user', 'mac-address'],
+    proplist: ['.id', 'user', 'mac-address', 'address'],
     query: [`user=${code}`],
   });
   return rows
     .filter((r) => r.user === code)
-    .map((r) => ({ id: r['.id'], user: code, mac: r['mac-address'] ?? '' }));
+    .map((r) => ({ id: r['.id'], user: code, mac: r['mac-address'] ?? '', ip: r.address ?? '' }));
 }
 
 export interface DeviceLogin {
@@ -284,4 +287,46 @@ async function undoLogin(router: RouterClient, d: DeviceLogin, done: LoginOutcom
   if (done.queueCreated && done.queueId) steps.push(router.remove(QUEUE_MENU, done.queueId));
   if (done.macBound && done.routerUserId) steps.push(bindUser(router, done.routerUserId, null));
   await Promise.allSettled(steps);
+}
+
+/** A session to log out and in again, with what its login needs (the user's password is never printed back). */
+export interface Relogin {
+  /** The session's `.id` now. */
+  id: string;
+  user: string;
+  password: string;
+  mac: string;
+  ip: string;
+}
+
+/**
+ * Logs each session out and the same device in again as the same user, by MAC and IP, as the portal's login does.
+ * RouterOS takes a session's byte and time limits from its user at login (docs/routeros.md "Hotspot user
+ * limits"), so a changed allowance reaches a device that stays online only through a new login. The device keeps
+ * its queue (ours, by MAC), so its counting goes on. Router errors are collected; returns the devices back online.
+ */
+export async function relogin(
+  router: RouterClient,
+  sessions: readonly Relogin[],
+  errors: RouterError[],
+): Promise<number> {
+  let back = 0;
+  for (const s of sessions) {
+    try {
+      await router.hotspotLogout(s.id);
+    } catch (err) {
+      if (!(err instanceof RouterError)) throw err;
+      // Gone already (the device left, or a poll ended it): nothing to log in again.
+      if (!isGone(err)) errors.push(err);
+      continue;
+    }
+    try {
+      await router.hotspotLogin({ user: s.user, password: s.password, mac: s.mac, ip: s.ip });
+      back++;
+    } catch (err) {
+      if (!(err instanceof RouterError)) throw err;
+      errors.push(err);
+    }
+  }
+  return back;
 }

@@ -5,7 +5,7 @@
  */
 import { QUEUE_PREFIX } from '../../domain/queues';
 import type { QueueOnRouter } from '../../domain/reconcile';
-import { isMac, normaliseMac, parseCounterPair, parseRouterDuration } from '../../domain/units';
+import { macOf, parseCounterPair, parseRouterDuration } from '../../domain/units';
 import type { RosRow, RouterClient } from '../types';
 
 export const QUEUE_MENU = '/queue/simple';
@@ -31,7 +31,16 @@ export const QUEUE_PROPS = [
   'parent',
   'priority',
 ];
-const ACTIVE_PROPS = ['.id', 'user', 'address', 'mac-address', 'uptime', 'bytes-in', 'bytes-out'];
+const ACTIVE_PROPS = [
+  '.id',
+  'user',
+  'address',
+  'mac-address',
+  'uptime',
+  'bytes-in',
+  'bytes-out',
+  'limit-bytes-total',
+];
 const HOST_PROPS = ['mac-address', 'address'];
 
 /** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
@@ -59,6 +68,11 @@ export interface SessionInfo {
   uptimeSeconds: number;
   /** `bytes-in` + `bytes-out` of the session so far, as the hotspot counts them; absent when not printed. */
   bytes?: number;
+  /**
+   * The session's own `limit-bytes-total`, which RouterOS took from its user at login (the user's limit minus its
+   * ended sessions' bytes then); 0: none. A user's limit changed later reaches the session at its next login.
+   */
+  limitBytes?: number;
 }
 
 export interface RouterSnapshot {
@@ -77,14 +91,8 @@ export interface RouterSnapshot {
   loginMark?: number;
 }
 
-const CANONICAL_MAC = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
-
 /** RouterOS prints MACs as `AA:BB:CC:DD:EE:FF` already; the full parser only runs for anything else. */
-export function macOf(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (CANONICAL_MAC.test(text)) return text;
-  return isMac(text) ? normaliseMac(text) : undefined;
-}
+export { macOf };
 
 /**
  * `123/456` read digit by digit: two numbers per counter for every queue, every cycle, without a regex
@@ -200,6 +208,7 @@ function session(row: RosRow): SessionInfo | undefined {
     hostIp: undefined,
     uptimeSeconds: uptime(row.uptime),
     bytes: sessionBytes(row),
+    limitBytes: row['limit-bytes-total'] === undefined ? 0 : Number(row['limit-bytes-total']) || 0,
   };
 }
 

@@ -15,6 +15,7 @@
  */
 import type { Knex } from 'knex';
 import { RADIUS_INTERIM_SECONDS } from '../../domain/radius-account';
+import { macOf } from '../../domain/network';
 import { RouterError } from '../../router/types';
 import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
 
@@ -49,8 +50,11 @@ interface SessionRow {
   seconds: string | number | null;
 }
 
-/** RouterOS sends Calling-Station-Id as AA:BB:CC:DD:EE:FF (radius-mac-format's default); others vary in case. */
-const macOf = (s: string) => s.trim().toUpperCase().replace(/-/g, ':');
+/**
+ * RouterOS sends Calling-Station-Id as AA:BB:CC:DD:EE:FF (radius-mac-format's default); other formats are read as
+ * every MAC is (domain/network.ts), and a value that is no MAC is kept as it came, upper case.
+ */
+const stationMac = (s: string) => macOf(s.trim()) ?? s.trim().toUpperCase();
 
 export function accountingSource(o: AccountingSourceOptions): UsageSource {
   return {
@@ -116,7 +120,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         throw new RouterError('ROUTER_UNREACHABLE', `accounting unreadable: ${(err as Error).message}`);
       }
       const counterReadings: CounterReading[] = counters.map((r) => {
-        const mac = macOf(r.mac);
+        const mac = stationMac(r.mac);
         return {
           id: `${r.username} ${mac}`,
           mac,
@@ -130,14 +134,14 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
       const sessions: SessionReading[] = open.map((s) => ({
         id: s.acctsessionid,
         user: s.username,
-        mac: macOf(s.mac),
+        mac: stationMac(s.mac),
         ip: s.ip,
         uptimeSeconds: Math.max(0, Number(s.seconds ?? 0)),
         ...(s.started !== null ? { startedAt: Math.round(Number(s.started) * 1000) } : {}),
       }));
       const online = new Set(sessions.map((s) => `${s.user} ${s.mac}`));
       for (const a of accepted) {
-        const mac = macOf(a.mac);
+        const mac = stationMac(a.mac);
         if (online.has(`${a.username} ${mac}`)) continue;
         sessions.push({
           id: '',

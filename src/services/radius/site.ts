@@ -1,28 +1,23 @@
 /**
- * One RADIUS site at work: its usage poll on the one usage path (src/services/usage), reading FreeRADIUS's
- * accounting (accounting-source.ts) and enforcing by CoA and Disconnect (coa-enforcer.ts), then its codes'
- * FreeRADIUS users brought in line (accounts.ts: data left, time left, rates after fair use). The ledger, the
- * policy, the reports and the portal are those of every site; only where the bytes come from and how the router
- * is told differ. The router's API, when the site has access to it, serves the live pages; the poll never needs it.
+ * One RADIUS site at work: its parts chosen by its mode (src/services/site-stack/mode.ts: FreeRADIUS's accounting as
+ * the usage source, CoA and Disconnect as the enforcer, FreeRADIUS users as its codes' logins), on the one usage
+ * path (src/services/usage), the one poll job (site-stack/poll.ts) and the one stop (site-stack stopRunning: the
+ * lease released, the database watch counted back, the redemptions in flight awaited). The router's API, when the
+ * site has access to it, serves the live pages; the poll never needs it.
  */
-import { PeriodicJob } from '../../jobs/periodic';
 import { createManagedHotspot, type ManagedHotspot } from '../../router/hotspot';
 import { createRedemptionService } from '../redemption';
 import { createRouterClient } from '../../router/client';
 import type { RouterClient } from '../../router/types';
 import type { ServiceDeps, SiteRef } from '../deps';
-import type { SiteStackBase, SiteStackShared } from '../site-stack';
+import { countWatch, stopRunning, type SiteStackBase, type SiteStackShared } from '../site-stack';
+import { radiusParts } from '../site-stack/mode';
+import { sitePoll } from '../site-stack/poll';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SiteRow } from '../sites/types';
 import type { CycleReport, RedemptionService, UsageService } from '../types';
 import { createUsageService } from '../usage';
 import { readPollState } from '../usage/persist';
-import { syncRadiusAccounts } from './accounts';
-import { accountingSource } from './accounting-source';
-import { coaEnforcer, type CoaTarget } from './coa-enforcer';
-import { unknownAccounting } from './status';
-import { recordEvent } from '../events';
-import { maskCode } from '../../lib/logger';
 
 export interface RadiusSite {
   site: SiteRef;
@@ -88,90 +83,62 @@ export function createRadiusSite(
   });
   const deps: ServiceDeps = { ...base, log, router, hotspot, site };
   const { db, clock } = base;
-  // The site's address, port and secret are read at each use: an edit on the Sites page applies at the next send.
-  const target = async (): Promise<CoaTarget> => {
-    const r = (await db('sites').where({ id: site.id }).first()) as SiteRow | undefined;
-    if (!r?.nas_address || !r.radius_secret_enc)
-      throw new Error(`site ${site.name} has no RADIUS router set`);
-    return {
-      host: r.nas_address,
-      port: r.coa_port ?? 3799,
-      secret: opts.box.open(r.radius_secret_enc, r.name),
-    };
-  };
-  base.db.setMaxListeners(base.db.getMaxListeners() + 1);
+  const parts = radiusParts(
+    {
+      db,
+      clock,
+      profiles: shared.profiles,
+      log,
+      box: opts.box,
+      tz: row.tz ?? base.config.tz,
+      onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
+    },
+    site,
+    row,
+  );
+  countWatch(db);
   const usage = createUsageService(deps, {
     profiles: shared.profiles,
     lease: () => shared.leases.hold(site.id),
     sharedDatabase: shared.leases.shared,
-    source: accountingSource({
-      db,
-      nasAddress: row.nas_address ?? '',
-      lastBooked: async () => (await readPollState(db, site.id)).lastPollAt,
-    }),
-    enforcer: coaEnforcer({
-      db,
-      target,
-      log: log.child({ module: 'radius' }),
-      now: () => clock.now(),
-      onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
-    }),
+    source: parts.source,
+    enforcer: parts.enforcer,
   });
-  const syncAccounts = async (codes?: readonly string[]) => {
-    const r = await syncRadiusAccounts(
-      { db, profiles: shared.profiles, now: clock.now(), tz: row.tz ?? base.config.tz },
-      { siteId: site.id, codes },
-    );
-    if (r.written + r.removed > 0) log.debug({ module: 'radius', ...r }, 'FreeRADIUS users brought in line');
-  };
-  /** User names already told about (an event each, once per run of the controller). */
-  const strangers = new Set<string>();
-  const noteStrangers = async (since: number) => {
-    const names = await unknownAccounting(db, row.nas_address ?? '', { since, limit: 20 });
-    for (const name of names.filter((n) => !strangers.has(n)).slice(0, 10)) {
-      strangers.add(name);
-      await recordEvent(db, clock, {
-        kind: 'radius-unknown-code',
-        level: 'warn',
-        message: `Router of site ${site.name}: accounting for "${maskCode(name)}", which is no code of this shop; kept in radacct, booked to nobody`,
-        data: { site: site.name },
-      });
-    }
-  };
+  const logins = parts.logins;
   const pollOnce = async (): Promise<CycleReport> => {
     const before = (await readPollState(db, site.id)).lastPollAt ?? clock.now() - 86400_000;
     const report = await usage.runCycle();
     shared.cycled?.();
     if (!report.skipped) {
-      await noteStrangers(before - 300_000).catch((err: Error) =>
-        log.warn({ module: 'radius', err: err.message }, 'could not read the accounting of unknown codes'),
-      );
-      await syncAccounts();
+      await parts
+        .afterCycle?.(before)
+        .catch((err: Error) =>
+          log.warn({ module: 'radius', err: err.message }, 'could not read the accounting of unknown codes'),
+        );
+      await logins.sync();
       await shared
         .afterCycle?.(site)
         .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
     }
     return report;
   };
-  const job = opts.poll
-    ? new PeriodicJob(
-        `radius-poll ${site.name}`,
-        base.config.usagePollSeconds,
-        async () => {
-          const seconds = await base.settings.get<number>('usage.poll_seconds', base.config.usagePollSeconds);
-          if (Number.isInteger(seconds) && seconds >= 1 && seconds !== job!.interval)
-            job!.setInterval(seconds);
-          await pollOnce();
-        },
-        log.child({ module: 'jobs' }),
-        () => clock.now(),
-      )
+  const poll = opts.poll
+    ? sitePoll({
+        name: `radius-poll ${site.name}`,
+        client: router,
+        settings: base.settings,
+        seconds: base.config.usagePollSeconds,
+        log: log.child({ module: 'jobs' }),
+        now: () => clock.now(),
+        pollOnce: async () => void (await pollOnce()),
+      })
     : undefined;
   const redemption = createRedemptionService(deps, {
     profiles: shared.profiles,
     limiter: shared.limiter,
     radius: { api: () => opts.client !== undefined },
   });
+  let stopping: Promise<void> | undefined;
   return {
     site,
     router,
@@ -181,12 +148,9 @@ export function createRadiusSite(
     api: opts.client !== undefined,
     deps,
     vouchers: {
-      requestUsersCheck: (reason) =>
-        void syncAccounts().catch((err: Error) =>
-          log.error({ module: 'radius', reason, err: err.message }, 'could not write the FreeRADIUS users'),
-        ),
+      requestUsersCheck: (reason) => logins.requestCheck(reason),
       extraDataAdded: (code) =>
-        syncAccounts([code]).then(
+        logins.sync([code]).then(
           () => true,
           (err: Error) => {
             log.error({ module: 'radius', err: err.message }, 'could not write the FreeRADIUS user');
@@ -196,17 +160,21 @@ export function createRadiusSite(
     },
     usage,
     pollOnce,
-    syncAccounts,
+    syncAccounts: (codes) => logins.sync(codes),
     async start() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.
-      await syncAccounts().catch((err: Error) =>
-        log.error({ module: 'radius', err: err.message }, 'could not write the FreeRADIUS users'),
-      );
-      job?.start();
+      await logins
+        .sync()
+        .catch((err: Error) =>
+          log.error({ module: 'radius', err: err.message }, 'could not write the FreeRADIUS users'),
+        );
+      // Its poll needs no router connection: it begins now (and runs again at each reconnect of the API).
+      poll?.begin(false);
     },
-    async stop() {
-      await job?.stop();
-      usage.close();
+    stop() {
+      // The lease, the watch's listener and the redemptions in flight, as every site's stack gives them back.
+      stopping ??= stopRunning({ poll, siteId: site.id, leases: shared.leases, usage, db, redemption });
+      return stopping;
     },
   };
 }

@@ -13,6 +13,7 @@ import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, voucherProfile } from '../voucher-state';
 import { userMac } from '../vouchers/router-users';
+import { userPassword } from '../../router/hotspot/users';
 import type { VoucherService } from '../types';
 import { unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
@@ -63,10 +64,12 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
     if (first.row.router_user_id) {
       const limit = routerUptimeLimit(first.profile, extra.extraSeconds, Boolean(first.row.staff));
       try {
-        if (!(await hotspot.updateUserPlan(first.row.router_user_id, first.profileName, limit)))
-          vouchers.requestUsersCheck('a topped-up voucher is missing on the router');
         // A cap the router holds rises now, not at the next poll (the customer would be cut at the old one).
-        else if (added.capBytes > 0) await hotspot.raiseUserByteLimit(first.row.code, added.capBytes);
+        if (added.capBytes > 0) await hotspot.raiseUserByteLimit(first.row.code, added.capBytes);
+        // Then its devices online log in again with the new time and data (a session takes both at login).
+        const again = { code: first.row.code, password: userPassword(first.row) };
+        if (!(await hotspot.updateUserPlan(first.row.router_user_id, first.profileName, limit, again)))
+          vouchers.requestUsersCheck('a topped-up voucher is missing on the router');
       } catch (err) {
         log.warn({ err: (err as Error).message, voucher: into }, 'top-up: router user not updated yet');
         vouchers.requestUsersCheck('a top-up was not written to the router');

@@ -38,6 +38,7 @@ import type {
 } from '../types';
 import { createUsageService } from '../usage';
 import { createVoucherService, type VoucherServiceOptions } from '../vouchers';
+import { apiParts } from './mode';
 import { sitePoll, type PollJobOptions } from './poll';
 
 export type { PollJobOptions } from './poll';
@@ -112,6 +113,39 @@ export interface SiteStackOptions {
   radius?: VoucherServiceOptions['radius'];
 }
 
+/** What a stack holds while it runs, given back by stop() in this order, the same for every mode. */
+export interface RunningParts {
+  poll?: { stop(): Promise<void> };
+  siteId: number;
+  leases: SiteLeases;
+  usage: { close(): void };
+  db: SiteStackBase['db'];
+  redemption: { settled(): Promise<void> };
+  /** The client, when the stack owns it (started by start(), stopped by stop()). */
+  ownedClient?: RouterClient;
+}
+
+/**
+ * The poll's database watch counts as one more listener on the database while the stack runs; call once when a
+ * stack is built, and stopRunning() counts it back.
+ */
+export function countWatch(db: SiteStackBase['db']): void {
+  db.setMaxListeners(db.getMaxListeners() + 1);
+}
+
+/**
+ * A stack's stop, whatever its mode: the poll job (a cycle running is waited for), the site's lease, the poll's
+ * database watch (and its listener count), the redemptions in flight, then an owned client.
+ */
+export async function stopRunning(p: RunningParts): Promise<void> {
+  await p.poll?.stop();
+  await p.leases.release(p.siteId);
+  p.usage.close();
+  p.db.setMaxListeners(Math.max(10, p.db.getMaxListeners() - 1));
+  await p.redemption.settled().catch(() => undefined);
+  if (p.ownedClient) await p.ownedClient.stop();
+}
+
 /** A stored site's spec on its connection. */
 export const siteSpecOf = (row: SiteRow, client: RouterClient): SiteSpec => ({
   site: { id: Number(row.id), name: row.name },
@@ -148,7 +182,7 @@ export function createSiteStack(
   const config: AppConfig = spec.tz ? Object.create(base.config, { tz: { value: spec.tz } }) : base.config;
   const deps: ServiceDeps = { ...base, config, log, router: client, hotspot, site };
   // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
-  base.db.setMaxListeners(base.db.getMaxListeners() + 1);
+  countWatch(base.db);
   const { profiles } = shared;
   const vouchers = createVoucherService(deps, {
     profiles,
@@ -177,12 +211,12 @@ export function createSiteStack(
   const redemption = createRedemptionService(deps, { profiles, limiter: shared.limiter });
   const checks = createRouterChecksService(client, log.child({ module: 'router' }));
 
+  const parts = apiParts(vouchers, log);
+
   async function pollOnce(): Promise<void> {
     const report = await usage.runCycle();
     if (report.skipped) return;
-    // Vouchers created while the router was away are pushed as soon as it is back (resumable batches).
-    const sync = await vouchers.syncRouterUsers();
-    if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
+    await parts.logins.sync();
   }
 
   const poll =
@@ -229,14 +263,15 @@ export function createSiteStack(
     },
     startPoll: () => poll?.begin(false),
     stop() {
-      stopping ??= (async () => {
-        await poll?.stop();
-        await shared.leases.release(site.id);
-        meter.close();
-        base.db.setMaxListeners(Math.max(10, base.db.getMaxListeners() - 1));
-        await redemption.settled().catch(() => undefined);
-        if (opts.ownsClient) await client.stop();
-      })();
+      stopping ??= stopRunning({
+        poll,
+        siteId: site.id,
+        leases: shared.leases,
+        usage: meter,
+        db: base.db,
+        redemption,
+        ownedClient: opts.ownsClient ? client : undefined,
+      });
       return stopping;
     },
   };

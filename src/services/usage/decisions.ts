@@ -9,6 +9,7 @@ import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
 import { decide, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
 import { routerBytesLeft, routerHoldsCap } from '../../domain/byte-cap';
+import { userPassword } from '../../router/hotspot/users';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../voucher-state';
@@ -174,13 +175,17 @@ export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: st
   );
   // Read again just before the router is written: extra data bought (a top-up, the counter, a vendo) while this
   // poll ran must not be written back as the old limit.
-  const fresh = new Map<number, { status: string; extra_bytes: number | null }>();
+  // The password too: the cycle's rows leave it out, and a session brought to a new limit logs in with it.
+  const fresh = new Map<number, { status: string; extra_bytes: number | null; password: string | null }>();
   for (let i = 0; i < held.length; i += 500) {
     const ids = held.slice(i, i + 500).map((v) => v.row.id);
-    const rows = (await db('vouchers').whereIn('id', ids).select('id', 'status', 'extra_bytes')) as Array<{
+    const rows = (await db('vouchers')
+      .whereIn('id', ids)
+      .select('id', 'status', 'extra_bytes', 'password')) as Array<{
       id: number;
       status: string;
       extra_bytes: number | null;
+      password: string | null;
     }>;
     for (const r of rows) fresh.set(Number(r.id), r);
   }
@@ -189,7 +194,12 @@ export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: st
     const now2 = fresh.get(Number(v.row.id));
     if (!now2 || now2.status !== 'active') continue;
     const voucher = toVoucherState({ ...v.row, extra_bytes: Number(now2.extra_bytes ?? 0) }, v.profile);
-    caps.push({ code: v.row.code, userId: v.row.router_user_id!, left: routerBytesLeft(voucher, now, tz) });
+    caps.push({
+      code: v.row.code,
+      userId: v.row.router_user_id!,
+      password: userPassword({ code: v.row.code, password: now2.password }),
+      left: routerBytesLeft(voucher, now, tz),
+    });
   }
   return caps;
 }

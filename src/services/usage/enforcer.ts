@@ -21,7 +21,7 @@ import {
   planQueueName,
 } from '../../domain/plan-queues';
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
-import type { ManagedHotspot, RouterSnapshot, SessionInfo, UserBytes } from '../../router/hotspot';
+import type { ManagedHotspot, Relogin, RouterSnapshot, SessionInfo, UserBytes } from '../../router/hotspot';
 import { RouterError } from '../../domain/errors';
 
 import type { SessionReading, UsageReading } from './source';
@@ -44,6 +44,8 @@ export interface ByteCap {
   code: string;
   /** Its hotspot user's `.id`. */
   userId: string;
+  /** Its hotspot user's password (a session brought to a new limit logs in again with it). */
+  password: string;
   left: number | null;
 }
 
@@ -60,6 +62,8 @@ export interface EnforceOutcome {
   planQueuesTaken?: string[];
   /** Hotspot users whose `limit-bytes-total` was written. */
   byteLimitsSet?: number;
+  /** Devices logged out and in again so that their session takes the voucher's new byte limit. */
+  relogged?: number;
 }
 
 /**
@@ -70,18 +74,39 @@ export interface EnforceOutcome {
 export const BYTE_LIMIT_SLACK = 256 * 1024;
 
 /**
+ * Whether a running session's own byte limit (taken from its user at login) would cut it at another point than the
+ * voucher's allowance now: the allowance grew past it (a top-up, extra data, a plan change), a limit began while it
+ * ran without one (a free off-peak window ended), or a limit it took is no longer wanted (a free window began).
+ * A smaller allowance needs no new login: the poll ends the voucher at its cap.
+ */
+export function sessionLimitStale(s: SessionInfo, left: number | null): boolean {
+  if (s.limitBytes === undefined || s.bytes === undefined) return false;
+  if (left === null) return s.limitBytes > 0;
+  if (s.limitBytes === 0) return true;
+  return s.limitBytes - s.bytes < left - BYTE_LIMIT_SLACK;
+}
+
+/** The user limit each device was last logged in again under (`code\nmac` → limit), per enforcer. */
+export type Relogged = Map<string, number>;
+
+/**
  * Keeps each capped voucher's hotspot user at `limit-bytes-total` = what the router has counted for it (its
  * ended sessions, on the user, plus its sessions now, from the snapshot that fed the ledger) + what it may still
  * move, so RouterOS cuts it at the cap. Written only when missing or off by more than BYTE_LIMIT_SLACK; cleared
  * (0) while no limit is wanted. A voucher whose sessions' bytes the snapshot lacks is left for the next poll.
+ *
+ * RouterOS fixes a session's limit at login, so a session whose limit no longer matches the allowance is logged
+ * out and in again (by MAC and IP) once the user holds the new limit: the customer does nothing. Once per device
+ * and user limit (`relogged`), so a router that does not list a session's limit is not asked again every poll.
  */
 export async function keepByteLimits(
   hotspot: ManagedHotspot,
   caps: readonly ByteCap[],
   sessions: readonly SessionInfo[],
   errors: RouterError[],
-): Promise<number> {
-  if (caps.length === 0) return 0;
+  relogged: Relogged = new Map(),
+): Promise<{ written: number; relogged: number }> {
+  if (caps.length === 0) return { written: 0, relogged: 0 };
   const live = new Map<string, number | undefined>();
   for (const s of sessions) {
     const before = live.has(s.user) ? live.get(s.user) : 0;
@@ -93,28 +118,48 @@ export async function keepByteLimits(
   } catch (err) {
     if (!(err instanceof RouterError)) throw err;
     errors.push(err);
-    return 0;
+    return { written: 0, relogged: 0 };
   }
   const byId = new Map(users.map((u) => [u.id, u]));
   let written = 0;
+  const again: Relogin[] = [];
+  const capped = new Set<string>();
   for (const cap of caps) {
     const user = byId.get(cap.userId);
     if (!user || user.name !== cap.code) continue;
     const online = live.has(cap.code) ? live.get(cap.code) : 0;
     if (online === undefined) continue;
+    capped.add(cap.code);
     const want = cap.left === null ? 0 : user.bytes + online + cap.left;
     const off =
       want === 0 ? user.limit !== 0 : user.limit === 0 || Math.abs(user.limit - want) > BYTE_LIMIT_SLACK;
-    if (!off) continue;
-    try {
-      await hotspot.setUserByteLimit(user.id, want);
-      written++;
-    } catch (err) {
-      if (!(err instanceof RouterError)) throw err;
-      errors.push(err);
+    let limit = user.limit;
+    if (off) {
+      try {
+        await hotspot.setUserByteLimit(user.id, want);
+        written++;
+        limit = want;
+      } catch (err) {
+        if (!(err instanceof RouterError)) throw err;
+        errors.push(err);
+        continue;
+      }
+    }
+    for (const s of sessions) {
+      const key = `${s.user}\n${s.mac}`;
+      if (s.user !== cap.code || relogged.get(key) === limit || !sessionLimitStale(s, cap.left)) continue;
+      const ip = s.hostIp ?? s.ip;
+      if (!ip) continue;
+      relogged.set(key, limit);
+      again.push({ id: s.id, user: s.user, password: cap.password, mac: s.mac, ip });
     }
   }
-  return written;
+  // Devices that left, or whose voucher holds no cap any more, are forgotten.
+  const present = new Set(sessions.map((s) => `${s.user}\n${s.mac}`));
+  for (const key of relogged.keys())
+    if (!present.has(key) || !capped.has(key.slice(0, key.indexOf('\n')))) relogged.delete(key);
+  const back = again.length > 0 ? await hotspot.relogin(again, errors) : 0;
+  return { written, relogged: back };
 }
 
 export interface Enforcer {
@@ -161,6 +206,7 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
 export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plainQueueTexts): Enforcer {
   let inLine:
     { queues: readonly QueueOnRouter[]; devices: readonly DeviceDecision[]; taken: string[] } | undefined;
+  const relogged: Relogged = new Map();
   return {
     async apply(order, reading) {
       // A reading from elsewhere (not the router's API) has no view of the queues: read them now.
@@ -169,7 +215,9 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plai
       // Caps the router holds: every poll, also a quiet one (a top-up changes no queue but moves the cap).
       // Asked for last, so extra data bought while the queues were written is in it.
       const caps = order.byteCaps ? await order.byteCaps() : [];
-      out.byteLimitsSet = await keepByteLimits(hotspot, caps, router.sessions, out.errors);
+      const limits = await keepByteLimits(hotspot, caps, router.sessions, out.errors, relogged);
+      out.byteLimitsSet = limits.written;
+      out.relogged = limits.relogged;
       return out;
     },
   };

@@ -1,6 +1,7 @@
 /**
- * Turns one router snapshot into usage: per device and per voucher byte deltas from the queue counters,
- * the new counter baselines, connected time (uptime mode), presence and rates. No I/O: the caller writes
+ * Turns one usage reading (any source: the router's queue counters, a RADIUS server's accounting) into usage: per
+ * device and per voucher byte deltas from the counters, the new counter baselines, connected time (uptime mode),
+ * presence and rates. No I/O: the caller writes
  * the result in ONE transaction, baselines beside the bytes, so a crash neither loses nor double-counts.
  * The loaded rows are updated in memory so the policy step sees this poll's totals.
  *

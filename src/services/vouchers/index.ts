@@ -34,6 +34,7 @@ import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
 import { revokeEvent } from '../activity-events';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
+import { userPassword } from '../../router/hotspot/users';
 import type { RouterClient } from '../../router/types';
 
 const SYNC_LIMIT = 20_000;
@@ -49,11 +50,12 @@ export interface VoucherServiceOptions {
   /** Another site's router, for changes to that site's vouchers (undefined: not connected in this process). */
   routerOfSite?: (siteId: number) => { router: RouterClient; hotspot: ManagedHotspot } | undefined;
   /**
-   * RADIUS sites (src/services/radius): their codes live in FreeRADIUS's tables, not as hotspot users, so a change
-   * is written there right after it is made (`changed`), and its site's poll sends what the router must be told.
+   * Sites whose codes live as logins outside their router (RADIUS: FreeRADIUS's tables, not hotspot users; the one
+   * choice is src/services/site-stack/mode.ts): a change is written there right after it is made (`changed`), and
+   * the site's poll sends what the router must be told.
    */
   radius?: {
-    isRadiusSite(siteId: number): Promise<boolean>;
+    loginsOutsideRouter(siteId: number): Promise<boolean>;
     changed(siteId: number, code: string): Promise<void>;
   };
 }
@@ -95,10 +97,10 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     return target.hotspot;
   }
 
-  /** The voucher's site when it is a RADIUS site. */
+  /** The voucher's site when its codes live as logins outside the router (a RADIUS site). */
   async function radiusSiteOf(row: VoucherRow): Promise<number | undefined> {
     if (row.site_id == null || !d.radius) return undefined;
-    return (await d.radius.isRadiusSite(Number(row.site_id))) ? Number(row.site_id) : undefined;
+    return (await d.radius.loginsOutsideRouter(Number(row.site_id))) ? Number(row.site_id) : undefined;
   }
 
   /** A RADIUS site's code changed: FreeRADIUS answers the change from the next login on. */
@@ -125,7 +127,9 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     // Pending, or roaming and not used yet (its users are put right by every site's users check).
     if (row.router_user_id === null || row.site_id === null) return;
     const target = connectedRouterOf(row, 'update hotspot user');
-    if (!(await target.updateUserPlan(row.router_user_id, profileName, limitSeconds)))
+    // Its devices online log in again: their sessions took the old time limit at login.
+    const again = { code: row.code, password: userPassword(row) };
+    if (!(await target.updateUserPlan(row.router_user_id, profileName, limitSeconds, again)))
       await clearRouterUserId(db, row.id);
   }
 

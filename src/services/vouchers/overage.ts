@@ -1,5 +1,5 @@
 /**
- * Extra data sold at the cap (a plan's `overage`, src/domain/overage.ts): a sale of its own, kept in
+ * Extra data sold before or at the cap (a plan's `overage`, src/domain/overage.ts): a sale of its own, kept in
  * voucher_charges with kind `overage` and the bytes it bought. The database is the truth: the voucher's cap grows
  * and the charge is kept in one transaction (recordOverage, also inside a vendo's coin claim); the router's byte
  * limit is raised right after (tellRouter) when the voucher's router can be told now, and otherwise by the next
@@ -23,7 +23,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import type { Profile } from '../../domain/profile-types';
 import { ProfileCache, requireVoucher } from './queries';
-import type { OverageSale } from './types';
+import type { OverageSale, OverageSaleOptions } from './types';
 
 /** voucher_charges.kind of extra data bought at the cap. */
 export const OVERAGE = 'overage';
@@ -46,7 +46,7 @@ export function overageError(r: OverageRefusal, profileName: string): AppError {
     case 'DATA_NOT_USED_UP':
       return new AppError(
         'DATA_NOT_USED_UP',
-        `This voucher still has ${r.leftBytes === null ? 'data' : `${formatBytes(r.leftBytes)} of data`} left: extra data is sold once its data is used up`,
+        `The plan's data cap slows this voucher down instead of stopping it${r.leftBytes === null ? '' : ` (${formatBytes(r.leftBytes)} left before it slows)`}: extra data is sold on plans whose cap stops the voucher`,
         409,
       );
   }
@@ -166,8 +166,14 @@ export function voucherOverage(
     tellRouter,
 
     /** One purchase of the plan's offer at its price, sold at the counter. Audited. */
-    async sell(code: string, actor: Actor): Promise<OverageSale> {
+    async sell(code: string, actor: Actor, opts: OverageSaleOptions = {}): Promise<OverageSale> {
       const row = await requireVoucher(db, code);
+      if (opts.addedBytes !== undefined && opts.addedBytes !== Number(row.extra_bytes ?? 0))
+        throw new AppError(
+          'OVERAGE_CONFLICT',
+          'This voucher got extra data since the page was shown (sold already?). Nothing was charged; look at it again before selling more.',
+          409,
+        );
       const p = await new ProfileCache(db).byId(row.profile_id);
       const offer = checkOverage(row, p.profile, p.row.name, clock.now(), config.tz);
       const charge = await db.transaction((trx) =>

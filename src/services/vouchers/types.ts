@@ -118,6 +118,14 @@ export interface VoucherDetail extends VoucherView {
 }
 
 /** Extra data sold at the counter: the voucher after it, the charge, and whether its router took it at once. */
+export interface OverageSaleOptions {
+  /**
+   * The extra data the seller saw on the voucher (a page's hidden field): when it has changed since (the same
+   * form sent twice, another sale meanwhile), nothing is sold (409 OVERAGE_CONFLICT).
+   */
+  addedBytes?: number;
+}
+
 export interface OverageSale {
   voucher: VoucherView;
   charge: { chargeId: number; offers: number; bytes: number; amount: number };
@@ -233,10 +241,11 @@ export interface VoucherService {
   /**
    * Sells the plan's extra data (`overage`) at the counter: one purchase at its price, a sale (voucher_charges
    * kind `overage`) kept with the raised cap in one transaction, the router's byte limit raised now when its
-   * router is connected (else at the next poll). Only for a voucher waiting at its cap: 409 DATA_NOT_USED_UP,
+   * router is connected (else at the next poll). For a running voucher whose cap stops it, before or at the cap:
+   * 409 DATA_NOT_USED_UP (its cap only slows it down or warns),
    * OVERAGE_NOT_OFFERED (its plan sells none), VOUCHER_NOT_ACTIVE. Audited.
    */
-  addOverage(code: string, actor: Actor): Promise<OverageSale>;
+  addOverage(code: string, actor: Actor, opts?: OverageSaleOptions): Promise<OverageSale>;
   /**
    * After extra data was added to a voucher (`bytes`, committed): its router's byte limit raised now (a RADIUS
    * site's account rewritten). False when its router cannot be told now: its next poll does it.

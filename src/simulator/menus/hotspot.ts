@@ -283,7 +283,8 @@ export function activeMenu(core: SimCore, hotspot: Hotspot, login: HotspotLogin)
     };
     if (left !== null) row['session-time-left'] = formatSeconds(left);
     if (idle > 0) row['idle-timeout'] = formatDuration(idle);
-    if (a.radius?.limitBytesTotal) row['limit-bytes-total'] = String(a.radius.limitBytesTotal);
+    const bytesLimit = a.fixed?.bytesTotal ?? a.radius?.limitBytesTotal;
+    if (bytesLimit) row['limit-bytes-total'] = String(bytesLimit);
     return Object.assign(row, counterFields(a.counters), {
       radius: String(a.radius !== undefined),
       blocked: 'false',

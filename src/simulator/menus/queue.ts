@@ -7,8 +7,10 @@ import {
   CATEGORY,
   CATEGORY_FAILURE,
   MSG_DUPLICATE_QUEUE,
+  MSG_QUEUE_PARENT_LOOP,
   msgInvalidValue,
   msgLimitAboveMax,
+  msgQueueHasChildren,
   Trap,
 } from '../messages';
 import type { Row } from '../query';
@@ -29,6 +31,7 @@ import {
   duration,
   FieldParser,
   Menu,
+  parseConfig,
   ref,
   SimCore,
   targets,
@@ -179,6 +182,23 @@ export function resetQueueCounters(q: QueueItem): void {
   Object.assign(q, newQueueRuntime());
 }
 
+/**
+ * Refuses a `set` whose new parent would put a queue under itself: the chain of parents from the new parent up
+ * must not reach the queue being set (its name before and after the change).
+ */
+function checkNoLoop(table: Table<QueueItem>, item: QueueItem, changes: Record<string, string>): void {
+  const parent = changes.parent;
+  if (parent === undefined || parent === 'none') return;
+  const own = new Set([item.cfg.name, changes.name ?? item.cfg.name]);
+  const seen = new Set<string>();
+  for (let name: string | undefined = parent; name && name !== 'none';) {
+    if (own.has(name)) throw new Trap(MSG_QUEUE_PARENT_LOOP, CATEGORY_FAILURE);
+    if (seen.has(name)) break;
+    seen.add(name);
+    name = table.byNameGet(name)?.cfg.parent;
+  }
+}
+
 export function queueMenu(core: SimCore): Menu {
   const table = core.state.queues;
   const generic = table as unknown as Table<Item>;
@@ -203,6 +223,20 @@ export function queueMenu(core: SimCore): Menu {
     rows: () => table.list.map(renderQueue),
     commands: {
       ...verbs,
+      set: (args) => {
+        const changes = parseConfig(spec, args, new Set(['.id', 'numbers', '.proplist', '.query']));
+        if (changes.parent !== undefined)
+          for (const q of targets(table, args)) checkNoLoop(table, q, changes);
+        return verbs.set(args);
+      },
+      remove: (args) => {
+        const going = targets(table, args);
+        const names = new Set(going.map((q) => q.cfg.name));
+        // Children that go in the same command leave their parent free to go.
+        const child = table.list.find((q) => !names.has(q.cfg.name) && names.has(q.cfg.parent));
+        if (child) throw new Trap(msgQueueHasChildren(child.cfg.parent), CATEGORY_FAILURE);
+        return verbs.remove(args);
+      },
       'reset-counters': (args) => reset(targets(table, args)),
       'reset-counters-all': () => reset([...table.list]),
     },

@@ -191,14 +191,14 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
   const { services } = ctx;
   const secret = ctx.deviceSecret ?? '';
   const askerOf = (req: Request) => ({ provenMac: provenDevice(req, secret), peerIp: peerAddress(req) });
-  const macOf = (req: Request) =>
+  const macOfAsker = (req: Request) =>
     str((req.body as Record<string, unknown> | undefined)?.mac) || str(req.query.mac);
 
   const actions = {
-    pause: (req: Request) => services.selfService.pause(macOf(req), askerOf(req), siteOf(req)),
-    resume: (req: Request) => services.selfService.resume(macOf(req), askerOf(req), siteOf(req)),
+    pause: (req: Request) => services.selfService.pause(macOfAsker(req), askerOf(req), siteOf(req)),
+    resume: (req: Request) => services.selfService.resume(macOfAsker(req), askerOf(req), siteOf(req)),
     'start-queued': async (req: Request) => {
-      await services.selfService.startQueued(macOf(req), askerOf(req), siteOf(req));
+      await services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req));
       return null;
     },
   };
@@ -229,7 +229,7 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
       const site = siteOf(req);
       const ip = str(body.ip);
       const q: Record<string, string> = {
-        mac: macOf(req),
+        mac: macOfAsker(req),
         ...(ip ? { ip } : {}),
         lang,
         'link-orig': str(body['link-orig'], 2048),

@@ -169,9 +169,13 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
 
   // Extra data sold at the counter: one purchase of the plan's offer, its receipt one click away.
   action('overage', async (req, code) => {
-    const out = await services.vouchers.addOverage(code, actorOf(req));
+    // The extra data the page was shown with: a second click, or a stale page, sells nothing twice.
+    const shown = Number(field(req.body, 'added_bytes'));
+    const out = await services.vouchers.addOverage(code, actorOf(req), {
+      addedBytes: Number.isSafeInteger(shown) ? shown : undefined,
+    });
     const when = out.appliedNow
-      ? 'its devices can log in again now'
+      ? 'its devices can log in again now, and those online keep going'
       : 'its router takes it at its next poll, then its devices can log in again';
     return {
       message: `${formatBytes(out.charge.bytes)} of extra data sold to ${out.voucher.code} for ${formatMoney(out.charge.amount)}; ${when}.`,

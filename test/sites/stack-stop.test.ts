@@ -1,0 +1,103 @@
+/**
+ * Every site's stack gives back what it took, whatever its mode: an API site and a RADIUS site started with a poll
+ * job and stopped leave no lease held, no extra database listener and no timer behind, and a redemption in flight
+ * is waited for.
+ */
+import { exclusiveLeases } from '../../src/db/site-leases';
+import { createRouterClient } from '../../src/router/client';
+import { createAuditService } from '../../src/services/audit';
+import { createRadiusSite } from '../../src/services/radius/site';
+import { createSettingsService } from '../../src/services/settings';
+import { createSiteStack, type SiteStackBase } from '../../src/services/site-stack';
+import type { CredentialsBox } from '../../src/services/sites/credentials';
+import type { SiteRow } from '../../src/services/sites/types';
+import { createHarness, type Harness } from '../helpers/harness';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+});
+afterEach(() => h.close());
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+function baseOf(): SiteStackBase {
+  const { config, db, clock, log } = h.core!;
+  const audit = createAuditService(db, clock);
+  return { config, db, reader: db, clock, log, audit, settings: createSettingsService(db, clock, audit) };
+}
+
+const RADIUS_ROW = {
+  id: 7,
+  name: 'branch',
+  mode: 'radius',
+  nas_address: '127.0.0.9',
+  coa_port: 3799,
+  radius_secret_enc: null,
+  hotspot_server: null,
+  hotspot_user_profile: null,
+  tz: null,
+} as unknown as SiteRow;
+
+const box = { open: () => 'secret', seal: () => 'sealed' } as unknown as CredentialsBox;
+
+test('an API site and a RADIUS site, started and stopped through the same parts, leave nothing behind', async () => {
+  const base = baseOf();
+  const leases = exclusiveLeases();
+  const shared = { profiles: h.core!.services.profiles, leases };
+  const listeners = base.db.getMaxListeners();
+  const timersBefore = timers();
+
+  // An API site on a connection of its own, with its poll job (it begins at the connection).
+  const client = createRouterClient({
+    host: '127.0.0.1',
+    port: h.sim.port,
+    user: 'admin',
+    password: '',
+    tls: false,
+    timeoutSeconds: 5,
+    logger: base.log,
+  });
+  const api = createSiteStack(
+    base,
+    shared,
+    { site: { id: 6, name: 'shop' }, client },
+    { ownsClient: true, poll: { begin: 'at-connect' } },
+  );
+  const radius = createRadiusSite(base, shared, RADIUS_ROW, { box, poll: true });
+  expect(base.db.getMaxListeners()).toBe(listeners + 2);
+  await api.start();
+  await radius.start();
+  for (let i = 0; i < 200 && !client.status.connected; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(client.status.connected).toBe(true);
+  await api.pollOnce();
+  await radius.pollOnce();
+  // Each poll took its site's lease.
+  expect(leases.held().sort()).toEqual([6, 7]);
+
+  // A redemption in flight on each: stop() waits for it.
+  let settledApi = false;
+  let settledRadius = false;
+  const hold = (s: { redemption: { settled(): Promise<void> } }, done: () => void) => {
+    const inner = s.redemption.settled.bind(s.redemption);
+    s.redemption.settled = async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      await inner();
+      done();
+    };
+  };
+  hold(api, () => (settledApi = true));
+  hold(radius, () => (settledRadius = true));
+
+  await api.stop();
+  await radius.stop();
+  expect(settledApi).toBe(true);
+  expect(settledRadius).toBe(true);
+  expect(leases.held()).toEqual([]);
+  expect(base.db.getMaxListeners()).toBe(listeners);
+  expect(client.status.connected).toBe(false);
+  // Stopping twice is the same stop.
+  await api.stop();
+  await radius.stop();
+  expect(timers()).toBeLessThanOrEqual(timersBefore);
+});
