@@ -13,6 +13,7 @@ import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
 import { backupCommands } from './commands/backup';
 import { routerCommands } from './commands/router';
+import { routerSetupCommands } from './commands/router-setup';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
 import { notifyCommands } from './commands/notify';
@@ -33,6 +34,7 @@ export const COMMANDS: CommandDef[] = [
   ...moreCommands.profiles,
   ...bandwidth,
   ...routerCommands,
+  ...routerSetupCommands,
   ...reportsAdmin,
   eventsCommand,
   ...moreCommands.config,

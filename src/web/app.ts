@@ -16,6 +16,7 @@ import { compress } from './middleware/compress';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
 import { errorHandler, renderErrorPage, urlLengthLimit } from './middleware/errors';
 import { portalRouter } from './portal';
+import { routerLoginRouter } from './portal/router-login';
 import { loginRouter } from './admin/login';
 import { voucherApiRouter } from './admin/api-vouchers';
 import { bandwidthApiRouter } from './admin/api-bandwidth';
@@ -174,6 +175,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
 // Mount points. Each face of the product lives in its own folder under src/web/.
 function mountPortal(app: Express, ctx: WebContext): void {
   app.use(portalRouter(ctx)); // /portal, /api/portal/*
+  app.use(routerLoginRouter(ctx)); // /hotspot/login.html, fetched by the router setup
   app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
 }
 function mountAdminPublic(app: Express, ctx: WebContext): void {

@@ -1,0 +1,157 @@
+/**
+ * `pisonet router setup --check|--apply`: what the product needs of a site's router, each item ok, missing or
+ * wrong with the RouterOS command that fixes it; `--apply` makes them ok (src/services/router-setup).
+ * Exit codes: 0 all ok, 3 something needs fixing (or no hotspot server), 1 an error or a refused change,
+ * 2 `--apply` without `--yes` and without a terminal (nothing changed).
+ */
+import { confirm } from '@inquirer/prompts';
+import type { Core } from '../../src/core';
+import type { SetupItem } from '../../src/domain/router-setup';
+import { createRouterSetupService, type SetupItemView } from '../../src/services/router-setup';
+import { siteSetupWants } from '../../src/services/router-setup/for-site';
+import { setupExtraHosts } from '../../src/services/router-setup/extra-hosts';
+import { openCredentialsBox } from '../../src/services/sites/credentials';
+import { findSiteRow } from '../../src/services/sites/lookup';
+import { out } from '../lib/ansi';
+import { parseCommand, usageError } from '../lib/args';
+import { cliActor } from '../lib/context';
+import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
+import { CommandDef, print, printJson, withCore } from './shared';
+
+const USAGE = `Usage: pisonet router setup --check [--site SITE] [--json]
+       pisonet router setup --apply [--yes] [--only ID,...] [--site SITE] [--json]
+
+Checks the router for what PisoNet Manager needs (the hotspot, the vouchers' user profile, the walled garden,
+the login page, FastTrack; on RADIUS sites the RADIUS client; the controller's bypass and the API service
+where they apply) and prints each item as ok, missing or wrong, with the RouterOS command that fixes it.
+--check only reads. --apply makes every fixable item ok and prints each change; entries without "pisonet" in
+their comment are never changed (except the FastTrack rule, which is disabled).
+  --check       read only (the default)
+  --apply       fix what is not ok
+  --yes         apply without asking (needed without a terminal)
+  --only IDS    only these items, e.g. --only walled-garden,login-page
+  --site SITE   a site's router (its name or id) instead of the .env router (site "default")
+  --json        {"ok", "items": [{"id", "state", "detail", "fix"}]} (and "changes" after --apply)
+Exit: 0 all ok, 3 something needs fixing, 1 an error, 2 --apply without --yes and without a terminal.`;
+
+const STATE_COLOUR = { ok: out.green, missing: out.yellow, wrong: out.red };
+
+function itemsText(items: SetupItemView[]): string {
+  return items
+    .map((i) => {
+      const head = `${STATE_COLOUR[i.state](i.state.padEnd(7))} ${i.id.padEnd(15)} ${i.detail}`;
+      return i.fix
+        ? `${head}\n${i.fix
+            .split('\n')
+            .map((l) => `        ${out.cyan(l)}`)
+            .join('\n')}`
+        : head;
+    })
+    .join('\n');
+}
+
+async function wantsFor(core: Core, siteRef: string | undefined) {
+  const site = await core.services.sites.get(siteRef ?? 'default');
+  const profiles = await core.services.profiles.list();
+  const secret = async () => {
+    const row = await findSiteRow(core.db, String(site.id));
+    if (!row?.radius_secret_enc) return undefined;
+    return openCredentialsBox(core.config, core.log).open(row.radius_secret_enc, site.name);
+  };
+  const radiusSecret = site.mode === 'radius' ? await secret() : undefined;
+  return siteSetupWants(
+    site,
+    { portalUrl: core.config.portalUrl, port: core.config.port, extraHosts: setupExtraHosts() },
+    profiles,
+    () => radiusSecret,
+  );
+}
+
+const needsFix = (items: { state: string }[]): boolean => items.some((i) => i.state !== 'ok');
+
+const setup: CommandDef = {
+  name: 'router setup',
+  summary: 'check the router for what the product needs, and fix it (--check, --apply)',
+  usage: USAGE,
+  async run(args) {
+    const { values } = parseCommand(
+      args,
+      {
+        check: { type: 'boolean' },
+        apply: { type: 'boolean' },
+        yes: { type: 'boolean' },
+        only: { type: 'string' },
+        json: { type: 'boolean' },
+        ...SITE_OPTION,
+      },
+      USAGE,
+      { min: 0, max: 0 },
+    );
+    if (values.check && values.apply) throw usageError('use --check or --apply, not both', USAGE);
+    const only =
+      typeof values.only === 'string'
+        ? values.only
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
+    if (only && !values.apply) throw usageError('--only goes with --apply', USAGE);
+    return withCore((core) =>
+      withSiteRouter(core, siteValue(values), async (s) => {
+        const service = createRouterSetupService({ audit: core.services.audit, log: core.log });
+        const wants = await wantsFor(core, siteValue(values));
+        if (!values.apply) {
+          const report = await service.check(s.router, wants);
+          if (values.json) printJson(report);
+          else print(itemsText(report.items));
+          return report.ok ? 0 : 3;
+        }
+        const planned: SetupItem[] = await service.plan(s.router, wants, only);
+        const hotspotMissing = planned.some((i) => i.id === 'hotspot' && i.state !== 'ok');
+        const todo = planned.filter((i) => i.writes.length > 0);
+        if (hotspotMissing || !todo.length) {
+          const view = planned.map(({ id, state, detail, fix }) => ({ id, state, detail, fix }));
+          if (values.json) printJson({ ok: !needsFix(view), items: view, changes: [] });
+          else {
+            print(itemsText(view));
+            if (!hotspotMissing) print(out.green('Nothing to change.'));
+            else print(out.yellow('Nothing was changed: set the hotspot up first (/ip hotspot setup).'));
+          }
+          return needsFix(view) ? 3 : 0;
+        }
+        if (!values.yes) {
+          const commands = todo.flatMap((i) => i.writes.map((w) => `  ${i.id}: ${w.shown}`)).join('\n');
+          if (!process.stdin.isTTY) {
+            process.stderr.write(
+              `Would change:\n${commands}\nNothing was changed: add --yes to apply without a terminal.\n`,
+            );
+            return 2;
+          }
+          print(`Will change:\n${commands}`);
+          if (!(await confirm({ message: 'Apply these changes to the router?', default: false }))) return 2;
+        }
+        const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
+        if (values.json) printJson(result);
+        else {
+          for (const c of result.changes)
+            print(
+              c.ok
+                ? `${out.green('changed')} ${c.item}: ${c.command}`
+                : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
+            );
+          print(itemsText(result.items));
+          if (result.failed)
+            print(
+              out.red(
+                `Stopped at ${result.failed}: the router refused a change; the items after it were not changed.`,
+              ),
+            );
+        }
+        if (result.failed) return 1;
+        return needsFix(result.items) ? 3 : 0;
+      }),
+    );
+  },
+};
+
+export const routerSetupCommands = [setup];
