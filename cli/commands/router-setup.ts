@@ -154,4 +154,39 @@ const setup: CommandDef = {
   },
 };
 
-export const routerSetupCommands = [setup];
+const DEMO_RESET = `Usage: pisonet router demo-reset [--yes]
+
+Demo mode only: resets the simulated router to a factory-like state to try \`router setup\` on: the hotspot set
+up, MikroTik's default FastTrack rule, and nothing of PisoNet's (no walled garden, login page or bypass; the
+vouchers' users and queues are gone until the server puts them back). Run it with the server stopped.`;
+
+const demoReset: CommandDef = {
+  name: 'router demo-reset',
+  summary: "demo mode: reset the simulated router to a factory-like state (to try 'router setup')",
+  usage: DEMO_RESET,
+  async run(args) {
+    const { values } = parseCommand(args, { yes: { type: 'boolean' } }, DEMO_RESET, { min: 0, max: 0 });
+    return withCore(async (core) => {
+      if (!core.config.router.simulated)
+        throw usageError(
+          "Only the demo's simulated router can be reset (ROUTER_HOST is set: a real router).",
+          DEMO_RESET,
+        );
+      const sim = core.demo?.simulator;
+      if (!sim)
+        throw usageError(
+          `The server is running the demo router (127.0.0.1:${core.config.simulatorPort}): stop the server, run this again, then start the server.`,
+          DEMO_RESET,
+        );
+      if (!values.yes && process.stdin.isTTY) {
+        if (!(await confirm({ message: 'Reset the demo router to a factory-like state?', default: false })))
+          return 1;
+      }
+      await sim.factoryReset();
+      print(out.green('The demo router is factory-like: try `npx pisonet router setup --check`.'));
+      return 0;
+    });
+  },
+};
+
+export const routerSetupCommands = [setup, demoReset];

@@ -267,3 +267,31 @@ test('a RADIUS site: the RADIUS client, CoA and use-radius are items too, and fi
   expect(sim.rows('/radius/incoming')[0]).toEqual(expect.objectContaining({ accept: 'true', port: '3799' }));
   expect(sim.rows('/ip/hotspot/profile').find((p) => p.name === 'hsprof1')?.['use-radius']).toBe('true');
 });
+
+test('after apply, a phone opening the hotspot login page gets the uploaded page, sent on to the portal with its MAC and IP', async () => {
+  await client.stop();
+  await sim.stop();
+  sim = new RouterSimulator({ port: 0, hotspotHttpPort: 0 });
+  const { port } = await sim.start();
+  client = localRouterClient(port, {
+    timeoutSeconds: 5,
+    logger: createLogger('silent'),
+    reconnect: { minMs: 20, maxMs: 100 },
+  });
+  await client.start();
+  expect(await client.waitConnected(3000)).toBe(true);
+  sim.addDevice({ mac: '02:50:00:00:00:07', ip: '10.5.50.17' });
+  const login = () =>
+    fetch(`http://127.0.0.1:${sim.hotspotHttpPort}/login?dst=http%3A%2F%2Fexample.com%2F`, {
+      headers: { 'X-Sim-Client-Mac': '02:50:00:00:00:07' },
+    }).then((r) => r.text());
+  expect(await login()).not.toContain('/portal');
+  const result = await service.apply(client, await wants(), { actor, site: 'default', only: ['login-page'] });
+  expect(result.ok).toBe(true);
+  const html = await login();
+  expect(html).toContain('action="http://10.5.50.2:5000/portal"');
+  expect(html).toContain('name="mac" value="02:50:00:00:00:07"');
+  expect(html).toContain('name="ip" value="10.5.50.17"');
+  expect(html).toContain('name="link-orig" value="http://example.com/"');
+  expect(html).toContain('name="link-login-only" value="http://');
+});
