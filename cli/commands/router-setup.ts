@@ -5,13 +5,8 @@
  * 2 `--apply` without `--yes` and without a terminal (nothing changed).
  */
 import { confirm } from '@inquirer/prompts';
-import type { Core } from '../../src/core';
 import type { SetupItem } from '../../src/domain/router-setup';
-import { createRouterSetupService, type SetupItemView } from '../../src/services/router-setup';
-import { siteSetupWants } from '../../src/services/router-setup/for-site';
-import { setupExtraHosts } from '../../src/services/router-setup/extra-hosts';
-import { openCredentialsBox } from '../../src/services/sites/credentials';
-import { findSiteRow } from '../../src/services/sites/lookup';
+import type { SetupItemView } from '../../src/services/router-setup';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
@@ -50,23 +45,6 @@ function itemsText(items: SetupItemView[]): string {
     .join('\n');
 }
 
-async function wantsFor(core: Core, siteRef: string | undefined) {
-  const site = await core.services.sites.get(siteRef ?? 'default');
-  const profiles = await core.services.profiles.list();
-  const secret = async () => {
-    const row = await findSiteRow(core.db, String(site.id));
-    if (!row?.radius_secret_enc) return undefined;
-    return openCredentialsBox(core.config, core.log).open(row.radius_secret_enc, site.name);
-  };
-  const radiusSecret = site.mode === 'radius' ? await secret() : undefined;
-  return siteSetupWants(
-    site,
-    { portalUrl: core.config.portalUrl, port: core.config.port, extraHosts: setupExtraHosts() },
-    profiles,
-    () => radiusSecret,
-  );
-}
-
 const needsFix = (items: { state: string }[]): boolean => items.some((i) => i.state !== 'ok');
 
 const setup: CommandDef = {
@@ -98,8 +76,8 @@ const setup: CommandDef = {
     if (only && !values.apply) throw usageError('--only goes with --apply', USAGE);
     return withCore((core) =>
       withSiteRouter(core, siteValue(values), async (s) => {
-        const service = createRouterSetupService({ audit: core.services.audit, log: core.log });
-        const wants = await wantsFor(core, siteValue(values));
+        const { service } = core.services.routerSetup;
+        const wants = await core.services.routerSetup.wantsFor(s.site.id);
         if (!values.apply) {
           const report = await service.check(s.router, wants);
           if (values.json) printJson(report);

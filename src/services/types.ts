@@ -60,6 +60,8 @@ export type {
   VoucherView,
 } from './vouchers/types';
 
+import type { SiteRouterSetup } from './router-setup';
+
 export interface Services {
   profiles: ProfileService;
   vouchers: VoucherService;
@@ -75,6 +77,8 @@ export interface Services {
   housekeeping: HousekeepingService;
   /** Which router this database manages; safe mode and adopt. */
   routerBinding: RouterBinding;
+  /** What the product needs of each site's router, checked and applied (src/services/router-setup). */
+  routerSetup: SiteRouterSetup;
   admins: AdminAccountService;
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
   selfService: SelfService;

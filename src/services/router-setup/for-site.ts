@@ -2,7 +2,9 @@
  * The setup a site's router should have, from the site's settings and the shop's configuration: one place the
  * CLI, the admin and the menu ask, so all three check and apply the same items.
  */
+import type { Knex } from 'knex';
 import type { SetupWants } from '../../domain/router-setup';
+import type { CredentialsBox } from '../sites/credentials';
 import type { ProfileRecord } from '../profiles-types';
 import type { SiteView } from '../sites/types';
 import { setupWants, systemLookups, type WantsLookups } from './wants';
@@ -45,4 +47,12 @@ export async function siteSetupWants(
     },
     lookups,
   );
+}
+
+/** A RADIUS site's secret, opened with the credentials key; undefined when none is stored. */
+export async function radiusSecretOf(db: Knex, box: CredentialsBox, siteId: number): Promise<string | undefined> {
+  const row = (await db('sites').where({ id: siteId }).first()) as
+    | { name: string; radius_secret_enc?: string | null }
+    | undefined;
+  return row?.radius_secret_enc ? box.open(row.radius_secret_enc, row.name) : undefined;
 }

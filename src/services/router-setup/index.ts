@@ -167,3 +167,12 @@ export function createRouterSetupService(deps: { audit: AuditService; log: Logge
     },
   };
 }
+
+/** The setup service with what the composition knows: each site's wanted setup, and its router where held. */
+export interface SiteRouterSetup {
+  service: RouterSetupService;
+  /** The setup a site's router should have (from its settings, the shop's plans and configuration). */
+  wantsFor(siteRef: string | number): Promise<SetupWants>;
+  /** The router of a site on a connection this process holds, or undefined. */
+  routerFor(siteId: number): RouterClient | undefined;
+}
