@@ -6,8 +6,8 @@
  */
 import { confirm } from '@inquirer/prompts';
 import type { SetupItem } from '../../src/domain/router-setup';
-import type { SetupItemView } from '../../src/services/router-setup';
 import { out } from '../lib/ansi';
+import { setupItemsText as itemsText } from '../lib/setup-render';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
@@ -28,22 +28,6 @@ their comment are never changed (except the FastTrack rule, which is disabled).
   --site SITE   a site's router (its name or id) instead of the .env router (site "default")
   --json        {"ok", "items": [{"id", "state", "detail", "fix"}]} (and "changes" after --apply)
 Exit: 0 all ok, 3 something needs fixing, 1 an error, 2 --apply without --yes and without a terminal.`;
-
-const STATE_COLOUR = { ok: out.green, missing: out.yellow, wrong: out.red };
-
-function itemsText(items: SetupItemView[]): string {
-  return items
-    .map((i) => {
-      const head = `${STATE_COLOUR[i.state](i.state.padEnd(7))} ${i.id.padEnd(15)} ${i.detail}`;
-      return i.fix
-        ? `${head}\n${i.fix
-            .split('\n')
-            .map((l) => `        ${out.cyan(l)}`)
-            .join('\n')}`
-        : head;
-    })
-    .join('\n');
-}
 
 const needsFix = (items: { state: string }[]): boolean => items.some((i) => i.state !== 'ok');
 
