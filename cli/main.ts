@@ -14,6 +14,7 @@ import { dbCommands } from './commands/db';
 import { backupCommands } from './commands/backup';
 import { routerCommands } from './commands/router';
 import { routerSetupCommands } from './commands/router-setup';
+import { doctorCommands } from './commands/doctor';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
 import { notifyCommands } from './commands/notify';
@@ -35,6 +36,7 @@ export const COMMANDS: CommandDef[] = [
   ...bandwidth,
   ...routerCommands,
   ...routerSetupCommands,
+  ...doctorCommands,
   ...reportsAdmin,
   eventsCommand,
   ...moreCommands.config,
