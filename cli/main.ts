@@ -15,6 +15,7 @@ import { backupCommands } from './commands/backup';
 import { routerCommands } from './commands/router';
 import { routerSetupCommands } from './commands/router-setup';
 import { doctorCommands } from './commands/doctor';
+import { serviceCommands } from './commands/service';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
 import { notifyCommands } from './commands/notify';
@@ -37,6 +38,7 @@ export const COMMANDS: CommandDef[] = [
   ...routerCommands,
   ...routerSetupCommands,
   ...doctorCommands,
+  ...serviceCommands,
   ...reportsAdmin,
   eventsCommand,
   ...moreCommands.config,
