@@ -50,9 +50,12 @@ export async function siteSetupWants(
 }
 
 /** A RADIUS site's secret, opened with the credentials key; undefined when none is stored. */
-export async function radiusSecretOf(db: Knex, box: CredentialsBox, siteId: number): Promise<string | undefined> {
+export async function radiusSecretOf(
+  db: Knex,
+  box: CredentialsBox,
+  siteId: number,
+): Promise<string | undefined> {
   const row = (await db('sites').where({ id: siteId }).first()) as
-    | { name: string; radius_secret_enc?: string | null }
-    | undefined;
+    { name: string; radius_secret_enc?: string | null } | undefined;
   return row?.radius_secret_enc ? box.open(row.radius_secret_enc, row.name) : undefined;
 }
