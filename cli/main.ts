@@ -13,6 +13,9 @@ import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
 import { backupCommands } from './commands/backup';
 import { routerCommands } from './commands/router';
+import { routerSetupCommands } from './commands/router-setup';
+import { doctorCommands } from './commands/doctor';
+import { serviceCommands } from './commands/service';
 import { cardCommands } from './commands/cards';
 import { radiusCommands } from './commands/radius';
 import { notifyCommands } from './commands/notify';
@@ -33,6 +36,9 @@ export const COMMANDS: CommandDef[] = [
   ...moreCommands.profiles,
   ...bandwidth,
   ...routerCommands,
+  ...routerSetupCommands,
+  ...doctorCommands,
+  ...serviceCommands,
   ...reportsAdmin,
   eventsCommand,
   ...moreCommands.config,

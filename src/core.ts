@@ -6,6 +6,9 @@ import type { Logger } from './lib/logger';
 import type { MetricsPort } from './metrics/port';
 import type { ManagedHotspot } from './router/hotspot';
 import type { DemoRouterHost } from './router/demo';
+import { createRouterSetupService } from './services/router-setup';
+import { radiusSecretOf, siteSetupWants } from './services/router-setup/for-site';
+import { setupExtraHosts } from './services/router-setup/extra-hosts';
 import type { RouterClient } from './router/types';
 import { DEFAULT_SITE } from './services/deps';
 import type { Services } from './services/types';
@@ -188,6 +191,24 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     }),
     notify: notify.service,
     payments: createPaymentService(deps, { redemption, profiles, box }),
+    routerSetup: {
+      service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
+      wantsFor: async (ref) => {
+        const site = await services.sites.get(ref);
+        const secret = site.mode === 'radius' ? await radiusSecretOf(db, box, site.id) : undefined;
+        return siteSetupWants(
+          site,
+          {
+            portalUrl: config.portalUrl,
+            port: config.port,
+            extraHosts: setupExtraHosts({ payments: await services.payments.enabled() }),
+          },
+          await profiles.list(),
+          () => secret,
+        );
+      },
+      routerFor: (id) => (id === DEFAULT_SITE.id ? router : siteStacks.get(id)?.router),
+    },
   };
 
   const core: Core = {

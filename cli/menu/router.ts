@@ -20,6 +20,7 @@ import {
   trafficText,
 } from '../lib/router-render';
 import { withSiteRouter, type SiteRouter } from '../lib/site-router';
+import { setupItemsText } from '../lib/setup-render';
 import { confirmAction, menuLoop, say } from './prompts';
 
 /** The site whose router the menu shows: asked when there are several; undefined for the .env router. */
@@ -72,6 +73,39 @@ async function reboot(core: Core, site: string | undefined): Promise<void> {
   });
 }
 
+/** Router setup: the items read, then (asked first) every fixable one fixed, each change printed. */
+async function setup(core: Core, site: string | undefined): Promise<void> {
+  await withSiteRouter(core, site, async (s) => {
+    const { service, wantsFor } = core.services.routerSetup;
+    const wants = await wantsFor(s.site.id);
+    const report = await service.check(s.router, wants);
+    say(setupItemsText(report.items));
+    if (report.ok) return say(out.green('All set: nothing to change.'));
+    if (report.items.some((i) => i.id === 'hotspot' && i.state !== 'ok'))
+      return say(
+        out.yellow('Set the hotspot up on the router first (/ip hotspot setup); nothing was changed.'),
+      );
+    if (
+      !(await confirmAction(
+        'Fix these on the router now? Entries without "pisonet" in their comment stay as they are.',
+      ))
+    )
+      return;
+    const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name });
+    for (const c of result.changes)
+      say(
+        c.ok
+          ? `${out.green('changed')} ${c.item}: ${c.command}`
+          : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
+      );
+    say(
+      result.failed
+        ? out.red(`Stopped at ${result.failed}: the router refused a change.`)
+        : out.green(result.ok ? 'All set.' : 'Some items still need attention (above).'),
+    );
+  });
+}
+
 export async function routerMenu(core: Core): Promise<void> {
   const site = await pickSite(core);
   const title = `Router${site ? ` (site ${(await core.services.sites.names()).find((s) => String(s.id) === site)?.name})` : ''}`;
@@ -102,5 +136,6 @@ export async function routerMenu(core: Core): Promise<void> {
       run: show(core, site, (s) => hk(s).log(s.site, { limit: 50 }), logTable),
     },
     { key: '9', name: 'Reboot…', run: () => reboot(core, site) },
+    { key: 's', name: 'Setup (what the product needs of the router; fix it)…', run: () => setup(core, site) },
   ]);
 }

@@ -8,6 +8,8 @@
 /** The code of every error we show: AppError's, ValidationError's and RouterError's. */
 export type ErrorCode =
   | RouterErrorCode
+  | 'SETUP_UNKNOWN_ITEM'
+  | 'SETUP_NO_PORTAL'
   | 'INVALID_INPUT' // input and requests
   | 'INVALID_JSON'
   | 'BAD_REQUEST'

@@ -99,6 +99,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['GET', '/router'],
   ['GET', '/router/reboot'],
   ['POST', '/router/reboot'],
+  ['GET', '/router/setup'],
+  ['POST', '/router/setup'],
   ['GET', '/bandwidth'],
   ['POST', '/bandwidth/limit'],
   ['GET', '/users'],

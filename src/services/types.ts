@@ -63,6 +63,8 @@ export type {
   VoucherView,
 } from './vouchers/types';
 
+import type { SiteRouterSetup } from './router-setup';
+
 export interface Services {
   profiles: ProfileService;
   vouchers: VoucherService;
@@ -78,6 +80,8 @@ export interface Services {
   housekeeping: HousekeepingService;
   /** Which router this database manages; safe mode and adopt. */
   routerBinding: RouterBinding;
+  /** What the product needs of each site's router, checked and applied (src/services/router-setup). */
+  routerSetup: SiteRouterSetup;
   admins: AdminAccountService;
   /** The owner's cashiers and resellers, their tokens, balances and shifts (src/services/accounts.ts). */
   accounts: AccountService;

@@ -13,7 +13,7 @@ import type { HotspotLogin } from './hotspot-login';
 import { LOGIN_ERR_BAD_CREDENTIALS, Trap } from './messages';
 import { serverProfileOf } from './radius/nas';
 import type { Hotspot } from './sessions';
-import type { ActiveItem, HostItem, RouterState } from './state';
+import { FACTORY_LOGIN_HTML, type ActiveItem, type HostItem, type RouterState } from './state';
 import { formatSeconds, normaliseMac } from './values';
 
 /** The simulator-only request header naming the device of a request from a loopback address. */
@@ -97,7 +97,10 @@ export class HotspotHttp {
     const form = req.method === 'POST' ? await readForm(req) : url.searchParams;
     const username = form.get('username');
     const dst = form.get('dst') ?? '';
-    if (username === null) return send(res, 200, loginHtml('', dst, ''));
+    if (username === null) {
+      const uploaded = this.uploadedLoginPage(host, dst);
+      return send(res, 200, uploaded ?? loginHtml('', dst, ''));
+    }
     const password = form.get('password') ?? '';
     const args = { user: username, password, ip: host.ip, mac: host.mac };
     try {
@@ -145,6 +148,35 @@ export class HotspotHttp {
     );
   }
 
+  /**
+   * ✔ The login page the hotspot serves is `login.html` in the server profile's html-directory-override when set,
+   * else its html-directory, with the hotspot's variables filled in (docs/routeros.md "Login page variables").
+   * The factory page stays the simulator's built-in form; a page uploaded in its place is served as written.
+   */
+  private uploadedLoginPage(host: HostItem, dst: string): string | undefined {
+    const profile = serverProfileOf(this.state, host.server);
+    const dir = (profile['html-directory-override'] || profile['html-directory'] || 'hotspot').replace(
+      /^\/+|\/+$/g,
+      '',
+    );
+    const file = this.state.files.byNameGet(`${dir}/login.html`);
+    const contents = file?.cfg.contents;
+    if (contents === undefined || contents === FACTORY_LOGIN_HTML) return undefined;
+    const name = profile['dns-name'] || profile['hotspot-address'] || '10.5.50.1';
+    const vars: Record<string, string> = {
+      mac: host.mac,
+      ip: host.ip,
+      'link-login-only': `http://${name}/login`,
+      'link-login': `http://${name}/login?dst=${encodeURIComponent(dst)}`,
+      'link-orig': dst,
+      'link-status': `http://${name}/status`,
+      'server-name': host.server,
+      error: '',
+      username: '',
+    };
+    return fillVariables(contents, vars);
+  }
+
   private sessionOf(host: HostItem): ActiveItem | undefined {
     return this.state.active.list.find((a) => a.mac === host.mac);
   }
@@ -161,6 +193,21 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const type = String(req.headers['content-type'] ?? '');
   if (!type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * ✔ The hotspot's page variables: `$(name)` HTML-escaped, `$(name-esc)` URL-escaped, `$(if name)…$(endif)` kept
+ * only when the value is not empty (✖ the full language has `$(elif)`, `$(else)` and comparisons; not modelled).
+ */
+export function fillVariables(page: string, vars: Record<string, string>): string {
+  const withIfs = page.replace(
+    /\$\(if ([a-z-]+)\)([\s\S]*?)\$\(endif\)/g,
+    (_m, name: string, body: string) => ((vars[name] ?? '') !== '' ? body : ''),
+  );
+  return withIfs.replace(/\$\(([a-z-]+)\)/g, (_m, name: string) => {
+    if (name.endsWith('-esc')) return encodeURIComponent(vars[name.slice(0, -4)] ?? '');
+    return esc(vars[name] ?? '');
+  });
 }
 
 function esc(text: string): string {

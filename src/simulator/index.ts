@@ -22,7 +22,7 @@ import { HotspotHttp } from './hotspot-http';
 import { HotspotLogin } from './hotspot-login';
 import { RouterRadius } from './radius';
 import { Hotspot } from './sessions';
-import { BoardKind, RouterState } from './state';
+import { BoardKind, FILTER_DEFAULTS, type FilterItem, RouterState } from './state';
 import { losePower, makeLicense, powerOn, wipeConfiguration } from './power';
 import { Traffic, Transfer } from './traffic';
 import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './options';
@@ -332,6 +332,35 @@ export class RouterSimulator {
    */
   async resetConfiguration(opts: { downMs?: number } = {}): Promise<void> {
     await this.restart(opts.downMs, () => wipeConfiguration(this.state, 'MikroTik'));
+  }
+
+  /**
+   * A factory-like router to try the controller's router setup on: the configuration reset as above, the hotspot
+   * set up again, and MikroTik's default FastTrack rule in the filter list as a home router's default
+   * configuration has it (✔ `chain=forward action=fasttrack-connection connection-state=established,related`,
+   * comment `defconf: fasttrack`). Nothing of the controller's is left: no walled garden, login page, bypass.
+   */
+  async factoryReset(opts: { downMs?: number } = {}): Promise<void> {
+    const identity = this.state.identity;
+    await this.restart(opts.downMs, () => {
+      wipeConfiguration(this.state, identity);
+      this.state.filters.insert(
+        {
+          id: this.state.filters.newId(),
+          cfg: {
+            ...FILTER_DEFAULTS,
+            chain: 'forward',
+            action: 'fasttrack-connection',
+            'connection-state': 'established,related',
+            comment: 'defconf: fasttrack',
+          },
+          bytes: 0,
+          packets: 0,
+        } as FilterItem,
+        this.state.filters.list[0],
+      );
+      syncDynamicFilters(this.state);
+    });
   }
 
   /**

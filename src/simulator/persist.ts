@@ -70,6 +70,15 @@ export function restore(state: RouterState, file: StateFile): void {
       state.installServerProfiles();
       continue;
     }
+    // Saved before services and files were simulated: the router has them as a new one does.
+    if (key === 'services' && !file.tables[key]) {
+      state.installServices();
+      continue;
+    }
+    if (key === 'files' && !file.tables[key]) {
+      state.installHotspotFiles();
+      continue;
+    }
     for (const saved of file.tables[key] ?? []) {
       const item: Item & Record<string, unknown> = { id: saved.id, cfg: { ...saved.cfg } };
       if (key === 'queues') Object.assign(item, newQueueRuntime());

@@ -187,6 +187,13 @@ export class RouterState {
   /** Runtime, like sessions: cookies of HTTP logins and the DHCP server's dynamic leases. */
   readonly cookies = new Table<CookieItem>('/ip/hotspot/cookie');
   readonly leases = new Table<LeaseItem>('/ip/dhcp-server/lease');
+  /** The hotspot walled garden: HTTP-level (`/ip/hotspot/walled-garden`) and IP-level (`…/ip`) entries. */
+  readonly walledGarden = new Table<Item>('/ip/hotspot/walled-garden');
+  readonly walledGardenIp = new Table<Item>('/ip/hotspot/walled-garden/ip');
+  /** The router's files (`/file`): `name` is the full path, `contents` the text. */
+  readonly files = new Table<Item>('/file');
+  /** The router's own services (`/ip/service`): api, api-ssl, www, winbox… */
+  readonly services = new Table<Item>('/ip/service');
   /** RADIUS servers the router asks (`/radius`), in list order. */
   readonly radius = new Table<Item>('/radius');
   /** `/radius/incoming`: one settings row, persisted with the configuration. */
@@ -244,6 +251,8 @@ export class RouterState {
     this.radiusIncoming = { ...RADIUS_INCOMING_DEFAULTS };
     this.profiles.insert({ id: this.profiles.newId(), cfg: { ...PROFILE_DEFAULTS, name: 'default' } });
     this.installServerProfiles();
+    this.installServices();
+    this.installHotspotFiles();
     this.servers.insert({
       id: this.servers.newId(),
       cfg: { ...SERVER_DEFAULTS, name: 'hotspot1', interface: 'bridge-hotspot', profile: 'hsprof1' },
@@ -285,6 +294,41 @@ export class RouterState {
     });
   }
 
+  /**
+   * ✔ The services every RouterOS 7 has (`/ip/service print`): all on their standard ports, any address.
+   * ◐ Which are enabled out of the box varies by version; here the API ones are on, as the controller needs.
+   */
+  installServices(): void {
+    for (const [name, port] of SERVICE_PORTS)
+      this.services.insert({
+        id: this.services.newId(),
+        cfg: {
+          name,
+          port: String(port),
+          address: '',
+          disabled: 'false',
+          ...(name.endsWith('ssl') ? { certificate: 'none' } : {}),
+        },
+      });
+  }
+
+  /** ✔ The hotspot setup copies the factory pages into its html-directory (`hotspot`): its login page among them. */
+  installHotspotFiles(): void {
+    this.files.insert({
+      id: this.files.newId(),
+      cfg: { name: 'hotspot', type: 'directory', 'last-modified': '' },
+    });
+    this.files.insert({
+      id: this.files.newId(),
+      cfg: {
+        name: 'hotspot/login.html',
+        type: 'html file',
+        contents: FACTORY_LOGIN_HTML,
+        'last-modified': '',
+      },
+    });
+  }
+
   /** Tables whose config is persisted, by key in the state file. */
   configTables(): Record<string, Table<Item>> {
     return {
@@ -297,6 +341,10 @@ export class RouterState {
       queues: this.queues as unknown as Table<Item>,
       bindings: this.bindings,
       radius: this.radius,
+      walledGarden: this.walledGarden,
+      walledGardenIp: this.walledGardenIp,
+      files: this.files,
+      services: this.services,
     };
   }
 }
@@ -358,6 +406,29 @@ export const SERVER_PROFILE_RADIUS_DEFAULTS: Record<string, string> = {
 export function serverProfileValue(cfg: Record<string, string>, key: string): string {
   return cfg[key] ?? SERVER_PROFILE_RADIUS_DEFAULTS[key] ?? SERVER_PROFILE_DEFAULTS[key] ?? '';
 }
+
+/** ✔ RouterOS 7's services and their default ports. */
+export const SERVICE_PORTS: [string, number][] = [
+  ['telnet', 23],
+  ['ftp', 21],
+  ['www', 80],
+  ['ssh', 22],
+  ['www-ssl', 443],
+  ['api', 8728],
+  ['winbox', 8291],
+  ['api-ssl', 8729],
+];
+
+/**
+ * The factory `login.html` as the simulator has it: a form posting to `$(link-login-only)` (✔ the factory page
+ * does; ✖ the real page is longer and logs in with CHAP). Served through the simulator's own built-in page.
+ */
+export const FACTORY_LOGIN_HTML =
+  '<html><head><title>hotspot login</title></head><body>' +
+  '<form name="login" action="$(link-login-only)" method="post">' +
+  '<input type="hidden" name="dst" value="$(link-orig)"><input type="hidden" name="popup" value="true">' +
+  '<input name="username" type="text" value="$(username)"><input name="password" type="password">' +
+  '<input type="submit" value="OK"></form>$(if error)<p>$(error)</p>$(endif)</body></html>';
 
 export const HOTSPOT_PLACEHOLDER_COMMENT = 'place hotspot rules here';
 

@@ -19,6 +19,7 @@ import { compress } from './middleware/compress';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
 import { errorHandler, renderErrorPage, urlLengthLimit } from './middleware/errors';
 import { portalRouter } from './portal';
+import { routerLoginRouter } from './portal/router-login';
 import { loginRouter } from './admin/login';
 import { voucherApiRouter } from './admin/api-vouchers';
 import { bandwidthApiRouter } from './admin/api-bandwidth';
@@ -213,6 +214,7 @@ function unlessGatedAdmin(handlers: express.RequestHandler[]): express.RequestHa
 // Mount points. Each face of the product lives in its own folder under src/web/.
 function mountPortal(app: Express, ctx: WebContext): void {
   app.use(portalRouter(ctx)); // /portal, /api/portal/*
+  app.use(routerLoginRouter(ctx)); // /hotspot/login.html, fetched by the router setup
   app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
   app.use(payPortalRoutes(ctx)); // /portal/pay, /portal/pay/done, /portal/pay/cancel
 }

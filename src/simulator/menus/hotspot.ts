@@ -33,6 +33,7 @@ import {
   targets,
   uint,
 } from './common';
+import { unsetVerb } from './setup';
 
 const durationOrNone = (v: string, arg: string): string => (v === 'none' ? v : duration(v, arg));
 
@@ -75,7 +76,9 @@ export function profileMenu(core: SimCore): Menu {
       advertise: bool,
     },
   };
-  return configMenu('/ip/hotspot/user/profile', table, spec, core);
+  const menu = configMenu('/ip/hotspot/user/profile', table, spec, core);
+  // ✔ [INSPECT] `unset` clears a property (the router setup clears the vouchers' profile's rate-limit).
+  return { ...menu, commands: { ...menu.commands, unset: unsetVerb(table, spec, core) } };
 }
 
 const LOGIN_METHODS = ['mac', 'cookie', 'http-chap', 'https', 'http-pap', 'trial', 'mac-cookie'];

@@ -20,6 +20,7 @@ import {
 import { interfaceMenu } from './interface';
 import { logMenu } from './log';
 import { queueMenu } from './queue';
+import { fetchMenu, fileMenu, serviceMenu, walledGardenIpMenu, walledGardenMenu } from './setup';
 import { radiusIncomingMenu, radiusMenu, type RadiusCounterSource } from './radius';
 import { healthMenu, identityMenu, licenseMenu, resourceMenu, systemMenu } from './system';
 
@@ -38,6 +39,8 @@ export interface RouterParts {
 }
 
 export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
+  // ✔ `last-modified` as RouterOS 7.16+ prints it: `2025-01-31 13:45:00` (the router's clock, UTC here).
+  const stamp = (): string => new Date(core.now()).toISOString().slice(0, 19).replace('T', ' ');
   return [
     queueMenu(core),
     serverMenu(core),
@@ -59,5 +62,10 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     logMenu(parts.log),
     radiusMenu(core, parts.radiusCounters),
     radiusIncomingMenu(core, parts.radiusIncomingChanged),
+    walledGardenMenu(core),
+    walledGardenIpMenu(core),
+    serviceMenu(core),
+    fileMenu(core, stamp),
+    fetchMenu(core, stamp),
   ];
 }

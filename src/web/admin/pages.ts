@@ -15,6 +15,7 @@ import { vendoRoutes } from './pages/vendos';
 import { siteRoutes } from './pages/sites';
 import { routerRoutes } from './pages/router';
 import { routerRebootRoutes } from './pages/router-reboot';
+import { routerSetupRoutes } from './pages/router-setup';
 import { cardDesignRoutes } from './pages/card-design';
 import { backupRoutes } from './pages/backups';
 import { paymentRoutes } from './pages/payments';
@@ -41,6 +42,7 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(siteRoutes(ctx));
   router.use(routerRoutes(ctx));
   router.use(routerRebootRoutes(ctx));
+  router.use(routerSetupRoutes(ctx));
   router.use(cardDesignRoutes(ctx));
   router.use(backupRoutes(ctx));
   router.use(paymentRoutes(ctx));

@@ -25,6 +25,7 @@ export const ROUTER_TABS = [
   ['leases', '/admin/router/leases', 'DHCP leases'],
   ['traffic', '/admin/router/traffic', 'Traffic'],
   ['log', '/admin/router/log', 'Log'],
+  ['setup', '/admin/router/setup', 'Setup'],
   ['reboot', '/admin/router/reboot', 'Reboot'],
 ] as const;
 

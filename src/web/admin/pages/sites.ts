@@ -117,7 +117,11 @@ export function siteRoutes(ctx: WebContext): Router {
   router.post('/sites', async (req, res) => {
     try {
       const site = await sites.add(input(req.body, false), actorOf(req));
-      flash(req, 'ok', `Site ${site.name} added; the controller is connecting to it.`);
+      flash(
+        req,
+        'ok',
+        `Site ${site.name} added; the controller is connecting to it. Next, its router's setup: the Setup button in its row checks and fixes what the product needs there.`,
+      );
       res.redirect(303, '/admin/sites');
     } catch (err) {
       const f = formFailure(err);

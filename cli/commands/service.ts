@@ -1,0 +1,115 @@
+/**
+ * `sudo npx pisonet service install|uninstall`: the server as a systemd service on a Debian or Raspberry Pi OS
+ * box. Install: a system user, the data folder, a first `.env` with random secrets (the admin password shown
+ * once; an existing .env is kept), backups on, the unit (src/domain/service-unit.ts), enabled and started.
+ * Uninstall: stops and removes the unit only; the data folder, .env and user stay.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { firstEnv, serviceUnit } from '../../src/domain/service-unit';
+import { PROJECT_ROOT } from '../../src/lib/paths';
+import { out } from '../lib/ansi';
+import { parseCommand, usageError } from '../lib/args';
+import { CommandDef, print } from './shared';
+
+const UNIT_FILE = '/etc/systemd/system/pisonet.service';
+const USAGE = `Usage: sudo npx pisonet service install [--user NAME]
+       sudo npx pisonet service uninstall
+
+install: runs PisoNet Manager as a systemd service from this folder: a system user (default "pisonet"), the
+data folder, a first .env with random secrets (the admin password is printed once; an existing .env is kept),
+daily backups, and ${UNIT_FILE} (Restart=on-failure), enabled and started. Run \`npm ci\` first (it compiles).
+uninstall: stops the service and removes the unit; the data, .env and the user stay.`;
+
+const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw usageError('run it with sudo: sudo npx pisonet service …', USAGE);
+}
+
+function install(user: string): number {
+  requireRoot();
+  const dir = PROJECT_ROOT;
+  if (!fs.existsSync(path.join(dir, 'dist', 'src', 'main.js')))
+    throw usageError('the compiled program is missing: run `npm ci` in this folder first', USAGE);
+  try {
+    run('id', ['-u', user]);
+  } catch {
+    run('useradd', ['--system', '--home-dir', dir, '--shell', '/usr/sbin/nologin', user]);
+    print(`user ${user} created`);
+  }
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const envFile = path.join(dir, '.env');
+  let password: string | undefined;
+  if (!fs.existsSync(envFile)) {
+    password = randomBytes(12).toString('base64url');
+    fs.writeFileSync(
+      envFile,
+      firstEnv({
+        adminPassword: password,
+        sessionSecret: randomBytes(32).toString('hex'),
+        apiToken: randomBytes(24).toString('hex'),
+        credentialsKey: randomBytes(32).toString('base64'),
+        dataDir,
+      }),
+      { mode: 0o600 },
+    );
+  }
+  run('chown', ['-R', `${user}:${user}`, dataDir]);
+  run('chown', [`${user}:${user}`, envFile]);
+  fs.chmodSync(envFile, 0o600);
+  fs.writeFileSync(UNIT_FILE, serviceUnit({ dir, user, node: process.execPath }));
+  run('systemd-analyze', ['verify', UNIT_FILE]);
+  run('systemctl', ['daemon-reload']);
+  run('systemctl', ['enable', '--now', 'pisonet']);
+  print(
+    out.green(
+      `PisoNet Manager runs as the service "pisonet" (${UNIT_FILE}), data in ${dataDir}, backups daily.`,
+    ),
+  );
+  if (password)
+    print(
+      `Admin login: admin / ${out.bold(password)}  (shown this once; it is in ${envFile} until you change it)`,
+    );
+  else print(`${envFile} was kept as it was.`);
+  print(`Next: fill in the router in ${envFile}, sudo systemctl restart pisonet, then npx pisonet doctor.`);
+  return 0;
+}
+
+function uninstall(): number {
+  requireRoot();
+  if (fs.existsSync(UNIT_FILE)) {
+    run('systemctl', ['disable', '--now', 'pisonet']);
+    fs.rmSync(UNIT_FILE);
+    run('systemctl', ['daemon-reload']);
+  }
+  print(out.green('The service is removed. The data folder, .env and the user are kept.'));
+  return 0;
+}
+
+const installCommand: CommandDef = {
+  name: 'service install',
+  summary: 'run the server as a systemd service: user, data folder, .env with random secrets, backups (sudo)',
+  usage: USAGE,
+  async run(args) {
+    const { values } = parseCommand(args, { user: { type: 'string' } }, USAGE, { min: 0, max: 0 });
+    const user = typeof values.user === 'string' ? values.user : 'pisonet';
+    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) throw usageError(`not a user name: ${user}`, USAGE);
+    return install(user);
+  },
+};
+
+const uninstallCommand: CommandDef = {
+  name: 'service uninstall',
+  summary: 'stop and remove the systemd service; the data, .env and user stay (sudo)',
+  usage: USAGE,
+  async run(args) {
+    parseCommand(args, {}, USAGE, { min: 0, max: 0 });
+    return uninstall();
+  },
+};
+
+export const serviceCommands = [installCommand, uninstallCommand];

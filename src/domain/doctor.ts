@@ -1,0 +1,164 @@
+/**
+ * `pisonet doctor`: what a shop's first hour needs, each check `ok`, `warn` or `fail` with its fix, decided from
+ * plain facts gathered by the command (cli/commands/doctor.ts).
+ */
+export type DoctorState = 'ok' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  id: string;
+  state: DoctorState;
+  detail: string;
+  fix: string;
+}
+
+export interface DoctorFacts {
+  nodeVersion: string;
+  database: { ok: boolean; error?: string };
+  router: { connected: boolean; identity?: string; error?: string };
+  /** The setup items not ok (ids), or null when the router could not be read. */
+  setupNotOk: string[] | null;
+  now: number;
+  timeZone: string;
+  timeZoneValid: boolean;
+  freeBytes: number | null;
+  dataDir: string;
+  backups: { everySeconds: number; newestAt?: number; lastError?: string };
+}
+
+const MIN_NODE: [number, number] = [20, 19];
+const GB = 1024 ** 3;
+const DAY = 86_400_000;
+
+function nodeOk(v: string): boolean {
+  const [major = 0, minor = 0] = v.replace(/^v/, '').split('.').map(Number);
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
+  const c = (id: string, state: DoctorState, detail: string, fix = ''): DoctorCheck => ({
+    id,
+    state,
+    detail,
+    fix: state === 'ok' ? '' : fix,
+  });
+  const out: DoctorCheck[] = [];
+  out.push(
+    nodeOk(f.nodeVersion)
+      ? c('node', 'ok', `Node.js ${f.nodeVersion}`)
+      : c(
+          'node',
+          'fail',
+          `Node.js ${f.nodeVersion} is too old (20.19 or later needed)`,
+          'install Node.js 20 LTS or later (https://nodejs.org, or NodeSource for Debian)',
+        ),
+  );
+  out.push(
+    f.database.ok
+      ? c('database', 'ok', 'the database answers')
+      : c(
+          'database',
+          'fail',
+          `the database does not answer: ${f.database.error ?? '?'}`,
+          'check DATABASE_URL in .env and that PostgreSQL runs (or the data folder is writable)',
+        ),
+  );
+  out.push(
+    f.router.connected
+      ? c('router', 'ok', `router ${f.router.identity ?? '?'} is reachable`)
+      : c(
+          'router',
+          'fail',
+          `the router is not reachable: ${f.router.error ?? 'no answer'}`,
+          'npx pisonet router test (it names the cause: address, password, API service)',
+        ),
+  );
+  if (f.setupNotOk === null)
+    out.push(c('setup', 'warn', 'the router setup could not be read', 'npx pisonet router setup --check'));
+  else
+    out.push(
+      f.setupNotOk.length
+        ? c(
+            'setup',
+            'fail',
+            `router setup items to fix: ${f.setupNotOk.join(', ')}`,
+            'npx pisonet router setup --apply',
+          )
+        : c('setup', 'ok', 'the router has everything the product needs'),
+    );
+  const year = new Date(f.now).getUTCFullYear();
+  out.push(
+    year < 2025
+      ? c(
+          'clock',
+          'fail',
+          `this computer's clock says ${new Date(f.now).toISOString()}`,
+          'sudo timedatectl set-ntp true (or set the date: sudo date -s "YYYY-MM-DD HH:MM")',
+        )
+      : c('clock', 'ok', `the clock says ${new Date(f.now).toISOString()}`),
+  );
+  out.push(
+    f.timeZoneValid
+      ? c('timezone', 'ok', `time zone ${f.timeZone}`)
+      : c(
+          'timezone',
+          'fail',
+          `time zone ${JSON.stringify(f.timeZone)} is not a known zone`,
+          'set TZ=Asia/Manila (or your zone) in .env',
+        ),
+  );
+  if (f.freeBytes === null)
+    out.push(c('disk', 'warn', `free space in ${f.dataDir} could not be read`, `df -h ${f.dataDir}`));
+  else {
+    const gb = (f.freeBytes / GB).toFixed(1);
+    out.push(
+      f.freeBytes < 0.2 * GB
+        ? c(
+            'disk',
+            'fail',
+            `only ${gb} GB free in ${f.dataDir}`,
+            'free space: old backups (BACKUP_KEEP), logs (journalctl --vacuum-size=100M)',
+          )
+        : f.freeBytes < GB
+          ? c(
+              'disk',
+              'warn',
+              `${gb} GB free in ${f.dataDir}`,
+              'keep at least 1 GB free for backups and updates',
+            )
+          : c('disk', 'ok', `${gb} GB free in ${f.dataDir}`),
+    );
+  }
+  const b = f.backups;
+  if (b.everySeconds === 0)
+    out.push(
+      c('backup', 'fail', 'backups are off (BACKUP_EVERY=0)', 'set BACKUP_EVERY=1d in .env and restart'),
+    );
+  else if (b.lastError)
+    out.push(
+      c('backup', 'fail', `the last backup failed: ${b.lastError}`, 'npx pisonet backup (it says why)'),
+    );
+  else if (b.newestAt === undefined)
+    out.push(
+      c(
+        'backup',
+        'warn',
+        'no backup yet',
+        'npx pisonet backup (the server makes one by itself on its schedule)',
+      ),
+    );
+  else {
+    const age = f.now - b.newestAt;
+    const limit = Math.max(2 * b.everySeconds * 1000, DAY);
+    out.push(
+      age > limit
+        ? c(
+            'backup',
+            'fail',
+            `the newest backup is ${Math.round(age / DAY)} day(s) old`,
+            'check the server runs (systemctl status pisonet); npx pisonet backup',
+          )
+        : c('backup', 'ok', `the newest backup is from ${new Date(b.newestAt).toISOString()}`),
+    );
+  }
+  return out;
+}

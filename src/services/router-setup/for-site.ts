@@ -1,0 +1,61 @@
+/**
+ * The setup a site's router should have, from the site's settings and the shop's configuration: one place the
+ * CLI, the admin and the menu ask, so all three check and apply the same items.
+ */
+import type { Knex } from 'knex';
+import type { SetupWants } from '../../domain/router-setup';
+import type { CredentialsBox } from '../sites/credentials';
+import type { ProfileRecord } from '../profiles-types';
+import type { SiteView } from '../sites/types';
+import { setupWants, systemLookups, type WantsLookups } from './wants';
+
+export interface SiteSetupConfig {
+  portalUrl: string;
+  port: number;
+  /** Host names customers must reach before logging in (payment pages), from the composition. */
+  extraHosts: string[];
+}
+
+/** The largest number of devices one voucher of the site's plans may use at once (at least 1). */
+export function largestSharing(profiles: ProfileRecord[], siteId: number): number {
+  let n = 1;
+  for (const p of profiles)
+    if (!p.archived && (p.site === null || p.site.id === siteId)) n = Math.max(n, p.profile.users ?? 1);
+  return n;
+}
+
+export async function siteSetupWants(
+  site: SiteView,
+  cfg: SiteSetupConfig,
+  profiles: ProfileRecord[],
+  radiusSecret: (() => string | undefined) | undefined,
+  lookups: WantsLookups = systemLookups,
+): Promise<SetupWants> {
+  const secret = site.mode === 'radius' ? radiusSecret?.() : undefined;
+  return setupWants(
+    {
+      site: site.name,
+      routerHost: site.host,
+      routerTls: site.tls,
+      portalUrl: cfg.portalUrl,
+      port: cfg.port,
+      hotspotServer: site.hotspotServer,
+      hotspotUserProfile: site.hotspotUserProfile,
+      sharedUsers: largestSharing(profiles, site.id),
+      extraHosts: cfg.extraHosts,
+      radius: secret ? { secret, coaPort: site.coaPort ?? 3799 } : undefined,
+    },
+    lookups,
+  );
+}
+
+/** A RADIUS site's secret, opened with the credentials key; undefined when none is stored. */
+export async function radiusSecretOf(
+  db: Knex,
+  box: CredentialsBox,
+  siteId: number,
+): Promise<string | undefined> {
+  const row = (await db('sites').where({ id: siteId }).first()) as
+    { name: string; radius_secret_enc?: string | null } | undefined;
+  return row?.radius_secret_enc ? box.open(row.radius_secret_enc, row.name) : undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * Router setup: reads a site's router, says which items the product needs are ok, missing or wrong, and makes
+ * them ok on request. Shared by `pisonet router setup`, the admin's Router → Setup page and the terminal menu.
+ * The decisions are src/domain/router-setup.ts; the reads and writes go through src/router/setup.ts.
+ */
+import { AppError } from '../../domain/errors';
+import {
+  planSetup,
+  setupOk,
+  unknownItemIds,
+  type SetupItem,
+  type SetupItemId,
+  type SetupWants,
+  type SetupWrite,
+} from '../../domain/router-setup';
+import type { Logger } from '../../lib/logger';
+import { applySetupWrite, readSetupFacts } from '../../router/setup';
+import type { RouterClient } from '../../router/types';
+import { RouterError } from '../../domain/errors';
+import type { Actor } from '../actor';
+import type { AuditService } from '../audit-types';
+
+export type { SetupItem, SetupWants } from '../../domain/router-setup';
+
+/** An item as shown to people and scripts: `{id, state, detail, fix}`. */
+export interface SetupItemView {
+  id: SetupItemId;
+  state: SetupItem['state'];
+  detail: string;
+  fix: string;
+}
+
+export interface SetupReport {
+  ok: boolean;
+  items: SetupItemView[];
+}
+
+/** One change made (or refused) by apply. */
+export interface SetupChange {
+  item: SetupItemId;
+  command: string;
+  ok: boolean;
+  /** The router's own words when it refused. */
+  error?: string;
+}
+
+export interface SetupApplyResult extends SetupReport {
+  changes: SetupChange[];
+  /** The item whose change the router refused (apply stops there), or null. */
+  failed: SetupItemId | null;
+}
+
+export interface RouterSetupService {
+  check(router: RouterClient, wants: SetupWants): Promise<SetupReport>;
+  /** Plans and applies; `only` limits the items. Each change is audited. */
+  apply(
+    router: RouterClient,
+    wants: SetupWants,
+    opts: { actor: Actor; site: string; only?: string[] },
+  ): Promise<SetupApplyResult>;
+  /** What apply would change (the commands), without writing. */
+  plan(router: RouterClient, wants: SetupWants, only?: string[]): Promise<SetupItem[]>;
+}
+
+const view = (i: SetupItem): SetupItemView => ({ id: i.id, state: i.state, detail: i.detail, fix: i.fix });
+
+function checkOnly(only: string[] | undefined): void {
+  if (!only) return;
+  const bad = unknownItemIds(only);
+  if (bad.length)
+    throw new AppError(
+      'SETUP_UNKNOWN_ITEM',
+      `No setup item ${bad.map((b) => `"${b}"`).join(', ')}; the items are hotspot, user-profile, walled-garden, login-page, fasttrack, radius, radius-incoming, use-radius, bypass, api-service.`,
+      400,
+      'only',
+    );
+}
+
+function routerWords(err: unknown): string {
+  if (err instanceof RouterError) return err.routerMessage ?? err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function createRouterSetupService(deps: { audit: AuditService; log: Logger }): RouterSetupService {
+  const { audit, log } = deps;
+
+  async function read(router: RouterClient, wants: SetupWants): Promise<SetupItem[]> {
+    return planSetup(await readSetupFacts(router, wants), wants);
+  }
+
+  async function plan(router: RouterClient, wants: SetupWants, only?: string[]): Promise<SetupItem[]> {
+    checkOnly(only);
+    const items = await read(router, wants);
+    return only ? items.filter((i) => i.id === 'hotspot' || only.includes(i.id)) : items;
+  }
+
+  async function run(router: RouterClient, w: SetupWrite, actor: Actor, site: string, item: SetupItemId) {
+    await applySetupWrite(router, w);
+    await audit.record(actor, 'router.setup', site, { item, command: w.shown });
+    log.info({ site, item, command: w.shown }, 'router setup: changed');
+  }
+
+  return {
+    plan,
+    async check(router, wants) {
+      const items = await read(router, wants);
+      return { ok: setupOk(items), items: items.map(view) };
+    },
+    async apply(router, wants, opts) {
+      const items = await plan(router, wants, opts.only);
+      const changes: SetupChange[] = [];
+      let failed: SetupItemId | null = null;
+      // No hotspot server: nothing at all is written.
+      if (!items.some((i) => i.id === 'hotspot' && i.state !== 'ok')) {
+        outer: for (const item of items) {
+          for (const w of item.writes) {
+            try {
+              await run(router, w, opts.actor, opts.site, item.id);
+              changes.push({ item: item.id, command: w.shown, ok: true });
+            } catch (err) {
+              const words = routerWords(err);
+              changes.push({ item: item.id, command: w.shown, ok: false, error: words });
+              // A fetch the router could not make (the controller out of its reach, a non-2xx answer) is
+              // followed by the page written through /file, below.
+              if (w.verb === 'fetch') continue;
+              await audit.record(opts.actor, 'router.setup-refused', opts.site, {
+                item: item.id,
+                command: w.shown,
+                error: words,
+              });
+              failed = item.id;
+              break outer;
+            }
+          }
+          if (item.id === 'login-page' && item.writes.length) {
+            // The fetch may be refused by the network rather than the router, or leave no file (a non-2xx
+            // answer): look, and write the page through /file where the router has it.
+            const after = (await read(router, wants)).find((i) => i.id === 'login-page');
+            const last = changes.at(-1);
+            if (after && after.state !== 'ok') {
+              if (last) {
+                last.ok = false;
+                last.error ??= 'the router did not save the page it fetched';
+              }
+              const fallback = after.fallback ?? [];
+              if (!fallback.length) {
+                failed = 'login-page';
+                break;
+              }
+              for (const w of fallback) {
+                try {
+                  await run(router, w, opts.actor, opts.site, item.id);
+                  changes.push({ item: item.id, command: w.shown, ok: true });
+                } catch (err) {
+                  changes.push({ item: item.id, command: w.shown, ok: false, error: routerWords(err) });
+                  failed = 'login-page';
+                  break outer;
+                }
+              }
+            }
+          }
+        }
+      }
+      const now = await read(router, wants);
+      const shown = opts.only ? now.filter((i) => i.id === 'hotspot' || opts.only!.includes(i.id)) : now;
+      return { ok: setupOk(shown) && failed === null, items: shown.map(view), changes, failed };
+    },
+  };
+}
+
+/** The setup service with what the composition knows: each site's wanted setup, and its router where held. */
+export interface SiteRouterSetup {
+  service: RouterSetupService;
+  /** The setup a site's router should have (from its settings, the shop's plans and configuration). */
+  wantsFor(siteRef: string | number): Promise<SetupWants>;
+  /** The router of a site on a connection this process holds, or undefined. */
+  routerFor(siteId: number): RouterClient | undefined;
+}
