@@ -1,0 +1,46 @@
+/**
+ * Paying online sends a phone that is not logged in to PayMongo's checkout and the wallets' pages: while payments
+ * are on, the router setup wants those hosts in the hotspot's walled garden, and --apply adds them; while they are
+ * off, it wants none of them.
+ */
+import { createHarness } from '../helpers/harness';
+import { payRig } from './helpers';
+import { paymentWalledGardenHosts } from '../../src/payments/walled-garden';
+import { SYSTEM } from '../../src/services/actor';
+
+jest.setTimeout(120_000);
+
+const hostsOnRouter = (rows: Array<Record<string, string | undefined>>) =>
+  rows.filter((r) => (r.comment ?? '').includes('pisonet')).map((r) => r['dst-host']);
+
+test('payments on: setup wants the checkout and wallet hosts, and --apply puts them in the walled garden', async () => {
+  const rig = await payRig({ env: { PORTAL_URL: 'http://10.5.50.2:5000' } });
+  try {
+    const setup = rig.h.core!.services.routerSetup;
+    const wants = await setup.wantsFor('default');
+    expect(wants.extraHosts).toEqual(
+      expect.arrayContaining(['checkout.paymongo.com', '*.gcash.com', '*.maya.ph']),
+    );
+    const router = setup.routerFor(1)!;
+    const before = await setup.service.check(router, wants);
+    expect(before.items.find((i) => i.id === 'walled-garden')?.state).not.toBe('ok');
+    await setup.service.apply(router, wants, { actor: SYSTEM, site: 'default', only: ['walled-garden'] });
+    expect(hostsOnRouter(rig.h.sim.rows('/ip/hotspot/walled-garden'))).toEqual(
+      expect.arrayContaining(paymentWalledGardenHosts()),
+    );
+    const after = await setup.service.check(router, wants);
+    expect(after.items.find((i) => i.id === 'walled-garden')?.state).toBe('ok');
+  } finally {
+    await rig.close();
+  }
+});
+
+test('payments off: no payment host is wanted', async () => {
+  const h = await createHarness({ env: { PORTAL_URL: 'http://10.5.50.2:5000' } });
+  try {
+    const wants = await h.core!.services.routerSetup.wantsFor('default');
+    for (const host of paymentWalledGardenHosts()) expect(wants.extraHosts).not.toContain(host);
+  } finally {
+    await h.close();
+  }
+});
