@@ -1,4 +1,4 @@
-import { safeModeWarnings } from '../services/router-binding';
+import { safeModeError, safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import express, { Express } from 'express';
@@ -112,6 +112,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
       lastPollAt: opts.lastPollAt,
       warnings: routerWarnings,
       controller: opts.controller,
+      safeMode: () => safeModeError(ctx.services.routerBinding),
       sites: async () =>
         (await ctx.services.sites.list())
           .filter((x) => !x.isDefault)
@@ -120,6 +121,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
             connected: x.status.connected,
             lastPollAt: x.status.lastPollAt,
             error: x.status.error,
+            needsRouter: x.mode === 'api' || x.apiAccess,
           })),
     }),
   );
