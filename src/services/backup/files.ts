@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../domain/errors';
 import { readManifest } from './file-format';
 import type { BackupFile, BackupFormat } from './types';
 
@@ -103,4 +104,34 @@ export function nextDueAt(
 
 export function newestGood(files: BackupFile[]): BackupFile | undefined {
   return files.find((f) => f.madeAt !== undefined);
+}
+
+/**
+ * The file `restore NAME` means. A bare name (no folder in it) that is no file in the current folder is looked for
+ * in the backup folder, as the admin's Backups page and `pisonet backup` print it; a path, or a file that exists
+ * here, is taken as it is. Neither: BACKUP_NOT_FOUND saying where it looked, with the folder's newest backups.
+ */
+export async function resolveBackupFile(
+  given: string,
+  backupDir: string,
+  cwd = process.cwd(),
+): Promise<string> {
+  const here = path.resolve(cwd, given);
+  if (fs.existsSync(here)) return here;
+  const folder = path.resolve(cwd, backupDir);
+  const bare = !given.includes('/') && !given.includes(path.sep);
+  const inFolder = path.join(folder, given);
+  if (bare && fs.existsSync(inFolder)) return inFolder;
+  const newest = (await listBackups(folder)).slice(0, 5).map((b) => b.name);
+  const looked = bare
+    ? `there is no backup ${given} in the backup folder ${folder} (BACKUP_DIR) nor in the current folder ${path.resolve(cwd)}`
+    : `there is no file ${here}`;
+  throw new AppError(
+    'BACKUP_NOT_FOUND',
+    `${looked}. ` +
+      (newest.length
+        ? `The newest backups in ${folder}: ${newest.join(', ')}.`
+        : `The backup folder ${folder} has no backups yet.`),
+    404,
+  );
 }
