@@ -9,23 +9,31 @@ import { AppError } from '../../domain/errors';
 import { readManifest } from './file-format';
 import type { BackupFile, BackupFormat } from './types';
 
-/** `pisonet-20261128-021500.sqlite.backup` (shop time), `-2` added when that second is taken. */
-export const BACKUP_NAME = /^pisonet-(\d{8})-(\d{6})(?:-(\d{1,3}))?\.(sqlite|pgdump|export)\.backup$/;
+/**
+ * `pisonet-20261128-021500+0800.sqlite.backup`: shop time with its UTC offset, so two names made before and after
+ * a change of the shop's time zone still say when they were made; `-2` added when that second is taken. Names
+ * without the offset (older backups) are the product's too.
+ */
+export const BACKUP_NAME =
+  /^pisonet-(\d{8})-(\d{6})([+-]\d{4})?(?:-(\d{1,3}))?\.(sqlite|pgdump|export)\.backup$/;
 
 export function isBackupName(name: string): boolean {
   return BACKUP_NAME.test(name);
 }
 
-/** `2026-11-28 02:15:00` (a shop-time stamp) → `pisonet-20261128-021500.<format>.backup`, with `-n` from 2. */
-export function backupName(localStamp: string, format: BackupFormat, n = 1): string {
+/**
+ * `2026-11-28 02:15:00` (a shop-time stamp) and its offset `+0800` → `pisonet-20261128-021500+0800.<format>.backup`,
+ * with `-n` from 2.
+ */
+export function backupName(localStamp: string, format: BackupFormat, n = 1, offset = ''): string {
   const digits = localStamp.replace(/\D/g, '');
-  return `pisonet-${digits.slice(0, 8)}-${digits.slice(8, 14)}${n > 1 ? `-${n}` : ''}.${format}.backup`;
+  return `pisonet-${digits.slice(0, 8)}-${digits.slice(8, 14)}${offset}${n > 1 ? `-${n}` : ''}.${format}.backup`;
 }
 
-/** A name in `dir` for a new backup made at `localStamp` that no file has yet. */
-export function freshBackupPath(dir: string, localStamp: string, format: BackupFormat): string {
+/** A name in `dir` for a new backup made at `localStamp` (UTC offset `offset`) that no file has yet. */
+export function freshBackupPath(dir: string, localStamp: string, format: BackupFormat, offset = ''): string {
   for (let n = 1; ; n++) {
-    const file = path.join(dir, backupName(localStamp, format, n));
+    const file = path.join(dir, backupName(localStamp, format, n, offset));
     if (!fs.existsSync(file) && !fs.existsSync(`${file}.partial`)) return file;
   }
 }
@@ -64,7 +72,7 @@ export async function listBackups(dir: string): Promise<BackupFile[]> {
 }
 
 /** Which of the backups named for the same second it is: 1, then 2 for `-2`, ... */
-const sequence = (name: string) => Number(BACKUP_NAME.exec(name)?.[3] ?? 1);
+const sequence = (name: string) => Number(BACKUP_NAME.exec(name)?.[4] ?? 1);
 
 /**
  * Newest first: by the header's time (a damaged file by its modification time), then the later of two made in
