@@ -19,8 +19,3 @@ export async function onlineMacsOf(db: Knex, voucherId: number): Promise<string[
     .select('mac')) as Array<{ mac: string }>;
   return rows.map((r) => r.mac);
 }
-
-/** Whether this device of the voucher is online now. */
-export async function deviceOnline(db: Knex, voucherId: number, mac: string): Promise<boolean> {
-  return (await onlineMacsOf(db, voucherId)).includes(mac);
-}
