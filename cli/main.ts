@@ -4,7 +4,7 @@ import { err as errColours } from './lib/ansi';
 import { HelpRequested } from './lib/args';
 import { adminCommands } from './commands/admin';
 import { networkCommands } from './commands/network';
-import { printJsonError, type CommandDef } from './commands/shared';
+import { jsonWasPrinted, printJsonError, type CommandDef } from './commands/shared';
 import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
@@ -80,7 +80,8 @@ export function describeError(e: unknown): AppError {
  */
 export function reportError(e: unknown, json = false): number {
   const app = describeError(e);
-  if (json) printJsonError(app.code, app.message);
+  // One JSON document on stdout: a command that printed its report before failing (router test) keeps it.
+  if (json && !jsonWasPrinted()) printJsonError(app.code, app.message);
   process.stderr.write(`${errColours.red('error:')} ${app.message} (${app.code})\n`);
   if (e instanceof UsageError && e.usage) process.stderr.write(`\n${e.usage}\n`);
   return exitCodeFor(app);

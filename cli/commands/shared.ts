@@ -58,7 +58,15 @@ function pesosBeside(value: unknown): unknown {
  * are turned to camelCase here, so one face never mixes the two. `money`: the value holds the services' centavos,
  * given as the HTTP API gives money (pesos, with `…Centavos` beside).
  */
+let jsonPrinted = false;
+
+/** Whether this run printed its JSON answer already (a command that prints its report, then fails). */
+export function jsonWasPrinted(): boolean {
+  return jsonPrinted;
+}
+
 export function printJson(value: unknown, opts: { money?: boolean } = {}): void {
+  jsonPrinted = true;
   const shown = opts.money ? pesosBeside(value) : value;
   process.stdout.write(`${JSON.stringify(camelKeys(shown), null, 2)}\n`);
 }
