@@ -4,7 +4,7 @@ import { err as errColours } from './lib/ansi';
 import { HelpRequested } from './lib/args';
 import { adminCommands } from './commands/admin';
 import { networkCommands } from './commands/network';
-import type { CommandDef } from './commands/shared';
+import { jsonWasPrinted, printJsonError, type CommandDef } from './commands/shared';
 import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
@@ -62,7 +62,8 @@ export function mainUsage(): string {
     '',
     'Run `pisonet COMMAND --help` for its options. --json prints stable JSON for scripts.',
     'Exit codes: 0 ok, 1 failed, 2 bad usage or bad input. Errors go to stderr as',
-    '`error: <message> (<CODE>)`, with the same codes as the admin API.',
+    '`error: <message> (<CODE>)`, with the same codes as the admin API; with --json also to stdout as',
+    '{"error": {"code": ..., "message": ...}}. Money in --json is pesos, with ...Centavos beside it.',
   ].join('\n');
 }
 
@@ -79,8 +80,14 @@ export function describeError(e: unknown): AppError {
   );
 }
 
-export function reportError(e: unknown): number {
+/**
+ * The error on stderr, one line; with `--json` also as JSON on stdout (`{"error":{"code","message"}}`), so a
+ * script that reads stdout gets an answer it can parse either way. The exit code is the same.
+ */
+export function reportError(e: unknown, json = false): number {
   const app = describeError(e);
+  // One JSON document on stdout: a command that printed its report before failing (router test) keeps it.
+  if (json && !jsonWasPrinted()) printJsonError(app.code, app.message);
   process.stderr.write(`${errColours.red('error:')} ${app.message} (${app.code})\n`);
   if (e instanceof UsageError && e.usage) process.stderr.write(`\n${e.usage}\n`);
   return exitCodeFor(app);
@@ -114,6 +121,6 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if ((e as Error)?.name === 'ExitPromptError') return 130;
-    return reportError(e);
+    return reportError(e, argv.includes('--json'));
   }
 }

@@ -35,7 +35,7 @@ const profilesList: CommandDef = {
         siteId: await siteOption(core, values),
       });
       if (values.json) {
-        printJson({ profiles: profiles.map(profileJson) });
+        printJson({ profiles: profiles.map(profileJson) }, { money: true });
       } else print(profilesTable(profiles));
       return 0;
     });
@@ -92,14 +92,17 @@ const reportSales: CommandDef = {
       // `charges` (plan upgrades, in `amount`) only when there are some, as on the rows.
       const total = sum.charges ? sum : { count: sum.count, amount: sum.amount };
       if (values.json)
-        printJson({
-          from: formatDate(from, core.config.tz),
-          to: formatDate(to - 1, core.config.tz),
-          by,
-          site: site?.name ?? null,
-          rows,
-          total,
-        });
+        printJson(
+          {
+            from: formatDate(from, core.config.tz),
+            to: formatDate(to - 1, core.config.tz),
+            by,
+            site: site?.name ?? null,
+            rows,
+            total,
+          },
+          { money: true },
+        );
       else {
         print(
           out.bold(

@@ -7,6 +7,7 @@ import { formatBytes } from '../../src/domain/units';
 import { systemClock } from '../../src/lib/clock';
 import { createAuditService } from '../../src/services/audit';
 import { createBackupService } from '../../src/services/backup';
+import { resolveBackupFile } from '../../src/services/backup/files';
 import { restoreBackup, type RestoreReport } from '../../src/services/backup/restore';
 import type { BackupResult } from '../../src/services/backup/types';
 import { out } from '../lib/ansi';
@@ -34,7 +35,8 @@ Replaces the database (DATABASE_URL) with a backup made by \`pisonet backup\`, t
 migrates it to this version. Stop the server first. Nothing is changed when the file is damaged or cut short,
 when a server uses the database, or when the database already holds a shop and --yes is not given (a SQLite
 file replaced is kept as <file>.before-restore-<time>). A SQLite backup restores into SQLite or PostgreSQL, an
-export into either, a pg_dump backup into PostgreSQL. Put the key files kept with the backup into DATA_DIR
+export into either, a pg_dump backup into PostgreSQL. FILE may be a backup's bare name (pisonet-….backup), found
+in the backup folder (BACKUP_DIR), or a path. Put the key files kept with the backup into DATA_DIR
 before starting the server: the restore says which sealed secrets the keys there cannot open.`;
 
 function configFromEnv(): AppConfig {
@@ -144,24 +146,28 @@ const restore: CommandDef = {
       RESTORE,
       { min: 1, max: 1 },
     );
-    const file = path.resolve(positionals[0]);
     const config = configFromEnv();
+    // A bare name, as the Backups page and `pisonet backup` print it, is found in BACKUP_DIR.
+    const file = await resolveBackupFile(positionals[0], config.backup.dir);
     const logs = openCliLogs(config);
     const r = await restoreBackup(config, file, { yes: values.yes === true, log: logs.log, now: Date.now() });
     if (values.json)
-      printJson({
-        file,
-        target: r.target,
-        made_at: new Date(r.manifest.made_at).toISOString(),
-        version: r.manifest.version,
-        engine: r.manifest.engine,
-        format: r.manifest.format,
-        replaced: r.replaced ?? null,
-        kept_aside: r.keptAside ?? null,
-        migrated: r.migrated,
-        tables: tableRows(r.tables),
-        warnings: r.warnings,
-      });
+      printJson(
+        {
+          file,
+          target: r.target,
+          made_at: new Date(r.manifest.made_at).toISOString(),
+          version: r.manifest.version,
+          engine: r.manifest.engine,
+          format: r.manifest.format,
+          replaced: r.replaced ?? null,
+          kept_aside: r.keptAside ?? null,
+          migrated: r.migrated,
+          tables: tableRows(r.tables),
+          warnings: r.warnings,
+        },
+        { money: true },
+      );
     else printRestore(r, file);
     return 0;
   },

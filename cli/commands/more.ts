@@ -106,7 +106,7 @@ const extend: CommandDef = {
       const v = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
         s.vouchers.extend(positionals[0], seconds, cliActor(), { confirmed: true }),
       );
-      if (values.json) printJson(v);
+      if (values.json) printJson(v, { money: true });
       else print(out.green(`Added ${formatDurationHuman(seconds)} to ${v.code}.`));
       return 0;
     });
@@ -174,7 +174,7 @@ const pcreate: CommandDef = {
     const json = withSite(await readJson(positionals[0]), values.site);
     return withCore(async (core) => {
       const p = await core.services.profiles.create(json, cliActor());
-      if (values.json) printJson(profileJson(p));
+      if (values.json) printJson(profileJson(p), { money: true });
       else print(out.green(`Profile ${p.name} created.`));
       return 0;
     });
@@ -195,7 +195,7 @@ const pupdate: CommandDef = {
     const json = withSite(await readJson(positionals[1]), values.site);
     return withCore(async (core) => {
       const p = await core.services.profiles.update(positionals[0], json, cliActor());
-      if (values.json) printJson(profileJson(p));
+      if (values.json) printJson(profileJson(p), { money: true });
       else print(out.green(`Profile ${p.name} saved.`));
       return 0;
     });
@@ -265,7 +265,7 @@ Brings an archived profile back: it can be sold again.`;
       });
       return withCore(async (core) => {
         const p = await core.services.profiles.setArchived(positionals[0], archived, cliActor());
-        if (values.json) printJson(profileJson(p));
+        if (values.json) printJson(profileJson(p), { money: true });
         else print(out.green(archived ? `Profile ${p.name} archived.` : `Profile ${p.name} restored.`));
         return 0;
       });

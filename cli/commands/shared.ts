@@ -29,13 +29,51 @@ function camelKeys(value: unknown): unknown {
   );
 }
 
+/** The services' money fields (whole centavos), wherever they sit in a command's answer. */
+const MONEY = new Set(['price', 'amount', 'credit', 'difference', 'salesAmount', 'sales_amount']);
+
+/**
+ * Money as the HTTP API gives it: `price` in pesos (`5.5`) and `priceCentavos` (`550`) beside it. Only whole
+ * numbers under a money key are centavos; a profile's `spec` (pesos already, as profiles.json spells it) is
+ * left as it is.
+ */
+function pesosBeside(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pesosBeside);
+  if (value === null || typeof value !== 'object' || value.constructor !== Object) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // A shape taken from the HTTP API has its pesos and `_centavos` already.
+    const given = `${k}_centavos` in value || `${k}Centavos` in value;
+    if (MONEY.has(k) && !given && typeof v === 'number' && Number.isSafeInteger(v)) {
+      out[k] = v / 100;
+      out[`${k}Centavos`] = v;
+    } else out[k] = VERBATIM.has(k) ? v : pesosBeside(v);
+  }
+  return out;
+}
+
 /**
  * Stable, pretty JSON for scripts (shapes documented in cli/README.md). The terminal's JSON is camelCase
  * throughout, like the services' own objects; where it reuses the HTTP API's (snake_case) shapes, their keys
- * are turned to camelCase here, so one face never mixes the two.
+ * are turned to camelCase here, so one face never mixes the two. `money`: the value holds the services' centavos,
+ * given as the HTTP API gives money (pesos, with `…Centavos` beside).
  */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(camelKeys(value), null, 2)}\n`);
+let jsonPrinted = false;
+
+/** Whether this run printed its JSON answer already (a command that prints its report, then fails). */
+export function jsonWasPrinted(): boolean {
+  return jsonPrinted;
+}
+
+export function printJson(value: unknown, opts: { money?: boolean } = {}): void {
+  jsonPrinted = true;
+  const shown = opts.money ? pesosBeside(value) : value;
+  process.stdout.write(`${JSON.stringify(camelKeys(shown), null, 2)}\n`);
+}
+
+/** A failed command's answer with --json: `{ "error": { "code", "message" } }` on stdout. */
+export function printJsonError(code: string, message: string): void {
+  process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
 }
 
 /** Opens the core for one command and always closes it, even when the command fails. */

@@ -63,7 +63,7 @@ export const usersMove: CommandDef = {
       const preview = await core.services.vouchers.previewProfileChange(code, profile, { charge });
       const { code: shown, from, to, quote } = preview;
       if (values['dry-run']) {
-        if (values.json) printJson({ dryRun: true, code: shown, from, to, ...quote });
+        if (values.json) printJson({ dryRun: true, code: shown, from, to, ...quote }, { money: true });
         else print(previewLine(preview));
         return 0;
       }
@@ -82,7 +82,7 @@ export const usersMove: CommandDef = {
       const moved = await withSiteRouter(core, await siteOfVoucher(core, code), (s) =>
         s.vouchers.changeProfile(code, profile, cliActor(), { charge }),
       );
-      if (values.json) printJson({ ...moved.voucher, charge: moved.charge });
+      if (values.json) printJson({ ...moved.voucher, charge: moved.charge }, { money: true });
       else
         print(
           out.green(`${moved.voucher.code} is now on ${moved.voucher.profile}.`) +

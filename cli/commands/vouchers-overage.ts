@@ -51,7 +51,7 @@ export const vouchersOverage: CommandDef = {
       // The .env router raised now when it connects in time; a branch's at the server's next poll of it.
       await preferRouter(core);
       const sale = await core.services.vouchers.addOverage(v.code, cliActor());
-      if (values.json) printJson(sale);
+      if (values.json) printJson(sale, { money: true });
       else {
         const receipt = `/admin/vouchers/${encodeURIComponent(v.code)}/charges/${sale.charge.chargeId}/receipt`;
         print(out.green(`Sold ${what} to ${v.code}. Receipt No. ${sale.charge.chargeId}: ${receipt}`));

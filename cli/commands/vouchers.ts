@@ -100,19 +100,22 @@ const generate: CommandDef = {
         cliActor(),
       );
       if (values.json)
-        printJson({
-          batchId: res.batchId,
-          design: res.design,
-          count: res.vouchers.length,
-          routerPending: res.routerPending,
-          vouchers: res.vouchers,
-          sites: res.places.map((p) => ({
-            id: p.site.id,
-            name: p.site.name,
-            state: p.state,
-            pending: p.pending,
-          })),
-        });
+        printJson(
+          {
+            batchId: res.batchId,
+            design: res.design,
+            count: res.vouchers.length,
+            routerPending: res.routerPending,
+            vouchers: res.vouchers,
+            sites: res.places.map((p) => ({
+              id: p.site.id,
+              name: p.site.name,
+              state: p.state,
+              pending: p.pending,
+            })),
+          },
+          { money: true },
+        );
       else if (values.csv) process.stdout.write(await core.services.vouchers.csv({ batchId: res.batchId }));
       else {
         print(vouchersTable(res.vouchers));
@@ -173,7 +176,7 @@ const list: CommandDef = {
     const filter = listFilter(values);
     return withCore(async (core) => {
       const res = await core.services.vouchers.list({ ...filter, siteId: await siteOption(core, values) });
-      if (values.json) printJson({ total: res.total, vouchers: res.vouchers });
+      if (values.json) printJson({ total: res.total, vouchers: res.vouchers }, { money: true });
       else {
         print(vouchersTable(res.vouchers));
         if (res.total > res.vouchers.length)
@@ -201,7 +204,7 @@ const show: CommandDef = {
     });
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
-      if (values.json) printJson(v);
+      if (values.json) printJson(v, { money: true });
       else print(voucherDetail(v, core.config.tz));
       return 0;
     });
@@ -243,7 +246,7 @@ const revoke: CommandDef = {
       const v = await withSiteRouter(core, await siteOfVoucher(core, v0.code), (s) =>
         s.vouchers.revoke(v0.code, cliActor()),
       );
-      if (values.json) printJson(v);
+      if (values.json) printJson(v, { money: true });
       else print(out.green(`Voucher ${v.code} revoked.`));
       return 0;
     });

@@ -1,5 +1,6 @@
 /**
- * `npm run demo:radius`: a RADIUS branch beside the demo, on this machine. It needs PostgreSQL (DATABASE_URL) and
+ * `npm run demo:radius`: a RADIUS branch beside the demo, on this machine. It needs PostgreSQL (DATABASE_URL; `npm run
+ * demo:pg` makes one in the data folder, scripts/demo-pg.sh) and
  * Debian's FreeRADIUS, and runs until Ctrl-C:
  * - a second simulated router, `PisoNet-Branch-R`, whose hotspot asks RADIUS (its `/radius` entry, CoA accepted,
  *   `use-radius` on), with three phones and demo traffic, its state kept in the data folder;
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   if (config.database.engine !== 'postgres')
     fail(
-      'RADIUS mode needs PostgreSQL: set DATABASE_URL=postgres://… in .env (docs/operations.md, Moving a shop to PostgreSQL).',
+      'RADIUS mode needs PostgreSQL: run `npm run demo:pg` (a PostgreSQL of the demo in the data folder), put the DATABASE_URL line it prints in .env, and start the server again (npm start).',
     );
   if (!fs.existsSync('/usr/sbin/freeradius'))
     fail(

@@ -75,6 +75,16 @@ export function timeFormatter(tz: string | undefined): (ms: number) => string {
   };
 }
 
+/** The zone's UTC offset at that moment, `+0800` (`+0000` for UTC): what a stored shop time carries beside it. */
+export function utcOffset(ms: number, tz: string | undefined): string {
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(ms))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? `${m[1]}${m[2]}${m[3]}` : '+0000';
+}
+
 function cut(text: string): string {
   const one = text.replace(/\s*\r?\n\s*/g, ' ');
   return one.length > MAX_VALUE ? `${one.slice(0, MAX_VALUE - 1)}…` : one;

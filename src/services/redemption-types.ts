@@ -45,6 +45,11 @@ export interface PortalStatus {
   /** Whether the time left goes down by the second now (clock time, or online time while online). */
   clockRunning: boolean;
   /**
+   * Whether this device is online now, as its router says (services/online.ts): false after the router logged it
+   * out (a restart, an idle timeout), though its code still has time; the page then offers to reconnect.
+   */
+  online: boolean;
+  /**
    * Whether the page knows which device asks (its signed cookie, or asking from the device's own hotspot
    * address). False: nothing is told, and the page asks for the code again instead of saying "no voucher".
    */

@@ -27,7 +27,6 @@ const onSite = (siteId: number | undefined) => (q: Knex.QueryBuilder) => {
 /** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
 export function createReportService(deps: ServiceDeps): ReportService {
   const { db, config } = deps;
-  const tz = config.tz;
 
   const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);
 
@@ -47,6 +46,8 @@ export function createReportService(deps: ServiceDeps): ReportService {
 
   async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
     const { vouchers, charges } = await buckets(from, to, siteId);
+    // The shop's zone now: Settings may change it while the server runs (no zone captured at start).
+    const tz = config.tz;
     const totals = new Map<string, SalesRow>();
     // Every period in the range appears, with zeros, so charts and tables show quiet days too.
     for (const d of datesBetween(from, to, tz)) {

@@ -1,7 +1,7 @@
 import { paymentsWebhookRouter } from './payments-webhook';
 import { payPortalRoutes } from './portal/pay';
 import { paymentsApiRouter } from './admin/api-payments';
-import { safeModeWarnings } from '../services/router-binding';
+import { safeModeError, safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import express, { Express } from 'express';
@@ -126,6 +126,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
       lastPollAt: opts.lastPollAt,
       warnings: routerWarnings,
       controller: opts.controller,
+      safeMode: () => safeModeError(ctx.services.routerBinding),
       sites: async () =>
         (await ctx.services.sites.list())
           .filter((x) => !x.isDefault)
@@ -134,6 +135,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
             connected: x.status.connected,
             lastPollAt: x.status.lastPollAt,
             error: x.status.error,
+            needsRouter: x.mode === 'api' || x.apiAccess,
           })),
     }),
   );

@@ -15,6 +15,15 @@ export interface HealthDeps {
   controller?: () => { mode: 'exclusive' | 'shared'; polls: number[] };
   /** The other routers (sites) and their last read; absent: none reported. */
   sites?: () => Promise<SiteHealth[]>;
+  /** Why nothing is written to the router (safe mode: the database does not know it), or null. */
+  safeMode?: () => { code: string; message: string } | null;
+}
+
+/** Why the shop cannot sell now (GET /readyz): a stable code, the words, and the site it is about, if any. */
+export interface NotReady {
+  code: string;
+  message: string;
+  site?: string;
 }
 
 export interface SiteHealth {
@@ -22,9 +31,47 @@ export interface SiteHealth {
   connected: boolean;
   lastPollAt: number | null;
   error: { code: string; message: string } | null;
+  /**
+   * Whether selling at this site needs this controller to reach its router (API mode, or a RADIUS site this
+   * controller reaches by API). False: a RADIUS site that sells through FreeRADIUS alone.
+   */
+  needsRouter?: boolean;
+}
+
+/** Every reason the shop cannot sell now; none: ready. The database, each site's router, safe mode. */
+export async function notReadyReasons(deps: HealthDeps): Promise<NotReady[]> {
+  const reasons: NotReady[] = [];
+  const dbOk = await pingDatabase(deps.db);
+  if (!dbOk)
+    reasons.push({
+      code: 'DATABASE_DOWN',
+      message: 'The database does not answer: no code can be sold or checked until it does.',
+    });
+  const st = deps.router.status;
+  if (!st.connected)
+    reasons.push({
+      code: st.lastErrorCode ?? 'ROUTER_UNREACHABLE',
+      message: st.lastError ?? 'Not connected yet: the first connection attempt is still under way.',
+      site: 'default',
+    });
+  const safe = deps.safeMode?.() ?? null;
+  if (safe) reasons.push({ ...safe, site: 'default' });
+  const sites = dbOk && deps.sites ? await deps.sites().catch(() => null) : null;
+  if (dbOk && deps.sites && !sites)
+    reasons.push({ code: 'SITES_UNKNOWN', message: "The other sites' routers could not be listed." });
+  for (const x of sites ?? []) {
+    if (x.needsRouter === false) continue;
+    const error = x.error ?? (x.connected ? null : { code: 'ROUTER_UNREACHABLE', message: 'Not connected.' });
+    if (error) reasons.push({ code: error.code, message: error.message, site: x.name });
+  }
+  return reasons;
 }
 
 /**
+ * GET /readyz: 200 `{ready: true, reasons: []}` when the shop can sell; 503 `{ready: false, reasons}` when the
+ * database is down, a site's router is unreachable or refusing, or the controller is in safe mode. Uptime
+ * monitors and load balancers ask this; /healthz stays "the process answers".
+ *
  * GET /healthz: 200 while the process and database work; the router's state is reported, not required.
  * `router.error` is `{code, message}` while disconnected: the same code and wording as the admin, the CLI
  * and the log (ROUTER_LOGIN_FAILED, ROUTER_TLS, ROUTER_REFUSED, ROUTER_TIMEOUT, ROUTER_UNREACHABLE).
@@ -68,6 +115,11 @@ export function healthRoutes(deps: HealthDeps): Router {
       warnings: deps.warnings(),
       ...(deps.controller ? { controller: { pid: process.pid, ...deps.controller() } } : {}),
     });
+  });
+  r.get('/readyz', async (_req, res) => {
+    const reasons = await notReadyReasons(deps);
+    res.set('Cache-Control', 'no-store');
+    res.status(reasons.length ? 503 : 200).json({ ready: reasons.length === 0, reasons });
   });
   return r;
 }

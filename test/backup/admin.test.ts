@@ -44,7 +44,7 @@ test('Back up now makes one, the page shows it, and its download is the file its
   expect(res.status).toBe(303);
   const html = await c.html('/admin/backups');
   expect(html).toMatch(
-    /Backup made: pisonet-\d{8}-\d{6}\.sqlite\.backup|Backup made: pisonet-\d{8}-\d{6}\.pgdump\.backup/,
+    /Backup made: pisonet-\d{8}-\d{6}\+0800\.sqlite\.backup|Backup made: pisonet-\d{8}-\d{6}\+0800\.pgdump\.backup/,
   );
   const newest = (await h.core!.services.backups.list())[0];
   expect(html).toContain(newest.name);

@@ -71,7 +71,7 @@ test.each(FORMATS)(
     expect(made.manifest.format).toBe(format);
     expect(path.dirname(made.file)).toBe(h.config.backup.dir);
     expect(path.basename(made.file)).toMatch(
-      new RegExp(`^pisonet-\\d{8}-\\d{6}(-\\d+)?\\.${format}\\.backup$`),
+      new RegExp(`^pisonet-\\d{8}-\\d{6}\\+0800(-\\d+)?\\.${format}\\.backup$`),
     );
     expect(made.bytes).toBe(fs.statSync(made.file).size);
     const manifest = await verifyBackup(made.file);

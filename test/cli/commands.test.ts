@@ -65,7 +65,9 @@ describe('profiles and vouchers', () => {
     const basic = profiles.find((p: { name: string }) => p.name === 'BASIC');
     expect(basic).toMatchObject({
       name: 'BASIC',
-      price: 500,
+      // Money as the HTTP API gives it: pesos, and centavos beside.
+      price: 5,
+      priceCentavos: 500,
       archived: false,
       spec: { name: 'BASIC', rate_up: '512K', rate_down: '1M' },
     });
@@ -96,7 +98,7 @@ describe('profiles and vouchers', () => {
     expect(typeof out.batchId).toBe('number');
     expect(out.vouchers).toHaveLength(3);
     for (const v of out.vouchers) {
-      expect(v).toMatchObject({ profile: 'BASIC', price: 500, status: 'unused' });
+      expect(v).toMatchObject({ profile: 'BASIC', price: 5, priceCentavos: 500, status: 'unused' });
       expect(v.code).toMatch(/^CLI[A-Z2-9]{8}$/);
     }
     const users = h.sim.rows('/ip/hotspot/user').map((u) => u.name);
@@ -119,6 +121,7 @@ describe('profiles and vouchers', () => {
     expect(v).toMatchObject({
       staff: true,
       price: 0,
+      priceCentavos: 0,
       rateUp: 512000,
       rateDown: 1000000,
       remainingSeconds: null,
@@ -359,8 +362,10 @@ describe('reports, router, admin, migrate', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ by: 'profile', from: out.to });
     expect(out.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(out.rows).toEqual([expect.objectContaining({ period: 'BASIC', count: 1, amount: 500 })]);
-    expect(out.total).toEqual({ count: 1, amount: 500 });
+    expect(out.rows).toEqual([
+      expect.objectContaining({ period: 'BASIC', count: 1, amount: 5, amountCentavos: 500 }),
+    ]);
+    expect(out.total).toEqual({ count: 1, amount: 5, amountCentavos: 500 });
 
     const bad = await runCli(h, ['report', 'sales', '--from', '2026-13-01']);
     expect(bad.code).toBe(2);
@@ -422,7 +427,12 @@ describe('reports, router, admin, migrate', () => {
       }),
     });
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ name: 'VIP', price: 5000, source: 'admin' });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      name: 'VIP',
+      price: 50,
+      priceCentavos: 5000,
+      source: 'admin',
+    });
     const bad = await runCli(h, ['profiles', 'create', '-'], {
       input: JSON.stringify({
         name: 'SLOW',

@@ -90,10 +90,10 @@ test('profiles import takes a whole profiles.json list, dry run first; a bad fil
     profiles: { name: string; price: number }[];
   };
   expect(after.profiles.map((p) => [p.name, p.price])).toEqual([
-    ['BASIC', 600],
-    ['STANDARD', 1000],
-    ['NIGHT', 1500],
-    ['PREMIUM', 2000],
+    ['BASIC', 6],
+    ['STANDARD', 10],
+    ['NIGHT', 15],
+    ['PREMIUM', 20],
   ]);
 
   fs.writeFileSync(file, '[\n  { "name": "VIP", "price": 50, },\n]\n');

@@ -48,14 +48,15 @@ describe('pisonet users move', () => {
     expect(preview).toMatchObject({
       dryRun: true,
       code,
-      from: { name: 'DAY10', price: 1000 },
-      to: { name: 'DAY20', price: 2000 },
+      from: { name: 'DAY10', price: 10, priceCentavos: 1000 },
+      to: { name: 'DAY20', price: 20, priceCentavos: 2000 },
       direction: 'charge',
       basis: 'prorated',
     });
     // Used for a few seconds of its day: almost the whole ₱10.00 difference.
-    expect(preview.amount).toBeGreaterThanOrEqual(999);
-    expect(preview.amount).toBeLessThanOrEqual(1000);
+    expect(preview.amountCentavos).toBeGreaterThanOrEqual(999);
+    expect(preview.amountCentavos).toBeLessThanOrEqual(1000);
+    expect(preview.amount).toBe(preview.amountCentavos / 100);
 
     const refused = await runCli(h, ['users', 'move', code, '--profile', 'DAY20']);
     expect(refused.code).toBe(2);
@@ -76,8 +77,10 @@ describe('pisonet users move', () => {
         id: row.id,
         kind: 'plan_change',
         direction: 'charge',
-        amount: row.amount,
+        amount: row.amount / 100,
+        amountCentavos: row.amount,
         credit: 0,
+        creditCentavos: 0,
         free: false,
       },
     });

@@ -5,26 +5,35 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../domain/errors';
 import { readManifest } from './file-format';
 import type { BackupFile, BackupFormat } from './types';
 
-/** `pisonet-20261128-021500.sqlite.backup` (shop time), `-2` added when that second is taken. */
-export const BACKUP_NAME = /^pisonet-(\d{8})-(\d{6})(?:-(\d{1,3}))?\.(sqlite|pgdump|export)\.backup$/;
+/**
+ * `pisonet-20261128-021500+0800.sqlite.backup`: shop time with its UTC offset, so two names made before and after
+ * a change of the shop's time zone still say when they were made; `-2` added when that second is taken. Names
+ * without the offset (older backups) are the product's too.
+ */
+export const BACKUP_NAME =
+  /^pisonet-(\d{8})-(\d{6})([+-]\d{4})?(?:-(\d{1,3}))?\.(sqlite|pgdump|export)\.backup$/;
 
 export function isBackupName(name: string): boolean {
   return BACKUP_NAME.test(name);
 }
 
-/** `2026-11-28 02:15:00` (a shop-time stamp) → `pisonet-20261128-021500.<format>.backup`, with `-n` from 2. */
-export function backupName(localStamp: string, format: BackupFormat, n = 1): string {
+/**
+ * `2026-11-28 02:15:00` (a shop-time stamp) and its offset `+0800` → `pisonet-20261128-021500+0800.<format>.backup`,
+ * with `-n` from 2.
+ */
+export function backupName(localStamp: string, format: BackupFormat, n = 1, offset = ''): string {
   const digits = localStamp.replace(/\D/g, '');
-  return `pisonet-${digits.slice(0, 8)}-${digits.slice(8, 14)}${n > 1 ? `-${n}` : ''}.${format}.backup`;
+  return `pisonet-${digits.slice(0, 8)}-${digits.slice(8, 14)}${offset}${n > 1 ? `-${n}` : ''}.${format}.backup`;
 }
 
-/** A name in `dir` for a new backup made at `localStamp` that no file has yet. */
-export function freshBackupPath(dir: string, localStamp: string, format: BackupFormat): string {
+/** A name in `dir` for a new backup made at `localStamp` (UTC offset `offset`) that no file has yet. */
+export function freshBackupPath(dir: string, localStamp: string, format: BackupFormat, offset = ''): string {
   for (let n = 1; ; n++) {
-    const file = path.join(dir, backupName(localStamp, format, n));
+    const file = path.join(dir, backupName(localStamp, format, n, offset));
     if (!fs.existsSync(file) && !fs.existsSync(`${file}.partial`)) return file;
   }
 }
@@ -63,7 +72,7 @@ export async function listBackups(dir: string): Promise<BackupFile[]> {
 }
 
 /** Which of the backups named for the same second it is: 1, then 2 for `-2`, ... */
-const sequence = (name: string) => Number(BACKUP_NAME.exec(name)?.[3] ?? 1);
+const sequence = (name: string) => Number(BACKUP_NAME.exec(name)?.[4] ?? 1);
 
 /**
  * Newest first: by the header's time (a damaged file by its modification time), then the later of two made in
@@ -103,4 +112,34 @@ export function nextDueAt(
 
 export function newestGood(files: BackupFile[]): BackupFile | undefined {
   return files.find((f) => f.madeAt !== undefined);
+}
+
+/**
+ * The file `restore NAME` means. A bare name (no folder in it) that is no file in the current folder is looked for
+ * in the backup folder, as the admin's Backups page and `pisonet backup` print it; a path, or a file that exists
+ * here, is taken as it is. Neither: BACKUP_NOT_FOUND saying where it looked, with the folder's newest backups.
+ */
+export async function resolveBackupFile(
+  given: string,
+  backupDir: string,
+  cwd = process.cwd(),
+): Promise<string> {
+  const here = path.resolve(cwd, given);
+  if (fs.existsSync(here)) return here;
+  const folder = path.resolve(cwd, backupDir);
+  const bare = !given.includes('/') && !given.includes(path.sep);
+  const inFolder = path.join(folder, given);
+  if (bare && fs.existsSync(inFolder)) return inFolder;
+  const newest = (await listBackups(folder)).slice(0, 5).map((b) => b.name);
+  const looked = bare
+    ? `there is no backup ${given} in the backup folder ${folder} (BACKUP_DIR) nor in the current folder ${path.resolve(cwd)}`
+    : `there is no file ${here}`;
+  throw new AppError(
+    'BACKUP_NOT_FOUND',
+    `${looked}. ` +
+      (newest.length
+        ? `The newest backups in ${folder}: ${newest.join(', ')}.`
+        : `The backup folder ${folder} has no backups yet.`),
+    404,
+  );
 }

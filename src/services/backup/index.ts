@@ -10,7 +10,7 @@ import type { AppConfig } from '../../config/env';
 import type { Db } from '../../db/knex';
 import { AppError } from '../../domain/errors';
 import type { Clock } from '../../lib/clock';
-import { timeFormatter } from '../../lib/log-format';
+import { timeFormatter, utcOffset } from '../../lib/log-format';
 import type { Logger } from '../../lib/logger';
 import { projectPath } from '../../lib/paths';
 import type { AuditService } from '../audit-types';
@@ -66,21 +66,24 @@ export function createBackupService(deps: BackupDeps): BackupService {
 
   async function make(opts: BackupOptions): Promise<BackupResult> {
     const madeAt = clock.now();
-    const local = timeFormatter(config.tz)(madeAt);
+    // The shop's zone at this moment (Settings may have changed it since the start), and the name says which.
+    const tz = config.tz;
+    const local = timeFormatter(tz)(madeAt);
+    const offset = utcOffset(madeAt, tz);
     const format = opts.format ?? config.backup.format;
     const intoFolder = opts.out === undefined;
     let dest = opts.out === undefined ? dir() : path.resolve(opts.out);
     try {
       if (intoFolder) {
         await fs.promises.mkdir(dir(), { recursive: true });
-        dest = freshBackupPath(dir(), local, format === 'auto' ? autoFormat(config) : format);
+        dest = freshBackupPath(dir(), local, format === 'auto' ? autoFormat(config) : format, offset);
       }
       const manifest = await makeBackup({
         config,
         db: deps.db,
         dest,
         format,
-        stamp: { version: productVersion(), madeAt, local, tz: config.tz },
+        stamp: { version: productVersion(), madeAt, local, tz },
       });
       // pg_dump's place may have been taken by the export (an older pg_dump): the name says what it is.
       const file = intoFolder ? await renameToFormat(dest, manifest.format) : dest;
@@ -105,8 +108,9 @@ export function createBackupService(deps: BackupDeps): BackupService {
 
   async function renameToFormat(file: string, format: string): Promise<string> {
     if (file.endsWith(`.${format}.backup`)) return file;
-    const local = timeFormatter(config.tz)(clock.now());
-    const target = freshBackupPath(dir(), local, format as 'export');
+    const now = clock.now();
+    const local = timeFormatter(config.tz)(now);
+    const target = freshBackupPath(dir(), local, format as 'export', utcOffset(now, config.tz));
     await fs.promises.rename(file, target);
     return target;
   }

@@ -142,7 +142,7 @@ export async function restoreBackup(
     if (replaced && !o.yes)
       throw new AppError(
         'RESTORE_NOT_EMPTY',
-        `the database ${config.database.shown} already holds a shop: ${describeContents(replaced)}. Add --yes to replace all of it with the backup of ${manifest.made_at_local}`,
+        `the database ${config.database.shown} already holds a shop: ${describeContents(replaced)}. Add --yes to replace all of it with the backup of ${manifest.made_at_local} ${manifest.tz} (${new Date(manifest.made_at).toISOString()})`,
         409,
       );
     const stamp = timeFormatter(config.tz)(o.now).replace(/-|:/g, '').replace(' ', '-');

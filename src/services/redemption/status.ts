@@ -9,6 +9,7 @@ import type { ServiceDeps } from '../deps';
 import type { PortalStatus } from '../types';
 import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
 import { ProfileCache } from '../vouchers/queries';
+import { onlineMacsOf } from '../online';
 
 /** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
 export async function portalStatus(
@@ -31,6 +32,7 @@ export async function portalStatus(
     ended: null,
     extraData: null,
     clockRunning: false,
+    online: false,
     identified: false,
   };
   let mac: string;
@@ -53,11 +55,13 @@ export async function portalStatus(
   if (!found) return { ...none, identified: asker.provenMac === mac };
   const row = found;
   // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
-  const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip', 'connected')) as
-    { ip: string | null; connected: number | boolean } | undefined;
+  const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip')) as
+    { ip: string | null } | undefined;
   const proven = asker.provenMac === mac || (asker.peerIp !== null && device?.ip === asker.peerIp);
   if (!proven) return none;
   const p = await new ProfileCache(db).byId(row.profile_id);
+  // Online as the router says (online.ts): this device, and any device of the code (online time runs then).
+  const onlineMacs = await onlineMacsOf(db, row.id);
   const now = clock.now();
   const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);
   const timing = voucherTiming(toVoucherState(row, p.profile), now);
@@ -93,7 +97,8 @@ export async function portalStatus(
     clockRunning:
       active &&
       timing.remainingSeconds !== null &&
-      (p.profile.timeMode !== 'uptime' || Boolean(device?.connected)),
+      (p.profile.timeMode !== 'uptime' || onlineMacs.length > 0),
+    online: active && onlineMacs.includes(mac),
     identified: true,
   };
 }

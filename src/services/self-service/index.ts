@@ -18,7 +18,7 @@ import { redeem } from './redeem';
 import { VoucherLocks } from './shared';
 import { createSelfSites, type SelfSite, type SelfSitesSource } from './sites';
 import { status } from './status';
-import { afterCycle, pause, resume, startQueued } from './steps';
+import { afterCycle, pause, reconnect, resume, startQueued } from './steps';
 import type { SelfService } from './types';
 
 export type {
@@ -63,6 +63,7 @@ export function createSelfService(
     deviceAddress: createDeviceAddress(db, d.sites, sites),
     pause: (mac, asker, site) => pause(ss, mac, asker, site),
     resume: (mac, asker, site) => resume(ss, mac, asker, site),
+    reconnect: (mac, asker, site) => reconnect(ss, mac, asker, site),
     startQueued: (mac, asker, site) => startQueued(ss, mac, asker, site),
     afterCycle: (siteId) => afterCycle(ss, siteId),
     movesPerDay: () => movesPerDay(settings),

@@ -16,6 +16,7 @@ import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../voucher-state';
+import { onlineMacsOf } from '../online';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
 import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
 import type { PauseState } from './types';
@@ -220,8 +221,7 @@ export async function endPauses(p: PauseDeps): Promise<void> {
     const v = await voucherById(db, id);
     if (!v || v.row.paused_at === null || v.row.paused_at === undefined) continue;
     const mac = v.row.paused_mac ?? '';
-    const online = await db('voucher_devices').where({ voucher_id: id, connected: true }).first('id');
-    if (online) {
+    if ((await onlineMacsOf(db, id)).length > 0) {
       await closePause(p, v, mac, 'login');
       continue;
     }

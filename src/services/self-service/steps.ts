@@ -62,6 +62,29 @@ export async function resume(
   );
 }
 
+/**
+ * Logs the device in again with the code it already has (the status page's Reconnect, after the router logged it
+ * out: a restart, an idle timeout). The redemption's relogin does it, at the address the device had, so the
+ * customer types nothing; a paused code is resumed instead. Nothing is charged and no guess is counted.
+ */
+export async function reconnect(
+  ss: SelfServiceDeps,
+  macInput: string,
+  asker: Asker,
+  site?: string | number,
+): Promise<RedeemResult | null> {
+  const { v, mac, at } = await provenVoucher(ss, macInput, asker, site);
+  if (v.row.paused_at !== null && v.row.paused_at !== undefined)
+    return ss.locks.run(
+      v.row.id,
+      async () => (await siteParts(ss, at).pauses.resume(v, mac, 'customer')).result,
+    );
+  const device = await deviceRow(ss.deps.db, v.row.id, mac);
+  const ip = device?.ip ?? asker.peerIp;
+  if (!ip) throw notYourDevice();
+  return ss.locks.run(v.row.id, () => at.redemption.redeem({ code: v.row.code, mac, ip }));
+}
+
 /** Starts the first code queued for the device when nothing runs on it (the customer's button). */
 export async function startQueued(
   ss: SelfServiceDeps,

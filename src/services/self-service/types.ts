@@ -56,6 +56,8 @@ export interface SelfService {
   ): Promise<PortalStatus & { self: SelfServiceStatus }>;
   pause(mac: string, asker: Asker, site?: string | number): Promise<PauseState>;
   resume(mac: string, asker: Asker, site?: string | number): Promise<PauseState>;
+  /** Logs the device in again with the code it has (after the router logged it out); no typing, nothing charged. */
+  reconnect(mac: string, asker: Asker, site?: string | number): Promise<RedeemResult | null>;
   /** Starts the first code queued for the device when nothing runs on it (the customer's button). */
   startQueued(mac: string, asker: Asker, site?: string | number): Promise<RedeemResult>;
   /** After each poll cycle of a site (default: `default`): its queued codes whose turn came, its pauses that ended. */

@@ -12,13 +12,14 @@ import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-stat
 import { chargesOf } from './charges';
 import { OVERAGE } from './overage';
 import type { DeviceView, VoucherDetail, VoucherView } from './types';
+import { isOnline } from '../online';
 
 async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
   const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
   return rows.map((r) => ({
     mac: r.mac,
     ip: r.ip,
-    connected: Boolean(r.connected),
+    connected: isOnline(r),
     firstSeenAt: Number(r.first_seen_at),
     lastSeenAt: Number(r.last_seen_at),
     bytesUp: Number(r.bytes_up),

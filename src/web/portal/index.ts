@@ -366,6 +366,8 @@ export function portalRouter(ctx: WebContext): Router {
       free_data_until: s.freeDataUntil,
       alerts: s.usage.alerts.map((a) => ({ kind: alertEventKind(a), percent: a.percent })),
       state: s.active ? 'active' : (s.ended ?? 'none'),
+      // Whether the router has this device logged in now (false after a restart logged it out: reconnect).
+      online: s.online,
       ...extraDataJson(s),
       clock_running: s.clockRunning,
       pausable: s.self.pausable,

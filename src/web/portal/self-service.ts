@@ -78,6 +78,8 @@ function noticeText(q: Record<string, unknown>, t: Translator): string | null {
       return t.t('self.notice.paused');
     case 'resumed':
       return t.t('self.notice.resumed');
+    case 'reconnected':
+      return t.t('self.notice.reconnected');
     default:
       return null;
   }
@@ -197,6 +199,10 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
   const actions = {
     pause: (req: Request) => services.selfService.pause(macOfAsker(req), askerOf(req), siteOf(req)),
     resume: (req: Request) => services.selfService.resume(macOfAsker(req), askerOf(req), siteOf(req)),
+    reconnect: async (req: Request) => {
+      await services.selfService.reconnect(macOfAsker(req), askerOf(req), siteOf(req));
+      return null;
+    },
     'start-queued': async (req: Request) => {
       await services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req));
       return null;
@@ -209,6 +215,7 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
         const s = await run(req);
         res.json({
           success: true,
+          ...(name === 'reconnect' ? { online: true } : {}),
           ...(s
             ? {
                 paused: s.paused,
@@ -239,7 +246,8 @@ export function selfServiceRoutes(ctx: WebContext, r: Router): void {
       else {
         try {
           await run(req);
-          if (name !== 'start-queued') q.notice = name === 'pause' ? 'paused' : 'resumed';
+          if (name !== 'start-queued')
+            q.notice = name === 'pause' ? 'paused' : name === 'reconnect' ? 'reconnected' : 'resumed';
         } catch (err) {
           const code = toAppError(err).code;
           q.self_error = /^[A-Z_]{1,32}$/.test(code) ? code : 'generic';

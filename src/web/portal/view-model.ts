@@ -11,6 +11,8 @@ import type { PortalStatus, ProfileRecord } from '../../services/types';
 
 export interface StatusView {
   active: boolean;
+  /** The device is online as its router says; false with an active code: the page offers to reconnect. */
+  online: boolean;
   /** How the last voucher ended (expired, exhausted, revoked), or null. */
   ended: PortalStatus['ended'];
   code: string | null;
@@ -79,6 +81,7 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
   const extraData = extraDataView(s, t, opts.vendo === true);
   return {
     active: s.active,
+    online: s.active && s.online,
     ended: s.active ? null : s.ended,
     identified: s.identified,
     code: s.code,
@@ -95,8 +98,9 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
     // The cap minus the counted bytes: free off-peak traffic is used, never taken from what is left.
     dataLeft: u.left === null ? null : formatBytes(u.left),
     freeData: s.freeDataUntil === null ? null : t.t('status.free_until', { time: s.freeDataUntil }),
+    // A speed is what a device online gets: none is shown to one the router logged out.
     speed:
-      s.rateDown === null || s.rateUp === null
+      !s.online || s.rateDown === null || s.rateUp === null
         ? null
         : t.t('status.speed_value', { down: speed(s.rateDown, t), up: speed(s.rateUp, t) }),
     throttled: s.throttled,

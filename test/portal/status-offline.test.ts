@@ -1,0 +1,157 @@
+/**
+ * The status page says what the router says. After the router restarts and logs the phone out, the page (English
+ * and Filipino) says "not connected" instead of "You are connected", shows no Pause button and no speed, keeps an
+ * online-time plan's clock standing (a clock-time plan's clock keeps running, and says so), and offers one tap to
+ * log in again with the same code. The API and the admin's figures agree.
+ */
+import { createHarness, Harness } from '../helpers/harness';
+import { advance, routerBack } from '../usage/helpers';
+import { addDevice, AUTH, makeVouchers, redeemApi } from './helpers';
+
+const PROFILES = [
+  {
+    name: 'ONLINE',
+    price: 10,
+    validity: '1h',
+    users: 1,
+    rate_up: '1M',
+    rate_down: '2M',
+    time_mode: 'uptime',
+  },
+  { name: 'CLOCK', price: 10, validity: '1h', users: 1, rate_up: '1M', rate_down: '2M' },
+];
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ http: true, profiles: PROFILES });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const cycle = () => h.core!.services.usage.runCycle();
+const heading = (html: string) => /<h1[^>]*id="status-title"[^>]*>([^<]*)<\/h1>/.exec(html)?.[1];
+const cookieOf = (r: { headers: Headers }) => (r.headers.get('set-cookie') ?? '').split(';')[0];
+
+async function page(mac: string, cookie: string, lang = 'en'): Promise<string> {
+  const res = await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(mac)}&lang=${lang}`, {
+    headers: { cookie },
+  });
+  return res.text();
+}
+
+/** The router restarts: every session ends; the controller reconnects and its poll reads the router again. */
+async function restartRouter(): Promise<void> {
+  await h.sim.reboot();
+  await routerBack(h);
+  await cycle();
+}
+
+const loggedIn = () => h.sim.rows('/ip/hotspot/active').map((a) => a['mac-address']);
+
+test.each([
+  ['en', 'You are connected', 'You are not connected', 'Reconnect'],
+  ['fil', 'Nakakonekta ka na', 'Hindi ka nakakonekta', 'Kumonekta muli'],
+])(
+  'a phone the router logged out: %s page says not connected, clock stands, one tap logs it in again',
+  async (lang, connected, notConnected, button) => {
+    const [code] = await makeVouchers(h, 'ONLINE', 1);
+    const d = addDevice(h, 1);
+    const cookie = cookieOf(await redeemApi(h, { code, ...d }));
+    await cycle();
+    advance(h, 600);
+    await cycle();
+    const before = await page(d.mac, cookie, lang);
+    expect(heading(before)).toBe(connected);
+    expect(before).toContain('id="pause"');
+
+    await restartRouter();
+    expect(loggedIn()).toEqual([]);
+    advance(h, 300);
+    await cycle();
+    const off = await page(d.mac, cookie, lang);
+    expect(heading(off)).toBe(notConnected);
+    expect(off).toMatch(new RegExp(`<title>${notConnected}`));
+    expect(off).toContain('data-state="offline"');
+    expect(off).not.toContain(connected);
+    // No Pause for a phone that is offline already, and no speed it does not get.
+    expect(off).not.toContain('id="pause"');
+    expect(off).not.toContain('Mbps down');
+    // Online time: the clock stands (no countdown), at what was left when the router logged it out.
+    expect(off).not.toContain('data-countdown');
+    expect(off).toMatch(/id="time-left" role="timer">50m</);
+    expect(off).toContain(`id="reconnect">${button}</button>`);
+
+    // The API and the admin say the same.
+    const api = (await (
+      await fetch(`${h.app!.url}/api/portal/status?mac=${encodeURIComponent(d.mac)}`, { headers: { cookie } })
+    ).json()) as Record<string, unknown>;
+    expect(api).toMatchObject({ active: true, online: false, clock_running: false });
+    const users = (await (await fetch(`${h.app!.url}/admin/api/user-traffic`, { headers: AUTH })).json()) as {
+      users: Array<{ mac: string; connected: boolean }>;
+    };
+    expect(users.users.filter((u) => u.connected)).toEqual([]);
+
+    // One tap: the form on the page, sent as it is (no code typed).
+    const opened = await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(d.mac)}&lang=${lang}`, {
+      headers: { cookie },
+    });
+    const form = {
+      cookie: opened.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+      token: /id="offline-help"[\s\S]*?name="_csrf" value="([^"]+)"/.exec(await opened.text())?.[1] ?? '',
+    };
+    const res = await fetch(`${h.app!.url}/portal/reconnect`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${cookie}; ${form.cookie}` },
+      body: new URLSearchParams({ mac: d.mac, lang, _csrf: form.token }).toString(),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toContain('notice=reconnected');
+    expect(loggedIn()).toEqual([d.mac]);
+    const back = await page(d.mac, cookie, lang);
+    expect(heading(back)).toBe(connected);
+    expect(back).toContain('data-countdown');
+    const row = (await h.core!.db('vouchers').where({ code }).first()) as { status: string };
+    expect(row.status).toBe('active');
+  },
+);
+
+test('a clock-time plan offline: the clock keeps running and the page says so', async () => {
+  const [code] = await makeVouchers(h, 'CLOCK', 1);
+  const d = addDevice(h, 1);
+  const cookie = cookieOf(await redeemApi(h, { code, ...d }));
+  await cycle();
+  await restartRouter();
+  const off = await page(d.mac, cookie);
+  expect(heading(off)).toBe('You are not connected');
+  expect(off).toContain('data-countdown');
+  expect(off).toContain('Your time keeps running while you are offline.');
+  const api = await (
+    await fetch(`${h.app!.url}/api/portal/reconnect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ mac: d.mac }),
+    })
+  ).json();
+  expect(api).toMatchObject({ success: true, online: true });
+  expect(loggedIn()).toEqual([d.mac]);
+});
+
+test('reconnect is only for the phone itself', async () => {
+  const [code] = await makeVouchers(h, 'CLOCK', 1);
+  const d = addDevice(h, 1);
+  await redeemApi(h, { code, ...d });
+  await cycle();
+  await restartRouter();
+  const res = await fetch(`${h.app!.url}/api/portal/reconnect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mac: d.mac }),
+  });
+  expect(res.status).toBe(403);
+  expect(loggedIn()).toEqual([]);
+});
