@@ -1,28 +1,14 @@
 import type { Logger } from '../lib/logger';
+import { hotspotFastTrackRules } from '../domain/router-setup';
 import type { RosRow, RouterClient } from '../router/types';
 import type { RouterWarning, RouterChecksService } from './router-checks-types';
 export type { RouterWarning, RouterChecksService } from './router-checks-types';
 
 export const FASTTRACK_FIX = '/ip firewall filter set [find action=fasttrack-connection] disabled=yes';
 
-/**
- * Which enabled FastTrack rules catch hotspot customers. A fast-tracked connection bypasses simple queues:
- * the customer's speed limit stops applying and their traffic stops being counted (data caps, FUP, usage
- * reports). The rule is deliberately conservative: any enabled `fasttrack-connection` rule counts, except one
- * in the input or output chain (router's own traffic) or one that says `hotspot=!auth` (never matches a
- * logged-in customer). Narrower matchers (an interface, an address list) are not trusted to exclude the
- * hotspot: the controller cannot tell which interface or addresses the hotspot really serves.
- */
-export function hotspotFastTrackRules(rules: RosRow[]): RosRow[] {
-  return rules.filter(
-    (r) =>
-      r.action === 'fasttrack-connection' &&
-      r.disabled !== 'true' &&
-      r.chain !== 'input' &&
-      r.chain !== 'output' &&
-      !(r.hotspot ?? '').split(',').includes('!auth'),
-  );
-}
+// Which FastTrack rules catch hotspot customers is decided once, with the router setup's items (a fast-tracked
+// connection bypasses simple queues: speed limits and usage counts stop applying).
+export { hotspotFastTrackRules };
 
 function fastTrackWarning(rules: RosRow[]): RouterWarning {
   const which = rules
