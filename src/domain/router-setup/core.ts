@@ -1,0 +1,155 @@
+/**
+ * What the product needs of a router, decided from plain data (docs/router-setup.md): each item `ok`, `missing`
+ * or `wrong`, the RouterOS command that fixes it, and the API writes that make it ok. Nothing here talks to the
+ * router; src/router/setup.ts reads the facts and performs the writes, src/services/router-setup runs both.
+ *
+ * Ours is what carries `pisonet` in its comment. Nothing else is changed, except the settings named here
+ * (the voucher profile's rate-limit and shared-users, the login page file, the RADIUS client settings, the API
+ * service's addresses) and the FastTrack rule, which is disabled.
+ */
+export type SetupState = 'ok' | 'missing' | 'wrong';
+export type SetupItemId =
+  | 'hotspot'
+  | 'user-profile'
+  | 'walled-garden'
+  | 'login-page'
+  | 'fasttrack'
+  | 'radius'
+  | 'radius-incoming'
+  | 'use-radius'
+  | 'bypass'
+  | 'api-service';
+
+export const SETUP_ITEM_IDS: readonly SetupItemId[] = [
+  'hotspot',
+  'user-profile',
+  'walled-garden',
+  'login-page',
+  'fasttrack',
+  'radius',
+  'radius-incoming',
+  'use-radius',
+  'bypass',
+  'api-service',
+];
+
+/** One row of a router reply, as the router adapter returns it. */
+export type Row = Record<string, string>;
+
+/** One API write that a fix needs. `fetch` asks the router to download `attrs.url` to `attrs['dst-path']`. */
+export interface SetupWrite {
+  verb: 'add' | 'set' | 'unset' | 'disable' | 'fetch';
+  menu: string;
+  id?: string;
+  attrs: Record<string, string>;
+  /** The write as it goes in the audit log and on screen (a secret shown as `***`). */
+  shown: string;
+}
+
+export interface SetupItem {
+  id: SetupItemId;
+  state: SetupState;
+  detail: string;
+  /** The RouterOS terminal command that fixes it, or '' when it is ok. */
+  fix: string;
+  /** The API writes `--apply` makes (empty when ok, or when not fixable here: `hotspot`). */
+  writes: SetupWrite[];
+  /**
+   * For the login page: the same page written through `/file` contents, used when the fetch did not leave the
+   * right file (the router cannot reach the controller). Empty where the router has no `/file/add` (before 7.9).
+   */
+  fallback?: SetupWrite[];
+}
+
+/** What was read from the router. */
+export interface SetupFacts {
+  version: string;
+  servers: Row[];
+  serverProfiles: Row[];
+  userProfiles: Row[];
+  walledGarden: Row[];
+  walledGardenIp: Row[];
+  files: Row[];
+  filters: Row[];
+  bindings: Row[];
+  /** `/ip/hotspot/host`: the devices the hotspot sees (the controller among them when it is inside). */
+  hosts: Row[];
+  services: Row[];
+  /** RADIUS sites only. */
+  radius?: Row[];
+  radiusIncoming?: Row;
+}
+
+/** What the shop's configuration wants. */
+export interface SetupWants {
+  /** HOTSPOT_SERVER: a server name or `all`. */
+  hotspotServer: string;
+  /** HOTSPOT_USER_PROFILE and the largest `users` of the shop's profiles. */
+  userProfile: string;
+  sharedUsers: number;
+  /** Where customers reach the portal: an IPv4 address and port; `host` when PORTAL_URL names one. */
+  portal: { address: string; port: number; host?: string };
+  /** More host names customers must reach before they log in (payment pages), from the composition. */
+  extraHosts: string[];
+  /** The login page: its contents, and the address the router fetches it from. */
+  loginPage: { contents: string; url: string };
+  /** The controller as the router sees it: its address, and its MAC when known. */
+  controller: { address: string; mac?: string };
+  /** The API service the controller uses (`api` or `api-ssl`); undefined: leave it alone. */
+  apiService?: string;
+  /** RADIUS sites: the RADIUS server (FreeRADIUS on the controller), its secret and the CoA port. */
+  radius?: { address: string; secret: string; coaPort: number };
+}
+
+export const OURS = 'pisonet';
+export const isOurs = (r: Row): boolean => (r.comment ?? '').toLowerCase().includes(OURS);
+export const enabled = (r: Row): boolean => r.disabled !== 'true' && r.disabled !== 'yes';
+export const q = (v: string): string => (/^[A-Za-z0-9._:/*-]+$/.test(v) ? v : JSON.stringify(v));
+
+export function item(
+  id: SetupItemId,
+  state: SetupState,
+  detail: string,
+  fix = '',
+  writes: SetupWrite[] = [],
+): SetupItem {
+  return { id, state, detail, fix: state === 'ok' ? '' : fix, writes: state === 'ok' ? [] : writes };
+}
+
+/** The RouterOS terminal spelling of an API menu: `/ip/hotspot/walled-garden/ip` → `/ip hotspot walled-garden ip`. */
+export function cliMenu(menu: string): string {
+  const [first, ...rest] = menu.split('/').filter(Boolean);
+  return `/${first}${rest.length ? ' ' + rest.join(' ') : ''}`;
+}
+
+export function attrsText(attrs: Record<string, string>, secret?: string): string {
+  return Object.entries(attrs)
+    .map(([k, v]) => `${k}=${secret !== undefined && v === secret ? '***' : q(v)}`)
+    .join(' ');
+}
+
+export function write(
+  verb: SetupWrite['verb'],
+  menu: string,
+  attrs: Record<string, string>,
+  ref?: { id: string; find: string },
+  secret?: string,
+): SetupWrite {
+  const target = ref ? ` ${ref.find}` : '';
+  const shown =
+    verb === 'fetch'
+      ? `/tool fetch ${attrsText(attrs)}`
+      : verb === 'unset'
+        ? `${cliMenu(menu)} unset${target} ${attrs['value-name']}`
+        : `${cliMenu(menu)} ${verb}${target}${Object.keys(attrs).length ? ' ' + attrsText(attrs, secret) : ''}`;
+  return { verb, menu, id: ref?.id, attrs, shown };
+}
+
+export const fixOf = (writes: SetupWrite[]): string => writes.map((w) => w.shown).join('\n');
+
+/** The enabled hotspot servers the site uses (HOTSPOT_SERVER, or all of them). */
+export function siteServers(facts: SetupFacts, wants: SetupWants): Row[] {
+  return facts.servers.filter(
+    (s) => enabled(s) && (wants.hotspotServer === 'all' || s.name === wants.hotspotServer),
+  );
+}
