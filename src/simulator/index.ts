@@ -22,8 +22,8 @@ import { HotspotHttp } from './hotspot-http';
 import { HotspotLogin } from './hotspot-login';
 import { RouterRadius } from './radius';
 import { Hotspot } from './sessions';
-import { BoardKind, FILTER_DEFAULTS, type FilterItem, RouterState } from './state';
-import { losePower, makeLicense, powerOn, wipeConfiguration } from './power';
+import { BoardKind, RouterState } from './state';
+import { addDefaultFastTrack, losePower, makeLicense, powerOn, wipeConfiguration } from './power';
 import { Traffic, Transfer } from './traffic';
 import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './options';
 
@@ -344,22 +344,7 @@ export class RouterSimulator {
     const identity = this.state.identity;
     await this.restart(opts.downMs, () => {
       wipeConfiguration(this.state, identity);
-      this.state.filters.insert(
-        {
-          id: this.state.filters.newId(),
-          cfg: {
-            ...FILTER_DEFAULTS,
-            chain: 'forward',
-            action: 'fasttrack-connection',
-            'connection-state': 'established,related',
-            comment: 'defconf: fasttrack',
-          },
-          bytes: 0,
-          packets: 0,
-        } as FilterItem,
-        this.state.filters.list[0],
-      );
-      syncDynamicFilters(this.state);
+      addDefaultFastTrack(this.state);
     });
   }
 

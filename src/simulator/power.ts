@@ -7,7 +7,14 @@ import type { RouterLog } from './log';
 import { syncDynamicFilters } from './menus/firewall';
 import { resetQueueCounters } from './menus/queue';
 import type { Hotspot } from './sessions';
-import { type BoardKind, type License, newLicenseId, type RouterState } from './state';
+import {
+  type BoardKind,
+  FILTER_DEFAULTS,
+  type FilterItem,
+  type License,
+  newLicenseId,
+  type RouterState,
+} from './state';
 
 /** A CHR with a paid `p1` licence: a `free` CHR would cap every interface at 1 Mbit/s, which we do not model. */
 export function makeLicense(board: BoardKind): License {
@@ -52,4 +59,28 @@ export function wipeConfiguration(s: RouterState, identity: string): void {
   }
   s.identity = identity;
   s.installDefaults();
+}
+
+/**
+ * MikroTik's default FastTrack rule, first in the filter list as a home router's default configuration has it
+ * (✔ `chain=forward action=fasttrack-connection connection-state=established,related`, comment
+ * `defconf: fasttrack`); its dynamic companion rule follows.
+ */
+export function addDefaultFastTrack(s: RouterState): void {
+  s.filters.insert(
+    {
+      id: s.filters.newId(),
+      cfg: {
+        ...FILTER_DEFAULTS,
+        chain: 'forward',
+        action: 'fasttrack-connection',
+        'connection-state': 'established,related',
+        comment: 'defconf: fasttrack',
+      },
+      bytes: 0,
+      packets: 0,
+    } as FilterItem,
+    s.filters.list[0],
+  );
+  syncDynamicFilters(s);
 }
