@@ -197,7 +197,10 @@ test('pisonet vouchers overage CODE --yes --json sells it; without --yes a scrip
   expect(sold.stderr).toBe('');
   expect(sold.code).toBe(0);
   const out = JSON.parse(sold.stdout) as Json;
-  expect(out).toMatchObject({ charge: { bytes: 200 * MB, amount: 1000, offers: 1 }, appliedNow: true });
+  expect(out).toMatchObject({
+    charge: { bytes: 200 * MB, amount: 10, amountCentavos: 1000, offers: 1 },
+    appliedNow: true,
+  });
   expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
   // Before the cap too: a second purchase while it has data left.
   const again = await runCli(h, ['vouchers', 'overage', phone.code, '--yes']);
