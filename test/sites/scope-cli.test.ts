@@ -39,9 +39,10 @@ describe('pisonet … --site', () => {
             '--json',
             ...(site ? ['--site', site] : []),
           ])
-        ).total as { count: number; amount: number }
-      ).amount;
+        ).total as { count: number; amount: number; amountCentavos: number }
+      ).amountCentavos;
     const [a, b, all] = [await total('default'), await total('branch-b'), await total()];
+    // The terminal answers money as the HTTP API does: pesos, with the centavos beside.
     expect([a, b, all]).toEqual([3500, 3200, 6700]);
     const byName = await json(['report', 'sales', ...RANGE, '--site', 'BRANCH-B', '--json']);
     expect(byName.site).toBe('branch-b');
