@@ -6,6 +6,8 @@ import type { Harness } from '../helpers/harness';
 export const ROOT = path.join(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const ENTRY = path.join(ROOT, 'cli', 'index.ts');
+/** The `pisonet` bin as `npx pisonet` runs it: the compiled terminal when dist/ is current, else the sources. */
+const BIN = path.join(ROOT, 'cli', 'pisonet.js');
 
 /** The environment a CLI child needs to share the harness's database and simulated router. */
 export function cliEnv(h: Harness, extra: Record<string, string> = {}): Record<string, string> {
@@ -39,7 +41,7 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `tsx cli/index.ts ...args` as a script would (no terminal), optionally feeding stdin. */
+/** Runs `pisonet ...args` as a script would (no terminal), optionally feeding stdin. */
 export function runCli(
   h: Harness,
   args: string[],
@@ -47,8 +49,8 @@ export function runCli(
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
-      TSX,
-      [ENTRY, ...args],
+      process.execPath,
+      [BIN, ...args],
       { cwd: ROOT, env: cliEnv(h, opts.env), timeout: 30000 },
       (err, stdout, stderr) => {
         const code = err
