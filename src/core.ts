@@ -201,7 +201,13 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
           {
             portalUrl: config.portalUrl,
             port: config.port,
-            extraHosts: setupExtraHosts({ payments: await services.payments.enabled() }),
+            // The demo server offers payments through its own simulated gateway whenever no key is set
+            // (src/app.ts): the terminal beside it wants the same hosts, though it starts no gateway itself.
+            extraHosts: setupExtraHosts({
+              payments:
+                (await services.payments.enabled()) ||
+                (config.router.simulated && !config.payments.secretKey),
+            }),
           },
           await profiles.list(),
           () => secret,
