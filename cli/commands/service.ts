@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../src/domain/errors';
 import { firstEnv, serviceUnit } from '../../src/domain/service-unit';
 import { PROJECT_ROOT } from '../../src/lib/paths';
 import { out } from '../lib/ansi';
@@ -61,30 +62,51 @@ function install(user: string): number {
   run('chown', ['-R', `${user}:${user}`, dataDir]);
   run('chown', [`${user}:${user}`, envFile]);
   fs.chmodSync(envFile, 0o600);
-  fs.writeFileSync(UNIT_FILE, serviceUnit({ dir, user, node: process.execPath }));
-  run('systemd-analyze', ['verify', UNIT_FILE]);
-  run('systemctl', ['daemon-reload']);
-  run('systemctl', ['enable', '--now', 'pisonet']);
-  print(
-    out.green(
-      `PisoNet Manager runs as the service "pisonet" (${UNIT_FILE}), data in ${dataDir}, backups daily.`,
-    ),
-  );
+  // The password is shown before systemd is asked anything: a step that fails below must not lose it.
   if (password)
     print(
       `Admin login: admin / ${out.bold(password)}  (shown this once; it is in ${envFile} until you change it)`,
     );
   else print(`${envFile} was kept as it was.`);
+  fs.writeFileSync(UNIT_FILE, serviceUnit({ dir, user, node: process.execPath }));
+  run('systemd-analyze', ['verify', UNIT_FILE]);
+  systemctl(['daemon-reload'], `${UNIT_FILE} is written, with the user, ${dataDir} and ${envFile}`);
+  systemctl(['enable', '--now', 'pisonet'], `${UNIT_FILE} is written and loaded`);
+  print(
+    out.green(
+      `PisoNet Manager runs as the service "pisonet" (${UNIT_FILE}), data in ${dataDir}, backups daily.`,
+    ),
+  );
   print(`Next: fill in the router in ${envFile}, sudo systemctl restart pisonet, then npx pisonet doctor.`);
   return 0;
+}
+
+/**
+ * systemctl, or a clear error naming what is already in place and what is left: a box (or container) whose init
+ * is not systemd cannot take the service, and the operator must know the rest of the install stands.
+ */
+function systemctl(args: string[], done: string): void {
+  try {
+    execFileSync('systemctl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const said = String((err as { stderr?: string }).stderr ?? (err as Error).message)
+      .split('\n')
+      .find((l) => l.trim() !== '');
+    throw new AppError(
+      'SERVICE_NOT_STARTED',
+      `systemctl ${args.join(' ')} failed: ${said?.trim() ?? 'no reason given'}. ${done}; once systemd runs this box, ` +
+        'start it with: sudo systemctl daemon-reload && sudo systemctl enable --now pisonet',
+      500,
+    );
+  }
 }
 
 function uninstall(): number {
   requireRoot();
   if (fs.existsSync(UNIT_FILE)) {
-    run('systemctl', ['disable', '--now', 'pisonet']);
+    systemctl(['disable', '--now', 'pisonet'], 'nothing was removed');
     fs.rmSync(UNIT_FILE);
-    run('systemctl', ['daemon-reload']);
+    systemctl(['daemon-reload'], `${UNIT_FILE} is removed`);
   }
   print(out.green('The service is removed. The data folder, .env and the user are kept.'));
   return 0;

@@ -9,6 +9,7 @@
 export type ErrorCode =
   | RouterErrorCode
   | 'SETUP_UNKNOWN_ITEM'
+  | 'SERVICE_NOT_STARTED' // systemd did not take the service (`pisonet service install`)
   | 'SETUP_NO_PORTAL'
   | 'INVALID_INPUT' // input and requests
   | 'INVALID_JSON'
