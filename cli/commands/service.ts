@@ -69,9 +69,21 @@ function install(user: string): number {
     );
   else print(`${envFile} was kept as it was.`);
   fs.writeFileSync(UNIT_FILE, serviceUnit({ dir, user, node: process.execPath }));
-  run('systemd-analyze', ['verify', UNIT_FILE]);
-  systemctl(['daemon-reload'], `${UNIT_FILE} is written, with the user, ${dataDir} and ${envFile}`);
-  systemctl(['enable', '--now', 'pisonet'], `${UNIT_FILE} is written and loaded`);
+  verifyUnit();
+  const left =
+    'once systemd runs this box, start it with: sudo systemctl daemon-reload && sudo systemctl enable --now pisonet';
+  const written = `${UNIT_FILE} is written, with the user, ${dataDir} and ${envFile}`;
+  if (!systemdRuns())
+    throw new AppError(
+      'SERVICE_NOT_STARTED',
+      `systemd is not this box's init (no /run/systemd/system). ${written}; ${left}`,
+      500,
+    );
+  systemctl(['daemon-reload'], `${written}; ${left}`);
+  systemctl(
+    ['enable', '--now', 'pisonet'],
+    `${UNIT_FILE} is written and loaded; see: sudo systemctl status pisonet`,
+  );
   print(
     out.green(
       `PisoNet Manager runs as the service "pisonet" (${UNIT_FILE}), data in ${dataDir}, backups daily.`,
@@ -79,6 +91,28 @@ function install(user: string): number {
   );
   print(`Next: fill in the router in ${envFile}, sudo systemctl restart pisonet, then npx pisonet doctor.`);
   return 0;
+}
+
+/** Whether systemd is this box's init (what sd_booted() checks): a container or another init has no such folder. */
+const systemdRuns = (): boolean => fs.existsSync('/run/systemd/system');
+
+/** `systemd-analyze verify` on our unit; only what it says of ours is shown (it also checks the units installed). */
+function verifyUnit(): void {
+  const ours = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.includes(path.basename(UNIT_FILE)))
+      .join('\n');
+  try {
+    const said = execFileSync('systemd-analyze', ['verify', UNIT_FILE], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (ours(said)) print(ours(said));
+  } catch (err) {
+    const said = ours(String((err as { stderr?: string }).stderr ?? '')) || (err as Error).message;
+    throw new AppError('SERVICE_NOT_STARTED', `systemd-analyze verify refused ${UNIT_FILE}: ${said}`, 500);
+  }
 }
 
 /**
@@ -94,8 +128,7 @@ function systemctl(args: string[], done: string): void {
       .find((l) => l.trim() !== '');
     throw new AppError(
       'SERVICE_NOT_STARTED',
-      `systemctl ${args.join(' ')} failed: ${said?.trim() ?? 'no reason given'}. ${done}; once systemd runs this box, ` +
-        'start it with: sudo systemctl daemon-reload && sudo systemctl enable --now pisonet',
+      `systemctl ${args.join(' ')} failed: ${said?.trim().replace(/\.$/, '') ?? 'no reason given'}. ${done}`,
       500,
     );
   }
@@ -104,9 +137,10 @@ function systemctl(args: string[], done: string): void {
 function uninstall(): number {
   requireRoot();
   if (fs.existsSync(UNIT_FILE)) {
-    systemctl(['disable', '--now', 'pisonet'], 'nothing was removed');
+    // Without systemd as init nothing can be running from the unit: removing the file is all there is to do.
+    if (systemdRuns()) systemctl(['disable', '--now', 'pisonet'], 'nothing was removed');
     fs.rmSync(UNIT_FILE);
-    systemctl(['daemon-reload'], `${UNIT_FILE} is removed`);
+    if (systemdRuns()) systemctl(['daemon-reload'], `${UNIT_FILE} is removed`);
   }
   print(out.green('The service is removed. The data folder, .env and the user are kept.'));
   return 0;
