@@ -128,6 +128,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       ownsClient: true,
       // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
       poll: server ? { begin: 'when-asked', beforeRun: () => shopSettings.refresh() } : undefined,
+      polledHere: server,
       routerOfSite: (id) => siteStacks.get(id),
       roamingElsewhere: roamingAtOtherSites(siteStacks),
     },
@@ -187,7 +188,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
       wantsFor: async (ref) => {
         const site = await services.sites.get(ref);
-        const secret = site.mode === 'radius' ? await radiusSecretOf(db, box, site.id) : undefined;
+        // Stored only for a site whose router asks RADIUS (the setup adds its `/radius` entry then).
+        const secret = await radiusSecretOf(db, box, site.id);
         return siteSetupWants(
           site,
           {

@@ -49,6 +49,7 @@ export function monitorOtherSites(
       const stack = createSiteStack(base, shared, siteSpecOf(row, client), {
         ownsClient: false,
         poll: o.polls ? { begin: 'at-connect' } : undefined,
+        polledHere: true,
       });
       stacks.set(row.id, stack);
       return {

@@ -122,6 +122,12 @@ export interface SiteStackOptions {
   ownsClient: boolean;
   /** A poll job of its own (absent: none, as in the terminal). */
   poll?: PollJobOptions;
+  /**
+   * Whether this process polls the site (the server, with or without a poll job: tests drive the cycles by
+   * hand): a change its router must know at once (a revoked code's Disconnect) runs the poll now. The terminal
+   * does not: the server's next poll tells the router.
+   */
+  polledHere?: boolean;
   /** The other sites' stacks, for the changes this site's services make to their vouchers and devices. */
   routerOfSite?: (siteId: number) => SiteStack | undefined;
   /** The roaming codes made logins at the other sites too; how many still wait (src/services/vouchers). */
@@ -244,7 +250,7 @@ export function createSiteStack(
       vouchers,
       apiAccess,
       box: shared.box,
-      pollNow: () => usage.runCycle(),
+      pollNow: async () => (opts.polledHere ? usage.runCycle() : undefined),
       onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
     },
     spec.nasAddress,
