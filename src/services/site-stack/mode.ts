@@ -5,10 +5,9 @@
  * - the usage **source**: the router's queue counters and hotspot sessions, or FreeRADIUS's accounting;
  * - the **enforcer**: simple queues, logouts and byte limits written over the API, or CoA and Disconnect packets;
  * - the **logins**: where a voucher lives as something a device logs in with, a hotspot user on the router or
- *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a poll and a change.
- *
- * and with the logins, how the portal's redemption logs a device in (over the API, or by the router asking
- * FreeRADIUS, which works while this controller cannot reach the router).
+ *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a poll and a change;
+ *   and with them, how the portal's redemption logs a device in (over the API, or by the router asking
+ *   FreeRADIUS, which works while this controller cannot reach the router).
  *
  * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's
  * (createSiteStack, index.ts). A new mode (or a second router vendor) adds its parts here and nowhere else: every
