@@ -139,13 +139,13 @@ function siteDriver(core: Core, name: string) {
   const profileDir = process.env.BENCH_RADIUS_CPU_PROF;
   let profiler: Session | undefined;
   const site = () => {
-    const s = [...core.radiusSites.values()].find((x) => x.site.name === name);
+    const s = [...core.siteStacks.values()].find((x) => x.site.name === name);
     if (!s) throw new Error(`RADIUS site ${name} is not running`);
     return s;
   };
   return {
     async ready(): Promise<void> {
-      for (let t = 0; ![...core.radiusSites.values()].some((x) => x.site.name === name); t++) {
+      for (let t = 0; ![...core.siteStacks.values()].some((x) => x.site.name === name); t++) {
         if (t > 300) throw new Error(`RADIUS site ${name} did not open within 30 s`);
         await new Promise((r) => setTimeout(r, 100));
       }

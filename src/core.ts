@@ -33,12 +33,9 @@ import { GuessLimiter } from './services/guess-limiter';
 import { openCoreDatabase, seedProfiles } from './core/database';
 import { openEnvRouter } from './core/env-router';
 import { stdoutLogger } from './core/logger';
-import type { RadiusSite } from './services/radius/site';
-import { syncRadiusAccounts } from './services/radius/accounts';
-import { radiusChanges } from './core/radius';
 import { createNotifications, type NotifyParts } from './services/notify';
 import { createPaymentService } from './services/payments';
-import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, pushToOtherSites } from './core/sites';
+import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, roamingAtOtherSites } from './core/sites';
 
 export { sessionSecret } from './core/session-secret';
 
@@ -60,10 +57,11 @@ export interface Core {
   defaultStack: SiteStack;
   /** The server's connections to the other sites (src/services/site-monitor.ts); none in the CLI. */
   siteMonitor?: SiteMonitor;
-  /** What drives each other site's router on those connections (poll, users, redemptions), by site id. */
+  /**
+   * What drives each other site on those connections (poll, logins, redemptions), whatever its mode, by site id;
+   * none in the CLI.
+   */
   siteStacks: Map<number, SiteStack>;
-  /** The RADIUS sites' accounting polls and CoA (src/services/radius/site.ts), by site id; none in the CLI. */
-  radiusSites: Map<number, RadiusSite>;
   /** Which sites this server polls now (src/db/site-leases.ts). */
   leases: SiteLeases;
   /** Notifications to the owner: the server's jobs drive these parts (src/services/notify/notifier.ts). */
@@ -111,11 +109,12 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const limiter = new GuessLimiter(clock);
   // The other sites' stacks, built by the site monitor on its connections (server only).
   const siteStacks = new Map<number, SiteStack>();
-  const radiusSites = new Map<number, RadiusSite>();
+  const box = openCredentialsBox(config, log);
   const shared: SiteStackShared = {
     profiles,
     limiter,
     leases,
+    box,
     // Every face that lists who is online shares one short-lived list; a finished poll cycle makes it stale.
     cycled: () => bandwidth.invalidate(),
     // Queued second codes whose turn came, pauses that ended (src/services/self-service).
@@ -129,28 +128,22 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       ownsClient: true,
       // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
       poll: server ? { begin: 'when-asked', beforeRun: () => shopSettings.refresh() } : undefined,
+      polledHere: server,
       routerOfSite: (id) => siteStacks.get(id),
-      pushElsewhere: pushToOtherSites(
-        db,
-        siteStacks,
-        () => main.vouchers,
-        (siteId) => syncRadiusAccounts({ db, profiles, now: clock.now(), tz: config.tz }, { siteId }),
-      ),
-      radius: radiusChanges(db, profiles, clock, config, radiusSites),
+      roamingElsewhere: roamingAtOtherSites(siteStacks),
     },
   );
   const bandwidth = withLiveUsersCache(main.bandwidth, clock);
   // The other routers: the server connects to each; the CLI shows what the server last stored.
-  const box = openCredentialsBox(config, log);
   const siteMonitor = server
-    ? monitorOtherSites(base, shared, siteStacks, radiusSites, {
+    ? monitorOtherSites(base, shared, siteStacks, {
         box,
         readSeconds: opts.siteReadSeconds,
         reconnect: opts.siteReconnect,
         polls: opts.sitePolls ?? true,
       })
     : undefined;
-  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter, radiusSites);
+  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter);
   const { deps, vouchers } = main;
   const notify = createNotifications({ config, db, clock, log, audit, settings, box });
   const admins = createAdminAccountService(deps);
@@ -180,7 +173,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     selfService: createSelfService(deps, {
       redemption,
       limiter,
-      sites: { drivers, main, stack: (id) => siteStacks.get(id) ?? radiusSites.get(id) },
+      sites: { drivers, main, stack: (id) => siteStacks.get(id) },
     }),
     sites: createSiteService(deps, {
       box,
@@ -195,7 +188,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
       wantsFor: async (ref) => {
         const site = await services.sites.get(ref);
-        const secret = site.mode === 'radius' ? await radiusSecretOf(db, box, site.id) : undefined;
+        // Stored only for a site whose router asks RADIUS (the setup adds its `/radius` entry then).
+        const secret = await radiusSecretOf(db, box, site.id);
         return siteSetupWants(
           site,
           {
@@ -228,7 +222,6 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     services,
     siteMonitor,
     siteStacks,
-    radiusSites,
     leases,
     notify,
     defaultStack: main,

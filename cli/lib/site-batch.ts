@@ -68,7 +68,8 @@ async function pushToBranch(core: Core, site: SiteRef, batchId: number, count: n
       const why = s.binding.state().reason?.message ?? 'the router is not this site’s known router';
       return { site, state: 'safe', pending: count, why };
     }
-    const { pending } = await s.vouchers.pushBatch(batchId);
+    // Its logins: hotspot users pushed to its router (a RADIUS site's are FreeRADIUS rows, written already).
+    const pending = await s.logins.added(batchId, count);
     return { site, state: pending ? 'partial' : 'on', pending };
   } finally {
     await s.close();

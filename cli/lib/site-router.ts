@@ -17,6 +17,7 @@ import { SITE_SETTING_NAMES } from '../../src/router/errors';
 import type { RouterBinding } from '../../src/services/router-binding';
 import type { HousekeepingService } from '../../src/services/router-housekeeping';
 import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
+import type { Logins } from '../../src/services/site-stack/mode';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
 import { siteOfDeviceVoucher } from '../../src/services/device-sites';
@@ -43,6 +44,8 @@ export interface SiteRouter {
   bandwidth: BandwidthService;
   /** The voucher service on this site's router: extending or moving its vouchers changes their users there. */
   vouchers: VoucherService;
+  /** Where the site's vouchers live as logins (its router's hotspot users, or FreeRADIUS rows). */
+  logins: Logins;
   /** This router's hosts, sessions, leases, log, resources, traffic and reboot. */
   housekeeping: HousekeepingService;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       info: core.services.routerInfo,
       bandwidth: core.services.bandwidth,
       vouchers: core.services.vouchers,
+      logins: core.defaultStack.logins,
       housekeeping: core.services.housekeeping,
       close: async () => undefined,
     };
@@ -116,6 +120,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     info: stack.info,
     bandwidth: stack.bandwidth,
     vouchers: stack.vouchers,
+    logins: stack.logins,
     housekeeping: stack.housekeeping,
     close: () => stack.stop(),
   };

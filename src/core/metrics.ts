@@ -13,13 +13,12 @@ export function metricsSources(core: Core, since: number): MetricsSources {
       const out: SiteView[] = [
         { ...main.site, up: core.router.status.connected, lastPollAt: main.usage.lastPollAt() },
       ];
+      // A site whose router this controller does not reach (a RADIUS site without API access) has no
+      // connection of ours to judge it by.
       for (const s of core.siteStacks.values())
-        out.push({ ...s.site, up: s.router.status.connected, lastPollAt: s.usage.lastPollAt() });
-      // A RADIUS site without API access has no connection of ours to judge its router by.
-      for (const s of core.radiusSites.values())
         out.push({
           ...s.site,
-          up: s.api ? s.router.status.connected : null,
+          up: s.apiAccess ? s.router.status.connected : null,
           lastPollAt: s.usage.lastPollAt(),
         });
       return out.sort((a, b) => a.id - b.id);

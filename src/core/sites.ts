@@ -1,7 +1,7 @@
 /**
  * What spans the sites: the server's connections to the other sites, each with its stack built as the default
- * site's is (src/services/site-stack), the portal's dispatch over every site's router, the default site's state
- * for the Sites page, and a batch made for another site (or a roaming one) pushed to those routers.
+ * site's is (src/services/site-stack, whatever the site's mode), the portal's dispatch over every site's router,
+ * the default site's state for the Sites page, and a roaming batch made logins at every site.
  */
 import type { Db } from '../db/knex';
 import { locateDevice } from '../services/device-sites';
@@ -20,17 +20,17 @@ import {
 import type { CredentialsBox } from '../services/sites/credentials';
 import { defaultSiteStatus } from '../services/sites/default-status';
 import type { SiteStatus } from '../services/sites/types';
-import type { RedemptionService, VoucherService } from '../services/types';
+import type { RedemptionService } from '../services/types';
 import { readPollState } from '../services/usage/persist';
-import { createRadiusSite, type RadiusSite } from '../services/radius/site';
-import { loginsOutsideRouter } from '../services/site-stack/mode';
 
-/** The server's connections to the other sites; each connection's stack is kept in `stacks` while it lasts. */
+/**
+ * The server's connections to the other sites; each site's stack (on its connection, or on none: a RADIUS site
+ * without API access) is kept in `stacks` while it lasts.
+ */
 export function monitorOtherSites(
   base: SiteStackBase,
   shared: SiteStackShared,
   stacks: Map<number, SiteStack>,
-  radiusSites: Map<number, RadiusSite>,
   o: {
     box: CredentialsBox;
     readSeconds?: number;
@@ -49,6 +49,7 @@ export function monitorOtherSites(
       const stack = createSiteStack(base, shared, siteSpecOf(row, client), {
         ownsClient: false,
         poll: o.polls ? { begin: 'at-connect' } : undefined,
+        polledHere: true,
       });
       stacks.set(row.id, stack);
       return {
@@ -57,17 +58,6 @@ export function monitorOtherSites(
         async close() {
           if (stacks.get(row.id) === stack) stacks.delete(row.id);
           await stack.stop();
-        },
-      };
-    },
-    attachRadius(row, client) {
-      const site = createRadiusSite(base, shared, row, { box: o.box, client, poll: o.polls });
-      radiusSites.set(row.id, site);
-      return {
-        start: () => site.start(),
-        async close() {
-          if (radiusSites.get(row.id) === site) radiusSites.delete(row.id);
-          await site.stop();
         },
       };
     },
@@ -84,13 +74,12 @@ export function dispatchOverSites(
   main: SiteStack,
   stacks: Map<number, SiteStack>,
   limiter: GuessLimiter,
-  radiusSites: Map<number, RadiusSite> = new Map(),
 ): {
   drivers: SiteDrivers;
   redemption: RedemptionService;
   locate: (mac: string, ip: string) => Promise<SiteRef[]>;
 } {
-  const drivers = siteDrivers(main, stacks, radiusSites);
+  const drivers = siteDrivers(main, stacks);
   limiter.useRouters({
     devicesBehind: (address) => devicesBehind(drivers.all(), address),
     seesDevice: (mac, ip) => seenBySomeSite(drivers.all(), mac, ip),
@@ -119,48 +108,21 @@ export function defaultSiteStatusOf(db: Db, main: SiteStack, settleMs: number): 
 }
 
 /** Every site this process drives: the default site's stack and the other sites' stacks, in id order. */
-function siteDrivers(
-  main: SiteStack,
-  stacks: Map<number, SiteStack>,
-  radiusSites: Map<number, RadiusSite>,
-): SiteDrivers {
+function siteDrivers(main: SiteStack, stacks: Map<number, SiteStack>): SiteDrivers {
   return {
     main,
-    all: () => [main, ...[...stacks.values(), ...radiusSites.values()].sort((a, b) => a.site.id - b.site.id)],
-    get: (id) => (id === DEFAULT_SITE.id ? main : (stacks.get(id) ?? radiusSites.get(id))),
+    all: () => [main, ...[...stacks.values()].sort((a, b) => a.site.id - b.site.id)],
+    get: (id) => (id === DEFAULT_SITE.id ? main : stacks.get(id)),
   };
 }
 
 /**
- * Pushes a batch made for another site (`siteId`), or a roaming one (null: every site), to its routers; returns
- * how many of its vouchers still wait for their user. `own` is the default site's voucher service.
+ * The roaming codes made logins at every other site this server drives; how many still wait at one of them
+ * (a roaming voucher keeps no one router id: each site's check adds what it lacks).
  */
-export function pushToOtherSites(
-  db: Db,
-  stacks: Map<number, SiteStack>,
-  own: () => VoucherService,
-  /** A RADIUS site's codes become FreeRADIUS users (its database rows: no router to reach). */
-  syncRadius: (siteId: number) => Promise<unknown>,
-): (siteId: number | null, batchId: number, count: number) => Promise<number> {
-  return async (siteId, batchId, count) => {
-    if (siteId !== null) {
-      if (await loginsOutsideRouter(db, siteId)) {
-        await syncRadius(siteId);
-        return 0;
-      }
-      await stacks.get(siteId)?.vouchers.syncRouterUsers();
-      const [{ n }] = (await db('vouchers')
-        .where({ batch_id: batchId })
-        .whereNull('router_user_id')
-        .count({ n: '*' })) as Array<{ n: number | string }>;
-      return Number(n);
-    }
-    // Roaming: every router's users check adds the batch (a roaming voucher keeps no one router id).
-    const checks = await Promise.allSettled([
-      own().checkRouterUsers({ allowRemovals: false }),
-      ...[...stacks.values()].map((s) => s.vouchers.checkRouterUsers({ allowRemovals: false })),
-    ]);
-    const missed = checks.some((c) => c.status === 'rejected' || c.value.pending > 0);
-    return missed ? count : 0;
+export function roamingAtOtherSites(stacks: Map<number, SiteStack>): () => Promise<number> {
+  return async () => {
+    const waits = await Promise.allSettled([...stacks.values()].map((s) => s.logins.roamingAdded()));
+    return waits.reduce((n, w) => n + (w.status === 'rejected' ? 1 : w.value), 0);
   };
 }

@@ -27,7 +27,7 @@ export interface ServiceDeps {
   settings: SettingsService;
   /**
    * The site whose router `router` and `hotspot` drive. Absent: `default` (id 1), the router set in
-   * .env. Services built for another site (src/services/site-stacks.ts) read and write only its vouchers.
+   * .env. Services built for another site (src/services/site-stack) read and write only its vouchers.
    */
   site?: SiteRef;
   /** What the polls and redemptions count for Prometheus (src/metrics); absent: nothing is counted (the terminal). */

@@ -25,8 +25,11 @@ export interface SiteDriver {
   router: RouterClient;
   hotspot: ManagedHotspot;
   redemption: RedemptionService;
-  /** A RADIUS site: its codes work through the router's own login page when this controller cannot reach it. */
-  radius?: boolean;
+  /**
+   * Whether its codes work while this controller cannot reach its router (the router checks them itself, on its
+   * own login page: a RADIUS site).
+   */
+  redeemsWithoutRouter?: boolean;
 }
 
 export interface SiteDrivers {
@@ -128,7 +131,7 @@ export async function findDriver(
   if (input.site !== undefined && input.site !== '') {
     const site = await findSite(db, input.site);
     const d = drivers.get(site.id);
-    if (!d || (!d.radius && !d.router.status.connected)) throw siteAway(site.name);
+    if (!d || (!d.redeemsWithoutRouter && !d.router.status.connected)) throw siteAway(site.name);
     return d;
   }
   const all = drivers.all();

@@ -14,6 +14,7 @@ import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { createRouterClient, toRouterError, type RouterClient } from '../router';
 import { SITE_SETTING_NAMES } from '../router/errors';
+import { connectsToRouter } from './site-stack/mode';
 import type { CredentialsBox } from './sites/credentials';
 import { DEFAULT_SITE_ID, type SiteError, type SiteRow, type SiteStatus } from './sites/types';
 
@@ -54,13 +55,11 @@ export interface SiteMonitorOptions {
   readSeconds?: number;
   /** Reconnect backoff (tests shorten it). */
   reconnect?: { minMs?: number; maxMs?: number };
-  /** Builds what drives the site on its connection, before the connection starts; closed before it stops. */
-  attach?: (row: SiteRow, client: RouterClient) => Attached;
   /**
-   * Builds what drives a RADIUS site (its accounting poll and CoA), with its API connection when it has one:
-   * not the API's queues and users.
+   * Builds what drives the site on its connection, before the connection starts; closed before it stops. No
+   * connection: a site whose router this controller does not reach (a RADIUS site without API access).
    */
-  attachRadius?: (row: SiteRow, client: RouterClient | undefined) => Attached;
+  attach?: (row: SiteRow, client: RouterClient | undefined) => Attached;
 }
 
 interface Entry {
@@ -183,8 +182,8 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     };
     entries.set(row.id, e);
     // A RADIUS site without API access: FreeRADIUS talks to its router, this controller does not.
-    if (row.mode === 'radius' && !row.host) {
-      e.attached = opts.attachRadius?.(row, undefined);
+    if (!connectsToRouter(row)) {
+      e.attached = opts.attach?.(row, undefined);
       await e.attached?.start?.();
       return;
     }
@@ -211,8 +210,7 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
       settings: SITE_SETTING_NAMES,
     });
     e.client = client;
-    // A RADIUS site's usage and enforcement are FreeRADIUS's accounting and CoA, not the API's queues and users.
-    e.attached = row.mode === 'radius' ? opts.attachRadius?.(row, client) : opts.attach?.(row, client);
+    e.attached = opts.attach?.(row, client);
     await e.attached?.start?.();
     let wasConnected = false;
     let lastCode: string | undefined;

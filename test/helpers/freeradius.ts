@@ -82,7 +82,9 @@ export async function startFreeRadius(h: Harness): Promise<FreeRadius> {
     if (!c || c.exitCode !== null) return;
     const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
     c.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, 3000)))]);
+    clearTimeout(timer); // a timer left running keeps jest from exiting
     if (c.exitCode === null) c.kill('SIGKILL');
   };
   await write();

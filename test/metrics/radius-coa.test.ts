@@ -58,7 +58,7 @@ describePostgresOnly('RADIUS CoA in the metrics', () => {
     await h?.close();
   });
 
-  const poll = () => h.core!.radiusSites.get(siteId)!.pollOnce();
+  const poll = () => h.core!.siteStacks.get(siteId)!.pollOnce();
   let n = 0;
   /** A device on a new FUP code (fair use at 100 MB), its session in the accounting with `down` bytes so far. */
   async function session(down: number): Promise<(down: number) => Promise<void>> {

@@ -23,7 +23,7 @@ describePostgresOnly('the portal hands a RADIUS site’s phone to the router’s
     });
     expect(site.status).toBe(201);
     // The site is running on this server (its accounting poll, its portal redemptions).
-    for (let i = 0; i < 50 && !h.core!.radiusSites.get(site.json.site.id); i++)
+    for (let i = 0; i < 50 && !h.core!.siteStacks.get(site.json.site.id); i++)
       await new Promise((r) => setTimeout(r, 20));
   });
   afterAll(async () => {

@@ -76,7 +76,7 @@ const PHONE2 = { mac: '02:00:00:00:9A:02', ip: '10.5.50.102' };
         '=use-radius=yes',
         '=login-by=http-pap,cookie',
       ]);
-      for (let i = 0; i < 100 && !h.core!.radiusSites.get(siteId)?.router.status.connected; i++)
+      for (let i = 0; i < 100 && !h.core!.siteStacks.get(siteId)?.router.status.connected; i++)
         await new Promise((r) => setTimeout(r, 50));
     });
     afterAll(async () => {
@@ -86,7 +86,7 @@ const PHONE2 = { mac: '02:00:00:00:9A:02', ip: '10.5.50.102' };
       await sim?.stop();
     });
 
-    const site = () => h.core!.radiusSites.get(siteId)!;
+    const site = () => h.core!.siteStacks.get(siteId)!;
     const voucher = async (code: string) => (await api(h, 'GET', `/vouchers/${code}`)).json.voucher;
     const queueOf = (code: string) => sim.rows('/queue/simple').find((q) => q.name === `<hotspot-${code}>`);
     const sessions = () => sim.rows('/ip/hotspot/active');

@@ -77,7 +77,7 @@ async function coaResponder(): Promise<Responder> {
     });
 
     const radiusSite = () => {
-      const s = h.core!.radiusSites.get(siteId);
+      const s = h.core!.siteStacks.get(siteId);
       if (!s) throw new Error('the RADIUS site is not running');
       return s;
     };

@@ -1,16 +1,14 @@
 /**
- * Every site's stack gives back what it took, whatever its mode: an API site and a RADIUS site started with a poll
- * job and stopped leave no lease held, no extra database listener and no timer behind, and a redemption in flight
- * is waited for.
+ * Every site's stack gives back what it took, whatever its mode: an API site and a RADIUS site, both built by
+ * createSiteStack, started with a poll job and stopped leave no lease held, no extra database listener and no
+ * timer behind, and a redemption in flight is waited for.
  */
 import { exclusiveLeases } from '../../src/db/site-leases';
 import { createRouterClient } from '../../src/router/client';
 import { createAuditService } from '../../src/services/audit';
-import { createRadiusSite } from '../../src/services/radius/site';
 import { createSettingsService } from '../../src/services/settings';
 import { createSiteStack, type SiteStackBase } from '../../src/services/site-stack';
 import type { CredentialsBox } from '../../src/services/sites/credentials';
-import type { SiteRow } from '../../src/services/sites/types';
 import { createHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -27,24 +25,12 @@ function baseOf(): SiteStackBase {
   return { config, db, reader: db, clock, log, audit, settings: createSettingsService(db, clock, audit) };
 }
 
-const RADIUS_ROW = {
-  id: 7,
-  name: 'branch',
-  mode: 'radius',
-  nas_address: '127.0.0.9',
-  coa_port: 3799,
-  radius_secret_enc: null,
-  hotspot_server: null,
-  hotspot_user_profile: null,
-  tz: null,
-} as unknown as SiteRow;
-
 const box = { open: () => 'secret', seal: () => 'sealed' } as unknown as CredentialsBox;
 
-test('an API site and a RADIUS site, started and stopped through the same parts, leave nothing behind', async () => {
+test('an API site and a RADIUS site, started and stopped through the same stack, leave nothing behind', async () => {
   const base = baseOf();
   const leases = exclusiveLeases();
-  const shared = { profiles: h.core!.services.profiles, leases };
+  const shared = { profiles: h.core!.services.profiles, leases, box };
   const listeners = base.db.getMaxListeners();
   const timersBefore = timers();
 
@@ -64,7 +50,16 @@ test('an API site and a RADIUS site, started and stopped through the same parts,
     { site: { id: 6, name: 'shop' }, client },
     { ownsClient: true, poll: { begin: 'at-connect' } },
   );
-  const radius = createRadiusSite(base, shared, RADIUS_ROW, { box, poll: true });
+  // A RADIUS site without API access: no connection given, its poll begins at start().
+  const radius = createSiteStack(
+    base,
+    shared,
+    { site: { id: 7, name: 'branch' }, mode: 'radius', nasAddress: '127.0.0.9' },
+    { ownsClient: false, poll: { begin: 'at-connect' } },
+  );
+  expect(radius.apiAccess).toBe(false);
+  expect(radius.redeemsWithoutRouter).toBe(true);
+  expect(api.redeemsWithoutRouter).toBe(false);
   expect(base.db.getMaxListeners()).toBe(listeners + 2);
   await api.start();
   await radius.start();

@@ -15,7 +15,15 @@ import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../voucher-state';
 import { deviceLimit, expired, routerFailure } from './refusals';
-import { dynamicQueue, track, type Attempt, type Claim, type RedemptionDeps, type SaleEvent } from './shared';
+import {
+  dynamicQueue,
+  track,
+  type Attempt,
+  type Claim,
+  type DeviceLogin,
+  type RedemptionDeps,
+  type SaleEvent,
+} from './shared';
 
 /**
  * Takes the voucher (or a device slot on it) in the database; returns false when another device won the
@@ -118,6 +126,12 @@ async function record(db: Knex, a: Attempt, out: LoginOutcome, now: number): Pro
     [false, out.queueId, out.queueId, out.queueId, a.row.id, a.mac],
   );
 }
+
+/** An API site's logins: this controller logs the device in over the router's API and writes its queue. */
+export const routerLogin: DeviceLogin = {
+  withoutRouter: false,
+  connect: (r, kind, a, sale) => connect(r, kind, a, sale),
+};
 
 /**
  * The claim in the database and the login on the router go at the same time (the database's work hides in

@@ -7,10 +7,14 @@ import { siteOf, type ServiceDeps } from '../deps';
 import { GuessLimiter } from '../guess-limiter';
 import type { ProfileService, RedeemResult, RedemptionService } from '../types';
 import { redeem } from './redeem';
-import type { RedemptionDeps } from './shared';
+import { routerLogin } from './connect';
+import type { DeviceLogin, RedemptionDeps } from './shared';
 import { portalStatus } from './status';
 
 export type { FoundVoucher } from './redeem';
+export type { DeviceLogin } from './shared';
+export { routerLogin } from './connect';
+export { radiusLogin } from './radius-connect';
 
 export function createRedemptionService(
   deps: ServiceDeps,
@@ -18,8 +22,8 @@ export function createRedemptionService(
     profiles: ProfileService;
     /** Shared by every site's redemption, so a guesser gets no more tries for there being more routers. */
     limiter?: GuessLimiter;
-    /** A RADIUS site: the router logs the device in by asking FreeRADIUS (radius-connect.ts). */
-    radius?: RedemptionDeps['radius'];
+    /** How a device is logged in, as the site's mode chose (absent: over the router's API, connect.ts). */
+    login?: DeviceLogin;
   },
 ): RedemptionService & { limiter: GuessLimiter } {
   const r: RedemptionDeps = {
@@ -28,7 +32,7 @@ export function createRedemptionService(
     reader: deps.reader ?? deps.db,
     limiter: d.limiter ?? new GuessLimiter(deps.clock),
     recording: new Set(),
-    radius: d.radius,
+    login: d.login ?? routerLogin,
   };
   return {
     // A code a customer typed (an asker) or a vendo sold is a redemption to count; the controller's own logins

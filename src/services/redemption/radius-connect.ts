@@ -17,7 +17,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import { activationOf, announce, claim, unclaim } from './connect';
 import { routerFailure } from './refusals';
-import type { Attempt, Claim, RedemptionDeps, SaleEvent } from './shared';
+import type { Attempt, Claim, DeviceLogin, RedemptionDeps, SaleEvent } from './shared';
 
 function result(a: Attempt, row: VoucherRow, kind: Claim, now: number, tz: string): RedeemResult {
   const state = toVoucherState(row, a.profile);
@@ -37,16 +37,26 @@ function result(a: Attempt, row: VoucherRow, kind: Claim, now: number, tz: strin
   };
 }
 
-export async function connectRadius(
+/**
+ * A RADIUS site's logins: the router asks FreeRADIUS. `api()`: whether this controller has the router's API (a
+ * connection it may log the device in over); without it, or while it is down, the phone is handed to the router.
+ */
+export const radiusLogin = (api: () => boolean): DeviceLogin => ({
+  withoutRouter: true,
+  connect: (r, kind, a, sale) => connectRadius(r, kind, a, api, sale),
+});
+
+async function connectRadius(
   r: RedemptionDeps,
   kind: Claim,
   a: Attempt,
+  api: () => boolean,
   sale?: SaleEvent,
 ): Promise<RedeemResult | 'lost'> {
   const { db, clock, config, log, router } = r.deps;
   const now = clock.now();
   const password = a.row.password ?? a.row.code;
-  if (!r.radius!.api() || !router.status.connected) {
+  if (!api() || !router.status.connected) {
     return { ...result(a, a.row, kind, now, config.tz), handoff: { username: a.row.code, password } };
   }
   if (!(await claim(r, kind, a, now))) return 'lost';

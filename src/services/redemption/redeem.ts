@@ -20,8 +20,6 @@ import type { Asker, GuessTicket } from '../guess-limiter';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { profileFromRow, toVoucherState, type VoucherRow } from '../voucher-state';
-import { connect } from './connect';
-import { connectRadius } from './radius-connect';
 import {
   dataUsedUp,
   deviceLimit,
@@ -89,8 +87,8 @@ export async function redeem(
   const ticket =
     asker?.ticket ?? (asker ? await r.limiter.admit({ ...asker, device: { mac, ip } }) : undefined);
   try {
-    // A RADIUS site's codes work through the router's own login page when its API is away.
-    if (!r.radius && !router.status.connected) throw unreachable();
+    // Where the router checks codes itself (its own login page), a code works while this controller is away.
+    if (!r.login.withoutRouter && !router.status.connected) throw unreachable();
     const code = normaliseCode(String(input.code ?? ''));
     // A caller that has just read this voucher (the self-service prelude) hands it over: one lookup less.
     const looked =
@@ -115,7 +113,7 @@ export async function redeem(
         attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
       const a: Attempt = { row, profile, profileName, mac, ip };
       const kind = await decide(r, a);
-      const result = r.radius ? await connectRadius(r, kind, a, sale) : await connect(r, kind, a, sale);
+      const result = await r.login.connect(r, kind, a, sale);
       if (result !== 'lost') return result;
     }
     throw deviceLimit();

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import type { ServiceDeps, SiteRef } from '../deps';
 import type { GuessLimiter } from '../guess-limiter';
+import type { RedeemResult } from '../types';
 import type { VoucherRow } from '../voucher-state';
 
 export interface RedemptionDeps {
@@ -17,14 +18,24 @@ export interface RedemptionDeps {
   limiter: GuessLimiter;
   /** Confirmations and feed events still being written; `settled()` waits for them (closing the database, tests). */
   recording: Set<Promise<void>>;
-  /**
-   * A RADIUS site: the router asks FreeRADIUS at the login, and makes the session's queue itself. `api()`: whether
-   * this controller can log the device in over the router's API now; otherwise the customer's phone is handed to
-   * the router's own login page with the code (as an external captive portal does).
-   */
-  radius?: { api(): boolean };
+  /** How a device is logged in with the code, as the site's mode chose (src/services/site-stack/mode.ts). */
+  login: DeviceLogin;
   /** The topmost dynamic queue's read in flight, shared (see dynamicQueue). */
   dynamicRead?: Promise<string | undefined>;
+}
+
+/**
+ * How a device that may use a code is logged in: by this controller over the router's API with a queue of ours
+ * (connect.ts), or by the router asking the site's login store itself (radius-connect.ts).
+ */
+export interface DeviceLogin {
+  /**
+   * Whether a code can be redeemed while this controller has no connection to the router: the customer's phone
+   * is then handed to the router's own login page with the code, and the router checks it there.
+   */
+  withoutRouter: boolean;
+  /** Logs the device in with the voucher (claiming it first); 'lost': another device won the race, read again. */
+  connect(r: RedemptionDeps, kind: Claim, a: Attempt, sale?: SaleEvent): Promise<RedeemResult | 'lost'>;
 }
 
 /** What a redemption does with the voucher for this device. */

@@ -46,10 +46,10 @@ export interface SiteParts {
 export function siteParts(ss: SelfServiceDeps, s: SelfSite): SiteParts {
   let p = ss.parts.get(s);
   if (!p) {
-    const with_ = { usage: s.usage, redemption: s.redemption, vouchers: s.vouchers };
+    const with_ = { usage: s.usage, redemption: s.redemption, logins: s.logins };
     const { settings } = ss.deps;
     p = {
-      topUps: createTopUps(s.deps, s.vouchers),
+      topUps: createTopUps(s.deps, s.logins),
       pauses: createPauses(s.deps, with_),
       moves: createMoves(s.deps, {
         ...with_,

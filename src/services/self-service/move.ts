@@ -15,7 +15,8 @@ import { maskCode } from '../../lib/logger';
 import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
-import type { RedeemResult, RedemptionService, UsageService, VoucherService } from '../types';
+import type { RedeemResult, RedemptionService, UsageService } from '../types';
+import type { Logins } from '../vouchers/logins';
 import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './shared';
 
 export type MoveOutcome =
@@ -26,7 +27,7 @@ export function createMoves(
   d: {
     usage: Pick<UsageService, 'runCycle'>;
     redemption: Pick<RedemptionService, 'redeem'>;
-    vouchers: Pick<VoucherService, 'requestUsersCheck'>;
+    logins: Pick<Logins, 'requestCheck'>;
     movesPerDay: () => Promise<number>;
     moveOfflineMinutes: () => Promise<number>;
   },
@@ -67,7 +68,7 @@ export function createMoves(
       .select('router_user_id')) as Array<{ router_user_id: string }>;
     for (const r of rows)
       await hotspot.bindUser(r.router_user_id, mac).catch(() => {
-        d.vouchers.requestUsersCheck('a queued code did not follow its device');
+        d.logins.requestCheck('a queued code did not follow its device');
       });
   }
 

@@ -9,6 +9,7 @@ import { DEFAULT_SITE, type ServiceDeps, type SiteRef } from '../deps';
 import { findDriver, sitesSeeing, type SiteDriver, type SiteDrivers } from '../site-dispatch';
 import { findSite } from '../sites/lookup';
 import type { RedemptionService, UsageService, VoucherService } from '../types';
+import type { Logins } from '../vouchers/logins';
 import { unreachable } from './shared';
 
 /** What drives one site's self-service. */
@@ -20,7 +21,9 @@ export interface SelfSite {
   redemption: RedemptionService;
   /** Its poll (a pause or a move counts the usage up to now first). */
   usage: Pick<UsageService, 'runCycle'>;
-  vouchers: Pick<VoucherService, 'requestUsersCheck' | 'extraDataAdded'>;
+  vouchers: Pick<VoucherService, 'extraDataAdded'>;
+  /** Where its vouchers live as logins: a check of them after a change that could not be written. */
+  logins: Pick<Logins, 'requestCheck'>;
 }
 
 export interface SelfSitesSource {

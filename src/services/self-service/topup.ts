@@ -14,12 +14,12 @@ import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, voucherProfile } from '../voucher-state';
 import { userMac } from '../vouchers/router-users';
 import { userPassword } from '../../router/hotspot/users';
-import type { VoucherService } from '../types';
+import type { Logins } from '../vouchers/logins';
 import { unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
 export type { TopUpOutcome } from './types';
 
-export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, 'requestUsersCheck'>) {
+export function createTopUps(deps: ServiceDeps, logins: Pick<Logins, 'requestCheck'>) {
   const { db, clock, router, hotspot, log } = deps;
   const site = siteOf(deps);
 
@@ -69,10 +69,10 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
         // Then its devices online log in again with the new time and data (a session takes both at login).
         const again = { code: first.row.code, password: userPassword(first.row) };
         if (!(await hotspot.updateUserPlan(first.row.router_user_id, first.profileName, limit, again)))
-          vouchers.requestUsersCheck('a topped-up voucher is missing on the router');
+          logins.requestCheck('a topped-up voucher is missing on the router');
       } catch (err) {
         log.warn({ err: (err as Error).message, voucher: into }, 'top-up: router user not updated yet');
-        vouchers.requestUsersCheck('a top-up was not written to the router');
+        logins.requestCheck('a top-up was not written to the router');
       }
     }
     log.info(
@@ -144,7 +144,7 @@ export function createTopUps(deps: ServiceDeps, vouchers: Pick<VoucherService, '
           { err: (err as Error).message, code: maskCode(second.row.code) },
           'queued code not bound yet',
         );
-        vouchers.requestUsersCheck('a queued code was not bound to its device');
+        logins.requestCheck('a queued code was not bound to its device');
       }
     }
     log.info(

@@ -1,14 +1,16 @@
 /**
  * Everything that drives one site's router, built the same way for every site (`default`, on the .env router,
- * too) and for every face (the server, the terminal's `--site`): the owner of our objects on that router (guarded
+ * too), in either mode (over the router's API, or through RADIUS: the parts chosen by the site's mode in one
+ * place, mode.ts) and for every face (the server, the terminal's `--site`): the owner of our objects on that router (guarded
  * by the site's router binding, so a database that does not know the router writes nothing there), its usage
  * poll, its vouchers' users, its redemptions, its bandwidth, its router info and checks, and its housekeeping.
  * Each stack reads and writes only its site's vouchers; given `routerOfSite` (the default site's stack), its
  * vouchers, bandwidth and housekeeping also reach the other sites' routers this process holds.
  *
- * start() begins an 'at-connect' poll job and connects the client when the stack owns it (the .env router; the
- * site monitor holds the server's other connections; the terminal hands a branch's stack the connection it has
- * just made). stop() is the reverse: the poll job, the site's lease, the poll's database watch, the redemptions
+ * start() begins an 'at-connect' poll job (at once when the mode's poll needs no router) and connects the client
+ * when the stack owns it (the .env router; the site monitor holds the server's other connections; the terminal
+ * hands a branch's stack the connection it has just made). A RADIUS site without API access gets a client that is
+ * never started: its poll and its logins need no router connection. stop() is the reverse: the poll job, the site's lease, the poll's database watch, the redemptions
  * in flight, then an owned client. A stack built before its client connects checks the router binding at the
  * connect; one built on a live connection, at the first write.
  */
@@ -26,7 +28,9 @@ import { createRouterBinding, type RouterBinding } from '../router-binding';
 import { createRouterChecksService, type RouterChecksService } from '../router-checks';
 import { createHousekeepingService, type HousekeepingService } from '../router-housekeeping';
 import { createRouterInfoService } from '../router-info';
-import type { SiteRow } from '../sites/types';
+import { createRouterClient } from '../../router/client';
+import type { CredentialsBox } from '../sites/credentials';
+import type { SiteMode, SiteRow } from '../sites/types';
 import type {
   BandwidthService,
   CycleReport,
@@ -37,8 +41,9 @@ import type {
   VoucherService,
 } from '../types';
 import { createUsageService } from '../usage';
-import { createVoucherService, type VoucherServiceOptions } from '../vouchers';
-import { apiParts } from './mode';
+import { readPollState } from '../usage/persist';
+import { createVoucherService } from '../vouchers';
+import { modeOf, siteParts, storedSiteLogins, type Logins } from './mode';
 import { sitePoll, type PollJobOptions } from './poll';
 
 export type { PollJobOptions } from './poll';
@@ -52,8 +57,14 @@ export interface SiteStack {
   hotspot: ManagedHotspot;
   binding: RouterBinding;
   usage: UsageService & { close(): void };
-  /** Its users' sync and check (generation for a site goes through the default service: site-dispatch.ts). */
+  /** Its vouchers (generation for a site goes through the default service: site-dispatch.ts). */
   vouchers: VoucherService;
+  /** Where its vouchers live as logins (hotspot users on its router, or FreeRADIUS rows), as its mode chose. */
+  logins: Logins;
+  /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
+  apiAccess: boolean;
+  /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
+  redeemsWithoutRouter: boolean;
   redemption: RedemptionService;
   /** Its queues, its devices' limits, a logout there. */
   bandwidth: BandwidthService;
@@ -64,8 +75,8 @@ export interface SiteStack {
   housekeeping: HousekeepingService;
   /** Its poll job, when it has one (the server's stacks). */
   pollJob?: PeriodicJob;
-  /** The site's poll followed by its users' sync; what the poll job runs. */
-  pollOnce(): Promise<void>;
+  /** The site's poll followed by its logins brought in line; what the poll job runs. */
+  pollOnce(): Promise<CycleReport>;
   start(): Promise<void>;
   /** Begins a 'when-asked' poll job's cadence now, with a run. */
   startPoll(): void;
@@ -85,12 +96,18 @@ export interface SiteStackShared {
   cycled?: () => void;
   /** After each of the site's poll cycles that ran (the portal's queued codes and pauses of that site). */
   afterCycle?: (site: SiteRef) => Promise<void>;
+  /** Opens a RADIUS site's secret for its CoA (absent: a face that sends none, as the terminal). */
+  box?: CredentialsBox;
 }
 
 /** The site and its connection. */
 export interface SiteSpec {
   site: SiteRef;
-  client: RouterClient;
+  /** Its router's API connection; absent: none (a RADIUS site without API access). */
+  client?: RouterClient;
+  /** How the site is driven (absent: over the router's API); its RADIUS client's address. */
+  mode?: SiteMode;
+  nasAddress?: string | null;
   /** Its hotspot server and user profile; absent or null: the shop's. */
   hotspotServer?: string | null;
   hotspotUserProfile?: string | null;
@@ -105,12 +122,16 @@ export interface SiteStackOptions {
   ownsClient: boolean;
   /** A poll job of its own (absent: none, as in the terminal). */
   poll?: PollJobOptions;
+  /**
+   * Whether this process polls the site (the server, with or without a poll job: tests drive the cycles by
+   * hand): a change its router must know at once (a revoked code's Disconnect) runs the poll now. The terminal
+   * does not: the server's next poll tells the router.
+   */
+  polledHere?: boolean;
   /** The other sites' stacks, for the changes this site's services make to their vouchers and devices. */
   routerOfSite?: (siteId: number) => SiteStack | undefined;
-  /** Pushes a batch made for another site, or a roaming one, to those routers (src/services/vouchers). */
-  pushElsewhere?: VoucherServiceOptions['pushElsewhere'];
-  /** RADIUS sites' codes, for changes this site's services make to them (src/services/radius). */
-  radius?: VoucherServiceOptions['radius'];
+  /** The roaming codes made logins at the other sites too; how many still wait (src/services/vouchers). */
+  roamingElsewhere?: () => Promise<number>;
 }
 
 /** What a stack holds while it runs, given back by stop() in this order, the same for every mode. */
@@ -146,27 +167,44 @@ export async function stopRunning(p: RunningParts): Promise<void> {
   if (p.ownedClient) await p.ownedClient.stop();
 }
 
-/** A stored site's spec on its connection. */
-export const siteSpecOf = (row: SiteRow, client: RouterClient): SiteSpec => ({
+/** A stored site's spec on its connection (none: a RADIUS site without API access). */
+export const siteSpecOf = (row: SiteRow, client: RouterClient | undefined): SiteSpec => ({
   site: { id: Number(row.id), name: row.name },
   client,
+  mode: modeOf(row),
+  nasAddress: row.nas_address,
   hotspotServer: row.hotspot_server,
   hotspotUserProfile: row.hotspot_user_profile,
   tz: row.tz,
 });
 
-/** One site's stack on its (not yet started) connection. */
+/** A client that is never started: a RADIUS site without API access has no router connection to count. */
+function noApiClient(base: SiteStackBase, log: SiteStackBase['log']): RouterClient {
+  return createRouterClient({
+    host: '',
+    port: 0,
+    user: '',
+    password: '',
+    tls: false,
+    timeoutSeconds: base.config.router.timeoutSeconds,
+    logger: log,
+  });
+}
+
+/** One site's stack on its (not yet started) connection, whatever its mode. */
 export function createSiteStack(
   base: SiteStackBase,
   shared: SiteStackShared,
   spec: SiteSpec,
   opts: SiteStackOptions,
 ): SiteStack {
-  const { site, client } = spec;
+  const { site } = spec;
   const isDefault = site.id === DEFAULT_SITE.id;
   // Named once here, and the services below add only their module; the .env router's lines read as they did
   // before there were sites.
   const log = isDefault ? base.log : base.log.child({ site: site.name });
+  const apiAccess = spec.client !== undefined;
+  const client = spec.client ?? noApiClient(base, log);
   const own = createManagedHotspot(client, {
     hotspotServer: spec.hotspotServer ?? base.config.hotspotServer,
     hotspotUserProfile: spec.hotspotUserProfile ?? base.config.hotspotUserProfile,
@@ -184,39 +222,75 @@ export function createSiteStack(
   // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
   countWatch(base.db);
   const { profiles } = shared;
+  const { db, clock } = base;
+  // Each voucher's login is changed through its own site's logins: this stack's, another running stack's, or,
+  // for a site this process does not drive, the stored site's (FreeRADIUS rows are written all the same).
+  const loginsOf = async (id: number): Promise<Logins> =>
+    id === site.id
+      ? parts.logins
+      : (opts.routerOfSite?.(id)?.logins ??
+        storedSiteLogins({ db, clock, profiles, log: base.log, tz: base.config.tz }, id));
   const vouchers = createVoucherService(deps, {
     profiles,
-    routerOfSite: opts.routerOfSite,
-    pushElsewhere: opts.pushElsewhere,
-    radius: opts.radius,
+    loginsOf,
+    roamingElsewhere: opts.roamingElsewhere,
   });
+  const parts = siteParts(
+    spec.mode ?? 'api',
+    {
+      db,
+      clock,
+      profiles,
+      log,
+      site,
+      tz: config.tz,
+      router: client,
+      hotspot,
+      binding,
+      vouchers,
+      apiAccess,
+      box: shared.box,
+      pollNow: async () => (opts.polledHere ? usage.runCycle() : undefined),
+      onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
+    },
+    spec.nasAddress,
+  );
   const meter = createUsageService(deps, {
     profiles,
     lease: () => shared.leases.hold(site.id),
     sharedDatabase: shared.leases.shared,
-    routerReady: () => binding.ready(),
-    // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
-    onRouterRebooted: () => vouchers.requestUsersCheck('router rebooted'),
+    source: parts.source,
+    enforcer: parts.enforcer,
+    routerReady: parts.routerReady,
+    onRouterRebooted: parts.onRouterRebooted,
   });
   const usage = { ...meter, runCycle: () => cycle() };
   async function cycle(): Promise<CycleReport> {
+    const from = parts.afterCycle
+      ? ((await readPollState(db, site.id)).lastPollAt ?? clock.now() - 86400_000)
+      : 0;
     const report = await meter.runCycle();
     shared.cycled?.();
-    if (!report.skipped)
-      await shared
-        .afterCycle?.(site)
-        .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
+    if (report.skipped) return report;
+    await parts
+      .afterCycle?.(from)
+      .catch((err: Error) => log.warn({ err: err.message }, 'the step after the poll failed'));
+    await shared
+      .afterCycle?.(site)
+      .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
     return report;
   }
-  const redemption = createRedemptionService(deps, { profiles, limiter: shared.limiter });
+  const redemption = createRedemptionService(deps, {
+    profiles,
+    limiter: shared.limiter,
+    login: parts.login,
+  });
   const checks = createRouterChecksService(client, log.child({ module: 'router' }));
 
-  const parts = apiParts(vouchers, log);
-
-  async function pollOnce(): Promise<void> {
+  async function pollOnce(): Promise<CycleReport> {
     const report = await usage.runCycle();
-    if (report.skipped) return;
-    await parts.logins.sync();
+    if (!report.skipped) await parts.logins.sync();
+    return report;
   }
 
   const poll =
@@ -227,9 +301,9 @@ export function createSiteStack(
       settings: base.settings,
       seconds: base.config.usagePollSeconds,
       log: log.child({ module: 'jobs' }),
-      now: () => base.clock.now(),
+      now: () => clock.now(),
       beforeRun: opts.poll.beforeRun,
-      pollOnce,
+      pollOnce: async () => void (await pollOnce()),
     });
   let stopping: Promise<void> | undefined;
 
@@ -241,6 +315,9 @@ export function createSiteStack(
     binding,
     usage,
     vouchers,
+    logins: parts.logins,
+    apiAccess,
+    redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,
     bandwidth: createBandwidthService(deps, { profiles, usage, routerOfSite: opts.routerOfSite }),
     info: createRouterInfoService(client, spec.simulated ?? false, {
@@ -251,15 +328,18 @@ export function createSiteStack(
     checks,
     housekeeping: createHousekeepingService({
       audit: base.audit,
-      clock: base.clock,
+      clock,
       log: log.child({ module: 'housekeeping' }),
       routerOf: (id) => (id === site.id ? client : opts.routerOfSite?.(id)?.router),
     }),
     pollJob: poll?.job,
     pollOnce,
     async start() {
-      if (opts.poll?.begin === 'at-connect') poll?.begin(true);
-      if (opts.ownsClient) await client.start();
+      await parts.atStart?.();
+      // A poll that needs no router connection begins now (and runs again at each reconnect of the API).
+      if (opts.poll?.begin === 'at-connect' || (opts.poll && !parts.pollNeedsRouter))
+        poll?.begin(parts.pollNeedsRouter);
+      if (opts.ownsClient && apiAccess) await client.start();
     },
     startPoll: () => poll?.begin(false),
     stop() {
@@ -268,9 +348,9 @@ export function createSiteStack(
         siteId: site.id,
         leases: shared.leases,
         usage: meter,
-        db: base.db,
+        db,
         redemption,
-        ownedClient: opts.ownsClient ? client : undefined,
+        ownedClient: opts.ownsClient && apiAccess ? client : undefined,
       });
       return stopping;
     },

@@ -5,124 +5,167 @@
  * - the usage **source**: the router's queue counters and hotspot sessions, or FreeRADIUS's accounting;
  * - the **enforcer**: simple queues, logouts and byte limits written over the API, or CoA and Disconnect packets;
  * - the **logins**: where a voucher lives as something a device logs in with, a hotspot user on the router or
- *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a poll and a change.
+ *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a poll and a change;
+ *   and with them, how the portal's redemption logs a device in (over the API, or by the router asking
+ *   FreeRADIUS, which works while this controller cannot reach the router).
  *
- * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's. A new mode (or a
- * second router vendor) adds its parts here and nowhere else.
+ * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's
+ * (createSiteStack, index.ts). A new mode (or a second router vendor) adds its parts here and nowhere else: every
+ * other module asks the parts a neutral question (where do logins live, may a code be redeemed without the router).
  */
 import type { Knex } from 'knex';
 import { maskCode, type Logger } from '../../lib/logger';
 import type { Clock } from '../../lib/clock';
+import type { RouterClient } from '../../router/types';
 import type { ProfileService } from '../profiles-types';
 import { recordEvent } from '../events';
-import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
+import { radiusLogins } from '../radius/logins';
 import { unknownAccounting } from '../radius/status';
+import { radiusLogin, routerLogin, type DeviceLogin } from '../redemption';
 import type { SiteRef } from '../deps';
+import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SiteMode, SiteRow } from '../sites/types';
 import type { VoucherService } from '../types';
 import type { Enforcer } from '../usage/enforcer';
 import { readPollState } from '../usage/persist';
 import type { UsageSource } from '../usage/source';
+import { routerLogins, type Logins } from '../vouchers/logins';
+import type { ManagedHotspot } from '../../router/hotspot';
 
-/** Where a site's vouchers live as logins, brought in line with the database. */
-export interface Logins {
-  /** Every code of the site brought in line, or only those named (right after a change to them). */
-  sync(codes?: readonly string[]): Promise<void>;
-  /** A check of every login soon, without waiting for it (after a change whose codes are not known). */
-  requestCheck(reason: string): void;
-}
+export type { LoginChange, Logins } from '../vouchers/logins';
 
 /** The parts a mode chooses. */
 export interface ModeParts {
-  mode: SiteMode;
   /** Absent: the router's counters over the API (the usage service's own). */
   source?: UsageSource;
   /** Absent: the router's queues, sessions and byte limits over the API. */
   enforcer?: Enforcer;
+  /**
+   * Whether the usage waits for the router binding: false while the database does not know the router (safe
+   * mode), when the cycle books the router's counters and writes our objects there.
+   */
+  routerReady?: () => Promise<boolean>;
+  /** The router booted since the last poll (its logins may have gone with a reset). */
+  onRouterRebooted?: () => void;
   logins: Logins;
+  /** How the portal's redemption logs a device in. */
+  login: DeviceLogin;
+  /**
+   * Whether the poll reads the router over this controller's connection: its cadence then begins at the
+   * connection; otherwise at start(), whether a connection is ever made or not.
+   */
+  pollNeedsRouter: boolean;
   /** After a cycle that ran, before the logins are brought in line; `from`: the previous cycle's time. */
   afterCycle?(from: number): Promise<void>;
+  /** At the stack's start(), before its poll begins. */
+  atStart?(): Promise<void>;
+}
+
+/** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
+export interface ModeContext {
+  db: Knex;
+  clock: Clock;
+  profiles: ProfileService;
+  /** The site's log. */
+  log: Logger;
+  site: SiteRef;
+  /** The site's own time zone, else the shop's. */
+  tz: string;
+  router: RouterClient;
+  hotspot: ManagedHotspot;
+  binding: RouterBinding;
+  vouchers: VoucherService;
+  /** Whether the router's API is this controller's (false: a RADIUS site without API access). */
+  apiAccess: boolean;
+  /** Opens the RADIUS secret (absent: a face that sends no CoA, as the terminal). */
+  box?: CredentialsBox;
+  /** The site's poll now (after a change the router must be told at once). */
+  pollNow(): Promise<unknown>;
+  onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
 }
 
 /** The mode of a stored site. */
 export const modeOf = (row: Pick<SiteRow, 'mode'> | undefined): SiteMode =>
   row?.mode === 'radius' ? 'radius' : 'api';
 
-/**
- * Whether a site's codes live as logins outside the router its stack writes over the API (FreeRADIUS rows): the
- * voucher services then write a change there instead of on a router.
- */
-export async function loginsOutsideRouter(db: Knex, siteId: number): Promise<boolean> {
-  const row = (await db('sites').where({ id: siteId }).first('mode')) as Pick<SiteRow, 'mode'> | undefined;
-  return modeOf(row) === 'radius';
+/** Whether this controller connects to a stored site's router: every API site, a RADIUS site given API access. */
+export const connectsToRouter = (row: Pick<SiteRow, 'mode' | 'host'>): boolean =>
+  modeOf(row) === 'api' || Boolean(row.host);
+
+/** The one choice: a site's parts by its mode. */
+export function siteParts(mode: SiteMode, c: ModeContext, nasAddress: string | null | undefined): ModeParts {
+  return mode === 'radius' ? radiusParts(c, nasAddress ?? '') : apiParts(c);
 }
 
-/** An API site: hotspot users on its router, pushed and checked by its voucher service. */
-export function apiParts(vouchers: VoucherService, log: Logger): ModeParts {
+/**
+ * The logins of a site this process does not drive now (the terminal, a site not connected yet): FreeRADIUS's
+ * rows are written all the same (the database is all they need); a router's users wait for its connection.
+ */
+export async function storedSiteLogins(
+  d: { db: Knex; clock: Clock; profiles: ProfileService; log: Logger; tz: string },
+  siteId: number,
+): Promise<Logins> {
+  const row = (await d.db('sites').where({ id: siteId }).first('id', 'name', 'mode', 'tz')) as
+    Pick<SiteRow, 'id' | 'name' | 'mode' | 'tz'> | undefined;
+  const site: SiteRef = { id: siteId, name: row?.name ?? String(siteId) };
+  if (modeOf(row) === 'radius')
+    return radiusLogins({ ...d, now: () => d.clock.now(), tz: row?.tz ?? d.tz, site });
+  return routerLogins({ db: d.db, site, log: d.log });
+}
+
+/** An API site: its router's counters and queues, and hotspot users on its router. */
+function apiParts(c: ModeContext): ModeParts {
   return {
-    mode: 'api',
-    logins: {
-      async sync() {
-        // Vouchers created while the router was away are pushed as soon as it is back (resumable batches).
-        const sync = await vouchers.syncRouterUsers();
-        if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
-      },
-      requestCheck: (reason) => vouchers.requestUsersCheck(reason),
-    },
+    routerReady: () => c.binding.ready(),
+    // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
+    onRouterRebooted: () => c.vouchers.requestUsersCheck('router rebooted'),
+    logins: routerLogins(c),
+    login: routerLogin,
+    pollNeedsRouter: true,
   };
 }
 
-export interface RadiusPartsDeps {
-  db: Knex;
-  clock: Clock;
-  profiles: ProfileService;
-  log: Logger;
-  box: CredentialsBox;
-  /** The site's own time zone, else the shop's. */
-  tz: string;
-  onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
-}
-
 /** A RADIUS site: FreeRADIUS's accounting, CoA and Disconnect, and its codes as FreeRADIUS users. */
-export function radiusParts(d: RadiusPartsDeps, site: SiteRef, row: SiteRow): ModeParts {
-  const { db, clock, log } = d;
-  const radiusLog = log.child({ module: 'radius' });
+function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
+  const { db, clock, site } = c;
+  const radiusLog = c.log.child({ module: 'radius' });
   // The site's address, port and secret are read at each use: an edit on the Sites page applies at the next send.
   const target = async (): Promise<CoaTarget> => {
     const r = (await db('sites').where({ id: site.id }).first()) as SiteRow | undefined;
     if (!r?.nas_address || !r.radius_secret_enc)
       throw new Error(`site ${site.name} has no RADIUS router set`);
-    return { host: r.nas_address, port: r.coa_port ?? 3799, secret: d.box.open(r.radius_secret_enc, r.name) };
-  };
-  const sync = async (codes?: readonly string[]) => {
-    const r = await syncRadiusAccounts(
-      { db, profiles: d.profiles, now: clock.now(), tz: d.tz },
-      { siteId: site.id, codes },
-    );
-    if (r.written + r.removed > 0) radiusLog.debug({ ...r }, 'FreeRADIUS users brought in line');
+    if (!c.box) throw new Error(`site ${site.name}: no key to open its RADIUS secret here`);
+    return { host: r.nas_address, port: r.coa_port ?? 3799, secret: c.box.open(r.radius_secret_enc, r.name) };
   };
   /** User names already told about (an event each, once per run of the controller). */
   const strangers = new Set<string>();
+  const logins = radiusLogins({ ...c, now: () => clock.now() });
   return {
-    mode: 'radius',
     source: accountingSource({
       db,
-      nasAddress: row.nas_address ?? '',
+      nasAddress,
       lastBooked: async () => (await readPollState(db, site.id)).lastPollAt,
     }),
-    enforcer: coaEnforcer({ db, target, log: radiusLog, now: () => clock.now(), onPacket: d.onPacket }),
-    logins: {
-      sync,
-      requestCheck: (reason) =>
-        void sync().catch((err: Error) =>
-          radiusLog.error({ reason, err: err.message }, 'could not write the FreeRADIUS users'),
-        ),
+    enforcer: coaEnforcer({ db, target, log: radiusLog, now: () => clock.now(), onPacket: c.onPacket }),
+    logins,
+    login: radiusLogin(() => c.apiAccess),
+    pollNeedsRouter: false,
+    async atStart() {
+      // The codes sold while the controller was away are FreeRADIUS users before the first poll.
+      await logins
+        .sync()
+        .catch((err: Error) => radiusLog.error({ err: err.message }, 'could not write the FreeRADIUS users'));
     },
     async afterCycle(from) {
-      const names = await unknownAccounting(db, row.nas_address ?? '', { since: from - 300_000, limit: 20 });
+      const names = await unknownAccounting(db, nasAddress, { since: from - 300_000, limit: 20 }).catch(
+        (err: Error) => {
+          radiusLog.warn({ err: err.message }, 'could not read the accounting of unknown codes');
+          return [] as string[];
+        },
+      );
       for (const name of names.filter((n) => !strangers.has(n)).slice(0, 10)) {
         strangers.add(name);
         await recordEvent(db, clock, {

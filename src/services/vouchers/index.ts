@@ -1,6 +1,8 @@
 /**
  * The voucher use cases: batch generation (database first, router users pipelined and resumable), lists,
- * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption/.
+ * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption/. A change to a
+ * voucher reaches its login through its site's logins (logins.ts): a hotspot user on the router, whose push,
+ * sync and check live here (router-users.ts, users-check.ts), or another mode's.
  */
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError, RouterError } from '../../domain/errors';
@@ -17,7 +19,6 @@ import {
   addRoamingUsers,
   batchRowsToPush,
   bindRouterUsers,
-  clearRouterUserId,
   pushRouterUsers,
   releaseQueuedBindings,
   voucherUser,
@@ -33,31 +34,23 @@ import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
 import { revokeEvent } from '../activity-events';
-import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
-import { userPassword } from '../../router/hotspot/users';
-import type { RouterClient } from '../../router/types';
+import type { VoucherUser } from '../../router/hotspot';
+import type { Logins } from './logins';
 
 const SYNC_LIMIT = 20_000;
 
 export interface VoucherServiceOptions {
   profiles: ProfileService;
   /**
-   * Pushes a batch made for another site (`siteId`), or a roaming one (null: every site), to its routers;
-   * returns how many of its vouchers still wait for their user. Absent: such a batch waits for the server's
-   * sync of that site (the terminal menu connects to no other router).
+   * Where a site's vouchers live as logins (a hotspot user on its router, or FreeRADIUS rows: the site's mode
+   * chose, src/services/site-stack/mode.ts): every change to a voucher goes through its site's logins.
    */
-  pushElsewhere?: (siteId: number | null, batchId: number, count: number) => Promise<number>;
-  /** Another site's router, for changes to that site's vouchers (undefined: not connected in this process). */
-  routerOfSite?: (siteId: number) => { router: RouterClient; hotspot: ManagedHotspot } | undefined;
+  loginsOf(siteId: number): Promise<Logins>;
   /**
-   * Sites whose codes live as logins outside their router (RADIUS: FreeRADIUS's tables, not hotspot users; the one
-   * choice is src/services/site-stack/mode.ts): a change is written there right after it is made (`changed`), and
-   * the site's poll sends what the router must be told.
+   * The roaming codes made logins at the other sites this process drives; how many still wait. Absent: they wait
+   * for each site's sync (the terminal menu connects to no other router).
    */
-  radius?: {
-    loginsOutsideRouter(siteId: number): Promise<boolean>;
-    changed(siteId: number, code: string): Promise<void>;
-  };
+  roamingElsewhere?: () => Promise<number>;
 }
 
 export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions): VoucherService {
@@ -80,58 +73,12 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     return out;
   }
 
-  /**
-   * The router that holds the voucher's user, connected: the router goes first for admin changes, so if it
-   * cannot be reached nothing changes and the admin retries. Another site's voucher is changed on its own router.
-   */
-  function connectedRouterOf(row: VoucherRow, what: string): ManagedHotspot {
-    const siteId = row.site_id == null ? site.id : Number(row.site_id);
-    const target = siteId === site.id ? { router, hotspot } : d.routerOfSite?.(siteId);
-    if (!target?.router.status.connected)
-      throw new RouterError(
-        'ROUTER_UNREACHABLE',
-        siteId === site.id
-          ? `Router not connected (${what})`
-          : `The router of site ${siteId} is not connected (${what})`,
-      );
-    return target.hotspot;
-  }
+  /** The logins of the voucher's site (a roaming voucher's: this service's own site). */
+  const loginsOfRow = (row: Pick<VoucherRow, 'site_id'>) =>
+    d.loginsOf(row.site_id == null ? site.id : Number(row.site_id));
 
-  /** The voucher's site when its codes live as logins outside the router (a RADIUS site). */
-  async function radiusSiteOf(row: VoucherRow): Promise<number | undefined> {
-    if (row.site_id == null || !d.radius) return undefined;
-    return (await d.radius.loginsOutsideRouter(Number(row.site_id))) ? Number(row.site_id) : undefined;
-  }
-
-  /** A RADIUS site's code changed: FreeRADIUS answers the change from the next login on. */
-  async function radiusChanged(row: VoucherRow): Promise<void> {
-    const siteId = await radiusSiteOf(row);
-    if (siteId !== undefined) await d.radius!.changed(siteId, row.code);
-  }
-
-  // Extra data at the cap: sold at the counter, and told to the voucher's router when it is connected here.
-  const overage = voucherOverage(deps, {
-    routerOf: (row) =>
-      row.site_id == null || Number(row.site_id) === site.id
-        ? { router, hotspot }
-        : d.routerOfSite?.(Number(row.site_id)),
-    radiusChanged,
-  });
-
-  /** New limit and comment on the voucher's hotspot user; a user gone from the router is pushed again later. */
-  async function updateUserPlan(
-    row: VoucherRow,
-    profileName: string,
-    limitSeconds: number | null,
-  ): Promise<void> {
-    // Pending, or roaming and not used yet (its users are put right by every site's users check).
-    if (row.router_user_id === null || row.site_id === null) return;
-    const target = connectedRouterOf(row, 'update hotspot user');
-    // Its devices online log in again: their sessions took the old time limit at login.
-    const again = { code: row.code, password: userPassword(row) };
-    if (!(await target.updateUserPlan(row.router_user_id, profileName, limitSeconds, again)))
-      await clearRouterUserId(db, row.id);
-  }
+  // Extra data before or at the cap: sold at the counter, and told to the voucher's login at once where it can be.
+  const overage = voucherOverage(deps, { loginsOf: loginsOfRow });
 
   async function runUsersCheck(reason: string, opts: UsersCheckOptions): Promise<UsersCheckReport> {
     const started = clock.now();
@@ -242,12 +189,13 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       const cache = new ProfileCache(db);
       let routerPending = rows.length;
       try {
-        await syncing; // let a running sync finish so both do not push the same rows
-        if (plan.siteId === site.id) {
-          const pushed = await pushRouterUsers(pushDeps, await targetsFor(rows, cache));
-          routerPending = pushed.pending;
-        } else if (d.pushElsewhere) {
-          routerPending = await d.pushElsewhere(plan.siteId, batchId, rows.length);
+        if (plan.siteId !== null) {
+          routerPending = await (await d.loginsOf(plan.siteId)).added(batchId, rows.length);
+        } else if (d.roamingElsewhere) {
+          // Roaming: every site's check adds the batch (a roaming voucher keeps no one router id).
+          const own = await d.loginsOf(site.id);
+          const waits = await Promise.allSettled([own.roamingAdded(), d.roamingElsewhere()]);
+          routerPending = waits.some((w) => w.status === 'rejected' || w.value > 0) ? rows.length : 0;
         }
       } catch (err) {
         // Never lose a sale: the vouchers exist; the poll job's sync pushes them later.
@@ -281,29 +229,22 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     async revoke(code, actor) {
       const row = await requireVoucher(db, code);
       requireOpen(row, 'revoked');
-      const radiusSite = await radiusSiteOf(row);
-      // Never pushed and never used: the database is all there is to change.
-      // A roaming voucher not used yet has a user on every router: each site's users check removes it.
-      // A RADIUS site's code is refused by FreeRADIUS and its sessions disconnected, after the change (below).
-      if (
-        radiusSite === undefined &&
-        row.site_id !== null &&
-        (row.router_user_id !== null || row.status === 'active')
-      ) {
-        await connectedRouterOf(row, 'revoke').removeVoucher(row.code, row.router_user_id);
-      }
       const now = clock.now();
-      await db.transaction(async (trx) => {
-        await lifecycle.revoke(trx, row.id, now);
-        await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
-        await recordEvent(
-          trx,
-          clock,
-          revokeEvent({ voucherId: row.id, previous: row.status, by: actor.name }),
-        );
+      // Its login goes with it: its user removed from the router first, or FreeRADIUS refusing it from now on
+      // (and its sessions disconnected) right after.
+      const logins = await loginsOfRow(row);
+      await logins.change(row, { kind: 'remove' }, async () => {
+        await db.transaction(async (trx) => {
+          await lifecycle.revoke(trx, row.id, now);
+          await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
+          await recordEvent(
+            trx,
+            clock,
+            revokeEvent({ voucherId: row.id, previous: row.status, by: actor.name }),
+          );
+        });
+        await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
       });
-      await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
-      if (radiusSite !== undefined) await d.radius!.changed(radiusSite, row.code);
       return view(await reload(row.id));
     },
 
@@ -323,10 +264,12 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       if (p.profile.validitySeconds === null || row.staff)
         throw new AppError('VOUCHER_UNLIMITED', 'This voucher has no time limit to extend', 409);
       const extra = row.extra_seconds + seconds;
-      await updateUserPlan(row, p.row.name, routerUptimeLimit(p.profile, extra, Boolean(row.staff)));
-      await lifecycle.topUp(db, row, p.profile, extra, clock.now());
-      await audit.record(actor, 'voucher.extend', row.code, { seconds, extraSeconds: extra });
-      await radiusChanged(row);
+      const limitSeconds = routerUptimeLimit(p.profile, extra, Boolean(row.staff));
+      const logins = await loginsOfRow(row);
+      await logins.change(row, { kind: 'plan', profileName: p.row.name, limitSeconds }, async () => {
+        await lifecycle.topUp(db, row, p.profile, extra, clock.now());
+        await audit.record(actor, 'voucher.extend', row.code, { seconds, extraSeconds: extra });
+      });
       return view(await reload(row.id));
     },
 
@@ -335,22 +278,22 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       requireOpen(row, 'moved to another profile');
       const plan = await planProfileChange(db, d.profiles, row, profileName, clock.now(), opts.charge);
       const { next, quote } = plan;
-      await updateUserPlan(
-        row,
-        next.name,
-        routerUptimeLimit(next.profile, row.extra_seconds, Boolean(row.staff)),
-      );
-      const charge = await recordProfileChange(db, plan, actor, clock.now());
-      await audit.record(actor, 'voucher.change_profile', row.code, {
-        from: plan.from.name,
-        to: next.name,
-        amount: quote.amount,
-        credit: quote.credit,
-        free: charge.free,
-        fraction: quote.fraction === null ? null : Math.round(quote.fraction * 10_000) / 10_000,
-        charge_id: charge.id,
+      const limitSeconds = routerUptimeLimit(next.profile, row.extra_seconds, Boolean(row.staff));
+      const logins = await loginsOfRow(row);
+      const change = { kind: 'plan', profileName: next.name, limitSeconds } as const;
+      const charge = await logins.change(row, change, async () => {
+        const charge = await recordProfileChange(db, plan, actor, clock.now());
+        await audit.record(actor, 'voucher.change_profile', row.code, {
+          from: plan.from.name,
+          to: next.name,
+          amount: quote.amount,
+          credit: quote.credit,
+          free: charge.free,
+          fraction: quote.fraction === null ? null : Math.round(quote.fraction * 10_000) / 10_000,
+          charge_id: charge.id,
+        });
+        return charge;
       });
-      await radiusChanged(row);
       return { voucher: await view(await reload(row.id)), charge };
     },
 

@@ -14,14 +14,13 @@ import { overageRefusal, type OverageRefusal } from '../../domain/overage';
 import { formatBytes, formatMoney } from '../../domain/units';
 import type { Clock } from '../../lib/clock';
 import { maskCode } from '../../lib/logger';
-import type { ManagedHotspot } from '../../router/hotspot';
-import type { RouterClient } from '../../router/types';
 import type { Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../voucher-state';
 import type { Profile } from '../../domain/profile-types';
+import type { Logins } from './logins';
 import { ProfileCache, requireVoucher } from './queries';
 import type { OverageSale, OverageSaleOptions } from './types';
 
@@ -129,30 +128,19 @@ export function checkOverage(
 
 /**
  * The counter's sale (admin page, API, terminal) and the router's share of every purchase, on the voucher's own
- * site: `routerOf` gives its router when this process is connected to it.
+ * site: `loginsOf` gives its site's logins (its router's user, or its FreeRADIUS rows).
  */
-export function voucherOverage(
-  deps: ServiceDeps,
-  d: {
-    routerOf(row: VoucherRow): { router: RouterClient; hotspot: ManagedHotspot } | undefined;
-    /** A RADIUS site's code changed: FreeRADIUS answers the new cap from the next login on. */
-    radiusChanged(row: VoucherRow): Promise<void>;
-  },
-) {
+export function voucherOverage(deps: ServiceDeps, d: { loginsOf(row: VoucherRow): Promise<Logins> }) {
   const { db, clock, config, audit, log } = deps;
 
   /**
-   * The voucher's router told now: its hotspot user's byte limit raised by `bytes` (a RADIUS site's account
+   * The voucher's login told now: its hotspot user's byte limit raised by `bytes` (a RADIUS site's account
    * rewritten). False when that cannot be done now; the next poll of its site raises it then.
    */
   async function tellRouter(code: string, bytes: number): Promise<boolean> {
     const row = await requireVoucher(db, code);
     try {
-      await d.radiusChanged(row);
-      const target = d.routerOf(row);
-      if (!target?.router.status.connected || row.router_user_id === null) return false;
-      // A user that holds no byte limit yet (or is gone) is the poll's to set.
-      return await target.hotspot.raiseUserByteLimit(row.code, bytes);
+      return await (await d.loginsOf(row)).dataAdded(row, bytes);
     } catch (err) {
       log.warn(
         { module: 'vouchers', voucher: maskCode(row.code), err: (err as Error).message },

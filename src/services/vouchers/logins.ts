@@ -1,0 +1,109 @@
+/**
+ * Where a site's vouchers live as logins: what a device logs in with. Each site's mode chooses one
+ * (src/services/site-stack/mode.ts): a hotspot user on the site's router, written over its API (here), or
+ * FreeRADIUS's rows, written from the database (src/services/radius/logins.ts). The voucher service changes a
+ * voucher through its site's logins and never asks which kind they are.
+ */
+import { RouterError } from '../../domain/errors';
+import type { Logger } from '../../lib/logger';
+import type { ManagedHotspot } from '../../router/hotspot';
+import { userPassword } from '../../router/hotspot/users';
+import type { RouterClient } from '../../router/types';
+import { DEFAULT_SITE, type SiteRef } from '../deps';
+import type { Knex } from 'knex';
+import type { VoucherService } from '../types';
+import type { VoucherRow } from '../voucher-state';
+import { clearRouterUserId } from './router-users';
+
+/** What happens to a voucher's login with a change to the voucher. */
+export type LoginChange =
+  | { kind: 'remove' }
+  /** Its plan or time changed: the login's profile and uptime limit. */
+  | { kind: 'plan'; profileName: string; limitSeconds: number | null };
+
+export interface Logins {
+  /** A new batch of the site's codes made logins now; how many still wait for theirs (the next sync makes them). */
+  added(batchId: number, count: number): Promise<number>;
+  /** The shop's roaming codes (of no one site) made logins at this site too; how many still wait there. */
+  roamingAdded(): Promise<number>;
+  /**
+   * One voucher changed in the database by `commit`, its login with it. A login the router holds is changed
+   * first, so a router that cannot be reached changes nothing (ROUTER_UNREACHABLE); a login written from the
+   * database is written right after the change, and the router is told at once where it must be.
+   */
+  change<T>(row: VoucherRow, change: LoginChange, commit: () => Promise<T>): Promise<T>;
+  /** Data added to a voucher's cap (in the database already) reaches its login now; false: at the next poll. */
+  dataAdded(row: VoucherRow, bytes: number): Promise<boolean>;
+  /** Every code of the site brought in line, or only those named (right after a change to them). */
+  sync(codes?: readonly string[]): Promise<void>;
+  /** A check of every login soon, without waiting for it (after a change whose codes are not known). */
+  requestCheck(reason: string): void;
+}
+
+const notConnected = (site: SiteRef, what: string) =>
+  new RouterError(
+    'ROUTER_UNREACHABLE',
+    site.id === DEFAULT_SITE.id
+      ? `Router not connected (${what})`
+      : `The router of site ${site.name} is not connected (${what})`,
+  );
+
+export interface RouterLoginsDeps {
+  db: Knex;
+  site: SiteRef;
+  log: Logger;
+  /** The site's router and its guarded hotspot; absent: this process holds no connection to it. */
+  router?: RouterClient;
+  hotspot?: ManagedHotspot;
+  /** The site's own voucher service (its users' push, sync and check); absent with no connection here. */
+  vouchers?: Pick<VoucherService, 'pushBatch' | 'syncRouterUsers' | 'checkRouterUsers' | 'requestUsersCheck'>;
+}
+
+/** Hotspot users on the site's router: an API site's logins. */
+export function routerLogins(d: RouterLoginsDeps): Logins {
+  const { db, site, log } = d;
+  function connected(what: string): ManagedHotspot {
+    if (!d.hotspot || !d.router?.status.connected) throw notConnected(site, what);
+    return d.hotspot;
+  }
+  return {
+    async added(batchId, count) {
+      if (!d.vouchers) return count;
+      return (await d.vouchers.pushBatch(batchId)).pending;
+    },
+    async roamingAdded() {
+      if (!d.vouchers) return 0; // asked only of the sites this process drives
+      return (await d.vouchers.checkRouterUsers({ allowRemovals: false })).pending;
+    },
+    async change(row, change, commit) {
+      // A roaming voucher not used yet has a user on every router: each site's users check puts it right.
+      if (row.site_id === null) return commit();
+      if (change.kind === 'remove') {
+        // Never pushed and never used: the database is all there is to change.
+        if (row.router_user_id !== null || row.status === 'active')
+          await connected('revoke').removeVoucher(row.code, row.router_user_id);
+      } else if (row.router_user_id !== null) {
+        // Its devices online log in again: their sessions took the old time limit at login.
+        const again = { code: row.code, password: userPassword(row) };
+        const target = connected('update hotspot user');
+        if (
+          !(await target.updateUserPlan(row.router_user_id, change.profileName, change.limitSeconds, again))
+        )
+          await clearRouterUserId(db, row.id); // gone from the router: pushed again later
+      }
+      return commit();
+    },
+    async dataAdded(row, bytes) {
+      // A user that holds no byte limit yet (or is gone) is the poll's to set.
+      if (!d.hotspot || !d.router?.status.connected || row.router_user_id === null) return false;
+      return d.hotspot.raiseUserByteLimit(row.code, bytes);
+    },
+    async sync() {
+      if (!d.vouchers) return;
+      // Vouchers created while the router was away are pushed as soon as it is back (resumable batches).
+      const sync = await d.vouchers.syncRouterUsers();
+      if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
+    },
+    requestCheck: (reason) => d.vouchers?.requestUsersCheck(reason),
+  };
+}
