@@ -47,6 +47,7 @@ interface SessionRow {
   username: string;
   mac: string;
   ip: string | null;
+  bytes: string | number;
   seconds: string | number | null;
 }
 
@@ -92,6 +93,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         open = (
           await o.db.raw(
             `SELECT a.acctsessionid, a.username, a.callingstationid AS mac, host(a.framedipaddress) AS ip,
+               COALESCE(a.acctinputoctets, 0) + COALESCE(a.acctoutputoctets, 0) AS bytes,
                EXTRACT(EPOCH FROM (now() - a.acctstarttime))::bigint AS seconds,
                EXTRACT(EPOCH FROM LEAST(ra.first_accept_at, a.acctstarttime)) AS started
              FROM radacct a LEFT JOIN radius_accounts ra ON ra.username = a.username
@@ -137,6 +139,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         mac: stationMac(s.mac),
         ip: s.ip,
         uptimeSeconds: Math.max(0, Number(s.seconds ?? 0)),
+        bytes: Number(s.bytes),
         ...(s.started !== null ? { startedAt: Math.round(Number(s.started) * 1000) } : {}),
       }));
       const online = new Set(sessions.map((s) => `${s.user} ${s.mac}`));

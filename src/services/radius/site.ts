@@ -39,7 +39,7 @@ export interface RadiusSite {
     extraDataAdded(code: string, bytes: number): Promise<boolean>;
   };
   usage: UsageService & { close(): void };
-  /** The poll, then the site's FreeRADIUS users brought in line. */
+  /** The poll (its enforcer writes the site's FreeRADIUS users from the poll's decision). */
   pollOnce(): Promise<CycleReport>;
   /** Its codes' FreeRADIUS users brought in line now (after a sale or a change to one of its codes). */
   syncAccounts(codes?: readonly string[]): Promise<void>;
@@ -115,7 +115,6 @@ export function createRadiusSite(
         .catch((err: Error) =>
           log.warn({ module: 'radius', err: err.message }, 'could not read the accounting of unknown codes'),
         );
-      await logins.sync();
       await shared
         .afterCycle?.(site)
         .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));

@@ -5,7 +5,8 @@
  * - the usage **source**: the router's queue counters and hotspot sessions, or FreeRADIUS's accounting;
  * - the **enforcer**: simple queues, logouts and byte limits written over the API, or CoA and Disconnect packets;
  * - the **logins**: where a voucher lives as something a device logs in with, a hotspot user on the router or
- *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a poll and a change.
+ *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a change (and, for
+ *   RADIUS, by the enforcer at every poll, from that poll's decision).
  *
  * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's. A new mode (or a
  * second router vendor) adds its parts here and nowhere else.
@@ -113,7 +114,22 @@ export function radiusParts(d: RadiusPartsDeps, site: SiteRef, row: SiteRow): Mo
       nasAddress: row.nas_address ?? '',
       lastBooked: async () => (await readPollState(db, site.id)).lastPollAt,
     }),
-    enforcer: coaEnforcer({ db, target, log: radiusLog, now: () => clock.now(), onPacket: d.onPacket }),
+    enforcer: coaEnforcer({
+      db,
+      target,
+      log: radiusLog,
+      now: () => clock.now(),
+      onPacket: d.onPacket,
+      // Every poll writes the logins from its own decision: the policy is not asked again after it.
+      writeLogins: async (decided) =>
+        (
+          await syncRadiusAccounts(
+            { db, profiles: d.profiles, now: clock.now(), tz: d.tz },
+            { siteId: site.id },
+            decided,
+          )
+        ).written,
+    }),
     logins: {
       sync,
       requestCheck: (reason) =>

@@ -165,13 +165,13 @@ export async function forgetRemovedUsers(
 }
 
 /**
- * The byte caps the router should hold: one per active voucher whose cap blocks (its hotspot user's
- * `limit-bytes-total`), with the bytes it may still move (null: no limit now, an off-peak window with free data).
+ * The byte allowances the network should hold: one per active voucher whose cap blocks (a hotspot user's
+ * `limit-bytes-total`, a login's `Mikrotik-Total-Limit`), with the bytes it may still move (routerBytesLeft; null:
+ * no limit now, an off-peak window with free data).
  */
 export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: string): Promise<ByteCap[]> {
   const held = [...state.byId.values()].filter(
-    (v) =>
-      v.row.status === 'active' && v.row.router_user_id && routerHoldsCap(toVoucherState(v.row, v.profile)),
+    (v) => v.row.status === 'active' && routerHoldsCap(toVoucherState(v.row, v.profile)),
   );
   // Read again just before the router is written: extra data bought (a top-up, the counter, a vendo) while this
   // poll ran must not be written back as the old limit.
@@ -196,7 +196,6 @@ export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: st
     const voucher = toVoucherState({ ...v.row, extra_bytes: Number(now2.extra_bytes ?? 0) }, v.profile);
     caps.push({
       code: v.row.code,
-      userId: v.row.router_user_id!,
       password: userPassword({ code: v.row.code, password: now2.password }),
       left: routerBytesLeft(voucher, now, tz),
     });

@@ -23,28 +23,35 @@ import {
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, Relogin, RouterSnapshot, SessionInfo, UserBytes } from '../../router/hotspot';
 import { RouterError } from '../../domain/errors';
+import type { DesiredLimits } from '../../domain/policy';
 
 import type { SessionReading, UsageReading } from './source';
 
 export interface EnforceOrder {
   /** What each online device of an active voucher gets now (the policy's decisions). */
   devices: readonly DeviceDecision[];
+  /**
+   * What each active voucher gets now, by code (the policy's limits, the same decision the devices carry): what
+   * its next login is answered where logins are the enforcer's to write (RADIUS), so the policy is asked once.
+   */
+  vouchers?: ReadonlyMap<string, DesiredLimits>;
   /** Sessions to end: those of ended vouchers, and those beyond their voucher's device count. */
   logout: readonly SessionReading[];
   /** Accounts of ended vouchers to take off the router (hotspot user ids). */
   removeUsers: readonly string[];
   /** MACs a redemption is bringing online right now: their router state is the redemption's for a moment. */
   claimed: ReadonlySet<string>;
-  /** Caps the router holds itself (block policy): what each such voucher may still move. */
+  /**
+   * Byte allowances to hold (block policy): what each such active voucher may still move, read at the moment of
+   * asking (extra data bought while the poll ran is in it). Every voucher with a blocking cap is named.
+   */
   byteCaps?: () => Promise<readonly ByteCap[]>;
 }
 
-/** A voucher's cap held by the router: its account, and the bytes it may still move (null: no limit now). */
+/** A voucher's byte allowance: its code, and the bytes it may still move (null: no limit now). */
 export interface ByteCap {
   code: string;
-  /** Its hotspot user's `.id`. */
-  userId: string;
-  /** Its hotspot user's password (a session brought to a new limit logs in again with it). */
+  /** The code's password (a session brought to a new limit logs in again with it). */
   password: string;
   left: number | null;
 }
@@ -60,10 +67,15 @@ export interface EnforceOutcome {
   errors: RouterError[];
   /** Shared plans whose parent queue name is held by a queue that is not ours: their devices are not shared. */
   planQueuesTaken?: string[];
-  /** Hotspot users whose `limit-bytes-total` was written. */
+  /** Logins whose byte allowance was written (a hotspot user's `limit-bytes-total`; FreeRADIUS users). */
   byteLimitsSet?: number;
   /** Devices logged out and in again so that their session takes the voucher's new byte limit. */
   relogged?: number;
+  /**
+   * Sessions newly found running under a byte allowance their voucher no longer has, which this enforcer cannot
+   * change while they run (their next login takes the new one).
+   */
+  allowancesNotReached?: number;
 }
 
 /**
@@ -120,13 +132,14 @@ export async function keepByteLimits(
     errors.push(err);
     return { written: 0, relogged: 0 };
   }
-  const byId = new Map(users.map((u) => [u.id, u]));
+  // The router's own users by name: the order names vouchers by code, the router's ids are its own.
+  const byName = new Map(users.map((u) => [u.name, u]));
   let written = 0;
   const again: Relogin[] = [];
   const capped = new Set<string>();
   for (const cap of caps) {
-    const user = byId.get(cap.userId);
-    if (!user || user.name !== cap.code) continue;
+    const user = byName.get(cap.code);
+    if (!user) continue;
     const online = live.has(cap.code) ? live.get(cap.code) : 0;
     if (online === undefined) continue;
     capped.add(cap.code);

@@ -206,11 +206,13 @@ async function bookAndEnforce(
   const widened = state !== c.memory.active?.state;
   if (widened) c.memory.active = undefined;
   // The policy, once, whatever the source; then the vouchers that ended are closed before the router is told.
-  const decided = decide(activeItems(state), now, config.tz);
+  const items = activeItems(state);
+  const decided = decide(items, now, config.tz);
   const ended = await endVouchers(c.deps, state, decided.voucherActions, now);
   const overLimit = limits.overLimit.map((o) => o.session);
   // Sessions of ended vouchers exist only when one ended now or the reading mentioned one (a widened state).
   const order = enforceOrder(state, reading, decided, ended, overLimit, now, widened || ended.length > 0);
+  order.vouchers = new Map(items.map((it, i) => [it.voucher.code, decided.limits[i]]));
   order.byteCaps = () => byteCaps(db, state, now, config.tz);
   const outcome = await c.enforcer.apply(order, reading);
   await forgetRemovedUsers(db, state, ended, outcome.usersRemoved);

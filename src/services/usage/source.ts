@@ -33,6 +33,8 @@ export interface SessionReading {
   /** The device's current address, when the source knows a better one than `ip`. */
   hostIp?: string;
   uptimeSeconds: number;
+  /** Bytes both ways this session has moved so far, when the source says (a limit taken at login counts them). */
+  bytes?: number;
   /**
    * When the code was first let online here, when the source knows it better than "now" (RADIUS: FreeRADIUS's first
    * Access-Accept): a voucher first seen by a poll is in use from then, not from the poll.
