@@ -241,6 +241,36 @@ export class RouterError extends Error {
 }
 
 /**
+ * Where a poll's usage comes from, or where its decisions go, cannot be reached now: a router's API, FreeRADIUS's
+ * database, a router's CoA port. One error whatever the mode: the poll skips (or stops enforcing) and says so once
+ * per outage, and tries again at the next poll. `detail` keeps the cause's own code (ROUTER_TIMEOUT, …) for the log.
+ */
+export class UnreachableError extends Error {
+  readonly code = 'UNREACHABLE';
+  readonly transient = true;
+  constructor(
+    message: string,
+    readonly detail?: string,
+    cause?: unknown,
+  ) {
+    super(message, cause !== undefined ? { cause } : undefined);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** A change an enforcer could not make (a router's refusal, a packet not answered): retried next poll. */
+export interface EnforceError {
+  code: string;
+  message: string;
+  /** True when waiting may fix it (the network is away), false for a refusal. */
+  readonly transient: boolean;
+  /** The network's own words, when it gave any. */
+  routerMessage?: string;
+  /** The cause's own code, when the code is the neutral UNREACHABLE. */
+  detail?: string;
+}
+
+/**
  * The project's service-level error: a stable machine code, a message a shop owner (or customer) can
  * read, and the HTTP status it maps to.
  */

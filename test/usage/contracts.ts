@@ -103,7 +103,7 @@ export function decision(
 const order = (o: Partial<EnforceOrder>): EnforceOrder => ({
   devices: [],
   logout: [],
-  removeUsers: [],
+  removeLogins: [],
   claimed: new Set(),
   ...o,
 });

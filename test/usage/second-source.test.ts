@@ -177,7 +177,7 @@ usageSourceContract('router queue counters', async () => {
       const r = await source.read();
       const s = r.sessions.find((x) => x.mac === mac)!;
       await enforcer.apply(
-        { devices: [decision(code, mac, s.ip ?? ip)], logout: [], removeUsers: [], claimed: new Set() },
+        { devices: [decision(code, mac, s.ip ?? ip)], logout: [], removeLogins: [], claimed: new Set() },
         r,
       );
     },

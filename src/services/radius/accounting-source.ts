@@ -16,7 +16,7 @@
 import type { Knex } from 'knex';
 import { RADIUS_INTERIM_SECONDS } from '../../domain/radius-account';
 import { macOf } from '../../domain/network';
-import { RouterError } from '../../router/types';
+import { UnreachableError } from '../../domain/errors';
 import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
 
 /** An open session not heard from for this long has ended without its Stop (lost, or the router gone). */
@@ -119,7 +119,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         ).rows as Array<{ username: string; mac: string; seconds: string | number; started: string | null }>;
       } catch (err) {
         // The database is where FreeRADIUS writes: unreadable, the poll waits as for a router that is away.
-        throw new RouterError('ROUTER_UNREACHABLE', `accounting unreadable: ${(err as Error).message}`);
+        throw new UnreachableError(`accounting unreadable: ${(err as Error).message}`, 'ACCOUNTING', err);
       }
       const counterReadings: CounterReading[] = counters.map((r) => {
         const mac = stationMac(r.mac);

@@ -28,7 +28,7 @@ import { rateLimitText, type DecidedAccess } from '../../domain/radius-account';
 import type { Logger } from '../../lib/logger';
 import { attr, RadiusError, type Attribute } from '../../radius/packet';
 import { exchange } from '../../radius/udp';
-import { RouterError } from '../../router/types';
+import { UnreachableError } from '../../domain/errors';
 import { BYTE_LIMIT_SLACK, type Enforcer, type EnforceOutcome } from '../usage/enforcer';
 import type { SessionReading } from '../usage/source';
 
@@ -182,8 +182,8 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
         updated: 0,
         removed: 0,
         loggedOut: [],
-        // Nothing is removed from the router here: a code that ended is refused by its login (writeLogins).
-        usersRemoved: [],
+        // Nothing is removed here: a code that ended is refused by its login (writeLogins), which stays a while.
+        loginsRemoved: [],
         errors: [],
       };
       const t = now();
@@ -234,7 +234,7 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
       try {
         target = await o.target();
       } catch (err) {
-        out.errors.push(new RouterError('ROUTER_UNREACHABLE', (err as Error).message));
+        out.errors.push(new UnreachableError((err as Error).message, 'COA_TARGET', err));
         return out;
       }
       let silent = 0;
@@ -272,9 +272,9 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
       }
       if (silent > 0)
         out.errors.push(
-          new RouterError(
-            'ROUTER_TIMEOUT',
+          new UnreachableError(
             `the router at ${target.host}:${target.port} did not take ${silent} CoA/Disconnect request(s); retrying next poll`,
+            'COA_TIMEOUT',
           ),
         );
       return out;
