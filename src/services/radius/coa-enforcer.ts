@@ -148,12 +148,13 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
     live: readonly SessionReading[],
     left: ReadonlyMap<string, number | null>,
     ending: ReadonlySet<string>,
+    claimed: ReadonlySet<string>,
   ): { atCap: SessionReading[]; notReached: number } {
     const atCap: SessionReading[] = [];
     let notReached = 0;
     for (const id of [...noted]) if (!given.has(id)) noted.delete(id);
     for (const s of live) {
-      if (!left.has(s.user) || ending.has(`${s.user}\n${s.mac}`)) continue;
+      if (!left.has(s.user) || ending.has(`${s.user}\n${s.mac}`) || claimed.has(s.mac)) continue;
       const want = left.get(s.user)!;
       if (want !== null && want <= 0) {
         atCap.push(s);
@@ -216,11 +217,12 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
       for (const d of order.devices) {
         const key = `${d.code}\n${d.mac}`;
         const s = bySession.get(key);
-        if (!s || ending.has(key)) continue;
+        // A device a redemption is bringing online is the redemption's for a moment.
+        if (!s || ending.has(key) || order.claimed.has(d.mac)) continue;
         const rate = rateLimitText(d.limits, d.plan?.priority);
         if (given.get(s.id)?.rate !== rate) changes.push({ s, rate });
       }
-      const { atCap, notReached } = allowances(live, left, ending);
+      const { atCap, notReached } = allowances(live, left, ending, order.claimed);
       if (notReached > 0) out.allowancesNotReached = notReached;
       if (
         changes.length === 0 &&
