@@ -210,7 +210,12 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
         try {
           out.byteLimitsSet = await o.writeLogins(decided);
         } catch (err) {
-          o.log.error({ err: (err as Error).message }, 'could not write the FreeRADIUS users');
+          // Reported, not thrown: the packets below still go, and the next poll writes the logins again.
+          out.errors.push({
+            code: 'LOGINS_NOT_WRITTEN',
+            message: `could not write the FreeRADIUS users: ${(err as Error).message}`,
+            transient: false,
+          });
         }
       }
       const changes: Array<{ s: SessionReading; rate: string }> = [];
