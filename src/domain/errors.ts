@@ -8,6 +8,7 @@
 /** The code of every error we show: AppError's, ValidationError's and RouterError's. */
 export type ErrorCode =
   | RouterErrorCode
+  | 'UNREACHABLE' // a usage source or enforcer out of reach (UnreachableError), whatever the mode
   | 'SETUP_UNKNOWN_ITEM'
   | 'SETUP_NO_PORTAL'
   | 'INVALID_INPUT' // input and requests
@@ -246,7 +247,7 @@ export class RouterError extends Error {
  * per outage, and tries again at the next poll. `detail` keeps the cause's own code (ROUTER_TIMEOUT, …) for the log.
  */
 export class UnreachableError extends Error {
-  readonly code = 'UNREACHABLE';
+  readonly code: ErrorCode = 'UNREACHABLE';
   readonly transient = true;
   constructor(
     message: string,
