@@ -160,11 +160,30 @@ async function radiusWorld() {
   };
 }
 
-async function radiusEnforcerWorld(): Promise<
-  EnforcerWorld & { w: Awaited<ReturnType<typeof radiusWorld>> }
-> {
+/**
+ * `withApi`: the enforcer may log a code's devices out and in again through the router's API (a site with API
+ * access), as the product does with the hotspot's own login by MAC and IP.
+ */
+async function radiusEnforcerWorld(
+  withApi = false,
+): Promise<EnforcerWorld & { w: Awaited<ReturnType<typeof radiusWorld>> }> {
   const w = await radiusWorld();
-  const { h, sim, siteId } = w.s;
+  const { h, sim, ros, siteId } = w.s;
+  const relogin = async (code: string, password: string) => {
+    const online = sim.rows('/ip/hotspot/active').filter((a) => a.user === code);
+    for (const a of online) {
+      await ros.ok(['/ip/hotspot/active/remove', `=.id=${a['.id']}`]);
+      await ros.ok([
+        '/ip/hotspot/active/login',
+        `=user=${code}`,
+        `=password=${password}`,
+        `=ip=${a.address}`,
+        `=mac-address=${a['mac-address']}`,
+      ]);
+    }
+    await sim.radiusSettled();
+    return online.length;
+  };
   const enforcer = coaEnforcer({
     db: h.core!.db,
     target: async () => ({ host: '127.0.0.1', port: sim.radiusIncomingPort!, secret: SECRET }),
@@ -173,6 +192,7 @@ async function radiusEnforcerWorld(): Promise<
     timeoutMs: 1000,
     retries: 1,
     writeLogins: async (decided) => (await w.sync(decided)).written,
+    ...(withApi ? { relogin } : {}),
   });
   void siteId;
   return {
@@ -237,13 +257,13 @@ async function radiusEnforcerWorld(): Promise<
     test("the next login is answered the poll's decision, not the policy asked again", async () => {
       const code = 'RADC0001';
       await e.online(code, MAC, IP);
-      // The decision says 512k/1M (not the plan's 2M/4M) and 7 MB left (not the cap's 200 MB).
+      // The decision says 512k/1M (not the plan's 2M/4M) and 250 MB left (not the cap's 200 MB).
       const d = decision(code, MAC, IP);
       const out = await e.enforcer.apply(
         order({
           devices: [d],
           vouchers: new Map([[code, d.limits]]),
-          byteCaps: async () => [{ code, password: code, left: 7 * MB }],
+          byteCaps: async () => [{ code, password: code, left: 250 * MB }],
         }),
         await e.reading(),
       );
@@ -251,9 +271,32 @@ async function radiusEnforcerWorld(): Promise<
       expect(out.loginsRemoved).toEqual([]);
       const r = await reply(code);
       expect(r['Mikrotik-Rate-Limit']).toBe('512000/1000000');
-      expect(r['Mikrotik-Total-Limit']).toBe(String(7 * MB));
-      // The session online took the cap's 200 MB at its login: it is told, not cut.
+      expect(r['Mikrotik-Total-Limit']).toBe(String(250 * MB));
+      // The session online took the cap's 200 MB at its login (it would be cut early): told, not cut.
       expect(out.allowancesNotReached).toBe(1);
+      expect(await e.isOnline(MAC)).toBe(true);
+    });
+
+    test('with the API, a top-up reaches the running session: logged in again, it moves past the old allowance', async () => {
+      await e.close();
+      e = await radiusEnforcerWorld(true);
+      const code = 'RADC0004';
+      await e.online(code, MAC, IP);
+      const d = decision(code, MAC, IP);
+      const held = (left: number) =>
+        order({
+          devices: [d],
+          vouchers: new Map([[code, d.limits]]),
+          byteCaps: async () => [{ code, password: code, left }],
+        });
+      await e.enforcer.apply(held(5 * MB), await e.reading());
+      await e.loginAgain(MAC); // the session takes 5 MB
+      const out = await e.enforcer.apply(held(20 * MB), await e.reading());
+      expect(out.errors).toEqual([]);
+      expect(out.relogged).toBe(1);
+      expect(out.allowancesNotReached).toBeUndefined();
+      // Nobody logs the phone in again by hand: it moves 8 MB, past the 5 MB it took at first.
+      await e.download(MAC, 8 * MB);
       expect(await e.isOnline(MAC)).toBe(true);
     });
 

@@ -6,7 +6,7 @@
  * - A device whose rates the policy changed (fair use reached, off-peak, an admin's override) gets a CoA-Request
  *   with the new `Mikrotik-Rate-Limit`, retried until a CoA-ACK. Whether a live hotspot session takes a rate
  *   change by CoA is not confirmed by any public source: a CoA-NAK or no answer falls back to a Disconnect-Request,
- *   and the device's next login is answered the new rates (the accounts are rewritten after every poll).
+ *   and the device's next login is answered the new rates (written by every poll, below).
  * - A session to end (its voucher ended, a device beyond its count) gets a Disconnect-Request; a NAK saying the
  *   session is not there (Session-Context-Not-Found) means it is already gone.
  * - What every code's next login is answered (its rates, its time, and the bytes it may still move as
@@ -14,11 +14,12 @@
  *   ended is refused from then on. Nothing is removed from the router here, so no removal is reported.
  * - A byte allowance is held by the router from the Accept: a session is cut at the data its code had left when it
  *   logged in. A session whose code has no data left (extra data not bought, the last bytes moved by another device)
- *   gets a Disconnect-Request. A session whose allowance no longer matches its code's (a top-up, a free off-peak
- *   window opening or closing, another device of the same code) cannot be given a new one: whether RouterOS takes
- *   `Mikrotik-Total-Limit` by CoA is not confirmed by any source, so none is sent. Such a session keeps what it took
- *   until its next login, which takes the new allowance; the outcome says how many (`allowancesNotReached`) and each
- *   is logged once.
+ *   gets a Disconnect-Request. A session whose allowance would cut it before its code's (a top-up, extra data) or
+ *   no longer fits (a free off-peak window opening or closing) cannot be given a new one while it runs: whether
+ *   RouterOS takes `Mikrotik-Total-Limit` by CoA is not confirmed by any source, so none is sent. On a site with the router's API
+ *   (`relogin`) the code's devices are logged out and in again once its new login is written, by MAC and IP: the
+ *   router asks FreeRADIUS again and the customer does nothing. Without it such a session keeps what it took until
+ *   its next login; the outcome says how many (`allowancesNotReached`) and each is logged once.
  *
  * What each session was last given is kept in memory; a session first seen is taken to have what its code's
  * account answered (radreply) before this poll wrote it, which is what its Access-Accept carried.
@@ -52,6 +53,12 @@ export interface CoaEnforcerOptions {
    * says how many it wrote; absent: the logins are someone else's to write.
    */
   writeLogins?(decided: ReadonlyMap<string, DecidedAccess>): Promise<number>;
+  /**
+   * Logs every session of a code out and in again through the router's API (a site with API access), so that
+   * the router asks FreeRADIUS again and the session takes the allowance just written; returns those back.
+   * Absent: such a session keeps its allowance until its own next login.
+   */
+  relogin?(code: string, password: string): Promise<number>;
   /** Told of each packet's outcome (metrics, events). */
   onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
 }
@@ -149,8 +156,9 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
     left: ReadonlyMap<string, number | null>,
     ending: ReadonlySet<string>,
     claimed: ReadonlySet<string>,
-  ): { atCap: SessionReading[]; notReached: number } {
+  ): { atCap: SessionReading[]; notReached: number; codes: Set<string> } {
     const atCap: SessionReading[] = [];
+    const codes = new Set<string>();
     let notReached = 0;
     for (const id of [...noted]) if (!given.has(id)) noted.delete(id);
     for (const s of live) {
@@ -163,17 +171,21 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
       const took = given.get(s.id)?.limit ?? 0;
       if (s.bytes === undefined || noted.has(s.id)) continue;
       const room = took > 0 ? Math.max(0, took - s.bytes) : null;
-      const differs =
-        want === null ? room !== null : room === null || Math.abs(room - want) > BYTE_LIMIT_SLACK;
-      if (!differs) continue;
+      // As the router's enforcer judges a session's own limit: one that would cut it before its code's allowance (a
+      // top-up), a limit no longer wanted (a free window opened) or none while one is (the window closed). One
+      // with more room than its code has left (another device of the code moved bytes) needs no new login: the
+      // poll ends the code at its cap.
+      const stale = want === null ? room !== null : room === null || room < want - BYTE_LIMIT_SLACK;
+      if (!stale) continue;
       noted.add(s.id);
+      codes.add(s.user);
       notReached++;
       o.log.info(
         { session: s.id, took: room, allowance: want },
         'a session keeps the data allowance it took at login; its next login takes the new one',
       );
     }
-    return { atCap, notReached };
+    return { atCap, notReached, codes };
   }
 
   return {
@@ -227,8 +239,17 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
         const rate = rateLimitText(d.limits, d.plan?.priority);
         if (given.get(s.id)?.rate !== rate) changes.push({ s, rate });
       }
-      const { atCap, notReached } = allowances(live, left, ending, order.claimed);
-      if (notReached > 0) out.allowancesNotReached = notReached;
+      const { atCap, notReached, codes } = allowances(live, left, ending, order.claimed);
+      if (o.relogin && codes.size > 0 && out.byteLimitsSet !== undefined) {
+        // Their new login is written: logged in again, they take it now.
+        const password = new Map(caps.map((c) => [c.code, c.password]));
+        let back = 0;
+        for (const code of codes) back += await o.relogin(code, password.get(code) ?? code).catch(() => 0);
+        out.relogged = back;
+        for (const s of live) if (codes.has(s.user)) given.delete(s.id);
+        // Their new sessions were answered the rates just written: no CoA for the ones that ended.
+        for (let i = changes.length - 1; i >= 0; i--) if (codes.has(changes[i].s.user)) changes.splice(i, 1);
+      } else if (notReached > 0) out.allowancesNotReached = notReached;
       if (
         changes.length === 0 &&
         atCap.length === 0 &&

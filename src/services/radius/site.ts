@@ -92,6 +92,7 @@ export function createRadiusSite(
       box: opts.box,
       tz: row.tz ?? base.config.tz,
       onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
+      relogin: opts.client ? (code, password) => hotspot.reloginVoucher(code, password) : undefined,
     },
     site,
     row,

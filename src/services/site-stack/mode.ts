@@ -85,6 +85,11 @@ export interface RadiusPartsDeps {
   /** The site's own time zone, else the shop's. */
   tz: string;
   onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
+  /**
+   * With the router's API: a code's devices logged out and in again (by MAC and IP), so that a running session
+   * takes the byte allowance just written (a top-up); absent without API access.
+   */
+  relogin?(code: string, password: string): Promise<number>;
 }
 
 /** A RADIUS site: FreeRADIUS's accounting, CoA and Disconnect, and its codes as FreeRADIUS users. */
@@ -120,6 +125,7 @@ export function radiusParts(d: RadiusPartsDeps, site: SiteRef, row: SiteRow): Mo
       log: radiusLog,
       now: () => clock.now(),
       onPacket: d.onPacket,
+      relogin: d.relogin,
       // Every poll writes the logins from its own decision: the policy is not asked again after it.
       writeLogins: async (decided) =>
         (
