@@ -8,6 +8,7 @@
 /** The code of every error we show: AppError's, ValidationError's and RouterError's. */
 export type ErrorCode =
   | RouterErrorCode
+  | 'UNREACHABLE' // a usage source or enforcer out of reach (UnreachableError), whatever the mode
   | 'SETUP_UNKNOWN_ITEM'
   | 'SERVICE_NOT_STARTED' // systemd did not take the service (`pisonet service install`)
   | 'SETUP_NO_PORTAL'
@@ -239,6 +240,36 @@ export class RouterError extends Error {
       this.code === 'ROUTER_REFUSED'
     );
   }
+}
+
+/**
+ * Where a poll's usage comes from, or where its decisions go, cannot be reached now: a router's API, FreeRADIUS's
+ * database, a router's CoA port. One error whatever the mode: the poll skips (or stops enforcing) and says so once
+ * per outage, and tries again at the next poll. `detail` keeps the cause's own code (ROUTER_TIMEOUT, …) for the log.
+ */
+export class UnreachableError extends Error {
+  readonly code: ErrorCode = 'UNREACHABLE';
+  readonly transient = true;
+  constructor(
+    message: string,
+    readonly detail?: string,
+    cause?: unknown,
+  ) {
+    super(message, cause !== undefined ? { cause } : undefined);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** A change an enforcer could not make (a router's refusal, a packet not answered): retried next poll. */
+export interface EnforceError {
+  code: string;
+  message: string;
+  /** True when waiting may fix it (the network is away), false for a refusal. */
+  readonly transient: boolean;
+  /** The network's own words, when it gave any. */
+  routerMessage?: string;
+  /** The cause's own code, when the code is the neutral UNREACHABLE. */
+  detail?: string;
 }
 
 /**

@@ -68,22 +68,37 @@ const ENDED_MESSAGES: Record<string, string> = {
 };
 
 /**
+ * What a poll decided for an active voucher: the policy's limits and the bytes the router may still let it move
+ * (routerBytesLeft, null: no limit). A login written from the poll's own decision asks the policy nothing again.
+ */
+export interface DecidedAccess {
+  limits: DesiredLimits;
+  left: number | null;
+}
+
+/**
  * The account of a voucher: `password` is what the customer types (the code, or its own password), `devices` how
  * many devices may use it, `validitySeconds` its validity when it has not been used yet (FreeRADIUS starts it
- * at the first login while the controller is away).
+ * at the first login while the controller is away). `decided`: the poll's decision for an active voucher, used
+ * as it is; without it the policy is asked here (a sale, a top-up, an unused code).
  */
-export function radiusAccount(v: VoucherState, password: string, now: number, tz: string): RadiusAccount {
+export function radiusAccount(
+  v: VoucherState,
+  password: string,
+  now: number,
+  tz: string,
+  decided?: DecidedAccess,
+): RadiusAccount {
   if (v.status !== 'unused' && v.status !== 'active')
     return reject(
       ENDED_MESSAGES[v.status] ?? 'This code is no longer valid',
       v.status === 'revoked' ? 'revoked' : 'expired',
     );
+  const use = v.status === 'active' ? decided : undefined;
   // An unused code is answered what it gets once in use: the policy gives an unused one no rates yet.
-  const limits = desiredLimits(
-    v.status === 'unused' ? { ...v, status: 'active', activatedAt: now } : v,
-    now,
-    tz,
-  );
+  const limits =
+    use?.limits ??
+    desiredLimits(v.status === 'unused' ? { ...v, status: 'active', activatedAt: now } : v, now, tz);
   if (limits.state === 'expired') return reject(ENDED_MESSAGES.expired, 'expired');
   if (limits.state === 'blocked') return reject(ENDED_MESSAGES.exhausted, 'blocked');
   // Waiting for extra data: refused until it is bought (the account is rewritten then), the code kept.
@@ -106,7 +121,7 @@ export function radiusAccount(v: VoucherState, password: string, now: number, tz
     reply.push({ attribute: 'Session-Timeout', op: ':=', value: String(timing.remainingSeconds) });
   // A cap that stops the voucher: the router stops the session at the bytes left (the rule every mode shares:
   // none for a staff voucher, nor while a free off-peak window runs; the login after the window gets it).
-  const left = routerBytesLeft(v, now, tz);
+  const left = use ? use.left : routerBytesLeft(v, now, tz);
   if (left !== null) {
     reply.push({ attribute: 'Mikrotik-Total-Limit', op: ':=', value: String(left % GIGAWORD) });
     if (left >= GIGAWORD)

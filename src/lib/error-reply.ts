@@ -8,6 +8,7 @@ import {
   AppError,
   ConfigError,
   RouterError,
+  UnreachableError,
   ValidationError,
   ValidationErrors,
   type ErrorCode,
@@ -81,6 +82,12 @@ export function toAppError(err: unknown, unexpected: UnexpectedWording = LOGGED)
     }
     return new AppError(err.code, `The router refused the change: ${err.routerMessage ?? err.message}`, 502);
   }
+  if (err instanceof UnreachableError)
+    return new AppError(
+      err.code,
+      `Not reachable right now (${err.message}). Nothing was changed; try again shortly.`,
+      503,
+    );
   if (err instanceof ConfigError) return new AppError('CONFIG_INVALID', err.message, 500);
   return requestRefusal(err) ?? new AppError('INTERNAL', unexpected(err), 500);
 }

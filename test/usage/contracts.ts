@@ -1,7 +1,8 @@
 /**
- * What any usage source and any enforcer must do, as tests a second implementation runs as they are: call
- * usageSourceContract / enforcerContract from its own test file with a factory for its world (the router's
- * API today; a RADIUS server's accounting and CoA next).
+ * What any usage source and any enforcer must do, as tests every implementation runs as they are: call
+ * usageSourceContract / enforcerContract from its own test file with a factory for its world. They run against the
+ * router's pair over the API (second-source.test.ts) and the RADIUS pair, FreeRADIUS's accounting and CoA with the
+ * simulator as the router's RADIUS client (test/radius/contracts.test.ts, on PostgreSQL).
  */
 import type { DeviceDecision } from '../../src/domain/queues';
 import { desiredLimits } from '../../src/domain/policy';
@@ -68,8 +69,14 @@ export interface EnforcerWorld {
   /** `up/down` in bits/s as enforced for the device now, or undefined when nothing limits it. */
   rateOf(mac: string): Promise<string | undefined>;
   isOnline(mac: string): Promise<boolean>;
+  /** The device logs out and in again with its code, as a customer would. */
+  loginAgain(mac: string): Promise<void>;
+  /** The device tries to download `bytes`; the router moves what its limits let through. */
+  download(mac: string, bytes: number): Promise<void>;
   close(): Promise<void>;
 }
+
+const MB = 1_000_000;
 
 const PLAN = { rateUp: 512_000, rateDown: 1_000_000 };
 
@@ -103,7 +110,7 @@ export function decision(
 const order = (o: Partial<EnforceOrder>): EnforceOrder => ({
   devices: [],
   logout: [],
-  removeUsers: [],
+  removeLogins: [],
   claimed: new Set(),
   ...o,
 });
@@ -153,7 +160,7 @@ export function enforcerContract(name: string, make: () => Promise<EnforcerWorld
       const reading = await w.reading();
       const session = reading.sessions.find((s) => s.mac === MAC)!;
       const out = await w.enforcer.apply(order({ logout: [session] }), reading);
-      expect(out.removed).toBe(1);
+      expect(out.errors).toEqual([]);
       expect(out.loggedOut.map((s) => s.mac)).toEqual([MAC]);
       expect(await w.rateOf(MAC)).toBeUndefined();
       expect(await w.isOnline(MAC)).toBe(false);
@@ -161,10 +168,51 @@ export function enforcerContract(name: string, make: () => Promise<EnforcerWorld
 
     test('a claimed device is left to its redemption', async () => {
       await w.online('CODE7890', MAC, IP);
+      const before = await w.rateOf(MAC);
       const d = decision('CODE7890', MAC, IP, PLAN.rateUp, PLAN.rateDown);
       const out = await w.enforcer.apply(order({ devices: [d], claimed: new Set([MAC]) }), await w.reading());
       expect(out.added + out.updated).toBe(0);
-      expect(await w.rateOf(MAC)).toBeUndefined();
+      expect(await w.rateOf(MAC)).toBe(before);
+    });
+
+    test('a byte allowance is held: the device is cut at it, from its next login at the latest', async () => {
+      const code = 'CODE8901';
+      await w.online(code, MAC, IP);
+      const d = decision(code, MAC, IP);
+      const out = await w.enforcer.apply(
+        order({
+          devices: [d],
+          vouchers: new Map([[code, d.limits]]),
+          byteCaps: async () => [{ code, password: code, left: 5 * MB }],
+        }),
+        await w.reading(),
+      );
+      expect(out.errors).toEqual([]);
+      expect(out.byteLimitsSet).toBeGreaterThan(0);
+      await w.loginAgain(MAC);
+      expect(await w.isOnline(MAC)).toBe(true);
+      await w.download(MAC, 8 * MB);
+      expect(await w.isOnline(MAC)).toBe(false);
+    });
+
+    test('an allowance that grows reaches the next login: the device moves past the old one', async () => {
+      const code = 'CODE9012';
+      await w.online(code, MAC, IP);
+      const d = decision(code, MAC, IP);
+      const held = (left: number) =>
+        order({
+          devices: [d],
+          vouchers: new Map([[code, d.limits]]),
+          byteCaps: async () => [{ code, password: code, left }],
+        });
+      await w.enforcer.apply(held(5 * MB), await w.reading());
+      await w.loginAgain(MAC);
+      // A top-up: 20 MB left now.
+      const out = await w.enforcer.apply(held(20 * MB), await w.reading());
+      expect(out.errors).toEqual([]);
+      await w.loginAgain(MAC);
+      await w.download(MAC, 8 * MB);
+      expect(await w.isOnline(MAC)).toBe(true);
     });
   });
 }

@@ -23,7 +23,6 @@ const asReading = (s: RouterSnapshot): UsageReading => ({
   sessions: s.sessions,
   countersStartedAt: undefined,
   loginsMissed: () => new Set(),
-  router: s,
 });
 
 describe('parseSnapshot', () => {

@@ -6,9 +6,10 @@
  */
 import { routerCounterSource, type UsageReading, type UsageSource } from '../../src/services/usage/source';
 import { routerEnforcer } from '../../src/services/usage/enforcer';
+import { routerPair } from '../../src/services/usage/router-pair';
 import { createUsageService } from '../../src/services/usage';
 import { depsOf, queueOf, seedVoucher, usageHarness, voucher, type Harness } from './helpers';
-import { decision, enforcerContract, usageSourceContract } from './contracts';
+import { decision, enforcerContract, usageSourceContract, type EnforcerWorld } from './contracts';
 
 /** One accounting session: its totals so far, as an accounting record carries them. */
 interface SessionTotal {
@@ -157,18 +158,32 @@ usageSourceContract('session totals (test only)', async () => {
 /** The router's world through the simulator: the device logs in on the hotspot. */
 async function routerWorld() {
   const h = await usageHarness();
+  const devices = new Map<string, { code: string; ip: string }>();
+  const login = (code: string, mac: string, ip: string) =>
+    h.router.hotspotLogin({ user: code, password: code, mac, ip });
   const online = async (code: string, mac: string, ip: string) => {
     await h.router.add('/ip/hotspot/user', { name: code, password: code });
     h.sim.addDevice({ mac, ip });
-    await h.router.hotspotLogin({ user: code, password: code, mac, ip });
+    devices.set(mac, { code, ip });
+    await login(code, mac, ip);
   };
-  return { h, online, hotspot: depsOf(h).hotspot };
+  const hotspot = depsOf(h).hotspot;
+  const loginAgain = async (mac: string) => {
+    const d = devices.get(mac)!;
+    await hotspot.logoutDevice(mac);
+    await login(d.code, mac, d.ip);
+  };
+  const download = async (mac: string, bytes: number) => {
+    h.sim.addTraffic(mac, { up: 0, down: bytes }, 60);
+    h.clock.advance(60_000);
+    h.sim.tick(60);
+  };
+  return { h, online, hotspot, loginAgain, download };
 }
 
 usageSourceContract('router queue counters', async () => {
   const { h, online, hotspot } = await routerWorld();
-  const enforcer = routerEnforcer(hotspot);
-  const source = routerCounterSource(hotspot, () => h.clock.now());
+  const { source, enforcer } = routerPair(hotspot, () => h.clock.now());
   return {
     source,
     online: async (code, mac, ip) => {
@@ -177,7 +192,7 @@ usageSourceContract('router queue counters', async () => {
       const r = await source.read();
       const s = r.sessions.find((x) => x.mac === mac)!;
       await enforcer.apply(
-        { devices: [decision(code, mac, s.ip ?? ip)], logout: [], removeUsers: [], claimed: new Set() },
+        { devices: [decision(code, mac, s.ip ?? ip)], logout: [], removeLogins: [], claimed: new Set() },
         r,
       );
     },
@@ -191,14 +206,78 @@ usageSourceContract('router queue counters', async () => {
   };
 });
 
-enforcerContract('router queues and hotspot', async () => {
-  const { h, online, hotspot } = await routerWorld();
+async function routerEnforcerWorld(): Promise<EnforcerWorld & { h: Harness }> {
+  const { h, online, hotspot, loginAgain, download } = await routerWorld();
   return {
+    h,
     enforcer: routerEnforcer(hotspot),
     online,
     reading: () => routerCounterSource(hotspot, () => h.clock.now()).read(),
     rateOf: async (mac) => queueOf(h, mac)?.['max-limit'],
     isOnline: async (mac) => h.sim.rows('/ip/hotspot/active').some((s) => s['mac-address'] === mac),
+    loginAgain,
+    download,
     close: () => h.close(),
   };
+}
+
+enforcerContract('router queues and hotspot', routerEnforcerWorld);
+
+describe('the router enforcer in its own terms', () => {
+  let w: EnforcerWorld & { h: Harness };
+  beforeEach(async () => {
+    w = await routerEnforcerWorld();
+  });
+  afterEach(() => w.close());
+  const MAC = '02:00:00:00:0E:01';
+  const IP = '10.5.50.71';
+  const none = { devices: [], logout: [], removeLogins: [], claimed: new Set<string>() };
+
+  test('a device no longer decided: its queue is removed, and the outcome counts it', async () => {
+    await w.online('CODE6789', MAC, IP);
+    await w.enforcer.apply({ ...none, devices: [decision('CODE6789', MAC, IP)] }, await w.reading());
+    const reading = await w.reading();
+    const session = reading.sessions.find((s) => s.mac === MAC)!;
+    const out = await w.enforcer.apply({ ...none, logout: [session] }, reading);
+    expect(out.removed).toBe(1);
+  });
+
+  test('a claimed device gets no queue', async () => {
+    await w.online('CODE7890', MAC, IP);
+    const d = decision('CODE7890', MAC, IP);
+    await w.enforcer.apply({ ...none, devices: [d], claimed: new Set([MAC]) }, await w.reading());
+    expect(await w.rateOf(MAC)).toBeUndefined();
+  });
+
+  test("an ended voucher's login named by code: the router's user of that name goes, and the code is reported", async () => {
+    await w.online('CODE0123', MAC, IP);
+    await w.h.router.add('/ip/hotspot/user', { name: 'CODE0124', password: 'x' });
+    const out = await w.enforcer.apply(
+      { ...none, removeLogins: ['CODE0124', 'GONE0000'] },
+      await w.reading(),
+    );
+    expect(out.loginsRemoved.sort()).toEqual(['CODE0124', 'GONE0000']);
+    expect(w.h.sim.rows('/ip/hotspot/user').map((u) => u.name)).not.toContain('CODE0124');
+    expect(w.h.sim.rows('/ip/hotspot/user').map((u) => u.name)).toContain('CODE0123');
+  });
+
+  test("the pair: the enforcer works from its own source's read, and reads the router for a reading from elsewhere", async () => {
+    const { source, enforcer } = routerPair(depsOf(w.h).hotspot, () => w.h.clock.now());
+    await w.online('CODE0125', MAC, IP);
+    const d = decision('CODE0125', MAC, IP);
+    await enforcer.apply({ ...none, devices: [d] }, await source.read());
+    expect(queueOf(w.h, MAC)?.['max-limit']).toBe('512000/1000000');
+    const commands = () => w.h.router.stats.commands;
+    let mark = commands();
+    // Its own source's latest read, narrowed as the poll narrows it: the router is not printed again.
+    const own = await source.read();
+    mark = commands();
+    await enforcer.apply({ ...none, devices: [d] }, { ...own, sessions: own.sessions.slice() });
+    expect(commands() - mark).toBe(0);
+    // A reading from another source (its own counters): the router is read for it.
+    const elsewhere = { ...own, counters: own.counters.slice() };
+    mark = commands();
+    await enforcer.apply({ ...none, devices: [d] }, elsewhere);
+    expect(commands() - mark).toBeGreaterThan(0);
+  });
 });

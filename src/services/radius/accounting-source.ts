@@ -16,7 +16,7 @@
 import type { Knex } from 'knex';
 import { RADIUS_INTERIM_SECONDS } from '../../domain/radius-account';
 import { macOf } from '../../domain/network';
-import { RouterError } from '../../router/types';
+import { UnreachableError } from '../../domain/errors';
 import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
 
 /** An open session not heard from for this long has ended without its Stop (lost, or the router gone). */
@@ -47,6 +47,7 @@ interface SessionRow {
   username: string;
   mac: string;
   ip: string | null;
+  bytes: string | number;
   seconds: string | number | null;
 }
 
@@ -92,6 +93,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         open = (
           await o.db.raw(
             `SELECT a.acctsessionid, a.username, a.callingstationid AS mac, host(a.framedipaddress) AS ip,
+               COALESCE(a.acctinputoctets, 0) + COALESCE(a.acctoutputoctets, 0) AS bytes,
                EXTRACT(EPOCH FROM (now() - a.acctstarttime))::bigint AS seconds,
                EXTRACT(EPOCH FROM LEAST(ra.first_accept_at, a.acctstarttime)) AS started
              FROM radacct a LEFT JOIN radius_accounts ra ON ra.username = a.username
@@ -117,7 +119,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         ).rows as Array<{ username: string; mac: string; seconds: string | number; started: string | null }>;
       } catch (err) {
         // The database is where FreeRADIUS writes: unreadable, the poll waits as for a router that is away.
-        throw new RouterError('ROUTER_UNREACHABLE', `accounting unreadable: ${(err as Error).message}`);
+        throw new UnreachableError(`accounting unreadable: ${(err as Error).message}`, 'ACCOUNTING', err);
       }
       const counterReadings: CounterReading[] = counters.map((r) => {
         const mac = stationMac(r.mac);
@@ -137,6 +139,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         mac: stationMac(s.mac),
         ip: s.ip,
         uptimeSeconds: Math.max(0, Number(s.seconds ?? 0)),
+        bytes: Number(s.bytes),
         ...(s.started !== null ? { startedAt: Math.round(Number(s.started) * 1000) } : {}),
       }));
       const online = new Set(sessions.map((s) => `${s.user} ${s.mac}`));

@@ -5,11 +5,17 @@
  * a refusal for RETAIN_ENDED_MS, then its rows go (an unknown user is refused too). Users that are not our codes
  * (a shop's own FreeRADIUS users) are never touched.
  *
- * Run after every poll of a RADIUS site (data left, the clock, fair use move the answers) and at once after a
- * change to a code (sold, revoked, extended, topped up, moved to another plan), so the next login gets it.
+ * Written by every poll of a RADIUS site from that poll's own decision (its enforcer, coa-enforcer.ts: data left,
+ * the clock, fair use move the answers; the policy is not asked again), and at once after a change to a code (sold,
+ * revoked, extended, topped up, moved to another plan), so the next login gets it.
  */
 import type { Knex } from 'knex';
-import { radiusAccount, type RadiusAccount, type RadiusItem } from '../../domain/radius-account';
+import {
+  radiusAccount,
+  type DecidedAccess,
+  type RadiusAccount,
+  type RadiusItem,
+} from '../../domain/radius-account';
 import type { ProfileService } from '../profiles-types';
 import type { ProfileRecord } from '../profiles-types';
 import { toVoucherState } from '../voucher-state';
@@ -95,11 +101,13 @@ async function write(trx: Knex, code: string, siteId: number, a: RadiusAccount):
 
 /**
  * Brings the RADIUS users of the RADIUS sites' codes (of one site, or only `codes`) in line with the vouchers.
- * Needs PostgreSQL (the tables exist there only).
+ * `decided`: a poll's decision for its active codes (by code), written as it is; the other codes (unused, ended,
+ * changed since the poll read them) are decided here. Needs PostgreSQL (the tables exist there only).
  */
 export async function syncRadiusAccounts(
   deps: AccountsSyncDeps,
   scope: { siteId?: number; codes?: readonly string[] } = {},
+  decided?: ReadonlyMap<string, DecidedAccess>,
 ): Promise<AccountsSyncResult> {
   const { db, now } = deps;
   const q = db('vouchers as v')
@@ -128,7 +136,8 @@ export async function syncRadiusAccounts(
       state.status = 'active';
       state.activatedAt = first;
     }
-    const account = radiusAccount(state, row.password ?? row.code, now, deps.tz);
+    const poll = row.status === 'active' ? decided?.get(row.code) : undefined;
+    const account = radiusAccount(state, row.password ?? row.code, now, deps.tz, poll);
     const had = stored.get(row.code);
     if (had && key(had.check) === key(account.check) && key(had.reply) === key(account.reply)) continue;
     changes.push({ code: row.code, siteId: Number(row.site_id), account });

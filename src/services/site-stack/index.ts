@@ -289,7 +289,7 @@ export function createSiteStack(
 
   async function pollOnce(): Promise<CycleReport> {
     const report = await usage.runCycle();
-    if (!report.skipped) await parts.logins.sync();
+    if (!report.skipped && !parts.loginsWrittenByPoll) await parts.logins.sync();
     return report;
   }
 

@@ -5,9 +5,10 @@
  * - the usage **source**: the router's queue counters and hotspot sessions, or FreeRADIUS's accounting;
  * - the **enforcer**: simple queues, logouts and byte limits written over the API, or CoA and Disconnect packets;
  * - the **logins**: where a voucher lives as something a device logs in with, a hotspot user on the router or
- *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a poll and a change;
- *   and with them, how the portal's redemption logs a device in (over the API, or by the router asking
- *   FreeRADIUS, which works while this controller cannot reach the router).
+ *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a change (and, for
+ *   RADIUS, by the enforcer at every poll, from that poll's decision); and with them, how the portal's redemption
+ *   logs a device in (over the API, or by the router asking FreeRADIUS, which works while this controller cannot
+ *   reach the router).
  *
  * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's
  * (createSiteStack, index.ts). A new mode (or a second router vendor) adds its parts here and nowhere else: every
@@ -19,6 +20,7 @@ import type { Clock } from '../../lib/clock';
 import type { RouterClient } from '../../router/types';
 import type { ProfileService } from '../profiles-types';
 import { recordEvent } from '../events';
+import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
 import { radiusLogins } from '../radius/logins';
@@ -51,6 +53,8 @@ export interface ModeParts {
   /** The router booted since the last poll (its logins may have gone with a reset). */
   onRouterRebooted?: () => void;
   logins: Logins;
+  /** The poll's enforcer writes the logins from the poll's own decision: the stack does not sync them after it. */
+  loginsWrittenByPoll?: boolean;
   /** How the portal's redemption logs a device in. */
   login: DeviceLogin;
   /**
@@ -149,8 +153,27 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       nasAddress,
       lastBooked: async () => (await readPollState(db, site.id)).lastPollAt,
     }),
-    enforcer: coaEnforcer({ db, target, log: radiusLog, now: () => clock.now(), onPacket: c.onPacket }),
+    enforcer: coaEnforcer({
+      db,
+      target,
+      log: radiusLog,
+      now: () => clock.now(),
+      onPacket: c.onPacket,
+      // With the router's API, a top-up reaches a running session: its devices log in again by MAC and IP.
+      relogin: c.apiAccess ? (code, password) => c.hotspot.reloginVoucher(code, password) : undefined,
+      // Every poll writes the logins from its own decision: the policy is not asked again after it.
+      writeLogins: async (decided) =>
+        (
+          await syncRadiusAccounts(
+            { db, profiles: c.profiles, now: clock.now(), tz: c.tz },
+            { siteId: site.id },
+            decided,
+          )
+        ).written,
+    }),
     logins,
+    // The poll's enforcer writes the logins from its own decision: the stack does not sync them after a poll.
+    loginsWrittenByPoll: true,
     login: radiusLogin(() => c.apiAccess),
     pollNeedsRouter: false,
     async atStart() {

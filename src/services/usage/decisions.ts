@@ -113,8 +113,8 @@ function sessionsOfCappedWaiting(reading: UsageReading, codes: readonly string[]
 
 /**
  * The order for the enforcer: the decided devices (none of them claimed by a redemption under way), the sessions
- * to end, and the router users of ended vouchers to remove. A voucher whose end action keeps its user (the
- * policy's removeRouterUser false) keeps it, and so does one waiting at its cap (it is still active).
+ * to end, and the codes of ended vouchers whose login (a hotspot user) is to go. A voucher whose end action keeps
+ * its user (the policy's removeRouterUser false) keeps it, and so does one waiting at its cap (it is still active).
  */
 export function enforceOrder(
   state: LoadedState,
@@ -127,9 +127,9 @@ export function enforceOrder(
   anyEnded = true,
 ): EnforceOrder {
   const keep = new Set(decided.voucherActions.filter((a) => !a.removeRouterUser).map((a) => a.code));
-  const users = new Set<string>();
-  for (const v of ended) if (v.row.router_user_id && !keep.has(v.row.code)) users.add(v.row.router_user_id);
-  for (const r of state.pendingUserRemovals) if (r.router_user_id) users.add(r.router_user_id);
+  const logins = new Set<string>();
+  for (const v of ended) if (v.row.router_user_id && !keep.has(v.row.code)) logins.add(v.row.code);
+  for (const r of state.pendingUserRemovals) if (r.router_user_id) logins.add(r.code);
   return {
     devices: decided.devices,
     logout: [
@@ -137,12 +137,12 @@ export function enforceOrder(
       ...sessionsOfCappedWaiting(reading, decided.cappedWaiting),
       ...overLimit,
     ],
-    removeUsers: [...users],
+    removeLogins: [...logins],
     claimed: claimedMacs(state, now),
   };
 }
 
-/** The router users removed are no longer on the router: the rows say so. */
+/** The logins removed (by code) are no longer on the router: the rows say so. */
 export async function forgetRemovedUsers(
   db: Knex,
   state: LoadedState,
@@ -152,7 +152,7 @@ export async function forgetRemovedUsers(
   if (gone.length === 0) return;
   const out = new Set(gone);
   const rows = [...ended.map((v) => v.row), ...state.pendingUserRemovals].filter(
-    (r) => r.router_user_id !== null && out.has(r.router_user_id),
+    (r) => r.router_user_id !== null && out.has(r.code),
   );
   if (rows.length === 0) return;
   await db('vouchers')
@@ -165,13 +165,13 @@ export async function forgetRemovedUsers(
 }
 
 /**
- * The byte caps the router should hold: one per active voucher whose cap blocks (its hotspot user's
- * `limit-bytes-total`), with the bytes it may still move (null: no limit now, an off-peak window with free data).
+ * The byte allowances the network should hold: one per active voucher whose cap blocks (a hotspot user's
+ * `limit-bytes-total`, a login's `Mikrotik-Total-Limit`), with the bytes it may still move (routerBytesLeft; null:
+ * no limit now, an off-peak window with free data).
  */
 export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: string): Promise<ByteCap[]> {
   const held = [...state.byId.values()].filter(
-    (v) =>
-      v.row.status === 'active' && v.row.router_user_id && routerHoldsCap(toVoucherState(v.row, v.profile)),
+    (v) => v.row.status === 'active' && routerHoldsCap(toVoucherState(v.row, v.profile)),
   );
   // Read again just before the router is written: extra data bought (a top-up, the counter, a vendo) while this
   // poll ran must not be written back as the old limit.
@@ -196,7 +196,6 @@ export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: st
     const voucher = toVoucherState({ ...v.row, extra_bytes: Number(now2.extra_bytes ?? 0) }, v.profile);
     caps.push({
       code: v.row.code,
-      userId: v.row.router_user_id!,
       password: userPassword({ code: v.row.code, password: now2.password }),
       left: routerBytesLeft(voucher, now, tz),
     });

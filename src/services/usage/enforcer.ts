@@ -1,9 +1,11 @@
 /**
- * How the policy's decisions reach the network. The poll hands an enforcer what every online device should have
- * now, which sessions must end and which vouchers' accounts must go; the enforcer changes only what differs and
- * reports what it did. Router errors are collected, never thrown: the next poll derives the same order again from
- * the database and retries. Today's enforcer writes the router's simple queues, hotspot sessions and users over
- * the API (routerEnforcer below); another, such as RADIUS CoA and Disconnect, takes the same order.
+ * How the policy's decisions reach the network. The poll hands an enforcer an order in the product's terms (codes
+ * and MACs): what every online device and active voucher should have now (rates, byte allowance), which sessions
+ * must end and which ended vouchers' logins must go. The enforcer changes only what differs and reports what it
+ * did, and what it could not do; its errors are collected, never thrown: the next poll derives the same order
+ * again from the database and retries. The router's enforcer (routerEnforcer below) writes simple queues, hotspot
+ * sessions and users over the API and maps codes to the router's own ids itself; RADIUS's (radius/coa-enforcer.ts)
+ * writes FreeRADIUS's users and sends CoA and Disconnect packets.
  */
 import {
   plainQueueTexts,
@@ -22,29 +24,36 @@ import {
 } from '../../domain/plan-queues';
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, Relogin, RouterSnapshot, SessionInfo, UserBytes } from '../../router/hotspot';
-import { RouterError } from '../../domain/errors';
+import { RouterError, type EnforceError } from '../../domain/errors';
+import type { DesiredLimits } from '../../domain/policy';
 
 import type { SessionReading, UsageReading } from './source';
 
 export interface EnforceOrder {
   /** What each online device of an active voucher gets now (the policy's decisions). */
   devices: readonly DeviceDecision[];
+  /**
+   * What each active voucher gets now, by code (the policy's limits, the same decision the devices carry): what
+   * its next login is answered where logins are the enforcer's to write (RADIUS), so the policy is asked once.
+   */
+  vouchers?: ReadonlyMap<string, DesiredLimits>;
   /** Sessions to end: those of ended vouchers, and those beyond their voucher's device count. */
   logout: readonly SessionReading[];
-  /** Accounts of ended vouchers to take off the router (hotspot user ids). */
-  removeUsers: readonly string[];
+  /** Codes of ended vouchers whose login is still on the network, to take away (a hotspot user). */
+  removeLogins: readonly string[];
   /** MACs a redemption is bringing online right now: their router state is the redemption's for a moment. */
   claimed: ReadonlySet<string>;
-  /** Caps the router holds itself (block policy): what each such voucher may still move. */
+  /**
+   * Byte allowances to hold (block policy): what each such active voucher may still move, read at the moment of
+   * asking (extra data bought while the poll ran is in it). Every voucher with a blocking cap is named.
+   */
   byteCaps?: () => Promise<readonly ByteCap[]>;
 }
 
-/** A voucher's cap held by the router: its account, and the bytes it may still move (null: no limit now). */
+/** A voucher's byte allowance: its code, and the bytes it may still move (null: no limit now). */
 export interface ByteCap {
   code: string;
-  /** Its hotspot user's `.id`. */
-  userId: string;
-  /** Its hotspot user's password (a session brought to a new limit logs in again with it). */
+  /** The code's password (a session brought to a new limit logs in again with it). */
   password: string;
   left: number | null;
 }
@@ -55,16 +64,30 @@ export interface EnforceOutcome {
   removed: number;
   /** The sessions of the order that ended (or were found gone). */
   loggedOut: SessionReading[];
-  /** Account ids removed (or found gone). */
-  usersRemoved: string[];
-  errors: RouterError[];
+  /** Codes whose login was removed (or found gone): only what this enforcer removed. */
+  loginsRemoved: string[];
+  errors: EnforceError[];
   /** Shared plans whose parent queue name is held by a queue that is not ours: their devices are not shared. */
   planQueuesTaken?: string[];
-  /** Hotspot users whose `limit-bytes-total` was written. */
+  /** Logins whose byte allowance was written (a hotspot user's `limit-bytes-total`; FreeRADIUS users). */
   byteLimitsSet?: number;
   /** Devices logged out and in again so that their session takes the voucher's new byte limit. */
   relogged?: number;
+  /**
+   * Sessions newly found running under a byte allowance their voucher no longer has, which this enforcer cannot
+   * change while they run (their next login takes the new one).
+   */
+  allowancesNotReached?: number;
 }
+
+const NOTHING_DONE = (): EnforceOutcome => ({
+  added: 0,
+  updated: 0,
+  removed: 0,
+  loggedOut: [],
+  loginsRemoved: [],
+  errors: [],
+});
 
 /**
  * How far a user's `limit-bytes-total` may drift from the exact figure before it is written again: the hotspot's
@@ -120,13 +143,14 @@ export async function keepByteLimits(
     errors.push(err);
     return { written: 0, relogged: 0 };
   }
-  const byId = new Map(users.map((u) => [u.id, u]));
+  // The router's own users by name: the order names vouchers by code, the router's ids are its own.
+  const byName = new Map(users.map((u) => [u.name, u]));
   let written = 0;
   const again: Relogin[] = [];
   const capped = new Set<string>();
   for (const cap of caps) {
-    const user = byId.get(cap.userId);
-    if (!user || user.name !== cap.code) continue;
+    const user = byName.get(cap.code);
+    if (!user) continue;
     const online = live.has(cap.code) ? live.get(cap.code) : 0;
     if (online === undefined) continue;
     capped.add(cap.code);
@@ -163,8 +187,31 @@ export async function keepByteLimits(
 }
 
 export interface Enforcer {
-  /** `reading`: the poll's reading, whose `router` (when the router was read) is what the router holds now. */
+  /** `reading`: the poll's reading (sessions to name, devices online), from whichever source. */
   apply(order: EnforceOrder, reading: UsageReading): Promise<EnforceOutcome>;
+}
+
+/** The router's users of the codes named removed; returns the codes whose user is gone now (or was not there). */
+async function removeLoginsOf(
+  hotspot: ManagedHotspot,
+  codes: readonly string[],
+  errors: RouterError[],
+): Promise<string[]> {
+  let users: UserBytes[];
+  try {
+    users = await hotspot.userBytes(codes);
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    errors.push(err);
+    return [];
+  }
+  const idOf = new Map(users.map((u) => [u.name, u.id]));
+  const ids = codes.map((c) => idOf.get(c)).filter((id): id is string => id !== undefined);
+  const gone = new Set(ids.length > 0 ? await hotspot.removeUsers(ids, errors) : []);
+  return codes.filter((c) => {
+    const id = idOf.get(c);
+    return id === undefined || gone.has(id);
+  });
 }
 
 /** The plan without the queues of claimed devices (their redemption adds, changes or removes them itself). */
@@ -195,7 +242,8 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
 
 /**
  * The router's API: one `pisonet-<MAC>` simple queue per decided device (made, changed or removed to match),
- * sessions logged out, hotspot users removed.
+ * sessions logged out, hotspot users removed. `snapshotOf`: the router as its own source read it for this reading
+ * (router-pair.ts); a reading it did not make (another source's) has the router read again here.
  *
  * Kept between polls (one per enforcer, so per site and process): the last order whose plan was empty, and the
  * router's queue list it was planned against. The router's read hands on the same queue list object while the
@@ -203,14 +251,26 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
  * empty plan: building and comparing 10,000 queues again is skipped. Reset by any change of either, by an order
  * with logouts, removals or claims, and by any router error.
  */
-export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plainQueueTexts): Enforcer {
+export function routerEnforcer(
+  hotspot: ManagedHotspot,
+  texts: QueueTexts = plainQueueTexts,
+  snapshotOf: (reading: UsageReading) => RouterSnapshot | undefined = () => undefined,
+): Enforcer {
   let inLine:
     { queues: readonly QueueOnRouter[]; devices: readonly DeviceDecision[]; taken: string[] } | undefined;
   const relogged: Relogged = new Map();
   return {
     async apply(order, reading) {
-      // A reading from elsewhere (not the router's API) has no view of the queues: read them now.
-      const router = reading.router ?? (await hotspot.snapshot());
+      // A reading from elsewhere (not this router's read) has no view of the queues: read them now.
+      let router = snapshotOf(reading);
+      if (!router) {
+        try {
+          router = await hotspot.snapshot();
+        } catch (err) {
+          if (!(err instanceof RouterError)) throw err;
+          return { ...NOTHING_DONE(), errors: [err] };
+        }
+      }
       const out = await queuesAndSessions(order, router);
       // Caps the router holds: every poll, also a quiet one (a top-up changes no queue but moves the cap).
       // Asked for last, so extra data bought while the queues were written is in it.
@@ -222,16 +282,19 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plai
     },
   };
 
-  async function queuesAndSessions(order: EnforceOrder, router: RouterSnapshot): Promise<EnforceOutcome> {
+  async function queuesAndSessions(
+    order: EnforceOrder,
+    router: RouterSnapshot,
+  ): Promise<EnforceOutcome & { errors: RouterError[] }> {
     const errors: RouterError[] = [];
-    const quiet = order.logout.length === 0 && order.removeUsers.length === 0 && order.claimed.size === 0;
+    const quiet = order.logout.length === 0 && order.removeLogins.length === 0 && order.claimed.size === 0;
     if (quiet && inLine && inLine.queues === router.queues && sameDevices(inLine.devices, order.devices))
       return {
         added: 0,
         updated: 0,
         removed: 0,
         loggedOut: [],
-        usersRemoved: [],
+        loginsRemoved: [],
         errors,
         planQueuesTaken: inLine.taken,
       };
@@ -265,8 +328,8 @@ export function routerEnforcer(hotspot: ManagedHotspot, texts: QueueTexts = plai
     const gone = new Set(ids.length > 0 ? await hotspot.logout(ids, errors) : []);
     const goneKeys = new Set(router.sessions.filter((s) => gone.has(s.id)).map((s) => `${s.user}\n${s.mac}`));
     const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
-    const usersRemoved =
-      order.removeUsers.length > 0 ? await hotspot.removeUsers([...order.removeUsers], errors) : [];
-    return { ...queues, loggedOut, usersRemoved, errors, planQueuesTaken: parents.taken };
+    const loginsRemoved =
+      order.removeLogins.length > 0 ? await removeLoginsOf(hotspot, order.removeLogins, errors) : [];
+    return { ...queues, loggedOut, loginsRemoved, errors, planQueuesTaken: parents.taken };
   }
 }

@@ -7,12 +7,12 @@
  *   source.read()  →  load the vouchers  →  device limits (adopt / over the count)  →  meter + writeUsage
  *     →  decide (src/domain)  →  endVouchers  →  enforcer.apply  →  events and the report
  *
- * Today the source is the router's queue counters and the enforcer the router's queues and hotspot, both over
- * the API (source.ts, enforcer.ts); another pair plugs in through UsageServiceOptions. An unreachable source is
- * a state, not an error: the cycle is skipped with one log line per outage, and the app runs a full cycle on
- * reconnect.
+ * The source and the enforcer are a pair chosen by the site's mode: the router's queue counters and its queues
+ * and hotspot over the API (router-pair.ts, the default), or FreeRADIUS's accounting and CoA (radius/); they plug
+ * in through UsageServiceOptions. An unreachable source (UnreachableError, whatever the mode) is a state, not an
+ * error: the cycle is skipped with one log line per outage, and the app runs a full cycle on reconnect.
  */
-import { RouterError } from '../../router/types';
+import { UnreachableError } from '../../domain/errors';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import type { LeaseState } from '../../db/site-leases';
 import { decide } from '../../domain/queues';
@@ -21,7 +21,7 @@ import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
 import type { RouterWarning } from '../router-checks-types';
-import { routerEnforcer, type EnforceOutcome, type Enforcer } from './enforcer';
+import type { EnforceOutcome, Enforcer } from './enforcer';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import {
@@ -37,7 +37,8 @@ import { USAGE_SQL_TAG } from './bulk-sql';
 import { prepareUsage, readPollState, writeUsage } from './persist';
 import { isPostgres } from '../../db/knex';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
-import { routerCounterSource, type UsageReading, type UsageSource } from './source';
+import { routerPair } from './router-pair';
+import type { UsageReading, UsageSource } from './source';
 
 export interface UsageServiceOptions {
   profiles: ProfileService;
@@ -136,7 +137,7 @@ export async function runCycle(c: Cycle): Promise<CycleReport> {
   try {
     reading = await c.source.read();
   } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
+    if (!(err instanceof UnreachableError)) throw err;
     await noteOutage(c.notices, c.memory.outage, err, now);
     return { ...report(c, now, before), skipped: 'router-unreachable' };
   }
@@ -172,7 +173,7 @@ async function bookAndEnforce(
   const restarted = rebootedSince(c.memory.knownStart, reading.countersStartedAt);
   if (restarted) {
     log.info(
-      { routerUptimeSeconds: reading.router?.routerUptimeSeconds },
+      { countersStartedAt: reading.countersStartedAt?.latest },
       'router rebooted since the last poll: queue counters start again from zero',
     );
     c.opts.onRouterRebooted?.();
@@ -206,14 +207,16 @@ async function bookAndEnforce(
   const widened = state !== c.memory.active?.state;
   if (widened) c.memory.active = undefined;
   // The policy, once, whatever the source; then the vouchers that ended are closed before the router is told.
-  const decided = decide(activeItems(state), now, config.tz);
+  const items = activeItems(state);
+  const decided = decide(items, now, config.tz);
   const ended = await endVouchers(c.deps, state, decided.voucherActions, now);
   const overLimit = limits.overLimit.map((o) => o.session);
   // Sessions of ended vouchers exist only when one ended now or the reading mentioned one (a widened state).
   const order = enforceOrder(state, reading, decided, ended, overLimit, now, widened || ended.length > 0);
+  order.vouchers = new Map(items.map((it, i) => [it.voucher.code, decided.limits[i]]));
   order.byteCaps = () => byteCaps(db, state, now, config.tz);
   const outcome = await c.enforcer.apply(order, reading);
-  await forgetRemovedUsers(db, state, ended, outcome.usersRemoved);
+  await forgetRemovedUsers(db, state, ended, outcome.loginsRemoved);
   await noteOverLimit(c.notices, limits.overLimit, outcome.loggedOut);
   await afterEnforce(c, outcome, ended.length, now);
   // The samples are one table for all sites: the default site's poll compacts them.
@@ -318,11 +321,13 @@ export function createUsageService(
 ): UsageService & { /** Stops watching the database (a site removed). */ close(): void } {
   const site = siteOf(deps);
   const isDefault = site.id === DEFAULT_SITE.id;
+  // The router's pair unless the site's mode chose another (either part may be given alone).
+  const router = routerPair(deps.hotspot, () => deps.clock.now());
   const c: Cycle = {
     deps,
     opts,
-    source: opts.source ?? routerCounterSource(deps.hotspot, () => deps.clock.now()),
-    enforcer: opts.enforcer ?? routerEnforcer(deps.hotspot),
+    source: opts.source ?? router.source,
+    enforcer: opts.enforcer ?? router.enforcer,
     notices: {
       db: deps.db,
       clock: deps.clock,

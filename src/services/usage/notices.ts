@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
-import type { RouterError } from '../../router/types';
+import type { EnforceError } from '../../domain/errors';
 import { loginEvent } from '../activity-events';
 import { recordEvent, recordEvents } from '../events';
 import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
@@ -30,13 +30,13 @@ export interface Outage {
 export async function noteOutage(
   deps: NoticeDeps,
   outage: Outage,
-  err: RouterError,
+  err: EnforceError,
   now: number,
 ): Promise<void> {
   if (outage.since !== undefined) return;
   outage.since = now;
   deps.log.warn(
-    { code: err.code, err: err.message },
+    { code: err.detail ?? err.code, err: err.message },
     'router unreachable: usage polling and enforcement paused until it is back',
   );
   await recordEvent(deps.db, deps.clock, {

@@ -2,10 +2,12 @@
  * Where a poll's usage comes from. A usage source says, at one moment, what is online (sessions) and how many
  * bytes each metered device has moved so far (cumulative counters with their own ids). The ledger turns
  * counters into bytes booked exactly once, against baselines it stores beside them; the source never keeps
- * state of its own. Today's source is the router's queue counters over the API (routerCounterSource below);
- * another, such as a RADIUS server's accounting (Acct-Session-Id, its octet totals, its Calling-Station-Id),
- * gives the same shape.
+ * state of its own. A reading is in the product's terms (codes, MACs, bytes), whatever the source: the router's
+ * queue counters over the API (routerCounterSource below; router-pair.ts pairs it with the router's enforcer,
+ * which keeps the read for itself), or a RADIUS server's accounting (Acct-Session-Id, its octet totals, its
+ * Calling-Station-Id; radius/accounting-source.ts).
  */
+import { RouterError, UnreachableError } from '../../domain/errors';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 
 /** A cumulative byte counter of one device: a simple queue's, an accounting session's. */
@@ -33,6 +35,8 @@ export interface SessionReading {
   /** The device's current address, when the source knows a better one than `ip`. */
   hostIp?: string;
   uptimeSeconds: number;
+  /** Bytes both ways this session has moved so far, when the source says (a limit taken at login counts them). */
+  bytes?: number;
   /**
    * When the code was first let online here, when the source knows it better than "now" (RADIUS: FreeRADIUS's first
    * Access-Accept): a voucher first seen by a poll is in use from then, not from the poll.
@@ -53,15 +57,10 @@ export interface UsageReading {
    * Asked at the moment of use, since a portal login may land while the poll is still loading the vouchers.
    */
   loginsMissed(): ReadonlySet<string>;
-  /**
-   * The router as it was read, when the source read the router's API: its enforcer brings the queues in line
-   * from this same read instead of reading them again.
-   */
-  router?: RouterSnapshot;
 }
 
 export interface UsageSource {
-  /** Throws RouterError when the source cannot be reached (the poll then skips, and says so once). */
+  /** Throws UnreachableError when the source cannot be reached (the poll then skips, and says so once). */
   read(): Promise<UsageReading>;
 }
 
@@ -102,17 +101,35 @@ export function readingOf(
     sessions: snapshot.sessions,
     countersStartedAt: bootWindow(snapshot.routerUptimeSeconds, askedAt, replyAt),
     loginsMissed: () => hotspot.loginsMissedBy(snapshot),
-    router: snapshot,
   };
 }
 
-/** The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. */
-export function routerCounterSource(hotspot: ManagedHotspot, now: () => number): UsageSource {
+/** The router read for a poll; any failure of the read is the source being unreachable. */
+export async function readRouter(hotspot: ManagedHotspot): Promise<RouterSnapshot> {
+  try {
+    return await hotspot.snapshot();
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    throw new UnreachableError(err.message, err.code, err);
+  }
+}
+
+/**
+ * The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. `kept`: told of
+ * each reading with the snapshot it came from (the router's enforcer of the same pair works from it).
+ */
+export function routerCounterSource(
+  hotspot: ManagedHotspot,
+  now: () => number,
+  kept?: (reading: UsageReading, snapshot: RouterSnapshot) => void,
+): UsageSource {
   return {
     async read() {
       const askedAt = now();
-      const snapshot = await hotspot.snapshot();
-      return readingOf(snapshot, hotspot, askedAt, now());
+      const snapshot = await readRouter(hotspot);
+      const reading = readingOf(snapshot, hotspot, askedAt, now());
+      kept?.(reading, snapshot);
+      return reading;
     },
   };
 }
