@@ -253,7 +253,7 @@ export async function checkMetering(core: Core, drivers: Driver[], rounds: numbe
   const [{ n }] = (await core
     .db('voucher_devices')
     .where({ connected: true })
-    .whereNull('counter_queue_id')
+    .whereNull('source_counter_id')
     .count({ n: '*' })) as Array<{ n: number | string }>;
   return {
     bytesExact: wrong.length === 0,

@@ -34,6 +34,7 @@ import * as m0035 from './20261129_0035_account_roles';
 import * as m0036 from './20261129_0036_account_tokens';
 import * as m0037 from './20261129_0037_batch_accounts';
 import * as m0038 from './20261129_0038_remittances';
+import * as m0039 from './20261130_0039_source_counter_id';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -80,6 +81,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261129_0036_account_tokens', m0036],
   ['20261129_0037_batch_accounts', m0037],
   ['20261129_0038_remittances', m0038],
+  ['20261130_0039_source_counter_id', m0039],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -189,7 +189,7 @@ export async function ensureDeviceRow(
       connected: true,
       first_seen_at: at,
       last_seen_at: at,
-      counter_queue_id: queueId,
+      source_counter_id: queueId,
       baseline_up: 0,
       baseline_down: 0,
     })

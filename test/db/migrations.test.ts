@@ -284,4 +284,44 @@ describe(`database migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
       rollup.map((r) => [Number(r.ts), r.resolution, Number(r.bytes_up), Number(r.bytes_down), r.rate_down]),
     ).toEqual([[t1 - 60_000, 3600, 300, 3000, 160]]);
   });
+
+  it("renames a device's counter id to source_counter_id and back, keeping every value", async () => {
+    await db.migrate.to({ name: '20261129_0038_remittances' });
+    const pid = insertedId(
+      await db('profiles')
+        .insert({ name: 'P', price: 1, spec: '{}', created_at: 1, updated_at: 1 })
+        .returning('id'),
+    );
+    const vid = insertedId(
+      await db('vouchers')
+        .insert({
+          code: 'RENAME01',
+          profile_id: pid,
+          price: 1,
+          rate_limit_up: 1,
+          rate_limit_down: 1,
+          created_at: 1,
+          updated_at: 1,
+        })
+        .returning('id'),
+    );
+    // A router site's queue id, and (PostgreSQL only: the column is wider there) a RADIUS accounting session's.
+    const ids = ['*1A', ...(onPostgres ? ['RENAME01-02:00:00:00:00:02-5f3e0a11c0ffee'] : [])];
+    await db('voucher_devices').insert(
+      ids.map((id, i) => ({
+        voucher_id: vid,
+        mac: `02:00:00:00:00:0${i + 1}`,
+        first_seen_at: 1,
+        last_seen_at: 1,
+        counter_queue_id: id,
+      })),
+    );
+    expect(await migrateLatest(db)).toContain('20261130_0039_source_counter_id');
+    const cols = await db('voucher_devices').columnInfo();
+    expect(cols).toHaveProperty('source_counter_id');
+    expect(cols).not.toHaveProperty('counter_queue_id');
+    expect(await db('voucher_devices').orderBy('mac').pluck('source_counter_id')).toEqual(ids);
+    await db.migrate.down();
+    expect(await db('voucher_devices').orderBy('mac').pluck('counter_queue_id')).toEqual(ids);
+  });
 });

@@ -69,7 +69,7 @@ describe('portal redemption over HTTP against the simulated router', () => {
     expect(dev).toMatchObject({
       mac: d.mac,
       ip: d.ip,
-      counter_queue_id: queues[0]['.id'],
+      source_counter_id: queues[0]['.id'],
       baseline_up: 0,
       baseline_down: 0,
     });

@@ -58,7 +58,7 @@ test('a queue re-made with the id another router uses: each site keeps its own b
     await stacks[0].router.remove('/queue/simple', String(queueOf(0)['.id']));
     await stacks[0].pollOnce();
     expect(queueOf(0)['.id']).toBe(queueOf(2)['.id']);
-    const bHolds = (await device(2)).counter_queue_id;
+    const bHolds = (await device(2)).source_counter_id;
     expect(bHolds).toBe(queueOf(2)['.id']);
 
     const before = [await bytesDown(0), await bytesDown(2)];
@@ -66,7 +66,7 @@ test('a queue re-made with the id another router uses: each site keeps its own b
     await stacks[1].pollOnce();
     sims[0].addTraffic(phones[0].mac, { up: 300_000, down: 2_000_000 }, 60);
     await stacks[0].pollOnce(); // A's device takes its new queue's counter, not B's device's
-    expect((await device(2)).counter_queue_id).toBe(bHolds);
+    expect((await device(2)).source_counter_id).toBe(bHolds);
     sims[1].addTraffic(phones[2].mac, { up: 100_000, down: 1_000_000 }, 60);
     await stacks[1].pollOnce();
     expect(await bytesDown(2)).toBe(before[1] + 6_000_000);

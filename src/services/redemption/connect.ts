@@ -115,13 +115,13 @@ async function record(db: Knex, a: Attempt, out: LoginOutcome, now: number): Pro
   }
   // The login is confirmed. A new queue starts counting at zero; a queue we took over keeps the baseline
   // that belongs to it.
-  const fresh = 'counter_queue_id IS NULL OR counter_queue_id <> ?';
+  const fresh = 'source_counter_id IS NULL OR source_counter_id <> ?';
   await sql.run(
     `UPDATE voucher_devices
         SET login_pending_at = NULL, claim_activated = ?,
             baseline_up = CASE WHEN ${fresh} THEN 0 ELSE baseline_up END,
             baseline_down = CASE WHEN ${fresh} THEN 0 ELSE baseline_down END,
-            counter_queue_id = ?
+            source_counter_id = ?
       WHERE voucher_id = ? AND mac = ?`,
     [false, out.queueId, out.queueId, out.queueId, a.row.id, a.mac],
   );

@@ -19,7 +19,8 @@ export interface DeviceRow {
   last_seen_at: number;
   bytes_up: number;
   bytes_down: number;
-  counter_queue_id: string | null;
+  /** The id, at the usage source, of the counter the baselines were read from (a queue's `.id`, a session id). */
+  source_counter_id: string | null;
   baseline_up: number;
   baseline_down: number;
   rate_up: number;
@@ -94,7 +95,7 @@ const DEVICE_COLS = [
   'last_seen_at',
   'bytes_up',
   'bytes_down',
-  'counter_queue_id',
+  'source_counter_id',
   'baseline_up',
   'baseline_down',
   'rate_up',
@@ -266,10 +267,10 @@ export async function baselineHolders(
     const rows = (await db('voucher_devices as d')
       .join('vouchers as v', 'v.id', 'd.voucher_id')
       .where('v.site_id', siteId)
-      .whereIn('d.counter_queue_id', part)
+      .whereIn('d.source_counter_id', part)
       .select('d.*')) as DeviceRow[];
     for (const d of rows) {
-      if (d.counter_queue_id) out.set(d.counter_queue_id, d);
+      if (d.source_counter_id) out.set(d.source_counter_id, d);
     }
   }
   return out;

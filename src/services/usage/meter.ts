@@ -140,8 +140,8 @@ function baselineHolder(
 ): DeviceRow | undefined {
   if (input.routerRebooted) return undefined;
   const holder =
-    owner.counter_queue_id === q.id ? owner : (idx.byQueueId.get(q.id) ?? input.handover.get(q.id));
-  if (!holder || holder.counter_queue_id !== q.id) return undefined;
+    owner.source_counter_id === q.id ? owner : (idx.byQueueId.get(q.id) ?? input.handover.get(q.id));
+  if (!holder || holder.source_counter_id !== q.id) return undefined;
   if (holder !== owner) clear.push(holder.id);
   return holder;
 }
@@ -256,14 +256,15 @@ function deviceWrite(
   const connected = s !== undefined || (Boolean(d.connected) && loginsMissed.has(d.mac));
   const ip = s ? (s.hostIp ?? s.ip ?? d.ip) : d.ip;
   const r = f?.counter;
-  const queueId = r ? r.id : d.counter_queue_id;
+  const queueId = r ? r.id : d.source_counter_id;
   const baselineUp = r ? r.up : Number(d.baseline_up);
   const baselineDown = r ? r.down : Number(d.baseline_down);
   const rateUp = r ? r.rateUp : 0;
   const rateDown = r ? r.rateDown : 0;
   const dUp = f?.dUp ?? 0;
   const dDown = f?.dDown ?? 0;
-  const presenceChanged = connected !== Boolean(d.connected) || ip !== d.ip || queueId !== d.counter_queue_id;
+  const presenceChanged =
+    connected !== Boolean(d.connected) || ip !== d.ip || queueId !== d.source_counter_id;
   const countersChanged =
     presenceChanged ||
     dUp > 0 ||
@@ -301,7 +302,7 @@ function applyToRow(d: DeviceRow, w: DeviceWrite, idx: DeviceIndex): void {
   d.ip = w.ip;
   d.connected = w.connected;
   d.last_seen_at = w.lastSeenAt;
-  d.counter_queue_id = w.queueId;
+  d.source_counter_id = w.queueId;
   d.baseline_up = w.baselineUp;
   d.baseline_down = w.baselineDown;
   d.rate_up = w.rateUp;

@@ -14,7 +14,7 @@ export function indexDevices(state: LoadedState): DeviceIndex {
       const list = idx.byMac.get(d.mac);
       if (list) list.push(d);
       else idx.byMac.set(d.mac, [d]);
-      if (d.counter_queue_id) idx.byQueueId.set(d.counter_queue_id, d);
+      if (d.source_counter_id) idx.byQueueId.set(d.source_counter_id, d);
     }
   }
   return idx;
@@ -32,7 +32,7 @@ export function deviceIndex(state: LoadedState): DeviceIndex {
 
 /** The row now holds the counter of queue `to` (or none): the index follows, as indexDevices would build it. */
 export function moveCounter(idx: DeviceIndex, d: DeviceRow, to: string | null): void {
-  const from = d.counter_queue_id;
+  const from = d.source_counter_id;
   if (from === to) return;
   if (from !== null && idx.byQueueId.get(from) === d) idx.byQueueId.delete(from);
   if (to !== null) idx.byQueueId.set(to, d);
@@ -93,7 +93,7 @@ export function queueIdsNeedingHandover(
   for (let i = 0; i < ours.length; i++) {
     const q = ours[i];
     const owner = owners[i];
-    if (owner && owner.counter_queue_id !== q.id && !idx.byQueueId.has(q.id)) ids.push(q.id);
+    if (owner && owner.source_counter_id !== q.id && !idx.byQueueId.has(q.id)) ids.push(q.id);
   }
   return ids;
 }

@@ -158,7 +158,7 @@ async function samplesFromStage(trx: Knex): Promise<void> {
   await trx.raw(sql.rollup);
 }
 
-const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
+const PRESENCE_COLS = { set: ['ip', 'connected', 'source_counter_id'] };
 
 /** A device row's staged values, in POLL_STAGE_COLS order. */
 function stagedCells(d: DeviceWrite): Cell[] {
@@ -184,7 +184,7 @@ export interface UsageWrites {
   clearBaselines: number[];
   /** Device rows whose only change is that their rates fell to zero: JSON arrays of ids. */
   zeroed: string[];
-  /** `[id, ip, connected, counter_queue_id]` of the rows whose presence changed (few). */
+  /** `[id, ip, connected, source_counter_id]` of the rows whose presence changed (few). */
   presence: Cell[][];
   /** The other written device rows, staged: jsonRows' values in POLL_STAGE_COLS order. */
   staged: string[];
@@ -346,7 +346,7 @@ export async function writeUsage(
   countersStartedAt?: number,
 ): Promise<void> {
   if (w.clearBaselines.length > 0)
-    await trx('voucher_devices').whereIn('id', w.clearBaselines).update({ counter_queue_id: null });
+    await trx('voucher_devices').whereIn('id', w.clearBaselines).update({ source_counter_id: null });
   await writeDevices(trx, w, now);
   await bulkUpdate(
     trx,

@@ -136,7 +136,7 @@ export async function moveDevice(
     mac: m.to,
     ip: m.ip,
     connected: false,
-    counter_queue_id: null,
+    source_counter_id: null,
     baseline_up: 0,
     baseline_down: 0,
     rate_up: 0,
