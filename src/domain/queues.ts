@@ -193,7 +193,7 @@ export interface Decisions {
  * closed), the most recently activated voucher wins. Off-peak, fair use, caps and expiry are all decided here
  * (desiredLimits), once, whatever measured the usage and whatever brings the router in line.
  */
-export function decide(
+export function decideVouchers(
   items: readonly VoucherWithDevices[],
   now: number,
   tz: string,
@@ -247,7 +247,7 @@ export function queuesFor(
   return queues;
 }
 
-/** The router state the vouchers call for: decide, then one queue per decided device. */
+/** The router state the vouchers call for: decideVouchers, then one queue per decided device. */
 export function desiredQueues(
   items: readonly VoucherWithDevices[],
   now: number,
@@ -255,6 +255,6 @@ export function desiredQueues(
   opts: DesiredQueueOptions = {},
   texts: QueueTexts = plainQueueTexts,
 ): DesiredRouterState {
-  const d = decide(items, now, tz, opts);
+  const d = decideVouchers(items, now, tz, opts);
   return { queues: queuesFor(d.devices, texts), voucherActions: d.voucherActions, limits: d.limits };
 }

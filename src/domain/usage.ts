@@ -1,11 +1,15 @@
-/** Usage from queue byte counters: deltas across resets, free off-peak traffic, alerts, downsampling. */
+/** Usage from cumulative byte counters: deltas across resets, free off-peak traffic, alerts, downsampling. */
 import { offpeakActive } from './clock';
 import type { Profile } from './profiles';
 
-export interface CounterReading {
-  /** The queue's `.id`: a new id means a new queue, whose counters started at zero. */
+/**
+ * A counter's cumulative totals at one moment: the part of a usage source's counter reading that byte deltas
+ * are measured with, and what a device keeps between polls as its baseline.
+ */
+export interface CounterTotals {
+  /** The counter's id at the source (a queue's `.id`): a new id means a new counter, which started at zero. */
   id: string;
-  /** Bytes uploaded / downloaded so far, as the queue's `bytes=up/down` reports. */
+  /** Bytes uploaded / downloaded so far (a queue's `bytes=up/down`). */
   up: number;
   down: number;
 }
@@ -14,7 +18,7 @@ export interface CounterDelta {
   up: number;
   down: number;
   /** The reading to compare the next poll with. */
-  baseline: CounterReading;
+  baseline: CounterTotals;
   /** True when the counters started again from zero (reset-counters, reboot, queue re-created). */
   reset: boolean;
 }
@@ -26,7 +30,7 @@ export interface CounterDelta {
  * (docs/routeros.md "Counters"). The caller keeps `baseline` between polls (persist it across restarts).
  * Traffic between the last poll and a reset is lost; polls are frequent so that window is small.
  */
-export function counterDelta(prev: CounterReading | undefined, now: CounterReading): CounterDelta {
+export function counterDelta(prev: CounterTotals | undefined, now: CounterTotals): CounterDelta {
   const baseline = { id: now.id, up: now.up, down: now.down };
   if (prev === undefined || prev.id !== now.id || now.up < prev.up || now.down < prev.down)
     return { up: now.up, down: now.down, baseline, reset: prev !== undefined };

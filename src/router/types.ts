@@ -4,9 +4,6 @@
  */
 import type { RouterErrorCode } from '../domain/errors';
 
-// RouterError lives with every other error (src/domain/errors.ts); re-exported for the router's own callers.
-export { RouterError, type RouterErrorCode } from '../domain/errors';
-
 /** One row of a RouterOS reply: property name → raw string value, as RouterOS sent it. */
 export type RosRow = Record<string, string>;
 

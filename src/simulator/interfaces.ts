@@ -99,7 +99,7 @@ export class Interfaces {
   }
 
   /** A stable MAC per machine and port, locally administered like a CHR's virtual NICs. */
-  private macOf(name: string): string {
+  private interfaceMac(name: string): string {
     const h = createHash('sha256').update(`${this.state.license.id}/${name}`).digest();
     const hex = [0x02, h[0], h[1], h[2], h[3], h[4]].map((b) => b.toString(16).padStart(2, '0'));
     return hex.join(':').toUpperCase();
@@ -116,7 +116,7 @@ export class Interfaces {
         type,
         mtu: '1500',
         'actual-mtu': '1500',
-        'mac-address': this.macOf(name),
+        'mac-address': this.interfaceMac(name),
         'last-link-up-time': formatDateTime(this.state.bootAt, this.timeZone),
         'link-downs': '0',
         'rx-byte': String(c.rxByte),

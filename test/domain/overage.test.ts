@@ -5,7 +5,7 @@
 import { coinsForOverage, isCappedWaiting, overageOfferNow, overageRefusal } from '../../src/domain/overage';
 import { desiredLimits } from '../../src/domain/policy';
 import { parseProfile, type Profile } from '../../src/domain/profiles';
-import { decide } from '../../src/domain/queues';
+import { decideVouchers } from '../../src/domain/queues';
 import { radiusAccount } from '../../src/domain/radius-account';
 import type { VoucherState } from '../../src/domain/vouchers';
 
@@ -52,11 +52,15 @@ describe('capped-waiting', () => {
     expect(desiredLimits(voucher(WITH_OVERAGE, { countedBytes: GB }), NOON, TZ).state).toBe('normal');
 
     const item = { voucher: used, devices: [{ mac: '02:00:00:00:00:01', ip: '10.5.50.2', connected: true }] };
-    const d = decide([item], NOON + 60_000, TZ);
+    const d = decideVouchers([item], NOON + 60_000, TZ);
     expect(d.devices).toEqual([]); // no queue, no internet
     expect(d.voucherActions).toEqual([]); // not ended: not exhausted, its hotspot user kept
     expect(d.cappedWaiting).toEqual(['ABCDEFGH']);
-    const ended = decide([{ ...item, voucher: voucher(WITHOUT, { countedBytes: 2 * GB }) }], NOON, TZ);
+    const ended = decideVouchers(
+      [{ ...item, voucher: voucher(WITHOUT, { countedBytes: 2 * GB }) }],
+      NOON,
+      TZ,
+    );
     expect(ended.voucherActions).toMatchObject([{ newStatus: 'exhausted' }]);
     expect(ended.cappedWaiting).toEqual([]);
   });
@@ -66,7 +70,7 @@ describe('capped-waiting', () => {
     const end = NOON + 86_400_000;
     expect(desiredLimits(used, end - 1, TZ).state).toBe('capped-waiting');
     expect(desiredLimits(used, end, TZ).state).toBe('expired');
-    expect(decide([{ voucher: used, devices: [] }], end, TZ).voucherActions).toMatchObject([
+    expect(decideVouchers([{ voucher: used, devices: [] }], end, TZ).voucherActions).toMatchObject([
       { newStatus: 'expired' },
     ]);
     expect(isCappedWaiting(used, end, TZ)).toBe(false);

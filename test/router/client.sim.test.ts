@@ -5,10 +5,10 @@
 import {
   createRouterClient,
   DEFAULT_MAX_IN_FLIGHT,
-  RouterError,
   type HardenedRouterClient,
   type RouterClientOptions,
 } from '../../src/router';
+import { RouterError } from '../../src/domain/errors';
 import { RouterSimulator } from '../../src/simulator';
 import { captureLogger, eventually, rejection } from './helpers';
 

@@ -2,7 +2,8 @@
  * Run in a plain Node process by crash.test.ts (jest installs its own uncaught-exception handling, so the
  * proof that nothing escapes has to come from a process of our own). Prints one JSON line and exits 0.
  */
-import { createRouterClient, RouterError } from '../../src/router';
+import { RouterError } from '../../src/domain/errors';
+import { createRouterClient } from '../../src/router';
 import { encode, FakeRouter } from './fake-router';
 
 const uncaught: string[] = [];

@@ -4,7 +4,8 @@
  * the reply in question no longer kills the process (crash.test.ts proves it in a plain Node process).
  */
 import { createHash } from 'node:crypto';
-import { createRouterClient, RouterError, type HardenedRouterClient } from '../../src/router';
+import { RouterError } from '../../src/domain/errors';
+import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { encode, FakeRouter } from './fake-router';
 import { captureLogger, eventually, rejection, sleep } from './helpers';
 

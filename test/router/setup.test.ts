@@ -85,7 +85,7 @@ async function wants(over: Partial<WantsInput> = {}, controller = CONTROLLER): P
     {
       resolve: async () => '10.5.50.3',
       localAddressFor: async () => controller.address,
-      macOf: () => controller.mac,
+      localMacFor: () => controller.mac,
     },
   );
   page = w.loginPage.contents;

@@ -1,6 +1,6 @@
 /**
  * Quiet polls (the router already in line with the vouchers) write nothing to the router, yet never stop looking:
- * each poll decides every voucher again (domain decide) and the enforcer compares the order with what it just
+ * each poll decides every voucher again (domain decideVouchers) and the enforcer compares the order with what it just
  * read. Each case here first runs quiet polls, then changes one input: the poll after must see it and act.
  */
 import {

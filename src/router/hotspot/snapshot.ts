@@ -91,9 +91,6 @@ export interface RouterSnapshot {
   loginMark?: number;
 }
 
-/** RouterOS prints MACs as `AA:BB:CC:DD:EE:FF` already; the full parser only runs for anything else. */
-export { macOf };
-
 /**
  * `123/456` read digit by digit: two numbers per counter for every queue, every cycle, without a regex
  * match and its substrings. Up to 15 digits a side (exact in a double); anything else, including spaces,

@@ -32,7 +32,7 @@ import {
 import type { Attempt, Claim, RedemptionDeps, SaleEvent } from './shared';
 
 /** What to do with this voucher for this device, or the refusal. */
-async function decide(r: RedemptionDeps, a: Attempt): Promise<Claim> {
+async function chooseClaim(r: RedemptionDeps, a: Attempt): Promise<Claim> {
   const { row } = a;
   if (row.status === 'revoked')
     throw new AppError('VOUCHER_REVOKED', 'This code has been cancelled by the shop.', 410, 'code');
@@ -112,7 +112,7 @@ export async function redeem(
       const { row, profileName, profile } =
         attempt === 0 ? found : ((await findRow(db, { id: found.row.id })) as FoundVoucher);
       const a: Attempt = { row, profile, profileName, mac, ip };
-      const kind = await decide(r, a);
+      const kind = await chooseClaim(r, a);
       const result = await r.login.connect(r, kind, a, sale);
       if (result !== 'lost') return result;
     }

@@ -32,7 +32,7 @@ export interface WantsInput {
 export interface WantsLookups {
   resolve(host: string): Promise<string>;
   localAddressFor(routerHost: string): Promise<string>;
-  macOf(address: string): string | undefined;
+  localMacFor(address: string): string | undefined;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -53,7 +53,8 @@ function localAddressFor(routerHost: string): Promise<string> {
   });
 }
 
-function macOf(address: string): string | undefined {
+/** This computer's own MAC on the interface that holds `address` (not a MAC read from the router). */
+function localMacFor(address: string): string | undefined {
   for (const list of Object.values(os.networkInterfaces()))
     for (const i of list ?? [])
       if (i.address === address && i.mac && i.mac !== '00:00:00:00:00:00') return i.mac.toUpperCase();
@@ -63,7 +64,7 @@ function macOf(address: string): string | undefined {
 export const systemLookups: WantsLookups = {
   resolve: async (host) => (await dns.lookup(host, { family: 4 })).address,
   localAddressFor,
-  macOf,
+  localMacFor,
 };
 
 /** ASCII only: non-ASCII characters become HTML character references, so the page survives any transfer. */
@@ -122,7 +123,7 @@ export async function setupWants(
       contents: asciiHtml(siteLoginPage(portalBase, input.site)),
       url: `${base}${ROUTER_LOGIN_PATH}?site=${encodeURIComponent(input.site)}`,
     },
-    controller: { address: controller, mac: lookups.macOf(controller) },
+    controller: { address: controller, mac: lookups.localMacFor(controller) },
     apiService: input.routerTls ? 'api-ssl' : 'api',
     radius: input.radius ? { address: controller, ...input.radius } : undefined,
   };

@@ -1,13 +1,13 @@
 /**
  * The poll's decision step, between the ledger and the enforcer: the vouchers as the domain sees them, what the
- * pure policy (src/domain/queues.ts decide) says they should have now, the vouchers that end (closed in the
+ * pure policy (src/domain/queues.ts decideVouchers) says they should have now, the vouchers that end (closed in the
  * database first: it is the truth) and the order handed to the enforcer. Whatever measured the usage and whatever
  * enforces, off-peak, fair use, caps, device limits and expiry are decided here once.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
-import { decide, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
+import { decideVouchers, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
 import { routerBytesLeft, routerHoldsCap } from '../../domain/byte-cap';
 import { userPassword } from '../../router/hotspot/users';
 import { recordEvent } from '../events';
@@ -119,7 +119,7 @@ function sessionsOfCappedWaiting(reading: UsageReading, codes: readonly string[]
 export function enforceOrder(
   state: LoadedState,
   reading: UsageReading,
-  decided: ReturnType<typeof decide>,
+  decided: ReturnType<typeof decideVouchers>,
   ended: readonly LoadedVoucher[],
   overLimit: readonly SessionReading[],
   now: number,

@@ -5,7 +5,7 @@
  * now, closes the vouchers that ended, and hands the rest to the enforcer, which changes only what differs.
  *
  *   source.read()  →  load the vouchers  →  device limits (adopt / over the count)  →  meter + writeUsage
- *     →  decide (src/domain)  →  endVouchers  →  enforcer.apply  →  events and the report
+ *     →  decideVouchers (src/domain)  →  endVouchers  →  enforcer.apply  →  events and the report
  *
  * The source and the enforcer are a pair chosen by the site's mode: the router's queue counters and its queues
  * and hotspot over the API (router-pair.ts, the default), or FreeRADIUS's accounting and CoA (radius/); they plug
@@ -15,7 +15,7 @@
 import { UnreachableError } from '../../domain/errors';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import type { LeaseState } from '../../db/site-leases';
-import { decide } from '../../domain/queues';
+import { decideVouchers } from '../../domain/queues';
 import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
@@ -208,7 +208,7 @@ async function bookAndEnforce(
   if (widened) c.memory.active = undefined;
   // The policy, once, whatever the source; then the vouchers that ended are closed before the router is told.
   const items = activeItems(state);
-  const decided = decide(items, now, config.tz);
+  const decided = decideVouchers(items, now, config.tz);
   const ended = await endVouchers(c.deps, state, decided.voucherActions, now);
   const overLimit = limits.overLimit.map((o) => o.session);
   // Sessions of ended vouchers exist only when one ended now or the reading mentioned one (a widened state).
