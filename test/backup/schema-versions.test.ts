@@ -48,19 +48,33 @@ beforeAll(async () => {
   const [profile] = (await old('profiles')
     .insert({ name: 'OLD', price: 500, spec: '{}', source: 'file', created_at: 1, updated_at: 1 })
     .returning('id')) as Array<{ id: number }>;
-  await old('vouchers').insert(
-    ['OLDCODE1', 'OLDCODE2'].map((code, i) => ({
-      code,
-      profile_id: profile.id,
-      price: 500,
-      rate_limit_up: 1_000_000,
-      rate_limit_down: 2_000_000,
-      status: i ? 'unused' : 'active',
-      activated_at: i ? null : 1000,
-      created_at: 1,
-      updated_at: 1,
-    })),
-  );
+  const vouchers = (await old('vouchers')
+    .insert(
+      ['OLDCODE1', 'OLDCODE2'].map((code, i) => ({
+        code,
+        profile_id: profile.id,
+        price: 500,
+        rate_limit_up: 1_000_000,
+        rate_limit_down: 2_000_000,
+        status: i ? 'unused' : 'active',
+        activated_at: i ? null : 1000,
+        created_at: 1,
+        updated_at: 1,
+      })),
+    )
+    .returning('id')) as Array<{ id: number }>;
+  // The active voucher's phone, its counter's id still in the column's old name (counter_queue_id).
+  await old('voucher_devices').insert({
+    voucher_id: vouchers[0].id,
+    mac: '02:00:00:00:0A:01',
+    first_seen_at: 1000,
+    last_seen_at: 2000,
+    bytes_up: 10,
+    bytes_down: 20,
+    counter_queue_id: '*1A',
+    baseline_up: 10,
+    baseline_down: 20,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -107,6 +121,15 @@ test.each(FORMATS)(
     expect(out.migrated.slice(0, 2)).toEqual(['20261126_0027_voucher_charges', '20261127_0028_charge_bytes']);
     expect(out.tables.find((t) => t.table === 'vouchers')?.rows).toBe(2);
     expect(out.tables.find((t) => t.table === 'voucher_charges')?.rows).toBe(0);
+    // The device's counter id came through the column's rename, so its next poll measures from its baseline.
+    const restored = openDatabase(loadConfig({ DATABASE_URL: p.db.url }).database);
+    try {
+      expect(await restored('voucher_devices').select('mac', 'source_counter_id')).toEqual([
+        { mac: '02:00:00:00:0A:01', source_counter_id: '*1A' },
+      ]);
+    } finally {
+      await restored.destroy();
+    }
   },
   120_000,
 );
