@@ -196,7 +196,7 @@ async function bookAndEnforce(
   });
   const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
   // The writes as text before the transaction: the meter's per-device objects die here, young.
-  const writes = prepareUsage(usage, isPostgres(db), now);
+  const writes = prepareUsage(usage, isPostgres(db));
   const { bytesCounted, bytesUp, bytesDown } = usage;
   await db.transaction((trx) => writeUsage(trx, { clock, log, siteId }, writes, now, boot));
   c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);

@@ -53,16 +53,8 @@ const STAGE_COLS = [
   'baseline_down',
   'queue_id',
 ] as const;
-/**
- * What a poll stages per device row: the bytes moved and the rates, and only when they are not what the statement
- * works out by itself, the time last seen (the poll's time, bound once) and the new counter baselines (the stored
- * baselines plus the bytes moved, as they are for every counter read against its own baseline; only a new counter,
- * a counter handed over from another row, or a router that rebooted sets them). Most rows of a poll are the
- * first kind: 6 values a row where 9 were, and SQLite's JSON extraction is most of staging's cost.
- */
-const POLL_STAGE_COLS = ['device_id', 'voucher_id', 'd_up', 'd_down', 'rate_up', 'rate_down'] as const;
-/** The rows that need the rest: POLL_STAGE_COLS then the time last seen and the baselines. */
-const POLL_STAGE_COLS_FULL = [...POLL_STAGE_COLS, 'last_seen_at', 'baseline_up', 'baseline_down'] as const;
+/** What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement. */
+const POLL_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts' && c !== 'queue_id');
 const HOUR_MS = 3600_000;
 /** A staged row is a sample when bytes moved (the poll's per-device traffic, for charts and reports). */
 const MOVED = 'd_up > 0 OR d_down > 0';
@@ -89,9 +81,8 @@ function stageSql(pg: boolean) {
   last_seen_at BIGINT, baseline_up BIGINT, baseline_down BIGINT, queue_id TEXT)`,
     clear: `${USAGE_SQL_TAG} DELETE FROM ${T}`,
     fill: fillSql(pg, T, STAGE_COLS),
-    /** A poll's rows: `ts` bound once (the poll's time); the narrow ones and the full ones. */
+    /** A poll's rows: every column but `ts`, which is bound once (the poll's time). */
     fillPoll: fillSql(pg, T, POLL_STAGE_COLS),
-    fillPollFull: fillSql(pg, T, POLL_STAGE_COLS_FULL),
     samples: `${USAGE_SQL_TAG} INSERT INTO usage_samples (device_id, voucher_id, ts, bytes_up, bytes_down, rate_up, rate_down)
   SELECT device_id, voucher_id, ts, d_up, d_down, rate_up, rate_down FROM ${T} WHERE ${MOVED}`,
     /**
@@ -112,15 +103,10 @@ function stageSql(pg: boolean) {
   ON CONFLICT (ts, resolution, device_id) DO UPDATE SET
     bytes_up = usage_rollup.bytes_up + excluded.bytes_up, bytes_down = usage_rollup.bytes_down + excluded.bytes_down,
     rate_up = ${greatest}(usage_rollup.rate_up, excluded.rate_up), rate_down = ${greatest}(usage_rollup.rate_down, excluded.rate_down)`,
-    /**
-     * Counters and baselines of every written device row (rows with no counter change carry zero deltas). A row
-     * staged narrow (POLL_STAGE_COLS) was seen at the poll's time (bound) and its baselines moved by its bytes.
-     */
+    /** Counters and baselines of every written device row (rows with no counter change carry zero deltas). */
     devices: `${USAGE_SQL_TAG} UPDATE voucher_devices SET
   bytes_up = voucher_devices.bytes_up + s.d_up, bytes_down = voucher_devices.bytes_down + s.d_down,
-  last_seen_at = COALESCE(s.last_seen_at, CAST(? AS BIGINT)),
-  baseline_up = COALESCE(s.baseline_up, voucher_devices.baseline_up + s.d_up),
-  baseline_down = COALESCE(s.baseline_down, voucher_devices.baseline_down + s.d_down),
+  last_seen_at = s.last_seen_at, baseline_up = s.baseline_up, baseline_down = s.baseline_down,
   rate_up = s.rate_up, rate_down = s.rate_down
   FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
     /**
@@ -155,23 +141,15 @@ function jsonChunks(pg: boolean, cols: readonly string[], rows: Cell[][]): strin
 }
 
 /**
- * Replaces the stage's rows, in the caller's transaction: `chunks` (jsonChunks) in STAGE_COLS order, or a poll's
- * (`poll`), every row at its time, narrow rows in POLL_STAGE_COLS order and full ones in POLL_STAGE_COLS_FULL's.
+ * Replaces the stage's rows with `chunks` (jsonChunks), in the caller's transaction: in STAGE_COLS order, or, with
+ * `ts` given, in POLL_STAGE_COLS order, every row at that time.
  */
-async function stage(
-  trx: Knex,
-  chunks: readonly string[],
-  poll?: { ts: number; full: readonly string[] },
-): Promise<void> {
+async function stage(trx: Knex, chunks: readonly string[], ts?: number): Promise<void> {
   const sql = stageSqlOf(trx);
   await trx.raw(sql.create);
   await trx.raw(sql.clear);
-  if (!poll) {
-    for (const json of chunks) await trx.raw(sql.fill, [json]);
-    return;
-  }
-  for (const json of chunks) await trx.raw(sql.fillPoll, [poll.ts, json]);
-  for (const json of poll.full) await trx.raw(sql.fillPollFull, [poll.ts, json]);
+  const fill = ts === undefined ? sql.fill : sql.fillPoll;
+  for (const json of chunks) await trx.raw(fill, ts === undefined ? [json] : [ts, json]);
 }
 
 async function samplesFromStage(trx: Knex): Promise<void> {
@@ -182,20 +160,19 @@ async function samplesFromStage(trx: Knex): Promise<void> {
 
 const PRESENCE_COLS = { set: ['ip', 'connected', 'counter_queue_id'] };
 
-/**
- * A device row's staged values: POLL_STAGE_COLS when it was seen at the poll's time and its new baselines are its
- * stored ones plus the bytes moved, else POLL_STAGE_COLS_FULL. The meter (meter.ts meterCounters) measures a
- * counter against the baseline of the row that holds it: when that is the row itself (its counting queue did not
- * change, so its presence did not) and the counter did not start again from zero (then the bytes moved ARE the
- * counter, and the baseline equals them), the new baseline is the stored one plus the bytes; a row without a
- * counter this poll keeps its baselines and moved nothing. Every other row is staged in full, which is always right.
- */
-function stagedCells(d: DeviceWrite, now: number): Cell[] {
-  const cells: Cell[] = [d.id, d.voucherId, d.dUp, d.dDown, d.rateUp, d.rateDown];
-  const fromZero = d.baselineUp === d.dUp && d.baselineDown === d.dDown;
-  if (d.presenceChanged || d.lastSeenAt !== now || fromZero)
-    cells.push(d.lastSeenAt, d.baselineUp, d.baselineDown);
-  return cells;
+/** A device row's staged values, in POLL_STAGE_COLS order. */
+function stagedCells(d: DeviceWrite): Cell[] {
+  return [
+    d.id,
+    d.voucherId,
+    d.dUp,
+    d.dDown,
+    d.rateUp,
+    d.rateDown,
+    d.lastSeenAt,
+    d.baselineUp,
+    d.baselineDown,
+  ];
 }
 
 /**
@@ -209,10 +186,8 @@ export interface UsageWrites {
   zeroed: string[];
   /** `[id, ip, connected, counter_queue_id]` of the rows whose presence changed (few). */
   presence: Cell[][];
-  /** The other written device rows, staged: jsonRows' values in POLL_STAGE_COLS order… */
+  /** The other written device rows, staged: jsonRows' values in POLL_STAGE_COLS order. */
   staged: string[];
-  /** …or, for the rows that need them, in POLL_STAGE_COLS_FULL order. */
-  stagedFull: string[];
   /** JSON array of the vouchers whose bytes moved on several devices. */
   several: string;
   /** voucherCorrections' rows. */
@@ -222,9 +197,8 @@ export interface UsageWrites {
   sessions: EventInput[];
 }
 
-export function prepareUsage(m: MeterResult, pg: boolean, now: number): UsageWrites {
+export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
   const staged: Cell[][] = [];
-  const stagedFull: Cell[][] = [];
   const presence: Cell[][] = [];
   const zeroed: number[] = [];
   const sessions: EventInput[] = [];
@@ -235,10 +209,7 @@ export function prepareUsage(m: MeterResult, pg: boolean, now: number): UsageWri
     else if (d.session === 'started')
       sessions.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
     if (d.ratesZeroed) zeroed.push(d.id);
-    else {
-      const cells = stagedCells(d, now);
-      (cells.length === POLL_STAGE_COLS.length ? staged : stagedFull).push(cells);
-    }
+    else staged.push(stagedCells(d));
   }
   const ids: string[] = [];
   for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
@@ -248,7 +219,6 @@ export function prepareUsage(m: MeterResult, pg: boolean, now: number): UsageWri
     zeroed: ids,
     presence,
     staged: jsonChunks(pg, POLL_STAGE_COLS, staged),
-    stagedFull: jsonChunks(pg, POLL_STAGE_COLS_FULL, stagedFull),
     several: JSON.stringify(m.vouchers.filter((v) => v.moved > 1).map((v) => v.id)),
     corrections: voucherCorrections(m.vouchers),
     alerts: m.alerts,
@@ -265,9 +235,9 @@ async function writeDevices(trx: Knex, w: UsageWrites, now: number): Promise<voi
   const sql = stageSqlOf(trx);
   for (const ids of w.zeroed) await trx.raw(sql.ratesZeroed, [now, ids]);
   await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, w.presence);
-  if (w.staged.length === 0 && w.stagedFull.length === 0) return;
-  await stage(trx, w.staged, { ts: now, full: w.stagedFull });
-  await trx.raw(sql.devices, [now]);
+  if (w.staged.length === 0) return;
+  await stage(trx, w.staged, now);
+  await trx.raw(sql.devices);
   await trx.raw(sql.vouchers, [now, w.several]);
   await samplesFromStage(trx);
 }
