@@ -1,8 +1,8 @@
 /**
  * The counter baselines the ledger stores are the router's counters as this poll read them, whatever happened to
  * the counter (it moved, started again from zero after a reboot, or came to the device with a new voucher), so a
- * controller restarted after any poll measures the next bytes from the right place. The poll stages most rows
- * without their baselines (the stored ones plus the bytes moved): these are the rows it must not.
+ * controller restarted after any poll measures the next bytes from the right place. A ledger that wrote the stored
+ * baselines plus the bytes moved instead (cheaper to stage) would be right for most rows and wrong for these.
  */
 import {
   advance,
