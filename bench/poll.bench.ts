@@ -34,6 +34,7 @@
  * as they do in the server; without it they run back to back (docs/performance.md, "Running the benchmarks").
  */
 import { fork } from 'node:child_process';
+import os from 'node:os';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
@@ -251,12 +252,19 @@ function measureInChild(n: number): Promise<Figures> {
   });
 }
 
+/** How busy the machine was: its processors and the 1-minute load average (runnable processes) before and after. */
+export function machineLine(cpus: number, loadBefore: number, loadAfter: number): string {
+  return `  machine: ${cpus} processors, load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end (above ${cpus}: other work competed for the processors, and the figures rise with it)`;
+}
+
 export async function run(): Promise<void> {
   const rows: Figures[] = [];
+  const loadBefore = os.loadavg()[0];
   for (const n of SIZES) rows.push(await measureInChild(n));
   console.log(
     `poll cycle, simulator in a child process, median of ${RUNS} runs (CPU = controller process incl. SQLite threads):`,
   );
+  console.log(machineLine(os.cpus().length, loadBefore, os.loadavg()[0]));
   if (PAUSE_MS > 0)
     console.log(
       `  each cycle and read after a ${PAUSE_MS} ms pause, as the server idles between polls (BENCH_POLL_PAUSE_MS)`,

@@ -1,5 +1,5 @@
 /** The poll bench's report: the ratio table, the behaviour checks and the budget's verdicts, from made-up figures. */
-import { behaviourChecks, budgetVerdicts, scalingReport } from '../../bench/poll.bench';
+import { behaviourChecks, budgetVerdicts, machineLine, scalingReport } from '../../bench/poll.bench';
 
 /** `cpuRead` is the read after traffic; the unchanged router's read is `unchangedRead` (by default 0.8 of it). */
 const row = (
@@ -111,4 +111,11 @@ it('prints the behaviour checks apart from the budget', () => {
   ]);
   expect(bad[0]).toContain('constant round trips FAILED (4, -1; -1 = varied between cycles)');
   expect(bad[0]).toContain('0 router writes when nothing changed FAILED (3)');
+});
+
+it('says how busy the machine was, so figures taken beside other work are read as such', () => {
+  expect(machineLine(2, 0.4, 0.9)).toBe(
+    '  machine: 2 processors, load average 0.4 at the start, 0.9 at the end (above 2: other work competed for the processors, and the figures rise with it)',
+  );
+  expect(machineLine(2, 11.33, 16.86)).toContain('load average 11.3 at the start, 16.9 at the end');
 });
