@@ -12,10 +12,10 @@ import { setupExtraHosts } from './services/router-setup/extra-hosts';
 import type { RouterClient } from './router/types';
 import { DEFAULT_SITE } from './services/deps';
 import type { Services } from './services/types';
-import { withLiveUsersCache } from './services/live-users-cache';
+import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
-import { createShopSettings } from './services/shop-settings';
+import { createShopSettings } from './services/settings/shop';
 import { createEventService } from './services/events';
 import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
@@ -55,7 +55,7 @@ export interface Core {
   services: Services;
   /** The `default` site's stack, on `router`: its services are `services`' own, its poll job the server's. */
   defaultStack: SiteStack;
-  /** The server's connections to the other sites (src/services/site-monitor.ts); none in the CLI. */
+  /** The server's connections to the other sites (src/services/site-monitor/index.ts); none in the CLI. */
   siteMonitor?: SiteMonitor;
   /**
    * What drives each other site on those connections (poll, logins, redemptions), whatever its mode, by site id;

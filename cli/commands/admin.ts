@@ -9,7 +9,7 @@ import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
-import { salesTotal } from '../../src/services/reports-types';
+import { salesTotal } from '../../src/services/reports/types';
 import { profileJson } from './more';
 import { CommandDef, print, printJson, readStdin, siteOption, withCore } from './shared';
 

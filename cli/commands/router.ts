@@ -1,6 +1,6 @@
 /**
  * `pisonet router hosts|active|bindings|cookies|leases|log|resource|traffic|reboot`: a router's housekeeping for
- * scripts and the operator, through the same service as the admin's Router pages (src/services/router-housekeeping.ts).
+ * scripts and the operator, through the same service as the admin's Router pages (src/services/router-housekeeping/index.ts).
  * Each reads one site's router (`--site`, default the .env router); only `reboot` changes anything, and asks first.
  */
 import { confirm } from '@inquirer/prompts';

@@ -20,7 +20,7 @@ import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
 import type { Logins } from '../../src/services/site-stack/mode';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
-import { siteOfDeviceVoucher } from '../../src/services/device-sites';
+import { siteOfDeviceVoucher } from '../../src/services/sites/device-sites';
 import { findVoucher } from '../../src/services/vouchers/queries';
 import type {
   BandwidthChange,

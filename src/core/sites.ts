@@ -4,11 +4,11 @@
  * the default site's state for the Sites page, and a roaming batch made logins at every site.
  */
 import type { Db } from '../db/knex';
-import { locateDevice } from '../services/device-sites';
+import { locateDevice } from '../services/sites/device-sites';
 import { DEFAULT_SITE, type SiteRef } from '../services/deps';
 import type { GuessLimiter } from '../services/guess-limiter';
 import { safeModeError } from '../services/router-binding';
-import { devicesBehind, seenBySomeSite, siteRedemption, type SiteDrivers } from '../services/site-dispatch';
+import { devicesBehind, seenBySomeSite, siteRedemption, type SiteDrivers } from '../services/sites/dispatch';
 import { createSiteMonitor, type SiteMonitor } from '../services/site-monitor';
 import {
   createSiteStack,
@@ -65,9 +65,9 @@ export function monitorOtherSites(
 }
 
 /**
- * The portal's view of every site this process drives: which router serves a redemption (site-dispatch.ts),
+ * The portal's view of every site this process drives: which router serves a redemption (src/services/sites/dispatch.ts),
  * how many devices are behind an address (the guess limits), which sites see a device (a vendo or a price list
- * of one site: src/services/device-sites.ts).
+ * of one site: src/services/sites/device-sites.ts).
  */
 export function dispatchOverSites(
   db: Db,

@@ -5,8 +5,8 @@ import type { Logger } from '../lib/logger';
 import type { MetricsPort } from '../metrics/port';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
-import type { AuditService } from './audit-types';
-import type { SettingsService } from './settings-types';
+import type { AuditService } from './audit/types';
+import type { SettingsService } from './settings/types';
 
 /** What every service factory receives (dependencies are passed in, never imported as singletons). */
 export interface ServiceDeps {

@@ -5,54 +5,55 @@
  * Conventions: money in centavos, rates in bits/s, bytes as integers, times as ms epoch, MACs upper-case
  * `AA:BB:CC:DD:EE:FF`. Failures throw AppError (src/domain/errors.ts) with a stable code.
  *
- * Each service's contract lives beside it (`<service>-types.ts`, or `types.ts` in its folder) and imports no
+ * Each service's contract lives beside it (`types.ts` in its folder; `settings/shop-types.ts`,
+ * `vouchers/charge-types.ts` for a folder's second service) and imports no
  * service implementation; this file only re-exports them and names the whole set (Services), so importing it
  * never pulls a service in.
  */
-import type { AdminAccountService } from './admins-types';
-import type { AccountService } from './accounts-types';
-import type { AuditService } from './audit-types';
+import type { AdminAccountService } from './admins/types';
+import type { AccountService } from './accounts/types';
+import type { AuditService } from './audit/types';
 import type { BackupService } from './backup/types';
-import type { BandwidthService } from './bandwidth-types';
-import type { CardTemplateService } from './card-templates-types';
-import type { EventService } from './events-types';
-import type { BrowserTokenBudget } from './guess-limiter-types';
-import type { ProfileService } from './profiles-types';
-import type { RedemptionService } from './redemption-types';
-import type { ReportService } from './reports-types';
-import type { RouterBinding } from './router-binding-types';
-import type { RouterChecksService } from './router-checks-types';
-import type { HousekeepingService } from './router-housekeeping-types';
-import type { RouterInfoService } from './router-info-types';
+import type { BandwidthService } from './bandwidth/types';
+import type { CardTemplateService } from './card-templates/types';
+import type { EventService } from './events/types';
+import type { BrowserTokenBudget } from './guess-limiter/types';
+import type { ProfileService } from './profiles/types';
+import type { RedemptionService } from './redemption/types';
+import type { ReportService } from './reports/types';
+import type { RouterBinding } from './router-binding/types';
+import type { RouterChecksService } from './router-checks/types';
+import type { HousekeepingService } from './router-housekeeping/types';
+import type { RouterInfoService } from './router-info/types';
 import type { SelfService } from './self-service/types';
-import type { SettingsService } from './settings-types';
-import type { ShopSettingsService } from './shop-settings-types';
+import type { SettingsService } from './settings/types';
+import type { ShopSettingsService } from './settings/shop-types';
 import type { SiteService } from './sites/types';
-import type { UsageService } from './usage-types';
+import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { PaymentService } from './payments/types';
 
 export type { VoucherStatus } from '../domain/vouchers';
-export { SYSTEM, type Actor } from './actor';
-export type { AdminAccountService } from './admins-types';
-export type { AccountService, AccountView, BalanceView, ShiftSale } from './accounts-types';
-export type { AuditEntry, AuditService } from './audit-types';
+export { SYSTEM, type Actor } from './audit/actor';
+export type { AdminAccountService } from './admins/types';
+export type { AccountService, AccountView, BalanceView, ShiftSale } from './accounts/types';
+export type { AuditEntry, AuditService } from './audit/types';
 export type {
   BandwidthChange,
   BandwidthService,
   RouterQueueView,
   SiteQueues,
   UserTraffic,
-} from './bandwidth-types';
-export type { EventService, EventView } from './events-types';
-export type { ProfileRecord, ProfileService } from './profiles-types';
-export type { PortalStatus, RedeemResult, RedemptionService } from './redemption-types';
-export type { ReportService, SalesRow } from './reports-types';
-export type { RouterInfo, RouterInfoService } from './router-info-types';
-export type { SettingsService } from './settings-types';
-export type { CycleReport, UsageService } from './usage-types';
+} from './bandwidth/types';
+export type { EventService, EventView } from './events/types';
+export type { ProfileRecord, ProfileService } from './profiles/types';
+export type { PortalStatus, RedeemResult, RedemptionService } from './redemption/types';
+export type { ReportService, SalesRow } from './reports/types';
+export type { RouterInfo, RouterInfoService } from './router-info/types';
+export type { SettingsService } from './settings/types';
+export type { CycleReport, UsageService } from './usage/types';
 export type {
   BatchView,
   DeviceView,
@@ -76,14 +77,14 @@ export interface Services {
   reports: ReportService;
   routerInfo: RouterInfoService;
   routerChecks: RouterChecksService;
-  /** Every site's router's hosts, sessions, leases, log, resources, traffic; its reboot (src/services/router-housekeeping.ts). */
+  /** Every site's router's hosts, sessions, leases, log, resources, traffic; its reboot (src/services/router-housekeeping/index.ts). */
   housekeeping: HousekeepingService;
   /** Which router this database manages; safe mode and adopt. */
   routerBinding: RouterBinding;
   /** What the product needs of each site's router, checked and applied (src/services/router-setup). */
   routerSetup: SiteRouterSetup;
   admins: AdminAccountService;
-  /** The owner's cashiers and resellers, their tokens, balances and shifts (src/services/accounts.ts). */
+  /** The owner's cashiers and resellers, their tokens, balances and shifts (src/services/accounts/index.ts). */
   accounts: AccountService;
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */
   selfService: SelfService;
@@ -99,7 +100,7 @@ export interface Services {
   };
   /** The routers (sites) this controller knows; `default` is the one in .env (src/services/sites/). */
   sites: SiteService;
-  /** The owner's printed card designs: the shop's, a profile's, a batch's (src/services/card-templates.ts). */
+  /** The owner's printed card designs: the shop's, a profile's, a batch's (src/services/card-templates/index.ts). */
   cards: CardTemplateService;
   /** Notifications to the owner on Telegram and a webhook: settings, test message, latest messages. */
   notify: NotifyService;

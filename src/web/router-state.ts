@@ -42,7 +42,7 @@ export interface RouterStateDeps {
   now: () => number;
   /** The last completed usage poll: when the live figures were last read. */
   lastPollAt: () => number | undefined;
-  /** FastTrack, safe mode (src/services/router-checks.ts, router-binding.ts). */
+  /** FastTrack, safe mode (src/services/router-checks/index.ts, src/services/router-binding/index.ts). */
   warnings: () => RouterWarning[];
 }
 

@@ -9,7 +9,7 @@ import { AdminClient, bearer } from './client';
 import { SYSTEM, type EventView } from '../../src/services/types';
 import { activityGroup } from '../../src/domain/activity';
 import { recordEvents } from '../../src/services/events';
-import { logoutEvent } from '../../src/services/activity-events';
+import { logoutEvent } from '../../src/services/events/activity';
 
 let h: Harness;
 let api: AdminClient;

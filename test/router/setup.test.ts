@@ -10,7 +10,7 @@ import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
 import { createRouterSetupService } from '../../src/services/router-setup';
 import { setupWants, type WantsInput } from '../../src/services/router-setup/wants';
-import type { AuditService } from '../../src/services/audit-types';
+import type { AuditService } from '../../src/services/audit/types';
 import type { SetupWants } from '../../src/domain/router-setup';
 
 const WRITES = /\/(add|set|unset|remove|disable|enable|comment|move)$|^\/tool\/fetch$/;

@@ -3,7 +3,7 @@
  * by vouchers.site_id, in the services (the API and the CLI call the same code), the JSON APIs' `?site=`, the
  * pages' picker, and the Sites page's income today and active vouchers.
  */
-import { addDays, localDate, startOfLocalDay } from '../../src/services/report-calendar';
+import { addDays, localDate, startOfLocalDay } from '../../src/services/reports/calendar';
 import type { ReportService, SalesRow } from '../../src/services/types';
 import { AdminClient } from '../admin/client';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -252,7 +252,7 @@ describe('the admin narrowed to one site', () => {
         .where({ mac: '02:BB:00:00:00:01' })
         .update({ connected: 1, ip: '10.5.60.11' });
       try {
-        // The online list is shared for up to 2 s (live-users-cache.ts); a moment later it is read again.
+        // The online list is shared for up to 2 s (src/services/bandwidth/live-users-cache.ts); a moment later it is read again.
         h.clock.advance(2_500);
         const all = await admin.html('/admin/users');
         expect(all).toContain('data-testid="site-picker"');

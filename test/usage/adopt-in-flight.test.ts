@@ -9,7 +9,7 @@ import type { Profile } from '../../src/domain/profiles';
 import { planDeviceLimits } from '../../src/services/usage/device-limit';
 import type { LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import type { UsageReading } from '../../src/services/usage/source';
-import type { VoucherRow } from '../../src/services/voucher-state';
+import type { VoucherRow } from '../../src/services/vouchers/state';
 
 const MAC = '02:AA:00:00:00:01';
 

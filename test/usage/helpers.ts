@@ -5,7 +5,7 @@ import { createLogger, Logger } from '../../src/lib/logger';
 import type { ServiceDeps } from '../../src/services/deps';
 import { createUsageService } from '../../src/services/usage';
 import type { UsageService } from '../../src/services/types';
-import type { VoucherRow } from '../../src/services/voucher-state';
+import type { VoucherRow } from '../../src/services/vouchers/state';
 
 export type { Harness };
 

@@ -12,7 +12,7 @@ import { alertEventKind } from '../../src/domain/usage-summary';
 import { parseSnapshot, type RouterSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
-import type { VoucherRow } from '../../src/services/voucher-state';
+import type { VoucherRow } from '../../src/services/vouchers/state';
 import { parseProfile } from '../../src/domain/profiles';
 
 const T0 = Date.UTC(2026, 10, 21, 4, 0, 0);

@@ -13,7 +13,7 @@ import type { Clock } from '../../lib/clock';
 import { timeFormatter, utcOffset } from '../../lib/log-format';
 import type { Logger } from '../../lib/logger';
 import { projectPath } from '../../lib/paths';
-import type { AuditService } from '../audit-types';
+import type { AuditService } from '../audit/types';
 import { beyondKeep, freshBackupPath, isBackupName, listBackups, newestGood, nextDueAt } from './files';
 import { autoFormat, makeBackup } from './make';
 import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStatus } from './types';

@@ -7,7 +7,7 @@ import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from '../../../migrations';
 import { tablesOf } from '../../db/copy';
 import { formatMoney } from '../../domain/units';
-import { soldCharges, soldVouchers } from '../money-in';
+import { soldCharges, soldVouchers } from '../reports/money-in';
 import type { BackupManifest } from './types';
 
 /** Rows per application table (knex's bookkeeping and SQLite's own tables left out). */
@@ -60,7 +60,7 @@ export interface ShopContents {
   empty: boolean;
   vouchers: number;
   sales: number;
-  /** Centavos: vouchers sold and charges, as the reports count them (src/services/money-in.ts). */
+  /** Centavos: vouchers sold and charges, as the reports count them (src/services/reports/money-in.ts). */
   salesAmount: number;
   /** Other tables holding rows, with their counts. */
   others: Array<{ table: string; rows: number }>;

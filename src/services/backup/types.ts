@@ -2,7 +2,7 @@
  * The backups' contract (src/services/backup): one service for the server's schedule, the admin's Backups
  * page and `pisonet backup`; `pisonet restore` reads the same files (restore.ts).
  */
-import type { Actor } from '../actor';
+import type { Actor } from '../audit/actor';
 
 /** What the payload is: SQLite's own file, pg_dump's custom format, or the product's portable export. */
 export type BackupFormat = 'sqlite' | 'pgdump' | 'export';

@@ -1,10 +1,10 @@
 /**
  * The day's sales at the owner's time (NOTIFY_DAILY_AT, shop time): income and vouchers sold per site, from
- * the reports' own figures (src/services/reports.ts over src/services/money-in.ts), so the message and the
+ * the reports' own figures (src/services/reports/index.ts over src/services/reports/money-in.ts), so the message and the
  * Reports page of the same day agree.
  */
-import { localDate, startOfLocalDay } from '../report-calendar';
-import { salesTotal, type ReportService } from '../reports-types';
+import { localDate, startOfLocalDay } from '../reports/calendar';
+import { salesTotal, type ReportService } from '../reports/types';
 import type { SiteService } from '../sites/types';
 import { dailySummary, type SiteSales, type Voice } from './messages';
 import type { NewMessage } from './types';

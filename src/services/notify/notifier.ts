@@ -10,7 +10,7 @@ import { CalendarJob } from '../../jobs/calendar';
 import { PeriodicJob } from '../../jobs/periodic';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import type { ReportService } from '../reports-types';
+import type { ReportService } from '../reports/types';
 import type { SiteService } from '../sites/types';
 import { dailyMessage } from './daily';
 import type { NotifyParts } from './index';

@@ -2,7 +2,7 @@
  * The notification settings: `.env` gives the defaults (src/config/env-notify.ts); a value saved in the admin or
  * the CLI overrides it until it is reset (''). Saved in the settings table under `notify.<field>`; the bot token
  * and the webhook secret sealed with the key of the routers' passwords (CREDENTIALS_KEY or the data folder's
- * credentials.key), and redacted in the audit log (settings.ts redacts keys naming a token or a secret).
+ * credentials.key), and redacted in the audit log (settings/index.ts redacts keys naming a token or a secret).
  * Read fresh by every caller: a change made in the terminal reaches the running server's next round.
  */
 import {
@@ -19,8 +19,8 @@ import {
 import type { Db } from '../../db/knex';
 import { ErrorCollector } from '../../domain/error-collector';
 import { ValidationError } from '../../domain/errors';
-import type { Actor } from '../actor';
-import type { SettingsService } from '../settings-types';
+import type { Actor } from '../audit/actor';
+import type { SettingsService } from '../settings/types';
 import type { CredentialsBox } from '../sites/credentials';
 import {
   NOTIFY_FIELDS,

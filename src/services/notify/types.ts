@@ -4,7 +4,7 @@
  * views say only whether they are set.
  */
 import type { NotifyLanguage } from '../../config/env-notify';
-import type { Actor } from '../actor';
+import type { Actor } from '../audit/actor';
 
 export type { NotifyLanguage } from '../../config/env-notify';
 

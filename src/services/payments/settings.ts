@@ -15,8 +15,8 @@ import { isHttpUrl } from '../../domain/network';
 import type { Db } from '../../db/knex';
 import { ErrorCollector } from '../../domain/error-collector';
 import { ValidationError } from '../../domain/errors';
-import type { Actor } from '../actor';
-import type { SettingsService } from '../settings-types';
+import type { Actor } from '../audit/actor';
+import type { SettingsService } from '../settings/types';
 import type { CredentialsBox } from '../sites/credentials';
 
 export const PAYMENT_FIELDS = ['secret_key', 'webhook_secret', 'api_url', 'methods'] as const;

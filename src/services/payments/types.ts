@@ -1,5 +1,5 @@
 /** Online payments' public shapes (src/services/payments). Money in centavos, times in ms. */
-import type { Actor } from '../actor';
+import type { Actor } from '../audit/actor';
 import type { PaymentField, PaymentSettingsView } from './settings';
 
 export type PaymentState = 'pending' | 'paid' | 'expired' | 'failed' | 'rejected';

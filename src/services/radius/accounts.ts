@@ -16,9 +16,9 @@ import {
   type RadiusAccount,
   type RadiusItem,
 } from '../../domain/radius-account';
-import type { ProfileService } from '../profiles-types';
-import type { ProfileRecord } from '../profiles-types';
-import { toVoucherState } from '../voucher-state';
+import type { ProfileService } from '../profiles/types';
+import type { ProfileRecord } from '../profiles/types';
+import { toVoucherState } from '../vouchers/state';
 import type { VoucherRow } from '../vouchers/types';
 
 /** How long an ended code is still refused with its reason (then FreeRADIUS refuses it as unknown). */

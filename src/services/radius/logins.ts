@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../../lib/logger';
-import type { ProfileService } from '../profiles-types';
+import type { ProfileService } from '../profiles/types';
 import type { SiteRef } from '../deps';
 import type { Logins } from '../vouchers/logins';
 import { syncRadiusAccounts } from './accounts';

@@ -9,11 +9,11 @@ import { desiredLimits } from '../../domain/policy';
 import { desiredQueues } from '../../domain/queues';
 import { maskCode } from '../../lib/logger';
 import type { LoginOutcome } from '../../router/hotspot';
-import { redemptionEvents } from '../activity-events';
+import { redemptionEvents } from '../events/activity';
 import { recordEvents } from '../events';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
-import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../voucher-state';
+import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../vouchers/state';
 import { deviceLimit, expired, routerFailure } from './refusals';
 import {
   dynamicQueue,

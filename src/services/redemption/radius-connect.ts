@@ -14,7 +14,7 @@ import { desiredLimits } from '../../domain/policy';
 import { statements } from '../../db/statements';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState, type VoucherRow } from '../voucher-state';
+import { toVoucherState, type VoucherRow } from '../vouchers/state';
 import { activationOf, announce, claim, unclaim } from './connect';
 import { routerFailure } from './refusals';
 import type { Attempt, Claim, DeviceLogin, RedemptionDeps, SaleEvent } from './shared';

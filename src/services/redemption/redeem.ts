@@ -19,7 +19,7 @@ import { recordEvent } from '../events';
 import type { Asker, GuessTicket } from '../guess-limiter';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
-import { profileFromRow, toVoucherState, type VoucherRow } from '../voucher-state';
+import { profileFromRow, toVoucherState, type VoucherRow } from '../vouchers/state';
 import {
   dataUsedUp,
   deviceLimit,
@@ -81,7 +81,7 @@ export async function redeem(
   } catch {
     throw unknownDevice();
   }
-  // A code someone typed is limited by who asks (guess-limiter.ts), never by the device the body names. A
+  // A code someone typed is limited by who asks (guess-limiter/index.ts), never by the device the body names. A
   // code the controller itself holds (no asker: a queued code starting, a resume, a move's login, a vendo's
   // sale) is no guess. A caller that admitted the asker already (the self-service prelude) hands its ticket.
   const ticket =

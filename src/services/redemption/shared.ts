@@ -4,7 +4,7 @@ import type { Profile } from '../../domain/profiles';
 import type { ServiceDeps, SiteRef } from '../deps';
 import type { GuessLimiter } from '../guess-limiter';
 import type { RedeemResult } from '../types';
-import type { VoucherRow } from '../voucher-state';
+import type { VoucherRow } from '../vouchers/state';
 
 export interface RedemptionDeps {
   deps: ServiceDeps;

@@ -7,9 +7,9 @@ import { normaliseMac } from '../../domain/units';
 import { maskCode } from '../../lib/logger';
 import type { ServiceDeps } from '../deps';
 import type { PortalStatus } from '../types';
-import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+import { toVoucherState, voucherProfile, type VoucherRow } from '../vouchers/state';
 import { ProfileCache } from '../vouchers/queries';
-import { onlineMacsOf } from '../online';
+import { onlineMacsOf } from '../vouchers/online';
 
 /** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
 export async function portalStatus(
@@ -60,7 +60,7 @@ export async function portalStatus(
   const proven = asker.provenMac === mac || (asker.peerIp !== null && device?.ip === asker.peerIp);
   if (!proven) return none;
   const p = await new ProfileCache(db).byId(row.profile_id);
-  // Online as the router says (online.ts): this device, and any device of the code (online time runs then).
+  // Online as the router says (vouchers/online.ts): this device, and any device of the code (online time runs then).
   const onlineMacs = await onlineMacsOf(db, row.id);
   const now = clock.now();
   const limits = desiredLimits(toVoucherState(row, p.profile), now, config.tz);

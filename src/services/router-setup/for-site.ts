@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { SetupWants } from '../../domain/router-setup';
 import type { CredentialsBox } from '../sites/credentials';
-import type { ProfileRecord } from '../profiles-types';
+import type { ProfileRecord } from '../profiles/types';
 import type { SiteView } from '../sites/types';
 import { setupWants, systemLookups, type WantsLookups } from './wants';
 

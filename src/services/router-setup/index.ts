@@ -17,8 +17,8 @@ import type { Logger } from '../../lib/logger';
 import { applySetupWrite, readSetupFacts } from '../../router/setup';
 import type { RouterClient } from '../../router/types';
 import { RouterError } from '../../domain/errors';
-import type { Actor } from '../actor';
-import type { AuditService } from '../audit-types';
+import type { Actor } from '../audit/actor';
+import type { AuditService } from '../audit/types';
 
 export type { SetupItem, SetupWants } from '../../domain/router-setup';
 

@@ -17,7 +17,7 @@ import { createExtraData } from './extra-data';
 
 export interface SelfServiceDeps {
   deps: ServiceDeps;
-  /** The dispatching redemption (site-dispatch.ts), for what is a plain redemption before a site is known. */
+  /** The dispatching redemption (sites/dispatch.ts), for what is a plain redemption before a site is known. */
   redemption: RedemptionService;
   /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */
   sites: SelfSites;

@@ -8,7 +8,7 @@
  * addresses the router gives that MAC (the controller on the hotspot's LAN).
  */
 import type { Knex } from 'knex';
-import { addressesOf } from '../site-dispatch';
+import { addressesOf } from '../sites/dispatch';
 import type { SelfSites, SelfSitesSource } from './sites';
 import { macOrNull } from './shared';
 

@@ -14,7 +14,7 @@ import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import type { RedemptionService, VoucherService } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState } from '../voucher-state';
+import { toVoucherState } from '../vouchers/state';
 import { unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
 

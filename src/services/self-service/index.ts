@@ -36,7 +36,7 @@ export { MOVE_OFFLINE_MINUTES_KEY, MOVES_PER_DAY_KEY } from './move-settings';
 export function createSelfService(
   deps: ServiceDeps,
   d: {
-    /** The dispatching redemption (site-dispatch.ts), for what is a plain redemption before a site is known. */
+    /** The dispatching redemption (sites/dispatch.ts), for what is a plain redemption before a site is known. */
     redemption: RedemptionService;
     /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */
     sites: SelfSitesSource;

@@ -5,8 +5,8 @@ import {
   parseMoveOfflineMinutes,
   parseMovesPerDay,
 } from '../../domain/self-service';
-import type { Actor } from '../actor';
-import type { SettingsService } from '../settings-types';
+import type { Actor } from '../audit/actor';
+import type { SettingsService } from '../settings/types';
 
 export const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
 export const MOVE_OFFLINE_MINUTES_KEY = 'portal.move_offline_minutes';

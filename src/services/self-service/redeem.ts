@@ -12,7 +12,7 @@ import { redemptionResult } from '../../metrics/port';
 import type { GuessTicket } from '../guess-limiter';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState } from '../voucher-state';
+import { toVoucherState } from '../vouchers/state';
 import { siteParts, type SelfServiceDeps } from './context';
 import { voucherAndActiveOf, type Voucher } from './shared';
 import { siteIdOf, type SelfSite } from './sites';
@@ -42,7 +42,7 @@ export async function redeem(
     return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker) };
   }
   // Who typed the code is held back before anything is looked up: a top-up, a queued code or a move tells a
-  // guesser as much about a code as a redemption does (guess-limiter.ts).
+  // guesser as much about a code as a redemption does (guess-limiter/index.ts).
   const ticket = await ss.limiter.admit({ ...asker, device: { mac, ip } });
   try {
     return await redeemAdmitted(ss, input, { ...asker, ticket }, { mac, ip });

@@ -8,7 +8,7 @@ import { formatDurationHuman } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import type { Clock } from '../../lib/clock';
 import type { CycleReport, UsageService } from '../types';
-import { profileFromRow, toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+import { profileFromRow, toVoucherState, voucherProfile, type VoucherRow } from '../vouchers/state';
 
 export interface Voucher {
   row: VoucherRow;

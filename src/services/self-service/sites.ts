@@ -2,11 +2,11 @@
  * The sites self-service acts on. A top-up, a queued code, a pause or a move drives the router of the
  * voucher's own site, with that site's redemption and poll: each site's stack (src/services/site-stack), the
  * default site's too, is a SelfSite. Which site a request concerns is found as for a
- * redemption (site-dispatch.ts): the site it names, else the router that sees the device.
+ * redemption (sites/dispatch.ts): the site it names, else the router that sees the device.
  */
 import type { Knex } from 'knex';
 import { DEFAULT_SITE, type ServiceDeps, type SiteRef } from '../deps';
-import { findDriver, sitesSeeing, type SiteDriver, type SiteDrivers } from '../site-dispatch';
+import { findDriver, sitesSeeing, type SiteDriver, type SiteDrivers } from '../sites/dispatch';
 import { findSite } from '../sites/lookup';
 import type { RedemptionService, UsageService, VoucherService } from '../types';
 import type { Logins } from '../vouchers/logins';
@@ -27,7 +27,7 @@ export interface SelfSite {
 }
 
 export interface SelfSitesSource {
-  /** The routers the redemption dispatches over (site-dispatch.ts). */
+  /** The routers the redemption dispatches over (sites/dispatch.ts). */
   drivers: SiteDrivers;
   /** The default site's self-service services. */
   main: SelfSite;

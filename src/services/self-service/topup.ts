@@ -11,7 +11,7 @@ import { maskCode } from '../../lib/logger';
 import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
-import { routerUptimeLimit, toVoucherState, voucherProfile } from '../voucher-state';
+import { routerUptimeLimit, toVoucherState, voucherProfile } from '../vouchers/state';
 import { userMac } from '../vouchers/router-users';
 import { userPassword } from '../../router/hotspot/users';
 import type { Logins } from '../vouchers/logins';

@@ -1,8 +1,8 @@
 /**
  * Customer self-service's contract (index.ts): top-ups, pauses, queued codes and moves, as the portal asks.
  */
-import type { Actor } from '../actor';
-import type { PortalStatus, RedeemResult } from '../redemption-types';
+import type { Actor } from '../audit/actor';
+import type { PortalStatus, RedeemResult } from '../redemption/types';
 
 export type SelfRedeemResult =
   | { kind: 'redeemed'; result: RedeemResult }
@@ -13,7 +13,7 @@ export type SelfRedeemResult =
 export interface Asker {
   provenMac: string | null;
   peerIp: string | null;
-  /** The browser's portal token (guess-limiter.ts): who typed a code, for the wrong-code limits. */
+  /** The browser's portal token (guess-limiter/index.ts): who typed a code, for the wrong-code limits. */
   browser?: string | null;
 }
 

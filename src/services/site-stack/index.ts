@@ -57,7 +57,7 @@ export interface SiteStack {
   hotspot: ManagedHotspot;
   binding: RouterBinding;
   usage: UsageService & { close(): void };
-  /** Its vouchers (generation for a site goes through the default service: site-dispatch.ts). */
+  /** Its vouchers (generation for a site goes through the default service: sites/dispatch.ts). */
   vouchers: VoucherService;
   /** Where its vouchers live as logins (hotspot users on its router, or FreeRADIUS rows), as its mode chose. */
   logins: Logins;

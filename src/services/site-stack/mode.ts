@@ -18,7 +18,7 @@ import type { Knex } from 'knex';
 import { maskCode, type Logger } from '../../lib/logger';
 import type { Clock } from '../../lib/clock';
 import type { RouterClient } from '../../router/types';
-import type { ProfileService } from '../profiles-types';
+import type { ProfileService } from '../profiles/types';
 import { recordEvent } from '../events';
 import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';

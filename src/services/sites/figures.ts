@@ -1,13 +1,13 @@
 /**
  * What the Sites page shows of each site's business, read from the database (never from a router): its income
- * today, counted as the dashboard's "Income today" counts it (src/services/money-in.ts: vouchers first used
+ * today, counted as the dashboard's "Income today" counts it (src/services/reports/money-in.ts: vouchers first used
  * since midnight in the shop's time zone, staff vouchers left out, plus the charges made on running vouchers),
  * and its active vouchers. All go through the voucher's site (vouchers.site_id), so the sites' figures add up
  * to the dashboard's.
  */
 import type { Db } from '../../db/knex';
-import { addDays, localDate, startOfLocalDay } from '../report-calendar';
-import { soldCharges, soldVouchers } from '../money-in';
+import { addDays, localDate, startOfLocalDay } from '../reports/calendar';
+import { soldCharges, soldVouchers } from '../reports/money-in';
 import type { SiteFigures } from './types';
 export type { SiteFigures } from './types';
 

@@ -1,11 +1,11 @@
 /**
  * Sites: the routers this controller knows, stored with their API password encrypted,
- * each connected and read by the server (src/services/site-monitor.ts). Bounds are checked here so the admin,
+ * each connected and read by the server (src/services/site-monitor/index.ts). Bounds are checked here so the admin,
  * the API and the CLI enforce the same ones; every change is audited without the password. The .env router is
  * the fixed site `default`: listed with its live state, never edited or removed here.
  */
 import type { ServiceDeps } from '../deps';
-import { assertNameFree } from '../unique-name';
+import { assertNameFree } from './unique-name';
 import { AppError, notFound, SiteHasVouchersError, ValidationError } from '../../domain/errors';
 import { isPostgres } from '../../db/knex';
 import { radiusHeard, radiusStatus, unknownAccounting } from '../radius/status';
@@ -37,10 +37,10 @@ export interface SiteServiceOptions {
   monitor?: SiteMonitor;
   /** The `default` site's state, from the main connection and the usage poll. */
   defaultStatus(): Promise<SiteStatus>;
-  /** The sites whose router sees a device (src/services/device-sites.ts); absent: the terminal menu's none. */
+  /** The sites whose router sees a device (src/services/sites/device-sites.ts); absent: the terminal menu's none. */
   locate?(mac: string, ip: string): Promise<{ id: number; name: string }[]>;
   /**
-   * The router binding of a site connected in this process (src/services/router-binding.ts), to adopt its
+   * The router binding of a site connected in this process (src/services/router-binding/index.ts), to adopt its
    * router; undefined when this process has no connection to it (the terminal uses its own: `--site`).
    */
   binding?(siteId: number): RouterBinding | undefined;

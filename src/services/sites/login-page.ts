@@ -1,7 +1,7 @@
 /**
  * A site's own hotspot login page: docs/router-login.html with the portal's address and the site's name filled
  * in, ready to upload to that router. The portal then knows which router a customer comes from without asking
- * every router (src/services/site-dispatch.ts).
+ * every router (src/services/sites/dispatch.ts).
  */
 import fs from 'node:fs';
 import { AppError } from '../../domain/errors';

@@ -1,5 +1,5 @@
 /** Sites: one router each. The .env router is the fixed site `default` (id 1). */
-import type { Actor } from '../actor';
+import type { Actor } from '../audit/actor';
 
 /** A site's income today and its vouchers in use (figures.ts reads them from the database). */
 export interface SiteFigures {

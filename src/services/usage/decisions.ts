@@ -12,7 +12,7 @@ import { routerBytesLeft, routerHoldsCap } from '../../domain/byte-cap';
 import { userPassword } from '../../router/hotspot/users';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState } from '../voucher-state';
+import { toVoucherState } from '../vouchers/state';
 import type { ByteCap, EnforceOrder } from './enforcer';
 import type { LoadedState, LoadedVoucher } from './load';
 import type { SessionReading, UsageReading } from './source';

@@ -20,7 +20,7 @@ import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
-import type { RouterWarning } from '../router-checks-types';
+import type { RouterWarning } from '../router-checks/types';
 import type { EnforceOutcome, Enforcer } from './enforcer';
 import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
 import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { isPostgres, rawRows } from '../../db/knex';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
-import type { VoucherRow } from '../voucher-state';
+import type { VoucherRow } from '../vouchers/state';
 import type { UsageReading } from './source';
 
 export interface DeviceRow {

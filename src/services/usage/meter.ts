@@ -12,7 +12,7 @@ import { splitOffpeak } from '../../domain/usage';
 import { alertsCrossed, type UsageAlert } from '../../domain/usage-summary';
 import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { deviceIndex, deviceOf, moveCounter, queueOwners } from './owners';
-import { voucherProfile } from '../voucher-state';
+import { voucherProfile } from '../vouchers/state';
 import type { BootWindow, CounterReading, SessionReading, UsageReading } from './source';
 
 export interface DeviceWrite {

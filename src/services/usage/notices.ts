@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
 import type { EnforceError } from '../../domain/errors';
-import { loginEvent } from '../activity-events';
+import { loginEvent } from '../events/activity';
 import { recordEvent, recordEvents } from '../events';
 import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
 import type { OverLimit } from './device-limit';

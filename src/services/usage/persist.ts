@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger';
 import { maskCode } from '../../lib/logger';
 import { formatBytes } from '../../domain/units';
 import { recordEvent, recordEvents, type EventInput } from '../events';
-import { loginEvent, logoutEvent } from '../activity-events';
+import { loginEvent, logoutEvent } from '../events/activity';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
 import { alertEventKind } from '../../domain/usage-summary';
 import {

@@ -1,11 +1,11 @@
 /** The owner's side of vendos: register, edit, rotate the secret. Bounds here serve the admin, API and CLI alike. */
 import crypto from 'node:crypto';
-import { assertNameFree } from '../unique-name';
+import { assertNameFree } from '../sites/unique-name';
 import { ValidationError, AppError } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
 import { parseRates, type RateEntry } from '../../domain/vendo';
 import type { ServiceDeps } from '../deps';
-import { parseSiteChoice, type SiteChoice } from '../profile-sites';
+import { parseSiteChoice, type SiteChoice } from '../profiles/sites';
 import type { Actor, ProfileService } from '../types';
 import type { SecretBox } from './secrets';
 import { newSecret } from './secrets';

@@ -13,7 +13,7 @@ import { bestPurchase, minimumAmount, type Purchase } from '../../domain/vendo';
 import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
 import { recordEvent } from '../events';
-import type { ProfileRow } from '../voucher-state';
+import type { ProfileRow } from '../vouchers/state';
 import { saleCodeStyle } from '../vouchers/code-style';
 import { activeVoucherOfDevice, insertSaleVoucher } from './sale';
 import { finishOverage, waitingAtCap } from './overage';
@@ -197,7 +197,7 @@ async function finishSale(p: VendoPortalDeps, spend: Spend): Promise<FinishResul
   const style = await saleCodeStyle(settings);
   await db.transaction(async (trx) => {
     // A shared vendo's voucher is for the phone at hand, wherever it is: the redemption below gives it the site
-    // whose router sees the phone (src/services/site-dispatch.ts), so a box at any branch sells. A vendo of one
+    // whose router sees the phone (src/services/sites/dispatch.ts), so a box at any branch sells. A vendo of one
     // site sells there only: its voucher is that site's, logged in on that router.
     ({ id: voucherId, code } = await insertSaleVoucher(trx, style, {
       profileRow,

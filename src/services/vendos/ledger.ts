@@ -6,8 +6,14 @@ import { insertedId } from '../../db/knex';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, parseMoney } from '../../domain/units';
 import type { ServiceDeps } from '../deps';
-import { chargeSalesLabel, chargeSourceKey, creditsByKind, soldCharges, soldVouchers } from '../money-in';
-import { datesBetween, localDate } from '../report-calendar';
+import {
+  chargeSalesLabel,
+  chargeSourceKey,
+  creditsByKind,
+  soldCharges,
+  soldVouchers,
+} from '../reports/money-in';
+import { datesBetween, localDate } from '../reports/calendar';
 import type { Actor } from '../types';
 import { DEFAULT_SAVED_CREDIT_HOURS, requireVendo, SAVED_CREDIT_KEY } from './store';
 import type { CollectionView, LedgerRow, SourceSales } from './types';

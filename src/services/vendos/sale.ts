@@ -5,7 +5,7 @@ import { insertedId } from '../../db/knex';
 import { generateCodes } from '../../domain/codes';
 import type { CodeStyle } from '../../domain/code-style';
 import { AppError } from '../../domain/errors';
-import { profileFromRow, type ProfileRow, type VoucherRow } from '../voucher-state';
+import { profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/state';
 import { newPassword } from '../vouchers/code-style';
 
 export async function activeVoucherOfDevice(

@@ -7,10 +7,10 @@
 import type { Knex } from 'knex';
 import { AppError } from '../../domain/errors';
 import type { SiteRef } from '../deps';
-import type { VoucherRow } from '../voucher-state';
+import type { VoucherRow } from '../vouchers/state';
 import type { VendoRow } from './store';
 
-/** The sites whose router sees a device at an address (src/services/device-sites.ts). */
+/** The sites whose router sees a device at an address (src/services/sites/device-sites.ts). */
 export type LocateDevice = (mac: string, ip: string) => Promise<SiteRef[]>;
 
 /** A vendo tied to one site, asked to sell to a phone another site's router sees. Nothing is spent. */

@@ -3,9 +3,9 @@
  * turns centavos into pesos for the board and the portal.
  */
 import type { RateEntry } from '../../domain/vendo';
-import type { CreditsGiven } from '../money-in';
-import type { Actor } from '../actor';
-import type { RedeemResult } from '../redemption-types';
+import type { CreditsGiven } from '../reports/money-in';
+import type { Actor } from '../audit/actor';
+import type { RedeemResult } from '../redemption/types';
 
 export interface VendoView {
   id: string;

@@ -18,7 +18,7 @@
  */
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
-import { expiresAtFor, type VoucherRow } from '../voucher-state';
+import { expiresAtFor, type VoucherRow } from '../vouchers/state';
 import { consumeSecondCode, TopUpRaced } from './extra-data';
 
 export * from './transitions';

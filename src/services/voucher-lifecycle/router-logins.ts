@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { rawRows } from '../../db/knex';
 import { normaliseMac } from '../../domain/units';
-import { ensureDeviceRow, profileFromRow, type ProfileRow, type VoucherRow } from '../voucher-state';
+import { ensureDeviceRow, profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/state';
 import { activate, release, usableAt } from './transitions';
 
 /**

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { statements } from '../../db/statements';
 import type { Profile } from '../../domain/profiles';
-import { expiresAtFor, type VoucherRow } from '../voucher-state';
+import { expiresAtFor, type VoucherRow } from '../vouchers/state';
 
 type Row = Pick<VoucherRow, 'id' | 'extra_seconds' | 'staff'>;
 

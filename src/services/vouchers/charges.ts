@@ -10,11 +10,11 @@ import { insertedId } from '../../db/knex';
 import { AppError } from '../../domain/errors';
 import { quotePlanChange } from '../../domain/plan-change';
 import type { Profile } from '../../domain/profile-types';
-import type { Actor } from '../actor';
-import { assertProfileSellsOn } from '../profile-sites';
-import type { ProfileRecord, ProfileService } from '../profiles-types';
+import type { Actor } from '../audit/actor';
+import { assertProfileSellsOn } from '../profiles/sites';
+import type { ProfileRecord, ProfileService } from '../profiles/types';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState, type ProfileRow, type VoucherRow } from '../voucher-state';
+import { toVoucherState, type ProfileRow, type VoucherRow } from './state';
 import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
 import { ProfileCache } from './queries';
 

@@ -8,11 +8,11 @@ import type { Profile } from '../../domain/profile-types';
 import { overageOfferNow } from '../../domain/overage';
 import { desiredLimits } from '../../domain/policy';
 import { summariseUsage } from '../../domain/usage-summary';
-import { toVoucherState, voucherProfile, type VoucherRow } from '../voucher-state';
+import { toVoucherState, voucherProfile, type VoucherRow } from './state';
 import { chargesOf } from './charges';
 import { OVERAGE } from './overage';
 import type { DeviceView, VoucherDetail, VoucherView } from './types';
-import { isOnline } from '../online';
+import { isOnline } from './online';
 
 async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
   const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');

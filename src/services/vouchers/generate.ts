@@ -14,12 +14,12 @@ import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
 import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../domain/cards';
 import { siteOf, type ServiceDeps } from '../deps';
 import { findSite } from '../sites/lookup';
-import { assertProfileSellsOn } from '../profile-sites';
-import type { VoucherRow } from '../voucher-state';
-import type { ActingAccount } from '../actor';
+import { assertProfileSellsOn } from '../profiles/sites';
+import type { VoucherRow } from './state';
+import type { ActingAccount } from '../audit/actor';
 import { creditRefusal, wholesaleCentavos } from '../../domain/reseller';
 import { CreditLimitError } from '../../domain/errors';
-import { lockAccount, resellerBalance } from '../reseller-ledger';
+import { lockAccount, resellerBalance } from '../accounts/reseller-ledger';
 import type { GenerateInput, ProfileRecord } from '../types';
 import { codeStyleFor, newPassword } from './code-style';
 

@@ -7,7 +7,7 @@
 import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError, RouterError } from '../../domain/errors';
 import { siteOf, type ServiceDeps } from '../deps';
-import { routerUptimeLimit, type VoucherRow } from '../voucher-state';
+import { routerUptimeLimit, type VoucherRow } from './state';
 import type { Actor, ProfileService, VoucherFilter, VoucherService, VoucherView } from '../types';
 import { vouchersCsv } from './csv';
 import { voucherDetail } from './detail';
@@ -33,7 +33,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
-import { revokeEvent } from '../activity-events';
+import { revokeEvent } from '../events/activity';
 import type { VoucherUser } from '../../router/hotspot';
 import type { Logins } from './logins';
 

@@ -12,7 +12,7 @@ import type { RouterClient } from '../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
 import type { Knex } from 'knex';
 import type { VoucherService } from '../types';
-import type { VoucherRow } from '../voucher-state';
+import type { VoucherRow } from './state';
 import { clearRouterUserId } from './router-users';
 
 /** What happens to a voucher's login with a change to the voucher. */

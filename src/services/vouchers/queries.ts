@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import { normaliseCode } from '../../domain/codes';
 import { AppError } from '../../domain/errors';
-import { profileFromRow, toVoucherView, type ProfileRow, type VoucherRow } from '../voucher-state';
+import { profileFromRow, toVoucherView, type ProfileRow, type VoucherRow } from './state';
 import type { VoucherFilter, VoucherView } from '../types';
 
 export { STATUSES } from '../../domain/vouchers';

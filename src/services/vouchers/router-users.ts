@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
-import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../voucher-state';
+import { routerUptimeLimit, toVoucherState, type VoucherRow } from './state';
 import { routerHoldsCap } from '../../domain/byte-cap';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileCache } from './queries';

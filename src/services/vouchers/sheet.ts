@@ -1,7 +1,7 @@
 /**
  * What a printed voucher card shows: the WiFi to join, the code grouped for reading aloud, a password when the
  * voucher has one, price, validity, data, speeds (download first) and a QR code opening the hotspot's login page
- * with the code (card-link.ts); and the design it is drawn in (src/services/card-templates.ts).
+ * with the code (card-link.ts); and the design it is drawn in (src/services/card-templates/index.ts).
  */
 import QRCode from 'qrcode';
 import {
@@ -16,7 +16,7 @@ import type { Profile } from '../../domain/profiles';
 import type { CardTemplate } from '../../domain/card-template';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../domain/units';
 import type { CardTemplateService, TemplateSource } from '../card-templates';
-import { safeLogo } from '../shop-logo';
+import { safeLogo } from '../settings/shop-logo';
 import type { BatchView, ProfileService, SettingsService, VoucherService, VoucherView } from '../types';
 import { cardLink, type CardLinkTarget } from './card-link';
 import { DEFAULT_SITE_ID, type SiteService } from '../sites/types';

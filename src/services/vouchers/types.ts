@@ -1,15 +1,15 @@
 /**
  * The voucher service's contract (index.ts): what the admin, the API and the terminal read and ask of
- * vouchers, and a voucher's row as the database holds it (voucher-state.ts maps it).
+ * vouchers, and a voucher's row as the database holds it (state.ts maps it).
  */
 import type { CardDesign } from '../../domain/cards';
 import type { UsageSummary } from '../../domain/usage-summary';
 import type { VoucherStatus } from '../../domain/vouchers';
-import type { Actor } from '../actor';
-import type { EventView } from '../events-types';
+import type { Actor } from '../audit/actor';
+import type { EventView } from '../events/types';
 import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
 
-/** A row of the vouchers table; voucher-state.ts turns it into the domain's VoucherState and a VoucherView. */
+/** A row of the vouchers table; state.ts turns it into the domain's VoucherState and a VoucherView. */
 export interface VoucherRow {
   id: number;
   code: string;

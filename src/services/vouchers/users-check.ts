@@ -15,7 +15,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../../lib/logger';
 import type { ManagedHotspot, UserOnRouter, UserReconcileResult, VoucherUser } from '../../router/hotspot';
-import type { VoucherRow } from '../voucher-state';
+import type { VoucherRow } from './state';
 import { ProfileCache } from './queries';
 import { recordRouterIds, voucherUser } from './router-users';
 import type { UsersCheckOptions, UsersCheckReport } from './types';

@@ -10,7 +10,7 @@ import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, ShiftSale } from '../../services/types';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
-import { localDate, startOfLocalDay } from '../../services/report-calendar';
+import { localDate, startOfLocalDay } from '../../services/reports/calendar';
 import { errorJson } from '../../lib/error-reply';
 import type { LoginThrottle } from './login-throttle';
 

@@ -5,9 +5,9 @@
 import { activityGroup, ACTIVITY_LABELS } from '../../domain/activity';
 import { formatShopTime } from '../../domain/clock';
 import { formatDurationHuman, formatMoney } from '../../domain/units';
-import { addDays, localDate, startOfLocalDay } from '../../services/report-calendar';
+import { addDays, localDate, startOfLocalDay } from '../../services/reports/calendar';
 import type { EventView, SalesRow } from '../../services/types';
-import { salesTotal } from '../../services/reports-types';
+import { salesTotal } from '../../services/reports/types';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 

@@ -11,7 +11,7 @@ import {
   formatMoney,
   formatRateHuman,
 } from '../../../domain/units';
-import { localDate } from '../../../services/report-calendar';
+import { localDate } from '../../../services/reports/calendar';
 import { shopName } from '../../../services/settings';
 import { isUtcZone, TIME_FORMATS, timeFormatter, type TimeFormatName } from '../../../domain/clock';
 import { percentText } from '../../../domain/plan-change';
@@ -173,7 +173,7 @@ export type Formatters = ReturnType<typeof formatters>;
  * and `cache` so templates are compiled once outside development (the bandwidth page renders 2,000 rows).
  */
 export function pageLocals(ctx: WebContext) {
-  // Made again when the owner changes the shop's time zone in Settings (src/services/shop-settings.ts).
+  // Made again when the owner changes the shop's time zone in Settings (src/services/settings/shop.ts).
   let fmt = formatters(ctx.config.tz);
   const cache = ctx.config.nodeEnv !== 'development';
   return async (req: Request, res: Response, next: NextFunction) => {

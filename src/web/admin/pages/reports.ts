@@ -9,9 +9,9 @@ import {
   presetOf,
   startOfLocalDay,
   type ReportPreset,
-} from '../../../services/report-calendar';
+} from '../../../services/reports/calendar';
 import type { SalesRow } from '../../../services/types';
-import { salesTotal } from '../../../services/reports-types';
+import { salesTotal } from '../../../services/reports/types';
 import { FieldErrors, Formatters, page, query } from './common';
 import { salesChart, shortDay } from './series';
 import { pageSiteScope } from '../site-scope';

@@ -1,6 +1,6 @@
 /**
  * The Router section: a site's router as its owner checks it daily, read live through the housekeeping service
- * (src/services/router-housekeeping.ts). Resources, the hotspot's hosts, sessions, IP bindings and cookies, the
+ * (src/services/router-housekeeping/index.ts). Resources, the hotspot's hosts, sessions, IP bindings and cookies, the
  * DHCP leases, the traffic through an interface, the log, and the reboot (router-reboot.ts). Every page but the
  * reboot only reads. One site at a time: the one the picker names, else `default`. A router that is down or
  * refuses shows its reason in place of the table.

@@ -1,7 +1,7 @@
 /**
  * Settings → "Time zone, WiFi and links": the values `.env` sets first (TZ, WIFI_NAME, PORTAL_URL,
  * HOTSPOT_LOGIN_URL, ADMIN_ALLOW), changed from the phone and applied at once. The service owns the bounds
- * and the lock-out guard (src/services/shop-settings.ts); this page passes what was typed.
+ * and the lock-out guard (src/services/settings/shop.ts); this page passes what was typed.
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
@@ -9,7 +9,7 @@ import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
   type ShopSettingsView,
-} from '../../../services/shop-settings';
+} from '../../../services/settings/shop';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 import { timeZoneChoices } from './time-zones';
 

@@ -20,7 +20,7 @@ import {
   styleInputOf,
   styleValues,
 } from './code-style-form';
-import { logoProblem } from '../../../services/shop-logo';
+import { logoProblem } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 import { notifyFormValues, notifyPageFacts, notifySettingsRoutes } from './settings-notify';

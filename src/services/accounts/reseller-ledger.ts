@@ -1,0 +1,35 @@
+/**
+ * A reseller's sums as the database holds them: its batches (Σ count × price, Σ count × wholesale) and the
+ * money it handed over. Read by the balance and, inside the batch's own transaction, by the credit check
+ * (src/services/vouchers/generate.ts), so a batch is refused on the same figures the balance shows.
+ */
+import type { Knex } from 'knex';
+import { isPostgres } from '../../db/knex';
+import { balanceOf, type ResellerBalance } from '../../domain/reseller';
+
+export async function resellerBalance(db: Knex, accountId: number): Promise<ResellerBalance> {
+  const [b] = (await db('batches')
+    .where({ account_id: accountId })
+    .whereNotNull('wholesale')
+    .select(
+      db.raw('COALESCE(SUM(count * price), 0) AS sold'),
+      db.raw('COALESCE(SUM(count * wholesale), 0) AS wholesale'),
+    )) as Array<{ sold: number | string; wholesale: number | string }>;
+  const [r] = (await db('remittances')
+    .where({ account_id: accountId })
+    .select(db.raw('COALESCE(SUM(amount), 0) AS remitted'))) as Array<{ remitted: number | string }>;
+  return balanceOf({
+    soldValue: Number(b.sold),
+    wholesale: Number(b.wholesale),
+    remitted: Number(r.remitted),
+  });
+}
+
+/**
+ * Serialises a reseller's batches on PostgreSQL (a row lock on its account until the transaction ends), so two
+ * batches made at once cannot both pass the credit check; SQLite runs one write transaction at a time anyway.
+ */
+export async function lockAccount(trx: Knex.Transaction, accountId: number): Promise<void> {
+  const q = trx('admin_users').where({ id: accountId }).first('id');
+  await (isPostgres(trx) ? q.forUpdate() : q);
+}

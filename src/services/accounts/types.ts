@@ -1,0 +1,76 @@
+/**
+ * The accounts' contract (index.ts): the cashiers and resellers the owner makes, their bearer tokens, a
+ * reseller's balance and remittances, and each account's end-of-shift sales.
+ */
+import type { AccountRole, Role } from '../../domain/roles';
+import type { ResellerBalance } from '../../domain/reseller';
+import type { Actor } from '../audit/actor';
+
+export interface AccountView {
+  id: number;
+  username: string;
+  role: Role;
+  /** A reseller's profiles (names); empty for the others. */
+  profiles: string[];
+  /** A reseller's commission in basis points (12.5% = 1250). */
+  commissionBp: number;
+  /** A reseller's credit limit in centavos; null: none. */
+  creditLimit: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** As the API and the forms send it: pesos and percents as numbers or text, checked by the service. */
+export interface AccountInput {
+  username?: unknown;
+  password?: unknown;
+  role?: unknown;
+  profiles?: unknown;
+  commission_percent?: unknown;
+  credit_limit?: unknown;
+}
+
+export interface BalanceView extends ResellerBalance {
+  username: string;
+  creditLimit: number | null;
+  commissionBp: number;
+}
+
+export interface ShiftSale {
+  code: string;
+  profile: string;
+  price: number;
+  soldAt: number;
+}
+
+export interface AccountService {
+  /** The cashiers and resellers, by name. */
+  list(): Promise<AccountView[]>;
+  /** 400 INVALID_INPUT naming the fields; 409 ACCOUNT_EXISTS (taken, or the owner's name). Audited. */
+  create(input: AccountInput, actor: Actor): Promise<AccountView>;
+  /** Any of password, role, profiles, commission_percent, credit_limit. 404 ACCOUNT_NOT_FOUND. Audited. */
+  update(username: string, input: AccountInput, actor: Actor): Promise<AccountView>;
+  /** Removes it with its tokens; its sessions stop at their next request (`find` no longer finds it). Audited. */
+  remove(username: string, actor: Actor): Promise<void>;
+  /** Any admin login by name (the owner's too: role `owner`); undefined when there is none. */
+  find(username: string): Promise<AccountView | undefined>;
+  /** A new bearer token for the name and password, or undefined when they do not match. Audited. */
+  issueToken(
+    username: string,
+    password: string,
+  ): Promise<{ token: string; account: AccountView } | undefined>;
+  /** The account a bearer token belongs to, or undefined (unknown, or its account is gone). */
+  byToken(token: string): Promise<AccountView | undefined>;
+  /** Money a reseller handed over (centavos > 0). 404 ACCOUNT_NOT_FOUND for a name that is not a reseller. */
+  remit(username: string, amount: unknown, actor: Actor): Promise<BalanceView>;
+  balance(username: string): Promise<BalanceView>;
+  /** Every reseller's figures, for the owner's reports. */
+  balances(): Promise<BalanceView[]>;
+  /** Whether the voucher (any spelling of its code) is of this account's batches. */
+  ownsVoucher(accountId: number, code: string): Promise<boolean>;
+  ownsBatch(accountId: number, batchId: number): Promise<boolean>;
+  /** The vouchers this login generated that were first used in [since, until): its sales for the slip. */
+  shift(who: { accountId: number | null; name: string }, since: number, until: number): Promise<ShiftSale[]>;
+}
+
+export type { AccountRole };

@@ -1,0 +1,102 @@
+/**
+ * What counts as money in, in one place: every report, the dashboard, the Sites page, the CSV exports and the
+ * terminal read sales through these queries. A sale is a voucher's first use (at its price; staff vouchers are
+ * free by design) or a charge on a running voucher of any kind (voucher_charges.amount: a plan upgrade, extra
+ * data bought at the cap).
+ * Credits (voucher_charges.credit: a plan downgrade) are noted apart and never taken off the sales.
+ */
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex';
+
+/**
+ * The vouchers sold in [from, to), as `v`: first used in the range (activated_at), staff vouchers left out.
+ * `siteId` narrows to one site's vouchers (vouchers.site_id).
+ */
+export function soldVouchers(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+  return db('vouchers as v')
+    .whereNotNull('v.activated_at')
+    .where('v.activated_at', '>=', from)
+    .where('v.activated_at', '<', to)
+    .where('v.staff', false)
+    .modify((q) => {
+      if (siteId !== undefined) q.where('v.site_id', siteId);
+    });
+}
+
+/** voucher_charges as `c` joined to its voucher `v`, made in [from, to), of one site's vouchers or all. */
+function charges(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+  return db('voucher_charges as c')
+    .join('vouchers as v', 'v.id', 'c.voucher_id')
+    .where('c.created_at', '>=', from)
+    .where('c.created_at', '<', to)
+    .modify((q) => {
+      if (siteId !== undefined) q.where('v.site_id', siteId);
+    });
+}
+
+/**
+ * Charges that are sales, as `c` (with its voucher `v`): an amount above zero, of every kind, on the day they
+ * were made. A new kind counts here without new report code.
+ */
+export function soldCharges(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+  return charges(db, from, to, siteId).where('c.amount', '>', 0);
+}
+
+/** Credits given to customers (a downgrade), as `c` with its voucher `v`. */
+export function givenCredits(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+  return charges(db, from, to, siteId).where('c.credit', '>', 0);
+}
+
+/** The profile a charge's sale belongs to: the plan it moved to, else the voucher's own. */
+export const CHARGE_PROFILE = 'COALESCE(c.to_profile_id, v.profile_id)';
+
+/** Words for the kinds known today; another kind is named after itself (`late_fee` → `Late fee charges`). */
+const KIND_LABELS: Record<string, { sales: string; credits: string }> = {
+  plan_change: { sales: 'Plan changes', credits: 'Credits (plan downgrades)' },
+  overage: { sales: 'Extra data', credits: 'Credits (extra data)' },
+};
+
+const kindWords = (kind: string) => kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** The "by source" column of a kind's sales. */
+export function chargeSalesLabel(kind: string): string {
+  return KIND_LABELS[kind]?.sales ?? `${kindWords(kind)} charges`;
+}
+
+/** The line of a kind's credits. */
+export function chargeCreditsLabel(kind: string): string {
+  return KIND_LABELS[kind]?.credits ?? `Credits (${kindWords(kind).toLowerCase()})`;
+}
+
+/** The "by source" key of a kind's sales. */
+export const chargeSourceKey = (kind: string): string => `charge:${kind}`;
+
+/** Credits given in a range, by kind: what the reports show as credits. */
+export interface CreditsGiven {
+  kind: string;
+  label: string;
+  count: number;
+  amount: number;
+}
+
+export async function creditsByKind(
+  db: Db,
+  from: number,
+  to: number,
+  siteId?: number,
+): Promise<CreditsGiven[]> {
+  const rows = (await givenCredits(db, from, to, siteId)
+    .groupBy('c.kind')
+    .orderBy('c.kind')
+    .select('c.kind', db.raw('COUNT(*) AS n'), db.raw('SUM(c.credit) AS amount'))) as {
+    kind: string;
+    n: number | string;
+    amount: number | string | null;
+  }[];
+  return rows.map((r) => ({
+    kind: r.kind,
+    label: chargeCreditsLabel(r.kind),
+    count: Number(r.n),
+    amount: Number(r.amount ?? 0),
+  }));
+}

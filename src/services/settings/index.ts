@@ -1,0 +1,45 @@
+import type { Db } from '../../db/knex';
+import type { Clock } from '../../lib/clock';
+import type { Actor, AuditService, SettingsService } from '../types';
+
+/** The shop's name as the owner set it in Settings; "PisoNet" until then. */
+export function shopName(settings: Pick<SettingsService, 'get'>): Promise<string> {
+  return settings.get<string>('shop.name', 'PisoNet');
+}
+
+/** Owner-editable settings (shop name, code format, ...) kept as JSON values in the database. */
+export function createSettingsService(db: Db, clock: Clock, audit: AuditService): SettingsService {
+  return {
+    async get<T>(key: string, fallback: T): Promise<T> {
+      const row = await db('settings').where({ key }).first();
+      if (!row) return fallback;
+      try {
+        return JSON.parse(row.value) as T;
+      } catch {
+        return fallback;
+      }
+    },
+    async set(key: string, value: unknown, actor: Actor) {
+      const now = clock.now();
+      await db('settings')
+        .insert({ key, value: JSON.stringify(value), updated_at: now })
+        .onConflict('key')
+        .merge({ value: JSON.stringify(value), updated_at: now });
+      await audit.record(actor, 'settings.set', key, {
+        value: /secret|password|token/i.test(key) ? '[redacted]' : value,
+      });
+    },
+    async all() {
+      const rows = await db('settings').select('key', 'value');
+      const out: Record<string, unknown> = {};
+      for (const r of rows) {
+        try {
+          out[r.key] = JSON.parse(r.value);
+        } catch {
+          out[r.key] = r.value;
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The shop settings' contract (shop.ts): what `.env` sets first and the owner may change.
+ */
+import type { Actor } from '../audit/actor';
+
+/** The fields, as the API, the form and the CLI name them. */
+export const SHOP_SETTING_FIELDS = [
+  'tz',
+  'wifi_name',
+  'portal_url',
+  'hotspot_login_url',
+  'admin_allow',
+] as const;
+export type ShopSettingField = (typeof SHOP_SETTING_FIELDS)[number];
+
+export interface ShopSettingValues {
+  tz: string;
+  wifi_name: string;
+  portal_url: string;
+  hotspot_login_url: string;
+  admin_allow: string[];
+}
+
+export interface ShopSettingsView {
+  /** What applies now. */
+  effective: ShopSettingValues;
+  /** What `.env` says (the value a reset returns to). */
+  env: ShopSettingValues;
+  /** The fields the owner has set here. */
+  overridden: ShopSettingField[];
+}
+
+export interface ShopSettingsService {
+  /** Reads the owner's values and applies them (at start, and when another process may have changed them). */
+  refresh(): Promise<void>;
+  view(): Promise<ShopSettingsView>;
+  /**
+   * Validates every given field (all problems at once), then saves and applies the changed ones; '' resets a
+   * field to `.env`. `from`: the address of the admin making the change (the web), whose own access an
+   * allow-list must keep. Returns the fields that changed.
+   */
+  update(
+    input: Partial<Record<ShopSettingField, unknown>>,
+    actor: Actor,
+    from?: { address: string | null },
+  ): Promise<ShopSettingField[]>;
+}

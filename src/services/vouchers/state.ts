@@ -1,0 +1,198 @@
+/**
+ * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
+ * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle/.
+ */
+import type { Knex } from 'knex';
+import { parseProfile, type Profile } from '../../domain/profiles';
+import { voucherTiming, type VoucherState } from '../../domain/vouchers';
+import type { VoucherView } from '../types';
+import type { VoucherRow } from './types';
+export type { VoucherRow } from './types';
+
+export interface ProfileRow {
+  id: number;
+  name: string;
+  price: number;
+  spec: string;
+  source: 'file' | 'admin';
+  archived: number | boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The stored spec (profiles.json form) parsed back into a Profile. */
+export function profileFromRow(row: Pick<ProfileRow, 'spec'>): Profile {
+  return parseProfile(JSON.parse(row.spec));
+}
+
+/** The profile as it applies to one voucher: admin "extend" adds to the validity. */
+export function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
+  if (profile.validitySeconds === null || !extraSeconds) return profile;
+  return { ...profile, validitySeconds: profile.validitySeconds + extraSeconds };
+}
+
+/** Second codes added to a voucher raise its data cap and fair-use threshold by what they brought. */
+export function withExtraData(profile: Profile, extraBytes: number, extraFupBytes: number): Profile {
+  if (!extraBytes && !extraFupBytes) return profile;
+  const out: Profile = { ...profile };
+  if (out.dataCapBytes !== undefined && extraBytes) out.dataCapBytes += extraBytes;
+  if (out.fup && extraFupBytes)
+    out.fup = { ...out.fup, thresholdBytes: out.fup.thresholdBytes + extraFupBytes };
+  return out;
+}
+
+/** The profile as it applies to this voucher row: extensions and top-ups included. */
+export function voucherProfile(
+  row: Pick<VoucherRow, 'extra_seconds' | 'extra_bytes' | 'extra_fup_bytes'>,
+  profile: Profile,
+): Profile {
+  return withExtraData(
+    effectiveProfile(profile, row.extra_seconds),
+    Number(row.extra_bytes ?? 0),
+    Number(row.extra_fup_bytes ?? 0),
+  );
+}
+
+/** Wall-clock end for a voucher activated at `activatedAt`; null for staff, unlimited and uptime mode. */
+export function expiresAtFor(
+  profile: Profile,
+  activatedAt: number,
+  extraSeconds: number,
+  staff: boolean,
+): number | null {
+  if (staff || profile.validitySeconds === null || profile.timeMode === 'uptime') return null;
+  return activatedAt + (profile.validitySeconds + extraSeconds) * 1000;
+}
+
+/** Seconds for the hotspot user's uptime limit, or null (staff / unlimited: no limit on the router). */
+export function routerUptimeLimit(profile: Profile, extraSeconds: number, staff: boolean): number | null {
+  if (staff || profile.validitySeconds === null) return null;
+  return profile.validitySeconds + extraSeconds;
+}
+
+export function toVoucherState(row: VoucherRow, profile: Profile): VoucherState {
+  const state: VoucherState = {
+    code: row.code,
+    status: row.status,
+    profile: voucherProfile(row, profile),
+    rateUp: row.rate_limit_up,
+    rateDown: row.rate_limit_down,
+    uptimeSeconds: row.uptime_seconds,
+    countedBytes: Number(row.counted_bytes),
+    totalBytes: Number(row.bytes_up) + Number(row.bytes_down),
+    staff: Boolean(row.staff),
+  };
+  if (row.activated_at !== null) state.activatedAt = Number(row.activated_at);
+  if (row.override_up !== null && row.override_down !== null) {
+    state.override = { rateUp: row.override_up, rateDown: row.override_down };
+  }
+  return state;
+}
+
+/** How many numbers voucherInputs writes per voucher. */
+export const VOUCHER_INPUTS = 9;
+
+/**
+ * The numbers toVoucherState reads from a row besides its code, status and usage (-1 for NULL), written at
+ * `out[at…]`: a caller keeping a view between polls (the usage poll's enforcement) checks by them that only what
+ * refreshVoucherUsage brings up to date has changed.
+ */
+export function voucherInputs(row: VoucherRow, out: Float64Array, at: number): void {
+  out[at] = row.rate_limit_up;
+  out[at + 1] = row.rate_limit_down;
+  out[at + 2] = row.override_up ?? -1;
+  out[at + 3] = row.override_down ?? -1;
+  out[at + 4] = row.activated_at === null ? -1 : Number(row.activated_at);
+  out[at + 5] = row.staff ? 1 : 0;
+  out[at + 6] = Number(row.extra_seconds ?? 0);
+  out[at + 7] = Number(row.extra_bytes ?? 0);
+  out[at + 8] = Number(row.extra_fup_bytes ?? 0);
+}
+
+/** Whether the row's voucherInputs are still those written at `seen[at…]`. */
+export function sameVoucherInputs(row: VoucherRow, seen: Float64Array, at: number): boolean {
+  return (
+    seen[at] === row.rate_limit_up &&
+    seen[at + 1] === row.rate_limit_down &&
+    seen[at + 2] === (row.override_up ?? -1) &&
+    seen[at + 3] === (row.override_down ?? -1) &&
+    seen[at + 4] === (row.activated_at === null ? -1 : Number(row.activated_at)) &&
+    seen[at + 5] === (row.staff ? 1 : 0) &&
+    seen[at + 6] === Number(row.extra_seconds ?? 0) &&
+    seen[at + 7] === Number(row.extra_bytes ?? 0) &&
+    seen[at + 8] === Number(row.extra_fup_bytes ?? 0)
+  );
+}
+
+/** A view made by toVoucherState, brought up to its row's status and usage in place (as toVoucherState reads them). */
+export function refreshVoucherUsage(view: VoucherState, row: VoucherRow): void {
+  view.status = row.status;
+  view.uptimeSeconds = row.uptime_seconds;
+  view.countedBytes = Number(row.counted_bytes);
+  view.totalBytes = Number(row.bytes_up) + Number(row.bytes_down);
+}
+
+function remainingSeconds(row: VoucherRow, profile: Profile, now: number): number | null {
+  if (row.status === 'expired' || row.status === 'exhausted' || row.status === 'revoked') return 0;
+  return voucherTiming(toVoucherState(row, profile), now).remainingSeconds;
+}
+
+export function toVoucherView(
+  row: VoucherRow,
+  profileName: string,
+  profile: Profile,
+  now: number,
+): VoucherView {
+  return {
+    code: row.code,
+    password: row.password ?? null,
+    profile: profileName,
+    price: row.price,
+    status: row.status,
+    rateUp: row.rate_limit_up,
+    rateDown: row.rate_limit_down,
+    staff: Boolean(row.staff),
+    batchId: row.batch_id,
+    createdAt: Number(row.created_at),
+    activatedAt: row.activated_at === null ? null : Number(row.activated_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    endReason: row.end_reason,
+    boundMac: row.bound_mac,
+    bytesUp: Number(row.bytes_up),
+    bytesDown: Number(row.bytes_down),
+    countedBytes: Number(row.counted_bytes),
+    remainingSeconds: remainingSeconds(row, profile, now),
+    override:
+      row.override_up !== null && row.override_down !== null
+        ? { up: row.override_up, down: row.override_down }
+        : null,
+    onRouter: row.router_user_id !== null,
+    siteId: row.site_id == null ? null : Number(row.site_id),
+  };
+}
+
+/** Inserts the voucher's device row if it does not exist (baseline 0 against `queueId`). */
+export async function ensureDeviceRow(
+  db: Knex,
+  voucherId: number,
+  mac: string,
+  ip: string | null,
+  at: number,
+  queueId: string | null,
+): Promise<void> {
+  await db('voucher_devices')
+    .insert({
+      voucher_id: voucherId,
+      mac,
+      ip,
+      connected: true,
+      first_seen_at: at,
+      last_seen_at: at,
+      source_counter_id: queueId,
+      baseline_up: 0,
+      baseline_down: 0,
+    })
+    .onConflict(['voucher_id', 'mac'])
+    .ignore();
+}
