@@ -30,7 +30,7 @@ import type { Logger } from '../../lib/logger';
 import { attr, RadiusError, type Attribute } from '../../radius/packet';
 import { exchange } from '../../radius/udp';
 import { UnreachableError } from '../../domain/errors';
-import { BYTE_LIMIT_SLACK, type Enforcer, type EnforceOutcome } from '../usage/enforcer';
+import { BYTE_LIMIT_SLACK, nothingDone, type Enforcer, type EnforceOutcome } from '../usage/enforcer';
 import type { SessionReading } from '../usage/source';
 
 export interface CoaTarget {
@@ -190,15 +190,9 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
 
   return {
     async apply(order, reading): Promise<EnforceOutcome> {
-      const out: EnforceOutcome = {
-        added: 0,
-        updated: 0,
-        removed: 0,
-        loggedOut: [],
-        // Nothing is removed here: a code that ended is refused by its login (writeLogins), which stays a while.
-        loginsRemoved: [],
-        errors: [],
-      };
+      // Nothing is removed here (loginsRemoved stays empty): a code that ended is refused by its login
+      // (writeLogins), which stays a while.
+      const out = nothingDone();
       const t = now();
       for (const [id, at] of disconnected) if (t - at > DISCONNECTED_HOLD_MS) disconnected.delete(id);
       const live = reading.sessions.filter((s) => s.id !== '' && !disconnected.has(s.id));

@@ -80,7 +80,8 @@ export interface EnforceOutcome {
   allowancesNotReached?: number;
 }
 
-const NOTHING_DONE = (): EnforceOutcome => ({
+/** An outcome with nothing done yet, which an enforcer fills in as it goes. */
+export const nothingDone = (): EnforceOutcome => ({
   added: 0,
   updated: 0,
   removed: 0,
@@ -268,7 +269,7 @@ export function routerEnforcer(
           router = await hotspot.snapshot();
         } catch (err) {
           if (!(err instanceof RouterError)) throw err;
-          return { ...NOTHING_DONE(), errors: [err] };
+          return { ...nothingDone(), errors: [err] };
         }
       }
       const out = await queuesAndSessions(order, router);
