@@ -11,13 +11,19 @@ import { radiusAvailable, startFreeRadius, type FreeRadius } from '../helpers/fr
 import { api } from '../sites/helpers';
 import { TEST_PROFILES } from '../usage/helpers';
 import { RawClient } from '../simulator/raw-client';
-import { decision, enforcerContract, usageSourceContract, type EnforcerWorld } from '../usage/contracts';
+import {
+  decision,
+  enforcerContract,
+  heldOrder,
+  order,
+  usageSourceContract,
+  type EnforcerWorld,
+} from '../usage/contracts';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
 import { accountingSource } from '../../src/services/radius/accounting-source';
 import { syncRadiusAccounts } from '../../src/services/radius/accounts';
 import { coaEnforcer } from '../../src/services/radius/coa-enforcer';
-import type { EnforceOrder } from '../../src/services/usage/enforcer';
 
 const SECRET = 'Contract-radius-secret';
 const PASSWORD = 'Api-pa55word';
@@ -237,13 +243,6 @@ async function radiusEnforcerWorld(
     afterEach(() => e.close());
     const MAC = '02:00:00:00:0F:01';
     const IP = '10.5.50.91';
-    const order = (o: Partial<EnforceOrder>): EnforceOrder => ({
-      devices: [],
-      logout: [],
-      removeLogins: [],
-      claimed: new Set(),
-      ...o,
-    });
     const reply = async (code: string) =>
       Object.fromEntries(
         (
@@ -259,14 +258,7 @@ async function radiusEnforcerWorld(
       await e.online(code, MAC, IP);
       // The decision says 512k/1M (not the plan's 2M/4M) and 250 MB left (not the cap's 200 MB).
       const d = decision(code, MAC, IP);
-      const out = await e.enforcer.apply(
-        order({
-          devices: [d],
-          vouchers: new Map([[code, d.limits]]),
-          byteCaps: async () => [{ code, password: code, left: 250 * MB }],
-        }),
-        await e.reading(),
-      );
+      const out = await e.enforcer.apply(heldOrder(d, 250 * MB), await e.reading());
       expect(out.errors).toEqual([]);
       expect(out.loginsRemoved).toEqual([]);
       const r = await reply(code);
@@ -283,12 +275,7 @@ async function radiusEnforcerWorld(
       const code = 'RADC0004';
       await e.online(code, MAC, IP);
       const d = decision(code, MAC, IP);
-      const held = (left: number) =>
-        order({
-          devices: [d],
-          vouchers: new Map([[code, d.limits]]),
-          byteCaps: async () => [{ code, password: code, left }],
-        });
+      const held = (left: number) => heldOrder(d, left);
       await e.enforcer.apply(held(5 * MB), await e.reading());
       await e.loginAgain(MAC); // the session takes 5 MB
       const out = await e.enforcer.apply(held(20 * MB), await e.reading());

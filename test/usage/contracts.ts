@@ -107,13 +107,22 @@ export function decision(
   return { code, mac, ip, limits };
 }
 
-const order = (o: Partial<EnforceOrder>): EnforceOrder => ({
+/** An order with nothing in it but what is given. */
+export const order = (o: Partial<EnforceOrder>): EnforceOrder => ({
   devices: [],
   logout: [],
   removeLogins: [],
   claimed: new Set(),
   ...o,
 });
+
+/** One decided device whose voucher (its code) may still move `left` bytes. */
+export const heldOrder = (d: DeviceDecision, left: number): EnforceOrder =>
+  order({
+    devices: [d],
+    vouchers: new Map([[d.code, d.limits]]),
+    byteCaps: async () => [{ code: d.code, password: d.code, left }],
+  });
 
 export function enforcerContract(name: string, make: () => Promise<EnforcerWorld>): void {
   describe(`enforcer contract: ${name}`, () => {
@@ -179,14 +188,7 @@ export function enforcerContract(name: string, make: () => Promise<EnforcerWorld
       const code = 'CODE8901';
       await w.online(code, MAC, IP);
       const d = decision(code, MAC, IP);
-      const out = await w.enforcer.apply(
-        order({
-          devices: [d],
-          vouchers: new Map([[code, d.limits]]),
-          byteCaps: async () => [{ code, password: code, left: 5 * MB }],
-        }),
-        await w.reading(),
-      );
+      const out = await w.enforcer.apply(heldOrder(d, 5 * MB), await w.reading());
       expect(out.errors).toEqual([]);
       expect(out.byteLimitsSet).toBeGreaterThan(0);
       await w.loginAgain(MAC);
@@ -199,12 +201,7 @@ export function enforcerContract(name: string, make: () => Promise<EnforcerWorld
       const code = 'CODE9012';
       await w.online(code, MAC, IP);
       const d = decision(code, MAC, IP);
-      const held = (left: number) =>
-        order({
-          devices: [d],
-          vouchers: new Map([[code, d.limits]]),
-          byteCaps: async () => [{ code, password: code, left }],
-        });
+      const held = (left: number) => heldOrder(d, left);
       await w.enforcer.apply(held(5 * MB), await w.reading());
       await w.loginAgain(MAC);
       // A top-up: 20 MB left now.
