@@ -18,7 +18,7 @@ test('logins it could not write are reported, and no removal is claimed', async 
   const out = await enforcer.apply(
     {
       devices: [],
-      vouchers: new Map([[d.code, d.limits]]),
+      vouchers: () => new Map([[d.code, d.limits]]),
       logout: [],
       removeLogins: ['RADU0002'],
       claimed: new Set(),

@@ -120,7 +120,7 @@ export const order = (o: Partial<EnforceOrder>): EnforceOrder => ({
 export const heldOrder = (d: DeviceDecision, left: number): EnforceOrder =>
   order({
     devices: [d],
-    vouchers: new Map([[d.code, d.limits]]),
+    vouchers: () => new Map([[d.code, d.limits]]),
     byteCaps: async () => [{ code: d.code, password: d.code, left }],
   });
 

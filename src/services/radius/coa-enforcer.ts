@@ -211,7 +211,7 @@ export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
       const left = new Map(caps.map((c) => [c.code, c.left]));
       if (o.writeLogins && order.vouchers) {
         const decided = new Map<string, DecidedAccess>();
-        for (const [code, limits] of order.vouchers)
+        for (const [code, limits] of order.vouchers())
           decided.set(code, { limits, left: left.get(code) ?? null });
         try {
           out.byteLimitsSet = await o.writeLogins(decided);

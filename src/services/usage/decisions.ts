@@ -169,10 +169,21 @@ export async function forgetRemovedUsers(
  * `limit-bytes-total`, a login's `Mikrotik-Total-Limit`), with the bytes it may still move (routerBytesLeft; null:
  * no limit now, an off-peak window with free data).
  */
-export async function byteCaps(db: Knex, state: LoadedState, now: number, tz: string): Promise<ByteCap[]> {
-  const held = [...state.byId.values()].filter(
-    (v) => v.row.status === 'active' && routerHoldsCap(toVoucherState(v.row, v.profile)),
-  );
+export async function byteCaps(
+  db: Knex,
+  state: LoadedState,
+  /** The cycle's active vouchers as the domain saw them (activeItems): whether a cap blocks is read from them. */
+  items: readonly VoucherWithDevices[],
+  now: number,
+  tz: string,
+): Promise<ByteCap[]> {
+  const held: LoadedVoucher[] = [];
+  for (const it of items) {
+    if (!routerHoldsCap(it.voucher)) continue;
+    const v = state.byCode.get(it.voucher.code);
+    // Ended since (this poll's endVouchers, or an admin's revoke the row already shows): no allowance to hold.
+    if (v && v.row.status === 'active') held.push(v);
+  }
   // Read again just before the router is written: extra data bought (a top-up, the counter, a vendo) while this
   // poll ran must not be written back as the old limit.
   // The password too: the cycle's rows leave it out, and a session brought to a new limit logs in with it.

@@ -35,8 +35,9 @@ export interface EnforceOrder {
   /**
    * What each active voucher gets now, by code (the policy's limits, the same decision the devices carry): what
    * its next login is answered where logins are the enforcer's to write (RADIUS), so the policy is asked once.
+   * Made when asked: an enforcer that writes no logins (the router's) never pays for 10,000 entries a poll.
    */
-  vouchers?: ReadonlyMap<string, DesiredLimits>;
+  vouchers?: () => ReadonlyMap<string, DesiredLimits>;
   /** Sessions to end: those of ended vouchers, and those beyond their voucher's device count. */
   logout: readonly SessionReading[];
   /** Codes of ended vouchers whose login is still on the network, to take away (a hotspot user). */

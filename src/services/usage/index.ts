@@ -213,8 +213,8 @@ async function bookAndEnforce(
   const overLimit = limits.overLimit.map((o) => o.session);
   // Sessions of ended vouchers exist only when one ended now or the reading mentioned one (a widened state).
   const order = enforceOrder(state, reading, decided, ended, overLimit, now, widened || ended.length > 0);
-  order.vouchers = new Map(items.map((it, i) => [it.voucher.code, decided.limits[i]]));
-  order.byteCaps = () => byteCaps(db, state, now, config.tz);
+  order.vouchers = () => new Map(items.map((it, i) => [it.voucher.code, decided.limits[i]]));
+  order.byteCaps = () => byteCaps(db, state, items, now, config.tz);
   const outcome = await c.enforcer.apply(order, reading);
   await forgetRemovedUsers(db, state, ended, outcome.loginsRemoved);
   await noteOverLimit(c.notices, limits.overLimit, outcome.loggedOut);
