@@ -35,6 +35,7 @@
  */
 import { fork } from 'node:child_process';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { loadConfig } from '../src/config/env';
 import { openCore } from '../src/core';
@@ -42,6 +43,7 @@ import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import { readSnapshot, type RouterSnapshot } from '../src/router/hotspot/snapshot';
 import { benchRouterClient, openBenchSite, seedFleet } from './fleet';
+import { cycleProfiler, threadCpu, threadDelta, watchGc, type GcShare } from './poll-diagnostics';
 
 /** The sizes the budget is judged at; `BENCH_POLL_SIZES=100,1000` runs others while developing. */
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '2500,5000,10000').split(',').map(Number);
@@ -65,6 +67,10 @@ interface Figures {
   /** The read alone, of a router where every device moved bytes since the last read (as the traffic cycle reads). */
   cpuReadTraffic: number;
   wallTraffic: number;
+  /** Median wall time of V8's collections (pauses on the main thread) within a measured traffic cycle. */
+  gcTrafficMs: number;
+  /** Full (mark-compact) collections within all the measured traffic cycles together. */
+  fullGcTraffic: number;
   kibRead: number;
   writesUnchanged: number;
   idleRssMiB: number;
@@ -142,6 +148,16 @@ async function measure(n: number): Promise<Figures> {
       lastQueues = (await readSnapshot(router, lastQueues)).queues;
     };
     const warmups: number[] = [];
+    const gc = watchGc();
+    const heap = process.env.BENCH_POLL_HEAP_PROF
+      ? await cycleProfiler('heap', process.env.BENCH_POLL_HEAP_PROF)
+      : undefined;
+    const cpuProf = process.env.BENCH_POLL_CPU_PROF
+      ? await cycleProfiler('cpu', process.env.BENCH_POLL_CPU_PROF)
+      : undefined;
+    const gcTraffic: GcShare[] = [];
+    /** CPU ms by kind of thread in each measured traffic cycle (verbose only). */
+    const threads: Array<Record<string, number>> = [];
     // A server polls all day: the first rounds (JIT warm-up on this data, the first writes) are run but not
     // counted, so the figures are those of the cycles it runs from then on. BENCH_POLL_VERBOSE shows them.
     const verbose = Boolean(process.env.BENCH_POLL_VERBOSE);
@@ -164,18 +180,29 @@ async function measure(n: number): Promise<Figures> {
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       await pause();
       const t0 = process.hrtime.bigint();
+      const g0 = performance.now();
+      const th0 = verbose ? threadCpu() : {};
+      if (r >= 0) await heap?.start();
+      if (r >= 0) await cpuProf?.start();
       const run1 = await cpuMs(() => usage.runCycle());
+      if (r >= 0) await cpuProf?.stop(`${n}-traffic-${r}`);
+      if (r >= 0) await heap?.stop(`${n}-traffic-${r}`);
+      const th1 = verbose ? threadCpu() : {};
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+      const g1 = performance.now();
+      if (r >= 0 && verbose) threads.push(threadDelta(th0, th1));
       noteMemory('  traffic cycle');
       const after = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       if (r < 0) warmups.push(run1.ms);
-      else
+      else {
+        gcTraffic.push(await gc.between(g0, g1));
         traffic.push({
           cpu: run1.ms,
           wall,
           trips: run1.value.roundTrips,
           bytes: after.bytesOut - before.bytesOut,
         });
+      }
       await tick(30); // rates fall to zero: one more cycle that writes usage rows, not the router
       await pause();
       await usage.runCycle();
@@ -206,8 +233,16 @@ async function measure(n: number): Promise<Figures> {
       trafficReads.push((await cpuMs(readAlone)).ms);
     }
     noteMemory('read only, after traffic');
+    gc.stop();
     if (verbose) {
       console.log(`  n=${n} peak RSS MiB ${memory.join('; ')}`);
+      console.log(
+        `  n=${n} garbage collection in each measured traffic cycle (ms, scavenges/full): ${gcTraffic.map((g) => `${g.ms.toFixed(0)} (${g.minor}/${g.major})`).join(' ')}`,
+      );
+      const kinds = [...new Set(threads.flatMap((t) => Object.keys(t)))];
+      console.log(
+        `  n=${n} traffic cycle CPU ms by thread, median: ${kinds.map((k) => `${k} ${median(threads.map((t) => t[k] ?? 0)).toFixed(1)}`).join(', ')}`,
+      );
       console.log(
         `  n=${n} warm-up traffic CPU ms: ${warmups.map((w) => w.toFixed(0)).join(' ')}; traffic CPU ms per run: ${traffic.map((t) => t.cpu.toFixed(0)).join(' ')}; unchanged: ${unchanged.map((u) => u.cpu.toFixed(0)).join(' ')}`,
       );
@@ -221,6 +256,8 @@ async function measure(n: number): Promise<Figures> {
       cpuRead: median(reads),
       cpuReadTraffic: median(trafficReads),
       wallTraffic: median(traffic.map((t) => t.wall)),
+      gcTrafficMs: median(gcTraffic.map((g) => g.ms)),
+      fullGcTraffic: gcTraffic.reduce((a, g) => a + g.major, 0),
       kibRead: median(traffic.map((t) => t.bytes)) / 1024,
       writesUnchanged: Math.max(...unchanged.map((u) => u.writes)),
       idleRssMiB: idleRss / 1024 / 1024,
@@ -273,11 +310,11 @@ export async function run(): Promise<void> {
     '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures: of an unchanged router, and after traffic',
   );
   console.log(
-    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only (unchanged / after traffic) | wall ms | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
+    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only (unchanged / after traffic) | wall ms | GC ms (full GCs in 7) | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
   );
   for (const f of rows) {
     console.log(
-      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${`${f.cpuRead.toFixed(1)} / ${f.cpuReadTraffic.toFixed(1)}`.padStart(43)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
+      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${`${f.cpuRead.toFixed(1)} / ${f.cpuReadTraffic.toFixed(1)}`.padStart(43)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${`${f.gcTrafficMs.toFixed(1)} (${f.fullGcTraffic})`.padStart(21)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
     );
   }
   for (const line of behaviourChecks(rows)) console.log(line);

@@ -17,6 +17,8 @@ const row = (
   cpuRead: unchangedRead,
   cpuReadTraffic: cpuRead,
   wallTraffic: 0,
+  gcTrafficMs: 0,
+  fullGcTraffic: 0,
   kibRead: 0,
   writesUnchanged: 0,
   idleRssMiB: rssMiB,
