@@ -8,13 +8,14 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
 import { maskCode, type Logger } from '../../lib/logger';
 import { decideVouchers, type VoucherAction, type VoucherWithDevices } from '../../domain/queues';
+import type { DeviceState } from '../../domain/vouchers';
 import { routerBytesLeft, routerHoldsCap } from '../../domain/byte-cap';
 import { userPassword } from '../../router/hotspot/users';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState } from '../vouchers/state';
+import { refreshVoucherUsage, toVoucherState, type VoucherRow } from '../vouchers/state';
 import type { ByteCap, EnforceOrder } from './enforcer';
-import type { LoadedState, LoadedVoucher } from './load';
+import type { DeviceRow, KeptView, LoadedState, LoadedVoucher } from './load';
 import type { SessionReading, UsageReading } from './source';
 
 /** How long a redemption's claim owns its device's router state: its router steps take a few round trips. */
@@ -22,11 +23,57 @@ export const CLAIM_OWNS_QUEUE_MS = 15_000;
 
 const ENDED = new Set(['expired', 'exhausted', 'revoked']);
 
+const deviceState = (d: DeviceRow): DeviceState => ({
+  mac: d.mac,
+  ip: d.ip ?? undefined,
+  connected: Boolean(d.connected),
+});
+
+/** Whether a view made by toVoucherState still has every input of the row but its usage and status. */
+function viewFits(view: KeptView, row: VoucherRow): boolean {
+  const s = view.item.voucher;
+  return (
+    s.rateUp === row.rate_limit_up &&
+    s.rateDown === row.rate_limit_down &&
+    (s.override?.rateUp ?? null) === (row.override_up ?? null) &&
+    (s.override?.rateDown ?? null) === (row.override_down ?? null) &&
+    (s.activatedAt ?? null) === (row.activated_at === null ? null : Number(row.activated_at)) &&
+    s.staff === Boolean(row.staff) &&
+    view.extraSeconds === Number(row.extra_seconds ?? 0) &&
+    view.extraBytes === Number(row.extra_bytes ?? 0) &&
+    view.extraFupBytes === Number(row.extra_fup_bytes ?? 0)
+  );
+}
+
+/**
+ * The voucher as the domain sees it. Kept on the loaded voucher between cycles (the usage service keeps the loaded
+ * state until another writer changes the vouchers, their devices or the profiles) and brought up to the row in
+ * place: its usage and status (refreshVoucherUsage) and its devices' addresses and presence, which are all the
+ * meter and the end of a voucher change in a kept row. Any other input changed (rates, override, activation,
+ * staff, extensions, extra data), or a device more or less: a new view, as toVoucherState makes it.
+ */
 export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
-  return {
-    voucher: toVoucherState(v.row, v.profile),
-    devices: v.devices.map((d) => ({ mac: d.mac, ip: d.ip ?? undefined, connected: Boolean(d.connected) })),
+  const kept = v.view;
+  if (!kept || kept.item.devices.length !== v.devices.length || !viewFits(kept, v.row)) return freshItem(v);
+  const devices = kept.item.devices as DeviceState[];
+  for (let i = 0; i < devices.length; i++) if (devices[i].mac !== v.devices[i].mac) return freshItem(v);
+  refreshVoucherUsage(kept.item.voucher, v.row);
+  for (let i = 0; i < devices.length; i++) {
+    devices[i].ip = v.devices[i].ip ?? undefined;
+    devices[i].connected = Boolean(v.devices[i].connected);
+  }
+  return kept.item;
+}
+
+function freshItem(v: LoadedVoucher): VoucherWithDevices {
+  const item = { voucher: toVoucherState(v.row, v.profile), devices: v.devices.map(deviceState) };
+  v.view = {
+    item,
+    extraSeconds: Number(v.row.extra_seconds ?? 0),
+    extraBytes: Number(v.row.extra_bytes ?? 0),
+    extraFupBytes: Number(v.row.extra_fup_bytes ?? 0),
   };
+  return item;
 }
 
 /** The active vouchers as the domain sees them. */

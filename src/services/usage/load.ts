@@ -7,6 +7,7 @@ import { isPostgres, rawRows } from '../../db/knex';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
 import type { VoucherRow } from '../vouchers/state';
+import type { VoucherWithDevices } from '../../domain/queues';
 import type { UsageReading } from './source';
 
 export interface DeviceRow {
@@ -34,6 +35,19 @@ export interface LoadedVoucher {
   profile: Profile;
   profileName: string;
   devices: DeviceRow[];
+  /** The domain's view of this voucher as the last cycle gave it to the policy (decisions.ts voucherItem). */
+  view?: KeptView;
+}
+
+/**
+ * A voucher as the policy last saw it, kept with the loaded state and brought up to the row's usage in place. The
+ * extras it was made with are beside it: they are folded into its profile, so the view alone cannot tell them.
+ */
+export interface KeptView {
+  item: VoucherWithDevices;
+  extraSeconds: number;
+  extraBytes: number;
+  extraFupBytes: number;
 }
 
 /** The state's device rows by MAC and by the queue whose counter they hold (meter.ts deviceIndex). */

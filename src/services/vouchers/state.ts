@@ -89,41 +89,6 @@ export function toVoucherState(row: VoucherRow, profile: Profile): VoucherState 
   return state;
 }
 
-/** How many numbers voucherInputs writes per voucher. */
-export const VOUCHER_INPUTS = 9;
-
-/**
- * The numbers toVoucherState reads from a row besides its code, status and usage (-1 for NULL), written at
- * `out[at…]`: a caller keeping a view between polls (the usage poll's enforcement) checks by them that only what
- * refreshVoucherUsage brings up to date has changed.
- */
-export function voucherInputs(row: VoucherRow, out: Float64Array, at: number): void {
-  out[at] = row.rate_limit_up;
-  out[at + 1] = row.rate_limit_down;
-  out[at + 2] = row.override_up ?? -1;
-  out[at + 3] = row.override_down ?? -1;
-  out[at + 4] = row.activated_at === null ? -1 : Number(row.activated_at);
-  out[at + 5] = row.staff ? 1 : 0;
-  out[at + 6] = Number(row.extra_seconds ?? 0);
-  out[at + 7] = Number(row.extra_bytes ?? 0);
-  out[at + 8] = Number(row.extra_fup_bytes ?? 0);
-}
-
-/** Whether the row's voucherInputs are still those written at `seen[at…]`. */
-export function sameVoucherInputs(row: VoucherRow, seen: Float64Array, at: number): boolean {
-  return (
-    seen[at] === row.rate_limit_up &&
-    seen[at + 1] === row.rate_limit_down &&
-    seen[at + 2] === (row.override_up ?? -1) &&
-    seen[at + 3] === (row.override_down ?? -1) &&
-    seen[at + 4] === (row.activated_at === null ? -1 : Number(row.activated_at)) &&
-    seen[at + 5] === (row.staff ? 1 : 0) &&
-    seen[at + 6] === Number(row.extra_seconds ?? 0) &&
-    seen[at + 7] === Number(row.extra_bytes ?? 0) &&
-    seen[at + 8] === Number(row.extra_fup_bytes ?? 0)
-  );
-}
-
 /** A view made by toVoucherState, brought up to its row's status and usage in place (as toVoucherState reads them). */
 export function refreshVoucherUsage(view: VoucherState, row: VoucherRow): void {
   view.status = row.status;
