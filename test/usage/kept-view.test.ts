@@ -8,6 +8,7 @@ import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/u
 import { toVoucherState, type VoucherRow } from '../../src/services/vouchers/state';
 import { parseProfile } from '../../src/domain/profiles';
 import { desiredLimits } from '../../src/domain/policy';
+import type { VoucherWithDevices } from '../../src/domain/queues';
 
 const T0 = Date.UTC(2026, 10, 25, 4, 0, 0);
 const profile = parseProfile({
@@ -59,6 +60,9 @@ function loaded(): LoadedVoucher {
   return { row, profile, profileName: 'CAP', devices: [device(7, '02:00:00:00:00:01')] };
 }
 
+/** What the policy reads of an item (the kept one carries the extras it was made with beside it). */
+const seen = (item: VoucherWithDevices) => ({ voucher: item.voucher, devices: item.devices });
+
 /** What a view made afresh from the same row says. */
 const fresh = (v: LoadedVoucher) => ({
   voucher: toVoucherState(v.row, v.profile),
@@ -68,7 +72,7 @@ const fresh = (v: LoadedVoucher) => ({
 it('follows the row: usage, status and presence in place, any other input in a new view', () => {
   const v = loaded();
   const first = voucherItem(v);
-  expect(first).toEqual(fresh(v));
+  expect(seen(first)).toEqual(fresh(v));
 
   // The meter's writes and the end of a voucher: the same view, brought up to the row.
   v.row.bytes_down = 60_000_000;
@@ -78,16 +82,16 @@ it('follows the row: usage, status and presence in place, any other input in a n
   v.devices[0].connected = 0;
   const second = voucherItem(v);
   expect(second).toBe(first);
-  expect(second).toEqual(fresh(v));
+  expect(seen(second)).toEqual(fresh(v));
   v.row.status = 'exhausted';
-  expect(voucherItem(v)).toEqual(fresh(v));
+  expect(seen(voucherItem(v))).toEqual(fresh(v));
   v.row.status = 'active';
 
   // Extra data bought: the cap the policy holds the voucher to grows, in a new view.
   v.row.extra_bytes = 50_000_000;
   const topped = voucherItem(v);
   expect(topped).not.toBe(first);
-  expect(topped).toEqual(fresh(v));
+  expect(seen(topped)).toEqual(fresh(v));
   expect(topped.voucher.profile.dataCapBytes).toBe(150_000_000);
   expect(desiredLimits(topped.voucher, T0, 'UTC').state).not.toBe('blocked');
 
@@ -108,15 +112,15 @@ it('follows the row: usage, status and presence in place, any other input in a n
     change(v.row);
     const next = voucherItem(v);
     expect(next).not.toBe(last);
-    expect(next).toEqual(fresh(v));
+    expect(seen(next)).toEqual(fresh(v));
     last = next;
   }
 
   // A device more, or another device in its place.
   v.devices.push({ ...v.devices[0], id: 8, mac: '02:00:00:00:00:02' });
-  expect(voucherItem(v)).toEqual(fresh(v));
+  expect(seen(voucherItem(v))).toEqual(fresh(v));
   v.devices[1] = { ...v.devices[1], id: 9, mac: '02:00:00:00:00:03' };
-  expect(voucherItem(v)).toEqual(fresh(v));
+  expect(seen(voucherItem(v))).toEqual(fresh(v));
 });
 
 it('gives the policy only active vouchers, each with its kept view', () => {

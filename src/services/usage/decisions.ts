@@ -31,7 +31,7 @@ const deviceState = (d: DeviceRow): DeviceState => ({
 
 /** Whether a view made by toVoucherState still has every input of the row but its usage and status. */
 function viewFits(view: KeptView, row: VoucherRow): boolean {
-  const s = view.item.voucher;
+  const s = view.voucher;
   return (
     s.rateUp === row.rate_limit_up &&
     s.rateDown === row.rate_limit_down &&
@@ -54,26 +54,26 @@ function viewFits(view: KeptView, row: VoucherRow): boolean {
  */
 export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
   const kept = v.view;
-  if (!kept || kept.item.devices.length !== v.devices.length || !viewFits(kept, v.row)) return freshItem(v);
-  const devices = kept.item.devices as DeviceState[];
+  if (!kept || kept.devices.length !== v.devices.length || !viewFits(kept, v.row)) return freshItem(v);
+  const devices = kept.devices as DeviceState[];
   for (let i = 0; i < devices.length; i++) if (devices[i].mac !== v.devices[i].mac) return freshItem(v);
-  refreshVoucherUsage(kept.item.voucher, v.row);
+  refreshVoucherUsage(kept.voucher, v.row);
   for (let i = 0; i < devices.length; i++) {
     devices[i].ip = v.devices[i].ip ?? undefined;
     devices[i].connected = Boolean(v.devices[i].connected);
   }
-  return kept.item;
+  return kept;
 }
 
 function freshItem(v: LoadedVoucher): VoucherWithDevices {
-  const item = { voucher: toVoucherState(v.row, v.profile), devices: v.devices.map(deviceState) };
   v.view = {
-    item,
+    voucher: toVoucherState(v.row, v.profile),
+    devices: v.devices.map(deviceState),
     extraSeconds: Number(v.row.extra_seconds ?? 0),
     extraBytes: Number(v.row.extra_bytes ?? 0),
     extraFupBytes: Number(v.row.extra_fup_bytes ?? 0),
   };
-  return item;
+  return v.view;
 }
 
 /** The active vouchers as the domain sees them. */

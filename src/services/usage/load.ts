@@ -40,11 +40,11 @@ export interface LoadedVoucher {
 }
 
 /**
- * A voucher as the policy last saw it, kept with the loaded state and brought up to the row's usage in place. The
- * extras it was made with are beside it: they are folded into its profile, so the view alone cannot tell them.
+ * A voucher as the policy last saw it, kept with the loaded state and brought up to the row's usage in place (one
+ * object a voucher: it is the item the policy is given). The extras it was made with are beside it: they are
+ * folded into its profile, so the view alone cannot tell them.
  */
-export interface KeptView {
-  item: VoucherWithDevices;
+export interface KeptView extends VoucherWithDevices {
   extraSeconds: number;
   extraBytes: number;
   extraFupBytes: number;
