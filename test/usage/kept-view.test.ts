@@ -4,8 +4,9 @@
  * usage, status and the devices' presence follow the row; any other input to the view makes a new one.
  */
 import { activeItems, voucherItem } from '../../src/services/usage/decisions';
-import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
+import type { LoadedState, LoadedVoucher } from '../../src/services/usage/load';
 import { toVoucherState, type VoucherRow } from '../../src/services/vouchers/state';
+import { activeVoucherRow, onlineDeviceRow } from './rows';
 import { parseProfile } from '../../src/domain/profiles';
 import { desiredLimits } from '../../src/domain/policy';
 import type { VoucherWithDevices } from '../../src/domain/queues';
@@ -23,41 +24,17 @@ const profile = parseProfile({
 });
 
 function loaded(): LoadedVoucher {
-  const row = {
+  const row = activeVoucherRow({
     id: 1,
     code: 'CODE0001',
-    status: 'active',
     activated_at: T0 - 60_000,
-    bytes_up: 0,
-    bytes_down: 0,
-    counted_bytes: 0,
-    uptime_seconds: 0,
-    extra_seconds: 0,
     extra_bytes: 0,
     extra_fup_bytes: 0,
     rate_limit_up: 1_000_000,
     rate_limit_down: 2_000_000,
-    staff: 0,
-    override_up: null,
-    override_down: null,
-  } as unknown as VoucherRow;
-  const device = (id: number, mac: string): DeviceRow => ({
-    id,
-    voucher_id: 1,
-    mac,
-    ip: '10.5.50.11',
-    connected: 1,
-    first_seen_at: 0,
-    last_seen_at: 0,
-    bytes_up: 0,
-    bytes_down: 0,
-    source_counter_id: '*2',
-    baseline_up: 0,
-    baseline_down: 0,
-    rate_up: 0,
-    rate_down: 0,
   });
-  return { row, profile, profileName: 'CAP', devices: [device(7, '02:00:00:00:00:01')] };
+  const device = onlineDeviceRow({ id: 7, voucher_id: 1, mac: '02:00:00:00:00:01' });
+  return { row, profile, profileName: 'CAP', devices: [device] };
 }
 
 /** What the policy reads of an item (the kept one carries the extras it was made with beside it). */

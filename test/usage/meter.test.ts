@@ -12,8 +12,8 @@ import { alertEventKind } from '../../src/domain/usage-summary';
 import { parseSnapshot, type RouterSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
 import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
-import type { VoucherRow } from '../../src/services/vouchers/state';
 import { parseProfile } from '../../src/domain/profiles';
+import { activeVoucherRow, onlineDeviceRow } from './rows';
 
 const T0 = Date.UTC(2026, 10, 21, 4, 0, 0);
 
@@ -180,39 +180,21 @@ describe('meter', () => {
     cap_policy: 'block',
   });
   function state(counted: number, device: Partial<DeviceRow>): LoadedState {
-    const row = {
+    const row = activeVoucherRow({
       id: 1,
       code: 'CODE0001',
-      status: 'active',
       activated_at: T0 - 60_000,
-      bytes_up: 0,
       bytes_down: counted,
       counted_bytes: counted,
-      uptime_seconds: 0,
-      extra_seconds: 0,
-      rate_limit_up: 1,
-      rate_limit_down: 1,
-      staff: 0,
-      override_up: null,
-      override_down: null,
-    } as unknown as VoucherRow;
-    const d: DeviceRow = {
+    });
+    const d = onlineDeviceRow({
       id: 7,
       voucher_id: 1,
       mac: '02:00:00:00:00:01',
-      ip: '10.5.50.11',
-      connected: 1,
-      first_seen_at: 0,
-      last_seen_at: 0,
-      bytes_up: 0,
       bytes_down: counted,
-      source_counter_id: '*2',
-      baseline_up: 0,
       baseline_down: 100,
-      rate_up: 0,
-      rate_down: 0,
       ...device,
-    };
+    });
     const v: LoadedVoucher = { row, profile, profileName: 'CAP', devices: [d] };
     return { byId: new Map([[1, v]]), byCode: new Map([['CODE0001', v]]), pendingUserRemovals: [] };
   }
@@ -285,41 +267,18 @@ describe('the device index kept with the state', () => {
     rate_down: '2M',
   });
   function state(): LoadedState {
-    const rows = [1, 2].map(
-      (id) =>
-        ({
-          id,
-          code: `CODE000${id}`,
-          status: 'active',
-          activated_at: T0 - 60_000,
-          bytes_up: 0,
-          bytes_down: 0,
-          counted_bytes: 0,
-          uptime_seconds: 0,
-          extra_seconds: 0,
-          rate_limit_up: 1,
-          rate_limit_down: 1,
-          staff: 0,
-          override_up: null,
-          override_down: null,
-        }) as unknown as VoucherRow,
+    const rows = [1, 2].map((id) =>
+      activeVoucherRow({ id, code: `CODE000${id}`, activated_at: T0 - 60_000 }),
     );
-    const device = (id: number, voucherId: number, queue: string): DeviceRow => ({
-      id,
-      voucher_id: voucherId,
-      mac: `02:00:00:00:00:0${voucherId}`,
-      ip: `10.5.50.1${voucherId}`,
-      connected: 1,
-      first_seen_at: 0,
-      last_seen_at: 0,
-      bytes_up: 0,
-      bytes_down: 0,
-      source_counter_id: queue,
-      baseline_up: 0,
-      baseline_down: 100,
-      rate_up: 0,
-      rate_down: 0,
-    });
+    const device = (id: number, voucherId: number, queue: string): DeviceRow =>
+      onlineDeviceRow({
+        id,
+        voucher_id: voucherId,
+        mac: `02:00:00:00:00:0${voucherId}`,
+        ip: `10.5.50.1${voucherId}`,
+        source_counter_id: queue,
+        baseline_down: 100,
+      });
     const v1: LoadedVoucher = { row: rows[0], profile, profileName: 'P', devices: [device(7, 1, '*2')] };
     const v2: LoadedVoucher = { row: rows[1], profile, profileName: 'P', devices: [device(8, 2, '*3')] };
     return {
