@@ -24,6 +24,28 @@ import type { FinishResult } from './types';
 import { requireSession, savedCoins, sessionCoins, sum, type VendoPortalDeps } from './window';
 
 const busy = (what: string) => new AppError('VENDO_SESSION_BUSY', what, 409, 'session');
+const finishedAlready = () =>
+  new AppError(
+    'VENDO_SESSION_FINISHED',
+    'This coin window is done already; your time is on your voucher',
+    409,
+  );
+
+/** Refusals for want of credit: said before any coin is claimed. */
+const CREDIT_REFUSALS = new Set(['NO_CREDIT', 'CREDIT_TOO_SMALL', 'EXTRA_DATA_CREDIT_TOO_SMALL']);
+
+/**
+ * A refusal for want of credit holds only for a window still open. Two Dones on one window race: the second may
+ * read the window while it is still armed and its coins just after the first claimed them, and then "no credit" is
+ * not the truth; "done already" (or "being finished") is, as it would have been a moment later.
+ */
+async function unlessTakenMeanwhile(db: Knex, id: string, err: unknown): Promise<never> {
+  if (!(err instanceof AppError) || !CREDIT_REFUSALS.has(err.code)) throw err;
+  const s = await requireSession(db, id);
+  if (s.state === 'finished') throw finishedAlready();
+  if (s.state === 'finishing') throw busy('This coin window is being finished already');
+  throw err;
+}
 
 /** What one Done spends and buys, read before anything is claimed. */
 interface Spend {
@@ -59,19 +81,25 @@ async function claimWindow(
   if (claimed !== ids.length) throw busy('These coins are being used already; try again');
 }
 
-/** Done: the window's credit (and the device's saved credit, when it may spend it) becomes time online. */
+/**
+ * Done: the window's credit (and the device's saved credit, when it may spend it) becomes time online. A refusal
+ * for want of credit is checked against the window once more (unlessTakenMeanwhile).
+ */
 export async function finish(p: VendoPortalDeps, id: string): Promise<FinishResult> {
+  try {
+    return await finishWindow(p, id);
+  } catch (err) {
+    return unlessTakenMeanwhile(p.deps.db, id, err);
+  }
+}
+
+async function finishWindow(p: VendoPortalDeps, id: string): Promise<FinishResult> {
   const { db, clock } = p.deps;
   await settleInterruptedFinishes(p.deps);
   const s = await requireSession(db, id);
   const now = clock.now();
   await expireWindows(db, now, s.vendo_id);
-  if (s.state === 'finished')
-    throw new AppError(
-      'VENDO_SESSION_FINISHED',
-      'This coin window is done already; your time is on your voucher',
-      409,
-    );
+  if (s.state === 'finished') throw finishedAlready();
   if (s.state === 'finishing') throw busy('This coin window is being finished already');
   const vendo = await requireVendo(db, s.vendo_id);
   // The device's saved credit is spent by a window the device itself opened (see start()), or by one that got
