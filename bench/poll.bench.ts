@@ -179,17 +179,18 @@ async function measure(n: number): Promise<Figures> {
       await tick(30);
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       await pause();
+      // A profile (BENCH_POLL_HEAP_PROF, BENCH_POLL_CPU_PROF) is started and written outside the figures' window.
+      if (r >= 0) await heap?.start();
+      if (r >= 0) await cpuProf?.start();
       const t0 = process.hrtime.bigint();
       const g0 = performance.now();
       const th0 = verbose ? threadCpu() : {};
-      if (r >= 0) await heap?.start();
-      if (r >= 0) await cpuProf?.start();
       const run1 = await cpuMs(() => usage.runCycle());
-      if (r >= 0) await cpuProf?.stop(`${n}-traffic-${r}`);
-      if (r >= 0) await heap?.stop(`${n}-traffic-${r}`);
       const th1 = verbose ? threadCpu() : {};
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
       const g1 = performance.now();
+      if (r >= 0) await cpuProf?.stop(`${n}-traffic-${r}`);
+      if (r >= 0) await heap?.stop(`${n}-traffic-${r}`);
       if (r >= 0 && verbose) threads.push(threadDelta(th0, th1));
       noteMemory('  traffic cycle');
       const after = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });

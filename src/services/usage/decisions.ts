@@ -56,12 +56,13 @@ export function voucherItem(v: LoadedVoucher): VoucherWithDevices {
   const kept = v.view;
   if (!kept || kept.devices.length !== v.devices.length || !viewFits(kept, v.row)) return freshItem(v);
   const devices = kept.devices as DeviceState[];
-  for (let i = 0; i < devices.length; i++) if (devices[i].mac !== v.devices[i].mac) return freshItem(v);
-  refreshVoucherUsage(kept.voucher, v.row);
   for (let i = 0; i < devices.length; i++) {
+    // Another device in its place: a new view (this one, half brought up to date, is dropped).
+    if (devices[i].mac !== v.devices[i].mac) return freshItem(v);
     devices[i].ip = v.devices[i].ip ?? undefined;
     devices[i].connected = Boolean(v.devices[i].connected);
   }
+  refreshVoucherUsage(kept.voucher, v.row);
   return kept;
 }
 
