@@ -120,7 +120,12 @@ describe('record ids in addresses', () => {
         const res = await api(h, 'POST', path, { amount: 1 }, headers);
         expect([path, res.status]).toEqual([path, 403]);
       }
-      for (const path of ['/admin/reports', '/admin/%72eports', '/admin/reports/sales%2Ecsv', '/admin/api/audit']) {
+      for (const path of [
+        '/admin/reports',
+        '/admin/%72eports',
+        '/admin/reports/sales%2Ecsv',
+        '/admin/api/audit',
+      ]) {
         expect([path, (await get(path, headers)).status]).toEqual([path, 403]);
       }
     }
