@@ -143,7 +143,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
         polls: opts.sitePolls ?? true,
       })
     : undefined;
-  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter);
+  const { drivers, redemption, locate, seesDevice } = dispatchOverSites(db, main, siteStacks, limiter);
   const { deps, vouchers } = main;
   const notify = createNotifications({ config, db, clock, log, audit, settings, box });
   const admins = createAdminAccountService(deps);
@@ -183,7 +183,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
     }),
     notify: notify.service,
-    payments: createPaymentService(deps, { redemption, profiles, box }),
+    payments: createPaymentService(deps, { redemption, profiles, box, seesDevice }),
     routerSetup: {
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
       wantsFor: async (ref) => {

@@ -35,7 +35,7 @@ import { backupApiRouter } from './admin/api-backups';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
 import { metricsRouter } from './metrics';
-import { roleGuard, resellerScope } from './middleware/roles';
+import { roleGuard } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
 import { LoginThrottle } from './admin/login-throttle';
 import type { Metrics } from '../metrics';
@@ -174,12 +174,12 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   const throttle = new LoginThrottle(ctx.clock); // the login form's and the token endpoint's, one count
   mountAdminPublic(app, ctx, throttle);
   // Who is asking (session or token, the account read again on every request), then what its role may do
-  // (src/domain/roles.ts), then a reseller's own vouchers only, and only then the body and the CSRF check.
+  // (src/domain/roles.ts), and only then the body and the CSRF check. A reseller's own vouchers only: where
+  // each route loads the batch or voucher (src/web/admin/record-scope.ts).
   app.use(
     '/admin',
     requireAdmin(ctx.config.admin.apiToken, ctx.services.accounts),
     roleGuard,
-    resellerScope(ctx.services.accounts),
     ...parseBodies,
     csrfProtection,
   );

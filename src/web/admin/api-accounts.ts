@@ -106,9 +106,12 @@ export function accountApiRouter(ctx: WebContext): Router {
   });
 
   r.get('/accounts/:username/balance', async (req, res) => {
-    // A reseller reads its own balance only (the table lets resellers reach this address).
-    if (req.role === 'reseller' && req.params.username !== req.actor?.name)
-      throw forbiddenRole('reseller', "another account's balance");
+    // A reseller reads its own balance only (the table lets resellers reach this address): the account the name
+    // finds must be the caller's own row, whatever the spelling of the name.
+    if (req.role === 'reseller') {
+      const named = await accounts.find(req.params.username);
+      if (named?.id !== req.actor?.account?.id) throw forbiddenRole('reseller', "another account's balance");
+    }
     res.json({ success: true, ...balanceJson(await accounts.balance(req.params.username)) });
   });
 

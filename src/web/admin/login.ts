@@ -75,7 +75,12 @@ export function loginRouter(ctx: WebContext, throttle: LoginThrottle): Router {
         return void res
           .status(500)
           .render('error', { status: 500, message: 'Could not start a session; try again.' });
-      req.session.admin = { username, loggedInAt: ctx.clock.now(), accountId: account?.id };
+      req.session.admin = {
+        username,
+        loggedInAt: ctx.clock.now(),
+        accountId: account?.id,
+        stamp: account?.stamp,
+      };
       req.session.save((saveErr) => {
         if (saveErr)
           return void res
