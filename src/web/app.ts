@@ -166,6 +166,9 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   // Captive portal (open to the hotspot network).
   mountPortal(app, { ...ctx, deviceSecret: ctx.deviceSecret ?? opts.sessionSecret });
 
+  // The shop settings another process saved (the terminal's `pisonet settings shop`) apply from the next admin
+  // request, before the allow-list reads its own: the same zone on every page, not only after the next poll.
+  app.use('/admin', (_req, _res, next) => void ctx.services.shopSettings.refresh().then(() => next(), next));
   // Admin: network allow-list first, then auth + CSRF (login page is public but still CSRF-protected).
   app.use(
     '/admin',
