@@ -37,7 +37,6 @@ import { vendoBoardRouter } from './vendo/board';
 import { metricsRouter } from './metrics';
 import { roleGuard, resellerScope } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
-import { LoginThrottle } from './admin/login-throttle';
 import type { Metrics } from '../metrics';
 
 export interface WebAppOptions {
@@ -174,8 +173,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     '/admin',
     adminAllowList(() => ctx.config.admin.allow),
   );
-  const throttle = new LoginThrottle(ctx.clock); // the login form's and the token endpoint's, one count
-  mountAdminPublic(app, ctx, throttle);
+  mountAdminPublic(app, ctx);
   // Who is asking (session or token, the account read again on every request), then what its role may do
   // (src/domain/roles.ts), then a reseller's own vouchers only, and only then the body and the CSRF check.
   app.use(
@@ -223,9 +221,9 @@ function mountPortal(app: Express, ctx: WebContext): void {
   app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
   app.use(payPortalRoutes(ctx)); // /portal/pay, /portal/pay/done, /portal/pay/cancel
 }
-function mountAdminPublic(app: Express, ctx: WebContext, throttle: LoginThrottle): void {
-  app.use('/admin', loginRouter(ctx, throttle)); // /admin/login, /admin/logout (CSRF-protected itself)
-  app.use('/admin', tokenRouter(ctx, throttle)); // /admin/api/tokens: a script's login
+function mountAdminPublic(app: Express, ctx: WebContext): void {
+  app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
+  app.use('/admin', tokenRouter(ctx)); // /admin/api/tokens: a script's login
   // The RADIUS sites, for pages that word a voucher's presence on its router (a FreeRADIUS user there).
   const radiusIds = radiusSiteIdsOf(ctx.services.sites);
   app.use('/admin', (_req, res, next) => {
