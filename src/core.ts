@@ -30,6 +30,7 @@ import { openCredentialsBox } from './services/sites/credentials';
 import type { SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack, type SiteStackShared } from './services/site-stack';
 import { GuessLimiter } from './services/guess-limiter';
+import { createLoginDelays } from './services/login-delays';
 import { openCoreDatabase, seedProfiles } from './core/database';
 import { openEnvRouter } from './core/env-router';
 import { stdoutLogger } from './core/logger';
@@ -156,6 +157,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     redemption,
     bandwidth,
     guesses: limiter,
+    loginDelays: createLoginDelays(db, clock),
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     usage: main.usage,
