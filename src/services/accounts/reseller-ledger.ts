@@ -1,6 +1,6 @@
 /**
  * A reseller's sums as the database holds them: its batches (Σ count × price, Σ count × wholesale) and the
- * money it handed over. Read by the balance and, inside the batch's own transaction, by the credit check
+ * money it handed over (voided remittances left out). Read by the balance and, inside the batch's own transaction, by the credit check
  * (src/services/vouchers/generate.ts), so a batch is refused on the same figures the balance shows.
  */
 import type { Knex } from 'knex';
@@ -17,6 +17,7 @@ export async function resellerBalance(db: Knex, accountId: number): Promise<Rese
     )) as Array<{ sold: number | string; wholesale: number | string }>;
   const [r] = (await db('remittances')
     .where({ account_id: accountId })
+    .whereNull('voided_at')
     .select(db.raw('COALESCE(SUM(amount), 0) AS remitted'))) as Array<{ remitted: number | string }>;
   return balanceOf({
     soldValue: Number(b.sold),

@@ -34,13 +34,22 @@ export function accountRoutes(ctx: WebContext): Router {
       services.profiles.list(),
     ]);
     const balanceOf = new Map(balances.map((b) => [b.username, b]));
+    const remittancesOf = new Map(
+      await Promise.all(
+        balances.map(async (b) => [b.username, await services.accounts.remittances(b.username)] as const),
+      ),
+    );
     page(
       res,
       'accounts',
       'accounts',
       'Accounts',
       {
-        accounts: accounts.map((a) => ({ ...a, balance: balanceOf.get(a.username) ?? null })),
+        accounts: accounts.map((a) => ({
+          ...a,
+          balance: balanceOf.get(a.username) ?? null,
+          remittances: remittancesOf.get(a.username) ?? [],
+        })),
         profiles: profiles.filter((p) => !p.archived).map((p) => ({ name: p.name, price: p.price })),
         percentOf,
         values: { role: 'cashier', commission_percent: '10', ...form.values },
@@ -103,15 +112,39 @@ export function accountRoutes(ctx: WebContext): Router {
 
   router.post('/accounts/:username/remittances', async (req, res) => {
     try {
-      const b = await services.accounts.remit(req.params.username, field(req.body, 'amount'), actorOf(req));
+      const advance = field(req.body, 'advance') === 'yes';
+      const b = await services.accounts.remit(req.params.username, field(req.body, 'amount'), actorOf(req), {
+        advance,
+      });
       flash(
         req,
         'ok',
-        `Recorded: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
+        `Recorded${advance ? ' as an advance' : ''}: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
       );
     } catch (err) {
       const f = formFailure(err);
       flash(req, 'error', `${req.params.username}: ${f.fields.amount ?? f.message}`);
+    }
+    res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
+  });
+
+  router.post('/accounts/:username/remittances/:id/void', async (req, res) => {
+    try {
+      const v = await services.accounts.voidRemittance(
+        req.params.username,
+        req.params.id,
+        field(req.body, 'reason'),
+        actorOf(req),
+      );
+      const b = await services.accounts.balance(req.params.username);
+      flash(
+        req,
+        'ok',
+        `Voided: the ${formatMoney(v.amount)} remittance #${v.id} of ${b.username} no longer counts; ${formatMoney(b.owed)} owed now.`,
+      );
+    } catch (err) {
+      const f = formFailure(err);
+      flash(req, 'error', `${req.params.username}: ${f.fields.reason ?? f.message}`);
     }
     res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
   });
