@@ -99,6 +99,7 @@ export type ErrorCode =
   | 'DATA_NOT_USED_UP'
   | 'OVERAGE_NOT_OFFERED'
   | 'OVERAGE_CONFLICT'
+  | 'EXTEND_CONFLICT'
   | 'VOUCHER_NOT_ACTIVE'
   | 'EXTRA_DATA_CREDIT_TOO_SMALL'
   | 'PAYMENTS_OFF' // online payments (src/services/payments)

@@ -13,7 +13,7 @@ import type { ServiceDeps } from '../deps';
 import { checkNewPassword, hashPassword } from '../admins';
 import type { AdminAccountService } from '../admins/types';
 import type { AccountInput, AccountService, AccountView, BalanceView, ShiftSale } from './types';
-import { resellerBalance } from './reseller-ledger';
+import { resellerBalance, shiftMoney } from './reseller-ledger';
 import { listRemittances, recordRemittance, remittanceAmount, voidRemittance } from './remittances';
 import { findVoucher } from '../vouchers/queries';
 
@@ -294,6 +294,8 @@ export function createAccountService(deps: ServiceDeps, admins: AdminAccountServ
     },
 
     ownsBatch,
+
+    shiftMoney: (who, since, until) => shiftMoney(db, who, since, until),
 
     async shift(who, since, until) {
       const rows = (await db('vouchers as v')

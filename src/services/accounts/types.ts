@@ -57,6 +57,14 @@ export interface ShiftSale {
   soldAt: number;
 }
 
+/** What a login took in a shift besides its codes first used (centavos). */
+export interface ShiftMoney {
+  /** Sold at the counter by this login: more time, extra data, plan changes (voucher_charges it made). */
+  counter: { count: number; amount: number };
+  /** Vouchers of the batches this login generated in the shift (staff codes left out), at their price. */
+  printed: { count: number; value: number };
+}
+
 export interface AccountService {
   /** The cashiers and resellers, by name. */
   list(): Promise<AccountView[]>;
@@ -95,6 +103,12 @@ export interface AccountService {
   ownsBatch(accountId: number, batchId: number): Promise<boolean>;
   /** The vouchers this login generated that were first used in [since, until): its sales for the slip. */
   shift(who: { accountId: number | null; name: string }, since: number, until: number): Promise<ShiftSale[]>;
+  /** The login's counter sales and printed codes in [since, until): the slip's other two figures. */
+  shiftMoney(
+    who: { accountId: number | null; name: string },
+    since: number,
+    until: number,
+  ): Promise<ShiftMoney>;
 }
 
 export type { AccountRole };

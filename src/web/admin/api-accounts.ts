@@ -8,6 +8,7 @@ import { AppError, RemittanceAboveOwedError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
+import type { ShiftMoney } from '../../services/accounts/types';
 import { advanceFlag } from '../../services/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
@@ -60,7 +61,7 @@ export function remittanceJson(r: RemittanceView) {
   };
 }
 
-export function shiftJson(since: number, sales: ShiftSale[]) {
+export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) {
   const amount = sales.reduce((s, x) => s + x.price, 0);
   return {
     since: isoInstant(since),
@@ -74,6 +75,8 @@ export function shiftJson(since: number, sales: ShiftSale[]) {
     count: sales.length,
     amount: pesos(amount),
     amount_centavos: amount,
+    counter: { count: extra.counter.count, ...money('amount', extra.counter.amount) },
+    printed: { count: extra.printed.count, ...money('value', extra.printed.value) },
   };
 }
 
@@ -123,13 +126,11 @@ export function accountApiRouter(ctx: WebContext): Router {
       res.status(201).json({ success: true, ...balanceJson(b) });
     } catch (err) {
       if (!(err instanceof RemittanceAboveOwedError)) throw err;
-      res
-        .status(409)
-        .json({
-          ...errorJson(err, { withFields: true }),
-          ...money('owed', err.owed),
-          ...money('amount', err.amount),
-        });
+      res.status(409).json({
+        ...errorJson(err, { withFields: true }),
+        ...money('owed', err.owed),
+        ...money('amount', err.amount),
+      });
     }
   });
 
@@ -158,8 +159,12 @@ export function accountApiRouter(ctx: WebContext): Router {
   r.get('/reports/shift', async (req, res) => {
     const now = ctx.clock.now();
     const since = shiftSince(req.query.since, now, ctx.config.tz);
-    const sales = await accounts.shift(shiftOwner(actorOf(req)), since, now + 1);
-    res.json({ success: true, ...shiftJson(since, sales) });
+    const who = shiftOwner(actorOf(req));
+    const [sales, extra] = await Promise.all([
+      accounts.shift(who, since, now + 1),
+      accounts.shiftMoney(who, since, now + 1),
+    ]);
+    res.json({ success: true, ...shiftJson(since, sales, extra) });
   });
 
   r.get('/audit', async (req, res) => {

@@ -154,7 +154,11 @@ export function accountRoutes(ctx: WebContext): Router {
     const now = clock.now();
     const since = shiftSince(req.query.since, now, config.tz);
     const actor = actorOf(req);
-    const sales = await services.accounts.shift(shiftOwner(actor), since, now + 1);
+    const who = shiftOwner(actor);
+    const [sales, extra] = await Promise.all([
+      services.accounts.shift(who, since, now + 1),
+      services.accounts.shiftMoney(who, since, now + 1),
+    ]);
     const layout = parseSheetLayout(req.query.format ?? 'thermal80');
     res.render('admin/shift', {
       who: actor.name,
@@ -163,6 +167,8 @@ export function accountRoutes(ctx: WebContext): Router {
       now,
       sales,
       total: sales.reduce((s, x) => s + x.price, 0),
+      counter: extra.counter,
+      printed: extra.printed,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
       papers: PAPERS.map((p) => ({
