@@ -37,6 +37,7 @@ import * as m0038 from './20261129_0038_remittances';
 import * as m0039 from './20261130_0039_source_counter_id';
 import * as m0040 from './20261201_0040_remittance_advance';
 import * as m0041 from './20261201_0041_remittance_voids';
+import * as m0042 from './20261201_0042_payment_joins';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -86,6 +87,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261130_0039_source_counter_id', m0039],
   ['20261201_0040_remittance_advance', m0040],
   ['20261201_0041_remittance_voids', m0041],
+  ['20261201_0042_payment_joins', m0042],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

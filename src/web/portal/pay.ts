@@ -72,6 +72,14 @@ export async function payOffers(
 export function payNotice(t: Translator, p: PaymentView | undefined): { kind: string; text: string } | null {
   if (!p) return null;
   const price = formatMoney(p.amount);
+  if (p.state === 'paid' && p.joined)
+    return {
+      kind: 'ok',
+      text: t.t(p.joined.mode === 'add' ? 'pay.paid_added' : 'pay.paid_queued', {
+        price,
+        code: p.joined.into,
+      }),
+    };
   if (p.state === 'paid')
     return p.onlineAt !== null
       ? { kind: 'ok', text: t.t('pay.paid_online', { price }) }
