@@ -36,6 +36,9 @@ import * as m0037 from './20261129_0037_batch_accounts';
 import * as m0038 from './20261129_0038_remittances';
 import * as m0039 from './20261130_0039_source_counter_id';
 import * as m0040 from './20261201_0040_login_failures';
+import * as m0041 from './20261201_0041_remittance_advance';
+import * as m0042 from './20261201_0042_remittance_voids';
+import * as m0043 from './20261201_0043_payment_joins';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -84,6 +87,9 @@ const migrations: Array<[string, Migration]> = [
   ['20261129_0038_remittances', m0038],
   ['20261130_0039_source_counter_id', m0039],
   ['20261201_0040_login_failures', m0040],
+  ['20261201_0041_remittance_advance', m0041],
+  ['20261201_0042_remittance_voids', m0042],
+  ['20261201_0043_payment_joins', m0043],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -185,7 +185,14 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
     }),
     notify: notify.service,
-    payments: createPaymentService(deps, { redemption, profiles, box, seesDevice }),
+    // A paid voucher joins the device's running code as a second code typed on the status page would.
+    payments: createPaymentService(deps, {
+      redemption,
+      profiles,
+      box,
+      seesDevice,
+      join: (input, sale) => services.selfService.redeemHeld(input, sale),
+    }),
     routerSetup: {
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
       wantsFor: async (ref) => {

@@ -11,6 +11,7 @@ import {
   checkExtension,
   CONFIRM_EXTENSION_ABOVE_SECONDS,
   formatDurationHuman,
+  formatMoney,
   parseDuration,
 } from '../../src/domain/units';
 import type { ProfileRecord } from '../../src/services/types';
@@ -82,10 +83,11 @@ const sheet: CommandDef = {
   },
 };
 
-const EXTEND = `Usage: pisonet users extend CODE --time DURATION [--yes] [--json]
+const EXTEND = `Usage: pisonet users extend CODE --time DURATION [--price PESOS] [--yes] [--json]
 
-Adds time to a voucher (e.g. --time 30m, 1h, 1d; at most 365 days); the router's limit follows, on the
+Sells more time on a voucher (e.g. --time 30m, 1h, 1d; at most 365 days); the router's limit follows, on the
 router of the voucher's site (the terminal connects to a branch's router for it; down: nothing changes).
+It is a sale at --price (0: given free; without it, the plan's price for that much time), in the reports.
 More than a day needs --yes, so that a typo such as 99999999d never lands.`;
 
 const extend: CommandDef = {
@@ -95,7 +97,12 @@ const extend: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { time: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } },
+      {
+        time: { type: 'string' },
+        price: { type: 'string' },
+        yes: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
       EXTEND,
       { min: 1, max: 1 },
     );
@@ -106,11 +113,18 @@ const extend: CommandDef = {
         `${formatDurationHuman(seconds)} is more than a day; add --yes if you mean it`,
       );
     return withCore(async (core) => {
-      const v = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
-        s.vouchers.extend(positionals[0], seconds, cliActor(), { confirmed: true }),
+      const sale = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
+        s.vouchers.sellTime(positionals[0], seconds, cliActor(), { confirmed: true, price: values.price }),
       );
-      if (values.json) printJson(v, { money: true });
-      else print(out.green(`Added ${formatDurationHuman(seconds)} to ${v.code}.`));
+      const v = sale.voucher;
+      if (values.json)
+        printJson({ ...v, sale: { amount: sale.price ?? 0, chargeId: sale.chargeId } }, { money: true });
+      else
+        print(
+          out.green(
+            `Added ${formatDurationHuman(seconds)} to ${v.code}${sale.price ? ` for ${formatMoney(sale.price)}` : ' free'}.`,
+          ),
+        );
       return 0;
     });
   },

@@ -51,12 +51,14 @@ async function extend(core: Core): Promise<void> {
   )
     return;
   // On the router of the voucher's site (its hotspot user's time limit changes there; down: nothing changes).
-  const v = await withSiteRouter(core, siteRef(u), (s) =>
-    s.vouchers.extend(u.user, seconds, cliActor(), { confirmed: true }),
+  // A sale at the plan's price for that much time (the subcommand's --price sets another).
+  const sale = await withSiteRouter(core, siteRef(u), (s) =>
+    s.vouchers.sellTime(u.user, seconds, cliActor(), { confirmed: true }),
   );
+  const v = sale.voucher;
   say(
     out.green(
-      `Added ${formatDurationHuman(seconds)} to ${v.code}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
+      `Added ${formatDurationHuman(seconds)} to ${v.code} for ${formatMoney(sale.price ?? 0)}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
     ),
   );
 }

@@ -29,6 +29,9 @@ export type ErrorCode =
   | 'ACCOUNT_EXISTS'
   | 'ACCOUNT_NOT_FOUND'
   | 'CREDIT_LIMIT'
+  | 'REMITTANCE_ABOVE_OWED'
+  | 'REMITTANCE_NOT_FOUND'
+  | 'REMITTANCE_VOIDED'
   | 'UNAUTHENTICATED'
   | 'INTERNAL'
   | 'USAGE'
@@ -96,6 +99,7 @@ export type ErrorCode =
   | 'DATA_NOT_USED_UP'
   | 'OVERAGE_NOT_OFFERED'
   | 'OVERAGE_CONFLICT'
+  | 'EXTEND_CONFLICT'
   | 'VOUCHER_NOT_ACTIVE'
   | 'EXTRA_DATA_CREDIT_TOO_SMALL'
   | 'PAYMENTS_OFF' // online payments (src/services/payments)
@@ -213,6 +217,21 @@ export class CreditLimitError extends AppError {
   ) {
     super('CREDIT_LIMIT', message, 409);
     this.name = 'CreditLimitError';
+  }
+}
+
+/**
+ * A remittance above what the reseller owes now, not marked as an advance: nothing is recorded (a typo of ₱1,000
+ * for ₱48 would otherwise lift its credit limit). Figures in centavos.
+ */
+export class RemittanceAboveOwedError extends AppError {
+  constructor(
+    message: string,
+    readonly owed: number,
+    readonly amount: number,
+  ) {
+    super('REMITTANCE_ABOVE_OWED', message, 409, 'amount', { amount: message });
+    this.name = 'RemittanceAboveOwedError';
   }
 }
 

@@ -68,6 +68,16 @@ export function prorate(difference: number, remaining: number, total: number): n
   return Number(roundHalfAwayFromZero(BigInt(difference) * BigInt(clamped), BigInt(total)));
 }
 
+/**
+ * The plan's price for `addedSeconds` more time at the counter: price × added ÷ validity, in whole centavos, rounded
+ * once, halves up (₱5.00 for 1 hour → ₱2.50 for 30 minutes; ₱10.00 for 2 hours → ₱0.83 for 10 minutes). Not
+ * clamped: two hours added on a one-hour plan cost twice its price.
+ */
+export function extensionPrice(price: number, validitySeconds: number, addedSeconds: number): number {
+  if (validitySeconds <= 0 || addedSeconds <= 0 || price <= 0) return 0;
+  return Number(roundHalfAwayFromZero(BigInt(price) * BigInt(addedSeconds), BigInt(validitySeconds)));
+}
+
 /** 0.5 → `50%`, 1/3 → `33.3%`; never `100%` or `0%` for a share that is not whole or none (0.9999 → `99.9%`). */
 export function percentText(fraction: number): string {
   const tenths = Math.round(fraction * 1000);

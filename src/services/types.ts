@@ -39,7 +39,7 @@ import type { PaymentService } from './payments/types';
 export type { VoucherStatus } from '../domain/vouchers';
 export { SYSTEM, type Actor } from './audit/actor';
 export type { AdminAccountService } from './admins/types';
-export type { AccountService, AccountView, BalanceView, ShiftSale } from './accounts/types';
+export type { AccountService, AccountView, BalanceView, RemittanceView, ShiftSale } from './accounts/types';
 export type { AuditEntry, AuditService } from './audit/types';
 export type {
   BandwidthChange,

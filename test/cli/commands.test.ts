@@ -331,10 +331,12 @@ describe('users, bandwidth and queues', () => {
 
   test('users extend and users move', async () => {
     const before = (await h.core!.services.vouchers.get(activeCode)).remainingSeconds!;
-    const ext = await runCli(h, ['users', 'extend', activeCode, '--time', '30m', '--json']);
+    // Given free (--price 0), so the report below keeps the one sale (a priced one: test/vouchers/counter-extend.test.ts).
+    const ext = await runCli(h, ['users', 'extend', activeCode, '--time', '30m', '--price', '0', '--json']);
     expect(ext.stderr).toBe('');
     expect(ext.code).toBe(0);
     expect(JSON.parse(ext.stdout).remainingSeconds).toBeGreaterThan(before + 1700);
+    expect(JSON.parse(ext.stdout).sale).toMatchObject({ amount: 0, amountCentavos: 0, chargeId: null });
     const bad = await runCli(h, ['users', 'extend', activeCode, '--time', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('time: "soon" is not a duration');

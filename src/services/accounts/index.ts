@@ -8,18 +8,18 @@ import type { Knex } from 'knex';
 import { AppError } from '../../domain/errors';
 import { ACCOUNT_ROLES, type Role } from '../../domain/roles';
 import { parseCommissionPercent } from '../../domain/reseller';
-import { formatMoney, parseMoney } from '../../domain/quantities';
+import { parseMoney } from '../../domain/quantities';
 import type { ServiceDeps } from '../deps';
 import { checkNewPassword, hashPassword } from '../admins';
 import type { AdminAccountService } from '../admins/types';
 import type { AccountInput, AccountService, AccountView, BalanceView, ShiftSale } from './types';
-import { resellerBalance } from './reseller-ledger';
+import { resellerBalance, shiftMoney } from './reseller-ledger';
+import { listRemittances, recordRemittance, remittanceAmount, voidRemittance } from './remittances';
 import { findVoucher } from '../vouchers/queries';
 
 const USERNAME_RE = /^[A-Za-z0-9._-]{3,32}$/;
 /** ₱10,000,000: far above any shop's credit to a store; a figure past it is a typo. */
 const MAX_CREDIT_CENTAVOS = 10_000_000_00;
-const MAX_REMITTANCE_CENTAVOS = 10_000_000_00;
 
 interface Row {
   id: number;
@@ -117,6 +117,7 @@ function refuseFields(fields: Fields): void {
 
 export function createAccountService(deps: ServiceDeps, admins: AdminAccountService): AccountService {
   const { db, clock, config, audit } = deps;
+  const ledger = { db, clock, audit };
 
   const rowOf = (username: string) =>
     db('admin_users').where({ username }).first() as Promise<Row | undefined>;
@@ -278,36 +279,18 @@ export function createAccountService(deps: ServiceDeps, admins: AdminAccountServ
       return row ? toView(row) : undefined;
     },
 
-    async remit(username, amount, actor) {
+    async remit(username, amount, actor, opts = {}) {
       const a = await reseller(username);
-      let centavos: number | undefined;
-      try {
-        centavos = parseMoney(amount, 'amount');
-      } catch {
-        centavos = undefined;
-      }
-      if (centavos === undefined || centavos <= 0 || centavos > MAX_REMITTANCE_CENTAVOS)
-        throw new AppError(
-          'INVALID_INPUT',
-          'amount: use the pesos handed over, more than 0, like 500 or 1250.50',
-          400,
-          'amount',
-          { amount: 'use an amount in pesos above 0, like 500 or 1250.50' },
-        );
-      await db('remittances').insert({
-        account_id: a.id,
-        username: a.username,
-        amount: centavos,
-        recorded_by: actor.name.slice(0, 64),
-        created_at: clock.now(),
-      });
-      const balance = await balanceView(a);
-      await audit.record(actor, 'account.remittance', a.username, {
-        amount: centavos,
-        owed: balance.owed,
-        text: `${formatMoney(centavos)} received; ${formatMoney(balance.owed)} still owed`,
-      });
-      return balance;
+      await recordRemittance(ledger, a, remittanceAmount(amount), opts.advance === true, actor);
+      return balanceView(a);
+    },
+
+    async remittances(username) {
+      return listRemittances(db, (await reseller(username)).id);
+    },
+
+    async voidRemittance(username, id, reason, actor) {
+      return voidRemittance(ledger, await reseller(username), id, reason, actor);
     },
 
     async balance(username) {
@@ -325,6 +308,8 @@ export function createAccountService(deps: ServiceDeps, admins: AdminAccountServ
     },
 
     ownsBatch,
+
+    shiftMoney: (who, since, until) => shiftMoney(db, who, since, until),
 
     async shift(who, since, until) {
       const rows = (await db('vouchers as v')

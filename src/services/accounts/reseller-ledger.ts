@@ -1,6 +1,6 @@
 /**
  * A reseller's sums as the database holds them: its batches (Σ count × price, Σ count × wholesale) and the
- * money it handed over. Read by the balance and, inside the batch's own transaction, by the credit check
+ * money it handed over (voided remittances left out). Read by the balance and, inside the batch's own transaction, by the credit check
  * (src/services/vouchers/generate.ts), so a batch is refused on the same figures the balance shows.
  */
 import type { Knex } from 'knex';
@@ -17,6 +17,7 @@ export async function resellerBalance(db: Knex, accountId: number): Promise<Rese
     )) as Array<{ sold: number | string; wholesale: number | string }>;
   const [r] = (await db('remittances')
     .where({ account_id: accountId })
+    .whereNull('voided_at')
     .select(db.raw('COALESCE(SUM(amount), 0) AS remitted'))) as Array<{ remitted: number | string }>;
   return balanceOf({
     soldValue: Number(b.sold),
@@ -32,4 +33,43 @@ export async function resellerBalance(db: Knex, accountId: number): Promise<Rese
 export async function lockAccount(trx: Knex.Transaction, accountId: number): Promise<void> {
   const q = trx('admin_users').where({ id: accountId }).first('id');
   await (isPostgres(trx) ? q.forUpdate() : q);
+}
+
+/**
+ * A login's counter sales and printed codes in [since, until) (the shift slip). Counter sales are the charges it
+ * made (c.actor is the login's name); printed codes are the vouchers of the batches it generated then: a
+ * reseller's or cashier's by its account, the owner's by name among the batches no account made.
+ */
+export async function shiftMoney(
+  db: Knex,
+  who: { accountId: number | null; name: string },
+  since: number,
+  until: number,
+): Promise<{ counter: { count: number; amount: number }; printed: { count: number; value: number } }> {
+  const [c] = (await db('voucher_charges')
+    .where('actor', who.name)
+    .where('amount', '>', 0)
+    .where('created_at', '>=', since)
+    .where('created_at', '<', until)
+    .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(amount), 0) AS amount'))) as Array<{
+    n: number | string;
+    amount: number | string;
+  }>;
+  const [p] = (await db('vouchers as v')
+    .join('batches as b', 'b.id', 'v.batch_id')
+    .modify((q) => {
+      if (who.accountId !== null) q.where('b.account_id', who.accountId);
+      else q.whereNull('b.account_id').where('b.created_by', who.name);
+    })
+    .where('v.staff', false)
+    .where('b.created_at', '>=', since)
+    .where('b.created_at', '<', until)
+    .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(v.price), 0) AS value'))) as Array<{
+    n: number | string;
+    value: number | string;
+  }>;
+  return {
+    counter: { count: Number(c.n), amount: Number(c.amount) },
+    printed: { count: Number(p.n), value: Number(p.value) },
+  };
 }

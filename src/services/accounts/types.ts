@@ -38,11 +38,33 @@ export interface BalanceView extends ResellerBalance {
   commissionBp: number;
 }
 
+/** One remittance as recorded (centavos, ms); a voided one says when, by whom and why. */
+export interface RemittanceView {
+  id: number;
+  amount: number;
+  /** Recorded as money handed over ahead of what was owed. */
+  advance: boolean;
+  at: number;
+  /** Who recorded it. */
+  actor: string;
+  voidedAt: number | null;
+  voidedBy: string | null;
+  voidReason: string | null;
+}
+
 export interface ShiftSale {
   code: string;
   profile: string;
   price: number;
   soldAt: number;
+}
+
+/** What a login took in a shift besides its codes first used (centavos). */
+export interface ShiftMoney {
+  /** Sold at the counter by this login: more time, extra data, plan changes (voucher_charges it made). */
+  counter: { count: number; amount: number };
+  /** Vouchers of the batches this login generated in the shift (staff codes left out), at their price. */
+  printed: { count: number; value: number };
 }
 
 export interface AccountService {
@@ -66,8 +88,18 @@ export interface AccountService {
   ): Promise<{ token: string; account: AccountView } | undefined>;
   /** The account a bearer token belongs to, or undefined (unknown, or its account is gone). */
   byToken(token: string): Promise<AccountView | undefined>;
-  /** Money a reseller handed over (centavos > 0). 404 ACCOUNT_NOT_FOUND for a name that is not a reseller. */
-  remit(username: string, amount: unknown, actor: Actor): Promise<BalanceView>;
+  /**
+   * Money a reseller handed over (pesos > 0). 404 ACCOUNT_NOT_FOUND for a name that is not a reseller; 409
+   * REMITTANCE_ABOVE_OWED (nothing recorded) for more than it owes, unless `advance`. Audited.
+   */
+  remit(username: string, amount: unknown, actor: Actor, opts?: { advance?: boolean }): Promise<BalanceView>;
+  /** The reseller's remittances, newest first, voided ones included. */
+  remittances(username: string): Promise<RemittanceView[]>;
+  /**
+   * Voids a remittance with a reason (400 without one): the balance no longer counts it. 404
+   * REMITTANCE_NOT_FOUND, 409 REMITTANCE_VOIDED for a second void. Audited `remittance.void`.
+   */
+  voidRemittance(username: string, id: unknown, reason: unknown, actor: Actor): Promise<RemittanceView>;
   balance(username: string): Promise<BalanceView>;
   /** Every reseller's figures, for the owner's reports. */
   balances(): Promise<BalanceView[]>;
@@ -76,6 +108,12 @@ export interface AccountService {
   ownsBatch(accountId: number, batchId: number): Promise<boolean>;
   /** The vouchers this login generated that were first used in [since, until): its sales for the slip. */
   shift(who: { accountId: number | null; name: string }, since: number, until: number): Promise<ShiftSale[]>;
+  /** The login's counter sales and printed codes in [since, until): the slip's other two figures. */
+  shiftMoney(
+    who: { accountId: number | null; name: string },
+    since: number,
+    until: number,
+  ): Promise<ShiftMoney>;
 }
 
 export type { AccountRole };

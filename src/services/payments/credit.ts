@@ -10,6 +10,7 @@
 import type { Knex } from 'knex';
 import { formatMoney } from '../../domain/units';
 import { maskCode } from '../../lib/logger';
+import { recordEvent } from '../events';
 import type { ServiceDeps } from '../deps';
 import type { RedemptionService } from '../redemption/types';
 import type { ProfileRow } from '../vouchers/state';
@@ -43,12 +44,28 @@ export interface PaymentRow {
   checked_at: number | null;
   credited_at: number | null;
   online_at: number | null;
+  join_mode?: string | null;
+  joined_into?: string | null;
 }
 
 export interface CreditDeps {
   deps: ServiceDeps;
   redemption: RedemptionService;
+  /**
+   * The portal's way with a code the controller holds (self-service redeemHeld): a paid voucher for a device whose
+   * code is still running joins that code (added, or queued) instead of running beside it unseen. Absent: the
+   * plain redemption (a second voucher beside the first).
+   */
+  join?: (
+    input: { code: string; mac: string; ip: string; site?: string },
+    sale: { kind: string; message: string; data?: Record<string, unknown> },
+  ) => Promise<JoinOutcome>;
 }
+
+/** What the paid voucher did on its device: logged in as its own, or joined the running code. */
+export type JoinOutcome =
+  | { kind: 'redeemed' | 'moved' | 'confirm-move' }
+  | { kind: 'topped-up'; topUp: { mode: 'add' | 'queue' | 'data'; into: string } };
 
 class AlreadyCredited extends Error {}
 
@@ -193,18 +210,32 @@ export async function loginPaid(c: CreditDeps, paymentId: number): Promise<boole
     await db('payments').where({ id: p.id }).update({ login_error: null, login_attempts: 999 });
     return false;
   }
+  const sale = {
+    kind: 'payment-sale',
+    message: `Bought online for ${formatMoney(Number(p.amount))} (${p.method ?? 'PayMongo'}), by ${p.mac}`,
+    data: { payment: p.id, amount: Number(p.amount), method: p.method, mac: p.mac },
+  };
+  const input = { code: p.code, mac: p.mac, ip: p.ip, ...(p.site ? { site: p.site } : {}) };
   try {
-    await c.redemption.redeem(
-      { code: p.code, mac: p.mac, ip: p.ip, ...(p.site ? { site: p.site } : {}) },
-      undefined,
-      undefined,
-      {
-        kind: 'payment-sale',
-        message: `Bought online for ${formatMoney(Number(p.amount))} (${p.method ?? 'PayMongo'}), by ${p.mac}`,
-        data: { payment: p.id, amount: Number(p.amount), method: p.method, mac: p.mac },
-      },
-    );
-    await db('payments').where({ id: p.id }).update({ online_at: clock.now(), login_error: null });
+    const out = c.join ? await c.join(input, sale) : undefined;
+    if (!out) await c.redemption.redeem(input, undefined, undefined, sale);
+    const joined = out?.kind === 'topped-up' && out.topUp.mode !== 'data' ? out.topUp : null;
+    if (joined) {
+      // Its time went to the running code: the feed says where the money went.
+      await recordEvent(db, clock, {
+        voucherId: Number(p.voucher_id),
+        kind: sale.kind,
+        message: `${sale.message}: ${joined.mode === 'add' ? 'added to' : 'queued after'} ${joined.into}`,
+        data: { ...sale.data, join: joined.mode, into: joined.into },
+      });
+    }
+    await db('payments')
+      .where({ id: p.id })
+      .update({
+        online_at: clock.now(),
+        login_error: null,
+        ...(joined ? { join_mode: joined.mode, joined_into: joined.into.slice(0, 32) } : {}),
+      });
     return true;
   } catch (err) {
     const message = (err as Error).message.slice(0, 300);

@@ -35,6 +35,8 @@ const LOGIN_TRIES = 200;
 
 export interface PaymentServiceOptions {
   redemption: RedemptionService;
+  /** A paid voucher for a device whose code still runs joins that code (self-service redeemHeld; credit.ts). */
+  join?: CreditDeps['join'];
   profiles: ProfileService;
   box: CredentialsBox;
   /** Whether the shop's hotspots see `mac` at `ip` now (the portal's site: `siteId`): no checkout for another. */
@@ -64,13 +66,17 @@ function viewOf(
     createdAt: Number(r.created_at),
     creditedAt: r.credited_at === null ? null : Number(r.credited_at),
     onlineAt: r.online_at === null ? null : Number(r.online_at),
+    joined:
+      r.join_mode === 'add' || r.join_mode === 'queue'
+        ? { mode: r.join_mode, into: r.joined_into ?? '' }
+        : null,
   };
 }
 
 export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions): PaymentService {
   const { db, clock, log, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
-  const c: CreditDeps = { deps, redemption: o.redemption };
+  const c: CreditDeps = { deps, redemption: o.redemption, join: o.join };
   const build =
     o.gatewayOf ??
     ((s: PaymentsConfig & { secretKey: string }) =>

@@ -30,6 +30,11 @@ export interface PaymentView {
   createdAt: number;
   creditedAt: number | null;
   onlineAt: number | null;
+  /**
+   * The device's code was still running when the payment was credited: its time was added to that code (`add`), or
+   * it waits for the device and starts when that code ends (`queue`). `into`: that code, masked. Null: its own code.
+   */
+  joined: { mode: 'add' | 'queue'; into: string } | null;
 }
 
 /** What learning of a session came to. */

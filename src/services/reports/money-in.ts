@@ -54,6 +54,7 @@ export const CHARGE_PROFILE = 'COALESCE(c.to_profile_id, v.profile_id)';
 const KIND_LABELS: Record<string, { sales: string; credits: string }> = {
   plan_change: { sales: 'Plan changes', credits: 'Credits (plan downgrades)' },
   overage: { sales: 'Extra data', credits: 'Credits (extra data)' },
+  extension: { sales: 'More time at the counter', credits: 'Credits (more time)' },
 };
 
 const kindWords = (kind: string) => kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

@@ -14,7 +14,7 @@ import type { SelfServiceDeps } from './context';
 import { createDeviceAddress } from './device-address';
 import { moveOfflineMinutes, movesPerDay, setMoveOfflineMinutes, setMovesPerDay } from './move-settings';
 import { createQueuedCodes } from './queued';
-import { redeem } from './redeem';
+import { redeem, redeemHeld } from './redeem';
 import { VoucherLocks } from './shared';
 import { createSelfSites, type SelfSite, type SelfSitesSource } from './sites';
 import { status } from './status';
@@ -59,6 +59,7 @@ export function createSelfService(
   };
   return {
     redeem: (input, asker) => redeem(ss, input, asker),
+    redeemHeld: (input, sale) => redeemHeld(ss, input, sale),
     status: (mac, asker, site) => status(ss, mac, asker, site),
     deviceAddress: createDeviceAddress(db, d.sites, sites),
     pause: (mac, asker, site) => pause(ss, mac, asker, site),

@@ -18,6 +18,8 @@ import { voucherAndActiveOf, type Voucher } from './shared';
 import { siteIdOf, type SelfSite } from './sites';
 import type { Asker, SelfRedeemInput, SelfRedeemResult } from './types';
 
+type SaleEvent = { kind: string; message: string; data?: Record<string, unknown> };
+
 const movesNotAcrossSites = () =>
   new AppError(
     'MOVE_OTHER_SITE',
@@ -51,12 +53,32 @@ export async function redeem(
   }
 }
 
+/**
+ * A code the controller holds for a device (a voucher bought online for it): no guess limit, and like a second
+ * code typed on the status page it joins the device's running code (added, or queued when the plans differ: the
+ * profile's `topup` rule); with nothing running, it is the ordinary redemption.
+ */
+export async function redeemHeld(
+  ss: SelfServiceDeps,
+  input: SelfRedeemInput,
+  sale?: SaleEvent,
+): Promise<SelfRedeemResult> {
+  let device: { mac: string; ip: string };
+  try {
+    device = { mac: normaliseMac(input.mac), ip: parseIPv4(input.ip, 'ip') };
+  } catch {
+    return { kind: 'redeemed', result: await ss.redemption.redeem(input, undefined, undefined, sale) };
+  }
+  return redeemAdmitted(ss, input, undefined, device, sale);
+}
+
 /** The code's case, once its asker is admitted: which site serves it, and what it does there. */
 async function redeemAdmitted(
   ss: SelfServiceDeps,
   input: SelfRedeemInput,
-  asker: Asker & { ticket: GuessTicket },
+  asker: (Asker & { ticket: GuessTicket }) | undefined,
   device: { mac: string; ip: string },
+  sale?: SaleEvent,
 ): Promise<SelfRedeemResult> {
   const code = normaliseCode(String(input.code ?? ''));
   // One read for both: the code's voucher and the device's running ones. Both may be a moment old by the time
@@ -68,8 +90,8 @@ async function redeemAdmitted(
   // Wrong codes, and right codes with a wrong password, count against the asker there (no top-up, move or
   // queued start for a code whose password was not given). `known`: the voucher as read here, handed to the
   // redemption so it need not look it up again.
-  if (!v || !voucherPasswordMatches(v.row.password, input.password))
-    return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker) };
+  if (!v || (asker && !voucherPasswordMatches(v.row.password, input.password)))
+    return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker, undefined, sale) };
   // The site serving the customer, found as the redemption finds it (named, else the router that sees the
   // device, else the code's own). Top-ups, queued codes, pauses and moves drive that site's router, with the
   // device's voucher there; what is a plain redemption is that site's own.
@@ -77,7 +99,7 @@ async function redeemAdmitted(
     input,
     v.row.site_id ?? (currents.length ? siteIdOf(currents[0].row) : null),
   );
-  const c: Case = { input, asker, here, v, device };
+  const c: Case = { input, asker, here, v, device, sale };
   if (!lifecycle.usableAt(v.row, here.site.id)) {
     // Another site's code: WRONG_SITE from the redemption; a running one does not move here either.
     if (await wouldMoveHere(ss, v, device.mac))
@@ -93,7 +115,10 @@ async function redeemAdmitted(
 /** A code's case at the site serving it (under the voucher's lock). */
 interface Case {
   input: SelfRedeemInput;
-  asker: Asker & { ticket: GuessTicket };
+  /** Who typed the code; none for a code the controller holds (redeemHeld). */
+  asker?: Asker & { ticket: GuessTicket };
+  /** How a held code's sale reads in the feed when it is logged in as its own (a payment's). */
+  sale?: SaleEvent;
   here: SelfSite;
   v: Voucher;
   device: { mac: string; ip: string };
@@ -106,7 +131,7 @@ interface Case {
 /** The site's own redemption, with the voucher as read. */
 async function redeemHere(c: Case): Promise<SelfRedeemResult> {
   c.handed = true;
-  return { kind: 'redeemed', result: await c.here.redemption.redeem(c.input, c.asker, c.v) };
+  return { kind: 'redeemed', result: await c.here.redemption.redeem(c.input, c.asker, c.v, c.sale) };
 }
 
 /**
@@ -178,7 +203,7 @@ async function redeemRunning(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemRe
   if (devices.length < v.profile.users) return redeemHere(c);
   const moved = await moves.move(v, device, {
     confirmed: c.input.confirmMove === true,
-    provenMac: c.asker.provenMac,
+    provenMac: c.asker?.provenMac ?? null,
   });
   return moved.kind === 'confirm'
     ? { kind: 'confirm-move', message: moved.message }

@@ -46,6 +46,15 @@ export interface SelfService {
   /** The password is checked like the code (a wrong one is a wrong guess). */
   redeem(input: SelfRedeemInput, asker: Asker): Promise<SelfRedeemResult>;
   /**
+   * A code the controller holds for the device (bought online): no guess limit; it joins the device's running code
+   * like a second code typed on the status page (added, or queued), else it is logged in as a new one.
+   */
+  redeemHeld(
+    input: SelfRedeemInput,
+    /** How its sale reads in the shop's feed when it is logged in as its own (as RedemptionService.redeem). */
+    sale?: { kind: string; message: string; data?: Record<string, unknown> },
+  ): Promise<SelfRedeemResult>;
+  /**
    * `site` (id or name, the login page's) in these four: the site whose voucher is meant, for a phone that
    * used codes at two sites; absent, the site is found from the device (SelfSites.ofDevice).
    */

@@ -122,21 +122,26 @@ export async function revokeForSite(db: Knex, siteId: number, at: number): Promi
     .update({ status: 'revoked', end_reason: 'site removed', ended_at: at, updated_at: at });
 }
 
-/** More time (an extension): the end moves for an active voucher; an unused one gets it at activation. */
+/**
+ * More time (an extension): the end moves for an active voucher; an unused one gets it at activation. Conditional
+ * on the extra time `row` was read with: false when another extension (a double click, a second cashier) came
+ * first, so two sales read at once never add their time once and their money twice.
+ */
 export async function topUp(
   db: Knex,
-  row: Pick<VoucherRow, 'id' | 'activated_at' | 'staff'>,
+  row: Pick<VoucherRow, 'id' | 'activated_at' | 'staff' | 'extra_seconds'>,
   profile: Profile,
   extraSeconds: number,
   at: number,
-): Promise<void> {
+): Promise<boolean> {
   const expires =
     row.activated_at === null
       ? null
       : expiresAtFor(profile, Number(row.activated_at), extraSeconds, Boolean(row.staff));
-  await db('vouchers')
-    .where({ id: row.id })
+  const n = await db('vouchers')
+    .where({ id: row.id, extra_seconds: row.extra_seconds })
     .update({ extra_seconds: extraSeconds, expires_at: expires, updated_at: at });
+  return n === 1;
 }
 
 /**

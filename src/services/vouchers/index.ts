@@ -4,7 +4,6 @@
  * voucher reaches its login through its site's logins (logins.ts): a hotspot user on the router, whose push,
  * sync and check live here (router-users.ts, users-check.ts), or another mode's.
  */
-import { checkExtension, CONFIRM_EXTENSION_ABOVE_SECONDS, formatDurationHuman } from '../../domain/durations';
 import { AppError, RouterError } from '../../domain/errors';
 import { siteOf, type ServiceDeps } from '../deps';
 import { routerUptimeLimit, type VoucherRow } from './state';
@@ -33,6 +32,7 @@ import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
+import { voucherExtension } from './extension';
 import { revokeEvent } from '../events/activity';
 import type { VoucherUser } from '../../router/hotspot';
 import type { Logins } from './logins';
@@ -165,6 +165,8 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     return (await db('vouchers').where({ id }).first()) as VoucherRow;
   }
 
+  const extension = voucherExtension(deps, { loginsOf: loginsOfRow, view });
+
   function requireOpen(row: VoucherRow, what: string): void {
     if (row.status !== 'unused' && row.status !== 'active') {
       throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be ${what}`, 409);
@@ -249,29 +251,17 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     },
 
     async extend(code, seconds, actor, opts = {}) {
-      const added = checkExtension(seconds, 'duration');
-      if (added > CONFIRM_EXTENSION_ABOVE_SECONDS && !opts.confirmed)
-        throw new AppError(
-          'CONFIRM_REQUIRED',
-          `Adding ${formatDurationHuman(added)} is more than a day; confirm to add it`,
-          400,
-          'confirm',
-          { confirm: `confirm adding ${formatDurationHuman(added)}` },
-        );
-      const row = await requireVoucher(db, code);
-      requireOpen(row, 'extended');
-      const p = await new ProfileCache(db).byId(row.profile_id);
-      if (p.profile.validitySeconds === null || row.staff)
-        throw new AppError('VOUCHER_UNLIMITED', 'This voucher has no time limit to extend', 409);
-      const extra = row.extra_seconds + seconds;
-      const limitSeconds = routerUptimeLimit(p.profile, extra, Boolean(row.staff));
-      const logins = await loginsOfRow(row);
-      await logins.change(row, { kind: 'plan', profileName: p.row.name, limitSeconds }, async () => {
-        await lifecycle.topUp(db, row, p.profile, extra, clock.now());
-        await audit.record(actor, 'voucher.extend', row.code, { seconds, extraSeconds: extra });
-      });
-      return view(await reload(row.id));
+      return (await extension.extend(code, seconds, actor, { confirmed: opts.confirmed })).voucher;
     },
+
+    sellTime: (code, seconds, actor, opts = {}) =>
+      extension.extend(code, seconds, actor, {
+        confirmed: opts.confirmed,
+        sale: { price: opts.price },
+        addedSeconds: opts.addedSeconds,
+      }),
+
+    quoteTime: (code, seconds) => extension.quote(code, seconds),
 
     async changeProfile(code, profileName, actor, opts = {}) {
       const row = await requireVoucher(db, code);

@@ -128,6 +128,7 @@ export function toVoucherView(
     bytesDown: Number(row.bytes_down),
     countedBytes: Number(row.counted_bytes),
     remainingSeconds: remainingSeconds(row, profile, now),
+    addedSeconds: Number(row.extra_seconds ?? 0),
     override:
       row.override_up !== null && row.override_down !== null
         ? { up: row.override_up, down: row.override_down }

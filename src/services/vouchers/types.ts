@@ -75,6 +75,8 @@ export interface VoucherView {
   bytesDown: number;
   countedBytes: number;
   remainingSeconds: number | null;
+  /** Time added to it (extensions, top-ups), in seconds: what a counter sale of more time sends back as seen. */
+  addedSeconds: number;
   override: { up: number; down: number } | null;
   onRouter: boolean;
   /** Its site (null: roaming and not used yet). */
@@ -213,12 +215,26 @@ export interface VoucherService {
   get(code: string): Promise<VoucherDetail>;
   /** Logs the device(s) out, removes the router user and queue, status revoked. Audited. */
   revoke(code: string, actor: Actor): Promise<VoucherView>;
-  /** Adds time (the hotspot user's uptime limit follows). Audited. */
   /**
-   * Adds time (1 s–365 days); above a day it needs `confirmed` (AppError CONFIRM_REQUIRED otherwise), so a typo
-   * such as `99999999d` or one digit too many never lands silently. Audited.
+   * Adds time (1 s–365 days) without a sale (a vendo's top-up: its money is in the vendo's ledger); above a day it
+   * needs `confirmed` (AppError CONFIRM_REQUIRED otherwise), so a typo such as `99999999d` or one digit too many
+   * never lands silently. The hotspot user's uptime limit follows. Audited.
    */
   extend(code: string, seconds: number, actor: Actor, opts?: { confirmed?: boolean }): Promise<VoucherView>;
+  /**
+   * Time sold at the counter: `extend` and a sale of `price` (pesos; absent or empty: the plan's pro-rata price for
+   * the time; 0: given free, no sale kept) in one transaction. 400 INVALID_INPUT naming `price`; 409
+   * EXTEND_CONFLICT (nothing added nor charged) when `addedSeconds` is not the voucher's extra time now, or
+   * another extension came first. Audited with its price.
+   */
+  sellTime(
+    code: string,
+    seconds: number,
+    actor: Actor,
+    opts?: { confirmed?: boolean; price?: unknown; addedSeconds?: number },
+  ): Promise<ExtensionSale>;
+  /** The plan's pro-rata price (centavos) for `seconds` more on this voucher. */
+  quoteTime(code: string, seconds: number): Promise<number>;
   /**
    * Moves a voucher to another profile; new rates apply at the next cycle, usage kept. The price difference
    * prorated by its unused time (src/domain/plan-change.ts) is charged (a sale) or credited, unless
@@ -309,4 +325,13 @@ export interface PortalCodeEntry {
   password: boolean;
   /** The shop's passwords are numbers only (the password field's keyboard). */
   passwordDigits: boolean;
+}
+
+/** Time sold at the counter: the voucher after it, and the sale (price null: no sale; 0: given free). */
+export interface ExtensionSale {
+  voucher: VoucherView;
+  seconds: number;
+  price: number | null;
+  /** Its voucher_charges row (the receipt); null when nothing was charged. */
+  chargeId: number | null;
 }

@@ -4,10 +4,12 @@
  * and the audit log. POST /admin/api/tokens is apart (tokenRouter): it is how a script logs in.
  */
 import { Router, type Request } from 'express';
-import { AppError } from '../../domain/errors';
+import { AppError, RemittanceAboveOwedError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
-import type { Actor, AccountView, BalanceView, ShiftSale } from '../../services/types';
+import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
+import type { ShiftMoney } from '../../services/accounts/types';
+import { advanceFlag } from '../../services/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
 import { localDate, startOfLocalDay } from '../../services/reports/calendar';
@@ -46,7 +48,20 @@ export function balanceJson(b: BalanceView) {
   };
 }
 
-export function shiftJson(since: number, sales: ShiftSale[]) {
+export function remittanceJson(r: RemittanceView) {
+  return {
+    id: r.id,
+    ...money('amount', r.amount),
+    advance: r.advance,
+    at: isoInstant(r.at),
+    actor: r.actor,
+    voided_at: r.voidedAt === null ? null : isoInstant(r.voidedAt),
+    voided_by: r.voidedBy,
+    void_reason: r.voidReason,
+  };
+}
+
+export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) {
   const amount = sales.reduce((s, x) => s + x.price, 0);
   return {
     since: isoInstant(since),
@@ -60,6 +75,8 @@ export function shiftJson(since: number, sales: ShiftSale[]) {
     count: sales.length,
     amount: pesos(amount),
     amount_centavos: amount,
+    counter: { count: extra.counter.count, ...money('amount', extra.counter.amount) },
+    printed: { count: extra.printed.count, ...money('value', extra.printed.value) },
   };
 }
 
@@ -101,8 +118,35 @@ export function accountApiRouter(ctx: WebContext): Router {
   });
 
   r.post('/accounts/:username/remittances', async (req, res) => {
-    const b = await accounts.remit(req.params.username, req.body?.amount, actorOf(req));
-    res.status(201).json({ success: true, ...balanceJson(b) });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const b = await accounts.remit(req.params.username, body.amount, actorOf(req), {
+        advance: advanceFlag(body.advance),
+      });
+      res.status(201).json({ success: true, ...balanceJson(b) });
+    } catch (err) {
+      if (!(err instanceof RemittanceAboveOwedError)) throw err;
+      res.status(409).json({
+        ...errorJson(err, { withFields: true }),
+        ...money('owed', err.owed),
+        ...money('amount', err.amount),
+      });
+    }
+  });
+
+  r.get('/accounts/:username/remittances', async (req, res) => {
+    const list = await accounts.remittances(req.params.username);
+    res.json({ success: true, remittances: list.map(remittanceJson) });
+  });
+
+  r.post('/accounts/:username/remittances/:id/void', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const v = await accounts.voidRemittance(req.params.username, req.params.id, body.reason, actorOf(req));
+    res.json({
+      success: true,
+      remittance: remittanceJson(v),
+      ...balanceJson(await accounts.balance(req.params.username)),
+    });
   });
 
   r.get('/accounts/:username/balance', async (req, res) => {
@@ -118,8 +162,12 @@ export function accountApiRouter(ctx: WebContext): Router {
   r.get('/reports/shift', async (req, res) => {
     const now = ctx.clock.now();
     const since = shiftSince(req.query.since, now, ctx.config.tz);
-    const sales = await accounts.shift(shiftOwner(actorOf(req)), since, now + 1);
-    res.json({ success: true, ...shiftJson(since, sales) });
+    const who = shiftOwner(actorOf(req));
+    const [sales, extra] = await Promise.all([
+      accounts.shift(who, since, now + 1),
+      accounts.shiftMoney(who, since, now + 1),
+    ]);
+    res.json({ success: true, ...shiftJson(since, sales, extra) });
   });
 
   r.get('/audit', async (req, res) => {

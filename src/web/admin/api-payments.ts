@@ -32,6 +32,7 @@ export function paymentJson(p: PaymentView) {
     created_at: iso(p.createdAt),
     credited_at: iso(p.creditedAt),
     online_at: iso(p.onlineAt),
+    joined: p.joined,
   };
 }
 

@@ -65,6 +65,7 @@ export function voucherJson(v: VoucherView) {
     bytes_down: v.bytesDown,
     counted_bytes: v.countedBytes,
     remaining_seconds: v.remainingSeconds,
+    added_seconds: v.addedSeconds,
     override: v.override,
     on_router: v.onRouter,
   };
@@ -271,9 +272,32 @@ export function voucherApiRouter(ctx: WebContext): Router {
     const raw = body.duration;
     const seconds = typeof raw === 'number' ? raw : parseDuration(raw, 'duration');
     const confirmed = body.confirm === true || body.confirm === 'true' || body.confirm === 'yes';
+    const added = body.added_seconds;
+    if (added !== undefined && !(typeof added === 'number' && Number.isSafeInteger(added) && added >= 0))
+      throw new AppError(
+        'INVALID_INPUT',
+        'added_seconds: use the whole seconds the voucher showed',
+        400,
+        'added_seconds',
+        {
+          added_seconds: "use the voucher's added_seconds as it was shown, a whole number",
+        },
+      );
+    // A counter sale: its price, or the plan's pro-rata price for the time added.
+    const sale = await vouchers.sellTime(req.params.code, seconds, actorOf(req), {
+      confirmed,
+      price: body.price,
+      addedSeconds: added as number | undefined,
+    });
     res.json({
       success: true,
-      voucher: voucherJson(await vouchers.extend(req.params.code, seconds, actorOf(req), { confirmed })),
+      voucher: voucherJson(sale.voucher),
+      sale: {
+        seconds: sale.seconds,
+        price: (sale.price ?? 0) / 100,
+        price_centavos: sale.price ?? 0,
+        charge_id: sale.chargeId,
+      },
     });
   });
 

@@ -81,8 +81,17 @@ export function payNotice(
 ): { kind: string; text: string } | null {
   if (!p) return null;
   const price = formatMoney(p.amount);
-  if (p.state === 'paid' && p.onlineAt !== null && !ownDevice)
+  // Anyone but the paying device gets a receipt: never the running code it joined, nor control of the device.
+  if (p.state === 'paid' && !ownDevice && (p.onlineAt !== null || p.joined))
     return { kind: 'code', text: t.t('pay.receipt', { price, code: p.voucherCode ?? '' }) };
+  if (p.state === 'paid' && p.joined)
+    return {
+      kind: 'ok',
+      text: t.t(p.joined.mode === 'add' ? 'pay.paid_added' : 'pay.paid_queued', {
+        price,
+        code: p.joined.into,
+      }),
+    };
   if (p.state === 'paid')
     return p.onlineAt !== null
       ? { kind: 'ok', text: t.t('pay.paid_online', { price }) }

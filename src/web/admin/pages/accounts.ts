@@ -34,13 +34,22 @@ export function accountRoutes(ctx: WebContext): Router {
       services.profiles.list(),
     ]);
     const balanceOf = new Map(balances.map((b) => [b.username, b]));
+    const remittancesOf = new Map(
+      await Promise.all(
+        balances.map(async (b) => [b.username, await services.accounts.remittances(b.username)] as const),
+      ),
+    );
     page(
       res,
       'accounts',
       'accounts',
       'Accounts',
       {
-        accounts: accounts.map((a) => ({ ...a, balance: balanceOf.get(a.username) ?? null })),
+        accounts: accounts.map((a) => ({
+          ...a,
+          balance: balanceOf.get(a.username) ?? null,
+          remittances: remittancesOf.get(a.username) ?? [],
+        })),
         profiles: profiles.filter((p) => !p.archived).map((p) => ({ name: p.name, price: p.price })),
         percentOf,
         values: { role: 'cashier', commission_percent: '10', ...form.values },
@@ -103,15 +112,39 @@ export function accountRoutes(ctx: WebContext): Router {
 
   router.post('/accounts/:username/remittances', async (req, res) => {
     try {
-      const b = await services.accounts.remit(req.params.username, field(req.body, 'amount'), actorOf(req));
+      const advance = field(req.body, 'advance') === 'yes';
+      const b = await services.accounts.remit(req.params.username, field(req.body, 'amount'), actorOf(req), {
+        advance,
+      });
       flash(
         req,
         'ok',
-        `Recorded: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
+        `Recorded${advance ? ' as an advance' : ''}: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
       );
     } catch (err) {
       const f = formFailure(err);
       flash(req, 'error', `${req.params.username}: ${f.fields.amount ?? f.message}`);
+    }
+    res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
+  });
+
+  router.post('/accounts/:username/remittances/:id/void', async (req, res) => {
+    try {
+      const v = await services.accounts.voidRemittance(
+        req.params.username,
+        req.params.id,
+        field(req.body, 'reason'),
+        actorOf(req),
+      );
+      const b = await services.accounts.balance(req.params.username);
+      flash(
+        req,
+        'ok',
+        `Voided: the ${formatMoney(v.amount)} remittance #${v.id} of ${b.username} no longer counts; ${formatMoney(b.owed)} owed now.`,
+      );
+    } catch (err) {
+      const f = formFailure(err);
+      flash(req, 'error', `${req.params.username}: ${f.fields.reason ?? f.message}`);
     }
     res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
   });
@@ -121,7 +154,11 @@ export function accountRoutes(ctx: WebContext): Router {
     const now = clock.now();
     const since = shiftSince(req.query.since, now, config.tz);
     const actor = actorOf(req);
-    const sales = await services.accounts.shift(shiftOwner(actor), since, now + 1);
+    const who = shiftOwner(actor);
+    const [sales, extra] = await Promise.all([
+      services.accounts.shift(who, since, now + 1),
+      services.accounts.shiftMoney(who, since, now + 1),
+    ]);
     const layout = parseSheetLayout(req.query.format ?? 'thermal80');
     res.render('admin/shift', {
       who: actor.name,
@@ -130,6 +167,8 @@ export function accountRoutes(ctx: WebContext): Router {
       now,
       sales,
       total: sales.reduce((s, x) => s + x.price, 0),
+      counter: extra.counter,
+      printed: extra.printed,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
       papers: PAPERS.map((p) => ({

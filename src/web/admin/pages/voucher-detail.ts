@@ -48,6 +48,10 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const justCharged = voucher.charges.find((c) => c.id === asked) ?? null;
     // Printing its card makes sense while it can be sold or used; its print page says what the QR code opens.
     const printable = voucher.status === 'unused' || voucher.status === 'active';
+    // The price the Extend form suggests: the plan's rate for the time it shows (none: a voucher without a clock).
+    const quote = (seconds: number) => services.vouchers.quoteTime(code, seconds).catch(() => null);
+    const [half, hourly] = await Promise.all([quote(1800), quote(3600)]);
+    const extendQuote = half === null || hourly === null ? null : { seconds: 1800, price: half, hourly };
     const usage = await hourlyTrafficChart(
       services.usage,
       ctx.clock.now(),
@@ -67,6 +71,7 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
         printable,
         justCharged,
         receiptPath,
+        extendQuote,
         values: { move: profiles[0]?.name ?? '', extend: '30m' },
         styles: [PLAN_CHANGE_CSS],
         scripts: ['/public/js/admin-plan-change.js'],
@@ -101,7 +106,11 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
           {
             errors: f.fields,
             formError: f.message,
-            values: { move: field(req.body, 'profile'), extend: field(req.body, 'duration') },
+            values: {
+              move: field(req.body, 'profile'),
+              extend: field(req.body, 'duration'),
+              extendPrice: field(req.body, 'price'),
+            },
           },
           f.status,
         );
@@ -129,8 +138,16 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
       failIfAny({
         extend: `that adds ${formatDurationHuman(seconds)}, more than a day: tick "Yes, add more than a day" to go ahead`,
       });
-    const v = await services.vouchers.extend(code, seconds, actorOf(req), { confirmed: true });
-    return `Added ${field(req.body, 'duration')} to ${v.code}.`;
+    // What the page showed: a second press of the same form (a double click) finds more time and sells nothing.
+    const seen = field(req.body, 'added_seconds');
+    const sale = await services.vouchers.sellTime(code, seconds, actorOf(req), {
+      confirmed: true,
+      price: field(req.body, 'price'),
+      addedSeconds: /^\d{1,12}$/.test(seen) ? Number(seen) : undefined,
+    });
+    const sold = sale.price ? ` for ${formatMoney(sale.price)}` : ' free';
+    const message = `Added ${field(req.body, 'duration')} to ${sale.voucher.code}${sold}.`;
+    return sale.chargeId === null ? message : { message, query: `?receipt=${sale.chargeId}` };
   });
 
   // The confirm step: what the move charges or credits, and the buttons that do it (no script needed).
