@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { maskCode } from '../../src/lib/logger';
-import { payRig, paymentRows, startCheckout, type PayRig } from './helpers';
+import { payRig, paymentRows, rawRequest, startCheckout, type PayRig } from './helpers';
 
 const shipped = JSON.parse(fs.readFileSync('profiles.json', 'utf8')) as object[];
 // Another plan sold online that waits for the running one instead of joining it.
@@ -26,24 +26,21 @@ describe('a second payment on a phone whose code is running', () => {
   });
   afterAll(() => rig.close());
 
+  const PHONE = { mac: '02:00:00:00:07:07', ip: '127.0.0.27' };
   const pay = async (profile: string) => {
-    const { id, device } = await startCheckout(rig, 7, profile);
+    // The phone's hotspot address is one of this machine's, so it can open the return page from it (127.0.0.x).
+    const { id, device } = await startCheckout(rig, 7, profile, PHONE);
     rig.fake.pay(id, { method: 'gcash' });
     expect(await rig.fake.deliver(rig.hook, id)).toBe(200);
     return { id, device };
   };
   const voucher = (id: unknown) => rig.h.core!.db('vouchers').where({ id }).first();
-  const statusPage = async (reference: unknown) => {
-    const back = await fetch(`${rig.h.app!.url}/portal/pay/done?ref=${String(reference)}`, {
-      redirect: 'manual',
+  // The return page, opened by the paying device (its address, as the payment return does on the phone).
+  const statusPage = async (reference: unknown, device: { ip: string }) => {
+    const back = await rawRequest(`${rig.h.app!.url}/portal/pay/done?ref=${String(reference)}`, {
+      from: device.ip,
     });
-    const cookie = back.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    return (
-      await fetch(new URL(back.headers.get('location')!, rig.h.app!.url), { headers: { cookie } })
-    ).text();
+    return (await fetch(new URL(back.location, rig.h.app!.url), { headers: { cookie: back.cookie } })).text();
   };
 
   it('the same plan again: its time is added to the running code, once, and the pages say so', async () => {
@@ -70,7 +67,7 @@ describe('a second payment on a phone whose code is running', () => {
     expect(await voucher(a.id)).toMatchObject({ extra_seconds: 5 * 3600 });
     expect((await paymentRows(rig.h)).length).toBe(2);
 
-    expect(await statusPage(second.reference)).toContain(
+    expect(await statusPage(second.reference, device)).toContain(
       `Payment received (₱20.00): its time was added to your running code ${maskCode(a.code)}.`,
     );
     const res = await fetch(`${rig.h.app!.url}/admin/api/payments`, {
@@ -92,7 +89,7 @@ describe('a second payment on a phone whose code is running', () => {
     expect(third).toMatchObject({ state: 'paid', join_mode: 'queue', joined_into: maskCode(running.code) });
     expect(await voucher(third.voucher_id)).toMatchObject({ status: 'unused', queued_mac: device.mac });
     expect(await voucher(running.id)).toMatchObject({ status: 'active', extra_seconds: 5 * 3600 });
-    expect(await statusPage(third.reference)).toContain(
+    expect(await statusPage(third.reference, device)).toContain(
       `your code ${maskCode(running.code)} is still running, so the new time waits`,
     );
   });
