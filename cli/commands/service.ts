@@ -1,7 +1,7 @@
 /**
  * `sudo npx pisonet service install|uninstall`: the server as a systemd service on a Debian or Raspberry Pi OS
  * box. Install: a system user, the data folder, a first `.env` with random secrets (the admin password shown
- * once; an existing .env is kept), backups on, the unit (src/domain/service-unit.ts), enabled and started.
+ * once; an existing .env is kept), backups on, the unit (src/config/service-unit.ts), enabled and started.
  * Uninstall: stops and removes the unit only; the data folder, .env and user stay.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src/domain/errors';
-import { firstEnv, serviceUnit } from '../../src/domain/service-unit';
+import { firstEnv, serviceUnit } from '../../src/config/service-unit';
 import { PROJECT_ROOT } from '../../src/lib/paths';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';

@@ -9,7 +9,7 @@ import { formatShopTime } from '../../src/domain/clock';
 import { formatMoney } from '../../src/domain/units';
 import { siteLoginPage } from '../../src/services/sites/login-page';
 import type { SiteInput, SiteStatus, SiteView } from '../../src/services/sites/types';
-import { siteJson } from '../../src/web/admin/api-sites';
+import { siteJson } from '../../src/services/sites/json';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
