@@ -3,7 +3,7 @@
  * CLI, the admin and the menu ask, so all three check and apply the same items.
  */
 import type { Knex } from 'knex';
-import type { SetupWants } from '../../domain/router-setup';
+import type { SetupWants } from '../../router/setup-plan';
 import type { CredentialsBox } from '../sites/credentials';
 import type { ProfileRecord } from '../profiles/types';
 import type { SiteView } from '../sites/types';
