@@ -39,6 +39,7 @@ import { roleGuard, resellerScope } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
 import { LoginThrottle } from './admin/login-throttle';
 import type { Metrics } from '../metrics';
+import { needsRouterConnection } from '../services/site-stack/mode';
 
 export interface WebAppOptions {
   ctx: WebContext;
@@ -135,7 +136,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
             connected: x.status.connected,
             lastPollAt: x.status.lastPollAt,
             error: x.status.error,
-            needsRouter: x.mode === 'api' || x.apiAccess,
+            needsRouter: needsRouterConnection(x),
           })),
     }),
   );
