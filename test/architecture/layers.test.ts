@@ -120,3 +120,16 @@ test("a site's mode is told apart in site-stack/mode.ts only", () => {
   }
   expect(stray).toEqual([]);
 });
+
+/** Files under about 400 lines: a file past it holds more than one thing (STYLE, "Size and naming"). */
+const MAX_LINES = 400;
+
+test(`every file in src/ and cli/ is under ${MAX_LINES} lines`, () => {
+  const long: string[] = [];
+  for (const file of [...SRC, ...CLI]) {
+    const text = source(file).text;
+    const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+    if (lines >= MAX_LINES) long.push(`${file}: ${lines} lines`);
+  }
+  expect(long).toEqual([]);
+});
