@@ -4,14 +4,22 @@
 # database, user or password to make by hand. `start` (the default) makes the cluster the first time
 # (DATA_DIR/postgres, user `pisonet` with a random password kept there), starts it on 127.0.0.1:PORT (5433 unless
 # DEMO_PG_PORT is set), makes the database `pisonet` and prints the DATABASE_URL line for `.env`. `stop` stops it;
-# `url` prints the line again.
+# `url` prints the line again. DATA_DIR and DEMO_PG_PORT are read as the server reads its settings: from the
+# environment, else from the project's .env.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-data_dir="${DATA_DIR:-./data}"
+# A variable from the environment, else from .env (parsed by dotenv, as the server does), else empty.
+from_env() {
+  node -e 'const [k] = process.argv.slice(1); if (process.env[k] === undefined) require("dotenv").config({ path: ".env", quiet: true }); process.stdout.write(process.env[k] ?? "")' "$1"
+}
+
+data_dir="$(from_env DATA_DIR)"
+data_dir="${data_dir:-./data}"
 mkdir -p "$data_dir"
 pgdir="$(cd "$data_dir" && pwd)/postgres"
-port="${DEMO_PG_PORT:-5433}"
+port="$(from_env DEMO_PG_PORT)"
+port="${port:-5433}"
 what="${1:-start}"
 
 bindir="${PG_BINDIR:-}"

@@ -30,6 +30,7 @@ import { openCredentialsBox } from './services/sites/credentials';
 import type { SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack, type SiteStackShared } from './services/site-stack';
 import { GuessLimiter } from './services/guess-limiter';
+import { createLoginDelays } from './services/login-delays';
 import { openCoreDatabase, seedProfiles } from './core/database';
 import { openEnvRouter } from './core/env-router';
 import { stdoutLogger } from './core/logger';
@@ -143,7 +144,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
         polls: opts.sitePolls ?? true,
       })
     : undefined;
-  const { drivers, redemption, locate } = dispatchOverSites(db, main, siteStacks, limiter);
+  const { drivers, redemption, locate, seesDevice } = dispatchOverSites(db, main, siteStacks, limiter);
   const { deps, vouchers } = main;
   const notify = createNotifications({ config, db, clock, log, audit, settings, box });
   const admins = createAdminAccountService(deps);
@@ -156,6 +157,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     redemption,
     bandwidth,
     guesses: limiter,
+    loginDelays: createLoginDelays(db, clock),
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     usage: main.usage,
@@ -183,7 +185,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
     }),
     notify: notify.service,
-    payments: createPaymentService(deps, { redemption, profiles, box }),
+    payments: createPaymentService(deps, { redemption, profiles, box, seesDevice }),
     routerSetup: {
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
       wantsFor: async (ref) => {

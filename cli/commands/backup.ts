@@ -9,6 +9,7 @@ import { createAuditService } from '../../src/services/audit';
 import { createBackupService } from '../../src/services/backup';
 import { resolveBackupFile } from '../../src/services/backup/files';
 import { restoreBackup, type RestoreReport } from '../../src/services/backup/restore';
+import { applyStoredShopSettings } from '../../src/services/settings/shop-stored';
 import type { BackupResult } from '../../src/services/backup/types';
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
@@ -87,6 +88,8 @@ const backup: CommandDef = {
     const logs = openCliLogs(config);
     const db = openDatabase(config.database);
     try {
+      // The shop's zone as the owner set it (in the admin or the terminal), not only .env's: the file's name says it.
+      await applyStoredShopSettings(config, db, systemClock);
       const service = createBackupService({
         config,
         db,

@@ -39,9 +39,11 @@ const doctor: CommandDef = {
         } catch {
           setupNotOk = null;
         }
+      // The zone in effect now, and where it was set (Settings, else .env).
+      const zone = await core.services.shopSettings.view();
       let timeZoneValid = true;
       try {
-        new Intl.DateTimeFormat('en', { timeZone: core.config.tz });
+        new Intl.DateTimeFormat('en', { timeZone: zone.effective.tz });
       } catch {
         timeZoneValid = false;
       }
@@ -58,8 +60,9 @@ const doctor: CommandDef = {
         database,
         router: { connected, identity: core.router.status.identity, error: core.router.status.lastError },
         setupNotOk,
-        now: Date.now(),
-        timeZone: core.config.tz,
+        now: core.clock.now(),
+        timeZone: zone.effective.tz,
+        timeZoneInSettings: zone.overridden.includes('tz'),
         timeZoneValid,
         freeBytes,
         dataDir: core.config.dataDir,

@@ -1,6 +1,9 @@
 /** The rest of the menu's actions as subcommands: sheets, extend/move (users-move.ts), profile create/update, config. */
 import fs from 'node:fs';
-import { describeConfig, loadConfig } from '../../src/config/env';
+import { describeConfig, loadConfig, type AppConfig } from '../../src/config/env';
+import { openDatabase } from '../../src/db/knex';
+import { systemClock } from '../../src/lib/clock';
+import { applyStoredShopSettings } from '../../src/services/settings/shop-stored';
 import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
 import { ValidationError } from '../../src/domain/errors';
 import { parseJsonText } from '../../src/domain/json-text';
@@ -275,7 +278,8 @@ Brings an archived profile back: it can be sold again.`;
 
 const CONFIG = `Usage: pisonet config show [--json]
 
-The effective configuration (environment and .env), secrets masked.`;
+The effective configuration (environment and .env, with the shop settings saved in the admin or with
+\`pisonet settings shop\` in their place), secrets masked. TZ_SET_IN says where the time zone in effect was set.`;
 
 const configShow: CommandDef = {
   name: 'config show',
@@ -283,12 +287,45 @@ const configShow: CommandDef = {
   usage: CONFIG,
   async run(args) {
     const { values } = parseCommand(args, { json: { type: 'boolean' } }, CONFIG, { min: 0, max: 0 });
-    const shown = describeConfig(loadConfig(process.env));
+    const config = loadConfig(process.env);
+    const shop = await savedShopSettings(config);
+    // Where the zone was set goes right under it.
+    const shown = Object.fromEntries(
+      Object.entries(describeConfig(config)).flatMap(([k, v]) =>
+        k === 'TZ'
+          ? [
+              [k, v],
+              ['TZ_SET_IN', shop],
+            ]
+          : [[k, v]],
+      ),
+    );
     if (values.json) printJson(shown);
     else print(keyValues(Object.entries(shown), out));
     return 0;
   },
 };
+
+/**
+ * Puts the shop settings saved in the database on `config` (as the server and every other command read them) and
+ * says where the time zone comes from. A database that cannot be read leaves .env's values, and says so.
+ */
+async function savedShopSettings(config: AppConfig): Promise<string> {
+  const fromEnv = process.env.TZ ? 'TZ in .env or the environment' : "this computer's zone (TZ is not set)";
+  if (config.database.engine === 'sqlite' && !fs.existsSync(config.database.file))
+    return `${fromEnv}; no database yet, so nothing saved in Settings`;
+  const db = openDatabase(config.database);
+  try {
+    const view = await applyStoredShopSettings(config, db, systemClock);
+    return view.overridden.includes('tz')
+      ? `Settings (the admin or pisonet settings shop); .env: ${view.env.tz}`
+      : fromEnv;
+  } catch (err) {
+    return `${fromEnv}; the database could not be read for Settings (${(err as Error).message})`;
+  } finally {
+    await db.destroy();
+  }
+}
 
 export const moreCommands = {
   voucher: [sheet],

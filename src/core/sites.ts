@@ -78,6 +78,7 @@ export function dispatchOverSites(
   drivers: SiteDrivers;
   redemption: RedemptionService;
   locate: (mac: string, ip: string) => Promise<SiteRef[]>;
+  seesDevice: (mac: string, ip: string, siteId: number | null) => Promise<boolean>;
 } {
   const drivers = siteDrivers(main, stacks);
   limiter.useRouters({
@@ -88,6 +89,13 @@ export function dispatchOverSites(
     drivers,
     redemption: siteRedemption(db, drivers),
     locate: (mac, ip) => locateDevice(drivers, mac, ip),
+    // Whether a device is on the shop's WiFi now, as its hotspots report it (an online payment's device).
+    seesDevice: async (mac, ip, siteId) => {
+      if (await seenBySomeSite(drivers.all(), mac, ip)) return true;
+      // A RADIUS site whose router this controller cannot ask: that router's own login page checks the device.
+      const own = siteId === null ? undefined : drivers.get(siteId);
+      return Boolean(own?.redeemsWithoutRouter && !own.router.status.connected);
+    },
   };
 }
 

@@ -22,6 +22,11 @@ import { hotspotHostMacs, useRadius } from '../router/demo-radius';
 import { radiusClients } from '../services/radius/clients';
 import { openCredentialsBox } from '../services/sites/credentials';
 import { RouterSimulator } from '../simulator';
+import { loadDemoEnv } from './demo-env';
+
+// `.env` first, as the server reads it (DATABASE_URL, DATA_DIR, the DEMO_RADIUS_* ports below): the demo asks for
+// nothing that is already there.
+loadDemoEnv();
 
 const SITE = 'radius-demo';
 const ROUTER_PORT = Number(process.env.DEMO_RADIUS_ROUTER_PORT ?? 18738);

@@ -18,7 +18,9 @@ export interface DoctorFacts {
   /** The setup items not ok (ids), or null when the router could not be read. */
   setupNotOk: string[] | null;
   now: number;
+  /** The shop's zone in effect, and whether the owner set it in Settings (else .env's TZ or the computer's). */
   timeZone: string;
+  timeZoneInSettings?: boolean;
   timeZoneValid: boolean;
   freeBytes: number | null;
   dataDir: string;
@@ -32,6 +34,32 @@ const DAY = 86_400_000;
 function nodeOk(v: string): boolean {
   const [major = 0, minor = 0] = v.replace(/^v/, '').split('.').map(Number);
   return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+/** `2026-11-25 00:40:00 +09:00 (Asia/Tokyo)`: a moment as the shop's clock shows it, its offset beside it. */
+export function shopClockText(ms: number, tz: string): string {
+  let p: Record<string, string>;
+  try {
+    p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+        timeZoneName: 'longOffset',
+      })
+        .formatToParts(ms)
+        .map((x) => [x.type, x.value]),
+    );
+  } catch {
+    return new Date(ms).toISOString(); // an unknown zone: the timezone check says so
+  }
+  const offset = p.timeZoneName === 'GMT' ? '+00:00' : p.timeZoneName.replace('GMT', '');
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${offset} (${tz})`;
 }
 
 export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
@@ -91,14 +119,18 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
       ? c(
           'clock',
           'fail',
-          `this computer's clock says ${new Date(f.now).toISOString()}`,
+          `this computer's clock says ${shopClockText(f.now, f.timeZone)}`,
           'sudo timedatectl set-ntp true (or set the date: sudo date -s "YYYY-MM-DD HH:MM")',
         )
-      : c('clock', 'ok', `the clock says ${new Date(f.now).toISOString()}`),
+      : c('clock', 'ok', `the clock says ${shopClockText(f.now, f.timeZone)}`),
   );
   out.push(
     f.timeZoneValid
-      ? c('timezone', 'ok', `time zone ${f.timeZone}`)
+      ? c(
+          'timezone',
+          'ok',
+          `time zone ${f.timeZone}, ${f.timeZoneInSettings ? 'set in Settings' : 'from TZ in .env (or this computer)'}`,
+        )
       : c(
           'timezone',
           'fail',
@@ -157,7 +189,7 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
             `the newest backup is ${Math.round(age / DAY)} day(s) old`,
             'check the server runs (systemctl status pisonet); npx pisonet backup',
           )
-        : c('backup', 'ok', `the newest backup is from ${new Date(b.newestAt).toISOString()}`),
+        : c('backup', 'ok', `the newest backup is from ${shopClockText(b.newestAt, f.timeZone)}`),
     );
   }
   return out;

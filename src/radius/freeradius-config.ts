@@ -6,7 +6,9 @@
  * `user`/`group` lines: it keeps the user it was started as).
  *
  * Pure: the files as text; the CLI writes them (mode 0600, the secrets and the database password are in clear,
- * as FreeRADIUS needs them). Accounting is one upsert per packet with the octet totals only ever growing, so a
+ * as FreeRADIUS needs them). The database password is in `pgpass` only, named by the connection string's
+ * `passfile`: FreeRADIUS logs the connection string at every start ("Attempting to connect to database"), so the
+ * password must not be in it. Accounting is one upsert per packet with the octet totals only ever growing, so a
  * duplicated or late Interim-Update never takes bytes back and a Stop without a Start still makes its row; the
  * Gigawords are folded in (totals past 4 GiB).
  */
@@ -41,6 +43,14 @@ const LIBDIR = '/usr/lib/freeradius';
 /** A value inside a FreeRADIUS double-quoted string: backslashes and quotes escaped. */
 function quoted(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** A value inside a libpq connection string's single quotes. */
+const conninfoQuoted = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The password file libpq reads (`passfile`): one line for any host, port, database and user of this config. */
+function pgpass(c: FreeRadiusConfigInput): string {
+  return `*:*:*:*:${c.db.password.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`;
 }
 
 /** A client's name as a FreeRADIUS section name: letters, digits, - and _. */
@@ -147,7 +157,7 @@ sql {
 		send_application_name = yes
 	}
 	radius_db = ${quoted(
-    `host=${d.host} port=${d.port} dbname=${d.database} user=${d.user} password='${d.password.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' sslmode=${d.sslmode} application_name=freeradius`,
+    `host=${d.host} port=${d.port} dbname=${d.database} user=${d.user} passfile=${conninfoQuoted(`${c.dir}/pgpass`)} sslmode=${d.sslmode} application_name=freeradius`,
   )}
 	acct_table1 = "radacct"
 	acct_table2 = "radacct"
@@ -357,6 +367,7 @@ export function freeradiusConfig(c: FreeRadiusConfigInput): ConfigFile[] {
     },
     { path: 'clients.conf', content: clientsConf(c) },
     { path: 'mods-enabled/sql', content: sqlModule(c) },
+    { path: 'pgpass', content: pgpass(c) },
     { path: 'mods-enabled/pap', content: PAP },
     { path: 'mods-enabled/expiration', content: EXPIRATION },
     { path: 'mods-enabled/always', content: ALWAYS },

@@ -11,6 +11,7 @@
  * never pulls a service in.
  */
 import type { AdminAccountService } from './admins/types';
+import type { LoginDelays } from './login-delays';
 import type { AccountService } from './accounts/types';
 import type { AuditService } from './audit/types';
 import type { BackupService } from './backup/types';
@@ -84,6 +85,8 @@ export interface Services {
   /** What the product needs of each site's router, checked and applied (src/services/router-setup). */
   routerSetup: SiteRouterSetup;
   admins: AdminAccountService;
+  /** The admin login's delays after wrong passwords, per username and address (src/services/login-delays). */
+  loginDelays: LoginDelays;
   /** The owner's cashiers and resellers, their tokens, balances and shifts (src/services/accounts/index.ts). */
   accounts: AccountService;
   /** Customer self-service on the portal: top-ups, pause/resume, moves to a new WiFi address. */

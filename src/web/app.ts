@@ -35,9 +35,8 @@ import { backupApiRouter } from './admin/api-backups';
 import { vendoPortalRouter } from './portal/vendo';
 import { vendoBoardRouter } from './vendo/board';
 import { metricsRouter } from './metrics';
-import { roleGuard, resellerScope } from './middleware/roles';
+import { roleGuard } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
-import { LoginThrottle } from './admin/login-throttle';
 import type { Metrics } from '../metrics';
 import { needsRouterConnection } from '../services/site-stack/mode';
 
@@ -167,20 +166,22 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   // Captive portal (open to the hotspot network).
   mountPortal(app, { ...ctx, deviceSecret: ctx.deviceSecret ?? opts.sessionSecret });
 
+  // The shop settings another process saved (the terminal's `pisonet settings shop`) apply from the next admin
+  // request, before the allow-list reads its own: the same zone on every page, not only after the next poll.
+  app.use('/admin', (_req, _res, next) => void ctx.services.shopSettings.refresh().then(() => next(), next));
   // Admin: network allow-list first, then auth + CSRF (login page is public but still CSRF-protected).
   app.use(
     '/admin',
     adminAllowList(() => ctx.config.admin.allow),
   );
-  const throttle = new LoginThrottle(ctx.clock); // the login form's and the token endpoint's, one count
-  mountAdminPublic(app, ctx, throttle);
+  mountAdminPublic(app, ctx);
   // Who is asking (session or token, the account read again on every request), then what its role may do
-  // (src/domain/roles.ts), then a reseller's own vouchers only, and only then the body and the CSRF check.
+  // (src/domain/roles.ts), and only then the body and the CSRF check. A reseller's own vouchers only: where
+  // each route loads the batch or voucher (src/web/admin/record-scope.ts).
   app.use(
     '/admin',
     requireAdmin(ctx.config.admin.apiToken, ctx.services.accounts),
     roleGuard,
-    resellerScope(ctx.services.accounts),
     ...parseBodies,
     csrfProtection,
   );
@@ -221,9 +222,9 @@ function mountPortal(app: Express, ctx: WebContext): void {
   app.use(vendoPortalRouter(ctx)); // /api/portal/vendos, /api/portal/vendo/*
   app.use(payPortalRoutes(ctx)); // /portal/pay, /portal/pay/done, /portal/pay/cancel
 }
-function mountAdminPublic(app: Express, ctx: WebContext, throttle: LoginThrottle): void {
-  app.use('/admin', loginRouter(ctx, throttle)); // /admin/login, /admin/logout (CSRF-protected itself)
-  app.use('/admin', tokenRouter(ctx, throttle)); // /admin/api/tokens: a script's login
+function mountAdminPublic(app: Express, ctx: WebContext): void {
+  app.use('/admin', loginRouter(ctx)); // /admin/login, /admin/logout (CSRF-protected itself)
+  app.use('/admin', tokenRouter(ctx)); // /admin/api/tokens: a script's login
   // The RADIUS sites, for pages that word a voucher's presence on its router (a FreeRADIUS user there).
   const radiusIds = radiusSiteIdsOf(ctx.services.sites);
   app.use('/admin', (_req, res, next) => {

@@ -479,6 +479,9 @@ describe('settings', () => {
     expect(ok.status).toBe(303);
     expect(await h.core!.services.admins.verify('admin', 'battery staple horse')).toBe(true);
     await h.core!.services.admins.setPassword('admin', 'correct horse battery', { name: 'test', via: 'cli' });
+    // A password set elsewhere (here the terminal) ends this browser's session too: it logs in again.
+    expect((await c.get('/admin/settings')).status).toBe(303);
+    expect((await c.login()).status).toBe(303);
   });
 });
 

@@ -73,3 +73,29 @@ test('backups before and after a zone change: each name carries its zone; newest
   ]);
   await setZone('Asia/Manila');
 });
+
+/** The first column of a sales CSV's rows (its periods), header left out. */
+async function csvPeriods(query: string): Promise<string[]> {
+  const res = await c.get(`/admin/reports/sales.csv?${query}`);
+  expect(res.status).toBe(200);
+  return (await res.text())
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]);
+}
+
+test('Reports "Today" and "This week" (page and CSV) follow a zone changed in Settings at once', async () => {
+  // 15:30 UTC on a Sunday: 23:30 Sunday in Manila, already 00:30 Monday in Tokyo (a new day and a new week).
+  h.clock.set(Date.UTC(2026, 10, 22, 15, 30));
+  await setZone('Asia/Manila');
+  expect(await csvPeriods('preset=today')).toEqual(['2026-11-22']);
+  await setZone('Asia/Tokyo');
+  expect(await csvPeriods('preset=today')).toEqual(['2026-11-23']);
+  expect(await csvPeriods('preset=week')).toEqual(['2026-11-23']);
+  const page = await c.html('/admin/reports?preset=today');
+  expect(page).toContain('value="2026-11-23"');
+  expect(page).not.toContain('value="2026-11-22"');
+  await setZone('Asia/Manila');
+  expect(await csvPeriods('preset=week')).toHaveLength(7);
+});

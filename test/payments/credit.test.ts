@@ -1,5 +1,13 @@
 import { signWebhook } from '../../src/payments/paymongo';
-import { eventually, payRig, paymentRows, startCheckout, WEBHOOK_SECRET, type PayRig } from './helpers';
+import {
+  eventually,
+  payRig,
+  paymentRows,
+  rawRequest,
+  startCheckout,
+  WEBHOOK_SECRET,
+  type PayRig,
+} from './helpers';
 
 /** The device is online with the paid voucher: a hotspot session for its code, the voucher active. */
 async function onlineWith(rig: PayRig, mac: string): Promise<string | undefined> {
@@ -29,7 +37,11 @@ describe('paying online: learning of a payment and crediting it once', () => {
   });
 
   it('the paid webhook puts the device online within 5 s, a sale of source paymongo with its method', async () => {
-    const { id, device } = await startCheckout(rig, 1);
+    // The phone's hotspot address is one of this machine's, so it can come back from it (127.0.0.x).
+    const { id, device } = await startCheckout(rig, 1, 'PREMIUM', {
+      mac: '02:AA:00:00:00:01',
+      ip: '127.0.0.21',
+    });
     rig.fake.pay(id, { method: 'gcash' });
     const started = Date.now();
     expect(await rig.fake.deliver(rig.hook, id)).toBe(200);
@@ -58,15 +70,12 @@ describe('paying online: learning of a payment and crediting it once', () => {
     expect(json.payments).toEqual([
       expect.objectContaining({ state: 'paid', amount: 20, method: 'gcash', voucher: v.code, online: true }),
     ]);
-    // The phone back on success_url: the status page with the time running.
-    const back = await fetch(`${rig.h.app!.url}/portal/pay/done?ref=${p.reference}`, { redirect: 'manual' });
-    const cookie = back.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const page = await (
-      await fetch(new URL(back.headers.get('location')!, rig.h.app!.url), { headers: { cookie } })
-    ).text();
+    // The phone back on success_url, from its own address: the status page with the time running.
+    const back = await rawRequest(`${rig.h.app!.url}/portal/pay/done?ref=${p.reference}`, {
+      from: device.ip,
+    });
+    const cookie = back.cookie;
+    const page = await (await fetch(new URL(back.location, rig.h.app!.url), { headers: { cookie } })).text();
     expect(page).toContain('Payment received (₱20.00): you are online.');
     expect(page).toMatch(/id="time-left" role="timer" data-countdown="\d+"/);
   });

@@ -6,7 +6,8 @@
 import { startDemoGateway } from '../../src/payments/demo';
 import type { FakePaymongo } from '../../src/payments/fake-paymongo';
 import { createHarness, type Harness } from '../helpers/harness';
-import { addDevice, openForm } from '../portal/helpers';
+import { openForm } from '../portal/helpers';
+import { rawRequest } from './helpers';
 
 let h: Harness;
 let demo: FakePaymongo | undefined;
@@ -22,7 +23,9 @@ afterAll(async () => {
 test('portal → simulated gateway page → back to the status page with the time running', async () => {
   const url = h.app!.url;
   // Off before the demo gateway starts: no button.
-  const d = addDevice(h, 1);
+  // The phone's hotspot address is one of this machine's, so it can come back from it (127.0.0.x).
+  const d = { mac: '02:AA:00:00:00:01', ip: '127.0.0.41' };
+  h.sim.addDevice(d);
   const q = new URLSearchParams({ ...d, lang: 'fil' });
   expect((await openForm(`${url}/portal?${q}`)).page).not.toContain('GCash');
   demo = await startDemoGateway(h.core!.config, url);
@@ -49,13 +52,9 @@ test('portal → simulated gateway page → back to the status page with the tim
   expect(success).toMatch(new RegExp(`^${url}/portal/pay/done\\?ref=PN`));
   // The webhook came first (the page sent it before sending the phone back): paid, the device online.
   expect(await h.core!.db('payments').first()).toMatchObject({ state: 'paid', method: 'gcash' });
-  const done = await fetch(success, { redirect: 'manual' });
-  const cookies = done.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const done = await rawRequest(success, { from: d.ip });
   const status = await (
-    await fetch(new URL(done.headers.get('location')!, url), { headers: { cookie: cookies } })
+    await fetch(new URL(done.location, url), { headers: { cookie: done.cookie } })
   ).text();
   expect(status).toContain('Natanggap ang bayad (₱20.00): online ka na.');
   expect(status).toMatch(/id="time-left" role="timer" data-countdown="\d+"/);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { FakePaymongo } from '../../src/payments/fake-paymongo';
 import { createHarness, type Harness, type HarnessOptions } from '../helpers/harness';
 import { addDevice, openForm } from '../portal/helpers';
@@ -46,9 +47,12 @@ export async function pressPay(
   n: number,
   profile = 'PREMIUM',
   lang = 'en',
+  /** The device instead of the n-th demo one (added to the router first). */
+  own?: { mac: string; ip: string },
 ): Promise<{ res: Response; device: { mac: string; ip: string }; page: string }> {
   const { h } = rig;
-  const device = addDevice(h, n);
+  if (own) h.sim.addDevice(own);
+  const device = own ?? addDevice(h, n);
   const q = new URLSearchParams({ ...device, lang });
   const { page, cookie, token } = await openForm(`${h.app!.url}/portal?${q}`);
   const id = (await h.core!.db('profiles').where({ name: profile }).first('id')).id as number;
@@ -62,8 +66,13 @@ export async function pressPay(
 }
 
 /** Presses Pay and returns the fake's session id the phone was sent to. */
-export async function startCheckout(rig: PayRig, n: number, profile = 'PREMIUM') {
-  const { res, device } = await pressPay(rig, n, profile);
+export async function startCheckout(
+  rig: PayRig,
+  n: number,
+  profile = 'PREMIUM',
+  own?: { mac: string; ip: string },
+) {
+  const { res, device } = await pressPay(rig, n, profile, 'en', own);
   expect(res.status).toBe(303);
   const location = res.headers.get('location') ?? '';
   const id = /\/checkout\/(cs_[0-9a-f]+)$/.exec(location)?.[1];
@@ -82,4 +91,53 @@ export async function eventually(check: () => Promise<boolean>, ms = 5000): Prom
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface RawAnswer {
+  status: number;
+  location: string;
+  /** The cookies set, as a browser sends them back (`name=value; …`). */
+  cookie: string;
+  body: string;
+}
+
+/**
+ * A request as a phone at `from` sends it (127.0.0.x are all this machine), with any Host header: fetch would
+ * neither pick the source address nor keep a forged Host.
+ */
+export function rawRequest(
+  url: string,
+  opts: { method?: string; from?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `${u.pathname}${u.search}`,
+        method: opts.method ?? 'GET',
+        ...(opts.from ? { localAddress: opts.from } : {}),
+        headers: {
+          ...(opts.body === undefined ? {} : { 'content-length': Buffer.byteLength(opts.body) }),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: String(res.headers.location ?? ''),
+            cookie: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; '),
+            body,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }

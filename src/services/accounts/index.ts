@@ -30,7 +30,19 @@ interface Row {
   credit_limit: number | string | null;
   created_at: number | string;
   updated_at: number | string;
+  password_hash?: string | null;
 }
+
+/**
+ * What a login session was opened against: the row, its role and its password (a hash of their hash). A new
+ * password or role gives a new stamp, so every session opened before it stops at its next request.
+ */
+export const credentialStamp = (r: Pick<Row, 'id' | 'role' | 'password_hash'>): string =>
+  crypto
+    .createHash('sha256')
+    .update(`${Number(r.id)}\n${r.role ?? 'owner'}\n${r.password_hash ?? ''}`)
+    .digest('base64url')
+    .slice(0, 32);
 
 const toView = (r: Row): AccountView => ({
   id: Number(r.id),
@@ -41,6 +53,7 @@ const toView = (r: Row): AccountView => ({
   creditLimit: r.credit_limit == null ? null : Number(r.credit_limit),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
+  stamp: credentialStamp(r),
 });
 
 export const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
@@ -211,8 +224,9 @@ export function createAccountService(deps: ServiceDeps, admins: AdminAccountServ
       if (input.password !== undefined) change.password_hash = await hashPassword(input.password as string);
       await db.transaction(async (trx) => {
         await trx('admin_users').where({ id: before.id }).update(change);
-        // A new password ends the old one's tokens (a helper's lost phone): the scripts ask for new ones.
-        if (input.password !== undefined)
+        // A new password or role ends the account's tokens (a helper's lost phone): the scripts ask for new
+        // ones. Its browser sessions end with them: their stamp no longer matches (credentialStamp).
+        if (input.password !== undefined || role !== before.role)
           await trx('account_tokens').where({ account_id: before.id }).delete();
       });
       const after = await account(username);

@@ -18,6 +18,8 @@ export interface AccountView {
   creditLimit: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Changes with the password and the role: a session keeps the one it logged in with (never shown). */
+  stamp: string;
 }
 
 /** As the API and the forms send it: pesos and percents as numbers or text, checked by the service. */
@@ -48,7 +50,10 @@ export interface AccountService {
   list(): Promise<AccountView[]>;
   /** 400 INVALID_INPUT naming the fields; 409 ACCOUNT_EXISTS (taken, or the owner's name). Audited. */
   create(input: AccountInput, actor: Actor): Promise<AccountView>;
-  /** Any of password, role, profiles, commission_percent, credit_limit. 404 ACCOUNT_NOT_FOUND. Audited. */
+  /**
+   * Any of password, role, profiles, commission_percent, credit_limit. 404 ACCOUNT_NOT_FOUND. Audited. A new
+   * password or role ends the account's tokens and sessions.
+   */
   update(username: string, input: AccountInput, actor: Actor): Promise<AccountView>;
   /** Removes it with its tokens; its sessions stop at their next request (`find` no longer finds it). Audited. */
   remove(username: string, actor: Actor): Promise<void>;

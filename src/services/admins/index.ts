@@ -121,6 +121,9 @@ export function createAdminAccountService(deps: ServiceDeps): AdminAccountServic
       }
       checkNewPassword(password);
       await upsert(username, password);
+      // The login's tokens end with its old password; its sessions end by their stamp (src/web/middleware/auth.ts).
+      const row = await db('admin_users').where({ username }).first('id');
+      if (row) await db('account_tokens').where({ account_id: row.id }).delete();
       await audit.record(actor, 'admin.set-password', username);
     },
 

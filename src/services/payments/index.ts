@@ -37,6 +37,8 @@ export interface PaymentServiceOptions {
   redemption: RedemptionService;
   profiles: ProfileService;
   box: CredentialsBox;
+  /** Whether the shop's hotspots see `mac` at `ip` now (the portal's site: `siteId`): no checkout for another. */
+  seesDevice: (mac: string, ip: string, siteId: number | null) => Promise<boolean>;
   /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
   gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
 }
@@ -127,6 +129,14 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
           400,
         );
       }
+      // Only for a device the hotspot reports at that address now, as a redemption: never a payment for a phone
+      // that is not there and cannot be put online.
+      if (!(await o.seesDevice(mac, ip, input.siteId)))
+        throw new AppError(
+          'PAYMENT_NO_DEVICE',
+          "This device is not on the WiFi now; open the WiFi's login page again",
+          409,
+        );
       const offer = (await offers(input.siteId)).find((p) => p.id === input.profileId);
       if (!offer)
         throw new AppError('PAYMENT_PROFILE_NOT_FOR_SALE', 'That plan cannot be bought online here', 404);

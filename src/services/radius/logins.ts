@@ -15,8 +15,8 @@ export interface RadiusLoginsDeps {
   db: Knex;
   profiles: ProfileService;
   now: () => number;
-  /** The site's own time zone, else the shop's. */
-  tz: string;
+  /** The site's own time zone, else the shop's as it is now. */
+  tz: () => string;
   site: SiteRef;
   log: Logger;
   /** The site's poll, when this process drives the site (it runs one cycle at a time: this waits for one running). */
@@ -27,7 +27,7 @@ export function radiusLogins(d: RadiusLoginsDeps): Logins {
   const log = d.log.child({ module: 'radius' });
   async function sync(codes?: readonly string[]): Promise<void> {
     const r = await syncRadiusAccounts(
-      { db: d.db, profiles: d.profiles, now: d.now(), tz: d.tz },
+      { db: d.db, profiles: d.profiles, now: d.now(), tz: d.tz() },
       { siteId: d.site.id, codes },
     );
     if (r.written + r.removed > 0) log.debug({ ...r }, 'FreeRADIUS users brought in line');

@@ -230,7 +230,7 @@ export function createSiteStack(
     id === site.id
       ? parts.logins
       : (opts.routerOfSite?.(id)?.logins ??
-        storedSiteLogins({ db, clock, profiles, log: base.log, tz: base.config.tz }, id));
+        storedSiteLogins({ db, clock, profiles, log: base.log, tz: () => base.config.tz }, id));
   const vouchers = createVoucherService(deps, {
     profiles,
     loginsOf,
@@ -244,7 +244,7 @@ export function createSiteStack(
       profiles,
       log,
       site,
-      tz: config.tz,
+      tz: () => config.tz,
       router: client,
       hotspot,
       binding,

@@ -79,8 +79,8 @@ export interface ModeContext {
   /** The site's log. */
   log: Logger;
   site: SiteRef;
-  /** The site's own time zone, else the shop's. */
-  tz: string;
+  /** The site's own time zone, else the shop's as it is now (the owner may change it while the server runs). */
+  tz: () => string;
   router: RouterClient;
   hotspot: ManagedHotspot;
   binding: RouterBinding;
@@ -104,13 +104,14 @@ export function siteParts(mode: SiteMode, c: ModeContext, nasAddress: string | n
  * rows are written all the same (the database is all they need); a router's users wait for its connection.
  */
 export async function storedSiteLogins(
-  d: { db: Knex; clock: Clock; profiles: ProfileService; log: Logger; tz: string },
+  d: { db: Knex; clock: Clock; profiles: ProfileService; log: Logger; tz: () => string },
   siteId: number,
 ): Promise<Logins> {
   const row = (await d.db('sites').where({ id: siteId }).first('id', 'name', 'mode', 'tz')) as
     Pick<SiteRow, 'id' | 'name' | 'mode' | 'tz'> | undefined;
   const site: SiteRef = { id: siteId, name: row?.name ?? String(siteId) };
-  if (asksRadius(row)) return radiusLogins({ ...d, now: () => d.clock.now(), tz: row?.tz ?? d.tz, site });
+  if (asksRadius(row))
+    return radiusLogins({ ...d, now: () => d.clock.now(), tz: () => row?.tz ?? d.tz(), site });
   return routerLogins({ db: d.db, site, log: d.log });
 }
 
@@ -159,7 +160,7 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       writeLogins: async (decided) =>
         (
           await syncRadiusAccounts(
-            { db, profiles: c.profiles, now: clock.now(), tz: c.tz },
+            { db, profiles: c.profiles, now: clock.now(), tz: c.tz() },
             { siteId: site.id },
             decided,
           )

@@ -12,7 +12,7 @@ import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
 import { localDate, startOfLocalDay } from '../../services/reports/calendar';
 import { errorJson } from '../../lib/error-reply';
-import type { LoginThrottle } from './login-throttle';
+import { waitText } from './login';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 const pesos = (c: number) => c / 100;
@@ -106,9 +106,12 @@ export function accountApiRouter(ctx: WebContext): Router {
   });
 
   r.get('/accounts/:username/balance', async (req, res) => {
-    // A reseller reads its own balance only (the table lets resellers reach this address).
-    if (req.role === 'reseller' && req.params.username !== req.actor?.name)
-      throw forbiddenRole('reseller', "another account's balance");
+    // A reseller reads its own balance only (the table lets resellers reach this address): the account the name
+    // finds must be the caller's own row, whatever the spelling of the name.
+    if (req.role === 'reseller') {
+      const named = await accounts.find(req.params.username);
+      if (named?.id !== req.actor?.account?.id) throw forbiddenRole('reseller', "another account's balance");
+    }
     res.json({ success: true, ...balanceJson(await accounts.balance(req.params.username)) });
   });
 
@@ -150,38 +153,34 @@ export function accountApiRouter(ctx: WebContext): Router {
 
 /**
  * POST /admin/api/tokens {username, password} → 201 {token}: a script's login. Needs no other credential and
- * counts against the same limits as the login form (one LoginThrottle for both).
+ * counts against the same delays as the login form (src/services/login-delays: one count for both).
  */
-export function tokenRouter(ctx: WebContext, throttle: LoginThrottle): Router {
+export function tokenRouter(ctx: WebContext): Router {
   const r = Router();
   r.post('/api/tokens', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const username = typeof b.username === 'string' ? b.username.trim().slice(0, 64) : '';
     const password = typeof b.password === 'string' ? b.password : '';
-    const slot = throttle.reserve(req.socket.remoteAddress ?? 'unknown', username);
-    if (!slot.ok) {
-      res.set('Retry-After', String(slot.waitSeconds));
-      return void res
+    const attempt = await ctx.services.loginDelays.begin(username, req.socket.remoteAddress ?? 'unknown');
+    const wait = (seconds: number, what: string) => {
+      res.set('Retry-After', String(seconds));
+      res
         .status(429)
         .json(
-          errorJson(
-            new AppError(
-              'RATE_LIMITED',
-              `Too many failed attempts. Wait ${Math.ceil(slot.waitSeconds / 60)} minutes and try again.`,
-              429,
-            ),
-          ),
+          errorJson(new AppError('RATE_LIMITED', `${what} Wait ${waitText(seconds)} and try again.`, 429)),
         );
-    }
+    };
+    if (!attempt.ok) return void wait(attempt.waitSeconds, 'Too many wrong passwords.');
     const issued =
       username && password ? await ctx.services.accounts.issueToken(username, password) : undefined;
     if (!issued) {
       ctx.log.warn({ module: 'admin', ip: req.socket.remoteAddress }, 'token request refused');
+      if (attempt.waitIfWrong > 0) return void wait(attempt.waitIfWrong, 'Wrong username or password.');
       return void res
         .status(401)
         .json(errorJson(new AppError('UNAUTHENTICATED', 'Wrong username or password', 401)));
     }
-    throttle.succeed(slot);
+    await ctx.services.loginDelays.succeeded(attempt);
     res.status(201).json({ success: true, token: issued.token, role: issued.account.role });
   });
   return r;

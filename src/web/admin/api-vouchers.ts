@@ -7,6 +7,7 @@ import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request } from 'express';
 import { ownVouchersOf } from '../middleware/roles';
 import { generateWithinCredit, sellerMayAsk } from './seller-batch';
+import { requireOwnVoucher } from './record-scope';
 import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
@@ -221,6 +222,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
 
   r.get('/vouchers/:code', async (req, res) => {
     const d = await vouchers.get(req.params.code);
+    await requireOwnVoucher(ctx.services.accounts, req, d);
     res.json({
       success: true,
       voucher: {

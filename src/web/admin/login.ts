@@ -1,7 +1,6 @@
 import { Router, Request, Response } from 'express';
 import type { WebContext } from '../context';
 import { csrfProtection } from '../middleware/auth';
-import { LoginThrottle } from './login-throttle';
 
 /** `?next=` may only send the owner to a local admin page (no open redirect to another site). */
 export function safeNext(next: unknown): string {
@@ -11,12 +10,11 @@ export function safeNext(next: unknown): string {
   return next;
 }
 
-/** `15 minutes`, `2 hours`: the wait rounded up, in the unit a person would say. */
-function waitText(seconds: number): string {
+/** `5 seconds`, `15 minutes`: the wait rounded up, in the unit a person would say. */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
   const minutes = Math.ceil(seconds / 60);
-  if (minutes <= 90) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.ceil(minutes / 60);
-  return `${hours} hours`;
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 function clientIp(req: Request): string {
@@ -27,7 +25,7 @@ function clientIp(req: Request): string {
  * /admin/login and /admin/logout. Mounted before requireAdmin, so CSRF is applied here, per route (a
  * router-wide `use` would also catch bearer API calls that pass through this router).
  */
-export function loginRouter(ctx: WebContext, throttle: LoginThrottle): Router {
+export function loginRouter(ctx: WebContext): Router {
   const router = Router();
   const { admins } = ctx.services;
 
@@ -53,20 +51,28 @@ export function loginRouter(ctx: WebContext, throttle: LoginThrottle): Router {
     const username = typeof req.body?.username === 'string' ? req.body.username.trim().slice(0, 64) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const ip = clientIp(req);
-    // The attempt is counted before the (slow) password check, so requests sent together cannot all reach it.
-    const slot = throttle.reserve(ip, username);
-    if (!slot.ok) {
-      res.set('Retry-After', String(slot.waitSeconds));
+    // The try is counted before the (slow) password check, so requests sent together cannot all reach it.
+    const attempt = await ctx.services.loginDelays.begin(username, ip);
+    if (!attempt.ok) {
+      res.set('Retry-After', String(attempt.waitSeconds));
       return show(req, res, 429, {
         username,
-        error: `Too many failed attempts. Wait ${waitText(slot.waitSeconds)} and try again.`,
+        error: `Too many wrong passwords. Wait ${waitText(attempt.waitSeconds)} and try again.`,
       });
     }
     if (!username || !password || !(await admins.verify(username, password))) {
       ctx.log.warn({ module: 'admin', ip }, 'admin login failed');
+      // From the fourth wrong password in a row, the answer says how long to wait before the next try.
+      if (attempt.waitIfWrong > 0) {
+        res.set('Retry-After', String(attempt.waitIfWrong));
+        return show(req, res, 429, {
+          username,
+          error: `Wrong username or password. Wait ${waitText(attempt.waitIfWrong)} before the next try.`,
+        });
+      }
       return show(req, res, 401, { username, error: 'Wrong username or password.' });
     }
-    throttle.succeed(slot);
+    await ctx.services.loginDelays.succeeded(attempt);
     const account = await ctx.services.accounts.find(username);
     const next = safeNext(req.body?.next);
     // A new session id at login, so an id planted before login (session fixation) is worthless.
@@ -75,7 +81,12 @@ export function loginRouter(ctx: WebContext, throttle: LoginThrottle): Router {
         return void res
           .status(500)
           .render('error', { status: 500, message: 'Could not start a session; try again.' });
-      req.session.admin = { username, loggedInAt: ctx.clock.now(), accountId: account?.id };
+      req.session.admin = {
+        username,
+        loggedInAt: ctx.clock.now(),
+        accountId: account?.id,
+        stamp: account?.stamp,
+      };
       req.session.save((saveErr) => {
         if (saveErr)
           return void res

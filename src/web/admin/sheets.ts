@@ -16,6 +16,7 @@ import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../servi
 import { buildSheet } from '../../services/vouchers/sheet';
 import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';
 import { ownVouchersOf } from '../middleware/roles';
+import { batchNotFound, parseRecordId, requireOwnBatch, requireOwnVoucher } from './record-scope';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { parseFilter } from './api-vouchers';
@@ -38,12 +39,11 @@ function paperAsked(req: Request): SheetLayout | undefined {
 
 export function sheetRouter(ctx: WebContext): Router {
   const r = Router();
-  const { vouchers } = ctx.services;
+  const { vouchers, accounts } = ctx.services;
 
   r.get('/vouchers/batches/:id/print', async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id < 1)
-      throw new AppError('BATCH_NOT_FOUND', `No batch #${req.params.id}`, 404);
+    const id = parseRecordId(req.params.id, batchNotFound);
+    await requireOwnBatch(accounts, req, id);
     const chosenLayout = paperAsked(req);
     const include = parseSheetInclude(req.query.include);
     const design = parseCardDesign(req.query.design);
@@ -71,6 +71,7 @@ export function sheetRouter(ctx: WebContext): Router {
   // One voucher's card, e.g. on the thermal printer at the moment of sale.
   r.get('/vouchers/:code/print', async (req, res) => {
     const voucher = await vouchers.get(String(req.params.code));
+    await requireOwnVoucher(accounts, req, voucher);
     if (voucher.status !== 'unused' && voucher.status !== 'active')
       throw new AppError(
         'VOUCHER_ENDED',

@@ -8,8 +8,11 @@ import { errorJson } from '../../lib/error-reply';
 
 declare module 'express-session' {
   interface SessionData {
-    /** accountId: the login's row, so a removed account's session ends even if its name is taken again. */
-    admin?: { username: string; loggedInAt: number; accountId?: number };
+    /**
+     * accountId: the login's row, so a removed account's session ends even if its name is taken again; stamp:
+     * its password and role at login (AccountView.stamp), so a new password or role ends the session.
+     */
+    admin?: { username: string; loggedInAt: number; accountId?: number; stamp?: string };
     csrf?: string;
   }
 }
@@ -55,7 +58,8 @@ function actingAccount(a: AccountView): Actor['account'] {
 /**
  * Admin authentication: the admin session cookie, `Authorization: Bearer $ADMIN_API_TOKEN` (the owner, named
  * `api-token` in the audit log), or a token an account asked for (POST /admin/api/tokens; that account).
- * The account behind a session or a token is read on every request, so a removed account stops at once.
+ * The account behind a session or a token is read on every request, so a removed account, or one given a new
+ * password or role, stops at once.
  * Unauthenticated API calls get 401 JSON (never a redirect page); pages redirect to the login form.
  */
 export function requireAdmin(apiToken: string | undefined, accounts: AccountLookup) {
@@ -95,8 +99,9 @@ async function authenticate(
   const admin = req.session?.admin;
   if (admin) {
     const account = await accounts.find(admin.username);
-    // Gone, or removed and made again under the same name: the old session does not carry over.
-    if (account && (admin.accountId === undefined || admin.accountId === account.id)) {
+    // Gone, removed and made again under the same name, or given a new password or role since this login: the
+    // session ends (a session from before stamps existed too: it logs in once more).
+    if (account && admin.accountId === account.id && admin.stamp === account.stamp) {
       req.actor = { name: account.username, via: 'admin', account: actingAccount(account) };
       req.role = account.role;
       return true;

@@ -292,7 +292,7 @@ export function portalRouter(ctx: WebContext): Router {
       vendoForm,
       linkOrig,
       selfUrl: `/portal/status?${selfQ}`,
-      payNotice: await payStatus(ctx, t, payRef),
+      payNotice: await payStatus(ctx, t, payRef, status.identified),
       pay: await payOffers(ctx, req, res, t, { mac, ip, site, linkOrig }),
       scripts: ['/public/js/portal-status.js'],
       switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ, ...(payRef ? { pay: payRef } : {}) }).toString()}`,

@@ -12,7 +12,9 @@ import type { PaymentView } from '../../services/payments';
 import type { WebContext } from '../context';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { portalSiteId } from './portal-site';
-import { rememberDevice } from './device-proof';
+import type { TLSSocket } from 'node:tls';
+import { clientIPv4 } from '../../domain/network';
+import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
@@ -68,10 +70,19 @@ export async function payOffers(
   };
 }
 
-/** What the page says of a payment the phone came back from. */
-export function payNotice(t: Translator, p: PaymentView | undefined): { kind: string; text: string } | null {
+/**
+ * What the page says of a payment the phone came back from. `ownDevice`: the page is the paying device's own
+ * (its status shows the time); otherwise a paid payment is told as a receipt, its code and nothing of the device.
+ */
+export function payNotice(
+  t: Translator,
+  p: PaymentView | undefined,
+  ownDevice = true,
+): { kind: string; text: string } | null {
   if (!p) return null;
   const price = formatMoney(p.amount);
+  if (p.state === 'paid' && p.onlineAt !== null && !ownDevice)
+    return { kind: 'code', text: t.t('pay.receipt', { price, code: p.voucherCode ?? '' }) };
   if (p.state === 'paid')
     return p.onlineAt !== null
       ? { kind: 'ok', text: t.t('pay.paid_online', { price }) }
@@ -86,6 +97,40 @@ export function payMessage(t: Translator, query: Record<string, unknown>): strin
   const code = str(query.pay_error, 40);
   if (PAY_ERRORS.has(code)) return t.t(`error.${code}`);
   return query.pay === 'cancelled' ? t.t('pay.cancelled') : '';
+}
+
+/**
+ * Where the gateway sends the phone back: PORTAL_URL (or the portal address set in Settings), else the address
+ * and port of this computer the request reached. Never the request's Host header: whoever sends the request
+ * writes it, and a checkout page returning its payer to another site would be a genuine page for phishing.
+ */
+export function returnBase(ctx: WebContext, req: Request): string {
+  const configured = ctx.config.portalUrl.trim().replace(/\/+$/, '');
+  if (configured) return configured;
+  const local = req.socket.localAddress ?? '127.0.0.1';
+  const host = clientIPv4(local) ?? `[${local}]`;
+  const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  return `${scheme}://${host}:${req.socket.localPort ?? ctx.config.port}`;
+}
+
+/**
+ * Whether this browser is the device a payment was made for: it proved that MAC before (its device cookie), or
+ * it asks from the address the payment was started at and the hotspot reports that MAC there now.
+ */
+async function isPayingDevice(
+  ctx: WebContext,
+  req: Request,
+  row: { mac: string; ip: string; site: string | null },
+): Promise<boolean> {
+  if (provenDevice(req, ctx.deviceSecret ?? '') === row.mac) return true;
+  const peer = peerAddress(req);
+  if (peer === null || peer !== row.ip) return false;
+  const at = await ctx.services.selfService.deviceAddress(
+    row.mac,
+    { provenMac: null, peerIp: peer },
+    row.site ?? undefined,
+  );
+  return at === peer;
 }
 
 export function payPortalRoutes(ctx: WebContext): Router {
@@ -112,8 +157,8 @@ export function payPortalRoutes(ctx: WebContext): Router {
         site: device.site || undefined,
         siteId: await portalSiteId(ctx.services, device),
         lang,
-        // Back to this portal as the phone reaches it (the gateway sends the phone there after paying).
-        returnBase: `${req.protocol}://${req.get('host')}`,
+        // Back to this portal (the gateway sends the phone there after paying).
+        returnBase: returnBase(ctx, req),
       });
       res.redirect(303, checkoutUrl);
     } catch (err) {
@@ -128,16 +173,19 @@ export function payPortalRoutes(ctx: WebContext): Router {
     const p = await payments.returned(ref);
     if (!p) return res.redirect(303, '/portal');
     const row = await payments.device(ref);
+    // A link to this page may leak (history, a screenshot): anyone else holding it gets a receipt, not the device.
+    if (!row || !(await isPayingDevice(ctx, req, row)))
+      return back(res, '/portal/status', { lang: row?.lang ?? 'en', pay: ref });
     // Logged in for its device as a typed code is: this browser may see that device's status (as after a redeem).
-    if (row && p.state === 'paid' && p.onlineAt !== null) {
+    if (p.state === 'paid' && p.onlineAt !== null) {
       const secure = ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
       rememberDevice(res, ctx.deviceSecret ?? '', row.mac, secure);
     }
     back(res, '/portal/status', {
-      mac: row?.mac ?? '',
-      ip: row?.ip ?? '',
-      site: row?.site ?? '',
-      lang: row?.lang ?? 'en',
+      mac: row.mac,
+      ip: row.ip,
+      site: row.site ?? '',
+      lang: row.lang,
       pay: ref,
     });
   });
@@ -156,8 +204,8 @@ export function payPortalRoutes(ctx: WebContext): Router {
   return r;
 }
 
-/** The payment a status page names (`pay=`), as the customer is told of it. */
-export async function payStatus(ctx: WebContext, t: Translator, ref: string) {
+/** The payment a status page names (`pay=`), as the customer is told of it (`ownDevice`: see payNotice). */
+export async function payStatus(ctx: WebContext, t: Translator, ref: string, ownDevice: boolean) {
   if (!ref) return null;
-  return payNotice(t, await ctx.services.payments.returned(ref));
+  return payNotice(t, await ctx.services.payments.returned(ref), ownDevice);
 }

@@ -3,6 +3,7 @@ import { parseSheetLayout, type SheetLayout } from '../../../domain/cards';
 import { AppError } from '../../../domain/errors';
 import type { WebContext } from '../../context';
 import { receiptPath } from '../charge-json';
+import { parseRecordId } from '../record-scope';
 
 /** The printed page of each paper (a thermal roll's width and a receipt's length, or A4), in toolbar order. */
 export const PAPERS: { layout: SheetLayout; label: string; page: string }[] = [
@@ -20,9 +21,10 @@ export function chargeReceiptRoutes(ctx: WebContext): Router {
   const router = Router();
 
   router.get('/vouchers/:code/charges/:id/receipt', async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id < 1)
-      throw new AppError('NOT_FOUND', `No charge #${String(req.params.id)} on this voucher`, 404);
+    const id = parseRecordId(
+      req.params.id,
+      () => new AppError('NOT_FOUND', 'No such charge on this voucher', 404),
+    );
     const layout = parseSheetLayout(req.query.format ?? 'thermal58');
     const charge = await ctx.services.vouchers.charge(String(req.params.code), id);
     const self = receiptPath(charge.code, charge.id);

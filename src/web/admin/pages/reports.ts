@@ -102,11 +102,12 @@ const pesos = (c: number) => (c / 100).toFixed(2);
 export function reportRoutes(ctx: WebContext): Router {
   const router = Router();
   const { reports } = ctx.services;
-  const tz = ctx.config.tz;
+  // The shop's zone at each request, never kept from the start: Settings may change it while the server runs.
+  const tz = () => ctx.config.tz;
 
   router.get('/reports', async (req, res) => {
     const fmt = res.locals.fmt as Formatters;
-    const { range, errors } = rangeOf(req, ctx.clock.now(), tz);
+    const { range, errors } = rangeOf(req, ctx.clock.now(), tz());
     const scope = await pageSiteScope(ctx, req);
     const { siteId } = scope;
     const span = { from: range.from, to: range.to, siteId };
@@ -168,21 +169,21 @@ export function reportRoutes(ctx: WebContext): Router {
   }
 
   router.get('/reports/sales.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz());
     const { siteId, prefix } = await csvScope(req);
     const rows = await reports.sales({ from: range.from, to: range.to, by: range.by, siteId });
     csv(res, `${prefix}sales-by-${range.by}`, range, salesRows(rows, range.by));
   });
 
   router.get('/reports/profiles.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz());
     const { siteId, prefix } = await csvScope(req);
     const rows = await reports.sales({ from: range.from, to: range.to, by: 'profile', siteId });
     csv(res, `${prefix}sales-by-profile`, range, salesRows(rows, 'profile'));
   });
 
   router.get('/reports/usage.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz());
     const { siteId, prefix } = await csvScope(req);
     const u = await reports.usageTotals({ from: range.from, to: range.to, siteId });
     csv(res, `${prefix}usage`, range, [
@@ -192,7 +193,7 @@ export function reportRoutes(ctx: WebContext): Router {
   });
 
   router.get('/reports/top-users.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz);
+    const { range } = rangeOf(req, ctx.clock.now(), tz());
     const { siteId, prefix } = await csvScope(req);
     const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000, siteId });
     csv(res, `${prefix}top-users`, range, [

@@ -295,7 +295,14 @@ export function settingsRoutes(ctx: WebContext): Router {
     const username = req.session.admin?.username ?? config.admin.username;
     const errors = await changePassword(admins, username, req.body, actorOf(req));
     if (!errors) {
-      flash(req, 'ok', 'Password changed.');
+      // Every session opened with the old password ends (its stamp changed); this one goes on with the new one.
+      const me = await ctx.services.accounts.find(username);
+      if (req.session.admin && me) req.session.admin.stamp = me.stamp;
+      flash(
+        req,
+        'ok',
+        `Password changed. Every other browser logged in as ${username} has been logged out; this one stays logged in.`,
+      );
       return res.redirect(303, '/admin/settings');
     }
     await render(res, { errors, formError: 'The password was not changed.' }, 400);

@@ -11,6 +11,7 @@ import type { ChargeOutcome } from '../../../services/vouchers/charge-types';
 import { chargeFlag, receiptPath } from '../charge-json';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';
+import { requireOwnVoucher } from '../record-scope';
 
 const PLAN_CHANGE_CSS = '/public/css/plan-change.css';
 
@@ -39,6 +40,7 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
   ) {
     const code = String(req.params.code);
     const [voucher, all] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
+    await requireOwnVoucher(services.accounts, req, voucher);
     // A move goes to another profile; the one it is on is no choice.
     const profiles = all.filter((p) => p.name !== voucher.profile);
     // Just moved with a charge or credit (the redirect names it): its receipt, one click away.

@@ -19,6 +19,7 @@ import { storedCodeStyle } from '../../../services/vouchers/code-style';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
 import { ownVouchersOf, refuse } from '../../middleware/roles';
 import { sellerMayAsk } from '../seller-batch';
+import { batchNotFound, parseRecordId, requireOwnBatch } from '../record-scope';
 import type { AppError } from '../../../domain/errors';
 import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValues } from './code-style-form';
 
@@ -224,11 +225,8 @@ export function voucherRoutes(ctx: WebContext): Router {
   });
 
   router.get('/vouchers/batches/:id', async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id < 1)
-      return res
-        .status(404)
-        .render('error', { status: 404, message: 'No such batch.', back: '/admin/vouchers' });
+    const id = parseRecordId(req.params.id, batchNotFound);
+    await requireOwnBatch(services.accounts, req, id);
     const { batch, vouchers } = await services.vouchers.batch(id);
     // Beside the Print buttons: what the QR codes will hold, and in one line when a scan cannot log a phone in.
     const cardLink = await cardTarget(ctx, req, { batchId: batch.id });
