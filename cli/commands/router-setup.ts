@@ -5,7 +5,7 @@
  * 2 `--apply` without `--yes` and without a terminal (nothing changed).
  */
 import { confirm } from '@inquirer/prompts';
-import type { SetupItem } from '../../src/domain/router-setup';
+import type { SetupItem } from '../../src/router/setup-plan';
 import { out } from '../lib/ansi';
 import { setupItemsText as itemsText } from '../lib/setup-render';
 import { parseCommand, usageError } from '../lib/args';

@@ -9,11 +9,12 @@ import { formatShopTime } from '../../src/domain/clock';
 import { formatMoney } from '../../src/domain/units';
 import { siteLoginPage } from '../../src/services/sites/login-page';
 import type { SiteInput, SiteStatus, SiteView } from '../../src/services/sites/types';
-import { siteJson } from '../../src/web/admin/api-sites';
+import { siteJson } from '../../src/services/sites/json';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
+import { asksRadius } from '../../src/services/site-stack/mode';
 
 const FIELDS = `  --host HOST                 the router's address: host name, IPv4 or IPv6
   --port PORT                 its API port (default 8728, or 8729 with --tls)
@@ -170,7 +171,7 @@ function siteInput(values: Record<string, string | boolean | undefined>): SiteIn
 
 function show(s: SiteView, json: boolean, what: string): void {
   if (json) return printJson({ site: siteJson(s) });
-  if (s.mode === 'radius') {
+  if (asksRadius(s)) {
     print(
       `${what} site ${s.name} (id ${s.id}) in RADIUS mode: router ${s.nasAddress}, CoA port ${s.coaPort}, secret stored encrypted` +
         `${s.apiAccess ? `; API ${s.host}:${s.port}${s.tls ? ' with TLS' : ''}, user ${s.user}` : '; no API access'}.`,
@@ -220,7 +221,7 @@ const add: CommandDef = {
       ADD,
       { min: 0, max: 0 },
     );
-    const radius = values.mode === 'radius';
+    const radius = asksRadius(values);
     const password = await passwordFrom(values, !radius || typeof values.host === 'string');
     const secret = radius ? await radiusSecretFrom(values, true) : undefined;
     return withCore(async (core) => {

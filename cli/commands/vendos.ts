@@ -2,8 +2,8 @@
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney, formatDurationHuman } from '../../src/domain/units';
 import type { VendoInput, VendoView } from '../../src/services/vendos/types';
-import { collectionJson, vendoJson } from '../../src/web/admin/api-vendos';
-import { parseRateLines } from '../../src/web/admin/pages/vendos';
+import { collectionJson, vendoJson } from '../../src/services/vendos/json';
+import { parseRateLines } from '../../src/services/vendos/rate-lines';
 import { confirm } from '@inquirer/prompts';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/domain/errors';
-import { firstEnv, serviceUnit } from '../../src/domain/service-unit';
+import { firstEnv, serviceUnit } from '../../src/config/service-unit';
 
 /** What install and uninstall touch: the real box, or a folder and a recorder in tests. */
 export interface ServiceBox {

@@ -17,7 +17,7 @@ import { SITE_SETTING_NAMES } from '../../src/router/errors';
 import type { RouterBinding } from '../../src/services/router-binding';
 import type { HousekeepingService } from '../../src/services/router-housekeeping';
 import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
-import type { Logins } from '../../src/services/site-stack/mode';
+import type { Logins } from '../../src/services/site-stack/parts';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
 import { siteOfDeviceVoucher } from '../../src/services/sites/device-sites';

@@ -9,7 +9,7 @@ import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
 import { toAppError } from '../../src/lib/error-reply';
 import type { VendoView } from '../../src/services/vendos/types';
-import { parseRateLines, rateLines } from '../../src/web/admin/pages/vendos';
+import { parseRateLines, rateLines } from '../../src/services/vendos/rate-lines';
 import { formatMoney } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';

@@ -1,7 +1,7 @@
 /**
  * How the server process starts (`npm start`; the poll benchmark starts its controller the same way).
  * Measured with `npm run bench -- poll` (README, "Benchmarks"), 2,500 to 10,000 customers, on a 24 GiB 2-core box
- * (docs/performance.md, "Mechanisms: measured on and off").
+ * (CHANGELOG.md, "Mechanisms: measured on and off"; what they are worth now: docs/performance.md).
  *
  * V8 flags. Without them V8 sizes its heap from the machine's RAM: on a 24 GiB box it lets the heap grow
  * to four times what is live before collecting it, on a 1 GiB box far less. Fixed values make the
@@ -35,7 +35,7 @@ export const SERVER_NODE_FLAGS: readonly string[] = [
  * - MALLOC_MMAP_THRESHOLD_: blocks from 128 KiB up come straight from the system and go back to it when freed.
  *   glibc's default starts there but raises the threshold to the largest block freed so far (up to 32 MiB), so
  *   a poll's large short-lived blocks (the JSON a poll stages its writes in, and SQLite's parse of it) were carved
- *   from the heap instead, and what was freed between live blocks stayed resident (docs/performance.md,
+ *   from the heap instead, and what was freed between live blocks stayed resident (CHANGELOG.md,
  *   "Mechanisms: measured on and off").
  */
 export const SERVER_ENV: Readonly<Record<string, string>> = {

@@ -18,7 +18,7 @@ import { openCore } from '../core';
 import { createLogger } from '../lib/logger';
 import { freeradiusDb, writeFreeradiusConfig } from '../radius/write-config';
 import { createRouterClient } from '../router/client';
-import type { RouterClient } from '../router/types';
+import { hotspotHostMacs, useRadius } from '../router/demo-radius';
 import { radiusClients } from '../services/radius/clients';
 import { openCredentialsBox } from '../services/sites/credentials';
 import { RouterSimulator } from '../simulator';
@@ -59,26 +59,6 @@ function demoSecrets(dataDir: string): { secret: string; password: string } {
   return made;
 }
 
-async function setUpRouter(client: RouterClient, secret: string): Promise<void> {
-  const entries = await client.print('/radius');
-  if (!entries.some((e) => e.address === '127.0.0.1'))
-    await client.add('/radius', {
-      service: 'hotspot',
-      address: '127.0.0.1',
-      secret,
-      'authentication-port': String(AUTH_PORT),
-      'accounting-port': String(ACCT_PORT),
-      timeout: '1s',
-    });
-  await client.command('/radius/incoming/set', { accept: 'yes', port: String(COA_PORT) });
-  const [profile] = await client.print('/ip/hotspot/profile', { query: ['name=hsprof1'] });
-  if (profile)
-    await client.set('/ip/hotspot/profile', profile['.id'], {
-      'use-radius': 'yes',
-      'login-by': 'http-pap,cookie',
-    });
-}
-
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   if (config.database.engine !== 'postgres')
@@ -105,7 +85,7 @@ async function main(): Promise<void> {
     logger: { info: () => undefined, warn: (...a: unknown[]) => log.warn({ sim: a }, 'simulator') },
   });
   await sim.start();
-  const seen = new Set(sim.rows('/ip/hotspot/host').map((h) => h['mac-address']));
+  const seen = hotspotHostMacs(sim);
   for (const p of PHONES) if (!seen.has(p.mac)) sim.addDevice(p);
   sim.startDemoTraffic();
   const client = createRouterClient({
@@ -119,7 +99,7 @@ async function main(): Promise<void> {
   });
   await client.start();
   if (!(await client.waitConnected(5000))) fail('the branch router did not answer its API');
-  await setUpRouter(client, secret);
+  await useRadius(client, { secret, authPort: AUTH_PORT, acctPort: ACCT_PORT, coaPort: COA_PORT });
   await client.stop();
 
   // The site, once, as the admin adds it; then FreeRADIUS's configuration for every RADIUS site of the shop.

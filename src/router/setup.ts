@@ -1,10 +1,10 @@
 /**
- * The router side of the router setup (src/domain/router-setup.ts decides): reads what the setup items look
+ * The router side of the router setup (src/router/setup-plan/ decides): reads what the setup items look
  * at, and performs one planned write. Every menu and argument here is RouterOS 7's (docs/routeros.md
  * "Setting a router up").
  */
-import type { Row, SetupFacts, SetupWants, SetupWrite } from '../domain/router-setup';
-import { loginPageFiles } from '../domain/router-setup';
+import type { Row, SetupFacts, SetupWants, SetupWrite } from './setup-plan';
+import { loginPageFiles } from './setup-plan';
 import type { RouterClient } from './types';
 
 /** Reads everything planSetup needs; `radius` adds `/radius` and `/radius/incoming`. */

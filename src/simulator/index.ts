@@ -5,7 +5,7 @@
  */
 import { createServer, Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { dispatch } from './commands';
+import { apiSessionHost } from './api-host';
 import { Logger, Session, SessionHost, SimStats } from './connection';
 import { Faults } from './faults';
 import { Dhcp } from './dhcp';
@@ -16,8 +16,6 @@ import { allMenus } from './menus/index';
 import { syncDynamicFilters } from './menus/firewall';
 import { restore, snapshot, StateStore } from './persist';
 import type { Row } from './query';
-import type { Request } from './request';
-import { CommandSchema } from './schema';
 import { HotspotHttp } from './hotspot-http';
 import { HotspotLogin } from './hotspot-login';
 import { RouterRadius } from './radius';
@@ -29,8 +27,6 @@ import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './o
 
 export { demoDevice, REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 export type { Logger, SimStats };
-
-let sharedSchema: CommandSchema | undefined;
 
 /** The address the simulator's services listen on, as an IPv4 address the router can name itself by. */
 function listenAddress(host: string | undefined): string {
@@ -227,30 +223,15 @@ export class RouterSimulator {
   }
 
   private sessionHost(): SessionHost {
-    const schema = (sharedSchema ??= CommandSchema.load());
-    const dispatchOpts = {
-      schema,
-      menu: (path: string) => this.menus.get(path),
-      emptyReplies: () => this.emptyReplies,
-      logger: this.opts.logger,
-    };
-    return {
-      users: this.opts.users ?? [{ name: 'admin', password: '' }],
-      loginMode: this.opts.loginMode ?? 'plain',
-      tagPosition: this.opts.tagPosition ?? 'first',
+    return apiSessionHost({
+      opts: this.opts,
       faults: this.faults,
       stats: this.stats,
-      logger: this.opts.logger,
+      log: this.log,
+      menu: (path) => this.menus.get(path),
       latencyMs: () => this.latency,
-      dispatch: (session: Session, req: Request) => dispatch(dispatchOpts, session, req),
-      // ◐ What RouterOS logs for API logins (docs/routeros.md "Log").
-      loggedIn: (user: string, address: string, ok: boolean) =>
-        ok
-          ? this.log.write('system,info,account', `user ${user} logged in from ${address} via api`)
-          : this.log.write('system,error,critical', `login failure for user ${user} from ${address} via api`),
-      loggedOut: (user: string, address: string) =>
-        this.log.write('system,info,account', `user ${user} logged out from ${address} via api`),
-    };
+      emptyReplies: () => this.emptyReplies,
+    });
   }
 
   private silenceLoggedIn(): void {

@@ -22,46 +22,14 @@ import type { Dhcp } from './dhcp';
 import type { RouterLog } from './log';
 import { giveCookie } from './cookies';
 import { addSessionQueue } from './session-queue';
-import {
-  ActiveItem,
-  HostItem,
-  RadiusGrant,
-  RouterState,
-  SessionLimits,
-  UserItem,
-  zeroCounters,
-} from './state';
+import { ActiveItem, HostItem, RadiusGrant, RouterState, SessionLimits, zeroCounters } from './state';
 import { ipToInt, normaliseMac, parseDuration, parseRateLimit } from './values';
+import { limitsAtLogin, overBytes, overFixed, overGrant } from './session-limits';
+import type { LoginArgs, LogoutReason, SessionListener } from './session-types';
 
 const ANY_MAC = '00:00:00:00:00:00';
 
-/**
- * Why a session ended, as the hotspot's log line words it (docs/routeros.md "Log"). ✖ `idle timeout`, `user
- * request` (the status page's logout) and `router reboot` (its lines are gone with the reboot's log anyway).
- */
-export type LogoutReason =
-  | 'admin reset'
-  | 'session timeout'
-  | 'idle timeout'
-  | 'traffic limit reached'
-  | 'lost dhcp lease'
-  | 'user request'
-  | 'router reboot';
-
-/** Told when a session starts and when it ends (RADIUS accounting listens). */
-export interface SessionListener {
-  started(session: ActiveItem): void;
-  /** Called while the session is still listed, its counters final. */
-  ended(session: ActiveItem, reason: LogoutReason): void;
-}
-
-/** Login arguments as `/ip/hotspot/active/login` takes them. */
-export interface LoginArgs {
-  user?: string;
-  password?: string;
-  ip?: string;
-  mac?: string;
-}
+export type { LoginArgs, LogoutReason, SessionListener } from './session-types';
 
 export class Hotspot {
   private readonly listeners = new Set<SessionListener>();
@@ -391,50 +359,6 @@ export class Hotspot {
       else if (overGrant(s)) this.logout(s, 'traffic limit reached');
     }
   }
-}
-
-/** A RADIUS session past its `Mikrotik-Total-Limit` (+ `-Gigawords`): bytes both ways, this session only. */
-function overGrant(s: ActiveItem): boolean {
-  const limit = s.radius?.limitBytesTotal ?? 0;
-  return limit > 0 && s.counters.bytesIn + s.counters.bytesOut >= limit;
-}
-
-/** Whether the user has used up one of its limits (its ended sessions' usage): no login then. */
-function overBytes(user: UserItem): boolean {
-  const { bytesIn, bytesOut } = user.counters;
-  const lim = (k: string): number => Number(user.cfg[k] ?? '0');
-  return (
-    (lim('limit-bytes-in') > 0 && bytesIn >= lim('limit-bytes-in')) ||
-    (lim('limit-bytes-out') > 0 && bytesOut >= lim('limit-bytes-out')) ||
-    (lim('limit-bytes-total') > 0 && bytesIn + bytesOut >= lim('limit-bytes-total'))
-  );
-}
-
-/**
- * The limits a login gives the session: the user's, minus what its ended sessions used (a limit the user has
- * used up refuses the login before this). A limit of 0 stays 0 (none).
- */
-export function limitsAtLogin(user: UserItem): SessionLimits {
-  const left = (limit: number, used: number) => (limit > 0 ? Math.max(1, limit - used) : 0);
-  const { bytesIn, bytesOut } = user.counters;
-  return {
-    bytesIn: left(Number(user.cfg['limit-bytes-in'] ?? '0'), bytesIn),
-    bytesOut: left(Number(user.cfg['limit-bytes-out'] ?? '0'), bytesOut),
-    bytesTotal: left(Number(user.cfg['limit-bytes-total'] ?? '0'), bytesIn + bytesOut),
-    uptime: left(parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0, user.uptime),
-  };
-}
-
-/** A local session past a limit it took at login: this session's bytes only. */
-function overFixed(s: ActiveItem): boolean {
-  const f = s.fixed;
-  if (!f) return false;
-  const { bytesIn, bytesOut } = s.counters;
-  return (
-    (f.bytesIn > 0 && bytesIn >= f.bytesIn) ||
-    (f.bytesOut > 0 && bytesOut >= f.bytesOut) ||
-    (f.bytesTotal > 0 && bytesIn + bytesOut >= f.bytesTotal)
-  );
 }
 
 /** ✖ category of login refusals unknown; none is sent. */

@@ -38,6 +38,7 @@ import { metricsRouter } from './metrics';
 import { roleGuard } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
 import type { Metrics } from '../metrics';
+import { needsRouterConnection } from '../services/site-stack/mode';
 
 export interface WebAppOptions {
   ctx: WebContext;
@@ -134,7 +135,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
             connected: x.status.connected,
             lastPollAt: x.status.lastPollAt,
             error: x.status.error,
-            needsRouter: x.mode === 'api' || x.apiAccess,
+            needsRouter: needsRouterConnection(x),
           })),
     }),
   );

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/lib/logger';
 import { createRouterSetupService } from '../../src/services/router-setup';
 import { setupWants, type WantsInput } from '../../src/services/router-setup/wants';
 import type { AuditService } from '../../src/services/audit/types';
-import type { SetupWants } from '../../src/domain/router-setup';
+import type { SetupWants } from '../../src/router/setup-plan';
 
 const WRITES = /\/(add|set|unset|remove|disable|enable|comment|move)$|^\/tool\/fetch$/;
 const CONTROLLER = { address: '10.5.50.2', mac: '02:AA:00:00:00:02' };

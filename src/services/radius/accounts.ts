@@ -20,6 +20,7 @@ import type { ProfileService } from '../profiles/types';
 import type { ProfileRecord } from '../profiles/types';
 import { toVoucherState } from '../vouchers/state';
 import type { VoucherRow } from '../vouchers/types';
+import { RADIUS_SITES } from '../site-stack/mode';
 
 /** How long an ended code is still refused with its reason (then FreeRADIUS refuses it as unknown). */
 export const RETAIN_ENDED_MS = 30 * 86400_000;
@@ -112,7 +113,7 @@ export async function syncRadiusAccounts(
   const { db, now } = deps;
   const q = db('vouchers as v')
     .join('sites as s', 's.id', 'v.site_id')
-    .where('s.mode', 'radius')
+    .where('s.mode', RADIUS_SITES.mode)
     .andWhere((w) =>
       w.whereIn('v.status', ['unused', 'active']).orWhere('v.ended_at', '>=', now - RETAIN_ENDED_MS),
     )

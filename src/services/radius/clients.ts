@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import type { FreeRadiusClient } from '../../radius/freeradius-config';
 import type { CredentialsBox } from '../sites/credentials';
+import { RADIUS_SITES } from '../site-stack/mode';
 
 interface RadiusSiteRow {
   id: number;
@@ -16,7 +17,7 @@ interface RadiusSiteRow {
 /** Every RADIUS site with an address and a secret, by id. */
 export async function radiusClients(db: Knex, box: CredentialsBox): Promise<FreeRadiusClient[]> {
   const rows = (await db('sites')
-    .where({ mode: 'radius' })
+    .where(RADIUS_SITES)
     .orderBy('id')
     .select('id', 'name', 'nas_address', 'radius_secret_enc')) as RadiusSiteRow[];
   return rows

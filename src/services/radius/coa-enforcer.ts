@@ -27,26 +27,24 @@
 import type { Knex } from 'knex';
 import { rateLimitText, type DecidedAccess } from '../../domain/radius-account';
 import type { Logger } from '../../lib/logger';
-import { attr, RadiusError, type Attribute } from '../../radius/packet';
-import { exchange } from '../../radius/udp';
 import { UnreachableError } from '../../domain/errors';
-import { BYTE_LIMIT_SLACK, nothingDone, type Enforcer, type EnforceOutcome } from '../usage/enforcer';
-import type { SessionReading } from '../usage/source';
+import {
+  BYTE_LIMIT_SLACK,
+  nothingDone,
+  type ByteCap,
+  type Enforcer,
+  type EnforceOrder,
+  type EnforceOutcome,
+} from '../usage/enforcer';
+import type { SessionReading, UsageReading } from '../usage/source';
+import { send, type CoaTarget, type PacketOptions } from './coa-packets';
 
-export interface CoaTarget {
-  /** The router's address and CoA port, and the site's secret. */
-  host: string;
-  port: number;
-  secret: string;
-}
+export type { CoaTarget } from './coa-packets';
 
-export interface CoaEnforcerOptions {
+export interface CoaEnforcerOptions extends PacketOptions {
   db: Knex;
   target: () => Promise<CoaTarget>;
   log: Logger;
-  /** Per try (default 2000 ms) and retransmissions of the same packet (default 2). */
-  timeoutMs?: number;
-  retries?: number;
   now?: () => number;
   /**
    * Writes the site's logins from the poll's decision (the active codes' limits and byte allowances, by code) and
@@ -59,18 +57,6 @@ export interface CoaEnforcerOptions {
    * Absent: such a session keeps its allowance until its own next login.
    */
   relogin?(code: string, password: string): Promise<number>;
-  /** Told of each packet's outcome (metrics, events). */
-  onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
-}
-
-type Answer = 'ack' | 'nak' | 'gone' | 'timeout' | 'error';
-
-/** The session's identity in a CoA or Disconnect request (RFC 5176 section 3). */
-function sessionAttributes(s: SessionReading): Attribute[] {
-  const out: Attribute[] = [['User-Name', s.user]];
-  if (s.id) out.push(['Acct-Session-Id', s.id]);
-  if (s.ip) out.push(['Framed-IP-Address', s.ip]);
-  return out;
 }
 
 /** What a login of each code is answered now (radreply): its rates and its byte allowance (0: none). */
@@ -111,195 +97,276 @@ async function answeredOf(db: Knex, codes: string[]): Promise<Map<string, Answer
  */
 export const DISCONNECTED_HOLD_MS = 5 * 60_000;
 
-export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
+/** What the enforcer keeps between polls. */
+interface Memory {
   /** What each live session (by Acct-Session-Id) was last given: its rates, and the byte limit it took at login. */
-  const given = new Map<string, Answered>();
+  given: Map<string, Answered>;
   /** Sessions the router ended at our request, and when. */
-  const disconnected = new Map<string, number>();
+  disconnected: Map<string, number>;
   /** Sessions already logged as running under an allowance their code no longer has. */
-  const noted = new Set<string>();
-  const now = o.now ?? Date.now;
+  noted: Set<string>;
+}
 
-  async function send(
-    type: 'coa' | 'disconnect',
-    s: SessionReading,
-    extra: Attribute[],
-    t: CoaTarget,
-  ): Promise<Answer> {
-    const code = type === 'coa' ? 'CoA-Request' : 'Disconnect-Request';
-    try {
-      const reply = await exchange(code, [...sessionAttributes(s), ...extra], {
-        host: t.host,
-        port: t.port,
-        secret: t.secret,
-        timeoutMs: o.timeoutMs,
-        retries: o.retries,
-        messageAuthenticator: true,
-      });
-      const ack = reply.code === 'CoA-ACK' || reply.code === 'Disconnect-ACK';
-      o.onPacket?.({ type, result: ack ? 'ack' : 'nak' });
-      if (ack) return 'ack';
-      return attr(reply, 'Error-Cause') === 'Session-Context-Not-Found' ? 'gone' : 'nak';
-    } catch (err) {
-      const timeout = err instanceof RadiusError && err.code === 'TIMEOUT';
-      o.onPacket?.({ type, result: timeout ? 'timeout' : 'error' });
-      return timeout ? 'timeout' : 'error';
-    }
+/** One poll's work: the order, the sessions it may touch, what they need, and the outcome as it grows. */
+interface Pass {
+  o: CoaEnforcerOptions;
+  memory: Memory;
+  order: EnforceOrder;
+  /** When the poll applies (a disconnected session is held from then). */
+  t: number;
+  /** The reading's sessions with an id, less those the router ended at our request. */
+  live: SessionReading[];
+  /** The live sessions by code and MAC. */
+  bySession: Map<string, SessionReading>;
+  /** The order's sessions to end, by code and MAC. */
+  ending: Set<string>;
+  /** The byte allowances (asked for after the sessions are known). */
+  caps: readonly ByteCap[];
+  /** What each code with an allowance may still move (null: no limit now). */
+  left: Map<string, number | null>;
+  /** Sessions whose rates differ from what they were last given: a CoA-Request each. */
+  changes: Array<{ s: SessionReading; rate: string }>;
+  /** Sessions whose code has no data left: a Disconnect-Request each. */
+  atCap: SessionReading[];
+  out: EnforceOutcome;
+}
+
+/** The packets' side of a pass: where they go, and how many went unanswered. */
+interface Sending {
+  p: Pass;
+  target: CoaTarget;
+  silent: number;
+}
+
+const sessionKey = (s: { user: string; mac: string }): string => `${s.user}\n${s.mac}`;
+
+export function coaEnforcer(o: CoaEnforcerOptions): Enforcer {
+  const memory: Memory = { given: new Map(), disconnected: new Map(), noted: new Set() };
+  return { apply: (order, reading) => applyOrder(o, memory, order, reading) };
+}
+
+/** One poll's order: the logins written first, then the packets that bring live sessions to it. */
+async function applyOrder(
+  o: CoaEnforcerOptions,
+  memory: Memory,
+  order: EnforceOrder,
+  reading: UsageReading,
+): Promise<EnforceOutcome> {
+  const p = startPass(o, memory, order, reading);
+  await learnFirstSeen(p);
+  await askAllowances(p);
+  await writeDecidedLogins(p);
+  findRateChanges(p);
+  await reloginStale(p, staleAllowances(p));
+  if (nothingToSend(p)) {
+    p.out.loggedOut.push(...order.logout);
+    return p.out;
   }
+  await sendPackets(p);
+  return p.out;
+}
 
-  /**
-   * The sessions whose code has no data left (Disconnect now), and how many newly run under an allowance their
-   * code no longer has (logged once each; their next login takes the new one).
-   */
-  function allowances(
-    live: readonly SessionReading[],
-    left: ReadonlyMap<string, number | null>,
-    ending: ReadonlySet<string>,
-    claimed: ReadonlySet<string>,
-  ): { atCap: SessionReading[]; notReached: number; codes: Set<string> } {
-    const atCap: SessionReading[] = [];
-    const codes = new Set<string>();
-    let notReached = 0;
-    for (const id of [...noted]) if (!given.has(id)) noted.delete(id);
-    for (const s of live) {
-      if (!left.has(s.user) || ending.has(`${s.user}\n${s.mac}`) || claimed.has(s.mac)) continue;
-      const want = left.get(s.user)!;
-      if (want !== null && want <= 0) {
-        atCap.push(s);
-        continue;
-      }
-      const took = given.get(s.id)?.limit ?? 0;
-      if (s.bytes === undefined || noted.has(s.id)) continue;
-      const room = took > 0 ? Math.max(0, took - s.bytes) : null;
-      // As the router's enforcer judges a session's own limit: one that would cut it before its code's allowance (a
-      // top-up), a limit no longer wanted (a free window opened) or none while one is (the window closed). One
-      // with more room than its code has left (another device of the code moved bytes) needs no new login: the
-      // poll ends the code at its cap.
-      const stale = want === null ? room !== null : room === null || room < want - BYTE_LIMIT_SLACK;
-      if (!stale) continue;
-      noted.add(s.id);
-      codes.add(s.user);
-      notReached++;
-      o.log.info(
-        { session: s.id, took: room, allowance: want },
-        'a session keeps the data allowance it took at login; its next login takes the new one',
-      );
-    }
-    return { atCap, notReached, codes };
-  }
-
+/** The live sessions: those the router ended at our request are left out a while, and gone ones forgotten. */
+function startPass(o: CoaEnforcerOptions, memory: Memory, order: EnforceOrder, reading: UsageReading): Pass {
+  const { given, disconnected } = memory;
+  const t = (o.now ?? Date.now)();
+  for (const [id, at] of disconnected) if (t - at > DISCONNECTED_HOLD_MS) disconnected.delete(id);
+  const live = reading.sessions.filter((s) => s.id !== '' && !disconnected.has(s.id));
+  const liveIds = new Set(live.map((s) => s.id));
+  for (const id of [...given.keys()]) if (!liveIds.has(id)) given.delete(id);
   return {
-    async apply(order, reading): Promise<EnforceOutcome> {
-      // Nothing is removed here (loginsRemoved stays empty): a code that ended is refused by its login
-      // (writeLogins), which stays a while.
-      const out = nothingDone();
-      const t = now();
-      for (const [id, at] of disconnected) if (t - at > DISCONNECTED_HOLD_MS) disconnected.delete(id);
-      const live = reading.sessions.filter((s) => s.id !== '' && !disconnected.has(s.id));
-      const liveIds = new Set(live.map((s) => s.id));
-      for (const id of [...given.keys()]) if (!liveIds.has(id)) given.delete(id);
-      const bySession = new Map(live.map((s) => [`${s.user}\n${s.mac}`, s]));
-      const ending = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
-      // What a session first seen took at its Accept: its code's answer before this poll writes a new one.
-      const unknown = live.filter((s) => !given.has(s.id));
-      const answered = unknown.length
-        ? await answeredOf(o.db, [...new Set(unknown.map((s) => s.user))])
-        : new Map<string, Answered>();
-      for (const s of unknown) given.set(s.id, { ...(answered.get(s.user) ?? { rate: '', limit: 0 }) });
-      // The allowances asked for last, so extra data bought while the poll ran is in them.
-      const caps = order.byteCaps ? await order.byteCaps() : [];
-      const left = new Map(caps.map((c) => [c.code, c.left]));
-      if (o.writeLogins && order.vouchers) {
-        const decided = new Map<string, DecidedAccess>();
-        for (const [code, limits] of order.vouchers())
-          decided.set(code, { limits, left: left.get(code) ?? null });
-        try {
-          out.byteLimitsSet = await o.writeLogins(decided);
-        } catch (err) {
-          // Reported, not thrown: the packets below still go, and the next poll writes the logins again.
-          out.errors.push({
-            code: 'LOGINS_NOT_WRITTEN',
-            message: `could not write the FreeRADIUS users: ${(err as Error).message}`,
-            transient: false,
-          });
-        }
-      }
-      const changes: Array<{ s: SessionReading; rate: string }> = [];
-      for (const d of order.devices) {
-        const key = `${d.code}\n${d.mac}`;
-        const s = bySession.get(key);
-        // A device a redemption is bringing online is the redemption's for a moment.
-        if (!s || ending.has(key) || order.claimed.has(d.mac)) continue;
-        const rate = rateLimitText(d.limits, d.plan?.priority);
-        if (given.get(s.id)?.rate !== rate) changes.push({ s, rate });
-      }
-      const { atCap, notReached, codes } = allowances(live, left, ending, order.claimed);
-      if (o.relogin && codes.size > 0 && out.byteLimitsSet !== undefined) {
-        // Their new login is written: logged in again, they take it now.
-        const password = new Map(caps.map((c) => [c.code, c.password]));
-        let back = 0;
-        for (const code of codes) back += await o.relogin(code, password.get(code) ?? code).catch(() => 0);
-        out.relogged = back;
-        for (const s of live) if (codes.has(s.user)) given.delete(s.id);
-        // Their new sessions were answered the rates just written: no CoA for the ones that ended.
-        for (let i = changes.length - 1; i >= 0; i--) if (codes.has(changes[i].s.user)) changes.splice(i, 1);
-      } else if (notReached > 0) out.allowancesNotReached = notReached;
-      if (
-        changes.length === 0 &&
-        atCap.length === 0 &&
-        !order.logout.some((s) => bySession.has(`${s.user}\n${s.mac}`))
-      ) {
-        out.loggedOut.push(...order.logout);
-        return out;
-      }
-      let target: CoaTarget;
-      try {
-        target = await o.target();
-      } catch (err) {
-        out.errors.push(new UnreachableError((err as Error).message, 'COA_TARGET', err));
-        return out;
-      }
-      let silent = 0;
-      const end = async (session: SessionReading): Promise<boolean> => {
-        const d = await send('disconnect', session, [], target);
-        if (d !== 'ack' && d !== 'gone') {
-          silent++;
-          return false;
-        }
-        given.delete(session.id);
-        disconnected.set(session.id, t);
-        return true;
-      };
-      for (const { s, rate } of changes) {
-        const a = await send('coa', s, [['Mikrotik-Rate-Limit', rate]], target);
-        if (a === 'ack') {
-          given.get(s.id)!.rate = rate;
-          out.updated++;
-          continue;
-        }
-        // Not taken (or not answered): the session ends, and its next login is answered the new rates.
-        o.log.info({ session: s.id, answer: a }, 'CoA not taken: disconnecting the session instead');
-        if (await end(s)) out.removed++;
-      }
-      // No data left: the session ends now, as the router would at its own allowance.
-      for (const s of atCap) if (await end(s)) out.loggedOut.push(s);
-      for (const s of order.logout) {
-        const session = bySession.get(`${s.user}\n${s.mac}`);
-        // Ended at our request already (its Stop not in yet), or an Accept with no session to name: nothing to send.
-        if (!session) {
-          if (s.id === '' || disconnected.has(s.id)) out.loggedOut.push(s);
-          continue;
-        }
-        if (await end(session)) out.loggedOut.push(s);
-      }
-      if (silent > 0)
-        out.errors.push(
-          new UnreachableError(
-            `the router at ${target.host}:${target.port} did not take ${silent} CoA/Disconnect request(s); retrying next poll`,
-            'COA_TIMEOUT',
-          ),
-        );
-      return out;
-    },
+    o,
+    memory,
+    order,
+    t,
+    live,
+    bySession: new Map(live.map((s) => [sessionKey(s), s])),
+    ending: new Set(order.logout.map(sessionKey)),
+    caps: [],
+    left: new Map(),
+    changes: [],
+    atCap: [],
+    // Nothing is removed here (loginsRemoved stays empty): a code that ended is refused by its login
+    // (writeLogins), which stays a while.
+    out: nothingDone(),
   };
+}
+
+/** What a session first seen took at its Accept: its code's answer before this poll writes a new one. */
+async function learnFirstSeen(p: Pass): Promise<void> {
+  const { given } = p.memory;
+  const unknown = p.live.filter((s) => !given.has(s.id));
+  const answered = unknown.length
+    ? await answeredOf(p.o.db, [...new Set(unknown.map((s) => s.user))])
+    : new Map<string, Answered>();
+  for (const s of unknown) given.set(s.id, { ...(answered.get(s.user) ?? { rate: '', limit: 0 }) });
+}
+
+/** The allowances asked for last, so extra data bought while the poll ran is in them. */
+async function askAllowances(p: Pass): Promise<void> {
+  p.caps = p.order.byteCaps ? await p.order.byteCaps() : [];
+  p.left = new Map(p.caps.map((c) => [c.code, c.left]));
+}
+
+/** Every code's next login, as this poll decided it; a failure is reported, and the next poll writes them again. */
+async function writeDecidedLogins(p: Pass): Promise<void> {
+  const { o, order, out } = p;
+  if (!o.writeLogins || !order.vouchers) return;
+  const decided = new Map<string, DecidedAccess>();
+  for (const [code, limits] of order.vouchers())
+    decided.set(code, { limits, left: p.left.get(code) ?? null });
+  try {
+    out.byteLimitsSet = await o.writeLogins(decided);
+  } catch (err) {
+    // Reported, not thrown: the packets below still go, and the next poll writes the logins again.
+    out.errors.push({
+      code: 'LOGINS_NOT_WRITTEN',
+      message: `could not write the FreeRADIUS users: ${(err as Error).message}`,
+      transient: false,
+    });
+  }
+}
+
+/** The live sessions whose rates the policy changed since they were last given theirs. */
+function findRateChanges(p: Pass): void {
+  for (const d of p.order.devices) {
+    const key = sessionKey({ user: d.code, mac: d.mac });
+    const s = p.bySession.get(key);
+    // A device a redemption is bringing online is the redemption's for a moment.
+    if (!s || p.ending.has(key) || p.order.claimed.has(d.mac)) continue;
+    const rate = rateLimitText(d.limits, d.plan?.priority);
+    if (p.memory.given.get(s.id)?.rate !== rate) p.changes.push({ s, rate });
+  }
+}
+
+/**
+ * The sessions whose code has no data left (to Disconnect now), and the codes of sessions newly running under an
+ * allowance their code no longer has (logged once each; their next login takes the new one).
+ */
+function staleAllowances(p: Pass): { codes: Set<string>; notReached: number } {
+  const { given, noted } = p.memory;
+  const codes = new Set<string>();
+  let notReached = 0;
+  for (const id of [...noted]) if (!given.has(id)) noted.delete(id);
+  for (const s of p.live) {
+    if (!p.left.has(s.user) || p.ending.has(sessionKey(s)) || p.order.claimed.has(s.mac)) continue;
+    const want = p.left.get(s.user)!;
+    if (want !== null && want <= 0) {
+      p.atCap.push(s);
+      continue;
+    }
+    const took = given.get(s.id)?.limit ?? 0;
+    if (s.bytes === undefined || noted.has(s.id)) continue;
+    const room = took > 0 ? Math.max(0, took - s.bytes) : null;
+    // As the router's enforcer judges a session's own limit: one that would cut it before its code's allowance (a
+    // top-up), a limit no longer wanted (a free window opened) or none while one is (the window closed). One
+    // with more room than its code has left (another device of the code moved bytes) needs no new login: the
+    // poll ends the code at its cap.
+    const stale = want === null ? room !== null : room === null || room < want - BYTE_LIMIT_SLACK;
+    if (!stale) continue;
+    noted.add(s.id);
+    codes.add(s.user);
+    notReached++;
+    p.o.log.info(
+      { session: s.id, took: room, allowance: want },
+      'a session keeps the data allowance it took at login; its next login takes the new one',
+    );
+  }
+  return { codes, notReached };
+}
+
+/**
+ * Once their new login is written, the codes whose sessions keep a stale allowance are logged out and in again
+ * (a site with the router's API); without that, how many keep it is reported.
+ */
+async function reloginStale(p: Pass, stale: { codes: Set<string>; notReached: number }): Promise<void> {
+  const { o, out } = p;
+  const { codes } = stale;
+  if (o.relogin && codes.size > 0 && out.byteLimitsSet !== undefined) {
+    // Their new login is written: logged in again, they take it now.
+    const password = new Map(p.caps.map((c) => [c.code, c.password]));
+    let back = 0;
+    for (const code of codes) back += await o.relogin(code, password.get(code) ?? code).catch(() => 0);
+    out.relogged = back;
+    for (const s of p.live) if (codes.has(s.user)) p.memory.given.delete(s.id);
+    // Their new sessions were answered the rates just written: no CoA for the ones that ended.
+    for (let i = p.changes.length - 1; i >= 0; i--)
+      if (codes.has(p.changes[i].s.user)) p.changes.splice(i, 1);
+  } else if (stale.notReached > 0) out.allowancesNotReached = stale.notReached;
+}
+
+/** No rate to change, no session at its cap, and none of the order's sessions to end is live. */
+function nothingToSend(p: Pass): boolean {
+  return (
+    p.changes.length === 0 &&
+    p.atCap.length === 0 &&
+    !p.order.logout.some((s) => p.bySession.has(sessionKey(s)))
+  );
+}
+
+/** The CoA and Disconnect requests: rate changes, sessions at their cap, the order's sessions to end. */
+async function sendPackets(p: Pass): Promise<void> {
+  const { out } = p;
+  let target: CoaTarget;
+  try {
+    target = await p.o.target();
+  } catch (err) {
+    out.errors.push(new UnreachableError((err as Error).message, 'COA_TARGET', err));
+    return;
+  }
+  const sending: Sending = { p, target, silent: 0 };
+  await changeRates(sending);
+  // No data left: the session ends now, as the router would at its own allowance.
+  for (const s of p.atCap) if (await disconnect(sending, s)) out.loggedOut.push(s);
+  await endLoggedOut(sending);
+  if (sending.silent > 0)
+    out.errors.push(
+      new UnreachableError(
+        `the router at ${target.host}:${target.port} did not take ${sending.silent} CoA/Disconnect request(s); retrying next poll`,
+        'COA_TIMEOUT',
+      ),
+    );
+}
+
+/** A CoA-Request per rate change; one not taken (or not answered) ends the session instead. */
+async function changeRates(sending: Sending): Promise<void> {
+  const { p } = sending;
+  for (const { s, rate } of p.changes) {
+    const a = await send(p.o, 'coa', s, [['Mikrotik-Rate-Limit', rate]], sending.target);
+    if (a === 'ack') {
+      p.memory.given.get(s.id)!.rate = rate;
+      p.out.updated++;
+      continue;
+    }
+    // Not taken (or not answered): the session ends, and its next login is answered the new rates.
+    p.o.log.info({ session: s.id, answer: a }, 'CoA not taken: disconnecting the session instead');
+    if (await disconnect(sending, s)) p.out.removed++;
+  }
+}
+
+/** The order's sessions to end (its ended vouchers', those beyond a device count). */
+async function endLoggedOut(sending: Sending): Promise<void> {
+  const { p } = sending;
+  for (const s of p.order.logout) {
+    const session = p.bySession.get(sessionKey(s));
+    // Ended at our request already (its Stop not in yet), or an Accept with no session to name: nothing to send.
+    if (!session) {
+      if (s.id === '' || p.memory.disconnected.has(s.id)) p.out.loggedOut.push(s);
+      continue;
+    }
+    if (await disconnect(sending, session)) p.out.loggedOut.push(s);
+  }
+}
+
+/** A Disconnect-Request; true when the session is gone (acknowledged, or not there), which is then held a while. */
+async function disconnect(sending: Sending, session: SessionReading): Promise<boolean> {
+  const { p } = sending;
+  const d = await send(p.o, 'disconnect', session, [], sending.target);
+  if (d !== 'ack' && d !== 'gone') {
+    sending.silent++;
+    return false;
+  }
+  p.memory.given.delete(session.id);
+  p.memory.disconnected.set(session.id, p.t);
+  return true;
 }

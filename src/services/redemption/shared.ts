@@ -18,7 +18,7 @@ export interface RedemptionDeps {
   limiter: GuessLimiter;
   /** Confirmations and feed events still being written; `settled()` waits for them (closing the database, tests). */
   recording: Set<Promise<void>>;
-  /** How a device is logged in with the code, as the site's mode chose (src/services/site-stack/mode.ts). */
+  /** How a device is logged in with the code, as the site's mode chose (src/services/site-stack/parts.ts). */
   login: DeviceLogin;
   /** The topmost dynamic queue's read in flight, shared (see dynamicQueue). */
   dynamicRead?: Promise<string | undefined>;

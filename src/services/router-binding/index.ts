@@ -13,7 +13,7 @@
  */
 import { AppError } from '../../domain/errors';
 import type { ManagedHotspot } from '../../router/hotspot';
-import type { RouterClient } from '../../router/types';
+import { readRouterId } from '../../router/system';
 import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import type { RouterWarning } from '../router-checks';
 import type { BindingState, RouterBinding } from './types';
@@ -36,17 +36,6 @@ function remedies(site: { id: number; name: string }): { adopt: string; otherwis
     adopt: `Sites → ${site.name} → Adopt this router, or: npm run cli -- router adopt --site ${site.name}`,
     otherwise: `the site's address (Sites → ${site.name} → Edit) and DATABASE_URL`,
   };
-}
-
-/** The router's lasting id and its identity, in one round trip. */
-export async function readRouterId(router: RouterClient): Promise<{ id: string; identity: string }> {
-  const [license, identity] = await Promise.all([
-    router.command('/system/license/print'),
-    router.command('/system/identity/print'),
-  ]);
-  const name = identity[0]?.name ?? '';
-  const id = license[0]?.['software-id'] || license[0]?.['system-id'] || `identity:${name}`;
-  return { id, identity: name };
 }
 
 export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspot }): RouterBinding {

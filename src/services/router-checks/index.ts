@@ -1,10 +1,11 @@
 import type { Logger } from '../../lib/logger';
-import { hotspotFastTrackRules } from '../../domain/router-setup';
+import { hotspotFastTrackRules } from '../../router/setup-plan';
+import { FASTTRACK_FIX, readFastTrackRules } from '../../router/system';
 import type { RosRow, RouterClient } from '../../router/types';
 import type { RouterWarning, RouterChecksService } from './types';
 export type { RouterWarning, RouterChecksService } from './types';
 
-export const FASTTRACK_FIX = '/ip firewall filter set [find action=fasttrack-connection] disabled=yes';
+export { FASTTRACK_FIX };
 
 // Which FastTrack rules catch hotspot customers is decided once, with the router setup's items (a fast-tracked
 // connection bypasses simple queues: speed limits and usage counts stop applying).
@@ -29,10 +30,7 @@ export function createRouterChecksService(router: RouterClient, log: Logger): Ro
   let inFlight: Promise<RouterWarning[]> | undefined;
 
   async function read(): Promise<RouterWarning[]> {
-    const rules = await router.print('/ip/firewall/filter', {
-      proplist: ['.id', 'chain', 'action', 'disabled', 'hotspot', 'comment'],
-      query: ['action=fasttrack-connection', 'disabled=false'],
-    });
+    const rules = await readFastTrackRules(router);
     const fastTrack = hotspotFastTrackRules(rules);
     return fastTrack.length ? [fastTrackWarning(fastTrack)] : [];
   }

@@ -1,3 +1,4 @@
+import { readIdentity, readResource } from '../../router/system';
 import type { RouterClient, RouterStatus } from '../../router/types';
 import { safeModeWarnings, type RouterBinding } from '../router-binding';
 import type { RouterChecksService } from '../router-checks';
@@ -80,9 +81,9 @@ export function createRouterInfoService(
       try {
         // A measurement, not business time: a monotonic timer, never the (possibly fake) clock.
         const t0 = performance.now();
-        const [id] = await router.command('/system/identity/print');
+        const id = await readIdentity(router);
         base.rttMs = Math.round(performance.now() - t0);
-        const [res] = await router.command('/system/resource/print');
+        const res = await readResource(router);
         // A copy: the checks' own list must not gain the safe-mode line (the banner adds it itself).
         const warnings = [...(opts.checks ? await opts.checks.check() : [])];
         if (opts.binding) {

@@ -3,11 +3,12 @@
  * CLI, the admin and the menu ask, so all three check and apply the same items.
  */
 import type { Knex } from 'knex';
-import type { SetupWants } from '../../domain/router-setup';
+import type { SetupWants } from '../../router/setup-plan';
 import type { CredentialsBox } from '../sites/credentials';
 import type { ProfileRecord } from '../profiles/types';
 import type { SiteView } from '../sites/types';
 import { setupWants, systemLookups, type WantsLookups } from './wants';
+import { asksRadius } from '../site-stack/mode';
 
 export interface SiteSetupConfig {
   portalUrl: string;
@@ -31,7 +32,7 @@ export async function siteSetupWants(
   radiusSecret: (() => string | undefined) | undefined,
   lookups: WantsLookups = systemLookups,
 ): Promise<SetupWants> {
-  const secret = site.mode === 'radius' ? radiusSecret?.() : undefined;
+  const secret = asksRadius(site) ? radiusSecret?.() : undefined;
   return setupWants(
     {
       site: site.name,

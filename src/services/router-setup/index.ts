@@ -1,7 +1,7 @@
 /**
  * Router setup: reads a site's router, says which items the product needs are ok, missing or wrong, and makes
  * them ok on request. Shared by `pisonet router setup`, the admin's Router → Setup page and the terminal menu.
- * The decisions are src/domain/router-setup.ts; the reads and writes go through src/router/setup.ts.
+ * The decisions are src/router/setup-plan/; the reads and writes go through src/router/setup.ts.
  */
 import { AppError } from '../../domain/errors';
 import {
@@ -12,7 +12,7 @@ import {
   type SetupItemId,
   type SetupWants,
   type SetupWrite,
-} from '../../domain/router-setup';
+} from '../../router/setup-plan';
 import type { Logger } from '../../lib/logger';
 import { applySetupWrite, readSetupFacts } from '../../router/setup';
 import type { RouterClient } from '../../router/types';
@@ -20,7 +20,7 @@ import { RouterError } from '../../domain/errors';
 import type { Actor } from '../audit/actor';
 import type { AuditService } from '../audit/types';
 
-export type { SetupItem, SetupWants } from '../../domain/router-setup';
+export type { SetupItem, SetupWants } from '../../router/setup-plan';
 
 /** An item as shown to people and scripts: `{id, state, detail, fix}`. */
 export interface SetupItemView {

@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns/promises';
 import os from 'node:os';
 import { AppError } from '../../domain/errors';
-import type { SetupWants } from '../../domain/router-setup';
+import type { SetupWants } from '../../router/setup-plan';
 import { siteLoginPage } from '../sites/login-page';
 
 /** The public path the router fetches its login page from (src/web/portal/router-login.ts). */

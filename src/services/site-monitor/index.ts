@@ -14,6 +14,7 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { createRouterClient, toRouterError, type RouterClient } from '../../router';
 import { SITE_SETTING_NAMES } from '../../router/errors';
+import { readGlance } from '../../router/system';
 import { connectsToRouter } from '../site-stack/mode';
 import type { CredentialsBox } from '../sites/credentials';
 import { DEFAULT_SITE_ID, type SiteError, type SiteRow, type SiteStatus } from '../sites/types';
@@ -149,12 +150,9 @@ export function createSiteMonitor(opts: SiteMonitorOptions): SiteMonitor {
     e.reading = (async () => {
       if (!client.status.connected) return; // statusOf() shows the connection's own error
       try {
-        const [identity, active] = await Promise.all([
-          client.print('/system/identity', { proplist: ['name'] }),
-          client.print('/ip/hotspot/active', { proplist: ['.id'] }),
-        ]);
-        e.identity = identity[0]?.name ?? e.identity;
-        e.online = active.length;
+        const glance = await readGlance(client);
+        e.identity = glance.identity ?? e.identity;
+        e.online = glance.online;
         e.lastPollAt = clock.now();
         e.readError = null;
       } catch (err) {

@@ -43,7 +43,8 @@ import type {
 import { createUsageService } from '../usage';
 import { readPollState } from '../usage/persist';
 import { createVoucherService } from '../vouchers';
-import { modeOf, siteParts, storedSiteLogins, type Logins } from './mode';
+import { modeOf } from './mode';
+import { siteParts, storedSiteLogins, type Logins } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
 
 export type { PollJobOptions } from './poll';

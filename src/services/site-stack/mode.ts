@@ -1,203 +1,24 @@
 /**
- * What a site's mode decides, in this one place. A site is driven over the router's API, or through RADIUS (the
- * router asks FreeRADIUS at each login and reports its accounting there). Three things differ, and only these:
- *
- * - the usage **source**: the router's queue counters and hotspot sessions, or FreeRADIUS's accounting;
- * - the **enforcer**: simple queues, logouts and byte limits written over the API, or CoA and Disconnect packets;
- * - the **logins**: where a voucher lives as something a device logs in with, a hotspot user on the router or
- *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a change (and, for
- *   RADIUS, by the enforcer at every poll, from that poll's decision); and with them, how the portal's redemption
- *   logs a device in (over the API, or by the router asking FreeRADIUS, which works while this controller cannot
- *   reach the router).
- *
- * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's
- * (createSiteStack, index.ts). A new mode (or a second router vendor) adds its parts here and nowhere else: every
- * other module asks the parts a neutral question (where do logins live, may a code be redeemed without the router).
+ * A site's mode, told apart here and nowhere else: `api` (the router's API meters and enforces) or `radius` (the
+ * router asks FreeRADIUS at each login, its accounting is the usage, CoA enforces; docs/radius.md). Every other
+ * module asks these neutral questions; what each mode chooses (source, enforcer, logins) is parts.ts.
  */
-import type { Knex } from 'knex';
-import { maskCode, type Logger } from '../../lib/logger';
-import type { Clock } from '../../lib/clock';
-import type { RouterClient } from '../../router/types';
-import type { ProfileService } from '../profiles/types';
-import { recordEvent } from '../events';
-import { syncRadiusAccounts } from '../radius/accounts';
-import { accountingSource } from '../radius/accounting-source';
-import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
-import { radiusLogins } from '../radius/logins';
-import { unknownAccounting } from '../radius/status';
-import { radiusLogin, routerLogin, type DeviceLogin } from '../redemption';
-import type { SiteRef } from '../deps';
-import type { RouterBinding } from '../router-binding';
-import type { CredentialsBox } from '../sites/credentials';
-import type { SiteMode, SiteRow } from '../sites/types';
-import type { VoucherService } from '../types';
-import type { Enforcer } from '../usage/enforcer';
-import { readPollState } from '../usage/persist';
-import type { UsageSource } from '../usage/source';
-import { routerLogins, type Logins } from '../vouchers/logins';
-import type { ManagedHotspot } from '../../router/hotspot';
+import type { SiteMode } from '../sites/types';
 
-export type { LoginChange, Logins } from '../vouchers/logins';
+/** The mode of a stored site, or of a site's input (anything but `radius` is the API's). */
+export const modeOf = (site: { mode?: unknown } | undefined): SiteMode =>
+  site?.mode === 'radius' ? 'radius' : 'api';
 
-/** The parts a mode chooses. */
-export interface ModeParts {
-  /** Absent: the router's counters over the API (the usage service's own). */
-  source?: UsageSource;
-  /** Absent: the router's queues, sessions and byte limits over the API. */
-  enforcer?: Enforcer;
-  /**
-   * Whether the usage waits for the router binding: false while the database does not know the router (safe
-   * mode), when the cycle books the router's counters and writes our objects there.
-   */
-  routerReady?: () => Promise<boolean>;
-  /** The router booted since the last poll (its logins may have gone with a reset). */
-  onRouterRebooted?: () => void;
-  logins: Logins;
-  /** The poll's enforcer writes the logins from the poll's own decision: the stack does not sync them after it. */
-  loginsWrittenByPoll?: boolean;
-  /** How the portal's redemption logs a device in. */
-  login: DeviceLogin;
-  /**
-   * Whether the poll reads the router over this controller's connection: its cadence then begins at the
-   * connection; otherwise at start(), whether a connection is ever made or not.
-   */
-  pollNeedsRouter: boolean;
-  /** After a cycle that ran, before the logins are brought in line; `from`: the previous cycle's time. */
-  afterCycle?(from: number): Promise<void>;
-  /** At the stack's start(), before its poll begins. */
-  atStart?(): Promise<void>;
-}
-
-/** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
-export interface ModeContext {
-  db: Knex;
-  clock: Clock;
-  profiles: ProfileService;
-  /** The site's log. */
-  log: Logger;
-  site: SiteRef;
-  /** The site's own time zone, else the shop's as it is now (the owner may change it while the server runs). */
-  tz: () => string;
-  router: RouterClient;
-  hotspot: ManagedHotspot;
-  binding: RouterBinding;
-  vouchers: VoucherService;
-  /** Whether the router's API is this controller's (false: a RADIUS site without API access). */
-  apiAccess: boolean;
-  /** Opens the RADIUS secret (absent: a face that sends no CoA, as the terminal). */
-  box?: CredentialsBox;
-  /** The site's poll now (after a change the router must be told at once). */
-  pollNow(): Promise<unknown>;
-  onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
-}
-
-/** The mode of a stored site. */
-export const modeOf = (row: Pick<SiteRow, 'mode'> | undefined): SiteMode =>
-  row?.mode === 'radius' ? 'radius' : 'api';
+/** Whether the site's router asks FreeRADIUS at each login (its logins, usage and enforcement are RADIUS's). */
+export const asksRadius = (site: { mode?: unknown } | undefined): boolean => modeOf(site) === 'radius';
 
 /** Whether this controller connects to a stored site's router: every API site, a RADIUS site given API access. */
-export const connectsToRouter = (row: Pick<SiteRow, 'mode' | 'host'>): boolean =>
-  modeOf(row) === 'api' || Boolean(row.host);
+export const connectsToRouter = (row: { mode?: unknown; host?: string | null }): boolean =>
+  !asksRadius(row) || Boolean(row.host);
 
-/** The one choice: a site's parts by its mode. */
-export function siteParts(mode: SiteMode, c: ModeContext, nasAddress: string | null | undefined): ModeParts {
-  return mode === 'radius' ? radiusParts(c, nasAddress ?? '') : apiParts(c);
-}
+/** Whether a site's status depends on this controller's connection to its router (API mode, or API access). */
+export const needsRouterConnection = (site: { mode: SiteMode; apiAccess: boolean }): boolean =>
+  !asksRadius(site) || site.apiAccess;
 
-/**
- * The logins of a site this process does not drive now (the terminal, a site not connected yet): FreeRADIUS's
- * rows are written all the same (the database is all they need); a router's users wait for its connection.
- */
-export async function storedSiteLogins(
-  d: { db: Knex; clock: Clock; profiles: ProfileService; log: Logger; tz: () => string },
-  siteId: number,
-): Promise<Logins> {
-  const row = (await d.db('sites').where({ id: siteId }).first('id', 'name', 'mode', 'tz')) as
-    Pick<SiteRow, 'id' | 'name' | 'mode' | 'tz'> | undefined;
-  const site: SiteRef = { id: siteId, name: row?.name ?? String(siteId) };
-  if (modeOf(row) === 'radius')
-    return radiusLogins({ ...d, now: () => d.clock.now(), tz: () => row?.tz ?? d.tz(), site });
-  return routerLogins({ db: d.db, site, log: d.log });
-}
-
-/** An API site: its router's counters and queues, and hotspot users on its router. */
-function apiParts(c: ModeContext): ModeParts {
-  return {
-    routerReady: () => c.binding.ready(),
-    // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
-    onRouterRebooted: () => c.vouchers.requestUsersCheck('router rebooted'),
-    logins: routerLogins(c),
-    login: routerLogin,
-    pollNeedsRouter: true,
-  };
-}
-
-/** A RADIUS site: FreeRADIUS's accounting, CoA and Disconnect, and its codes as FreeRADIUS users. */
-function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
-  const { db, clock, site } = c;
-  const radiusLog = c.log.child({ module: 'radius' });
-  // The site's address, port and secret are read at each use: an edit on the Sites page applies at the next send.
-  const target = async (): Promise<CoaTarget> => {
-    const r = (await db('sites').where({ id: site.id }).first()) as SiteRow | undefined;
-    if (!r?.nas_address || !r.radius_secret_enc)
-      throw new Error(`site ${site.name} has no RADIUS router set`);
-    if (!c.box) throw new Error(`site ${site.name}: no key to open its RADIUS secret here`);
-    return { host: r.nas_address, port: r.coa_port ?? 3799, secret: c.box.open(r.radius_secret_enc, r.name) };
-  };
-  /** User names already told about (an event each, once per run of the controller). */
-  const strangers = new Set<string>();
-  const logins = radiusLogins({ ...c, now: () => clock.now() });
-  return {
-    source: accountingSource({
-      db,
-      nasAddress,
-      lastBooked: async () => (await readPollState(db, site.id)).lastPollAt,
-    }),
-    enforcer: coaEnforcer({
-      db,
-      target,
-      log: radiusLog,
-      now: () => clock.now(),
-      onPacket: c.onPacket,
-      // With the router's API, a top-up reaches a running session: its devices log in again by MAC and IP.
-      relogin: c.apiAccess ? (code, password) => c.hotspot.reloginVoucher(code, password) : undefined,
-      // Every poll writes the logins from its own decision: the policy is not asked again after it.
-      writeLogins: async (decided) =>
-        (
-          await syncRadiusAccounts(
-            { db, profiles: c.profiles, now: clock.now(), tz: c.tz() },
-            { siteId: site.id },
-            decided,
-          )
-        ).written,
-    }),
-    logins,
-    // The poll's enforcer writes the logins from its own decision: the stack does not sync them after a poll.
-    loginsWrittenByPoll: true,
-    login: radiusLogin(() => c.apiAccess),
-    pollNeedsRouter: false,
-    async atStart() {
-      // The codes sold while the controller was away are FreeRADIUS users before the first poll.
-      await logins
-        .sync()
-        .catch((err: Error) => radiusLog.error({ err: err.message }, 'could not write the FreeRADIUS users'));
-    },
-    async afterCycle(from) {
-      const names = await unknownAccounting(db, nasAddress, { since: from - 300_000, limit: 20 }).catch(
-        (err: Error) => {
-          radiusLog.warn({ err: err.message }, 'could not read the accounting of unknown codes');
-          return [] as string[];
-        },
-      );
-      for (const name of names.filter((n) => !strangers.has(n)).slice(0, 10)) {
-        strangers.add(name);
-        await recordEvent(db, clock, {
-          kind: 'radius-unknown-code',
-          level: 'warn',
-          message: `Router of site ${site.name}: accounting for "${maskCode(name)}", which is no code of this shop; kept in radacct, booked to nobody`,
-          data: { site: site.name },
-        });
-      }
-    },
-  };
-}
+/** The filter of the sites whose router asks RADIUS (`db('sites').where(RADIUS_SITES)`). */
+export const RADIUS_SITES: Readonly<{ mode: SiteMode }> = { mode: 'radius' };

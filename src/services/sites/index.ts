@@ -27,6 +27,7 @@ import {
   type SiteStatus,
   type SiteView,
 } from './types';
+import { asksRadius, modeOf, RADIUS_SITES } from '../site-stack/mode';
 
 export type { SiteService, SiteView, SiteStatus, SiteInput, SiteRemoval } from './types';
 export { DEFAULT_SITE_ID, DEFAULT_SITE_NAME } from './types';
@@ -113,7 +114,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
   async function statusOf(r: SiteRow): Promise<SiteStatus> {
     if (r.id === DEFAULT_SITE_ID) return opts.defaultStatus();
     // A RADIUS site: what FreeRADIUS heard from its router, and its last booked poll.
-    if (r.mode === 'radius' && isPostgres(db)) {
+    if (asksRadius(r) && isPostgres(db)) {
       const [heard, poll] = await Promise.all([
         radiusHeard(db, r.nas_address ?? null),
         readPollState(db, r.id),
@@ -141,13 +142,13 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       tz: isDefault ? null : r.tz,
       // The .env router's cards print WIFI_NAME (changed in .env, like its connection).
       wifiName: isDefault ? config.wifiName || null : r.wifi_name,
-      mode: r.mode === 'radius' ? 'radius' : 'api',
-      nasAddress: r.mode === 'radius' ? (r.nas_address ?? null) : null,
-      coaPort: r.mode === 'radius' ? (r.coa_port ?? 3799) : null,
+      mode: modeOf(r),
+      nasAddress: asksRadius(r) ? (r.nas_address ?? null) : null,
+      coaPort: asksRadius(r) ? (r.coa_port ?? 3799) : null,
       radiusSecretSet: Boolean(r.radius_secret_enc),
       apiAccess: isDefault || Boolean(r.host),
       radiusUnknownCodes:
-        r.mode === 'radius' && r.nas_address && isPostgres(db)
+        asksRadius(r) && r.nas_address && isPostgres(db)
           ? (
               await unknownAccounting(db, r.nas_address, { since: clock.now() - 7 * 86400_000, limit: 10 })
             ).map(maskCode)
@@ -224,7 +225,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       );
     },
     async radiusIds() {
-      return ((await db('sites').where({ mode: 'radius' }).pluck('id')) as unknown[]).map(Number);
+      return ((await db('sites').where(RADIUS_SITES).pluck('id')) as unknown[]).map(Number);
     },
     async names() {
       const rows = (await db('sites').orderBy('id').select('id', 'name')) as { id: number; name: string }[];
@@ -300,7 +301,7 @@ export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): 
       const row = await find(ref);
       if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
       const p = parseSiteInput(input, true, {
-        mode: row.mode === 'radius' ? 'radius' : 'api',
+        mode: modeOf(row),
         host: row.host,
         radiusSecretSet: Boolean(row.radius_secret_enc),
       });

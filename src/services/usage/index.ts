@@ -38,6 +38,7 @@ import { prepareUsage, readPollState, writeUsage } from './persist';
 import { isPostgres } from '../../db/knex';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { routerPair } from './router-pair';
+import { queueRenameFix } from '../../router/system';
 import type { UsageReading, UsageSource } from './source';
 
 export interface UsageServiceOptions {
@@ -271,7 +272,7 @@ function planQueueWarnings(taken: readonly string[] | undefined): RouterWarning[
   return (taken ?? []).map((p) => ({
     code: 'PLAN_QUEUE_TAKEN' as const,
     message: `The shared plan ${p} is not shared: a queue named pisonet-plan-${p} on the router is not one the controller made, so it is left alone and ${p}'s devices keep their own limits only.`,
-    fix: `/queue simple set [find name="pisonet-plan-${p}"] name="${p}-own"   (or remove it; the controller then makes its own)`,
+    fix: `${queueRenameFix(`pisonet-plan-${p}`, `${p}-own`)}   (or remove it; the controller then makes its own)`,
   }));
 }
 

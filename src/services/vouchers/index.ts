@@ -43,7 +43,7 @@ export interface VoucherServiceOptions {
   profiles: ProfileService;
   /**
    * Where a site's vouchers live as logins (a hotspot user on its router, or FreeRADIUS rows: the site's mode
-   * chose, src/services/site-stack/mode.ts): every change to a voucher goes through its site's logins.
+   * chose, src/services/site-stack/parts.ts): every change to a voucher goes through its site's logins.
    */
   loginsOf(siteId: number): Promise<Logins>;
   /**

@@ -1,6 +1,6 @@
 /**
  * Where a site's vouchers live as logins: what a device logs in with. Each site's mode chooses one
- * (src/services/site-stack/mode.ts): a hotspot user on the site's router, written over its API (here), or
+ * (src/services/site-stack/parts.ts): a hotspot user on the site's router, written over its API (here), or
  * FreeRADIUS's rows, written from the database (src/services/radius/logins.ts). The voucher service changes a
  * voucher through its site's logins and never asks which kind they are.
  */

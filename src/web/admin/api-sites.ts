@@ -3,49 +3,13 @@
  * answered: replies say `password_set`. Times ISO-8601. Money as in the voucher API: pesos and `_centavos`.
  */
 import { Router, type Request } from 'express';
-import { isoInstant } from '../../domain/units';
 import { AppError, SiteHasVouchersError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
 import type { Actor } from '../../services/types';
-import type { SiteView } from '../../services/sites/types';
+import { siteJson } from '../../services/sites/json';
 import type { WebContext } from '../context';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
-
-export function siteJson(s: SiteView) {
-  return {
-    id: s.id,
-    name: s.name,
-    default: s.isDefault,
-    host: s.host,
-    port: s.port,
-    user: s.user,
-    tls: s.tls,
-    password_set: s.passwordSet,
-    hotspot_server: s.hotspotServer,
-    hotspot_user_profile: s.hotspotUserProfile,
-    tz: s.tz,
-    wifi_name: s.wifiName,
-    mode: s.mode,
-    nas_address: s.nasAddress,
-    coa_port: s.coaPort,
-    radius_secret_set: s.radiusSecretSet,
-    api_access: s.apiAccess,
-    radius_unknown_codes: s.radiusUnknownCodes,
-    connected: s.status.connected,
-    identity: s.status.identity,
-    online: s.status.online,
-    last_poll_at: isoInstant(s.status.lastPollAt),
-    error: s.status.error,
-    live: s.status.live,
-    income_today: {
-      count: s.figures.incomeToday.count,
-      amount: s.figures.incomeToday.amount / 100,
-      amount_centavos: s.figures.incomeToday.amount,
-    },
-    active_vouchers: s.figures.activeVouchers,
-  };
-}
 
 /** `?force=true` or a JSON body `{"force": true}`; anything else but absent/false is refused (400). */
 function forceOf(req: Request): boolean {

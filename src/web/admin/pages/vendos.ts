@@ -4,32 +4,12 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { ratesJson } from '../../../domain/vendo';
+import { parseRateLines, rateLines } from '../../../services/vendos/rate-lines';
 import { formatRouterDuration } from '../../../domain/units';
 import { toAppError } from '../../../lib/error-reply';
-import type { VendoView } from '../../../services/vendos/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
 import { pageSiteScope, siteOptions, type SiteScope } from '../site-scope';
-
-/** `1 = 10m` per line (or `1 10m`, `₱5 = 1h`) → the rate list the service checks. */
-export function parseRateLines(text: string): { amount: unknown; validity: unknown }[] | string {
-  const lines = text
-    .split(/\r?\n|,/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const out: { amount: unknown; validity: unknown }[] = [];
-  for (const line of lines) {
-    const m = /^₱?\s*(\S+?)\s*(?:=|\s)\s*(\S+)$/.exec(line);
-    if (!m) return `"${line.slice(0, 40)}" is not a rate line; write one per line like 5 = 1h`;
-    out.push({ amount: /^\d+$/.test(m[1]) ? Number(m[1]) : m[1], validity: m[2] });
-  }
-  return out;
-}
-
-export const rateLines = (v: Pick<VendoView, 'rates'>) =>
-  ratesJson(v.rates)
-    .map((r) => `${r.amount} = ${r.validity}`)
-    .join('\n');
 
 const PER_PAGE = 50;
 

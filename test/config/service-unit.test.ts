@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { firstEnv, serviceUnit } from '../../src/domain/service-unit';
+import { firstEnv, serviceUnit } from '../../src/config/service-unit';
 
 test('systemd-analyze verify passes on the unit (restart on failure, own user, environment file)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-unit-'));

@@ -2,7 +2,7 @@
  * The systemd service of a shop's box (`sudo npx pisonet service install`): the unit and a first `.env` with
  * random secrets, as plain text from plain values. The install command writes them (cli/commands/service.ts).
  */
-import { SERVER_ENV, SERVER_NODE_FLAGS } from '../config/runtime';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from './runtime';
 
 export interface ServiceUnitInput {
   /** The project folder (WorkingDirectory), e.g. /opt/pisonet. */

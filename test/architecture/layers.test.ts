@@ -1,0 +1,135 @@
+/**
+ * The layers the folder layout promises, read from the source with the TypeScript compiler (imports, string
+ * literals), beside the no-cycles test:
+ *
+ * - src/domain/ is pure: it imports src/lib/ and itself, nothing else of ours, and no package but node's own;
+ * - the terminal (cli/) is a face of the services, as the web is: it never imports src/web/;
+ * - only src/router/ (and the simulator, which is a router) names a RouterOS menu, for a command or a fix to type
+ *   at the router's terminal; everything else asks the router module in the shop's words;
+ * - a site's mode ('api', 'radius') is told apart in src/services/site-stack/mode.ts only: everything else asks
+ *   its neutral questions.
+ *
+ * Each failure names the file and what it holds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...tsFiles(rel));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(rel.split(path.sep).join('/'));
+  }
+  return out;
+}
+
+const parsed = new Map<string, ts.SourceFile>();
+function source(file: string): ts.SourceFile {
+  let sf = parsed.get(file);
+  if (!sf) {
+    sf = ts.createSourceFile(
+      file,
+      fs.readFileSync(path.join(ROOT, file), 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+    );
+    parsed.set(file, sf);
+  }
+  return sf;
+}
+
+/** Every module a file imports or re-exports (type-only too), and every require() and import(). */
+function importsOf(file: string): string[] {
+  return ts.preProcessFile(source(file).text, true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** An import as a path from the project's root ('src/lib/clock'), or the package it names ('knex', 'node:fs'). */
+function resolved(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec;
+  return path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+}
+
+/** The text of every string literal and template part in a file (comments are not literals). */
+function literalsOf(file: string): Array<{ text: string; line: number }> {
+  const sf = source(file);
+  const out: Array<{ text: string; line: number }> = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n))
+      out.push({ text: n.text, line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1 });
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+const SRC = tsFiles('src');
+const CLI = tsFiles('cli');
+
+test('src/domain/ imports only src/lib/, itself and node', () => {
+  const stray: string[] = [];
+  for (const file of SRC.filter((f) => f.startsWith('src/domain/')))
+    for (const spec of importsOf(file)) {
+      const to = resolved(file, spec);
+      const ok = to.startsWith('src/domain/') || to.startsWith('src/lib/') || to.startsWith('node:');
+      if (!ok) stray.push(`${file} imports ${spec}`);
+    }
+  expect(stray).toEqual([]);
+});
+
+test('the terminal (cli/) never imports the web (src/web/)', () => {
+  const stray: string[] = [];
+  for (const file of CLI)
+    for (const spec of importsOf(file))
+      if (resolved(file, spec).startsWith('src/web/')) stray.push(`${file} imports ${spec}`);
+  expect(stray).toEqual([]);
+});
+
+/** A RouterOS menu as the API spells it (`/ip/hotspot/active`) or as its terminal does (`/queue simple set`). */
+const MENU =
+  /^\/(ip|ipv6|queue|system|interface|radius|ppp|tool|file|routing|user|certificate|log|snmp)(\/|\s|$)/;
+
+test('only src/router/ and the simulator name RouterOS menus', () => {
+  const stray: string[] = [];
+  for (const file of [...SRC, ...CLI]) {
+    if (file.startsWith('src/router/') || file.startsWith('src/simulator/')) continue;
+    for (const { text, line } of literalsOf(file))
+      if (MENU.test(text)) stray.push(`${file}:${line} ${text.slice(0, 60)}`);
+  }
+  expect(stray).toEqual([]);
+});
+
+test("a site's mode is told apart in site-stack/mode.ts only", () => {
+  const stray: string[] = [];
+  for (const file of [...SRC, ...CLI]) {
+    if (file === 'src/services/site-stack/mode.ts') continue;
+    const text = source(file).text;
+    const lines = text.split('\n');
+    lines.forEach((l, i) => {
+      // A comparison with a mode's name, or a query for the sites of one.
+      if (
+        /mode\s*[!=]==?\s*'(api|radius)'|'(api|radius)'\s*[!=]==?\s*[\w.?]*mode\b|where\w*\(.*mode'?\s*[:,]\s*'(api|radius)'/.test(
+          l,
+        )
+      )
+        stray.push(`${file}:${i + 1} ${l.trim().slice(0, 80)}`);
+    });
+  }
+  expect(stray).toEqual([]);
+});
+
+/** Files under about 400 lines: a file past it holds more than one thing (STYLE, "Size and naming"). */
+const MAX_LINES = 400;
+
+test(`every file in src/ and cli/ is under ${MAX_LINES} lines`, () => {
+  const long: string[] = [];
+  for (const file of [...SRC, ...CLI]) {
+    const text = source(file).text;
+    const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+    if (lines >= MAX_LINES) long.push(`${file}: ${lines} lines`);
+  }
+  expect(long).toEqual([]);
+});
