@@ -23,6 +23,7 @@ export class Faults {
   private pending: Fault[] = [];
   private silenceArmed = false;
   private coaRate: CoaRateMode = 'apply';
+  private fetchDelay = 0;
 
   /** @param silenceNow called by silenceAfterLogin() to mute the sessions that are already logged in. */
   constructor(private readonly silenceNow: () => void) {}
@@ -74,6 +75,18 @@ export class Faults {
 
   get coaRateMode(): CoaRateMode {
     return this.coaRate;
+  }
+
+  /**
+   * How long after a `/tool/fetch` has answered `!done` the file it fetched appears (docs/routeros.md
+   * "Fetch"): 0 (default) writes it before `!done`. Like coaRateChanges, the router's way until changed again.
+   */
+  fetchFileAfter(ms: number): void {
+    this.fetchDelay = Math.max(0, ms);
+  }
+
+  get fetchFileDelayMs(): number {
+    return this.fetchDelay;
   }
 
   /** The first pending fault for this command, removed (one-shot). */

@@ -127,6 +127,7 @@ export class RouterSimulator {
       login: this.login,
       radiusCounters: this.radius.servers,
       radiusIncomingChanged: () => void this.radius.incomingChanged(),
+      fetchFileDelayMs: () => this.faults.fetchFileDelayMs,
     };
     for (const m of allMenus(core, parts)) this.menus.set(m.path, m);
   }

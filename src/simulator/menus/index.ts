@@ -36,6 +36,8 @@ export interface RouterParts {
   radiusCounters: RadiusCounterSource;
   /** `/radius/incoming` changed: the listener follows. */
   radiusIncomingChanged(): void;
+  /** How long after `/tool/fetch`'s `!done` its file appears (0: before it). */
+  fetchFileDelayMs(): number;
 }
 
 export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
@@ -66,6 +68,6 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     walledGardenIpMenu(core),
     serviceMenu(core),
     fileMenu(core, stamp),
-    fetchMenu(core, stamp),
+    fetchMenu(core, stamp, parts.fetchFileDelayMs),
   ];
 }
