@@ -24,6 +24,7 @@ export class Faults {
   private silenceArmed = false;
   private coaRate: CoaRateMode = 'apply';
   private fetchDelay = 0;
+  private sessionLimitShown = true;
 
   /** @param silenceNow called by silenceAfterLogin() to mute the sessions that are already logged in. */
   constructor(private readonly silenceNow: () => void) {}
@@ -83,6 +84,19 @@ export class Faults {
    */
   fetchFileAfter(ms: number): void {
     this.fetchDelay = Math.max(0, ms);
+  }
+
+  /**
+   * Whether `/ip/hotspot/active` rows carry a session's `limit-bytes-total` (default: yes, when it has one).
+   * Off models a RouterOS 7 that does not print the field, so the controller's reading of a missing field can
+   * be tested.
+   */
+  printSessionByteLimits(on: boolean): void {
+    this.sessionLimitShown = on;
+  }
+
+  get sessionByteLimitsPrinted(): boolean {
+    return this.sessionLimitShown;
   }
 
   get fetchFileDelayMs(): number {

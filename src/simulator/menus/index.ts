@@ -38,6 +38,8 @@ export interface RouterParts {
   radiusIncomingChanged(): void;
   /** How long after `/tool/fetch`'s `!done` its file appears (0: before it). */
   fetchFileDelayMs(): number;
+  /** Whether `/ip/hotspot/active` rows carry `limit-bytes-total`. */
+  sessionByteLimitsPrinted(): boolean;
 }
 
 export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
@@ -50,7 +52,7 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     serverProfileMenu(core),
     userMenu(core),
     bindingMenu(core),
-    activeMenu(core, parts.hotspot, parts.login),
+    activeMenu(core, parts.hotspot, parts.login, parts.sessionByteLimitsPrinted),
     hostMenu(core, parts.hotspot),
     cookieMenu(core),
     leaseMenu(core, parts.dhcp),
