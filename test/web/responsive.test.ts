@@ -190,14 +190,24 @@ describe('admin pages at 390 and 1280 px', () => {
     await adminPage.setViewportSize(PHONE);
     await adminPage.goto(`${h.app!.url}/admin`);
     // The money tiles with a sum longer than the one reported broken (₱1,090.00), measured line by line.
+    type Box = { top: number; left: number; right: number };
+    type Node = { textContent: string; closest(s: string): { getBoundingClientRect(): Box } };
+    type Doc = {
+      querySelector(s: string): Node;
+      createRange(): {
+        selectNodeContents(n: Node): void;
+        getBoundingClientRect(): Box;
+        getClientRects(): Box[];
+      };
+    };
     const tiles = await adminPage.evaluate(() => {
-      const doc = (globalThis as unknown as { document: Document }).document;
+      const doc = (globalThis as unknown as { document: Doc }).document;
       return ['today', 'month', 'stock'].map((name) => {
-        const value = doc.querySelector(`[data-tile="${name}"]`) as HTMLElement;
+        const value = doc.querySelector(`[data-tile="${name}"]`);
         value.textContent = '₱10,090.00';
         const range = doc.createRange();
         range.selectNodeContents(value);
-        const tile = value.closest('.tile')!.getBoundingClientRect();
+        const tile = value.closest('.tile').getBoundingClientRect();
         const text = range.getBoundingClientRect();
         const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
         return { name, lines, inside: text.left >= tile.left && text.right <= tile.right };
