@@ -6,11 +6,14 @@ import dotenv from 'dotenv';
 import { projectPath } from '../src/lib/paths';
 import { mainUsage, runCommand } from './main';
 import { runMenu } from './menu';
-import { treatCtrlDAsCtrlC } from './lib/terminal';
+import { dropOutputToClosedPipe, treatCtrlDAsCtrlC } from './lib/terminal';
 
 // The project's .env and data, wherever the operator runs the command from (not the working folder).
 // quiet: dotenv 17 otherwise prints a banner on stdout, which would corrupt --json output.
 dotenv.config({ path: projectPath('.env'), quiet: true });
+
+dropOutputToClosedPipe(process.stdout);
+dropOutputToClosedPipe(process.stderr);
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {

@@ -63,7 +63,7 @@ export function mainUsage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'Run `pisonet COMMAND --help` for its options. --json prints stable JSON for scripts.',
-    'Exit codes: 0 ok, 1 failed, 2 bad usage or bad input. Errors go to stderr as',
+    'Exit codes: 0 ok, 1 failed, 2 bad usage or bad input, 4 the database out of reach. Errors go to stderr as',
     '`error: <message> (<CODE>)`, with the same codes as the admin API; with --json also to stdout as',
     '{"error": {"code": ..., "message": ...}}. Money in --json is pesos, with ...Centavos beside it.',
   ].join('\n');

@@ -20,3 +20,14 @@ export function treatCtrlDAsCtrlC(stdin: NodeJS.ReadStream): void {
     return emit(event, ...args);
   }) as typeof stdin.emit;
 }
+
+/**
+ * A reader that stops early (`pisonet backup | head -1`) closes the pipe: the rest of the output has nowhere to
+ * go, which is what the operator asked for. The command still finishes its work (the backup is made) and exits
+ * with its own code; only the writes nobody reads are dropped, instead of an EPIPE stack on the screen.
+ */
+export function dropOutputToClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}

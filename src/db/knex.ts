@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { knexLog, reportUnreachable } from './unreachable';
 import type pg from 'pg';
 import { pgDriver } from './pg-driver';
 import { migrationSource } from '../../migrations';
@@ -96,7 +97,9 @@ function openPostgres(c: PostgresConfig, schema?: string): Db {
     },
     acquireConnectionTimeout: 20_000,
     migrations: { migrationSource, tableName: 'knex_migrations' },
+    log: knexLog,
   });
+  reportUnreachable(db, c.shown);
   const extras: PgExtras = { config: c, pids, closers: [] };
   postgresExtras.set(db, extras);
   // Connections of our own beside the pool (the change listener, the controller lock) end with it.

@@ -105,7 +105,8 @@ export function errorJson(
   return { success: false, error: opts.message ?? e.message, code: e.code, ...fields };
 }
 
-/** CLI exit code for an error: 2 for bad usage/input, 1 for everything else. */
+/** CLI exit code for an error: 2 for bad usage/input, 4 for the database out of reach, 1 for everything else. */
 export function exitCodeFor(err: AppError): number {
+  if (err.code === 'DATABASE_UNREACHABLE') return 4;
   return err.status === 400 || err.code === 'INVALID_INPUT' || err.code === 'USAGE' ? 2 : 1;
 }

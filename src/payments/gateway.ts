@@ -76,6 +76,11 @@ export interface PaymentGateway {
   readonly name: string;
   /** The key's mode: true for live keys. */
   readonly livemode: boolean;
+  /**
+   * The address the customer's phone opens to pay (its scheme, host and port): what the walled garden must let
+   * through, and what the portal's reachability check tries.
+   */
+  readonly checkoutOrigin: string;
   createCheckout(req: CheckoutRequest): Promise<CheckoutStarted>;
   getSession(id: string): Promise<SessionFacts>;
   /** Checks a webhook delivery: the signature header over the exact bytes received, at `now` (ms). */

@@ -24,6 +24,16 @@ export interface PaymongoOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Where PayMongo's hosted checkout is for an API address: `checkout.paymongo.com` beside PayMongo's own API (its
+ * Checkout Sessions answer `checkout_url`s there); any other API address (a simulated gateway, as in the tests and
+ * the demo: src/payments/fake-paymongo.ts) serves its checkout pages at its own origin.
+ */
+export function checkoutOriginOf(apiUrl: string): string {
+  const origin = new URL(apiUrl).origin;
+  return origin === 'https://api.paymongo.com' ? 'https://checkout.paymongo.com' : origin;
+}
+
 /** How far a webhook's timestamp may be from now. */
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -133,6 +143,7 @@ export function paymongoGateway(o: PaymongoOptions): PaymentGateway {
   return {
     name: 'paymongo',
     livemode,
+    checkoutOrigin: checkoutOriginOf(o.apiUrl),
     async createCheckout(req: CheckoutRequest): Promise<CheckoutStarted> {
       const json = await call('POST', '/v1/checkout_sessions', {
         data: {

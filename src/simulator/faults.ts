@@ -23,6 +23,8 @@ export class Faults {
   private pending: Fault[] = [];
   private silenceArmed = false;
   private coaRate: CoaRateMode = 'apply';
+  private fetchDelay = 0;
+  private sessionLimitShown = true;
 
   /** @param silenceNow called by silenceAfterLogin() to mute the sessions that are already logged in. */
   constructor(private readonly silenceNow: () => void) {}
@@ -74,6 +76,31 @@ export class Faults {
 
   get coaRateMode(): CoaRateMode {
     return this.coaRate;
+  }
+
+  /**
+   * How long after a `/tool/fetch` has answered `!done` the file it fetched appears (docs/routeros.md
+   * "Fetch"): 0 (default) writes it before `!done`. Like coaRateChanges, the router's way until changed again.
+   */
+  fetchFileAfter(ms: number): void {
+    this.fetchDelay = Math.max(0, ms);
+  }
+
+  /**
+   * Whether `/ip/hotspot/active` rows carry a session's `limit-bytes-total` (default: yes, when it has one).
+   * Off models a RouterOS 7 that does not print the field, so the controller's reading of a missing field can
+   * be tested.
+   */
+  printSessionByteLimits(on: boolean): void {
+    this.sessionLimitShown = on;
+  }
+
+  get sessionByteLimitsPrinted(): boolean {
+    return this.sessionLimitShown;
+  }
+
+  get fetchFileDelayMs(): number {
+    return this.fetchDelay;
   }
 
   /** The first pending fault for this command, removed (one-shot). */

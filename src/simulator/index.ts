@@ -123,6 +123,8 @@ export class RouterSimulator {
       login: this.login,
       radiusCounters: this.radius.servers,
       radiusIncomingChanged: () => void this.radius.incomingChanged(),
+      fetchFileDelayMs: () => this.faults.fetchFileDelayMs,
+      sessionByteLimitsPrinted: () => this.faults.sessionByteLimitsPrinted,
     };
     for (const m of allMenus(core, parts)) this.menus.set(m.path, m);
   }

@@ -1,5 +1,6 @@
 import { paymentsWebhookRouter } from './payments-webhook';
 import { payPortalRoutes } from './portal/pay';
+import { checkoutReachRouter } from './portal/checkout-reach';
 import { paymentsApiRouter } from './admin/api-payments';
 import { safeModeError, safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
@@ -103,6 +104,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // The portal's report of reaching the payment checkout: a few bytes, read by its own small parser.
+  app.use(checkoutReachRouter(ctx));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
   // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
   const parseBodies = [

@@ -5,7 +5,7 @@
  */
 import { createHarness } from '../helpers/harness';
 import { payRig } from './helpers';
-import { paymentWalledGardenHosts } from '../../src/payments/walled-garden';
+import { paymentWalledGardenHosts, paymentWalledGardenIpHosts } from '../../src/payments/walled-garden';
 import { SYSTEM } from '../../src/services/audit/actor';
 
 jest.setTimeout(120_000);
@@ -42,5 +42,40 @@ test('payments off: no payment host is wanted', async () => {
     for (const host of paymentWalledGardenHosts()) expect(wants.extraHosts).not.toContain(host);
   } finally {
     await h.close();
+  }
+});
+
+test('payments on: the exact payment host names go in the IP-level walled garden too, once, and a second --apply writes nothing', async () => {
+  const rig = await payRig({ env: { PORTAL_URL: 'http://10.5.50.2:5000' } });
+  try {
+    const setup = rig.h.core!.services.routerSetup;
+    const wants = await setup.wantsFor('default');
+    const router = setup.routerFor(1)!;
+    const first = await setup.service.apply(router, wants, {
+      actor: SYSTEM,
+      site: 'default',
+      only: ['walled-garden'],
+    });
+    expect(first.failed).toBeNull();
+    const ipHosts = hostsOnRouter(rig.h.sim.rows('/ip/hotspot/walled-garden/ip')).filter(Boolean);
+    // The checkout page and the wallets' pages by their exact names; no wildcard (RouterOS resolves the name).
+    expect(ipHosts).toEqual(expect.arrayContaining(['checkout.paymongo.com', 'gcash.com', 'maya.ph']));
+    expect(ipHosts.sort()).toEqual(paymentWalledGardenIpHosts().sort());
+    expect(ipHosts.some((h) => h?.includes('*'))).toBe(false);
+    // The HTTP-level list keeps every host, wildcards included.
+    expect(hostsOnRouter(rig.h.sim.rows('/ip/hotspot/walled-garden'))).toEqual(
+      expect.arrayContaining(['*.gcash.com', 'checkout.paymongo.com', 'gcash.com']),
+    );
+    const again = await setup.service.apply(router, wants, {
+      actor: SYSTEM,
+      site: 'default',
+      only: ['walled-garden'],
+    });
+    expect(again.changes).toEqual([]);
+    expect(hostsOnRouter(rig.h.sim.rows('/ip/hotspot/walled-garden/ip')).filter(Boolean)).toHaveLength(
+      ipHosts.length,
+    );
+  } finally {
+    await rig.close();
   }
 });

@@ -155,3 +155,31 @@ test('reconnect is only for the phone itself', async () => {
   expect(res.status).toBe(403);
   expect(loggedIn()).toEqual([]);
 });
+
+const helpText = (html: string) => /<p id="offline-help">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+
+test.each([
+  ['en', /router may have restarted/, /The shop logged this phone out/],
+  ['fil', /nag-restart ang router/, /Na-log out ng tindahan/],
+])(
+  'who logged the phone out: %s page blames the router only when the router did it',
+  async (lang, byRouter, byShop) => {
+    const [code] = await makeVouchers(h, 'CLOCK', 1);
+    const d = addDevice(h, 1);
+    const cookie = cookieOf(await redeemApi(h, { code, ...d }));
+    await cycle();
+    // The owner logs it out from the admin.
+    await h.core!.services.bandwidth.kick(d.mac, { name: 'admin', via: 'admin' });
+    await cycle();
+    const kicked = helpText(await page(d.mac, cookie, lang));
+    expect(kicked).toMatch(byShop);
+    expect(kicked).not.toMatch(byRouter);
+    // Back online, then the router restarts: that one is the router's doing.
+    await redeemApi(h, { code, ...d });
+    await cycle();
+    await restartRouter();
+    const restarted = helpText(await page(d.mac, cookie, lang));
+    expect(restarted).toMatch(byRouter);
+    expect(restarted).not.toMatch(byShop);
+  },
+);

@@ -8,7 +8,7 @@ import { localRouterClient } from './helpers';
 import type { HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
-import { createRouterSetupService } from '../../src/services/router-setup';
+import { createRouterSetupService, FETCH_FILE_WAIT_MS } from '../../src/services/router-setup';
 import { setupWants, type WantsInput } from '../../src/services/router-setup/wants';
 import type { AuditService } from '../../src/services/audit/types';
 import type { SetupWants } from '../../src/router/setup-plan';
@@ -294,4 +294,36 @@ test('after apply, a phone opening the hotspot login page gets the uploaded page
   expect(html).toContain('name="ip" value="10.5.50.17"');
   expect(html).toContain('name="link-orig" value="http://example.com/"');
   expect(html).toContain('name="link-login-only" value="http://');
+});
+
+test('a fetch whose file appears a moment after the router answered: setup waits for it and reports the page done', async () => {
+  await client.stop();
+  await sim.stop();
+  // Before 7.9 there is no /file fallback to hide a wrong verdict.
+  await startSim('7.8');
+  sim.faults.fetchFileAfter(1200);
+  const w = await wants();
+  const result = await service.apply(client, w, { actor, site: 'default', only: ['login-page'] });
+  expect(result.failed).toBeNull();
+  expect(result.ok).toBe(true);
+  expect(result.changes).toEqual([
+    expect.objectContaining({ item: 'login-page', ok: true, command: expect.stringMatching(/^\/tool fetch /) }),
+  ]);
+  expect(result.items.find((i) => i.id === 'login-page')?.state).toBe('ok');
+  expect(sim.rows('/file').find((f) => f.name === 'hotspot/login.html')?.contents).toBe(page);
+});
+
+test('a fetch whose file never appears is still reported as not done, after the wait', async () => {
+  await client.stop();
+  await sim.stop();
+  await startSim('7.8');
+  sim.faults.fetchFileAfter(60_000);
+  const w = await wants();
+  const started = Date.now();
+  const result = await service.apply(client, w, { actor, site: 'default', only: ['login-page'] });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(FETCH_FILE_WAIT_MS - 500);
+  expect(result.failed).toBe('login-page');
+  expect(result.changes[0]).toEqual(
+    expect.objectContaining({ ok: false, error: 'the router did not save the page it fetched' }),
+  );
 });

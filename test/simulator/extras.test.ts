@@ -136,3 +136,29 @@ it('node-routeros logs in to the pre-6.43 challenge mode', async () => {
   await api.close();
   await old.stop();
 });
+
+it('walled-garden ip takes the arguments RouterOS 7.18.2 has, and refuses the HTTP-level ones', async () => {
+  const added = await c.command([
+    '/ip/hotspot/walled-garden/ip/add',
+    '=action=accept',
+    '=dst-host=checkout.paymongo.com',
+    '=dst-address-list=pay',
+    '=src-address-list=customers',
+    '=protocol=tcp',
+    '=dst-port=443',
+    '=server=all',
+    '=comment=pisonet: ip checkout.paymongo.com',
+  ]);
+  expect(added[0]?.[0]).toBe('!done');
+  const [row] = (await c.ok(['/ip/hotspot/walled-garden/ip/print'])).map(attrs);
+  expect(row).toEqual(
+    expect.objectContaining({ 'dst-host': 'checkout.paymongo.com', action: 'accept', 'dst-port': '443' }),
+  );
+  for (const httpOnly of ['=path=/pay', '=method=GET']) {
+    const refused = await c.command(['/ip/hotspot/walled-garden/ip/add', '=dst-host=maya.ph', httpOnly]);
+    expect(refused[0]).toContainEqual(expect.stringMatching(/^=message=unknown parameter/));
+  }
+  // The HTTP-level list has no IP-level arguments either.
+  const refused = await c.command(['/ip/hotspot/walled-garden/add', '=dst-host=maya.ph', '=protocol=tcp']);
+  expect(refused[0]).toContainEqual(expect.stringMatching(/^=message=unknown parameter/));
+});

@@ -67,7 +67,7 @@ describe('parseSnapshot', () => {
         ip: '10.5.50.11',
         hostIp: '10.5.50.99', // the host table's address for the MAC
         uptimeSeconds: 3723,
-        limitBytes: 0, // no limit-bytes-total of its own: it took none at login
+        limitBytes: undefined, // the row does not say: unknown, not "no limit"
       },
     ]);
     expect(s.routerUptimeSeconds).toBe(2 * 86400 + 3 * 3600);

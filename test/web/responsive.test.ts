@@ -186,6 +186,59 @@ describe('admin pages at 390 and 1280 px', () => {
     await checkPage(adminPage, 'audit', '/admin/audit');
     await checkPage(adminPage, 'settings', '/admin/settings');
   });
+  test('a sum in a dashboard tile stays on one line on a phone, inside its tile', async () => {
+    await adminPage.setViewportSize(PHONE);
+    await adminPage.goto(`${h.app!.url}/admin`);
+    // The money tiles with a sum longer than the one reported broken (₱1,090.00), measured line by line.
+    type Box = { top: number; left: number; right: number };
+    type Node = { textContent: string; closest(s: string): { getBoundingClientRect(): Box } };
+    type Doc = {
+      querySelector(s: string): Node;
+      createRange(): {
+        selectNodeContents(n: Node): void;
+        getBoundingClientRect(): Box;
+        getClientRects(): Box[];
+      };
+    };
+    const tiles = await adminPage.evaluate(() => {
+      const doc = (globalThis as unknown as { document: Doc }).document;
+      return ['today', 'month', 'stock'].map((name) => {
+        const value = doc.querySelector(`[data-tile="${name}"]`);
+        value.textContent = '₱10,090.00';
+        const range = doc.createRange();
+        range.selectNodeContents(value);
+        const tile = value.closest('.tile').getBoundingClientRect();
+        const text = range.getBoundingClientRect();
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        return { name, lines, inside: text.left >= tile.left && text.right <= tile.right };
+      });
+    });
+    expect(tiles).toEqual(['today', 'month', 'stock'].map((name) => ({ name, lines: 1, inside: true })));
+    expect(await sidewaysOverflow(adminPage)).toBe(0);
+  });
+  test('settings on a phone: a list of its sections at the top, and "Back to top" at the end of each', async () => {
+    await adminPage.setViewportSize(PHONE);
+    await adminPage.goto(`${h.app!.url}/admin/settings`);
+    const targets = await adminPage
+      .locator('[data-testid=settings-sections] a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    const sections = await adminPage.locator('section.card').evaluateAll((all) => all.map((x) => `#${x.id}`));
+    expect(targets).toEqual(sections);
+    // Every section ends with a way back up, a tap target like the others.
+    const ends = await adminPage
+      .locator('section.card')
+      .evaluateAll((all) =>
+        all.map((x) => x.querySelector(':scope > .to-top:last-child a')?.getAttribute('href')),
+      );
+    expect(ends).toEqual(sections.map(() => '#top'));
+    expect(await smallTargets(adminPage, '.to-top a, .section-nav a')).toEqual([]);
+    const scrollY = () => adminPage.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+    await adminPage.locator('#password .to-top a').click();
+    await adminPage.waitForFunction(() => (globalThis as unknown as { scrollY: number }).scrollY < 200);
+    await expect(adminPage.locator('[data-testid=settings-sections]').isVisible()).resolves.toBe(true);
+    await adminPage.locator('[data-testid=settings-sections] a[href="#backups"]').click();
+    expect(await scrollY()).toBeGreaterThan(2000);
+  });
   test('coin vendos', async () => {
     await checkPage(adminPage, 'vendos', '/admin/vendos');
     await checkPage(adminPage, 'vendo-detail', `/admin/vendos/${encodeURIComponent(vendoId)}`);

@@ -71,6 +71,8 @@ export interface SessionInfo {
   /**
    * The session's own `limit-bytes-total`, which RouterOS took from its user at login (the user's limit minus its
    * ended sessions' bytes then); 0: none. A user's limit changed later reaches the session at its next login.
+   * Undefined when the row does not carry the field: unknown, never read as "no limit" (docs/routeros.md
+   * "Hotspot sessions"), so a router that does not print it is not told to log every capped device out and in.
    */
   limitBytes?: number;
 }
@@ -205,7 +207,7 @@ function session(row: RosRow): SessionInfo | undefined {
     hostIp: undefined,
     uptimeSeconds: uptime(row.uptime),
     bytes: sessionBytes(row),
-    limitBytes: row['limit-bytes-total'] === undefined ? 0 : Number(row['limit-bytes-total']) || 0,
+    limitBytes: row['limit-bytes-total'] === undefined ? undefined : Number(row['limit-bytes-total']) || 0,
   };
 }
 

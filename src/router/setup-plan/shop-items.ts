@@ -49,6 +49,17 @@ export function userProfileItem(facts: SetupFacts, wants: SetupWants): SetupItem
   return item('user-profile', 'wrong', `"${name}" ${problems.join('; ')}`, fixOf(writes), writes);
 }
 
+/** A name the IP-level walled garden can hold: exact, no wildcard or regular expression. */
+const exactHost = (host: string): boolean => !/[*?:]/.test(host);
+
+/** Whether one of our enabled entries lets `host` through. */
+function hasHost(rows: Row[], host: string, action: string): boolean {
+  return rows.some(
+    (r) =>
+      isOurs(r) && enabled(r) && (r['dst-host'] ?? '').toLowerCase() === host && (r.action ?? action) === action,
+  );
+}
+
 export function walledGardenItem(facts: SetupFacts, wants: SetupWants): SetupItem {
   const ipMenu = '/ip/hotspot/walled-garden/ip';
   const hostMenu = '/ip/hotspot/walled-garden';
@@ -81,17 +92,18 @@ export function walledGardenItem(facts: SetupFacts, wants: SetupWants): SetupIte
   }
   const hosts = [...(wants.portal.host ? [wants.portal.host] : []), ...wants.extraHosts];
   for (const host of [...new Set(hosts.map((h) => h.toLowerCase()))]) {
-    const have = facts.walledGarden.some(
-      (r) =>
-        isOurs(r) &&
-        enabled(r) &&
-        (r['dst-host'] ?? '').toLowerCase() === host &&
-        (r.action ?? 'allow') === 'allow',
-    );
-    if (have) continue;
+    if (hasHost(facts.walledGarden, host, 'allow')) continue;
     if (state === 'ok') state = 'missing';
     problems.push(`${host} is not in the walled garden`);
     writes.push(write('add', hostMenu, { 'dst-host': host, action: 'allow', comment: `${OURS}: ${host}` }));
+  }
+  // The IP-level list too, for HTTPS pages (docs/payments.md "The walled garden"): RouterOS resolves an IP-level
+  // `dst-host` to addresses when the entry is added and takes no wildcard, so only exact names go there.
+  for (const host of [...new Set(wants.extraHosts.map((h) => h.toLowerCase()))].filter(exactHost)) {
+    if (hasHost(facts.walledGardenIp, host, 'accept')) continue;
+    if (state === 'ok') state = 'missing';
+    problems.push(`${host} is not in the IP walled garden`);
+    writes.push(write('add', ipMenu, { 'dst-host': host, action: 'accept', comment: `${OURS}: ip ${host}` }));
   }
   if (state === 'ok')
     return item(

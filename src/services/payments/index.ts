@@ -17,6 +17,7 @@ import type { RedemptionService } from '../redemption/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { learnSession, loginPaid, type CreditDeps, type PaymentRow } from './credit';
 import { paymentSettingsStore } from './settings';
+import { checkoutReachLog } from './checkout-reach';
 import type { LearnOutcome, PaymentService, PaymentView } from './types';
 
 export type * from './types';
@@ -272,6 +273,10 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
       const list = await rows().orderBy('p.id', 'desc').limit(limit).offset(offset);
       return { total: Number(n), rows: list.map(viewOf) };
     },
+    async checkoutOrigin() {
+      return (await current())?.gw.checkoutOrigin ?? null;
+    },
+    reach: checkoutReachLog(clock),
     settingsView: () => store.view(),
     updateSettings: (input, actor) => store.update(input, actor),
   };

@@ -1,5 +1,6 @@
 /** Online payments' public shapes (src/services/payments). Money in centavos, times in ms. */
 import type { Actor } from '../audit/actor';
+import type { CheckoutReachLog } from './checkout-reach';
 import type { PaymentField, PaymentSettingsView } from './settings';
 
 export type PaymentState = 'pending' | 'paid' | 'expired' | 'failed' | 'rejected';
@@ -77,6 +78,10 @@ export interface PaymentService {
   /** One round of the poller: pending sessions read, logins of credited payments retried. */
   poll(): Promise<void>;
   list(opts?: { limit?: number; offset?: number }): Promise<{ total: number; rows: PaymentView[] }>;
+  /** The gateway's checkout address (scheme, host, port) while payments are on; null while they are off. */
+  checkoutOrigin(): Promise<string | null>;
+  /** What phones not logged in yet reported of reaching the checkout (checkout-reach.ts). */
+  reach: CheckoutReachLog;
   settingsView(): Promise<PaymentSettingsView>;
   updateSettings(input: Partial<Record<PaymentField, unknown>>, actor: Actor): Promise<PaymentField[]>;
 }

@@ -10,6 +10,8 @@ import type { PortalStatus } from '../types';
 import { toVoucherState, voucherProfile, type VoucherRow } from '../vouchers/state';
 import { ProfileCache } from '../vouchers/queries';
 import { onlineMacsOf } from '../vouchers/online';
+import type { Knex } from 'knex';
+import { EVENT_KINDS } from '../../domain/activity';
 
 /** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
 export async function portalStatus(
@@ -33,6 +35,7 @@ export async function portalStatus(
     extraData: null,
     clockRunning: false,
     online: false,
+    loggedOutByShop: false,
     identified: false,
   };
   let mac: string;
@@ -99,6 +102,21 @@ export async function portalStatus(
       timing.remainingSeconds !== null &&
       (p.profile.timeMode !== 'uptime' || onlineMacs.length > 0),
     online: active && onlineMacs.includes(mac),
+    loggedOutByShop: active && !onlineMacs.includes(mac) && (await lastLogoutByShop(db, row.id, mac)),
     identified: true,
   };
+}
+
+/** Whether this device's last logout event on the voucher names who logged it out (a kick from the shop). */
+async function lastLogoutByShop(db: Knex, voucherId: number, mac: string): Promise<boolean> {
+  const rows = (await db('events')
+    .where({ voucher_id: voucherId, kind: EVENT_KINDS.logout })
+    .orderBy('id', 'desc')
+    .limit(20)
+    .select('data')) as Array<{ data: string | null }>;
+  for (const r of rows) {
+    const data = r.data ? (JSON.parse(r.data) as { mac?: string; by?: string }) : {};
+    if (data.mac === mac) return typeof data.by === 'string';
+  }
+  return false;
 }

@@ -50,6 +50,11 @@ export interface PortalStatus {
    */
   online: boolean;
   /**
+   * Offline because the shop logged it out (the owner's or a cashier's kick), not the router: the page says so
+   * instead of blaming a router restart.
+   */
+  loggedOutByShop: boolean;
+  /**
    * Whether the page knows which device asks (its signed cookie, or asking from the device's own hotspot
    * address). False: nothing is told, and the page asks for the code again instead of saying "no voucher".
    */

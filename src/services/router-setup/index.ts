@@ -81,11 +81,35 @@ function routerWords(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function createRouterSetupService(deps: { audit: AuditService; log: Logger }): RouterSetupService {
+/**
+ * How long a fetch's file may take to appear after the router answered (docs/routeros.md "Fetch": RouterOS can
+ * answer `/tool/fetch` before the file is written), and how often it is looked for meanwhile.
+ */
+export const FETCH_FILE_WAIT_MS = 5000;
+const FETCH_FILE_POLL_MS = 250;
+
+export function createRouterSetupService(deps: {
+  audit: AuditService;
+  log: Logger;
+  /** Waits between looks for a fetched file; tests may pass their own. */
+  sleep?: (ms: number) => Promise<void>;
+}): RouterSetupService {
   const { audit, log } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function read(router: RouterClient, wants: SetupWants): Promise<SetupItem[]> {
     return planSetup(await readSetupFacts(router, wants), wants);
+  }
+
+  /** The login-page item once the fetched file is there, or as it stands when the wait is over. */
+  async function loginPageAfterFetch(router: RouterClient, wants: SetupWants, fetched: boolean) {
+    let after = (await read(router, wants)).find((i) => i.id === 'login-page');
+    for (let waited = 0; fetched && after && after.state !== 'ok' && waited < FETCH_FILE_WAIT_MS; ) {
+      await sleep(FETCH_FILE_POLL_MS);
+      waited += FETCH_FILE_POLL_MS;
+      after = (await read(router, wants)).find((i) => i.id === 'login-page');
+    }
+    return after;
   }
 
   async function plan(router: RouterClient, wants: SetupWants, only?: string[]): Promise<SetupItem[]> {
@@ -135,7 +159,8 @@ export function createRouterSetupService(deps: { audit: AuditService; log: Logge
           if (item.id === 'login-page' && item.writes.length) {
             // The fetch may be refused by the network rather than the router, or leave no file (a non-2xx
             // answer): look, and write the page through /file where the router has it.
-            const after = (await read(router, wants)).find((i) => i.id === 'login-page');
+            const fetched = changes.some((c) => c.item === 'login-page' && c.ok);
+            const after = await loginPageAfterFetch(router, wants, fetched);
             const last = changes.at(-1);
             if (after && after.state !== 'ok') {
               if (last) {

@@ -111,6 +111,16 @@ export function sessionLimitStale(s: SessionInfo, left: number | null): boolean 
   return s.limitBytes - s.bytes < left - BYTE_LIMIT_SLACK;
 }
 
+/**
+ * A session whose row does not say its limit (docs/routeros.md "Hotspot sessions": RouterOS may leave the field
+ * out) is unknown, not unlimited. Only when this poll has just changed its user's limit (from `before` to `now`)
+ * is it known to hold the old one: stale if a limit began or grew, or a limit it took is no longer wanted.
+ */
+function unprintedLimitStale(s: SessionInfo, before: number, now: number): boolean {
+  if (s.limitBytes !== undefined || before === now) return false;
+  return now === 0 || before === 0 || now > before;
+}
+
 /** The user limit each device was last logged in again under (`code\nmac` → limit), per enforcer. */
 export type Relogged = Map<string, number>;
 
@@ -160,6 +170,7 @@ export async function keepByteLimits(
     const off =
       want === 0 ? user.limit !== 0 : user.limit === 0 || Math.abs(user.limit - want) > BYTE_LIMIT_SLACK;
     let limit = user.limit;
+    const before = user.limit;
     if (off) {
       try {
         await hotspot.setUserByteLimit(user.id, want);
@@ -173,7 +184,8 @@ export async function keepByteLimits(
     }
     for (const s of sessions) {
       const key = `${s.user}\n${s.mac}`;
-      if (s.user !== cap.code || relogged.get(key) === limit || !sessionLimitStale(s, cap.left)) continue;
+      if (s.user !== cap.code || relogged.get(key) === limit) continue;
+      if (!sessionLimitStale(s, cap.left) && !unprintedLimitStale(s, before, limit)) continue;
       const ip = s.hostIp ?? s.ip;
       if (!ip) continue;
       relogged.set(key, limit);

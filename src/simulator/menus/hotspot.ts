@@ -268,7 +268,12 @@ function failInvalid(arg: string): never {
  * `/ip/hotspot/active`: ✔ a session's limits are listed when it has them (`idle-timeout`, `limit-bytes-total`);
  * `radius` says whether RADIUS authenticated it. Its `login` waits for a RADIUS answer when it asks one.
  */
-export function activeMenu(core: SimCore, hotspot: Hotspot, login: HotspotLogin): Menu {
+export function activeMenu(
+  core: SimCore,
+  hotspot: Hotspot,
+  login: HotspotLogin,
+  byteLimitPrinted: () => boolean = () => true,
+): Menu {
   const active = core.state.active;
   const render = (a: ActiveItem): Row => {
     const left = hotspot.timeLeft(a);
@@ -287,7 +292,7 @@ export function activeMenu(core: SimCore, hotspot: Hotspot, login: HotspotLogin)
     if (left !== null) row['session-time-left'] = formatSeconds(left);
     if (idle > 0) row['idle-timeout'] = formatDuration(idle);
     const bytesLimit = a.fixed?.bytesTotal ?? a.radius?.limitBytesTotal;
-    if (bytesLimit) row['limit-bytes-total'] = String(bytesLimit);
+    if (bytesLimit && byteLimitPrinted()) row['limit-bytes-total'] = String(bytesLimit);
     return Object.assign(row, counterFields(a.counters), {
       radius: String(a.radius !== undefined),
       blocked: 'false',

@@ -36,6 +36,10 @@ export interface RouterParts {
   radiusCounters: RadiusCounterSource;
   /** `/radius/incoming` changed: the listener follows. */
   radiusIncomingChanged(): void;
+  /** How long after `/tool/fetch`'s `!done` its file appears (0: before it). */
+  fetchFileDelayMs(): number;
+  /** Whether `/ip/hotspot/active` rows carry `limit-bytes-total`. */
+  sessionByteLimitsPrinted(): boolean;
 }
 
 export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
@@ -48,7 +52,7 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     serverProfileMenu(core),
     userMenu(core),
     bindingMenu(core),
-    activeMenu(core, parts.hotspot, parts.login),
+    activeMenu(core, parts.hotspot, parts.login, parts.sessionByteLimitsPrinted),
     hostMenu(core, parts.hotspot),
     cookieMenu(core),
     leaseMenu(core, parts.dhcp),
@@ -66,6 +70,6 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     walledGardenIpMenu(core),
     serviceMenu(core),
     fileMenu(core, stamp),
-    fetchMenu(core, stamp),
+    fetchMenu(core, stamp, parts.fetchFileDelayMs),
   ];
 }

@@ -284,9 +284,10 @@ const FETCH_IDLE_MS = 10_000;
 /**
  * ✔ `/tool/fetch url=… dst-path=…`: really fetches (http and https) and writes the answer to `dst-path` (else a
  * file named after the URL's last part). ◐ A non-2xx answer fails with `Fetch failed with status N` and writes
- * no file. ✖ The progress rows (`status=connecting`, `downloading`, `finished`) are not sent; only `!done`.
+ * no file. ◐ The file can appear a moment after `!done` (docs/routeros.md "Fetch"): `fileDelayMs` models that.
+ * ✖ The progress rows (`status=connecting`, `downloading`, `finished`) are not sent; only `!done`.
  */
-export function fetchMenu(core: SimCore, stamp: () => string): Menu {
+export function fetchMenu(core: SimCore, stamp: () => string, fileDelayMs: () => number = () => 0): Menu {
   const fetchCommand: Handler = async (args) => {
     const url = args.get('url');
     if (url === undefined) throw new Trap(msgMissingArgument('url'), CATEGORY.missingItem);
@@ -319,7 +320,9 @@ export function fetchMenu(core: SimCore, stamp: () => string): Menu {
     if (mode === 'none') return;
     const last = parsed.pathname.split('/').pop() || 'index';
     const dst = (args.get('dst-path') ?? last).replace(/^\/+/, '');
-    writeFile(core, dst, body, stamp);
+    const delay = fileDelayMs();
+    if (delay > 0) setTimeout(() => writeFile(core, dst, body, stamp), delay).unref();
+    else writeFile(core, dst, body, stamp);
   };
   return { path: '/tool', rows: () => [], commands: { fetch: fetchCommand } };
 }

@@ -17,6 +17,7 @@ import { extraDataJson, extraDataVendo } from './extra-data';
 import { portalSiteId } from './portal-site';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { payMessage, payOffers, payStatus } from './pay';
+import { allowConnectTo, CHECKOUT_REACH_PATH } from './checkout-reach';
 import { browserToken, ensureBrowserToken, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import {
   confirmMoveMessage,
@@ -161,6 +162,9 @@ export function portalRouter(ctx: WebContext): Router {
       ...(f.site ? { site: f.site } : {}),
       lang: other,
     });
+    // While payments are on, the page tries the checkout's address and reports whether it answered (checkout-reach.ts).
+    const checkoutOrigin = await services.payments.checkoutOrigin();
+    if (checkoutOrigin) allowConnectTo(res, checkoutOrigin);
     res.status(status).render('portal/login', {
       t: t.t,
       lang: t.lang,
@@ -176,6 +180,8 @@ export function portalRouter(ctx: WebContext): Router {
       routerError: f.error,
       switchUrl: `/portal?${q.toString()}`,
       autoRedeem,
+      checkoutReach: checkoutOrigin ? { origin: checkoutOrigin, report: CHECKOUT_REACH_PATH } : null,
+      scripts: checkoutOrigin ? ['/public/js/portal-checkout-reach.js'] : [],
     });
   }
 

@@ -13,6 +13,8 @@ export interface StatusView {
   active: boolean;
   /** The device is online as its router says; false with an active code: the page offers to reconnect. */
   online: boolean;
+  /** Offline because the shop logged it out (not the router): the reconnect help says so. */
+  loggedOutByShop: boolean;
   /** How the last voucher ended (expired, exhausted, revoked), or null. */
   ended: PortalStatus['ended'];
   code: string | null;
@@ -82,6 +84,7 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
   return {
     active: s.active,
     online: s.active && s.online,
+    loggedOutByShop: s.loggedOutByShop,
     ended: s.active ? null : s.ended,
     identified: s.identified,
     code: s.code,

@@ -7,8 +7,18 @@ import { formatLimitHuman, formatMoney } from '../../../domain/units';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Keys whose numbers are centavos (voucher batches, settings of prices). */
-const CENTAVO_KEYS = new Set(['price', 'amount', 'value']);
+/** Keys whose numbers are centavos (voucher batches, extra data, a reseller's remittances and credit). */
+const CENTAVO_KEYS = new Set([
+  'price',
+  'amount',
+  'value',
+  'owed',
+  'credit',
+  'creditLimit',
+  'credit_limit',
+]);
+/** Actions whose money is recorded in centavos (a profile's own price is pesos, as profiles.json writes it). */
+const CENTAVO_ACTIONS = /^(voucher|account|payment|vendo|charge)\./;
 /** Keys whose numbers are bits per second (bandwidth changes); 'unlimited' stays a word. */
 const RATE_KEYS = new Set(['up', 'down', 'upload', 'download']);
 /** `rate_up` → `rate_down`, `up` → `down`: the download twin an upload key is shown after. */
@@ -48,7 +58,9 @@ function valueText(key: string, value: Json, action: string): string {
     // A profile's own price is in pesos (profiles.json); everything else records centavos.
     if (leaf === 'price')
       return action.startsWith('profile.') ? formatMoney(Math.round(value * 100)) : formatMoney(value);
-    if (CENTAVO_KEYS.has(leaf) && action.startsWith('voucher.')) return formatMoney(value);
+    if (CENTAVO_KEYS.has(leaf) && CENTAVO_ACTIONS.test(action)) return formatMoney(value);
+    // Basis points: 1250 is 12.5%.
+    if (leaf === 'commissionBp' || leaf === 'commission_bp') return `${value / 100}%`;
     if (RATE_KEYS.has(leaf) && action.startsWith('bandwidth.')) return formatLimitHuman(value);
     return String(value);
   }
@@ -64,4 +76,28 @@ export function auditDetailText(action: string, details: unknown): string {
   const pairs: [string, Json][] = [];
   flatten(details as Json, '', pairs);
   return pairs.map(([k, v]) => `${k}: ${valueText(k, v, action)}`).join(' · ');
+}
+
+/** Where a change was made from, in the owner's words (the log records `name (via)`). */
+const VIA_WORDS: Record<string, string> = {
+  admin: 'web',
+  api: 'API',
+  cli: 'terminal',
+  portal: 'portal',
+  system: '',
+};
+
+/**
+ * Who made a change, as the Activity page shows it: the account's own name with its role and where it acted
+ * (`maria (cashier, web)`), instead of `maria (admin)`, which read as if every web account were the owner's.
+ * `roles`: the accounts as they are now, by name; a name no longer there shows without a role.
+ */
+export function auditActorText(actor: string, roles: ReadonlyMap<string, string>): string {
+  const m = /^(.*) \((admin|api|cli|portal|system)\)$/.exec(actor);
+  if (!m) return actor;
+  const [, name, via] = m;
+  if (via === 'system') return name === 'system' ? 'the controller itself' : `${name} (the controller)`;
+  const role = via === 'admin' || via === 'api' ? roles.get(name) : undefined;
+  const where = VIA_WORDS[via] ?? via;
+  return `${name} (${[role, where].filter(Boolean).join(', ')})`;
 }

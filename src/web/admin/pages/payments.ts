@@ -6,6 +6,7 @@
 import { Router, type Response } from 'express';
 import type { WebContext } from '../../context';
 import { paymentWalledGardenHosts } from '../../../payments/walled-garden';
+import { REPORTS_SHOWN } from '../../../services/payments/checkout-reach';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 
 export function paymentRoutes(ctx: WebContext): Router {
@@ -24,6 +25,12 @@ export function paymentRoutes(ctx: WebContext): Router {
       title: 'Payments',
       list,
       settings,
+      // What phones not logged in yet reported of reaching the checkout (src/web/portal/checkout-reach.ts).
+      reach: {
+        origin: await payments.checkoutOrigin(),
+        reports: payments.reach.recent(),
+        shown: REPORTS_SHOWN,
+      },
       hosts: paymentWalledGardenHosts(),
       webhookPath: '/api/payments/paymongo/webhook',
       values: extra.values ?? {
