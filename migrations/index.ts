@@ -35,6 +35,8 @@ import * as m0036 from './20261129_0036_account_tokens';
 import * as m0037 from './20261129_0037_batch_accounts';
 import * as m0038 from './20261129_0038_remittances';
 import * as m0039 from './20261130_0039_source_counter_id';
+import * as m0041 from './20261201_0041_logins_in_flight';
+import * as m0042 from './20261201_0042_claim_server';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -82,6 +84,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261129_0037_batch_accounts', m0037],
   ['20261129_0038_remittances', m0038],
   ['20261130_0039_source_counter_id', m0039],
+  ['20261201_0041_logins_in_flight', m0041],
+  ['20261201_0042_claim_server', m0042],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
