@@ -39,6 +39,8 @@ import * as m0040 from './20261201_0040_login_failures';
 import * as m0041 from './20261201_0041_remittance_advance';
 import * as m0042 from './20261201_0042_remittance_voids';
 import * as m0043 from './20261201_0043_payment_joins';
+import * as m0044 from './20261201_0044_logins_in_flight';
+import * as m0045 from './20261201_0045_claim_server';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -90,6 +92,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261201_0041_remittance_advance', m0041],
   ['20261201_0042_remittance_voids', m0042],
   ['20261201_0043_payment_joins', m0043],
+  ['20261201_0044_logins_in_flight', m0044],
+  ['20261201_0045_claim_server', m0045],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -21,8 +21,22 @@ import { LOCK_CLASS } from './controller-lock-pg';
 /** 'acquired': held from now on (the poll starts again from the database); 'other': another server holds it. */
 export type LeaseState = 'held' | 'acquired' | 'other';
 
+/**
+ * Which servers sharing the database are running. A server's name is its lease connection's application_name
+ * (pid, port, start and host), fixed for its life: PostgreSQL lists it while that connection is open and drops it
+ * the moment the connection ends (a killed process, a lost machine), which is when the server's leases end too.
+ */
+export interface ServerPresence {
+  /** This server's name: what its redemptions' claims and its logins in flight carry. */
+  readonly name: string;
+  /** Which of these servers are running now. Unsure (the database away): all of them. */
+  running(names: readonly string[]): Promise<Set<string>>;
+}
+
 export interface SiteLeases {
   readonly shared: boolean;
+  /** The servers sharing the database (shared leases only; one server per database has nobody to ask about). */
+  readonly presence?: ServerPresence;
   /** Whether this server may poll the site now; takes its lease when it is free. Never throws. */
   hold(siteId: number): Promise<LeaseState>;
   /** Gives the site back (it was removed, or the server is stopping). */
@@ -61,6 +75,9 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
   const held = new Set<number>();
   let client: Promise<pg.Client> | undefined;
   let closed = false;
+  // Fixed for the life of the server (a lease connection made again keeps it): it is how the others know it runs.
+  const name =
+    `pisonet controller ${process.pid} ${port()} ${Math.floor(Date.now() / 1000)} ${os.hostname()}`.slice(0, 63);
   // One query at a time on the lease connection: every site's poll asks at once, and a pg client must not be
   // handed a query while another runs. Each ask keeps its own answer and error.
   let queue: Promise<unknown> = Promise.resolve();
@@ -82,11 +99,6 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
 
   function connection(): Promise<pg.Client> {
     if (client) return client;
-    const name =
-      `pisonet controller ${process.pid} ${port()} ${Math.floor(Date.now() / 1000)} ${os.hostname()}`.slice(
-        0,
-        63,
-      );
     const p = (async () => {
       const cl = new (pgDriver().Client)(pgClientConfig(c, name));
       cl.on('error', (err) => {
@@ -134,8 +146,31 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
     }
   }
 
+  async function running(names: readonly string[]): Promise<Set<string>> {
+    const out = new Set(names.filter((n) => n === name));
+    const others = names.filter((n) => n !== name);
+    if (others.length === 0) return out;
+    try {
+      const cl = await connection();
+      const r = await cl.query<{ name: string }>(
+        `SELECT DISTINCT application_name AS name FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = ANY($1::text[])`,
+        [others],
+      );
+      for (const row of r.rows) out.add(row.name);
+      return out;
+    } catch (err) {
+      lg.warn({ err: (err as Error).message }, 'could not tell which servers are running');
+      return new Set(names);
+    }
+  }
+
+  // Connected at once: the other servers see this one running from its start, before its first poll.
+  connection().catch(() => undefined);
+
   return {
     shared: true,
+    presence: { name, running: (names) => serial(() => running(names)) },
     hold: (siteId) => serial(() => hold(siteId)),
     release: (siteId) =>
       serial(async () => {

@@ -7,15 +7,17 @@
  */
 import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
 import { isOurQueue } from '../../domain/reconcile';
-import { queueNameForMac } from '../../domain/queues';
+import { QUEUE_PREFIX, queueNameForMac } from '../../domain/queues';
+import { normaliseMac } from '../../domain/units';
 import type { RouterClient } from '../types';
-import type { RouterError } from '../../domain/errors';
-import { LoginsInFlight } from './logins-in-flight';
+import { RouterError } from '../../domain/errors';
+import { LoginsInFlight, type SharedLogins } from './logins-in-flight';
 import { applyPlanQueues, applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
 import { isOurPlanQueue, type PlanQueuePlan } from '../../domain/plan-queues';
 import {
   hostAddresses,
   devicesBehind,
+  devicesOnline,
   loginDevice,
   relogin,
   sessionsOfDevice,
@@ -64,6 +66,7 @@ export type {
   VoucherUser,
 };
 export type { QueueReading, SessionInfo } from './snapshot';
+export type { SharedLogins } from './logins-in-flight';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
 export { planUserReconcile } from './user-reconcile';
@@ -80,7 +83,9 @@ export interface ManagedHotspot {
   snapshot(): Promise<RouterSnapshot>;
   /**
    * Brings our queues to a reconcile plan; router errors are collected, not thrown. `basis`, the snapshot the
-   * plan was made from: a queue a customer's login touched since that read is not removed.
+   * plan was made from: a queue is not removed when a customer's login touched it since that read, when a login
+   * of its device is under way on any server, or when its device has a session when the removal is decided (the
+   * sessions of those devices are read again first: `basis` may be older than another server's login).
    */
   applyQueuePlan(
     plan: ReconcilePlan,
@@ -166,7 +171,15 @@ export interface ManagedHotspot {
   readonly placement: UserPlacement;
 }
 
-export function createManagedHotspot(router: RouterClient, placement: UserPlacement): ManagedHotspot {
+/**
+ * `shared`: logins in flight as every server on the database sees them (several servers on one database); absent
+ * with one server per database, whose own logins are all in `logins` below.
+ */
+export function createManagedHotspot(
+  router: RouterClient,
+  placement: UserPlacement,
+  shared?: SharedLogins,
+): ManagedHotspot {
   const logins = new LoginsInFlight();
   /**
    * The queues of the last snapshot, handed to the next read so that rows that did not change are the same
@@ -180,28 +193,62 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     for (const q of basis.queues) if (wanted.has(q.id)) names.set(q.id, q.name);
     return remove.filter((id) => !logins.protects(names.get(id) ?? '', mark));
   }
+  /**
+   * The queue ids of `remove` whose device has no session on the router now and no login under way on any
+   * server: what a poll decides from its snapshot is checked against the router as it is at the moment of removal.
+   */
+  async function unused(remove: string[], basis: RouterSnapshot): Promise<string[]> {
+    const macOf = new Map<string, string>();
+    for (const q of basis.queues)
+      if (q.name.startsWith(QUEUE_PREFIX)) macOf.set(q.id, normaliseMac(q.name.slice(QUEUE_PREFIX.length)));
+    const macs = [...new Set(remove.map((id) => macOf.get(id)).filter((m): m is string => m !== undefined))];
+    if (macs.length === 0) return remove;
+    // The logins under way first, then the sessions: a login that ends between the two reads is in the second.
+    const busy = shared ? await shared.underWay() : new Set<string>();
+    for (const mac of await devicesOnline(router, macs)) busy.add(normaliseMac(mac));
+    return remove.filter((id) => {
+      const mac = macOf.get(id);
+      return mac === undefined || !busy.has(mac);
+    });
+  }
   return {
     placement,
     async snapshot() {
       const loginMark = logins.mark();
       const snap = await readSnapshot(router, lastQueues);
       lastQueues = snap.queues;
-      return { ...snap, loginMark };
+      // Read after the router: a login under way elsewhere during the read is in it; one over by now has its
+      // claim committed, which the poll reads after this.
+      const loginsElsewhere = shared ? await shared.underWay() : undefined;
+      return { ...snap, loginMark, loginsElsewhere };
     },
-    applyQueuePlan(plan, errors, basis) {
+    async applyQueuePlan(plan, errors, basis) {
       if (basis?.loginMark === undefined) return applyQueuePlan(router, plan, errors);
       const mark = basis.loginMark;
       // Most polls remove nothing: the names are looked up only for the queues the plan removes.
-      const remove = plan.remove.length === 0 ? plan.remove : unprotected(plan.remove, basis, mark);
+      let remove = plan.remove.length === 0 ? plan.remove : unprotected(plan.remove, basis, mark);
       logins.forgetBefore(mark);
+      if (remove.length > 0) {
+        try {
+          remove = await unused(remove, basis);
+        } catch (err) {
+          // The sessions could not be read again: nothing is removed this time (the next poll decides).
+          if (!(err instanceof RouterError)) throw err;
+          errors.push(err);
+          remove = [];
+        }
+      }
       return applyQueuePlan(
         router,
         remove.length === plan.remove.length ? plan : { ...plan, remove },
         errors,
       );
     },
-    loginsMissedBy: (basis) =>
-      basis.loginMark === undefined ? new Set() : logins.devicesMissedBy(basis.loginMark),
+    loginsMissedBy(basis) {
+      const missed = basis.loginMark === undefined ? new Set<string>() : logins.devicesMissedBy(basis.loginMark);
+      for (const mac of basis.loginsElsewhere ?? []) missed.add(mac);
+      return missed;
+    },
     async queues(names) {
       const query: string[] = [];
       names?.forEach((n, i) => {
@@ -223,20 +270,29 @@ export function createManagedHotspot(router: RouterClient, placement: UserPlacem
     topDynamicQueue: () => topDynamicQueue(router),
     async loginDevice(d) {
       const over = logins.begin(d.queue.name, d.mac);
+      // Recorded beside the login's first round trip (the customer's path): a poll elsewhere that reads the
+      // sessions after the login sees its session; one that read them before removes nothing this login made.
+      // A record that fails leaves the login to the guards that need no database (the sessions read again).
+      const recorded = shared?.begin([d.mac]).catch(() => undefined);
       try {
         return await loginDevice(router, placement, d);
       } finally {
         over();
+        const end = await recorded;
+        await end?.().catch(() => undefined);
       }
     },
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
     async relogin(sessions, errors) {
       // Each device's queue is its login's for the moment: a poll planned meanwhile leaves it alone.
       const over = sessions.map((s) => logins.begin(queueNameForMac(s.mac), s.mac));
+      // On record before the first logout: between it and the login again the device has no session.
+      const recorded = await shared?.begin(sessions.map((s) => s.mac)).catch(() => undefined);
       try {
         return await relogin(router, sessions, errors);
       } finally {
         for (const done of over) done();
+        await recorded?.();
       }
     },
     async reloginVoucher(code, password) {

@@ -46,3 +46,16 @@ export class LoginsInFlight {
       if (e.finished !== undefined && e.finished < mark) this.queues.delete(name);
   }
 }
+
+/**
+ * Logins in flight as every server sharing the database sees them (several servers on one PostgreSQL database,
+ * docs/sites.md): each login is recorded, with the server making it, while it touches a device's session and
+ * queue. The poll of the site's lease holder, which may be another server, leaves those devices' queues alone.
+ * The implementation lives with the database (src/db/logins-in-flight.ts); the hotspot only asks.
+ */
+export interface SharedLogins {
+  /** Records logins of these devices as under way on this server; resolves once recorded, to what ends them. */
+  begin(macs: readonly string[]): Promise<() => Promise<void>>;
+  /** The devices whose login is under way now on any running server (this one's included). */
+  underWay(): Promise<Set<string>>;
+}

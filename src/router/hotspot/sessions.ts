@@ -30,6 +30,24 @@ export async function sessionsOfDevice(router: RouterClient, mac: string): Promi
   return rows.map((r) => ({ id: r['.id'], user: r.user ?? '', mac: r['mac-address'] ?? mac }));
 }
 
+/**
+ * Which of these devices have a session on the hotspot now: one print of the sessions of those MACs (an OR query,
+ * in slices so that no command grows without bound), read just before their queues would be removed.
+ */
+export async function devicesOnline(router: RouterClient, macs: readonly string[]): Promise<Set<string>> {
+  const online = new Set<string>();
+  for (let i = 0; i < macs.length; i += 100) {
+    const query: string[] = [];
+    macs.slice(i, i + 100).forEach((mac, j) => {
+      query.push(`mac-address=${mac}`);
+      if (j > 0) query.push('#|');
+    });
+    const rows = await router.print(ACTIVE_MENU, { proplist: ['mac-address'], query });
+    for (const r of rows) if (r['mac-address']) online.add(r['mac-address']);
+  }
+  return online;
+}
+
 /** The hotspot's host entries of a MAC: the address the router gives that device (a proof it is there). */
 export async function hostAddresses(router: RouterClient, mac: string): Promise<string[]> {
   const rows = await router.print(HOST_MENU, {

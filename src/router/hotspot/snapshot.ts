@@ -91,6 +91,8 @@ export interface RouterSnapshot {
   routerUptimeSeconds: number | undefined;
   /** When it was taken, among the hotspot's logins (see logins-in-flight.ts); absent for a parsed snapshot. */
   loginMark?: number;
+  /** Devices whose login was under way on any server just after it was read (several servers on one database). */
+  loginsElsewhere?: ReadonlySet<string>;
 }
 
 /**

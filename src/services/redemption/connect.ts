@@ -32,7 +32,10 @@ import {
  */
 export async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: number): Promise<boolean> {
   const { db } = r.deps;
-  const pending = kind === 'relogin' ? {} : { login_pending_at: now, claim_activated: kind === 'activate' };
+  const pending =
+    kind === 'relogin'
+      ? {}
+      : { login_pending_at: now, claim_activated: kind === 'activate', claim_server: r.server ?? null };
   const device = (q: Knex) =>
     q('voucher_devices')
       .insert({
@@ -56,12 +59,12 @@ export async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: num
     await statements(db).run(
       `INSERT INTO voucher_devices
          (voucher_id, mac, ip, connected, first_seen_at, last_seen_at, baseline_up, baseline_down,
-          login_pending_at, claim_activated)
-       VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)
+          login_pending_at, claim_activated, claim_server)
+       VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)
        ON CONFLICT (voucher_id, mac) DO UPDATE SET ip = excluded.ip, connected = excluded.connected,
          last_seen_at = excluded.last_seen_at, login_pending_at = excluded.login_pending_at,
-         claim_activated = excluded.claim_activated`,
-      [a.row.id, a.mac, a.ip, true, now, now, now, true],
+         claim_activated = excluded.claim_activated, claim_server = excluded.claim_server`,
+      [a.row.id, a.mac, a.ip, true, now, now, now, true, r.server ?? null],
     );
     if (await lifecycle.activateNow(db, a.row, activationOf(r, a, now))) return true;
     await statements(db).run('DELETE FROM voucher_devices WHERE voucher_id = ? AND mac = ?', [

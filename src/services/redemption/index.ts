@@ -24,6 +24,8 @@ export function createRedemptionService(
     limiter?: GuessLimiter;
     /** How a device is logged in, as the site's mode chose (absent: over the router's API, connect.ts). */
     login?: DeviceLogin;
+    /** This server's name when several share the database (RedemptionDeps.server). */
+    server?: string;
   },
 ): RedemptionService & { limiter: GuessLimiter } {
   const r: RedemptionDeps = {
@@ -33,6 +35,7 @@ export function createRedemptionService(
     limiter: d.limiter ?? new GuessLimiter(deps.clock),
     recording: new Set(),
     login: d.login ?? routerLogin,
+    server: d.server,
   };
   return {
     // A code a customer typed (an asker) or a vendo sold is a redemption to count; the controller's own logins

@@ -20,6 +20,11 @@ export interface RedemptionDeps {
   recording: Set<Promise<void>>;
   /** How a device is logged in with the code, as the site's mode chose (src/services/site-stack/parts.ts). */
   login: DeviceLogin;
+  /**
+   * This server's name among the servers sharing the database (src/db/site-leases.ts), carried by its claims: a
+   * claim whose server is gone is settled by the next poll at once. Absent with one server per database.
+   */
+  server?: string;
   /** The topmost dynamic queue's read in flight, shared (see dynamicQueue). */
   dynamicRead?: Promise<string | undefined>;
 }

@@ -42,6 +42,7 @@ import type {
 } from '../types';
 import { createUsageService } from '../usage';
 import { readPollState } from '../usage/persist';
+import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
 import { modeOf } from './mode';
 import { siteParts, storedSiteLogins, type Logins } from './parts';
@@ -206,10 +207,16 @@ export function createSiteStack(
   const log = isDefault ? base.log : base.log.child({ site: site.name });
   const apiAccess = spec.client !== undefined;
   const client = spec.client ?? noApiClient(base, log);
-  const own = createManagedHotspot(client, {
-    hotspotServer: spec.hotspotServer ?? base.config.hotspotServer,
-    hotspotUserProfile: spec.hotspotUserProfile ?? base.config.hotspotUserProfile,
-  });
+  // Several servers on one database: each one's logins in flight are in the database, for the lease holder's poll.
+  const presence = shared.leases.presence;
+  const own = createManagedHotspot(
+    client,
+    {
+      hotspotServer: spec.hotspotServer ?? base.config.hotspotServer,
+      hotspotUserProfile: spec.hotspotUserProfile ?? base.config.hotspotUserProfile,
+    },
+    presence && databaseLogins(base.db, site.id, presence, () => base.clock.now()),
+  );
   const binding = createRouterBinding({ ...base, log, router: client, hotspot: own, site });
   const hotspot = guardWrites(
     own,
@@ -260,6 +267,7 @@ export function createSiteStack(
     profiles,
     lease: () => shared.leases.hold(site.id),
     sharedDatabase: shared.leases.shared,
+    servers: presence,
     source: parts.source,
     enforcer: parts.enforcer,
     routerReady: parts.routerReady,
@@ -285,6 +293,7 @@ export function createSiteStack(
     profiles,
     limiter: shared.limiter,
     login: parts.login,
+    server: presence?.name,
   });
   const checks = createRouterChecksService(client, log.child({ module: 'router' }));
 

@@ -313,6 +313,14 @@ export function routerEnforcer(
         planQueuesTaken: inLine.taken,
       };
     inLine = undefined;
+    // Sessions end before queues go: a queue is removed only while its device has no session (applyQueuePlan
+    // reads them again), so the sessions this order ends must be gone first.
+    // The router's own sessions of each device named (the order may come from a reading of another source).
+    const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
+    const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);
+    const gone = new Set(ids.length > 0 ? await hotspot.logout(ids, errors) : []);
+    const goneKeys = new Set(router.sessions.filter((s) => gone.has(s.id)).map((s) => `${s.user}\n${s.mac}`));
+    const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
     // Shared plans' parents first: a device queue may only name a parent that is on the router.
     const parents = planParentQueues(
       desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: texts.target(d.ip) }))),
@@ -336,12 +344,6 @@ export function routerEnforcer(
     queues.updated += parents.set.length;
     if (quiet && planIsEmpty(plan) && parentPlanIsEmpty(parents) && errors.length === 0)
       inLine = { queues: router.queues, devices: order.devices, taken: parents.taken };
-    // The router's own sessions of each device named (the order may come from a reading of another source).
-    const wanted = new Set(order.logout.map((s) => `${s.user}\n${s.mac}`));
-    const ids = router.sessions.filter((s) => wanted.has(`${s.user}\n${s.mac}`)).map((s) => s.id);
-    const gone = new Set(ids.length > 0 ? await hotspot.logout(ids, errors) : []);
-    const goneKeys = new Set(router.sessions.filter((s) => gone.has(s.id)).map((s) => `${s.user}\n${s.mac}`));
-    const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
     const loginsRemoved =
       order.removeLogins.length > 0 ? await removeLoginsOf(hotspot, order.removeLogins, errors) : [];
     return { ...queues, loggedOut, loginsRemoved, errors, planQueuesTaken: parents.taken };

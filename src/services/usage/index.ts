@@ -14,7 +14,7 @@
  */
 import { UnreachableError } from '../../domain/errors';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
-import type { LeaseState } from '../../db/site-leases';
+import type { LeaseState, ServerPresence } from '../../db/site-leases';
 import { decideVouchers } from '../../domain/queues';
 import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
@@ -62,6 +62,8 @@ export interface UsageServiceOptions {
    * another server, so only the grace period decides when an unconfirmed claim counts as interrupted.
    */
   sharedDatabase?: boolean;
+  /** The servers sharing the database: a claim whose server is gone is settled at once, not after the grace. */
+  servers?: ServerPresence;
 }
 
 /** What one site's poll keeps between cycles. */
@@ -147,7 +149,10 @@ export async function runCycle(c: Cycle): Promise<CycleReport> {
   // state would book strangers' bytes and strip paying customers' queues.
   if (c.opts.routerReady && !(await c.opts.routerReady()))
     return { ...report(c, now, before), skipped: 'safe-mode' };
-  await settleLogins(c.notices, reading.sessions, now, c.opts.sharedDatabase ? undefined : c.startedAt);
+  await settleLogins(c.notices, reading.sessions, now, {
+    startedAt: c.opts.sharedDatabase ? undefined : c.startedAt,
+    servers: c.opts.servers,
+  });
   try {
     return await bookAndEnforce(c, reading, now, before);
   } catch (err) {

@@ -12,6 +12,7 @@ import { recordEvent, recordEvents } from '../events';
 import { activateFromRouterSession, LOGIN_GRACE_MS, settleInterruptedLogins } from '../voucher-lifecycle';
 import type { OverLimit } from './device-limit';
 import type { SessionReading } from './source';
+import type { ServerPresence } from '../../db/site-leases';
 
 export interface NoticeDeps {
   db: Knex;
@@ -131,16 +132,17 @@ export async function noteOverLimit(
 /**
  * Finishes or undoes redemptions interrupted between the claim and the router login. `startedAt`: claims made
  * before this process started cannot be in flight any more (one server per database); with a shared database
- * only the grace period decides.
+ * the grace period decides, except for a claim whose server is no longer running (`servers`): it is settled now.
  */
 export async function settleLogins(
   deps: NoticeDeps,
   sessions: readonly SessionReading[],
   now: number,
-  startedAt: number | undefined,
+  by: { startedAt?: number; servers?: ServerPresence },
 ): Promise<void> {
+  const { startedAt, servers } = by;
   const cutoff = startedAt === undefined ? now - LOGIN_GRACE_MS : Math.max(startedAt, now - LOGIN_GRACE_MS);
-  const settled = await settleInterruptedLogins(deps.db, sessions, cutoff, now, deps.siteId);
+  const settled = await settleInterruptedLogins(deps.db, sessions, cutoff, now, deps.siteId, servers);
   if (settled.finished)
     deps.log.info({ finished: settled.finished }, 'interrupted redemptions confirmed online');
   for (const u of settled.undone) {

@@ -65,9 +65,10 @@ export interface SettledLogins {
 
 /**
  * Redemptions interrupted between the database claim and the confirmed router login (controller killed, router
- * gone): a claim older than `cutoff` whose device has a session for the voucher is confirmed (the poll gives it
- * its queue); one without is undone, and when it had activated the voucher, the voucher is released back to
- * unused with its clock never started. Never a consumed voucher without internet.
+ * gone): a claim older than `cutoff`, or made by a server that is no longer running (`servers`, several servers on
+ * one database: nobody is left to finish it), whose device has a session for the voucher is confirmed (the poll
+ * gives it its queue); one without is undone, and when it had activated the voucher, the voucher is released back
+ * to unused with its clock never started. Never a consumed voucher without internet.
  */
 export async function settleInterruptedLogins(
   db: Knex,
@@ -75,25 +76,36 @@ export async function settleInterruptedLogins(
   cutoff: number,
   at: number,
   siteId: number,
+  servers?: { running(names: readonly string[]): Promise<Set<string>> },
 ): Promise<SettledLogins> {
   // Only this site's claims: another router's sessions are not in `sessions`. `+v.site_id` keeps SQLite from
   // driving the join by the site's vouchers (every one of them probed, every poll: ~5 ms at 10,000) instead of by
   // the few marked claims (the partial index on login_pending_at); to PostgreSQL it is the same comparison.
   // Plain SQL: it runs every poll of every site, and knex built it anew each time.
-  const rows = rawRows<{
+  // A claim of a named server is read whatever its age: whether that server still runs decides.
+  const named = servers ? ' OR d.claim_server IS NOT NULL' : '';
+  const claims = rawRows<{
     id: number;
     voucher_id: number;
     mac: string;
     claim_activated: number | boolean;
+    claim_server: string | null;
+    login_pending_at: number | string;
     code: string;
     status: string;
   }>(
     await db.raw(
-      `SELECT d.id, d.voucher_id, d.mac, d.claim_activated, v.code, v.status
+      `SELECT d.id, d.voucher_id, d.mac, d.claim_activated, d.claim_server, d.login_pending_at, v.code, v.status
        FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id
-       WHERE +v.site_id = ? AND d.login_pending_at IS NOT NULL AND d.login_pending_at < ?`,
+       WHERE +v.site_id = ? AND d.login_pending_at IS NOT NULL AND (d.login_pending_at < ?${named})`,
       [siteId, cutoff],
     ),
+  );
+  const young = claims.filter((r) => Number(r.login_pending_at) >= cutoff);
+  const names = [...new Set(young.map((r) => r.claim_server).filter((s): s is string => s !== null))];
+  const running = servers && names.length > 0 ? await servers.running(names) : new Set(names);
+  const rows = claims.filter(
+    (r) => Number(r.login_pending_at) < cutoff || (r.claim_server !== null && !running.has(r.claim_server)),
   );
   const out: SettledLogins = { finished: 0, undone: [] };
   if (rows.length === 0) return out;
