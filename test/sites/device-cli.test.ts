@@ -262,7 +262,8 @@ describe('device commands on a branch’s router', () => {
     expect(userOf(codes.a)?.['limit-uptime']).toBe('3h');
     const extended = await runCli(h, ['users', 'extend', codes.a, '--time', '1h']);
     expect(extended.stderr).toBe('');
-    expect(extended.stdout).toContain(`Added 1h to ${codes.a}.`);
+    // Time sold at the counter is a sale: the plan's rate for the hour added.
+    expect(extended.stdout).toContain(`Added 1h to ${codes.a} for ₱3.00.`);
     expect(userOf(codes.a)?.['limit-uptime']).toBe('4h');
 
     branch.a.sim.setReachable(false);
