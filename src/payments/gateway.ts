@@ -90,13 +90,14 @@ export interface PaymentGateway {
    */
   readonly checkoutOrigin: string;
   createCheckout(req: CheckoutRequest): Promise<CheckoutStarted>;
-  getSession(id: string): Promise<SessionFacts>;
+  /** The session as the gateway's API answers it; null when the gateway knows no such session. */
+  getSession(id: string): Promise<SessionFacts | null>;
   /**
-   * Checks a webhook delivery (the signature header over the exact bytes received, at `now` in ms) and says what
-   * its event asks.
+   * Checks a webhook delivery (its signature, in whichever request header the gateway puts it, over the exact
+   * bytes received, at `now` in ms) and says what its event asks.
    */
   verifyWebhook(
-    header: string | undefined,
+    header: (name: string) => string | undefined,
     raw: Buffer,
     now: number,
   ): { ok: true; action: WebhookAction } | { ok: false; why: SignatureRefusal };

@@ -125,8 +125,12 @@ export function actionOf(body: unknown, livemode: boolean): WebhookAction {
   const resource = obj(a.data);
   const type = s(a.type) ?? '';
   if ((a.livemode === true) !== livemode)
-    return { kind: 'ignored', reason: `sent in ${livemode ? 'test' : 'live'} mode, the key is for the other` };
-  if (type !== PAID_EVENT) return { kind: 'ignored', reason: `event ${type.slice(0, 60) || 'without a type'}` };
+    return {
+      kind: 'ignored',
+      reason: `sent in ${livemode ? 'test' : 'live'} mode, the key is for the other`,
+    };
+  if (type !== PAID_EVENT)
+    return { kind: 'ignored', reason: `event ${type.slice(0, 60) || 'without a type'}` };
   const sessionId = s(resource.type) === 'checkout_session' ? s(resource.id) : null;
   if (!sessionId) return { kind: 'ignored', reason: 'a paid event naming no checkout session' };
   return { kind: 'paid', sessionId };
@@ -201,13 +205,19 @@ export function paymongoGateway(o: PaymongoOptions): PaymentGateway {
         throw new GatewayError('server', 'PayMongo answered without a checkout session');
       return { sessionId: id, checkoutUrl: url, livemode: obj(d.attributes).livemode === true };
     },
-    async getSession(id: string): Promise<SessionFacts> {
-      if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) throw new GatewayError('refused', 'not a session id', 404);
-      return sessionOf((await call('GET', `/v1/checkout_sessions/${id}`)).data);
+    async getSession(id: string): Promise<SessionFacts | null> {
+      if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) return null;
+      try {
+        return sessionOf((await call('GET', `/v1/checkout_sessions/${id}`)).data);
+      } catch (err) {
+        if (err instanceof GatewayError && err.status === 404) return null;
+        throw err;
+      }
     },
-    verifyWebhook(header, raw, now) {
+    verifyWebhook(headerOf, raw, now) {
       const refuse = (why: SignatureRefusal) => ({ ok: false as const, why });
       if (!o.webhookSecret) return refuse('no-secret');
+      const header = headerOf('paymongo-signature');
       if (!header) return refuse('missing');
       const p = parseSignatureHeader(header);
       if (!p) return refuse('malformed');

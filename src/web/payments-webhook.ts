@@ -23,7 +23,8 @@ export function webhookAnswer(out: WebhookOutcome): { status: number; body: Reco
         return { status: 200, body: { success: true, acted: false, outcome: 'retry-later' } };
       return { status: 200, body: { success: true, acted: true, outcome: out.reason } };
     case 'refused':
-      if (out.reason === 'payments-off') return { status: 404, body: { success: false, code: 'PAYMENTS_OFF' } };
+      if (out.reason === 'payments-off')
+        return { status: 404, body: { success: false, code: 'PAYMENTS_OFF' } };
       return {
         status: 401,
         body: { success: false, code: 'PAYMENT_SIGNATURE', error: `signature ${out.reason}` },
@@ -39,7 +40,7 @@ export function paymentsWebhookRouter(ctx: WebContext): Router {
     async (req, res, next) => {
       try {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const out = webhookAnswer(await ctx.services.payments.webhook(req.get('paymongo-signature'), raw));
+        const out = webhookAnswer(await ctx.services.payments.webhook((name) => req.get(name), raw));
         res.status(out.status).json(out.body);
       } catch (err) {
         next(err);

@@ -72,7 +72,12 @@ class AlreadyCredited extends Error {}
 type Paid = Extract<SessionState, { kind: 'paid' }>;
 
 /** Why a paid session cannot be credited, or null when it proves the payment. */
-export function creditProblem(row: PaymentRow, s: SessionFacts, paid: Paid, livemode: boolean): string | null {
+export function creditProblem(
+  row: PaymentRow,
+  s: SessionFacts,
+  paid: Paid,
+  livemode: boolean,
+): string | null {
   if (s.livemode !== livemode || paid.payments.some((p) => p.livemode !== livemode))
     return `paid in ${s.livemode ? 'live' : 'test'} mode, but the shop's key is for ${livemode ? 'live' : 'test'} mode`;
   const other = paid.payments.find((p) => p.currency !== 'PHP');

@@ -106,14 +106,8 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
   async function learn(sessionId: string): Promise<LearnOutcome> {
     const on = await current();
     if (!on) return 'off';
-    let facts;
-    try {
-      facts = await on.gw.getSession(sessionId);
-    } catch (err) {
-      if (err instanceof GatewayError && err.status === 404) return 'unknown';
-      throw err;
-    }
-    return learnSession(c, on.gw, facts);
+    const facts = await on.gw.getSession(sessionId);
+    return facts ? learnSession(c, on.gw, facts) : 'unknown';
   }
 
   return {
@@ -195,10 +189,10 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
       }
     },
     learn,
-    async webhook(signature, raw): Promise<WebhookOutcome> {
+    async webhook(header, raw): Promise<WebhookOutcome> {
       const on = await current();
       if (!on) return { kind: 'refused', reason: 'payments-off' };
-      const v = on.gw.verifyWebhook(signature, raw, clock.now());
+      const v = on.gw.verifyWebhook(header, raw, clock.now());
       if (!v.ok) {
         log.warn({ module: 'payments', why: v.why }, 'a webhook was refused: its signature does not check');
         return { kind: 'refused', reason: v.why };

@@ -81,8 +81,11 @@ export interface PaymentService {
   start(input: StartInput): Promise<{ reference: string; checkoutUrl: string }>;
   /** Reads a session from the gateway's API and credits it once if it proves a payment of ours. */
   learn(sessionId: string): Promise<LearnOutcome>;
-  /** A webhook delivery: its signature checked, the session it names read and credited once. */
-  webhook(signature: string | undefined, raw: Buffer): Promise<WebhookOutcome>;
+  /**
+   * A webhook delivery (`header`: the request's headers by name, for the gateway's signature): its signature
+   * checked, the session it names read and credited once.
+   */
+  webhook(header: (name: string) => string | undefined, raw: Buffer): Promise<WebhookOutcome>;
   /** The phone came back from the gateway: the session is read at once. */
   returned(reference: string): Promise<PaymentView | undefined>;
   /** The device a checkout was started for (to send the returning phone to its pages). */
