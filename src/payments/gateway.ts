@@ -1,7 +1,9 @@
 /**
- * What the product needs of a payment gateway: start a hosted checkout, read a checkout session back as the
- * gateway's API answers it, and check a webhook's signature. PayMongo (paymongo.ts) is one implementation; another
- * gateway is another file here, not another flow (src/services/payments holds the one flow).
+ * What the product needs of a payment gateway, in the product's words: start a hosted checkout, read a checkout
+ * session back as the gateway's API answers it (paid, expired, pending), and check a webhook's signature and say
+ * what its event asks (read a paid session, or nothing). No gateway's event names or status strings pass this
+ * line. PayMongo (paymongo.ts) is one implementation; another gateway is another file here, not another flow
+ * (src/services/payments holds the one flow).
  */
 
 export interface CheckoutRequest {
@@ -20,10 +22,10 @@ export interface CheckoutStarted {
   livemode: boolean;
 }
 
-/** A payment of a session, as the gateway answers it. */
-export interface SessionPayment {
+/** A paid payment of a session, as the gateway answers it. */
+export interface PaidPayment {
   id: string;
-  status: string;
+  /** Centavos. */
   amount: number;
   currency: string;
   livemode: boolean;
@@ -31,27 +33,33 @@ export interface SessionPayment {
   method: string | null;
 }
 
+/**
+ * What a checkout session came to, in the product's words (each gateway maps its own statuses here): `paid` with
+ * its paid payments (at least one), their sum and the method; `expired` (the gateway will take no payment on it);
+ * `pending` (not paid yet, still open).
+ */
+export type SessionState =
+  | { kind: 'paid'; payments: PaidPayment[]; amount: number; method: string | null }
+  | { kind: 'expired' }
+  | { kind: 'pending' };
+
 /** A checkout session, as the gateway's API answers it (never as a webhook's body says). */
 export interface SessionFacts {
   id: string;
   reference: string | null;
-  status: string;
   livemode: boolean;
   /** The line items' total in centavos, and their currency. */
   total: number;
   currency: string;
-  payments: SessionPayment[];
-  /** The method the customer chose, when the gateway says (the session's own field). */
-  method: string | null;
+  state: SessionState;
 }
 
-/** A webhook event whose signature checked out. */
-export interface VerifiedEvent {
-  type: string;
-  livemode: boolean;
-  /** The checkout session the event is about, when it is about one. */
-  sessionId: string | null;
-}
+/**
+ * What a signed webhook event asks of the product: read the session `sessionId` (`paid`: the gateway says it was
+ * paid; only the session as its API answers proves it), or nothing (`ignored`: another kind of event, the other
+ * mode, …; `reason` in words for the log).
+ */
+export type WebhookAction = { kind: 'paid'; sessionId: string } | { kind: 'ignored'; reason: string };
 
 /**
  * Why a call to the gateway failed: `unreachable` (no answer: network, DNS, timeout), `refused` (4xx: our request
@@ -82,11 +90,15 @@ export interface PaymentGateway {
    */
   readonly checkoutOrigin: string;
   createCheckout(req: CheckoutRequest): Promise<CheckoutStarted>;
-  getSession(id: string): Promise<SessionFacts>;
-  /** Checks a webhook delivery: the signature header over the exact bytes received, at `now` (ms). */
+  /** The session as the gateway's API answers it; null when the gateway knows no such session. */
+  getSession(id: string): Promise<SessionFacts | null>;
+  /**
+   * Checks a webhook delivery (its signature, in whichever request header the gateway puts it, over the exact
+   * bytes received, at `now` in ms) and says what its event asks.
+   */
   verifyWebhook(
-    header: string | undefined,
+    header: (name: string) => string | undefined,
     raw: Buffer,
     now: number,
-  ): { ok: true; event: VerifiedEvent } | { ok: false; why: SignatureRefusal };
+  ): { ok: true; action: WebhookAction } | { ok: false; why: SignatureRefusal };
 }

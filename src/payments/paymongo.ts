@@ -10,10 +10,11 @@ import {
   type CheckoutRequest,
   type CheckoutStarted,
   type PaymentGateway,
+  type PaidPayment,
   type SessionFacts,
-  type SessionPayment,
+  type SessionState,
   type SignatureRefusal,
-  type VerifiedEvent,
+  type WebhookAction,
 } from './gateway';
 
 export interface PaymongoOptions {
@@ -67,17 +68,39 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-function paymentOf(p: unknown): SessionPayment {
+/** The event that says a checkout session was paid (the one the webhook is registered for). */
+const PAID_EVENT = 'checkout_session.payment.paid';
+
+/** A payment of a session, when PayMongo says it is paid (its `status`: `pending`, `paid`, `failed`). */
+function paidPaymentOf(p: unknown): PaidPayment | null {
   const o = obj(p);
   const a = obj(o.attributes);
+  if (s(a.status) !== 'paid') return null;
   return {
     id: s(o.id) ?? '',
-    status: s(a.status) ?? '',
     amount: n(a.amount),
     currency: s(a.currency) ?? '',
     livemode: a.livemode === true,
     method: s(obj(a.source).type) ?? null,
   };
+}
+
+/**
+ * What a session came to: paid when one of its payments is (its own `status` proves nothing), else expired when
+ * its `status` says so, else pending (`active`, or anything else PayMongo may say).
+ */
+function stateOf(a: Json): SessionState {
+  const paid = arr(a.payments)
+    .map(paidPaymentOf)
+    .filter((p): p is PaidPayment => p !== null);
+  if (paid.length > 0)
+    return {
+      kind: 'paid',
+      payments: paid,
+      amount: paid.reduce((sum, p) => sum + p.amount, 0),
+      method: paid[0].method ?? s(a.payment_method_used),
+    };
+  return s(a.status) === 'expired' ? { kind: 'expired' } : { kind: 'pending' };
 }
 
 /** A checkout session resource (`data` of the API's answer, or an event's `attributes.data`). */
@@ -89,13 +112,28 @@ export function sessionOf(data: unknown): SessionFacts {
   return {
     id: s(d.id) ?? '',
     reference: s(a.reference_number),
-    status: s(a.status) ?? '',
     livemode: a.livemode === true,
     total: items.reduce((sum, i) => sum + n(i.amount) * (n(i.quantity) || 1), 0),
     currency: currencies.length === 1 ? currencies[0] : '',
-    payments: arr(a.payments).map(paymentOf),
-    method: s(a.payment_method_used),
+    state: stateOf(a),
   };
+}
+
+/** What a signed event's body asks, for a key of this mode. */
+export function actionOf(body: unknown, livemode: boolean): WebhookAction {
+  const a = obj(obj(obj(body).data).attributes);
+  const resource = obj(a.data);
+  const type = s(a.type) ?? '';
+  if ((a.livemode === true) !== livemode)
+    return {
+      kind: 'ignored',
+      reason: `sent in ${livemode ? 'test' : 'live'} mode, the key is for the other`,
+    };
+  if (type !== PAID_EVENT)
+    return { kind: 'ignored', reason: `event ${type.slice(0, 60) || 'without a type'}` };
+  const sessionId = s(resource.type) === 'checkout_session' ? s(resource.id) : null;
+  if (!sessionId) return { kind: 'ignored', reason: 'a paid event naming no checkout session' };
+  return { kind: 'paid', sessionId };
 }
 
 export function paymongoGateway(o: PaymongoOptions): PaymentGateway {
@@ -167,33 +205,32 @@ export function paymongoGateway(o: PaymongoOptions): PaymentGateway {
         throw new GatewayError('server', 'PayMongo answered without a checkout session');
       return { sessionId: id, checkoutUrl: url, livemode: obj(d.attributes).livemode === true };
     },
-    async getSession(id: string): Promise<SessionFacts> {
-      if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) throw new GatewayError('refused', 'not a session id', 404);
-      return sessionOf((await call('GET', `/v1/checkout_sessions/${id}`)).data);
+    async getSession(id: string): Promise<SessionFacts | null> {
+      if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) return null;
+      try {
+        return sessionOf((await call('GET', `/v1/checkout_sessions/${id}`)).data);
+      } catch (err) {
+        if (err instanceof GatewayError && err.status === 404) return null;
+        throw err;
+      }
     },
-    verifyWebhook(header, raw, now) {
+    verifyWebhook(headerOf, raw, now) {
       const refuse = (why: SignatureRefusal) => ({ ok: false as const, why });
       if (!o.webhookSecret) return refuse('no-secret');
+      const header = headerOf('paymongo-signature');
       if (!header) return refuse('missing');
       const p = parseSignatureHeader(header);
       if (!p) return refuse('malformed');
       if (Math.abs(now - Number(p.t) * 1000) > SIGNATURE_TOLERANCE_MS) return refuse('stale');
       const given = livemode ? p.li : p.te;
       if (!given || !sameHex(given, signWebhook(o.webhookSecret, p.t, raw))) return refuse('mismatch');
-      let body: Json;
+      let body: unknown;
       try {
-        body = obj(JSON.parse(raw.toString('utf8')));
+        body = JSON.parse(raw.toString('utf8'));
       } catch {
         return refuse('malformed');
       }
-      const a = obj(obj(body.data).attributes);
-      const resource = obj(a.data);
-      const event: VerifiedEvent = {
-        type: s(a.type) ?? '',
-        livemode: a.livemode === true,
-        sessionId: s(resource.type) === 'checkout_session' ? s(resource.id) : null,
-      };
-      return { ok: true, event };
+      return { ok: true, action: actionOf(body, livemode) };
     },
   };
 }

@@ -11,36 +11,9 @@
  *
  * Each failure names the file and what it holds.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-
-const ROOT = path.join(__dirname, '..', '..');
-
-function tsFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...tsFiles(rel));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(rel.split(path.sep).join('/'));
-  }
-  return out;
-}
-
-const parsed = new Map<string, ts.SourceFile>();
-function source(file: string): ts.SourceFile {
-  let sf = parsed.get(file);
-  if (!sf) {
-    sf = ts.createSourceFile(
-      file,
-      fs.readFileSync(path.join(ROOT, file), 'utf8'),
-      ts.ScriptTarget.Latest,
-      true,
-    );
-    parsed.set(file, sf);
-  }
-  return sf;
-}
+import { literalsOf, source, tsFiles } from './source';
 
 /** Every module a file imports or re-exports (type-only too), and every require() and import(). */
 function importsOf(file: string): string[] {
@@ -51,19 +24,6 @@ function importsOf(file: string): string[] {
 function resolved(file: string, spec: string): string {
   if (!spec.startsWith('.')) return spec;
   return path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
-}
-
-/** The text of every string literal and template part in a file (comments are not literals). */
-function literalsOf(file: string): Array<{ text: string; line: number }> {
-  const sf = source(file);
-  const out: Array<{ text: string; line: number }> = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n))
-      out.push({ text: n.text, line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1 });
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return out;
 }
 
 const SRC = tsFiles('src');

@@ -16,7 +16,7 @@ import type { RedemptionService } from '../redemption/types';
 import type { ProfileRow } from '../vouchers/state';
 import { insertSaleVoucher } from '../vendos/sale';
 import { saleCodeStyle } from '../vouchers/code-style';
-import type { PaymentGateway, SessionFacts } from '../../payments/gateway';
+import type { PaymentGateway, SessionFacts, SessionState } from '../../payments/gateway';
 import type { LearnOutcome } from './types';
 
 export interface PaymentRow {
@@ -69,36 +69,40 @@ export type JoinOutcome =
 
 class AlreadyCredited extends Error {}
 
+type Paid = Extract<SessionState, { kind: 'paid' }>;
+
 /** Why a paid session cannot be credited, or null when it proves the payment. */
-export function creditProblem(row: PaymentRow, s: SessionFacts, livemode: boolean): string | null {
-  const paid = s.payments.filter((p) => p.status === 'paid');
-  if (s.livemode !== livemode || paid.some((p) => p.livemode !== livemode))
+export function creditProblem(
+  row: PaymentRow,
+  s: SessionFacts,
+  paid: Paid,
+  livemode: boolean,
+): string | null {
+  if (s.livemode !== livemode || paid.payments.some((p) => p.livemode !== livemode))
     return `paid in ${s.livemode ? 'live' : 'test'} mode, but the shop's key is for ${livemode ? 'live' : 'test'} mode`;
-  const other = paid.find((p) => p.currency !== 'PHP');
+  const other = paid.payments.find((p) => p.currency !== 'PHP');
   if (other || (s.currency !== '' && s.currency !== 'PHP'))
     return `paid in ${other?.currency || s.currency}, not in pesos (PHP)`;
-  const sum = paid.reduce((a, p) => a + p.amount, 0);
   if (s.total !== Number(row.amount))
     return `the checkout's total is ${formatMoney(s.total)}, not the price ${formatMoney(Number(row.amount))}`;
-  if (sum < Number(row.amount))
-    return `amount short: ${formatMoney(sum)} paid of ${formatMoney(Number(row.amount))}`;
+  if (paid.amount < Number(row.amount))
+    return `amount short: ${formatMoney(paid.amount)} paid of ${formatMoney(Number(row.amount))}`;
   return null;
 }
 
 /** A paid session that is none of ours (another reference, or none): kept for the owner, once. */
-async function keepUnknown(c: CreditDeps, gw: PaymentGateway, s: SessionFacts): Promise<void> {
+async function keepUnknown(c: CreditDeps, gw: PaymentGateway, s: SessionFacts, paid: Paid): Promise<void> {
   const { db, clock } = c.deps;
-  const paid = s.payments.filter((p) => p.status === 'paid');
   await db('payments')
     .insert({
       gateway: gw.name,
       reference: null,
       session_id: s.id,
-      gateway_payment_id: paid[0]?.id ?? null,
+      gateway_payment_id: paid.payments[0].id,
       state: 'rejected',
-      amount: paid.reduce((a, p) => a + p.amount, 0),
-      currency: paid[0]?.currency ?? (s.currency || 'PHP'),
-      method: paid[0]?.method ?? s.method,
+      amount: paid.amount,
+      currency: paid.payments[0].currency,
+      method: paid.method,
       livemode: s.livemode,
       problem: `a paid checkout whose reference (${(s.reference ?? 'none').slice(0, 60)}) is not one this shop made`,
       created_at: clock.now(),
@@ -115,38 +119,39 @@ export async function learnSession(
 ): Promise<LearnOutcome> {
   const { db, clock } = c.deps;
   const now = clock.now();
-  const paid = s.payments.filter((p) => p.status === 'paid');
   const row = s.reference
     ? ((await db('payments').where({ reference: s.reference }).first()) as PaymentRow | undefined)
     : undefined;
   if (!row || row.session_id !== s.id) {
-    if (paid.length === 0) return 'unknown';
+    if (s.state.kind !== 'paid') return 'unknown';
     if (s.livemode !== gw.livemode) return 'other-mode';
-    await keepUnknown(c, gw, s);
+    await keepUnknown(c, gw, s, s.state);
     return 'rejected';
   }
   if (row.state === 'paid') return 'already-credited';
-  if (paid.length === 0) {
-    const over = s.status === 'expired' || (row.expires_at !== null && now > Number(row.expires_at));
+  if (s.state.kind !== 'paid') {
+    const over = s.state.kind === 'expired' || (row.expires_at !== null && now > Number(row.expires_at));
     await db('payments')
       .where({ id: row.id, state: 'pending' })
       .update(over ? { state: 'expired', checked_at: now } : { checked_at: now });
     return over ? 'expired' : 'unpaid';
   }
-  const problem = creditProblem(row, s, gw.livemode);
-  const method = paid[0].method ?? s.method;
+  const paid = s.state;
+  const problem = creditProblem(row, s, paid, gw.livemode);
+  const { method } = paid;
+  const paymentId = paid.payments[0].id;
   if (problem) {
     await db('payments')
       .where({ id: row.id })
       .whereIn('state', ['pending', 'expired'])
-      .update({ state: 'rejected', problem, method, gateway_payment_id: paid[0].id, checked_at: now });
+      .update({ state: 'rejected', problem, method, gateway_payment_id: paymentId, checked_at: now });
     c.deps.log.warn(
       { module: 'payments', payment: row.id, session: s.id },
       `a payment was not credited: ${problem}`,
     );
     return 'rejected';
   }
-  return credit(c, row, paid[0].id, method);
+  return credit(c, row, paymentId, method);
 }
 
 async function credit(c: CreditDeps, row: PaymentRow, paymentId: string, method: string | null) {

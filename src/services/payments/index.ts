@@ -18,7 +18,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import { learnSession, loginPaid, type CreditDeps, type PaymentRow } from './credit';
 import { paymentSettingsStore } from './settings';
 import { checkoutReachLog } from './checkout-reach';
-import type { LearnOutcome, PaymentService, PaymentView } from './types';
+import type { LearnOutcome, PaymentService, PaymentView, WebhookOutcome } from './types';
 
 export type * from './types';
 export { PAYMENT_FIELDS, type PaymentField, type PaymentSettingsView } from './settings';
@@ -106,14 +106,8 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
   async function learn(sessionId: string): Promise<LearnOutcome> {
     const on = await current();
     if (!on) return 'off';
-    let facts;
-    try {
-      facts = await on.gw.getSession(sessionId);
-    } catch (err) {
-      if (err instanceof GatewayError && err.status === 404) return 'unknown';
-      throw err;
-    }
-    return learnSession(c, on.gw, facts);
+    const facts = await on.gw.getSession(sessionId);
+    return facts ? learnSession(c, on.gw, facts) : 'unknown';
   }
 
   return {
@@ -195,29 +189,28 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
       }
     },
     learn,
-    async webhook(signature, raw) {
+    async webhook(header, raw): Promise<WebhookOutcome> {
       const on = await current();
-      if (!on) return { status: 404, body: { success: false, code: 'PAYMENTS_OFF' } };
-      const v = on.gw.verifyWebhook(signature, raw, clock.now());
+      if (!on) return { kind: 'refused', reason: 'payments-off' };
+      const v = on.gw.verifyWebhook(header, raw, clock.now());
       if (!v.ok) {
         log.warn({ module: 'payments', why: v.why }, 'a webhook was refused: its signature does not check');
-        return {
-          status: 401,
-          body: { success: false, code: 'PAYMENT_SIGNATURE', error: `signature ${v.why}` },
-        };
+        return { kind: 'refused', reason: v.why };
       }
-      const e = v.event;
-      // Every signed event is answered 2xx, acted on or not, so the gateway keeps the webhook enabled.
-      if (e.livemode !== on.gw.livemode || e.type !== 'checkout_session.payment.paid' || !e.sessionId)
-        return { status: 200, body: { success: true, acted: false } };
+      // Every signed event is taken, acted on or not, so the gateway keeps the webhook enabled.
+      if (v.action.kind === 'ignored')
+        return { kind: 'ignored', reason: 'not-a-payment', detail: v.action.reason };
+      let outcome: LearnOutcome;
       try {
-        const outcome = await learn(e.sessionId);
-        return { status: 200, body: { success: true, acted: true, outcome } };
+        outcome = await learn(v.action.sessionId);
       } catch (err) {
         // The API was not reachable for the check: the poller reads our pending sessions again.
         log.warn({ module: 'payments', err: (err as Error).message }, 'a webhook could not be checked now');
-        return { status: 200, body: { success: true, acted: false, outcome: 'retry-later' } };
+        return { kind: 'ignored', reason: 'retry-later' };
       }
+      return outcome === 'credited' || outcome === 'already-credited'
+        ? { kind: outcome }
+        : { kind: 'ignored', reason: outcome };
     },
     async returned(reference) {
       if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;

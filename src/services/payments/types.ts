@@ -1,4 +1,5 @@
 /** Online payments' public shapes (src/services/payments). Money in centavos, times in ms. */
+import type { SignatureRefusal } from '../../payments/gateway';
 import type { Actor } from '../audit/actor';
 import type { CheckoutReachLog } from './checkout-reach';
 import type { PaymentField, PaymentSettingsView } from './settings';
@@ -42,10 +43,22 @@ export interface PaymentView {
 export type LearnOutcome =
   'credited' | 'already-credited' | 'unpaid' | 'expired' | 'rejected' | 'unknown' | 'other-mode' | 'off';
 
-export interface WebhookAnswer {
-  status: number;
-  body: Record<string, unknown>;
-}
+/**
+ * What a webhook delivery came to (the web layer picks the answer to the sender): the session it named was
+ * credited now, or before; `ignored`: taken, nothing credited, because the event asks nothing of us
+ * (`not-a-payment`, the gateway's words in `detail`), the gateway could not be asked now (`retry-later`: the poller
+ * reads the session later), or what reading the session came to; `refused`: not taken, as payments are off or its
+ * signature does not check.
+ */
+export type WebhookOutcome =
+  | { kind: 'credited' }
+  | { kind: 'already-credited' }
+  | {
+      kind: 'ignored';
+      reason: 'not-a-payment' | 'retry-later' | Exclude<LearnOutcome, 'credited' | 'already-credited'>;
+      detail?: string;
+    }
+  | { kind: 'refused'; reason: 'payments-off' | SignatureRefusal };
 
 export interface StartInput {
   profileId: number;
@@ -68,7 +81,11 @@ export interface PaymentService {
   start(input: StartInput): Promise<{ reference: string; checkoutUrl: string }>;
   /** Reads a session from the gateway's API and credits it once if it proves a payment of ours. */
   learn(sessionId: string): Promise<LearnOutcome>;
-  webhook(signature: string | undefined, raw: Buffer): Promise<WebhookAnswer>;
+  /**
+   * A webhook delivery (`header`: the request's headers by name, for the gateway's signature): its signature
+   * checked, the session it names read and credited once.
+   */
+  webhook(header: (name: string) => string | undefined, raw: Buffer): Promise<WebhookOutcome>;
   /** The phone came back from the gateway: the session is read at once. */
   returned(reference: string): Promise<PaymentView | undefined>;
   /** The device a checkout was started for (to send the returning phone to its pages). */
