@@ -22,6 +22,7 @@ export interface RadiusSessionsDeps extends PacketOptions {
   nasAddress: string;
   target: () => Promise<CoaTarget>;
   log: Logger;
+  now: () => number;
   /** The router's API, when this controller has it. */
   api?: { router: RouterClient; hotspot: ManagedHotspot };
 }
@@ -34,18 +35,23 @@ export function radiusSessions(d: RadiusSessionsDeps): Sessions {
     const rows = (
       await d.db.raw(
         `SELECT acctsessionid, callingstationid AS mac, host(framedipaddress) AS ip,
-           EXTRACT(EPOCH FROM (now() - acctstarttime))::bigint AS seconds
+           EXTRACT(EPOCH FROM acctstarttime) AS started
          FROM radacct WHERE nasipaddress = ?::inet AND username = ? AND acctstoptime IS NULL
          ORDER BY acctstarttime`,
         [d.nasAddress, code],
       )
-    ).rows as Array<{ acctsessionid: string; mac: string; ip: string | null; seconds: string | number | null }>;
+    ).rows as Array<{
+      acctsessionid: string;
+      mac: string;
+      ip: string | null;
+      started: string | number | null;
+    }>;
     return rows.map((r) => ({
       id: r.acctsessionid,
       user: code,
       mac: macOf(r.mac.trim()) ?? r.mac.trim().toUpperCase(),
       ip: r.ip,
-      uptimeSeconds: Number(r.seconds ?? 0),
+      uptimeSeconds: r.started === null ? 0 : Math.max(0, Math.round(d.now() / 1000 - Number(r.started))),
     }));
   }
   /** A Disconnect-Request; true when the session is gone (acknowledged, or not there). */

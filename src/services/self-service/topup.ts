@@ -72,7 +72,9 @@ export function createTopUps(
       const g = { profileName: first.profileName, limitSeconds: limit, addedBytes: added.capBytes };
       if (!(await logins.grown(first.row, g)))
         logins.requestCheck('a topped-up voucher is missing on the router');
-      else if (!(await sessions.renew(first.row.code, userPassword(first.row), after ? remaining(after) : null)))
+      else if (
+        !(await sessions.renew(first.row.code, userPassword(first.row), after ? remaining(after) : null))
+      )
         log.info({ voucher: into }, 'top-up: a device online keeps its old limits until it logs in again');
     } catch (err) {
       log.warn({ err: (err as Error).message, voucher: into }, 'top-up: login not updated yet');
@@ -119,7 +121,11 @@ export function createTopUps(
     // it starts, so no other device can log in with it on the router's own page). The users check puts it right
     // if the login cannot take it now.
     try {
-      const limitSeconds = routerUptimeLimit(second.profile, second.row.extra_seconds, Boolean(second.row.staff));
+      const limitSeconds = routerUptimeLimit(
+        second.profile,
+        second.row.extra_seconds,
+        Boolean(second.row.staff),
+      );
       const plan = { profileName: second.profileName, limitSeconds, users: second.profile.users };
       await logins.kept(second.row, plan, mac, clock.now());
     } catch (err) {

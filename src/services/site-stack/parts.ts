@@ -183,6 +183,7 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       nasAddress,
       target,
       log: radiusLog,
+      now: () => clock.now(),
       onPacket: c.onPacket,
       api: c.apiAccess ? { router: c.router, hotspot: c.hotspot } : undefined,
     }),

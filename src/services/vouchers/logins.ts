@@ -42,7 +42,10 @@ export interface Logins {
    * Time or data added to a voucher (in the database already: a top-up) reaches its login now: its plan, its time
    * limit, `addedBytes` more of its byte limit. False: the login is missing (the users check puts it right).
    */
-  grown(row: VoucherRow, g: { profileName: string; limitSeconds: number | null; addedBytes: number }): Promise<boolean>;
+  grown(
+    row: VoucherRow,
+    g: { profileName: string; limitSeconds: number | null; addedBytes: number },
+  ): Promise<boolean>;
   /** A code kept for a device (a queued top-up) is held for that device until it starts, where logins can be. */
   kept(row: VoucherRow, plan: KeptPlan, mac: string, at: number): Promise<void>;
   /** A voucher's device moved from one address to another (`oneDevice`: its plan allows one device only). */
