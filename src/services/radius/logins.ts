@@ -62,5 +62,18 @@ export function radiusLogins(d: RadiusLoginsDeps): Logins {
       void sync().catch((err: Error) =>
         log.error({ reason, err: err.message }, 'could not write the FreeRADIUS users'),
       ),
+    // Its rows answer the new time and data from now; its live sessions are the site's sessions' to renew.
+    grown: async (row) => (await sync([row.code]), true),
+    // FreeRADIUS holds no code for one device before its first login: a kept code waits in the database only.
+    kept: async () => undefined,
+    // The device FreeRADIUS counts for the code follows it, so the new address is not refused as one too many.
+    async moved(row, from, to) {
+      await d.db.transaction(async (trx) => {
+        const was = { username: row.code, mac: from.toUpperCase() };
+        if (await trx('radius_devices').where({ username: row.code, mac: to.toUpperCase() }).first())
+          await trx('radius_devices').where(was).delete();
+        else await trx('radius_devices').where(was).update({ mac: to.toUpperCase() });
+      });
+    },
   };
 }

@@ -42,14 +42,14 @@ export interface SiteParts {
   extraData: ReturnType<typeof createExtraData>;
 }
 
-/** Top-ups, pauses and moves of one site, on its router. */
+/** Top-ups, pauses and moves of one site, through its logins and sessions. */
 export function siteParts(ss: SelfServiceDeps, s: SelfSite): SiteParts {
   let p = ss.parts.get(s);
   if (!p) {
-    const with_ = { usage: s.usage, redemption: s.redemption, logins: s.logins };
+    const with_ = { usage: s.usage, redemption: s.redemption, logins: s.logins, sessions: s.sessions };
     const { settings } = ss.deps;
     p = {
-      topUps: createTopUps(s.deps, s.logins),
+      topUps: createTopUps(s.deps, { logins: s.logins, sessions: s.sessions }),
       pauses: createPauses(s.deps, with_),
       moves: createMoves(s.deps, {
         ...with_,

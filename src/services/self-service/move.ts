@@ -5,18 +5,19 @@
  * code's own (its device cookie; after confirming when the old address still has a session), or when every
  * device of the code has been offline for the shop's delay; a code in use is never taken by another phone
  * (domain moveDecision). The order keeps every byte and second counted
- * once: a poll cycle counts up to now, the old session is logged out, a second cycle takes the old queue's
+ * once: a poll cycle counts up to now, the old session is ended (the site's sessions part), a second cycle takes the old queue's
  * last bytes (and removes it), then the device row is re-keyed and the new device logged in as a
  * redemption's relogin (its own queue, counted from its own baseline). A failed login puts the row back.
  */
 import { moveAllowance, moveDecision, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
-import { CodeInUseError, MoveLimitError, type RouterError } from '../../domain/errors';
+import { CodeInUseError, MoveLimitError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
-import { siteOf, type ServiceDeps } from '../deps';
+import type { ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
 import type { Logins } from '../vouchers/logins';
+import type { Sessions } from '../vouchers/sessions';
 import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './shared';
 
 export type MoveOutcome =
@@ -27,12 +28,14 @@ export function createMoves(
   d: {
     usage: Pick<UsageService, 'runCycle'>;
     redemption: Pick<RedemptionService, 'redeem'>;
-    logins: Pick<Logins, 'requestCheck'>;
+    logins: Pick<Logins, 'moved'>;
+    sessions: Sessions;
     movesPerDay: () => Promise<number>;
     moveOfflineMinutes: () => Promise<number>;
   },
 ) {
-  const { db, clock, router, hotspot, log } = deps;
+  const { db, clock, log } = deps;
+  const { sessions } = d;
 
   async function rekey(v: Voucher, from: string, to: string, ip: string): Promise<boolean> {
     return db.transaction((trx) =>
@@ -52,24 +55,7 @@ export function createMoves(
     await rekey(v, to, from, oldIp ?? '').catch((e: Error) =>
       log.error({ err: e.message }, 'move undo failed'),
     );
-    if (v.profile.users === 1 && v.row.router_user_id)
-      await hotspot.bindUser(v.row.router_user_id, from).catch(() => undefined);
-  }
-
-  /**
-   * Codes kept for the old address followed the voucher (moveDevice); their hotspot users, bound to the
-   * device they are kept for, follow too. A failure is put right by the users check.
-   */
-  async function rebindQueued(mac: string): Promise<void> {
-    // This router's ids only: a code kept for the same address at another site has its user on that router.
-    const rows = (await db('vouchers')
-      .where({ queued_mac: mac, status: 'unused', site_id: siteOf(deps).id })
-      .whereNotNull('router_user_id')
-      .select('router_user_id')) as Array<{ router_user_id: string }>;
-    for (const r of rows)
-      await hotspot.bindUser(r.router_user_id, mac).catch(() => {
-        d.logins.requestCheck('a queued code did not follow its device');
-      });
+    await d.logins.moved(v.row, to, from, v.profile.users === 1).catch(() => undefined);
   }
 
   /**
@@ -80,8 +66,8 @@ export function createMoves(
   async function sourceOf(v: Voucher, provenMac: string | null) {
     const limit = await d.movesPerDay();
     if (limit === 0) throw new CodeInUseError(null);
-    if (!router.status.connected) throw unreachable();
-    const online = new Set((await hotspot.sessionsOfVoucher(v.row.code)).map((s) => s.mac));
+    if (!sessions.reachable()) throw unreachable();
+    const online = new Set(await sessions.online(v.row.code));
     const devices = (await db('voucher_devices')
       .where({ voucher_id: v.row.id })
       .select('mac', 'ip', 'connected', 'last_seen_at')) as Array<{
@@ -140,26 +126,22 @@ export function createMoves(
       };
     await meterNow(d.usage);
     if (source.online) {
-      const errors: RouterError[] = [];
-      const sessions = (await hotspot.sessionsOfVoucher(v.row.code)).filter((s) => s.mac === source.mac);
-      await hotspot.logout(
-        sessions.map((s) => s.id),
-        errors,
-      );
-      if (errors.length) throw unreachable();
+      await sessions.end(v.row.code, [source.mac]).catch(() => {
+        throw unreachable();
+      });
       await meterNow(d.usage); // the old queue's last bytes, counted before its row changes address
     }
     if (!(await rekey(v, source.mac, to.mac, to.ip))) throw unreachable();
     let result: RedeemResult;
     try {
-      if (v.profile.users === 1 && v.row.router_user_id) await hotspot.bindUser(v.row.router_user_id, to.mac);
+      // Its login follows the device (a one-device plan's binding, the codes kept for it, the device counted).
+      await d.logins.moved(v.row, source.mac, to.mac, v.profile.users === 1);
       // The code was found and checked above: its login is no guess, so it carries no asker.
       result = await d.redemption.redeem({ code: v.row.code, mac: to.mac, ip: to.ip });
     } catch (err) {
       await undo(v, source.mac, to.mac, source.oldIp);
       throw err;
     }
-    await rebindQueued(to.mac);
     const masked = maskCode(v.row.code);
     await recordEvent(db, clock, {
       voucherId: v.row.id,

@@ -1,6 +1,7 @@
 /**
  * Pause and resume for vouchers that count connected time only (time_mode "uptime"). Pause counts the
- * time used up to now (a poll cycle), then logs the voucher's devices out: with no device online the clock
+ * time used up to now (a poll cycle), then ends the voucher's sessions (the site's sessions part: the router's
+ * hotspot, or a Disconnect on a RADIUS site): with no device online the clock
  * stands, so the remaining time is kept to the second. Resume logs the device back in as a redemption
  * does. The profile may cap a pause's length (it then ends by itself: the device is logged back in when it
  * is still on the WiFi) and the number of pauses per 24 hours.
@@ -10,7 +11,7 @@
 import { pauseEndsAt, pauseRefusal, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
 import { voucherTiming } from '../../domain/vouchers';
 import { formatDurationHuman } from '../../domain/durations';
-import { AppError, type RouterError } from '../../domain/errors';
+import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
 import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
@@ -18,15 +19,17 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../vouchers/state';
 import { onlineMacsOf } from '../vouchers/online';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
+import type { Sessions } from '../vouchers/sessions';
 import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
 import type { PauseState } from './types';
 export type { PauseState } from './types';
 
-/** What pausing works with: the site's services, its poll (to count usage first) and its redemption. */
+/** What pausing works with: the site's services, its poll (to count usage first), its sessions and redemption. */
 export interface PauseDeps {
   deps: ServiceDeps;
   usage: Pick<UsageService, 'runCycle'>;
   redemption: Pick<RedemptionService, 'redeem'>;
+  sessions: Sessions;
 }
 
 export function createPauses(deps: ServiceDeps, d: Omit<PauseDeps, 'deps'>) {
@@ -61,7 +64,8 @@ export async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> 
 
 /** Pauses the voucher: its time used so far counted, then its devices logged out. */
 export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promise<PauseState> {
-  const { db, clock, router, hotspot, log } = p.deps;
+  const { db, clock, log } = p.deps;
+  const { sessions } = p;
   if (v.row.paused_at !== null && v.row.paused_at !== undefined) return pauseState(p, v);
   const refusal = pauseRefusal(v.effective, Boolean(v.row.staff), await recentPauses(p, v), clock.now());
   if (refusal?.code === 'PAUSE_NOT_AVAILABLE')
@@ -78,23 +82,17 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
       `This code can be paused ${refusal.perDay} time${refusal.perDay === 1 ? '' : 's'} a day. You can pause again in ${waitText(refusal.nextAt, clock.now())}.`,
       429,
     );
-  if (!router.status.connected) throw unreachable();
+  if (!sessions.reachable()) throw unreachable();
   // Count the time and data used up to this moment first: the session ends next, and a poll after that
   // would no longer see it.
   await meterNow(p.usage);
   const now = clock.now();
   const fresh = (await voucherById(db, v.row.id)) as Voucher;
   if (!(await lifecycle.pause(db, v.row.id, mac, now))) return pauseState(p, fresh);
-  const errors: RouterError[] = [];
   let online: string[] = [];
   try {
-    const sessions = await hotspot.sessionsOfVoucher(v.row.code);
-    online = [...new Set(sessions.map((s) => s.mac))];
-    await hotspot.logout(
-      sessions.map((s) => s.id),
-      errors,
-    );
-    if (errors.length) throw errors[0];
+    online = await sessions.online(v.row.code);
+    await sessions.end(v.row.code);
   } catch (err) {
     await lifecycle.unpause(db, v.row.id, clock.now());
     log.warn({ voucher: maskCode(v.row.code), err: (err as Error).message }, 'pause: logout failed');

@@ -1,6 +1,6 @@
 /**
- * The sites self-service acts on. A top-up, a queued code, a pause or a move drives the router of the
- * voucher's own site, with that site's redemption and poll: each site's stack (src/services/site-stack), the
+ * The sites self-service acts on. A top-up, a queued code, a pause or a move acts on the voucher's own site,
+ * through that site's logins and sessions (as its mode chose), with its redemption and poll: each site's stack (src/services/site-stack), the
  * default site's too, is a SelfSite. Which site a request concerns is found as for a
  * redemption (sites/dispatch.ts): the site it names, else the router that sees the device.
  */
@@ -10,6 +10,7 @@ import { findDriver, sitesSeeing, type SiteDriver, type SiteDrivers } from '../s
 import { findSite } from '../sites/lookup';
 import type { RedemptionService, UsageService, VoucherService } from '../types';
 import type { Logins } from '../vouchers/logins';
+import type { Sessions } from '../vouchers/sessions';
 import { unreachable } from './shared';
 
 /** What drives one site's self-service. */
@@ -22,8 +23,10 @@ export interface SelfSite {
   /** Its poll (a pause or a move counts the usage up to now first). */
   usage: Pick<UsageService, 'runCycle'>;
   vouchers: Pick<VoucherService, 'extraDataAdded'>;
-  /** Where its vouchers live as logins: a check of them after a change that could not be written. */
-  logins: Pick<Logins, 'requestCheck'>;
+  /** Where its vouchers live as logins: changed by a top-up, a kept code or a move, checked after a failure. */
+  logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept' | 'moved'>;
+  /** Its codes' sessions: ended by a pause or a move, given a top-up's time. */
+  sessions: Sessions;
 }
 
 export interface SelfSitesSource {

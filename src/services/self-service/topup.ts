@@ -12,19 +12,23 @@ import { siteOf, type ServiceDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, voucherProfile } from '../vouchers/state';
-import { userMac } from '../vouchers/router-users';
 import { userPassword } from '../../router/hotspot/users';
 import type { Logins } from '../vouchers/logins';
+import type { Sessions } from '../vouchers/sessions';
 import { unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
 export type { TopUpOutcome } from './types';
 
-export function createTopUps(deps: ServiceDeps, logins: Pick<Logins, 'requestCheck'>) {
-  const { db, clock, router, hotspot, log } = deps;
+export function createTopUps(
+  deps: ServiceDeps,
+  d: { logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept'>; sessions: Sessions },
+) {
+  const { db, clock, log } = deps;
+  const { logins, sessions } = d;
   const site = siteOf(deps);
 
   async function add(first: Voucher, second: Voucher, mac: string): Promise<TopUpOutcome> {
-    if (!router.status.connected) throw unreachable();
+    if (!sessions.reachable()) throw unreachable();
     const now = clock.now();
     const added = addedAmounts(second.profile);
     const into = maskCode(first.row.code);
@@ -59,27 +63,27 @@ export function createTopUps(deps: ServiceDeps, logins: Pick<Logins, 'requestChe
       if (err instanceof lifecycle.TopUpRaced) throw raced();
       throw err;
     }
-    // The hotspot user's own time limit follows (the router would otherwise log the customer out at the old
-    // one). The database is the truth: if the router cannot take it now, the users check puts it right.
-    if (first.row.router_user_id) {
+    const after = await voucherById(db, first.row.id);
+    // The login's own time limit and data follow (the router would otherwise log the customer out at the old
+    // ones), then its devices online take them (a session takes both at login). The database is the truth: if
+    // the login cannot take it now, the users check puts it right.
+    try {
       const limit = routerUptimeLimit(first.profile, extra.extraSeconds, Boolean(first.row.staff));
-      try {
-        // A cap the router holds rises now, not at the next poll (the customer would be cut at the old one).
-        if (added.capBytes > 0) await hotspot.raiseUserByteLimit(first.row.code, added.capBytes);
-        // Then its devices online log in again with the new time and data (a session takes both at login).
-        const again = { code: first.row.code, password: userPassword(first.row) };
-        if (!(await hotspot.updateUserPlan(first.row.router_user_id, first.profileName, limit, again)))
-          logins.requestCheck('a topped-up voucher is missing on the router');
-      } catch (err) {
-        log.warn({ err: (err as Error).message, voucher: into }, 'top-up: router user not updated yet');
-        logins.requestCheck('a top-up was not written to the router');
-      }
+      const g = { profileName: first.profileName, limitSeconds: limit, addedBytes: added.capBytes };
+      if (!(await logins.grown(first.row, g)))
+        logins.requestCheck('a topped-up voucher is missing on the router');
+      else if (
+        !(await sessions.renew(first.row.code, userPassword(first.row), after ? remaining(after) : null))
+      )
+        log.info({ voucher: into }, 'top-up: a device online keeps its old limits until it logs in again');
+    } catch (err) {
+      log.warn({ err: (err as Error).message, voucher: into }, 'top-up: login not updated yet');
+      logins.requestCheck('a top-up was not written to the router');
     }
     log.info(
       { module: 'portal', event: 'topup', voucher: into, code: maskCode(second.row.code), mac },
       `voucher ${into} topped up with ${maskCode(second.row.code)} (${second.profileName}) by ${mac}`,
     );
-    const after = await voucherById(db, first.row.id);
     return {
       mode: 'add',
       into,
@@ -113,39 +117,20 @@ export function createTopUps(deps: ServiceDeps, logins: Pick<Logins, 'requestChe
       return true;
     });
     if (!done) throw raced();
-    // Kept for this device on the router too: its hotspot user is bound to the device's MAC until it starts,
-    // so no other device can log in with it on the router's own page. The users check puts it right if the
-    // router cannot take it now (a user not pushed yet gets the binding when it is pushed).
-    // A roaming code has a user on every router and no one router id: this router's is found by its name.
-    const roaming = second.row.site_id === null;
-    if (second.row.router_user_id || roaming) {
-      try {
-        const id =
-          second.row.router_user_id ??
-          (await hotspot.addUser({
-            id: second.row.id,
-            code: second.row.code,
-            password: second.row.password ?? null,
-            profileName: second.profileName,
-            limitSeconds: routerUptimeLimit(
-              second.profile,
-              second.row.extra_seconds,
-              Boolean(second.row.staff),
-            ),
-            mac: userMac({ activated_at: null, bound_mac: null, queued_mac: mac }, second.profile.users),
-          }));
-        await hotspot.bindUser(id, mac);
-        if (roaming)
-          await db('vouchers')
-            .where({ id: second.row.id, router_user_id: null })
-            .update({ router_user_id: id, router_synced_at: clock.now() });
-      } catch (err) {
-        log.warn(
-          { err: (err as Error).message, code: maskCode(second.row.code) },
-          'queued code not bound yet',
-        );
-        logins.requestCheck('a queued code was not bound to its device');
-      }
+    // Kept for this device at its login too (on the router, its hotspot user is bound to the device's MAC until
+    // it starts, so no other device can log in with it on the router's own page). The users check puts it right
+    // if the login cannot take it now.
+    try {
+      const limitSeconds = routerUptimeLimit(
+        second.profile,
+        second.row.extra_seconds,
+        Boolean(second.row.staff),
+      );
+      const plan = { profileName: second.profileName, limitSeconds, users: second.profile.users };
+      await logins.kept(second.row, plan, mac, clock.now());
+    } catch (err) {
+      log.warn({ err: (err as Error).message, code: maskCode(second.row.code) }, 'queued code not bound yet');
+      logins.requestCheck('a queued code was not bound to its device');
     }
     log.info(
       { module: 'portal', event: 'topup', voucher: into, code: maskCode(second.row.code), mac },

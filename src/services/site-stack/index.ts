@@ -45,7 +45,7 @@ import { readPollState } from '../usage/persist';
 import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
 import { modeOf } from './mode';
-import { siteParts, storedSiteLogins, type Logins } from './parts';
+import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
 
 export type { PollJobOptions } from './poll';
@@ -63,6 +63,8 @@ export interface SiteStack {
   vouchers: VoucherService;
   /** Where its vouchers live as logins (hotspot users on its router, or FreeRADIUS rows), as its mode chose. */
   logins: Logins;
+  /** How self-service reaches its codes' sessions (the router's hotspot, or CoA and Disconnect). */
+  sessions: Sessions;
   /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
   apiAccess: boolean;
   /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
@@ -326,6 +328,7 @@ export function createSiteStack(
     usage,
     vouchers,
     logins: parts.logins,
+    sessions: parts.sessions,
     apiAccess,
     redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,

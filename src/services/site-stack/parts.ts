@@ -9,7 +9,9 @@
  *   FreeRADIUS's `radcheck`/`radreply` rows, each brought in line with the vouchers after a change (and, for
  *   RADIUS, by the enforcer at every poll, from that poll's decision); and with them, how the portal's redemption
  *   logs a device in (over the API, or by the router asking FreeRADIUS, which works while this controller cannot
- *   reach the router).
+ *   reach the router);
+ * - the **sessions**: how self-service (a pause, a move, a top-up) finds a code's devices online, ends their
+ *   sessions or gives them the code's new time: the router's hotspot over the API, or CoA and Disconnect.
  *
  * The ledger, the policy, the reports, the portal and the stack's start()/stop() are every site's
  * (createSiteStack, index.ts). A new mode (or a second router vendor) adds its parts here and its name in
@@ -26,6 +28,7 @@ import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
 import { radiusLogins } from '../radius/logins';
+import { radiusSessions } from '../radius/sessions';
 import { unknownAccounting } from '../radius/status';
 import { radiusLogin, routerLogin, type DeviceLogin } from '../redemption';
 import type { SiteRef } from '../deps';
@@ -38,9 +41,11 @@ import type { Enforcer } from '../usage/enforcer';
 import { readPollState } from '../usage/persist';
 import type { UsageSource } from '../usage/source';
 import { routerLogins, type Logins } from '../vouchers/logins';
+import { routerSessions, type Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
+export type { Sessions } from '../vouchers/sessions';
 
 /** The parts a mode chooses. */
 export interface ModeParts {
@@ -60,6 +65,8 @@ export interface ModeParts {
   loginsWrittenByPoll?: boolean;
   /** How the portal's redemption logs a device in. */
   login: DeviceLogin;
+  /** How self-service reaches a code's sessions (ends them, gives them the code's new time). */
+  sessions: Sessions;
   /**
    * Whether the poll reads the router over this controller's connection: its cadence then begins at the
    * connection; otherwise at start(), whether a connection is ever made or not.
@@ -123,6 +130,7 @@ function apiParts(c: ModeContext): ModeParts {
     onRouterRebooted: () => c.vouchers.requestUsersCheck('router rebooted'),
     logins: routerLogins(c),
     login: routerLogin,
+    sessions: routerSessions(c),
     pollNeedsRouter: true,
   };
 }
@@ -170,6 +178,15 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
     // The poll's enforcer writes the logins from its own decision: the stack does not sync them after a poll.
     loginsWrittenByPoll: true,
     login: radiusLogin(() => c.apiAccess),
+    sessions: radiusSessions({
+      db,
+      nasAddress,
+      target,
+      log: radiusLog,
+      now: () => clock.now(),
+      onPacket: c.onPacket,
+      api: c.apiAccess ? { router: c.router, hotspot: c.hotspot } : undefined,
+    }),
     pollNeedsRouter: false,
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.

@@ -13,7 +13,7 @@ import { DEFAULT_SITE, type SiteRef } from '../deps';
 import type { Knex } from 'knex';
 import type { VoucherService } from '../types';
 import type { VoucherRow } from './state';
-import { clearRouterUserId } from './router-users';
+import { clearRouterUserId, userMac } from './router-users';
 
 /** What happens to a voucher's login with a change to the voucher. */
 export type LoginChange =
@@ -38,6 +38,25 @@ export interface Logins {
   sync(codes?: readonly string[]): Promise<void>;
   /** A check of every login soon, without waiting for it (after a change whose codes are not known). */
   requestCheck(reason: string): void;
+  /**
+   * Time or data added to a voucher (in the database already: a top-up) reaches its login now: its plan, its time
+   * limit, `addedBytes` more of its byte limit. False: the login is missing (the users check puts it right).
+   */
+  grown(
+    row: VoucherRow,
+    g: { profileName: string; limitSeconds: number | null; addedBytes: number },
+  ): Promise<boolean>;
+  /** A code kept for a device (a queued top-up) is held for that device until it starts, where logins can be. */
+  kept(row: VoucherRow, plan: KeptPlan, mac: string, at: number): Promise<void>;
+  /** A voucher's device moved from one address to another (`oneDevice`: its plan allows one device only). */
+  moved(row: VoucherRow, from: string, to: string, oneDevice: boolean): Promise<void>;
+}
+
+/** What a kept code's login is made with, when it has none yet. */
+export interface KeptPlan {
+  profileName: string;
+  limitSeconds: number | null;
+  users: number;
 }
 
 const notConnected = (site: SiteRef, what: string) =>
@@ -105,5 +124,47 @@ export function routerLogins(d: RouterLoginsDeps): Logins {
       if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
     },
     requestCheck: (reason) => d.vouchers?.requestUsersCheck(reason),
+    async grown(row, g) {
+      if (row.router_user_id === null) return true; // written with its new plan when it is pushed
+      const hotspot = connected('update hotspot user');
+      // A cap the router holds rises now, not at the next poll (the customer would be cut at the old one).
+      if (g.addedBytes > 0) await hotspot.raiseUserByteLimit(row.code, g.addedBytes);
+      return hotspot.updateUserPlan(row.router_user_id, g.profileName, g.limitSeconds);
+    },
+    async kept(row, plan, mac, at) {
+      // A roaming code has a user on every router and no one router id: this router's is made by its name.
+      const roaming = row.site_id === null;
+      if (!row.router_user_id && !roaming) return; // a user not pushed yet gets the binding when it is pushed
+      const hotspot = connected('bind hotspot user');
+      const id =
+        row.router_user_id ??
+        (await hotspot.addUser({
+          id: row.id,
+          code: row.code,
+          password: row.password ?? null,
+          profileName: plan.profileName,
+          limitSeconds: plan.limitSeconds,
+          mac: userMac({ activated_at: null, bound_mac: null, queued_mac: mac }, plan.users),
+        }));
+      await hotspot.bindUser(id, mac);
+      if (roaming)
+        await db('vouchers')
+          .where({ id: row.id, router_user_id: null })
+          .update({ router_user_id: id, router_synced_at: at });
+    },
+    async moved(row, _from, to, oneDevice) {
+      const hotspot = connected('bind hotspot user');
+      if (oneDevice && row.router_user_id) await hotspot.bindUser(row.router_user_id, to);
+      // Codes kept for the old address followed the voucher: their users, bound to that device, follow too.
+      // This router's ids only: a code kept for the same address at another site has its user on that router.
+      const kept = (await db('vouchers')
+        .where({ queued_mac: to, status: 'unused', site_id: site.id })
+        .whereNotNull('router_user_id')
+        .select('router_user_id')) as Array<{ router_user_id: string }>;
+      for (const r of kept)
+        await hotspot.bindUser(r.router_user_id, to).catch(() => {
+          d.vouchers?.requestUsersCheck('a queued code did not follow its device');
+        });
+    },
   };
 }
