@@ -9,6 +9,7 @@ import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../doma
 import { isOurQueue } from '../../domain/reconcile';
 import { QUEUE_PREFIX, queueNameForMac } from '../../domain/queues';
 import { normaliseMac } from '../../domain/units';
+import { macOf } from '../../domain/network';
 import type { RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
 import { LoginsInFlight, type SharedLogins } from './logins-in-flight';
@@ -198,16 +199,21 @@ export function createManagedHotspot(
    * server: what a poll decides from its snapshot is checked against the router as it is at the moment of removal.
    */
   async function unused(remove: string[], basis: RouterSnapshot): Promise<string[]> {
-    const macOf = new Map<string, string>();
-    for (const q of basis.queues)
-      if (q.name.startsWith(QUEUE_PREFIX)) macOf.set(q.id, normaliseMac(q.name.slice(QUEUE_PREFIX.length)));
-    const macs = [...new Set(remove.map((id) => macOf.get(id)).filter((m): m is string => m !== undefined))];
+    const deviceOf = new Map<string, string>();
+    // A device's queue names its MAC; a queue of ours that names none (a shared plan's parent) has no session.
+    for (const q of basis.queues) {
+      const mac = q.name.startsWith(QUEUE_PREFIX) ? macOf(q.name.slice(QUEUE_PREFIX.length)) : undefined;
+      if (mac) deviceOf.set(q.id, mac);
+    }
+    const macs = [
+      ...new Set(remove.map((id) => deviceOf.get(id)).filter((m): m is string => m !== undefined)),
+    ];
     if (macs.length === 0) return remove;
     // The logins under way first, then the sessions: a login that ends between the two reads is in the second.
     const busy = shared ? await shared.underWay() : new Set<string>();
     for (const mac of await devicesOnline(router, macs)) busy.add(normaliseMac(mac));
     return remove.filter((id) => {
-      const mac = macOf.get(id);
+      const mac = deviceOf.get(id);
       return mac === undefined || !busy.has(mac);
     });
   }
@@ -245,7 +251,8 @@ export function createManagedHotspot(
       );
     },
     loginsMissedBy(basis) {
-      const missed = basis.loginMark === undefined ? new Set<string>() : logins.devicesMissedBy(basis.loginMark);
+      const missed =
+        basis.loginMark === undefined ? new Set<string>() : logins.devicesMissedBy(basis.loginMark);
       for (const mac of basis.loginsElsewhere ?? []) missed.add(mac);
       return missed;
     },
