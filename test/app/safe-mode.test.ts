@@ -65,7 +65,8 @@ const ours = () => ({
 
 test('an empty database meeting a router with our queues and users removes nothing, says why, and adopt restores normal work', async () => {
   const [paid, spare] = await makeVouchers(h, 'BASIC', 2);
-  await h.core!.services.redemption.redeem({ code: paid, ...addDevice(h, 1) });
+  const phone = addDevice(h, 1);
+  await h.core!.services.redemption.redeem({ code: paid, ...phone });
   await h.core!.services.usage.runCycle();
   const before = ours();
   expect(before.queues).toHaveLength(1);
@@ -90,7 +91,15 @@ test('an empty database meeting a router with our queues and users removes nothi
   h.clock.advance(30_000);
   const after = await other.services.usage.runCycle();
   expect(after.skipped).toBeUndefined();
-  expect(ours().queues).toEqual([]); // now this database's truth: it knows no customer on this router
+  // Now this database's truth: it knows no customer on this router. A queue goes once its device has no session
+  // (removed under a session, it would leave the phone online unlimited and uncounted): the phone still online
+  // keeps its queue, and the first poll after it leaves removes it.
+  expect(ours().queues.map((q) => q[1])).toEqual([`pisonet-${phone.mac}`]);
+  h.sim.removeDevice(phone.mac);
+  h.clock.advance(30_000);
+  expect((await other.services.usage.runCycle()).skipped).toBeUndefined();
+  expect(ours().sessions).toEqual([]);
+  expect(ours().queues).toEqual([]);
 });
 
 test('a database bound to one router meeting another starts in safe mode; a reset of the same router does not', async () => {
