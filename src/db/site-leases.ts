@@ -11,6 +11,7 @@
  * Every ask for a held lease checks on that connection that the lock is still there: a server whose lease
  * connection died stops polling at its next cycle, even before the driver reports the loss.
  */
+import crypto from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
 import { pgDriver } from './pg-driver';
@@ -76,8 +77,14 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
   let client: Promise<pg.Client> | undefined;
   let closed = false;
   // Fixed for the life of the server (a lease connection made again keeps it): it is how the others know it runs.
+  // The random part keeps two servers apart that share a pid, a port and a second (two in one process, or a pid
+  // reused after a restart); the hostname comes last, so PostgreSQL's 63-byte limit cuts only that.
+  const nonce = crypto.randomBytes(4).toString('hex');
   const name =
-    `pisonet controller ${process.pid} ${port()} ${Math.floor(Date.now() / 1000)} ${os.hostname()}`.slice(0, 63);
+    `pisonet controller ${process.pid} ${port()} ${Math.floor(Date.now() / 1000)} ${nonce} ${os.hostname()}`.slice(
+      0,
+      63,
+    );
   // One query at a time on the lease connection: every site's poll asks at once, and a pg client must not be
   // handed a query while another runs. Each ask keeps its own answer and error.
   let queue: Promise<unknown> = Promise.resolve();
