@@ -14,6 +14,7 @@ import { portalCodeEntry } from './code-style';
 import { batchQuery, listBatches, toBatchView } from './batch-list';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
+import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
@@ -116,7 +117,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       await logins.change(row, { kind: 'remove' }, async () => {
         await db.transaction(async (trx) => {
           await lifecycle.revoke(trx, row.id, now);
-          await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
+          await voucherDevices.disconnectAll(trx, row.id);
           await recordEvent(
             trx,
             clock,
