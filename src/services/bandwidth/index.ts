@@ -319,8 +319,8 @@ export function createBandwidthService(
         .where({ 'd.mac': mac, 'v.status': 'active' })
         .orderBy('v.activated_at', 'desc')
         .first('v.site_id')) as Pick<VoucherRow, 'site_id'> | undefined;
-      const target = (row && hotspotOf(row)) ?? hotspot;
-      const out = await target.logoutDevice(mac);
+      const siteHotspot = (row && hotspotOf(row)) ?? hotspot;
+      const out = await siteHotspot.logoutDevice(mac);
       if (out.sessions === 0)
         throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
       const gone = await markDisconnected(db, mac, clock.now());

@@ -59,9 +59,9 @@ export function routerLogins(d: RouterLoginsDeps): Logins {
       } else if (row.router_user_id !== null) {
         // Its devices online log in again: their sessions took the old time limit at login.
         const again = { code: row.code, password: userPassword(row) };
-        const target = connected('update hotspot user');
+        const hotspot = connected('update hotspot user');
         if (
-          !(await target.updateUserPlan(row.router_user_id, change.profileName, change.limitSeconds, again))
+          !(await hotspot.updateUserPlan(row.router_user_id, change.profileName, change.limitSeconds, again))
         )
           await clearRouterUserId(db, row.id); // gone from the router: pushed again later
       }
@@ -106,6 +106,14 @@ export function routerLogins(d: RouterLoginsDeps): Logins {
         await db('vouchers')
           .where({ id: row.id, router_user_id: null })
           .update({ router_user_id: id, router_synced_at: at });
+    },
+    async started(row, mac, oneDevice) {
+      if (!row.router_user_id) return true; // pushed later with the voucher's own binding
+      if (!d.hotspot) return false;
+      return d.hotspot.bindUser(row.router_user_id, oneDevice ? mac : null).then(
+        () => true,
+        () => false,
+      );
     },
     async moved(row, _from, to, oneDevice) {
       const hotspot = connected('bind hotspot user');

@@ -49,4 +49,3 @@ export interface UsersCheckReport {
   /** Router commands the check sent (one print plus the writes). */
   roundTrips: number;
 }
-

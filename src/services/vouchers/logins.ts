@@ -40,6 +40,11 @@ export interface Logins {
   ): Promise<boolean>;
   /** A code kept for a device (a queued top-up) is held for that device until it starts, where logins can be. */
   kept(row: VoucherRow, plan: KeptPlan, mac: string, at: number): Promise<void>;
+  /**
+   * A code kept for a device has started on it: its login takes the plan's own binding (`oneDevice`: that device;
+   * otherwise none, so its other devices can log in). False: not now (the next sync releases it).
+   */
+  started(row: Pick<VoucherRow, 'router_user_id'>, mac: string, oneDevice: boolean): Promise<boolean>;
   /** A voucher's device moved from one address to another (`oneDevice`: its plan allows one device only). */
   moved(row: VoucherRow, from: string, to: string, oneDevice: boolean): Promise<void>;
 }
