@@ -41,12 +41,12 @@ const OWN_NAMES = new Set(
 
 /**
  * The calls outside the room that stay, by file, and why. Each is a part of its own seam, not a door around one:
- * the API enforcer applies the poll's decision (byte limits, ended users removed, sessions ended, devices logged
- * in again); the API redemption logs a device in (`DeviceLogin`); the admin's logout of a MAC; the router
- * binding reads the users once to recognise a router it has seen before.
+ * the router's enforcer ends the sessions the poll decided in the same pass as their queues (a queue goes only
+ * once its device has no session); the API redemption logs a device in (its `DeviceLogin`); the admin logs a MAC
+ * out of every voucher; the router binding reads the users once to recognise a router it has seen before.
  */
 const STAY: Record<string, readonly string[]> = {
-  'src/services/usage/enforcer.ts': ['logout', 'relogin', 'removeUsers', 'setUserByteLimit', 'userBytes'],
+  'src/services/usage/enforcer.ts': ['logout'],
   'src/services/redemption/connect.ts': ['loginDevice'],
   'src/services/bandwidth/index.ts': ['logoutDevice'],
   'src/services/router-binding/index.ts': ['users'],
