@@ -13,7 +13,7 @@ import { projectPath } from '../src/lib/paths';
 import { createRouterClient } from '../src/router';
 import type { Core } from '../src/core';
 import type { RouterClient } from '../src/router/types';
-import type { VoucherService } from '../src/services/types';
+import type { HotspotUsers } from '../src/services/hotspot-users';
 import { RouterSimulator } from '../src/simulator';
 import { forkBenchChild } from './child';
 
@@ -105,8 +105,8 @@ export class RouterProcess {
 /**
  * N active vouchers of `profile` with one connected device each: rows in the database, hotspot users on the
  * router (from the vouchers themselves, as the server's sync does) and a logged-in session per device.
- * `site` seeds another site's vouchers (bench/sites.bench.ts): its id on the rows, and its own stack's voucher
- * service (`core.siteStacks.get(id).vouchers`) puts them on its router; none means the `default` site.
+ * `site` seeds another site's vouchers (bench/sites.bench.ts): its id on the rows, and its own stack's
+ * hotspot users (`core.siteStacks.get(id).hotspotUsers`) put them on its router; none means the `default` site.
  */
 export async function seedFleet(
   core: Core,
@@ -114,7 +114,7 @@ export async function seedFleet(
   net: number,
   n: number,
   profile: string,
-  site?: { id: number; vouchers: VoucherService },
+  site?: { id: number; users: HotspotUsers },
 ): Promise<void> {
   const p = await core.services.profiles.get(profile);
   const now = core.clock.now();
@@ -155,7 +155,7 @@ export async function seedFleet(
       });
     await core.db('voucher_devices').insert(rows);
   }
-  await (site?.vouchers ?? core.services.vouchers).syncRouterUsers();
+  await (site?.users ?? core.defaultStack.hotspotUsers!).sync();
   await Promise.all(
     Array.from({ length: n }, (_, i) =>
       router.hotspotLogin({

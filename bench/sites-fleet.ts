@@ -13,7 +13,8 @@ import type { SiteLeases } from '../src/db/site-leases';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { RouterClient } from '../src/router/types';
-import { SYSTEM, type UsageService, type VoucherService } from '../src/services/types';
+import type { HotspotUsers } from '../src/services/hotspot-users';
+import { SYSTEM, type UsageService } from '../src/services/types';
 import { benchRouterClient, openBenchSite, RouterProcess, seedFleet, type BenchSite } from './fleet';
 
 export const ROUTERS = Number(process.env.BENCH_SITES_ROUTERS ?? 20);
@@ -44,7 +45,8 @@ export interface Driver {
   k: number;
   router: RouterClient;
   usage: UsageService;
-  vouchers: VoucherService;
+  /** Its hotspot users (the sync after each poll). */
+  users: HotspotUsers;
 }
 
 export function driversOf(core: Core, routers: readonly RouterInfo[]): Driver[] {
@@ -55,11 +57,11 @@ export function driversOf(core: Core, routers: readonly RouterInfo[]): Driver[] 
         k,
         router: core.router,
         usage: core.services.usage,
-        vouchers: core.services.vouchers,
+        users: core.defaultStack.hotspotUsers!,
       };
     const stack = [...core.siteStacks.values()].find((s) => s.site.name === siteName(k));
     if (!stack) throw new Error(`no stack for ${siteName(k)}`);
-    return { name: siteName(k), k, router: stack.router, usage: stack.usage, vouchers: stack.vouchers };
+    return { name: siteName(k), k, router: stack.router, usage: stack.usage, users: stack.hotspotUsers! };
   });
 }
 
@@ -72,7 +74,7 @@ export async function pollJob(d: Driver): Promise<void> {
 export async function pollShared(d: Driver): Promise<string | undefined> {
   const report = await d.usage.runCycle();
   if (report.skipped) return report.skipped;
-  await d.vouchers.syncRouterUsers();
+  await d.users.sync();
   return undefined;
 }
 
@@ -125,7 +127,7 @@ export async function seed(env: Record<string, string>, routers: RouterInfo[]): 
         netOf(d.k),
         DEVICES,
         'PREMIUM',
-        d.k === 1 ? undefined : { id: stackId(core, d.name), vouchers: d.vouchers },
+        d.k === 1 ? undefined : { id: stackId(core, d.name), users: d.users },
       );
     await Promise.all(drivers.map((d) => pollJob(d)));
   } finally {

@@ -59,7 +59,7 @@ async function resetAndCheck(
   h.sim.setLatency(LATENCY_MS);
   const before = h.sim.stats.commands;
   const t0 = process.hrtime.bigint();
-  const report = await h.core!.services.vouchers.checkRouterUsers();
+  const report = await h.core!.defaultStack.hotspotUsers!.check();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const users = h.sim.rows('/ip/hotspot/user').length;
   if (users !== VOUCHERS || report.added !== VOUCHERS)
@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     const vouchers = h.core!.services.vouchers;
     const out = await vouchers.generate({ profile: 'BASIC', count: VOUCHERS }, SYSTEM);
     if (out.routerPending !== 0) throw new Error(`${out.routerPending} users not pushed`);
-    await vouchers.syncRouterUsers(); // the start-up check, out of the way
+    await h.core!.defaultStack.hotspotUsers!.sync(); // the start-up check, out of the way
 
     const first = await resetAndCheck(h);
     const again: number[] = [];

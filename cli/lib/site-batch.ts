@@ -1,8 +1,9 @@
 /**
  * A voucher batch made in the terminal reaches its routers at once: the batch is saved first (the
  * core's voucher service, which pushes a default-site batch onto the .env router), then the terminal connects
- * to a branch's router with the site's stored password and pushes the batch there (the voucher service's
- * pushBatch, pipelined as the admin's generate pushes); a roaming batch goes to every site it can reach. A
+ * to a branch's router with the site's stored password and pushes the batch there (the site's hotspot users
+ * room's pushBatch, through its logins, pipelined as the admin's generate pushes); a roaming batch goes to every
+ * site it can reach. A
  * router that is down, unreachable or in safe mode loses nothing: the codes are saved and the server adds them
  * (its next poll of that site pushes a branch's codes; a roaming batch's are added by each site's users check,
  * which runs as soon as the server reconnects to a router that was away). A code the terminal pushed has its

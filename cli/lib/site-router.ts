@@ -17,6 +17,7 @@ import { SITE_SETTING_NAMES } from '../../src/router/errors';
 import type { RouterBinding } from '../../src/services/router-binding';
 import type { HousekeepingService } from '../../src/services/router-housekeeping';
 import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
+import type { HotspotUsers } from '../../src/services/hotspot-users';
 import type { Logins } from '../../src/services/site-stack/parts';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
@@ -46,6 +47,8 @@ export interface SiteRouter {
   vouchers: VoucherService;
   /** Where the site's vouchers live as logins (its router's hotspot users, or FreeRADIUS rows). */
   logins: Logins;
+  /** Its router's hotspot users (push, sync, check); absent on a RADIUS site. */
+  hotspotUsers?: HotspotUsers;
   /** This router's hosts, sessions, leases, log, resources, traffic and reboot. */
   housekeeping: HousekeepingService;
   close(): Promise<void>;
@@ -69,6 +72,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       bandwidth: core.services.bandwidth,
       vouchers: core.services.vouchers,
       logins: core.defaultStack.logins,
+      hotspotUsers: core.defaultStack.hotspotUsers,
       housekeeping: core.services.housekeeping,
       close: async () => undefined,
     };
@@ -121,6 +125,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     bandwidth: stack.bandwidth,
     vouchers: stack.vouchers,
     logins: stack.logins,
+    hotspotUsers: stack.hotspotUsers,
     housekeeping: stack.housekeeping,
     close: () => stack.stop(),
   };

@@ -77,7 +77,7 @@ test('an empty database meeting a router with our queues and users removes nothi
     h.clock.advance(30_000);
     expect((await other.services.usage.runCycle()).skipped).toBe('safe-mode');
   }
-  await other.services.vouchers.syncRouterUsers().catch(() => undefined);
+  await other.defaultStack.hotspotUsers!.sync().catch(() => undefined);
   expect(ours()).toEqual(before); // zero removals, zero rewrites
   const state = other.services.routerBinding.state();
   expect(state).toMatchObject({ mode: 'safe', reason: { code: 'ROUTER_HAS_DATA' } });

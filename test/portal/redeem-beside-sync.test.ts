@@ -60,7 +60,7 @@ test('a users check reading the router after the login and the database before t
   // The check prints the users now, and reads the vouchers while the claim has not committed.
   const prints = () => h.sim.stats.commandsByPath['/ip/hotspot/user/print'] ?? 0;
   const printed = prints();
-  const checked = h.core!.services.vouchers.checkRouterUsers();
+  const checked = h.core!.defaultStack.hotspotUsers!.check();
   checked.catch(() => undefined);
   await until('the users check to print the users', () => prints() > printed);
   await new Promise((r) => setTimeout(r, 100)); // its voucher read is on its way (SQLite: queued)
@@ -74,7 +74,7 @@ test('a users check reading the router after the login and the database before t
   const user = h.sim.rows('/ip/hotspot/user').find((u) => u.name === code);
   expect(user?.['mac-address']).toBe(phone.mac);
   // And the next check finds nothing to put back.
-  expect(await h.core!.services.vouchers.checkRouterUsers()).toMatchObject({ fixed: 0, added: 0 });
+  expect(await h.core!.defaultStack.hotspotUsers!.check()).toMatchObject({ fixed: 0, added: 0 });
 });
 
 describePostgresOnly('a poll beside a redemption whose claim commits late', () => {

@@ -40,7 +40,7 @@ describe('a voucher used on the router login page while the controller was away'
     // The next voucher sync binds the hotspot user to the device, as a portal login would have.
     const user = () => h.sim.rows('/ip/hotspot/user').find((u) => u.name === code)!;
     expect(user()['mac-address']).toBeUndefined();
-    await h.core!.services.vouchers.syncRouterUsers();
+    await h.core!.defaultStack.hotspotUsers!.sync();
     expect(user()['mac-address']).toBe(d.mac);
     expect(h.sim.rows('/ip/hotspot/user').find((u) => u.name === untouched)!['mac-address']).toBeUndefined();
   });

@@ -56,7 +56,7 @@ test('another device cannot use a queued code on the router page; the users chec
   // A hand edit on the router (or a reset) is put back by the users check.
   await h.router.set('/ip/hotspot/user', String(user(fast)['.id']), { 'mac-address': '00:00:00:00:00:00' });
   expect(user(fast)['mac-address']).toBe('00:00:00:00:00:00');
-  await h.core!.services.vouchers.checkRouterUsers();
+  await h.core!.defaultStack.hotspotUsers!.check();
   expect(user(fast)['mac-address']).toBe(a.mac);
 });
 
@@ -79,7 +79,7 @@ test('the device it is kept for may use it on the router page: adopted as its st
   await routerLogin(duo, a);
   await cycle();
   expect(await voucherRow(h, duo)).toMatchObject({ status: 'active' });
-  await h.core!.services.vouchers.syncRouterUsers();
+  await h.core!.defaultStack.hotspotUsers!.sync();
   expect(await voucherRow(h, duo)).toMatchObject({ status: 'active', queued_mac: null });
   expect(ANY).toContain(user(duo)['mac-address']);
 });

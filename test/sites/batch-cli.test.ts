@@ -64,7 +64,7 @@ describe('a terminal batch on its routers', () => {
     }
     // The server's poll of branch A and a full users check change nothing about them.
     await stackOf(branch.a).pollOnce();
-    const check = await stackOf(branch.a).vouchers.checkRouterUsers();
+    const check = await stackOf(branch.a).hotspotUsers!.check();
     expect(check.added).toBe(0);
     expect(await rowsLike('BA')).toEqual(rows);
     for (const r of rows) expect(usersNamed(branch.a.sim, r.code)).toHaveLength(1);
@@ -112,7 +112,7 @@ describe('a terminal batch on its routers', () => {
     }
     // Another poll, and a late push of the same batch (the terminal run again): still one user each.
     await stackOf(branch.b).pollOnce();
-    expect(await stackOf(branch.b).vouchers.pushBatch(batchId)).toEqual({ created: 0, pending: 0 });
+    expect(await stackOf(branch.b).hotspotUsers!.pushBatch(batchId)).toEqual({ created: 0, pending: 0 });
     for (const r of rows) expect(usersNamed(branch.b.sim, r.code)).toHaveLength(1);
     expect(await rowsLike('BD')).toEqual(rows);
   });
@@ -130,8 +130,8 @@ describe('a terminal batch on its routers', () => {
     const terminal = await openSiteRouter(h.core!, 'branch-a');
     try {
       const [pushed] = await Promise.all([
-        terminal.vouchers.pushBatch(batchId),
-        stackOf(branch.a).vouchers.syncRouterUsers(),
+        terminal.hotspotUsers!.pushBatch(batchId),
+        stackOf(branch.a).hotspotUsers!.sync(),
       ]);
       expect(pushed.pending).toBe(0);
     } finally {
@@ -145,7 +145,7 @@ describe('a terminal batch on its routers', () => {
       expect(r.router_user_id).toBe(users[0]['.id']);
     }
     // The server's next check agrees with what was recorded.
-    const check = await stackOf(branch.a).vouchers.checkRouterUsers();
+    const check = await stackOf(branch.a).hotspotUsers!.check();
     expect(check.added + check.fixed).toBe(0);
     expect(await rowsLike('RACE')).toEqual(rows);
   });
@@ -155,7 +155,7 @@ describe('a terminal batch on its routers', () => {
       { profile: 'BASIC', count: 2, prefix: 'HOME', site: 'default' },
       SYSTEM,
     );
-    expect(await stackOf(branch.a).vouchers.pushBatch(batchId)).toEqual({ created: 0, pending: 0 });
+    expect(await stackOf(branch.a).hotspotUsers!.pushBatch(batchId)).toEqual({ created: 0, pending: 0 });
     for (const r of await rowsLike('HOME')) {
       expect(usersNamed(branch.a.sim, r.code)).toHaveLength(0);
       expect(usersNamed(h.sim, r.code)).toHaveLength(1);

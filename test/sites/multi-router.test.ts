@@ -49,8 +49,8 @@ describe('three routers, one controller', () => {
     }
     for (const c of forDefault) expect(usersOn(branch.a.sim)).not.toContain(c);
     // Each site's users check keeps the others' users where they are.
-    await stack(branch.a.id).vouchers.checkRouterUsers();
-    await h.core!.services.vouchers.checkRouterUsers();
+    await stack(branch.a.id).hotspotUsers!.check();
+    await h.core!.defaultStack.hotspotUsers!.check();
     expect(usersOn(branch.a.sim)).toEqual(expect.arrayContaining(forA));
     expect(usersOn(h.sim)).not.toContain(forA[0]);
     // An unknown site is refused before anything is written.
@@ -193,9 +193,9 @@ describe('three routers, one controller', () => {
     expect((await redeemApi(h, { code, ...phone })).status).toBe(200);
     expect(await row(code)).toMatchObject({ status: 'active', site_id: branch.b.id });
     // The other routers drop its user at their next users check; branch B keeps it, with its own router id.
-    await h.core!.services.vouchers.checkRouterUsers();
-    await stack(branch.a.id).vouchers.checkRouterUsers();
-    await stack(branch.b.id).vouchers.checkRouterUsers();
+    await h.core!.defaultStack.hotspotUsers!.check();
+    await stack(branch.a.id).hotspotUsers!.check();
+    await stack(branch.b.id).hotspotUsers!.check();
     expect(usersOn(h.sim)).not.toContain(code);
     expect(usersOn(branch.a.sim)).not.toContain(code);
     const onB = branch.b.sim.rows('/ip/hotspot/user').find((u) => u.name === code);

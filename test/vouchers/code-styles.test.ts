@@ -158,7 +158,7 @@ describe('voucher code styles', () => {
     const ids = h.sim.rows('/ip/hotspot/user').map((u) => u['.id']);
     await h.router.remove('/ip/hotspot/user', ids);
     // The users check, now: the server's own poll job may already have run the check due at its start.
-    await h.core!.services.vouchers.checkRouterUsers();
+    await h.core!.defaultStack.hotspotUsers!.check();
     for (const v of out.vouchers) expect(routerUser(v.code)).toMatchObject({ password: v.password });
   });
 

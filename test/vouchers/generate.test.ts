@@ -54,7 +54,7 @@ describe('voucher batches on the simulated router', () => {
     await h.router.waitConnected(5000);
     await waitFor(() => h.router.status.connected);
 
-    const sync = await h.core!.services.vouchers.syncRouterUsers();
+    const sync = await h.core!.defaultStack.hotspotUsers!.sync();
     expect(sync.pending).toBe(0);
     expect(sync.created).toBe(out.routerPending);
     const users = h.sim.rows('/ip/hotspot/user');
@@ -63,13 +63,13 @@ describe('voucher batches on the simulated router', () => {
     const rows = await h.core!.db('vouchers').select('code', 'router_user_id');
     const idByName = new Map(users.map((u) => [u.name, u['.id']]));
     for (const r of rows) expect(r.router_user_id).toBe(idByName.get(r.code));
-    expect(await h.core!.services.vouchers.syncRouterUsers()).toEqual({ created: 0, pending: 0 });
+    expect(await h.core!.defaultStack.hotspotUsers!.sync()).toEqual({ created: 0, pending: 0 });
   });
 
   it('looks up users that reached the router when the reply was lost (duplicate name)', async () => {
     const out = await h.core!.services.vouchers.generate({ profile: 'BASIC', count: 5 }, SYSTEM);
     await h.core!.db('vouchers').update({ router_user_id: null });
-    const sync = await h.core!.services.vouchers.syncRouterUsers();
+    const sync = await h.core!.defaultStack.hotspotUsers!.sync();
     expect(sync).toEqual({ created: 5, pending: 0 });
     expect(h.sim.rows('/ip/hotspot/user')).toHaveLength(5);
     expect(out.vouchers).toHaveLength(5);
@@ -89,7 +89,7 @@ describe('voucher batches on the simulated router', () => {
     h.sim.setReachable(true);
     await h.router.waitConnected(5000);
     await waitFor(() => h.router.status.connected);
-    expect(await h.core!.services.vouchers.syncRouterUsers()).toEqual({ created: 20, pending: 0 });
+    expect(await h.core!.defaultStack.hotspotUsers!.sync()).toEqual({ created: 20, pending: 0 });
     // Staff codes: no limit-uptime on the router.
     for (const u of h.sim.rows('/ip/hotspot/user')) expect(u['limit-uptime']).toBeUndefined();
   });

@@ -110,23 +110,23 @@ describe('the users check', () => {
   afterEach(async () => {
     await h.close();
   });
-  const vouchers = () => h.core!.services.vouchers;
+  const users = () => h.core!.defaultStack.hotspotUsers!;
 
   it('re-creates a user deleted by hand at the 10-minute check, not at every sync', async () => {
     const codes = await generate(h, 'BASIC', 3);
-    await vouchers().syncRouterUsers(); // the first sync after start checks
+    await users().sync(); // the first sync after start checks
     const gone = routerUser(h, codes[1])!;
     await h.router.remove(USERS, gone['.id']);
 
     const printsBefore = h.sim.stats.commandsByPath[`${USERS}/print`] ?? 0;
     advance(h, 5 * 60);
-    await vouchers().syncRouterUsers();
+    await users().sync();
     expect(routerUser(h, codes[1])).toBeUndefined();
     // Between checks a sync never reads the users.
     expect(h.sim.stats.commandsByPath[`${USERS}/print`] ?? 0).toBe(printsBefore);
 
     advance(h, 5 * 60);
-    expect(await vouchers().syncRouterUsers()).toEqual({ created: 0, pending: 0 });
+    expect(await users().sync()).toEqual({ created: 0, pending: 0 });
     expect(routerUser(h, codes[1])).toMatchObject({ password: codes[1], 'limit-uptime': '1h' });
     expect(routerUser(h, codes[1])!['.id']).not.toBe(gone['.id']);
     await expectIdsRecorded(h, codes);
@@ -140,7 +140,7 @@ describe('the users check', () => {
     await h.router.set(USERS, ua, { 'limit-uptime': '1w', profile: 'slow' });
     await h.router.set(USERS, ub, { 'mac-address': '02:00:00:00:00:99', disabled: 'true' });
 
-    const report = await vouchers().checkRouterUsers();
+    const report = await users().check();
     expect(report).toMatchObject({ vouchers: 2, added: 0, fixed: 2, removed: 0, pending: 0, failed: 0 });
     for (const [code, id] of [
       [a, ua],
@@ -157,7 +157,7 @@ describe('the users check', () => {
       expect(u.disabled).not.toBe('true');
     }
     // Nothing left to change: a second check only reads.
-    const again = await vouchers().checkRouterUsers();
+    const again = await users().check();
     expect(again).toMatchObject({ added: 0, fixed: 0, removed: 0, roundTrips: 1 });
   });
 
@@ -167,7 +167,7 @@ describe('the users check', () => {
       await h.router.set(USERS, routerUser(h, code)!['.id'], { 'limit-uptime': '1d' });
     const sets = () => h.sim.stats.commandsByPath[`${USERS}/set`] ?? 0;
     const before = sets();
-    expect(await vouchers().checkRouterUsers()).toMatchObject({ fixed: 4, roundTrips: 2 });
+    expect(await users().check()).toMatchObject({ fixed: 4, roundTrips: 2 });
     expect(sets() - before).toBe(1);
     for (const code of codes) expect(routerUser(h, code)!['limit-uptime']).toBe('1h');
   });
@@ -210,7 +210,7 @@ describe('the users check', () => {
       .filter(([path]) => path.startsWith(USERS) && !path.endsWith('/print'))
       .reduce((n, [, c]) => n + c, 0);
 
-    const report = await vouchers().checkRouterUsers();
+    const report = await users().check();
     expect(report).toMatchObject({ vouchers: 2, added: 0, fixed: 0, removed: 0, blocked: 1, pending: 1 });
     expect(foreign()).toEqual(before);
     const writes = Object.entries(h.sim.stats.commandsByPath)
@@ -227,11 +227,11 @@ describe('the users check', () => {
     await h.core!.db('vouchers').where({ code: revoked }).update({ status: 'revoked', router_user_id: null });
     await h.router.add(USERS, { name: 'GHOST234', password: 'GHOST234', comment: 'pisonet BASIC' });
 
-    const safe = await vouchers().checkRouterUsers({ allowRemovals: false });
+    const safe = await users().check({ allowRemovals: false });
     expect(safe).toMatchObject({ removed: 0, usersOnRouter: 3 });
     expect(h.sim.rows(USERS)).toHaveLength(3);
 
-    const report = await vouchers().checkRouterUsers();
+    const report = await users().check();
     expect(report).toMatchObject({ vouchers: 1, removed: 2, added: 0, failed: 0 });
     expect(h.sim.rows(USERS).map((u) => u.name)).toEqual([kept]);
   });
@@ -241,22 +241,22 @@ describe('the users check', () => {
     const row = await voucher(h, code);
     await h.core!.db('vouchers').where({ code }).update({ status: 'expired' });
     await h.router.remove(USERS, row.router_user_id!);
-    await vouchers().checkRouterUsers();
+    await users().check();
     expect((await voucher(h, code)).router_user_id).toBeNull();
   });
 
   it('checks again when the poll sees that the router booted since it last looked', async () => {
     const codes = await generate(h, 'BASIC', 2);
-    await vouchers().syncRouterUsers();
+    await users().sync();
     await h.core!.services.usage.runCycle(); // the poll learns the boot time
     advance(h, 60);
     await h.sim.reboot();
     await routerBack(h);
-    await vouchers().syncRouterUsers(); // the reconnect's check
+    await users().sync(); // the reconnect's check
     await h.router.remove(USERS, routerUser(h, codes[0])!['.id']);
 
     await h.core!.services.usage.runCycle(); // sees the new boot time
-    await vouchers().syncRouterUsers();
+    await users().sync();
     expect(routerUser(h, codes[0])).toBeDefined();
   });
 
@@ -276,7 +276,7 @@ describe('the users check', () => {
 
   it('logs a paying customer back in on the portal even before a check has run', async () => {
     const [code] = await generate(h, 'BASIC', 1);
-    await vouchers().syncRouterUsers();
+    await users().sync();
     h.sim.addDevice(device(1));
     await redeem(h, code, 1);
     await h.sim.resetConfiguration();

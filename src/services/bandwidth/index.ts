@@ -33,6 +33,7 @@ import type {
 } from '../types';
 import { toVoucherState, type VoucherRow } from '../vouchers/state';
 import type { DeviceRow } from '../usage/load';
+import * as voucherDevices from '../voucher-devices';
 
 /** Input problems as AppError INVALID_INPUT (400) with the field, for the API, the admin and the CLI alike. */
 function valid<T>(parse: () => T): T {
@@ -318,8 +319,8 @@ export function createBandwidthService(
         .where({ 'd.mac': mac, 'v.status': 'active' })
         .orderBy('v.activated_at', 'desc')
         .first('v.site_id')) as Pick<VoucherRow, 'site_id'> | undefined;
-      const target = (row && hotspotOf(row)) ?? hotspot;
-      const out = await target.logoutDevice(mac);
+      const siteHotspot = (row && hotspotOf(row)) ?? hotspot;
+      const out = await siteHotspot.logoutDevice(mac);
       if (out.sessions === 0)
         throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
       const gone = await markDisconnected(db, mac, clock.now());
@@ -339,9 +340,7 @@ async function markDisconnected(db: Knex, mac: string, now: number): Promise<num
   const rows = (await db('voucher_devices').where({ mac, connected: true }).select('voucher_id')) as Array<{
     voucher_id: number;
   }>;
-  await db('voucher_devices')
-    .where({ mac, connected: true })
-    .update({ connected: false, rate_up: 0, rate_down: 0, last_seen_at: now });
+  await voucherDevices.disconnectMac(db, mac, now);
   return rows.map((r) => r.voucher_id);
 }
 

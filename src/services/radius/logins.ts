@@ -66,6 +66,8 @@ export function radiusLogins(d: RadiusLoginsDeps): Logins {
     grown: async (row) => (await sync([row.code]), true),
     // FreeRADIUS holds no code for one device before its first login: a kept code waits in the database only.
     kept: async () => undefined,
+    // Nor is a started code bound: FreeRADIUS answers its devices from its rows.
+    started: async () => true,
     // The device FreeRADIUS counts for the code follows it, so the new address is not refused as one too many.
     async moved(row, from, to) {
       await d.db.transaction(async (trx) => {

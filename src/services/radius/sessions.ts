@@ -10,9 +10,8 @@ import type { Knex } from 'knex';
 import { RouterError } from '../../domain/errors';
 import { macOf } from '../../domain/network';
 import type { Logger } from '../../lib/logger';
-import type { ManagedHotspot } from '../../router/hotspot';
-import type { RouterClient } from '../../router/types';
 import type { SessionReading } from '../usage/source';
+import type { RouterSessions } from '../hotspot-users/sessions';
 import type { Sessions } from '../vouchers/sessions';
 import { send, type CoaTarget, type PacketOptions } from './coa-packets';
 
@@ -23,8 +22,8 @@ export interface RadiusSessionsDeps extends PacketOptions {
   target: () => Promise<CoaTarget>;
   log: Logger;
   now: () => number;
-  /** The router's API, when this controller has it. */
-  api?: { router: RouterClient; hotspot: ManagedHotspot };
+  /** The router's hotspot sessions over its API, when this controller has it (src/services/hotspot-users). */
+  api?: Pick<RouterSessions, 'reachable' | 'relogin'>;
 }
 
 const notTaken = (what: string) =>
@@ -70,7 +69,7 @@ export function radiusSessions(d: RadiusSessionsDeps): Sessions {
       for (const s of sessions) if (!(await disconnect(s, target))) throw notTaken('Disconnect');
     },
     async renew(code, password, remainingSeconds) {
-      if (d.api?.router.status.connected) return (await d.api.hotspot.reloginVoucher(code, password)) >= 0;
+      if (d.api?.reachable()) return (await d.api.relogin(code, password)) >= 0;
       const sessions = await open(code);
       if (!sessions.length) return true;
       if (remainingSeconds === null) return false;

@@ -12,6 +12,7 @@ import type { LoginOutcome } from '../../router/hotspot';
 import { redemptionEvents } from '../events/activity';
 import { recordEvents } from '../events';
 import type { RedeemResult } from '../types';
+import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../vouchers/state';
 import { deviceLimit, expired, routerFailure } from './refusals';
@@ -36,41 +37,15 @@ export async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: num
     kind === 'relogin'
       ? {}
       : { login_pending_at: now, claim_activated: kind === 'activate', claim_server: r.server ?? null };
-  const device = (q: Knex) =>
-    q('voucher_devices')
-      .insert({
-        voucher_id: a.row.id,
-        mac: a.mac,
-        ip: a.ip,
-        connected: true,
-        first_seen_at: now,
-        last_seen_at: now,
-        baseline_up: 0,
-        baseline_down: 0,
-        ...pending,
-      })
-      .onConflict(['voucher_id', 'mac'])
-      .merge({ ip: a.ip, connected: true, last_seen_at: now, ...pending });
   if (kind === 'activate') {
     // Two statements, no transaction (this is the customer's critical path, on one database connection):
     // the device row first, marked as a claim in progress, so a controller killed between the two leaves
     // something settleInterruptedLogins() can clean up; then the conditional activation. Plain SQL
     // (src/db/statements.ts): the query builder's cost was a third of a redemption's CPU.
-    await statements(db).run(
-      `INSERT INTO voucher_devices
-         (voucher_id, mac, ip, connected, first_seen_at, last_seen_at, baseline_up, baseline_down,
-          login_pending_at, claim_activated, claim_server)
-       VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)
-       ON CONFLICT (voucher_id, mac) DO UPDATE SET ip = excluded.ip, connected = excluded.connected,
-         last_seen_at = excluded.last_seen_at, login_pending_at = excluded.login_pending_at,
-         claim_activated = excluded.claim_activated, claim_server = excluded.claim_server`,
-      [a.row.id, a.mac, a.ip, true, now, now, now, true, r.server ?? null],
-    );
+    const c = { voucherId: a.row.id, mac: a.mac, ip: a.ip, at: now, server: r.server ?? null };
+    await voucherDevices.claimForActivation(db, c);
     if (await lifecycle.activateNow(db, a.row, activationOf(r, a, now))) return true;
-    await statements(db).run('DELETE FROM voucher_devices WHERE voucher_id = ? AND mac = ?', [
-      a.row.id,
-      a.mac,
-    ]);
+    await voucherDevices.dropLostClaim(db, a.row.id, a.mac);
     return false; // another device won the race
   }
   return db.transaction(async (trx) => {
@@ -80,7 +55,7 @@ export async function claim(r: RedemptionDeps, kind: Claim, a: Attempt, now: num
       }[];
       if (Number(n) >= a.profile.users) throw deviceLimit();
     }
-    await device(trx);
+    await voucherDevices.claim(trx, { voucherId: a.row.id, mac: a.mac, ip: a.ip, at: now, pending });
     return true;
   });
 }
@@ -100,7 +75,7 @@ export async function unclaim(r: RedemptionDeps, kind: Claim, a: Attempt): Promi
   if (kind === 'relogin') return;
   const { db, clock } = r.deps;
   await db.transaction(async (trx) => {
-    await trx('voucher_devices').where({ voucher_id: a.row.id, mac: a.mac }).delete();
+    await voucherDevices.release(trx, a.row.id, a.mac);
     if (kind === 'activate') await lifecycle.release(trx, a.row.id, clock.now());
   });
 }
@@ -118,16 +93,7 @@ async function record(db: Knex, a: Attempt, out: LoginOutcome, now: number): Pro
   }
   // The login is confirmed. A new queue starts counting at zero; a queue we took over keeps the baseline
   // that belongs to it.
-  const fresh = 'source_counter_id IS NULL OR source_counter_id <> ?';
-  await sql.run(
-    `UPDATE voucher_devices
-        SET login_pending_at = NULL, claim_activated = ?,
-            baseline_up = CASE WHEN ${fresh} THEN 0 ELSE baseline_up END,
-            baseline_down = CASE WHEN ${fresh} THEN 0 ELSE baseline_down END,
-            source_counter_id = ?
-      WHERE voucher_id = ? AND mac = ?`,
-    [false, out.queueId, out.queueId, out.queueId, a.row.id, a.mac],
-  );
+  await voucherDevices.confirmRouterLogin(db, { voucherId: a.row.id, mac: a.mac, queueId: out.queueId });
 }
 
 /** An API site's logins: this controller logs the device in over the router's API and writes its queue. */

@@ -11,12 +11,12 @@
  */
 import { maskCode } from '../../lib/logger';
 import { desiredLimits } from '../../domain/policy';
-import { statements } from '../../db/statements';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../vouchers/state';
 import { activationOf, announce, claim, unclaim } from './connect';
 import { routerFailure } from './refusals';
+import * as voucherDevices from '../voucher-devices';
 import type { Attempt, Claim, DeviceLogin, RedemptionDeps, SaleEvent } from './shared';
 
 function result(a: Attempt, row: VoucherRow, kind: Claim, now: number, tz: string): RedeemResult {
@@ -75,10 +75,7 @@ async function connectRadius(
     throw routerFailure(err);
   }
   // The login is confirmed: the device's accounting is its counter (the poll names it).
-  await statements(db).run(
-    'UPDATE voucher_devices SET login_pending_at = NULL, claim_activated = ? WHERE voucher_id = ? AND mac = ?',
-    [false, a.row.id, a.mac],
-  );
+  await voucherDevices.confirmRadiusLogin(db, a.row.id, a.mac);
   announce(r, kind, a, row, sale);
   return result(a, row, kind, now, config.tz);
 }

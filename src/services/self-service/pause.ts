@@ -22,6 +22,7 @@ import type { RedeemResult, RedemptionService, UsageService } from '../types';
 import type { Sessions } from '../vouchers/sessions';
 import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
 import type { PauseState } from './types';
+import * as voucherDevices from '../voucher-devices';
 export type { PauseState } from './types';
 
 /** What pausing works with: the site's services, its poll (to count usage first), its sessions and redemption. */
@@ -98,13 +99,9 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
     log.warn({ voucher: maskCode(v.row.code), err: (err as Error).message }, 'pause: logout failed');
     throw unreachable();
   }
-  await db('voucher_devices').where({ voucher_id: v.row.id }).update({ connected: false });
+  await voucherDevices.disconnectAll(db, v.row.id);
   // Logged out here, not seen leaving by a poll: a move counts their time offline from now (moveDecision).
-  if (online.length)
-    await db('voucher_devices')
-      .where({ voucher_id: v.row.id })
-      .whereIn('mac', online)
-      .update({ last_seen_at: now });
+  if (online.length) await voucherDevices.loggedOutAt(db, v.row.id, online, now);
   const left = voucherTiming(toVoucherState(fresh.row, fresh.profile), now).remainingSeconds;
   await recordEvent(db, clock, {
     voucherId: v.row.id,

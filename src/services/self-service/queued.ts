@@ -51,14 +51,11 @@ export function createQueuedCodes(deps: { db: Knex; clock: Clock; locks: Voucher
     const result = await site.redemption.redeem({ code: v.row.code, mac, ip }); // the controller's own code: no guess
     const userId = (await db('vouchers').where({ id: v.row.id }).first('router_user_id')) as
       { router_user_id: string | null } | undefined;
-    let released = true;
-    if (userId?.router_user_id)
-      released = await site.deps.hotspot
-        .bindUser(userId.router_user_id, v.profile.users === 1 ? mac : null)
-        .then(
-          () => true,
-          () => false,
-        );
+    const released = await site.logins.started(
+      { router_user_id: userId?.router_user_id ?? null },
+      mac,
+      v.profile.users === 1,
+    );
     if (released) await lifecycle.unqueue(db, v.row.id, clock.now());
     site.deps.log.info(
       { module: 'portal', event: 'queue-start', voucher: maskCode(v.row.code), mac },

@@ -24,7 +24,7 @@ export interface SelfSite {
   usage: Pick<UsageService, 'runCycle'>;
   vouchers: Pick<VoucherService, 'extraDataAdded'>;
   /** Where its vouchers live as logins: changed by a top-up, a kept code or a move, checked after a failure. */
-  logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept' | 'moved'>;
+  logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept' | 'started' | 'moved'>;
   /** Its codes' sessions: ended by a pause or a move, given a top-up's time. */
   sessions: Sessions;
 }

@@ -44,6 +44,7 @@ import { createUsageService } from '../usage';
 import { readPollState } from '../usage/persist';
 import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
+import type { HotspotUsers } from '../hotspot-users';
 import { modeOf } from './mode';
 import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
@@ -65,6 +66,8 @@ export interface SiteStack {
   logins: Logins;
   /** How self-service reaches its codes' sessions (the router's hotspot, or CoA and Disconnect). */
   sessions: Sessions;
+  /** An API site's hotspot users (push, sync, check: src/services/hotspot-users); absent on a RADIUS site. */
+  hotspotUsers?: HotspotUsers;
   /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
   apiAccess: boolean;
   /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
@@ -257,7 +260,6 @@ export function createSiteStack(
       router: client,
       hotspot,
       binding,
-      vouchers,
       apiAccess,
       box: shared.box,
       pollNow: async () => (opts.polledHere ? usage.runCycle() : undefined),
@@ -329,6 +331,7 @@ export function createSiteStack(
     vouchers,
     logins: parts.logins,
     sessions: parts.sessions,
+    hotspotUsers: parts.hotspotUsers,
     apiAccess,
     redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,

@@ -36,12 +36,12 @@ import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SiteMode, SiteRow } from '../sites/types';
 import { asksRadius } from './mode';
-import type { VoucherService } from '../types';
 import type { Enforcer } from '../usage/enforcer';
 import { readPollState } from '../usage/persist';
 import type { UsageSource } from '../usage/source';
-import { routerLogins, type Logins } from '../vouchers/logins';
-import { routerSessions, type Sessions } from '../vouchers/sessions';
+import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } from '../hotspot-users';
+import type { Logins } from '../vouchers/logins';
+import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
@@ -67,6 +67,8 @@ export interface ModeParts {
   login: DeviceLogin;
   /** How self-service reaches a code's sessions (ends them, gives them the code's new time). */
   sessions: Sessions;
+  /** An API site's hotspot users room (push, sync, check); absent: the site's logins are not router users. */
+  hotspotUsers?: HotspotUsers;
   /**
    * Whether the poll reads the router over this controller's connection: its cadence then begins at the
    * connection; otherwise at start(), whether a connection is ever made or not.
@@ -91,7 +93,6 @@ export interface ModeContext {
   router: RouterClient;
   hotspot: ManagedHotspot;
   binding: RouterBinding;
-  vouchers: VoucherService;
   /** Whether the router's API is this controller's (false: a RADIUS site without API access). */
   apiAccess: boolean;
   /** Opens the RADIUS secret (absent: a face that sends no CoA, as the terminal). */
@@ -124,13 +125,15 @@ export async function storedSiteLogins(
 
 /** An API site: its router's counters and queues, and hotspot users on its router. */
 function apiParts(c: ModeContext): ModeParts {
+  const users = createHotspotUsers(c);
   return {
     routerReady: () => c.binding.ready(),
-    // A reboot may have been a reset: the voucher sync after this cycle checks every hotspot user.
-    onRouterRebooted: () => c.vouchers.requestUsersCheck('router rebooted'),
-    logins: routerLogins(c),
+    // A reboot may have been a reset: the users sync after this cycle checks every hotspot user.
+    onRouterRebooted: () => users.requestCheck('router rebooted'),
+    logins: routerLogins({ ...c, users }),
     login: routerLogin,
     sessions: routerSessions(c),
+    hotspotUsers: users,
     pollNeedsRouter: true,
   };
 }
@@ -163,7 +166,7 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       now: () => clock.now(),
       onPacket: c.onPacket,
       // With the router's API, a top-up reaches a running session: its devices log in again by MAC and IP.
-      relogin: c.apiAccess ? (code, password) => c.hotspot.reloginVoucher(code, password) : undefined,
+      relogin: c.apiAccess ? routerSessions(c).relogin : undefined,
       // Every poll writes the logins from its own decision: the policy is not asked again after it.
       writeLogins: async (decided) =>
         (
@@ -185,7 +188,7 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       log: radiusLog,
       now: () => clock.now(),
       onPacket: c.onPacket,
-      api: c.apiAccess ? { router: c.router, hotspot: c.hotspot } : undefined,
+      api: c.apiAccess ? routerSessions(c) : undefined,
     }),
     pollNeedsRouter: false,
     async atStart() {

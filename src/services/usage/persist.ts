@@ -13,6 +13,7 @@ import { recordEvent, recordEvents, type EventInput } from '../events';
 import { loginEvent, logoutEvent } from '../events/activity';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
 import { alertEventKind } from '../../domain/usage-summary';
+import * as voucherDevices from '../voucher-devices/usage';
 import {
   bulkUpdate,
   jsonRows,
@@ -103,12 +104,8 @@ function stageSql(pg: boolean) {
   ON CONFLICT (ts, resolution, device_id) DO UPDATE SET
     bytes_up = usage_rollup.bytes_up + excluded.bytes_up, bytes_down = usage_rollup.bytes_down + excluded.bytes_down,
     rate_up = ${greatest}(usage_rollup.rate_up, excluded.rate_up), rate_down = ${greatest}(usage_rollup.rate_down, excluded.rate_down)`,
-    /** Counters and baselines of every written device row (rows with no counter change carry zero deltas). */
-    devices: `${USAGE_SQL_TAG} UPDATE voucher_devices SET
-  bytes_up = voucher_devices.bytes_up + s.d_up, bytes_down = voucher_devices.bytes_down + s.d_down,
-  last_seen_at = s.last_seen_at, baseline_up = s.baseline_up, baseline_down = s.baseline_down,
-  rate_up = s.rate_up, rate_down = s.rate_down
-  FROM ${T} AS s WHERE voucher_devices.id = s.device_id`,
+    /** The stage's name, for the device rows' statement that reads it (voucher-devices/usage.ts). */
+    table: T,
     /**
      * Each voucher's bytes are its devices' (meter.ts adds them up the same way), so a voucher whose bytes
      * moved on one device takes them straight from that device's staged row instead of being staged a
@@ -121,12 +118,6 @@ function stageSql(pg: boolean) {
   counted_bytes = vouchers.counted_bytes + s.d_up + s.d_down, updated_at = CAST(? AS BIGINT)
   FROM ${T} AS s WHERE vouchers.id = s.voucher_id AND (${MOVED})
   AND s.voucher_id NOT IN (${pg ? 'SELECT (jsonb_array_elements_text(?::jsonb))::bigint' : 'SELECT value FROM json_each(?)'})`,
-    /** Device rows whose only change is that their rates fell to zero (a device gone idle): one id each. */
-    ratesZeroed: pg
-      ? `${USAGE_SQL_TAG} UPDATE voucher_devices SET rate_up = 0, rate_down = 0, last_seen_at = CAST(? AS BIGINT)
-  WHERE id IN (SELECT (jsonb_array_elements_text(?::jsonb))::bigint)`
-      : `${USAGE_SQL_TAG} UPDATE voucher_devices SET rate_up = 0, rate_down = 0, last_seen_at = ?
-  WHERE id IN (SELECT value FROM json_each(?))`,
   };
 }
 const STAGE_SQL = { sqlite: stageSql(false), pg: stageSql(true) };
@@ -157,8 +148,6 @@ async function samplesFromStage(trx: Knex): Promise<void> {
   await trx.raw(sql.samples);
   await trx.raw(sql.rollup);
 }
-
-const PRESENCE_COLS = { set: ['ip', 'connected', 'source_counter_id'] };
 
 /** A device row's staged values, in POLL_STAGE_COLS order. */
 function stagedCells(d: DeviceWrite): Cell[] {
@@ -233,11 +222,11 @@ export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
  */
 async function writeDevices(trx: Knex, w: UsageWrites, now: number): Promise<void> {
   const sql = stageSqlOf(trx);
-  for (const ids of w.zeroed) await trx.raw(sql.ratesZeroed, [now, ids]);
-  await bulkUpdate(trx, 'voucher_devices', PRESENCE_COLS, w.presence);
+  await voucherDevices.zeroRates(trx, w.zeroed, now);
+  await voucherDevices.setPresence(trx, w.presence);
   if (w.staged.length === 0) return;
   await stage(trx, w.staged, now);
-  await trx.raw(sql.devices);
+  await voucherDevices.addStagedUsage(trx, sql.table);
   await trx.raw(sql.vouchers, [now, w.several]);
   await samplesFromStage(trx);
 }
@@ -345,8 +334,7 @@ export async function writeUsage(
   now: number,
   countersStartedAt?: number,
 ): Promise<void> {
-  if (w.clearBaselines.length > 0)
-    await trx('voucher_devices').whereIn('id', w.clearBaselines).update({ source_counter_id: null });
+  await voucherDevices.clearCounters(trx, w.clearBaselines);
   await writeDevices(trx, w, now);
   await bulkUpdate(
     trx,

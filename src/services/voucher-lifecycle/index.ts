@@ -18,6 +18,7 @@
  */
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
+import * as voucherDevices from '../voucher-devices';
 import { expiresAtFor, type VoucherRow } from '../vouchers/state';
 import { consumeSecondCode, TopUpRaced } from './extra-data';
 
@@ -132,18 +133,7 @@ export async function moveDevice(
   db: Knex,
   m: { voucherId: number; from: string; to: string; ip: string; bound: boolean; at: number },
 ): Promise<boolean> {
-  const n = await db('voucher_devices').where({ voucher_id: m.voucherId, mac: m.from }).update({
-    mac: m.to,
-    ip: m.ip,
-    connected: false,
-    source_counter_id: null,
-    baseline_up: 0,
-    baseline_down: 0,
-    rate_up: 0,
-    rate_down: 0,
-    last_seen_at: m.at,
-  });
-  if (n !== 1) return false;
+  if (!(await voucherDevices.move(db, m))) return false;
   await db('vouchers')
     .where({ id: m.voucherId })
     .update({ ...(m.bound ? { bound_mac: m.to } : {}), paused_mac: null, paused_at: null, updated_at: m.at });

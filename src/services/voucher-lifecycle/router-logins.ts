@@ -6,7 +6,8 @@
 import type { Knex } from 'knex';
 import { rawRows } from '../../db/knex';
 import { normaliseMac } from '../../domain/units';
-import { ensureDeviceRow, profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/state';
+import * as voucherDevices from '../voucher-devices';
+import { profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/state';
 import { activate, release, usableAt } from './transitions';
 
 /**
@@ -49,7 +50,7 @@ export async function activateFromRouterSession(
       });
     }
   }
-  await ensureDeviceRow(db, row.id, deviceMac, ip, at, null);
+  await voucherDevices.found(db, { voucherId: row.id, mac: deviceMac, ip, at, queueId: null });
   return activated;
 }
 
@@ -113,13 +114,11 @@ export async function settleInterruptedLogins(
   await db.transaction(async (trx) => {
     for (const r of rows) {
       if (online.has(`${r.code}\n${r.mac}`)) {
-        await trx('voucher_devices')
-          .where({ id: r.id })
-          .update({ login_pending_at: null, claim_activated: false });
+        await voucherDevices.settleOnline(trx, r.id);
         out.finished++;
         continue;
       }
-      await trx('voucher_devices').where({ id: r.id }).delete();
+      await voucherDevices.releaseById(trx, r.id);
       let released = false;
       if (r.claim_activated) {
         const [{ n }] = (await trx('voucher_devices')

@@ -2,9 +2,9 @@
  * The voucher use cases: batch generation (database first, router users pipelined and resumable), lists,
  * details, revoke/extend/change of profile, batches and CSV. Redemption lives in ../redemption/. A change to a
  * voucher reaches its login through its site's logins (logins.ts): a hotspot user on the router, whose push,
- * sync and check live here (router-users.ts, users-check.ts), or another mode's.
+ * sync and check are the hotspot users room's (src/services/hotspot-users), or another mode's.
  */
-import { AppError, RouterError } from '../../domain/errors';
+import { AppError } from '../../domain/errors';
 import { siteOf, type ServiceDeps } from '../deps';
 import { routerUptimeLimit, type VoucherRow } from './state';
 import type { Actor, ProfileService, VoucherFilter, VoucherService, VoucherView } from '../types';
@@ -14,30 +14,14 @@ import { portalCodeEntry } from './code-style';
 import { batchQuery, listBatches, toBatchView } from './batch-list';
 import { insertBatch, planBatch } from './generate';
 import { listVouchers, ProfileCache, requireVoucher } from './queries';
-import {
-  addRoamingUsers,
-  batchRowsToPush,
-  bindRouterUsers,
-  pushRouterUsers,
-  releaseQueuedBindings,
-  voucherUser,
-} from './router-users';
-import {
-  checkRouterUsers,
-  UsersCheckSchedule,
-  type UsersCheckOptions,
-  type UsersCheckReport,
-} from './users-check';
+import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
 import { voucherExtension } from './extension';
 import { revokeEvent } from '../events/activity';
-import type { VoucherUser } from '../../router/hotspot';
 import type { Logins } from './logins';
-
-const SYNC_LIMIT = 20_000;
 
 export interface VoucherServiceOptions {
   profiles: ProfileService;
@@ -54,108 +38,14 @@ export interface VoucherServiceOptions {
 }
 
 export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions): VoucherService {
-  const { db, clock, router, hotspot, config, audit, log } = deps;
+  const { db, clock, config, audit, log } = deps;
   const site = siteOf(deps);
-  const pushDeps = { db, router, hotspot, now: () => clock.now() };
-  let syncing: Promise<SyncOutcome> | undefined;
-  // When a sync also reads the router's users and puts back what the vouchers call for (users-check.ts):
-  // at the first sync, after every reconnect, after a reboot the poll saw, and every 10 minutes.
-  const usersCheck = new UsersCheckSchedule();
-  let wasConnected = router.status.connected;
-  router.onStatus((s) => {
-    if (s.connected && !wasConnected) usersCheck.request('router reconnected');
-    wasConnected = s.connected;
-  });
-
-  async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<VoucherUser[]> {
-    const out: VoucherUser[] = [];
-    for (const r of rows) out.push(await voucherUser(r, cache));
-    return out;
-  }
-
   /** The logins of the voucher's site (a roaming voucher's: this service's own site). */
   const loginsOfRow = (row: Pick<VoucherRow, 'site_id'>) =>
     d.loginsOf(row.site_id == null ? site.id : Number(row.site_id));
 
   // Extra data before or at the cap: sold at the counter, and told to the voucher's login at once where it can be.
   const overage = voucherOverage(deps, { loginsOf: loginsOfRow });
-
-  async function runUsersCheck(reason: string, opts: UsersCheckOptions): Promise<UsersCheckReport> {
-    const started = clock.now();
-    const report = await checkRouterUsers(
-      { db, hotspot, log, now: () => clock.now(), commands: () => router.stats.commands, siteId: site.id },
-      opts,
-    );
-    usersCheck.done(started);
-    const { added, fixed, removed, failed, blocked } = report;
-    if (added + fixed + removed > 0)
-      log.info(
-        { module: 'vouchers', reason, ...report },
-        `router users checked (${reason}): ${added} re-created, ${fixed} put back, ${removed} removed`,
-      );
-    if (failed + blocked > 0)
-      log.warn(
-        { module: 'vouchers', reason, failed, blocked },
-        `router users checked (${reason}): ${failed} change(s) failed, ${blocked} code(s) taken by users we did not create`,
-      );
-    return report;
-  }
-
-  async function syncOnce(opts: SyncOptions): Promise<SyncOutcome> {
-    const reason = opts.check ?? (router.status.connected ? usersCheck.due(clock.now()) : undefined);
-    if (reason) {
-      try {
-        const check = await runUsersCheck(reason, opts);
-        // The check gave started codes their own binding already; only their "kept for" mark is left.
-        await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
-        return { created: check.created, pending: check.pending, check };
-      } catch (err) {
-        // Still due: the next sync (the poll's, or the reconnect's) checks again.
-        if (opts.check || !(err instanceof RouterError)) throw err;
-        log.warn({ module: 'vouchers', reason, err: err.message }, 'router users not checked; will retry');
-      }
-    }
-    // Roaming vouchers not used yet go to every router with the users check (they have no one router id).
-    const rows = (await db('vouchers')
-      .whereNull('router_user_id')
-      .where('site_id', site.id)
-      .whereIn('status', ['unused', 'active'])
-      .orderBy('id')
-      .limit(SYNC_LIMIT)) as VoucherRow[];
-    const pushed = rows.length
-      ? await pushRouterUsers(pushDeps, await targetsFor(rows, new ProfileCache(db)))
-      : { created: 0, pending: 0 };
-    if (router.status.connected) {
-      await bindRouterUsers(db, hotspot, clock.now(), site.id);
-      await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
-    }
-    return pushed;
-  }
-
-  /** One sync at a time: generate's push, the poll job's sync and a check would otherwise race on the same rows. */
-  function startSync(opts: SyncOptions): Promise<SyncOutcome> {
-    syncing ??= syncOnce(opts).finally(() => (syncing = undefined));
-    return syncing;
-  }
-
-  async function syncRouterUsers(
-    opts: UsersCheckOptions = {},
-  ): Promise<{ created: number; pending: number }> {
-    const { created, pending } = await startSync(opts);
-    return { created, pending };
-  }
-
-  async function checkNow(opts: UsersCheckOptions = {}): Promise<UsersCheckReport> {
-    for (;;) {
-      // A sync already running may be a plain push: wait for it, then run a check of our own.
-      if (syncing) {
-        await syncing.catch(() => undefined);
-        continue;
-      }
-      const out = await startSync({ ...opts, check: 'asked for' });
-      if (out.check) return out.check;
-    }
-  }
 
   async function view(row: VoucherRow): Promise<VoucherView> {
     return new ProfileCache(db).view(row, clock.now());
@@ -209,17 +99,6 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       return { batchId, vouchers, routerPending, design: plan.design };
     },
 
-    async pushBatch(batchId) {
-      await syncing?.catch(() => undefined); // a running sync may be pushing the same rows
-      const rows = await batchRowsToPush(db, batchId, site.id);
-      const cache = new ProfileCache(db);
-      const [a, b] = await Promise.all([
-        pushRouterUsers(pushDeps, await targetsFor(rows.own, cache)),
-        addRoamingUsers({ router, hotspot }, await targetsFor(rows.roaming, cache)),
-      ]);
-      return { created: a.created + b.created, pending: a.pending + b.pending };
-    },
-
     list: (filter: VoucherFilter) => listVouchers(db, filter, clock.now()),
 
     async get(code) {
@@ -238,7 +117,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       await logins.change(row, { kind: 'remove' }, async () => {
         await db.transaction(async (trx) => {
           await lifecycle.revoke(trx, row.id, now);
-          await trx('voucher_devices').where({ voucher_id: row.id }).update({ connected: false });
+          await voucherDevices.disconnectAll(trx, row.id);
           await recordEvent(
             trx,
             clock,
@@ -317,19 +196,5 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
 
     csv: (filter) => vouchersCsv(db, filter),
     codeEntry: () => portalCodeEntry(deps.settings, db),
-    syncRouterUsers,
-    checkRouterUsers: checkNow,
-    requestUsersCheck: (reason) => usersCheck.request(reason),
   };
-}
-
-interface SyncOptions extends UsersCheckOptions {
-  /** Check the router's users now, for this reason, whether due or not; router errors are thrown. */
-  check?: string;
-}
-
-interface SyncOutcome {
-  created: number;
-  pending: number;
-  check?: UsersCheckReport;
 }

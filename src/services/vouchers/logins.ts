@@ -1,19 +1,11 @@
 /**
  * Where a site's vouchers live as logins: what a device logs in with. Each site's mode chooses one
- * (src/services/site-stack/parts.ts): a hotspot user on the site's router, written over its API (here), or
- * FreeRADIUS's rows, written from the database (src/services/radius/logins.ts). The voucher service changes a
- * voucher through its site's logins and never asks which kind they are.
+ * (src/services/site-stack/parts.ts): a hotspot user on the site's router, written over its API
+ * (src/services/hotspot-users/logins.ts), or FreeRADIUS's rows, written from the database
+ * (src/services/radius/logins.ts). The voucher service changes a voucher through its site's logins and never
+ * asks which kind they are.
  */
-import { RouterError } from '../../domain/errors';
-import type { Logger } from '../../lib/logger';
-import type { ManagedHotspot } from '../../router/hotspot';
-import { userPassword } from '../../router/hotspot/users';
-import type { RouterClient } from '../../router/types';
-import { DEFAULT_SITE, type SiteRef } from '../deps';
-import type { Knex } from 'knex';
-import type { VoucherService } from '../types';
 import type { VoucherRow } from './state';
-import { clearRouterUserId, userMac } from './router-users';
 
 /** What happens to a voucher's login with a change to the voucher. */
 export type LoginChange =
@@ -48,6 +40,11 @@ export interface Logins {
   ): Promise<boolean>;
   /** A code kept for a device (a queued top-up) is held for that device until it starts, where logins can be. */
   kept(row: VoucherRow, plan: KeptPlan, mac: string, at: number): Promise<void>;
+  /**
+   * A code kept for a device has started on it: its login takes the plan's own binding (`oneDevice`: that device;
+   * otherwise none, so its other devices can log in). False: not now (the next sync releases it).
+   */
+  started(row: Pick<VoucherRow, 'router_user_id'>, mac: string, oneDevice: boolean): Promise<boolean>;
   /** A voucher's device moved from one address to another (`oneDevice`: its plan allows one device only). */
   moved(row: VoucherRow, from: string, to: string, oneDevice: boolean): Promise<void>;
 }
@@ -57,114 +54,4 @@ export interface KeptPlan {
   profileName: string;
   limitSeconds: number | null;
   users: number;
-}
-
-const notConnected = (site: SiteRef, what: string) =>
-  new RouterError(
-    'ROUTER_UNREACHABLE',
-    site.id === DEFAULT_SITE.id
-      ? `Router not connected (${what})`
-      : `The router of site ${site.name} is not connected (${what})`,
-  );
-
-export interface RouterLoginsDeps {
-  db: Knex;
-  site: SiteRef;
-  log: Logger;
-  /** The site's router and its guarded hotspot; absent: this process holds no connection to it. */
-  router?: RouterClient;
-  hotspot?: ManagedHotspot;
-  /** The site's own voucher service (its users' push, sync and check); absent with no connection here. */
-  vouchers?: Pick<VoucherService, 'pushBatch' | 'syncRouterUsers' | 'checkRouterUsers' | 'requestUsersCheck'>;
-}
-
-/** Hotspot users on the site's router: an API site's logins. */
-export function routerLogins(d: RouterLoginsDeps): Logins {
-  const { db, site, log } = d;
-  function connected(what: string): ManagedHotspot {
-    if (!d.hotspot || !d.router?.status.connected) throw notConnected(site, what);
-    return d.hotspot;
-  }
-  return {
-    async added(batchId, count) {
-      if (!d.vouchers) return count;
-      return (await d.vouchers.pushBatch(batchId)).pending;
-    },
-    async roamingAdded() {
-      if (!d.vouchers) return 0; // asked only of the sites this process drives
-      return (await d.vouchers.checkRouterUsers({ allowRemovals: false })).pending;
-    },
-    async change(row, change, commit) {
-      // A roaming voucher not used yet has a user on every router: each site's users check puts it right.
-      if (row.site_id === null) return commit();
-      if (change.kind === 'remove') {
-        // Never pushed and never used: the database is all there is to change.
-        if (row.router_user_id !== null || row.status === 'active')
-          await connected('revoke').removeVoucher(row.code, row.router_user_id);
-      } else if (row.router_user_id !== null) {
-        // Its devices online log in again: their sessions took the old time limit at login.
-        const again = { code: row.code, password: userPassword(row) };
-        const target = connected('update hotspot user');
-        if (
-          !(await target.updateUserPlan(row.router_user_id, change.profileName, change.limitSeconds, again))
-        )
-          await clearRouterUserId(db, row.id); // gone from the router: pushed again later
-      }
-      return commit();
-    },
-    async dataAdded(row, bytes) {
-      // A user that holds no byte limit yet (or is gone) is the poll's to set.
-      if (!d.hotspot || !d.router?.status.connected || row.router_user_id === null) return false;
-      return d.hotspot.raiseUserByteLimit(row.code, bytes);
-    },
-    async sync() {
-      if (!d.vouchers) return;
-      // Vouchers created while the router was away are pushed as soon as it is back (resumable batches).
-      const sync = await d.vouchers.syncRouterUsers();
-      if (sync.created) log.info({ module: 'vouchers', ...sync }, 'router users synced');
-    },
-    requestCheck: (reason) => d.vouchers?.requestUsersCheck(reason),
-    async grown(row, g) {
-      if (row.router_user_id === null) return true; // written with its new plan when it is pushed
-      const hotspot = connected('update hotspot user');
-      // A cap the router holds rises now, not at the next poll (the customer would be cut at the old one).
-      if (g.addedBytes > 0) await hotspot.raiseUserByteLimit(row.code, g.addedBytes);
-      return hotspot.updateUserPlan(row.router_user_id, g.profileName, g.limitSeconds);
-    },
-    async kept(row, plan, mac, at) {
-      // A roaming code has a user on every router and no one router id: this router's is made by its name.
-      const roaming = row.site_id === null;
-      if (!row.router_user_id && !roaming) return; // a user not pushed yet gets the binding when it is pushed
-      const hotspot = connected('bind hotspot user');
-      const id =
-        row.router_user_id ??
-        (await hotspot.addUser({
-          id: row.id,
-          code: row.code,
-          password: row.password ?? null,
-          profileName: plan.profileName,
-          limitSeconds: plan.limitSeconds,
-          mac: userMac({ activated_at: null, bound_mac: null, queued_mac: mac }, plan.users),
-        }));
-      await hotspot.bindUser(id, mac);
-      if (roaming)
-        await db('vouchers')
-          .where({ id: row.id, router_user_id: null })
-          .update({ router_user_id: id, router_synced_at: at });
-    },
-    async moved(row, _from, to, oneDevice) {
-      const hotspot = connected('bind hotspot user');
-      if (oneDevice && row.router_user_id) await hotspot.bindUser(row.router_user_id, to);
-      // Codes kept for the old address followed the voucher: their users, bound to that device, follow too.
-      // This router's ids only: a code kept for the same address at another site has its user on that router.
-      const kept = (await db('vouchers')
-        .where({ queued_mac: to, status: 'unused', site_id: site.id })
-        .whereNotNull('router_user_id')
-        .select('router_user_id')) as Array<{ router_user_id: string }>;
-      for (const r of kept)
-        await hotspot.bindUser(r.router_user_id, to).catch(() => {
-          d.vouchers?.requestUsersCheck('a queued code did not follow its device');
-        });
-    },
-  };
 }

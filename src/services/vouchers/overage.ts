@@ -3,7 +3,7 @@
  * voucher_charges with kind `overage` and the bytes it bought. The database is the truth: the voucher's cap grows
  * and the charge is kept in one transaction (recordOverage, also inside a vendo's coin claim); the router's byte
  * limit is raised right after (tellRouter) when the voucher's router can be told now, and otherwise by the next
- * poll (services/usage/enforcer.ts keepByteLimits), which also brings its devices' queues back. The counter
+ * poll (services/hotspot-users/byte-limits.ts keepByteLimits), which also brings its devices' queues back. The counter
  * (admin page, API, terminal) sells here; a vendo's coins and a code typed on the portal come through
  * vendos/overage.ts and self-service/extra-data.ts.
  */

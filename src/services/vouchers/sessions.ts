@@ -1,13 +1,9 @@
 /**
  * A code's sessions: the devices online with it now, ended or given the code's new limits when self-service
  * (a pause, a move, a top-up) changes the code. Each site's mode chooses one (src/services/site-stack/parts.ts):
- * the router's hotspot over its API (here), or RFC 5176 CoA and Disconnect requests to a RADIUS site's router
- * (src/services/radius/sessions.ts). Self-service asks what it needs and never which kind they are.
+ * the router's hotspot over its API (src/services/hotspot-users/sessions.ts), or RFC 5176 CoA and Disconnect
+ * requests to a RADIUS site's router (src/services/radius/sessions.ts). Self-service asks what it needs and never which kind they are.
  */
-import { RouterError } from '../../domain/errors';
-import type { ManagedHotspot } from '../../router/hotspot';
-import type { RouterClient } from '../../router/types';
-
 export interface Sessions {
   /** Whether the code's sessions can be reached now; false: a change that needs them is refused, nothing changed. */
   reachable(): boolean;
@@ -20,26 +16,4 @@ export interface Sessions {
    * time left, null for none); false: some keep what they took until their next login.
    */
   renew(code: string, password: string, remainingSeconds: number | null): Promise<boolean>;
-}
-
-/** An API site's sessions: the router's hotspot, over its API. */
-export function routerSessions(d: { router: RouterClient; hotspot: ManagedHotspot }): Sessions {
-  const { router, hotspot } = d;
-  return {
-    reachable: () => router.status.connected,
-    async online(code) {
-      return [...new Set((await hotspot.sessionsOfVoucher(code)).map((s) => s.mac))];
-    },
-    async end(code, macs) {
-      const errors: RouterError[] = [];
-      const sessions = (await hotspot.sessionsOfVoucher(code)).filter((s) => !macs || macs.includes(s.mac));
-      await hotspot.logout(
-        sessions.map((s) => s.id),
-        errors,
-      );
-      if (errors.length) throw errors[0];
-    },
-    // A session takes its time and data at login: its devices log in again with the code's new ones.
-    renew: async (code, password) => (await hotspot.reloginVoucher(code, password).catch(() => 0), true),
-  };
 }

@@ -2,7 +2,6 @@
  * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
  * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle/.
  */
-import type { Knex } from 'knex';
 import { parseProfile, type Profile } from '../../domain/profiles';
 import { voucherTiming, type VoucherState } from '../../domain/vouchers';
 import type { VoucherView } from '../types';
@@ -136,29 +135,4 @@ export function toVoucherView(
     onRouter: row.router_user_id !== null,
     siteId: row.site_id == null ? null : Number(row.site_id),
   };
-}
-
-/** Inserts the voucher's device row if it does not exist (baseline 0 against `queueId`). */
-export async function ensureDeviceRow(
-  db: Knex,
-  voucherId: number,
-  mac: string,
-  ip: string | null,
-  at: number,
-  queueId: string | null,
-): Promise<void> {
-  await db('voucher_devices')
-    .insert({
-      voucher_id: voucherId,
-      mac,
-      ip,
-      connected: true,
-      first_seen_at: at,
-      last_seen_at: at,
-      source_counter_id: queueId,
-      baseline_up: 0,
-      baseline_down: 0,
-    })
-    .onConflict(['voucher_id', 'mac'])
-    .ignore();
 }

@@ -272,47 +272,6 @@ export interface VoucherService {
   csv(filter: VoucherFilter): Promise<string>;
   /** How the portal's login form asks for a code: the shop's style, and whether codes still sold need a password. */
   codeEntry(): Promise<PortalCodeEntry>;
-  /**
-   * Pushes unsynced unused/active vouchers to the router (resumable). When a users check is due (first sync,
-   * reconnect, reboot, every 10 minutes) it checks every voucher's user instead (vouchers/users-check.ts).
-   */
-  syncRouterUsers(opts?: UsersCheckOptions): Promise<{ created: number; pending: number }>;
-  /**
-   * Pushes one batch's codes meant for this service's router that are not on it yet (this site's codes
-   * without their user; a roaming batch's codes not used yet), pipelined as `generate` pushes them: what
-   * the terminal calls on a branch's router after saving a batch for it. A user already there is found,
-   * never added twice; what fails stays pending for the server's sync. `pending`: still not there.
-   */
-  pushBatch(batchId: number): Promise<{ created: number; pending: number }>;
-  /** Reads the router's users now and puts back what the unused and active vouchers call for. */
-  checkRouterUsers(opts?: UsersCheckOptions): Promise<UsersCheckReport>;
-  /** The next sync checks the router's users (the poll saw the router boot again). */
-  requestUsersCheck(reason: string): void;
-}
-
-export interface UsersCheckOptions {
-  /** Remove our users that no unused or active voucher wants (default true). */
-  allowRemovals?: boolean;
-}
-
-export interface UsersCheckReport {
-  /** Unused and active vouchers: the users there should be. */
-  vouchers: number;
-  /** Users the router had (ours and others), as printed before the check. */
-  usersOnRouter: number;
-  added: number;
-  fixed: number;
-  removed: number;
-  /** Wanted users whose name belongs to a user we did not create (left alone). */
-  blocked: number;
-  /** Vouchers that gained a router id they did not have (a pushed batch, found or added). */
-  created: number;
-  /** Vouchers still without their user on the router (retried by the next sync's push). */
-  pending: number;
-  /** Router changes refused or failed. */
-  failed: number;
-  /** Router commands the check sent (one print plus the writes). */
-  roundTrips: number;
 }
 
 /** How the portal's login form asks for a code (src/web/portal): the keyboard a phone shows, a password field. */

@@ -1,7 +1,7 @@
 /**
  * The users check: every unused or active voucher's hotspot user compared with one print of the router's
  * users and put back where it differs, and the database's record of router ids brought up to date. Pushing a
- * batch once (router-users.ts) is not enough: a router that is reset or replaced, or whose users are deleted
+ * batch once (push.ts) is not enough: a router that is reset or replaced, or whose users are deleted
  * or edited by hand, would keep vouchers "ready" in the admin that no phone can log in with.
  *
  * When it runs (UsersCheckSchedule): at the first sync after the controller starts and after every
@@ -15,11 +15,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../../lib/logger';
 import type { ManagedHotspot, UserOnRouter, UserReconcileResult, VoucherUser } from '../../router/hotspot';
-import type { VoucherRow } from './state';
-import { ProfileCache } from './queries';
-import { recordRouterIds, voucherUser } from './router-users';
+import type { VoucherRow } from '../vouchers/state';
+import { ProfileCache } from '../vouchers/queries';
+import { recordRouterIds, voucherUser } from './push';
 import type { UsersCheckOptions, UsersCheckReport } from './types';
-export type { UsersCheckOptions, UsersCheckReport } from './types';
 
 /** How often users are checked when nothing else asks for it: users deleted or edited by hand. */
 export const USERS_CHECK_EVERY_MS = 10 * 60_000;

@@ -8,10 +8,10 @@
 import type { Knex } from 'knex';
 import type { ManagedHotspot, VoucherUser } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
-import { routerUptimeLimit, toVoucherState, type VoucherRow } from './state';
+import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../vouchers/state';
 import { routerHoldsCap } from '../../domain/byte-cap';
 import type { Profile } from '../../domain/profiles';
-import type { ProfileCache } from './queries';
+import type { ProfileCache } from '../vouchers/queries';
 
 /**
  * The MAC a voucher's hotspot user is bound to: a code kept for a device (a second code "queued" on the
