@@ -174,6 +174,31 @@ describe('what a session makes on the router', () => {
   });
 });
 
+describe('a running session keeps what it took at its start', () => {
+  it('a changed rate limit or address list, a moved, disabled or removed secret reach only the next session', async () => {
+    await setUp();
+    dialJuan();
+    await ok('/ppp/profile/add', '=name=plan-1m', '=remote-address=pppoe-pool', '=rate-limit=1M/1M');
+    await ok('/ppp/profile/set', '=numbers=plan', '=rate-limit=10M/10M', '=address-list=other');
+    await ok('/ppp/secret/set', '=numbers=juan', '=profile=plan-1m');
+    await ok('/ppp/secret/disable', '=numbers=juan');
+    expect(queue('<pppoe-juan>')).toMatchObject({ 'max-limit': '2000000/5000000' });
+    expect(sim.rows('/ip/firewall/address-list')[0]).toMatchObject({ list: 'subscribers' });
+    await ok('/ppp/secret/remove', '=numbers=juan');
+    expect(sim.rows('/ppp/active')).toHaveLength(1);
+    expect(sim.pppoe.addTraffic('juan', { up: 1_000_000, down: 1_000_000 })).toEqual({
+      up: 250_000,
+      down: 625_000,
+    });
+    // The next session takes the secret and profile as they are then.
+    sim.pppoe.hangUp(CPE);
+    await ok('/ppp/secret/add', '=name=juan', '=password=pw', '=profile=plan-1m');
+    dialJuan();
+    expect(queue('<pppoe-juan>')).toMatchObject({ 'max-limit': '1000000/1000000' });
+    expect(sim.rows('/ip/firewall/address-list')).toEqual([]);
+  });
+});
+
 describe('a session ends', () => {
   it('on hang-up: the interface, queue, address-list entry and pool address go', async () => {
     await setUp();
