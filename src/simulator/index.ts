@@ -70,7 +70,8 @@ export class RouterSimulator {
     this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon(), this.log, dhcp);
     this.interfaces = new Interfaces(this.state, this.now, timeZone);
     this.traffic = new Traffic(this.state, this.hotspot, this.now, this.interfaces);
-    this.pppoe = new PppSessions(this.state, this.now, this.log, () => this.reachable, this.interfaces);
+    const aaa = (): RouterRadius['ppp'] => this.radius.ppp;
+    this.pppoe = new PppSessions(this.state, this.now, this.log, () => this.reachable, this.interfaces, aaa);
     this.faults = new Faults(() => this.silenceLoggedIn());
     if (opts.coaRateChange) this.faults.coaRateChanges(opts.coaRateChange);
     const warn = (message: string, err: unknown): void => this.opts.logger?.warn(message, err);
@@ -79,8 +80,8 @@ export class RouterSimulator {
       hotspot: this.hotspot,
       log: this.log,
       now: this.now,
-      // The address the simulator's services listen on, as an IPv4 address the router can name itself by.
       listenHost: opts.host ?? '127.0.0.1',
+      ppp: this.pppoe,
       incomingPort: opts.radiusIncomingPort,
       coaRateMode: () => this.faults.coaRateMode,
       warn,
@@ -222,13 +223,7 @@ export class RouterSimulator {
       return;
     }
     this.stats.connections++;
-    const session = new Session(socket, this.sessionHost());
-    this.sessions.add(session);
-    socket.on('close', () => this.sessions.delete(session));
-  }
-
-  private sessionHost(): SessionHost {
-    return apiSessionHost({
+    const host: SessionHost = apiSessionHost({
       opts: this.opts,
       faults: this.faults,
       stats: this.stats,
@@ -237,6 +232,9 @@ export class RouterSimulator {
       latencyMs: () => this.latency,
       emptyReplies: () => this.emptyReplies,
     });
+    const session = new Session(socket, host);
+    this.sessions.add(session);
+    socket.on('close', () => this.sessions.delete(session));
   }
 
   private silenceLoggedIn(): void {

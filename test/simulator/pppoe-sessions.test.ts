@@ -46,30 +46,30 @@ const queue = (name: string) => sim.rows('/queue/simple').find((r) => r.name ===
 describe('dialling in', () => {
   it('needs an enabled PPPoE server', async () => {
     await ok('/ppp/secret/add', '=name=juan', '=password=pw', '=remote-address=10.10.0.9');
-    expect(dialJuan()).toEqual({ ok: false, reason: 'no-server' });
+    expect(await dialJuan()).toEqual({ ok: false, reason: 'no-server' });
     await ok('/interface/pppoe-server/server/add', '=interface=ether2');
-    expect(dialJuan()).toEqual({ ok: false, reason: 'no-server' });
+    expect(await dialJuan()).toEqual({ ok: false, reason: 'no-server' });
     await ok('/interface/pppoe-server/server/enable', '=numbers=*1');
-    expect(dialJuan()).toEqual({ ok: true, address: '10.10.0.9' });
+    expect(await dialJuan()).toEqual({ ok: true, address: '10.10.0.9' });
   });
 
   it('refuses an unknown user, a wrong password, a disabled secret and a secret for another service', async () => {
     await setUp();
     const refused = { ok: false, reason: 'authentication-failed' };
-    expect(sim.pppoe.dial({ mac: CPE, user: 'pedro', password: 'pw' })).toEqual(refused);
-    expect(dialJuan(CPE, 'PW')).toEqual(refused);
+    expect(await sim.pppoe.dial({ mac: CPE, user: 'pedro', password: 'pw' })).toEqual(refused);
+    expect(await dialJuan(CPE, 'PW')).toEqual(refused);
     await ok('/ppp/secret/set', '=numbers=juan', '=service=l2tp');
-    expect(dialJuan()).toEqual(refused);
+    expect(await dialJuan()).toEqual(refused);
     await ok('/ppp/secret/set', '=numbers=juan', '=service=any', '=disabled=yes');
-    expect(dialJuan()).toEqual(refused);
+    expect(await dialJuan()).toEqual(refused);
     expect(sim.rows('/ppp/active')).toEqual([]);
     await ok('/ppp/secret/enable', '=numbers=juan');
-    expect(dialJuan().ok).toBe(true);
+    expect((await dialJuan()).ok).toBe(true);
   });
 
   it('shows the session in /ppp/active with the CPE as caller-id and an address from the pool', async () => {
     await setUp();
-    expect(dialJuan()).toEqual({ ok: true, address: '10.10.0.2' });
+    expect(await dialJuan()).toEqual({ ok: true, address: '10.10.0.2' });
     now += 65_000;
     const [row] = (await ok('/ppp/active/print')).filter((s) => s[0] === '!re').map(attrs);
     expect(row).toMatchObject({
@@ -89,37 +89,37 @@ describe('dialling in', () => {
   it('takes the secret own remote-address over the pool', async () => {
     await setUp();
     await ok('/ppp/secret/set', '=numbers=juan', '=remote-address=10.10.0.50');
-    expect(dialJuan()).toEqual({ ok: true, address: '10.10.0.50' });
+    expect(await dialJuan()).toEqual({ ok: true, address: '10.10.0.50' });
     expect(sim.rows('/ip/pool/used')).toEqual([]);
   });
 
   it('refuses once the pool is exhausted, and goes on to the next pool', async () => {
     await setUp(['=only-one=no']);
-    expect(dialJuan(CPE).address).toBe('10.10.0.2');
-    expect(dialJuan(CPE2).address).toBe('10.10.0.3');
-    expect(dialJuan('AA:BB:CC:00:00:03')).toEqual({ ok: false, reason: 'no-address' });
+    expect((await dialJuan(CPE)).address).toBe('10.10.0.2');
+    expect((await dialJuan(CPE2)).address).toBe('10.10.0.3');
+    expect(await dialJuan('AA:BB:CC:00:00:03')).toEqual({ ok: false, reason: 'no-address' });
     await ok('/ip/pool/add', '=name=overflow', '=ranges=10.10.1.2');
     await ok('/ip/pool/set', '=numbers=pppoe-pool', '=next-pool=overflow');
-    expect(dialJuan('AA:BB:CC:00:00:03')).toEqual({ ok: true, address: '10.10.1.2' });
+    expect(await dialJuan('AA:BB:CC:00:00:03')).toEqual({ ok: true, address: '10.10.1.2' });
   });
 
   it('only-one=yes refuses a second session of the same name; default takes the default profile value', async () => {
     await setUp(['=only-one=yes']);
-    expect(dialJuan(CPE).ok).toBe(true);
-    expect(dialJuan(CPE2)).toEqual({ ok: false, reason: 'only-one' });
+    expect((await dialJuan(CPE)).ok).toBe(true);
+    expect(await dialJuan(CPE2)).toEqual({ ok: false, reason: 'only-one' });
     await ok('/ppp/profile/set', '=numbers=plan', '=only-one=default');
-    expect(dialJuan(CPE2).ok).toBe(true);
+    expect((await dialJuan(CPE2)).ok).toBe(true);
     expect(sim.rows('/ppp/active')).toHaveLength(2);
     // `default` takes the server's default profile's value.
     await ok('/ppp/profile/set', '=numbers=default', '=only-one=yes');
-    expect(dialJuan('AA:BB:CC:00:00:03')).toEqual({ ok: false, reason: 'only-one' });
+    expect(await dialJuan('AA:BB:CC:00:00:03')).toEqual({ ok: false, reason: 'only-one' });
   });
 
   it('one-session-per-host: a CPE that dials again replaces its old session', async () => {
     await setUp(['=only-one=no']);
     await ok('/interface/pppoe-server/server/set', '=numbers=*1', '=one-session-per-host=yes');
-    dialJuan();
-    dialJuan();
+    await dialJuan();
+    await dialJuan();
     expect(sim.rows('/ppp/active')).toHaveLength(1);
   });
 });
@@ -127,7 +127,7 @@ describe('dialling in', () => {
 describe('what a session makes on the router', () => {
   it('a dynamic running <pppoe-NAME> interface, a dynamic queue on it and a dynamic address-list entry', async () => {
     await setUp();
-    dialJuan();
+    await dialJuan();
     expect(iface('<pppoe-juan>')).toMatchObject({
       type: 'pppoe-in',
       dynamic: 'true',
@@ -151,14 +151,14 @@ describe('what a session makes on the router', () => {
 
   it('makes no queue without a rate limit and no entry without an address list', async () => {
     await setUp([]);
-    dialJuan();
+    await dialJuan();
     expect(queue('<pppoe-juan>')).toBeUndefined();
     expect(sim.rows('/ip/firewall/address-list')).toEqual([]);
   });
 
   it('moves bytes through the session, capped by its rate limit, counted on its interface and queue', async () => {
     await setUp();
-    dialJuan();
+    await dialJuan();
     // 2M/5M: at most 250,000 bytes up and 625,000 down in one second.
     expect(sim.pppoe.addTraffic('juan', { up: 1_000_000, down: 400_000 }, 1)).toEqual({
       up: 250_000,
@@ -177,7 +177,7 @@ describe('what a session makes on the router', () => {
 describe('a running session keeps what it took at its start', () => {
   it('a changed rate limit or address list, a moved, disabled or removed secret reach only the next session', async () => {
     await setUp();
-    dialJuan();
+    await dialJuan();
     await ok('/ppp/profile/add', '=name=plan-1m', '=remote-address=pppoe-pool', '=rate-limit=1M/1M');
     await ok('/ppp/profile/set', '=numbers=plan', '=rate-limit=10M/10M', '=address-list=other');
     await ok('/ppp/secret/set', '=numbers=juan', '=profile=plan-1m');
@@ -193,7 +193,7 @@ describe('a running session keeps what it took at its start', () => {
     // The next session takes the secret and profile as they are then.
     sim.pppoe.hangUp(CPE);
     await ok('/ppp/secret/add', '=name=juan', '=password=pw', '=profile=plan-1m');
-    dialJuan();
+    await dialJuan();
     expect(queue('<pppoe-juan>')).toMatchObject({ 'max-limit': '1000000/1000000' });
     expect(sim.rows('/ip/firewall/address-list')).toEqual([]);
   });
@@ -202,7 +202,7 @@ describe('a running session keeps what it took at its start', () => {
 describe('a session ends', () => {
   it('on hang-up: the interface, queue, address-list entry and pool address go', async () => {
     await setUp();
-    dialJuan();
+    await dialJuan();
     expect(sim.pppoe.hangUp(CPE)).toBe(true);
     expect(sim.rows('/ppp/active')).toEqual([]);
     expect(iface('<pppoe-juan>')).toBeUndefined();
@@ -214,18 +214,18 @@ describe('a session ends', () => {
 
   it('on /ppp/active/remove, and the next session counts from zero', async () => {
     await setUp();
-    dialJuan();
+    await dialJuan();
     sim.pppoe.addTraffic('juan', { up: 1000, down: 2000 });
     await ok('/ppp/active/remove', `=.id=${sim.rows('/ppp/active')[0]['.id']}`);
     expect(sim.rows('/ppp/active')).toEqual([]);
-    dialJuan();
+    await dialJuan();
     expect(iface('<pppoe-juan>')).toMatchObject({ 'rx-byte': '0', 'tx-byte': '0' });
     expect(queue('<pppoe-juan>')).toMatchObject({ bytes: '0/0' });
   });
 
   it('on reboot and on reset; a CPE set to redial comes back once the router answers', async () => {
     await setUp();
-    expect(sim.pppoe.autoRedial({ mac: CPE, user: 'juan', password: 'pw' }, 20)).toEqual({
+    expect(await sim.pppoe.autoRedial({ mac: CPE, user: 'juan', password: 'pw' }, 20)).toEqual({
       ok: true,
       address: '10.10.0.2',
     });

@@ -227,7 +227,7 @@ export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
       'session-id': a.sessionId,
       'limit-bytes-in': '0',
       'limit-bytes-out': '0',
-      radius: 'false',
+      radius: String(a.radius !== undefined),
     };
   };
   return {

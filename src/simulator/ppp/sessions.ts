@@ -21,11 +21,35 @@ import {
   type DialRequest,
   type DialResult,
 } from './settings';
+import type { Item } from '../table';
+import type { PppAaa, PppGrant } from './aaa';
 import type { PppActiveItem } from './tables';
 
 const PACKET_BYTES = 1500;
 const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
 const pair = (x: [number, number]): string => `${x[0]}/${x[1]}`;
+
+/** The queue fields of a rate limit (rx = the subscriber's upload, the first half of max-limit). */
+function rateFields(rl: RateLimit): Record<string, string> {
+  return {
+    'max-limit': pair(rl.maxLimit),
+    'limit-at': pair(rl.limitAt),
+    'burst-limit': pair(rl.burstLimit),
+    'burst-threshold': rl.burstLimit[0] || rl.burstLimit[1] ? pair(rl.burstThreshold) : '0/0',
+    'burst-time': `${formatDuration(rl.burstTime[0])}/${formatDuration(rl.burstTime[1])}`,
+    priority: `${rl.priority}/${rl.priority}`,
+  };
+}
+
+/** How a session ends, and ◐ its Acct-Terminate-Cause (RFC 2866; ✖ Lost-Carrier for a host that dialled again). */
+const TERMINATE_CAUSES = {
+  'peer hung up': 'User-Request',
+  'disconnected by administrator': 'Admin-Reset',
+  'radius disconnect': 'Admin-Reset',
+  'router reboot': 'Admin-Reboot',
+  replaced: 'Lost-Carrier',
+};
+export type PppEndReason = keyof typeof TERMINATE_CAUSES;
 
 interface Redial {
   req: DialRequest;
@@ -44,57 +68,99 @@ export class PppSessions {
     private readonly up: () => boolean,
     /** Bytes through the router's own ports: the server's interface and the WAN port. */
     private readonly ports: Pick<Interfaces, 'countThrough'>,
+    /** The RADIUS client, for PPP logins and accounting. */
+    private readonly aaa: () => PppAaa | undefined,
   ) {}
 
   private get ppp() {
     return this.state.ppp;
   }
 
-  dial(req: DialRequest): DialResult {
-    const refuse = (reason: DialRefusal, line?: string): DialResult => {
-      if (line) this.log.write('pppoe,ppp,error', line);
-      return { ok: false, reason };
-    };
-    if (!this.up()) return refuse('router-down');
+  /**
+   * A CPE dials in. A name no local secret has is asked of RADIUS when `/ppp/aaa use-radius=yes` (✔ RADIUS Client
+   * page: the local database first); the answer comes when a server has answered.
+   */
+  async dial(req: DialRequest): Promise<DialResult> {
+    if (!this.up()) return { ok: false, reason: 'router-down' };
     const mac = req.mac.toUpperCase();
     const server = answeringServer(this.ppp.servers, req.serviceName ?? '');
-    if (!server) return refuse('no-server');
+    if (!server) return { ok: false, reason: 'no-server' };
+    const acctSessionId = this.state.nextAcctSessionId();
+    const aaa = this.aaa();
+    if (!this.ppp.secrets.byNameGet(req.user) && this.ppp.aaa['use-radius'] === 'true' && aaa) {
+      const login = await aaa.authenticate({ ...req, mac, server, acctSessionId });
+      if (!this.up()) return { ok: false, reason: 'router-down' };
+      if (!login.ok)
+        return this.refuse(login.reason, `<pppoe-${mac}>: user ${req.user} authentication failed`);
+      const wanted = login.grant.profile;
+      const profile = wanted && this.ppp.profiles.byNameGet(wanted) ? wanted : server.cfg['default-profile'];
+      const asSecret = {
+        id: '',
+        cfg: { name: req.user, profile, 'remote-address': login.grant.address ?? '' },
+      };
+      return this.admit({ ...req, mac }, server, asSecret, acctSessionId, login.grant);
+    }
     const secret = matchingSecret(this.ppp, req);
     // ✖ The log words of a refused login.
     if (!secret)
-      return refuse('authentication-failed', `<pppoe-${mac}>: user ${req.user} authentication failed`);
+      return this.refuse('authentication-failed', `<pppoe-${mac}>: user ${req.user} authentication failed`);
+    return this.admit({ ...req, mac }, server, secret, acctSessionId);
+  }
+
+  private refuse(reason: DialRefusal, line: string): DialResult {
+    this.log.write('pppoe,ppp,error', line);
+    return { ok: false, reason };
+  }
+
+  /** An authenticated dial-in comes up, unless only-one or the addresses refuse it. */
+  private admit(
+    req: DialRequest,
+    server: Item,
+    secret: Item,
+    acctSessionId: string,
+    grant?: PppGrant,
+  ): DialResult {
+    const { mac, user } = req;
     const settings = sessionSettings(this.ppp, secret, server);
-    if (settings.onlyOne && this.ppp.active.list.some((a) => a.name === req.user))
-      return refuse('only-one', `<pppoe-${mac}>: user ${req.user} is already active`);
+    if (grant?.rateLimit) settings.rateLimit = grant.rateLimit;
+    if (grant?.addressList) settings.addressList = grant.addressList;
+    if (settings.onlyOne && this.ppp.active.list.some((a) => a.name === user))
+      return this.refuse('only-one', `<pppoe-${mac}>: user ${user} is already active`);
     // ✔ (PPPoE page) one-session-per-host: a host's new session closes its old one.
     if (server.cfg['one-session-per-host'] === 'true')
       for (const a of this.ppp.active.list.filter((s) => s.callerId === mac)) this.end(a, 'replaced');
     const leases: string[] = [];
-    const take = (field: 'remote-address' | 'local-address'): string | null => {
-      const src = addressSource(this.ppp, secret, server, field);
-      if (!src) return field === 'local-address' ? '' : null;
-      if ('address' in src) return src.address;
-      const got = allocate(this.ppp.pools, this.ppp.used, src.pool, 'ppp', req.user);
+    const fromPool = (pool: string): string | null => {
+      const got = allocate(this.ppp.pools, this.ppp.used, pool, 'ppp', user);
       if (got) leases.push(got);
       return got;
+    };
+    const take = (field: 'remote-address' | 'local-address'): string | null => {
+      // A RADIUS Framed-Pool stands in the profile's place; a single address still wins over it.
+      if (field === 'remote-address' && grant?.pool && !grant.address) return fromPool(grant.pool);
+      const src = addressSource(this.ppp, secret, server, field);
+      if (!src) return field === 'local-address' ? '' : null;
+      return 'address' in src ? src.address : fromPool(src.pool);
     };
     const address = take('remote-address');
     const localAddress = address === null ? null : take('local-address');
     if (address === null || localAddress === null) {
       for (const a of leases) this.ppp.used.delete(a);
-      return refuse('no-address', `<pppoe-${mac}>: could not allocate an address for ${req.user}`);
+      return this.refuse('no-address', `<pppoe-${mac}>: could not allocate an address for ${user}`);
     }
     const session: PppActiveItem = {
       id: this.ppp.active.newId(),
       cfg: {},
-      name: req.user,
+      name: user,
       service: 'pppoe',
       callerId: mac,
       address,
       localAddress,
       serverInterface: server.cfg.interface ?? '',
+      serviceName: server.cfg['service-name'] ?? '',
       loginAt: this.now(),
-      sessionId: `0x${this.state.nextAcctSessionId().toUpperCase()}`,
+      acctSessionId,
+      sessionId: `0x${acctSessionId.toUpperCase()}`,
       settings,
       counters: { rxByte: 0, txByte: 0, rxPacket: 0, txPacket: 0 },
       rate: [0, 0],
@@ -102,12 +168,14 @@ export class PppSessions {
       interfaceId: `*${(this.ppp.nextInterfaceId++).toString(16).toUpperCase()}`,
       poolLeases: leases,
     };
+    if (grant) session.radius = { classes: grant.classes, interimInterval: grant.interimInterval };
     const rl = settings.rateLimit ? parseRateLimit(settings.rateLimit) : null;
-    if (rl) session.queueId = this.addQueue(req.user, rl);
+    if (rl) session.queueId = this.addQueue(user, rl);
     if (settings.addressList) session.addressListId = this.addListEntry(settings.addressList, address);
     this.ppp.active.insert(session);
     // ✖ The words; the topics are those of published PPPoE server logs.
-    this.log.write('pppoe,ppp,info,account', `${req.user} logged in, ${address} from ${mac}`);
+    this.log.write('pppoe,ppp,info,account', `${user} logged in, ${address} from ${mac}`);
+    this.aaa()?.started(session);
     return { ok: true, address };
   }
 
@@ -121,8 +189,9 @@ export class PppSessions {
   }
 
   /** A session ends on the router's side: what it held goes, and a CPE set to redial dials again later. */
-  end(session: PppActiveItem, reason: string): void {
+  end(session: PppActiveItem, reason: PppEndReason): void {
     if (this.ppp.active.get(session.id) !== session) return;
+    this.aaa()?.ended(session, TERMINATE_CAUSES[reason]);
     const q = session.queueId ? this.state.queues.get(session.queueId) : undefined;
     if (q) this.state.queues.remove(q);
     const entry = session.addressListId ? this.ppp.addressLists.get(session.addressListId) : undefined;
@@ -133,8 +202,22 @@ export class PppSessions {
     this.scheduleRedial(session.callerId);
   }
 
+  /** A CoA's new rate limit: onto the session's dynamic queue (its counters go on), or a new queue. */
+  setRate(session: PppActiveItem, rl: RateLimit): void {
+    const q = session.queueId ? this.state.queues.get(session.queueId) : undefined;
+    if (q) this.state.queues.update(q, rateFields(rl));
+    else session.queueId = this.addQueue(session.name, rl);
+  }
+
+  /** A CoA's new address list: the session's dynamic entry moves to it. */
+  setAddressList(session: PppActiveItem, list: string): void {
+    const entry = session.addressListId ? this.ppp.addressLists.get(session.addressListId) : undefined;
+    if (entry) this.ppp.addressLists.update(entry, { list });
+    else session.addressListId = this.addListEntry(list, session.address);
+  }
+
   /** Every session ends (a reboot or a reset). */
-  endAll(reason: string): void {
+  endAll(reason: PppEndReason): void {
     for (const a of [...this.ppp.active.list]) this.end(a, reason);
   }
 
@@ -142,12 +225,12 @@ export class PppSessions {
    * A CPE that dials again `afterMs` after its session ends on the router's side (removed, rebooted), and keeps
    * trying at that pace until it is back or hangs up. Dials now when it has no session.
    */
-  autoRedial(req: DialRequest, afterMs: number): DialResult | undefined {
+  async autoRedial(req: DialRequest, afterMs: number): Promise<DialResult | undefined> {
     const mac = req.mac.toUpperCase();
     this.stopRedial(mac);
     this.redials.set(mac, { req: { ...req, mac }, afterMs });
     if (this.ppp.active.list.some((a) => a.callerId === mac)) return undefined;
-    const result = this.dial({ ...req, mac });
+    const result = await this.dial({ ...req, mac });
     if (!result.ok) this.scheduleRedial(mac);
     return result;
   }
@@ -158,7 +241,9 @@ export class PppSessions {
     r.timer = setTimeout(() => {
       r.timer = undefined;
       if (this.redials.get(mac) !== r || this.ppp.active.list.some((a) => a.callerId === mac)) return;
-      if (!this.dial(r.req).ok) this.scheduleRedial(mac);
+      void this.dial(r.req).then((res) => {
+        if (!res.ok) this.scheduleRedial(mac);
+      });
     }, r.afterMs);
     r.timer.unref();
   }
@@ -221,17 +306,7 @@ export class PppSessions {
     const name = pppInterfaceName(user);
     let unique = name;
     for (let n = 2; queues.byNameGet(unique); n++) unique = `<pppoe-${user}-${n}>`;
-    const cfg = {
-      ...QUEUE_DEFAULTS,
-      name: unique,
-      target: name,
-      'max-limit': pair(rl.maxLimit),
-      'limit-at': pair(rl.limitAt),
-      'burst-limit': pair(rl.burstLimit),
-      'burst-threshold': rl.burstLimit[0] || rl.burstLimit[1] ? pair(rl.burstThreshold) : '0/0',
-      'burst-time': `${formatDuration(rl.burstTime[0])}/${formatDuration(rl.burstTime[1])}`,
-      priority: `${rl.priority}/${rl.priority}`,
-    };
+    const cfg = { ...QUEUE_DEFAULTS, name: unique, target: name, ...rateFields(rl) };
     const q: QueueItem = { id: queues.newId(), cfg, dynamic: true, ...newQueueRuntime() };
     queues.insert(q, queues.list[0]);
     return q.id;

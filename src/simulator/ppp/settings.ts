@@ -9,7 +9,8 @@ import type { Item, Table } from '../table';
 import type { PppState, PppSettings } from './tables';
 
 /** Why a dial-in fails, in the words tests and the demo use. */
-export type DialRefusal = 'no-server' | 'authentication-failed' | 'only-one' | 'no-address' | 'router-down';
+export type DialRefusal =
+  'no-server' | 'authentication-failed' | 'radius-timeout' | 'only-one' | 'no-address' | 'router-down';
 
 export interface DialResult {
   ok: boolean;

@@ -99,10 +99,15 @@ export interface PppActiveItem extends Item {
   callerId: string;
   address: string;
   localAddress: string;
-  /** The PPPoE server's interface the session came in on. */
+  /** The PPPoE server's interface the session came in on, and its service name. */
   serverInterface: string;
+  serviceName: string;
   loginAt: number;
   sessionId: string;
+  /** `Acct-Session-Id`: eight hex digits (`session-id` shows it as `0x…`). */
+  acctSessionId: string;
+  /** Set when RADIUS authenticated the session: what its accounting echoes and its interim interval. */
+  radius?: { classes: Buffer[]; interimInterval?: number };
   settings: PppSettings;
   /** Counters of the dynamic `<pppoe-NAME>` interface, from the router's side (rx = the subscriber's upload). */
   counters: PppCounters;
