@@ -247,6 +247,8 @@ describe('/ip/pool and /ip/firewall/address-list', () => {
     now += 61_000;
     sim.tick(61);
     expect(sim.rows('/ip/firewall/address-list').map((r) => r.address)).toEqual(['10.10.0.7']);
+    await c.ok(['/ip/firewall/address-list/set', '=numbers=*1', '=timeout=30s']);
+    expect(sim.rows('/ip/firewall/address-list')[0]).toMatchObject({ timeout: '30s', dynamic: 'true' });
   });
 });
 

@@ -177,6 +177,19 @@ export function addressListMenu(core: SimCore): Menu {
         }
         return verbs.add(args);
       },
+      // A timeout set on a static entry starts it running out (◐ and makes it dynamic, as one added with it).
+      set: (args) => {
+        const items = targets(table, args);
+        verbs.set(args);
+        for (const item of items) {
+          const { timeout, ...rest } = item.cfg;
+          if (timeout === undefined) continue;
+          item.cfg = rest;
+          if (Number(timeout) > 0)
+            Object.assign(item, { expiresAt: core.now() + Number(timeout) * 1000, dynamic: true });
+          table.emit('set', item);
+        }
+      },
       // ✔ Dynamic entries can be removed (a rule or a session adds them; an administrator may take them out).
       remove: (args) => {
         for (const e of targets(table, args)) table.remove(e);
