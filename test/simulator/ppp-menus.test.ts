@@ -93,7 +93,9 @@ describe('/ppp/profile', () => {
     expect(await trapOf(['/ppp/profile/remove', '=numbers=plan'])).toBe(
       'failure: profile plan is used by secret juan',
     );
-    await c.ok(['/ppp/profile/set', '=numbers=plan', '=name=plan-5m']);
+    await c.ok(['/ppp/profile/set', '=numbers=plan', '=name=plan-5m', '=rate-limit=5M/5M']);
+    await c.ok(['/ppp/profile/unset', '=numbers=plan-5m', '=value-name=rate-limit']);
+    expect(sim.rows('/ppp/profile')[1]).toMatchObject({ name: 'plan-5m', 'rate-limit': '' });
     expect(sim.rows('/ppp/secret')[0].profile).toBe('plan-5m');
   });
 });
@@ -141,6 +143,10 @@ describe('/ppp/secret', () => {
     await c.ok(['/ppp/secret/enable', '=numbers=juan']);
     await c.ok(['/ppp/secret/comment', '=numbers=juan', '=comment=Unit 4B']);
     expect(sim.rows('/ppp/secret')[0]).toMatchObject({ disabled: 'false', comment: 'Unit 4B' });
+    await c.ok(['/ppp/secret/unset', '=numbers=juan', '=value-name=remote-address']);
+    await c.ok(['/ppp/secret/unset', '=numbers=juan', '=value-name=service']);
+    expect(sim.rows('/ppp/secret')[0]).not.toHaveProperty('remote-address');
+    expect(sim.rows('/ppp/secret')[0]).toMatchObject({ service: 'any' });
   });
 });
 

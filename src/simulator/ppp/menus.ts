@@ -11,17 +11,19 @@ import {
   MSG_PPPOE_SERVER_DUPLICATE,
   msgInUse,
   msgInvalidValue,
+  msgMissingArgument,
   msgNoMatch,
   msgNotSpecified,
   Trap,
 } from '../messages';
-import { unsetVerb } from '../menus/setup';
 import {
   bool,
+  changeableTargets,
   configVerbs,
   ConfigSpec,
   duration,
   FieldParser,
+  Handler,
   Menu,
   oneOf,
   ref,
@@ -72,6 +74,27 @@ const authentication: FieldParser = (v, arg) => {
   if (v === '' || parts.some((p) => !all.includes(p))) invalid(arg);
   return all.filter((a) => parts.includes(a)).join(',');
 };
+
+/**
+ * `unset`: a property goes back to its default, or is gone when it has none (a secret's own addresses). ✖ The
+ * name cannot be unset.
+ */
+function unsetToDefault(table: Table<Item>, spec: ConfigSpec, core: SimCore): Handler {
+  return (args) => {
+    const name = args.get('value-name');
+    if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
+    if (!(name in spec.fields) || name === 'name')
+      throw new Trap(msgInvalidValue('value-name'), CATEGORY.argument);
+    for (const item of changeableTargets(table, args, spec.noun)) {
+      const cfg = { ...item.cfg };
+      if (name in spec.defaults) cfg[name] = spec.defaults[name];
+      else delete cfg[name];
+      item.cfg = cfg;
+      table.emit('set', item);
+    }
+    core.configChanged();
+  };
+}
 
 /** Renames follow: what named the old name now names the new one (RouterOS refers to items, not names). */
 function renameRefs(tables: Array<[Table<Item>, string[]]>, from: string, to: string): void {
@@ -155,7 +178,7 @@ export function pppProfileMenu(core: SimCore): Menu {
         }
         return verbs.remove(args);
       },
-      unset: unsetVerb(table, spec, core),
+      unset: unsetToDefault(table, spec, core),
     },
   };
 }
@@ -205,7 +228,7 @@ export function pppSecretMenu(core: SimCore): Menu {
     table,
     render: (item) => renderConfig(item),
     rows: () => table.list.map((i) => renderConfig(i)),
-    commands: { ...verbs, unset: unsetVerb(table, spec, core) },
+    commands: { ...verbs, unset: unsetToDefault(table, spec, core) },
   };
 }
 
