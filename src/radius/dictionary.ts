@@ -36,6 +36,16 @@ const SERVICE_TYPE = {
   'Authorize-Only': 17, // RFC 5176
 };
 
+/** RFC 2865 5.7: the framing of a Framed-User's link (a PPPoE session is PPP). */
+const FRAMED_PROTOCOL = {
+  PPP: 1,
+  SLIP: 2,
+  ARAP: 3,
+  'Gandalf-SLML': 4,
+  'Xylogics-IPX-SLIP': 5,
+  'X.75-Synchronous': 6,
+};
+
 // dictionary.rfc2866 also names 3 "Alive" (marked dup); Interim-Update is the name every NAS and FreeRADIUS print.
 const ACCT_STATUS_TYPE = {
   Start: 1,
@@ -120,6 +130,7 @@ const STANDARD: AttrDef[] = [
   { name: 'NAS-IP-Address', code: 4, type: 'ipaddr' },
   { name: 'NAS-Port', code: 5, type: 'integer' },
   { name: 'Service-Type', code: 6, type: 'integer', values: SERVICE_TYPE },
+  { name: 'Framed-Protocol', code: 7, type: 'integer', values: FRAMED_PROTOCOL },
   { name: 'Framed-IP-Address', code: 8, type: 'ipaddr' },
   { name: 'Filter-Id', code: 11, type: 'string' },
   { name: 'Reply-Message', code: 18, type: 'string' },
@@ -151,6 +162,7 @@ const STANDARD: AttrDef[] = [
   { name: 'Message-Authenticator', code: 80, type: 'octets' },
   { name: 'Acct-Interim-Interval', code: 85, type: 'integer' },
   { name: 'NAS-Port-Id', code: 87, type: 'string' },
+  { name: 'Framed-Pool', code: 88, type: 'string' },
   { name: 'Error-Cause', code: 101, type: 'integer', values: ERROR_CAUSE },
 ];
 

@@ -19,6 +19,8 @@ import type { Row } from './query';
 import { HotspotHttp } from './hotspot-http';
 import { HotspotLogin } from './hotspot-login';
 import { RouterRadius } from './radius';
+import { expireAddressLists } from './ppp/ip-menus';
+import { PppSessions } from './ppp/sessions';
 import { Hotspot } from './sessions';
 import { BoardKind, RouterState } from './state';
 import { addDefaultFastTrack, losePower, makeLicense, powerOn, wipeConfiguration } from './power';
@@ -28,14 +30,11 @@ import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './o
 export { demoDevice, REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 export type { Logger, SimStats };
 
-/** The address the simulator's services listen on, as an IPv4 address the router can name itself by. */
-function listenAddress(host: string | undefined): string {
-  return host ?? '127.0.0.1';
-}
-
 export class RouterSimulator {
   readonly stats: SimStats = { connections: 0, commands: 0, commandsByPath: {}, bytesIn: 0, bytesOut: 0 };
   readonly faults: Faults;
+  /** CPEs dialling the PPPoE server: `dial`, `hangUp`, `autoRedial`, `addTraffic` (docs/routeros.md "PPPoE"). */
+  readonly pppoe: PppSessions;
   private readonly state: RouterState;
   private readonly hotspot: Hotspot;
   private readonly radius: RouterRadius;
@@ -71,6 +70,8 @@ export class RouterSimulator {
     this.hotspot = new Hotspot(this.state, this.now, () => this.persistSoon(), this.log, dhcp);
     this.interfaces = new Interfaces(this.state, this.now, timeZone);
     this.traffic = new Traffic(this.state, this.hotspot, this.now, this.interfaces);
+    const aaa = (): RouterRadius['ppp'] => this.radius.ppp;
+    this.pppoe = new PppSessions(this.state, this.now, this.log, () => this.reachable, this.interfaces, aaa);
     this.faults = new Faults(() => this.silenceLoggedIn());
     if (opts.coaRateChange) this.faults.coaRateChanges(opts.coaRateChange);
     const warn = (message: string, err: unknown): void => this.opts.logger?.warn(message, err);
@@ -79,7 +80,8 @@ export class RouterSimulator {
       hotspot: this.hotspot,
       log: this.log,
       now: this.now,
-      listenHost: listenAddress(opts.host),
+      listenHost: opts.host ?? '127.0.0.1',
+      ppp: this.pppoe,
       incomingPort: opts.radiusIncomingPort,
       coaRateMode: () => this.faults.coaRateMode,
       warn,
@@ -125,6 +127,7 @@ export class RouterSimulator {
       radiusIncomingChanged: () => void this.radius.incomingChanged(),
       fetchFileDelayMs: () => this.faults.fetchFileDelayMs,
       sessionByteLimitsPrinted: () => this.faults.sessionByteLimitsPrinted,
+      ppp: this.pppoe,
     };
     for (const m of allMenus(core, parts)) this.menus.set(m.path, m);
   }
@@ -196,6 +199,7 @@ export class RouterSimulator {
 
   async stop(): Promise<void> {
     this.stopDemoTraffic();
+    this.pppoe.stop();
     if (this.housekeeping) clearInterval(this.housekeeping);
     this.housekeeping = undefined;
     if (this.rebootTimer) {
@@ -219,13 +223,7 @@ export class RouterSimulator {
       return;
     }
     this.stats.connections++;
-    const session = new Session(socket, this.sessionHost());
-    this.sessions.add(session);
-    socket.on('close', () => this.sessions.delete(session));
-  }
-
-  private sessionHost(): SessionHost {
-    return apiSessionHost({
+    const host: SessionHost = apiSessionHost({
       opts: this.opts,
       faults: this.faults,
       stats: this.stats,
@@ -234,6 +232,9 @@ export class RouterSimulator {
       latencyMs: () => this.latency,
       emptyReplies: () => this.emptyReplies,
     });
+    const session = new Session(socket, host);
+    this.sessions.add(session);
+    socket.on('close', () => this.sessions.delete(session));
   }
 
   private silenceLoggedIn(): void {
@@ -278,6 +279,7 @@ export class RouterSimulator {
     this.hotspot.expireCookies();
     this.traffic.decayRates(seconds);
     this.radius.tick();
+    expireAddressLists({ state: this.state, now: this.now });
   }
 
   startDemoTraffic(opts: { intervalMs?: number } = {}): void {
@@ -353,7 +355,7 @@ export class RouterSimulator {
   private async restart(downMs: number | undefined, change: () => void): Promise<void> {
     this.setReachable(false);
     const s = this.state;
-    losePower(s, { hotspot: this.hotspot, interfaces: this.interfaces, log: this.log });
+    losePower(s, { hotspot: this.hotspot, interfaces: this.interfaces, log: this.log, ppp: this.pppoe });
     change();
     powerOn(s, this.hotspot, this.now());
     this.persistSoon();

@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDateTime } from './log';
+import { pppInterfaceName } from './ppp/names';
+import type { PppActiveItem } from './ppp/tables';
 import type { HostItem, InterfaceCounters, RouterState } from './state';
 import { zeroInterfaceCounters } from './state';
 
@@ -52,8 +54,13 @@ export class Interfaces {
 
   /** A device moved `up` and `down` bytes. */
   count(host: HostItem, up: number, down: number): void {
+    this.countThrough(this.lanOf(host), up, down);
+  }
+
+  /** Bytes from (`up`) and to (`down`) the network behind the `lan` interfaces, through the WAN port. */
+  countThrough(lan: readonly string[], up: number, down: number): void {
     const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
-    for (const name of this.lanOf(host)) {
+    for (const name of lan) {
       const c = this.counters(name);
       c.rxByte += up;
       c.txByte += down;
@@ -72,6 +79,12 @@ export class Interfaces {
     let up = 0;
     let down = 0;
     const t = this.now();
+    for (const a of this.state.ppp.active.list) {
+      if (a.rateUntil <= t) continue;
+      if (name !== WAN && name !== a.serverInterface && name !== pppInterfaceName(a.name)) continue;
+      up += a.rate[0];
+      down += a.rate[1];
+    }
     for (const host of this.state.hosts.list) {
       if (host.rateUntil <= t) continue;
       if (name !== WAN && !this.lanOf(host).includes(name)) continue;
@@ -90,7 +103,9 @@ export class Interfaces {
   }
 
   resetCounters(name: string): void {
-    this.state.interfaceCounters.set(name, zeroInterfaceCounters());
+    const session = this.state.ppp.active.list.find((a) => pppInterfaceName(a.name) === name);
+    if (session) session.counters = zeroInterfaceCounters();
+    else this.state.interfaceCounters.set(name, zeroInterfaceCounters());
   }
 
   /** A reboot: every counter starts again from zero. */
@@ -105,8 +120,41 @@ export class Interfaces {
     return hex.join(':').toUpperCase();
   }
 
-  /** `/interface/print` rows, `.id`s in list order. */
+  /** `/interface/print` rows, `.id`s in list order, then the PPP sessions' dynamic interfaces. */
   rows(): Record<string, string>[] {
+    return [...this.portRows(), ...this.state.ppp.active.list.map((a) => this.pppRow(a))];
+  }
+
+  /**
+   * ◐ A PPPoE session's interface as RouterOS lists it: `<pppoe-USER>`, type `pppoe-in`, dynamic and running, its
+   * counters from the router's side (rx = what the subscriber sent). ✖ Its MTU: 1480 (a PPPoE server's `auto`).
+   */
+  private pppRow(a: PppActiveItem): Record<string, string> {
+    const c = a.counters;
+    return {
+      '.id': a.interfaceId,
+      name: pppInterfaceName(a.name),
+      type: 'pppoe-in',
+      mtu: '1480',
+      'actual-mtu': '1480',
+      'last-link-up-time': formatDateTime(a.loginAt, this.timeZone),
+      'link-downs': '0',
+      'rx-byte': String(c.rxByte),
+      'tx-byte': String(c.txByte),
+      'rx-packet': String(c.rxPacket),
+      'tx-packet': String(c.txPacket),
+      'rx-drop': '0',
+      'tx-drop': '0',
+      'tx-queue-drop': '0',
+      'rx-error': '0',
+      'tx-error': '0',
+      dynamic: 'true',
+      running: 'true',
+      disabled: 'false',
+    };
+  }
+
+  private portRows(): Record<string, string>[] {
     return this.names().map((name, i) => {
       const c = this.counters(name);
       const type = typeOf(name);

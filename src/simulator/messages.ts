@@ -144,3 +144,16 @@ export const radiusLogUnknownSender = (address: string): string =>
   `incoming request from unknown address ${address}, dropped`;
 export const radiusLogBadRequest = (address: string, reason: string): string =>
   `incoming request from ${address} dropped: ${reason}`;
+
+/*
+ * PPP, pools and address lists (docs/routeros.md "PPPoE"). ◐ `already have such entry` is what live routers answer
+ * to a second static address-list entry with the same list and address. ✖ The other words are ours: that
+ * RouterOS refuses removing its built-in PPP profiles is certain, the refusal of removing a profile or pool that
+ * something still names is our cautious reading, and the texts for a missing argument follow the firewall's.
+ */
+export const MSG_PPP_BUILTIN_PROFILE = 'failure: can not remove default profile';
+export const msgInUse = (what: string, by: string): string => `failure: ${what} is used by ${by}`;
+export const MSG_ADDRESS_LIST_DUPLICATE = 'failure: already have such entry';
+export const msgNotSpecified = (what: string): string => `failure: ${what} not specified`;
+export const MSG_PPPOE_SERVER_DUPLICATE =
+  'failure: pppoe server with such service name already on this interface';

@@ -13,6 +13,7 @@ import {
   RouterState,
   zeroCounters,
 } from './state';
+import { PPP_AAA_DEFAULTS } from './ppp/tables';
 import type { Item } from './table';
 
 interface SavedItem {
@@ -32,6 +33,8 @@ export interface StateFile {
   tables: Record<string, SavedItem[]>;
   /** `/radius/incoming` (absent in files saved before it was simulated: the defaults). */
   radiusIncoming?: Record<string, string>;
+  /** `/ppp/aaa` (absent in files saved before PPP was simulated: the defaults). */
+  pppAaa?: Record<string, string>;
 }
 
 export function snapshot(state: RouterState): StateFile {
@@ -55,6 +58,7 @@ export function snapshot(state: RouterState): StateFile {
     nextIds,
     tables,
     radiusIncoming: { ...state.radiusIncoming },
+    pppAaa: { ...state.ppp.aaa },
   };
 }
 
@@ -79,16 +83,22 @@ export function restore(state: RouterState, file: StateFile): void {
       state.installHotspotFiles();
       continue;
     }
+    if (key === 'pppProfiles' && !file.tables[key]) {
+      state.ppp.installDefaults();
+      continue;
+    }
     for (const saved of file.tables[key] ?? []) {
       const item: Item & Record<string, unknown> = { id: saved.id, cfg: { ...saved.cfg } };
       if (key === 'queues') Object.assign(item, newQueueRuntime());
       if (key === 'filters') Object.assign(item, { bytes: 0, packets: 0 });
+      if (key === 'addressLists') Object.assign(item, { createdAt: state.bootAt });
       if (key === 'users')
         Object.assign(item, { uptime: saved.uptime ?? 0, counters: saved.counters ?? zeroCounters() });
       table.insert(item);
     }
     table.nextId = Math.max(table.nextId, file.nextIds[key] ?? 1);
   }
+  state.ppp.aaa = { ...PPP_AAA_DEFAULTS, ...file.pppAaa };
   state.hosts.nextId = Math.max(state.hosts.nextId, file.nextIds.hosts ?? 1);
   state.active.nextId = Math.max(state.active.nextId, file.nextIds.active ?? 1);
 }

@@ -6,6 +6,7 @@ import type { Interfaces } from './interfaces';
 import type { RouterLog } from './log';
 import { syncDynamicFilters } from './menus/firewall';
 import { resetQueueCounters } from './menus/queue';
+import type { PppSessions } from './ppp/sessions';
 import type { Hotspot } from './sessions';
 import {
   type BoardKind,
@@ -27,11 +28,13 @@ export function makeLicense(board: BoardKind): License {
  */
 export function losePower(
   s: RouterState,
-  parts: { hotspot: Hotspot; interfaces: Interfaces; log: RouterLog },
+  parts: { hotspot: Hotspot; interfaces: Interfaces; log: RouterLog; ppp: PppSessions },
 ): void {
   // Sessions end the way a logout ends them, so their time and bytes count against the user's limits: a
   // reboot must not hand out free time. ✖ Whether RouterOS saves the interrupted session's usage.
   for (const a of [...s.active.list]) parts.hotspot.logout(a, 'router reboot');
+  // PPP sessions end too; their CPEs dial again once the router answers (docs/routeros.md "PPPoE").
+  parts.ppp.endAll('router reboot');
   s.queues.clear((q) => q.dynamic === true);
   for (const q of s.queues.list) resetQueueCounters(q);
   for (const f of s.filters.list) {

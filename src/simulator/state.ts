@@ -2,6 +2,7 @@
  * Everything the simulated router holds. Configuration lives in `cfg` (persisted); counters and sessions are
  * runtime fields (lost on reboot, docs/routeros.md "Counters" ✖ runtime-only).
  */
+import { PppState } from './ppp/tables';
 import { Item, Table } from './table';
 import {
   FACTORY_LOGIN_HTML,
@@ -208,6 +209,8 @@ export class RouterState {
   readonly services = new Table<Item>('/ip/service');
   /** RADIUS servers the router asks (`/radius`), in list order. */
   readonly radius = new Table<Item>('/radius');
+  /** PPPoE subscribers: PPP profiles and secrets, PPPoE servers, pools, address lists, PPP sessions. */
+  readonly ppp = new PppState();
   /** `/radius/incoming`: one settings row, persisted with the configuration. */
   radiusIncoming: Record<string, string> = { ...RADIUS_INCOMING_DEFAULTS };
   /** Counters per interface name since boot (missing: all zero). */
@@ -265,6 +268,7 @@ export class RouterState {
     this.installServerProfiles();
     this.installServices();
     this.installHotspotFiles();
+    this.ppp.installDefaults();
     this.servers.insert({
       id: this.servers.newId(),
       cfg: { ...SERVER_DEFAULTS, name: 'hotspot1', interface: 'bridge-hotspot', profile: 'hsprof1' },
@@ -357,6 +361,7 @@ export class RouterState {
       walledGardenIp: this.walledGardenIp,
       files: this.files,
       services: this.services,
+      ...this.ppp.configTables(),
     };
   }
 }

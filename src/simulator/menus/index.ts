@@ -4,6 +4,9 @@ import type { HotspotLogin } from '../hotspot-login';
 import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
 import type { Hotspot } from '../sessions';
+import { addressListMenu, poolMenu, poolUsedMenu } from '../ppp/ip-menus';
+import { pppAaaMenu, pppActiveMenu, pppoeServerMenu, pppProfileMenu, pppSecretMenu } from '../ppp/menus';
+import type { PppSessions } from '../ppp/sessions';
 import type { Menu, SimCore } from './common';
 import { leaseMenu } from './dhcp';
 import { filterMenu } from './firewall';
@@ -40,6 +43,8 @@ export interface RouterParts {
   fetchFileDelayMs(): number;
   /** Whether `/ip/hotspot/active` rows carry `limit-bytes-total`. */
   sessionByteLimitsPrinted(): boolean;
+  /** PPPoE sessions (`/ppp/active/remove` ends one). */
+  ppp: PppSessions;
 }
 
 export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
@@ -71,5 +76,13 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     serviceMenu(core),
     fileMenu(core, stamp),
     fetchMenu(core, stamp, parts.fetchFileDelayMs),
+    pppProfileMenu(core),
+    pppSecretMenu(core),
+    pppActiveMenu(core, parts.ppp),
+    pppAaaMenu(core),
+    pppoeServerMenu(core),
+    poolMenu(core),
+    poolUsedMenu(core),
+    addressListMenu(core),
   ];
 }

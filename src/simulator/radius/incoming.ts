@@ -6,6 +6,8 @@
 import type { RouterLog } from '../log';
 import { radiusLogBadRequest, radiusLogUnknownSender } from '../messages';
 import { addSessionQueue, setSessionQueueRate } from '../session-queue';
+import type { PppSessions } from '../ppp/sessions';
+import type { PppActiveItem } from '../ppp/tables';
 import type { Hotspot } from '../sessions';
 import type { ActiveItem, RouterState } from '../state';
 import { parseRateLimit } from '../values';
@@ -35,6 +37,7 @@ type Answer = { code: RadiusCode; attributes: Attribute[] } | undefined;
 export interface IncomingDeps {
   state: RouterState;
   hotspot: Hotspot;
+  ppp: PppSessions;
   servers: RadiusServers;
   log: RouterLog;
   /** The address the simulator listens on (the listener binds there too). */
@@ -103,9 +106,11 @@ export class RadiusIncoming {
 
   /** ✔ RFC 5176: the sessions ended, Disconnect-ACK; ◐ none matches: NAK, Session-Context-Not-Found. */
   private disconnect(req: RadiusPacket): Answer {
+    const ppp = this.pppSessionsOf(req, () => true);
     const found = this.sessionsOf(req, () => true);
-    if (typeof found === 'string') return nak('Disconnect-NAK', found);
-    for (const s of found) this.deps.hotspot.logout(s, 'admin reset');
+    if (typeof found === 'string' && ppp.length === 0) return nak('Disconnect-NAK', found);
+    if (typeof found !== 'string') for (const s of found) this.deps.hotspot.logout(s, 'admin reset');
+    for (const s of ppp) this.deps.ppp.end(s, 'radius disconnect');
     return { code: 'Disconnect-ACK', attributes: [] };
   }
 
@@ -115,8 +120,9 @@ export class RadiusIncoming {
    * local user logged in with finds nothing; a rate that does not parse is refused (Invalid-Attribute-Value).
    */
   private coa(req: RadiusPacket): Answer {
+    const ppp = this.pppSessionsOf(req, (s) => s.radius !== undefined);
     const found = this.sessionsOf(req, (s) => s.radius !== undefined);
-    if (typeof found === 'string') return nak('CoA-NAK', found);
+    if (typeof found === 'string' && ppp.length === 0) return nak('CoA-NAK', found);
     const rateText = attr(req, 'Mikrotik-Rate-Limit');
     const rate = typeof rateText === 'string' ? parseRateLimit(rateText) : null;
     if (rateText !== undefined && !rate) return nak('CoA-NAK', 'Invalid-Attribute-Value');
@@ -125,6 +131,12 @@ export class RadiusIncoming {
       if (mode === 'silent') return undefined;
       if (mode === 'nak') return nak('CoA-NAK', 'Unsupported-Service');
     }
+    const list = attr(req, 'Mikrotik-Address-List');
+    for (const s of ppp) {
+      if (rate) this.deps.ppp.setRate(s, rate);
+      if (typeof list === 'string') this.deps.ppp.setAddressList(s, list);
+    }
+    if (typeof found === 'string') return { code: 'CoA-ACK', attributes: [] };
     const sessionTimeout = attr(req, 'Session-Timeout');
     const idleTimeout = attr(req, 'Idle-Timeout');
     for (const s of found) {
@@ -173,6 +185,26 @@ export class RadiusIncoming {
         (ip === undefined || s.ip === ip),
     );
     return sessions.length ? sessions : 'Session-Context-Not-Found';
+  }
+
+  /**
+   * The PPP sessions a request names, by the same attributes (◐ RouterOS takes CoA and Disconnect for PPP
+   * sessions as for hotspot ones); none when the request names another NAS or no session.
+   */
+  private pppSessionsOf(req: RadiusPacket, eligible: (s: PppActiveItem) => boolean): PppActiveItem[] {
+    // The NAS checks of sessionsOf: with no hotspot session eligible, only a request that passes them and names
+    // a session gets `Session-Context-Not-Found`.
+    if (this.sessionsOf(req, () => false) !== 'Session-Context-Not-Found') return [];
+    const user = attr(req, 'User-Name');
+    const id = attr(req, 'Acct-Session-Id');
+    const ip = attr(req, 'Framed-IP-Address');
+    return this.deps.state.ppp.active.list.filter(
+      (s) =>
+        eligible(s) &&
+        (user === undefined || s.name === user) &&
+        (id === undefined || s.acctSessionId === id) &&
+        (ip === undefined || s.address === ip),
+    );
   }
 
   async close(): Promise<void> {

@@ -4,12 +4,14 @@
  * simulator; the hotspot tells it when sessions start and end.
  */
 import type { RouterLog } from '../log';
+import type { PppSessions } from '../ppp/sessions';
 import type { Hotspot } from '../sessions';
 import type { RouterState } from '../state';
 import { Accounting } from './accounting';
 import { authenticate, type RadiusLogin } from './auth';
 import { RadiusIncoming, type CoaRateMode } from './incoming';
 import type { DeviceContext } from './nas';
+import { RadiusPpp } from './ppp';
 import { RadiusServers } from './servers';
 
 export type { CoaRateMode } from './incoming';
@@ -19,8 +21,13 @@ export interface RouterRadiusOptions {
   hotspot: Hotspot;
   log: RouterLog;
   now(): number;
-  /** The address the simulator listens on: NAS-IP-Address when an entry has no src-address. */
+  /**
+   * The address the simulator listens on, as an IPv4 address the router can name itself by: NAS-IP-Address when
+   * an entry has no src-address.
+   */
   listenHost: string;
+  /** The PPPoE sessions (CoA and Disconnect reach them too). */
+  ppp: PppSessions;
   /** A fixed port for incoming CoA and Disconnect (0: any free one) instead of `/radius/incoming port`. */
   incomingPort?: number;
   coaRateMode(): CoaRateMode;
@@ -30,6 +37,8 @@ export interface RouterRadiusOptions {
 
 export class RouterRadius {
   readonly servers: RadiusServers;
+  /** PPP logins and accounting (docs/routeros.md "RADIUS for PPP"). */
+  readonly ppp: RadiusPpp;
   private readonly accounting: Accounting;
   private readonly incoming: RadiusIncoming;
   private up = false;
@@ -38,9 +47,11 @@ export class RouterRadius {
     const failed = (what: string, err: unknown): void => opts.warn(`simulator: RADIUS ${what} failed`, err);
     this.servers = new RadiusServers(opts.state);
     this.accounting = new Accounting(opts.state, this.servers, opts.now, opts.listenHost, failed);
+    this.ppp = new RadiusPpp(opts.state, this.servers, opts.now, opts.listenHost, failed);
     this.incoming = new RadiusIncoming({
       state: opts.state,
       hotspot: opts.hotspot,
+      ppp: opts.ppp,
       servers: this.servers,
       log: opts.log,
       listenHost: opts.listenHost,
@@ -62,11 +73,13 @@ export class RouterRadius {
   /** Simulated time passed: Interim-Updates that are due go out. */
   tick(): void {
     this.accounting.tick();
+    this.ppp.tick();
   }
 
   /** Every accounting request so far answered or given up (tests wait for this before reading the AAA). */
-  settled(): Promise<void> {
-    return this.accounting.settled();
+  async settled(): Promise<void> {
+    await this.accounting.settled();
+    await this.ppp.settled();
   }
 
   /** The incoming listener's port, or undefined while `/radius/incoming` does not accept. */
@@ -87,6 +100,6 @@ export class RouterRadius {
   async stop(): Promise<void> {
     this.up = false;
     await this.incoming.close();
-    await this.accounting.settled();
+    await this.settled();
   }
 }

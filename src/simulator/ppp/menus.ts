@@ -1,0 +1,357 @@
+/**
+ * `/ppp/profile`, `/ppp/secret`, `/ppp/active`, `/ppp/aaa` and `/interface/pppoe-server/server`
+ * (docs/routeros.md "PPPoE"). Argument names come from RouterOS 7.18.2's command tree; values are checked as
+ * the PPP AAA and PPPoE pages describe them and printed as RouterOS prints them.
+ */
+import {
+  CATEGORY,
+  CATEGORY_FAILURE,
+  MSG_DUPLICATE_NAME,
+  MSG_PPP_BUILTIN_PROFILE,
+  MSG_PPPOE_SERVER_DUPLICATE,
+  msgInUse,
+  msgInvalidValue,
+  msgMissingArgument,
+  msgNoMatch,
+  msgNotSpecified,
+  Trap,
+} from '../messages';
+import {
+  bool,
+  changeableTargets,
+  configVerbs,
+  ConfigSpec,
+  duration,
+  FieldParser,
+  Handler,
+  Menu,
+  oneOf,
+  ref,
+  renderConfig,
+  SimCore,
+  targets,
+  text,
+} from '../menus/common';
+import type { Row } from '../query';
+import type { Item, Table } from '../table';
+import { formatSeconds, ipToInt, parseRateLimit, parseUint } from '../values';
+import type { PppSessions } from './sessions';
+import {
+  isBuiltInProfile,
+  PPP_PROFILE_DEFAULTS,
+  PPP_SECRET_DEFAULTS,
+  PPPOE_SERVER_DEFAULTS,
+  type PppState,
+} from './tables';
+
+const invalid = (arg: string): never => {
+  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+};
+const nonEmpty: FieldParser = (v, arg) => (v === '' ? invalid(arg) : v);
+const ip: FieldParser = (v, arg) => (ipToInt(v) === null ? invalid(arg) : v);
+/** ✔ (PPP AAA page) `yes | no | default`, printed as given. */
+const yesNoDefault = oneOf('yes', 'no', 'default');
+/** Numbers in a range, or one of some words. */
+const numberOr =
+  (min: number, max: number, ...words: string[]): FieldParser =>
+  (v, arg) => {
+    if (words.includes(v)) return v;
+    const n = parseUint(v);
+    return n !== null && n >= min && n <= max ? String(n) : invalid(arg);
+  };
+const rateLimit: FieldParser = (v, arg) => (v === '' || parseRateLimit(v) ? v : invalid(arg));
+/** ✔ (PPP AAA page) a profile's local/remote address: a single address or the name of an `/ip/pool`. */
+const addressOrPool =
+  (pools: () => Table<Item>): FieldParser =>
+  (v, arg) => {
+    if (v === '' || ipToInt(v) !== null || pools().byNameGet(v)) return v;
+    throw new Trap(msgNoMatch(arg), CATEGORY.argument);
+  };
+/** ✔ (PPPoE page) `authentication`: a set of pap, chap, mschap1, mschap2. */
+const authentication: FieldParser = (v, arg) => {
+  const all = ['pap', 'chap', 'mschap1', 'mschap2'];
+  const parts = v.split(',');
+  if (v === '' || parts.some((p) => !all.includes(p))) invalid(arg);
+  return all.filter((a) => parts.includes(a)).join(',');
+};
+
+/**
+ * `unset`: a property goes back to its default, or is gone when it has none (a secret's own addresses). ✖ The
+ * name cannot be unset.
+ */
+function unsetToDefault(table: Table<Item>, spec: ConfigSpec, core: SimCore): Handler {
+  return (args) => {
+    const name = args.get('value-name');
+    if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
+    if (!(name in spec.fields) || name === 'name')
+      throw new Trap(msgInvalidValue('value-name'), CATEGORY.argument);
+    for (const item of changeableTargets(table, args, spec.noun)) {
+      const cfg = { ...item.cfg };
+      if (name in spec.defaults) cfg[name] = spec.defaults[name];
+      else delete cfg[name];
+      item.cfg = cfg;
+      table.emit('set', item);
+    }
+    core.configChanged();
+  };
+}
+
+/** Renames follow: what named the old name now names the new one (RouterOS refers to items, not names). */
+function renameRefs(tables: Array<[Table<Item>, string[]]>, from: string, to: string): void {
+  if (from === to) return;
+  for (const [table, fields] of tables)
+    for (const item of table.list)
+      for (const f of fields) if (item.cfg[f] === from) table.update(item, { [f]: to });
+}
+
+function withRenames(
+  table: Table<Item>,
+  verbs: ReturnType<typeof configVerbs>,
+  refs: () => Array<[Table<Item>, string[]]>,
+): ReturnType<typeof configVerbs> {
+  return {
+    ...verbs,
+    set: (args) => {
+      const before = targets(table, args).map((i) => [i, i.cfg.name] as const);
+      const out = verbs.set(args);
+      for (const [item, old] of before) renameRefs(refs(), old, item.cfg.name);
+      return out;
+    },
+  };
+}
+
+export function pppProfileMenu(core: SimCore): Menu {
+  const ppp = core.state.ppp;
+  const table = ppp.profiles;
+  const spec: ConfigSpec = {
+    defaults: PPP_PROFILE_DEFAULTS,
+    duplicate: MSG_DUPLICATE_NAME,
+    autoName: 'profile',
+    noun: 'profile',
+    fields: {
+      name: nonEmpty,
+      'local-address': addressOrPool(() => ppp.pools),
+      'remote-address': addressOrPool(() => ppp.pools),
+      'rate-limit': rateLimit,
+      'only-one': yesNoDefault,
+      'change-tcp-mss': yesNoDefault,
+      'use-compression': yesNoDefault,
+      'use-encryption': oneOf('yes', 'no', 'default', 'required'),
+      'use-mpls': oneOf('yes', 'no', 'default', 'required'),
+      'use-upnp': yesNoDefault,
+      'use-ipv6': oneOf('yes', 'no', 'default', 'required'),
+      'bridge-learning': yesNoDefault,
+      'session-timeout': duration,
+      'idle-timeout': duration,
+      'dns-server': (v, arg) =>
+        v.split(',').every((p) => ipToInt(p) !== null) || v === '' ? v : invalid(arg),
+      'wins-server': (v, arg) =>
+        v.split(',').every((p) => ipToInt(p) !== null) || v === '' ? v : invalid(arg),
+      'parent-queue': ref(() => core.state.queues as unknown as Table<Item>, 'none', ''),
+      'address-list': text,
+      comment: text,
+    },
+  };
+  const refs = (): Array<[Table<Item>, string[]]> => [
+    [ppp.secrets, ['profile']],
+    [ppp.servers, ['default-profile']],
+  ];
+  const verbs = withRenames(table, configVerbs(table, spec, core), refs);
+  return {
+    path: '/ppp/profile',
+    table,
+    render: (item) => renderProfile(item),
+    rows: () => table.list.map(renderProfile),
+    commands: {
+      ...verbs,
+      add: (args) => {
+        const id = verbs.add(args);
+        // The built-in `default-encryption` stays last, as its `.id` (`*FFFFFFFE`) sorts.
+        const last = table.get('*FFFFFFFE');
+        if (last) table.move([last]);
+        return id;
+      },
+      remove: (args) => {
+        for (const item of targets(table, args)) {
+          if (isBuiltInProfile(item)) throw new Trap(MSG_PPP_BUILTIN_PROFILE, CATEGORY_FAILURE);
+          checkUnused(ppp, item.cfg.name);
+        }
+        return verbs.remove(args);
+      },
+      unset: unsetToDefault(table, spec, core),
+    },
+  };
+}
+
+function checkUnused(ppp: PppState, profile: string): void {
+  const secret = ppp.secrets.list.find((s) => s.cfg.profile === profile);
+  if (secret) throw new Trap(msgInUse(`profile ${profile}`, `secret ${secret.cfg.name}`), CATEGORY_FAILURE);
+  if (ppp.servers.list.some((s) => s.cfg['default-profile'] === profile))
+    throw new Trap(msgInUse(`profile ${profile}`, 'pppoe server'), CATEGORY_FAILURE);
+}
+
+/** ◐ The built-in profiles carry the `*` (default) flag, `default=true` through the API. */
+function renderProfile(item: Item): Row {
+  return renderConfig(item, { default: String(isBuiltInProfile(item)) });
+}
+
+export function pppSecretMenu(core: SimCore): Menu {
+  const ppp = core.state.ppp;
+  const table = ppp.secrets;
+  const spec: ConfigSpec = {
+    defaults: PPP_SECRET_DEFAULTS,
+    duplicate: MSG_DUPLICATE_NAME,
+    noun: 'secret',
+    validate: (cfg) => {
+      if (!cfg.name) throw new Trap(msgNotSpecified('name'), CATEGORY_FAILURE);
+    },
+    fields: {
+      name: nonEmpty,
+      password: text,
+      // ✔ (PPP AAA page) the services a secret may be used for.
+      service: oneOf('any', 'async', 'l2tp', 'ovpn', 'pppoe', 'pptp', 'sstp'),
+      profile: ref(() => ppp.profiles),
+      'local-address': ip,
+      'remote-address': ip,
+      'caller-id': text,
+      'limit-bytes-in': numberOr(0, Number.MAX_SAFE_INTEGER),
+      'limit-bytes-out': numberOr(0, Number.MAX_SAFE_INTEGER),
+      routes: text,
+      'ipv6-routes': text,
+      disabled: bool,
+      comment: text,
+    },
+  };
+  const verbs = configVerbs(table, spec, core);
+  return {
+    path: '/ppp/secret',
+    table,
+    render: (item) => renderConfig(item),
+    rows: () => table.list.map((i) => renderConfig(i)),
+    commands: { ...verbs, unset: unsetToDefault(table, spec, core) },
+  };
+}
+
+/** `/ppp/active`: the running sessions, read-only; `remove` ends one. */
+export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
+  const table = core.state.ppp.active;
+  const render = (item: Item): Row => {
+    const a = core.state.ppp.active.get(item.id);
+    if (!a) return { '.id': item.id };
+    return {
+      '.id': a.id,
+      name: a.name,
+      service: a.service,
+      'caller-id': a.callerId,
+      address: a.address,
+      uptime: formatSeconds((core.now() - a.loginAt) / 1000),
+      // ✖ A PPPoE session without encryption shows no encoding.
+      encoding: '',
+      'session-id': a.sessionId,
+      'limit-bytes-in': '0',
+      'limit-bytes-out': '0',
+      radius: String(a.radius !== undefined),
+    };
+  };
+  return {
+    path: '/ppp/active',
+    table: table as unknown as Table<Item>,
+    render,
+    rows: () => table.list.map(render),
+    commands: {
+      remove: (args) => {
+        for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
+      },
+    },
+  };
+}
+
+/** `/ppp/aaa`: one settings row. */
+export function pppAaaMenu(core: SimCore): Menu {
+  const parsers: Record<string, FieldParser> = {
+    'use-radius': bool,
+    accounting: bool,
+    'interim-update': duration,
+    'use-circuit-id-in-nas-port-id': bool,
+    'enable-ipv6-accounting': bool,
+  };
+  return {
+    path: '/ppp/aaa',
+    rows: () => [{ ...core.state.ppp.aaa }],
+    commands: {
+      set: (args) => {
+        const changes: Record<string, string> = {};
+        for (const [name, value] of args) if (parsers[name]) changes[name] = parsers[name](value, name);
+        Object.assign(core.state.ppp.aaa, changes);
+        core.configChanged();
+      },
+    },
+  };
+}
+
+export function pppoeServerMenu(core: SimCore): Menu {
+  const ppp = core.state.ppp;
+  const table = ppp.servers;
+  const spec: ConfigSpec = {
+    defaults: PPPOE_SERVER_DEFAULTS,
+    noun: 'server',
+    validate: (cfg) => {
+      if (!cfg.interface) throw new Trap(msgNotSpecified('interface'), CATEGORY_FAILURE);
+    },
+    fields: {
+      'service-name': text,
+      interface: (v, arg) => {
+        if (core.state.interfaces().includes(v)) return v;
+        throw new Trap(msgNoMatch(arg), CATEGORY.argument);
+      },
+      'default-profile': ref(() => ppp.profiles),
+      authentication,
+      'one-session-per-host': bool,
+      'accept-empty-service': bool,
+      disabled: bool,
+      'max-mtu': numberOr(64, 65535, 'auto'),
+      'max-mru': numberOr(64, 65535, 'auto'),
+      mrru: numberOr(1500, 16384, 'disabled'),
+      'max-sessions': numberOr(0, 65535, 'unlimited'),
+      'keepalive-timeout': numberOr(0, 4294967, 'disabled'),
+      'pado-delay': numberOr(0, 10000),
+      'pppoe-over-vlan-range': text,
+      comment: text,
+    },
+  };
+  const verbs = configVerbs(table, spec, core);
+  /** ✖ One server per service name on an interface. */
+  const checkUnique = (cfg: Record<string, string>, self?: Item): void => {
+    const clash = table.list.find(
+      (s) =>
+        s !== self &&
+        s.cfg.interface === cfg.interface &&
+        s.cfg['service-name'] === (cfg['service-name'] ?? ''),
+    );
+    if (clash) throw new Trap(MSG_PPPOE_SERVER_DUPLICATE, CATEGORY_FAILURE);
+  };
+  return {
+    path: '/interface/pppoe-server/server',
+    table,
+    render: (item) => renderConfig(item),
+    rows: () => table.list.map((i) => renderConfig(i)),
+    commands: {
+      ...verbs,
+      add: (args) => {
+        checkUnique({
+          interface: args.get('interface') ?? '',
+          'service-name': args.get('service-name') ?? '',
+        });
+        return verbs.add(args);
+      },
+      set: (args) => {
+        for (const item of targets(table, args)) {
+          const merged = { ...item.cfg };
+          for (const [k, v] of args) if (k === 'interface' || k === 'service-name') merged[k] = v;
+          checkUnique(merged, item);
+        }
+        return verbs.set(args);
+      },
+    },
+  };
+}
