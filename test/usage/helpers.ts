@@ -2,7 +2,7 @@ import { createManagedHotspot } from '../../src/router/hotspot';
 import { Writable } from 'node:stream';
 import { createHarness, Harness, HarnessOptions } from '../helpers/harness';
 import { createLogger, Logger } from '../../src/lib/logger';
-import type { ServiceDeps } from '../../src/services/deps';
+import type { SiteDeps } from '../../src/services/deps';
 import { createUsageService } from '../../src/services/usage';
 import type { UsageService } from '../../src/services/types';
 import type { VoucherRow } from '../../src/services/vouchers/state';
@@ -83,7 +83,7 @@ export function capturingLogger(): { log: Logger; lines: Array<Record<string, un
   return { log: createLogger('info', stream), lines };
 }
 
-export function depsOf(h: Harness, log?: Logger): ServiceDeps {
+export function depsOf(h: Harness, log?: Logger): SiteDeps {
   const core = h.core!;
   return {
     config: core.config,

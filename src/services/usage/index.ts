@@ -16,7 +16,7 @@ import { UnreachableError } from '../../domain/errors';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import type { LeaseState, ServerPresence } from '../../db/site-leases';
 import { decideVouchers } from '../../domain/queues';
-import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
+import { DEFAULT_SITE, siteOf, type SiteDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -81,7 +81,7 @@ interface PollMemory {
 }
 
 interface Cycle {
-  deps: ServiceDeps;
+  deps: SiteDeps;
   opts: UsageServiceOptions;
   source: UsageSource;
   enforcer: Enforcer;
@@ -322,7 +322,7 @@ function oneAtATime(run: () => Promise<CycleReport>): () => Promise<CycleReport>
 }
 
 export function createUsageService(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   opts: UsageServiceOptions,
 ): UsageService & { /** Stops watching the database (a site removed). */ close(): void } {
   const site = siteOf(deps);

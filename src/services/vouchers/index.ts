@@ -5,7 +5,7 @@
  * sync and check live here (router-users.ts, users-check.ts), or another mode's.
  */
 import { AppError, RouterError } from '../../domain/errors';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { routerUptimeLimit, type VoucherRow } from './state';
 import type { Actor, ProfileService, VoucherFilter, VoucherService, VoucherView } from '../types';
 import { vouchersCsv } from './csv';
@@ -53,7 +53,7 @@ export interface VoucherServiceOptions {
   roamingElsewhere?: () => Promise<number>;
 }
 
-export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions): VoucherService {
+export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): VoucherService {
   const { db, clock, router, hotspot, config, audit, log } = deps;
   const site = siteOf(deps);
   const pushDeps = { db, router, hotspot, now: () => clock.now() };
