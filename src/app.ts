@@ -7,19 +7,18 @@ import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
+import { startParts, type Part } from './jobs/parts';
 import type { CalendarJob } from './jobs/calendar';
+import type { Notifier } from './services/notify/notifier';
 import { StartRefused } from './domain/errors';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
-import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { cardRoutersFor } from './services/vouchers/card-link';
-import { Notifier } from './services/notify/notifier';
-import { backupSchedule } from './services/backup/schedule';
+import { serverJobs, serverParts, type DemoPieces } from './server-parts';
 import { createMetrics, type Metrics } from './metrics';
 import { metricsSources } from './core/metrics';
 import { scrapeToken } from './web/metrics';
 import { systemClock } from './lib/clock';
-import { startDemoGateway } from './payments/demo';
 
 export interface RunningApp {
   core: Core;
@@ -30,6 +29,8 @@ export interface RunningApp {
   notifier: Notifier;
   /** The scheduled backups' job (none when BACKUP_EVERY is off). */
   backupJob?: CalendarJob;
+  /** The server's long-running parts that started, in their start order (stopped in reverse). */
+  parts: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -171,52 +172,9 @@ async function startServices(
       `No ADMIN_PASSWORD set: generated admin password for "${config.admin.username}": ${initial.generatedPassword} (shown once; change it with: npm run cli -- admin set-password)`,
     );
   }
-
-  // The default site's poll job (src/services/site-stack): the owner's interval from Settings, the shop's
-  // settings changed in the terminal reloaded before each run, a full cycle on every reconnect.
-  const usageJob = core.defaultStack.pollJob!;
-  // FastTrack and the like: checked hourly, and at every (re)connect since the router may have been
-  // reconfigured or replaced while we were away.
-  const checksJob = new PeriodicJob(
-    'router-checks',
-    3600,
-    async () => void (await services.routerChecks.check()),
-    log.child({ module: 'jobs' }),
-    () => core.clock.now(),
-  );
-  const notifier = new Notifier({
-    db: core.db,
-    clock: core.clock,
-    log,
-    tz: () => config.tz,
-    parts: core.notify,
-    sites: services.sites,
-    reports: services.reports,
-  });
-  // Scheduled backups (BACKUP_EVERY), off the poll: a failing one is logged and shown, never fatal.
-  const backupJob = backupSchedule(services.backups, {
-    everySeconds: config.backup.everySeconds,
-    tz: () => config.tz,
-    now: () => core.clock.now(),
-    log: log.child({ module: 'backup' }),
-  });
-  // Online payments (src/services/payments): pending checkouts read until they are paid or expire, and paid
-  // vouchers' logins retried (a router that was down, a phone that came back).
-  const paymentsJob = new PeriodicJob(
-    'payments-poll',
-    15,
-    () => services.payments.poll(),
-    log.child({ module: 'payments' }),
-    () => core.clock.now(),
-  );
-  let wasConnected = core.router.status.connected;
-  core.router.onStatus((s) => {
-    if (s.connected && !wasConnected) void checksJob.runNow();
-    wasConnected = s.connected;
-  });
-
-  // Demo mode: a simulated coin board in this process (src/vendo-sim/demo.ts), started once the port answers.
-  let demoVendo: DemoVendo | undefined;
+  const jobs = serverJobs(config, core);
+  // Demo mode: a simulated coin board and payment gateway in this process, started once the port answers.
+  const demo: DemoPieces = {};
   const { app, sessions } = createWebApp({
     ctx: {
       config,
@@ -225,7 +183,7 @@ async function startServices(
       log: log.child({ module: 'web' }),
       clock: core.clock,
       simulated: config.router.simulated,
-      demoVendo: () => demoVendo,
+      demoVendo: () => demo.vendo,
       cardRouters: (place) => cardRoutersFor(core, place, (id) => core.siteStacks.get(id)?.router),
     },
     db: core.db,
@@ -244,62 +202,41 @@ async function startServices(
     log,
     () => core.clock.now(),
   );
-
-  server.off('request', starting);
-  server.on('request', app);
   const addr = server.address() as AddressInfo;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   const url = `http://${host}:${addr.port}`;
-  log.info(
-    { url },
-    `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
-  );
-  // Each starts with a run right away, then keeps its cadence.
-  core.defaultStack.startPoll();
-  if (config.router.simulated)
-    demoVendo = await startDemoVendo(core, url, log.child({ module: 'vendo' })).catch((err: Error) => {
-      log.warn({ module: 'vendo', err: err.message }, 'the demo vendo did not start');
-      return undefined;
-    });
-  // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
-  const demoGateway =
-    config.router.simulated && !config.payments.secretKey
-      ? await startDemoGateway(config, url).catch((err: Error) => {
-          log.warn({ module: 'payments', err: err.message }, 'the demo payment gateway did not start');
-          return undefined;
-        })
-      : undefined;
-  sweepJob.start();
-  checksJob.start();
-  paymentsJob.start();
-  notifier.start();
-  backupJob?.start();
+  const web: Part = {
+    name: 'web',
+    start() {
+      server.off('request', starting);
+      server.on('request', app);
+      log.info(
+        { url },
+        `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
+      );
+    },
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+      await closed;
+    },
+  };
+  const running = await startParts(serverParts(config, core, { web, url, demo, sweepJob, ...jobs }), log);
 
   let stopping: Promise<void> | undefined;
   return {
     core,
     server,
     url,
-    usageJob,
-    notifier,
-    backupJob,
+    usageJob: jobs.usageJob,
+    notifier: jobs.notifier,
+    backupJob: jobs.backupJob,
+    parts: running.names,
     stop() {
       stopping ??= (async () => {
         log.info('shutting down');
-        demoVendo?.stop();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 1000).unref();
-        await Promise.all([
-          closed,
-          usageJob.stop(),
-          sweepJob.stop(),
-          checksJob.stop(),
-          paymentsJob.stop(),
-          notifier.stop(),
-          backupJob?.stop(),
-        ]);
-        await demoGateway?.stop();
+        await running.stop();
         await core.close();
         metrics?.close();
         lock.release();

@@ -10,7 +10,7 @@ import { createRouterSetupService } from './services/router-setup';
 import { radiusSecretOf, siteSetupWants } from './services/router-setup/for-site';
 import { setupExtraHosts } from './services/router-setup/extra-hosts';
 import type { RouterClient } from './router/types';
-import { DEFAULT_SITE } from './services/deps';
+import { DEFAULT_SITE, type ShopDeps } from './services/deps';
 import type { Services } from './services/types';
 import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
 import { createAuditService } from './services/audit';
@@ -49,6 +49,8 @@ export interface Core {
   log: Logger;
   clock: Clock;
   db: Db;
+  /** What every shop-wide service and every site's stack is built from (no router in it). */
+  shop: ShopDeps;
   router: RouterClient;
   /** The one writer of our objects on the router (voucher users, device queues, sessions). */
   hotspot: ManagedHotspot;
@@ -104,7 +106,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
   const shopSettings = createShopSettings(config, settings);
   await shopSettings.refresh();
-  const base = { config, db, reader, clock, log, audit, settings, metrics: opts.metrics };
+  const base: ShopDeps = { config, db, reader, clock, log, audit, settings, metrics: opts.metrics };
   const profiles = createProfileService(base);
   const leases = opts.leases ?? exclusiveLeases();
   const limiter = new GuessLimiter(clock);
@@ -147,7 +149,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const { drivers, redemption, locate, seesDevice } = dispatchOverSites(db, main, siteStacks, limiter);
   const { deps, vouchers } = main;
   const notify = createNotifications({ config, db, clock, log, audit, settings, box });
-  const admins = createAdminAccountService(deps);
+  // The shop-wide services get `base` only; what they need of a router is a narrow function of the site's stack.
+  const admins = createAdminAccountService(base);
   const services: Services = {
     audit,
     settings,
@@ -161,23 +164,29 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     usage: main.usage,
-    vendos: createVendoService(deps, { profiles, redemption, vouchers, locate }),
+    vendos: createVendoService(base, {
+      profiles,
+      redemption,
+      vouchers,
+      locate,
+      hostAddresses: (mac) => main.hotspot.hostAddresses(mac),
+    }),
     routerBinding: main.binding,
     events: createEventService(db),
-    reports: createReportService(deps),
+    reports: createReportService(base),
     routerInfo: main.info,
     routerChecks: main.checks,
     // Each site's router on the connection this process holds: the .env router's, the other sites' stacks'.
     housekeeping: main.housekeeping,
     admins,
-    accounts: createAccountService(deps, admins),
+    accounts: createAccountService(base, admins),
     // Each site's self-service drives its own router: the default site's stack, the others'.
     selfService: createSelfService(deps, {
       redemption,
       limiter,
       sites: { drivers, main, stack: (id) => siteStacks.get(id) },
     }),
-    sites: createSiteService(deps, {
+    sites: createSiteService(base, {
       box,
       monitor: siteMonitor,
       locate,
@@ -186,11 +195,12 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     }),
     notify: notify.service,
     // A paid voucher joins the device's running code as a second code typed on the status page would.
-    payments: createPaymentService(deps, {
+    payments: createPaymentService(base, {
       redemption,
       profiles,
       box,
       seesDevice,
+      canLogIn: () => main.router.status.connected,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
     }),
     routerSetup: {
@@ -225,6 +235,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     log,
     clock,
     db,
+    shop: base,
     router,
     hotspot: main.hotspot,
     demo,

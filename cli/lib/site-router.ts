@@ -110,7 +110,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
   // stop() closes it). Built once connected, its router binding checks the router at the first write rather
   // than at the connect: a command that only reads never binds a router.
   const stack = createSiteStack(
-    core.defaultStack.deps,
+    core.shop,
     { profiles: core.services.profiles, leases: core.leases },
     siteSpecOf(row, client),
     { ownsClient: true },

@@ -1,6 +1,6 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { checkPassword, createAdminAccountService, hashPassword } from '../../src/services/admins';
-import type { ServiceDeps } from '../../src/services/deps';
+import type { ShopDeps } from '../../src/services/deps';
 import type { AppConfig } from '../../src/config/env';
 import { AppError } from '../../src/domain/errors';
 
@@ -16,7 +16,7 @@ function deps(
   admin: Partial<AppConfig['admin']>,
   simulated: boolean,
   username = `owner${Math.random().toString(36).slice(2, 8)}`,
-): ServiceDeps {
+): ShopDeps {
   const c = h.core!;
   const config: AppConfig = {
     ...c.config,
@@ -27,8 +27,6 @@ function deps(
     config,
     db: c.db,
     clock: c.clock,
-    router: c.router,
-    hotspot: c.hotspot,
     log: c.log,
     audit: c.services.audit,
     settings: c.services.settings,

@@ -2,8 +2,9 @@ import { createManagedHotspot } from '../../src/router/hotspot';
 import { Writable } from 'node:stream';
 import { createHarness, Harness, HarnessOptions } from '../helpers/harness';
 import { createLogger, Logger } from '../../src/lib/logger';
-import type { ServiceDeps } from '../../src/services/deps';
+import type { SiteDeps } from '../../src/services/deps';
 import { createUsageService } from '../../src/services/usage';
+import { routerPair, type RouterPair } from '../../src/services/usage/router-pair';
 import type { UsageService } from '../../src/services/types';
 import type { VoucherRow } from '../../src/services/vouchers/state';
 
@@ -83,7 +84,7 @@ export function capturingLogger(): { log: Logger; lines: Array<Record<string, un
   return { log: createLogger('info', stream), lines };
 }
 
-export function depsOf(h: Harness, log?: Logger): ServiceDeps {
+export function depsOf(h: Harness, log?: Logger): SiteDeps {
   const core = h.core!;
   return {
     config: core.config,
@@ -100,9 +101,15 @@ export function depsOf(h: Harness, log?: Logger): ServiceDeps {
   };
 }
 
+/** The router's counters and queues over the API, as an API site's parts build them (site-stack/parts.ts). */
+export function apiPair(deps: SiteDeps): RouterPair {
+  return routerPair(deps.hotspot, () => deps.clock.now());
+}
+
 /** A second usage service on the same database and router: a controller restarted with its memory gone. */
 export function freshUsage(h: Harness, log?: Logger): UsageService {
-  return createUsageService(depsOf(h, log), { profiles: h.core!.services.profiles });
+  const deps = depsOf(h, log);
+  return createUsageService(deps, { profiles: h.core!.services.profiles, ...apiPair(deps) });
 }
 
 let seq = 0;

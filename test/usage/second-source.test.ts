@@ -8,7 +8,7 @@ import { routerCounterSource, type UsageReading, type UsageSource } from '../../
 import { routerEnforcer } from '../../src/services/usage/enforcer';
 import { routerPair } from '../../src/services/usage/router-pair';
 import { createUsageService } from '../../src/services/usage';
-import { depsOf, queueOf, seedVoucher, usageHarness, voucher, type Harness } from './helpers';
+import { apiPair, depsOf, queueOf, seedVoucher, usageHarness, voucher, type Harness } from './helpers';
 import { decision, enforcerContract, usageSourceContract, type EnforcerWorld } from './contracts';
 
 /** One accounting session: its totals so far, as an accounting record carries them. */
@@ -90,7 +90,15 @@ describe('a poll driven by a table of session totals', () => {
     h.sim.tick(seconds);
     return usage.runCycle();
   };
-  const usageOf = () => createUsageService(depsOf(h), { profiles: h.core!.services.profiles, source: table });
+  // The table's usage, enforced on the router as an API site's poll enforces it.
+  const usageOf = () => {
+    const deps = depsOf(h);
+    return createUsageService(deps, {
+      profiles: h.core!.services.profiles,
+      source: table,
+      enforcer: apiPair(deps).enforcer,
+    });
+  };
 
   test('fair use, then the cap: the same ledger books each byte once, the same policy decides, the router enforces', async () => {
     const usage = usageOf();

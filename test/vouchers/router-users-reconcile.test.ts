@@ -6,7 +6,16 @@
 import { planUserReconcile, type UserOnRouter, type VoucherUser } from '../../src/router/hotspot';
 import { createUsageService } from '../../src/services/usage';
 import { SYSTEM } from '../../src/services/types';
-import { advance, depsOf, queueOf, routerBack, usageHarness, voucher, type Harness } from '../usage/helpers';
+import {
+  advance,
+  apiPair,
+  depsOf,
+  queueOf,
+  routerBack,
+  usageHarness,
+  voucher,
+  type Harness,
+} from '../usage/helpers';
 
 jest.setTimeout(60_000);
 
@@ -262,7 +271,12 @@ describe('the users check', () => {
 
   it('tells its owner about a reboot from the usage cycle', async () => {
     const onRouterRebooted = jest.fn();
-    const usage = createUsageService(depsOf(h), { profiles: h.core!.services.profiles, onRouterRebooted });
+    const deps = depsOf(h);
+    const usage = createUsageService(deps, {
+      profiles: h.core!.services.profiles,
+      ...apiPair(deps),
+      onRouterRebooted,
+    });
     await usage.runCycle();
     advance(h, 60);
     await usage.runCycle();

@@ -9,7 +9,7 @@ import { AppError } from '../../domain/errors';
 import { ACCOUNT_ROLES, type Role } from '../../domain/roles';
 import { parseCommissionPercent } from '../../domain/reseller';
 import { parseMoney } from '../../domain/quantities';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import { checkNewPassword, hashPassword } from '../admins';
 import type { AdminAccountService } from '../admins/types';
 import type { AccountInput, AccountService, AccountView, BalanceView, ShiftSale } from './types';
@@ -115,7 +115,7 @@ function refuseFields(fields: Fields): void {
   );
 }
 
-export function createAccountService(deps: ServiceDeps, admins: AdminAccountService): AccountService {
+export function createAccountService(deps: ShopDeps, admins: AdminAccountService): AccountService {
   const { db, clock, config, audit } = deps;
   const ledger = { db, clock, audit };
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { AppError } from '../../domain/errors';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { Actor, AdminAccountService } from '../types';
 
 const scryptAsync = promisify(crypto.scrypt) as (
@@ -76,7 +76,7 @@ export function checkNewPassword(password: string): void {
 }
 
 /** The shop owner's login: scrypt hashes in admin_users, one account named by ADMIN_USERNAME. */
-export function createAdminAccountService(deps: ServiceDeps): AdminAccountService {
+export function createAdminAccountService(deps: ShopDeps): AdminAccountService {
   const { db, clock, config, audit, log } = deps;
   // Compared against when the user does not exist, so a wrong username costs as much as a wrong password.
   let dummyHash: Promise<string> | undefined;

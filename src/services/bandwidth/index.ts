@@ -18,7 +18,7 @@ import { voucherTiming } from '../../domain/vouchers';
 import { maskCode } from '../../lib/logger';
 import type { ManagedHotspot } from '../../router/hotspot';
 import type { RouterClient } from '../../router/types';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { recordEvent, recordEvents } from '../events';
 import { queuesBySite, routerQueueView } from './site-queues';
 import { bandwidthEvent, logoutEvent } from '../events/activity';
@@ -75,7 +75,7 @@ function fupState(l: DesiredLimits): UserTraffic['fupState'] {
 }
 
 export function createBandwidthService(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   opts: {
     profiles: ProfileService;
     usage: UsageService;

@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
 import { formatMoney } from '../../domain/units';
 import { maskCode } from '../../lib/logger';
 import { recordEvent } from '../events';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { RedemptionService } from '../redemption/types';
 import type { ProfileRow } from '../vouchers/state';
 import { insertSaleVoucher } from '../vendos/sale';
@@ -49,7 +49,7 @@ export interface PaymentRow {
 }
 
 export interface CreditDeps {
-  deps: ServiceDeps;
+  deps: ShopDeps;
   redemption: RedemptionService;
   /**
    * The portal's way with a code the controller holds (self-service redeemHeld): a paid voucher for a device whose

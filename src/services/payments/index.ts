@@ -11,7 +11,7 @@ import { AppError } from '../../domain/errors';
 import { normaliseMac, parseIPv4 } from '../../domain/network';
 import { GatewayError, type PaymentGateway } from '../../payments/gateway';
 import { paymongoGateway } from '../../payments/paymongo';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { ProfileService } from '../profiles/types';
 import type { RedemptionService } from '../redemption/types';
 import type { CredentialsBox } from '../sites/credentials';
@@ -42,6 +42,11 @@ export interface PaymentServiceOptions {
   box: CredentialsBox;
   /** Whether the shop's hotspots see `mac` at `ip` now (the portal's site: `siteId`): no checkout for another. */
   seesDevice: (mac: string, ip: string, siteId: number | null) => Promise<boolean>;
+  /**
+   * Whether a paid voucher's login can be tried now (the `default` site's router is connected): asked of the
+   * site's stack, so this shop-wide service never holds a router.
+   */
+  canLogIn: () => boolean;
   /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
   gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
 }
@@ -74,7 +79,7 @@ function viewOf(
   };
 }
 
-export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions): PaymentService {
+export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): PaymentService {
   const { db, clock, log, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
   const c: CreditDeps = { deps, redemption: o.redemption, join: o.join };
@@ -248,7 +253,7 @@ export function createPaymentService(deps: ServiceDeps, o: PaymentServiceOptions
           break; // the gateway is away: the next round tries again
         }
       }
-      if (!deps.router.status.connected) return;
+      if (!o.canLogIn()) return;
       const waiting = (await db('payments')
         .where({ state: 'paid' })
         .whereNull('online_at')

@@ -9,7 +9,7 @@ import { parseProfile, parseProfiles, type Profile } from '../../domain/profiles
 import { diffProfiles, profileToJson } from '../../domain/profile-json';
 import { ValidationError, ValidationErrors, AppError } from '../../domain/errors';
 import { parseJsonText } from '../../domain/json-text';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './sites';
 import { profileFromRow, type ProfileRow } from '../vouchers/state';
 import type { Actor, ProfileRecord, ProfileService } from '../types';
@@ -72,7 +72,7 @@ export function readProfilesFile(file: string): Profile[] {
   }
 }
 
-export function createProfileService(deps: Pick<ServiceDeps, 'db' | 'clock' | 'audit'>): ProfileService {
+export function createProfileService(deps: Pick<ShopDeps, 'db' | 'clock' | 'audit'>): ProfileService {
   const { db, clock, audit } = deps;
 
   /** Profiles with their site's name. */

@@ -3,7 +3,7 @@
  * what the customer is told when a code cannot be used (refusals.ts). createRedemptionService only wires them.
  */
 import { redemptionResult } from '../../metrics/port';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { GuessLimiter } from '../guess-limiter';
 import type { ProfileService, RedeemResult, RedemptionService } from '../types';
 import { redeem } from './redeem';
@@ -17,7 +17,7 @@ export { routerLogin } from './connect';
 export { radiusLogin } from './radius-connect';
 
 export function createRedemptionService(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   d: {
     profiles: ProfileService;
     /** Shared by every site's redemption, so a guesser gets no more tries for there being more routers. */

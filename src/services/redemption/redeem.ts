@@ -14,7 +14,7 @@ import type { Profile } from '../../domain/profiles';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
 import { isCappedWaiting } from '../../domain/overage';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import type { Asker, GuessTicket } from '../guess-limiter';
 import type { RedeemResult } from '../types';
@@ -51,7 +51,7 @@ async function chooseClaim(r: RedemptionDeps, a: Attempt): Promise<Claim> {
 }
 
 /** Many wrong codes shop-wide within a minute: someone is guessing. Told once per minute. */
-async function reportGuessCeiling(deps: ServiceDeps): Promise<void> {
+async function reportGuessCeiling(deps: SiteDeps): Promise<void> {
   const { db, clock, log } = deps;
   log.warn({ module: 'portal' }, 'many wrong voucher codes this minute: someone may be guessing codes');
   await recordEvent(db, clock, {

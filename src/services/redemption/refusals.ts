@@ -4,7 +4,7 @@
  */
 import { AppError, RouterError, WrongSiteError } from '../../domain/errors';
 import { confirmedLoginRefusal } from '../../router/login-refusals';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import { shopName } from '../settings';
 import { DEFAULT_SITE_ID } from '../sites/types';
 
@@ -44,7 +44,7 @@ export const dataUsedUp = () =>
   );
 
 /** Where another site's code works (WrongSiteError); a site gone meanwhile gets the message without it. */
-export async function otherSite(deps: ServiceDeps, siteId: number | null): Promise<AppError> {
+export async function otherSite(deps: SiteDeps, siteId: number | null): Promise<AppError> {
   const row =
     siteId === null
       ? undefined

@@ -1,13 +1,13 @@
 /** What the steps of a redemption share: their dependencies, and the state kept between redemptions. */
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
-import type { ServiceDeps, SiteRef } from '../deps';
+import type { SiteDeps, SiteRef } from '../deps';
 import type { GuessLimiter } from '../guess-limiter';
 import type { RedeemResult } from '../types';
 import type { VoucherRow } from '../vouchers/state';
 
 export interface RedemptionDeps {
-  deps: ServiceDeps;
+  deps: SiteDeps;
   site: SiteRef;
   /**
    * Lookups go to the read connection so they do not queue behind other customers' writes; a retry after a lost

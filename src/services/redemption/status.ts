@@ -5,7 +5,7 @@ import { desiredLimits } from '../../domain/policy';
 import { voucherTiming } from '../../domain/vouchers';
 import { normaliseMac } from '../../domain/units';
 import { maskCode } from '../../lib/logger';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import type { PortalStatus } from '../types';
 import { toVoucherState, voucherProfile, type VoucherRow } from '../vouchers/state';
 import { ProfileCache } from '../vouchers/queries';
@@ -15,7 +15,7 @@ import { EVENT_KINDS } from '../../domain/activity';
 
 /** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
 export async function portalStatus(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   macInput: string,
   asker: { provenMac: string | null; peerIp: string | null },
   siteId?: number,

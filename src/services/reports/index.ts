@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { ReportService, SalesRow } from '../types';
 import { datesBetween, localDate, periodOf, Period } from './calendar';
 import { vendoLedger } from '../vendos/ledger';
@@ -25,7 +25,7 @@ const onSite = (siteId: number | undefined) => (q: Knex.QueryBuilder) => {
 };
 
 /** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
-export function createReportService(deps: ServiceDeps): ReportService {
+export function createReportService(deps: ShopDeps): ReportService {
   const { db, config } = deps;
 
   const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);

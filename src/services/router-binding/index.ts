@@ -14,7 +14,7 @@
 import { AppError } from '../../domain/errors';
 import type { ManagedHotspot } from '../../router/hotspot';
 import { readRouterId } from '../../router/system';
-import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
+import { DEFAULT_SITE, siteOf, type SiteDeps } from '../deps';
 import type { RouterWarning } from '../router-checks';
 import type { BindingState, RouterBinding } from './types';
 export type { BindingMode, BindingState, RouterBinding } from './types';
@@ -38,7 +38,7 @@ function remedies(site: { id: number; name: string }): { adopt: string; otherwis
   };
 }
 
-export function createRouterBinding(deps: ServiceDeps & { hotspot: ManagedHotspot }): RouterBinding {
+export function createRouterBinding(deps: SiteDeps & { hotspot: ManagedHotspot }): RouterBinding {
   const { db, router, hotspot, clock, audit } = deps;
   const site = siteOf(deps);
   const { id: BOUND_ID, identity: BOUND_IDENTITY } = bindingKeys(site.id);

@@ -3,7 +3,7 @@
  * the codes kept for devices, and each site's top-ups, pauses, moves and extra data (built once per site stack).
  */
 import type { Knex } from 'knex';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import type { GuessLimiter } from '../guess-limiter';
 import type { RedemptionService } from '../types';
 import { moveOfflineMinutes, movesPerDay } from './move-settings';
@@ -16,7 +16,7 @@ import { createTopUps } from './topup';
 import { createExtraData } from './extra-data';
 
 export interface SelfServiceDeps {
-  deps: ServiceDeps;
+  deps: SiteDeps;
   /** The dispatching redemption (sites/dispatch.ts), for what is a plain redemption before a site is known. */
   redemption: RedemptionService;
   /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */

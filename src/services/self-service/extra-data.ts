@@ -10,7 +10,7 @@ import { AppError } from '../../domain/errors';
 import { formatBytes } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
 import { maskCode } from '../../lib/logger';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import type { RedemptionService, VoucherService } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
@@ -27,7 +27,7 @@ const raced = () =>
   );
 
 export function createExtraData(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   d: {
     vouchers: Pick<VoucherService, 'extraDataAdded'>;
     /** The site's own redemption: the device logs back in with its waiting code, now with data. */

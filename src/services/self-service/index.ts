@@ -7,7 +7,7 @@
  * Each step is a named function taking what it needs (redeem.ts, status.ts, steps.ts, move-settings.ts);
  * createSelfService only wires them.
  */
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import type { GuessLimiter } from '../guess-limiter';
 import type { RedemptionService } from '../types';
 import type { SelfServiceDeps } from './context';
@@ -34,7 +34,7 @@ export type { SelfSite, SelfSitesSource };
 export { MOVE_OFFLINE_MINUTES_KEY, MOVES_PER_DAY_KEY } from './move-settings';
 
 export function createSelfService(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   d: {
     /** The dispatching redemption (sites/dispatch.ts), for what is a plain redemption before a site is known. */
     redemption: RedemptionService;

@@ -12,7 +12,7 @@
 import { moveAllowance, moveDecision, SELF_SERVICE_WINDOW_MS } from '../../domain/self-service';
 import { CodeInUseError, MoveLimitError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
@@ -24,7 +24,7 @@ export type MoveOutcome =
   { kind: 'moved'; result: RedeemResult; from: string } | { kind: 'confirm'; message: string };
 
 export function createMoves(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   d: {
     usage: Pick<UsageService, 'runCycle'>;
     redemption: Pick<RedemptionService, 'redeem'>;

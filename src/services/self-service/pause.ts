@@ -13,7 +13,7 @@ import { voucherTiming } from '../../domain/vouchers';
 import { formatDurationHuman } from '../../domain/durations';
 import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../vouchers/state';
@@ -27,13 +27,13 @@ export type { PauseState } from './types';
 
 /** What pausing works with: the site's services, its poll (to count usage first), its sessions and redemption. */
 export interface PauseDeps {
-  deps: ServiceDeps;
+  deps: SiteDeps;
   usage: Pick<UsageService, 'runCycle'>;
   redemption: Pick<RedemptionService, 'redeem'>;
   sessions: Sessions;
 }
 
-export function createPauses(deps: ServiceDeps, d: Omit<PauseDeps, 'deps'>) {
+export function createPauses(deps: SiteDeps, d: Omit<PauseDeps, 'deps'>) {
   const p: PauseDeps = { deps, ...d };
   return {
     state: (v: Voucher) => pauseState(p, v),

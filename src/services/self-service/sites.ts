@@ -5,7 +5,7 @@
  * redemption (sites/dispatch.ts): the site it names, else the router that sees the device.
  */
 import type { Knex } from 'knex';
-import { DEFAULT_SITE, type ServiceDeps, type SiteRef } from '../deps';
+import { DEFAULT_SITE, type SiteDeps, type SiteRef } from '../deps';
 import { findDriver, sitesSeeing, type SiteDriver, type SiteDrivers } from '../sites/dispatch';
 import { findSite } from '../sites/lookup';
 import type { RedemptionService, UsageService, VoucherService } from '../types';
@@ -17,7 +17,7 @@ import { unreachable } from './shared';
 export interface SelfSite {
   site: SiteRef;
   /** Its services' deps: its router and hotspot, its log, its time zone. */
-  deps: ServiceDeps;
+  deps: SiteDeps;
   /** The site's own redemption (not the dispatching one: the site is known). */
   redemption: RedemptionService;
   /** Its poll (a pause or a move counts the usage up to now first). */

@@ -8,7 +8,7 @@ import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { voucherTiming } from '../../domain/vouchers';
 import { AppError } from '../../domain/errors';
 import { maskCode } from '../../lib/logger';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, voucherProfile } from '../vouchers/state';
@@ -20,7 +20,7 @@ import type { TopUpOutcome } from './types';
 export type { TopUpOutcome } from './types';
 
 export function createTopUps(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   d: { logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept'>; sessions: Sessions },
 ) {
   const { db, clock, log } = deps;

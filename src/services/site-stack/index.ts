@@ -21,7 +21,7 @@ import { createManagedHotspot, type ManagedHotspot } from '../../router/hotspot'
 import { guardWrites } from '../../router/hotspot/guard';
 import type { RouterClient } from '../../router/types';
 import { createBandwidthService } from '../bandwidth';
-import { DEFAULT_SITE, type ServiceDeps, type SiteRef } from '../deps';
+import { DEFAULT_SITE, type ShopDeps, type SiteDeps, type SiteRef } from '../deps';
 import type { GuessLimiter } from '../guess-limiter';
 import { createRedemptionService } from '../redemption';
 import { createRouterBinding, type RouterBinding } from '../router-binding';
@@ -54,7 +54,7 @@ export type { PollJobOptions } from './poll';
 export interface SiteStack {
   site: SiteRef;
   /** What its services were built with: its router and hotspot, its log, its time zone. */
-  deps: ServiceDeps;
+  deps: SiteDeps;
   router: RouterClient;
   /** Guarded: refuses writes while the binding is not ready (safe mode). */
   hotspot: ManagedHotspot;
@@ -90,8 +90,8 @@ export interface SiteStack {
   stop(): Promise<void>;
 }
 
-/** What every site's services share: the shop's config, database, clock, log, audit and settings. */
-export type SiteStackBase = Omit<ServiceDeps, 'router' | 'hotspot' | 'site'>;
+/** What every site's services share: the shop's deps (config, database, clock, log, audit and settings). */
+export type SiteStackBase = ShopDeps;
 
 export interface SiteStackShared {
   profiles: ProfileService;
@@ -231,7 +231,7 @@ export function createSiteStack(
   // A site in another time zone (its own `tz`) keeps its off-peak windows and day limits in that zone. Its other
   // settings stay the shop's, read through to the live config (the owner may change them in Settings).
   const config: AppConfig = spec.tz ? Object.create(base.config, { tz: { value: spec.tz } }) : base.config;
-  const deps: ServiceDeps = { ...base, config, log, router: client, hotspot, site };
+  const deps: SiteDeps = { ...base, config, log, router: client, hotspot, site };
   // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
   countWatch(base.db);
   const { profiles } = shared;

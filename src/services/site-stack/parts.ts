@@ -38,6 +38,7 @@ import type { SiteMode, SiteRow } from '../sites/types';
 import { asksRadius } from './mode';
 import type { Enforcer } from '../usage/enforcer';
 import { readPollState } from '../usage/persist';
+import { routerPair } from '../usage/router-pair';
 import type { UsageSource } from '../usage/source';
 import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } from '../hotspot-users';
 import type { Logins } from '../vouchers/logins';
@@ -49,10 +50,10 @@ export type { Sessions } from '../vouchers/sessions';
 
 /** The parts a mode chooses. */
 export interface ModeParts {
-  /** Absent: the router's counters over the API (the usage service's own). */
-  source?: UsageSource;
-  /** Absent: the router's queues, sessions and byte limits over the API. */
-  enforcer?: Enforcer;
+  /** Where the site's usage comes from: the router's counters over the API, or FreeRADIUS's accounting. */
+  source: UsageSource;
+  /** How the poll's decisions reach the network: queues, sessions and byte limits over the API, or CoA. */
+  enforcer: Enforcer;
   /**
    * Whether the usage waits for the router binding: false while the database does not know the router (safe
    * mode), when the cycle books the router's counters and writes our objects there.
@@ -126,7 +127,11 @@ export async function storedSiteLogins(
 /** An API site: its router's counters and queues, and hotspot users on its router. */
 function apiParts(c: ModeContext): ModeParts {
   const users = createHotspotUsers(c);
+  // The source and the enforcer share the poll's one read of the router's queues and sessions.
+  const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now());
   return {
+    source,
+    enforcer,
     routerReady: () => c.binding.ready(),
     // A reboot may have been a reset: the users sync after this cycle checks every hotspot user.
     onRouterRebooted: () => users.requestCheck('router rebooted'),

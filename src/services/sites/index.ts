@@ -4,7 +4,7 @@
  * the API and the CLI enforce the same ones; every change is audited without the password. The .env router is
  * the fixed site `default`: listed with its live state, never edited or removed here.
  */
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import { assertNameFree } from './unique-name';
 import { AppError, notFound, SiteHasVouchersError, ValidationError } from '../../domain/errors';
 import { isPostgres } from '../../db/knex';
@@ -105,7 +105,7 @@ function storedStatus(r: SiteRow): SiteStatus {
   };
 }
 
-export function createSiteService(deps: ServiceDeps, opts: SiteServiceOptions): SiteService {
+export function createSiteService(deps: ShopDeps, opts: SiteServiceOptions): SiteService {
   const { db, clock, audit, config } = deps;
 
   const figures = () => siteFigures(db, clock.now(), config.tz);

@@ -7,16 +7,16 @@
  *   source.read()  →  load the vouchers  →  device limits (adopt / over the count)  →  meter + writeUsage
  *     →  decideVouchers (src/domain)  →  endVouchers  →  enforcer.apply  →  events and the report
  *
- * The source and the enforcer are a pair chosen by the site's mode: the router's queue counters and its queues
- * and hotspot over the API (router-pair.ts, the default), or FreeRADIUS's accounting and CoA (radius/); they plug
- * in through UsageServiceOptions. An unreachable source (UnreachableError, whatever the mode) is a state, not an
+ * The source and the enforcer are a pair chosen by the site's mode and built by the site's parts
+ * (src/services/site-stack/parts.ts): the router's queue counters and its queues and hotspot over the API
+ * (router-pair.ts), or FreeRADIUS's accounting and CoA (radius/). This service is handed both and builds neither. An unreachable source (UnreachableError, whatever the mode) is a state, not an
  * error: the cycle is skipped with one log line per outage, and the app runs a full cycle on reconnect.
  */
 import { UnreachableError } from '../../domain/errors';
 import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
 import type { LeaseState, ServerPresence } from '../../db/site-leases';
 import { decideVouchers } from '../../domain/queues';
-import { DEFAULT_SITE, siteOf, type ServiceDeps } from '../deps';
+import { DEFAULT_SITE, siteOf, type SiteDeps } from '../deps';
 import type { CycleReport, ProfileService, UsageService } from '../types';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -37,16 +37,15 @@ import { USAGE_SQL_TAG } from './bulk-sql';
 import { prepareUsage, readPollState, writeUsage } from './persist';
 import { isPostgres } from '../../db/knex';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
-import { routerPair } from './router-pair';
 import { queueRenameFix } from '../../router/system';
 import type { UsageReading, UsageSource } from './source';
 
 export interface UsageServiceOptions {
   profiles: ProfileService;
-  /** Where usage comes from; the router's queue counters by default. */
-  source?: UsageSource;
-  /** How decisions reach the network; the router's queues and hotspot by default. */
-  enforcer?: Enforcer;
+  /** Where usage comes from (the router's queue counters, or FreeRADIUS's accounting). */
+  source: UsageSource;
+  /** How decisions reach the network (the router's queues and hotspot, or CoA and Disconnect). */
+  enforcer: Enforcer;
   /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
   onRouterRebooted?: () => void;
   /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
@@ -81,7 +80,7 @@ interface PollMemory {
 }
 
 interface Cycle {
-  deps: ServiceDeps;
+  deps: SiteDeps;
   opts: UsageServiceOptions;
   source: UsageSource;
   enforcer: Enforcer;
@@ -322,18 +321,16 @@ function oneAtATime(run: () => Promise<CycleReport>): () => Promise<CycleReport>
 }
 
 export function createUsageService(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   opts: UsageServiceOptions,
 ): UsageService & { /** Stops watching the database (a site removed). */ close(): void } {
   const site = siteOf(deps);
   const isDefault = site.id === DEFAULT_SITE.id;
-  // The router's pair unless the site's mode chose another (either part may be given alone).
-  const router = routerPair(deps.hotspot, () => deps.clock.now());
   const c: Cycle = {
     deps,
     opts,
-    source: opts.source ?? router.source,
-    enforcer: opts.enforcer ?? router.enforcer,
+    source: opts.source,
+    enforcer: opts.enforcer,
     notices: {
       db: deps.db,
       clock: deps.clock,

@@ -4,7 +4,7 @@ import { assertNameFree } from '../sites/unique-name';
 import { ValidationError, AppError } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
 import { parseRates, type RateEntry } from '../../domain/vendo';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import { parseSiteChoice, type SiteChoice } from '../profiles/sites';
 import type { Actor, ProfileService } from '../types';
 import type { SecretBox } from './secrets';
@@ -34,7 +34,7 @@ function text(v: unknown, field: string, max: number, what: string): string {
 }
 
 export function vendoAdmin(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   d: { profiles: ProfileService; box: SecretBox; rows: VendoRowCache },
 ) {
   const { db, clock, audit } = deps;

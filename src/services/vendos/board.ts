@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { rawRows } from '../../db/knex';
 import { bestPurchase, parseCoinAmount } from '../../domain/vendo';
 import { ValidationError, AppError } from '../../domain/errors';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { SecretBox } from './secrets';
 import { MAX_SKEW_SECONDS, signatureMatches } from './signature';
 import { expireWindows, ratesOf, type SessionRow, type VendoRow, type VendoRowCache } from './store';
@@ -18,10 +18,7 @@ const authError = (why: string) => new AppError('VENDO_AUTH', why, 401);
 const SEEN_WRITE_MS = 10_000;
 const MAX_SEQ = 2 ** 31 - 1;
 
-export function vendoBoard(
-  deps: ServiceDeps,
-  d: { box: SecretBox; events: EventEmitter; rows: VendoRowCache },
-) {
+export function vendoBoard(deps: ShopDeps, d: { box: SecretBox; events: EventEmitter; rows: VendoRowCache }) {
   const { db, clock, log } = deps;
   const secrets = new Map<string, { sealed: string; secret: string }>();
   const seenWritten = new Map<string, number>();

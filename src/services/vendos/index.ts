@@ -1,6 +1,6 @@
 /** Coin vendos: the owner's registry, the board's protocol, the customer's window and the coin ledger. */
 import { EventEmitter } from 'node:events';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { ProfileService, RedemptionService, VoucherService } from '../types';
 import { vendoAdmin } from './admin';
 import { vendoBoard } from './board';
@@ -14,13 +14,15 @@ import type { VendoService } from './types';
 export type { VendoService } from './types';
 
 export function createVendoService(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   d: {
     profiles: ProfileService;
     redemption: RedemptionService;
     vouchers: VoucherService;
     /** Which sites' routers see a device (the server's; absent in the terminal menu). */
     locate?: LocateDevice;
+    /** The addresses the hotspot gives a MAC now (the `default` site's stack answers). */
+    hostAddresses: (mac: string) => Promise<string[]>;
   },
 ): VendoService & {
   ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
@@ -42,6 +44,7 @@ export function createVendoService(
     vouchers: d.vouchers,
     events,
     locate: d.locate,
+    hostAddresses: d.hostAddresses,
   });
   const ledger = vendoLedger(deps);
   return {

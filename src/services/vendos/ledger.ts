@@ -5,7 +5,7 @@
 import { insertedId } from '../../db/knex';
 import { ValidationError } from '../../domain/errors';
 import { checkPrice, parseMoney } from '../../domain/units';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import {
   chargeSalesLabel,
   chargeSourceKey,
@@ -53,7 +53,7 @@ const collectionView = (r: CollectionRow): CollectionView => ({
   note: r.note,
 });
 
-export function vendoLedger(deps: ServiceDeps) {
+export function vendoLedger(deps: ShopDeps) {
   const { db, clock, audit, config, settings } = deps;
 
   return {

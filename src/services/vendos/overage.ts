@@ -12,7 +12,7 @@ import { coinsForOverage, isCappedWaiting, type Coin, type OverageOffer } from '
 import type { Profile } from '../../domain/profile-types';
 import { formatBytes, formatMoney } from '../../domain/units';
 import { maskCode } from '../../lib/logger';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { RedeemResult } from '../redemption/types';
 import { profileFromRow, toVoucherState, type VoucherRow } from '../vouchers/state';
 import { recordOverage } from '../vouchers/overage';
@@ -31,7 +31,7 @@ export interface WaitingVoucher {
 
 /** The voucher `row` when it waits at its cap now (its plan sells extra data); undefined otherwise. */
 export async function waitingAtCap(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   row: VoucherRow,
   now: number,
 ): Promise<WaitingVoucher | undefined> {
@@ -46,7 +46,7 @@ export async function waitingAtCap(
 
 /** What a window's credit buys a device waiting at its cap (the portal shows it while coins land); else null. */
 export async function extraDataOfWindow(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   mac: string,
   credit: number,
   now: number,

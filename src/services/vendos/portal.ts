@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { normaliseMac } from '../../domain/units';
 import { bestPurchase, minimumAmount } from '../../domain/vendo';
 import { AppError } from '../../domain/errors';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import { finish } from './finish';
 import { extraDataOfWindow } from './overage';
 import { settleInterruptedFinishes } from './settle';
@@ -31,7 +31,7 @@ import {
   type VendoPortalDeps,
 } from './window';
 
-export function vendoPortal(deps: ServiceDeps, d: Omit<VendoPortalDeps, 'deps'>) {
+export function vendoPortal(deps: ShopDeps, d: Omit<VendoPortalDeps, 'deps'>) {
   const p: VendoPortalDeps = { deps, ...d };
   return {
     finish: (id: string) => finish(p, id),
@@ -45,7 +45,7 @@ export function vendoPortal(deps: ServiceDeps, d: Omit<VendoPortalDeps, 'deps'>)
 }
 
 /** The vendos the portal offers (a site's and the shared ones), with whether each is online and free. */
-export async function portalList(deps: ServiceDeps, siteId?: number | null) {
+export async function portalList(deps: ShopDeps, siteId?: number | null) {
   const { db, clock } = deps;
   const now = clock.now();
   const rows = (await db('vendos')
@@ -71,7 +71,7 @@ export async function portalList(deps: ServiceDeps, siteId?: number | null) {
 }
 
 /** The device's saved credit (0 for a MAC that is not one). */
-export async function savedCredit(deps: ServiceDeps, macInput: string): Promise<number> {
+export async function savedCredit(deps: ShopDeps, macInput: string): Promise<number> {
   let mac: string;
   try {
     mac = normaliseMac(macInput);
@@ -99,7 +99,7 @@ export async function start(
   const { db, clock } = p.deps;
   await settleInterruptedFinishes(p.deps);
   const { mac, ip } = deviceOf(input.mac, input.ip);
-  const proven = asker.provenMac === mac || (await askingFromHotspotAddress(p.deps, mac, asker.peerIp));
+  const proven = asker.provenMac === mac || (await askingFromHotspotAddress(p, mac, asker.peerIp));
   const vendo = await requireVendo(db, input.vendo);
   if (!vendo.enabled)
     throw new AppError('VENDO_DISABLED', `${vendo.name} is switched off by the shop`, 409, 'vendo');
@@ -142,7 +142,7 @@ export async function start(
 
 /** The new window, in one transaction with closing the device's window at another box (when it may). */
 async function openWindow(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   w: { id: string; vendo: VendoRow; mac: string; ip: string; proven: boolean; now: number },
 ): Promise<void> {
   const { id, vendo, mac, ip, proven, now } = w;
@@ -185,7 +185,7 @@ async function openWindow(
 }
 
 /** A window as the customer's page shows it: its credit, the saved credit it may spend, and the time it buys. */
-export async function session(deps: ServiceDeps, id: string): Promise<SessionView> {
+export async function session(deps: ShopDeps, id: string): Promise<SessionView> {
   const { db, clock } = deps;
   let s = await requireSession(db, id);
   const now = clock.now();
@@ -214,7 +214,7 @@ export async function session(deps: ServiceDeps, id: string): Promise<SessionVie
 
 /** The device that started a window, for the web layer's ownership check. */
 export async function ownerOf(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   id: string,
 ): Promise<{ mac: string; proven: boolean } | undefined> {
   const row = (await deps.db('vendo_sessions').where({ id }).first('mac', 'proven')) as

@@ -2,7 +2,7 @@
  * Undoing a Done that did not get the device online, and settling Dones a stop interrupted: never coins spent
  * without internet, never internet without the coins spent.
  */
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import * as lifecycle from '../voucher-lifecycle';
 import type { SessionRow } from './store';
 
@@ -11,7 +11,7 @@ export const FINISH_GRACE_MS = 60_000;
 
 /** Puts a Done that did not get the device online back: coins unspent, the window as it was. */
 export async function undoFinish(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   s: SessionRow,
   coinIds: number[],
   voucherId: number | null,
@@ -39,7 +39,7 @@ export async function undoFinish(
  * Done interrupted by a stop: a voucher that got the device online (active) or a top-up whose time was added
  * is finished; anything else is undone, its coins saved credit again.
  */
-export async function settleInterruptedFinishes(deps: ServiceDeps): Promise<number> {
+export async function settleInterruptedFinishes(deps: ShopDeps): Promise<number> {
   const { db, clock } = deps;
   const now = clock.now();
   const stuck = (await db('vendo_sessions')

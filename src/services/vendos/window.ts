@@ -7,20 +7,22 @@ import type { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { AppError } from '../../domain/errors';
-import type { ServiceDeps } from '../deps';
+import type { ShopDeps } from '../deps';
 import type { RedemptionService, VoucherService } from '../types';
 import type { LocateDevice } from './site-check';
 import { DEFAULT_SAVED_CREDIT_HOURS, SAVED_CREDIT_KEY, type SessionRow } from './store';
 
 /** What the customer's side of the vendos works with. */
 export interface VendoPortalDeps {
-  deps: ServiceDeps;
+  deps: ShopDeps;
   redemption: RedemptionService;
   vouchers: VoucherService;
   /** Tells the board its window opened (`armed:<vendo id>`). */
   events: EventEmitter;
   /** Absent (the terminal menu): no router is asked, a vendo of one site is not checked here. */
   locate?: LocateDevice;
+  /** The addresses the hotspot gives a MAC now, asked of the site's stack (this service holds no router). */
+  hostAddresses: (mac: string) => Promise<string[]>;
 }
 
 type Coin = { id: number; amount: number };
@@ -28,7 +30,7 @@ type Coin = { id: number; amount: number };
 export const sum = (rows: { amount: number }[]): number => rows.reduce((s, r) => s + Number(r.amount), 0);
 
 /** Coins received before this are no longer the device's saved credit (the shop's saved-credit hours). */
-async function cutoff(deps: ServiceDeps, now: number): Promise<number> {
+async function cutoff(deps: ShopDeps, now: number): Promise<number> {
   const hours = Number(await deps.settings.get<number>(SAVED_CREDIT_KEY, DEFAULT_SAVED_CREDIT_HOURS));
   const h = Number.isFinite(hours) && hours >= 0 ? hours : DEFAULT_SAVED_CREDIT_HOURS;
   return now - h * 3600_000;
@@ -36,7 +38,7 @@ async function cutoff(deps: ServiceDeps, now: number): Promise<number> {
 
 /** Coins of the device's closed windows, not yet spent and not older than the saved-credit time. */
 export async function savedCoins(
-  deps: ServiceDeps,
+  deps: ShopDeps,
   q: Knex,
   mac: string,
   now: number,
@@ -87,15 +89,15 @@ export function deviceOf(mac: unknown, ip: unknown): { mac: string; ip: string }
  * list). A router that cannot be asked proves nothing: the window is opened unproven, which is safe.
  */
 export async function askingFromHotspotAddress(
-  deps: ServiceDeps,
+  p: Pick<VendoPortalDeps, 'deps' | 'hostAddresses'>,
   mac: string,
   peerIp: string | null,
 ): Promise<boolean> {
   if (!peerIp) return false;
   try {
-    return (await deps.hotspot.hostAddresses(mac)).includes(peerIp);
+    return (await p.hostAddresses(mac)).includes(peerIp);
   } catch (err) {
-    deps.log.warn({ err: (err as Error).message, mac }, 'coin window: could not read the hotspot hosts');
+    p.deps.log.warn({ err: (err as Error).message, mac }, 'coin window: could not read the hotspot hosts');
     return false;
   }
 }

@@ -17,7 +17,7 @@ import { AppError, ValidationError } from '../../domain/errors';
 import { extensionPrice } from '../../domain/plan-change';
 import { formatMoney, MAX_PRICE_CENTAVOS, parsePrice } from '../../domain/quantities';
 import type { Actor } from '../audit/actor';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import type { Logins } from './logins';
@@ -61,7 +61,7 @@ export function counterPrice(
 }
 
 export function voucherExtension(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   d: { loginsOf(row: VoucherRow): Promise<Logins>; view(row: VoucherRow): Promise<VoucherView> },
 ) {
   const { db, clock, audit } = deps;

@@ -12,7 +12,7 @@ import type { CodeStyle } from '../../domain/code-style';
 import { ValidationError, AppError } from '../../domain/errors';
 import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
 import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../domain/cards';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { findSite } from '../sites/lookup';
 import { assertProfileSellsOn } from '../profiles/sites';
 import type { VoucherRow } from './state';
@@ -58,7 +58,7 @@ function wholeNumber(v: unknown, field: string, what: string, min: number): numb
 
 /** Checks the request and fills in defaults: shop settings for code format, the profile for price and rates. */
 export async function planBatch(
-  deps: ServiceDeps,
+  deps: SiteDeps,
   input: GenerateInput,
   profile: ProfileRecord,
   account?: ActingAccount,

@@ -5,7 +5,7 @@
  * sync and check are the hotspot users room's (src/services/hotspot-users), or another mode's.
  */
 import { AppError } from '../../domain/errors';
-import { siteOf, type ServiceDeps } from '../deps';
+import { siteOf, type SiteDeps } from '../deps';
 import { routerUptimeLimit, type VoucherRow } from './state';
 import type { Actor, ProfileService, VoucherFilter, VoucherService, VoucherView } from '../types';
 import { vouchersCsv } from './csv';
@@ -37,7 +37,7 @@ export interface VoucherServiceOptions {
   roamingElsewhere?: () => Promise<number>;
 }
 
-export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions): VoucherService {
+export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): VoucherService {
   const { db, clock, config, audit, log } = deps;
   const site = siteOf(deps);
   /** The logins of the voucher's site (a roaming voucher's: this service's own site). */

@@ -15,7 +15,7 @@ import { formatBytes, formatMoney } from '../../domain/units';
 import type { Clock } from '../../lib/clock';
 import { maskCode } from '../../lib/logger';
 import type { Actor } from '../audit/actor';
-import type { ServiceDeps } from '../deps';
+import type { SiteDeps } from '../deps';
 import { recordEvent } from '../events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from './state';
@@ -130,7 +130,7 @@ export function checkOverage(
  * The counter's sale (admin page, API, terminal) and the router's share of every purchase, on the voucher's own
  * site: `loginsOf` gives its site's logins (its router's user, or its FreeRADIUS rows).
  */
-export function voucherOverage(deps: ServiceDeps, d: { loginsOf(row: VoucherRow): Promise<Logins> }) {
+export function voucherOverage(deps: SiteDeps, d: { loginsOf(row: VoucherRow): Promise<Logins> }) {
   const { db, clock, config, audit, log } = deps;
 
   /**

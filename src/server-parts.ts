@@ -1,0 +1,138 @@
+/**
+ * The server's long-running parts (src/jobs/parts.ts), in the order the composition root (src/app.ts) starts
+ * them: the web app first, so the demo's coin board can register with it, and stopped last, so requests drain
+ * while the jobs finish their runs; then the default site's poll, the demo's pieces, and the schedulers. Each
+ * job starts with a run right away, then keeps its cadence.
+ */
+import type { AppConfig } from './config/env';
+import type { Core } from './core';
+import type { CalendarJob } from './jobs/calendar';
+import type { Part } from './jobs/parts';
+import { PeriodicJob } from './jobs/periodic';
+import { startDemoGateway } from './payments/demo';
+import { backupSchedule } from './services/backup/schedule';
+import { Notifier } from './services/notify/notifier';
+import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
+
+/** Demo mode's simulated coin board and payment gateway, once started (the web app shows the board). */
+export interface DemoPieces {
+  vendo?: DemoVendo;
+  gateway?: { stop(): Promise<void> };
+}
+
+export interface ServerJobs {
+  /** The default site's poll job (src/services/site-stack). */
+  usageJob: PeriodicJob;
+  checksJob: PeriodicJob;
+  paymentsJob: PeriodicJob;
+  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/notify). */
+  notifier: Notifier;
+  /** Scheduled backups (none when BACKUP_EVERY is off). */
+  backupJob?: CalendarJob;
+}
+
+/** The server's jobs on the core's services, not started. */
+export function serverJobs(config: AppConfig, core: Core): ServerJobs {
+  const { log, services } = core;
+  return {
+    // The owner's interval from Settings, the shop's settings changed in the terminal reloaded before each run, a
+    // full cycle on every reconnect.
+    usageJob: core.defaultStack.pollJob!,
+    // FastTrack and the like: checked hourly, and at every (re)connect since the router may have been
+    // reconfigured or replaced while we were away.
+    checksJob: new PeriodicJob(
+      'router-checks',
+      3600,
+      async () => void (await services.routerChecks.check()),
+      log.child({ module: 'jobs' }),
+      () => core.clock.now(),
+    ),
+    // Online payments (src/services/payments): pending checkouts read until they are paid or expire, and paid
+    // vouchers' logins retried (a router that was down, a phone that came back).
+    paymentsJob: new PeriodicJob(
+      'payments-poll',
+      15,
+      () => services.payments.poll(),
+      log.child({ module: 'payments' }),
+      () => core.clock.now(),
+    ),
+    notifier: new Notifier({
+      db: core.db,
+      clock: core.clock,
+      log,
+      tz: () => config.tz,
+      parts: core.notify,
+      sites: services.sites,
+      reports: services.reports,
+    }),
+    // Off the poll: a failing backup is logged and shown, never fatal.
+    backupJob: backupSchedule(services.backups, {
+      everySeconds: config.backup.everySeconds,
+      tz: () => config.tz,
+      now: () => core.clock.now(),
+      log: log.child({ module: 'backup' }),
+    }),
+  };
+}
+
+/** The parts, in start order. */
+export function serverParts(
+  config: AppConfig,
+  core: Core,
+  p: ServerJobs & { web: Part; url: string; demo: DemoPieces; sweepJob: PeriodicJob },
+): Part[] {
+  const { log } = core;
+  const job = (name: string, j: { start(): void; stop(): Promise<void> }): Part => ({
+    name,
+    start: () => j.start(),
+    stop: () => j.stop(),
+  });
+  let unwatchRouter: (() => void) | undefined;
+  const parts: Part[] = [
+    p.web,
+    { name: 'usage-poll', start: () => core.defaultStack.startPoll(), stop: () => p.usageJob.stop() },
+  ];
+  if (config.router.simulated)
+    parts.push({
+      name: 'demo-vendo',
+      async start() {
+        p.demo.vendo = await startDemoVendo(core, p.url, log.child({ module: 'vendo' })).catch(
+          (err: Error) => {
+            log.warn({ module: 'vendo', err: err.message }, 'the demo vendo did not start');
+            return undefined;
+          },
+        );
+      },
+      stop: () => p.demo.vendo?.stop(),
+    });
+  // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
+  if (config.router.simulated && !config.payments.secretKey)
+    parts.push({
+      name: 'demo-gateway',
+      async start() {
+        p.demo.gateway = await startDemoGateway(config, p.url).catch((err: Error) => {
+          log.warn({ module: 'payments', err: err.message }, 'the demo payment gateway did not start');
+          return undefined;
+        });
+      },
+      stop: () => p.demo.gateway?.stop(),
+    });
+  parts.push(job('session-sweep', p.sweepJob), {
+    name: 'router-checks',
+    start() {
+      let wasConnected = core.router.status.connected;
+      unwatchRouter = core.router.onStatus((s) => {
+        if (s.connected && !wasConnected) void p.checksJob.runNow();
+        wasConnected = s.connected;
+      });
+      p.checksJob.start();
+    },
+    async stop() {
+      unwatchRouter?.();
+      await p.checksJob.stop();
+    },
+  });
+  parts.push(job('payments-poll', p.paymentsJob), job('notifier', p.notifier));
+  if (p.backupJob) parts.push(job('backups', p.backupJob));
+  return parts;
+}
