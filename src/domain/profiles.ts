@@ -5,17 +5,14 @@
 import { ValidationError, ValidationErrors, describeValue } from './errors';
 import { ErrorCollector } from './error-collector';
 import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parsePrice } from './units';
-import type { Billing, CapPolicy, Profile, TimeMode } from './profile-types';
+import type { CapPolicy, Profile, TimeMode } from './profile-types';
+import { BILLING_KEYS, parseBillingFields } from './plan-billing';
 import { parseSelfServiceFields, SELF_SERVICE_KEYS } from './self-service';
 import { parsePlanFields, PLAN_KEYS } from './plan-sharing';
 
 export type { Billing, CapPolicy, Profile, TimeMode } from './profile-types';
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
-/** An `/ip/pool` name as RouterOS menus take it without quoting: letters, digits, `_`, `-` and `.`. */
-const POOL_RE = /^[A-Za-z0-9_.-]{1,63}$/;
-/** Settings of a voucher's time that a monthly plan (its time is the billing cycle) does not take. */
-const PREPAID_ONLY_KEYS = ['validity', 'time_mode', 'overage', ...SELF_SERVICE_KEYS];
 const TOP_KEYS = [
   'name',
   'price',
@@ -34,8 +31,7 @@ const TOP_KEYS = [
   'description',
   ...SELF_SERVICE_KEYS,
   ...PLAN_KEYS,
-  'billing',
-  'ppp_pool',
+  ...BILLING_KEYS,
 ];
 const FUP_KEYS = ['threshold', 'rate_up', 'rate_down'];
 const BURST_KEYS = ['rate_up', 'rate_down', 'threshold_up', 'threshold_down', 'time'];
@@ -119,22 +115,6 @@ function parseMultiplier(v: unknown, field: string): number {
     );
   }
   return n;
-}
-
-function parsePool(v: unknown, field: string, monthly: boolean, c: ErrorCollector): string | undefined {
-  if (v === undefined) return undefined;
-  if (!monthly) {
-    c.add(field, 'is for monthly plans only (their subscribers\' addresses); add "billing": "monthly"');
-    return undefined;
-  }
-  if (typeof v !== 'string' || !POOL_RE.test(v)) {
-    c.add(
-      field,
-      `${describeValue(v)} is not a pool name; use 1–63 letters, digits, _, - or . as in /ip/pool, like pppoe-pool`,
-    );
-    return undefined;
-  }
-  return v;
 }
 
 function parseDescription(v: unknown, field: string): string {
@@ -317,20 +297,10 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   }
   checkKeys(json, TOP_KEYS, p, c);
   const name = c.field(() => parseName(json.name, `${p}name`));
-  const billing: Billing | undefined =
-    json.billing === undefined
-      ? 'prepaid'
-      : c.field(() => parseEnum(json.billing, `${p}billing`, ['prepaid', 'monthly'] as const));
-  const monthly = billing === 'monthly';
+  const { monthly, pppPool } = parseBillingFields(json, p, c);
   const price = c.field(() => parsePrice(json.price, `${p}price`));
-  if (monthly) {
-    for (const key of PREPAID_ONLY_KEYS)
-      if (json[key] !== undefined)
-        c.add(`${p}${key}`, `is for vouchers only; a monthly plan's time and data run per billing cycle`);
-  }
   const validitySeconds = monthly ? null : c.field(() => parseValidity(json.validity, `${p}validity`));
   const users = monthly && json.users === undefined ? 1 : c.field(() => parseUsers(json.users, `${p}users`));
-  const pppPool = parsePool(json.ppp_pool, `${p}ppp_pool`, monthly, c);
   const base = {
     rateUp: rate(json.rate_up, `${p}rate_up`, c),
     rateDown: rate(json.rate_down, `${p}rate_down`, c),

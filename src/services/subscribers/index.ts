@@ -48,17 +48,16 @@ export function createSubscriberService(deps: Deps): SubscriberService {
   const { db, clock, audit, box } = deps;
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
-  // Read when used: the shop's time zone may change while the server runs.
-  const today = () => localDate(clock.now(), deps.config.tz);
+  // Today in the subscriber's site's time zone, else the shop's: read when used (either may change while running).
+  const today = (row?: { site_tz: string | null }) => localDate(clock.now(), row?.site_tz || deps.config.tz);
 
   async function views(rows: LoadedRow[]): Promise<SubscriberView[]> {
-    const day = today();
-    const shaped = rows.map((r) => ({ row: r, view: toView(r, day, 0, box) }));
+    const shaped = rows.map((r) => ({ row: r, view: toView(r, today(r), 0, box) }));
     const usage = await usageOf(
       db,
       shaped.map((s) => ({ id: s.view.id, start: s.view.cycle.start })),
     );
-    return shaped.map(({ row, view }) => toView(row, day, usage.get(view.id) ?? 0, box));
+    return shaped.map(({ row, view }) => toView(row, today(row), usage.get(view.id) ?? 0, box));
   }
 
   async function loadOne(ref: number | string): Promise<LoadedRow> {
@@ -116,7 +115,10 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     }
     const plan = f.profile === undefined ? undefined : await monthlyPlan(f.profile, site, c);
     c.throwIfAny('Invalid subscriber');
-    const startsOn = f.startsOn ?? today();
+    const siteTz = (await db('sites')
+      .where({ id: (site as SiteRef).id })
+      .first('tz')) as { tz: string | null };
+    const startsOn = f.startsOn ?? today({ site_tz: siteTz?.tz ?? null });
     const password = f.password ?? newSubscriberPassword();
     const username = f.username as string;
     const now = clock.now();
@@ -212,7 +214,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       set.password_enc = box.seal(f.password);
       changes.push('password changed');
     }
-    if (f.billingDay !== undefined) Object.assign(set, billingDayChange(row, f.billingDay, today(), changes));
+    if (f.billingDay !== undefined)
+      Object.assign(set, billingDayChange(row, f.billingDay, today(row), changes));
     if (!changes.length) return viewOf(Number(row.id));
     await db.transaction(async (trx) => {
       await trx('subscribers')

@@ -36,7 +36,12 @@ export interface SubscriberRow {
   ended_at: number | string | null;
 }
 
-export type LoadedRow = SubscriberRow & { site_name: string; profile_row: ProfileRow };
+/** With its site's name and time zone (null: the shop's), and its profile. */
+export type LoadedRow = SubscriberRow & {
+  site_name: string;
+  site_tz: string | null;
+  profile_row: ProfileRow;
+};
 
 export const accountNo = (seq: number): string => `S-${String(seq).padStart(6, '0')}`;
 
@@ -59,9 +64,9 @@ export function termsOf(row: SubscriberRow): CycleTerms {
 export async function loadRows(db: Knex, where: (q: Knex.QueryBuilder) => void): Promise<LoadedRow[]> {
   const rows = (await db('subscribers as s')
     .join('sites as site', 'site.id', 's.site_id')
-    .select('s.*', 'site.name as site_name')
+    .select('s.*', 'site.name as site_name', 'site.tz as site_tz')
     .modify(where)
-    .orderBy('s.seq')) as (SubscriberRow & { site_name: string })[];
+    .orderBy('s.seq')) as (SubscriberRow & { site_name: string; site_tz: string | null })[];
   const ids = [...new Set(rows.map((r) => r.profile_id))];
   const profiles = ids.length ? ((await db('profiles').whereIn('id', ids)) as ProfileRow[]) : [];
   const byId = new Map(profiles.map((p) => [p.id, p]));
