@@ -13,6 +13,9 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     name: s.name,
     mobile: s.mobile,
     profile: s.profile,
+    // The plan's monthly fee.
+    price: s.price / 100,
+    price_centavos: s.price,
     billing_day: s.billingDay,
     billing_day_next: s.billingDayNext,
     username: s.username,

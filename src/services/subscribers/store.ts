@@ -115,6 +115,7 @@ export function toView(
     name: row.name,
     mobile: row.mobile,
     profile: row.profile_row.name,
+    price: Number(row.profile_row.price),
     billingDay: next && today >= next.from ? next.day : Number(row.billing_day),
     billingDayNext: next && today < next.from ? next : null,
     username: row.username,

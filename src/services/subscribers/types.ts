@@ -15,6 +15,8 @@ export interface SubscriberView {
   /** `+639XXXXXXXXX`. */
   mobile: string;
   profile: string;
+  /** The plan's monthly fee, centavos. */
+  price: number;
   billingDay: number;
   /** A billing day changed mid-cycle: the day, and the date it applies from. */
   billingDayNext: { day: number; from: string } | null;
