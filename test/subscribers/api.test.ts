@@ -284,3 +284,35 @@ describe('subscribers through the admin API', () => {
     expect((await h.core!.db('subscribers').where({ status: 'ended' })).length).toBe(1);
   });
 });
+
+describe('subscribers of another site', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ http: true, profiles: PROFILES });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('are named by the site, keep usernames per site, and keep their site from being removed', async () => {
+    const site = await adminApi(h, 'POST', '/sites', {
+      name: 'branch',
+      host: '127.0.0.1',
+      port: 1,
+      user: 'pisonet',
+      password: 'router-pass-1',
+    });
+    expect(site.status).toBe(201);
+    const here = await addSubscriber(h, { site: 'branch' });
+    expect(here.site).toBe('branch');
+    // The same username on another site is another subscriber.
+    const there = await addSubscriber(h);
+    expect(there.site).toBe('default');
+    const removed = await adminApi(h, 'DELETE', `/sites/${site.json.site.id}`);
+    expect([removed.status, removed.json.code]).toEqual([409, 'SITE_HAS_OWN_ITEMS']);
+    expect(removed.json.error).toMatch(/1 subscriber/);
+    // By username: two sites have it, so the id is asked for.
+    const both = await h.core!.services.subscribers.get('juan.dc').catch((e: Error) => e.message);
+    expect(both).toMatch(/name the one you mean by its id/);
+  });
+});
