@@ -3,6 +3,8 @@ import { profileToJson } from '../../src/domain/profile-json';
 import { ValidationErrors } from '../../src/domain/errors';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
+import { largestSharing } from '../../src/services/router-setup/for-site';
+import type { ProfileRecord } from '../../src/services/profiles/types';
 
 export const HOME_10M = {
   name: 'HOME10',
@@ -128,5 +130,22 @@ describe('monthly plans through the admin API', () => {
     const html = await (await fetch(`${h.app!.url}/portal`)).text();
     expect(html).toContain('STANDARD');
     expect(html).not.toContain('HOME10');
+  });
+});
+
+describe("a monthly plan and the hotspot's shared users", () => {
+  it('does not raise the devices one voucher may use on the router', () => {
+    const record = (json: Record<string, unknown>) =>
+      ({ archived: false, site: null, profile: parseProfile(json) }) as unknown as ProfileRecord;
+    const basic = record({
+      name: 'BASIC',
+      price: 5,
+      validity: '1h',
+      users: 2,
+      rate_up: '1M',
+      rate_down: '2M',
+    });
+    const family = record({ ...HOME_10M, name: 'FAMILY', users: 8 });
+    expect(largestSharing([basic, family], 1)).toBe(2);
   });
 });
