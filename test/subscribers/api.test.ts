@@ -2,7 +2,11 @@
  * Subscribers through the admin API, from outside: the contract, every bad field, a username taken twice at
  * once, the sealed password, the audit and the events, and who may call what.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createLogger } from '../../src/lib/logger';
+import { sealedKeyWarnings } from '../../src/services/backup/sealed-keys';
 import { createHarness, type Harness } from '../helpers/harness';
 import { api, makeAccount } from '../accounts/helpers';
 import { adminApi } from '../vendos/helpers';
@@ -123,6 +127,20 @@ describe('subscribers through the admin API', () => {
     const actions = await h.core!.db('audit_log').where('action', 'like', 'subscriber.%').pluck('action');
     expect(actions).toEqual(expect.arrayContaining(['subscriber.create', 'subscriber.update']));
     expect((await adminApi(h, 'GET', `/subscribers/${s.id}`)).json.subscriber.password).toBe('Bago-na-2027');
+    // A restore into a data folder without the credentials key says the subscribers' passwords cannot be opened.
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-nokey-'));
+    try {
+      const warnings = await sealedKeyWarnings(h.core!.db, {
+        ...h.config,
+        dataDir: elsewhere,
+        credentialsKey: undefined,
+      });
+      expect(warnings.join('\n')).toMatch(
+        /of the restored .*subscribers' passwords cannot be opened: there is no/,
+      );
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('changes fields, and a billing day from the next cycle only', async () => {
