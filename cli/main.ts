@@ -9,6 +9,7 @@ import { jsonWasPrinted, printJsonError, type CommandDef } from './commands/shar
 import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
+import { subscriberCommands } from './commands/subscribers';
 import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
@@ -48,6 +49,7 @@ export const COMMANDS: CommandDef[] = [
   ...dbCommands,
   ...backupCommands,
   ...vendoCommands,
+  ...subscriberCommands,
   ...siteCommands,
   ...radiusCommands,
 ];

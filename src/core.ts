@@ -20,6 +20,7 @@ import { createEventService } from './services/events';
 import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
+import { createSubscriberService } from './services/subscribers';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -163,6 +164,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     loginDelays: createLoginDelays(db, clock),
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
+    subscribers: createSubscriberService({ db, clock, config, audit, profiles, box }),
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,

@@ -81,6 +81,9 @@
     name: function (v) {
       return NAME.test(v) ? '' : 'use 1–32 letters, digits, _ or -';
     },
+    pool: function (v) {
+      return /^[A-Za-z0-9_.-]{1,63}$/.test(v) ? '' : 'use 1–63 letters, digits, _, - or .';
+    },
     description: function (v) {
       return v.length <= 200 ? '' : 'use at most 200 characters';
     },
@@ -97,7 +100,26 @@
     else input.removeAttribute('aria-invalid');
   }
 
+  // Monthly plans have no voucher time: its fields are hidden and left out of the form (the server drops them too).
+  var billing = form.querySelector('[name="billing"]');
+  function showBilling() {
+    var kind = billing && billing.value === 'monthly' ? 'monthly' : 'prepaid';
+    form.querySelectorAll('[data-billing-only]').forEach(function (el) {
+      var off = el.getAttribute('data-billing-only') !== kind;
+      el.hidden = off;
+      el.querySelectorAll('input, select, textarea').forEach(function (input) {
+        input.disabled = off;
+      });
+      if (el.matches('input, select, textarea')) el.disabled = off;
+    });
+  }
+  if (billing) {
+    billing.addEventListener('change', showBilling);
+    showBilling();
+  }
+
   function check(input) {
+    if (input.disabled) return true;
     var kind = input.getAttribute('data-check');
     var value = input.value.trim();
     if (!kind || !checks[kind]) return true;

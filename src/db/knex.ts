@@ -322,3 +322,21 @@ export async function pingDatabase(db: Db): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Whether `err` is the refusal of a unique index whose columns include `column` (SQLite names `table.column` in
+ * its message, PostgreSQL the index, which knex names `table_col1_col2_unique`). A repeat is told apart this
+ * way, by the index itself, never by a read before the write.
+ */
+export function isUniqueViolation(err: unknown, table: string, column: string): boolean {
+  const e = err as { code?: unknown; message?: unknown; constraint?: unknown };
+  if (e?.code === '23505')
+    return (
+      typeof e.constraint === 'string' && e.constraint.startsWith(table) && e.constraint.includes(column)
+    );
+  return (
+    typeof e?.message === 'string' &&
+    e.message.includes('UNIQUE constraint failed') &&
+    e.message.includes(`${table}.${column}`)
+  );
+}

@@ -67,6 +67,7 @@ export type ErrorCode =
   | 'PROFILE_NOT_SHARED'
   | 'PROFILE_OTHER_SITE'
   | 'PROFILE_USED_BY_VENDO'
+  | 'PROFILE_MONTHLY'
   | 'BATCH_NOT_FOUND'
   | 'CODES_EXHAUSTED'
   | 'VOUCHER_NOT_FOUND'
@@ -135,7 +136,11 @@ export type ErrorCode =
   | 'SITE_UNREACHABLE'
   | 'NAS_ADDRESS_TAKEN' // RADIUS
   | 'RADIUS_NEEDS_POSTGRES'
-  | 'NOTIFY_NOT_SET'; // notifications to the owner
+  | 'NOTIFY_NOT_SET' // notifications to the owner
+  | 'SUBSCRIBER_NOT_FOUND' // subscribers on monthly plans
+  | 'SUBSCRIBER_EXISTS'
+  | 'SUBSCRIBER_ENDED'
+  | 'SUBSCRIBER_STATUS';
 
 /** Shows a bad value inside a message: strings quoted, other values as JSON, missing as `missing`. */
 export function describeValue(value: unknown): string {

@@ -5,10 +5,15 @@ import { formatClockTime, formatDataSize, formatRate, formatRouterDuration } fro
 
 export interface ProfileJson {
   name: string;
-  /** Pesos as a number (5, 5.5), as people write them in profiles.json. */
+  /** Absent: prepaid (vouchers). */
+  billing?: 'monthly';
+  /** Pesos as a number (5, 5.5), as people write them in profiles.json (a monthly plan: the monthly fee). */
   price: number;
-  validity: string;
-  users: number;
+  /** Absent on a monthly plan. */
+  validity?: string;
+  /** Absent on a monthly plan of one device. */
+  users?: number;
+  ppp_pool?: string;
   rate_up: string;
   rate_down: string;
   fup?: { threshold: string; rate_up: string; rate_down: string };
@@ -31,14 +36,21 @@ export interface ProfileJson {
 
 /** parseProfile(profileToJson(p)) deep-equals p. Defaults (wallclock, cap policy none) are left out. */
 export function profileToJson(p: Profile): ProfileJson {
-  const json: ProfileJson = {
-    name: p.name,
-    price: p.price / 100,
-    validity: p.validitySeconds === null ? 'unlimited' : formatRouterDuration(p.validitySeconds),
-    users: p.users,
-    rate_up: formatRate(p.rateUp),
-    rate_down: formatRate(p.rateDown),
-  };
+  const monthly = p.billing === 'monthly';
+  const json: ProfileJson = monthly
+    ? { name: p.name, billing: 'monthly', price: p.price / 100, rate_up: '', rate_down: '' }
+    : {
+        name: p.name,
+        price: p.price / 100,
+        validity: p.validitySeconds === null ? 'unlimited' : formatRouterDuration(p.validitySeconds),
+        users: p.users,
+        rate_up: '',
+        rate_down: '',
+      };
+  if (monthly && p.users !== 1) json.users = p.users;
+  if (p.pppPool !== undefined) json.ppp_pool = p.pppPool;
+  json.rate_up = formatRate(p.rateUp);
+  json.rate_down = formatRate(p.rateDown);
   if (p.fup) {
     json.fup = {
       threshold: formatDataSize(p.fup.thresholdBytes),

@@ -7,16 +7,25 @@
 export type TopUpMode = 'add' | 'queue';
 
 export type CapPolicy = 'block' | 'throttle' | 'none';
+/** `prepaid`: sold as vouchers (time from first use); `monthly`: a subscriber's plan, billed per cycle. */
+export type Billing = 'prepaid' | 'monthly';
 export type TimeMode = 'wallclock' | 'uptime';
 
 export interface Profile {
   name: string;
-  /** Centavos. */
+  /**
+   * Absent: prepaid (vouchers). `monthly`: never sold as a voucher; `price` is the monthly fee, the data cap
+   * and FUP count per billing cycle, and validitySeconds is null (a subscriber's time is its cycle).
+   */
+  billing?: 'monthly';
+  /** Centavos (a monthly plan: its monthly fee). */
   price: number;
-  /** null = unlimited (staff/dev profiles). */
+  /** null = unlimited (staff/dev profiles), or a monthly plan. */
   validitySeconds: number | null;
-  /** Devices that may use one voucher at the same time. */
+  /** Devices that may use one voucher at the same time (a monthly plan: 1 unless given). */
   users: number;
+  /** Monthly plans: the router's `/ip/pool` its subscribers' addresses come from; absent: the router's default. */
+  pppPool?: string;
   rateUp: number;
   rateDown: number;
   fup?: { thresholdBytes: number; rateUp: number; rateDown: number };

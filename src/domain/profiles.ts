@@ -6,10 +6,11 @@ import { ValidationError, ValidationErrors, describeValue } from './errors';
 import { ErrorCollector } from './error-collector';
 import { parseClockTime, parseDataSize, parseDuration, parseLimitRate, parsePrice } from './units';
 import type { CapPolicy, Profile, TimeMode } from './profile-types';
+import { BILLING_KEYS, parseBillingFields } from './plan-billing';
 import { parseSelfServiceFields, SELF_SERVICE_KEYS } from './self-service';
 import { parsePlanFields, PLAN_KEYS } from './plan-sharing';
 
-export type { CapPolicy, Profile, TimeMode } from './profile-types';
+export type { Billing, CapPolicy, Profile, TimeMode } from './profile-types';
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const TOP_KEYS = [
@@ -30,6 +31,7 @@ const TOP_KEYS = [
   'description',
   ...SELF_SERVICE_KEYS,
   ...PLAN_KEYS,
+  ...BILLING_KEYS,
 ];
 const FUP_KEYS = ['threshold', 'rate_up', 'rate_down'];
 const BURST_KEYS = ['rate_up', 'rate_down', 'threshold_up', 'threshold_down', 'time'];
@@ -295,9 +297,10 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   }
   checkKeys(json, TOP_KEYS, p, c);
   const name = c.field(() => parseName(json.name, `${p}name`));
+  const { monthly, pppPool } = parseBillingFields(json, p, c);
   const price = c.field(() => parsePrice(json.price, `${p}price`));
-  const validitySeconds = c.field(() => parseValidity(json.validity, `${p}validity`));
-  const users = c.field(() => parseUsers(json.users, `${p}users`));
+  const validitySeconds = monthly ? null : c.field(() => parseValidity(json.validity, `${p}validity`));
+  const users = monthly && json.users === undefined ? 1 : c.field(() => parseUsers(json.users, `${p}users`));
   const base = {
     rateUp: rate(json.rate_up, `${p}rate_up`, c),
     rateDown: rate(json.rate_down, `${p}rate_down`, c),
@@ -334,6 +337,8 @@ function collectProfile(json: unknown, p: string, c: ErrorCollector): Profile | 
   if (offpeak) profile.offpeak = offpeak;
   if (description !== undefined) profile.description = description;
   Object.assign(profile, selfService, plan);
+  if (monthly) profile.billing = 'monthly';
+  if (pppPool !== undefined) profile.pppPool = pppPool;
   return profile;
 }
 

@@ -33,6 +33,8 @@ export const CAPABILITIES = {
   'sales.shift': ['owner', 'cashier', 'reseller'],
   /** A reseller's balance: the owner reads anyone's, a reseller its own (the route checks whose). */
   'accounts.balance': ['owner', 'reseller'],
+  /** Subscribers on monthly plans, listed and shown (without their passwords); changes are the owner's. */
+  'subscribers.view': ['owner', 'cashier'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -86,6 +88,11 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['GET', '/api/payments'],
   ['GET', '/api/payments/settings'],
   ['PUT', '/api/payments/settings'],
+  ['POST', '/api/subscribers'],
+  ['PUT', '/api/subscribers/:id'],
+  ['DELETE', '/api/subscribers/:id'],
+  ['POST', '/api/subscribers/:id/suspend'],
+  ['POST', '/api/subscribers/:id/resume'],
   // Pages and their forms
   ['GET', '/profiles'],
   ['GET', '/profiles/new'],
@@ -147,6 +154,8 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['POST', '/api/vouchers/:code/overage', 'vouchers.sell'],
   ['GET', '/api/reports/shift', 'sales.shift'],
   ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
+  ['GET', '/api/subscribers', 'subscribers.view'],
+  ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ...ROUTES_OWNER_ONLY.map(([m, p]) => [m, p, 'owner'] as const),
 ];
 

@@ -32,6 +32,7 @@ import type { ShopSettingsService } from './settings/shop-types';
 import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
+import type { SubscriberService } from './subscribers/types';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { PaymentService } from './payments/types';
@@ -111,4 +112,6 @@ export interface Services {
   payments: PaymentService;
   /** Backups of the database: made now or on schedule, kept, offered for download (src/services/backup). */
   backups: BackupService;
+  /** Customers on monthly plans, as records (src/services/subscribers); the router work listens to their changes. */
+  subscribers: SubscriberService;
 }

@@ -33,6 +33,7 @@ const SHOP_WIDE = [
   'profiles',
   'reports',
   'settings',
+  'subscribers',
   'vendos',
 ];
 const FILES = SHOP_WIDE.flatMap((d) => tsFiles(`src/services/${d}`));

@@ -63,10 +63,11 @@ async function sealedValues(db: Knex, table: string, column: string): Promise<st
 export async function sealedKeyWarnings(db: Knex, config: AppConfig): Promise<string[]> {
   const warnings: string[] = [];
   const credentials: Sealed = {
-    what: "sites' router passwords and RADIUS secrets",
+    what: "sites' router passwords, RADIUS secrets and subscribers' passwords",
     values: [
       ...(await sealedValues(db, 'sites', 'password_enc')),
       ...(await sealedValues(db, 'sites', 'radius_secret_enc')),
+      ...(await sealedValues(db, 'subscribers', 'password_enc')),
     ],
   };
   if (credentials.values.length) {

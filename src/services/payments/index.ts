@@ -12,6 +12,7 @@ import { normaliseMac, parseIPv4 } from '../../domain/network';
 import { GatewayError, type PaymentGateway } from '../../payments/gateway';
 import { paymongoGateway } from '../../payments/paymongo';
 import type { ShopDeps } from '../deps';
+import { assertSoldAsVoucher, isMonthly } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
 import type { RedemptionService } from '../redemption/types';
 import type { CredentialsBox } from '../sites/credentials';
@@ -103,7 +104,7 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
   async function offers(siteId: number | null) {
     if (!(await current())) return [];
     return (await o.profiles.list({ siteId }))
-      .filter((p) => !p.archived && p.price >= MIN_AMOUNT)
+      .filter((p) => !p.archived && !isMonthly(p) && p.price >= MIN_AMOUNT)
       .sort((a, b) => a.price - b.price || a.name.localeCompare(b.name))
       .map((p) => ({ id: p.id, name: p.name, price: p.price }));
   }
@@ -143,6 +144,8 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
           "This device is not on the WiFi now; open the WiFi's login page again",
           409,
         );
+      const plan = (await o.profiles.list({ siteId: input.siteId })).find((p) => p.id === input.profileId);
+      if (plan) assertSoldAsVoucher(plan);
       const offer = (await offers(input.siteId)).find((p) => p.id === input.profileId);
       if (!offer)
         throw new AppError('PAYMENT_PROFILE_NOT_FOR_SALE', 'That plan cannot be bought online here', 404);

@@ -44,6 +44,19 @@ function splitSite(json: unknown): { spec: unknown; site: unknown } {
   return { spec, site };
 }
 
+/**
+ * A profile stays prepaid or monthly for life: its vouchers, vendos or subscribers were sold on those terms. A new
+ * kind of plan is a new profile.
+ */
+function assertSameBilling(before: Profile, after: Profile): void {
+  const was = before.billing ?? 'prepaid';
+  if (was !== (after.billing ?? 'prepaid'))
+    throw new ValidationError(
+      'billing',
+      `${before.name} is ${was === 'monthly' ? 'a monthly plan' : 'prepaid (vouchers)'}; a profile keeps its billing, so create a new profile instead`,
+    );
+}
+
 /** A profiles.json file read and checked; every problem is the operator's to fix, so all are 400s. */
 export function readProfilesFile(file: string): Profile[] {
   let text: string;
@@ -189,6 +202,7 @@ export function createProfileService(deps: Pick<ShopDeps, 'db' | 'clock' | 'audi
           'a profile cannot be renamed (vouchers refer to it); create a new profile instead',
         );
       }
+      assertSameBilling(profileFromRow(existing), profile);
       const site = await parseSiteChoice(db, siteInput);
       const siteBefore = existing.site_id == null ? null : Number(existing.site_id);
       const siteChanged = site !== undefined && (site?.id ?? null) !== siteBefore;
@@ -227,6 +241,7 @@ export function createProfileService(deps: Pick<ShopDeps, 'db' | 'clock' | 'audi
         const row = current.get(p.name.toUpperCase());
         if (!row) changes.push(`profile ${p.name} added${site ? ` for the site ${site.name} only` : ''}`);
         else {
+          assertSameBilling(profileFromRow(row), p);
           changes.push(...diffProfiles([profileFromRow(row)], [p]));
           if (row.archived) changes.push(`profile ${p.name} restored from the archive`);
           const was = row.site_id == null ? null : Number(row.site_id);

@@ -17,11 +17,15 @@ export interface SiteSetupConfig {
   extraHosts: string[];
 }
 
-/** The largest number of devices one voucher of the site's plans may use at once (at least 1). */
+/**
+ * The largest number of devices one voucher of the site's plans may use at once (at least 1). Monthly plans are
+ * not vouchers: their `users` says nothing of the hotspot.
+ */
 export function largestSharing(profiles: ProfileRecord[], siteId: number): number {
   let n = 1;
   for (const p of profiles)
-    if (!p.archived && (p.site === null || p.site.id === siteId)) n = Math.max(n, p.profile.users ?? 1);
+    if (!p.archived && p.profile.billing !== 'monthly' && (p.site === null || p.site.id === siteId))
+      n = Math.max(n, p.profile.users ?? 1);
   return n;
 }
 

@@ -349,6 +349,14 @@ export function createSiteService(deps: ShopDeps, opts: SiteServiceOptions): Sit
           .orderBy('name')
           .pluck('name')) as string[];
         if (ownProfiles.length + ownVendos.length > 0) throw hasOwnItems(row.name, ownProfiles, ownVendos);
+        // Subscribers (ended ones too: their history) stay tied to their site.
+        const [{ n: subscribers }] = await trx('subscribers').where({ site_id: row.id }).count({ n: '*' });
+        if (Number(subscribers) > 0)
+          throw new AppError(
+            'SITE_HAS_OWN_ITEMS',
+            `The site "${row.name}" has ${Number(subscribers)} subscriber(s); they stay tied to it with their history, so it cannot be removed.`,
+            409,
+          );
         const open = await openVoucherCounts(trx, row.id);
         if (open.unused + open.active > 0 && !force) throw hasVouchers(row.name, open);
         if (open.unused + open.active > 0) await lifecycle.revokeForSite(trx, row.id, now);

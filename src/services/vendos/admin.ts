@@ -5,6 +5,7 @@ import { ValidationError, AppError } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
 import { parseRates, type RateEntry } from '../../domain/vendo';
 import type { ShopDeps } from '../deps';
+import { assertSoldAsVoucher } from '../profiles/billing';
 import { parseSiteChoice, type SiteChoice } from '../profiles/sites';
 import type { Actor, ProfileService } from '../types';
 import type { SecretBox } from './secrets';
@@ -60,6 +61,7 @@ export function vendoAdmin(
       else {
         try {
           const p = await d.profiles.get(name);
+          assertSoldAsVoucher(p);
           if (p.archived) c.add('profile', `${p.name} is archived; pick a profile you sell`);
           else if (p.profile.validitySeconds === null)
             c.add(
@@ -71,7 +73,7 @@ export function vendoAdmin(
             profileSite = p;
           }
         } catch (e) {
-          if (!(e instanceof AppError)) throw e;
+          if (!(e instanceof AppError) || e.code === 'PROFILE_MONTHLY') throw e;
           c.add('profile', e.message);
         }
       }

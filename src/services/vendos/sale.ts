@@ -7,6 +7,7 @@ import type { CodeStyle } from '../../domain/code-style';
 import { AppError } from '../../domain/errors';
 import { profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/state';
 import { newPassword } from '../vouchers/code-style';
+import { assertSoldAsVoucher } from '../profiles/billing';
 
 export async function activeVoucherOfDevice(
   db: Knex,
@@ -54,6 +55,8 @@ export async function insertSaleVoucher(
   },
 ): Promise<{ id: number; code: string }> {
   const profile = profileFromRow(sale.profileRow);
+  // A profile made monthly after the vendo or the checkout was set up: no code is sold for it.
+  assertSoldAsVoucher({ name: sale.profileRow.name, profile });
   const code = await newCode(trx, style);
   const id = insertedId(
     await trx('vouchers')

@@ -11,6 +11,7 @@ import { AppError } from '../../domain/errors';
 import { quotePlanChange } from '../../domain/plan-change';
 import type { Profile } from '../../domain/profile-types';
 import type { Actor } from '../audit/actor';
+import { assertSoldAsVoucher } from '../profiles/billing';
 import { assertProfileSellsOn } from '../profiles/sites';
 import type { ProfileRecord, ProfileService } from '../profiles/types';
 import * as lifecycle from '../voucher-lifecycle';
@@ -42,6 +43,7 @@ export async function planProfileChange(
 ): Promise<PlannedChange> {
   const old = await new ProfileCache(db).byId(row.profile_id);
   const next = await profiles.get(profileName);
+  assertSoldAsVoucher(next);
   if (next.id === row.profile_id)
     throw new AppError(
       'INVALID_INPUT',

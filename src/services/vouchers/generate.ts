@@ -14,6 +14,7 @@ import { checkPrice, formatMoney, parseLimitRate } from '../../domain/units';
 import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../domain/cards';
 import { siteOf, type SiteDeps } from '../deps';
 import { findSite } from '../sites/lookup';
+import { assertSoldAsVoucher } from '../profiles/billing';
 import { assertProfileSellsOn } from '../profiles/sites';
 import type { VoucherRow } from './state';
 import type { ActingAccount } from '../audit/actor';
@@ -82,6 +83,7 @@ export async function planBatch(
         'profile',
       );
   }
+  assertSoldAsVoucher(profile);
   if (profile.archived)
     throw new AppError(
       'PROFILE_ARCHIVED',

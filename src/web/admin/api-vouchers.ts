@@ -74,6 +74,8 @@ export function voucherJson(v: VoucherView) {
 export function profileJson(p: ProfileRecord) {
   return {
     ...p.json,
+    // Every profile says how it is sold: `prepaid` (vouchers) or `monthly` (subscribers).
+    billing: p.profile.billing ?? 'prepaid',
     id: p.id,
     price_centavos: p.price,
     source: p.source,

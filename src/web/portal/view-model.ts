@@ -131,37 +131,40 @@ export interface PlanView {
 
 /** What a customer can buy: the active (not archived) profiles, cheapest first. */
 export function planViews(profiles: readonly ProfileRecord[], t: Translator): PlanView[] {
-  return profiles
-    .filter((r) => !r.archived)
-    .slice()
-    .sort((a, b) => a.price - b.price || a.name.localeCompare(b.name))
-    .map((r) => {
-      const p = r.profile;
-      const span = p.validitySeconds === null ? null : formatDurationHuman(p.validitySeconds);
-      const shared = p.contentionRatio !== undefined && p.contentionRatio > 1;
-      return {
-        name: r.name,
-        description: p.description ?? '',
-        price: formatMoney(r.price),
-        time:
-          span === null
-            ? t.t('plans.no_time_limit')
-            : p.timeMode === 'uptime'
-              ? t.t('plans.online_time', { time: span })
-              : span,
-        speed: t.t(shared ? 'plans.speed_shared' : 'plans.speed_value', {
-          down: formatRateHuman(p.rateDown),
-          up: formatRateHuman(p.rateUp),
-        }),
-        // A shared plan (1:N): its speed is split among up to N busy devices, so the page says so.
-        shared: shared ? t.t('plans.shared', { n: p.contentionRatio! }) : '',
-        data:
-          p.dataCapBytes !== undefined
-            ? t.t('plans.data_cap', { size: formatBytes(p.dataCapBytes) })
-            : p.fup
-              ? t.t('plans.data_fup', { size: formatBytes(p.fup.thresholdBytes) })
-              : t.t('plans.data_unlimited'),
-        devices: p.users,
-      };
-    });
+  return (
+    profiles
+      // A monthly plan is for subscribers: never on the portal's price list.
+      .filter((r) => !r.archived && r.profile.billing !== 'monthly')
+      .slice()
+      .sort((a, b) => a.price - b.price || a.name.localeCompare(b.name))
+      .map((r) => {
+        const p = r.profile;
+        const span = p.validitySeconds === null ? null : formatDurationHuman(p.validitySeconds);
+        const shared = p.contentionRatio !== undefined && p.contentionRatio > 1;
+        return {
+          name: r.name,
+          description: p.description ?? '',
+          price: formatMoney(r.price),
+          time:
+            span === null
+              ? t.t('plans.no_time_limit')
+              : p.timeMode === 'uptime'
+                ? t.t('plans.online_time', { time: span })
+                : span,
+          speed: t.t(shared ? 'plans.speed_shared' : 'plans.speed_value', {
+            down: formatRateHuman(p.rateDown),
+            up: formatRateHuman(p.rateUp),
+          }),
+          // A shared plan (1:N): its speed is split among up to N busy devices, so the page says so.
+          shared: shared ? t.t('plans.shared', { n: p.contentionRatio! }) : '',
+          data:
+            p.dataCapBytes !== undefined
+              ? t.t('plans.data_cap', { size: formatBytes(p.dataCapBytes) })
+              : p.fup
+                ? t.t('plans.data_fup', { size: formatBytes(p.fup.thresholdBytes) })
+                : t.t('plans.data_unlimited'),
+          devices: p.users,
+        };
+      })
+  );
 }

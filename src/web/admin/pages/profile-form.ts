@@ -10,6 +10,8 @@ type Json = Record<string, unknown>;
 /** Input name → [group, key] in the profiles.json format ('' = top level). */
 export const PROFILE_FIELDS: Record<string, [string, string]> = {
   name: ['', 'name'],
+  billing: ['', 'billing'],
+  ppp_pool: ['', 'ppp_pool'],
   price: ['', 'price'],
   validity: ['', 'validity'],
   users: ['', 'users'],
@@ -42,6 +44,17 @@ export const PROFILE_FIELDS: Record<string, [string, string]> = {
   overage_price: ['overage', 'price'],
 };
 
+/** Inputs about a voucher's time, shown for prepaid profiles only (data-billing-only in the form). */
+const PREPAID_ONLY_INPUTS = [
+  'validity',
+  'time_mode',
+  'topup',
+  'pause_max',
+  'pauses_per_day',
+  'overage_bytes',
+  'overage_price',
+];
+
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
 
 /** Numbers stay numbers where the format wants numbers; anything else is passed as typed so the error quotes it. */
@@ -52,6 +65,9 @@ function numberish(v: string, pattern: RegExp): number | string {
 /** Form body → the profiles.json form. Empty optional groups are left out; a half-filled group is kept so the missing parts are reported. */
 export function formToProfileJson(body: unknown): Json {
   const b = (body && typeof body === 'object' ? body : {}) as Json;
+  // A monthly plan's form may still hold the voucher-time fields the page hid (or a browser without scripts
+  // showed): they are not part of a monthly plan, so they are not sent.
+  const monthly = text(b.billing) === 'monthly';
   const out: Json = {};
   const groups: Record<string, Json> = { fup: {}, burst: {}, offpeak: {}, overage: {} };
   for (const [input, [group, key]] of Object.entries(PROFILE_FIELDS)) {
@@ -62,6 +78,8 @@ export function formToProfileJson(body: unknown): Json {
     }
     const v = text(raw);
     if (v === '') continue;
+    if (monthly && PREPAID_ONLY_INPUTS.includes(input)) continue;
+    if (input === 'billing' && v === 'prepaid') continue;
     let value: unknown = v;
     if (input === 'price') value = numberish(v, /^\d+(\.\d{1,2})?$/);
     if (input === 'users') value = numberish(v, /^\d{1,4}$/);

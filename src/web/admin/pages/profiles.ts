@@ -103,6 +103,7 @@ export function profileRoutes(ctx: WebContext): Router {
   router.get('/profiles/new', async (req, res) => {
     const scope = await pageSiteScope(ctx, req);
     await renderForm(res, 'new', null, {
+      billing: 'prepaid',
       users: '1',
       validity: '1h',
       cap_policy: '',
@@ -114,6 +115,7 @@ export function profileRoutes(ctx: WebContext): Router {
   router.get('/profiles/:name/edit', async (req, res) => {
     const record = await profiles.get(String(req.params.name));
     await renderForm(res, 'edit', record.name, {
+      billing: 'prepaid',
       ...profileJsonToForm(record.json),
       site: record.site ? String(record.site.id) : '',
     });

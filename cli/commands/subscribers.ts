@@ -1,0 +1,224 @@
+/**
+ * `pisonet subscribers list|add|show|edit|suspend|resume|remove`: subscribers on monthly plans from the terminal, on
+ * the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
+ * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
+ */
+import { confirm } from '@inquirer/prompts';
+import { formatDataSize, formatMoney } from '../../src/domain/units';
+import { subscriberJson } from '../../src/services/subscribers/json';
+import type { SubscriberView } from '../../src/services/subscribers/types';
+import { parseCommand, usageError } from '../lib/args';
+import { cliActor } from '../lib/context';
+import { table } from '../lib/table';
+import { CommandDef, print, printJson, withCore } from './shared';
+
+const LIST = `Usage: pisonet subscribers list [--status active|suspended|ended] [--json]
+
+Subscribers on monthly plans, by account number: plan, billing day, status and this cycle's data.`;
+
+const ADD = `Usage: pisonet subscribers add --name NAME --mobile 09XXXXXXXXX --profile PLAN --billing-day 1-28 --username USER
+                              [--password PASS] [--site SITE] [--starts-on YYYY-MM-DD] [--language en|fil]
+                              [--address TEXT] [--json]
+
+Adds a subscriber on a monthly plan. Without --password one is made (16 letters and digits) and printed: it will
+be the router's PPPoE password. --site: its id or name (default: the default site). --starts-on: default today.`;
+
+const SHOW = `Usage: pisonet subscribers show ID|USERNAME [--json]
+
+One subscriber: its plan, password, billing cycle and this cycle's data.`;
+
+const EDIT = `Usage: pisonet subscribers edit ID|USERNAME [--name NAME] [--mobile NUMBER] [--profile PLAN] [--password PASS]
+                                    [--language en|fil] [--address TEXT] [--billing-day 1-28] [--json]
+
+Changes what is given; the rest stays. A new billing day applies from the next billing cycle.`;
+
+const SUSPEND = `Usage: pisonet subscribers suspend ID|USERNAME --reason TEXT [--json]
+
+Suspends the service (the reason, 1-200 characters, is kept and shown). pisonet subscribers resume brings it back.`;
+
+const RESUME = `Usage: pisonet subscribers resume ID|USERNAME [--json]
+
+Resumes a suspended subscriber.`;
+
+const REMOVE = `Usage: pisonet subscribers remove ID|USERNAME [--yes] [--json]
+
+Ends the service for good: the subscriber is kept as "ended" with its history and cannot be resumed. Asks first
+unless --yes (without a terminal, --yes is required).`;
+
+const FIELDS = {
+  name: { type: 'string' },
+  mobile: { type: 'string' },
+  profile: { type: 'string' },
+  'billing-day': { type: 'string' },
+  password: { type: 'string' },
+  language: { type: 'string' },
+  address: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The flags as the service's (the API's) fields; only those given. */
+function input(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [flag, v] of Object.entries(values)) if (typeof v === 'string') out[flag.replace(/-/g, '_')] = v;
+  return out;
+}
+
+const usage = (s: SubscriberView) =>
+  s.usage.capBytes === null
+    ? formatDataSize(s.usage.countedBytes)
+    : `${formatDataSize(s.usage.countedBytes)} of ${formatDataSize(s.usage.capBytes)}`;
+
+export function subscriberTable(list: SubscriberView[]): string {
+  return table(list, [
+    { header: 'ACCOUNT', get: (s) => s.accountNo },
+    { header: 'ID', get: (s) => String(s.id), align: 'right' },
+    { header: 'NAME', get: (s) => s.name, shrink: true },
+    { header: 'USERNAME', get: (s) => s.username },
+    { header: 'PLAN', get: (s) => s.profile },
+    { header: 'DAY', get: (s) => String(s.billingDay), align: 'right' },
+    { header: 'STATUS', get: (s) => s.status },
+    { header: 'THIS CYCLE', get: (s) => `${s.cycle.start}..${s.cycle.end} ${usage(s)}`, shrink: true },
+  ]);
+}
+
+function show(s: SubscriberView, json: boolean, what?: string): void {
+  if (json) return printJson({ subscriber: subscriberJson(s, { withPassword: true }) });
+  if (what) print(`${what} ${s.accountNo}: ${s.name} (id ${s.id}).`);
+  const next = s.billingDayNext ? ` (${s.billingDayNext.day} from ${s.billingDayNext.from})` : '';
+  print(`  username:    ${s.username}`);
+  print(`  password:    ${s.password}`);
+  print(`  mobile:      ${s.mobile}`);
+  print(`  plan:        ${s.profile}, ${formatMoney(s.price)} a month`);
+  print(`  site:        ${s.site.name}`);
+  print(`  status:      ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`);
+  print(`  billing day: ${s.billingDay}${next}`);
+  print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usage(s)} used`);
+  print(`  starts on:   ${s.startsOn}; language ${s.language}${s.address ? `; ${s.address}` : ''}`);
+}
+
+const one = (args: string[], text: string, extra = {}) =>
+  parseCommand(args, { json: { type: 'boolean' }, ...extra }, text, { min: 1, max: 1 });
+
+const list: CommandDef = {
+  name: 'subscribers list',
+  summary: 'subscribers on monthly plans, their status and this cycle',
+  usage: LIST,
+  async run(args) {
+    const { values } = parseCommand(args, { status: { type: 'string' }, json: { type: 'boolean' } }, LIST, {
+      min: 0,
+      max: 0,
+    });
+    return withCore(async (core) => {
+      const all = await core.services.subscribers.list({ status: values.status });
+      if (values.json) printJson({ subscribers: all.map((s) => subscriberJson(s, { withPassword: true })) });
+      else if (!all.length) print('No subscribers yet: pisonet subscribers add --help');
+      else print(subscriberTable(all));
+      return 0;
+    });
+  },
+};
+
+const add: CommandDef = {
+  name: 'subscribers add',
+  summary: 'add a subscriber on a monthly plan',
+  usage: ADD,
+  async run(args) {
+    const opts = {
+      ...FIELDS,
+      username: { type: 'string' },
+      site: { type: 'string' },
+      'starts-on': { type: 'string' },
+    } as const;
+    const { values } = parseCommand(args, opts, ADD, { min: 0, max: 0 });
+    return withCore(async (core) => {
+      show(await core.services.subscribers.create(input(values), cliActor()), values.json === true, 'Added');
+      return 0;
+    });
+  },
+};
+
+const showCmd: CommandDef = {
+  name: 'subscribers show',
+  summary: 'one subscriber, with its password and billing cycle',
+  usage: SHOW,
+  async run(args) {
+    const { values, positionals } = one(args, SHOW);
+    return withCore(async (core) => {
+      const s = await core.services.subscribers.get(positionals[0]);
+      if (!values.json) print(`${s.accountNo}: ${s.name} (id ${s.id})`);
+      show(s, values.json === true);
+      return 0;
+    });
+  },
+};
+
+const edit: CommandDef = {
+  name: 'subscribers edit',
+  summary: "change a subscriber's details, plan or billing day",
+  usage: EDIT,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, FIELDS, EDIT, { min: 1, max: 1 });
+    return withCore(async (core) => {
+      const s = await core.services.subscribers.update(positionals[0], input(values), cliActor());
+      show(s, values.json === true, 'Saved');
+      return 0;
+    });
+  },
+};
+
+const suspend: CommandDef = {
+  name: 'subscribers suspend',
+  summary: 'suspend a subscriber, with a reason',
+  usage: SUSPEND,
+  async run(args) {
+    const { values, positionals } = one(args, SUSPEND, { reason: { type: 'string' } });
+    return withCore(async (core) => {
+      const s = await core.services.subscribers.suspend(positionals[0], values.reason, cliActor());
+      show(s, values.json === true, 'Suspended');
+      return 0;
+    });
+  },
+};
+
+const resume: CommandDef = {
+  name: 'subscribers resume',
+  summary: 'resume a suspended subscriber',
+  usage: RESUME,
+  async run(args) {
+    const { values, positionals } = one(args, RESUME);
+    return withCore(async (core) => {
+      show(
+        await core.services.subscribers.resume(positionals[0], cliActor()),
+        values.json === true,
+        'Resumed',
+      );
+      return 0;
+    });
+  },
+};
+
+const remove: CommandDef = {
+  name: 'subscribers remove',
+  summary: "end a subscriber's service (kept as ended)",
+  usage: REMOVE,
+  async run(args) {
+    const { values, positionals } = one(args, REMOVE, { yes: { type: 'boolean', short: 'y' } });
+    if (!values.yes && !process.stdin.isTTY)
+      throw usageError('refusing to end a subscriber without confirmation: add --yes', REMOVE);
+    return withCore(async (core) => {
+      const s0 = await core.services.subscribers.get(positionals[0]);
+      if (
+        !values.yes &&
+        !(await confirm({
+          message: `End the service of ${s0.accountNo} (${s0.name})? It cannot be resumed.`,
+          default: false,
+        }))
+      )
+        return 1;
+      show(await core.services.subscribers.end(s0.id, cliActor()), values.json === true, 'Ended');
+      return 0;
+    });
+  },
+};
+
+export const subscriberCommands: CommandDef[] = [list, add, showCmd, edit, suspend, resume, remove];

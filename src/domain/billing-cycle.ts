@@ -1,0 +1,73 @@
+/**
+ * A subscriber's billing cycle as shop dates (`YYYY-MM-DD`, both ends inclusive): from the latest billing day on
+ * or before today (or the day service started, when later) to the day before the next billing day. Billing days
+ * run 1–28, so every month has one. Pure: the caller passes today's shop date.
+ */
+
+export const MIN_BILLING_DAY = 1;
+export const MAX_BILLING_DAY = 28;
+
+export interface Cycle {
+  start: string;
+  end: string;
+}
+
+export interface CycleTerms {
+  billingDay: number;
+  /** The first day of service. */
+  startsOn: string;
+  /** A billing day changed during a cycle: it applies from `from` (the next cycle's first day). */
+  next?: { billingDay: number; from: string } | null;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function parts(date: string): [number, number, number] {
+  const [y, m, d] = date.split('-').map(Number);
+  return [y, m, d];
+}
+
+function dateOf(y: number, m: number, d: number): string {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = parts(date);
+  return dateOf(y, m, d + n);
+}
+
+/** The billing day of `day` on or before `date`. */
+function billingDayOnOrBefore(date: string, day: number): string {
+  const [y, m, d] = parts(date);
+  return d >= day ? dateOf(y, m, day) : dateOf(y, m - 1, day);
+}
+
+/** The billing day one month after `billingDate` (a billing day itself). */
+function monthAfter(billingDate: string): string {
+  const [y, m, d] = parts(billingDate);
+  return dateOf(y, m + 1, d);
+}
+
+/**
+ * The cycle holding `today`. Before service starts, the first cycle. A pending change of billing day counts from
+ * its `from` date on: the cycle that starts there runs to the day before the new billing day.
+ */
+export function cycleOn(terms: CycleTerms, today: string): Cycle {
+  let day = terms.billingDay;
+  let startsOn = terms.startsOn;
+  const ref = today > startsOn ? today : startsOn;
+  if (terms.next && ref >= terms.next.from) {
+    day = terms.next.billingDay;
+    if (terms.next.from > startsOn) startsOn = terms.next.from;
+  }
+  const at = ref > startsOn ? ref : startsOn;
+  const billed = billingDayOnOrBefore(at, day);
+  const start = billed > startsOn ? billed : startsOn;
+  return { start, end: addDays(monthAfter(billed), -1) };
+}
+
+/** The first day of the cycle after the one holding `today` (where a new billing day starts to count). */
+export function nextCycleStart(terms: CycleTerms, today: string): string {
+  return addDays(cycleOn(terms, today).end, 1);
+}

@@ -1,0 +1,165 @@
+/**
+ * A subscriber's fields as the API, the admin and the terminal send them, checked in one place: every bad field
+ * is reported at once, named. The password is never repeated in a message (it will be the router's PPPoE secret).
+ */
+import { ErrorCollector } from './error-collector';
+import { ValidationError, describeValue } from './errors';
+import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
+
+export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
+export type SubscriberLanguage = (typeof SUBSCRIBER_LANGUAGES)[number];
+
+const USERNAME_RE = /^[A-Za-z0-9._@-]{3,32}$/;
+/** Printable ASCII without the space: what a PPPoE client and a RouterOS secret both take as typed. */
+const PASSWORD_RE = /^[\x21-\x7e]{8,64}$/;
+const MAX_NAME = 100;
+const MAX_ADDRESS = 200;
+
+export interface SubscriberFields {
+  name?: string;
+  /** `+639XXXXXXXXX`. */
+  mobile?: string;
+  profile?: string;
+  billingDay?: number;
+  username?: string;
+  password?: string;
+  site?: unknown;
+  startsOn?: string;
+  language?: SubscriberLanguage;
+  address?: string | null;
+}
+
+const CREATE_KEYS = [
+  'name',
+  'mobile',
+  'profile',
+  'billing_day',
+  'username',
+  'password',
+  'site',
+  'starts_on',
+  'language',
+  'address',
+];
+const UPDATE_KEYS = ['name', 'mobile', 'password', 'profile', 'language', 'address', 'billing_day'];
+
+/** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
+export function parseMobile(v: unknown, field = 'mobile'): string {
+  const s = typeof v === 'string' ? v.replace(/[\s-]/g, '') : '';
+  const m = /^(?:0|\+63)(9\d{9})$/.exec(s);
+  if (!m)
+    throw ValidationError.invalid(field, v, 'a Philippine mobile number', 'use 09XXXXXXXXX or +639XXXXXXXXX');
+  return `+63${m[1]}`;
+}
+
+export function parseUsername(v: unknown, field = 'username'): string {
+  if (typeof v !== 'string' || !USERNAME_RE.test(v))
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a username',
+      'use 3–32 letters, digits, or . _ @ -, like juan.delacruz',
+    );
+  return v;
+}
+
+/** Never echoes the value: it is a secret. */
+export function parsePassword(v: unknown, field = 'password'): string {
+  if (typeof v !== 'string' || !PASSWORD_RE.test(v))
+    throw new ValidationError(
+      field,
+      `${v === undefined ? 'missing' : 'not a usable password'}; use 8–64 letters, digits or symbols, without spaces, or leave it out to have one made`,
+    );
+  return v;
+}
+
+export function parseBillingDay(v: unknown, field = 'billing_day'): number {
+  const n = typeof v === 'string' && /^\s*\d{1,2}\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_BILLING_DAY || n > MAX_BILLING_DAY)
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a billing day',
+      `use a day of the month from ${MIN_BILLING_DAY} to ${MAX_BILLING_DAY} (every month has it)`,
+    );
+  return n;
+}
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export function parseDate(v: unknown, field: string): string {
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const [y, m, d] = v.split('-').map(Number);
+    const t = new Date(Date.UTC(y, m - 1, d));
+    if (t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d) return v;
+  }
+  throw ValidationError.invalid(field, v, 'a date', 'use YYYY-MM-DD, like 2026-12-01');
+}
+
+function text(v: unknown, field: string, max: number, what: string): string {
+  const s = typeof v === 'string' ? v.trim() : undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (s === undefined || s === '' || s.length > max || /[\x00-\x1f\x7f]/.test(s))
+    throw ValidationError.invalid(field, v, what, `use 1–${max} characters`);
+  return s;
+}
+
+function language(v: unknown): SubscriberLanguage {
+  if (typeof v !== 'string' || !(SUBSCRIBER_LANGUAGES as readonly string[]).includes(v))
+    throw ValidationError.invalid('language', v, 'a language', 'use en or fil');
+  return v as SubscriberLanguage;
+}
+
+/**
+ * The fields of a new subscriber (`update` false) or of a change (`update` true: only what is sent, and only
+ * the fields a change may touch). Every bad field goes into `c`; `profile` and `site` are only checked for shape
+ * here (the service looks them up and adds its findings to the same collector).
+ */
+export function readSubscriberFields(input: unknown, update: boolean, c: ErrorCollector): SubscriberFields {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    c.add('subscriber', `${describeValue(input)} is not a subscriber; send an object like {"name": …}`);
+    return {};
+  }
+  const o = input as Record<string, unknown>;
+  const allowed = update ? UPDATE_KEYS : CREATE_KEYS;
+  for (const key of Object.keys(o))
+    if (!allowed.includes(key))
+      c.add(
+        key,
+        CREATE_KEYS.includes(key)
+          ? 'cannot be changed on an existing subscriber'
+          : `unknown field; allowed: ${allowed.join(', ')}`,
+      );
+  const given = (k: string) => !update || o[k] !== undefined;
+  const out: SubscriberFields = {};
+  if (given('name')) out.name = c.field(() => text(o.name, 'name', MAX_NAME, 'a name'));
+  if (given('mobile')) out.mobile = c.field(() => parseMobile(o.mobile));
+  if (given('profile')) {
+    if (typeof o.profile !== 'string' || o.profile.trim() === '')
+      c.add('profile', `${describeValue(o.profile)} is not a profile; name a monthly plan`);
+    else out.profile = o.profile.trim();
+  }
+  if (given('billing_day')) out.billingDay = c.field(() => parseBillingDay(o.billing_day));
+  if (!update) out.username = c.field(() => parseUsername(o.username));
+  if (o.password !== undefined) out.password = c.field(() => parsePassword(o.password));
+  if (!update && o.site !== undefined && o.site !== null && o.site !== '') out.site = o.site;
+  if (!update && o.starts_on !== undefined && o.starts_on !== '')
+    out.startsOn = c.field(() => parseDate(o.starts_on, 'starts_on'));
+  if (o.language !== undefined) out.language = c.field(() => language(o.language));
+  if (o.address === null || o.address === '') out.address = null;
+  else if (o.address !== undefined)
+    out.address = c.field(() => text(o.address, 'address', MAX_ADDRESS, 'an address'));
+  return out;
+}
+
+/** readSubscriberFields, throwing ValidationErrors with every bad field. */
+export function parseSubscriberFields(input: unknown, update: boolean): SubscriberFields {
+  const c = new ErrorCollector();
+  const out = readSubscriberFields(input, update, c);
+  c.throwIfAny('Invalid subscriber');
+  return out;
+}
+
+/** A suspension's reason: 1–200 characters. */
+export function parseReason(v: unknown, field = 'reason'): string {
+  return text(v, field, 200, 'a reason');
+}

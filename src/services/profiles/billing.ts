@@ -1,0 +1,20 @@
+/**
+ * How a profile is sold: a prepaid profile as vouchers (batches, the portal, vendos, a plan change), a monthly
+ * plan to subscribers only. Every face that makes or moves a voucher asks here, so none sells a monthly plan as
+ * a code.
+ */
+import { AppError } from '../../domain/errors';
+import type { Profile } from '../../domain/profile-types';
+
+export const isMonthly = (p: { profile: Profile }): boolean => p.profile.billing === 'monthly';
+
+/** 409 PROFILE_MONTHLY when `p` is a monthly plan. */
+export function assertSoldAsVoucher(p: { name: string; profile: Profile }, field = 'profile'): void {
+  if (!isMonthly(p)) return;
+  throw new AppError(
+    'PROFILE_MONTHLY',
+    `${p.name} is a monthly plan: it is for subscribers, not sold as vouchers. Pick a prepaid profile.`,
+    409,
+    field,
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * A subscriber as the admin API and the terminal's `--json` answer it (snake_case, times ISO-8601, the plan's
+ * fee in pesos with `_centavos` beside it). The password is shown to the owner only.
+ */
+import type { SubscriberView } from './types';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean }) {
+  return {
+    id: s.id,
+    account_no: s.accountNo,
+    name: s.name,
+    mobile: s.mobile,
+    profile: s.profile,
+    // The plan's monthly fee.
+    price: s.price / 100,
+    price_centavos: s.price,
+    billing_day: s.billingDay,
+    billing_day_next: s.billingDayNext,
+    username: s.username,
+    ...(opts.withPassword ? { password: s.password } : {}),
+    site: s.site.name,
+    site_id: s.site.id,
+    status: s.status,
+    status_reason: s.statusReason,
+    starts_on: s.startsOn,
+    cycle: s.cycle,
+    usage: {
+      counted_bytes: s.usage.countedBytes,
+      cap_bytes: s.usage.capBytes,
+      left_bytes: s.usage.leftBytes,
+    },
+    language: s.language,
+    address: s.address,
+    created_at: iso(s.createdAt),
+    updated_at: iso(s.updatedAt),
+    ended_at: iso(s.endedAt),
+  };
+}

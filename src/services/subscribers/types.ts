@@ -1,0 +1,64 @@
+/**
+ * The subscriber service's contract (index.ts): customers on monthly plans, as records. The router work (PPPoE
+ * secrets) and billing build on these; nothing here writes the router.
+ */
+import type { Cycle } from '../../domain/billing-cycle';
+import type { SubscriberLanguage } from '../../domain/subscriber-fields';
+import type { SubscriberStatus } from '../../domain/subscriber-status';
+import type { Actor } from '../audit/actor';
+
+export interface SubscriberView {
+  id: number;
+  /** `S-000001`: numbered in the order they were added, without gaps. */
+  accountNo: string;
+  name: string;
+  /** `+639XXXXXXXXX`. */
+  mobile: string;
+  profile: string;
+  /** The plan's monthly fee, centavos. */
+  price: number;
+  billingDay: number;
+  /** A billing day changed mid-cycle: the day, and the date it applies from. */
+  billingDayNext: { day: number; from: string } | null;
+  username: string;
+  /** The PPPoE password, opened from its sealed form. */
+  password: string;
+  site: { id: number; name: string };
+  status: SubscriberStatus;
+  /** Why it was suspended (absent when active or ended). */
+  statusReason: string | null;
+  startsOn: string;
+  /** The current billing cycle (shop dates, inclusive). */
+  cycle: Cycle;
+  /** Counted bytes of the current cycle, the plan's cap, what is left (null: no cap). */
+  usage: { countedBytes: number; capBytes: number | null; leftBytes: number | null };
+  language: SubscriberLanguage;
+  address: string | null;
+  createdAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+}
+
+export type SubscriberChange = 'create' | 'update' | 'suspend' | 'resume' | 'end';
+
+/** What the router work listens to: which subscriber changed, and how (never its password). */
+export interface SubscriberChanged {
+  id: number;
+  change: SubscriberChange;
+}
+
+export interface SubscriberService {
+  list(opts?: { status?: unknown; siteId?: number }): Promise<SubscriberView[]>;
+  /** By id (a number, or digits) or by username; AppError SUBSCRIBER_NOT_FOUND (404). */
+  get(ref: number | string): Promise<SubscriberView>;
+  /** Every bad field named at once (400 INVALID_INPUT); a username taken on the site: 409 SUBSCRIBER_EXISTS. */
+  create(input: unknown, actor: Actor): Promise<SubscriberView>;
+  /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
+  update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
+  suspend(ref: number | string, reason: unknown, actor: Actor): Promise<SubscriberView>;
+  resume(ref: number | string, actor: Actor): Promise<SubscriberView>;
+  /** The service ends (status `ended`); the record and its history stay. */
+  end(ref: number | string, actor: Actor): Promise<SubscriberView>;
+  /** Called after each committed change; returns the way to stop listening. */
+  onChange(listener: (e: SubscriberChanged) => void): () => void;
+}

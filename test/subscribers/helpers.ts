@@ -1,0 +1,40 @@
+import type { Harness } from '../helpers/harness';
+import { adminApi } from '../vendos/helpers';
+
+/** The shipped prepaid profiles and two monthly plans, one of them capped. */
+export const PROFILES = [
+  { name: 'BASIC', price: 5, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M' },
+  {
+    name: 'HOME10',
+    billing: 'monthly',
+    price: 999,
+    rate_up: '5M',
+    rate_down: '10M',
+    data_cap: '100G',
+    cap_policy: 'throttle',
+    cap_rate_up: '512K',
+    cap_rate_down: '1M',
+  },
+  {
+    name: 'HOME25',
+    billing: 'monthly',
+    price: 1499,
+    rate_up: '10M',
+    rate_down: '25M',
+    ppp_pool: 'pppoe-pool',
+  },
+];
+
+export const JUAN = {
+  name: 'Juan dela Cruz',
+  mobile: '09171234567',
+  profile: 'HOME10',
+  billing_day: 5,
+  username: 'juan.dc',
+};
+
+export async function addSubscriber(h: Harness, extra: Record<string, unknown> = {}) {
+  const res = await adminApi(h, 'POST', '/subscribers', { ...JUAN, ...extra });
+  if (res.status !== 201) throw new Error(`not added: ${JSON.stringify(res.json)}`);
+  return res.json.subscriber;
+}
