@@ -33,6 +33,7 @@ import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
 import { voucherExtension } from './extension';
+import { voucherChargeVoid } from './charge-void';
 import { revokeEvent } from '../events/activity';
 import type { VoucherUser } from '../../router/hotspot';
 import type { Logins } from './logins';
@@ -166,6 +167,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
   }
 
   const extension = voucherExtension(deps, { loginsOf: loginsOfRow, view });
+  const voidCharge = voucherChargeVoid(deps, { loginsOf: loginsOfRow, view });
 
   function requireOpen(row: VoucherRow, what: string): void {
     if (row.status !== 'unused' && row.status !== 'active') {
@@ -303,6 +305,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
       return chargeOf(db, (await requireVoucher(db, code)).id, id);
     },
 
+    voidCharge,
     addOverage: overage.sell,
     extraDataAdded: overage.tellRouter,
 

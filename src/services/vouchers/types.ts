@@ -255,6 +255,12 @@ export interface VoucherService {
   /** One charge or credit of the voucher (its receipt); NOT_FOUND (404) when it is not that voucher's. */
   charge(code: string, id: number): Promise<VoucherCharge>;
   /**
+   * Voids a charge of the voucher (charge-void.ts): it leaves every total, its unused time or data is taken back.
+   * `reason` 1–200 characters (400 under `reason`); 404 CHARGE_NOT_FOUND; 409 CHARGE_VOIDED (a second void);
+   * 403 CHARGE_NOT_YOURS (a cashier: another's, or of an earlier day). Audited `charge.void`.
+   */
+  voidCharge(code: string, id: unknown, reason: unknown, actor: Actor): Promise<ChargeVoid>;
+  /**
    * Sells the plan's extra data (`overage`) at the counter: one purchase at its price, a sale (voucher_charges
    * kind `overage`) kept with the raised cap in one transaction, the router's byte limit raised now when its
    * router is connected (else at the next poll). For a running voucher whose cap stops it, before or at the cap:
@@ -334,4 +340,11 @@ export interface ExtensionSale {
   price: number | null;
   /** Its voucher_charges row (the receipt); null when nothing was charged. */
   chargeId: number | null;
+}
+
+/** A voided charge: the charge as it reads now (voided), the voucher after, and what was taken back of it. */
+export interface ChargeVoid {
+  voucher: VoucherView;
+  charge: VoucherCharge;
+  takenBack: { seconds: number; bytes: number };
 }
