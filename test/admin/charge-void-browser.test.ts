@@ -61,7 +61,9 @@ test('Void… with a reason strikes the sale through, names who and why, and tak
   for (const [label, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
     await page.goto(url);
-    await page.locator('#charges details.void-sale').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page
+      .locator('#charges details.void-sale')
+      .evaluate((d) => ((d as unknown as { open: boolean }).open = true));
     await page.locator('#charges').screenshot({ path: path.join(os.tmpdir(), `charge-void-${label}.png`) });
   }
   expect(pageErrors).toEqual([]);
