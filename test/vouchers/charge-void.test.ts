@@ -189,6 +189,28 @@ describe('voiding a sale made at the counter', () => {
     expect((out.json.voucher as { added_seconds: number }).added_seconds).toBe(600);
   });
 
+  test('a plan change’s charge is voided; the plan stays (moving back is its own step)', async () => {
+    const [code] = (
+      (await api(h, 'POST', '/admin/api/vouchers', { profile: 'STANDARD', count: 1 })).json.vouchers as {
+        code: string;
+      }[]
+    ).map((v) => v.code);
+    const moved = await api(h, 'POST', `/admin/api/vouchers/${code}/profile`, { profile: 'PREMIUM' });
+    expect(moved.json.charge).toMatchObject({ kind: 'plan_change', amount: 1000 });
+    const from = h.clock.now();
+    const out = await voidIt(code, (moved.json.charge as { id: number }).id, { reason: 'wrong plan chosen' });
+    expect(out).toMatchObject({
+      status: 200,
+      json: {
+        charge: { kind: 'plan_change', void_reason: 'wrong plan chosen' },
+        taken_back: { seconds: 0, bytes: 0 },
+      },
+    });
+    expect((await h.core!.services.vouchers.get(code)).profile).toBe('PREMIUM');
+    const src = await h.core!.services.reports.bySource({ from: from - 1, to: h.clock.now() + 1 });
+    expect(src.totals['charge:plan_change'] ?? { count: 0, amount: 0 }).toEqual({ count: 0, amount: 0 });
+  });
+
   test('a cashier voids only its own sales of today; a reseller none; the owner any', async () => {
     const mine = await sell(codes[0], { duration: '10m', price: '2' });
     expect(await voidIt(codes[0], mine, { reason: 'not mine' }, other)).toMatchObject({
