@@ -86,6 +86,7 @@ async function extend(core: Core): Promise<void> {
     s.vouchers.sellTime(u.user, seconds, cliActor(), {
       confirmed: true,
       price: (price / 100).toFixed(2),
+      priceConfirmed: true, // asked above
       addedSeconds: before.addedSeconds,
     }),
   );

@@ -34,8 +34,8 @@ test('Void… with a reason strikes the sale through, names who and why, and tak
   const [code] = await makeVouchers(h, 'STANDARD', 1);
   expect((await redeemApi(h, { code, ...addDevice(h, 1) })).status).toBe(200);
   const actor = { name: 'admin', via: 'admin' as const };
-  await h.core!.services.vouchers.sellTime(code, 1800, actor, { price: '25' });
-  await h.core!.services.vouchers.sellTime(code, 600, actor, { price: '1' });
+  await h.core!.services.vouchers.sellTime(code, 1800, actor, { price: '25', priceConfirmed: true });
+  await h.core!.services.vouchers.sellTime(code, 600, actor, { price: '1', priceConfirmed: true });
   const url = `${h.app!.url}/admin/vouchers/${code}`;
   await page.goto(url);
   const rows = page.locator('#charges tbody tr');
@@ -65,6 +65,7 @@ test('Void… with a reason strikes the sale through, names who and why, and tak
       .locator('#charges details.void-sale')
       .evaluate((d) => ((d as unknown as { open: boolean }).open = true));
     await page.locator('#charges').screenshot({ path: path.join(os.tmpdir(), `charge-void-${label}.png`) });
+    await page.locator('#change').screenshot({ path: path.join(os.tmpdir(), `extend-form-${label}.png`) });
   }
   expect(pageErrors).toEqual([]);
 }, 30000);

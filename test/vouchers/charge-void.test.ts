@@ -57,7 +57,7 @@ describe('voiding a sale made at the counter', () => {
       h,
       'POST',
       `/admin/api/vouchers/${code}/extend`,
-      { ...body, added_seconds: added },
+      { ...body, added_seconds: added, confirm: true },
       who,
     );
     expect(out.status).toBe(200);

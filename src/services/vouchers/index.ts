@@ -259,7 +259,7 @@ export function createVoucherService(deps: ServiceDeps, d: VoucherServiceOptions
     sellTime: (code, seconds, actor, opts = {}) =>
       extension.extend(code, seconds, actor, {
         confirmed: opts.confirmed,
-        sale: { price: opts.price },
+        sale: { price: opts.price, confirmed: opts.priceConfirmed },
         addedSeconds: opts.addedSeconds,
       }),
 

@@ -225,13 +225,14 @@ export interface VoucherService {
    * Time sold at the counter: `extend` and a sale of `price` (pesos; absent or empty: the plan's pro-rata price for
    * the time; 0: given free, no sale kept) in one transaction. 400 INVALID_INPUT naming `price`; 409
    * EXTEND_CONFLICT (nothing added nor charged) when `addedSeconds` is not the voucher's extra time now, or
-   * another extension came first. Audited with its price.
+   * another extension came first. A price above the plan's rate for that time needs `priceConfirmed` (400
+   * CONFIRM_REQUIRED naming `price` otherwise: it looks like a typo). Audited with its price.
    */
   sellTime(
     code: string,
     seconds: number,
     actor: Actor,
-    opts?: { confirmed?: boolean; price?: unknown; addedSeconds?: number },
+    opts?: { confirmed?: boolean; price?: unknown; priceConfirmed?: boolean; addedSeconds?: number },
   ): Promise<ExtensionSale>;
   /** The plan's pro-rata price (centavos) for `seconds` more on this voucher. */
   quoteTime(code: string, seconds: number): Promise<number>;

@@ -110,7 +110,8 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
         flash(req, 'ok', message);
         res.redirect(303, `/admin/vouchers/${encodeURIComponent(code)}${qs}`);
       } catch (err) {
-        const f = formFailure(err, () => name);
+        // A price's problem shows under the price (the Extend form's); the others under the action's first field.
+        const f = formFailure(err, (k) => (k === 'price' ? 'price' : name));
         await renderDetail(
           req,
           res,
@@ -154,6 +155,7 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const sale = await services.vouchers.sellTime(code, seconds, actorOf(req), {
       confirmed: true,
       price: field(req.body, 'price'),
+      priceConfirmed: field(req.body, 'confirm_price') === 'yes',
       addedSeconds: /^\d{1,12}$/.test(seen) ? Number(seen) : undefined,
     });
     const sold = sale.price ? ` for ${formatMoney(sale.price)}` : ' free';
