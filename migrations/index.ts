@@ -42,6 +42,7 @@ import * as m0043 from './20261201_0043_payment_joins';
 import * as m0044 from './20261201_0044_logins_in_flight';
 import * as m0045 from './20261201_0045_claim_server';
 import * as m0046 from './20261202_0046_subscribers';
+import * as m0047 from './20261202_0047_charge_voids';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -96,6 +97,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261201_0044_logins_in_flight', m0044],
   ['20261201_0045_claim_server', m0045],
   ['20261202_0046_subscribers', m0046],
+  ['20261202_0047_charge_voids', m0047],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -88,7 +88,8 @@ const EXTEND = `Usage: pisonet users extend CODE --time DURATION [--price PESOS]
 Sells more time on a voucher (e.g. --time 30m, 1h, 1d; at most 365 days); the router's limit follows, on the
 router of the voucher's site (the terminal connects to a branch's router for it; down: nothing changes).
 It is a sale at --price (0: given free; without it, the plan's price for that much time), in the reports.
-More than a day needs --yes, so that a typo such as 99999999d never lands.`;
+More than a day needs --yes, so that a typo such as 99999999d never lands; so does a --price above the plan's
+price for that time (--price 25 for ₱2.50 of time).`;
 
 const extend: CommandDef = {
   name: 'users extend',
@@ -114,7 +115,11 @@ const extend: CommandDef = {
       );
     return withCore(async (core) => {
       const sale = await withSiteRouter(core, await siteOfVoucher(core, positionals[0]), (s) =>
-        s.vouchers.sellTime(positionals[0], seconds, cliActor(), { confirmed: true, price: values.price }),
+        s.vouchers.sellTime(positionals[0], seconds, cliActor(), {
+          confirmed: true,
+          price: values.price,
+          priceConfirmed: values.yes === true,
+        }),
       );
       const v = sale.voucher;
       if (values.json)

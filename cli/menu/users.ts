@@ -10,6 +10,7 @@ import {
   formatRateHuman,
   normaliseMac,
   parseDuration,
+  parsePrice,
   parseRatePair,
   parseSpeedLimit,
 } from '../../src/domain/units';
@@ -41,6 +42,27 @@ async function kick(core: Core): Promise<void> {
 /** The same bounds as the service (1 s–365 days), checked as the operator types. */
 const extension = (v: string): number => checkExtension(parseDuration(v, 'time'), 'time');
 
+/**
+ * The price of time sold at the counter: the plan's pro-rata price for that time is shown and offered (Enter takes
+ * it), another can be typed (0: given free), with the service's bounds (₱0–₱100,000) checked as it is typed. A
+ * price above the plan's rate looks like a typo (₱25 for ₱2.50): it is asked about first. Null: nothing is sold.
+ */
+async function counterPrice(code: string, seconds: number, rate: number): Promise<number | null> {
+  const time = formatDurationHuman(seconds);
+  say(`The plan's rate for ${time} on ${code}: ${out.bold(formatMoney(rate))}.`);
+  const price = await ask("Price in pesos (Enter: the plan's rate; 0: free)", (v) => parsePrice(v, 'price'), {
+    default: (rate / 100).toFixed(2),
+  });
+  if (
+    price > rate &&
+    !(await confirmAction(
+      `${formatMoney(price)} is more than the plan's ${formatMoney(rate)} for ${time}. Are you sure?`,
+    ))
+  )
+    return null;
+  return price;
+}
+
 async function extend(core: Core): Promise<void> {
   const u = await pickUser(await users(core), 'Extend which user?', await siteLabels(core));
   if (!u) return;
@@ -50,15 +72,28 @@ async function extend(core: Core): Promise<void> {
     !(await confirmAction(`Add ${formatDurationHuman(seconds)} to ${u.user}? That is more than a day.`))
   )
     return;
+  // Read before asking: a sale made meanwhile (another cashier) makes this one refused, not sold twice.
+  const before = await core.services.vouchers.get(u.user);
+  const rate = await core.services.vouchers.quoteTime(u.user, seconds);
+  const price = await counterPrice(u.user, seconds, rate);
+  const sold = price === 0 ? 'free' : `for ${formatMoney(price ?? 0)}`;
+  if (price === null || !(await confirmAction(`Add ${formatDurationHuman(seconds)} to ${u.user} ${sold}?`))) {
+    say(out.dim('Nothing added or sold.'));
+    return;
+  }
   // On the router of the voucher's site (its hotspot user's time limit changes there; down: nothing changes).
-  // A sale at the plan's price for that much time (the subcommand's --price sets another).
   const sale = await withSiteRouter(core, siteRef(u), (s) =>
-    s.vouchers.sellTime(u.user, seconds, cliActor(), { confirmed: true }),
+    s.vouchers.sellTime(u.user, seconds, cliActor(), {
+      confirmed: true,
+      price: (price / 100).toFixed(2),
+      priceConfirmed: true, // asked above
+      addedSeconds: before.addedSeconds,
+    }),
   );
   const v = sale.voucher;
   say(
     out.green(
-      `Added ${formatDurationHuman(seconds)} to ${v.code} for ${formatMoney(sale.price ?? 0)}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
+      `Added ${formatDurationHuman(seconds)} to ${v.code} ${sold}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
     ),
   );
 }

@@ -101,6 +101,10 @@ export type ErrorCode =
   | 'OVERAGE_NOT_OFFERED'
   | 'OVERAGE_CONFLICT'
   | 'EXTEND_CONFLICT'
+  | 'CHARGE_NOT_FOUND' // a counter sale's void
+  | 'CHARGE_VOIDED'
+  | 'CHARGE_NOT_YOURS'
+  | 'CHARGE_VOID_CONFLICT'
   | 'VOUCHER_NOT_ACTIVE'
   | 'EXTRA_DATA_CREDIT_TOO_SMALL'
   | 'PAYMENTS_OFF' // online payments (src/services/payments)

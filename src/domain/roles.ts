@@ -29,6 +29,8 @@ export const CAPABILITIES = {
   'vouchers.print': ['owner', 'cashier', 'reseller'],
   /** Selling at the counter: more time, extra data at the cap, and their receipts. */
   'vouchers.sell': ['owner', 'cashier'],
+  /** Voiding a counter sale: the owner any; a cashier its own of today (the service checks whose and when). */
+  'vouchers.void': ['owner', 'cashier'],
   /** The end-of-shift slip: the caller's own vouchers first used since a time. */
   'sales.shift': ['owner', 'cashier', 'reseller'],
   /** A reseller's balance: the owner reads anyone's, a reseller its own (the route checks whose). */
@@ -145,6 +147,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['POST', '/vouchers/:code/extend', 'vouchers.sell'],
   ['POST', '/vouchers/:code/overage', 'vouchers.sell'],
   ['GET', '/vouchers/:code/charges/:id/receipt', 'vouchers.sell'],
+  ['POST', '/vouchers/:code/charges/:id/void', 'vouchers.void'],
   ['GET', '/shift', 'sales.shift'],
   ['GET', '/api/vouchers', 'vouchers.view'],
   ['GET', '/api/vouchers/:code', 'vouchers.view'],
@@ -152,6 +155,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/code-style', 'vouchers.generate'],
   ['POST', '/api/vouchers/:code/extend', 'vouchers.sell'],
   ['POST', '/api/vouchers/:code/overage', 'vouchers.sell'],
+  ['POST', '/api/vouchers/:code/charges/:id/void', 'vouchers.void'],
   ['GET', '/api/reports/shift', 'sales.shift'],
   ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
   ['GET', '/api/subscribers', 'subscribers.view'],

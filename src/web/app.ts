@@ -23,6 +23,7 @@ import { portalRouter } from './portal';
 import { routerLoginRouter } from './portal/router-login';
 import { loginRouter } from './admin/login';
 import { voucherApiRouter } from './admin/api-vouchers';
+import { chargeApiRouter } from './admin/api-charges';
 import { bandwidthApiRouter } from './admin/api-bandwidth';
 import { liveApiRouter } from './admin/api-live';
 import { sheetRouter } from './admin/sheets';
@@ -240,6 +241,7 @@ function mountAdminPublic(app: Express, ctx: WebContext): void {
 }
 function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', voucherApiRouter(ctx)); // vouchers, profiles
+  app.use('/admin/api', chargeApiRouter(ctx)); // a sale on a running voucher voided
   app.use('/admin/api', bandwidthApiRouter(ctx)); // user-traffic, set/remove-bandwidth, queues
   app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
   app.use('/admin/api', subscriberApiRouter(ctx)); // subscribers on monthly plans

@@ -111,6 +111,40 @@ test('an extension of 99999999d is refused at the prompt; more than a day is ask
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
+test("Extend shows the plan's rate, takes it or another price, asks about one above the rate, and confirms", async () => {
+  const row = await h.core!.db('vouchers').where({ status: 'active' }).first();
+  const charges = () => h.core!.db('voucher_charges').where({ voucher_id: row.id }).orderBy('id');
+  const start = async () => {
+    await tmux.step(['3', 'Enter'], 'Extend which user?');
+    await tmux.step(['Enter'], 'Add how much time?');
+    // BASIC: ₱5.00 an hour; 30 minutes: ₱2.50, offered as the price.
+    const screen = await tmux.step(['30m', 'Enter'], 'Price in pesos');
+    expect(oneLine(screen)).toContain(`The plan's rate for 30m on ${row.code}: ₱2.50.`);
+  };
+  await tmux.step(['2', 'Enter'], 'Active users');
+  // Enter takes the plan's rate; No at the last question sells nothing.
+  await start();
+  await tmux.step(['Enter'], `for ₱2.50?`);
+  await tmux.step(['n', 'Enter'], 'Nothing added or sold.');
+  // A typo's look (₱25 for ₱2.50) is asked about first; a price out of bounds is refused as it is typed.
+  await start();
+  for (let i = 0; i < 4; i++) tmux.send('BSpace');
+  await tmux.step(['200000', 'Enter'], '"200000" is not a price');
+  for (let i = 0; i < 6; i++) tmux.send('BSpace');
+  await tmux.step(['25', 'Enter'], "₱25.00 is more than the plan's ₱2.50 for 30m. Are you sure?");
+  await tmux.step(['n', 'Enter'], 'Nothing added or sold.');
+  expect(await charges()).toHaveLength(0);
+  expect((await h.core!.db('vouchers').where({ id: row.id }).first()).extra_seconds).toBe(0);
+  // Another price below the rate, confirmed: sold at that price.
+  await start();
+  for (let i = 0; i < 4; i++) tmux.send('BSpace');
+  await tmux.step(['1.50', 'Enter'], `Add 30m to ${row.code} for ₱1.50?`);
+  await tmux.step(['y', 'Enter'], `Added 30m to ${row.code} for ₱1.50`);
+  expect((await charges()).map((c) => [c.kind, Number(c.amount)])).toEqual([['extension', 150]]);
+  expect((await h.core!.db('vouchers').where({ id: row.id }).first()).extra_seconds).toBe(1800);
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
 test('Ctrl-D in a prompt goes back like Ctrl-C, and the menu keeps working', async () => {
   await tmux.step(['1', 'Enter'], 'Generate a batch');
   await tmux.step(['1', 'Enter'], 'Profile:');

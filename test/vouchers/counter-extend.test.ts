@@ -8,6 +8,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
 import { demoDevice } from '../../src/simulator';
 import { api, makeAccount } from '../accounts/helpers';
+import { runCli } from '../cli/helpers';
 
 describe('time sold at the counter', () => {
   let h: Harness;
@@ -65,7 +66,13 @@ describe('time sold at the counter', () => {
     // 10 minutes: 1000 × 600 / 7200 = 83.33… → 83 centavos.
     const odd = await extend({ duration: '10m', added_seconds: 1800 });
     expect(odd.json.sale).toMatchObject({ price_centavos: 83 });
-    const priced = await extend({ duration: '1h', price: '7.50', added_seconds: 2400 });
+    // Above the plan's ₱5.00 for an hour: asked first (a typo's look), sold once confirmed.
+    const unasked = await extend({ duration: '1h', price: '7.50', added_seconds: 2400 });
+    expect(unasked).toMatchObject({
+      status: 400,
+      json: { code: 'CONFIRM_REQUIRED', fields: { price: expect.any(String) } },
+    });
+    const priced = await extend({ duration: '1h', price: '7.50', added_seconds: 2400, confirm: true });
     expect(priced.json.sale).toMatchObject({ price: 7.5, price_centavos: 750 });
     expect(await shift()).toMatchObject({
       count: 1,
@@ -136,5 +143,30 @@ describe('time sold at the counter', () => {
     expect(slip).toMatch(/data-testid="shift-printed">3 · ₱30\.00/);
     expect(slip).toMatch(/data-testid="shift-counter">6 · ₱19\.83/);
     expect(slip).toMatch(/data-testid="shift-count">1 voucher</);
+  });
+  test('a price above the plan’s rate is asked first on the page and in the terminal; confirmed, it sells', async () => {
+    const page = new AdminClient(h.app!.url);
+    expect((await page.login('counter.2', 'counter-pass-123')).status).toBe(303);
+    const token = await page.token(`/admin/vouchers/${codes[1]}`);
+    // ₱25 typed for 30 minutes the plan sells at ₱2.50.
+    const form = { duration: '30m', price: '25', added_seconds: '0' };
+    const asked = await page.post(`/admin/vouchers/${codes[1]}/extend`, form, token);
+    expect(asked.status).toBe(400);
+    expect(await asked.text()).toMatch(
+      /id="f-price-err">₱25\.00 is above the plan&#39;s ₱2\.50: confirm to charge it</,
+    );
+    const sold = await page.post(
+      `/admin/vouchers/${codes[1]}/extend`,
+      { ...form, confirm_price: 'yes' },
+      token,
+    );
+    expect(sold.status).toBe(303);
+    const cli = await runCli(h, ['users', 'extend', codes[1], '--time', '30m', '--price', '25']);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("₱25.00 is more than the plan's ₱2.50 for 30m");
+    const yes = await runCli(h, ['users', 'extend', codes[1], '--time', '30m', '--price', '25', '--yes']);
+    expect(yes.code).toBe(0);
+    const v = await api(h, 'GET', `/admin/api/vouchers/${codes[1]}`, undefined, cashier);
+    expect((v.json.voucher as { added_seconds: number }).added_seconds).toBe(3600);
   });
 });

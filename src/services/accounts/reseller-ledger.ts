@@ -6,6 +6,8 @@
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
 import { balanceOf, type ResellerBalance } from '../../domain/reseller';
+import { voidedCharges } from '../reports/money-in';
+import type { ShiftMoney } from './types';
 
 export async function resellerBalance(db: Knex, accountId: number): Promise<ResellerBalance> {
   const [b] = (await db('batches')
@@ -37,7 +39,7 @@ export async function lockAccount(trx: Knex.Transaction, accountId: number): Pro
 
 /**
  * A login's counter sales and printed codes in [since, until) (the shift slip). Counter sales are the charges it
- * made (c.actor is the login's name); printed codes are the vouchers of the batches it generated then: a
+ * made (c.actor is the login's name), voided ones left out of the total and listed apart (who voided them, why); printed codes are the vouchers of the batches it generated then: a
  * reseller's or cashier's by its account, the owner's by name among the batches no account made.
  */
 export async function shiftMoney(
@@ -45,10 +47,11 @@ export async function shiftMoney(
   who: { accountId: number | null; name: string },
   since: number,
   until: number,
-): Promise<{ counter: { count: number; amount: number }; printed: { count: number; value: number } }> {
+): Promise<ShiftMoney> {
   const [c] = (await db('voucher_charges')
     .where('actor', who.name)
     .where('amount', '>', 0)
+    .whereNull('voided_at')
     .where('created_at', '>=', since)
     .where('created_at', '<', until)
     .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(amount), 0) AS amount'))) as Array<{
@@ -71,5 +74,6 @@ export async function shiftMoney(
   return {
     counter: { count: Number(c.n), amount: Number(c.amount) },
     printed: { count: Number(p.n), value: Number(p.value) },
+    voided: await voidedCharges(db, { from: since, to: until, actor: who.name }),
   };
 }

@@ -5,6 +5,7 @@
 import type { AccountRole, Role } from '../../domain/roles';
 import type { ResellerBalance } from '../../domain/reseller';
 import type { Actor } from '../audit/actor';
+import type { VoidedCharge } from '../reports/money-in';
 
 export interface AccountView {
   id: number;
@@ -65,6 +66,8 @@ export interface ShiftMoney {
   counter: { count: number; amount: number };
   /** Vouchers of the batches this login generated in the shift (staff codes left out), at their price. */
   printed: { count: number; value: number };
+  /** Its counter sales of the shift voided since (not in `counter`), newest first, with who voided them and why. */
+  voided: VoidedCharge[];
 }
 
 export interface AccountService {

@@ -3,7 +3,8 @@
  * terminal read sales through these queries. A sale is a voucher's first use (at its price; staff vouchers are
  * free by design) or a charge on a running voucher of any kind (voucher_charges.amount: a plan upgrade, extra
  * data bought at the cap).
- * Credits (voucher_charges.credit: a plan downgrade) are noted apart and never taken off the sales.
+ * Credits (voucher_charges.credit: a plan downgrade) are noted apart and never taken off the sales. A voided
+ * charge or credit counts nowhere; voidedCharges lists them, with who voided them and why.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
@@ -23,10 +24,14 @@ export function soldVouchers(db: Db, from: number, to: number, siteId?: number):
     });
 }
 
-/** voucher_charges as `c` joined to its voucher `v`, made in [from, to), of one site's vouchers or all. */
+/**
+ * voucher_charges as `c` joined to its voucher `v`, made in [from, to), of one site's vouchers or all. A voided
+ * charge (a sale undone) is no money in: left out here, so out of every total.
+ */
 function charges(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
   return db('voucher_charges as c')
     .join('vouchers as v', 'v.id', 'c.voucher_id')
+    .whereNull('c.voided_at')
     .where('c.created_at', '>=', from)
     .where('c.created_at', '<', to)
     .modify((q) => {
@@ -99,5 +104,65 @@ export async function creditsByKind(
     label: chargeCreditsLabel(r.kind),
     count: Number(r.n),
     amount: Number(r.amount ?? 0),
+  }));
+}
+
+/** A voided charge or credit, as the reports list it (struck through, with who and why). */
+export interface VoidedCharge {
+  id: number;
+  code: string;
+  kind: string;
+  amount: number;
+  credit: number;
+  createdAt: number;
+  actor: string;
+  voidedAt: number;
+  voidedBy: string;
+  reason: string;
+}
+
+/**
+ * The charges made in [from, to) that were voided since, newest first (at most `limit`): of one site's vouchers,
+ * or made by one login (`actor`, its shift slip), or all.
+ */
+export async function voidedCharges(
+  db: Db,
+  f: { from: number; to: number; siteId?: number; actor?: string; limit?: number },
+): Promise<VoidedCharge[]> {
+  const { from, to, siteId, actor, limit = 200 } = f;
+  const rows = (await db('voucher_charges as c')
+    .join('vouchers as v', 'v.id', 'c.voucher_id')
+    .whereNotNull('c.voided_at')
+    .where('c.created_at', '>=', from)
+    .where('c.created_at', '<', to)
+    .modify((q) => {
+      if (siteId !== undefined) q.where('v.site_id', siteId);
+      if (actor !== undefined) q.where('c.actor', actor);
+    })
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .select(
+      'c.id',
+      'v.code',
+      'c.kind',
+      'c.amount',
+      'c.credit',
+      'c.created_at',
+      'c.actor',
+      'c.voided_at',
+      'c.voided_by',
+      'c.void_reason',
+    )) as Array<Record<string, string | number | null>>;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    code: String(r.code),
+    kind: String(r.kind),
+    amount: Number(r.amount),
+    credit: Number(r.credit),
+    createdAt: Number(r.created_at),
+    actor: String(r.actor),
+    voidedAt: Number(r.voided_at),
+    voidedBy: String(r.voided_by ?? ''),
+    reason: String(r.void_reason ?? ''),
   }));
 }

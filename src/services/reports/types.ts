@@ -1,7 +1,7 @@
 /**
  * The reports' contract (index.ts): money in, stock, usage and the top users, per site or for all.
  */
-import type { CreditsGiven } from './money-in';
+import type { CreditsGiven, VoidedCharge } from './money-in';
 import type { SourceSales } from '../vendos/types';
 import type { BatchView } from '../vouchers/types';
 
@@ -44,6 +44,8 @@ export interface ReportService {
   }): Promise<SalesRow[]>;
   /** Credits noted for customers (plan downgrades), by kind: never taken off the sales. */
   credits(opts: { from: number; to: number; siteId?: number }): Promise<CreditsGiven[]>;
+  /** Charges made in the range and voided since (out of every total), newest first, with who and why. */
+  voided(opts: { from: number; to: number; siteId?: number }): Promise<VoidedCharge[]>;
   /** Unused vouchers and what they are worth, without the per-profile split (the dashboard asks often). */
   stockTotal(opts?: { siteId?: number }): Promise<{ count: number; value: number }>;
   stock(opts?: { siteId?: number }): Promise<{

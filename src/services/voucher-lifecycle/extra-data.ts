@@ -27,6 +27,19 @@ export async function addExtraData(db: Knex, row: Running, bytes: number, at: nu
 }
 
 /**
+ * Extra data taken back (its sale voided): `bytes` less on the voucher's cap, in the caller's transaction,
+ * conditional on the extra data it was read with; false when it changed meanwhile. The caller takes back no more
+ * than is left unused, so the cap never drops below what the customer has used.
+ */
+export async function takeBackExtraData(db: Knex, row: Running, bytes: number, at: number): Promise<boolean> {
+  const before = Number(row.extra_bytes ?? 0);
+  const n = await db('vouchers')
+    .where({ id: row.id, extra_bytes: before })
+    .update({ extra_bytes: Math.max(0, before - bytes), updated_at: at });
+  return n === 1;
+}
+
+/**
  * A second code sold as extra data: the code is consumed as an "add" top-up consumes its second code (unused →
  * expired, sold now, `topped_up_into` the first) and its data cap is added to the first's, in the caller's
  * transaction. Throws TopUpRaced when either row is no longer as it was read (the transaction rolls back:

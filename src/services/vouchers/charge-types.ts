@@ -47,4 +47,6 @@ export interface VoucherCharge {
   actor: string;
   /** The voucher's site when charged (null: none, or a roaming voucher not used yet). */
   site: { id: number; name: string } | null;
+  /** Voided (charge-void.ts): when, by whom and why; it counts in no total. Null: it stands. */
+  voided: { at: number; by: string; reason: string } | null;
 }

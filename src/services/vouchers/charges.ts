@@ -145,6 +145,9 @@ interface ChargeRow {
   actor: string;
   site_id: number | null;
   site_name: string | null;
+  voided_at: number | string | null;
+  voided_by: string | null;
+  void_reason: string | null;
 }
 
 function chargeQuery(db: Knex): Knex.QueryBuilder {
@@ -169,6 +172,9 @@ function chargeQuery(db: Knex): Knex.QueryBuilder {
       'c.actor',
       'c.site_id',
       's.name as site_name',
+      'c.voided_at',
+      'c.voided_by',
+      'c.void_reason',
     );
 }
 
@@ -196,10 +202,14 @@ function chargeView(r: ChargeRow): VoucherCharge {
     createdAt: Number(r.created_at),
     actor: r.actor,
     site: r.site_id === null ? null : { id: Number(r.site_id), name: r.site_name ?? `site ${r.site_id}` },
+    voided:
+      r.voided_at === null
+        ? null
+        : { at: Number(r.voided_at), by: r.voided_by ?? '', reason: r.void_reason ?? '' },
   };
 }
 
-/** A voucher's charges and credits, newest first. */
+/** A voucher's charges and credits, newest first, voided ones included (with who voided them and why). */
 export async function chargesOf(db: Knex, voucherId: number): Promise<VoucherCharge[]> {
   const rows = (await chargeQuery(db)
     .where('c.voucher_id', voucherId)

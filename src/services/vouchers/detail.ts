@@ -41,7 +41,7 @@ export async function voucherDetail(
   const state = toVoucherState(row, profile);
   const limits = desiredLimits(state, now, tz);
   const charges = await chargesOf(db, row.id);
-  const bought = charges.filter((c) => c.kind === OVERAGE);
+  const bought = charges.filter((c) => c.kind === OVERAGE && c.voided === null);
   const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
   // A code consumed as a top-up: its time and data went to another voucher, which is what its page says.
   const into = row.topped_up_into

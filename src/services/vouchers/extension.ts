@@ -38,8 +38,11 @@ const conflict = () =>
 export interface ExtendOptions {
   /** Above a day: asked first (CONFIRM_REQUIRED otherwise). */
   confirmed?: boolean;
-  /** A counter sale: its price in pesos (absent or empty: the plan's pro-rata price). Absent: no sale (a vendo's). */
-  sale?: { price?: unknown };
+  /**
+   * A counter sale: its price in pesos (absent or empty: the plan's pro-rata price). Absent: no sale (a vendo's).
+   * `confirmed`: a price above the plan's rate for that time was asked about and meant (CONFIRM_REQUIRED otherwise).
+   */
+  sale?: { price?: unknown; confirmed?: boolean };
   /** The voucher's extra time as the caller last saw it (seconds): another value now is EXTEND_CONFLICT. */
   addedSeconds?: number;
 }
@@ -138,6 +141,16 @@ export function voucherExtension(
         throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be extended`, 409);
       const plan = await planOf(row);
       const price = opts.sale ? counterPrice(opts.sale.price, plan, added) : null;
+      // An amount above the plan's own rate looks like a typo (₱25 for ₱2.50): asked first, on every face.
+      const rate = extensionPrice(plan.price, plan.validitySeconds, added);
+      if (price !== null && price > rate && !opts.sale?.confirmed)
+        throw new AppError(
+          'CONFIRM_REQUIRED',
+          `${formatMoney(price)} is more than the plan's ${formatMoney(rate)} for ${formatDurationHuman(added)}; confirm to charge it`,
+          400,
+          'price',
+          { price: `${formatMoney(price)} is above the plan's ${formatMoney(rate)}: confirm to charge it` },
+        );
       if (opts.addedSeconds !== undefined && opts.addedSeconds !== row.extra_seconds) throw conflict();
       const extra = row.extra_seconds + added;
       const limitSeconds = routerUptimeLimit(plan.profile, extra, Boolean(row.staff));

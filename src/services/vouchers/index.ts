@@ -20,6 +20,7 @@ import { recordEvent } from '../events';
 import { chargeOf, planProfileChange, recordProfileChange } from './charges';
 import { voucherOverage } from './overage';
 import { voucherExtension } from './extension';
+import { voucherChargeVoid } from './charge-void';
 import { revokeEvent } from '../events/activity';
 import type { Logins } from './logins';
 
@@ -56,6 +57,7 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
   }
 
   const extension = voucherExtension(deps, { loginsOf: loginsOfRow, view });
+  const voidCharge = voucherChargeVoid(deps, { loginsOf: loginsOfRow, view });
 
   function requireOpen(row: VoucherRow, what: string): void {
     if (row.status !== 'unused' && row.status !== 'active') {
@@ -136,7 +138,7 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
     sellTime: (code, seconds, actor, opts = {}) =>
       extension.extend(code, seconds, actor, {
         confirmed: opts.confirmed,
-        sale: { price: opts.price },
+        sale: { price: opts.price, confirmed: opts.priceConfirmed },
         addedSeconds: opts.addedSeconds,
       }),
 
@@ -182,6 +184,7 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
       return chargeOf(db, (await requireVoucher(db, code)).id, id);
     },
 
+    voidCharge,
     addOverage: overage.sell,
     extraDataAdded: overage.tellRouter,
 

@@ -225,13 +225,14 @@ export interface VoucherService {
    * Time sold at the counter: `extend` and a sale of `price` (pesos; absent or empty: the plan's pro-rata price for
    * the time; 0: given free, no sale kept) in one transaction. 400 INVALID_INPUT naming `price`; 409
    * EXTEND_CONFLICT (nothing added nor charged) when `addedSeconds` is not the voucher's extra time now, or
-   * another extension came first. Audited with its price.
+   * another extension came first. A price above the plan's rate for that time needs `priceConfirmed` (400
+   * CONFIRM_REQUIRED naming `price` otherwise: it looks like a typo). Audited with its price.
    */
   sellTime(
     code: string,
     seconds: number,
     actor: Actor,
-    opts?: { confirmed?: boolean; price?: unknown; addedSeconds?: number },
+    opts?: { confirmed?: boolean; price?: unknown; priceConfirmed?: boolean; addedSeconds?: number },
   ): Promise<ExtensionSale>;
   /** The plan's pro-rata price (centavos) for `seconds` more on this voucher. */
   quoteTime(code: string, seconds: number): Promise<number>;
@@ -254,6 +255,12 @@ export interface VoucherService {
   ): Promise<PlanChangePreview>;
   /** One charge or credit of the voucher (its receipt); NOT_FOUND (404) when it is not that voucher's. */
   charge(code: string, id: number): Promise<VoucherCharge>;
+  /**
+   * Voids a charge of the voucher (charge-void.ts): it leaves every total, its unused time or data is taken back.
+   * `reason` 1–200 characters (400 under `reason`); 404 CHARGE_NOT_FOUND; 409 CHARGE_VOIDED (a second void);
+   * 403 CHARGE_NOT_YOURS (a cashier: another's, or of an earlier day). Audited `charge.void`.
+   */
+  voidCharge(code: string, id: unknown, reason: unknown, actor: Actor): Promise<ChargeVoid>;
   /**
    * Sells the plan's extra data (`overage`) at the counter: one purchase at its price, a sale (voucher_charges
    * kind `overage`) kept with the raised cap in one transaction, the router's byte limit raised now when its
@@ -293,4 +300,11 @@ export interface ExtensionSale {
   price: number | null;
   /** Its voucher_charges row (the receipt); null when nothing was charged. */
   chargeId: number | null;
+}
+
+/** A voided charge: the charge as it reads now (voided), the voucher after, and what was taken back of it. */
+export interface ChargeVoid {
+  voucher: VoucherView;
+  charge: VoucherCharge;
+  takenBack: { seconds: number; bytes: number };
 }

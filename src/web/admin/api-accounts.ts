@@ -75,7 +75,20 @@ export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) 
     count: sales.length,
     amount: pesos(amount),
     amount_centavos: amount,
-    counter: { count: extra.counter.count, ...money('amount', extra.counter.amount) },
+    counter: {
+      count: extra.counter.count,
+      ...money('amount', extra.counter.amount),
+      // Voided since (not in the figures above): each with who voided it and why.
+      voided: extra.voided.map((c) => ({
+        id: c.id,
+        code: c.code,
+        kind: c.kind,
+        ...money('amount', c.amount || c.credit),
+        voided_at: isoInstant(c.voidedAt),
+        voided_by: c.voidedBy,
+        void_reason: c.reason,
+      })),
+    },
     printed: { count: extra.printed.count, ...money('value', extra.printed.value) },
   };
 }

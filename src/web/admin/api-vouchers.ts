@@ -289,6 +289,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
     const sale = await vouchers.sellTime(req.params.code, seconds, actorOf(req), {
       confirmed,
       price: body.price,
+      priceConfirmed: confirmed,
       addedSeconds: added as number | undefined,
     });
     res.json({

@@ -21,6 +21,10 @@ export function chargeFlag(v: unknown): boolean {
   );
 }
 
+/** The address that voids a charge kept on a voucher (the voucher page's form; the API's is under /admin/api). */
+export const voidPath = (code: string, id: number) =>
+  `/admin/vouchers/${encodeURIComponent(code)}/charges/${id}/void`;
+
 /** The receipt page of a charge kept on a voucher. */
 export const receiptPath = (code: string, id: number) =>
   `/admin/vouchers/${encodeURIComponent(code)}/charges/${id}/receipt`;
@@ -78,6 +82,9 @@ export function voucherChargeJson(c: VoucherCharge) {
     created_at: isoInstant(c.createdAt),
     actor: c.actor,
     receipt: receiptPath(c.code, c.id),
+    voided_at: c.voided === null ? null : isoInstant(c.voided.at),
+    voided_by: c.voided?.by ?? null,
+    void_reason: c.voided?.reason ?? null,
   };
 }
 

@@ -20,11 +20,15 @@ import { batchNotFound, parseRecordId, requireOwnBatch, requireOwnVoucher } from
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { parseFilter } from './api-vouchers';
+import { ownAddress } from '../own-address';
 
-/** PORTAL_URL when set (the address customers reach), else the origin this request came in on. */
+/**
+ * Where printed cards point when no router's login page is known: the same address as a checkout's return
+ * (own-address.ts), PORTAL_URL or the Settings value, else the address and port this request reached. Never the
+ * request's Host header: a forged one would print cards whose QR code sends customers to another site.
+ */
 export function portalBase(ctx: WebContext, req: Request): string {
-  if (ctx.config.portalUrl) return ctx.config.portalUrl;
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  return ownAddress(ctx, req);
 }
 
 /** Where the cards of `place` point: through the login page of the router(s) they are used on (card-link.ts). */

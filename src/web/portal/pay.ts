@@ -12,8 +12,7 @@ import type { PaymentView } from '../../services/payments';
 import type { WebContext } from '../context';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { portalSiteId } from './portal-site';
-import type { TLSSocket } from 'node:tls';
-import { clientIPv4 } from '../../domain/network';
+import { ownAddress } from '../own-address';
 import { peerAddress, provenDevice, rememberDevice } from './device-proof';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -108,19 +107,8 @@ export function payMessage(t: Translator, query: Record<string, unknown>): strin
   return query.pay === 'cancelled' ? t.t('pay.cancelled') : '';
 }
 
-/**
- * Where the gateway sends the phone back: PORTAL_URL (or the portal address set in Settings), else the address
- * and port of this computer the request reached. Never the request's Host header: whoever sends the request
- * writes it, and a checkout page returning its payer to another site would be a genuine page for phishing.
- */
-export function returnBase(ctx: WebContext, req: Request): string {
-  const configured = ctx.config.portalUrl.trim().replace(/\/+$/, '');
-  if (configured) return configured;
-  const local = req.socket.localAddress ?? '127.0.0.1';
-  const host = clientIPv4(local) ?? `[${local}]`;
-  const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
-  return `${scheme}://${host}:${req.socket.localPort ?? ctx.config.port}`;
-}
+/** Where the gateway sends the phone back: the controller's own address, never the request's Host (own-address.ts). */
+export const returnBase = ownAddress;
 
 /**
  * Whether this browser is the device a payment was made for: it proved that MAC before (its device cookie), or

@@ -169,6 +169,7 @@ export function accountRoutes(ctx: WebContext): Router {
       total: sales.reduce((s, x) => s + x.price, 0),
       counter: extra.counter,
       printed: extra.printed,
+      voided: extra.voided,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
       papers: PAPERS.map((p) => ({

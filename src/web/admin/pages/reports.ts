@@ -111,13 +111,14 @@ export function reportRoutes(ctx: WebContext): Router {
     const scope = await pageSiteScope(ctx, req);
     const { siteId } = scope;
     const span = { from: range.from, to: range.to, siteId };
-    const [sales, byProfile, usage, top, stock, sources] = await Promise.all([
+    const [sales, byProfile, usage, top, stock, sources, voided] = await Promise.all([
       reports.sales({ ...span, by: range.by }),
       reports.sales({ ...span, by: 'profile' }),
       reports.usageTotals(span),
       reports.topUsers({ ...span, limit: 10 }),
       reports.stock({ siteId }),
       reports.bySource(span),
+      reports.voided(span),
     ]);
     const total = salesTotal(sales);
     const qs = new URLSearchParams({
@@ -140,6 +141,7 @@ export function reportRoutes(ctx: WebContext): Router {
       top,
       stock,
       sources,
+      voided,
       total,
       // The Charges columns show once a charge (a plan upgrade) is in the range.
       hasCharges: total.charges > 0 || byProfile.some((r) => r.charges),

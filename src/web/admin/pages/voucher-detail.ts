@@ -8,7 +8,8 @@ import {
 } from '../../../domain/units';
 import { formatBytes, formatMoney } from '../../../domain/units';
 import type { ChargeOutcome } from '../../../services/vouchers/charge-types';
-import { chargeFlag, receiptPath } from '../charge-json';
+import { chargeFlag, receiptPath, voidPath } from '../charge-json';
+import { voidRefusal } from '../../../services/vouchers/charge-void';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';
 import { requireOwnVoucher } from '../record-scope';
@@ -52,6 +53,14 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const quote = (seconds: number) => services.vouchers.quoteTime(code, seconds).catch(() => null);
     const [half, hourly] = await Promise.all([quote(1800), quote(3600)]);
     const extendQuote = half === null || hourly === null ? null : { seconds: 1800, price: half, hourly };
+    // The sales this login may void here (the service's own rule): a cashier its own of today, the owner any.
+    const actor = actorOf(req);
+    const now = ctx.clock.now();
+    const voidable = new Set(
+      voucher.charges
+        .filter((c) => c.voided === null && voidRefusal(actor, c, now, config.tz) === null)
+        .map((c) => c.id),
+    );
     const usage = await hourlyTrafficChart(
       services.usage,
       ctx.clock.now(),
@@ -71,6 +80,8 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
         printable,
         justCharged,
         receiptPath,
+        voidPath,
+        voidable,
         extendQuote,
         values: { move: profiles[0]?.name ?? '', extend: '30m' },
         styles: [PLAN_CHANGE_CSS],
@@ -99,7 +110,8 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
         flash(req, 'ok', message);
         res.redirect(303, `/admin/vouchers/${encodeURIComponent(code)}${qs}`);
       } catch (err) {
-        const f = formFailure(err, () => name);
+        // A price's problem shows under the price (the Extend form's); the others under the action's first field.
+        const f = formFailure(err, (k) => (k === 'price' ? 'price' : name));
         await renderDetail(
           req,
           res,
@@ -143,6 +155,7 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const sale = await services.vouchers.sellTime(code, seconds, actorOf(req), {
       confirmed: true,
       price: field(req.body, 'price'),
+      priceConfirmed: field(req.body, 'confirm_price') === 'yes',
       addedSeconds: /^\d{1,12}$/.test(seen) ? Number(seen) : undefined,
     });
     const sold = sale.price ? ` for ${formatMoney(sale.price)}` : ' free';
@@ -184,6 +197,28 @@ export function voucherDetailRoutes(ctx: WebContext): Router {
     const out = await services.vouchers.changeProfile(code, profile, actorOf(req), { charge });
     const message = `${out.voucher.code} moved to ${out.voucher.profile}: ${chargeWords(out.charge)}; the new speeds apply at the next poll.`;
     return out.charge.id === null ? message : { message, query: `?receipt=${out.charge.id}#charges` };
+  });
+
+  // A sale undone: voided with a reason, its unused time or data taken back; a problem shows on its row.
+  router.post('/vouchers/:code/charges/:id/void', async (req, res) => {
+    const code = String(req.params.code);
+    const id = String(req.params.id);
+    try {
+      const out = await services.vouchers.voidCharge(code, id, field(req.body, 'reason'), actorOf(req));
+      const c = out.charge;
+      const back = out.takenBack;
+      const taken = [
+        back.seconds > 0 ? `${formatDurationHuman(back.seconds)} taken back` : '',
+        back.bytes > 0 ? `${formatBytes(back.bytes)} taken back` : '',
+      ].filter(Boolean);
+      const money =
+        c.amount > 0 ? `${formatMoney(c.amount)} to give back to the customer` : 'credit cancelled';
+      flash(req, 'ok', `Sale #${c.id} voided: ${money}${taken.length ? `; ${taken.join(', ')}` : ''}.`);
+      res.redirect(303, `/admin/vouchers/${encodeURIComponent(out.voucher.code)}#charges`);
+    } catch (err) {
+      const f = formFailure(err, () => `void-${id}`);
+      await renderDetail(req, res, { errors: f.fields, formError: f.message }, f.status);
+    }
   });
 
   // Extra data sold at the counter: one purchase of the plan's offer, its receipt one click away.

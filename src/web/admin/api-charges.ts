@@ -1,0 +1,30 @@
+/**
+ * The admin API's undo of a sale on a running voucher: `POST /admin/api/vouchers/:code/charges/:id/void`
+ * `{ "reason" }`. The service (src/services/vouchers/charge-void.ts) checks who may, takes back the time or data
+ * still unused and keeps the void exactly once; this answers it as the other charge endpoints do (centavos).
+ */
+import { Router, type Request } from 'express';
+import type { Actor } from '../../services/types';
+import type { WebContext } from '../context';
+import { voucherJson } from './api-vouchers';
+import { voucherChargeJson } from './charge-json';
+
+const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+
+export function chargeApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { vouchers } = ctx.services;
+
+  r.post('/vouchers/:code/charges/:id/void', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const out = await vouchers.voidCharge(String(req.params.code), req.params.id, body.reason, actorOf(req));
+    res.json({
+      success: true,
+      charge: voucherChargeJson(out.charge),
+      taken_back: { seconds: out.takenBack.seconds, bytes: out.takenBack.bytes },
+      voucher: voucherJson(out.voucher),
+    });
+  });
+
+  return r;
+}
