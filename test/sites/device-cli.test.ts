@@ -239,7 +239,10 @@ describe('device commands on a branch’s router', () => {
       // Extend: the time limit of its hotspot user on branch A's router grows at once.
       await tmux.step(['3', 'Enter'], 'Extend which user?');
       await tmux.step(['Down', 'Down', 'Enter'], 'Add how much time?');
-      await tmux.step(['30m', 'Enter'], `Added 30m to ${codes.a2}`);
+      // The plan's rate for the time is offered as the price (Enter takes it), then the sale is confirmed.
+      await tmux.step(['30m', 'Enter'], 'Price in pesos');
+      await tmux.step(['Enter'], `to ${codes.a2} for ₱`);
+      await tmux.step(['y', 'Enter'], `Added 30m to ${codes.a2}`);
       const longer = branch.a.sim.rows('/ip/hotspot/user').find((u) => u.name === codes.a2);
       expect(longer?.['limit-uptime']).toBe('3h30m');
       expect(
