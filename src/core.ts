@@ -114,11 +114,14 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // The other sites' stacks, built by the site monitor on its connections (server only).
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
+  // Built before the sites' stacks: each API site's PPP room listens to its changes.
+  const subscribers = createSubscriberService({ db, clock, config, audit, profiles, box });
   const shared: SiteStackShared = {
     profiles,
     limiter,
     leases,
     box,
+    subscriberChanges: (listener) => subscribers.onChange(listener),
     // Every face that lists who is online shares one short-lived list; a finished poll cycle makes it stale.
     cycled: () => bandwidth.invalidate(),
     // Queued second codes whose turn came, pauses that ended (src/services/self-service).
@@ -164,7 +167,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     loginDelays: createLoginDelays(db, clock),
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
-    subscribers: createSubscriberService({ db, clock, config, audit, profiles, box }),
+    subscribers,
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,

@@ -162,3 +162,24 @@ test('the voucher_devices check sees every kind of write (the owner holds each)'
   expect(seen).toMatch(/'voucher_devices'\)\.delete\(\)/);
   expect(seen).toMatch(/bulkUpdate\(… voucher_devices …\)/);
 });
+
+/** Who imports a module, by the specifier's end (`…/router/ppp`). */
+function importersOf(end: string): string[] {
+  const out: string[] = [];
+  for (const file of FILES) {
+    const sf = source(file);
+    for (const s of sf.statements)
+      if (
+        ts.isImportDeclaration(s) &&
+        ts.isStringLiteral(s.moduleSpecifier) &&
+        s.moduleSpecifier.text.endsWith(end) &&
+        !s.importClause?.isTypeOnly
+      )
+        out.push(file);
+  }
+  return out;
+}
+
+test("only the PPP room writes subscribers' PPP profiles and secrets (router/ppp.ts)", () => {
+  expect(importersOf('/router/ppp')).toEqual(['src/services/ppp-subscribers/index.ts']);
+});

@@ -45,6 +45,7 @@ import { readPollState } from '../usage/persist';
 import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
 import type { HotspotUsers } from '../hotspot-users';
+import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
 import { modeOf } from './mode';
 import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
@@ -68,6 +69,8 @@ export interface SiteStack {
   sessions: Sessions;
   /** An API site's hotspot users (push, sync, check: src/services/hotspot-users); absent on a RADIUS site. */
   hotspotUsers?: HotspotUsers;
+  /** An API site's subscribers' PPP profiles and secrets (src/services/ppp-subscribers); absent on RADIUS. */
+  pppSubscribers?: PppSubscribers;
   /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
   apiAccess: boolean;
   /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
@@ -105,6 +108,8 @@ export interface SiteStackShared {
   afterCycle?: (site: SiteRef) => Promise<void>;
   /** Opens a RADIUS site's secret for its CoA (absent: a face that sends none, as the terminal). */
   box?: CredentialsBox;
+  /** The subscriber service's change listener: an API site's PPP room checks the router after each change. */
+  subscriberChanges?: PppSubscribersDeps['subscriberChanges'];
 }
 
 /** The site and its connection. */
@@ -264,6 +269,8 @@ export function createSiteStack(
       box: shared.box,
       pollNow: async () => (opts.polledHere ? usage.runCycle() : undefined),
       onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
+      subscriberChanges: shared.subscriberChanges,
+      runsJobs: opts.poll !== undefined,
     },
     spec.nasAddress,
   );
@@ -332,6 +339,7 @@ export function createSiteStack(
     logins: parts.logins,
     sessions: parts.sessions,
     hotspotUsers: parts.hotspotUsers,
+    pppSubscribers: parts.pppSubscribers,
     apiAccess,
     redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,
@@ -359,15 +367,17 @@ export function createSiteStack(
     },
     startPoll: () => poll?.begin(false),
     stop() {
-      stopping ??= stopRunning({
-        poll,
-        siteId: site.id,
-        leases: shared.leases,
-        usage: meter,
-        db,
-        redemption,
-        ownedClient: opts.ownsClient && apiAccess ? client : undefined,
-      });
+      stopping ??= (parts.atStop?.() ?? Promise.resolve()).then(() =>
+        stopRunning({
+          poll,
+          siteId: site.id,
+          leases: shared.leases,
+          usage: meter,
+          db,
+          redemption,
+          ownedClient: opts.ownsClient && apiAccess ? client : undefined,
+        }),
+      );
       return stopping;
     },
   };

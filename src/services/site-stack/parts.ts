@@ -44,6 +44,7 @@ import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } f
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
+import { createPppSubscribers, type PppSubscribers, type PppSubscribersDeps } from '../ppp-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
 export type { Sessions } from '../vouchers/sessions';
@@ -79,6 +80,10 @@ export interface ModeParts {
   afterCycle?(from: number): Promise<void>;
   /** At the stack's start(), before its poll begins. */
   atStart?(): Promise<void>;
+  /** At the stack's stop(), before its poll stops. */
+  atStop?(): Promise<void>;
+  /** An API site's subscribers on its router (PPP profiles and secrets); absent on a RADIUS site. */
+  pppSubscribers?: PppSubscribers;
 }
 
 /** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
@@ -101,6 +106,10 @@ export interface ModeContext {
   /** The site's poll now (after a change the router must be told at once). */
   pollNow(): Promise<unknown>;
   onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
+  /** The subscriber service's change listener, shop-wide (absent: none in this process). */
+  subscriberChanges?: PppSubscribersDeps['subscriberChanges'];
+  /** Whether this process runs the site's background work (the server; not the terminal). */
+  runsJobs: boolean;
 }
 
 /** The one choice: a site's parts by its mode. */
@@ -127,6 +136,7 @@ export async function storedSiteLogins(
 /** An API site: its router's counters and queues, and hotspot users on its router. */
 function apiParts(c: ModeContext): ModeParts {
   const users = createHotspotUsers(c);
+  const ppp = c.box && createPppSubscribers({ ...c, box: c.box });
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now());
   return {
@@ -134,12 +144,20 @@ function apiParts(c: ModeContext): ModeParts {
     enforcer,
     routerReady: () => c.binding.ready(),
     // A reboot may have been a reset: the users sync after this cycle checks every hotspot user.
-    onRouterRebooted: () => users.requestCheck('router rebooted'),
+    onRouterRebooted: () => {
+      users.requestCheck('router rebooted');
+      ppp?.requestCheck('router rebooted');
+    },
     logins: routerLogins({ ...c, users }),
     login: routerLogin,
     sessions: routerSessions(c),
     hotspotUsers: users,
+    pppSubscribers: ppp,
     pollNeedsRouter: true,
+    async atStart() {
+      if (c.runsJobs) ppp?.start();
+    },
+    atStop: async () => ppp?.stop(),
   };
 }
 

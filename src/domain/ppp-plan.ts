@@ -1,0 +1,201 @@
+/**
+ * What a site's router should hold for its subscribers over PPPoE, and what to change to get there. Pure: the
+ * PPP room (src/services/ppp-subscribers/) reads the database and the router, asks `diffPpp`, and writes only
+ * the differences through the router module.
+ *
+ * A monthly plan is a PPP profile `pisonet-<PLAN>`; a subscriber is a secret named by its username. Ours carry
+ * `pisonet` in their comment; an object with the same name without it belongs to someone else: never written,
+ * reported as a conflict.
+ */
+import type { Profile } from './profile-types';
+import { formatRatePairBps, formatRouterDuration } from './units';
+
+export const PPP_PROFILE_PREFIX = 'pisonet-';
+
+/** A PPP profile we want: `rate-limit` in RouterOS order, `only-one=yes`, the plan's pool when it names one. */
+export interface PppProfileWant {
+  name: string;
+  rateLimit: string;
+  /** The `/ip/pool` the plan's subscribers take addresses from; null: the PPPoE server's default profile's. */
+  remoteAddress: string | null;
+  comment: string;
+}
+
+export interface PppSecretWant {
+  name: string;
+  password: string;
+  profile: string;
+  comment: string;
+}
+
+/** A PPP profile as the router prints it; `ours` when its comment contains `pisonet`. */
+export interface PppProfileHave {
+  id: string;
+  name: string;
+  ours: boolean;
+  rateLimit: string;
+  onlyOne: string;
+  remoteAddress: string;
+  comment: string;
+}
+
+export interface PppSecretHave {
+  id: string;
+  name: string;
+  ours: boolean;
+  password: string;
+  profile: string;
+  service: string;
+  disabled: boolean;
+  comment: string;
+}
+
+/** Attributes to write; values as RouterOS takes them. */
+export type PppAttrs = Record<string, string>;
+
+export interface PppDiff<H> {
+  add: PppAttrs[];
+  set: Array<{ have: H; attrs: PppAttrs }>;
+  /** Ours, no longer wanted. */
+  remove: H[];
+  /** Wanted names held by an object without `pisonet` in its comment: left alone. */
+  conflicts: string[];
+}
+
+export const isOurs = (comment: string | undefined): boolean => (comment ?? '').includes('pisonet');
+
+export const pppProfileName = (plan: string): string => `${PPP_PROFILE_PREFIX}${plan}`;
+
+/**
+ * `rx/tx [burst-rx/burst-tx threshold-rx/threshold-tx time-rx/time-tx]` from the router's side: rx is what it
+ * receives from the subscriber, the upload. Bits per second, the form RouterOS prints back.
+ */
+export function pppRateLimit(p: Pick<Profile, 'rateUp' | 'rateDown' | 'burst'>): string {
+  const pair = formatRatePairBps({ up: p.rateUp, down: p.rateDown });
+  const b = p.burst;
+  if (!b) return pair;
+  const t = formatRouterDuration(b.timeSeconds);
+  return [
+    pair,
+    formatRatePairBps({ up: b.rateUp, down: b.rateDown }),
+    formatRatePairBps({ up: b.thresholdUp, down: b.thresholdDown }),
+    `${t}/${t}`,
+  ].join(' ');
+}
+
+export function pppProfileFor(plan: string, p: Profile): PppProfileWant {
+  return {
+    name: pppProfileName(plan),
+    rateLimit: pppRateLimit(p),
+    remoteAddress: p.pppPool ?? null,
+    comment: `pisonet plan ${plan}`,
+  };
+}
+
+export function pppSecretFor(s: {
+  username: string;
+  password: string;
+  plan: string;
+  accountNo: string;
+}): PppSecretWant {
+  return {
+    name: s.username,
+    password: s.password,
+    profile: pppProfileName(s.plan),
+    comment: `pisonet subscriber ${s.accountNo}`,
+  };
+}
+
+function profileAttrs(w: PppProfileWant): PppAttrs {
+  return {
+    name: w.name,
+    'rate-limit': w.rateLimit,
+    'only-one': 'yes',
+    'remote-address': w.remoteAddress ?? '',
+    comment: w.comment,
+  };
+}
+
+function profileChanges(w: PppProfileWant, h: PppProfileHave): PppAttrs {
+  const c: PppAttrs = {};
+  if (h.rateLimit !== w.rateLimit) c['rate-limit'] = w.rateLimit;
+  if (h.onlyOne !== 'yes') c['only-one'] = 'yes';
+  if (h.remoteAddress !== (w.remoteAddress ?? '')) c['remote-address'] = w.remoteAddress ?? '';
+  if (h.comment !== w.comment) c.comment = w.comment;
+  return c;
+}
+
+function secretAttrs(w: PppSecretWant): PppAttrs {
+  return { name: w.name, password: w.password, service: 'pppoe', profile: w.profile, comment: w.comment };
+}
+
+function secretChanges(w: PppSecretWant, h: PppSecretHave): PppAttrs {
+  const c: PppAttrs = {};
+  if (h.password !== w.password) c.password = w.password;
+  if (h.service !== 'pppoe') c.service = 'pppoe';
+  if (h.profile !== w.profile) c.profile = w.profile;
+  if (h.disabled) c.disabled = 'no';
+  if (h.comment !== w.comment) c.comment = w.comment;
+  return c;
+}
+
+function diff<W extends { name: string }, H extends { name: string; ours: boolean }>(
+  want: readonly W[],
+  have: readonly H[],
+  attrs: (w: W) => PppAttrs,
+  changes: (w: W, h: H) => PppAttrs,
+  removable: (h: H) => boolean,
+): PppDiff<H> {
+  const out: PppDiff<H> = { add: [], set: [], remove: [], conflicts: [] };
+  const wanted = new Map(want.map((w) => [w.name, w]));
+  const seen = new Set<string>();
+  for (const h of have) {
+    const w = wanted.get(h.name);
+    if (!h.ours) {
+      if (w) out.conflicts.push(h.name);
+      seen.add(h.name);
+      continue;
+    }
+    // A second object of ours with a wanted name (made by hand, or twice) goes: one name, one object.
+    if (!w || seen.has(h.name)) {
+      if (removable(h)) out.remove.push(h);
+      continue;
+    }
+    seen.add(h.name);
+    const c = changes(w, h);
+    if (Object.keys(c).length) out.set.push({ have: h, attrs: c });
+  }
+  for (const w of want) if (!seen.has(w.name)) out.add.push(attrs(w));
+  return out;
+}
+
+/** The profiles to write: ours not wanted are removed only when they are plan profiles (`pisonet-…`). */
+export function diffPppProfiles(
+  want: readonly PppProfileWant[],
+  have: readonly PppProfileHave[],
+): PppDiff<PppProfileHave> {
+  return diff(want, have, profileAttrs, profileChanges, (h) => h.name.startsWith(PPP_PROFILE_PREFIX));
+}
+
+/** The secrets to write: ours for no active or suspended subscriber go (an ended one's included). */
+export function diffPppSecrets(
+  want: readonly PppSecretWant[],
+  have: readonly PppSecretHave[],
+): PppDiff<PppSecretHave> {
+  return diff(want, have, secretAttrs, secretChanges, () => true);
+}
+
+/**
+ * The running sessions to end: those of an ended subscriber of the site, unless the name is wanted again (a
+ * username reused by a newer subscriber) or is held by a secret that is not ours.
+ */
+export function sessionsToEnd(
+  active: readonly string[],
+  ended: readonly string[],
+  want: readonly PppSecretWant[],
+  foreign: readonly string[],
+): string[] {
+  const keep = new Set([...want.map((w) => w.name), ...foreign]);
+  const gone = new Set(ended.filter((n) => !keep.has(n)));
+  return active.filter((n) => gone.has(n));
+}

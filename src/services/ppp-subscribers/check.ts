@@ -1,0 +1,109 @@
+/**
+ * One PPP check: the site's plans and subscribers read from the database, the router's PPP profiles, secrets
+ * and sessions read once, the difference (domain/ppp-plan.ts) written, and the sessions of ended subscribers
+ * ended. Profiles go first (a secret names its profile), unwanted profiles last (RouterOS refuses to remove a
+ * profile a secret still names).
+ */
+import type { Knex } from 'knex';
+import {
+  diffPppProfiles,
+  diffPppSecrets,
+  pppProfileFor,
+  pppSecretFor,
+  sessionsToEnd,
+  type PppProfileWant,
+  type PppSecretWant,
+} from '../../domain/ppp-plan';
+import type { RouterPpp } from '../../router/ppp';
+import { isMonthly } from '../profiles/billing';
+import type { ProfileService } from '../profiles/types';
+import type { CredentialsBox } from '../sites/credentials';
+import { accountNo, loadRows } from '../subscribers/store';
+import { profileFromRow } from '../vouchers/state';
+
+export interface PppCheckReport {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Running sessions of ended subscribers ended. */
+  ended: number;
+  /** Names held on the router by objects without `pisonet` in their comment: left alone. */
+  conflicts: string[];
+  /** Writes the router refused (retried at the next check). */
+  failed: number;
+}
+
+export interface PppWanted {
+  profiles: PppProfileWant[];
+  secrets: PppSecretWant[];
+  /** Usernames of the site's ended subscribers. */
+  ended: string[];
+}
+
+/** What the router should hold for the site: its monthly plans, its active and suspended subscribers. */
+export async function wantedPpp(
+  d: { db: Knex; profiles: ProfileService; box: Pick<CredentialsBox, 'open'> },
+  siteId: number,
+): Promise<PppWanted> {
+  const plans = new Map<string, PppProfileWant>();
+  for (const p of await d.profiles.list({ siteId }))
+    if (isMonthly(p)) plans.set(p.name, pppProfileFor(p.name, p.profile));
+  const secrets: PppSecretWant[] = [];
+  const ended: string[] = [];
+  for (const r of await loadRows(d.db, (q) => q.where('s.site_id', siteId))) {
+    if (r.status === 'ended') {
+      ended.push(r.username);
+      continue;
+    }
+    const plan = r.profile_row.name;
+    // A plan archived after the subscriber joined still carries the subscriber.
+    if (!plans.has(plan)) plans.set(plan, pppProfileFor(plan, profileFromRow(r.profile_row)));
+    secrets.push(
+      pppSecretFor({
+        username: r.username,
+        password: d.box.open(r.password_enc, r.site_name),
+        plan,
+        accountNo: accountNo(Number(r.seq)),
+      }),
+    );
+  }
+  return { profiles: [...plans.values()], secrets, ended };
+}
+
+/** Brings the router's PPP objects to `want`. Throws when the router cannot be read. */
+export async function checkPpp(ppp: RouterPpp, want: PppWanted): Promise<PppCheckReport> {
+  const [profiles, secrets, active] = await Promise.all([ppp.profiles(), ppp.secrets(), ppp.activeNames()]);
+  const pd = diffPppProfiles(want.profiles, profiles);
+  const sd = diffPppSecrets(want.secrets, secrets);
+  const report: PppCheckReport = {
+    added: 0,
+    changed: 0,
+    removed: 0,
+    ended: 0,
+    conflicts: [...pd.conflicts.map((n) => `profile ${n}`), ...sd.conflicts.map((n) => `secret ${n}`)],
+    failed: 0,
+  };
+  const attempt = async (write: () => Promise<unknown>, count: 'added' | 'changed' | 'removed') => {
+    try {
+      await write();
+      report[count]++;
+    } catch {
+      report.failed++; // the next check tries again
+    }
+  };
+  for (const a of pd.add) await attempt(() => ppp.addProfile(a), 'added');
+  for (const s of pd.set) await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed');
+  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added');
+  for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed');
+  for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed');
+  for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed');
+  const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
+  for (const name of sessionsToEnd(active, want.ended, want.secrets, foreign)) {
+    try {
+      report.ended += await ppp.endSession(name);
+    } catch {
+      report.failed++;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,158 @@
+/**
+ * Subscribers' PPP objects on an API site's router: the room that owns `/ppp/profile` (a monthly plan as
+ * `pisonet-<PLAN>`) and `/ppp/secret` (a subscriber, by username), as hotspot-users owns the vouchers' hotspot
+ * users. The subscriber service only records; this room brings the router in line (check.ts):
+ *
+ * - within a second of a change the service reports (onChange: create, edit, suspend, resume, end);
+ * - every 30 s (at least one check a minute), so an object of ours removed or changed by hand is put back;
+ * - at once after a reconnect, and after a reboot the poll saw (a reset router has lost everything).
+ *
+ * A check that fails (the router is down, or the database does not know this router: safe mode) changes
+ * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
+ */
+import { SafeModeError } from '../../domain/errors';
+import { PeriodicJob } from '../../jobs/periodic';
+import type { Clock } from '../../lib/clock';
+import type { Logger } from '../../lib/logger';
+import { createRouterPpp } from '../../router/ppp';
+import type { RouterClient } from '../../router/types';
+import { DEFAULT_SITE, type SiteRef } from '../deps';
+import type { ProfileService } from '../profiles/types';
+import type { RouterBinding } from '../router-binding';
+import type { CredentialsBox } from '../sites/credentials';
+import type { SubscriberChanged } from '../subscribers/types';
+import type { Knex } from 'knex';
+import { checkPpp, wantedPpp, type PppCheckReport } from './check';
+
+export type { PppCheckReport } from './check';
+
+/** How often the router's PPP objects are checked when nothing else asks: twice within the promised minute. */
+export const PPP_CHECK_EVERY_SECONDS = 30;
+/** A change's check waits this long, so a burst of changes (a bulk edit) is one check. */
+const CHANGE_DELAY_MS = 300;
+
+export interface PppSubscribersDeps {
+  db: Knex;
+  clock: Clock;
+  log: Logger;
+  site: SiteRef;
+  router: RouterClient;
+  binding: RouterBinding;
+  profiles: ProfileService;
+  box: Pick<CredentialsBox, 'open'>;
+  /** The subscriber service's change listener (absent: only the periodic check and the router's events). */
+  subscriberChanges?: (listener: (e: SubscriberChanged) => void) => () => void;
+}
+
+export interface PppSubscribers {
+  /** Checks now (after a check already running, which may have read the database before a change). */
+  check(reason?: string): Promise<PppCheckReport>;
+  /** A check soon, for this reason (a reboot the poll saw); failures are logged and retried. */
+  requestCheck(reason: string): void;
+  /** Begins the periodic check and listens to changes (the server; the terminal's stacks do not). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
+  const { router, log, site } = d;
+  const ppp = createRouterPpp(router);
+  const reported = new Set<string>();
+  let running: Promise<PppCheckReport> | undefined;
+  let again: Promise<PppCheckReport> | undefined;
+  let soon: NodeJS.Timeout | undefined;
+  let started = false;
+  const unlisten: Array<() => void> = [];
+
+  async function runOnce(reason: string): Promise<PppCheckReport> {
+    if (!(await d.binding.ready()))
+      throw new SafeModeError('ppp', d.binding.state().reason?.message ?? 'the router is not ours yet');
+    const want = await wantedPpp(d, site.id);
+    const report = await checkPpp(ppp, want);
+    const { added, changed, removed, ended, failed } = report;
+    if (added + changed + removed + ended > 0)
+      log.info(
+        { module: 'ppp', reason, added, changed, removed, ended },
+        `PPP checked (${reason}): ${added} added, ${changed} put back, ${removed} removed, ${ended} session(s) ended`,
+      );
+    if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
+    // A conflict is told once per run of the controller, not every 30 s.
+    for (const c of report.conflicts.filter((n) => !reported.has(n))) {
+      reported.add(c);
+      log.warn(
+        { module: 'ppp', conflict: c },
+        `PPP ${c} on the router has no "pisonet" in its comment: someone else's, left alone (rename it, or add "pisonet" to its comment to hand it over)`,
+      );
+    }
+    return report;
+  }
+
+  function check(reason = 'asked for'): Promise<PppCheckReport> {
+    if (!running) {
+      running = runOnce(reason).finally(() => (running = undefined));
+      return running;
+    }
+    // One check after the running one, shared by everyone who asks meanwhile.
+    again ??= running
+      .catch(() => undefined)
+      .then(() => {
+        again = undefined;
+        return check(reason);
+      });
+    return again;
+  }
+
+  const quietly = (reason: string) =>
+    check(reason).then(
+      () => undefined,
+      (err: Error) =>
+        log.warn(
+          { module: 'ppp', reason, err: err.message },
+          'PPP not checked; will retry at the next check',
+        ),
+    );
+
+  const job = new PeriodicJob(
+    site.id === DEFAULT_SITE.id ? 'ppp-check' : `ppp-check ${site.name}`,
+    PPP_CHECK_EVERY_SECONDS,
+    () => quietly('periodic check'),
+    log,
+    () => d.clock.now(),
+  );
+
+  function requestCheck(reason: string): void {
+    if (!started || soon) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      void quietly(reason);
+    }, CHANGE_DELAY_MS);
+    soon.unref();
+  }
+
+  return {
+    check,
+    requestCheck,
+    start() {
+      if (started) return;
+      started = true;
+      let wasConnected = router.status.connected;
+      unlisten.push(
+        router.onStatus((s) => {
+          if (s.connected && !wasConnected) requestCheck('router reconnected');
+          wasConnected = s.connected;
+        }),
+      );
+      if (d.subscriberChanges) unlisten.push(d.subscriberChanges(() => requestCheck('subscriber changed')));
+      job.start();
+    },
+    async stop() {
+      started = false;
+      for (const off of unlisten.splice(0)) off();
+      if (soon) clearTimeout(soon);
+      soon = undefined;
+      await job.stop();
+      await running?.catch(() => undefined);
+      await again?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/** What a site's router should hold for its subscribers over PPPoE, and the difference to write: no I/O. */
+import {
+  diffPppProfiles,
+  diffPppSecrets,
+  pppProfileFor,
+  pppRateLimit,
+  pppSecretFor,
+  sessionsToEnd,
+  type PppProfileHave,
+  type PppSecretHave,
+} from '../../src/domain/ppp-plan';
+import { parseProfile } from '../../src/domain/profiles';
+
+const HOME10 = parseProfile({
+  name: 'HOME10',
+  billing: 'monthly',
+  price: 999,
+  rate_up: '5M',
+  rate_down: '10M',
+});
+
+const profileHave = (o: Partial<PppProfileHave> = {}): PppProfileHave => ({
+  id: '*1',
+  name: 'pisonet-HOME10',
+  ours: true,
+  rateLimit: '5000000/10000000',
+  onlyOne: 'yes',
+  remoteAddress: '',
+  comment: 'pisonet plan HOME10',
+  ...o,
+});
+
+const secretHave = (o: Partial<PppSecretHave> = {}): PppSecretHave => ({
+  id: '*5',
+  name: 'juan.dc',
+  ours: true,
+  password: 'secret-1',
+  profile: 'pisonet-HOME10',
+  service: 'pppoe',
+  disabled: false,
+  comment: 'pisonet subscriber S-000001',
+  ...o,
+});
+
+const juan = pppSecretFor({
+  username: 'juan.dc',
+  password: 'secret-1',
+  plan: 'HOME10',
+  accountNo: 'S-000001',
+});
+
+describe('PPP profiles of monthly plans', () => {
+  it('writes the rate limit upload first (the router receives the upload), in bits per second', () => {
+    expect(pppRateLimit(HOME10)).toBe('5000000/10000000');
+  });
+
+  it('includes the burst: burst rates, thresholds and time, each rx/tx', () => {
+    const p = parseProfile({
+      name: 'BURST',
+      billing: 'monthly',
+      price: 999,
+      rate_up: '1M',
+      rate_down: '2M',
+      burst: { rate_up: '2M', rate_down: '4M', threshold_up: '768K', threshold_down: '1500K', time: '10s' },
+    });
+    expect(pppRateLimit(p)).toBe('1000000/2000000 2000000/4000000 768000/1500000 10s/10s');
+  });
+
+  it('names the profile pisonet-<PLAN>, marks it ours and takes the plan pool', () => {
+    const pooled = parseProfile({ ...HOME10JSON(), ppp_pool: 'pppoe-pool' });
+    expect(pppProfileFor('HOME25', pooled)).toEqual({
+      name: 'pisonet-HOME25',
+      rateLimit: '5000000/10000000',
+      remoteAddress: 'pppoe-pool',
+      comment: 'pisonet plan HOME25',
+    });
+  });
+
+  it('adds a missing profile with only-one=yes, and writes nothing when it matches', () => {
+    const want = [pppProfileFor('HOME10', HOME10)];
+    expect(diffPppProfiles(want, []).add).toEqual([
+      {
+        name: 'pisonet-HOME10',
+        'rate-limit': '5000000/10000000',
+        'only-one': 'yes',
+        'remote-address': '',
+        comment: 'pisonet plan HOME10',
+      },
+    ]);
+    expect(diffPppProfiles(want, [profileHave()])).toEqual({ add: [], set: [], remove: [], conflicts: [] });
+  });
+
+  it('puts back only what differs', () => {
+    const d = diffPppProfiles(
+      [pppProfileFor('HOME10', HOME10)],
+      [profileHave({ rateLimit: '1M/1M', onlyOne: 'no' })],
+    );
+    expect(d.set).toEqual([
+      {
+        have: expect.objectContaining({ id: '*1' }),
+        attrs: { 'rate-limit': '5000000/10000000', 'only-one': 'yes' },
+      },
+    ]);
+    expect(d.add).toEqual([]);
+  });
+
+  it('never touches a same-named profile without pisonet, and reports it', () => {
+    const d = diffPppProfiles(
+      [pppProfileFor('HOME10', HOME10)],
+      [profileHave({ ours: false, comment: 'mine' })],
+    );
+    expect(d).toEqual({ add: [], set: [], remove: [], conflicts: ['pisonet-HOME10'] });
+  });
+
+  it('removes a plan profile of ours no longer wanted, never one of ours without the prefix', () => {
+    const d = diffPppProfiles(
+      [],
+      [profileHave(), profileHave({ id: '*2', name: 'other', comment: 'pisonet x' })],
+    );
+    expect(d.remove.map((h) => h.id)).toEqual(['*1']);
+  });
+});
+
+describe('PPP secrets of subscribers', () => {
+  it('adds a subscriber as a pppoe secret on its plan profile', () => {
+    expect(diffPppSecrets([juan], []).add).toEqual([
+      {
+        name: 'juan.dc',
+        password: 'secret-1',
+        service: 'pppoe',
+        profile: 'pisonet-HOME10',
+        comment: 'pisonet subscriber S-000001',
+      },
+    ]);
+  });
+
+  it('follows a new password and plan, and enables a disabled one', () => {
+    const d = diffPppSecrets(
+      [juan],
+      [secretHave({ password: 'old', profile: 'pisonet-HOME25', disabled: true })],
+    );
+    expect(d.set[0].attrs).toEqual({ password: 'secret-1', profile: 'pisonet-HOME10', disabled: 'no' });
+  });
+
+  it('removes a secret of ours no subscriber wants; leaves a foreign one alone', () => {
+    const d = diffPppSecrets(
+      [juan],
+      [secretHave({ name: 'ana' }), secretHave({ id: '*6', ours: false, comment: '' })],
+    );
+    expect(d.remove.map((h) => h.name)).toEqual(['ana']);
+    expect(d.conflicts).toEqual(['juan.dc']);
+    expect(d.add).toEqual([]);
+    expect(d.set).toEqual([]);
+  });
+
+  it('keeps one object per name: a second secret of ours with the same name goes', () => {
+    const d = diffPppSecrets([juan], [secretHave(), secretHave({ id: '*9' })]);
+    expect(d.remove.map((h) => h.id)).toEqual(['*9']);
+    expect(d.set).toEqual([]);
+  });
+});
+
+describe('sessions to end', () => {
+  it("ends an ended subscriber's session, not one whose name is wanted again or someone else's", () => {
+    expect(
+      sessionsToEnd(['pedro', 'juan.dc', 'ana', 'maria'], ['pedro', 'juan.dc', 'ana'], [juan], ['ana']),
+    ).toEqual(['pedro']);
+  });
+});
+
+function HOME10JSON() {
+  return { name: 'HOME10', billing: 'monthly', price: 999, rate_up: '5M', rate_down: '10M' };
+}
