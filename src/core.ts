@@ -164,7 +164,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     loginDelays: createLoginDelays(db, clock),
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
-    subscribers: createSubscriberService({ db, clock, config, audit, profiles, box }),
+    subscribers: createSubscriberService({ db, clock, config, audit, profiles, box, limiter }),
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,
