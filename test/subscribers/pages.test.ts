@@ -2,6 +2,7 @@
  * The Subscribers pages' gate and forms over plain HTTP: a cashier lists and looks (never the password, no
  * changes), a reseller gets no page, a form sent without its CSRF token is refused and writes nothing.
  */
+import { SYSTEM } from '../../src/services/types';
 import { AdminClient } from '../admin/client';
 import { makeAccount } from '../accounts/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -87,6 +88,7 @@ test('the edit form saves through the service and keeps the password when left e
   const html = await bad.text();
   expect(html).toMatch(/id="f-mobile-err"[^>]*>[^<]*Philippine mobile number/);
   expect(html).toContain('value="Juan"');
+  await h.core!.services.subscribers.update(id, { address: 'Purok 3' }, SYSTEM);
   const ok = await owner.post(
     `/admin/subscribers/${id}`,
     {
@@ -96,10 +98,13 @@ test('the edit form saves through the service and keeps the password when left e
       profile: 'HOME25',
       language: 'fil',
       password: '',
+      address: '',
     },
     token,
   );
   expect(ok.status).toBe(303);
   const s = await h.core!.services.subscribers.get(id);
   expect([s.name, s.profile, s.language, s.password]).toEqual(['Juan D. Cruz', 'HOME25', 'fil', password]);
+  // The address emptied in the form is cleared.
+  expect(s.address).toBeNull();
 });

@@ -42,7 +42,8 @@ function formInput(body: unknown, keys: string[]): Record<string, unknown> {
           ? String((body as Record<string, unknown>)[k])
           : ''
         : field(body, k);
-    if (v !== '') out[k] = v;
+    // An emptied address is cleared; any other empty field is left as it is (a password kept, a default used).
+    if (v !== '' || k === 'address') out[k] = v;
   }
   return out;
 }
