@@ -108,3 +108,20 @@ test('the edit form saves through the service and keeps the password when left e
   // The address emptied in the form is cleared.
   expect(s.address).toBeNull();
 });
+
+test("a subscriber's page names who suspended it, not who suspended another", async () => {
+  const owner = new AdminClient(h.app!.url);
+  await owner.login();
+  const other = await addSubscriber(h, { username: 'maria.s', mobile: '09181234567' });
+  const token = await owner.token(`/admin/subscribers/${id}`);
+  expect((await owner.post(`/admin/subscribers/${id}/suspend`, { reason: 'unpaid' }, token)).status).toBe(
+    303,
+  );
+  await h.core!.services.subscribers.suspend(other.id, 'moved away', { name: 'cashier-x', via: 'cli' });
+  const html = await owner.html(`/admin/subscribers/${id}`);
+  expect(html).toMatch(/Suspended: unpaid <span class="small muted">\(by admin/);
+  expect(html).not.toContain('cashier-x');
+  expect(await owner.html(`/admin/subscribers/${other.id}`)).toMatch(
+    /Suspended: moved away[\s\S]*by cashier-x/,
+  );
+});
