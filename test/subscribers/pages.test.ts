@@ -125,3 +125,26 @@ test("a subscriber's page names who suspended it, not who suspended another", as
     /Suspended: moved away[\s\S]*by cashier-x/,
   );
 });
+
+test("the owner's words are shown as text, never as markup, on both faces", async () => {
+  const made = await addSubscriber(h, {
+    username: 'pedro.x',
+    mobile: '09191234567',
+    password: 'pedro-pass-1',
+  });
+  await h.core!.services.subscribers.suspend(made.id, '<b>unpaid</b>', SYSTEM);
+  const owner = new AdminClient(h.app!.url);
+  await owner.login();
+  expect(await owner.html(`/admin/subscribers/${made.id}`)).toContain('Suspended: &lt;b&gt;unpaid&lt;/b&gt;');
+  const phone = new AdminClient(h.app!.url);
+  const token = await phone.token('/portal/account');
+  const signed = await phone.post(
+    '/portal/account',
+    { username: 'pedro.x', password: 'pedro-pass-1' },
+    token,
+  );
+  expect(signed.status).toBe(303);
+  const page = await phone.html('/portal/account?lang=en');
+  expect(page).toContain('Your service is suspended: &lt;b&gt;unpaid&lt;/b&gt;');
+  expect(page).not.toContain('<b>unpaid</b>');
+});
