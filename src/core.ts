@@ -115,7 +115,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
   // Built before the sites' stacks: each API site's PPP room listens to its changes.
-  const subscribers = createSubscriberService({ db, clock, config, audit, profiles, box });
+  const subscribers = createSubscriberService({ db, clock, config, audit, profiles, box, limiter });
   const shared: SiteStackShared = {
     profiles,
     limiter,

@@ -144,7 +144,8 @@ export type ErrorCode =
   | 'SUBSCRIBER_NOT_FOUND' // subscribers on monthly plans
   | 'SUBSCRIBER_EXISTS'
   | 'SUBSCRIBER_ENDED'
-  | 'SUBSCRIBER_STATUS';
+  | 'SUBSCRIBER_STATUS'
+  | 'SUBSCRIBER_LOGIN';
 
 /** Shows a bad value inside a message: strings quoted, other values as JSON, missing as `missing`. */
 export function describeValue(value: unknown): string {

@@ -130,6 +130,13 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/vouchers/:code/revoke'],
   ['GET', '/payments'],
   ['POST', '/payments/settings'],
+  ['GET', '/subscribers/new'],
+  ['POST', '/subscribers'],
+  ['GET', '/subscribers/:id/edit'],
+  ['POST', '/subscribers/:id'],
+  ['POST', '/subscribers/:id/suspend'],
+  ['POST', '/subscribers/:id/resume'],
+  ['POST', '/subscribers/:id/end'],
 ];
 
 /** Addresses a cashier or a reseller may reach (paths under /admin). */
@@ -160,6 +167,10 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
   ['GET', '/api/subscribers', 'subscribers.view'],
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
+  ['GET', '/subscribers', 'subscribers.view'],
+  // Before `/subscribers/:id`, which would match it: the add form is the owner's.
+  ['GET', '/subscribers/new', 'owner'],
+  ['GET', '/subscribers/:id', 'subscribers.view'],
   ...ROUTES_OWNER_ONLY.map(([m, p]) => [m, p, 'owner'] as const),
 ];
 
@@ -207,6 +218,7 @@ export const MENU: ReadonlyArray<readonly [key: string, href: string, label: str
   ['dashboard', '/admin', 'Dashboard', 'dashboard'],
   ['vouchers', '/admin/vouchers', 'Vouchers', 'vouchers.view'],
   ['shift', '/admin/shift', 'My sales', 'sales.shift'],
+  ['subscribers', '/admin/subscribers', 'Subscribers', 'subscribers.view'],
   ['profiles', '/admin/profiles', 'Profiles', 'owner'],
   ['bandwidth', '/admin/bandwidth', 'Bandwidth', 'owner'],
   ['users', '/admin/users', 'Users', 'owner'],

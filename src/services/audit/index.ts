@@ -27,6 +27,7 @@ export function createAuditService(db: Db, clock: Clock): AuditService {
       const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
       const base = db('audit_log').modify((q) => {
         if (opts.action) q.where({ action: opts.action });
+        if (opts.target) q.where({ target: opts.target });
       });
       const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
       const rows: AuditRow[] = await base

@@ -23,5 +23,7 @@ export interface AuditService {
     limit?: number;
     offset?: number;
     action?: string;
+    /** What the entry is about (an account number, a voucher code), exactly. */
+    target?: string;
   }): Promise<{ total: number; entries: AuditEntry[] }>;
 }

@@ -26,6 +26,12 @@ import type { CredentialsBox } from '../sites/credentials';
 import { findSite } from '../sites/lookup';
 import type { Actor } from '../audit/actor';
 import { newSubscriberPassword } from './password';
+import {
+  createSubscriberSignIn,
+  noPppSessionsRead,
+  type SignInLimiter,
+  type SubscriberAtAddress,
+} from './sign-in';
 import { accountNo, loadRows, subscriberNotFound, termsOf, toView, usageOf, type LoadedRow } from './store';
 import type { SubscriberChange, SubscriberChanged, SubscriberService, SubscriberView } from './types';
 
@@ -36,6 +42,10 @@ export const SUBSCRIBER_CHANGED = 'subscriber.changed';
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   profiles: ProfileService;
   box: Pick<CredentialsBox, 'seal' | 'open'>;
+  /** The portal's wrong-code limits, which a wrong account login counts against too. */
+  limiter?: SignInLimiter;
+  /** Which subscriber an address belongs to (the PPP sessions); none known until they are read. */
+  atAddress?: SubscriberAtAddress;
 };
 
 const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
@@ -75,6 +85,9 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     if (!rows[0]) throw subscriberNotFound();
     return rows[0];
   }
+
+  const signIn = createSubscriberSignIn({ db, box, limiter: deps.limiter });
+  const atAddress = deps.atAddress ?? noPppSessionsRead;
 
   const viewOf = async (id: number) => (await views(await loadRows(db, (q) => q.where('s.id', id))))[0];
 
@@ -292,6 +305,13 @@ export function createSubscriberService(deps: Deps): SubscriberService {
         return Promise.reject(e);
       }
       return move(ref, 'suspend', actor, why);
+    },
+    async signIn(username, password, asker) {
+      return viewOf(await signIn.signIn(username, password, asker));
+    },
+    async atAddress(address) {
+      const id = await atAddress(address);
+      return id === null ? null : ((await viewOf(id)) ?? null);
     },
     resume: (ref, actor) => move(ref, 'resume', actor),
     end: (ref, actor) => move(ref, 'end', actor),

@@ -6,6 +6,7 @@ import type { Cycle } from '../../domain/billing-cycle';
 import type { SubscriberLanguage } from '../../domain/subscriber-fields';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
 import type { Actor } from '../audit/actor';
+import type { Asker } from '../guess-limiter/types';
 
 export interface SubscriberView {
   id: number;
@@ -59,6 +60,13 @@ export interface SubscriberService {
   resume(ref: number | string, actor: Actor): Promise<SubscriberView>;
   /** The service ends (status `ended`); the record and its history stay. */
   end(ref: number | string, actor: Actor): Promise<SubscriberView>;
+  /**
+   * The subscriber these credentials are (username in any case), for its own account page. A wrong pair: 401
+   * SUBSCRIBER_LOGIN, never saying which was wrong; counted by the portal's guess limits (429 RATE_LIMITED).
+   */
+  signIn(username: unknown, password: unknown, asker: Asker): Promise<SubscriberView>;
+  /** The subscriber whose PPPoE session holds this address; null while the PPP sessions are not read. */
+  atAddress(address: string): Promise<SubscriberView | null>;
   /** Called after each committed change; returns the way to stop listening. */
   onChange(listener: (e: SubscriberChanged) => void): () => void;
 }

@@ -20,6 +20,7 @@ import { cardDesignRoutes } from './pages/card-design';
 import { backupRoutes } from './pages/backups';
 import { paymentRoutes } from './pages/payments';
 import { accountRoutes } from './pages/accounts';
+import { subscriberRoutes } from './pages/subscribers';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -46,6 +47,7 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(cardDesignRoutes(ctx));
   router.use(backupRoutes(ctx));
   router.use(paymentRoutes(ctx));
+  router.use(subscriberRoutes(ctx));
   router.use(accountRoutes(ctx)); // accounts (owner), the end-of-shift slip (every login)
   return router;
 }

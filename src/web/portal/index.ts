@@ -15,6 +15,7 @@ import { sendJsonError } from '../middleware/errors';
 import { planViews, statusViewModel } from './view-model';
 import { extraDataJson, extraDataVendo } from './extra-data';
 import { portalSiteId } from './portal-site';
+import { accountRoutes } from './account';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { payMessage, payOffers, payStatus } from './pay';
 import { allowConnectTo, CHECKOUT_REACH_PATH } from './checkout-reach';
@@ -385,5 +386,6 @@ export function portalRouter(ctx: WebContext): Router {
   });
 
   selfServiceRoutes(ctx, r);
+  accountRoutes(ctx, r);
   return r;
 }

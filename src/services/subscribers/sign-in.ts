@@ -1,0 +1,79 @@
+/**
+ * How a subscriber is recognised on the portal's account page: by the PPPoE session's address, or by username
+ * and password. A wrong login costs what a wrong voucher code costs (the portal's guess limits), and the answer
+ * never says which of the two was wrong.
+ */
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { AppError } from '../../domain/errors';
+import type { CredentialsBox } from '../sites/credentials';
+import type { Asker, GuessTicket } from '../guess-limiter/types';
+import { loadRows } from './store';
+
+/** The portal's wrong-code limits (src/services/guess-limiter). */
+export interface SignInLimiter {
+  admit(asker: Asker): Promise<GuessTicket>;
+}
+
+/**
+ * Which subscriber's PPPoE session holds this address (the request's source address), or null. Null until the
+ * PPP sessions are read: the account page then asks for username and password.
+ */
+export type SubscriberAtAddress = (address: string) => Promise<number | null>;
+
+/** Until the router work reads the PPP sessions, no address is known to belong to a subscriber. */
+export const noPppSessionsRead: SubscriberAtAddress = async () => null;
+
+export const wrongLogin = () =>
+  new AppError('SUBSCRIBER_LOGIN', 'Wrong username or password', 401, 'username');
+
+/** Compares in constant time whatever the lengths (both sides are hashed first). */
+function sameSecret(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb);
+}
+
+export function createSubscriberSignIn(deps: {
+  db: Knex;
+  box: Pick<CredentialsBox, 'open'>;
+  limiter?: SignInLimiter;
+}) {
+  /** The subscriber's id whose username (any case) and password these are; ended services do not sign in. */
+  async function check(username: string, password: string): Promise<number | null> {
+    const rows =
+      typeof username === 'string' && username.length <= 64
+        ? await loadRows(deps.db, (q) => q.where('s.username_key', username.trim().toLowerCase()))
+        : [];
+    let found: number | null = null;
+    // Every row is compared (and a dummy when there is none): the time taken does not tell a username exists.
+    if (!rows.length) sameSecret(password, 'no such subscriber');
+    for (const r of rows)
+      if (sameSecret(password, deps.box.open(r.password_enc, r.site_name)) && r.status !== 'ended')
+        found = Number(r.id);
+    return found;
+  }
+
+  return {
+    /** The subscriber's id, or AppError SUBSCRIBER_LOGIN (401); too many wrong tries: RateLimitedError. */
+    async signIn(username: unknown, password: unknown, asker: Asker): Promise<number> {
+      const ticket = deps.limiter ? await deps.limiter.admit(asker) : undefined;
+      let id: number | null = null;
+      try {
+        id = await check(
+          typeof username === 'string' ? username : '',
+          typeof password === 'string' ? password : '',
+        );
+      } catch (e) {
+        ticket?.release();
+        throw e;
+      }
+      if (id === null) {
+        await ticket?.fail();
+        throw wrongLogin();
+      }
+      ticket?.release();
+      return id;
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The owner's Subscribers pages: customers on monthly plans, listed (status, plan, this cycle's usage, what is
+ * owed), one on its own page, added and changed by form, suspended with a reason, resumed, ended. A cashier may
+ * list and look (never the password); the changes are the owner's (src/domain/roles.ts). Every change goes
+ * through the subscriber service, so the pages keep the same bounds as the API and the terminal.
+ */
+import { Router, type Request, type Response } from 'express';
+import { SUBSCRIBER_STATUSES } from '../../../domain/subscriber-status';
+import { isMonthly } from '../../../services/profiles/billing';
+import type { SubscriberView } from '../../../services/subscribers/types';
+import type { WebContext } from '../../context';
+import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
+
+/** What a subscriber owes now, centavos: nothing until billing is kept (shown as ₱0.00, never a guess). */
+export const owedNow = (_s: SubscriberView): number => 0;
+
+/** Counted bytes of the cycle as a share of the cap, 0–100 (null: no cap). */
+export const usedPercent = (s: SubscriberView): number | null =>
+  s.usage.capBytes ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100)) : null;
+
+const FORM_FIELDS = [
+  'name',
+  'mobile',
+  'profile',
+  'billing_day',
+  'username',
+  'password',
+  'site',
+  'starts_on',
+  'language',
+  'address',
+];
+const EDIT_FIELDS = ['name', 'mobile', 'profile', 'billing_day', 'password', 'language', 'address'];
+
+/** The form's fields as the service takes them: an empty optional field is "not given". */
+function formInput(body: unknown, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v =
+      k === 'password'
+        ? typeof (body as Record<string, unknown>)?.[k] === 'string'
+          ? String((body as Record<string, unknown>)[k])
+          : ''
+        : field(body, k);
+    // An emptied address is cleared; any other empty field is left as it is (a password kept, a default used).
+    if (v !== '' || k === 'address') out[k] = v;
+  }
+  return out;
+}
+
+const idOf = (req: Request): string => String(req.params.id);
+const isOwner = (req: Request) => (req.role ?? 'owner') === 'owner';
+
+export function subscriberRoutes(ctx: WebContext): Router {
+  const router = Router();
+  const { subscribers, profiles, sites } = ctx.services;
+
+  async function renderForm(
+    res: Response,
+    s: SubscriberView | null,
+    form: { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string | null } = {},
+    status = 200,
+  ) {
+    const [plans, siteList] = await Promise.all([profiles.list(), sites.list()]);
+    const values =
+      form.values ??
+      (s
+        ? {
+            name: s.name,
+            mobile: s.mobile,
+            profile: s.profile,
+            billing_day: String(s.billingDayNext?.day ?? s.billingDay),
+            language: s.language,
+            address: s.address ?? '',
+          }
+        : { language: 'en', billing_day: '1' });
+    page(
+      res,
+      'subscribers/form',
+      'subscribers',
+      s ? `Edit ${s.accountNo}` : 'New subscriber',
+      {
+        s,
+        plans: plans
+          .filter((p) => isMonthly(p) && !p.archived)
+          .map((p) => ({ name: p.name, price: p.price, site: p.site?.name ?? null })),
+        sites: siteList.map((x) => ({ id: x.id, name: x.name })),
+        values,
+        errors: form.errors ?? {},
+        formError: form.formError ?? null,
+      },
+      status,
+    );
+  }
+
+  router.get('/subscribers', async (req, res) => {
+    const status = query(req, 'status');
+    const q = query(req, 'q').toLowerCase();
+    const valid = (SUBSCRIBER_STATUSES as readonly string[]).includes(status);
+    const all = await subscribers.list(valid ? { status } : {});
+    const list = q
+      ? all.filter((s) =>
+          [s.accountNo, s.name, s.username, s.mobile].some((v) => v.toLowerCase().includes(q)),
+        )
+      : all;
+    page(res, 'subscribers/index', 'subscribers', 'Subscribers', {
+      list,
+      statuses: SUBSCRIBER_STATUSES,
+      filterValues: { status: valid ? status : '', q: query(req, 'q') },
+      filterErrors: status && !valid ? { status: `use ${SUBSCRIBER_STATUSES.join(', ')}` } : {},
+      owedNow,
+      usedPercent,
+      owner: isOwner(req),
+    });
+  });
+
+  router.get('/subscribers/new', (_req, res) => renderForm(res, null));
+
+  router.post('/subscribers', async (req, res) => {
+    const input = formInput(req.body, FORM_FIELDS);
+    try {
+      const s = await subscribers.create(input, actorOf(req));
+      flash(req, 'ok', `Subscriber ${s.accountNo} (${s.name}) added on ${s.profile}.`);
+      res.redirect(303, `/admin/subscribers/${s.id}`);
+    } catch (err) {
+      const f = formFailure(err);
+      const { password: _password, ...values } = input;
+      await renderForm(res, null, { values, errors: f.fields, formError: f.message }, f.status);
+    }
+  });
+
+  router.get('/subscribers/:id', async (req, res) => {
+    const s = await subscribers.get(idOf(req));
+    const owner = isOwner(req);
+    // Who suspended it and when: the audit log's latest entry for this account.
+    const last =
+      s.status === 'suspended'
+        ? ((await ctx.services.audit.list({ action: 'subscriber.suspend', target: s.accountNo, limit: 1 }))
+            .entries[0] ?? null)
+        : null;
+    page(res, 'subscribers/detail', 'subscribers', `${s.accountNo} · ${s.name}`, {
+      s,
+      password: owner ? s.password : null,
+      owner,
+      suspension: last ? { actor: last.actor, at: last.ts } : null,
+      owed: owedNow(s),
+      percent: usedPercent(s),
+    });
+  });
+
+  router.get('/subscribers/:id/edit', async (req, res) => renderForm(res, await subscribers.get(idOf(req))));
+
+  router.post('/subscribers/:id', async (req, res) => {
+    const before = await subscribers.get(idOf(req));
+    const input = formInput(req.body, EDIT_FIELDS);
+    try {
+      const s = await subscribers.update(before.id, input, actorOf(req));
+      flash(req, 'ok', `Subscriber ${s.accountNo} saved.`);
+      res.redirect(303, `/admin/subscribers/${s.id}`);
+    } catch (err) {
+      const f = formFailure(err);
+      const { password: _password, ...values } = input;
+      await renderForm(res, before, { values, errors: f.fields, formError: f.message }, f.status);
+    }
+  });
+
+  const action = (name: 'suspend' | 'resume' | 'end', done: string) =>
+    router.post(`/subscribers/:id/${name}`, async (req, res) => {
+      const ref = idOf(req);
+      try {
+        const s =
+          name === 'suspend'
+            ? await subscribers.suspend(ref, field(req.body, 'reason'), actorOf(req))
+            : await subscribers[name](ref, actorOf(req));
+        flash(req, 'ok', `Subscriber ${s.accountNo} ${done}.`);
+      } catch (err) {
+        const f = formFailure(err);
+        flash(req, 'error', f.fields.reason ? `Reason: ${f.fields.reason}` : f.message);
+      }
+      res.redirect(303, `/admin/subscribers/${encodeURIComponent(ref)}`);
+    });
+  action('suspend', 'suspended: the reason is kept with it');
+  action('resume', 'resumed');
+  action('end', 'ended: the record and its history stay');
+
+  return router;
+}

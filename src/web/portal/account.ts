@@ -1,0 +1,173 @@
+/**
+ * A subscriber's own page on the portal (`/portal/account`): plan, speeds, status, this cycle's dates and usage,
+ * what is owed, in English or Filipino. Found by the PPPoE session's address (the request's source address,
+ * through the subscriber service's `atAddress`), else by username and password: a wrong pair counts as a wrong
+ * voucher code does (the portal's guess limits) and the page never says which of the two was wrong. Signed in,
+ * the browser keeps a signed, httpOnly cookie scoped to this page (secure when the portal is on https).
+ */
+import crypto from 'node:crypto';
+import type { Request, Response, Router } from 'express';
+import { AppError, RateLimitedError } from '../../domain/errors';
+import { formatBytes, formatMoney, formatRateHuman } from '../../domain/units';
+import { pickLanguage, registerMessages, translator, type Translator } from '../../i18n';
+import type { SubscriberView } from '../../services/subscribers/types';
+import { shopBranding } from '../../services/vouchers/sheet';
+import type { WebContext } from '../context';
+import { safeEqual } from '../middleware/auth';
+import { browserToken, peerAddress } from './device-proof';
+import { portalFormToken, portalFormTokenValid } from './form-token';
+import en from './account.en.json';
+import fil from './account.fil.json';
+
+registerMessages('en', en);
+registerMessages('fil', fil);
+
+const PATH = '/portal/account';
+const COOKIE = 'pisonet_account';
+/** How long a sign-in lasts on this browser. */
+export const ACCOUNT_SESSION_MS = 12 * 3600 * 1000;
+
+const sign = (secret: string, text: string) =>
+  crypto.createHmac('sha256', secret).update(`account:${text}`).digest('base64url');
+
+/** The subscriber id a valid, unexpired cookie names, or null. */
+function signedIn(req: Request, secret: string, now: number): number | null {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name !== COOKIE) continue;
+    const m = /^(\d{1,15})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(rest.join('='));
+    if (!m || Number(m[2]) <= now) return null;
+    return safeEqual(m[3], sign(secret, `${m[1]}.${m[2]}`)) ? Number(m[1]) : null;
+  }
+  return null;
+}
+
+function waitWords(t: Translator, seconds: number): string {
+  if (seconds < 60) return t.t(seconds === 1 ? 'time.second' : 'time.seconds', { n: seconds });
+  const n = Math.ceil(seconds / 60);
+  return t.t(n === 1 ? 'time.minute' : 'time.minutes', { n });
+}
+
+export function accountRoutes(ctx: WebContext, r: Router): void {
+  const secret = ctx.deviceSecret ?? '';
+  const { services, clock } = ctx;
+  const secure = (req: Request): boolean =>
+    ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
+  const langOf = (req: Request) =>
+    translator(
+      pickLanguage(req.query.lang ?? (req.body as Record<string, unknown>)?.lang, req.get('accept-language')),
+    );
+
+  async function common(req: Request, res: Response, t: Translator) {
+    return {
+      t: t.t,
+      lang: t.lang,
+      ...(await shopBranding(services.settings, ctx.config.wifiName)),
+      switchUrl: `${PATH}?lang=${t.lang === 'fil' ? 'en' : 'fil'}`,
+      csrf: portalFormToken(req, res),
+    };
+  }
+
+  async function renderLogin(
+    req: Request,
+    res: Response,
+    t: Translator,
+    status = 200,
+    message = '',
+    username = '',
+  ) {
+    res.status(status).render('portal/account-login', { ...(await common(req, res, t)), message, username });
+  }
+
+  async function renderAccount(
+    req: Request,
+    res: Response,
+    t: Translator,
+    s: SubscriberView,
+    byAddress: boolean,
+  ) {
+    const plan = await services.profiles.get(s.profile);
+    const used = formatBytes(s.usage.countedBytes);
+    res.render('portal/account', {
+      ...(await common(req, res, t)),
+      byAddress,
+      a: {
+        accountNo: s.accountNo,
+        name: s.name,
+        plan: s.profile,
+        fee: t.t('account.monthly_fee', { fee: formatMoney(s.price) }),
+        speed: `${formatRateHuman(plan.profile.rateDown)} ↓ / ${formatRateHuman(plan.profile.rateUp)} ↑`,
+        status: s.status,
+        reason: s.statusReason,
+        cycle: `${s.cycle.start} – ${s.cycle.end}`,
+        usage:
+          s.usage.capBytes === null
+            ? t.t('account.no_cap', { used })
+            : t.t('account.used_of_cap', { used, cap: formatBytes(s.usage.capBytes) }),
+        percent: s.usage.capBytes
+          ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100))
+          : null,
+        // Nothing is billed yet: ₱0.00, never a guess.
+        owed: formatMoney(0),
+      },
+    });
+  }
+
+  r.get(PATH, async (req, res) => {
+    const t = langOf(req);
+    const id = signedIn(req, secret, clock.now());
+    if (id !== null) {
+      const s = await services.subscribers.get(id).catch(() => null);
+      if (s && s.status !== 'ended') return renderAccount(req, res, t, s, false);
+      res.clearCookie(COOKIE, { path: PATH });
+    }
+    const address = peerAddress(req);
+    const found = address ? await services.subscribers.atAddress(address) : null;
+    if (found && found.status !== 'ended') return renderAccount(req, res, t, found, true);
+    return renderLogin(req, res, t);
+  });
+
+  r.post(PATH, async (req, res) => {
+    const t = langOf(req);
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const username = typeof b.username === 'string' ? b.username.slice(0, 64) : '';
+    if (!portalFormTokenValid(req)) return renderLogin(req, res, t, 403, t.t('account.expired'), username);
+    try {
+      const s = await services.subscribers.signIn(username, b.password, {
+        browser: browserToken(req, secret),
+        peerIp: peerAddress(req),
+      });
+      const until = clock.now() + ACCOUNT_SESSION_MS;
+      const value = `${s.id}.${until}`;
+      res.cookie(COOKIE, `${value}.${sign(secret, value)}`, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secure(req),
+        path: PATH,
+        maxAge: ACCOUNT_SESSION_MS,
+      });
+      res.redirect(303, `${PATH}?lang=${t.lang}`);
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        res.set('Retry-After', String(err.retryAfterSeconds));
+        return renderLogin(
+          req,
+          res,
+          t,
+          429,
+          t.t('account.rate_limited', { wait: waitWords(t, err.retryAfterSeconds) }),
+          username,
+        );
+      }
+      if (err instanceof AppError && err.code === 'SUBSCRIBER_LOGIN')
+        return renderLogin(req, res, t, 401, t.t('account.wrong'), username);
+      throw err;
+    }
+  });
+
+  r.post(`${PATH}/logout`, (req, res) => {
+    const t = langOf(req);
+    if (portalFormTokenValid(req)) res.clearCookie(COOKIE, { path: PATH });
+    res.redirect(303, `${PATH}?lang=${t.lang}`);
+  });
+}
