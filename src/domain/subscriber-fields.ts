@@ -29,7 +29,8 @@ export interface SubscriberFields {
   address?: string | null;
 }
 
-const CREATE_KEYS = [
+/** The fields a new subscriber is made from, and those a change may name (every face reads them here). */
+export const CREATE_KEYS: readonly string[] = [
   'name',
   'mobile',
   'profile',
@@ -41,7 +42,7 @@ const CREATE_KEYS = [
   'language',
   'address',
 ];
-const UPDATE_KEYS = ['name', 'mobile', 'password', 'profile', 'language', 'address', 'billing_day'];
+export const UPDATE_KEYS: readonly string[] = ['name', 'mobile', 'password', 'profile', 'language', 'address', 'billing_day'];
 
 /** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
 export function parseMobile(v: unknown, field = 'mobile'): string {

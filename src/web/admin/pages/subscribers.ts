@@ -5,6 +5,7 @@
  * through the subscriber service, so the pages keep the same bounds as the API and the terminal.
  */
 import { Router, type Request, type Response } from 'express';
+import { CREATE_KEYS, UPDATE_KEYS } from '../../../domain/subscriber-fields';
 import { SUBSCRIBER_STATUSES } from '../../../domain/subscriber-status';
 import { isMonthly } from '../../../services/profiles/billing';
 import type { SubscriberView } from '../../../services/subscribers/types';
@@ -18,22 +19,9 @@ export const owedNow = (_s: SubscriberView): number => 0;
 export const usedPercent = (s: SubscriberView): number | null =>
   s.usage.capBytes ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100)) : null;
 
-const FORM_FIELDS = [
-  'name',
-  'mobile',
-  'profile',
-  'billing_day',
-  'username',
-  'password',
-  'site',
-  'starts_on',
-  'language',
-  'address',
-];
-const EDIT_FIELDS = ['name', 'mobile', 'profile', 'billing_day', 'password', 'language', 'address'];
 
 /** The form's fields as the service takes them: an empty optional field is "not given". */
-function formInput(body: unknown, keys: string[]): Record<string, unknown> {
+function formInput(body: unknown, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v =
@@ -117,7 +105,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
   router.get('/subscribers/new', (_req, res) => renderForm(res, null));
 
   router.post('/subscribers', async (req, res) => {
-    const input = formInput(req.body, FORM_FIELDS);
+    const input = formInput(req.body, CREATE_KEYS);
     try {
       const s = await subscribers.create(input, actorOf(req));
       flash(req, 'ok', `Subscriber ${s.accountNo} (${s.name}) added on ${s.profile}.`);
@@ -152,7 +140,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
 
   router.post('/subscribers/:id', async (req, res) => {
     const before = await subscribers.get(idOf(req));
-    const input = formInput(req.body, EDIT_FIELDS);
+    const input = formInput(req.body, UPDATE_KEYS);
     try {
       const s = await subscribers.update(before.id, input, actorOf(req));
       flash(req, 'ok', `Subscriber ${s.accountNo} saved.`);
