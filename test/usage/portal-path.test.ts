@@ -17,6 +17,9 @@ test('a portal redemption is metered from its first byte, and the cycle leaves i
   const code = vouchers[0].code;
   h.sim.addDevice({ mac: MAC1, ip: '10.5.50.11' });
   await h.core!.services.redemption.redeem({ code, mac: MAC1, ip: '10.5.50.11' });
+  // The login's confirmation is written just after the answer, milliseconds later; the test's clock jumps 30 s
+  // in no time, so wait for it as real time would (an unconfirmed claim past 15 s is the poll's to adopt).
+  await h.core!.services.redemption.settled();
   expect(queueOf(h, MAC1)?.['max-limit']).toBe('2000000/4000000');
   // Traffic before the first poll flows through the portal's queue and is counted.
   h.sim.addTraffic(MAC1, { up: 1_000, down: 9_000 }, 10);
@@ -42,6 +45,7 @@ test('a login that lands between the poll’s read and its writes keeps its queu
   const [first, second] = vouchers.map((v) => v.code);
   h.sim.addDevice({ mac: MAC1, ip: '10.5.50.11' });
   await h.core!.services.redemption.redeem({ code: first, mac: MAC1, ip: '10.5.50.11' });
+  await h.core!.services.redemption.settled(); // its confirmation lands before the clock jumps
   // The customer's session ends on the router (the queue stays until a poll sees it gone)...
   const sessions = h.sim.rows('/ip/hotspot/active').map((s) => String(s['.id']));
   await h.router.hotspotLogout(sessions);
@@ -69,6 +73,7 @@ test('a login that lands between the poll’s read and its writes keeps its queu
   expect(logouts).toHaveLength(0);
   expect(h.sim.rows('/ip/hotspot/active').map((s) => s.user)).toEqual([second]);
   // The next poll sees the session: the queue stays and is counted for the new code.
+  await h.core!.services.redemption.settled();
   h.sim.addTraffic(MAC1, { up: 2_000, down: 3_000 }, 5);
   advance(h, 30);
   await h.core!.services.usage.runCycle();
