@@ -44,9 +44,34 @@ export interface SessionReading {
   startedAt?: number;
 }
 
+/**
+ * One subscriber's PPP session online, with the session's cumulative byte counter (the router's `<pppoe-NAME>`
+ * interface, or an accounting session's totals). A new session (a redial, a reboot) is a new `id` counting from
+ * zero; the subscriber meter books each counter's growth once.
+ */
+export interface SubscriberSessionReading {
+  /** Stable while the session counts, never reused for another session: e.g. the router's session id and interface id, an Acct-Session-Id. */
+  id: string;
+  /** The subscriber's login name (the PPP secret's name, RADIUS's User-Name). */
+  username: string;
+  /** The address the session was given (the suspension list and /portal/account follow it); null when unknown. */
+  address: string | null;
+  /** The CPE's MAC (Calling-Station-Id / caller-id), '' when unknown. */
+  callerId: string;
+  /** Bytes the subscriber sent (the router's rx) and received, since the session began. */
+  up: number;
+  down: number;
+  /** Bits per second now, for the live pages (0 when the source does not know). */
+  rateUp: number;
+  rateDown: number;
+  uptimeSeconds: number;
+}
+
 export interface UsageReading {
   counters: readonly CounterReading[];
   sessions: readonly SessionReading[];
+  /** Subscribers' PPP sessions (absent: this source reads none, e.g. a site without PPPoE). */
+  subscribers?: readonly SubscriberSessionReading[];
   /**
    * When every counter last started again from zero (a router's boot), when the source knows it: a window, since
    * the router says how long it has been up but not when it said so (sometime between asking and the answer).
