@@ -54,7 +54,10 @@ const PAUSE_MS = Number(process.env.BENCH_POLL_PAUSE_MS ?? 0);
 const pause = (): Promise<void> =>
   PAUSE_MS > 0 ? new Promise((resolve) => setTimeout(resolve, PAUSE_MS)) : Promise.resolve();
 /** The subscriber case (poll-subscribers.ts): PPPoE subscribers online beside the largest size's devices. */
-const SUBSCRIBERS = (process.env.BENCH_POLL_SUBSCRIBERS ?? '').split(',').filter(Boolean).map(Number);
+const SUBSCRIBERS = (process.env.BENCH_POLL_SUBSCRIBERS ?? '')
+  .split(',')
+  .filter((s) => s.trim() !== '')
+  .map(Number);
 const WARMUP = 3;
 const NET = 6;
 

@@ -23,6 +23,7 @@ import { accountNo, loadRows } from '../subscribers/store';
 import { profileFromRow } from '../vouchers/state';
 import { restartSessions, subscriberTiers, type SpeedWant } from './speeds';
 import type { Clock } from '../../lib/clock';
+import type { Profile } from '../../domain/profile-types';
 
 export interface PppCheckReport {
   added: number;
@@ -64,6 +65,7 @@ export async function wantedPpp(
   const secrets: PppSecretWant[] = [];
   const ended: string[] = [];
   const speeds: SpeedWant[] = [];
+  const parsed = new Map<number, Profile>();
   const rows = await loadRows(d.db, (q) => q.where('s.site_id', siteId));
   const inService = rows.filter((r) => r.status !== 'ended');
   const tiers = await subscriberTiers(d.db, inService, d.clock.now(), d.tz());
@@ -73,7 +75,8 @@ export async function wantedPpp(
       continue;
     }
     const plan = r.profile_row.name;
-    const profile = profileFromRow(r.profile_row);
+    let profile = parsed.get(Number(r.profile_id));
+    if (!profile) parsed.set(Number(r.profile_id), (profile = profileFromRow(r.profile_row)));
     // A plan archived after the subscriber joined still carries the subscriber.
     if (!plans.has(plan)) plans.set(plan, pppProfilesFor(plan, profile));
     const sp = tiers.get(Number(r.id));

@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import { cycleOn } from '../../domain/billing-cycle';
 import { sessionsToRestart } from '../../domain/ppp-plan';
 import { subscriberSpeeds, type SubscriberSpeeds } from '../../domain/subscriber-policy';
+import type { Profile } from '../../domain/profile-types';
 import { normRates } from '../../domain/queue-values';
 import type { RouterPpp } from '../../router/ppp';
 import { localDate } from '../reports/calendar';
@@ -34,9 +35,12 @@ export async function subscriberTiers(
     shaped.map((x) => ({ id: Number(x.r.id), start: x.cycle.start })),
   );
   const out = new Map<number, SubscriberSpeeds>();
+  const plans = new Map<number, Profile>();
   for (const { r, tz, cycle } of shaped) {
+    let profile = plans.get(Number(r.profile_id));
+    if (!profile) plans.set(Number(r.profile_id), (profile = profileFromRow(r.profile_row)));
     const use = {
-      profile: profileFromRow(r.profile_row),
+      profile,
       status: r.status,
       countedBytes: counted.get(Number(r.id)) ?? 0,
       cycle,
