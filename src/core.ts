@@ -1,7 +1,8 @@
 import type { AppConfig } from './config/env';
 import type { Db } from './db/knex';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
-import { Clock, systemClock } from './lib/clock';
+import { systemClock, type Clock } from './lib/clock';
+import { controllerClock } from './core/clock';
 import type { Logger } from './lib/logger';
 import type { MetricsPort } from './metrics/port';
 import type { ManagedHotspot } from './router/hotspot';
@@ -97,8 +98,8 @@ export interface CoreOptions {
  * server's other sites' stacks, and the services that span the sites. The router connects last.
  */
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
-  const clock = opts.clock ?? systemClock;
   const log = opts.log ?? stdoutLogger(config);
+  const clock = opts.clock ?? controllerClock(config, opts.role, log);
   const server = opts.role === 'server';
   const { db, reader, close: closeDatabase } = await openCoreDatabase(config, { server, log });
   const { router, demo } = await openEnvRouter(config, { ...opts, log, db, clock });
@@ -206,6 +207,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       box,
       seesDevice,
       canLogIn: () => main.router.status.connected,
+      // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
+      realClock: config.clockStart === undefined ? undefined : systemClock,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
     }),
     routerSetup: {

@@ -20,6 +20,19 @@ import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './e
  */
 type Reader<T> = (raw: string | undefined, problems: string[]) => T;
 
+/** An ISO 8601 date and time with an explicit offset (`Z` or `±hh:mm`), as ms; undefined when it is not one. */
+export function parseClockStart(v: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.exec(v);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec] = m.map(Number);
+  // A calendar date that does not exist (2027-02-30) or an hour past 23 is refused, not rolled over.
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || (sec || 0) > 59)
+    return undefined;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? at : undefined;
+}
+
 const bool =
   (name: string, dflt: boolean): Reader<boolean> =>
   (v, problems) => {
@@ -116,6 +129,16 @@ const schema = {
   HOTSPOT_SERVER: str('all'),
   HOTSPOT_USER_PROFILE: str('default'),
   USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
+  CLOCK_START: ((raw, problems) => {
+    const v = (raw ?? '').trim();
+    if (v === '') return undefined;
+    const at = parseClockStart(v);
+    if (at === undefined)
+      problems.push(
+        `CLOCK_START must be a date and time with its offset, e.g. 2027-01-31T21:00:00+08:00 (got "${v}")`,
+      );
+    return at;
+  }) as Reader<number | undefined>,
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
@@ -238,6 +261,8 @@ export interface AppConfig {
   hotspotServer: string;
   hotspotUserProfile: string;
   usagePollSeconds: number;
+  /** CLOCK_START: the controller's clock starts at this instant (ms) instead of the real time; unset: real time. */
+  clockStart?: number;
   admin: {
     username: string;
     password?: string;
@@ -322,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     hotspotServer: c.HOTSPOT_SERVER,
     hotspotUserProfile: c.HOTSPOT_USER_PROFILE,
     usagePollSeconds: c.USAGE_POLL_SECONDS as number,
+    clockStart: c.CLOCK_START as number | undefined,
     admin: {
       username: c.ADMIN_USERNAME,
       password: c.ADMIN_PASSWORD,
@@ -362,6 +388,8 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_SERVER: c.hotspotServer,
     HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
     USAGE_POLL_SECONDS: String(c.usagePollSeconds),
+    CLOCK_START:
+      c.clockStart === undefined ? '(not set: the real time)' : new Date(c.clockStart).toISOString(),
     CONTROLLER_MODE: c.controllerMode,
     ADMIN_USERNAME: c.admin.username,
     ADMIN_PASSWORD: mask(c.admin.password),
