@@ -22,6 +22,7 @@ import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
+import { createInvoiceService } from './services/invoices';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -116,7 +117,17 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
   // Built before the sites' stacks: each API site's PPP room listens to its changes.
-  const subscribers = createSubscriberService({ db, clock, config, audit, profiles, box, limiter });
+  const invoices = createInvoiceService({ db, clock, config, audit });
+  const subscribers = createSubscriberService({
+    db,
+    clock,
+    config,
+    audit,
+    profiles,
+    box,
+    limiter,
+    afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
+  });
   const shared: SiteStackShared = {
     profiles,
     limiter,
@@ -169,6 +180,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
+    invoices,
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,

@@ -1,3 +1,5 @@
+import { readClockStart } from './env-clock';
+import { describeBillingConfig, readBillingEnv, type BillingConfig } from './env-billing';
 import path from 'node:path';
 import { isHttpUrl, parseCidr } from '../domain/network';
 import { parseDatabaseUrl, type DatabaseConfig } from './database-url';
@@ -19,19 +21,6 @@ import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './e
  * the server about 14 MiB of resident memory for these thirty variables (measured with the poll bench).
  */
 type Reader<T> = (raw: string | undefined, problems: string[]) => T;
-
-/** An ISO 8601 date and time with an explicit offset (`Z` or `±hh:mm`), as ms; undefined when it is not one. */
-export function parseClockStart(v: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.exec(v);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, sec] = m.map(Number);
-  // A calendar date that does not exist (2027-02-30) or an hour past 23 is refused, not rolled over.
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || (sec || 0) > 59)
-    return undefined;
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? at : undefined;
-}
 
 const bool =
   (name: string, dflt: boolean): Reader<boolean> =>
@@ -129,16 +118,7 @@ const schema = {
   HOTSPOT_SERVER: str('all'),
   HOTSPOT_USER_PROFILE: str('default'),
   USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
-  CLOCK_START: ((raw, problems) => {
-    const v = (raw ?? '').trim();
-    if (v === '') return undefined;
-    const at = parseClockStart(v);
-    if (at === undefined)
-      problems.push(
-        `CLOCK_START must be a date and time with its offset, e.g. 2027-01-31T21:00:00+08:00 (got "${v}")`,
-      );
-    return at;
-  }) as Reader<number | undefined>,
+  CLOCK_START: readClockStart,
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
@@ -292,6 +272,8 @@ export interface AppConfig {
   notify: NotifyConfig;
   /** Online payments (PayMongo) as .env sets them; the admin's values override them (src/services/payments). */
   payments: PaymentsConfig;
+  /** Subscribers' invoices, reminders, suspension and SMS as .env sets them (src/config/env-billing.ts). */
+  billing: BillingConfig;
   logLevel: string;
   /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -307,10 +289,13 @@ function fromProject(p: string, baseDir: string): string {
 }
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
+export { parseClockStart } from './env-clock';
+
 export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
   const { data: c, problems } = readEnv(env);
   const notify = readNotifyEnv(env, problems);
   const payments = readPaymentsEnv(env, problems);
+  const billing = readBillingEnv(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
   if (c.CONTROLLER_MODE === 'shared' && database.engine !== 'postgres')
@@ -365,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     tz: c.TZ,
     notify,
     payments,
+    billing,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
     nodeEnv: c.NODE_ENV,
@@ -405,5 +391,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     TZ: c.tz,
     ...describeNotifyConfig(c.notify),
     ...describePaymentsConfig(c.payments),
+    ...describeBillingConfig(c.billing),
   };
 }

@@ -1,5 +1,6 @@
 import { daysInclusive, fullCycleOn } from '../../src/domain/billing-cycle';
 import { firstInvoice, planChangeLines, prorate } from '../../src/domain/invoice-math';
+import { cyclesDue } from '../../src/domain/billing-run';
 
 describe('invoice arithmetic', () => {
   it('rounds once, half up, in integers', () => {
@@ -73,5 +74,33 @@ describe('invoice arithmetic', () => {
     expect(
       planChangeLines(149_900, 99_900, { start: '2027-02-01', end: '2027-02-28' }, '2027-02-10').net,
     ).toBe(-33_929);
+  });
+});
+
+describe('cycles due', () => {
+  const terms = { billingDay: 1, startsOn: '2027-01-20' };
+  it('owes nothing before the next billing day, one cycle on it, and each missed one in order', () => {
+    expect(cyclesDue(terms, '2027-01-31', '2027-01-31')).toEqual([]);
+    expect(cyclesDue(terms, '2027-01-31', '2027-02-01')).toEqual([{ start: '2027-02-01', end: '2027-02-28' }]);
+    // Off over two billing days.
+    expect(cyclesDue(terms, '2027-01-31', '2027-03-05')).toEqual([
+      { start: '2027-02-01', end: '2027-02-28' },
+      { start: '2027-03-01', end: '2027-03-31' },
+    ]);
+    // Already invoiced: nothing again.
+    expect(cyclesDue(terms, '2027-03-31', '2027-03-05')).toEqual([]);
+  });
+  it('starts a never-invoiced subscriber at the cycle holding today', () => {
+    expect(cyclesDue({ billingDay: 15, startsOn: '2026-06-01' }, null, '2027-02-20')).toEqual([
+      { start: '2027-02-15', end: '2027-03-14' },
+    ]);
+    expect(cyclesDue(terms, null, '2027-01-25')).toEqual([{ start: '2027-01-20', end: '2027-01-31' }]);
+  });
+  it('follows a change of billing day from its first cycle', () => {
+    const changed = { billingDay: 1, startsOn: '2027-01-01', next: { billingDay: 15, from: '2027-03-01' } };
+    expect(cyclesDue(changed, '2027-02-28', '2027-03-20')).toEqual([
+      { start: '2027-03-01', end: '2027-03-14' },
+      { start: '2027-03-15', end: '2027-04-14' },
+    ]);
   });
 });
