@@ -12,6 +12,9 @@ import { createRouterSetupService } from '../../src/services/router-setup';
 import { setupWants, type WantsInput } from '../../src/services/router-setup/wants';
 import type { AuditService } from '../../src/services/audit/types';
 import type { SetupWants } from '../../src/router/setup-plan';
+import { parseProfile } from '../../src/domain/profiles';
+import { pppPlans } from '../../src/services/router-setup/for-site';
+import type { ProfileRecord } from '../../src/services/profiles/types';
 
 const WRITES = /\/(add|set|unset|remove|disable|enable|comment|move)$|^\/tool\/fetch$/;
 const ONLY = ['pppoe-server', 'suspended-redirect'];
@@ -89,6 +92,34 @@ function writesSince(before: Record<string, number>): string[] {
     .filter(([cmd, n]) => WRITES.test(cmd) && n > (before[cmd] ?? 0))
     .map(([cmd]) => cmd);
 }
+
+describe("the site's plans, as the setup asks for them", () => {
+  const record = (json: Record<string, unknown>, over: Partial<ProfileRecord> = {}) =>
+    ({ name: json.name, archived: false, site: null, profile: parseProfile(json), ...over }) as ProfileRecord;
+  const monthly = { billing: 'monthly', price: 999, rate_up: '5M', rate_down: '10M' };
+
+  it("lists the site's monthly plans with their pools; none: the PPPoE items are not asked", () => {
+    const basic = record({
+      name: 'BASIC',
+      price: 5,
+      validity: '1h',
+      users: 1,
+      rate_up: '1M',
+      rate_down: '2M',
+    });
+    const home10 = record({ ...monthly, name: 'HOME10' });
+    const home25 = record({ ...monthly, name: 'HOME25', ppp_pool: 'pppoe-pool' });
+    const old = record({ ...monthly, name: 'OLD' }, { archived: true });
+    const branch = record({ ...monthly, name: 'BRANCH' }, { site: { id: 2, name: 'branch' } });
+    expect(pppPlans([basic, home10, home25, old, branch], 1)).toEqual({
+      plans: [
+        { name: 'HOME10', pool: null },
+        { name: 'HOME25', pool: 'pppoe-pool' },
+      ],
+    });
+    expect(pppPlans([basic, old], 1)).toBeUndefined();
+  });
+});
 
 describe('pppoe-server', () => {
   it('is not asked of a site that sells no monthly plan', async () => {
