@@ -46,6 +46,9 @@ test('the setup asks for the PPPoE server and the redirect; the page fixes the r
   const page = await admin.html('/admin/router/setup');
   expect(page).toMatch(/setup-item-pppoe-server[\s\S]*?missing[\s\S]*?\/interface pppoe-server server add/);
   expect(page).toMatch(/setup-item-suspended-redirect[\s\S]*?missing[\s\S]*?\/ip firewall nat add/);
+  // Report only: the PPPoE server has no Fix button (the owner sets it up).
+  expect(page).not.toContain('name="item" value="pppoe-server"');
+  expect(page).toContain('name="item" value="suspended-redirect"');
   const res = await admin.post(
     '/admin/router/setup',
     { item: 'suspended-redirect' },
@@ -55,6 +58,11 @@ test('the setup asks for the PPPoE server and the redirect; the page fixes the r
   expect(h.sim.rows('/ip/firewall/nat')).toContainEqual(
     expect.objectContaining({ 'to-addresses': '10.5.50.2', 'to-ports': '5000', 'dst-port': '80' }),
   );
+  expect(h.sim.rows('/interface/pppoe-server/server')).toEqual([]);
+  await admin.post('/admin/router/setup', { item: 'all' }, await admin.token('/admin/router/setup'));
+  const left = await admin.html('/admin/router/setup');
+  expect(left).toContain('Set up what is listed below on the router:');
+  expect(left).toMatch(/setup-item-pppoe-server[\s\S]*?missing/);
   expect(h.sim.rows('/interface/pppoe-server/server')).toEqual([]);
 
   // The owner sets PPPoE up; a subscriber dials in and is suspended.

@@ -37,6 +37,9 @@ export const SETUP_ITEM_IDS: readonly SetupItemId[] = [
   'suspended-redirect',
 ];
 
+/** Items that only report: the owner sets them up on the router; they have no Fix. */
+export const REPORT_ONLY_ITEMS: readonly SetupItemId[] = ['hotspot', 'pppoe-server'];
+
 /** One row of a router reply, as the router adapter returns it. */
 export type Row = Record<string, string>;
 

@@ -128,6 +128,14 @@ export function suspendedRedirectItem(facts: SetupFacts, wants: SetupWants): Set
     const before = rule.comment.endsWith('refuse') ? undefined : refuse?.['.id'];
     note(ruleWrites('/ip/firewall/filter', f.forward, rule, before), `the rule "${rule.comment}"`);
   }
+  // Nothing of ours yet: one sentence rather than one per rule.
+  const rules = 1 + forwardRules(portal).length;
+  if (!wrong && problems.length === rules)
+    problems.splice(
+      0,
+      rules,
+      'suspended subscribers are not held to the portal: the redirect and its forward rules are missing',
+    );
   const hosts = [...new Set(wants.extraHosts.map((h) => h.toLowerCase()))].filter(exactHost);
   for (const host of hosts) {
     if (f.paymentList.some((e) => isOurs(e) && enabled(e) && e.address === host)) continue;
@@ -144,7 +152,7 @@ export function suspendedRedirectItem(facts: SetupFacts, wants: SetupWants): Set
     return item(
       'suspended-redirect',
       'ok',
-      `suspended subscribers' web requests go to the portal at ${portal.address}:${portal.port}; only DNS${hosts.length ? ' and the payment pages' : ''} pass besides`,
+      `suspended subscribers' web requests go to the portal at ${portal.address}:${portal.port}; the rest is refused but DNS${hosts.length ? ' and the payment pages' : ''}`,
     );
   return item('suspended-redirect', wrong ? 'wrong' : 'missing', problems.join('; '), fixOf(writes), writes);
 }

@@ -22,6 +22,7 @@ import type { Actor } from '../audit/actor';
 import type { AuditService } from '../audit/types';
 
 export type { SetupItem, SetupWants } from '../../router/setup-plan';
+export { REPORT_ONLY_ITEMS } from '../../router/setup-plan';
 
 /** An item as shown to people and scripts: `{id, state, detail, fix}`. */
 export interface SetupItemView {
