@@ -4,7 +4,8 @@
  * again onto a new address, goes within seconds of the resume, is put back when removed by hand, comes back after
  * an outage and a reset; an entry of the list that is not ours is never touched.
  */
-import type { PppSubscribers } from '../../src/services/ppp-subscribers';
+import { loadConfig } from '../../src/config/env';
+import { PPP_CHECK_EVERY_SECONDS, type PppSubscribers } from '../../src/services/ppp-subscribers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';
@@ -92,8 +93,9 @@ describe('a suspended subscriber in pisonet-suspended', () => {
     const now = session('rosa')!.address;
     expect(now).not.toBe(old);
     expect(listed().map((r) => r.address)).toEqual([old]);
-    // The periodic check (every 30 s, within one usage poll) follows it.
-    h.clock.advance(30_000);
+    // The periodic check follows it, within one usage poll at the default USAGE_POLL_SECONDS.
+    expect(PPP_CHECK_EVERY_SECONDS).toBeLessThanOrEqual(loadConfig({}).usagePollSeconds);
+    h.clock.advance(PPP_CHECK_EVERY_SECONDS * 1000);
     await waitFor(() => listed().length === 1 && listed()[0].address === now, 5_000);
   });
 
