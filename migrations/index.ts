@@ -44,6 +44,7 @@ import * as m0045 from './20261201_0045_claim_server';
 import * as m0046 from './20261202_0046_subscribers';
 import * as m0047 from './20261202_0047_charge_voids';
 import * as m0050 from './20261203_0050_invoices';
+import * as m0051 from './20261203_0051_subscriber_payments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -100,6 +101,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261202_0046_subscribers', m0046],
   ['20261202_0047_charge_voids', m0047],
   ['20261203_0050_invoices', m0050],
+  ['20261203_0051_subscriber_payments', m0051],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

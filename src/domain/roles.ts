@@ -37,6 +37,8 @@ export const CAPABILITIES = {
   'accounts.balance': ['owner', 'reseller'],
   /** Subscribers on monthly plans and their invoices, listed and shown (without passwords); changes are the owner's. */
   'subscribers.view': ['owner', 'cashier'],
+  /** Taking a subscriber's payment (cash at the counter, a transfer seen): the owner and a cashier. */
+  'subscribers.pay': ['owner', 'cashier'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -170,6 +172,8 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/subscribers', 'subscribers.view'],
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
+  ['GET', '/api/subscribers/:id/payments', 'subscribers.view'],
+  ['POST', '/api/subscribers/:id/payments', 'subscribers.pay'],
   ['GET', '/api/invoices', 'subscribers.view'],
   ['GET', '/api/invoices/:number', 'subscribers.view'],
   ['GET', '/subscribers', 'subscribers.view'],

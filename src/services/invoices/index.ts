@@ -15,6 +15,7 @@ import type { ShopDeps } from '../deps';
 import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
 import { issueInvoice } from './issue';
+import { balanceOf, paymentsOf, recordPayment } from './payments';
 import type { InvoiceService } from './types';
 import {
   INVOICE_STATUSES,
@@ -26,6 +27,7 @@ import {
 
 export type { InvoiceView } from './view';
 export type { FirstInvoiceInput, InvoiceService } from './types';
+export type { PaymentView } from './payments';
 export { invoiceJson } from './view';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;
@@ -137,6 +139,28 @@ export function createInvoiceService(deps: Deps): InvoiceService {
     },
 
     get,
+
+    async pay(subscriberId, input, o) {
+      const out = await recordPayment(
+        db,
+        { now: clock.now(), subscriberId, idempotencyKey: o.idempotencyKey, actor: o.actor },
+        input,
+      );
+      if (out.recorded) {
+        const seq = (await db('subscribers').where({ id: subscriberId }).first('seq')) as { seq: number };
+        await audit.record(o.actor, 'subscriber.payment', accountNo(Number(seq.seq)), {
+          amount: out.payment.amount,
+          method: out.payment.method,
+          reference: out.payment.reference,
+          invoices: out.payment.allocations.map((a) => a.invoice).join(' '),
+        });
+      }
+      return out;
+    },
+
+    async payments(subscriberId) {
+      return { payments: await paymentsOf(db, subscriberId), ...(await balanceOf(db, subscriberId)) };
+    },
 
     async void(number, reason, actor) {
       const inv = await get(number);

@@ -26,6 +26,14 @@ export interface IssuedInvoice {
   issued: boolean;
 }
 
+/** What the subscriber's credit holds now (centavos, never below zero by construction). */
+export async function creditBalance(db: Knex, subscriberId: number): Promise<number> {
+  const row = (await db('subscriber_credit')
+    .where({ subscriber_id: subscriberId })
+    .first(db.raw('COALESCE(SUM(amount), 0) AS n'))) as { n: unknown };
+  return Number(row.n);
+}
+
 export const invoiceNumber = (prefix: string, seq: number): string =>
   `${prefix}${String(seq).padStart(6, '0')}`;
 
@@ -71,5 +79,15 @@ export async function issueInvoice(
       amount: l.amount,
     })),
   );
+  // Credit the subscriber holds (an earlier payment's surplus) pays what it can of the new invoice.
+  const applied = Math.min(await creditBalance(trx, inv.subscriberId), amount);
+  if (applied > 0)
+    await trx('subscriber_credit').insert({
+      subscriber_id: inv.subscriberId,
+      amount: -applied,
+      kind: 'applied',
+      invoice_id: id,
+      created_at: o.now,
+    });
   return { id, number, issued: true };
 }

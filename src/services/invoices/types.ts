@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../audit/actor';
 import type { IssuedInvoice } from './issue';
 import type { InvoiceView } from './view';
+import type { PaymentInput, PaymentOutcome, PaymentView } from './payments';
 
 export interface FirstInvoiceInput {
   subscriberId: number;
@@ -24,4 +25,16 @@ export interface InvoiceService {
   get(number: unknown): Promise<InvoiceView>;
   /** Voids an open invoice (409 INVOICE_VOIDED a second time, INVOICE_PAID once paid); its number stays. */
   void(number: unknown, reason: unknown, actor: Actor): Promise<InvoiceView>;
+  /**
+   * Money in for a subscriber: into its oldest open invoices, the rest kept as credit. Bad fields: 400 naming
+   * each; above what is owed without `confirm`: 409 CONFIRM_REQUIRED, nothing recorded; a repeated
+   * Idempotency-Key: the first answer, nothing new (`recorded: false`). Audited `subscriber.payment`.
+   */
+  pay(
+    subscriberId: number,
+    input: PaymentInput,
+    o: { idempotencyKey?: string; actor: Actor },
+  ): Promise<PaymentOutcome>;
+  /** A subscriber's payments, oldest first, with its credit and what it owes (centavos). */
+  payments(subscriberId: number): Promise<{ payments: PaymentView[]; credit: number; owed: number }>;
 }

@@ -1,6 +1,7 @@
 /**
  * An invoice as the services, the admin API and the terminal read it: its lines, and what is settled of it.
- * Payments and credit come later as their own entries; until one is allocated, an invoice's `due` is its amount.
+ * Payments (`payment_allocations`) and credit (`subscriber_credit` entries `applied` to it) are their own rows;
+ * `due` is the amount less both.
  * Amounts are centavos here; the JSON shape (pesos with `_centavos` beside) is json().
  */
 import type { Knex } from 'knex';
@@ -57,6 +58,10 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
     .orderBy('i.seq')) as Row[];
   if (rows.length === 0) return [];
   const lines = new Map<number, Array<{ description: string; amount: number }>>();
+  const paid = new Map<number, number>();
+  const credit = new Map<number, number>();
+  const add = (m: Map<number, number>, id: unknown, n: unknown) =>
+    m.set(Number(id), (m.get(Number(id)) ?? 0) + Number(n));
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
     for (const l of (await db('invoice_lines')
@@ -70,6 +75,17 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
       list.push({ description: l.description, amount: Number(l.amount) });
       lines.set(Number(l.invoice_id), list);
     }
+    for (const a of (await db('payment_allocations')
+      .whereIn('invoice_id', ids)
+      .groupBy('invoice_id')
+      .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
+      add(paid, a.invoice_id, a.n);
+    for (const c of (await db('subscriber_credit')
+      .whereIn('invoice_id', ids)
+      .where({ kind: 'applied' })
+      .groupBy('invoice_id')
+      .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
+      add(credit, c.invoice_id, -Number(c.n));
   }
   return rows.map((r) => {
     const amount = Number(r.amount);
@@ -77,7 +93,9 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
       r.voided_at == null
         ? null
         : { at: Number(r.voided_at), by: r.voided_by ?? '', reason: r.void_reason ?? '' };
-    const due = voided ? 0 : Math.max(0, amount);
+    const paidIn = paid.get(Number(r.id)) ?? 0;
+    const creditApplied = credit.get(Number(r.id)) ?? 0;
+    const due = voided ? 0 : Math.max(0, amount - paidIn - creditApplied);
     return {
       number: r.number,
       subscriberId: Number(r.subscriber_id),
@@ -90,8 +108,8 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
       dueOn: r.due_on,
       lines: lines.get(Number(r.id)) ?? [],
       amount,
-      creditApplied: 0,
-      paid: 0,
+      creditApplied,
+      paid: paidIn,
       due,
       status: voided ? 'void' : due === 0 ? 'paid' : 'open',
       voided,
