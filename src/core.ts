@@ -1,7 +1,8 @@
 import type { AppConfig } from './config/env';
 import type { Db } from './db/knex';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
-import { Clock, systemClock } from './lib/clock';
+import { systemClock, type Clock } from './lib/clock';
+import { controllerClock } from './core/clock';
 import type { Logger } from './lib/logger';
 import type { MetricsPort } from './metrics/port';
 import type { ManagedHotspot } from './router/hotspot';
@@ -21,6 +22,7 @@ import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
+import { createInvoiceService } from './services/invoices';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -97,8 +99,8 @@ export interface CoreOptions {
  * server's other sites' stacks, and the services that span the sites. The router connects last.
  */
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
-  const clock = opts.clock ?? systemClock;
   const log = opts.log ?? stdoutLogger(config);
+  const clock = opts.clock ?? controllerClock(config, opts.role, log);
   const server = opts.role === 'server';
   const { db, reader, close: closeDatabase } = await openCoreDatabase(config, { server, log });
   const { router, demo } = await openEnvRouter(config, { ...opts, log, db, clock });
@@ -115,7 +117,17 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
   // Built before the sites' stacks: each API site's PPP room listens to its changes.
-  const subscribers = createSubscriberService({ db, clock, config, audit, profiles, box, limiter });
+  const invoices = createInvoiceService({ db, clock, config, audit });
+  const subscribers = createSubscriberService({
+    db,
+    clock,
+    config,
+    audit,
+    profiles,
+    box,
+    limiter,
+    afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
+  });
   const shared: SiteStackShared = {
     profiles,
     limiter,
@@ -168,6 +180,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
+    invoices,
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,
@@ -206,6 +219,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       box,
       seesDevice,
       canLogIn: () => main.router.status.connected,
+      // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
+      realClock: config.clockStart === undefined ? undefined : systemClock,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
     }),
     routerSetup: {

@@ -142,6 +142,9 @@ export type ErrorCode =
   | 'RADIUS_NEEDS_POSTGRES'
   | 'NOTIFY_NOT_SET' // notifications to the owner
   | 'SUBSCRIBER_NOT_FOUND' // subscribers on monthly plans
+  | 'INVOICE_NOT_FOUND' // subscribers' invoices
+  | 'INVOICE_PAID'
+  | 'INVOICE_VOIDED'
   | 'SUBSCRIBER_EXISTS'
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'
@@ -242,6 +245,18 @@ export class RemittanceAboveOwedError extends AppError {
   ) {
     super('REMITTANCE_ABOVE_OWED', message, 409, 'amount', { amount: message });
     this.name = 'RemittanceAboveOwedError';
+  }
+}
+
+/** A subscriber's payment above what it owes, not confirmed (centavos in the figures): nothing recorded. */
+export class PaymentAboveOwedError extends AppError {
+  constructor(
+    message: string,
+    readonly owed: number,
+    readonly amount: number,
+  ) {
+    super('CONFIRM_REQUIRED', message, 409, 'amount', { amount: message });
+    this.name = 'PaymentAboveOwedError';
   }
 }
 

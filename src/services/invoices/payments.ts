@@ -1,0 +1,215 @@
+/**
+ * A subscriber's payments: money in at the counter (cash, GCash to the shop's phone, a bank transfer), paid into
+ * the oldest open invoices first, what is left kept as credit for the next invoice. One transaction per payment,
+ * the subscriber's row locked first so two payments at once never pay the same centavo twice; the request's
+ * Idempotency-Key is unique shop-wide, so a retried request records nothing and answers as the first did. An
+ * amount above what is owed is asked about first (409 CONFIRM_REQUIRED unless `confirm`): a typo'd ₱9,990 for
+ * ₱999 would otherwise sit as credit for ten months.
+ */
+import type { Knex } from 'knex';
+import { insertedId, isUniqueViolation } from '../../db/knex';
+import { AppError, PaymentAboveOwedError, ValidationError } from '../../domain/errors';
+import { formatMoney, parseMoney } from '../../domain/quantities';
+import type { Actor } from '../audit/actor';
+import { creditBalance } from './issue';
+import { loadInvoices, type InvoiceView } from './view';
+
+export const PAYMENT_METHODS = ['cash', 'gcash', 'maya', 'bank', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+/** The most one payment may be: ₱1,000,000 (a typo of many digits, or a probe, beyond). */
+const MAX_PAYMENT = 1_000_000_00;
+
+export interface PaymentInput {
+  amount: unknown;
+  method: unknown;
+  reference?: unknown;
+  /** Above what is owed: meant (credit), not a typo. */
+  confirm?: unknown;
+}
+
+export interface PaymentView {
+  id: number;
+  subscriberId: number;
+  amount: number;
+  method: PaymentMethod;
+  reference: string | null;
+  at: number;
+  actor: string;
+  allocations: Array<{ invoice: string; amount: number }>;
+}
+
+export interface PaymentOutcome {
+  payment: PaymentView;
+  /** Credit left after it, and what is still owed (centavos). */
+  credit: number;
+  owed: number;
+  /** False: the Idempotency-Key was seen before; nothing new was recorded. */
+  recorded: boolean;
+}
+
+function readPayment(input: PaymentInput): {
+  amount: number;
+  method: PaymentMethod;
+  reference: string | null;
+} {
+  const problems: ValidationError[] = [];
+  let amount = 0;
+  try {
+    amount = parseMoney(typeof input.amount === 'number' ? String(input.amount) : input.amount, 'amount');
+    if (amount <= 0 || amount > MAX_PAYMENT)
+      problems.push(new ValidationError('amount', 'must be more than ₱0.00 and at most ₱1,000,000.00'));
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    problems.push(new ValidationError('amount', 'must be an amount in pesos, like 999 or 999.50'));
+  }
+  const method = typeof input.method === 'string' ? input.method.trim().toLowerCase() : '';
+  if (!(PAYMENT_METHODS as readonly string[]).includes(method))
+    problems.push(new ValidationError('method', `must be one of ${PAYMENT_METHODS.join(', ')}`));
+  const ref = input.reference;
+  let reference: string | null = null;
+  if (ref !== undefined && ref !== null && ref !== '') {
+    if (typeof ref !== 'string' || ref.trim().length > 100 || [...ref].some((ch) => ch < ' '))
+      problems.push(new ValidationError('reference', 'must be text of at most 100 characters on one line'));
+    else reference = ref.trim();
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1)
+    throw new ValidationError(
+      problems.map((p) => p.field).join(', '),
+      problems.map((p) => p.message).join('; '),
+    );
+  return { amount, method: method as PaymentMethod, reference };
+}
+
+/** What the subscriber owes now: the open invoices' `due`, oldest first. */
+export async function openInvoices(db: Knex, subscriberId: number): Promise<InvoiceView[]> {
+  return (
+    await loadInvoices(db, (q) => q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'))
+  ).filter((v) => v.due > 0);
+}
+
+export async function balanceOf(db: Knex, subscriberId: number): Promise<{ credit: number; owed: number }> {
+  const open = await openInvoices(db, subscriberId);
+  return { credit: await creditBalance(db, subscriberId), owed: open.reduce((n, v) => n + v.due, 0) };
+}
+
+export async function paymentsOf(db: Knex, subscriberId: number, id?: number): Promise<PaymentView[]> {
+  const rows = (await db('subscriber_payments')
+    .where({ subscriber_id: subscriberId })
+    .modify((q) => void (id === undefined ? q : q.where({ id })))
+    .orderBy('id')) as Array<Record<string, unknown>>;
+  const allocations = rows.length
+    ? ((await db('payment_allocations as a')
+        .join('invoices as i', 'i.id', 'a.invoice_id')
+        .whereIn(
+          'a.payment_id',
+          rows.map((r) => Number(r.id)),
+        )
+        .orderBy('i.seq')
+        .select('a.payment_id', 'i.number', 'a.amount')) as Array<{
+        payment_id: number;
+        number: string;
+        amount: unknown;
+      }>)
+    : [];
+  return rows.map((r) => ({
+    id: Number(r.id),
+    subscriberId: Number(r.subscriber_id),
+    amount: Number(r.amount),
+    method: r.method as PaymentMethod,
+    reference: (r.reference as string | null) ?? null,
+    at: Number(r.created_at),
+    actor: String(r.actor),
+    allocations: allocations
+      .filter((a) => Number(a.payment_id) === Number(r.id))
+      .map((a) => ({ invoice: a.number, amount: Number(a.amount) })),
+  }));
+}
+
+export async function recordPayment(
+  db: Knex,
+  d: { now: number; subscriberId: number; idempotencyKey?: string; actor: Actor },
+  input: PaymentInput,
+): Promise<PaymentOutcome> {
+  const p = readPayment(input);
+  const key = d.idempotencyKey?.trim();
+  if (key !== undefined && (key.length < 8 || key.length > 100 || !/^[\x21-\x7e]+$/.test(key)))
+    throw new ValidationError('Idempotency-Key', 'must be 8 to 100 visible characters (a UUID is good)');
+  const earlier = async (): Promise<PaymentOutcome | undefined> => {
+    if (!key) return undefined;
+    const row = (await db('subscriber_payments')
+      .where({ idempotency_key: key })
+      .first('id', 'subscriber_id')) as { id: number; subscriber_id: number } | undefined;
+    if (!row) return undefined;
+    if (Number(row.subscriber_id) !== d.subscriberId)
+      throw new AppError(
+        'INVALID_INPUT',
+        'This Idempotency-Key was used for another subscriber',
+        400,
+        'Idempotency-Key',
+      );
+    const [payment] = await paymentsOf(db, d.subscriberId, Number(row.id));
+    return { payment, ...(await balanceOf(db, d.subscriberId)), recorded: false };
+  };
+  const seen = await earlier();
+  if (seen) return seen;
+  try {
+    const id = await db.transaction(async (trx) => {
+      // The subscriber's row first: payments for one subscriber take turns (PostgreSQL's row lock; SQLite has one writer).
+      await trx('subscribers')
+        .where({ id: d.subscriberId })
+        .update({ updated_at: trx.ref('updated_at') });
+      const open = await openInvoices(trx, d.subscriberId);
+      const owed = open.reduce((n, v) => n + v.due, 0);
+      if (p.amount > owed && input.confirm !== true)
+        throw new PaymentAboveOwedError(
+          `${formatMoney(p.amount)} is more than the ${formatMoney(owed)} owed; the rest would be kept as credit. Check the amount, or confirm it.`,
+          owed,
+          p.amount,
+        );
+      const paymentId = insertedId(
+        await trx('subscriber_payments')
+          .insert({
+            subscriber_id: d.subscriberId,
+            amount: p.amount,
+            method: p.method,
+            reference: p.reference,
+            idempotency_key: key || null,
+            actor: d.actor.name.slice(0, 64),
+            created_at: d.now,
+          })
+          .returning('id'),
+      );
+      let left = p.amount;
+      for (const inv of open) {
+        if (left === 0) break;
+        const take = Math.min(left, inv.due);
+        const invoiceId = (await trx('invoices').where({ number: inv.number }).first('id')) as { id: number };
+        await trx('payment_allocations').insert({
+          payment_id: paymentId,
+          invoice_id: invoiceId.id,
+          amount: take,
+        });
+        left -= take;
+      }
+      if (left > 0)
+        await trx('subscriber_credit').insert({
+          subscriber_id: d.subscriberId,
+          amount: left,
+          kind: 'payment',
+          payment_id: paymentId,
+          created_at: d.now,
+        });
+      return paymentId;
+    });
+    const [payment] = await paymentsOf(db, d.subscriberId, id);
+    return { payment, ...(await balanceOf(db, d.subscriberId)), recorded: true };
+  } catch (e) {
+    // The same key sent twice at once: the second lost the race to the unique key; answer as the first did.
+    if (key && isUniqueViolation(e, 'subscriber_payments', 'idempotency_key')) {
+      const first = await earlier();
+      if (first) return first;
+    }
+    throw e;
+  }
+}

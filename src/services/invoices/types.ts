@@ -1,0 +1,40 @@
+/** The invoice service's contract (index.ts). */
+import type { Knex } from 'knex';
+import type { Actor } from '../audit/actor';
+import type { IssuedInvoice } from './issue';
+import type { InvoiceView } from './view';
+import type { PaymentInput, PaymentOutcome, PaymentView } from './payments';
+
+export interface FirstInvoiceInput {
+  subscriberId: number;
+  plan: string;
+  /** The plan's monthly fee, centavos. */
+  price: number;
+  billingDay: number;
+  startsOn: string;
+  /** The shop date it is issued on (today where the subscriber is). */
+  today: string;
+}
+
+export interface InvoiceService {
+  /** The first invoice of a subscriber being created, inside its creating transaction. */
+  issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<IssuedInvoice>;
+  /** Issues every invoice owed by now, oldest billing day first; returns the numbers issued (none on a repeat). */
+  run(): Promise<{ issued: string[] }>;
+  list(opts?: { status?: unknown; subscriberId?: number }): Promise<InvoiceView[]>;
+  get(number: unknown): Promise<InvoiceView>;
+  /** Voids an open invoice (409 INVOICE_VOIDED a second time, INVOICE_PAID once paid); its number stays. */
+  void(number: unknown, reason: unknown, actor: Actor): Promise<InvoiceView>;
+  /**
+   * Money in for a subscriber: into its oldest open invoices, the rest kept as credit. Bad fields: 400 naming
+   * each; above what is owed without `confirm`: 409 CONFIRM_REQUIRED, nothing recorded; a repeated
+   * Idempotency-Key: the first answer, nothing new (`recorded: false`). Audited `subscriber.payment`.
+   */
+  pay(
+    subscriberId: number,
+    input: PaymentInput,
+    o: { idempotencyKey?: string; actor: Actor },
+  ): Promise<PaymentOutcome>;
+  /** A subscriber's payments, oldest first, with its credit and what it owes (centavos). */
+  payments(subscriberId: number): Promise<{ payments: PaymentView[]; credit: number; owed: number }>;
+}

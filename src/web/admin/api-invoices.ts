@@ -1,0 +1,96 @@
+/**
+ * Admin JSON API for subscribers' invoices (auth and CSRF as for every /admin/api route; who may call what:
+ * src/domain/roles.ts). Thin: the invoice service issues, numbers, voids and audits.
+ */
+import { Router, type Request } from 'express';
+import { PaymentAboveOwedError } from '../../domain/errors';
+import { errorJson } from '../../lib/error-reply';
+import { invoiceJson, type PaymentView } from '../../services/invoices';
+import type { PaymentInput } from '../../services/invoices/payments';
+import { subscriberNotFound } from '../../services/subscribers/store';
+import type { Actor } from '../../services/types';
+import type { WebContext } from '../context';
+import { parseRecordId } from './record-scope';
+
+const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
+
+function paymentJson(p: PaymentView) {
+  return {
+    id: p.id,
+    subscriber_id: p.subscriberId,
+    ...money('amount', p.amount),
+    method: p.method,
+    reference: p.reference,
+    at: new Date(p.at).toISOString(),
+    actor: p.actor,
+    allocations: p.allocations.map((a) => ({ invoice: a.invoice, ...money('amount', a.amount) })),
+  };
+}
+
+const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+
+export function invoiceApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { invoices, subscribers } = ctx.services;
+
+  r.get('/invoices', async (req, res) => {
+    const status = (req.query as Record<string, unknown>).status;
+    const list = await invoices.list({ status: status === '' ? undefined : status });
+    res.json({ success: true, invoices: list.map(invoiceJson) });
+  });
+  r.get('/invoices/:number', async (req, res) => {
+    res.json({ success: true, invoice: invoiceJson(await invoices.get(req.params.number)) });
+  });
+  r.post('/invoices/:number/void', async (req, res) => {
+    const reason = ((req.body ?? {}) as Record<string, unknown>).reason;
+    res.json({
+      success: true,
+      invoice: invoiceJson(await invoices.void(req.params.number, reason, actorOf(req))),
+    });
+  });
+  r.get('/subscribers/:id/invoices', async (req, res) => {
+    const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
+    res.json({ success: true, invoices: (await invoices.list({ subscriberId: s.id })).map(invoiceJson) });
+  });
+  r.get('/subscribers/:id/payments', async (req, res) => {
+    const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
+    const { payments, credit, owed } = await invoices.payments(s.id);
+    res.json({
+      success: true,
+      payments: payments.map(paymentJson),
+      ...money('credit', credit),
+      ...money('owed', owed),
+    });
+  });
+  r.post('/subscribers/:id/payments', async (req, res) => {
+    const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
+    const key = req.get('idempotency-key');
+    try {
+      const out = await invoices.pay(s.id, (req.body ?? {}) as PaymentInput, {
+        idempotencyKey: key,
+        actor: actorOf(req),
+      });
+      res.status(201).json({
+        success: true,
+        payment: paymentJson(out.payment),
+        allocations: paymentJson(out.payment).allocations,
+        ...money('credit', out.credit),
+        ...money('owed', out.owed),
+      });
+    } catch (err) {
+      if (!(err instanceof PaymentAboveOwedError)) throw err;
+      res
+        .status(409)
+        .json({
+          ...errorJson(err, { withFields: true }),
+          ...money('owed', err.owed),
+          ...money('amount', err.amount),
+        });
+    }
+  });
+  // What the midnight run does, now: every invoice owed by today; a repeat issues nothing.
+  r.post('/billing/run', async (_req, res) => {
+    res.json({ success: true, ...(await invoices.run()) });
+  });
+  return r;
+}

@@ -1,0 +1,162 @@
+/**
+ * Subscribers' payments from outside: into the oldest open invoices, the rest as credit for the next invoice,
+ * a typo'd amount asked about first, a retried request recorded once, twenty at once never paying a centavo twice.
+ */
+import crypto from 'node:crypto';
+import { createHarness, type Harness } from '../helpers/harness';
+import { api, makeAccount } from '../accounts/helpers';
+import { adminApi } from '../vendos/helpers';
+import { addSubscriber, PROFILES } from './helpers';
+
+const manilaMidnight = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+
+async function pay(h: Harness, id: number, body: Record<string, unknown>, key?: string) {
+  const res = await fetch(`${h.app!.url}/admin/api/subscribers/${id}/payments`, {
+    method: 'POST',
+    headers: {
+      authorization: 'Bearer test-token-0123456789abcdef',
+      'content-type': 'application/json',
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer's shape is what the test checks
+    json: (await res.json()) as Record<string, any>,
+  };
+}
+
+describe('subscriber payments', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('pays the oldest invoices first, keeps the rest as credit, and the next invoice takes it', async () => {
+    const s = await addSubscriber(h); // INV-000001: ₱466.20
+    h.clock.set(manilaMidnight('2026-12-05'));
+    await adminApi(h, 'POST', '/billing/run'); // INV-000002: ₱999.00
+    const out = await pay(h, s.id, { amount: 1000, method: 'cash' });
+    expect(out.status).toBe(201);
+    expect(out.json).toMatchObject({
+      payment: { amount: 1000, amount_centavos: 100_000, method: 'cash', reference: null },
+      allocations: [
+        { invoice: 'INV-000001', amount_centavos: 46_620 },
+        { invoice: 'INV-000002', amount_centavos: 53_380 },
+      ],
+      credit_centavos: 0,
+      owed: 465.2,
+      owed_centavos: 46_520,
+    });
+    expect((await adminApi(h, 'GET', '/invoices/INV-000001')).json.invoice).toMatchObject({
+      status: 'paid',
+      paid_centavos: 46_620,
+      due: 0,
+    });
+    // Above what is owed: asked first, nothing recorded; confirmed: the rest is credit.
+    const typo = await pay(h, s.id, { amount: '4,652', method: 'gcash', reference: '1234 567 890' });
+    expect(typo.status).toBe(409);
+    expect(typo.json).toMatchObject({
+      code: 'CONFIRM_REQUIRED',
+      owed_centavos: 46_520,
+      amount_centavos: 465_200,
+    });
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json.payments).toHaveLength(1);
+    const meant = await pay(h, s.id, {
+      amount: 600,
+      method: 'gcash',
+      reference: '1234 567 890',
+      confirm: true,
+    });
+    expect(meant.json).toMatchObject({ credit_centavos: 13_480, owed_centavos: 0 });
+    // The next invoice takes the credit: ₱134.80 of ₱999.00 is already paid.
+    h.clock.set(manilaMidnight('2027-01-05'));
+    await adminApi(h, 'POST', '/billing/run');
+    expect((await adminApi(h, 'GET', '/invoices/INV-000003')).json.invoice).toMatchObject({
+      credit_applied_centavos: 13_480,
+      due_centavos: 86_420,
+      status: 'open',
+    });
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json).toMatchObject({
+      credit_centavos: 0,
+      owed_centavos: 86_420,
+    });
+    expect(await h.core!.db('audit_log').where({ action: 'subscriber.payment' })).toHaveLength(2);
+  });
+
+  it('refuses bad payments by field and writes nothing', async () => {
+    const s = await addSubscriber(h);
+    for (const [body, field] of [
+      [{ amount: 0, method: 'cash' }, 'amount'],
+      [{ amount: -5, method: 'cash' }, 'amount'],
+      [{ amount: 'ten', method: 'cash' }, 'amount'],
+      [{ amount: 100, method: 'bitcoin' }, 'method'],
+      [{ amount: 100 }, 'method'],
+      [{ amount: 100, method: 'cash', reference: 'x'.repeat(101) }, 'reference'],
+    ] as const) {
+      const out = await pay(h, s.id, body);
+      expect([out.status, out.json.code]).toEqual([400, 'INVALID_INPUT']);
+      expect(JSON.stringify(out.json)).toContain(field);
+    }
+    expect((await pay(h, 999, { amount: 100, method: 'cash' })).status).toBe(404);
+    expect(await h.core!.db('subscriber_payments')).toHaveLength(0);
+  });
+
+  it('records a retried request once, and twenty payments at once never pay the same centavo twice', async () => {
+    const s = await addSubscriber(h); // owes ₱466.20
+    const key = crypto.randomUUID();
+    const [a, b] = await Promise.all([
+      pay(h, s.id, { amount: 100, method: 'cash' }, key),
+      pay(h, s.id, { amount: 100, method: 'cash' }, key),
+    ]);
+    expect(a.json.payment.id).toBe(b.json.payment.id);
+    expect((await pay(h, s.id, { amount: 100, method: 'cash' }, key)).json.payment.id).toBe(
+      a.json.payment.id,
+    );
+    expect(await h.core!.db('subscriber_payments')).toHaveLength(1);
+    // ₱366.20 owed; 20 × ₱20 at once: 18 go in (₱360), the 19th pays the last ₱6.20 and asks for the rest.
+    const many = await Promise.all(
+      Array.from({ length: 20 }, () => pay(h, s.id, { amount: 20, method: 'cash' })),
+    );
+    const taken = many.filter((m) => m.status === 201);
+    expect(taken).toHaveLength(18);
+    expect(many.filter((m) => m.status === 409)).toHaveLength(2);
+    const inv = (await adminApi(h, 'GET', '/invoices/INV-000001')).json.invoice;
+    expect(inv).toMatchObject({ paid_centavos: 46_000, due_centavos: 620 });
+  });
+
+  it('lets a cashier take a payment; a reseller cannot', async () => {
+    const s = await addSubscriber(h);
+    const cashier = await makeAccount(h, { username: 'cashier1', role: 'cashier' });
+    const reseller = await makeAccount(h, {
+      username: 'reseller1',
+      role: 'reseller',
+      credit_limit: 50,
+      profiles: ['BASIC'],
+    });
+    const by = await api(
+      h,
+      'POST',
+      `/admin/api/subscribers/${s.id}/payments`,
+      { amount: 100, method: 'cash' },
+      cashier,
+    );
+    expect(by.status).toBe(201);
+    expect((by.json.payment as Record<string, unknown>).actor).toBe('cashier1');
+    expect(
+      (
+        await api(
+          h,
+          'POST',
+          `/admin/api/subscribers/${s.id}/payments`,
+          { amount: 1, method: 'cash' },
+          reseller,
+        )
+      ).status,
+    ).toBe(403);
+  });
+});
