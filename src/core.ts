@@ -21,6 +21,7 @@ import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
+import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -115,7 +116,17 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
   // Built before the sites' stacks: each API site's PPP room listens to its changes.
-  const subscribers = createSubscriberService({ db, clock, config, audit, profiles, box, limiter });
+  const subscribers = createSubscriberService({
+    db,
+    clock,
+    config,
+    audit,
+    profiles,
+    box,
+    limiter,
+    // The portal's account page by the request's address: every site this process drives (built below) is asked.
+    atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
+  });
   const shared: SiteStackShared = {
     profiles,
     limiter,

@@ -28,6 +28,7 @@ import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
 import { radiusLogins } from '../radius/logins';
+import { pppLoginAt, subscribersOnlineAt } from '../radius/ppp-sessions';
 import { radiusSessions } from '../radius/sessions';
 import { unknownAccounting } from '../radius/status';
 import { radiusLogin, routerLogin, type DeviceLogin } from '../redemption';
@@ -44,6 +45,7 @@ import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } f
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
+import { createRouterPpp } from '../../router/ppp';
 import { createPppSubscribers, type PppSubscribers, type PppSubscribersDeps } from '../ppp-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
@@ -84,6 +86,13 @@ export interface ModeParts {
   atStop?(): Promise<void>;
   /** An API site's subscribers on its router (PPP profiles and secrets); absent on a RADIUS site. */
   pppSubscribers?: PppSubscribers;
+  /**
+   * The login whose PPP session was given this address (the router's `/ppp/active`, or FreeRADIUS's open
+   * accounting), or null; throws when that cannot be read now (the router is down).
+   */
+  pppLoginAt(address: string): Promise<string | null>;
+  /** The site's subscribers online as last seen, without a read of the router; undefined: not known. */
+  subscribersOnline(): Promise<number | undefined>;
 }
 
 /** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
@@ -137,6 +146,7 @@ export async function storedSiteLogins(
 function apiParts(c: ModeContext): ModeParts {
   const users = createHotspotUsers(c);
   const ppp = c.box && createPppSubscribers({ ...c, box: c.box });
+  const routerPpp = createRouterPpp(c.router);
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now());
   return {
@@ -153,6 +163,8 @@ function apiParts(c: ModeContext): ModeParts {
     sessions: routerSessions(c),
     hotspotUsers: users,
     pppSubscribers: ppp,
+    pppLoginAt: (address) => routerPpp.sessionAt(address),
+    subscribersOnline: async () => ppp?.online(),
     pollNeedsRouter: true,
     async atStart() {
       if (c.runsJobs) ppp?.start();
@@ -214,6 +226,8 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       api: c.apiAccess ? routerSessions(c) : undefined,
     }),
     pollNeedsRouter: false,
+    pppLoginAt: (address) => pppLoginAt(db, nasAddress, address),
+    subscribersOnline: () => subscribersOnlineAt(db, nasAddress, site.id),
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.
       await logins
