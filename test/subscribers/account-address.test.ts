@@ -66,7 +66,7 @@ describe('the account page by the PPPoE session’s address (API site)', () => {
     await addSubscriber(h, { name: 'Aling Nena', username: 'nena', password: 'Nena-pass-123' });
     await waitFor(() => h.sim.rows('/ppp/secret').some((r) => r.name === 'nena'));
     const dialled = await h.sim.pppoe.dial({ mac: CPE, user: 'nena', password: 'Nena-pass-123' });
-    if (!dialled.ok) throw new Error(`not dialled: ${dialled.reason}`);
+    if (!dialled.ok || !dialled.address) throw new Error(`not dialled: ${dialled.reason}`);
     address = dialled.address;
     expect(address).toMatch(/^127\.0\.0\.\d$/);
 
@@ -117,7 +117,7 @@ describe('the account page by the PPPoE session’s address (API site)', () => {
     h.sim.pppoe.hangUp(CPE);
     expect(signInForm((await pageFrom(address)).body)).toBe(true);
     const again = await h.sim.pppoe.dial({ mac: CPE, user: 'nena', password: 'Nena-pass-123' });
-    if (!again.ok) throw new Error(`not dialled: ${again.reason}`);
+    if (!again.ok || !again.address) throw new Error(`not dialled: ${again.reason}`);
     expect((await pageFrom(again.address)).body).toContain('Aling Nena');
     await h.core!.services.subscribers.end('nena', SYSTEM);
     expect(signInForm((await pageFrom(again.address)).body)).toBe(true);

@@ -49,6 +49,8 @@ export interface PppSubscribers {
   check(reason?: string): Promise<PppCheckReport>;
   /** A check soon, for this reason (a reboot the poll saw); failures are logged and retried. */
   requestCheck(reason: string): void;
+  /** The name of the running PPP session given this address (a read of `/ppp/active`), or null. */
+  loginAt(address: string): Promise<string | null>;
   /**
    * How many of the site's subscribers (active or suspended) had a session at the last check that read the
    * router, at most PPP_CHECK_EVERY_SECONDS old while the router answers; undefined before the first one.
@@ -152,6 +154,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     check,
     requestCheck,
     online: () => online,
+    loginAt: (address) => routerPpp.sessionAt(address),
     start() {
       if (started) return;
       started = true;

@@ -45,7 +45,6 @@ import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } f
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
-import { createRouterPpp } from '../../router/ppp';
 import { createPppSubscribers, type PppSubscribers, type PppSubscribersDeps } from '../ppp-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
@@ -146,7 +145,6 @@ export async function storedSiteLogins(
 function apiParts(c: ModeContext): ModeParts {
   const users = createHotspotUsers(c);
   const ppp = c.box && createPppSubscribers({ ...c, box: c.box });
-  const routerPpp = createRouterPpp(c.router);
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now());
   return {
@@ -163,7 +161,8 @@ function apiParts(c: ModeContext): ModeParts {
     sessions: routerSessions(c),
     hotspotUsers: users,
     pppSubscribers: ppp,
-    pppLoginAt: (address) => routerPpp.sessionAt(address),
+    // Without the PPP room (a face with no credentials key: the terminal) no address is known to be a subscriber's.
+    pppLoginAt: async (address) => (ppp ? ppp.loginAt(address) : null),
     subscribersOnline: async () => ppp?.online(),
     pollNeedsRouter: true,
     async atStart() {
