@@ -103,7 +103,9 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         speed: `${formatRateHuman(plan.profile.rateDown)} ↓ / ${formatRateHuman(plan.profile.rateUp)} ↑`,
         status: s.status,
         reason: s.statusReason,
-        cycle: `${s.cycle.start} – ${s.cycle.end}`,
+        // Each date kept whole on a phone (a line may break between them, never inside one).
+        cycleStart: s.cycle.start,
+        cycleEnd: s.cycle.end,
         usage:
           s.usage.capBytes === null
             ? t.t('account.no_cap', { used })
