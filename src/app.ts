@@ -18,7 +18,7 @@ import { serverJobs, serverParts, type DemoPieces } from './server-parts';
 import { createMetrics, type Metrics } from './metrics';
 import { metricsSources } from './core/metrics';
 import { scrapeToken } from './web/metrics';
-import { systemClock } from './lib/clock';
+import { controllerClock } from './core/clock';
 
 export interface RunningApp {
   core: Core;
@@ -135,8 +135,9 @@ async function startOnPort(
       : undefined;
   // Prometheus' metrics (src/metrics), counted from now: only when there is a token to scrape them with.
   const metrics = scrapeToken(config) ? await createMetrics() : undefined;
-  const since = (opts.clock ?? systemClock).now();
-  const core = await openCore(config, { ...opts, leases, role: 'server', metrics: metrics?.port }).catch(
+  const clock = opts.clock ?? controllerClock(config, 'server', opts.log ?? stdoutLogger(config));
+  const since = clock.now();
+  const core = await openCore(config, { ...opts, clock, leases, role: 'server', metrics: metrics?.port }).catch(
     (err: unknown) => {
       metrics?.close();
       throw err;

@@ -1,7 +1,8 @@
 import type { AppConfig } from './config/env';
 import type { Db } from './db/knex';
 import { exclusiveLeases, type SiteLeases } from './db/site-leases';
-import { Clock, systemClock } from './lib/clock';
+import { systemClock, type Clock } from './lib/clock';
+import { controllerClock } from './core/clock';
 import type { Logger } from './lib/logger';
 import type { MetricsPort } from './metrics/port';
 import type { ManagedHotspot } from './router/hotspot';
@@ -22,6 +23,7 @@ import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
 import { subscriberAtAddress } from './services/subscribers/at-address';
+import { createInvoiceService } from './services/invoices';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -98,8 +100,8 @@ export interface CoreOptions {
  * server's other sites' stacks, and the services that span the sites. The router connects last.
  */
 export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
-  const clock = opts.clock ?? systemClock;
   const log = opts.log ?? stdoutLogger(config);
+  const clock = opts.clock ?? controllerClock(config, opts.role, log);
   const server = opts.role === 'server';
   const { db, reader, close: closeDatabase } = await openCoreDatabase(config, { server, log });
   const { router, demo } = await openEnvRouter(config, { ...opts, log, db, clock });
@@ -116,6 +118,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
   // Built before the sites' stacks: each API site's PPP room listens to its changes.
+  const invoices = createInvoiceService({ db, clock, config, audit });
   const subscribers = createSubscriberService({
     db,
     clock,
@@ -124,6 +127,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     profiles,
     box,
     limiter,
+    afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });
@@ -179,6 +183,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
+    invoices,
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,
@@ -217,6 +222,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       box,
       seesDevice,
       canLogIn: () => main.router.status.connected,
+      // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
+      realClock: config.clockStart === undefined ? undefined : systemClock,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
     }),
     routerSetup: {

@@ -6,7 +6,7 @@
  */
 import type { AppConfig } from './config/env';
 import type { Core } from './core';
-import type { CalendarJob } from './jobs/calendar';
+import { CalendarJob } from './jobs/calendar';
 import type { Part } from './jobs/parts';
 import { PeriodicJob } from './jobs/periodic';
 import { startDemoGateway } from './payments/demo';
@@ -32,6 +32,18 @@ export interface ServerJobs {
   notifier: Notifier;
   /** Scheduled backups (none when BACKUP_EVERY is off). */
   backupJob?: CalendarJob;
+  /** Subscribers' invoices: issued at every hour's start (midnight where each subscriber is), and at start. */
+  billingJob: CalendarJob;
+}
+
+/** One billing run, said in the log when it issued anything. */
+async function runBilling(core: Core): Promise<void> {
+  const { issued } = await core.services.invoices.run();
+  if (issued.length > 0)
+    core.log.info(
+      { module: 'billing', issued: issued.length, first: issued[0], last: issued[issued.length - 1] },
+      `billing: ${issued.length} invoice(s) issued (${issued[0]}${issued.length > 1 ? ` to ${issued[issued.length - 1]}` : ''})`,
+    );
 }
 
 /** The server's jobs on the core's services, not started. */
@@ -67,6 +79,15 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
       parts: core.notify,
       sites: services.sites,
       reports: services.reports,
+    }),
+    // Every hour on the hour, so each site's midnight is met whatever its time zone; a run issues only what is owed
+    // by then, so the other 23 find nothing. The part runs it once at start too: the catch-up after days off.
+    billingJob: new CalendarJob('billing', {
+      pattern: '0 * * * *',
+      tz: () => config.tz,
+      now: () => core.clock.now(),
+      log: log.child({ module: 'billing' }),
+      work: () => runBilling(core),
     }),
     // Off the poll: a failing backup is logged and shown, never fatal.
     backupJob: backupSchedule(services.backups, {
@@ -144,6 +165,19 @@ export function serverParts(
     },
   });
   parts.push(job('payments-poll', p.paymentsJob), job('notifier', p.notifier));
+  parts.push({
+    name: 'billing',
+    async start() {
+      await runBilling(core).catch((err: Error) =>
+        log.error(
+          { module: 'billing', err: err.message },
+          'the billing catch-up failed; the next hour tries again',
+        ),
+      );
+      p.billingJob.start();
+    },
+    stop: () => p.billingJob.stop(),
+  });
   if (p.backupJob) parts.push(job('backups', p.backupJob));
   return parts;
 }

@@ -1,3 +1,5 @@
+import { readClockStart } from './env-clock';
+import { describeBillingConfig, readBillingEnv, type BillingConfig } from './env-billing';
 import path from 'node:path';
 import { isHttpUrl, parseCidr } from '../domain/network';
 import { parseDatabaseUrl, type DatabaseConfig } from './database-url';
@@ -116,6 +118,7 @@ const schema = {
   HOTSPOT_SERVER: str('all'),
   HOTSPOT_USER_PROFILE: str('default'),
   USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
+  CLOCK_START: readClockStart,
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
   ADMIN_API_TOKEN: minLengthSecret('ADMIN_API_TOKEN'),
@@ -238,6 +241,8 @@ export interface AppConfig {
   hotspotServer: string;
   hotspotUserProfile: string;
   usagePollSeconds: number;
+  /** CLOCK_START: the controller's clock starts at this instant (ms) instead of the real time; unset: real time. */
+  clockStart?: number;
   admin: {
     username: string;
     password?: string;
@@ -267,6 +272,8 @@ export interface AppConfig {
   notify: NotifyConfig;
   /** Online payments (PayMongo) as .env sets them; the admin's values override them (src/services/payments). */
   payments: PaymentsConfig;
+  /** Subscribers' invoices, reminders, suspension and SMS as .env sets them (src/config/env-billing.ts). */
+  billing: BillingConfig;
   logLevel: string;
   /** auto: human lines on a terminal, JSON otherwise; json / pretty force one. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -282,10 +289,13 @@ function fromProject(p: string, baseDir: string): string {
 }
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
+export { parseClockStart } from './env-clock';
+
 export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
   const { data: c, problems } = readEnv(env);
   const notify = readNotifyEnv(env, problems);
   const payments = readPaymentsEnv(env, problems);
+  const billing = readBillingEnv(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const database = parseDatabaseUrl(c.DATABASE_URL, baseDir);
   if (c.CONTROLLER_MODE === 'shared' && database.engine !== 'postgres')
@@ -322,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     hotspotServer: c.HOTSPOT_SERVER,
     hotspotUserProfile: c.HOTSPOT_USER_PROFILE,
     usagePollSeconds: c.USAGE_POLL_SECONDS as number,
+    clockStart: c.CLOCK_START as number | undefined,
     admin: {
       username: c.ADMIN_USERNAME,
       password: c.ADMIN_PASSWORD,
@@ -339,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     tz: c.TZ,
     notify,
     payments,
+    billing,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT as AppConfig['logFormat'],
     nodeEnv: c.NODE_ENV,
@@ -362,6 +374,8 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_SERVER: c.hotspotServer,
     HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
     USAGE_POLL_SECONDS: String(c.usagePollSeconds),
+    CLOCK_START:
+      c.clockStart === undefined ? '(not set: the real time)' : new Date(c.clockStart).toISOString(),
     CONTROLLER_MODE: c.controllerMode,
     ADMIN_USERNAME: c.admin.username,
     ADMIN_PASSWORD: mask(c.admin.password),
@@ -377,5 +391,6 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     TZ: c.tz,
     ...describeNotifyConfig(c.notify),
     ...describePaymentsConfig(c.payments),
+    ...describeBillingConfig(c.billing),
   };
 }

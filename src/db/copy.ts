@@ -103,11 +103,13 @@ async function countAndSums(
 /**
  * Rows a freshly migrated database holds before any shop data: they do not make a target "not empty", and the
  * source's own copies replace them. `sites` row 1 is the .env router (migration 0015); `subscriber_numbers` row 1
- * is the account-number counter before any subscriber (migration 0046).
+ * is the account-number counter before any subscriber (migration 0046), `invoice_numbers` row 1 the
+ * invoice-number counter (migration 0050).
  */
 const SEEDED: Record<string, Record<string, string | number>> = {
   sites: { id: 1, name: 'default' },
   subscriber_numbers: { id: 1, last: 0 },
+  invoice_numbers: { id: 1, last: 0 },
 };
 
 async function hasRadiusSites(db: Knex): Promise<boolean> {

@@ -49,6 +49,21 @@ function monthAfter(billingDate: string): string {
   return dateOf(y, m + 1, d);
 }
 
+/** The whole billing cycle of billing day `day` that `date` falls in (from its billing day, whoever started when). */
+export function fullCycleOn(day: number, date: string): Cycle {
+  const billed = billingDayOnOrBefore(date, day);
+  return { start: billed, end: addDays(monthAfter(billed), -1) };
+}
+
+/** Days from `from` to `to`, both inclusive (0 when `to` is before `from`). */
+export function daysInclusive(from: string, to: string): number {
+  const [a, b] = [from, to].map((d) => {
+    const [y, m, dd] = parts(d);
+    return Date.UTC(y, m - 1, dd);
+  });
+  return b < a ? 0 : Math.round((b - a) / 86_400_000) + 1;
+}
+
 /**
  * The cycle holding `today`. Before service starts, the first cycle. A pending change of billing day counts from
  * its `from` date on: the cycle that starts there runs to the day before the new billing day.

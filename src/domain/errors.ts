@@ -142,6 +142,9 @@ export type ErrorCode =
   | 'RADIUS_NEEDS_POSTGRES'
   | 'NOTIFY_NOT_SET' // notifications to the owner
   | 'SUBSCRIBER_NOT_FOUND' // subscribers on monthly plans
+  | 'INVOICE_NOT_FOUND' // subscribers' invoices
+  | 'INVOICE_PAID'
+  | 'INVOICE_VOIDED'
   | 'SUBSCRIBER_EXISTS'
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'

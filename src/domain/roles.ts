@@ -35,7 +35,7 @@ export const CAPABILITIES = {
   'sales.shift': ['owner', 'cashier', 'reseller'],
   /** A reseller's balance: the owner reads anyone's, a reseller its own (the route checks whose). */
   'accounts.balance': ['owner', 'reseller'],
-  /** Subscribers on monthly plans, listed and shown (without their passwords); changes are the owner's. */
+  /** Subscribers on monthly plans and their invoices, listed and shown (without passwords); changes are the owner's. */
   'subscribers.view': ['owner', 'cashier'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
@@ -95,6 +95,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['DELETE', '/api/subscribers/:id'],
   ['POST', '/api/subscribers/:id/suspend'],
   ['POST', '/api/subscribers/:id/resume'],
+  ['POST', '/api/invoices/:number/void'],
+  ['POST', '/api/billing/run'],
   // Pages and their forms
   ['GET', '/profiles'],
   ['GET', '/profiles/new'],
@@ -167,6 +169,9 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
   ['GET', '/api/subscribers', 'subscribers.view'],
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
+  ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
+  ['GET', '/api/invoices', 'subscribers.view'],
+  ['GET', '/api/invoices/:number', 'subscribers.view'],
   ['GET', '/subscribers', 'subscribers.view'],
   // Before `/subscribers/:id`, which would match it: the add form is the owner's.
   ['GET', '/subscribers/new', 'owner'],

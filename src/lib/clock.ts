@@ -5,6 +5,14 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * A clock that reads `start` at the moment `base` reads `realAt`, and runs on at the real pace from there
+ * (CLOCK_START: a demo or a test of the shop's calendar, e.g. the evening before a billing day).
+ */
+export function startedClock(start: number, realAt: number, base: Clock = systemClock): Clock {
+  return { now: () => start + (base.now() - realAt) };
+}
+
 /** A clock tests move by hand. */
 export class FakeClock implements Clock {
   constructor(private t: number = Date.UTC(2026, 10, 21, 4, 0, 0)) {}

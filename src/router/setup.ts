@@ -4,13 +4,16 @@
  * "Setting a router up").
  */
 import type { Row, SetupFacts, SetupWants, SetupWrite } from './setup-plan';
-import { loginPageFiles } from './setup-plan';
+import { loginPageFiles, PAYMENT_LIST } from './setup-plan';
 import type { RouterClient } from './types';
 
-/** Reads everything planSetup needs; `radius` adds `/radius` and `/radius/incoming`. */
+/**
+ * Reads everything planSetup needs; `radius` adds `/radius` and `/radius/incoming`; `ppp` the PPPoE servers, the
+ * PPP profiles, the NAT and forward filter rules and the payment pages' address list.
+ */
 export async function readSetupFacts(
   router: RouterClient,
-  wants: Pick<SetupWants, 'hotspotServer' | 'controller' | 'radius'>,
+  wants: Pick<SetupWants, 'hotspotServer' | 'controller' | 'radius' | 'ppp'>,
 ): Promise<SetupFacts> {
   const print = (menu: string, query?: string[]): Promise<Row[]> =>
     router.print(menu, query ? { query } : {});
@@ -59,6 +62,16 @@ export async function readSetupFacts(
   if (wants.radius) {
     facts.radius = await print('/radius');
     facts.radiusIncoming = (await print('/radius/incoming'))[0] ?? {};
+  }
+  if (wants.ppp) {
+    const [servers, profiles, nat, forward, paymentList] = await Promise.all([
+      print('/interface/pppoe-server/server'),
+      router.print('/ppp/profile', { proplist: ['.id', 'name', 'remote-address'] }),
+      print('/ip/firewall/nat', ['chain=dstnat']),
+      print('/ip/firewall/filter', ['chain=forward']),
+      print('/ip/firewall/address-list', [`list=${PAYMENT_LIST}`]),
+    ]);
+    facts.ppp = { servers, profiles, nat, forward, paymentList };
   }
   return facts;
 }

@@ -33,6 +33,7 @@ import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
+import type { InvoiceService } from './invoices/types';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { PaymentService } from './payments/types';
@@ -114,4 +115,6 @@ export interface Services {
   backups: BackupService;
   /** Customers on monthly plans, as records (src/services/subscribers); the router work listens to their changes. */
   subscribers: SubscriberService;
+  /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
+  invoices: InvoiceService;
 }

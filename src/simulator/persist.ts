@@ -90,7 +90,7 @@ export function restore(state: RouterState, file: StateFile): void {
     for (const saved of file.tables[key] ?? []) {
       const item: Item & Record<string, unknown> = { id: saved.id, cfg: { ...saved.cfg } };
       if (key === 'queues') Object.assign(item, newQueueRuntime());
-      if (key === 'filters') Object.assign(item, { bytes: 0, packets: 0 });
+      if (key === 'filters' || key === 'nat') Object.assign(item, { bytes: 0, packets: 0 });
       if (key === 'addressLists') Object.assign(item, { createdAt: state.bootAt });
       if (key === 'users')
         Object.assign(item, { uptime: saved.uptime ?? 0, counters: saved.counters ?? zeroCounters() });

@@ -197,6 +197,8 @@ export class RouterState {
   readonly hosts = new Table<HostItem>('/ip/hotspot/host');
   readonly active = new Table<ActiveItem>('/ip/hotspot/active');
   readonly filters = new Table<FilterItem>('/ip/firewall/filter');
+  /** `/ip/firewall/nat`: rules like the filter's (counters runtime-only). */
+  readonly nat = new Table<FilterItem>('/ip/firewall/nat');
   /** Runtime, like sessions: cookies of HTTP logins and the DHCP server's dynamic leases. */
   readonly cookies = new Table<CookieItem>('/ip/hotspot/cookie');
   readonly leases = new Table<LeaseItem>('/ip/dhcp-server/lease');
@@ -352,6 +354,7 @@ export class RouterState {
       profiles: this.profiles,
       serverProfiles: this.serverProfiles,
       filters: this.filters as unknown as Table<Item>,
+      nat: this.nat as unknown as Table<Item>,
       // The tables hold subtypes of Item; persistence only touches `id`/`cfg`.
       users: this.users as unknown as Table<Item>,
       queues: this.queues as unknown as Table<Item>,

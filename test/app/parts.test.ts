@@ -21,6 +21,7 @@ test('the server starts its parts in order and, stopped, leaves none running', a
     'router-checks',
     'payments-poll',
     'notifier',
+    'billing',
     'backups',
   ]);
   expect((await fetch(`${app.url}/healthz`)).status).toBe(200);

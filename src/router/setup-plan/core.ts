@@ -18,7 +18,9 @@ export type SetupItemId =
   | 'radius-incoming'
   | 'use-radius'
   | 'bypass'
-  | 'api-service';
+  | 'api-service'
+  | 'pppoe-server'
+  | 'suspended-redirect';
 
 export const SETUP_ITEM_IDS: readonly SetupItemId[] = [
   'hotspot',
@@ -31,7 +33,12 @@ export const SETUP_ITEM_IDS: readonly SetupItemId[] = [
   'use-radius',
   'bypass',
   'api-service',
+  'pppoe-server',
+  'suspended-redirect',
 ];
+
+/** Items that only report: the owner sets them up on the router; they have no Fix. */
+export const REPORT_ONLY_ITEMS: readonly SetupItemId[] = ['hotspot', 'pppoe-server'];
 
 /** One row of a router reply, as the router adapter returns it. */
 export type Row = Record<string, string>;
@@ -78,6 +85,11 @@ export interface SetupFacts {
   /** RADIUS sites only. */
   radius?: Row[];
   radiusIncoming?: Row;
+  /**
+   * Sites that sell monthly plans: the PPPoE servers, the PPP profiles, the NAT rules and the forward filter
+   * rules, and the payment pages' address-list entries.
+   */
+  ppp?: { servers: Row[]; profiles: Row[]; nat: Row[]; forward: Row[]; paymentList: Row[] };
 }
 
 /** What the shop's configuration wants. */
@@ -99,6 +111,8 @@ export interface SetupWants {
   apiService?: string;
   /** RADIUS sites: the RADIUS server (FreeRADIUS on the controller), its secret and the CoA port. */
   radius?: { address: string; secret: string; coaPort: number };
+  /** Sites that sell monthly plans: each plan and the `/ip/pool` it names (null: the server's default profile's). */
+  ppp?: { plans: Array<{ name: string; pool: string | null }> };
 }
 
 export const OURS = 'pisonet';

@@ -6,10 +6,12 @@ import { SETUP_ITEM_IDS } from './core';
 import type { SetupFacts, SetupItem, SetupWants } from './core';
 import { hotspotItem, userProfileItem, walledGardenItem, loginPageItem, fastTrackItem } from './shop-items';
 import { radiusItems, bypassItem, apiServiceItem } from './access-items';
+import { pppoeServerItem, suspendedRedirectItem } from './ppp-items';
 
 export * from './core';
 export { hotspotFastTrackRules, loginPageFiles, hasFileAdd, FILE_CONTENTS_MAX } from './shop-items';
 export { addressListHas } from './access-items';
+export { PAYMENT_LIST } from './ppp-items';
 
 /**
  * Every item for a site. With no hotspot server, only that item is decided (the others depend on it), and
@@ -27,6 +29,8 @@ export function planSetup(facts: SetupFacts, wants: SetupWants): SetupItem[] {
     ...radiusItems(facts, wants),
     bypassItem(facts, wants),
     apiServiceItem(facts, wants),
+    pppoeServerItem(facts, wants),
+    suspendedRedirectItem(facts, wants),
   ];
   return items.filter((i): i is SetupItem => i !== null);
 }

@@ -51,10 +51,10 @@ export async function sealedCounts(db: Knex): Promise<BackupManifest['sealed']> 
 }
 
 /**
- * Rows a freshly migrated database holds before any shop data (the .env router's site, migration 0015): they do
- * not make a database "not empty".
+ * Rows a freshly migrated database holds before any shop data (the .env router's site, migration 0015; the
+ * account-number and invoice-number counters, 0046 and 0050): they do not make a database "not empty".
  */
-const SEEDED: Record<string, number> = { sites: 1 };
+const SEEDED: Record<string, number> = { sites: 1, subscriber_numbers: 1, invoice_numbers: 1 };
 
 export interface ShopContents {
   empty: boolean;

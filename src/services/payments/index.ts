@@ -5,6 +5,7 @@
  * pending, and at once when the phone comes back). The gateway adapter is built from the settings in effect on
  * every use, so a key saved in the admin applies at once.
  */
+import type { Clock } from '../../lib/clock';
 import crypto from 'node:crypto';
 import type { PaymentsConfig } from '../../config/env-payments';
 import { AppError } from '../../domain/errors';
@@ -48,6 +49,11 @@ export interface PaymentServiceOptions {
    * site's stack, so this shop-wide service never holds a router.
    */
   canLogIn: () => boolean;
+  /**
+   * The machine's own time, for a webhook signature's freshness: the gateway signs with the real time, so a
+   * controller clock started elsewhere (CLOCK_START) must not make every webhook stale. Default: the shop's clock.
+   */
+  realClock?: Clock;
   /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
   gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
 }
@@ -200,7 +206,7 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     async webhook(header, raw): Promise<WebhookOutcome> {
       const on = await current();
       if (!on) return { kind: 'refused', reason: 'payments-off' };
-      const v = on.gw.verifyWebhook(header, raw, clock.now());
+      const v = on.gw.verifyWebhook(header, raw, (o.realClock ?? clock).now());
       if (!v.ok) {
         log.warn({ module: 'payments', why: v.why }, 'a webhook was refused: its signature does not check');
         return { kind: 'refused', reason: v.why };

@@ -7,6 +7,10 @@
  * - every 30 s (at least one check a minute), so an object of ours removed or changed by hand is put back;
  * - at once after a reconnect, and after a reboot the poll saw (a reset router has lost everything).
  *
+ * Each check also lists the running sessions of suspended subscribers in `pisonet-suspended` (suspended.ts), its
+ * own step with its own counts; every 30 s is within one usage poll (USAGE_POLL_SECONDS, 30 by default), so a
+ * CPE that dials again onto a new address is followed by the next check.
+ *
  * A check that fails (the router is down, or the database does not know this router: safe mode) changes
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
@@ -15,6 +19,7 @@ import { PeriodicJob } from '../../jobs/periodic';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { createRouterPpp } from '../../router/ppp';
+import { createRouterSuspendedList } from '../../router/suspended-list';
 import type { RouterClient } from '../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
 import type { ProfileService } from '../profiles/types';
@@ -22,9 +27,13 @@ import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SubscriberChanged } from '../subscribers/types';
 import type { Knex } from 'knex';
-import { checkPpp, wantedPpp, type PppCheckReport } from './check';
+import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport } from './check';
+import { checkSuspendedList, suspendedSubscribers, type SuspendedListReport } from './suspended';
 
-export type { PppCheckReport } from './check';
+export type { SuspendedListReport } from './suspended';
+
+/** What one check did: the PPP objects' counts, and the suspension step's. */
+export type PppCheckReport = PppObjectsReport & { suspended: SuspendedListReport };
 
 /** How often the router's PPP objects are checked when nothing else asks: twice within the promised minute. */
 export const PPP_CHECK_EVERY_SECONDS = 30;
@@ -68,6 +77,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   const read: { names?: string[] } = {};
   let online: number | undefined;
   const ppp = { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) };
+  const suspendedList = createRouterSuspendedList(router);
   const reported = new Set<string>();
   let running: Promise<PppCheckReport> | undefined;
   let again: Promise<PppCheckReport> | undefined;
@@ -81,7 +91,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     const want = await wantedPpp(d, site.id);
     read.names = undefined;
     // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
-    const report = await checkPpp(ppp, want).catch((err: unknown) => {
+    const objects = await checkPpp(ppp, want).catch((err: unknown) => {
       online = undefined;
       throw err;
     });
@@ -90,6 +100,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
       const names = new Set(seen.map((n) => n.toLowerCase()));
       online = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
     }
+    const report = { ...objects, suspended: await checkSuspended(reason) };
     const { added, changed, removed, ended, failed } = report;
     if (added + changed + removed + ended > 0)
       log.info(
@@ -106,6 +117,25 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
       );
     }
     return report;
+  }
+
+  async function checkSuspended(reason: string): Promise<SuspendedListReport> {
+    const r = await checkSuspendedList(suspendedList, await suspendedSubscribers(d.db, site.id));
+    if (r.listed + r.unlisted + r.changed > 0)
+      log.info(
+        { module: 'ppp', reason, listed: r.listed, unlisted: r.unlisted, changed: r.changed },
+        `Suspended list checked (${reason}): ${r.listed} address(es) listed, ${r.unlisted} taken out, ${r.changed} put back`,
+      );
+    if (r.failed > 0)
+      log.warn({ module: 'ppp', reason, failed: r.failed }, `Suspended list: ${r.failed} change(s) failed`);
+    for (const a of r.conflicts.filter((n) => !reported.has(`list ${n}`))) {
+      reported.add(`list ${a}`);
+      log.warn(
+        { module: 'ppp', conflict: a },
+        `${a} is in pisonet-suspended through a disabled entry without "pisonet" in its comment: left alone (enable or remove it)`,
+      );
+    }
+    return r;
   }
 
   function check(reason = 'asked for'): Promise<PppCheckReport> {

@@ -29,6 +29,19 @@ export function largestSharing(profiles: ProfileRecord[], siteId: number): numbe
   return n;
 }
 
+/**
+ * The site's monthly plans and the pool each names, or undefined when it sells none (the PPPoE items are then
+ * not asked of its router).
+ */
+export function pppPlans(profiles: ProfileRecord[], siteId: number): SetupWants['ppp'] {
+  const plans = profiles
+    .filter(
+      (p) => !p.archived && p.profile.billing === 'monthly' && (p.site === null || p.site.id === siteId),
+    )
+    .map((p) => ({ name: p.name, pool: p.profile.pppPool ?? null }));
+  return plans.length ? { plans } : undefined;
+}
+
 export async function siteSetupWants(
   site: SiteView,
   cfg: SiteSetupConfig,
@@ -49,6 +62,7 @@ export async function siteSetupWants(
       sharedUsers: largestSharing(profiles, site.id),
       extraHosts: cfg.extraHosts,
       radius: secret ? { secret, coaPort: site.coaPort ?? 3799 } : undefined,
+      ppp: pppPlans(profiles, site.id),
     },
     lookups,
   );

@@ -6,6 +6,7 @@
 import { AppError } from '../../domain/errors';
 import {
   planSetup,
+  SETUP_ITEM_IDS,
   setupOk,
   unknownItemIds,
   type SetupItem,
@@ -21,6 +22,7 @@ import type { Actor } from '../audit/actor';
 import type { AuditService } from '../audit/types';
 
 export type { SetupItem, SetupWants } from '../../router/setup-plan';
+export { REPORT_ONLY_ITEMS } from '../../router/setup-plan';
 
 /** An item as shown to people and scripts: `{id, state, detail, fix}`. */
 export interface SetupItemView {
@@ -70,7 +72,7 @@ function checkOnly(only: string[] | undefined): void {
   if (bad.length)
     throw new AppError(
       'SETUP_UNKNOWN_ITEM',
-      `No setup item ${bad.map((b) => `"${b}"`).join(', ')}; the items are hotspot, user-profile, walled-garden, login-page, fasttrack, radius, radius-incoming, use-radius, bypass, api-service.`,
+      `No setup item ${bad.map((b) => `"${b}"`).join(', ')}; the items are ${SETUP_ITEM_IDS.join(', ')}.`,
       400,
       'only',
     );
@@ -104,7 +106,7 @@ export function createRouterSetupService(deps: {
   /** The login-page item once the fetched file is there, or as it stands when the wait is over. */
   async function loginPageAfterFetch(router: RouterClient, wants: SetupWants, fetched: boolean) {
     let after = (await read(router, wants)).find((i) => i.id === 'login-page');
-    for (let waited = 0; fetched && after && after.state !== 'ok' && waited < FETCH_FILE_WAIT_MS; ) {
+    for (let waited = 0; fetched && after && after.state !== 'ok' && waited < FETCH_FILE_WAIT_MS;) {
       await sleep(FETCH_FILE_POLL_MS);
       waited += FETCH_FILE_POLL_MS;
       after = (await read(router, wants)).find((i) => i.id === 'login-page');

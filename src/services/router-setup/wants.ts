@@ -26,6 +26,8 @@ export interface WantsInput {
   sharedUsers: number;
   extraHosts: string[];
   radius?: { secret: string; coaPort: number };
+  /** The site's monthly plans, when it sells any. */
+  ppp?: SetupWants['ppp'];
 }
 
 /** Overridable lookups (tests pin them). */
@@ -126,5 +128,6 @@ export async function setupWants(
     controller: { address: controller, mac: lookups.localMacFor(controller) },
     apiService: input.routerTls ? 'api-ssl' : 'api',
     radius: input.radius ? { address: controller, ...input.radius } : undefined,
+    ppp: input.ppp,
   };
 }

@@ -25,6 +25,7 @@ import type { ProfileService } from '../profiles/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { findSite } from '../sites/lookup';
 import type { Actor } from '../audit/actor';
+import type { FirstInvoiceInput } from '../invoices/types';
 import { newSubscriberPassword } from './password';
 import {
   createSubscriberSignIn,
@@ -46,6 +47,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   limiter?: SignInLimiter;
   /** Which subscriber an address belongs to (the PPP sessions); none known until they are read. */
   atAddress?: SubscriberAtAddress;
+  /** Inside the creating transaction, after the row is written (the first invoice): a failure refuses the create. */
+  afterCreate?: (trx: Knex.Transaction, s: FirstInvoiceInput) => Promise<void>;
 };
 
 const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
@@ -164,6 +167,14 @@ export function createSubscriberService(deps: Deps): SubscriberService {
             })
             .returning('id'),
         );
+        await deps.afterCreate?.(trx, {
+          subscriberId: newId,
+          plan: plan!.name,
+          price: Number(plan!.price),
+          billingDay: f.billingDay as number,
+          startsOn,
+          today: today({ site_tz: siteTz?.tz ?? null }),
+        });
         await changed(trx, newId, 'create', `Subscriber ${accountNo(Number(last))} added`);
         return { id: newId, seq: Number(last) };
       }));

@@ -10,6 +10,7 @@ import type { PppSessions } from '../ppp/sessions';
 import type { Menu, SimCore } from './common';
 import { leaseMenu } from './dhcp';
 import { filterMenu } from './firewall';
+import { natMenu } from './nat';
 import {
   activeMenu,
   bindingMenu,
@@ -67,6 +68,7 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     licenseMenu(core),
     systemMenu(parts.reboot),
     filterMenu(core),
+    natMenu(core),
     interfaceMenu(parts.interfaces),
     logMenu(parts.log),
     radiusMenu(core, parts.radiusCounters),

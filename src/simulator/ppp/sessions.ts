@@ -10,6 +10,7 @@ import { QUEUE_DEFAULTS } from '../menus/queue';
 import type { Transfer } from '../traffic';
 import { newQueueRuntime, type QueueItem, type RouterState } from '../state';
 import { formatDuration, parseRateLimit, type RateLimit } from '../values';
+import { packetPath, type Packet, type PacketPath } from '../packet-path';
 import { pppInterfaceName } from './names';
 import { allocate } from './pools';
 import {
@@ -257,6 +258,16 @@ export class PppSessions {
   /** The simulator stops: no CPE dials any more. */
   stop(): void {
     for (const mac of [...this.redials.keys()]) this.stopRedial(mac);
+  }
+
+  /**
+   * Where a packet the subscriber of session `name` sends would go: its destination after the router's `dstnat`
+   * rules, and the forward filter's verdict (src/simulator/packet-path.ts).
+   */
+  route(name: string, p: Omit<Packet, 'src'>): PacketPath {
+    const session = this.ppp.active.list.find((a) => a.name === name);
+    if (!session) throw new Error(`simulator: no PPP session ${name}`);
+    return packetPath(this.state, { ...p, src: session.address });
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { toAppError } from '../../../lib/error-reply';
-import type { SetupReport } from '../../../services/router-setup';
+import { REPORT_ONLY_ITEMS, type SetupReport } from '../../../services/router-setup';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, page } from './common';
 import { routerHref, routerLocals, routerSite } from './router';
@@ -32,6 +32,7 @@ export function routerSetupRoutes(ctx: WebContext): Router {
       report,
       error,
       action: routerHref('/admin/router/setup', scope),
+      reportOnly: REPORT_ONLY_ITEMS,
     });
   });
 

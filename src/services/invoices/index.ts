@@ -1,0 +1,168 @@
+/**
+ * Subscribers' invoices: the one owner of `invoices` and `invoice_lines`. A subscriber's first invoice is issued
+ * in the transaction that creates it (prorated from its first day to the day before its next billing day); every
+ * later one by `run()`, which issues what each active or suspended subscriber is owed by its own today, oldest
+ * billing day first, each dated its billing day: the calendar's run at midnight, the catch-up at start and
+ * `pisonet billing run` are the same call, and a repeat issues nothing. Never deleted, never edited: a void is
+ * one conditional update with its actor and reason, and keeps the number.
+ */
+import type { Db } from '../../db/knex';
+import { daysInclusive, fullCycleOn, type Cycle } from '../../domain/billing-cycle';
+import { cyclesDue } from '../../domain/billing-run';
+import { AppError, ValidationError } from '../../domain/errors';
+import { firstInvoice, prorate } from '../../domain/invoice-math';
+import type { ShopDeps } from '../deps';
+import { localDate } from '../reports/calendar';
+import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
+import { issueInvoice } from './issue';
+import type { InvoiceService } from './types';
+import {
+  INVOICE_STATUSES,
+  invoiceNotFound,
+  loadInvoices,
+  type InvoiceStatus,
+  type InvoiceView,
+} from './view';
+
+export type { InvoiceView } from './view';
+export type { FirstInvoiceInput, InvoiceService } from './types';
+export { invoiceJson } from './view';
+
+type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;
+
+const NUMBER = /^[A-Z0-9][A-Z0-9-]{0,9}\d{6,}$/;
+
+function periodLine(plan: string, c: Cycle, days: number, daysInCycle: number): string {
+  const part = days === daysInCycle ? '' : ` (${days} of ${daysInCycle} days)`;
+  return `${plan}, ${c.start} to ${c.end}${part}`;
+}
+
+/** A cycle's amount: the full fee for a whole cycle, else the fee × its days / the days of the cycle it is in. */
+function cycleAmount(
+  price: number,
+  billingDay: number,
+  c: Cycle,
+): { amount: number; days: number; of: number } {
+  const full = fullCycleOn(billingDay, c.start);
+  const of = daysInclusive(full.start, full.end);
+  const days = daysInclusive(c.start, c.end);
+  return { amount: days >= of ? price : prorate(price, days, of), days, of };
+}
+
+export function createInvoiceService(deps: Deps): InvoiceService {
+  const { db, clock, audit } = deps;
+  const billing = () => deps.config.billing;
+  const issueOpts = () => ({ prefix: billing().invoicePrefix, dueDays: billing().dueDays, now: clock.now() });
+  const todayOf = (row: LoadedRow) => localDate(clock.now(), row.site_tz || deps.config.tz);
+
+  async function get(number: unknown): Promise<InvoiceView> {
+    const n = typeof number === 'string' ? number.trim().toUpperCase() : '';
+    if (!NUMBER.test(n)) throw invoiceNotFound();
+    const [v] = await loadInvoices(db as Db, (q) => q.where('i.number', n));
+    if (!v) throw invoiceNotFound();
+    return v;
+  }
+
+  return {
+    async issueFirst(trx, s) {
+      const f = firstInvoice(s.price, s.billingDay, s.startsOn);
+      return issueInvoice(
+        trx,
+        {
+          subscriberId: s.subscriberId,
+          issueKey: `cycle:${f.period.start}`,
+          kind: 'cycle',
+          periodStart: f.period.start,
+          periodEnd: f.period.end,
+          issuedOn: s.today,
+          lines: [{ description: periodLine(s.plan, f.period, f.days, f.daysInCycle), amount: f.amount }],
+        },
+        issueOpts(),
+      );
+    },
+
+    async run() {
+      const rows = await loadRows(db, (q) => q.whereIn('s.status', ['active', 'suspended']));
+      const last = new Map<number, string>();
+      for (const r of (await db('invoices')
+        .where({ kind: 'cycle' })
+        .groupBy('subscriber_id')
+        .select('subscriber_id', db.raw('MAX(period_end) AS last'))) as Array<{
+        subscriber_id: number;
+        last: string;
+      }>)
+        last.set(Number(r.subscriber_id), r.last);
+      const due: Array<{ row: LoadedRow; cycle: Cycle }> = [];
+      for (const row of rows)
+        for (const cycle of cyclesDue(termsOf(row), last.get(row.id) ?? null, todayOf(row)))
+          due.push({ row, cycle });
+      // Numbered in the order of their billing days, then of the subscribers' account numbers.
+      due.sort((a, b) =>
+        a.cycle.start < b.cycle.start ? -1 : a.cycle.start > b.cycle.start ? 1 : a.row.seq - b.row.seq,
+      );
+      const issued: string[] = [];
+      for (const { row, cycle } of due) {
+        const plan = row.profile_row;
+        const terms = termsOf(row);
+        const day = terms.next && cycle.start >= terms.next.from ? terms.next.billingDay : terms.billingDay;
+        const a = cycleAmount(Number(plan.price), day, cycle);
+        const out = await db.transaction((trx) =>
+          issueInvoice(
+            trx,
+            {
+              subscriberId: row.id,
+              issueKey: `cycle:${cycle.start}`,
+              kind: 'cycle',
+              periodStart: cycle.start,
+              periodEnd: cycle.end,
+              issuedOn: cycle.start,
+              lines: [{ description: periodLine(plan.name, cycle, a.days, a.of), amount: a.amount }],
+            },
+            issueOpts(),
+          ),
+        );
+        if (out.issued) issued.push(out.number);
+      }
+      return { issued };
+    },
+
+    async list(opts = {}) {
+      const status = opts.status;
+      if (status !== undefined && !INVOICE_STATUSES.includes(status as InvoiceStatus))
+        throw new ValidationError('status', `must be one of ${INVOICE_STATUSES.join(', ')}`);
+      const all = await loadInvoices(db as Db, (q) => {
+        if (opts.subscriberId !== undefined) void q.where('i.subscriber_id', opts.subscriberId);
+      });
+      return status === undefined ? all : all.filter((v) => v.status === status);
+    },
+
+    get,
+
+    async void(number, reason, actor) {
+      const inv = await get(number);
+      const why = typeof reason === 'string' ? reason.trim() : '';
+      if (why.length < 3 || why.length > 200)
+        throw new ValidationError('reason', 'say why, in 3 to 200 characters');
+      if (inv.status === 'paid' && inv.amount > 0)
+        throw new AppError(
+          'INVOICE_PAID',
+          `${inv.number} is paid; refund or credit the payment instead`,
+          409,
+          'invoice',
+        );
+      const n = await db('invoices')
+        .where({ number: inv.number })
+        .whereNull('voided_at')
+        .update({ voided_at: clock.now(), voided_by: actor.name, void_reason: why });
+      if (n === 0) throw new AppError('INVOICE_VOIDED', `${inv.number} is void already`, 409, 'invoice');
+      await audit.record(actor, 'invoice.void', inv.number, {
+        subscriber: accountNo(
+          Number((await db('subscribers').where({ id: inv.subscriberId }).first('seq')).seq),
+        ),
+        amount: inv.amount,
+        reason: why,
+      });
+      return get(inv.number);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Issuing one invoice, inside the caller's transaction: the number drawn from `invoice_numbers` first (its row
+ * lock orders every issuer, on PostgreSQL across controllers), then the invoice looked up by what it is for
+ * (`issue_key`) under that lock: one that exists already is returned and the number given back, so a repeat
+ * issues nothing and numbers keep no gap. The unique key (subscriber, issue_key) stands behind the lookup.
+ */
+import type { Knex } from 'knex';
+import { insertedId } from '../../db/knex';
+import { addDays } from '../../domain/billing-cycle';
+
+export interface NewInvoice {
+  subscriberId: number;
+  /** What the invoice is for, unique per subscriber: `cycle:<start>`, `change:<at>`. */
+  issueKey: string;
+  kind: 'cycle' | 'change';
+  periodStart: string;
+  periodEnd: string;
+  issuedOn: string;
+  lines: ReadonlyArray<{ description: string; amount: number }>;
+}
+
+export interface IssuedInvoice {
+  id: number;
+  number: string;
+  /** False: it existed already (a repeat), nothing was issued. */
+  issued: boolean;
+}
+
+export const invoiceNumber = (prefix: string, seq: number): string =>
+  `${prefix}${String(seq).padStart(6, '0')}`;
+
+export async function issueInvoice(
+  trx: Knex.Transaction,
+  inv: NewInvoice,
+  o: { prefix: string; dueDays: number; now: number },
+): Promise<IssuedInvoice> {
+  await trx('invoice_numbers').where({ id: 1 }).increment('last', 1);
+  const existing = (await trx('invoices')
+    .where({ subscriber_id: inv.subscriberId, issue_key: inv.issueKey })
+    .first('id', 'number')) as { id: number; number: string } | undefined;
+  if (existing) {
+    await trx('invoice_numbers').where({ id: 1 }).decrement('last', 1);
+    return { id: Number(existing.id), number: existing.number, issued: false };
+  }
+  const { last } = (await trx('invoice_numbers').where({ id: 1 }).first('last')) as { last: number };
+  const seq = Number(last);
+  const number = invoiceNumber(o.prefix, seq);
+  const amount = inv.lines.reduce((n, l) => n + l.amount, 0);
+  const id = insertedId(
+    await trx('invoices')
+      .insert({
+        seq,
+        number,
+        subscriber_id: inv.subscriberId,
+        issue_key: inv.issueKey,
+        kind: inv.kind,
+        period_start: inv.periodStart,
+        period_end: inv.periodEnd,
+        issued_on: inv.issuedOn,
+        due_on: addDays(inv.issuedOn, o.dueDays),
+        amount,
+        created_at: o.now,
+      })
+      .returning('id'),
+  );
+  await trx('invoice_lines').insert(
+    inv.lines.map((l, i) => ({
+      invoice_id: id,
+      position: i + 1,
+      description: l.description,
+      amount: l.amount,
+    })),
+  );
+  return { id, number, issued: true };
+}

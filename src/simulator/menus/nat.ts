@@ -1,0 +1,105 @@
+/**
+ * `/ip/firewall/nat` (docs/routeros.md "Firewall NAT and the packet path"): the rules the router setup writes to
+ * send a suspended subscriber's web requests to the portal. Argument names come from RouterOS 7.18.2's command
+ * tree (an unknown one is refused before it gets here); the matchers are the filter's, checked the same way,
+ * and the NAT actions and their `to-addresses`/`to-ports` are added.
+ */
+import {
+  CATEGORY,
+  CATEGORY_FAILURE,
+  MSG_FILTER_PORTS_NEED_PROTOCOL,
+  msgInvalidValue,
+  Trap,
+} from '../messages';
+import type { FilterItem } from '../state';
+import type { Item, Table } from '../table';
+import { ipToInt, parsePrefix } from '../values';
+import { ConfigSpec, configVerbs, FieldParser, Menu, oneOf, SimCore, targets } from './common';
+import { filterSpec, renderFilter } from './firewall';
+
+const invalid = (arg: string): never => {
+  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+};
+
+/** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
+export const NAT_ACTIONS = [
+  'accept',
+  'add-dst-to-address-list',
+  'add-src-to-address-list',
+  'dst-nat',
+  'endpoint-independent-nat',
+  'jump',
+  'log',
+  'masquerade',
+  'netmap',
+  'passthrough',
+  'redirect',
+  'return',
+  'same',
+  'src-nat',
+];
+
+/** ✔ (command tree) `to-addresses`: an address, a range `a-b` or a prefix. */
+const toAddresses: FieldParser = (v, arg) => {
+  const range = v.split('-');
+  if (range.length === 2) return ipToInt(range[0]) !== null && ipToInt(range[1]) !== null ? v : invalid(arg);
+  return parsePrefix(v) ? v : invalid(arg);
+};
+
+/** A port or a range `a-b`. */
+const toPorts: FieldParser = (v, arg) => {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(v);
+  return m && Number(m[1]) <= 65535 && (m[2] === undefined || Number(m[2]) <= 65535) ? v : invalid(arg);
+};
+
+const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'udp-lite', 'sctp', 'dccp', '6', '17', '136', '132', '33']);
+
+function natSpec(core: SimCore): ConfigSpec {
+  const filter = filterSpec(core.state);
+  return {
+    ...filter,
+    validate: (cfg) => {
+      filter.validate?.(cfg);
+      // ✖ RouterOS's words for `to-ports` without a port protocol; refused as the filter's ports are.
+      const proto = (cfg.protocol ?? '').replace(/^!/, '');
+      if (cfg['to-ports'] !== undefined && !PORT_PROTOCOLS.has(proto))
+        throw new Trap(MSG_FILTER_PORTS_NEED_PROTOCOL, CATEGORY_FAILURE);
+    },
+    fields: {
+      ...filter.fields,
+      action: oneOf(...NAT_ACTIONS),
+      'to-addresses': toAddresses,
+      'to-ports': toPorts,
+    },
+  };
+}
+
+export function natMenu(core: SimCore): Menu {
+  const table = core.state.nat;
+  const generic = table as unknown as Table<Item>;
+  const verbs = configVerbs(
+    generic,
+    natSpec(core),
+    core,
+    (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 }) as FilterItem,
+  );
+  const reset = (items: readonly FilterItem[]): void => {
+    for (const f of items) {
+      f.bytes = 0;
+      f.packets = 0;
+      table.emit('set', f);
+    }
+  };
+  return {
+    path: '/ip/firewall/nat',
+    table: generic,
+    // A NAT rule prints as a filter rule does, `to-addresses`/`to-ports` among the matchers as written.
+    render: (item) => renderFilter(item as FilterItem),
+    rows: () => table.list.map(renderFilter),
+    commands: {
+      ...verbs,
+      'reset-counters': (args) => reset(targets(table, args)),
+      'reset-counters-all': () => reset(table.list),
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Subscribers' invoices from outside: the first one prorated at creation, one per billing day after it, the
+ * catch-up after days off, numbers gap-free under concurrent creations and runs, voids that keep the number.
+ */
+import { createHarness, type Harness } from '../helpers/harness';
+import { api, makeAccount } from '../accounts/helpers';
+import { adminApi } from '../vendos/helpers';
+import { addSubscriber, PROFILES } from './helpers';
+
+/** Midnight in Manila of a shop date, as ms. */
+const manilaMidnight = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+
+describe('invoices', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('issues a prorated first invoice at creation, one per billing day, and catches up missed ones in order', async () => {
+    // The harness's day is 2026-11-21; billing day 5: the cycle Nov 5 – Dec 4 has 30 days, 14 of them billed.
+    const s = await addSubscriber(h);
+    const first = await adminApi(h, 'GET', `/subscribers/${s.id}/invoices`);
+    expect(first.json.invoices).toEqual([
+      expect.objectContaining({
+        number: 'INV-000001',
+        subscriber_id: s.id,
+        issued_on: '2026-11-21',
+        period_start: '2026-11-21',
+        period_end: '2026-12-04',
+        due_on: '2026-11-28',
+        lines: [
+          {
+            description: 'HOME10, 2026-11-21 to 2026-12-04 (14 of 30 days)',
+            amount: 466.2,
+            amount_centavos: 46_620,
+          },
+        ],
+        amount: 466.2,
+        amount_centavos: 46_620,
+        credit_applied: 0,
+        paid: 0,
+        due: 466.2,
+        due_centavos: 46_620,
+        status: 'open',
+      }),
+    ]);
+    expect((await adminApi(h, 'POST', '/billing/run')).json).toEqual({ success: true, issued: [] });
+
+    // The billing day, at midnight shop time: the full fee for the next cycle, dated that day (the server's own
+    // billing job may issue it first: whoever runs, it is issued once).
+    h.clock.set(manilaMidnight('2026-12-05'));
+    await adminApi(h, 'POST', '/billing/run');
+    expect((await adminApi(h, 'POST', '/billing/run')).json.issued).toEqual([]);
+    expect((await adminApi(h, 'GET', '/invoices/INV-000002')).json.invoice).toMatchObject({
+      issued_on: '2026-12-05',
+      period_start: '2026-12-05',
+      period_end: '2027-01-04',
+      due_on: '2026-12-12',
+      amount_centavos: 99_900,
+    });
+
+    // Off over two billing days: both issued at once, each dated its own billing day, numbered in order.
+    h.clock.set(manilaMidnight('2027-02-06'));
+    const [a, b] = await Promise.all([
+      adminApi(h, 'POST', '/billing/run'),
+      adminApi(h, 'POST', '/billing/run'),
+    ]);
+    expect([...a.json.issued, ...b.json.issued].sort()).toEqual(['INV-000003', 'INV-000004']);
+    const all = (await adminApi(h, 'GET', '/invoices')).json.invoices as Array<Record<string, unknown>>;
+    expect(all.map((i) => [i.number, i.issued_on])).toEqual([
+      ['INV-000001', '2026-11-21'],
+      ['INV-000002', '2026-12-05'],
+      ['INV-000003', '2027-01-05'],
+      ['INV-000004', '2027-02-05'],
+    ]);
+    // An ended subscriber is invoiced no more.
+    expect((await adminApi(h, 'DELETE', `/subscribers/${s.id}`)).status).toBe(200);
+    h.clock.set(manilaMidnight('2027-03-05'));
+    expect((await adminApi(h, 'POST', '/billing/run')).json.issued).toEqual([]);
+  });
+
+  it('issues at midnight by itself: the server’s billing job follows the shop’s clock', async () => {
+    await addSubscriber(h);
+    h.clock.set(manilaMidnight('2026-12-05') + 30_000);
+    const until = Date.now() + 10_000;
+    let numbers: string[] = [];
+    while (Date.now() < until) {
+      numbers = ((await adminApi(h, 'GET', '/invoices')).json.invoices as Array<{ number: string }>).map(
+        (i) => i.number,
+      );
+      if (numbers.length === 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(numbers).toEqual(['INV-000001', 'INV-000002']);
+  });
+
+  it('numbers 20 subscribers created at once without a gap or a repeat', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        adminApi(h, 'POST', '/subscribers', {
+          name: `Subscriber ${i}`,
+          mobile: `0917${String(1000000 + i)}`,
+          profile: 'HOME25',
+          billing_day: 1 + (i % 28),
+          username: `sub${i}`,
+        }),
+      ),
+    );
+    expect(made.map((m) => m.status)).toEqual(Array(20).fill(201));
+    const numbers = ((await adminApi(h, 'GET', '/invoices')).json.invoices as Array<{ number: string }>).map(
+      (i) => i.number,
+    );
+    expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => `INV-${String(i + 1).padStart(6, '0')}`));
+  });
+
+  it('voids an open invoice once, with who and why, keeping its number; a cashier reads but cannot void', async () => {
+    await addSubscriber(h);
+    expect((await adminApi(h, 'POST', '/invoices/INV-000001/void', {})).json).toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    const voided = await adminApi(h, 'POST', '/invoices/inv-000001/void', {
+      reason: 'wrong plan at sign-up',
+    });
+    expect(voided.status).toBe(200);
+    expect(voided.json.invoice).toMatchObject({
+      number: 'INV-000001',
+      status: 'void',
+      due: 0,
+      amount_centavos: 46_620,
+      void_reason: 'wrong plan at sign-up',
+    });
+    const again = await adminApi(h, 'POST', '/invoices/INV-000001/void', { reason: 'again' });
+    expect([again.status, again.json.code]).toEqual([409, 'INVOICE_VOIDED']);
+    expect((await adminApi(h, 'GET', '/invoices?status=void')).json.invoices).toHaveLength(1);
+    expect((await adminApi(h, 'GET', '/invoices?status=open')).json.invoices).toHaveLength(0);
+    expect((await adminApi(h, 'GET', '/invoices?status=late')).status).toBe(400);
+    for (const bad of ['INV-000009', '1', 'INV-1%20', '..'])
+      expect((await adminApi(h, 'GET', `/invoices/${bad}`)).status).toBe(404);
+    const audit = await h.core!.db('audit_log').where({ action: 'invoice.void' });
+    expect(audit).toHaveLength(1);
+    // A new subscriber's invoice takes the next number: a void never frees one.
+    await addSubscriber(h, { username: 'maria', mobile: '09181234567' });
+    expect((await adminApi(h, 'GET', '/invoices?status=open')).json.invoices).toEqual([
+      expect.objectContaining({ number: 'INV-000002' }),
+    ]);
+    const cashier = await makeAccount(h, { username: 'cashier1', role: 'cashier' });
+    expect((await api(h, 'GET', '/admin/api/invoices', undefined, cashier)).status).toBe(200);
+    expect(
+      (await api(h, 'POST', '/admin/api/invoices/INV-000002/void', { reason: 'nope' }, cashier)).status,
+    ).toBe(403);
+    expect((await api(h, 'POST', '/admin/api/billing/run', {}, cashier)).status).toBe(403);
+  });
+});
