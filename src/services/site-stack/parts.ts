@@ -28,6 +28,7 @@ import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
 import { radiusLogins } from '../radius/logins';
+import { pppLoginAt, subscribersOnlineAt } from '../radius/ppp-sessions';
 import { radiusSessions } from '../radius/sessions';
 import { unknownAccounting } from '../radius/status';
 import { radiusLogin, routerLogin, type DeviceLogin } from '../redemption';
@@ -84,6 +85,13 @@ export interface ModeParts {
   atStop?(): Promise<void>;
   /** An API site's subscribers on its router (PPP profiles and secrets); absent on a RADIUS site. */
   pppSubscribers?: PppSubscribers;
+  /**
+   * The login whose PPP session was given this address (the router's `/ppp/active`, or FreeRADIUS's open
+   * accounting), or null; throws when that cannot be read now (the router is down).
+   */
+  pppLoginAt(address: string): Promise<string | null>;
+  /** The site's subscribers online as last seen, without a read of the router; undefined: not known. */
+  subscribersOnline(): Promise<number | undefined>;
 }
 
 /** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
@@ -153,6 +161,9 @@ function apiParts(c: ModeContext): ModeParts {
     sessions: routerSessions(c),
     hotspotUsers: users,
     pppSubscribers: ppp,
+    // Without the PPP room (a face with no credentials key: the terminal) no address is known to be a subscriber's.
+    pppLoginAt: async (address) => (ppp ? ppp.loginAt(address) : null),
+    subscribersOnline: async () => ppp?.online(),
     pollNeedsRouter: true,
     async atStart() {
       if (c.runsJobs) ppp?.start();
@@ -214,6 +225,8 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       api: c.apiAccess ? routerSessions(c) : undefined,
     }),
     pollNeedsRouter: false,
+    pppLoginAt: (address) => pppLoginAt(db, nasAddress, address),
+    subscribersOnline: () => subscribersOnlineAt(db, nasAddress, site.id),
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.
       await logins
