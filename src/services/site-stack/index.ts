@@ -46,6 +46,7 @@ import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
 import type { HotspotUsers } from '../hotspot-users';
 import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
+import type { RadiusSubscribers } from '../radius-subscribers';
 import { modeOf } from './mode';
 import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
@@ -71,6 +72,8 @@ export interface SiteStack {
   hotspotUsers?: HotspotUsers;
   /** An API site's subscribers' PPP profiles and secrets (src/services/ppp-subscribers); absent on RADIUS. */
   pppSubscribers?: PppSubscribers;
+  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
+  radiusSubscribers?: RadiusSubscribers;
   /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
   apiAccess: boolean;
   /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
@@ -340,6 +343,7 @@ export function createSiteStack(
     sessions: parts.sessions,
     hotspotUsers: parts.hotspotUsers,
     pppSubscribers: parts.pppSubscribers,
+    radiusSubscribers: parts.radiusSubscribers,
     apiAccess,
     redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,

@@ -45,6 +45,7 @@ import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
 import { createPppSubscribers, type PppSubscribers, type PppSubscribersDeps } from '../ppp-subscribers';
+import { createRadiusSubscribers, type RadiusSubscribers } from '../radius-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
 export type { Sessions } from '../vouchers/sessions';
@@ -84,6 +85,8 @@ export interface ModeParts {
   atStop?(): Promise<void>;
   /** An API site's subscribers on its router (PPP profiles and secrets); absent on a RADIUS site. */
   pppSubscribers?: PppSubscribers;
+  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
+  radiusSubscribers?: RadiusSubscribers;
 }
 
 /** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
@@ -176,6 +179,20 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
   /** User names already told about (an event each, once per run of the controller). */
   const strangers = new Set<string>();
   const logins = radiusLogins({ ...c, now: () => clock.now() });
+  const subscribers =
+    c.box &&
+    createRadiusSubscribers({
+      ...c,
+      box: c.box,
+      nasAddress,
+      target,
+      now: () => clock.now(),
+      onPacket: c.onPacket,
+    });
+  const checkSubscribers = (reason: string) =>
+    subscribers
+      ?.check(reason)
+      .catch((err: Error) => radiusLog.warn({ reason, err: err.message }, 'subscribers not checked'));
   return {
     source: accountingSource({
       db,
@@ -214,13 +231,18 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       api: c.apiAccess ? routerSessions(c) : undefined,
     }),
     pollNeedsRouter: false,
+    radiusSubscribers: subscribers,
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.
       await logins
         .sync()
         .catch((err: Error) => radiusLog.error({ err: err.message }, 'could not write the FreeRADIUS users'));
+      await checkSubscribers('start');
+      if (c.runsJobs) subscribers?.start();
     },
+    atStop: async () => subscribers?.stop(),
     async afterCycle(from) {
+      await checkSubscribers('after poll');
       const names = await unknownAccounting(db, nasAddress, { since: from - 300_000, limit: 20 }).catch(
         (err: Error) => {
           radiusLog.warn({ err: err.message }, 'could not read the accounting of unknown codes');

@@ -1,0 +1,107 @@
+/**
+ * The subscribers of a RADIUS site as FreeRADIUS users: for each active or suspended subscriber, its rows in
+ * `radcheck` and `radreply` (domain/radius-subscriber.ts), written only where they differ from what the tables
+ * hold. An ended subscriber's rows are removed (FreeRADIUS refuses a user it does not know). Rows that are not a
+ * subscriber's of this site (the vouchers' codes, a shop's own FreeRADIUS users) are never touched.
+ */
+import type { Knex } from 'knex';
+import type { RadiusItem } from '../../domain/radius-account';
+import { subscriberRows, type SubscriberRows } from '../../domain/radius-subscriber';
+import { storedRows, rowsKey, type Stored } from '../radius/accounts';
+import { RADIUS_SITES } from '../site-stack/mode';
+import type { CredentialsBox } from '../sites/credentials';
+import { loadRows, type LoadedRow } from '../subscribers/store';
+import { profileFromRow } from '../vouchers/state';
+
+export interface SubscriberRowsDeps {
+  db: Knex;
+  box: Pick<CredentialsBox, 'open'>;
+  /** The policy's speeds for a subscriber now (a cap that throttles or blocks); absent: the plan's. */
+  speedsOf?(row: LoadedRow): Pick<Parameters<typeof subscriberRows>[0], 'speeds' | 'blocked'>;
+}
+
+/** What FreeRADIUS should hold for a site's subscribers: rows by username, and the ended subscribers' usernames. */
+export interface WantedSubscribers {
+  rows: Map<string, SubscriberRows>;
+  ended: Set<string>;
+}
+
+export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): Promise<WantedSubscribers> {
+  const rows = new Map<string, SubscriberRows>();
+  const ended = new Set<string>();
+  for (const r of await loadRows(d.db, (q) =>
+    q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_SITES.mode),
+  )) {
+    if (r.status === 'ended') {
+      ended.add(r.username);
+      continue;
+    }
+    rows.set(
+      r.username,
+      subscriberRows({
+        password: d.box.open(r.password_enc, r.site_name),
+        plan: profileFromRow(r.profile_row),
+        suspended: r.status === 'suspended',
+        ...d.speedsOf?.(r),
+      }),
+    );
+  }
+  // A username ended here and used again (a new account with the old name) keeps its rows.
+  for (const u of rows.keys()) ended.delete(u);
+  return { rows, ended };
+}
+
+export interface SubscriberRowsResult {
+  written: number;
+  removed: number;
+  /** What the tables held for the site's subscribers before this sync (what their sessions were answered). */
+  before: Map<string, Stored>;
+}
+
+const same = (a: Stored | undefined, b: { check: RadiusItem[]; reply: RadiusItem[] }) =>
+  a !== undefined && rowsKey(a.check) === rowsKey(b.check) && rowsKey(a.reply) === rowsKey(b.reply);
+
+/** Brings FreeRADIUS's rows of the site's subscribers to `want`, in one transaction. */
+export async function syncSubscriberRows(
+  db: Knex,
+  siteId: number,
+  want: WantedSubscribers,
+): Promise<SubscriberRowsResult> {
+  // Ours that FreeRADIUS holds and nobody wants: this site's subscribers, unless a voucher code or a subscriber
+  // of another RADIUS site has that name.
+  const held = (
+    (await db('radcheck as c')
+      .join('subscribers as s', 's.username', 'c.username')
+      .where('s.site_id', siteId)
+      .whereNotExists((q) => q.select(db.raw('1')).from('vouchers as v').whereRaw('v.code = c.username'))
+      .whereNotExists((q) =>
+        q
+          .select(db.raw('1'))
+          .from('subscribers as o')
+          .join('sites as os', 'os.id', 'o.site_id')
+          .whereRaw('o.username = c.username')
+          .andWhere('os.mode', RADIUS_SITES.mode)
+          .andWhere('o.site_id', '<>', siteId)
+          .andWhere('o.status', '<>', 'ended'),
+      )
+      .distinct('c.username')) as Array<{ username: string }>
+  ).map((r) => r.username);
+  const stray = held.filter((u) => !want.rows.has(u));
+  const before = await storedRows(db, [...new Set([...want.rows.keys(), ...held])]);
+  const changes = [...want.rows].filter(([u, rows]) => !same(before.get(u), rows));
+  if (changes.length === 0 && stray.length === 0) return { written: 0, removed: 0, before };
+  await db.transaction(async (trx) => {
+    for (const [username, rows] of changes) {
+      await trx('radcheck').where({ username }).delete();
+      await trx('radreply').where({ username }).delete();
+      await trx('radcheck').insert(rows.check.map((i) => ({ username, ...i })));
+      await trx('radreply').insert(rows.reply.map((i) => ({ username, ...i })));
+    }
+    for (let i = 0; i < stray.length; i += 1000) {
+      const part = stray.slice(i, i + 1000);
+      await trx('radcheck').whereIn('username', part).delete();
+      await trx('radreply').whereIn('username', part).delete();
+    }
+  });
+  return { written: changes.length, removed: stray.length, before };
+}
