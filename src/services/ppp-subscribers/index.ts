@@ -14,7 +14,7 @@ import { SafeModeError } from '../../domain/errors';
 import { PeriodicJob } from '../../jobs/periodic';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import { createRouterPpp } from '../../router/ppp';
+import { createRouterPpp, type PppSessionCounters } from '../../router/ppp';
 import type { RouterClient } from '../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
 import type { ProfileService } from '../profiles/types';
@@ -52,6 +52,22 @@ export interface PppSubscribers {
   /** Begins the periodic check and listens to changes (the server; the terminal's stacks do not). */
   start(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * The site's running PPP sessions with their byte counters, for the usage poll's reading (the subscriber meter
+ * books them); undefined, and nothing read from the router, while the site has no subscriber in service.
+ */
+export function pppSessionsRead(d: {
+  db: Knex;
+  router: RouterClient;
+  site: SiteRef;
+}): () => Promise<PppSessionCounters[] | undefined> {
+  const ppp = createRouterPpp(d.router);
+  return async () => {
+    const any = await d.db('subscribers').where('site_id', d.site.id).whereNot('status', 'ended').first('id');
+    return any ? ppp.sessions() : undefined;
+  };
 }
 
 export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {

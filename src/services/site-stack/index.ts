@@ -286,6 +286,7 @@ export function createSiteStack(
     enforcer: parts.enforcer,
     routerReady: parts.routerReady,
     onRouterRebooted: parts.onRouterRebooted,
+    onSubscriberSpeeds: parts.onSubscriberSpeeds,
   });
   const usage = { ...meter, runCycle: () => cycle() };
   async function cycle(): Promise<CycleReport> {

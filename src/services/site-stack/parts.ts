@@ -44,7 +44,12 @@ import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } f
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
-import { createPppSubscribers, type PppSubscribers, type PppSubscribersDeps } from '../ppp-subscribers';
+import {
+  createPppSubscribers,
+  pppSessionsRead,
+  type PppSubscribers,
+  type PppSubscribersDeps,
+} from '../ppp-subscribers';
 import { createRadiusSubscribers, type RadiusSubscribers } from '../radius-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
@@ -63,6 +68,8 @@ export interface ModeParts {
   routerReady?: () => Promise<boolean>;
   /** The router booted since the last poll (its logins may have gone with a reset). */
   onRouterRebooted?: () => void;
+  /** A poll's bytes changed subscribers' speeds (a FUP threshold or a cap crossed): whoever applies them checks. */
+  onSubscriberSpeeds?: (subscriberIds: number[]) => void;
   logins: Logins;
   /** The poll's enforcer writes the logins from the poll's own decision: the stack does not sync them after it. */
   loginsWrittenByPoll?: boolean;
@@ -141,7 +148,9 @@ function apiParts(c: ModeContext): ModeParts {
   const users = createHotspotUsers(c);
   const ppp = c.box && createPppSubscribers({ ...c, box: c.box });
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
-  const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now());
+  // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
+  const subscribers = pppSessionsRead(c);
+  const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now(), undefined, subscribers);
   return {
     source,
     enforcer,
@@ -151,6 +160,7 @@ function apiParts(c: ModeContext): ModeParts {
       users.requestCheck('router rebooted');
       ppp?.requestCheck('router rebooted');
     },
+    onSubscriberSpeeds: () => ppp?.requestCheck('subscriber usage crossed a threshold'),
     logins: routerLogins({ ...c, users }),
     login: routerLogin,
     sessions: routerSessions(c),
