@@ -7,7 +7,8 @@
  */
 import type { Profile } from './profile-types';
 import { pppRateLimit } from './ppp-plan';
-import { RADIUS_INTERIM_SECONDS, type RadiusItem } from './radius-account';
+import type { DesiredLimits } from './policy';
+import { RADIUS_INTERIM_SECONDS, rateLimitText, type RadiusItem } from './radius-account';
 
 /** The address list a suspended subscriber's session is put in (the router's redirect to the payment page). */
 export const SUSPENDED_ADDRESS_LIST = 'pisonet-suspended';
@@ -17,8 +18,11 @@ export interface SubscriberLogin {
   /** The plan's speeds (and burst), as the subscriber's PPP profile has them on an API site. */
   plan: Pick<Profile, 'rateUp' | 'rateDown' | 'burst' | 'pppPool'>;
   suspended: boolean;
-  /** The speeds the policy set instead of the plan's (a cap that throttles), absent: the plan's. */
-  speeds?: Pick<Profile, 'rateUp' | 'rateDown' | 'burst'>;
+  /**
+   * The speeds the policy decided for this cycle (subscriber-policy.ts: the plan's, FUP, a cap that throttles,
+   * off-peak); absent: the plan's.
+   */
+  speeds?: DesiredLimits;
   /** Refused until the next cycle (a cap that blocks): Reject with this message. */
   blocked?: string;
 }
@@ -41,7 +45,11 @@ export function subscriberRows(s: SubscriberLogin): SubscriberRows {
       reply: [{ attribute: 'Reply-Message', op: ':=', value: s.blocked }],
     };
   const reply: RadiusItem[] = [
-    { attribute: 'Mikrotik-Rate-Limit', op: ':=', value: pppRateLimit(s.speeds ?? s.plan) },
+    {
+      attribute: 'Mikrotik-Rate-Limit',
+      op: ':=',
+      value: s.speeds ? rateLimitText(s.speeds) : pppRateLimit(s.plan),
+    },
     { attribute: 'Acct-Interim-Interval', op: ':=', value: String(RADIUS_INTERIM_SECONDS) },
   ];
   // The plan's pool (an `/ip/pool` on the router), as its PPP profile's remote-address is on an API site.

@@ -22,7 +22,13 @@ describe("a subscriber's FreeRADIUS rows", () => {
       password: 'Pass-word-1',
       plan: { ...plan, pppPool: 'home-pool' },
       suspended: true,
-      speeds: { rateUp: 512_000, rateDown: 1_000_000 },
+      speeds: {
+        state: 'capped-throttle',
+        rateUp: 512_000,
+        rateDown: 1_000_000,
+        offpeak: false,
+        reason: 'cap',
+      },
     });
     expect(r.reply).toEqual(
       expect.arrayContaining([

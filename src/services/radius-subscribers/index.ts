@@ -3,7 +3,7 @@
  * sessions what changed, as the PPP room (src/services/ppp-subscribers/) does for an API site's router. The
  * subscriber service only records; a check here:
  *
- * 1. reads the site's open PPP sessions from the accounting (sessions.ts), and what FreeRADIUS answered them;
+ * 1. reads the site's open PPP sessions from the accounting (radius/ppp-accounting.ts), and what FreeRADIUS answered them;
  * 2. writes the rows that differ (the next login is answered the change);
  * 3. sends each running session what its next login would get and it has not got (domain/radius-subscriber.ts):
  *    a CoA-Request with the new `Mikrotik-Rate-Limit` (a plan change, a cap that throttles) or with
@@ -26,7 +26,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import type { SubscriberChanged } from '../subscribers/types';
 import type { SessionReading } from '../usage/source';
 import { syncSubscriberRows, wantedSubscribers, type SubscriberRowsDeps } from './rows';
-import { openPppSessions, type PppAccountingSession } from './sessions';
+import { pppSessions, type PppAccountingSession } from '../radius/ppp-accounting';
 
 /** A change's check waits this long, so a burst of changes (a bulk edit) is one check. */
 const CHANGE_DELAY_MS = 300;
@@ -41,7 +41,7 @@ export interface RadiusSubscribersDeps extends PacketOptions {
   /** Where CoA and Disconnect go (throws when the site has no router set, or no key to open its secret here). */
   target(): Promise<CoaTarget>;
   now(): number;
-  speedsOf?: SubscriberRowsDeps['speedsOf'];
+  tz: SubscriberRowsDeps['tz'];
   /** The subscriber service's change listener (absent: checks after polls only). */
   subscriberChanges?: (listener: (e: SubscriberChanged) => void) => () => void;
 }
@@ -79,7 +79,7 @@ export function createRadiusSubscribers(d: RadiusSubscribersDeps): RadiusSubscri
   async function runOnce(reason: string): Promise<RadiusCheckReport> {
     const t = d.now();
     for (const [id, at] of disconnected) if (t - at > DISCONNECTED_HOLD_MS) disconnected.delete(id);
-    const sessions = (await openPppSessions(d.db, d.nasAddress)).filter((s) => !disconnected.has(s.id));
+    const sessions = (await pppSessions(d.db, d.nasAddress)).filter((s) => !disconnected.has(s.id));
     const live = new Set(sessions.map((s) => s.id));
     for (const id of [...given.keys()]) if (!live.has(id)) given.delete(id);
     const want = await wantedSubscribers(d, d.site.id);

@@ -10,14 +10,37 @@ import { subscriberRows, type SubscriberRows } from '../../domain/radius-subscri
 import { storedRows, rowsKey, type Stored } from '../radius/accounts';
 import { RADIUS_SITES } from '../site-stack/mode';
 import type { CredentialsBox } from '../sites/credentials';
-import { loadRows, type LoadedRow } from '../subscribers/store';
+import { loadRows, termsOf, usageOf, type LoadedRow } from '../subscribers/store';
+import { localDate } from '../reports/calendar';
+import { cycleOn } from '../../domain/billing-cycle';
+import { subscriberSpeeds } from '../../domain/subscriber-policy';
 import { profileFromRow } from '../vouchers/state';
 
 export interface SubscriberRowsDeps {
   db: Knex;
   box: Pick<CredentialsBox, 'open'>;
-  /** The policy's speeds for a subscriber now (a cap that throttles or blocks); absent: the plan's. */
-  speedsOf?(row: LoadedRow): Pick<Parameters<typeof subscriberRows>[0], 'speeds' | 'blocked'>;
+  now(): number;
+  /** The site's own time zone, else the shop's (a subscriber's cycle is counted in its site's dates). */
+  tz(): string;
+}
+
+/** The speeds the policy decides for each subscriber this cycle, from the bytes counted so far. */
+async function speedsNow(d: SubscriberRowsDeps, rows: LoadedRow[]) {
+  const now = d.now();
+  const shaped = rows.map((r) => {
+    const tz = r.site_tz || d.tz();
+    return { r, tz, cycle: cycleOn(termsOf(r), localDate(now, tz)) };
+  });
+  const counted = await usageOf(
+    d.db,
+    shaped.map((s) => ({ id: Number(s.r.id), start: s.cycle.start })),
+  );
+  return new Map(
+    shaped.map(({ r, tz, cycle }) => {
+      const use = { profile: profileFromRow(r.profile_row), status: r.status, cycle };
+      return [r.id, subscriberSpeeds({ ...use, countedBytes: counted.get(Number(r.id)) ?? 0 }, now, tz)];
+    }),
+  );
 }
 
 /** What FreeRADIUS should hold for a site's subscribers: rows by username, and the ended subscribers' usernames. */
@@ -29,10 +52,16 @@ export interface WantedSubscribers {
 export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): Promise<WantedSubscribers> {
   const rows = new Map<string, SubscriberRows>();
   const ended = new Set<string>();
-  for (const r of await loadRows(d.db, (q) =>
+  const loaded = await loadRows(d.db, (q) =>
     q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_SITES.mode),
-  )) {
-    if (r.status === 'ended') {
+  );
+  const speeds = await speedsNow(
+    d,
+    loaded.filter((r) => r.status !== 'ended'),
+  );
+  for (const r of loaded) {
+    const policy = speeds.get(r.id);
+    if (r.status === 'ended' || !policy) {
       ended.add(r.username);
       continue;
     }
@@ -42,7 +71,9 @@ export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): 
         password: d.box.open(r.password_enc, r.site_name),
         plan: profileFromRow(r.profile_row),
         suspended: r.status === 'suspended',
-        ...d.speedsOf?.(r),
+        ...(policy.service
+          ? { speeds: policy.limits }
+          : { blocked: `Data cap reached: back on ${policy.blockedUntil ?? 'the next cycle'}` }),
       }),
     );
   }

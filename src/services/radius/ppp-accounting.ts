@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { macOf } from '../../domain/network';
-import { STALE_AFTER_S } from '../radius/accounting-source';
+import { STALE_AFTER_S } from '../../domain/radius-account';
 
 /** The Service-Type of a PPP session's accounting (the hotspot's is Login-User). */
 export const PPP_SERVICE_TYPE = 'Framed-User';
@@ -22,6 +22,8 @@ export interface PppAccountingSession {
   up: number;
   down: number;
   uptimeSeconds: number;
+  /** False for a session whose Stop arrived (its totals final). */
+  open: boolean;
 }
 
 interface Row {
@@ -32,20 +34,36 @@ interface Row {
   up: string | number;
   down: string | number;
   seconds: string | number | null;
+  open: boolean;
 }
 
-/** The router's open PPP sessions (by the address FreeRADIUS knows it by), oldest first. */
-export async function openPppSessions(db: Knex, nasAddress: string): Promise<PppAccountingSession[]> {
+/**
+ * The router's open PPP sessions (by the address FreeRADIUS knows it by), oldest first; with `stoppedSince` (ms),
+ * also those whose Stop arrived since then, with their final totals (the bytes a session moved between the last
+ * poll and its end are counted too).
+ */
+export async function pppSessions(
+  db: Knex,
+  nasAddress: string,
+  stoppedSince?: number,
+): Promise<PppAccountingSession[]> {
   const rows = (
     await db.raw(
       `SELECT acctsessionid, username, callingstationid AS mac, host(framedipaddress) AS ip,
-         acctinputoctets AS up, acctoutputoctets AS down,
-         EXTRACT(EPOCH FROM (now() - acctstarttime))::bigint AS seconds
+         acctinputoctets AS up, acctoutputoctets AS down, acctstoptime IS NULL AS open,
+         EXTRACT(EPOCH FROM (COALESCE(acctstoptime, now()) - acctstarttime))::bigint AS seconds
        FROM radacct
-       WHERE nasipaddress = ?::inet AND acctstoptime IS NULL AND username IS NOT NULL AND servicetype = ?
-         AND COALESCE(acctupdatetime, acctstarttime) >= now() - make_interval(secs => ?)
+       WHERE nasipaddress = ?::inet AND username IS NOT NULL AND servicetype = ?
+         AND ((acctstoptime IS NULL AND COALESCE(acctupdatetime, acctstarttime) >= now() - make_interval(secs => ?))
+           OR (? AND acctstoptime >= to_timestamp(?)))
        ORDER BY acctstarttime, radacctid`,
-      [nasAddress, PPP_SERVICE_TYPE, STALE_AFTER_S],
+      [
+        nasAddress,
+        PPP_SERVICE_TYPE,
+        STALE_AFTER_S,
+        stoppedSince !== undefined,
+        Math.floor((stoppedSince ?? 0) / 1000),
+      ],
     )
   ).rows as Row[];
   return rows.map((r) => {
@@ -58,6 +76,7 @@ export async function openPppSessions(db: Knex, nasAddress: string): Promise<Ppp
       up: Number(r.up),
       down: Number(r.down),
       uptimeSeconds: Math.max(0, Number(r.seconds ?? 0)),
+      open: Boolean(r.open),
     };
   });
 }
