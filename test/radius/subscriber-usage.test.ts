@@ -135,5 +135,30 @@ const PLANS = [
         await p.sim.pppoe.dial({ mac: 'AA:BB:CC:00:56:03', user: 'gil.r', password: 'Gil-pass-123' }),
       ).toMatchObject({ ok: false });
     });
+
+    it('with the controller away, a session that came and went meanwhile is booked in full when it is back', async () => {
+      const s = await addRadiusSubscriber(p, {
+        username: 'hal.r',
+        profile: 'FAST',
+        password: 'Hal-pass-123',
+      });
+      const mac = 'AA:BB:CC:00:56:04';
+      // No poll from here: the router and FreeRADIUS go on alone.
+      expect(await p.sim.pppoe.dial({ mac, user: 'hal.r', password: 'Hal-pass-123' })).toMatchObject({
+        ok: true,
+      });
+      await p.sim.radiusSettled();
+      p.sim.pppoe.addTraffic('hal.r', { up: 4 * MB, down: 16 * MB }, 60);
+      p.h.clock.advance(60_000);
+      p.sim.tick(60);
+      p.sim.pppoe.addTraffic('hal.r', { up: 1 * MB, down: 9 * MB }, 30);
+      p.sim.pppoe.hangUp(mac);
+      await p.sim.radiusSettled();
+      expect(await counted(s.id)).toBe(0);
+      await later(600);
+      expect(Math.abs((await counted(s.id)) - 30 * MB)).toBeLessThanOrEqual(0.3 * MB);
+      await later(60);
+      expect(Math.abs((await counted(s.id)) - 30 * MB)).toBeLessThanOrEqual(0.3 * MB);
+    });
   },
 );

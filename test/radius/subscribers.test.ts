@@ -155,4 +155,49 @@ const HOMEB_RATE = '1000000/2000000 2000000/4000000 768000/1536000 10s/10s';
     expect((await ppp('dan.r', 'Dan-pass-123')).attributes['Mikrotik-Rate-Limit']).toBe('5000000/10000000');
     sim().pppoe.hangUp(CPE2);
   });
+
+  it('a router that does not take the rate by CoA: the session is ended and dials in at the new speeds', async () => {
+    const s = await add({ username: 'eli.r', profile: 'HOMEB', password: 'Eli-pass-123' });
+    expect(await sim().pppoe.dial({ mac: CPE2, user: 'eli.r', password: 'Eli-pass-123' })).toMatchObject({
+      ok: true,
+    });
+    await sim().radiusSettled();
+    sim().faults.coaRateChanges('nak');
+    try {
+      expect((await api(h(), 'PUT', `/subscribers/${s.id}`, { profile: 'HOME10' })).status).toBe(200);
+      await until(() => active('eli.r') === undefined);
+      expect(await sim().pppoe.dial({ mac: CPE2, user: 'eli.r', password: 'Eli-pass-123' })).toMatchObject({
+        ok: true,
+      });
+      const queue = sim()
+        .rows('/queue/simple')
+        .find((q) => q.name === '<pppoe-eli.r>');
+      expect(queue?.['max-limit']).toBe('5000000/10000000');
+    } finally {
+      sim().faults.coaRateChanges('apply');
+      sim().pppoe.hangUp(CPE2);
+    }
+  });
+
+  it('a suspension the router did not hear (its CoA port wrong) reaches it at the next check once it answers', async () => {
+    const s = await add({ username: 'fay.r', profile: 'HOMEB', password: 'Fay-pass-123' });
+    const up = await sim().pppoe.dial({ mac: CPE, user: 'fay.r', password: 'Fay-pass-123' });
+    expect(up).toMatchObject({ ok: true });
+    await sim().radiusSettled();
+    const address = (up as { address: string }).address;
+    const stack = h().core!.siteStacks.get(p.siteId)!;
+    const port = (await db()('sites').where({ id: p.siteId }).first()).coa_port;
+    await db()('sites')
+      .where({ id: p.siteId })
+      .update({ coa_port: port === 1 ? 2 : 1 });
+    await stack.radiusSubscribers!.check();
+    expect((await api(h(), 'POST', `/subscribers/${s.id}/suspend`, { reason: 'unpaid' })).status).toBe(200);
+    expect(await stack.radiusSubscribers!.check()).toMatchObject({ changed: 0, failed: 1 });
+    expect(listed(address)).not.toContain('pisonet-suspended');
+    await db()('sites').where({ id: p.siteId }).update({ coa_port: port });
+    await stack.radiusSubscribers!.check();
+    expect(listed(address)).toContain('pisonet-suspended');
+    expect(active('fay.r')).toBeDefined();
+    sim().pppoe.hangUp(CPE);
+  }, 60_000);
 });
