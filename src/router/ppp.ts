@@ -15,6 +15,7 @@ const INTERFACE_MENU = '/interface';
 /** What the poll reads of each session, every poll, on routers with thousands: only what the meter books. */
 const SESSION_PROPS = ['.id', 'name', 'address', 'caller-id', 'uptime', 'session-id'];
 const COUNTER_PROPS = ['name', 'rx-byte', 'tx-byte'];
+const QUEUE_MENU = '/queue/simple';
 
 const PROFILE_PROPS = ['.id', 'name', 'rate-limit', 'only-one', 'remote-address', 'comment'];
 const SECRET_PROPS = ['.id', 'name', 'password', 'profile', 'service', 'disabled', 'comment'];
@@ -48,6 +49,11 @@ export interface RouterPpp {
   removeSecret(have: PppSecretHave): Promise<void>;
   /** The running sessions with their byte counters, read in two pipelined prints. */
   sessions(): Promise<PppSessionCounters[]>;
+  /**
+   * The `max-limit` of each running session's dynamic queue `<pppoe-NAME>`, by session name: the speed the session
+   * took at login, which no later change of its secret or profile reaches.
+   */
+  sessionLimits(): Promise<Map<string, string>>;
   /** Ends every running session of this name (none: nothing to do). */
   endSession(name: string): Promise<number>;
 }
@@ -149,6 +155,18 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
           uptimeSeconds: uptimeOf(r.uptime),
         };
       });
+    },
+    async sessionLimits() {
+      const rows = await router.print(QUEUE_MENU, {
+        proplist: ['name', 'max-limit'],
+        query: ['dynamic=true'],
+      });
+      const out = new Map<string, string>();
+      for (const r of rows) {
+        const m = /^<pppoe-(.+)>$/.exec(r.name ?? '');
+        if (m && !out.has(m[1])) out.set(m[1], r['max-limit'] ?? '');
+      }
+      return out;
     },
     async endSession(name) {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id'], query: [`name=${name}`] });

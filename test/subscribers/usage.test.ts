@@ -9,7 +9,7 @@ import { createRouterClient } from '../../src/router';
 import { createHarness, type Harness } from '../helpers/harness';
 import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';
-import { addSubscriber, PROFILES } from './helpers';
+import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
 
 const CPE = 'aa:bb:cc:00:01:01';
 const MB = 1_000_000;
@@ -24,16 +24,6 @@ async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-export async function ownersSetUp(x: Harness): Promise<void> {
-  await x.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '10.10.0.2-10.10.0.200' });
-  const def = (await x.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await x.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await x.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
 }
 
 const poll = () => h.core!.services.usage.runCycle();

@@ -34,6 +34,8 @@ const CHANGE_DELAY_MS = 300;
 export interface PppSubscribersDeps {
   db: Knex;
   clock: Clock;
+  /** The shop's time zone (a site's own, when it has one, is read with its subscribers). */
+  tz: () => string;
   log: Logger;
   site: SiteRef;
   router: RouterClient;
@@ -74,6 +76,8 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   const { router, log, site } = d;
   const ppp = createRouterPpp(router);
   const reported = new Set<string>();
+  /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
+  const endedFor = new Map<string, string>();
   let running: Promise<PppCheckReport> | undefined;
   let again: Promise<PppCheckReport> | undefined;
   let soon: NodeJS.Timeout | undefined;
@@ -84,12 +88,12 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     if (!(await d.binding.ready()))
       throw new SafeModeError('ppp', d.binding.state().reason?.message ?? 'the router is not ours yet');
     const want = await wantedPpp(d, site.id);
-    const report = await checkPpp(ppp, want);
-    const { added, changed, removed, ended, failed } = report;
-    if (added + changed + removed + ended > 0)
+    const report = await checkPpp(ppp, want, endedFor);
+    const { added, changed, removed, ended, restarted, failed } = report;
+    if (added + changed + removed + ended + restarted > 0)
       log.info(
-        { module: 'ppp', reason, added, changed, removed, ended },
-        `PPP checked (${reason}): ${added} added, ${changed} put back, ${removed} removed, ${ended} session(s) ended`,
+        { module: 'ppp', reason, added, changed, removed, ended, restarted },
+        `PPP checked (${reason}): ${added} added, ${changed} put back, ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
       );
     if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
     // A conflict is told once per run of the controller, not every 30 s.

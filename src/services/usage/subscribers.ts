@@ -18,8 +18,8 @@ import type { Profile } from '../../domain/profile-types';
 import { bytesCountNow, subscriberSpeeds } from '../../domain/subscriber-policy';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
 import { localDate } from '../reports/calendar';
-import { loadRows, termsOf } from '../subscribers/store';
-import { profileFromRow } from '../vouchers/state';
+import { termsOf, type SubscriberRow } from '../subscribers/store';
+import { profileFromRow, type ProfileRow } from '../vouchers/state';
 import type { SubscriberSessionReading } from './source';
 
 /** A subscriber of the site as the meter needs it, by its username in lower case. */
@@ -45,25 +45,68 @@ interface Baseline {
   down: number;
 }
 
+const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
+
 /** How many rows one insert or delete carries (well under either engine's bound-parameter limit). */
 const CHUNK = 500;
 
-/** The site's subscribers still in service, with each one's current cycle at `now`. */
+/** A subscriber's row as the meter reads it (its billing terms, its plan, its site's zone). */
+type MeterRow = Pick<
+  SubscriberRow,
+  | 'id'
+  | 'username_key'
+  | 'status'
+  | 'profile_id'
+  | 'billing_day'
+  | 'billing_anchor'
+  | 'billing_day_next'
+  | 'billing_day_from'
+> & { site_tz: string | null };
+
+/**
+ * The site's subscribers still in service, with each one's current cycle at `now`. Read every poll: only the
+ * columns the meter needs, each plan parsed once and each zone's date computed once (a site has a few plans and
+ * one zone, and thousands of subscribers).
+ */
 export async function meteredSubscribers(
   db: Knex,
   siteId: number,
   shopTz: string,
   now: number,
 ): Promise<Map<string, MeteredSubscriber>> {
-  const rows = await loadRows(db, (q) => q.where('s.site_id', siteId).whereNot('s.status', 'ended'));
+  const rows = (await db('subscribers as s')
+    .join('sites as site', 'site.id', 's.site_id')
+    .where('s.site_id', siteId)
+    .whereNot('s.status', 'ended')
+    .select(
+      's.id',
+      's.username_key',
+      's.status',
+      's.profile_id',
+      's.billing_day',
+      's.billing_anchor',
+      's.billing_day_next',
+      's.billing_day_from',
+      'site.tz as site_tz',
+    )) as MeterRow[];
+  const ids = [...new Set(rows.map((r) => r.profile_id))];
+  const plans = ids.length
+    ? ((await db('profiles').whereIn('id', ids).select('id', 'spec')) as ProfileRow[])
+    : [];
+  const plan = new Map(plans.map((p) => [Number(p.id), profileFromRow(p)]));
+  const today = new Map<string, string>();
   const out = new Map<string, MeteredSubscriber>();
   for (const r of rows) {
+    const profile = plan.get(Number(r.profile_id));
+    if (!profile) continue;
     const tz = r.site_tz || shopTz;
+    let date = today.get(tz);
+    if (date === undefined) today.set(tz, (date = localDate(now, tz)));
     out.set(r.username_key, {
       id: Number(r.id),
-      profile: profileFromRow(r.profile_row),
+      profile,
       status: r.status,
-      cycle: cycleOn(termsOf(r), localDate(now, tz)),
+      cycle: cycleOn(termsOf(r), date),
       tz,
     });
   }
@@ -162,7 +205,11 @@ export async function bookSubscribers(
       .merge(['subscriber_id', 'up', 'down', 'seen_at']);
   const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
   const grown = [...added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
-  const before = await countedSoFar(trx, grown);
+  // Only a plan with a FUP or a cap has speeds that bytes can change.
+  const before = await countedSoFar(
+    trx,
+    grown.filter((s) => hasThresholds(s.profile)),
+  );
   const rows = grown.map((s) => ({
     subscriber_id: s.id,
     cycle_start: s.cycle.start,
@@ -184,6 +231,7 @@ export async function bookSubscribers(
     const was = before.get(s.id) ?? 0;
     const now = was + (added.get(s.id) as number);
     bytes += now - was;
+    if (!hasThresholds(s.profile)) continue;
     const a = subscriberSpeeds({ ...s, countedBytes: was }, o.now, s.tz);
     const b = subscriberSpeeds({ ...s, countedBytes: now }, o.now, s.tz);
     if (a.service !== b.service || a.tier !== b.tier) speedsChanged.push(s.id);
