@@ -32,8 +32,37 @@ export type RouterCommand =
   | { cmd: 'devices'; net: number; n: number }
   | { cmd: 'traffic'; net: number; n: number; up: number; down: number; seconds: number }
   | { cmd: 'clock'; now: number }
+  /** A PPPoE server handing out addresses from a pool, and `n` subscribers' CPEs dialled in. */
+  | { cmd: 'pppoe'; n: number }
+  | { cmd: 'ppp-traffic'; n: number; up: number; down: number; seconds: number }
   | { cmd: 'stats' }
   | { cmd: 'stop' };
+
+/** Subscriber i of a fleet: its PPPoE username (its password is `<username>-pass`) and its CPE's MAC. */
+export const fleetSubscriber = (i: number): string => `sub${String(i).padStart(6, '0')}`;
+const subscriberMac = (i: number): string => fleetMac(200, i);
+
+/** `n` subscribers' CPEs dial in (the owner's PPPoE server set up: pppoeSetUp); returns how many are up. */
+async function dialSubscribers(sim: RouterSimulator, n: number): Promise<number> {
+  let up = 0;
+  for (let i = 0; i < n; i++) {
+    const user = fleetSubscriber(i);
+    const r = await sim.pppoe.dial({ mac: subscriberMac(i), user, password: `${user}-pass` });
+    if (r.ok) up++;
+  }
+  return up;
+}
+
+/** The owner's PPPoE set-up over the API: a pool for the server's default profile, and a server. */
+export async function pppoeSetUp(router: RouterClient): Promise<void> {
+  await router.add('/ip/pool', { name: 'pppoe-pool', ranges: '100.64.0.2-100.64.255.254' });
+  const def = (await router.print('/ppp/profile', { query: ['name=default'] }))[0];
+  await router.set('/ppp/profile', def['.id'], {
+    'local-address': '100.64.0.1',
+    'remote-address': 'pppoe-pool',
+  });
+  await router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+}
 
 /** The child side: a simulator driven over IPC. */
 function serveRouter(): void {
@@ -65,6 +94,10 @@ function serveRouter(): void {
           })),
           m.seconds,
         );
+      if (m.cmd === 'pppoe') result = await dialSubscribers(sim, m.n);
+      if (m.cmd === 'ppp-traffic')
+        for (let i = 0; i < m.n; i++)
+          sim.pppoe.addTraffic(fleetSubscriber(i), { up: m.up + i, down: m.down + i }, m.seconds);
       if (m.cmd === 'clock') {
         const seconds = (m.now - now) / 1000;
         now = m.now;

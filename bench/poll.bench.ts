@@ -43,6 +43,7 @@ import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import { readSnapshot, type RouterSnapshot } from '../src/router/hotspot/snapshot';
 import { benchRouterClient, openBenchSite, seedFleet } from './fleet';
+import { pppReadAlone, seedSubscribers, subscriberVerdicts } from './poll-subscribers';
 import { cycleProfiler, threadCpu, threadDelta, watchGc, type GcShare } from './poll-diagnostics';
 
 /** The sizes the budget is judged at; `BENCH_POLL_SIZES=100,1000` runs others while developing. */
@@ -52,6 +53,11 @@ const PAUSE_MS = Number(process.env.BENCH_POLL_PAUSE_MS ?? 0);
 /** The server's idle time between two polls (BENCH_POLL_PAUSE_MS), before a measured step. */
 const pause = (): Promise<void> =>
   PAUSE_MS > 0 ? new Promise((resolve) => setTimeout(resolve, PAUSE_MS)) : Promise.resolve();
+/** The subscriber case (poll-subscribers.ts): PPPoE subscribers online beside the largest size's devices. */
+const SUBSCRIBERS = (process.env.BENCH_POLL_SUBSCRIBERS ?? '')
+  .split(',')
+  .filter((s) => s.trim() !== '')
+  .map(Number);
 const WARMUP = 3;
 const NET = 6;
 
@@ -59,6 +65,8 @@ const NET = 6;
 
 interface Figures {
   n: number;
+  /** PPPoE subscribers online beside the devices (absent or 0: the hotspot alone). */
+  subscribers?: number;
   roundTrips: number;
   cpuTraffic: number;
   cpuUnchanged: number;
@@ -95,7 +103,7 @@ const writesOf = (byPath: Record<string, number>): number =>
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The seeding child: N customers online, their queues made by one cycle; then it exits. */
-async function seed(env: Record<string, string>, n: number): Promise<void> {
+async function seed(env: Record<string, string>, n: number, subs: number): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger('silent');
   const router = benchRouterClient(config.router.port, log);
@@ -105,15 +113,16 @@ async function seed(env: Record<string, string>, n: number): Promise<void> {
     await core.services.profiles.syncFromFile(config.profilesFile);
     await seedFleet(core, router, NET, n, 'PREMIUM');
     await core.services.usage.runCycle(); // creates the n queues
+    await seedSubscribers(core, router, subs);
   } finally {
     await core.close();
   }
 }
 
 /** Runs `--seed` in a child process and waits for it. */
-function seedInChild(env: Record<string, string>, n: number): Promise<void> {
+function seedInChild(env: Record<string, string>, n: number, subs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--seed', JSON.stringify({ env, n })], {
+    const child = fork(__filename, ['--seed', JSON.stringify({ env, n, subs })], {
       execArgv: __filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -121,12 +130,20 @@ function seedInChild(env: Record<string, string>, n: number): Promise<void> {
   });
 }
 
-async function measure(n: number): Promise<Figures> {
+async function measure(n: number, subs = 0): Promise<Figures> {
   const site = await openBenchSite('bench');
   const { routerProcess: sim, log, router } = site;
   const config = site.config;
   await sim.call({ cmd: 'devices', net: NET, n });
-  await seedInChild(site.env, n);
+  await seedInChild(site.env, n, subs);
+  if (subs > 0) {
+    const up = await sim.call<number>({ cmd: 'pppoe', n: subs });
+    if (up !== subs) throw new Error(`only ${up} of ${subs} subscribers dialled in`);
+  }
+  /** Every subscriber's session moves bytes too (a no-op without subscribers). */
+  const pppTraffic = async () => {
+    if (subs > 0) await sim.call({ cmd: 'ppp-traffic', n: subs, up: 50_000, down: 500_000, seconds: 30 });
+  };
   const clock = new FakeClock();
   const core = await openCore(config, { router, log, clock, role: 'cli' });
   try {
@@ -144,8 +161,10 @@ async function measure(n: number): Promise<Figures> {
     const trafficReads: number[] = [];
     /** The read alone, as the cycle reads: given the queues of the read before (RouterQueues reuses their objects). */
     let lastQueues: RouterSnapshot['queues'] | undefined;
+    const pppRead = subs > 0 ? pppReadAlone(core, router) : async () => undefined;
     const readAlone = async (): Promise<void> => {
-      lastQueues = (await readSnapshot(router, lastQueues)).queues;
+      const [snapshot] = await Promise.all([readSnapshot(router, lastQueues), pppRead()]);
+      lastQueues = snapshot.queues;
     };
     const warmups: number[] = [];
     const gc = watchGc();
@@ -176,6 +195,7 @@ async function measure(n: number): Promise<Figures> {
     for (let r = -WARMUP; r < RUNS; r++) {
       noteMemory(`round ${r}`);
       await sim.call({ cmd: 'traffic', net: NET, n, up: 20_000, down: 200_000, seconds: 30 });
+      await pppTraffic();
       await tick(30);
       const before = await sim.call<{ bytesOut: number }>({ cmd: 'stats' });
       await pause();
@@ -229,6 +249,7 @@ async function measure(n: number): Promise<Figures> {
     // would otherwise land in the cycles' collections).
     for (let r = 0; r < RUNS; r++) {
       await sim.call({ cmd: 'traffic', net: NET, n, up: 20_000, down: 200_000, seconds: 30 });
+      await pppTraffic();
       await tick(30);
       await pause();
       trafficReads.push((await cpuMs(readAlone)).ms);
@@ -251,6 +272,7 @@ async function measure(n: number): Promise<Figures> {
     const trips = new Set([...traffic.map((t) => t.trips), ...unchanged.map((u) => u.trips)]);
     return {
       n,
+      subscribers: subs,
       roundTrips: trips.size === 1 ? [...trips][0] : -1,
       cpuTraffic: median(traffic.map((t) => t.cpu)),
       cpuUnchanged: median(unchanged.map((u) => u.cpu)),
@@ -271,13 +293,13 @@ async function measure(n: number): Promise<Figures> {
 }
 
 /** One size in a fresh process (`--size N`), its figures sent back over IPC. */
-function measureInChild(n: number): Promise<Figures> {
+function measureInChild(n: number, subs = 0): Promise<Figures> {
   return new Promise((resolve, reject) => {
     // The controller runs as the server does (src/config/runtime.ts): its memory depends on these.
     const flags = SERVER_NODE_FLAGS.filter(
       (f) => !process.execArgv.some((a) => a.startsWith(f.split('=')[0])),
     );
-    const child = fork(__filename, ['--size', String(n)], {
+    const child = fork(__filename, ['--size', String(n), '--subs', String(subs)], {
       execArgv: [...process.execArgv, ...flags],
       env: { ...SERVER_ENV, ...process.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -298,7 +320,10 @@ export function machineLine(cpus: number, loadBefore: number, loadAfter: number)
 export async function run(): Promise<void> {
   const rows: Figures[] = [];
   const loadBefore = os.loadavg()[0];
-  for (const n of SIZES) rows.push(await measureInChild(n));
+  const largest = Math.max(...SIZES);
+  // The subscriber case measures the largest size only, once per count of subscribers.
+  if (SUBSCRIBERS.length) for (const s of SUBSCRIBERS) rows.push(await measureInChild(largest, s));
+  else for (const n of SIZES) rows.push(await measureInChild(n));
   console.log(
     `poll cycle, simulator in a child process, median of ${RUNS} runs (CPU = controller process incl. SQLite threads):`,
   );
@@ -311,15 +336,21 @@ export async function run(): Promise<void> {
     '  "read only" = the four pipelined prints alone (router client decoding), part of both cycle figures: of an unchanged router, and after traffic',
   );
   console.log(
-    '  devices | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only (unchanged / after traffic) | wall ms | GC ms (full GCs in 7) | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
+    '  devices (+ subscribers) | round trips | CPU ms traffic | CPU ms unchanged | CPU ms read only (unchanged / after traffic) | wall ms | GC ms (full GCs in 7) | KiB read | writes unchanged | RSS MiB idle | peak RSS MiB (process lifetime)',
   );
   for (const f of rows) {
     console.log(
-      `  ${String(f.n).padStart(7)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${`${f.cpuRead.toFixed(1)} / ${f.cpuReadTraffic.toFixed(1)}`.padStart(43)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${`${f.gcTrafficMs.toFixed(1)} (${f.fullGcTraffic})`.padStart(21)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
+      `  ${`${f.n}${f.subscribers ? ` + ${f.subscribers}` : ''}`.padStart(23)} | ${String(f.roundTrips).padStart(11)} | ${f.cpuTraffic.toFixed(1).padStart(14)} | ${f.cpuUnchanged.toFixed(1).padStart(16)} | ${`${f.cpuRead.toFixed(1)} / ${f.cpuReadTraffic.toFixed(1)}`.padStart(43)} | ${f.wallTraffic.toFixed(0).padStart(7)} | ${`${f.gcTrafficMs.toFixed(1)} (${f.fullGcTraffic})`.padStart(21)} | ${f.kibRead.toFixed(0).padStart(8)} | ${String(f.writesUnchanged).padStart(16)} | ${f.idleRssMiB.toFixed(0).padStart(12)} | ${f.lifetimeRssMiB.toFixed(0)}`,
     );
   }
   for (const line of behaviourChecks(rows)) console.log(line);
-  for (const line of scalingReport(rows)) console.log(line);
+  if (SUBSCRIBERS.length)
+    for (const line of subscriberVerdicts(
+      largest,
+      rows.map((r) => ({ ...r, subscribers: r.subscribers ?? 0 })),
+    ))
+      console.log(line);
+  else for (const line of scalingReport(rows)) console.log(line);
 }
 
 const x = (v: number): string => `${v.toFixed(2)}x`;
@@ -402,8 +433,12 @@ if (require.main === module) {
   const size = process.argv.indexOf('--size');
   const seeding = process.argv.indexOf('--seed');
   if (seeding !== -1) {
-    const { env, n } = JSON.parse(process.argv[seeding + 1]) as { env: Record<string, string>; n: number };
-    seed(env, n).then(
+    const { env, n, subs } = JSON.parse(process.argv[seeding + 1]) as {
+      env: Record<string, string>;
+      n: number;
+      subs: number;
+    };
+    seed(env, n, subs).then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(err);
@@ -411,7 +446,8 @@ if (require.main === module) {
       },
     );
   } else if (size !== -1) {
-    measure(Number(process.argv[size + 1])).then(
+    const subs = process.argv.indexOf('--subs');
+    measure(Number(process.argv[size + 1]), subs === -1 ? 0 : Number(process.argv[subs + 1])).then(
       (f) => process.send?.(f, () => process.exit(0)),
       (err: unknown) => {
         console.error(err);

@@ -86,9 +86,8 @@ function endedState(v: VoucherState, now: number): DesiredLimits | undefined {
     const validity = v.profile.validitySeconds ?? 0;
     return noQueue('expired', `validity of ${formatDurationHuman(validity)} used up`);
   }
-  const cap = v.profile.dataCapBytes;
-  if (cap !== undefined && v.profile.capPolicy === 'block' && v.countedBytes >= cap) {
-    const used = `${formatBytes(v.countedBytes)} of ${formatBytes(cap)}`;
+  if (capBlocks(v)) {
+    const used = `${formatBytes(v.countedBytes)} of ${formatBytes(v.profile.dataCapBytes as number)}`;
     if (v.profile.overage)
       return noQueue('capped-waiting', `data used up (${used}): extra data can be bought`);
     return noQueue('blocked', `data cap reached: ${used}`);
@@ -96,8 +95,20 @@ function endedState(v: VoucherState, now: number): DesiredLimits | undefined {
   return undefined;
 }
 
+/**
+ * What the speed rules read of a customer on a plan: a voucher, or a subscriber in its billing cycle (where
+ * `countedBytes` is the cycle's and the rates are the plan's).
+ */
+export type PlanUse = Pick<VoucherState, 'profile' | 'rateUp' | 'rateDown' | 'override' | 'countedBytes'>;
+
+/** Whether the plan's data cap is reached with the block policy: no service until more data or a new period. */
+export function capBlocks(u: Pick<PlanUse, 'profile' | 'countedBytes'>): boolean {
+  const cap = u.profile.dataCapBytes;
+  return cap !== undefined && u.profile.capPolicy === 'block' && u.countedBytes >= cap;
+}
+
 /** Burst applies only when it is above the rates in force; a per-voucher rate change can make it meaningless. */
-function burstFor(v: VoucherState, rateUp: number, rateDown: number): BurstLimits | undefined {
+function burstFor(v: PlanUse, rateUp: number, rateDown: number): BurstLimits | undefined {
   const b = v.profile.burst;
   if (!b || b.rateUp <= rateUp || b.rateDown <= rateDown) return undefined;
   if (b.thresholdUp > rateUp || b.thresholdDown > rateDown) return undefined;
@@ -137,7 +148,7 @@ class SpeedLimits implements DesiredLimits {
 }
 
 /** The limits before the off-peak multiplier; `offpeak` is only recorded, `freeData` is its unlimited data. */
-function activeRates(v: VoucherState, offpeak: boolean, freeData: boolean): DesiredLimits {
+function activeRates(v: PlanUse, offpeak: boolean, freeData: boolean): DesiredLimits {
   const p = v.profile;
   if (v.override) {
     const { rateUp, rateDown } = v.override;
@@ -188,8 +199,14 @@ function scale(r: DesiredLimits, factor: number): DesiredLimits {
 
 /** The limits a voucher's devices should have at `now` in the shop's time zone `tz`. */
 export function desiredLimits(v: VoucherState, now: number, tz: string): DesiredLimits {
-  const ended = endedState(v, now);
-  if (ended) return ended;
+  return endedState(v, now) ?? ratedLimits(v, now, tz);
+}
+
+/**
+ * The speeds of a customer still in service (steps 3–6 above, and off-peak): the voucher's and the subscriber's
+ * policies both end here once they have ruled out what ends the service.
+ */
+export function ratedLimits(v: PlanUse, now: number, tz: string): DesiredLimits {
   const offpeak = v.profile.offpeak;
   const isOffpeak = offpeakActive(offpeak, now, tz);
   const rated = activeRates(v, isOffpeak, isOffpeak && offpeak?.unlimited === true);

@@ -8,6 +8,8 @@
  * reported as a conflict.
  */
 import type { Profile } from './profile-types';
+import { normRates } from './queue-values';
+import { tierRates, type SpeedTier } from './subscriber-policy';
 import { formatRatePairBps, formatRouterDuration } from './units';
 
 export const PPP_PROFILE_PREFIX = 'pisonet-';
@@ -26,6 +28,8 @@ export interface PppSecretWant {
   password: string;
   profile: string;
   comment: string;
+  /** No service now (a block cap until the next cycle): the secret is disabled, so a dial is refused. */
+  disabled?: boolean;
 }
 
 /** A PPP profile as the router prints it; `ours` when its comment contains `pisonet`. */
@@ -92,18 +96,57 @@ export function pppProfileFor(plan: string, p: Profile): PppProfileWant {
   };
 }
 
+/**
+ * The PPP profile of a plan's speed tier: the plan's own, or `pisonet-<PLAN>.fup` / `pisonet-<PLAN>.cap` (a dot,
+ * which no plan's name may hold, so a tier's profile never takes another plan's name).
+ */
+export function pppTierProfileName(plan: string, tier: SpeedTier): string {
+  return tier === 'plan' ? pppProfileName(plan) : `${pppProfileName(plan)}.${tier}`;
+}
+
+/** The tiers a plan can put a subscriber in: FUP when it has one, the cap when it throttles. */
+export function planTiers(p: Profile): SpeedTier[] {
+  const tiers: SpeedTier[] = ['plan'];
+  if (p.fup) tiers.push('fup');
+  if (p.dataCapBytes !== undefined && p.capPolicy === 'throttle' && (p.capRate ?? p.fup)) tiers.push('cap');
+  return tiers;
+}
+
+const TIER_WORDS: Record<SpeedTier, string> = { plan: '', fup: ' (fair use)', cap: ' (data cap)' };
+
+/** A plan's PPP profiles: its own, and one per slower tier it has, same pool, the tier's rates without burst. */
+export function pppProfilesFor(plan: string, p: Profile): PppProfileWant[] {
+  return planTiers(p).map((tier) => ({
+    name: pppTierProfileName(plan, tier),
+    rateLimit: pppRateLimit(tierRates(p, tier)),
+    remoteAddress: p.pppPool ?? null,
+    comment: `pisonet plan ${plan}${TIER_WORDS[tier]}`,
+  }));
+}
+
+/** The `max-limit` a session's dynamic queue takes from a tier's profile (upload first, as the rate limit). */
+export function pppMaxLimit(p: Profile, tier: SpeedTier): string {
+  const r = tierRates(p, tier);
+  return formatRatePairBps({ up: r.rateUp, down: r.rateDown });
+}
+
 export function pppSecretFor(s: {
   username: string;
   password: string;
   plan: string;
   accountNo: string;
+  /** The speed tier it should log in at (default: the plan's own). */
+  tier?: SpeedTier;
+  disabled?: boolean;
 }): PppSecretWant {
-  return {
+  const want: PppSecretWant = {
     name: s.username,
     password: s.password,
-    profile: pppProfileName(s.plan),
+    profile: pppTierProfileName(s.plan, s.tier ?? 'plan'),
     comment: `pisonet subscriber ${s.accountNo}`,
   };
+  if (s.disabled) want.disabled = true;
+  return want;
 }
 
 function profileAttrs(w: PppProfileWant): PppAttrs {
@@ -126,7 +169,15 @@ function profileChanges(w: PppProfileWant, h: PppProfileHave): PppAttrs {
 }
 
 function secretAttrs(w: PppSecretWant): PppAttrs {
-  return { name: w.name, password: w.password, service: 'pppoe', profile: w.profile, comment: w.comment };
+  const a: PppAttrs = {
+    name: w.name,
+    password: w.password,
+    service: 'pppoe',
+    profile: w.profile,
+    comment: w.comment,
+  };
+  if (w.disabled) a.disabled = 'yes';
+  return a;
 }
 
 function secretChanges(w: PppSecretWant, h: PppSecretHave): PppAttrs {
@@ -134,7 +185,7 @@ function secretChanges(w: PppSecretWant, h: PppSecretHave): PppAttrs {
   if (h.password !== w.password) c.password = w.password;
   if (h.service !== 'pppoe') c.service = 'pppoe';
   if (h.profile !== w.profile) c.profile = w.profile;
-  if (h.disabled) c.disabled = 'no';
+  if (h.disabled !== (w.disabled === true)) c.disabled = w.disabled ? 'yes' : 'no';
   if (h.comment !== w.comment) c.comment = w.comment;
   return c;
 }
@@ -166,6 +217,30 @@ function diff<W extends { name: string }, H extends { name: string; ours: boolea
     if (Object.keys(c).length) out.set.push({ have: h, attrs: c });
   }
   for (const w of want) if (!seen.has(w.name)) out.add.push(attrs(w));
+  return out;
+}
+
+/**
+ * The running sessions to end so their CPEs dial again onto the speeds they should have: a session whose dynamic
+ * queue's `max-limit` is not its subscriber's wanted one (a cap reached, a plan changed), or of a disabled secret.
+ * `endedFor`: the speeds each session was last ended for; a session is ended once per change, never in a loop
+ * (a session that came back still different is left as it is, and said so).
+ */
+export function sessionsToRestart(
+  sessions: ReadonlyArray<{ name: string; maxLimit: string | null }>,
+  want: ReadonlyArray<Pick<PppSecretWant, 'name' | 'disabled'> & { maxLimit: string }>,
+  endedFor: ReadonlyMap<string, string>,
+): Array<{ name: string; maxLimit: string }> {
+  const byName = new Map(want.map((w) => [w.name, w]));
+  const out: Array<{ name: string; maxLimit: string }> = [];
+  for (const s of sessions) {
+    const w = byName.get(s.name);
+    if (!w) continue;
+    const wanted = w.disabled ? 'disabled' : w.maxLimit;
+    if (!w.disabled && s.maxLimit !== null && normRates(s.maxLimit) === normRates(w.maxLimit)) continue;
+    if (endedFor.get(s.name) === wanted) continue;
+    out.push({ name: s.name, maxLimit: wanted });
+  }
   return out;
 }
 

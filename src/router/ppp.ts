@@ -3,6 +3,7 @@
  * and `/ppp/active` (their running sessions), as the PPP room (src/services/ppp-subscribers/) asks for them.
  * Ours carry `pisonet` in their comment; this module refuses to add, change or remove anything else.
  */
+import { parseRouterDuration } from '../domain/durations';
 import { RouterError } from '../domain/errors';
 import { isOurs, type PppAttrs, type PppProfileHave, type PppSecretHave } from '../domain/ppp-plan';
 import type { RouterClient } from './types';
@@ -10,9 +11,30 @@ import type { RouterClient } from './types';
 const PROFILE_MENU = '/ppp/profile';
 const SECRET_MENU = '/ppp/secret';
 const ACTIVE_MENU = '/ppp/active';
+const INTERFACE_MENU = '/interface';
+/** What the poll reads of each session, every poll, on routers with thousands: only what the meter books. */
+const SESSION_PROPS = ['.id', 'name', 'address', 'caller-id', 'uptime', 'session-id'];
+const COUNTER_PROPS = ['name', 'rx-byte', 'tx-byte'];
+const QUEUE_MENU = '/queue/simple';
 
 const PROFILE_PROPS = ['.id', 'name', 'rate-limit', 'only-one', 'remote-address', 'comment'];
 const SECRET_PROPS = ['.id', 'name', 'password', 'profile', 'service', 'disabled', 'comment'];
+
+/**
+ * A running PPP session and its dynamic interface's counters (rx: what the subscriber sent). `id` joins the
+ * session's `.id` and `session-id`: a reboot may reuse the first, never both with the counters going on.
+ */
+export interface PppSessionCounters {
+  id: string;
+  username: string;
+  address: string | null;
+  callerId: string;
+  up: number;
+  down: number;
+  rateUp: number;
+  rateDown: number;
+  uptimeSeconds: number;
+}
 
 export interface RouterPpp {
   profiles(): Promise<PppProfileHave[]>;
@@ -27,6 +49,13 @@ export interface RouterPpp {
   addSecret(attrs: PppAttrs): Promise<string>;
   setSecret(have: PppSecretHave, attrs: PppAttrs): Promise<void>;
   removeSecret(have: PppSecretHave): Promise<void>;
+  /** The running sessions with their byte counters, read in two pipelined prints. */
+  sessions(): Promise<PppSessionCounters[]>;
+  /**
+   * The `max-limit` of each running session's dynamic queue `<pppoe-NAME>`, by session name: the speed the session
+   * took at login, which no later change of its secret or profile reaches.
+   */
+  sessionLimits(): Promise<Map<string, string>>;
   /** Ends every running session of this name (none: nothing to do). */
   endSession(name: string): Promise<number>;
 }
@@ -42,6 +71,14 @@ function mustBeOurs(what: string, have: { name: string; ours: boolean }, attrs?:
   if (!have.ours) throw notOurs(what, have.name);
   // A change of comment must keep the mark, or the object would leave our hands.
   if (attrs?.comment !== undefined && !isOurs(attrs.comment)) throw notOurs(what, have.name);
+}
+
+function uptimeOf(text: string | undefined): number {
+  try {
+    return parseRouterDuration(text ?? '', 'uptime') ?? 0;
+  } catch {
+    return 0; // a form we do not know: the uptime is for the pages only
+  }
 }
 
 export function createRouterPpp(router: RouterClient): RouterPpp {
@@ -106,6 +143,40 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
     async removeSecret(have) {
       mustBeOurs('PPP secret', have);
       await router.remove(SECRET_MENU, have.id);
+    },
+    async sessions() {
+      const [active, counters] = await Promise.all([
+        router.print(ACTIVE_MENU, { proplist: SESSION_PROPS }),
+        router.print(INTERFACE_MENU, { proplist: COUNTER_PROPS, query: ['type=pppoe-in'] }),
+      ]);
+      const byName = new Map(counters.map((r) => [r.name ?? '', r]));
+      return active.map((r) => {
+        const name = r.name ?? '';
+        const c = byName.get(`<pppoe-${name}>`);
+        return {
+          id: `${r['.id'] ?? ''}/${r['session-id'] ?? ''}`,
+          username: name,
+          address: r.address || null,
+          callerId: r['caller-id'] ?? '',
+          up: Number(c?.['rx-byte'] ?? 0) || 0,
+          down: Number(c?.['tx-byte'] ?? 0) || 0,
+          rateUp: 0,
+          rateDown: 0,
+          uptimeSeconds: uptimeOf(r.uptime),
+        };
+      });
+    },
+    async sessionLimits() {
+      const rows = await router.print(QUEUE_MENU, {
+        proplist: ['name', 'max-limit'],
+        query: ['dynamic=true'],
+      });
+      const out = new Map<string, string>();
+      for (const r of rows) {
+        const m = /^<pppoe-(.+)>$/.exec(r.name ?? '');
+        if (m && !out.has(m[1])) out.set(m[1], r['max-limit'] ?? '');
+      }
+      return out;
     },
     async endSession(name) {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id'], query: [`name=${name}`] });

@@ -2,10 +2,13 @@
 import {
   diffPppProfiles,
   diffPppSecrets,
+  pppMaxLimit,
   pppProfileFor,
+  pppProfilesFor,
   pppRateLimit,
   pppSecretFor,
   sessionsToEnd,
+  sessionsToRestart,
   type PppProfileHave,
   type PppSecretHave,
 } from '../../src/domain/ppp-plan';
@@ -171,3 +174,76 @@ describe('sessions to end', () => {
 function HOME10JSON() {
   return { name: 'HOME10', billing: 'monthly', price: 999, rate_up: '5M', rate_down: '10M' };
 }
+
+describe("a plan's speed tiers as PPP profiles", () => {
+  const capped = parseProfile({
+    ...HOME10JSON(),
+    data_cap: '100G',
+    cap_policy: 'throttle',
+    cap_rate_up: '512K',
+    cap_rate_down: '1M',
+    fup: { threshold: '50G', rate_up: '2M', rate_down: '4M' },
+  });
+
+  it('gives a plan a profile per tier it has, named so no plan can take the name', () => {
+    expect(pppProfilesFor('HOME10', capped).map((p) => [p.name, p.rateLimit])).toEqual([
+      ['pisonet-HOME10', '5000000/10000000'],
+      ['pisonet-HOME10.fup', '2000000/4000000'],
+      ['pisonet-HOME10.cap', '512000/1000000'],
+    ]);
+    expect(pppProfilesFor('HOME10', parseProfile(HOME10JSON())).map((p) => p.name)).toEqual([
+      'pisonet-HOME10',
+    ]);
+    expect(pppMaxLimit(capped, 'cap')).toBe('512000/1000000');
+  });
+
+  it('names the tier profile in the secret, and disables the secret of a blocked subscriber', () => {
+    const w = pppSecretFor({
+      username: 'juan.dc',
+      password: 'p',
+      plan: 'HOME10',
+      accountNo: 'S-1',
+      tier: 'cap',
+    });
+    expect(w.profile).toBe('pisonet-HOME10.cap');
+    const blocked = pppSecretFor({
+      username: 'juan.dc',
+      password: 'p',
+      plan: 'HOME10',
+      accountNo: 'S-1',
+      disabled: true,
+    });
+    expect(
+      diffPppSecrets([blocked], [secretHave({ password: 'p', comment: 'pisonet subscriber S-1' })]).set,
+    ).toEqual([{ have: expect.objectContaining({ name: 'juan.dc' }), attrs: { disabled: 'yes' } }]);
+    expect(diffPppSecrets([blocked], []).add[0]).toMatchObject({ disabled: 'yes' });
+  });
+});
+
+describe('sessions to restart for their speeds', () => {
+  const want = [
+    { name: 'juan.dc', maxLimit: '512000/1000000' },
+    { name: 'ana', maxLimit: '10000000/25000000' },
+    { name: 'pedro', maxLimit: '2000000/5000000', disabled: true },
+  ];
+
+  it('ends a session at other speeds or of a disabled secret, not one at its speeds (however printed)', () => {
+    const sessions = [
+      { name: 'juan.dc', maxLimit: '5000000/10000000' },
+      { name: 'ana', maxLimit: '10M/25M' },
+      { name: 'pedro', maxLimit: '2000000/5000000' },
+      { name: 'maria', maxLimit: '1/1' },
+    ];
+    expect(sessionsToRestart(sessions, want, new Map()).map((s) => s.name)).toEqual(['juan.dc', 'pedro']);
+  });
+
+  it('ends a session once per change of its wanted speeds, never in a loop', () => {
+    const sessions = [{ name: 'juan.dc', maxLimit: '5000000/10000000' }];
+    const endedFor = new Map([['juan.dc', '512000/1000000']]);
+    expect(sessionsToRestart(sessions, want, endedFor)).toEqual([]);
+    endedFor.set('juan.dc', '2000000/4000000');
+    expect(sessionsToRestart(sessions, want, endedFor)).toEqual([
+      { name: 'juan.dc', maxLimit: '512000/1000000' },
+    ]);
+  });
+});

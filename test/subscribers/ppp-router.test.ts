@@ -142,11 +142,12 @@ describe('subscribers as PPP secrets on the router', () => {
     expect(secret('juan.dc')).toMatchObject({ password: 'Juan-pass-1', profile: 'pisonet-HOME10' });
     expect(secret('ana')).toMatchObject({ password: 'Ana-pass-2', profile: 'pisonet-HOME25' });
     expect(profile('pisonet-HOME10')).toMatchObject({ 'rate-limit': '5000000/10000000', 'only-one': 'yes' });
-    // Nothing differs now: a second check writes nothing, in three reads (profiles, secrets, sessions), and
-    // the suspension step's two (rosa is suspended: the sessions' addresses, the suspended list).
+    // Nothing differs now: a second check writes nothing, in four reads sent at once (profiles, secrets, sessions,
+    // the sessions' queues for their speeds), and the suspension step's two (rosa is suspended: the sessions'
+    // addresses, the suspended list).
     const before = h.router.stats.commands;
     expect(await ppp().check()).toMatchObject({ added: 0, changed: 0, removed: 0, ended: 0 });
-    expect(h.router.stats.commands - before).toBe(3 + 2);
+    expect(h.router.stats.commands - before).toBe(4 + 2);
   });
 
   it('puts back a secret removed by hand within the minute, with no one asking', async () => {

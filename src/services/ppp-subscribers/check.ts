@@ -8,7 +8,8 @@ import type { Knex } from 'knex';
 import {
   diffPppProfiles,
   diffPppSecrets,
-  pppProfileFor,
+  pppMaxLimit,
+  pppProfilesFor,
   pppSecretFor,
   sessionsToEnd,
   type PppProfileWant,
@@ -20,6 +21,9 @@ import type { ProfileService } from '../profiles/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { accountNo, loadRows } from '../subscribers/store';
 import { profileFromRow } from '../vouchers/state';
+import { restartSessions, subscriberTiers, type SpeedWant } from './speeds';
+import type { Clock } from '../../lib/clock';
+import type { Profile } from '../../domain/profile-types';
 
 export interface PppCheckReport {
   added: number;
@@ -27,6 +31,8 @@ export interface PppCheckReport {
   removed: number;
   /** Running sessions of ended subscribers ended. */
   ended: number;
+  /** Running sessions ended to take other speeds (a cap reached, a plan changed, a block). */
+  restarted: number;
   /** Names held on the router by objects without `pisonet` in their comment: left alone. */
   conflicts: string[];
   /** Writes the router refused (retried at the next check). */
@@ -38,41 +44,71 @@ export interface PppWanted {
   secrets: PppSecretWant[];
   /** Usernames of the site's ended subscribers. */
   ended: string[];
+  /** The speeds each subscriber's session should run at (speeds.ts). */
+  speeds: SpeedWant[];
 }
 
 /** What the router should hold for the site: its monthly plans, its active and suspended subscribers. */
 export async function wantedPpp(
-  d: { db: Knex; profiles: ProfileService; box: Pick<CredentialsBox, 'open'> },
+  d: {
+    db: Knex;
+    clock: Clock;
+    tz: () => string;
+    profiles: ProfileService;
+    box: Pick<CredentialsBox, 'open'>;
+  },
   siteId: number,
 ): Promise<PppWanted> {
-  const plans = new Map<string, PppProfileWant>();
+  const plans = new Map<string, PppProfileWant[]>();
   for (const p of await d.profiles.list({ siteId }))
-    if (isMonthly(p)) plans.set(p.name, pppProfileFor(p.name, p.profile));
+    if (isMonthly(p)) plans.set(p.name, pppProfilesFor(p.name, p.profile));
   const secrets: PppSecretWant[] = [];
   const ended: string[] = [];
-  for (const r of await loadRows(d.db, (q) => q.where('s.site_id', siteId))) {
+  const speeds: SpeedWant[] = [];
+  const parsed = new Map<number, Profile>();
+  const rows = await loadRows(d.db, (q) => q.where('s.site_id', siteId));
+  const inService = rows.filter((r) => r.status !== 'ended');
+  const tiers = await subscriberTiers(d.db, inService, d.clock.now(), d.tz());
+  for (const r of rows) {
     if (r.status === 'ended') {
       ended.push(r.username);
       continue;
     }
     const plan = r.profile_row.name;
+    let profile = parsed.get(Number(r.profile_id));
+    if (!profile) parsed.set(Number(r.profile_id), (profile = profileFromRow(r.profile_row)));
     // A plan archived after the subscriber joined still carries the subscriber.
-    if (!plans.has(plan)) plans.set(plan, pppProfileFor(plan, profileFromRow(r.profile_row)));
+    if (!plans.has(plan)) plans.set(plan, pppProfilesFor(plan, profile));
+    const sp = tiers.get(Number(r.id));
+    const tier = sp?.tier ?? 'plan';
+    const disabled = sp?.service === false;
     secrets.push(
       pppSecretFor({
         username: r.username,
         password: d.box.open(r.password_enc, r.site_name),
         plan,
         accountNo: accountNo(Number(r.seq)),
+        tier,
+        disabled,
       }),
     );
+    speeds.push({ name: r.username, maxLimit: pppMaxLimit(profile, tier), disabled });
   }
-  return { profiles: [...plans.values()], secrets, ended };
+  return { profiles: [...plans.values()].flat(), secrets, ended, speeds };
 }
 
 /** Brings the router's PPP objects to `want`. Throws when the router cannot be read. */
-export async function checkPpp(ppp: RouterPpp, want: PppWanted): Promise<PppCheckReport> {
-  const [profiles, secrets, active] = await Promise.all([ppp.profiles(), ppp.secrets(), ppp.activeNames()]);
+export async function checkPpp(
+  ppp: RouterPpp,
+  want: PppWanted,
+  endedFor: Map<string, string> = new Map(),
+): Promise<PppCheckReport> {
+  const [profiles, secrets, active, limits] = await Promise.all([
+    ppp.profiles(),
+    ppp.secrets(),
+    ppp.activeNames(),
+    ppp.sessionLimits(),
+  ]);
   const pd = diffPppProfiles(want.profiles, profiles);
   const sd = diffPppSecrets(want.secrets, secrets);
   const report: PppCheckReport = {
@@ -80,21 +116,28 @@ export async function checkPpp(ppp: RouterPpp, want: PppWanted): Promise<PppChec
     changed: 0,
     removed: 0,
     ended: 0,
+    restarted: 0,
     conflicts: [...pd.conflicts.map((n) => `profile ${n}`), ...sd.conflicts.map((n) => `secret ${n}`)],
     failed: 0,
   };
-  const attempt = async (write: () => Promise<unknown>, count: 'added' | 'changed' | 'removed') => {
+  const attempt = async (
+    write: () => Promise<unknown>,
+    count: 'added' | 'changed' | 'removed',
+    secret?: string,
+  ) => {
     try {
       await write();
       report[count]++;
     } catch {
       report.failed++; // the next check tries again
+      if (secret) unwritten.add(secret);
     }
   };
   for (const a of pd.add) await attempt(() => ppp.addProfile(a), 'added');
   for (const s of pd.set) await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed');
-  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added');
-  for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed');
+  const unwritten = new Set<string>();
+  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', a.name);
+  for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', s.have.name);
   for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed');
   for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed');
   const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
@@ -105,5 +148,8 @@ export async function checkPpp(ppp: RouterPpp, want: PppWanted): Promise<PppChec
       report.failed++;
     }
   }
+  const restarted = await restartSessions(ppp, active, limits, want.speeds, endedFor, unwritten);
+  report.restarted = restarted.ended;
+  report.failed += restarted.failed;
   return report;
 }

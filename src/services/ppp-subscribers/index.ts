@@ -18,7 +18,7 @@ import { SafeModeError } from '../../domain/errors';
 import { PeriodicJob } from '../../jobs/periodic';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import { createRouterPpp } from '../../router/ppp';
+import { createRouterPpp, type PppSessionCounters } from '../../router/ppp';
 import { createRouterSuspendedList } from '../../router/suspended-list';
 import type { RouterClient } from '../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
@@ -43,6 +43,8 @@ const CHANGE_DELAY_MS = 300;
 export interface PppSubscribersDeps {
   db: Knex;
   clock: Clock;
+  /** The shop's time zone (a site's own, when it has one, is read with its subscribers). */
+  tz: () => string;
   log: Logger;
   site: SiteRef;
   router: RouterClient;
@@ -70,6 +72,22 @@ export interface PppSubscribers {
   stop(): Promise<void>;
 }
 
+/**
+ * The site's running PPP sessions with their byte counters, for the usage poll's reading (the subscriber meter
+ * books them); undefined, and nothing read from the router, while the site has no subscriber in service.
+ */
+export function pppSessionsRead(d: {
+  db: Knex;
+  router: RouterClient;
+  site: SiteRef;
+}): () => Promise<PppSessionCounters[] | undefined> {
+  const ppp = createRouterPpp(d.router);
+  return async () => {
+    const any = await d.db('subscribers').where('site_id', d.site.id).whereNot('status', 'ended').first('id');
+    return any ? ppp.sessions() : undefined;
+  };
+}
+
 export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   const { router, log, site } = d;
   const routerPpp = createRouterPpp(router);
@@ -79,6 +97,8 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   const ppp = { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) };
   const suspendedList = createRouterSuspendedList(router);
   const reported = new Set<string>();
+  /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
+  const endedFor = new Map<string, string>();
   let running: Promise<PppCheckReport> | undefined;
   let again: Promise<PppCheckReport> | undefined;
   let soon: NodeJS.Timeout | undefined;
@@ -91,7 +111,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     const want = await wantedPpp(d, site.id);
     read.names = undefined;
     // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
-    const objects = await checkPpp(ppp, want).catch((err: unknown) => {
+    const objects = await checkPpp(ppp, want, endedFor).catch((err: unknown) => {
       online = undefined;
       throw err;
     });
@@ -101,11 +121,11 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
       online = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
     }
     const report = { ...objects, suspended: await checkSuspended(reason) };
-    const { added, changed, removed, ended, failed } = report;
-    if (added + changed + removed + ended > 0)
+    const { added, changed, removed, ended, restarted, failed } = report;
+    if (added + changed + removed + ended + restarted > 0)
       log.info(
-        { module: 'ppp', reason, added, changed, removed, ended },
-        `PPP checked (${reason}): ${added} added, ${changed} put back, ${removed} removed, ${ended} session(s) ended`,
+        { module: 'ppp', reason, added, changed, removed, ended, restarted },
+        `PPP checked (${reason}): ${added} added, ${changed} put back, ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
       );
     if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
     // A conflict is told once per run of the controller, not every 30 s.

@@ -46,6 +46,7 @@ import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
 import type { HotspotUsers } from '../hotspot-users';
 import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
+import type { RadiusSubscribers } from '../radius-subscribers';
 import { modeOf } from './mode';
 import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
@@ -76,6 +77,8 @@ export interface SiteStack {
   pppLoginAt(address: string): Promise<string | null>;
   /** Its subscribers' PPP sessions online as last seen (no router read); undefined: not known. */
   subscribersOnline(): Promise<number | undefined>;
+  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
+  radiusSubscribers?: RadiusSubscribers;
   /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
   apiAccess: boolean;
   /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
@@ -289,6 +292,7 @@ export function createSiteStack(
     enforcer: parts.enforcer,
     routerReady: parts.routerReady,
     onRouterRebooted: parts.onRouterRebooted,
+    onSubscriberSpeeds: parts.onSubscriberSpeeds,
   });
   const usage = { ...meter, runCycle: () => cycle() };
   async function cycle(): Promise<CycleReport> {
@@ -348,6 +352,7 @@ export function createSiteStack(
     pppSubscribers: parts.pppSubscribers,
     pppLoginAt: (address) => parts.pppLoginAt(address),
     subscribersOnline: () => seen.online(),
+    radiusSubscribers: parts.radiusSubscribers,
     apiAccess,
     redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,

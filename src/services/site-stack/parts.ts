@@ -45,7 +45,13 @@ import { createHotspotUsers, routerLogins, routerSessions, type HotspotUsers } f
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import type { ManagedHotspot } from '../../router/hotspot';
-import { createPppSubscribers, type PppSubscribers, type PppSubscribersDeps } from '../ppp-subscribers';
+import {
+  createPppSubscribers,
+  pppSessionsRead,
+  type PppSubscribers,
+  type PppSubscribersDeps,
+} from '../ppp-subscribers';
+import { createRadiusSubscribers, type RadiusSubscribers } from '../radius-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
 export type { Sessions } from '../vouchers/sessions';
@@ -63,6 +69,8 @@ export interface ModeParts {
   routerReady?: () => Promise<boolean>;
   /** The router booted since the last poll (its logins may have gone with a reset). */
   onRouterRebooted?: () => void;
+  /** A poll's bytes changed subscribers' speeds (a FUP threshold or a cap crossed): whoever applies them checks. */
+  onSubscriberSpeeds?: (subscriberIds: number[]) => void;
   logins: Logins;
   /** The poll's enforcer writes the logins from the poll's own decision: the stack does not sync them after it. */
   loginsWrittenByPoll?: boolean;
@@ -92,6 +100,8 @@ export interface ModeParts {
   pppLoginAt(address: string): Promise<string | null>;
   /** The site's subscribers online as last seen, without a read of the router; undefined: not known. */
   subscribersOnline(): Promise<number | undefined>;
+  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
+  radiusSubscribers?: RadiusSubscribers;
 }
 
 /** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
@@ -146,7 +156,9 @@ function apiParts(c: ModeContext): ModeParts {
   const users = createHotspotUsers(c);
   const ppp = c.box && createPppSubscribers({ ...c, box: c.box });
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
-  const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now());
+  // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
+  const subscribers = pppSessionsRead(c);
+  const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now(), undefined, subscribers);
   return {
     source,
     enforcer,
@@ -156,6 +168,7 @@ function apiParts(c: ModeContext): ModeParts {
       users.requestCheck('router rebooted');
       ppp?.requestCheck('router rebooted');
     },
+    onSubscriberSpeeds: () => ppp?.requestCheck('subscriber usage crossed a threshold'),
     logins: routerLogins({ ...c, users }),
     login: routerLogin,
     sessions: routerSessions(c),
@@ -187,6 +200,20 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
   /** User names already told about (an event each, once per run of the controller). */
   const strangers = new Set<string>();
   const logins = radiusLogins({ ...c, now: () => clock.now() });
+  const subscribers =
+    c.box &&
+    createRadiusSubscribers({
+      ...c,
+      box: c.box,
+      nasAddress,
+      target,
+      now: () => clock.now(),
+      onPacket: c.onPacket,
+    });
+  const checkSubscribers = (reason: string) =>
+    subscribers
+      ?.check(reason)
+      .catch((err: Error) => radiusLog.warn({ reason, err: err.message }, 'subscribers not checked'));
   return {
     source: accountingSource({
       db,
@@ -227,13 +254,18 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
     pollNeedsRouter: false,
     pppLoginAt: (address) => pppLoginAt(db, nasAddress, address),
     subscribersOnline: () => subscribersOnlineAt(db, nasAddress, site.id),
+    radiusSubscribers: subscribers,
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.
       await logins
         .sync()
         .catch((err: Error) => radiusLog.error({ err: err.message }, 'could not write the FreeRADIUS users'));
+      await checkSubscribers('start');
+      if (c.runsJobs) subscribers?.start();
     },
+    atStop: async () => subscribers?.stop(),
     async afterCycle(from) {
+      await checkSubscribers('after poll');
       const names = await unknownAccounting(db, nasAddress, { since: from - 300_000, limit: 20 }).catch(
         (err: Error) => {
           radiusLog.warn({ err: err.message }, 'could not read the accounting of unknown codes');

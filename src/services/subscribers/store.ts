@@ -49,7 +49,9 @@ export const subscriberNotFound = () =>
   new AppError('SUBSCRIBER_NOT_FOUND', 'No such subscriber', 404, 'subscriber');
 
 /** The terms its cycles are computed from. */
-export function termsOf(row: SubscriberRow): CycleTerms {
+export function termsOf(
+  row: Pick<SubscriberRow, 'billing_day' | 'billing_anchor' | 'billing_day_next' | 'billing_day_from'>,
+): CycleTerms {
   return {
     billingDay: Number(row.billing_day),
     startsOn: row.billing_anchor,

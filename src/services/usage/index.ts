@@ -39,6 +39,7 @@ import { isPostgres } from '../../db/knex';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { queueRenameFix } from '../../router/system';
 import type { UsageReading, UsageSource } from './source';
+import { bookSubscribers, meteredSubscribers } from './subscribers';
 
 export interface UsageServiceOptions {
   profiles: ProfileService;
@@ -46,6 +47,8 @@ export interface UsageServiceOptions {
   source: UsageSource;
   /** How decisions reach the network (the router's queues and hotspot, or CoA and Disconnect). */
   enforcer: Enforcer;
+  /** Subscribers' bytes booked by a poll changed their speeds (a FUP threshold or a cap crossed). */
+  onSubscriberSpeeds?: (subscriberIds: number[]) => void;
   /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
   onRouterRebooted?: () => void;
   /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
@@ -204,7 +207,15 @@ async function bookAndEnforce(
   // The writes as text before the transaction: the meter's per-device objects die here, young.
   const writes = prepareUsage(usage, isPostgres(db));
   const { bytesCounted, bytesUp, bytesDown } = usage;
-  await db.transaction((trx) => writeUsage(trx, { clock, log, siteId }, writes, now, boot));
+  // Subscribers' PPP sessions, booked with the vouchers' bytes: one transaction, one poll.
+  const subscribers = reading.subscribers && (await meteredSubscribers(db, siteId, config.tz, now));
+  const booked = await db.transaction(async (trx) => {
+    await writeUsage(trx, { clock, log, siteId }, writes, now, boot);
+    if (!subscribers || !reading.subscribers) return undefined;
+    const sessions = reading.subscribers;
+    return bookSubscribers(trx, { siteId, sessions, subscribers, now, rebooted: restarted });
+  });
+  if (booked?.speedsChanged.length) c.opts.onSubscriberSpeeds?.(booked.speedsChanged);
   c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);
   c.memory.lastPoll = now;
   c.memory.knownStart = boot;

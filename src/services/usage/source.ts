@@ -147,14 +147,32 @@ export function routerCounterSource(
   hotspot: ManagedHotspot,
   now: () => number,
   kept?: (reading: UsageReading, snapshot: RouterSnapshot) => void,
+  subscribers?: SubscriberSessionsRead,
 ): UsageSource {
   return {
     async read() {
       const askedAt = now();
-      const snapshot = await readRouter(hotspot);
+      // The subscribers' sessions go out with the hotspot's prints: one round of pipelined prints.
+      const [snapshot, ppp] = await Promise.all([readRouter(hotspot), readSubscribers(subscribers)]);
       const reading = readingOf(snapshot, hotspot, askedAt, now());
+      if (ppp) reading.subscribers = ppp;
       kept?.(reading, snapshot);
       return reading;
     },
   };
+}
+
+/** The router's PPP sessions with their counters; undefined when the site has no subscriber to meter. */
+export type SubscriberSessionsRead = () => Promise<readonly SubscriberSessionReading[] | undefined>;
+
+async function readSubscribers(
+  read: SubscriberSessionsRead | undefined,
+): Promise<readonly SubscriberSessionReading[] | undefined> {
+  if (!read) return undefined;
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    throw new UnreachableError(err.message, err.code, err);
+  }
 }

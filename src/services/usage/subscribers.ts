@@ -1,0 +1,240 @@
+/**
+ * The subscriber meter: each PPP session's cumulative counters in a reading, booked into its subscriber's
+ * current billing cycle (`subscriber_usage`) exactly once. Each session's baseline (its counters when last
+ * booked) is kept in `subscriber_sessions` and moved in the same transaction as the bytes, under a unique key
+ * (site, session), so a retry, a restart or a second look at the same counters books nothing twice:
+ *
+ * - a session never seen counts from zero (a redial, a reboot: a new session);
+ * - a session whose counters went backwards (its id reused after a reboot) counts from zero too, and so does
+ *   every session when the router booted since the last poll;
+ * - a session no longer online loses its baseline; only what it moved after the last poll is lost.
+ *
+ * The bytes count toward the cycle's FUP and cap unless an unlimited off-peak window is on. Whatever the source
+ * (the router's `/ppp/active` over the API, or RADIUS accounting), the reading says the same things.
+ */
+import type { Knex } from 'knex';
+import { cycleOn, type Cycle } from '../../domain/billing-cycle';
+import type { Profile } from '../../domain/profile-types';
+import { bytesCountNow, subscriberSpeeds } from '../../domain/subscriber-policy';
+import type { SubscriberStatus } from '../../domain/subscriber-status';
+import { localDate } from '../reports/calendar';
+import { termsOf, type SubscriberRow } from '../subscribers/store';
+import { profileFromRow, type ProfileRow } from '../vouchers/state';
+import type { SubscriberSessionReading } from './source';
+
+/** A subscriber of the site as the meter needs it, by its username in lower case. */
+export interface MeteredSubscriber {
+  id: number;
+  profile: Profile;
+  status: SubscriberStatus;
+  cycle: Cycle;
+  tz: string;
+}
+
+export interface SubscriberBooking {
+  /** Counted bytes booked by this poll. */
+  bytes: number;
+  /** Subscribers whose speeds (or service) these bytes changed: the PPP room is asked to check them. */
+  speedsChanged: number[];
+}
+
+interface Baseline {
+  key: string;
+  subscriberId: number;
+  up: number;
+  down: number;
+}
+
+const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
+
+/** How many rows one insert or delete carries (well under either engine's bound-parameter limit). */
+const CHUNK = 500;
+
+/** A subscriber's row as the meter reads it (its billing terms, its plan, its site's zone). */
+type MeterRow = Pick<
+  SubscriberRow,
+  | 'id'
+  | 'username_key'
+  | 'status'
+  | 'profile_id'
+  | 'billing_day'
+  | 'billing_anchor'
+  | 'billing_day_next'
+  | 'billing_day_from'
+> & { site_tz: string | null };
+
+/**
+ * The site's subscribers still in service, with each one's current cycle at `now`. Read every poll: only the
+ * columns the meter needs, each plan parsed once and each zone's date computed once (a site has a few plans and
+ * one zone, and thousands of subscribers).
+ */
+export async function meteredSubscribers(
+  db: Knex,
+  siteId: number,
+  shopTz: string,
+  now: number,
+): Promise<Map<string, MeteredSubscriber>> {
+  const rows = (await db('subscribers as s')
+    .join('sites as site', 'site.id', 's.site_id')
+    .where('s.site_id', siteId)
+    .whereNot('s.status', 'ended')
+    .select(
+      's.id',
+      's.username_key',
+      's.status',
+      's.profile_id',
+      's.billing_day',
+      's.billing_anchor',
+      's.billing_day_next',
+      's.billing_day_from',
+      'site.tz as site_tz',
+    )) as MeterRow[];
+  const ids = [...new Set(rows.map((r) => r.profile_id))];
+  const plans = ids.length
+    ? ((await db('profiles').whereIn('id', ids).select('id', 'spec')) as ProfileRow[])
+    : [];
+  const plan = new Map(plans.map((p) => [Number(p.id), profileFromRow(p)]));
+  const today = new Map<string, string>();
+  const out = new Map<string, MeteredSubscriber>();
+  for (const r of rows) {
+    const profile = plan.get(Number(r.profile_id));
+    if (!profile) continue;
+    const tz = r.site_tz || shopTz;
+    let date = today.get(tz);
+    if (date === undefined) today.set(tz, (date = localDate(now, tz)));
+    out.set(r.username_key, {
+      id: Number(r.id),
+      profile,
+      status: r.status,
+      cycle: cycleOn(termsOf(r), date),
+      tz,
+    });
+  }
+  return out;
+}
+
+/** The bytes a session moved since its baseline: all of them for a new session, or counters that went back. */
+export function sessionGrowth(s: Pick<SubscriberSessionReading, 'up' | 'down'>, b?: Baseline): number {
+  if (!b || s.up < b.up || s.down < b.down) return s.up + s.down;
+  return s.up - b.up + (s.down - b.down);
+}
+
+function chunks<T>(xs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+}
+
+async function readBaselines(trx: Knex.Transaction, siteId: number): Promise<Map<string, Baseline>> {
+  const rows = (await trx('subscriber_sessions')
+    .where('site_id', siteId)
+    .select('session_key', 'subscriber_id', 'up', 'down')) as Array<Record<string, string | number>>;
+  return new Map(
+    rows.map((r) => [
+      String(r.session_key),
+      {
+        key: String(r.session_key),
+        subscriberId: Number(r.subscriber_id),
+        up: Number(r.up),
+        down: Number(r.down),
+      },
+    ]),
+  );
+}
+
+/** Counted bytes so far in each subscriber's current cycle. */
+async function countedSoFar(
+  trx: Knex.Transaction,
+  subs: readonly MeteredSubscriber[],
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const start = new Map(subs.map((s) => [s.id, s.cycle.start]));
+  for (const part of chunks(subs.map((s) => s.id))) {
+    const rows = (await trx('subscriber_usage')
+      .whereIn('subscriber_id', part)
+      .select('subscriber_id', 'cycle_start', 'counted_bytes')) as Array<Record<string, string | number>>;
+    for (const r of rows)
+      if (start.get(Number(r.subscriber_id)) === r.cycle_start)
+        out.set(Number(r.subscriber_id), Number(r.counted_bytes));
+  }
+  return out;
+}
+
+/**
+ * Books a reading's sessions in `trx` (the poll's transaction): the growth of each since its baseline, and the
+ * baselines moved to the reading's counters. `rebooted`: the router booted since the last poll, so every counter
+ * started again from zero whatever its id.
+ */
+export async function bookSubscribers(
+  trx: Knex.Transaction,
+  o: {
+    siteId: number;
+    sessions: readonly SubscriberSessionReading[];
+    subscribers: ReadonlyMap<string, MeteredSubscriber>;
+    now: number;
+    rebooted: boolean;
+  },
+): Promise<SubscriberBooking> {
+  const baselines = await readBaselines(trx, o.siteId);
+  const added = new Map<number, number>();
+  const seen: Array<Record<string, string | number>> = [];
+  const keys = new Set<string>();
+  for (const s of o.sessions) {
+    const sub = o.subscribers.get(s.username.toLowerCase());
+    if (!sub || keys.has(s.id)) continue;
+    keys.add(s.id);
+    const grew = sessionGrowth(s, o.rebooted ? undefined : baselines.get(s.id));
+    if (grew > 0 && bytesCountNow(sub.profile, o.now, sub.tz))
+      added.set(sub.id, (added.get(sub.id) ?? 0) + grew);
+    seen.push({
+      site_id: o.siteId,
+      session_key: s.id,
+      subscriber_id: sub.id,
+      up: s.up,
+      down: s.down,
+      seen_at: o.now,
+    });
+  }
+  const gone = [...baselines.keys()].filter((k) => !keys.has(k));
+  for (const part of chunks(gone))
+    await trx('subscriber_sessions').where('site_id', o.siteId).whereIn('session_key', part).del();
+  for (const part of chunks(seen))
+    await trx('subscriber_sessions')
+      .insert(part)
+      .onConflict(['site_id', 'session_key'])
+      .merge(['subscriber_id', 'up', 'down', 'seen_at']);
+  const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
+  const grown = [...added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
+  // Only a plan with a FUP or a cap has speeds that bytes can change.
+  const before = await countedSoFar(
+    trx,
+    grown.filter((s) => hasThresholds(s.profile)),
+  );
+  const rows = grown.map((s) => ({
+    subscriber_id: s.id,
+    cycle_start: s.cycle.start,
+    cycle_end: s.cycle.end,
+    counted_bytes: added.get(s.id) as number,
+    updated_at: o.now,
+  }));
+  for (const part of chunks(rows))
+    await trx('subscriber_usage')
+      .insert(part)
+      .onConflict(['subscriber_id', 'cycle_start'])
+      .merge({
+        counted_bytes: trx.raw('subscriber_usage.counted_bytes + excluded.counted_bytes'),
+        updated_at: trx.raw('excluded.updated_at'),
+      });
+  let bytes = 0;
+  const speedsChanged: number[] = [];
+  for (const s of grown) {
+    const was = before.get(s.id) ?? 0;
+    const now = was + (added.get(s.id) as number);
+    bytes += now - was;
+    if (!hasThresholds(s.profile)) continue;
+    const a = subscriberSpeeds({ ...s, countedBytes: was }, o.now, s.tz);
+    const b = subscriberSpeeds({ ...s, countedBytes: now }, o.now, s.tz);
+    if (a.service !== b.service || a.tier !== b.tier) speedsChanged.push(s.id);
+  }
+  return { bytes, speedsChanged };
+}

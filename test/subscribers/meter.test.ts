@@ -1,0 +1,87 @@
+/**
+ * The subscriber meter on the database: a reading's PPP sessions booked into the subscriber's cycle once, with
+ * each session's baseline moved in the same transaction; what a router reboot or a counter going backwards
+ * does, and that a session of no subscriber of ours is never booked.
+ */
+import { SYSTEM } from '../../src/services/audit/actor';
+import type { SubscriberSessionReading } from '../../src/services/usage/source';
+import { bookSubscribers, meteredSubscribers, sessionGrowth } from '../../src/services/usage/subscribers';
+import { createHarness, type Harness } from '../helpers/harness';
+import { JUAN, PROFILES } from './helpers';
+
+let h: Harness;
+let id: number;
+
+const session = (key: string, up: number, down: number, username = 'juan.dc'): SubscriberSessionReading => ({
+  id: key,
+  username,
+  address: '10.10.0.2',
+  callerId: 'AA:BB:CC:00:00:01',
+  up,
+  down,
+  rateUp: 0,
+  rateDown: 0,
+  uptimeSeconds: 60,
+});
+
+async function book(sessions: SubscriberSessionReading[], rebooted = false) {
+  const db = h.core!.db;
+  const now = h.clock.now();
+  const subscribers = await meteredSubscribers(db, 1, 'Asia/Manila', now);
+  return db.transaction((trx) => bookSubscribers(trx, { siteId: 1, sessions, subscribers, now, rebooted }));
+}
+
+async function counted(): Promise<number> {
+  const v = await h.core!.services.subscribers.get(id);
+  return v.usage.countedBytes;
+}
+
+beforeAll(async () => {
+  h = await createHarness({ profiles: PROFILES });
+  id = (await h.core!.services.subscribers.create({ ...JUAN, password: 'Juan-pass-1' }, SYSTEM)).id;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('the subscriber meter', () => {
+  it('books the growth since each baseline once, and nothing for the same counters again', async () => {
+    expect(await book([session('*1/0x1', 100, 200)])).toEqual({ bytes: 300, speedsChanged: [] });
+    await book([session('*1/0x1', 100, 200)]);
+    expect(await counted()).toBe(300);
+    await book([session('*1/0x1', 150, 260)]);
+    expect(await counted()).toBe(410);
+  });
+
+  it('counts a session whose counters went backwards from zero', async () => {
+    await book([session('*1/0x1', 40, 10)]);
+    expect(await counted()).toBe(460);
+  });
+
+  it('counts every session from zero when the router booted since the last poll, whatever its id', async () => {
+    // The same id, counters above the baseline: only the reboot says they started again.
+    await book([session('*1/0x1', 500, 500)], true);
+    expect(await counted()).toBe(1460);
+  });
+
+  it('drops the baseline of a session no longer online, and books no session of a stranger', async () => {
+    await book([session('*2/0x2', 5, 5, 'JUAN.DC'), session('*3/0x3', 1000, 1000, 'someone-else')]);
+    expect(await counted()).toBe(1470);
+    const keys = (await h.core!.db('subscriber_sessions').select('session_key')).map((r) => r.session_key);
+    expect(keys).toEqual(['*2/0x2']);
+  });
+
+  it('tells which subscribers these bytes moved past a threshold of their plan', async () => {
+    // HOME10: a 100 GB cap that throttles.
+    expect((await book([session('*2/0x2', 5, 100e9)])).speedsChanged).toEqual([id]);
+    expect((await book([session('*2/0x2', 5, 100e9 + 10)])).speedsChanged).toEqual([]);
+  });
+});
+
+describe('sessionGrowth', () => {
+  it('is the whole counter for a new session, the difference for a known one', () => {
+    expect(sessionGrowth({ up: 7, down: 3 })).toBe(10);
+    expect(sessionGrowth({ up: 7, down: 3 }, { key: 'k', subscriberId: 1, up: 2, down: 1 })).toBe(7);
+    expect(sessionGrowth({ up: 7, down: 0 }, { key: 'k', subscriberId: 1, up: 2, down: 1 })).toBe(7);
+  });
+});
