@@ -10,8 +10,10 @@ import { pppRateLimit } from './ppp-plan';
 import type { DesiredLimits } from './policy';
 import { RADIUS_INTERIM_SECONDS, rateLimitText, type RadiusItem } from './radius-account';
 
+import { SUSPENDED_LIST } from './suspended-list';
+
 /** The address list a suspended subscriber's session is put in (the router's redirect to the payment page). */
-export const SUSPENDED_ADDRESS_LIST = 'pisonet-suspended';
+const SUSPENDED_ADDRESS_LIST = SUSPENDED_LIST;
 
 export interface SubscriberLogin {
   password: string;
