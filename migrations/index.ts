@@ -43,9 +43,9 @@ import * as m0044 from './20261201_0044_logins_in_flight';
 import * as m0045 from './20261201_0045_claim_server';
 import * as m0046 from './20261202_0046_subscribers';
 import * as m0047 from './20261202_0047_charge_voids';
+import * as m0048 from './20261203_0048_subscriber_sessions';
 import * as m0050 from './20261203_0050_invoices';
 import * as m0051 from './20261203_0051_subscriber_payments';
-import * as m0052 from './20261204_0052_subscriber_sessions';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -101,9 +101,9 @@ const migrations: Array<[string, Migration]> = [
   ['20261201_0045_claim_server', m0045],
   ['20261202_0046_subscribers', m0046],
   ['20261202_0047_charge_voids', m0047],
+  ['20261203_0048_subscriber_sessions', m0048],
   ['20261203_0050_invoices', m0050],
   ['20261203_0051_subscriber_payments', m0051],
-  ['20261204_0052_subscriber_sessions', m0052],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

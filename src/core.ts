@@ -22,6 +22,7 @@ import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
+import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createInvoiceService } from './services/invoices';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
@@ -127,6 +128,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     box,
     limiter,
     afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
+    // The portal's account page by the request's address: every site this process drives (built below) is asked.
+    atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });
   const shared: SiteStackShared = {
     profiles,

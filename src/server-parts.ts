@@ -13,11 +13,14 @@ import { startDemoGateway } from './payments/demo';
 import { backupSchedule } from './services/backup/schedule';
 import { Notifier } from './services/notify/notifier';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
+import { startDemoSubscribers, type DemoSubscribers } from './demo/subscribers';
 
 /** Demo mode's simulated coin board and payment gateway, once started (the web app shows the board). */
 export interface DemoPieces {
   vendo?: DemoVendo;
   gateway?: { stop(): Promise<void> };
+  /** The demo's two PPPoE subscribers and their CPEs (src/demo/subscribers.ts). */
+  subscribers?: DemoSubscribers;
 }
 
 export interface ServerJobs {
@@ -125,6 +128,14 @@ export function serverParts(
         );
       },
       stop: () => p.demo.vendo?.stop(),
+    });
+  if (config.router.simulated)
+    parts.push({
+      name: 'demo-subscribers',
+      start() {
+        p.demo.subscribers = startDemoSubscribers(core, log.child({ module: 'demo-subscribers' }));
+      },
+      stop: () => p.demo.subscribers?.stop(),
     });
   // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
   if (config.router.simulated && !config.payments.secretKey)

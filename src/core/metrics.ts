@@ -1,7 +1,7 @@
 /**
  * What a Prometheus scrape reads of the core (src/metrics): every site this server drives, with its router
- * connection's state and its last poll as the process already holds them (never a round trip to a router), and
- * the read connection for the sales.
+ * connection's state, its last poll and its subscribers online as the process already holds them (never a round
+ * trip to a router), and the read connection for the sales and the subscribers' counts.
  */
 import type { Core } from '../core';
 import type { MetricsSources, SiteView } from '../metrics';
@@ -11,7 +11,12 @@ export function metricsSources(core: Core, since: number): MetricsSources {
   return {
     sites(): SiteView[] {
       const out: SiteView[] = [
-        { ...main.site, up: core.router.status.connected, lastPollAt: main.usage.lastPollAt() },
+        {
+          ...main.site,
+          up: core.router.status.connected,
+          lastPollAt: main.usage.lastPollAt(),
+          subscribersOnline: () => main.subscribersOnline(),
+        },
       ];
       // A site whose router this controller does not reach (a RADIUS site without API access) has no
       // connection of ours to judge it by.
@@ -20,6 +25,7 @@ export function metricsSources(core: Core, since: number): MetricsSources {
           ...s.site,
           up: s.apiAccess ? s.router.status.connected : null,
           lastPollAt: s.usage.lastPollAt(),
+          subscribersOnline: () => s.subscribersOnline(),
         });
       return out.sort((a, b) => a.id - b.id);
     },

@@ -31,6 +31,8 @@ export interface RadiusAccount {
 
 /** How often the router reports a session's bytes (Acct-Interim-Interval, seconds; RouterOS takes ≤ 300 s here). */
 export const RADIUS_INTERIM_SECONDS = 60;
+/** An open accounting session not heard from for this long has ended without its Stop (lost, or the router gone). */
+export const STALE_AFTER_S = 3 * RADIUS_INTERIM_SECONDS + 30;
 const GIGAWORD = 2 ** 32;
 
 /**

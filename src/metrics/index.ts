@@ -14,6 +14,7 @@ import type { Clock } from '../lib/clock';
 import type { CoaOutcome, MetricsPort } from './port';
 import { eventLoopLag, type EventLoopLag } from './event-loop';
 import { SalesTally } from './sales';
+import { defineSubscribers, showSubscribers } from './subscribers';
 
 export type { MetricsPort } from './port';
 
@@ -25,6 +26,8 @@ export interface SiteView {
   up: boolean | null;
   /** When its last poll ran (ms), as this process knows it (another server's, for a site it polls). */
   lastPollAt?: number;
+  /** Its subscribers' PPP sessions online as last seen (no router read); absent or undefined: not known. */
+  subscribersOnline?(): Promise<number | undefined>;
 }
 
 /** What a scrape reads: the sites (from the composition root), the database's sales since `since`. */
@@ -98,6 +101,7 @@ function define(prom: typeof Prom, registers: Prom.Registry[]) {
       "RADIUS sites' CoA and Disconnect requests (type coa|disconnect) and their outcome (ack|nak|timeout|error).",
       ['site', 'type', 'result'],
     ),
+    ...defineSubscribers(prom, registers),
   };
 }
 
@@ -198,6 +202,11 @@ export async function createMetrics(): Promise<Metrics> {
         const sites = sources.sites();
         showSites(m, sites, online);
         await showSales(m, tally, sites, sources.since);
+        await showSubscribers(
+          m,
+          sources.db,
+          sites.map((s) => ({ ...s, online: async () => s.subscribersOnline?.() })),
+        );
       }
       return registry.metrics();
     },

@@ -41,6 +41,8 @@ export interface RouterPpp {
   secrets(): Promise<PppSecretHave[]>;
   /** The names of the running PPP sessions. */
   activeNames(): Promise<string[]>;
+  /** The name of the running PPP session holding this address (the address it was given), or null. */
+  sessionAt(address: string): Promise<string | null>;
   addProfile(attrs: PppAttrs): Promise<string>;
   setProfile(have: PppProfileHave, attrs: PppAttrs): Promise<void>;
   removeProfile(have: PppProfileHave): Promise<void>;
@@ -109,6 +111,14 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
     async activeNames() {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id', 'name'] });
       return rows.map((r) => r.name ?? '');
+    },
+    async sessionAt(address) {
+      // The router filters: one row at most, whatever the number of subscribers online.
+      const rows = await router.print(ACTIVE_MENU, {
+        proplist: ['name', 'address'],
+        query: [`address=${address}`],
+      });
+      return rows.find((r) => r.address === address)?.name ?? null;
     },
     async addProfile(attrs) {
       if (!isOurs(attrs.comment)) throw notOurs('PPP profile', attrs.name ?? '');

@@ -6,8 +6,13 @@
  *   --hotspot-http-port N (the hotspot's HTTP login page; off unless given, 0 = any free port)
  *   --radius-incoming-port N (CoA/Disconnect, instead of /radius/incoming's port; 0 = any free port)
  *   --coa-rate apply|nak|silent (how a CoA changing a session's rate is answered)
+ *   --pppoe (a PPPoE server on ether2 with the pool pppoe-demo, as the demo router has; only on a router with
+ *   neither) --pppoe-cpe USER:PASSWORD (repeatable: a CPE that dials with these and again every 3 s until it is in)
  */
 import { parseArgs } from 'node:util';
+import { createLogger } from '../lib/logger';
+import { createRouterClient } from '../router';
+import { DEMO_PPPOE_POOL, setUpDemoPppoe } from '../router/demo-pppoe';
 import { demoDevice, RouterSimulator } from './index';
 
 const { values } = parseArgs({
@@ -27,6 +32,8 @@ const { values } = parseArgs({
     'hotspot-http-port': { type: 'string' },
     'radius-incoming-port': { type: 'string' },
     'coa-rate': { type: 'string', default: 'apply' },
+    pppoe: { type: 'boolean', default: false },
+    'pppoe-cpe': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
     );
     console.log('       [--board chr|routerboard] [--license-id ID] [--hotspot-http-port N]');
     console.log('       [--radius-incoming-port N] [--coa-rate apply|nak|silent]');
+    console.log('       [--pppoe] [--pppoe-cpe USER:PASSWORD ...]');
     return;
   }
   const port = Number(values.port);
@@ -70,6 +78,12 @@ async function main(): Promise<void> {
   const coaRate = values['coa-rate'];
   if (coaRate !== 'apply' && coaRate !== 'nak' && coaRate !== 'silent')
     fail('--coa-rate must be apply, nak or silent');
+  const cpes = (values['pppoe-cpe'] as string[]).map((text, i) => {
+    const at = text.indexOf(':');
+    if (at < 1 || at === text.length - 1) fail(`--pppoe-cpe takes USER:PASSWORD, not ${text}`);
+    const mac = `02:61:00:00:00:${(i + 1).toString(16).padStart(2, '0').toUpperCase()}`;
+    return { mac, user: text.slice(0, at), password: text.slice(at + 1) };
+  });
   const sim = new RouterSimulator({
     host: values.host,
     port,
@@ -89,6 +103,12 @@ async function main(): Promise<void> {
   for (let n = 1; n <= devices; n++) sim.addDevice(demoDevice(n));
   if (values['demo-traffic']) sim.startDemoTraffic();
   console.log(`RouterOS simulator listening on ${addr.host}:${addr.port} (user ${values.user})`);
+  if (values.pppoe) await setUpPppoe(addr.host, addr.port);
+  for (const cpe of cpes) {
+    // The controller may add the subscriber later: the CPE keeps dialling until its secret is there.
+    void sim.pppoe.autoRedial(cpe, 3000);
+    console.log(`PPPoE CPE ${cpe.mac} dials as ${cpe.user}`);
+  }
   if (sim.hotspotHttpPort !== undefined)
     console.log(`hotspot login page on http://${addr.host}:${sim.hotspotHttpPort}/login`);
   if (sim.radiusIncomingPort !== undefined)
@@ -108,6 +128,31 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** The PPPoE set-up a shop's owner does by hand, over the simulator's own API as the owner would. */
+async function setUpPppoe(host: string, port: number): Promise<void> {
+  const client = createRouterClient({
+    host,
+    port,
+    user: values.user as string,
+    password: values.password as string,
+    tls: false,
+    timeoutSeconds: 5,
+    logger: createLogger('silent'),
+  });
+  await client.start();
+  try {
+    if (!(await client.waitConnected(5000))) fail('could not reach itself to set up PPPoE');
+    const made = await setUpDemoPppoe(client);
+    console.log(
+      made
+        ? `PPPoE server on ether2 handing out ${DEMO_PPPOE_POOL.ranges} (pool ${DEMO_PPPOE_POOL.name})`
+        : 'PPPoE: this router already has a PPPoE server or the pool; left as it is',
+    );
+  } finally {
+    await client.stop();
+  }
 }
 
 main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

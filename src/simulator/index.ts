@@ -287,6 +287,7 @@ export class RouterSimulator {
     const interval = opts.intervalMs ?? 1000;
     this.demoTimer = setInterval(() => {
       this.traffic.demoStep(interval / 1000);
+      this.pppoe.demoStep(interval / 1000);
       this.traffic.decayRates(interval / 1000);
     }, interval);
     this.demoTimer.unref();

@@ -19,6 +19,8 @@ const BUSINESS = {
   pisonet_sales_pesos_total: 'counter',
   pisonet_redemptions_total: 'counter',
   pisonet_radius_coa_total: 'counter',
+  pisonet_subscribers: 'gauge',
+  pisonet_subscribers_online: 'gauge',
 };
 const PROCESS = {
   process_resident_memory_bytes: 'gauge',

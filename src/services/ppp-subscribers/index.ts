@@ -60,6 +60,13 @@ export interface PppSubscribers {
   check(reason?: string): Promise<PppCheckReport>;
   /** A check soon, for this reason (a reboot the poll saw); failures are logged and retried. */
   requestCheck(reason: string): void;
+  /** The name of the running PPP session given this address (a read of `/ppp/active`), or null. */
+  loginAt(address: string): Promise<string | null>;
+  /**
+   * How many of the site's subscribers (active or suspended) had a session at the last check that read the
+   * router, at most PPP_CHECK_EVERY_SECONDS old while the router answers; undefined before the first one.
+   */
+  online(): number | undefined;
   /** Begins the periodic check and listens to changes (the server; the terminal's stacks do not). */
   start(): void;
   stop(): Promise<void>;
@@ -83,7 +90,11 @@ export function pppSessionsRead(d: {
 
 export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   const { router, log, site } = d;
-  const ppp = createRouterPpp(router);
+  const routerPpp = createRouterPpp(router);
+  /** The sessions' names the running check read (the check reads them anyway: the metrics cost no read). */
+  const read: { names?: string[] } = {};
+  let online: number | undefined;
+  const ppp = { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) };
   const suspendedList = createRouterSuspendedList(router);
   const reported = new Set<string>();
   /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
@@ -98,7 +109,18 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     if (!(await d.binding.ready()))
       throw new SafeModeError('ppp', d.binding.state().reason?.message ?? 'the router is not ours yet');
     const want = await wantedPpp(d, site.id);
-    const report = { ...(await checkPpp(ppp, want, endedFor)), suspended: await checkSuspended(reason) };
+    read.names = undefined;
+    // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
+    const objects = await checkPpp(ppp, want, endedFor).catch((err: unknown) => {
+      online = undefined;
+      throw err;
+    });
+    const seen = read.names as string[] | undefined;
+    if (seen) {
+      const names = new Set(seen.map((n) => n.toLowerCase()));
+      online = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
+    }
+    const report = { ...objects, suspended: await checkSuspended(reason) };
     const { added, changed, removed, ended, restarted, failed } = report;
     if (added + changed + removed + ended + restarted > 0)
       log.info(
@@ -181,6 +203,8 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   return {
     check,
     requestCheck,
+    online: () => online,
+    loginAt: (address) => routerPpp.sessionAt(address),
     start() {
       if (started) return;
       started = true;

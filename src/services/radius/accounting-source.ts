@@ -9,18 +9,21 @@
  * The devices read are those with accounting since the last booked poll (or an open session), so a controller
  * that was away books, when it is back, what FreeRADIUS recorded meanwhile.
  *
+ * Subscribers' PPP sessions (Service-Type Framed-User) are read apart (ppp-accounting.ts), as the reading's
+ * `subscribers`: the subscriber meter books them; the vouchers' counters and sessions leave them out.
+ *
  * Sessions are the open accounting sessions heard from within STALE_AFTER_S (a session that never sent its Stop
  * is closed by this timeout: its bytes stay counted), and codes accepted in the last ACCEPT_AS_SESSION_S that have
  * no accounting yet (the voucher is in use from its first Accept).
  */
 import type { Knex } from 'knex';
-import { RADIUS_INTERIM_SECONDS } from '../../domain/radius-account';
+import { STALE_AFTER_S } from '../../domain/radius-account';
 import { macOf } from '../../domain/network';
 import { UnreachableError } from '../../domain/errors';
+import { PPP_SERVICE_TYPE, pppSessions, type PppAccountingSession } from './ppp-accounting';
 import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
 
-/** An open session not heard from for this long has ended without its Stop (lost, or the router gone). */
-export const STALE_AFTER_S = 3 * RADIUS_INTERIM_SECONDS + 30;
+export { STALE_AFTER_S };
 /** An Accept this recent, with no accounting yet, is a session starting. */
 export const ACCEPT_AS_SESSION_S = 120;
 /** How far before the last booked poll accounting is read again (clock skew between database and controller). */
@@ -69,6 +72,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
         seconds: string | number;
         started: string | null;
       }>;
+      let ppp: PppAccountingSession[];
       try {
         // The devices with accounting since the last booked poll (or open now), each summed over all its sessions.
         counters = (
@@ -77,16 +81,19 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
              FROM radacct a
              JOIN (SELECT DISTINCT username, callingstationid FROM radacct
                    WHERE nasipaddress = ?::inet AND username IS NOT NULL AND callingstationid <> ''
+                     AND servicetype IS DISTINCT FROM ?
                      AND (acctstoptime IS NULL OR ? OR acctupdatetime >= to_timestamp(?) OR acctstoptime >= to_timestamp(?))) d
                ON d.username = a.username AND d.callingstationid = a.callingstationid
-             WHERE a.nasipaddress = ?::inet
+             WHERE a.nasipaddress = ?::inet AND a.servicetype IS DISTINCT FROM ?
              GROUP BY a.username, a.callingstationid`,
             [
               o.nasAddress,
+              PPP_SERVICE_TYPE,
               since === undefined,
               Math.floor((since ?? 0) / 1000) - OVERLAP_S,
               Math.floor((since ?? 0) / 1000) - OVERLAP_S,
               o.nasAddress,
+              PPP_SERVICE_TYPE,
             ],
           )
         ).rows as CounterRow[];
@@ -98,9 +105,10 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
                EXTRACT(EPOCH FROM LEAST(ra.first_accept_at, a.acctstarttime)) AS started
              FROM radacct a LEFT JOIN radius_accounts ra ON ra.username = a.username
              WHERE a.nasipaddress = ?::inet AND a.acctstoptime IS NULL AND a.username IS NOT NULL
+               AND a.servicetype IS DISTINCT FROM ?
                AND COALESCE(a.acctupdatetime, a.acctstarttime) >= now() - make_interval(secs => ?)
              ORDER BY a.acctstarttime`,
-            [o.nasAddress, STALE_AFTER_S],
+            [o.nasAddress, PPP_SERVICE_TYPE, STALE_AFTER_S],
           )
         ).rows as SessionRow[];
         accepted = (
@@ -111,12 +119,19 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
              FROM radpostauth p LEFT JOIN radius_accounts ra ON ra.username = p.username
              WHERE p.nasipaddress = ?::inet AND p.reply = 'Access-Accept'
                AND p.authdate >= now() - make_interval(secs => ?)
+               AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.username = p.username)
                AND NOT EXISTS (SELECT 1 FROM radacct a WHERE a.username = p.username
                  AND a.callingstationid = p.callingstationid AND a.acctstarttime >= p.authdate - interval '5 seconds')
              ORDER BY p.username, p.callingstationid, p.authdate DESC`,
             [o.nasAddress, ACCEPT_AS_SESSION_S],
           )
         ).rows as Array<{ username: string; mac: string; seconds: string | number; started: string | null }>;
+        // Subscribers' PPP sessions: the open ones, and those whose Stop came since the last booked poll.
+        ppp = await pppSessions(
+          o.db,
+          o.nasAddress,
+          since === undefined ? undefined : since - OVERLAP_S * 1000,
+        );
       } catch (err) {
         // The database is where FreeRADIUS writes: unreadable, the poll waits as for a router that is away.
         throw new UnreachableError(`accounting unreadable: ${(err as Error).message}`, 'ACCOUNTING', err);
@@ -158,6 +173,18 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
       return {
         counters: counterReadings,
         sessions,
+        // One per accounting session of the router: its id is the router's Acct-Session-Id, input = upload.
+        subscribers: ppp.map((p) => ({
+          id: `${o.nasAddress} ${p.id}`,
+          username: p.username,
+          address: p.open ? p.address : null,
+          callerId: p.callerId,
+          up: p.up,
+          down: p.down,
+          rateUp: 0,
+          rateDown: 0,
+          uptimeSeconds: p.uptimeSeconds,
+        })),
         // Accounting totals never start again from zero: there is no reboot to detect.
         countersStartedAt: undefined,
         loginsMissed: () => new Set<string>(),

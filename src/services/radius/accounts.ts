@@ -39,18 +39,21 @@ export interface AccountsSyncResult {
   removed: number;
 }
 
-interface Stored {
+/** A user's rows as FreeRADIUS holds them. */
+export interface Stored {
   check: RadiusItem[];
   reply: RadiusItem[];
 }
 
-const key = (items: RadiusItem[]) =>
+/** The same rows whatever their order (a user's rows are compared, then rewritten only when they differ). */
+export const rowsKey = (items: RadiusItem[]) =>
   items
     .map((i) => `${i.attribute}\u0000${i.op}\u0000${i.value}`)
     .sort()
     .join('\u0001');
 
-async function storedRows(db: Knex, codes: string[]): Promise<Map<string, Stored>> {
+/** The rows `radcheck` and `radreply` hold for these users. */
+export async function storedRows(db: Knex, codes: string[]): Promise<Map<string, Stored>> {
   const out = new Map<string, Stored>();
   const get = (u: string) => {
     let s = out.get(u);
@@ -140,7 +143,8 @@ export async function syncRadiusAccounts(
     const poll = row.status === 'active' ? decided?.get(row.code) : undefined;
     const account = radiusAccount(state, row.password ?? row.code, now, deps.tz, poll);
     const had = stored.get(row.code);
-    if (had && key(had.check) === key(account.check) && key(had.reply) === key(account.reply)) continue;
+    if (had && rowsKey(had.check) === rowsKey(account.check) && rowsKey(had.reply) === rowsKey(account.reply))
+      continue;
     changes.push({ code: row.code, siteId: Number(row.site_id), account });
   }
   // Our codes FreeRADIUS still knows that no RADIUS site's voucher wants now (long ended, removed, moved).

@@ -38,6 +38,7 @@ export async function unknownAccounting(
        WHERE a.nasipaddress = ?::inet AND a.username IS NOT NULL
          AND COALESCE(a.acctupdatetime, a.acctstarttime) >= to_timestamp(?)
          AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.code = a.username)
+         AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.username = a.username)
        ORDER BY a.username LIMIT ?`,
       [nasAddress, Math.floor((opts.since ?? Date.now() - 7 * 86400_000) / 1000), opts.limit ?? 20],
     )

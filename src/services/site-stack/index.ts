@@ -46,9 +46,11 @@ import { databaseLogins } from '../../db/logins-in-flight';
 import { createVoucherService } from '../vouchers';
 import type { HotspotUsers } from '../hotspot-users';
 import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
+import type { RadiusSubscribers } from '../radius-subscribers';
 import { modeOf } from './mode';
 import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
 import { sitePoll, type PollJobOptions } from './poll';
+import { subscribersSeen } from './subscribers-seen';
 
 export type { PollJobOptions } from './poll';
 
@@ -71,6 +73,12 @@ export interface SiteStack {
   hotspotUsers?: HotspotUsers;
   /** An API site's subscribers' PPP profiles and secrets (src/services/ppp-subscribers); absent on RADIUS. */
   pppSubscribers?: PppSubscribers;
+  /** The login whose PPP session holds this address, or null; throws when it cannot be read now. */
+  pppLoginAt(address: string): Promise<string | null>;
+  /** Its subscribers' PPP sessions online as last seen (no router read); undefined: not known. */
+  subscribersOnline(): Promise<number | undefined>;
+  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
+  radiusSubscribers?: RadiusSubscribers;
   /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
   apiAccess: boolean;
   /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
@@ -274,12 +282,13 @@ export function createSiteStack(
     },
     spec.nasAddress,
   );
+  const seen = subscribersSeen(parts);
   const meter = createUsageService(deps, {
     profiles,
     lease: () => shared.leases.hold(site.id),
     sharedDatabase: shared.leases.shared,
     servers: presence,
-    source: parts.source,
+    source: seen.source,
     enforcer: parts.enforcer,
     routerReady: parts.routerReady,
     onRouterRebooted: parts.onRouterRebooted,
@@ -341,6 +350,9 @@ export function createSiteStack(
     sessions: parts.sessions,
     hotspotUsers: parts.hotspotUsers,
     pppSubscribers: parts.pppSubscribers,
+    pppLoginAt: (address) => parts.pppLoginAt(address),
+    subscribersOnline: () => seen.online(),
+    radiusSubscribers: parts.radiusSubscribers,
     apiAccess,
     redeemsWithoutRouter: parts.login.withoutRouter,
     redemption,

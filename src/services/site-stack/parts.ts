@@ -28,6 +28,7 @@ import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
 import { radiusLogins } from '../radius/logins';
+import { pppLoginAt, subscribersOnlineAt } from '../radius/ppp-sessions';
 import { radiusSessions } from '../radius/sessions';
 import { unknownAccounting } from '../radius/status';
 import { radiusLogin, routerLogin, type DeviceLogin } from '../redemption';
@@ -50,6 +51,7 @@ import {
   type PppSubscribers,
   type PppSubscribersDeps,
 } from '../ppp-subscribers';
+import { createRadiusSubscribers, type RadiusSubscribers } from '../radius-subscribers';
 
 export type { LoginChange, Logins } from '../vouchers/logins';
 export type { Sessions } from '../vouchers/sessions';
@@ -91,6 +93,15 @@ export interface ModeParts {
   atStop?(): Promise<void>;
   /** An API site's subscribers on its router (PPP profiles and secrets); absent on a RADIUS site. */
   pppSubscribers?: PppSubscribers;
+  /**
+   * The login whose PPP session was given this address (the router's `/ppp/active`, or FreeRADIUS's open
+   * accounting), or null; throws when that cannot be read now (the router is down).
+   */
+  pppLoginAt(address: string): Promise<string | null>;
+  /** The site's subscribers online as last seen, without a read of the router; undefined: not known. */
+  subscribersOnline(): Promise<number | undefined>;
+  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
+  radiusSubscribers?: RadiusSubscribers;
 }
 
 /** What a site's parts are built from: the stack's pieces, the shop's shared ones. */
@@ -163,6 +174,9 @@ function apiParts(c: ModeContext): ModeParts {
     sessions: routerSessions(c),
     hotspotUsers: users,
     pppSubscribers: ppp,
+    // Without the PPP room (a face with no credentials key: the terminal) no address is known to be a subscriber's.
+    pppLoginAt: async (address) => (ppp ? ppp.loginAt(address) : null),
+    subscribersOnline: async () => ppp?.online(),
     pollNeedsRouter: true,
     async atStart() {
       if (c.runsJobs) ppp?.start();
@@ -186,6 +200,20 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
   /** User names already told about (an event each, once per run of the controller). */
   const strangers = new Set<string>();
   const logins = radiusLogins({ ...c, now: () => clock.now() });
+  const subscribers =
+    c.box &&
+    createRadiusSubscribers({
+      ...c,
+      box: c.box,
+      nasAddress,
+      target,
+      now: () => clock.now(),
+      onPacket: c.onPacket,
+    });
+  const checkSubscribers = (reason: string) =>
+    subscribers
+      ?.check(reason)
+      .catch((err: Error) => radiusLog.warn({ reason, err: err.message }, 'subscribers not checked'));
   return {
     source: accountingSource({
       db,
@@ -224,13 +252,20 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       api: c.apiAccess ? routerSessions(c) : undefined,
     }),
     pollNeedsRouter: false,
+    pppLoginAt: (address) => pppLoginAt(db, nasAddress, address),
+    subscribersOnline: () => subscribersOnlineAt(db, nasAddress, site.id),
+    radiusSubscribers: subscribers,
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.
       await logins
         .sync()
         .catch((err: Error) => radiusLog.error({ err: err.message }, 'could not write the FreeRADIUS users'));
+      await checkSubscribers('start');
+      if (c.runsJobs) subscribers?.start();
     },
+    atStop: async () => subscribers?.stop(),
     async afterCycle(from) {
+      await checkSubscribers('after poll');
       const names = await unknownAccounting(db, nasAddress, { since: from - 300_000, limit: 20 }).catch(
         (err: Error) => {
           radiusLog.warn({ err: err.message }, 'could not read the accounting of unknown codes');

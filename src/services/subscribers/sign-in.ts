@@ -16,12 +16,13 @@ export interface SignInLimiter {
 }
 
 /**
- * Which subscriber's PPPoE session holds this address (the request's source address), or null. Null until the
- * PPP sessions are read: the account page then asks for username and password.
+ * Which subscriber's PPPoE session holds this address (the request's source address), or null (the account page
+ * then asks for username and password). Throws when the sessions cannot be read now (a router that is down):
+ * at-address.ts asks every site this process drives.
  */
 export type SubscriberAtAddress = (address: string) => Promise<number | null>;
 
-/** Until the router work reads the PPP sessions, no address is known to belong to a subscriber. */
+/** Where no site is asked (a service built without the sites), no address is known to belong to a subscriber. */
 export const noPppSessionsRead: SubscriberAtAddress = async () => null;
 
 export const wrongLogin = () =>

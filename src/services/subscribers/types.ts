@@ -65,7 +65,10 @@ export interface SubscriberService {
    * SUBSCRIBER_LOGIN, never saying which was wrong; counted by the portal's guess limits (429 RATE_LIMITED).
    */
   signIn(username: unknown, password: unknown, asker: Asker): Promise<SubscriberView>;
-  /** The subscriber whose PPPoE session holds this address; null while the PPP sessions are not read. */
+  /**
+   * The subscriber (not ended) whose PPPoE session holds this address, or null; RouterError ROUTER_UNREACHABLE
+   * when a site's sessions cannot be read now and no other site's holds it.
+   */
   atAddress(address: string): Promise<SubscriberView | null>;
   /** Called after each committed change; returns the way to stop listening. */
   onChange(listener: (e: SubscriberChanged) => void): () => void;

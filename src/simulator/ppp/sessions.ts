@@ -299,6 +299,16 @@ export class PppSessions {
     return { up, down };
   }
 
+  /** The demo's home internet: every session streams and browses, up to ~6 Mbit/s down and ~1 Mbit/s up. */
+  demoStep(seconds: number, random: () => number = Math.random): void {
+    for (const a of [...this.ppp.active.list])
+      this.addTraffic(
+        a.name,
+        { up: random() * 120_000 * seconds, down: random() * 750_000 * seconds },
+        seconds,
+      );
+  }
+
   private countQueue(queue: QueueItem, up: number, down: number, secs: number): void {
     queue.bytes = [queue.bytes[0] + up, queue.bytes[1] + down];
     queue.packets = [queue.packets[0] + packets(up), queue.packets[1] + packets(down)];

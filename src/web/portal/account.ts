@@ -3,7 +3,8 @@
  * what is owed, in English or Filipino. Found by the PPPoE session's address (the request's source address,
  * through the subscriber service's `atAddress`), else by username and password: a wrong pair counts as a wrong
  * voucher code does (the portal's guess limits) and the page never says which of the two was wrong. Signed in,
- * the browser keeps a signed, httpOnly cookie scoped to this page (secure when the portal is on https).
+ * the browser keeps a signed, httpOnly cookie scoped to this page (secure when the portal is on https). A router
+ * that cannot say whose session an address is (down, too slow) gets the sign-in form with a line saying so.
  */
 import crypto from 'node:crypto';
 import type { Request, Response, Router } from 'express';
@@ -75,8 +76,11 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
     status = 200,
     message = '',
     username = '',
+    unchecked = false,
   ) {
-    res.status(status).render('portal/account-login', { ...(await common(req, res, t)), message, username });
+    res
+      .status(status)
+      .render('portal/account-login', { ...(await common(req, res, t)), message, username, unchecked });
   }
 
   async function renderAccount(
@@ -99,7 +103,9 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         speed: `${formatRateHuman(plan.profile.rateDown)} ↓ / ${formatRateHuman(plan.profile.rateUp)} ↑`,
         status: s.status,
         reason: s.statusReason,
-        cycle: `${s.cycle.start} – ${s.cycle.end}`,
+        // Each date kept whole on a phone (a line may break between them, never inside one).
+        cycleStart: s.cycle.start,
+        cycleEnd: s.cycle.end,
         usage:
           s.usage.capBytes === null
             ? t.t('account.no_cap', { used })
@@ -122,7 +128,14 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
       res.clearCookie(COOKIE, { path: PATH });
     }
     const address = peerAddress(req);
-    const found = address ? await services.subscribers.atAddress(address) : null;
+    let found: SubscriberView | null = null;
+    try {
+      found = address ? await services.subscribers.atAddress(address) : null;
+    } catch (err) {
+      // A router that is down cannot say whose session this is: the sign-in form, and why it is asked.
+      ctx.log.warn({ module: 'portal', err: (err as Error).message }, 'account page: address not checked');
+      return renderLogin(req, res, t, 200, '', '', true);
+    }
     if (found && found.status !== 'ended') return renderAccount(req, res, t, found, true);
     return renderLogin(req, res, t);
   });

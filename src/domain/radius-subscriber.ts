@@ -1,0 +1,109 @@
+/**
+ * What FreeRADIUS should answer for one subscriber on a RADIUS site: its check items (the password, and that the
+ * login is a PPP one) and reply items (the plan's speeds, the interim interval, the suspension's address list).
+ * Pure: the RADIUS subscribers room (src/services/radius/subscribers.ts) writes the result into
+ * `radcheck`/`radreply` and rewrites a subscriber's rows only when they differ. An ended subscriber has no rows at
+ * all: FreeRADIUS refuses a user it does not know.
+ */
+import type { Profile } from './profile-types';
+import { pppRateLimit } from './ppp-plan';
+import type { DesiredLimits } from './policy';
+import { RADIUS_INTERIM_SECONDS, rateLimitText, type RadiusItem } from './radius-account';
+
+import { SUSPENDED_LIST } from './suspended-list';
+
+/** The address list a suspended subscriber's session is put in (the router's redirect to the payment page). */
+const SUSPENDED_ADDRESS_LIST = SUSPENDED_LIST;
+
+export interface SubscriberLogin {
+  password: string;
+  /** The plan's speeds (and burst), as the subscriber's PPP profile has them on an API site. */
+  plan: Pick<Profile, 'rateUp' | 'rateDown' | 'burst' | 'pppPool'>;
+  suspended: boolean;
+  /**
+   * The speeds the policy decided for this cycle (subscriber-policy.ts: the plan's, FUP, a cap that throttles,
+   * off-peak); absent: the plan's.
+   */
+  speeds?: DesiredLimits;
+  /** Refused until the next cycle (a cap that blocks): Reject with this message. */
+  blocked?: string;
+}
+
+export interface SubscriberRows {
+  check: RadiusItem[];
+  reply: RadiusItem[];
+}
+
+/**
+ * The rows of a subscriber that may log in: its password, `Service-Type == Framed-User` and
+ * `Framed-Protocol == PPP` (FreeRADIUS takes `==` items as conditions on the request: the same name and password
+ * typed on a hotspot login page is refused), and what the Accept carries. `Mikrotik-Rate-Limit` is in RouterOS
+ * order (upload first, the router's rx), burst included, exactly as the plan's PPP profile on an API site.
+ */
+export function subscriberRows(s: SubscriberLogin): SubscriberRows {
+  if (s.blocked !== undefined)
+    return {
+      check: [{ attribute: 'Auth-Type', op: ':=', value: 'Reject' }],
+      reply: [{ attribute: 'Reply-Message', op: ':=', value: s.blocked }],
+    };
+  const reply: RadiusItem[] = [
+    {
+      attribute: 'Mikrotik-Rate-Limit',
+      op: ':=',
+      value: s.speeds ? rateLimitText(s.speeds) : pppRateLimit(s.plan),
+    },
+    { attribute: 'Acct-Interim-Interval', op: ':=', value: String(RADIUS_INTERIM_SECONDS) },
+  ];
+  // The plan's pool (an `/ip/pool` on the router), as its PPP profile's remote-address is on an API site.
+  if (s.plan.pppPool) reply.push({ attribute: 'Framed-Pool', op: ':=', value: s.plan.pppPool });
+  if (s.suspended)
+    reply.push({ attribute: 'Mikrotik-Address-List', op: ':=', value: SUSPENDED_ADDRESS_LIST });
+  return {
+    check: [
+      { attribute: 'Cleartext-Password', op: ':=', value: s.password },
+      { attribute: 'Service-Type', op: '==', value: 'Framed-User' },
+      { attribute: 'Framed-Protocol', op: '==', value: 'PPP' },
+    ],
+    reply,
+  };
+}
+
+/** What a running session needs told when its rows change: its rate, and whether it is in the suspended list. */
+export interface SessionAnswer {
+  rate: string;
+  suspended: boolean;
+}
+
+/** The answer a login gets from these rows (null: refused). */
+export function answerOf(rows: SubscriberRows | undefined): SessionAnswer | null {
+  if (!rows || rows.check.some((i) => i.attribute === 'Auth-Type' && i.value === 'Reject')) return null;
+  const rate = rows.reply.find((i) => i.attribute === 'Mikrotik-Rate-Limit')?.value ?? '';
+  const suspended = rows.reply.some(
+    (i) => i.attribute === 'Mikrotik-Address-List' && i.value === SUSPENDED_ADDRESS_LIST,
+  );
+  return { rate, suspended };
+}
+
+/**
+ * What to send a running session so it matches what its next login would get: nothing, a CoA-Request with these
+ * attributes, or a Disconnect-Request. Leaving the suspended list is a Disconnect: RouterOS documents no way to
+ * take a session out of an address list by CoA (docs/radius.md "Subscribers"), so the CPE dials again and its new
+ * session is answered without the list.
+ */
+export type SessionAction =
+  | { kind: 'none' }
+  | { kind: 'coa'; attributes: Array<[string, string]> }
+  | { kind: 'disconnect'; why: 'ended' | 'blocked' | 'resumed' };
+
+export function sessionAction(
+  given: SessionAnswer,
+  want: SessionAnswer | null,
+  ended: boolean,
+): SessionAction {
+  if (want === null) return { kind: 'disconnect', why: ended ? 'ended' : 'blocked' };
+  if (given.suspended && !want.suspended) return { kind: 'disconnect', why: 'resumed' };
+  const attributes: Array<[string, string]> = [];
+  if (want.rate !== given.rate) attributes.push(['Mikrotik-Rate-Limit', want.rate]);
+  if (want.suspended && !given.suspended) attributes.push(['Mikrotik-Address-List', SUSPENDED_ADDRESS_LIST]);
+  return attributes.length ? { kind: 'coa', attributes } : { kind: 'none' };
+}

@@ -1,0 +1,138 @@
+/**
+ * The subscribers of a RADIUS site as FreeRADIUS users: for each active or suspended subscriber, its rows in
+ * `radcheck` and `radreply` (domain/radius-subscriber.ts), written only where they differ from what the tables
+ * hold. An ended subscriber's rows are removed (FreeRADIUS refuses a user it does not know). Rows that are not a
+ * subscriber's of this site (the vouchers' codes, a shop's own FreeRADIUS users) are never touched.
+ */
+import type { Knex } from 'knex';
+import type { RadiusItem } from '../../domain/radius-account';
+import { subscriberRows, type SubscriberRows } from '../../domain/radius-subscriber';
+import { storedRows, rowsKey, type Stored } from '../radius/accounts';
+import { RADIUS_SITES } from '../site-stack/mode';
+import type { CredentialsBox } from '../sites/credentials';
+import { loadRows, termsOf, usageOf, type LoadedRow } from '../subscribers/store';
+import { localDate } from '../reports/calendar';
+import { cycleOn } from '../../domain/billing-cycle';
+import { subscriberSpeeds } from '../../domain/subscriber-policy';
+import { profileFromRow } from '../vouchers/state';
+
+export interface SubscriberRowsDeps {
+  db: Knex;
+  box: Pick<CredentialsBox, 'open'>;
+  now(): number;
+  /** The site's own time zone, else the shop's (a subscriber's cycle is counted in its site's dates). */
+  tz(): string;
+}
+
+/** The speeds the policy decides for each subscriber this cycle, from the bytes counted so far. */
+async function speedsNow(d: SubscriberRowsDeps, rows: LoadedRow[]) {
+  const now = d.now();
+  const shaped = rows.map((r) => {
+    const tz = r.site_tz || d.tz();
+    return { r, tz, cycle: cycleOn(termsOf(r), localDate(now, tz)) };
+  });
+  const counted = await usageOf(
+    d.db,
+    shaped.map((s) => ({ id: Number(s.r.id), start: s.cycle.start })),
+  );
+  return new Map(
+    shaped.map(({ r, tz, cycle }) => {
+      const use = { profile: profileFromRow(r.profile_row), status: r.status, cycle };
+      return [r.id, subscriberSpeeds({ ...use, countedBytes: counted.get(Number(r.id)) ?? 0 }, now, tz)];
+    }),
+  );
+}
+
+/** What FreeRADIUS should hold for a site's subscribers: rows by username, and the ended subscribers' usernames. */
+export interface WantedSubscribers {
+  rows: Map<string, SubscriberRows>;
+  ended: Set<string>;
+}
+
+export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): Promise<WantedSubscribers> {
+  const rows = new Map<string, SubscriberRows>();
+  const ended = new Set<string>();
+  const loaded = await loadRows(d.db, (q) =>
+    q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_SITES.mode),
+  );
+  const speeds = await speedsNow(
+    d,
+    loaded.filter((r) => r.status !== 'ended'),
+  );
+  for (const r of loaded) {
+    const policy = speeds.get(r.id);
+    if (r.status === 'ended' || !policy) {
+      ended.add(r.username);
+      continue;
+    }
+    rows.set(
+      r.username,
+      subscriberRows({
+        password: d.box.open(r.password_enc, r.site_name),
+        plan: profileFromRow(r.profile_row),
+        suspended: r.status === 'suspended',
+        ...(policy.service
+          ? { speeds: policy.limits }
+          : { blocked: `Data cap reached: back on ${policy.blockedUntil ?? 'the next cycle'}` }),
+      }),
+    );
+  }
+  // A username ended here and used again (a new account with the old name) keeps its rows.
+  for (const u of rows.keys()) ended.delete(u);
+  return { rows, ended };
+}
+
+export interface SubscriberRowsResult {
+  written: number;
+  removed: number;
+  /** What the tables held for the site's subscribers before this sync (what their sessions were answered). */
+  before: Map<string, Stored>;
+}
+
+const same = (a: Stored | undefined, b: { check: RadiusItem[]; reply: RadiusItem[] }) =>
+  a !== undefined && rowsKey(a.check) === rowsKey(b.check) && rowsKey(a.reply) === rowsKey(b.reply);
+
+/** Brings FreeRADIUS's rows of the site's subscribers to `want`, in one transaction. */
+export async function syncSubscriberRows(
+  db: Knex,
+  siteId: number,
+  want: WantedSubscribers,
+): Promise<SubscriberRowsResult> {
+  // Ours that FreeRADIUS holds and nobody wants: this site's subscribers, unless a voucher code or a subscriber
+  // of another RADIUS site has that name.
+  const held = (
+    (await db('radcheck as c')
+      .join('subscribers as s', 's.username', 'c.username')
+      .where('s.site_id', siteId)
+      .whereNotExists((q) => q.select(db.raw('1')).from('vouchers as v').whereRaw('v.code = c.username'))
+      .whereNotExists((q) =>
+        q
+          .select(db.raw('1'))
+          .from('subscribers as o')
+          .join('sites as os', 'os.id', 'o.site_id')
+          .whereRaw('o.username = c.username')
+          .andWhere('os.mode', RADIUS_SITES.mode)
+          .andWhere('o.site_id', '<>', siteId)
+          .andWhere('o.status', '<>', 'ended'),
+      )
+      .distinct('c.username')) as Array<{ username: string }>
+  ).map((r) => r.username);
+  const stray = held.filter((u) => !want.rows.has(u));
+  const before = await storedRows(db, [...new Set([...want.rows.keys(), ...held])]);
+  const changes = [...want.rows].filter(([u, rows]) => !same(before.get(u), rows));
+  if (changes.length === 0 && stray.length === 0) return { written: 0, removed: 0, before };
+  await db.transaction(async (trx) => {
+    for (const [username, rows] of changes) {
+      await trx('radcheck').where({ username }).delete();
+      await trx('radreply').where({ username }).delete();
+      await trx('radcheck').insert(rows.check.map((i) => ({ username, ...i })));
+      await trx('radreply').insert(rows.reply.map((i) => ({ username, ...i })));
+    }
+    for (let i = 0; i < stray.length; i += 1000) {
+      const part = stray.slice(i, i + 1000);
+      await trx('radcheck').whereIn('username', part).delete();
+      await trx('radreply').whereIn('username', part).delete();
+    }
+  });
+  return { written: changes.length, removed: stray.length, before };
+}
