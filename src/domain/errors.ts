@@ -248,18 +248,6 @@ export class RemittanceAboveOwedError extends AppError {
   }
 }
 
-/** A subscriber's payment above what it owes, not confirmed (centavos in the figures): nothing recorded. */
-export class PaymentAboveOwedError extends AppError {
-  constructor(
-    message: string,
-    readonly owed: number,
-    readonly amount: number,
-  ) {
-    super('CONFIRM_REQUIRED', message, 409, 'amount', { amount: message });
-    this.name = 'PaymentAboveOwedError';
-  }
-}
-
 /**
  * The server refuses to start for a reason the owner fixes in .env or by stopping another program (the
  * database is in use by another controller, the port is taken). `npm start` prints the message as its one

@@ -8,11 +8,23 @@
  */
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { AppError, PaymentAboveOwedError, ValidationError } from '../../domain/errors';
+import { AppError, ValidationError } from '../../domain/errors';
 import { formatMoney, parseMoney } from '../../domain/quantities';
 import type { Actor } from '../audit/actor';
 import { creditBalance } from './issue';
 import { loadInvoices, type InvoiceView } from './view';
+
+/** A subscriber's payment above what it owes, not confirmed (centavos in the figures): nothing recorded. */
+export class PaymentAboveOwedError extends AppError {
+  constructor(
+    message: string,
+    readonly owed: number,
+    readonly amount: number,
+  ) {
+    super('CONFIRM_REQUIRED', message, 409, 'amount', { amount: message });
+    this.name = 'PaymentAboveOwedError';
+  }
+}
 
 export const PAYMENT_METHODS = ['cash', 'gcash', 'maya', 'bank', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];

@@ -3,10 +3,9 @@
  * src/domain/roles.ts). Thin: the invoice service issues, numbers, voids and audits.
  */
 import { Router, type Request } from 'express';
-import { PaymentAboveOwedError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
 import { invoiceJson, type PaymentView } from '../../services/invoices';
-import type { PaymentInput } from '../../services/invoices/payments';
+import { PaymentAboveOwedError, type PaymentInput } from '../../services/invoices/payments';
 import { subscriberNotFound } from '../../services/subscribers/store';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
@@ -79,13 +78,11 @@ export function invoiceApiRouter(ctx: WebContext): Router {
       });
     } catch (err) {
       if (!(err instanceof PaymentAboveOwedError)) throw err;
-      res
-        .status(409)
-        .json({
-          ...errorJson(err, { withFields: true }),
-          ...money('owed', err.owed),
-          ...money('amount', err.amount),
-        });
+      res.status(409).json({
+        ...errorJson(err, { withFields: true }),
+        ...money('owed', err.owed),
+        ...money('amount', err.amount),
+      });
     }
   });
   // What the midnight run does, now: every invoice owed by today; a repeat issues nothing.
