@@ -73,3 +73,27 @@ export async function bulkUpdate(
     await trx.raw(sql, [...values, jsonRowsValue(pg, rowCols, part)]);
   }
 }
+
+/**
+ * `INSERT INTO t (cols) SELECT … FROM (rows) ON CONFLICT (keys) DO UPDATE SET …` for many rows in one statement,
+ * the rows one bound JSON value (jsonRows). `update` gives each updated column's SQL over `excluded` and the
+ * table's own row, e.g. `{ up: 'excluded.up', counted: '"t".counted + excluded.counted' }`.
+ */
+export async function bulkUpsert(
+  trx: Knex,
+  table: string,
+  cols: readonly string[],
+  keys: readonly string[],
+  update: Record<string, string>,
+  rows: Cell[][],
+): Promise<void> {
+  const pg = isPostgres(trx);
+  const picked = cols.map((_, i) => `u.c${i}`).join(', ');
+  const sets = Object.entries(update)
+    .map(([c, v]) => `"${c}" = ${v}`)
+    .join(', ');
+  // `WHERE true`: SQLite reads ON CONFLICT after INSERT … SELECT … FROM only past a WHERE.
+  const sql = `${USAGE_SQL_TAG} INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${picked} FROM ${jsonRows(pg, table, cols)} AS u WHERE true ON CONFLICT (${keys.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${sets}`;
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    await trx.raw(sql, [jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT))]);
+}

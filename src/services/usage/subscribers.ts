@@ -20,6 +20,7 @@ import type { SubscriberStatus } from '../../domain/subscriber-status';
 import { localDate } from '../reports/calendar';
 import { termsOf, type SubscriberRow } from '../subscribers/store';
 import { profileFromRow, type ProfileRow } from '../vouchers/state';
+import { bulkUpsert, type Cell } from './bulk-sql';
 import type { SubscriberSessionReading } from './source';
 
 /** A subscriber of the site as the meter needs it, by its username in lower case. */
@@ -44,6 +45,9 @@ interface Baseline {
   up: number;
   down: number;
 }
+
+const SESSION_COLS = ['site_id', 'session_key', 'subscriber_id', 'up', 'down', 'seen_at'];
+const USAGE_COLS = ['subscriber_id', 'cycle_start', 'cycle_end', 'counted_bytes', 'updated_at'];
 
 const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
 
@@ -177,7 +181,7 @@ export async function bookSubscribers(
 ): Promise<SubscriberBooking> {
   const baselines = await readBaselines(trx, o.siteId);
   const added = new Map<number, number>();
-  const seen: Array<Record<string, string | number>> = [];
+  const seen: Cell[][] = [];
   const keys = new Set<string>();
   for (const s of o.sessions) {
     const sub = o.subscribers.get(s.username.toLowerCase());
@@ -186,23 +190,25 @@ export async function bookSubscribers(
     const grew = sessionGrowth(s, o.rebooted ? undefined : baselines.get(s.id));
     if (grew > 0 && bytesCountNow(sub.profile, o.now, sub.tz))
       added.set(sub.id, (added.get(sub.id) ?? 0) + grew);
-    seen.push({
-      site_id: o.siteId,
-      session_key: s.id,
-      subscriber_id: sub.id,
-      up: s.up,
-      down: s.down,
-      seen_at: o.now,
-    });
+    seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now]);
   }
   const gone = [...baselines.keys()].filter((k) => !keys.has(k));
   for (const part of chunks(gone))
     await trx('subscriber_sessions').where('site_id', o.siteId).whereIn('session_key', part).del();
-  for (const part of chunks(seen))
-    await trx('subscriber_sessions')
-      .insert(part)
-      .onConflict(['site_id', 'session_key'])
-      .merge(['subscriber_id', 'up', 'down', 'seen_at']);
+  // One statement each for the baselines and the cycles' bytes (bulk-sql.ts): thousands of sessions every poll.
+  await bulkUpsert(
+    trx,
+    'subscriber_sessions',
+    SESSION_COLS,
+    ['site_id', 'session_key'],
+    {
+      subscriber_id: 'excluded.subscriber_id',
+      up: 'excluded.up',
+      down: 'excluded.down',
+      seen_at: 'excluded.seen_at',
+    },
+    seen,
+  );
   const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
   const grown = [...added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
   // Only a plan with a FUP or a cap has speeds that bytes can change.
@@ -210,21 +216,17 @@ export async function bookSubscribers(
     trx,
     grown.filter((s) => hasThresholds(s.profile)),
   );
-  const rows = grown.map((s) => ({
-    subscriber_id: s.id,
-    cycle_start: s.cycle.start,
-    cycle_end: s.cycle.end,
-    counted_bytes: added.get(s.id) as number,
-    updated_at: o.now,
-  }));
-  for (const part of chunks(rows))
-    await trx('subscriber_usage')
-      .insert(part)
-      .onConflict(['subscriber_id', 'cycle_start'])
-      .merge({
-        counted_bytes: trx.raw('subscriber_usage.counted_bytes + excluded.counted_bytes'),
-        updated_at: trx.raw('excluded.updated_at'),
-      });
+  await bulkUpsert(
+    trx,
+    'subscriber_usage',
+    USAGE_COLS,
+    ['subscriber_id', 'cycle_start'],
+    {
+      counted_bytes: '"subscriber_usage".counted_bytes + excluded.counted_bytes',
+      updated_at: 'excluded.updated_at',
+    },
+    grown.map((s) => [s.id, s.cycle.start, s.cycle.end, added.get(s.id) as number, o.now]),
+  );
   let bytes = 0;
   const speedsChanged: number[] = [];
   for (const s of grown) {
