@@ -1,7 +1,7 @@
 /**
  * A subscriber's own page on the portal, in a real browser on a phone (390 px) and a desktop (1280 px), in
  * Filipino and English: a wrong sign-in gets one generic answer, the right one the page (plan, speeds, status,
- * cycle, usage, ₱0.00 owed), a suspension says why and what brings it back, sign-out ends it. Plus, over plain
+ * cycle, usage, what is owed), a suspension says why and what brings it back, sign-out ends it. Plus, over plain
  * HTTP: Accept-Language picks Filipino, a form without its CSRF token is refused, the cookie is scoped and
  * httpOnly, and wrong tries are held back. Screenshots go to /tmp/i55shots.
  */
@@ -72,7 +72,7 @@ test('sign in wrong, then right, in Filipino and English; suspended; sign out', 
   await expect(page.locator('#account-speed').textContent()).resolves.toBe('10 Mbps ↓ / 5 Mbps ↑');
   await expect(page.locator('#account-cycle').textContent()).resolves.toBe('2026-11-21 – 2026-12-04');
   await expect(page.locator('#account-usage').textContent()).resolves.toBe('0 B sa 100.0 GB');
-  await expect(page.locator('#account-owed').textContent()).resolves.toBe('₱0.00');
+  await expect(page.locator('#account-owed').textContent()).resolves.toBe('₱466.20'); // its first invoice, 14 of 30 days of ₱999;
   await check('page-fil');
   const cookie = (await page.context().cookies()).find((c) => c.name === 'pisonet_account');
   expect(cookie).toMatchObject({ httpOnly: true, path: '/portal/account', sameSite: 'Lax' });

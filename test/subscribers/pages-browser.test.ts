@@ -74,7 +74,7 @@ test('add with a bad field, then add, list, open, suspend, resume and end', asyn
   await page.waitForURL(/\/admin\/subscribers\/\d+$/);
   await expect(page.locator('.flash, [role=status]').first().textContent()).resolves.toContain('S-000001');
   await expect(page.locator('[data-testid=subscriber-status]').textContent()).resolves.toBe('active');
-  await expect(page.locator('[data-testid=subscriber-owed]').textContent()).resolves.toContain('₱0.00');
+  await expect(page.locator('[data-testid=subscriber-owed]').textContent()).resolves.toContain('₱466.20'); // its first invoice: 14 of 30 days of ₱999;
   // The password is behind "Show".
   await expect(page.locator('[data-testid=subscriber-password]').isVisible()).resolves.toBe(false);
   await page.click('[data-testid=password-show]');
@@ -85,7 +85,7 @@ test('add with a bad field, then add, list, open, suspend, resume and end', asyn
   await page.goto(`${base}/admin/subscribers`);
   const row = page.locator('[data-subscriber=S-000001]');
   await expect(row.textContent()).resolves.toMatch(
-    /Juan dela Cruz[\s\S]*active[\s\S]*HOME10[\s\S]*0 B of 100\.0 GB \(0%\)[\s\S]*₱0\.00/,
+    /Juan dela Cruz[\s\S]*active[\s\S]*HOME10[\s\S]*0 B of 100\.0 GB \(0%\)[\s\S]*₱466\.20/,
   );
   await check('list');
   await page.goto(`${base}/admin/subscribers?status=suspended`);

@@ -225,3 +225,51 @@ export async function recordPayment(
     throw e;
   }
 }
+
+/** Each subscriber's credit and what it owes (its open invoices' `due`), centavos, for a list of them at once. */
+export async function balancesOf(
+  db: Knex,
+  ids: readonly number[],
+): Promise<Map<number, { credit: number; owed: number }>> {
+  const out = new Map<number, { credit: number; owed: number }>(
+    ids.map((id) => [id, { credit: 0, owed: 0 }]),
+  );
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const invoices = (await db('invoices')
+      .whereIn('subscriber_id', part)
+      .whereNull('voided_at')
+      .select('id', 'subscriber_id', 'amount')) as Array<{
+      id: number;
+      subscriber_id: number;
+      amount: unknown;
+    }>;
+    const settled = new Map<number, number>();
+    const add = (id: unknown, n: unknown) =>
+      settled.set(Number(id), (settled.get(Number(id)) ?? 0) + Number(n));
+    for (const a of (await db('payment_allocations as a')
+      .join('invoices as i', 'i.id', 'a.invoice_id')
+      .whereIn('i.subscriber_id', part)
+      .groupBy('a.invoice_id')
+      .select('a.invoice_id', db.raw('SUM(a.amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
+      add(a.invoice_id, a.n);
+    for (const c of (await db('subscriber_credit')
+      .whereIn('subscriber_id', part)
+      .groupBy('subscriber_id', 'kind', 'invoice_id')
+      .select('subscriber_id', 'kind', 'invoice_id', db.raw('SUM(amount) AS n'))) as Array<{
+      subscriber_id: number;
+      kind: string;
+      invoice_id: number | null;
+      n: unknown;
+    }>) {
+      out.get(Number(c.subscriber_id))!.credit += Number(c.n);
+      if (c.kind === 'applied' && c.invoice_id != null) add(c.invoice_id, -Number(c.n));
+    }
+    for (const inv of invoices)
+      out.get(Number(inv.subscriber_id))!.owed += Math.max(
+        0,
+        Number(inv.amount) - (settled.get(Number(inv.id)) ?? 0),
+      );
+  }
+  return out;
+}

@@ -26,6 +26,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import { findSite } from '../sites/lookup';
 import type { Actor } from '../audit/actor';
 import type { FirstInvoiceInput } from '../invoices/types';
+import { balancesOf } from '../invoices/payments';
 import { newSubscriberPassword } from './password';
 import {
   createSubscriberSignIn,
@@ -70,7 +71,14 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       db,
       shaped.map((s) => ({ id: s.view.id, start: s.view.cycle.start })),
     );
-    return shaped.map(({ row, view }) => toView(row, today(row), usage.get(view.id) ?? 0, box));
+    const money = await balancesOf(
+      db,
+      shaped.map((s) => s.view.id),
+    );
+    return shaped.map(({ row, view }) => ({
+      ...toView(row, today(row), usage.get(view.id) ?? 0, box),
+      ...money.get(view.id),
+    }));
   }
 
   async function loadOne(ref: number | string): Promise<LoadedRow> {

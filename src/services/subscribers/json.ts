@@ -31,6 +31,11 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
       cap_bytes: s.usage.capBytes,
       left_bytes: s.usage.leftBytes,
     },
+    // What its open invoices still ask, and the credit it holds.
+    owed: s.owed / 100,
+    owed_centavos: s.owed,
+    credit: s.credit / 100,
+    credit_centavos: s.credit,
     language: s.language,
     address: s.address,
     created_at: iso(s.createdAt),

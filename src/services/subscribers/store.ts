@@ -132,6 +132,8 @@ export function toView(
       capBytes: cap,
       leftBytes: cap === null ? null : Math.max(0, cap - counted),
     },
+    owed: 0,
+    credit: 0,
     language: row.language,
     address: row.address,
     createdAt: Number(row.created_at),

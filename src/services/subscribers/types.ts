@@ -33,6 +33,9 @@ export interface SubscriberView {
   cycle: Cycle;
   /** Counted bytes of the current cycle, the plan's cap, what is left (null: no cap). */
   usage: { countedBytes: number; capBytes: number | null; leftBytes: number | null };
+  /** What its open invoices still ask, and the credit it holds (centavos). */
+  owed: number;
+  credit: number;
   language: SubscriberLanguage;
   address: string | null;
   createdAt: number;

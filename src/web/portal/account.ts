@@ -113,8 +113,8 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         percent: s.usage.capBytes
           ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100))
           : null,
-        // Nothing is billed yet: ₱0.00, never a guess.
-        owed: formatMoney(0),
+        owed: formatMoney(s.owed),
+        owesNothing: s.owed === 0,
       },
     });
   }

@@ -12,8 +12,8 @@ import type { SubscriberView } from '../../../services/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
 
-/** What a subscriber owes now, centavos: nothing until billing is kept (shown as ₱0.00, never a guess). */
-export const owedNow = (_s: SubscriberView): number => 0;
+/** What a subscriber owes now, centavos: its open invoices' due. */
+export const owedNow = (s: SubscriberView): number => s.owed;
 
 /** Counted bytes of the cycle as a share of the cap, 0–100 (null: no cap). */
 export const usedPercent = (s: SubscriberView): number | null =>
