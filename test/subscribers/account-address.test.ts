@@ -86,6 +86,29 @@ describe('the account page by the PPPoE session’s address (API site)', () => {
     expect(fil.body).toContain('id="account-status">Aktibo');
   });
 
+  it('says the speed it has now: past its cap, the cap’s speed and until when', async () => {
+    expect((await pageFrom(address, '?lang=en')).body).toMatch(/id="account-speed">10 Mbps ↓ \/ 5 Mbps ↑</);
+    // What the meter would have booked: 100.5 GB of the cycle Nov 5 – Dec 4 (HOME10's cap is 100 GB, throttle).
+    const s = await h.core!.services.subscribers.get('nena');
+    await h.core!.db('subscriber_usage').insert({
+      subscriber_id: s.id,
+      cycle_start: s.cycle.start,
+      cycle_end: s.cycle.end,
+      counted_bytes: 100_500_000_000,
+      updated_at: h.clock.now(),
+    });
+    try {
+      const en = await pageFrom(address, '?lang=en');
+      expect(en.body).toMatch(
+        /id="account-speed">1 Mbps ↓ \/ 512 kbps ↑: slower after the data cap, until 2026-12-05</,
+      );
+      const fil = await pageFrom(address, '?lang=fil');
+      expect(fil.body).toContain('bumagal dahil naabot ang data cap, hanggang 2026-12-05');
+    } finally {
+      await h.core!.db('subscriber_usage').where({ subscriber_id: s.id }).del();
+    }
+  });
+
   it('gives another address the sign-in form, with no line about the connection', async () => {
     const other = await pageFrom('127.0.0.10');
     expect(other.status).toBe(200);

@@ -6,6 +6,9 @@
  * the browser keeps a signed, httpOnly cookie scoped to this page (secure when the portal is on https). A router
  * that cannot say whose session an address is (down, too slow) gets the sign-in form with a line saying so.
  */
+import { addDays } from '../../domain/billing-cycle';
+import type { Profile } from '../../domain/profile-types';
+import { subscriberSpeeds } from '../../domain/subscriber-policy';
 import crypto from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { AppError, RateLimitedError } from '../../domain/errors';
@@ -83,6 +86,21 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
       .render('portal/account-login', { ...(await common(req, res, t)), message, username, unchecked });
   }
 
+  /** The speed the subscriber has now, in the policy's words: its plan's, or slower past a FUP or a cap. */
+  function speedNow(t: Translator, s: SubscriberView, profile: Profile): string {
+    const now = subscriberSpeeds(
+      { profile, status: s.status, countedBytes: s.usage.countedBytes, cycle: s.cycle },
+      clock.now(),
+      ctx.config.tz,
+    );
+    const back = addDays(s.cycle.end, 1);
+    if (!now.service) return t.t('account.speed_blocked', { date: back });
+    const speed = `${formatRateHuman(now.limits.rateDown)} ↓ / ${formatRateHuman(now.limits.rateUp)} ↑`;
+    if (now.tier === 'cap') return t.t('account.speed_capped', { speed, date: back });
+    if (now.tier === 'fup') return t.t('account.speed_fup', { speed, date: back });
+    return speed;
+  }
+
   async function renderAccount(
     req: Request,
     res: Response,
@@ -100,7 +118,7 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         name: s.name,
         plan: s.profile,
         fee: t.t('account.monthly_fee', { fee: formatMoney(s.price) }),
-        speed: `${formatRateHuman(plan.profile.rateDown)} ↓ / ${formatRateHuman(plan.profile.rateUp)} ↑`,
+        speed: speedNow(t, s, plan.profile),
         status: s.status,
         reason: s.statusReason,
         // Each date kept whole on a phone (a line may break between them, never inside one).
