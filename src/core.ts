@@ -128,6 +128,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     box,
     limiter,
     afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
+    afterPlanChange: (trx, c) => invoices.planChanged(trx, c).then(() => undefined),
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });

@@ -97,6 +97,44 @@ describe('invoices', () => {
     expect(numbers).toEqual(['INV-000001', 'INV-000002']);
   });
 
+  it('bills a plan change mid-cycle: the old plan’s days credited, the new one’s charged; cheaper goes to credit', async () => {
+    h.clock.set(manilaMidnight('2027-02-01') + 9 * 3600_000);
+    const s = await addSubscriber(h, { billing_day: 1 }); // INV-000001: ₱999.00, Feb 1–28
+    h.clock.set(manilaMidnight('2027-02-10') + 10 * 3600_000);
+    expect((await adminApi(h, 'PUT', `/subscribers/${s.id}`, { profile: 'HOME25' })).status).toBe(200);
+    const change = (await adminApi(h, 'GET', '/invoices/INV-000002')).json.invoice;
+    expect(change).toMatchObject({
+      kind: 'change',
+      issued_on: '2027-02-10',
+      period_start: '2027-02-10',
+      period_end: '2027-02-28',
+      due_on: '2027-02-17',
+      lines: [
+        {
+          description: 'HOME10, 2027-02-10 to 2027-02-28 (19 of 28 days), credited',
+          amount_centavos: -67_789,
+        },
+        { description: 'HOME25, 2027-02-10 to 2027-02-28 (19 of 28 days)', amount_centavos: 101_718 },
+      ],
+      amount: 339.29,
+      amount_centavos: 33_929,
+    });
+    // Back to the cheaper plan the same day: no invoice, the difference is credit.
+    expect((await adminApi(h, 'PUT', `/subscribers/${s.id}`, { profile: 'HOME10' })).status).toBe(200);
+    expect((await adminApi(h, 'GET', '/invoices')).json.invoices).toHaveLength(2);
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json).toMatchObject({
+      credit_centavos: 33_929,
+      owed_centavos: 99_900 + 33_929,
+    });
+    // The next invoice takes the credit.
+    h.clock.set(manilaMidnight('2027-03-01'));
+    await adminApi(h, 'POST', '/billing/run');
+    expect((await adminApi(h, 'GET', '/invoices/INV-000003')).json.invoice).toMatchObject({
+      credit_applied_centavos: 33_929,
+      due_centavos: 99_900 - 33_929,
+    });
+  });
+
   it('numbers 20 subscribers created at once without a gap or a repeat', async () => {
     const made = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>

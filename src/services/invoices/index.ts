@@ -10,7 +10,7 @@ import type { Db } from '../../db/knex';
 import { daysInclusive, fullCycleOn, type Cycle } from '../../domain/billing-cycle';
 import { cyclesDue } from '../../domain/billing-run';
 import { AppError, ValidationError } from '../../domain/errors';
-import { firstInvoice, prorate } from '../../domain/invoice-math';
+import { firstInvoice, planChangeLines, prorate } from '../../domain/invoice-math';
 import type { ShopDeps } from '../deps';
 import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
@@ -78,6 +78,41 @@ export function createInvoiceService(deps: Deps): InvoiceService {
           periodEnd: f.period.end,
           issuedOn: s.today,
           lines: [{ description: periodLine(s.plan, f.period, f.days, f.daysInCycle), amount: f.amount }],
+        },
+        issueOpts(),
+      );
+    },
+
+    async planChanged(trx, c) {
+      const on = c.on > c.cycle.start ? c.on : c.cycle.start;
+      const l = planChangeLines(c.from.price, c.to.price, c.cycle, on);
+      const rest = { start: on, end: c.cycle.end };
+      if (l.net <= 0) {
+        if (l.net < 0)
+          await trx('subscriber_credit').insert({
+            subscriber_id: c.subscriberId,
+            amount: -l.net,
+            kind: 'change',
+            created_at: clock.now(),
+          });
+        return null;
+      }
+      return issueInvoice(
+        trx,
+        {
+          subscriberId: c.subscriberId,
+          issueKey: `change:${clock.now()}`,
+          kind: 'change',
+          periodStart: on,
+          periodEnd: c.cycle.end,
+          issuedOn: on,
+          lines: [
+            {
+              description: `${periodLine(c.from.plan, rest, l.days, l.daysInCycle)}, credited`,
+              amount: l.credit,
+            },
+            { description: periodLine(c.to.plan, rest, l.days, l.daysInCycle), amount: l.charge },
+          ],
         },
         issueOpts(),
       );

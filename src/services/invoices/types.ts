@@ -1,5 +1,6 @@
 /** The invoice service's contract (index.ts). */
 import type { Knex } from 'knex';
+import type { Cycle } from '../../domain/billing-cycle';
 import type { Actor } from '../audit/actor';
 import type { IssuedInvoice } from './issue';
 import type { InvoiceView } from './view';
@@ -16,9 +17,24 @@ export interface FirstInvoiceInput {
   today: string;
 }
 
+/** A subscriber's plan changing within a cycle (days from `on` to the cycle's end change price). */
+export interface PlanChangeInput {
+  subscriberId: number;
+  from: { plan: string; price: number };
+  to: { plan: string; price: number };
+  /** The cycle it changes in, and the shop date of the change. */
+  cycle: Cycle;
+  on: string;
+}
+
 export interface InvoiceService {
   /** The first invoice of a subscriber being created, inside its creating transaction. */
   issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<IssuedInvoice>;
+  /**
+   * A plan changed mid-cycle, inside the changing transaction: an invoice of two lines (the old plan's remaining
+   * days credited, the new one's charged, each rounded) when the net is above zero, else the net added to credit.
+   */
+  planChanged(trx: Knex.Transaction, c: PlanChangeInput): Promise<IssuedInvoice | null>;
   /** Issues every invoice owed by now, oldest billing day first; returns the numbers issued (none on a repeat). */
   run(): Promise<{ issued: string[] }>;
   list(opts?: { status?: unknown; subscriberId?: number }): Promise<InvoiceView[]>;

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { nextCycleStart } from '../../domain/billing-cycle';
+import { cycleOn, nextCycleStart } from '../../domain/billing-cycle';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError, ValidationError } from '../../domain/errors';
 import { readSubscriberFields, parseReason, type SubscriberFields } from '../../domain/subscriber-fields';
@@ -25,7 +25,7 @@ import type { ProfileService } from '../profiles/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { findSite } from '../sites/lookup';
 import type { Actor } from '../audit/actor';
-import type { FirstInvoiceInput } from '../invoices/types';
+import type { FirstInvoiceInput, PlanChangeInput } from '../invoices/types';
 import { balancesOf } from '../invoices/payments';
 import { newSubscriberPassword } from './password';
 import {
@@ -50,6 +50,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   atAddress?: SubscriberAtAddress;
   /** Inside the creating transaction, after the row is written (the first invoice): a failure refuses the create. */
   afterCreate?: (trx: Knex.Transaction, s: FirstInvoiceInput) => Promise<void>;
+  /** Inside the changing transaction, when the plan changes (the plan-change invoice or credit). */
+  afterPlanChange?: (trx: Knex.Transaction, c: PlanChangeInput) => Promise<void>;
 };
 
 const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
@@ -250,9 +252,25 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       Object.assign(set, billingDayChange(row, f.billingDay, today(row), changes));
     if (!changes.length) return viewOf(Number(row.id));
     await db.transaction(async (trx) => {
-      await trx('subscribers')
-        .where({ id: row.id })
+      // From the plan read: two plan changes at once cannot both bill their days.
+      const n = await trx('subscribers')
+        .where({ id: row.id, profile_id: row.profile_id })
         .update({ ...set, updated_at: clock.now() });
+      if (n !== 1)
+        throw new AppError(
+          'SUBSCRIBER_STATUS',
+          'This subscriber was changed meanwhile; try again',
+          409,
+          'profile',
+        );
+      if (set.profile_id !== undefined)
+        await deps.afterPlanChange?.(trx, {
+          subscriberId: Number(row.id),
+          from: { plan: row.profile_row.name, price: Number(row.profile_row.price) },
+          to: { plan: plan!.name, price: Number(plan!.price) },
+          cycle: cycleOn(termsOf(row), today(row)),
+          on: today(row),
+        });
       await changed(trx, Number(row.id), 'update', `Subscriber ${accountNo(Number(row.seq))} changed`);
     });
     await audit.record(actor, 'subscriber.update', accountNo(Number(row.seq)), { changes });
