@@ -125,7 +125,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     if (added + changed + removed + ended + restarted > 0)
       log.info(
         { module: 'ppp', reason, added, changed, removed, ended, restarted },
-        `PPP checked (${reason}): ${added} added, ${changed} changed (put back by hand, or new speeds), ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
+        `PPP checked (${reason}): ${added} added, ${changed} changed (put back after a hand edit, or given new speeds), ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
       );
     if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
     // A conflict is told once per run of the controller, not every 30 s.
