@@ -18,6 +18,7 @@ import { SafeModeError } from '../../domain/errors';
 import { PeriodicJob } from '../../jobs/periodic';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import { nextStamp } from '../../lib/stamp';
 import { createRouterPpp, type PppSessionCounters } from '../../router/ppp';
 import { createRouterSuspendedList } from '../../router/suspended-list';
 import type { RouterClient } from '../../router/types';
@@ -67,6 +68,8 @@ export interface PppSubscribers {
    * router, at most PPP_CHECK_EVERY_SECONDS old while the router answers; undefined before the first one.
    */
   online(): number | undefined;
+  /** The same, with when it was learnt (nextStamp: later observations have larger stamps). */
+  onlineSeen(): { count: number | undefined; stamp: number };
   /** Begins the periodic check and listens to changes (the server; the terminal's stacks do not). */
   start(): void;
   stop(): Promise<void>;
@@ -94,6 +97,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   /** The sessions' names the running check read (the check reads them anyway: the metrics cost no read). */
   const read: { names?: string[] } = {};
   let online: number | undefined;
+  let onlineStamp = 0;
   const ppp = { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) };
   const suspendedList = createRouterSuspendedList(router);
   const reported = new Set<string>();
@@ -113,12 +117,14 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
     const objects = await checkPpp(ppp, want, endedFor).catch((err: unknown) => {
       online = undefined;
+      onlineStamp = nextStamp();
       throw err;
     });
     const seen = read.names as string[] | undefined;
     if (seen) {
       const names = new Set(seen.map((n) => n.toLowerCase()));
       online = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
+      onlineStamp = nextStamp();
     }
     const report = { ...objects, suspended: await checkSuspended(reason) };
     const { added, changed, removed, ended, restarted, failed } = report;
@@ -204,6 +210,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     check,
     requestCheck,
     online: () => online,
+    onlineSeen: () => ({ count: online, stamp: onlineStamp }),
     loginAt: (address) => routerPpp.sessionAt(address),
     start() {
       if (started) return;

@@ -18,6 +18,7 @@
  * mode.ts: every other module asks a neutral question (where do logins live, may a code be redeemed without the
  * router, does the site's router ask RADIUS).
  */
+import { nextStamp } from '../../lib/stamp';
 import type { Knex } from 'knex';
 import { maskCode, type Logger } from '../../lib/logger';
 import type { Clock } from '../../lib/clock';
@@ -99,7 +100,7 @@ export interface ModeParts {
    */
   pppLoginAt(address: string): Promise<string | null>;
   /** The site's subscribers online as last seen, without a read of the router; undefined: not known. */
-  subscribersOnline(): Promise<number | undefined>;
+  subscribersOnline(): Promise<{ count: number | undefined; stamp: number }>;
   /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
   radiusSubscribers?: RadiusSubscribers;
 }
@@ -176,7 +177,7 @@ function apiParts(c: ModeContext): ModeParts {
     pppSubscribers: ppp,
     // Without the PPP room (a face with no credentials key: the terminal) no address is known to be a subscriber's.
     pppLoginAt: async (address) => (ppp ? ppp.loginAt(address) : null),
-    subscribersOnline: async () => ppp?.online(),
+    subscribersOnline: async () => ppp?.onlineSeen() ?? { count: undefined, stamp: 0 },
     pollNeedsRouter: true,
     async atStart() {
       if (c.runsJobs) ppp?.start();
@@ -253,7 +254,11 @@ function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
     }),
     pollNeedsRouter: false,
     pppLoginAt: (address) => pppLoginAt(db, nasAddress, address),
-    subscribersOnline: () => subscribersOnlineAt(db, nasAddress, site.id),
+    // Read now from FreeRADIUS's accounting: as fresh as anything the poll saw.
+    subscribersOnline: async () => ({
+      count: await subscribersOnlineAt(db, nasAddress, site.id),
+      stamp: nextStamp(),
+    }),
     radiusSubscribers: subscribers,
     async atStart() {
       // The codes sold while the controller was away are FreeRADIUS users before the first poll.

@@ -1,33 +1,42 @@
 /**
  * What a site's stack knows of its subscribers' PPP sessions without asking anything more: the poll's last reading
- * when its source reads them (UsageReading.subscribers), else what the mode's parts last saw (the PPP room's check
+ * when its source reads them (UsageReading.subscribers), or what the mode's parts saw, whichever came last (the PPP room's check
  * on an API site, FreeRADIUS's accounting on a RADIUS site). The metrics' scrape reads it: never a router read.
  */
+import { nextStamp } from '../../lib/stamp';
 import type { UsageSource } from '../usage/source';
 import type { ModeParts } from './parts';
 
 export interface SubscribersSeen {
   /** The mode's source, remembering how many PPP sessions each reading carried. */
   source: UsageSource;
-  /** PPP sessions online: the last reading's, else the parts' count; undefined when neither knows. */
+  /** PPP sessions online as last seen: the poll's reading or the parts' count, whichever is newer. */
   online(): Promise<number | undefined>;
 }
 
 export function subscribersSeen(parts: Pick<ModeParts, 'source' | 'subscribersOnline'>): SubscribersSeen {
   let fromReading: number | undefined;
+  let readingStamp = 0;
   return {
     source: {
       async read() {
         try {
           const reading = await parts.source.read();
           fromReading = reading.subscribers?.length;
+          readingStamp = nextStamp();
           return reading;
         } catch (err) {
           fromReading = undefined;
+          readingStamp = nextStamp();
           throw err;
         }
       },
     },
-    online: async () => fromReading ?? (await parts.subscribersOnline()),
+    // Whichever saw the sessions last: a poll's reading, or the parts' own look (a PPP check after a dial-in).
+    online: async () => {
+      const parts_ = await parts.subscribersOnline();
+      if (fromReading === undefined || parts_.stamp > readingStamp) return parts_.count;
+      return fromReading;
+    },
   };
 }
