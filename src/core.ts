@@ -24,6 +24,7 @@ import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
 import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createInvoiceService } from './services/invoices';
+import { createSmsService } from './services/sms';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -185,6 +186,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
     invoices,
+    sms: createSmsService({ db, clock, config, settings, log }),
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,

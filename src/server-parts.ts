@@ -34,6 +34,18 @@ export interface ServerJobs {
   backupJob?: CalendarJob;
   /** Subscribers' invoices: issued at every hour's start (midnight where each subscriber is), and at start. */
   billingJob: CalendarJob;
+  /** SMS to subscribers (src/services/sms): the outbox filled from the facts and sent, every 15 s; off without a key. */
+  smsJob: PeriodicJob;
+}
+
+/** One SMS round, said in the log when it queued or sent anything (failures are logged by the sender). */
+async function runSms(core: Core): Promise<void> {
+  const r = await core.services.sms.run();
+  if (r.queued > 0 || r.sent > 0)
+    core.log.info(
+      { module: 'sms', queued: r.queued, sent: r.sent, calls: r.calls },
+      `SMS: ${r.queued} queued, ${r.sent} sent in ${r.calls} call(s)`,
+    );
 }
 
 /** One billing run, said in the log when it issued anything. */
@@ -49,6 +61,13 @@ async function runBilling(core: Core): Promise<void> {
 /** The server's jobs on the core's services, not started. */
 export function serverJobs(config: AppConfig, core: Core): ServerJobs {
   const { log, services } = core;
+  const smsJob = new PeriodicJob(
+    'sms',
+    15,
+    () => runSms(core),
+    log.child({ module: 'sms' }),
+    () => core.clock.now(),
+  );
   return {
     // The owner's interval from Settings, the shop's settings changed in the terminal reloaded before each run, a
     // full cycle on every reconnect.
@@ -87,8 +106,10 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
       tz: () => config.tz,
       now: () => core.clock.now(),
       log: log.child({ module: 'billing' }),
-      work: () => runBilling(core),
+      // The new invoices' SMS go now rather than at the next tick.
+      work: () => runBilling(core).then(() => smsJob.runNow()),
     }),
+    smsJob,
     // Off the poll: a failing backup is logged and shown, never fatal.
     backupJob: backupSchedule(services.backups, {
       everySeconds: config.backup.everySeconds,
@@ -178,6 +199,8 @@ export function serverParts(
     },
     stop: () => p.billingJob.stop(),
   });
+  // After billing: the catch-up's invoices are issued before the first round looks for their SMS.
+  parts.push(job('sms', p.smsJob));
   if (p.backupJob) parts.push(job('backups', p.backupJob));
   return parts;
 }

@@ -36,6 +36,7 @@ import type { SubscriberService } from './subscribers/types';
 import type { InvoiceService } from './invoices/types';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
+import type { SmsService } from './sms';
 import type { PaymentService } from './payments/types';
 
 export type { VoucherStatus } from '../domain/vouchers';
@@ -117,4 +118,6 @@ export interface Services {
   subscribers: SubscriberService;
   /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
+  /** SMS to subscribers through Semaphore (src/services/sms): the outbox's state; off without a key. */
+  sms: SmsService;
 }

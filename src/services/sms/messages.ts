@@ -1,0 +1,108 @@
+/**
+ * What each SMS to a subscriber says, in its language (English or Filipino: messages.*.json). Written to fit one
+ * SMS part: 160 characters of the GSM 7-bit alphabet. A single character outside it (the peso sign ₱, an emoji,
+ * a curly quote) turns the whole message into UCS-2, where one part holds 70, so amounts are written `P1,499.00`
+ * and the shop's name is cut to 20 characters and folded to that alphabet. A message never holds a password, a
+ * PIN or a key: it is built only from the fields below.
+ */
+import en from './messages.en.json';
+import fil from './messages.fil.json';
+
+export type SmsKind = 'issued' | 'reminder' | 'suspended' | 'payment';
+export type SmsLanguage = 'en' | 'fil';
+
+type Key = keyof typeof en;
+const CATALOGS: Record<SmsLanguage, Record<Key, string>> = { en, fil };
+
+/** One SMS part in the GSM 7-bit default alphabet (the extension table's characters count two). */
+export const ONE_PART = 160;
+const GSM7 =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7_EXT = '^{}\\[~]|€';
+
+/** The message's length in GSM-7 septets, or undefined when it needs UCS-2. */
+export function gsm7Length(text: string): number | undefined {
+  let n = 0;
+  for (const ch of text) {
+    if (GSM7.includes(ch)) n += 1;
+    else if (GSM7_EXT.includes(ch)) n += 2;
+    else return undefined;
+  }
+  return n;
+}
+
+/** The shop's name as it fits a message: letters of the GSM alphabet only, at most 20 of them. */
+export function smsShopName(name: string): string {
+  const folded = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .split('')
+    .filter((c) => GSM7.includes(c) && c !== '\n' && c !== '\r')
+    .join('')
+    .trim();
+  return (folded || 'PisoNet').slice(0, 20).trim();
+}
+
+/** `P1,499.00`: centavos as pesos without the ₱ sign (see above). */
+export function smsAmount(centavos: number): string {
+  const sign = centavos < 0 ? '-' : '';
+  const c = Math.abs(Math.round(centavos));
+  const pesos = Math.floor(c / 100).toLocaleString('en-US');
+  return `${sign}P${pesos}.${String(c % 100).padStart(2, '0')}`;
+}
+
+export interface SmsVoice {
+  shop: string;
+  language: SmsLanguage;
+  /** The subscriber's page: PORTAL_URL + `/portal/account` (empty: "the WiFi portal"). */
+  link: string;
+}
+
+function say(v: SmsVoice, key: Key, vars: Record<string, string> = {}): string {
+  const text = CATALOGS[v.language]?.[key] ?? en[key];
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+}
+
+/** `Dec 12` (Filipino `Dis 12`) from a shop date `2026-12-12`. */
+export function smsDate(v: SmsVoice, date: string): string {
+  const [, m, d] = date.split('-').map(Number);
+  return `${say(v, 'months').split(' ')[m - 1]} ${d}`;
+}
+
+export const languageOf = (l: string | null | undefined): SmsLanguage => (l === 'fil' ? 'fil' : 'en');
+
+const base = (v: SmsVoice) => ({ shop: smsShopName(v.shop), link: v.link || say(v, 'no_link') });
+
+export function issuedText(v: SmsVoice, i: { number: string; due: number; dueOn: string }): string {
+  return say(v, 'issued', {
+    ...base(v),
+    number: i.number,
+    amount: smsAmount(i.due),
+    due: smsDate(v, i.dueOn),
+  });
+}
+
+export function reminderText(v: SmsVoice, i: { number: string; due: number; dueOn: string }): string {
+  return say(v, 'reminder', {
+    ...base(v),
+    number: i.number,
+    amount: smsAmount(i.due),
+    due: smsDate(v, i.dueOn),
+  });
+}
+
+export function suspendedText(v: SmsVoice, owed: number): string {
+  return say(v, 'suspended', { ...base(v), amount: smsAmount(owed) });
+}
+
+export function paymentText(v: SmsVoice, p: { amount: number; owed: number; credit: number }): string {
+  const left =
+    p.owed > 0
+      ? say(v, 'left_owed', { owed: smsAmount(p.owed) })
+      : p.credit > 0
+        ? say(v, 'left_credit', { credit: smsAmount(p.credit) })
+        : say(v, 'left_none');
+  return say(v, 'payment', { ...base(v), amount: smsAmount(p.amount), left });
+}

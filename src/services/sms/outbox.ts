@@ -1,0 +1,174 @@
+/**
+ * The subscribers' SMS outbox (migration 0053): the one owner of `sms_outbox`. A row is written once per
+ * (subject, kind) by an insert that ignores a repeat; the sender claims rows before handing them to Semaphore
+ * (`sending`, with its claim and the time) and then marks them sent, to be retried, or given up.
+ */
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { NewSms } from './facts';
+
+export type SmsState = 'pending' | 'retry' | 'sending' | 'sent' | 'unsure' | 'given_up';
+export const SMS_STATES: readonly SmsState[] = ['pending', 'retry', 'sending', 'sent', 'unsure', 'given_up'];
+
+export interface SmsRow {
+  id: number;
+  subject: string;
+  kind: string;
+  subscriber_id: number;
+  number: string;
+  language: string;
+  text: string;
+  state: SmsState;
+  attempts: number;
+  next_try_at: number;
+  expires_at: number | null;
+  created_at: number;
+}
+
+const CHUNK = 200;
+
+/** Writes the rows; a (subject, kind) already there is left as it is. Returns how many are new. */
+export async function enqueue(db: Knex, rows: NewSms[], now: number): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK).map((r) => ({
+      subject: r.subject,
+      kind: r.kind,
+      subscriber_id: r.subscriberId,
+      number: r.number,
+      language: r.language,
+      text: r.text,
+      state: 'pending',
+      attempts: 0,
+      next_try_at: now,
+      expires_at: r.expiresAt ?? null,
+      created_at: now,
+    }));
+    const out = (await db('sms_outbox')
+      .insert(part)
+      .onConflict(['subject', 'kind'])
+      .ignore()
+      .returning('id')) as unknown[];
+    added += out.length;
+  }
+  return added;
+}
+
+/** Rows whose turn has come, oldest first. */
+export async function dueRows(db: Knex, now: number, limit: number): Promise<SmsRow[]> {
+  const rows = (await db('sms_outbox')
+    .whereIn('state', ['pending', 'retry'])
+    .where('next_try_at', '<=', now)
+    .orderBy('id')
+    .limit(limit)) as SmsRow[];
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    attempts: Number(r.attempts),
+    created_at: Number(r.created_at),
+    expires_at: r.expires_at === null ? null : Number(r.expires_at),
+  }));
+}
+
+/** Takes these rows for one send if nobody has (a second controller, an earlier tick): returns the ids taken. */
+export async function claim(
+  db: Knex,
+  ids: number[],
+  now: number,
+): Promise<{ claim: string; ids: Set<number> }> {
+  const token = crypto.randomUUID();
+  await db('sms_outbox')
+    .whereIn('id', ids)
+    .whereIn('state', ['pending', 'retry'])
+    .update({ state: 'sending', claim: token, sending_at: now });
+  const taken = (await db('sms_outbox').where({ claim: token }).select('id')) as Array<{ id: number }>;
+  return { claim: token, ids: new Set(taken.map((r) => Number(r.id))) };
+}
+
+/** Semaphore took them: sent, with its message id for each. */
+export async function markSent(
+  db: Knex,
+  token: string,
+  sent: Array<{ id: number; messageId: string | null }>,
+  now: number,
+): Promise<void> {
+  const one = (q: Knex, s: { id: number; messageId: string | null }) =>
+    q('sms_outbox')
+      .where({ id: s.id, claim: token })
+      .update({
+        state: 'sent',
+        sent_at: now,
+        message_id: s.messageId,
+        claim: null,
+        last_error: null,
+        next_try_at: now,
+        attempts: db.raw('attempts + 1'),
+      });
+  if (sent.length === 1) await one(db, sent[0]);
+  else await db.transaction(async (trx) => void (await Promise.all(sent.map((s) => one(trx, s)))));
+}
+
+/** Not sent: tried again at `nextAt`, or given up (`nextAt` undefined). */
+export async function markFailed(
+  db: Knex,
+  token: string,
+  error: string,
+  now: number,
+  nextAt: number | undefined,
+): Promise<void> {
+  await db('sms_outbox')
+    .where({ claim: token })
+    .update({
+      state: nextAt === undefined ? 'given_up' : 'retry',
+      next_try_at: nextAt ?? now,
+      claim: null,
+      last_error: error.slice(0, 500),
+      attempts: db.raw('attempts + 1'),
+    });
+}
+
+/** Given up before any try, with why (no longer true, a number Semaphore cannot take). */
+export async function giveUp(db: Knex, id: number, why: string, now: number): Promise<void> {
+  await db('sms_outbox')
+    .where({ id })
+    .whereIn('state', ['pending', 'retry'])
+    .update({ state: 'given_up', last_error: why.slice(0, 500), next_try_at: now });
+}
+
+/**
+ * Rows left `sending` since before `before`: their sender stopped between handing them to Semaphore and hearing
+ * back, so whether they went is unknown. They become `unsure` and are never sent again. Returns how many.
+ */
+export async function markUnsure(db: Knex, before: number): Promise<number> {
+  return db('sms_outbox')
+    .where({ state: 'sending' })
+    .where('sending_at', '<', before)
+    .update({
+      state: 'unsure',
+      claim: null,
+      last_error: 'the controller stopped while sending: not sent again',
+    });
+}
+
+export interface OutboxCounts {
+  counts: Record<SmsState, number>;
+  /** The latest failure of a message not sent (Semaphore's words or ours). */
+  lastError: string | null;
+}
+
+export async function outboxCounts(db: Knex): Promise<OutboxCounts> {
+  const counts = Object.fromEntries(SMS_STATES.map((s) => [s, 0])) as Record<SmsState, number>;
+  for (const r of (await db('sms_outbox')
+    .groupBy('state')
+    .select('state', db.raw('COUNT(*) AS n'))) as Array<{
+    state: SmsState;
+    n: unknown;
+  }>)
+    counts[r.state] = Number(r.n);
+  const last = (await db('sms_outbox')
+    .whereNotNull('last_error')
+    .whereNot('state', 'sent')
+    .orderBy('id', 'desc')
+    .first('last_error')) as { last_error: string } | undefined;
+  return { counts, lastError: last?.last_error ?? null };
+}
