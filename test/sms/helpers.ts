@@ -15,13 +15,18 @@ export interface SmsHarness {
   close(): Promise<void>;
 }
 
-/** A controller (core only: the test drives the rounds) with Semaphore's fake on loopback, on the fake clock. */
-export async function smsHarness(env: Record<string, string> = {}, withKey = true): Promise<SmsHarness> {
+/** A controller (core only unless `http`: the test drives the rounds) with Semaphore's fake on loopback, on the fake clock. */
+export async function smsHarness(
+  env: Record<string, string> = {},
+  withKey = true,
+  http = false,
+): Promise<SmsHarness> {
   // The fake reads the controller's fake clock once there is one (its 120-a-minute window).
   const clock = { now: () => Date.now() };
   const fake = new FakeSemaphore(KEY, () => clock.now());
   const url = await fake.start();
   const h = await createHarness({
+    http,
     profiles: PROFILES,
     env: {
       TZ: 'Asia/Manila',

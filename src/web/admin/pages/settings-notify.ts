@@ -13,6 +13,7 @@ import {
   type OutboxView,
   type TestResult,
 } from '../../../services/notify';
+import type { SmsStatus } from '../../../services/sms';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 
 const LABELS: Record<NotifyField, string> = {
@@ -46,11 +47,18 @@ export interface NotifyPageFacts {
   view: NotifySettingsView;
   messages: OutboxView[];
   test: TestResult[] | null;
+  /** SMS to subscribers: on or off, the sender, what waits and the last failure (src/services/sms). */
+  sms: SmsStatus;
 }
 
 export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Promise<NotifyPageFacts> {
   const { notify } = ctx.services;
-  return { view: await notify.view(), messages: await notify.recent(15), test: test ?? null };
+  return {
+    view: await notify.view(),
+    messages: await notify.recent(15),
+    test: test ?? null,
+    sms: await ctx.services.sms.status(),
+  };
 }
 
 function saved(changed: NotifyField[], view: NotifySettingsView): string {

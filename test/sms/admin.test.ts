@@ -1,0 +1,43 @@
+/** The admin's Settings page says whether SMS to subscribers is on, with its sender, and the last failure. */
+import { AdminClient } from '../admin/client';
+import { KEY, smsHarness, subscriber, type SmsHarness } from './helpers';
+
+let x: SmsHarness;
+afterEach(async () => {
+  await x?.close();
+});
+
+const text = (html: string, id: string) =>
+  new RegExp(`data-testid="${id}"[^>]*>([\\s\\S]*?)</p>`)
+    .exec(html)?.[1]
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+test('off without a key', async () => {
+  x = await smsHarness({}, false, true);
+  await subscriber(x.h);
+  const c = new AdminClient(x.h.app!.url);
+  await c.login();
+  const html = await c.html('/admin/settings');
+  expect(text(html, 'sms-status')).toBe('SMS to subscribers: off (no Semaphore key)');
+  expect(await x.h.core!.db('sms_outbox')).toEqual([]);
+});
+
+test('on, with its sender, what was sent and the last failure; never the key', async () => {
+  x = await smsHarness({}, true, true);
+  x.fake.refuseNext = 1;
+  await subscriber(x.h);
+  await subscriber(x.h);
+  // Sent one by one: the first refused, the second sent (the server's own rounds may run too: same outcome).
+  await x.h.core!.services.sms.run();
+  await x.h.core!.services.sms.run();
+  const c = new AdminClient(x.h.app!.url);
+  await c.login();
+  const html = await c.html('/admin/settings');
+  expect(text(html, 'sms-status')).toMatch(/^SMS to subscribers: on, sender PisoNet \d sent · \d waiting$/);
+  expect(text(html, 'sms-error')).toBe(
+    'Last SMS failure: Semaphore refused the message: sendername: The selected sendername is invalid.',
+  );
+  expect(html).not.toContain(KEY);
+});
