@@ -21,6 +21,11 @@ export class CallLimiter {
     return true;
   }
 
+  /** How many calls the window has room for at `now`. */
+  free(now: number): number {
+    return Math.max(0, this.perMinute - this.calls.filter((t) => now - t < this.windowMs).length);
+  }
+
   /** How long until the window has room again (0: now). */
   waitMs(now: number): number {
     const live = this.calls.filter((t) => now - t < this.windowMs);

@@ -54,13 +54,28 @@ export async function enqueue(db: Knex, rows: NewSms[], now: number): Promise<nu
   return added;
 }
 
-/** Rows whose turn has come, oldest first. */
-export async function dueRows(db: Knex, now: number, limit: number): Promise<SmsRow[]> {
+/**
+ * Rows whose turn has come, of the `texts` oldest texts waiting (a text's age: its oldest row): what at most
+ * `texts` calls can carry, each text's rows together so they share calls.
+ */
+export async function dueRows(db: Knex, now: number, texts: number): Promise<SmsRow[]> {
+  if (texts <= 0) return [];
+  const due = (q: Knex.QueryBuilder) =>
+    q.whereIn('state', ['pending', 'retry']).where('next_try_at', '<=', now);
+  const oldest = (await db('sms_outbox')
+    .modify(due)
+    .groupBy('text')
+    .select('text', db.raw('MIN(id) AS first'))
+    .orderBy('first')
+    .limit(texts)) as Array<{ text: string }>;
+  if (oldest.length === 0) return [];
   const rows = (await db('sms_outbox')
-    .whereIn('state', ['pending', 'retry'])
-    .where('next_try_at', '<=', now)
-    .orderBy('id')
-    .limit(limit)) as SmsRow[];
+    .modify(due)
+    .whereIn(
+      'text',
+      oldest.map((o) => o.text),
+    )
+    .orderBy('id')) as SmsRow[];
   return rows.map((r) => ({
     ...r,
     id: Number(r.id),
@@ -77,11 +92,11 @@ export async function claim(
   now: number,
 ): Promise<{ claim: string; ids: Set<number> }> {
   const token = crypto.randomUUID();
-  await db('sms_outbox')
+  const taken = (await db('sms_outbox')
     .whereIn('id', ids)
     .whereIn('state', ['pending', 'retry'])
-    .update({ state: 'sending', claim: token, sending_at: now });
-  const taken = (await db('sms_outbox').where({ claim: token }).select('id')) as Array<{ id: number }>;
+    .update({ state: 'sending', claim: token, sending_at: now })
+    .returning('id')) as Array<{ id: number }>;
   return { claim: token, ids: new Set(taken.map((r) => Number(r.id))) };
 }
 
@@ -140,14 +155,11 @@ export async function giveUp(db: Knex, id: number, why: string, now: number): Pr
  * back, so whether they went is unknown. They become `unsure` and are never sent again. Returns how many.
  */
 export async function markUnsure(db: Knex, before: number): Promise<number> {
-  return db('sms_outbox')
-    .where({ state: 'sending' })
-    .where('sending_at', '<', before)
-    .update({
-      state: 'unsure',
-      claim: null,
-      last_error: 'the controller stopped while sending: not sent again',
-    });
+  return db('sms_outbox').where({ state: 'sending' }).where('sending_at', '<', before).update({
+    state: 'unsure',
+    claim: null,
+    last_error: 'the controller stopped while sending: not sent again',
+  });
 }
 
 export interface OutboxCounts {

@@ -28,7 +28,6 @@ import { claim, dueRows, giveUp, markFailed, markSent, markUnsure, type SmsRow }
 export const MAX_TRIES = 12;
 export const GIVE_UP_MS = 2 * 86_400_000;
 export const STALE_SENDING_MS = 2 * 60_000;
-const ROWS_PER_TICK = 20_000;
 
 export interface SmsSenderDeps {
   db: Knex;
@@ -88,7 +87,10 @@ export class SmsSender {
         { module: 'sms', unsure },
         `SMS: ${unsure} message(s) were being sent when the controller stopped; whether they went is unknown, so they are not sent again`,
       );
-    const rows = await dueRows(db, clock.now(), ROWS_PER_TICK);
+    // As many texts as the limiter has calls for: a text's rows may need more than one call, then the rest wait.
+    const free = this.limiter.free(clock.now());
+    if (free === 0) return { ...round, waitMs: this.limiter.waitMs(clock.now()) };
+    const rows = await dueRows(db, clock.now(), free);
     const stale = await noLongerTrue(db, rows, clock.now());
     const ready: Array<SmsRow & { to: string }> = [];
     for (const r of rows) {
@@ -111,6 +113,9 @@ export class SmsSender {
       const ok = await this.call(settings, call, round);
       if (!ok) break; // Semaphore is failing: the rest wait for the next round rather than each fail in turn
     }
+    // The window is full: what is left waits this long (the round may have used exactly the calls it had).
+    if (round.waitMs === 0 && this.limiter.free(clock.now()) === 0)
+      round.waitMs = this.limiter.waitMs(clock.now());
     return round;
   }
 
