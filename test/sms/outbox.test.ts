@@ -57,6 +57,24 @@ describe('SMS to subscribers', () => {
     }
   });
 
+  it('tells a plan change invoice, and not a void one', async () => {
+    x = await smsHarness();
+    const { h, fake } = x;
+    const s = await subscriber(h);
+    await h.core!.services.sms.run();
+    h.clock.set(manila('2026-11-25', '10:00'));
+    await h.core!.services.subscribers.update(s.id, { profile: 'HOME25' }, SYSTEM);
+    const voided = await subscriber(h);
+    const [inv] = await h.core!.services.invoices.list({ subscriberId: voided.id });
+    await h.core!.services.invoices.void(inv.number, 'typed twice', SYSTEM);
+    await h.core!.services.sms.run();
+    const issued = fake.sent.filter((m) => m.message.startsWith('PisoNet: bill '));
+    expect(issued.map((m) => m.message)).toEqual([
+      expect.stringContaining('bill INV-000001 for P466.20'),
+      expect.stringMatching(/^PisoNet: bill INV-000002 for P\d+\.\d\d is due Dec 2\./),
+    ]);
+  });
+
   it('reminds from 09:00 on the day BILLING_REMIND_DAYS before due, later if missed, never when paid or due', async () => {
     x = await smsHarness();
     const { h, fake } = x;

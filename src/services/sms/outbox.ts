@@ -120,7 +120,10 @@ export async function markSent(
         attempts: db.raw('attempts + 1'),
       });
   if (sent.length === 1) await one(db, sent[0]);
-  else await db.transaction(async (trx) => void (await Promise.all(sent.map((s) => one(trx, s)))));
+  else
+    await db.transaction(async (trx) => {
+      for (const s of sent) await one(trx, s);
+    });
 }
 
 /** Not sent: tried again at `nextAt`, or given up (`nextAt` undefined). */
