@@ -226,6 +226,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
       realClock: config.clockStart === undefined ? undefined : systemClock,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
+      // A subscriber's bill paid online is one of its payments, recorded as the counter's are.
+      invoices,
     }),
     routerSetup: {
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
