@@ -105,7 +105,12 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     if (!s.secretKey) return undefined;
     return { gw: build({ ...s, secretKey: s.secretKey }), methods: s.methods };
   }
-  const bills: BillDeps | undefined = o.invoices && { deps, invoices: o.invoices, current, watchMs: WATCH_MS };
+  const bills: BillDeps | undefined = o.invoices && {
+    deps,
+    invoices: o.invoices,
+    current,
+    watchMs: WATCH_MS,
+  };
   const c: CreditDeps = {
     deps,
     redemption: o.redemption,

@@ -50,7 +50,13 @@ export async function billOffer(b: BillDeps, subscriberId: number): Promise<Bill
   const owed = open.reduce((n, v) => n + v.due, 0);
   if (owed <= 0) return { kind: 'nothing-owed' };
   if (owed < BILL_MIN_AMOUNT) return { kind: 'below-minimum', owed };
-  return { kind: 'payable', owed, accountNo: open[0].accountNo, oldest: open[0].number, invoices: open.length };
+  return {
+    kind: 'payable',
+    owed,
+    accountNo: open[0].accountNo,
+    oldest: open[0].number,
+    invoices: open.length,
+  };
 }
 
 function refusal(offer: BillOffer): AppError {
@@ -118,11 +124,18 @@ export async function startBill(
     await db('payments')
       .where({ id })
       .update({ state: 'failed', problem: e.message.slice(0, 300) });
-    log.warn({ module: 'payments', payment: id, err: e.message }, "a subscriber's checkout could not be started");
+    log.warn(
+      { module: 'payments', payment: id, err: e.message },
+      "a subscriber's checkout could not be started",
+    );
     if (e.kind === 'unreachable')
       throw new AppError('PAYMENT_GATEWAY_UNREACHABLE', 'The payment service cannot be reached now', 503);
     if (e.kind === 'refused')
-      throw new AppError('PAYMENT_GATEWAY_REFUSED', `The payment service refused: ${e.code ?? e.status}`, 502);
+      throw new AppError(
+        'PAYMENT_GATEWAY_REFUSED',
+        `The payment service refused: ${e.code ?? e.status}`,
+        502,
+      );
     throw new AppError('PAYMENT_GATEWAY_FAILED', 'The payment service had a problem', 502);
   }
 }

@@ -22,24 +22,22 @@ const PATH = '/portal/account/pay';
 const RELOAD_SECONDS = 5;
 
 /** The account page's Pay button (or the line saying to pay at the shop), or null for nothing to show. */
-export function payButton(
-  t: Translator,
-  offer: BillOffer,
-): { button: string } | { note: string } | null {
+export function payButton(t: Translator, offer: BillOffer): { button: string } | { note: string } | null {
   if (offer.kind === 'payable')
     return { button: t.t('account.pay_button', { amount: formatMoney(offer.owed) }) };
   if (offer.kind === 'below-minimum')
     return {
-      note: t.t('account.pay_at_shop', { amount: formatMoney(offer.owed), min: formatMoney(BILL_MIN_AMOUNT) }),
+      note: t.t('account.pay_at_shop', {
+        amount: formatMoney(offer.owed),
+        min: formatMoney(BILL_MIN_AMOUNT),
+      }),
     };
   return null;
 }
 
 /** Who asks for the account page or its Pay (account.ts `whoIsAsking`). */
 export type Asker =
-  | { kind: 'found'; s: SubscriberView; byAddress: boolean }
-  | { kind: 'unchecked' }
-  | { kind: 'none' };
+  { kind: 'found'; s: SubscriberView; byAddress: boolean } | { kind: 'unchecked' } | { kind: 'none' };
 
 interface Faces {
   common(req: Request, res: Response, t: Translator): Promise<Record<string, unknown>>;
