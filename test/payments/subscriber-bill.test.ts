@@ -147,6 +147,21 @@ describe('a subscriber pays what it owes with GCash / Maya', () => {
       method: 'gcash',
       gateway_payment_id: payId,
     });
+    // The owner sees it as the subscriber's bill: in the API and on the Payments page.
+    const auth = { Authorization: 'Bearer test-token-0123456789abcdef' };
+    const api = (await (await fetch(`${rig.h.app!.url}/admin/api/payments`, { headers: auth })).json()) as {
+      payments: Record<string, unknown>[];
+    };
+    expect(api.payments.find((p) => p.id === row.id)).toMatchObject({
+      purpose: 'subscriber',
+      subscriber_id: b.id,
+      state: 'paid',
+      voucher: null,
+      profile: null,
+    });
+    const admin = await (await fetch(`${rig.h.app!.url}/admin/payments`, { headers: auth })).text();
+    expect(admin).toContain(`<a href="/admin/subscribers/${b.id}">Subscriber's bill</a>`);
+    expect(admin).toContain("recorded as the subscriber's payment");
     // No voucher was made for it.
     expect(await rig.h.core!.db('vouchers').where({ price: 29970 })).toHaveLength(0);
     // Nothing owed now: no button, and a Pay pressed anyway is refused with a clear page, nothing started.
