@@ -297,6 +297,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     create,
     update,
     suspend: moves.suspend,
+    suspendUnpaid: moves.suspendUnpaid,
+    liftUnpaid: moves.liftUnpaid,
     async signIn(username, password, asker) {
       return viewOf(await signIn.signIn(username, password, asker));
     },
