@@ -147,6 +147,13 @@ describe('suspension for an unpaid invoice (grace 0)', () => {
     rows = await suspensions(h, rosa.id);
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.ended_at !== null)).toBe(true);
+    // Ended: a suspend is refused, clearly, and writes nothing; billing leaves it alone.
+    const again = await adminApi(h, 'POST', `/subscribers/${rosa.id}/suspend`, { reason: 'late again' });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ code: 'SUBSCRIBER_ENDED' });
+    h.clock.set(manila('2027-02-20T00:00:05'));
+    await adminApi(h, 'POST', '/billing/run');
+    expect(await suspensions(h, rosa.id)).toEqual(rows);
   });
 });
 
