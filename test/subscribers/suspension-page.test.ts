@@ -112,21 +112,31 @@ async function checkInBrowser(tag: string): Promise<void> {
 }
 
 describe('the suspension page', () => {
-  it('is not shown while the subscriber is active', async () => {
-    const a = await from('/');
-    expect(isPage(a)).toBe(false);
-    expect(a.status).toBe(302);
+  it('is not shown while the subscriber is active, and costs no lookup while nobody is suspended', async () => {
+    const lookups = jest.spyOn(h.core!.services.subscribers, 'atAddress');
+    for (let i = 0; i < 10; i++) {
+      const a = await from('/');
+      expect(isPage(a)).toBe(false);
+      expect(a.status).toBe(302);
+    }
+    expect(lookups).not.toHaveBeenCalled();
+    lookups.mockRestore();
   });
 
   it('answers any Host and path from the suspended address: name, owed, due date, pay at the shop', async () => {
     h.clock.set(Date.parse('2026-11-29T00:00:05+08:00'));
     await adminApi(h, 'POST', '/billing/run');
     expect((await adminApi(h, 'GET', `/subscribers/${nena.id}`)).json.subscriber.status).toBe('suspended');
+    const lookups = jest.spyOn(h.core!.services.subscribers, 'atAddress');
     for (const path of ['/', '/generate_204', '/some/page.html?x=1', '/admin/login']) {
       const a = await from(path);
       expect({ path, page: isPage(a), status: a.status }).toEqual({ path, page: true, status: 200 });
       expect(a.headers['cache-control']).toBe('no-store');
     }
+    // The router is asked once for the address, not per request.
+    for (let i = 0; i < 50; i++) expect(isPage(await from(`/p${i}`))).toBe(true);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    lookups.mockRestore();
     const a = await from('/');
     // The name escaped, the amount in pesos, the oldest open due date.
     expect(a.body).toContain('Aling &lt;Nena&gt;');
