@@ -24,6 +24,7 @@ import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
 import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createInvoiceService } from './services/invoices';
+import { createSuspensionEnforcer } from './services/billing/suspension';
 import { createReportService } from './services/reports';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
@@ -132,6 +133,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });
+  // Billing's suspensions: after each billing run, and at once after a payment or a void.
+  const suspensions = createSuspensionEnforcer({ db, clock, config, log, subscribers, invoices });
   const shared: SiteStackShared = {
     profiles,
     limiter,
@@ -185,6 +188,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
     invoices,
+    suspensions,
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,
@@ -272,6 +276,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     notify,
     defaultStack: main,
     async close() {
+      suspensions.stop();
       await siteMonitor?.close();
       await main.stop();
       await leases.close();

@@ -34,6 +34,7 @@ import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
 import type { InvoiceService } from './invoices/types';
+import type { SuspensionEnforcer } from './billing/suspension';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { PaymentService } from './payments/types';
@@ -117,4 +118,6 @@ export interface Services {
   subscribers: SubscriberService;
   /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
+  /** Suspension for unpaid invoices and its lift (src/services/billing/suspension.ts): after each billing run and payment. */
+  suspensions: SuspensionEnforcer;
 }

@@ -1,6 +1,7 @@
 import { paymentsWebhookRouter } from './payments-webhook';
 import { payPortalRoutes } from './portal/pay';
 import { checkoutReachRouter } from './portal/checkout-reach';
+import { suspensionPage } from './portal/suspended';
 import { paymentsApiRouter } from './admin/api-payments';
 import { safeModeError, safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
@@ -107,6 +108,9 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // A suspended subscriber's address gets the suspension page, whatever Host and path it asked for
+  // (src/web/portal/suspended.ts says what is left to go through).
+  app.use(suspensionPage(ctx));
   // The portal's report of reaching the payment checkout: a few bytes, read by its own small parser.
   app.use(checkoutReachRouter(ctx));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short

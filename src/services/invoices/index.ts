@@ -6,6 +6,7 @@
  * `pisonet billing run` are the same call, and a repeat issues nothing. Never deleted, never edited: a void is
  * one conditional update with its actor and reason, and keeps the number.
  */
+import { EventEmitter } from 'node:events';
 import type { Db } from '../../db/knex';
 import { daysInclusive, fullCycleOn, type Cycle } from '../../domain/billing-cycle';
 import { cyclesDue } from '../../domain/billing-run';
@@ -16,7 +17,7 @@ import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
 import { issueInvoice } from './issue';
 import { balanceOf, paymentsOf, recordPayment } from './payments';
-import type { InvoiceService } from './types';
+import type { InvoiceService, PaymentEvent } from './types';
 import {
   INVOICE_STATUSES,
   invoiceNotFound,
@@ -26,7 +27,7 @@ import {
 } from './view';
 
 export type { InvoiceView } from './view';
-export type { FirstInvoiceInput, InvoiceService } from './types';
+export type { FirstInvoiceInput, InvoiceService, PaymentEvent } from './types';
 export type { PaymentView } from './payments';
 export { invoiceJson } from './view';
 
@@ -53,6 +54,8 @@ function cycleAmount(
 
 export function createInvoiceService(deps: Deps): InvoiceService {
   const { db, clock, audit } = deps;
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
   const billing = () => deps.config.billing;
   const issueOpts = () => ({ prefix: billing().invoicePrefix, dueDays: billing().dueDays, now: clock.now() });
   const todayOf = (row: LoadedRow) => localDate(clock.now(), row.site_tz || deps.config.tz);
@@ -189,8 +192,14 @@ export function createInvoiceService(deps: Deps): InvoiceService {
           reference: out.payment.reference,
           invoices: out.payment.allocations.map((a) => a.invoice).join(' '),
         });
+        bus.emit('payment', { subscriberId, kind: 'payment' } satisfies PaymentEvent);
       }
       return out;
+    },
+
+    onPayment(listener) {
+      bus.on('payment', listener);
+      return () => void bus.off('payment', listener);
     },
 
     async payments(subscriberId) {
@@ -221,6 +230,7 @@ export function createInvoiceService(deps: Deps): InvoiceService {
         amount: inv.amount,
         reason: why,
       });
+      bus.emit('payment', { subscriberId: inv.subscriberId, kind: 'void' } satisfies PaymentEvent);
       return get(inv.number);
     },
   };

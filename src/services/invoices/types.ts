@@ -27,6 +27,15 @@ export interface PlanChangeInput {
   on: string;
 }
 
+/**
+ * What a subscriber owes changed for the less, committed: a payment recorded (not a repeat of one), or one of its
+ * invoices voided. Billing's suspension listens, to lift a suspension at once when nothing is past due any more.
+ */
+export interface PaymentEvent {
+  subscriberId: number;
+  kind: 'payment' | 'void';
+}
+
 export interface InvoiceService {
   /** The first invoice of a subscriber being created, inside its creating transaction. */
   issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<IssuedInvoice>;
@@ -51,6 +60,8 @@ export interface InvoiceService {
     input: PaymentInput,
     o: { idempotencyKey?: string; actor: Actor },
   ): Promise<PaymentOutcome>;
+  /** Called after each committed payment (not a repeat) and void; returns the way to stop listening. */
+  onPayment(listener: (e: PaymentEvent) => void): () => void;
   /** A subscriber's payments, oldest first, with its credit and what it owes (centavos). */
   payments(subscriberId: number): Promise<{ payments: PaymentView[]; credit: number; owed: number }>;
 }

@@ -30,7 +30,7 @@ const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'a
 
 export function invoiceApiRouter(ctx: WebContext): Router {
   const r = Router();
-  const { invoices, subscribers } = ctx.services;
+  const { invoices, subscribers, suspensions } = ctx.services;
 
   r.get('/invoices', async (req, res) => {
     const status = (req.query as Record<string, unknown>).status;
@@ -85,9 +85,12 @@ export function invoiceApiRouter(ctx: WebContext): Router {
       });
     }
   });
-  // What the midnight run does, now: every invoice owed by today; a repeat issues nothing.
+  // What the midnight run does, now: every invoice owed by today, then suspensions for unpaid invoices and their
+  // lifts; a repeat issues and changes nothing.
   r.post('/billing/run', async (_req, res) => {
-    res.json({ success: true, ...(await invoices.run()) });
+    const { issued } = await invoices.run();
+    await suspensions.enforce();
+    res.json({ success: true, issued });
   });
   return r;
 }
