@@ -35,20 +35,25 @@ async function signedInSubscriber(): Promise<Browser> {
     billing_day: 1,
     mobile: `09171234${String(n).padStart(3, '0')}`,
   });
+  return { ...(await signIn(`sub${n}`)), id: s.id, accountNo: s.account_no };
+}
+
+/** Signs in on a new browser: its cookies and the page's form token. */
+async function signIn(username: string): Promise<{ cookie: string; token: string }> {
   const base = rig.h.app!.url;
   const form = await openForm(`${base}/portal/account`);
   const res = await fetch(`${base}/portal/account`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie },
-    body: new URLSearchParams({ username: `sub${n}`, password: PASSWORD, _csrf: form.token }).toString(),
+    body: new URLSearchParams({ username, password: PASSWORD, _csrf: form.token }).toString(),
   });
   expect(res.status).toBe(303);
   const account = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
-  return { cookie: `${form.cookie}; ${account}`, token: form.token, id: s.id, accountNo: s.account_no };
+  return { cookie: `${form.cookie}; ${account}`, token: form.token };
 }
 
 async function accountPage(b: Browser, lang = 'en'): Promise<string> {
@@ -306,6 +311,37 @@ describe('a subscriber pays what it owes with GCash / Maya', () => {
     expect(sixth.body).toContain('Too many payments were started just now.');
     rig.h.clock.advance(10 * 60_000 + 1000);
     await startBill(b);
+  });
+});
+
+describe('suspended for an unpaid bill, paid online', () => {
+  it('a webhook payment that leaves nothing past due restores the subscriber within 5 s', async () => {
+    const b = await signedInSubscriber();
+    const core = rig.h.core!;
+    // Due 2026-11-29 (BILLING_DUE_DAYS 7): at 00:00 of the 30th, Manila, billing suspends it.
+    rig.h.clock.set(Date.UTC(2026, 10, 29, 16, 0, 5));
+    try {
+      const run = await core.services.suspensions.enforce(b.id);
+      expect(run.suspended).toEqual([b.id]);
+      expect((await core.services.subscribers.get(b.id)).status).toBe('suspended');
+      // A week on, the phone signs in again (a sign-in lasts 12 hours) and pays.
+      const { id } = await startBill({ ...b, ...(await signIn(`sub${n}`)) });
+      rig.fake.pay(id, { method: 'gcash' });
+      const heard = Date.now();
+      expect(await rig.fake.deliver(rig.hook, id)).toBe(200);
+      let status = '';
+      while (Date.now() - heard < 5000) {
+        status = (await core.services.subscribers.get(b.id)).status;
+        if (status === 'active') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe('active');
+      const rows = await core.db('subscriber_suspensions').where({ subscriber_id: b.id });
+      expect(rows).toEqual([expect.objectContaining({ cause: 'unpaid', ended_by: 'billing' })]);
+      expect(rows[0].ended_at).not.toBeNull();
+    } finally {
+      rig.h.clock.set(NOV_22);
+    }
   });
 });
 
