@@ -108,6 +108,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/settings/general'],
   ['POST', '/settings/password'],
   ['POST', '/settings/shop'],
+  ['POST', '/settings/billing'],
   ['POST', '/settings/notifications'],
   ['GET', '/sites'],
   ['POST', '/sites'],
