@@ -9,6 +9,8 @@
  * admin page, the API and the terminal refuse the same values.
  */
 import type { AppConfig } from '../../config/env';
+// The invoice number's prefix as .env takes it, and as an invoice number starts (src/services/invoices/index.ts).
+import { BILLING_DAYS_MAX, INVOICE_PREFIX } from '../../config/env-billing';
 import { ErrorCollector } from '../../domain/error-collector';
 import { ValidationError } from '../../domain/errors';
 import type { Actor } from '../audit/actor';
@@ -44,10 +46,12 @@ export interface BillingSettingsService {
   update(input: Partial<Record<BillingSettingField, unknown>>, actor: Actor): Promise<BillingSettingField[]>;
 }
 
-/** The most days each may be. */
-export const BILLING_DAY_BOUNDS = { due_days: 90, grace_days: 60, remind_days: 30 } as const;
-/** An invoice number's prefix: what INVOICE_NUMBER (src/services/invoices/index.ts) accepts before the digits. */
-export const INVOICE_PREFIX_PATTERN = /^[A-Z0-9][A-Z0-9-]{0,9}$/;
+/** The most days each may be: the same as in .env. */
+export const BILLING_DAY_BOUNDS = {
+  due_days: BILLING_DAYS_MAX.dueDays,
+  grace_days: BILLING_DAYS_MAX.graceDays,
+  remind_days: BILLING_DAYS_MAX.remindDays,
+} as const;
 
 const KEY_PREFIX = 'billing.';
 
@@ -74,7 +78,7 @@ function days(field: keyof typeof BILLING_DAY_BOUNDS, v: unknown): number | '' {
 function prefix(v: unknown): string {
   if (typeof v !== 'string') throw ValidationError.invalid('invoice_prefix', v, 'text', 'send a string');
   const s = v.trim().toUpperCase();
-  if (s !== '' && !INVOICE_PREFIX_PATTERN.test(s))
+  if (s !== '' && !INVOICE_PREFIX.test(s))
     throw ValidationError.invalid(
       'invoice_prefix',
       v,
