@@ -17,6 +17,7 @@ import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createShopSettings } from './services/settings/shop';
+import { createBillingSettings } from './services/settings/billing';
 import { createEventService } from './services/events';
 import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
@@ -111,6 +112,9 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
   const shopSettings = createShopSettings(config, settings);
   await shopSettings.refresh();
+  // The owner's days to pay, grace, reminder days and invoice prefix override .env's in config.billing.
+  const billingSettings = createBillingSettings(config, settings);
+  await billingSettings.refresh();
   const base: ShopDeps = { config, db, reader, clock, log, audit, settings, metrics: opts.metrics };
   const profiles = createProfileService(base);
   const leases = opts.leases ?? exclusiveLeases();
@@ -153,7 +157,12 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     {
       ownsClient: true,
       // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
-      poll: server ? { begin: 'when-asked', beforeRun: () => shopSettings.refresh() } : undefined,
+      poll: server
+        ? {
+            begin: 'when-asked',
+            beforeRun: () => Promise.all([shopSettings.refresh(), billingSettings.refresh()]).then(() => {}),
+          }
+        : undefined,
       polledHere: server,
       routerOfSite: (id) => siteStacks.get(id),
       roamingElsewhere: roamingAtOtherSites(siteStacks),
@@ -178,6 +187,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     audit,
     settings,
     shopSettings,
+    billingSettings,
     profiles,
     vouchers,
     redemption,

@@ -108,6 +108,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/settings/general'],
   ['POST', '/settings/password'],
   ['POST', '/settings/shop'],
+  ['POST', '/settings/billing'],
   ['POST', '/settings/notifications'],
   ['GET', '/sites'],
   ['POST', '/sites'],
@@ -141,6 +142,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/subscribers/:id/suspend'],
   ['POST', '/subscribers/:id/resume'],
   ['POST', '/subscribers/:id/end'],
+  ['POST', '/invoices/:number/void'],
 ];
 
 /** Addresses a cashier or a reseller may reach (paths under /admin). */
@@ -180,6 +182,10 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   // Before `/subscribers/:id`, which would match it: the add form is the owner's.
   ['GET', '/subscribers/new', 'owner'],
   ['GET', '/subscribers/:id', 'subscribers.view'],
+  ['POST', '/subscribers/:id/payments', 'subscribers.pay'],
+  ['GET', '/invoices', 'subscribers.view'],
+  ['GET', '/invoices/:number', 'subscribers.view'],
+  ['GET', '/invoices/:number/print', 'subscribers.view'],
   ...ROUTES_OWNER_ONLY.map(([m, p]) => [m, p, 'owner'] as const),
 ];
 

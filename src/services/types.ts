@@ -29,6 +29,7 @@ import type { RouterInfoService } from './router-info/types';
 import type { SelfService } from './self-service/types';
 import type { SettingsService } from './settings/types';
 import type { ShopSettingsService } from './settings/shop-types';
+import type { BillingSettingsService } from './settings/billing';
 import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
@@ -99,6 +100,8 @@ export interface Services {
   settings: SettingsService;
   /** Time zone, WiFi name, card links and the admin's networks: `.env` overridden from the admin or the CLI. */
   shopSettings: ShopSettingsService;
+  /** Days to pay, grace days, reminder days and the invoice prefix: `.env` overridden from the admin. */
+  billingSettings: BillingSettingsService;
   /** Coin vendos and their ledger (src/services/vendos/). */
   vendos: VendoService & {
     ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;

@@ -4,7 +4,8 @@
  */
 import { Router, type Request } from 'express';
 import { errorJson } from '../../lib/error-reply';
-import { invoiceJson, type PaymentView } from '../../services/invoices';
+import { invoiceJson } from '../../services/invoices';
+import { paymentJson } from '../../services/invoices/json';
 import { PaymentAboveOwedError, type PaymentInput } from '../../services/invoices/payments';
 import { subscriberNotFound } from '../../services/subscribers/store';
 import type { Actor } from '../../services/types';
@@ -12,19 +13,6 @@ import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
 
 const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
-
-function paymentJson(p: PaymentView) {
-  return {
-    id: p.id,
-    subscriber_id: p.subscriberId,
-    ...money('amount', p.amount),
-    method: p.method,
-    reference: p.reference,
-    at: new Date(p.at).toISOString(),
-    actor: p.actor,
-    allocations: p.allocations.map((a) => ({ invoice: a.invoice, ...money('amount', a.amount) })),
-  };
-}
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
