@@ -46,6 +46,7 @@ import * as m0047 from './20261202_0047_charge_voids';
 import * as m0048 from './20261203_0048_subscriber_sessions';
 import * as m0050 from './20261203_0050_invoices';
 import * as m0051 from './20261203_0051_subscriber_payments';
+import * as m0054 from './20261204_0054_usage_up_down';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -104,6 +105,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261203_0048_subscriber_sessions', m0048],
   ['20261203_0050_invoices', m0050],
   ['20261203_0051_subscriber_payments', m0051],
+  ['20261204_0054_usage_up_down', m0054],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

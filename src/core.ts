@@ -25,6 +25,7 @@ import { createSubscriberService } from './services/subscribers';
 import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createInvoiceService } from './services/invoices';
 import { createReportService } from './services/reports';
+import { createBillingReports } from './services/reports/billing';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
 import { createSiteService } from './services/sites';
@@ -185,6 +186,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
     invoices,
+    billingReports: createBillingReports({ db, clock, config, subscribers }),
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,

@@ -173,6 +173,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/payments', 'subscribers.view'],
+  ['GET', '/api/subscribers/:id/usage', 'subscribers.view'],
   ['POST', '/api/subscribers/:id/payments', 'subscribers.pay'],
   ['GET', '/api/invoices', 'subscribers.view'],
   ['GET', '/api/invoices/:number', 'subscribers.view'],

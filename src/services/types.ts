@@ -34,6 +34,7 @@ import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
 import type { InvoiceService } from './invoices/types';
+import type { BillingReportService } from './reports/billing';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { PaymentService } from './payments/types';
@@ -117,4 +118,6 @@ export interface Services {
   subscribers: SubscriberService;
   /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
+  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/reports/billing.ts). */
+  billingReports: BillingReportService;
 }
