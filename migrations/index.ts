@@ -47,6 +47,7 @@ import * as m0048 from './20261203_0048_subscriber_sessions';
 import * as m0050 from './20261203_0050_invoices';
 import * as m0051 from './20261203_0051_subscriber_payments';
 import * as m0054 from './20261204_0054_usage_up_down';
+import * as m0054a from './20261204_0054a_payment_voids';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -106,6 +107,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261203_0050_invoices', m0050],
   ['20261203_0051_subscriber_payments', m0051],
   ['20261204_0054_usage_up_down', m0054],
+  ['20261204_0054a_payment_voids', m0054a],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

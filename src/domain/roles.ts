@@ -98,6 +98,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/api/subscribers/:id/suspend'],
   ['POST', '/api/subscribers/:id/resume'],
   ['POST', '/api/invoices/:number/void'],
+  ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
   ['POST', '/api/billing/run'],
   // Pages and their forms
   ['GET', '/profiles'],

@@ -16,6 +16,7 @@ import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
 import { issueInvoice } from './issue';
 import { balanceOf, paymentsOf, recordPayment } from './payments';
+import { voidPaymentAudited } from './payment-void';
 import type { InvoiceService } from './types';
 import {
   INVOICE_STATUSES,
@@ -192,6 +193,9 @@ export function createInvoiceService(deps: Deps): InvoiceService {
       }
       return out;
     },
+
+    voidPayment: (subscriberId, paymentId, reason, actor) =>
+      voidPaymentAudited({ db, clock, audit }, { subscriberId, paymentId, actor }, reason),
 
     async payments(subscriberId) {
       return { payments: await paymentsOf(db, subscriberId), ...(await balanceOf(db, subscriberId)) };

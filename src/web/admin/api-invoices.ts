@@ -13,7 +13,7 @@ import { parseRecordId } from './record-scope';
 
 const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
 
-function paymentJson(p: PaymentView) {
+export function paymentJson(p: PaymentView) {
   return {
     id: p.id,
     subscriber_id: p.subscriberId,
@@ -23,6 +23,10 @@ function paymentJson(p: PaymentView) {
     at: new Date(p.at).toISOString(),
     actor: p.actor,
     allocations: p.allocations.map((a) => ({ invoice: a.invoice, ...money('amount', a.amount) })),
+    voided_at: p.voided ? new Date(p.voided.at).toISOString() : null,
+    voided_by: p.voided?.by ?? null,
+    void_reason: p.voided?.reason ?? null,
+    reverses: p.reverses,
   };
 }
 
