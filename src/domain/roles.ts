@@ -99,6 +99,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/api/subscribers/:id/resume'],
   ['POST', '/api/invoices/:number/void'],
   ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
+  ['GET', '/api/reports/billing'],
   ['POST', '/api/billing/run'],
   // Pages and their forms
   ['GET', '/profiles'],

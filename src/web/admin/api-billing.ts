@@ -6,7 +6,8 @@ import { Router, type Request } from 'express';
 import { paymentNotFound } from '../../services/invoices/payment-void';
 import type { Actor } from '../../services/types';
 import { paymentJson } from './api-invoices';
-import { usageCycleJson } from '../../services/reports/billing';
+import { countsJson, moneyInJson, owedByAgeJson, usageCycleJson } from '../../services/reports/billing';
+import { localDate } from '../../services/reports/calendar';
 import { subscriberNotFound } from '../../services/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
@@ -20,6 +21,22 @@ export function billingApiRouter(ctx: WebContext): Router {
   r.get('/subscribers/:id/usage', async (req, res) => {
     const cycles = await billingReports.usage(parseRecordId(req.params.id, subscriberNotFound));
     res.json({ success: true, cycles: cycles.map(usageCycleJson) });
+  });
+  // Subscribers' billing: what is owed by age, money in by method and shop day (from, to: default this month).
+  r.get('/reports/billing', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const today = localDate(ctx.clock.now(), ctx.config.tz);
+    const [owed, moneyIn, counts] = await Promise.all([
+      billingReports.owedByAge(),
+      billingReports.moneyIn({ from: q.from ?? `${today.slice(0, 8)}01`, to: q.to ?? today }),
+      billingReports.counts(),
+    ]);
+    res.json({
+      success: true,
+      owed_by_age: owedByAgeJson(owed),
+      money_in: moneyInJson(moneyIn),
+      subscribers: countsJson(counts),
+    });
   });
   // A payment undone by a reversal entry (never an edit): what it paid is open again, its credit taken back.
   r.post('/subscribers/:id/payments/:paymentId/void', async (req, res) => {
