@@ -19,7 +19,6 @@ export const owedNow = (s: SubscriberView): number => s.owed;
 export const usedPercent = (s: SubscriberView): number | null =>
   s.usage.capBytes ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100)) : null;
 
-
 /** The form's fields as the service takes them: an empty optional field is "not given". */
 function formInput(body: unknown, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -133,6 +132,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
       suspension: last ? { actor: last.actor, at: last.ts } : null,
       owed: owedNow(s),
       percent: usedPercent(s),
+      cycles: await ctx.services.billingReports.usage(s.id),
     });
   });
 
