@@ -90,9 +90,14 @@ describe("a subscriber's usage per billing cycle", () => {
   it('starts a new cycle from zero at 00:00 on the billing day; the cap and the block end within one poll', async () => {
     h.clock.set(Date.parse('2026-12-04T23:59:50+08:00'));
     await poll();
+    // The PPP room's periodic check (every 30 s) restarted here: its next one is at 00:00:20, after the poll below.
+    await ppp().stop();
+    ppp().start();
+    // Its first run (at once) finished before the clock moves: a check after it waits for it.
+    await new Promise((r) => setTimeout(r, 300));
     await ppp().check();
     expect(speedOf('juan.dc')).toBe('512000/1000000');
-    // Ten seconds on: the PPP room's periodic check (every 30 s) is not due; the poll alone must see the new cycle.
+    // Ten seconds on: the poll alone must see the new cycle and have the speeds looked at.
     h.clock.set(Date.parse('2026-12-05T00:00:00+08:00'));
     await poll();
     await waitFor(() => speedOf('juan.dc') === '5000000/10000000');
