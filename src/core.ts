@@ -27,6 +27,7 @@ import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createInvoiceService } from './services/invoices';
 import { createSuspensionEnforcer } from './services/billing/suspension';
 import { createReportService } from './services/reports';
+import { createBillingReports } from './services/reports/billing';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
 import { createSiteService } from './services/sites';
@@ -199,6 +200,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     subscribers,
     invoices,
     suspensions,
+    billingReports: createBillingReports({ db, clock, config, subscribers }),
     usage: main.usage,
     vendos: createVendoService(base, {
       profiles,

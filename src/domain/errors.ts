@@ -147,6 +147,8 @@ export type ErrorCode =
   | 'INVOICE_NOT_FOUND' // subscribers' invoices
   | 'INVOICE_PAID'
   | 'INVOICE_VOIDED'
+  | 'PAYMENT_NOT_FOUND'
+  | 'PAYMENT_VOIDED'
   | 'SUBSCRIBER_EXISTS'
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'

@@ -98,6 +98,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/api/subscribers/:id/suspend'],
   ['POST', '/api/subscribers/:id/resume'],
   ['POST', '/api/invoices/:number/void'],
+  ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
+  ['GET', '/api/reports/billing'],
   ['POST', '/api/billing/run'],
   // Pages and their forms
   ['GET', '/profiles'],
@@ -175,6 +177,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/payments', 'subscribers.view'],
+  ['GET', '/api/subscribers/:id/usage', 'subscribers.view'],
   ['POST', '/api/subscribers/:id/payments', 'subscribers.pay'],
   ['GET', '/api/invoices', 'subscribers.view'],
   ['GET', '/api/invoices/:number', 'subscribers.view'],

@@ -36,6 +36,7 @@ import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
 import type { InvoiceService } from './invoices/types';
 import type { SuspensionEnforcer } from './billing/suspension';
+import type { BillingReportService } from './reports/billing';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { PaymentService } from './payments/types';
@@ -123,4 +124,6 @@ export interface Services {
   invoices: InvoiceService;
   /** Suspension for unpaid invoices and its lift (src/services/billing/suspension.ts): after each billing run and payment. */
   suspensions: SuspensionEnforcer;
+  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/reports/billing.ts). */
+  billingReports: BillingReportService;
 }

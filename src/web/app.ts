@@ -33,6 +33,7 @@ import { adminPagesRouter } from './admin/pages';
 import { vendoApiRouter } from './admin/api-vendos';
 import { subscriberApiRouter } from './admin/api-subscribers';
 import { invoiceApiRouter } from './admin/api-invoices';
+import { billingApiRouter } from './admin/api-billing';
 import { siteApiRouter } from './admin/api-sites';
 import { routerApiRouter } from './admin/api-router';
 import { notifyApiRouter } from './admin/api-notify';
@@ -251,6 +252,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
   app.use('/admin/api', subscriberApiRouter(ctx)); // subscribers on monthly plans
   app.use('/admin/api', invoiceApiRouter(ctx)); // their invoices
+  app.use('/admin/api', billingApiRouter(ctx)); // their usage per cycle, reports, payment voids
   app.use('/admin/api', siteApiRouter(ctx)); // sites: the routers, their connection and last read
   app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
   app.use('/admin/api', routerApiRouter(ctx)); // router/traffic, router/presence (the Router pages' live parts)

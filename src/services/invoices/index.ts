@@ -15,8 +15,10 @@ import { firstInvoice, planChangeLines, prorate } from '../../domain/invoice-mat
 import type { ShopDeps } from '../deps';
 import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
-import { issueInvoice } from './issue';
+import { issueInvoice, type NewInvoice } from './issue';
+import { issueInvoiceBatch, ISSUE_BATCH } from './issue-batch';
 import { balanceOf, paymentsOf, recordPayment } from './payments';
+import { voidPaymentAudited } from './payment-void';
 import type { InvoiceService, PaymentEvent } from './types';
 import {
   INVOICE_STATUSES,
@@ -141,28 +143,28 @@ export function createInvoiceService(deps: Deps): InvoiceService {
         a.cycle.start < b.cycle.start ? -1 : a.cycle.start > b.cycle.start ? 1 : a.row.seq - b.row.seq,
       );
       const issued: string[] = [];
+      const batch: NewInvoice[] = [];
+      const flush = async () => {
+        const part = batch.splice(0);
+        issued.push(...(await db.transaction((trx) => issueInvoiceBatch(trx, part, issueOpts()))));
+      };
       for (const { row, cycle } of due) {
         const plan = row.profile_row;
         const terms = termsOf(row);
         const day = terms.next && cycle.start >= terms.next.from ? terms.next.billingDay : terms.billingDay;
         const a = cycleAmount(Number(plan.price), day, cycle);
-        const out = await db.transaction((trx) =>
-          issueInvoice(
-            trx,
-            {
-              subscriberId: row.id,
-              issueKey: `cycle:${cycle.start}`,
-              kind: 'cycle',
-              periodStart: cycle.start,
-              periodEnd: cycle.end,
-              issuedOn: cycle.start,
-              lines: [{ description: periodLine(plan.name, cycle, a.days, a.of), amount: a.amount }],
-            },
-            issueOpts(),
-          ),
-        );
-        if (out.issued) issued.push(out.number);
+        batch.push({
+          subscriberId: row.id,
+          issueKey: `cycle:${cycle.start}`,
+          kind: 'cycle',
+          periodStart: cycle.start,
+          periodEnd: cycle.end,
+          issuedOn: cycle.start,
+          lines: [{ description: periodLine(plan.name, cycle, a.days, a.of), amount: a.amount }],
+        });
+        if (batch.length === ISSUE_BATCH) await flush();
       }
+      await flush();
       return { issued };
     },
 
@@ -200,6 +202,12 @@ export function createInvoiceService(deps: Deps): InvoiceService {
     onPayment(listener) {
       bus.on('payment', listener);
       return () => void bus.off('payment', listener);
+    },
+    async voidPayment(subscriberId, paymentId, reason, actor) {
+      const out = await voidPaymentAudited({ db, clock, audit }, { subscriberId, paymentId, actor }, reason);
+      // What it paid is owed again: billing looks at once (past due plus grace suspends as at midnight).
+      bus.emit('payment', { subscriberId, kind: 'void' } satisfies PaymentEvent);
+      return out;
     },
 
     async payments(subscriberId) {

@@ -16,6 +16,10 @@ export function paymentJson(p: PaymentView) {
     at: new Date(p.at).toISOString(),
     actor: p.actor,
     allocations: p.allocations.map((a) => ({ invoice: a.invoice, ...money('amount', a.amount) })),
+    voided_at: p.voided ? new Date(p.voided.at).toISOString() : null,
+    voided_by: p.voided?.by ?? null,
+    void_reason: p.voided?.reason ?? null,
+    reverses: p.reverses,
   };
 }
 

@@ -62,6 +62,16 @@ export interface InvoiceService {
   ): Promise<PaymentOutcome>;
   /** Called after each committed payment (not a repeat) and void; returns the way to stop listening. */
   onPayment(listener: (e: PaymentEvent) => void): () => void;
+  /**
+   * Voids a payment (payment-void.ts): a reversal entry reopens what it paid and takes back its credit. Unknown:
+   * 404 PAYMENT_NOT_FOUND; a second void: 409 PAYMENT_VOIDED. Audited `subscriber.payment.void`.
+   */
+  voidPayment(
+    subscriberId: number,
+    paymentId: number,
+    reason: unknown,
+    actor: Actor,
+  ): Promise<{ payment: PaymentView; reversal: PaymentView; credit: number; owed: number }>;
   /** A subscriber's payments, oldest first, with its credit and what it owes (centavos). */
   payments(subscriberId: number): Promise<{ payments: PaymentView[]; credit: number; owed: number }>;
 }

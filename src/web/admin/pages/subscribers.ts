@@ -137,6 +137,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
         suspension: last ? { actor: last.actor, at: last.ts } : null,
         owed: owedNow(s),
         percent: usedPercent(s),
+        cycles: await ctx.services.billingReports.usage(s.id),
         ...(await billingLocals(ctx, s, form)),
       },
       status,
