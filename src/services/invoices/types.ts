@@ -28,8 +28,9 @@ export interface PlanChangeInput {
 }
 
 /**
- * What a subscriber owes changed for the less, committed: a payment recorded (not a repeat of one), or one of its
- * invoices voided. Billing's suspension listens, to lift a suspension at once when nothing is past due any more.
+ * What a subscriber owes changed, committed: a payment recorded (not a repeat of one) or one of its invoices
+ * voided (`payment`/`void`: owed less), or a payment voided (`void`: what it paid is owed again). Billing's
+ * suspension listens, to lift a suspension at once when nothing is past due any more (or suspend, when past due).
  */
 export interface PaymentEvent {
   subscriberId: number;
