@@ -10,6 +10,7 @@ import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
 import { subscriberCommands } from './commands/subscribers';
+import { billingCommands, invoiceCommands, paymentCommands } from './commands/invoices';
 import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
 import { dbCommands } from './commands/db';
@@ -50,6 +51,9 @@ export const COMMANDS: CommandDef[] = [
   ...backupCommands,
   ...vendoCommands,
   ...subscriberCommands,
+  ...paymentCommands,
+  ...invoiceCommands,
+  ...billingCommands,
   ...siteCommands,
   ...radiusCommands,
 ];

@@ -17,6 +17,7 @@ import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createShopSettings } from './services/settings/shop';
+import { createBillingSettings } from './services/settings/billing';
 import { createEventService } from './services/events';
 import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
@@ -25,7 +26,9 @@ import { createSubscriberService } from './services/subscribers';
 import { subscriberAtAddress } from './services/subscribers/at-address';
 import { createInvoiceService } from './services/invoices';
 import { createSmsService } from './services/sms';
+import { createSuspensionEnforcer } from './services/billing/suspension';
 import { createReportService } from './services/reports';
+import { createBillingReports } from './services/reports/billing';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
 import { createSiteService } from './services/sites';
@@ -111,6 +114,9 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
   const shopSettings = createShopSettings(config, settings);
   await shopSettings.refresh();
+  // The owner's days to pay, grace, reminder days and invoice prefix override .env's in config.billing.
+  const billingSettings = createBillingSettings(config, settings);
+  await billingSettings.refresh();
   const base: ShopDeps = { config, db, reader, clock, log, audit, settings, metrics: opts.metrics };
   const profiles = createProfileService(base);
   const leases = opts.leases ?? exclusiveLeases();
@@ -133,6 +139,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });
+  // Billing's suspensions: after each billing run, and at once after a payment or a void.
+  const suspensions = createSuspensionEnforcer({ db, clock, config, log, subscribers, invoices });
   const shared: SiteStackShared = {
     profiles,
     limiter,
@@ -151,7 +159,12 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     {
       ownsClient: true,
       // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
-      poll: server ? { begin: 'when-asked', beforeRun: () => shopSettings.refresh() } : undefined,
+      poll: server
+        ? {
+            begin: 'when-asked',
+            beforeRun: () => Promise.all([shopSettings.refresh(), billingSettings.refresh()]).then(() => {}),
+          }
+        : undefined,
       polledHere: server,
       routerOfSite: (id) => siteStacks.get(id),
       roamingElsewhere: roamingAtOtherSites(siteStacks),
@@ -176,6 +189,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     audit,
     settings,
     shopSettings,
+    billingSettings,
     profiles,
     vouchers,
     redemption,
@@ -186,6 +200,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
     invoices,
+    suspensions,
+    billingReports: createBillingReports({ db, clock, config, subscribers }),
     sms: createSmsService({ db, clock, config, settings, log }),
     usage: main.usage,
     vendos: createVendoService(base, {
@@ -228,6 +244,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
       realClock: config.clockStart === undefined ? undefined : systemClock,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
+      // A subscriber's bill paid online is one of its payments, recorded as the counter's are.
+      invoices,
     }),
     routerSetup: {
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
@@ -272,6 +290,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     notify,
     defaultStack: main,
     async close() {
+      suspensions.stop();
       await siteMonitor?.close();
       await main.stop();
       await leases.close();

@@ -48,9 +48,13 @@ async function runSms(core: Core): Promise<void> {
     );
 }
 
-/** One billing run, said in the log when it issued anything. */
+/**
+ * One billing run, said in the log when it issued anything: the invoices owed by now, then who is suspended for
+ * an unpaid one or restored (so at 00:00 shop time, and at start for what the box missed while off).
+ */
 async function runBilling(core: Core): Promise<void> {
   const { issued } = await core.services.invoices.run();
+  await core.services.suspensions.enforce();
   if (issued.length > 0)
     core.log.info(
       { module: 'billing', issued: issued.length, first: issued[0], last: issued[issued.length - 1] },

@@ -10,6 +10,7 @@ import { activeUsersMenu, bandwidthMenu } from './users';
 import { statusText } from '../commands/sites';
 import { sitesMenu } from './sites';
 import { vendosMenu } from './vendos';
+import { subscribersMenu } from './subscribers';
 import { vouchersMenu } from './vouchers';
 import { routerMenu } from './router';
 
@@ -107,6 +108,11 @@ export async function runMenu(): Promise<number> {
         { key: '7', name: 'Coin vendos', run: () => vendosMenu(core) },
         { key: '8', name: 'Sites (routers)', run: () => sitesMenu(core) },
         { key: '9', name: 'Router (hosts, leases, log, resources, reboot)', run: () => routerMenu(core) },
+        {
+          key: 's',
+          name: 'Subscribers and billing (invoices, payments, billing run)',
+          run: () => subscribersMenu(core),
+        },
       ],
       'Exit',
       {

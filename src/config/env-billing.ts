@@ -19,6 +19,8 @@ export interface BillingConfig {
 }
 
 export const INVOICE_PREFIX = /^[A-Z0-9][A-Z0-9-]{0,9}$/;
+/** The most days each may be, in .env and in the admin's Settings (src/services/settings/billing.ts). */
+export const BILLING_DAYS_MAX = { dueDays: 90, graceDays: 60, remindDays: 30 } as const;
 /** Semaphore's Sender Names: up to 11 letters and digits. */
 export const SENDER_NAME = /^[A-Za-z0-9 ]{1,11}$/;
 
@@ -49,9 +51,9 @@ export function readBillingEnv(env: NodeJS.ProcessEnv, problems: string[]): Bill
   if (!isHttpUrl(api))
     problems.push(`SEMAPHORE_API_URL must be an http:// or https:// address like ${SEMAPHORE_API_URL}`);
   return {
-    dueDays: days(env, 'BILLING_DUE_DAYS', 7, 60, problems),
-    graceDays: days(env, 'BILLING_GRACE_DAYS', 0, 60, problems),
-    remindDays: days(env, 'BILLING_REMIND_DAYS', 3, 28, problems),
+    dueDays: days(env, 'BILLING_DUE_DAYS', 7, BILLING_DAYS_MAX.dueDays, problems),
+    graceDays: days(env, 'BILLING_GRACE_DAYS', 0, BILLING_DAYS_MAX.graceDays, problems),
+    remindDays: days(env, 'BILLING_REMIND_DAYS', 3, BILLING_DAYS_MAX.remindDays, problems),
     invoicePrefix: INVOICE_PREFIX.test(prefix) ? prefix : 'INV-',
     sms: {
       apiKey: text(env.SEMAPHORE_API_KEY) || undefined,

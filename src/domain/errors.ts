@@ -111,6 +111,8 @@ export type ErrorCode =
   | 'PAYMENT_NOT_FOUND'
   | 'PAYMENT_PROFILE_NOT_FOR_SALE'
   | 'PAYMENT_NO_DEVICE'
+  | 'BILL_NOTHING_OWED' // a subscriber's bill paid online (src/services/payments/subscriber.ts)
+  | 'BILL_BELOW_MINIMUM'
   | 'PAYMENT_GATEWAY_UNREACHABLE'
   | 'PAYMENT_GATEWAY_REFUSED'
   | 'PAYMENT_GATEWAY_FAILED'
@@ -145,6 +147,8 @@ export type ErrorCode =
   | 'INVOICE_NOT_FOUND' // subscribers' invoices
   | 'INVOICE_PAID'
   | 'INVOICE_VOIDED'
+  | 'PAYMENT_NOT_FOUND'
+  | 'PAYMENT_VOIDED'
   | 'SUBSCRIBER_EXISTS'
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'

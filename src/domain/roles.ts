@@ -98,6 +98,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/api/subscribers/:id/suspend'],
   ['POST', '/api/subscribers/:id/resume'],
   ['POST', '/api/invoices/:number/void'],
+  ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
+  ['GET', '/api/reports/billing'],
   ['POST', '/api/billing/run'],
   // Pages and their forms
   ['GET', '/profiles'],
@@ -108,6 +110,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/settings/general'],
   ['POST', '/settings/password'],
   ['POST', '/settings/shop'],
+  ['POST', '/settings/billing'],
   ['POST', '/settings/notifications'],
   ['GET', '/sites'],
   ['POST', '/sites'],
@@ -141,6 +144,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/subscribers/:id/suspend'],
   ['POST', '/subscribers/:id/resume'],
   ['POST', '/subscribers/:id/end'],
+  ['POST', '/invoices/:number/void'],
 ];
 
 /** Addresses a cashier or a reseller may reach (paths under /admin). */
@@ -173,6 +177,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/payments', 'subscribers.view'],
+  ['GET', '/api/subscribers/:id/usage', 'subscribers.view'],
   ['POST', '/api/subscribers/:id/payments', 'subscribers.pay'],
   ['GET', '/api/invoices', 'subscribers.view'],
   ['GET', '/api/invoices/:number', 'subscribers.view'],
@@ -180,6 +185,10 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   // Before `/subscribers/:id`, which would match it: the add form is the owner's.
   ['GET', '/subscribers/new', 'owner'],
   ['GET', '/subscribers/:id', 'subscribers.view'],
+  ['POST', '/subscribers/:id/payments', 'subscribers.pay'],
+  ['GET', '/invoices', 'subscribers.view'],
+  ['GET', '/invoices/:number', 'subscribers.view'],
+  ['GET', '/invoices/:number/print', 'subscribers.view'],
   ...ROUTES_OWNER_ONLY.map(([m, p]) => [m, p, 'owner'] as const),
 ];
 

@@ -14,6 +14,7 @@ import type { Clock } from '../lib/clock';
 import type { CoaOutcome, MetricsPort } from './port';
 import { eventLoopLag, type EventLoopLag } from './event-loop';
 import { SalesTally } from './sales';
+import { BillingTally, defineBilling } from './billing';
 import { defineSubscribers, showSubscribers } from './subscribers';
 
 export type { MetricsPort } from './port';
@@ -102,6 +103,7 @@ function define(prom: typeof Prom, registers: Prom.Registry[]) {
       ['site', 'type', 'result'],
     ),
     ...defineSubscribers(prom, registers),
+    ...defineBilling(prom, registers),
   };
 }
 
@@ -191,11 +193,13 @@ export async function createMetrics(): Promise<Metrics> {
   const online = new Map<string, number>();
   let sources: MetricsSources | undefined;
   let tally: SalesTally | undefined;
+  let billing: BillingTally | undefined;
   return {
     port: portOf(m, online),
     readFrom(s) {
       sources = s;
       tally = new SalesTally(s.db, s.since, () => s.clock.now());
+      billing = new BillingTally(s.db, s.since);
     },
     async render() {
       if (sources && tally) {
@@ -207,6 +211,7 @@ export async function createMetrics(): Promise<Metrics> {
           sources.db,
           sites.map((s) => ({ ...s, online: async () => s.subscribersOnline?.() })),
         );
+        await billing?.show(m);
       }
       return registry.metrics();
     },

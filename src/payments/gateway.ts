@@ -11,6 +11,8 @@ export interface CheckoutRequest {
   reference: string;
   /** The one line item: what is bought, at what price (centavos, PHP). */
   item: { name: string; amount: number };
+  /** What the checkout page says it is for; the item's name when absent. */
+  description?: string;
   methods: string[];
   successUrl: string;
   cancelUrl: string;

@@ -191,7 +191,7 @@ export function paymongoGateway(o: PaymongoOptions): PaymentGateway {
             reference_number: req.reference,
             success_url: req.successUrl,
             cancel_url: req.cancelUrl,
-            description: req.item.name,
+            description: req.description ?? req.item.name,
             send_email_receipt: false,
             show_description: true,
             show_line_items: true,

@@ -29,11 +29,14 @@ import type { RouterInfoService } from './router-info/types';
 import type { SelfService } from './self-service/types';
 import type { SettingsService } from './settings/types';
 import type { ShopSettingsService } from './settings/shop-types';
+import type { BillingSettingsService } from './settings/billing';
 import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
 import type { InvoiceService } from './invoices/types';
+import type { SuspensionEnforcer } from './billing/suspension';
+import type { BillingReportService } from './reports/billing';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { SmsService } from './sms';
@@ -99,6 +102,8 @@ export interface Services {
   settings: SettingsService;
   /** Time zone, WiFi name, card links and the admin's networks: `.env` overridden from the admin or the CLI. */
   shopSettings: ShopSettingsService;
+  /** Days to pay, grace days, reminder days and the invoice prefix: `.env` overridden from the admin. */
+  billingSettings: BillingSettingsService;
   /** Coin vendos and their ledger (src/services/vendos/). */
   vendos: VendoService & {
     ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
@@ -118,6 +123,10 @@ export interface Services {
   subscribers: SubscriberService;
   /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
+  /** Suspension for unpaid invoices and its lift (src/services/billing/suspension.ts): after each billing run and payment. */
+  suspensions: SuspensionEnforcer;
+  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/reports/billing.ts). */
+  billingReports: BillingReportService;
   /** SMS to subscribers through Semaphore (src/services/sms): the outbox's state; off without a key. */
   sms: SmsService;
 }

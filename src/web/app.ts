@@ -1,6 +1,7 @@
 import { paymentsWebhookRouter } from './payments-webhook';
 import { payPortalRoutes } from './portal/pay';
 import { checkoutReachRouter } from './portal/checkout-reach';
+import { suspensionPage } from './portal/suspended';
 import { paymentsApiRouter } from './admin/api-payments';
 import { safeModeError, safeModeWarnings } from '../services/router-binding';
 import path from 'node:path';
@@ -32,6 +33,7 @@ import { adminPagesRouter } from './admin/pages';
 import { vendoApiRouter } from './admin/api-vendos';
 import { subscriberApiRouter } from './admin/api-subscribers';
 import { invoiceApiRouter } from './admin/api-invoices';
+import { billingApiRouter } from './admin/api-billing';
 import { siteApiRouter } from './admin/api-sites';
 import { routerApiRouter } from './admin/api-router';
 import { notifyApiRouter } from './admin/api-notify';
@@ -107,6 +109,9 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // A suspended subscriber's address gets the suspension page, whatever Host and path it asked for
+  // (src/web/portal/suspended.ts says what is left to go through).
+  app.use(suspensionPage(ctx));
   // The portal's report of reaching the payment checkout: a few bytes, read by its own small parser.
   app.use(checkoutReachRouter(ctx));
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
@@ -247,6 +252,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
   app.use('/admin/api', subscriberApiRouter(ctx)); // subscribers on monthly plans
   app.use('/admin/api', invoiceApiRouter(ctx)); // their invoices
+  app.use('/admin/api', billingApiRouter(ctx)); // their usage per cycle, reports, payment voids
   app.use('/admin/api', siteApiRouter(ctx)); // sites: the routers, their connection and last read
   app.use('/admin/api', liveApiRouter(ctx)); // router-status, dashboard, events (pages that refresh themselves)
   app.use('/admin/api', routerApiRouter(ctx)); // router/traffic, router/presence (the Router pages' live parts)

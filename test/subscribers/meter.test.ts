@@ -76,6 +76,31 @@ describe('the subscriber meter', () => {
     expect((await book([session('*2/0x2', 5, 100e9)])).speedsChanged).toEqual([id]);
     expect((await book([session('*2/0x2', 5, 100e9 + 10)])).speedsChanged).toEqual([]);
   });
+
+  it("opens the new cycle's row at zero at its first poll, and asks for the capped one's speeds at once", async () => {
+    // Billing day 5: at 00:00 on 2026-12-05 (Manila) the next cycle begins; the capped subscriber is offline.
+    h.clock.set(Date.parse('2026-12-05T00:00:00+08:00'));
+    expect(await book([])).toEqual({ bytes: 0, speedsChanged: [id] });
+    expect(await counted()).toBe(0);
+    const rows = await h.core!.db('subscriber_usage').where({ subscriber_id: id }).orderBy('cycle_start');
+    expect(rows.map((r) => [r.cycle_start, Number(r.counted_bytes)])).toEqual([
+      ['2026-11-21', 100e9 + 1475],
+      ['2026-12-05', 0],
+    ]);
+    // Once: the next poll finds the row.
+    expect(await book([])).toEqual({ bytes: 0, speedsChanged: [] });
+  });
+
+  it('books bytes up and down beside the counted bytes', async () => {
+    await book([session('*4/0x4', 1_000, 3_000)]);
+    const row = await h
+      .core!.db('subscriber_usage')
+      .where({ subscriber_id: id, cycle_start: '2026-12-05' })
+      .first();
+    expect([Number(row.bytes_up), Number(row.bytes_down), Number(row.counted_bytes)]).toEqual([
+      1_000, 3_000, 4_000,
+    ]);
+  });
 });
 
 describe('sessionGrowth', () => {

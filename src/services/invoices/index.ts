@@ -6,6 +6,7 @@
  * `pisonet billing run` are the same call, and a repeat issues nothing. Never deleted, never edited: a void is
  * one conditional update with its actor and reason, and keeps the number.
  */
+import { EventEmitter } from 'node:events';
 import type { Db } from '../../db/knex';
 import { daysInclusive, fullCycleOn, type Cycle } from '../../domain/billing-cycle';
 import { cyclesDue } from '../../domain/billing-run';
@@ -14,9 +15,11 @@ import { firstInvoice, planChangeLines, prorate } from '../../domain/invoice-mat
 import type { ShopDeps } from '../deps';
 import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
-import { issueInvoice } from './issue';
+import { issueInvoice, type NewInvoice } from './issue';
+import { issueInvoiceBatch, ISSUE_BATCH } from './issue-batch';
 import { balanceOf, paymentsOf, recordPayment } from './payments';
-import type { InvoiceService } from './types';
+import { voidPaymentAudited } from './payment-void';
+import type { InvoiceService, PaymentEvent } from './types';
 import {
   INVOICE_STATUSES,
   invoiceNotFound,
@@ -26,7 +29,7 @@ import {
 } from './view';
 
 export type { InvoiceView } from './view';
-export type { FirstInvoiceInput, InvoiceService } from './types';
+export type { FirstInvoiceInput, InvoiceService, PaymentEvent } from './types';
 export type { PaymentView } from './payments';
 export { invoiceJson } from './view';
 
@@ -53,6 +56,8 @@ function cycleAmount(
 
 export function createInvoiceService(deps: Deps): InvoiceService {
   const { db, clock, audit } = deps;
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
   const billing = () => deps.config.billing;
   const issueOpts = () => ({ prefix: billing().invoicePrefix, dueDays: billing().dueDays, now: clock.now() });
   const todayOf = (row: LoadedRow) => localDate(clock.now(), row.site_tz || deps.config.tz);
@@ -138,28 +143,28 @@ export function createInvoiceService(deps: Deps): InvoiceService {
         a.cycle.start < b.cycle.start ? -1 : a.cycle.start > b.cycle.start ? 1 : a.row.seq - b.row.seq,
       );
       const issued: string[] = [];
+      const batch: NewInvoice[] = [];
+      const flush = async () => {
+        const part = batch.splice(0);
+        issued.push(...(await db.transaction((trx) => issueInvoiceBatch(trx, part, issueOpts()))));
+      };
       for (const { row, cycle } of due) {
         const plan = row.profile_row;
         const terms = termsOf(row);
         const day = terms.next && cycle.start >= terms.next.from ? terms.next.billingDay : terms.billingDay;
         const a = cycleAmount(Number(plan.price), day, cycle);
-        const out = await db.transaction((trx) =>
-          issueInvoice(
-            trx,
-            {
-              subscriberId: row.id,
-              issueKey: `cycle:${cycle.start}`,
-              kind: 'cycle',
-              periodStart: cycle.start,
-              periodEnd: cycle.end,
-              issuedOn: cycle.start,
-              lines: [{ description: periodLine(plan.name, cycle, a.days, a.of), amount: a.amount }],
-            },
-            issueOpts(),
-          ),
-        );
-        if (out.issued) issued.push(out.number);
+        batch.push({
+          subscriberId: row.id,
+          issueKey: `cycle:${cycle.start}`,
+          kind: 'cycle',
+          periodStart: cycle.start,
+          periodEnd: cycle.end,
+          issuedOn: cycle.start,
+          lines: [{ description: periodLine(plan.name, cycle, a.days, a.of), amount: a.amount }],
+        });
+        if (batch.length === ISSUE_BATCH) await flush();
       }
+      await flush();
       return { issued };
     },
 
@@ -189,7 +194,19 @@ export function createInvoiceService(deps: Deps): InvoiceService {
           reference: out.payment.reference,
           invoices: out.payment.allocations.map((a) => a.invoice).join(' '),
         });
+        bus.emit('payment', { subscriberId, kind: 'payment' } satisfies PaymentEvent);
       }
+      return out;
+    },
+
+    onPayment(listener) {
+      bus.on('payment', listener);
+      return () => void bus.off('payment', listener);
+    },
+    async voidPayment(subscriberId, paymentId, reason, actor) {
+      const out = await voidPaymentAudited({ db, clock, audit }, { subscriberId, paymentId, actor }, reason);
+      // What it paid is owed again: billing looks at once (past due plus grace suspends as at midnight).
+      bus.emit('payment', { subscriberId, kind: 'void' } satisfies PaymentEvent);
       return out;
     },
 
@@ -221,6 +238,7 @@ export function createInvoiceService(deps: Deps): InvoiceService {
         amount: inv.amount,
         reason: why,
       });
+      bus.emit('payment', { subscriberId: inv.subscriberId, kind: 'void' } satisfies PaymentEvent);
       return get(inv.number);
     },
   };

@@ -48,6 +48,10 @@ export interface PaymentView {
   at: number;
   actor: string;
   allocations: Array<{ invoice: string; amount: number }>;
+  /** Voided (payment-void.ts): when, by whom, why, and the reversal's id; null while it stands. */
+  voided: { at: number; by: string; reason: string; reversalId: number } | null;
+  /** A reversal (negative amount): the id of the payment it voids; null for a payment. */
+  reverses: number | null;
 }
 
 export interface PaymentOutcome {
@@ -124,6 +128,19 @@ export async function paymentsOf(db: Knex, subscriberId: number, id?: number): P
         amount: unknown;
       }>)
     : [];
+  const voids = rows.length
+    ? ((await db('subscriber_payment_voids')
+        .whereIn(
+          'payment_id',
+          rows.map((r) => Number(r.id)),
+        )
+        .orWhereIn(
+          'reversal_id',
+          rows.map((r) => Number(r.id)),
+        )) as Array<Record<string, unknown>>)
+    : [];
+  const voidOf = new Map(voids.map((v) => [Number(v.payment_id), v]));
+  const reversed = new Map(voids.map((v) => [Number(v.reversal_id), Number(v.payment_id)]));
   return rows.map((r) => ({
     id: Number(r.id),
     subscriberId: Number(r.subscriber_id),
@@ -135,6 +152,15 @@ export async function paymentsOf(db: Knex, subscriberId: number, id?: number): P
     allocations: allocations
       .filter((a) => Number(a.payment_id) === Number(r.id))
       .map((a) => ({ invoice: a.number, amount: Number(a.amount) })),
+    voided: voidOf.has(Number(r.id))
+      ? {
+          at: Number(voidOf.get(Number(r.id))!.created_at),
+          by: String(voidOf.get(Number(r.id))!.actor),
+          reason: String(voidOf.get(Number(r.id))!.reason),
+          reversalId: Number(voidOf.get(Number(r.id))!.reversal_id),
+        }
+      : null,
+    reverses: reversed.get(Number(r.id)) ?? null,
   }));
 }
 

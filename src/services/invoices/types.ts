@@ -27,6 +27,16 @@ export interface PlanChangeInput {
   on: string;
 }
 
+/**
+ * What a subscriber owes changed, committed: a payment recorded (not a repeat of one) or one of its invoices
+ * voided (`payment`/`void`: owed less), or a payment voided (`void`: what it paid is owed again). Billing's
+ * suspension listens, to lift a suspension at once when nothing is past due any more (or suspend, when past due).
+ */
+export interface PaymentEvent {
+  subscriberId: number;
+  kind: 'payment' | 'void';
+}
+
 export interface InvoiceService {
   /** The first invoice of a subscriber being created, inside its creating transaction. */
   issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<IssuedInvoice>;
@@ -51,6 +61,18 @@ export interface InvoiceService {
     input: PaymentInput,
     o: { idempotencyKey?: string; actor: Actor },
   ): Promise<PaymentOutcome>;
+  /** Called after each committed payment (not a repeat) and void; returns the way to stop listening. */
+  onPayment(listener: (e: PaymentEvent) => void): () => void;
+  /**
+   * Voids a payment (payment-void.ts): a reversal entry reopens what it paid and takes back its credit. Unknown:
+   * 404 PAYMENT_NOT_FOUND; a second void: 409 PAYMENT_VOIDED. Audited `subscriber.payment.void`.
+   */
+  voidPayment(
+    subscriberId: number,
+    paymentId: number,
+    reason: unknown,
+    actor: Actor,
+  ): Promise<{ payment: PaymentView; reversal: PaymentView; credit: number; owed: number }>;
   /** A subscriber's payments, oldest first, with its credit and what it owes (centavos). */
   payments(subscriberId: number): Promise<{ payments: PaymentView[]; credit: number; owed: number }>;
 }

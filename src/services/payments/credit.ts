@@ -46,6 +46,9 @@ export interface PaymentRow {
   online_at: number | null;
   join_mode?: string | null;
   joined_into?: string | null;
+  /** `voucher` (a profile for a device) or `subscriber` (a subscriber's bill: subscriber.ts). */
+  purpose?: string;
+  subscriber_id?: number | null;
 }
 
 export interface CreditDeps {
@@ -60,6 +63,11 @@ export interface CreditDeps {
     input: { code: string; mac: string; ip: string; site?: string },
     sale: { kind: string; message: string; data?: Record<string, unknown> },
   ) => Promise<JoinOutcome>;
+  /** A subscriber's bill proven paid: recorded as its payment (subscriber.ts). Absent: not creditable here. */
+  bill?: (
+    row: PaymentRow & { subscriber_id: number },
+    paid: { sessionId: string; paymentId: string; method: string | null; paid: number },
+  ) => Promise<LearnOutcome>;
 }
 
 /** What the paid voucher did on its device: logged in as its own, or joined the running code. */
@@ -150,6 +158,13 @@ export async function learnSession(
       `a payment was not credited: ${problem}`,
     );
     return 'rejected';
+  }
+  if (row.purpose === 'subscriber') {
+    if (!c.bill || row.subscriber_id === null || row.subscriber_id === undefined) return 'rejected';
+    return c.bill(
+      { ...row, subscriber_id: Number(row.subscriber_id) },
+      { sessionId: s.id, paymentId, method, paid: paid.amount },
+    );
   }
   return credit(c, row, paymentId, method);
 }

@@ -20,6 +20,8 @@ import type { CredentialsBox } from '../sites/credentials';
 import { learnSession, loginPaid, type CreditDeps, type PaymentRow } from './credit';
 import { paymentSettingsStore } from './settings';
 import { checkoutReachLog } from './checkout-reach';
+import type { InvoiceService } from '../invoices/types';
+import { billOffer, creditBill, startBill, type BillDeps } from './subscriber';
 import type { LearnOutcome, PaymentService, PaymentView, WebhookOutcome } from './types';
 
 export type * from './types';
@@ -56,6 +58,8 @@ export interface PaymentServiceOptions {
   realClock?: Clock;
   /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
   gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
+  /** Subscribers' bills paid online are recorded through it (subscriber.ts); absent: none are offered. */
+  invoices?: Pick<InvoiceService, 'list' | 'pay'>;
 }
 
 function viewOf(
@@ -83,13 +87,14 @@ function viewOf(
       r.join_mode === 'add' || r.join_mode === 'queue'
         ? { mode: r.join_mode, into: r.joined_into ?? '' }
         : null,
+    purpose: r.purpose === 'subscriber' ? 'subscriber' : 'voucher',
+    subscriberId: r.subscriber_id === null || r.subscriber_id === undefined ? null : Number(r.subscriber_id),
   };
 }
 
 export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): PaymentService {
   const { db, clock, log, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
-  const c: CreditDeps = { deps, redemption: o.redemption, join: o.join };
   const build =
     o.gatewayOf ??
     ((s: PaymentsConfig & { secretKey: string }) =>
@@ -100,6 +105,19 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     if (!s.secretKey) return undefined;
     return { gw: build({ ...s, secretKey: s.secretKey }), methods: s.methods };
   }
+  const bills: BillDeps | undefined = o.invoices && {
+    deps,
+    invoices: o.invoices,
+    current,
+    watchMs: WATCH_MS,
+  };
+  const c: CreditDeps = {
+    deps,
+    redemption: o.redemption,
+    join: o.join,
+    bill: bills && ((row, paid) => creditBill(bills, row, paid)),
+  };
+  const noBills = () => new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
 
   const rows = () =>
     db('payments as p')
@@ -228,7 +246,8 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     },
     async returned(reference) {
       if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;
-      const row = (await db('payments').where({ reference }).first()) as PaymentRow | undefined;
+      const row = (await db('payments').where({ reference, purpose: 'voucher' }).first()) as
+        PaymentRow | undefined;
       if (!row) return undefined;
       if (row.state === 'pending' && row.session_id)
         await learn(row.session_id).catch((err: Error) =>
@@ -236,6 +255,31 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
         );
       const fresh = await rows().where('p.id', row.id).first();
       return viewOf(fresh);
+    },
+    async billOffer(subscriberId) {
+      return bills ? billOffer(bills, subscriberId) : { kind: 'off' };
+    },
+    async startBill(input) {
+      if (!bills) throw noBills();
+      return startBill(bills, input);
+    },
+    async billReturned(reference) {
+      if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;
+      const find = async () =>
+        (await db('payments').where({ reference, purpose: 'subscriber' }).first()) as PaymentRow | undefined;
+      const row = await find();
+      if (!row || row.subscriber_id === null || row.subscriber_id === undefined) return undefined;
+      if (row.state === 'pending' && row.session_id)
+        await learn(row.session_id).catch((err: Error) =>
+          log.warn({ module: 'payments', err: err.message }, 'a returning payment could not be checked now'),
+        );
+      const fresh = (await find())!;
+      return {
+        state: fresh.state as PaymentView['state'],
+        amount: Number(fresh.amount),
+        lang: fresh.lang ?? 'en',
+        subscriberId: Number(fresh.subscriber_id),
+      };
     },
     async device(reference) {
       if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;
@@ -264,7 +308,7 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
       }
       if (!o.canLogIn()) return;
       const waiting = (await db('payments')
-        .where({ state: 'paid' })
+        .where({ state: 'paid', purpose: 'voucher' })
         .whereNull('online_at')
         .where('login_attempts', '<', LOGIN_TRIES)
         .where('credited_at', '>', now - LOGIN_RETRY_MS)

@@ -2,6 +2,7 @@
 import type { SignatureRefusal } from '../../payments/gateway';
 import type { Actor } from '../audit/actor';
 import type { CheckoutReachLog } from './checkout-reach';
+import type { BillOffer } from './subscriber';
 import type { PaymentField, PaymentSettingsView } from './settings';
 
 export type PaymentState = 'pending' | 'paid' | 'expired' | 'failed' | 'rejected';
@@ -37,6 +38,9 @@ export interface PaymentView {
    * it waits for the device and starts when that code ends (`queue`). `into`: that code, masked. Null: its own code.
    */
   joined: { mode: 'add' | 'queue'; into: string } | null;
+  /** What it paid for: a profile for a device (`voucher`), or a subscriber's bill (`subscriber`, its id). */
+  purpose: 'voucher' | 'subscriber';
+  subscriberId: number | null;
 }
 
 /** What learning of a session came to. */
@@ -92,6 +96,21 @@ export interface PaymentService {
   device(
     reference: string,
   ): Promise<{ mac: string; ip: string; site: string | null; lang: string } | undefined>;
+  /** What a subscriber can pay online now (what it owes, from ₱20.00, while payments are on), or why not. */
+  billOffer(subscriberId: number): Promise<BillOffer>;
+  /**
+   * Starts a checkout for what the subscriber owes now (GCash, Maya); the phone is sent to the answer's address.
+   * Refused: PAYMENTS_OFF, BILL_NOTHING_OWED, BILL_BELOW_MINIMUM, RATE_LIMITED, PAYMENT_GATEWAY_*.
+   */
+  startBill(input: {
+    subscriberId: number;
+    lang: string;
+    returnBase: string;
+  }): Promise<{ reference: string; checkoutUrl: string }>;
+  /** A subscriber's checkout the phone came back from, read from the gateway at once while pending. */
+  billReturned(
+    reference: string,
+  ): Promise<{ state: PaymentState; amount: number; lang: string; subscriberId: number } | undefined>;
   /** One round of the poller: pending sessions read, logins of credited payments retried. */
   poll(): Promise<void>;
   list(opts?: { limit?: number; offset?: number }): Promise<{ total: number; rows: PaymentView[] }>;

@@ -7,16 +7,11 @@
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { cycleOn, nextCycleStart } from '../../domain/billing-cycle';
+import { cycleOn } from '../../domain/billing-cycle';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError, ValidationError } from '../../domain/errors';
-import { readSubscriberFields, parseReason, type SubscriberFields } from '../../domain/subscriber-fields';
-import {
-  SUBSCRIBER_STATUSES,
-  transition,
-  type SubscriberAction,
-  type SubscriberStatus,
-} from '../../domain/subscriber-status';
+import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
+import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../domain/subscriber-status';
 import { recordEvent } from '../events';
 import { localDate } from '../reports/calendar';
 import { DEFAULT_SITE, type ShopDeps, type SiteRef } from '../deps';
@@ -34,6 +29,8 @@ import {
   type SignInLimiter,
   type SubscriberAtAddress,
 } from './sign-in';
+import { billingDayChange } from './billing-day';
+import { statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, termsOf, toView, usageOf, type LoadedRow } from './store';
 import type { SubscriberChange, SubscriberChanged, SubscriberService, SubscriberView } from './types';
 
@@ -52,12 +49,6 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   afterCreate?: (trx: Knex.Transaction, s: FirstInvoiceInput) => Promise<void>;
   /** Inside the changing transaction, when the plan changes (the plan-change invoice or credit). */
   afterPlanChange?: (trx: Knex.Transaction, c: PlanChangeInput) => Promise<void>;
-};
-
-const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
-  suspend: 'suspend',
-  resume: 'resume',
-  end: 'end',
 };
 
 export function createSubscriberService(deps: Deps): SubscriberService {
@@ -278,44 +269,15 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     return viewOf(Number(row.id));
   }
 
-  async function move(
-    ref: number | string,
-    action: SubscriberAction,
-    actor: Actor,
-    reason?: string,
-  ): Promise<SubscriberView> {
-    const row = await loadOne(ref);
-    const to = transition(row.status, action);
-    const now = clock.now();
-    const no = accountNo(Number(row.seq));
-    await db.transaction(async (trx) => {
-      // Only from the status read: two changes at once cannot both apply.
-      const n = await trx('subscribers')
-        .where({ id: row.id, status: row.status })
-        .update({
-          status: to,
-          status_reason: to === 'suspended' ? reason : null,
-          ...(to === 'ended' ? { ended_at: now } : {}),
-          updated_at: now,
-        });
-      if (n !== 1)
-        throw new AppError(
-          'SUBSCRIBER_STATUS',
-          'This subscriber was changed meanwhile; try again',
-          409,
-          'status',
-        );
-      await changed(
-        trx,
-        Number(row.id),
-        ACTIONS[action],
-        `Subscriber ${no} ${to === 'active' ? 'resumed' : to}`,
-      );
-    });
-    await audit.record(actor, `subscriber.${action}`, no, reason === undefined ? {} : { reason });
-    bus.emit('change', { id: Number(row.id), change: ACTIONS[action] });
-    return viewOf(Number(row.id));
-  }
+  const moves = statusChanges({
+    db,
+    clock,
+    audit,
+    loadOne,
+    viewOf,
+    changed,
+    emit: (e) => void bus.emit('change', e),
+  });
 
   return {
     async list(opts = {}) {
@@ -334,15 +296,9 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     },
     create,
     update,
-    suspend(ref, reason, actor) {
-      let why: string;
-      try {
-        why = parseReason(reason);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return move(ref, 'suspend', actor, why);
-    },
+    suspend: moves.suspend,
+    suspendUnpaid: moves.suspendUnpaid,
+    liftUnpaid: moves.liftUnpaid,
     async signIn(username, password, asker) {
       return viewOf(await signIn.signIn(username, password, asker));
     },
@@ -350,44 +306,11 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       const id = await atAddress(address);
       return id === null ? null : ((await viewOf(id)) ?? null);
     },
-    resume: (ref, actor) => move(ref, 'resume', actor),
-    end: (ref, actor) => move(ref, 'end', actor),
+    resume: moves.resume,
+    end: moves.end,
     onChange(listener: (e: SubscriberChanged) => void) {
       bus.on('change', listener);
       return () => void bus.off('change', listener);
     },
   };
-}
-
-/**
- * A new billing day applies from the next cycle: kept beside the current one until then. A change already in
- * effect is folded in first (the day counts from the date it started).
- */
-function billingDayChange(
-  row: LoadedRow,
-  day: number,
-  today: string,
-  changes: string[],
-): Record<string, unknown> {
-  let current = Number(row.billing_day);
-  let anchor = row.billing_anchor;
-  const pending = row.billing_day_next == null ? null : Number(row.billing_day_next);
-  const from = row.billing_day_from;
-  if (pending !== null && from !== null && today >= from) {
-    current = pending;
-    anchor = from;
-  }
-  const effectiveNext = pending !== null && from !== null && today < from ? pending : null;
-  if (day === (effectiveNext ?? current)) return {};
-  const folded = { billing_day: current, billing_anchor: anchor };
-  if (day === current) {
-    changes.push(`billing_day: stays ${current} (the change to ${effectiveNext} is cancelled)`);
-    return { ...folded, billing_day_next: null, billing_day_from: null };
-  }
-  const starts = nextCycleStart(
-    termsOf({ ...row, ...folded, billing_day_next: null, billing_day_from: null }),
-    today,
-  );
-  changes.push(`billing_day: ${current} → ${day} from ${starts}`);
-  return { ...folded, billing_day_next: day, billing_day_from: starts };
 }

@@ -61,6 +61,13 @@ export interface SubscriberService {
   update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
   suspend(ref: number | string, reason: unknown, actor: Actor): Promise<SubscriberView>;
   resume(ref: number | string, actor: Actor): Promise<SubscriberView>;
+  /**
+   * Billing's suspension for an unpaid invoice (the suspension enforcer, src/services/billing/suspension.ts):
+   * active → suspended, recorded with cause `unpaid`; false when it was not active (a repeat changes nothing).
+   */
+  suspendUnpaid(id: number, reason: string): Promise<boolean>;
+  /** Lifts billing's open `unpaid` suspension (suspended → active); false when there is none. A manual one stays. */
+  liftUnpaid(id: number): Promise<boolean>;
   /** The service ends (status `ended`); the record and its history stay. */
   end(ref: number | string, actor: Actor): Promise<SubscriberView>;
   /**

@@ -13,7 +13,7 @@
  * (the router's `/ppp/active` over the API, or RADIUS accounting), the reading says the same things.
  */
 import type { Knex } from 'knex';
-import { cycleOn, type Cycle } from '../../domain/billing-cycle';
+import { addDays, cycleOn, type Cycle } from '../../domain/billing-cycle';
 import type { Profile } from '../../domain/profile-types';
 import { bytesCountNow, subscriberSpeeds } from '../../domain/subscriber-policy';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
@@ -47,7 +47,15 @@ interface Baseline {
 }
 
 const SESSION_COLS = ['site_id', 'session_key', 'subscriber_id', 'up', 'down', 'seen_at'];
-const USAGE_COLS = ['subscriber_id', 'cycle_start', 'cycle_end', 'counted_bytes', 'updated_at'];
+const USAGE_COLS = [
+  'subscriber_id',
+  'cycle_start',
+  'cycle_end',
+  'counted_bytes',
+  'bytes_up',
+  'bytes_down',
+  'updated_at',
+];
 
 const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
 
@@ -117,10 +125,32 @@ export async function meteredSubscribers(
   return out;
 }
 
-/** The bytes a session moved since its baseline: all of them for a new session, or counters that went back. */
+/** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
+export function sessionGrowthEachWay(
+  s: Pick<SubscriberSessionReading, 'up' | 'down'>,
+  b?: Baseline,
+): { up: number; down: number } {
+  if (!b || s.up < b.up || s.down < b.down) return { up: s.up, down: s.down };
+  return { up: s.up - b.up, down: s.down - b.down };
+}
+
+/** The bytes a session moved since its baseline, both ways together. */
 export function sessionGrowth(s: Pick<SubscriberSessionReading, 'up' | 'down'>, b?: Baseline): number {
-  if (!b || s.up < b.up || s.down < b.down) return s.up + s.down;
-  return s.up - b.up + (s.down - b.down);
+  const g = sessionGrowthEachWay(s, b);
+  return g.up + g.down;
+}
+
+/** Capped or FUP subscribers whose cycle began today or yesterday (where they are): maybe new since the last poll. */
+function freshCycles(subs: ReadonlyMap<string, MeteredSubscriber>, now: number): MeteredSubscriber[] {
+  const since = new Map<string, string>();
+  const out: MeteredSubscriber[] = [];
+  for (const s of subs.values()) {
+    if (!hasThresholds(s.profile)) continue;
+    let from = since.get(s.tz);
+    if (from === undefined) since.set(s.tz, (from = addDays(localDate(now, s.tz), -1)));
+    if (s.cycle.start >= from) out.push(s);
+  }
+  return out;
 }
 
 function chunks<T>(xs: readonly T[]): T[][] {
@@ -180,16 +210,22 @@ export async function bookSubscribers(
   },
 ): Promise<SubscriberBooking> {
   const baselines = await readBaselines(trx, o.siteId);
-  const added = new Map<number, number>();
+  // Per subscriber: counted bytes, and every byte each way (free off-peak hours too).
+  const added = new Map<number, { counted: number; up: number; down: number }>();
   const seen: Cell[][] = [];
   const keys = new Set<string>();
   for (const s of o.sessions) {
     const sub = o.subscribers.get(s.username.toLowerCase());
     if (!sub || keys.has(s.id)) continue;
     keys.add(s.id);
-    const grew = sessionGrowth(s, o.rebooted ? undefined : baselines.get(s.id));
-    if (grew > 0 && bytesCountNow(sub.profile, o.now, sub.tz))
-      added.set(sub.id, (added.get(sub.id) ?? 0) + grew);
+    const grew = sessionGrowthEachWay(s, o.rebooted ? undefined : baselines.get(s.id));
+    if (grew.up + grew.down > 0) {
+      const a = added.get(sub.id) ?? { counted: 0, up: 0, down: 0 };
+      if (bytesCountNow(sub.profile, o.now, sub.tz)) a.counted += grew.up + grew.down;
+      a.up += grew.up;
+      a.down += grew.down;
+      added.set(sub.id, a);
+    }
     seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now]);
   }
   const gone = [...baselines.keys()].filter((k) => !keys.has(k));
@@ -211,11 +247,12 @@ export async function bookSubscribers(
   );
   const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
   const grown = [...added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
+  // A cycle that began today or yesterday with no row yet is new since the last poll: its row is made now (at
+  // zero), and a capped or throttled subscriber's speeds are looked at again at once, not at the next check.
+  const fresh = freshCycles(o.subscribers, o.now).filter((s) => !added.has(s.id));
   // Only a plan with a FUP or a cap has speeds that bytes can change.
-  const before = await countedSoFar(
-    trx,
-    grown.filter((s) => hasThresholds(s.profile)),
-  );
+  const before = await countedSoFar(trx, [...grown.filter((s) => hasThresholds(s.profile)), ...fresh]);
+  const opened = fresh.filter((s) => !before.has(s.id));
   await bulkUpsert(
     trx,
     'subscriber_usage',
@@ -223,15 +260,23 @@ export async function bookSubscribers(
     ['subscriber_id', 'cycle_start'],
     {
       counted_bytes: '"subscriber_usage".counted_bytes + excluded.counted_bytes',
+      bytes_up: '"subscriber_usage".bytes_up + excluded.bytes_up',
+      bytes_down: '"subscriber_usage".bytes_down + excluded.bytes_down',
       updated_at: 'excluded.updated_at',
     },
-    grown.map((s) => [s.id, s.cycle.start, s.cycle.end, added.get(s.id) as number, o.now]),
+    [
+      ...grown.map((s) => {
+        const a = added.get(s.id)!;
+        return [s.id, s.cycle.start, s.cycle.end, a.counted, a.up, a.down, o.now];
+      }),
+      ...opened.map((s) => [s.id, s.cycle.start, s.cycle.end, 0, 0, 0, o.now]),
+    ],
   );
   let bytes = 0;
-  const speedsChanged: number[] = [];
+  const speedsChanged: number[] = opened.map((s) => s.id);
   for (const s of grown) {
     const was = before.get(s.id) ?? 0;
-    const now = was + (added.get(s.id) as number);
+    const now = was + added.get(s.id)!.counted;
     bytes += now - was;
     if (!hasThresholds(s.profile)) continue;
     const a = subscriberSpeeds({ ...s, countedBytes: was }, o.now, s.tz);

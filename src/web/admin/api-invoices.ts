@@ -4,7 +4,8 @@
  */
 import { Router, type Request } from 'express';
 import { errorJson } from '../../lib/error-reply';
-import { invoiceJson, type PaymentView } from '../../services/invoices';
+import { invoiceJson } from '../../services/invoices';
+import { paymentJson } from '../../services/invoices/json';
 import { PaymentAboveOwedError, type PaymentInput } from '../../services/invoices/payments';
 import { subscriberNotFound } from '../../services/subscribers/store';
 import type { Actor } from '../../services/types';
@@ -13,24 +14,11 @@ import { parseRecordId } from './record-scope';
 
 const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
 
-function paymentJson(p: PaymentView) {
-  return {
-    id: p.id,
-    subscriber_id: p.subscriberId,
-    ...money('amount', p.amount),
-    method: p.method,
-    reference: p.reference,
-    at: new Date(p.at).toISOString(),
-    actor: p.actor,
-    allocations: p.allocations.map((a) => ({ invoice: a.invoice, ...money('amount', a.amount) })),
-  };
-}
-
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
 export function invoiceApiRouter(ctx: WebContext): Router {
   const r = Router();
-  const { invoices, subscribers } = ctx.services;
+  const { invoices, subscribers, suspensions } = ctx.services;
 
   r.get('/invoices', async (req, res) => {
     const status = (req.query as Record<string, unknown>).status;
@@ -85,9 +73,12 @@ export function invoiceApiRouter(ctx: WebContext): Router {
       });
     }
   });
-  // What the midnight run does, now: every invoice owed by today; a repeat issues nothing.
+  // What the midnight run does, now: every invoice owed by today, then suspensions for unpaid invoices and their
+  // lifts; a repeat issues and changes nothing.
   r.post('/billing/run', async (_req, res) => {
-    res.json({ success: true, ...(await invoices.run()) });
+    const { issued } = await invoices.run();
+    await suspensions.enforce();
+    res.json({ success: true, issued });
   });
   return r;
 }

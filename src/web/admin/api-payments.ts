@@ -33,6 +33,8 @@ export function paymentJson(p: PaymentView) {
     credited_at: iso(p.creditedAt),
     online_at: iso(p.onlineAt),
     joined: p.joined,
+    purpose: p.purpose,
+    subscriber_id: p.subscriberId,
   };
 }
 

@@ -21,6 +21,7 @@ import { backupRoutes } from './pages/backups';
 import { paymentRoutes } from './pages/payments';
 import { accountRoutes } from './pages/accounts';
 import { subscriberRoutes } from './pages/subscribers';
+import { invoiceRoutes } from './pages/invoices';
 
 /**
  * The owner's web admin (server-rendered pages). Mounted at /admin after requireAdmin and csrfProtection;
@@ -48,6 +49,7 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(backupRoutes(ctx));
   router.use(paymentRoutes(ctx));
   router.use(subscriberRoutes(ctx));
+  router.use(invoiceRoutes(ctx));
   router.use(accountRoutes(ctx)); // accounts (owner), the end-of-shift slip (every login)
   return router;
 }

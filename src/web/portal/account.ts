@@ -20,6 +20,7 @@ import type { WebContext } from '../context';
 import { safeEqual } from '../middleware/auth';
 import { browserToken, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
+import { accountPayRoutes, payButton, type Asker } from './account-pay';
 import en from './account.en.json';
 import fil from './account.fil.json';
 
@@ -50,6 +51,30 @@ function waitWords(t: Translator, seconds: number): string {
   if (seconds < 60) return t.t(seconds === 1 ? 'time.second' : 'time.seconds', { n: seconds });
   const n = Math.ceil(seconds / 60);
   return t.t(n === 1 ? 'time.minute' : 'time.minutes', { n });
+}
+
+/**
+ * Who asks for an account page or its Pay: the signed-in subscriber (its cookie), else the subscriber whose PPPoE
+ * session has the request's address; `unchecked` when the router cannot say whose session the address is. An
+ * ended subscriber's sign-in is forgotten (its cookie cleared).
+ */
+export async function whoIsAsking(ctx: WebContext, req: Request, res: Response): Promise<Asker> {
+  const { services, clock } = ctx;
+  const id = signedIn(req, ctx.deviceSecret ?? '', clock.now());
+  if (id !== null) {
+    const s = await services.subscribers.get(id).catch(() => null);
+    if (s && s.status !== 'ended') return { kind: 'found', s, byAddress: false };
+    res.clearCookie(COOKIE, { path: PATH });
+  }
+  const address = peerAddress(req);
+  let found: SubscriberView | null = null;
+  try {
+    found = address ? await services.subscribers.atAddress(address) : null;
+  } catch (err) {
+    ctx.log.warn({ module: 'portal', err: (err as Error).message }, 'account page: address not checked');
+    return { kind: 'unchecked' };
+  }
+  return found && found.status !== 'ended' ? { kind: 'found', s: found, byAddress: true } : { kind: 'none' };
 }
 
 export function accountRoutes(ctx: WebContext, r: Router): void {
@@ -134,28 +159,16 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         owed: formatMoney(s.owed),
         owesNothing: s.owed === 0,
       },
+      pay: payButton(t, await services.payments.billOffer(s.id)),
     });
   }
 
   r.get(PATH, async (req, res) => {
     const t = langOf(req);
-    const id = signedIn(req, secret, clock.now());
-    if (id !== null) {
-      const s = await services.subscribers.get(id).catch(() => null);
-      if (s && s.status !== 'ended') return renderAccount(req, res, t, s, false);
-      res.clearCookie(COOKIE, { path: PATH });
-    }
-    const address = peerAddress(req);
-    let found: SubscriberView | null = null;
-    try {
-      found = address ? await services.subscribers.atAddress(address) : null;
-    } catch (err) {
-      // A router that is down cannot say whose session this is: the sign-in form, and why it is asked.
-      ctx.log.warn({ module: 'portal', err: (err as Error).message }, 'account page: address not checked');
-      return renderLogin(req, res, t, 200, '', '', true);
-    }
-    if (found && found.status !== 'ended') return renderAccount(req, res, t, found, true);
-    return renderLogin(req, res, t);
+    const asker = await whoIsAsking(ctx, req, res);
+    if (asker.kind === 'found') return renderAccount(req, res, t, asker.s, asker.byAddress);
+    // A router that is down cannot say whose session this is: the sign-in form, and why it is asked.
+    return renderLogin(req, res, t, 200, '', '', asker.kind === 'unchecked');
   });
 
   r.post(PATH, async (req, res) => {
@@ -195,6 +208,8 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
       throw err;
     }
   });
+
+  accountPayRoutes(ctx, r, { common, langOf, whoIsAsking: (req, res) => whoIsAsking(ctx, req, res) });
 
   r.post(`${PATH}/logout`, (req, res) => {
     const t = langOf(req);

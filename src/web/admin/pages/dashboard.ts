@@ -49,6 +49,7 @@ export function dashboardRoutes(ctx: WebContext): Router {
       feed: feedItems(events, config.tz, now),
       lastEventId: events[0]?.id ?? 0,
       lastPollAt: services.usage.lastPollAt() ?? null,
+      subscriberCounts: await services.billingReports.counts(),
       quickPrint: { profiles: profiles.map((p) => ({ name: p.name, price: p.price })), max: QUICK_PRINT_MAX },
       scripts: ['/public/js/router-banner.js', '/public/js/admin-dashboard.js'],
     });

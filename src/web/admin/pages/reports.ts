@@ -12,6 +12,7 @@ import {
 } from '../../../services/reports/calendar';
 import type { SalesRow } from '../../../services/types';
 import { salesTotal } from '../../../services/reports/types';
+import { ValidationError } from '../../../domain/errors';
 import { FieldErrors, Formatters, page, query } from './common';
 import { salesChart, shortDay } from './series';
 import { pageSiteScope } from '../site-scope';
@@ -99,6 +100,17 @@ export function toCsv(rows: (string | number)[][]): string {
 
 const pesos = (c: number) => (c / 100).toFixed(2);
 
+/** Subscribers' billing for the Reports page: money in only for a range the service takes (366 days at most). */
+async function billingFigures(ctx: WebContext, from: string, to: string) {
+  const b = ctx.services.billingReports;
+  const owed = await b.owedByAge();
+  const moneyIn = await b.moneyIn({ from, to }).catch((err: unknown) => {
+    if (err instanceof ValidationError) return null;
+    throw err;
+  });
+  return { owed, moneyIn };
+}
+
 export function reportRoutes(ctx: WebContext): Router {
   const router = Router();
   const { reports } = ctx.services;
@@ -121,6 +133,7 @@ export function reportRoutes(ctx: WebContext): Router {
       reports.voided(span),
     ]);
     const total = salesTotal(sales);
+    const billing = await billingFigures(ctx, range.fromDate, range.toDate);
     const qs = new URLSearchParams({
       from: range.fromDate,
       to: range.toDate,
@@ -130,6 +143,7 @@ export function reportRoutes(ctx: WebContext): Router {
     page(res, 'reports', 'reports', 'Reports', {
       // Each reseller's figures: all its batches, not the period's (what it owes is a running total).
       resellers: await ctx.services.accounts.balances(),
+      billing,
       siteScope: scope,
       presets: Object.entries(PRESET_LABELS),
       presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,

@@ -23,6 +23,7 @@ import {
 import { logoProblem } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
+import { billingFormFacts, billingFormValues, billingSettingsRoute } from './settings-billing';
 import { notifyFormValues, notifyPageFacts, notifySettingsRoutes } from './settings-notify';
 import type { TestResult } from '../../../services/notify';
 
@@ -128,7 +129,7 @@ function selfServiceSaved(moves: [number, number], offline: [number, number]): s
 /** Settings: router test, poll interval, code format, shop name and logo, admin password. */
 export function settingsRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { settings, routerInfo, admins, selfService, shopSettings } = ctx.services;
+  const { settings, routerInfo, admins, selfService, shopSettings, billingSettings } = ctx.services;
   const { config } = ctx;
 
   async function current() {
@@ -139,6 +140,7 @@ export function settingsRoutes(ctx: WebContext): Router {
       moves_per_day: String(await selfService.movesPerDay()),
       move_offline_minutes: String(await selfService.moveOfflineMinutes()),
       ...shopFormValues(await shopSettings.view()),
+      ...billingFormValues(await billingSettings.view()),
       ...notifyFormValues(await ctx.services.notify.view()),
     };
   }
@@ -179,6 +181,7 @@ export function settingsRoutes(ctx: WebContext): Router {
         effective: effectiveConfig(config),
         shop: shopFormFacts(await shopSettings.view(), res.req.socket.remoteAddress ?? null),
         notify: await notifyPageFacts(ctx, extra.notifyTest),
+        billing: billingFormFacts(await billingSettings.view()),
         moves: {
           max: MAX_MOVES_PER_DAY,
           default: DEFAULT_MOVES_PER_DAY,
@@ -275,6 +278,7 @@ export function settingsRoutes(ctx: WebContext): Router {
   });
 
   shopSettingsRoute(ctx, router, render);
+  billingSettingsRoute(ctx, router, render);
   notifySettingsRoutes(ctx, router, render);
 
   router.post('/settings/logo', async (req, res) => {

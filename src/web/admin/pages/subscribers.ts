@@ -11,6 +11,7 @@ import { isMonthly } from '../../../services/profiles/billing';
 import type { SubscriberView } from '../../../services/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
+import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
 
 /** What a subscriber owes now, centavos: its open invoices' due. */
 export const owedNow = (s: SubscriberView): number => s.owed;
@@ -18,7 +19,6 @@ export const owedNow = (s: SubscriberView): number => s.owed;
 /** Counted bytes of the cycle as a share of the cap, 0–100 (null: no cap). */
 export const usedPercent = (s: SubscriberView): number | null =>
   s.usage.capBytes ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100)) : null;
-
 
 /** The form's fields as the service takes them: an empty optional field is "not given". */
 function formInput(body: unknown, keys: readonly string[]): Record<string, unknown> {
@@ -117,8 +117,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
     }
   });
 
-  router.get('/subscribers/:id', async (req, res) => {
-    const s = await subscribers.get(idOf(req));
+  async function renderDetail(req: Request, res: Response, s: SubscriberView, form?: PayForm, status = 200) {
     const owner = isOwner(req);
     // Who suspended it and when: the audit log's latest entry for this account.
     const last =
@@ -126,15 +125,29 @@ export function subscriberRoutes(ctx: WebContext): Router {
         ? ((await ctx.services.audit.list({ action: 'subscriber.suspend', target: s.accountNo, limit: 1 }))
             .entries[0] ?? null)
         : null;
-    page(res, 'subscribers/detail', 'subscribers', `${s.accountNo} · ${s.name}`, {
-      s,
-      password: owner ? s.password : null,
-      owner,
-      suspension: last ? { actor: last.actor, at: last.ts } : null,
-      owed: owedNow(s),
-      percent: usedPercent(s),
-    });
-  });
+    page(
+      res,
+      'subscribers/detail',
+      'subscribers',
+      `${s.accountNo} · ${s.name}`,
+      {
+        s,
+        password: owner ? s.password : null,
+        owner,
+        suspension: last ? { actor: last.actor, at: last.ts } : null,
+        owed: owedNow(s),
+        percent: usedPercent(s),
+        cycles: await ctx.services.billingReports.usage(s.id),
+        ...(await billingLocals(ctx, s, form)),
+      },
+      status,
+    );
+  }
+
+  router.get('/subscribers/:id', async (req, res) =>
+    renderDetail(req, res, await subscribers.get(idOf(req))),
+  );
+  subscriberPaymentRoute(ctx, router, renderDetail);
 
   router.get('/subscribers/:id/edit', async (req, res) => renderForm(res, await subscribers.get(idOf(req))));
 

@@ -1,0 +1,64 @@
+/**
+ * When billing suspends a subscriber for an unpaid invoice, and when it lifts that suspension: plain dates in,
+ * a decision out. An invoice due on `dueOn` with `graceDays` of grace may still be paid through
+ * `dueOn + graceDays`; from 00:00 of the next day it is past due and the subscriber is suspended. Only open
+ * invoices count: a void one, a paid one, or one with nothing left to pay never does. The suspension is lifted
+ * when no open invoice is past its line any more. A suspension by hand is never billing's to lift.
+ */
+import { addDays } from './billing-cycle';
+
+/** An invoice as the policy reads it: its due date and what is still to pay of it (centavos). */
+export interface InvoiceDue {
+  number: string;
+  dueOn: string;
+  /** What is left to pay (0 when paid or covered by credit). */
+  due: number;
+  voided: boolean;
+}
+
+/** The last shop date an invoice due on `dueOn` may be paid without a suspension. */
+export function lastDayToPay(dueOn: string, graceDays: number): string {
+  return addDays(dueOn, graceDays);
+}
+
+/** The oldest open invoice past its last day to pay on `today`, or null when none is. */
+export function oldestPastDue(
+  invoices: readonly InvoiceDue[],
+  graceDays: number,
+  today: string,
+): InvoiceDue | null {
+  let oldest: InvoiceDue | null = null;
+  for (const inv of invoices) {
+    if (inv.voided || inv.due <= 0) continue;
+    if (today <= lastDayToPay(inv.dueOn, graceDays)) continue;
+    if (!oldest || inv.dueOn < oldest.dueOn || (inv.dueOn === oldest.dueOn && inv.number < oldest.number))
+      oldest = inv;
+  }
+  return oldest;
+}
+
+/** Why billing suspended: said on the subscriber (`status_reason`) and in its suspension row. */
+export function unpaidReason(inv: Pick<InvoiceDue, 'number' | 'dueOn'>): string {
+  return `Unpaid: ${inv.number} was due ${inv.dueOn}`;
+}
+
+export type SuspensionDecision =
+  { action: 'suspend'; invoice: InvoiceDue; reason: string } | { action: 'lift' } | { action: 'none' };
+
+/**
+ * What billing does for one subscriber today. `status` is its status; `openCause` the cause of its open
+ * suspension (null: none open). Suspends an active subscriber with an invoice past due; lifts its own (`unpaid`)
+ * suspension once nothing is; leaves a suspension by hand, and an ended subscriber, alone.
+ */
+export function suspensionDecision(
+  s: { status: 'active' | 'suspended' | 'ended'; openCause: 'unpaid' | 'manual' | null },
+  invoices: readonly InvoiceDue[],
+  graceDays: number,
+  today: string,
+): SuspensionDecision {
+  if (s.status === 'ended') return { action: 'none' };
+  const past = oldestPastDue(invoices, graceDays, today);
+  if (s.status === 'active')
+    return past ? { action: 'suspend', invoice: past, reason: unpaidReason(past) } : { action: 'none' };
+  return s.openCause === 'unpaid' && !past ? { action: 'lift' } : { action: 'none' };
+}

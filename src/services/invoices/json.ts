@@ -1,0 +1,35 @@
+/**
+ * A subscriber's payment as the admin API and the terminal's `--json` answer it (snake_case, the time ISO-8601,
+ * money in pesos with `_centavos` beside it); an invoice's shape is invoiceJson (view.ts).
+ */
+import type { PaymentView } from './payments';
+
+const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
+
+export function paymentJson(p: PaymentView) {
+  return {
+    id: p.id,
+    subscriber_id: p.subscriberId,
+    ...money('amount', p.amount),
+    method: p.method,
+    reference: p.reference,
+    at: new Date(p.at).toISOString(),
+    actor: p.actor,
+    allocations: p.allocations.map((a) => ({ invoice: a.invoice, ...money('amount', a.amount) })),
+    voided_at: p.voided ? new Date(p.voided.at).toISOString() : null,
+    voided_by: p.voided?.by ?? null,
+    void_reason: p.voided?.reason ?? null,
+    reverses: p.reverses,
+  };
+}
+
+/** A payment's answer: the payment, where it went, the credit left and what is still owed. */
+export function paymentOutcomeJson(out: { payment: PaymentView; credit: number; owed: number }) {
+  const payment = paymentJson(out.payment);
+  return {
+    payment,
+    allocations: payment.allocations,
+    ...money('credit', out.credit),
+    ...money('owed', out.owed),
+  };
+}

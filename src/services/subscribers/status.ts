@@ -1,0 +1,161 @@
+/**
+ * A subscriber's status changes (suspend, resume, end by hand; billing's suspension for an unpaid invoice and its
+ * lift): each one conditional update from the status read, so two changes at once cannot both apply, with its
+ * `subscriber_suspensions` row in the same transaction, its event, its audit entry and the change told to the
+ * router work (onChange). Which changes are allowed is decided in src/domain/subscriber-status.ts; when billing
+ * suspends or lifts is decided in src/domain/billing-suspension.ts.
+ */
+import type { Knex } from 'knex';
+import { AppError } from '../../domain/errors';
+import { parseReason } from '../../domain/subscriber-fields';
+import { transition, type SubscriberAction } from '../../domain/subscriber-status';
+import { SYSTEM, type Actor } from '../audit/actor';
+import type { ShopDeps } from '../deps';
+import { accountNo, type LoadedRow } from './store';
+import type { SubscriberChange, SubscriberChanged, SubscriberView } from './types';
+
+const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
+  suspend: 'suspend',
+  resume: 'resume',
+  end: 'end',
+};
+
+/** Who billing's suspensions are started and ended by, in `subscriber_suspensions`. */
+export const BILLING = 'billing';
+
+async function noOf(db: Knex, id: number): Promise<string> {
+  const r = (await db('subscribers').where({ id }).first('seq')) as { seq: number };
+  return accountNo(Number(r.seq));
+}
+
+const changedMeanwhile = () =>
+  new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'status');
+
+export interface StatusDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
+  loadOne(ref: number | string): Promise<LoadedRow>;
+  viewOf(id: number): Promise<SubscriberView>;
+  changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
+  emit(e: SubscriberChanged): void;
+}
+
+export function statusChanges(deps: StatusDeps) {
+  const { db, clock, audit } = deps;
+
+  async function move(
+    ref: number | string,
+    action: SubscriberAction,
+    actor: Actor,
+    reason?: string,
+  ): Promise<SubscriberView> {
+    const row = await deps.loadOne(ref);
+    const to = transition(row.status, action);
+    const now = clock.now();
+    const no = accountNo(Number(row.seq));
+    await db.transaction(async (trx) => {
+      // Only from the status read: two changes at once cannot both apply.
+      const n = await trx('subscribers')
+        .where({ id: row.id, status: row.status })
+        .update({
+          status: to,
+          status_reason: to === 'suspended' ? reason : null,
+          ...(to === 'ended' ? { ended_at: now } : {}),
+          updated_at: now,
+        });
+      if (n !== 1) throw changedMeanwhile();
+      // Kept in the same transaction: a suspension by hand is recorded as such (billing never lifts it); a resume
+      // or an end closes whichever suspension is open, billing's too (the owner decides).
+      if (to === 'suspended')
+        await trx('subscriber_suspensions').insert({
+          subscriber_id: row.id,
+          cause: 'manual',
+          reason: reason ?? null,
+          started_at: now,
+          started_by: actor.name,
+        });
+      else
+        await trx('subscriber_suspensions')
+          .where({ subscriber_id: row.id })
+          .whereNull('ended_at')
+          .update({ ended_at: now, ended_by: actor.name });
+      await deps.changed(
+        trx,
+        Number(row.id),
+        ACTIONS[action],
+        `Subscriber ${no} ${to === 'active' ? 'resumed' : to}`,
+      );
+    });
+    await audit.record(actor, `subscriber.${action}`, no, reason === undefined ? {} : { reason });
+    deps.emit({ id: Number(row.id), change: ACTIONS[action] });
+    return deps.viewOf(Number(row.id));
+  }
+
+  /** Billing's suspension: only from active, so a repeat or a suspension by hand meanwhile changes nothing. */
+  async function suspendUnpaid(id: number, reason: string): Promise<boolean> {
+    const now = clock.now();
+    const done = await db.transaction(async (trx) => {
+      const n = await trx('subscribers')
+        .where({ id, status: 'active' })
+        .update({ status: 'suspended', status_reason: reason, updated_at: now });
+      if (n !== 1) return false;
+      await trx('subscriber_suspensions').insert({
+        subscriber_id: id,
+        cause: 'unpaid',
+        reason,
+        started_at: now,
+        started_by: BILLING,
+      });
+      await deps.changed(trx, id, 'suspend', `Subscriber ${await noOf(trx, id)} suspended: ${reason}`);
+      return true;
+    });
+    if (!done) return false;
+    await audit.record(SYSTEM, 'subscriber.suspend', await noOf(db, id), { reason, cause: 'unpaid' });
+    deps.emit({ id, change: 'suspend' });
+    return true;
+  }
+
+  /**
+   * Lifts billing's open suspension. Its row is closed first, conditionally: a resume by hand at the same moment
+   * closes it instead, and then this changes nothing (nor does it lift a suspension by hand made just after).
+   */
+  async function liftUnpaid(id: number): Promise<boolean> {
+    const now = clock.now();
+    const done = await db.transaction(async (trx) => {
+      const open = (await trx('subscriber_suspensions')
+        .where({ subscriber_id: id, cause: 'unpaid' })
+        .whereNull('ended_at')
+        .first('id')) as { id: number } | undefined;
+      if (!open) return false;
+      const closed = await trx('subscriber_suspensions')
+        .where({ id: open.id })
+        .whereNull('ended_at')
+        .update({ ended_at: now, ended_by: BILLING });
+      if (closed !== 1) return false;
+      const n = await trx('subscribers')
+        .where({ id, status: 'suspended' })
+        .update({ status: 'active', status_reason: null, updated_at: now });
+      if (n !== 1) throw changedMeanwhile();
+      await deps.changed(trx, id, 'resume', `Subscriber ${await noOf(trx, id)} resumed: nothing past due`);
+      return true;
+    });
+    if (!done) return false;
+    await audit.record(SYSTEM, 'subscriber.resume', await noOf(db, id), { cause: 'paid' });
+    deps.emit({ id, change: 'resume' });
+    return true;
+  }
+
+  return {
+    suspendUnpaid,
+    liftUnpaid,
+    suspend(ref: number | string, reason: unknown, actor: Actor): Promise<SubscriberView> {
+      let why: string;
+      try {
+        why = parseReason(reason);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return move(ref, 'suspend', actor, why);
+    },
+    resume: (ref: number | string, actor: Actor) => move(ref, 'resume', actor),
+    end: (ref: number | string, actor: Actor) => move(ref, 'end', actor),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Admin JSON API for subscribers' billing figures and corrections (auth and CSRF as for every /admin/api route;
+ * who may call what: src/domain/roles.ts): a subscriber's usage per cycle, a payment's void (the owner's). Thin: the services read and write.
+ */
+import { Router, type Request } from 'express';
+import { paymentNotFound } from '../../services/invoices/payment-void';
+import type { Actor } from '../../services/types';
+import { paymentJson } from '../../services/invoices/json';
+import { countsJson, moneyInJson, owedByAgeJson, usageCycleJson } from '../../services/reports/billing';
+import { localDate } from '../../services/reports/calendar';
+import { subscriberNotFound } from '../../services/subscribers/store';
+import type { WebContext } from '../context';
+import { parseRecordId } from './record-scope';
+
+export function billingApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { billingReports, invoices, subscribers } = ctx.services;
+  const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
+  const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+
+  r.get('/subscribers/:id/usage', async (req, res) => {
+    const cycles = await billingReports.usage(parseRecordId(req.params.id, subscriberNotFound));
+    res.json({ success: true, cycles: cycles.map(usageCycleJson) });
+  });
+  // Subscribers' billing: what is owed by age, money in by method and shop day (from, to: default this month).
+  r.get('/reports/billing', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const today = localDate(ctx.clock.now(), ctx.config.tz);
+    const [owed, moneyIn, counts] = await Promise.all([
+      billingReports.owedByAge(),
+      billingReports.moneyIn({ from: q.from ?? `${today.slice(0, 8)}01`, to: q.to ?? today }),
+      billingReports.counts(),
+    ]);
+    res.json({
+      success: true,
+      owed_by_age: owedByAgeJson(owed),
+      money_in: moneyInJson(moneyIn),
+      subscribers: countsJson(counts),
+    });
+  });
+  // A payment undone by a reversal entry (never an edit): what it paid is open again, its credit taken back.
+  r.post('/subscribers/:id/payments/:paymentId/void', async (req, res) => {
+    const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
+    const paymentId = parseRecordId(req.params.paymentId, paymentNotFound);
+    const reason = ((req.body ?? {}) as Record<string, unknown>).reason;
+    const out = await invoices.voidPayment(s.id, paymentId, reason, actorOf(req));
+    res.json({
+      success: true,
+      payment: paymentJson(out.payment),
+      reversal: paymentJson(out.reversal),
+      ...money('credit', out.credit),
+      ...money('owed', out.owed),
+    });
+  });
+  return r;
+}

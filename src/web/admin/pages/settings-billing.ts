@@ -1,0 +1,74 @@
+/**
+ * Settings → "Monthly billing": the days to pay, the grace days, the reminder days and the invoice prefix that
+ * `.env` sets first, changed here and applied to the next invoice at once. The service owns the bounds
+ * (src/services/settings/billing.ts); this page passes what was typed.
+ */
+import type { Request, Response, Router } from 'express';
+import type { WebContext } from '../../context';
+import {
+  BILLING_DAY_BOUNDS,
+  BILLING_SETTING_FIELDS,
+  type BillingSettingField,
+  type BillingSettingsView,
+} from '../../../services/settings/billing';
+import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+
+const LABELS: Record<BillingSettingField, string> = {
+  due_days: 'days to pay',
+  grace_days: 'grace days',
+  remind_days: 'reminder days',
+  invoice_prefix: 'invoice prefix',
+};
+
+/** The form's values: the owner's own ('' where .env's applies). */
+export function billingFormValues(view: BillingSettingsView): Record<string, string> {
+  const own = (f: BillingSettingField) => (view.overridden.includes(f) ? String(view.effective[f]) : '');
+  return Object.fromEntries(BILLING_SETTING_FIELDS.map((f) => [f, own(f)]));
+}
+
+/** What the section shows: .env's values, what applies now, the bounds. */
+export function billingFormFacts(view: BillingSettingsView) {
+  return { env: view.env, effective: view.effective, overridden: view.overridden, max: BILLING_DAY_BOUNDS };
+}
+
+function saved(changed: BillingSettingField[], view: BillingSettingsView): string {
+  if (!changed.length) return 'Nothing changed.';
+  const said = changed.map((f) =>
+    view.overridden.includes(f) ? `${LABELS[f]} saved` : `${LABELS[f]} back to .env's value`,
+  );
+  return `${said.join('; ')}; the next invoice uses them, no restart needed.`.replace(/^./, (c) =>
+    c.toUpperCase(),
+  );
+}
+
+/** POST /settings/billing; `render` shows the Settings page again with the typed values and the errors. */
+export function billingSettingsRoute(
+  ctx: WebContext,
+  router: Router,
+  render: (
+    res: Response,
+    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string },
+    status: number,
+  ) => Promise<void>,
+): void {
+  const { billingSettings } = ctx.services;
+  router.post('/settings/billing', async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // A field the post leaves out keeps its value (a script may send one of them).
+    const typed = Object.fromEntries(
+      BILLING_SETTING_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]),
+    );
+    try {
+      const changed = await billingSettings.update(typed, actorOf(req));
+      flash(req, 'ok', saved(changed, await billingSettings.view()));
+      res.redirect(303, '/admin/settings#billing');
+    } catch (err) {
+      const f = formFailure(err);
+      await render(
+        res,
+        { values: typed, errors: f.fields, formError: 'The billing settings were not saved.' },
+        f.status,
+      );
+    }
+  });
+}

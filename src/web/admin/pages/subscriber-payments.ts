@@ -1,0 +1,114 @@
+/**
+ * A subscriber's billing on its page: its invoices, its payments (with the invoices each paid), its credit and
+ * what it owes, and the counter's "Record payment" form (owner and cashier: src/domain/roles.ts). The form posts
+ * through the invoice service, as the API does: the same bounds, the same audit. Each form carries its own
+ * random Idempotency-Key, so a double tap records once; an amount above what is owed comes back as a question
+ * ("record the rest as credit?") whose button sends the same key with `confirm`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Response, Router } from 'express';
+import { formatMoney } from '../../../domain/units';
+import { PAYMENT_METHODS, PaymentAboveOwedError } from '../../../services/invoices/payments';
+import type { SubscriberView } from '../../../services/subscribers/types';
+import type { WebContext } from '../../context';
+import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+
+/** What the payment form shows again after a refusal or a question. */
+export interface PayForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  formError: string | null;
+  /** Above what is owed: the question and its figures. */
+  confirm: { amount: number; owed: number; credit: number } | null;
+}
+
+export const freshPayForm = (): PayForm => ({
+  values: { amount: '', method: 'cash', reference: '', key: randomUUID() },
+  errors: {},
+  formError: null,
+  confirm: null,
+});
+
+/** The locals of the subscriber page's billing part. */
+export async function billingLocals(ctx: WebContext, s: SubscriberView, form: PayForm = freshPayForm()) {
+  const { invoices } = ctx.services;
+  const [list, paid] = await Promise.all([invoices.list({ subscriberId: s.id }), invoices.payments(s.id)]);
+  return {
+    invoices: [...list].reverse(),
+    payments: [...paid.payments].reverse(),
+    balance: { credit: paid.credit, owed: paid.owed },
+    methods: PAYMENT_METHODS,
+    payForm: form,
+  };
+}
+
+function said(out: {
+  payment: { amount: number; allocations: Array<{ invoice: string; amount: number }> };
+  credit: number;
+  owed: number;
+}): string {
+  const to = out.payment.allocations.map((a) => `${a.invoice} ${formatMoney(a.amount)}`);
+  return [
+    `${formatMoney(out.payment.amount)} recorded`,
+    to.length ? `paid into ${to.join(', ')}` : 'nothing was owed',
+    `credit ${formatMoney(out.credit)}`,
+    `still owed ${formatMoney(out.owed)}.`,
+  ].join('; ');
+}
+
+/** POST /subscribers/:id/payments; `render` shows the subscriber page again with the form's state. */
+export function subscriberPaymentRoute(
+  ctx: WebContext,
+  router: Router,
+  render: (req: Request, res: Response, s: SubscriberView, form: PayForm, status: number) => Promise<void>,
+): void {
+  const { subscribers, invoices } = ctx.services;
+  router.post('/subscribers/:id/payments', async (req, res) => {
+    const s = await subscribers.get(String(req.params.id));
+    const values = {
+      amount: field(req.body, 'amount'),
+      method: field(req.body, 'method'),
+      reference: field(req.body, 'reference'),
+      key: field(req.body, 'key'),
+    };
+    try {
+      const out = await invoices.pay(
+        s.id,
+        {
+          amount: values.amount,
+          method: values.method,
+          reference: values.reference,
+          confirm: field(req.body, 'confirm') === 'true',
+        },
+        { idempotencyKey: values.key, actor: actorOf(req) },
+      );
+      flash(
+        req,
+        'ok',
+        out.recorded
+          ? said(out)
+          : `This payment was recorded already (the form was sent twice): ${said(out)} Nothing new was recorded.`,
+      );
+      res.redirect(303, `/admin/subscribers/${s.id}#payments`);
+    } catch (err) {
+      if (err instanceof PaymentAboveOwedError) {
+        const form: PayForm = {
+          values,
+          errors: {},
+          formError: null,
+          confirm: { amount: err.amount, owed: err.owed, credit: err.amount - err.owed },
+        };
+        return render(req, res, s, form, 409);
+      }
+      const f = formFailure(err, (k) => (k === 'Idempotency-Key' ? 'amount' : k));
+      // A refused form gets a new key: the next try is a new payment.
+      const form: PayForm = {
+        values: { ...values, key: randomUUID() },
+        errors: f.fields,
+        formError: 'The payment was not recorded.',
+        confirm: null,
+      };
+      await render(req, res, s, form, f.status);
+    }
+  });
+}

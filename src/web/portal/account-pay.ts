@@ -1,0 +1,137 @@
+/**
+ * A subscriber paying what it owes online from its account page, or from the suspension page's button: the form
+ * POST that starts the checkout (for exactly what is owed now, GCash or Maya; src/services/payments/subscriber.ts)
+ * and the page the gateway sends the phone back to, which reads the checkout at once and says paid, waiting
+ * (reloading itself) or cancelled. The subscriber is found as the account page finds it (its sign-in cookie, else
+ * the PPPoE session's address), so a suspended subscriber's phone needs nothing but the form's token. Every
+ * refusal is a page in the customer's language; nothing is charged.
+ */
+import type { Request, Response, Router } from 'express';
+import { AppError, RateLimitedError } from '../../domain/errors';
+import { formatMoney } from '../../domain/units';
+import { pickLanguage, translator, type Translator } from '../../i18n';
+import type { BillOffer } from '../../services/payments/subscriber';
+import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
+import type { WebContext } from '../context';
+import type { SubscriberView } from '../../services/subscribers/types';
+import { ownAddress } from '../own-address';
+import { portalFormTokenValid } from './form-token';
+
+const PATH = '/portal/account/pay';
+/** How often the return page reloads itself while the gateway has not confirmed the payment. */
+const RELOAD_SECONDS = 5;
+
+/** The account page's Pay button (or the line saying to pay at the shop), or null for nothing to show. */
+export function payButton(t: Translator, offer: BillOffer): { button: string } | { note: string } | null {
+  if (offer.kind === 'payable')
+    return { button: t.t('account.pay_button', { amount: formatMoney(offer.owed) }) };
+  if (offer.kind === 'below-minimum')
+    return {
+      note: t.t('account.pay_at_shop', {
+        amount: formatMoney(offer.owed),
+        min: formatMoney(BILL_MIN_AMOUNT),
+      }),
+    };
+  return null;
+}
+
+/** Who asks for the account page or its Pay (account.ts `whoIsAsking`). */
+export type Asker =
+  { kind: 'found'; s: SubscriberView; byAddress: boolean } | { kind: 'unchecked' } | { kind: 'none' };
+
+interface Faces {
+  common(req: Request, res: Response, t: Translator): Promise<Record<string, unknown>>;
+  langOf(req: Request): Translator;
+  /** The subscriber asking, as the account page finds it (account.ts). */
+  whoIsAsking(req: Request, res: Response): Promise<Asker>;
+}
+
+/** What a refusal to start a checkout is called on the page, and its HTTP status. */
+function refusalOf(t: Translator, err: AppError, owed: number): { status: number; text: string } {
+  switch (err.code) {
+    case 'PAYMENTS_OFF':
+      return { status: 404, text: t.t('account.pay.off') };
+    case 'BILL_NOTHING_OWED':
+      return { status: 409, text: t.t('account.pay.nothing_owed') };
+    case 'BILL_BELOW_MINIMUM':
+      return {
+        status: 409,
+        text: t.t('account.pay_at_shop', { amount: formatMoney(owed), min: formatMoney(BILL_MIN_AMOUNT) }),
+      };
+    case 'PAYMENT_GATEWAY_UNREACHABLE':
+      return { status: 503, text: t.t('account.pay.gateway') };
+    default:
+      return { status: 502, text: t.t('account.pay.gateway') };
+  }
+}
+
+export function accountPayRoutes(ctx: WebContext, r: Router, faces: Faces): void {
+  const { payments } = ctx.services;
+
+  async function page(
+    req: Request,
+    res: Response,
+    t: Translator,
+    status: number,
+    o: { kind: 'ok' | 'warn' | 'error'; text: string; reload?: boolean; switchUrl?: string },
+  ) {
+    const common = await faces.common(req, res, t);
+    res.status(status).render('portal/account-pay', {
+      ...common,
+      ...(o.switchUrl ? { switchUrl: o.switchUrl } : {}),
+      refreshSeconds: o.reload ? RELOAD_SECONDS : 0,
+      notice: { kind: o.kind, text: o.text },
+      backUrl: `/portal/account?lang=${t.lang}`,
+    });
+  }
+
+  r.post(PATH, async (req, res) => {
+    const t = faces.langOf(req);
+    if (!portalFormTokenValid(req))
+      return page(req, res, t, 403, { kind: 'error', text: t.t('account.expired') });
+    const asker = await faces.whoIsAsking(req, res);
+    if (asker.kind === 'unchecked')
+      return page(req, res, t, 503, { kind: 'error', text: t.t('account.address_unchecked') });
+    if (asker.kind === 'none')
+      return page(req, res, t, 401, { kind: 'error', text: t.t('account.pay.not_found') });
+    try {
+      const { checkoutUrl } = await payments.startBill({
+        subscriberId: asker.s.id,
+        lang: t.lang,
+        // Back to this controller's own address, never the request's Host (as the voucher checkout does).
+        returnBase: ownAddress(ctx, req),
+      });
+      res.redirect(303, checkoutUrl);
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        res.set('Retry-After', String(err.retryAfterSeconds));
+        return page(req, res, t, 429, { kind: 'error', text: t.t('account.pay.too_many') });
+      }
+      if (!(err instanceof AppError)) throw err;
+      const { status, text } = refusalOf(t, err, asker.s.owed);
+      return page(req, res, t, status, { kind: 'error', text });
+    }
+  });
+
+  r.get(`${PATH}/return`, async (req, res) => {
+    const ref = typeof req.query.ref === 'string' ? req.query.ref.slice(0, 40) : '';
+    const p = await payments.billReturned(ref);
+    const t = translator(pickLanguage(req.query.lang ?? p?.lang, req.get('accept-language')));
+    if (!p) return page(req, res, t, 404, { kind: 'error', text: t.t('account.pay.unknown') });
+    const q = new URLSearchParams({ ref, lang: t.lang === 'fil' ? 'en' : 'fil' });
+    if (req.query.cancelled === '1') q.set('cancelled', '1');
+    const switchUrl = `${PATH}/return?${q}`;
+    const amount = formatMoney(p.amount);
+    if (p.state === 'paid')
+      return page(req, res, t, 200, { kind: 'ok', text: t.t('account.pay.paid', { amount }), switchUrl });
+    if (p.state === 'pending' && req.query.cancelled !== '1')
+      return page(req, res, t, 200, {
+        kind: 'warn',
+        text: t.t('account.pay.pending', { amount }),
+        reload: true,
+        switchUrl,
+      });
+    const text = t.t(p.state === 'pending' ? 'account.pay.cancelled' : 'account.pay.not_paid');
+    return page(req, res, t, 200, { kind: 'error', text, switchUrl });
+  });
+}

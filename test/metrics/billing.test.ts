@@ -1,0 +1,82 @@
+/**
+ * Subscribers' billing in the metrics: invoices issued and payments (count and pesos by method, voids apart)
+ * since the server started, read from the database at the scrape and never going down; suspended subscribers in
+ * pisonet_subscribers{status="suspended"}.
+ */
+import * as prom from 'prom-client';
+import { BillingTally, defineBilling } from '../../src/metrics/billing';
+import { createHarness, type Harness } from '../helpers/harness';
+import { addSubscriber, PROFILES } from '../subscribers/helpers';
+import { adminApi } from '../vendos/helpers';
+import { metricsOf, valueOf } from './exposition';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const pay = async (id: number, body: Record<string, unknown>) => {
+  const res = await adminApi(h, 'POST', `/subscribers/${id}/payments`, body);
+  expect(res.status).toBe(201);
+  return res.json.payment.id as number;
+};
+
+test('invoices issued, payments by method and voids apart, from zero; suspended by status', async () => {
+  const empty = await metricsOf(h);
+  expect(valueOf(empty, 'pisonet_invoices_issued_total')).toBe(0);
+  expect(
+    empty.get('pisonet_subscriber_payments_total')!.samples.map((s) => [s.labels.method, s.value]),
+  ).toEqual([
+    ['cash', 0],
+    ['gcash', 0],
+    ['maya', 0],
+    ['bank', 0],
+    ['other', 0],
+  ]);
+
+  const a = await addSubscriber(h); // INV-000001
+  const b = await addSubscriber(h, { username: 'ana', mobile: '09171234568' }); // INV-000002
+  h.clock.set(Date.parse('2026-12-05T00:00:00+08:00'));
+  await adminApi(h, 'POST', '/billing/run'); // INV-000003, INV-000004
+  await pay(a.id, { amount: 100, method: 'cash' });
+  const g = await pay(b.id, { amount: '50.50', method: 'gcash' });
+  expect(
+    (await adminApi(h, 'POST', `/subscribers/${b.id}/payments/${g}/void`, { reason: 'bounced' })).status,
+  ).toBe(200);
+  expect((await adminApi(h, 'POST', `/subscribers/${b.id}/suspend`, { reason: 'unpaid' })).status).toBe(200);
+
+  const m = await metricsOf(h);
+  expect(valueOf(m, 'pisonet_invoices_issued_total')).toBe(4);
+  expect(valueOf(m, 'pisonet_subscriber_payments_total', { method: 'cash' })).toBe(1);
+  expect(valueOf(m, 'pisonet_subscriber_payments_total', { method: 'gcash' })).toBe(1);
+  expect(valueOf(m, 'pisonet_subscriber_payments_pesos_total', { method: 'cash' })).toBe(100);
+  expect(valueOf(m, 'pisonet_subscriber_payments_pesos_total', { method: 'gcash' })).toBe(50.5);
+  expect(valueOf(m, 'pisonet_subscriber_payment_voids_total', { method: 'gcash' })).toBe(1);
+  expect(valueOf(m, 'pisonet_subscribers', { site: 'default', status: 'suspended' })).toBe(1);
+  expect(valueOf(m, 'pisonet_subscribers', { site: 'default', status: 'active' })).toBe(1);
+});
+
+test('counts only what came after the start', async () => {
+  const registry = new prom.Registry();
+  const c = defineBilling(prom, [registry]);
+  const tally = new BillingTally(h.core!.db, h.clock.now() + 1);
+  await tally.show(c);
+  expect((await c.invoicesIssued.get()).values[0].value).toBe(0);
+  expect((await c.payments.get()).values.find((v) => v.labels.method === 'cash')?.value).toBe(0);
+  h.clock.advance(1000);
+  await adminApi(h, 'POST', '/subscribers', {
+    name: 'Pedro',
+    mobile: '09171234569',
+    profile: 'HOME10',
+    billing_day: 5,
+    username: 'pedro',
+  });
+  const [s] = (await adminApi(h, 'GET', '/subscribers?status=active')).json.subscribers;
+  await pay(s.id, { amount: 1, method: 'cash' });
+  await tally.show(c);
+  expect((await c.invoicesIssued.get()).values[0].value).toBe(1);
+  expect((await c.payments.get()).values.find((v) => v.labels.method === 'cash')?.value).toBe(1);
+});
