@@ -204,7 +204,19 @@ export function serverParts(
     stop: () => p.billingJob.stop(),
   });
   // After billing: the catch-up's invoices are issued before the first round looks for their SMS.
-  parts.push(job('sms', p.smsJob));
+  // A payment's SMS (and its balance) goes at once rather than at the next tick.
+  let unlistenPayments: (() => void) | undefined;
+  parts.push({
+    name: 'sms',
+    start() {
+      unlistenPayments = core.services.invoices.onPayment(() => void p.smsJob.runNow());
+      p.smsJob.start();
+    },
+    async stop() {
+      unlistenPayments?.();
+      await p.smsJob.stop();
+    },
+  });
   if (p.backupJob) parts.push(job('backups', p.backupJob));
   return parts;
 }

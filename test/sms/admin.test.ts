@@ -1,5 +1,6 @@
 /** The admin's Settings page says whether SMS to subscribers is on, with its sender, and the last failure. */
 import { AdminClient } from '../admin/client';
+import { SYSTEM } from '../../src/services/types';
 import { KEY, smsHarness, subscriber, type SmsHarness } from './helpers';
 
 let x: SmsHarness;
@@ -40,4 +41,16 @@ test('on, with its sender, what was sent and the last failure; never the key', a
     'Last SMS failure: Semaphore refused the message: sendername: The selected sendername is invalid.',
   );
   expect(html).not.toContain(KEY);
+});
+
+test("the server sends a payment's SMS at once, not at its next 15 s round", async () => {
+  x = await smsHarness({}, true, true);
+  const s = await subscriber(x.h);
+  await x.h.core!.services.sms.run();
+  // The fake clock stands still: the server's rounds never come due, only the payment's nudge runs one.
+  await x.h.core!.services.invoices.pay(s.id, { amount: 100, method: 'cash' }, { actor: SYSTEM });
+  const until = Date.now() + 3000;
+  while (!x.fake.sent.some((m) => m.message.includes('received')) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 50));
+  expect(x.fake.sent.filter((m) => m.message.includes('received'))).toHaveLength(1);
 });

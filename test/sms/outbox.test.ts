@@ -183,6 +183,23 @@ describe('SMS to subscribers', () => {
     ]);
   });
 
+  it('never tells a void reversal, nor a payment voided before its SMS went', async () => {
+    x = await smsHarness();
+    const { h, fake } = x;
+    const s = await subscriber(h);
+    const inv = h.core!.services.invoices;
+    await h.core!.services.sms.run();
+    const told = (await inv.pay(s.id, { amount: 100, method: 'cash' }, { actor: SYSTEM })).payment;
+    await h.core!.services.sms.run();
+    await inv.voidPayment(s.id, told.id, 'typed the wrong subscriber', SYSTEM);
+    const typo = (await inv.pay(s.id, { amount: 50, method: 'cash' }, { actor: SYSTEM })).payment;
+    await inv.voidPayment(s.id, typo.id, 'typed 50 for 5', SYSTEM);
+    await h.core!.services.sms.run();
+    expect(fake.sent.filter((m) => m.message.includes('received')).map((m) => m.message)).toEqual([
+      'PisoNet: we received P100.00, thank you. Still owed: P366.20.',
+    ]);
+  });
+
   it('retries a refused send (200 with an error object, then a 500) and sends it once later', async () => {
     x = await smsHarness();
     const { h, fake } = x;

@@ -212,11 +212,13 @@ export async function balanceAfter(
 }
 
 async function payments(db: Knex, c: ScanContext): Promise<NewSms[]> {
-  const facts = (await missing(db, 'subscriber_payments', 'payment:', 'payment').where(
-    'f.created_at',
-    '>=',
-    c.from,
-  )) as Array<Who & { id: number; amount: unknown }>;
+  // A void's reversal (a negative entry) is not money received; a payment voided before it was told is not told.
+  const facts = (await missing(db, 'subscriber_payments', 'payment:', 'payment')
+    .where('f.created_at', '>=', c.from)
+    .where('f.amount', '>', 0)
+    .whereNotExists(db('subscriber_payment_voids as v').whereRaw('v.payment_id = f.id'))) as Array<
+    Who & { id: number; amount: unknown }
+  >;
   const out: NewSms[] = [];
   for (const f of facts) {
     const left = await balanceAfter(
@@ -245,7 +247,10 @@ export async function missingSms(db: Knex, c: ScanContext): Promise<NewSms[]> {
   ];
 }
 
-/** Whether a queued SMS is still true at `now`: a reminder of an invoice paid or past its due date is not. */
+/**
+ * Whether a queued SMS is still true at `now`: a reminder of an invoice paid or past its due date is not, nor a
+ * payment voided or a suspension lifted before its message went.
+ */
 export async function noLongerTrue(
   db: Knex,
   rows: Array<{ id: number; subject: string; kind: string; expires_at: unknown }>,
@@ -261,6 +266,21 @@ export async function noLongerTrue(
   for (const r of reminders) {
     const v = views.get(Number(r.subject.split(':')[1]));
     if (!out.has(r.id) && (!v || v.due <= 0)) out.set(r.id, 'the invoice was paid before it went');
+  }
+  const payments = rows.filter((r) => r.kind === 'payment');
+  if (payments.length) {
+    const voided = new Set(
+      (
+        (await db('subscriber_payment_voids')
+          .whereIn(
+            'payment_id',
+            payments.map((r) => Number(r.subject.split(':')[1])),
+          )
+          .select('payment_id')) as Array<{ payment_id: number }>
+      ).map((v) => `payment:${v.payment_id}`),
+    );
+    for (const r of payments)
+      if (voided.has(r.subject)) out.set(r.id, 'the payment was voided before it went');
   }
   const lifted = rows.filter((r) => r.kind === 'suspended');
   if (lifted.length) {
