@@ -41,9 +41,8 @@ describe("the subscribers' billing report", () => {
       reason: 'transfer bounced',
     });
     expect(voided.status).toBe(200);
-    expect(
-      (await adminApi(h, 'POST', `/subscribers/${b.id}/suspend`, { reason: 'asked to pause' })).status,
-    ).toBe(200);
+    // B's December invoice (due 2026-12-12) is unpaid: January's billing run suspended it.
+    expect((await h.core!.services.subscribers.get(b.id)).status).toBe('suspended');
 
     h.clock.set(manila('2027-02-01T10:00:00'));
     const res = await adminApi(h, 'GET', '/reports/billing?from=2026-12-01&to=2027-01-31');
@@ -85,9 +84,10 @@ describe("the subscribers' billing report", () => {
       { date: '2027-01-30', payments: 0, reversals: 1, amount: -999, amount_centavos: -99_900 },
     ]);
 
+    // A (January unpaid), B (December unpaid) and C (its payment voided) are past due: suspended by billing.
     expect(res.json.subscribers).toEqual({
-      active: 3,
-      suspended: 1,
+      active: 1,
+      suspended: 3,
       ended: 0,
       owed: 6653.55,
       owed_centavos: 665_355,
