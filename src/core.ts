@@ -290,7 +290,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     notify,
     defaultStack: main,
     async close() {
-      suspensions.stop();
+      await suspensions.stop();
       await siteMonitor?.close();
       await main.stop();
       await leases.close();

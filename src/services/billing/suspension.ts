@@ -26,8 +26,8 @@ export interface SuspensionRun {
 export interface SuspensionEnforcer {
   /** Every subscriber (or only `subscriberId`) brought to what billing says; a repeat changes nothing. */
   enforce(subscriberId?: number): Promise<SuspensionRun>;
-  /** Stops listening to payments. */
-  stop(): void;
+  /** Stops listening to payments, once the looks already begun are done. */
+  stop(): Promise<void>;
 }
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'log'> & {
@@ -117,14 +117,25 @@ export function createSuspensionEnforcer(deps: Deps): SuspensionEnforcer {
   }
 
   // A payment or a void, once committed: that subscriber's suspension is looked at now, not at the next hour.
+  // Kept until done, so a close waits for it instead of pulling the database from under it.
+  const running = new Set<Promise<unknown>>();
   const unlisten = deps.invoices.onPayment((e) => {
-    enforce(e.subscriberId).catch((err: Error) =>
-      log.error(
-        { module: 'billing', err: err.message, subscriber: e.subscriberId },
-        'billing: could not restore a subscriber after its payment; the next hour tries again',
-      ),
-    );
+    const p = enforce(e.subscriberId)
+      .catch((err: Error) =>
+        log.error(
+          { module: 'billing', err: err.message, subscriber: e.subscriberId },
+          'billing: could not restore a subscriber after its payment; the next hour tries again',
+        ),
+      )
+      .finally(() => running.delete(p));
+    running.add(p);
   });
 
-  return { enforce, stop: unlisten };
+  return {
+    enforce,
+    async stop() {
+      unlisten();
+      await Promise.allSettled([...running]);
+    },
+  };
 }
