@@ -210,6 +210,8 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       vouchers,
       locate,
       hostAddresses: (mac) => main.hotspot.hostAddresses(mac),
+      // A board signs with the real time, as a gateway does: with CLOCK_START its skew is judged on that.
+      realClock: config.clockStart === undefined ? undefined : systemClock,
     }),
     routerBinding: main.binding,
     events: createEventService(db),

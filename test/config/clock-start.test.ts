@@ -9,6 +9,8 @@ import { createLogger } from '../../src/lib/logger';
 import { FakePaymongo } from '../../src/payments/fake-paymongo';
 import { createHarness } from '../helpers/harness';
 import { KEY, WEBHOOK_SECRET } from '../payments/helpers';
+import { SimulatedVendo } from '../../src/vendo-sim/board';
+import { makeVendo } from '../vendos/helpers';
 
 const quiet = createLogger('silent');
 
@@ -77,6 +79,26 @@ describe('CLOCK_START', () => {
     } finally {
       await h.close();
       await fake.stop();
+    }
+  });
+  it('judges a vendo board’s X-Vendo-Timestamp on the machine’s own clock, not the started one', async () => {
+    const h = await createHarness({ http: true, env: { CLOCK_START: '2027-01-31T21:00:00+08:00' } });
+    try {
+      const { id, secret } = await makeVendo(h);
+      // A board keeps real time (NTP): its poll is accepted although the shop's clock is days away.
+      const board = new SimulatedVendo({ url: h.app!.url, id, secret, now: () => Date.now(), retries: 1 });
+      expect((await board.poll()).status).toBe(200);
+      // A board signing at the started clock's time is the one that is off.
+      const skewed = new SimulatedVendo({
+        url: h.app!.url,
+        id,
+        secret,
+        now: () => h.clock.now(),
+        retries: 1,
+      });
+      expect((await skewed.poll()).status).toBe(401);
+    } finally {
+      await h.close();
     }
   });
 });

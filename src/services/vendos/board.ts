@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { rawRows } from '../../db/knex';
 import { bestPurchase, parseCoinAmount } from '../../domain/vendo';
 import { ValidationError, AppError } from '../../domain/errors';
+import type { Clock } from '../../lib/clock';
 import type { ShopDeps } from '../deps';
 import type { SecretBox } from './secrets';
 import { MAX_SKEW_SECONDS, signatureMatches } from './signature';
@@ -18,7 +19,10 @@ const authError = (why: string) => new AppError('VENDO_AUTH', why, 401);
 const SEEN_WRITE_MS = 10_000;
 const MAX_SEQ = 2 ** 31 - 1;
 
-export function vendoBoard(deps: ShopDeps, d: { box: SecretBox; events: EventEmitter; rows: VendoRowCache }) {
+export function vendoBoard(
+  deps: ShopDeps,
+  d: { box: SecretBox; events: EventEmitter; rows: VendoRowCache; realClock?: Clock },
+) {
   const { db, clock, log } = deps;
   const secrets = new Map<string, { sealed: string; secret: string }>();
   const seenWritten = new Map<string, number>();
@@ -42,7 +46,7 @@ export function vendoBoard(deps: ShopDeps, d: { box: SecretBox; events: EventEmi
       if (!req.id || req.id.length > 32 || !req.timestamp || !req.signature)
         throw authError('X-Vendo-Id, X-Vendo-Timestamp and X-Vendo-Signature are required');
       if (!/^\d{1,12}$/.test(req.timestamp)) throw authError('X-Vendo-Timestamp must be Unix seconds');
-      const skew = Math.abs(clock.now() / 1000 - Number(req.timestamp));
+      const skew = Math.abs((d.realClock ?? clock).now() / 1000 - Number(req.timestamp));
       if (skew > MAX_SKEW_SECONDS)
         throw authError(
           `X-Vendo-Timestamp is ${Math.round(skew)} s away from the controller's clock (at most ${MAX_SKEW_SECONDS} s)`,

@@ -1,4 +1,5 @@
 /** Coin vendos: the owner's registry, the board's protocol, the customer's window and the coin ledger. */
+import type { Clock } from '../../lib/clock';
 import { EventEmitter } from 'node:events';
 import type { ShopDeps } from '../deps';
 import type { ProfileService, RedemptionService, VoucherService } from '../types';
@@ -23,6 +24,11 @@ export function createVendoService(
     locate?: LocateDevice;
     /** The addresses the hotspot gives a MAC now (the `default` site's stack answers). */
     hostAddresses: (mac: string) => Promise<string[]>;
+    /**
+     * The machine's own time, for a request's X-Vendo-Timestamp: a board keeps real time (NTP), so a controller
+     * clock started elsewhere (CLOCK_START) must not refuse every coin. Default: the shop's clock.
+     */
+    realClock?: Clock;
   },
 ): VendoService & {
   ownerOf(id: string): Promise<{ mac: string; proven: boolean } | undefined>;
@@ -38,7 +44,7 @@ export function createVendoService(
   events.setMaxListeners(0);
   const rows = new VendoRowCache(() => deps.clock.now());
   const admin = vendoAdmin(deps, { profiles: d.profiles, box: lazyBox, rows });
-  const board = vendoBoard(deps, { box: lazyBox, events, rows });
+  const board = vendoBoard(deps, { box: lazyBox, events, rows, realClock: d.realClock });
   const portal = vendoPortal(deps, {
     redemption: d.redemption,
     vouchers: d.vouchers,
