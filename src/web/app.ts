@@ -17,6 +17,7 @@ import { errorJson } from '../lib/error-reply';
 import { healthRoutes } from './health';
 import { routerStateOf } from './router-state';
 import { KnexSessionStore } from './middleware/session-store';
+import { systemClock } from '../lib/clock';
 import { compress } from './middleware/compress';
 import { adminAllowList, csrfProtection, requireAdmin } from './middleware/auth';
 import { errorHandler, renderErrorPage, urlLengthLimit } from './middleware/errors';
@@ -151,7 +152,9 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     }),
   );
 
-  const sessions = new KnexSessionStore(db, ctx.clock);
+  // A session's expiry is the cookie's, which express-session dates on the real time: with CLOCK_START (a shop
+  // clock days away) the store compares it with the real time too, or every sign-in would be expired at once.
+  const sessions = new KnexSessionStore(db, ctx.config.clockStart === undefined ? ctx.clock : systemClock);
   const cookieSecure = ctx.config.admin.cookieSecure;
   app.use(
     session({

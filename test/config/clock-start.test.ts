@@ -11,6 +11,7 @@ import { createHarness } from '../helpers/harness';
 import { KEY, WEBHOOK_SECRET } from '../payments/helpers';
 import { SimulatedVendo } from '../../src/vendo-sim/board';
 import { makeVendo } from '../vendos/helpers';
+import { AdminClient } from '../admin/client';
 
 const quiet = createLogger('silent');
 
@@ -97,6 +98,20 @@ describe('CLOCK_START', () => {
         retries: 1,
       });
       expect((await skewed.poll()).status).toBe(401);
+    } finally {
+      await h.close();
+    }
+  });
+  it('keeps the owner signed in: a session’s expiry (the cookie’s, on the real time) is judged on the real time', async () => {
+    const h = await createHarness({ http: true, env: { CLOCK_START: '2027-01-31T21:00:00+08:00' } });
+    try {
+      // The shop's clock eight days ahead of the real time, as a demo started on a coming billing day runs.
+      h.clock.set(Date.now() + 8 * 86400_000);
+      const owner = new AdminClient(h.app!.url);
+      expect((await owner.login()).status).toBe(303);
+      const page = await owner.get('/admin/subscribers');
+      expect(page.status).toBe(200);
+      expect(page.url).not.toContain('/admin/login');
     } finally {
       await h.close();
     }
