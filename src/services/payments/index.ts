@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import type { PaymentsConfig } from '../../config/env-payments';
 import { AppError } from '../../domain/errors';
 import { normaliseMac, parseIPv4 } from '../../domain/network';
-import { GatewayError, type PaymentGateway } from '../../payments/gateway';
+import type { PaymentGateway } from '../../payments/gateway';
 import { paymongoGateway } from '../../payments/paymongo';
 import type { ShopDeps } from '../deps';
 import { assertSoldAsVoucher, isMonthly } from '../profiles/billing';
@@ -20,6 +20,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import { learnSession, loginPaid, type CreditDeps, type PaymentRow } from './credit';
 import { paymentSettingsStore } from './settings';
 import { checkoutReachLog } from './checkout-reach';
+import { checkoutFailed } from './checkout-failed';
 import type { InvoiceService } from '../invoices/types';
 import { billOffer, creditBill, startBill, type BillDeps } from './subscriber';
 import type { LearnOutcome, PaymentService, PaymentView, WebhookOutcome } from './types';
@@ -204,20 +205,7 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
         await db('payments').where({ id }).update({ session_id: started.sessionId });
         return { reference, checkoutUrl: started.checkoutUrl };
       } catch (err) {
-        const e = err instanceof GatewayError ? err : new GatewayError('server', (err as Error).message);
-        await db('payments')
-          .where({ id })
-          .update({ state: 'failed', problem: e.message.slice(0, 300) });
-        log.warn({ module: 'payments', payment: id, err: e.message }, 'a checkout could not be started');
-        if (e.kind === 'unreachable')
-          throw new AppError('PAYMENT_GATEWAY_UNREACHABLE', 'The payment service cannot be reached now', 503);
-        if (e.kind === 'refused')
-          throw new AppError(
-            'PAYMENT_GATEWAY_REFUSED',
-            `The payment service refused: ${e.code ?? e.status}`,
-            502,
-          );
-        throw new AppError('PAYMENT_GATEWAY_FAILED', 'The payment service had a problem', 502);
+        return checkoutFailed({ db, log }, id, err, 'a checkout');
       }
     },
     learn,

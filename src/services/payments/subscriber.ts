@@ -9,10 +9,11 @@
 import crypto from 'node:crypto';
 import { AppError, RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
-import { GatewayError, type PaymentGateway } from '../../payments/gateway';
+import type { PaymentGateway } from '../../payments/gateway';
 import type { Actor } from '../audit/actor';
 import type { ShopDeps } from '../deps';
 import type { InvoiceService } from '../invoices/types';
+import { checkoutFailed } from './checkout-failed';
 import type { PaymentRow } from './credit';
 import type { LearnOutcome } from './types';
 
@@ -120,23 +121,7 @@ export async function startBill(
     await db('payments').where({ id }).update({ session_id: started.sessionId });
     return { reference, checkoutUrl: started.checkoutUrl };
   } catch (err) {
-    const e = err instanceof GatewayError ? err : new GatewayError('server', (err as Error).message);
-    await db('payments')
-      .where({ id })
-      .update({ state: 'failed', problem: e.message.slice(0, 300) });
-    log.warn(
-      { module: 'payments', payment: id, err: e.message },
-      "a subscriber's checkout could not be started",
-    );
-    if (e.kind === 'unreachable')
-      throw new AppError('PAYMENT_GATEWAY_UNREACHABLE', 'The payment service cannot be reached now', 503);
-    if (e.kind === 'refused')
-      throw new AppError(
-        'PAYMENT_GATEWAY_REFUSED',
-        `The payment service refused: ${e.code ?? e.status}`,
-        502,
-      );
-    throw new AppError('PAYMENT_GATEWAY_FAILED', 'The payment service had a problem', 502);
+    return checkoutFailed({ db, log }, id, err, "a subscriber's checkout");
   }
 }
 
