@@ -137,3 +137,32 @@ describe('GuessLimiter', () => {
     expect(await l.retryAfter({ peerIp: '10.0.1.3' })).toBe(0);
   });
 });
+
+describe('GuessLimiter under a burst', () => {
+  it('admits no more lookups from one address than its ceiling however many arrive at once, the routers slow to answer', async () => {
+    const clock = new FakeClock();
+    // The routers' count of devices behind the address takes a few turns of the event loop, as a real read does.
+    const behind = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      return 1;
+    };
+    const l = new GuessLimiter(clock, { addressPerMinute: 3, devicesBehind: behind });
+    const askers = Array.from({ length: 60 }, (_, i) => ({
+      peerIp: '10.0.0.9',
+      device: { mac: `M${i}`, ip: '' },
+    }));
+    const outcomes = await Promise.all(
+      askers.map((a) =>
+        l.admit(a).then(
+          async (ticket) => {
+            await new Promise((r) => setImmediate(r));
+            await ticket.fail();
+            return 'looked up';
+          },
+          () => 'refused',
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'looked up')).toHaveLength(3);
+  });
+});

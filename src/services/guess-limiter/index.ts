@@ -102,6 +102,8 @@ export class GuessLimiter {
   private seesDevice: SeesDevice;
   private windowStart = 0;
   private windowFailures = 0;
+  /** The admit running (and those waiting) per lane: see admit(). */
+  private readonly lanes = new Map<string, Promise<void>>();
 
   constructor(
     private readonly clock: Clock,
@@ -142,6 +144,23 @@ export class GuessLimiter {
    * requests sent at once is held to what the same requests one after another would get.
    */
   async admit(asker: Asker): Promise<GuessTicket> {
+    // One admit at a time per address (or asker without one): the wait is read and the lookup counted with no
+    // other admit of the same lane between them, however many requests arrive in one turn of the event loop.
+    const lane = asker.peerIp ?? this.keyOf(asker);
+    const before = this.lanes.get(lane) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = before.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.lanes.set(lane, mine);
+    await before;
+    try {
+      return await this.admitNow(asker);
+    } finally {
+      done();
+      if (this.lanes.get(lane) === mine) this.lanes.delete(lane);
+    }
+  }
+
+  private async admitNow(asker: Asker): Promise<GuessTicket> {
     const key = this.keyOf(asker);
     const wait = await this.waitFor(key, asker.peerIp);
     if (wait > 0) throw new RateLimitedError(wait);

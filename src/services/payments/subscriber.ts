@@ -15,7 +15,7 @@ import type { ShopDeps } from '../deps';
 import type { InvoiceService } from '../invoices/types';
 import { checkoutFailed } from './checkout-failed';
 import type { PaymentRow } from './credit';
-import type { LearnOutcome } from './types';
+import type { BillOffer, LearnOutcome } from './types';
 
 /** The gateway's smallest checkout (PayMongo: parameter_below_minimum), centavos. */
 export const BILL_MIN_AMOUNT = 2000;
@@ -27,11 +27,6 @@ export const BILL_STARTS_WINDOW_MS = 10 * 60_000;
 /** Who records a subscriber's online payment, in its payment list and the audit log. */
 export const PAYMONGO_ACTOR: Actor = { name: 'paymongo', via: 'system' };
 
-/** What a subscriber can pay online now: nothing offered (and why), or the amount and its invoices. */
-export type BillOffer =
-  | { kind: 'off' | 'nothing-owed' }
-  | { kind: 'below-minimum'; owed: number }
-  | { kind: 'payable'; owed: number; accountNo: string; oldest: string; invoices: number };
 
 export interface BillDeps {
   deps: ShopDeps;

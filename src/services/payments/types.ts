@@ -2,7 +2,6 @@
 import type { SignatureRefusal } from '../../payments/gateway';
 import type { Actor } from '../audit/actor';
 import type { CheckoutReachLog } from './checkout-reach';
-import type { BillOffer } from './subscriber';
 import type { PaymentField, PaymentSettingsView } from './settings';
 
 export type PaymentState = 'pending' | 'paid' | 'expired' | 'failed' | 'rejected';
@@ -121,3 +120,9 @@ export interface PaymentService {
   settingsView(): Promise<PaymentSettingsView>;
   updateSettings(input: Partial<Record<PaymentField, unknown>>, actor: Actor): Promise<PaymentField[]>;
 }
+
+/** What a subscriber can pay online now: nothing offered (and why), or the amount and its invoices. */
+export type BillOffer =
+  | { kind: 'off' | 'nothing-owed' }
+  | { kind: 'below-minimum'; owed: number }
+  | { kind: 'payable'; owed: number; accountNo: string; oldest: string; invoices: number };

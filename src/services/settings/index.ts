@@ -1,6 +1,8 @@
 import type { Db } from '../../db/knex';
 import type { Clock } from '../../lib/clock';
-import type { Actor, AuditService, SettingsService } from '../types';
+import type { Actor } from '../audit/actor';
+import type { AuditService } from '../audit/types';
+import type { SettingsService } from './types';
 
 /** The shop's name as the owner set it in Settings; "PisoNet" until then. */
 export function shopName(settings: Pick<SettingsService, 'get'>): Promise<string> {

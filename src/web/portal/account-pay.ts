@@ -10,7 +10,7 @@ import type { Request, Response, Router } from 'express';
 import { AppError, RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
 import { pickLanguage, translator, type Translator } from '../../i18n';
-import type { BillOffer } from '../../services/payments/subscriber';
+import type { BillOffer } from '../../services/payments/types';
 import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
 import type { WebContext } from '../context';
 import type { SubscriberView } from '../../services/subscribers/types';
