@@ -22,6 +22,7 @@ test('the server starts its parts in order and, stopped, leaves none running', a
     'payments-poll',
     'notifier',
     'billing',
+    'sms',
     'backups',
   ]);
   expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
