@@ -42,11 +42,12 @@ describe('sites service (stored, encrypted, bounded)', () => {
     expect(def).toMatchObject({ id: 1, name: 'default', isDefault: true, host: '127.0.0.1' });
     expect(def.status.connected).toBe(true);
     expect(def.status.identity).toBe('MikroTik');
-    for (const p of [
-      h.core!.services.sites.update(1, { host: '10.0.0.9' }, ACTOR),
-      h.core!.services.sites.remove('default', ACTOR),
+    // Each asked in turn: a second refusal made before the first is awaited would reject unawaited meanwhile.
+    for (const attempt of [
+      () => h.core!.services.sites.update(1, { host: '10.0.0.9' }, ACTOR),
+      () => h.core!.services.sites.remove('default', ACTOR),
     ])
-      await expect(p).rejects.toMatchObject({ code: 'SITE_DEFAULT_FIXED', status: 409 });
+      await expect(attempt()).rejects.toMatchObject({ code: 'SITE_DEFAULT_FIXED', status: 409 });
   });
 
   it('refuses bad input with every field named, and stores nothing', async () => {
