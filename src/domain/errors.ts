@@ -109,6 +109,7 @@ export type ErrorCode =
   | 'EXTRA_DATA_CREDIT_TOO_SMALL'
   | 'PAYMENTS_OFF' // online payments (src/services/payments)
   | 'PAYMENT_NOT_FOUND'
+  | 'IDEMPOTENCY_KEY_REUSED' // a subscriber's payment: the key of another payment
   | 'PAYMENT_PROFILE_NOT_FOR_SALE'
   | 'PAYMENT_NO_DEVICE'
   | 'BILL_NOTHING_OWED' // a subscriber's bill paid online (src/services/payments/subscriber.ts)

@@ -200,12 +200,15 @@ interface CompiledRule {
 
 const compile = ([method, path, capability]: RouteRule): CompiledRule => ({
   method,
-  // `:name` is one segment; everything else is literal.
+  // As Express 5 routes the same address (path-to-regexp 8, the app's defaults): `:name` is one segment, the rest
+  // literal in any letter case (`/subscribers/NEW` is the owner's add form, not `/subscribers/:id`), one trailing
+  // slash allowed and no more. test/accounts/roles-match-express.test.ts holds the two to the same answers.
   re: new RegExp(
     `^${path
       .split('/')
       .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('/')}/?$`,
+    'i',
   ),
   capability,
 });

@@ -5,7 +5,8 @@
  */
 import { createHarness, type Harness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
-import { ROUTES_OWNER_ONLY } from '../../src/domain/roles';
+import { ADMIN_ROUTES, ROUTES_OWNER_ONLY } from '../../src/domain/roles';
+import { spellings } from './role-spellings';
 import { api, makeAccount } from './helpers';
 
 const fill = (path: string) =>
@@ -84,6 +85,41 @@ describe('owner-only addresses refuse the other roles', () => {
     });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'FORBIDDEN_ROLE' });
+  });
+
+  test.each(['cashier', 'reseller'])(
+    '%s: every owner-only row of the table in other letter cases and with a trailing slash → 403',
+    async (role) => {
+      // From the table itself (the rows whose capability is `owner`, `/subscribers/new` among them), so a row
+      // added later is walked too; Express routes each of these spellings to that row's handler.
+      const ownerRows = ADMIN_ROUTES.filter(([, , cap]) => cap === 'owner');
+      expect(ownerRows.length).toBeGreaterThan(ROUTES_OWNER_ONLY.length);
+      const let_in: string[] = [];
+      for (const [method, path] of ownerRows) {
+        const m = method === '*' ? 'POST' : method;
+        for (const spelt of spellings(fill(path)).slice(1)) {
+          const res = await pages[role].request(`/admin${spelt}`, {
+            method: m,
+            ...(m === 'GET' || m === 'DELETE'
+              ? {}
+              : { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+          });
+          await res.arrayBuffer();
+          if (res.status !== 403) let_in.push(`${m} ${spelt} → ${res.status}`);
+        }
+      }
+      expect(let_in).toEqual([]);
+    },
+  );
+
+  test('a cashier asking for the owner’s add-subscriber form in capitals gets the 403 page, not the form', async () => {
+    for (const path of ['/admin/subscribers/new', '/admin/subscribers/NEW', '/admin/Subscribers/New/']) {
+      const res = await pages.cashier.request(path);
+      const html = await res.text();
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+      expect(html).toContain('Only the owner may use');
+      expect(html).not.toContain('action="/admin/subscribers"');
+    }
   });
 
   test('an address no row names is the owner’s: an unknown one is 403, not 404, for a cashier', async () => {

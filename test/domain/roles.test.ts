@@ -7,6 +7,7 @@ import {
   mayRequest,
   menuFor,
 } from '../../src/domain/roles';
+import { spellings } from '../accounts/role-spellings';
 
 describe('the role table', () => {
   test('addresses map to their capability; an unlisted one is the owner’s', () => {
@@ -32,6 +33,17 @@ describe('the role table', () => {
       expect(mayRequest('reseller', m, p.replace(/:\w+/g, 'x'))).toBe(false);
     }
     expect(ADMIN_ROUTES.every(([, , cap]) => cap in CAPABILITIES)).toBe(true);
+  });
+
+  test('an owner-only row in any letter case or with a trailing slash is still the owner’s', () => {
+    expect(capabilityFor('GET', '/subscribers/NEW')).toBe('owner');
+    expect(capabilityFor('GET', '/subscribers/12')).toBe('subscribers.view');
+    for (const [m, p, cap] of ADMIN_ROUTES) {
+      for (const spelt of spellings(p.replace(/:\w+/g, 'x')))
+        expect({ m, spelt, cap: capabilityFor(m === '*' ? 'POST' : m, spelt) }).toEqual({ m, spelt, cap });
+    }
+    // Two trailing slashes are another address, as in Express: unlisted, the owner's.
+    expect(capabilityFor('GET', '/subscribers//')).toBe('owner');
   });
 
   test('menus show only what the role may use', () => {

@@ -188,8 +188,11 @@ describe('paying online: learning of a payment and crediting it once', () => {
     expect(html).toContain('SOMEONE-ELSE-1');
   });
 
-  it('a device that left is still credited: its code on the status page and in the admin', async () => {
-    const { id, device } = await startCheckout(rig, 7);
+  it('a device that left is still credited: its code on its own status page and in the admin', async () => {
+    const { id, device } = await startCheckout(rig, 7, 'PREMIUM', {
+      mac: '02:AA:00:00:00:37',
+      ip: '127.0.0.37',
+    });
     rig.h.sim.removeDevice(device.mac);
     rig.fake.pay(id);
     await rig.fake.deliver(rig.hook, id);
@@ -197,9 +200,18 @@ describe('paying online: learning of a payment and crediting it once', () => {
     expect(p).toMatchObject({ state: 'paid' });
     const v = await rig.h.core!.db('vouchers').where({ id: p.voucher_id }).first();
     expect(v.status).toBe('unused');
-    const back = await fetch(`${rig.h.app!.url}/portal/pay/done?ref=${p.reference}`, { redirect: 'manual' });
-    const page = await (await fetch(new URL(back.headers.get('location')!, rig.h.app!.url))).text();
-    expect(page).toContain(`Your code is ${v.code}`);
+    // Back on the WiFi at its address, the phone that paid is shown its code; the link elsewhere shows none.
+    rig.h.sim.addDevice(device);
+    const done = `${rig.h.app!.url}/portal/pay/done?ref=${String(p.reference)}`;
+    const back = await rawRequest(done, { from: device.ip });
+    const page = await rawRequest(new URL(back.location, rig.h.app!.url).toString(), { from: device.ip });
+    expect(page.body).toContain(`Your code is ${v.code}`);
+    const elsewhere = await rawRequest(done, { from: '127.0.0.38' });
+    const seen = await rawRequest(new URL(elsewhere.location, rig.h.app!.url).toString(), {
+      from: '127.0.0.38',
+    });
+    expect(seen.body).toContain('Paid (₱20.00): open this page on the phone that paid');
+    expect(seen.body).not.toContain(String(v.code));
     const admin = await fetch(`${rig.h.app!.url}/admin/api/payments`, {
       headers: { Authorization: 'Bearer test-token-0123456789abcdef' },
     });

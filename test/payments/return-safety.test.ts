@@ -1,7 +1,8 @@
 /**
  * What a payment's links give away. The gateway's return addresses are the portal's own (PORTAL_URL, else this
  * computer's address), never the Host a request names; the return page acts as the paying device only for that
- * device, and anyone else holding the link gets a receipt; a checkout starts only for a device the hotspot sees.
+ * device, and anyone else holding the link is told it was paid, never its code; a checkout starts only for a device
+ * the hotspot sees.
  */
 import { openForm } from '../portal/helpers';
 import { eventually, payRig, paymentRows, rawRequest, startCheckout, type PayRig } from './helpers';
@@ -100,7 +101,7 @@ describe('the return page', () => {
 
   const done = (from: string) => rawRequest(`${rig.h.app!.url}/portal/pay/done?ref=${ref}`, { from });
 
-  it('from another address: a receipt with the code, no device cookie, nothing of the device', async () => {
+  it('from another address: told it was paid, never the code, no device cookie, nothing of the device', async () => {
     const back = await done(STRANGER.ip);
     expect(back.status).toBe(303);
     expect(back.cookie).not.toContain('pisonet_device');
@@ -110,8 +111,10 @@ describe('the return page', () => {
       from: STRANGER.ip,
       headers: { cookie: back.cookie },
     });
-    expect(page.body).toContain(`code ${code}`);
-    expect(page.body).toContain('The time runs on the device that paid');
+    expect(page.body).toContain(
+      'Paid (₱20.00): open this page on the phone that paid to see its code and time.',
+    );
+    expect(page.body).not.toContain(code);
     expect(page.body).not.toMatch(/id="time-left"/);
     // The payer's status, its pause and its code are not the stranger's to use.
     const status = await rawRequest(
@@ -139,6 +142,46 @@ describe('the return page', () => {
     const active = rig.h.sim.rows('/ip/hotspot/active').map((a) => a['mac-address']);
     expect(active).toContain(PHONE.mac);
     expect(active).not.toContain(STRANGER.mac);
+  });
+
+  it('the status page’s link, from anyone but the paying phone, in either language: paid, no code', async () => {
+    const url = rig.h.app!.url;
+    const fil = `${url}/portal/status?${new URLSearchParams({ lang: 'fil', pay: ref })}`;
+    const told = await rawRequest(fil, { from: STRANGER.ip });
+    expect(told.body).toContain('Bayad na (₱20.00): buksan ang page na ito sa phone na nagbayad');
+    expect(told.body).not.toContain(code);
+    // The link with the payer's MAC, or with the stranger's own (a device the page does know), shows no more.
+    for (const mac of [PHONE.mac, STRANGER.mac]) {
+      const q = new URLSearchParams({ mac, ip: STRANGER.ip, lang: 'en', pay: ref });
+      const page = await rawRequest(`${url}/portal/status?${q}`, { from: STRANGER.ip });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Paid (₱20.00): open this page on the phone that paid');
+      expect(page.body).not.toContain(code);
+      expect(page.body).not.toContain('you are online');
+    }
+    // The paying phone itself, from its address with no cookie, is told it is online.
+    const own = new URLSearchParams({ mac: PHONE.mac, ip: PHONE.ip, lang: 'en', pay: ref });
+    const mine = await rawRequest(`${url}/portal/status?${own}`, { from: PHONE.ip });
+    expect(mine.body).toContain('Payment received (₱20.00): you are online.');
+  });
+
+  it('a paid code not yet in use: shown to the paying phone only', async () => {
+    const url = rig.h.app!.url;
+    const LEFT = { mac: '02:AA:00:00:00:33', ip: '127.0.0.33' };
+    const { id } = await startCheckout(rig, 0, 'PREMIUM', LEFT);
+    rig.h.sim.removeDevice(LEFT.mac); // gone from the WiFi as it paid: its code is kept for it
+    rig.fake.pay(id);
+    expect(await rig.fake.deliver(rig.hook, id)).toBe(200);
+    const p = (await paymentRows(rig.h)).find((r) => r.mac === LEFT.mac)!;
+    const left = (await rig.h.core!.db('vouchers').where({ id: p.voucher_id }).first('code')).code as string;
+    const link = `${url}/portal/status?${new URLSearchParams({ lang: 'en', pay: String(p.reference) })}`;
+    const other = await rawRequest(link, { from: STRANGER.ip });
+    expect(other.body).toContain('open this page on the phone that paid');
+    expect(other.body).not.toContain(left);
+    rig.h.sim.addDevice(LEFT);
+    const back = await rawRequest(`${url}/portal/pay/done?ref=${String(p.reference)}`, { from: LEFT.ip });
+    const page = await rawRequest(new URL(back.location, url).toString(), { from: LEFT.ip });
+    expect(page.body).toContain(`Your code is ${left}`);
   });
 
   it('from the paying device’s own address: its status page, and the device cookie', async () => {

@@ -65,6 +65,15 @@ test('a cashier records a payment: into the invoice, once for a double submit', 
   expect((await h.core!.services.invoices.get('INV-000001')).due).toBe(26620);
   // A new page, a new key: the next payment is another one.
   expect(keyOf(await cashier.html(`/admin/subscribers/${juan.id}`))).not.toBe(key);
+  // Back to the sent form, another amount typed: refused, said so, nothing recorded, a fresh key for a new one.
+  const back = await cashier.post(`/admin/subscribers/${juan.id}/payments`, { ...form, amount: '20' }, token);
+  expect(back.status).toBe(422);
+  const refused = await back.text();
+  expect(text(refused)).toContain(
+    'This form was already sent for ₱200.00 gcash; this payment was not recorded. Check the payments below',
+  );
+  expect(keyOf(refused)).not.toBe(key);
+  expect(await payments()).toHaveLength(1);
 });
 
 test('above what is owed asks first; confirmed, the rest is kept as credit', async () => {

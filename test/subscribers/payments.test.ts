@@ -129,6 +129,57 @@ describe('subscriber payments', () => {
     expect(inv).toMatchObject({ paid_centavos: 46_000, due_centavos: 620 });
   });
 
+  it('refuses a key sent again with another payment (422 IDEMPOTENCY_KEY_REUSED), nothing recorded', async () => {
+    const s = await addSubscriber(h); // owes ₱466.20
+    const other = await addSubscriber(h, { username: 'maria.cruz' });
+    const key = crypto.randomUUID();
+    const first = await pay(h, s.id, { amount: 3, method: 'cash' }, key);
+    expect(first.status).toBe(201);
+    for (const [id, body] of [
+      [s.id, { amount: 500, method: 'gcash' }],
+      [s.id, { amount: 3, method: 'gcash' }],
+      [s.id, { amount: 3, method: 'cash', reference: 'OR-1' }],
+      [s.id, { amount: '3.01', method: 'cash' }],
+      [other.id, { amount: 3, method: 'cash' }],
+    ] as const) {
+      const again = await pay(h, id, body, key);
+      expect([again.status, again.json.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+      expect(again.json.payment).toBeUndefined();
+    }
+    const told = await pay(h, s.id, { amount: 500, method: 'gcash' }, key);
+    expect(told.json.error).toBe(
+      'This Idempotency-Key was used for another payment (₱3.00 cash); this payment was not recorded. Send a new key for a new payment.',
+    );
+    // The same payment again (its amount written another way, the method in capitals): the first answer.
+    const same = await pay(h, s.id, { amount: '3.00', method: 'CASH' }, key);
+    expect(same.status).toBe(201);
+    expect(same.json.payment.id).toBe(first.json.payment.id);
+    expect(await h.core!.db('subscriber_payments')).toHaveLength(1);
+    expect(await h.core!.db('audit_log').where({ action: 'subscriber.payment' })).toHaveLength(1);
+  });
+
+  it('two payments at once with one key and different amounts: one recorded, the other 422', async () => {
+    const s = await addSubscriber(h);
+    const other = await addSubscriber(h, { username: 'maria.cruz' });
+    for (const [a, b] of [
+      [s.id, s.id],
+      [s.id, other.id],
+    ]) {
+      const key = crypto.randomUUID();
+      const both = await Promise.all([
+        pay(h, a, { amount: 3, method: 'cash' }, key),
+        pay(h, b, { amount: 50, method: 'gcash' }, key),
+      ]);
+      const statuses = both.map((o) => o.status).sort();
+      expect(statuses).toEqual([201, 422]);
+      const won = both.find((o) => o.status === 201)!;
+      const rows = await h.core!.db('subscriber_payments').where({ idempotency_key: key });
+      expect(rows).toHaveLength(1);
+      expect(Number(rows[0].amount)).toBe(won.json.payment.amount_centavos);
+      expect(both.find((o) => o.status === 422)!.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    }
+  });
+
   it('lets a cashier take a payment; a reseller cannot', async () => {
     const s = await addSubscriber(h);
     const cashier = await makeAccount(h, { username: 'cashier1', role: 'cashier' });

@@ -2,7 +2,8 @@
  * A subscriber's payments: money in at the counter (cash, GCash to the shop's phone, a bank transfer), paid into
  * the oldest open invoices first, what is left kept as credit for the next invoice. One transaction per payment,
  * the subscriber's row locked first so two payments at once never pay the same centavo twice; the request's
- * Idempotency-Key is unique shop-wide, so a retried request records nothing and answers as the first did. An
+ * Idempotency-Key is unique shop-wide, so a retried request records nothing and answers as the first did, and the
+ * key sent with another payment is refused (422 IDEMPOTENCY_KEY_REUSED), nothing recorded. An
  * amount above what is owed is asked about first (409 CONFIRM_REQUIRED unless `confirm`): a typo'd ₱9,990 for
  * ₱999 would otherwise sit as credit for ten months.
  */
@@ -23,6 +24,25 @@ export class PaymentAboveOwedError extends AppError {
   ) {
     super('CONFIRM_REQUIRED', message, 409, 'amount', { amount: message });
     this.name = 'PaymentAboveOwedError';
+  }
+}
+
+/**
+ * An Idempotency-Key sent again with another payment (another amount, method or reference, or for another
+ * subscriber): nothing recorded. `first`: what the key recorded (null: another subscriber's, not told here).
+ */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor(readonly first: { amount: number; method: string; reference: string | null } | null) {
+    const what = first
+      ? `another payment (${formatMoney(first.amount)} ${first.method}${first.reference ? `, reference ${first.reference}` : ''})`
+      : "another subscriber's payment";
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `This Idempotency-Key was used for ${what}; this payment was not recorded. Send a new key for a new payment.`,
+      422,
+      'Idempotency-Key',
+    );
+    this.name = 'IdempotencyKeyReusedError';
   }
 }
 
@@ -63,11 +83,14 @@ export interface PaymentOutcome {
   recorded: boolean;
 }
 
-function readPayment(input: PaymentInput): {
+/** What a payment is, as a request names it: what a repeat of the request must name again. */
+interface PaymentFields {
   amount: number;
   method: PaymentMethod;
   reference: string | null;
-} {
+}
+
+function readPayment(input: PaymentInput): PaymentFields {
   const problems: ValidationError[] = [];
   let amount = 0;
   try {
@@ -164,92 +187,120 @@ export async function paymentsOf(db: Knex, subscriberId: number, id?: number): P
   }));
 }
 
+/** The Idempotency-Key as sent (trimmed), checked; undefined when none was sent. */
+function readKey(sent: string | undefined): string | undefined {
+  const key = sent?.trim();
+  if (key !== undefined && (key.length < 8 || key.length > 100 || !/^[\x21-\x7e]+$/.test(key)))
+    throw new ValidationError('Idempotency-Key', 'must be 8 to 100 visible characters (a UUID is good)');
+  return key || undefined;
+}
+
+/**
+ * The payment this key recorded, when this request repeats it (the same subscriber, amount, method and
+ * reference): its id, to answer as the first did. The key on another payment: 422 IDEMPOTENCY_KEY_REUSED, so
+ * the cashier who sends ₱500 with the key of a ₱3 payment is not told the ₱500 was taken. Undefined: a new key.
+ */
+async function repeatOf(
+  q: Knex,
+  key: string,
+  subscriberId: number,
+  p: PaymentFields,
+): Promise<number | undefined> {
+  const row = (await q('subscriber_payments')
+    .where({ idempotency_key: key })
+    .first('id', 'subscriber_id', 'amount', 'method', 'reference')) as Record<string, unknown> | undefined;
+  if (!row) return undefined;
+  const first: PaymentFields = {
+    amount: Number(row.amount),
+    method: row.method as PaymentMethod,
+    reference: (row.reference as string | null) ?? null,
+  };
+  if (Number(row.subscriber_id) !== subscriberId) throw new IdempotencyKeyReusedError(null);
+  if (first.amount !== p.amount || first.method !== p.method || first.reference !== p.reference)
+    throw new IdempotencyKeyReusedError(first);
+  return Number(row.id);
+}
+
+/** Into the oldest open invoices first, the rest as credit: the payment's rows, in the caller's transaction. */
+async function insertPayment(
+  trx: Knex.Transaction,
+  d: { now: number; subscriberId: number; actor: Actor },
+  p: PaymentFields & { key: string | undefined; confirmed: boolean },
+): Promise<number> {
+  const open = await openInvoices(trx, d.subscriberId);
+  const owed = open.reduce((n, v) => n + v.due, 0);
+  if (p.amount > owed && !p.confirmed)
+    throw new PaymentAboveOwedError(
+      `${formatMoney(p.amount)} is more than the ${formatMoney(owed)} owed; the rest would be kept as credit. Check the amount, or confirm it.`,
+      owed,
+      p.amount,
+    );
+  const paymentId = insertedId(
+    await trx('subscriber_payments')
+      .insert({
+        subscriber_id: d.subscriberId,
+        amount: p.amount,
+        method: p.method,
+        reference: p.reference,
+        idempotency_key: p.key ?? null,
+        actor: d.actor.name.slice(0, 64),
+        created_at: d.now,
+      })
+      .returning('id'),
+  );
+  let left = p.amount;
+  for (const inv of open) {
+    if (left === 0) break;
+    const take = Math.min(left, inv.due);
+    const invoiceId = (await trx('invoices').where({ number: inv.number }).first('id')) as { id: number };
+    await trx('payment_allocations').insert({
+      payment_id: paymentId,
+      invoice_id: invoiceId.id,
+      amount: take,
+    });
+    left -= take;
+  }
+  if (left > 0)
+    await trx('subscriber_credit').insert({
+      subscriber_id: d.subscriberId,
+      amount: left,
+      kind: 'payment',
+      payment_id: paymentId,
+      created_at: d.now,
+    });
+  return paymentId;
+}
+
 export async function recordPayment(
   db: Knex,
   d: { now: number; subscriberId: number; idempotencyKey?: string; actor: Actor },
   input: PaymentInput,
 ): Promise<PaymentOutcome> {
   const p = readPayment(input);
-  const key = d.idempotencyKey?.trim();
-  if (key !== undefined && (key.length < 8 || key.length > 100 || !/^[\x21-\x7e]+$/.test(key)))
-    throw new ValidationError('Idempotency-Key', 'must be 8 to 100 visible characters (a UUID is good)');
-  const earlier = async (): Promise<PaymentOutcome | undefined> => {
-    if (!key) return undefined;
-    const row = (await db('subscriber_payments')
-      .where({ idempotency_key: key })
-      .first('id', 'subscriber_id')) as { id: number; subscriber_id: number } | undefined;
-    if (!row) return undefined;
-    if (Number(row.subscriber_id) !== d.subscriberId)
-      throw new AppError(
-        'INVALID_INPUT',
-        'This Idempotency-Key was used for another subscriber',
-        400,
-        'Idempotency-Key',
-      );
-    const [payment] = await paymentsOf(db, d.subscriberId, Number(row.id));
-    return { payment, ...(await balanceOf(db, d.subscriberId)), recorded: false };
-  };
-  const seen = await earlier();
-  if (seen) return seen;
+  const key = readKey(d.idempotencyKey);
+  let done: { id: number; recorded: boolean };
   try {
-    const id = await db.transaction(async (trx) => {
-      // The subscriber's row first: payments for one subscriber take turns (PostgreSQL's row lock; SQLite has one writer).
+    done = await db.transaction(async (trx) => {
+      // The subscriber's row first: payments for one subscriber take turns (PostgreSQL's row lock; SQLite has one
+      // writer), so the key is looked up after any payment sent with it at the same moment has committed.
       await trx('subscribers')
         .where({ id: d.subscriberId })
         .update({ updated_at: trx.ref('updated_at') });
-      const open = await openInvoices(trx, d.subscriberId);
-      const owed = open.reduce((n, v) => n + v.due, 0);
-      if (p.amount > owed && input.confirm !== true)
-        throw new PaymentAboveOwedError(
-          `${formatMoney(p.amount)} is more than the ${formatMoney(owed)} owed; the rest would be kept as credit. Check the amount, or confirm it.`,
-          owed,
-          p.amount,
-        );
-      const paymentId = insertedId(
-        await trx('subscriber_payments')
-          .insert({
-            subscriber_id: d.subscriberId,
-            amount: p.amount,
-            method: p.method,
-            reference: p.reference,
-            idempotency_key: key || null,
-            actor: d.actor.name.slice(0, 64),
-            created_at: d.now,
-          })
-          .returning('id'),
-      );
-      let left = p.amount;
-      for (const inv of open) {
-        if (left === 0) break;
-        const take = Math.min(left, inv.due);
-        const invoiceId = (await trx('invoices').where({ number: inv.number }).first('id')) as { id: number };
-        await trx('payment_allocations').insert({
-          payment_id: paymentId,
-          invoice_id: invoiceId.id,
-          amount: take,
-        });
-        left -= take;
-      }
-      if (left > 0)
-        await trx('subscriber_credit').insert({
-          subscriber_id: d.subscriberId,
-          amount: left,
-          kind: 'payment',
-          payment_id: paymentId,
-          created_at: d.now,
-        });
-      return paymentId;
+      const seen = key ? await repeatOf(trx, key, d.subscriberId, p) : undefined;
+      if (seen !== undefined) return { id: seen, recorded: false };
+      const id = await insertPayment(trx, d, { ...p, key, confirmed: input.confirm === true });
+      return { id, recorded: true };
     });
-    const [payment] = await paymentsOf(db, d.subscriberId, id);
-    return { payment, ...(await balanceOf(db, d.subscriberId)), recorded: true };
   } catch (e) {
-    // The same key sent twice at once: the second lost the race to the unique key; answer as the first did.
-    if (key && isUniqueViolation(e, 'subscriber_payments', 'idempotency_key')) {
-      const first = await earlier();
-      if (first) return first;
-    }
-    throw e;
+    // The same key at the same moment for another subscriber (whose row this one did not wait for): the unique
+    // key decided; answer as that payment's repeat, or 422 when this is another payment.
+    if (!key || !isUniqueViolation(e, 'subscriber_payments', 'idempotency_key')) throw e;
+    const seen = await repeatOf(db, key, d.subscriberId, p);
+    if (seen === undefined) throw e;
+    done = { id: seen, recorded: false };
   }
+  const [payment] = await paymentsOf(db, d.subscriberId, done.id);
+  return { payment, ...(await balanceOf(db, d.subscriberId)), recorded: done.recorded };
 }
 
 /** Each subscriber's credit and what it owes (its open invoices' `due`), centavos, for a list of them at once. */

@@ -54,7 +54,8 @@ export interface InvoiceService {
   /**
    * Money in for a subscriber: into its oldest open invoices, the rest kept as credit. Bad fields: 400 naming
    * each; above what is owed without `confirm`: 409 CONFIRM_REQUIRED, nothing recorded; a repeated
-   * Idempotency-Key: the first answer, nothing new (`recorded: false`). Audited `subscriber.payment`.
+   * Idempotency-Key: the first answer, nothing new (`recorded: false`), when it is the same payment (subscriber,
+   * amount, method, reference), else 422 IDEMPOTENCY_KEY_REUSED, nothing recorded. Audited `subscriber.payment`.
    */
   pay(
     subscriberId: number,

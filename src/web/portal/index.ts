@@ -299,7 +299,7 @@ export function portalRouter(ctx: WebContext): Router {
       vendoForm,
       linkOrig,
       selfUrl: `/portal/status?${selfQ}`,
-      payNotice: await payStatus(ctx, t, payRef, status.identified),
+      payNotice: await payStatus(ctx, req, t, payRef),
       pay: await payOffers(ctx, req, res, t, { mac, ip, site, linkOrig }),
       scripts: ['/public/js/portal-status.js'],
       switchUrl: `/portal/status?${new URLSearchParams({ ...device, lang: other, 'link-orig': linkOrig, ...siteQ, ...(payRef ? { pay: payRef } : {}) }).toString()}`,

@@ -70,19 +70,18 @@ export async function payOffers(
 }
 
 /**
- * What the page says of a payment the phone came back from. `ownDevice`: the page is the paying device's own
- * (its status shows the time); otherwise a paid payment is told as a receipt, its code and nothing of the device.
+ * What the page says of a payment the phone came back from. `ownDevice`: the browser is the paying device (its
+ * cookie, or its address: isPayingDevice); anyone else is told it was paid and where to look, never its code.
  */
 export function payNotice(
   t: Translator,
   p: PaymentView | undefined,
-  ownDevice = true,
+  ownDevice: boolean,
 ): { kind: string; text: string } | null {
   if (!p) return null;
   const price = formatMoney(p.amount);
-  // Anyone but the paying device gets a receipt: never the running code it joined, nor control of the device.
-  if (p.state === 'paid' && !ownDevice && (p.onlineAt !== null || p.joined))
-    return { kind: 'code', text: t.t('pay.receipt', { price, code: p.voucherCode ?? '' }) };
+  // A link to the page leaks (shared, a screenshot, the history): its code is time anyone could use.
+  if (p.state === 'paid' && !ownDevice) return { kind: 'ok', text: t.t('pay.paid_elsewhere', { price }) };
   if (p.state === 'paid' && p.joined)
     return {
       kind: 'ok',
@@ -114,7 +113,7 @@ export const returnBase = ownAddress;
  * Whether this browser is the device a payment was made for: it proved that MAC before (its device cookie), or
  * it asks from the address the payment was started at and the hotspot reports that MAC there now.
  */
-async function isPayingDevice(
+export async function isPayingDevice(
   ctx: WebContext,
   req: Request,
   row: { mac: string; ip: string; site: string | null },
@@ -201,8 +200,14 @@ export function payPortalRoutes(ctx: WebContext): Router {
   return r;
 }
 
-/** The payment a status page names (`pay=`), as the customer is told of it (`ownDevice`: see payNotice). */
-export async function payStatus(ctx: WebContext, t: Translator, ref: string, ownDevice: boolean) {
+/**
+ * The payment a status page names (`pay=`), as this browser is told of it: in full only on the device that paid
+ * (not any device that proves itself to the page: the link may carry another device's address).
+ */
+export async function payStatus(ctx: WebContext, req: Request, t: Translator, ref: string) {
   if (!ref) return null;
-  return payNotice(t, await ctx.services.payments.returned(ref), ownDevice);
+  const p = await ctx.services.payments.returned(ref);
+  if (!p) return null;
+  const row = await ctx.services.payments.device(ref);
+  return payNotice(t, p, row !== undefined && (await isPayingDevice(ctx, req, row)));
 }

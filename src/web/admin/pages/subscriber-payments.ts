@@ -8,7 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { formatMoney } from '../../../domain/units';
-import { PAYMENT_METHODS, PaymentAboveOwedError } from '../../../services/invoices/payments';
+import {
+  IdempotencyKeyReusedError,
+  PAYMENT_METHODS,
+  PaymentAboveOwedError,
+} from '../../../services/invoices/payments';
 import type { SubscriberView } from '../../../services/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
@@ -54,6 +58,12 @@ function said(out: {
     `credit ${formatMoney(out.credit)}`,
     `still owed ${formatMoney(out.owed)}.`,
   ].join('; ');
+}
+
+/** A form sent again (the browser's Back) with another amount: what its first sending recorded, and what now. */
+function sentBefore(err: IdempotencyKeyReusedError): string {
+  const first = err.first ? `${formatMoney(err.first.amount)} ${err.first.method}` : 'another payment';
+  return `This form was already sent for ${first}; this payment was not recorded. Check the payments below; sending the form again records it as a new payment.`;
 }
 
 /** POST /subscribers/:id/payments; `render` shows the subscriber page again with the form's state. */
@@ -104,8 +114,9 @@ export function subscriberPaymentRoute(
       // A refused form gets a new key: the next try is a new payment.
       const form: PayForm = {
         values: { ...values, key: randomUUID() },
-        errors: f.fields,
-        formError: 'The payment was not recorded.',
+        errors: err instanceof IdempotencyKeyReusedError ? {} : f.fields,
+        formError:
+          err instanceof IdempotencyKeyReusedError ? sentBefore(err) : 'The payment was not recorded.',
         confirm: null,
       };
       await render(req, res, s, form, f.status);
