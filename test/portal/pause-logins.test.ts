@@ -130,6 +130,16 @@ describe('a paused code on an API site', () => {
     expect(sessions()).toEqual([expect.objectContaining({ user: code })]);
   });
 
+  it('the code typed on the portal resumes it: enabled again, the phone online', async () => {
+    const { code, d, cookie, kept } = await pausedOnline();
+    const typed = await post('/api/portal/redeem', { code, ...d }, cookie);
+    expect(typed.status).toBe(200);
+    expect((await voucherRow(h, code)).paused_at).toBeNull();
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': d.mac })]);
+    expect(kept).toBe(3000);
+  });
+
   it("the profile's longest pause ends it: enabled again and the phone logged back in", async () => {
     const { code, d } = await pausedOnline();
     expect(userOf(code)?.disabled).toBe('true');
