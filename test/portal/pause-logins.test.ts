@@ -140,6 +140,17 @@ describe('a paused code on an API site', () => {
     expect(kept).toBe(3000);
   });
 
+  it("a paused code moved to its owner's new address is let in there", async () => {
+    const { code, cookie } = await pausedOnline();
+    const other = addDevice(h, 2);
+    const moved = await post('/api/portal/redeem', { code, ...other }, cookie);
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ moved: true });
+    expect((await voucherRow(h, code)).paused_at).toBeNull();
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': other.mac })]);
+  });
+
   it("the profile's longest pause ends it: enabled again and the phone logged back in", async () => {
     const { code, d } = await pausedOnline();
     expect(userOf(code)?.disabled).toBe('true');
