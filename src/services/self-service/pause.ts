@@ -157,7 +157,8 @@ export async function resumeVoucher(
       await pauseAgain(p, v, Number(pausedAt));
       throw err;
     }
-    p.logins.requestCheck('a pause ended while the router was away');
+    // The pause is over all the same: a login not let in yet is the users check's to put right.
+    p.logins.requestCheck('a pause ended without its device back');
     p.deps.log.info(
       { voucher: maskCode(v.row.code), err: (err as Error).message },
       'pause ended; device not back',
