@@ -105,6 +105,8 @@ describe('a paused code on an API site', () => {
     expect(resumed.json).toMatchObject({ paused: false, remaining_seconds: kept });
     expect(userOf(code)?.disabled).toBe('false');
     expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': d.mac })]);
+    // The login again leaves the phone a cookie again.
+    expect(cookiesOf(code)).toEqual([expect.objectContaining({ 'mac-address': d.mac })]);
   });
 
   it('the users check keeps it disabled, and a reset router gets it back disabled', async () => {
