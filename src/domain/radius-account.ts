@@ -62,6 +62,9 @@ function reject(message: string, state: DesiredLimits['state']): RadiusAccount {
   };
 }
 
+/** The Reply-Message of a paused code's login: the router's login page shows it. */
+export const PAUSED_MESSAGE = 'This code is paused: press Resume on the WiFi status page, or type the code there';
+
 const ENDED_MESSAGES: Record<string, string> = {
   expired: 'This code has expired',
   exhausted: 'This code has used all its data',
@@ -137,10 +140,9 @@ export function radiusAccount(
     v.status === 'unused' && v.profile.timeMode === 'wallclock' && !v.staff
       ? v.profile.validitySeconds
       : null;
-  return {
-    check,
-    reply,
-    login: { maxDevices: Math.max(1, v.profile.users), validitySeconds },
-    state: limits.state,
-  };
+  const login = { maxDevices: Math.max(1, v.profile.users), validitySeconds };
+  // Paused by its customer: every login is refused (a cookie's too) until it is resumed; its login rules and
+  // devices stay, and the rows it is resumed with answer the time it had.
+  if (v.paused && v.status === 'active') return { ...reject(PAUSED_MESSAGE, limits.state), login };
+  return { check, reply, login, state: limits.state };
 }

@@ -29,6 +29,8 @@ export interface VoucherState {
   totalBytes: number;
   /** Staff vouchers never expire, but are still rate-limited. */
   staff?: boolean;
+  /** Paused by its customer (self-service): still active, its time kept, its login refused until resumed. */
+  paused?: boolean;
 }
 
 export interface DeviceState {

@@ -2,13 +2,15 @@
  * The hotspot's own HTTP pages as a phone reaches them from an external captive portal (docs/routeros.md
  * "RADIUS", "The hotspot's HTTP login"): `/login` (✔ POST or GET with `username`, `password`, `dst`, `popup`),
  * `/status` and `/logout`. ✔ A success sends the browser on to `dst` (else the status page); a refusal shows the
- * login page again with the refusal's text where the page has `$(error)`.
+ * login page again with the refusal's text where the page has `$(error)`. A device that comes back to `/login`
+ * with its cookie (or a MAC cookie, cookies.ts) logs in without the code, or is refused as a typed login would be.
  *
  * The device is the one at the request's source address. Every test phone connects from 127.0.0.1, so from a
  * loopback address the simulator takes the device's MAC from the `X-Sim-Client-Mac` request header instead, a
  * simulator-only aid that a router does not have.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { HOTSPOT_COOKIE } from './cookies';
 import type { HotspotLogin } from './hotspot-login';
 import { LOGIN_ERR_BAD_CREDENTIALS, Trap } from './messages';
 import { serverProfileOf } from './radius/nas';
@@ -98,6 +100,17 @@ export class HotspotHttp {
     const username = form.get('username');
     const dst = form.get('dst') ?? '';
     if (username === null) {
+      // A browser (or, with mac-cookie, a device) back with its cookie logs in without the code when it may.
+      try {
+        const byCookie = host.authorized ? undefined : this.login.cookieLogin(host, browserCookie(req));
+        if (byCookie) {
+          await byCookie;
+          return redirect(res, dst);
+        }
+      } catch (err) {
+        if (!(err instanceof Trap)) throw err;
+        return send(res, 200, loginHtml('', dst, err.message));
+      }
       const uploaded = this.uploadedLoginPage(host, dst);
       return send(res, 200, uploaded ?? loginHtml('', dst, ''));
     }
@@ -111,13 +124,13 @@ export class HotspotHttp {
         this.hotspot.loginFailed(args, LOGIN_ERR_BAD_CREDENTIALS);
         throw new Trap(LOGIN_ERR_BAD_CREDENTIALS);
       }
-      await this.login.login(args);
+      const session = await this.login.login(args);
+      const cookie = this.state.cookies.list.find((c) => c.user === session.user && c.mac === session.mac);
+      return redirect(res, dst, cookie?.token);
     } catch (err) {
       if (!(err instanceof Trap)) throw err;
       return send(res, 200, loginHtml(username, dst, err.message));
     }
-    res.writeHead(302, { location: dst || '/status', 'cache-control': 'no-cache' });
-    res.end();
   }
 
   private statusPage(res: ServerResponse, host: HostItem): void {
@@ -226,6 +239,25 @@ function loginHtml(username: string, dst: string, error: string): string {
     `<input name="username" type="text" value="${esc(username)}"><input name="password" type="password">` +
     '<input type="submit" value="OK"></form>';
   return page('hotspot login', form + (error ? `<p id="error">${esc(error)}</p>` : ''));
+}
+
+/** ✔ A login sends the browser on to `dst`, else the status page; with a cookie for it when one was made. */
+function redirect(res: ServerResponse, dst: string, token?: string): void {
+  res.writeHead(302, {
+    location: dst || '/status',
+    'cache-control': 'no-cache',
+    ...(token ? { 'set-cookie': `${HOTSPOT_COOKIE}=${token}; Path=/; HttpOnly` } : {}),
+  });
+  res.end();
+}
+
+/** The hotspot cookie the browser sent, if any. */
+function browserCookie(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === HOTSPOT_COOKIE) return rest.join('=');
+  }
+  return undefined;
 }
 
 function send(res: ServerResponse, status: number, html: string): void {

@@ -3,6 +3,7 @@
  * first, RADIUS when the server's profile says `use-radius` (docs/routeros.md "RADIUS", "Login through RADIUS").
  */
 import { LOGIN_ERR_AUTHORIZING, LOGIN_ERR_BAD_CREDENTIALS, Trap } from './messages';
+import { cookieOf } from './cookies';
 import type { RadiusLogin } from './radius/auth';
 import type { DeviceContext } from './radius/nas';
 import { serverProfileOf } from './radius/nas';
@@ -21,6 +22,7 @@ export class HotspotLogin {
     private readonly state: RouterState,
     private readonly hotspot: Hotspot,
     private readonly radius: RadiusAuthenticator,
+    private readonly now: () => number,
   ) {}
 
   /**
@@ -31,6 +33,18 @@ export class HotspotLogin {
     const host = this.knownHost(args);
     if (!host || !this.asksRadius(host, args.user)) return this.hotspot.login(args);
     return this.loginByRadius(args, host);
+  }
+
+  /**
+   * A device back with its cookie (cookies.ts cookieOf) logs in as the cookie's user with the login information
+   * the cookie was made with: ◐ the same login again, so every check of a typed login applies (a disabled or
+   * used-up local user is refused, RADIUS is asked and its Access-Reject refuses). ✖ A refused cookie is kept.
+   * Undefined: no cookie to log in with.
+   */
+  cookieLogin(host: HostItem, token: string | undefined): ActiveItem | Promise<ActiveItem> | undefined {
+    const cookie = cookieOf(this.state, this.now(), host, token);
+    if (!cookie) return undefined;
+    return this.login({ user: cookie.user, password: cookie.password, ip: host.ip, mac: host.mac });
   }
 
   /** The host the login names, or undefined (the local login then refuses it, with its log line). */
@@ -87,6 +101,7 @@ export class HotspotLogin {
     const now = this.hotspot.hostFor(args.ip, args.mac);
     return this.hotspot.startRadiusSession(now, {
       user: args.user,
+      password: args.password ?? '',
       profile: answer.profile,
       grant: answer.grant,
       acctSessionId: device.acctSessionId,

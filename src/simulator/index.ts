@@ -86,7 +86,7 @@ export class RouterSimulator {
       coaRateMode: () => this.faults.coaRateMode,
       warn,
     });
-    this.login = new HotspotLogin(this.state, this.hotspot, this.radius);
+    this.login = new HotspotLogin(this.state, this.hotspot, this.radius, this.now);
     this.http = new HotspotHttp(this.state, this.hotspot, this.login, warn);
     if (opts.stateFile) this.store = new StateStore(opts.stateFile);
     const saved = this.store?.load();

@@ -201,6 +201,7 @@ export class Hotspot {
       userId: user.id,
       profile: profileName,
       fixed: limitsAtLogin(user),
+      password: args.password ?? '',
     });
   }
 
@@ -211,12 +212,12 @@ export class Hotspot {
    */
   startRadiusSession(
     host: HostItem,
-    login: { user: string; profile: string; grant: RadiusGrant; acctSessionId: string },
+    login: { user: string; password: string; profile: string; grant: RadiusGrant; acctSessionId: string },
   ): ActiveItem {
-    const { user, profile, grant, acctSessionId } = login;
+    const { user, password, profile, grant, acctSessionId } = login;
     this.checkDevice(host);
     this.checkShared(user, profile, (a) => a.radius !== undefined && a.user === user);
-    return this.startSession(host, { user, userId: '', profile, radius: grant, acctSessionId });
+    return this.startSession(host, { user, userId: '', profile, radius: grant, acctSessionId, password });
   }
 
   /** The device may log in: not blocked by an ip-binding, not logged in already. */
@@ -253,6 +254,7 @@ export class Hotspot {
       radius?: RadiusGrant;
       acctSessionId?: string;
       fixed?: SessionLimits;
+      password: string;
     },
   ): ActiveItem {
     const session: ActiveItem = {
@@ -279,7 +281,7 @@ export class Hotspot {
     host.authorized = true;
     this.state.active.insert(session);
     this.state.hosts.emit('set', host);
-    giveCookie(this.state, this.now(), session);
+    giveCookie(this.state, this.now(), session, who.password);
     for (const l of this.listeners) l.started(session);
     return session;
   }

@@ -64,6 +64,12 @@ export interface CookieItem extends Item {
   user: string;
   mac: string;
   expiresAt: number;
+  /** The login information it was made with: a cookie login is that login again (cookies.ts). Never printed. */
+  password: string;
+  /** What the browser holds (the value of its cookie); never printed. */
+  token: string;
+  /** Made under a user profile with `add-mac-cookie`: with `mac-cookie` in login-by the device needs no browser. */
+  macCookie: boolean;
 }
 
 /** A dynamic DHCP lease of a device on the hotspot network (`/ip/dhcp-server/lease`). */

@@ -83,6 +83,10 @@ test('while paused the heading says Paused with the time kept; after Resume, You
   expect(paused).not.toContain('You are connected');
   expect(paused).not.toContain('Mbps down'); // no speed while no device is online
   expect(paused).toContain('id="resume"');
+  // How to go online again: nothing logs the code in by itself while paused (docs/api.md, the pause section).
+  expect(paused).toContain(
+    "While paused, this code logs in nowhere, not even by itself. To go online again, tap Resume here, or type the code on this WiFi&#39;s login page.",
+  );
   // Filipino too.
   const fil = await (
     await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(d.mac)}&lang=fil`, {
@@ -90,6 +94,7 @@ test('while paused the heading says Paused with the time kept; after Resume, You
     })
   ).text();
   expect(heading(fil)).toBe('Naka-pause');
+  expect(fil).toContain('i-tap ang Ituloy dito, o i-type ang code sa login page ng WiFi na ito.');
 
   expect((await post('/api/portal/resume', { mac: d.mac }, cookie)).status).toBe(200);
   const back = await page(d.mac, cookie);

@@ -39,6 +39,7 @@ import {
 import {
   addUser,
   bindUser,
+  holdUser,
   raiseUserByteLimit,
   readUserBytes,
   readUsers,
@@ -145,6 +146,11 @@ export interface ManagedHotspot {
   users(): Promise<UserOnRouter[]>;
   addUser(u: VoucherUser): Promise<string>;
   bindUser(routerUserId: string, mac: string | null): Promise<void>;
+  /**
+   * A paused voucher's user disabled and its `/ip/hotspot/cookie` entries removed (`held`), or enabled again;
+   * false when the user is gone (the users check adds it back as the voucher calls for).
+   */
+  holdUser(routerUserId: string, code: string, held: boolean): Promise<boolean>;
   /**
    * New limit-uptime and comment (extension, change of profile); false when the user is gone. With `relogin` (the
    * user's name and password), its sessions are logged out and in again so that they take the new time limit
@@ -354,6 +360,15 @@ export function createManagedHotspot(
     raiseUserByteLimit: (code, bytes) => raiseUserByteLimit(router, code, bytes),
     addUser: (u) => addUser(router, placement, u),
     bindUser: (id, mac) => bindUser(router, id, mac),
+    async holdUser(id, code, held) {
+      try {
+        await holdUser(router, id, code, held);
+        return true;
+      } catch (err) {
+        if (isGone(err)) return false;
+        throw err;
+      }
+    },
     async updateUserPlan(id, profileName, limitSeconds, again) {
       try {
         await updateUserPlan(router, id, profileName, limitSeconds);

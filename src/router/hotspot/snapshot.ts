@@ -12,6 +12,7 @@ export const QUEUE_MENU = '/queue/simple';
 export const ACTIVE_MENU = '/ip/hotspot/active';
 export const HOST_MENU = '/ip/hotspot/host';
 export const USER_MENU = '/ip/hotspot/user';
+export const COOKIE_MENU = '/ip/hotspot/cookie';
 export const RESOURCE_MENU = '/system/resource';
 
 /** Always send a .proplist when polling: without it RouterOS computes every property, slow ones included (docs/routeros.md "Proplist"). */

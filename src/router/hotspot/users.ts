@@ -6,7 +6,7 @@
 import { formatRouterDuration, parseRouterDuration } from '../../domain/units';
 import type { RosAttrs, RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
-import { USER_MENU } from './snapshot';
+import { COOKIE_MENU, USER_MENU } from './snapshot';
 
 /** Any MAC: a hotspot user with this `mac-address` is not bound to a device. */
 export const ANY_MAC = '00:00:00:00:00:00';
@@ -29,6 +29,8 @@ export interface VoucherUser {
    * written when the user is added; the poll keeps it in step after that (services/usage/enforcer.ts).
    */
   limitBytes?: number;
+  /** Disabled: its voucher is paused, so no login with it (typed, or a browser's or MAC's cookie) is let in. */
+  disabled?: boolean;
 }
 
 /** A hotspot user as the router holds it; `ours` when it carries our comment. */
@@ -66,6 +68,7 @@ export function userAddAttrs(where: UserPlacement, u: VoucherUser): RosAttrs {
     comment: commentFor(u.profileName),
     'mac-address': u.mac ?? undefined,
     'limit-bytes-total': u.limitBytes !== undefined && u.limitBytes > 0 ? String(u.limitBytes) : undefined,
+    disabled: u.disabled ? 'true' : undefined,
   };
 }
 
@@ -120,7 +123,7 @@ export function userChanges(where: UserPlacement, want: VoucherUser, have: UserO
     c['limit-uptime'] = want.limitSeconds === null ? '0s' : formatRouterDuration(want.limitSeconds);
   if (have.mac !== want.mac) c['mac-address'] = want.mac ?? ANY_MAC;
   if (have.comment !== commentFor(want.profileName)) c.comment = commentFor(want.profileName);
-  if (have.disabled) c.disabled = 'false';
+  if (have.disabled !== Boolean(want.disabled)) c.disabled = want.disabled ? 'true' : 'false';
   return c;
 }
 
@@ -147,6 +150,26 @@ export async function addUser(router: RouterClient, where: UserPlacement, u: Vou
 
 export function setUser(router: RouterClient, id: string, attrs: RosAttrs): Promise<void> {
   return router.set(USER_MENU, id, attrs);
+}
+
+/**
+ * A paused voucher's user is disabled and its cookies forgotten, a resumed one's enabled again. RouterOS checks
+ * the user at every login, a cookie's too (the cookie only stands for the code typed), so a disabled user logs in
+ * no way; its cookies go as well, so that nothing of the pause's device outlives it on the router.
+ */
+export async function holdUser(router: RouterClient, id: string, code: string, held: boolean): Promise<void> {
+  await router.set(USER_MENU, id, { disabled: held ? 'true' : 'false' });
+  if (!held) return;
+  const cookies = await router.print(COOKIE_MENU, { proplist: ['.id', 'user'], query: [`user=${code}`] });
+  const ids = cookies.filter((c) => c.user === code).map((c) => c['.id'] ?? '');
+  // One at a time: a cookie past its lifetime between the print and the remove is gone all the same.
+  await Promise.all(
+    ids.map((c) =>
+      router.remove(COOKIE_MENU, [c]).catch((err: unknown) => {
+        if (!(err instanceof RouterError && err.code === 'ROUTER_NO_SUCH_ITEM')) throw err;
+      }),
+    ),
+  );
 }
 
 export function bindUser(router: RouterClient, id: string, mac: string | null): Promise<void> {

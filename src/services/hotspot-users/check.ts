@@ -77,6 +77,7 @@ const WANTED_COLS = [
   'activated_at',
   'queued_mac',
   'site_id',
+  'paused_at',
 ] as const;
 type WantedRow = Pick<VoucherRow, (typeof WANTED_COLS)[number]>;
 

@@ -115,6 +115,15 @@ export function routerLogins(d: RouterLoginsDeps): Logins {
         () => false,
       );
     },
+    async paused(row, paused) {
+      // A roaming code in use has this site's user; one never pushed is pushed with its state (voucherUser).
+      if (row.router_user_id === null) return;
+      const hotspot = connected(paused ? 'pause' : 'resume');
+      if (!(await hotspot.holdUser(row.router_user_id, row.code, paused))) {
+        await clearRouterUserId(db, row.id); // gone from the router: pushed again, as the voucher is now
+        d.users?.requestCheck('a paused code had no user');
+      }
+    },
     async moved(row, _from, to, oneDevice) {
       const hotspot = connected('bind hotspot user');
       if (oneDevice && row.router_user_id) await hotspot.bindUser(row.router_user_id, to);

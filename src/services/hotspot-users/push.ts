@@ -26,7 +26,10 @@ export function userMac(
   return row.bound_mac && users === 1 ? row.bound_mac : null;
 }
 
-/** What the voucher's hotspot user should be: uptime limit from its plan and extensions, and its binding (userMac). */
+/**
+ * What the voucher's hotspot user should be: uptime limit from its plan and extensions, its binding (userMac),
+ * and disabled while the voucher is paused.
+ */
 export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise<VoucherUser> {
   const p = await cache.byId(row.profile_id);
   return {
@@ -37,6 +40,8 @@ export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise
     limitSeconds: routerUptimeLimit(p.profile, row.extra_seconds, Boolean(row.staff)),
     mac: userMac(row, p.profile.users),
     limitBytes: userByteLimit(row, p.profile),
+    // Paused by its customer: no login until resumed (a reset router's user comes back disabled too).
+    disabled: row.paused_at !== null && row.paused_at !== undefined,
   };
 }
 

@@ -64,6 +64,8 @@ export function radiusLogins(d: RadiusLoginsDeps): Logins {
       ),
     // Its rows answer the new time and data from now; its live sessions are the site's sessions' to renew.
     grown: async (row) => (await sync([row.code]), true),
+    // Its rows refuse every login while paused (Access-Reject with the reason), and answer its time again after.
+    paused: async (row) => sync([row.code]),
     // FreeRADIUS holds no code for one device before its first login: a kept code waits in the database only.
     kept: async () => undefined,
     // Nor is a started code bound: FreeRADIUS answers its devices from its rows.

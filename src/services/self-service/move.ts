@@ -28,7 +28,7 @@ export function createMoves(
   d: {
     usage: Pick<UsageService, 'runCycle'>;
     redemption: Pick<RedemptionService, 'redeem'>;
-    logins: Pick<Logins, 'moved'>;
+    logins: Pick<Logins, 'moved' | 'paused'>;
     sessions: Sessions;
     movesPerDay: () => Promise<number>;
     moveOfflineMinutes: () => Promise<number>;
@@ -136,6 +136,8 @@ export function createMoves(
     try {
       // Its login follows the device (a one-device plan's binding, the codes kept for it, the device counted).
       await d.logins.moved(v.row, source.mac, to.mac, v.profile.users === 1);
+      // A paused code that moves is resumed on its new address (the move ended the pause): its login is let in.
+      if (v.row.paused_at !== null && v.row.paused_at !== undefined) await d.logins.paused(v.row, false);
       // The code was found and checked above: its login is no guess, so it carries no asker.
       result = await d.redemption.redeem({ code: v.row.code, mac: to.mac, ip: to.ip });
     } catch (err) {

@@ -1,10 +1,12 @@
 /**
  * Pause and resume for vouchers that count connected time only (time_mode "uptime"). Pause counts the
- * time used up to now (a poll cycle), then ends the voucher's sessions (the site's sessions part: the router's
- * hotspot, or a Disconnect on a RADIUS site): with no device online the clock
- * stands, so the remaining time is kept to the second. Resume logs the device back in as a redemption
- * does. The profile may cap a pause's length (it then ends by itself: the device is logged back in when it
- * is still on the WiFi) and the number of pauses per 24 hours.
+ * time used up to now (a poll cycle), refuses the code's login (the site's logins: its hotspot user disabled and
+ * its cookies forgotten, or FreeRADIUS answering Access-Reject), then ends the voucher's sessions (the site's
+ * sessions part: the router's hotspot, or a Disconnect on a RADIUS site): with no device online, and none able to
+ * log in again by itself (a browser's or a MAC's cookie on the router's own page), the clock stands, so the
+ * remaining time is kept to the second. Resume lets the login in again, then logs the device back in as a
+ * redemption does. The profile may cap a pause's length (it then ends by itself: the device is logged back in
+ * when it is still on the WiFi) and the number of pauses per 24 hours.
  *
  * Each step is a named function taking the site's dependencies (PauseDeps); createPauses only wires them.
  */
@@ -19,17 +21,22 @@ import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../vouchers/state';
 import { onlineMacsOf } from '../vouchers/online';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
+import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
 import type { PauseState } from './types';
 import * as voucherDevices from '../voucher-devices';
 export type { PauseState } from './types';
 
-/** What pausing works with: the site's services, its poll (to count usage first), its sessions and redemption. */
+/**
+ * What pausing works with: the site's services, its poll (to count usage first), its logins (refused while
+ * paused), its sessions and redemption.
+ */
 export interface PauseDeps {
   deps: SiteDeps;
   usage: Pick<UsageService, 'runCycle'>;
   redemption: Pick<RedemptionService, 'redeem'>;
+  logins: Pick<Logins, 'paused' | 'requestCheck'>;
   sessions: Sessions;
 }
 
@@ -92,10 +99,13 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
   if (!(await lifecycle.pause(db, v.row.id, mac, now))) return pauseState(p, fresh);
   let online: string[] = [];
   try {
+    // The login is refused before the sessions end: a cookie's login in between would run the clock again.
+    await p.logins.paused(fresh.row, true);
     online = await sessions.online(v.row.code);
     await sessions.end(v.row.code);
   } catch (err) {
     await lifecycle.unpause(db, v.row.id, clock.now());
+    await p.logins.paused(fresh.row, false).catch(() => p.logins.requestCheck('a pause was undone'));
     log.warn({ voucher: maskCode(v.row.code), err: (err as Error).message }, 'pause: logout failed');
     throw unreachable();
   }
@@ -118,8 +128,11 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
 }
 
 /**
- * Logs the device back in (the redemption's relogin: login, queue, counters) and closes the pause. The
- * pause stays when the login fails, so the customer can try again.
+ * Ends the pause and logs the device back in (the redemption's relogin: login, queue, counters). The pause ends
+ * first, in the database and then at the login (its user enabled, its rows answering its time again), so that
+ * the login is let in. The customer's Resume that cannot log the device in keeps the pause as it was, so they
+ * can try again; a pause past its longest ends all the same (the device logs in itself when it is back). `login`:
+ * a device of the code is online already (a login the controller made), so only the pause ends.
  */
 export async function resumeVoucher(
   p: PauseDeps,
@@ -127,19 +140,41 @@ export async function resumeVoucher(
   mac: string,
   why: 'customer' | 'max-pause' | 'login',
 ): Promise<{ result: RedeemResult | null; state: PauseState }> {
-  const { db } = p.deps;
-  const paused = v.row.paused_at;
-  if (paused === null || paused === undefined)
+  const { db, clock } = p.deps;
+  const pausedAt = v.row.paused_at;
+  if (pausedAt === null || pausedAt === undefined)
     throw new AppError('NOT_PAUSED', 'This code is not paused.', 409);
+  const ip = why === 'login' ? null : ((await deviceRow(db, v.row.id, mac))?.ip ?? null);
+  if (why === 'customer' && !ip) throw unreachable();
+  const state = async () => pauseState(p, (await voucherById(db, v.row.id)) as Voucher);
+  if (!(await lifecycle.unpause(db, v.row.id, clock.now()))) return { result: null, state: await state() };
   let result: RedeemResult | null = null;
-  if (why !== 'login') {
-    const device = await deviceRow(db, v.row.id, mac);
-    if (!device?.ip) throw unreachable();
-    result = await p.redemption.redeem({ code: v.row.code, mac, ip: device.ip }); // no guess: no asker
-    await resumeOthers(p, v, mac);
+  try {
+    await p.logins.paused(v.row, false);
+    if (ip) result = await p.redemption.redeem({ code: v.row.code, mac, ip }); // no guess: no asker
+  } catch (err) {
+    if (why === 'customer') {
+      await pauseAgain(p, v, Number(pausedAt));
+      throw err;
+    }
+    // The pause is over all the same: a login not let in yet is the users check's to put right.
+    p.logins.requestCheck('a pause ended without its device back');
+    p.deps.log.info(
+      { voucher: maskCode(v.row.code), err: (err as Error).message },
+      'pause ended; device not back',
+    );
   }
-  await closePause(p, v, mac, why);
-  return { result, state: await pauseState(p, (await voucherById(db, v.row.id)) as Voucher) };
+  if (result) await resumeOthers(p, v, mac);
+  await recordResume(p, v, mac, why, Number(pausedAt));
+  return { result, state: await state() };
+}
+
+/** A Resume that failed: the pause as it was, its login refused again (or by the next users check). */
+async function pauseAgain(p: PauseDeps, v: Voucher, pausedAt: number): Promise<void> {
+  const { db, clock } = p.deps;
+  const was = { pausedAt, mac: v.row.paused_mac ?? null };
+  if (!(await lifecycle.keepPaused(db, v.row.id, was, clock.now()))) return;
+  await p.logins.paused(v.row, true).catch(() => p.logins.requestCheck('a failed resume was paused again'));
 }
 
 /**
@@ -176,12 +211,16 @@ async function resumeOthers(p: PauseDeps, v: Voucher, mac: string): Promise<void
   }
 }
 
-/** The pause is over (resumed, past its longest, or the device logged in again): recorded, and the clock runs. */
-async function closePause(p: PauseDeps, v: Voucher, mac: string, why: string): Promise<void> {
+/** The pause is over (resumed, past its longest, or the device logged in again): recorded. */
+async function recordResume(
+  p: PauseDeps,
+  v: Voucher,
+  mac: string,
+  why: string,
+  pausedAt: number,
+): Promise<void> {
   const { db, clock, log } = p.deps;
-  const now = clock.now();
-  if (!(await lifecycle.unpause(db, v.row.id, now))) return;
-  const seconds = Math.round((now - Number(v.row.paused_at)) / 1000);
+  const seconds = Math.round((clock.now() - pausedAt) / 1000);
   const how =
     why === 'customer'
       ? 'resumed by the customer'
@@ -201,12 +240,12 @@ async function closePause(p: PauseDeps, v: Voucher, mac: string, why: string): P
 }
 
 /**
- * After each poll: a paused voucher whose device is online again (a login on the router's own page) is no
- * longer paused; one past its profile's longest pause is resumed, its device logged back in when it is
- * still on the WiFi (else the pause just ends and the customer logs in again later).
+ * After each poll: a paused voucher whose device is online again (a login the controller made, its login being
+ * refused everywhere else) is no longer paused; one past its profile's longest pause is resumed, its device
+ * logged back in when it is still on the WiFi (else the pause just ends and the customer logs in again later).
  */
 export async function endPauses(p: PauseDeps): Promise<void> {
-  const { db, clock, log } = p.deps;
+  const { db, clock } = p.deps;
   // This site's paused vouchers: each site's cycle ends its own pauses, on its own router.
   const rows = (await db('vouchers')
     .whereNotNull('paused_at')
@@ -217,20 +256,12 @@ export async function endPauses(p: PauseDeps): Promise<void> {
     if (!v || v.row.paused_at === null || v.row.paused_at === undefined) continue;
     const mac = v.row.paused_mac ?? '';
     if ((await onlineMacsOf(db, id)).length > 0) {
-      await closePause(p, v, mac, 'login');
+      await resumeVoucher(p, v, mac, 'login');
       continue;
     }
     const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
     if (ends === null || clock.now() < ends) continue;
-    try {
-      await resumeVoucher(p, v, mac, 'max-pause');
-    } catch (err) {
-      // The device has left the WiFi (or the router refused): the pause is over all the same.
-      log.info(
-        { voucher: maskCode(v.row.code), err: (err as Error).message },
-        'pause ended; device not back',
-      );
-      await closePause(p, v, mac, 'max-pause');
-    }
+    // The device has left the WiFi (or the router refused it): the pause is over all the same.
+    await resumeVoucher(p, v, mac, 'max-pause');
   }
 }

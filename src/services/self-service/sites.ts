@@ -23,8 +23,8 @@ export interface SelfSite {
   /** Its poll (a pause or a move counts the usage up to now first). */
   usage: Pick<UsageService, 'runCycle'>;
   vouchers: Pick<VoucherService, 'extraDataAdded'>;
-  /** Where its vouchers live as logins: changed by a top-up, a kept code or a move, checked after a failure. */
-  logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept' | 'started' | 'moved'>;
+  /** Where its vouchers live as logins: changed by a top-up, a kept code, a pause or a move, checked after a failure. */
+  logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept' | 'started' | 'moved' | 'paused'>;
   /** Its codes' sessions: ended by a pause or a move, given a top-up's time. */
   sessions: Sessions;
 }

@@ -123,6 +123,20 @@ export async function unpause(db: Knex, id: number, at: number): Promise<boolean
   return n === 1;
 }
 
+/** A resume that could not log the device in: the pause as it was (its start and device), so it ends as it would have. */
+export async function keepPaused(
+  db: Knex,
+  id: number,
+  was: { pausedAt: number; mac: string | null },
+  at: number,
+): Promise<boolean> {
+  const n = await db('vouchers')
+    .where({ id, status: 'active' })
+    .whereNull('paused_at')
+    .update({ paused_at: was.pausedAt, paused_mac: was.mac, updated_at: at });
+  return n === 1;
+}
+
 /**
  * The voucher's device `from` is now `to` (the customer's phone came back with another WiFi address): the
  * device row is re-keyed, so its usage history and the voucher's totals stay, with no queue counter yet (the

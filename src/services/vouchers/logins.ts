@@ -45,6 +45,12 @@ export interface Logins {
    * otherwise none, so its other devices can log in). False: not now (the next sync releases it).
    */
   started(row: Pick<VoucherRow, 'router_user_id'>, mac: string, oneDevice: boolean): Promise<boolean>;
+  /**
+   * A voucher paused or resumed (in the database already) reaches its login now: while paused every login with it
+   * is refused, the router's own page and a browser's or a MAC's cookie too, so only the customer's Resume (or
+   * the pause's end) lets it in again. Throws ROUTER_UNREACHABLE when a router that holds the login is away.
+   */
+  paused(row: VoucherRow, paused: boolean): Promise<void>;
   /** A voucher's device moved from one address to another (`oneDevice`: its plan allows one device only). */
   moved(row: VoucherRow, from: string, to: string, oneDevice: boolean): Promise<void>;
 }

@@ -82,6 +82,7 @@ export function toVoucherState(row: VoucherRow, profile: Profile): VoucherState 
     staff: Boolean(row.staff),
   };
   if (row.activated_at !== null) state.activatedAt = Number(row.activated_at);
+  if (row.paused_at !== null && row.paused_at !== undefined) state.paused = true;
   if (row.override_up !== null && row.override_down !== null) {
     state.override = { rateUp: row.override_up, rateDown: row.override_down };
   }

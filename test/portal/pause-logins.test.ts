@@ -1,0 +1,165 @@
+/**
+ * A pause on an API site holds against the router's own logins: while the code is paused its hotspot user is
+ * disabled and its `/ip/hotspot/cookie` entries are gone, so the phone's MAC cookie and the router's own login
+ * page cannot log it back in and run its time; the users check keeps it disabled, and a router reset gets it back
+ * disabled. Resume (or the profile's longest pause) enables it again and logs the phone in with the time it had.
+ */
+import { createHarness, Harness } from '../helpers/harness';
+import { advance } from '../usage/helpers';
+import { addDevice, makeVouchers, voucherRow } from './helpers';
+
+const PROFILES = [
+  {
+    name: 'ONLINE',
+    price: 10,
+    validity: '1h',
+    users: 1,
+    rate_up: '1M',
+    rate_down: '2M',
+    time_mode: 'uptime',
+    pause_max: '2h',
+  },
+];
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ http: true, profiles: PROFILES, sim: { hotspotHttpPort: 0 } });
+  // The phone logs in by itself when it comes back to the hotspot: its MAC cookie (or its browser's cookie).
+  await h.router.command('/ip/hotspot/profile/set', {
+    numbers: 'hsprof1',
+    'login-by': 'http-pap,cookie,mac-cookie',
+  });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const cycle = () => h.core!.services.usage.runCycle();
+const sessions = () => h.sim.rows('/ip/hotspot/active');
+const userOf = (code: string) => h.sim.rows('/ip/hotspot/user').find((u) => u.name === code);
+const cookiesOf = (code: string) => h.sim.rows('/ip/hotspot/cookie').filter((c) => c.user === code);
+
+async function post(path: string, body: Record<string, unknown>, cookie?: string) {
+  const res = await fetch(`${h.app!.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('pisonet_device='));
+  return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie: set?.split(';')[0] };
+}
+
+/** The phone opens a page: the hotspot sends it to /login, where its cookie logs it in when it may. */
+async function phoneComesBack(mac: string, form?: Record<string, string>) {
+  const res = await fetch(`http://127.0.0.1:${h.sim.hotspotHttpPort}/login`, {
+    method: form ? 'POST' : 'GET',
+    headers: { 'X-Sim-Client-Mac': mac, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+    redirect: 'manual',
+  });
+  return { status: res.status, error: /<p id="error">([^<]*)<\/p>/.exec(await res.text())?.[1] };
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function pausedOnline() {
+  const [code] = await makeVouchers(h, 'ONLINE', 1);
+  const d = addDevice(h, 1);
+  const first = await post('/api/portal/redeem', { code, ...d });
+  expect(first.status).toBe(200);
+  advance(h, 600);
+  await cycle();
+  expect(cookiesOf(code)).toHaveLength(1);
+  const paused = await post('/api/portal/pause', { mac: d.mac }, first.cookie);
+  expect(paused.status).toBe(200);
+  return { code, d, cookie: first.cookie as string, kept: paused.json.remaining_seconds as number };
+}
+
+describe('a paused code on an API site', () => {
+  it('its user is disabled and its cookies gone: the MAC cookie and the router page are refused', async () => {
+    const { code, d, cookie, kept } = await pausedOnline();
+    expect(kept).toBe(3000);
+    expect(sessions()).toEqual([]);
+    expect(userOf(code)?.disabled).toBe('true');
+    expect(cookiesOf(code)).toEqual([]);
+
+    advance(h, 300);
+    const back = await phoneComesBack(d.mac);
+    expect(back.status).toBe(200);
+    expect(sessions()).toEqual([]);
+    const typed = await phoneComesBack(d.mac, { username: code, password: code });
+    expect([typed.status, typed.error]).toEqual([200, 'invalid username or password']);
+    expect(sessions()).toEqual([]);
+    await cycle();
+    expect((await voucherRow(h, code)).paused_at).not.toBeNull();
+
+    // Resume: enabled again, the phone back online with the time it had at the pause.
+    const resumed = await post('/api/portal/resume', { mac: d.mac }, cookie);
+    expect(resumed.status).toBe(200);
+    expect(resumed.json).toMatchObject({ paused: false, remaining_seconds: kept });
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': d.mac })]);
+    // The login again leaves the phone a cookie again.
+    expect(cookiesOf(code)).toEqual([expect.objectContaining({ 'mac-address': d.mac })]);
+  });
+
+  it('the users check keeps it disabled, and a reset router gets it back disabled', async () => {
+    const { code, d, cookie } = await pausedOnline();
+    await h.core!.defaultStack.hotspotUsers!.check();
+    expect(userOf(code)?.disabled).toBe('true');
+
+    // Enabled by hand: the check puts it back as the paused voucher calls for.
+    await h.router.set('/ip/hotspot/user', userOf(code)!['.id'], { disabled: 'false' });
+    await h.core!.defaultStack.hotspotUsers!.check();
+    expect(userOf(code)?.disabled).toBe('true');
+
+    await h.sim.resetConfiguration();
+    await waitFor(() => userOf(code) !== undefined);
+    expect(userOf(code)?.disabled).toBe('true');
+    await h.router.command('/ip/hotspot/profile/set', { numbers: 'hsprof1', 'login-by': 'http-pap,cookie' });
+    expect((await phoneComesBack(d.mac, { username: code, password: code })).status).toBe(200);
+    expect(sessions()).toEqual([]);
+
+    await waitFor(async () => (await voucherRow(h, code)).router_user_id === userOf(code)?.['.id']);
+    expect((await post('/api/portal/resume', { mac: d.mac }, cookie)).status).toBe(200);
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code })]);
+  });
+
+  it('the code typed on the portal resumes it: enabled again, the phone online', async () => {
+    const { code, d, cookie, kept } = await pausedOnline();
+    const typed = await post('/api/portal/redeem', { code, ...d }, cookie);
+    expect(typed.status).toBe(200);
+    expect((await voucherRow(h, code)).paused_at).toBeNull();
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': d.mac })]);
+    expect(kept).toBe(3000);
+  });
+
+  it("a paused code moved to its owner's new address is let in there", async () => {
+    const { code, cookie } = await pausedOnline();
+    const other = addDevice(h, 2);
+    const moved = await post('/api/portal/redeem', { code, ...other }, cookie);
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ moved: true });
+    expect((await voucherRow(h, code)).paused_at).toBeNull();
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': other.mac })]);
+  });
+
+  it("the profile's longest pause ends it: enabled again and the phone logged back in", async () => {
+    const { code, d } = await pausedOnline();
+    expect(userOf(code)?.disabled).toBe('true');
+    advance(h, 2 * 3600 + 30);
+    await cycle();
+    expect((await voucherRow(h, code)).paused_at).toBeNull();
+    expect(userOf(code)?.disabled).toBe('false');
+    expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': d.mac })]);
+  });
+});
