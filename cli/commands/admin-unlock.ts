@@ -5,6 +5,7 @@
  */
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
+import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const USAGE = `Usage: pisonet admin unlock [USERNAME] [--json]
@@ -53,15 +54,19 @@ const unlockSubscriber: CommandDef = {
     });
     const ref = positionals[0]?.trim() || undefined;
     return withCore(async (core) => {
-      const s = ref === undefined ? undefined : await core.services.subscribers.get(ref);
-      const cleared = await core.services.loginDelays.unlockSubscriber(s?.username);
-      if (values.json) printJson({ username: s?.username ?? null, cleared });
+      if (ref === undefined) {
+        const cleared = await core.services.loginDelays.unlockSubscriber();
+        if (values.json) printJson({ username: null, cleared });
+        else print(out.green(`Every subscriber sign-in unlocked: ${cleared} count(s) cleared.`));
+        return 0;
+      }
+      const s = await core.services.subscribers.get(ref);
+      const cleared = await core.services.subscribers.unlockSignIn(s.id, cliActor());
+      if (values.json) printJson({ username: s.username, cleared: cleared ? 1 : 0 });
       else
         print(
           out.green(
-            s
-              ? `Sign-in of ${s.accountNo} (${s.username}) unlocked${cleared ? '' : ': it had no wait'}.`
-              : `Every subscriber sign-in unlocked: ${cleared} count(s) cleared.`,
+            `Sign-in of ${s.accountNo} (${s.username}) unlocked${cleared ? '' : ': it had no wait'}.`,
           ),
         );
       return 0;

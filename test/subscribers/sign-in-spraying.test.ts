@@ -3,13 +3,15 @@
  * passwords per account across addresses, then waits doubling from 1 s) and one address on many accounts (twenty
  * across accounts), on top of the per-asker guess limits. Only wrong passwords count; the counts are in the
  * database, so a restarted server (a new service over the same database) keeps them; the page answers 429 with
- * Retry-After; the owner lifts an account's wait with `pisonet subscribers unlock`.
+ * Retry-After; the owner lifts an account's wait with `pisonet subscribers unlock`, or on the subscriber's page
+ * (or the API).
  */
 import { AppError, RateLimitedError } from '../../src/domain/errors';
 import { BUDGETS, createLoginDelays } from '../../src/services/login-delays';
 import { createHarness, type Harness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';
+import { api, makeAccount } from '../accounts/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 
 jest.setTimeout(90000);
@@ -19,9 +21,10 @@ const PER_ACCOUNT = BUDGETS.subscriber.free;
 const PER_ADDRESS = BUDGETS['subscriber-address'].free;
 
 let h: Harness;
+let subId: number;
 beforeEach(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
-  await addSubscriber(h, { password: RIGHT });
+  subId = Number((await addSubscriber(h, { password: RIGHT })).id);
 });
 afterEach(async () => {
   await h.close();
@@ -66,9 +69,7 @@ test('one account from many addresses: ten wrong are checked, then every address
   h.clock.advance(2000);
   expect((await signIn('juan.dc', RIGHT, '10.1.1.5')).accountNo).toBe('S-000001');
   for (let i = 0; i < PER_ACCOUNT; i++)
-    expect((await failure(signIn('juan.dc', `later-${i}`, `10.1.2.${i + 1}`))).code).toBe(
-      'SUBSCRIBER_LOGIN',
-    );
+    expect((await failure(signIn('juan.dc', `later-${i}`, `10.1.2.${i + 1}`))).code).toBe('SUBSCRIBER_LOGIN');
 });
 
 test('one address on many accounts, a fresh browser each try: twenty are checked, then the address waits', async () => {
@@ -120,3 +121,49 @@ test('the page answers 429 with Retry-After; pisonet subscribers unlock lets the
   expect(res.status).toBe(303);
   expect(c.cookies.has('pisonet_account')).toBe(true);
 });
+
+test('the owner sees the wait on the subscriber’s page and lifts it there (audited); the API too; a cashier cannot', async () => {
+  const hold = async (from: string) => {
+    for (let i = 0; i < PER_ACCOUNT + 2; i++)
+      await failure(signIn('juan.dc', `guess-${i}`, `${from}.${i + 1}`));
+  };
+  await hold('10.5.0');
+  const owner = new AdminClient(h.app!.url);
+  expect((await owner.login()).status).toBe(303);
+  const page = await owner.html(`/admin/subscribers/${subId}`);
+  expect(page).toContain('data-testid="sign-in-wait"');
+  expect(page).toContain('Portal sign-in: 11 wrong passwords lately, so the next try waits 1 second.');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+  const lifted = await owner.post(`/admin/subscribers/${subId}/unlock`, {}, token);
+  expect([lifted.status, lifted.headers.get('location')]).toEqual([303, `/admin/subscribers/${subId}`]);
+  const after = await owner.html(`/admin/subscribers/${subId}`);
+  expect(after).toContain('may sign in on the portal again at once');
+  expect(after).not.toContain('data-testid="sign-in-wait"');
+  expect((await signIn('juan.dc', RIGHT, '10.5.1.1')).accountNo).toBe('S-000001');
+  const audit = await h.core!.services.audit.list({ action: 'subscriber.unlock', target: 'S-000001' });
+  expect(audit.entries[0]).toMatchObject({
+    actor: expect.stringContaining('admin'),
+    details: { cleared: true },
+  });
+
+  // The API: owner-only, the same service.
+  await hold('10.6.0');
+  await makeAccount(h, { username: 'cashier1', role: 'cashier' });
+  const cashier = await api(h, 'POST', `/admin/api/subscribers/${subId}/unlock`, {}, await cashierBearer());
+  expect(cashier.status).toBe(403);
+  const byApi = await api(h, 'POST', `/admin/api/subscribers/${subId}/unlock`);
+  expect(byApi).toEqual({ status: 200, json: { success: true, cleared: true } });
+  expect((await signIn('juan.dc', RIGHT, '10.6.1.1')).accountNo).toBe('S-000001');
+  expect((await api(h, 'POST', `/admin/api/subscribers/${subId}/unlock`)).json.cleared).toBe(false);
+});
+
+async function cashierBearer(): Promise<Record<string, string>> {
+  const t = await api(
+    h,
+    'POST',
+    '/admin/api/tokens',
+    { username: 'cashier1', password: 'counter-pass-123' },
+    {},
+  );
+  return { authorization: `Bearer ${t.json.token as string}` };
+}

@@ -102,6 +102,8 @@ export interface LoginDelays {
    * and address budget; returns how many counts were cleared.
    */
   unlockSubscriber(username?: string): Promise<number>;
+  /** A subscriber account's wrong passwords counted now and the seconds its wait has left, or null: none. */
+  subscriberWait(username: string): Promise<{ failures: number; waitSeconds: number } | null>;
 }
 
 const TABLE = 'login_failures';
@@ -193,9 +195,7 @@ export function createLoginDelays(db: Knex, clock: Clock): LoginDelays {
 
     async unlock(username) {
       if (username === undefined) {
-        const addresses = await db(TABLE)
-          .whereIn('kind', ['admin', 'admin-address'])
-          .distinct('address');
+        const addresses = await db(TABLE).whereIn('kind', ['admin', 'admin-address']).distinct('address');
         await db(TABLE).whereIn('kind', ['admin', 'admin-address']).delete();
         return addresses.length;
       }
@@ -217,6 +217,18 @@ export function createLoginDelays(db: Knex, clock: Clock): LoginDelays {
       if (username === undefined) q.whereIn('kind', ['subscriber', 'subscriber-address']);
       else q.where({ kind: 'subscriber', username: nameKey(username) });
       return Number(await q.delete());
+    },
+
+    async subscriberWait(username) {
+      const now = clock.now();
+      const row = (await db(TABLE)
+        .where({ kind: 'subscriber', username: nameKey(username), address: '' })
+        .first()) as Row | undefined;
+      if (!row || forgotten('subscriber', row, now) || Number(row.failures) === 0) return null;
+      return {
+        failures: Number(row.failures),
+        waitSeconds: Math.max(0, Math.ceil((Number(row.wait_until) - now) / 1000)),
+      };
     },
   };
 }

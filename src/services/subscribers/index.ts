@@ -310,6 +310,17 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     async signIn(username, password, asker) {
       return viewOf(await signIn.signIn(username, password, asker));
     },
+
+    async signInWait(ref) {
+      return signIn.wait((await loadOne(ref)).username);
+    },
+
+    async unlockSignIn(ref, actor) {
+      const row = await loadOne(ref);
+      const cleared = await signIn.unlock(row.username);
+      await audit.record(actor, 'subscriber.unlock', accountNo(Number(row.seq)), { cleared });
+      return cleared;
+    },
     async atAddress(address) {
       const id = await atAddress(address);
       return id === null ? null : ((await viewOf(id)) ?? null);

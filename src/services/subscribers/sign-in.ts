@@ -42,7 +42,7 @@ export function createSubscriberSignIn(deps: {
   db: Knex;
   box: Pick<CredentialsBox, 'open'>;
   limiter?: SignInLimiter;
-  delays?: Pick<LoginDelays, 'beginSubscriber' | 'succeeded'>;
+  delays?: Pick<LoginDelays, 'beginSubscriber' | 'succeeded' | 'subscriberWait' | 'unlockSubscriber'>;
 }) {
   /** The subscriber's id whose username (any case) and password these are; ended services do not sign in. */
   async function check(username: string, password: string): Promise<number | null> {
@@ -82,6 +82,16 @@ export function createSubscriberSignIn(deps: {
       ticket?.release();
       if (attempt) await deps.delays?.succeeded(attempt);
       return id;
+    },
+
+    /** The username's count and wait across addresses (the login delays), or null. */
+    async wait(username: string) {
+      return (await deps.delays?.subscriberWait(username)) ?? null;
+    },
+
+    /** Clears the username's count and wait across addresses; whether there was one. */
+    async unlock(username: string): Promise<boolean> {
+      return ((await deps.delays?.unlockSubscriber(username)) ?? 0) > 0;
     },
   };
 }
