@@ -19,7 +19,7 @@
  * in BUDGETS' order): requests sent together cannot all pass a check made before any of them failed (the
  * password check is slow). The counts live in the database (`login_failures`), so a restart neither forgets a
  * guesser nor is needed to let anyone in; `unlock` (the terminal's `pisonet admin unlock`) and `unlockSubscriber`
- * (`pisonet subscribers unlock`) clear them at once.
+ * (`pisonet subscribers unlock`, the subscriber's page, its API) clear them at once.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock';
