@@ -3,7 +3,7 @@ import { AppError, UsageError } from '../src/domain/errors';
 import { err as errColours } from './lib/ansi';
 import { HelpRequested } from './lib/args';
 import { adminCommands } from './commands/admin';
-import { adminUnlockCommands } from './commands/admin-unlock';
+import { adminUnlockCommands, subscriberUnlockCommands } from './commands/admin-unlock';
 import { networkCommands } from './commands/network';
 import { jsonWasPrinted, printJsonError, type CommandDef } from './commands/shared';
 import { voucherCommands } from './commands/vouchers';
@@ -51,6 +51,7 @@ export const COMMANDS: CommandDef[] = [
   ...backupCommands,
   ...vendoCommands,
   ...subscriberCommands,
+  ...subscriberUnlockCommands,
   ...paymentCommands,
   ...invoiceCommands,
   ...billingCommands,

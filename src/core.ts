@@ -121,6 +121,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const profiles = createProfileService(base);
   const leases = opts.leases ?? exclusiveLeases();
   const limiter = new GuessLimiter(clock);
+  const loginDelays = createLoginDelays(db, clock);
   // The other sites' stacks, built by the site monitor on its connections (server only).
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
@@ -134,6 +135,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     profiles,
     box,
     limiter,
+    loginDelays,
     afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
     afterPlanChange: (trx, c) => invoices.planChanged(trx, c).then(() => undefined),
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
@@ -195,7 +197,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     redemption,
     bandwidth,
     guesses: limiter,
-    loginDelays: createLoginDelays(db, clock),
+    loginDelays,
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,

@@ -1,15 +1,23 @@
 /**
- * `pisonet admin unlock [USERNAME]`: clears the admin login's waits after wrong passwords (src/services/login-delays),
- * for one username from every address, or for everyone. The owner who mistyped needs no restart and no wait.
+ * `pisonet admin unlock [USERNAME]` and `pisonet subscribers unlock [ID|USERNAME]`: clear the waits after wrong
+ * passwords (src/services/login-delays) of the web admin's login, or of the portal's account page. The owner who
+ * mistyped, or a subscriber held back by someone else's guesses, needs no restart and no wait.
  */
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
+import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const USAGE = `Usage: pisonet admin unlock [USERNAME] [--json]
 
-Clears the wrong-password counts of the web admin's login: for USERNAME (from every address), or for every
-username when none is given. The next try is checked at once, with three free wrong passwords again.`;
+Clears the wrong-password counts of the web admin's login (the form and the API's tokens): for USERNAME from
+every address, with the budgets across usernames of those addresses, or every count when no USERNAME is given.
+The next try is checked at once, with three free wrong passwords again.`;
+
+const SUBSCRIBER_USAGE = `Usage: pisonet subscribers unlock [ID|USERNAME] [--json]
+
+Clears the wrong-password count of a subscriber's sign-in on the portal's account page (from every address), or
+every subscriber's count and every address's budget when none is named. The next sign-in is checked at once.`;
 
 const unlock: CommandDef = {
   name: 'admin unlock',
@@ -35,4 +43,36 @@ const unlock: CommandDef = {
   },
 };
 
+const unlockSubscriber: CommandDef = {
+  name: 'subscribers unlock',
+  summary: "clear a subscriber's portal sign-in waits after wrong passwords (one, or all)",
+  usage: SUBSCRIBER_USAGE,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SUBSCRIBER_USAGE, {
+      min: 0,
+      max: 1,
+    });
+    const ref = positionals[0]?.trim() || undefined;
+    return withCore(async (core) => {
+      if (ref === undefined) {
+        const cleared = await core.services.loginDelays.unlockSubscriber();
+        if (values.json) printJson({ username: null, cleared });
+        else print(out.green(`Every subscriber sign-in unlocked: ${cleared} count(s) cleared.`));
+        return 0;
+      }
+      const s = await core.services.subscribers.get(ref);
+      const cleared = await core.services.subscribers.unlockSignIn(s.id, cliActor());
+      if (values.json) printJson({ username: s.username, cleared: cleared ? 1 : 0 });
+      else
+        print(
+          out.green(
+            `Sign-in of ${s.accountNo} (${s.username}) unlocked${cleared ? '' : ': it had no wait'}.`,
+          ),
+        );
+      return 0;
+    });
+  },
+};
+
 export const adminUnlockCommands = [unlock];
+export const subscriberUnlockCommands = [unlockSubscriber];

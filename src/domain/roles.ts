@@ -97,6 +97,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['DELETE', '/api/subscribers/:id'],
   ['POST', '/api/subscribers/:id/suspend'],
   ['POST', '/api/subscribers/:id/resume'],
+  ['POST', '/api/subscribers/:id/unlock'],
   ['POST', '/api/invoices/:number/void'],
   ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
   ['GET', '/api/reports/billing'],
@@ -143,6 +144,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/subscribers/:id'],
   ['POST', '/subscribers/:id/suspend'],
   ['POST', '/subscribers/:id/resume'],
+  ['POST', '/subscribers/:id/unlock'],
   ['POST', '/subscribers/:id/end'],
   ['POST', '/invoices/:number/void'],
 ];

@@ -22,6 +22,7 @@ import { findSite } from '../sites/lookup';
 import type { Actor } from '../audit/actor';
 import type { FirstInvoiceInput, PlanChangeInput } from '../invoices/types';
 import { balancesOf } from '../invoices/payments';
+import { createLoginDelays, type LoginDelays } from '../login-delays';
 import { newSubscriberPassword } from './password';
 import {
   createSubscriberSignIn,
@@ -43,6 +44,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   box: Pick<CredentialsBox, 'seal' | 'open'>;
   /** The portal's wrong-code limits, which a wrong account login counts against too. */
   limiter?: SignInLimiter;
+  /** The login delays a wrong account login counts against too (per account, per address); its own when none. */
+  loginDelays?: LoginDelays;
   /** Which subscriber an address belongs to (the PPP sessions); none known until they are read. */
   atAddress?: SubscriberAtAddress;
   /** Inside the creating transaction, after the row is written (the first invoice): a failure refuses the create. */
@@ -90,7 +93,12 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     return rows[0];
   }
 
-  const signIn = createSubscriberSignIn({ db, box, limiter: deps.limiter });
+  const signIn = createSubscriberSignIn({
+    db,
+    box,
+    limiter: deps.limiter,
+    delays: deps.loginDelays ?? createLoginDelays(db, clock),
+  });
   const atAddress = deps.atAddress ?? noPppSessionsRead;
 
   const viewOf = async (id: number) => (await views(await loadRows(db, (q) => q.where('s.id', id))))[0];
@@ -301,6 +309,17 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     liftUnpaid: moves.liftUnpaid,
     async signIn(username, password, asker) {
       return viewOf(await signIn.signIn(username, password, asker));
+    },
+
+    async signInWait(ref) {
+      return signIn.wait((await loadOne(ref)).username);
+    },
+
+    async unlockSignIn(ref, actor) {
+      const row = await loadOne(ref);
+      const cleared = await signIn.unlock(row.username);
+      await audit.record(actor, 'subscriber.unlock', accountNo(Number(row.seq)), { cleared });
+      return cleared;
     },
     async atAddress(address) {
       const id = await atAddress(address);

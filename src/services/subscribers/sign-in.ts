@@ -1,11 +1,14 @@
 /**
  * How a subscriber is recognised on the portal's account page: by the PPPoE session's address, or by username
- * and password. A wrong login costs what a wrong voucher code costs (the portal's guess limits), and the answer
- * never says which of the two was wrong.
+ * and password. A wrong login costs what a wrong voucher code costs (the portal's guess limits, per asker), and
+ * counts against the login delays per account across addresses and per address across accounts
+ * (src/services/login-delays), so neither many addresses on one account nor one address on many accounts gets
+ * round them. The answer never says which of the two was wrong.
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { AppError } from '../../domain/errors';
+import { AppError, RateLimitedError } from '../../domain/errors';
+import type { LoginDelays, LoginTry } from '../login-delays';
 import type { CredentialsBox } from '../sites/credentials';
 import type { Asker, GuessTicket } from '../guess-limiter/types';
 import { loadRows } from './store';
@@ -39,6 +42,7 @@ export function createSubscriberSignIn(deps: {
   db: Knex;
   box: Pick<CredentialsBox, 'open'>;
   limiter?: SignInLimiter;
+  delays?: Pick<LoginDelays, 'beginSubscriber' | 'succeeded' | 'subscriberWait' | 'unlockSubscriber'>;
 }) {
   /** The subscriber's id whose username (any case) and password these are; ended services do not sign in. */
   async function check(username: string, password: string): Promise<number | null> {
@@ -58,13 +62,15 @@ export function createSubscriberSignIn(deps: {
   return {
     /** The subscriber's id, or AppError SUBSCRIBER_LOGIN (401); too many wrong tries: RateLimitedError. */
     async signIn(username: unknown, password: unknown, asker: Asker): Promise<number> {
+      const name = typeof username === 'string' ? username : '';
       const ticket = deps.limiter ? await deps.limiter.admit(asker) : undefined;
       let id: number | null = null;
+      let attempt: LoginTry | undefined;
       try {
-        id = await check(
-          typeof username === 'string' ? username : '',
-          typeof password === 'string' ? password : '',
-        );
+        // Counted before the (slow) check, so requests sent together cannot all reach it.
+        attempt = await deps.delays?.beginSubscriber(name, asker.peerIp ?? 'unknown');
+        if (attempt && !attempt.ok) throw new RateLimitedError(attempt.waitSeconds);
+        id = await check(name, typeof password === 'string' ? password : '');
       } catch (e) {
         ticket?.release();
         throw e;
@@ -74,7 +80,18 @@ export function createSubscriberSignIn(deps: {
         throw wrongLogin();
       }
       ticket?.release();
+      if (attempt) await deps.delays?.succeeded(attempt);
       return id;
+    },
+
+    /** The username's count and wait across addresses (the login delays), or null. */
+    async wait(username: string) {
+      return (await deps.delays?.subscriberWait(username)) ?? null;
+    },
+
+    /** Clears the username's count and wait across addresses; whether there was one. */
+    async unlock(username: string): Promise<boolean> {
+      return ((await deps.delays?.unlockSubscriber(username)) ?? 0) > 0;
     },
   };
 }

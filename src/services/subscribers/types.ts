@@ -76,6 +76,13 @@ export interface SubscriberService {
    */
   signIn(username: unknown, password: unknown, asker: Asker): Promise<SubscriberView>;
   /**
+   * The subscriber's wrong passwords on the portal counted now (from every address) and the seconds its sign-in
+   * still waits, or null when none are counted.
+   */
+  signInWait(ref: number | string): Promise<{ failures: number; waitSeconds: number } | null>;
+  /** Clears the subscriber's wrong-password count and wait on the portal (audited); false when there was none. */
+  unlockSignIn(ref: number | string, actor: Actor): Promise<boolean>;
+  /**
    * The subscriber (not ended) whose PPPoE session holds this address, or null; RouterError ROUTER_UNREACHABLE
    * when a site's sessions cannot be read now and no other site's holds it.
    */

@@ -214,7 +214,8 @@ export function accountApiRouter(ctx: WebContext): Router {
 
 /**
  * POST /admin/api/tokens {username, password} → 201 {token}: a script's login. Needs no other credential and
- * counts against the same delays as the login form (src/services/login-delays: one count for both).
+ * counts against the same delays as the login form (src/services/login-delays: one count for both, per name and
+ * address and per address across names).
  */
 export function tokenRouter(ctx: WebContext): Router {
   const r = Router();

@@ -44,6 +44,10 @@ export function subscriberApiRouter(ctx: WebContext): Router {
   r.post('/subscribers/:id/resume', async (req, res) => {
     res.json({ success: true, subscriber: json(req, await subscribers.resume(idOf(req), actorOf(req))) });
   });
+  // The subscriber's waits after wrong passwords on the portal's account page end now.
+  r.post('/subscribers/:id/unlock', async (req, res) => {
+    res.json({ success: true, cleared: await subscribers.unlockSignIn(idOf(req), actorOf(req)) });
+  });
   // The service ends; the record and its history stay (status `ended`).
   r.delete('/subscribers/:id', async (req, res) => {
     res.json({ success: true, subscriber: json(req, await subscribers.end(idOf(req), actorOf(req))) });

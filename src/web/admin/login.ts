@@ -62,7 +62,8 @@ export function loginRouter(ctx: WebContext): Router {
     }
     if (!username || !password || !(await admins.verify(username, password))) {
       ctx.log.warn({ module: 'admin', ip }, 'admin login failed');
-      // From the fourth wrong password in a row, the answer says how long to wait before the next try.
+      // Past the free wrong passwords (three per name and address, twenty per address across names), the answer
+      // says how long to wait before the next try.
       if (attempt.waitIfWrong > 0) {
         res.set('Retry-After', String(attempt.waitIfWrong));
         return show(req, res, 429, {

@@ -2,7 +2,8 @@
  * A subscriber's own page on the portal (`/portal/account`): plan, speeds, status, this cycle's dates and usage,
  * what is owed, in English or Filipino. Found by the PPPoE session's address (the request's source address,
  * through the subscriber service's `atAddress`), else by username and password: a wrong pair counts as a wrong
- * voucher code does (the portal's guess limits) and the page never says which of the two was wrong. Signed in,
+ * voucher code does (the portal's guess limits) and against the login delays per account and per address (429
+ * with Retry-After past them), and the page never says which of the two was wrong. Signed in,
  * the browser keeps a signed, httpOnly cookie scoped to this page (secure when the portal is on https). A router
  * that cannot say whose session an address is (down, too slow) gets the sign-in form with a line saying so.
  */

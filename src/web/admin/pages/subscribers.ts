@@ -1,15 +1,18 @@
 /**
  * The owner's Subscribers pages: customers on monthly plans, listed (status, plan, this cycle's usage, what is
- * owed), one on its own page, added and changed by form, suspended with a reason, resumed, ended. A cashier may
- * list and look (never the password); the changes are the owner's (src/domain/roles.ts). Every change goes
- * through the subscriber service, so the pages keep the same bounds as the API and the terminal.
+ * owed), one on its own page, added and changed by form, suspended with a reason, resumed, ended, and let sign in
+ * on the portal again at once after wrong passwords held the account back. A cashier may list and look (never
+ * the password); the changes are the owner's (src/domain/roles.ts). Every change goes through the subscriber
+ * service, so the pages keep the same bounds as the API and the terminal.
  */
 import { Router, type Request, type Response } from 'express';
 import { CREATE_KEYS, UPDATE_KEYS } from '../../../domain/subscriber-fields';
 import { SUBSCRIBER_STATUSES } from '../../../domain/subscriber-status';
 import { isMonthly } from '../../../services/profiles/billing';
 import type { SubscriberView } from '../../../services/subscribers/types';
+import { BUDGETS } from '../../../services/login-delays';
 import type { WebContext } from '../../context';
+import { waitText } from '../login';
 import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
 import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
 
@@ -117,6 +120,13 @@ export function subscriberRoutes(ctx: WebContext): Router {
     }
   });
 
+  /** The portal sign-in's waits the owner may lift: shown once wrong passwords went past the free ones. */
+  async function signInWait(s: SubscriberView) {
+    const w = s.status === 'ended' ? null : await subscribers.signInWait(s.id);
+    if (!w || w.failures <= BUDGETS.subscriber.free) return null;
+    return { failures: w.failures, text: w.waitSeconds > 0 ? waitText(w.waitSeconds) : '' };
+  }
+
   async function renderDetail(req: Request, res: Response, s: SubscriberView, form?: PayForm, status = 200) {
     const owner = isOwner(req);
     // Who suspended it and when: the audit log's latest entry for this account.
@@ -135,6 +145,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
         password: owner ? s.password : null,
         owner,
         suspension: last ? { actor: last.actor, at: last.ts } : null,
+        signInWait: owner ? await signInWait(s) : null,
         owed: owedNow(s),
         percent: usedPercent(s),
         cycles: await ctx.services.billingReports.usage(s.id),
@@ -183,6 +194,19 @@ export function subscriberRoutes(ctx: WebContext): Router {
   action('suspend', 'suspended: the reason is kept with it');
   action('resume', 'resumed');
   action('end', 'ended: the record and its history stay');
+
+  router.post('/subscribers/:id/unlock', async (req, res) => {
+    const s = await subscribers.get(idOf(req));
+    const cleared = await subscribers.unlockSignIn(s.id, actorOf(req));
+    flash(
+      req,
+      'ok',
+      cleared
+        ? `${s.accountNo} may sign in on the portal again at once.`
+        : `${s.accountNo} had no wait to lift.`,
+    );
+    res.redirect(303, `/admin/subscribers/${s.id}`);
+  });
 
   return router;
 }
