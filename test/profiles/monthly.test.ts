@@ -3,6 +3,7 @@ import { profileToJson } from '../../src/domain/profile-json';
 import { ValidationErrors } from '../../src/domain/errors';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
+import { AdminClient } from '../admin/client';
 import { largestSharing } from '../../src/services/router-setup/for-site';
 import type { ProfileRecord } from '../../src/services/profiles/types';
 
@@ -124,6 +125,47 @@ describe('monthly plans through the admin API', () => {
     expect(vendo.status).toBe(409);
     expect(vendo.json.code).toBe('PROFILE_MONTHLY');
     expect(await h.core!.db('vendos')).toHaveLength(0);
+  });
+
+  it("leaves a monthly plan off the dashboard's quick print: only voucher plans are offered", async () => {
+    const admin = new AdminClient(h.app!.url);
+    await admin.login();
+    const html = await admin.html('/admin');
+    expect(html).toContain('data-testid="quick-print-BASIC"');
+    expect(html).not.toContain('quick-print-HOME10');
+  });
+
+  it("refuses a monthly plan among a reseller's plans, naming it (409 PROFILE_MONTHLY), on create and update", async () => {
+    const made = await adminApi(h, 'POST', '/accounts', {
+      username: 'juan',
+      password: 'a long enough password',
+      role: 'reseller',
+      profiles: ['BASIC', 'HOME10'],
+    });
+    expect(made.status).toBe(409);
+    expect(made.json.code).toBe('PROFILE_MONTHLY');
+    expect(made.json.error).toMatch(/^HOME10 is a monthly plan/);
+    expect(await h.core!.db('admin_users').where({ username: 'juan' })).toHaveLength(0);
+
+    const ok = await adminApi(h, 'POST', '/accounts', {
+      username: 'juan',
+      password: 'a long enough password',
+      role: 'reseller',
+      profiles: ['BASIC'],
+    });
+    expect(ok.status).toBe(201);
+    const update = await adminApi(h, 'PUT', '/accounts/juan', { profiles: ['HOME10'] });
+    expect(update.status).toBe(409);
+    expect(update.json.code).toBe('PROFILE_MONTHLY');
+    expect((await h.core!.services.accounts.find('juan'))?.profiles).toEqual(['BASIC']);
+    // With another problem too, every problem is listed at once.
+    const both = await adminApi(h, 'PUT', '/accounts/juan', {
+      profiles: ['HOME10'],
+      commission_percent: 'x',
+    });
+    expect(both.status).toBe(400);
+    expect(Object.keys(both.json.fields).sort()).toEqual(['commission_percent', 'profiles']);
+    expect(both.json.fields.profiles).toMatch(/HOME10 is a monthly plan/);
   });
 
   it('leaves a monthly plan off the portal price list', async () => {

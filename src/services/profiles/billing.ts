@@ -18,3 +18,19 @@ export function assertSoldAsVoucher(p: { name: string; profile: Profile }, field
     field,
   );
 }
+
+/**
+ * The plans sold as vouchers, from a profile list: not archived, not monthly. Every picker that makes a code (quick
+ * print, a reseller's plans) offers these and no others.
+ */
+export function voucherPlans<T extends { archived: boolean; profile: Profile }>(records: readonly T[]): T[] {
+  return records.filter((p) => !p.archived && !isMonthly(p));
+}
+
+/** The refusal's words when monthly plans are named where only vouchers are sold (a reseller's plans). */
+export function monthlyPlansRefusal(names: readonly string[]): string {
+  const [one] = names;
+  return names.length === 1
+    ? `${one} is a monthly plan: it is for subscribers, not sold as vouchers. A reseller sells prepaid profiles only.`
+    : `${names.join(', ')} are monthly plans: they are for subscribers, not sold as vouchers. A reseller sells prepaid profiles only.`;
+}
