@@ -14,6 +14,7 @@ import { backupSchedule } from './services/backup/schedule';
 import { Notifier } from './services/notify/notifier';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { startDemoSubscribers, type DemoSubscribers } from './demo/subscribers';
+import { startDemoRouterSetup, type DemoRouterSetup } from './demo/router-setup';
 
 /** Demo mode's simulated coin board and payment gateway, once started (the web app shows the board). */
 export interface DemoPieces {
@@ -21,6 +22,8 @@ export interface DemoPieces {
   gateway?: { stop(): Promise<void> };
   /** The demo's two PPPoE subscribers and their CPEs (src/demo/subscribers.ts). */
   subscribers?: DemoSubscribers;
+  /** The demo router set up once as `router setup --apply` would (src/demo/router-setup.ts). */
+  routerSetup?: DemoRouterSetup;
 }
 
 export interface ServerJobs {
@@ -153,6 +156,14 @@ export function serverParts(
         );
       },
       stop: () => p.demo.vendo?.stop(),
+    });
+  if (config.router.simulated)
+    parts.push({
+      name: 'demo-router-setup',
+      start() {
+        p.demo.routerSetup = startDemoRouterSetup(core, log.child({ module: 'demo-router' }));
+      },
+      stop: () => p.demo.routerSetup?.stop(),
     });
   if (config.router.simulated)
     parts.push({
