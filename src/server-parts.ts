@@ -10,6 +10,7 @@ import { CalendarJob } from './jobs/calendar';
 import type { Part } from './jobs/parts';
 import { PeriodicJob } from './jobs/periodic';
 import { startDemoGateway } from './payments/demo';
+import { fakesPaymongo } from './config/env-payments';
 import { backupSchedule } from './services/backup/schedule';
 import { Notifier } from './services/notify/notifier';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
@@ -174,7 +175,7 @@ export function serverParts(
       stop: () => p.demo.subscribers?.stop(),
     });
   // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
-  if (config.router.simulated && !config.payments.secretKey)
+  if (fakesPaymongo(config))
     parts.push({
       name: 'demo-gateway',
       async start() {
