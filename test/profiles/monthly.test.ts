@@ -4,6 +4,7 @@ import { ValidationErrors } from '../../src/domain/errors';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { AdminClient } from '../admin/client';
+import { SYSTEM } from '../../src/services/types';
 import { largestSharing } from '../../src/services/router-setup/for-site';
 import type { ProfileRecord } from '../../src/services/profiles/types';
 
@@ -96,6 +97,34 @@ describe('monthly plans through the admin API', () => {
     expect(res.json.code).toBe('INVALID_INPUT');
     expect(Object.keys(res.json.fields)).toEqual(['validity']);
     expect(await h.core!.db('profiles').where({ name: 'HOME20' })).toHaveLength(0);
+  });
+
+  it('refuses a ₱0 monthly plan, on create, update and import, naming the price; a free prepaid profile stays allowed', async () => {
+    const made = await adminApi(h, 'POST', '/profiles', { ...HOME_10M, name: 'FREEHOME', price: 0 });
+    expect(made.status).toBe(400);
+    expect(made.json.code).toBe('INVALID_INPUT');
+    expect(Object.keys(made.json.fields)).toEqual(['price']);
+    expect(made.json.fields.price).toMatch(/monthly fee/);
+    expect(await h.core!.db('profiles').where({ name: 'FREEHOME' })).toHaveLength(0);
+
+    const update = await adminApi(h, 'PUT', '/profiles/HOME10', { ...HOME_10M, price: 0 });
+    expect(update.status).toBe(400);
+    expect(Object.keys(update.json.fields)).toEqual(['price']);
+    expect((await h.core!.services.profiles.get('HOME10')).price).toBe(99900);
+
+    await expect(
+      h.core!.services.profiles.importProfiles([{ ...HOME_10M, name: 'FREEHOME', price: 0 }], {}, SYSTEM),
+    ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'profiles[0].price' })] });
+
+    const promo = await adminApi(h, 'POST', '/profiles', {
+      name: 'PROMO',
+      price: 0,
+      validity: '15m',
+      users: 1,
+      rate_up: '1M',
+      rate_down: '2M',
+    });
+    expect(promo.status).toBe(201);
   });
 
   it('keeps a profile prepaid or monthly for life', async () => {
