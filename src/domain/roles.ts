@@ -101,6 +101,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
   ['GET', '/api/reports/billing'],
   ['POST', '/api/billing/run'],
+  ['GET', '/api/billing/settings'],
+  ['PUT', '/api/billing/settings'],
   // Pages and their forms
   ['GET', '/profiles'],
   ['GET', '/profiles/new'],
