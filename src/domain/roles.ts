@@ -139,6 +139,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/vouchers/:code/revoke'],
   ['GET', '/payments'],
   ['POST', '/payments/settings'],
+  ['GET', '/subscribers/:id/open-as'],
   ['GET', '/subscribers/new'],
   ['POST', '/subscribers'],
   ['GET', '/subscribers/:id/edit'],
