@@ -127,6 +127,10 @@ describe('in demo mode', () => {
     const other = await browser.get('/some/site/the/customer/typed');
     expect(other.text).toContain('id="suspended-title"');
     expect((await browser.get('/portal/account')).text).toContain(TONYO.name);
+    // The owner's browser that opened it keeps its admin.
+    const adminPage = await browser.get('/admin/login');
+    expect(adminPage.status).toBe(200);
+    expect(adminPage.text).not.toContain('id="suspended-title"');
   });
 
   it('refuses a link that was altered or has expired, with its reason', async () => {

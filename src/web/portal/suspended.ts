@@ -37,6 +37,7 @@ const ANY_KEEP_MS = 5_000;
 /** More addresses than this kept: all are dropped (a scan of the network cannot fill the memory). */
 const MAX_ADDRESSES = 10_000;
 
+const ADMIN = /^\/admin(\/|$|\?)/;
 const EXEMPT = [/^\/portal\/account(\/|$|\?)/, /^\/portal\/pay\/(done|cancel)(\/|$|\?)/, /^\/public\//];
 
 type Services = Pick<WebContext['services'], 'subscribers' | 'invoices' | 'payments' | 'settings'>;
@@ -101,9 +102,10 @@ export function suspensionPage(ctx: WebContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (EXEMPT.some((re) => re.test(req.originalUrl))) return next();
     const address = peerAddress(req);
-    // The demo's stand-in for a CPE (demo-as.ts) is asked fresh, as the address would be.
+    // The demo's stand-in for a CPE (demo-as.ts) is asked fresh, as the address would be; not for the admin, which
+    // the owner's browser that opened it keeps using.
     const found =
-      demoCpeOf(ctx, req) !== null
+      demoCpeOf(ctx, req) !== null && !ADMIN.test(req.originalUrl)
         ? subscriberAtRequest(ctx, req).then((s) => (s?.status === 'suspended' ? s : null))
         : address
           ? lookup(address)
