@@ -18,6 +18,7 @@ import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createShopSettings } from './services/settings/shop';
 import { createBillingSettings } from './services/settings/billing';
+import { fakesPaymongo } from './config/env-payments';
 import { createEventService } from './services/events';
 import { createProfileService } from './services/profiles';
 import { createSelfService } from './services/self-service';
@@ -265,9 +266,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
             // The demo server offers payments through its own simulated gateway whenever no key is set
             // (src/app.ts): the terminal beside it wants the same hosts, though it starts no gateway itself.
             extraHosts: setupExtraHosts({
-              payments:
-                (await services.payments.enabled()) ||
-                (config.router.simulated && !config.payments.secretKey),
+              payments: (await services.payments.enabled()) || fakesPaymongo(config),
             }),
           },
           await profiles.list(),

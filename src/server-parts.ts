@@ -10,10 +10,12 @@ import { CalendarJob } from './jobs/calendar';
 import type { Part } from './jobs/parts';
 import { PeriodicJob } from './jobs/periodic';
 import { startDemoGateway } from './payments/demo';
+import { fakesPaymongo } from './config/env-payments';
 import { backupSchedule } from './services/backup/schedule';
 import { Notifier } from './services/notify/notifier';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { startDemoSubscribers, type DemoSubscribers } from './demo/subscribers';
+import { startDemoRouterSetup, type DemoRouterSetup } from './demo/router-setup';
 
 /** Demo mode's simulated coin board and payment gateway, once started (the web app shows the board). */
 export interface DemoPieces {
@@ -21,6 +23,8 @@ export interface DemoPieces {
   gateway?: { stop(): Promise<void> };
   /** The demo's two PPPoE subscribers and their CPEs (src/demo/subscribers.ts). */
   subscribers?: DemoSubscribers;
+  /** The demo router set up once as `router setup --apply` would (src/demo/router-setup.ts). */
+  routerSetup?: DemoRouterSetup;
 }
 
 export interface ServerJobs {
@@ -156,6 +160,14 @@ export function serverParts(
     });
   if (config.router.simulated)
     parts.push({
+      name: 'demo-router-setup',
+      start() {
+        p.demo.routerSetup = startDemoRouterSetup(core, log.child({ module: 'demo-router' }));
+      },
+      stop: () => p.demo.routerSetup?.stop(),
+    });
+  if (config.router.simulated)
+    parts.push({
       name: 'demo-subscribers',
       start() {
         p.demo.subscribers = startDemoSubscribers(core, log.child({ module: 'demo-subscribers' }));
@@ -163,7 +175,7 @@ export function serverParts(
       stop: () => p.demo.subscribers?.stop(),
     });
   // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
-  if (config.router.simulated && !config.payments.secretKey)
+  if (fakesPaymongo(config))
     parts.push({
       name: 'demo-gateway',
       async start() {

@@ -16,6 +16,7 @@ import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/settings/shop';
 import { codeStyle } from './code-style';
+import { billingSettingsCommand } from './settings-billing';
 
 const MOVES = `Usage: pisonet settings moves-per-day [N] [--json]
 
@@ -142,4 +143,10 @@ const shop: CommandDef = {
   },
 };
 
-export const settingsCommands: CommandDef[] = [shop, codeStyle, movesPerDay, moveOfflineMinutes];
+export const settingsCommands: CommandDef[] = [
+  shop,
+  billingSettingsCommand,
+  codeStyle,
+  movesPerDay,
+  moveOfflineMinutes,
+];

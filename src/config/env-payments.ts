@@ -60,14 +60,30 @@ export function readPaymentsEnv(env: NodeJS.ProcessEnv, problems: string[]): Pay
   };
 }
 
-export function describePaymentsConfig(p: PaymentsConfig): Record<string, string> {
+/** The test key the demo's fake PayMongo makes for itself (src/payments/demo.ts): `sk_test_demo` and random hex. */
+export const DEMO_KEY_PREFIX = 'sk_test_demo';
+
+/**
+ * Whether online payments go to the demo's fake PayMongo on loopback: in demo mode (the simulated router) with no
+ * PAYMONGO_SECRET_KEY of the owner's, before the fake starts (no key yet) or after (its own key).
+ */
+export function fakesPaymongo(c: { router: { simulated: boolean }; payments: PaymentsConfig }): boolean {
+  return c.router.simulated && (!c.payments.secretKey || c.payments.secretKey.startsWith(DEMO_KEY_PREFIX));
+}
+
+export const FAKE_PAYMONGO_SHOWN = 'demo (fake PayMongo on loopback)';
+
+/** `demo`: the demo's fake PayMongo takes the payments (fakesPaymongo): said so, its key and address not shown. */
+export function describePaymentsConfig(p: PaymentsConfig, demo = false): Record<string, string> {
   const mask = (v?: string) => (v ? '********' : '(not set)');
   return {
-    PAYMONGO_SECRET_KEY: p.secretKey
-      ? `${p.secretKey.slice(0, 8)}********`
-      : '(not set: online payments off)',
-    PAYMONGO_WEBHOOK_SECRET: mask(p.webhookSecret),
-    PAYMONGO_API_URL: p.apiUrl,
+    PAYMONGO_SECRET_KEY: demo
+      ? FAKE_PAYMONGO_SHOWN
+      : p.secretKey
+        ? `${p.secretKey.slice(0, 8)}********`
+        : '(not set: online payments off)',
+    PAYMONGO_WEBHOOK_SECRET: demo ? FAKE_PAYMONGO_SHOWN : mask(p.webhookSecret),
+    PAYMONGO_API_URL: demo ? FAKE_PAYMONGO_SHOWN : p.apiUrl,
     PAYMONGO_METHODS: p.methods.join(','),
   };
 }

@@ -7,7 +7,7 @@ import { ConfigError, DatabaseUrlError } from '../domain/errors';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseKey } from '../lib/secret-box';
 import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
-import { describePaymentsConfig, readPaymentsEnv, type PaymentsConfig } from './env-payments';
+import { describePaymentsConfig, fakesPaymongo, readPaymentsEnv, type PaymentsConfig } from './env-payments';
 import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './env-backup';
 
 /**
@@ -371,6 +371,9 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     ROUTER_PASSWORD: mask(c.router.password),
     ROUTER_TLS: String(c.router.tls),
     ROUTER_TIMEOUT_SECONDS: String(c.router.timeoutSeconds),
+    SIMULATOR_PORT: c.router.simulated
+      ? `${c.simulatorPort} (the demo router's API port on 127.0.0.1)`
+      : `${c.simulatorPort} (not used: ROUTER_HOST is set)`,
     HOTSPOT_SERVER: c.hotspotServer,
     HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
     USAGE_POLL_SECONDS: String(c.usagePollSeconds),
@@ -390,7 +393,7 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     ...describeBackupConfig(c.backup),
     TZ: c.tz,
     ...describeNotifyConfig(c.notify),
-    ...describePaymentsConfig(c.payments),
+    ...describePaymentsConfig(c.payments, fakesPaymongo(c)),
     ...describeBillingConfig(c.billing),
   };
 }

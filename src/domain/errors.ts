@@ -153,7 +153,10 @@ export type ErrorCode =
   | 'SUBSCRIBER_EXISTS'
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'
-  | 'SUBSCRIBER_LOGIN';
+  | 'SUBSCRIBER_LOGIN'
+  | 'DEMO_ONLY' // the demo's "Open as this subscriber" (src/web/portal/demo-as.ts)
+  | 'DEMO_LINK_INVALID'
+  | 'DEMO_LINK_EXPIRED';
 
 /** Shows a bad value inside a message: strings quoted, other values as JSON, missing as `missing`. */
 export function describeValue(value: unknown): string {

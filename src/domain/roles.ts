@@ -102,6 +102,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/api/subscribers/:id/payments/:paymentId/void'],
   ['GET', '/api/reports/billing'],
   ['POST', '/api/billing/run'],
+  ['GET', '/api/billing/settings'],
+  ['PUT', '/api/billing/settings'],
   // Pages and their forms
   ['GET', '/profiles'],
   ['GET', '/profiles/new'],
@@ -138,6 +140,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/vouchers/:code/revoke'],
   ['GET', '/payments'],
   ['POST', '/payments/settings'],
+  ['GET', '/subscribers/:id/open-as'],
   ['GET', '/subscribers/new'],
   ['POST', '/subscribers'],
   ['GET', '/subscribers/:id/edit'],

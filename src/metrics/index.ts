@@ -211,7 +211,7 @@ export async function createMetrics(): Promise<Metrics> {
           sources.db,
           sites.map((s) => ({ ...s, online: async () => s.subscribersOnline?.() })),
         );
-        await billing?.show(m);
+        await billing?.show(m, sites);
       }
       return registry.metrics();
     },

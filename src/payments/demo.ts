@@ -6,10 +6,11 @@
  */
 import crypto from 'node:crypto';
 import type { AppConfig } from '../config/env';
+import { DEMO_KEY_PREFIX } from '../config/env-payments';
 import { FakePaymongo } from './fake-paymongo';
 
 export async function startDemoGateway(config: AppConfig, serverUrl: string): Promise<FakePaymongo> {
-  const key = `sk_test_demo${crypto.randomBytes(12).toString('hex')}`;
+  const key = `${DEMO_KEY_PREFIX}${crypto.randomBytes(12).toString('hex')}`;
   const secret = `whsk_demo${crypto.randomBytes(12).toString('hex')}`;
   const fake = new FakePaymongo(key, secret);
   const url = await fake.start();

@@ -76,7 +76,10 @@ function radiusSiteIdsOf(sites: WebContext['services']['sites']): () => Promise<
 }
 
 export function createWebApp(opts: WebAppOptions): { app: Express; sessions: KnexSessionStore } {
-  const { ctx, db } = opts;
+  const { db } = opts;
+  // The portal's signed cookies (a device, a subscriber's sign-in, the demo's stand-in for a CPE) and the admin's
+  // demo links share the session secret unless the context brings its own.
+  const ctx: WebContext = { ...opts.ctx, deviceSecret: opts.ctx.deviceSecret ?? opts.sessionSecret };
   const app = express();
   app.disable('x-powered-by');
   app.set('views', path.join(ROOT, 'views'));
@@ -178,7 +181,7 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   });
 
   // Captive portal (open to the hotspot network).
-  mountPortal(app, { ...ctx, deviceSecret: ctx.deviceSecret ?? opts.sessionSecret });
+  mountPortal(app, ctx);
 
   // The shop settings another process saved (the terminal's `pisonet settings shop`) apply from the next admin
   // request, before the allow-list reads its own: the same zone on every page, not only after the next poll.

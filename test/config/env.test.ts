@@ -124,6 +124,26 @@ describe('configuration', () => {
     expect(d.ROUTER_PASSWORD).toBe('********');
   });
 
+  it("shows SIMULATOR_PORT, and PayMongo as the demo's fake where the demo fakes it", () => {
+    const demo = describeConfig(loadConfig({ SIMULATOR_PORT: '18811' }));
+    expect(demo.SIMULATOR_PORT).toBe("18811 (the demo router's API port on 127.0.0.1)");
+    expect(demo.PAYMONGO_SECRET_KEY).toBe('demo (fake PayMongo on loopback)');
+    // Once the fake started it holds its own key: still the demo's.
+    const started = loadConfig({});
+    started.payments = {
+      ...started.payments,
+      secretKey: 'sk_test_demo0123abcd',
+      apiUrl: 'http://127.0.0.1:1',
+    };
+    expect(describeConfig(started).PAYMONGO_SECRET_KEY).toBe('demo (fake PayMongo on loopback)');
+    // The owner's own key in the demo: PayMongo itself (its test mode), the key masked.
+    const own = describeConfig(loadConfig({ PAYMONGO_SECRET_KEY: 'sk_test_abcdefgh12345678' }));
+    expect(own.PAYMONGO_SECRET_KEY).toBe('sk_test_********');
+    const shop = describeConfig(loadConfig({ ROUTER_HOST: '192.168.88.1' }));
+    expect(shop.SIMULATOR_PORT).toBe('18728 (not used: ROUTER_HOST is set)');
+    expect(shop.PAYMONGO_SECRET_KEY).toBe('(not set: online payments off)');
+  });
+
   describe('DATABASE_URL on PostgreSQL', () => {
     it('takes postgres:// and postgresql:// URLs with the engine, the connection and sslmode', () => {
       const c = loadConfig({ DATABASE_URL: 'postgres://shop:s3cr%40t@db.lan:6543/pisonet?sslmode=require' });

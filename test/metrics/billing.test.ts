@@ -1,7 +1,7 @@
 /**
  * Subscribers' billing in the metrics: invoices issued and payments (count and pesos by method, voids apart)
- * since the server started, read from the database at the scrape and never going down; suspended subscribers in
- * pisonet_subscribers{status="suspended"}.
+ * since the server started, under the subscriber's site, read from the database at the scrape and never going
+ * down; suspended subscribers in pisonet_subscribers{status="suspended"}. Every pisonet_ sample carries `site`.
  */
 import * as prom from 'prom-client';
 import { BillingTally, defineBilling } from '../../src/metrics/billing';
@@ -26,15 +26,19 @@ const pay = async (id: number, body: Record<string, unknown>) => {
 
 test('invoices issued, payments by method and voids apart, from zero; suspended by status', async () => {
   const empty = await metricsOf(h);
-  expect(valueOf(empty, 'pisonet_invoices_issued_total')).toBe(0);
+  expect(empty.get('pisonet_invoices_issued_total')!.samples.map((s) => [s.labels, s.value])).toEqual([
+    [{ site: 'default' }, 0],
+  ]);
   expect(
-    empty.get('pisonet_subscriber_payments_total')!.samples.map((s) => [s.labels.method, s.value]),
+    empty
+      .get('pisonet_subscriber_payments_total')!
+      .samples.map((s) => [s.labels.site, s.labels.method, s.value]),
   ).toEqual([
-    ['cash', 0],
-    ['gcash', 0],
-    ['maya', 0],
-    ['bank', 0],
-    ['other', 0],
+    ['default', 'cash', 0],
+    ['default', 'gcash', 0],
+    ['default', 'maya', 0],
+    ['default', 'bank', 0],
+    ['default', 'other', 0],
   ]);
 
   const a = await addSubscriber(h); // INV-000001
@@ -48,22 +52,32 @@ test('invoices issued, payments by method and voids apart, from zero; suspended 
   ).toBe(200);
 
   const m = await metricsOf(h);
-  expect(valueOf(m, 'pisonet_invoices_issued_total')).toBe(4);
-  expect(valueOf(m, 'pisonet_subscriber_payments_total', { method: 'cash' })).toBe(1);
-  expect(valueOf(m, 'pisonet_subscriber_payments_total', { method: 'gcash' })).toBe(1);
-  expect(valueOf(m, 'pisonet_subscriber_payments_pesos_total', { method: 'cash' })).toBe(100);
-  expect(valueOf(m, 'pisonet_subscriber_payments_pesos_total', { method: 'gcash' })).toBe(50.5);
-  expect(valueOf(m, 'pisonet_subscriber_payment_voids_total', { method: 'gcash' })).toBe(1);
+  const site = 'default';
+  expect(valueOf(m, 'pisonet_invoices_issued_total', { site })).toBe(4);
+  expect(valueOf(m, 'pisonet_subscriber_payments_total', { site, method: 'cash' })).toBe(1);
+  expect(valueOf(m, 'pisonet_subscriber_payments_total', { site, method: 'gcash' })).toBe(1);
+  expect(valueOf(m, 'pisonet_subscriber_payments_pesos_total', { site, method: 'cash' })).toBe(100);
+  expect(valueOf(m, 'pisonet_subscriber_payments_pesos_total', { site, method: 'gcash' })).toBe(50.5);
+  expect(valueOf(m, 'pisonet_subscriber_payment_voids_total', { site, method: 'gcash' })).toBe(1);
   // Both still owe their first invoices (due 2026-11-28; A paid ₱100 of it): suspended by billing.
   expect(valueOf(m, 'pisonet_subscribers', { site: 'default', status: 'suspended' })).toBe(2);
   expect(valueOf(m, 'pisonet_subscribers', { site: 'default', status: 'active' })).toBe(0);
+
+  // The monitoring contract (docs/monitoring.md): every pisonet_ series carries the site it is about.
+  const unlabelled = [...m.entries()]
+    .filter(([name]) => name.startsWith('pisonet_'))
+    .flatMap(([, f]) => f.samples)
+    .filter((s) => !s.labels.site)
+    .map((s) => s.name);
+  expect(unlabelled).toEqual([]);
 });
 
 test('counts only what came after the start', async () => {
   const registry = new prom.Registry();
   const c = defineBilling(prom, [registry]);
   const tally = new BillingTally(h.core!.db, h.clock.now() + 1);
-  await tally.show(c);
+  const sites = [{ id: 1, name: 'default' }];
+  await tally.show(c, sites);
   expect((await c.invoicesIssued.get()).values[0].value).toBe(0);
   expect((await c.payments.get()).values.find((v) => v.labels.method === 'cash')?.value).toBe(0);
   h.clock.advance(1000);
@@ -76,7 +90,7 @@ test('counts only what came after the start', async () => {
   });
   const [s] = (await adminApi(h, 'GET', '/subscribers?status=active')).json.subscribers;
   await pay(s.id, { amount: 1, method: 'cash' });
-  await tally.show(c);
+  await tally.show(c, sites);
   expect((await c.invoicesIssued.get()).values[0].value).toBe(1);
   expect((await c.payments.get()).values.find((v) => v.labels.method === 'cash')?.value).toBe(1);
 });

@@ -157,15 +157,20 @@ describe('a subscriber pays what it owes with GCash / Maya', () => {
     const api = (await (await fetch(`${rig.h.app!.url}/admin/api/payments`, { headers: auth })).json()) as {
       payments: Record<string, unknown>[];
     };
+    const { name } = await rig.h.core!.services.subscribers.get(b.id);
     expect(api.payments.find((p) => p.id === row.id)).toMatchObject({
       purpose: 'subscriber',
       subscriber_id: b.id,
+      subscriber: name,
       state: 'paid',
       voucher: null,
       profile: null,
     });
     const admin = await (await fetch(`${rig.h.app!.url}/admin/payments`, { headers: auth })).text();
-    expect(admin).toContain(`<a href="/admin/subscribers/${b.id}">Subscriber's bill</a>`);
+    // Named, and linked to the subscriber's page.
+    expect(admin).toContain(
+      `<a href="/admin/subscribers/${b.id}" data-testid="payment-subscriber">${name}</a> <span class="small muted">bill</span>`,
+    );
     expect(admin).toContain("recorded as the subscriber's payment");
     // No voucher was made for it.
     expect(await rig.h.core!.db('vouchers').where({ price: 29970 })).toHaveLength(0);

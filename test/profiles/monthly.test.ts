@@ -3,6 +3,8 @@ import { profileToJson } from '../../src/domain/profile-json';
 import { ValidationErrors } from '../../src/domain/errors';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
+import { AdminClient } from '../admin/client';
+import { SYSTEM } from '../../src/services/types';
 import { largestSharing } from '../../src/services/router-setup/for-site';
 import type { ProfileRecord } from '../../src/services/profiles/types';
 
@@ -97,6 +99,34 @@ describe('monthly plans through the admin API', () => {
     expect(await h.core!.db('profiles').where({ name: 'HOME20' })).toHaveLength(0);
   });
 
+  it('refuses a ₱0 monthly plan, on create, update and import, naming the price; a free prepaid profile stays allowed', async () => {
+    const made = await adminApi(h, 'POST', '/profiles', { ...HOME_10M, name: 'FREEHOME', price: 0 });
+    expect(made.status).toBe(400);
+    expect(made.json.code).toBe('INVALID_INPUT');
+    expect(Object.keys(made.json.fields)).toEqual(['price']);
+    expect(made.json.fields.price).toMatch(/monthly fee/);
+    expect(await h.core!.db('profiles').where({ name: 'FREEHOME' })).toHaveLength(0);
+
+    const update = await adminApi(h, 'PUT', '/profiles/HOME10', { ...HOME_10M, price: 0 });
+    expect(update.status).toBe(400);
+    expect(Object.keys(update.json.fields)).toEqual(['price']);
+    expect((await h.core!.services.profiles.get('HOME10')).price).toBe(99900);
+
+    await expect(
+      h.core!.services.profiles.importProfiles([{ ...HOME_10M, name: 'FREEHOME', price: 0 }], {}, SYSTEM),
+    ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'profiles[0].price' })] });
+
+    const promo = await adminApi(h, 'POST', '/profiles', {
+      name: 'PROMO',
+      price: 0,
+      validity: '15m',
+      users: 1,
+      rate_up: '1M',
+      rate_down: '2M',
+    });
+    expect(promo.status).toBe(201);
+  });
+
   it('keeps a profile prepaid or monthly for life', async () => {
     const res = await adminApi(h, 'PUT', '/profiles/BASIC', { ...HOME_10M, name: 'BASIC' });
     expect(res.status).toBe(400);
@@ -124,6 +154,47 @@ describe('monthly plans through the admin API', () => {
     expect(vendo.status).toBe(409);
     expect(vendo.json.code).toBe('PROFILE_MONTHLY');
     expect(await h.core!.db('vendos')).toHaveLength(0);
+  });
+
+  it("leaves a monthly plan off the dashboard's quick print: only voucher plans are offered", async () => {
+    const admin = new AdminClient(h.app!.url);
+    await admin.login();
+    const html = await admin.html('/admin');
+    expect(html).toContain('data-testid="quick-print-BASIC"');
+    expect(html).not.toContain('quick-print-HOME10');
+  });
+
+  it("refuses a monthly plan among a reseller's plans, naming it (409 PROFILE_MONTHLY), on create and update", async () => {
+    const made = await adminApi(h, 'POST', '/accounts', {
+      username: 'juan',
+      password: 'a long enough password',
+      role: 'reseller',
+      profiles: ['BASIC', 'HOME10'],
+    });
+    expect(made.status).toBe(409);
+    expect(made.json.code).toBe('PROFILE_MONTHLY');
+    expect(made.json.error).toMatch(/^HOME10 is a monthly plan/);
+    expect(await h.core!.db('admin_users').where({ username: 'juan' })).toHaveLength(0);
+
+    const ok = await adminApi(h, 'POST', '/accounts', {
+      username: 'juan',
+      password: 'a long enough password',
+      role: 'reseller',
+      profiles: ['BASIC'],
+    });
+    expect(ok.status).toBe(201);
+    const update = await adminApi(h, 'PUT', '/accounts/juan', { profiles: ['HOME10'] });
+    expect(update.status).toBe(409);
+    expect(update.json.code).toBe('PROFILE_MONTHLY');
+    expect((await h.core!.services.accounts.find('juan'))?.profiles).toEqual(['BASIC']);
+    // With another problem too, every problem is listed at once.
+    const both = await adminApi(h, 'PUT', '/accounts/juan', {
+      profiles: ['HOME10'],
+      commission_percent: 'x',
+    });
+    expect(both.status).toBe(400);
+    expect(Object.keys(both.json.fields).sort()).toEqual(['commission_percent', 'profiles']);
+    expect(both.json.fields.profiles).toMatch(/HOME10 is a monthly plan/);
   });
 
   it('leaves a monthly plan off the portal price list', async () => {

@@ -7,6 +7,8 @@ import { AdminClient } from '../admin/client';
 import { makeAccount } from '../accounts/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { addSubscriber, PROFILES } from './helpers';
+import { adminApi } from '../vendos/helpers';
+import { runCli } from '../cli/helpers';
 
 let h: Harness;
 let c: AdminClient;
@@ -101,4 +103,60 @@ test('a cashier cannot change them', async () => {
   const token = await cashier.token('/admin/subscribers');
   expect((await cashier.post('/admin/settings/billing', { due_days: '30' }, token)).status).toBe(403);
   expect(h.core!.config.billing.dueDays).toBe(7);
+});
+
+test('a late reminder is listed with the other problems, on the form, in the API and in the terminal', async () => {
+  // The form: each problem at its field, the late reminder among them.
+  const res = await save({ grace_days: '99', remind_days: '9', invoice_prefix: '-INV' });
+  expect(res.status).toBe(400);
+  const html = await res.text();
+  expect(errorUnder(html, 'grace_days')).toMatch(/whole number from 0 to 60/);
+  expect(errorUnder(html, 'remind_days')).toMatch(/fewer than the days to pay \(7\)/);
+  expect(errorUnder(html, 'invoice_prefix')).toMatch(/starting with a letter or digit/);
+
+  // The API: 400 INVALID_INPUT with every bad field in `fields`, an unknown one too.
+  const put = await adminApi(h, 'PUT', '/billing/settings', {
+    due_days: 'x',
+    grace_days: 99,
+    remind_days: 3,
+    invoice_prefix: '-INV',
+    due_dayz: 5,
+  });
+  expect(put.status).toBe(400);
+  expect(put.json.code).toBe('INVALID_INPUT');
+  expect(Object.keys(put.json.fields).sort()).toEqual([
+    'due_days',
+    'due_dayz',
+    'grace_days',
+    'invoice_prefix',
+  ]);
+  const late = await adminApi(h, 'PUT', '/billing/settings', { grace_days: 99, remind_days: 9 });
+  expect(Object.keys(late.json.fields).sort()).toEqual(['grace_days', 'remind_days']);
+
+  // The terminal prints every problem, and exits non-zero.
+  const cli = await runCli(h, [
+    'settings',
+    'billing',
+    '--grace-days',
+    '99',
+    '--remind-days',
+    '9',
+    '--invoice-prefix=-INV',
+  ]);
+  expect(cli.code).not.toBe(0);
+  const said = cli.stdout + cli.stderr;
+  expect(said).toMatch(/grace_days/);
+  expect(said).toMatch(/remind_days: must be fewer than the days to pay \(7\)/);
+  expect(said).toMatch(/invoice_prefix/);
+
+  // Nothing saved by any of them.
+  expect((await h.core!.services.billingSettings.view()).overridden).toEqual([]);
+
+  // Saved and read back through the API.
+  const ok = await adminApi(h, 'PUT', '/billing/settings', { grace_days: 3 });
+  expect(ok).toMatchObject({ status: 200, json: { changed: ['grace_days'] } });
+  expect((await adminApi(h, 'GET', '/billing/settings')).json.settings.effective.grace_days).toBe(3);
+  expect((await adminApi(h, 'PUT', '/billing/settings', { grace_days: '' })).json.changed).toEqual([
+    'grace_days',
+  ]);
 });

@@ -16,6 +16,8 @@ import type { AccountInput, AccountService, AccountView, BalanceView, ShiftSale 
 import { resellerBalance, shiftMoney } from './reseller-ledger';
 import { listRemittances, recordRemittance, remittanceAmount, voidRemittance } from './remittances';
 import { findVoucher } from '../vouchers/queries';
+import { profileFromRow } from '../vouchers/state';
+import { isMonthly, monthlyPlansRefusal } from '../profiles/billing';
 
 const USERNAME_RE = /^[A-Za-z0-9._-]{3,32}$/;
 /** ₱10,000,000: far above any shop's credit to a store; a figure past it is a typo. */
@@ -59,10 +61,18 @@ const toView = (r: Row): AccountView => ({
 export const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 type Fields = Record<string, string>;
+type ProfileSpecRow = { name: string; spec: string };
 
 /** The terms the input sets (absent ones left out), every problem collected under its field. */
 async function readTerms(db: Knex, input: AccountInput, creating: boolean, fields: Fields) {
-  const out: { role?: Role; profiles?: string[]; commissionBp?: number; creditLimit?: number | null } = {};
+  const out: {
+    role?: Role;
+    profiles?: string[];
+    /** Monthly plans among the profiles named: refused (refuseFields). */
+    monthly?: string[];
+    commissionBp?: number;
+    creditLimit?: number | null;
+  } = {};
   if (input.role !== undefined || creating) {
     if (ACCOUNT_ROLES.includes(input.role as never)) out.role = input.role as Role;
     else fields.role = 'use cashier or reseller';
@@ -73,9 +83,11 @@ async function readTerms(db: Knex, input: AccountInput, creating: boolean, field
       fields.profiles = 'use a list of profile names, like ["1HR", "1DAY"]';
     } else {
       const names = [...new Set(list as string[])];
-      const found = (await db('profiles').whereIn('name', names).pluck('name')) as string[];
-      const missing = names.filter((n) => !found.includes(n));
+      const found = (await db('profiles').whereIn('name', names).select('name', 'spec')) as ProfileSpecRow[];
+      const missing = names.filter((n) => !found.some((r) => r.name === n));
+      const monthly = found.filter((r) => isMonthly({ profile: profileFromRow(r) })).map((r) => r.name);
       if (missing.length) fields.profiles = `no such profile: ${missing.join(', ')}`;
+      else if (monthly.length) out.monthly = monthly;
       else out.profiles = names;
     }
   }
@@ -103,7 +115,19 @@ async function readTerms(db: Knex, input: AccountInput, creating: boolean, field
   return out;
 }
 
-function refuseFields(fields: Fields): void {
+/**
+ * Every problem at once (INVALID_INPUT, each under its field). Monthly plans named for a reseller, when nothing else
+ * is wrong, are their own refusal: 409 PROFILE_MONTHLY naming them, as everywhere a monthly plan is offered as a
+ * voucher.
+ */
+function refuseFields(fields: Fields, monthly: readonly string[] = []): void {
+  if (monthly.length && !fields.profiles) {
+    if (Object.keys(fields).length === 0)
+      throw new AppError('PROFILE_MONTHLY', monthlyPlansRefusal(monthly), 409, 'profiles', {
+        profiles: monthlyPlansRefusal(monthly),
+      });
+    fields.profiles = monthlyPlansRefusal(monthly);
+  }
   const names = Object.keys(fields);
   if (names.length === 0) return;
   throw new AppError(
@@ -170,9 +194,9 @@ export function createAccountService(deps: ShopDeps, admins: AdminAccountService
         fields.username = 'use 3–32 letters, digits, dots, underscores or dashes';
       checkPassword(input.password, fields);
       const terms = await readTerms(db, input, true, fields);
-      if (terms.role === 'reseller' && !terms.profiles?.length && !fields.profiles)
+      if (terms.role === 'reseller' && !terms.profiles?.length && !terms.monthly && !fields.profiles)
         fields.profiles = 'name the profiles this reseller may sell';
-      refuseFields(fields);
+      refuseFields(fields, terms.monthly);
       const name = username as string;
       const taken =
         name.toLowerCase() === config.admin.username.toLowerCase() ||
@@ -207,9 +231,9 @@ export function createAccountService(deps: ShopDeps, admins: AdminAccountService
       const terms = await readTerms(db, input, false, fields);
       const role = terms.role ?? before.role;
       const profiles = terms.profiles ?? before.profiles;
-      if (role === 'reseller' && profiles.length === 0 && !fields.profiles)
+      if (role === 'reseller' && profiles.length === 0 && !terms.monthly && !fields.profiles)
         fields.profiles = 'name the profiles this reseller may sell';
-      refuseFields(fields);
+      refuseFields(fields, terms.monthly);
       const reseller = role === 'reseller';
       const change: Record<string, unknown> = {
         role,

@@ -64,7 +64,12 @@ export interface PaymentServiceOptions {
 }
 
 function viewOf(
-  r: PaymentRow & { profile_name?: string | null; code?: string | null; voucher_status?: string | null },
+  r: PaymentRow & {
+    profile_name?: string | null;
+    code?: string | null;
+    voucher_status?: string | null;
+    subscriber_name?: string | null;
+  },
 ): PaymentView {
   return {
     id: r.id,
@@ -90,6 +95,7 @@ function viewOf(
         : null,
     purpose: r.purpose === 'subscriber' ? 'subscriber' : 'voucher',
     subscriberId: r.subscriber_id === null || r.subscriber_id === undefined ? null : Number(r.subscriber_id),
+    subscriberName: r.subscriber_name ?? null,
   };
 }
 
@@ -124,7 +130,14 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     db('payments as p')
       .leftJoin('vouchers as v', 'v.id', 'p.voucher_id')
       .leftJoin('profiles as pr', 'pr.id', 'p.profile_id')
-      .select('p.*', 'v.code', 'v.status as voucher_status', 'pr.name as profile_name');
+      .leftJoin('subscribers as s', 's.id', 'p.subscriber_id')
+      .select(
+        'p.*',
+        'v.code',
+        'v.status as voucher_status',
+        'pr.name as profile_name',
+        's.name as subscriber_name',
+      );
 
   async function offers(siteId: number | null) {
     if (!(await current())) return [];

@@ -40,6 +40,8 @@ export interface PaymentView {
   /** What it paid for: a profile for a device (`voucher`), or a subscriber's bill (`subscriber`, its id). */
   purpose: 'voucher' | 'subscriber';
   subscriberId: number | null;
+  /** The subscriber's name (a subscriber's bill), as the Subscribers page shows it; null for a voucher. */
+  subscriberName: string | null;
 }
 
 /** What learning of a session came to. */

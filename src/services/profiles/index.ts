@@ -11,6 +11,7 @@ import { ValidationError, ValidationErrors, AppError } from '../../domain/errors
 import { parseJsonText } from '../../domain/json-text';
 import type { ShopDeps } from '../deps';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './sites';
+import { assertMonthlyFees } from './billing';
 import { profileFromRow, type ProfileRow } from '../vouchers/state';
 import type { Actor, ProfileRecord, ProfileService } from '../types';
 
@@ -75,7 +76,9 @@ export function readProfilesFile(file: string): Profile[] {
     throw new AppError('PROFILES_FILE', `Cannot read profiles file ${file}: ${why}`, 400, 'file');
   }
   try {
-    return parseProfiles(parseJsonText(text, file));
+    const profiles = parseProfiles(parseJsonText(text, file));
+    assertMonthlyFees(profiles, (i) => `profiles[${i}].price`);
+    return profiles;
   } catch (err) {
     if (err instanceof ValidationError || err instanceof ValidationErrors) {
       const detail = err instanceof ValidationErrors ? err.message : `${err.message}`;
@@ -169,6 +172,7 @@ export function createProfileService(deps: Pick<ShopDeps, 'db' | 'clock' | 'audi
     async create(json, actor: Actor) {
       const { spec, site: siteInput } = splitSite(json);
       const profile = parseProfile(spec);
+      assertMonthlyFees([profile]);
       if (await findRow(profile.name)) {
         throw new AppError(
           'PROFILE_EXISTS',
@@ -196,6 +200,7 @@ export function createProfileService(deps: Pick<ShopDeps, 'db' | 'clock' | 'audi
           ? { name: existing.name, ...(spec as Record<string, unknown>) }
           : spec;
       const profile = parseProfile(body);
+      assertMonthlyFees([profile]);
       if (profile.name.toUpperCase() !== existing.name.toUpperCase()) {
         throw new ValidationError(
           'name',
@@ -233,6 +238,7 @@ export function createProfileService(deps: Pick<ShopDeps, 'db' | 'clock' | 'audi
       // `site`: every profile in the list is for that site only; without it new ones are shared and existing
       // ones keep their site.
       const wanted = parseProfiles(Array.isArray(json) ? json : [json]);
+      assertMonthlyFees(wanted, (i) => (Array.isArray(json) ? `profiles[${i}].price` : 'price'));
       const site = await parseSiteChoice(db, opts.site);
       const rows = (await profileRows()) as SitedRow[];
       const current = new Map(rows.map((r) => [r.name.toUpperCase(), r]));

@@ -117,6 +117,22 @@ function reminderFits(v: BillingSettingValues): boolean {
   return v.remind_days === 0 || v.remind_days < v.due_days;
 }
 
+/** The reminder that would not come before the due date, under the field the owner changed. */
+function reminderProblem(
+  after: BillingSettingValues,
+  parsed: ReadonlyMap<BillingSettingField, unknown>,
+  c: ErrorCollector,
+): void {
+  if (reminderFits(after)) return;
+  const field = parsed.has('remind_days') || !parsed.has('due_days') ? 'remind_days' : 'due_days';
+  c.add(
+    field,
+    field === 'remind_days'
+      ? `must be fewer than the days to pay (${after.due_days}), or 0 for a reminder on the due date`
+      : `must be more than the reminder days (${after.remind_days}); lower those first`,
+  );
+}
+
 export function createBillingSettings(config: AppConfig, settings: SettingsService): BillingSettingsService {
   const env = fromConfig(config);
 
@@ -152,25 +168,22 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
     },
     async update(input, actor) {
       const c = new ErrorCollector();
+      for (const k of Object.keys(input))
+        if (!(BILLING_SETTING_FIELDS as readonly string[]).includes(k))
+          c.add(k, `not a billing setting; they are ${BILLING_SETTING_FIELDS.join(', ')}`);
       const parsed = new Map<BillingSettingField, number | string>();
       for (const f of BILLING_SETTING_FIELDS) {
         if (input[f] === undefined) continue;
         const v = c.field(() => parsers[f](input[f]));
         if (v !== undefined) parsed.set(f, v);
       }
-      c.throwIfAny('Billing settings not saved');
       const before = await view();
       const after: BillingSettingValues = { ...before.effective };
       for (const [f, v] of parsed) (after as unknown as Record<string, unknown>)[f] = v === '' ? env[f] : v;
-      if (!reminderFits(after)) {
-        const field = parsed.has('remind_days') || !parsed.has('due_days') ? 'remind_days' : 'due_days';
-        throw new ValidationError(
-          field,
-          field === 'remind_days'
-            ? `must be fewer than the days to pay (${after.due_days}), or 0 for a reminder on the due date`
-            : `must be more than the reminder days (${after.remind_days}); lower those first`,
-        );
-      }
+      // The reminder against the days to pay, unless one of them is already refused: every problem at once.
+      const refused = new Set(c.errors.map((e) => e.field));
+      if (!refused.has('due_days') && !refused.has('remind_days')) reminderProblem(after, parsed, c);
+      c.throwIfAny('Billing settings not saved');
       const changed: BillingSettingField[] = [];
       for (const [f, v] of parsed) {
         const was = before.overridden.includes(f) ? before.effective[f] : undefined;

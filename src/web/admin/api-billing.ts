@@ -14,7 +14,7 @@ import { parseRecordId } from './record-scope';
 
 export function billingApiRouter(ctx: WebContext): Router {
   const r = Router();
-  const { billingReports, invoices, subscribers } = ctx.services;
+  const { billingReports, billingSettings, invoices, subscribers } = ctx.services;
   const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
   const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
@@ -52,6 +52,16 @@ export function billingApiRouter(ctx: WebContext): Router {
       ...money('credit', out.credit),
       ...money('owed', out.owed),
     });
+  });
+  // Monthly billing's settings (the Settings page's "Monthly billing"): what applies, .env's, the owner's own.
+  r.get('/billing/settings', async (_req, res) => {
+    res.json({ success: true, settings: await billingSettings.view() });
+  });
+  // Every field is checked first: 400 INVALID_INPUT lists every bad one in `fields`, nothing saved; '' resets one.
+  r.put('/billing/settings', async (req, res) => {
+    const input = (req.body ?? {}) as Record<string, unknown>;
+    const changed = await billingSettings.update(input, actorOf(req));
+    res.json({ success: true, changed, settings: await billingSettings.view() });
   });
   return r;
 }

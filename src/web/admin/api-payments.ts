@@ -35,6 +35,7 @@ export function paymentJson(p: PaymentView) {
     joined: p.joined,
     purpose: p.purpose,
     subscriber_id: p.subscriberId,
+    subscriber: p.subscriberName,
   };
 }
 

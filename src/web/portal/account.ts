@@ -3,7 +3,8 @@
  * what is owed, in English or Filipino. Found by the PPPoE session's address (the request's source address,
  * through the subscriber service's `atAddress`), else by username and password: a wrong pair counts as a wrong
  * voucher code does (the portal's guess limits) and against the login delays per account and per address (429
- * with Retry-After past them), and the page never says which of the two was wrong. Signed in,
+ * with Retry-After past them), and the page never says which of the two was wrong. In the demo, a browser opened
+ * "as this subscriber" from the admin stands in for its CPE (demo-as.ts). Signed in,
  * the browser keeps a signed, httpOnly cookie scoped to this page (secure when the portal is on https). A router
  * that cannot say whose session an address is (down, too slow) gets the sign-in form with a line saying so.
  */
@@ -22,6 +23,7 @@ import { safeEqual } from '../middleware/auth';
 import { browserToken, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, payButton, type Asker } from './account-pay';
+import { demoCpeOf, forgetDemoCpe, subscriberAtRequest } from './demo-as';
 import en from './account.en.json';
 import fil from './account.fil.json';
 
@@ -61,16 +63,16 @@ function waitWords(t: Translator, seconds: number): string {
  */
 export async function whoIsAsking(ctx: WebContext, req: Request, res: Response): Promise<Asker> {
   const { services, clock } = ctx;
-  const id = signedIn(req, ctx.deviceSecret ?? '', clock.now());
+  // The demo's stand-in for a CPE (demo-as.ts) is asked as the address is, before any sign-in of this browser.
+  const id = demoCpeOf(ctx, req) === null ? signedIn(req, ctx.deviceSecret ?? '', clock.now()) : null;
   if (id !== null) {
     const s = await services.subscribers.get(id).catch(() => null);
     if (s && s.status !== 'ended') return { kind: 'found', s, byAddress: false };
     res.clearCookie(COOKIE, { path: PATH });
   }
-  const address = peerAddress(req);
   let found: SubscriberView | null = null;
   try {
-    found = address ? await services.subscribers.atAddress(address) : null;
+    found = await subscriberAtRequest(ctx, req);
   } catch (err) {
     ctx.log.warn({ module: 'portal', err: (err as Error).message }, 'account page: address not checked');
     return { kind: 'unchecked' };
@@ -214,7 +216,10 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
 
   r.post(`${PATH}/logout`, (req, res) => {
     const t = langOf(req);
-    if (portalFormTokenValid(req)) res.clearCookie(COOKIE, { path: PATH });
+    if (portalFormTokenValid(req)) {
+      res.clearCookie(COOKIE, { path: PATH });
+      forgetDemoCpe(res);
+    }
     res.redirect(303, `${PATH}?lang=${t.lang}`);
   });
 }

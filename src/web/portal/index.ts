@@ -16,6 +16,7 @@ import { planViews, statusViewModel } from './view-model';
 import { extraDataJson, extraDataVendo } from './extra-data';
 import { portalSiteId } from './portal-site';
 import { accountRoutes } from './account';
+import { demoAsRoutes } from './demo-as';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { payMessage, payOffers, payStatus } from './pay';
 import { allowConnectTo, CHECKOUT_REACH_PATH } from './checkout-reach';
@@ -387,5 +388,6 @@ export function portalRouter(ctx: WebContext): Router {
 
   selfServiceRoutes(ctx, r);
   accountRoutes(ctx, r);
+  demoAsRoutes(ctx, r);
   return r;
 }

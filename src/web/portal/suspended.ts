@@ -23,6 +23,7 @@ import { shopBranding } from '../../services/vouchers/sheet';
 import type { WebContext } from '../context';
 import { peerAddress } from './device-proof';
 import { portalFormToken } from './form-token';
+import { demoCpeOf, subscriberAtRequest } from './demo-as';
 import en from './suspended.en.json';
 import fil from './suspended.fil.json';
 
@@ -36,6 +37,7 @@ const ANY_KEEP_MS = 5_000;
 /** More addresses than this kept: all are dropped (a scan of the network cannot fill the memory). */
 const MAX_ADDRESSES = 10_000;
 
+const ADMIN = /^\/admin(\/|$|\?)/;
 const EXEMPT = [/^\/portal\/account(\/|$|\?)/, /^\/portal\/pay\/(done|cancel)(\/|$|\?)/, /^\/public\//];
 
 type Services = Pick<WebContext['services'], 'subscribers' | 'invoices' | 'payments' | 'settings'>;
@@ -100,8 +102,16 @@ export function suspensionPage(ctx: WebContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (EXEMPT.some((re) => re.test(req.originalUrl))) return next();
     const address = peerAddress(req);
-    if (!address) return next();
-    lookup(address)
+    // The demo's stand-in for a CPE (demo-as.ts) is asked fresh, as the address would be; not for the admin, which
+    // the owner's browser that opened it keeps using.
+    const found =
+      demoCpeOf(ctx, req) !== null && !ADMIN.test(req.originalUrl)
+        ? subscriberAtRequest(ctx, req).then((s) => (s?.status === 'suspended' ? s : null))
+        : address
+          ? lookup(address)
+          : null;
+    if (!found) return next();
+    found
       .then(async (s) => {
         if (!s) return next();
         const t = translator(pickLanguage(req.query.lang, req.get('accept-language')));

@@ -6,6 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { parseSheetLayout, QUICK_PRINT_MAX } from '../../../domain/cards';
 import { percentOf } from '../../../domain/reseller';
+import { voucherPlans } from '../../../services/profiles/billing';
 import { formatMoney } from '../../../domain/units';
 import type { WebContext } from '../../context';
 import { shiftOwner, shiftSince } from '../api-accounts';
@@ -50,7 +51,7 @@ export function accountRoutes(ctx: WebContext): Router {
           balance: balanceOf.get(a.username) ?? null,
           remittances: remittancesOf.get(a.username) ?? [],
         })),
-        profiles: profiles.filter((p) => !p.archived).map((p) => ({ name: p.name, price: p.price })),
+        profiles: voucherPlans(profiles).map((p) => ({ name: p.name, price: p.price })),
         percentOf,
         values: { role: 'cashier', commission_percent: '10', ...form.values },
         errors: form.errors ?? {},
@@ -198,8 +199,8 @@ export async function accountHome(ctx: WebContext, req: Request, res: Response):
       accountId: account.role === 'reseller' ? account.id : undefined,
     }),
   ]);
-  const sellable = profiles.filter(
-    (p) => !p.archived && (account.role !== 'reseller' || account.profiles.includes(p.name)),
+  const sellable = voucherPlans(profiles).filter(
+    (p) => account.role !== 'reseller' || account.profiles.includes(p.name),
   );
   page(res, 'home-account', 'dashboard', 'Dashboard', {
     who: actor.name,

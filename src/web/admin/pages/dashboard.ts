@@ -7,6 +7,7 @@ import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
 import { pageSiteScope } from '../site-scope';
 import { QUICK_PRINT_MAX } from '../../../domain/cards';
 import { quickPrint } from '../../../services/vouchers/quick-print';
+import { voucherPlans } from '../../../services/profiles/billing';
 import { actorOf, field, flash, formFailure } from './common';
 import { accountHome } from './accounts';
 
@@ -37,7 +38,7 @@ export function dashboardRoutes(ctx: WebContext): Router {
       services.reports.sales({ from: weekStart, to: tomorrow, by: 'day', siteId }),
       hourlyTrafficChart(services.usage, now, config.tz, fmt, { siteId: scope.siteId }),
       services.events.list({ limit: FEED_LIMIT, siteId }),
-      // Quick print: the plans this site sells (every plan when not narrowed to a site).
+      // Quick print: the voucher plans this site sells (every one when not narrowed to a site).
       services.profiles.list(siteId === undefined ? {} : { siteId }),
     ]);
     page(res, 'dashboard', 'dashboard', scope.site ? `Dashboard: ${scope.site.name}` : 'Dashboard', {
@@ -50,7 +51,10 @@ export function dashboardRoutes(ctx: WebContext): Router {
       lastEventId: events[0]?.id ?? 0,
       lastPollAt: services.usage.lastPollAt() ?? null,
       subscriberCounts: await services.billingReports.counts(),
-      quickPrint: { profiles: profiles.map((p) => ({ name: p.name, price: p.price })), max: QUICK_PRINT_MAX },
+      quickPrint: {
+        profiles: voucherPlans(profiles).map((p) => ({ name: p.name, price: p.price })),
+        max: QUICK_PRINT_MAX,
+      },
       scripts: ['/public/js/router-banner.js', '/public/js/admin-dashboard.js'],
     });
   });

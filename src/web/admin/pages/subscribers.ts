@@ -15,6 +15,7 @@ import type { WebContext } from '../../context';
 import { waitText } from '../login';
 import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
 import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
+import { demoAsLink } from '../../portal/demo-as';
 
 /** What a subscriber owes now, centavos: its open invoices' due. */
 export const owedNow = (s: SubscriberView): number => s.owed;
@@ -159,6 +160,12 @@ export function subscriberRoutes(ctx: WebContext): Router {
     renderDetail(req, res, await subscribers.get(idOf(req))),
   );
   subscriberPaymentRoute(ctx, router, renderDetail);
+
+  // Demo only: the portal as this subscriber's CPE sees it, through a signed link a few minutes long (demo-as.ts).
+  router.get('/subscribers/:id/open-as', async (req, res) => {
+    const s = await subscribers.get(idOf(req));
+    res.redirect(303, demoAsLink(ctx, s.id));
+  });
 
   router.get('/subscribers/:id/edit', async (req, res) => renderForm(res, await subscribers.get(idOf(req))));
 
