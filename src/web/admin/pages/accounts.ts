@@ -170,6 +170,7 @@ export function accountRoutes(ctx: WebContext): Router {
       counter: extra.counter,
       printed: extra.printed,
       voided: extra.voided,
+      subscribers: extra.subscribers,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
       papers: PAPERS.map((p) => ({
