@@ -37,7 +37,9 @@
   }
   // Centavos as the server writes them (₱1,234.50; a void may make it negative: -₱12.00).
   function peso(c) {
-    var s = '₱' + (Math.abs(c) / 100).toLocaleString('en-PH', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    var s =
+      '₱' +
+      (Math.abs(c) / 100).toLocaleString('en-PH', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return c < 0 ? '-' + s : s;
   }
 
@@ -126,7 +128,13 @@
       var s = m.subscribers;
       var subs =
         s && (s.count || s.reversals)
-          ? ' + ' + plural(s.count, 'subscriber payment') + ' (' + peso(s.amount) + ', ' + peso(s.cash) + ' cash)'
+          ? ' + ' +
+            plural(s.count, 'subscriber payment') +
+            ' (' +
+            peso(s.amount) +
+            ', ' +
+            peso(s.cash) +
+            ' cash)'
           : '';
       return (m.charges ? ' + ' + plural(m.charges, 'charge') : '') + subs;
     };

@@ -50,7 +50,11 @@ describe('subscribers’ payments in the drawer', () => {
         { method: 'gcash', count: 1, reversals: 0, amount: 200, amount_centavos: 20_000 },
       ],
     });
-    expect((await shift(OWNER)).subscribers).toMatchObject({ count: 1, amount_centavos: 5000, cash_centavos: 5000 });
+    expect((await shift(OWNER)).subscribers).toMatchObject({
+      count: 1,
+      amount_centavos: 5000,
+      cash_centavos: 5000,
+    });
   });
 
   test('a void counts, negative, in the shift of the login that voids it, when it is made', async () => {
@@ -82,8 +86,9 @@ describe('subscribers’ payments in the drawer', () => {
     await c.login('counter.1', 'counter-pass-123');
     const html = await c.html('/admin/shift?format=thermal58');
     const text = (id: string, end = 'dd|p') =>
-      new RegExp(`data-testid="${id}"[^>]*>([\\s\\S]*?)</(${end})>`).exec(html)?.[1].replace(/<[^>]+>/g, '') ??
-      '';
+      new RegExp(`data-testid="${id}"[^>]*>([\\s\\S]*?)</(${end})>`)
+        .exec(html)?.[1]
+        .replace(/<[^>]+>/g, '') ?? '';
     expect(text('shift-subscribers')).toContain('3 · ₱2,264.60');
     expect(text('shift-subscribers-cash')).toContain('₱2,064.60');
     expect(text('shift-subscribers-cash')).toContain('in the drawer');
@@ -112,7 +117,9 @@ describe('subscribers’ payments in the drawer', () => {
     await c.login();
     const html = await c.html('/admin/reports?from=2026-11-21&to=2026-11-21');
     expect(html).toMatch(/Voucher sales<\/span><span class="tile-value" data-testid="report-total">₱0.00/);
-    expect(html).toMatch(/Subscribers’ payments<\/span><span class="tile-value" data-testid="report-subscribers">₱1,282.30/);
+    expect(html).toMatch(
+      /Subscribers’ payments<\/span><span class="tile-value" data-testid="report-subscribers">₱1,282.30/,
+    );
     expect(html).toMatch(/data-testid="report-income">₱1,282.30/);
   });
 });
