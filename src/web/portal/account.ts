@@ -21,6 +21,7 @@ import { safeEqual } from '../middleware/auth';
 import { browserToken, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, payButton, type Asker } from './account-pay';
+import { accountPayments } from './account-payments';
 import en from './account.en.json';
 import fil from './account.fil.json';
 
@@ -160,6 +161,7 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         owesNothing: s.owed === 0,
       },
       pay: payButton(t, await services.payments.billOffer(s.id)),
+      payments: await accountPayments(ctx, t, s.id),
     });
   }
 
