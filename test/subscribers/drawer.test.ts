@@ -96,6 +96,11 @@ describe('subscribers’ payments in the drawer', () => {
     // Counter sales (none) + subscribers' cash: the cash the drawer holds besides the codes sold.
     expect(text('shift-drawer-cash')).toContain('₱2,064.60');
     expect(text('shift-other-methods', 'span')).toContain('₱200.00');
+    // The cashier's home says so too, beside its voucher sales.
+    const home = await c.html('/admin');
+    expect(home).toMatch(
+      /data-testid="home-subscribers"[\s\S]*?₱2,264.60[\s\S]*?₱2,064.60 cash for the drawer, ₱200.00 by GCash/,
+    );
   });
 
   test('the dashboard’s income today and this month count subscribers’ payments, labelled', async () => {
