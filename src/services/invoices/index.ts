@@ -32,7 +32,7 @@ import {
 export type { InvoiceView } from './view';
 export type { FirstInvoiceInput, InvoiceService, PaymentEvent } from './types';
 export type { PaymentView } from './payments';
-export type { PaymentReceipt } from './receipt';
+export type { PaymentReceipt } from './payments';
 export { invoiceJson } from './view';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;

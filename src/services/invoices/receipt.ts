@@ -5,15 +5,9 @@
  */
 import type { Knex } from 'knex';
 import { accountNo } from '../subscribers/store';
-import { paymentsOf, type PaymentView } from './payments';
+import { paymentsOf, type PaymentReceipt, type PaymentView } from './payments';
 import { paymentNotFound } from './payment-void';
 
-export interface PaymentReceipt {
-  payment: PaymentView;
-  subscriber: { id: number; accountNo: string; name: string };
-  /** Right after the payment (centavos): credit kept, and what its open invoices still asked. */
-  after: { credit: number; owed: number };
-}
 
 /**
  * The balance once the entry `p` was written: every invoice issued by then and not voided by then, less what

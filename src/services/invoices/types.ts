@@ -4,8 +4,7 @@ import type { Cycle } from '../../domain/billing-cycle';
 import type { Actor } from '../audit/actor';
 import type { IssuedInvoice } from './issue';
 import type { InvoiceView } from './view';
-import type { PaymentInput, PaymentOutcome, PaymentView } from './payments';
-import type { PaymentReceipt } from './receipt';
+import type { PaymentInput, PaymentOutcome, PaymentReceipt, PaymentView } from './payments';
 
 export interface FirstInvoiceInput {
   subscriberId: number;
