@@ -8,7 +8,6 @@ import { accountNo } from '../subscribers/store';
 import { paymentsOf, type PaymentReceipt, type PaymentView } from './payments';
 import { paymentNotFound } from './payment-void';
 
-
 /**
  * The balance once the entry `p` was written: every invoice issued by then and not voided by then, less what
  * payments up to this one (reversals included) and credit applied by then settled of it; the credit ledger up
