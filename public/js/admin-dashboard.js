@@ -35,6 +35,13 @@
   function plural(n, word) {
     return n + ' ' + word + (n === 1 ? '' : 's');
   }
+  // Centavos as the server writes them (₱1,234.50; a void may make it negative: -₱12.00).
+  function peso(c) {
+    var s =
+      '₱' +
+      (Math.abs(c) / 100).toLocaleString('en-PH', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return c < 0 ? '-' + s : s;
+  }
 
   // The same markup as views/partials/activity-feed.ejs.
   function item(e) {
@@ -116,8 +123,20 @@
     setTile('online', String(d.online));
     setTile('today', d.today.text);
     // Charges on running vouchers (plan upgrades) are in the money too (views/admin/dashboard.ejs).
+    // Subscribers' payments too (views/partials/subscriber-income.ejs), on the shop's dashboard.
     var more = function (m) {
-      return m.charges ? ' + ' + plural(m.charges, 'charge') : '';
+      var s = m.subscribers;
+      var subs =
+        s && (s.count || s.reversals)
+          ? ' + ' +
+            plural(s.count, 'subscriber payment') +
+            ' (' +
+            peso(s.amount) +
+            ', ' +
+            peso(s.cash) +
+            ' cash)'
+          : '';
+      return (m.charges ? ' + ' + plural(m.charges, 'charge') : '') + subs;
     };
     setTile('today-sub', plural(d.today.count, 'voucher') + ' first used today' + more(d.today));
     setTile('month', d.month.text);

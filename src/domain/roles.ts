@@ -191,6 +191,8 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/subscribers/new', 'owner'],
   ['GET', '/subscribers/:id', 'subscribers.view'],
   ['POST', '/subscribers/:id/payments', 'subscribers.pay'],
+  // A payment's receipt: whoever sees the subscriber's payments.
+  ['GET', '/subscribers/:id/payments/:paymentId/receipt', 'subscribers.view'],
   ['GET', '/invoices', 'subscribers.view'],
   ['GET', '/invoices/:number', 'subscribers.view'],
   ['GET', '/invoices/:number/print', 'subscribers.view'],

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
 import { balanceOf, type ResellerBalance } from '../../domain/reseller';
-import { voidedCharges } from '../reports/money-in';
+import { subscriberTakings, voidedCharges } from '../reports/money-in';
 import type { ShiftMoney } from './types';
 
 export async function resellerBalance(db: Knex, accountId: number): Promise<ResellerBalance> {
@@ -38,7 +38,7 @@ export async function lockAccount(trx: Knex.Transaction, accountId: number): Pro
 }
 
 /**
- * A login's counter sales and printed codes in [since, until) (the shift slip). Counter sales are the charges it
+ * A login's counter sales, subscribers' payments and printed codes in [since, until) (the shift slip). Counter sales are the charges it
  * made (c.actor is the login's name), voided ones left out of the total and listed apart (who voided them, why); printed codes are the vouchers of the batches it generated then: a
  * reseller's or cashier's by its account, the owner's by name among the batches no account made.
  */
@@ -75,5 +75,6 @@ export async function shiftMoney(
     counter: { count: Number(c.n), amount: Number(c.amount) },
     printed: { count: Number(p.n), value: Number(p.value) },
     voided: await voidedCharges(db, { from: since, to: until, actor: who.name }),
+    subscribers: await subscriberTakings(db, { from: since, to: until, actor: who.name }),
   };
 }

@@ -5,7 +5,7 @@
 import type { AccountRole, Role } from '../../domain/roles';
 import type { ResellerBalance } from '../../domain/reseller';
 import type { Actor } from '../audit/actor';
-import type { VoidedCharge } from '../reports/money-in';
+import type { SubscriberTakings, VoidedCharge } from '../reports/money-in';
 
 export interface AccountView {
   id: number;
@@ -68,6 +68,8 @@ export interface ShiftMoney {
   printed: { count: number; value: number };
   /** Its counter sales of the shift voided since (not in `counter`), newest first, with who voided them and why. */
   voided: VoidedCharge[];
+  /** Subscribers' payments it recorded, less the ones it voided (a void counts when made), cash and others apart. */
+  subscribers: SubscriberTakings;
 }
 
 export interface AccountService {

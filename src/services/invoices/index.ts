@@ -19,6 +19,7 @@ import { issueInvoice, type NewInvoice } from './issue';
 import { issueInvoiceBatch, ISSUE_BATCH } from './issue-batch';
 import { balanceOf, paymentsOf, recordPayment } from './payments';
 import { voidPaymentAudited } from './payment-void';
+import { paymentReceipt } from './receipt';
 import type { InvoiceService, PaymentEvent } from './types';
 import {
   INVOICE_STATUSES,
@@ -31,6 +32,7 @@ import {
 export type { InvoiceView } from './view';
 export type { FirstInvoiceInput, InvoiceService, PaymentEvent } from './types';
 export type { PaymentView } from './payments';
+export type { PaymentReceipt } from './payments';
 export { invoiceJson } from './view';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;
@@ -209,6 +211,8 @@ export function createInvoiceService(deps: Deps): InvoiceService {
       bus.emit('payment', { subscriberId, kind: 'void' } satisfies PaymentEvent);
       return out;
     },
+
+    receipt: (subscriberId, paymentId) => paymentReceipt(db, subscriberId, paymentId),
 
     async payments(subscriberId) {
       return { payments: await paymentsOf(db, subscriberId), ...(await balanceOf(db, subscriberId)) };

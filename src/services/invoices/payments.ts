@@ -74,6 +74,14 @@ export interface PaymentView {
   reverses: number | null;
 }
 
+/** A payment's receipt (receipt.ts): the payment, whose it is, and the balance right after it. */
+export interface PaymentReceipt {
+  payment: PaymentView;
+  subscriber: { id: number; accountNo: string; name: string };
+  /** Right after the payment (centavos): credit kept, and what its open invoices still asked. */
+  after: { credit: number; owed: number };
+}
+
 export interface PaymentOutcome {
   payment: PaymentView;
   /** Credit left after it, and what is still owed (centavos). */

@@ -4,7 +4,7 @@ import type { Cycle } from '../../domain/billing-cycle';
 import type { Actor } from '../audit/actor';
 import type { IssuedInvoice } from './issue';
 import type { InvoiceView } from './view';
-import type { PaymentInput, PaymentOutcome, PaymentView } from './payments';
+import type { PaymentInput, PaymentOutcome, PaymentReceipt, PaymentView } from './payments';
 
 export interface FirstInvoiceInput {
   subscriberId: number;
@@ -74,6 +74,11 @@ export interface InvoiceService {
     reason: unknown,
     actor: Actor,
   ): Promise<{ payment: PaymentView; reversal: PaymentView; credit: number; owed: number }>;
+  /**
+   * A payment's (or a void's reversal entry's) receipt: the subscriber, the invoices it paid, and the balance
+   * right after it. 404 PAYMENT_NOT_FOUND for an id that is not this subscriber's.
+   */
+  receipt(subscriberId: number, paymentId: number): Promise<PaymentReceipt>;
   /** A subscriber's payments, oldest first, with its credit and what it owes (centavos). */
   payments(subscriberId: number): Promise<{ payments: PaymentView[]; credit: number; owed: number }>;
 }

@@ -4,7 +4,14 @@ import type { ReportService, SalesRow } from '../types';
 import { datesBetween, localDate, periodOf, Period } from './calendar';
 import { vendoLedger } from '../vendos/ledger';
 import { listBatches } from '../vouchers/batch-list';
-import { CHARGE_PROFILE, creditsByKind, soldCharges, soldVouchers, voidedCharges } from './money-in';
+import {
+  CHARGE_PROFILE,
+  creditsByKind,
+  soldCharges,
+  soldVouchers,
+  subscriberTakings,
+  voidedCharges,
+} from './money-in';
 
 // Also exported from here, where it lived before money-in.ts held every query of money in.
 export { soldVouchers } from './money-in';
@@ -112,6 +119,8 @@ export function createReportService(deps: ShopDeps): ReportService {
     credits: ({ from, to, siteId }) => creditsByKind(db, from, to, siteId),
 
     voided: (opts) => voidedCharges(db, opts),
+
+    subscriberPayments: (opts) => subscriberTakings(db, opts),
 
     async stockTotal(opts = {}) {
       const row = (await db('vouchers')

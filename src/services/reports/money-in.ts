@@ -8,6 +8,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
+import { PAYMENT_METHODS } from '../invoices/payments';
 
 /**
  * The vouchers sold in [from, to), as `v`: first used in the range (activated_at), staff vouchers left out.
@@ -165,4 +166,70 @@ export async function voidedCharges(
     voidedBy: String(r.voided_by ?? ''),
     reason: String(r.void_reason ?? ''),
   }));
+}
+
+/**
+ * Subscribers' payments taken by one login (`actor`, the name it records) in [from, to): its shift's money from
+ * subscribers. A void is a new entry (a negative amount, the voider as actor, at the void's time), so it counts
+ * in the shift it is made, against the login that made it. Cash is the drawer's; GCash, Maya, a bank transfer
+ * and other methods are money in that never passed through the drawer.
+ */
+export interface SubscriberTakings {
+  /** Payments taken (entries above zero). */
+  count: number;
+  /** Voids made (entries below zero). */
+  reversals: number;
+  /** Net of both, every method (centavos). */
+  amount: number;
+  /** Net cash: what belongs in the drawer. */
+  cash: number;
+  /** Net of the other methods (not in the drawer). */
+  other: number;
+  /** Net by method, the methods with an entry only, in the order of PAYMENT_METHODS. */
+  byMethod: Array<{ method: string; count: number; reversals: number; amount: number }>;
+}
+
+const METHOD_ORDER: readonly string[] = PAYMENT_METHODS;
+
+export async function subscriberTakings(
+  db: Db,
+  f: { from: number; to: number; actor?: string },
+): Promise<SubscriberTakings> {
+  const rows = (await db('subscriber_payments')
+    .where('created_at', '>=', f.from)
+    .where('created_at', '<', f.to)
+    .modify((q) => {
+      if (f.actor !== undefined) q.where('actor', f.actor);
+    })
+    .groupBy('method')
+    .select(
+      'method',
+      db.raw('SUM(CASE WHEN amount > 0 THEN 1 ELSE 0 END) AS n'),
+      db.raw('SUM(CASE WHEN amount < 0 THEN 1 ELSE 0 END) AS r'),
+      db.raw('COALESCE(SUM(amount), 0) AS amount'),
+    )) as Array<{ method: string; n: unknown; r: unknown; amount: unknown }>;
+  const byMethod = rows
+    .map((r) => ({
+      method: String(r.method),
+      count: Number(r.n),
+      reversals: Number(r.r),
+      amount: Number(r.amount),
+    }))
+    .sort((a, b) => rank(a.method) - rank(b.method) || (a.method < b.method ? -1 : 1));
+  const sum = (pick: (m: (typeof byMethod)[number]) => number) => byMethod.reduce((n, m) => n + pick(m), 0);
+  const cash = sum((m) => (m.method === 'cash' ? m.amount : 0));
+  const amount = sum((m) => m.amount);
+  return {
+    count: sum((m) => m.count),
+    reversals: sum((m) => m.reversals),
+    amount,
+    cash,
+    other: amount - cash,
+    byMethod,
+  };
+}
+
+function rank(method: string): number {
+  const i = METHOD_ORDER.indexOf(method);
+  return i < 0 ? METHOD_ORDER.length : i;
 }

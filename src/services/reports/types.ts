@@ -1,7 +1,7 @@
 /**
  * The reports' contract (index.ts): money in, stock, usage and the top users, per site or for all.
  */
-import type { CreditsGiven, VoidedCharge } from './money-in';
+import type { CreditsGiven, SubscriberTakings, VoidedCharge } from './money-in';
 import type { SourceSales } from '../vendos/types';
 import type { BatchView } from '../vouchers/types';
 
@@ -46,6 +46,12 @@ export interface ReportService {
   credits(opts: { from: number; to: number; siteId?: number }): Promise<CreditsGiven[]>;
   /** Charges made in the range and voided since (out of every total), newest first, with who and why. */
   voided(opts: { from: number; to: number; siteId?: number }): Promise<VoidedCharge[]>;
+  /**
+   * Subscribers' payments recorded in [from, to) (a void counts, negative, when made), of one login (`actor`) or
+   * all: the money in beside the voucher sales, cash (the drawer's) apart from the other methods. Subscribers
+   * belong to no site: shop-wide.
+   */
+  subscriberPayments(opts: { from: number; to: number; actor?: string }): Promise<SubscriberTakings>;
   /** Unused vouchers and what they are worth, without the per-profile split (the dashboard asks often). */
   stockTotal(opts?: { siteId?: number }): Promise<{ count: number; value: number }>;
   stock(opts?: { siteId?: number }): Promise<{

@@ -9,6 +9,7 @@ import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
 import type { ShiftMoney } from '../../services/accounts/types';
+import type { SubscriberTakings } from '../../services/reports/money-in';
 import { advanceFlag } from '../../services/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
@@ -90,6 +91,24 @@ export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) 
       })),
     },
     printed: { count: extra.printed.count, ...money('value', extra.printed.value) },
+    subscribers: subscriberTakingsJson(extra.subscribers),
+  };
+}
+
+/** A login's subscribers' payments: net of its voids, the drawer's cash apart from the other methods. */
+export function subscriberTakingsJson(t: SubscriberTakings) {
+  return {
+    count: t.count,
+    reversals: t.reversals,
+    ...money('amount', t.amount),
+    ...money('cash', t.cash),
+    ...money('other_methods', t.other),
+    by_method: t.byMethod.map((m) => ({
+      method: m.method,
+      count: m.count,
+      reversals: m.reversals,
+      ...money('amount', m.amount),
+    })),
   };
 }
 

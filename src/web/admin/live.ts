@@ -7,6 +7,7 @@ import { formatShopTime } from '../../domain/clock';
 import { formatDurationHuman, formatMoney } from '../../domain/units';
 import { addDays, localDate, startOfLocalDay } from '../../services/reports/calendar';
 import type { EventView, SalesRow } from '../../services/types';
+import type { SubscriberTakings } from '../../services/reports/money-in';
 import { salesTotal } from '../../services/reports/types';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
@@ -16,9 +17,15 @@ export interface Money {
   count: number;
   /** Charges on running vouchers (plan upgrades) in `amount`. */
   charges: number;
+  /** Vouchers' sales and charges, plus subscribers' payments when present. */
   amount: number;
   /** `₱1,234.00` */
   text: string;
+  /**
+   * Subscribers' payments in `amount` (net of voids made in the range; every method), on the shop's dashboard:
+   * subscribers belong to no site, so a dashboard narrowed to one site leaves them out.
+   */
+  subscribers?: { count: number; reversals: number; amount: number; cash: number };
 }
 
 export interface DashboardFigures {
@@ -68,9 +75,17 @@ export interface FeedItem extends EventView {
   time: string;
 }
 
-const total = (rows: SalesRow[]): Money => {
+const total = (rows: SalesRow[], subscribers?: SubscriberTakings): Money => {
   const t = salesTotal(rows);
-  return { ...t, text: formatMoney(t.amount) };
+  if (!subscribers) return { ...t, text: formatMoney(t.amount) };
+  const amount = t.amount + subscribers.amount;
+  const { count, reversals, cash } = subscribers;
+  return {
+    ...t,
+    amount,
+    text: formatMoney(amount),
+    subscribers: { count, reversals, amount: subscribers.amount, cash },
+  };
 };
 
 /** How long the month's sales before today are reused (they change only if a sale is undone or corrected). */
@@ -110,20 +125,25 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
   const todayStart = startOfLocalDay(today, config.tz);
   const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, config.tz);
   const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
-  const [users, todaySales, pastSales, stock, site, routers] = await Promise.all([
+  const shopWide = siteId === undefined;
+  const subscribers = (from: number) =>
+    shopWide ? services.reports.subscriberPayments({ from, to: tomorrow }) : Promise.resolve(undefined);
+  const [users, todaySales, pastSales, stock, site, routers, subsToday, subsMonth] = await Promise.all([
     services.bandwidth.users(),
     services.reports.sales({ from: todayStart, to: tomorrow, by: 'day', siteId }),
     pastMonthSales(ctx, monthStart, todayStart, siteId),
     services.reports.stockTotal({ siteId }),
     siteId === undefined ? undefined : services.sites.get(siteId),
     siteId === undefined ? routersAtGlance(ctx) : undefined,
+    subscribers(todayStart),
+    subscribers(monthStart),
   ]);
   const connected = users.filter((u) => u.connected);
   return {
     online: site ? (site.status.online ?? 0) : connected.length,
     throttled: connected.filter((u) => u.fupState !== 'normal').length,
-    today: total(todaySales),
-    month: total([...pastSales, ...todaySales]),
+    today: total(todaySales, subsToday),
+    month: total([...pastSales, ...todaySales], subsMonth),
     stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
     router: routerStateOf(ctx),
     identity: ctx.router.status.identity ?? null,

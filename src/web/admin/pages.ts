@@ -5,6 +5,7 @@ import { dashboardRoutes } from './pages/dashboard';
 import { voucherRoutes } from './pages/vouchers';
 import { voucherDetailRoutes } from './pages/voucher-detail';
 import { chargeReceiptRoutes } from './pages/charge-receipt';
+import { paymentReceiptRoutes } from './pages/payment-receipt';
 import { profileRoutes } from './pages/profiles';
 import { bandwidthRoutes } from './pages/bandwidth';
 import { userRoutes } from './pages/users';
@@ -34,6 +35,7 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(voucherRoutes(ctx));
   router.use(voucherDetailRoutes(ctx));
   router.use(chargeReceiptRoutes(ctx));
+  router.use(paymentReceiptRoutes(ctx));
   router.use(profileRoutes(ctx));
   router.use(bandwidthRoutes(ctx));
   router.use(userRoutes(ctx));

@@ -24,6 +24,7 @@ import { browserToken, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, payButton, type Asker } from './account-pay';
 import { demoCpeOf, forgetDemoCpe, subscriberAtRequest } from './demo-as';
+import { accountPayments } from './account-payments';
 import en from './account.en.json';
 import fil from './account.fil.json';
 
@@ -163,6 +164,7 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         owesNothing: s.owed === 0,
       },
       pay: payButton(t, await services.payments.billOffer(s.id)),
+      payments: await accountPayments(ctx, t, s.id),
     });
   }
 

@@ -171,6 +171,7 @@ export function accountRoutes(ctx: WebContext): Router {
       counter: extra.counter,
       printed: extra.printed,
       voided: extra.voided,
+      subscribers: extra.subscribers,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
       papers: PAPERS.map((p) => ({
@@ -190,8 +191,10 @@ export async function accountHome(ctx: WebContext, req: Request, res: Response):
   const account = actor.account!;
   const now = ctx.clock.now();
   const since = shiftSince(undefined, now, ctx.config.tz);
-  const [sales, balance, profiles, batches] = await Promise.all([
+  const [sales, subscribers, balance, profiles, batches] = await Promise.all([
     ctx.services.accounts.shift(shiftOwner(actor), since, now + 1),
+    // A cashier's subscribers' payments today (its slip's, cash apart); a reseller records none.
+    ctx.services.reports.subscriberPayments({ from: since, to: now + 1, actor: actor.name }),
     account.role === 'reseller' ? ctx.services.accounts.balance(actor.name) : Promise.resolve(null),
     ctx.services.profiles.list(),
     ctx.services.reports.batches({
@@ -206,6 +209,7 @@ export async function accountHome(ctx: WebContext, req: Request, res: Response):
     who: actor.name,
     account,
     today: { count: sales.length, amount: sales.reduce((s, x) => s + x.price, 0) },
+    subscribers,
     balance,
     percentOf,
     quickPrint: { profiles: sellable.map((p) => ({ name: p.name, price: p.price })), max: QUICK_PRINT_MAX },

@@ -9,6 +9,7 @@ import { formatMoney } from '../../../domain/units';
 import { INVOICE_STATUSES } from '../../../services/invoices/view';
 import { safeLogo } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
+import { localMobile, shopContact } from '../../../services/settings/shop-contact';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, query } from './common';
 
@@ -28,6 +29,8 @@ export function invoiceRoutes(ctx: WebContext): Router {
       p.allocations
         .filter((a) => a.invoice === inv.number)
         .map((a) => ({
+          id: p.id,
+          subscriberId: p.subscriberId,
           at: p.at,
           method: p.method,
           reference: p.reference,
@@ -65,6 +68,8 @@ export function invoiceRoutes(ctx: WebContext): Router {
     page(res, 'invoices/detail', 'subscribers', `Invoice ${inv.number}`, {
       inv,
       paidBy,
+      contact: await shopContact(ctx.services.settings),
+      localMobile,
       owner: isOwner(req),
       mayVoid: isOwner(req) && inv.status === 'open',
     });
@@ -79,6 +84,8 @@ export function invoiceRoutes(ctx: WebContext): Router {
       paidBy,
       customer: { name: s.name, accountNo: s.accountNo, address: s.address, mobile: s.mobile },
       shop: await shopName(ctx.services.settings),
+      contact: await shopContact(ctx.services.settings),
+      localMobile,
       logo: safeLogo(await ctx.services.settings.get<unknown>('shop.logo', null)),
       money: formatMoney,
       backUrl: pathOf(inv.number),

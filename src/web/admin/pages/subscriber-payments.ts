@@ -16,6 +16,7 @@ import {
 import type { SubscriberView } from '../../../services/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+import { paymentReceiptPath } from './payment-receipt';
 
 /** What the payment form shows again after a refusal or a question. */
 export interface PayForm {
@@ -33,16 +34,27 @@ export const freshPayForm = (): PayForm => ({
   confirm: null,
 });
 
-/** The locals of the subscriber page's billing part. */
-export async function billingLocals(ctx: WebContext, s: SubscriberView, form: PayForm = freshPayForm()) {
+/**
+ * The locals of the subscriber page's billing part. `receipt` (the page's `?receipt=`, where a recorded payment
+ * leads): that payment's receipt is offered at the top, to print for the customer at once.
+ */
+export async function billingLocals(
+  ctx: WebContext,
+  s: SubscriberView,
+  form: PayForm = freshPayForm(),
+  receipt?: unknown,
+) {
   const { invoices } = ctx.services;
   const [list, paid] = await Promise.all([invoices.list({ subscriberId: s.id }), invoices.payments(s.id)]);
+  const just = typeof receipt === 'string' ? paid.payments.find((p) => String(p.id) === receipt) : undefined;
   return {
     invoices: [...list].reverse(),
     payments: [...paid.payments].reverse(),
     balance: { credit: paid.credit, owed: paid.owed },
     methods: PAYMENT_METHODS,
     payForm: form,
+    receiptOf: (paymentId: number) => paymentReceiptPath(s.id, paymentId),
+    justPaid: just ? { id: just.id, amount: just.amount, href: paymentReceiptPath(s.id, just.id) } : null,
   };
 }
 
@@ -99,7 +111,8 @@ export function subscriberPaymentRoute(
           ? said(out)
           : `This payment was recorded already (the form was sent twice): ${said(out)} Nothing new was recorded.`,
       );
-      res.redirect(303, `/admin/subscribers/${s.id}#payments`);
+      // The page offers the receipt to print at once (billingLocals' `receipt`).
+      res.redirect(303, `/admin/subscribers/${s.id}?receipt=${out.payment.id}#pay`);
     } catch (err) {
       if (err instanceof PaymentAboveOwedError) {
         const form: PayForm = {

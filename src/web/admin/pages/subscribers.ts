@@ -150,7 +150,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
         owed: owedNow(s),
         percent: usedPercent(s),
         cycles: await ctx.services.billingReports.usage(s.id),
-        ...(await billingLocals(ctx, s, form)),
+        ...(await billingLocals(ctx, s, form, req.query.receipt)),
       },
       status,
     );

@@ -1,0 +1,60 @@
+/**
+ * "Your payments" on a subscriber's own page (`/portal/account`): its last payments, newest first (date and time
+ * in the shop's zone, amount, method, the invoices each paid; a voided one marked), and the shop's contact, in
+ * English or Filipino. Read through the invoice service, as the admin's subscriber page reads them.
+ */
+import { formatMoney } from '../../domain/units';
+import { registerMessages, type Translator } from '../../i18n';
+import { localDate } from '../../services/reports/calendar';
+import { localMobile, shopContact } from '../../services/settings/shop-contact';
+import type { WebContext } from '../context';
+import en from './account-payments.en.json';
+import fil from './account-payments.fil.json';
+
+registerMessages('en', en);
+registerMessages('fil', fil);
+
+/** How many payments the page lists. */
+export const ACCOUNT_PAYMENTS_SHOWN = 12;
+
+export interface AccountPaymentRow {
+  date: string;
+  time: string;
+  amount: string;
+  method: string;
+  /** Invoice numbers it paid; empty: all kept as credit. */
+  invoices: string[];
+  voided: boolean;
+}
+
+const clockIn = (tz: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false });
+
+export async function accountPayments(
+  ctx: WebContext,
+  t: Translator,
+  subscriberId: number,
+): Promise<{ rows: AccountPaymentRow[]; shown: number; contact: string | null }> {
+  const tz = ctx.config.tz;
+  const clock = clockIn(tz);
+  const [{ payments }, c] = await Promise.all([
+    ctx.services.invoices.payments(subscriberId),
+    shopContact(ctx.services.settings),
+  ]);
+  // Payments only: a void's reversal entry shows as its payment marked voided.
+  const rows = payments
+    .filter((p) => p.reverses === null)
+    .reverse()
+    .slice(0, ACCOUNT_PAYMENTS_SHOWN)
+    .map((p) => ({
+      date: localDate(p.at, tz),
+      time: clock.format(p.at),
+      amount: formatMoney(p.amount),
+      method: t.t(`account.payments.method.${p.method}`),
+      invoices: p.allocations.map((a) => a.invoice),
+      voided: p.voided !== null,
+    }));
+  const mobile = c.mobile ? localMobile(c.mobile) : '';
+  const contact = [c.name, mobile].filter(Boolean).join(' · ');
+  return { rows, shown: ACCOUNT_PAYMENTS_SHOWN, contact: contact || null };
+}
