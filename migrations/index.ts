@@ -51,6 +51,7 @@ import * as m0054 from './20261204_0054_usage_up_down';
 import * as m0054a from './20261204_0054a_payment_voids';
 import * as m0055 from './20261205_0055_subscriber_checkouts';
 import * as m0053 from './20261205_0053_sms_outbox';
+import * as m0056 from './20261206_0056_sms_tried_ms';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -114,6 +115,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261204_0054a_payment_voids', m0054a],
   ['20261205_0055_subscriber_checkouts', m0055],
   ['20261205_0053_sms_outbox', m0053],
+  ['20261206_0056_sms_tried_ms', m0056],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
