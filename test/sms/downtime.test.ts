@@ -61,7 +61,10 @@ describe('SMS after the controller was off', () => {
     await x.h.core!.services.sms.run();
     expect(x.fake.sent.filter((s) => s.message.includes('bill INV-000001 for'))).toHaveLength(0);
     expect(await issuedRows()).toEqual([
-      expect.objectContaining({ state: 'given_up', last_error: 'not sent: its due date passed before it went' }),
+      expect.objectContaining({
+        state: 'given_up',
+        last_error: 'not sent: its due date passed before it went',
+      }),
     ]);
   });
 
@@ -79,7 +82,10 @@ describe('SMS after the controller was off', () => {
       'PisoNet: we received P466.20, thank you. Nothing owed now.',
     ]);
     expect(await issuedRows()).toEqual([
-      expect.objectContaining({ state: 'given_up', last_error: 'not sent: the invoice was paid before it went' }),
+      expect.objectContaining({
+        state: 'given_up',
+        last_error: 'not sent: the invoice was paid before it went',
+      }),
     ]);
   });
 

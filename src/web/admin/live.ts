@@ -26,6 +26,8 @@ export interface DashboardFigures {
   online: number;
   /** Of those, slowed by Fair Use or a data cap. */
   throttled: number;
+  /** Subscribers online on PPPoE (as the poll last read their sessions), apart from the phones in `online`. */
+  subscribersOnline: number;
   /** Vouchers first used today / this month (the reports' notion of a sale), in the shop's time zone. */
   today: Money;
   month: Money;
@@ -110,18 +112,20 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
   const todayStart = startOfLocalDay(today, config.tz);
   const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, config.tz);
   const tomorrow = startOfLocalDay(addDays(today, 1), config.tz);
-  const [users, todaySales, pastSales, stock, site, routers] = await Promise.all([
+  const [users, todaySales, pastSales, stock, site, routers, subscribersOnline] = await Promise.all([
     services.bandwidth.users(),
     services.reports.sales({ from: todayStart, to: tomorrow, by: 'day', siteId }),
     pastMonthSales(ctx, monthStart, todayStart, siteId),
     services.reports.stockTotal({ siteId }),
     siteId === undefined ? undefined : services.sites.get(siteId),
     siteId === undefined ? routersAtGlance(ctx) : undefined,
+    services.subscribers.onlineCount(siteId),
   ]);
   const connected = users.filter((u) => u.connected);
   return {
     online: site ? (site.status.online ?? 0) : connected.length,
     throttled: connected.filter((u) => u.fupState !== 'normal').length,
+    subscribersOnline,
     today: total(todaySales),
     month: total([...pastSales, ...todaySales]),
     stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
