@@ -82,7 +82,7 @@ export function subscriberTable(list: SubscriberView[]): string {
 }
 
 function show(s: SubscriberView, json: boolean, what?: string): void {
-  if (json) return printJson({ subscriber: subscriberJson(s, { withPassword: true }) });
+  if (json) return printJson({ subscriber: subscriberJson(s, { withPassword: true }) }, { api: true });
   if (what) print(`${what} ${s.accountNo}: ${s.name} (id ${s.id}).`);
   const next = s.billingDayNext ? ` (${s.billingDayNext.day} from ${s.billingDayNext.from})` : '';
   print(`  username:    ${s.username}`);
@@ -110,7 +110,8 @@ const list: CommandDef = {
     });
     return withCore(async (core) => {
       const all = await core.services.subscribers.list({ status: values.status });
-      if (values.json) printJson({ subscribers: all.map((s) => subscriberJson(s, { withPassword: true })) });
+      if (values.json)
+        printJson({ subscribers: all.map((s) => subscriberJson(s, { withPassword: true })) }, { api: true });
       else if (!all.length) print('No subscribers yet: pisonet subscribers add --help');
       else print(subscriberTable(all));
       return 0;
