@@ -56,7 +56,7 @@ test('settings code-style: shown with its figures, a style under the floor refus
   expect(JSON.parse(set.stdout)).toMatchObject({
     style: { alphabet: 'digits', length: 6, prefix: '', password: { alphabet: 'digits', length: 6 } },
     possible: 1e12,
-    meetsFloor: true,
+    meets_floor: true,
     problem: null,
     // The prefix too: stored for the first time (empty).
     changed: [

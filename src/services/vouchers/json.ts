@@ -105,7 +105,7 @@ export function voucherDetailJson(d: VoucherDetail) {
   };
 }
 
-/** A batch just generated (POST /admin/api/vouchers). */
+/** A batch just generated (POST /admin/api/vouchers): each voucher as everywhere else. */
 export function batchJson(b: {
   batchId: number;
   design: string;
@@ -116,14 +116,7 @@ export function batchJson(b: {
     batch_id: b.batchId,
     design: b.design,
     router_pending: b.routerPending,
-    vouchers: b.vouchers.map((v) => ({
-      code: v.code,
-      password: v.password,
-      profile: v.profile,
-      price: v.price / 100,
-      price_centavos: v.price,
-      status: v.status,
-    })),
+    vouchers: b.vouchers.map(voucherJson),
   };
 }
 
