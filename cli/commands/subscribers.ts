@@ -86,7 +86,6 @@ export function subscriberTable(list: SubscriberView[]): string {
     { header: 'PLAN', get: (s) => s.profile },
     { header: 'DAY', get: (s) => String(s.billingDay), align: 'right' },
     { header: 'STATUS', get: (s) => s.status },
-    { header: 'ONLINE', get: (s) => (s.session.online ? (s.session.address ?? 'yes') : 'no') },
     { header: 'THIS CYCLE', get: (s) => `${s.cycle.start}..${s.cycle.end} ${usageText(s)}`, shrink: true },
   ]);
 }

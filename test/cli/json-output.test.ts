@@ -79,6 +79,9 @@ test('the terminal speaks the API: the same names and units for a voucher, a pro
   const [inv] = invoices.invoices as Array<{ number: string }>;
   expect(await cli(['invoices', 'show', inv.number])).toMatchObject(await api(`/invoices/${inv.number}`));
   expect(await cli(['sites', 'list'])).toEqual(await api('/sites'));
+  expect((await cli(['users', 'list'])).users).toEqual((await api('/user-traffic')).users);
+  const style = await cli(['settings', 'code-style']);
+  expect({ ...style, changed: undefined }).toEqual({ ...(await api('/code-style')), changed: undefined });
 });
 
 test.each([
