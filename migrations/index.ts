@@ -50,8 +50,10 @@ import * as m0052 from './20261204_0052_subscriber_suspensions';
 import * as m0054 from './20261204_0054_usage_up_down';
 import * as m0054a from './20261204_0054a_payment_voids';
 import * as m0055 from './20261205_0055_subscriber_checkouts';
-import * as m0056 from './20261206_0056_login_failure_kinds';
 import * as m0053 from './20261205_0053_sms_outbox';
+import * as m0056 from './20261206_0056_login_failure_kinds';
+import * as m0057 from './20261206_0057_sms_tried_ms';
+import * as m0058 from './20261206_0058_subscriber_session_state';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -116,6 +118,8 @@ const migrations: Array<[string, Migration]> = [
   ['20261205_0055_subscriber_checkouts', m0055],
   ['20261205_0053_sms_outbox', m0053],
   ['20261206_0056_login_failure_kinds', m0056],
+  ['20261206_0057_sms_tried_ms', m0057],
+  ['20261206_0058_subscriber_session_state', m0058],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -10,7 +10,7 @@ import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
 import { salesTotal } from '../../src/services/reports/types';
-import { profileJson } from './more';
+import { profileJson } from '../../src/services/profiles/json';
 import { CommandDef, print, printJson, readStdin, siteOption, withCore } from './shared';
 
 const PROFILES = `Usage: pisonet profiles list [--all] [--site SITE] [--json]
@@ -35,7 +35,7 @@ const profilesList: CommandDef = {
         siteId: await siteOption(core, values),
       });
       if (values.json) {
-        printJson({ profiles: profiles.map(profileJson) }, { money: true });
+        printJson({ profiles: profiles.map(profileJson) }, { api: true });
       } else print(profilesTable(profiles));
       return 0;
     });

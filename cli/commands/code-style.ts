@@ -5,6 +5,7 @@ import { resolveCodeStyle } from '../../src/domain/code-style';
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
+import { codeStyleJson } from '../../src/services/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const USAGE = `Usage: pisonet settings code-style [--alphabet digits|lowercase|uppercase] [--length N] [--prefix X]
@@ -54,16 +55,8 @@ export const codeStyle: CommandDef = {
         : await codeStyleFigures(settings, input);
       const changed = setting ? await saveShopCodeStyle(settings, f.style, cliActor()) : [];
       if (values.json) {
-        printJson({
-          style: { ...f.style, password: f.style.password },
-          description: f.description,
-          possible: f.possible,
-          bits: Math.round(f.bits * 10) / 10,
-          secondsToOnePercent: Math.round(f.seconds),
-          meetsFloor: f.meetsFloor,
-          problem: f.problem,
-          changed,
-        });
+        // The API's figures (GET /admin/api/code-style), and what was saved.
+        printJson({ ...codeStyleJson(f), changed }, { api: true });
         return 0;
       }
       print(`${f.summary}${f.style.prefix ? ` Prefix: ${f.style.prefix}.` : ''}`);

@@ -66,7 +66,7 @@ const list: CommandDef = {
           ? undefined
           : (await core.services.subscribers.get(String(values.subscriber))).id;
       const all = await core.services.invoices.list({ status: values.status, subscriberId: who });
-      if (values.json) printJson({ invoices: all.map(invoiceJson) });
+      if (values.json) printJson({ invoices: all.map(invoiceJson) }, { api: true });
       else if (!all.length) print('No invoices.');
       else print(invoiceTable(all));
       return 0;
@@ -80,7 +80,7 @@ export async function printInvoice(core: Core, number: string, json: boolean): P
   const { payments } = await core.services.invoices.payments(v.subscriberId);
   const paidBy = payments.filter((p) => p.allocations.some((a) => a.invoice === v.number));
   if (json) {
-    printJson({ invoice: invoiceJson(v), payments: paidBy.map(paymentJson) });
+    printJson({ invoice: invoiceJson(v), payments: paidBy.map(paymentJson) }, { api: true });
     return;
   }
   print(`${v.number}: ${v.status}, ${v.accountNo} ${v.subscriberName}`);
@@ -170,7 +170,7 @@ const pay: CommandDef = {
         }
         out = await core.services.invoices.pay(s.id, { ...input, confirm: true }, o);
       }
-      if (values.json) printJson(paymentOutcomeJson(out));
+      if (values.json) printJson(paymentOutcomeJson(out), { api: true });
       else printOutcome(out);
       return 0;
     });

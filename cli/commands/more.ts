@@ -14,7 +14,8 @@ import {
   formatMoney,
   parseDuration,
 } from '../../src/domain/units';
-import type { ProfileRecord } from '../../src/services/types';
+import { profileJson } from '../../src/services/profiles/json';
+import { timeSaleJson } from '../../src/services/vouchers/json';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
@@ -122,8 +123,7 @@ const extend: CommandDef = {
         }),
       );
       const v = sale.voucher;
-      if (values.json)
-        printJson({ ...v, sale: { amount: sale.price ?? 0, chargeId: sale.chargeId } }, { money: true });
+      if (values.json) printJson(timeSaleJson(sale), { api: true });
       else
         print(
           out.green(
@@ -164,17 +164,7 @@ Replaces profile NAME with the profiles.json entry in FILE (- for stdin). --site
 --site shared: on every site; without it the profile keeps its site.`;
 
 /** The `--json` form of a profile (same as `profiles list`). */
-export const profileJson = (p: ProfileRecord) => ({
-  name: p.name,
-  price: p.price,
-  source: p.source,
-  archived: p.archived,
-  /** The site it is sold on only, or null: every site. */
-  site: p.site?.name ?? null,
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-  spec: p.json,
-});
+export { profileJson };
 
 /** `--site` added to one profiles.json entry as its `site` (the service checks both). */
 function withSite(json: unknown, site: unknown): unknown {
@@ -196,7 +186,7 @@ const pcreate: CommandDef = {
     const json = withSite(await readJson(positionals[0]), values.site);
     return withCore(async (core) => {
       const p = await core.services.profiles.create(json, cliActor());
-      if (values.json) printJson(profileJson(p), { money: true });
+      if (values.json) printJson({ profile: profileJson(p) }, { api: true });
       else print(out.green(`Profile ${p.name} created.`));
       return 0;
     });
@@ -217,7 +207,7 @@ const pupdate: CommandDef = {
     const json = withSite(await readJson(positionals[1]), values.site);
     return withCore(async (core) => {
       const p = await core.services.profiles.update(positionals[0], json, cliActor());
-      if (values.json) printJson(profileJson(p), { money: true });
+      if (values.json) printJson({ profile: profileJson(p) }, { api: true });
       else print(out.green(`Profile ${p.name} saved.`));
       return 0;
     });
@@ -287,7 +277,7 @@ Brings an archived profile back: it can be sold again.`;
       });
       return withCore(async (core) => {
         const p = await core.services.profiles.setArchived(positionals[0], archived, cliActor());
-        if (values.json) printJson(profileJson(p), { money: true });
+        if (values.json) printJson({ profile: profileJson(p) }, { api: true });
         else print(out.green(archived ? `Profile ${p.name} archived.` : `Profile ${p.name} restored.`));
         return 0;
       });

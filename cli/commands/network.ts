@@ -18,6 +18,7 @@ import {
   withSiteRouter,
   type SiteChange,
 } from '../lib/site-router';
+import { userJson } from '../../src/services/bandwidth/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")`;
@@ -51,7 +52,7 @@ const usersList: CommandDef = {
     return withCore(async (core) => {
       const site = siteValue(values);
       const users = await siteUsers(core, site);
-      if (values.json) printJson({ users });
+      if (values.json) printJson({ users: users.map(userJson) }, { api: true });
       // Every site's devices, with several sites: a SITE column.
       else print(usersTable(users, undefined, site === undefined ? await siteLabels(core) : undefined));
       return 0;
@@ -217,7 +218,7 @@ bwUsers.run = async (args) => {
   return withCore(async (core) => {
     const site = siteValue(values);
     const users = await siteUsers(core, site);
-    if (values.json) printJson({ users });
+    if (values.json) printJson({ users: users.map(userJson) }, { api: true });
     else print(trafficTable(users, undefined, site === undefined ? await siteLabels(core) : undefined));
     return 0;
   });

@@ -59,12 +59,8 @@ export const billingSettingsCommand: CommandDef = {
       const changed = Object.keys(input).length ? await billing.update(input, cliActor()) : [];
       const view = await billing.view();
       if (values.json) {
-        const key = (f: string) => f.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-        printJson({
-          ...Object.fromEntries(Object.entries(view.effective).map(([k, v]) => [key(k), v])),
-          overridden: view.overridden.map(key),
-          changed: changed.map(key),
-        });
+        // As GET/PUT /admin/api/billing/settings answer (without `success`).
+        printJson({ changed, settings: view });
         return 0;
       }
       for (const f of BILLING_SETTING_FIELDS) {

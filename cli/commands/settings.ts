@@ -126,8 +126,7 @@ const shop: CommandDef = {
       const view = await shopSettings.view();
       if (values.json) {
         // Field names as the JSON's keys spell them (camelCase, like all the terminal's JSON).
-        const key = (f: string) => f.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-        printJson({ ...view.effective, overridden: view.overridden.map(key), changed: changed.map(key) });
+        printJson({ ...view.effective, overridden: view.overridden, changed });
         return 0;
       }
       for (const f of SHOP_SETTING_FIELDS) {

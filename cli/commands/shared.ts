@@ -14,17 +14,17 @@ export function print(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** `password_set` → `passwordSet`; other keys (`BIND`, `ADMIN_ALLOW` in `config show`, `camelCase`) as they are. */
-const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+/** `passwordSet` → `password_set`; other keys (`BIND`, `ADMIN_ALLOW` in `config show`, `snake_case`) as they are. */
+const CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/;
 /** Values printed as they are: a profile's `spec` is its profiles.json entry, spelled as the file spells it. */
 const VERBATIM = new Set(['spec']);
-function camelKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelKeys);
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
   if (value === null || typeof value !== 'object' || value.constructor !== Object) return value;
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
-      SNAKE.test(k) ? k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : k,
-      VERBATIM.has(k) ? v : camelKeys(v),
+      CAMEL.test(k) ? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : k,
+      VERBATIM.has(k) ? v : snakeKeys(v),
     ]),
   );
 }
@@ -33,7 +33,7 @@ function camelKeys(value: unknown): unknown {
 const MONEY = new Set(['price', 'amount', 'credit', 'difference', 'salesAmount', 'sales_amount']);
 
 /**
- * Money as the HTTP API gives it: `price` in pesos (`5.5`) and `priceCentavos` (`550`) beside it. Only whole
+ * Money as the HTTP API gives it: `price` in pesos (`5.5`) and `price_centavos` (`550`) beside it. Only whole
  * numbers under a money key are centavos; a profile's `spec` (pesos already, as profiles.json spells it) is
  * left as it is.
  */
@@ -42,21 +42,19 @@ function pesosBeside(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || value.constructor !== Object) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    // A shape taken from the HTTP API has its pesos and `_centavos` already.
-    const given = `${k}_centavos` in value || `${k}Centavos` in value;
-    if (MONEY.has(k) && !given && typeof v === 'number' && Number.isSafeInteger(v)) {
+    if (MONEY.has(k) && typeof v === 'number' && Number.isSafeInteger(v)) {
       out[k] = v / 100;
-      out[`${k}Centavos`] = v;
+      out[`${k}_centavos`] = v;
     } else out[k] = VERBATIM.has(k) ? v : pesosBeside(v);
   }
   return out;
 }
 
 /**
- * Stable, pretty JSON for scripts (shapes documented in cli/README.md). The terminal's JSON is camelCase
- * throughout, like the services' own objects; where it reuses the HTTP API's (snake_case) shapes, their keys
- * are turned to camelCase here, so one face never mixes the two. `money`: the value holds the services' centavos,
- * given as the HTTP API gives money (pesos, with `…Centavos` beside).
+ * Stable, pretty JSON for scripts (shapes documented in cli/README.md), in the HTTP API's words: where the API
+ * answers the same thing, the command prints the API's own shaper's answer as it is (`api`: the services'
+ * json.ts, one shaper for both faces); what only the terminal answers gets the API's conventions here: keys in
+ * snake_case, and with `money` the services' centavos as the API gives money (pesos, `…_centavos` beside).
  */
 let jsonPrinted = false;
 
@@ -65,10 +63,10 @@ export function jsonWasPrinted(): boolean {
   return jsonPrinted;
 }
 
-export function printJson(value: unknown, opts: { money?: boolean } = {}): void {
+export function printJson(value: unknown, opts: { money?: boolean; api?: boolean } = {}): void {
   jsonPrinted = true;
-  const shown = opts.money ? pesosBeside(value) : value;
-  process.stdout.write(`${JSON.stringify(camelKeys(shown), null, 2)}\n`);
+  const shown = opts.api ? value : snakeKeys(opts.money ? pesosBeside(value) : value);
+  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
 }
 
 /** A failed command's answer with --json: `{ "error": { "code", "message" } }` on stdout. */

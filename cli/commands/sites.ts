@@ -170,7 +170,7 @@ function siteInput(values: Record<string, string | boolean | undefined>): SiteIn
 }
 
 function show(s: SiteView, json: boolean, what: string): void {
-  if (json) return printJson({ site: siteJson(s) });
+  if (json) return printJson({ site: siteJson(s) }, { api: true });
   if (asksRadius(s)) {
     print(
       `${what} site ${s.name} (id ${s.id}) in RADIUS mode: router ${s.nasAddress}, CoA port ${s.coaPort}, secret stored encrypted` +
@@ -198,7 +198,7 @@ const list: CommandDef = {
     const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST, { min: 0, max: 0 });
     return withCore(async (core) => {
       const sites = await core.services.sites.list();
-      if (values.json) printJson({ sites: sites.map(siteJson) });
+      if (values.json) printJson({ sites: sites.map(siteJson) }, { api: true });
       else {
         print(siteTable(sites, core.config.tz));
         print(

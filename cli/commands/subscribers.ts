@@ -4,7 +4,7 @@
  * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
  */
 import { confirm } from '@inquirer/prompts';
-import { formatDataSize, formatMoney } from '../../src/domain/units';
+import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../src/domain/units';
 import { subscriberJson } from '../../src/services/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscribers/types';
 import { parseCommand, usageError } from '../lib/args';
@@ -63,10 +63,19 @@ function input(values: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-const usage = (s: SubscriberView) =>
+/** `162.4 MB of 200.0 GB`: both sides in the same units, as the admin pages write them. */
+export const usageText = (s: Pick<SubscriberView, 'usage'>) =>
   s.usage.capBytes === null
-    ? formatDataSize(s.usage.countedBytes)
-    : `${formatDataSize(s.usage.countedBytes)} of ${formatDataSize(s.usage.capBytes)}`;
+    ? formatBytes(s.usage.countedBytes)
+    : `${formatBytes(s.usage.countedBytes)} of ${formatBytes(s.usage.capBytes)}`;
+
+/** `online 10.10.0.2, up 1h 5m, 800 kbps down / 400 kbps up`, or `offline`: as the poll last read it. */
+export const sessionText = (s: Pick<SubscriberView, 'session'>) => {
+  const x = s.session;
+  if (!x.online) return 'offline';
+  const rate = x.rate ? `, ${formatRateHuman(x.rate.down)} down / ${formatRateHuman(x.rate.up)} up` : '';
+  return `online ${x.address ?? '(no address)'}, up ${formatDurationHuman(x.uptimeSeconds ?? 0)}${rate}`;
+};
 
 export function subscriberTable(list: SubscriberView[]): string {
   return table(list, [
@@ -77,12 +86,12 @@ export function subscriberTable(list: SubscriberView[]): string {
     { header: 'PLAN', get: (s) => s.profile },
     { header: 'DAY', get: (s) => String(s.billingDay), align: 'right' },
     { header: 'STATUS', get: (s) => s.status },
-    { header: 'THIS CYCLE', get: (s) => `${s.cycle.start}..${s.cycle.end} ${usage(s)}`, shrink: true },
+    { header: 'THIS CYCLE', get: (s) => `${s.cycle.start}..${s.cycle.end} ${usageText(s)}`, shrink: true },
   ]);
 }
 
 function show(s: SubscriberView, json: boolean, what?: string): void {
-  if (json) return printJson({ subscriber: subscriberJson(s, { withPassword: true }) });
+  if (json) return printJson({ subscriber: subscriberJson(s, { withPassword: true }) }, { api: true });
   if (what) print(`${what} ${s.accountNo}: ${s.name} (id ${s.id}).`);
   const next = s.billingDayNext ? ` (${s.billingDayNext.day} from ${s.billingDayNext.from})` : '';
   print(`  username:    ${s.username}`);
@@ -91,8 +100,9 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
   print(`  plan:        ${s.profile}, ${formatMoney(s.price)} a month`);
   print(`  site:        ${s.site.name}`);
   print(`  status:      ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`);
+  print(`  session:     ${sessionText(s)}`);
   print(`  billing day: ${s.billingDay}${next}`);
-  print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usage(s)} used`);
+  print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usageText(s)} used`);
   print(`  starts on:   ${s.startsOn}; language ${s.language}${s.address ? `; ${s.address}` : ''}`);
 }
 
@@ -110,7 +120,8 @@ const list: CommandDef = {
     });
     return withCore(async (core) => {
       const all = await core.services.subscribers.list({ status: values.status });
-      if (values.json) printJson({ subscribers: all.map((s) => subscriberJson(s, { withPassword: true })) });
+      if (values.json)
+        printJson({ subscribers: all.map((s) => subscriberJson(s, { withPassword: true })) }, { api: true });
       else if (!all.length) print('No subscribers yet: pisonet subscribers add --help');
       else print(subscriberTable(all));
       return 0;

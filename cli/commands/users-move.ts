@@ -10,6 +10,7 @@ import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
+import { chargeJson, previewJson, voucherJson } from '../../src/services/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const MOVE = `Usage: pisonet users move CODE --profile NAME [--free] [--dry-run] [--yes] [--json]
@@ -63,7 +64,7 @@ export const usersMove: CommandDef = {
       const preview = await core.services.vouchers.previewProfileChange(code, profile, { charge });
       const { code: shown, from, to, quote } = preview;
       if (values['dry-run']) {
-        if (values.json) printJson({ dryRun: true, code: shown, from, to, ...quote }, { money: true });
+        if (values.json) printJson({ dry_run: true, ...previewJson(preview) }, { api: true });
         else print(previewLine(preview));
         return 0;
       }
@@ -82,7 +83,11 @@ export const usersMove: CommandDef = {
       const moved = await withSiteRouter(core, await siteOfVoucher(core, code), (s) =>
         s.vouchers.changeProfile(code, profile, cliActor(), { charge }),
       );
-      if (values.json) printJson({ ...moved.voucher, charge: moved.charge }, { money: true });
+      if (values.json)
+        printJson(
+          { voucher: voucherJson(moved.voucher), charge: chargeJson(moved.voucher.code, moved.charge) },
+          { api: true },
+        );
       else
         print(
           out.green(`${moved.voucher.code} is now on ${moved.voucher.profile}.`) +

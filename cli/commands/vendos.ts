@@ -96,7 +96,7 @@ const list: CommandDef = {
     });
     return withCore(async (core) => {
       const vendos = await core.services.vendos.list({ siteId: await siteOption(core, values) });
-      if (values.json) printJson({ vendos: vendos.map(vendoJson) });
+      if (values.json) printJson({ vendos: vendos.map(vendoJson) }, { api: true });
       else if (!vendos.length) print('No vendos yet: pisonet vendos add --help');
       else {
         const site = (await core.services.sites.names()).length > 1;
@@ -108,7 +108,7 @@ const list: CommandDef = {
 };
 
 export function showSecret(v: VendoView, secret: string, json: boolean, what: string): void {
-  if (json) return printJson({ vendo: { ...vendoJson(v), secret } });
+  if (json) return printJson({ vendo: { ...vendoJson(v), secret } }, { api: true });
   print(`${what} ${v.name} (${v.id}).`);
   print(`  vendo id: ${v.id}`);
   print(`  secret:   ${secret}`);
@@ -214,7 +214,7 @@ const collect: CommandDef = {
         { counted: values.counted, note: values.note },
         cliActor(),
       );
-      if (values.json) printJson({ collection: collectionJson(c) });
+      if (values.json) printJson({ collection: collectionJson(c) }, { api: true });
       else
         print(
           `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
@@ -242,7 +242,7 @@ const update: CommandDef = {
     const input = vendoInput(flags(values), true);
     return withCore(async (core) => {
       const v = await core.services.vendos.update(positionals[0], input, cliActor());
-      if (values.json) printJson({ vendo: vendoJson(v) });
+      if (values.json) printJson({ vendo: vendoJson(v) }, { api: true });
       else
         print(
           `Vendo ${v.name} (${v.id}) saved; it sells on ${v.site ? `${v.site.name} only` : 'every site'}.`,
@@ -275,7 +275,7 @@ const remove: CommandDef = {
         return 1;
       }
       const v = await core.services.vendos.remove(v0.id, cliActor());
-      if (values.json) printJson({ removed: vendoJson(v) });
+      if (values.json) printJson({ removed: vendoJson(v) }, { api: true });
       else print(`Vendo ${v.name} (${v.id}) removed.`);
       return 0;
     });

@@ -9,6 +9,7 @@ import type { VoucherDetail } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
+import { overageChargeJson, voucherJson } from '../../src/services/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const OVERAGE = `Usage: pisonet vouchers overage CODE [--yes] [--json]
@@ -51,7 +52,15 @@ export const vouchersOverage: CommandDef = {
       // The .env router raised now when it connects in time; a branch's at the server's next poll of it.
       await preferRouter(core);
       const sale = await core.services.vouchers.addOverage(v.code, cliActor());
-      if (values.json) printJson(sale, { money: true });
+      if (values.json)
+        printJson(
+          {
+            voucher: voucherJson(sale.voucher),
+            charge: overageChargeJson(sale.voucher.code, sale.charge),
+            applied_now: sale.appliedNow,
+          },
+          { api: true },
+        );
       else {
         const receipt = `/admin/vouchers/${encodeURIComponent(v.code)}/charges/${sale.charge.chargeId}/receipt`;
         print(out.green(`Sold ${what} to ${v.code}. Receipt No. ${sale.charge.chargeId}: ${receipt}`));

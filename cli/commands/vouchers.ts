@@ -12,6 +12,7 @@ import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { voucherDetail, vouchersTable } from '../lib/render';
+import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/vouchers/json';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
 
@@ -102,11 +103,8 @@ const generate: CommandDef = {
       if (values.json)
         printJson(
           {
-            batchId: res.batchId,
-            design: res.design,
+            ...batchJson(res),
             count: res.vouchers.length,
-            routerPending: res.routerPending,
-            vouchers: res.vouchers,
             sites: res.places.map((p) => ({
               id: p.site.id,
               name: p.site.name,
@@ -114,7 +112,7 @@ const generate: CommandDef = {
               pending: p.pending,
             })),
           },
-          { money: true },
+          { api: true },
         );
       else if (values.csv) process.stdout.write(await core.services.vouchers.csv({ batchId: res.batchId }));
       else {
@@ -176,7 +174,8 @@ const list: CommandDef = {
     const filter = listFilter(values);
     return withCore(async (core) => {
       const res = await core.services.vouchers.list({ ...filter, siteId: await siteOption(core, values) });
-      if (values.json) printJson({ total: res.total, vouchers: res.vouchers }, { money: true });
+      if (values.json)
+        printJson({ total: res.total, vouchers: res.vouchers.map(voucherJson) }, { api: true });
       else {
         print(vouchersTable(res.vouchers));
         if (res.total > res.vouchers.length)
@@ -204,7 +203,7 @@ const show: CommandDef = {
     });
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
-      if (values.json) printJson(v, { money: true });
+      if (values.json) printJson({ voucher: voucherDetailJson(v) }, { api: true });
       else print(voucherDetail(v, core.config.tz));
       return 0;
     });
@@ -246,7 +245,7 @@ const revoke: CommandDef = {
       const v = await withSiteRouter(core, await siteOfVoucher(core, v0.code), (s) =>
         s.vouchers.revoke(v0.code, cliActor()),
       );
-      if (values.json) printJson(v, { money: true });
+      if (values.json) printJson({ voucher: voucherJson(v) }, { api: true });
       else print(out.green(`Voucher ${v.code} revoked.`));
       return 0;
     });

@@ -121,6 +121,11 @@
 
   function tiles(d) {
     setTile('online', String(d.online));
+    setTile('online-s', d.online === 1 ? '' : 's');
+    if (typeof d.subscribers_online === 'number') {
+      setTile('online-subscribers', String(d.subscribers_online));
+      setTile('online-subscribers-s', d.subscribers_online === 1 ? '' : 's');
+    }
     setTile('today', d.today.text);
     // Charges on running vouchers (plan upgrades) are in the money too (views/admin/dashboard.ejs).
     // Subscribers' payments too (views/partials/subscriber-income.ejs), on the shop's dashboard.

@@ -112,8 +112,8 @@ test('the terminal sets and shows the same settings, with the same bounds', asyn
   const set = await runCli(h, ['settings', 'shop', '--portal-url', 'http://10.5.50.2:5000/', '--json']);
   expect(set.code).toBe(0);
   const json = JSON.parse(set.stdout) as Record<string, unknown>;
-  expect(json.portalUrl).toBe('http://10.5.50.2:5000');
-  expect(json.changed).toEqual(['portalUrl']);
+  expect(json.portal_url).toBe('http://10.5.50.2:5000');
+  expect(json.changed).toEqual(['portal_url']);
   // Another process's change: the server's poll job reads the settings again before each poll.
   await h.core!.services.shopSettings.refresh();
   expect(h.core!.config.portalUrl).toBe('http://10.5.50.2:5000');

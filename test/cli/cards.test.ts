@@ -79,10 +79,10 @@ describe('printed cards from the terminal', () => {
       '--json',
     ]);
     expect(res.stderr).toBe('');
-    const out = JSON.parse(res.stdout) as { batchId: number; codes: string[]; paper: string };
+    const out = JSON.parse(res.stdout) as { batch_id: number; codes: string[]; paper: string };
     expect(out).toMatchObject({ paper: 'thermal58' });
     expect(out.codes).toHaveLength(2);
-    expect((await h.core!.services.vouchers.batch(out.batchId)).batch).toMatchObject({
+    expect((await h.core!.services.vouchers.batch(out.batch_id)).batch).toMatchObject({
       note: 'Quick print',
       count: 2,
     });
@@ -98,14 +98,14 @@ describe('printed cards from the terminal', () => {
     await h.core!.services.cards.save({ kind: 'shop' }, { paper: 'thermal80' }, SYSTEM);
     const sheet = path.join(h.dir, 'sheet.html');
     expect(
-      (await runCli(h, ['vouchers', 'sheet', '--batch', String(out.batchId), '--out', sheet])).code,
+      (await runCli(h, ['vouchers', 'sheet', '--batch', String(out.batch_id), '--out', sheet])).code,
     ).toBe(0);
     expect(fs.readFileSync(sheet, 'utf8')).toContain('@page { size: 80mm');
     const a4 = await runCli(h, [
       'vouchers',
       'sheet',
       '--batch',
-      String(out.batchId),
+      String(out.batch_id),
       '--out',
       sheet,
       '--paper',

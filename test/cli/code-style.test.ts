@@ -54,9 +54,9 @@ test('settings code-style: shown with its figures, a style under the floor refus
   ]);
   expect(set.code).toBe(0);
   expect(JSON.parse(set.stdout)).toMatchObject({
-    style: { alphabet: 'digits', length: 6, prefix: '', password: { alphabet: 'digits', length: 6 } },
+    style: { alphabet: 'digits', length: 6, prefix: '', password_alphabet: 'digits', password_length: 6 },
     possible: 1e12,
-    meetsFloor: true,
+    meets_floor: true,
     problem: null,
     // The prefix too: stored for the first time (empty).
     changed: [

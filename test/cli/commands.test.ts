@@ -65,11 +65,12 @@ describe('profiles and vouchers', () => {
     const basic = profiles.find((p: { name: string }) => p.name === 'BASIC');
     expect(basic).toMatchObject({
       name: 'BASIC',
-      // Money as the HTTP API gives it: pesos, and centavos beside.
+      // The HTTP API's profile: its profiles.json entry (pesos), the centavos beside.
       price: 5,
-      priceCentavos: 500,
+      price_centavos: 500,
       archived: false,
-      spec: { name: 'BASIC', rate_up: '512K', rate_down: '1M' },
+      rate_up: '512K',
+      rate_down: '1M',
     });
   });
 
@@ -94,11 +95,11 @@ describe('profiles and vouchers', () => {
     ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ count: 3, routerPending: 0 });
-    expect(typeof out.batchId).toBe('number');
+    expect(out).toMatchObject({ count: 3, router_pending: 0 });
+    expect(typeof out.batch_id).toBe('number');
     expect(out.vouchers).toHaveLength(3);
     for (const v of out.vouchers) {
-      expect(v).toMatchObject({ profile: 'BASIC', price: 5, priceCentavos: 500, status: 'unused' });
+      expect(v).toMatchObject({ profile: 'BASIC', price: 5, price_centavos: 500, status: 'unused' });
       expect(v.code).toMatch(/^CLI[A-Z2-9]{8}$/);
     }
     const users = h.sim.rows('/ip/hotspot/user').map((u) => u.name);
@@ -121,10 +122,10 @@ describe('profiles and vouchers', () => {
     expect(v).toMatchObject({
       staff: true,
       price: 0,
-      priceCentavos: 0,
-      rateUp: 512000,
-      rateDown: 1000000,
-      remainingSeconds: null,
+      price_centavos: 0,
+      rate_up: 512000,
+      rate_down: 1000000,
+      remaining_seconds: null,
     });
     const user = h.sim.rows('/ip/hotspot/user').find((u) => u.name === v.code);
     expect(user?.['limit-uptime'] ?? '0s').toBe('0s');
@@ -178,7 +179,12 @@ describe('profiles and vouchers', () => {
 
     const show = await runCli(h, ['vouchers', 'show', code.toLowerCase(), '--json']);
     expect(show.code).toBe(0);
-    expect(JSON.parse(show.stdout)).toMatchObject({ code, status: 'unused', devices: [], profile: 'BASIC' });
+    expect(JSON.parse(show.stdout).voucher).toMatchObject({
+      code,
+      status: 'unused',
+      devices: [],
+      profile: 'BASIC',
+    });
 
     const refused = await runCli(h, ['vouchers', 'revoke', code]);
     expect(refused.code).toBe(2);
@@ -240,7 +246,7 @@ describe('users, bandwidth and queues', () => {
     expect(queues.code).toBe(0);
     expect(JSON.parse(queues.stdout).queues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: `pisonet-${MAC}`, maxLimit: '1000000/2000000' }),
+        expect.objectContaining({ name: `pisonet-${MAC}`, max_limit: '1000000/2000000' }),
       ]),
     );
 
@@ -335,15 +341,15 @@ describe('users, bandwidth and queues', () => {
     const ext = await runCli(h, ['users', 'extend', activeCode, '--time', '30m', '--price', '0', '--json']);
     expect(ext.stderr).toBe('');
     expect(ext.code).toBe(0);
-    expect(JSON.parse(ext.stdout).remainingSeconds).toBeGreaterThan(before + 1700);
-    expect(JSON.parse(ext.stdout).sale).toMatchObject({ amount: 0, amountCentavos: 0, chargeId: null });
+    expect(JSON.parse(ext.stdout).voucher.remaining_seconds).toBeGreaterThan(before + 1700);
+    expect(JSON.parse(ext.stdout).sale).toMatchObject({ price: 0, price_centavos: 0, charge_id: null });
     const bad = await runCli(h, ['users', 'extend', activeCode, '--time', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('time: "soon" is not a duration');
     // Moved free, so the report below keeps the one sale (charges: test/cli/plan-change.test.ts).
     const moved = await runCli(h, ['users', 'move', activeCode, '--profile', 'STANDARD', '--free', '--json']);
     expect(moved.code).toBe(0);
-    expect(JSON.parse(moved.stdout)).toMatchObject({ code: activeCode, profile: 'STANDARD' });
+    expect(JSON.parse(moved.stdout).voucher).toMatchObject({ code: activeCode, profile: 'STANDARD' });
     const back = await runCli(h, ['users', 'move', activeCode, '--profile', 'BASIC', '--free']);
     expect(back.stderr).toBe('');
     expect(back.code).toBe(0);
@@ -365,9 +371,9 @@ describe('reports, router, admin, migrate', () => {
     expect(out).toMatchObject({ by: 'profile', from: out.to });
     expect(out.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(out.rows).toEqual([
-      expect.objectContaining({ period: 'BASIC', count: 1, amount: 5, amountCentavos: 500 }),
+      expect.objectContaining({ period: 'BASIC', count: 1, amount: 5, amount_centavos: 500 }),
     ]);
-    expect(out.total).toEqual({ count: 1, amount: 5, amountCentavos: 500 });
+    expect(out.total).toEqual({ count: 1, amount: 5, amount_centavos: 500 });
 
     const bad = await runCli(h, ['report', 'sales', '--from', '2026-13-01']);
     expect(bad.code).toBe(2);
@@ -402,7 +408,7 @@ describe('reports, router, admin, migrate', () => {
       // Generating works without the router: saved now, pushed later.
       const gen = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '1', '--json']);
       expect(gen.code).toBe(0);
-      expect(JSON.parse(gen.stdout)).toMatchObject({ count: 1, routerPending: 1 });
+      expect(JSON.parse(gen.stdout)).toMatchObject({ count: 1, router_pending: 1 });
     } finally {
       h.sim.setReachable(true);
     }
@@ -429,10 +435,10 @@ describe('reports, router, admin, migrate', () => {
       }),
     });
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({
+    expect(JSON.parse(ok.stdout).profile).toMatchObject({
       name: 'VIP',
       price: 50,
-      priceCentavos: 5000,
+      price_centavos: 5000,
       source: 'admin',
     });
     const bad = await runCli(h, ['profiles', 'create', '-'], {
@@ -452,7 +458,7 @@ describe('reports, router, admin, migrate', () => {
 
   test('vouchers sheet writes the printable HTML of a batch', async () => {
     const gen = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '2', '--json']);
-    const { batchId, vouchers } = JSON.parse(gen.stdout);
+    const { batch_id: batchId, vouchers } = JSON.parse(gen.stdout);
     const file = path.join(h.dir, 'sheet.html');
     const r = await runCli(h, ['vouchers', 'sheet', '--batch', String(batchId), '--out', file]);
     expect(r.code).toBe(0);

@@ -2,6 +2,8 @@ import { colourEnabled, makeColours, stripAnsi } from '../../cli/lib/ansi';
 import { startOfDay, startOfMonth, startOfWeek, parseDate } from '../../cli/lib/dates';
 import { limitText, rateShort } from '../../cli/lib/render';
 import { keyValues, table, truncate } from '../../cli/lib/table';
+import { sessionText, usageText } from '../../cli/commands/subscribers';
+import { OFFLINE } from '../../src/services/usage/subscriber-online';
 
 describe('table', () => {
   const rows = [
@@ -89,4 +91,25 @@ test('rateShort keeps live rates narrow', () => {
   expect(rateShort(1350000)).toBe('1.35 Mbps');
   expect(rateShort(12345678)).toBe('12.3 Mbps');
   expect(rateShort(0)).toBe('0 bps');
+});
+
+describe("a subscriber's usage and session in the terminal", () => {
+  test('both sides of "used of cap" in the same units', () => {
+    expect(usageText({ usage: { countedBytes: 162_396_172, capBytes: 200e9, leftBytes: 0 } })).toBe(
+      '162.4 MB of 200.0 GB',
+    );
+    expect(usageText({ usage: { countedBytes: 5e9, capBytes: null, leftBytes: null } })).toBe('5.0 GB');
+  });
+
+  test('online with address, uptime and speed; offline', () => {
+    const online = {
+      online: true,
+      address: '10.10.0.2',
+      uptimeSeconds: 3_900,
+      rate: { up: 400_000, down: 800_000 },
+      seenAt: 0,
+    };
+    expect(sessionText({ session: online })).toBe('online 10.10.0.2, up 1h 5m, 800 kbps down / 400 kbps up');
+    expect(sessionText({ session: { ...OFFLINE } })).toBe('offline');
+  });
 });

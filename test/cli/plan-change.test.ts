@@ -45,18 +45,18 @@ describe('pisonet users move', () => {
     const dry = await runCli(h, ['users', 'move', code, '--profile', 'DAY20', '--dry-run', '--json']);
     expect(dry.code).toBe(0);
     const preview = JSON.parse(dry.stdout);
+    // The API's preview (GET …/profile-change): a charge's amount in centavos.
     expect(preview).toMatchObject({
-      dryRun: true,
+      dry_run: true,
       code,
-      from: { name: 'DAY10', price: 10, priceCentavos: 1000 },
-      to: { name: 'DAY20', price: 20, priceCentavos: 2000 },
+      from: { profile: 'DAY10', price_centavos: 1000 },
+      to: { profile: 'DAY20', price_centavos: 2000 },
       direction: 'charge',
       basis: 'prorated',
     });
     // Used for a few seconds of its day: almost the whole ₱10.00 difference.
-    expect(preview.amountCentavos).toBeGreaterThanOrEqual(999);
-    expect(preview.amountCentavos).toBeLessThanOrEqual(1000);
-    expect(preview.amount).toBe(preview.amountCentavos / 100);
+    expect(preview.amount).toBeGreaterThanOrEqual(999);
+    expect(preview.amount).toBeLessThanOrEqual(1000);
 
     const refused = await runCli(h, ['users', 'move', code, '--profile', 'DAY20']);
     expect(refused.code).toBe(2);
@@ -71,16 +71,13 @@ describe('pisonet users move', () => {
     const out = JSON.parse(moved.stdout);
     const [row] = await charges();
     expect(out).toMatchObject({
-      code,
-      profile: 'DAY20',
+      voucher: { code, profile: 'DAY20' },
       charge: {
         id: row.id,
         kind: 'plan_change',
         direction: 'charge',
-        amount: row.amount / 100,
-        amountCentavos: row.amount,
+        amount: row.amount,
         credit: 0,
-        creditCentavos: 0,
         free: false,
       },
     });

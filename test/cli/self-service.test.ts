@@ -29,7 +29,7 @@ describe('pisonet settings moves-per-day', () => {
 
     const set = await runCli(h, ['settings', 'moves-per-day', '0', '--json']);
     expect(set.code).toBe(0);
-    expect(JSON.parse(set.stdout)).toEqual({ movesPerDay: 0, changed: true });
+    expect(JSON.parse(set.stdout)).toEqual({ moves_per_day: 0, changed: true });
     expect(await h.core!.services.selfService.movesPerDay()).toBe(0);
     const again = await runCli(h, ['settings', 'moves-per-day', '0']);
     expect(again.stdout.trim()).toBe('Moves per day: 0 (unchanged)');
@@ -55,7 +55,7 @@ describe('pisonet settings move-offline-minutes', () => {
     }
     expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(10);
     const set = await runCli(h, ['settings', 'move-offline-minutes', '45', '--json']);
-    expect([set.code, JSON.parse(set.stdout)]).toEqual([0, { moveOfflineMinutes: 45, changed: true }]);
+    expect([set.code, JSON.parse(set.stdout)]).toEqual([0, { move_offline_minutes: 45, changed: true }]);
     expect(await h.core!.services.selfService.moveOfflineMinutes()).toBe(45);
     const again = await runCli(h, ['settings', 'move-offline-minutes', '45']);
     expect(again.stdout.trim()).toBe('Minutes offline: 45 (unchanged)');

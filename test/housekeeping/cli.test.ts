@@ -35,11 +35,11 @@ test('hosts, active and leases as JSON for scripts', async () => {
   const parsed = JSON.parse(hosts.stdout);
   expect(parsed).toMatchObject({ site: { id: 1, name: 'default' }, identity: 'Shop-Main' });
   expect(parsed.hosts).toEqual([expect.objectContaining({ mac: PHONE.mac, authorized: true })]);
-  expect(typeof parsed.readAt).toBe('string');
+  expect(typeof parsed.read_at).toBe('string');
   const active = JSON.parse((await runCli(h, ['router', 'active', '--json'])).stdout);
   expect(active.sessions.map((s: { user: string }) => s.user)).toEqual(['CLI12345']);
   const leases = JSON.parse((await runCli(h, ['router', 'leases', '--json'])).stdout);
-  expect(leases.leases).toEqual([expect.objectContaining({ hostName: 'OPPO-A5s', address: PHONE.ip })]);
+  expect(leases.leases).toEqual([expect.objectContaining({ host_name: 'OPPO-A5s', address: PHONE.ip })]);
 });
 
 test('log narrowed by topic, resource and traffic as text', async () => {
@@ -54,10 +54,10 @@ test('log narrowed by topic, resource and traffic as text', async () => {
   const traffic = await runCli(h, ['router', 'traffic', '--json']);
   expect(JSON.parse(traffic.stdout).traffic).toEqual({
     name: 'bridge-hotspot',
-    rxBps: 100_000,
-    txBps: 2_000_000,
-    rxPps: 9,
-    txPps: 167,
+    rx_bps: 100_000,
+    tx_bps: 2_000_000,
+    rx_pps: 9,
+    tx_pps: 167,
   });
   const wrong = await runCli(h, ['router', 'log', '--limit', '0']);
   expect(wrong.code).toBe(2);
@@ -113,7 +113,7 @@ test('reboot asks first; with --yes it is sent, waited for and audited', async (
     rebooted: true,
     site: { id: 1, name: 'default' },
     identity: 'Shop-Main',
-    backAfterSeconds: expect.any(Number),
+    back_after_seconds: expect.any(Number),
   });
   const { entries } = await h.core!.services.audit.list({ action: 'router.reboot' });
   expect(entries).toHaveLength(1);

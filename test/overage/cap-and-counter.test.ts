@@ -198,8 +198,8 @@ test('pisonet vouchers overage CODE --yes --json sells it; without --yes a scrip
   expect(sold.code).toBe(0);
   const out = JSON.parse(sold.stdout) as Json;
   expect(out).toMatchObject({
-    charge: { bytes: 200 * MB, amount: 10, amountCentavos: 1000, offers: 1 },
-    appliedNow: true,
+    charge: { bytes: 200 * MB, amount: 1000, offers: 1 },
+    applied_now: true,
   });
   expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
   // Before the cap too: a second purchase while it has data left.

@@ -108,8 +108,8 @@ test('free night traffic is not taken from the data left: API, page, bar and ban
     alert: { kind: 'cap-80', percent: 80 },
   });
   const cli = await runCli(h, ['vouchers', 'show', code, '--json']);
-  expect(JSON.parse(cli.stdout)).toMatchObject({
-    usage: { left: 15 * MB, counted: 85 * MB, used: 235 * MB },
+  expect(JSON.parse(cli.stdout).voucher).toMatchObject({
+    usage: { left_bytes: 15 * MB, counted_bytes: 85 * MB, used_bytes: 235 * MB },
   });
   const text = await runCli(h, ['vouchers', 'show', code]);
   expect(text.stdout).toMatch(/Data left/);

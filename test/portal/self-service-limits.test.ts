@@ -98,7 +98,7 @@ test('a voucher topped up to 100+50 MB at 120 MB: not cut, no 100 % alert, 150 M
   });
   const cli = await runCli(h, ['vouchers', 'show', first, '--json']);
   expect(cli.code).toBe(0);
-  expect(JSON.parse(cli.stdout)).toMatchObject({ capBytes: 150 * MB, addedBytes: 50 * MB });
+  expect(JSON.parse(cli.stdout).voucher).toMatchObject({ cap_bytes: 150 * MB, added_bytes: 50 * MB });
   const text = await runCli(h, ['vouchers', 'show', first]);
   expect(text.stdout).toMatch(/of 150\.0 MB \(50\.0 MB added by top-ups\)/);
 

@@ -79,6 +79,10 @@ const PLANS = [
       p.sim.pppoe.addTraffic('eva.r', { up: 5 * MB, down: 25 * MB }, 60);
       await later(60);
       expect(Math.abs((await counted(s.id)) - 80 * MB)).toBeLessThanOrEqual(0.8 * MB);
+      // Who is online, from accounting: the session's address and the speed of its totals' growth.
+      const online = (await api(p.h, 'GET', `/subscribers/${s.id}`)).json.subscriber.session;
+      expect(online).toMatchObject({ online: true, address: active('eva.r')!.address });
+      expect(online.rate.down).toBeGreaterThan(0);
       // Bytes after the last interim update, then a hang-up: the Stop's totals are booked by the next poll, once.
       p.sim.pppoe.addTraffic('eva.r', { up: 1 * MB, down: 9 * MB }, 10);
       p.sim.pppoe.hangUp('AA:BB:CC:00:56:01');
@@ -87,6 +91,10 @@ const PLANS = [
       expect(Math.abs((await counted(s.id)) - 90 * MB)).toBeLessThanOrEqual(0.9 * MB);
       await later(60);
       expect(Math.abs((await counted(s.id)) - 90 * MB)).toBeLessThanOrEqual(0.9 * MB);
+      // Its Stop came: offline.
+      expect((await api(p.h, 'GET', `/subscribers/${s.id}`)).json.subscriber.session).toMatchObject({
+        online: false,
+      });
       // The vouchers' side does not take the PPP session for a code it does not know.
       const unknown = await p.h.core!.db('events').where({ kind: 'radius-unknown-code' });
       expect(unknown).toEqual([]);

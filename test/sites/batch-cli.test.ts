@@ -73,13 +73,13 @@ describe('a terminal batch on its routers', () => {
     const json = await generate(2, 'BJ', ['--site', 'branch-a', '--json']);
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout) as {
-      routerPending: number;
+      router_pending: number;
       sites: unknown[];
-      vouchers: { onRouter: boolean }[];
+      vouchers: { on_router: boolean }[];
     };
-    expect(out.routerPending).toBe(0);
+    expect(out.router_pending).toBe(0);
     expect(out.sites).toEqual([{ id: branch.a.id, name: 'branch-a', state: 'on', pending: 0 }]);
-    expect(out.vouchers.every((v) => v.onRouter)).toBe(true);
+    expect(out.vouchers.every((v) => v.on_router)).toBe(true);
   });
 
   test('a branch router that is down: saved, said so, exit 0; the server’s next poll adds them exactly once', async () => {

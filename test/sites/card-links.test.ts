@@ -158,7 +158,7 @@ describe('printed cards at every site', () => {
     expect(form).toMatch(/name="wifi_name"[^>]*value="AlingNena-A"/);
     const edit = await runCli(h, ['sites', 'edit', 'branch-b', '--wifi-name', 'Branch-B WiFi', '--json']);
     expect(edit.code).toBe(0);
-    expect(JSON.parse(edit.stdout).site.wifiName).toBe('Branch-B WiFi');
+    expect(JSON.parse(edit.stdout).site.wifi_name).toBe('Branch-B WiFi');
     const atB = await batchOf({ site: 'branch-b' });
     expect(await printed(atB.batchId)).toEqual(['Branch-B WiFi', 'Branch-B WiFi']);
     // Empty: the shop's again.

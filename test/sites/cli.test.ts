@@ -32,7 +32,7 @@ describe('pisonet sites', () => {
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     const { site } = JSON.parse(added.stdout) as { site: Record<string, unknown> };
-    expect(site).toMatchObject({ name: 'branch-2', host: '10.20.0.1', port: 8728, passwordSet: true });
+    expect(site).toMatchObject({ name: 'branch-2', host: '10.20.0.1', port: 8728, password_set: true });
     const row = await h.core!.db('sites').where({ name: 'branch-2' }).first();
     expect(row.password_enc).not.toContain(SECRET);
 
@@ -52,7 +52,7 @@ describe('pisonet sites', () => {
     await h.core!.services.usage.runCycle();
     const json = await runCli(h, ['sites', 'list', '--json']);
     const listed = (JSON.parse(json.stdout) as { sites: Record<string, unknown>[] }).sites;
-    expect(listed[0]).toMatchObject({ name: 'default', lastPollAt: new Date(h.clock.now()).toISOString() });
+    expect(listed[0]).toMatchObject({ name: 'default', last_poll_at: new Date(h.clock.now()).toISOString() });
     expect(listed[1]).toMatchObject({
       name: 'branch-2',
       identity: 'Branch2-hAP',
@@ -162,7 +162,7 @@ describe('pisonet sites login-page and vouchers generate --site', () => {
       '--json',
     ]);
     expect(made.code).toBe(0);
-    const { batchId } = JSON.parse(made.stdout) as { batchId: number };
+    const { batch_id: batchId } = JSON.parse(made.stdout) as { batch_id: number };
     const rows = (await h.core!.db('vouchers').where({ batch_id: batchId })) as Array<{ site_id: number }>;
     const site = await h.core!.db('sites').where({ name: 'branch-3' }).first();
     expect(rows.map((r) => r.site_id)).toEqual([site.id, site.id]);

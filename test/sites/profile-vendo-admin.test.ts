@@ -137,7 +137,7 @@ describe('profiles and vendos per site: admin forms and CLI', () => {
       input: entry,
     });
     expect(created.stderr).toBe('');
-    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'CLIP', site: 'branch-b' });
+    expect(JSON.parse(created.stdout).profile).toMatchObject({ name: 'CLIP', site: 'branch-b' });
     const listed = async (args: string[]) =>
       (
         JSON.parse((await runCli(h, ['profiles', 'list', '--json', ...args])).stdout) as {

@@ -39,15 +39,15 @@ describe('pisonet … --site', () => {
             '--json',
             ...(site ? ['--site', site] : []),
           ])
-        ).total as { count: number; amount: number; amountCentavos: number }
-      ).amountCentavos;
+        ).total as { count: number; amount: number; amount_centavos: number }
+      ).amount_centavos;
     const [a, b, all] = [await total('default'), await total('branch-b'), await total()];
     // The terminal answers money as the HTTP API does: pesos, with the centavos beside.
     expect([a, b, all]).toEqual([3500, 3200, 6700]);
     const byName = await json(['report', 'sales', ...RANGE, '--site', 'BRANCH-B', '--json']);
     expect(byName.site).toBe('branch-b');
     const usage = await json(['report', 'usage', ...RANGE, '--site', String(f.siteB), '--json']);
-    expect(usage).toMatchObject({ site: 'branch-b', bytesUp: 3000, bytesDown: 30000, vouchers: 2 });
+    expect(usage).toMatchObject({ site: 'branch-b', bytes_up: 3000, bytes_down: 30000, vouchers: 2 });
   });
 
   it('vouchers list and export, events: one site', async () => {

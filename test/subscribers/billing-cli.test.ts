@@ -32,7 +32,7 @@ test('invoices list and show, as a table and as JSON', async () => {
   expect(json.invoices[0]).toMatchObject({
     number: 'INV-000001',
     amount: 466.2,
-    amountCentavos: 46620,
+    amount_centavos: 46620,
     status: 'open',
   });
   expect((await runCli(h, ['invoices', 'list', '--status', 'paid'])).stdout).toContain('No invoices.');
@@ -86,12 +86,12 @@ test('subscribers pay: bad input refused as the API refuses it; above what is ow
     (await runCli(h, ['subscribers', 'pay', 'juan.dc', '300', '--yes', '--json'])).stdout,
   );
   expect(rest).toMatchObject({
-    payment: { amount: 300, amountCentavos: 30000, method: 'cash', actor: expect.any(String) },
-    allocations: [{ invoice: 'INV-000001', amount: 266.2, amountCentavos: 26620 }],
+    payment: { amount: 300, amount_centavos: 30000, method: 'cash', actor: expect.any(String) },
+    allocations: [{ invoice: 'INV-000001', amount: 266.2, amount_centavos: 26620 }],
     credit: 33.8,
-    creditCentavos: 3380,
+    credit_centavos: 3380,
     owed: 0,
-    owedCentavos: 0,
+    owed_centavos: 0,
   });
   expect(await payments()).toHaveLength(2);
   const audit = await h.core!.db('audit_log').where({ action: 'subscriber.payment' });

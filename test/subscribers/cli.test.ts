@@ -31,14 +31,14 @@ describe('pisonet subscribers', () => {
     expect(added.code).toBe(0);
     const { subscriber } = JSON.parse(added.stdout);
     expect(subscriber).toMatchObject({
-      accountNo: 'S-000001',
+      account_no: 'S-000001',
       mobile: '+639171234567',
       profile: 'HOME10',
       price: 999,
-      priceCentavos: 99900,
-      billingDay: 5,
+      price_centavos: 99900,
+      billing_day: 5,
       status: 'active',
-      usage: { countedBytes: 0, capBytes: 100e9, leftBytes: 100e9 },
+      usage: { counted_bytes: 0, cap_bytes: 100e9, left_bytes: 100e9 },
     });
     expect(subscriber.password).toMatch(/^[A-Za-z0-9]{16}$/);
 

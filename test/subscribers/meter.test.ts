@@ -101,6 +101,23 @@ describe('the subscriber meter', () => {
       1_000, 3_000, 4_000,
     ]);
   });
+
+  it('keeps what the poll read of each session: a RADIUS session whose Stop came is no longer online', async () => {
+    await book([session('acct-1', 0, 0)]);
+    h.clock.advance(30_000);
+    // Its interim totals, then its Stop (accounting's last totals): the speed over the 30 s, then offline.
+    await book([{ ...session('acct-1', 375_000, 750_000), uptimeSeconds: 90 }]);
+    expect((await h.core!.services.subscribers.get(id)).session).toMatchObject({
+      online: true,
+      address: '10.10.0.2',
+      uptimeSeconds: 90,
+      rate: { up: 100_000, down: 200_000 },
+    });
+    h.clock.advance(30_000);
+    await book([{ ...session('acct-1', 400_000, 800_000), address: null, ended: true }]);
+    expect((await h.core!.services.subscribers.get(id)).session).toMatchObject({ online: false, rate: null });
+    expect(await h.core!.services.subscribers.onlineCount()).toBe(0);
+  });
 });
 
 describe('sessionGrowth', () => {

@@ -98,9 +98,9 @@ describe('card designs per batch', () => {
       '--json',
     ]);
     expect(gen.code).toBe(0);
-    const out = JSON.parse(gen.stdout) as { batchId: number; design: string; vouchers: { code: string }[] };
+    const out = JSON.parse(gen.stdout) as { batch_id: number; design: string; vouchers: { code: string }[] };
     expect(out.design).toBe('logo');
-    expect(await design(out.batchId)).toBe('logo');
+    expect(await design(out.batch_id)).toBe('logo');
     expect(
       (await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '1', '--design', 'x'])).code,
     ).not.toBe(0);
@@ -111,7 +111,7 @@ describe('card designs per batch', () => {
       'vouchers',
       'sheet',
       '--batch',
-      String(out.batchId),
+      String(out.batch_id),
       '--out',
       file,
       '--format',
@@ -130,7 +130,7 @@ describe('card designs per batch', () => {
       'vouchers',
       'sheet',
       '--batch',
-      String(out.batchId),
+      String(out.batch_id),
       '--out',
       file,
       '--include',

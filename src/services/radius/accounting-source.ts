@@ -184,6 +184,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
           rateUp: 0,
           rateDown: 0,
           uptimeSeconds: p.uptimeSeconds,
+          ...(p.open ? {} : { ended: true }),
         })),
         // Accounting totals never start again from zero: there is no reboot to detect.
         countersStartedAt: undefined,

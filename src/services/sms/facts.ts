@@ -26,7 +26,7 @@ export interface NewSms {
   number: string;
   language: string;
   text: string;
-  /** A reminder stops being worth sending at its due date's start. */
+  /** When it stops being true: a reminder at its due date's start, an invoice's news when its due date is past. */
   expiresAt?: number;
 }
 
@@ -111,7 +111,9 @@ async function issued(db: Knex, c: ScanContext): Promise<NewSms[]> {
     const v = views.get(Number(f.id));
     // Covered by credit when issued: nothing to pay, nothing to say.
     if (!v || v.due <= 0) continue;
-    out.push(row(f, `invoice:${f.id}`, 'issued', issuedText(c.voice(f.language), v)));
+    // "Due Jan 27" is still news on Jan 27, not after: the reminder and the suspension's text say the rest.
+    const pastDue = startOfLocalDay(addDays(v.dueOn, 1), f.site_tz || c.tz);
+    out.push(row(f, `invoice:${f.id}`, 'issued', issuedText(c.voice(f.language), v), pastDue));
   }
   return out;
 }
@@ -247,9 +249,23 @@ export async function missingSms(db: Knex, c: ScanContext): Promise<NewSms[]> {
   ];
 }
 
+/** Why an invoice's queued news ("issued" or "reminder") is no longer true at `now`, or undefined. */
+function invoiceNewsStale(
+  r: { kind: string; expires_at: unknown },
+  v: InvoiceView | undefined,
+  now: number,
+): string | undefined {
+  if (r.expires_at !== null && r.expires_at !== undefined && Number(r.expires_at) <= now)
+    return r.kind === 'reminder' ? 'its due date came before it went' : 'its due date passed before it went';
+  if (v?.voided) return 'the invoice was voided before it went';
+  if (!v || v.due <= 0) return 'the invoice was paid before it went';
+  return undefined;
+}
+
 /**
- * Whether a queued SMS is still true at `now`: a reminder of an invoice paid or past its due date is not, nor a
- * payment voided or a suspension lifted before its message went.
+ * Whether a queued SMS is still true at `now`: an invoice's "issued" or reminder text is not once the invoice is
+ * paid, void or past its due date (a reminder: at its due date), nor a payment's once voided, nor a suspension's
+ * once lifted before its message went.
  */
 export async function noLongerTrue(
   db: Knex,
@@ -257,15 +273,14 @@ export async function noLongerTrue(
   now: number,
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  const reminders = rows.filter((r) => r.kind === 'reminder');
-  for (const r of reminders)
-    if (r.expires_at !== null && Number(r.expires_at) <= now)
-      out.set(r.id, 'its due date came before it went');
-  const ids = reminders.filter((r) => !out.has(r.id)).map((r) => Number(r.subject.split(':')[1]));
-  const views = await invoicesById(db, ids);
-  for (const r of reminders) {
-    const v = views.get(Number(r.subject.split(':')[1]));
-    if (!out.has(r.id) && (!v || v.due <= 0)) out.set(r.id, 'the invoice was paid before it went');
+  const news = rows.filter((r) => r.kind === 'reminder' || r.kind === 'issued');
+  const views = await invoicesById(
+    db,
+    news.map((r) => Number(r.subject.split(':')[1])),
+  );
+  for (const r of news) {
+    const why = invoiceNewsStale(r, views.get(Number(r.subject.split(':')[1])), now);
+    if (why) out.set(r.id, why);
   }
   const payments = rows.filter((r) => r.kind === 'payment');
   if (payments.length) {

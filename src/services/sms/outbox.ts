@@ -23,6 +23,10 @@ export interface SmsRow {
   next_try_at: number;
   expires_at: number | null;
   created_at: number;
+  /** When its last try was handed to Semaphore (null: never tried). */
+  sending_at: number | null;
+  /** How long a running controller has been trying to send it (downtime left out). */
+  tried_ms: number;
 }
 
 const CHUNK = 200;
@@ -81,7 +85,10 @@ export async function dueRows(db: Knex, now: number, texts: number): Promise<Sms
     id: Number(r.id),
     attempts: Number(r.attempts),
     created_at: Number(r.created_at),
+    next_try_at: Number(r.next_try_at),
     expires_at: r.expires_at === null ? null : Number(r.expires_at),
+    sending_at: r.sending_at === null ? null : Number(r.sending_at),
+    tried_ms: Number(r.tried_ms),
   }));
 }
 
@@ -126,17 +133,19 @@ export async function markSent(
     });
 }
 
-/** Not sent: tried again at `nextAt`, or given up (`nextAt` undefined). */
+/** Not sent after `triedMs` of trying: tried again at `nextAt`, or given up (`nextAt` undefined). */
 export async function markFailed(
   db: Knex,
   token: string,
   error: string,
   now: number,
   nextAt: number | undefined,
+  triedMs: number,
 ): Promise<void> {
   await db('sms_outbox')
     .where({ claim: token })
     .update({
+      tried_ms: triedMs,
       state: nextAt === undefined ? 'given_up' : 'retry',
       next_try_at: nextAt ?? now,
       claim: null,

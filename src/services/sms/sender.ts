@@ -2,7 +2,9 @@
  * Sends the outbox through Semaphore. Rows of the same text go in one call (up to 1,000 numbers), at most 120
  * calls a minute (limiter.ts). A failed call (no answer, an HTTP error, or Semaphore's 200 with an error object
  * instead of a message list) leaves its rows to be tried again later with backoff, and given up after
- * MAX_TRIES tries or GIVE_UP_MS after the row was written, logged and counted for the admin.
+ * MAX_TRIES tries or GIVE_UP_MS of trying, logged and counted for the admin. Trying is the time a running
+ * controller spent on the row (triedFor): days the controller was off do not count, so a text that failed once
+ * before a power cut is tried again when the power comes back.
  *
  * At most once, not at least once: before a call its rows are marked `sending` with a claim and the time, and
  * marked sent when Semaphore answered. A controller that stops in between cannot know whether Semaphore took
@@ -28,6 +30,8 @@ import { claim, dueRows, giveUp, markFailed, markSent, markUnsure, type SmsRow }
 export const MAX_TRIES = 12;
 export const GIVE_UP_MS = 2 * 86_400_000;
 export const STALE_SENDING_MS = 2 * 60_000;
+/** How late past its turn a running controller may try a row: rounds every 15 s, a full limiter's wait. */
+export const LATE_SLACK_MS = 5 * 60_000;
 
 export interface SmsSenderDeps {
   db: Knex;
@@ -68,6 +72,20 @@ export function batch(rows: Array<SmsRow & { to: string }>): Call[] {
     call.rows.push(r);
   }
   return calls;
+}
+
+/**
+ * How long a running controller has been trying to send `r`, once a try at `now` is done: its earlier trying,
+ * plus the time since its last try (or since it was written), but no more of that than the wait the sender chose
+ * and LATE_SLACK_MS. A longer gap is time the controller (or SMS) was off, which is not trying.
+ */
+export function triedFor(
+  r: Pick<SmsRow, 'tried_ms' | 'sending_at' | 'created_at' | 'next_try_at'>,
+  now: number,
+): number {
+  const last = r.sending_at ?? r.created_at;
+  const planned = Math.max(0, r.next_try_at - last);
+  return r.tried_ms + Math.max(0, Math.min(now - last, planned + LATE_SLACK_MS));
 }
 
 export class SmsSender {
@@ -151,10 +169,10 @@ export class SmsSender {
     const error = settings.apiKey ? out.error.split(settings.apiKey).join('[key]') : out.error;
     // The rows of one call share their tries: they were written together and fail together.
     const tries = Math.max(...rows.map((r) => r.attempts)) + 1;
-    const oldest = Math.min(...rows.map((r) => r.created_at));
-    const givingUp = tries >= MAX_TRIES || now - oldest >= GIVE_UP_MS;
+    const tried = Math.max(...rows.map((r) => triedFor(r, now)));
+    const givingUp = tries >= MAX_TRIES || tried >= GIVE_UP_MS;
     const wait = retryDelay(tries, (this.deps.random ?? Math.random)(), out.retryAfterMs);
-    await markFailed(db, taken.claim, error, now, givingUp ? undefined : now + wait);
+    await markFailed(db, taken.claim, error, now, givingUp ? undefined : now + wait, tried);
     round.failed += rows.length;
     if (givingUp)
       log.error(

@@ -34,6 +34,7 @@ import { billingDayChange } from './billing-day';
 import { statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, termsOf, toView, usageOf, type LoadedRow } from './store';
 import type { SubscriberChange, SubscriberChanged, SubscriberService, SubscriberView } from './types';
+import { OFFLINE, sessionFreshMs, subscriberSessions, subscribersOnline } from '../usage/subscriber-online';
 
 export type { SubscriberService, SubscriberView, SubscriberChanged } from './types';
 
@@ -67,13 +68,18 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       db,
       shaped.map((s) => ({ id: s.view.id, start: s.view.cycle.start })),
     );
-    const money = await balancesOf(
+    const ids = shaped.map((s) => s.view.id);
+    const money = await balancesOf(db, ids);
+    const sessions = await subscriberSessions(
       db,
-      shaped.map((s) => s.view.id),
+      ids,
+      clock.now(),
+      sessionFreshMs(deps.config.usagePollSeconds),
     );
     return shaped.map(({ row, view }) => ({
       ...toView(row, today(row), usage.get(view.id) ?? 0, box),
       ...money.get(view.id),
+      session: sessions.get(view.id) ?? OFFLINE,
     }));
   }
 
@@ -301,6 +307,9 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     },
     async get(ref) {
       return (await views([await loadOne(ref)]))[0];
+    },
+    onlineCount(siteId) {
+      return subscribersOnline(db, clock.now(), sessionFreshMs(deps.config.usagePollSeconds), siteId);
     },
     create,
     update,

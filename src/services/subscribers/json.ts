@@ -38,6 +38,14 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     credit_centavos: s.credit,
     language: s.language,
     address: s.address,
+    // Its PPP session as the poll last read it: rate in bits per second, up = what the subscriber sends.
+    session: {
+      online: s.session.online,
+      address: s.session.address,
+      uptime_seconds: s.session.uptimeSeconds,
+      rate: s.session.rate,
+      seen_at: iso(s.session.seenAt),
+    },
     created_at: iso(s.createdAt),
     updated_at: iso(s.updatedAt),
     ended_at: iso(s.endedAt),

@@ -11,6 +11,7 @@ import type { SubscriberStatus } from '../../domain/subscriber-status';
 import type { CredentialsBox } from '../sites/credentials';
 import { profileFromRow, type ProfileRow } from '../vouchers/state';
 import type { SubscriberView } from './types';
+import { OFFLINE } from '../usage/subscriber-online';
 
 export interface SubscriberRow {
   id: number;
@@ -136,6 +137,7 @@ export function toView(
     credit: 0,
     language: row.language,
     address: row.address,
+    session: OFFLINE,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     endedAt: row.ended_at == null ? null : Number(row.ended_at),

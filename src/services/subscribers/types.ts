@@ -7,6 +7,7 @@ import type { SubscriberLanguage } from '../../domain/subscriber-fields';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
 import type { Actor } from '../audit/actor';
 import type { Asker } from '../guess-limiter/types';
+import type { SubscriberSession } from '../usage/subscriber-online';
 
 export interface SubscriberView {
   id: number;
@@ -38,6 +39,8 @@ export interface SubscriberView {
   credit: number;
   language: SubscriberLanguage;
   address: string | null;
+  /** Its PPP session now, as the poll last read it (online, address, uptime, speed). */
+  session: SubscriberSession;
   createdAt: number;
   updatedAt: number;
   endedAt: number | null;
@@ -55,6 +58,8 @@ export interface SubscriberService {
   list(opts?: { status?: unknown; siteId?: number }): Promise<SubscriberView[]>;
   /** By id (a number, or digits) or by username; AppError SUBSCRIBER_NOT_FOUND (404). */
   get(ref: number | string): Promise<SubscriberView>;
+  /** How many subscribers are online now, as the poll last read their PPP sessions (a site's, or every site's). */
+  onlineCount(siteId?: number): Promise<number>;
   /** Every bad field named at once (400 INVALID_INPUT); a username taken on the site: 409 SUBSCRIBER_EXISTS. */
   create(input: unknown, actor: Actor): Promise<SubscriberView>;
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */

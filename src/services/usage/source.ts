@@ -65,6 +65,8 @@ export interface SubscriberSessionReading {
   rateUp: number;
   rateDown: number;
   uptimeSeconds: number;
+  /** The session ended since the last reading (RADIUS accounting's Stop): its last totals, no longer online. */
+  ended?: boolean;
 }
 
 export interface UsageReading {

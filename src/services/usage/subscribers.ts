@@ -44,9 +44,28 @@ interface Baseline {
   subscriberId: number;
   up: number;
   down: number;
+  seenAt: number;
+  /** The speed it was last said to run at, bits per second. */
+  rateUp: number;
+  rateDown: number;
 }
 
-const SESSION_COLS = ['site_id', 'session_key', 'subscriber_id', 'up', 'down', 'seen_at'];
+/** Readings closer than this (a poll asked for at once after another) keep the speed said before (USAGE_POLL_SECONDS is at least 1). */
+const RATE_WINDOW_MS = 1_000;
+
+const SESSION_COLS = [
+  'site_id',
+  'session_key',
+  'subscriber_id',
+  'up',
+  'down',
+  'seen_at',
+  'address',
+  'uptime_seconds',
+  'rate_up',
+  'rate_down',
+  'ended',
+];
 const USAGE_COLS = [
   'subscriber_id',
   'cycle_start',
@@ -128,14 +147,17 @@ export async function meteredSubscribers(
 /** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
 export function sessionGrowthEachWay(
   s: Pick<SubscriberSessionReading, 'up' | 'down'>,
-  b?: Baseline,
+  b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
 ): { up: number; down: number } {
   if (!b || s.up < b.up || s.down < b.down) return { up: s.up, down: s.down };
   return { up: s.up - b.up, down: s.down - b.down };
 }
 
 /** The bytes a session moved since its baseline, both ways together. */
-export function sessionGrowth(s: Pick<SubscriberSessionReading, 'up' | 'down'>, b?: Baseline): number {
+export function sessionGrowth(
+  s: Pick<SubscriberSessionReading, 'up' | 'down'>,
+  b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
+): number {
   const g = sessionGrowthEachWay(s, b);
   return g.up + g.down;
 }
@@ -162,7 +184,9 @@ function chunks<T>(xs: readonly T[]): T[][] {
 async function readBaselines(trx: Knex.Transaction, siteId: number): Promise<Map<string, Baseline>> {
   const rows = (await trx('subscriber_sessions')
     .where('site_id', siteId)
-    .select('session_key', 'subscriber_id', 'up', 'down')) as Array<Record<string, string | number>>;
+    .select('session_key', 'subscriber_id', 'up', 'down', 'seen_at', 'rate_up', 'rate_down')) as Array<
+    Record<string, string | number>
+  >;
   return new Map(
     rows.map((r) => [
       String(r.session_key),
@@ -171,9 +195,30 @@ async function readBaselines(trx: Knex.Transaction, siteId: number): Promise<Map
         subscriberId: Number(r.subscriber_id),
         up: Number(r.up),
         down: Number(r.down),
+        seenAt: Number(r.seen_at),
+        rateUp: Number(r.rate_up),
+        rateDown: Number(r.rate_down),
       },
     ]),
   );
+}
+
+/**
+ * The speed a session ran at between its last two readings, bits per second each way, from its counters'
+ * growth (the source's own figure where it has one); 0 for a session first seen now. Two readings moments
+ * apart keep the speed said before: a few bytes over a few milliseconds say nothing.
+ */
+export function sessionRate(
+  s: Pick<SubscriberSessionReading, 'up' | 'down' | 'rateUp' | 'rateDown'>,
+  b: Pick<Baseline, 'up' | 'down' | 'seenAt' | 'rateUp' | 'rateDown'> | undefined,
+  now: number,
+): { up: number; down: number } {
+  if (s.rateUp > 0 || s.rateDown > 0) return { up: s.rateUp, down: s.rateDown };
+  if (!b) return { up: 0, down: 0 };
+  if (now - b.seenAt < RATE_WINDOW_MS) return { up: b.rateUp, down: b.rateDown };
+  const g = sessionGrowthEachWay(s, b);
+  const perSecond = (bytes: number) => Math.round((bytes * 8 * 1000) / (now - b.seenAt));
+  return { up: perSecond(g.up), down: perSecond(g.down) };
 }
 
 /** Counted bytes so far in each subscriber's current cycle. */
@@ -218,7 +263,8 @@ export async function bookSubscribers(
     const sub = o.subscribers.get(s.username.toLowerCase());
     if (!sub || keys.has(s.id)) continue;
     keys.add(s.id);
-    const grew = sessionGrowthEachWay(s, o.rebooted ? undefined : baselines.get(s.id));
+    const base = o.rebooted ? undefined : baselines.get(s.id);
+    const grew = sessionGrowthEachWay(s, base);
     if (grew.up + grew.down > 0) {
       const a = added.get(sub.id) ?? { counted: 0, up: 0, down: 0 };
       if (bytesCountNow(sub.profile, o.now, sub.tz)) a.counted += grew.up + grew.down;
@@ -226,7 +272,9 @@ export async function bookSubscribers(
       a.down += grew.down;
       added.set(sub.id, a);
     }
-    seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now]);
+    const rate = s.ended ? { up: 0, down: 0 } : sessionRate(s, base, o.now);
+    const state = [s.address, s.uptimeSeconds, rate.up, rate.down, s.ended ? 1 : 0];
+    seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now, ...state]);
   }
   const gone = [...baselines.keys()].filter((k) => !keys.has(k));
   for (const part of chunks(gone))
@@ -242,6 +290,11 @@ export async function bookSubscribers(
       up: 'excluded.up',
       down: 'excluded.down',
       seen_at: 'excluded.seen_at',
+      address: 'excluded.address',
+      uptime_seconds: 'excluded.uptime_seconds',
+      rate_up: 'excluded.rate_up',
+      rate_down: 'excluded.rate_down',
+      ended: 'excluded.ended',
     },
     seen,
   );

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { parseSpeedLimit, formatBytes } from '../../domain/units';
+import { parseSpeedLimit } from '../../domain/units';
+import { userJson } from '../../services/bandwidth/json';
 import { AppError } from '../../domain/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
@@ -48,28 +49,6 @@ export const PENDING_MESSAGE = 'Saved; applied at the next poll.';
 function changed(res: Response, change: BandwidthChange): void {
   if (change.applied) res.json({ success: true });
   else res.status(202).json({ success: true, applied: false, message: PENDING_MESSAGE });
-}
-
-export function userJson(u: UserTraffic): Record<string, unknown> {
-  return {
-    user: u.user,
-    site: u.site,
-    mac: u.mac,
-    ip: u.ip,
-    bytes_in: u.bytesIn,
-    bytes_out: u.bytesOut,
-    bytes_in_formatted: formatBytes(u.bytesIn),
-    bytes_out_formatted: formatBytes(u.bytesOut),
-    rate_in: u.rateIn,
-    rate_out: u.rateOut,
-    max_limit: u.maxLimit,
-    plan_max_limit: u.planMaxLimit,
-    profile: u.profile,
-    fup_state: u.fupState,
-    limit_source: u.limitSource,
-    remaining_seconds: u.remainingSeconds,
-    connected: u.connected,
-  };
 }
 
 export function bandwidthApiRouter(ctx: WebContext): Router {

@@ -6,8 +6,8 @@
 import { Router, type Request } from 'express';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
-import { voucherJson } from './api-vouchers';
-import { voucherChargeJson } from './charge-json';
+import { voucherJson } from '../../services/vouchers/json';
+import { voucherChargeJson } from '../../services/vouchers/json';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 

@@ -48,6 +48,7 @@ export function liveApiRouter(ctx: WebContext): Router {
       success: true,
       online: f.online,
       throttled: f.throttled,
+      subscribers_online: f.subscribersOnline,
       today: f.today,
       month: f.month,
       stock: f.stock,

@@ -3,89 +3,29 @@
  * Input in human units (price in pesos, rates like "1M", durations like "30m"), parsed by the domain parsers;
  * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
  */
-import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request } from 'express';
 import { ownVouchersOf } from '../middleware/roles';
 import { generateWithinCredit, sellerMayAsk } from './seller-batch';
 import { requireOwnVoucher } from './record-scope';
-import { isoInstant, parseDuration, parseMoney } from '../../domain/units';
+import { parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
-import type { Actor, ProfileRecord, VoucherFilter, VoucherStatus, VoucherView } from '../../services/types';
-import { chargeFlag, chargeJson, overageChargeJson, previewJson, voucherChargeJson } from './charge-json';
+import type { Actor, VoucherFilter, VoucherStatus } from '../../services/types';
+import { chargeFlag } from './charge-json';
+import {
+  batchJson,
+  chargeJson,
+  codeStyleJson,
+  overageChargeJson,
+  previewJson,
+  timeSaleJson,
+  voucherDetailJson,
+  voucherJson,
+} from '../../services/vouchers/json';
+import { profileJson } from '../../services/profiles/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
-import type { StyleFigures } from '../../domain/code-style';
 import { codeStyleFigures } from '../../services/vouchers/code-style';
-
-const iso = isoInstant;
-
-export function codeStyleJson(f: StyleFigures) {
-  return {
-    style: {
-      alphabet: f.style.alphabet,
-      length: f.style.length,
-      prefix: f.style.prefix,
-      password_alphabet: f.style.password?.alphabet ?? 'same',
-      password_length: f.style.password?.length ?? null,
-    },
-    description: f.description,
-    bits: Math.round(f.bits * 10) / 10,
-    possible: f.possible,
-    possible_text: f.possibleText,
-    seconds_to_one_percent: Math.round(f.seconds),
-    summary: f.summary,
-    verdict: f.verdict,
-    meets_floor: f.meetsFloor,
-    problem: f.problem,
-    min_length: f.minLength,
-  };
-}
-
-export function voucherJson(v: VoucherView) {
-  return {
-    code: v.code,
-    // The customer's secret like the code: shown to the owner, who prints it; null when the password is the code.
-    password: v.password,
-    profile: v.profile,
-    price: v.price / 100,
-    price_centavos: v.price,
-    status: v.status,
-    rate_up: v.rateUp,
-    rate_down: v.rateDown,
-    staff: v.staff,
-    batch_id: v.batchId,
-    created_at: iso(v.createdAt),
-    activated_at: iso(v.activatedAt),
-    expires_at: iso(v.expiresAt),
-    ended_at: iso(v.endedAt),
-    end_reason: v.endReason,
-    bound_mac: v.boundMac,
-    bytes_up: v.bytesUp,
-    bytes_down: v.bytesDown,
-    counted_bytes: v.countedBytes,
-    remaining_seconds: v.remainingSeconds,
-    added_seconds: v.addedSeconds,
-    override: v.override,
-    on_router: v.onRouter,
-  };
-}
-
-export function profileJson(p: ProfileRecord) {
-  return {
-    ...p.json,
-    // Every profile says how it is sold: `prepaid` (vouchers) or `monthly` (subscribers).
-    billing: p.profile.billing ?? 'prepaid',
-    id: p.id,
-    price_centavos: p.price,
-    source: p.source,
-    archived: p.archived,
-    // The site it is sold on only (its name, as `site` is sent back on an edit), or null: every site.
-    site: p.site?.name ?? null,
-    site_id: p.site?.id ?? null,
-    updated_at: iso(p.updatedAt),
-  };
-}
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
@@ -189,20 +129,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
       ),
     );
     if (!out) return;
-    res.status(201).json({
-      success: true,
-      batch_id: out.batchId,
-      design: out.design,
-      router_pending: out.routerPending,
-      vouchers: out.vouchers.map((v) => ({
-        code: v.code,
-        password: v.password,
-        profile: v.profile,
-        price: v.price / 100,
-        price_centavos: v.price,
-        status: v.status,
-      })),
-    });
+    res.status(201).json({ success: true, ...batchJson(out) });
   });
 
   // A style's figures before generating (the admin's batch form asks as the owner types): its shape is checked
@@ -226,43 +153,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
   r.get('/vouchers/:code', async (req, res) => {
     const d = await vouchers.get(req.params.code);
     await requireOwnVoucher(ctx.services.accounts, req, d);
-    res.json({
-      success: true,
-      voucher: {
-        ...voucherJson(d),
-        state: d.state,
-        state_reason: d.stateReason,
-        // The extra data its plan sells at the cap (price in centavos), and what was bought so far.
-        overage: d.overage && {
-          bytes: d.overage.bytes,
-          price_centavos: d.overage.price,
-          available_now: d.overage.availableNow,
-        },
-        overage_bought: {
-          bytes: d.overageBought.bytes,
-          amount: d.overageBought.amount,
-          count: d.overageBought.count,
-        },
-        fup_threshold_bytes: d.fupThresholdBytes,
-        cap_bytes: d.capBytes,
-        added_bytes: d.addedBytes,
-        added_fup_bytes: d.addedFupBytes,
-        usage: {
-          used_bytes: d.usage.used,
-          counted_bytes: d.usage.counted,
-          left_bytes: d.usage.left,
-          used_percent: d.usage.usedPercent,
-          alert: d.usage.alert && { kind: alertEventKind(d.usage.alert), percent: d.usage.alert.percent },
-        },
-        devices: d.devices.map((x) => ({
-          ...x,
-          firstSeenAt: iso(x.firstSeenAt),
-          lastSeenAt: iso(x.lastSeenAt),
-        })),
-        events: d.events.map((e) => ({ ...e, ts: iso(e.ts) })),
-        charges: d.charges.map(voucherChargeJson),
-      },
-    });
+    res.json({ success: true, voucher: voucherDetailJson(d) });
   });
 
   r.post('/vouchers/:code/revoke', async (req, res) => {
@@ -294,13 +185,7 @@ export function voucherApiRouter(ctx: WebContext): Router {
     });
     res.json({
       success: true,
-      voucher: voucherJson(sale.voucher),
-      sale: {
-        seconds: sale.seconds,
-        price: (sale.price ?? 0) / 100,
-        price_centavos: sale.price ?? 0,
-        charge_id: sale.chargeId,
-      },
+      ...timeSaleJson(sale),
     });
   });
 

@@ -33,6 +33,8 @@ export interface DashboardFigures {
   online: number;
   /** Of those, slowed by Fair Use or a data cap. */
   throttled: number;
+  /** Subscribers online on PPPoE (as the poll last read their sessions), apart from the phones in `online`. */
+  subscribersOnline: number;
   /** Vouchers first used today / this month (the reports' notion of a sale), in the shop's time zone. */
   today: Money;
   month: Money;
@@ -128,20 +130,23 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
   const shopWide = siteId === undefined;
   const subscribers = (from: number) =>
     shopWide ? services.reports.subscriberPayments({ from, to: tomorrow }) : Promise.resolve(undefined);
-  const [users, todaySales, pastSales, stock, site, routers, subsToday, subsMonth] = await Promise.all([
-    services.bandwidth.users(),
-    services.reports.sales({ from: todayStart, to: tomorrow, by: 'day', siteId }),
-    pastMonthSales(ctx, monthStart, todayStart, siteId),
-    services.reports.stockTotal({ siteId }),
-    siteId === undefined ? undefined : services.sites.get(siteId),
-    siteId === undefined ? routersAtGlance(ctx) : undefined,
-    subscribers(todayStart),
-    subscribers(monthStart),
-  ]);
+  const [users, todaySales, pastSales, stock, site, routers, subsToday, subsMonth, subscribersOnline] =
+    await Promise.all([
+      services.bandwidth.users(),
+      services.reports.sales({ from: todayStart, to: tomorrow, by: 'day', siteId }),
+      pastMonthSales(ctx, monthStart, todayStart, siteId),
+      services.reports.stockTotal({ siteId }),
+      siteId === undefined ? undefined : services.sites.get(siteId),
+      siteId === undefined ? routersAtGlance(ctx) : undefined,
+      subscribers(todayStart),
+      subscribers(monthStart),
+      services.subscribers.onlineCount(siteId),
+    ]);
   const connected = users.filter((u) => u.connected);
   return {
     online: site ? (site.status.online ?? 0) : connected.length,
     throttled: connected.filter((u) => u.fupState !== 'normal').length,
+    subscribersOnline,
     today: total(todaySales, subsToday),
     month: total([...pastSales, ...todaySales], subsMonth),
     stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
