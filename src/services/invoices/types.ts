@@ -22,8 +22,9 @@ export interface PlanChangeInput {
   subscriberId: number;
   from: { plan: string; price: number };
   to: { plan: string; price: number };
-  /** The cycle it changes in, and the shop date of the change. */
+  /** The cycle it changes in, the billing day in force in it, and the shop date of the change. */
   cycle: Cycle;
+  billingDay: number;
   on: string;
 }
 

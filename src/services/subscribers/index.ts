@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { cycleOn } from '../../domain/billing-cycle';
+import { billingDayOn, cycleOn } from '../../domain/billing-cycle';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError, ValidationError } from '../../domain/errors';
 import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
@@ -260,6 +260,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
           from: { plan: row.profile_row.name, price: Number(row.profile_row.price) },
           to: { plan: plan!.name, price: Number(plan!.price) },
           cycle: cycleOn(termsOf(row), today(row)),
+          billingDay: billingDayOn(termsOf(row), today(row)),
           on: today(row),
         });
       await changed(trx, Number(row.id), 'update', `Subscriber ${accountNo(Number(row.seq))} changed`);
