@@ -47,6 +47,7 @@ import * as m0048 from './20261203_0048_subscriber_sessions';
 import * as m0050 from './20261203_0050_invoices';
 import * as m0051 from './20261203_0051_subscriber_payments';
 import * as m0052 from './20261204_0052_subscriber_suspensions';
+import * as m0056 from './20261206_0056_suspension_until_paid';
 import * as m0054 from './20261204_0054_usage_up_down';
 import * as m0054a from './20261204_0054a_payment_voids';
 import * as m0055 from './20261205_0055_subscriber_checkouts';
@@ -114,6 +115,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261204_0054a_payment_voids', m0054a],
   ['20261205_0055_subscriber_checkouts', m0055],
   ['20261205_0053_sms_outbox', m0053],
+  ['20261206_0056_suspension_until_paid', m0056],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

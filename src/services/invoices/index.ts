@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../db/knex';
 import { billingDayOn, type Cycle } from '../../domain/billing-cycle';
 import { cyclesDue } from '../../domain/billing-run';
+import { pastDueAmount } from '../../domain/billing-suspension';
 import { AppError, ValidationError } from '../../domain/errors';
 import { firstInvoice, planChangeLines, share } from '../../domain/invoice-math';
 import type { ShopDeps } from '../deps';
@@ -184,6 +185,19 @@ export function createInvoiceService(deps: Deps): InvoiceService {
         bus.emit('payment', { subscriberId, kind: 'payment' } satisfies PaymentEvent);
       }
       return out;
+    },
+
+    async pastDue(subscriberId) {
+      const site = (await db('subscribers as s')
+        .join('sites as site', 'site.id', 's.site_id')
+        .where('s.id', subscriberId)
+        .first('site.tz as tz')) as { tz: string | null } | undefined;
+      const today = localDate(clock.now(), site?.tz || deps.config.tz);
+      const open = await loadInvoices(db as Db, (q) =>
+        q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'),
+      );
+      const dues = open.map((v) => ({ number: v.number, dueOn: v.dueOn, due: v.due, voided: false }));
+      return pastDueAmount(dues, billing().graceDays, today);
     },
 
     onPayment(listener) {

@@ -30,7 +30,7 @@ import {
   type SubscriberAtAddress,
 } from './sign-in';
 import { billingDayChange } from './billing-day';
-import { statusChanges } from './status';
+import { openSuspensions, statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, termsOf, toView, usageOf, type LoadedRow } from './store';
 import type { SubscriberChange, SubscriberChanged, SubscriberService, SubscriberView } from './types';
 
@@ -49,6 +49,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   afterCreate?: (trx: Knex.Transaction, s: FirstInvoiceInput) => Promise<void>;
   /** Inside the changing transaction, when the plan changes (the plan-change invoice or credit). */
   afterPlanChange?: (trx: Knex.Transaction, c: PlanChangeInput) => Promise<void>;
+  /** What a subscriber has past due now (centavos): a suspension by hand until paid needs some. */
+  pastDue?: (id: number) => Promise<number>;
 };
 
 export function createSubscriberService(deps: Deps): SubscriberService {
@@ -68,9 +70,14 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       db,
       shaped.map((s) => s.view.id),
     );
+    const held = await openSuspensions(
+      db,
+      shaped.filter((s) => s.view.status === 'suspended').map((s) => s.view.id),
+    );
     return shaped.map(({ row, view }) => ({
       ...toView(row, today(row), usage.get(view.id) ?? 0, box),
       ...money.get(view.id),
+      suspension: held.get(view.id) ?? null,
     }));
   }
 
@@ -278,6 +285,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     viewOf,
     changed,
     emit: (e) => void bus.emit('change', e),
+    pastDue: deps.pastDue,
   });
 
   return {
