@@ -92,8 +92,9 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
   print(`  mobile:      ${s.mobile}`);
   print(`  plan:        ${s.profile}, ${formatMoney(s.price)} a month`);
   print(`  site:        ${s.site.name}`);
-  const until = s.suspension?.cause === 'manual' ? (s.suspension.untilPaid ? ' until paid' : ' until resumed') : '';
-  print(`  status:      ${s.status}${until}${s.statusReason ? ` (${s.statusReason})` : ''}`);
+  const until =
+    s.suspension?.cause === 'manual' ? (s.suspension.untilPaid ? ', until paid' : ', until resumed') : '';
+  print(`  status:      ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}${until}`);
   print(`  billing day: ${s.billingDay}${next}`);
   print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usage(s)} used`);
   print(`  starts on:   ${s.startsOn}; language ${s.language}${s.address ? `; ${s.address}` : ''}`);

@@ -138,12 +138,13 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
     const used = formatBytes(s.usage.countedBytes);
     const base = await common(req, res, t);
     const mobile = (await services.shopSettings.view()).effective.contact_mobile;
+    // Suspended: why, in this reader's language, and whether paying or the shop brings the service back.
+    const suspension =
+      s.status === 'suspended' ? suspensionFacts(t, s, { name: String(base.shop), mobile }) : null;
     res.render('portal/account', {
       ...base,
       byAddress,
-      // Suspended: why, in this reader's language, and whether paying or the shop brings the service back.
-      suspension:
-        s.status === 'suspended' ? suspensionFacts(t, s, { name: String(base.shop), mobile }) : null,
+      suspension,
       a: {
         accountNo: s.accountNo,
         name: s.name,
@@ -164,7 +165,9 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         owed: formatMoney(s.owed),
         owesNothing: s.owed === 0,
       },
-      pay: payChoices(t, await services.payments.billOffer(s.id)),
+      pay: payChoices(t, await services.payments.billOffer(s.id), {
+        pastDue: suspension?.paymentLifts ?? true,
+      }),
     });
   }
 

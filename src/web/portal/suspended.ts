@@ -88,9 +88,12 @@ export function suspendedAtAddress(services: Pick<Services, 'subscribers'>) {
 async function pageOf(services: Services, t: Translator, s: SubscriberView, shop: string) {
   const open = await services.invoices.list({ subscriberId: s.id, status: 'open' });
   const oldest = open.map((i) => i.dueOn).sort()[0] ?? null;
-  const pay = s.owed > 0 ? payChoices(t, await services.payments.billOffer(s.id)) : null;
-  const pastDue = s.owed > 0 ? await services.invoices.pastDue(s.id) : 0;
   const mobile = (await services.shopSettings.view()).effective.contact_mobile;
+  const facts = suspensionFacts(t, s, { name: shop, mobile });
+  // Under a suspension by hand that paying does not end, only the whole balance is offered.
+  const offer = s.owed > 0 ? await services.payments.billOffer(s.id) : null;
+  const pay = offer && payChoices(t, offer, { pastDue: facts.paymentLifts });
+  const pastDue = s.owed > 0 ? await services.invoices.pastDue(s.id) : 0;
   return {
     name: s.name,
     accountNo: s.accountNo,
@@ -98,7 +101,7 @@ async function pageOf(services: Services, t: Translator, s: SubscriberView, shop
     owes: s.owed > 0,
     pastDue: pastDue > 0 && pastDue < s.owed ? formatMoney(pastDue) : null,
     dueOn: oldest,
-    ...suspensionFacts(t, s, { name: shop, mobile }),
+    ...facts,
     buttons: pay && 'buttons' in pay ? pay.buttons : null,
   };
 }

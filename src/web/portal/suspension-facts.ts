@@ -52,10 +52,10 @@ export function suspensionFacts(
   return { kind, paymentLifts: kind !== 'manual', reason, contact };
 }
 
-/** `+639171234567` as a customer dials it: `0917 123 4567`. */
+/** `+639171234567` as a customer dials it: `0917 123 4567`, kept on one line (no-break spaces). */
 export function localMobile(mobile: string): string {
   const m = /^\+63(9\d{2})(\d{3})(\d{4})$/.exec(mobile);
-  return m ? `0${m[1]} ${m[2]} ${m[3]}` : mobile;
+  return m ? `0${m[1]}\u00a0${m[2]}\u00a0${m[3]}` : mobile;
 }
 
 /** One Pay button: its words and the part of the bill it pays. */
@@ -66,11 +66,13 @@ export interface PayChoice {
 
 /**
  * The Pay buttons for an offer: what is past due (when it is not all that is owed and reaches the gateway's
- * minimum) and the whole balance; or the line saying to pay at the shop; or null for nothing to show.
+ * minimum; not offered under a suspension by hand that paying does not end, `pastDue: false`) and the whole
+ * balance; or the line saying to pay at the shop; or null for nothing to show.
  */
 export function payChoices(
   t: Translator,
   offer: BillOffer,
+  o: { pastDue: boolean } = { pastDue: true },
 ): { buttons: PayChoice[] } | { note: string } | null {
   if (offer.kind === 'below-minimum')
     return {
@@ -81,7 +83,7 @@ export function payChoices(
     };
   if (offer.kind !== 'payable') return null;
   const all = { label: t.t('account.pay_button', { amount: formatMoney(offer.owed) }), part: 'all' as const };
-  if (offer.pastDue <= 0 || offer.pastDue >= offer.owed || offer.pastDue < BILL_MIN_AMOUNT)
+  if (!o.pastDue || offer.pastDue <= 0 || offer.pastDue >= offer.owed || offer.pastDue < BILL_MIN_AMOUNT)
     return { buttons: [all] };
   const pastDue = {
     label: t.t('suspension.pay_past_due', { amount: formatMoney(offer.pastDue) }),
