@@ -48,7 +48,10 @@ export interface FirstInvoice {
  */
 export function firstInvoice(priceCentavos: number, billingDay: number, startsOn: string): FirstInvoice {
   const cycle = fullCycleOn(billingDay, startsOn);
-  return { period: { start: startsOn, end: cycle.end }, ...share(priceCentavos, billingDay, startsOn, cycle.end) };
+  return {
+    period: { start: startsOn, end: cycle.end },
+    ...share(priceCentavos, billingDay, startsOn, cycle.end),
+  };
 }
 
 export interface PlanChangeLines {

@@ -80,6 +80,26 @@ afterAll(async () => {
   await h.close();
 });
 
+describe("the shop's contact mobile", () => {
+  it('is a Philippine mobile number, and the owner’s to set (a cashier is refused in the service)', async () => {
+    const shop = h.core!.services.shopSettings;
+    await expect(shop.update({ contact_mobile: '12345' }, SYSTEM)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      errors: [expect.objectContaining({ field: 'contact_mobile' })],
+    });
+    const cashier = {
+      name: 'ana',
+      via: 'admin' as const,
+      account: { id: 7, role: 'cashier' as const, profiles: [], commissionBp: 0, creditLimit: null },
+    };
+    await expect(shop.update({ contact_mobile: '09181234567' }, cashier)).rejects.toMatchObject({
+      code: 'FORBIDDEN_ROLE',
+      status: 403,
+    });
+    expect((await shop.view()).effective.contact_mobile).toBe('');
+  });
+});
+
 describe('a suspension by hand', () => {
   it('until paid is refused while nothing is past due, and until_paid must be true or false', async () => {
     const early = await adminApi(h, 'POST', `/subscribers/${juan.id}/suspend`, {

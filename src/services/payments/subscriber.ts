@@ -28,7 +28,6 @@ export const BILL_STARTS_WINDOW_MS = 10 * 60_000;
 /** Who records a subscriber's online payment, in its payment list and the audit log. */
 export const PAYMONGO_ACTOR: Actor = { name: 'paymongo', via: 'system' };
 
-
 export interface BillDeps {
   deps: ShopDeps;
   invoices: Pick<InvoiceService, 'list' | 'pay' | 'pastDue'>;

@@ -33,7 +33,10 @@ const changedMeanwhile = () =>
   new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'status');
 
 /** The open suspension of each of `ids` that has one (a manual one wins over billing's: only a hand lifts it). */
-export async function openSuspensions(db: Knex, ids: readonly number[]): Promise<Map<number, OpenSuspension>> {
+export async function openSuspensions(
+  db: Knex,
+  ids: readonly number[],
+): Promise<Map<number, OpenSuspension>> {
   const out = new Map<number, OpenSuspension>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = (await db('subscriber_suspensions')
@@ -57,7 +60,12 @@ export async function openSuspensions(db: Knex, ids: readonly number[]): Promise
 function parseUntilPaid(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === 'false' || v === '0' || v === '') return false;
   if (v === true || v === 'true' || v === '1' || v === 'on') return true;
-  throw ValidationError.invalid('until_paid', v, 'true or false', 'send true to lift it once nothing is past due');
+  throw ValidationError.invalid(
+    'until_paid',
+    v,
+    'true or false',
+    'send true to lift it once nothing is past due',
+  );
 }
 
 export interface StatusDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {

@@ -173,7 +173,12 @@ export function subscriberRoutes(ctx: WebContext): Router {
       try {
         const s =
           name === 'suspend'
-            ? await subscribers.suspend(ref, field(req.body, 'reason'), actorOf(req), field(req.body, 'until_paid'))
+            ? await subscribers.suspend(
+                ref,
+                field(req.body, 'reason'),
+                actorOf(req),
+                field(req.body, 'until_paid'),
+              )
             : await subscribers[name](ref, actorOf(req));
         flash(req, 'ok', `Subscriber ${s.accountNo} ${done}.`);
       } catch (err) {
