@@ -139,6 +139,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     loginDelays,
     afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
     afterPlanChange: (trx, c) => invoices.planChanged(trx, c).then(() => undefined),
+    pastDue: (id) => invoices.pastDue(id),
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });

@@ -80,7 +80,7 @@ const moveOfflineMinutes: CommandDef = {
 };
 
 const SHOP = `Usage: pisonet settings shop [--tz ZONE] [--wifi-name NAME] [--portal-url URL]
-                             [--hotspot-login-url URL] [--admin-allow LIST] [--json]
+                             [--hotspot-login-url URL] [--admin-allow LIST] [--contact-mobile NUMBER] [--json]
 
 The shop's time zone, the WiFi name printed on cards, where the cards' QR codes lead (the portal's address
 and the hotspot's login page) and the networks the admin answers from. .env sets them first; a value set here
@@ -93,7 +93,9 @@ Without options it shows them.
   --hotspot-login-url URL   e.g. http://pisonet.wifi/login
   --admin-allow LIST        addresses or networks, comma-separated, e.g. 192.168.88.0/24,10.0.0.5;
                             0.0.0.0/0 for any network. The terminal itself is never locked out: run
-                            this with --admin-allow "" to undo a list that keeps you out of the web admin.`;
+                            this with --admin-allow "" to undo a list that keeps you out of the web admin.
+  --contact-mobile NUMBER   the shop's mobile a suspended customer is told to contact, 09XXXXXXXXX
+                            (not in .env: "" removes it)`;
 
 const OPTION: Record<ShopSettingField, string> = {
   tz: 'tz',
@@ -101,6 +103,7 @@ const OPTION: Record<ShopSettingField, string> = {
   portal_url: 'portal-url',
   hotspot_login_url: 'hotspot-login-url',
   admin_allow: 'admin-allow',
+  contact_mobile: 'contact-mobile',
 };
 
 const shop: CommandDef = {

@@ -32,9 +32,11 @@ const EDIT = `Usage: pisonet subscribers edit ID|USERNAME [--name NAME] [--mobil
 
 Changes what is given; the rest stays. A new billing day applies from the next billing cycle.`;
 
-const SUSPEND = `Usage: pisonet subscribers suspend ID|USERNAME --reason TEXT [--json]
+const SUSPEND = `Usage: pisonet subscribers suspend ID|USERNAME --reason TEXT [--until-paid] [--json]
 
-Suspends the service (the reason, 1-200 characters, is kept and shown). pisonet subscribers resume brings it back.`;
+Suspends the service (the reason, 1-200 characters, is kept and shown to the customer with the shop's contact).
+pisonet subscribers resume brings it back. --until-paid: billing brings it back by itself once nothing is past
+due, as its own suspensions (refused while nothing is past due).`;
 
 const RESUME = `Usage: pisonet subscribers resume ID|USERNAME [--json]
 
@@ -99,7 +101,9 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
   print(`  mobile:      ${s.mobile}`);
   print(`  plan:        ${s.profile}, ${formatMoney(s.price)} a month`);
   print(`  site:        ${s.site.name}`);
-  print(`  status:      ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`);
+  const until =
+    s.suspension?.cause === 'manual' ? (s.suspension.untilPaid ? ', until paid' : ', until resumed') : '';
+  print(`  status:      ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}${until}`);
   print(`  session:     ${sessionText(s)}`);
   print(`  billing day: ${s.billingDay}${next}`);
   print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usageText(s)} used`);
@@ -182,9 +186,17 @@ const suspend: CommandDef = {
   summary: 'suspend a subscriber, with a reason',
   usage: SUSPEND,
   async run(args) {
-    const { values, positionals } = one(args, SUSPEND, { reason: { type: 'string' } });
+    const { values, positionals } = one(args, SUSPEND, {
+      reason: { type: 'string' },
+      'until-paid': { type: 'boolean' },
+    });
     return withCore(async (core) => {
-      const s = await core.services.subscribers.suspend(positionals[0], values.reason, cliActor());
+      const s = await core.services.subscribers.suspend(
+        positionals[0],
+        values.reason,
+        cliActor(),
+        values['until-paid'] === true,
+      );
       show(s, values.json === true, 'Suspended');
       return 0;
     });

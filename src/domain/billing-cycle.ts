@@ -82,6 +82,11 @@ export function cycleOn(terms: CycleTerms, today: string): Cycle {
   return { start, end: addDays(monthAfter(billed), -1) };
 }
 
+/** The billing day in force on `date`: the new one from a pending change's first cycle on. */
+export function billingDayOn(terms: CycleTerms, date: string): number {
+  return terms.next && date >= terms.next.from ? terms.next.billingDay : terms.billingDay;
+}
+
 /** The first day of the cycle after the one holding `today` (where a new billing day starts to count). */
 export function nextCycleStart(terms: CycleTerms, today: string): string {
   return addDays(cycleOn(terms, today).end, 1);

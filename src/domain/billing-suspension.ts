@@ -3,7 +3,8 @@
  * a decision out. An invoice due on `dueOn` with `graceDays` of grace may still be paid through
  * `dueOn + graceDays`; from 00:00 of the next day it is past due and the subscriber is suspended. Only open
  * invoices count: a void one, a paid one, or one with nothing left to pay never does. The suspension is lifted
- * when no open invoice is past its line any more. A suspension by hand is never billing's to lift.
+ * when no open invoice is past its line any more. A suspension by hand is billing's to lift only when it was made
+ * `until_paid`; else only a hand lifts it.
  */
 import { addDays } from './billing-cycle';
 
@@ -37,9 +38,26 @@ export function oldestPastDue(
   return oldest;
 }
 
+/** What is past its last day to pay on `today`, summed (centavos): what paying lifts a suspension for. */
+export function pastDueAmount(invoices: readonly InvoiceDue[], graceDays: number, today: string): number {
+  let sum = 0;
+  for (const inv of invoices)
+    if (!inv.voided && inv.due > 0 && today > lastDayToPay(inv.dueOn, graceDays)) sum += inv.due;
+  return sum;
+}
+
 /** Why billing suspended: said on the subscriber (`status_reason`) and in its suspension row. */
 export function unpaidReason(inv: Pick<InvoiceDue, 'number' | 'dueOn'>): string {
   return `Unpaid: ${inv.number} was due ${inv.dueOn}`;
+}
+
+/**
+ * The cause inside billing's reason (`unpaidReason`), so a page can say it in its reader's language; null for any
+ * other text (a reason typed by hand).
+ */
+export function unpaidCause(reason: string | null | undefined): { number: string; dueOn: string } | null {
+  const m = /^Unpaid: (\S{1,40}) was due (\d{4}-\d{2}-\d{2})$/.exec(reason ?? '');
+  return m ? { number: m[1], dueOn: m[2] } : null;
 }
 
 export type SuspensionDecision =
@@ -47,11 +65,12 @@ export type SuspensionDecision =
 
 /**
  * What billing does for one subscriber today. `status` is its status; `openCause` the cause of its open
- * suspension (null: none open). Suspends an active subscriber with an invoice past due; lifts its own (`unpaid`)
- * suspension once nothing is; leaves a suspension by hand, and an ended subscriber, alone.
+ * suspension (null: none open), `untilPaid` whether a suspension by hand was made to last until paid. Suspends an
+ * active subscriber with an invoice past due; lifts its own (`unpaid`) suspension, and one by hand until paid,
+ * once nothing is; leaves any other suspension by hand, and an ended subscriber, alone.
  */
 export function suspensionDecision(
-  s: { status: 'active' | 'suspended' | 'ended'; openCause: 'unpaid' | 'manual' | null },
+  s: { status: 'active' | 'suspended' | 'ended'; openCause: 'unpaid' | 'manual' | null; untilPaid?: boolean },
   invoices: readonly InvoiceDue[],
   graceDays: number,
   today: string,
@@ -60,5 +79,6 @@ export function suspensionDecision(
   const past = oldestPastDue(invoices, graceDays, today);
   if (s.status === 'active')
     return past ? { action: 'suspend', invoice: past, reason: unpaidReason(past) } : { action: 'none' };
-  return s.openCause === 'unpaid' && !past ? { action: 'lift' } : { action: 'none' };
+  const billings = s.openCause === 'unpaid' || (s.openCause === 'manual' && s.untilPaid === true);
+  return billings && !past ? { action: 'lift' } : { action: 'none' };
 }

@@ -1,7 +1,9 @@
 /**
  * A subscriber's invoice amounts, in centavos, rounded once per line, half up: the first invoice of a subscriber
- * who joins between billing days, and the two lines of a plan change in the middle of a cycle. Pure: dates are
- * shop dates (`YYYY-MM-DD`), amounts integer centavos.
+ * who joins between billing days, a cycle cut short by a change of billing day, and the two lines of a plan change
+ * in the middle of a cycle. One rule for every prorated line (`share`): the price × the days billed / the days of
+ * the whole billing cycle the first of them falls in, whatever part of that cycle the subscriber had. Pure: dates
+ * are shop dates (`YYYY-MM-DD`), amounts integer centavos.
  */
 import { daysInclusive, fullCycleOn, type Cycle } from './billing-cycle';
 
@@ -12,6 +14,24 @@ export function prorate(n: number, num: number, den: number): number {
   const p = BigInt(n) * BigInt(num);
   const d = BigInt(den);
   return Number((2n * p + d) / (2n * d));
+}
+
+export interface Share {
+  /** Days billed (`from` to `to`, inclusive) and the days of the whole billing cycle `from` falls in. */
+  days: number;
+  daysInCycle: number;
+  amount: number;
+}
+
+/**
+ * The price of the days `from`–`to` (inclusive, within one billing cycle of `billingDay`): the whole price for
+ * the whole cycle, else round_half_up(price × days / the days of the full billing cycle `from` falls in).
+ */
+export function share(price: number, billingDay: number, from: string, to: string): Share {
+  const full = fullCycleOn(billingDay, from);
+  const daysInCycle = daysInclusive(full.start, full.end);
+  const days = daysInclusive(from, to);
+  return { days, daysInCycle, amount: days >= daysInCycle ? price : prorate(price, days, daysInCycle) };
 }
 
 export interface FirstInvoice {
@@ -28,10 +48,10 @@ export interface FirstInvoice {
  */
 export function firstInvoice(priceCentavos: number, billingDay: number, startsOn: string): FirstInvoice {
   const cycle = fullCycleOn(billingDay, startsOn);
-  const daysInCycle = daysInclusive(cycle.start, cycle.end);
-  const days = daysInclusive(startsOn, cycle.end);
-  const amount = days === daysInCycle ? priceCentavos : prorate(priceCentavos, days, daysInCycle);
-  return { period: { start: startsOn, end: cycle.end }, days, daysInCycle, amount };
+  return {
+    period: { start: startsOn, end: cycle.end },
+    ...share(priceCentavos, billingDay, startsOn, cycle.end),
+  };
 }
 
 export interface PlanChangeLines {
@@ -45,16 +65,20 @@ export interface PlanChangeLines {
   daysInCycle: number;
 }
 
-/** A plan change on `on` within `cycle`: the days from `on` to the cycle's last day, inclusive, over its length. */
+/**
+ * A plan change on `on` within `cycle` (of `billingDay`, the billing day in force on `on`): each plan's price for
+ * the days from `on` to the cycle's last day (`share`), over the days of the whole billing cycle `on` falls in, not
+ * over the part of it a first cycle has.
+ */
 export function planChangeLines(
   oldPrice: number,
   newPrice: number,
+  billingDay: number,
   cycle: Cycle,
   on: string,
 ): PlanChangeLines {
-  const daysInCycle = daysInclusive(cycle.start, cycle.end);
-  const days = daysInclusive(on, cycle.end);
-  const credit = -prorate(oldPrice, days, daysInCycle);
-  const charge = prorate(newPrice, days, daysInCycle);
-  return { credit, charge, net: credit + charge, days, daysInCycle };
+  const old = share(oldPrice, billingDay, on, cycle.end);
+  const credit = -old.amount;
+  const charge = share(newPrice, billingDay, on, cycle.end).amount;
+  return { credit, charge, net: credit + charge, days: old.days, daysInCycle: old.daysInCycle };
 }

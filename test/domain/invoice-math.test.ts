@@ -1,5 +1,5 @@
 import { daysInclusive, fullCycleOn } from '../../src/domain/billing-cycle';
-import { firstInvoice, planChangeLines, prorate } from '../../src/domain/invoice-math';
+import { firstInvoice, planChangeLines, prorate, share } from '../../src/domain/invoice-math';
 import { cyclesDue } from '../../src/domain/billing-run';
 
 describe('invoice arithmetic', () => {
@@ -62,7 +62,7 @@ describe('invoice arithmetic', () => {
   it('credits the old plan’s remaining days and charges the new one’s, each line rounded', () => {
     // ₱999 → ₱1,499 on 2027-02-10 (cycle Feb 1–28): −₱677.89 + ₱1,017.18 = ₱339.29.
     expect(
-      planChangeLines(99_900, 149_900, { start: '2027-02-01', end: '2027-02-28' }, '2027-02-10'),
+      planChangeLines(99_900, 149_900, 1, { start: '2027-02-01', end: '2027-02-28' }, '2027-02-10'),
     ).toEqual({
       credit: -67_789,
       charge: 101_718,
@@ -72,8 +72,78 @@ describe('invoice arithmetic', () => {
     });
     // A cheaper plan: the net is below zero (credit, no invoice).
     expect(
-      planChangeLines(149_900, 99_900, { start: '2027-02-01', end: '2027-02-28' }, '2027-02-10').net,
+      planChangeLines(149_900, 99_900, 1, { start: '2027-02-01', end: '2027-02-28' }, '2027-02-10').net,
     ).toBe(-33_929);
+  });
+});
+
+describe('one rule for every prorated line: the days over the whole billing cycle they fall in', () => {
+  it('prices a plan change in a first, part-month cycle over the whole cycle, as the first invoice does', () => {
+    // Joined 2026-12-12, billing day 1: 20 of 31 days, ₱644.52. ₱999 → ₱1,499 the same day.
+    expect(firstInvoice(99_900, 1, '2026-12-12')).toMatchObject({
+      days: 20,
+      daysInCycle: 31,
+      amount: 64_452,
+    });
+    expect(
+      planChangeLines(99_900, 149_900, 1, { start: '2026-12-12', end: '2026-12-31' }, '2026-12-12'),
+    ).toEqual({
+      credit: -64_452,
+      charge: 96_710,
+      net: 32_258,
+      days: 20,
+      daysInCycle: 31,
+    });
+  });
+
+  it('prices a change the day after a billing day: all days but one', () => {
+    // Billing day 15, changed 2027-03-16: Mar 16 – Apr 14 is 30 of the 31 days of Mar 15 – Apr 14.
+    expect(
+      planChangeLines(99_900, 149_900, 15, { start: '2027-03-15', end: '2027-04-14' }, '2027-03-16'),
+    ).toEqual({
+      credit: -96_677, // 99,900 × 30 / 31 = 96,677.42
+      charge: 145_065, // 149,900 × 30 / 31 = 145,064.52
+      net: 48_388,
+      days: 30,
+      daysInCycle: 31,
+    });
+  });
+
+  it('counts February’s 28 days, and 29 in a leap year, even in a first cycle', () => {
+    // Joined 2027-02-20, changed the same day: 9 of 28 days.
+    const feb = { start: '2027-02-20', end: '2027-02-28' };
+    expect(planChangeLines(99_900, 149_900, 1, feb, '2027-02-20')).toEqual({
+      credit: -32_111, // 32,110.71
+      charge: 48_182, // 48,182.14
+      net: 16_071,
+      days: 9,
+      daysInCycle: 28,
+    });
+    expect(firstInvoice(99_900, 1, '2027-02-20').amount).toBe(32_111);
+    // 2028 is a leap year: joined 2028-02-20, changed 2028-02-25: 5 of 29 days.
+    expect(
+      planChangeLines(99_900, 149_900, 1, { start: '2028-02-20', end: '2028-02-29' }, '2028-02-25'),
+    ).toEqual({
+      credit: -17_224, // 17,224.14
+      charge: 25_845, // 25,844.83
+      net: 8_621,
+      days: 5,
+      daysInCycle: 29,
+    });
+  });
+
+  it('prices a cycle cut short by a change of billing day over the whole cycle of the new day', () => {
+    // Billing day 1 → 15 from 2027-03-01: Mar 1–14 is 14 of the 28 days of Feb 15 – Mar 14.
+    expect(share(99_900, 15, '2027-03-01', '2027-03-14')).toEqual({
+      days: 14,
+      daysInCycle: 28,
+      amount: 49_950,
+    });
+    expect(share(99_900, 15, '2027-03-15', '2027-04-14')).toEqual({
+      days: 31,
+      daysInCycle: 31,
+      amount: 99_900,
+    });
   });
 });
 
@@ -81,7 +151,9 @@ describe('cycles due', () => {
   const terms = { billingDay: 1, startsOn: '2027-01-20' };
   it('owes nothing before the next billing day, one cycle on it, and each missed one in order', () => {
     expect(cyclesDue(terms, '2027-01-31', '2027-01-31')).toEqual([]);
-    expect(cyclesDue(terms, '2027-01-31', '2027-02-01')).toEqual([{ start: '2027-02-01', end: '2027-02-28' }]);
+    expect(cyclesDue(terms, '2027-01-31', '2027-02-01')).toEqual([
+      { start: '2027-02-01', end: '2027-02-28' },
+    ]);
     // Off over two billing days.
     expect(cyclesDue(terms, '2027-01-31', '2027-03-05')).toEqual([
       { start: '2027-02-01', end: '2027-02-28' },

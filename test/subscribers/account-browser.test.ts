@@ -81,10 +81,11 @@ test('sign in wrong, then right, in Filipino and English; suspended; sign out', 
   await page.goto(`${base}/portal/account?lang=en`);
   await expect(page.locator('#account-status').textContent()).resolves.toBe('Suspended');
   await expect(page.locator('#account-suspended').textContent()).resolves.toBe(
-    'Your service is suspended: hindi pa bayad ang Nobyembre',
+    'Your service is suspended. Reason: hindi pa bayad ang Nobyembre',
   );
+  // Suspended by hand: paying does not bring it back, and the page does not say it would.
   await expect(page.locator('#account-suspended-help').textContent()).resolves.toMatch(
-    /Paying what you owe brings your service back/,
+    /the shop will restore it; paying does not end this suspension/,
   );
   await expect(page.locator('#account-usage').textContent()).resolves.toBe('0 B of 100.0 GB');
   await check('page-suspended-en');

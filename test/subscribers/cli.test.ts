@@ -54,8 +54,25 @@ describe('pisonet subscribers', () => {
 
     const suspended = await runCli(h, ['subscribers', 'suspend', '1', '--reason', 'unpaid']);
     expect(suspended.code).toBe(0);
-    expect(suspended.stdout).toContain('status:      suspended (unpaid)');
+    expect(suspended.stdout).toContain('status:      suspended (unpaid), until resumed');
     expect((await runCli(h, ['subscribers', 'resume', '1'])).code).toBe(0);
+    // Until paid needs something past due: refused now, nothing changed.
+    const untilPaid = await runCli(h, [
+      'subscribers',
+      'suspend',
+      '1',
+      '--reason',
+      'pay first',
+      '--until-paid',
+    ]);
+    expect(untilPaid.code).not.toBe(0);
+    expect(untilPaid.stderr).toContain('Nothing is past due');
+    expect(
+      JSON.parse((await runCli(h, ['subscribers', 'show', '1', '--json'])).stdout).subscriber,
+    ).toMatchObject({
+      status: 'active',
+      suspension: null,
+    });
     expect((await runCli(h, ['subscribers', 'remove', 'juan.dc'])).code).toBe(2);
     const ended = await runCli(h, ['subscribers', 'remove', 'juan.dc', '--yes', '--json']);
     expect(JSON.parse(ended.stdout).subscriber.status).toBe('ended');

@@ -135,6 +135,30 @@ describe('invoices', () => {
     });
   });
 
+  it('bills a plan change in the first, part-month cycle over the days of the whole billing cycle', async () => {
+    // Joined 2026-12-12 with billing day 1: 20 of December's 31 days, ₱644.52.
+    h.clock.set(manilaMidnight('2026-12-12') + 9 * 3600_000);
+    const s = await addSubscriber(h, { billing_day: 1 });
+    expect((await adminApi(h, 'GET', '/invoices/INV-000001')).json.invoice).toMatchObject({
+      amount_centavos: 64_452,
+    });
+    // ₱999 → ₱1,499 the same day: −₱644.52 + ₱967.10, over the 31 days as the first invoice counts them.
+    expect((await adminApi(h, 'PUT', `/subscribers/${s.id}`, { profile: 'HOME25' })).status).toBe(200);
+    expect((await adminApi(h, 'GET', '/invoices/INV-000002')).json.invoice).toMatchObject({
+      kind: 'change',
+      period_start: '2026-12-12',
+      period_end: '2026-12-31',
+      lines: [
+        {
+          description: 'HOME10, 2026-12-12 to 2026-12-31 (20 of 31 days), credited',
+          amount_centavos: -64_452,
+        },
+        { description: 'HOME25, 2026-12-12 to 2026-12-31 (20 of 31 days)', amount_centavos: 96_710 },
+      ],
+      amount_centavos: 32_258,
+    });
+  });
+
   it('numbers 20 subscribers created at once without a gap or a repeat', async () => {
     const made = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>

@@ -145,6 +145,6 @@ test("the owner's words are shown as text, never as markup, on both faces", asyn
   );
   expect(signed.status).toBe(303);
   const page = await phone.html('/portal/account?lang=en');
-  expect(page).toContain('Your service is suspended: &lt;b&gt;unpaid&lt;/b&gt;');
+  expect(page).toContain('Your service is suspended. Reason: &lt;b&gt;unpaid&lt;/b&gt;');
   expect(page).not.toContain('<b>unpaid</b>');
 });

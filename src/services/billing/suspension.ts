@@ -5,7 +5,7 @@
  * billing run (each hour, so at 00:00 shop time, and at start: a subscriber that fell past due while the box was
  * off is suspended at once) and, for one subscriber, right after a payment or a void is committed, so a payment
  * that leaves nothing past due lifts the suspension within the second. Every change is conditional, so a repeat,
- * or two runs at once, change nothing more; a suspension by hand is never lifted here.
+ * or two runs at once, change nothing more; a suspension by hand is lifted here only when it was made until paid.
  */
 import type { Knex } from 'knex';
 import { addDays } from '../../domain/billing-cycle';
@@ -40,6 +40,7 @@ interface Candidate {
   status: SubscriberStatus;
   tz: string | null;
   cause: 'unpaid' | 'manual' | null;
+  untilPaid: boolean;
 }
 
 async function candidates(db: Knex, only?: number): Promise<Candidate[]> {
@@ -53,18 +54,20 @@ async function candidates(db: Knex, only?: number): Promise<Candidate[]> {
       if (only !== undefined) void q.where('s.id', only);
     })
     .orderBy('s.seq')
-    .select('s.id', 's.status', 'site.tz as tz', 'x.cause as cause')) as Array<{
+    .select('s.id', 's.status', 'site.tz as tz', 'x.cause as cause', 'x.until_paid as until_paid')) as Array<{
     id: number;
     status: SubscriberStatus;
     tz: string | null;
     cause: 'unpaid' | 'manual' | null;
+    until_paid: boolean | number | null;
   }>;
-  // Two open rows cannot both be billing's; a manual one among them wins (only a hand lifts it).
+  // Two open rows cannot both be billing's; a manual one among them wins (only a hand lifts it, unless until paid).
   const byId = new Map<number, Candidate>();
   for (const r of rows) {
     const id = Number(r.id);
     const had = byId.get(id);
-    byId.set(id, { id, status: r.status, tz: r.tz, cause: had?.cause === 'manual' ? 'manual' : r.cause });
+    const mine = { id, status: r.status, tz: r.tz, cause: r.cause, untilPaid: Boolean(r.until_paid) };
+    byId.set(id, had?.cause === 'manual' ? had : mine);
   }
   return [...byId.values()];
 }
@@ -99,7 +102,7 @@ export function createSuspensionEnforcer(deps: Deps): SuspensionEnforcer {
     for (const c of who) {
       const today = localDate(now, c.tz || deps.config.tz);
       const d = suspensionDecision(
-        { status: c.status, openCause: c.cause },
+        { status: c.status, openCause: c.cause, untilPaid: c.untilPaid },
         dues.get(c.id) ?? [],
         grace,
         today,

@@ -8,10 +8,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Db } from '../../db/knex';
-import { daysInclusive, fullCycleOn, type Cycle } from '../../domain/billing-cycle';
+import { billingDayOn, type Cycle } from '../../domain/billing-cycle';
 import { cyclesDue } from '../../domain/billing-run';
+import { pastDueAmount } from '../../domain/billing-suspension';
 import { AppError, ValidationError } from '../../domain/errors';
-import { firstInvoice, planChangeLines, prorate } from '../../domain/invoice-math';
+import { firstInvoice, planChangeLines, share } from '../../domain/invoice-math';
 import type { ShopDeps } from '../deps';
 import { localDate } from '../reports/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
@@ -42,18 +43,6 @@ const NUMBER = /^[A-Z0-9][A-Z0-9-]{0,9}\d{6,}$/;
 function periodLine(plan: string, c: Cycle, days: number, daysInCycle: number): string {
   const part = days === daysInCycle ? '' : ` (${days} of ${daysInCycle} days)`;
   return `${plan}, ${c.start} to ${c.end}${part}`;
-}
-
-/** A cycle's amount: the full fee for a whole cycle, else the fee × its days / the days of the cycle it is in. */
-function cycleAmount(
-  price: number,
-  billingDay: number,
-  c: Cycle,
-): { amount: number; days: number; of: number } {
-  const full = fullCycleOn(billingDay, c.start);
-  const of = daysInclusive(full.start, full.end);
-  const days = daysInclusive(c.start, c.end);
-  return { amount: days >= of ? price : prorate(price, days, of), days, of };
 }
 
 export function createInvoiceService(deps: Deps): InvoiceService {
@@ -92,7 +81,7 @@ export function createInvoiceService(deps: Deps): InvoiceService {
 
     async planChanged(trx, c) {
       const on = c.on > c.cycle.start ? c.on : c.cycle.start;
-      const l = planChangeLines(c.from.price, c.to.price, c.cycle, on);
+      const l = planChangeLines(c.from.price, c.to.price, c.billingDay, c.cycle, on);
       const rest = { start: on, end: c.cycle.end };
       if (l.net <= 0) {
         if (l.net < 0)
@@ -152,9 +141,8 @@ export function createInvoiceService(deps: Deps): InvoiceService {
       };
       for (const { row, cycle } of due) {
         const plan = row.profile_row;
-        const terms = termsOf(row);
-        const day = terms.next && cycle.start >= terms.next.from ? terms.next.billingDay : terms.billingDay;
-        const a = cycleAmount(Number(plan.price), day, cycle);
+        // A cycle cut short by a change of billing day is prorated as any other part of a cycle.
+        const a = share(Number(plan.price), billingDayOn(termsOf(row), cycle.start), cycle.start, cycle.end);
         batch.push({
           subscriberId: row.id,
           issueKey: `cycle:${cycle.start}`,
@@ -162,7 +150,7 @@ export function createInvoiceService(deps: Deps): InvoiceService {
           periodStart: cycle.start,
           periodEnd: cycle.end,
           issuedOn: cycle.start,
-          lines: [{ description: periodLine(plan.name, cycle, a.days, a.of), amount: a.amount }],
+          lines: [{ description: periodLine(plan.name, cycle, a.days, a.daysInCycle), amount: a.amount }],
         });
         if (batch.length === ISSUE_BATCH) await flush();
       }
@@ -199,6 +187,19 @@ export function createInvoiceService(deps: Deps): InvoiceService {
         bus.emit('payment', { subscriberId, kind: 'payment' } satisfies PaymentEvent);
       }
       return out;
+    },
+
+    async pastDue(subscriberId) {
+      const site = (await db('subscribers as s')
+        .join('sites as site', 'site.id', 's.site_id')
+        .where('s.id', subscriberId)
+        .first('site.tz as tz')) as { tz: string | null } | undefined;
+      const today = localDate(clock.now(), site?.tz || deps.config.tz);
+      const open = await loadInvoices(db as Db, (q) =>
+        q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'),
+      );
+      const dues = open.map((v) => ({ number: v.number, dueOn: v.dueOn, due: v.due, voided: false }));
+      return pastDueAmount(dues, billing().graceDays, today);
     },
 
     onPayment(listener) {

@@ -22,8 +22,9 @@ export interface PlanChangeInput {
   subscriberId: number;
   from: { plan: string; price: number };
   to: { plan: string; price: number };
-  /** The cycle it changes in, and the shop date of the change. */
+  /** The cycle it changes in, the billing day in force in it, and the shop date of the change. */
   cycle: Cycle;
+  billingDay: number;
   on: string;
 }
 
@@ -62,6 +63,11 @@ export interface InvoiceService {
     input: PaymentInput,
     o: { idempotencyKey?: string; actor: Actor },
   ): Promise<PaymentOutcome>;
+  /**
+   * What is past its last day to pay now (its due date plus the grace days, in the subscriber's site's today),
+   * centavos: what billing suspends for and what paying lifts a suspension for.
+   */
+  pastDue(subscriberId: number): Promise<number>;
   /** Called after each committed payment (not a repeat) and void; returns the way to stop listening. */
   onPayment(listener: (e: PaymentEvent) => void): () => void;
   /**

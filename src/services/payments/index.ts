@@ -60,7 +60,7 @@ export interface PaymentServiceOptions {
   /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
   gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
   /** Subscribers' bills paid online are recorded through it (subscriber.ts); absent: none are offered. */
-  invoices?: Pick<InvoiceService, 'list' | 'pay'>;
+  invoices?: Pick<InvoiceService, 'list' | 'pay' | 'pastDue'>;
 }
 
 function viewOf(

@@ -1,6 +1,7 @@
 /**
  * A subscriber on a monthly plan paying what it owes online: the checkout is for exactly what its open invoices
- * are due now, and a proven payment of it (credit.ts: the same proof as a voucher's) is recorded as one of the
+ * are due now, or for what of it is past due now (the part that lifts a suspension: a payment goes to the oldest
+ * invoices first, and those are the ones past due), and a proven payment of it (credit.ts: the same proof as a voucher's) is recorded as one of the
  * subscriber's payments through the invoice service, never as a voucher. Exactly once: the payment's
  * Idempotency-Key is the gateway's session (`paymongo:<session id>`, unique shop-wide), so two webhooks, a
  * webhook and a poll, or a crash between recording the payment and marking the checkout paid record one payment;
@@ -15,7 +16,7 @@ import type { ShopDeps } from '../deps';
 import type { InvoiceService } from '../invoices/types';
 import { checkoutFailed } from './checkout-failed';
 import type { PaymentRow } from './credit';
-import type { BillOffer, LearnOutcome } from './types';
+import type { BillOffer, BillPart, LearnOutcome } from './types';
 
 /** The gateway's smallest checkout (PayMongo: parameter_below_minimum), centavos. */
 export const BILL_MIN_AMOUNT = 2000;
@@ -27,10 +28,9 @@ export const BILL_STARTS_WINDOW_MS = 10 * 60_000;
 /** Who records a subscriber's online payment, in its payment list and the audit log. */
 export const PAYMONGO_ACTOR: Actor = { name: 'paymongo', via: 'system' };
 
-
 export interface BillDeps {
   deps: ShopDeps;
-  invoices: Pick<InvoiceService, 'list' | 'pay'>;
+  invoices: Pick<InvoiceService, 'list' | 'pay' | 'pastDue'>;
   /** The gateway and the methods in effect now; undefined while payments are off. */
   current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined>;
   watchMs: number;
@@ -45,10 +45,12 @@ export async function billOffer(b: BillDeps, subscriberId: number): Promise<Bill
   const open = (await b.invoices.list({ subscriberId, status: 'open' })).filter((v) => v.due > 0);
   const owed = open.reduce((n, v) => n + v.due, 0);
   if (owed <= 0) return { kind: 'nothing-owed' };
-  if (owed < BILL_MIN_AMOUNT) return { kind: 'below-minimum', owed };
+  const pastDue = Math.min(owed, await b.invoices.pastDue(subscriberId));
+  if (owed < BILL_MIN_AMOUNT) return { kind: 'below-minimum', owed, pastDue };
   return {
     kind: 'payable',
     owed,
+    pastDue,
     accountNo: open[0].accountNo,
     oldest: open[0].number,
     invoices: open.length,
@@ -59,21 +61,37 @@ function refusal(offer: BillOffer): AppError {
   if (offer.kind === 'off') return new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
   if (offer.kind === 'nothing-owed')
     return new AppError('BILL_NOTHING_OWED', 'Nothing is owed now: there is nothing to pay', 409);
-  return new AppError(
-    'BILL_BELOW_MINIMUM',
-    `${formatMoney(offer.kind === 'below-minimum' ? offer.owed : 0)} is below the ${formatMoney(BILL_MIN_AMOUNT)} an online payment must be: pay it at the shop`,
-    409,
-  );
+  return belowMinimum(offer.kind === 'below-minimum' ? offer.owed : 0);
 }
 
-/** Starts a checkout for what the subscriber owes now; the phone is sent to the answer's address. */
+const belowMinimum = (amount: number) =>
+  new AppError(
+    'BILL_BELOW_MINIMUM',
+    `${formatMoney(amount)} is below the ${formatMoney(BILL_MIN_AMOUNT)} an online payment must be: pay it at the shop`,
+    409,
+  );
+
+/** What the checkout asks: all that is owed, or only what is past due (refused when none is, or below ₱20). */
+function amountOf(offer: Extract<BillOffer, { kind: 'payable' }>, part: BillPart): number {
+  if (part === 'all') return offer.owed;
+  if (offer.pastDue <= 0)
+    throw new AppError('BILL_NOTHING_OWED', 'Nothing is past due now: there is nothing past due to pay', 409);
+  if (offer.pastDue < BILL_MIN_AMOUNT) throw belowMinimum(offer.pastDue);
+  return offer.pastDue;
+}
+
+/**
+ * Starts a checkout for what the subscriber owes now, or for what of it is past due; the phone is sent to the
+ * answer's address.
+ */
 export async function startBill(
   b: BillDeps,
-  input: { subscriberId: number; lang: string; returnBase: string },
+  input: { subscriberId: number; lang: string; returnBase: string; part?: BillPart },
 ): Promise<{ reference: string; checkoutUrl: string }> {
   const { db, clock, log } = b.deps;
   const offer = await billOffer(b, input.subscriberId);
   if (offer.kind !== 'payable') throw refusal(offer);
+  const amount = amountOf(offer, input.part ?? 'all');
   const on = (await b.current())!;
   const now = clock.now();
   const since = now - BILL_STARTS_WINDOW_MS;
@@ -95,7 +113,7 @@ export async function startBill(
       purpose: 'subscriber',
       subscriber_id: input.subscriberId,
       lang: input.lang === 'fil' ? 'fil' : 'en',
-      amount: offer.owed,
+      amount,
       currency: 'PHP',
       livemode: on.gw.livemode,
       created_at: now,
@@ -107,7 +125,10 @@ export async function startBill(
   try {
     const started = await on.gw.createCheckout({
       reference,
-      item: { name: `Internet bill, account ${offer.accountNo}`, amount: offer.owed },
+      item: {
+        name: `Internet bill${amount < offer.owed ? ', past due' : ''}, account ${offer.accountNo}`,
+        amount,
+      },
       description: `Account ${offer.accountNo}: invoice ${offer.oldest}${more}`,
       methods: billMethods(on.methods),
       successUrl: back('/portal/account/pay/return'),

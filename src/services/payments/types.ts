@@ -100,13 +100,15 @@ export interface PaymentService {
   /** What a subscriber can pay online now (what it owes, from ₱20.00, while payments are on), or why not. */
   billOffer(subscriberId: number): Promise<BillOffer>;
   /**
-   * Starts a checkout for what the subscriber owes now (GCash, Maya); the phone is sent to the answer's address.
-   * Refused: PAYMENTS_OFF, BILL_NOTHING_OWED, BILL_BELOW_MINIMUM, RATE_LIMITED, PAYMENT_GATEWAY_*.
+   * Starts a checkout for what the subscriber owes now, or (`part: 'past-due'`) for what is past due now (GCash,
+   * Maya); the phone is sent to the answer's address. Refused: PAYMENTS_OFF, BILL_NOTHING_OWED (nothing owed, or
+   * nothing past due), BILL_BELOW_MINIMUM, RATE_LIMITED, PAYMENT_GATEWAY_*.
    */
   startBill(input: {
     subscriberId: number;
     lang: string;
     returnBase: string;
+    part?: BillPart;
   }): Promise<{ reference: string; checkoutUrl: string }>;
   /** A subscriber's checkout the phone came back from, read from the gateway at once while pending. */
   billReturned(
@@ -123,8 +125,14 @@ export interface PaymentService {
   updateSettings(input: Partial<Record<PaymentField, unknown>>, actor: Actor): Promise<PaymentField[]>;
 }
 
-/** What a subscriber can pay online now: nothing offered (and why), or the amount and its invoices. */
+/** What a checkout pays: all that is owed (the default), or only what is past due. */
+export type BillPart = 'all' | 'past-due';
+
+/**
+ * What a subscriber can pay online now: nothing offered (and why), or the amount and its invoices. `pastDue`:
+ * what of `owed` is past its last day to pay (0 to `owed`), the part that paying lifts a suspension for.
+ */
 export type BillOffer =
   | { kind: 'off' | 'nothing-owed' }
-  | { kind: 'below-minimum'; owed: number }
-  | { kind: 'payable'; owed: number; accountNo: string; oldest: string; invoices: number };
+  | { kind: 'below-minimum'; owed: number; pastDue: number }
+  | { kind: 'payable'; owed: number; pastDue: number; accountNo: string; oldest: string; invoices: number };

@@ -10,6 +10,7 @@ export const SHOP_SETTING_FIELDS = [
   'portal_url',
   'hotspot_login_url',
   'admin_allow',
+  'contact_mobile',
 ] as const;
 export type ShopSettingField = (typeof SHOP_SETTING_FIELDS)[number];
 
@@ -19,6 +20,8 @@ export interface ShopSettingValues {
   portal_url: string;
   hotspot_login_url: string;
   admin_allow: string[];
+  /** The shop's mobile number customers are told to contact (`+639…`; '' none): never in .env. */
+  contact_mobile: string;
 }
 
 export interface ShopSettingsView {
@@ -37,7 +40,8 @@ export interface ShopSettingsService {
   /**
    * Validates every given field (all problems at once), then saves and applies the changed ones; '' resets a
    * field to `.env`. `from`: the address of the admin making the change (the web), whose own access an
-   * allow-list must keep. Returns the fields that changed.
+   * allow-list must keep. The owner's only: a cashier's or a reseller's account is refused (403 FORBIDDEN_ROLE).
+   * Returns the fields that changed.
    */
   update(
     input: Partial<Record<ShopSettingField, unknown>>,

@@ -1,7 +1,8 @@
 /**
  * The settings an owner changes from the admin or the terminal that `.env` sets first: the shop's time zone,
  * the WiFi name printed on cards, where the cards' QR codes lead (the portal's address and the hotspot's
- * login page), and the networks the admin answers from.
+ * login page), the networks the admin answers from, and the mobile number customers are told to contact (never in
+ * `.env`: none until the owner sets it).
  *
  * `.env` gives the defaults; a value saved here overrides it until it is reset. The effective values live in
  * the one `AppConfig` every service reads at the moment it needs them, so a change applies without a restart:
@@ -12,6 +13,7 @@ import type { AppConfig } from '../../config/env';
 import { ValidationError, AppError } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
 import { ipInCidrs, isHttpUrl, parseCidr } from '../../domain/network';
+import { parseMobile } from '../../domain/subscriber-fields';
 import { knownTimeZone } from '../sites/validate';
 import type { SettingsService } from '../types';
 import {
@@ -36,6 +38,7 @@ const KEYS: Record<ShopSettingField, string> = {
   portal_url: 'cards.portal_url',
   hotspot_login_url: 'cards.hotspot_login_url',
   admin_allow: 'admin.allow',
+  contact_mobile: 'shop.contact_mobile',
 };
 
 const WIFI_NAME_MAX = 32;
@@ -97,6 +100,10 @@ const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
     if (list.length > 32) throw new ValidationError('admin_allow', 'use at most 32 addresses or networks');
     return [...new Set(list)];
   },
+  contact_mobile(v) {
+    const s = text(v, 'contact_mobile');
+    return s === '' ? s : parseMobile(s, 'contact_mobile');
+  },
 };
 
 const empty = (v: string | string[]) => (Array.isArray(v) ? v.length === 0 : v === '');
@@ -108,6 +115,7 @@ function fromConfig(config: AppConfig): ShopSettingValues {
     portal_url: config.portalUrl,
     hotspot_login_url: config.hotspotLoginUrl,
     admin_allow: [...config.admin.allow],
+    contact_mobile: '',
   };
 }
 
@@ -163,6 +171,12 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
     refresh,
     view,
     async update(input, actor, from) {
+      if (actor.account)
+        throw new AppError(
+          'FORBIDDEN_ROLE',
+          `Only the owner may change the shop's settings; this account is a ${actor.account.role}`,
+          403,
+        );
       const c = new ErrorCollector();
       const given = SHOP_SETTING_FIELDS.filter((f) => input[f] !== undefined);
       const parsed = new Map<ShopSettingField, string | string[]>();

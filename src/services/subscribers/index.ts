@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { cycleOn } from '../../domain/billing-cycle';
+import { billingDayOn, cycleOn } from '../../domain/billing-cycle';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError, ValidationError } from '../../domain/errors';
 import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
@@ -31,7 +31,7 @@ import {
   type SubscriberAtAddress,
 } from './sign-in';
 import { billingDayChange } from './billing-day';
-import { statusChanges } from './status';
+import { openSuspensions, statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, termsOf, toView, usageOf, type LoadedRow } from './store';
 import type { SubscriberChange, SubscriberChanged, SubscriberService, SubscriberView } from './types';
 import { OFFLINE, sessionFreshMs, subscriberSessions, subscribersOnline } from '../usage/subscriber-online';
@@ -53,6 +53,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   afterCreate?: (trx: Knex.Transaction, s: FirstInvoiceInput) => Promise<void>;
   /** Inside the changing transaction, when the plan changes (the plan-change invoice or credit). */
   afterPlanChange?: (trx: Knex.Transaction, c: PlanChangeInput) => Promise<void>;
+  /** What a subscriber has past due now (centavos): a suspension by hand until paid needs some. */
+  pastDue?: (id: number) => Promise<number>;
 };
 
 export function createSubscriberService(deps: Deps): SubscriberService {
@@ -76,10 +78,15 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       clock.now(),
       sessionFreshMs(deps.config.usagePollSeconds),
     );
+    const held = await openSuspensions(
+      db,
+      shaped.filter((s) => s.view.status === 'suspended').map((s) => s.view.id),
+    );
     return shaped.map(({ row, view }) => ({
       ...toView(row, today(row), usage.get(view.id) ?? 0, box),
       ...money.get(view.id),
       session: sessions.get(view.id) ?? OFFLINE,
+      suspension: held.get(view.id) ?? null,
     }));
   }
 
@@ -274,6 +281,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
           from: { plan: row.profile_row.name, price: Number(row.profile_row.price) },
           to: { plan: plan!.name, price: Number(plan!.price) },
           cycle: cycleOn(termsOf(row), today(row)),
+          billingDay: billingDayOn(termsOf(row), today(row)),
           on: today(row),
         });
       await changed(trx, Number(row.id), 'update', `Subscriber ${accountNo(Number(row.seq))} changed`);
@@ -291,6 +299,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     viewOf,
     changed,
     emit: (e) => void bus.emit('change', e),
+    pastDue: deps.pastDue,
   });
 
   return {

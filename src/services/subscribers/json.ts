@@ -24,6 +24,8 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     site_id: s.site.id,
     status: s.status,
     status_reason: s.statusReason,
+    // Its open suspension: `unpaid` (billing's) or `manual`; until_paid: paying what is past due lifts it.
+    suspension: s.suspension ? { cause: s.suspension.cause, until_paid: s.suspension.untilPaid } : null,
     starts_on: s.startsOn,
     cycle: s.cycle,
     usage: {

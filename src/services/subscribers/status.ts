@@ -6,13 +6,14 @@
  * suspends or lifts is decided in src/domain/billing-suspension.ts.
  */
 import type { Knex } from 'knex';
-import { AppError } from '../../domain/errors';
+import { ErrorCollector } from '../../domain/error-collector';
+import { AppError, ValidationError } from '../../domain/errors';
 import { parseReason } from '../../domain/subscriber-fields';
 import { transition, type SubscriberAction } from '../../domain/subscriber-status';
 import { SYSTEM, type Actor } from '../audit/actor';
 import type { ShopDeps } from '../deps';
 import { accountNo, type LoadedRow } from './store';
-import type { SubscriberChange, SubscriberChanged, SubscriberView } from './types';
+import type { OpenSuspension, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
 
 const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
   suspend: 'suspend',
@@ -31,11 +32,49 @@ async function noOf(db: Knex, id: number): Promise<string> {
 const changedMeanwhile = () =>
   new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'status');
 
+/** The open suspension of each of `ids` that has one (a manual one wins over billing's: only a hand lifts it). */
+export async function openSuspensions(
+  db: Knex,
+  ids: readonly number[],
+): Promise<Map<number, OpenSuspension>> {
+  const out = new Map<number, OpenSuspension>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = (await db('subscriber_suspensions')
+      .whereIn('subscriber_id', ids.slice(i, i + 500))
+      .whereNull('ended_at')
+      .select('subscriber_id', 'cause', 'until_paid')) as Array<{
+      subscriber_id: number;
+      cause: 'unpaid' | 'manual';
+      until_paid: boolean | number;
+    }>;
+    for (const r of rows) {
+      const id = Number(r.subscriber_id);
+      if (out.get(id)?.cause === 'manual') continue;
+      out.set(id, { cause: r.cause, untilPaid: r.cause === 'unpaid' || Boolean(r.until_paid) });
+    }
+  }
+  return out;
+}
+
+/** `until_paid` as the API, the form and the terminal send it: absent is false. */
+function parseUntilPaid(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 'false' || v === '0' || v === '') return false;
+  if (v === true || v === 'true' || v === '1' || v === 'on') return true;
+  throw ValidationError.invalid(
+    'until_paid',
+    v,
+    'true or false',
+    'send true to lift it once nothing is past due',
+  );
+}
+
 export interface StatusDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
   loadOne(ref: number | string): Promise<LoadedRow>;
   viewOf(id: number): Promise<SubscriberView>;
   changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
   emit(e: SubscriberChanged): void;
+  /** What the subscriber has past its last day to pay now (centavos); a suspension until paid needs some. */
+  pastDue?: (id: number) => Promise<number>;
 }
 
 export function statusChanges(deps: StatusDeps) {
@@ -46,6 +85,7 @@ export function statusChanges(deps: StatusDeps) {
     action: SubscriberAction,
     actor: Actor,
     reason?: string,
+    untilPaid = false,
   ): Promise<SubscriberView> {
     const row = await deps.loadOne(ref);
     const to = transition(row.status, action);
@@ -69,6 +109,7 @@ export function statusChanges(deps: StatusDeps) {
           subscriber_id: row.id,
           cause: 'manual',
           reason: reason ?? null,
+          until_paid: untilPaid,
           started_at: now,
           started_by: actor.name,
         });
@@ -84,7 +125,12 @@ export function statusChanges(deps: StatusDeps) {
         `Subscriber ${no} ${to === 'active' ? 'resumed' : to}`,
       );
     });
-    await audit.record(actor, `subscriber.${action}`, no, reason === undefined ? {} : { reason });
+    await audit.record(
+      actor,
+      `subscriber.${action}`,
+      no,
+      reason === undefined ? {} : { reason, ...(untilPaid ? { until_paid: true } : {}) },
+    );
     deps.emit({ id: Number(row.id), change: ACTIONS[action] });
     return deps.viewOf(Number(row.id));
   }
@@ -114,17 +160,19 @@ export function statusChanges(deps: StatusDeps) {
   }
 
   /**
-   * Lifts billing's open suspension. Its row is closed first, conditionally: a resume by hand at the same moment
-   * closes it instead, and then this changes nothing (nor does it lift a suspension by hand made just after).
+   * Lifts billing's open suspension, or one by hand made until paid. Its row is closed first, conditionally: a
+   * resume by hand at the same moment closes it instead, and then this changes nothing (nor does it lift a
+   * suspension by hand made just after). Any other suspension by hand open beside it keeps the subscriber off.
    */
   async function liftUnpaid(id: number): Promise<boolean> {
     const now = clock.now();
     const done = await db.transaction(async (trx) => {
-      const open = (await trx('subscriber_suspensions')
-        .where({ subscriber_id: id, cause: 'unpaid' })
+      const rows = (await trx('subscriber_suspensions')
+        .where({ subscriber_id: id })
         .whereNull('ended_at')
-        .first('id')) as { id: number } | undefined;
-      if (!open) return false;
+        .select('id', 'cause', 'until_paid')) as Array<{ id: number; cause: string; until_paid: unknown }>;
+      const open = rows.find((r) => r.cause === 'unpaid' || Boolean(r.until_paid));
+      if (!open || rows.some((r) => r.cause === 'manual' && !r.until_paid)) return false;
       const closed = await trx('subscriber_suspensions')
         .where({ id: open.id })
         .whereNull('ended_at')
@@ -146,14 +194,31 @@ export function statusChanges(deps: StatusDeps) {
   return {
     suspendUnpaid,
     liftUnpaid,
-    suspend(ref: number | string, reason: unknown, actor: Actor): Promise<SubscriberView> {
-      let why: string;
-      try {
-        why = parseReason(reason);
-      } catch (e) {
-        return Promise.reject(e);
+    /**
+     * A suspension by hand with its reason; `untilPaid`: billing lifts it once nothing is past due, so it is
+     * refused (409 NOTHING_PAST_DUE) while nothing is.
+     */
+    async suspend(
+      ref: number | string,
+      reason: unknown,
+      actor: Actor,
+      untilPaid?: unknown,
+    ): Promise<SubscriberView> {
+      const c = new ErrorCollector();
+      const why = c.field(() => parseReason(reason));
+      const until = c.field(() => parseUntilPaid(untilPaid));
+      c.throwIfAny('Not suspended');
+      if (until && deps.pastDue) {
+        const row = await deps.loadOne(ref);
+        if ((await deps.pastDue(Number(row.id))) <= 0)
+          throw new AppError(
+            'NOTHING_PAST_DUE',
+            'Nothing is past due: a suspension until paid would be lifted at once. Suspend without it, with a reason',
+            409,
+            'until_paid',
+          );
       }
-      return move(ref, 'suspend', actor, why);
+      return move(ref, 'suspend', actor, why, until === true);
     },
     resume: (ref: number | string, actor: Actor) => move(ref, 'resume', actor),
     end: (ref: number | string, actor: Actor) => move(ref, 'end', actor),

@@ -126,6 +126,7 @@ export function toView(
     site: { id: Number(row.site_id), name: row.site_name },
     status: row.status,
     statusReason: row.status === 'suspended' ? row.status_reason : null,
+    suspension: null,
     startsOn: row.starts_on,
     cycle: cycleOn(termsOf(row), today),
     usage: {

@@ -29,6 +29,8 @@ export interface SubscriberView {
   status: SubscriberStatus;
   /** Why it was suspended (absent when active or ended). */
   statusReason: string | null;
+  /** Its open suspension: by billing (`unpaid`) or by hand, and whether paying what is past due lifts it. */
+  suspension: OpenSuspension | null;
   startsOn: string;
   /** The current billing cycle (shop dates, inclusive). */
   cycle: Cycle;
@@ -44,6 +46,13 @@ export interface SubscriberView {
   createdAt: number;
   updatedAt: number;
   endedAt: number | null;
+}
+
+/** A subscriber's open suspension as its pages tell it: who suspended it, and whether paying lifts it. */
+export interface OpenSuspension {
+  cause: 'unpaid' | 'manual';
+  /** Paying what is past due lifts it: billing's own always, one by hand when it was made until paid. */
+  untilPaid: boolean;
 }
 
 export type SubscriberChange = 'create' | 'update' | 'suspend' | 'resume' | 'end';
@@ -64,14 +73,21 @@ export interface SubscriberService {
   create(input: unknown, actor: Actor): Promise<SubscriberView>;
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
   update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
-  suspend(ref: number | string, reason: unknown, actor: Actor): Promise<SubscriberView>;
+  /**
+   * A suspension by hand, with its reason (1–200 characters). `untilPaid` true: billing lifts it as its own once
+   * nothing is past due (refused, 409 NOTHING_PAST_DUE, while nothing is); else only a resume by hand lifts it.
+   */
+  suspend(ref: number | string, reason: unknown, actor: Actor, untilPaid?: unknown): Promise<SubscriberView>;
   resume(ref: number | string, actor: Actor): Promise<SubscriberView>;
   /**
    * Billing's suspension for an unpaid invoice (the suspension enforcer, src/services/billing/suspension.ts):
    * active → suspended, recorded with cause `unpaid`; false when it was not active (a repeat changes nothing).
    */
   suspendUnpaid(id: number, reason: string): Promise<boolean>;
-  /** Lifts billing's open `unpaid` suspension (suspended → active); false when there is none. A manual one stays. */
+  /**
+   * Lifts billing's open `unpaid` suspension, or one by hand made until paid (suspended → active); false when
+   * there is none. Any other suspension by hand stays.
+   */
   liftUnpaid(id: number): Promise<boolean>;
   /** The service ends (status `ended`); the record and its history stay. */
   end(ref: number | string, actor: Actor): Promise<SubscriberView>;

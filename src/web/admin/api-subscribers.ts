@@ -38,7 +38,8 @@ export function subscriberApiRouter(ctx: WebContext): Router {
     res.json({ success: true, subscriber: json(req, s) });
   });
   r.post('/subscribers/:id/suspend', async (req, res) => {
-    const s = await subscribers.suspend(idOf(req), body(req).reason, actorOf(req));
+    const b = body(req);
+    const s = await subscribers.suspend(idOf(req), b.reason, actorOf(req), b.until_paid);
     res.json({ success: true, subscriber: json(req, s) });
   });
   r.post('/subscribers/:id/resume', async (req, res) => {

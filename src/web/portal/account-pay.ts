@@ -1,6 +1,7 @@
 /**
- * A subscriber paying what it owes online from its account page, or from the suspension page's button: the form
- * POST that starts the checkout (for exactly what is owed now, GCash or Maya; src/services/payments/subscriber.ts)
+ * A subscriber paying what it owes online from its account page, or from the suspension page's buttons: the form
+ * POST that starts the checkout (for exactly what is owed now, or with `part=past-due` what is past due now, GCash
+ * or Maya; src/services/payments/subscriber.ts)
  * and the page the gateway sends the phone back to, which reads the checkout at once and says paid, waiting
  * (reloading itself) or cancelled. The subscriber is found as the account page finds it (its sign-in cookie, else
  * the PPPoE session's address), so a suspended subscriber's phone needs nothing but the form's token. Every
@@ -10,7 +11,6 @@ import type { Request, Response, Router } from 'express';
 import { AppError, RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
 import { pickLanguage, translator, type Translator } from '../../i18n';
-import type { BillOffer } from '../../services/payments/types';
 import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
 import type { WebContext } from '../context';
 import type { SubscriberView } from '../../services/subscribers/types';
@@ -20,20 +20,6 @@ import { portalFormTokenValid } from './form-token';
 const PATH = '/portal/account/pay';
 /** How often the return page reloads itself while the gateway has not confirmed the payment. */
 const RELOAD_SECONDS = 5;
-
-/** The account page's Pay button (or the line saying to pay at the shop), or null for nothing to show. */
-export function payButton(t: Translator, offer: BillOffer): { button: string } | { note: string } | null {
-  if (offer.kind === 'payable')
-    return { button: t.t('account.pay_button', { amount: formatMoney(offer.owed) }) };
-  if (offer.kind === 'below-minimum')
-    return {
-      note: t.t('account.pay_at_shop', {
-        amount: formatMoney(offer.owed),
-        min: formatMoney(BILL_MIN_AMOUNT),
-      }),
-    };
-  return null;
-}
 
 /** Who asks for the account page or its Pay (account.ts `whoIsAsking`). */
 export type Asker =
@@ -47,7 +33,7 @@ interface Faces {
 }
 
 /** What a refusal to start a checkout is called on the page, and its HTTP status. */
-function refusalOf(t: Translator, err: AppError, owed: number): { status: number; text: string } {
+function refusalOf(t: Translator, err: AppError, amount: number): { status: number; text: string } {
   switch (err.code) {
     case 'PAYMENTS_OFF':
       return { status: 404, text: t.t('account.pay.off') };
@@ -56,7 +42,7 @@ function refusalOf(t: Translator, err: AppError, owed: number): { status: number
     case 'BILL_BELOW_MINIMUM':
       return {
         status: 409,
-        text: t.t('account.pay_at_shop', { amount: formatMoney(owed), min: formatMoney(BILL_MIN_AMOUNT) }),
+        text: t.t('account.pay_at_shop', { amount: formatMoney(amount), min: formatMoney(BILL_MIN_AMOUNT) }),
       };
     case 'PAYMENT_GATEWAY_UNREACHABLE':
       return { status: 503, text: t.t('account.pay.gateway') };
@@ -94,9 +80,11 @@ export function accountPayRoutes(ctx: WebContext, r: Router, faces: Faces): void
       return page(req, res, t, 503, { kind: 'error', text: t.t('account.address_unchecked') });
     if (asker.kind === 'none')
       return page(req, res, t, 401, { kind: 'error', text: t.t('account.pay.not_found') });
+    const part = (req.body as Record<string, unknown>)?.part === 'past-due' ? 'past-due' : 'all';
     try {
       const { checkoutUrl } = await payments.startBill({
         subscriberId: asker.s.id,
+        part,
         lang: t.lang,
         // Back to this controller's own address, never the request's Host (as the voucher checkout does).
         returnBase: ownAddress(ctx, req),
@@ -108,7 +96,11 @@ export function accountPayRoutes(ctx: WebContext, r: Router, faces: Faces): void
         return page(req, res, t, 429, { kind: 'error', text: t.t('account.pay.too_many') });
       }
       if (!(err instanceof AppError)) throw err;
-      const { status, text } = refusalOf(t, err, asker.s.owed);
+      const amount = part === 'all' ? asker.s.owed : await ctx.services.invoices.pastDue(asker.s.id);
+      const { status, text } =
+        part === 'past-due' && err.code === 'BILL_NOTHING_OWED'
+          ? { status: 409, text: t.t('suspension.nothing_past_due') }
+          : refusalOf(t, err, amount);
       return page(req, res, t, status, { kind: 'error', text });
     }
   });

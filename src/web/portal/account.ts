@@ -22,9 +22,10 @@ import type { WebContext } from '../context';
 import { safeEqual } from '../middleware/auth';
 import { browserToken, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
-import { accountPayRoutes, payButton, type Asker } from './account-pay';
+import { accountPayRoutes, type Asker } from './account-pay';
 import { demoCpeOf, forgetDemoCpe, subscriberAtRequest } from './demo-as';
 import { accountPayments } from './account-payments';
+import { payChoices, suspensionFacts } from './suspension-facts';
 import en from './account.en.json';
 import fil from './account.fil.json';
 
@@ -139,9 +140,15 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
   ) {
     const plan = await services.profiles.get(s.profile);
     const used = formatBytes(s.usage.countedBytes);
+    const base = await common(req, res, t);
+    const mobile = (await services.shopSettings.view()).effective.contact_mobile;
+    // Suspended: why, in this reader's language, and whether paying or the shop brings the service back.
+    const suspension =
+      s.status === 'suspended' ? suspensionFacts(t, s, { name: String(base.shop), mobile }) : null;
     res.render('portal/account', {
-      ...(await common(req, res, t)),
+      ...base,
       byAddress,
+      suspension,
       a: {
         accountNo: s.accountNo,
         name: s.name,
@@ -149,7 +156,6 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         fee: t.t('account.monthly_fee', { fee: formatMoney(s.price) }),
         speed: speedNow(t, s, plan.profile),
         status: s.status,
-        reason: s.statusReason,
         // Each date kept whole on a phone (a line may break between them, never inside one).
         cycleStart: s.cycle.start,
         cycleEnd: s.cycle.end,
@@ -163,7 +169,9 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
         owed: formatMoney(s.owed),
         owesNothing: s.owed === 0,
       },
-      pay: payButton(t, await services.payments.billOffer(s.id)),
+      pay: payChoices(t, await services.payments.billOffer(s.id), {
+        pastDue: suspension?.paymentLifts ?? true,
+      }),
       payments: await accountPayments(ctx, t, s.id),
     });
   }

@@ -1,9 +1,11 @@
 /**
  * The suspension page: every HTTP request from a suspended subscriber's PPPoE address (the router's
  * `suspended-redirect` dst-nats its TCP 80 to us whatever the site asked for, so any Host and any path) is
- * answered with one page: who it is, what is owed, since when, and a way to pay (the "Pay with GCash / Maya" form
- * to `/portal/account/pay` when online payments are on, else "Pay at the shop"). English, or Filipino with
- * `?lang=fil` or `Accept-Language: fil`; never cached by the browser.
+ * answered with one page: who it is, why (suspension-facts.ts: billing's reason in the reader's language, the
+ * shop's as typed, and whether paying brings the service back or the shop restores it, with the shop's contact),
+ * what is owed and what of it is past due, since when, and a way to pay (the "Pay with GCash / Maya" forms to
+ * `/portal/account/pay`, for what is past due and for the whole balance, when online payments are on, else "Pay at
+ * the shop"). English, or Filipino with `?lang=fil` or `Accept-Language: fil`; never cached by the browser.
  *
  * Left to go through: the pay route and the rest of `/portal/account` (the subscriber's own page), the payment
  * return pages (`/portal/pay/...`), the portal's static files (`/public`, mounted before this) and the PayMongo
@@ -17,13 +19,14 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { formatMoney } from '../../domain/quantities';
-import { pickLanguage, registerMessages, translator } from '../../i18n';
+import { pickLanguage, registerMessages, translator, type Translator } from '../../i18n';
 import type { SubscriberView } from '../../services/subscribers/types';
 import { shopBranding } from '../../services/vouchers/sheet';
 import type { WebContext } from '../context';
 import { peerAddress } from './device-proof';
 import { portalFormToken } from './form-token';
 import { demoCpeOf, subscriberAtRequest } from './demo-as';
+import { payChoices, suspensionFacts } from './suspension-facts';
 import en from './suspended.en.json';
 import fil from './suspended.fil.json';
 
@@ -40,7 +43,10 @@ const MAX_ADDRESSES = 10_000;
 const ADMIN = /^\/admin(\/|$|\?)/;
 const EXEMPT = [/^\/portal\/account(\/|$|\?)/, /^\/portal\/pay\/(done|cancel)(\/|$|\?)/, /^\/public\//];
 
-type Services = Pick<WebContext['services'], 'subscribers' | 'invoices' | 'payments' | 'settings'>;
+type Services = Pick<
+  WebContext['services'],
+  'subscribers' | 'invoices' | 'payments' | 'settings' | 'shopSettings'
+>;
 
 /** Which suspended subscriber (if any) an address is, without asking a router per request. */
 export function suspendedAtAddress(services: Pick<Services, 'subscribers'>) {
@@ -80,19 +86,25 @@ export function suspendedAtAddress(services: Pick<Services, 'subscribers'>) {
   };
 }
 
-/** The page's facts: what is owed, the oldest open due date, whether the pay button is offered. */
-async function pageOf(services: Services, s: SubscriberView) {
+/** The page's facts: why, what is owed and past due, the oldest open due date, which Pay buttons are offered. */
+async function pageOf(services: Services, t: Translator, s: SubscriberView, shop: string) {
   const open = await services.invoices.list({ subscriberId: s.id, status: 'open' });
   const oldest = open.map((i) => i.dueOn).sort()[0] ?? null;
-  const online = s.owed > 0 && (await services.payments.enabled());
+  const mobile = (await services.shopSettings.view()).effective.contact_mobile;
+  const facts = suspensionFacts(t, s, { name: shop, mobile });
+  // Under a suspension by hand that paying does not end, only the whole balance is offered.
+  const offer = s.owed > 0 ? await services.payments.billOffer(s.id) : null;
+  const pay = offer && payChoices(t, offer, { pastDue: facts.paymentLifts });
+  const pastDue = s.owed > 0 ? await services.invoices.pastDue(s.id) : 0;
   return {
     name: s.name,
     accountNo: s.accountNo,
     owed: formatMoney(s.owed),
     owes: s.owed > 0,
+    pastDue: pastDue > 0 && pastDue < s.owed ? formatMoney(pastDue) : null,
     dueOn: oldest,
-    unpaid: (s.statusReason ?? '').startsWith('Unpaid:'),
-    online,
+    ...facts,
+    buttons: pay && 'buttons' in pay ? pay.buttons : null,
   };
 }
 
@@ -115,12 +127,13 @@ export function suspensionPage(ctx: WebContext): RequestHandler {
       .then(async (s) => {
         if (!s) return next();
         const t = translator(pickLanguage(req.query.lang, req.get('accept-language')));
-        const page = await pageOf(services, s);
+        const branding = await shopBranding(services.settings, ctx.config.wifiName);
+        const page = await pageOf(services, t, s, branding.shop);
         res.set('Cache-Control', 'no-store');
         res.render('portal/suspended', {
           t: t.t,
           lang: t.lang,
-          ...(await shopBranding(services.settings, ctx.config.wifiName)),
+          ...branding,
           switchUrl: `/?lang=${t.lang === 'fil' ? 'en' : 'fil'}`,
           csrf: portalFormToken(req, res),
           p: page,

@@ -19,6 +19,7 @@ const LABELS: Record<ShopSettingField, string> = {
   portal_url: 'portal address',
   hotspot_login_url: 'hotspot login page',
   admin_allow: 'admin networks',
+  contact_mobile: 'contact mobile',
 };
 
 /** The form's values: the owner's own ('' where .env's applies; a list as one line). */
@@ -31,6 +32,7 @@ export function shopFormValues(view: ShopSettingsView): Record<string, string> {
     portal_url: own('portal_url', e.portal_url),
     hotspot_login_url: own('hotspot_login_url', e.hotspot_login_url),
     admin_allow: own('admin_allow', e.admin_allow.join(', ')),
+    contact_mobile: own('contact_mobile', e.contact_mobile),
   };
 }
 
@@ -47,6 +49,7 @@ export function shopFormFacts(view: ShopSettingsView, yourAddress: string | null
       portal_url: env.portal_url || '(empty: the address the admin is opened on)',
       hotspot_login_url: env.hotspot_login_url || "(empty: the router's hotspot DNS name)",
       admin_allow: env.admin_allow.join(', ') || '(empty: any network)',
+      contact_mobile: '(none)',
     },
   };
 }
@@ -54,7 +57,11 @@ export function shopFormFacts(view: ShopSettingsView, yourAddress: string | null
 function saved(changed: ShopSettingField[], view: ShopSettingsView): string {
   if (!changed.length) return 'Nothing changed.';
   const said = changed.map((f) =>
-    view.overridden.includes(f) ? `${LABELS[f]} saved` : `${LABELS[f]} back to .env's value`,
+    view.overridden.includes(f)
+      ? `${LABELS[f]} saved`
+      : f === 'contact_mobile'
+        ? `${LABELS[f]} removed`
+        : `${LABELS[f]} back to .env's value`,
   );
   const tz = changed.includes('tz')
     ? ` Times, "today" and off-peak hours now follow ${view.effective.tz}.`

@@ -147,6 +147,8 @@ export function subscriberRoutes(ctx: WebContext): Router {
         owner,
         suspension: last ? { actor: last.actor, at: last.ts } : null,
         signInWait: owner ? await signInWait(s) : null,
+        pastDue: s.status === 'active' ? await ctx.services.invoices.pastDue(s.id) : 0,
+        contactMobile: (await ctx.services.shopSettings.view()).effective.contact_mobile,
         owed: owedNow(s),
         percent: usedPercent(s),
         cycles: await ctx.services.billingReports.usage(s.id),
@@ -189,7 +191,12 @@ export function subscriberRoutes(ctx: WebContext): Router {
       try {
         const s =
           name === 'suspend'
-            ? await subscribers.suspend(ref, field(req.body, 'reason'), actorOf(req))
+            ? await subscribers.suspend(
+                ref,
+                field(req.body, 'reason'),
+                actorOf(req),
+                field(req.body, 'until_paid'),
+              )
             : await subscribers[name](ref, actorOf(req));
         flash(req, 'ok', `Subscriber ${s.accountNo} ${done}.`);
       } catch (err) {

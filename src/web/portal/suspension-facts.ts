@@ -1,0 +1,93 @@
+/**
+ * What a suspended subscriber is told, the same on the suspension page and on its account page: why (billing's
+ * reason said from its cause in the reader's language, never the stored English; a reason typed by hand as the
+ * shop typed it), whether paying brings the service back (billing's suspension, and one by hand made until paid)
+ * or the shop restores it (any other suspension by hand), and the shop's name and mobile to contact.
+ */
+import { unpaidCause } from '../../domain/billing-suspension';
+import { formatMoney } from '../../domain/units';
+import { registerMessages, type Translator } from '../../i18n';
+import type { BillOffer, BillPart } from '../../services/payments/types';
+import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
+import type { SubscriberView } from '../../services/subscribers/types';
+import en from './suspension.en.json';
+import fil from './suspension.fil.json';
+
+registerMessages('en', en);
+registerMessages('fil', fil);
+
+/** Whose suspension it is: billing's (`unpaid`), by hand until paid, or by hand until the shop resumes it. */
+export type SuspensionKind = 'unpaid' | 'until_paid' | 'manual';
+
+export interface SuspensionFacts {
+  kind: SuspensionKind;
+  /** Paying what is past due brings the service back (false: the shop restores it). */
+  paymentLifts: boolean;
+  /** Why, in the reader's language (billing's) or as the shop typed it. */
+  reason: string;
+  /** "Please contact {shop} ({mobile})". */
+  contact: string;
+}
+
+export function suspensionKind(s: Pick<SubscriberView, 'suspension' | 'statusReason'>): SuspensionKind {
+  if (s.suspension)
+    return s.suspension.cause === 'unpaid' ? 'unpaid' : s.suspension.untilPaid ? 'until_paid' : 'manual';
+  // No open row (a subscriber suspended before suspensions were recorded): by its reason.
+  return unpaidCause(s.statusReason) ? 'unpaid' : 'manual';
+}
+
+export function suspensionFacts(
+  t: Translator,
+  s: Pick<SubscriberView, 'suspension' | 'statusReason'>,
+  shop: { name: string; mobile: string },
+): SuspensionFacts {
+  const kind = suspensionKind(s);
+  const cause = unpaidCause(s.statusReason);
+  const reason = cause
+    ? t.t('suspension.reason_unpaid', { invoice: cause.number, date: cause.dueOn })
+    : t.t('suspension.reason_shop', { reason: s.statusReason ?? '' });
+  const contact = shop.mobile
+    ? t.t('suspension.contact_mobile', { shop: shop.name, mobile: localMobile(shop.mobile) })
+    : t.t('suspension.contact', { shop: shop.name });
+  return { kind, paymentLifts: kind !== 'manual', reason, contact };
+}
+
+/** `+639171234567` as a customer dials it: `0917 123 4567`, kept on one line (no-break spaces). */
+export function localMobile(mobile: string): string {
+  const m = /^\+63(9\d{2})(\d{3})(\d{4})$/.exec(mobile);
+  return m ? `0${m[1]}\u00a0${m[2]}\u00a0${m[3]}` : mobile;
+}
+
+/** One Pay button: its words and the part of the bill it pays. */
+export interface PayChoice {
+  label: string;
+  part: BillPart;
+}
+
+/**
+ * The Pay buttons for an offer: what is past due (when it is not all that is owed and reaches the gateway's
+ * minimum; not offered under a suspension by hand that paying does not end, `pastDue: false`) and the whole
+ * balance; or the line saying to pay at the shop; or null for nothing to show.
+ */
+export function payChoices(
+  t: Translator,
+  offer: BillOffer,
+  o: { pastDue: boolean } = { pastDue: true },
+): { buttons: PayChoice[] } | { note: string } | null {
+  if (offer.kind === 'below-minimum')
+    return {
+      note: t.t('account.pay_at_shop', {
+        amount: formatMoney(offer.owed),
+        min: formatMoney(BILL_MIN_AMOUNT),
+      }),
+    };
+  if (offer.kind !== 'payable') return null;
+  const all = { label: t.t('account.pay_button', { amount: formatMoney(offer.owed) }), part: 'all' as const };
+  if (!o.pastDue || offer.pastDue <= 0 || offer.pastDue >= offer.owed || offer.pastDue < BILL_MIN_AMOUNT)
+    return { buttons: [all] };
+  const pastDue = {
+    label: t.t('suspension.pay_past_due', { amount: formatMoney(offer.pastDue) }),
+    part: 'past-due' as const,
+  };
+  return { buttons: [pastDue, all] };
+}
