@@ -80,7 +80,8 @@ const moveOfflineMinutes: CommandDef = {
 };
 
 const SHOP = `Usage: pisonet settings shop [--tz ZONE] [--wifi-name NAME] [--portal-url URL]
-                             [--hotspot-login-url URL] [--admin-allow LIST] [--contact-mobile NUMBER] [--json]
+                             [--hotspot-login-url URL] [--admin-allow LIST] [--contact-name NAME]
+                             [--contact-mobile NUMBER] [--json]
 
 The shop's time zone, the WiFi name printed on cards, where the cards' QR codes lead (the portal's address
 and the hotspot's login page) and the networks the admin answers from. .env sets them first; a value set here
@@ -94,8 +95,9 @@ Without options it shows them.
   --admin-allow LIST        addresses or networks, comma-separated, e.g. 192.168.88.0/24,10.0.0.5;
                             0.0.0.0/0 for any network. The terminal itself is never locked out: run
                             this with --admin-allow "" to undo a list that keeps you out of the web admin.
-  --contact-mobile NUMBER   the shop's mobile a suspended customer is told to contact, 09XXXXXXXXX
-                            (not in .env: "" removes it)`;
+  --contact-name NAME       whom customers ask for, on receipts and invoices (not in .env: "" removes it)
+  --contact-mobile NUMBER   the shop's mobile for customers, 09XXXXXXXXX: on receipts, invoices, the account
+                            and suspension pages (not in .env: "" removes it)`;
 
 const OPTION: Record<ShopSettingField, string> = {
   tz: 'tz',
@@ -103,6 +105,7 @@ const OPTION: Record<ShopSettingField, string> = {
   portal_url: 'portal-url',
   hotspot_login_url: 'hotspot-login-url',
   admin_allow: 'admin-allow',
+  contact_name: 'contact-name',
   contact_mobile: 'contact-mobile',
 };
 
@@ -128,7 +131,7 @@ const shop: CommandDef = {
       const changed = Object.keys(input).length ? await shopSettings.update(input, cliActor()) : [];
       const view = await shopSettings.view();
       if (values.json) {
-        // Field names as the JSON's keys spell them (camelCase, like all the terminal's JSON).
+        // The API's field names, as all the terminal's JSON.
         printJson({ ...view.effective, overridden: view.overridden, changed });
         return 0;
       }

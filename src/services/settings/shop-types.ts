@@ -10,6 +10,7 @@ export const SHOP_SETTING_FIELDS = [
   'portal_url',
   'hotspot_login_url',
   'admin_allow',
+  'contact_name',
   'contact_mobile',
 ] as const;
 export type ShopSettingField = (typeof SHOP_SETTING_FIELDS)[number];
@@ -20,6 +21,8 @@ export interface ShopSettingValues {
   portal_url: string;
   hotspot_login_url: string;
   admin_allow: string[];
+  /** Whom customers ask for (e.g. "Aling Nena"), on receipts and invoices ('' none): never in .env. */
+  contact_name: string;
   /** The shop's mobile number customers are told to contact (`+639…`; '' none): never in .env. */
   contact_mobile: string;
 }

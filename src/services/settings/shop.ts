@@ -1,8 +1,8 @@
 /**
  * The settings an owner changes from the admin or the terminal that `.env` sets first: the shop's time zone,
  * the WiFi name printed on cards, where the cards' QR codes lead (the portal's address and the hotspot's
- * login page), the networks the admin answers from, and the mobile number customers are told to contact (never in
- * `.env`: none until the owner sets it).
+ * login page), the networks the admin answers from, and the shop's contact for customers, a name and a mobile
+ * number (never in `.env`: none until the owner sets them; on receipts, invoices and a suspended customer's pages).
  *
  * `.env` gives the defaults; a value saved here overrides it until it is reset. The effective values live in
  * the one `AppConfig` every service reads at the moment it needs them, so a change applies without a restart:
@@ -38,8 +38,11 @@ const KEYS: Record<ShopSettingField, string> = {
   portal_url: 'cards.portal_url',
   hotspot_login_url: 'cards.hotspot_login_url',
   admin_allow: 'admin.allow',
+  contact_name: 'shop.contact_name',
   contact_mobile: 'shop.contact_mobile',
 };
+
+const CONTACT_NAME_MAX = 60;
 
 const WIFI_NAME_MAX = 32;
 const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\u007f');
@@ -100,6 +103,17 @@ const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
     if (list.length > 32) throw new ValidationError('admin_allow', 'use at most 32 addresses or networks');
     return [...new Set(list)];
   },
+  contact_name(v) {
+    const s = text(v, 'contact_name');
+    if (s.length > CONTACT_NAME_MAX || hasControl(s))
+      throw ValidationError.invalid(
+        'contact_name',
+        v,
+        'a name',
+        `use at most ${CONTACT_NAME_MAX} characters on one line, e.g. Aling Nena`,
+      );
+    return s;
+  },
   contact_mobile(v) {
     const s = text(v, 'contact_mobile');
     return s === '' ? s : parseMobile(s, 'contact_mobile');
@@ -115,6 +129,7 @@ function fromConfig(config: AppConfig): ShopSettingValues {
     portal_url: config.portalUrl,
     hotspot_login_url: config.hotspotLoginUrl,
     admin_allow: [...config.admin.allow],
+    contact_name: '',
     contact_mobile: '',
   };
 }

@@ -39,7 +39,7 @@ export async function accountPayments(
   const clock = clockIn(tz);
   const [{ payments }, c] = await Promise.all([
     ctx.services.invoices.payments(subscriberId),
-    shopContact(ctx.services.settings),
+    shopContact(ctx.services.shopSettings),
   ]);
   // Payments only: a void's reversal entry shows as its payment marked voided.
   const rows = payments

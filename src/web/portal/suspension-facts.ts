@@ -6,6 +6,7 @@
  */
 import { unpaidCause } from '../../domain/billing-suspension';
 import { formatMoney } from '../../domain/units';
+import { localMobile } from '../../services/settings/shop-contact';
 import { registerMessages, type Translator } from '../../i18n';
 import type { BillOffer, BillPart } from '../../services/payments/types';
 import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
@@ -15,6 +16,9 @@ import fil from './suspension.fil.json';
 
 registerMessages('en', en);
 registerMessages('fil', fil);
+
+/** A number kept on one line on a phone's narrow screen (no-break spaces). */
+const oneLine = (text: string) => text.replace(/ /g, '\u00a0');
 
 /** Whose suspension it is: billing's (`unpaid`), by hand until paid, or by hand until the shop resumes it. */
 export type SuspensionKind = 'unpaid' | 'until_paid' | 'manual';
@@ -47,15 +51,9 @@ export function suspensionFacts(
     ? t.t('suspension.reason_unpaid', { invoice: cause.number, date: cause.dueOn })
     : t.t('suspension.reason_shop', { reason: s.statusReason ?? '' });
   const contact = shop.mobile
-    ? t.t('suspension.contact_mobile', { shop: shop.name, mobile: localMobile(shop.mobile) })
+    ? t.t('suspension.contact_mobile', { shop: shop.name, mobile: oneLine(localMobile(shop.mobile)) })
     : t.t('suspension.contact', { shop: shop.name });
   return { kind, paymentLifts: kind !== 'manual', reason, contact };
-}
-
-/** `+639171234567` as a customer dials it: `0917 123 4567`, kept on one line (no-break spaces). */
-export function localMobile(mobile: string): string {
-  const m = /^\+63(9\d{2})(\d{3})(\d{4})$/.exec(mobile);
-  return m ? `0${m[1]}\u00a0${m[2]}\u00a0${m[3]}` : mobile;
 }
 
 /** One Pay button: its words and the part of the bill it pays. */

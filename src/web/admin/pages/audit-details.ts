@@ -8,15 +8,7 @@ import { formatLimitHuman, formatMoney } from '../../../domain/units';
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Keys whose numbers are centavos (voucher batches, extra data, a reseller's remittances and credit). */
-const CENTAVO_KEYS = new Set([
-  'price',
-  'amount',
-  'value',
-  'owed',
-  'credit',
-  'creditLimit',
-  'credit_limit',
-]);
+const CENTAVO_KEYS = new Set(['price', 'amount', 'value', 'owed', 'credit', 'creditLimit', 'credit_limit']);
 /** Actions whose money is recorded in centavos (a profile's own price is pesos, as profiles.json writes it). */
 const CENTAVO_ACTIONS = /^(voucher|account|payment|vendo|charge)\./;
 /** Keys whose numbers are bits per second (bandwidth changes); 'unlimited' stays a word. */

@@ -68,7 +68,7 @@ export function invoiceRoutes(ctx: WebContext): Router {
     page(res, 'invoices/detail', 'subscribers', `Invoice ${inv.number}`, {
       inv,
       paidBy,
-      contact: await shopContact(ctx.services.settings),
+      contact: await shopContact(ctx.services.shopSettings),
       localMobile,
       owner: isOwner(req),
       mayVoid: isOwner(req) && inv.status === 'open',
@@ -84,7 +84,7 @@ export function invoiceRoutes(ctx: WebContext): Router {
       paidBy,
       customer: { name: s.name, accountNo: s.accountNo, address: s.address, mobile: s.mobile },
       shop: await shopName(ctx.services.settings),
-      contact: await shopContact(ctx.services.settings),
+      contact: await shopContact(ctx.services.shopSettings),
       localMobile,
       logo: safeLogo(await ctx.services.settings.get<unknown>('shop.logo', null)),
       money: formatMoney,

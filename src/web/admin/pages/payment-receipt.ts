@@ -18,7 +18,7 @@ export const paymentReceiptPath = (subscriberId: number, paymentId: number): str
  */
 export function paymentReceiptRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { subscribers, invoices, settings } = ctx.services;
+  const { subscribers, invoices, shopSettings } = ctx.services;
 
   router.get('/subscribers/:id/payments/:paymentId/receipt', async (req, res) => {
     const s = await subscribers.get(String(req.params.id));
@@ -29,7 +29,7 @@ export function paymentReceiptRoutes(ctx: WebContext): Router {
     const width = layout === 'thermal58' ? '58mm' : '80mm';
     res.render('admin/subscribers/receipt', {
       ...receipt,
-      contact: await shopContact(settings),
+      contact: await shopContact(shopSettings),
       localMobile,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${width} auto`,

@@ -12,6 +12,7 @@ import {
 } from '../../../services/settings/shop';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 import { timeZoneChoices } from './time-zones';
+import { localMobile } from '../../../services/settings/shop-contact';
 
 const LABELS: Record<ShopSettingField, string> = {
   tz: 'time zone',
@@ -19,6 +20,7 @@ const LABELS: Record<ShopSettingField, string> = {
   portal_url: 'portal address',
   hotspot_login_url: 'hotspot login page',
   admin_allow: 'admin networks',
+  contact_name: 'contact name',
   contact_mobile: 'contact mobile',
 };
 
@@ -32,7 +34,8 @@ export function shopFormValues(view: ShopSettingsView): Record<string, string> {
     portal_url: own('portal_url', e.portal_url),
     hotspot_login_url: own('hotspot_login_url', e.hotspot_login_url),
     admin_allow: own('admin_allow', e.admin_allow.join(', ')),
-    contact_mobile: own('contact_mobile', e.contact_mobile),
+    contact_name: own('contact_name', e.contact_name),
+    contact_mobile: own('contact_mobile', localMobile(e.contact_mobile)),
   };
 }
 
@@ -49,6 +52,7 @@ export function shopFormFacts(view: ShopSettingsView, yourAddress: string | null
       portal_url: env.portal_url || '(empty: the address the admin is opened on)',
       hotspot_login_url: env.hotspot_login_url || "(empty: the router's hotspot DNS name)",
       admin_allow: env.admin_allow.join(', ') || '(empty: any network)',
+      contact_name: '(none)',
       contact_mobile: '(none)',
     },
   };
@@ -59,7 +63,7 @@ function saved(changed: ShopSettingField[], view: ShopSettingsView): string {
   const said = changed.map((f) =>
     view.overridden.includes(f)
       ? `${LABELS[f]} saved`
-      : f === 'contact_mobile'
+      : f === 'contact_mobile' || f === 'contact_name'
         ? `${LABELS[f]} removed`
         : `${LABELS[f]} back to .env's value`,
   );

@@ -22,13 +22,6 @@ import {
 } from './code-style-form';
 import { logoProblem } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
-import {
-  localMobile,
-  parseShopContact,
-  saveShopContact,
-  shopContact,
-  type ShopContact,
-} from '../../../services/settings/shop-contact';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 import { billingFormFacts, billingFormValues, billingSettingsRoute } from './settings-billing';
 import { notifyFormValues, notifyPageFacts, notifySettingsRoutes } from './settings-notify';
@@ -39,11 +32,8 @@ interface GeneralSettings {
   'shop.name': string;
 }
 
-/** The general section: poll interval, shop name and contact, and the shop's code style (checked against the floor). */
-function parseGeneral(
-  body: unknown,
-  shopStyle: CodeStyle,
-): { general: GeneralSettings; style: CodeStyle; contact: ShopContact } {
+/** The general section: poll interval, shop name, and the shop's code style (checked against the floor). */
+function parseGeneral(body: unknown, shopStyle: CodeStyle): { general: GeneralSettings; style: CodeStyle } {
   const errors: FieldErrors = {};
   const int = (name: string, min: number, max: number): number => {
     const t = field(body, name);
@@ -61,17 +51,8 @@ function parseGeneral(
   }
   const name = field(body, 'shop_name');
   if (name.length < 1 || name.length > 60) errors.shop_name = 'use 1 to 60 characters';
-  let contact: ShopContact = { name: '', mobile: '' };
-  try {
-    contact = parseShopContact({
-      name: field(body, 'shop_contact_name'),
-      mobile: field(body, 'shop_contact_mobile'),
-    });
-  } catch (err) {
-    Object.assign(errors, formFailure(err).fields);
-  }
   if (Object.keys(errors).length) throw Object.assign(new Error('invalid'), { fields: errors });
-  return { general: { 'usage.poll_seconds': poll, 'shop.name': name }, style, contact };
+  return { general: { 'usage.poll_seconds': poll, 'shop.name': name }, style };
 }
 
 /** What the owner sees of .env that only .env sets (read-only on the page). */
@@ -151,17 +132,11 @@ export function settingsRoutes(ctx: WebContext): Router {
   const { settings, routerInfo, admins, selfService, shopSettings, billingSettings } = ctx.services;
   const { config } = ctx;
 
-  async function contactValues() {
-    const c = await shopContact(settings);
-    return { shop_contact_name: c.name, shop_contact_mobile: c.mobile ? localMobile(c.mobile) : '' };
-  }
-
   async function current() {
     return {
       poll_seconds: String(await settings.get<number>('usage.poll_seconds', config.usagePollSeconds)),
       ...styleValues(await storedCodeStyle(settings), SETTINGS_STYLE_FIELDS),
       shop_name: await shopName(settings),
-      ...(await contactValues()),
       moves_per_day: String(await selfService.movesPerDay()),
       move_offline_minutes: String(await selfService.moveOfflineMinutes()),
       ...shopFormValues(await shopSettings.view()),
@@ -239,8 +214,6 @@ export function settingsRoutes(ctx: WebContext): Router {
     const values: Record<string, string> = {
       poll_seconds: field(req.body, 'poll_seconds'),
       shop_name: field(req.body, 'shop_name'),
-      shop_contact_name: field(req.body, 'shop_contact_name'),
-      shop_contact_mobile: field(req.body, 'shop_contact_mobile'),
     };
     for (const k of Object.values(SETTINGS_STYLE_FIELDS)) values[k] = field(req.body, k);
     // "Show the figures" (without JavaScript): the page again with the chosen style's figures, nothing saved.
@@ -262,7 +235,6 @@ export function settingsRoutes(ctx: WebContext): Router {
     const changed = [
       ...(await saveChanged(settings, parsed.general, actorOf(req))),
       ...(await saveShopCodeStyle(settings, parsed.style, actorOf(req))),
-      ...(await saveShopContact(settings, parsed.contact, actorOf(req))),
     ];
     flash(
       req,
