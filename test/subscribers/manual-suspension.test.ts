@@ -133,6 +133,11 @@ describe('a suspension by hand', () => {
     expect(page).toContain('You can pay at Mang Tonyo WiFi; the shop will restore your service.');
     expect(page).toContain('Please contact Mang Tonyo WiFi at 0918 123 4567.');
     expect(page).not.toMatch(/comes back/i);
+    expect(page).toContain('Due on'); // the invoice's own date, never "due since" a date still to come
+    // With the contact's name set, the customer is told whom to ask for.
+    await h.core!.services.shopSettings.update({ contact_name: 'Aling Rosa' }, SYSTEM);
+    expect(text(await from('/'))).toContain('Please contact Mang Tonyo WiFi (Aling Rosa) at 0918 123 4567.');
+    await h.core!.services.shopSettings.update({ contact_name: '' }, SYSTEM);
     const fil = text(await from('/?lang=fil'));
     expect(fil).toContain('Dahilan: Cable tampering');
     expect(fil).toContain('Makipag-ugnayan sa Mang Tonyo WiFi sa 0918 123 4567.');

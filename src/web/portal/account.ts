@@ -25,7 +25,7 @@ import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, type Asker } from './account-pay';
 import { demoCpeOf, forgetDemoCpe, subscriberAtRequest } from './demo-as';
 import { accountPayments } from './account-payments';
-import { payChoices, suspensionFacts } from './suspension-facts';
+import { payChoices, shopToContact, suspensionFacts } from './suspension-facts';
 import en from './account.en.json';
 import fil from './account.fil.json';
 
@@ -141,10 +141,11 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
     const plan = await services.profiles.get(s.profile);
     const used = formatBytes(s.usage.countedBytes);
     const base = await common(req, res, t);
-    const mobile = (await services.shopSettings.view()).effective.contact_mobile;
     // Suspended: why, in this reader's language, and whether paying or the shop brings the service back.
     const suspension =
-      s.status === 'suspended' ? suspensionFacts(t, s, { name: String(base.shop), mobile }) : null;
+      s.status === 'suspended'
+        ? suspensionFacts(t, s, await shopToContact(services.shopSettings, String(base.shop)))
+        : null;
     res.render('portal/account', {
       ...base,
       byAddress,

@@ -26,7 +26,7 @@ import type { WebContext } from '../context';
 import { peerAddress } from './device-proof';
 import { portalFormToken } from './form-token';
 import { demoCpeOf, subscriberAtRequest } from './demo-as';
-import { payChoices, suspensionFacts } from './suspension-facts';
+import { payChoices, shopToContact, suspensionFacts } from './suspension-facts';
 import en from './suspended.en.json';
 import fil from './suspended.fil.json';
 
@@ -90,8 +90,7 @@ export function suspendedAtAddress(services: Pick<Services, 'subscribers'>) {
 async function pageOf(services: Services, t: Translator, s: SubscriberView, shop: string) {
   const open = await services.invoices.list({ subscriberId: s.id, status: 'open' });
   const oldest = open.map((i) => i.dueOn).sort()[0] ?? null;
-  const mobile = (await services.shopSettings.view()).effective.contact_mobile;
-  const facts = suspensionFacts(t, s, { name: shop, mobile });
+  const facts = suspensionFacts(t, s, await shopToContact(services.shopSettings, shop));
   // Under a suspension by hand that paying does not end, only the whole balance is offered.
   const offer = s.owed > 0 ? await services.payments.billOffer(s.id) : null;
   const pay = offer && payChoices(t, offer, { pastDue: facts.paymentLifts });

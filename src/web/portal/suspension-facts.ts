@@ -6,7 +6,8 @@
  */
 import { unpaidCause } from '../../domain/billing-suspension';
 import { formatMoney } from '../../domain/units';
-import { localMobile } from '../../services/settings/shop-contact';
+import { localMobile, shopContact } from '../../services/settings/shop-contact';
+import type { ShopSettingsService } from '../../services/settings/shop-types';
 import { registerMessages, type Translator } from '../../i18n';
 import type { BillOffer, BillPart } from '../../services/payments/types';
 import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
@@ -16,6 +17,15 @@ import fil from './suspension.fil.json';
 
 registerMessages('en', en);
 registerMessages('fil', fil);
+
+/** Whom a suspended customer is told to contact: the shop, with its contact's name when set, and its mobile. */
+export async function shopToContact(
+  shopSettings: Pick<ShopSettingsService, 'view'>,
+  shop: string,
+): Promise<{ name: string; mobile: string }> {
+  const c = await shopContact(shopSettings);
+  return { name: c.name ? `${shop} (${c.name})` : shop, mobile: c.mobile };
+}
 
 /** A number kept on one line on a phone's narrow screen (no-break spaces). */
 const oneLine = (text: string) => text.replace(/ /g, '\u00a0');
