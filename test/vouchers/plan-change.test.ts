@@ -144,7 +144,13 @@ test('halfway through a 1-day ₱10 voucher, ₱20: the preview says ₱5.00, th
   expect(sources.credits).toEqual([]);
   // The dashboard's money and the Sites page's income today.
   const dash = await api(h, 'GET', '/dashboard');
-  expect(dash.json.today).toEqual({ count: 1, charges: 1, amount: 1500, text: '₱15.00' });
+  expect(dash.json.today).toEqual({
+    count: 1,
+    charges: 1,
+    amount: 1500,
+    text: '₱15.00',
+    subscribers: { count: 0, reversals: 0, amount: 0, cash: 0 },
+  });
   expect(dash.json.month).toMatchObject({ amount: 1500, charges: 1 });
   const site = (await api(h, 'GET', '/sites/1')).json.site;
   expect(site.income_today).toEqual({ count: 1, amount: 15, amount_centavos: 1500 });
