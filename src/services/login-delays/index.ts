@@ -117,70 +117,89 @@ function forgotten(kind: DelayKind, row: Row | undefined, now: number): boolean 
   return now - Math.max(Number(row.last_try_at), Number(row.wait_until)) >= BUDGETS[kind].forgetMs;
 }
 
-export function createLoginDelays(db: Knex, clock: Clock): LoginDelays {
-  /** Counts a try under `keys` (in BUDGETS' order), or refuses it when any of them waits. */
-  async function count(keys: DelayKey[]): Promise<LoginTry> {
-    const now = clock.now();
-    // The rows first, outside the locking transaction: two first tries insert once, and both then lock them.
+/** Counts a try under `keys` (in BUDGETS' order), or refuses it when any of them waits. */
+async function countTry(db: Knex, now: number, keys: DelayKey[]): Promise<LoginTry> {
+  // The rows first, outside the locking transaction: two first tries insert once, and both then lock them.
+  for (const key of keys)
+    await db(TABLE)
+      .insert({ ...key, failures: 0, wait_until: 0, last_try_at: now })
+      .onConflict(['kind', 'username', 'address'])
+      .ignore();
+  return db.transaction(async (trx) => {
+    const rows: (Row | undefined)[] = [];
     for (const key of keys)
-      await db(TABLE)
-        .insert({ ...key, failures: 0, wait_until: 0, last_try_at: now })
-        .onConflict(['kind', 'username', 'address'])
-        .ignore();
-    return db.transaction(async (trx) => {
-      const rows: (Row | undefined)[] = [];
-      for (const key of keys)
-        rows.push((await trx(TABLE).where(keyOf(key)).forUpdate().first()) as Row | undefined);
-      const waitUntil = Math.max(0, ...rows.map((r) => Number(r?.wait_until ?? 0)));
-      if (now < waitUntil) return { ok: false, waitSeconds: Math.ceil((waitUntil - now) / 1000) };
-      const counted: Counted[] = [];
-      for (const [i, key] of keys.entries()) {
-        const row = rows[i];
-        const failures = (forgotten(key.kind, row, now) ? 0 : Number(row?.failures ?? 0)) + 1;
-        const until = now + waitAfter(failures, BUDGETS[key.kind].free) * 1000;
-        await trx(TABLE).where(keyOf(key)).update({ failures, wait_until: until, last_try_at: now });
-        counted.push({ ...key, failures, waitUntil: until, waitBefore: Number(row?.wait_until ?? 0) });
-      }
-      await prune(trx, now);
-      const waitIfWrong = Math.max(...counted.map((c) => (c.waitUntil - now) / 1000));
-      return { ok: true, counted, waitIfWrong };
-    });
-  }
+      rows.push((await trx(TABLE).where(keyOf(key)).forUpdate().first()) as Row | undefined);
+    const waitUntil = Math.max(0, ...rows.map((r) => Number(r?.wait_until ?? 0)));
+    if (now < waitUntil) return { ok: false, waitSeconds: Math.ceil((waitUntil - now) / 1000) };
+    const counted: Counted[] = [];
+    for (const [i, key] of keys.entries()) {
+      const row = rows[i];
+      const failures = (forgotten(key.kind, row, now) ? 0 : Number(row?.failures ?? 0)) + 1;
+      const until = now + waitAfter(failures, BUDGETS[key.kind].free) * 1000;
+      await trx(TABLE).where(keyOf(key)).update({ failures, wait_until: until, last_try_at: now });
+      counted.push({ ...key, failures, waitUntil: until, waitBefore: Number(row?.wait_until ?? 0) });
+    }
+    await prune(trx, now);
+    const waitIfWrong = Math.max(...counted.map((c) => (c.waitUntil - now) / 1000));
+    return { ok: true, counted, waitIfWrong };
+  });
+}
 
-  /** Keys surely forgotten (quiet past their time and the longest wait) are gone: a flood leaves no table. */
-  async function prune(trx: Knex.Transaction, now: number): Promise<void> {
-    for (const kind of ORDER)
-      await trx(TABLE)
-        .where('kind', kind)
-        .where('last_try_at', '<', now - BUDGETS[kind].forgetMs - MAX_WAIT_SECONDS * 1000)
-        .delete();
-  }
+/** Keys surely forgotten (quiet past their time and the longest wait) are gone: a flood leaves no table. */
+async function prune(trx: Knex.Transaction, now: number): Promise<void> {
+  for (const kind of ORDER)
+    await trx(TABLE)
+      .where('kind', kind)
+      .where('last_try_at', '<', now - BUDGETS[kind].forgetMs - MAX_WAIT_SECONDS * 1000)
+      .delete();
+}
 
-  /** Takes a right password's count back from an address's budget (and its wait, when no try came since). */
-  async function takeBack(c: Counted): Promise<void> {
-    await db.transaction(async (trx) => {
-      const row = (await trx(TABLE).where(keyOf(c)).forUpdate().first()) as Row | undefined;
-      if (!row) return;
-      const failures = Math.max(0, Number(row.failures) - 1);
-      const untouched = Number(row.failures) === c.failures && Number(row.wait_until) === c.waitUntil;
-      if (failures === 0) return void (await trx(TABLE).where(keyOf(c)).delete());
-      await trx(TABLE)
-        .where(keyOf(c))
-        .update(untouched ? { failures, wait_until: c.waitBefore } : { failures });
-    });
-  }
+/** Takes a right password's count back from an address's budget (and its wait, when no try came since). */
+async function takeBack(db: Knex, c: Counted): Promise<void> {
+  await db.transaction(async (trx) => {
+    const row = (await trx(TABLE).where(keyOf(c)).forUpdate().first()) as Row | undefined;
+    if (!row) return;
+    const failures = Math.max(0, Number(row.failures) - 1);
+    const untouched = Number(row.failures) === c.failures && Number(row.wait_until) === c.waitUntil;
+    if (failures === 0) return void (await trx(TABLE).where(keyOf(c)).delete());
+    await trx(TABLE)
+      .where(keyOf(c))
+      .update(untouched ? { failures, wait_until: c.waitBefore } : { failures });
+  });
+}
 
+/** Clears one admin name's counts and the budgets of the addresses it tried from, or every admin count. */
+async function unlockAdmin(db: Knex, username: string | undefined): Promise<number> {
+  if (username === undefined) {
+    const addresses = await db(TABLE).whereIn('kind', ['admin', 'admin-address']).distinct('address');
+    await db(TABLE).whereIn('kind', ['admin', 'admin-address']).delete();
+    return addresses.length;
+  }
+  // The budgets of the name's addresses go too: someone else's wrong passwords there no longer hold it back.
+  return db.transaction(async (trx) => {
+    const pairs = trx(TABLE).where({ kind: 'admin', username: nameKey(username) });
+    const addresses = ((await pairs.clone().select('address')) as { address: string }[]).map(
+      (r) => r.address,
+    );
+    await pairs.clone().delete();
+    if (addresses.length)
+      await trx(TABLE).where('kind', 'admin-address').whereIn('address', addresses).delete();
+    return addresses.length;
+  });
+}
+
+export function createLoginDelays(db: Knex, clock: Clock): LoginDelays {
   return {
     begin(username, address) {
       const addr = addressKey(address);
-      return count([
+      return countTry(db, clock.now(), [
         { kind: 'admin', username: nameKey(username), address: addr },
         { kind: 'admin-address', username: '', address: addr },
       ]);
     },
 
     beginSubscriber(username, address) {
-      return count([
+      return countTry(db, clock.now(), [
         { kind: 'subscriber', username: nameKey(username), address: '' },
         { kind: 'subscriber-address', username: '', address: addressKey(address) },
       ]);
@@ -190,27 +209,10 @@ export function createLoginDelays(db: Knex, clock: Clock): LoginDelays {
       if (!attempt.ok) return;
       for (const c of attempt.counted)
         if (BUDGETS[c.kind].clearedByRightPassword) await db(TABLE).where(keyOf(c)).delete();
-        else await takeBack(c);
+        else await takeBack(db, c);
     },
 
-    async unlock(username) {
-      if (username === undefined) {
-        const addresses = await db(TABLE).whereIn('kind', ['admin', 'admin-address']).distinct('address');
-        await db(TABLE).whereIn('kind', ['admin', 'admin-address']).delete();
-        return addresses.length;
-      }
-      // The budgets of the name's addresses go too: someone else's wrong passwords there no longer hold it back.
-      return db.transaction(async (trx) => {
-        const pairs = trx(TABLE).where({ kind: 'admin', username: nameKey(username) });
-        const addresses = ((await pairs.clone().select('address')) as { address: string }[]).map(
-          (r) => r.address,
-        );
-        await pairs.clone().delete();
-        if (addresses.length)
-          await trx(TABLE).where('kind', 'admin-address').whereIn('address', addresses).delete();
-        return addresses.length;
-      });
-    },
+    unlock: (username) => unlockAdmin(db, username),
 
     async unlockSubscriber(username) {
       const q = db(TABLE);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
 import { page, Formatters } from './common';
 import { hourlyTrafficChart, salesChart, shortDay } from './series';
@@ -60,7 +60,15 @@ export function dashboardRoutes(ctx: WebContext): Router {
   });
 
   // Quick print: the cards are made (a real batch, audited) and open on the thermal printer's page size.
-  router.post('/quick-print', async (req, res) => {
+  router.post('/quick-print', quickPrintHandler(ctx));
+
+  return router;
+}
+
+/** POST /quick-print: the cards made from the dashboard's Quick print, or the form's problem as a flash. */
+function quickPrintHandler(ctx: WebContext) {
+  const { services } = ctx;
+  return async (req: Request, res: Response) => {
     const site = field(req.body, 'site');
     try {
       const out = await quickPrint(
@@ -74,7 +82,5 @@ export function dashboardRoutes(ctx: WebContext): Router {
       flash(req, 'error', `Quick print: ${f.fields.count ? `how many cards: ${f.fields.count}` : f.message}`);
       res.redirect(303, `/admin${site ? `?site=${encodeURIComponent(site)}` : ''}#quick-print`);
     }
-  });
-
-  return router;
+  };
 }
