@@ -89,7 +89,9 @@ test('a cashier records ₱500 for ₱466.20 owed: asked first, confirmed, the r
   expect(await h.core!.db('subscriber_payments').select()).toHaveLength(0);
   await check(cashier, 'subscriber-pay-confirm');
   await cashier.click('[data-testid=pay-confirm-button]');
-  await cashier.waitForURL(/#payments$/);
+  // Back on the page with the payment's receipt offered at once.
+  await cashier.waitForURL(/\?receipt=\d+#pay$/);
+  await expect(cashier.locator('[data-testid=pay-receipt]').textContent()).resolves.toMatch(/Print receipt/);
   await expect(cashier.locator('.flash').first().textContent()).resolves.toContain(
     '₱500.00 recorded; paid into INV-000001 ₱466.20; credit ₱33.80; still owed ₱0.00.',
   );
