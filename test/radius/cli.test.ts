@@ -60,10 +60,10 @@ describe('pisonet sites add --mode radius and pisonet radius freeradius-config',
     expect(JSON.parse(r.stdout).site).toMatchObject({
       name: 'branch-r',
       mode: 'radius',
-      nasAddress: '10.30.0.1',
-      coaPort: 3799,
-      radiusSecretSet: true,
-      apiAccess: false,
+      nas_address: '10.30.0.1',
+      coa_port: 3799,
+      radius_secret_set: true,
+      api_access: false,
     });
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     const bad = await runCli(
