@@ -11,7 +11,7 @@ import { storedRows, rowsKey, type Stored } from '../radius/accounts';
 import { RADIUS_SITES } from '../site-stack/mode';
 import type { CredentialsBox } from '../sites/credentials';
 import { loadRows, termsOf, usageOf, type LoadedRow } from '../subscribers/store';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { cycleOn } from '../../domain/billing-cycle';
 import { subscriberSpeeds } from '../../domain/subscriber-policy';
 import { profileFromRow } from '../vouchers/state';
