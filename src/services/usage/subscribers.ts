@@ -20,7 +20,7 @@ import type { SubscriberStatus } from '../../domain/subscriber-status';
 import { localDate } from '../../domain/calendar';
 import { termsOf, type SubscriberRow } from '../subscribers/store';
 import { profileFromRow, type ProfileRow } from '../vouchers/state';
-import { bulkUpsert, type Cell } from './bulk-sql';
+import { bulkUpsert, type Cell } from '../../db/bulk-sql';
 import type { SubscriberSessionReading } from './source';
 
 /** A subscriber of the site as the meter needs it, by its username in lower case. */
