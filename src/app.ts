@@ -137,12 +137,16 @@ async function startOnPort(
   const metrics = scrapeToken(config) ? await createMetrics() : undefined;
   const clock = opts.clock ?? controllerClock(config, 'server', opts.log ?? stdoutLogger(config));
   const since = clock.now();
-  const core = await openCore(config, { ...opts, clock, leases, role: 'server', metrics: metrics?.port }).catch(
-    (err: unknown) => {
-      metrics?.close();
-      throw err;
-    },
-  );
+  const core = await openCore(config, {
+    ...opts,
+    clock,
+    leases,
+    role: 'server',
+    metrics: metrics?.port,
+  }).catch((err: unknown) => {
+    metrics?.close();
+    throw err;
+  });
   metrics?.readFrom(metricsSources(core, since));
   try {
     return await startServices(config, core, server, lock, metrics);
@@ -160,42 +164,12 @@ async function startServices(
   lock: ControllerLock,
   metrics: Metrics | undefined,
 ): Promise<RunningApp> {
-  const { log, services } = core;
-  if (config.router.simulated) {
-    log.info(
-      'DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.',
-    );
-  }
-  const initial = await services.admins.ensureInitial();
-  if (initial.generatedPassword) {
-    log.warn(
-      { module: 'admin' },
-      `No ADMIN_PASSWORD set: generated admin password for "${config.admin.username}": ${initial.generatedPassword} (shown once; change it with: npm run cli -- admin set-password)`,
-    );
-  }
+  const { log } = core;
+  await greetOwner(config, core);
   const jobs = serverJobs(config, core);
   // Demo mode: a simulated coin board and payment gateway in this process, started once the port answers.
   const demo: DemoPieces = {};
-  const { app, sessions } = createWebApp({
-    ctx: {
-      config,
-      services,
-      router: core.router,
-      log: log.child({ module: 'web' }),
-      clock: core.clock,
-      simulated: config.router.simulated,
-      demoVendo: () => demo.vendo,
-      cardRouters: (place) => cardRoutersFor(core, place, (id) => core.siteStacks.get(id)?.router),
-    },
-    db: core.db,
-    sessionSecret: await sessionSecret(core),
-    lastPollAt: () => services.usage.lastPollAt(),
-    metrics,
-    controller: () => ({
-      mode: config.controllerMode,
-      polls: core.leases.held().sort((a, b) => a - b),
-    }),
-  });
+  const { app, sessions } = await webApp(config, core, metrics, demo);
   const sweepJob = new PeriodicJob(
     'session-sweep',
     3600,
@@ -206,23 +180,7 @@ async function startServices(
   const addr = server.address() as AddressInfo;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   const url = `http://${host}:${addr.port}`;
-  const web: Part = {
-    name: 'web',
-    start() {
-      server.off('request', starting);
-      server.on('request', app);
-      log.info(
-        { url },
-        `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
-      );
-    },
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 1000).unref();
-      await closed;
-    },
-  };
+  const web = webPart(config, log, server, app, url);
   const running = await startParts(serverParts(config, core, { web, url, demo, sweepJob, ...jobs }), log);
 
   let stopping: Promise<void> | undefined;
@@ -244,6 +202,75 @@ async function startServices(
         log.info('stopped');
       })();
       return stopping;
+    },
+  };
+}
+
+/** Demo mode said, and a generated admin password shown once. */
+async function greetOwner(config: AppConfig, core: Core): Promise<void> {
+  const { log, services } = core;
+  if (config.router.simulated) {
+    log.info(
+      'DEMO MODE: no ROUTER_HOST is set, so PisoNet Manager runs against its built-in simulated MikroTik router.',
+    );
+  }
+  const initial = await services.admins.ensureInitial();
+  if (initial.generatedPassword) {
+    log.warn(
+      { module: 'admin' },
+      `No ADMIN_PASSWORD set: generated admin password for "${config.admin.username}": ${initial.generatedPassword} (shown once; change it with: npm run cli -- admin set-password)`,
+    );
+  }
+}
+
+async function webApp(config: AppConfig, core: Core, metrics: Metrics | undefined, demo: DemoPieces) {
+  const { log, services } = core;
+  return createWebApp({
+    ctx: {
+      config,
+      services,
+      router: core.router,
+      log: log.child({ module: 'web' }),
+      clock: core.clock,
+      simulated: config.router.simulated,
+      demoVendo: () => demo.vendo,
+      cardRouters: (place) => cardRoutersFor(core, place, (id) => core.siteStacks.get(id)?.router),
+    },
+    db: core.db,
+    sessionSecret: await sessionSecret(core),
+    lastPollAt: () => services.usage.lastPollAt(),
+    metrics,
+    controller: () => ({
+      mode: config.controllerMode,
+      polls: core.leases.held().sort((a, b) => a - b),
+    }),
+  });
+}
+
+/** The web app on the listening server: it takes over from the "starting" answer, and closes last. */
+function webPart(
+  config: AppConfig,
+  log: Core['log'],
+  server: http.Server,
+  app: http.RequestListener,
+  url: string,
+): Part {
+  const addr = server.address() as AddressInfo;
+  return {
+    name: 'web',
+    start() {
+      server.off('request', starting);
+      server.on('request', app);
+      log.info(
+        { url },
+        `PisoNet Manager listening on ${config.bind}:${addr.port} (admin: ${url}/admin, portal: ${url}/portal)`,
+      );
+    },
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+      await closed;
     },
   };
 }

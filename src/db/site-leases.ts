@@ -70,131 +70,152 @@ export function exclusiveLeases(): SiteLeases {
   };
 }
 
+/** The lease connection and what this server holds on it. */
+interface Lease {
+  c: PostgresConfig;
+  lg: Logger;
+  name: string;
+  held: Set<number>;
+  client?: Promise<pg.Client>;
+  closed: boolean;
+  /** The tail of the queries asked of the lease connection, one at a time. */
+  queue: Promise<unknown>;
+}
+
 /** Several servers on one PostgreSQL database: a lease per site, on a connection of this server's own. */
 export function postgresLeases(c: PostgresConfig, log: Logger, port: () => number): SiteLeases {
-  const lg = log.child({ module: 'leases' });
-  const held = new Set<number>();
-  let client: Promise<pg.Client> | undefined;
-  let closed = false;
-  // Fixed for the life of the server (a lease connection made again keeps it): it is how the others know it runs.
-  // The random part keeps two servers apart that share a pid, a port and a second (two in one process, or a pid
-  // reused after a restart); the hostname comes last, so PostgreSQL's 63-byte limit cuts only that.
-  const nonce = crypto.randomBytes(4).toString('hex');
-  const name =
-    `pisonet controller ${process.pid} ${port()} ${Math.floor(Date.now() / 1000)} ${nonce} ${os.hostname()}`.slice(
-      0,
-      63,
-    );
-  // One query at a time on the lease connection: every site's poll asks at once, and a pg client must not be
-  // handed a query while another runs. Each ask keeps its own answer and error.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = queue.then(fn, fn);
-    queue = p.catch(() => undefined);
-    return p;
+  const l: Lease = {
+    c,
+    lg: log.child({ module: 'leases' }),
+    name: serverName(port()),
+    held: new Set(),
+    closed: false,
+    queue: Promise.resolve(),
   };
-
-  function lost(reason: string): void {
-    if (held.size)
-      lg.warn(
-        { sites: [...held], reason },
-        'lease connection lost: polling stops until leases are taken again',
-      );
-    held.clear();
-    client = undefined;
-  }
-
-  function connection(): Promise<pg.Client> {
-    if (client) return client;
-    const p = (async () => {
-      const cl = new (pgDriver().Client)(pgClientConfig(c, name));
-      cl.on('error', (err) => {
-        if (client === p) lost(err.message);
-      });
-      cl.on('end', () => {
-        if (client === p) lost('connection ended');
-      });
-      await cl.connect();
-      return cl;
-    })();
-    client = p;
-    p.catch(() => {
-      if (client === p) client = undefined;
-    });
-    return p;
-  }
-
-  async function hold(siteId: number): Promise<LeaseState> {
-    if (closed) return 'other';
-    try {
-      const cl = await connection();
-      if (held.has(siteId)) {
-        const still = await cl.query(
-          `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
-              AND classid = $1 AND objid = $2`,
-          [LOCK_CLASS, leaseSlot(siteId)],
-        );
-        if (still.rowCount === 1) return 'held';
-        held.delete(siteId);
-      }
-      const got = await cl.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-        LOCK_CLASS,
-        leaseSlot(siteId),
-      ]);
-      if (!got.rows[0]?.ok) return 'other';
-      held.add(siteId);
-      lg.info({ site: siteId }, `lease of site ${siteId} taken: this server polls it`);
-      return 'acquired';
-    } catch (err) {
-      // The database away: nobody can meter now; this server retries at its next poll.
-      lg.warn({ site: siteId, err: (err as Error).message }, 'could not check the site lease');
-      lost((err as Error).message);
-      return 'other';
-    }
-  }
-
-  async function running(names: readonly string[]): Promise<Set<string>> {
-    const out = new Set(names.filter((n) => n === name));
-    const others = names.filter((n) => n !== name);
-    if (others.length === 0) return out;
-    try {
-      const cl = await connection();
-      const r = await cl.query<{ name: string }>(
-        `SELECT DISTINCT application_name AS name FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = ANY($1::text[])`,
-        [others],
-      );
-      for (const row of r.rows) out.add(row.name);
-      return out;
-    } catch (err) {
-      lg.warn({ err: (err as Error).message }, 'could not tell which servers are running');
-      return new Set(names);
-    }
-  }
-
   // Connected at once: the other servers see this one running from its start, before its first poll.
-  connection().catch(() => undefined);
-
+  connection(l).catch(() => undefined);
   return {
     shared: true,
-    presence: { name, running: (names) => serial(() => running(names)) },
-    hold: (siteId) => serial(() => hold(siteId)),
-    release: (siteId) =>
-      serial(async () => {
-        if (!held.delete(siteId) || !client) return;
-        const cl = await client.catch(() => undefined);
-        await cl
-          ?.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, leaseSlot(siteId)])
-          .catch(() => undefined);
-      }),
-    held: () => [...held],
+    presence: { name: l.name, running: (names) => serial(l, () => running(l, names)) },
+    hold: (siteId) => serial(l, () => hold(l, siteId)),
+    release: (siteId) => serial(l, () => release(l, siteId)),
+    held: () => [...l.held],
     async close() {
-      closed = true;
-      held.clear();
-      const p = client;
-      client = undefined;
+      l.closed = true;
+      l.held.clear();
+      const p = l.client;
+      l.client = undefined;
       const cl = await p?.catch(() => undefined);
       await cl?.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Fixed for the life of the server (a lease connection made again keeps it): it is how the others know it runs.
+ * The random part keeps two servers apart that share a pid, a port and a second (two in one process, or a pid
+ * reused after a restart); the hostname comes last, so PostgreSQL's 63-byte limit cuts only that.
+ */
+function serverName(port: number): string {
+  const nonce = crypto.randomBytes(4).toString('hex');
+  return `pisonet controller ${process.pid} ${port} ${Math.floor(Date.now() / 1000)} ${nonce} ${os.hostname()}`.slice(
+    0,
+    63,
+  );
+}
+
+/**
+ * One query at a time on the lease connection: every site's poll asks at once, and a pg client must not be
+ * handed a query while another runs. Each ask keeps its own answer and error.
+ */
+function serial<T>(l: Lease, fn: () => Promise<T>): Promise<T> {
+  const p = l.queue.then(fn, fn);
+  l.queue = p.catch(() => undefined);
+  return p;
+}
+
+function lost(l: Lease, reason: string): void {
+  if (l.held.size)
+    l.lg.warn(
+      { sites: [...l.held], reason },
+      'lease connection lost: polling stops until leases are taken again',
+    );
+  l.held.clear();
+  l.client = undefined;
+}
+
+function connection(l: Lease): Promise<pg.Client> {
+  if (l.client) return l.client;
+  const p = (async () => {
+    const cl = new (pgDriver().Client)(pgClientConfig(l.c, l.name));
+    cl.on('error', (err) => {
+      if (l.client === p) lost(l, err.message);
+    });
+    cl.on('end', () => {
+      if (l.client === p) lost(l, 'connection ended');
+    });
+    await cl.connect();
+    return cl;
+  })();
+  l.client = p;
+  p.catch(() => {
+    if (l.client === p) l.client = undefined;
+  });
+  return p;
+}
+
+async function hold(l: Lease, siteId: number): Promise<LeaseState> {
+  if (l.closed) return 'other';
+  try {
+    const cl = await connection(l);
+    if (l.held.has(siteId)) {
+      const still = await cl.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+            AND classid = $1 AND objid = $2`,
+        [LOCK_CLASS, leaseSlot(siteId)],
+      );
+      if (still.rowCount === 1) return 'held';
+      l.held.delete(siteId);
+    }
+    const got = await cl.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+      LOCK_CLASS,
+      leaseSlot(siteId),
+    ]);
+    if (!got.rows[0]?.ok) return 'other';
+    l.held.add(siteId);
+    l.lg.info({ site: siteId }, `lease of site ${siteId} taken: this server polls it`);
+    return 'acquired';
+  } catch (err) {
+    // The database away: nobody can meter now; this server retries at its next poll.
+    l.lg.warn({ site: siteId, err: (err as Error).message }, 'could not check the site lease');
+    lost(l, (err as Error).message);
+    return 'other';
+  }
+}
+
+async function release(l: Lease, siteId: number): Promise<void> {
+  if (!l.held.delete(siteId) || !l.client) return;
+  const cl = await l.client.catch(() => undefined);
+  await cl
+    ?.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, leaseSlot(siteId)])
+    .catch(() => undefined);
+}
+
+async function running(l: Lease, names: readonly string[]): Promise<Set<string>> {
+  const out = new Set(names.filter((n) => n === l.name));
+  const others = names.filter((n) => n !== l.name);
+  if (others.length === 0) return out;
+  try {
+    const cl = await connection(l);
+    const r = await cl.query<{ name: string }>(
+      `SELECT DISTINCT application_name AS name FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = ANY($1::text[])`,
+      [others],
+    );
+    for (const row of r.rows) out.add(row.name);
+    return out;
+  } catch (err) {
+    l.lg.warn({ err: (err as Error).message }, 'could not tell which servers are running');
+    return new Set(names);
+  }
 }

@@ -63,134 +63,135 @@ export function shopClockText(ms: number, tz: string): string {
 }
 
 export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
-  const c = (id: string, state: DoctorState, detail: string, fix = ''): DoctorCheck => ({
-    id,
-    state,
-    detail,
-    fix: state === 'ok' ? '' : fix,
-  });
-  const out: DoctorCheck[] = [];
-  out.push(
-    nodeOk(f.nodeVersion)
-      ? c('node', 'ok', `Node.js ${f.nodeVersion}`)
-      : c(
-          'node',
-          'fail',
-          `Node.js ${f.nodeVersion} is too old (20.19 or later needed)`,
-          'install Node.js 20 LTS or later (https://nodejs.org, or NodeSource for Debian)',
-        ),
-  );
-  out.push(
-    f.database.ok
-      ? c('database', 'ok', 'the database answers')
-      : c(
-          'database',
-          'fail',
-          `the database does not answer: ${f.database.error ?? '?'}`,
-          'check DATABASE_URL in .env and that PostgreSQL runs (or the data folder is writable)',
-        ),
-  );
-  out.push(
-    f.router.connected
-      ? c('router', 'ok', `router ${f.router.identity ?? '?'} is reachable`)
-      : c(
-          'router',
-          'fail',
-          `the router is not reachable: ${f.router.error ?? 'no answer'}`,
-          'npx pisonet router test (it names the cause: address, password, API service)',
-        ),
-  );
+  return [
+    nodeCheck(f),
+    databaseCheck(f),
+    routerCheck(f),
+    setupCheck(f),
+    clockCheck(f),
+    timeZoneCheck(f),
+    diskCheck(f),
+    backupCheck(f),
+  ];
+}
+
+/** One check; its fix is shown only when it is not ok. */
+const c = (id: string, state: DoctorState, detail: string, fix = ''): DoctorCheck => ({
+  id,
+  state,
+  detail,
+  fix: state === 'ok' ? '' : fix,
+});
+
+const nodeCheck = (f: DoctorFacts): DoctorCheck =>
+  nodeOk(f.nodeVersion)
+    ? c('node', 'ok', `Node.js ${f.nodeVersion}`)
+    : c(
+        'node',
+        'fail',
+        `Node.js ${f.nodeVersion} is too old (20.19 or later needed)`,
+        'install Node.js 20 LTS or later (https://nodejs.org, or NodeSource for Debian)',
+      );
+
+const databaseCheck = (f: DoctorFacts): DoctorCheck =>
+  f.database.ok
+    ? c('database', 'ok', 'the database answers')
+    : c(
+        'database',
+        'fail',
+        `the database does not answer: ${f.database.error ?? '?'}`,
+        'check DATABASE_URL in .env and that PostgreSQL runs (or the data folder is writable)',
+      );
+
+const routerCheck = (f: DoctorFacts): DoctorCheck =>
+  f.router.connected
+    ? c('router', 'ok', `router ${f.router.identity ?? '?'} is reachable`)
+    : c(
+        'router',
+        'fail',
+        `the router is not reachable: ${f.router.error ?? 'no answer'}`,
+        'npx pisonet router test (it names the cause: address, password, API service)',
+      );
+
+function setupCheck(f: DoctorFacts): DoctorCheck {
   if (f.setupNotOk === null)
-    out.push(c('setup', 'warn', 'the router setup could not be read', 'npx pisonet router setup --check'));
-  else
-    out.push(
-      f.setupNotOk.length
-        ? c(
-            'setup',
-            'fail',
-            `router setup items to fix: ${f.setupNotOk.join(', ')}`,
-            'npx pisonet router setup --apply',
-          )
-        : c('setup', 'ok', 'the router has everything the product needs'),
-    );
-  const year = new Date(f.now).getUTCFullYear();
-  out.push(
-    year < 2025
-      ? c(
-          'clock',
-          'fail',
-          `this computer's clock says ${shopClockText(f.now, f.timeZone)}`,
-          'sudo timedatectl set-ntp true (or set the date: sudo date -s "YYYY-MM-DD HH:MM")',
-        )
-      : c('clock', 'ok', `the clock says ${shopClockText(f.now, f.timeZone)}`),
-  );
-  out.push(
-    f.timeZoneValid
-      ? c(
-          'timezone',
-          'ok',
-          `time zone ${f.timeZone}, ${f.timeZoneInSettings ? 'set in Settings' : 'from TZ in .env (or this computer)'}`,
-        )
-      : c(
-          'timezone',
-          'fail',
-          `time zone ${JSON.stringify(f.timeZone)} is not a known zone`,
-          'set TZ=Asia/Manila (or your zone) in .env',
-        ),
-  );
+    return c('setup', 'warn', 'the router setup could not be read', 'npx pisonet router setup --check');
+  return f.setupNotOk.length
+    ? c(
+        'setup',
+        'fail',
+        `router setup items to fix: ${f.setupNotOk.join(', ')}`,
+        'npx pisonet router setup --apply',
+      )
+    : c('setup', 'ok', 'the router has everything the product needs');
+}
+
+const clockCheck = (f: DoctorFacts): DoctorCheck =>
+  new Date(f.now).getUTCFullYear() < 2025
+    ? c(
+        'clock',
+        'fail',
+        `this computer's clock says ${shopClockText(f.now, f.timeZone)}`,
+        'sudo timedatectl set-ntp true (or set the date: sudo date -s "YYYY-MM-DD HH:MM")',
+      )
+    : c('clock', 'ok', `the clock says ${shopClockText(f.now, f.timeZone)}`);
+
+const timeZoneCheck = (f: DoctorFacts): DoctorCheck =>
+  f.timeZoneValid
+    ? c(
+        'timezone',
+        'ok',
+        `time zone ${f.timeZone}, ${f.timeZoneInSettings ? 'set in Settings' : 'from TZ in .env (or this computer)'}`,
+      )
+    : c(
+        'timezone',
+        'fail',
+        `time zone ${JSON.stringify(f.timeZone)} is not a known zone`,
+        'set TZ=Asia/Manila (or your zone) in .env',
+      );
+
+function diskCheck(f: DoctorFacts): DoctorCheck {
   if (f.freeBytes === null)
-    out.push(c('disk', 'warn', `free space in ${f.dataDir} could not be read`, `df -h ${f.dataDir}`));
-  else {
-    const gb = (f.freeBytes / GB).toFixed(1);
-    out.push(
-      f.freeBytes < 0.2 * GB
-        ? c(
-            'disk',
-            'fail',
-            `only ${gb} GB free in ${f.dataDir}`,
-            'free space: old backups (BACKUP_KEEP), logs (journalctl --vacuum-size=100M)',
-          )
-        : f.freeBytes < GB
-          ? c(
-              'disk',
-              'warn',
-              `${gb} GB free in ${f.dataDir}`,
-              'keep at least 1 GB free for backups and updates',
-            )
-          : c('disk', 'ok', `${gb} GB free in ${f.dataDir}`),
+    return c('disk', 'warn', `free space in ${f.dataDir} could not be read`, `df -h ${f.dataDir}`);
+  const gb = (f.freeBytes / GB).toFixed(1);
+  if (f.freeBytes < 0.2 * GB)
+    return c(
+      'disk',
+      'fail',
+      `only ${gb} GB free in ${f.dataDir}`,
+      'free space: old backups (BACKUP_KEEP), logs (journalctl --vacuum-size=100M)',
     );
-  }
+  if (f.freeBytes < GB)
+    return c(
+      'disk',
+      'warn',
+      `${gb} GB free in ${f.dataDir}`,
+      'keep at least 1 GB free for backups and updates',
+    );
+  return c('disk', 'ok', `${gb} GB free in ${f.dataDir}`);
+}
+
+function backupCheck(f: DoctorFacts): DoctorCheck {
   const b = f.backups;
   if (b.everySeconds === 0)
-    out.push(
-      c('backup', 'fail', 'backups are off (BACKUP_EVERY=0)', 'set BACKUP_EVERY=1d in .env and restart'),
+    return c('backup', 'fail', 'backups are off (BACKUP_EVERY=0)', 'set BACKUP_EVERY=1d in .env and restart');
+  if (b.lastError)
+    return c('backup', 'fail', `the last backup failed: ${b.lastError}`, 'npx pisonet backup (it says why)');
+  if (b.newestAt === undefined)
+    return c(
+      'backup',
+      'warn',
+      'no backup yet',
+      'npx pisonet backup (the server makes one by itself on its schedule)',
     );
-  else if (b.lastError)
-    out.push(
-      c('backup', 'fail', `the last backup failed: ${b.lastError}`, 'npx pisonet backup (it says why)'),
-    );
-  else if (b.newestAt === undefined)
-    out.push(
-      c(
+  const age = f.now - b.newestAt;
+  const limit = Math.max(2 * b.everySeconds * 1000, DAY);
+  return age > limit
+    ? c(
         'backup',
-        'warn',
-        'no backup yet',
-        'npx pisonet backup (the server makes one by itself on its schedule)',
-      ),
-    );
-  else {
-    const age = f.now - b.newestAt;
-    const limit = Math.max(2 * b.everySeconds * 1000, DAY);
-    out.push(
-      age > limit
-        ? c(
-            'backup',
-            'fail',
-            `the newest backup is ${Math.round(age / DAY)} day(s) old`,
-            'check the server runs (systemctl status pisonet); npx pisonet backup',
-          )
-        : c('backup', 'ok', `the newest backup is from ${shopClockText(b.newestAt, f.timeZone)}`),
-    );
-  }
-  return out;
+        'fail',
+        `the newest backup is ${Math.round(age / DAY)} day(s) old`,
+        'check the server runs (systemctl status pisonet); npx pisonet backup',
+      )
+    : c('backup', 'ok', `the newest backup is from ${shopClockText(b.newestAt, f.timeZone)}`);
 }

@@ -81,12 +81,73 @@ function doneRet(rows: RosRow[]): string | undefined {
  */
 export const DEFAULT_MAX_IN_FLIGHT = 64;
 
-export function createRouterClient(opts: RouterClientOptions): HardenedRouterClient {
-  const logger = opts.logger;
-  const semaphore = new Semaphore(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-  const stats = { commands: 0 };
+/** The one socket and what paces and counts the commands on it. */
+interface Wire {
+  connection: RouterConnection;
+  semaphore: Semaphore;
+  stats: { commands: number };
+  logger: RouterClientOptions['logger'];
+}
 
-  const connection = new RouterConnection(
+export function createRouterClient(opts: RouterClientOptions): HardenedRouterClient {
+  const stats = { commands: 0 };
+  const connection = openConnection(opts, stats);
+  const w: Wire = {
+    connection,
+    semaphore: new Semaphore(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+    stats,
+    logger: opts.logger,
+  };
+  return {
+    get status(): RouterStatus {
+      return connection.status;
+    },
+    get stats() {
+      return { ...stats };
+    },
+    get maxInFlightObserved() {
+      return w.semaphore.maxObserved;
+    },
+    onStatus: (listener) => connection.onStatus(listener),
+    async start() {
+      opts.logger.info(
+        { host: opts.host, port: opts.port, user: opts.user, tls: opts.tls },
+        'router client starting',
+      );
+      connection.start();
+    },
+    waitConnected: (timeoutMs) => waitConnected(connection, timeoutMs),
+    stop: () => connection.stop(),
+    print: (menu: string, p: PrintOptions = {}) => exec(w, printWords(menu, p)),
+    async printEach(menu: string, p: PrintOptions, onRow: (row: RosRow) => void) {
+      await exec(w, printWords(menu, p), onRow);
+    },
+    count: (menu: string, query?: string[]) => countOf(w, menu, query),
+    add: (menu: string, attrs: RosAttrs) => addOne(w, menu, attrs),
+    async set(menu: string, id: string, attrs: RosAttrs) {
+      await exec(w, [`${menu}/set`, `=.id=${id}`, ...attrWords(attrs)]);
+    },
+    remove: (menu, ids) => byIds(w, menu, 'remove', ids),
+    enable: (menu, ids) => byIds(w, menu, 'enable', ids),
+    disable: (menu, ids) => byIds(w, menu, 'disable', ids),
+    resetCounters: (menu, ids) => byIds(w, menu, 'reset-counters', ids),
+    move: (menu, ids, destination) =>
+      byIds(w, menu, 'move', ids, destination === undefined ? [] : [`=destination=${destination}`]),
+    command: (path, attrs, query) => exec(w, [path, ...attrWords(attrs), ...queryWords(query)]),
+    async hotspotLogin(a) {
+      await exec(w, [
+        '/ip/hotspot/active/login',
+        ...attrWords({ user: a.user, password: a.password, 'mac-address': a.mac, ip: a.ip }),
+      ]);
+    },
+    hotspotLogout: (activeIds) => byIds(w, '/ip/hotspot/active', 'remove', activeIds),
+    identity: () => readIdentity(w),
+  };
+}
+
+/** The connection with the tuning knobs defaulted; its login check reads the identity (one command counted). */
+function openConnection(opts: RouterClientOptions, stats: { commands: number }): RouterConnection {
+  return new RouterConnection(
     {
       host: opts.host,
       port: opts.port,
@@ -97,7 +158,7 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
       timeoutSeconds: opts.timeoutSeconds,
       reconnect: { minMs: opts.reconnect?.minMs ?? 500, maxMs: opts.reconnect?.maxMs ?? 30_000 },
       random: opts.random ?? Math.random,
-      logger,
+      logger: opts.logger,
       keepalive: opts.keepalive ?? true,
       now: opts.now ?? Date.now,
       settings: opts.settings,
@@ -107,114 +168,71 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
       return (await run(['/system/identity/print']))[0]?.name;
     },
   );
+}
 
-  async function exec(words: string[], onRow?: (row: RosRow) => void): Promise<RosRow[]> {
-    const command = words[0] ?? '';
-    // Fail fast while disconnected instead of queueing behind the semaphore.
-    if (!connection.connected)
-      throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${command})`, { command });
-    await semaphore.acquire();
-    try {
-      stats.commands++;
-      return await connection.run(words, command, onRow);
-    } catch (err) {
-      const e =
-        err instanceof RouterError
-          ? err
-          : new RouterError('ROUTER_UNREACHABLE', String(err), { command, cause: err });
-      logger.debug({ command, code: e.code, routerMessage: e.routerMessage }, 'router command failed');
-      throw e;
-    } finally {
-      semaphore.release();
-    }
+async function exec(w: Wire, words: string[], onRow?: (row: RosRow) => void): Promise<RosRow[]> {
+  const command = words[0] ?? '';
+  // Fail fast while disconnected instead of queueing behind the semaphore.
+  if (!w.connection.connected)
+    throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${command})`, { command });
+  await w.semaphore.acquire();
+  try {
+    w.stats.commands++;
+    return await w.connection.run(words, command, onRow);
+  } catch (err) {
+    const e =
+      err instanceof RouterError
+        ? err
+        : new RouterError('ROUTER_UNREACHABLE', String(err), { command, cause: err });
+    w.logger.debug({ command, code: e.code, routerMessage: e.routerMessage }, 'router command failed');
+    throw e;
+  } finally {
+    w.semaphore.release();
   }
+}
 
-  async function byIds(
-    menu: string,
-    verb: string,
-    ids: string | string[],
-    extra: string[] = [],
-  ): Promise<void> {
-    const list = idList(ids);
-    if (list === '') return; // nothing to do; RouterOS would trap on an empty `numbers`
-    await exec([`${menu}/${verb}`, `=numbers=${list}`, ...extra]);
-  }
+async function byIds(
+  w: Wire,
+  menu: string,
+  verb: string,
+  ids: string | string[],
+  extra: string[] = [],
+): Promise<void> {
+  const list = idList(ids);
+  if (list === '') return; // nothing to do; RouterOS would trap on an empty `numbers`
+  await exec(w, [`${menu}/${verb}`, `=numbers=${list}`, ...extra]);
+}
 
-  const client: HardenedRouterClient = {
-    get status(): RouterStatus {
-      return connection.status;
-    },
-    get stats() {
-      return { ...stats };
-    },
-    get maxInFlightObserved() {
-      return semaphore.maxObserved;
-    },
-    onStatus: (listener) => connection.onStatus(listener),
-    async start() {
-      logger.info(
-        { host: opts.host, port: opts.port, user: opts.user, tls: opts.tls },
-        'router client starting',
-      );
-      connection.start();
-    },
-    waitConnected: (timeoutMs) => waitConnected(connection, timeoutMs),
-    stop: () => connection.stop(),
+async function countOf(w: Wire, menu: string, query?: string[]): Promise<number> {
+  const rows = await exec(w, [`${menu}/print`, '=count-only=', ...queryWords(query)]);
+  // ✖ docs/routeros.md "Reply words": whether a zero count comes as `!empty` + bare `!done`; treat a
+  // missing ret as 0.
+  const ret = doneRet(rows);
+  const n = ret === undefined ? 0 : Number(ret);
+  if (!Number.isFinite(n))
+    throw new RouterError('ROUTER_TRAP', `count-only returned ${JSON.stringify(ret)}`, {
+      command: `${menu}/print`,
+    });
+  return n;
+}
 
-    print: (menu: string, p: PrintOptions = {}) => exec(printWords(menu, p)),
-    async printEach(menu: string, p: PrintOptions, onRow: (row: RosRow) => void) {
-      await exec(printWords(menu, p), onRow);
-    },
-    async count(menu: string, query?: string[]) {
-      const rows = await exec([`${menu}/print`, '=count-only=', ...queryWords(query)]);
-      // ✖ docs/routeros.md "Reply words": whether a zero count comes as `!empty` + bare `!done`; treat a
-      // missing ret as 0.
-      const ret = doneRet(rows);
-      const n = ret === undefined ? 0 : Number(ret);
-      if (!Number.isFinite(n))
-        throw new RouterError('ROUTER_TRAP', `count-only returned ${JSON.stringify(ret)}`, {
-          command: `${menu}/print`,
-        });
-      return n;
-    },
-    async add(menu: string, attrs: RosAttrs) {
-      const command = `${menu}/add`;
-      const ret = doneRet(await exec([command, ...attrWords(attrs)]));
-      if (ret === undefined) throw new RouterError('ROUTER_TRAP', `${command} returned no id`, { command });
-      return ret;
-    },
-    async set(menu: string, id: string, attrs: RosAttrs) {
-      await exec([`${menu}/set`, `=.id=${id}`, ...attrWords(attrs)]);
-    },
-    remove: (menu, ids) => byIds(menu, 'remove', ids),
-    enable: (menu, ids) => byIds(menu, 'enable', ids),
-    disable: (menu, ids) => byIds(menu, 'disable', ids),
-    resetCounters: (menu, ids) => byIds(menu, 'reset-counters', ids),
-    move: (menu, ids, destination) =>
-      byIds(menu, 'move', ids, destination === undefined ? [] : [`=destination=${destination}`]),
-    command: (path, attrs, query) => exec([path, ...attrWords(attrs), ...queryWords(query)]),
+async function addOne(w: Wire, menu: string, attrs: RosAttrs): Promise<string> {
+  const command = `${menu}/add`;
+  const ret = doneRet(await exec(w, [command, ...attrWords(attrs)]));
+  if (ret === undefined) throw new RouterError('ROUTER_TRAP', `${command} returned no id`, { command });
+  return ret;
+}
 
-    async hotspotLogin(a) {
-      await exec([
-        '/ip/hotspot/active/login',
-        ...attrWords({ user: a.user, password: a.password, 'mac-address': a.mac, ip: a.ip }),
-      ]);
-    },
-    hotspotLogout: (activeIds) => byIds('/ip/hotspot/active', 'remove', activeIds),
-
-    async identity(): Promise<RouterIdentity> {
-      const [ident, resource] = await Promise.all([
-        exec(['/system/identity/print']),
-        exec(['/system/resource/print', '=.proplist=version,board-name']),
-      ]);
-      return {
-        identity: ident[0]?.name ?? '',
-        version: resource[0]?.version,
-        boardName: resource[0]?.['board-name'],
-      };
-    },
+async function readIdentity(w: Wire): Promise<RouterIdentity> {
+  const [ident, resource] = await Promise.all([
+    exec(w, ['/system/identity/print']),
+    exec(w, ['/system/resource/print', '=.proplist=version,board-name']),
+  ]);
+  return {
+    identity: ident[0]?.name ?? '',
+    version: resource[0]?.version,
+    boardName: resource[0]?.['board-name'],
   };
-  return client;
 }
 
 function waitConnected(connection: RouterConnection, timeoutMs: number): Promise<boolean> {

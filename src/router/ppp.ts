@@ -82,32 +82,11 @@ function uptimeOf(text: string | undefined): number {
 }
 
 export function createRouterPpp(router: RouterClient): RouterPpp {
+  const profile = ourObjects(router, PROFILE_MENU, 'PPP profile');
+  const secret = ourObjects(router, SECRET_MENU, 'PPP secret');
   return {
-    async profiles() {
-      const rows = await router.print(PROFILE_MENU, { proplist: PROFILE_PROPS });
-      return rows.map((r) => ({
-        id: r['.id'] ?? '',
-        name: r.name ?? '',
-        ours: isOurs(r.comment),
-        rateLimit: r['rate-limit'] ?? '',
-        onlyOne: r['only-one'] ?? 'default',
-        remoteAddress: r['remote-address'] ?? '',
-        comment: r.comment ?? '',
-      }));
-    },
-    async secrets() {
-      const rows = await router.print(SECRET_MENU, { proplist: SECRET_PROPS });
-      return rows.map((r) => ({
-        id: r['.id'] ?? '',
-        name: r.name ?? '',
-        ours: isOurs(r.comment),
-        password: r.password ?? '',
-        profile: r.profile ?? 'default',
-        service: r.service ?? 'any',
-        disabled: r.disabled === 'true' || r.disabled === 'yes',
-        comment: r.comment ?? '',
-      }));
-    },
+    profiles: () => readProfiles(router),
+    secrets: () => readSecrets(router),
     async activeNames() {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id', 'name'] });
       return rows.map((r) => r.name ?? '');
@@ -120,64 +99,14 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
       });
       return rows.find((r) => r.address === address)?.name ?? null;
     },
-    async addProfile(attrs) {
-      if (!isOurs(attrs.comment)) throw notOurs('PPP profile', attrs.name ?? '');
-      return router.add(PROFILE_MENU, attrs);
-    },
-    async setProfile(have, attrs) {
-      mustBeOurs('PPP profile', have, attrs);
-      await router.set(PROFILE_MENU, have.id, attrs);
-    },
-    async removeProfile(have) {
-      mustBeOurs('PPP profile', have);
-      await router.remove(PROFILE_MENU, have.id);
-    },
-    async addSecret(attrs) {
-      if (!isOurs(attrs.comment)) throw notOurs('PPP secret', attrs.name ?? '');
-      return router.add(SECRET_MENU, attrs);
-    },
-    async setSecret(have, attrs) {
-      mustBeOurs('PPP secret', have, attrs);
-      await router.set(SECRET_MENU, have.id, attrs);
-    },
-    async removeSecret(have) {
-      mustBeOurs('PPP secret', have);
-      await router.remove(SECRET_MENU, have.id);
-    },
-    async sessions() {
-      const [active, counters] = await Promise.all([
-        router.print(ACTIVE_MENU, { proplist: SESSION_PROPS }),
-        router.print(INTERFACE_MENU, { proplist: COUNTER_PROPS, query: ['type=pppoe-in'] }),
-      ]);
-      const byName = new Map(counters.map((r) => [r.name ?? '', r]));
-      return active.map((r) => {
-        const name = r.name ?? '';
-        const c = byName.get(`<pppoe-${name}>`);
-        return {
-          id: `${r['.id'] ?? ''}/${r['session-id'] ?? ''}`,
-          username: name,
-          address: r.address || null,
-          callerId: r['caller-id'] ?? '',
-          up: Number(c?.['rx-byte'] ?? 0) || 0,
-          down: Number(c?.['tx-byte'] ?? 0) || 0,
-          rateUp: 0,
-          rateDown: 0,
-          uptimeSeconds: uptimeOf(r.uptime),
-        };
-      });
-    },
-    async sessionLimits() {
-      const rows = await router.print(QUEUE_MENU, {
-        proplist: ['name', 'max-limit'],
-        query: ['dynamic=true'],
-      });
-      const out = new Map<string, string>();
-      for (const r of rows) {
-        const m = /^<pppoe-(.+)>$/.exec(r.name ?? '');
-        if (m && !out.has(m[1])) out.set(m[1], r['max-limit'] ?? '');
-      }
-      return out;
-    },
+    addProfile: profile.add,
+    setProfile: profile.set,
+    removeProfile: profile.remove,
+    addSecret: secret.add,
+    setSecret: secret.set,
+    removeSecret: secret.remove,
+    sessions: () => readSessions(router),
+    sessionLimits: () => readSessionLimits(router),
     async endSession(name) {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id'], query: [`name=${name}`] });
       const ids = rows.map((r) => r['.id']).filter((id): id is string => Boolean(id));
@@ -185,4 +114,84 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
       return ids.length;
     },
   };
+}
+
+/** Adds, changes and removes in a menu, each refused unless the object is ours (and stays ours). */
+function ourObjects(router: RouterClient, menu: string, what: string) {
+  return {
+    async add(attrs: PppAttrs): Promise<string> {
+      if (!isOurs(attrs.comment)) throw notOurs(what, attrs.name ?? '');
+      return router.add(menu, attrs);
+    },
+    async set(have: { id: string; name: string; ours: boolean }, attrs: PppAttrs): Promise<void> {
+      mustBeOurs(what, have, attrs);
+      await router.set(menu, have.id, attrs);
+    },
+    async remove(have: { id: string; name: string; ours: boolean }): Promise<void> {
+      mustBeOurs(what, have);
+      await router.remove(menu, have.id);
+    },
+  };
+}
+
+async function readProfiles(router: RouterClient) {
+  const rows = await router.print(PROFILE_MENU, { proplist: PROFILE_PROPS });
+  return rows.map((r) => ({
+    id: r['.id'] ?? '',
+    name: r.name ?? '',
+    ours: isOurs(r.comment),
+    rateLimit: r['rate-limit'] ?? '',
+    onlyOne: r['only-one'] ?? 'default',
+    remoteAddress: r['remote-address'] ?? '',
+    comment: r.comment ?? '',
+  }));
+}
+
+async function readSecrets(router: RouterClient) {
+  const rows = await router.print(SECRET_MENU, { proplist: SECRET_PROPS });
+  return rows.map((r) => ({
+    id: r['.id'] ?? '',
+    name: r.name ?? '',
+    ours: isOurs(r.comment),
+    password: r.password ?? '',
+    profile: r.profile ?? 'default',
+    service: r.service ?? 'any',
+    disabled: r.disabled === 'true' || r.disabled === 'yes',
+    comment: r.comment ?? '',
+  }));
+}
+
+/** The active sessions with their interface's byte counters (one print of each, joined by name). */
+async function readSessions(router: RouterClient) {
+  const [active, counters] = await Promise.all([
+    router.print(ACTIVE_MENU, { proplist: SESSION_PROPS }),
+    router.print(INTERFACE_MENU, { proplist: COUNTER_PROPS, query: ['type=pppoe-in'] }),
+  ]);
+  const byName = new Map(counters.map((r) => [r.name ?? '', r]));
+  return active.map((r) => {
+    const name = r.name ?? '';
+    const c = byName.get(`<pppoe-${name}>`);
+    return {
+      id: `${r['.id'] ?? ''}/${r['session-id'] ?? ''}`,
+      username: name,
+      address: r.address || null,
+      callerId: r['caller-id'] ?? '',
+      up: Number(c?.['rx-byte'] ?? 0) || 0,
+      down: Number(c?.['tx-byte'] ?? 0) || 0,
+      rateUp: 0,
+      rateDown: 0,
+      uptimeSeconds: uptimeOf(r.uptime),
+    };
+  });
+}
+
+/** Each session's dynamic queue's max-limit, by user name. */
+async function readSessionLimits(router: RouterClient): Promise<Map<string, string>> {
+  const rows = await router.print(QUEUE_MENU, { proplist: ['name', 'max-limit'], query: ['dynamic=true'] });
+  const out = new Map<string, string>();
+  for (const r of rows) {
+    const m = /^<pppoe-(.+)>$/.exec(r.name ?? '');
+    if (m && !out.has(m[1])) out.set(m[1], r['max-limit'] ?? '');
+  }
+  return out;
 }

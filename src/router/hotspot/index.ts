@@ -6,21 +6,14 @@
  * resources, firewall checks) go through the RouterClient directly.
  */
 import type { QueueFieldChanges, QueueOnRouter, ReconcilePlan } from '../../domain/reconcile';
-import { isOurQueue } from '../../domain/reconcile';
-import { QUEUE_PREFIX, queueNameForMac } from '../../domain/queues';
-import { normaliseMac } from '../../domain/units';
-import { macOf } from '../../domain/network';
 import type { RouterClient } from '../types';
-import { RouterError } from '../../domain/errors';
+import type { RouterError } from '../../domain/errors';
 import { LoginsInFlight, type SharedLogins } from './logins-in-flight';
-import { applyPlanQueues, applyQueuePlan, isGone, queueSetAttrs, removeMany } from './queues';
-import { isOurPlanQueue, type PlanQueuePlan } from '../../domain/plan-queues';
+import { applyPlanQueues, queueSetAttrs, removeMany } from './queues';
+import type { PlanQueuePlan } from '../../domain/plan-queues';
 import {
   hostAddresses,
   devicesBehind,
-  devicesOnline,
-  loginDevice,
-  relogin,
   sessionsOfDevice,
   sessionsOfUser,
   topDynamicQueue,
@@ -28,14 +21,7 @@ import {
   type LoginOutcome,
   type Relogin,
 } from './sessions';
-import {
-  queueOnRouter,
-  QUEUE_MENU,
-  QUEUE_PROPS,
-  readSnapshot,
-  USER_MENU,
-  type RouterSnapshot,
-} from './snapshot';
+import { QUEUE_MENU, USER_MENU, type RouterSnapshot } from './snapshot';
 import {
   addUser,
   bindUser,
@@ -56,6 +42,18 @@ import {
   type UserReconcileOptions,
   type UserReconcileResult,
 } from './user-reconcile';
+import {
+  applyGuardedQueuePlan,
+  loginsMissedBy,
+  ourQueues,
+  reloginVoucher,
+  removeVoucher,
+  snapshot,
+  trackedLogin,
+  trackedRelogin,
+  unlessGone,
+  type Held,
+} from './owned';
 
 export type {
   DeviceLogin,
@@ -187,138 +185,21 @@ export function createManagedHotspot(
   placement: UserPlacement,
   shared?: SharedLogins,
 ): ManagedHotspot {
-  const logins = new LoginsInFlight();
-  /**
-   * The queues of the last snapshot, handed to the next read so that rows that did not change are the same
-   * objects (snapshot.ts routerQueues). Not a cache: every row is compared with what the router says now.
-   */
-  let lastQueues: readonly QueueOnRouter[] | undefined;
-  /** The queue ids of `remove` whose queue no login touched since the snapshot `basis` was read. */
-  function unprotected(remove: string[], basis: RouterSnapshot, mark: number): string[] {
-    const wanted = new Set(remove);
-    const names = new Map<string, string>();
-    for (const q of basis.queues) if (wanted.has(q.id)) names.set(q.id, q.name);
-    return remove.filter((id) => !logins.protects(names.get(id) ?? '', mark));
-  }
-  /**
-   * The queue ids of `remove` whose device has no session on the router now and no login under way on any
-   * server: what a poll decides from its snapshot is checked against the router as it is at the moment of removal.
-   */
-  async function unused(remove: string[], basis: RouterSnapshot): Promise<string[]> {
-    const deviceOf = new Map<string, string>();
-    // A device's queue names its MAC; a queue of ours that names none (a shared plan's parent) has no session.
-    for (const q of basis.queues) {
-      const mac = q.name.startsWith(QUEUE_PREFIX) ? macOf(q.name.slice(QUEUE_PREFIX.length)) : undefined;
-      if (mac) deviceOf.set(q.id, mac);
-    }
-    const macs = [
-      ...new Set(remove.map((id) => deviceOf.get(id)).filter((m): m is string => m !== undefined)),
-    ];
-    if (macs.length === 0) return remove;
-    // The logins under way first, then the sessions: a login that ends between the two reads is in the second.
-    const busy = shared ? await shared.underWay() : new Set<string>();
-    for (const mac of await devicesOnline(router, macs)) busy.add(normaliseMac(mac));
-    return remove.filter((id) => {
-      const mac = deviceOf.get(id);
-      return mac === undefined || !busy.has(mac);
-    });
-  }
+  const h: Held = { router, placement, shared, logins: new LoginsInFlight() };
   return {
     placement,
-    async snapshot() {
-      const loginMark = logins.mark();
-      const snap = await readSnapshot(router, lastQueues);
-      lastQueues = snap.queues;
-      // Read after the router: a login under way elsewhere during the read is in it; one over by now has its
-      // claim committed, which the poll reads after this.
-      const loginsElsewhere = shared ? await shared.underWay() : undefined;
-      return { ...snap, loginMark, loginsElsewhere };
-    },
-    async applyQueuePlan(plan, errors, basis) {
-      if (basis?.loginMark === undefined) return applyQueuePlan(router, plan, errors);
-      const mark = basis.loginMark;
-      // Most polls remove nothing: the names are looked up only for the queues the plan removes.
-      let remove = plan.remove.length === 0 ? plan.remove : unprotected(plan.remove, basis, mark);
-      logins.forgetBefore(mark);
-      if (remove.length > 0) {
-        try {
-          remove = await unused(remove, basis);
-        } catch (err) {
-          // The sessions could not be read again: nothing is removed this time (the next poll decides).
-          if (!(err instanceof RouterError)) throw err;
-          errors.push(err);
-          remove = [];
-        }
-      }
-      return applyQueuePlan(
-        router,
-        remove.length === plan.remove.length ? plan : { ...plan, remove },
-        errors,
-      );
-    },
-    loginsMissedBy(basis) {
-      const missed =
-        basis.loginMark === undefined ? new Set<string>() : logins.devicesMissedBy(basis.loginMark);
-      for (const mac of basis.loginsElsewhere ?? []) missed.add(mac);
-      return missed;
-    },
-    async queues(names) {
-      const query: string[] = [];
-      names?.forEach((n, i) => {
-        query.push(`name=${n}`);
-        if (i > 0) query.push('#|');
-      });
-      if (names && names.length === 0) return [];
-      const rows = await router.print(QUEUE_MENU, {
-        proplist: QUEUE_PROPS,
-        query: names ? query : undefined,
-      });
-      return rows
-        .map((r) => ({ ...queueOnRouter(r), bytes: r.bytes ?? '0/0', rate: r.rate ?? '0/0' }))
-        .filter((q) => isOurQueue(q) || isOurPlanQueue(q));
-    },
+    snapshot: () => snapshot(h),
+    applyQueuePlan: (plan, errors, basis) => applyGuardedQueuePlan(h, plan, errors, basis),
+    loginsMissedBy: (basis) => loginsMissedBy(h, basis),
+    queues: (names) => ourQueues(h, names),
     setQueue: (id, changes) => router.set(QUEUE_MENU, id, queueSetAttrs(changes)),
     applyPlanQueues: (plan, errors) => applyPlanQueues(router, plan, errors),
     removePlanQueues: (ids, errors) => removeMany((x) => router.remove(QUEUE_MENU, x), ids, errors),
     topDynamicQueue: () => topDynamicQueue(router),
-    async loginDevice(d) {
-      const over = logins.begin(d.queue.name, d.mac);
-      // Recorded beside the login's first round trip (the customer's path): a poll elsewhere that reads the
-      // sessions after the login sees its session; one that read them before removes nothing this login made.
-      // A record that fails leaves the login to the guards that need no database (the sessions read again).
-      const recorded = shared?.begin([d.mac]).catch(() => undefined);
-      try {
-        return await loginDevice(router, placement, d);
-      } finally {
-        over();
-        const end = await recorded;
-        await end?.().catch(() => undefined);
-      }
-    },
+    loginDevice: (d) => trackedLogin(h, d),
     logout: (ids, errors) => removeMany((x) => router.hotspotLogout(x), ids, errors),
-    async relogin(sessions, errors) {
-      // Each device's queue is its login's for the moment: a poll planned meanwhile leaves it alone.
-      const over = sessions.map((s) => logins.begin(queueNameForMac(s.mac), s.mac));
-      // On record before the first logout: between it and the login again the device has no session.
-      const recorded = await shared?.begin(sessions.map((s) => s.mac)).catch(() => undefined);
-      try {
-        return await relogin(router, sessions, errors);
-      } finally {
-        for (const done of over) done();
-        await recorded?.();
-      }
-    },
-    async reloginVoucher(code, password) {
-      const online = (await sessionsOfUser(router, code)).filter((s) => s.mac && s.ip);
-      if (online.length === 0) return 0;
-      const errors: RouterError[] = [];
-      const back = await this.relogin(
-        online.map((s) => ({ ...s, password })),
-        errors,
-      );
-      if (errors.length > 0 && back < online.length) throw errors[0];
-      return back;
-    },
+    relogin: (sessions, errors) => trackedRelogin(h, sessions, errors),
+    reloginVoucher: (code, password) => reloginVoucher(h, code, password),
     sessionsOfVoucher: async (code) =>
       (await sessionsOfUser(router, code)).map(({ id, mac }) => ({ id, mac })),
     hostAddresses: (mac) => hostAddresses(router, mac),
@@ -328,55 +209,17 @@ export function createManagedHotspot(
       if (sessions.length) await router.hotspotLogout(sessions.map((s) => s.id));
       return { sessions: sessions.length, users: sessions.map((s) => s.user) };
     },
-    async removeVoucher(code, routerUserId) {
-      const ignoreGone = (err: unknown): void => {
-        if (!isGone(err)) throw err;
-      };
-      const [sessions, queues, users] = await Promise.all([
-        sessionsOfUser(router, code),
-        router.print(QUEUE_MENU, {
-          proplist: ['.id', 'name', 'comment', 'dynamic'],
-          query: [`comment=${code}`],
-        }),
-        routerUserId !== null
-          ? Promise.resolve([routerUserId])
-          : router
-              .print(USER_MENU, { proplist: ['.id', 'name'], query: [`name=${code}`] })
-              .then((rows) => rows.filter((r) => r.name === code).map((r) => r['.id'])),
-      ]);
-      const queueIds = queues
-        .map(queueOnRouter)
-        .filter((q) => isOurQueue(q) && q.comment === code)
-        .map((q) => q.id);
-      await Promise.all([
-        sessions.length ? router.hotspotLogout(sessions.map((s) => s.id)).catch(ignoreGone) : undefined,
-        queueIds.length ? router.remove(QUEUE_MENU, queueIds).catch(ignoreGone) : undefined,
-        users.length ? router.remove(USER_MENU, users).catch(ignoreGone) : undefined,
-      ]);
-    },
+    removeVoucher: (code, routerUserId) => removeVoucher(h, code, routerUserId),
     users: () => readUsers(router),
     userBytes: (names) => readUserBytes(router, names),
     setUserByteLimit: (id, bytes) => setUserByteLimit(router, id, bytes),
     raiseUserByteLimit: (code, bytes) => raiseUserByteLimit(router, code, bytes),
     addUser: (u) => addUser(router, placement, u),
     bindUser: (id, mac) => bindUser(router, id, mac),
-    async holdUser(id, code, held) {
-      try {
-        await holdUser(router, id, code, held);
-        return true;
-      } catch (err) {
-        if (isGone(err)) return false;
-        throw err;
-      }
-    },
+    holdUser: (id, code, held) => unlessGone(() => holdUser(router, id, code, held)),
     async updateUserPlan(id, profileName, limitSeconds, again) {
-      try {
-        await updateUserPlan(router, id, profileName, limitSeconds);
-      } catch (err) {
-        if (isGone(err)) return false;
-        throw err;
-      }
-      if (again) await this.reloginVoucher(again.code, again.password).catch(() => 0);
+      if (!(await unlessGone(() => updateUserPlan(router, id, profileName, limitSeconds)))) return false;
+      if (again) await reloginVoucher(h, again.code, again.password).catch(() => 0);
       return true;
     },
     removeUsers: (ids, errors) => removeMany((x) => router.remove(USER_MENU, x), ids, errors),

@@ -56,107 +56,134 @@ async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<Vouc
   return out;
 }
 
+/** The room's state, shared by its steps. */
+interface Room {
+  d: HotspotUsersDeps;
+  pushDeps: { db: Knex; router: RouterClient; hotspot: ManagedHotspot; now: () => number };
+  syncing?: Promise<SyncOutcome>;
+  /**
+   * When a sync also reads the router's users and puts back what the vouchers call for (check.ts): at the first
+   * sync, after every reconnect, after a reboot the poll saw, and every 10 minutes.
+   */
+  usersCheck: UsersCheckSchedule;
+}
+
 /** The room of one site's hotspot users, on its router. */
 export function createHotspotUsers(d: HotspotUsersDeps): HotspotUsers {
-  const { db, clock, router, hotspot, log, site } = d;
-  const pushDeps = { db, router, hotspot, now: () => clock.now() };
-  let syncing: Promise<SyncOutcome> | undefined;
-  // When a sync also reads the router's users and puts back what the vouchers call for (check.ts): at the first
-  // sync, after every reconnect, after a reboot the poll saw, and every 10 minutes.
-  const usersCheck = new UsersCheckSchedule();
+  const { db, clock, router, hotspot } = d;
+  const room: Room = {
+    d,
+    pushDeps: { db, router, hotspot, now: () => clock.now() },
+    usersCheck: new UsersCheckSchedule(),
+  };
   let wasConnected = router.status.connected;
   router.onStatus((s) => {
-    if (s.connected && !wasConnected) usersCheck.request('router reconnected');
+    if (s.connected && !wasConnected) room.usersCheck.request('router reconnected');
     wasConnected = s.connected;
   });
-
-  async function runUsersCheck(reason: string, opts: UsersCheckOptions): Promise<UsersCheckReport> {
-    const started = clock.now();
-    const report = await checkRouterUsers(
-      { db, hotspot, log, now: () => clock.now(), commands: () => router.stats.commands, siteId: site.id },
-      opts,
-    );
-    usersCheck.done(started);
-    const { added, fixed, removed, failed, blocked } = report;
-    if (added + fixed + removed > 0)
-      log.info(
-        { module: 'vouchers', reason, ...report },
-        `router users checked (${reason}): ${added} re-created, ${fixed} put back, ${removed} removed`,
-      );
-    if (failed + blocked > 0)
-      log.warn(
-        { module: 'vouchers', reason, failed, blocked },
-        `router users checked (${reason}): ${failed} change(s) failed, ${blocked} code(s) taken by users we did not create`,
-      );
-    return report;
-  }
-
-  async function syncOnce(opts: SyncOptions): Promise<SyncOutcome> {
-    const reason = opts.check ?? (router.status.connected ? usersCheck.due(clock.now()) : undefined);
-    if (reason) {
-      try {
-        const check = await runUsersCheck(reason, opts);
-        // The check gave started codes their own binding already; only their "kept for" mark is left.
-        await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
-        return { created: check.created, pending: check.pending, check };
-      } catch (err) {
-        // Still due: the next sync (the poll's, or the reconnect's) checks again.
-        if (opts.check || !(err instanceof RouterError)) throw err;
-        log.warn({ module: 'vouchers', reason, err: err.message }, 'router users not checked; will retry');
-      }
-    }
-    // Roaming vouchers not used yet go to every router with the users check (they have no one router id).
-    const rows = (await db('vouchers')
-      .whereNull('router_user_id')
-      .where('site_id', site.id)
-      .whereIn('status', ['unused', 'active'])
-      .orderBy('id')
-      .limit(SYNC_LIMIT)) as VoucherRow[];
-    const pushed = rows.length
-      ? await pushRouterUsers(pushDeps, await targetsFor(rows, new ProfileCache(db)))
-      : { created: 0, pending: 0 };
-    if (router.status.connected) {
-      await bindRouterUsers(db, hotspot, clock.now(), site.id);
-      await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
-    }
-    return pushed;
-  }
-
-  /** One sync at a time: a batch's push, the poll job's sync and a check would otherwise race on the same rows. */
-  function startSync(opts: SyncOptions): Promise<SyncOutcome> {
-    syncing ??= syncOnce(opts).finally(() => (syncing = undefined));
-    return syncing;
-  }
-
   return {
     async sync(opts = {}) {
-      const { created, pending } = await startSync(opts);
+      const { created, pending } = await startSync(room, opts);
       return { created, pending };
     },
-
-    async pushBatch(batchId) {
-      await syncing?.catch(() => undefined); // a running sync may be pushing the same rows
-      const rows = await batchRowsToPush(db, batchId, site.id);
-      const cache = new ProfileCache(db);
-      const [a, b] = await Promise.all([
-        pushRouterUsers(pushDeps, await targetsFor(rows.own, cache)),
-        addRoamingUsers({ router, hotspot }, await targetsFor(rows.roaming, cache)),
-      ]);
-      return { created: a.created + b.created, pending: a.pending + b.pending };
-    },
-
+    pushBatch: (batchId) => pushBatch(room, batchId),
     async check(opts = {}) {
       for (;;) {
         // A sync already running may be a plain push: wait for it, then run a check of our own.
-        if (syncing) {
-          await syncing.catch(() => undefined);
+        if (room.syncing) {
+          await room.syncing.catch(() => undefined);
           continue;
         }
-        const out = await startSync({ ...opts, check: 'asked for' });
+        const out = await startSync(room, { ...opts, check: 'asked for' });
         if (out.check) return out.check;
       }
     },
-
-    requestCheck: (reason) => usersCheck.request(reason),
+    requestCheck: (reason) => room.usersCheck.request(reason),
   };
+}
+
+/** One sync at a time: a batch's push, the poll job's sync and a check would otherwise race on the same rows. */
+function startSync(room: Room, opts: SyncOptions): Promise<SyncOutcome> {
+  room.syncing ??= syncOnce(room, opts).finally(() => (room.syncing = undefined));
+  return room.syncing;
+}
+
+/** A users check when one is asked for or due; otherwise the vouchers not on the router yet pushed. */
+async function syncOnce(room: Room, opts: SyncOptions): Promise<SyncOutcome> {
+  const { router, clock } = room.d;
+  const reason = opts.check ?? (router.status.connected ? room.usersCheck.due(clock.now()) : undefined);
+  if (reason) {
+    const checked = await checkedSync(room, reason, opts);
+    if (checked) return checked;
+  }
+  return pushPending(room);
+}
+
+/** The users check, then the kept codes' marks released; undefined when the router failed a due check. */
+async function checkedSync(room: Room, reason: string, opts: SyncOptions): Promise<SyncOutcome | undefined> {
+  const { db, hotspot, clock, site, log } = room.d;
+  try {
+    const check = await runUsersCheck(room, reason, opts);
+    // The check gave started codes their own binding already; only their "kept for" mark is left.
+    await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
+    return { created: check.created, pending: check.pending, check };
+  } catch (err) {
+    // Still due: the next sync (the poll's, or the reconnect's) checks again.
+    if (opts.check || !(err instanceof RouterError)) throw err;
+    log.warn({ module: 'vouchers', reason, err: err.message }, 'router users not checked; will retry');
+    return undefined;
+  }
+}
+
+async function pushPending(room: Room): Promise<SyncOutcome> {
+  const { db, router, hotspot, clock, site } = room.d;
+  // Roaming vouchers not used yet go to every router with the users check (they have no one router id).
+  const rows = (await db('vouchers')
+    .whereNull('router_user_id')
+    .where('site_id', site.id)
+    .whereIn('status', ['unused', 'active'])
+    .orderBy('id')
+    .limit(SYNC_LIMIT)) as VoucherRow[];
+  const pushed = rows.length
+    ? await pushRouterUsers(room.pushDeps, await targetsFor(rows, new ProfileCache(db)))
+    : { created: 0, pending: 0 };
+  if (router.status.connected) {
+    await bindRouterUsers(db, hotspot, clock.now(), site.id);
+    await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
+  }
+  return pushed;
+}
+
+async function runUsersCheck(room: Room, reason: string, opts: UsersCheckOptions): Promise<UsersCheckReport> {
+  const { db, hotspot, log, clock, router, site } = room.d;
+  const started = clock.now();
+  const report = await checkRouterUsers(
+    { db, hotspot, log, now: () => clock.now(), commands: () => router.stats.commands, siteId: site.id },
+    opts,
+  );
+  room.usersCheck.done(started);
+  const { added, fixed, removed, failed, blocked } = report;
+  if (added + fixed + removed > 0)
+    log.info(
+      { module: 'vouchers', reason, ...report },
+      `router users checked (${reason}): ${added} re-created, ${fixed} put back, ${removed} removed`,
+    );
+  if (failed + blocked > 0)
+    log.warn(
+      { module: 'vouchers', reason, failed, blocked },
+      `router users checked (${reason}): ${failed} change(s) failed, ${blocked} code(s) taken by users we did not create`,
+    );
+  return report;
+}
+
+async function pushBatch(room: Room, batchId: number): Promise<PushOutcome> {
+  const { db, router, hotspot, site } = room.d;
+  await room.syncing?.catch(() => undefined); // a running sync may be pushing the same rows
+  const rows = await batchRowsToPush(db, batchId, site.id);
+  const cache = new ProfileCache(db);
+  const [a, b] = await Promise.all([
+    pushRouterUsers(room.pushDeps, await targetsFor(rows.own, cache)),
+    addRoamingUsers({ router, hotspot }, await targetsFor(rows.roaming, cache)),
+  ]);
+  return { created: a.created + b.created, pending: a.pending + b.pending };
 }

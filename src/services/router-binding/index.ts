@@ -16,6 +16,7 @@ import type { ManagedHotspot } from '../../router/hotspot';
 import { readRouterId } from '../../router/system';
 import { DEFAULT_SITE, siteOf, type SiteDeps } from '../deps';
 import type { RouterWarning } from '../router-checks';
+import type { Actor } from '../audit/actor';
 import type { BindingState, RouterBinding } from './types';
 export type { BindingMode, BindingState, RouterBinding } from './types';
 
@@ -38,144 +39,169 @@ function remedies(site: { id: number; name: string }): { adopt: string; otherwis
   };
 }
 
-export function createRouterBinding(deps: SiteDeps & { hotspot: ManagedHotspot }): RouterBinding {
-  const { db, router, hotspot, clock, audit } = deps;
-  const site = siteOf(deps);
-  const { id: BOUND_ID, identity: BOUND_IDENTITY } = bindingKeys(site.id);
-  const log = deps.log.child({ module: 'router-binding' });
-  let current: BindingState = { mode: 'unknown' };
-  let checking: Promise<BindingState> | undefined;
+/** A site's binding as its steps share it. */
+interface Binding {
+  deps: SiteDeps & { hotspot: ManagedHotspot };
+  site: { id: number; name: string };
+  keys: { id: string; identity: string };
+  log: SiteDeps['log'];
+  fix: { adopt: string; otherwise: string };
+  current: BindingState;
+  checking?: Promise<BindingState>;
   /** When the last check ran (clock time): safe mode looks again after SAFE_RECHECK_MS. */
-  let checkedAt = Number.NEGATIVE_INFINITY;
-  const fix = remedies(site);
-  // A reconnect may reach another machine at the same address: check again before anything is written.
+  checkedAt: number;
+}
+
+export function createRouterBinding(deps: SiteDeps & { hotspot: ManagedHotspot }): RouterBinding {
+  const site = siteOf(deps);
+  const b: Binding = {
+    deps,
+    site,
+    keys: bindingKeys(site.id),
+    log: deps.log.child({ module: 'router-binding' }),
+    fix: remedies(site),
+    current: { mode: 'unknown' },
+    checkedAt: Number.NEGATIVE_INFINITY,
+  };
+  recheckOnReconnect(b);
+  return {
+    state: () => b.current,
+    writable: () => b.current.mode === 'bound',
+    check: () => runCheck(b),
+    ready: () => ready(b),
+    adopt: (actor) => adopt(b, actor),
+  };
+}
+
+/** A reconnect may reach another machine at the same address: check again before anything is written. */
+function recheckOnReconnect(b: Binding): void {
+  const { router } = b.deps;
   let wasConnected = router.status.connected;
   router.onStatus((st) => {
     if (st.connected && !wasConnected) {
-      current = { ...current, mode: 'unknown' };
-      void runCheck().catch((err: Error) =>
-        log.warn({ err: err.message }, 'router check failed; retried before the next write'),
+      b.current = { ...b.current, mode: 'unknown' };
+      void runCheck(b).catch((err: Error) =>
+        b.log.warn({ err: err.message }, 'router check failed; retried before the next write'),
       );
     }
     wasConnected = st.connected;
   });
+}
 
-  function runCheck(): Promise<BindingState> {
-    checking ??= check().finally(() => (checking = undefined));
-    return checking;
-  }
+function runCheck(b: Binding): Promise<BindingState> {
+  b.checking ??= check(b).finally(() => (b.checking = undefined));
+  return b.checking;
+}
 
-  async function stored(): Promise<{ id?: string; identity?: string }> {
-    const rows = (await db('router_state').whereIn('key', [BOUND_ID, BOUND_IDENTITY])) as Array<{
-      key: string;
-      value: string;
-    }>;
-    return {
-      id: rows.find((r) => r.key === BOUND_ID)?.value,
-      identity: rows.find((r) => r.key === BOUND_IDENTITY)?.value,
-    };
-  }
+async function ready(b: Binding): Promise<boolean> {
+  if (!b.deps.router.status.connected) return b.current.mode !== 'safe';
+  if (b.current.mode === 'unknown') await runCheck(b);
+  // Adopted elsewhere meanwhile (the terminal, another server)? Looked at again once a minute at most.
+  else if (b.current.mode === 'safe' && b.deps.clock.now() - b.checkedAt >= SAFE_RECHECK_MS)
+    await runCheck(b).catch(() => undefined);
+  return b.current.mode !== 'safe';
+}
 
-  async function bind(id: string, identity: string): Promise<void> {
-    const now = clock.now();
-    await db('router_state')
-      .insert([
-        { key: BOUND_ID, value: id, updated_at: now },
-        { key: BOUND_IDENTITY, value: identity, updated_at: now },
-      ])
-      .onConflict('key')
-      .merge();
-  }
-
-  /** Whether the router holds anything of a PisoNet controller: our queues or voucher users. */
-  async function routerInUse(): Promise<{ queues: number; users: number }> {
-    const [queues, users] = await Promise.all([hotspot.queues(), hotspot.users()]);
-    return { queues: queues.length, users: users.filter((u) => u.ours).length };
-  }
-
-  async function databaseEmpty(): Promise<boolean> {
-    const row = (await db('vouchers').where('site_id', site.id).first('id')) as { id: number } | undefined;
-    return row === undefined;
-  }
-
-  function enter(next: BindingState): BindingState {
-    const changed = next.mode !== current.mode || next.reason?.code !== current.reason?.code;
-    current = next;
-    if (changed && next.mode === 'safe')
-      log.warn({ code: next.reason?.code }, `SAFE MODE: ${next.reason?.message}`);
-    if (changed && next.mode === 'bound')
-      log.info({ routerId: next.routerId }, `router ${next.identity} is this database's router`);
-    return current;
-  }
-
-  async function check(): Promise<BindingState> {
-    checkedAt = clock.now();
-    const { id, identity } = await readRouterId(router);
-    const bound = await stored();
-    const base = { routerId: id, identity, boundId: bound.id, boundIdentity: bound.identity };
-    if (bound.id !== undefined) {
-      if (bound.id === id) {
-        if (bound.identity !== identity) await bind(id, identity); // renamed or reset: same machine
-        return enter({ mode: 'bound', ...base });
-      }
-      return enter({
-        mode: 'safe',
-        ...base,
-        reason: {
-          code: 'ROUTER_MISMATCH',
-          message: `This database belongs to router "${bound.identity ?? '?'}" (id ${bound.id}), but the router at this address is "${identity}" (id ${id}). Nothing will be changed on it. If this router replaced the old one, adopt it (${fix.adopt}); otherwise check ${fix.otherwise}.`,
-        },
-      });
-    }
-    if (await databaseEmpty()) {
-      const inUse = await routerInUse();
-      if (inUse.queues > 0 || inUse.users > 0) {
-        return enter({
-          mode: 'safe',
-          ...base,
-          reason: {
-            code: 'ROUTER_HAS_DATA',
-            message: `This database is empty, but router "${identity}" already holds ${inUse.queues} PisoNet queue(s) and ${inUse.users} voucher user(s): another database (or a wrong DATABASE_URL) manages it. Nothing will be changed on it. Check DATABASE_URL; to start afresh with this router, adopt it (${fix.adopt}), which removes what this database does not know.`,
-          },
-        });
-      }
-    }
-    await bind(id, identity);
-    return enter({ mode: 'bound', ...base, boundId: id, boundIdentity: identity });
-  }
-
+async function stored(b: Binding): Promise<{ id?: string; identity?: string }> {
+  const rows = (await b.deps.db('router_state').whereIn('key', [b.keys.id, b.keys.identity])) as Array<{
+    key: string;
+    value: string;
+  }>;
   return {
-    state: () => current,
-    writable: () => current.mode === 'bound',
-    check: runCheck,
-    async ready() {
-      if (!router.status.connected) return current.mode !== 'safe';
-      if (current.mode === 'unknown') await runCheck();
-      // Adopted elsewhere meanwhile (the terminal, another server)? Looked at again once a minute at most.
-      else if (current.mode === 'safe' && clock.now() - checkedAt >= SAFE_RECHECK_MS)
-        await runCheck().catch(() => undefined);
-      return current.mode !== 'safe';
-    },
-
-    async adopt(actor) {
-      if (!router.status.connected)
-        throw new AppError(
-          'ROUTER_UNREACHABLE',
-          'Connect to the router first: adopting binds the router connected now.',
-          503,
-        );
-      const { id, identity } = await readRouterId(router);
-      const before = await stored();
-      await bind(id, identity);
-      await audit.record(actor, 'router.adopt', identity, {
-        routerId: id,
-        previous: before.id ?? null,
-        site: site.name,
-      });
-      log.warn({ routerId: id, previous: before.id }, `router ${identity} adopted by ${actor.name}`);
-      return enter({ mode: 'bound', routerId: id, identity, boundId: id, boundIdentity: identity });
-    },
+    id: rows.find((r) => r.key === b.keys.id)?.value,
+    identity: rows.find((r) => r.key === b.keys.identity)?.value,
   };
+}
+
+async function bind(b: Binding, id: string, identity: string): Promise<void> {
+  const now = b.deps.clock.now();
+  await b.deps
+    .db('router_state')
+    .insert([
+      { key: b.keys.id, value: id, updated_at: now },
+      { key: b.keys.identity, value: identity, updated_at: now },
+    ])
+    .onConflict('key')
+    .merge();
+}
+
+/** Whether the router holds anything of a PisoNet controller: our queues or voucher users. */
+async function routerInUse(b: Binding): Promise<{ queues: number; users: number }> {
+  const [queues, users] = await Promise.all([b.deps.hotspot.queues(), b.deps.hotspot.users()]);
+  return { queues: queues.length, users: users.filter((u) => u.ours).length };
+}
+
+async function databaseEmpty(b: Binding): Promise<boolean> {
+  const row = (await b.deps.db('vouchers').where('site_id', b.site.id).first('id')) as
+    { id: number } | undefined;
+  return row === undefined;
+}
+
+function enter(b: Binding, next: BindingState): BindingState {
+  const changed = next.mode !== b.current.mode || next.reason?.code !== b.current.reason?.code;
+  b.current = next;
+  if (changed && next.mode === 'safe')
+    b.log.warn({ code: next.reason?.code }, `SAFE MODE: ${next.reason?.message}`);
+  if (changed && next.mode === 'bound')
+    b.log.info({ routerId: next.routerId }, `router ${next.identity} is this database's router`);
+  return b.current;
+}
+
+/** The router read against the stored binding: bound, bound now (a fresh database), or safe mode and why. */
+async function check(b: Binding): Promise<BindingState> {
+  b.checkedAt = b.deps.clock.now();
+  const { id, identity } = await readRouterId(b.deps.router);
+  const bound = await stored(b);
+  const base = { routerId: id, identity, boundId: bound.id, boundIdentity: bound.identity };
+  if (bound.id !== undefined) {
+    if (bound.id === id) {
+      if (bound.identity !== identity) await bind(b, id, identity); // renamed or reset: same machine
+      return enter(b, { mode: 'bound', ...base });
+    }
+    return enter(b, {
+      mode: 'safe',
+      ...base,
+      reason: {
+        code: 'ROUTER_MISMATCH',
+        message: `This database belongs to router "${bound.identity ?? '?'}" (id ${bound.id}), but the router at this address is "${identity}" (id ${id}). Nothing will be changed on it. If this router replaced the old one, adopt it (${b.fix.adopt}); otherwise check ${b.fix.otherwise}.`,
+      },
+    });
+  }
+  const taken = await heldElsewhere(b, identity);
+  if (taken) return enter(b, { mode: 'safe', ...base, reason: taken });
+  await bind(b, id, identity);
+  return enter(b, { mode: 'bound', ...base, boundId: id, boundIdentity: identity });
+}
+
+/** Why an empty database may not bind this router: it already holds another database's queues or users. */
+async function heldElsewhere(b: Binding, identity: string): Promise<BindingState['reason'] | undefined> {
+  if (!(await databaseEmpty(b))) return undefined;
+  const inUse = await routerInUse(b);
+  if (inUse.queues === 0 && inUse.users === 0) return undefined;
+  return {
+    code: 'ROUTER_HAS_DATA',
+    message: `This database is empty, but router "${identity}" already holds ${inUse.queues} PisoNet queue(s) and ${inUse.users} voucher user(s): another database (or a wrong DATABASE_URL) manages it. Nothing will be changed on it. Check DATABASE_URL; to start afresh with this router, adopt it (${b.fix.adopt}), which removes what this database does not know.`,
+  };
+}
+
+async function adopt(b: Binding, actor: Actor): Promise<BindingState> {
+  const { router, audit } = b.deps;
+  if (!router.status.connected)
+    throw new AppError(
+      'ROUTER_UNREACHABLE',
+      'Connect to the router first: adopting binds the router connected now.',
+      503,
+    );
+  const { id, identity } = await readRouterId(router);
+  const before = await stored(b);
+  await bind(b, id, identity);
+  await audit.record(actor, 'router.adopt', identity, {
+    routerId: id,
+    previous: before.id ?? null,
+    site: b.site.name,
+  });
+  b.log.warn({ routerId: id, previous: before.id }, `router ${identity} adopted by ${actor.name}`);
+  return enter(b, { mode: 'bound', routerId: id, identity, boundId: id, boundIdentity: identity });
 }
 
 /** Safe mode as a site's error (the Sites page, GET /admin/api/sites, `pisonet sites list`), or null. */

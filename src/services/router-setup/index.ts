@@ -90,42 +90,34 @@ function routerWords(err: unknown): string {
 export const FETCH_FILE_WAIT_MS = 5000;
 const FETCH_FILE_POLL_MS = 250;
 
+/** What the service's steps share. */
+interface Setup {
+  audit: AuditService;
+  log: Logger;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** One apply as it goes: what it writes to, for whom, and what it did. */
+interface Applying {
+  s: Setup;
+  router: RouterClient;
+  wants: SetupWants;
+  opts: { actor: Actor; site: string };
+  changes: SetupChange[];
+  failed: SetupItemId | null;
+}
+
 export function createRouterSetupService(deps: {
   audit: AuditService;
   log: Logger;
   /** Waits between looks for a fetched file; tests may pass their own. */
   sleep?: (ms: number) => Promise<void>;
 }): RouterSetupService {
-  const { audit, log } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-
-  async function read(router: RouterClient, wants: SetupWants): Promise<SetupItem[]> {
-    return planSetup(await readSetupFacts(router, wants), wants);
-  }
-
-  /** The login-page item once the fetched file is there, or as it stands when the wait is over. */
-  async function loginPageAfterFetch(router: RouterClient, wants: SetupWants, fetched: boolean) {
-    let after = (await read(router, wants)).find((i) => i.id === 'login-page');
-    for (let waited = 0; fetched && after && after.state !== 'ok' && waited < FETCH_FILE_WAIT_MS;) {
-      await sleep(FETCH_FILE_POLL_MS);
-      waited += FETCH_FILE_POLL_MS;
-      after = (await read(router, wants)).find((i) => i.id === 'login-page');
-    }
-    return after;
-  }
-
-  async function plan(router: RouterClient, wants: SetupWants, only?: string[]): Promise<SetupItem[]> {
-    checkOnly(only);
-    const items = await read(router, wants);
-    return only ? items.filter((i) => i.id === 'hotspot' || only.includes(i.id)) : items;
-  }
-
-  async function run(router: RouterClient, w: SetupWrite, actor: Actor, site: string, item: SetupItemId) {
-    await applySetupWrite(router, w);
-    await audit.record(actor, 'router.setup', site, { item, command: w.shown });
-    log.info({ site, item, command: w.shown }, 'router setup: changed');
-  }
-
+  const s: Setup = {
+    audit: deps.audit,
+    log: deps.log,
+    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+  };
   return {
     plan,
     async check(router, wants) {
@@ -134,65 +126,109 @@ export function createRouterSetupService(deps: {
     },
     async apply(router, wants, opts) {
       const items = await plan(router, wants, opts.only);
-      const changes: SetupChange[] = [];
-      let failed: SetupItemId | null = null;
+      const a: Applying = { s, router, wants, opts, changes: [], failed: null };
       // No hotspot server: nothing at all is written.
-      if (!items.some((i) => i.id === 'hotspot' && i.state !== 'ok')) {
-        outer: for (const item of items) {
-          for (const w of item.writes) {
-            try {
-              await run(router, w, opts.actor, opts.site, item.id);
-              changes.push({ item: item.id, command: w.shown, ok: true });
-            } catch (err) {
-              const words = routerWords(err);
-              changes.push({ item: item.id, command: w.shown, ok: false, error: words });
-              // A fetch the router could not make (the controller out of its reach, a non-2xx answer) is
-              // followed by the page written through /file, below.
-              if (w.verb === 'fetch') continue;
-              await audit.record(opts.actor, 'router.setup-refused', opts.site, {
-                item: item.id,
-                command: w.shown,
-                error: words,
-              });
-              failed = item.id;
-              break outer;
-            }
-          }
-          if (item.id === 'login-page' && item.writes.length) {
-            // The fetch may be refused by the network rather than the router, or leave no file (a non-2xx
-            // answer): look, and write the page through /file where the router has it.
-            const fetched = changes.some((c) => c.item === 'login-page' && c.ok);
-            const after = await loginPageAfterFetch(router, wants, fetched);
-            const last = changes.at(-1);
-            if (after && after.state !== 'ok') {
-              if (last) {
-                last.ok = false;
-                last.error ??= 'the router did not save the page it fetched';
-              }
-              const fallback = after.fallback ?? [];
-              if (!fallback.length) {
-                failed = 'login-page';
-                break;
-              }
-              for (const w of fallback) {
-                try {
-                  await run(router, w, opts.actor, opts.site, item.id);
-                  changes.push({ item: item.id, command: w.shown, ok: true });
-                } catch (err) {
-                  changes.push({ item: item.id, command: w.shown, ok: false, error: routerWords(err) });
-                  failed = 'login-page';
-                  break outer;
-                }
-              }
-            }
-          }
-        }
-      }
+      if (!items.some((i) => i.id === 'hotspot' && i.state !== 'ok')) await applyItems(a, items);
       const now = await read(router, wants);
       const shown = opts.only ? now.filter((i) => i.id === 'hotspot' || opts.only!.includes(i.id)) : now;
-      return { ok: setupOk(shown) && failed === null, items: shown.map(view), changes, failed };
+      return {
+        ok: setupOk(shown) && a.failed === null,
+        items: shown.map(view),
+        changes: a.changes,
+        failed: a.failed,
+      };
     },
   };
+}
+
+async function read(router: RouterClient, wants: SetupWants): Promise<SetupItem[]> {
+  return planSetup(await readSetupFacts(router, wants), wants);
+}
+
+async function plan(router: RouterClient, wants: SetupWants, only?: string[]): Promise<SetupItem[]> {
+  checkOnly(only);
+  const items = await read(router, wants);
+  return only ? items.filter((i) => i.id === 'hotspot' || only.includes(i.id)) : items;
+}
+
+/** Each item's writes in order; the first refusal stops the apply (`failed` names its item). */
+async function applyItems(a: Applying, items: SetupItem[]): Promise<void> {
+  for (const item of items) {
+    if (!(await writeItem(a, item))) return;
+    if (item.id === 'login-page' && item.writes.length && !(await checkLoginPage(a, item))) return;
+  }
+}
+
+/** False when a write was refused (a fetch the router could not make is left to the login page's check). */
+async function writeItem(a: Applying, item: SetupItem): Promise<boolean> {
+  for (const w of item.writes) {
+    try {
+      await run(a, w, item.id);
+      a.changes.push({ item: item.id, command: w.shown, ok: true });
+    } catch (err) {
+      const words = routerWords(err);
+      a.changes.push({ item: item.id, command: w.shown, ok: false, error: words });
+      // A fetch the router could not make (the controller out of its reach, a non-2xx answer) is
+      // followed by the page written through /file, below.
+      if (w.verb === 'fetch') continue;
+      await a.s.audit.record(a.opts.actor, 'router.setup-refused', a.opts.site, {
+        item: item.id,
+        command: w.shown,
+        error: words,
+      });
+      a.failed = item.id;
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The fetch may be refused by the network rather than the router, or leave no file (a non-2xx answer): look,
+ * and write the page through /file where the router has it. False when the page could not be put there.
+ */
+async function checkLoginPage(a: Applying, item: SetupItem): Promise<boolean> {
+  const fetched = a.changes.some((c) => c.item === 'login-page' && c.ok);
+  const after = await loginPageAfterFetch(a, fetched);
+  if (!after || after.state === 'ok') return true;
+  const last = a.changes.at(-1);
+  if (last) {
+    last.ok = false;
+    last.error ??= 'the router did not save the page it fetched';
+  }
+  const fallback = after.fallback ?? [];
+  if (!fallback.length) {
+    a.failed = 'login-page';
+    return false;
+  }
+  for (const w of fallback) {
+    try {
+      await run(a, w, item.id);
+      a.changes.push({ item: item.id, command: w.shown, ok: true });
+    } catch (err) {
+      a.changes.push({ item: item.id, command: w.shown, ok: false, error: routerWords(err) });
+      a.failed = 'login-page';
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The login-page item once the fetched file is there, or as it stands when the wait is over. */
+async function loginPageAfterFetch(a: Applying, fetched: boolean) {
+  let after = (await read(a.router, a.wants)).find((i) => i.id === 'login-page');
+  for (let waited = 0; fetched && after && after.state !== 'ok' && waited < FETCH_FILE_WAIT_MS;) {
+    await a.s.sleep(FETCH_FILE_POLL_MS);
+    waited += FETCH_FILE_POLL_MS;
+    after = (await read(a.router, a.wants)).find((i) => i.id === 'login-page');
+  }
+  return after;
+}
+
+async function run(a: Applying, w: SetupWrite, item: SetupItemId): Promise<void> {
+  await applySetupWrite(a.router, w);
+  await a.s.audit.record(a.opts.actor, 'router.setup', a.opts.site, { item, command: w.shown });
+  a.s.log.info({ site: a.opts.site, item, command: w.shown }, 'router setup: changed');
 }
 
 /** The setup service with what the composition knows: each site's wanted setup, and its router where held. */
