@@ -1,7 +1,8 @@
 /**
  * Subscribers' PPP objects on an API site's router: the room that owns `/ppp/profile` (a monthly plan as
  * `pisonet-<PLAN>`) and `/ppp/secret` (a subscriber, by username), as hotspot-users owns the vouchers' hotspot
- * users. The subscriber service only records; this room brings the router in line (check.ts):
+ * users. The subscriber service only records; this room brings the router in line (check.ts), when the check
+ * runner (src/jobs/check-runner.ts) runs its check:
  *
  * - within a second of a change the service reports (onChange: create, edit, suspend, resume, end);
  * - every 30 s (at least one check a minute), so an object of ours removed or changed by hand is put back;

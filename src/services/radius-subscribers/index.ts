@@ -12,9 +12,10 @@
  *
  * A check runs within a second of a change the service reports (onChange), after every poll of the site (so a
  * change made elsewhere, a packet the router did not take, or a row changed by hand is put right within a poll)
- * and at start. A CoA the router refuses or does not answer is a Disconnect instead; a request that gets no
- * answer at all is retried by the next check. What each session was last given is kept in memory; a session
- * first seen is taken to have what its rows answered before this check wrote them.
+ * and at start; the check runner (src/jobs/check-runner.ts) runs them one at a time. A CoA the router refuses or
+ * does not answer is a Disconnect instead; a request that gets no answer at all is retried by the next check.
+ * What each session was last given is kept in memory; a session first seen is taken to have what its rows
+ * answered before this check wrote them.
  */
 import type { Knex } from 'knex';
 import { answerOf, sessionAction, type SessionAnswer } from '../../domain/radius-subscriber';

@@ -17,6 +17,7 @@
 import { databaseLogins } from '../../db/logins-in-flight';
 import { createManagedHotspot, type ManagedHotspot } from '../../router/hotspot';
 import { guardWrites } from '../../router/hotspot/guard';
+import { createRouterClient } from '../../router/client';
 import type { RouterClient } from '../../router/types';
 import type { AppConfig } from '../../config/env';
 import type { SiteLeases } from '../../db/site-leases';
@@ -26,9 +27,9 @@ import { createRouterBinding, type RouterBinding } from '../router-binding';
 import type { UsageService } from '../types';
 import type { ModeContext } from './parts';
 import { siteParts } from './choose';
-import { countWatch, noApiClient } from './running';
 import type { SiteSpec } from './spec';
-import { pollOnceOf, routerServices, sitePollOf, siteUsage, siteVouchers, stackRun } from './steps';
+import { sitePoll } from './poll';
+import { pollOnceOf, routerServices, siteUsage, siteVouchers, stackRun } from './steps';
 import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
 export type { PollJobOptions } from './poll';
@@ -65,7 +66,7 @@ export function createSiteStack(
     server: net.presence?.name,
   });
   const pollOnce = pollOnceOf(usage, parts);
-  const poll = opts.poll && sitePollOf(base, spec, deps.router, log, opts.poll, pollOnce);
+  const poll = opts.poll && sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce });
   return {
     site,
     deps,
@@ -168,4 +169,25 @@ function modeContext(
     subscriberChanges: shared.subscriberChanges,
     runsJobs: opts.poll !== undefined,
   };
+}
+
+/**
+ * The poll's database watch counts as one more listener on the database while the stack runs; counted once when
+ * a stack is built, and back at its stop().
+ */
+function countWatch(db: SiteStackBase['db']): void {
+  db.setMaxListeners(db.getMaxListeners() + 1);
+}
+
+/** A client that is never started: a RADIUS site without API access has no router connection to count. */
+function noApiClient(base: SiteStackBase, log: SiteStackBase['log']): RouterClient {
+  return createRouterClient({
+    host: '',
+    port: 0,
+    user: '',
+    password: '',
+    tls: false,
+    timeoutSeconds: base.config.router.timeoutSeconds,
+    logger: log,
+  });
 }

@@ -1,7 +1,7 @@
 /** The named steps of a site's stack (index.ts): each builds one piece from what it is given. */
 import type { RouterClient } from '../../router/types';
 import { createBandwidthService } from '../bandwidth';
-import { DEFAULT_SITE, type SiteDeps, type SiteRef } from '../deps';
+import type { SiteDeps, SiteRef } from '../deps';
 import type { RouterBinding } from '../router-binding';
 import { createRouterChecksService } from '../router-checks';
 import { createHousekeepingService } from '../router-housekeeping';
@@ -11,8 +11,7 @@ import { createUsageService } from '../usage';
 import { createVoucherService } from '../vouchers';
 import { storedSiteLogins } from './choose';
 import type { Logins, ModeParts } from './parts';
-import { sitePoll, type PollJobOptions, type SitePoll } from './poll';
-import { stopRunning } from './running';
+import type { SitePoll } from './poll';
 import type { SiteSpec } from './spec';
 import { subscribersSeen } from './subscribers-seen';
 import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
@@ -109,30 +108,9 @@ export function routerServices(
   };
 }
 
-/** Its poll job: the site's poll and its logins brought in line, on the owner's interval. */
-export function sitePollOf(
-  base: SiteStackBase,
-  spec: SiteSpec,
-  client: RouterClient,
-  log: SiteStackBase['log'],
-  poll: PollJobOptions,
-  pollOnce: () => Promise<CycleReport>,
-): SitePoll {
-  return sitePoll({
-    name: spec.site.id === DEFAULT_SITE.id ? 'usage-poll' : `usage-poll ${spec.site.name}`,
-    client,
-    settings: base.settings,
-    seconds: base.config.usagePollSeconds,
-    log: log.child({ module: 'jobs' }),
-    now: () => base.clock.now(),
-    beforeRun: poll.beforeRun,
-    pollOnce: async () => void (await pollOnce()),
-  });
-}
-
 /**
  * start(): the mode's start, then the poll (at once when it needs no router connection, else at the connect),
- * then an owned client. stop(): the mode's stop, then what the stack holds (running.ts), once.
+ * then an owned client. stop(), once: the reverse.
  */
 export function stackRun(s: {
   site: SiteRef;
@@ -157,18 +135,18 @@ export function stackRun(s: {
       if (owned) await owned.start();
     },
     startPoll: () => poll?.begin(false),
+    // The mode's stop, the poll job (a cycle running is waited for), the site's lease, the poll's database watch
+    // (and its listener count: countWatch), the redemptions in flight, then an owned client.
     stop() {
-      stopping ??= parts.lifecycle.stop().then(() =>
-        stopRunning({
-          poll,
-          siteId: s.site.id,
-          leases: s.shared.leases,
-          usage: s.usage,
-          db: s.base.db,
-          redemption: s.redemption,
-          ownedClient: owned,
-        }),
-      );
+      stopping ??= parts.lifecycle.stop().then(async () => {
+        const { db } = s.base;
+        await poll?.stop();
+        await s.shared.leases.release(s.site.id);
+        s.usage.close();
+        db.setMaxListeners(Math.max(10, db.getMaxListeners() - 1));
+        await s.redemption.settled().catch(() => undefined);
+        if (owned) await owned.stop();
+      });
       return stopping;
     },
   };
