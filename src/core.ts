@@ -33,6 +33,7 @@ import { createBillingReports } from './services/reports/billing';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
 import { createSiteService } from './services/sites';
+import { radiusLoginServer } from './services/radius/status';
 import { createCardTemplateService } from './services/card-templates';
 import { createBackupService } from './services/backup';
 import { openCredentialsBox } from './services/sites/credentials';
@@ -235,6 +236,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     sites: createSiteService(base, {
       box,
       monitor: siteMonitor,
+      loginServer: radiusLoginServer(db, clock),
       locate,
       binding: (id) => (id === DEFAULT_SITE.id ? main.binding : siteStacks.get(id)?.binding),
       defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),

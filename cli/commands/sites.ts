@@ -14,7 +14,7 @@ import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
-import { asksRadius } from '../../src/services/site-stack/mode';
+import { isRadiusClient } from '../../src/domain/site-mode';
 
 const FIELDS = `  --host HOST                 the router's address: host name, IPv4 or IPv6
   --port PORT                 its API port (default 8728, or 8729 with --tls)
@@ -171,7 +171,7 @@ function siteInput(values: Record<string, string | boolean | undefined>): SiteIn
 
 function show(s: SiteView, json: boolean, what: string): void {
   if (json) return printJson({ site: siteJson(s) }, { api: true });
-  if (asksRadius(s)) {
+  if (isRadiusClient(s)) {
     print(
       `${what} site ${s.name} (id ${s.id}) in RADIUS mode: router ${s.nasAddress}, CoA port ${s.coaPort}, secret stored encrypted` +
         `${s.apiAccess ? `; API ${s.host}:${s.port}${s.tls ? ' with TLS' : ''}, user ${s.user}` : '; no API access'}.`,
@@ -221,7 +221,7 @@ const add: CommandDef = {
       ADD,
       { min: 0, max: 0 },
     );
-    const radius = asksRadius(values);
+    const radius = isRadiusClient(values);
     const password = await passwordFrom(values, !radius || typeof values.host === 'string');
     const secret = radius ? await radiusSecretFrom(values, true) : undefined;
     return withCore(async (core) => {

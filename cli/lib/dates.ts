@@ -1,6 +1,6 @@
 /**
  * Calendar ranges in the shop's time zone (TZ) for reports, built on the report service's own calendar
- * (src/services/reports/calendar.ts) so "today" in the terminal is the same day as on the web.
+ * (src/domain/calendar.ts) so "today" in the terminal is the same day as on the web.
  */
 import { ValidationError } from '../../src/domain/errors';
 import { isValidInstant } from '../../src/domain/units';
@@ -10,7 +10,7 @@ import {
   localDate,
   localParts,
   startOfLocalDay,
-} from '../../src/services/reports/calendar';
+} from '../../src/domain/calendar';
 
 export function startOfDay(now: number, tz: string): number {
   return startOfLocalDay(localDate(now, tz), tz);

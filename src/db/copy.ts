@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../domain/errors';
 import { RADIUS_TABLES } from '../radius/tables';
 import { isPostgres, migrateLatest, rawRows } from './knex';
-import { RADIUS_SITES } from '../services/site-stack/mode';
+import { RADIUS_CLIENTS } from '../domain/site-mode';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bindings for our widest table. */
 const BATCH = 500;
@@ -114,7 +114,7 @@ const SEEDED: Record<string, Record<string, string | number>> = {
 
 async function hasRadiusSites(db: Knex): Promise<boolean> {
   if (!(await db.schema.hasColumn('sites', 'mode'))) return false;
-  return (await db('sites').where(RADIUS_SITES).first('id')) !== undefined;
+  return (await db('sites').where(RADIUS_CLIENTS).first('id')) !== undefined;
 }
 
 /** Copies everything from `source` into `target` (both open); see the module comment. */

@@ -3,6 +3,7 @@
  * or before today (or the day service started, when later) to the day before the next billing day. Billing days
  * run 1–28, so every month has one. Pure: the caller passes today's shop date.
  */
+import { addDays } from './calendar';
 
 export const MIN_BILLING_DAY = 1;
 export const MAX_BILLING_DAY = 28;
@@ -32,10 +33,8 @@ function dateOf(y: number, m: number, d: number): string {
   return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
-export function addDays(date: string, n: number): string {
-  const [y, m, d] = parts(date);
-  return dateOf(y, m, d + n);
-}
+// The shop calendar's one `addDays`, offered here too for the billing code that counts cycle days.
+export { addDays };
 
 /** The billing day of `day` on or before `date`. */
 function billingDayOnOrBefore(date: string, day: number): string {

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { pdfInfo } from '../helpers/pdf-cards';
-import { startOfLocalDay } from '../../src/services/reports/calendar';
+import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 

@@ -5,7 +5,7 @@
  * reports page shows the charge in the sales and a downgrade's credit apart.
  */
 import { createHarness, Harness } from '../helpers/harness';
-import { startOfLocalDay } from '../../src/services/reports/calendar';
+import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { AdminClient } from './client';

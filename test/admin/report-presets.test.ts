@@ -2,7 +2,7 @@
  * Reports open on Today, with presets (Today, Yesterday, This week, This month) and a custom range, in the
  * shop's time zone: a fake clock in Asia/Manila, around midnight, a Monday, the first of a month and a year.
  */
-import { presetDates, presetOf, REPORT_PRESETS } from '../../src/services/reports/calendar';
+import { presetDates, presetOf, REPORT_PRESETS } from '../../src/domain/calendar';
 import { parseRange } from '../../src/web/admin/pages/reports';
 import { FakeClock } from '../../src/lib/clock';
 import { createHarness, type Harness } from '../helpers/harness';

@@ -6,7 +6,7 @@ import {
   isoWeek,
   localDate,
   startOfLocalDay,
-} from '../../src/services/reports/calendar';
+} from '../../src/domain/calendar';
 import { toCsv } from '../../src/web/admin/pages/reports';
 import { recordSamples } from '../../src/services/usage/persist';
 import { insertedId } from '../../src/db/knex';

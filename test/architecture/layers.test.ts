@@ -6,8 +6,11 @@
  * - the terminal (cli/) is a face of the services, as the web is: it never imports src/web/;
  * - only src/router/ (and the simulator, which is a router) names a RouterOS menu, for a command or a fix to type
  *   at the router's terminal; everything else asks the router module in the shop's words;
- * - a site's mode ('api', 'radius') is told apart in src/services/site-stack/mode.ts only: everything else asks
- *   its neutral questions.
+ * - src/db/, src/router/, src/domain/ and src/lib/ lie under the services: they import nothing from src/services/
+ *   or src/web/;
+ * - a site's mode ('api', 'radius') is told apart in src/domain/site-mode.ts only: everything else asks the site
+ *   its neutral questions there; the site stack's own (`asksRadius`, `RADIUS_SITES`), which choose a mode's
+ *   parts, stay inside src/services/site-stack/.
  *
  * Each failure names the file and what it holds.
  */
@@ -48,6 +51,18 @@ test('the terminal (cli/) never imports the web (src/web/)', () => {
   expect(stray).toEqual([]);
 });
 
+const LOWER_LAYERS = ['src/db/', 'src/router/', 'src/domain/', 'src/lib/'];
+
+test('src/db/, src/router/, src/domain/ and src/lib/ import nothing from src/services/ or src/web/', () => {
+  const stray: string[] = [];
+  for (const file of SRC.filter((f) => LOWER_LAYERS.some((l) => f.startsWith(l))))
+    for (const spec of importsOf(file)) {
+      const to = resolved(file, spec);
+      if (to.startsWith('src/services/') || to.startsWith('src/web/')) stray.push(`${file} imports ${spec}`);
+    }
+  expect(stray).toEqual([]);
+});
+
 /** A RouterOS menu as the API spells it (`/ip/hotspot/active`) or as its terminal does (`/queue simple set`). */
 const MENU =
   /^\/(ip|ipv6|queue|system|interface|radius|ppp|tool|file|routing|user|certificate|log|snmp)(\/|\s|$)/;
@@ -62,10 +77,10 @@ test('only src/router/ and the simulator name RouterOS menus', () => {
   expect(stray).toEqual([]);
 });
 
-test("a site's mode is told apart in site-stack/mode.ts only", () => {
+test("a site's mode is told apart in domain/site-mode.ts only", () => {
   const stray: string[] = [];
   for (const file of [...SRC, ...CLI]) {
-    if (file === 'src/services/site-stack/mode.ts') continue;
+    if (file === 'src/domain/site-mode.ts') continue;
     const text = source(file).text;
     const lines = text.split('\n');
     lines.forEach((l, i) => {
@@ -77,6 +92,20 @@ test("a site's mode is told apart in site-stack/mode.ts only", () => {
       )
         stray.push(`${file}:${i + 1} ${l.trim().slice(0, 80)}`);
     });
+  }
+  expect(stray).toEqual([]);
+});
+
+test("the site stack's questions of a mode (asksRadius, RADIUS_SITES) stay inside site-stack/", () => {
+  const stray: string[] = [];
+  for (const file of [...SRC, ...CLI]) {
+    // The simulator is a router: whether it asks RADIUS at a login is its own setting, not a site's mode.
+    if (file.startsWith('src/services/site-stack/') || file.startsWith('src/simulator/')) continue;
+    source(file)
+      .text.split('\n')
+      .forEach((l, i) => {
+        if (/\b(asksRadius|RADIUS_SITES)\b/.test(l)) stray.push(`${file}:${i + 1} ${l.trim().slice(0, 80)}`);
+      });
   }
   expect(stray).toEqual([]);
 });

@@ -4,7 +4,7 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice, makeVouchers, redeemApi, voucherRow } from '../portal/helpers';
-import { startOfLocalDay } from '../../src/services/reports/calendar';
+import { startOfLocalDay } from '../../src/domain/calendar';
 
 // Exactly as the original writes it: users as a string, price as a number (BASIC) or a string (STANDARD).
 const ORIGINAL = [

@@ -33,6 +33,31 @@ export class FakeRouter {
   logins = 0;
   /** Per-command scripted replies; `undefined` from a handler means "never answer". */
   readonly handlers = new Map<string, CommandHandler>();
+  /**
+   * Each connection's writes in order: RouterOS writes every sentence whole, never one inside another, so a
+   * reply (to the client's keepalive `#`, say) waits for a reply being written in pieces (stream()).
+   */
+  private readonly writes = new WeakMap<net.Socket, Promise<void>>();
+
+  private inTurn(socket: net.Socket, write: () => void | Promise<void>): void {
+    const turn = (this.writes.get(socket) ?? Promise.resolve()).then(async () => {
+      if (!socket.destroyed) await write();
+    });
+    this.writes.set(socket, turn);
+  }
+
+  /** Writes `bytes` to the client in pieces cut at `cuts`, each piece a read of its own (`gapMs` apart). */
+  stream(socket: net.Socket, bytes: Buffer, cuts: readonly number[], gapMs = 3): void {
+    this.inTurn(socket, async () => {
+      let from = 0;
+      for (const c of [...cuts, bytes.length]) {
+        if (socket.destroyed) return;
+        socket.write(bytes.subarray(from, c));
+        from = c;
+        if (from < bytes.length) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+  }
 
   async start(): Promise<number> {
     this.server = net.createServer((socket) => this.onConnection(socket));
@@ -95,6 +120,10 @@ export class FakeRouter {
       const handler = this.handlers.get(cmd);
       reply = handler ? handler(words, tag, socket) : [['!done', ...t]];
     }
-    if (reply && !socket.destroyed) socket.write(encode(reply));
+    if (!reply) return;
+    const bytes = encode(reply);
+    this.inTurn(socket, () => {
+      socket.write(bytes);
+    });
   }
 }

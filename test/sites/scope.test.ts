@@ -3,7 +3,7 @@
  * by vouchers.site_id, in the services (the API and the CLI call the same code), the JSON APIs' `?site=`, the
  * pages' picker, and the Sites page's income today and active vouchers.
  */
-import { addDays, localDate, startOfLocalDay } from '../../src/services/reports/calendar';
+import { addDays, localDate, startOfLocalDay } from '../../src/domain/calendar';
 import type { ReportService, SalesRow } from '../../src/services/types';
 import { AdminClient } from '../admin/client';
 import { createHarness, type Harness } from '../helpers/harness';

@@ -3,7 +3,7 @@
  * downgrade (never a negative sale), free moves, the audit entry, and the refusals.
  */
 import { createHarness, Harness } from '../helpers/harness';
-import { startOfLocalDay } from '../../src/services/reports/calendar';
+import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
 import { addDevice, AUTH, makeVouchers, redeemApi } from '../portal/helpers';
 

@@ -25,6 +25,9 @@ import {
 
 const NAV = ['Dashboard', 'Vouchers', 'Profiles', 'Bandwidth', 'Users', 'Reports', 'Settings', 'Audit'];
 
+// Each test opens several pages at two widths and runs axe-core on each: seconds a page on a busy 2-core machine.
+jest.setTimeout(120_000);
+
 let h: Harness;
 let browser: Browser;
 let admin: BrowserContext;

@@ -16,7 +16,7 @@ import type { AccountInput, AccountService, AccountView, BalanceView, ShiftSale 
 import { resellerBalance, shiftMoney } from './reseller-ledger';
 import { listRemittances, recordRemittance, remittanceAmount, voidRemittance } from './remittances';
 import { findVoucher } from '../vouchers/queries';
-import { profileFromRow } from '../vouchers/state';
+import { profileFromRow } from '../../domain/profile-row';
 import { isMonthly, monthlyPlansRefusal } from '../profiles/billing';
 
 const USERNAME_RE = /^[A-Za-z0-9._-]{3,32}$/;

@@ -13,7 +13,7 @@ import { exportOrder, loadExport } from './export-format';
 import { payloadStream } from './file-format';
 import { rowCounts } from './inspect';
 import type { BackupManifest } from './types';
-import { RADIUS_SITES } from '../site-stack/mode';
+import { RADIUS_CLIENTS } from '../../domain/site-mode';
 
 /** Runs this program's migrations up to and including `name` (the backup's last), none after it. */
 export async function migrateTo(db: Knex, name: string): Promise<void> {
@@ -67,7 +67,7 @@ export async function loadExportInto(db: Knex, file: string, manifest: BackupMan
 /** A SQLite database cannot hold sites in RADIUS mode (FreeRADIUS needs PostgreSQL). */
 export async function refuseRadiusOnSqlite(db: Knex): Promise<void> {
   if (!(await db.schema.hasColumn('sites', 'mode'))) return;
-  if ((await db('sites').where(RADIUS_SITES).first('id')) !== undefined)
+  if ((await db('sites').where(RADIUS_CLIENTS).first('id')) !== undefined)
     throw new AppError(
       'RADIUS_NEEDS_POSTGRES',
       'the backup has sites in RADIUS mode, which need PostgreSQL; restore it into a PostgreSQL database (DATABASE_URL)',

@@ -14,7 +14,7 @@ import type { SubscriberStatus } from '../../domain/subscriber-status';
 import type { ShopDeps } from '../deps';
 import type { InvoiceService } from '../invoices/types';
 import { loadInvoices } from '../invoices/view';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import type { SubscriberService } from '../subscribers/types';
 
 export interface SuspensionRun {

@@ -5,7 +5,7 @@
  */
 import { RouterError } from '../../domain/errors';
 import type { ManagedHotspot, Relogin, SessionInfo, UserBytes } from '../../router/hotspot';
-import { BYTE_LIMIT_SLACK, type ByteCap } from '../usage/allowance';
+import { BYTE_LIMIT_SLACK, type ByteCap } from '../../domain/byte-allowance';
 
 /**
  * Whether a running session's own byte limit (taken from its user at login) would cut it at another point than the

@@ -14,7 +14,7 @@ import { pastDueAmount } from '../../domain/billing-suspension';
 import { AppError, ValidationError } from '../../domain/errors';
 import { firstInvoice, planChangeLines, share } from '../../domain/invoice-math';
 import type { ShopDeps } from '../deps';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { accountNo, loadRows, termsOf, type LoadedRow } from '../subscribers/store';
 import { issueInvoice, type NewInvoice } from './issue';
 import { issueInvoiceBatch, ISSUE_BATCH } from './issue-batch';

@@ -3,7 +3,7 @@
  * the reports' own figures (src/services/reports/index.ts over src/services/reports/money-in.ts), so the message and the
  * Reports page of the same day agree.
  */
-import { localDate, startOfLocalDay } from '../reports/calendar';
+import { localDate, startOfLocalDay } from '../../domain/calendar';
 import { salesTotal, type ReportService } from '../reports/types';
 import type { SiteService } from '../sites/types';
 import { dailySummary, type SiteSales, type Voice } from './messages';

@@ -15,7 +15,7 @@ import { subscriberSpeeds, type SubscriberSpeeds } from '../../domain/subscriber
 import type { Profile } from '../../domain/profile-types';
 import { normRates } from '../../domain/queue-values';
 import type { RouterPpp } from '../../router/ppp';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { termsOf, usageOf, type LoadedRow } from '../subscribers/store';
 import { profileFromRow } from '../vouchers/state';
 

@@ -8,10 +8,10 @@ import type { Knex } from 'knex';
 import type { RadiusItem } from '../../domain/radius-account';
 import { subscriberRows, type SubscriberRows } from '../../domain/radius-subscriber';
 import { storedRows, rowsKey, type Stored } from '../radius/accounts';
-import { RADIUS_SITES } from '../site-stack/mode';
+import { RADIUS_CLIENTS } from '../../domain/site-mode';
 import type { CredentialsBox } from '../sites/credentials';
 import { loadRows, termsOf, usageOf, type LoadedRow } from '../subscribers/store';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { cycleOn } from '../../domain/billing-cycle';
 import { subscriberSpeeds } from '../../domain/subscriber-policy';
 import { profileFromRow } from '../vouchers/state';
@@ -53,7 +53,7 @@ export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): 
   const rows = new Map<string, SubscriberRows>();
   const ended = new Set<string>();
   const loaded = await loadRows(d.db, (q) =>
-    q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_SITES.mode),
+    q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_CLIENTS.mode),
   );
   const speeds = await speedsNow(
     d,
@@ -111,7 +111,7 @@ export async function syncSubscriberRows(
           .from('subscribers as o')
           .join('sites as os', 'os.id', 'o.site_id')
           .whereRaw('o.username = c.username')
-          .andWhere('os.mode', RADIUS_SITES.mode)
+          .andWhere('os.mode', RADIUS_CLIENTS.mode)
           .andWhere('o.site_id', '<>', siteId)
           .andWhere('o.status', '<>', 'ended'),
       )

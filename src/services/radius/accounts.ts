@@ -20,7 +20,7 @@ import type { ProfileService } from '../profiles/types';
 import type { ProfileRecord } from '../profiles/types';
 import { toVoucherState } from '../vouchers/state';
 import type { VoucherRow } from '../vouchers/types';
-import { RADIUS_SITES } from '../site-stack/mode';
+import { RADIUS_CLIENTS } from '../../domain/site-mode';
 
 /** How long an ended code is still refused with its reason (then FreeRADIUS refuses it as unknown). */
 export const RETAIN_ENDED_MS = 30 * 86400_000;
@@ -116,7 +116,7 @@ export async function syncRadiusAccounts(
   const { db, now } = deps;
   const q = db('vouchers as v')
     .join('sites as s', 's.id', 'v.site_id')
-    .where('s.mode', RADIUS_SITES.mode)
+    .where('s.mode', RADIUS_CLIENTS.mode)
     .andWhere((w) =>
       w.whereIn('v.status', ['unused', 'active']).orWhere('v.ended_at', '>=', now - RETAIN_ENDED_MS),
     )

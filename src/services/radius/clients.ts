@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { FreeRadiusClient } from '../../radius/freeradius-config';
 import type { CredentialsBox } from '../sites/credentials';
-import { RADIUS_SITES } from '../site-stack/mode';
+import { RADIUS_CLIENTS } from '../../domain/site-mode';
 
 interface RadiusSiteRow {
   id: number;
@@ -17,7 +17,7 @@ interface RadiusSiteRow {
 /** Every RADIUS site with an address and a secret, by id. */
 export async function radiusClients(db: Knex, box: CredentialsBox): Promise<FreeRadiusClient[]> {
   const rows = (await db('sites')
-    .where(RADIUS_SITES)
+    .where(RADIUS_CLIENTS)
     .orderBy('id')
     .select('id', 'name', 'nas_address', 'radius_secret_enc')) as RadiusSiteRow[];
   return rows

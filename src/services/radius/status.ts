@@ -6,7 +6,11 @@
  */
 import type { Knex } from 'knex';
 import { STALE_AFTER_S } from './accounting-source';
-import type { SiteError, SiteStatus } from '../sites/types';
+import type { SiteError, SiteLoginServer, SiteRow, SiteStatus } from '../sites/types';
+import type { Clock } from '../../lib/clock';
+import { isPostgres } from '../../db/knex';
+import { isRadiusClient } from '../../domain/site-mode';
+import { readPollState } from '../usage/persist';
 
 /** Heard from within this long: the router is talking to FreeRADIUS. */
 export const HEARD_RECENTLY_MS = 15 * 60_000;
@@ -92,5 +96,28 @@ export function radiusStatus(
     lastPollAt,
     error,
     live: true,
+  };
+}
+
+/**
+ * FreeRADIUS as the login server of the sites that are its clients, for the sites service: the site's state from
+ * what it heard and the poll's last booking, and the user names of its router's accounting of the last 7 days that
+ * are no code of ours. Nothing for another site, nor on SQLite (FreeRADIUS's tables live on PostgreSQL).
+ */
+export function radiusLoginServer(db: Knex, clock: Clock): SiteLoginServer {
+  const serves = (site: SiteRow) => isRadiusClient(site) && isPostgres(db);
+  return {
+    async status(site, api) {
+      if (!serves(site)) return undefined;
+      const [heard, poll] = await Promise.all([
+        radiusHeard(db, site.nas_address ?? null),
+        readPollState(db, site.id),
+      ]);
+      return radiusStatus(heard, clock.now(), poll.lastPollAt ?? null, api);
+    },
+    async unknownUsers(site) {
+      if (!serves(site) || !site.nas_address) return [];
+      return unknownAccounting(db, site.nas_address, { since: clock.now() - 7 * 86400_000, limit: 10 });
+    },
   };
 }

@@ -11,7 +11,7 @@ import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../lib/clock';
 import { PAYMENT_METHODS, balancesOf } from '../invoices/payments';
 import { loadInvoices } from '../invoices/view';
-import { addDays, isLocalDate, localDate, startOfLocalDay } from './calendar';
+import { addDays, isLocalDate, localDate, startOfLocalDay } from '../../domain/calendar';
 
 export interface UsageCycle {
   start: string;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ShopDeps } from '../deps';
 import type { ReportService, SalesRow } from '../types';
-import { datesBetween, localDate, periodOf, Period } from './calendar';
+import { datesBetween, localDate, periodOf, Period } from '../../domain/calendar';
 import { vendoLedger } from '../vendos/ledger';
 import { listBatches } from '../vouchers/batch-list';
 import {

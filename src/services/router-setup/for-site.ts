@@ -8,7 +8,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import type { ProfileRecord } from '../profiles/types';
 import type { SiteView } from '../sites/types';
 import { setupWants, systemLookups, type WantsLookups } from './wants';
-import { asksRadius } from '../site-stack/mode';
+import { isRadiusClient } from '../../domain/site-mode';
 
 export interface SiteSetupConfig {
   portalUrl: string;
@@ -49,7 +49,7 @@ export async function siteSetupWants(
   radiusSecret: (() => string | undefined) | undefined,
   lookups: WantsLookups = systemLookups,
 ): Promise<SetupWants> {
-  const secret = asksRadius(site) ? radiusSecret?.() : undefined;
+  const secret = isRadiusClient(site) ? radiusSecret?.() : undefined;
   return setupWants(
     {
       site: site.name,

@@ -6,7 +6,7 @@
  * to the dashboard's.
  */
 import type { Db } from '../../db/knex';
-import { addDays, localDate, startOfLocalDay } from '../reports/calendar';
+import { addDays, localDate, startOfLocalDay } from '../../domain/calendar';
 import { soldCharges, soldVouchers } from '../reports/money-in';
 import type { SiteFigures } from './types';
 export type { SiteFigures } from './types';

@@ -7,10 +7,10 @@ import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
 import { AppError } from '../../domain/errors';
 import type { ParsedSite } from './validate';
-import { asksRadius, RADIUS_SITES } from '../site-stack/mode';
+import { isRadiusClient, RADIUS_CLIENTS } from '../../domain/site-mode';
 
 export async function radiusAllowed(db: Knex, p: ParsedSite, except?: number): Promise<void> {
-  if (!asksRadius(p) && p.nasAddress === undefined) return;
+  if (!isRadiusClient(p) && p.nasAddress === undefined) return;
   if (!isPostgres(db))
     throw new AppError(
       'RADIUS_NEEDS_POSTGRES',
@@ -21,7 +21,7 @@ export async function radiusAllowed(db: Knex, p: ParsedSite, except?: number): P
       'mode',
     );
   if (p.nasAddress === undefined) return;
-  const q = db('sites').where({ ...RADIUS_SITES, nas_address: p.nasAddress });
+  const q = db('sites').where({ ...RADIUS_CLIENTS, nas_address: p.nasAddress });
   if (except !== undefined) q.whereNot({ id: except });
   const other = (await q.first('name')) as { name: string } | undefined;
   if (other)

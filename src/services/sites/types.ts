@@ -1,5 +1,6 @@
 /** Sites: one router each. The .env router is the fixed site `default` (id 1). */
 import type { Actor } from '../audit/actor';
+import type { SiteMode } from '../../domain/site-mode';
 
 /** A site's income today and its vouchers in use (figures.ts reads them from the database). */
 export interface SiteFigures {
@@ -33,7 +34,7 @@ export interface SiteInput {
   coa_port?: unknown;
 }
 
-export type SiteMode = 'api' | 'radius';
+export type { SiteMode };
 
 export interface SiteError {
   /** ROUTER_LOGIN_FAILED, ROUTER_TLS, ROUTER_REFUSED, ROUTER_TIMEOUT, ROUTER_UNREACHABLE, CREDENTIALS_KEY_WRONG… */
@@ -141,6 +142,29 @@ export interface SiteService {
    * several do, or in the terminal menu (no router is asked). For what is sold per site (the portal's plans).
    */
   deviceSite(mac: string, ip: string): Promise<{ id: number; name: string } | null>;
+}
+
+/** What the sites service asks of the server's connections to the sites' routers (src/services/site-monitor). */
+export interface SiteWatch {
+  /** After an add or an edit. */
+  siteChanged(id: number): Promise<void>;
+  /** After a remove. */
+  siteRemoved(id: number): Promise<void>;
+  /** The last read of a site, or undefined for one it does not hold. */
+  status(id: number): SiteStatus | undefined;
+  /** Reads the site now; never throws. */
+  refresh(id: number): Promise<void>;
+}
+
+/**
+ * What the sites service asks of the server that lets a site's customers in when it is not the router itself
+ * (FreeRADIUS, src/services/radius/status.ts): undefined and none for a site it does not serve.
+ */
+export interface SiteLoginServer {
+  /** The site's state from what that server heard of its router (`api`: its API connection's, when it has one). */
+  status(site: SiteRow, api: SiteStatus | undefined): Promise<SiteStatus | undefined>;
+  /** User names its router reported lately that are no code or subscriber of this shop (at most 10). */
+  unknownUsers(site: SiteRow): Promise<string[]>;
 }
 
 /** The row as stored. */

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { ValidationError, describeValue } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
 import type { SiteInput, SiteMode } from './types';
-import { asksRadius } from '../site-stack/mode';
+import { isRadiusClient } from '../../domain/site-mode';
 
 export const NAME_MAX = 32;
 export const USER_MAX = 64;
@@ -218,15 +218,15 @@ export function parseSiteInput(
   const mode = out.mode ?? current?.mode ?? 'api';
   // A RADIUS site's API access is optional: no host, no connection (the portal then hands phones to the router's
   // own login page).
-  const wantsApi = !asksRadius({ mode }) || (given(input.host) && input.host !== '');
-  if (asksRadius({ mode }) && input.host === '') out.host = '';
+  const wantsApi = !isRadiusClient({ mode }) || (given(input.host) && input.host !== '');
+  if (isRadiusClient({ mode }) && input.host === '') out.host = '';
   else if ((!partial && wantsApi) || given(input.host)) out.host = c.field(() => parseHost(input.host));
   if (given(input.tls)) out.tls = c.field(() => parseBool(input.tls, 'tls'));
   if (given(input.port) && input.port !== '') out.port = c.field(() => parsePort(input.port));
   else if (!partial) out.port = out.tls ? 8729 : 8728;
   if ((!partial && wantsApi) || given(input.user)) out.user = c.field(() => parseUser(input.user));
-  if (asksRadius({ mode })) {
-    if (!partial || given(input.nas_address) || !asksRadius(current))
+  if (isRadiusClient({ mode })) {
+    if (!partial || given(input.nas_address) || !isRadiusClient(current))
       out.nasAddress = c.field(() => parseNasAddress(input.nas_address));
     if (given(input.radius_secret) || !current?.radiusSecretSet)
       out.radiusSecret = c.field(() => parseRadiusSecret(input.radius_secret));
@@ -234,7 +234,7 @@ export function parseSiteInput(
       out.coaPort = c.field(() =>
         parsePort(input.coa_port, 'coa_port', 'use 1 to 65535 (RouterOS takes CoA on 3799 by default)'),
       );
-    else if (!partial || !asksRadius(current)) out.coaPort = 3799;
+    else if (!partial || !isRadiusClient(current)) out.coaPort = 3799;
   }
   if (given(input.password)) out.password = c.field(() => parsePassword(input.password));
   else if (!partial) out.password = '';

@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import { balanceOf } from '../invoices/payments';
 import { loadInvoices, type InvoiceView } from '../invoices/view';
-import { addDays, startOfLocalDay } from '../reports/calendar';
+import { addDays, startOfLocalDay } from '../../domain/calendar';
 import {
   issuedText,
   languageOf,

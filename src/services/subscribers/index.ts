@@ -13,7 +13,7 @@ import { AppError, ValidationError } from '../../domain/errors';
 import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../domain/subscriber-status';
 import { recordEvent } from '../events';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { DEFAULT_SITE, type ShopDeps, type SiteRef } from '../deps';
 import { isMonthly } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';

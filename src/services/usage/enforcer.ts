@@ -25,13 +25,13 @@ import {
 import { planIsEmpty, planReconcile, type QueueOnRouter, type ReconcilePlan } from '../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../router/hotspot';
 import { keepByteLimits, removeLoginsOf, type Relogged } from '../hotspot-users/byte-limits';
-import type { ByteCap } from './allowance';
+import type { ByteCap } from '../../domain/byte-allowance';
 import { RouterError, type EnforceError } from '../../domain/errors';
 import type { DesiredLimits } from '../../domain/policy';
 
 import type { SessionReading, UsageReading } from './source';
 
-export { BYTE_LIMIT_SLACK, type ByteCap } from './allowance';
+export { BYTE_LIMIT_SLACK, type ByteCap } from '../../domain/byte-allowance';
 
 export interface EnforceOrder {
   /** What each online device of an active voucher gets now (the policy's decisions). */

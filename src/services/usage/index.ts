@@ -33,7 +33,7 @@ import {
   type NoticeDeps,
   type Outage,
 } from './notices';
-import { USAGE_SQL_TAG } from './bulk-sql';
+import { USAGE_SQL_TAG } from '../../db/bulk-sql';
 import { prepareUsage, readPollState, writeUsage } from './persist';
 import { isPostgres } from '../../db/knex';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';

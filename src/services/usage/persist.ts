@@ -21,7 +21,7 @@ import {
   ROWS_PER_STATEMENT,
   USAGE_SQL_TAG,
   type Cell,
-} from './bulk-sql';
+} from '../../db/bulk-sql';
 
 export const LAST_POLL_KEY = 'usage.last_poll_at';
 /** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */

@@ -17,10 +17,10 @@ import { addDays, cycleOn, type Cycle } from '../../domain/billing-cycle';
 import type { Profile } from '../../domain/profile-types';
 import { bytesCountNow, subscriberSpeeds } from '../../domain/subscriber-policy';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
-import { localDate } from '../reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { termsOf, type SubscriberRow } from '../subscribers/store';
 import { profileFromRow, type ProfileRow } from '../vouchers/state';
-import { bulkUpsert, type Cell } from './bulk-sql';
+import { bulkUpsert, type Cell } from '../../db/bulk-sql';
 import type { SubscriberSessionReading } from './source';
 
 /** A subscriber of the site as the meter needs it, by its username in lower case. */

@@ -13,7 +13,7 @@ import {
   soldCharges,
   soldVouchers,
 } from '../reports/money-in';
-import { datesBetween, localDate } from '../reports/calendar';
+import { datesBetween, localDate } from '../../domain/calendar';
 import type { Actor } from '../types';
 import { DEFAULT_SAVED_CREDIT_HOURS, requireVendo, SAVED_CREDIT_KEY } from './store';
 import type { CollectionView, LedgerRow, SourceSales } from './types';

@@ -1,12 +1,12 @@
 /**
- * The poll's writes to the device rows, many rows a statement (the poll bench's budget: see usage/bulk-sql.ts).
+ * The poll's writes to the device rows, many rows a statement (the poll bench's budget: see src/db/bulk-sql.ts).
  * The usage ledger (usage/persist.ts) decides them and runs them in its one transaction with the vouchers'
  * totals and the samples; the statements are the device rows' owner's. Each is tagged USAGE_SQL_TAG: the meter
  * has already applied them to its in-memory copy, so its ChangeWatch does not count them as another's change.
  */
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex';
-import { bulkUpdate, USAGE_SQL_TAG, type Cell } from '../usage/bulk-sql';
+import { bulkUpdate, USAGE_SQL_TAG, type Cell } from '../../db/bulk-sql';
 
 /** Device rows whose only change is that their rates fell to zero (a device gone idle): one id each. */
 const RATES_ZEROED = {

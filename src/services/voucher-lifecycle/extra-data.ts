@@ -5,7 +5,7 @@
  * still being active with the extra data it was read with, so two purchases racing never add once.
  */
 import type { Knex } from 'knex';
-import type { VoucherRow } from '../vouchers/state';
+import type { VoucherRow } from '../vouchers/types';
 
 type Running = Pick<VoucherRow, 'id' | 'extra_bytes'>;
 

@@ -19,7 +19,8 @@
 import type { Knex } from 'knex';
 import type { Profile } from '../../domain/profiles';
 import * as voucherDevices from '../voucher-devices';
-import { expiresAtFor, type VoucherRow } from '../vouchers/state';
+import { expiresAtFor } from '../../domain/profile-row';
+import type { VoucherRow } from '../vouchers/types';
 import { consumeSecondCode, TopUpRaced } from './extra-data';
 
 export * from './transitions';

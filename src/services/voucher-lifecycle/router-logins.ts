@@ -7,7 +7,8 @@ import type { Knex } from 'knex';
 import { rawRows } from '../../db/knex';
 import { normaliseMac } from '../../domain/units';
 import * as voucherDevices from '../voucher-devices';
-import { profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/state';
+import { profileFromRow, type ProfileRow } from '../../domain/profile-row';
+import type { VoucherRow } from '../vouchers/types';
 import { activate, release, usableAt } from './transitions';
 
 /**

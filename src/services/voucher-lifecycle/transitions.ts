@@ -5,7 +5,8 @@
 import type { Knex } from 'knex';
 import { statements } from '../../db/statements';
 import type { Profile } from '../../domain/profiles';
-import { expiresAtFor, type VoucherRow } from '../vouchers/state';
+import { expiresAtFor } from '../../domain/profile-row';
+import type { VoucherRow } from '../vouchers/types';
 
 type Row = Pick<VoucherRow, 'id' | 'extra_seconds' | 'staff'>;
 

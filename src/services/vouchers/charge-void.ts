@@ -20,7 +20,7 @@ import { formatBytes, formatDurationHuman, formatMoney } from '../../domain/unit
 import type { Actor } from '../audit/actor';
 import type { SiteDeps } from '../deps';
 import { recordEvent } from '../events';
-import { localDate, startOfLocalDay } from '../reports/calendar';
+import { localDate, startOfLocalDay } from '../../domain/calendar';
 import * as lifecycle from '../voucher-lifecycle';
 import { chargeOf } from './charges';
 import { EXTENSION } from './extension';

@@ -2,27 +2,12 @@
  * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
  * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle/.
  */
-import { parseProfile, type Profile } from '../../domain/profiles';
+import type { Profile } from '../../domain/profiles';
 import { voucherTiming, type VoucherState } from '../../domain/vouchers';
 import type { VoucherView } from '../types';
 import type { VoucherRow } from './types';
 export type { VoucherRow } from './types';
-
-export interface ProfileRow {
-  id: number;
-  name: string;
-  price: number;
-  spec: string;
-  source: 'file' | 'admin';
-  archived: number | boolean;
-  created_at: number;
-  updated_at: number;
-}
-
-/** The stored spec (profiles.json form) parsed back into a Profile. */
-export function profileFromRow(row: Pick<ProfileRow, 'spec'>): Profile {
-  return parseProfile(JSON.parse(row.spec));
-}
+export { expiresAtFor, profileFromRow, type ProfileRow } from '../../domain/profile-row';
 
 /** The profile as it applies to one voucher: admin "extend" adds to the validity. */
 export function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
@@ -50,17 +35,6 @@ export function voucherProfile(
     Number(row.extra_bytes ?? 0),
     Number(row.extra_fup_bytes ?? 0),
   );
-}
-
-/** Wall-clock end for a voucher activated at `activatedAt`; null for staff, unlimited and uptime mode. */
-export function expiresAtFor(
-  profile: Profile,
-  activatedAt: number,
-  extraSeconds: number,
-  staff: boolean,
-): number | null {
-  if (staff || profile.validitySeconds === null || profile.timeMode === 'uptime') return null;
-  return activatedAt + (profile.validitySeconds + extraSeconds) * 1000;
 }
 
 /** Seconds for the hotspot user's uptime limit, or null (staff / unlimited: no limit on the router). */

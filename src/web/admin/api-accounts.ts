@@ -13,7 +13,7 @@ import type { SubscriberTakings } from '../../services/reports/money-in';
 import { advanceFlag } from '../../services/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
-import { localDate, startOfLocalDay } from '../../services/reports/calendar';
+import { localDate, startOfLocalDay } from '../../domain/calendar';
 import { errorJson } from '../../lib/error-reply';
 import { waitText } from './login';
 

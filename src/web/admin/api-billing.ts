@@ -7,7 +7,7 @@ import { paymentNotFound } from '../../services/invoices/payment-void';
 import type { Actor } from '../../services/types';
 import { paymentJson } from '../../services/invoices/json';
 import { countsJson, moneyInJson, owedByAgeJson, usageCycleJson } from '../../services/reports/billing';
-import { localDate } from '../../services/reports/calendar';
+import { localDate } from '../../domain/calendar';
 import { subscriberNotFound } from '../../services/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';

@@ -5,7 +5,7 @@
 import { activityGroup, ACTIVITY_LABELS } from '../../domain/activity';
 import { formatShopTime } from '../../domain/clock';
 import { formatDurationHuman, formatMoney } from '../../domain/units';
-import { addDays, localDate, startOfLocalDay } from '../../services/reports/calendar';
+import { addDays, localDate, startOfLocalDay } from '../../domain/calendar';
 import type { EventView, SalesRow } from '../../services/types';
 import type { SubscriberTakings } from '../../services/reports/money-in';
 import { salesTotal } from '../../services/reports/types';

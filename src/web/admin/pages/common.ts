@@ -11,7 +11,7 @@ import {
   formatMoney,
   formatRateHuman,
 } from '../../../domain/units';
-import { localDate } from '../../../services/reports/calendar';
+import { localDate } from '../../../domain/calendar';
 import { shopName } from '../../../services/settings';
 import { isUtcZone, TIME_FORMATS, timeFormatter, type TimeFormatName } from '../../../domain/clock';
 import { percentText } from '../../../domain/plan-change';

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
 import { page, Formatters } from './common';
 import { hourlyTrafficChart, salesChart, shortDay } from './series';
-import { addDays, localDate, startOfLocalDay } from '../../../services/reports/calendar';
+import { addDays, localDate, startOfLocalDay } from '../../../domain/calendar';
 import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
 import { pageSiteScope } from '../site-scope';
 import { QUICK_PRINT_MAX } from '../../../domain/cards';

@@ -9,7 +9,7 @@ import {
   presetOf,
   startOfLocalDay,
   type ReportPreset,
-} from '../../../services/reports/calendar';
+} from '../../../domain/calendar';
 import type { SalesRow } from '../../../services/types';
 import { salesTotal } from '../../../services/reports/types';
 import { ValidationError } from '../../../domain/errors';

@@ -9,7 +9,7 @@ import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
 import { SiteHasVouchersError, AppError } from '../../../domain/errors';
 import { toAppError } from '../../../lib/error-reply';
-import { asksRadius } from '../../../services/site-stack/mode';
+import { isRadiusClient } from '../../../domain/site-mode';
 
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {
@@ -46,7 +46,7 @@ function input(body: unknown, edit: boolean): Record<string, unknown> {
     body && typeof body === 'object' ? (body as Record<string, unknown>).radius_secret : undefined;
   // An empty secret field keeps the stored one.
   if (typeof secret === 'string' && secret !== '') out.radius_secret = secret;
-  if (!asksRadius(out)) {
+  if (!isRadiusClient(out)) {
     delete out.nas_address;
     delete out.coa_port;
   }

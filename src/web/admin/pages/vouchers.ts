@@ -4,7 +4,7 @@ import type { GenerateInput, VoucherFilter, VoucherStatus } from '../../../servi
 import { MAX_BATCH } from '../../../domain/codes';
 import { STATUSES } from '../../../domain/vouchers';
 import { parseMoney } from '../../../domain/units';
-import { addDays, isLocalDate, startOfLocalDay } from '../../../services/reports/calendar';
+import { addDays, isLocalDate, startOfLocalDay } from '../../../domain/calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
 import {
   CARD_DESIGN_LABELS,

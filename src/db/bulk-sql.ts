@@ -3,7 +3,7 @@
  * statement per row would be most of the poll's CPU. The rows are ONE bound JSON value, never SQL text.
  */
 import type { Knex } from 'knex';
-import { isPostgres } from '../../db/knex';
+import { isPostgres } from './knex';
 
 /** Rows per statement: bounds the JSON text bound to one statement (~100 bytes a row). */
 export const ROWS_PER_STATEMENT = 10_000;

@@ -1,6 +1,6 @@
 /**
- * Calendar arithmetic in the shop's time zone for reports: a sale at 23:30 in Manila belongs to that day,
- * not to the UTC day. Pure functions of (instant, zone); `YYYY-MM-DD` strings are local dates.
+ * The shop's calendar: arithmetic in its time zone for reports, billing and the pages. A sale at 23:30 in Manila
+ * belongs to that day, not to the UTC day. Pure functions of (instant, zone); `YYYY-MM-DD` strings are local dates.
  */
 
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
