@@ -1,7 +1,8 @@
 /**
  * Subscribers' PPP objects on an API site's router: the room that owns `/ppp/profile` (a monthly plan as
  * `pisonet-<PLAN>`) and `/ppp/secret` (a subscriber, by username), as hotspot-users owns the vouchers' hotspot
- * users. The subscriber service only records; this room brings the router in line (check.ts):
+ * users. The subscriber service only records; this room brings the router in line (check.ts), when the check
+ * runner (src/jobs/check-runner.ts) runs its check:
  *
  * - within a second of a change the service reports (onChange: create, edit, suspend, resume, end);
  * - every 30 s (at least one check a minute), so an object of ours removed or changed by hand is put back;
@@ -15,12 +16,12 @@
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
 import { SafeModeError } from '../../domain/errors';
-import { PeriodicJob } from '../../jobs/periodic';
+import { createCheckRunner, type CheckTrigger } from '../../jobs/check-runner';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { nextStamp } from '../../lib/stamp';
-import { createRouterPpp, type PppSessionCounters } from '../../router/ppp';
-import { createRouterSuspendedList } from '../../router/suspended-list';
+import { createRouterPpp, type PppSessionCounters, type RouterPpp } from '../../router/ppp';
+import { createRouterSuspendedList, type RouterSuspendedList } from '../../router/suspended-list';
 import type { RouterClient } from '../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
 import type { ProfileService } from '../profiles/types';
@@ -28,7 +29,7 @@ import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SubscriberChanged } from '../subscribers/types';
 import type { Knex } from 'knex';
-import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport } from './check';
+import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport, type PppWanted } from './check';
 import { checkSuspendedList, suspendedSubscribers, type SuspendedListReport } from './suspended';
 
 export type { SuspendedListReport } from './suspended';
@@ -38,9 +39,6 @@ export type PppCheckReport = PppObjectsReport & { suspended: SuspendedListReport
 
 /** How often the router's PPP objects are checked when nothing else asks: twice within the promised minute. */
 export const PPP_CHECK_EVERY_SECONDS = 30;
-/** A change's check waits this long, so a burst of changes (a bulk edit) is one check. */
-const CHANGE_DELAY_MS = 300;
-
 export interface PppSubscribersDeps {
   db: Knex;
   clock: Clock;
@@ -92,147 +90,144 @@ export function pppSessionsRead(d: {
 }
 
 export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
-  const { router, log, site } = d;
-  const routerPpp = createRouterPpp(router);
-  /** The sessions' names the running check read (the check reads them anyway: the metrics cost no read). */
-  const read: { names?: string[] } = {};
-  let online: number | undefined;
-  let onlineStamp = 0;
-  const ppp = { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) };
-  const suspendedList = createRouterSuspendedList(router);
-  const reported = new Set<string>();
-  /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
-  const endedFor = new Map<string, string>();
-  let running: Promise<PppCheckReport> | undefined;
-  let again: Promise<PppCheckReport> | undefined;
-  let soon: NodeJS.Timeout | undefined;
-  let started = false;
-  const unlisten: Array<() => void> = [];
-
-  async function runOnce(reason: string): Promise<PppCheckReport> {
-    if (!(await d.binding.ready()))
-      throw new SafeModeError('ppp', d.binding.state().reason?.message ?? 'the router is not ours yet');
-    const want = await wantedPpp(d, site.id);
-    read.names = undefined;
-    // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
-    const objects = await checkPpp(ppp, want, endedFor).catch((err: unknown) => {
-      online = undefined;
-      onlineStamp = nextStamp();
-      throw err;
-    });
-    const seen = read.names as string[] | undefined;
-    if (seen) {
-      const names = new Set(seen.map((n) => n.toLowerCase()));
-      online = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
-      onlineStamp = nextStamp();
-    }
-    const report = { ...objects, suspended: await checkSuspended(reason) };
-    const { added, changed, removed, ended, restarted, failed } = report;
-    if (added + changed + removed + ended + restarted > 0)
-      log.info(
-        { module: 'ppp', reason, added, changed, removed, ended, restarted },
-        `PPP checked (${reason}): ${added} added, ${changed} changed (put back after a hand edit, or given new speeds), ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
-      );
-    if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
-    // A conflict is told once per run of the controller, not every 30 s.
-    for (const c of report.conflicts.filter((n) => !reported.has(n))) {
-      reported.add(c);
-      log.warn(
-        { module: 'ppp', conflict: c },
-        `PPP ${c} on the router has no "pisonet" in its comment: someone else's, left alone (rename it, or add "pisonet" to its comment to hand it over)`,
-      );
-    }
-    return report;
-  }
-
-  async function checkSuspended(reason: string): Promise<SuspendedListReport> {
-    const r = await checkSuspendedList(suspendedList, await suspendedSubscribers(d.db, site.id));
-    if (r.listed + r.unlisted + r.changed > 0)
-      log.info(
-        { module: 'ppp', reason, listed: r.listed, unlisted: r.unlisted, changed: r.changed },
-        `Suspended list checked (${reason}): ${r.listed} address(es) listed, ${r.unlisted} taken out, ${r.changed} put back`,
-      );
-    if (r.failed > 0)
-      log.warn({ module: 'ppp', reason, failed: r.failed }, `Suspended list: ${r.failed} change(s) failed`);
-    for (const a of r.conflicts.filter((n) => !reported.has(`list ${n}`))) {
-      reported.add(`list ${a}`);
-      log.warn(
-        { module: 'ppp', conflict: a },
-        `${a} is in pisonet-suspended through a disabled entry without "pisonet" in its comment: left alone (enable or remove it)`,
-      );
-    }
-    return r;
-  }
-
-  function check(reason = 'asked for'): Promise<PppCheckReport> {
-    if (!running) {
-      running = runOnce(reason).finally(() => (running = undefined));
-      return running;
-    }
-    // One check after the running one, shared by everyone who asks meanwhile.
-    again ??= running
-      .catch(() => undefined)
-      .then(() => {
-        again = undefined;
-        return check(reason);
-      });
-    return again;
-  }
-
-  const quietly = (reason: string) =>
-    check(reason).then(
-      () => undefined,
-      (err: Error) =>
-        log.warn(
-          { module: 'ppp', reason, err: err.message },
-          'PPP not checked; will retry at the next check',
-        ),
-    );
-
-  const job = new PeriodicJob(
-    site.id === DEFAULT_SITE.id ? 'ppp-check' : `ppp-check ${site.name}`,
-    PPP_CHECK_EVERY_SECONDS,
-    () => quietly('periodic check'),
-    log,
-    () => d.clock.now(),
-  );
-
-  function requestCheck(reason: string): void {
-    if (!started || soon) return;
-    soon = setTimeout(() => {
-      soon = undefined;
-      void quietly(reason);
-    }, CHANGE_DELAY_MS);
-    soon.unref();
-  }
-
+  const room = pppRoom(d);
+  const runner = createCheckRunner({
+    check: (reason) => runCheck(room, reason),
+    failed: (reason, err) =>
+      d.log.warn(
+        { module: 'ppp', reason, err: err.message },
+        'PPP not checked; will retry at the next check',
+      ),
+    periodic: {
+      name: d.site.id === DEFAULT_SITE.id ? 'ppp-check' : `ppp-check ${d.site.name}`,
+      seconds: PPP_CHECK_EVERY_SECONDS,
+      log: d.log,
+      now: () => d.clock.now(),
+    },
+    triggers: [reconnects(d.router), ...changes(d.subscriberChanges)],
+  });
   return {
-    check,
-    requestCheck,
-    online: () => online,
-    onlineSeen: () => ({ count: online, stamp: onlineStamp }),
-    loginAt: (address) => routerPpp.sessionAt(address),
-    start() {
-      if (started) return;
-      started = true;
-      let wasConnected = router.status.connected;
-      unlisten.push(
-        router.onStatus((s) => {
-          if (s.connected && !wasConnected) requestCheck('router reconnected');
-          wasConnected = s.connected;
-        }),
-      );
-      if (d.subscriberChanges) unlisten.push(d.subscriberChanges(() => requestCheck('subscriber changed')));
-      job.start();
-    },
-    async stop() {
-      started = false;
-      for (const off of unlisten.splice(0)) off();
-      if (soon) clearTimeout(soon);
-      soon = undefined;
-      await job.stop();
-      await running?.catch(() => undefined);
-      await again?.catch(() => undefined);
-    },
+    check: (reason) => runner.check(reason),
+    requestCheck: (reason) => runner.request(reason),
+    online: () => room.online.count,
+    onlineSeen: () => ({ ...room.online }),
+    loginAt: (address) => room.routerPpp.sessionAt(address),
+    start: () => runner.start(),
+    stop: () => runner.stop(),
   };
+}
+
+/** What the PPP room keeps between its checks. */
+interface PppRoom {
+  d: PppSubscribersDeps;
+  routerPpp: RouterPpp;
+  /** The router's PPP, remembering the sessions' names a check reads (the metrics' count costs no read). */
+  ppp: RouterPpp;
+  read: { names?: string[] };
+  /** The subscribers online at the last check that read the router, and when that was learnt (nextStamp). */
+  online: { count: number | undefined; stamp: number };
+  suspendedList: RouterSuspendedList;
+  /** Conflicts already told (once per run of the controller, not every 30 s). */
+  reported: Set<string>;
+  /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
+  endedFor: Map<string, string>;
+}
+
+function pppRoom(d: PppSubscribersDeps): PppRoom {
+  const routerPpp = createRouterPpp(d.router);
+  const read: PppRoom['read'] = {};
+  return {
+    d,
+    routerPpp,
+    ppp: { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) },
+    read,
+    online: { count: undefined, stamp: 0 },
+    suspendedList: createRouterSuspendedList(d.router),
+    reported: new Set(),
+    endedFor: new Map(),
+  };
+}
+
+/** A check after each reconnect of the router (it may have been reset while away). */
+function reconnects(router: RouterClient): CheckTrigger {
+  return (request) => {
+    let wasConnected = router.status.connected;
+    return router.onStatus((s) => {
+      if (s.connected && !wasConnected) request('router reconnected');
+      wasConnected = s.connected;
+    });
+  };
+}
+
+/** A check after each change the subscriber service reports (none without its listener). */
+function changes(listen: PppSubscribersDeps['subscriberChanges']): CheckTrigger[] {
+  return listen ? [(request) => listen(() => request('subscriber changed'))] : [];
+}
+
+/** One check: the PPP objects, the count online, the suspended list; each step logged. */
+async function runCheck(room: PppRoom, reason: string): Promise<PppCheckReport> {
+  const { d } = room;
+  if (!(await d.binding.ready()))
+    throw new SafeModeError('ppp', d.binding.state().reason?.message ?? 'the router is not ours yet');
+  const want = await wantedPpp(d, d.site.id);
+  const objects = await checkObjects(room, want);
+  const report = { ...objects, suspended: await checkSuspended(room, reason) };
+  logObjects(room, reason, report);
+  return report;
+}
+
+/** The PPP objects brought in line, and the subscribers online counted from the sessions the check read. */
+async function checkObjects(room: PppRoom, want: PppWanted): Promise<PppObjectsReport> {
+  room.read.names = undefined;
+  // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
+  const objects = await checkPpp(room.ppp, want, room.endedFor).catch((err: unknown) => {
+    room.online = { count: undefined, stamp: nextStamp() };
+    throw err;
+  });
+  const seen = room.read.names as string[] | undefined;
+  if (seen) {
+    const names = new Set(seen.map((n) => n.toLowerCase()));
+    const count = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
+    room.online = { count, stamp: nextStamp() };
+  }
+  return objects;
+}
+
+function logObjects(room: PppRoom, reason: string, report: PppCheckReport): void {
+  const { log } = room.d;
+  const { added, changed, removed, ended, restarted, failed } = report;
+  if (added + changed + removed + ended + restarted > 0)
+    log.info(
+      { module: 'ppp', reason, added, changed, removed, ended, restarted },
+      `PPP checked (${reason}): ${added} added, ${changed} changed (put back after a hand edit, or given new speeds), ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
+    );
+  if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
+  for (const c of report.conflicts.filter((n) => !room.reported.has(n))) {
+    room.reported.add(c);
+    log.warn(
+      { module: 'ppp', conflict: c },
+      `PPP ${c} on the router has no "pisonet" in its comment: someone else's, left alone (rename it, or add "pisonet" to its comment to hand it over)`,
+    );
+  }
+}
+
+/** The suspension step (suspended.ts), logged. */
+async function checkSuspended(room: PppRoom, reason: string): Promise<SuspendedListReport> {
+  const { log, db, site } = room.d;
+  const r = await checkSuspendedList(room.suspendedList, await suspendedSubscribers(db, site.id));
+  if (r.listed + r.unlisted + r.changed > 0)
+    log.info(
+      { module: 'ppp', reason, listed: r.listed, unlisted: r.unlisted, changed: r.changed },
+      `Suspended list checked (${reason}): ${r.listed} address(es) listed, ${r.unlisted} taken out, ${r.changed} put back`,
+    );
+  if (r.failed > 0)
+    log.warn({ module: 'ppp', reason, failed: r.failed }, `Suspended list: ${r.failed} change(s) failed`);
+  for (const a of r.conflicts.filter((n) => !room.reported.has(`list ${n}`))) {
+    room.reported.add(`list ${a}`);
+    log.warn(
+      { module: 'ppp', conflict: a },
+      `${a} is in pisonet-suspended through a disabled entry without "pisonet" in its comment: left alone (enable or remove it)`,
+    );
+  }
+  return r;
 }

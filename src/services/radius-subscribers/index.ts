@@ -12,12 +12,14 @@
  *
  * A check runs within a second of a change the service reports (onChange), after every poll of the site (so a
  * change made elsewhere, a packet the router did not take, or a row changed by hand is put right within a poll)
- * and at start. A CoA the router refuses or does not answer is a Disconnect instead; a request that gets no
- * answer at all is retried by the next check. What each session was last given is kept in memory; a session
- * first seen is taken to have what its rows answered before this check wrote them.
+ * and at start; the check runner (src/jobs/check-runner.ts) runs them one at a time. A CoA the router refuses or
+ * does not answer is a Disconnect instead; a request that gets no answer at all is retried by the next check.
+ * What each session was last given is kept in memory; a session first seen is taken to have what its rows
+ * answered before this check wrote them.
  */
 import type { Knex } from 'knex';
 import { answerOf, sessionAction, type SessionAnswer } from '../../domain/radius-subscriber';
+import { createCheckRunner } from '../../jobs/check-runner';
 import type { Logger } from '../../lib/logger';
 import type { SiteRef } from '../deps';
 import { send, type CoaTarget, type PacketOptions } from '../radius/coa-packets';
@@ -25,11 +27,13 @@ import { DISCONNECTED_HOLD_MS } from '../radius/coa-enforcer';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SubscriberChanged } from '../subscribers/types';
 import type { SessionReading } from '../usage/source';
-import { syncSubscriberRows, wantedSubscribers, type SubscriberRowsDeps } from './rows';
+import {
+  syncSubscriberRows,
+  wantedSubscribers,
+  type SubscriberRowsDeps,
+  type WantedSubscribers,
+} from './rows';
 import { pppSessions, type PppAccountingSession } from '../radius/ppp-accounting';
-
-/** A change's check waits this long, so a burst of changes (a bulk edit) is one check. */
-const CHANGE_DELAY_MS = 300;
 
 export interface RadiusSubscribersDeps extends PacketOptions {
   db: Knex;
@@ -66,135 +70,127 @@ export interface RadiusSubscribers {
 }
 
 export function createRadiusSubscribers(d: RadiusSubscribersDeps): RadiusSubscribers {
-  const log = d.log.child({ module: 'radius' });
-  /** What each running session (by Acct-Session-Id) was last given. */
-  const given = new Map<string, SessionAnswer>();
-  /** Sessions the router ended at our request, and when (their Stop may take a moment to arrive). */
-  const disconnected = new Map<string, number>();
-  let running: Promise<RadiusCheckReport> | undefined;
-  let again: Promise<RadiusCheckReport> | undefined;
-  let soon: NodeJS.Timeout | undefined;
-  let unlisten: (() => void) | undefined;
-
-  async function runOnce(reason: string): Promise<RadiusCheckReport> {
-    const t = d.now();
-    for (const [id, at] of disconnected) if (t - at > DISCONNECTED_HOLD_MS) disconnected.delete(id);
-    const sessions = (await pppSessions(d.db, d.nasAddress)).filter((s) => !disconnected.has(s.id));
-    const live = new Set(sessions.map((s) => s.id));
-    for (const id of [...given.keys()]) if (!live.has(id)) given.delete(id);
-    const want = await wantedSubscribers(d, d.site.id);
-    const synced = await syncSubscriberRows(d.db, d.site.id, want);
-    const report: RadiusCheckReport = {
-      written: synced.written,
-      removed: synced.removed,
-      changed: 0,
-      ended: 0,
-      failed: 0,
-    };
-    const ours = sessions.filter((s) => want.rows.has(s.username) || want.ended.has(s.username));
-    for (const s of ours)
-      if (!given.has(s.id))
-        given.set(s.id, answerOf(synced.before.get(s.username)) ?? { rate: '', suspended: false });
-    let target: CoaTarget | undefined;
-    for (const s of ours) {
-      const action = sessionAction(
-        given.get(s.id)!,
-        answerOf(want.rows.get(s.username)),
-        want.ended.has(s.username),
-      );
-      if (action.kind === 'none') continue;
-      try {
-        target ??= await d.target();
-      } catch (err) {
-        log.warn({ reason, err: (err as Error).message }, "subscribers' sessions not told: no CoA target");
-        break;
-      }
-      if (action.kind === 'coa' && (await tell(s, 'coa', action.attributes, target, report))) {
-        given.set(s.id, answerOf(want.rows.get(s.username))!);
-        report.changed++;
-        continue;
-      }
-      if (action.kind === 'coa')
-        log.info({ session: s.id, user: s.username }, 'CoA not taken: disconnecting the session instead');
-      if (await tell(s, 'disconnect', [], target, report)) {
-        given.delete(s.id);
-        disconnected.set(s.id, t);
-        report.ended++;
-      }
-    }
-    if (report.written + report.removed + report.changed + report.ended > 0)
-      log.info({ ...report, reason }, 'subscribers: FreeRADIUS rows and running sessions brought in line');
-    return report;
-  }
-
-  /** One request; true when taken (a Disconnect: or the session already gone). Never logs the secret. */
-  async function tell(
-    s: PppAccountingSession,
-    type: 'coa' | 'disconnect',
-    attributes: Array<[string, string]>,
-    target: CoaTarget,
-    report: RadiusCheckReport,
-  ): Promise<boolean> {
-    const session: SessionReading = {
-      id: s.id,
-      user: s.username,
-      mac: s.callerId,
-      ip: s.address,
-      uptimeSeconds: s.uptimeSeconds,
-    };
-    const answer = await send(d, type, session, attributes, target);
-    if (answer === 'ack' || (type === 'disconnect' && answer === 'gone')) return true;
-    if (type === 'disconnect') {
-      report.failed++;
-      log.warn(
-        { session: s.id, user: s.username, answer, router: `${target.host}:${target.port}` },
-        'Disconnect-Request not taken; the next check sends it again',
-      );
-    }
-    return false;
-  }
-
-  function check(reason = 'asked for'): Promise<RadiusCheckReport> {
-    if (!running) {
-      running = runOnce(reason).finally(() => (running = undefined));
-      return running;
-    }
-    again ??= running
-      .catch(() => undefined)
-      .then(() => {
-        again = undefined;
-        return check(reason);
-      });
-    return again;
-  }
-
-  const quietly = (reason: string) =>
-    check(reason).then(
-      () => undefined,
-      (err: Error) =>
-        log.warn({ reason, err: err.message }, 'subscribers not checked; will retry after the next poll'),
-    );
-
-  return {
-    check,
-    start() {
-      if (unlisten || !d.subscriberChanges) return;
-      unlisten = d.subscriberChanges(() => {
-        if (soon) return;
-        soon = setTimeout(() => {
-          soon = undefined;
-          void quietly('subscriber changed');
-        }, CHANGE_DELAY_MS);
-        soon.unref();
-      });
-    },
-    async stop() {
-      unlisten?.();
-      unlisten = undefined;
-      if (soon) clearTimeout(soon);
-      soon = undefined;
-      await running?.catch(() => undefined);
-      await again?.catch(() => undefined);
-    },
+  const room: RadiusRoom = {
+    d,
+    log: d.log.child({ module: 'radius' }),
+    given: new Map(),
+    disconnected: new Map(),
   };
+  const listen = d.subscriberChanges;
+  const runner = createCheckRunner({
+    check: (reason) => runCheck(room, reason),
+    failed: (reason, err) =>
+      room.log.warn({ reason, err: err.message }, 'subscribers not checked; will retry after the next poll'),
+    triggers: listen ? [(request) => listen(() => request('subscriber changed'))] : [],
+  });
+  return { check: (reason) => runner.check(reason), start: () => runner.start(), stop: () => runner.stop() };
+}
+
+/** What the room keeps between its checks, in memory. */
+interface RadiusRoom {
+  d: RadiusSubscribersDeps;
+  log: Logger;
+  /** What each running session (by Acct-Session-Id) was last given. */
+  given: Map<string, SessionAnswer>;
+  /** Sessions the router ended at our request, and when (their Stop may take a moment to arrive). */
+  disconnected: Map<string, number>;
+}
+
+/** One check: the open sessions read, the rows written, each session told what changed. */
+async function runCheck(room: RadiusRoom, reason: string): Promise<RadiusCheckReport> {
+  const { d } = room;
+  const t = d.now();
+  const sessions = await openSessions(room, t);
+  const want = await wantedSubscribers(d, d.site.id);
+  const synced = await syncSubscriberRows(d.db, d.site.id, want);
+  const report: RadiusCheckReport = {
+    written: synced.written,
+    removed: synced.removed,
+    changed: 0,
+    ended: 0,
+    failed: 0,
+  };
+  const ours = sessions.filter((s) => want.rows.has(s.username) || want.ended.has(s.username));
+  for (const s of ours)
+    if (!room.given.has(s.id))
+      room.given.set(s.id, answerOf(synced.before.get(s.username)) ?? { rate: '', suspended: false });
+  await tellSessions(room, ours, want, { reason, t, report });
+  if (report.written + report.removed + report.changed + report.ended > 0)
+    room.log.info({ ...report, reason }, 'subscribers: FreeRADIUS rows and running sessions brought in line');
+  return report;
+}
+
+/** The site's open PPP sessions, but those we ended a moment ago; what is remembered of closed ones forgotten. */
+async function openSessions(room: RadiusRoom, t: number): Promise<PppAccountingSession[]> {
+  const { d, given, disconnected } = room;
+  for (const [id, at] of disconnected) if (t - at > DISCONNECTED_HOLD_MS) disconnected.delete(id);
+  const sessions = (await pppSessions(d.db, d.nasAddress)).filter((s) => !disconnected.has(s.id));
+  const live = new Set(sessions.map((s) => s.id));
+  for (const id of [...given.keys()]) if (!live.has(id)) given.delete(id);
+  return sessions;
+}
+
+/** Each session told what its next login would get and it has not got: a CoA, else a Disconnect. */
+async function tellSessions(
+  room: RadiusRoom,
+  ours: PppAccountingSession[],
+  want: WantedSubscribers,
+  c: { reason: string; t: number; report: RadiusCheckReport },
+): Promise<void> {
+  const { d, log, given } = room;
+  let target: CoaTarget | undefined;
+  for (const s of ours) {
+    const wanted = answerOf(want.rows.get(s.username));
+    const action = sessionAction(given.get(s.id)!, wanted, want.ended.has(s.username));
+    if (action.kind === 'none') continue;
+    try {
+      target ??= await d.target();
+    } catch (err) {
+      log.warn(
+        { reason: c.reason, err: (err as Error).message },
+        "subscribers' sessions not told: no CoA target",
+      );
+      break;
+    }
+    if (action.kind === 'coa' && (await tell(room, s, 'coa', action.attributes, target, c.report))) {
+      given.set(s.id, wanted!);
+      c.report.changed++;
+      continue;
+    }
+    if (action.kind === 'coa')
+      log.info({ session: s.id, user: s.username }, 'CoA not taken: disconnecting the session instead');
+    if (await tell(room, s, 'disconnect', [], target, c.report)) {
+      given.delete(s.id);
+      room.disconnected.set(s.id, c.t);
+      c.report.ended++;
+    }
+  }
+}
+
+/** One request; true when taken (a Disconnect: or the session already gone). Never logs the secret. */
+async function tell(
+  room: RadiusRoom,
+  s: PppAccountingSession,
+  type: 'coa' | 'disconnect',
+  attributes: Array<[string, string]>,
+  target: CoaTarget,
+  report: RadiusCheckReport,
+): Promise<boolean> {
+  const session: SessionReading = {
+    id: s.id,
+    user: s.username,
+    mac: s.callerId,
+    ip: s.address,
+    uptimeSeconds: s.uptimeSeconds,
+  };
+  const answer = await send(room.d, type, session, attributes, target);
+  if (answer === 'ack' || (type === 'disconnect' && answer === 'gone')) return true;
+  if (type === 'disconnect') {
+    report.failed++;
+    room.log.warn(
+      { session: s.id, user: s.username, answer, router: `${target.host}:${target.port}` },
+      'Disconnect-Request not taken; the next check sends it again',
+    );
+  }
+  return false;
 }

@@ -14,202 +14,27 @@
  * in flight, then an owned client. A stack built before its client connects checks the router binding at the
  * connect; one built on a live connection, at the first write.
  */
-import type { AppConfig } from '../../config/env';
-import type { SiteLeases } from '../../db/site-leases';
-import type { PeriodicJob } from '../../jobs/periodic';
+import { databaseLogins } from '../../db/logins-in-flight';
 import { createManagedHotspot, type ManagedHotspot } from '../../router/hotspot';
 import { guardWrites } from '../../router/hotspot/guard';
+import { createRouterClient } from '../../router/client';
 import type { RouterClient } from '../../router/types';
-import { createBandwidthService } from '../bandwidth';
-import { DEFAULT_SITE, type ShopDeps, type SiteDeps, type SiteRef } from '../deps';
-import type { GuessLimiter } from '../guess-limiter';
+import type { AppConfig } from '../../config/env';
+import type { SiteLeases } from '../../db/site-leases';
+import { DEFAULT_SITE, type SiteDeps } from '../deps';
 import { createRedemptionService } from '../redemption';
 import { createRouterBinding, type RouterBinding } from '../router-binding';
-import { createRouterChecksService, type RouterChecksService } from '../router-checks';
-import { createHousekeepingService, type HousekeepingService } from '../router-housekeeping';
-import { createRouterInfoService } from '../router-info';
-import { createRouterClient } from '../../router/client';
-import type { CredentialsBox } from '../sites/credentials';
-import type { SiteMode, SiteRow } from '../sites/types';
-import type {
-  BandwidthService,
-  CycleReport,
-  ProfileService,
-  RedemptionService,
-  RouterInfoService,
-  UsageService,
-  VoucherService,
-} from '../types';
-import { createUsageService } from '../usage';
-import { readPollState } from '../usage/persist';
-import { databaseLogins } from '../../db/logins-in-flight';
-import { createVoucherService } from '../vouchers';
-import type { HotspotUsers } from '../hotspot-users';
-import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
-import type { RadiusSubscribers } from '../radius-subscribers';
-import { modeOf } from './mode';
-import { siteParts, storedSiteLogins, type Logins, type Sessions } from './parts';
-import { sitePoll, type PollJobOptions } from './poll';
-import { subscribersSeen } from './subscribers-seen';
+import type { UsageService } from '../types';
+import type { ModeContext } from './parts';
+import { siteParts } from './choose';
+import type { SiteSpec } from './spec';
+import { sitePoll } from './poll';
+import { pollOnceOf, routerServices, siteUsage, siteVouchers, stackRun } from './steps';
+import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
 export type { PollJobOptions } from './poll';
-
-export interface SiteStack {
-  site: SiteRef;
-  /** What its services were built with: its router and hotspot, its log, its time zone. */
-  deps: SiteDeps;
-  router: RouterClient;
-  /** Guarded: refuses writes while the binding is not ready (safe mode). */
-  hotspot: ManagedHotspot;
-  binding: RouterBinding;
-  usage: UsageService & { close(): void };
-  /** Its vouchers (generation for a site goes through the default service: sites/dispatch.ts). */
-  vouchers: VoucherService;
-  /** Where its vouchers live as logins (hotspot users on its router, or FreeRADIUS rows), as its mode chose. */
-  logins: Logins;
-  /** How self-service reaches its codes' sessions (the router's hotspot, or CoA and Disconnect). */
-  sessions: Sessions;
-  /** An API site's hotspot users (push, sync, check: src/services/hotspot-users); absent on a RADIUS site. */
-  hotspotUsers?: HotspotUsers;
-  /** An API site's subscribers' PPP profiles and secrets (src/services/ppp-subscribers); absent on RADIUS. */
-  pppSubscribers?: PppSubscribers;
-  /** The login whose PPP session holds this address, or null; throws when it cannot be read now. */
-  pppLoginAt(address: string): Promise<string | null>;
-  /** Its subscribers' PPP sessions online as last seen (no router read); undefined: not known. */
-  subscribersOnline(): Promise<number | undefined>;
-  /** A RADIUS site's subscribers (FreeRADIUS rows, CoA and Disconnect); absent on an API site. */
-  radiusSubscribers?: RadiusSubscribers;
-  /** Whether this controller has the router's API (false: a RADIUS site without it; `router` never starts). */
-  apiAccess: boolean;
-  /** Whether its codes are redeemed while this controller cannot reach its router (the router asks FreeRADIUS). */
-  redeemsWithoutRouter: boolean;
-  redemption: RedemptionService;
-  /** Its queues, its devices' limits, a logout there. */
-  bandwidth: BandwidthService;
-  /** Test and info of its router (identity, version, warnings). */
-  info: RouterInfoService;
-  checks: RouterChecksService;
-  /** Its router's hosts, sessions, leases, log, resources, traffic and reboot. */
-  housekeeping: HousekeepingService;
-  /** Its poll job, when it has one (the server's stacks). */
-  pollJob?: PeriodicJob;
-  /** The site's poll followed by its logins brought in line; what the poll job runs. */
-  pollOnce(): Promise<CycleReport>;
-  start(): Promise<void>;
-  /** Begins a 'when-asked' poll job's cadence now, with a run. */
-  startPoll(): void;
-  stop(): Promise<void>;
-}
-
-/** What every site's services share: the shop's deps (config, database, clock, log, audit and settings). */
-export type SiteStackBase = ShopDeps;
-
-export interface SiteStackShared {
-  profiles: ProfileService;
-  /** Shared by every site's redemption (absent: the stack's own; the terminal redeems nothing). */
-  limiter?: GuessLimiter;
-  /** Which sites this server polls (several servers may share the database). */
-  leases: SiteLeases;
-  /** After each of the site's poll cycles, skipped or not (the live lists' cache). */
-  cycled?: () => void;
-  /** After each of the site's poll cycles that ran (the portal's queued codes and pauses of that site). */
-  afterCycle?: (site: SiteRef) => Promise<void>;
-  /** Opens a RADIUS site's secret for its CoA (absent: a face that sends none, as the terminal). */
-  box?: CredentialsBox;
-  /** The subscriber service's change listener: an API site's PPP room checks the router after each change. */
-  subscriberChanges?: PppSubscribersDeps['subscriberChanges'];
-}
-
-/** The site and its connection. */
-export interface SiteSpec {
-  site: SiteRef;
-  /** Its router's API connection; absent: none (a RADIUS site without API access). */
-  client?: RouterClient;
-  /** How the site is driven (absent: over the router's API); its RADIUS client's address. */
-  mode?: SiteMode;
-  nasAddress?: string | null;
-  /** Its hotspot server and user profile; absent or null: the shop's. */
-  hotspotServer?: string | null;
-  hotspotUserProfile?: string | null;
-  /** Its own time zone; absent or null: the shop's. */
-  tz?: string | null;
-  /** The demo's simulated router (its router info says so). */
-  simulated?: boolean;
-}
-
-export interface SiteStackOptions {
-  /** stop() stops the client, and start() starts it; else its holder does (the site monitor). */
-  ownsClient: boolean;
-  /** A poll job of its own (absent: none, as in the terminal). */
-  poll?: PollJobOptions;
-  /**
-   * Whether this process polls the site (the server, with or without a poll job: tests drive the cycles by
-   * hand): a change its router must know at once (a revoked code's Disconnect) runs the poll now. The terminal
-   * does not: the server's next poll tells the router.
-   */
-  polledHere?: boolean;
-  /** The other sites' stacks, for the changes this site's services make to their vouchers and devices. */
-  routerOfSite?: (siteId: number) => SiteStack | undefined;
-  /** The roaming codes made logins at the other sites too; how many still wait (src/services/vouchers). */
-  roamingElsewhere?: () => Promise<number>;
-}
-
-/** What a stack holds while it runs, given back by stop() in this order, the same for every mode. */
-export interface RunningParts {
-  poll?: { stop(): Promise<void> };
-  siteId: number;
-  leases: SiteLeases;
-  usage: { close(): void };
-  db: SiteStackBase['db'];
-  redemption: { settled(): Promise<void> };
-  /** The client, when the stack owns it (started by start(), stopped by stop()). */
-  ownedClient?: RouterClient;
-}
-
-/**
- * The poll's database watch counts as one more listener on the database while the stack runs; call once when a
- * stack is built, and stopRunning() counts it back.
- */
-export function countWatch(db: SiteStackBase['db']): void {
-  db.setMaxListeners(db.getMaxListeners() + 1);
-}
-
-/**
- * A stack's stop, whatever its mode: the poll job (a cycle running is waited for), the site's lease, the poll's
- * database watch (and its listener count), the redemptions in flight, then an owned client.
- */
-export async function stopRunning(p: RunningParts): Promise<void> {
-  await p.poll?.stop();
-  await p.leases.release(p.siteId);
-  p.usage.close();
-  p.db.setMaxListeners(Math.max(10, p.db.getMaxListeners() - 1));
-  await p.redemption.settled().catch(() => undefined);
-  if (p.ownedClient) await p.ownedClient.stop();
-}
-
-/** A stored site's spec on its connection (none: a RADIUS site without API access). */
-export const siteSpecOf = (row: SiteRow, client: RouterClient | undefined): SiteSpec => ({
-  site: { id: Number(row.id), name: row.name },
-  client,
-  mode: modeOf(row),
-  nasAddress: row.nas_address,
-  hotspotServer: row.hotspot_server,
-  hotspotUserProfile: row.hotspot_user_profile,
-  tz: row.tz,
-});
-
-/** A client that is never started: a RADIUS site without API access has no router connection to count. */
-function noApiClient(base: SiteStackBase, log: SiteStackBase['log']): RouterClient {
-  return createRouterClient({
-    host: '',
-    port: 0,
-    user: '',
-    password: '',
-    tls: false,
-    timeoutSeconds: base.config.router.timeoutSeconds,
-    logger: log,
-  });
-}
+export { siteSpecOf, type SiteSpec } from './spec';
+export type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
 /** One site's stack on its (not yet started) connection, whatever its mode. */
 export function createSiteStack(
@@ -219,13 +44,64 @@ export function createSiteStack(
   opts: SiteStackOptions,
 ): SiteStack {
   const { site } = spec;
-  const isDefault = site.id === DEFAULT_SITE.id;
   // Named once here, and the services below add only their module; the .env router's lines read as they did
   // before there were sites.
-  const log = isDefault ? base.log : base.log.child({ site: site.name });
+  const log = site.id === DEFAULT_SITE.id ? base.log : base.log.child({ site: site.name });
+  const net = siteRouter(base, shared, spec, opts, log);
+  const deps = siteDeps(base, spec, log, net);
+  // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
+  countWatch(base.db);
+  const late: { usage?: UsageService } = {};
+  const parts = siteParts(
+    spec.mode ?? 'api',
+    modeContext(base, shared, deps, net, opts, late),
+    spec.nasAddress,
+  );
+  const vouchers = siteVouchers(base, shared, opts, deps, parts);
+  const usage = (late.usage = siteUsage(shared, deps, parts));
+  const redemption = createRedemptionService(deps, {
+    profiles: shared.profiles,
+    limiter: shared.limiter,
+    login: parts.logins.device,
+    server: net.presence?.name,
+  });
+  const pollOnce = pollOnceOf(usage, parts);
+  const poll = opts.poll && sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce });
+  return {
+    site,
+    deps,
+    router: deps.router,
+    hotspot: deps.hotspot,
+    binding: net.binding,
+    usage,
+    vouchers,
+    logins: parts.logins.vouchers,
+    sessions: parts.sessions.vouchers,
+    hotspotUsers: parts.logins.hotspotUsers,
+    pppSubscribers: parts.logins.ppp,
+    pppLoginAt: (address) => parts.sessions.pppLoginAt(address),
+    subscribersOnline: () => usage.online(),
+    radiusSubscribers: parts.logins.radius,
+    apiAccess: net.apiAccess,
+    redeemsWithoutRouter: parts.logins.device.withoutRouter,
+    redemption,
+    ...routerServices(base, spec, deps, { profiles: shared.profiles, binding: net.binding, usage, opts }),
+    pollJob: poll?.job,
+    pollOnce,
+    ...stackRun({ site, base, shared, opts, owned: net.owned, parts, poll, usage, redemption }),
+  };
+}
+
+function siteRouter(
+  base: SiteStackBase,
+  shared: SiteStackShared,
+  spec: SiteSpec,
+  opts: SiteStackOptions,
+  log: SiteStackBase['log'],
+): SiteRouter {
+  const { site } = spec;
   const apiAccess = spec.client !== undefined;
   const client = spec.client ?? noApiClient(base, log);
-  // Several servers on one database: each one's logins in flight are in the database, for the lease holder's poll.
   const presence = shared.leases.presence;
   const own = createManagedHotspot(
     client,
@@ -241,157 +117,77 @@ export function createSiteStack(
     () => binding.ready(),
     () => binding.state().reason?.message ?? 'the router has not been checked yet',
   );
+  const owned = opts.ownsClient && apiAccess ? client : undefined;
+  return { client, apiAccess, owned, presence, hotspot, binding };
+}
+
+/** The site's router: its client (or one never started), our objects' one writer there, and its binding. */
+interface SiteRouter {
+  client: RouterClient;
+  apiAccess: boolean;
+  /** The client, when the stack owns it (started by start(), stopped by stop()). */
+  owned: RouterClient | undefined;
+  /** Several servers on one database: each one's logins in flight are in the database, for the poll's holder. */
+  presence: SiteLeases['presence'];
+  /** Guarded: refuses writes while the binding is not ready (safe mode). */
+  hotspot: ManagedHotspot;
+  binding: RouterBinding;
+}
+
+/** What the site's services are built with: its router and hotspot, its log, its time zone. */
+function siteDeps(base: SiteStackBase, spec: SiteSpec, log: SiteStackBase['log'], net: SiteRouter): SiteDeps {
   // A site in another time zone (its own `tz`) keeps its off-peak windows and day limits in that zone. Its other
   // settings stay the shop's, read through to the live config (the owner may change them in Settings).
   const config: AppConfig = spec.tz ? Object.create(base.config, { tz: { value: spec.tz } }) : base.config;
-  const deps: SiteDeps = { ...base, config, log, router: client, hotspot, site };
-  // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
-  countWatch(base.db);
-  const { profiles } = shared;
-  const { db, clock } = base;
-  // Each voucher's login is changed through its own site's logins: this stack's, another running stack's, or,
-  // for a site this process does not drive, the stored site's (FreeRADIUS rows are written all the same).
-  const loginsOf = async (id: number): Promise<Logins> =>
-    id === site.id
-      ? parts.logins
-      : (opts.routerOfSite?.(id)?.logins ??
-        storedSiteLogins({ db, clock, profiles, log: base.log, tz: () => base.config.tz }, id));
-  const vouchers = createVoucherService(deps, {
-    profiles,
-    loginsOf,
-    roamingElsewhere: opts.roamingElsewhere,
-  });
-  const parts = siteParts(
-    spec.mode ?? 'api',
-    {
-      db,
-      clock,
-      profiles,
-      log,
-      site,
-      tz: () => config.tz,
-      router: client,
-      hotspot,
-      binding,
-      apiAccess,
-      box: shared.box,
-      pollNow: async () => (opts.polledHere ? usage.runCycle() : undefined),
-      onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
-      subscriberChanges: shared.subscriberChanges,
-      runsJobs: opts.poll !== undefined,
-    },
-    spec.nasAddress,
-  );
-  const seen = subscribersSeen(parts);
-  const meter = createUsageService(deps, {
-    profiles,
-    lease: () => shared.leases.hold(site.id),
-    sharedDatabase: shared.leases.shared,
-    servers: presence,
-    source: seen.source,
-    enforcer: parts.enforcer,
-    routerReady: parts.routerReady,
-    onRouterRebooted: parts.onRouterRebooted,
-    onSubscriberSpeeds: parts.onSubscriberSpeeds,
-  });
-  const usage = { ...meter, runCycle: () => cycle() };
-  async function cycle(): Promise<CycleReport> {
-    const from = parts.afterCycle
-      ? ((await readPollState(db, site.id)).lastPollAt ?? clock.now() - 86400_000)
-      : 0;
-    const report = await meter.runCycle();
-    shared.cycled?.();
-    if (report.skipped) return report;
-    await parts
-      .afterCycle?.(from)
-      .catch((err: Error) => log.warn({ err: err.message }, 'the step after the poll failed'));
-    await shared
-      .afterCycle?.(site)
-      .catch((err: Error) => log.error({ err: err.message }, 'self-service step failed'));
-    return report;
-  }
-  const redemption = createRedemptionService(deps, {
-    profiles,
-    limiter: shared.limiter,
-    login: parts.login,
-    server: presence?.name,
-  });
-  const checks = createRouterChecksService(client, log.child({ module: 'router' }));
+  return { ...base, config, log, router: net.client, hotspot: net.hotspot, site: spec.site };
+}
 
-  async function pollOnce(): Promise<CycleReport> {
-    const report = await usage.runCycle();
-    if (!report.skipped && !parts.loginsWrittenByPoll) await parts.logins.sync();
-    return report;
-  }
-
-  const poll =
-    opts.poll &&
-    sitePoll({
-      name: isDefault ? 'usage-poll' : `usage-poll ${site.name}`,
-      client,
-      settings: base.settings,
-      seconds: base.config.usagePollSeconds,
-      log: log.child({ module: 'jobs' }),
-      now: () => clock.now(),
-      beforeRun: opts.poll.beforeRun,
-      pollOnce: async () => void (await pollOnce()),
-    });
-  let stopping: Promise<void> | undefined;
-
+/** What the mode's parts are built from; `late.usage`: the site's usage, built after them (the poll now). */
+function modeContext(
+  base: SiteStackBase,
+  shared: SiteStackShared,
+  deps: SiteDeps,
+  net: SiteRouter,
+  opts: SiteStackOptions,
+  late: { usage?: UsageService },
+): ModeContext {
+  const site = deps.site!;
   return {
+    db: base.db,
+    clock: base.clock,
+    profiles: shared.profiles,
+    log: deps.log,
     site,
-    deps,
-    router: client,
-    hotspot,
-    binding,
-    usage,
-    vouchers,
-    logins: parts.logins,
-    sessions: parts.sessions,
-    hotspotUsers: parts.hotspotUsers,
-    pppSubscribers: parts.pppSubscribers,
-    pppLoginAt: (address) => parts.pppLoginAt(address),
-    subscribersOnline: () => seen.online(),
-    radiusSubscribers: parts.radiusSubscribers,
-    apiAccess,
-    redeemsWithoutRouter: parts.login.withoutRouter,
-    redemption,
-    bandwidth: createBandwidthService(deps, { profiles, usage, routerOfSite: opts.routerOfSite }),
-    info: createRouterInfoService(client, spec.simulated ?? false, {
-      checks,
-      binding,
-      connectTimeoutMs: base.config.router.timeoutSeconds * 1000,
-    }),
-    checks,
-    housekeeping: createHousekeepingService({
-      audit: base.audit,
-      clock,
-      log: log.child({ module: 'housekeeping' }),
-      routerOf: (id) => (id === site.id ? client : opts.routerOfSite?.(id)?.router),
-    }),
-    pollJob: poll?.job,
-    pollOnce,
-    async start() {
-      await parts.atStart?.();
-      // A poll that needs no router connection begins now (and runs again at each reconnect of the API).
-      if (opts.poll?.begin === 'at-connect' || (opts.poll && !parts.pollNeedsRouter))
-        poll?.begin(parts.pollNeedsRouter);
-      if (opts.ownsClient && apiAccess) await client.start();
-    },
-    startPoll: () => poll?.begin(false),
-    stop() {
-      stopping ??= (parts.atStop?.() ?? Promise.resolve()).then(() =>
-        stopRunning({
-          poll,
-          siteId: site.id,
-          leases: shared.leases,
-          usage: meter,
-          db,
-          redemption,
-          ownedClient: opts.ownsClient && apiAccess ? client : undefined,
-        }),
-      );
-      return stopping;
-    },
+    tz: () => deps.config.tz,
+    router: deps.router,
+    hotspot: deps.hotspot,
+    binding: net.binding,
+    apiAccess: net.apiAccess,
+    box: shared.box,
+    pollNow: async () => (opts.polledHere ? late.usage?.runCycle() : undefined),
+    onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
+    subscriberChanges: shared.subscriberChanges,
+    runsJobs: opts.poll !== undefined,
   };
+}
+
+/**
+ * The poll's database watch counts as one more listener on the database while the stack runs; counted once when
+ * a stack is built, and back at its stop().
+ */
+function countWatch(db: SiteStackBase['db']): void {
+  db.setMaxListeners(db.getMaxListeners() + 1);
+}
+
+/** A client that is never started: a RADIUS site without API access has no router connection to count. */
+function noApiClient(base: SiteStackBase, log: SiteStackBase['log']): RouterClient {
+  return createRouterClient({
+    host: '',
+    port: 0,
+    user: '',
+    password: '',
+    tls: false,
+    timeoutSeconds: base.config.router.timeoutSeconds,
+    logger: log,
+  });
 }

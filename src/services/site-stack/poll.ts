@@ -6,7 +6,7 @@
 import { PeriodicJob } from '../../jobs/periodic';
 import type { Logger } from '../../lib/logger';
 import type { RouterClient } from '../../router/types';
-import type { SettingsService } from '../types';
+import { DEFAULT_SITE, type ShopDeps, type SiteRef } from '../deps';
 
 export interface PollJobOptions {
   /**
@@ -27,28 +27,28 @@ export interface SitePoll {
 }
 
 export function sitePoll(o: {
-  name: string;
+  base: Pick<ShopDeps, 'config' | 'clock' | 'settings'>;
+  site: SiteRef;
   client: RouterClient;
-  settings: SettingsService;
-  /** POLL_SECONDS from .env, until the owner's interval is read. */
-  seconds: number;
   log: Logger;
-  now: () => number;
-  beforeRun?: () => Promise<void>;
-  pollOnce: () => Promise<void>;
+  options: PollJobOptions;
+  pollOnce: () => Promise<unknown>;
 }): SitePoll {
+  const { config, settings } = o.base;
+  // POLL_SECONDS from .env, until the owner's interval is read.
+  const seconds = config.usagePollSeconds;
   const job: PeriodicJob = new PeriodicJob(
-    o.name,
-    o.seconds,
+    o.site.id === DEFAULT_SITE.id ? 'usage-poll' : `usage-poll ${o.site.name}`,
+    seconds,
     async () => {
-      await o.beforeRun?.();
+      await o.options.beforeRun?.();
       // The owner may change the poll interval in Settings; the job follows from the next run.
-      const seconds = await o.settings.get<number>('usage.poll_seconds', o.seconds);
-      if (Number.isInteger(seconds) && seconds >= 1 && seconds !== job.interval) job.setInterval(seconds);
+      const next = await settings.get<number>('usage.poll_seconds', seconds);
+      if (Number.isInteger(next) && next >= 1 && next !== job.interval) job.setInterval(next);
       await o.pollOnce();
     },
-    o.log,
-    o.now,
+    o.log.child({ module: 'jobs' }),
+    () => o.base.clock.now(),
   );
   let unsubscribe: (() => void) | undefined;
   let begun = false;

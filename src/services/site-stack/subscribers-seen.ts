@@ -5,7 +5,7 @@
  */
 import { nextStamp } from '../../lib/stamp';
 import type { UsageSource } from '../usage/source';
-import type { ModeParts } from './parts';
+import type { SessionParts } from './parts';
 
 export interface SubscribersSeen {
   /** The mode's source, remembering how many PPP sessions each reading carried. */
@@ -14,7 +14,10 @@ export interface SubscribersSeen {
   online(): Promise<number | undefined>;
 }
 
-export function subscribersSeen(parts: Pick<ModeParts, 'source' | 'subscribersOnline'>): SubscribersSeen {
+export function subscribersSeen(parts: {
+  source: UsageSource;
+  subscribersOnline: SessionParts['subscribersOnline'];
+}): SubscribersSeen {
   let fromReading: number | undefined;
   let readingStamp = 0;
   return {

@@ -1,0 +1,133 @@
+import type { Logger } from '../lib/logger';
+import { PeriodicJob } from './periodic';
+
+/**
+ * One check runner for every room that brings something outside in line with the database (a site's subscribers'
+ * PPP objects on its router, their FreeRADIUS rows and sessions). The room gives only its check; the runner owns
+ * when it runs:
+ *
+ * - one check at a time: a check asked while one runs waits for it and runs after it (that one may have read the
+ *   database before the change), one follow-up shared by everyone who asks meanwhile;
+ * - a change's check `CHANGE_DELAY_MS` later, so a burst of changes (a bulk edit) is one check;
+ * - the periodic check, on a fixed cadence (PeriodicJob), when the room has one;
+ * - the triggers (a change listener, a reconnect) listened to between start() and stop();
+ * - stop(): no more requests, and the checks under way finished.
+ *
+ * A check nobody waits for (a change's, the periodic one) that fails is told to the room's `failed` and retried by
+ * the next: the database holds the whole wanted state, so nothing is lost.
+ */
+
+/** A change's check waits this long, so a burst of changes (a bulk edit) is one check. */
+export const CHANGE_DELAY_MS = 300;
+
+/** Something that asks for a check while the runner runs; returns how to stop listening. */
+export type CheckTrigger = (request: (reason: string) => void) => () => void;
+
+export interface CheckRunnerOptions<R> {
+  /** The room's check, for this reason. */
+  check(reason: string): Promise<R>;
+  /** A check nobody waits for failed (logged by the room, in its words). */
+  failed(reason: string, err: Error): void;
+  /** A periodic check while started: its job's name in the log, its interval; absent: none. */
+  periodic?: { name: string; seconds: number; log: Logger; now: () => number };
+  /** What asks for a check while started, listened to from start() to stop(). */
+  triggers?: CheckTrigger[];
+}
+
+export interface CheckRunner<R> {
+  /** Checks now (after a check already running, which may have read the database before a change). */
+  check(reason?: string): Promise<R>;
+  /** A check soon (CHANGE_DELAY_MS), for this reason, while started; one for a burst. Failures go to `failed`. */
+  request(reason: string): void;
+  /** Listens to the triggers and begins the periodic check (the server; the terminal's stacks do not). */
+  start(): void;
+  /** Stops listening and the cadence, drops a check not begun yet, and waits for the checks under way. */
+  stop(): Promise<void>;
+}
+
+export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
+  const turns = oneAtATime(o.check);
+  const quietly = (reason: string): Promise<void> =>
+    turns.check(reason).then(
+      () => undefined,
+      (err: Error) => o.failed(reason, err),
+    );
+  const job =
+    o.periodic &&
+    new PeriodicJob(
+      o.periodic.name,
+      o.periodic.seconds,
+      () => quietly('periodic check'),
+      o.periodic.log,
+      o.periodic.now,
+    );
+  const soon = delayed(quietly);
+  const unlisten: Array<() => void> = [];
+  let started = false;
+
+  return {
+    check: (reason = 'asked for') => turns.check(reason),
+    request(reason) {
+      if (started) soon.request(reason);
+    },
+    start() {
+      if (started) return;
+      started = true;
+      for (const listen of o.triggers ?? []) unlisten.push(listen((reason) => soon.request(reason)));
+      job?.start();
+    },
+    async stop() {
+      started = false;
+      for (const off of unlisten.splice(0)) off();
+      soon.cancel();
+      await job?.stop();
+      await turns.settled();
+    },
+  };
+}
+
+/** One check at a time, and one shared follow-up for whoever asks while it runs. */
+function oneAtATime<R>(run: (reason: string) => Promise<R>) {
+  let running: Promise<R> | undefined;
+  let again: Promise<R> | undefined;
+  function check(reason: string): Promise<R> {
+    if (!running) {
+      running = run(reason).finally(() => (running = undefined));
+      return running;
+    }
+    again ??= running
+      .catch(() => undefined)
+      .then(() => {
+        again = undefined;
+        return check(reason);
+      });
+    return again;
+  }
+  return {
+    check,
+    async settled(): Promise<void> {
+      await running?.catch(() => undefined);
+      await again?.catch(() => undefined);
+    },
+  };
+}
+
+/** A run CHANGE_DELAY_MS after the first request; the requests meanwhile are that run. */
+function delayed(run: (reason: string) => Promise<void>) {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    request(reason: string): void {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void run(reason);
+      }, CHANGE_DELAY_MS);
+      // A pending check alone does not keep the process alive (tests, the terminal).
+      timer.unref();
+    },
+    cancel(): void {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
