@@ -185,12 +185,7 @@ async function redeemUnused(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemRes
 async function redeemRunning(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemResult> {
   const { v, device } = c;
   if (v.row.status !== 'active') return redeemHere(c);
-  const devices = (await ss
-    .reader('voucher_devices')
-    .where({ voucher_id: v.row.id })
-    .select('mac')) as Array<{
-    mac: string;
-  }>;
+  const devices = await devicesOf(ss, v);
   const { pauses, moves } = siteParts(ss, c.here);
   if (devices.some((x) => x.mac === device.mac)) {
     // The same code again: a paused voucher resumes; anything else is the redemption's relogin.
@@ -214,11 +209,13 @@ async function redeemRunning(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemRe
 async function wouldMoveHere(ss: SelfServiceDeps, v: Voucher, mac: string): Promise<boolean> {
   if (v.row.status !== 'active') return false;
   if (voucherTiming(toVoucherState(v.row, v.profile), ss.deps.clock.now()).expired) return false;
-  const devices = (await ss
-    .reader('voucher_devices')
-    .where({ voucher_id: v.row.id })
-    .select('mac')) as Array<{
+  const devices = await devicesOf(ss, v);
+  return !devices.some((x) => x.mac === mac) && devices.length >= v.profile.users;
+}
+
+/** The devices the voucher has been used on. */
+async function devicesOf(ss: SelfServiceDeps, v: Voucher): Promise<Array<{ mac: string }>> {
+  return (await ss.reader('voucher_devices').where({ voucher_id: v.row.id }).select('mac')) as Array<{
     mac: string;
   }>;
-  return !devices.some((x) => x.mac === mac) && devices.length >= v.profile.users;
 }

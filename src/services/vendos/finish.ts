@@ -21,7 +21,7 @@ import { settleInterruptedFinishes, undoFinish } from './settle';
 import { assertVendoSellsHere } from './site-check';
 import { expireWindows, ratesOf, requireVendo, type SessionRow, type VendoRow } from './store';
 import type { FinishResult } from './types';
-import { requireSession, savedCoins, sessionCoins, sum, type VendoPortalDeps } from './window';
+import { reloginDevice, requireSession, savedCoins, sessionCoins, sum, type VendoPortalDeps } from './window';
 
 const busy = (what: string) => new AppError('VENDO_SESSION_BUSY', what, 409, 'session');
 const finishedAlready = () =>
@@ -143,24 +143,9 @@ async function finishTopUp(
   spend: Spend,
   active: { id: number; code: string },
 ): Promise<FinishResult> {
-  const { db, clock, log } = p.deps;
-  const { s, vendo, ids, credit, bought, now } = spend;
-  let topupId = 0;
-  await db.transaction(async (trx) => {
-    topupId = insertedId(
-      await trx('vendo_topups')
-        .insert({
-          voucher_id: active.id,
-          vendo_id: vendo.id,
-          session_id: s.id,
-          amount: credit,
-          seconds: bought.seconds,
-          at: now,
-        })
-        .returning('id'),
-    );
-    await claimWindow(trx, spend, { voucher_id: active.id, topup_id: topupId });
-  });
+  const { db, clock } = p.deps;
+  const { s, vendo, ids, credit, bought } = spend;
+  const topupId = await claimForTopUp(db, spend, active.id);
   const actor = { name: `vendo ${vendo.name}`, via: 'portal' as const };
   let extended;
   try {
@@ -173,6 +158,50 @@ async function finishTopUp(
   await db('vendo_sessions')
     .where({ id: s.id })
     .update({ state: 'finished', ended_at: clock.now(), voucher_id: active.id });
+  await reportTopUp(p, spend, active);
+  const relogin = (await reloginDevice(p, s, active.code, 'top-up')) !== undefined;
+  return {
+    code: extended.code,
+    profile: extended.profile,
+    expiresAt: extended.expiresAt,
+    rateUp: extended.rateUp,
+    rateDown: extended.rateDown,
+    relogin,
+    credit,
+    seconds: bought.seconds,
+    topUp: true,
+  };
+}
+
+/** The top-up written and the window's coins claimed for it, in one transaction; returns the top-up's id. */
+async function claimForTopUp(db: Knex, spend: Spend, voucherId: number): Promise<number> {
+  const { s, vendo, credit, bought, now } = spend;
+  return db.transaction(async (trx) => {
+    const topupId = insertedId(
+      await trx('vendo_topups')
+        .insert({
+          voucher_id: voucherId,
+          vendo_id: vendo.id,
+          session_id: s.id,
+          amount: credit,
+          seconds: bought.seconds,
+          at: now,
+        })
+        .returning('id'),
+    );
+    await claimWindow(trx, spend, { voucher_id: voucherId, topup_id: topupId });
+    return topupId;
+  });
+}
+
+/** The top-up in the log and in the voucher's feed. */
+async function reportTopUp(
+  p: VendoPortalDeps,
+  spend: Spend,
+  active: { id: number; code: string },
+): Promise<void> {
+  const { db, clock, log } = p.deps;
+  const { s, vendo, credit, bought } = spend;
   log.info(
     {
       module: 'vendo',
@@ -190,28 +219,6 @@ async function finishTopUp(
     message: `Topped up with ${formatMoney(credit)} of coins at ${vendo.name}: +${formatDurationHuman(bought.seconds)}`,
     data: { vendo: vendo.id, amount: credit, seconds: bought.seconds },
   }).catch(() => undefined);
-  let relogin = true;
-  try {
-    // Back online if it was not (a device that was logged out when its time ran low).
-    await p.redemption.redeem({ code: active.code, mac: s.mac, ip: s.ip });
-  } catch (err) {
-    relogin = false;
-    log.warn(
-      { module: 'vendo', mac: s.mac, err: (err as Error).message },
-      'top-up: the device was not logged in again',
-    );
-  }
-  return {
-    code: extended.code,
-    profile: extended.profile,
-    expiresAt: extended.expiresAt,
-    rateUp: extended.rateUp,
-    rateDown: extended.rateDown,
-    relogin,
-    credit,
-    seconds: bought.seconds,
-    topUp: true,
-  };
 }
 
 /** A sale: a new voucher of the vendo's profile with the bought time, logged in on the device. */

@@ -13,13 +13,12 @@ import type { Profile } from '../../domain/profile-types';
 import { formatBytes, formatMoney } from '../../domain/units';
 import { maskCode } from '../../lib/logger';
 import type { ShopDeps } from '../deps';
-import type { RedeemResult } from '../redemption/types';
 import { profileFromRow, toVoucherState, type VoucherRow } from '../vouchers/state';
 import { recordOverage } from '../vouchers/overage';
 import { activeVoucherOfDevice } from './sale';
 import type { SessionRow, VendoRow } from './store';
 import type { FinishResult } from './types';
-import { sum, type VendoPortalDeps } from './window';
+import { reloginDevice, sum, type VendoPortalDeps } from './window';
 
 /** A device's voucher waiting at its cap, with the extra data its plan sells. */
 export interface WaitingVoucher {
@@ -96,15 +95,7 @@ export async function finishOverage(
   );
   // The router's byte limit rises now (else at the next poll), then the device logs back in.
   await p.vouchers.extraDataAdded(row.code, charge.bytes);
-  let login: RedeemResult | undefined;
-  try {
-    login = await p.redemption.redeem({ code: row.code, mac: s.mac, ip: s.ip });
-  } catch (err) {
-    log.warn(
-      { module: 'vendo', mac: s.mac, err: (err as Error).message },
-      'extra data: the device was not logged in again',
-    );
-  }
+  const login = await reloginDevice(p, s, row.code, 'extra data');
   return {
     code: row.code,
     profile: waiting.profileName,

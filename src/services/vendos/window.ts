@@ -9,6 +9,7 @@ import { normaliseMac, parseIPv4 } from '../../domain/units';
 import { AppError } from '../../domain/errors';
 import type { ShopDeps } from '../deps';
 import type { RedemptionService, VoucherService } from '../types';
+import type { RedeemResult } from '../redemption/types';
 import type { LocateDevice } from './site-check';
 import { DEFAULT_SAVED_CREDIT_HOURS, SAVED_CREDIT_KEY, type SessionRow } from './store';
 
@@ -99,5 +100,26 @@ export async function askingFromHotspotAddress(
   } catch (err) {
     p.deps.log.warn({ err: (err as Error).message, mac }, 'coin window: could not read the hotspot hosts');
     return false;
+  }
+}
+
+/**
+ * The device logged in again with its voucher after coins bought it more (back online if it was not); a
+ * refusal is logged (`what` names the purchase) and leaves the purchase standing: undefined.
+ */
+export async function reloginDevice(
+  p: VendoPortalDeps,
+  s: SessionRow,
+  code: string,
+  what: string,
+): Promise<RedeemResult | undefined> {
+  try {
+    return await p.redemption.redeem({ code, mac: s.mac, ip: s.ip });
+  } catch (err) {
+    p.deps.log.warn(
+      { module: 'vendo', mac: s.mac, err: (err as Error).message },
+      `${what}: the device was not logged in again`,
+    );
+    return undefined;
   }
 }

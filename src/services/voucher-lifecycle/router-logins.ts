@@ -80,35 +80,7 @@ export async function settleInterruptedLogins(
   siteId: number,
   servers?: { running(names: readonly string[]): Promise<Set<string>> },
 ): Promise<SettledLogins> {
-  // Only this site's claims: another router's sessions are not in `sessions`. `+v.site_id` keeps SQLite from
-  // driving the join by the site's vouchers (every one of them probed, every poll: ~5 ms at 10,000) instead of by
-  // the few marked claims (the partial index on login_pending_at); to PostgreSQL it is the same comparison.
-  // Plain SQL: it runs every poll of every site, and knex built it anew each time.
-  // A claim of a named server is read whatever its age: whether that server still runs decides.
-  const named = servers ? ' OR d.claim_server IS NOT NULL' : '';
-  const claims = rawRows<{
-    id: number;
-    voucher_id: number;
-    mac: string;
-    claim_activated: number | boolean;
-    claim_server: string | null;
-    login_pending_at: number | string;
-    code: string;
-    status: string;
-  }>(
-    await db.raw(
-      `SELECT d.id, d.voucher_id, d.mac, d.claim_activated, d.claim_server, d.login_pending_at, v.code, v.status
-       FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id
-       WHERE +v.site_id = ? AND d.login_pending_at IS NOT NULL AND (d.login_pending_at < ?${named})`,
-      [siteId, cutoff],
-    ),
-  );
-  const young = claims.filter((r) => Number(r.login_pending_at) >= cutoff);
-  const names = [...new Set(young.map((r) => r.claim_server).filter((s): s is string => s !== null))];
-  const running = servers && names.length > 0 ? await servers.running(names) : new Set(names);
-  const rows = claims.filter(
-    (r) => Number(r.login_pending_at) < cutoff || (r.claim_server !== null && !running.has(r.claim_server)),
-  );
+  const rows = await interruptedClaims(db, cutoff, siteId, servers);
   const out: SettledLogins = { finished: 0, undone: [] };
   if (rows.length === 0) return out;
   const online = new Set(sessions.map((s) => `${s.user}\n${s.mac}`));
@@ -133,4 +105,44 @@ export async function settleInterruptedLogins(
     }
   });
   return out;
+}
+
+interface Claim {
+  id: number;
+  voucher_id: number;
+  mac: string;
+  claim_activated: number | boolean;
+  claim_server: string | null;
+  login_pending_at: number | string;
+  code: string;
+  status: string;
+}
+
+/** This site's claims older than `cutoff`, or made by a server no longer running. */
+async function interruptedClaims(
+  db: Knex,
+  cutoff: number,
+  siteId: number,
+  servers?: { running(names: readonly string[]): Promise<Set<string>> },
+): Promise<Claim[]> {
+  // Only this site's claims: another router's sessions are not in `sessions`. `+v.site_id` keeps SQLite from
+  // driving the join by the site's vouchers (every one of them probed, every poll: ~5 ms at 10,000) instead of by
+  // the few marked claims (the partial index on login_pending_at); to PostgreSQL it is the same comparison.
+  // Plain SQL: it runs every poll of every site, and knex built it anew each time.
+  // A claim of a named server is read whatever its age: whether that server still runs decides.
+  const named = servers ? ' OR d.claim_server IS NOT NULL' : '';
+  const claims = rawRows<Claim>(
+    await db.raw(
+      `SELECT d.id, d.voucher_id, d.mac, d.claim_activated, d.claim_server, d.login_pending_at, v.code, v.status
+       FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id
+       WHERE +v.site_id = ? AND d.login_pending_at IS NOT NULL AND (d.login_pending_at < ?${named})`,
+      [siteId, cutoff],
+    ),
+  );
+  const young = claims.filter((r) => Number(r.login_pending_at) >= cutoff);
+  const names = [...new Set(young.map((r) => r.claim_server).filter((s): s is string => s !== null))];
+  const running = servers && names.length > 0 ? await servers.running(names) : new Set(names);
+  return claims.filter(
+    (r) => Number(r.login_pending_at) < cutoff || (r.claim_server !== null && !running.has(r.claim_server)),
+  );
 }
