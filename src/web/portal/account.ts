@@ -20,9 +20,10 @@ import type { SubscriberView } from '../../services/subscribers/types';
 import { shopBranding } from '../../services/vouchers/sheet';
 import type { WebContext } from '../context';
 import { safeEqual } from '../middleware/auth';
-import { browserToken, peerAddress } from './device-proof';
+import { browserToken, cookieSecure, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, type Asker } from './account-pay';
+import { waitWords } from './login-page';
 import { demoCpeOf, forgetDemoCpe, subscriberAtRequest } from './demo-as';
 import { accountPayments } from './account-payments';
 import { payChoices, shopToContact, suspensionFacts } from './suspension-facts';
@@ -50,12 +51,6 @@ function signedIn(req: Request, secret: string, now: number): number | null {
     return safeEqual(m[3], sign(secret, `${m[1]}.${m[2]}`)) ? Number(m[1]) : null;
   }
   return null;
-}
-
-function waitWords(t: Translator, seconds: number): string {
-  if (seconds < 60) return t.t(seconds === 1 ? 'time.second' : 'time.seconds', { n: seconds });
-  const n = Math.ceil(seconds / 60);
-  return t.t(n === 1 ? 'time.minute' : 'time.minutes', { n });
 }
 
 /**
@@ -92,9 +87,6 @@ export function accountRoutes(ctx: WebContext, r: Router): void {
   });
   r.post(`${PATH}/logout`, signOut);
 }
-
-const secure = (ctx: WebContext, req: Request): boolean =>
-  ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
 
 const langOf = (req: Request) =>
   translator(
@@ -218,7 +210,7 @@ async function signIn(ctx: WebContext, req: Request, res: Response) {
     res.cookie(COOKIE, `${value}.${sign(secret, value)}`, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: secure(ctx, req),
+      secure: cookieSecure(ctx, req),
       path: PATH,
       maxAge: ACCOUNT_SESSION_MS,
     });

@@ -15,7 +15,7 @@ import { portalSiteId } from './portal-site';
 import { portalFormToken } from './form-token';
 import { payMessage, payOffers } from './pay';
 import { allowConnectTo, CHECKOUT_REACH_PATH } from './checkout-reach';
-import { browserToken, ensureBrowserToken, peerAddress, provenDevice } from './device-proof';
+import { browserToken, cookieSecure, ensureBrowserToken, peerAddress, provenDevice } from './device-proof';
 
 export const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -52,7 +52,7 @@ export function fields(src: Record<string, unknown>): LoginFields {
 }
 
 /** "1 second", "45 seconds", "2 minutes": a wait in the customer's language. */
-function waitWords(t: Translator, seconds: number): string {
+export function waitWords(t: Translator, seconds: number): string {
   if (seconds < 60) return t.t(seconds === 1 ? 'time.second' : 'time.seconds', { n: seconds });
   const n = Math.ceil(seconds / 60);
   return t.t(n === 1 ? 'time.minute' : 'time.minutes', { n });
@@ -115,8 +115,7 @@ export function portalDeps(ctx: WebContext): PortalDeps {
     ctx,
     services: ctx.services,
     secret,
-    cookieSecure: (req) =>
-      ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure,
+    cookieSecure: (req) => cookieSecure(ctx, req),
     askerOf: (req) => ({
       provenMac: provenDevice(req, secret),
       peerIp: peerAddress(req),

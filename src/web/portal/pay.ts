@@ -13,7 +13,7 @@ import type { WebContext } from '../context';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { portalSiteId } from './portal-site';
 import { ownAddress } from '../own-address';
-import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
@@ -180,8 +180,7 @@ async function payDone(ctx: WebContext, req: Request, res: Response) {
     return back(res, '/portal/status', { lang: row?.lang ?? 'en', pay: ref });
   // Logged in for its device as a typed code is: this browser may see that device's status (as after a redeem).
   if (p.state === 'paid' && p.onlineAt !== null) {
-    const secure = ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
-    rememberDevice(res, ctx.deviceSecret ?? '', row.mac, secure);
+    rememberDevice(res, ctx.deviceSecret ?? '', row.mac, cookieSecure(ctx, req));
   }
   back(res, '/portal/status', {
     mac: row.mac,

@@ -10,7 +10,7 @@ import { formatBytes, formatRouterDuration } from '../../domain/units';
 import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
-import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
 import { pickLanguage, translator } from '../../i18n';
@@ -49,7 +49,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
     vendos: ctx.services.vendos,
     secret,
     sign: (id) => crypto.createHmac('sha256', secret).update(`vendo:${id}`).digest('base64url'),
-    secure: (req) => (ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure),
+    secure: (req) => cookieSecure(ctx, req),
   };
   const r = Router();
   r.get('/api/portal/vendos', (req, res) => listVendos(d, req, res));
