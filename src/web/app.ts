@@ -45,6 +45,7 @@ import { metricsRouter } from './metrics';
 import { roleGuard } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
 import type { Metrics } from '../metrics';
+import type { RouterWarning } from '../services/router-checks';
 import { needsRouterConnection } from '../services/site-stack/mode';
 
 export interface WebAppOptions {
@@ -76,7 +77,6 @@ function radiusSiteIdsOf(sites: WebContext['services']['sites']): () => Promise<
 }
 
 export function createWebApp(opts: WebAppOptions): { app: Express; sessions: KnexSessionStore } {
-  const { db } = opts;
   // The portal's signed cookies (a device, a subscriber's sign-in, the demo's stand-in for a CPE) and the admin's
   // demo links share the session secret unless the context brings its own.
   const ctx: WebContext = { ...opts.ctx, deviceSecret: opts.ctx.deviceSecret ?? opts.sessionSecret };
@@ -86,15 +86,53 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.set('view engine', 'ejs');
   app.set('trust proxy', false);
   app.use(urlLengthLimit);
-  // Coin vendos: machines speaking signed JSON (docs/vendo-protocol.md). Their router reads the raw body itself
-  // (the signature covers the exact bytes) and comes before the page headers and compression a browser needs,
-  // which cost a board's hot path a fifth of its CPU for nothing.
+  mountMachines(app, ctx, opts);
+  useBrowserHeaders(app);
+  // A suspended subscriber's address gets the suspension page, whatever Host and path it asked for
+  // (src/web/portal/suspended.ts says what is left to go through).
+  app.use(suspensionPage(ctx));
+  // The portal's report of reaching the payment checkout: a few bytes, read by its own small parser.
+  app.use(checkoutReachRouter(ctx));
+  // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
+  // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
+  const parseBodies = [
+    express.json({ limit: '256kb' }),
+    express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 1000 }),
+  ];
+  // The admin behind its login reads bodies only after the role gate (below), so a role refused an address
+  // gets 403 FORBIDDEN_ROLE whatever its body holds.
+  app.use(unlessGatedAdmin(parseBodies));
+  const routerWarnings = () => [
+    ...safeModeWarnings(ctx.services.routerBinding),
+    ...ctx.services.routerChecks.warnings(),
+    ...ctx.services.usage.warnings(),
+  ];
+  app.use(healthOf(ctx, opts, routerWarnings));
+  const sessions = useSessions(app, ctx, opts, routerWarnings);
+  // Captive portal (open to the hotspot network).
+  mountPortal(app, ctx);
+  mountAdmin(app, ctx, parseBodies);
+  app.get('/', (_req, res) => res.redirect(302, '/portal'));
+  app.use(notFound);
+  app.use(errorHandler(ctx.log));
+  return { app, sessions };
+}
+
+/**
+ * Coin vendos: machines speaking signed JSON (docs/vendo-protocol.md). Their router reads the raw body itself
+ * (the signature covers the exact bytes) and comes before the page headers and compression a browser needs,
+ * which cost a board's hot path a fifth of its CPU for nothing.
+ */
+function mountMachines(app: Express, ctx: WebContext, opts: WebAppOptions): void {
   app.use('/api/vendo/v1', vendoBoardRouter(ctx));
   // PayMongo's webhook: signed over the raw body too (src/web/payments-webhook.ts).
   app.use(paymentsWebhookRouter(ctx));
   // Prometheus: a machine with a bearer token, no session, no CSRF, no page headers (src/web/metrics.ts).
   app.use(metricsRouter(ctx.config, opts.metrics));
+}
 
+/** What a browser's pages get: their security headers, gzip, the favicon and the static files. */
+function useBrowserHeaders(app: Express): void {
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -113,51 +151,43 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
-  // A suspended subscriber's address gets the suspension page, whatever Host and path it asked for
-  // (src/web/portal/suspended.ts says what is left to go through).
-  app.use(suspensionPage(ctx));
-  // The portal's report of reaching the payment checkout: a few bytes, read by its own small parser.
-  app.use(checkoutReachRouter(ctx));
-  // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
-  // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
-  const parseBodies = [
-    express.json({ limit: '256kb' }),
-    express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 1000 }),
-  ];
-  // The admin behind its login reads bodies only after the role gate (below), so a role refused an address
-  // gets 403 FORBIDDEN_ROLE whatever its body holds.
-  app.use(unlessGatedAdmin(parseBodies));
+}
 
-  const routerWarnings = () => [
-    ...safeModeWarnings(ctx.services.routerBinding),
-    ...ctx.services.routerChecks.warnings(),
-    ...ctx.services.usage.warnings(),
-  ];
-  app.use(
-    healthRoutes({
-      router: ctx.router,
-      simulated: ctx.simulated,
-      db,
-      lastPollAt: opts.lastPollAt,
-      warnings: routerWarnings,
-      controller: opts.controller,
-      safeMode: () => safeModeError(ctx.services.routerBinding),
-      sites: async () =>
-        (await ctx.services.sites.list())
-          .filter((x) => !x.isDefault)
-          .map((x) => ({
-            name: x.name,
-            connected: x.status.connected,
-            lastPollAt: x.status.lastPollAt,
-            error: x.status.error,
-            needsRouter: needsRouterConnection(x),
-          })),
-    }),
-  );
+function healthOf(ctx: WebContext, opts: WebAppOptions, routerWarnings: () => RouterWarning[]) {
+  return healthRoutes({
+    router: ctx.router,
+    simulated: ctx.simulated,
+    db: opts.db,
+    lastPollAt: opts.lastPollAt,
+    warnings: routerWarnings,
+    controller: opts.controller,
+    safeMode: () => safeModeError(ctx.services.routerBinding),
+    sites: async () =>
+      (await ctx.services.sites.list())
+        .filter((x) => !x.isDefault)
+        .map((x) => ({
+          name: x.name,
+          connected: x.status.connected,
+          lastPollAt: x.status.lastPollAt,
+          error: x.status.error,
+          needsRouter: needsRouterConnection(x),
+        })),
+  });
+}
 
+/** The admin's sessions, and what every page reads at render time (its nonce, the router's banners). */
+function useSessions(
+  app: Express,
+  ctx: WebContext,
+  opts: WebAppOptions,
+  routerWarnings: () => RouterWarning[],
+): KnexSessionStore {
   // A session's expiry is the cookie's, which express-session dates on the real time: with CLOCK_START (a shop
   // clock days away) the store compares it with the real time too, or every sign-in would be expired at once.
-  const sessions = new KnexSessionStore(db, ctx.config.clockStart === undefined ? ctx.clock : systemClock);
+  const sessions = new KnexSessionStore(
+    opts.db,
+    ctx.config.clockStart === undefined ? ctx.clock : systemClock,
+  );
   const cookieSecure = ctx.config.admin.cookieSecure;
   app.use(
     session({
@@ -179,10 +209,10 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
     res.locals.routerState = () => routerStateOf(ctx);
     next();
   });
+  return sessions;
+}
 
-  // Captive portal (open to the hotspot network).
-  mountPortal(app, ctx);
-
+function mountAdmin(app: Express, ctx: WebContext, parseBodies: express.RequestHandler[]): void {
   // The shop settings another process saved (the terminal's `pisonet settings shop`) apply from the next admin
   // request, before the allow-list reads its own: the same zone on every page, not only after the next poll.
   app.use('/admin', (_req, _res, next) => void ctx.services.shopSettings.refresh().then(() => next(), next));
@@ -204,17 +234,14 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   );
   mountAdminApi(app, ctx);
   mountAdminPages(app, ctx);
-
-  app.get('/', (_req, res) => res.redirect(302, '/portal'));
-  app.use((req, res) => {
-    if (req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/')) {
-      return res.status(404).json(errorJson(new AppError('NOT_FOUND', 'No such endpoint', 404)));
-    }
-    renderErrorPage(req, res, 404, 'This page does not exist.');
-  });
-  app.use(errorHandler(ctx.log));
-  return { app, sessions };
 }
+
+const notFound: express.RequestHandler = (req, res) => {
+  if (req.originalUrl.startsWith('/admin/api') || req.originalUrl.startsWith('/api/')) {
+    return void res.status(404).json(errorJson(new AppError('NOT_FOUND', 'No such endpoint', 404)));
+  }
+  renderErrorPage(req, res, 404, 'This page does not exist.');
+};
 
 /** The addresses open before the admin's login (the form, logging out, a script's token). */
 const PUBLIC_ADMIN = /^\/admin\/(?:login|logout|api\/tokens)\/?$/i;

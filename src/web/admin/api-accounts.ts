@@ -3,7 +3,7 @@
  * the owner's cashiers and resellers, a reseller's remittances and balance, each login's end-of-shift sales,
  * and the audit log. POST /admin/api/tokens is apart (tokenRouter): it is how a script logs in.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { AppError, RemittanceAboveOwedError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
@@ -128,107 +128,113 @@ export const shiftOwner = (actor: Actor) => ({ accountId: actor.account?.id ?? n
 
 export function accountApiRouter(ctx: WebContext): Router {
   const r = Router();
-  const { accounts, audit } = ctx.services;
-
+  const { accounts } = ctx.services;
   r.get('/accounts', async (_req, res) => {
     res.json({ success: true, accounts: (await accounts.list()).map(accountJson) });
   });
-
   r.post('/accounts', async (req, res) => {
     const made = await accounts.create(req.body ?? {}, actorOf(req));
     res.status(201).json({ success: true, account: accountJson(made) });
   });
-
   r.put('/accounts/:username', async (req, res) => {
     const changed = await accounts.update(req.params.username, req.body ?? {}, actorOf(req));
     res.json({ success: true, account: accountJson(changed) });
   });
-
   r.delete('/accounts/:username', async (req, res) => {
     await accounts.remove(req.params.username, actorOf(req));
     res.json({ success: true });
   });
-
-  r.post('/accounts/:username/remittances', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      const b = await accounts.remit(req.params.username, body.amount, actorOf(req), {
-        advance: advanceFlag(body.advance),
-      });
-      res.status(201).json({ success: true, ...balanceJson(b) });
-    } catch (err) {
-      if (!(err instanceof RemittanceAboveOwedError)) throw err;
-      res.status(409).json({
-        ...errorJson(err, { withFields: true }),
-        ...money('owed', err.owed),
-        ...money('amount', err.amount),
-      });
-    }
-  });
-
+  r.post('/accounts/:username/remittances', (req, res) => remit(ctx, req, res));
   r.get('/accounts/:username/remittances', async (req, res) => {
     const list = await accounts.remittances(req.params.username);
     res.json({ success: true, remittances: list.map(remittanceJson) });
   });
-
-  r.post('/accounts/:username/remittances/:id/void', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const v = await accounts.voidRemittance(req.params.username, req.params.id, body.reason, actorOf(req));
-    res.json({
-      success: true,
-      remittance: remittanceJson(v),
-      ...balanceJson(await accounts.balance(req.params.username)),
-    });
-  });
-
-  r.get('/accounts/:username/balance', async (req, res) => {
-    // A reseller reads its own balance only (the table lets resellers reach this address): the account the name
-    // finds must be the caller's own row, whatever the spelling of the name.
-    if (req.role === 'reseller') {
-      const named = await accounts.find(req.params.username);
-      if (named?.id !== req.actor?.account?.id) throw forbiddenRole('reseller', "another account's balance");
-    }
-    res.json({ success: true, ...balanceJson(await accounts.balance(req.params.username)) });
-  });
-
-  r.get('/reports/shift', async (req, res) => {
-    const now = ctx.clock.now();
-    const since = shiftSince(req.query.since, now, ctx.config.tz);
-    const who = shiftOwner(actorOf(req));
-    const [sales, extra] = await Promise.all([
-      accounts.shift(who, since, now + 1),
-      accounts.shiftMoney(who, since, now + 1),
-    ]);
-    res.json({ success: true, ...shiftJson(since, sales, extra) });
-  });
-
-  r.get('/audit', async (req, res) => {
-    const raw = req.query.limit;
-    const limit = raw === undefined || raw === '' ? 50 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      throw new AppError('INVALID_INPUT', 'limit: use a whole number from 1 to 500', 400, 'limit', {
-        limit: 'use a whole number from 1 to 500',
-      });
-    const { entries } = await audit.list({ limit });
-    res.json({
-      success: true,
-      entries: entries.map((e) => {
-        // Stored as `name (via)`: the account's name is `actor`, how it acted is `via`.
-        const m = /^(.*) \((admin|api|cli|system|portal)\)$/.exec(e.actor);
-        return {
-          id: e.id,
-          ts: isoInstant(e.ts),
-          actor: m ? m[1] : e.actor,
-          via: m ? m[2] : null,
-          action: e.action,
-          target: e.target,
-          details: e.details,
-        };
-      }),
-    });
-  });
-
+  r.post('/accounts/:username/remittances/:id/void', (req, res) => voidRemittance(ctx, req, res));
+  r.get('/accounts/:username/balance', (req, res) => balance(ctx, req, res));
+  r.get('/reports/shift', (req, res) => shiftReport(ctx, req, res));
+  r.get('/audit', (req, res) => auditLog(ctx, req, res));
   return r;
+}
+
+async function remit(ctx: WebContext, req: Request<{ username: string }>, res: Response) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    const b = await ctx.services.accounts.remit(req.params.username, body.amount, actorOf(req), {
+      advance: advanceFlag(body.advance),
+    });
+    res.status(201).json({ success: true, ...balanceJson(b) });
+  } catch (err) {
+    if (!(err instanceof RemittanceAboveOwedError)) throw err;
+    res.status(409).json({
+      ...errorJson(err, { withFields: true }),
+      ...money('owed', err.owed),
+      ...money('amount', err.amount),
+    });
+  }
+}
+
+async function voidRemittance(
+  ctx: WebContext,
+  req: Request<{ username: string; id: string }>,
+  res: Response,
+) {
+  const { accounts } = ctx.services;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const v = await accounts.voidRemittance(req.params.username, req.params.id, body.reason, actorOf(req));
+  res.json({
+    success: true,
+    remittance: remittanceJson(v),
+    ...balanceJson(await accounts.balance(req.params.username)),
+  });
+}
+
+async function balance(ctx: WebContext, req: Request<{ username: string }>, res: Response) {
+  const { accounts } = ctx.services;
+  // A reseller reads its own balance only (the table lets resellers reach this address): the account the name
+  // finds must be the caller's own row, whatever the spelling of the name.
+  if (req.role === 'reseller') {
+    const named = await accounts.find(req.params.username);
+    if (named?.id !== req.actor?.account?.id) throw forbiddenRole('reseller', "another account's balance");
+  }
+  res.json({ success: true, ...balanceJson(await accounts.balance(req.params.username)) });
+}
+
+async function shiftReport(ctx: WebContext, req: Request, res: Response) {
+  const { accounts } = ctx.services;
+  const now = ctx.clock.now();
+  const since = shiftSince(req.query.since, now, ctx.config.tz);
+  const who = shiftOwner(actorOf(req));
+  const [sales, extra] = await Promise.all([
+    accounts.shift(who, since, now + 1),
+    accounts.shiftMoney(who, since, now + 1),
+  ]);
+  res.json({ success: true, ...shiftJson(since, sales, extra) });
+}
+
+async function auditLog(ctx: WebContext, req: Request, res: Response) {
+  const raw = req.query.limit;
+  const limit = raw === undefined || raw === '' ? 50 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new AppError('INVALID_INPUT', 'limit: use a whole number from 1 to 500', 400, 'limit', {
+      limit: 'use a whole number from 1 to 500',
+    });
+  const { entries } = await ctx.services.audit.list({ limit });
+  res.json({
+    success: true,
+    entries: entries.map((e) => {
+      // Stored as `name (via)`: the account's name is `actor`, how it acted is `via`.
+      const m = /^(.*) \((admin|api|cli|system|portal)\)$/.exec(e.actor);
+      return {
+        id: e.id,
+        ts: isoInstant(e.ts),
+        actor: m ? m[1] : e.actor,
+        via: m ? m[2] : null,
+        action: e.action,
+        target: e.target,
+        details: e.details,
+      };
+    }),
+  });
 }
 
 /**

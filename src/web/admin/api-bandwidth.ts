@@ -54,9 +54,40 @@ function changed(res: Response, change: BandwidthChange): void {
 export function bandwidthApiRouter(ctx: WebContext): Router {
   const r = Router();
   const bw = ctx.services.bandwidth;
+  const lists = userLists(ctx);
+  r.get('/user-traffic', (req, res) => userTraffic(ctx, lists, req, res));
+  r.post('/set-bandwidth', async (req, res) => {
+    const mac = text(req, 'mac');
+    const up = speed(req, 'upload', 'up');
+    const down = speed(req, 'download', 'down');
+    changed(res, await bw.setLimit(mac, up, down, actorOf(req)));
+  });
+  // The device's queue stays, with no limit (its usage is still counted), until a reset or a new limit.
+  r.post('/remove-bandwidth', async (req, res) => {
+    changed(res, await bw.removeLimit(text(req, 'mac'), actorOf(req)));
+  });
+  r.post('/reset-bandwidth', async (req, res) => {
+    changed(res, await bw.resetLimit(text(req, 'mac'), actorOf(req)));
+  });
+  r.get('/queues', (req, res) => queues(ctx, req, res));
+  r.post('/users/:mac/kick', async (req, res) => {
+    await bw.kick(String(req.params.mac), actorOf(req));
+    res.json({ success: true });
+  });
+  return r;
+}
 
-  // Every open bandwidth page polls this every 10 s. The list itself is shared for a short while (the
-  // live-users cache), so serialise each shared list once and let clients revalidate with its ETag.
+/** A list of users as GET /user-traffic sends it: its body and ETag (all sites', or one site's part). */
+type UserLists = (
+  users: readonly UserTraffic[],
+  siteId: number | undefined,
+) => { body: Buffer; etag: string };
+
+/**
+ * Every open bandwidth page polls /user-traffic every 10 s. The list itself is shared for a short while (the
+ * live-users cache), so serialise each shared list once and let clients revalidate with its ETag.
+ */
+function userLists(ctx: WebContext): UserLists {
   const lists = new WeakMap<readonly UserTraffic[], string>();
   // One site's part of a shared list, kept with it like its JSON (a page narrowed to a site polls it too).
   const parts = new WeakMap<readonly UserTraffic[], Map<number, readonly UserTraffic[]>>();
@@ -67,7 +98,8 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
     if (!part) bySite.set(siteId, (part = users.filter((u) => u.site === siteId)));
     return part;
   };
-  const serialised = (users: readonly UserTraffic[]) => {
+  return (all, siteId) => {
+    const users = siteId === undefined ? all : narrowed(all, siteId);
     let list = lists.get(users);
     if (list === undefined) {
       list = JSON.stringify(users.map(userJson));
@@ -83,58 +115,36 @@ export function bandwidthApiRouter(ctx: WebContext): Router {
     const body = Buffer.from(`{"success":true,"users":${list},"router":${JSON.stringify(router)}}`);
     return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
   };
+}
 
-  r.get('/user-traffic', async (req, res) => {
-    // ?site= (id or name): that site's devices only (an unknown site is a 400, src/web/admin/site-scope.ts).
-    const siteId = await apiSiteId(ctx, req);
-    const all = await bw.users();
-    const { body, etag } = serialised(siteId === undefined ? all : narrowed(all, siteId));
-    res.set('ETag', etag).set('Cache-Control', 'no-cache').type('application/json');
-    if (req.fresh) return res.status(304).end();
-    res.send(body);
+async function userTraffic(ctx: WebContext, lists: UserLists, req: Request, res: Response) {
+  // ?site= (id or name): that site's devices only (an unknown site is a 400, src/web/admin/site-scope.ts).
+  const siteId = await apiSiteId(ctx, req);
+  const { body, etag } = lists(await ctx.services.bandwidth.users(), siteId);
+  res.set('ETag', etag).set('Cache-Control', 'no-cache').type('application/json');
+  if (req.fresh) return res.status(304).end();
+  res.send(body);
+}
+
+/**
+ * ?site=: that site's router (its error is the answer, 503 when it cannot be read). Without: every site's
+ * queues, each naming its site, and each site's error beside them; 503 only when no router could be read.
+ */
+async function queues(ctx: WebContext, req: Request, res: Response) {
+  const siteId = await apiSiteId(ctx, req);
+  const bySite = await ctx.services.bandwidth.queuesBySite(siteId);
+  const read = bySite.filter((s) => s.error === null);
+  if (read.length === 0 && bySite.length > 0) {
+    const first = bySite[0];
+    throw new AppError(
+      'ROUTER_UNREACHABLE',
+      bySite.length === 1 ? first.error! : bySite.map((s) => `${s.site.name}: ${s.error}`).join(' '),
+      503,
+    );
+  }
+  res.json({
+    success: true,
+    queues: bySite.flatMap((s) => s.queues.map((q) => ({ ...q, site: s.site.id }))),
+    sites: bySite.map((s) => ({ id: s.site.id, name: s.site.name, error: s.error })),
   });
-
-  r.post('/set-bandwidth', async (req, res) => {
-    const mac = text(req, 'mac');
-    const up = speed(req, 'upload', 'up');
-    const down = speed(req, 'download', 'down');
-    changed(res, await bw.setLimit(mac, up, down, actorOf(req)));
-  });
-
-  // The device's queue stays, with no limit (its usage is still counted), until a reset or a new limit.
-  r.post('/remove-bandwidth', async (req, res) => {
-    changed(res, await bw.removeLimit(text(req, 'mac'), actorOf(req)));
-  });
-
-  r.post('/reset-bandwidth', async (req, res) => {
-    changed(res, await bw.resetLimit(text(req, 'mac'), actorOf(req)));
-  });
-
-  // ?site=: that site's router (its error is the answer, 503 when it cannot be read). Without: every site's
-  // queues, each naming its site, and each site's error beside them; 503 only when no router could be read.
-  r.get('/queues', async (req, res) => {
-    const siteId = await apiSiteId(ctx, req);
-    const bySite = await bw.queuesBySite(siteId);
-    const read = bySite.filter((s) => s.error === null);
-    if (read.length === 0 && bySite.length > 0) {
-      const first = bySite[0];
-      throw new AppError(
-        'ROUTER_UNREACHABLE',
-        bySite.length === 1 ? first.error! : bySite.map((s) => `${s.site.name}: ${s.error}`).join(' '),
-        503,
-      );
-    }
-    res.json({
-      success: true,
-      queues: bySite.flatMap((s) => s.queues.map((q) => ({ ...q, site: s.site.id }))),
-      sites: bySite.map((s) => ({ id: s.site.id, name: s.site.name, error: s.error })),
-    });
-  });
-
-  r.post('/users/:mac/kick', async (req, res) => {
-    await bw.kick(String(req.params.mac), actorOf(req));
-    res.json({ success: true });
-  });
-
-  return r;
 }

@@ -2,7 +2,7 @@
  * Admin JSON API for subscribers' invoices (auth and CSRF as for every /admin/api route; who may call what:
  * src/domain/roles.ts). Thin: the invoice service issues, numbers, voids and audits.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { errorJson } from '../../lib/error-reply';
 import { invoiceJson } from '../../services/invoices';
 import { paymentJson } from '../../services/invoices/json';
@@ -49,30 +49,7 @@ export function invoiceApiRouter(ctx: WebContext): Router {
       ...money('owed', owed),
     });
   });
-  r.post('/subscribers/:id/payments', async (req, res) => {
-    const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
-    const key = req.get('idempotency-key');
-    try {
-      const out = await invoices.pay(s.id, (req.body ?? {}) as PaymentInput, {
-        idempotencyKey: key,
-        actor: actorOf(req),
-      });
-      res.status(201).json({
-        success: true,
-        payment: paymentJson(out.payment),
-        allocations: paymentJson(out.payment).allocations,
-        ...money('credit', out.credit),
-        ...money('owed', out.owed),
-      });
-    } catch (err) {
-      if (!(err instanceof PaymentAboveOwedError)) throw err;
-      res.status(409).json({
-        ...errorJson(err, { withFields: true }),
-        ...money('owed', err.owed),
-        ...money('amount', err.amount),
-      });
-    }
-  });
+  r.post('/subscribers/:id/payments', (req, res) => recordPayment(ctx, req, res));
   // What the midnight run does, now: every invoice owed by today, then suspensions for unpaid invoices and their
   // lifts; a repeat issues and changes nothing.
   r.post('/billing/run', async (_req, res) => {
@@ -81,4 +58,31 @@ export function invoiceApiRouter(ctx: WebContext): Router {
     res.json({ success: true, issued });
   });
   return r;
+}
+
+/** A payment at the counter (an Idempotency-Key makes a repeat credit nothing); above what is owed: 409. */
+async function recordPayment(ctx: WebContext, req: Request<{ id: string }>, res: Response) {
+  const { invoices, subscribers } = ctx.services;
+  const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
+  const key = req.get('idempotency-key');
+  try {
+    const out = await invoices.pay(s.id, (req.body ?? {}) as PaymentInput, {
+      idempotencyKey: key,
+      actor: actorOf(req),
+    });
+    res.status(201).json({
+      success: true,
+      payment: paymentJson(out.payment),
+      allocations: paymentJson(out.payment).allocations,
+      ...money('credit', out.credit),
+      ...money('owed', out.owed),
+    });
+  } catch (err) {
+    if (!(err instanceof PaymentAboveOwedError)) throw err;
+    res.status(409).json({
+      ...errorJson(err, { withFields: true }),
+      ...money('owed', err.owed),
+      ...money('amount', err.amount),
+    });
+  }
 }

@@ -3,7 +3,7 @@
  * Input in human units (price in pesos, rates like "1M", durations like "30m"), parsed by the domain parsers;
  * output in integers (bits/s, bytes) plus ISO times, always with a `success` field.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ownVouchersOf } from '../middleware/roles';
 import { generateWithinCredit, sellerMayAsk } from './seller-batch';
 import { requireOwnVoucher } from './record-scope';
@@ -22,10 +22,10 @@ import {
   voucherDetailJson,
   voucherJson,
 } from '../../services/vouchers/json';
-import { profileJson } from '../../services/profiles/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { codeStyleFigures } from '../../services/vouchers/code-style';
+import { profileApiRoutes } from './api-profiles';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
@@ -101,171 +101,127 @@ export function parseFilter(q: Record<string, unknown>): VoucherFilter {
 
 export function voucherApiRouter(ctx: WebContext): Router {
   const r = Router();
-  const { vouchers, profiles } = ctx.services;
-
-  r.post('/vouchers', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    sellerMayAsk(req, b);
-    const profile = profileName(b.profile);
-    const count = typeof b.count === 'string' ? Number(b.count) : b.count;
-    const out = await generateWithinCredit(res, () =>
-      vouchers.generate(
-        {
-          profile,
-          count: count as number,
-          ...styleInput(b),
-          price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
-          // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
-          rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
-          rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
-          staff: optionalFlag(b.staff, 'staff'),
-          note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
-          design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
-          // The site's id or name (the service looks it up); roaming: valid on every site.
-          site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
-          roaming: optionalFlag(b.roaming, 'roaming'),
-        },
-        actorOf(req),
-      ),
-    );
-    if (!out) return;
-    res.status(201).json({ success: true, ...batchJson(out) });
-  });
-
+  r.post('/vouchers', (req, res) => generateBatch(ctx, req, res));
   // A style's figures before generating (the admin's batch form asks as the owner types): its shape is checked
   // (400 with field errors); whether it meets the guessing floor is `meets_floor`, with `problem` saying why not.
   r.get('/code-style', async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const f = await codeStyleFigures(ctx.services.settings, styleInput(q));
+    const f = await codeStyleFigures(ctx.services.settings, styleInput(req.query as Record<string, unknown>));
     res.json({ success: true, ...codeStyleJson(f) });
   });
-
-  r.get('/vouchers', async (req, res) => {
-    const siteId = await apiSiteId(ctx, req);
-    const out = await vouchers.list({
-      ...parseFilter(req.query as Record<string, unknown>),
-      siteId,
-      accountId: ownVouchersOf(req),
-    });
-    res.json({ success: true, total: out.total, vouchers: out.vouchers.map(voucherJson) });
-  });
-
+  r.get('/vouchers', (req, res) => listVouchers(ctx, req, res));
   r.get('/vouchers/:code', async (req, res) => {
-    const d = await vouchers.get(req.params.code);
+    const d = await ctx.services.vouchers.get(req.params.code);
     await requireOwnVoucher(ctx.services.accounts, req, d);
     res.json({ success: true, voucher: voucherDetailJson(d) });
   });
-
   r.post('/vouchers/:code/revoke', async (req, res) => {
-    res.json({ success: true, voucher: voucherJson(await vouchers.revoke(req.params.code, actorOf(req))) });
+    const v = await ctx.services.vouchers.revoke(req.params.code, actorOf(req));
+    res.json({ success: true, voucher: voucherJson(v) });
   });
-
-  r.post('/vouchers/:code/extend', async (req, res) => {
-    const body = req.body ?? {};
-    const raw = body.duration;
-    const seconds = typeof raw === 'number' ? raw : parseDuration(raw, 'duration');
-    const confirmed = body.confirm === true || body.confirm === 'true' || body.confirm === 'yes';
-    const added = body.added_seconds;
-    if (added !== undefined && !(typeof added === 'number' && Number.isSafeInteger(added) && added >= 0))
-      throw new AppError(
-        'INVALID_INPUT',
-        'added_seconds: use the whole seconds the voucher showed',
-        400,
-        'added_seconds',
-        {
-          added_seconds: "use the voucher's added_seconds as it was shown, a whole number",
-        },
-      );
-    // A counter sale: its price, or the plan's pro-rata price for the time added.
-    const sale = await vouchers.sellTime(req.params.code, seconds, actorOf(req), {
-      confirmed,
-      price: body.price,
-      priceConfirmed: confirmed,
-      addedSeconds: added as number | undefined,
-    });
-    res.json({
-      success: true,
-      ...timeSaleJson(sale),
-    });
-  });
-
+  r.post('/vouchers/:code/extend', (req, res) => sellTime(ctx, req, res));
   // What a move would charge or credit (the prorated price difference), changing nothing.
-  r.get('/vouchers/:code/profile-change', async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const name = profileName(q.profile);
-    const charge = chargeFlag(q.charge);
-    const preview = await vouchers.previewProfileChange(req.params.code, name, { charge });
-    res.json({ success: true, ...previewJson(preview) });
-  });
-
-  r.post('/vouchers/:code/profile', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const name = profileName(body.profile);
-    const charge = chargeFlag(body.charge);
-    const out = await vouchers.changeProfile(req.params.code, name, actorOf(req), { charge });
-    res.json({
-      success: true,
-      voucher: voucherJson(out.voucher),
-      charge: chargeJson(out.voucher.code, out.charge),
-    });
-  });
-
+  r.get('/vouchers/:code/profile-change', (req, res) => previewProfileChange(ctx, req, res));
+  r.post('/vouchers/:code/profile', (req, res) => changeProfile(ctx, req, res));
   // Extra data at the counter: one purchase of the plan's offer, for a voucher waiting at its cap.
-  r.post('/vouchers/:code/overage', async (req, res) => {
-    const out = await vouchers.addOverage(req.params.code, actorOf(req));
-    res.json({
-      success: true,
-      voucher: voucherJson(out.voucher),
-      charge: overageChargeJson(out.voucher.code, out.charge),
-      applied_now: out.appliedNow,
-    });
-  });
-
-  r.get('/profiles', async (req, res) => {
-    // `?site=`: what that site sells (shared profiles and its own).
-    const siteId = await apiSiteId(ctx, req);
-    const list = await profiles.list({ includeArchived: req.query.archived === 'true', siteId });
-    res.json({ success: true, profiles: list.map(profileJson) });
-  });
-
-  r.post('/profiles', async (req, res) => {
-    if (Array.isArray(req.body)) {
-      // A whole profiles.json list, as the original PisoNet's file holds it: imported in one step.
-      const result = await profiles.importProfiles(req.body, {}, actorOf(req));
-      res.status(result.applied ? 201 : 200).json({ success: true, ...result });
-      return;
-    }
-    res
-      .status(201)
-      .json({ success: true, profile: profileJson(await profiles.create(req.body, actorOf(req))) });
-  });
-
-  r.post('/profiles/import', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const list = Array.isArray(body) ? body : body.profiles;
-    const dryRun = !Array.isArray(body) && (body.dry_run === true || body.dry_run === 'true');
-    // `site`: every profile in the list is for that site only; absent: new ones shared, others keep theirs.
-    const site = Array.isArray(body) ? undefined : body.site;
-    const result = await profiles.importProfiles(list, { dryRun, site }, actorOf(req));
-    res.json({ success: true, dry_run: dryRun, ...result });
-  });
-
-  r.post('/profiles/:name/archive', async (req, res) => {
-    const p = await profiles.setArchived(req.params.name, true, actorOf(req));
-    res.json({ success: true, profile: profileJson(p) });
-  });
-
-  r.post('/profiles/:name/restore', async (req, res) => {
-    const p = await profiles.setArchived(req.params.name, false, actorOf(req));
-    res.json({ success: true, profile: profileJson(p) });
-  });
-
-  r.put('/profiles/:name', async (req, res) => {
-    res.json({
-      success: true,
-      profile: profileJson(await profiles.update(req.params.name, req.body, actorOf(req))),
-    });
-  });
-
+  r.post('/vouchers/:code/overage', (req, res) => addOverage(ctx, req, res));
+  profileApiRoutes(ctx, r);
   return r;
+}
+
+async function generateBatch(ctx: WebContext, req: Request, res: Response) {
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  sellerMayAsk(req, b);
+  const profile = profileName(b.profile);
+  const count = typeof b.count === 'string' ? Number(b.count) : b.count;
+  const out = await generateWithinCredit(res, () =>
+    ctx.services.vouchers.generate(
+      {
+        profile,
+        count: count as number,
+        ...styleInput(b),
+        price: b.price === undefined || b.price === '' ? undefined : parseMoney(b.price, 'price'),
+        // Passed as sent: the service parses and bounds them (a list or an object is refused there too).
+        rateUp: b.rate_up === undefined || b.rate_up === '' ? undefined : (b.rate_up as string),
+        rateDown: b.rate_down === undefined || b.rate_down === '' ? undefined : (b.rate_down as string),
+        staff: optionalFlag(b.staff, 'staff'),
+        note: optionalText(b.note, 'note', 'a note', 'use text of at most 200 characters'),
+        design: optionalText(b.design, 'design', 'a card design', 'use custom, compact or logo'),
+        // The site's id or name (the service looks it up); roaming: valid on every site.
+        site: b.site === undefined || b.site === null || b.site === '' ? undefined : (b.site as string),
+        roaming: optionalFlag(b.roaming, 'roaming'),
+      },
+      actorOf(req),
+    ),
+  );
+  if (!out) return;
+  res.status(201).json({ success: true, ...batchJson(out) });
+}
+
+async function listVouchers(ctx: WebContext, req: Request, res: Response) {
+  const siteId = await apiSiteId(ctx, req);
+  const out = await ctx.services.vouchers.list({
+    ...parseFilter(req.query as Record<string, unknown>),
+    siteId,
+    accountId: ownVouchersOf(req),
+  });
+  res.json({ success: true, total: out.total, vouchers: out.vouchers.map(voucherJson) });
+}
+
+async function sellTime(ctx: WebContext, req: Request<{ code: string }>, res: Response) {
+  const body = req.body ?? {};
+  const raw = body.duration;
+  const seconds = typeof raw === 'number' ? raw : parseDuration(raw, 'duration');
+  const confirmed = body.confirm === true || body.confirm === 'true' || body.confirm === 'yes';
+  const added = body.added_seconds;
+  if (added !== undefined && !(typeof added === 'number' && Number.isSafeInteger(added) && added >= 0))
+    throw new AppError(
+      'INVALID_INPUT',
+      'added_seconds: use the whole seconds the voucher showed',
+      400,
+      'added_seconds',
+      {
+        added_seconds: "use the voucher's added_seconds as it was shown, a whole number",
+      },
+    );
+  // A counter sale: its price, or the plan's pro-rata price for the time added.
+  const sale = await ctx.services.vouchers.sellTime(req.params.code, seconds, actorOf(req), {
+    confirmed,
+    price: body.price,
+    priceConfirmed: confirmed,
+    addedSeconds: added as number | undefined,
+  });
+  res.json({
+    success: true,
+    ...timeSaleJson(sale),
+  });
+}
+
+async function previewProfileChange(ctx: WebContext, req: Request<{ code: string }>, res: Response) {
+  const q = req.query as Record<string, unknown>;
+  const name = profileName(q.profile);
+  const charge = chargeFlag(q.charge);
+  const preview = await ctx.services.vouchers.previewProfileChange(req.params.code, name, { charge });
+  res.json({ success: true, ...previewJson(preview) });
+}
+
+async function changeProfile(ctx: WebContext, req: Request<{ code: string }>, res: Response) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const name = profileName(body.profile);
+  const charge = chargeFlag(body.charge);
+  const out = await ctx.services.vouchers.changeProfile(req.params.code, name, actorOf(req), { charge });
+  res.json({
+    success: true,
+    voucher: voucherJson(out.voucher),
+    charge: chargeJson(out.voucher.code, out.charge),
+  });
+}
+
+async function addOverage(ctx: WebContext, req: Request<{ code: string }>, res: Response) {
+  const out = await ctx.services.vouchers.addOverage(req.params.code, actorOf(req));
+  res.json({
+    success: true,
+    voucher: voucherJson(out.voucher),
+    charge: overageChargeJson(out.voucher.code, out.charge),
+    applied_now: out.appliedNow,
+  });
 }

@@ -3,7 +3,7 @@
  * hotspot's login page with the code (src/services/vouchers/card-link.ts), and the CSV export. Mounted under
  * /admin after authentication.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   parseCardDesign,
   parseSheetFrom,
@@ -43,83 +43,81 @@ function paperAsked(req: Request): SheetLayout | undefined {
 
 export function sheetRouter(ctx: WebContext): Router {
   const r = Router();
-  const { vouchers, accounts } = ctx.services;
-
-  r.get('/vouchers/batches/:id/print', async (req, res) => {
-    const id = parseRecordId(req.params.id, batchNotFound);
-    await requireOwnBatch(accounts, req, id);
-    const chosenLayout = paperAsked(req);
-    const include = parseSheetInclude(req.query.include);
-    const design = parseCardDesign(req.query.design);
-    const from = parseSheetFrom(req.query.from);
-    const target = await cardTarget(ctx, req, { batchId: id });
-    const sheet = await buildSheet(ctx.services, id, {
-      target,
-      include,
-      design,
-      wifiName: ctx.config.wifiName,
-      from,
-    });
-    const hrefFor = (c: SheetChoice) =>
-      `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design, ...(c.from > 1 ? { from: String(c.from) } : {}) }).toString()}`;
-    res.render(
-      'sheets/batch',
-      sheetPageLocals(sheet, chosenLayout ?? sheet.template.paper, {
-        hrefFor,
-        backUrl: `/admin/vouchers/batches/${id}`,
-        editUrl: `/admin/cards?batch=${id}`,
-      }),
-    );
-  });
-
+  r.get('/vouchers/batches/:id/print', (req, res) => printBatch(ctx, req, res));
   // One voucher's card, e.g. on the thermal printer at the moment of sale.
-  r.get('/vouchers/:code/print', async (req, res) => {
-    const voucher = await vouchers.get(String(req.params.code));
-    await requireOwnVoucher(accounts, req, voucher);
-    if (voucher.status !== 'unused' && voucher.status !== 'active')
-      throw new AppError(
-        'VOUCHER_ENDED',
-        `This voucher is ${voucher.status}; only unused or active vouchers print`,
-        409,
-      );
-    if (voucher.batchId === null)
-      throw new AppError('BATCH_NOT_FOUND', 'This voucher belongs to no batch any more', 404);
-    const chosenLayout = paperAsked(req);
-    const design = parseCardDesign(req.query.design);
-    const target = await cardTarget(ctx, req, { code: voucher.code });
-    const sheet = await buildSheet(ctx.services, voucher.batchId, {
-      target,
-      design,
-      wifiName: ctx.config.wifiName,
-      only: voucher.code,
-    });
-    const page = `/admin/vouchers/${encodeURIComponent(voucher.code)}`;
-    const hrefFor = (c: SheetChoice) =>
-      `${page}/print?${new URLSearchParams({ format: c.layout, design: c.design }).toString()}`;
-    res.render(
-      'sheets/batch',
-      sheetPageLocals(sheet, chosenLayout ?? sheet.template.paper, {
-        hrefFor,
-        backUrl: page,
-        editUrl: `/admin/cards?batch=${voucher.batchId}`,
-      }),
-    );
-  });
-
-  r.get('/vouchers/export.csv', async (req, res) => {
-    const csv = await vouchers.csv({
-      ...parseFilter(req.query as Record<string, unknown>),
-      siteId: await apiSiteId(ctx, req),
-      accountId: ownVouchersOf(req),
-      limit: undefined,
-      offset: undefined,
-    });
-    const name = req.query.batch ? `vouchers-batch-${Number(req.query.batch)}.csv` : 'vouchers.csv';
-    res
-      .type('text/csv; charset=utf-8')
-      .set('Content-Disposition', `attachment; filename="${name}"`)
-      .send(csv);
-  });
-
+  r.get('/vouchers/:code/print', (req, res) => printVoucher(ctx, req, res));
+  r.get('/vouchers/export.csv', (req, res) => exportCsv(ctx, req, res));
   return r;
+}
+
+async function printBatch(ctx: WebContext, req: Request<{ id: string }>, res: Response) {
+  const id = parseRecordId(req.params.id, batchNotFound);
+  await requireOwnBatch(ctx.services.accounts, req, id);
+  const chosenLayout = paperAsked(req);
+  const include = parseSheetInclude(req.query.include);
+  const design = parseCardDesign(req.query.design);
+  const from = parseSheetFrom(req.query.from);
+  const target = await cardTarget(ctx, req, { batchId: id });
+  const sheet = await buildSheet(ctx.services, id, {
+    target,
+    include,
+    design,
+    wifiName: ctx.config.wifiName,
+    from,
+  });
+  const hrefFor = (c: SheetChoice) =>
+    `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design, ...(c.from > 1 ? { from: String(c.from) } : {}) }).toString()}`;
+  res.render(
+    'sheets/batch',
+    sheetPageLocals(sheet, chosenLayout ?? sheet.template.paper, {
+      hrefFor,
+      backUrl: `/admin/vouchers/batches/${id}`,
+      editUrl: `/admin/cards?batch=${id}`,
+    }),
+  );
+}
+
+async function printVoucher(ctx: WebContext, req: Request<{ code: string }>, res: Response) {
+  const voucher = await ctx.services.vouchers.get(String(req.params.code));
+  await requireOwnVoucher(ctx.services.accounts, req, voucher);
+  if (voucher.status !== 'unused' && voucher.status !== 'active')
+    throw new AppError(
+      'VOUCHER_ENDED',
+      `This voucher is ${voucher.status}; only unused or active vouchers print`,
+      409,
+    );
+  if (voucher.batchId === null)
+    throw new AppError('BATCH_NOT_FOUND', 'This voucher belongs to no batch any more', 404);
+  const chosenLayout = paperAsked(req);
+  const design = parseCardDesign(req.query.design);
+  const target = await cardTarget(ctx, req, { code: voucher.code });
+  const sheet = await buildSheet(ctx.services, voucher.batchId, {
+    target,
+    design,
+    wifiName: ctx.config.wifiName,
+    only: voucher.code,
+  });
+  const page = `/admin/vouchers/${encodeURIComponent(voucher.code)}`;
+  const hrefFor = (c: SheetChoice) =>
+    `${page}/print?${new URLSearchParams({ format: c.layout, design: c.design }).toString()}`;
+  res.render(
+    'sheets/batch',
+    sheetPageLocals(sheet, chosenLayout ?? sheet.template.paper, {
+      hrefFor,
+      backUrl: page,
+      editUrl: `/admin/cards?batch=${voucher.batchId}`,
+    }),
+  );
+}
+
+async function exportCsv(ctx: WebContext, req: Request, res: Response) {
+  const csv = await ctx.services.vouchers.csv({
+    ...parseFilter(req.query as Record<string, unknown>),
+    siteId: await apiSiteId(ctx, req),
+    accountId: ownVouchersOf(req),
+    limit: undefined,
+    offset: undefined,
+  });
+  const name = req.query.batch ? `vouchers-batch-${Number(req.query.batch)}.csv` : 'vouchers.csv';
+  res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`).send(csv);
 }

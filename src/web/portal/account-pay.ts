@@ -52,78 +52,86 @@ function refusalOf(t: Translator, err: AppError, amount: number): { status: numb
 }
 
 export function accountPayRoutes(ctx: WebContext, r: Router, faces: Faces): void {
-  const { payments } = ctx.services;
+  const d: PayDeps = { ...faces, ctx };
+  r.post(PATH, (req, res) => startPay(d, req, res));
+  r.get(`${PATH}/return`, (req, res) => payReturned(d, req, res));
+}
 
-  async function page(
-    req: Request,
-    res: Response,
-    t: Translator,
-    status: number,
-    o: { kind: 'ok' | 'warn' | 'error'; text: string; reload?: boolean; switchUrl?: string },
-  ) {
-    const common = await faces.common(req, res, t);
-    res.status(status).render('portal/account-pay', {
-      ...common,
-      ...(o.switchUrl ? { switchUrl: o.switchUrl } : {}),
-      refreshSeconds: o.reload ? RELOAD_SECONDS : 0,
-      notice: { kind: o.kind, text: o.text },
-      backUrl: `/portal/account?lang=${t.lang}`,
+/** What the Pay routes share: the context and the account page's faces. */
+interface PayDeps extends Faces {
+  ctx: WebContext;
+}
+
+async function page(
+  d: PayDeps,
+  req: Request,
+  res: Response,
+  t: Translator,
+  status: number,
+  o: { kind: 'ok' | 'warn' | 'error'; text: string; reload?: boolean; switchUrl?: string },
+) {
+  const common = await d.common(req, res, t);
+  res.status(status).render('portal/account-pay', {
+    ...common,
+    ...(o.switchUrl ? { switchUrl: o.switchUrl } : {}),
+    refreshSeconds: o.reload ? RELOAD_SECONDS : 0,
+    notice: { kind: o.kind, text: o.text },
+    backUrl: `/portal/account?lang=${t.lang}`,
+  });
+}
+
+async function startPay(d: PayDeps, req: Request, res: Response) {
+  const t = d.langOf(req);
+  if (!portalFormTokenValid(req))
+    return page(d, req, res, t, 403, { kind: 'error', text: t.t('account.expired') });
+  const asker = await d.whoIsAsking(req, res);
+  if (asker.kind === 'unchecked')
+    return page(d, req, res, t, 503, { kind: 'error', text: t.t('account.address_unchecked') });
+  if (asker.kind === 'none')
+    return page(d, req, res, t, 401, { kind: 'error', text: t.t('account.pay.not_found') });
+  const part = (req.body as Record<string, unknown>)?.part === 'past-due' ? 'past-due' : 'all';
+  try {
+    const { checkoutUrl } = await d.ctx.services.payments.startBill({
+      subscriberId: asker.s.id,
+      part,
+      lang: t.lang,
+      // Back to this controller's own address, never the request's Host (as the voucher checkout does).
+      returnBase: ownAddress(d.ctx, req),
     });
-  }
-
-  r.post(PATH, async (req, res) => {
-    const t = faces.langOf(req);
-    if (!portalFormTokenValid(req))
-      return page(req, res, t, 403, { kind: 'error', text: t.t('account.expired') });
-    const asker = await faces.whoIsAsking(req, res);
-    if (asker.kind === 'unchecked')
-      return page(req, res, t, 503, { kind: 'error', text: t.t('account.address_unchecked') });
-    if (asker.kind === 'none')
-      return page(req, res, t, 401, { kind: 'error', text: t.t('account.pay.not_found') });
-    const part = (req.body as Record<string, unknown>)?.part === 'past-due' ? 'past-due' : 'all';
-    try {
-      const { checkoutUrl } = await payments.startBill({
-        subscriberId: asker.s.id,
-        part,
-        lang: t.lang,
-        // Back to this controller's own address, never the request's Host (as the voucher checkout does).
-        returnBase: ownAddress(ctx, req),
-      });
-      res.redirect(303, checkoutUrl);
-    } catch (err) {
-      if (err instanceof RateLimitedError) {
-        res.set('Retry-After', String(err.retryAfterSeconds));
-        return page(req, res, t, 429, { kind: 'error', text: t.t('account.pay.too_many') });
-      }
-      if (!(err instanceof AppError)) throw err;
-      const amount = part === 'all' ? asker.s.owed : await ctx.services.invoices.pastDue(asker.s.id);
-      const { status, text } =
-        part === 'past-due' && err.code === 'BILL_NOTHING_OWED'
-          ? { status: 409, text: t.t('suspension.nothing_past_due') }
-          : refusalOf(t, err, amount);
-      return page(req, res, t, status, { kind: 'error', text });
+    res.redirect(303, checkoutUrl);
+  } catch (err) {
+    if (err instanceof RateLimitedError) {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      return page(d, req, res, t, 429, { kind: 'error', text: t.t('account.pay.too_many') });
     }
-  });
+    if (!(err instanceof AppError)) throw err;
+    const amount = part === 'all' ? asker.s.owed : await d.ctx.services.invoices.pastDue(asker.s.id);
+    const { status, text } =
+      part === 'past-due' && err.code === 'BILL_NOTHING_OWED'
+        ? { status: 409, text: t.t('suspension.nothing_past_due') }
+        : refusalOf(t, err, amount);
+    return page(d, req, res, t, status, { kind: 'error', text });
+  }
+}
 
-  r.get(`${PATH}/return`, async (req, res) => {
-    const ref = typeof req.query.ref === 'string' ? req.query.ref.slice(0, 40) : '';
-    const p = await payments.billReturned(ref);
-    const t = translator(pickLanguage(req.query.lang ?? p?.lang, req.get('accept-language')));
-    if (!p) return page(req, res, t, 404, { kind: 'error', text: t.t('account.pay.unknown') });
-    const q = new URLSearchParams({ ref, lang: t.lang === 'fil' ? 'en' : 'fil' });
-    if (req.query.cancelled === '1') q.set('cancelled', '1');
-    const switchUrl = `${PATH}/return?${q}`;
-    const amount = formatMoney(p.amount);
-    if (p.state === 'paid')
-      return page(req, res, t, 200, { kind: 'ok', text: t.t('account.pay.paid', { amount }), switchUrl });
-    if (p.state === 'pending' && req.query.cancelled !== '1')
-      return page(req, res, t, 200, {
-        kind: 'warn',
-        text: t.t('account.pay.pending', { amount }),
-        reload: true,
-        switchUrl,
-      });
-    const text = t.t(p.state === 'pending' ? 'account.pay.cancelled' : 'account.pay.not_paid');
-    return page(req, res, t, 200, { kind: 'error', text, switchUrl });
-  });
+async function payReturned(d: PayDeps, req: Request, res: Response) {
+  const ref = typeof req.query.ref === 'string' ? req.query.ref.slice(0, 40) : '';
+  const p = await d.ctx.services.payments.billReturned(ref);
+  const t = translator(pickLanguage(req.query.lang ?? p?.lang, req.get('accept-language')));
+  if (!p) return page(d, req, res, t, 404, { kind: 'error', text: t.t('account.pay.unknown') });
+  const q = new URLSearchParams({ ref, lang: t.lang === 'fil' ? 'en' : 'fil' });
+  if (req.query.cancelled === '1') q.set('cancelled', '1');
+  const switchUrl = `${PATH}/return?${q}`;
+  const amount = formatMoney(p.amount);
+  if (p.state === 'paid')
+    return page(d, req, res, t, 200, { kind: 'ok', text: t.t('account.pay.paid', { amount }), switchUrl });
+  if (p.state === 'pending' && req.query.cancelled !== '1')
+    return page(d, req, res, t, 200, {
+      kind: 'warn',
+      text: t.t('account.pay.pending', { amount }),
+      reload: true,
+      switchUrl,
+    });
+  const text = t.t(p.state === 'pending' ? 'account.pay.cancelled' : 'account.pay.not_paid');
+  return page(d, req, res, t, 200, { kind: 'error', text, switchUrl });
 }

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { clientIPv4, normaliseMac } from '../../domain/units';
+import type { WebContext } from '../context';
 
 const COOKIE = 'pisonet_device';
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -110,4 +111,9 @@ export async function ensureBrowserToken(
 export function peerAddress(req: Request): string | null {
   const ip = req.socket.remoteAddress;
   return ip ? clientIPv4(ip) : null;
+}
+
+/** Whether the portal's cookies are marked secure: as configured, or (auto) when the request came over https. */
+export function cookieSecure(ctx: WebContext, req: Request): boolean {
+  return ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
 }

@@ -13,7 +13,7 @@ import type { WebContext } from '../context';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { portalSiteId } from './portal-site';
 import { ownAddress } from '../own-address';
-import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 
 const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
 const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
@@ -131,73 +131,75 @@ export async function isPayingDevice(
 
 export function payPortalRoutes(ctx: WebContext): Router {
   const r = Router();
-  const { payments } = ctx.services;
-
-  const back = (res: Response, path: string, q: Record<string, string>) =>
-    res.redirect(
-      303,
-      `${path}?${new URLSearchParams(Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')))}`,
-    );
-
-  r.post('/portal/pay', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const lang = pickLanguage(b.lang ?? req.query.lang, req.get('accept-language'));
-    const device = { mac: str(b.mac, 64), ip: str(b.ip, 64), site: str(b.site, 64) };
-    const q = { ...device, lang, 'link-orig': safeLink(b['link-orig']) };
-    if (!portalFormTokenValid(req)) return back(res, '/portal', { ...q, pay_error: 'FORM_EXPIRED' });
-    try {
-      const { checkoutUrl } = await payments.start({
-        profileId: Number(str(b.profile, 12)),
-        mac: device.mac,
-        ip: device.ip,
-        site: device.site || undefined,
-        siteId: await portalSiteId(ctx.services, device),
-        lang,
-        // Back to this portal (the gateway sends the phone there after paying).
-        returnBase: returnBase(ctx, req),
-      });
-      res.redirect(303, checkoutUrl);
-    } catch (err) {
-      const e = toAppError(err);
-      back(res, '/portal', { ...q, pay_error: PAY_ERRORS.has(e.code) ? e.code : 'PAYMENT_GATEWAY_FAILED' });
-    }
-  });
-
+  r.post('/portal/pay', (req, res) => startPay(ctx, req, res));
   // The gateway's success_url: the session is read at once, then the status page shows the time (or the code).
-  r.get('/portal/pay/done', async (req, res) => {
-    const ref = str(req.query.ref, 40);
-    const p = await payments.returned(ref);
-    if (!p) return res.redirect(303, '/portal');
-    const row = await payments.device(ref);
-    // A link to this page may leak (history, a screenshot): anyone else holding it gets a receipt, not the device.
-    if (!row || !(await isPayingDevice(ctx, req, row)))
-      return back(res, '/portal/status', { lang: row?.lang ?? 'en', pay: ref });
-    // Logged in for its device as a typed code is: this browser may see that device's status (as after a redeem).
-    if (p.state === 'paid' && p.onlineAt !== null) {
-      const secure = ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
-      rememberDevice(res, ctx.deviceSecret ?? '', row.mac, secure);
-    }
-    back(res, '/portal/status', {
-      mac: row.mac,
-      ip: row.ip,
-      site: row.site ?? '',
-      lang: row.lang,
-      pay: ref,
-    });
-  });
-
+  r.get('/portal/pay/done', (req, res) => payDone(ctx, req, res));
   // The gateway's cancel_url: back to the login page, nothing bought.
-  r.get('/portal/pay/cancel', async (req, res) => {
-    const row = await payments.device(str(req.query.ref, 40));
-    back(res, '/portal', {
-      mac: row?.mac ?? '',
-      ip: row?.ip ?? '',
-      site: row?.site ?? '',
-      lang: row?.lang ?? 'en',
-      pay: 'cancelled',
-    });
-  });
+  r.get('/portal/pay/cancel', (req, res) => payCancelled(ctx, req, res));
   return r;
+}
+
+const back = (res: Response, path: string, q: Record<string, string>) =>
+  res.redirect(
+    303,
+    `${path}?${new URLSearchParams(Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')))}`,
+  );
+
+async function startPay(ctx: WebContext, req: Request, res: Response) {
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const lang = pickLanguage(b.lang ?? req.query.lang, req.get('accept-language'));
+  const device = { mac: str(b.mac, 64), ip: str(b.ip, 64), site: str(b.site, 64) };
+  const q = { ...device, lang, 'link-orig': safeLink(b['link-orig']) };
+  if (!portalFormTokenValid(req)) return back(res, '/portal', { ...q, pay_error: 'FORM_EXPIRED' });
+  try {
+    const { checkoutUrl } = await ctx.services.payments.start({
+      profileId: Number(str(b.profile, 12)),
+      mac: device.mac,
+      ip: device.ip,
+      site: device.site || undefined,
+      siteId: await portalSiteId(ctx.services, device),
+      lang,
+      // Back to this portal (the gateway sends the phone there after paying).
+      returnBase: returnBase(ctx, req),
+    });
+    res.redirect(303, checkoutUrl);
+  } catch (err) {
+    const e = toAppError(err);
+    back(res, '/portal', { ...q, pay_error: PAY_ERRORS.has(e.code) ? e.code : 'PAYMENT_GATEWAY_FAILED' });
+  }
+}
+
+async function payDone(ctx: WebContext, req: Request, res: Response) {
+  const { payments } = ctx.services;
+  const ref = str(req.query.ref, 40);
+  const p = await payments.returned(ref);
+  if (!p) return res.redirect(303, '/portal');
+  const row = await payments.device(ref);
+  // A link to this page may leak (history, a screenshot): anyone else holding it gets a receipt, not the device.
+  if (!row || !(await isPayingDevice(ctx, req, row)))
+    return back(res, '/portal/status', { lang: row?.lang ?? 'en', pay: ref });
+  // Logged in for its device as a typed code is: this browser may see that device's status (as after a redeem).
+  if (p.state === 'paid' && p.onlineAt !== null) {
+    rememberDevice(res, ctx.deviceSecret ?? '', row.mac, cookieSecure(ctx, req));
+  }
+  back(res, '/portal/status', {
+    mac: row.mac,
+    ip: row.ip,
+    site: row.site ?? '',
+    lang: row.lang,
+    pay: ref,
+  });
+}
+
+async function payCancelled(ctx: WebContext, req: Request, res: Response) {
+  const row = await ctx.services.payments.device(str(req.query.ref, 40));
+  back(res, '/portal', {
+    mac: row?.mac ?? '',
+    ip: row?.ip ?? '',
+    site: row?.site ?? '',
+    lang: row?.lang ?? 'en',
+    pay: 'cancelled',
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { registerMessages, translator, pickLanguage, type Translator } from '../../i18n';
 import { toAppError } from '../../lib/error-reply';
-import type { SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
+import type { PauseState, SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
 import { peerAddress, provenDevice } from './device-proof';
@@ -189,73 +189,81 @@ export function redeemNotice(out: SelfRedeemResult): Record<string, string> {
   return {};
 }
 
+type SelfAction = (req: Request) => Promise<PauseState | null>;
+
 export function selfServiceRoutes(ctx: WebContext, r: Router): void {
+  for (const [name, run] of Object.entries(selfActions(ctx))) {
+    r.post(`/api/portal/${name}`, (req, res) => actionFromApi(ctx, name, run, req, res));
+    r.post(`/portal/${name}`, (req, res) => actionFromForm(name, run, req, res));
+  }
+}
+
+const macOfAsker = (req: Request) =>
+  str((req.body as Record<string, unknown> | undefined)?.mac) || str(req.query.mac);
+
+/** The buttons of the status page, each a call of the self-service for the device asking. */
+function selfActions(ctx: WebContext): Record<string, SelfAction> {
   const { services } = ctx;
   const secret = ctx.deviceSecret ?? '';
   const askerOf = (req: Request) => ({ provenMac: provenDevice(req, secret), peerIp: peerAddress(req) });
-  const macOfAsker = (req: Request) =>
-    str((req.body as Record<string, unknown> | undefined)?.mac) || str(req.query.mac);
-
-  const actions = {
-    pause: (req: Request) => services.selfService.pause(macOfAsker(req), askerOf(req), siteOf(req)),
-    resume: (req: Request) => services.selfService.resume(macOfAsker(req), askerOf(req), siteOf(req)),
-    reconnect: async (req: Request) => {
+  return {
+    pause: (req) => services.selfService.pause(macOfAsker(req), askerOf(req), siteOf(req)),
+    resume: (req) => services.selfService.resume(macOfAsker(req), askerOf(req), siteOf(req)),
+    reconnect: async (req) => {
       await services.selfService.reconnect(macOfAsker(req), askerOf(req), siteOf(req));
       return null;
     },
-    'start-queued': async (req: Request) => {
+    'start-queued': async (req) => {
       await services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req));
       return null;
     },
   };
+}
 
-  for (const [name, run] of Object.entries(actions)) {
-    r.post(`/api/portal/${name}`, async (req, res) => {
-      try {
-        const s = await run(req);
-        res.json({
-          success: true,
-          ...(name === 'reconnect' ? { online: true } : {}),
-          ...(s
-            ? {
-                paused: s.paused,
-                remaining_seconds: s.remainingSeconds,
-                pause_ends_at: s.endsAt === null ? null : new Date(s.endsAt).toISOString(),
-                pauses_left: s.pausesLeft,
-              }
-            : {}),
-        });
-      } catch (err) {
-        sendJsonError(res, err, ctx.log, `portal ${name}`);
-      }
+async function actionFromApi(ctx: WebContext, name: string, run: SelfAction, req: Request, res: Response) {
+  try {
+    const s = await run(req);
+    res.json({
+      success: true,
+      ...(name === 'reconnect' ? { online: true } : {}),
+      ...(s
+        ? {
+            paused: s.paused,
+            remaining_seconds: s.remainingSeconds,
+            pause_ends_at: s.endsAt === null ? null : new Date(s.endsAt).toISOString(),
+            pauses_left: s.pausesLeft,
+          }
+        : {}),
     });
-
-    r.post(`/portal/${name}`, async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const lang = pickLanguage(body.lang ?? req.query.lang, req.get('accept-language'));
-      const site = siteOf(req);
-      const ip = str(body.ip);
-      const q: Record<string, string> = {
-        mac: macOfAsker(req),
-        ...(ip ? { ip } : {}),
-        lang,
-        'link-orig': str(body['link-orig'], 2048),
-        ...(site === undefined ? {} : { site: String(site) }),
-      };
-      if (!portalFormTokenValid(req)) q.self_error = 'FORM_EXPIRED';
-      else {
-        try {
-          await run(req);
-          if (name !== 'start-queued')
-            q.notice = name === 'pause' ? 'paused' : name === 'reconnect' ? 'reconnected' : 'resumed';
-        } catch (err) {
-          const code = toAppError(err).code;
-          q.self_error = /^[A-Z_]{1,32}$/.test(code) ? code : 'generic';
-        }
-      }
-      res.redirect(303, `/portal/status?${new URLSearchParams(q).toString()}`);
-    });
+  } catch (err) {
+    sendJsonError(res, err, ctx.log, `portal ${name}`);
   }
+}
+
+async function actionFromForm(name: string, run: SelfAction, req: Request, res: Response) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const lang = pickLanguage(body.lang ?? req.query.lang, req.get('accept-language'));
+  const site = siteOf(req);
+  const ip = str(body.ip);
+  const q: Record<string, string> = {
+    mac: macOfAsker(req),
+    ...(ip ? { ip } : {}),
+    lang,
+    'link-orig': str(body['link-orig'], 2048),
+    ...(site === undefined ? {} : { site: String(site) }),
+  };
+  if (!portalFormTokenValid(req)) q.self_error = 'FORM_EXPIRED';
+  else {
+    try {
+      await run(req);
+      if (name !== 'start-queued')
+        q.notice = name === 'pause' ? 'paused' : name === 'reconnect' ? 'reconnected' : 'resumed';
+    } catch (err) {
+      const code = toAppError(err).code;
+      q.self_error = /^[A-Z_]{1,32}$/.test(code) ? code : 'generic';
+    }
+  }
+  res.redirect(303, `/portal/status?${new URLSearchParams(q).toString()}`);
 }
 
 /** The confirmation the new device sees before a voucher in use elsewhere moves to it. */

@@ -10,7 +10,7 @@ import { formatBytes, formatRouterDuration } from '../../domain/units';
 import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
-import { peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
 import { pickLanguage, translator } from '../../i18n';
@@ -33,193 +33,210 @@ function cookieOf(req: Request): string | undefined {
   return undefined;
 }
 
+/** What the coin window's routes share: the vendos service, the device secret and the cookie's signature. */
+interface VendoDeps {
+  ctx: WebContext;
+  vendos: WebContext['services']['vendos'];
+  secret: string;
+  sign(id: string): string;
+  secure(req: Request): boolean;
+}
+
 export function vendoPortalRouter(ctx: WebContext): Router {
-  const r = Router();
-  const { vendos } = ctx.services;
   const secret = ctx.deviceSecret ?? '';
-  const sign = (id: string) => crypto.createHmac('sha256', secret).update(`vendo:${id}`).digest('base64url');
-  const secure = (req: Request): boolean =>
-    ctx.config.admin.cookieSecure === 'auto' ? req.secure : ctx.config.admin.cookieSecure;
-
-  /** The window this browser started, if it is `id`. */
-  function owns(req: Request, id: string): boolean {
-    const v = cookieOf(req);
-    const dot = v?.lastIndexOf('.') ?? -1;
-    if (!v || dot < 0 || !secret || v.slice(0, dot) !== id) return false;
-    const given = Buffer.from(v.slice(dot + 1));
-    const wanted = Buffer.from(sign(id));
-    return given.length === wanted.length && crypto.timingSafeEqual(given, wanted);
-  }
-  /**
-   * Saved credit is told only to the device itself: its portal cookie (a redemption), a coin-window cookie of
-   * that device, or asking from an address it opened a window from. Anyone else on the WiFi learns nothing.
-   */
-  async function provesDevice(req: Request, macInput: string): Promise<boolean> {
-    let mac: string;
-    try {
-      mac = normaliseMac(macInput);
-    } catch {
-      return false;
-    }
-    if (provenDevice(req, secret) === mac) return true;
-    const v = cookieOf(req);
-    const id = v ? v.slice(0, v.lastIndexOf('.')) : '';
-    if (id && owns(req, id)) {
-      // A window proves its device only if the device proved itself when opening it.
-      const owner = await vendos.ownerOf(id);
-      if (owner?.mac === mac && owner.proven) return true;
-    }
-    const peer = peerAddress(req);
-    return peer !== null && (await vendos.usedAddress(mac, peer));
-  }
-
-  const notYours = () =>
-    new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window is not open on this device', 404, 'session');
-
-  /**
-   * The service's message is English; a Filipino page gets the catalog's wording for the code when there is
-   * one (src/web/portal/vendo-messages.ts, src/i18n/fil.json), else the English message.
-   */
-  function fail(res: Response, err: unknown, req?: Request): void {
-    const lang = req ? pickLanguage(req.query.lang, req.get('accept-language')) : 'en';
-    sendJsonError(res, err, ctx.log, 'portal vendo call', (e) => {
-      const key = `error.${e.code}`;
-      const said = lang === 'en' ? key : translator(lang).t(key);
-      return said !== key && !(e.status >= 500 && e.code === 'INTERNAL') ? said : e.message;
-    });
-  }
-
-  r.get('/api/portal/vendos', async (req, res) => {
-    try {
-      // The vendos that sell on the device's site: shared ones and the site's own.
-      const siteId = await portalSiteId(ctx.services, {
-        site: str(req.query.site),
-        mac: str(req.query.mac),
-        ip: str(req.query.ip),
-      });
-      const list = await vendos.portalList(siteId);
-      const demo = ctx.demoVendo?.();
-      const mac = str(req.query.mac);
-      res.json({
-        success: true,
-        vendos: list.map((v) => ({ ...v, minimum: v.minimum / 100, demo: demo?.vendoId === v.id })),
-        saved_credit: mac && (await provesDevice(req, mac)) ? (await vendos.savedCredit(mac)) / 100 : 0,
-      });
-    } catch (err) {
-      fail(res, err, req);
-    }
-  });
-
-  r.post('/api/portal/vendo/start', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      // Asked before the new window's cookie exists: the device proves itself as for the list; the service also
-      // accepts a request from the address the hotspot gives that MAC (asked of the router, not of the body).
-      const provenMac = (await provesDevice(req, str(b.mac))) ? normaliseMac(str(b.mac)) : null;
-      const s = await vendos.start(
-        { vendo: str(b.vendo), mac: str(b.mac), ip: str(b.ip) },
-        { peerIp: peerAddress(req), provenMac },
-      );
-      res.cookie(COOKIE, `${s.session}.${sign(s.session)}`, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secure(req),
-        maxAge: 24 * 3600 * 1000,
-        path: '/',
-      });
-      res.json({
-        success: true,
-        session: s.session,
-        expires_in: s.expiresIn,
-        saved_credit: s.savedCredit / 100,
-      });
-    } catch (err) {
-      fail(res, err, req);
-    }
-  });
-
-  r.get('/api/portal/vendo/session/:id', async (req, res) => {
-    try {
-      const id = str(req.params.id);
-      if (!owns(req, id)) throw notYours();
-      const s = await vendos.session(id);
-      res.json({
-        success: true,
-        state: s.state,
-        credit: s.credit / 100,
-        saved_credit: s.savedCredit / 100,
-        validity: formatRouterDuration(s.seconds),
-        seconds: s.seconds,
-        // Only for a device waiting at its cap: what Done buys is its extra data, not `validity`.
-        ...(s.extraData
-          ? {
-              extra_data: {
-                offers: s.extraData.offers,
-                bytes: s.extraData.bytes,
-                price: s.extraData.price / 100,
-                text: formatBytes(s.extraData.bytes),
-              },
-            }
-          : {}),
-        expires_in: s.expiresIn,
-      });
-    } catch (err) {
-      fail(res, err, req);
-    }
-  });
-
-  r.post('/api/portal/vendo/finish', async (req, res) => {
-    const id = str(((req.body ?? {}) as Record<string, unknown>).session);
-    try {
-      if (!owns(req, id)) throw notYours();
-      const out = await vendos.finish(id);
-      const owner = await vendos.ownerOf(id);
-      if (owner) rememberDevice(res, secret, owner.mac, secure(req));
-      res.json({
-        success: true,
-        code: out.code,
-        profile: out.profile,
-        expires_at: out.expiresAt === null ? null : new Date(out.expiresAt).toISOString(),
-        rate_up: out.rateUp,
-        rate_down: out.rateDown,
-        relogin: out.relogin,
-        credit: out.credit / 100,
-        validity: formatRouterDuration(out.seconds),
-        seconds: out.seconds,
-        top_up: out.topUp,
-        ...(out.extraData
-          ? {
-              extra_data: {
-                offers: out.extraData.offers,
-                bytes: out.extraData.bytes,
-                amount: out.extraData.amount / 100,
-                saved_credit: out.extraData.left / 100,
-              },
-            }
-          : {}),
-      });
-    } catch (err) {
-      fail(res, err, req);
-    }
-  });
-
+  const d: VendoDeps = {
+    ctx,
+    vendos: ctx.services.vendos,
+    secret,
+    sign: (id) => crypto.createHmac('sha256', secret).update(`vendo:${id}`).digest('base64url'),
+    secure: (req) => cookieSecure(ctx, req),
+  };
+  const r = Router();
+  r.get('/api/portal/vendos', (req, res) => listVendos(d, req, res));
+  r.post('/api/portal/vendo/start', (req, res) => startWindow(d, req, res));
+  r.get('/api/portal/vendo/session/:id', (req, res) => readWindow(d, req, res));
+  r.post('/api/portal/vendo/finish', (req, res) => finishWindow(d, req, res));
   // Demo only: the simulated vendo in this process drops a coin, which travels the real signed protocol.
-  r.post('/api/portal/vendo/demo-coin', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const demo = ctx.demoVendo?.();
-    try {
-      if (!demo) throw new AppError('NOT_FOUND', 'No demo vendo is running', 404);
-      const id = str(b.session);
-      if (!owns(req, id)) throw notYours();
-      const amount = Number(b.amount);
-      if (![1, 5, 10, 20].includes(amount))
-        throw new AppError('INVALID_INPUT', 'amount: use a coin of 1, 5, 10 or 20 pesos', 400, 'amount');
-      await demo.insert(amount);
-      res.json({ success: true });
-    } catch (err) {
-      fail(res, err, req);
-    }
-  });
-
+  r.post('/api/portal/vendo/demo-coin', (req, res) => demoCoin(d, req, res));
   return r;
+}
+
+/** The window this browser started, if it is `id`. */
+function owns(d: VendoDeps, req: Request, id: string): boolean {
+  const v = cookieOf(req);
+  const dot = v?.lastIndexOf('.') ?? -1;
+  if (!v || dot < 0 || !d.secret || v.slice(0, dot) !== id) return false;
+  const given = Buffer.from(v.slice(dot + 1));
+  const wanted = Buffer.from(d.sign(id));
+  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted);
+}
+
+/**
+ * Saved credit is told only to the device itself: its portal cookie (a redemption), a coin-window cookie of
+ * that device, or asking from an address it opened a window from. Anyone else on the WiFi learns nothing.
+ */
+async function provesDevice(d: VendoDeps, req: Request, macInput: string): Promise<boolean> {
+  let mac: string;
+  try {
+    mac = normaliseMac(macInput);
+  } catch {
+    return false;
+  }
+  if (provenDevice(req, d.secret) === mac) return true;
+  const v = cookieOf(req);
+  const id = v ? v.slice(0, v.lastIndexOf('.')) : '';
+  if (id && owns(d, req, id)) {
+    // A window proves its device only if the device proved itself when opening it.
+    const owner = await d.vendos.ownerOf(id);
+    if (owner?.mac === mac && owner.proven) return true;
+  }
+  const peer = peerAddress(req);
+  return peer !== null && (await d.vendos.usedAddress(mac, peer));
+}
+
+const notYours = () =>
+  new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window is not open on this device', 404, 'session');
+
+/**
+ * The service's message is English; a Filipino page gets the catalog's wording for the code when there is
+ * one (src/web/portal/vendo-messages.ts, src/i18n/fil.json), else the English message.
+ */
+function fail(d: VendoDeps, res: Response, err: unknown, req?: Request): void {
+  const lang = req ? pickLanguage(req.query.lang, req.get('accept-language')) : 'en';
+  sendJsonError(res, err, d.ctx.log, 'portal vendo call', (e) => {
+    const key = `error.${e.code}`;
+    const said = lang === 'en' ? key : translator(lang).t(key);
+    return said !== key && !(e.status >= 500 && e.code === 'INTERNAL') ? said : e.message;
+  });
+}
+
+async function listVendos(d: VendoDeps, req: Request, res: Response) {
+  try {
+    // The vendos that sell on the device's site: shared ones and the site's own.
+    const siteId = await portalSiteId(d.ctx.services, {
+      site: str(req.query.site),
+      mac: str(req.query.mac),
+      ip: str(req.query.ip),
+    });
+    const list = await d.vendos.portalList(siteId);
+    const demo = d.ctx.demoVendo?.();
+    const mac = str(req.query.mac);
+    res.json({
+      success: true,
+      vendos: list.map((v) => ({ ...v, minimum: v.minimum / 100, demo: demo?.vendoId === v.id })),
+      saved_credit: mac && (await provesDevice(d, req, mac)) ? (await d.vendos.savedCredit(mac)) / 100 : 0,
+    });
+  } catch (err) {
+    fail(d, res, err, req);
+  }
+}
+
+async function startWindow(d: VendoDeps, req: Request, res: Response) {
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    // Asked before the new window's cookie exists: the device proves itself as for the list; the service also
+    // accepts a request from the address the hotspot gives that MAC (asked of the router, not of the body).
+    const provenMac = (await provesDevice(d, req, str(b.mac))) ? normaliseMac(str(b.mac)) : null;
+    const s = await d.vendos.start(
+      { vendo: str(b.vendo), mac: str(b.mac), ip: str(b.ip) },
+      { peerIp: peerAddress(req), provenMac },
+    );
+    res.cookie(COOKIE, `${s.session}.${d.sign(s.session)}`, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: d.secure(req),
+      maxAge: 24 * 3600 * 1000,
+      path: '/',
+    });
+    res.json({
+      success: true,
+      session: s.session,
+      expires_in: s.expiresIn,
+      saved_credit: s.savedCredit / 100,
+    });
+  } catch (err) {
+    fail(d, res, err, req);
+  }
+}
+
+async function readWindow(d: VendoDeps, req: Request, res: Response) {
+  try {
+    const id = str(req.params.id);
+    if (!owns(d, req, id)) throw notYours();
+    const s = await d.vendos.session(id);
+    res.json({
+      success: true,
+      state: s.state,
+      credit: s.credit / 100,
+      saved_credit: s.savedCredit / 100,
+      validity: formatRouterDuration(s.seconds),
+      seconds: s.seconds,
+      // Only for a device waiting at its cap: what Done buys is its extra data, not `validity`.
+      ...(s.extraData
+        ? {
+            extra_data: {
+              offers: s.extraData.offers,
+              bytes: s.extraData.bytes,
+              price: s.extraData.price / 100,
+              text: formatBytes(s.extraData.bytes),
+            },
+          }
+        : {}),
+      expires_in: s.expiresIn,
+    });
+  } catch (err) {
+    fail(d, res, err, req);
+  }
+}
+
+async function finishWindow(d: VendoDeps, req: Request, res: Response) {
+  const id = str(((req.body ?? {}) as Record<string, unknown>).session);
+  try {
+    if (!owns(d, req, id)) throw notYours();
+    const out = await d.vendos.finish(id);
+    const owner = await d.vendos.ownerOf(id);
+    if (owner) rememberDevice(res, d.secret, owner.mac, d.secure(req));
+    res.json({
+      success: true,
+      code: out.code,
+      profile: out.profile,
+      expires_at: out.expiresAt === null ? null : new Date(out.expiresAt).toISOString(),
+      rate_up: out.rateUp,
+      rate_down: out.rateDown,
+      relogin: out.relogin,
+      credit: out.credit / 100,
+      validity: formatRouterDuration(out.seconds),
+      seconds: out.seconds,
+      top_up: out.topUp,
+      ...(out.extraData
+        ? {
+            extra_data: {
+              offers: out.extraData.offers,
+              bytes: out.extraData.bytes,
+              amount: out.extraData.amount / 100,
+              saved_credit: out.extraData.left / 100,
+            },
+          }
+        : {}),
+    });
+  } catch (err) {
+    fail(d, res, err, req);
+  }
+}
+
+async function demoCoin(d: VendoDeps, req: Request, res: Response) {
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const demo = d.ctx.demoVendo?.();
+  try {
+    if (!demo) throw new AppError('NOT_FOUND', 'No demo vendo is running', 404);
+    const id = str(b.session);
+    if (!owns(d, req, id)) throw notYours();
+    const amount = Number(b.amount);
+    if (![1, 5, 10, 20].includes(amount))
+      throw new AppError('INVALID_INPUT', 'amount: use a coin of 1, 5, 10 or 20 pesos', 400, 'amount');
+    await demo.insert(amount);
+    res.json({ success: true });
+  } catch (err) {
+    fail(d, res, err, req);
+  }
 }
