@@ -11,7 +11,7 @@ import { safeLogo } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
 import { localMobile, shopContact } from '../../../services/settings/shop-contact';
 import type { WebContext } from '../../context';
-import { actorOf, field, flash, formFailure, page, query } from './common';
+import { actorOf, field, flash, formFailure, page, statusFilter } from './common';
 
 const isOwner = (req: Request) => (req.role ?? 'owner') === 'owner';
 const numberOf = (req: Request) => String(req.params.number);
@@ -50,10 +50,8 @@ async function invoiceWithPayments(ctx: WebContext, number: string) {
 
 /** GET /invoices: newest first, narrowed by status and a search over number, account and name. */
 async function listInvoices(ctx: WebContext, req: Request, res: Response) {
-  const status = query(req, 'status');
-  const q = query(req, 'q').toLowerCase();
-  const valid = (INVOICE_STATUSES as readonly string[]).includes(status);
-  const all = await ctx.services.invoices.list(valid ? { status } : {});
+  const { status, search: q, filterValues, filterErrors } = statusFilter(req, INVOICE_STATUSES);
+  const all = await ctx.services.invoices.list(status ? { status } : {});
   const list = (
     q
       ? all.filter((v) => [v.number, v.accountNo, v.subscriberName].some((x) => x.toLowerCase().includes(q)))
@@ -62,8 +60,8 @@ async function listInvoices(ctx: WebContext, req: Request, res: Response) {
   page(res, 'invoices/index', 'subscribers', 'Invoices', {
     list,
     statuses: INVOICE_STATUSES,
-    filterValues: { status: valid ? status : '', q: query(req, 'q') },
-    filterErrors: status && !valid ? { status: `use ${INVOICE_STATUSES.join(', ')}` } : {},
+    filterValues,
+    filterErrors,
     totalDue: list.reduce((n, v) => n + v.due, 0),
   });
 }

@@ -24,7 +24,12 @@ import { logoProblem } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 import { billingFormFacts, billingFormValues, billingSettingsRoute } from './settings-billing';
-import { notifyFormValues, notifyPageFacts, notifySettingsRoutes } from './settings-notify';
+import {
+  notifyFormValues,
+  notifyPageFacts,
+  notifySettingsRoutes,
+  type SettingsRender,
+} from './settings-notify';
 import type { TestResult } from '../../../services/notify';
 
 interface GeneralSettings {
@@ -129,7 +134,8 @@ function selfServiceSaved(moves: [number, number], offline: [number, number]): s
 /** Settings: router test, poll interval, code format, shop name and logo, admin password. */
 export function settingsRoutes(ctx: WebContext): Router {
   const router = Router();
-  const render: SettingsRender = (res, extra, status) => renderSettings(ctx, res, extra, status);
+  const render = (res: Response, extra?: SettingsExtra, status?: number) =>
+    renderSettings(ctx, res, extra, status);
   router.get('/settings', (_req, res) => render(res));
   router.post('/settings/router-test', async (_req, res) =>
     render(res, { test: await ctx.services.routerInfo.test() }),
@@ -152,9 +158,6 @@ interface SettingsExtra {
   formError?: string;
   notifyTest?: TestResult[];
 }
-
-/** Shows the Settings page, again with what a failed save sent and its problems. */
-type SettingsRender = (res: Response, extra?: SettingsExtra, status?: number) => Promise<void>;
 
 /** Every section's stored values as the form's fields. */
 async function currentValues(ctx: WebContext) {

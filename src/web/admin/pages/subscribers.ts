@@ -13,7 +13,7 @@ import type { SubscriberView } from '../../../services/subscribers/types';
 import { BUDGETS } from '../../../services/login-delays';
 import type { WebContext } from '../../context';
 import { waitText } from '../login';
-import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
+import { actorOf, field, flash, formFailure, page, statusFilter, type FieldErrors } from './common';
 import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
 import { demoAsLink } from '../../portal/demo-as';
 
@@ -118,18 +118,16 @@ async function renderForm(
 
 /** GET /subscribers: the list, narrowed by status and a search over account, name, username and mobile. */
 async function listSubscribers(ctx: WebContext, req: Request, res: Response) {
-  const status = query(req, 'status');
-  const q = query(req, 'q').toLowerCase();
-  const valid = (SUBSCRIBER_STATUSES as readonly string[]).includes(status);
-  const all = await ctx.services.subscribers.list(valid ? { status } : {});
+  const { status, search: q, filterValues, filterErrors } = statusFilter(req, SUBSCRIBER_STATUSES);
+  const all = await ctx.services.subscribers.list(status ? { status } : {});
   const list = q
     ? all.filter((s) => [s.accountNo, s.name, s.username, s.mobile].some((v) => v.toLowerCase().includes(q)))
     : all;
   page(res, 'subscribers/index', 'subscribers', 'Subscribers', {
     list,
     statuses: SUBSCRIBER_STATUSES,
-    filterValues: { status: valid ? status : '', q: query(req, 'q') },
-    filterErrors: status && !valid ? { status: `use ${SUBSCRIBER_STATUSES.join(', ')}` } : {},
+    filterValues,
+    filterErrors,
     owedNow,
     usedPercent,
     owner: isOwner(req),
