@@ -22,167 +22,172 @@ const listOf = (v: unknown): string[] =>
 
 export function accountRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { services, clock, config } = ctx;
-
-  async function renderAccounts(
-    res: Response,
-    form: { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string } = {},
-    status = 200,
-  ) {
-    const [accounts, balances, profiles] = await Promise.all([
-      services.accounts.list(),
-      services.accounts.balances(),
-      services.profiles.list(),
-    ]);
-    const balanceOf = new Map(balances.map((b) => [b.username, b]));
-    const remittancesOf = new Map(
-      await Promise.all(
-        balances.map(async (b) => [b.username, await services.accounts.remittances(b.username)] as const),
-      ),
-    );
-    page(
-      res,
-      'accounts',
-      'accounts',
-      'Accounts',
-      {
-        accounts: accounts.map((a) => ({
-          ...a,
-          balance: balanceOf.get(a.username) ?? null,
-          remittances: remittancesOf.get(a.username) ?? [],
-        })),
-        profiles: voucherPlans(profiles).map((p) => ({ name: p.name, price: p.price })),
-        percentOf,
-        values: { role: 'cashier', commission_percent: '10', ...form.values },
-        errors: form.errors ?? {},
-        formError: form.formError ?? null,
-      },
-      status,
-    );
-  }
-
-  router.get('/accounts', (_req, res) => renderAccounts(res));
-
-  router.post('/accounts', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const role = field(b, 'role');
-    const values = {
-      username: field(b, 'username'),
-      role,
-      profiles: listOf(b.profiles),
-      commission_percent: field(b, 'commission_percent'),
-      credit_limit: field(b, 'credit_limit'),
-    };
-    try {
-      const made = await services.accounts.create(
-        {
-          username: values.username,
-          password: typeof b.password === 'string' ? b.password : '',
-          role,
-          ...(role === 'reseller'
-            ? {
-                profiles: values.profiles,
-                commission_percent: values.commission_percent || undefined,
-                credit_limit: values.credit_limit || undefined,
-              }
-            : {}),
-        },
-        actorOf(req),
-      );
-      flash(
-        req,
-        'ok',
-        `Account ${made.username} (${made.role}) made. It logs in at /admin with its password.`,
-      );
-      res.redirect(303, '/admin/accounts');
-    } catch (err) {
-      const f = formFailure(err);
-      await renderAccounts(res, { values, errors: f.fields, formError: f.message }, f.status);
-    }
-  });
-
-  router.post('/accounts/:username/remove', async (req, res) => {
-    try {
-      await services.accounts.remove(req.params.username, actorOf(req));
-      flash(req, 'ok', `Account ${req.params.username} removed: it is logged out everywhere.`);
-    } catch (err) {
-      flash(req, 'error', formFailure(err).message);
-    }
-    res.redirect(303, '/admin/accounts');
-  });
-
-  router.post('/accounts/:username/remittances', async (req, res) => {
-    try {
-      const advance = field(req.body, 'advance') === 'yes';
-      const b = await services.accounts.remit(req.params.username, field(req.body, 'amount'), actorOf(req), {
-        advance,
-      });
-      flash(
-        req,
-        'ok',
-        `Recorded${advance ? ' as an advance' : ''}: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
-      );
-    } catch (err) {
-      const f = formFailure(err);
-      flash(req, 'error', `${req.params.username}: ${f.fields.amount ?? f.message}`);
-    }
-    res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
-  });
-
-  router.post('/accounts/:username/remittances/:id/void', async (req, res) => {
-    try {
-      const v = await services.accounts.voidRemittance(
-        req.params.username,
-        req.params.id,
-        field(req.body, 'reason'),
-        actorOf(req),
-      );
-      const b = await services.accounts.balance(req.params.username);
-      flash(
-        req,
-        'ok',
-        `Voided: the ${formatMoney(v.amount)} remittance #${v.id} of ${b.username} no longer counts; ${formatMoney(b.owed)} owed now.`,
-      );
-    } catch (err) {
-      const f = formFailure(err);
-      flash(req, 'error', `${req.params.username}: ${f.fields.reason ?? f.message}`);
-    }
-    res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(req.params.username)}`);
-  });
-
-  // The end-of-shift slip: this login's sales since `since` (default today 00:00), on a receipt roll or A4.
-  router.get('/shift', async (req, res) => {
-    const now = clock.now();
-    const since = shiftSince(req.query.since, now, config.tz);
-    const actor = actorOf(req);
-    const who = shiftOwner(actor);
-    const [sales, extra] = await Promise.all([
-      services.accounts.shift(who, since, now + 1),
-      services.accounts.shiftMoney(who, since, now + 1),
-    ]);
-    const layout = parseSheetLayout(req.query.format ?? 'thermal80');
-    res.render('admin/shift', {
-      who: actor.name,
-      role: req.role ?? 'owner',
-      since,
-      now,
-      sales,
-      total: sales.reduce((s, x) => s + x.price, 0),
-      counter: extra.counter,
-      printed: extra.printed,
-      voided: extra.voided,
-      subscribers: extra.subscribers,
-      layout,
-      pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
-      papers: PAPERS.map((p) => ({
-        label: p.label,
-        href: `/admin/shift?${new URLSearchParams({ ...(req.query.since ? { since: String(req.query.since) } : {}), format: p.layout }).toString()}`,
-        current: p.layout === layout,
-      })),
-    });
-  });
-
+  router.get('/accounts', (_req, res) => renderAccounts(ctx, res));
+  router.post('/accounts', (req, res) => addAccount(ctx, req, res));
+  router.post('/accounts/:username/remove', (req, res) => removeAccount(ctx, req, res));
+  router.post('/accounts/:username/remittances', (req, res) => recordRemittance(ctx, req, res));
+  router.post('/accounts/:username/remittances/:id/void', (req, res) => voidRemittance(ctx, req, res));
+  router.get('/shift', (req, res) => shiftSlip(ctx, req, res));
   return router;
+}
+
+type AccountForm = { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string };
+
+/** Every account with, for a reseller, its balance and the money it handed over. */
+async function accountRows(ctx: WebContext) {
+  const { accounts } = ctx.services;
+  const [list, balances] = await Promise.all([accounts.list(), accounts.balances()]);
+  const balanceOf = new Map(balances.map((b) => [b.username, b]));
+  const remittancesOf = new Map(
+    await Promise.all(
+      balances.map(async (b) => [b.username, await accounts.remittances(b.username)] as const),
+    ),
+  );
+  return list.map((a) => ({
+    ...a,
+    balance: balanceOf.get(a.username) ?? null,
+    remittances: remittancesOf.get(a.username) ?? [],
+  }));
+}
+
+async function renderAccounts(ctx: WebContext, res: Response, form: AccountForm = {}, status = 200) {
+  const [accounts, profiles] = await Promise.all([accountRows(ctx), ctx.services.profiles.list()]);
+  page(
+    res,
+    'accounts',
+    'accounts',
+    'Accounts',
+    {
+      accounts,
+      profiles: voucherPlans(profiles).map((p) => ({ name: p.name, price: p.price })),
+      percentOf,
+      values: { role: 'cashier', commission_percent: '10', ...form.values },
+      errors: form.errors ?? {},
+      formError: form.formError ?? null,
+    },
+    status,
+  );
+}
+
+/** POST /accounts: a cashier, or a reseller with its profiles, commission and credit limit. */
+async function addAccount(ctx: WebContext, req: Request, res: Response) {
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const role = field(b, 'role');
+  const values = {
+    username: field(b, 'username'),
+    role,
+    profiles: listOf(b.profiles),
+    commission_percent: field(b, 'commission_percent'),
+    credit_limit: field(b, 'credit_limit'),
+  };
+  try {
+    const made = await ctx.services.accounts.create(
+      {
+        username: values.username,
+        password: typeof b.password === 'string' ? b.password : '',
+        role,
+        ...(role === 'reseller'
+          ? {
+              profiles: values.profiles,
+              commission_percent: values.commission_percent || undefined,
+              credit_limit: values.credit_limit || undefined,
+            }
+          : {}),
+      },
+      actorOf(req),
+    );
+    flash(req, 'ok', `Account ${made.username} (${made.role}) made. It logs in at /admin with its password.`);
+    res.redirect(303, '/admin/accounts');
+  } catch (err) {
+    const f = formFailure(err);
+    await renderAccounts(ctx, res, { values, errors: f.fields, formError: f.message }, f.status);
+  }
+}
+
+async function removeAccount(ctx: WebContext, req: Request, res: Response) {
+  const username = String(req.params.username);
+  try {
+    await ctx.services.accounts.remove(username, actorOf(req));
+    flash(req, 'ok', `Account ${username} removed: it is logged out everywhere.`);
+  } catch (err) {
+    flash(req, 'error', formFailure(err).message);
+  }
+  res.redirect(303, '/admin/accounts');
+}
+
+/** Money a reseller handed over (or an advance); its balance after, in the flash. */
+async function recordRemittance(ctx: WebContext, req: Request, res: Response) {
+  const username = String(req.params.username);
+  try {
+    const advance = field(req.body, 'advance') === 'yes';
+    const b = await ctx.services.accounts.remit(username, field(req.body, 'amount'), actorOf(req), {
+      advance,
+    });
+    flash(
+      req,
+      'ok',
+      `Recorded${advance ? ' as an advance' : ''}: ${formatMoney(b.remitted)} received from ${b.username} in all; ${formatMoney(b.owed)} still owed.`,
+    );
+  } catch (err) {
+    const f = formFailure(err);
+    flash(req, 'error', `${username}: ${f.fields.amount ?? f.message}`);
+  }
+  res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(username)}`);
+}
+
+async function voidRemittance(ctx: WebContext, req: Request, res: Response) {
+  const username = String(req.params.username);
+  const { accounts } = ctx.services;
+  try {
+    const v = await accounts.voidRemittance(username, req.params.id, field(req.body, 'reason'), actorOf(req));
+    const b = await accounts.balance(username);
+    flash(
+      req,
+      'ok',
+      `Voided: the ${formatMoney(v.amount)} remittance #${v.id} of ${b.username} no longer counts; ${formatMoney(b.owed)} owed now.`,
+    );
+  } catch (err) {
+    const f = formFailure(err);
+    flash(req, 'error', `${username}: ${f.fields.reason ?? f.message}`);
+  }
+  res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(username)}`);
+}
+
+/** The paper choices of the slip, each keeping its `since`. */
+function slipPapers(req: Request, layout: string) {
+  return PAPERS.map((p) => ({
+    label: p.label,
+    href: `/admin/shift?${new URLSearchParams({ ...(req.query.since ? { since: String(req.query.since) } : {}), format: p.layout }).toString()}`,
+    current: p.layout === layout,
+  }));
+}
+
+/** The end-of-shift slip: this login's sales since `since` (default today 00:00), on a receipt roll or A4. */
+async function shiftSlip(ctx: WebContext, req: Request, res: Response) {
+  const now = ctx.clock.now();
+  const since = shiftSince(req.query.since, now, ctx.config.tz);
+  const actor = actorOf(req);
+  const who = shiftOwner(actor);
+  const [sales, extra] = await Promise.all([
+    ctx.services.accounts.shift(who, since, now + 1),
+    ctx.services.accounts.shiftMoney(who, since, now + 1),
+  ]);
+  const layout = parseSheetLayout(req.query.format ?? 'thermal80');
+  res.render('admin/shift', {
+    who: actor.name,
+    role: req.role ?? 'owner',
+    since,
+    now,
+    sales,
+    total: sales.reduce((s, x) => s + x.price, 0),
+    counter: extra.counter,
+    printed: extra.printed,
+    voided: extra.voided,
+    subscribers: extra.subscribers,
+    layout,
+    pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
+    papers: slipPapers(req, layout),
+  });
 }
 
 /** A cashier's or a reseller's home: its own figures, what it may do next. */

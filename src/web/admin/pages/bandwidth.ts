@@ -139,66 +139,7 @@ async function queuesTab(bandwidth: BandwidthService, pageNo: number, scope: Sit
  */
 export function bandwidthRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { bandwidth, profiles } = ctx.services;
-
-  router.get('/bandwidth', async (req, res) => {
-    const tab = query(req, 'tab') === 'queues' ? 'queues' : 'users';
-    const list = await profiles.list();
-    const pageNo = Number.parseInt(query(req, 'page'), 10) || 1;
-    // Narrowed to one site (?site=): its devices only (the live refresh asks for the same), its router's queues.
-    const scope = await pageSiteScope(ctx, req);
-    if (tab === 'queues') {
-      return page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
-        tab,
-        siteScope: scope,
-        ...(await queuesTab(bandwidth, pageNo, scope)),
-      });
-    }
-    const q = query(req, 'q').slice(0, 40);
-    const sort = query(req, 'sort') === 'mac' ? 'mac' : 'rate';
-    const all = await bandwidth.users();
-    const users = scope.siteId === undefined ? all : all.filter((u) => u.site === scope.siteId);
-    const view = bandwidthView(users, q, sort, pageNo);
-    const base = new URLSearchParams({
-      ...(q ? { q } : {}),
-      ...(sort !== 'rate' ? { sort } : {}),
-      ...(scope.site ? { site: String(scope.site.id) } : {}),
-    }).toString();
-    page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
-      tab,
-      siteScope: scope,
-      view,
-      q,
-      sort,
-      profiles: list,
-      // Every site of several: each device's site is named (public/js/admin-bandwidth.js keeps it on refresh).
-      siteNames: siteNamesForRows(scope),
-      pager: { page: view.page, pages: view.pages, total: view.matching, base: `?${base}${base ? '&' : ''}` },
-      now: ctx.clock.now(),
-      routerLive: routerStateOf(ctx),
-      scripts: ['/public/js/admin-bandwidth.js', '/public/js/router-banner.js'],
-    });
-  });
-
-  async function renderLimitPage(
-    res: Response,
-    values: Record<string, string>,
-    errors: FieldErrors = {},
-    formError: string | null = null,
-    status = 200,
-  ) {
-    const [users, list] = await Promise.all([bandwidth.users(), profiles.list()]);
-    const user = users.find((u) => u.mac === values.mac) ?? null;
-    page(
-      res,
-      'bandwidth-limit',
-      'bandwidth',
-      'Set a speed limit',
-      { user, profiles: list, values, errors, formError },
-      status,
-    );
-  }
-
+  router.get('/bandwidth', (req, res) => bandwidthPage(ctx, req, res));
   router.get('/bandwidth/limit', async (req, res) => {
     let mac = query(req, 'mac');
     try {
@@ -208,57 +149,126 @@ export function bandwidthRoutes(ctx: WebContext): Router {
         .status(404)
         .render('error', { status: 404, message: 'No such device.', back: '/admin/bandwidth' });
     }
-    await renderLimitPage(res, { mac, preset: '', up: '', down: '' });
+    await renderLimitPage(ctx, res, { mac, preset: '', up: '', down: '' });
   });
-
-  router.post('/bandwidth/limit', async (req, res) => {
-    const values = {
-      mac: field(req.body, 'mac'),
-      preset: field(req.body, 'preset'),
-      up: field(req.body, 'up'),
-      down: field(req.body, 'down'),
-    };
-    try {
-      const form = parseLimitForm(req.body, await profiles.list());
-      const change = await bandwidth.setLimit(form.mac, form.up, form.down, actorOf(req));
-      changed(req, change, `Limit set for ${change.mac}: ${speeds(change)}.`);
-      res.redirect(303, '/admin/bandwidth');
-    } catch (err) {
-      const f = formFailure(err, formField);
-      await renderLimitPage(res, values, f.fields, f.message, f.status);
-    }
-  });
-
-  /** After a change: what is in force now, and whether the router has it yet. */
-  function changed(req: Request, change: BandwidthChange, done: string): void {
-    if (change.applied) flash(req, 'ok', `${done} The router changed it at once.`);
-    else flash(req, 'info', `${done} ${PENDING_MESSAGE}`);
-  }
-
+  router.post('/bandwidth/limit', (req, res) => setLimit(ctx, req, res));
   // No limit and Back to plan as plain forms, for pages without JavaScript.
-  router.post('/bandwidth/remove', async (req, res) => {
-    try {
-      const change = await bandwidth.removeLimit(normaliseMac(field(req.body, 'mac')), actorOf(req));
-      changed(
-        req,
-        change,
-        `${change.mac} has no speed limit now (its data is still counted). "Back to plan" gives it its plan's speed again.`,
-      );
-    } catch (err) {
-      flash(req, 'error', toAppError(err).message);
-    }
-    res.redirect(303, '/admin/bandwidth');
-  });
-
-  router.post('/bandwidth/reset', async (req, res) => {
-    try {
-      const change = await bandwidth.resetLimit(normaliseMac(field(req.body, 'mac')), actorOf(req));
-      changed(req, change, `${change.mac} is back to its plan: ${change.profile}, ${speeds(change)}.`);
-    } catch (err) {
-      flash(req, 'error', toAppError(err).message);
-    }
-    res.redirect(303, '/admin/bandwidth');
-  });
-
+  router.post('/bandwidth/remove', (req, res) => removeLimit(ctx, req, res));
+  router.post('/bandwidth/reset', (req, res) => resetLimit(ctx, req, res));
   return router;
+}
+
+/** GET /bandwidth: the devices tab (search, sort, pages) or the router's queues (`?tab=queues`). */
+async function bandwidthPage(ctx: WebContext, req: Request, res: Response) {
+  const { bandwidth, profiles } = ctx.services;
+  const tab = query(req, 'tab') === 'queues' ? 'queues' : 'users';
+  const list = await profiles.list();
+  const pageNo = Number.parseInt(query(req, 'page'), 10) || 1;
+  // Narrowed to one site (?site=): its devices only (the live refresh asks for the same), its router's queues.
+  const scope = await pageSiteScope(ctx, req);
+  if (tab === 'queues') {
+    return page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
+      tab,
+      siteScope: scope,
+      ...(await queuesTab(bandwidth, pageNo, scope)),
+    });
+  }
+  const q = query(req, 'q').slice(0, 40);
+  const sort = query(req, 'sort') === 'mac' ? 'mac' : 'rate';
+  const all = await bandwidth.users();
+  const users = scope.siteId === undefined ? all : all.filter((u) => u.site === scope.siteId);
+  const view = bandwidthView(users, q, sort, pageNo);
+  const base = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(sort !== 'rate' ? { sort } : {}),
+    ...(scope.site ? { site: String(scope.site.id) } : {}),
+  }).toString();
+  page(res, 'bandwidth', 'bandwidth', 'Bandwidth control', {
+    tab,
+    siteScope: scope,
+    view,
+    q,
+    sort,
+    profiles: list,
+    // Every site of several: each device's site is named (public/js/admin-bandwidth.js keeps it on refresh).
+    siteNames: siteNamesForRows(scope),
+    pager: { page: view.page, pages: view.pages, total: view.matching, base: `?${base}${base ? '&' : ''}` },
+    now: ctx.clock.now(),
+    routerLive: routerStateOf(ctx),
+    scripts: ['/public/js/admin-bandwidth.js', '/public/js/router-banner.js'],
+  });
+}
+
+async function renderLimitPage(
+  ctx: WebContext,
+  res: Response,
+  values: Record<string, string>,
+  errors: FieldErrors = {},
+  formError: string | null = null,
+  status = 200,
+) {
+  const [users, list] = await Promise.all([ctx.services.bandwidth.users(), ctx.services.profiles.list()]);
+  const user = users.find((u) => u.mac === values.mac) ?? null;
+  page(
+    res,
+    'bandwidth-limit',
+    'bandwidth',
+    'Set a speed limit',
+    { user, profiles: list, values, errors, formError },
+    status,
+  );
+}
+
+async function setLimit(ctx: WebContext, req: Request, res: Response) {
+  const values = {
+    mac: field(req.body, 'mac'),
+    preset: field(req.body, 'preset'),
+    up: field(req.body, 'up'),
+    down: field(req.body, 'down'),
+  };
+  try {
+    const form = parseLimitForm(req.body, await ctx.services.profiles.list());
+    const change = await ctx.services.bandwidth.setLimit(form.mac, form.up, form.down, actorOf(req));
+    changed(req, change, `Limit set for ${change.mac}: ${speeds(change)}.`);
+    res.redirect(303, '/admin/bandwidth');
+  } catch (err) {
+    const f = formFailure(err, formField);
+    await renderLimitPage(ctx, res, values, f.fields, f.message, f.status);
+  }
+}
+
+/** After a change: what is in force now, and whether the router has it yet. */
+function changed(req: Request, change: BandwidthChange, done: string): void {
+  if (change.applied) flash(req, 'ok', `${done} The router changed it at once.`);
+  else flash(req, 'info', `${done} ${PENDING_MESSAGE}`);
+}
+
+async function removeLimit(ctx: WebContext, req: Request, res: Response) {
+  try {
+    const change = await ctx.services.bandwidth.removeLimit(
+      normaliseMac(field(req.body, 'mac')),
+      actorOf(req),
+    );
+    changed(
+      req,
+      change,
+      `${change.mac} has no speed limit now (its data is still counted). "Back to plan" gives it its plan's speed again.`,
+    );
+  } catch (err) {
+    flash(req, 'error', toAppError(err).message);
+  }
+  res.redirect(303, '/admin/bandwidth');
+}
+
+async function resetLimit(ctx: WebContext, req: Request, res: Response) {
+  try {
+    const change = await ctx.services.bandwidth.resetLimit(
+      normaliseMac(field(req.body, 'mac')),
+      actorOf(req),
+    );
+    changed(req, change, `${change.mac} is back to its plan: ${change.profile}, ${speeds(change)}.`);
+  } catch (err) {
+    flash(req, 'error', toAppError(err).message);
+  }
+  res.redirect(303, '/admin/bandwidth');
 }

@@ -16,16 +16,10 @@ import {
   type CardTemplate,
 } from '../../../domain/card-template';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS } from '../../../domain/cards';
-import { CODE_ALPHABETS, type CodeAlphabet } from '../../../domain/codes';
-import { storedCodeStyle } from '../../../services/vouchers/code-style';
 import { toAppError } from '../../../lib/error-reply';
 import type { TemplateScope } from '../../../services/card-templates';
-import { cardLinkTarget } from '../../../services/vouchers/card-link';
-import { qrSvg, sheetCard, shopBranding } from '../../../services/vouchers/sheet';
-import { cardLook } from '../../../services/vouchers/sheet-page';
-import type { Profile } from '../../../domain/profiles';
-import type { ProfileRecord, VoucherView } from '../../../services/types';
-import { portalBase } from '../sheets';
+import { shopBranding } from '../../../services/vouchers/sheet';
+import { previewHeight, previewLocals } from './card-preview';
 import { actorOf, field, flash, formFailure, page } from './common';
 
 const PRICE_LABELS: Record<(typeof PRICE_STYLES)[number], string> = {
@@ -33,23 +27,6 @@ const PRICE_LABELS: Record<(typeof PRICE_STYLES)[number], string> = {
   line: 'Small, beside the plan',
   none: 'Not printed',
 };
-
-/** `length` characters of `alphabet`, the same every time: the sample card's code does not change as the owner types. */
-function sampleOf(alphabet: CodeAlphabet, length: number): string {
-  const chars = CODE_ALPHABETS[alphabet];
-  return Array.from({ length }, (_, i) => chars[(i * 7 + 3) % chars.length]).join('');
-}
-/** The sample card's plan in a shop with no profile yet. */
-const SAMPLE_PLAN = {
-  name: 'BASIC',
-  price: 500,
-  validitySeconds: 3600,
-  users: 1,
-  rateUp: 512_000,
-  rateDown: 1_000_000,
-  capPolicy: 'none',
-  timeMode: 'wallclock',
-} as Profile;
 
 /** The scope a request names: `?profile=` or `?batch=` (query or form), else the shop. */
 function scopeOf(source: Record<string, unknown>): TemplateScope {
@@ -115,169 +92,136 @@ const formField = (k: string) => k.replace('.', '_');
 
 export function cardDesignRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { services } = ctx;
-
-  /** The profile a sample card of this scope shows: its own, its batch's, else the first one on sale. */
-  async function sampleProfile(scope: TemplateScope, profile?: string): Promise<ProfileRecord | null> {
-    if (profile) return services.profiles.get(profile);
-    if (scope.kind === 'profile') return services.profiles.get(scope.profile);
-    return (await services.profiles.list())[0] ?? null;
-  }
-
-  /** The sample card of this scope on the design's paper, drawn as the print page draws its cards. */
-  async function previewLocals(req: Request, scope: TemplateScope, template: CardTemplate) {
-    const resolved = await services.cards.resolve(scope);
-    const [profile, target, branding, style] = await Promise.all([
-      sampleProfile(scope, resolved.profile),
-      cardLinkTarget(ctx, portalBase(ctx, req)),
-      shopBranding(services.settings, ctx.config.wifiName),
-      storedCodeStyle(services.settings),
-    ]);
-    const plan = profile?.profile ?? SAMPLE_PLAN;
-    // Only what a card prints of a voucher: a code (and password) in the shop's style, the plan, price and speeds.
-    const sample = {
-      code: style.prefix + sampleOf(style.alphabet, style.length),
-      password: style.password ? sampleOf(style.password.alphabet, style.password.length) : null,
-      profile: plan.name,
-      price: plan.price,
-      staff: false,
-      rateUp: plan.rateUp,
-      rateDown: plan.rateDown,
-    } as VoucherView;
-    const card = sheetCard(sample, plan, target, template.language);
-    const layout = template.paper;
-    const drawn = cardLook(
-      {
-        cards: [{ ...card, qr: template.qr ? await qrSvg(card.link) : '' }],
-        template,
-        shop: branding.shop,
-        logo: branding.logo,
-        wifi: ctx.config.wifiName || branding.shop,
-        target,
-      },
-      layout,
-    );
-    return { ...drawn, layout };
-  }
-
-  /** The preview frame's height (px) before its script measures it, or without one: the card and its margin. */
-  async function previewHeight(req: Request, scope: TemplateScope, template: CardTemplate): Promise<number> {
-    const { geo, layout } = await previewLocals(req, scope, template);
-    const mm = layout === 'a4' ? geo.cardHeight + 6 : geo.pageHeight;
-    return Math.ceil((mm * 96) / 25.4) + 20;
-  }
-
-  async function renderEditor(
-    req: Request,
-    res: Response,
-    scope: TemplateScope,
-    typed?: {
-      values: Record<string, string>;
-      errors: Record<string, string>;
-      formError: string | null;
-      checked?: CardTemplate;
-    },
-    status = 200,
-  ) {
-    const [own, resolved, overview, profiles, branding] = await Promise.all([
-      services.cards.own(scope),
-      services.cards.resolve(scope),
-      services.cards.overview(),
-      services.profiles.list(),
-      shopBranding(services.settings, ctx.config.wifiName),
-    ]);
-    const values = typed?.values ?? formValues(own ?? resolved.template);
-    // The typed design when it passes (a preview), else the one saved.
-    const shown = typed?.checked ?? own ?? resolved.template;
-    const previewQuery = new URLSearchParams({
-      ...(scope.kind === 'batch' ? { batch: String(scope.batchId) } : {}),
-      ...(scope.kind === 'profile' ? { profile: scope.profile } : {}),
-      ...values,
-    }).toString();
-    const subject =
-      scope.kind === 'shop'
-        ? 'the shop'
-        : scope.kind === 'profile'
-          ? resolved.profile!
-          : `batch #${scope.batchId}`;
-    page(
-      res,
-      'cards/editor',
-      'vouchers',
-      `Card design: ${subject}`,
-      {
-        // Not `scope`: EJS takes a local of that name for one of its options.
-        designScope: scope,
-        subject,
-        own: own !== null,
-        inherited: resolved.from,
-        profileName: resolved.profile ?? null,
-        overview,
-        profiles: profiles.map((p) => p.name),
-        hasLogo: branding.logo !== null,
-        values,
-        errors: typed?.errors ?? {},
-        formError: typed?.formError ?? null,
-        previewUrl: `/admin/cards/preview?${previewQuery}`,
-        previewHeight: await previewHeight(req, scope, shown),
-        facts: CARD_FACTS.map((f) => ({ name: `show_${f}`, label: CARD_FACT_LABELS[f] })),
-        priceStyles: PRICE_STYLES.map((p) => ({ value: p, label: PRICE_LABELS[p] })),
-        papers: SHEET_LAYOUTS.map((l) => ({ value: l, label: SHEET_LAYOUT_LABELS[l] })),
-        languages: CARD_LANGUAGES.map((l) => ({ value: l, label: CARD_LANGUAGE_LABELS[l] })),
-        scripts: ['/public/js/admin-card-design.js'],
-      },
-      status,
-    );
-  }
-
   router.get('/cards', async (req, res) => {
-    await renderEditor(req, res, scopeOf(req.query as Record<string, unknown>));
+    await renderEditor(ctx, req, res, scopeOf(req.query as Record<string, unknown>));
   });
-
-  // The preview document (the iframe's): what the form holds now, checked but not saved.
-  router.get('/cards/preview', async (req, res) => {
-    const q = req.query as Record<string, unknown>;
-    const scope = scopeOf(q);
-    try {
-      const template = await services.cards.check(scope, templateInput(q));
-      res.render('sheets/preview', { problems: [], ...(await previewLocals(req, scope, template)) });
-    } catch (err) {
-      const e = toAppError(err);
-      if (e.status >= 500) throw err;
-      const problems = Object.entries(e.fields ?? {}).map(([k, v]) => `${k}: ${v}`);
-      res.status(e.status).render('sheets/preview', { problems: problems.length ? problems : [e.message] });
-    }
-  });
-
-  router.post('/cards', async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const scope = scopeOf(body);
-    const action = field(body, 'action');
-    const back = `/admin/cards${scopeQuery(scope)}`;
-    if (action === 'reset') {
-      const removed = await services.cards.remove(scope, actorOf(req));
-      flash(
-        req,
-        'ok',
-        removed ? 'This card design was removed: the one above it applies again.' : 'Nothing to remove.',
-      );
-      return res.redirect(303, back);
-    }
-    const input = templateInput(body);
-    const values = typedValues(body);
-    try {
-      if (action === 'preview') {
-        const checked = await services.cards.check(scope, input);
-        return renderEditor(req, res, scope, { values, errors: {}, formError: null, checked });
-      }
-      await services.cards.save(scope, input, actorOf(req));
-      flash(req, 'ok', 'Card design saved. Cards printed from now on use it.');
-      res.redirect(303, back);
-    } catch (err) {
-      const f = formFailure(err, formField);
-      await renderEditor(req, res, scope, { values, errors: f.fields, formError: f.message }, f.status);
-    }
-  });
-
+  router.get('/cards/preview', (req, res) => previewDocument(ctx, req, res));
+  router.post('/cards', (req, res) => saveDesign(ctx, req, res));
   return router;
+}
+
+/** What the editor shows instead of the stored design: what was typed, its problems, and (a preview) its check. */
+interface Typed {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  formError: string | null;
+  checked?: CardTemplate;
+}
+
+/** The preview frame's address: the scope and the form's values. */
+function previewUrl(scope: TemplateScope, values: Record<string, string>): string {
+  const q = new URLSearchParams({
+    ...(scope.kind === 'batch' ? { batch: String(scope.batchId) } : {}),
+    ...(scope.kind === 'profile' ? { profile: scope.profile } : {}),
+    ...values,
+  }).toString();
+  return `/admin/cards/preview?${q}`;
+}
+
+/** What the design is for, in the page's title: the shop, a profile, or a batch. */
+function subjectOf(scope: TemplateScope, profile: string | undefined): string {
+  if (scope.kind === 'shop') return 'the shop';
+  return scope.kind === 'profile' ? profile! : `batch #${scope.batchId}`;
+}
+
+/** The choices the form offers, with their labels. */
+const FORM_CHOICES = {
+  facts: CARD_FACTS.map((f) => ({ name: `show_${f}`, label: CARD_FACT_LABELS[f] })),
+  priceStyles: PRICE_STYLES.map((p) => ({ value: p, label: PRICE_LABELS[p] })),
+  papers: SHEET_LAYOUTS.map((l) => ({ value: l, label: SHEET_LAYOUT_LABELS[l] })),
+  languages: CARD_LANGUAGES.map((l) => ({ value: l, label: CARD_LANGUAGE_LABELS[l] })),
+};
+
+async function renderEditor(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  scope: TemplateScope,
+  typed?: Typed,
+  status = 200,
+) {
+  const { services } = ctx;
+  const [own, resolved, overview, profiles, branding] = await Promise.all([
+    services.cards.own(scope),
+    services.cards.resolve(scope),
+    services.cards.overview(),
+    services.profiles.list(),
+    shopBranding(services.settings, ctx.config.wifiName),
+  ]);
+  const values = typed?.values ?? formValues(own ?? resolved.template);
+  // The typed design when it passes (a preview), else the one saved.
+  const shown = typed?.checked ?? own ?? resolved.template;
+  const subject = subjectOf(scope, resolved.profile);
+  page(
+    res,
+    'cards/editor',
+    'vouchers',
+    `Card design: ${subject}`,
+    {
+      // Not `scope`: EJS takes a local of that name for one of its options.
+      designScope: scope,
+      subject,
+      own: own !== null,
+      inherited: resolved.from,
+      profileName: resolved.profile ?? null,
+      overview,
+      profiles: profiles.map((p) => p.name),
+      hasLogo: branding.logo !== null,
+      values,
+      errors: typed?.errors ?? {},
+      formError: typed?.formError ?? null,
+      previewUrl: previewUrl(scope, values),
+      previewHeight: await previewHeight(ctx, req, scope, shown),
+      ...FORM_CHOICES,
+      scripts: ['/public/js/admin-card-design.js'],
+    },
+    status,
+  );
+}
+
+/** GET /cards/preview, the iframe's document: what the form holds now, checked but not saved. */
+async function previewDocument(ctx: WebContext, req: Request, res: Response) {
+  const q = req.query as Record<string, unknown>;
+  const scope = scopeOf(q);
+  try {
+    const template = await ctx.services.cards.check(scope, templateInput(q));
+    res.render('sheets/preview', { problems: [], ...(await previewLocals(ctx, req, scope, template)) });
+  } catch (err) {
+    const e = toAppError(err);
+    if (e.status >= 500) throw err;
+    const problems = Object.entries(e.fields ?? {}).map(([k, v]) => `${k}: ${v}`);
+    res.status(e.status).render('sheets/preview', { problems: problems.length ? problems : [e.message] });
+  }
+}
+
+/** POST /cards: the design reset to the one above it, previewed (`action=preview`), or saved. */
+async function saveDesign(ctx: WebContext, req: Request, res: Response) {
+  const { cards } = ctx.services;
+  const body = req.body as Record<string, unknown>;
+  const scope = scopeOf(body);
+  const action = field(body, 'action');
+  const back = `/admin/cards${scopeQuery(scope)}`;
+  if (action === 'reset') {
+    const removed = await cards.remove(scope, actorOf(req));
+    flash(
+      req,
+      'ok',
+      removed ? 'This card design was removed: the one above it applies again.' : 'Nothing to remove.',
+    );
+    return res.redirect(303, back);
+  }
+  const input = templateInput(body);
+  const values = typedValues(body);
+  try {
+    if (action === 'preview') {
+      const checked = await cards.check(scope, input);
+      return renderEditor(ctx, req, res, scope, { values, errors: {}, formError: null, checked });
+    }
+    await cards.save(scope, input, actorOf(req));
+    flash(req, 'ok', 'Card design saved. Cards printed from now on use it.');
+    res.redirect(303, back);
+  } catch (err) {
+    const f = formFailure(err, formField);
+    await renderEditor(ctx, req, res, scope, { values, errors: f.fields, formError: f.message }, f.status);
+  }
 }

@@ -97,6 +97,21 @@ export function failIfAny(fields: FieldErrors): void {
     throw new AppError('INVALID_INPUT', 'Please correct the fields marked below.', 400, keys[0], fields);
 }
 
+/**
+ * A list's status filter and search box (`?status=`, `?q=`): an unknown status is named under its field and
+ * ignored; `search` is the lowercased text to look for.
+ */
+export function statusFilter(req: Request, statuses: readonly string[]) {
+  const status = query(req, 'status');
+  const valid = statuses.includes(status);
+  return {
+    status: valid ? status : null,
+    search: query(req, 'q').toLowerCase(),
+    filterValues: { status: valid ? status : '', q: query(req, 'q') },
+    filterErrors: status && !valid ? { status: `use ${statuses.join(', ')}` } : {},
+  };
+}
+
 export interface Pager {
   page: number;
   pages: number;

@@ -52,125 +52,129 @@ export function planExtras(p: Profile): { text: string; title: string }[] {
 export function profileRoutes(ctx: WebContext): Router {
   const router = Router();
   const { profiles } = ctx.services;
-
-  // `?site=`: what that site sells (shared profiles and its own), as the picker shows.
-  router.get('/profiles', async (req, res) => {
-    const siteScope = await pageSiteScope(ctx, req);
-    const list = await profiles.list({ includeArchived: true, siteId: siteScope.siteId });
-    page(res, 'profiles/index', 'profiles', 'Profiles', {
-      list: list.map((r) => ({ ...r, extras: planExtras(r.profile) })),
-      siteScope,
-      // The Site column when there is more than one site, or a profile still names one.
-      showSites: siteScope.choices.length > 1 || list.some((r) => r.site !== null),
-    });
-  });
-
-  async function renderForm(
-    res: Response,
-    mode: 'new' | 'edit',
-    original: string | null,
-    values: Record<string, unknown>,
-    errors: Record<string, string> = {},
-    formError: string | null = null,
-    status = 200,
-  ) {
-    // Messages for keys that are not an input (a whole group, or a key the form does not know) go in a list.
-    const other = Object.entries(errors).filter(
-      ([k]) => !(k in PROFILE_FIELDS) && !GROUP_KEYS.includes(k) && k !== 'site',
-    );
-    const sites = await siteOptions(ctx, values.site);
-    page(
-      res,
-      'profiles/form',
-      'profiles',
-      mode === 'new' ? 'New profile' : `Edit ${original}`,
-      {
-        mode,
-        original,
-        values,
-        errors,
-        otherErrors: other,
-        formError,
-        sites,
-        bounds: SELF_BOUNDS,
-        scripts: ['/public/js/admin-profile-form.js'],
-      },
-      status,
-    );
-  }
-
-  // A new profile from a page narrowed to a site (?site=) starts as that site's.
-  router.get('/profiles/new', async (req, res) => {
-    const scope = await pageSiteScope(ctx, req);
-    await renderForm(res, 'new', null, {
-      billing: 'prepaid',
-      users: '1',
-      validity: '1h',
-      cap_policy: '',
-      time_mode: 'wallclock',
-      site: scope.site ? String(scope.site.id) : '',
-    });
-  });
-
+  router.get('/profiles', (req, res) => listProfiles(ctx, req, res));
+  router.get('/profiles/new', (req, res) => newProfileForm(ctx, req, res));
   router.get('/profiles/:name/edit', async (req, res) => {
     const record = await profiles.get(String(req.params.name));
-    await renderForm(res, 'edit', record.name, {
+    await renderForm(ctx, res, 'edit', record.name, {
       billing: 'prepaid',
       ...profileJsonToForm(record.json),
       site: record.site ? String(record.site.id) : '',
     });
   });
+  router.post('/profiles/:name/archive', (req, res) => archiveProfile(ctx, req, res));
+  router.post('/profiles', (req, res) => saveProfile(ctx, req, res, null));
+  router.post('/profiles/:name', async (req, res) => {
+    const record = await profiles.get(String(req.params.name));
+    await saveProfile(ctx, req, res, record.name);
+  });
+  return router;
+}
 
-  async function save(req: Request, res: Response, original: string | null) {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    // The Site select ('' = shared); a form without it (one site) leaves the site as it is.
-    const json = {
-      ...formToProfileJson(body),
-      ...(typeof body.site === 'string' ? { site: body.site } : {}),
-    };
-    try {
-      const saved =
-        original === null
-          ? await profiles.create(json, actorOf(req))
-          : await profiles.update(original, json, actorOf(req));
-      flash(
-        req,
-        'ok',
-        `Profile ${saved.name} saved. Active vouchers on it get the new settings at the next poll.`,
-      );
-      res.redirect(303, '/admin/profiles');
-    } catch (err) {
-      const f = formFailure(err, inputForField);
-      await renderForm(
-        res,
-        original === null ? 'new' : 'edit',
-        original,
-        req.body ?? {},
-        f.fields,
-        f.message,
-        f.status,
-      );
-    }
-  }
+/** GET /profiles; `?site=`: what that site sells (shared profiles and its own), as the picker shows. */
+async function listProfiles(ctx: WebContext, req: Request, res: Response) {
+  const siteScope = await pageSiteScope(ctx, req);
+  const list = await ctx.services.profiles.list({ includeArchived: true, siteId: siteScope.siteId });
+  page(res, 'profiles/index', 'profiles', 'Profiles', {
+    list: list.map((r) => ({ ...r, extras: planExtras(r.profile) })),
+    siteScope,
+    // The Site column when there is more than one site, or a profile still names one.
+    showSites: siteScope.choices.length > 1 || list.some((r) => r.site !== null),
+  });
+}
 
-  router.post('/profiles/:name/archive', async (req, res) => {
-    const archived = req.body?.archived !== 'false';
-    const p = await profiles.setArchived(String(req.params.name), archived, actorOf(req));
+async function renderForm(
+  ctx: WebContext,
+  res: Response,
+  mode: 'new' | 'edit',
+  original: string | null,
+  values: Record<string, unknown>,
+  errors: Record<string, string> = {},
+  formError: string | null = null,
+  status = 200,
+) {
+  // Messages for keys that are not an input (a whole group, or a key the form does not know) go in a list.
+  const other = Object.entries(errors).filter(
+    ([k]) => !(k in PROFILE_FIELDS) && !GROUP_KEYS.includes(k) && k !== 'site',
+  );
+  const sites = await siteOptions(ctx, values.site);
+  page(
+    res,
+    'profiles/form',
+    'profiles',
+    mode === 'new' ? 'New profile' : `Edit ${original}`,
+    {
+      mode,
+      original,
+      values,
+      errors,
+      otherErrors: other,
+      formError,
+      sites,
+      bounds: SELF_BOUNDS,
+      scripts: ['/public/js/admin-profile-form.js'],
+    },
+    status,
+  );
+}
+
+/** A new profile from a page narrowed to a site (?site=) starts as that site's. */
+async function newProfileForm(ctx: WebContext, req: Request, res: Response) {
+  const scope = await pageSiteScope(ctx, req);
+  await renderForm(ctx, res, 'new', null, {
+    billing: 'prepaid',
+    users: '1',
+    validity: '1h',
+    cap_policy: '',
+    time_mode: 'wallclock',
+    site: scope.site ? String(scope.site.id) : '',
+  });
+}
+
+/** A new profile (`original` null) or the edit of one; the form again with its problems. */
+async function saveProfile(ctx: WebContext, req: Request, res: Response, original: string | null) {
+  const { profiles } = ctx.services;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  // The Site select ('' = shared); a form without it (one site) leaves the site as it is.
+  const json = {
+    ...formToProfileJson(body),
+    ...(typeof body.site === 'string' ? { site: body.site } : {}),
+  };
+  try {
+    const saved =
+      original === null
+        ? await profiles.create(json, actorOf(req))
+        : await profiles.update(original, json, actorOf(req));
     flash(
       req,
       'ok',
-      archived
-        ? `Profile ${p.name} archived: it is no longer sold or offered; its vouchers keep working and its sales stay in the reports.`
-        : `Profile ${p.name} restored: it can be sold again.`,
+      `Profile ${saved.name} saved. Active vouchers on it get the new settings at the next poll.`,
     );
     res.redirect(303, '/admin/profiles');
-  });
+  } catch (err) {
+    const f = formFailure(err, inputForField);
+    await renderForm(
+      ctx,
+      res,
+      original === null ? 'new' : 'edit',
+      original,
+      req.body ?? {},
+      f.fields,
+      f.message,
+      f.status,
+    );
+  }
+}
 
-  router.post('/profiles', (req, res) => save(req, res, null));
-  router.post('/profiles/:name', async (req, res) => {
-    const record = await profiles.get(String(req.params.name));
-    await save(req, res, record.name);
-  });
-
-  return router;
+async function archiveProfile(ctx: WebContext, req: Request, res: Response) {
+  const archived = req.body?.archived !== 'false';
+  const p = await ctx.services.profiles.setArchived(String(req.params.name), archived, actorOf(req));
+  flash(
+    req,
+    'ok',
+    archived
+      ? `Profile ${p.name} archived: it is no longer sold or offered; its vouchers keep working and its sales stay in the reports.`
+      : `Profile ${p.name} restored: it can be sold again.`,
+  );
+  res.redirect(303, '/admin/profiles');
 }

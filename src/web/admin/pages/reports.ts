@@ -113,110 +113,119 @@ async function billingFigures(ctx: WebContext, from: string, to: string) {
 
 export function reportRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { reports } = ctx.services;
-  // The shop's zone at each request, never kept from the start: Settings may change it while the server runs.
-  const tz = () => ctx.config.tz;
-
-  router.get('/reports', async (req, res) => {
-    const fmt = res.locals.fmt as Formatters;
-    const { range, errors } = rangeOf(req, ctx.clock.now(), tz());
-    const scope = await pageSiteScope(ctx, req);
-    const { siteId } = scope;
-    const span = { from: range.from, to: range.to, siteId };
-    const [sales, byProfile, usage, top, stock, sources, voided] = await Promise.all([
-      reports.sales({ ...span, by: range.by }),
-      reports.sales({ ...span, by: 'profile' }),
-      reports.usageTotals(span),
-      reports.topUsers({ ...span, limit: 10 }),
-      reports.stock({ siteId }),
-      reports.bySource(span),
-      reports.voided(span),
-    ]);
-    const total = salesTotal(sales);
-    const billing = await billingFigures(ctx, range.fromDate, range.toDate);
-    const qs = new URLSearchParams({
-      from: range.fromDate,
-      to: range.toDate,
-      by: range.by,
-      ...(scope.site ? { site: String(scope.site.id) } : {}),
-    }).toString();
-    page(res, 'reports', 'reports', 'Reports', {
-      // Each reseller's figures: all its batches, not the period's (what it owes is a running total).
-      resellers: await ctx.services.accounts.balances(),
-      billing,
-      siteScope: scope,
-      presets: Object.entries(PRESET_LABELS),
-      presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,
-      range,
-      errors,
-      sales,
-      byProfile,
-      usage,
-      top,
-      stock,
-      sources,
-      voided,
-      total,
-      // The Charges columns show once a charge (a plan upgrade) is in the range.
-      hasCharges: total.charges > 0 || byProfile.some((r) => r.charges),
-      qs,
-      chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
-      values: { from: range.fromDate, to: range.toDate, by: range.by },
-      formError: errors.preset ? `Period: ${errors.preset}` : null,
-    });
-  });
-
-  function csv(res: Response, name: string, range: Range, rows: (string | number)[][]) {
-    res.type('text/csv; charset=utf-8');
-    res.set('Content-Disposition', `attachment; filename="${name}-${range.fromDate}-to-${range.toDate}.csv"`);
-    res.send(toCsv(rows));
-  }
-
-  // `charges`: how many charges on running vouchers (plan upgrades) `amount_php` holds besides the vouchers.
-  const salesRows = (rows: SalesRow[], head: string) => [
-    [head, 'vouchers', 'amount_php', 'charges'],
-    ...rows.map((r) => [r.period, r.count, pesos(r.amount), r.charges ?? 0]),
-  ];
-
-  // A CSV of one site (`site=`) is named after it; an unknown site is refused (400) rather than exported whole.
-  async function csvScope(req: Request) {
-    const site = await ctx.services.sites.scope(req.query.site === undefined ? '' : req.query.site);
-    return { siteId: site?.id, prefix: site ? `${site.name}-` : '' };
-  }
-
-  router.get('/reports/sales.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz());
-    const { siteId, prefix } = await csvScope(req);
-    const rows = await reports.sales({ from: range.from, to: range.to, by: range.by, siteId });
-    csv(res, `${prefix}sales-by-${range.by}`, range, salesRows(rows, range.by));
-  });
-
-  router.get('/reports/profiles.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz());
-    const { siteId, prefix } = await csvScope(req);
-    const rows = await reports.sales({ from: range.from, to: range.to, by: 'profile', siteId });
-    csv(res, `${prefix}sales-by-profile`, range, salesRows(rows, 'profile'));
-  });
-
-  router.get('/reports/usage.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz());
-    const { siteId, prefix } = await csvScope(req);
-    const u = await reports.usageTotals({ from: range.from, to: range.to, siteId });
-    csv(res, `${prefix}usage`, range, [
-      ['from', 'to', 'bytes_up', 'bytes_down', 'vouchers'],
-      [range.fromDate, range.toDate, u.bytesUp, u.bytesDown, u.vouchers],
-    ]);
-  });
-
-  router.get('/reports/top-users.csv', async (req, res) => {
-    const { range } = rangeOf(req, ctx.clock.now(), tz());
-    const { siteId, prefix } = await csvScope(req);
-    const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000, siteId });
-    csv(res, `${prefix}top-users`, range, [
-      ['code', 'profile', 'bytes'],
-      ...rows.map((r) => [r.code, r.profile, r.bytes]),
-    ]);
-  });
-
+  router.get('/reports', (req, res) => reportsPage(ctx, req, res));
+  router.get('/reports/sales.csv', (req, res) => sendCsv(ctx, req, res, salesCsv));
+  router.get('/reports/profiles.csv', (req, res) => sendCsv(ctx, req, res, profilesCsv));
+  router.get('/reports/usage.csv', (req, res) => sendCsv(ctx, req, res, usageCsv));
+  router.get('/reports/top-users.csv', (req, res) => sendCsv(ctx, req, res, topUsersCsv));
   return router;
 }
+
+/** The period's figures of every table on the page (one site's, or the shop's). */
+async function periodFigures(ctx: WebContext, range: Range, siteId: number | undefined) {
+  const { reports } = ctx.services;
+  const span = { from: range.from, to: range.to, siteId };
+  const [sales, byProfile, usage, top, stock, sources, voided] = await Promise.all([
+    reports.sales({ ...span, by: range.by }),
+    reports.sales({ ...span, by: 'profile' }),
+    reports.usageTotals(span),
+    reports.topUsers({ ...span, limit: 10 }),
+    reports.stock({ siteId }),
+    reports.bySource(span),
+    reports.voided(span),
+  ]);
+  return { sales, byProfile, usage, top, stock, sources, voided };
+}
+
+/** GET /reports. The shop's zone at each request, never kept from the start: Settings may change it while the server runs. */
+async function reportsPage(ctx: WebContext, req: Request, res: Response) {
+  const fmt = res.locals.fmt as Formatters;
+  const { range, errors } = rangeOf(req, ctx.clock.now(), ctx.config.tz);
+  const scope = await pageSiteScope(ctx, req);
+  const figures = await periodFigures(ctx, range, scope.siteId);
+  const { sales, byProfile } = figures;
+  const total = salesTotal(sales);
+  const billing = await billingFigures(ctx, range.fromDate, range.toDate);
+  const qs = new URLSearchParams({
+    from: range.fromDate,
+    to: range.toDate,
+    by: range.by,
+    ...(scope.site ? { site: String(scope.site.id) } : {}),
+  }).toString();
+  page(res, 'reports', 'reports', 'Reports', {
+    // Each reseller's figures: all its batches, not the period's (what it owes is a running total).
+    resellers: await ctx.services.accounts.balances(),
+    billing,
+    siteScope: scope,
+    presets: Object.entries(PRESET_LABELS),
+    presetTitle: range.preset ? PRESET_LABELS[range.preset] : null,
+    range,
+    errors,
+    ...figures,
+    total,
+    // The Charges columns show once a charge (a plan upgrade) is in the range.
+    hasCharges: total.charges > 0 || byProfile.some((r) => r.charges),
+    qs,
+    chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
+    values: { from: range.fromDate, to: range.toDate, by: range.by },
+    formError: errors.preset ? `Period: ${errors.preset}` : null,
+  });
+}
+
+/** One CSV export: its file name (before the site and the dates) and its rows. */
+type CsvExport = (
+  reports: WebContext['services']['reports'],
+  range: Range,
+  siteId: number | undefined,
+) => Promise<{ name: string; rows: (string | number)[][] }>;
+
+/**
+ * A CSV of the period; one of one site (`site=`) is named after it, and an unknown site is refused (400) rather
+ * than exported whole.
+ */
+async function sendCsv(ctx: WebContext, req: Request, res: Response, make: CsvExport) {
+  const { range } = rangeOf(req, ctx.clock.now(), ctx.config.tz);
+  const site = await ctx.services.sites.scope(req.query.site === undefined ? '' : req.query.site);
+  const { name, rows } = await make(ctx.services.reports, range, site?.id);
+  res.type('text/csv; charset=utf-8');
+  res.set(
+    'Content-Disposition',
+    `attachment; filename="${site ? `${site.name}-` : ''}${name}-${range.fromDate}-to-${range.toDate}.csv"`,
+  );
+  res.send(toCsv(rows));
+}
+
+// `charges`: how many charges on running vouchers (plan upgrades) `amount_php` holds besides the vouchers.
+const salesRows = (rows: SalesRow[], head: string) => [
+  [head, 'vouchers', 'amount_php', 'charges'],
+  ...rows.map((r) => [r.period, r.count, pesos(r.amount), r.charges ?? 0]),
+];
+
+const salesCsv: CsvExport = async (reports, range, siteId) => ({
+  name: `sales-by-${range.by}`,
+  rows: salesRows(await reports.sales({ from: range.from, to: range.to, by: range.by, siteId }), range.by),
+});
+
+const profilesCsv: CsvExport = async (reports, range, siteId) => ({
+  name: 'sales-by-profile',
+  rows: salesRows(await reports.sales({ from: range.from, to: range.to, by: 'profile', siteId }), 'profile'),
+});
+
+const usageCsv: CsvExport = async (reports, range, siteId) => {
+  const u = await reports.usageTotals({ from: range.from, to: range.to, siteId });
+  return {
+    name: 'usage',
+    rows: [
+      ['from', 'to', 'bytes_up', 'bytes_down', 'vouchers'],
+      [range.fromDate, range.toDate, u.bytesUp, u.bytesDown, u.vouchers],
+    ],
+  };
+};
+
+const topUsersCsv: CsvExport = async (reports, range, siteId) => {
+  const rows = await reports.topUsers({ from: range.from, to: range.to, limit: 1000, siteId });
+  return {
+    name: 'top-users',
+    rows: [['code', 'profile', 'bytes'], ...rows.map((r) => [r.code, r.profile, r.bytes])],
+  };
+};

@@ -5,13 +5,14 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
+import type { SettingsRender } from './settings-notify';
 import {
   BILLING_DAY_BOUNDS,
   BILLING_SETTING_FIELDS,
   type BillingSettingField,
   type BillingSettingsView,
 } from '../../../services/settings/billing';
-import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+import { actorOf, field, flash, formFailure } from './common';
 
 const LABELS: Record<BillingSettingField, string> = {
   due_days: 'days to pay',
@@ -42,15 +43,7 @@ function saved(changed: BillingSettingField[], view: BillingSettingsView): strin
 }
 
 /** POST /settings/billing; `render` shows the Settings page again with the typed values and the errors. */
-export function billingSettingsRoute(
-  ctx: WebContext,
-  router: Router,
-  render: (
-    res: Response,
-    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string },
-    status: number,
-  ) => Promise<void>,
-): void {
+export function billingSettingsRoute(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { billingSettings } = ctx.services;
   router.post('/settings/billing', async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

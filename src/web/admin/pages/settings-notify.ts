@@ -72,19 +72,20 @@ function saved(changed: NotifyField[], view: NotifySettingsView): string {
   return `${said.join('; ')}; in effect now.${on}`.replace(/^./, (c) => c.toUpperCase());
 }
 
-type Render = (
+/** Shows the Settings page again, with what a failed save sent and its problems. */
+export type SettingsRender = (
   res: Response,
-  extra: {
+  extra?: {
     values?: Record<string, string>;
     errors?: FieldErrors;
     formError?: string;
     notifyTest?: TestResult[];
   },
-  status: number,
+  status?: number,
 ) => Promise<void>;
 
 /** POST /settings/notifications and /settings/notifications/test. */
-export function notifySettingsRoutes(ctx: WebContext, router: Router, render: Render): void {
+export function notifySettingsRoutes(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { notify } = ctx.services;
   router.post('/settings/notifications', async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -5,12 +5,13 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
+import type { SettingsRender } from './settings-notify';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
   type ShopSettingsView,
 } from '../../../services/settings/shop';
-import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+import { actorOf, field, flash, formFailure } from './common';
 import { timeZoneChoices } from './time-zones';
 import { localMobile } from '../../../services/settings/shop-contact';
 
@@ -74,15 +75,7 @@ function saved(changed: ShopSettingField[], view: ShopSettingsView): string {
 }
 
 /** POST /settings/shop; `render` shows the Settings page again with the typed values and the errors. */
-export function shopSettingsRoute(
-  ctx: WebContext,
-  router: Router,
-  render: (
-    res: Response,
-    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string },
-    status: number,
-  ) => Promise<void>,
-): void {
+export function shopSettingsRoute(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { shopSettings } = ctx.services;
   router.post('/settings/shop', async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -3,7 +3,7 @@
  * devices online, last read), add, edit and remove. The status shown is the last read kept by the server's site
  * monitor: rendering never waits for a router.
  */
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { SiteView } from '../../../services/sites/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
@@ -66,143 +66,143 @@ const shownValues = (body: unknown) => {
 
 export function siteRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { sites } = ctx.services;
-
-  async function renderList(res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    page(
-      res,
-      'sites/index',
-      'sites',
-      'Sites',
-      { sites: await sites.list(), advice: adviceFor, ...extra },
-      status,
-    );
-  }
-
-  async function renderEdit(
-    res: Response,
-    site: SiteView,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ) {
-    page(
-      res,
-      'sites/edit',
-      'sites',
-      `Site ${site.name}`,
-      {
-        site,
-        advice: adviceFor,
-        values: {
-          name: site.name,
-          mode: site.mode,
-          nas_address: site.nasAddress ?? '',
-          coa_port: site.coaPort === null ? '' : String(site.coaPort),
-          host: site.host,
-          port: site.apiAccess ? String(site.port) : '',
-          user: site.user,
-          tls: site.tls ? 'on' : '',
-          hotspot_server: site.hotspotServer === 'all' ? '' : site.hotspotServer,
-          hotspot_user_profile: site.hotspotUserProfile === 'default' ? '' : site.hotspotUserProfile,
-          tz: site.tz ?? '',
-          wifi_name: site.wifiName ?? '',
-        },
-        ...extra,
-      },
-      status,
-    );
-  }
-
-  router.get('/sites', async (_req, res) => renderList(res));
-
-  router.post('/sites', async (req, res) => {
-    try {
-      const site = await sites.add(input(req.body, false), actorOf(req));
-      flash(
-        req,
-        'ok',
-        `Site ${site.name} added; the controller is connecting to it. Next, its router's setup: the Setup button in its row checks and fixes what the product needs there.`,
-      );
-      res.redirect(303, '/admin/sites');
-    } catch (err) {
-      const f = formFailure(err);
-      return renderList(
-        res,
-        { values: shownValues(req.body), errors: f.fields, formError: f.message },
-        f.status,
-      );
-    }
-  });
-
+  router.get('/sites', async (_req, res) => renderList(ctx, res));
+  router.post('/sites', (req, res) => addSite(ctx, req, res));
   router.get('/sites/:id', async (req, res) => {
-    const site = await sites.get(req.params.id);
+    const site = await ctx.services.sites.get(String(req.params.id));
     if (site.isDefault) return res.redirect(303, '/admin/sites');
     return renderEdit(res, site);
   });
-
-  router.post('/sites/:id', async (req, res) => {
-    const site = await sites.get(req.params.id);
-    try {
-      const saved = await sites.update(site.id, input(req.body, true), actorOf(req));
-      flash(req, 'ok', `Site ${saved.name} saved.`);
-      res.redirect(303, '/admin/sites');
-    } catch (err) {
-      const f = formFailure(err);
-      return renderEdit(
-        res,
-        site,
-        { values: shownValues(req.body), errors: f.fields, formError: f.message },
-        f.status,
-      );
-    }
-  });
-
-  // Safe mode (a router replaced or reset to another machine, or an empty database meeting a router in use):
-  // the owner makes the router at the site's address its router; its next poll repairs it.
-  router.post('/sites/:id/adopt', async (req, res) => {
-    try {
-      const out = await sites.adopt(req.params.id, actorOf(req));
-      flash(
-        req,
-        'ok',
-        `Router "${out.identity ?? '?'}" adopted for site ${out.site.name}: its next poll brings it to this database's vouchers.`,
-      );
-    } catch (err) {
-      flash(req, 'error', toAppError(err).message);
-    }
-    res.redirect(303, '/admin/sites');
-  });
-
-  // Refused while the site has open vouchers: the page says how many and offers to end them (force=yes).
-  router.post('/sites/:id/remove', async (req, res) => {
-    const site = await sites.get(req.params.id);
-    try {
-      const removed = await sites.remove(site.id, actorOf(req), {
-        force: field(req.body, 'force') === 'yes',
-      });
-      const { unused, active } = removed.ended;
-      const ended =
-        unused + active > 0
-          ? ` ${unused + active} open voucher${unused + active === 1 ? ' was' : 's were'} ended (revoked).`
-          : '';
-      flash(req, 'ok', `Site ${removed.name} removed; the controller disconnected from it.${ended}`);
-      res.redirect(303, '/admin/sites');
-    } catch (err) {
-      // Its own profiles or vendos still sell: the page says which, and what to do first.
-      if (err instanceof AppError && err.code === 'SITE_HAS_OWN_ITEMS')
-        return renderEdit(res, site, { formError: `Site ${site.name} was not removed. ${err.message}` }, 409);
-      if (!(err instanceof SiteHasVouchersError)) throw err;
-      return renderEdit(
-        res,
-        site,
-        {
-          refusal: err.open,
-          formError: `Site ${site.name} was not removed: it still has open vouchers (see Remove below).`,
-        },
-        409,
-      );
-    }
-  });
-
+  router.post('/sites/:id', (req, res) => saveSite(ctx, req, res));
+  router.post('/sites/:id/adopt', (req, res) => adoptRouter(ctx, req, res));
+  router.post('/sites/:id/remove', (req, res) => removeSite(ctx, req, res));
   return router;
+}
+
+async function renderList(ctx: WebContext, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+  page(
+    res,
+    'sites/index',
+    'sites',
+    'Sites',
+    { sites: await ctx.services.sites.list(), advice: adviceFor, ...extra },
+    status,
+  );
+}
+
+/** A site as its edit form's values (the router's defaults as empty fields). */
+function editValues(site: SiteView): Record<string, string> {
+  return {
+    name: site.name,
+    mode: site.mode,
+    nas_address: site.nasAddress ?? '',
+    coa_port: site.coaPort === null ? '' : String(site.coaPort),
+    host: site.host,
+    port: site.apiAccess ? String(site.port) : '',
+    user: site.user,
+    tls: site.tls ? 'on' : '',
+    hotspot_server: site.hotspotServer === 'all' ? '' : site.hotspotServer,
+    hotspot_user_profile: site.hotspotUserProfile === 'default' ? '' : site.hotspotUserProfile,
+    tz: site.tz ?? '',
+    wifi_name: site.wifiName ?? '',
+  };
+}
+
+function renderEdit(res: Response, site: SiteView, extra: Record<string, unknown> = {}, status = 200) {
+  page(
+    res,
+    'sites/edit',
+    'sites',
+    `Site ${site.name}`,
+    { site, advice: adviceFor, values: editValues(site), ...extra },
+    status,
+  );
+}
+
+async function addSite(ctx: WebContext, req: Request, res: Response) {
+  try {
+    const site = await ctx.services.sites.add(input(req.body, false), actorOf(req));
+    flash(
+      req,
+      'ok',
+      `Site ${site.name} added; the controller is connecting to it. Next, its router's setup: the Setup button in its row checks and fixes what the product needs there.`,
+    );
+    res.redirect(303, '/admin/sites');
+  } catch (err) {
+    const f = formFailure(err);
+    return renderList(
+      ctx,
+      res,
+      { values: shownValues(req.body), errors: f.fields, formError: f.message },
+      f.status,
+    );
+  }
+}
+
+async function saveSite(ctx: WebContext, req: Request, res: Response) {
+  const { sites } = ctx.services;
+  const site = await sites.get(String(req.params.id));
+  try {
+    const saved = await sites.update(site.id, input(req.body, true), actorOf(req));
+    flash(req, 'ok', `Site ${saved.name} saved.`);
+    res.redirect(303, '/admin/sites');
+  } catch (err) {
+    const f = formFailure(err);
+    return renderEdit(
+      res,
+      site,
+      { values: shownValues(req.body), errors: f.fields, formError: f.message },
+      f.status,
+    );
+  }
+}
+
+/**
+ * Safe mode (a router replaced or reset to another machine, or an empty database meeting a router in use): the
+ * owner makes the router at the site's address its router; its next poll repairs it.
+ */
+async function adoptRouter(ctx: WebContext, req: Request, res: Response) {
+  try {
+    const out = await ctx.services.sites.adopt(String(req.params.id), actorOf(req));
+    flash(
+      req,
+      'ok',
+      `Router "${out.identity ?? '?'}" adopted for site ${out.site.name}: its next poll brings it to this database's vouchers.`,
+    );
+  } catch (err) {
+    flash(req, 'error', toAppError(err).message);
+  }
+  res.redirect(303, '/admin/sites');
+}
+
+/** Refused while the site has open vouchers: the page says how many and offers to end them (force=yes). */
+async function removeSite(ctx: WebContext, req: Request, res: Response) {
+  const { sites } = ctx.services;
+  const site = await sites.get(String(req.params.id));
+  try {
+    const removed = await sites.remove(site.id, actorOf(req), {
+      force: field(req.body, 'force') === 'yes',
+    });
+    const { unused, active } = removed.ended;
+    const ended =
+      unused + active > 0
+        ? ` ${unused + active} open voucher${unused + active === 1 ? ' was' : 's were'} ended (revoked).`
+        : '';
+    flash(req, 'ok', `Site ${removed.name} removed; the controller disconnected from it.${ended}`);
+    res.redirect(303, '/admin/sites');
+  } catch (err) {
+    // Its own profiles or vendos still sell: the page says which, and what to do first.
+    if (err instanceof AppError && err.code === 'SITE_HAS_OWN_ITEMS')
+      return renderEdit(res, site, { formError: `Site ${site.name} was not removed. ${err.message}` }, 409);
+    if (!(err instanceof SiteHasVouchersError)) throw err;
+    return renderEdit(
+      res,
+      site,
+      {
+        refusal: err.open,
+        formError: `Site ${site.name} was not removed: it still has open vouchers (see Remove below).`,
+      },
+      409,
+    );
+  }
 }

@@ -13,7 +13,7 @@ import type { SubscriberView } from '../../../services/subscribers/types';
 import { BUDGETS } from '../../../services/login-delays';
 import type { WebContext } from '../../context';
 import { waitText } from '../login';
-import { actorOf, field, flash, formFailure, page, query, type FieldErrors } from './common';
+import { actorOf, field, flash, formFailure, page, statusFilter, type FieldErrors } from './common';
 import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
 import { demoAsLink } from '../../portal/demo-as';
 
@@ -45,182 +45,214 @@ const isOwner = (req: Request) => (req.role ?? 'owner') === 'owner';
 
 export function subscriberRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { subscribers, profiles, sites } = ctx.services;
-
-  async function renderForm(
-    res: Response,
-    s: SubscriberView | null,
-    form: { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string | null } = {},
-    status = 200,
-  ) {
-    const [plans, siteList] = await Promise.all([profiles.list(), sites.list()]);
-    const values =
-      form.values ??
-      (s
-        ? {
-            name: s.name,
-            mobile: s.mobile,
-            profile: s.profile,
-            billing_day: String(s.billingDayNext?.day ?? s.billingDay),
-            language: s.language,
-            address: s.address ?? '',
-          }
-        : { language: 'en', billing_day: '1' });
-    page(
-      res,
-      'subscribers/form',
-      'subscribers',
-      s ? `Edit ${s.accountNo}` : 'New subscriber',
-      {
-        s,
-        plans: plans
-          .filter((p) => isMonthly(p) && !p.archived)
-          .map((p) => ({ name: p.name, price: p.price, site: p.site?.name ?? null })),
-        sites: siteList.map((x) => ({ id: x.id, name: x.name })),
-        values,
-        errors: form.errors ?? {},
-        formError: form.formError ?? null,
-      },
-      status,
-    );
-  }
-
-  router.get('/subscribers', async (req, res) => {
-    const status = query(req, 'status');
-    const q = query(req, 'q').toLowerCase();
-    const valid = (SUBSCRIBER_STATUSES as readonly string[]).includes(status);
-    const all = await subscribers.list(valid ? { status } : {});
-    const list = q
-      ? all.filter((s) =>
-          [s.accountNo, s.name, s.username, s.mobile].some((v) => v.toLowerCase().includes(q)),
-        )
-      : all;
-    page(res, 'subscribers/index', 'subscribers', 'Subscribers', {
-      list,
-      statuses: SUBSCRIBER_STATUSES,
-      filterValues: { status: valid ? status : '', q: query(req, 'q') },
-      filterErrors: status && !valid ? { status: `use ${SUBSCRIBER_STATUSES.join(', ')}` } : {},
-      owedNow,
-      usedPercent,
-      owner: isOwner(req),
-    });
-  });
-
-  router.get('/subscribers/new', (_req, res) => renderForm(res, null));
-
-  router.post('/subscribers', async (req, res) => {
-    const input = formInput(req.body, CREATE_KEYS);
-    try {
-      const s = await subscribers.create(input, actorOf(req));
-      flash(req, 'ok', `Subscriber ${s.accountNo} (${s.name}) added on ${s.profile}.`);
-      res.redirect(303, `/admin/subscribers/${s.id}`);
-    } catch (err) {
-      const f = formFailure(err);
-      const { password: _password, ...values } = input;
-      await renderForm(res, null, { values, errors: f.fields, formError: f.message }, f.status);
-    }
-  });
-
-  /** The portal sign-in's waits the owner may lift: shown once wrong passwords went past the free ones. */
-  async function signInWait(s: SubscriberView) {
-    const w = s.status === 'ended' ? null : await subscribers.signInWait(s.id);
-    if (!w || w.failures <= BUDGETS.subscriber.free) return null;
-    return { failures: w.failures, text: w.waitSeconds > 0 ? waitText(w.waitSeconds) : '' };
-  }
-
-  async function renderDetail(req: Request, res: Response, s: SubscriberView, form?: PayForm, status = 200) {
-    const owner = isOwner(req);
-    // Who suspended it and when: the audit log's latest entry for this account.
-    const last =
-      s.status === 'suspended'
-        ? ((await ctx.services.audit.list({ action: 'subscriber.suspend', target: s.accountNo, limit: 1 }))
-            .entries[0] ?? null)
-        : null;
-    page(
-      res,
-      'subscribers/detail',
-      'subscribers',
-      `${s.accountNo} · ${s.name}`,
-      {
-        s,
-        password: owner ? s.password : null,
-        owner,
-        suspension: last ? { actor: last.actor, at: last.ts } : null,
-        signInWait: owner ? await signInWait(s) : null,
-        pastDue: s.status === 'active' ? await ctx.services.invoices.pastDue(s.id) : 0,
-        contactMobile: (await ctx.services.shopSettings.view()).effective.contact_mobile,
-        owed: owedNow(s),
-        percent: usedPercent(s),
-        cycles: await ctx.services.billingReports.usage(s.id),
-        ...(await billingLocals(ctx, s, form, req.query.receipt)),
-      },
-      status,
-    );
-  }
-
+  const { subscribers } = ctx.services;
+  const action = (name: StatusAction, done: string) =>
+    router.post(`/subscribers/:id/${name}`, (req, res) => changeStatus(ctx, name, done, req, res));
+  router.get('/subscribers', (req, res) => listSubscribers(ctx, req, res));
+  router.get('/subscribers/new', (_req, res) => renderForm(ctx, res, null));
+  router.post('/subscribers', (req, res) => addSubscriber(ctx, req, res));
   router.get('/subscribers/:id', async (req, res) =>
-    renderDetail(req, res, await subscribers.get(idOf(req))),
+    renderDetail(ctx, req, res, await subscribers.get(idOf(req))),
   );
-  subscriberPaymentRoute(ctx, router, renderDetail);
-
+  subscriberPaymentRoute(ctx, router, (req, res, s, form, status) =>
+    renderDetail(ctx, req, res, s, form, status),
+  );
   // Demo only: the portal as this subscriber's CPE sees it, through a signed link a few minutes long (demo-as.ts).
   router.get('/subscribers/:id/open-as', async (req, res) => {
     const s = await subscribers.get(idOf(req));
     res.redirect(303, demoAsLink(ctx, s.id));
   });
-
-  router.get('/subscribers/:id/edit', async (req, res) => renderForm(res, await subscribers.get(idOf(req))));
-
-  router.post('/subscribers/:id', async (req, res) => {
-    const before = await subscribers.get(idOf(req));
-    const input = formInput(req.body, UPDATE_KEYS);
-    try {
-      const s = await subscribers.update(before.id, input, actorOf(req));
-      flash(req, 'ok', `Subscriber ${s.accountNo} saved.`);
-      res.redirect(303, `/admin/subscribers/${s.id}`);
-    } catch (err) {
-      const f = formFailure(err);
-      const { password: _password, ...values } = input;
-      await renderForm(res, before, { values, errors: f.fields, formError: f.message }, f.status);
-    }
-  });
-
-  const action = (name: 'suspend' | 'resume' | 'end', done: string) =>
-    router.post(`/subscribers/:id/${name}`, async (req, res) => {
-      const ref = idOf(req);
-      try {
-        const s =
-          name === 'suspend'
-            ? await subscribers.suspend(
-                ref,
-                field(req.body, 'reason'),
-                actorOf(req),
-                field(req.body, 'until_paid'),
-              )
-            : await subscribers[name](ref, actorOf(req));
-        flash(req, 'ok', `Subscriber ${s.accountNo} ${done}.`);
-      } catch (err) {
-        const f = formFailure(err);
-        flash(req, 'error', f.fields.reason ? `Reason: ${f.fields.reason}` : f.message);
-      }
-      res.redirect(303, `/admin/subscribers/${encodeURIComponent(ref)}`);
-    });
+  router.get('/subscribers/:id/edit', async (req, res) =>
+    renderForm(ctx, res, await subscribers.get(idOf(req))),
+  );
+  router.post('/subscribers/:id', (req, res) => saveSubscriber(ctx, req, res));
   action('suspend', 'suspended: the reason is kept with it');
   action('resume', 'resumed');
   action('end', 'ended: the record and its history stay');
-
-  router.post('/subscribers/:id/unlock', async (req, res) => {
-    const s = await subscribers.get(idOf(req));
-    const cleared = await subscribers.unlockSignIn(s.id, actorOf(req));
-    flash(
-      req,
-      'ok',
-      cleared
-        ? `${s.accountNo} may sign in on the portal again at once.`
-        : `${s.accountNo} had no wait to lift.`,
-    );
-    res.redirect(303, `/admin/subscribers/${s.id}`);
-  });
-
+  router.post('/subscribers/:id/unlock', (req, res) => unlockSignIn(ctx, req, res));
   return router;
+}
+
+type SubscriberForm = { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string | null };
+
+/** The stored subscriber as the form's fields (a new one: English, billed on the 1st). */
+function formValues(s: SubscriberView | null): Record<string, unknown> {
+  return s
+    ? {
+        name: s.name,
+        mobile: s.mobile,
+        profile: s.profile,
+        billing_day: String(s.billingDayNext?.day ?? s.billingDay),
+        language: s.language,
+        address: s.address ?? '',
+      }
+    : { language: 'en', billing_day: '1' };
+}
+
+async function renderForm(
+  ctx: WebContext,
+  res: Response,
+  s: SubscriberView | null,
+  form: SubscriberForm = {},
+  status = 200,
+) {
+  const [plans, siteList] = await Promise.all([ctx.services.profiles.list(), ctx.services.sites.list()]);
+  page(
+    res,
+    'subscribers/form',
+    'subscribers',
+    s ? `Edit ${s.accountNo}` : 'New subscriber',
+    {
+      s,
+      plans: plans
+        .filter((p) => isMonthly(p) && !p.archived)
+        .map((p) => ({ name: p.name, price: p.price, site: p.site?.name ?? null })),
+      sites: siteList.map((x) => ({ id: x.id, name: x.name })),
+      values: form.values ?? formValues(s),
+      errors: form.errors ?? {},
+      formError: form.formError ?? null,
+    },
+    status,
+  );
+}
+
+/** GET /subscribers: the list, narrowed by status and a search over account, name, username and mobile. */
+async function listSubscribers(ctx: WebContext, req: Request, res: Response) {
+  const { status, search: q, filterValues, filterErrors } = statusFilter(req, SUBSCRIBER_STATUSES);
+  const all = await ctx.services.subscribers.list(status ? { status } : {});
+  const list = q
+    ? all.filter((s) => [s.accountNo, s.name, s.username, s.mobile].some((v) => v.toLowerCase().includes(q)))
+    : all;
+  page(res, 'subscribers/index', 'subscribers', 'Subscribers', {
+    list,
+    statuses: SUBSCRIBER_STATUSES,
+    filterValues,
+    filterErrors,
+    owedNow,
+    usedPercent,
+    owner: isOwner(req),
+  });
+}
+
+/** The form again with what was typed (never the password) and the service's problems. */
+async function renderFormFailure(
+  ctx: WebContext,
+  res: Response,
+  s: SubscriberView | null,
+  input: Record<string, unknown>,
+  err: unknown,
+) {
+  const f = formFailure(err);
+  const { password: _password, ...values } = input;
+  await renderForm(ctx, res, s, { values, errors: f.fields, formError: f.message }, f.status);
+}
+
+async function addSubscriber(ctx: WebContext, req: Request, res: Response) {
+  const input = formInput(req.body, CREATE_KEYS);
+  try {
+    const s = await ctx.services.subscribers.create(input, actorOf(req));
+    flash(req, 'ok', `Subscriber ${s.accountNo} (${s.name}) added on ${s.profile}.`);
+    res.redirect(303, `/admin/subscribers/${s.id}`);
+  } catch (err) {
+    await renderFormFailure(ctx, res, null, input, err);
+  }
+}
+
+async function saveSubscriber(ctx: WebContext, req: Request, res: Response) {
+  const before = await ctx.services.subscribers.get(idOf(req));
+  const input = formInput(req.body, UPDATE_KEYS);
+  try {
+    const s = await ctx.services.subscribers.update(before.id, input, actorOf(req));
+    flash(req, 'ok', `Subscriber ${s.accountNo} saved.`);
+    res.redirect(303, `/admin/subscribers/${s.id}`);
+  } catch (err) {
+    await renderFormFailure(ctx, res, before, input, err);
+  }
+}
+
+/** The portal sign-in's waits the owner may lift: shown once wrong passwords went past the free ones. */
+async function signInWait(ctx: WebContext, s: SubscriberView) {
+  const w = s.status === 'ended' ? null : await ctx.services.subscribers.signInWait(s.id);
+  if (!w || w.failures <= BUDGETS.subscriber.free) return null;
+  return { failures: w.failures, text: w.waitSeconds > 0 ? waitText(w.waitSeconds) : '' };
+}
+
+/** Who suspended it and when: the audit log's latest entry for this account. */
+async function lastSuspension(ctx: WebContext, s: SubscriberView) {
+  const last =
+    s.status === 'suspended'
+      ? ((await ctx.services.audit.list({ action: 'subscriber.suspend', target: s.accountNo, limit: 1 }))
+          .entries[0] ?? null)
+      : null;
+  return last ? { actor: last.actor, at: last.ts } : null;
+}
+
+async function renderDetail(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  s: SubscriberView,
+  form?: PayForm,
+  status = 200,
+) {
+  const owner = isOwner(req);
+  page(
+    res,
+    'subscribers/detail',
+    'subscribers',
+    `${s.accountNo} · ${s.name}`,
+    {
+      s,
+      password: owner ? s.password : null,
+      owner,
+      suspension: await lastSuspension(ctx, s),
+      signInWait: owner ? await signInWait(ctx, s) : null,
+      pastDue: s.status === 'active' ? await ctx.services.invoices.pastDue(s.id) : 0,
+      contactMobile: (await ctx.services.shopSettings.view()).effective.contact_mobile,
+      owed: owedNow(s),
+      percent: usedPercent(s),
+      cycles: await ctx.services.billingReports.usage(s.id),
+      ...(await billingLocals(ctx, s, form, req.query.receipt)),
+    },
+    status,
+  );
+}
+
+type StatusAction = 'suspend' | 'resume' | 'end';
+
+/** Suspend (with a reason), resume or end; the outcome or the problem as a flash on the subscriber's page. */
+async function changeStatus(ctx: WebContext, name: StatusAction, done: string, req: Request, res: Response) {
+  const { subscribers } = ctx.services;
+  const ref = idOf(req);
+  try {
+    const s =
+      name === 'suspend'
+        ? await subscribers.suspend(
+            ref,
+            field(req.body, 'reason'),
+            actorOf(req),
+            field(req.body, 'until_paid'),
+          )
+        : await subscribers[name](ref, actorOf(req));
+    flash(req, 'ok', `Subscriber ${s.accountNo} ${done}.`);
+  } catch (err) {
+    const f = formFailure(err);
+    flash(req, 'error', f.fields.reason ? `Reason: ${f.fields.reason}` : f.message);
+  }
+  res.redirect(303, `/admin/subscribers/${encodeURIComponent(ref)}`);
+}
+
+/** The portal sign-in's wait lifted at once. */
+async function unlockSignIn(ctx: WebContext, req: Request, res: Response) {
+  const { subscribers } = ctx.services;
+  const s = await subscribers.get(idOf(req));
+  const cleared = await subscribers.unlockSignIn(s.id, actorOf(req));
+  flash(
+    req,
+    'ok',
+    cleared
+      ? `${s.accountNo} may sign in on the portal again at once.`
+      : `${s.accountNo} had no wait to lift.`,
+  );
+  res.redirect(303, `/admin/subscribers/${s.id}`);
 }

@@ -1,6 +1,6 @@
 import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
-import type { GenerateInput, VoucherFilter, VoucherStatus } from '../../../services/types';
+import type { GenerateInput, ProfileRecord, VoucherFilter, VoucherStatus } from '../../../services/types';
 import { MAX_BATCH } from '../../../domain/codes';
 import { STATUSES } from '../../../domain/vouchers';
 import { parseMoney } from '../../../domain/units';
@@ -120,125 +120,139 @@ function parseFilter(
 /** Voucher list with filters, the batch form and batch pages. One voucher's page is in voucher-detail.ts. */
 export function voucherRoutes(ctx: WebContext): Router {
   const router = Router();
-  const { services, config } = ctx;
-
-  async function renderIndex(
-    req: Request,
-    res: Response,
-    gen: { values?: Record<string, string>; errors?: FieldErrors; formError?: string } = {},
-    status = 200,
-  ) {
-    const { filter, errors: filterErrors, values: filterValues } = parseFilter(req, config.tz);
-    // Narrowed to one site (?site=): its vouchers and batches (src/web/admin/site-scope.ts).
-    const scope = await pageSiteScope(ctx, req);
-    filter.siteId = scope.siteId;
-    filter.accountId = ownVouchersOf(req);
-    const account = req.actor?.account;
-    const [allProfiles, batches, shopStyle] = await Promise.all([
-      services.profiles.list(),
-      services.reports.batches({ limit: 10, siteId: scope.siteId, accountId: filter.accountId }),
-      storedCodeStyle(services.settings),
-    ]);
-    // A cashier batches the plans on sale; a reseller only its own.
-    const profiles = account
-      ? allProfiles.filter(
-          (p) => !p.archived && (account.role !== 'reseller' || account.profiles.includes(p.name)),
-        )
-      : allProfiles;
-    // The figures of the style the form holds: the shop's at first, what was sent after a submit.
-    const figures = await figuresView(
-      services.settings,
-      gen.values ? styleInputOf(gen.values, BATCH_STYLE_FIELDS) : {},
-    );
-    const total = (await services.vouchers.list({ ...filter, limit: 1 })).total;
-    const p = pager(req, total, PER_PAGE);
-    const { vouchers } = await services.vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
-    page(
-      res,
-      'vouchers/index',
-      'vouchers',
-      'Vouchers',
-      {
-        siteScope: scope,
-        profiles,
-        batches,
-        vouchers,
-        pager: p,
-        filterValues,
-        filterErrors,
-        statuses: STATUSES,
-        // A page narrowed to one site makes its batches there.
-        values: {
-          count: '10',
-          ...styleValues(shopStyle, BATCH_STYLE_FIELDS),
-          design: DEFAULT_CARD_DESIGN,
-          site: String(scope.siteId ?? 1),
-          ...gen.values,
-        },
-        cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
-        errors: gen.errors ?? {},
-        formError: gen.formError ?? null,
-        codeStyle: styleFormView(BATCH_STYLE_FIELDS, figures),
-        scripts: ['/public/js/admin-code-style.js'],
-      },
-      status,
-    );
-  }
-
-  router.get('/vouchers', (req, res) => renderIndex(req, res));
-
-  router.post('/vouchers/generate', async (req, res) => {
-    const values: Record<string, string> = {};
-    const fields = ['profile', 'count', 'price', 'note', 'staff', 'design', 'site'];
-    for (const k of [...fields, ...Object.values(BATCH_STYLE_FIELDS)]) values[k] = field(req.body, k);
-    // "Show the figures" (the form without JavaScript): the page again with the chosen style's figures, nothing made.
-    try {
-      sellerMayAsk(req, req.body ?? {});
-    } catch (e) {
-      return refuse(req, res, e as AppError);
-    }
-    if (field(req.body, 'preview') === '1') return renderIndex(req, res, { values });
-    try {
-      const names = (await services.profiles.list()).map((p) => p.name);
-      const { style, ...input } = parseGenerateForm(
-        req.body,
-        names,
-        await storedCodeStyle(services.settings),
-      );
-      const result = await services.vouchers.generate(
-        { ...input, ...(style as Partial<GenerateInput>) },
-        actorOf(req),
-      );
-      const pending = result.routerPending
-        ? ` ${result.routerPending} will reach the router when it is reachable again.`
-        : '';
-      flash(
-        req,
-        'ok',
-        `Batch #${result.batchId}: ${result.vouchers.length} ${input.profile} voucher(s) created.${pending}`,
-      );
-      res.redirect(303, `/admin/vouchers/batches/${result.batchId}`);
-    } catch (err) {
-      const f = formFailure(err);
-      await renderIndex(req, res, { values, errors: f.fields, formError: f.message }, f.status);
-    }
-  });
-
-  router.get('/vouchers/batches/:id', async (req, res) => {
-    const id = parseRecordId(req.params.id, batchNotFound);
-    await requireOwnBatch(services.accounts, req, id);
-    const { batch, vouchers } = await services.vouchers.batch(id);
-    // Beside the Print buttons: what the QR codes will hold, and in one line when a scan cannot log a phone in.
-    const cardLink = await cardTarget(ctx, req, { batchId: batch.id });
-    page(res, 'vouchers/batch', 'vouchers', `Batch #${batch.id}`, {
-      batch,
-      cardLink,
-      cardDesignLabel: CARD_DESIGN_LABELS[batch.design],
-      vouchers: vouchers.slice(0, 200),
-      shown: Math.min(vouchers.length, 200),
-      total: vouchers.length,
-    });
-  });
-
+  router.get('/vouchers', (req, res) => renderIndex(ctx, req, res));
+  router.post('/vouchers/generate', (req, res) => generateBatch(ctx, req, res));
+  router.get('/vouchers/batches/:id', (req, res) => batchPage(ctx, req, res));
   return router;
+}
+
+type GenerateFormState = { values?: Record<string, string>; errors?: FieldErrors; formError?: string };
+
+/** The plans this login may batch: a cashier those on sale, a reseller only its own, the owner every one. */
+function batchProfiles(req: Request, all: ProfileRecord[]): ProfileRecord[] {
+  const account = req.actor?.account;
+  return account
+    ? all.filter((p) => !p.archived && (account.role !== 'reseller' || account.profiles.includes(p.name)))
+    : all;
+}
+
+/** One page of the filtered list, and its pager. */
+async function voucherPage(ctx: WebContext, req: Request, filter: VoucherFilter) {
+  const { vouchers } = ctx.services;
+  const total = (await vouchers.list({ ...filter, limit: 1 })).total;
+  const p = pager(req, total, PER_PAGE);
+  const list = await vouchers.list({ ...filter, limit: PER_PAGE, offset: p.offset });
+  return { vouchers: list.vouchers, pager: p };
+}
+
+async function renderIndex(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  gen: GenerateFormState = {},
+  status = 200,
+) {
+  const { services } = ctx;
+  const { filter, errors: filterErrors, values: filterValues } = parseFilter(req, ctx.config.tz);
+  // Narrowed to one site (?site=): its vouchers and batches (src/web/admin/site-scope.ts).
+  const scope = await pageSiteScope(ctx, req);
+  filter.siteId = scope.siteId;
+  filter.accountId = ownVouchersOf(req);
+  const [allProfiles, batches, shopStyle] = await Promise.all([
+    services.profiles.list(),
+    services.reports.batches({ limit: 10, siteId: scope.siteId, accountId: filter.accountId }),
+    storedCodeStyle(services.settings),
+  ]);
+  // The figures of the style the form holds: the shop's at first, what was sent after a submit.
+  const figures = await figuresView(
+    services.settings,
+    gen.values ? styleInputOf(gen.values, BATCH_STYLE_FIELDS) : {},
+  );
+  page(
+    res,
+    'vouchers/index',
+    'vouchers',
+    'Vouchers',
+    {
+      siteScope: scope,
+      profiles: batchProfiles(req, allProfiles),
+      batches,
+      ...(await voucherPage(ctx, req, filter)),
+      filterValues,
+      filterErrors,
+      statuses: STATUSES,
+      // A page narrowed to one site makes its batches there.
+      values: {
+        count: '10',
+        ...styleValues(shopStyle, BATCH_STYLE_FIELDS),
+        design: DEFAULT_CARD_DESIGN,
+        site: String(scope.siteId ?? 1),
+        ...gen.values,
+      },
+      cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
+      errors: gen.errors ?? {},
+      formError: gen.formError ?? null,
+      codeStyle: styleFormView(BATCH_STYLE_FIELDS, figures),
+      scripts: ['/public/js/admin-code-style.js'],
+    },
+    status,
+  );
+}
+
+/** The batch form as typed, to show again. */
+function generateValues(body: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  const fields = ['profile', 'count', 'price', 'note', 'staff', 'design', 'site'];
+  for (const k of [...fields, ...Object.values(BATCH_STYLE_FIELDS)]) values[k] = field(body, k);
+  return values;
+}
+
+/** POST /vouchers/generate: a batch made, or (`preview`) the figures of the chosen style; a seller's own plans only. */
+async function generateBatch(ctx: WebContext, req: Request, res: Response) {
+  const { services } = ctx;
+  const values = generateValues(req.body);
+  try {
+    sellerMayAsk(req, req.body ?? {});
+  } catch (e) {
+    return refuse(req, res, e as AppError);
+  }
+  // "Show the figures" (the form without JavaScript): the page again with the chosen style's figures, nothing made.
+  if (field(req.body, 'preview') === '1') return renderIndex(ctx, req, res, { values });
+  try {
+    const names = (await services.profiles.list()).map((p) => p.name);
+    const { style, ...input } = parseGenerateForm(req.body, names, await storedCodeStyle(services.settings));
+    const result = await services.vouchers.generate(
+      { ...input, ...(style as Partial<GenerateInput>) },
+      actorOf(req),
+    );
+    const pending = result.routerPending
+      ? ` ${result.routerPending} will reach the router when it is reachable again.`
+      : '';
+    flash(
+      req,
+      'ok',
+      `Batch #${result.batchId}: ${result.vouchers.length} ${input.profile} voucher(s) created.${pending}`,
+    );
+    res.redirect(303, `/admin/vouchers/batches/${result.batchId}`);
+  } catch (err) {
+    const f = formFailure(err);
+    await renderIndex(ctx, req, res, { values, errors: f.fields, formError: f.message }, f.status);
+  }
+}
+
+/** One batch: its first 200 codes and the print buttons. */
+async function batchPage(ctx: WebContext, req: Request, res: Response) {
+  const id = parseRecordId(req.params.id, batchNotFound);
+  await requireOwnBatch(ctx.services.accounts, req, id);
+  const { batch, vouchers } = await ctx.services.vouchers.batch(id);
+  // Beside the Print buttons: what the QR codes will hold, and in one line when a scan cannot log a phone in.
+  const cardLink = await cardTarget(ctx, req, { batchId: batch.id });
+  page(res, 'vouchers/batch', 'vouchers', `Batch #${batch.id}`, {
+    batch,
+    cardLink,
+    cardDesignLabel: CARD_DESIGN_LABELS[batch.design],
+    vouchers: vouchers.slice(0, 200),
+    shown: Math.min(vouchers.length, 200),
+    total: vouchers.length,
+  });
 }
