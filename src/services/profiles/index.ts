@@ -12,7 +12,7 @@ import { parseJsonText } from '../../domain/json-text';
 import type { ShopDeps } from '../deps';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './sites';
 import { assertMonthlyFees } from './billing';
-import { profileFromRow, type ProfileRow } from '../vouchers/state';
+import { profileFromRow, type ProfileRow } from './plans';
 import type { Actor, ProfileRecord, ProfileService } from '../types';
 
 const APPLIED_KEY = 'internal.profiles_file_applied';

@@ -2,27 +2,13 @@
  * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
  * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle/.
  */
-import { parseProfile, type Profile } from '../../domain/profiles';
+import type { Profile } from '../../domain/profiles';
 import { voucherTiming, type VoucherState } from '../../domain/vouchers';
 import type { VoucherView } from '../types';
 import type { VoucherRow } from './types';
 export type { VoucherRow } from './types';
-
-export interface ProfileRow {
-  id: number;
-  name: string;
-  price: number;
-  spec: string;
-  source: 'file' | 'admin';
-  archived: number | boolean;
-  created_at: number;
-  updated_at: number;
-}
-
-/** The stored spec (profiles.json form) parsed back into a Profile. */
-export function profileFromRow(row: Pick<ProfileRow, 'spec'>): Profile {
-  return parseProfile(JSON.parse(row.spec));
-}
+// The plans' rows and their parsed view belong to the profile service (profiles/plans.ts).
+export { profileFromRow, type ProfileRow } from '../profiles/plans';
 
 /** The profile as it applies to one voucher: admin "extend" adds to the validity. */
 export function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
