@@ -75,6 +75,17 @@ export function subscriberSpeeds(s: SubscriberUse, now: number, tz: string): Sub
   return { service: true, tier: TIER[limits.state] ?? 'plan', limits };
 }
 
+/**
+ * Whether a cycle's counted bytes going from `was` up to `now` may change what subscriberSpeeds decides: only
+ * the plan's FUP threshold and its data cap are counts the policy reads, so bytes that cross neither change
+ * nothing (the poll asks the policy only of the few that cross one).
+ */
+export function crossesThreshold(p: Profile, was: number, now: number): boolean {
+  const fup = p.fup?.thresholdBytes;
+  const cap = p.dataCapBytes;
+  return (fup !== undefined && was < fup && now >= fup) || (cap !== undefined && was < cap && now >= cap);
+}
+
 /** The rates of a tier as a plan gives them (no off-peak multiplier), and the burst of the plan's own tier. */
 export function tierRates(p: Profile, tier: SpeedTier): Pick<Profile, 'rateUp' | 'rateDown' | 'burst'> {
   if (tier === 'plan') return { rateUp: p.rateUp, rateDown: p.rateDown, burst: p.burst };

@@ -1,6 +1,7 @@
 import { parseProfile } from '../../src/domain/profiles';
 import {
   bytesCountNow,
+  crossesThreshold,
   subscriberSpeeds,
   tierRates,
   type SubscriberUse,
@@ -98,5 +99,27 @@ describe('tierRates', () => {
       fup: { threshold: '50G', rate_up: '2M', rate_down: '4M' },
     });
     expect(tierRates(fupOnly, 'cap')).toEqual({ rateUp: 2_000_000, rateDown: 4_000_000 });
+  });
+});
+
+describe('crossesThreshold', () => {
+  it('is true exactly where the bytes cross the FUP threshold or the cap, the only counts the policy reads', () => {
+    const tier = (p: typeof THROTTLE, n: number) => {
+      const s = subscriberSpeeds(use({ profile: p, countedBytes: n }), NOON, TZ);
+      return `${s.service}/${s.tier}`;
+    };
+    const counts = [0, 10, 50 * GB - 1, 50 * GB, 60 * GB, 100 * GB - 1, 100 * GB, 150 * GB];
+    for (const p of [THROTTLE, BLOCK, plan({})])
+      for (const was of counts)
+        for (const now of counts.filter((n) => n >= was)) {
+          // Whenever the policy's answer moves, a threshold was crossed.
+          if (tier(p, was) !== tier(p, now)) expect(crossesThreshold(p, was, now)).toBe(true);
+        }
+    expect(crossesThreshold(THROTTLE, 10 * GB, 49 * GB)).toBe(false);
+    expect(crossesThreshold(THROTTLE, 49 * GB, 50 * GB)).toBe(true);
+    expect(crossesThreshold(THROTTLE, 50 * GB, 99 * GB)).toBe(false);
+    expect(crossesThreshold(BLOCK, 99 * GB, 100 * GB)).toBe(true);
+    expect(crossesThreshold(BLOCK, 100 * GB, 200 * GB)).toBe(false);
+    expect(crossesThreshold(plan({}), 0, 1e15)).toBe(false);
   });
 });

@@ -20,7 +20,7 @@ import { isMonthly } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { accountNo, loadRows } from '../subscribers/store';
-import { profileFromRow } from '../vouchers/state';
+import { profileFromRow } from '../../domain/profile-row';
 import { restartSessions, subscriberTiers, type SpeedWant } from './speeds';
 import type { Clock } from '../../lib/clock';
 import type { Profile } from '../../domain/profile-types';

@@ -8,47 +8,12 @@
  * speeds each was ended for until a session runs at them (memory of the running controller; a restart at most
  * ends a session once more).
  */
-import type { Knex } from 'knex';
-import { cycleOn } from '../../domain/billing-cycle';
 import { sessionsToRestart } from '../../domain/ppp-plan';
-import { subscriberSpeeds, type SubscriberSpeeds } from '../../domain/subscriber-policy';
-import type { Profile } from '../../domain/profile-types';
 import { normRates } from '../../domain/queue-values';
 import type { RouterPpp } from '../../router/ppp';
-import { localDate } from '../../domain/calendar';
-import { termsOf, usageOf, type LoadedRow } from '../subscribers/store';
-import { profileFromRow } from '../vouchers/state';
 
-/** The speeds each subscriber of `rows` should run at now, by id, from this cycle's counted bytes. */
-export async function subscriberTiers(
-  db: Knex,
-  rows: readonly LoadedRow[],
-  now: number,
-  shopTz: string,
-): Promise<Map<number, SubscriberSpeeds>> {
-  const shaped = rows.map((r) => {
-    const tz = r.site_tz || shopTz;
-    return { r, tz, cycle: cycleOn(termsOf(r), localDate(now, tz)) };
-  });
-  const counted = await usageOf(
-    db,
-    shaped.map((x) => ({ id: Number(x.r.id), start: x.cycle.start })),
-  );
-  const out = new Map<number, SubscriberSpeeds>();
-  const plans = new Map<number, Profile>();
-  for (const { r, tz, cycle } of shaped) {
-    let profile = plans.get(Number(r.profile_id));
-    if (!profile) plans.set(Number(r.profile_id), (profile = profileFromRow(r.profile_row)));
-    const use = {
-      profile,
-      status: r.status,
-      countedBytes: counted.get(Number(r.id)) ?? 0,
-      cycle,
-    };
-    out.set(Number(r.id), subscriberSpeeds(use, now, tz));
-  }
-  return out;
-}
+/** The speeds each subscriber should run at now (decided in one place for every room: usage/subscriber-speeds.ts). */
+export { subscriberSpeedsNow as subscriberTiers } from '../usage/subscriber-speeds';
 
 export interface SpeedWant {
   name: string;

@@ -3,7 +3,7 @@ import { diffProfiles, profileToJson } from '../../domain/profile-json';
 import { ValidationError, AppError } from '../../domain/errors';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './sites';
 import { assertMonthlyFees } from './billing';
-import { profileFromRow, type ProfileRow } from '../vouchers/state';
+import { profileFromRow, type ProfileRow } from '../../domain/profile-row';
 import type { Actor, ProfileRecord, ProfileService } from '../types';
 import {
   assertSameBilling,

@@ -10,7 +10,7 @@ import { ValidationError, ValidationErrors, AppError } from '../../domain/errors
 import { parseJsonText } from '../../domain/json-text';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './sites';
 import { assertMonthlyFees } from './billing';
-import { profileFromRow } from '../vouchers/state';
+import { profileFromRow } from '../../domain/profile-row';
 import type { Actor } from '../types';
 import {
   assertSameBilling,

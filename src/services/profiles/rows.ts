@@ -4,7 +4,7 @@ import { profileToJson } from '../../domain/profile-json';
 import { AppError, ValidationError } from '../../domain/errors';
 import type { ShopDeps } from '../deps';
 import type { SiteChoice } from './sites';
-import { profileFromRow, type ProfileRow } from '../vouchers/state';
+import { profileFromRow, type ProfileRow } from '../../domain/profile-row';
 import type { ProfileRecord } from '../types';
 
 /** What the profile service's steps work with. */

@@ -10,11 +10,9 @@ import { subscriberRows, type SubscriberRows } from '../../domain/radius-subscri
 import { storedRows, rowsKey, type Stored } from '../radius/accounts';
 import { RADIUS_CLIENTS } from '../../domain/site-mode';
 import type { CredentialsBox } from '../sites/credentials';
-import { loadRows, termsOf, usageOf, type LoadedRow } from '../subscribers/store';
-import { localDate } from '../../domain/calendar';
-import { cycleOn } from '../../domain/billing-cycle';
-import { subscriberSpeeds } from '../../domain/subscriber-policy';
-import { profileFromRow } from '../vouchers/state';
+import { loadRows } from '../subscribers/store';
+import { profileFromRow } from '../../domain/profile-row';
+import { subscriberSpeedsNow } from '../usage/subscriber-speeds';
 
 export interface SubscriberRowsDeps {
   db: Knex;
@@ -22,25 +20,6 @@ export interface SubscriberRowsDeps {
   now(): number;
   /** The site's own time zone, else the shop's (a subscriber's cycle is counted in its site's dates). */
   tz(): string;
-}
-
-/** The speeds the policy decides for each subscriber this cycle, from the bytes counted so far. */
-async function speedsNow(d: SubscriberRowsDeps, rows: LoadedRow[]) {
-  const now = d.now();
-  const shaped = rows.map((r) => {
-    const tz = r.site_tz || d.tz();
-    return { r, tz, cycle: cycleOn(termsOf(r), localDate(now, tz)) };
-  });
-  const counted = await usageOf(
-    d.db,
-    shaped.map((s) => ({ id: Number(s.r.id), start: s.cycle.start })),
-  );
-  return new Map(
-    shaped.map(({ r, tz, cycle }) => {
-      const use = { profile: profileFromRow(r.profile_row), status: r.status, cycle };
-      return [r.id, subscriberSpeeds({ ...use, countedBytes: counted.get(Number(r.id)) ?? 0 }, now, tz)];
-    }),
-  );
 }
 
 /** What FreeRADIUS should hold for a site's subscribers: rows by username, and the ended subscribers' usernames. */
@@ -55,12 +34,10 @@ export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): 
   const loaded = await loadRows(d.db, (q) =>
     q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_CLIENTS.mode),
   );
-  const speeds = await speedsNow(
-    d,
-    loaded.filter((r) => r.status !== 'ended'),
-  );
+  const inService = loaded.filter((r) => r.status !== 'ended');
+  const speeds = await subscriberSpeedsNow(d.db, inService, d.now(), d.tz());
   for (const r of loaded) {
-    const policy = speeds.get(r.id);
+    const policy = speeds.get(Number(r.id));
     if (r.status === 'ended' || !policy) {
       ended.add(r.username);
       continue;

@@ -13,87 +13,25 @@
  * error: the cycle is skipped with one log line per outage, and the app runs a full cycle on reconnect.
  */
 import { UnreachableError } from '../../domain/errors';
-import { ChangeWatch, type ChangeStamp } from '../../db/change-watch';
-import type { LeaseState, ServerPresence } from '../../db/site-leases';
+import { ChangeWatch } from '../../db/change-watch';
 import { decideVouchers } from '../../domain/queues';
 import { DEFAULT_SITE, siteOf, type SiteDeps } from '../deps';
-import type { CycleReport, ProfileService, UsageService } from '../types';
+import type { CycleReport, UsageService } from '../types';
+import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
 import type { RouterWarning } from '../router-checks/types';
-import type { EnforceOutcome, Enforcer } from './enforcer';
-import { baselineHolders, loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
-import {
-  adoptSessions,
-  noteOutage,
-  noteOverLimit,
-  noteRecovery,
-  settleLogins,
-  type NoticeDeps,
-  type Outage,
-} from './notices';
+import type { EnforceOutcome } from './enforcer';
+import { book, noteReboot } from './ledger';
+import { loadActiveState, withRouterMentions, type LoadedState } from './load';
+import { adoptSessions, noteOutage, noteOverLimit, noteRecovery, settleLogins } from './notices';
 import { USAGE_SQL_TAG } from '../../db/bulk-sql';
-import { prepareUsage, readPollState, writeUsage } from './persist';
-import { isPostgres } from '../../db/knex';
+import { readPollState } from './persist';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { queueRenameFix } from '../../router/system';
-import type { UsageReading, UsageSource } from './source';
-import { bookSubscribers, meteredSubscribers } from './subscribers';
+import type { UsageReading } from './source';
 
-export interface UsageServiceOptions {
-  profiles: ProfileService;
-  /** Where usage comes from (the router's queue counters, or FreeRADIUS's accounting). */
-  source: UsageSource;
-  /** How decisions reach the network (the router's queues and hotspot, or CoA and Disconnect). */
-  enforcer: Enforcer;
-  /** Subscribers' bytes booked by a poll changed their speeds (a FUP threshold or a cap crossed). */
-  onSubscriberSpeeds?: (subscriberIds: number[]) => void;
-  /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
-  onRouterRebooted?: () => void;
-  /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
-  routerReady?: () => Promise<boolean>;
-  /**
-   * Whether this server polls the site (src/db/site-leases.ts). 'other': the cycle is skipped. 'acquired': the
-   * site was polled by another server until now, so everything kept in memory is dropped and read again.
-   * Absent: always held.
-   */
-  lease?: () => Promise<LeaseState>;
-  /**
-   * Several servers share the database: a claim made before this one started may still be in flight on
-   * another server, so only the grace period decides when an unconfirmed claim counts as interrupted.
-   */
-  sharedDatabase?: boolean;
-  /** The servers sharing the database: a claim whose server is gone is settled at once, not after the grace. */
-  servers?: ServerPresence;
-}
-
-/** What one site's poll keeps between cycles. */
-interface PollMemory {
-  lastPoll?: number;
-  /** When the counters last started from zero, as the last metered poll saw it (persisted with it). */
-  knownStart?: number;
-  loaded: boolean;
-  outage: Outage;
-  lastCompactAt: number;
-  /** The active vouchers as the database had them at `stamp` (kept while no other writer touched them). */
-  active?: { stamp: ChangeStamp; state: LoadedState };
-  /** Shared plans whose parent queue name a queue not ours holds, as the last enforcement found them. */
-  planQueuesTaken?: string[];
-}
-
-interface Cycle {
-  deps: SiteDeps;
-  opts: UsageServiceOptions;
-  source: UsageSource;
-  enforcer: Enforcer;
-  notices: NoticeDeps;
-  watch: ChangeWatch;
-  memory: PollMemory;
-  isDefault: boolean;
-  /** When this process started: claims older than this cannot be in flight (one server per database). */
-  startedAt: number;
-}
+export type { UsageServiceOptions } from './cycle';
 
 const NO_CHANGES: CycleReport['changes'] = { added: 0, updated: 0, removed: 0, loggedOut: 0, ended: 0 };
 
@@ -171,54 +109,14 @@ async function bookAndEnforce(
   now: number,
   before: number,
 ): Promise<CycleReport> {
-  const { db, clock, log, config } = c.deps;
-  const siteId = siteOf(c.deps).id;
+  const { db, config } = c.deps;
   let state = await currentState(c, read);
   const limits = planDeviceLimits(read, state);
   if (await adoptSessions(c.notices, limits.adopt, now)) state = await currentState(c, read);
   // From here on the sessions beyond a device count are as good as gone: the enforcer logs them out below.
   const reading = limits.reading;
-  const restarted = rebootedSince(c.memory.knownStart, reading.countersStartedAt);
-  if (restarted) {
-    log.info(
-      { countersStartedAt: reading.countersStartedAt?.latest },
-      'router rebooted since the last poll: queue counters start again from zero',
-    );
-    c.opts.onRouterRebooted?.();
-  }
-  // The ledger: each counter's bytes since its baseline, booked with the new baseline in one transaction.
-  const owners = queueOwners(reading, state);
-  const handover = await baselineHolders(
-    db,
-    queueIdsNeedingHandover(reading, state, undefined, owners),
-    siteId,
-  );
-  const usage = meter({
-    reading,
-    state,
-    handover,
-    now,
-    prevPollAt: c.memory.lastPoll,
-    routerRebooted: restarted,
-    tz: config.tz,
-    owners,
-  });
-  const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
-  // The writes as text before the transaction: the meter's per-device objects die here, young.
-  const writes = prepareUsage(usage, isPostgres(db));
-  const { bytesCounted, bytesUp, bytesDown } = usage;
-  // Subscribers' PPP sessions, booked with the vouchers' bytes: one transaction, one poll.
-  const subscribers = reading.subscribers && (await meteredSubscribers(db, siteId, config.tz, now));
-  const booked = await db.transaction(async (trx) => {
-    await writeUsage(trx, { clock, log, siteId }, writes, now, boot);
-    if (!subscribers || !reading.subscribers) return undefined;
-    const sessions = reading.subscribers;
-    return bookSubscribers(trx, { siteId, sessions, subscribers, now, rebooted: restarted });
-  });
-  if (booked?.speedsChanged.length) c.opts.onSubscriberSpeeds?.(booked.speedsChanged);
-  c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);
-  c.memory.lastPoll = now;
-  c.memory.knownStart = boot;
+  const restarted = noteReboot(c, reading);
+  const bytesCounted = await book(c, state, reading, restarted, now);
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
   const widened = state !== c.memory.active?.state;
   if (widened) c.memory.active = undefined;
@@ -289,10 +187,6 @@ function planQueueWarnings(taken: readonly string[] | undefined): RouterWarning[
     message: `The shared plan ${p} is not shared: a queue named pisonet-plan-${p} on the router is not one the controller made, so it is left alone and ${p}'s devices keep their own limits only.`,
     fix: `${queueRenameFix(`pisonet-plan-${p}`, `${p}-own`)}   (or remove it; the controller then makes its own)`,
   }));
-}
-
-function freshMemory(): PollMemory {
-  return { loaded: false, outage: {}, lastCompactAt: Number.NEGATIVE_INFINITY };
 }
 
 /** A cycle, its time and devices told to the metrics when it ran (a skipped cycle polled nothing). */

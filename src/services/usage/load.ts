@@ -3,11 +3,11 @@
  * router mentions (a session's user, a queue's comment), loaded in a constant number of queries.
  */
 import type { Knex } from 'knex';
-import { isPostgres, rawRows } from '../../db/knex';
 import type { Profile } from '../../domain/profiles';
 import type { ProfileRecord, ProfileService } from '../types';
 import type { VoucherRow } from '../vouchers/state';
 import type { VoucherWithDevices } from '../../domain/queues';
+import { jsonSelect } from '../../db/bulk-sql';
 import type { UsageReading } from './source';
 
 export interface DeviceRow {
@@ -121,33 +121,6 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-/**
- * Rows of a large SELECT as ONE JSON text built by SQLite (json_group_array of json_object) and parsed
- * with JSON.parse: for thousands of rows this takes half the CPU of the driver building one object per
- * row. Values are the same: integers come back as numbers (doubles, as the driver gives them), text as
- * strings, NULL as null. `from` is fixed SQL written here; every value is a binding.
- */
-async function jsonSelect<T>(
-  db: Knex,
-  alias: string,
-  cols: readonly string[],
-  from: string,
-  bindings: readonly (string | number)[],
-): Promise<T[]> {
-  if (isPostgres(db)) {
-    // The pg driver's rows are already cheap objects; its type parsers (src/db/knex.ts) give numbers.
-    const list = cols.map((c) => `${alias}."${c}"`).join(', ');
-    return rawRows<T>(await db.raw(`SELECT ${list} ${from}`, [...bindings]));
-  }
-  const obj = cols.map((c) => `'${c}', ${alias}."${c}"`).join(', ');
-  const rows = (await db.raw(`SELECT json_group_array(json_object(${obj})) AS j ${from}`, [
-    ...bindings,
-  ])) as Array<{
-    j: string | null;
-  }>;
-  return rows[0]?.j ? (JSON.parse(rows[0].j) as T[]) : [];
 }
 
 async function profilesById(profiles: ProfileService): Promise<Map<number, ProfileRecord>> {

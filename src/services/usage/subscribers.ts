@@ -13,24 +13,14 @@
  * (the router's `/ppp/active` over the API, or RADIUS accounting), the reading says the same things.
  */
 import type { Knex } from 'knex';
-import { addDays, cycleOn, type Cycle } from '../../domain/billing-cycle';
+import { addDays } from '../../domain/billing-cycle';
 import type { Profile } from '../../domain/profile-types';
-import { bytesCountNow, subscriberSpeeds } from '../../domain/subscriber-policy';
-import type { SubscriberStatus } from '../../domain/subscriber-status';
+import { bytesCountNow, crossesThreshold, subscriberSpeeds } from '../../domain/subscriber-policy';
 import { localDate } from '../../domain/calendar';
-import { termsOf, type SubscriberRow } from '../subscribers/store';
-import { profileFromRow, type ProfileRow } from '../vouchers/state';
-import { bulkUpsert, type Cell } from '../../db/bulk-sql';
+import { bulkUpsert, jsonSelect, type Cell } from '../../db/bulk-sql';
 import type { SubscriberSessionReading } from './source';
-
-/** A subscriber of the site as the meter needs it, by its username in lower case. */
-export interface MeteredSubscriber {
-  id: number;
-  profile: Profile;
-  status: SubscriberStatus;
-  cycle: Cycle;
-  tz: string;
-}
+import type { MeteredSubscriber } from './subscriber-load';
+export { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
 
 export interface SubscriberBooking {
   /** Counted bytes booked by this poll. */
@@ -81,69 +71,6 @@ const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapB
 /** How many rows one insert or delete carries (well under either engine's bound-parameter limit). */
 const CHUNK = 500;
 
-/** A subscriber's row as the meter reads it (its billing terms, its plan, its site's zone). */
-type MeterRow = Pick<
-  SubscriberRow,
-  | 'id'
-  | 'username_key'
-  | 'status'
-  | 'profile_id'
-  | 'billing_day'
-  | 'billing_anchor'
-  | 'billing_day_next'
-  | 'billing_day_from'
-> & { site_tz: string | null };
-
-/**
- * The site's subscribers still in service, with each one's current cycle at `now`. Read every poll: only the
- * columns the meter needs, each plan parsed once and each zone's date computed once (a site has a few plans and
- * one zone, and thousands of subscribers).
- */
-export async function meteredSubscribers(
-  db: Knex,
-  siteId: number,
-  shopTz: string,
-  now: number,
-): Promise<Map<string, MeteredSubscriber>> {
-  const rows = (await db('subscribers as s')
-    .join('sites as site', 'site.id', 's.site_id')
-    .where('s.site_id', siteId)
-    .whereNot('s.status', 'ended')
-    .select(
-      's.id',
-      's.username_key',
-      's.status',
-      's.profile_id',
-      's.billing_day',
-      's.billing_anchor',
-      's.billing_day_next',
-      's.billing_day_from',
-      'site.tz as site_tz',
-    )) as MeterRow[];
-  const ids = [...new Set(rows.map((r) => r.profile_id))];
-  const plans = ids.length
-    ? ((await db('profiles').whereIn('id', ids).select('id', 'spec')) as ProfileRow[])
-    : [];
-  const plan = new Map(plans.map((p) => [Number(p.id), profileFromRow(p)]));
-  const today = new Map<string, string>();
-  const out = new Map<string, MeteredSubscriber>();
-  for (const r of rows) {
-    const profile = plan.get(Number(r.profile_id));
-    if (!profile) continue;
-    const tz = r.site_tz || shopTz;
-    let date = today.get(tz);
-    if (date === undefined) today.set(tz, (date = localDate(now, tz)));
-    out.set(r.username_key, {
-      id: Number(r.id),
-      profile,
-      status: r.status,
-      cycle: cycleOn(termsOf(r), date),
-      tz,
-    });
-  }
-  return out;
-}
-
 /** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
 export function sessionGrowthEachWay(
   s: Pick<SubscriberSessionReading, 'up' | 'down'>,
@@ -181,26 +108,36 @@ function chunks<T>(xs: readonly T[]): T[][] {
   return out;
 }
 
+/** A baseline as read: one JSON text on SQLite (jsonSelect), thousands of sessions every poll. */
+type BaselineRow = Record<
+  'session_key' | 'subscriber_id' | 'up' | 'down' | 'seen_at' | 'rate_up' | 'rate_down',
+  string | number
+>;
+
+const BASELINE_COLS = ['session_key', 'subscriber_id', 'up', 'down', 'seen_at', 'rate_up', 'rate_down'];
+
 async function readBaselines(trx: Knex.Transaction, siteId: number): Promise<Map<string, Baseline>> {
-  const rows = (await trx('subscriber_sessions')
-    .where('site_id', siteId)
-    .select('session_key', 'subscriber_id', 'up', 'down', 'seen_at', 'rate_up', 'rate_down')) as Array<
-    Record<string, string | number>
-  >;
-  return new Map(
-    rows.map((r) => [
-      String(r.session_key),
-      {
-        key: String(r.session_key),
-        subscriberId: Number(r.subscriber_id),
-        up: Number(r.up),
-        down: Number(r.down),
-        seenAt: Number(r.seen_at),
-        rateUp: Number(r.rate_up),
-        rateDown: Number(r.rate_down),
-      },
-    ]),
+  const rows = await jsonSelect<BaselineRow>(
+    trx,
+    'b',
+    BASELINE_COLS,
+    'FROM subscriber_sessions AS b WHERE b.site_id = ?',
+    [siteId],
   );
+  const out = new Map<string, Baseline>();
+  for (const r of rows) {
+    const key = String(r.session_key);
+    out.set(key, {
+      key,
+      subscriberId: Number(r.subscriber_id),
+      up: Number(r.up),
+      down: Number(r.down),
+      seenAt: Number(r.seen_at),
+      rateUp: Number(r.rate_up),
+      rateDown: Number(r.rate_down),
+    });
+  }
+  return out;
 }
 
 /**
@@ -229,9 +166,13 @@ async function countedSoFar(
   const out = new Map<number, number>();
   const start = new Map(subs.map((s) => [s.id, s.cycle.start]));
   for (const part of chunks(subs.map((s) => s.id))) {
-    const rows = (await trx('subscriber_usage')
-      .whereIn('subscriber_id', part)
-      .select('subscriber_id', 'cycle_start', 'counted_bytes')) as Array<Record<string, string | number>>;
+    const rows = await jsonSelect<Record<string, string | number>>(
+      trx,
+      'u',
+      ['subscriber_id', 'cycle_start', 'counted_bytes'],
+      `FROM subscriber_usage AS u WHERE u.subscriber_id IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
     for (const r of rows)
       if (start.get(Number(r.subscriber_id)) === r.cycle_start)
         out.set(Number(r.subscriber_id), Number(r.counted_bytes));
@@ -239,47 +180,57 @@ async function countedSoFar(
   return out;
 }
 
-/**
- * Books a reading's sessions in `trx` (the poll's transaction): the growth of each since its baseline, and the
- * baselines moved to the reading's counters. `rebooted`: the router booted since the last poll, so every counter
- * started again from zero whatever its id.
- */
-export async function bookSubscribers(
-  trx: Knex.Transaction,
-  o: {
-    siteId: number;
-    sessions: readonly SubscriberSessionReading[];
-    subscribers: ReadonlyMap<string, MeteredSubscriber>;
-    now: number;
-    rebooted: boolean;
-  },
-): Promise<SubscriberBooking> {
-  const baselines = await readBaselines(trx, o.siteId);
-  // Per subscriber: counted bytes, and every byte each way (free off-peak hours too).
-  const added = new Map<number, { counted: number; up: number; down: number }>();
-  const seen: Cell[][] = [];
-  const keys = new Set<string>();
+/** What a reading's sessions added, per subscriber, and each session's new baseline row. */
+interface Growth {
+  /** Per subscriber: counted bytes, and every byte each way (free off-peak hours too). */
+  added: Map<number, { counted: number; up: number; down: number }>;
+  /** The baselines' rows to write (SESSION_COLS). */
+  seen: Cell[][];
+  /** The sessions of the reading that are a subscriber's. */
+  keys: Set<string>;
+}
+
+interface BookingInput {
+  siteId: number;
+  sessions: readonly SubscriberSessionReading[];
+  subscribers: ReadonlyMap<string, MeteredSubscriber>;
+  now: number;
+  rebooted: boolean;
+}
+
+/** Each subscriber session's growth since its baseline, and its new baseline. */
+function growthOf(o: BookingInput, baselines: ReadonlyMap<string, Baseline>): Growth {
+  const g: Growth = { added: new Map(), seen: [], keys: new Set() };
   for (const s of o.sessions) {
     const sub = o.subscribers.get(s.username.toLowerCase());
-    if (!sub || keys.has(s.id)) continue;
-    keys.add(s.id);
+    if (!sub || g.keys.has(s.id)) continue;
+    g.keys.add(s.id);
     const base = o.rebooted ? undefined : baselines.get(s.id);
     const grew = sessionGrowthEachWay(s, base);
     if (grew.up + grew.down > 0) {
-      const a = added.get(sub.id) ?? { counted: 0, up: 0, down: 0 };
+      const a = g.added.get(sub.id) ?? { counted: 0, up: 0, down: 0 };
       if (bytesCountNow(sub.profile, o.now, sub.tz)) a.counted += grew.up + grew.down;
       a.up += grew.up;
       a.down += grew.down;
-      added.set(sub.id, a);
+      g.added.set(sub.id, a);
     }
     const rate = s.ended ? { up: 0, down: 0 } : sessionRate(s, base, o.now);
     const state = [s.address, s.uptimeSeconds, rate.up, rate.down, s.ended ? 1 : 0];
-    seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now, ...state]);
+    g.seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now, ...state]);
   }
-  const gone = [...baselines.keys()].filter((k) => !keys.has(k));
+  return g;
+}
+
+/** The baselines moved: sessions gone deleted, the reading's written (one statement: bulk-sql.ts). */
+async function moveBaselines(
+  trx: Knex.Transaction,
+  siteId: number,
+  baselines: ReadonlyMap<string, Baseline>,
+  g: Growth,
+): Promise<void> {
+  const gone = [...baselines.keys()].filter((k) => !g.keys.has(k));
   for (const part of chunks(gone))
-    await trx('subscriber_sessions').where('site_id', o.siteId).whereIn('session_key', part).del();
-  // One statement each for the baselines and the cycles' bytes (bulk-sql.ts): thousands of sessions every poll.
+    await trx('subscriber_sessions').where('site_id', siteId).whereIn('session_key', part).del();
   await bulkUpsert(
     trx,
     'subscriber_sessions',
@@ -296,16 +247,18 @@ export async function bookSubscribers(
       rate_down: 'excluded.rate_down',
       ended: 'excluded.ended',
     },
-    seen,
+    g.seen,
   );
-  const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
-  const grown = [...added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
-  // A cycle that began today or yesterday with no row yet is new since the last poll: its row is made now (at
-  // zero), and a capped or throttled subscriber's speeds are looked at again at once, not at the next check.
-  const fresh = freshCycles(o.subscribers, o.now).filter((s) => !added.has(s.id));
-  // Only a plan with a FUP or a cap has speeds that bytes can change.
-  const before = await countedSoFar(trx, [...grown.filter((s) => hasThresholds(s.profile)), ...fresh]);
-  const opened = fresh.filter((s) => !before.has(s.id));
+}
+
+/** The cycles' bytes added (and fresh cycles opened at zero), in one statement. */
+async function addToCycles(
+  trx: Knex.Transaction,
+  now: number,
+  grown: readonly MeteredSubscriber[],
+  added: Growth['added'],
+  opened: readonly MeteredSubscriber[],
+): Promise<void> {
   await bulkUpsert(
     trx,
     'subscriber_usage',
@@ -320,21 +273,49 @@ export async function bookSubscribers(
     [
       ...grown.map((s) => {
         const a = added.get(s.id)!;
-        return [s.id, s.cycle.start, s.cycle.end, a.counted, a.up, a.down, o.now];
+        return [s.id, s.cycle.start, s.cycle.end, a.counted, a.up, a.down, now];
       }),
-      ...opened.map((s) => [s.id, s.cycle.start, s.cycle.end, 0, 0, 0, o.now]),
+      ...opened.map((s) => [s.id, s.cycle.start, s.cycle.end, 0, 0, 0, now]),
     ],
   );
+}
+
+/**
+ * Whether the bytes from `was` to `counted` change the subscriber's speeds or service. The policy is asked only
+ * when they cross one of the plan's thresholds (crossesThreshold): at 2,000 subscribers a poll, nearly none.
+ */
+function speedsMoved(s: MeteredSubscriber, was: number, counted: number, now: number): boolean {
+  if (!crossesThreshold(s.profile, was, counted)) return false;
+  const a = subscriberSpeeds({ ...s, countedBytes: was }, now, s.tz);
+  const b = subscriberSpeeds({ ...s, countedBytes: counted }, now, s.tz);
+  return a.service !== b.service || a.tier !== b.tier;
+}
+
+/**
+ * Books a reading's sessions in `trx` (the poll's transaction): the growth of each since its baseline, and the
+ * baselines moved to the reading's counters. `rebooted`: the router booted since the last poll, so every counter
+ * started again from zero whatever its id.
+ */
+export async function bookSubscribers(trx: Knex.Transaction, o: BookingInput): Promise<SubscriberBooking> {
+  const baselines = await readBaselines(trx, o.siteId);
+  const g = growthOf(o, baselines);
+  await moveBaselines(trx, o.siteId, baselines, g);
+  const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
+  const grown = [...g.added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
+  // A cycle that began today or yesterday with no row yet is new since the last poll: its row is made now (at
+  // zero), and a capped or throttled subscriber's speeds are looked at again at once, not at the next check.
+  const fresh = freshCycles(o.subscribers, o.now).filter((s) => !g.added.has(s.id));
+  // Only a plan with a FUP or a cap has speeds that bytes can change.
+  const before = await countedSoFar(trx, [...grown.filter((s) => hasThresholds(s.profile)), ...fresh]);
+  const opened = fresh.filter((s) => !before.has(s.id));
+  await addToCycles(trx, o.now, grown, g.added, opened);
   let bytes = 0;
   const speedsChanged: number[] = opened.map((s) => s.id);
   for (const s of grown) {
     const was = before.get(s.id) ?? 0;
-    const now = was + added.get(s.id)!.counted;
-    bytes += now - was;
-    if (!hasThresholds(s.profile)) continue;
-    const a = subscriberSpeeds({ ...s, countedBytes: was }, o.now, s.tz);
-    const b = subscriberSpeeds({ ...s, countedBytes: now }, o.now, s.tz);
-    if (a.service !== b.service || a.tier !== b.tier) speedsChanged.push(s.id);
+    const counted = was + g.added.get(s.id)!.counted;
+    bytes += counted - was;
+    if (hasThresholds(s.profile) && speedsMoved(s, was, counted, o.now)) speedsChanged.push(s.id);
   }
   return { bytes, speedsChanged };
 }

@@ -13,7 +13,7 @@ import {
   soldCharges,
   soldVouchers,
 } from '../reports/money-in';
-import { datesBetween, localDate } from '../reports/calendar';
+import { datesBetween, localDate } from '../../domain/calendar';
 import type { SourceSales } from './types';
 
 type Range = { from: number; to: number; siteId?: number };

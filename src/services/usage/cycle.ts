@@ -1,0 +1,70 @@
+/**
+ * What a site's poll is given (UsageServiceOptions) and keeps between cycles (PollMemory), and the cycle's own
+ * bundle of both with its deps (Cycle): shared by the poll (index.ts) and its ledger step (ledger.ts).
+ */
+import type { ChangeWatch, ChangeStamp } from '../../db/change-watch';
+import type { LeaseState, ServerPresence } from '../../db/site-leases';
+import type { SiteDeps } from '../deps';
+import type { ProfileService } from '../types';
+import type { Enforcer } from './enforcer';
+import type { LoadedState } from './load';
+import type { NoticeDeps, Outage } from './notices';
+import type { UsageSource } from './source';
+
+export interface UsageServiceOptions {
+  profiles: ProfileService;
+  /** Where usage comes from (the router's queue counters, or FreeRADIUS's accounting). */
+  source: UsageSource;
+  /** How decisions reach the network (the router's queues and hotspot, or CoA and Disconnect). */
+  enforcer: Enforcer;
+  /** Subscribers' bytes booked by a poll changed their speeds (a FUP threshold or a cap crossed). */
+  onSubscriberSpeeds?: (subscriberIds: number[]) => void;
+  /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
+  onRouterRebooted?: () => void;
+  /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
+  routerReady?: () => Promise<boolean>;
+  /**
+   * Whether this server polls the site (src/db/site-leases.ts). 'other': the cycle is skipped. 'acquired': the
+   * site was polled by another server until now, so everything kept in memory is dropped and read again.
+   * Absent: always held.
+   */
+  lease?: () => Promise<LeaseState>;
+  /**
+   * Several servers share the database: a claim made before this one started may still be in flight on
+   * another server, so only the grace period decides when an unconfirmed claim counts as interrupted.
+   */
+  sharedDatabase?: boolean;
+  /** The servers sharing the database: a claim whose server is gone is settled at once, not after the grace. */
+  servers?: ServerPresence;
+}
+
+/** What one site's poll keeps between cycles. */
+export interface PollMemory {
+  lastPoll?: number;
+  /** When the counters last started from zero, as the last metered poll saw it (persisted with it). */
+  knownStart?: number;
+  loaded: boolean;
+  outage: Outage;
+  lastCompactAt: number;
+  /** The active vouchers as the database had them at `stamp` (kept while no other writer touched them). */
+  active?: { stamp: ChangeStamp; state: LoadedState };
+  /** Shared plans whose parent queue name a queue not ours holds, as the last enforcement found them. */
+  planQueuesTaken?: string[];
+}
+
+export interface Cycle {
+  deps: SiteDeps;
+  opts: UsageServiceOptions;
+  source: UsageSource;
+  enforcer: Enforcer;
+  notices: NoticeDeps;
+  watch: ChangeWatch;
+  memory: PollMemory;
+  isDefault: boolean;
+  /** When this process started: claims older than this cannot be in flight (one server per database). */
+  startedAt: number;
+}
+
+export function freshMemory(): PollMemory {
+  return { loaded: false, outage: {}, lastCompactAt: Number.NEGATIVE_INFINITY };
+}
