@@ -17,7 +17,9 @@ import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
 import { createAuditService } from './services/audit';
 import { createSettingsService } from './services/settings';
 import { createShopSettings } from './services/settings/shop';
-import { createBillingSettings } from './services/settings/billing';
+import { createBillingSettings } from './services/billing/settings';
+import { createBilling } from './services/billing';
+import { paymongoGateway } from './payments/paymongo';
 import { fakesPaymongo } from './config/env-payments';
 import { createEventService } from './services/events';
 import { createProfileService } from './services/profiles';
@@ -25,11 +27,8 @@ import { createSelfService } from './services/self-service';
 import { createVendoService } from './services/vendos';
 import { createSubscriberService } from './services/subscribers';
 import { subscriberAtAddress } from './services/subscribers/at-address';
-import { createInvoiceService } from './services/invoices';
 import { createSmsService } from './services/sms';
-import { createSuspensionEnforcer } from './services/billing/suspension';
 import { createReportService } from './services/reports';
-import { createBillingReports } from './services/reports/billing';
 import { createAdminAccountService } from './services/admins';
 import { createAccountService } from './services/accounts';
 import { createSiteService } from './services/sites';
@@ -127,7 +126,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
   const siteStacks = new Map<number, SiteStack>();
   const box = openCredentialsBox(config, log);
   // Built before the sites' stacks: each API site's PPP room listens to its changes.
-  const invoices = createInvoiceService({ db, clock, config, audit });
+  const billing = createBilling({ db, clock, config, audit, log });
   const subscribers = createSubscriberService({
     db,
     clock,
@@ -137,14 +136,11 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     box,
     limiter,
     loginDelays,
-    afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
-    afterPlanChange: (trx, c) => invoices.planChanged(trx, c).then(() => undefined),
-    pastDue: (id) => invoices.pastDue(id),
+    billing: billing.hooks,
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
   });
-  // Billing's suspensions: after each billing run, and at once after a payment or a void.
-  const suspensions = createSuspensionEnforcer({ db, clock, config, log, subscribers, invoices });
+  const { suspensions, billingReports } = billing.onSubscribers(subscribers);
   const shared: SiteStackShared = {
     profiles,
     limiter,
@@ -203,9 +199,9 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     cards: createCardTemplateService({ db, clock, audit, profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers,
-    invoices,
+    invoices: billing.invoices,
     suspensions,
-    billingReports: createBillingReports({ db, clock, config, subscribers }),
+    billingReports,
     sms: createSmsService({ db, clock, config, settings, log }),
     usage: main.usage,
     vendos: createVendoService(base, {
@@ -250,8 +246,10 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
       realClock: config.clockStart === undefined ? undefined : systemClock,
       join: (input, sale) => services.selfService.redeemHeld(input, sale),
+      gatewayOf: (s) =>
+        paymongoGateway({ secretKey: s.secretKey, webhookSecret: s.webhookSecret, apiUrl: s.apiUrl }),
       // A subscriber's bill paid online is one of its payments, recorded as the counter's are.
-      invoices,
+      bills: billing.bills(base),
     }),
     routerSetup: {
       service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),

@@ -11,7 +11,6 @@ import type { PaymentsConfig } from '../../config/env-payments';
 import { AppError } from '../../domain/errors';
 import { normaliseMac, parseIPv4 } from '../../domain/network';
 import type { PaymentGateway } from '../../payments/gateway';
-import { paymongoGateway } from '../../payments/paymongo';
 import type { ShopDeps } from '../deps';
 import { assertSoldAsVoucher, isMonthly } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
@@ -21,9 +20,7 @@ import { learnSession, loginPaid, type CreditDeps, type PaymentRow } from './cre
 import { paymentSettingsStore } from './settings';
 import { checkoutReachLog } from './checkout-reach';
 import { checkoutFailed } from './checkout-failed';
-import type { InvoiceService } from '../invoices/types';
-import { billOffer, creditBill, startBill, type BillDeps } from './subscriber';
-import type { LearnOutcome, PaymentService, PaymentView, WebhookOutcome } from './types';
+import type { BillPayments, GatewayInEffect, LearnOutcome, PaymentService, PaymentView, WebhookOutcome } from './types';
 
 export type * from './types';
 export { PAYMENT_FIELDS, type PaymentField, type PaymentSettingsView } from './settings';
@@ -57,10 +54,13 @@ export interface PaymentServiceOptions {
    * controller clock started elsewhere (CLOCK_START) must not make every webhook stale. Default: the shop's clock.
    */
   realClock?: Clock;
-  /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
-  gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
-  /** Subscribers' bills paid online are recorded through it (subscriber.ts); absent: none are offered. */
-  invoices?: Pick<InvoiceService, 'list' | 'pay' | 'pastDue'>;
+  /** The gateway adapter for these settings, chosen where the product is composed (src/core.ts). */
+  gatewayOf: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
+  /**
+   * Subscribers' bills paid online, on the gateway in effect (src/services/billing/bill-payment.ts); absent: none
+   * are offered.
+   */
+  bills?: (gateway: GatewayInEffect) => BillPayments;
 }
 
 function viewOf(
@@ -102,27 +102,19 @@ function viewOf(
 export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): PaymentService {
   const { db, clock, log, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
-  const build =
-    o.gatewayOf ??
-    ((s: PaymentsConfig & { secretKey: string }) =>
-      paymongoGateway({ secretKey: s.secretKey, webhookSecret: s.webhookSecret, apiUrl: s.apiUrl }));
+  const build = o.gatewayOf;
 
   async function current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined> {
     const { settings: s } = await store.read();
     if (!s.secretKey) return undefined;
     return { gw: build({ ...s, secretKey: s.secretKey }), methods: s.methods };
   }
-  const bills: BillDeps | undefined = o.invoices && {
-    deps,
-    invoices: o.invoices,
-    current,
-    watchMs: WATCH_MS,
-  };
+  const bills = o.bills?.({ current, watchMs: WATCH_MS });
   const c: CreditDeps = {
     deps,
     redemption: o.redemption,
     join: o.join,
-    bill: bills && ((row, paid) => creditBill(bills, row, paid)),
+    bill: bills?.credit,
   };
   const noBills = () => new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
 
@@ -258,11 +250,11 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
       return viewOf(fresh);
     },
     async billOffer(subscriberId) {
-      return bills ? billOffer(bills, subscriberId) : { kind: 'off' };
+      return bills ? bills.offer(subscriberId) : { kind: 'off' };
     },
     async startBill(input) {
       if (!bills) throw noBills();
-      return startBill(bills, input);
+      return bills.start(input);
     },
     async billReturned(reference) {
       if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;

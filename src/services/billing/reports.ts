@@ -9,9 +9,9 @@ import type { AppConfig } from '../../config/env';
 import type { Cycle } from '../../domain/billing-cycle';
 import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../lib/clock';
-import { PAYMENT_METHODS, balancesOf } from '../invoices/payments';
-import { loadInvoices } from '../invoices/view';
-import { addDays, isLocalDate, localDate, startOfLocalDay } from './calendar';
+import { PAYMENT_METHODS, balancesOf } from './payments';
+import { loadInvoices } from './view';
+import { addDays, isLocalDate, localDate, startOfLocalDay } from '../reports/calendar';
 
 export interface UsageCycle {
   start: string;
