@@ -15,8 +15,14 @@ import type { Actor } from '../audit/actor';
 import type { ShopDeps } from '../deps';
 import type { InvoiceService } from './types';
 import { checkoutFailed } from '../payments/checkout-failed';
-import type { PaymentRow } from '../payments/credit';
-import type { BillOffer, BillPart, BillPayments, GatewayInEffect, LearnOutcome } from '../payments/types';
+import type {
+  BillCheckout,
+  BillOffer,
+  BillPart,
+  BillPayments,
+  GatewayInEffect,
+  LearnOutcome,
+} from '../payments/types';
 
 /** The gateway's smallest checkout (below it the gateway refuses the checkout), centavos. */
 export const BILL_MIN_AMOUNT = 2000;
@@ -169,7 +175,7 @@ export function ledgerMethod(source: string | null): 'gcash' | 'maya' | 'other' 
  */
 async function creditBill(
   b: BillDeps,
-  row: PaymentRow & { subscriber_id: number },
+  row: BillCheckout,
   s: { sessionId: string; paymentId: string; method: string | null; paid: number },
 ): Promise<LearnOutcome> {
   const { db, clock, log } = b.deps;

@@ -1,6 +1,5 @@
 /** Online payments' public shapes (src/services/payments). Money in centavos, times in ms. */
 import type { PaymentGateway, SignatureRefusal } from '../../payments/gateway';
-import type { CreditDeps } from './credit';
 import type { Actor } from '../audit/actor';
 import type { CheckoutReachLog } from './checkout-reach';
 import type { PaymentField, PaymentSettingsView } from './settings';
@@ -147,10 +146,22 @@ export interface GatewayInEffect {
   watchMs: number;
 }
 
+/** A subscriber's checkout row, as a proven payment of it is recorded: its id, its gateway, whose bill. */
+export interface BillCheckout {
+  id: number;
+  gateway: string;
+  subscriber_id: number;
+}
+
 /** A subscriber's bill paid online, as billing offers, starts and records it on the gateway in effect. */
 export interface BillPayments {
   offer(subscriberId: number): Promise<BillOffer>;
-  start(input: Parameters<PaymentService['startBill']>[0]): Promise<{ reference: string; checkoutUrl: string }>;
+  start(
+    input: Parameters<PaymentService['startBill']>[0],
+  ): Promise<{ reference: string; checkoutUrl: string }>;
   /** A bill's checkout proven paid: recorded as one of the subscriber's payments. */
-  credit: NonNullable<CreditDeps['bill']>;
+  credit(
+    row: BillCheckout,
+    paid: { sessionId: string; paymentId: string; method: string | null; paid: number },
+  ): Promise<LearnOutcome>;
 }

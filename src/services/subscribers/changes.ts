@@ -49,8 +49,7 @@ async function monthlyPlan(
     if (e instanceof AppError && e.code === 'PROFILE_NOT_FOUND') return void c.add('profile', e.message);
     throw e;
   }
-  if (!isMonthly(plan))
-    c.add('profile', `${plan.name} is a prepaid profile (vouchers); pick a monthly plan`);
+  if (!isMonthly(plan)) c.add('profile', `${plan.name} is a prepaid profile (vouchers); pick a monthly plan`);
   else if (plan.archived) c.add('profile', `${plan.name} is archived; pick a plan you sell`);
   else if (site && plan.site && plan.site.id !== site.id)
     c.add('profile', `${plan.name} is sold on the site ${plan.site.name} only, not on ${site.name}`);
@@ -89,7 +88,8 @@ async function readNewSubscriber(d: ChangeDeps, input: unknown): Promise<NewSubs
   const site = await siteOf(d, f, c);
   const plan = f.profile === undefined ? undefined : await monthlyPlan(d.profiles, f.profile, site, c);
   c.throwIfAny('Invalid subscriber');
-  const siteTz = (await d.db('sites')
+  const siteTz = (await d
+    .db('sites')
     .where({ id: (site as SiteRef).id })
     .first('tz')) as { tz: string | null };
   const today = d.today({ site_tz: siteTz?.tz ?? null });
@@ -235,7 +235,12 @@ async function writeChanges(d: ChangeDeps, row: LoadedRow, ch: Changes): Promise
       .where({ id: row.id, profile_id: row.profile_id })
       .update({ ...ch.set, updated_at: d.clock.now() });
     if (n !== 1)
-      throw new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'profile');
+      throw new AppError(
+        'SUBSCRIBER_STATUS',
+        'This subscriber was changed meanwhile; try again',
+        409,
+        'profile',
+      );
     if (ch.set.profile_id !== undefined)
       await d.billing?.afterPlanChange?.(trx, {
         subscriberId: Number(row.id),

@@ -63,7 +63,9 @@ function subscriberViews(deps: Deps, today: Today) {
       shaped.map((s) => ({ id: s.view.id, start: s.view.cycle.start })),
     );
     const ids = shaped.map((s) => s.view.id);
-    const money = deps.billing?.balances ? await deps.billing.balances(ids) : new Map<number, { credit: number; owed: number }>();
+    const money = deps.billing?.balances
+      ? await deps.billing.balances(ids)
+      : new Map<number, { credit: number; owed: number }>();
     const sessions = await subscriberSessions(
       db,
       ids,
