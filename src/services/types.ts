@@ -121,11 +121,11 @@ export interface Services {
   backups: BackupService;
   /** Customers on monthly plans, as records (src/services/subscribers); the router work listens to their changes. */
   subscribers: SubscriberService;
-  /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
+  /** Subscribers' invoices (src/services/billing): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
   /** Suspension for unpaid invoices and its lift (src/services/billing/suspension.ts): after each billing run and payment. */
   suspensions: SuspensionEnforcer;
-  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/reports/billing.ts). */
+  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/billing/reports.ts). */
   billingReports: BillingReportService;
   /** SMS to subscribers through Semaphore (src/services/sms): the outbox's state; off without a key. */
   sms: SmsService;

@@ -105,7 +105,7 @@ export interface SubscriberCounts {
   owed: number;
 }
 
-/** The owner's figures of subscribers' billing (src/services/reports/billing.ts). */
+/** The owner's figures of subscribers' billing (src/services/billing/reports.ts). */
 export interface BillingReportService {
   /** A subscriber's usage per cycle, newest first (SUBSCRIBER_NOT_FOUND: 404). */
   usage(ref: number | string): Promise<UsageCycle[]>;
