@@ -14,7 +14,7 @@ import { parseDatabaseUrl } from '../src/config/database-url';
 import { migrateLatest, openDatabase } from '../src/db/knex';
 import { FakeClock } from '../src/lib/clock';
 import { createAuditService } from '../src/services/audit';
-import { createInvoiceService } from '../src/services/invoices';
+import { createInvoiceService } from '../src/services/billing/invoices';
 import { seedBillingDay } from '../test/helpers/billing-seed';
 import { NoPostgres, openBenchPostgres } from './pg-cluster';
 

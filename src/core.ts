@@ -1,54 +1,31 @@
 import type { AppConfig } from './config/env';
 import type { Db } from './db/knex';
-import { exclusiveLeases, type SiteLeases } from './db/site-leases';
-import { systemClock, type Clock } from './lib/clock';
-import { controllerClock } from './core/clock';
+import { type SiteLeases } from './db/site-leases';
+import { type Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
-import type { MetricsPort } from './metrics/port';
 import type { ManagedHotspot } from './router/hotspot';
 import type { DemoRouterHost } from './router/demo';
-import { createRouterSetupService } from './services/router-setup';
-import { radiusSecretOf, siteSetupWants } from './services/router-setup/for-site';
-import { setupExtraHosts } from './services/router-setup/extra-hosts';
 import type { RouterClient } from './router/types';
 import { DEFAULT_SITE, type ShopDeps } from './services/deps';
 import type { Services } from './services/types';
 import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
-import { createAuditService } from './services/audit';
-import { createSettingsService } from './services/settings';
-import { createShopSettings } from './services/settings/shop';
-import { createBillingSettings } from './services/settings/billing';
-import { fakesPaymongo } from './config/env-payments';
-import { createEventService } from './services/events';
-import { createProfileService } from './services/profiles';
-import { createSelfService } from './services/self-service';
-import { createVendoService } from './services/vendos';
-import { createSubscriberService } from './services/subscribers';
-import { subscriberAtAddress } from './services/subscribers/at-address';
-import { createInvoiceService } from './services/invoices';
-import { createSmsService } from './services/sms';
-import { createSuspensionEnforcer } from './services/billing/suspension';
-import { createReportService } from './services/reports';
-import { createBillingReports } from './services/reports/billing';
-import { createAdminAccountService } from './services/admins';
-import { createAccountService } from './services/accounts';
-import { createSiteService } from './services/sites';
-import { radiusLoginServer } from './services/radius/status';
-import { createCardTemplateService } from './services/card-templates';
-import { createBackupService } from './services/backup';
-import { openCredentialsBox } from './services/sites/credentials';
 import type { SiteMonitor } from './services/site-monitor';
 import { createSiteStack, type SiteStack, type SiteStackShared } from './services/site-stack';
-import { GuessLimiter } from './services/guess-limiter';
-import { createLoginDelays } from './services/login-delays';
-import { openCoreDatabase, seedProfiles } from './core/database';
-import { openEnvRouter } from './core/env-router';
-import { stdoutLogger } from './core/logger';
+import { seedProfiles } from './core/database';
 import { createNotifications, type NotifyParts } from './services/notify';
-import { createPaymentService } from './services/payments';
-import { defaultSiteStatusOf, dispatchOverSites, monitorOtherSites, roamingAtOtherSites } from './core/sites';
+import { monitorOtherSites, roamingAtOtherSites } from './core/sites';
 
 export { sessionSecret } from './core/session-secret';
+export type { CoreOptions } from './core/compose';
+import {
+  openShop,
+  sharedParts,
+  shopServices,
+  subscriberRooms,
+  type Composed,
+  type CoreOptions,
+  type Shop,
+} from './core/compose';
 
 /**
  * The core every face of the product shares (server, terminal menu, benchmarks): configuration,
@@ -82,85 +59,13 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export interface CoreOptions {
-  clock?: Clock;
-  log?: Logger;
-  /** The server hosts the demo router with live traffic; the CLI only hosts it when nobody else does. */
-  role: 'server' | 'cli';
-  /** Override the router connection (tests pass the client of their own simulator). */
-  router?: RouterClient;
-  /** How often the server reads the other sites (default 60 s; tests shorten it). */
-  siteReadSeconds?: number;
-  /** The other sites' reconnect backoff (tests shorten it). */
-  siteReconnect?: { minMs?: number; maxMs?: number };
-  /** Whether the other sites run their own poll jobs (default true; tests drive the cycles by hand). */
-  sitePolls?: boolean;
-  /** Which sites this server polls (default: all of them, one server per database). */
-  leases?: SiteLeases;
-  /** What every site's polls and redemptions count for Prometheus (the server's src/metrics); absent: nothing. */
-  metrics?: MetricsPort;
-}
-
-/**
- * Composes the core: the database, the shop-wide services, the default site's stack on the .env router, the
- * server's other sites' stacks, and the services that span the sites. The router connects last.
- */
-export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
-  const log = opts.log ?? stdoutLogger(config);
-  const clock = opts.clock ?? controllerClock(config, opts.role, log);
-  const server = opts.role === 'server';
-  const { db, reader, close: closeDatabase } = await openCoreDatabase(config, { server, log });
-  const { router, demo } = await openEnvRouter(config, { ...opts, log, db, clock });
-  const audit = createAuditService(db, clock);
-  const settings = createSettingsService(db, clock, audit);
-  // The owner's time zone, WiFi name, card links and admin networks override .env's from here on.
-  const shopSettings = createShopSettings(config, settings);
-  await shopSettings.refresh();
-  // The owner's days to pay, grace, reminder days and invoice prefix override .env's in config.billing.
-  const billingSettings = createBillingSettings(config, settings);
-  await billingSettings.refresh();
-  const base: ShopDeps = { config, db, reader, clock, log, audit, settings, metrics: opts.metrics };
-  const profiles = createProfileService(base);
-  const leases = opts.leases ?? exclusiveLeases();
-  const limiter = new GuessLimiter(clock);
-  const loginDelays = createLoginDelays(db, clock);
-  // The other sites' stacks, built by the site monitor on its connections (server only).
-  const siteStacks = new Map<number, SiteStack>();
-  const box = openCredentialsBox(config, log);
-  // Built before the sites' stacks: each API site's PPP room listens to its changes.
-  const invoices = createInvoiceService({ db, clock, config, audit });
-  const subscribers = createSubscriberService({
-    db,
-    clock,
-    config,
-    audit,
-    profiles,
-    box,
-    limiter,
-    loginDelays,
-    afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
-    afterPlanChange: (trx, c) => invoices.planChanged(trx, c).then(() => undefined),
-    pastDue: (id) => invoices.pastDue(id),
-    // The portal's account page by the request's address: every site this process drives (built below) is asked.
-    atAddress: subscriberAtAddress(db, () => [main, ...siteStacks.values()]),
-  });
-  // Billing's suspensions: after each billing run, and at once after a payment or a void.
-  const suspensions = createSuspensionEnforcer({ db, clock, config, log, subscribers, invoices });
-  const shared: SiteStackShared = {
-    profiles,
-    limiter,
-    leases,
-    box,
-    subscriberChanges: (listener) => subscribers.onChange(listener),
-    // Every face that lists who is online shares one short-lived list; a finished poll cycle makes it stale.
-    cycled: () => bandwidth.invalidate(),
-    // Queued second codes whose turn came, pauses that ended (src/services/self-service).
-    afterCycle: (site) => services.selfService.afterCycle(site.id),
-  };
-  const main = createSiteStack(
+/** The default site's stack, on the .env router: its poll is the server's. */
+function defaultSiteStack(shop: Shop, shared: SiteStackShared, siteStacks: Map<number, SiteStack>) {
+  const { base, server, shopSettings, billingSettings } = shop;
+  return createSiteStack(
     base,
     shared,
-    { site: DEFAULT_SITE, client: router, simulated: config.router.simulated },
+    { site: DEFAULT_SITE, client: shop.router, simulated: base.config.router.simulated },
     {
       ownsClient: true,
       // Settings changed in the terminal while the server runs (time zone, card links, ...) apply from each poll.
@@ -175,144 +80,83 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
       roamingElsewhere: roamingAtOtherSites(siteStacks),
     },
   );
+}
+
+/** Starts what runs (profiles seeded first: a profiles.json mistake is reported before the router is written). */
+async function startCore(core: Core, c: Composed): Promise<Core> {
+  try {
+    await seedProfiles(c.p.profiles, core.config, core.log);
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  // The router last.
+  await c.main.start();
+  await c.siteMonitor?.start();
+  return core;
+}
+
+/**
+ * Composes the core: the database, the shop-wide services, the default site's stack on the .env router, the
+ * server's other sites' stacks, and the services that span the sites. The router connects last.
+ */
+export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Core> {
+  const shop = await openShop(config, opts);
+  const { base, log, clock, db, server } = shop;
+  const p = sharedParts(shop, opts);
+  // The other sites' stacks, built by the site monitor on its connections (server only).
+  const siteStacks = new Map<number, SiteStack>();
+  const rooms = subscriberRooms(shop, p, () => [main, ...siteStacks.values()]);
+  const shared: SiteStackShared = {
+    profiles: p.profiles,
+    limiter: p.limiter,
+    leases: p.leases,
+    box: p.box,
+    subscriberChanges: (listener) => rooms.subscribers.onChange(listener),
+    // Every face that lists who is online shares one short-lived list; a finished poll cycle makes it stale.
+    cycled: () => bandwidth.invalidate(),
+    // Queued second codes whose turn came, pauses that ended (src/services/self-service).
+    afterCycle: (site) => services.selfService.afterCycle(site.id),
+  };
+  const main = defaultSiteStack(shop, shared, siteStacks);
   const bandwidth = withLiveUsersCache(main.bandwidth, clock);
   // The other routers: the server connects to each; the CLI shows what the server last stored.
   const siteMonitor = server
     ? monitorOtherSites(base, shared, siteStacks, {
-        box,
+        box: p.box,
         readSeconds: opts.siteReadSeconds,
         reconnect: opts.siteReconnect,
         polls: opts.sitePolls ?? true,
       })
     : undefined;
-  const { drivers, redemption, locate, seesDevice } = dispatchOverSites(db, main, siteStacks, limiter);
-  const { deps, vouchers } = main;
-  const notify = createNotifications({ config, db, clock, log, audit, settings, box });
-  // The shop-wide services get `base` only; what they need of a router is a narrow function of the site's stack.
-  const admins = createAdminAccountService(base);
-  const services: Services = {
-    audit,
-    settings,
-    shopSettings,
-    billingSettings,
-    profiles,
-    vouchers,
-    redemption,
-    bandwidth,
-    guesses: limiter,
-    loginDelays,
-    cards: createCardTemplateService({ db, clock, audit, profiles }),
-    backups: createBackupService({ config, db, clock, log, audit }),
-    subscribers,
-    invoices,
-    suspensions,
-    billingReports: createBillingReports({ db, clock, config, subscribers }),
-    sms: createSmsService({ db, clock, config, settings, log }),
-    usage: main.usage,
-    vendos: createVendoService(base, {
-      profiles,
-      redemption,
-      vouchers,
-      locate,
-      hostAddresses: (mac) => main.hotspot.hostAddresses(mac),
-      // A board signs with the real time, as a gateway does: with CLOCK_START its skew is judged on that.
-      realClock: config.clockStart === undefined ? undefined : systemClock,
-    }),
-    routerBinding: main.binding,
-    events: createEventService(db),
-    reports: createReportService(base),
-    routerInfo: main.info,
-    routerChecks: main.checks,
-    // Each site's router on the connection this process holds: the .env router's, the other sites' stacks'.
-    housekeeping: main.housekeeping,
-    admins,
-    accounts: createAccountService(base, admins),
-    // Each site's self-service drives its own router: the default site's stack, the others'.
-    selfService: createSelfService(deps, {
-      redemption,
-      limiter,
-      sites: { drivers, main, stack: (id) => siteStacks.get(id) },
-    }),
-    sites: createSiteService(base, {
-      box,
-      monitor: siteMonitor,
-      loginServer: radiusLoginServer(db, clock),
-      locate,
-      binding: (id) => (id === DEFAULT_SITE.id ? main.binding : siteStacks.get(id)?.binding),
-      defaultStatus: defaultSiteStatusOf(db, main, server ? 0 : config.router.timeoutSeconds * 1000),
-    }),
-    notify: notify.service,
-    // A paid voucher joins the device's running code as a second code typed on the status page would.
-    payments: createPaymentService(base, {
-      redemption,
-      profiles,
-      box,
-      seesDevice,
-      canLogIn: () => main.router.status.connected,
-      // With CLOCK_START the shop's clock is not the real time; a gateway's signature is judged on the real one.
-      realClock: config.clockStart === undefined ? undefined : systemClock,
-      join: (input, sale) => services.selfService.redeemHeld(input, sale),
-      // A subscriber's bill paid online is one of its payments, recorded as the counter's are.
-      invoices,
-    }),
-    routerSetup: {
-      service: createRouterSetupService({ audit, log: log.child({ module: 'router-setup' }) }),
-      wantsFor: async (ref) => {
-        const site = await services.sites.get(ref);
-        // Stored only for a site whose router asks RADIUS (the setup adds its `/radius` entry then).
-        const secret = await radiusSecretOf(db, box, site.id);
-        return siteSetupWants(
-          site,
-          {
-            portalUrl: config.portalUrl,
-            port: config.port,
-            // The demo server offers payments through its own simulated gateway whenever no key is set
-            // (src/app.ts): the terminal beside it wants the same hosts, though it starts no gateway itself.
-            extraHosts: setupExtraHosts({
-              payments: (await services.payments.enabled()) || fakesPaymongo(config),
-            }),
-          },
-          await profiles.list(),
-          () => secret,
-        );
-      },
-      routerFor: (id) => (id === DEFAULT_SITE.id ? router : siteStacks.get(id)?.router),
-    },
-  };
-
+  const { audit, settings } = base;
+  const notify = createNotifications({ config, db, clock, log, audit, settings, box: p.box });
+  const composed: Composed = { shop, p, main, siteStacks, siteMonitor, services: () => services };
+  const services = shopServices(composed, rooms, bandwidth, notify);
   const core: Core = {
     config,
     log,
     clock,
     db,
     shop: base,
-    router,
+    router: shop.router,
     hotspot: main.hotspot,
-    demo,
+    demo: shop.demo,
     services,
     siteMonitor,
     siteStacks,
-    leases,
+    leases: p.leases,
     notify,
     defaultStack: main,
     async close() {
-      await suspensions.stop();
+      await rooms.suspensions.stop();
       await siteMonitor?.close();
       await main.stop();
-      await leases.close();
-      await demo?.stop();
+      await p.leases.close();
+      await shop.demo?.stop();
       await services.redemption.settled().catch(() => undefined);
-      await closeDatabase();
+      await shop.closeDatabase();
     },
   };
-  try {
-    await seedProfiles(profiles, config, log);
-  } catch (err) {
-    await core.close();
-    throw err;
-  }
-  // The router last: a profiles.json mistake is reported before anything is sent to the router.
-  await main.start();
-  await siteMonitor?.start();
-  return core;
+  return startCore(core, composed);
 }

@@ -12,6 +12,7 @@ import { PeriodicJob } from './jobs/periodic';
 import { startDemoGateway } from './payments/demo';
 import { fakesPaymongo } from './config/env-payments';
 import { backupSchedule } from './services/backup/schedule';
+import { billingJob, billingPart } from './services/billing';
 import { Notifier } from './services/notify/notifier';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { startDemoSubscribers, type DemoSubscribers } from './demo/subscribers';
@@ -52,19 +53,12 @@ async function runSms(core: Core): Promise<void> {
     );
 }
 
-/**
- * One billing run, said in the log when it issued anything: the invoices owed by now, then who is suspended for
- * an unpaid one or restored (so at 00:00 shop time, and at start for what the box missed while off).
- */
-async function runBilling(core: Core): Promise<void> {
-  const { issued } = await core.services.invoices.run();
-  await core.services.suspensions.enforce();
-  if (issued.length > 0)
-    core.log.info(
-      { module: 'billing', issued: issued.length, first: issued[0], last: issued[issued.length - 1] },
-      `billing: ${issued.length} invoice(s) issued (${issued[0]}${issued.length > 1 ? ` to ${issued[issued.length - 1]}` : ''})`,
-    );
-}
+/** What the billing run works on: the core's invoices and suspensions. */
+const billingRun = (core: Core) => ({
+  invoices: core.services.invoices,
+  suspensions: core.services.suspensions,
+  log: core.log,
+});
 
 /** The server's jobs on the core's services, not started. */
 export function serverJobs(config: AppConfig, core: Core): ServerJobs {
@@ -109,13 +103,11 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
     }),
     // Every hour on the hour, so each site's midnight is met whatever its time zone; a run issues only what is owed
     // by then, so the other 23 find nothing. The part runs it once at start too: the catch-up after days off.
-    billingJob: new CalendarJob('billing', {
-      pattern: '0 * * * *',
+    billingJob: billingJob(billingRun(core), {
       tz: () => config.tz,
       now: () => core.clock.now(),
-      log: log.child({ module: 'billing' }),
       // The new invoices' SMS go now rather than at the next tick.
-      work: () => runBilling(core).then(() => smsJob.runNow()),
+      after: () => smsJob.runNow(),
     }),
     smsJob,
     // Off the poll: a failing backup is logged and shown, never fatal.
@@ -202,19 +194,7 @@ export function serverParts(
     },
   });
   parts.push(job('payments-poll', p.paymentsJob), job('notifier', p.notifier));
-  parts.push({
-    name: 'billing',
-    async start() {
-      await runBilling(core).catch((err: Error) =>
-        log.error(
-          { module: 'billing', err: err.message },
-          'the billing catch-up failed; the next hour tries again',
-        ),
-      );
-      p.billingJob.start();
-    },
-    stop: () => p.billingJob.stop(),
-  });
+  parts.push(billingPart(billingRun(core), p.billingJob));
   // After billing: the catch-up's invoices are issued before the first round looks for their SMS.
   // A payment's SMS (and its balance) goes at once rather than at the next tick.
   let unlistenPayments: (() => void) | undefined;

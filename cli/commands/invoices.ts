@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { confirm } from '@inquirer/prompts';
 import { formatMoney } from '../../src/domain/units';
-import { invoiceJson, type InvoiceView } from '../../src/services/invoices';
-import { paymentJson, paymentOutcomeJson } from '../../src/services/invoices/json';
-import { PaymentAboveOwedError, type PaymentOutcome } from '../../src/services/invoices/payments';
+import { invoiceJson, type InvoiceView } from '../../src/services/billing/invoices';
+import { paymentJson, paymentOutcomeJson } from '../../src/services/billing/json';
+import { PaymentAboveOwedError, type PaymentOutcome } from '../../src/services/billing/payments';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';

@@ -112,7 +112,7 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED' // a subscriber's payment: the key of another payment
   | 'PAYMENT_PROFILE_NOT_FOR_SALE'
   | 'PAYMENT_NO_DEVICE'
-  | 'BILL_NOTHING_OWED' // a subscriber's bill paid online (src/services/payments/subscriber.ts)
+  | 'BILL_NOTHING_OWED' // a subscriber's bill paid online (src/services/billing/bill-payment.ts)
   | 'NOTHING_PAST_DUE' // a suspension by hand until paid while nothing is past due (src/services/subscribers/status.ts)
   | 'BILL_BELOW_MINIMUM'
   | 'PAYMENT_GATEWAY_UNREACHABLE'

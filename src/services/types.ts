@@ -29,14 +29,14 @@ import type { RouterInfoService } from './router-info/types';
 import type { SelfService } from './self-service/types';
 import type { SettingsService } from './settings/types';
 import type { ShopSettingsService } from './settings/shop-types';
-import type { BillingSettingsService } from './settings/billing';
+import type { BillingSettingsService } from './billing/settings';
 import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
-import type { InvoiceService } from './invoices/types';
+import type { InvoiceService } from './billing/types';
 import type { SuspensionEnforcer } from './billing/suspension';
-import type { BillingReportService } from './reports/billing';
+import type { BillingReportService } from './billing/reports';
 import type { VoucherService } from './vouchers/types';
 import type { NotifyService } from './notify/types';
 import type { SmsService } from './sms';
@@ -121,11 +121,11 @@ export interface Services {
   backups: BackupService;
   /** Customers on monthly plans, as records (src/services/subscribers); the router work listens to their changes. */
   subscribers: SubscriberService;
-  /** Subscribers' invoices (src/services/invoices): the first at creation, the rest by the billing run. */
+  /** Subscribers' invoices (src/services/billing): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
   /** Suspension for unpaid invoices and its lift (src/services/billing/suspension.ts): after each billing run and payment. */
   suspensions: SuspensionEnforcer;
-  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/reports/billing.ts). */
+  /** Subscribers' usage per cycle, what is owed by age, money in from them (src/services/billing/reports.ts). */
   billingReports: BillingReportService;
   /** SMS to subscribers through Semaphore (src/services/sms): the outbox's state; off without a key. */
   sms: SmsService;

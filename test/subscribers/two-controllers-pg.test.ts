@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/env';
 import { migrateLatest, openDatabase, type Db } from '../../src/db/knex';
 import { FakeClock } from '../../src/lib/clock';
 import { createAuditService } from '../../src/services/audit';
-import { createInvoiceService } from '../../src/services/invoices';
+import { createInvoiceService } from '../../src/services/billing/invoices';
 import { seedBillingDay } from '../helpers/billing-seed';
 import { describePostgresOnly } from '../helpers/engine-describe';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';

@@ -12,8 +12,8 @@ import { addDays } from '../../domain/billing-cycle';
 import { suspensionDecision, type InvoiceDue } from '../../domain/billing-suspension';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
 import type { ShopDeps } from '../deps';
-import type { InvoiceService } from '../invoices/types';
-import { loadInvoices } from '../invoices/view';
+import type { InvoiceService } from './types';
+import { loadInvoices } from './view';
 import { localDate } from '../../domain/calendar';
 import type { SubscriberService } from '../subscribers/types';
 

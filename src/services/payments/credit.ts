@@ -17,7 +17,7 @@ import type { ProfileRow } from '../vouchers/state';
 import { insertSaleVoucher } from '../vendos/sale';
 import { saleCodeStyle } from '../vouchers/code-style';
 import type { PaymentGateway, SessionFacts, SessionState } from '../../payments/gateway';
-import type { LearnOutcome } from './types';
+import type { BillPayments, LearnOutcome } from './types';
 
 export interface PaymentRow {
   id: number;
@@ -46,7 +46,7 @@ export interface PaymentRow {
   online_at: number | null;
   join_mode?: string | null;
   joined_into?: string | null;
-  /** `voucher` (a profile for a device) or `subscriber` (a subscriber's bill: subscriber.ts). */
+  /** `voucher` (a profile for a device) or `subscriber` (a subscriber's bill: src/services/billing/bill-payment.ts). */
   purpose?: string;
   subscriber_id?: number | null;
 }
@@ -63,11 +63,8 @@ export interface CreditDeps {
     input: { code: string; mac: string; ip: string; site?: string },
     sale: { kind: string; message: string; data?: Record<string, unknown> },
   ) => Promise<JoinOutcome>;
-  /** A subscriber's bill proven paid: recorded as its payment (subscriber.ts). Absent: not creditable here. */
-  bill?: (
-    row: PaymentRow & { subscriber_id: number },
-    paid: { sessionId: string; paymentId: string; method: string | null; paid: number },
-  ) => Promise<LearnOutcome>;
+  /** A subscriber's bill proven paid: recorded as its payment (src/services/billing). Absent: not creditable here. */
+  bill?: BillPayments['credit'];
 }
 
 /** What the paid voucher did on its device: logged in as its own, or joined the running code. */

@@ -6,38 +6,27 @@
  * every use, so a key saved in the admin applies at once.
  */
 import type { Clock } from '../../lib/clock';
-import crypto from 'node:crypto';
 import type { PaymentsConfig } from '../../config/env-payments';
 import { AppError } from '../../domain/errors';
-import { normaliseMac, parseIPv4 } from '../../domain/network';
 import type { PaymentGateway } from '../../payments/gateway';
-import { paymongoGateway } from '../../payments/paymongo';
 import type { ShopDeps } from '../deps';
-import { assertSoldAsVoucher, isMonthly } from '../profiles/billing';
+import { isMonthly } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
 import type { RedemptionService } from '../redemption/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { learnSession, loginPaid, type CreditDeps, type PaymentRow } from './credit';
 import { paymentSettingsStore } from './settings';
 import { checkoutReachLog } from './checkout-reach';
-import { checkoutFailed } from './checkout-failed';
-import type { InvoiceService } from '../invoices/types';
-import { billOffer, creditBill, startBill, type BillDeps } from './subscriber';
-import type { LearnOutcome, PaymentService, PaymentView, WebhookOutcome } from './types';
+import { startCheckout, WATCH_MS, type PaymentFlow } from './checkout';
+import { billReturned, pollRound, voucherReturned, webhookOutcome } from './learning';
+import type { BillPayments, GatewayInEffect, LearnOutcome, PaymentService, PaymentView } from './types';
 
 export type * from './types';
 export { PAYMENT_FIELDS, type PaymentField, type PaymentSettingsView } from './settings';
 
 /** PayMongo refuses a checkout below ₱20.00 (parameter_below_minimum). */
 export const MIN_AMOUNT = 2000;
-/** How long a started checkout is watched: GCash gives its customer up to 4 hours to authorise. */
-export const WATCH_MS = 4 * 3600_000;
-/** Read on every poll for the first minutes, then every 5 minutes until the watch ends. */
-const EAGER_MS = 15 * 60_000;
-const LATER_EVERY_MS = 5 * 60_000;
-/** A paid voucher's login is retried this long, and this often at most. */
-const LOGIN_RETRY_MS = 6 * 3600_000;
-const LOGIN_TRIES = 200;
+export { WATCH_MS } from './checkout';
 
 export interface PaymentServiceOptions {
   redemption: RedemptionService;
@@ -57,10 +46,13 @@ export interface PaymentServiceOptions {
    * controller clock started elsewhere (CLOCK_START) must not make every webhook stale. Default: the shop's clock.
    */
   realClock?: Clock;
-  /** The gateway for these settings (tests and the demo keep PayMongo's adapter; another gateway goes here). */
-  gatewayOf?: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
-  /** Subscribers' bills paid online are recorded through it (subscriber.ts); absent: none are offered. */
-  invoices?: Pick<InvoiceService, 'list' | 'pay' | 'pastDue'>;
+  /** The gateway adapter for these settings, chosen where the product is composed (src/core.ts). */
+  gatewayOf: (s: PaymentsConfig & { secretKey: string }) => PaymentGateway;
+  /**
+   * Subscribers' bills paid online, on the gateway in effect (src/services/billing/bill-payment.ts); absent: none
+   * are offered.
+   */
+  bills?: (gateway: GatewayInEffect) => BillPayments;
 }
 
 function viewOf(
@@ -100,29 +92,21 @@ function viewOf(
 }
 
 export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): PaymentService {
-  const { db, clock, log, config } = deps;
+  const { db, clock, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
-  const build =
-    o.gatewayOf ??
-    ((s: PaymentsConfig & { secretKey: string }) =>
-      paymongoGateway({ secretKey: s.secretKey, webhookSecret: s.webhookSecret, apiUrl: s.apiUrl }));
+  const build = o.gatewayOf;
 
   async function current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined> {
     const { settings: s } = await store.read();
     if (!s.secretKey) return undefined;
     return { gw: build({ ...s, secretKey: s.secretKey }), methods: s.methods };
   }
-  const bills: BillDeps | undefined = o.invoices && {
-    deps,
-    invoices: o.invoices,
-    current,
-    watchMs: WATCH_MS,
-  };
+  const bills = o.bills?.({ current, watchMs: WATCH_MS });
   const c: CreditDeps = {
     deps,
     redemption: o.redemption,
     join: o.join,
-    bill: bills && ((row, paid) => creditBill(bills, row, paid)),
+    bill: bills?.credit,
   };
   const noBills = () => new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
 
@@ -154,170 +138,39 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     return facts ? learnSession(c, on.gw, facts) : 'unknown';
   }
 
+  const flow: PaymentFlow = {
+    deps,
+    o,
+    current,
+    learn,
+    loginPaid: (id) => loginPaid(c, id),
+    offers,
+    view: async (id) => viewOf(await rows().where('p.id', id).first()),
+  };
   return {
     async enabled() {
       return (await current()) !== undefined;
     },
     offers,
-    async start(input) {
-      const on = await current();
-      if (!on) throw new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
-      let mac: string;
-      let ip: string;
-      try {
-        mac = normaliseMac(input.mac);
-        ip = parseIPv4(input.ip, 'ip');
-      } catch {
-        throw new AppError(
-          'PAYMENT_NO_DEVICE',
-          "This page does not know your device; open the WiFi's login page again",
-          400,
-        );
-      }
-      // Only for a device the hotspot reports at that address now, as a redemption: never a payment for a phone
-      // that is not there and cannot be put online.
-      if (!(await o.seesDevice(mac, ip, input.siteId)))
-        throw new AppError(
-          'PAYMENT_NO_DEVICE',
-          "This device is not on the WiFi now; open the WiFi's login page again",
-          409,
-        );
-      const plan = (await o.profiles.list({ siteId: input.siteId })).find((p) => p.id === input.profileId);
-      if (plan) assertSoldAsVoucher(plan);
-      const offer = (await offers(input.siteId)).find((p) => p.id === input.profileId);
-      if (!offer)
-        throw new AppError('PAYMENT_PROFILE_NOT_FOR_SALE', 'That plan cannot be bought online here', 404);
-      const now = clock.now();
-      const reference = `PN${crypto.randomBytes(12).toString('hex').toUpperCase()}`;
-      const [{ id }] = (await db('payments')
-        .insert({
-          gateway: on.gw.name,
-          reference,
-          state: 'pending',
-          profile_id: offer.id,
-          mac,
-          ip,
-          site: input.site ? input.site.slice(0, 64) : null,
-          lang: input.lang === 'fil' ? 'fil' : 'en',
-          amount: offer.price,
-          currency: 'PHP',
-          livemode: on.gw.livemode,
-          created_at: now,
-          expires_at: now + WATCH_MS,
-        })
-        .returning('id')) as { id: number }[];
-      const back = (path: string) => `${input.returnBase}${path}?${new URLSearchParams({ ref: reference })}`;
-      try {
-        const started = await on.gw.createCheckout({
-          reference,
-          item: { name: `Internet: ${offer.name}`, amount: offer.price },
-          methods: on.methods,
-          successUrl: back('/portal/pay/done'),
-          cancelUrl: back('/portal/pay/cancel'),
-        });
-        await db('payments').where({ id }).update({ session_id: started.sessionId });
-        return { reference, checkoutUrl: started.checkoutUrl };
-      } catch (err) {
-        return checkoutFailed({ db, log }, id, err, 'a checkout');
-      }
-    },
+    start: (input) => startCheckout(flow, input),
     learn,
-    async webhook(header, raw): Promise<WebhookOutcome> {
-      const on = await current();
-      if (!on) return { kind: 'refused', reason: 'payments-off' };
-      const v = on.gw.verifyWebhook(header, raw, (o.realClock ?? clock).now());
-      if (!v.ok) {
-        log.warn({ module: 'payments', why: v.why }, 'a webhook was refused: its signature does not check');
-        return { kind: 'refused', reason: v.why };
-      }
-      // Every signed event is taken, acted on or not, so the gateway keeps the webhook enabled.
-      if (v.action.kind === 'ignored')
-        return { kind: 'ignored', reason: 'not-a-payment', detail: v.action.reason };
-      let outcome: LearnOutcome;
-      try {
-        outcome = await learn(v.action.sessionId);
-      } catch (err) {
-        // The API was not reachable for the check: the poller reads our pending sessions again.
-        log.warn({ module: 'payments', err: (err as Error).message }, 'a webhook could not be checked now');
-        return { kind: 'ignored', reason: 'retry-later' };
-      }
-      return outcome === 'credited' || outcome === 'already-credited'
-        ? { kind: outcome }
-        : { kind: 'ignored', reason: outcome };
-    },
-    async returned(reference) {
-      if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;
-      const row = (await db('payments').where({ reference, purpose: 'voucher' }).first()) as
-        PaymentRow | undefined;
-      if (!row) return undefined;
-      if (row.state === 'pending' && row.session_id)
-        await learn(row.session_id).catch((err: Error) =>
-          log.warn({ module: 'payments', err: err.message }, 'a returning payment could not be checked now'),
-        );
-      const fresh = await rows().where('p.id', row.id).first();
-      return viewOf(fresh);
-    },
+    webhook: (header, raw) => webhookOutcome(flow, header, raw),
+    returned: (reference) => voucherReturned(flow, reference),
     async billOffer(subscriberId) {
-      return bills ? billOffer(bills, subscriberId) : { kind: 'off' };
+      return bills ? bills.offer(subscriberId) : { kind: 'off' };
     },
     async startBill(input) {
       if (!bills) throw noBills();
-      return startBill(bills, input);
+      return bills.start(input);
     },
-    async billReturned(reference) {
-      if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;
-      const find = async () =>
-        (await db('payments').where({ reference, purpose: 'subscriber' }).first()) as PaymentRow | undefined;
-      const row = await find();
-      if (!row || row.subscriber_id === null || row.subscriber_id === undefined) return undefined;
-      if (row.state === 'pending' && row.session_id)
-        await learn(row.session_id).catch((err: Error) =>
-          log.warn({ module: 'payments', err: err.message }, 'a returning payment could not be checked now'),
-        );
-      const fresh = (await find())!;
-      return {
-        state: fresh.state as PaymentView['state'],
-        amount: Number(fresh.amount),
-        lang: fresh.lang ?? 'en',
-        subscriberId: Number(fresh.subscriber_id),
-      };
-    },
+    billReturned: (reference) => billReturned(flow, reference),
     async device(reference) {
       if (!/^PN[0-9A-F]{24}$/.test(reference)) return undefined;
       const row = (await db('payments').where({ reference }).first()) as PaymentRow | undefined;
       if (!row?.mac || !row.ip) return undefined;
       return { mac: row.mac, ip: row.ip, site: row.site, lang: row.lang ?? 'en' };
     },
-    async poll() {
-      if (!(await current())) return;
-      const now = clock.now();
-      const pending = (await db('payments')
-        .where({ state: 'pending' })
-        .whereNotNull('session_id')
-        .orderBy('id')
-        .limit(200)) as PaymentRow[];
-      for (const p of pending) {
-        const age = now - Number(p.created_at);
-        const due = p.checked_at === null || age < EAGER_MS || now - Number(p.checked_at) >= LATER_EVERY_MS;
-        if (!due) continue;
-        try {
-          await learn(p.session_id!);
-        } catch (err) {
-          log.warn({ module: 'payments', err: (err as Error).message }, 'pending payments could not be read');
-          break; // the gateway is away: the next round tries again
-        }
-      }
-      if (!o.canLogIn()) return;
-      const waiting = (await db('payments')
-        .where({ state: 'paid', purpose: 'voucher' })
-        .whereNull('online_at')
-        .where('login_attempts', '<', LOGIN_TRIES)
-        .where('credited_at', '>', now - LOGIN_RETRY_MS)
-        .orderBy('id')
-        .limit(50)
-        .select('id')) as { id: number }[];
-      for (const w of waiting) await loginPaid(c, w.id);
-    },
+    poll: () => pollRound(flow),
     async list(opts = {}) {
       const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
       const offset = Math.max(opts.offset ?? 0, 0);

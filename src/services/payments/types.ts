@@ -1,5 +1,5 @@
 /** Online payments' public shapes (src/services/payments). Money in centavos, times in ms. */
-import type { SignatureRefusal } from '../../payments/gateway';
+import type { PaymentGateway, SignatureRefusal } from '../../payments/gateway';
 import type { Actor } from '../audit/actor';
 import type { CheckoutReachLog } from './checkout-reach';
 import type { PaymentField, PaymentSettingsView } from './settings';
@@ -136,3 +136,32 @@ export type BillOffer =
   | { kind: 'off' | 'nothing-owed' }
   | { kind: 'below-minimum'; owed: number; pastDue: number }
   | { kind: 'payable'; owed: number; pastDue: number; accountNo: string; oldest: string; invoices: number };
+
+/**
+ * What the payments service lends a subscriber's bill (src/services/billing/bill-payment.ts): the gateway in effect
+ * now (its neutral actions only; undefined while payments are off) and how long a started checkout is watched.
+ */
+export interface GatewayInEffect {
+  current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined>;
+  watchMs: number;
+}
+
+/** A subscriber's checkout row, as a proven payment of it is recorded: its id, its gateway, whose bill. */
+export interface BillCheckout {
+  id: number;
+  gateway: string;
+  subscriber_id: number;
+}
+
+/** A subscriber's bill paid online, as billing offers, starts and records it on the gateway in effect. */
+export interface BillPayments {
+  offer(subscriberId: number): Promise<BillOffer>;
+  start(
+    input: Parameters<PaymentService['startBill']>[0],
+  ): Promise<{ reference: string; checkoutUrl: string }>;
+  /** A bill's checkout proven paid: recorded as one of the subscriber's payments. */
+  credit(
+    row: BillCheckout,
+    paid: { sessionId: string; paymentId: string; method: string | null; paid: number },
+  ): Promise<LearnOutcome>;
+}

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import { PAYMENT_METHODS } from '../invoices/payments';
+import { PAYMENT_METHODS } from '../billing/payments';
 
 /**
  * The vouchers sold in [from, to), as `v`: first used in the range (activated_at), staff vouchers left out.

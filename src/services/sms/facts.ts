@@ -6,8 +6,8 @@
  * SMS was turned on (`from`) are not told: turning SMS on sends no history.
  */
 import type { Knex } from 'knex';
-import { balanceOf } from '../invoices/payments';
-import { loadInvoices, type InvoiceView } from '../invoices/view';
+import { balanceOf } from '../billing/payments';
+import { loadInvoices, type InvoiceView } from '../billing/view';
 import { addDays, startOfLocalDay } from '../../domain/calendar';
 import {
   issuedText,

@@ -77,150 +77,170 @@ export interface StatusDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
   pastDue?: (id: number) => Promise<number>;
 }
 
-export function statusChanges(deps: StatusDeps) {
-  const { db, clock, audit } = deps;
-
-  async function move(
-    ref: number | string,
-    action: SubscriberAction,
-    actor: Actor,
-    reason?: string,
-    untilPaid = false,
-  ): Promise<SubscriberView> {
-    const row = await deps.loadOne(ref);
-    const to = transition(row.status, action);
-    const now = clock.now();
-    const no = accountNo(Number(row.seq));
-    await db.transaction(async (trx) => {
-      // Only from the status read: two changes at once cannot both apply.
-      const n = await trx('subscribers')
-        .where({ id: row.id, status: row.status })
-        .update({
-          status: to,
-          status_reason: to === 'suspended' ? reason : null,
-          ...(to === 'ended' ? { ended_at: now } : {}),
-          updated_at: now,
-        });
-      if (n !== 1) throw changedMeanwhile();
-      // Kept in the same transaction: a suspension by hand is recorded as such (billing never lifts it); a resume
-      // or an end closes whichever suspension is open, billing's too (the owner decides).
-      if (to === 'suspended')
-        await trx('subscriber_suspensions').insert({
-          subscriber_id: row.id,
-          cause: 'manual',
-          reason: reason ?? null,
-          until_paid: untilPaid,
-          started_at: now,
-          started_by: actor.name,
-        });
-      else
-        await trx('subscriber_suspensions')
-          .where({ subscriber_id: row.id })
-          .whereNull('ended_at')
-          .update({ ended_at: now, ended_by: actor.name });
-      await deps.changed(
-        trx,
-        Number(row.id),
-        ACTIONS[action],
-        `Subscriber ${no} ${to === 'active' ? 'resumed' : to}`,
-      );
-    });
-    await audit.record(
-      actor,
-      `subscriber.${action}`,
-      no,
-      reason === undefined ? {} : { reason, ...(untilPaid ? { until_paid: true } : {}) },
-    );
-    deps.emit({ id: Number(row.id), change: ACTIONS[action] });
-    return deps.viewOf(Number(row.id));
-  }
-
-  /** Billing's suspension: only from active, so a repeat or a suspension by hand meanwhile changes nothing. */
-  async function suspendUnpaid(id: number, reason: string): Promise<boolean> {
-    const now = clock.now();
-    const done = await db.transaction(async (trx) => {
-      const n = await trx('subscribers')
-        .where({ id, status: 'active' })
-        .update({ status: 'suspended', status_reason: reason, updated_at: now });
-      if (n !== 1) return false;
-      await trx('subscriber_suspensions').insert({
-        subscriber_id: id,
-        cause: 'unpaid',
-        reason,
-        started_at: now,
-        started_by: BILLING,
+/** The status row and its `subscriber_suspensions` row, from the status read, in one transaction. */
+async function writeMove(
+  deps: StatusDeps,
+  row: LoadedRow,
+  m: { action: SubscriberAction; actor: Actor; reason?: string; untilPaid: boolean },
+): Promise<void> {
+  const to = transition(row.status, m.action);
+  const now = deps.clock.now();
+  await deps.db.transaction(async (trx) => {
+    // Only from the status read: two changes at once cannot both apply.
+    const n = await trx('subscribers')
+      .where({ id: row.id, status: row.status })
+      .update({
+        status: to,
+        status_reason: to === 'suspended' ? m.reason : null,
+        ...(to === 'ended' ? { ended_at: now } : {}),
+        updated_at: now,
       });
-      await deps.changed(trx, id, 'suspend', `Subscriber ${await noOf(trx, id)} suspended: ${reason}`);
-      return true;
-    });
-    if (!done) return false;
-    await audit.record(SYSTEM, 'subscriber.suspend', await noOf(db, id), { reason, cause: 'unpaid' });
-    deps.emit({ id, change: 'suspend' });
-    return true;
-  }
-
-  /**
-   * Lifts billing's open suspension, or one by hand made until paid. Its row is closed first, conditionally: a
-   * resume by hand at the same moment closes it instead, and then this changes nothing (nor does it lift a
-   * suspension by hand made just after). Any other suspension by hand open beside it keeps the subscriber off.
-   */
-  async function liftUnpaid(id: number): Promise<boolean> {
-    const now = clock.now();
-    const done = await db.transaction(async (trx) => {
-      const rows = (await trx('subscriber_suspensions')
-        .where({ subscriber_id: id })
+    if (n !== 1) throw changedMeanwhile();
+    // Kept in the same transaction: a suspension by hand is recorded as such (billing never lifts it); a resume
+    // or an end closes whichever suspension is open, billing's too (the owner decides).
+    if (to === 'suspended')
+      await trx('subscriber_suspensions').insert({
+        subscriber_id: row.id,
+        cause: 'manual',
+        reason: m.reason ?? null,
+        until_paid: m.untilPaid,
+        started_at: now,
+        started_by: m.actor.name,
+      });
+    else
+      await trx('subscriber_suspensions')
+        .where({ subscriber_id: row.id })
         .whereNull('ended_at')
-        .select('id', 'cause', 'until_paid')) as Array<{ id: number; cause: string; until_paid: unknown }>;
-      const open = rows.find((r) => r.cause === 'unpaid' || Boolean(r.until_paid));
-      if (!open || rows.some((r) => r.cause === 'manual' && !r.until_paid)) return false;
-      const closed = await trx('subscriber_suspensions')
-        .where({ id: open.id })
-        .whereNull('ended_at')
-        .update({ ended_at: now, ended_by: BILLING });
-      if (closed !== 1) return false;
-      const n = await trx('subscribers')
-        .where({ id, status: 'suspended' })
-        .update({ status: 'active', status_reason: null, updated_at: now });
-      if (n !== 1) throw changedMeanwhile();
-      await deps.changed(trx, id, 'resume', `Subscriber ${await noOf(trx, id)} resumed: nothing past due`);
-      return true;
-    });
-    if (!done) return false;
-    await audit.record(SYSTEM, 'subscriber.resume', await noOf(db, id), { cause: 'paid' });
-    deps.emit({ id, change: 'resume' });
-    return true;
-  }
+        .update({ ended_at: now, ended_by: m.actor.name });
+    await deps.changed(
+      trx,
+      Number(row.id),
+      ACTIONS[m.action],
+      `Subscriber ${accountNo(Number(row.seq))} ${to === 'active' ? 'resumed' : to}`,
+    );
+  });
+}
 
+/** A change by hand (suspend, resume, end): written, audited, told. */
+async function move(
+  deps: StatusDeps,
+  ref: number | string,
+  action: SubscriberAction,
+  actor: Actor,
+  reason?: string,
+  untilPaid = false,
+): Promise<SubscriberView> {
+  const row = await deps.loadOne(ref);
+  await writeMove(deps, row, { action, actor, reason, untilPaid });
+  await deps.audit.record(
+    actor,
+    `subscriber.${action}`,
+    accountNo(Number(row.seq)),
+    reason === undefined ? {} : { reason, ...(untilPaid ? { until_paid: true } : {}) },
+  );
+  deps.emit({ id: Number(row.id), change: ACTIONS[action] });
+  return deps.viewOf(Number(row.id));
+}
+
+/** Billing's suspension: only from active, so a repeat or a suspension by hand meanwhile changes nothing. */
+async function suspendUnpaid(deps: StatusDeps, id: number, reason: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const done = await deps.db.transaction(async (trx) => {
+    const n = await trx('subscribers')
+      .where({ id, status: 'active' })
+      .update({ status: 'suspended', status_reason: reason, updated_at: now });
+    if (n !== 1) return false;
+    await trx('subscriber_suspensions').insert({
+      subscriber_id: id,
+      cause: 'unpaid',
+      reason,
+      started_at: now,
+      started_by: BILLING,
+    });
+    await deps.changed(trx, id, 'suspend', `Subscriber ${await noOf(trx, id)} suspended: ${reason}`);
+    return true;
+  });
+  if (!done) return false;
+  await deps.audit.record(SYSTEM, 'subscriber.suspend', await noOf(deps.db, id), { reason, cause: 'unpaid' });
+  deps.emit({ id, change: 'suspend' });
+  return true;
+}
+
+/** Closes billing's (or an until-paid) suspension row and restores the subscriber, in `trx`; false: not ours. */
+async function closeUnpaid(
+  deps: StatusDeps,
+  trx: Knex.Transaction,
+  id: number,
+  now: number,
+): Promise<boolean> {
+  const rows = (await trx('subscriber_suspensions')
+    .where({ subscriber_id: id })
+    .whereNull('ended_at')
+    .select('id', 'cause', 'until_paid')) as Array<{ id: number; cause: string; until_paid: unknown }>;
+  const open = rows.find((r) => r.cause === 'unpaid' || Boolean(r.until_paid));
+  if (!open || rows.some((r) => r.cause === 'manual' && !r.until_paid)) return false;
+  const closed = await trx('subscriber_suspensions')
+    .where({ id: open.id })
+    .whereNull('ended_at')
+    .update({ ended_at: now, ended_by: BILLING });
+  if (closed !== 1) return false;
+  const n = await trx('subscribers')
+    .where({ id, status: 'suspended' })
+    .update({ status: 'active', status_reason: null, updated_at: now });
+  if (n !== 1) throw changedMeanwhile();
+  await deps.changed(trx, id, 'resume', `Subscriber ${await noOf(trx, id)} resumed: nothing past due`);
+  return true;
+}
+
+/**
+ * Lifts billing's open suspension, or one by hand made until paid. Its row is closed first, conditionally: a
+ * resume by hand at the same moment closes it instead, and then this changes nothing (nor does it lift a
+ * suspension by hand made just after). Any other suspension by hand open beside it keeps the subscriber off.
+ */
+async function liftUnpaid(deps: StatusDeps, id: number): Promise<boolean> {
+  const now = deps.clock.now();
+  const done = await deps.db.transaction((trx) => closeUnpaid(deps, trx, id, now));
+  if (!done) return false;
+  await deps.audit.record(SYSTEM, 'subscriber.resume', await noOf(deps.db, id), { cause: 'paid' });
+  deps.emit({ id, change: 'resume' });
+  return true;
+}
+
+/**
+ * A suspension by hand with its reason; `untilPaid`: billing lifts it once nothing is past due, so it is refused
+ * (409 NOTHING_PAST_DUE) while nothing is.
+ */
+async function suspendByHand(
+  deps: StatusDeps,
+  ref: number | string,
+  reason: unknown,
+  actor: Actor,
+  untilPaid?: unknown,
+): Promise<SubscriberView> {
+  const c = new ErrorCollector();
+  const why = c.field(() => parseReason(reason));
+  const until = c.field(() => parseUntilPaid(untilPaid));
+  c.throwIfAny('Not suspended');
+  if (until && deps.pastDue) {
+    const row = await deps.loadOne(ref);
+    if ((await deps.pastDue(Number(row.id))) <= 0)
+      throw new AppError(
+        'NOTHING_PAST_DUE',
+        'Nothing is past due: a suspension until paid would be lifted at once. Suspend without it, with a reason',
+        409,
+        'until_paid',
+      );
+  }
+  return move(deps, ref, 'suspend', actor, why, until === true);
+}
+
+export function statusChanges(deps: StatusDeps) {
   return {
-    suspendUnpaid,
-    liftUnpaid,
-    /**
-     * A suspension by hand with its reason; `untilPaid`: billing lifts it once nothing is past due, so it is
-     * refused (409 NOTHING_PAST_DUE) while nothing is.
-     */
-    async suspend(
-      ref: number | string,
-      reason: unknown,
-      actor: Actor,
-      untilPaid?: unknown,
-    ): Promise<SubscriberView> {
-      const c = new ErrorCollector();
-      const why = c.field(() => parseReason(reason));
-      const until = c.field(() => parseUntilPaid(untilPaid));
-      c.throwIfAny('Not suspended');
-      if (until && deps.pastDue) {
-        const row = await deps.loadOne(ref);
-        if ((await deps.pastDue(Number(row.id))) <= 0)
-          throw new AppError(
-            'NOTHING_PAST_DUE',
-            'Nothing is past due: a suspension until paid would be lifted at once. Suspend without it, with a reason',
-            409,
-            'until_paid',
-          );
-      }
-      return move(ref, 'suspend', actor, why, until === true);
-    },
-    resume: (ref: number | string, actor: Actor) => move(ref, 'resume', actor),
-    end: (ref: number | string, actor: Actor) => move(ref, 'end', actor),
+    suspendUnpaid: (id: number, reason: string) => suspendUnpaid(deps, id, reason),
+    liftUnpaid: (id: number) => liftUnpaid(deps, id),
+    suspend: (ref: number | string, reason: unknown, actor: Actor, untilPaid?: unknown) =>
+      suspendByHand(deps, ref, reason, actor, untilPaid),
+    resume: (ref: number | string, actor: Actor) => move(deps, ref, 'resume', actor),
+    end: (ref: number | string, actor: Actor) => move(deps, ref, 'end', actor),
   };
 }

@@ -2,6 +2,7 @@
  * The subscriber service's contract (index.ts): customers on monthly plans, as records. The router work (PPPoE
  * secrets) and billing build on these; nothing here writes the router.
  */
+import type { Knex } from 'knex';
 import type { Cycle } from '../../domain/billing-cycle';
 import type { SubscriberLanguage } from '../../domain/subscriber-fields';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
@@ -110,4 +111,42 @@ export interface SubscriberService {
   atAddress(address: string): Promise<SubscriberView | null>;
   /** Called after each committed change; returns the way to stop listening. */
   onChange(listener: (e: SubscriberChanged) => void): () => void;
+}
+
+/** A subscriber being created, as billing is told of it (its first invoice). */
+export interface FirstInvoiceInput {
+  subscriberId: number;
+  plan: string;
+  /** The plan's monthly fee, centavos. */
+  price: number;
+  billingDay: number;
+  startsOn: string;
+  /** The shop date it is issued on (today where the subscriber is). */
+  today: string;
+}
+
+/** A subscriber's plan changing within a cycle (days from `on` to the cycle's end change price). */
+export interface PlanChangeInput {
+  subscriberId: number;
+  from: { plan: string; price: number };
+  to: { plan: string; price: number };
+  /** The cycle it changes in, the billing day in force in it, and the shop date of the change. */
+  cycle: Cycle;
+  billingDay: number;
+  on: string;
+}
+
+/**
+ * What a subscriber's changes tell billing, and what it asks billing, through hooks passed in where the product is
+ * composed (src/core.ts; billing's side is src/services/billing/index.ts): subscribers import nothing of billing.
+ */
+export interface BillingHooks {
+  /** Inside the creating transaction, after the row is written (the first invoice): a failure refuses the create. */
+  afterCreate(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<void>;
+  /** Inside the changing transaction, when the plan changes (the plan-change invoice or credit). */
+  afterPlanChange(trx: Knex.Transaction, c: PlanChangeInput): Promise<void>;
+  /** What a subscriber has past due now (centavos): a suspension by hand until paid needs some. */
+  pastDue(id: number): Promise<number>;
+  /** What each subscriber's open invoices still ask and the credit it holds (centavos), for its view. */
+  balances(ids: readonly number[]): Promise<Map<number, { credit: number; owed: number }>>;
 }

@@ -4,9 +4,9 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { errorJson } from '../../lib/error-reply';
-import { invoiceJson } from '../../services/invoices';
-import { paymentJson } from '../../services/invoices/json';
-import { PaymentAboveOwedError, type PaymentInput } from '../../services/invoices/payments';
+import { invoiceJson } from '../../services/billing/invoices';
+import { paymentJson } from '../../services/billing/json';
+import { PaymentAboveOwedError, type PaymentInput } from '../../services/billing/payments';
 import { subscriberNotFound } from '../../services/subscribers/store';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';

@@ -11,7 +11,7 @@ import type { Request, Response, Router } from 'express';
 import { AppError, RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
 import { pickLanguage, translator, type Translator } from '../../i18n';
-import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
+import { BILL_MIN_AMOUNT } from '../../services/billing/bill-payment';
 import type { WebContext } from '../context';
 import type { SubscriberView } from '../../services/subscribers/types';
 import { ownAddress } from '../own-address';

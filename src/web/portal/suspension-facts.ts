@@ -10,7 +10,7 @@ import { localMobile, shopContact } from '../../services/settings/shop-contact';
 import type { ShopSettingsService } from '../../services/settings/shop-types';
 import { registerMessages, type Translator } from '../../i18n';
 import type { BillOffer, BillPart } from '../../services/payments/types';
-import { BILL_MIN_AMOUNT } from '../../services/payments/subscriber';
+import { BILL_MIN_AMOUNT } from '../../services/billing/bill-payment';
 import type { SubscriberView } from '../../services/subscribers/types';
 import en from './suspension.en.json';
 import fil from './suspension.fil.json';

@@ -6,7 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { formatMoney } from '../../../domain/units';
-import { INVOICE_STATUSES } from '../../../services/invoices/view';
+import { INVOICE_STATUSES } from '../../../services/billing/view';
 import { safeLogo } from '../../../services/settings/shop-logo';
 import { shopName } from '../../../services/settings';
 import { localMobile, shopContact } from '../../../services/settings/shop-contact';

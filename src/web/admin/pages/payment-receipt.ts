@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { parseSheetLayout } from '../../../domain/cards';
-import { paymentNotFound } from '../../../services/invoices/payment-void';
+import { paymentNotFound } from '../../../services/billing/payment-void';
 import { localMobile, shopContact } from '../../../services/settings/shop-contact';
 import type { WebContext } from '../../context';
 import { parseRecordId } from '../record-scope';

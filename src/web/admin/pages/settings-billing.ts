@@ -11,7 +11,7 @@ import {
   BILLING_SETTING_FIELDS,
   type BillingSettingField,
   type BillingSettingsView,
-} from '../../../services/settings/billing';
+} from '../../../services/billing/settings';
 import { actorOf, field, flash, formFailure } from './common';
 
 const LABELS: Record<BillingSettingField, string> = {

@@ -12,7 +12,7 @@ import {
   IdempotencyKeyReusedError,
   PAYMENT_METHODS,
   PaymentAboveOwedError,
-} from '../../../services/invoices/payments';
+} from '../../../services/billing/payments';
 import type { SubscriberView } from '../../../services/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';

@@ -19,6 +19,13 @@ export interface NewInvoice {
   lines: ReadonlyArray<{ description: string; amount: number }>;
 }
 
+/** What an invoice is numbered and dated with: the shop's prefix, its days to pay, the time it is issued. */
+export interface IssueOpts {
+  prefix: string;
+  dueDays: number;
+  now: number;
+}
+
 export interface IssuedInvoice {
   id: number;
   number: string;
@@ -40,7 +47,7 @@ export const invoiceNumber = (prefix: string, seq: number): string =>
 export async function issueInvoice(
   trx: Knex.Transaction,
   inv: NewInvoice,
-  o: { prefix: string; dueDays: number; now: number },
+  o: IssueOpts,
 ): Promise<IssuedInvoice> {
   await trx('invoice_numbers').where({ id: 1 }).increment('last', 1);
   const existing = (await trx('invoices')

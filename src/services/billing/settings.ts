@@ -9,12 +9,12 @@
  * admin page, the API and the terminal refuse the same values.
  */
 import type { AppConfig } from '../../config/env';
-// The invoice number's prefix as .env takes it, and as an invoice number starts (src/services/invoices/index.ts).
+// The invoice number's prefix as .env takes it, and as an invoice number starts (src/services/billing/index.ts).
 import { BILLING_DAYS_MAX, INVOICE_PREFIX } from '../../config/env-billing';
 import { ErrorCollector } from '../../domain/error-collector';
 import { ValidationError } from '../../domain/errors';
 import type { Actor } from '../audit/actor';
-import type { SettingsService } from './types';
+import type { SettingsService } from '../settings/types';
 
 export const BILLING_SETTING_FIELDS = ['due_days', 'grace_days', 'remind_days', 'invoice_prefix'] as const;
 export type BillingSettingField = (typeof BILLING_SETTING_FIELDS)[number];

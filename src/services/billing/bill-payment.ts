@@ -3,43 +3,64 @@
  * are due now, or for what of it is past due now (the part that lifts a suspension: a payment goes to the oldest
  * invoices first, and those are the ones past due), and a proven payment of it (credit.ts: the same proof as a voucher's) is recorded as one of the
  * subscriber's payments through the invoice service, never as a voucher. Exactly once: the payment's
- * Idempotency-Key is the gateway's session (`paymongo:<session id>`, unique shop-wide), so two webhooks, a
+ * Idempotency-Key is the gateway's session (`<gateway>:<session id>`, unique shop-wide), so two webhooks, a
  * webhook and a poll, or a crash between recording the payment and marking the checkout paid record one payment;
- * the checkout row is then moved to paid with a conditional UPDATE, as a voucher's is.
+ * the checkout row is then moved to paid with a conditional UPDATE, as a voucher's is. Only the neutral gateway's
+ * actions are used (src/payments/gateway.ts, lent by the payments service): no gateway is named here.
  */
 import crypto from 'node:crypto';
 import { AppError, RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
-import type { PaymentGateway } from '../../payments/gateway';
 import type { Actor } from '../audit/actor';
 import type { ShopDeps } from '../deps';
-import type { InvoiceService } from '../invoices/types';
-import { checkoutFailed } from './checkout-failed';
-import type { PaymentRow } from './credit';
-import type { BillOffer, BillPart, LearnOutcome } from './types';
+import type { InvoiceService } from './types';
+import { checkoutFailed } from '../payments/checkout-failed';
+import type {
+  BillCheckout,
+  BillOffer,
+  BillPart,
+  BillPayments,
+  GatewayInEffect,
+  LearnOutcome,
+} from '../payments/types';
 
-/** The gateway's smallest checkout (PayMongo: parameter_below_minimum), centavos. */
+/** The gateway's smallest checkout (below it the gateway refuses the checkout), centavos. */
 export const BILL_MIN_AMOUNT = 2000;
 /** The e-wallets a bill is paid with: the two whose payments the subscriber's ledger names (gcash, maya). */
 export const BILL_METHODS = ['gcash', 'paymaya'] as const;
 /** At most this many checkouts per subscriber in this window: each one is a call to the gateway. */
 export const BILL_STARTS = 5;
 export const BILL_STARTS_WINDOW_MS = 10 * 60_000;
-/** Who records a subscriber's online payment, in its payment list and the audit log. */
-export const PAYMONGO_ACTOR: Actor = { name: 'paymongo', via: 'system' };
+/** Who records a subscriber's online payment, in its payment list and the audit log: the gateway, by its name. */
+export const gatewayActor = (gateway: string): Actor => ({ name: gateway, via: 'system' });
 
-export interface BillDeps {
+type BillDeps = GatewayInEffect & {
   deps: ShopDeps;
   invoices: Pick<InvoiceService, 'list' | 'pay' | 'pastDue'>;
-  /** The gateway and the methods in effect now; undefined while payments are off. */
-  current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined>;
-  watchMs: number;
+};
+
+/**
+ * Subscribers' bills paid online, for the payments service to offer on the gateway it has in effect (composed in
+ * src/core.ts): what can be paid, a checkout started, a proven payment recorded.
+ */
+export function billPayments(
+  deps: ShopDeps,
+  invoices: BillDeps['invoices'],
+): (gateway: GatewayInEffect) => BillPayments {
+  return (gateway) => {
+    const b: BillDeps = { deps, invoices, current: gateway.current, watchMs: gateway.watchMs };
+    return {
+      offer: (subscriberId) => billOffer(b, subscriberId),
+      start: (input) => startBill(b, input),
+      credit: (row, paid) => creditBill(b, row, paid),
+    };
+  };
 }
 
 /** The methods of the shop's that a bill may be paid with (none: no bill is offered online). */
 const billMethods = (shop: string[]) => BILL_METHODS.filter((m) => shop.includes(m));
 
-export async function billOffer(b: BillDeps, subscriberId: number): Promise<BillOffer> {
+async function billOffer(b: BillDeps, subscriberId: number): Promise<BillOffer> {
   const on = await b.current();
   if (!on || billMethods(on.methods).length === 0) return { kind: 'off' };
   const open = (await b.invoices.list({ subscriberId, status: 'open' })).filter((v) => v.due > 0);
@@ -84,7 +105,7 @@ function amountOf(offer: Extract<BillOffer, { kind: 'payable' }>, part: BillPart
  * Starts a checkout for what the subscriber owes now, or for what of it is past due; the phone is sent to the
  * answer's address.
  */
-export async function startBill(
+async function startBill(
   b: BillDeps,
   input: { subscriberId: number; lang: string; returnBase: string; part?: BillPart },
 ): Promise<{ reference: string; checkoutUrl: string }> {
@@ -141,7 +162,7 @@ export async function startBill(
   }
 }
 
-/** The ledger's name for the gateway's payment source (PayMongo says paymaya for Maya). */
+/** The ledger's name for the gateway's payment source (a gateway may say paymaya for Maya). */
 export function ledgerMethod(source: string | null): 'gcash' | 'maya' | 'other' {
   if (source === 'gcash') return 'gcash';
   if (source === 'paymaya' || source === 'maya') return 'maya';
@@ -152,9 +173,9 @@ export function ledgerMethod(source: string | null): 'gcash' | 'maya' | 'other' 
  * Records a proven payment of a subscriber's checkout: all that was paid (above what is owed now, when cash came
  * in meanwhile, the rest is the subscriber's credit), then the checkout row marked paid.
  */
-export async function creditBill(
+async function creditBill(
   b: BillDeps,
-  row: PaymentRow & { subscriber_id: number },
+  row: BillCheckout,
   s: { sessionId: string; paymentId: string; method: string | null; paid: number },
 ): Promise<LearnOutcome> {
   const { db, clock, log } = b.deps;
@@ -166,7 +187,7 @@ export async function creditBill(
       reference: s.paymentId,
       confirm: true,
     },
-    { idempotencyKey: `paymongo:${s.sessionId}`, actor: PAYMONGO_ACTOR },
+    { idempotencyKey: `${row.gateway}:${s.sessionId}`, actor: gatewayActor(row.gateway) },
   );
   const now = clock.now();
   let n = 0;
@@ -186,7 +207,7 @@ export async function creditBill(
   if (n !== 1) return 'already-credited';
   log.info(
     { module: 'payments', payment: row.id, subscriber: row.subscriber_id, method: s.method },
-    `online payment of ${formatMoney(s.paid)} recorded for subscriber ${out.payment.subscriberId} (${s.method ?? 'PayMongo'})${out.recorded ? '' : ', recorded before'}`,
+    `online payment of ${formatMoney(s.paid)} recorded for subscriber ${out.payment.subscriberId} (${s.method ?? row.gateway})${out.recorded ? '' : ', recorded before'}`,
   );
   return 'credited';
 }

@@ -17,7 +17,7 @@
  */
 import type { Knex } from 'knex';
 import { addDays } from '../../domain/billing-cycle';
-import { invoiceNumber, type NewInvoice } from './issue';
+import { invoiceNumber, type IssueOpts, type NewInvoice } from './issue';
 
 /** Invoices per transaction: 12 columns each stays under SQLite's oldest bound-parameter limit (999). */
 export const ISSUE_BATCH = 80;
@@ -25,7 +25,7 @@ export const ISSUE_BATCH = 80;
 export async function issueInvoiceBatch(
   trx: Knex.Transaction,
   batch: readonly NewInvoice[],
-  o: { prefix: string; dueDays: number; now: number },
+  o: IssueOpts,
 ): Promise<string[]> {
   if (batch.length === 0) return [];
   // The lock first, as issueInvoice takes it: an update of the row (by nothing yet).

@@ -1,32 +1,12 @@
 /** The invoice service's contract (index.ts). */
 import type { Knex } from 'knex';
-import type { Cycle } from '../../domain/billing-cycle';
 import type { Actor } from '../audit/actor';
 import type { IssuedInvoice } from './issue';
 import type { InvoiceView } from './view';
 import type { PaymentInput, PaymentOutcome, PaymentReceipt, PaymentView } from './payments';
+import type { FirstInvoiceInput, PlanChangeInput } from '../subscribers/types';
 
-export interface FirstInvoiceInput {
-  subscriberId: number;
-  plan: string;
-  /** The plan's monthly fee, centavos. */
-  price: number;
-  billingDay: number;
-  startsOn: string;
-  /** The shop date it is issued on (today where the subscriber is). */
-  today: string;
-}
-
-/** A subscriber's plan changing within a cycle (days from `on` to the cycle's end change price). */
-export interface PlanChangeInput {
-  subscriberId: number;
-  from: { plan: string; price: number };
-  to: { plan: string; price: number };
-  /** The cycle it changes in, the billing day in force in it, and the shop date of the change. */
-  cycle: Cycle;
-  billingDay: number;
-  on: string;
-}
+export type { FirstInvoiceInput, PlanChangeInput } from '../subscribers/types';
 
 /**
  * What a subscriber owes changed, committed: a payment recorded (not a repeat of one) or one of its invoices

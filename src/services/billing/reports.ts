@@ -9,8 +9,8 @@ import type { AppConfig } from '../../config/env';
 import type { Cycle } from '../../domain/billing-cycle';
 import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../lib/clock';
-import { PAYMENT_METHODS, balancesOf } from '../invoices/payments';
-import { loadInvoices } from '../invoices/view';
+import { PAYMENT_METHODS, balancesOf } from './payments';
+import { loadInvoices } from './view';
 import { addDays, isLocalDate, localDate, startOfLocalDay } from '../../domain/calendar';
 
 export interface UsageCycle {
@@ -105,7 +105,7 @@ export interface SubscriberCounts {
   owed: number;
 }
 
-/** The owner's figures of subscribers' billing (src/services/reports/billing.ts). */
+/** The owner's figures of subscribers' billing (src/services/billing/reports.ts). */
 export interface BillingReportService {
   /** A subscriber's usage per cycle, newest first (SUBSCRIBER_NOT_FOUND: 404). */
   usage(ref: number | string): Promise<UsageCycle[]>;
