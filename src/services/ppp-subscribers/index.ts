@@ -179,16 +179,18 @@ async function runCheck(room: PppRoom, reason: string): Promise<PppCheckReport> 
 /** The PPP objects brought in line, and the subscribers online counted from the sessions the check read. */
 async function checkObjects(room: PppRoom, want: PppWanted): Promise<PppObjectsReport> {
   room.read.names = undefined;
+  // What the check sees is as of when it began to read: a poll's reading begun later is newer (subscribers-seen.ts).
+  const stamp = nextStamp();
   // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
   const objects = await checkPpp(room.ppp, want, room.endedFor).catch((err: unknown) => {
-    room.online = { count: undefined, stamp: nextStamp() };
+    room.online = { count: undefined, stamp };
     throw err;
   });
   const seen = room.read.names as string[] | undefined;
   if (seen) {
     const names = new Set(seen.map((n) => n.toLowerCase()));
     const count = want.secrets.filter((w) => names.has(w.name.toLowerCase())).length;
-    room.online = { count, stamp: nextStamp() };
+    room.online = { count, stamp };
   }
   return objects;
 }

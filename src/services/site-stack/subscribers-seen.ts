@@ -22,15 +22,21 @@ export function subscribersSeen(parts: {
   let readingStamp = 0;
   return {
     source: {
+      // A reading is as of when it began: one begun before a PPP check (it saw the sessions before a dial-in) but
+      // answered after it must not pass for the newer, nor an older reading answered late for a newer one.
       async read() {
+        const stamp = nextStamp();
+        const keep = (count: number | undefined) => {
+          if (stamp < readingStamp) return;
+          fromReading = count;
+          readingStamp = stamp;
+        };
         try {
           const reading = await parts.source.read();
-          fromReading = reading.subscribers?.length;
-          readingStamp = nextStamp();
+          keep(reading.subscribers?.length);
           return reading;
         } catch (err) {
-          fromReading = undefined;
-          readingStamp = nextStamp();
+          keep(undefined);
           throw err;
         }
       },
