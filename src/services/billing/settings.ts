@@ -161,10 +161,14 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
     };
   }
 
+  // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back.
+  let saves = 0;
   return {
     view,
     async refresh() {
-      applyTo(config, (await view()).effective);
+      const at = saves;
+      const v = await view();
+      if (at === saves) applyTo(config, v.effective);
     },
     async update(input, actor) {
       const c = new ErrorCollector();
@@ -185,6 +189,7 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
       if (!refused.has('due_days') && !refused.has('remind_days')) reminderProblem(after, parsed, c);
       c.throwIfAny('Billing settings not saved');
       const changed: BillingSettingField[] = [];
+      saves++;
       for (const [f, v] of parsed) {
         const was = before.overridden.includes(f) ? before.effective[f] : undefined;
         const next = v === '' ? undefined : v;

@@ -178,8 +178,13 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
     };
   }
 
+  // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back
+  // over the save's (the running server would use the old time zone until the next refresh).
+  let saves = 0;
   async function refresh(): Promise<void> {
-    applyTo(config, (await view()).effective);
+    const at = saves;
+    const v = await view();
+    if (at === saves) applyTo(config, v.effective);
   }
 
   return {
@@ -208,6 +213,7 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
         if (address === null || !ipInCidrs(address, after.admin_allow)) throw lockedOut(address ?? 'unknown');
       }
       const changed: ShopSettingField[] = [];
+      saves++;
       for (const [f, v] of parsed) {
         const was = before.overridden.includes(f) ? before.effective[f] : undefined;
         const next = empty(v) ? undefined : v;
