@@ -8,7 +8,8 @@ import { PeriodicJob } from './periodic';
  *
  * - one check at a time: a check asked while one runs waits for it and runs after it (that one may have read the
  *   database before the change), one follow-up shared by everyone who asks meanwhile;
- * - a change's check `CHANGE_DELAY_MS` later, so a burst of changes (a bulk edit) is one check;
+ * - a change's check `CHANGE_DELAY_MS` later, so a burst of changes (a bulk edit) is one check; any check that
+ *   begins meanwhile covers it, and the change's own is dropped;
  * - the periodic check, on a fixed cadence (PeriodicJob), when the room has one;
  * - the triggers (a change listener, a reconnect) listened to between start() and stop();
  * - stop(): no more requests, and the checks under way finished.
@@ -46,7 +47,12 @@ export interface CheckRunner<R> {
 }
 
 export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
-  const turns = oneAtATime(o.check);
+  // A check that begins reads everything a change asked for before it: the change's own check, not begun yet, is
+  // dropped (or it would run later for nothing, perhaps while the router is away, and blank what this one saw).
+  const turns = oneAtATime((reason: string) => {
+    soon.cancel();
+    return o.check(reason);
+  });
   const quietly = (reason: string): Promise<void> =>
     turns.check(reason).then(
       () => undefined,

@@ -154,3 +154,28 @@ it('listens to its triggers from start() to stop(); stop() drops a pending check
   expect(r.listening()).toBe(1);
   await runner.stop();
 });
+
+it("a check that begins after a change's request covers it: the change's own check is dropped", async () => {
+  const r = room();
+  const runner = createCheckRunner({ check: r.check, failed: r.failed });
+  runner.start();
+  runner.request('subscriber changed');
+  const now = runner.check('asked now');
+  await settle();
+  expect(r.runs.map((x) => x.reason)).toEqual(['asked now']);
+  r.runs[0]!.finish();
+  await now;
+  await jest.advanceTimersByTimeAsync(CHANGE_DELAY_MS * 2);
+  expect(r.runs.map((x) => x.reason)).toEqual(['asked now']);
+  // A change asked for while a check runs is not covered by it (that one may have read before): it runs after.
+  const again = runner.check('asked again');
+  await settle();
+  runner.request('changed meanwhile');
+  await jest.advanceTimersByTimeAsync(CHANGE_DELAY_MS);
+  r.runs[1]!.finish();
+  await again;
+  await settle();
+  expect(r.runs.map((x) => x.reason)).toEqual(['asked now', 'asked again', 'changed meanwhile']);
+  r.runs[2]!.finish();
+  await runner.stop();
+});
