@@ -22,6 +22,14 @@ export function makeLicense(board: BoardKind): License {
   return { board, id: newLicenseId(board), level: 'p1', nlevel: '4' };
 }
 
+/** The licence of another machine put in this one's place: `licenseId` if given, else a fresh one unlike `current`. */
+export function replacementLicense(board: BoardKind, current: string, licenseId?: string): License {
+  let license = makeLicense(board);
+  if (licenseId) license = { ...license, id: licenseId };
+  else while (license.id === current) license = makeLicense(board);
+  return license;
+}
+
 /**
  * The power goes: sessions end, dynamic queues go, queue, rule and interface counters restart at zero, and
  * the runtime state (cookies, the memory log) is lost. The configuration and its `.id`s stay.
