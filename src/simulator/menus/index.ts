@@ -11,16 +11,8 @@ import type { Menu, SimCore } from './common';
 import { leaseMenu } from './dhcp';
 import { filterMenu } from './firewall';
 import { natMenu } from './nat';
-import {
-  activeMenu,
-  bindingMenu,
-  cookieMenu,
-  hostMenu,
-  profileMenu,
-  serverMenu,
-  serverProfileMenu,
-  userMenu,
-} from './hotspot';
+import { bindingMenu, profileMenu, serverMenu, serverProfileMenu, userMenu } from './hotspot';
+import { activeMenu, cookieMenu, hostMenu } from './hotspot-runtime';
 import { interfaceMenu } from './interface';
 import { logMenu } from './log';
 import { queueMenu } from './queue';
