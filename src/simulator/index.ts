@@ -21,15 +21,9 @@ import { RouterRadius } from './radius';
 import { expireAddressLists } from './ppp/ip-menus';
 import { PppSessions } from './ppp/sessions';
 import { Hotspot } from './sessions';
-import { BoardKind, RouterState } from './state';
-import {
-  addDefaultFastTrack,
-  losePower,
-  makeLicense,
-  powerOn,
-  replacementLicense,
-  wipeConfiguration,
-} from './power';
+import { type BoardKind, makeLicense, replacementLicense } from './license';
+import { RouterState } from './state';
+import { addDefaultFastTrack, losePower, powerOn, wipeConfiguration } from './power';
 import { Traffic, Transfer } from './traffic';
 import { REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 
