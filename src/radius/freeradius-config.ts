@@ -12,6 +12,8 @@
  * duplicated or late Interim-Update never takes bytes back and a Stop without a Start still makes its row; the
  * Gigawords are folded in (totals past 4 GiB).
  */
+import { type FreeRadiusDb, pgpass, queriesConf, quoted, sqlModule } from './freeradius-sql';
+
 export interface FreeRadiusClient {
   /** The site's name (a FreeRADIUS client's short name). */
   name: string;
@@ -27,7 +29,7 @@ export interface FreeRadiusConfigInput {
   acctPort: number;
   /** The address FreeRADIUS listens on: `*` (every one) or an address. */
   listenAddress: string;
-  db: { host: string; port: number; user: string; password: string; database: string; sslmode: string };
+  db: FreeRadiusDb;
   clients: readonly FreeRadiusClient[];
 }
 
@@ -39,19 +41,6 @@ export interface ConfigFile {
 
 /** The libdir of Debian's freeradius package (its modules). */
 const LIBDIR = '/usr/lib/freeradius';
-
-/** A value inside a FreeRADIUS double-quoted string: backslashes and quotes escaped. */
-function quoted(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** A value inside a libpq connection string's single quotes. */
-const conninfoQuoted = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/** The password file libpq reads (`passfile`): one line for any host, port, database and user of this config. */
-function pgpass(c: FreeRadiusConfigInput): string {
-  return `*:*:*:*:${c.db.password.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`;
-}
 
 /** A client's name as a FreeRADIUS section name: letters, digits, - and _. */
 function clientName(name: string, i: number): string {
@@ -145,120 +134,6 @@ client ${clientName(cl.name, i)} {
 `,
   );
   return `# The routers of PisoNet Manager's RADIUS sites, one client each.\n\n${blocks.join('\n') || '# No RADIUS site yet.\n'}`;
-}
-
-function sqlModule(c: FreeRadiusConfigInput): string {
-  const d = c.db;
-  return `# The product's PostgreSQL database (DATABASE_URL).
-sql {
-	dialect = "postgresql"
-	driver = "rlm_sql_postgresql"
-	postgresql {
-		send_application_name = yes
-	}
-	radius_db = ${quoted(
-    `host=${d.host} port=${d.port} dbname=${d.database} user=${d.user} passfile=${conninfoQuoted(`${c.dir}/pgpass`)} sslmode=${d.sslmode} application_name=freeradius`,
-  )}
-	acct_table1 = "radacct"
-	acct_table2 = "radacct"
-	postauth_table = "radpostauth"
-	authcheck_table = "radcheck"
-	groupcheck_table = "radgroupcheck"
-	authreply_table = "radreply"
-	groupreply_table = "radgroupreply"
-	usergroup_table = "radusergroup"
-	read_groups = yes
-	read_profiles = no
-	delete_stale_sessions = yes
-	read_clients = no
-	client_table = "nas"
-	group_attribute = "SQL-Group"
-	pool {
-		# 0: FreeRADIUS starts even while the database is down, and connects when it is back.
-		start = 0
-		min = 0
-		# One connection per thread at most (FreeRADIUS's own default): a request that finds no free connection
-		# fails its SQL step, and a valid code would be refused under load.
-		max = \${thread[pool].max_servers}
-		spare = 4
-		uses = 0
-		retry_delay = 5
-		lifetime = 0
-		idle_timeout = 60
-	}
-	$INCLUDE \${modconfdir}/sql/queries.conf
-}
-`;
-}
-
-/** The columns and values every accounting packet writes, `stop` saying whether the session ended with it. */
-function accountingUpsert(stop: boolean): string {
-  const octets = (dir: 'Input' | 'Output') =>
-    `(('%{%{Acct-${dir}-Gigawords}:-0}'::bigint << 32) + '%{%{Acct-${dir}-Octets}:-0}'::bigint)`;
-  return `"\\
-				INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, nasportid, nasporttype, \\
-					acctstarttime, acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, \\
-					calledstationid, callingstationid, acctterminatecause, servicetype, framedipaddress) \\
-				VALUES ('%{Acct-Session-Id}', '%{Packet-Src-IP-Address}/%{SQL-User-Name}/%{Acct-Session-Id}', '%{SQL-User-Name}', \\
-					'%{Packet-Src-IP-Address}'::inet, NULLIF('%{%{NAS-Port-ID}:-%{NAS-Port}}', ''), '%{NAS-Port-Type}', \\
-					\${....event_timestamp} - make_interval(secs => '%{%{Acct-Session-Time}:-0}'::bigint), \\
-					\${....event_timestamp}, ${stop ? '${....event_timestamp}' : 'NULL'}, '%{%{Acct-Session-Time}:-0}'::bigint, \\
-					${octets('Input')}, ${octets('Output')}, \\
-					'%{Called-Station-Id}', '%{Calling-Station-Id}', ${stop ? "NULLIF('%{Acct-Terminate-Cause}', '')" : 'NULL'}, \\
-					'%{Service-Type}', NULLIF('%{Framed-IP-Address}', '')::inet) \\
-				ON CONFLICT (acctuniqueid) DO UPDATE SET \\
-					acctupdatetime = GREATEST(radacct.acctupdatetime, EXCLUDED.acctupdatetime), \\
-					acctsessiontime = GREATEST(radacct.acctsessiontime, EXCLUDED.acctsessiontime), \\
-					acctinputoctets = GREATEST(radacct.acctinputoctets, EXCLUDED.acctinputoctets), \\
-					acctoutputoctets = GREATEST(radacct.acctoutputoctets, EXCLUDED.acctoutputoctets), \\
-					acctstoptime = COALESCE(radacct.acctstoptime, EXCLUDED.acctstoptime), \\
-					acctterminatecause = COALESCE(radacct.acctterminatecause, EXCLUDED.acctterminatecause), \\
-					framedipaddress = COALESCE(EXCLUDED.framedipaddress, radacct.framedipaddress)"`;
-}
-
-function queriesConf(): string {
-  return `# The SQL FreeRADIUS runs on the product's database (PostgreSQL).
-sql_user_name = "%{User-Name}"
-event_timestamp_epoch = "%{%{integer:Event-Timestamp}:-%l}"
-event_timestamp = "TO_TIMESTAMP(\${event_timestamp_epoch})"
-
-authorize_check_query = "SELECT id, username, attribute, value, op FROM \${authcheck_table} WHERE username = '%{SQL-User-Name}' ORDER BY id"
-authorize_reply_query = "SELECT id, username, attribute, value, op FROM \${authreply_table} WHERE username = '%{SQL-User-Name}' ORDER BY id"
-group_membership_query = "SELECT groupname FROM \${usergroup_table} WHERE username = '%{SQL-User-Name}' ORDER BY priority"
-authorize_group_check_query = "SELECT id, groupname, attribute, value, op FROM \${groupcheck_table} WHERE groupname = '%{\${group_attribute}}' ORDER BY id"
-authorize_group_reply_query = "SELECT id, groupname, attribute, value, op FROM \${groupreply_table} WHERE groupname = '%{\${group_attribute}}' ORDER BY id"
-
-accounting {
-	reference = "%{tolower:type.%{%{Acct-Status-Type}:-none}.query}"
-	type {
-		start {
-			query = ${accountingUpsert(false)}
-		}
-		interim-update {
-			query = ${accountingUpsert(false)}
-		}
-		stop {
-			query = ${accountingUpsert(true)}
-		}
-		# The router restarted: its open sessions ended (their last totals stay).
-		accounting-on {
-			query = "UPDATE radacct SET acctstoptime = \${....event_timestamp}, acctterminatecause = 'NAS-Reboot' \\
-				WHERE acctstoptime IS NULL AND nasipaddress = '%{Packet-Src-IP-Address}'::inet"
-		}
-		accounting-off {
-			query = "\${..accounting-on.query}"
-		}
-	}
-}
-
-post-auth {
-	reference = ".query"
-	# The code is the user name: the password is not kept a second time.
-	query = "INSERT INTO \${..postauth_table} (username, pass, reply, calledstationid, callingstationid, nasipaddress, authdate) \\
-		VALUES ('%{SQL-User-Name}', '', '%{reply:Packet-Type}', '%{Called-Station-Id}', '%{Calling-Station-Id}', \\
-		'%{Packet-Src-IP-Address}'::inet, NOW())"
-}
-`;
 }
 
 function siteConf(c: FreeRadiusConfigInput): string {
@@ -366,8 +241,8 @@ export function freeradiusConfig(c: FreeRadiusConfigInput): ConfigFile[] {
         "# FreeRADIUS reads its own dictionaries (/usr/share/freeradius: RFC, MikroTik's); nothing to add here.\n",
     },
     { path: 'clients.conf', content: clientsConf(c) },
-    { path: 'mods-enabled/sql', content: sqlModule(c) },
-    { path: 'pgpass', content: pgpass(c) },
+    { path: 'mods-enabled/sql', content: sqlModule(c.dir, c.db) },
+    { path: 'pgpass', content: pgpass(c.db) },
     { path: 'mods-enabled/pap', content: PAP },
     { path: 'mods-enabled/expiration', content: EXPIRATION },
     { path: 'mods-enabled/always', content: ALWAYS },

@@ -14,7 +14,7 @@
  * The authenticator is checked before the Message-Authenticator: a wrong secret reads BAD_AUTHENTICATOR wherever
  * the authenticator can tell, and BAD_MESSAGE_AUTHENTICATOR then means a sender that computes it wrongly.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   decodeAttributes,
   encodeAttributes,
@@ -23,6 +23,14 @@ import {
   type AttrValue,
 } from './attributes';
 import { attrByName } from './dictionary';
+import {
+  checkAuthenticator,
+  checkIdentifier,
+  checkSecret,
+  equal,
+  md5,
+  messageAuthenticator,
+} from './authenticators';
 import { RadiusError } from './errors';
 
 export { RadiusError, type RadiusErrorCode } from './errors';
@@ -330,34 +338,4 @@ function assemble(
   }
   body.copy(packet, at);
   return packet;
-}
-
-function messageAuthenticator(packet: Buffer, secret: string): Buffer {
-  return createHmac('md5', secret).update(packet).digest();
-}
-
-function md5(packet: Buffer, secret: string): Buffer {
-  return createHash('md5').update(packet).update(secret, 'utf8').digest();
-}
-
-function equal(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function checkIdentifier(identifier: number): void {
-  if (!Number.isInteger(identifier) || identifier < 0 || identifier > 255) {
-    throw new RadiusError('BAD_VALUE', `identifier must be an integer from 0 to 255, got ${identifier}`);
-  }
-}
-
-function checkSecret(secret: string): void {
-  if (typeof secret !== 'string' || secret.length === 0) {
-    throw new RadiusError('BAD_VALUE', 'the shared secret must be a non-empty string');
-  }
-}
-
-function checkAuthenticator(authenticator: Buffer): void {
-  if (!Buffer.isBuffer(authenticator) || authenticator.length !== 16) {
-    throw new RadiusError('BAD_VALUE', "the request's authenticator must be a 16-byte Buffer");
-  }
 }

@@ -8,6 +8,7 @@ import type { RadiusLogin } from './radius/auth';
 import type { DeviceContext } from './radius/nas';
 import { serverProfileOf } from './radius/nas';
 import type { Hotspot, LoginArgs } from './sessions';
+import { checkDevice, hostFor } from './login-checks';
 import type { ActiveItem, HostItem, RouterState } from './state';
 
 export interface RadiusAuthenticator {
@@ -50,7 +51,7 @@ export class HotspotLogin {
   /** The host the login names, or undefined (the local login then refuses it, with its log line). */
   private knownHost(args: LoginArgs): HostItem | undefined {
     try {
-      return this.hotspot.hostFor(args.ip, args.mac);
+      return hostFor(this.state, args.ip, args.mac);
     } catch (err) {
       if (err instanceof Trap) return undefined;
       throw err;
@@ -81,7 +82,7 @@ export class HotspotLogin {
   private async askRadius(args: LoginArgs, host: HostItem): Promise<ActiveItem> {
     // ✖ An empty name is refused without asking: a RADIUS request cannot carry an empty User-Name.
     if (!args.user) throw new Trap(LOGIN_ERR_BAD_CREDENTIALS);
-    this.hotspot.checkDevice(host);
+    checkDevice(this.state, host);
     if (this.authorizing.has(host.mac)) throw new Trap(LOGIN_ERR_AUTHORIZING);
     const device: DeviceContext = {
       user: args.user,
@@ -98,7 +99,7 @@ export class HotspotLogin {
       this.authorizing.delete(host.mac);
     }
     // The device may have moved or gone while the server answered: it must still be the one asked about.
-    const now = this.hotspot.hostFor(args.ip, args.mac);
+    const now = hostFor(this.state, args.ip, args.mac);
     return this.hotspot.startRadiusSession(now, {
       user: args.user,
       password: args.password ?? '',

@@ -3,11 +3,10 @@
  * every test talks to. It behaves like RouterOS (docs/routeros.md), not like a client hopes: it must never
  * accept what a real router would refuse, or a test passes that a shop's router would fail.
  */
-import { createServer, Server, Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import { apiSessionHost } from './api-host';
-import { Logger, Session, SessionHost, SimStats } from './connection';
+import { ApiServer } from './api-server';
+import type { Logger, SimStats } from './connection';
 import { Faults } from './faults';
+import { DemoTraffic } from './demo-traffic';
 import { Dhcp } from './dhcp';
 import { Interfaces } from './interfaces';
 import { RouterLog } from './log';
@@ -22,16 +21,16 @@ import { RouterRadius } from './radius';
 import { expireAddressLists } from './ppp/ip-menus';
 import { PppSessions } from './ppp/sessions';
 import { Hotspot } from './sessions';
-import { BoardKind, RouterState } from './state';
-import { addDefaultFastTrack, losePower, makeLicense, powerOn, wipeConfiguration } from './power';
+import { type BoardKind, makeLicense, replacementLicense } from './license';
+import { RouterState } from './state';
+import { addDefaultFastTrack, losePower, powerOn, wipeConfiguration } from './power';
 import { Traffic, Transfer } from './traffic';
-import { REBOOT_DOWN_MS, versionAtLeast, type RouterSimulatorOptions } from './options';
+import { REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 
 export { demoDevice, REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 export type { Logger, SimStats };
 
 export class RouterSimulator {
-  readonly stats: SimStats = { connections: 0, commands: 0, commandsByPath: {}, bytesIn: 0, bytesOut: 0 };
   readonly faults: Faults;
   /** CPEs dialling the PPPoE server: `dial`, `hangUp`, `autoRedial`, `addTraffic` (docs/routeros.md "PPPoE"). */
   readonly pppoe: PppSessions;
@@ -44,24 +43,18 @@ export class RouterSimulator {
   private readonly log: RouterLog;
   private readonly interfaces: Interfaces;
   private readonly menus = new Map<string, Menu>();
-  private readonly sessions = new Set<Session>();
   private readonly store?: StateStore;
   private readonly now: () => number;
   private readonly version: string;
-  private server?: Server;
-  private boundPort = 0;
+  private readonly api: ApiServer;
   private reachable = true;
-  private latency: number;
-  private emptyReplies: boolean;
-  private demoTimer?: NodeJS.Timeout;
+  private readonly demo: DemoTraffic;
   private housekeeping?: NodeJS.Timeout;
   private rebootTimer?: { timer: NodeJS.Timeout; resolve: () => void };
 
   constructor(private readonly opts: RouterSimulatorOptions = {}) {
     this.now = opts.clock ?? Date.now;
     this.version = opts.version ?? '7.18.2';
-    this.latency = opts.latencyMs ?? 0;
-    this.emptyReplies = opts.emptyReplies ?? versionAtLeast(this.version, 7, 18);
     this.state = new RouterState(opts.identity ?? 'MikroTik', this.now(), makeLicense(opts.board ?? 'chr'));
     this.state.setupDnsName = opts.hotspotDnsName ?? '';
     const timeZone = opts.timeZone ?? 'UTC';
@@ -72,7 +65,10 @@ export class RouterSimulator {
     this.traffic = new Traffic(this.state, this.hotspot, this.now, this.interfaces);
     const aaa = (): RouterRadius['ppp'] => this.radius.ppp;
     this.pppoe = new PppSessions(this.state, this.now, this.log, () => this.reachable, this.interfaces, aaa);
-    this.faults = new Faults(() => this.silenceLoggedIn());
+    this.demo = new DemoTraffic(this.traffic, this.pppoe);
+    this.faults = new Faults(() => this.api.silenceLoggedIn());
+    const apiParts = { opts, faults: this.faults, log: this.log, menus: this.menus, version: this.version };
+    this.api = new ApiServer(apiParts, () => this.reachable);
     if (opts.coaRateChange) this.faults.coaRateChanges(opts.coaRateChange);
     const warn = (message: string, err: unknown): void => this.opts.logger?.warn(message, err);
     this.radius = new RouterRadius({
@@ -136,8 +132,12 @@ export class RouterSimulator {
     this.store?.schedule(() => snapshot(this.state));
   }
 
+  get stats(): SimStats {
+    return this.api.stats;
+  }
+
   get port(): number {
-    return this.boundPort;
+    return this.api.port;
   }
 
   /** The UDP port of the CoA/Disconnect listener, or undefined while `/radius/incoming` does not accept. */
@@ -166,23 +166,7 @@ export class RouterSimulator {
 
   async start(): Promise<{ host: string; port: number }> {
     const host = this.opts.host ?? '127.0.0.1';
-    const onSocket = (socket: Socket): void => this.accept(socket);
-    const server = this.opts.tls
-      ? createTlsServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, onSocket)
-      : createServer(onSocket);
-    await new Promise<void>((resolve, reject) => {
-      // A listen failure (port taken) is the caller's to handle through the rejection, not a log line.
-      server.once('error', reject);
-      // Started again after stop(): the same port, as a router switched off and on keeps its address.
-      server.listen(this.opts.port || this.boundPort, host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.opts.logger?.warn('simulator: server error', err));
-        resolve();
-      });
-    });
-    this.server = server;
-    const addr = server.address();
-    this.boundPort = typeof addr === 'object' && addr ? addr.port : 0;
+    const port = await this.api.listen(host);
     await this.radius.setUp(this.reachable);
     if (this.opts.hotspotHttpPort !== undefined) {
       const httpPort = await this.http.start(this.opts.hotspotHttpPort, host);
@@ -193,8 +177,8 @@ export class RouterSimulator {
       this.housekeeping = setInterval(() => this.tick(1), 1000);
       this.housekeeping.unref();
     }
-    this.opts.logger?.info(`simulator: RouterOS ${this.version} API on ${host}:${this.boundPort}`);
-    return { host, port: this.boundPort };
+    this.opts.logger?.info(`simulator: RouterOS ${this.version} API on ${host}:${port}`);
+    return { host, port };
   }
 
   async stop(): Promise<void> {
@@ -207,43 +191,11 @@ export class RouterSimulator {
       this.rebootTimer.resolve();
       this.rebootTimer = undefined;
     }
-    this.dropAll();
+    this.api.dropAll();
     await this.http.stop();
     await this.radius.stop();
     this.store?.flush();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private accept(socket: Socket): void {
-    socket.on('error', () => undefined);
-    if (!this.reachable) {
-      socket.destroy();
-      return;
-    }
-    this.stats.connections++;
-    const host: SessionHost = apiSessionHost({
-      opts: this.opts,
-      faults: this.faults,
-      stats: this.stats,
-      log: this.log,
-      menu: (path) => this.menus.get(path),
-      latencyMs: () => this.latency,
-      emptyReplies: () => this.emptyReplies,
-    });
-    const session = new Session(socket, host);
-    this.sessions.add(session);
-    socket.on('close', () => this.sessions.delete(session));
-  }
-
-  private silenceLoggedIn(): void {
-    for (const s of this.sessions) if (s.isLoggedIn) s.silence();
-  }
-
-  private dropAll(): void {
-    for (const s of this.sessions) s.close();
-    this.sessions.clear();
+    await this.api.close();
   }
 
   // ---- devices and traffic -------------------------------------------------------------------------------
@@ -283,19 +235,11 @@ export class RouterSimulator {
   }
 
   startDemoTraffic(opts: { intervalMs?: number } = {}): void {
-    this.stopDemoTraffic();
-    const interval = opts.intervalMs ?? 1000;
-    this.demoTimer = setInterval(() => {
-      this.traffic.demoStep(interval / 1000);
-      this.pppoe.demoStep(interval / 1000);
-      this.traffic.decayRates(interval / 1000);
-    }, interval);
-    this.demoTimer.unref();
+    this.demo.start(opts.intervalMs ?? 1000);
   }
 
   stopDemoTraffic(): void {
-    if (this.demoTimer) clearInterval(this.demoTimer);
-    this.demoTimer = undefined;
+    this.demo.stop();
   }
 
   // ---- router lifecycle -----------------------------------------------------------------------------------
@@ -342,10 +286,11 @@ export class RouterSimulator {
   async replaceRouter(
     opts: { licenseId?: string; board?: BoardKind; identity?: string; downMs?: number } = {},
   ): Promise<string> {
-    const board = opts.board ?? this.state.license.board;
-    let license = makeLicense(board);
-    if (opts.licenseId) license = { ...license, id: opts.licenseId };
-    else while (license.id === this.state.license.id) license = makeLicense(board);
+    const license = replacementLicense(
+      opts.board ?? this.state.license.board,
+      this.state.license.id,
+      opts.licenseId,
+    );
     await this.restart(opts.downMs, () => {
       this.state.license = license;
       wipeConfiguration(this.state, opts.identity ?? 'MikroTik');
@@ -376,17 +321,17 @@ export class RouterSimulator {
   /** false: close all API connections and refuse new ones (accept + destroy); true: back. */
   setReachable(up: boolean): void {
     this.reachable = up;
-    if (!up) this.dropAll();
+    if (!up) this.api.dropAll();
     // The CoA/Disconnect listener goes with the network (only once the simulator has started).
-    if (this.server) void this.radius.setUp(up);
+    if (this.api.listening) void this.radius.setUp(up);
   }
 
   setLatency(ms: number): void {
-    this.latency = Math.max(0, ms);
+    this.api.latencyMs = Math.max(0, ms);
   }
 
   setEmptyReplies(on: boolean): void {
-    this.emptyReplies = on;
+    this.api.emptyReplies = on;
   }
 
   /** What `print` would return for a menu (all properties), e.g. `rows('/queue/simple')`. */

@@ -2,7 +2,7 @@
 import type { Logger } from './connection';
 import type { CoaRateMode } from './radius/incoming';
 import type { TagPosition } from './request';
-import type { BoardKind } from './state';
+import type { BoardKind } from './license';
 
 export interface RouterSimulatorOptions {
   host?: string;

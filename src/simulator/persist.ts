@@ -5,14 +5,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  Counters,
-  License,
-  newQueueRuntime,
-  RADIUS_INCOMING_DEFAULTS,
-  RouterState,
-  zeroCounters,
-} from './state';
+import type { License } from './license';
+import { Counters, newQueueRuntime, RADIUS_INCOMING_DEFAULTS, RouterState, zeroCounters } from './state';
 import { PPP_AAA_DEFAULTS } from './ppp/tables';
 import type { Item } from './table';
 

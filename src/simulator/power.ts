@@ -8,19 +8,7 @@ import { syncDynamicFilters } from './menus/firewall';
 import { resetQueueCounters } from './menus/queue';
 import type { PppSessions } from './ppp/sessions';
 import type { Hotspot } from './sessions';
-import {
-  type BoardKind,
-  FILTER_DEFAULTS,
-  type FilterItem,
-  type License,
-  newLicenseId,
-  type RouterState,
-} from './state';
-
-/** A CHR with a paid `p1` licence: a `free` CHR would cap every interface at 1 Mbit/s, which we do not model. */
-export function makeLicense(board: BoardKind): License {
-  return { board, id: newLicenseId(board), level: 'p1', nlevel: '4' };
-}
+import { FILTER_DEFAULTS, type FilterItem, type RouterState } from './state';
 
 /**
  * The power goes: sessions end, dynamic queues go, queue, rule and interface counters restart at zero, and

@@ -4,20 +4,13 @@
  * unconfirmed and live in messages.ts.
  */
 import {
-  CATEGORY,
-  LOGIN_ERR_ALREADY,
   LOGIN_ERR_BAD_CREDENTIALS,
-  LOGIN_ERR_BLOCKED,
-  LOGIN_ERR_MAC_REQUIRED,
-  LOGIN_ERR_WRONG_MAC,
   loginErrMacNotAllowed,
-  loginErrSharedUsers,
   loginErrTrafficLimit,
-  loginErrUnknownHost,
   loginErrUptimeLimit,
-  msgInvalidValue,
   Trap,
 } from './messages';
+import { bindingType, checkDevice, checkShared, hostFor, loginTrap } from './login-checks';
 import type { Dhcp } from './dhcp';
 import type { RouterLog } from './log';
 import { giveCookie } from './cookies';
@@ -132,17 +125,7 @@ export class Hotspot {
   }
 
   isBypassed(host: HostItem): boolean {
-    return this.bindingType(host) === 'bypassed';
-  }
-
-  private bindingType(host: HostItem): string | undefined {
-    const b = this.state.bindings.list.find(
-      (i) =>
-        i.cfg.disabled !== 'true' &&
-        ((i.cfg['mac-address'] && i.cfg['mac-address'] === host.mac) ||
-          (i.cfg.address && i.cfg.address === host.ip)),
-    );
-    return b?.cfg.type;
+    return bindingType(this.state, host) === 'bypassed';
   }
 
   /**
@@ -178,7 +161,7 @@ export class Hotspot {
 
   /** A login checked against the local users, without its log line. */
   loginLocal(args: LoginArgs): ActiveItem {
-    const host = this.hostFor(args.ip, args.mac);
+    const host = hostFor(this.state, args.ip, args.mac);
     const user = args.user !== undefined ? this.state.users.byNameGet(args.user) : undefined;
     if (
       !user ||
@@ -190,12 +173,12 @@ export class Hotspot {
     const name = user.cfg.name;
     const bound = user.cfg['mac-address'];
     if (bound && bound !== ANY_MAC && bound !== host.mac) throw loginTrap(loginErrMacNotAllowed(name));
-    this.checkDevice(host);
+    checkDevice(this.state, host);
     const limit = parseDuration(user.cfg['limit-uptime'] ?? '0') ?? 0;
     if (limit > 0 && user.uptime >= limit) throw loginTrap(loginErrUptimeLimit(name));
     if (overBytes(user)) throw loginTrap(loginErrTrafficLimit(name));
     const profileName = user.cfg.profile ?? 'default';
-    this.checkShared(name, profileName, (a) => a.userId === user.id);
+    checkShared(this.state, name, profileName, (a) => a.userId === user.id);
     return this.startSession(host, {
       user: name,
       userId: user.id,
@@ -215,34 +198,9 @@ export class Hotspot {
     login: { user: string; password: string; profile: string; grant: RadiusGrant; acctSessionId: string },
   ): ActiveItem {
     const { user, password, profile, grant, acctSessionId } = login;
-    this.checkDevice(host);
-    this.checkShared(user, profile, (a) => a.radius !== undefined && a.user === user);
+    checkDevice(this.state, host);
+    checkShared(this.state, user, profile, (a) => a.radius !== undefined && a.user === user);
     return this.startSession(host, { user, userId: '', profile, radius: grant, acctSessionId, password });
-  }
-
-  /** The device may log in: not blocked by an ip-binding, not logged in already. */
-  checkDevice(host: HostItem): void {
-    if (this.bindingType(host) === 'blocked') throw loginTrap(LOGIN_ERR_BLOCKED);
-    if (host.authorized) throw loginTrap(LOGIN_ERR_ALREADY);
-  }
-
-  private checkShared(name: string, profileName: string, mine: (a: ActiveItem) => boolean): void {
-    const shared = this.state.profiles.byNameGet(profileName)?.cfg['shared-users'] ?? '1';
-    const sessions = this.state.active.list.filter(mine).length;
-    if (shared !== 'unlimited' && sessions >= Number(shared)) throw loginTrap(loginErrSharedUsers(name));
-  }
-
-  /** The host the login is for: found by IP, and it must have the MAC given. */
-  hostFor(ip: string | undefined, macText: string | undefined): HostItem {
-    if (macText === undefined || macText === '') throw new Trap(LOGIN_ERR_MAC_REQUIRED, CATEGORY.argument);
-    const mac = normaliseMac(macText);
-    if (mac === null) throw new Trap(msgInvalidValue('mac-address'), CATEGORY.argument);
-    // ✖ A login without an IP: refused like a malformed one.
-    if (ip === undefined || ipToInt(ip) === null) throw new Trap(msgInvalidValue('ip'), CATEGORY.argument);
-    const host = this.state.hosts.list.find((h) => h.ip === ip);
-    if (!host) throw loginTrap(loginErrUnknownHost(ip));
-    if (host.mac !== mac) throw loginTrap(LOGIN_ERR_WRONG_MAC);
-    return host;
   }
 
   private startSession(
@@ -361,9 +319,4 @@ export class Hotspot {
       else if (overGrant(s)) this.logout(s, 'traffic limit reached');
     }
   }
-}
-
-/** ✖ category of login refusals unknown; none is sent. */
-function loginTrap(message: string): Trap {
-  return new Trap(message);
 }

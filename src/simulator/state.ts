@@ -3,6 +3,7 @@
  * runtime fields (lost on reboot, docs/routeros.md "Counters" ✖ runtime-only).
  */
 import { PppState } from './ppp/tables';
+import type { License } from './license';
 import { Item, Table } from './table';
 import {
   FACTORY_LOGIN_HTML,
@@ -147,36 +148,6 @@ export interface SessionLimits {
 export interface FilterItem extends Item {
   bytes: number;
   packets: number;
-}
-
-/** Which kind of machine the simulator plays: its `/system/license` and `/system/resource` differ. */
-export type BoardKind = 'chr' | 'routerboard';
-
-/**
- * The licence identity of the simulated machine. A CHR shows `system-id` and `level`; a RouterBOARD shows
- * `software-id`, `nlevel` and `features`. The id survives reboots and configuration resets, so the controller
- * can tell "the same router, reset" from "another router".
- */
-export interface License {
-  board: BoardKind;
-  id: string;
-  /** CHR licence level (`free`, `p1`, `p10`, `p-unlimited`). */
-  level: string;
-  /** RouterBOARD licence level (0..6). */
-  nlevel: string;
-}
-
-const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const CHR_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/**
- * A fresh licence id in the shape each kind of machine prints: RouterBOARD software ids are two groups of
- * four upper-case letters and digits (`7N6C-EV4Q`); CHR system ids are eleven letters and digits.
- */
-export function newLicenseId(board: BoardKind, random: () => number = Math.random): string {
-  const pick = (chars: string, n: number): string =>
-    Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
-  return board === 'routerboard' ? `${pick(ID_CHARS, 4)}-${pick(ID_CHARS, 4)}` : pick(CHR_ID_CHARS, 11);
 }
 
 export const newQueueRuntime = (): Pick<

@@ -5,22 +5,15 @@ import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
 import type { Hotspot } from '../sessions';
 import { addressListMenu, poolMenu, poolUsedMenu } from '../ppp/ip-menus';
-import { pppAaaMenu, pppActiveMenu, pppoeServerMenu, pppProfileMenu, pppSecretMenu } from '../ppp/menus';
+import { pppAaaMenu, pppActiveMenu, pppProfileMenu, pppSecretMenu } from '../ppp/menus';
+import { pppoeServerMenu } from '../ppp/pppoe-server-menu';
 import type { PppSessions } from '../ppp/sessions';
 import type { Menu, SimCore } from './common';
 import { leaseMenu } from './dhcp';
 import { filterMenu } from './firewall';
 import { natMenu } from './nat';
-import {
-  activeMenu,
-  bindingMenu,
-  cookieMenu,
-  hostMenu,
-  profileMenu,
-  serverMenu,
-  serverProfileMenu,
-  userMenu,
-} from './hotspot';
+import { bindingMenu, profileMenu, serverMenu, serverProfileMenu, userMenu } from './hotspot';
+import { activeMenu, cookieMenu, hostMenu } from './hotspot-runtime';
 import { interfaceMenu } from './interface';
 import { logMenu } from './log';
 import { queueMenu } from './queue';

@@ -1,6 +1,6 @@
 /**
- * `/ppp/profile`, `/ppp/secret`, `/ppp/active`, `/ppp/aaa` and `/interface/pppoe-server/server`
- * (docs/routeros.md "PPPoE"). Argument names come from RouterOS 7.18.2's command tree; values are checked as
+ * `/ppp/profile`, `/ppp/secret`, `/ppp/active` and `/ppp/aaa` (docs/routeros.md "PPPoE"); the PPPoE server's
+ * menu is in pppoe-server-menu.ts. Argument names come from RouterOS 7.18.2's command tree; values are checked as
  * the PPP AAA and PPPoE pages describe them and printed as RouterOS prints them.
  */
 import {
@@ -8,7 +8,6 @@ import {
   CATEGORY_FAILURE,
   MSG_DUPLICATE_NAME,
   MSG_PPP_BUILTIN_PROFILE,
-  MSG_PPPOE_SERVER_DUPLICATE,
   msgInUse,
   msgInvalidValue,
   msgMissingArgument,
@@ -36,15 +35,9 @@ import type { Row } from '../query';
 import type { Item, Table } from '../table';
 import { formatSeconds, ipToInt, parseRateLimit, parseUint } from '../values';
 import type { PppSessions } from './sessions';
-import {
-  isBuiltInProfile,
-  PPP_PROFILE_DEFAULTS,
-  PPP_SECRET_DEFAULTS,
-  PPPOE_SERVER_DEFAULTS,
-  type PppState,
-} from './tables';
+import { isBuiltInProfile, PPP_PROFILE_DEFAULTS, PPP_SECRET_DEFAULTS, type PppState } from './tables';
 
-const invalid = (arg: string): never => {
+export const invalid = (arg: string): never => {
   throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
 };
 const nonEmpty: FieldParser = (v, arg) => (v === '' ? invalid(arg) : v);
@@ -52,7 +45,7 @@ const ip: FieldParser = (v, arg) => (ipToInt(v) === null ? invalid(arg) : v);
 /** ✔ (PPP AAA page) `yes | no | default`, printed as given. */
 const yesNoDefault = oneOf('yes', 'no', 'default');
 /** Numbers in a range, or one of some words. */
-const numberOr =
+export const numberOr =
   (min: number, max: number, ...words: string[]): FieldParser =>
   (v, arg) => {
     if (words.includes(v)) return v;
@@ -67,14 +60,6 @@ const addressOrPool =
     if (v === '' || ipToInt(v) !== null || pools().byNameGet(v)) return v;
     throw new Trap(msgNoMatch(arg), CATEGORY.argument);
   };
-/** ✔ (PPPoE page) `authentication`: a set of pap, chap, mschap1, mschap2. */
-const authentication: FieldParser = (v, arg) => {
-  const all = ['pap', 'chap', 'mschap1', 'mschap2'];
-  const parts = v.split(',');
-  if (v === '' || parts.some((p) => !all.includes(p))) invalid(arg);
-  return all.filter((a) => parts.includes(a)).join(',');
-};
-
 /**
  * `unset`: a property goes back to its default, or is gone when it has none (a secret's own addresses). ✖ The
  * name cannot be unset.
@@ -284,73 +269,6 @@ export function pppAaaMenu(core: SimCore): Menu {
         for (const [name, value] of args) if (parsers[name]) changes[name] = parsers[name](value, name);
         Object.assign(core.state.ppp.aaa, changes);
         core.configChanged();
-      },
-    },
-  };
-}
-
-export function pppoeServerMenu(core: SimCore): Menu {
-  const ppp = core.state.ppp;
-  const table = ppp.servers;
-  const spec: ConfigSpec = {
-    defaults: PPPOE_SERVER_DEFAULTS,
-    noun: 'server',
-    validate: (cfg) => {
-      if (!cfg.interface) throw new Trap(msgNotSpecified('interface'), CATEGORY_FAILURE);
-    },
-    fields: {
-      'service-name': text,
-      interface: (v, arg) => {
-        if (core.state.interfaces().includes(v)) return v;
-        throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-      },
-      'default-profile': ref(() => ppp.profiles),
-      authentication,
-      'one-session-per-host': bool,
-      'accept-empty-service': bool,
-      disabled: bool,
-      'max-mtu': numberOr(64, 65535, 'auto'),
-      'max-mru': numberOr(64, 65535, 'auto'),
-      mrru: numberOr(1500, 16384, 'disabled'),
-      'max-sessions': numberOr(0, 65535, 'unlimited'),
-      'keepalive-timeout': numberOr(0, 4294967, 'disabled'),
-      'pado-delay': numberOr(0, 10000),
-      'pppoe-over-vlan-range': text,
-      comment: text,
-    },
-  };
-  const verbs = configVerbs(table, spec, core);
-  /** ✖ One server per service name on an interface. */
-  const checkUnique = (cfg: Record<string, string>, self?: Item): void => {
-    const clash = table.list.find(
-      (s) =>
-        s !== self &&
-        s.cfg.interface === cfg.interface &&
-        s.cfg['service-name'] === (cfg['service-name'] ?? ''),
-    );
-    if (clash) throw new Trap(MSG_PPPOE_SERVER_DUPLICATE, CATEGORY_FAILURE);
-  };
-  return {
-    path: '/interface/pppoe-server/server',
-    table,
-    render: (item) => renderConfig(item),
-    rows: () => table.list.map((i) => renderConfig(i)),
-    commands: {
-      ...verbs,
-      add: (args) => {
-        checkUnique({
-          interface: args.get('interface') ?? '',
-          'service-name': args.get('service-name') ?? '',
-        });
-        return verbs.add(args);
-      },
-      set: (args) => {
-        for (const item of targets(table, args)) {
-          const merged = { ...item.cfg };
-          for (const [k, v] of args) if (k === 'interface' || k === 'service-name') merged[k] = v;
-          checkUnique(merged, item);
-        }
-        return verbs.set(args);
       },
     },
   };
