@@ -23,7 +23,12 @@ export const bool =
 
 export function int(name: string, dflt: number, min: number, max: number): Reader<number>;
 export function int(name: string, dflt: undefined, min: number, max: number): Reader<number | undefined>;
-export function int(name: string, dflt: number | undefined, min: number, max: number): Reader<number | undefined> {
+export function int(
+  name: string,
+  dflt: number | undefined,
+  min: number,
+  max: number,
+): Reader<number | undefined> {
   return (v, problems) => {
     if (v === undefined || v.trim() === '') return dflt;
     if (!/^\d+$/.test(v.trim())) {
@@ -44,7 +49,8 @@ export const str =
   (v) =>
     v === undefined || v.trim() === '' ? dflt : v.trim();
 
-export const optionalSecret: Reader<string | undefined> = (v) => (v === undefined || v === '' ? undefined : v);
+export const optionalSecret: Reader<string | undefined> = (v) =>
+  v === undefined || v === '' ? undefined : v;
 
 export const check =
   (name: string, dflt: string, ok: (v: string) => boolean, message: (v: string) => string): Reader<string> =>
