@@ -11,7 +11,7 @@ import { maskCode } from '../../lib/logger';
 import { formatBytes } from '../../domain/units';
 import { recordEvent, recordEvents, type EventInput } from '../events';
 import { loginEvent, logoutEvent } from '../events/activity';
-import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter';
+import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter-types';
 import { alertEventKind } from '../../domain/usage-summary';
 import * as voucherDevices from '../voucher-devices/usage';
 import {
