@@ -13,7 +13,7 @@ import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { withSiteRouter } from '../lib/site-router';
-import { adoptRouter } from '../commands/network';
+import { adoptRouter } from '../commands/router-connect';
 import { siteTable } from '../commands/sites';
 import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
