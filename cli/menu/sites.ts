@@ -14,7 +14,7 @@ import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { withSiteRouter } from '../lib/site-router';
 import { adoptRouter } from '../commands/router-connect';
-import { siteTable } from '../commands/sites';
+import { siteTable } from '../commands/site-table';
 import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers (the site form of the admin, as text). */
