@@ -5,15 +5,13 @@
  */
 import fs from 'node:fs';
 import { confirm, password as passwordPrompt } from '@inquirer/prompts';
-import { formatShopTime } from '../../src/domain/clock';
-import { formatMoney } from '../../src/domain/units';
 import { siteLoginPage } from '../../src/services/sites/login-page';
-import type { SiteInput, SiteStatus, SiteView } from '../../src/services/sites/types';
+import type { SiteInput, SiteView } from '../../src/services/sites/types';
 import { siteJson } from '../../src/services/sites/json';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
-import { table } from '../lib/table';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
+import { siteTable } from './site-table';
 import { isRadiusClient } from '../../src/domain/site-mode';
 
 const FIELDS = `  --host HOST                 the router's address: host name, IPv4 or IPv6
@@ -86,42 +84,6 @@ const fieldOptions = {
   'coa-port': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-/** `online`, `not read yet`, `not answering` or `offline`: a site's router as the table (and the menu) say it. */
-export function statusText(st: SiteStatus): string {
-  if (st.connected && !st.error) return 'online';
-  if (!st.live && !st.error && st.lastPollAt === null) return 'not read yet';
-  return st.connected ? 'not answering' : 'offline';
-}
-
-/** The table, then each site's error in full on its own line (a table cell would cut it). */
-export function siteTable(sites: SiteView[], tz: string): string {
-  const rows = table(sites, [
-    { header: 'ID', get: (s) => String(s.id), align: 'right' },
-    { header: 'NAME', get: (s) => s.name },
-    { header: 'ADDRESS', get: (s) => `${s.host}:${s.port}${s.tls ? ' TLS' : ''}`, shrink: true },
-    { header: 'STATUS', get: (s) => statusText(s.status) },
-    { header: 'IDENTITY', get: (s) => s.status.identity ?? '—', shrink: true },
-    {
-      header: 'ONLINE',
-      get: (s) => (s.status.online === null ? '—' : String(s.status.online)),
-      align: 'right',
-    },
-    {
-      header: 'LAST READ',
-      get: (s) => (s.status.lastPollAt ? formatShopTime(s.status.lastPollAt, tz) : 'never'),
-    },
-  ]);
-  const errors = sites.filter((s) => s.status.error).map((s) => `${s.name}: ${s.status.error!.message}`);
-  // The business of each site in a table of its own, so the one above keeps full addresses in 80 columns.
-  const figures = table(sites, [
-    { header: 'SITE', get: (s) => s.name },
-    { header: 'INCOME TODAY', get: (s) => formatMoney(s.figures.incomeToday.amount), align: 'right' },
-    { header: 'SOLD TODAY', get: (s) => String(s.figures.incomeToday.count), align: 'right' },
-    { header: 'ACTIVE VOUCHERS', get: (s) => String(s.figures.activeVouchers), align: 'right' },
-  ]);
-  return [rows, ...errors, '', figures].join('\n');
-}
 
 /** The password from the flags: stdin, a prompt, none, or (discouraged) the flag; undefined = not given. */
 async function passwordFrom(

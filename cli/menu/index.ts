@@ -7,7 +7,7 @@ import { menuLoop, say, showError } from './prompts';
 import { profilesMenu } from './profiles';
 import { reportsMenu, settingsMenu } from './settings';
 import { activeUsersMenu, bandwidthMenu } from './users';
-import { statusText } from '../commands/sites';
+import { statusText } from '../commands/site-table';
 import { sitesMenu } from './sites';
 import { vendosMenu } from './vendos';
 import { subscribersMenu } from './subscribers';

@@ -13,8 +13,8 @@ import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { withSiteRouter } from '../lib/site-router';
-import { adoptRouter } from '../commands/network';
-import { siteTable } from '../commands/sites';
+import { adoptRouter } from '../commands/router-connect';
+import { siteTable } from '../commands/site-table';
 import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers (the site form of the admin, as text). */

@@ -9,79 +9,12 @@ import { parseKey } from '../lib/secret-box';
 import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
 import { describePaymentsConfig, fakesPaymongo, readPaymentsEnv, type PaymentsConfig } from './env-payments';
 import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './env-backup';
+import { bool, check, int, knownTimeZone, minLengthSecret, optionalSecret, str, type Reader } from './env-readers';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
  * program refuses to start on bad config (STYLE.md "Errors and logs"). Names are public interface.
  */
-
-/**
- * One variable's reader: its value from the raw text (undefined when unset), or a problem pushed to `problems`
- * (and any value returned, which is then not used). Hand-written rather than a schema library: loading one cost
- * the server about 14 MiB of resident memory for these thirty variables (measured with the poll bench).
- */
-type Reader<T> = (raw: string | undefined, problems: string[]) => T;
-
-const bool =
-  (name: string, dflt: boolean): Reader<boolean> =>
-  (v, problems) => {
-    if (v === undefined || v.trim() === '') return dflt;
-    const s = v.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-    if (['0', 'false', 'no', 'off'].includes(s)) return false;
-    problems.push(`${name} must be true or false (got "${v}")`);
-    return dflt;
-  };
-
-function int(name: string, dflt: number, min: number, max: number): Reader<number>;
-function int(name: string, dflt: undefined, min: number, max: number): Reader<number | undefined>;
-function int(name: string, dflt: number | undefined, min: number, max: number): Reader<number | undefined> {
-  return (v, problems) => {
-    if (v === undefined || v.trim() === '') return dflt;
-    if (!/^\d+$/.test(v.trim())) {
-      problems.push(`${name} must be a whole number (got "${v}")`);
-      return dflt;
-    }
-    const n = Number(v.trim());
-    if (n < min || n > max) {
-      problems.push(`${name} must be between ${min} and ${max} (got ${n})`);
-      return dflt;
-    }
-    return n;
-  };
-}
-
-const str =
-  (dflt: string): Reader<string> =>
-  (v) =>
-    v === undefined || v.trim() === '' ? dflt : v.trim();
-
-const optionalSecret: Reader<string | undefined> = (v) => (v === undefined || v === '' ? undefined : v);
-
-const check =
-  (name: string, dflt: string, ok: (v: string) => boolean, message: (v: string) => string): Reader<string> =>
-  (raw, problems) => {
-    const v = str(dflt)(raw, problems);
-    if (!ok(v)) problems.push(`${name}: ${message(v)}`);
-    return v;
-  };
-
-const knownTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const minLengthSecret =
-  (name: string): Reader<string | undefined> =>
-  (raw, problems) => {
-    const v = optionalSecret(raw, problems);
-    if (v !== undefined && v.length < 16) problems.push(`${name} must be at least 16 characters`);
-    return v;
-  };
 
 const schema = {
   PORT: int('PORT', 5000, 0, 65535),

@@ -9,42 +9,14 @@
  */
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { AppError, ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../domain/errors';
 import { formatMoney, parseMoney } from '../../domain/quantities';
 import type { Actor } from '../audit/actor';
 import { creditBalance } from './issue';
 import { loadInvoices, type InvoiceView } from './view';
+import { IdempotencyKeyReusedError, PaymentAboveOwedError } from './payment-errors';
 
-/** A subscriber's payment above what it owes, not confirmed (centavos in the figures): nothing recorded. */
-export class PaymentAboveOwedError extends AppError {
-  constructor(
-    message: string,
-    readonly owed: number,
-    readonly amount: number,
-  ) {
-    super('CONFIRM_REQUIRED', message, 409, 'amount', { amount: message });
-    this.name = 'PaymentAboveOwedError';
-  }
-}
-
-/**
- * An Idempotency-Key sent again with another payment (another amount, method or reference, or for another
- * subscriber): nothing recorded. `first`: what the key recorded (null: another subscriber's, not told here).
- */
-export class IdempotencyKeyReusedError extends AppError {
-  constructor(readonly first: { amount: number; method: string; reference: string | null } | null) {
-    const what = first
-      ? `another payment (${formatMoney(first.amount)} ${first.method}${first.reference ? `, reference ${first.reference}` : ''})`
-      : "another subscriber's payment";
-    super(
-      'IDEMPOTENCY_KEY_REUSED',
-      `This Idempotency-Key was used for ${what}; this payment was not recorded. Send a new key for a new payment.`,
-      422,
-      'Idempotency-Key',
-    );
-    this.name = 'IdempotencyKeyReusedError';
-  }
-}
+export { IdempotencyKeyReusedError, PaymentAboveOwedError } from './payment-errors';
 
 export const PAYMENT_METHODS = ['cash', 'gcash', 'maya', 'bank', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];

@@ -7,7 +7,8 @@
  *
  * Written by every poll of a RADIUS site from that poll's own decision (its enforcer, coa-enforcer.ts: data left,
  * the clock, fair use move the answers; the policy is not asked again), and at once after a change to a code (sold,
- * revoked, extended, topped up, moved to another plan), so the next login gets it.
+ * revoked, extended, topped up, moved to another plan), so the next login gets it. What a code's login is answered
+ * now (answeredOf) is read here too, for the enforcer to know what a session first seen took at its Accept.
  */
 import type { Knex } from 'knex';
 import {
@@ -167,4 +168,36 @@ export async function syncRadiusAccounts(
     }
   });
   return { written: changes.length, removed: stray.length };
+}
+
+/** What a login of each code is answered now (radreply): its rates and its byte allowance (0: none). */
+export interface Answered {
+  rate: string;
+  limit: number;
+}
+
+export async function answeredOf(db: Knex, codes: string[]): Promise<Map<string, Answered>> {
+  const out = new Map<string, Answered>();
+  const get = (u: string) => {
+    let a = out.get(u);
+    if (!a) out.set(u, (a = { rate: '', limit: 0 }));
+    return a;
+  };
+  for (let i = 0; i < codes.length; i += 1000) {
+    const rows = (await db('radreply')
+      .whereIn('username', codes.slice(i, i + 1000))
+      .whereIn('attribute', ['Mikrotik-Rate-Limit', 'Mikrotik-Total-Limit', 'Mikrotik-Total-Limit-Gigawords'])
+      .select('username', 'attribute', 'value')) as Array<{
+      username: string;
+      attribute: string;
+      value: string;
+    }>;
+    for (const r of rows) {
+      const a = get(r.username);
+      if (r.attribute === 'Mikrotik-Rate-Limit') a.rate = r.value;
+      else if (r.attribute === 'Mikrotik-Total-Limit') a.limit += Number(r.value) || 0;
+      else a.limit += (Number(r.value) || 0) * 2 ** 32;
+    }
+  }
+  return out;
 }

@@ -38,6 +38,7 @@ import {
 } from '../usage/enforcer';
 import type { SessionReading, UsageReading } from '../usage/source';
 import { send, type CoaTarget, type PacketOptions } from './coa-packets';
+import { answeredOf, type Answered } from './accounts';
 
 export type { CoaTarget } from './coa-packets';
 
@@ -57,38 +58,6 @@ export interface CoaEnforcerOptions extends PacketOptions {
    * Absent: such a session keeps its allowance until its own next login.
    */
   relogin?(code: string, password: string): Promise<number>;
-}
-
-/** What a login of each code is answered now (radreply): its rates and its byte allowance (0: none). */
-interface Answered {
-  rate: string;
-  limit: number;
-}
-
-async function answeredOf(db: Knex, codes: string[]): Promise<Map<string, Answered>> {
-  const out = new Map<string, Answered>();
-  const get = (u: string) => {
-    let a = out.get(u);
-    if (!a) out.set(u, (a = { rate: '', limit: 0 }));
-    return a;
-  };
-  for (let i = 0; i < codes.length; i += 1000) {
-    const rows = (await db('radreply')
-      .whereIn('username', codes.slice(i, i + 1000))
-      .whereIn('attribute', ['Mikrotik-Rate-Limit', 'Mikrotik-Total-Limit', 'Mikrotik-Total-Limit-Gigawords'])
-      .select('username', 'attribute', 'value')) as Array<{
-      username: string;
-      attribute: string;
-      value: string;
-    }>;
-    for (const r of rows) {
-      const a = get(r.username);
-      if (r.attribute === 'Mikrotik-Rate-Limit') a.rate = r.value;
-      else if (r.attribute === 'Mikrotik-Total-Limit') a.limit += Number(r.value) || 0;
-      else a.limit += (Number(r.value) || 0) * 2 ** 32;
-    }
-  }
-  return out;
 }
 
 /**
