@@ -77,4 +77,5 @@ it('at 390 px the status page shows the time and Pause; Pause then Resume keep t
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: path.join(SHOTS, 'self-service-resumed-1280.png'), fullPage: true });
   await page.close();
-});
+  // Eight page loads and four full-page screenshots around two polls: seconds each on a busy 2-core machine.
+}, 90_000);
