@@ -5,6 +5,7 @@ import { loadConfig, AppConfig } from '../../src/config/env';
 import { openCore, Core, type CoreOptions } from '../../src/core';
 import { startApp, RunningApp } from '../../src/app';
 import { FakeClock } from '../../src/lib/clock';
+import pino from 'pino';
 import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { createRouterClient, type HardenedRouterClient } from '../../src/router';
@@ -83,7 +84,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     BACKUP_EVERY: 'off',
     ...opts.env,
   });
-  const log = opts.log ?? createLogger('silent');
+  const log = opts.log ?? testLogger();
   const router = createRouterClient({
     host: '127.0.0.1',
     port,
@@ -122,4 +123,14 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   // here so a test that then puts things on the router is not taken for a router some other database manages.
   await h.core.services.routerBinding.check();
   return h;
+}
+
+/**
+ * Silent, unless PISONET_TEST_LOG names a file: every harness of the run then appends its controller's log there
+ * at debug level (one JSON line per entry), to read what happened in a test that failed once.
+ */
+function testLogger(): Logger {
+  const file = process.env.PISONET_TEST_LOG;
+  if (!file) return createLogger('silent');
+  return createLogger('debug', pino.destination({ dest: file, sync: true, append: true }));
 }

@@ -153,6 +153,38 @@ describe('a paused code on an API site', () => {
     expect(sessions()).toEqual([expect.objectContaining({ user: code, 'mac-address': other.mac })]);
   });
 
+  it('a poll that lands while the pause logs the phone out does not read the phone as back online', async () => {
+    const [code] = await makeVouchers(h, 'ONLINE', 1);
+    const d = addDevice(h, 1);
+    const first = await post('/api/portal/redeem', { code, ...d });
+    advance(h, 600);
+    await cycle();
+    // The pause's logout is held at the router until a poll has run: the code is paused in the database and
+    // its login refused, but its session is not ended yet, so the device still shows online.
+    const logout = h.router.hotspotLogout.bind(h.router);
+    let reached!: () => void;
+    let release!: () => void;
+    const atLogout = new Promise<void>((r) => (reached = r));
+    const held = new Promise<void>((r) => (release = r));
+    let once = true;
+    h.router.hotspotLogout = async (ids) => {
+      if (once) {
+        once = false;
+        reached();
+        await held;
+      }
+      return logout(ids);
+    };
+    const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
+    await atLogout;
+    await cycle();
+    release();
+    expect((await pausing).status).toBe(200);
+    expect((await voucherRow(h, code)).paused_at).not.toBeNull();
+    expect(userOf(code)?.disabled).toBe('true');
+    expect(sessions()).toEqual([]);
+  });
+
   it("the profile's longest pause ends it: enabled again and the phone logged back in", async () => {
     const { code, d } = await pausedOnline();
     expect(userOf(code)?.disabled).toBe('true');

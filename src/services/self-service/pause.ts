@@ -23,7 +23,16 @@ import { onlineMacsOf } from '../vouchers/online';
 import type { RedeemResult, RedemptionService, UsageService } from '../types';
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
-import { deviceRow, eventTimes, meterNow, unreachable, voucherById, waitText, type Voucher } from './shared';
+import {
+  deviceRow,
+  eventTimes,
+  meterNow,
+  unreachable,
+  voucherById,
+  waitText,
+  type Voucher,
+  type VoucherLocks,
+} from './shared';
 import type { PauseState } from './types';
 import * as voucherDevices from '../voucher-devices';
 export type { PauseState } from './types';
@@ -47,7 +56,7 @@ export function createPauses(deps: SiteDeps, d: Omit<PauseDeps, 'deps'>) {
     pause: (v: Voucher, mac: string) => pauseVoucher(p, v, mac),
     resume: (v: Voucher, mac: string, why: 'customer' | 'max-pause' | 'login') =>
       resumeVoucher(p, v, mac, why),
-    afterCycle: () => endPauses(p),
+    afterCycle: (locks: Pick<VoucherLocks, 'tryRun'>) => endPauses(p, locks),
   };
 }
 
@@ -243,25 +252,32 @@ async function recordResume(
  * After each poll: a paused voucher whose device is online again (a login the controller made, its login being
  * refused everywhere else) is no longer paused; one past its profile's longest pause is resumed, its device
  * logged back in when it is still on the WiFi (else the pause just ends and the customer logs in again later).
+ * A voucher with a pause, resume or move in flight is left to the next poll: a pause in flight has marked the
+ * voucher paused before it logs its device out, so its device still shows online and would read as "logged in
+ * again".
  */
-export async function endPauses(p: PauseDeps): Promise<void> {
-  const { db, clock } = p.deps;
+export async function endPauses(p: PauseDeps, locks: Pick<VoucherLocks, 'tryRun'>): Promise<void> {
+  const { db } = p.deps;
   // This site's paused vouchers: each site's cycle ends its own pauses, on its own router.
   const rows = (await db('vouchers')
     .whereNotNull('paused_at')
     .where({ status: 'active', site_id: siteOf(p.deps).id })
     .select('id')) as Array<{ id: number }>;
-  for (const { id } of rows) {
-    const v = await voucherById(db, id);
-    if (!v || v.row.paused_at === null || v.row.paused_at === undefined) continue;
-    const mac = v.row.paused_mac ?? '';
-    if ((await onlineMacsOf(db, id)).length > 0) {
-      await resumeVoucher(p, v, mac, 'login');
-      continue;
-    }
-    const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
-    if (ends === null || clock.now() < ends) continue;
-    // The device has left the WiFi (or the router refused it): the pause is over all the same.
-    await resumeVoucher(p, v, mac, 'max-pause');
+  for (const { id } of rows) await locks.tryRun(id, () => endPause(p, id));
+}
+
+/** One paused voucher after a poll, under its lock: its pause ended by a login or by its longest pause, or kept. */
+async function endPause(p: PauseDeps, id: number): Promise<void> {
+  const { db, clock } = p.deps;
+  const v = await voucherById(db, id);
+  if (!v || v.row.paused_at === null || v.row.paused_at === undefined) return;
+  const mac = v.row.paused_mac ?? '';
+  if ((await onlineMacsOf(db, id)).length > 0) {
+    await resumeVoucher(p, v, mac, 'login');
+    return;
   }
+  const ends = pauseEndsAt(v.profile, Number(v.row.paused_at));
+  if (ends === null || clock.now() < ends) return;
+  // The device has left the WiFi (or the router refused it): the pause is over all the same.
+  await resumeVoucher(p, v, mac, 'max-pause');
 }

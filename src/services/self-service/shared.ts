@@ -204,4 +204,14 @@ export class VoucherLocks {
       if (this.busy.get(id) === tail) this.busy.delete(id);
     }
   }
+
+  /**
+   * Runs `fn` under the voucher's lock only when no change of that voucher is in flight, else answers
+   * `undefined` at once. For the poll's own steps: a pause in flight waits for a poll cycle (to count usage
+   * first), so the cycle's step must skip that voucher, never wait for it; the next cycle looks again.
+   */
+  async tryRun<T>(id: number, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.busy.has(id)) return undefined;
+    return this.run(id, fn);
+  }
 }

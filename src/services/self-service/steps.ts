@@ -114,6 +114,6 @@ export async function afterCycle(ss: SelfServiceDeps, siteId = DEFAULT_SITE.id):
   const at = ss.sites.get(siteId);
   if (!at) return;
   const due = await selfServiceDue(ss.deps.db, siteId);
-  if (due.paused) await siteParts(ss, at).pauses.afterCycle();
+  if (due.paused) await siteParts(ss, at).pauses.afterCycle(ss.locks);
   if (due.queued) await ss.queued.startDue(at);
 }
