@@ -62,6 +62,9 @@ test('subscribers by status from zero, and those online as the PPP check last sa
   const m = await metricsOf(h);
   expect(['active', 'suspended', 'ended'].map((s) => count(m, s))).toEqual([1, 1, 1]);
   expect(valueOf(m, 'pisonet_subscribers_online', SITE)).toBe(2);
+  // A poll's reading is newer than the check now: it counts the subscribers' sessions only, not the stranger's.
+  await h.core!.services.usage.runCycle();
+  expect(valueOf(await metricsOf(h), 'pisonet_subscribers_online', SITE)).toBe(2);
 
   // The scrape reads no router: with the router away it answers at once, from what was last seen.
   h.sim.setReachable(false);
