@@ -6,7 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  // Browser and pseudo-terminal tests spawn real processes; give them room on a 2-core machine.
-  testTimeout: 30000,
+  // Browser and pseudo-terminal tests spawn real processes (a Chromium, a terminal per command): give them room on
+  // a busy 2-core machine. A bound, not a wait: a test that passes is as fast as before.
+  testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await page.fill('#username', 'admin');
   await page.fill('#password', 'correct horse battery');
   await Promise.all([page.waitForURL(/\/admin\/?$/), page.click('button[type=submit]')]);
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

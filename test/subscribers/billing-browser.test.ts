@@ -69,7 +69,7 @@ beforeAll(async () => {
   await cashier.fill('#username', 'cashier1');
   await cashier.fill('#password', 'counter-pass-123');
   await Promise.all([cashier.waitForURL(/\/admin$/), cashier.click('button[type=submit]')]);
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
