@@ -13,10 +13,14 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
-/** Signs the harness's admin in on the login page and waits for the dashboard. */
-export async function loginAdmin(page: Page, baseUrl: string): Promise<void> {
+/** Signs the harness's admin (or another account: a cashier) in on the login page and waits for the dashboard. */
+export async function loginAdmin(
+  page: Page,
+  baseUrl: string,
+  who: { username: string; password: string } = { username: 'admin', password: 'correct horse battery' },
+): Promise<void> {
   await page.goto(`${baseUrl}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+  await page.fill('#username', who.username);
+  await page.fill('#password', who.password);
+  await Promise.all([page.waitForURL(/\/admin\/?$/), page.click('button[type=submit]')]);
 }

@@ -7,17 +7,12 @@ import { SYSTEM } from '../../src/services/types';
 import { createHarness, type Harness } from '../helpers/harness';
 import { addSubscriber, PROFILES } from '../subscribers/helpers';
 import { metricsOf, valueOf } from './exposition';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
-  await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '10.10.0.2-10.10.0.20' });
-  const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await h.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await pppoeSetUp(h, '10.10.0.2-10.10.0.20');
 });
 afterAll(async () => {
   await h.close();
