@@ -15,6 +15,7 @@
  * A check that fails (the router is down, or the database does not know this router: safe mode) changes
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
+import { IN_SERVICE } from '../../domain/subscriber-status';
 import { SafeModeError } from '../../domain/errors';
 import { createCheckRunner, type CheckTrigger } from '../../jobs/check-runner';
 import type { Clock } from '../../lib/clock';
@@ -84,7 +85,7 @@ export function pppSessionsRead(d: {
 }): () => Promise<PppSessionCounters[] | undefined> {
   const ppp = createRouterPpp(d.router);
   return async () => {
-    const any = await d.db('subscribers').where('site_id', d.site.id).whereNot('status', 'ended').first('id');
+    const any = await d.db('subscribers').where('site_id', d.site.id).whereIn('status', IN_SERVICE).first('id');
     return any ? ppp.sessions() : undefined;
   };
 }
