@@ -124,9 +124,7 @@ describe('when billing starts', () => {
       }),
     ]);
     expect(await statusOf(h, s.id)).toBe('active');
-    expect(
-      (await adminApi(h, 'GET', `/subscribers/${s.id}`)).json.subscriber.owed_centavos,
-    ).toBe(46_620);
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}`)).json.subscriber.owed_centavos).toBe(46_620);
     // A start two months back, the same: from today only.
     const t = await addSubscriber(h, { username: 'tomas', starts_on: '2026-10-15' });
     expect(await run(h)).toEqual([]);
