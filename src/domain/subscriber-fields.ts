@@ -55,7 +55,15 @@ export const CREATE_KEYS: readonly string[] = [
   'opening_balance',
   'opening_due_on',
 ];
-export const UPDATE_KEYS: readonly string[] = ['name', 'mobile', 'password', 'profile', 'language', 'address', 'billing_day'];
+export const UPDATE_KEYS: readonly string[] = [
+  'name',
+  'mobile',
+  'password',
+  'profile',
+  'language',
+  'address',
+  'billing_day',
+];
 
 /** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
 export function parseMobile(v: unknown, field = 'mobile'): string {
@@ -134,12 +142,14 @@ export function parseOpeningBalance(v: unknown, field = 'opening_balance'): numb
 function readOpening(o: Record<string, unknown>, out: SubscriberFields, c: ErrorCollector): void {
   const given = (k: string) => o[k] !== undefined && o[k] !== null && o[k] !== '';
   if (given('paid_until')) out.paidUntil = c.field(() => parseDate(o.paid_until, 'paid_until'));
-  if (given('opening_balance'))
-    out.openingBalance = c.field(() => parseOpeningBalance(o.opening_balance));
+  if (given('opening_balance')) out.openingBalance = c.field(() => parseOpeningBalance(o.opening_balance));
   if (given('opening_due_on')) {
     out.openingDueOn = c.field(() => parseDate(o.opening_due_on, 'opening_due_on'));
     if (!given('opening_balance'))
-      c.add('opening_due_on', 'is the due date of an opening balance; give opening_balance too, or leave it out');
+      c.add(
+        'opening_due_on',
+        'is the due date of an opening balance; give opening_balance too, or leave it out',
+      );
   }
 }
 

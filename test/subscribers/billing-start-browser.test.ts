@@ -62,7 +62,11 @@ test('moving a customer over: paid until and an opening balance; a scheduled one
   await expect(page.locator('#f-paid_until-hint').textContent()).resolves.toContain('the day after');
   await check('form');
 
-  await fillNew('mario', { paid_until: '2026-12-10', opening_balance: 'a lot', opening_due_on: '2026-12-01' });
+  await fillNew('mario', {
+    paid_until: '2026-12-10',
+    opening_balance: 'a lot',
+    opening_due_on: '2026-12-01',
+  });
   await expect(page.locator('#f-opening_balance-err').textContent()).resolves.toMatch(/amount in pesos/);
   await expect(page.locator('#f-paid_until').inputValue()).resolves.toBe('2026-12-10');
   await check('form-error');
@@ -92,7 +96,9 @@ test('moving a customer over: paid until and an opening balance; a scheduled one
 
   await rows.first().locator('a').first().click();
   await page.click('[data-testid=subscriber-activate]');
-  await expect(page.locator('.flash').first().textContent()).resolves.toContain('activated: billed from today');
+  await expect(page.locator('.flash').first().textContent()).resolves.toContain(
+    'activated: billed from today',
+  );
   await expect(page.locator('[data-testid=subscriber-status]').textContent()).resolves.toBe('active');
   await expect(page.locator('[data-testid=subscriber-starts-on]').textContent()).resolves.toBe('2026-11-21');
   // 999 × 14 / 30 = ₱466.20 from today to Dec 4.

@@ -26,7 +26,10 @@ export interface BillingRunDeps {
 export async function runBilling(b: BillingRunDeps): Promise<{ issued: string[]; started: number[] }> {
   const started = await b.subscribers.startScheduled();
   if (started.length > 0)
-    b.log.info({ module: 'billing', started }, `billing: ${started.length} scheduled subscriber(s) started today`);
+    b.log.info(
+      { module: 'billing', started },
+      `billing: ${started.length} scheduled subscriber(s) started today`,
+    );
   const { issued } = await b.invoices.run();
   await b.suspensions.enforce();
   if (issued.length > 0)

@@ -85,7 +85,11 @@ export function pppSessionsRead(d: {
 }): () => Promise<PppSessionCounters[] | undefined> {
   const ppp = createRouterPpp(d.router);
   return async () => {
-    const any = await d.db('subscribers').where('site_id', d.site.id).whereIn('status', IN_SERVICE).first('id');
+    const any = await d
+      .db('subscribers')
+      .where('site_id', d.site.id)
+      .whereIn('status', IN_SERVICE)
+      .first('id');
     return any ? ppp.sessions() : undefined;
   };
 }

@@ -25,7 +25,12 @@ export interface ActivateDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
  * Active from `today`, billed from it (or from the day after its paid-until date); false when it was not
  * scheduled any more (a repeat, or an end meanwhile). `early`: installed before `starts_on`, which becomes today.
  */
-async function writeActivation(d: ActivateDeps, row: LoadedRow, today: string, early: boolean): Promise<boolean> {
+async function writeActivation(
+  d: ActivateDeps,
+  row: LoadedRow,
+  today: string,
+  early: boolean,
+): Promise<boolean> {
   const now = d.clock.now();
   return d.db.transaction(async (trx) => {
     const n = await trx('subscribers')

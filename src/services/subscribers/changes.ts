@@ -244,7 +244,8 @@ function diffFields(d: ChangeDeps, row: LoadedRow, f: SubscriberFields, plan: Pl
     set.password_enc = d.box.seal(f.password);
     changes.push('password changed');
   }
-  if (f.billingDay !== undefined && row.status === 'scheduled') field('billing_day', 'billing_day', f.billingDay);
+  if (f.billingDay !== undefined && row.status === 'scheduled')
+    field('billing_day', 'billing_day', f.billingDay);
   else if (f.billingDay !== undefined)
     Object.assign(set, billingDayChange(row, f.billingDay, d.today(row), changes));
   return { set, changes, plan };
