@@ -1,6 +1,7 @@
 /**
  * Subscribers' invoices: the one owner of `invoices` and `invoice_lines`. A subscriber's first invoice is issued
- * in the transaction that creates it (prorated from its first day to the day before its next billing day); every
+ * in the transaction that creates (or activates) it when its billing starts today, else by the run on its first
+ * billed day (prorated from that day to the day before its next billing day), with its opening balance; every
  * later one by `run()`, which issues what each active or suspended subscriber is owed by its own today, oldest
  * billing day first, each dated its billing day: the calendar's run at midnight, the catch-up at start and
  * `pisonet billing run` are the same call, and a repeat issues nothing. Never deleted, never edited: a void is
