@@ -28,8 +28,9 @@ test('subscribers by status from zero, and those online as the PPP check last sa
     { site: 'default', status: 'active' },
     { site: 'default', status: 'suspended' },
     { site: 'default', status: 'ended' },
+    { site: 'default', status: 'scheduled' },
   ]);
-  expect(['active', 'suspended', 'ended'].map((s) => count(empty, s))).toEqual([0, 0, 0]);
+  expect(['active', 'suspended', 'ended', 'scheduled'].map((s) => count(empty, s))).toEqual([0, 0, 0, 0]);
 
   const people = [
     { username: 'ana', password: 'Ana-pass-1234' },

@@ -15,6 +15,7 @@
  * A check that fails (the router is down, or the database does not know this router: safe mode) changes
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
+import { IN_SERVICE } from '../../domain/subscriber-status';
 import { SafeModeError } from '../../domain/errors';
 import { createCheckRunner, type CheckTrigger } from '../../jobs/check-runner';
 import type { Clock } from '../../lib/clock';
@@ -88,7 +89,7 @@ export function pppSessionsRead(d: {
   return async () => {
     const rows = (await d.db('subscribers')
       .where('site_id', d.site.id)
-      .whereNot('status', 'ended')
+      .whereIn('status', IN_SERVICE)
       .select('username_key')) as Array<{ username_key: string }>;
     if (rows.length === 0) return undefined;
     const ours = new Set(rows.map((r) => r.username_key));
