@@ -23,6 +23,7 @@ import {
   type SubscriberAtAddress,
 } from './sign-in';
 import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
+import { importSubscribers } from './import';
 import { openSuspensions, statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
@@ -176,6 +177,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       subscribersOnline(db, clock.now(), sessionFreshMs(deps.config.usagePollSeconds), siteId),
     create: (input, actor) => createSubscriber(edits, input, actor),
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
+    importCsv: (csv, opts, actor) => importSubscribers(edits, csv, opts, actor),
     suspend: moves.suspend,
     suspendUnpaid: moves.suspendUnpaid,
     liftUnpaid: moves.liftUnpaid,
