@@ -70,9 +70,7 @@ test('choose a file, see its dry run with a bad row, then a good one, and import
 
   const bad = csvFile('bad.csv', [HEADER, ROWS[0], 'Cora Lim,09171234503,cora.lim,,GOLD99,5,'].join('\n'));
   await page.setInputFiles('[data-testid=import-file]', bad);
-  await page.waitForFunction(() =>
-    (document.getElementById('import-csv') as HTMLTextAreaElement).value.includes('GOLD99'),
-  );
+  await page.waitForFunction("document.getElementById('import-csv').value.includes('GOLD99')");
   await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
   const problems = page.locator('[data-testid=import-problems] tr[data-row="3"]');
   await expect(problems.textContent()).resolves.toMatch(/plan.*GOLD99/s);
@@ -80,9 +78,7 @@ test('choose a file, see its dry run with a bad row, then a good one, and import
   expect(await h.core!.db('subscribers').count({ n: '*' })).toEqual([{ n: 1 }]);
 
   await page.setInputFiles('[data-testid=import-file]', csvFile('good.csv', [HEADER, ...ROWS].join('\r\n')));
-  await page.waitForFunction(() =>
-    (document.getElementById('import-csv') as HTMLTextAreaElement).value.includes('ben.cruz'),
-  );
+  await page.waitForFunction("document.getElementById('import-csv').value.includes('ben.cruz')");
   await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
   await expect(page.locator('[data-testid=import-summary]').textContent()).resolves.toMatch(
     /2\s+would be added to default,\s+1\s+exist/,
