@@ -195,6 +195,47 @@ describe('importing subscribers from a CSV', () => {
   it.todo('imports paid_until and opening_balance as a single add takes them (once the reader has them)');
   it.todo('imports static_ip as a single add takes it (once the reader has it)');
 
+  it('writes a file all or nothing: two files at once sharing a username never leave half of one', async () => {
+    const file = (prefix: string) =>
+      ['name,mobile,username,plan,billing_day']
+        .concat(
+          Array.from(
+            { length: 150 },
+            (_, i) => `${prefix} ${i},09181234${String(i).padStart(3, '0')},${prefix}.${i},HOME10,7`,
+          ),
+        )
+        .concat(['Shared One,09190000001,shared.one,HOME10,7'])
+        .join('\n');
+    const before = await count(h, 'subscribers');
+    const [a, b] = await Promise.all([importCsv(h, file('alpha')), importCsv(h, file('bravo'))]);
+    for (const [res, prefix] of [
+      [a, 'alpha'],
+      [b, 'bravo'],
+    ] as const) {
+      const mine = Number(
+        (
+          (await h.core!.db('subscribers').where('username', 'like', `${prefix}.%`).count({ n: '*' })) as {
+            n: number | string;
+          }[]
+        )[0].n,
+      );
+      if (res.status === 201) expect(mine).toBe(150);
+      else {
+        // The other file took the shared username between this one's check and its write: none of it stays.
+        expect(res).toMatchObject({ status: 409, json: { code: 'SUBSCRIBER_EXISTS' } });
+        expect(res.json.error).toMatch(/^Row 152: .*nothing was imported/);
+        expect(mine).toBe(0);
+      }
+    }
+    expect(await h.core!.db('subscribers').where({ username: 'shared.one' }).count({ n: '*' })).toEqual([
+      { n: 1 },
+    ]);
+    // Account numbers stay without gaps: a refused file gives its numbers back.
+    const seqs = (await h.core!.db('subscribers').orderBy('seq').pluck('seq')).map(Number);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(seqs.length).toBeGreaterThan(before);
+  });
+
   it('names the site it is asked for, and refuses one that does not exist', async () => {
     const res = await importCsv(
       h,
