@@ -244,5 +244,9 @@ describe('importing subscribers from a CSV', () => {
     );
     expect(res.status).toBe(404);
     expect(res.json.code).toBe('SITE_NOT_FOUND');
+    const maybe = await importCsv(h, 'name,username,plan,billing_day\nA B,ab.c,HOME10,1\n', '?dry_run=maybe');
+    expect(maybe).toMatchObject({ status: 400, json: { code: 'INVALID_INPUT' } });
+    expect(await count(h, 'subscribers')).not.toBe(0);
+    expect(await h.core!.db('subscribers').where({ username: 'ab.c' }).first()).toBeUndefined();
   });
 });

@@ -42,9 +42,12 @@ export function subscriberApiRouter(ctx: WebContext): Router {
         415,
         'csv',
       );
+    const dry = String(q.dry_run ?? '');
+    if (!['', '0', '1', 'true', 'false'].includes(dry))
+      throw new AppError('INVALID_INPUT', 'dry_run: use 1 (check only) or 0', 400, 'dry_run');
     const report = await subscribers.importCsv(
       req.body,
-      { dryRun: ['1', 'true', 'yes'].includes(String(q.dry_run ?? '')), site: q.site },
+      { dryRun: dry === '1' || dry === 'true', site: q.site },
       actorOf(req),
     );
     if (report.problems.length) return void res.status(400).json(importProblemsJson(report.problems));
