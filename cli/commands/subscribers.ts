@@ -1,6 +1,6 @@
 /**
- * `pisonet subscribers list|add|show|edit|activate|suspend|resume|remove`: subscribers on monthly plans from the terminal, on
- * the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
+ * `pisonet subscribers list|add|show|edit|activate|suspend|resume|remove|import` (import: subscribers-import.ts):
+ * subscribers on monthly plans from the terminal, on the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
  * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
  */
 import { confirm } from '@inquirer/prompts';
@@ -11,6 +11,7 @@ import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, print, printJson, withCore } from './shared';
+import { importCmd } from './subscribers-import';
 
 const LIST = `Usage: pisonet subscribers list [--status scheduled|active|suspended|ended] [--json]
 
@@ -280,4 +281,14 @@ const remove: CommandDef = {
   },
 };
 
-export const subscriberCommands: CommandDef[] = [list, add, showCmd, edit, activate, suspend, resume, remove];
+export const subscriberCommands: CommandDef[] = [
+  list,
+  add,
+  showCmd,
+  edit,
+  activate,
+  suspend,
+  resume,
+  remove,
+  importCmd,
+];

@@ -93,6 +93,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['GET', '/api/payments/settings'],
   ['PUT', '/api/payments/settings'],
   ['POST', '/api/subscribers'],
+  ['POST', '/api/subscribers/import'],
   ['PUT', '/api/subscribers/:id'],
   ['DELETE', '/api/subscribers/:id'],
   ['POST', '/api/subscribers/:id/suspend'],
@@ -144,6 +145,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['GET', '/subscribers/:id/open-as'],
   ['GET', '/subscribers/new'],
   ['POST', '/subscribers'],
+  ['GET', '/subscribers/import'],
+  ['POST', '/subscribers/import'],
   ['GET', '/subscribers/:id/edit'],
   ['POST', '/subscribers/:id'],
   ['POST', '/subscribers/:id/suspend'],
@@ -191,6 +194,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/subscribers', 'subscribers.view'],
   // Before `/subscribers/:id`, which would match it: the add form is the owner's.
   ['GET', '/subscribers/new', 'owner'],
+  ['GET', '/subscribers/import', 'owner'],
   ['GET', '/subscribers/:id', 'subscribers.view'],
   ['POST', '/subscribers/:id/payments', 'subscribers.pay'],
   // A payment's receipt: whoever sees the subscriber's payments.

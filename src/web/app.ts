@@ -47,6 +47,7 @@ import { accountApiRouter, tokenRouter } from './admin/api-accounts';
 import type { Metrics } from '../metrics';
 import type { RouterWarning } from '../services/router-checks';
 import { needsRouterConnection } from '../services/site-stack/mode';
+import { importBodies } from './admin/import-bodies';
 
 export interface WebAppOptions {
   ctx: WebContext;
@@ -96,6 +97,8 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   // A body the parsers refuse (bad JSON, too large, more than 1,000 form fields) becomes a 4xx with a short
   // message in errorHandler; parameterLimit is body-parser's default, written out because the docs quote it.
   const parseBodies = [
+    // A customer import's CSV (the API's text/csv, the import page's form): up to 2 MB, on its addresses only.
+    importBodies(),
     express.json({ limit: '256kb' }),
     express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 1000 }),
   ];

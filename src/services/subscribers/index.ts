@@ -24,6 +24,7 @@ import {
 } from './sign-in';
 import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
 import { activateNow, startScheduled } from './activate';
+import { importSubscribers } from './import';
 import { openSuspensions, statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
@@ -178,6 +179,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
       subscribersOnline(db, clock.now(), sessionFreshMs(deps.config.usagePollSeconds), siteId),
     create: (input, actor) => createSubscriber(edits, input, actor),
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
+    importCsv: (csv, opts, actor) => importSubscribers(edits, csv, opts, actor),
     suspend: moves.suspend,
     suspendUnpaid: moves.suspendUnpaid,
     liftUnpaid: moves.liftUnpaid,

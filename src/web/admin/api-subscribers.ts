@@ -4,10 +4,12 @@
  * The password is in the owner's replies only.
  */
 import { Router, type Request } from 'express';
+import { importJson, importProblemsJson } from '../../services/subscribers/import-json';
 import { subscriberJson } from '../../services/subscribers/json';
 import type { SubscriberView } from '../../services/subscribers/types';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
+import { AppError } from '../../domain/errors';
 import { parseRecordId } from './record-scope';
 import { subscriberNotFound } from '../../services/subscribers/store';
 
@@ -29,6 +31,30 @@ export function subscriberApiRouter(ctx: WebContext): Router {
   r.post('/subscribers', async (req, res) => {
     const s = await subscribers.create(req.body, actorOf(req));
     res.status(201).json({ success: true, subscriber: json(req, s) });
+  });
+  // Customers from a CSV (text/csv): every row checked first; ?dry_run=1 writes nothing; ?site= names the site.
+  r.post('/subscribers/import', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    if (!req.is('text/csv'))
+      throw new AppError(
+        'UNSUPPORTED_BODY',
+        'Send the CSV as the body with Content-Type: text/csv',
+        415,
+        'csv',
+      );
+    const dry = String(q.dry_run ?? '');
+    if (!['', '0', '1', 'true', 'false'].includes(dry))
+      throw new AppError('INVALID_INPUT', 'dry_run: use 1 (check only) or 0', 400, 'dry_run');
+    const report = await subscribers.importCsv(
+      req.body,
+      { dryRun: dry === '1' || dry === 'true', site: q.site },
+      actorOf(req),
+    );
+    if (report.problems.length) return void res.status(400).json(importProblemsJson(report.problems));
+    res.status(report.dryRun || !report.created ? 200 : 201).json({
+      success: true,
+      ...importJson(report, { withPassword: req.actor?.account === undefined }),
+    });
   });
   r.get('/subscribers/:id', async (req, res) => {
     res.json({ success: true, subscriber: json(req, await subscribers.get(idOf(req))) });

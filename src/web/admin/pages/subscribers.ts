@@ -16,6 +16,7 @@ import { waitText } from '../login';
 import { actorOf, field, flash, formFailure, page, statusFilter, type FieldErrors } from './common';
 import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
 import { demoAsLink } from '../../portal/demo-as';
+import { subscriberImportRoutes } from './subscriber-import';
 
 /** What a subscriber owes now, centavos: its open invoices' due. */
 export const owedNow = (s: SubscriberView): number => s.owed;
@@ -49,6 +50,8 @@ export function subscriberRoutes(ctx: WebContext): Router {
   const action = (name: StatusAction, done: string) =>
     router.post(`/subscribers/:id/${name}`, (req, res) => changeStatus(ctx, name, done, req, res));
   router.get('/subscribers', (req, res) => listSubscribers(ctx, req, res));
+  // Before `/subscribers/:id`, which would match it.
+  router.use(subscriberImportRoutes(ctx));
   router.get('/subscribers/new', (_req, res) => renderForm(ctx, res, null));
   router.post('/subscribers', (req, res) => addSubscriber(ctx, req, res));
   router.get('/subscribers/:id', async (req, res) =>

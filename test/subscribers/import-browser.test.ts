@@ -1,0 +1,100 @@
+/**
+ * The owner's import page in a real browser, on a phone (390 px) and a desktop (1280 px): from the subscribers
+ * list, a file chosen (read in the browser), its dry run with a bad row named, a corrected file checked (rows to
+ * add, a row that exists), then imported; each page without sideways scrolling or serious axe-core problems.
+ * Screenshots go to /tmp/import-shots.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createHarness, type Harness } from '../helpers/harness';
+import { launchChromium, loginAdmin } from '../helpers/browser';
+import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
+import { addSubscriber, PROFILES } from './helpers';
+
+const SHOTS = '/tmp/import-shots';
+let h: Harness;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function check(name: string): Promise<void> {
+  for (const [label, vp] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    await page.setViewportSize(vp);
+    expect({ name, label, overflow: await sidewaysOverflow(page) }).toEqual({ name, label, overflow: 0 });
+    expect(await axeProblems(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `import-${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize(PHONE);
+}
+
+function csvFile(name: string, text: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'import-')), name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const HEADER = 'name,mobile,username,password,plan,billing_day,address';
+const ROWS = [
+  'Ana Reyes,09171234501,ana.reyes,Ana-pass-01,HOME10,5,"Purok 1, Brgy. San Isidro"',
+  'Ben Cruz,09171234502,ben.cruz,,HOME25,15,',
+  'Juan dela Cruz,09171234567,juan.dc,,HOME10,5,',
+];
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  h = await createHarness({ http: true, profiles: PROFILES });
+  await addSubscriber(h);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: PHONE });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await loginAdmin(page, h.app!.url);
+}, 30000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+test('choose a file, see its dry run with a bad row, then a good one, and import it', async () => {
+  await page.goto(`${h.app!.url}/admin/subscribers`);
+  await Promise.all([
+    page.waitForURL(/\/admin\/subscribers\/import$/),
+    page.click('[data-testid=subscriber-import]'),
+  ]);
+  await check('empty');
+
+  const bad = csvFile('bad.csv', [HEADER, ROWS[0], 'Cora Lim,09171234503,cora.lim,,GOLD99,5,'].join('\n'));
+  await page.setInputFiles('[data-testid=import-file]', bad);
+  await page.waitForFunction("document.getElementById('import-csv').value.includes('GOLD99')");
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
+  const problems = page.locator('[data-testid=import-problems] tr[data-row="3"]');
+  await expect(problems.textContent()).resolves.toMatch(/plan.*GOLD99/s);
+  await check('problems');
+  expect(await h.core!.db('subscribers').count({ n: '*' })).toEqual([{ n: 1 }]);
+
+  await page.setInputFiles('[data-testid=import-file]', csvFile('good.csv', [HEADER, ...ROWS].join('\r\n')));
+  await page.waitForFunction("document.getElementById('import-csv').value.includes('ben.cruz')");
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
+  await expect(page.locator('[data-testid=import-summary]').textContent()).resolves.toMatch(
+    /2\s+would be added to default,\s+1\s+exist/,
+  );
+  await check('dry-run');
+
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-run]')]);
+  await expect(page.locator('[data-testid=import-summary]').textContent()).resolves.toMatch(/2\s+added/);
+  await expect(page.locator('tr[data-row="3"]').textContent()).resolves.toMatch(
+    /S-000003\s*added, password made/,
+  );
+  await check('done');
+  expect((await h.core!.db('subscribers').orderBy('seq').pluck('username')) as string[]).toEqual([
+    'juan.dc',
+    'ana.reyes',
+    'ben.cruz',
+  ]);
+  expect(pageErrors).toEqual([]);
+}, 90_000);

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHarness, type Harness } from '../helpers/harness';
+import { runCli } from '../cli/helpers';
+import { PROFILES } from './helpers';
+
+describe('pisonet subscribers import', () => {
+  let h: Harness;
+  let dir: string;
+  beforeAll(async () => {
+    h = await createHarness({ profiles: PROFILES });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  const file = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+
+  it('checks with --dry-run, refuses a bad file naming its rows, imports, and skips what exists', async () => {
+    const good = file(
+      'good.csv',
+      'username,name,mobile,plan,billing_day\nana.reyes,Ana Reyes,09171234501,HOME10,5\nben.cruz,Ben Cruz,09171234502,HOME25,15\n',
+    );
+    const dry = await runCli(h, ['subscribers', 'import', good, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('row 2: ana.reyes would be added');
+    expect(dry.stdout).toMatch(/Dry run on default: 2 would be added, 0 exist already/);
+    expect(await h.core!.db('subscribers').count({ n: '*' })).toEqual([{ n: 0 }]);
+
+    const bad = file(
+      'bad.csv',
+      'username,name,mobile,plan,billing_day\ncora,Cora Lim,09171234503,GOLD99,5\n',
+    );
+    const refused = await runCli(h, ['subscribers', 'import', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/row 2, plan: .*GOLD99/);
+
+    const done = await runCli(h, ['subscribers', 'import', good, '--json']);
+    expect(done.code).toBe(0);
+    const out = JSON.parse(done.stdout);
+    expect(out).toMatchObject({ created: 2, exists: 0 });
+    expect(out.rows[0]).toMatchObject({ row: 2, outcome: 'created', password_made: true });
+    expect(out.rows[0].password).toMatch(/^[A-Za-z0-9]{16}$/);
+    const again = await runCli(h, ['subscribers', 'import', good]);
+    expect(again.stdout).toMatch(/0 added, 2 existed already/);
+  }, 180_000);
+});
