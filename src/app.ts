@@ -29,6 +29,8 @@ export interface RunningApp {
   notifier: Notifier;
   /** The scheduled backups' job (none when BACKUP_EVERY is off). */
   backupJob?: CalendarJob;
+  /** The hourly billing run (invoices, scheduled starts, suspensions). */
+  billingJob: CalendarJob;
   /** The server's long-running parts that started, in their start order (stopped in reverse). */
   parts: readonly string[];
   stop(): Promise<void>;
@@ -191,6 +193,7 @@ async function startServices(
     usageJob: jobs.usageJob,
     notifier: jobs.notifier,
     backupJob: jobs.backupJob,
+    billingJob: jobs.billingJob,
     parts: running.names,
     stop() {
       stopping ??= (async () => {

@@ -48,6 +48,12 @@ const suspensions = (h: Harness, id: number) =>
     }>
   >;
 
+/** The server's billing job looked at the moved clock, and its run (if it started one) finished. */
+async function billingSettled(h: Harness): Promise<void> {
+  await h.app!.billingJob.look();
+  await h.app!.billingJob.settled();
+}
+
 describe('suspension for an unpaid invoice (grace 0)', () => {
   let h: Harness;
   let rosa: { id: number };
@@ -132,6 +138,9 @@ describe('suspension for an unpaid invoice (grace 0)', () => {
   it("a resume by hand lifts billing's suspension; still past due, the next run suspends again; an end closes it", async () => {
     // The invoice of 2027-01-05, due 2027-01-12, unpaid on the 13th.
     h.clock.set(manila('2027-01-13T00:00:05'));
+    // The server's own hourly run for this hour has run and finished before anything else (it follows the moved
+    // clock by itself, and would otherwise suspend again after the resume below).
+    await billingSettled(h);
     await adminApi(h, 'POST', '/billing/run');
     expect((await statusOf(h, rosa.id)).status).toBe('suspended');
     expect((await adminApi(h, 'POST', `/subscribers/${rosa.id}/resume`)).status).toBe(200);
@@ -141,6 +150,7 @@ describe('suspension for an unpaid invoice (grace 0)', () => {
     expect(rows[2].ended_by).not.toBe('billing');
     expect(rows[2].ended_at).not.toBeNull();
     h.clock.set(manila('2027-01-14T00:00:05'));
+    await billingSettled(h);
     await adminApi(h, 'POST', '/billing/run');
     expect((await statusOf(h, rosa.id)).status).toBe('suspended');
     expect((await adminApi(h, 'DELETE', `/subscribers/${rosa.id}`)).status).toBe(200);
@@ -152,6 +162,7 @@ describe('suspension for an unpaid invoice (grace 0)', () => {
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ code: 'SUBSCRIBER_ENDED' });
     h.clock.set(manila('2027-02-20T00:00:05'));
+    await billingSettled(h);
     await adminApi(h, 'POST', '/billing/run');
     expect(await suspensions(h, rosa.id)).toEqual(rows);
   });
