@@ -5,6 +5,7 @@
 import { ErrorCollector } from './error-collector';
 import { ValidationError, describeValue } from './errors';
 import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
+import { parseStaticIp } from './ip-pool';
 
 export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
 export type SubscriberLanguage = (typeof SUBSCRIBER_LANGUAGES)[number];
@@ -27,7 +28,12 @@ export interface SubscriberFields {
   startsOn?: string;
   language?: SubscriberLanguage;
   address?: string | null;
+  /** A fixed address, `auto` (the lowest free one of its site's static pool), or null (none: the plan's pool). */
+  staticIp?: string | null;
 }
+
+/** What `static_ip` asks for an address from the site's static pool. */
+export const AUTO_STATIC_IP = 'auto';
 
 /** The fields a new subscriber is made from, and those a change may name (every face reads them here). */
 export const CREATE_KEYS: readonly string[] = [
@@ -41,8 +47,18 @@ export const CREATE_KEYS: readonly string[] = [
   'starts_on',
   'language',
   'address',
+  'static_ip',
 ];
-export const UPDATE_KEYS: readonly string[] = ['name', 'mobile', 'password', 'profile', 'language', 'address', 'billing_day'];
+export const UPDATE_KEYS: readonly string[] = [
+  'name',
+  'mobile',
+  'password',
+  'profile',
+  'language',
+  'address',
+  'billing_day',
+  'static_ip',
+];
 
 /** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
 export function parseMobile(v: unknown, field = 'mobile'): string {
@@ -84,6 +100,22 @@ export function parseBillingDay(v: unknown, field = 'billing_day'): number {
       `use a day of the month from ${MIN_BILLING_DAY} to ${MAX_BILLING_DAY} (every month has it)`,
     );
   return n;
+}
+
+/** `static_ip`: an IPv4 address, `auto`, or empty/null for none. */
+export function parseStaticIpField(v: unknown, field = 'static_ip'): string | null {
+  if (v === null || (typeof v === 'string' && v.trim() === '')) return null;
+  if (typeof v === 'string' && v.trim().toLowerCase() === AUTO_STATIC_IP) return AUTO_STATIC_IP;
+  try {
+    return parseStaticIp(v, field);
+  } catch {
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a fixed address',
+      'give an IPv4 address like 10.20.0.15, auto for the lowest free one of the site\'s static pool, or leave it empty for none',
+    );
+  }
 }
 
 /** A calendar date `YYYY-MM-DD` that exists. */
@@ -149,6 +181,7 @@ export function readSubscriberFields(input: unknown, update: boolean, c: ErrorCo
   if (o.address === null || o.address === '') out.address = null;
   else if (o.address !== undefined)
     out.address = c.field(() => text(o.address, 'address', MAX_ADDRESS, 'an address'));
+  if (o.static_ip !== undefined) out.staticIp = c.field(() => parseStaticIpField(o.static_ip));
   return out;
 }
 

@@ -162,7 +162,10 @@ async function addSite({ deps, opts, fresh }: Ctx, input: SiteInput, actor: Acto
   return fresh(id);
 }
 
-/** Edits a site (never the .env router's): what changed is stored, audited and (re)connected. */
+/** What may be changed of the `default` site here: its connection is .env's. */
+const DEFAULT_SITE_FIELDS: readonly string[] = ['static_pool'];
+
+/** Edits a site (of the .env router's, its fixed addresses only): what changed is stored, audited and (re)connected. */
 async function updateSite(
   { deps, opts, fresh }: Ctx,
   ref: string | number,
@@ -171,7 +174,9 @@ async function updateSite(
 ): Promise<SiteView> {
   const { db, clock, audit } = deps;
   const row = await findSite(db, ref);
-  if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
+  // The .env router's connection stays in .env; what is kept of it here (its fixed addresses) may change.
+  if (row.id === DEFAULT_SITE_ID && Object.keys(input).some((k) => !DEFAULT_SITE_FIELDS.includes(k)))
+    throw fixedDefault();
   const current = { mode: modeOf(row), host: row.host, radiusSecretSet: Boolean(row.radius_secret_enc) };
   const p = parseSiteInput(input, true, current);
   await radiusAllowed(db, p, row.id);
@@ -183,7 +188,8 @@ async function updateSite(
       .where({ id: row.id })
       .update({ ...c, updated_at: clock.now() });
     await audit.record(actor, 'site.update', row.name, auditDetails(c, false));
-    await opts.monitor?.siteChanged(row.id);
+    // Its fixed addresses are the subscribers' business: the router's connection is not touched for them.
+    if (Object.keys(c).some((k) => k !== 'static_pool')) await opts.monitor?.siteChanged(row.id);
   }
   return fresh(row.id);
 }

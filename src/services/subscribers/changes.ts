@@ -8,7 +8,7 @@ import { insertedId, isUniqueViolation } from '../../db/knex';
 import { billingDayOn, cycleOn } from '../../domain/billing-cycle';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError } from '../../domain/errors';
-import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
+import { AUTO_STATIC_IP, readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
 import type { Actor } from '../audit/actor';
 import { DEFAULT_SITE, type ShopDeps, type SiteRef } from '../deps';
 import { isMonthly } from '../profiles/billing';
@@ -17,6 +17,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import { findSite } from '../sites/lookup';
 import { billingDayChange } from './billing-day';
 import { newSubscriberPassword } from './password';
+import { keepsItsAddress, placeStatic, withStaticIp, type SiteAddressing, type StaticPlacing } from './static-ip';
 import { accountNo, termsOf, type LoadedRow } from './store';
 import type { BillingHooks, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
 
@@ -31,6 +32,8 @@ export interface ChangeDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
   viewOf(id: number): Promise<SubscriberView>;
   changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
   emit(e: SubscriberChanged): void;
+  /** The site's router's pools and own addresses, read when a fixed address is given (absent: not checked). */
+  addressing?: SiteAddressing;
 }
 
 type Plan = Awaited<ReturnType<ProfileService['get']>>;
@@ -67,6 +70,8 @@ interface NewSubscriber {
   today: string;
   password: string;
   username: string;
+  /** Its fixed address, picked in the inserting transaction. */
+  placing?: StaticPlacing;
 }
 
 /** The site named (the default one when none is), its problem added to `c`. */
@@ -93,7 +98,9 @@ async function readNewSubscriber(d: ChangeDeps, input: unknown): Promise<NewSubs
     .where({ id: (site as SiteRef).id })
     .first('tz')) as { tz: string | null };
   const today = d.today({ site_tz: siteTz?.tz ?? null });
+  const placing = await placeStatic(d.db, d.addressing, site as SiteRef, f.staticIp);
   return {
+    placing,
     f,
     site: site as SiteRef,
     plan: plan!,
@@ -130,6 +137,7 @@ async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: 
             starts_on: startsOn,
             language: f.language ?? 'en',
             address: f.address ?? null,
+            static_ip: n.placing ? await n.placing.pick(trx) : null,
             created_at: now,
             updated_at: now,
           })
@@ -161,13 +169,14 @@ async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: 
 
 export async function createSubscriber(d: ChangeDeps, input: unknown, actor: Actor): Promise<SubscriberView> {
   const n = await readNewSubscriber(d, input);
-  const { id, seq } = await insertSubscriber(d, n);
+  const { id, seq } = await withStaticIp(d.db, n.site, n.placing, () => insertSubscriber(d, n));
   await d.audit.record(actor, 'subscriber.create', accountNo(seq), {
     username: n.username,
     profile: n.plan.name,
     site: n.site.name,
     billing_day: n.f.billingDay,
     starts_on: n.startsOn,
+    ...(n.placing ? { static_ip: n.placing.wish } : {}),
     password: n.f.password === undefined ? 'generated' : 'given',
   });
   d.emit({ id, change: 'create' });
@@ -181,6 +190,8 @@ interface Changes {
   /** In words, for the audit entry. */
   changes: string[];
   plan?: Plan;
+  /** A fixed address to pick in the writing transaction (`auto` for one it does not hold yet). */
+  placing?: StaticPlacing;
 }
 
 /** The fields that differ from the row, each said in words (a password only as changed). */
@@ -207,7 +218,23 @@ function diffFields(d: ChangeDeps, row: LoadedRow, f: SubscriberFields, plan: Pl
   }
   if (f.billingDay !== undefined)
     Object.assign(set, billingDayChange(row, f.billingDay, d.today(row), changes));
+  if (f.staticIp === null && row.static_ip !== null) {
+    set.static_ip = null;
+    changes.push(`static_ip: ${row.static_ip} → none`);
+  }
   return { set, changes, plan };
+}
+
+/** A fixed address asked that the subscriber does not hold yet: checked, to be picked when written. */
+async function staticChange(
+  d: ChangeDeps,
+  row: LoadedRow,
+  wish: string | null | undefined,
+): Promise<StaticPlacing | undefined> {
+  if (wish === null || wish === undefined || wish === row.static_ip) return undefined;
+  if (wish === AUTO_STATIC_IP && (await keepsItsAddress(d.db, Number(row.site_id), row.static_ip)))
+    return undefined;
+  return placeStatic(d.db, d.addressing, { id: Number(row.site_id), name: row.site_name }, wish);
 }
 
 /** What the input changes of a subscriber not ended (409 SUBSCRIBER_ENDED), every problem named at once. */
@@ -224,12 +251,20 @@ async function readChanges(d: ChangeDeps, row: LoadedRow, input: unknown): Promi
   const site = { id: Number(row.site_id), name: row.site_name };
   const plan = f.profile === undefined ? undefined : await monthlyPlan(d.profiles, f.profile, site, c);
   c.throwIfAny('Invalid subscriber');
-  return diffFields(d, row, f, plan);
+  const ch = diffFields(d, row, f, plan);
+  ch.placing = await staticChange(d, row, f.staticIp);
+  if (ch.placing) ch.changes.push(`static_ip: ${row.static_ip ?? 'none'} → ${ch.placing.wish}`);
+  return ch;
 }
 
 /** The changes in one transaction from the plan read, a plan change told to billing inside it. */
 async function writeChanges(d: ChangeDeps, row: LoadedRow, ch: Changes): Promise<void> {
   await d.db.transaction(async (trx) => {
+    if (ch.placing) {
+      const ip = await ch.placing.pick(trx, Number(row.id));
+      ch.set.static_ip = ip;
+      ch.changes[ch.changes.length - 1] = `static_ip: ${row.static_ip ?? 'none'} → ${ip}`;
+    }
     // From the plan read: two plan changes at once cannot both bill their days.
     const n = await trx('subscribers')
       .where({ id: row.id, profile_id: row.profile_id })
@@ -263,7 +298,8 @@ export async function updateSubscriber(
   const row = await d.loadOne(ref);
   const ch = await readChanges(d, row, input);
   if (!ch.changes.length) return d.viewOf(Number(row.id));
-  await writeChanges(d, row, ch);
+  const site = { id: Number(row.site_id), name: row.site_name };
+  await withStaticIp(d.db, site, ch.placing, () => writeChanges(d, row, ch));
   await d.audit.record(actor, 'subscriber.update', accountNo(Number(row.seq)), { changes: ch.changes });
   d.emit({ id: Number(row.id), change: 'update' });
   return d.viewOf(Number(row.id));

@@ -24,6 +24,7 @@ import {
 } from './sign-in';
 import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
 import { openSuspensions, statusChanges } from './status';
+import type { SiteAddressing } from './static-ip';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
   BillingHooks,
@@ -49,6 +50,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   atAddress?: SubscriberAtAddress;
   /** Billing, told of changes and asked what is owed (src/services/billing/index.ts); absent: nothing billed. */
   billing?: Partial<BillingHooks>;
+  /** A site's router's pools and own addresses, read when a fixed address is given (static-ip.ts). */
+  addressing?: SiteAddressing;
 };
 
 type Today = (row?: { site_tz: string | null }) => string;
@@ -161,6 +164,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     profiles: deps.profiles,
     box: deps.box,
     billing: deps.billing,
+    addressing: deps.addressing,
     today,
     loadOne: (ref: number | string) => loadOne(db, ref),
     viewOf,

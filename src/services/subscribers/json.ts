@@ -40,6 +40,7 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     credit_centavos: s.credit,
     language: s.language,
     address: s.address,
+    static_ip: s.staticIp,
     // Its PPP session as the poll last read it: rate in bits per second, up = what the subscriber sends.
     session: {
       online: s.session.online,

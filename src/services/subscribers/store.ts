@@ -32,6 +32,7 @@ export interface SubscriberRow {
   starts_on: string;
   language: SubscriberLanguage;
   address: string | null;
+  static_ip: string | null;
   created_at: number | string;
   updated_at: number | string;
   ended_at: number | string | null;
@@ -138,6 +139,7 @@ export function toView(
     credit: 0,
     language: row.language,
     address: row.address,
+    staticIp: row.static_ip ?? null,
     session: OFFLINE,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

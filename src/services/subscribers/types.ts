@@ -42,6 +42,8 @@ export interface SubscriberView {
   credit: number;
   language: SubscriberLanguage;
   address: string | null;
+  /** Its fixed address (the PPP session always gets it), or null: an address from its plan's pool. */
+  staticIp: string | null;
   /** Its PPP session now, as the poll last read it (online, address, uptime, speed). */
   session: SubscriberSession;
   createdAt: number;
