@@ -24,7 +24,7 @@ import {
 } from './sign-in';
 import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
 import { openSuspensions, statusChanges } from './status';
-import type { SiteAddressing } from './static-ip';
+import { siteAddresses, type SiteAddressing } from './static-ip';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
   BillingHooks,
@@ -186,6 +186,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     ...signInParts(deps, viewOf),
     resume: moves.resume,
     end: moves.end,
+    addresses: (siteId) => siteAddresses(db, siteId),
     onChange(listener: (e: SubscriberChanged) => void) {
       bus.on('change', listener);
       return () => void bus.off('change', listener);

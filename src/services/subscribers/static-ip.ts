@@ -9,7 +9,9 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../db/knex';
 import {
   inSpan,
+  ipToNumber,
   lowestFree,
+  poolCounts,
   parseStaticPool,
   routerPoolHolding,
   type StaticPool,
@@ -161,4 +163,41 @@ export async function withStaticIp<T>(
       );
     }
   }
+}
+
+/** A site's fixed addresses as the admin, the API and the terminal list them. */
+export interface SiteAddresses {
+  /** Its static pool, canonical, or null when it has none. */
+  pool: string | null;
+  /** Addresses of the pool held by subscribers in service, and those left (null without a pool). */
+  used: number | null;
+  free: number | null;
+  /** Every fixed address held on the site (in the pool or given outside it), lowest first. */
+  addresses: Array<{ ip: string; subscriber: { id: number; username: string; name: string; seq: number } }>;
+}
+
+export async function siteAddresses(db: Knex, siteId: number): Promise<SiteAddresses> {
+  const pool = await sitePool(db, siteId);
+  const rows = (await db('subscribers')
+    .where({ site_id: siteId })
+    .whereNotNull('static_ip')
+    .whereNot('status', 'ended')
+    .select('id', 'seq', 'username', 'name', 'static_ip')) as Array<{
+    id: number;
+    seq: number;
+    username: string;
+    name: string;
+    static_ip: string;
+  }>;
+  rows.sort((a, b) => ipToNumber(a.static_ip) - ipToNumber(b.static_ip));
+  const counts = pool ? poolCounts(pool, rows.map((r) => r.static_ip)) : null;
+  return {
+    pool: pool?.text ?? null,
+    used: counts?.used ?? null,
+    free: counts?.free ?? null,
+    addresses: rows.map((r) => ({
+      ip: r.static_ip,
+      subscriber: { id: Number(r.id), username: r.username, name: r.name, seq: Number(r.seq) },
+    })),
+  };
 }

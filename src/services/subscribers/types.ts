@@ -9,6 +9,7 @@ import type { SubscriberStatus } from '../../domain/subscriber-status';
 import type { Actor } from '../audit/actor';
 import type { Asker } from '../guess-limiter/types';
 import type { SubscriberSession } from '../usage/subscriber-online';
+import type { SiteAddresses } from './static-ip';
 
 export interface SubscriberView {
   id: number;
@@ -111,6 +112,8 @@ export interface SubscriberService {
    * when a site's sessions cannot be read now and no other site's holds it.
    */
   atAddress(address: string): Promise<SubscriberView | null>;
+  /** The fixed addresses held on a site (by its id) and what is left of its static pool. */
+  addresses(siteId: number): Promise<SiteAddresses>;
   /** Called after each committed change; returns the way to stop listening. */
   onChange(listener: (e: SubscriberChanged) => void): () => void;
 }
