@@ -81,7 +81,11 @@ describe("a subscriber's fixed address", () => {
     expect(res.status).toBe(409);
     expect(res.json).toMatchObject({ code: 'STATIC_IP_TAKEN' });
     expect(res.json.error).toMatch(/10.20.0.2 is already held by the subscriber sub1/);
-    expect((await adminApi(h, 'GET', '/subscribers')).json.subscribers.map((s: { username: string }) => s.username)).not.toContain('pedro.taken');
+    expect(
+      (await adminApi(h, 'GET', '/subscribers')).json.subscribers.map(
+        (s: { username: string }) => s.username,
+      ),
+    ).not.toContain('pedro.taken');
   });
 
   it("refuses an address in one of the router's /ip/pool ranges, naming the pool", async () => {
@@ -125,6 +129,17 @@ describe("a subscriber's fixed address", () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.fields.static_ip).toMatch(/is not a fixed address; give an IPv4 address/);
+    expect((await adminApi(h, 'PUT', '/sites/1', { static_pool: '' })).json.site.static_pool).toBeNull();
+    try {
+      const s = await add();
+      const auto = await adminApi(h, 'PUT', `/subscribers/${s.id}`, { static_ip: 'auto' });
+      expect(auto.status).toBe(400);
+      expect(auto.json.fields.static_ip).toMatch(
+        /The site default has no static pool to take an address from/,
+      );
+    } finally {
+      await adminApi(h, 'PUT', '/sites/1', { static_pool: '10.20.0.0/24' });
+    }
   });
 
   it('gives 20 subscribers added at once 20 different addresses', async () => {
@@ -188,7 +203,10 @@ describe('on the router', () => {
     const s = await add({ username: 'cctv.shop', password: 'Cctv-pass-1', static_ip: '10.20.0.77' });
     id = s.id;
     await waitFor(() => secret('cctv.shop')?.['remote-address'] === '10.20.0.77');
-    const dial = await h.sim.pppoe.autoRedial({ mac: 'aa:bb:cc:00:06:01', user: 'cctv.shop', password: 'Cctv-pass-1' }, 100);
+    const dial = await h.sim.pppoe.autoRedial(
+      { mac: 'aa:bb:cc:00:06:01', user: 'cctv.shop', password: 'Cctv-pass-1' },
+      100,
+    );
     expect(dial).toEqual({ ok: true, address: '10.20.0.77' });
     expect(session('cctv.shop')).toMatchObject({ address: '10.20.0.77' });
   });
@@ -209,7 +227,9 @@ describe('on the router', () => {
     const before = ends();
     const res = await adminApi(h, 'PUT', `/subscribers/${id}`, { static_ip: '' });
     expect(res.json.subscriber.static_ip).toBeNull();
-    await waitFor(() => secret('cctv.shop') !== undefined && secret('cctv.shop')!['remote-address'] === undefined);
+    await waitFor(
+      () => secret('cctv.shop') !== undefined && secret('cctv.shop')!['remote-address'] === undefined,
+    );
     await waitFor(() => /^10\.10\.0\./.test(session('cctv.shop')?.address ?? ''));
     expect(ends() - before).toBe(1);
   });
