@@ -113,7 +113,7 @@ export function parseStaticIpField(v: unknown, field = 'static_ip'): string | nu
       field,
       v,
       'a fixed address',
-      'give an IPv4 address like 10.20.0.15, auto for the lowest free one of the site\'s static pool, or leave it empty for none',
+      "give an IPv4 address like 10.20.0.15, auto for the lowest free one of the site's static pool, or leave it empty for none",
     );
   }
 }

@@ -18,7 +18,16 @@ const COUNTER_PROPS = ['name', 'rx-byte', 'tx-byte'];
 const QUEUE_MENU = '/queue/simple';
 
 const PROFILE_PROPS = ['.id', 'name', 'rate-limit', 'only-one', 'remote-address', 'comment'];
-const SECRET_PROPS = ['.id', 'name', 'password', 'profile', 'service', 'disabled', 'remote-address', 'comment'];
+const SECRET_PROPS = [
+  '.id',
+  'name',
+  'password',
+  'profile',
+  'service',
+  'disabled',
+  'remote-address',
+  'comment',
+];
 
 /**
  * A running PPP session and its dynamic interface's counters (rx: what the subscriber sent). `id` joins the

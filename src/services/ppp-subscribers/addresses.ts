@@ -32,7 +32,8 @@ export async function readdressSessions(
   skip: ReadonlySet<string>,
 ): Promise<{ ended: number; failed: number }> {
   const wanted = new Map(want.map((w) => [w.name, w.remoteAddress ?? '']));
-  for (const s of sessions) if (s.address !== null && wanted.get(s.name) === s.address) endedFor.delete(s.name);
+  for (const s of sessions)
+    if (s.address !== null && wanted.get(s.name) === s.address) endedFor.delete(s.name);
   let ended = 0;
   let failed = 0;
   for (const r of sessionsToReaddress(sessions, want, readdressed, endedFor)) {

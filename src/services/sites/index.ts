@@ -90,7 +90,9 @@ function assertUserWithHost(row: SiteRow, p: ParsedSite): void {
 
 /** The scope's refusal: 400 INVALID_INPUT on the field `site`. */
 const badScope = (why: string) =>
-  new AppError('INVALID_INPUT', `site: ${why}; use a site's id or name, or "all"`, 400, 'site', { site: why });
+  new AppError('INVALID_INPUT', `site: ${why}; use a site's id or name, or "all"`, 400, 'site', {
+    site: why,
+  });
 
 /** The site a `?site=` / `--site` names: undefined for none (empty or `all`). */
 async function scopeOf(db: Db, ref: unknown): Promise<{ id: number; name: string } | undefined> {
@@ -175,7 +177,10 @@ async function updateSite(
   const { db, clock, audit } = deps;
   const row = await findSite(db, ref);
   // The .env router's connection stays in .env; what is kept of it here (its fixed addresses) may change.
-  if (row.id === DEFAULT_SITE_ID && Object.keys(input).some((k) => !DEFAULT_SITE_FIELDS.includes(k)))
+  if (
+    row.id === DEFAULT_SITE_ID &&
+    Object.entries(input).some(([k, v]) => v !== undefined && !DEFAULT_SITE_FIELDS.includes(k))
+  )
     throw fixedDefault();
   const current = { mode: modeOf(row), host: row.host, radiusSecretSet: Boolean(row.radius_secret_enc) };
   const p = parseSiteInput(input, true, current);

@@ -248,7 +248,10 @@ export function parseSiteInput(
     );
   if (given(input.tz)) out.tz = c.field(() => parseTz(input.tz));
   if (given(input.wifi_name)) out.wifiName = c.field(() => parseWifiName(input.wifi_name));
-  if (input.static_pool === null || (typeof input.static_pool === 'string' && input.static_pool.trim() === ''))
+  if (
+    input.static_pool === null ||
+    (typeof input.static_pool === 'string' && input.static_pool.trim() === '')
+  )
     out.staticPool = null;
   else if (input.static_pool !== undefined)
     out.staticPool = c.field(() => parseStaticPool(input.static_pool).text);

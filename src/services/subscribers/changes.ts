@@ -17,7 +17,13 @@ import type { CredentialsBox } from '../sites/credentials';
 import { findSite } from '../sites/lookup';
 import { billingDayChange } from './billing-day';
 import { newSubscriberPassword } from './password';
-import { keepsItsAddress, placeStatic, withStaticIp, type SiteAddressing, type StaticPlacing } from './static-ip';
+import {
+  keepsItsAddress,
+  placeStatic,
+  withStaticIp,
+  type SiteAddressing,
+  type StaticPlacing,
+} from './static-ip';
 import { accountNo, termsOf, type LoadedRow } from './store';
 import type { BillingHooks, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
 

@@ -21,7 +21,7 @@ export function siteAddressing(sites: () => AddressedSite[]): SiteAddressing {
     if (!s)
       throw new AppError(
         'SITE_UNREACHABLE',
-        'this process has no connection to its router (the server holds the other sites\' connections: give the address in the admin, or run this where the server runs)',
+        "this process has no connection to its router (the server holds the other sites' connections: give the address in the admin, or run this where the server runs)",
         503,
       );
     return s.apiAccess ? readAddressing(s.router) : null;

@@ -43,8 +43,7 @@ const refuse = (message: string) =>
 /** The site's static pool, or undefined when it has none. */
 export async function sitePool(db: Knex, siteId: number): Promise<StaticPool | undefined> {
   const row = (await db('sites').where({ id: siteId }).first('static_pool')) as
-    | { static_pool: string | null }
-    | undefined;
+    { static_pool: string | null } | undefined;
   return row?.static_pool ? parseStaticPool(row.static_pool) : undefined;
 }
 
@@ -190,7 +189,12 @@ export async function siteAddresses(db: Knex, siteId: number): Promise<SiteAddre
     static_ip: string;
   }>;
   rows.sort((a, b) => ipToNumber(a.static_ip) - ipToNumber(b.static_ip));
-  const counts = pool ? poolCounts(pool, rows.map((r) => r.static_ip)) : null;
+  const counts = pool
+    ? poolCounts(
+        pool,
+        rows.map((r) => r.static_ip),
+      )
+    : null;
   return {
     pool: pool?.text ?? null,
     used: counts?.used ?? null,

@@ -4,7 +4,15 @@
  * prefix length, `10.10.0.1/24`), `network` and `interface`.
  */
 import { CATEGORY, CATEGORY_FAILURE, msgInvalidValue, msgNotSpecified, Trap } from '../messages';
-import { bool, configVerbs, type ConfigSpec, type Menu, renderConfig, type SimCore, text } from '../menus/common';
+import {
+  bool,
+  configVerbs,
+  type ConfigSpec,
+  type Menu,
+  renderConfig,
+  type SimCore,
+  text,
+} from '../menus/common';
 import type { Item } from '../table';
 import { formatPrefix, ipToInt, parsePrefix } from '../values';
 
