@@ -63,8 +63,7 @@ function reject(message: string, state: DesiredLimits['state']): RadiusAccount {
 }
 
 /** The Reply-Message of a paused code's login: the router's login page shows it. */
-export const PAUSED_MESSAGE =
-  'This code is paused: press Resume on the WiFi status page, or type the code there';
+export const PAUSED_MESSAGE = 'This code is paused: press Resume on the WiFi status page, or type the code there';
 
 const ENDED_MESSAGES: Record<string, string> = {
   expired: 'This code has expired',
