@@ -27,7 +27,7 @@ import { createSelfService } from '../services/self-service';
 import { createVendoService } from '../services/vendos';
 import { createSubscriberService } from '../services/subscribers';
 import { subscriberAtAddress } from '../services/subscribers/at-address';
-import { siteAddressing } from '../services/subscribers/site-addressing';
+import { siteAddressing } from './site-addressing';
 import { createSmsService } from '../services/sms';
 import { createReportService } from '../services/reports';
 import { createAdminAccountService } from '../services/admins';

@@ -31,6 +31,13 @@ export interface RouterPool {
   spans: AddressSpan[];
 }
 
+/** What a site's router already gives out or holds itself: its pools and its own addresses. */
+export interface RouterAddressing {
+  pools: RouterPool[];
+  /** Its own addresses, without their prefix length. */
+  own: string[];
+}
+
 export function ipToNumber(ip: string): number {
   return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
 }

@@ -3,14 +3,10 @@
  * `/ip/pool` ranges (an address in one may go to another session at any moment) and its own `/ip/address`
  * addresses. Read only; the router is the truth of what is in use.
  */
-import { routerOwnAddress, routerPoolSpans, type RouterPool } from '../domain/ip-pool';
+import { routerOwnAddress, routerPoolSpans, type RouterAddressing } from '../domain/ip-pool';
 import type { RouterClient } from './types';
 
-export interface RouterAddressing {
-  pools: RouterPool[];
-  /** Its own addresses, without their prefix length. */
-  own: string[];
-}
+export type { RouterAddressing } from '../domain/ip-pool';
 
 export async function readAddressing(router: RouterClient): Promise<RouterAddressing> {
   const [pools, addresses] = await Promise.all([

@@ -14,11 +14,11 @@ import {
   poolCounts,
   parseStaticPool,
   routerPoolHolding,
+  type RouterAddressing,
   type StaticPool,
 } from '../../domain/ip-pool';
 import { AppError, RouterError } from '../../domain/errors';
 import { AUTO_STATIC_IP } from '../../domain/subscriber-fields';
-import type { RouterAddressing } from '../../router/addressing';
 import type { SiteRef } from '../deps';
 
 /**
@@ -72,14 +72,14 @@ async function readRouter(addressing: SiteAddressing, site: SiteRef): Promise<Ro
 }
 
 /** An address the router gives out or holds itself: refused, naming the pool. */
-function checkAgainstRouter(router: RouterAddressing | null, ip: string, site: SiteRef): void {
-  if (!router) return;
-  const pool = routerPoolHolding(router.pools, ip);
+function checkAgainstRouter(inUse: RouterAddressing | null, ip: string, site: SiteRef): void {
+  if (!inUse) return;
+  const pool = routerPoolHolding(inUse.pools, ip);
   if (pool)
     throw refuse(
       `${ip} is in the router's pool ${pool.name} (/ip/pool on ${site.name}): it may be given to another session at any moment; pick an address outside its ranges`,
     );
-  if (router.own.includes(ip))
+  if (inUse.own.includes(ip))
     throw refuse(`${ip} is one of the router's own addresses (/ip/address on ${site.name}); pick another`);
 }
 
@@ -99,12 +99,12 @@ export async function placeStatic(
     throw refuse(
       `The site ${site.name} has no static pool to take an address from; set its static_pool (a network like 10.20.0.0/24 or a range) first, or give an address`,
     );
-  const router = addressing ? await readRouter(addressing, site) : null;
+  const inUse = addressing ? await readRouter(addressing, site) : null;
   if (wish !== AUTO_STATIC_IP) {
-    checkAgainstRouter(router, wish, site);
+    checkAgainstRouter(inUse, wish, site);
     return { wish, pick: async () => wish };
   }
-  const avoid = { pools: router?.pools ?? [], own: router?.own ?? [] };
+  const avoid = { pools: inUse?.pools ?? [], own: inUse?.own ?? [] };
   return {
     wish,
     async pick(trx, exceptId) {

@@ -3,11 +3,11 @@
  * holds to it: the default site's, or another site's stack (the server's). A site without API access (a RADIUS
  * site without one) has nothing to read: null. A site this process has no connection to cannot be checked.
  */
-import { AppError } from '../../domain/errors';
-import { readAddressing } from '../../router/addressing';
-import type { RouterClient } from '../../router/types';
-import type { SiteRef } from '../deps';
-import type { SiteAddressing } from './static-ip';
+import { AppError } from '../domain/errors';
+import { readAddressing } from '../router/addressing';
+import type { RouterClient } from '../router/types';
+import type { SiteRef } from '../services/deps';
+import type { SiteAddressing } from '../services/subscribers/static-ip';
 
 export interface AddressedSite {
   site: SiteRef;
