@@ -23,6 +23,7 @@ import {
   type SubscriberAtAddress,
 } from './sign-in';
 import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
+import { activateNow, startScheduled } from './activate';
 import { openSuspensions, statusChanges } from './status';
 import { siteAddresses, type SiteAddressing } from './static-ip';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
@@ -166,6 +167,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     billing: deps.billing,
     addressing: deps.addressing,
     today,
+    dueDays: () => deps.config.billing.dueDays,
     loadOne: (ref: number | string) => loadOne(db, ref),
     viewOf,
     changed,
@@ -186,6 +188,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     ...signInParts(deps, viewOf),
     resume: moves.resume,
     end: moves.end,
+    activate: (ref, actor) => activateNow(edits, ref, actor),
+    startScheduled: () => startScheduled(edits),
     addresses: (siteId) => siteAddresses(db, siteId),
     onChange(listener: (e: SubscriberChanged) => void) {
       bus.on('change', listener);
