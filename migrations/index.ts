@@ -56,6 +56,7 @@ import * as m0057 from './20261206_0057_sms_tried_ms';
 import * as m0058 from './20261206_0058_subscriber_session_state';
 import * as m0059 from './20261206_0059_suspension_until_paid';
 import * as m0060 from './20261206_0060_billing_start';
+import * as m0061 from './20261206_0061_static_addresses';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -124,6 +125,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261206_0058_subscriber_session_state', m0058],
   ['20261206_0059_suspension_until_paid', m0059],
   ['20261206_0060_billing_start', m0060],
+  ['20261206_0061_static_addresses', m0061],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -8,6 +8,8 @@ import { confirm, password as passwordPrompt } from '@inquirer/prompts';
 import { siteLoginPage } from '../../src/services/sites/login-page';
 import type { SiteInput, SiteView } from '../../src/services/sites/types';
 import { siteJson } from '../../src/services/sites/json';
+import { addressesJson } from '../../src/services/subscribers/json';
+import { table } from '../lib/table';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
@@ -51,13 +53,19 @@ ${FIELDS}
 const EDIT = `Usage: pisonet sites edit SITE [--name NAME] [options] [--json]
 
 Changes a site (by id or name); what is not given stays. The stored password stays unless --password-stdin,
---ask-password or --no-password is given.
+--ask-password or --no-password is given. Of the site "default" (the router in .env) only --static-pool.
 
 ${FIELDS}
   --name NAME                 a new name
   --tls / --no-tls            connect with or without TLS
   --ask-password              ask for the new password in a hidden prompt
-  --no-password               the API user has no password now`;
+  --no-password               the API user has no password now
+  --static-pool POOL          its subscribers' fixed addresses: 10.20.0.0/24 or 10.20.0.10-10.20.0.200
+                              (empty: none)`;
+
+const ADDRESSES = `Usage: pisonet sites addresses SITE [--json]
+
+The fixed addresses the site's subscribers hold, lowest first, and what is left of its static pool.`;
 
 const REMOVE = `Usage: pisonet sites remove SITE [--force] [--yes] [--json]
 
@@ -82,6 +90,7 @@ const fieldOptions = {
   'radius-secret-stdin': { type: 'boolean' },
   'radius-secret': { type: 'string' },
   'coa-port': { type: 'string' },
+  'static-pool': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -128,11 +137,17 @@ function siteInput(values: Record<string, string | boolean | undefined>): SiteIn
     mode: s('mode'),
     nas_address: s('nas-address'),
     coa_port: s('coa-port'),
+    static_pool: s('static-pool'),
   };
 }
 
 function show(s: SiteView, json: boolean, what: string): void {
   if (json) return printJson({ site: siteJson(s) }, { api: true });
+  if (s.isDefault) {
+    print(`${what} site ${s.name} (the router in .env): static pool ${s.staticPool ?? 'none'}.`);
+    return;
+  }
+  if (s.staticPool) print(`Static pool: ${s.staticPool}.`);
   if (isRadiusClient(s)) {
     print(
       `${what} site ${s.name} (id ${s.id}) in RADIUS mode: router ${s.nasAddress}, CoA port ${s.coaPort}, secret stored encrypted` +
@@ -313,4 +328,39 @@ const loginPage: CommandDef = {
   },
 };
 
-export const siteCommands: CommandDef[] = [list, add, edit, remove, loginPage];
+const addresses: CommandDef = {
+  name: 'sites addresses',
+  summary: "the fixed addresses a site's subscribers hold",
+  usage: ADDRESSES,
+  async run(args) {
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ADDRESSES, {
+      min: 1,
+      max: 1,
+    });
+    return withCore(async (core) => {
+      const site = await core.services.sites.get(positionals[0]);
+      const a = addressesJson(await core.services.subscribers.addresses(site.id));
+      if (values.json) {
+        printJson({ site: { id: site.id, name: site.name }, ...a }, { api: true });
+        return 0;
+      }
+      print(
+        a.pool
+          ? `Site ${site.name}: static pool ${a.pool}, ${a.used} used, ${a.free} free.`
+          : `Site ${site.name}: no static pool (pisonet sites edit ${site.name} --static-pool 10.20.0.0/24).`,
+      );
+      if (a.addresses.length)
+        print(
+          table(a.addresses, [
+            { header: 'ADDRESS', get: (x) => x.ip },
+            { header: 'ACCOUNT', get: (x) => x.subscriber.account_no },
+            { header: 'USERNAME', get: (x) => x.subscriber.username },
+            { header: 'NAME', get: (x) => x.subscriber.name, shrink: true },
+          ]),
+        );
+      return 0;
+    });
+  },
+};
+
+export const siteCommands: CommandDef[] = [list, add, edit, remove, loginPage, addresses];

@@ -20,7 +20,7 @@ Subscribers on monthly plans, by account number: plan, billing day, status and t
 const ADD = `Usage: pisonet subscribers add --name NAME --mobile 09XXXXXXXXX --profile PLAN --billing-day 1-28 --username USER
                               [--password PASS] [--site SITE] [--starts-on YYYY-MM-DD] [--language en|fil]
                               [--address TEXT] [--paid-until YYYY-MM-DD] [--opening-balance PESOS]
-                              [--opening-due-on YYYY-MM-DD] [--json]
+                              [--opening-due-on YYYY-MM-DD] [--static-ip IP|auto] [--json]
 
 Adds a subscriber on a monthly plan. Without --password one is made (16 letters and digits) and printed: it will
 be the router's PPPoE password. --site: its id or name (default: the default site).
@@ -30,16 +30,21 @@ When billing starts (customers moving over from another system):
                      the subscriber is scheduled (no secret, no invoice) until 00:00 that day.
   --paid-until       the last day already paid: the first invoice covers from the day after, issued that day.
   --opening-balance  what the customer still owes (pesos): one invoice "Balance brought forward", issued today,
-  --opening-due-on   due on this date (default: today + the days to pay).`;
+  --opening-due-on   due on this date (default: today + the days to pay).
+
+--static-ip: a fixed address, or auto for the lowest free one of the site's static pool (checked against the
+router's /ip/pool ranges and own addresses, read now: the router must answer).`;
 
 const SHOW = `Usage: pisonet subscribers show ID|USERNAME [--json]
 
 One subscriber: its plan, password, billing cycle and this cycle's data.`;
 
 const EDIT = `Usage: pisonet subscribers edit ID|USERNAME [--name NAME] [--mobile NUMBER] [--profile PLAN] [--password PASS]
-                                    [--language en|fil] [--address TEXT] [--billing-day 1-28] [--json]
+                                    [--language en|fil] [--address TEXT] [--billing-day 1-28]
+                                    [--static-ip IP|auto|""] [--json]
 
-Changes what is given; the rest stays. A new billing day applies from the next billing cycle.`;
+Changes what is given; the rest stays. A new billing day applies from the next billing cycle. A new fixed
+address ends a running session once, so it dials again onto it; --static-ip "" takes it off.`;
 
 const SUSPEND = `Usage: pisonet subscribers suspend ID|USERNAME --reason TEXT [--until-paid] [--json]
 
@@ -69,6 +74,7 @@ const FIELDS = {
   password: { type: 'string' },
   language: { type: 'string' },
   address: { type: 'string' },
+  'static-ip': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -119,6 +125,7 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
     s.suspension?.cause === 'manual' ? (s.suspension.untilPaid ? ', until paid' : ', until resumed') : '';
   print(`  status:      ${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}${until}`);
   print(`  session:     ${sessionText(s)}`);
+  if (s.staticIp) print(`  fixed address: ${s.staticIp}`);
   print(`  billing day: ${s.billingDay}${next}`);
   print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usageText(s)} used`);
   print(`  starts on:   ${s.startsOn}; language ${s.language}${s.address ? `; ${s.address}` : ''}`);

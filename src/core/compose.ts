@@ -27,6 +27,7 @@ import { createSelfService } from '../services/self-service';
 import { createVendoService } from '../services/vendos';
 import { createSubscriberService } from '../services/subscribers';
 import { subscriberAtAddress } from '../services/subscribers/at-address';
+import { siteAddressing } from './site-addressing';
 import { createSmsService } from '../services/sms';
 import { createReportService } from '../services/reports';
 import { createAdminAccountService } from '../services/admins';
@@ -117,6 +118,8 @@ export function subscriberRooms(shop: Shop, p: Shared, stacks: () => SiteStack[]
     billing: billing.hooks,
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(base.db, stacks),
+    // A fixed address is checked against the site's router, on the connection this process holds to it.
+    addressing: siteAddressing(stacks),
   });
   return { billing, subscribers, ...billing.onSubscribers(subscribers) };
 }

@@ -152,6 +152,8 @@ export type ErrorCode =
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'
   | 'SUBSCRIBER_LOGIN'
+  | 'STATIC_IP_TAKEN' // subscribers' fixed addresses
+  | 'STATIC_POOL_FULL'
   | 'DEMO_ONLY' // the demo's "Open as this subscriber" (src/web/portal/demo-as.ts)
   | 'DEMO_LINK_INVALID'
   | 'DEMO_LINK_EXPIRED';

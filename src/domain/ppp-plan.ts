@@ -30,6 +30,8 @@ export interface PppSecretWant {
   comment: string;
   /** No service now (a block cap until the next cycle): the secret is disabled, so a dial is refused. */
   disabled?: boolean;
+  /** Its fixed address (`remote-address`: the session always gets it); absent: from the profile's pool. */
+  remoteAddress?: string;
 }
 
 /** A PPP profile as the router prints it; `ours` when its comment contains `pisonet`. */
@@ -51,6 +53,8 @@ export interface PppSecretHave {
   profile: string;
   service: string;
   disabled: boolean;
+  /** Its own `remote-address`; empty when it has none. */
+  remoteAddress: string;
   comment: string;
 }
 
@@ -138,6 +142,8 @@ export function pppSecretFor(s: {
   /** The speed tier it should log in at (default: the plan's own). */
   tier?: SpeedTier;
   disabled?: boolean;
+  /** Its fixed address, or null. */
+  staticIp?: string | null;
 }): PppSecretWant {
   const want: PppSecretWant = {
     name: s.username,
@@ -146,6 +152,7 @@ export function pppSecretFor(s: {
     comment: `pisonet subscriber ${s.accountNo}`,
   };
   if (s.disabled) want.disabled = true;
+  if (s.staticIp) want.remoteAddress = s.staticIp;
   return want;
 }
 
@@ -177,6 +184,7 @@ function secretAttrs(w: PppSecretWant): PppAttrs {
     comment: w.comment,
   };
   if (w.disabled) a.disabled = 'yes';
+  if (w.remoteAddress) a['remote-address'] = w.remoteAddress;
   return a;
 }
 
@@ -186,6 +194,8 @@ function secretChanges(w: PppSecretWant, h: PppSecretHave): PppAttrs {
   if (h.service !== 'pppoe') c.service = 'pppoe';
   if (h.profile !== w.profile) c.profile = w.profile;
   if (h.disabled !== (w.disabled === true)) c.disabled = w.disabled ? 'yes' : 'no';
+  // Empty: the fixed address is taken off (the router module unsets it).
+  if (h.remoteAddress !== (w.remoteAddress ?? '')) c['remote-address'] = w.remoteAddress ?? '';
   if (h.comment !== w.comment) c.comment = w.comment;
   return c;
 }
@@ -240,6 +250,29 @@ export function sessionsToRestart(
     if (!w.disabled && s.maxLimit !== null && normRates(s.maxLimit) === normRates(w.maxLimit)) continue;
     if (endedFor.get(s.name) === wanted) continue;
     out.push({ name: s.name, maxLimit: wanted });
+  }
+  return out;
+}
+
+/**
+ * The running sessions to end so their CPEs dial again onto their fixed address: a session not at the address
+ * its secret gives (once per address: `endedFor` remembers the address each was ended for), and one whose
+ * secret's address was changed or taken off in this check (`readdressed`).
+ */
+export function sessionsToReaddress(
+  sessions: ReadonlyArray<{ name: string; address: string | null }>,
+  want: ReadonlyArray<Pick<PppSecretWant, 'name' | 'remoteAddress' | 'disabled'>>,
+  readdressed: ReadonlySet<string>,
+  endedFor: ReadonlyMap<string, string>,
+): Array<{ name: string; address: string }> {
+  const byName = new Map(want.map((w) => [w.name, w]));
+  const out: Array<{ name: string; address: string }> = [];
+  for (const s of sessions) {
+    const w = byName.get(s.name);
+    if (!w || w.disabled) continue;
+    const wanted = w.remoteAddress ?? '';
+    if (readdressed.has(s.name) || (wanted !== '' && s.address !== wanted && endedFor.get(s.name) !== wanted))
+      out.push({ name: s.name, address: wanted });
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface SubscriberLogin {
   speeds?: DesiredLimits;
   /** Refused until the next cycle (a cap that blocks): Reject with this message. */
   blocked?: string;
+  /** Its fixed address (`Framed-IP-Address`, in the place of the plan's pool), or null. */
+  staticIp?: string | null;
 }
 
 export interface SubscriberRows {
@@ -54,8 +56,10 @@ export function subscriberRows(s: SubscriberLogin): SubscriberRows {
     },
     { attribute: 'Acct-Interim-Interval', op: ':=', value: String(RADIUS_INTERIM_SECONDS) },
   ];
-  // The plan's pool (an `/ip/pool` on the router), as its PPP profile's remote-address is on an API site.
-  if (s.plan.pppPool) reply.push({ attribute: 'Framed-Pool', op: ':=', value: s.plan.pppPool });
+  // Its fixed address, as its secret's remote-address is on an API site; else the plan's pool (an `/ip/pool` on
+  // the router), as its PPP profile's remote-address is.
+  if (s.staticIp) reply.push({ attribute: 'Framed-IP-Address', op: ':=', value: s.staticIp });
+  else if (s.plan.pppPool) reply.push({ attribute: 'Framed-Pool', op: ':=', value: s.plan.pppPool });
   if (s.suspended)
     reply.push({ attribute: 'Mikrotik-Address-List', op: ':=', value: SUSPENDED_ADDRESS_LIST });
   return {
@@ -72,6 +76,8 @@ export function subscriberRows(s: SubscriberLogin): SubscriberRows {
 export interface SessionAnswer {
   rate: string;
   suspended: boolean;
+  /** The fixed address it was given; null or absent: one from a pool. */
+  address?: string | null;
 }
 
 /** The answer a login gets from these rows (null: refused). */
@@ -81,7 +87,8 @@ export function answerOf(rows: SubscriberRows | undefined): SessionAnswer | null
   const suspended = rows.reply.some(
     (i) => i.attribute === 'Mikrotik-Address-List' && i.value === SUSPENDED_ADDRESS_LIST,
   );
-  return { rate, suspended };
+  const address = rows.reply.find((i) => i.attribute === 'Framed-IP-Address')?.value ?? null;
+  return { rate, suspended, address };
 }
 
 /**
@@ -93,7 +100,7 @@ export function answerOf(rows: SubscriberRows | undefined): SessionAnswer | null
 export type SessionAction =
   | { kind: 'none' }
   | { kind: 'coa'; attributes: Array<[string, string]> }
-  | { kind: 'disconnect'; why: 'ended' | 'blocked' | 'resumed' };
+  | { kind: 'disconnect'; why: 'ended' | 'blocked' | 'resumed' | 'readdressed' };
 
 export function sessionAction(
   given: SessionAnswer,
@@ -102,6 +109,8 @@ export function sessionAction(
 ): SessionAction {
   if (want === null) return { kind: 'disconnect', why: ended ? 'ended' : 'blocked' };
   if (given.suspended && !want.suspended) return { kind: 'disconnect', why: 'resumed' };
+  // A session keeps the address it took at login: a new fixed address (or one taken off) needs a new login.
+  if ((given.address ?? null) !== (want.address ?? null)) return { kind: 'disconnect', why: 'readdressed' };
   const attributes: Array<[string, string]> = [];
   if (want.rate !== given.rate) attributes.push(['Mikrotik-Rate-Limit', want.rate]);
   if (want.suspended && !given.suspended) attributes.push(['Mikrotik-Address-List', SUSPENDED_ADDRESS_LIST]);

@@ -71,6 +71,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['PUT', '/api/sites/:id'],
   ['DELETE', '/api/sites/:id'],
   ['POST', '/api/sites/:id/adopt'],
+  ['GET', '/api/sites/:id/addresses'],
   ['GET', '/api/vendos'],
   ['POST', '/api/vendos'],
   ['GET', '/api/notifications'],

@@ -6,6 +6,7 @@ import { ErrorCollector } from './error-collector';
 import { ValidationError, describeValue } from './errors';
 import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
 import { parseMoney } from './quantities';
+import { parseStaticIp } from './ip-pool';
 
 export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
 export type SubscriberLanguage = (typeof SUBSCRIBER_LANGUAGES)[number];
@@ -34,7 +35,12 @@ export interface SubscriberFields {
   openingBalance?: number;
   /** That invoice's due date (the service's default: today + BILLING_DUE_DAYS). */
   openingDueOn?: string;
+  /** A fixed address, `auto` (the lowest free one of its site's static pool), or null (none: the plan's pool). */
+  staticIp?: string | null;
 }
+
+/** What `static_ip` asks for an address from the site's static pool. */
+export const AUTO_STATIC_IP = 'auto';
 
 /** The most an opening balance may be: ₱100,000 (more is a typo of a few digits). */
 export const MAX_OPENING_BALANCE = 100_000_00;
@@ -54,6 +60,7 @@ export const CREATE_KEYS: readonly string[] = [
   'paid_until',
   'opening_balance',
   'opening_due_on',
+  'static_ip',
 ];
 export const UPDATE_KEYS: readonly string[] = [
   'name',
@@ -63,6 +70,7 @@ export const UPDATE_KEYS: readonly string[] = [
   'language',
   'address',
   'billing_day',
+  'static_ip',
 ];
 
 /** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
@@ -105,6 +113,22 @@ export function parseBillingDay(v: unknown, field = 'billing_day'): number {
       `use a day of the month from ${MIN_BILLING_DAY} to ${MAX_BILLING_DAY} (every month has it)`,
     );
   return n;
+}
+
+/** `static_ip`: an IPv4 address, `auto`, or empty/null for none. */
+export function parseStaticIpField(v: unknown, field = 'static_ip'): string | null {
+  if (v === null || (typeof v === 'string' && v.trim() === '')) return null;
+  if (typeof v === 'string' && v.trim().toLowerCase() === AUTO_STATIC_IP) return AUTO_STATIC_IP;
+  try {
+    return parseStaticIp(v, field);
+  } catch {
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a fixed address',
+      "give an IPv4 address like 10.20.0.15, auto for the lowest free one of the site's static pool, or leave it empty for none",
+    );
+  }
 }
 
 /** A calendar date `YYYY-MM-DD` that exists. */
@@ -199,6 +223,7 @@ export function readSubscriberFields(input: unknown, update: boolean, c: ErrorCo
   else if (o.address !== undefined)
     out.address = c.field(() => text(o.address, 'address', MAX_ADDRESS, 'an address'));
   if (!update) readOpening(o, out, c);
+  if (o.static_ip !== undefined) out.staticIp = c.field(() => parseStaticIpField(o.static_ip));
   return out;
 }
 

@@ -18,7 +18,16 @@ const COUNTER_PROPS = ['name', 'rx-byte', 'tx-byte'];
 const QUEUE_MENU = '/queue/simple';
 
 const PROFILE_PROPS = ['.id', 'name', 'rate-limit', 'only-one', 'remote-address', 'comment'];
-const SECRET_PROPS = ['.id', 'name', 'password', 'profile', 'service', 'disabled', 'comment'];
+const SECRET_PROPS = [
+  '.id',
+  'name',
+  'password',
+  'profile',
+  'service',
+  'disabled',
+  'remote-address',
+  'comment',
+];
 
 /**
  * A running PPP session and its dynamic interface's counters (rx: what the subscriber sent). `id` joins the
@@ -39,8 +48,8 @@ export interface PppSessionCounters {
 export interface RouterPpp {
   profiles(): Promise<PppProfileHave[]>;
   secrets(): Promise<PppSecretHave[]>;
-  /** The names of the running PPP sessions. */
-  activeNames(): Promise<string[]>;
+  /** The running PPP sessions' names and the addresses they were given. */
+  activeSessions(): Promise<Array<{ name: string; address: string | null }>>;
   /** The name of the running PPP session holding this address (the address it was given), or null. */
   sessionAt(address: string): Promise<string | null>;
   addProfile(attrs: PppAttrs): Promise<string>;
@@ -83,13 +92,14 @@ function uptimeOf(text: string | undefined): number {
 
 export function createRouterPpp(router: RouterClient): RouterPpp {
   const profile = ourObjects(router, PROFILE_MENU, 'PPP profile');
-  const secret = ourObjects(router, SECRET_MENU, 'PPP secret');
+  // A secret's own address is taken off by `unset` (RouterOS takes no empty address).
+  const secret = ourObjects(router, SECRET_MENU, 'PPP secret', ['remote-address']);
   return {
     profiles: () => readProfiles(router),
     secrets: () => readSecrets(router),
-    async activeNames() {
-      const rows = await router.print(ACTIVE_MENU, { proplist: ['.id', 'name'] });
-      return rows.map((r) => r.name ?? '');
+    async activeSessions() {
+      const rows = await router.print(ACTIVE_MENU, { proplist: ['.id', 'name', 'address'] });
+      return rows.map((r) => ({ name: r.name ?? '', address: r.address || null }));
     },
     async sessionAt(address) {
       // The router filters: one row at most, whatever the number of subscribers online.
@@ -117,7 +127,7 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
 }
 
 /** Adds, changes and removes in a menu, each refused unless the object is ours (and stays ours). */
-function ourObjects(router: RouterClient, menu: string, what: string) {
+function ourObjects(router: RouterClient, menu: string, what: string, unsetEmpty: readonly string[] = []) {
   return {
     async add(attrs: PppAttrs): Promise<string> {
       if (!isOurs(attrs.comment)) throw notOurs(what, attrs.name ?? '');
@@ -125,7 +135,10 @@ function ourObjects(router: RouterClient, menu: string, what: string) {
     },
     async set(have: { id: string; name: string; ours: boolean }, attrs: PppAttrs): Promise<void> {
       mustBeOurs(what, have, attrs);
-      await router.set(menu, have.id, attrs);
+      const unset = unsetEmpty.filter((k) => attrs[k] === '');
+      const rest = Object.fromEntries(Object.entries(attrs).filter(([k]) => !unset.includes(k)));
+      if (Object.keys(rest).length) await router.set(menu, have.id, rest);
+      for (const k of unset) await router.command(`${menu}/unset`, { numbers: have.id, 'value-name': k });
     },
     async remove(have: { id: string; name: string; ours: boolean }): Promise<void> {
       mustBeOurs(what, have);
@@ -157,6 +170,7 @@ async function readSecrets(router: RouterClient) {
     profile: r.profile ?? 'default',
     service: r.service ?? 'any',
     disabled: r.disabled === 'true' || r.disabled === 'yes',
+    remoteAddress: r['remote-address'] ?? '',
     comment: r.comment ?? '',
   }));
 }

@@ -41,6 +41,7 @@ const secretHave = (o: Partial<PppSecretHave> = {}): PppSecretHave => ({
   profile: 'pisonet-HOME10',
   service: 'pppoe',
   disabled: false,
+  remoteAddress: '',
   comment: 'pisonet subscriber S-000001',
   ...o,
 });

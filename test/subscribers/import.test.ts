@@ -196,7 +196,33 @@ describe('importing subscribers from a CSV', () => {
       .select('kind', 'amount')) as Json[];
     expect(invoices.map((i) => [i.kind, Number(i.amount)])).toEqual([['opening', 150_050]]);
   });
-  it.todo('imports static_ip as a single add takes it (once the reader has it)');
+  it("imports static_ip as a single add takes it: an address, or auto from the site's static pool", async () => {
+    const put = await fetch(`${h.app!.url}/admin/api/sites/1`, {
+      method: 'PUT',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ static_pool: '10.20.0.10-10.20.0.20' }),
+    });
+    expect(put.status).toBe(200);
+    const csv = 'name,mobile,username,plan,billing_day,static_ip\n';
+    const res = await importCsv(
+      h,
+      `${csv}Ivy Tan,09171234509,ivy.tan,HOME10,5,10.20.0.15\nJon Lim,09171234510,jon.lim,HOME10,5,auto\nKim Uy,09171234511,kim.uy,HOME10,5,auto\n`,
+    );
+    expect(res.status).toBe(201);
+    const ips = (await h
+      .core!.db('subscribers')
+      .whereIn('username', ['ivy.tan', 'jon.lim', 'kim.uy'])
+      .orderBy('username')
+      .select('username', 'static_ip')) as Json[];
+    expect(ips.map((r) => [r.username, r.static_ip])).toEqual([
+      ['ivy.tan', '10.20.0.15'],
+      ['jon.lim', '10.20.0.10'],
+      ['kim.uy', '10.20.0.11'],
+    ]);
+    await waitFor(
+      () => h.sim.rows('/ppp/secret').find((r) => r.name === 'kim.uy')?.['remote-address'] === '10.20.0.11',
+    );
+  });
 
   it('writes a file all or nothing: two files at once sharing a username never leave half of one', async () => {
     const file = (prefix: string) =>

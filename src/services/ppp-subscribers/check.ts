@@ -23,6 +23,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import { accountNo, loadRows } from '../subscribers/store';
 import { profileFromRow } from '../../domain/profile-row';
 import { restartSessions, subscriberTiers, type SpeedWant } from './speeds';
+import { readdressedSecrets, readdressSessions } from './addresses';
 import type { Clock } from '../../lib/clock';
 import type { Profile } from '../../domain/profile-types';
 
@@ -93,6 +94,7 @@ export async function wantedPpp(
         accountNo: accountNo(Number(r.seq)),
         tier,
         disabled,
+        staticIp: r.static_ip,
       }),
     );
     speeds.push({ name: r.username, maxLimit: pppMaxLimit(profile, tier), disabled });
@@ -105,13 +107,15 @@ export async function checkPpp(
   ppp: RouterPpp,
   want: PppWanted,
   endedFor: Map<string, string> = new Map(),
+  addressedFor: Map<string, string> = new Map(),
 ): Promise<PppCheckReport> {
-  const [profiles, secrets, active, limits] = await Promise.all([
+  const [profiles, secrets, sessions, limits] = await Promise.all([
     ppp.profiles(),
     ppp.secrets(),
-    ppp.activeNames(),
+    ppp.activeSessions(),
     ppp.sessionLimits(),
   ]);
+  const active = sessions.map((s) => s.name);
   const pd = diffPppProfiles(want.profiles, profiles);
   const sd = diffPppSecrets(want.secrets, secrets);
   const report: PppCheckReport = {
@@ -154,5 +158,11 @@ export async function checkPpp(
   const restarted = await restartSessions(ppp, active, limits, want.speeds, endedFor, unwritten);
   report.restarted = restarted.ended;
   report.failed += restarted.failed;
+  // A session ended for its speeds just now comes back at its new address too.
+  const still = sessions.filter((s) => !restarted.names.has(s.name));
+  const readdressed = readdressedSecrets(secrets, want.secrets, unwritten);
+  const moved = await readdressSessions(ppp, still, want.secrets, readdressed, addressedFor, unwritten);
+  report.restarted += moved.ended;
+  report.failed += moved.failed;
   return report;
 }

@@ -139,6 +139,8 @@ interface PppRoom {
   reported: Set<string>;
   /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
   endedFor: Map<string, string>;
+  /** The fixed address each session was last ended for (addresses.ts): likewise once per change. */
+  addressedFor: Map<string, string>;
 }
 
 function pppRoom(d: PppSubscribersDeps): PppRoom {
@@ -147,12 +149,20 @@ function pppRoom(d: PppSubscribersDeps): PppRoom {
   return {
     d,
     routerPpp,
-    ppp: { ...routerPpp, activeNames: async () => (read.names = await routerPpp.activeNames()) },
+    ppp: {
+      ...routerPpp,
+      activeSessions: async () => {
+        const sessions = await routerPpp.activeSessions();
+        read.names = sessions.map((x) => x.name);
+        return sessions;
+      },
+    },
     read,
     online: { count: undefined, stamp: 0 },
     suspendedList: createRouterSuspendedList(d.router),
     reported: new Set(),
     endedFor: new Map(),
+    addressedFor: new Map(),
   };
 }
 
@@ -190,7 +200,7 @@ async function checkObjects(room: PppRoom, want: PppWanted): Promise<PppObjectsR
   // What the check sees is as of when it began to read: a poll's reading begun later is newer (subscribers-seen.ts).
   const stamp = nextStamp();
   // A router that does not answer has no count to show (the metrics then leave the site's gauge out).
-  const objects = await checkPpp(room.ppp, want, room.endedFor).catch((err: unknown) => {
+  const objects = await checkPpp(room.ppp, want, room.endedFor, room.addressedFor).catch((err: unknown) => {
     room.online = { count: undefined, stamp };
     throw err;
   });

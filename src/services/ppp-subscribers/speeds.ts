@@ -35,7 +35,7 @@ export async function restartSessions(
   want: readonly SpeedWant[],
   endedFor: Map<string, string>,
   skip: ReadonlySet<string>,
-): Promise<{ ended: number; failed: number }> {
+): Promise<{ ended: number; failed: number; names: Set<string> }> {
   const sessions = active.map((name) => ({ name, maxLimit: limits.get(name) ?? null }));
   for (const w of want) {
     const have = limits.get(w.name);
@@ -44,14 +44,16 @@ export async function restartSessions(
   }
   let ended = 0;
   let failed = 0;
+  const names = new Set<string>();
   for (const r of sessionsToRestart(sessions, want, endedFor)) {
     if (skip.has(r.name)) continue;
     try {
       ended += await ppp.endSession(r.name);
       endedFor.set(r.name, r.maxLimit);
+      names.add(r.name);
     } catch {
       failed++;
     }
   }
-  return { ended, failed };
+  return { ended, failed, names };
 }

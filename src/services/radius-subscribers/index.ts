@@ -113,7 +113,10 @@ async function runCheck(room: RadiusRoom, reason: string): Promise<RadiusCheckRe
   const ours = sessions.filter((s) => want.rows.has(s.username) || want.ended.has(s.username));
   for (const s of ours)
     if (!room.given.has(s.id))
-      room.given.set(s.id, answerOf(synced.before.get(s.username)) ?? { rate: '', suspended: false });
+      room.given.set(
+        s.id,
+        answerOf(synced.before.get(s.username)) ?? { rate: '', suspended: false, address: null },
+      );
   await tellSessions(room, ours, want, { reason, t, report });
   if (report.written + report.removed + report.changed + report.ended > 0)
     room.log.info({ ...report, reason }, 'subscribers: FreeRADIUS rows and running sessions brought in line');

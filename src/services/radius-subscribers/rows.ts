@@ -51,6 +51,7 @@ export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): 
         password: d.box.open(r.password_enc, r.site_name),
         plan: profileFromRow(r.profile_row),
         suspended: r.status === 'suspended',
+        staticIp: r.static_ip,
         ...(policy.service
           ? { speeds: policy.limits }
           : { blocked: `Data cap reached: back on ${policy.blockedUntil ?? 'the next cycle'}` }),

@@ -20,6 +20,7 @@ export function columns(p: ParsedSite, box: CredentialsBox): Record<string, unkn
   if (p.nasAddress !== undefined) c.nas_address = p.nasAddress;
   if (p.radiusSecret !== undefined) c.radius_secret_enc = box.seal(p.radiusSecret);
   if (p.coaPort !== undefined) c.coa_port = p.coaPort;
+  if (p.staticPool !== undefined) c.static_pool = p.staticPool;
   // A RADIUS site without API access keeps no connection details.
   if (p.host === '') Object.assign(c, { host: null, username: null, password_enc: null });
   return c;

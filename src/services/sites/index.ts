@@ -90,7 +90,9 @@ function assertUserWithHost(row: SiteRow, p: ParsedSite): void {
 
 /** The scope's refusal: 400 INVALID_INPUT on the field `site`. */
 const badScope = (why: string) =>
-  new AppError('INVALID_INPUT', `site: ${why}; use a site's id or name, or "all"`, 400, 'site', { site: why });
+  new AppError('INVALID_INPUT', `site: ${why}; use a site's id or name, or "all"`, 400, 'site', {
+    site: why,
+  });
 
 /** The site a `?site=` / `--site` names: undefined for none (empty or `all`). */
 async function scopeOf(db: Db, ref: unknown): Promise<{ id: number; name: string } | undefined> {
@@ -162,7 +164,10 @@ async function addSite({ deps, opts, fresh }: Ctx, input: SiteInput, actor: Acto
   return fresh(id);
 }
 
-/** Edits a site (never the .env router's): what changed is stored, audited and (re)connected. */
+/** What may be changed of the `default` site here: its connection is .env's. */
+const DEFAULT_SITE_FIELDS: readonly string[] = ['static_pool'];
+
+/** Edits a site (of the .env router's, its fixed addresses only): what changed is stored, audited and (re)connected. */
 async function updateSite(
   { deps, opts, fresh }: Ctx,
   ref: string | number,
@@ -171,7 +176,12 @@ async function updateSite(
 ): Promise<SiteView> {
   const { db, clock, audit } = deps;
   const row = await findSite(db, ref);
-  if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
+  // The .env router's connection stays in .env; what is kept of it here (its fixed addresses) may change.
+  if (
+    row.id === DEFAULT_SITE_ID &&
+    Object.entries(input).some(([k, v]) => v !== undefined && !DEFAULT_SITE_FIELDS.includes(k))
+  )
+    throw fixedDefault();
   const current = { mode: modeOf(row), host: row.host, radiusSecretSet: Boolean(row.radius_secret_enc) };
   const p = parseSiteInput(input, true, current);
   await radiusAllowed(db, p, row.id);
@@ -183,7 +193,8 @@ async function updateSite(
       .where({ id: row.id })
       .update({ ...c, updated_at: clock.now() });
     await audit.record(actor, 'site.update', row.name, auditDetails(c, false));
-    await opts.monitor?.siteChanged(row.id);
+    // Its fixed addresses are the subscribers' business: the router's connection is not touched for them.
+    if (Object.keys(c).some((k) => k !== 'static_pool')) await opts.monitor?.siteChanged(row.id);
   }
   return fresh(row.id);
 }

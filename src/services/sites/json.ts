@@ -23,6 +23,7 @@ export function siteJson(s: SiteView) {
     nas_address: s.nasAddress,
     coa_port: s.coaPort,
     radius_secret_set: s.radiusSecretSet,
+    static_pool: s.staticPool,
     api_access: s.apiAccess,
     radius_unknown_codes: s.radiusUnknownCodes,
     connected: s.status.connected,

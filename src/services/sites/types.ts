@@ -32,6 +32,8 @@ export interface SiteInput {
   radius_secret?: unknown;
   /** RADIUS: the router's CoA/Disconnect port (`/radius incoming`), default 3799. */
   coa_port?: unknown;
+  /** The fixed addresses it gives subscribers: `10.20.0.0/24` or `10.20.0.10-10.20.0.200`; empty: none. */
+  static_pool?: unknown;
 }
 
 export type { SiteMode };
@@ -80,6 +82,8 @@ export interface SiteView {
   coaPort: number | null;
   /** RADIUS: whether a secret is stored (it is never read back). */
   radiusSecretSet: boolean;
+  /** The fixed addresses it gives subscribers (a network or a range), or null for none. */
+  staticPool: string | null;
   /** Whether this controller reaches the router's API (always in API mode; optional for a RADIUS site). */
   apiAccess: boolean;
   /**
@@ -184,6 +188,7 @@ export interface SiteRow {
   nas_address?: string | null;
   radius_secret_enc?: string | null;
   coa_port?: number | null;
+  static_pool?: string | null;
   identity: string | null;
   online: number | null;
   last_poll_at: number | string | null;

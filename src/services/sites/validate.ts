@@ -7,6 +7,7 @@ import { ValidationError, describeValue } from '../../domain/errors';
 import { ErrorCollector } from '../../domain/error-collector';
 import type { SiteInput, SiteMode } from './types';
 import { isRadiusClient } from '../../domain/site-mode';
+import { parseStaticPool } from '../../domain/ip-pool';
 
 export const NAME_MAX = 32;
 export const USER_MAX = 64;
@@ -32,6 +33,7 @@ export interface ParsedSite {
   nasAddress?: string;
   radiusSecret?: string;
   coaPort?: number;
+  staticPool?: string | null;
 }
 
 export const RADIUS_SECRET_MIN = 8;
@@ -246,6 +248,13 @@ export function parseSiteInput(
     );
   if (given(input.tz)) out.tz = c.field(() => parseTz(input.tz));
   if (given(input.wifi_name)) out.wifiName = c.field(() => parseWifiName(input.wifi_name));
+  if (
+    input.static_pool === null ||
+    (typeof input.static_pool === 'string' && input.static_pool.trim() === '')
+  )
+    out.staticPool = null;
+  else if (input.static_pool !== undefined)
+    out.staticPool = c.field(() => parseStaticPool(input.static_pool).text);
   c.throwIfAny('Invalid site');
   return out;
 }

@@ -74,6 +74,7 @@ export async function siteView(
     nasAddress: radius ? (r.nas_address ?? null) : null,
     coaPort: radius ? (r.coa_port ?? 3799) : null,
     radiusSecretSet: Boolean(r.radius_secret_enc),
+    staticPool: r.static_pool ?? null,
     apiAccess: r.id === DEFAULT_SITE_ID || Boolean(r.host),
     radiusUnknownCodes: ((await src.loginServer?.unknownUsers(r)) ?? []).map(maskCode),
     createdAt: Number(r.created_at),

@@ -1,23 +1,28 @@
 /**
- * A subscriber added or changed (the record, not its status): the fields read and bounded, the plan checked, one
- * transaction with billing's hook inside it (the first invoice, a plan change's invoice or credit), then the audit
- * entry and the change told to the router work. Each is a short list of the named steps below.
+ * A subscriber changed (the record, not its status): the fields read and bounded, the plan checked, one
+ * transaction with billing's hook inside it (a plan change's invoice or credit), then the audit entry and the
+ * change told to the router work. What adding and changing share (their dependencies, the plan a subscriber may
+ * be on) is here too; adding is add.ts.
  */
 import type { Knex } from 'knex';
-import { insertedId, isUniqueViolation } from '../../db/knex';
-import { addDays, billingDayOn, cycleOn } from '../../domain/billing-cycle';
-import { dateAheadProblem, firstBilledDay, serviceStart, startsLater } from '../../domain/billing-start';
+import { billingDayOn, cycleOn } from '../../domain/billing-cycle';
+import { firstBilledDay } from '../../domain/billing-start';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError } from '../../domain/errors';
-import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
+import { AUTO_STATIC_IP, readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
 import type { Actor } from '../audit/actor';
-import { DEFAULT_SITE, type ShopDeps, type SiteRef } from '../deps';
+import type { ShopDeps, SiteRef } from '../deps';
 import { isMonthly } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
 import type { CredentialsBox } from '../sites/credentials';
-import { findSite } from '../sites/lookup';
 import { billingDayChange } from './billing-day';
-import { newSubscriberPassword } from './password';
+import {
+  keepsItsAddress,
+  placeStatic,
+  withStaticIp,
+  type SiteAddressing,
+  type StaticPlacing,
+} from './static-ip';
 import { accountNo, termsOf, type LoadedRow } from './store';
 import type { BillingHooks, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
 
@@ -34,12 +39,14 @@ export interface ChangeDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
   viewOf(id: number): Promise<SubscriberView>;
   changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
   emit(e: SubscriberChanged): void;
+  /** The site's router's pools and own addresses, read when a fixed address is given (absent: not checked). */
+  addressing?: SiteAddressing;
 }
 
-type Plan = Awaited<ReturnType<ProfileService['get']>>;
+export type Plan = Awaited<ReturnType<ProfileService['get']>>;
 
 /** The plan a subscriber may be on: a monthly plan, not archived, sold on its site. Problems go to `c`. */
-async function monthlyPlan(
+export async function monthlyPlan(
   profiles: Pick<ProfileService, 'get'>,
   name: string,
   site: SiteRef | undefined,
@@ -60,224 +67,6 @@ async function monthlyPlan(
   return undefined;
 }
 
-// ---- Adding a subscriber ----
-
-/** A new subscriber read and checked, ready to be written (a batch holds many). */
-export interface NewSubscriber {
-  f: SubscriberFields;
-  site: SiteRef;
-  plan: Plan;
-  /** "Customer since" as given (default today), and the day its service starts here (today or later). */
-  startsOn: string;
-  start: string;
-  status: 'active' | 'scheduled';
-  /** The opening balance's invoice (null: none brought). */
-  opening: { amount: number; dueOn: string } | null;
-  today: string;
-  password: string;
-  username: string;
-}
-
-/**
- * The lookups a batch of new subscribers shares (its site, its plans, the site's time zone), each made once:
- * a key's promise is kept, a refusal too. A single add has its own.
- */
-export type Lookups = Map<string, Promise<unknown>>;
-
-function once<T>(memo: Lookups, key: string, load: () => Promise<T>): Promise<T> {
-  let p = memo.get(key) as Promise<T> | undefined;
-  if (!p) memo.set(key, (p = load()));
-  return p;
-}
-
-/** The dates a new subscriber is given, bounded from its site's today: typos a year ahead are refused. */
-function checkDates(f: SubscriberFields, today: string, c: ErrorCollector): void {
-  const check = (field: string, date: string | undefined, notBeforeToday = false) => {
-    const problem = date === undefined ? null : dateAheadProblem(date, today, { notBeforeToday });
-    if (problem) c.add(field, `${date} ${problem}`);
-  };
-  check('starts_on', f.startsOn);
-  check('paid_until', f.paidUntil);
-  check('opening_due_on', f.openingDueOn, true);
-}
-
-/** The site named (the default one when none is), its problem added to `c`. */
-async function siteOf(
-  d: ChangeDeps,
-  f: SubscriberFields,
-  c: ErrorCollector,
-  memo: Lookups,
-): Promise<SiteRef | undefined> {
-  if (f.site === undefined) return DEFAULT_SITE;
-  type Found = { site?: SiteRef; problem?: string };
-  const found = await once(memo, `site:${JSON.stringify(f.site)}`, () =>
-    findSite(d.db, f.site, 'site').then(
-      (site): Found => ({ site }),
-      (e: unknown): Found => {
-        if (!(e instanceof AppError)) throw e;
-        return { problem: e.message };
-      },
-    ),
-  );
-  if (found.problem !== undefined) c.add('site', found.problem);
-  return found.site;
-}
-
-/**
- * The fields, the site and the plan of a new subscriber, every problem added to `c` (undefined when there is
- * any), and the dates in the site's today; a password is made when none is given.
- */
-export async function checkNewSubscriber(
-  d: ChangeDeps,
-  input: unknown,
-  c: ErrorCollector,
-  memo: Lookups = new Map(),
-): Promise<NewSubscriber | undefined> {
-  const before = c.errors.length;
-  const f: SubscriberFields = readSubscriberFields(input, false, c);
-  const site = await siteOf(d, f, c, memo);
-  const profiles = { get: (name: string) => once(memo, `plan:${name}`, () => d.profiles.get(name)) };
-  const plan = f.profile === undefined ? undefined : await monthlyPlan(profiles, f.profile, site, c);
-  const siteTz = site
-    ? await once(
-        memo,
-        `tz:${site.id}`,
-        async () => (await d.db('sites').where({ id: site.id }).first('tz')) as { tz: string | null } | undefined,
-      )
-    : undefined;
-  const today = d.today({ site_tz: siteTz?.tz ?? null });
-  checkDates(f, today, c);
-  if (c.errors.length > before) return undefined;
-  const startsOn = f.startsOn ?? today;
-  return {
-    f,
-    site: site as SiteRef,
-    plan: plan!,
-    startsOn,
-    start: serviceStart(startsOn, today),
-    status: startsLater(startsOn, today) ? 'scheduled' : 'active',
-    opening: f.openingBalance
-      ? { amount: f.openingBalance, dueOn: f.openingDueOn ?? addDays(today, d.dueDays()) }
-      : null,
-    today,
-    password: f.password ?? newSubscriberPassword(),
-    username: f.username as string,
-  };
-}
-
-/** checkNewSubscriber, every problem named at once (400). */
-async function readNewSubscriber(d: ChangeDeps, input: unknown): Promise<NewSubscriber> {
-  const c = new ErrorCollector();
-  const n = await checkNewSubscriber(d, input, c);
-  c.throwIfAny('Invalid subscriber');
-  return n!;
-}
-
-/**
- * Inside the given transaction: its account number, the row, billing's first invoice and the change's event.
- * A taken username fails on the unique key (subscriberExists names it).
- */
-export async function insertSubscriberIn(
-  d: ChangeDeps,
-  trx: Knex.Transaction,
-  n: NewSubscriber,
-): Promise<{ id: number; seq: number }> {
-  const { f, site, plan, username } = n;
-  const now = d.clock.now();
-  // The number is drawn in this transaction: a refused insert gives it back (account numbers have no gaps).
-  await trx('subscriber_numbers').where({ id: 1 }).increment('last', 1);
-  const { last } = (await trx('subscriber_numbers').where({ id: 1 }).first('last')) as { last: number };
-  const newId = insertedId(
-    await trx('subscribers')
-      .insert({
-        seq: Number(last),
-        site_id: site.id,
-        profile_id: plan.id,
-        name: f.name,
-        mobile: f.mobile,
-        username,
-        username_key: username.toLowerCase(),
-        password_enc: d.box.seal(n.password),
-        billing_day: f.billingDay,
-        billing_anchor: n.start,
-        status: n.status,
-        starts_on: n.startsOn,
-        language: f.language ?? 'en',
-        address: f.address ?? null,
-        paid_until: f.paidUntil ?? null,
-        opening_balance: n.opening?.amount ?? null,
-        opening_due_on: n.opening?.dueOn ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id'),
-  );
-  await d.billing?.afterCreate?.(trx, {
-    subscriberId: newId,
-    plan: plan.name,
-    price: Number(plan.price),
-    billingDay: f.billingDay as number,
-    startsOn: n.start,
-    status: n.status,
-    paidUntil: f.paidUntil ?? null,
-    opening: n.opening,
-    today: n.today,
-  });
-  await d.changed(trx, newId, 'create', `Subscriber ${accountNo(Number(last))} added`);
-  return { id: newId, seq: Number(last) };
-}
-
-/** A taken username (the unique key refused it) as the 409 the faces show; anything else as it was. */
-export function subscriberExists(e: unknown, n: Pick<NewSubscriber, 'username' | 'site'>): unknown {
-  if (!isUniqueViolation(e, 'subscribers', 'username_key')) return e;
-  return new AppError(
-    'SUBSCRIBER_EXISTS',
-    `The username ${n.username} is already used on the site ${n.site.name} (ignoring case)`,
-    409,
-    'username',
-    { username: 'already used on this site' },
-  );
-}
-
-/** The row, its account number and billing's first invoice in one transaction; a taken username: 409. */
-async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: number; seq: number }> {
-  try {
-    return await d.db.transaction((trx) => insertSubscriberIn(d, trx, n));
-  } catch (e) {
-    throw subscriberExists(e, n);
-  }
-}
-
-/** The audit entry of a subscriber added (its password only as given or made). */
-export async function auditCreated(
-  d: ChangeDeps,
-  actor: Actor,
-  n: NewSubscriber,
-  seq: number,
-  extra: Record<string, unknown> = {},
-): Promise<void> {
-  await d.audit.record(actor, 'subscriber.create', accountNo(seq), {
-    username: n.username,
-    profile: n.plan.name,
-    site: n.site.name,
-    billing_day: n.f.billingDay,
-    starts_on: n.startsOn,
-    status: n.status,
-    ...(n.f.paidUntil ? { paid_until: n.f.paidUntil } : {}),
-    ...(n.opening ? { opening_balance: n.opening.amount, opening_due_on: n.opening.dueOn } : {}),
-    password: n.f.password === undefined ? 'generated' : 'given',
-    ...extra,
-  });
-}
-
-export async function createSubscriber(d: ChangeDeps, input: unknown, actor: Actor): Promise<SubscriberView> {
-  const n = await readNewSubscriber(d, input);
-  const { id, seq } = await insertSubscriber(d, n);
-  await auditCreated(d, actor, n, seq);
-  d.emit({ id, change: 'create' });
-  return d.viewOf(id);
-}
-
 // ---- Changing a subscriber ----
 
 interface Changes {
@@ -285,6 +74,8 @@ interface Changes {
   /** In words, for the audit entry. */
   changes: string[];
   plan?: Plan;
+  /** A fixed address to pick in the writing transaction (`auto` for one it does not hold yet). */
+  placing?: StaticPlacing;
 }
 
 /** The fields that differ from the row, each said in words (a password only as changed). */
@@ -313,7 +104,23 @@ function diffFields(d: ChangeDeps, row: LoadedRow, f: SubscriberFields, plan: Pl
     field('billing_day', 'billing_day', f.billingDay);
   else if (f.billingDay !== undefined)
     Object.assign(set, billingDayChange(row, f.billingDay, d.today(row), changes));
+  if (f.staticIp === null && row.static_ip !== null) {
+    set.static_ip = null;
+    changes.push(`static_ip: ${row.static_ip} → none`);
+  }
   return { set, changes, plan };
+}
+
+/** A fixed address asked that the subscriber does not hold yet: checked, to be picked when written. */
+async function staticChange(
+  d: ChangeDeps,
+  row: LoadedRow,
+  wish: string | null | undefined,
+): Promise<StaticPlacing | undefined> {
+  if (wish === null || wish === undefined || wish === row.static_ip) return undefined;
+  if (wish === AUTO_STATIC_IP && (await keepsItsAddress(d.db, Number(row.site_id), row.static_ip)))
+    return undefined;
+  return placeStatic(d.db, d.addressing, { id: Number(row.site_id), name: row.site_name }, wish);
 }
 
 /** What the input changes of a subscriber not ended (409 SUBSCRIBER_ENDED), every problem named at once. */
@@ -330,7 +137,10 @@ async function readChanges(d: ChangeDeps, row: LoadedRow, input: unknown): Promi
   const site = { id: Number(row.site_id), name: row.site_name };
   const plan = f.profile === undefined ? undefined : await monthlyPlan(d.profiles, f.profile, site, c);
   c.throwIfAny('Invalid subscriber');
-  return diffFields(d, row, f, plan);
+  const ch = diffFields(d, row, f, plan);
+  ch.placing = await staticChange(d, row, f.staticIp);
+  if (ch.placing) ch.changes.push(`static_ip: ${row.static_ip ?? 'none'} → ${ch.placing.wish}`);
+  return ch;
 }
 
 /** Whether a subscriber's billing has started by `today` (its first billed day has come). */
@@ -341,6 +151,11 @@ function billingStarted(row: LoadedRow, today: string): boolean {
 /** The changes in one transaction from the plan read, a plan change told to billing inside it. */
 async function writeChanges(d: ChangeDeps, row: LoadedRow, ch: Changes): Promise<void> {
   await d.db.transaction(async (trx) => {
+    if (ch.placing) {
+      const ip = await ch.placing.pick(trx, Number(row.id));
+      ch.set.static_ip = ip;
+      ch.changes[ch.changes.length - 1] = `static_ip: ${row.static_ip ?? 'none'} → ${ip}`;
+    }
     // From the plan read: two plan changes at once cannot both bill their days.
     const n = await trx('subscribers')
       .where({ id: row.id, profile_id: row.profile_id })
@@ -376,7 +191,8 @@ export async function updateSubscriber(
   const row = await d.loadOne(ref);
   const ch = await readChanges(d, row, input);
   if (!ch.changes.length) return d.viewOf(Number(row.id));
-  await writeChanges(d, row, ch);
+  const site = { id: Number(row.site_id), name: row.site_name };
+  await withStaticIp(d.db, site, ch.placing, () => writeChanges(d, row, ch));
   await d.audit.record(actor, 'subscriber.update', accountNo(Number(row.seq)), { changes: ch.changes });
   d.emit({ id: Number(row.id), change: 'update' });
   return d.viewOf(Number(row.id));

@@ -16,10 +16,10 @@ import {
   checkNewSubscriber,
   insertSubscriberIn,
   subscriberExists,
-  type ChangeDeps,
   type Lookups,
   type NewSubscriber,
-} from './changes';
+} from './add';
+import type { ChangeDeps } from './changes';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
 import { findSite } from '../sites/lookup';
 import { accountNo } from './store';

@@ -22,10 +22,12 @@ import {
   type SignInLimiter,
   type SubscriberAtAddress,
 } from './sign-in';
-import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
+import { createSubscriber } from './add';
+import { updateSubscriber, type ChangeDeps } from './changes';
 import { activateNow, startScheduled } from './activate';
 import { importSubscribers } from './import';
 import { openSuspensions, statusChanges } from './status';
+import { siteAddresses, type SiteAddressing } from './static-ip';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
   BillingHooks,
@@ -51,6 +53,8 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   atAddress?: SubscriberAtAddress;
   /** Billing, told of changes and asked what is owed (src/services/billing/index.ts); absent: nothing billed. */
   billing?: Partial<BillingHooks>;
+  /** A site's router's pools and own addresses, read when a fixed address is given (static-ip.ts). */
+  addressing?: SiteAddressing;
 };
 
 type Today = (row?: { site_tz: string | null }) => string;
@@ -163,6 +167,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     profiles: deps.profiles,
     box: deps.box,
     billing: deps.billing,
+    addressing: deps.addressing,
     today,
     dueDays: () => deps.config.billing.dueDays,
     loadOne: (ref: number | string) => loadOne(db, ref),
@@ -188,6 +193,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     end: moves.end,
     activate: (ref, actor) => activateNow(edits, ref, actor),
     startScheduled: () => startScheduled(edits),
+    addresses: (siteId) => siteAddresses(db, siteId),
     onChange(listener: (e: SubscriberChanged) => void) {
       bus.on('change', listener);
       return () => void bus.off('change', listener);

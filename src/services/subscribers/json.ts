@@ -3,6 +3,8 @@
  * fee in pesos with `_centavos` beside it). The password is shown to the owner only.
  */
 import type { SubscriberView } from './types';
+import type { SiteAddresses } from './static-ip';
+import { accountNo } from './store';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -45,6 +47,7 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     credit_centavos: s.credit,
     language: s.language,
     address: s.address,
+    static_ip: s.staticIp,
     // Its PPP session as the poll last read it: rate in bits per second, up = what the subscriber sends.
     session: {
       online: s.session.online,
@@ -56,5 +59,23 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     created_at: iso(s.createdAt),
     updated_at: iso(s.updatedAt),
     ended_at: iso(s.endedAt),
+  };
+}
+
+/** A site's fixed addresses as the admin API and the terminal's `--json` answer them. */
+export function addressesJson(a: SiteAddresses) {
+  return {
+    pool: a.pool,
+    used: a.used,
+    free: a.free,
+    addresses: a.addresses.map((x) => ({
+      ip: x.ip,
+      subscriber: {
+        id: x.subscriber.id,
+        account_no: accountNo(x.subscriber.seq),
+        username: x.subscriber.username,
+        name: x.subscriber.name,
+      },
+    })),
   };
 }

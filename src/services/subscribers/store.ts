@@ -35,6 +35,7 @@ export interface SubscriberRow {
   paid_until: string | null;
   opening_balance: number | string | null;
   opening_due_on: string | null;
+  static_ip: string | null;
   created_at: number | string;
   updated_at: number | string;
   ended_at: number | string | null;
@@ -144,6 +145,7 @@ export function toView(
     credit: 0,
     language: row.language,
     address: row.address,
+    staticIp: row.static_ip ?? null,
     session: OFFLINE,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -10,6 +10,7 @@ import type { Actor } from '../audit/actor';
 import type { Asker } from '../guess-limiter/types';
 import type { SubscriberSession } from '../usage/subscriber-online';
 import type { SiteRef } from '../deps';
+import type { SiteAddresses } from './static-ip';
 
 export interface SubscriberView {
   id: number;
@@ -48,6 +49,8 @@ export interface SubscriberView {
   credit: number;
   language: SubscriberLanguage;
   address: string | null;
+  /** Its fixed address (the PPP session always gets it), or null: an address from its plan's pool. */
+  staticIp: string | null;
   /** Its PPP session now, as the poll last read it (online, address, uptime, speed). */
   session: SubscriberSession;
   createdAt: number;
@@ -131,6 +134,8 @@ export interface SubscriberService {
    * when a site's sessions cannot be read now and no other site's holds it.
    */
   atAddress(address: string): Promise<SubscriberView | null>;
+  /** The fixed addresses held on a site (by its id) and what is left of its static pool. */
+  addresses(siteId: number): Promise<SiteAddresses>;
   /** Called after each committed change; returns the way to stop listening. */
   onChange(listener: (e: SubscriberChanged) => void): () => void;
 }

@@ -5,6 +5,7 @@ import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
 import type { Hotspot } from '../sessions';
 import { addressListMenu, poolMenu, poolUsedMenu } from '../ppp/ip-menus';
+import { ipAddressMenu } from '../ppp/ip-address-menu';
 import { pppAaaMenu, pppActiveMenu, pppProfileMenu, pppSecretMenu } from '../ppp/menus';
 import { pppoeServerMenu } from '../ppp/pppoe-server-menu';
 import type { PppSessions } from '../ppp/sessions';
@@ -79,5 +80,6 @@ export function allMenus(core: SimCore, parts: RouterParts): Menu[] {
     poolMenu(core),
     poolUsedMenu(core),
     addressListMenu(core),
+    ipAddressMenu(core),
   ];
 }

@@ -143,6 +143,8 @@ export class PppState {
   readonly servers = new Table<Item>('/interface/pppoe-server/server');
   readonly pools = new Table<Item>('/ip/pool');
   readonly addressLists = new Table<AddressListItem>('/ip/firewall/address-list');
+  /** The router's own addresses (`/ip/address`). */
+  readonly addresses = new Table<Item>('/ip/address');
   /** Pool addresses in use, by address. */
   readonly used = new Map<string, PoolUse>();
   aaa: Record<string, string> = { ...PPP_AAA_DEFAULTS };
@@ -171,6 +173,7 @@ export class PppState {
       pppoeServers: this.servers,
       pools: this.pools,
       addressLists: this.addressLists as unknown as Table<Item>,
+      ipAddresses: this.addresses,
     };
   }
 }

@@ -7,6 +7,7 @@ import { AppError, SiteHasVouchersError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
 import type { Actor } from '../../services/types';
 import { siteJson } from '../../services/sites/json';
+import { addressesJson } from '../../services/subscribers/json';
 import type { WebContext } from '../context';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
@@ -42,6 +43,12 @@ export function siteApiRouter(ctx: WebContext): Router {
   });
   r.put('/sites/:id', async (req, res) => {
     res.json({ success: true, site: siteJson(await sites.update(req.params.id, body(req), actorOf(req))) });
+  });
+  // The fixed addresses its subscribers hold, and what is left of its static pool.
+  r.get('/sites/:id/addresses', async (req, res) => {
+    const site = await sites.get(req.params.id);
+    const a = await ctx.services.subscribers.addresses(site.id);
+    res.json({ success: true, site: { id: site.id, name: site.name }, ...addressesJson(a) });
   });
   // Ends the site's safe mode: the router connected at its address now is its router (503 when not connected).
   r.post('/sites/:id/adopt', async (req, res) => {

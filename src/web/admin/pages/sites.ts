@@ -70,10 +70,10 @@ export function siteRoutes(ctx: WebContext): Router {
   router.post('/sites', (req, res) => addSite(ctx, req, res));
   router.get('/sites/:id', async (req, res) => {
     const site = await ctx.services.sites.get(String(req.params.id));
-    if (site.isDefault) return res.redirect(303, '/admin/sites');
-    return renderEdit(res, site);
+    return renderEdit(ctx, res, site);
   });
   router.post('/sites/:id', (req, res) => saveSite(ctx, req, res));
+  router.post('/sites/:id/static-pool', (req, res) => saveStaticPool(ctx, req, res));
   router.post('/sites/:id/adopt', (req, res) => adoptRouter(ctx, req, res));
   router.post('/sites/:id/remove', (req, res) => removeSite(ctx, req, res));
   return router;
@@ -108,15 +108,54 @@ function editValues(site: SiteView): Record<string, string> {
   };
 }
 
-function renderEdit(res: Response, site: SiteView, extra: Record<string, unknown> = {}, status = 200) {
+/** The edit page: its settings (the .env router's: its fixed addresses only) and its fixed addresses held. */
+async function renderEdit(
+  ctx: WebContext,
+  res: Response,
+  site: SiteView,
+  extra: Record<string, unknown> = {},
+  status = 200,
+) {
+  const addresses = await ctx.services.subscribers.addresses(site.id);
   page(
     res,
     'sites/edit',
     'sites',
     `Site ${site.name}`,
-    { site, advice: adviceFor, values: editValues(site), ...extra },
+    {
+      site,
+      addresses,
+      advice: adviceFor,
+      values: editValues(site),
+      poolValues: { static_pool: site.staticPool ?? '' },
+      ...extra,
+    },
     status,
   );
+}
+
+/** The site's static pool (the .env router's site too: its connection stays in .env). */
+async function saveStaticPool(ctx: WebContext, req: Request, res: Response) {
+  const { sites } = ctx.services;
+  const site = await sites.get(String(req.params.id));
+  try {
+    const saved = await sites.update(site.id, { static_pool: field(req.body, 'static_pool') }, actorOf(req));
+    flash(req, 'ok', `Static pool of ${saved.name}: ${saved.staticPool ?? 'none'}.`);
+    res.redirect(303, `/admin/sites/${site.id}#addresses`);
+  } catch (err) {
+    const f = formFailure(err);
+    return renderEdit(
+      ctx,
+      res,
+      site,
+      {
+        poolValues: { static_pool: field(req.body, 'static_pool') },
+        poolErrors: f.fields,
+        poolError: f.message,
+      },
+      f.status,
+    );
+  }
 }
 
 async function addSite(ctx: WebContext, req: Request, res: Response) {
@@ -149,6 +188,7 @@ async function saveSite(ctx: WebContext, req: Request, res: Response) {
   } catch (err) {
     const f = formFailure(err);
     return renderEdit(
+      ctx,
       res,
       site,
       { values: shownValues(req.body), errors: f.fields, formError: f.message },
@@ -193,9 +233,16 @@ async function removeSite(ctx: WebContext, req: Request, res: Response) {
   } catch (err) {
     // Its own profiles or vendos still sell: the page says which, and what to do first.
     if (err instanceof AppError && err.code === 'SITE_HAS_OWN_ITEMS')
-      return renderEdit(res, site, { formError: `Site ${site.name} was not removed. ${err.message}` }, 409);
+      return renderEdit(
+        ctx,
+        res,
+        site,
+        { formError: `Site ${site.name} was not removed. ${err.message}` },
+        409,
+      );
     if (!(err instanceof SiteHasVouchersError)) throw err;
     return renderEdit(
+      ctx,
       res,
       site,
       {

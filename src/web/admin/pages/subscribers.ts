@@ -35,8 +35,9 @@ function formInput(body: unknown, keys: readonly string[]): Record<string, unkno
           ? String((body as Record<string, unknown>)[k])
           : ''
         : field(body, k);
-    // An emptied address is cleared; any other empty field is left as it is (a password kept, a default used).
-    if (v !== '' || k === 'address') out[k] = v;
+    // An emptied address or fixed address is cleared; any other empty field is left as it is (a password kept,
+    // a default used).
+    if (v !== '' || k === 'address' || k === 'static_ip') out[k] = v;
   }
   return out;
 }
@@ -89,6 +90,7 @@ function formValues(s: SubscriberView | null): Record<string, unknown> {
         billing_day: String(s.billingDayNext?.day ?? s.billingDay),
         language: s.language,
         address: s.address ?? '',
+        static_ip: s.staticIp ?? '',
       }
     : { language: 'en', billing_day: '1' };
 }

@@ -1,0 +1,29 @@
+/**
+ * A site's router's pools and own addresses (src/router/addressing.ts), read on the connection this process
+ * holds to it: the default site's, or another site's stack (the server's). A site without API access (a RADIUS
+ * site without one) has nothing to read: null. A site this process has no connection to cannot be checked.
+ */
+import { AppError } from '../domain/errors';
+import { readAddressing } from '../router/addressing';
+import type { RouterClient } from '../router/types';
+import type { SiteRef } from '../services/deps';
+import type { SiteAddressing } from '../services/subscribers/static-ip';
+
+export interface AddressedSite {
+  site: SiteRef;
+  router: RouterClient;
+  apiAccess: boolean;
+}
+
+export function siteAddressing(sites: () => AddressedSite[]): SiteAddressing {
+  return async (siteId) => {
+    const s = sites().find((x) => x.site.id === siteId);
+    if (!s)
+      throw new AppError(
+        'SITE_UNREACHABLE',
+        "this process has no connection to its router (the server holds the other sites' connections: give the address in the admin, or run this where the server runs)",
+        503,
+      );
+    return s.apiAccess ? readAddressing(s.router) : null;
+  };
+}

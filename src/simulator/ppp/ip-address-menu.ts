@@ -1,0 +1,67 @@
+/**
+ * `/ip/address` (docs/routeros.md "PPPoE"): the router's own addresses, each on one of its interfaces. Argument
+ * names and types from RouterOS 7.18.2's command tree; what a controller reads of them is `address` (with its
+ * prefix length, `10.10.0.1/24`), `network` and `interface`.
+ */
+import { CATEGORY, CATEGORY_FAILURE, msgInvalidValue, msgNotSpecified, Trap } from '../messages';
+import {
+  bool,
+  configVerbs,
+  type ConfigSpec,
+  type Menu,
+  renderConfig,
+  type SimCore,
+  text,
+} from '../menus/common';
+import type { Item } from '../table';
+import { formatPrefix, ipToInt, parsePrefix } from '../values';
+
+const invalid = (arg: string): never => {
+  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+};
+
+/** ◐ `address` as typed with its prefix length (a bare address is a /32), the host part kept. */
+function interfaceAddress(v: string, arg: string): string {
+  const [ip, bits] = v.split('/');
+  const p = parsePrefix(v);
+  if (!p || ipToInt(ip) === null) return invalid(arg);
+  return `${ip}/${bits ?? '32'}`;
+}
+
+/** ◐ `network` is the address's network unless given; printed without its length. */
+function networkOf(address: string): string {
+  const p = parsePrefix(address) as NonNullable<ReturnType<typeof parsePrefix>>;
+  return formatPrefix(p).split('/')[0];
+}
+
+export function ipAddressMenu(core: SimCore): Menu {
+  const table = core.state.ppp.addresses;
+  const spec: ConfigSpec = {
+    defaults: { disabled: 'false', comment: '' },
+    noun: 'address',
+    validate: (cfg) => {
+      if (!cfg.address) throw new Trap(msgNotSpecified('address'), CATEGORY_FAILURE);
+      if (!cfg.interface) throw new Trap(msgNotSpecified('interface'), CATEGORY_FAILURE);
+      if (!cfg.network) cfg.network = networkOf(cfg.address);
+    },
+    fields: {
+      address: interfaceAddress,
+      network: (v, arg) => (ipToInt(v) === null ? invalid(arg) : v),
+      netmask: (v, arg) => (ipToInt(v) === null ? invalid(arg) : v),
+      broadcast: (v, arg) => (ipToInt(v) === null ? invalid(arg) : v),
+      interface: (v, arg) => (core.state.interfaces().includes(v) ? v : invalid(arg)),
+      disabled: bool,
+      comment: text,
+    },
+  };
+  const verbs = configVerbs(table, spec, core);
+  const render = (item: Item) =>
+    renderConfig(item, { 'actual-interface': item.cfg.interface, invalid: 'false', dynamic: 'false' });
+  return {
+    path: '/ip/address',
+    table,
+    render,
+    rows: () => table.list.map(render),
+    commands: verbs,
+  };
+}
