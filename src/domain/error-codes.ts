@@ -152,6 +152,8 @@ export type ErrorCode =
   | 'SUBSCRIBER_ENDED'
   | 'SUBSCRIBER_STATUS'
   | 'SUBSCRIBER_LOGIN'
+  | 'SUBSCRIBER_ADOPTED' // a router's PPP secret adopted already (src/services/subscribers/adopt.ts)
+  | 'SITE_MODE'
   | 'DEMO_ONLY' // the demo's "Open as this subscriber" (src/web/portal/demo-as.ts)
   | 'DEMO_LINK_INVALID'
   | 'DEMO_LINK_EXPIRED';

@@ -93,6 +93,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['GET', '/api/payments/settings'],
   ['PUT', '/api/payments/settings'],
   ['POST', '/api/subscribers'],
+  ['GET', '/api/subscribers/adoptable'],
+  ['POST', '/api/subscribers/adopt'],
   ['PUT', '/api/subscribers/:id'],
   ['DELETE', '/api/subscribers/:id'],
   ['POST', '/api/subscribers/:id/suspend'],
@@ -179,6 +181,8 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/reports/shift', 'sales.shift'],
   ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
   ['GET', '/api/subscribers', 'subscribers.view'],
+  // Before `/api/subscribers/:id`, which would match it: the router's secrets are the owner's.
+  ['GET', '/api/subscribers/adoptable', 'owner'],
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/payments', 'subscribers.view'],

@@ -67,6 +67,8 @@ interface NewSubscriber {
   today: string;
   password: string;
   username: string;
+  /** The router's `.id` of the PPP secret it is adopted from (adopt.ts); absent: a secret of ours is made. */
+  adoptedSecret?: string;
 }
 
 /** The site named (the default one when none is), its problem added to `c`. */
@@ -130,6 +132,7 @@ async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: 
             starts_on: startsOn,
             language: f.language ?? 'en',
             address: f.address ?? null,
+            adopted_secret: n.adoptedSecret ?? null,
             created_at: now,
             updated_at: now,
           })
@@ -159,8 +162,23 @@ async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: 
   }
 }
 
-export async function createSubscriber(d: ChangeDeps, input: unknown, actor: Actor): Promise<SubscriberView> {
-  const n = await readNewSubscriber(d, input);
+/** What adding needs beyond the fields (adopt.ts): the router's secret it takes over. */
+export interface CreateOptions {
+  adoptedSecret?: string;
+}
+
+/** A new subscriber's input checked as createSubscriber checks it (every problem at once, 400), nothing written. */
+export async function checkNewSubscriber(d: ChangeDeps, input: unknown): Promise<void> {
+  await readNewSubscriber(d, input);
+}
+
+export async function createSubscriber(
+  d: ChangeDeps,
+  input: unknown,
+  actor: Actor,
+  opts: CreateOptions = {},
+): Promise<SubscriberView> {
+  const n = { ...(await readNewSubscriber(d, input)), adoptedSecret: opts.adoptedSecret };
   const { id, seq } = await insertSubscriber(d, n);
   await d.audit.record(actor, 'subscriber.create', accountNo(seq), {
     username: n.username,
@@ -168,7 +186,7 @@ export async function createSubscriber(d: ChangeDeps, input: unknown, actor: Act
     site: n.site.name,
     billing_day: n.f.billingDay,
     starts_on: n.startsOn,
-    password: n.f.password === undefined ? 'generated' : 'given',
+    password: n.f.password === undefined ? 'generated' : n.adoptedSecret ? "the router's" : 'given',
   });
   d.emit({ id, change: 'create' });
   return d.viewOf(id);

@@ -22,7 +22,7 @@ import {
   type SignInLimiter,
   type SubscriberAtAddress,
 } from './sign-in';
-import { createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
+import { checkNewSubscriber, createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
 import { openSuspensions, statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
@@ -174,7 +174,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     get: async (ref) => (await views([await loadOne(db, ref)]))[0],
     onlineCount: (siteId) =>
       subscribersOnline(db, clock.now(), sessionFreshMs(deps.config.usagePollSeconds), siteId),
-    create: (input, actor) => createSubscriber(edits, input, actor),
+    create: (input, actor, opts) => createSubscriber(edits, input, actor, opts),
+    checkNew: (input) => checkNewSubscriber(edits, input),
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
     suspend: moves.suspend,
     suspendUnpaid: moves.suspendUnpaid,

@@ -71,7 +71,9 @@ export interface SubscriberService {
   /** How many subscribers are online now, as the poll last read their PPP sessions (a site's, or every site's). */
   onlineCount(siteId?: number): Promise<number>;
   /** Every bad field named at once (400 INVALID_INPUT); a username taken on the site: 409 SUBSCRIBER_EXISTS. */
-  create(input: unknown, actor: Actor): Promise<SubscriberView>;
+  create(input: unknown, actor: Actor, opts?: { adoptedSecret?: string }): Promise<SubscriberView>;
+  /** The input checked as create checks it (400 naming every bad field), nothing written. */
+  checkNew(input: unknown): Promise<void>;
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
   update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
   /**
