@@ -166,7 +166,11 @@ describe("adopting the router's PPP secrets", () => {
     });
     expect(res.status).toBe(201);
     expect(res.json.router).toBe('done');
-    const out = res.json.secrets as Array<Record<string, any>>;
+    const out = res.json.secrets as Array<{
+      name: string;
+      session: string;
+      subscriber: { id: number; account_no: string };
+    }>;
     expect(out.map((s) => [s.name, s.session])).toEqual([
       ['lito', 'kept'],
       ['maria', 'ended'],
