@@ -144,6 +144,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/payments/settings'],
   ['GET', '/subscribers/:id/open-as'],
   ['GET', '/subscribers/new'],
+  ['GET', '/subscribers/adopt'],
+  ['POST', '/subscribers/adopt'],
   ['POST', '/subscribers'],
   ['GET', '/subscribers/:id/edit'],
   ['POST', '/subscribers/:id'],
@@ -193,6 +195,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/subscribers', 'subscribers.view'],
   // Before `/subscribers/:id`, which would match it: the add form is the owner's.
   ['GET', '/subscribers/new', 'owner'],
+  ['GET', '/subscribers/adopt', 'owner'],
   ['GET', '/subscribers/:id', 'subscribers.view'],
   ['POST', '/subscribers/:id/payments', 'subscribers.pay'],
   // A payment's receipt: whoever sees the subscriber's payments.
