@@ -69,7 +69,7 @@ export async function run(): Promise<void> {
       (r) => r.comment.startsWith('pisonet subscriber') && r.profile === 'pisonet-HOME10',
     );
     if (out.secrets.length !== SECRETS) problems.push(`${out.secrets.length} adopted`);
-    if (out.router !== 'done') problems.push(`router ${out.router}`);
+    if (out.applied !== 'done') problems.push(`applied ${out.applied}`);
     if (secrets.length !== SECRETS) problems.push(`${secrets.length} secrets on the router`);
     if (ours.length !== SECRETS) problems.push(`${ours.length} secrets ours`);
     if (secrets.some((r) => ids.get(r.name) !== r['.id']))

@@ -1,12 +1,9 @@
 /**
  * `pisonet subscribers adopt`: the router's own PPP secrets (not ours) adopted as subscribers from the terminal, on
  * the same service as the admin (src/services/subscribers/adopt.ts). The terminal connects to the site's router for
- * as long as the command runs; on the default site it brings the router in line before it ends, elsewhere the
- * server's PPP check does within 30 s.
+ * as long as the command runs, and that site's PPP room's check makes the adopted secrets ours before it ends.
  */
 import type { Core } from '../../src/core';
-import { createRouterPpp } from '../../src/router/ppp';
-import { DEFAULT_SITE } from '../../src/services/deps';
 import { createSubscriberAdopt, type SitePpp } from '../../src/services/subscribers/adopt';
 import { adoptResultJson } from '../../src/services/subscribers/adopt-json';
 import { parseCommand, usageError } from '../lib/args';
@@ -41,12 +38,8 @@ function adoptOn(core: Core, opened: { s?: SiteRouter }) {
     subscribers: core.services.subscribers,
     profiles: core.services.profiles,
     sitePpp: async (site): Promise<SitePpp> => {
-      opened.s ??= await openSiteRouter(core, String(site.id));
-      const ppp = createRouterPpp(opened.s.router);
-      // The default site's PPP room is this process's too; another site's is the server's.
-      return site.id === DEFAULT_SITE.id
-        ? { ppp, check: () => core.defaultStack.pppSubscribers.check('secrets adopted') }
-        : { ppp };
+      const ppp = (opened.s ??= await openSiteRouter(core, String(site.id))).pppSubscribers;
+      return { held: () => ppp.held(), check: () => ppp.check('secrets adopted') };
     },
   });
 }
@@ -104,7 +97,7 @@ const adopt: CommandDef = {
           print(
             out.dryRun
               ? `Dry run: nothing changed. ${out.secrets.length} secret(s) would be adopted.`
-              : `${out.secrets.length} secret(s) adopted on site ${out.site.name}; the router ${out.router === 'done' ? 'is in line' : "follows at the server's next PPP check (within 30 s)"}.`,
+              : `${out.secrets.length} secret(s) adopted on site ${out.site.name}; the router ${out.applied === 'done' ? 'is in line' : "follows at the server's next PPP check (within 30 s)"}.`,
           );
         }
         return 0;

@@ -28,7 +28,6 @@ import { createVendoService } from '../services/vendos';
 import { createSubscriberService } from '../services/subscribers';
 import { subscriberAtAddress } from '../services/subscribers/at-address';
 import { createSubscriberAdopt, type SitePpp } from '../services/subscribers/adopt';
-import { createRouterPpp } from '../router/ppp';
 import { AppError } from '../domain/errors';
 import { createSmsService } from '../services/sms';
 import { createReportService } from '../services/reports';
@@ -218,10 +217,8 @@ function adoptOf(c: Composed, rooms: ReturnType<typeof subscriberRooms>) {
           503,
           'site',
         );
-      return {
-        ppp: createRouterPpp(stack.router),
-        check: () => stack.pppSubscribers.check('secrets adopted'),
-      };
+      const ppp = stack.pppSubscribers;
+      return { held: () => ppp.held(), check: () => ppp.check('secrets adopted') };
     },
   });
 }

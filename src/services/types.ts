@@ -34,7 +34,7 @@ import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
-import type { SubscriberAdopt } from './subscribers/adopt';
+import type { SubscriberAdopt } from './subscribers/adopt-types';
 import type { InvoiceService } from './billing/types';
 import type { SuspensionEnforcer } from './billing/suspension';
 import type { BillingReportService } from './billing/reports';

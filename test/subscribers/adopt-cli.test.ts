@@ -43,7 +43,7 @@ describe('pisonet subscribers adopt', () => {
     const done = await runCli(h, [...base, '--json', 'dodong=09171230001', 'inday=09171230002']);
     expect(done.stderr).toBe('');
     const out = JSON.parse(done.stdout);
-    expect(out).toMatchObject({ dry_run: false, router: 'done' });
+    expect(out).toMatchObject({ dry_run: false, applied: 'done' });
     expect(out.secrets.map((s: { subscriber: { account_no: string } }) => s.subscriber.account_no)).toEqual([
       'S-000001',
       'S-000002',

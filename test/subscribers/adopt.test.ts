@@ -133,7 +133,7 @@ describe("adopting the router's PPP secrets", () => {
       secrets: [entry('lito'), entry('maria'), entry('nena')],
     });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ dry_run: true, router: 'unchanged' });
+    expect(res.json).toMatchObject({ dry_run: true, applied: 'unchanged' });
     const [lito, maria, nena] = res.json.secrets as Array<Record<string, unknown>>;
     expect(lito).toMatchObject({
       name: 'lito',
@@ -165,7 +165,7 @@ describe("adopting the router's PPP secrets", () => {
       ],
     });
     expect(res.status).toBe(201);
-    expect(res.json.router).toBe('done');
+    expect(res.json.applied).toBe('done');
     const out = res.json.secrets as Array<{
       name: string;
       session: string;

@@ -16,6 +16,7 @@
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
 import { SafeModeError } from '../../domain/errors';
+import type { PppSecretHave } from '../../domain/ppp-plan';
 import { createCheckRunner, type CheckTrigger } from '../../jobs/check-runner';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
@@ -68,6 +69,11 @@ export interface PppSubscribers {
   online(): number | undefined;
   /** The same, with when it was learnt (nextStamp: later observations have larger stamps). */
   onlineSeen(): { count: number | undefined; stamp: number };
+  /**
+   * What the router holds now for adopting its own secrets (src/services/subscribers/adopt.ts): every PPP secret
+   * (passwords included: the adopted subscriber takes the router's), each running session's address and queue speeds.
+   */
+  held(): Promise<PppHeld>;
   /** Begins the periodic check and listens to changes (the server; the terminal's stacks do not). */
   start(): void;
   stop(): Promise<void>;
@@ -86,6 +92,24 @@ export function pppSessionsRead(d: {
   return async () => {
     const any = await d.db('subscribers').where('site_id', d.site.id).whereNot('status', 'ended').first('id');
     return any ? ppp.sessions() : undefined;
+  };
+}
+
+/** The router's PPP secrets and running sessions, as adopting reads them. */
+export interface PppHeld {
+  secrets: PppSecretHave[];
+  sessions: Array<{ name: string; address: string | null; maxLimit: string | null }>;
+}
+
+async function readHeld(ppp: RouterPpp): Promise<PppHeld> {
+  const [secrets, sessions, limits] = await Promise.all([ppp.secrets(), ppp.sessions(), ppp.sessionLimits()]);
+  return {
+    secrets,
+    sessions: sessions.map((s) => ({
+      name: s.username,
+      address: s.address,
+      maxLimit: limits.get(s.username) ?? null,
+    })),
   };
 }
 
@@ -112,6 +136,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     online: () => room.online.count,
     onlineSeen: () => ({ ...room.online }),
     loginAt: (address) => room.routerPpp.sessionAt(address),
+    held: () => readHeld(room.routerPpp),
     start: () => runner.start(),
     stop: () => runner.stop(),
   };

@@ -1,5 +1,5 @@
 /** Adopting's answers as the admin API and the terminal's `--json` give them (snake_case; never a password). */
-import type { AdoptableSecret, AdoptResult } from './adopt';
+import type { AdoptableSecret, AdoptResult } from './adopt-types';
 
 export const adoptableJson = (s: AdoptableSecret) => ({
   name: s.name,
@@ -15,7 +15,7 @@ export const adoptableJson = (s: AdoptableSecret) => ({
 export const adoptResultJson = (r: AdoptResult) => ({
   site: r.site,
   dry_run: r.dryRun,
-  router: r.router,
+  applied: r.applied,
   secrets: r.secrets.map((s) => ({
     name: s.name,
     comment: s.comment,

@@ -20,53 +20,11 @@ import {
 } from '../../domain/ppp-adopt';
 import { pppMaxLimit, type PppSecretHave } from '../../domain/ppp-plan';
 import { isRadiusClient } from '../../domain/site-mode';
-import type { RouterPpp } from '../../router/ppp';
 import type { Actor } from '../audit/actor';
-import { DEFAULT_SITE, type ShopDeps, type SiteRef } from '../deps';
-import type { ProfileService } from '../profiles/types';
+import type { AdoptableSecret, AdoptDeps, AdoptResult, SitePpp, SubscriberAdopt } from './adopt-types';
+import { DEFAULT_SITE, type SiteRef } from '../deps';
 import { findSiteRow } from '../sites/lookup';
 import { accountNo } from './store';
-import type { SubscriberService } from './types';
-
-/** A site's router as adopting needs it: its PPP objects read, and its PPP room's check (absent: the server's). */
-export interface SitePpp {
-  ppp: Pick<RouterPpp, 'secrets' | 'sessions' | 'sessionLimits'>;
-  /** Brings the router in line now (the PPP room's check); absent where this process has no PPP room for it. */
-  check?(): Promise<{ failed: number }>;
-}
-
-export interface AdoptDeps extends Pick<ShopDeps, 'db' | 'audit'> {
-  subscribers: Pick<SubscriberService, 'create' | 'checkNew'>;
-  profiles: Pick<ProfileService, 'get'>;
-  /** The site's router (503 SITE_UNREACHABLE when this process cannot reach it now). */
-  sitePpp(site: SiteRef): Promise<SitePpp>;
-}
-
-export interface AdoptableSecret {
-  name: string;
-  profile: string;
-  service: string;
-  disabled: boolean;
-  comment: string;
-  online: boolean;
-  address: string | null;
-  /** The account of a subscriber of ours already using this name (adopting it is refused), or null. */
-  takenBy: string | null;
-}
-
-export interface AdoptResult {
-  site: SiteRef;
-  dryRun: boolean;
-  /** Per secret, what changes on the router (and, adopted, the subscriber it became). */
-  secrets: Array<AdoptChange & { subscriber?: { id: number; accountNo: string } }>;
-  /** Adopted: whether the router was brought in line before answering (else the PPP room's next check does). */
-  router: 'unchanged' | 'done' | 'pending';
-}
-
-export interface SubscriberAdopt {
-  adoptable(site: unknown): Promise<{ site: SiteRef; secrets: AdoptableSecret[] }>;
-  adopt(body: unknown, actor: Actor): Promise<AdoptResult>;
-}
 
 /** The API site named (400/404 for none); a RADIUS site: 409 SITE_MODE, pointing to the CSV import. */
 async function apiSite(db: Knex, ref: unknown): Promise<SiteRef> {
@@ -82,13 +40,10 @@ async function apiSite(db: Knex, ref: unknown): Promise<SiteRef> {
 }
 
 /** What the router holds now: the secrets, the sessions' addresses and their queues' speeds. */
-async function readRouter(sp: SitePpp) {
-  const [secrets, sessions, limits] = await Promise.all([
-    sp.ppp.secrets(),
-    sp.ppp.sessions(),
-    sp.ppp.sessionLimits(),
-  ]);
-  const online = new Map(sessions.map((s) => [s.username, s.address]));
+async function readHeld(sp: SitePpp) {
+  const { secrets, sessions } = await sp.held();
+  const online = new Map(sessions.map((s) => [s.name, s.address]));
+  const limits = new Map(sessions.map((s) => [s.name, s.maxLimit]));
   return { secrets, online, limits };
 }
 
@@ -109,7 +64,7 @@ async function subscribersBy(db: Knex, siteId: number) {
 
 async function adoptable(d: AdoptDeps, ref: unknown) {
   const site = await apiSite(d.db, ref);
-  const { secrets, online } = await readRouter(await d.sitePpp(site));
+  const { secrets, online } = await readHeld(await d.sitePpp(site));
   const ours = await subscribersBy(d.db, site.id);
   const list = secrets
     .filter((s) => !s.ours && ours.get(s.name.toLowerCase())?.adopted !== s.id)
@@ -186,8 +141,8 @@ async function checkAll(d: AdoptDeps, body: unknown) {
   if (req.malformed) c.throwIfAny('Nothing adopted');
   const site = await apiSite(d.db, req.site);
   const sp = await d.sitePpp(site);
-  const router = await readRouter(sp);
-  const byName = new Map(router.secrets.map((s) => [s.name, s]));
+  const held = await readHeld(sp);
+  const byName = new Map(held.secrets.map((s) => [s.name, s]));
   const ours = await subscribersBy(d.db, site.id);
   const again: Record<string, string> = {};
   const checked: Checked[] = [];
@@ -208,14 +163,14 @@ async function checkAll(d: AdoptDeps, body: unknown) {
       Object.keys(again)[0],
       again,
     );
-  return { req, site, sp, router, checked };
+  return { req, site, sp, held, checked };
 }
 
 /** What each checked secret's adoption changes on the router (account numbers as they would be drawn). */
 async function plannedChanges(
   d: AdoptDeps,
   checked: Checked[],
-  router: Awaited<ReturnType<typeof readRouter>>,
+  held: Awaited<ReturnType<typeof readHeld>>,
 ): Promise<AdoptChange[]> {
   const { last } = ((await d.db('subscriber_numbers').where({ id: 1 }).first('last')) ?? { last: 0 }) as {
     last: number;
@@ -228,8 +183,8 @@ async function plannedChanges(
     if (maxLimit === undefined)
       plans.set(plan, (maxLimit = pppMaxLimit((await d.profiles.get(plan)).profile, 'plan')));
     const name = x.secret.name;
-    const session = router.online.has(name)
-      ? { address: router.online.get(name) ?? null, maxLimit: router.limits.get(name) ?? null }
+    const session = held.online.has(name)
+      ? { address: held.online.get(name) ?? null, maxLimit: held.limits.get(name) ?? null }
       : undefined;
     out.push(adoptChange(x.secret, { plan, accountNo: accountNo(Number(last) + n + 1), maxLimit, session }));
   }
@@ -237,9 +192,9 @@ async function plannedChanges(
 }
 
 async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptResult> {
-  const { req, site, sp, router, checked } = await checkAll(d, body);
-  const changes = await plannedChanges(d, checked, router);
-  if (req.dryRun) return { site, dryRun: true, secrets: changes, router: 'unchanged' };
+  const { req, site, sp, held, checked } = await checkAll(d, body);
+  const changes = await plannedChanges(d, checked, held);
+  if (req.dryRun) return { site, dryRun: true, secrets: changes, applied: 'unchanged' };
   const secrets: AdoptResult['secrets'] = [];
   for (const [n, x] of checked.entries()) {
     const s = await d.subscribers.create(x.input, actor, { adoptedSecret: x.secret.id });
@@ -252,14 +207,16 @@ async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptRe
     names: secrets.slice(0, 50).map((s) => s.name),
     ended: secrets.filter((s) => s.session === 'ended').length,
   });
-  let state: AdoptResult['router'] = 'pending';
+  let state: AdoptResult['applied'] = 'pending';
   if (sp.check)
     state = await sp.check().then(
       (r) => (r.failed ? 'pending' : 'done'),
       () => 'pending' as const,
     );
-  return { site, dryRun: false, secrets, router: state };
+  return { site, dryRun: false, secrets, applied: state };
 }
+
+export type { AdoptableSecret, AdoptResult, SitePpp, SubscriberAdopt } from './adopt-types';
 
 export function createSubscriberAdopt(d: AdoptDeps): SubscriberAdopt {
   return {
