@@ -200,7 +200,10 @@ function secretChanges(w: PppSecretWant, h: PppSecretHave): PppAttrs {
   return c;
 }
 
-function diff<W extends { name: string; adopt?: string }, H extends { id: string; name: string; ours: boolean }>(
+function diff<
+  W extends { name: string; adopt?: string },
+  H extends { id: string; name: string; ours: boolean },
+>(
   want: readonly W[],
   have: readonly H[],
   attrs: (w: W) => PppAttrs,
