@@ -6,7 +6,11 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  // Browser and pseudo-terminal tests spawn real processes; give them room on a 2-core machine.
-  testTimeout: 30000,
+  // Browser and pseudo-terminal tests spawn real processes (a Chromium, a terminal per command): give them room on
+  // a busy 2-core machine. A bound, not a wait: a test that passes is as fast as before.
+  testTimeout: 60000,
+  // One shared Chromium per worker for the browser tests (test/helpers/browser-servers.ts).
+  globalSetup: '<rootDir>/test/helpers/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/jest-global-teardown.ts',
   maxWorkers: 2,
 };

@@ -53,4 +53,6 @@ process.chdir(__dirname);
 const quick = testFiles('test').filter((f) => !heavy(f));
 
 /** @type {import('jest').Config} */
-module.exports = { ...base, testMatch: quick.map((f) => `<rootDir>/${f}`) };
+// No browser test among them: no shared Chromium started for the run.
+const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = base;
+module.exports = { ...rest, testMatch: quick.map((f) => `<rootDir>/${f}`) };

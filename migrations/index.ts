@@ -55,6 +55,7 @@ import * as m0056 from './20261206_0056_login_failure_kinds';
 import * as m0057 from './20261206_0057_sms_tried_ms';
 import * as m0058 from './20261206_0058_subscriber_session_state';
 import * as m0059 from './20261206_0059_suspension_until_paid';
+import * as m0060 from './20261206_0060_billing_start';
 import * as m0063 from './20261206_0063_subscriber_adopted_secret';
 
 interface Migration {
@@ -123,6 +124,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261206_0057_sms_tried_ms', m0057],
   ['20261206_0058_subscriber_session_state', m0058],
   ['20261206_0059_suspension_until_paid', m0059],
+  ['20261206_0060_billing_start', m0060],
   ['20261206_0063_subscriber_adopted_secret', m0063],
 ];
 

@@ -53,8 +53,9 @@ async function runSms(core: Core): Promise<void> {
     );
 }
 
-/** What the billing run works on: the core's invoices and suspensions. */
+/** What the billing run works on: the core's scheduled subscribers, invoices and suspensions. */
 const billingRun = (core: Core) => ({
+  subscribers: core.services.subscribers,
   invoices: core.services.invoices,
   suspensions: core.services.suspensions,
   log: core.log,

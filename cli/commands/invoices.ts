@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { confirm } from '@inquirer/prompts';
 import { formatMoney } from '../../src/domain/units';
 import { invoiceJson, type InvoiceView } from '../../src/services/billing/invoices';
+import { runBilling } from '../../src/services/billing/schedule';
 import { paymentJson, paymentOutcomeJson } from '../../src/services/billing/json';
 import { PaymentAboveOwedError, type PaymentOutcome } from '../../src/services/billing/payments';
 import { parseCommand } from '../lib/args';
@@ -184,7 +185,8 @@ const run: CommandDef = {
   async run(args) {
     const { values } = parseCommand(args, { json: { type: 'boolean' } }, RUN, { min: 0, max: 0 });
     return withCore(async (core) => {
-      const { issued } = await core.services.invoices.run();
+      const { subscribers, invoices, suspensions } = core.services;
+      const { issued } = await runBilling({ subscribers, invoices, suspensions, log: core.log });
       if (values.json) printJson({ issued });
       else if (!issued.length) print('Nothing was due: no invoice issued.');
       else print(`Issued ${issued.length} invoice${issued.length === 1 ? '' : 's'}: ${issued.join(', ')}.`);

@@ -1,5 +1,5 @@
 /**
- * `pisonet subscribers list|add|show|edit|suspend|resume|remove`: subscribers on monthly plans from the terminal, on
+ * `pisonet subscribers list|add|show|edit|activate|suspend|resume|remove`: subscribers on monthly plans from the terminal, on
  * the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
  * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
  */
@@ -12,16 +12,24 @@ import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, print, printJson, withCore } from './shared';
 
-const LIST = `Usage: pisonet subscribers list [--status active|suspended|ended] [--json]
+const LIST = `Usage: pisonet subscribers list [--status scheduled|active|suspended|ended] [--json]
 
 Subscribers on monthly plans, by account number: plan, billing day, status and this cycle's data.`;
 
 const ADD = `Usage: pisonet subscribers add --name NAME --mobile 09XXXXXXXXX --profile PLAN --billing-day 1-28 --username USER
                               [--password PASS] [--site SITE] [--starts-on YYYY-MM-DD] [--language en|fil]
-                              [--address TEXT] [--json]
+                              [--address TEXT] [--paid-until YYYY-MM-DD] [--opening-balance PESOS]
+                              [--opening-due-on YYYY-MM-DD] [--json]
 
 Adds a subscriber on a monthly plan. Without --password one is made (16 letters and digits) and printed: it will
-be the router's PPPoE password. --site: its id or name (default: the default site). --starts-on: default today.`;
+be the router's PPPoE password. --site: its id or name (default: the default site).
+
+When billing starts (customers moving over from another system):
+  --starts-on        customer since (default today). In the past it bills nothing before today; in the future
+                     the subscriber is scheduled (no secret, no invoice) until 00:00 that day.
+  --paid-until       the last day already paid: the first invoice covers from the day after, issued that day.
+  --opening-balance  what the customer still owes (pesos): one invoice "Balance brought forward", issued today,
+  --opening-due-on   due on this date (default: today + the days to pay).`;
 
 const SHOW = `Usage: pisonet subscribers show ID|USERNAME [--json]
 
@@ -37,6 +45,11 @@ const SUSPEND = `Usage: pisonet subscribers suspend ID|USERNAME --reason TEXT [-
 Suspends the service (the reason, 1-200 characters, is kept and shown to the customer with the shop's contact).
 pisonet subscribers resume brings it back. --until-paid: billing brings it back by itself once nothing is past
 due, as its own suspensions (refused while nothing is past due).`;
+
+const ACTIVATE = `Usage: pisonet subscribers activate ID|USERNAME [--json]
+
+Starts a scheduled subscriber's service now (installed early): active, its secret goes to the router, billed
+from today. Without it, a scheduled subscriber starts by itself at 00:00 on its --starts-on day.`;
 
 const RESUME = `Usage: pisonet subscribers resume ID|USERNAME [--json]
 
@@ -108,6 +121,9 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
   print(`  billing day: ${s.billingDay}${next}`);
   print(`  this cycle:  ${s.cycle.start} to ${s.cycle.end}, ${usageText(s)} used`);
   print(`  starts on:   ${s.startsOn}; language ${s.language}${s.address ? `; ${s.address}` : ''}`);
+  if (s.paidUntil) print(`  paid until:  ${s.paidUntil} (billed from the day after)`);
+  if (s.openingBalance)
+    print(`  opening:     ${formatMoney(s.openingBalance)} brought forward, due ${s.openingDueOn ?? ''}`);
 }
 
 const one = (args: string[], text: string, extra = {}) =>
@@ -143,6 +159,9 @@ const add: CommandDef = {
       username: { type: 'string' },
       site: { type: 'string' },
       'starts-on': { type: 'string' },
+      'paid-until': { type: 'string' },
+      'opening-balance': { type: 'string' },
+      'opening-due-on': { type: 'string' },
     } as const;
     const { values } = parseCommand(args, opts, ADD, { min: 0, max: 0 });
     return withCore(async (core) => {
@@ -203,6 +222,23 @@ const suspend: CommandDef = {
   },
 };
 
+const activate: CommandDef = {
+  name: 'subscribers activate',
+  summary: "start a scheduled subscriber's service now, billed from today",
+  usage: ACTIVATE,
+  async run(args) {
+    const { values, positionals } = one(args, ACTIVATE);
+    return withCore(async (core) => {
+      show(
+        await core.services.subscribers.activate(positionals[0], cliActor()),
+        values.json === true,
+        'Activated',
+      );
+      return 0;
+    });
+  },
+};
+
 const resume: CommandDef = {
   name: 'subscribers resume',
   summary: 'resume a suspended subscriber',
@@ -244,4 +280,4 @@ const remove: CommandDef = {
   },
 };
 
-export const subscriberCommands: CommandDef[] = [list, add, showCmd, edit, suspend, resume, remove];
+export const subscriberCommands: CommandDef[] = [list, add, showCmd, edit, activate, suspend, resume, remove];

@@ -7,6 +7,7 @@
  * `until_paid`; else only a hand lifts it.
  */
 import { addDays } from './billing-cycle';
+import type { SubscriberStatus } from './subscriber-status';
 
 /** An invoice as the policy reads it: its due date and what is still to pay of it (centavos). */
 export interface InvoiceDue {
@@ -67,15 +68,16 @@ export type SuspensionDecision =
  * What billing does for one subscriber today. `status` is its status; `openCause` the cause of its open
  * suspension (null: none open), `untilPaid` whether a suspension by hand was made to last until paid. Suspends an
  * active subscriber with an invoice past due; lifts its own (`unpaid`) suspension, and one by hand until paid,
- * once nothing is; leaves any other suspension by hand, and an ended subscriber, alone.
+ * once nothing is; leaves any other suspension by hand, and an ended or scheduled subscriber, alone.
  */
 export function suspensionDecision(
-  s: { status: 'active' | 'suspended' | 'ended'; openCause: 'unpaid' | 'manual' | null; untilPaid?: boolean },
+  s: { status: SubscriberStatus; openCause: 'unpaid' | 'manual' | null; untilPaid?: boolean },
   invoices: readonly InvoiceDue[],
   graceDays: number,
   today: string,
 ): SuspensionDecision {
-  if (s.status === 'ended') return { action: 'none' };
+  // Not in service (ended, or scheduled: not started yet): nothing to suspend or lift.
+  if (s.status === 'ended' || s.status === 'scheduled') return { action: 'none' };
   const past = oldestPastDue(invoices, graceDays, today);
   if (s.status === 'active')
     return past ? { action: 'suspend', invoice: past, reason: unpaidReason(past) } : { action: 'none' };

@@ -5,6 +5,7 @@
 import { ErrorCollector } from './error-collector';
 import { ValidationError, describeValue } from './errors';
 import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
+import { parseMoney } from './quantities';
 
 export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
 export type SubscriberLanguage = (typeof SUBSCRIBER_LANGUAGES)[number];
@@ -27,7 +28,16 @@ export interface SubscriberFields {
   startsOn?: string;
   language?: SubscriberLanguage;
   address?: string | null;
+  /** The last day paid before it came over: no invoice covers a day on or before it. */
+  paidUntil?: string;
+  /** What it owed when it came over, centavos (0 is none): one invoice "Balance brought forward". */
+  openingBalance?: number;
+  /** That invoice's due date (the service's default: today + BILLING_DUE_DAYS). */
+  openingDueOn?: string;
 }
+
+/** The most an opening balance may be: ₱100,000 (more is a typo of a few digits). */
+export const MAX_OPENING_BALANCE = 100_000_00;
 
 /** The fields a new subscriber is made from, and those a change may name (every face reads them here). */
 export const CREATE_KEYS: readonly string[] = [
@@ -41,8 +51,19 @@ export const CREATE_KEYS: readonly string[] = [
   'starts_on',
   'language',
   'address',
+  'paid_until',
+  'opening_balance',
+  'opening_due_on',
 ];
-export const UPDATE_KEYS: readonly string[] = ['name', 'mobile', 'password', 'profile', 'language', 'address', 'billing_day'];
+export const UPDATE_KEYS: readonly string[] = [
+  'name',
+  'mobile',
+  'password',
+  'profile',
+  'language',
+  'address',
+  'billing_day',
+];
 
 /** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
 export function parseMobile(v: unknown, field = 'mobile'): string {
@@ -104,6 +125,34 @@ function text(v: unknown, field: string, max: number, what: string): string {
   return s;
 }
 
+/** An amount owed when the subscriber came over, pesos (`1500`, `1,500.50`, `₱1500`) to centavos, 0 to ₱100,000. */
+export function parseOpeningBalance(v: unknown, field = 'opening_balance'): number {
+  const hint = 'use an amount in pesos from 0 to ₱100,000, like 1500 or 1,500.50';
+  let n: number;
+  try {
+    n = parseMoney(v, field);
+  } catch {
+    throw ValidationError.invalid(field, v, 'an amount', hint);
+  }
+  if (n > MAX_OPENING_BALANCE) throw ValidationError.invalid(field, v, 'an amount', hint);
+  return n;
+}
+
+/** The opening fields of a new subscriber: a due date only with a balance to be due. */
+function readOpening(o: Record<string, unknown>, out: SubscriberFields, c: ErrorCollector): void {
+  const given = (k: string) => o[k] !== undefined && o[k] !== null && o[k] !== '';
+  if (given('paid_until')) out.paidUntil = c.field(() => parseDate(o.paid_until, 'paid_until'));
+  if (given('opening_balance')) out.openingBalance = c.field(() => parseOpeningBalance(o.opening_balance));
+  if (given('opening_due_on')) {
+    out.openingDueOn = c.field(() => parseDate(o.opening_due_on, 'opening_due_on'));
+    if (!given('opening_balance'))
+      c.add(
+        'opening_due_on',
+        'is the due date of an opening balance; give opening_balance too, or leave it out',
+      );
+  }
+}
+
 function language(v: unknown): SubscriberLanguage {
   if (typeof v !== 'string' || !(SUBSCRIBER_LANGUAGES as readonly string[]).includes(v))
     throw ValidationError.invalid('language', v, 'a language', 'use en or fil');
@@ -149,6 +198,7 @@ export function readSubscriberFields(input: unknown, update: boolean, c: ErrorCo
   if (o.address === null || o.address === '') out.address = null;
   else if (o.address !== undefined)
     out.address = c.field(() => text(o.address, 'address', MAX_ADDRESS, 'an address'));
+  if (!update) readOpening(o, out, c);
   return out;
 }
 

@@ -1,26 +1,41 @@
 /**
- * A subscriber's service status and its transitions, the one place they are decided (the subscriber service and,
- * later, billing both ask here): active ↔ suspended, and either → ended. Ended is for good: history stays, the
- * service does not come back (a returning customer is a new subscriber).
+ * A subscriber's service status and its transitions, the one place they are decided (the subscriber service and
+ * billing both ask here): scheduled → active (on its first day, or by hand when installed early), active ↔
+ * suspended, and any → ended. Ended is for good: history stays, the service does not come back (a returning
+ * customer is a new subscriber). A scheduled subscriber is listed and kept but not in service: no secret on the
+ * router, no FreeRADIUS rows, no usage, no invoice for its service.
  */
 import { AppError } from './errors';
 
-export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'ended'] as const;
+export const SUBSCRIBER_STATUSES = ['scheduled', 'active', 'suspended', 'ended'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
-export type SubscriberAction = 'suspend' | 'resume' | 'end';
+export type SubscriberAction = 'activate' | 'suspend' | 'resume' | 'end';
+
+/** The statuses whose service is on the router (a secret or FreeRADIUS rows, sessions, usage, billing). */
+export const IN_SERVICE: readonly SubscriberStatus[] = ['active', 'suspended'];
+
+/** Whether a subscriber of this status is in service (the router rooms and the meter ask here). */
+export const inService = (status: string): boolean => (IN_SERVICE as readonly string[]).includes(status);
 
 const TARGET: Record<SubscriberAction, SubscriberStatus> = {
+  activate: 'active',
   suspend: 'suspended',
   resume: 'active',
   end: 'ended',
 };
 
-const DONE: Record<SubscriberAction, string> = { suspend: 'suspended', resume: 'resumed', end: 'ended' };
+const DONE: Record<SubscriberAction, string> = {
+  activate: 'activated',
+  suspend: 'suspended',
+  resume: 'resumed',
+  end: 'ended',
+};
 
 const ALLOWED: Record<SubscriberAction, readonly SubscriberStatus[]> = {
+  activate: ['scheduled'],
   suspend: ['active'],
   resume: ['suspended'],
-  end: ['active', 'suspended'],
+  end: ['scheduled', 'active', 'suspended'],
 };
 
 /** The status after `action` from `from`; 409 SUBSCRIBER_ENDED or SUBSCRIBER_STATUS when it does not apply. */
@@ -33,9 +48,16 @@ export function transition(from: SubscriberStatus, action: SubscriberAction): Su
       409,
       'status',
     );
+  if (from === 'scheduled')
+    throw new AppError(
+      'SUBSCRIBER_STATUS',
+      `This subscriber's service has not started yet (scheduled); it cannot be ${DONE[action]}: activate it or end it`,
+      409,
+      'status',
+    );
   throw new AppError(
     'SUBSCRIBER_STATUS',
-    `This subscriber is already ${from}; it cannot be ${DONE[action]}`,
+    `This subscriber is ${action === 'activate' ? '' : 'already '}${from}; it cannot be ${DONE[action]}`,
     409,
     'status',
   );

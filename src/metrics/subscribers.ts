@@ -6,13 +6,13 @@
 import type * as Prom from 'prom-client';
 import type { Db } from '../db/knex';
 
-export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'ended'] as const;
+export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'ended', 'scheduled'] as const;
 
 export function defineSubscribers(prom: typeof Prom, registers: Prom.Registry[]) {
   return {
     subscribers: new prom.Gauge({
       name: 'pisonet_subscribers',
-      help: 'Subscribers on monthly plans at the site, by status (active, suspended, ended).',
+      help: 'Subscribers on monthly plans at the site, by status (active, suspended, ended, scheduled).',
       labelNames: ['site', 'status'],
       registers,
     }),

@@ -54,7 +54,7 @@ beforeAll(async () => {
     if (m.type() === 'error' && !/favicon|\/admin\/api\/set-bandwidth/.test(m.location().url))
       pageErrors.push(`${m.text()} (${m.location().url})`);
   });
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await loginAdmin(page, h.app!.url);
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -68,4 +68,4 @@ test('Void… with a reason strikes the sale through, names who and why, and tak
     await page.locator('#change').screenshot({ path: path.join(os.tmpdir(), `extend-form-${label}.png`) });
   }
   expect(pageErrors).toEqual([]);
-}, 30000);
+}, 60_000);

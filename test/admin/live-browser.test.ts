@@ -44,7 +44,7 @@ beforeAll(async () => {
       pageErrors.push(`${m.text()} (${m.location().url})`);
   });
   await loginAdmin(page, h.app!.url);
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

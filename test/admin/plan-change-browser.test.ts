@@ -48,7 +48,7 @@ beforeAll(async () => {
     if (m.type() === 'error' && !/favicon/.test(m.location().url)) pageErrors.push(m.text());
   });
   await loginAdmin(page, h.app!.url);
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

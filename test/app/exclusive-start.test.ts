@@ -189,7 +189,7 @@ test('npm start on a busy port prints that one line (no stack) and exits 1', asy
   } finally {
     await new Promise<void>((resolve) => blocker.close(() => resolve()));
   }
-}, 30000);
+}, 60_000);
 
 describe('the lock itself', () => {
   const log = createLogger('silent');

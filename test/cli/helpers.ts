@@ -51,7 +51,7 @@ export function runCli(
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: cliEnv(h, opts.env), timeout: 30000 },
+      { cwd: ROOT, env: cliEnv(h, opts.env), timeout: 60000 },
       (err, stdout, stderr) => {
         const code = err
           ? typeof (err as NodeJS.ErrnoException).code === 'number'

@@ -1,30 +1,26 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from './chromium-args';
 
 /**
- * Debian's chromium, headless, with background networking off (this network is closed: Chromium's own
- * connections would be refused, many at a time). `extraArgs`: more switches, e.g. a phone's view of names only
- * the hotspot answers (`--host-resolver-rules=MAP pisonet.wifi 127.0.0.1:8080`).
+ * A headless Debian chromium for a test file. Without `extraArgs`, a connection to this jest worker's shared
+ * Chromium (started once for the run: browser-servers.ts); closing it closes the file's contexts and leaves the
+ * browser to the next file. `extraArgs`: a Chromium of the file's own with more switches, e.g. a phone's view of
+ * names only the hotspot answers (`--host-resolver-rules=MAP pisonet.wifi 127.0.0.1:8080`).
  */
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...extraArgs,
-    ],
-  });
+  const shared = process.env[`PISONET_CHROMIUM_WS_${process.env.JEST_WORKER_ID ?? '1'}`];
+  if (shared && extraArgs.length === 0) return chromium.connect(shared);
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
-/** Signs the harness's admin in on the login page and waits for the dashboard. */
-export async function loginAdmin(page: Page, baseUrl: string): Promise<void> {
+/** Signs the harness's admin (or another account: a cashier) in on the login page and waits for the dashboard. */
+export async function loginAdmin(
+  page: Page,
+  baseUrl: string,
+  who: { username: string; password: string } = { username: 'admin', password: 'correct horse battery' },
+): Promise<void> {
   await page.goto(`${baseUrl}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin$/), page.click('button[type=submit]')]);
+  await page.fill('#username', who.username);
+  await page.fill('#password', who.password);
+  await Promise.all([page.waitForURL(/\/admin\/?$/), page.click('button[type=submit]')]);
 }

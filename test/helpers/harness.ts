@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
-import { createTestDatabase } from './test-db';
+import { copiedSqlite, createMigratedTestDatabase } from './test-db';
 
 export interface Harness {
   dir: string;
@@ -57,9 +57,8 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const shipped = JSON.parse(fs.readFileSync(projectPath('profiles.json'), 'utf8'));
   fs.writeFileSync(profilesFile, JSON.stringify(opts.profiles ?? shipped, null, 2));
   // SQLite in the temporary folder, or a fresh PostgreSQL database under `npm run test:pg` (test-db.ts).
-  const database = opts.sqlite
-    ? { url: `sqlite:${path.join(dir, 'test.sqlite')}`, drop: async () => undefined }
-    : await createTestDatabase(dir);
+  // Both copies of a template migrated once (test-db.ts): the product's start then finds nothing to migrate.
+  const database = opts.sqlite ? await copiedSqlite(dir) : await createMigratedTestDatabase(dir);
   const config = loadConfig({
     DATABASE_URL: database.url,
     DATA_DIR: dir,

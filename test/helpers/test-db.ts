@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import pg from 'pg';
-import { isPostgres } from '../../src/db/knex';
+import { isPostgres, migrateLatest, openDatabase } from '../../src/db/knex';
 import {
   parseDatabaseUrl,
   pgClientConfig,
@@ -48,6 +50,103 @@ export async function createTestDatabase(dir: string, name = 'test.sqlite'): Pro
   if (!onPostgres) return { url: `sqlite:${path.join(dir, name)}`, drop: async () => undefined };
   const db = `pisonet_t_${crypto.randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${db}`));
+  return postgresDatabase(db);
+}
+
+/**
+ * A fresh database with every migration applied, as the product's first start leaves it: a copy of a template
+ * migrated once per set of migrations (keyed by their text), instead of 56 migrations run again by every harness.
+ * SQLite: the template is a file in the system's temporary folder, copied; PostgreSQL: a template database on the
+ * test server (`CREATE DATABASE … TEMPLATE`). The product still runs its migrations at start (they find nothing
+ * to do); test/db/migrations.test.ts runs them from an empty database.
+ */
+export async function createMigratedTestDatabase(dir: string, name = 'test.sqlite'): Promise<TestDatabase> {
+  if (!onPostgres) return copiedSqlite(dir, name);
+  const template = await postgresTemplate();
+  const db = `pisonet_t_${crypto.randomBytes(6).toString('hex')}`;
+  await admin((c) => createFromTemplate(c, db, template));
+  return postgresDatabase(db);
+}
+
+/** A copy of the migrated SQLite template at `<dir>/<name>` (SQLite whatever engine the tests run on). */
+export async function copiedSqlite(dir: string, name = 'test.sqlite'): Promise<TestDatabase> {
+  fs.copyFileSync(await sqliteTemplate(), path.join(dir, name));
+  return { url: `sqlite:${path.join(dir, name)}`, drop: async () => undefined };
+}
+
+/** What the migrations are: a digest of their files, so a changed or new migration makes a new template. */
+function migrationsKey(): string {
+  const folder = path.resolve(__dirname, '../../migrations');
+  const hash = crypto.createHash('sha256');
+  for (const f of fs.readdirSync(folder).sort()) hash.update(f).update(fs.readFileSync(path.join(folder, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function sqliteTemplate(): Promise<string> {
+  const file = path.join(os.tmpdir(), `pisonet-test-template-${migrationsKey()}.sqlite`);
+  if (fs.existsSync(file)) return file;
+  // Made under another name and renamed into place: a worker making it at the same time writes its own.
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  const db = openDatabase(tmp);
+  try {
+    await migrateLatest(db);
+    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    await db.raw('PRAGMA journal_mode = DELETE');
+  } finally {
+    await db.destroy();
+  }
+  fs.renameSync(tmp, file);
+  for (const extra of ['-wal', '-shm']) fs.rmSync(`${tmp}${extra}`, { force: true });
+  return file;
+}
+
+async function postgresTemplate(): Promise<string> {
+  const template = `pisonet_tpl_${migrationsKey()}`;
+  // One worker makes it; the others wait on the lock, then find it made.
+  await admin(async (c) => {
+    await c.query('SELECT pg_advisory_lock(724001)');
+    try {
+      const found = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+      if (found.rowCount) return;
+      await c.query(`CREATE DATABASE ${template}_new`);
+      const u = new URL(BASE);
+      u.pathname = `/${template}_new`;
+      const db = openDatabase(parseDatabaseUrl(u.toString(), '/'));
+      try {
+        await migrateLatest(db);
+      } finally {
+        await db.destroy();
+      }
+      await renameWhenFree(c, `${template}_new`, template);
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(724001)');
+    }
+  });
+  return template;
+}
+
+/** PostgreSQL refuses to rename or copy a database someone is still connected to: a closed pool's backends end a moment later. */
+async function whenFree(op: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await op();
+      return;
+    } catch (err) {
+      if (attempt >= 50 || !/being accessed by other users/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+async function renameWhenFree(c: pg.Client, from: string, to: string): Promise<void> {
+  await whenFree(() => c.query(`ALTER DATABASE ${from} RENAME TO ${to}`));
+}
+
+async function createFromTemplate(c: pg.Client, db: string, template: string): Promise<void> {
+  await whenFree(() => c.query(`CREATE DATABASE ${db} TEMPLATE ${template}`));
+}
+
+function postgresDatabase(db: string): TestDatabase {
   const u = new URL(BASE);
   u.pathname = `/${db}`;
   let dropped = false;

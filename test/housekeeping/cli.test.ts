@@ -22,7 +22,7 @@ beforeAll(async () => {
     { name: 'branch-2', host: '127.0.0.1', port: branch.port, user: 'pisonet' },
     SYSTEM,
   );
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await h?.close();
@@ -119,4 +119,4 @@ test('reboot asks first; with --yes it is sent, waited for and audited', async (
   expect(entries).toHaveLength(1);
   expect(entries[0].actor).toMatch(/\(cli\)$/);
   await h.router.waitConnected(5000);
-}, 30000);
+}, 60_000);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   );
   await h.core!.siteStacks.get(site.id)!.router.waitConnected(5000);
   branch = { sim: other.sim, site: { id: site.id, name: site.name } };
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await h?.close();

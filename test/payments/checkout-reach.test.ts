@@ -157,7 +157,7 @@ describe('checkout reachability in a real browser', () => {
   beforeAll(async () => {
     rig = await payRig();
     browser = await launchChromium();
-  }, 30000);
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await rig?.close();
@@ -197,5 +197,5 @@ describe('checkout reachability in a real browser', () => {
       mac: down.d.mac,
       reached: false,
     });
-  }, 30000);
+  }, 60_000);
 });

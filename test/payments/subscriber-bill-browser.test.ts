@@ -39,7 +39,7 @@ beforeAll(async () => {
   await addSubscriber(rig.h, { password: 'sikreto-123', billing_day: 1 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: PHONE });
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -11,6 +11,7 @@ import { createHarness } from '../helpers/harness';
 import { openForm } from '../portal/helpers';
 import { addSubscriber, PROFILES } from '../subscribers/helpers';
 import { payRig, rawRequest, type PayRig } from './helpers';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 const NOV_22 = Date.UTC(2026, 10, 22, 4, 0, 0);
 const PASSWORD = 'Sikreto-pass-123';
@@ -354,13 +355,7 @@ describe('suspended for an unpaid bill, paid online', () => {
 
 describe('from the PPPoE session’s address alone (the suspension page’s form)', () => {
   it('finds the subscriber by the address the form is posted from, with only the form token', async () => {
-    await rig.h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '127.0.0.2-127.0.0.9' });
-    const def = (await rig.h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-    await rig.h.router.set('/ppp/profile', def['.id'], {
-      'local-address': '10.10.0.1',
-      'remote-address': 'pppoe-pool',
-    });
-    await rig.h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+    await pppoeSetUp(rig.h, '127.0.0.2-127.0.0.9');
     const s = await addSubscriber(rig.h, {
       name: 'Aling Nena',
       username: 'nena',

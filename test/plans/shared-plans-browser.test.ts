@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, loginAdmin } from '../helpers/browser';
 import { loginOnRouter, seedVoucher } from '../usage/helpers';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
@@ -21,11 +21,8 @@ beforeAll(async () => {
   h = await createHarness({ http: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
-  await page.goto(`${h.app!.url}/admin/login`);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', 'correct horse battery');
-  await Promise.all([page.waitForURL(/\/admin\/?$/), page.click('button[type=submit]')]);
-}, 30000);
+  await loginAdmin(page, h.app!.url);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

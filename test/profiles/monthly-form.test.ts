@@ -28,7 +28,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await loginAdmin(page, h.app!.url);
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

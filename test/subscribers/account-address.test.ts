@@ -11,6 +11,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { describePostgresOnly } from '../helpers/engine-describe';
 import { api } from '../sites/helpers';
 import { addSubscriber, PROFILES } from './helpers';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 const CPE = 'aa:bb:cc:00:00:11';
 
@@ -47,13 +48,7 @@ const signInForm = (body: string) => body.includes('id="account-sign-in"');
 beforeAll(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
   // The owner's PPPoE set-up: the server's default profile hands out the pool's addresses.
-  await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '127.0.0.2-127.0.0.9' });
-  const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await h.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await pppoeSetUp(h, '127.0.0.2-127.0.0.9');
 });
 afterAll(async () => {
   await h.close();

@@ -45,7 +45,7 @@ beforeAll(async () => {
   await addSubscriber(h, { password: 'sikreto-123' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: PHONE });
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

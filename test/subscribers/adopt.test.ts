@@ -237,9 +237,34 @@ describe("adopting the router's PPP secrets", () => {
     expect((await adminApi(h, 'GET', '/subscribers')).json.subscribers).toHaveLength(count);
   });
 
-  it.todo(
-    'passes paid_until and opening_balance to the create path (once the create path takes them: billing from then)',
-  );
+  it('passes paid_until and opening_balance to the create path: billed from the day after, the balance brought forward', async () => {
+    await h.router.add('/ppp/secret', { name: 'pepe', password: 'Pepe-pass-1', profile: 'default' });
+    const today = new Date(h.clock.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const paidUntil = new Date(Date.parse(today) + 10 * 86_400_000).toISOString().slice(0, 10);
+    const bad = await adminApi(h, 'POST', '/subscribers/adopt', {
+      site: 'default',
+      secrets: [entry('pepe', { paid_until: '2026-02-30', opening_balance: 'a lot' })],
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json.fields as object).sort()).toEqual([
+      'secrets[0].opening_balance',
+      'secrets[0].paid_until',
+    ]);
+    const res = await adminApi(h, 'POST', '/subscribers/adopt', {
+      site: 'default',
+      secrets: [entry('pepe', { paid_until: paidUntil, opening_balance: 1500.5 })],
+    });
+    expect(res.status).toBe(201);
+    const pepe = (await adminApi(h, 'GET', `/subscribers/${res.json.secrets[0].subscriber.id}`)).json
+      .subscriber;
+    expect(pepe).toMatchObject({
+      username: 'pepe',
+      password: 'Pepe-pass-1',
+      paid_until: paidUntil,
+      opening_balance: 1500.5,
+      opening_balance_centavos: 150050,
+    });
+  });
 });
 
 describePostgresOnly('adopting on a RADIUS site', () => {

@@ -144,8 +144,9 @@ describe('subscribers through the admin API', () => {
   });
 
   it('changes fields, and a billing day from the next cycle only', async () => {
+    // A customer since October: billed from today, never from before it was added.
     const s = await addSubscriber(h, { username: 'rosa', starts_on: '2026-10-01' });
-    expect(s.cycle).toEqual({ start: '2026-11-05', end: '2026-12-04' });
+    expect(s.cycle).toEqual({ start: '2026-11-21', end: '2026-12-04' });
     const res = await adminApi(h, 'PUT', `/subscribers/${s.id}`, {
       name: 'Rosa Santos',
       mobile: '+639181112222',
@@ -161,7 +162,7 @@ describe('subscribers through the admin API', () => {
       language: 'fil',
       billing_day: 5,
       billing_day_next: { day: 20, from: '2026-12-05' },
-      cycle: { start: '2026-11-05', end: '2026-12-04' },
+      cycle: { start: '2026-11-21', end: '2026-12-04' },
       usage: { counted_bytes: 0, cap_bytes: null, left_bytes: null },
     });
     // In the next cycle the new day counts: a short cycle to the day before the 20th.

@@ -65,11 +65,8 @@ beforeAll(async () => {
   owner = await newPage();
   await loginAdmin(owner, h.app!.url);
   cashier = await newPage();
-  await cashier.goto(`${h.app!.url}/admin/login`);
-  await cashier.fill('#username', 'cashier1');
-  await cashier.fill('#password', 'counter-pass-123');
-  await Promise.all([cashier.waitForURL(/\/admin$/), cashier.click('button[type=submit]')]);
-}, 30000);
+  await loginAdmin(cashier, h.app!.url, { username: 'cashier1', password: 'counter-pass-123' });
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -86,6 +86,7 @@ describe("the subscribers' billing report", () => {
 
     // A (January unpaid), B (December unpaid) and C (its payment voided) are past due: suspended by billing.
     expect(res.json.subscribers).toEqual({
+      scheduled: 0,
       active: 1,
       suspended: 3,
       ended: 0,

@@ -1,5 +1,6 @@
 import type { Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 export { PROFILES } from '../helpers/subscriber-plans';
 
@@ -19,11 +20,5 @@ export async function addSubscriber(h: Harness, extra: Record<string, unknown> =
 
 /** The owner's PPPoE set-up: a pool for the server's default profile (and HOME25), and a server on ether2. */
 export async function ownersSetUp(x: Harness): Promise<void> {
-  await x.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '10.10.0.2-10.10.0.200' });
-  const def = (await x.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await x.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await x.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await pppoeSetUp(x);
 }

@@ -10,6 +10,7 @@ import { SYSTEM } from '../../src/services/types';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 const CPE = 'aa:bb:cc:00:04:01';
 const LIST = 'pisonet-suspended';
@@ -61,13 +62,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 
 beforeAll(async () => {
   h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
-  await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '127.0.0.2-127.0.0.9' });
-  const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await h.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await pppoeSetUp(h, '127.0.0.2-127.0.0.9');
   await h.core!.services.settings.set('shop.name', 'Mang Tonyo WiFi', SYSTEM);
   // INV-000001, ₱466.20, due 2026-11-28.
   juan = await addSubscriber(h, { username: 'tonyo', password: 'Tonyo-pass-123' });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('dialog', (d) => void d.accept());
   await loginAdmin(page, h.app!.url);
-}, 30000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

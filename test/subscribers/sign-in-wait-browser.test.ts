@@ -24,7 +24,7 @@ beforeAll(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: PHONE });
-}, 30000);
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
   await h?.close();

@@ -10,6 +10,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 const LIST = 'pisonet-suspended';
 const CPE = 'aa:bb:cc:00:01:01';
@@ -31,13 +32,7 @@ async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
 
 /** The owner's PPPoE set-up: a pool on the server's default profile, and a server. */
 async function ownersSetUp(): Promise<void> {
-  await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '10.10.0.2-10.10.0.20' });
-  const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await h.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await pppoeSetUp(h, '10.10.0.2-10.10.0.20');
 }
 
 const suspend = async (id: number) =>

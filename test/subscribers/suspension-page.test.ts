@@ -13,6 +13,7 @@ import { SYSTEM } from '../../src/services/types';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
+import { pppoeSetUp } from '../helpers/pppoe';
 
 const CPE = 'aa:bb:cc:00:03:01';
 let h: Harness;
@@ -68,13 +69,7 @@ const isPage = (a: Answer) => a.body.includes('id="suspended-title"');
 
 beforeAll(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
-  await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '127.0.0.2-127.0.0.9' });
-  const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-  await h.router.set('/ppp/profile', def['.id'], {
-    'local-address': '10.10.0.1',
-    'remote-address': 'pppoe-pool',
-  });
-  await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await pppoeSetUp(h, '127.0.0.2-127.0.0.9');
   // INV-000001, ₱466.20, due 2026-11-28.
   nena = await addSubscriber(h, { name: 'Aling <Nena>', username: 'nena', password: 'Nena-pass-123' });
   await waitFor(() => h.sim.rows('/ppp/secret').some((r) => r.name === 'nena'));

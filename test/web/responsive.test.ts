@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, loginAdmin } from '../helpers/browser';
 import { seedActiveUsers, addTrafficAndPoll } from '../admin/scenario';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
@@ -87,10 +87,7 @@ beforeAll(async () => {
   admin = await browser.newContext({ viewport: DESKTOP, timezoneId: 'Asia/Manila' });
   adminPage = await admin.newPage();
   adminPage.on('pageerror', (e) => pageErrors.push(e.message));
-  await adminPage.goto(`${h.app!.url}/admin/login`);
-  await adminPage.fill('#username', 'admin');
-  await adminPage.fill('#password', 'correct horse battery');
-  await Promise.all([adminPage.waitForURL(/\/admin$/), adminPage.click('button[type=submit]')]);
+  await loginAdmin(adminPage, h.app!.url);
 }, 60000);
 
 afterAll(async () => {

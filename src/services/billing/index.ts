@@ -22,6 +22,7 @@ export function createBilling(deps: Deps) {
   const invoices = createInvoiceService(deps);
   const hooks: BillingHooks = {
     afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
+    afterActivate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),
     afterPlanChange: (trx, c) => invoices.planChanged(trx, c).then(() => undefined),
     pastDue: (id) => invoices.pastDue(id),
     balances: (ids) => balancesOf(deps.db, ids),

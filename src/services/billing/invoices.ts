@@ -1,6 +1,7 @@
 /**
  * Subscribers' invoices: the one owner of `invoices` and `invoice_lines`. A subscriber's first invoice is issued
- * in the transaction that creates it (prorated from its first day to the day before its next billing day); every
+ * in the transaction that creates (or activates) it when its billing starts today, else by the run on its first
+ * billed day (prorated from that day to the day before its next billing day), with its opening balance; every
  * later one by `run()`, which issues what each active or suspended subscriber is owed by its own today, oldest
  * billing day first, each dated its billing day: the calendar's run at midnight, the catch-up at start and
  * `pisonet billing run` are the same call, and a repeat issues nothing. Never deleted, never edited: a void is
@@ -11,6 +12,7 @@ import type { Db } from '../../db/knex';
 import { pastDueAmount } from '../../domain/billing-suspension';
 import { AppError, ValidationError } from '../../domain/errors';
 import { firstInvoice, planChangeLines } from '../../domain/invoice-math';
+import { firstBilledDay } from '../../domain/billing-start';
 import type { ShopDeps } from '../deps';
 import { localDate } from '../../domain/calendar';
 import { accountNo } from '../subscribers/store';
@@ -41,9 +43,14 @@ type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;
 
 const NUMBER = /^[A-Z0-9][A-Z0-9-]{0,9}\d{6,}$/;
 
-/** A subscriber's first invoice: from its first day to the day before its next billing day, prorated. */
-function issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput, opts: IssueOpts) {
-  const f = firstInvoice(s.price, s.billingDay, s.startsOn);
+/**
+ * A subscriber's first invoice, when its billing starts today: from its first billed day (its first day, or the
+ * day after its paid-until date) to the day before its next billing day, prorated. A first billed day still to
+ * come is the billing run's, on that day (issue-run.ts); a scheduled subscriber's waits for its activation.
+ */
+async function issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput, opts: IssueOpts) {
+  if (s.status !== 'active' || firstBilledDay(s.startsOn, s.paidUntil) !== s.today) return null;
+  const f = firstInvoice(s.price, s.billingDay, s.today);
   return issueInvoice(
     trx,
     {
@@ -58,6 +65,28 @@ function issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput, opts: IssueOpts
     opts,
   );
 }
+
+/** What a subscriber owed when it came over: one invoice, issued today, due on its own date. */
+function issueOpening(trx: Knex.Transaction, s: FirstInvoiceInput, opts: IssueOpts) {
+  if (!s.opening) return null;
+  return issueInvoice(
+    trx,
+    {
+      subscriberId: s.subscriberId,
+      issueKey: 'opening',
+      kind: 'opening',
+      periodStart: s.today,
+      periodEnd: s.today,
+      issuedOn: s.today,
+      dueOn: s.opening.dueOn,
+      lines: [{ description: OPENING_LINE, amount: s.opening.amount }],
+    },
+    opts,
+  );
+}
+
+/** The line of an opening balance's invoice. */
+export const OPENING_LINE = 'Balance brought forward';
 
 /** A plan changed mid-cycle: an invoice of the old plan's days credited and the new one's charged, or credit. */
 async function planChanged(trx: Knex.Transaction, c: PlanChangeInput, clock: Clock, opts: IssueOpts) {
@@ -197,7 +226,11 @@ export function createInvoiceService(deps: Deps): InvoiceService {
   }
 
   return {
-    issueFirst: (trx, s) => issueFirst(trx, s, issueOpts()),
+    async issueFirst(trx, s) {
+      // The balance brought first: it is the older debt.
+      await issueOpening(trx, s, issueOpts());
+      return issueFirst(trx, s, issueOpts());
+    },
     planChanged: (trx, c) => planChanged(trx, c, clock, issueOpts()),
     run: () => issueOwed(db as Db, { tz: () => deps.config.tz, now: () => clock.now(), issueOpts }),
     list: (opts = {}) => list(db as Db, opts),

@@ -1,5 +1,6 @@
 /**
- * The billing run: what each active or suspended subscriber is owed by its own today, oldest billing day first,
+ * The billing run: what each active or suspended subscriber is owed by its own today (never a day on or before
+ * its paid-until date, nor before its service started here), oldest billing day first,
  * each invoice dated its billing day, issued a batch at a time (issue-batch.ts). The calendar's run at midnight,
  * the catch-up at start and `pisonet billing run` are the same call, and a repeat issues nothing.
  */
@@ -41,7 +42,9 @@ async function cyclesOwed(
   const last = await lastInvoiced(db);
   const due: Array<{ row: LoadedRow; cycle: Cycle }> = [];
   for (const row of rows)
-    for (const cycle of cyclesDue(termsOf(row), last.get(row.id) ?? null, todayOf(row)))
+    // Not invoiced yet and paid until a day (before it came over): billing starts the day after it, whenever
+    // the run comes (a box off over that day still bills from it, never from before).
+    for (const cycle of cyclesDue(termsOf(row), last.get(row.id) ?? row.paid_until ?? null, todayOf(row)))
       due.push({ row, cycle });
   due.sort((a, b) =>
     a.cycle.start < b.cycle.start ? -1 : a.cycle.start > b.cycle.start ? 1 : a.row.seq - b.row.seq,

@@ -8,14 +8,19 @@ import type { Knex } from 'knex';
 import { insertedId } from '../../db/knex';
 import { addDays } from '../../domain/billing-cycle';
 
+/** A billing cycle's invoice, a plan change's, or the balance a subscriber brought when it came over. */
+export type InvoiceKind = 'cycle' | 'change' | 'opening';
+
 export interface NewInvoice {
   subscriberId: number;
-  /** What the invoice is for, unique per subscriber: `cycle:<start>`, `change:<at>`. */
+  /** What the invoice is for, unique per subscriber: `cycle:<start>`, `change:<at>`, `opening`. */
   issueKey: string;
-  kind: 'cycle' | 'change';
+  kind: InvoiceKind;
   periodStart: string;
   periodEnd: string;
   issuedOn: string;
+  /** Its due date when not the shop's days to pay after `issuedOn` (an opening balance's own). */
+  dueOn?: string;
   lines: ReadonlyArray<{ description: string; amount: number }>;
 }
 
@@ -72,7 +77,7 @@ export async function issueInvoice(
         period_start: inv.periodStart,
         period_end: inv.periodEnd,
         issued_on: inv.issuedOn,
-        due_on: addDays(inv.issuedOn, o.dueDays),
+        due_on: inv.dueOn ?? addDays(inv.issuedOn, o.dueDays),
         amount,
         created_at: o.now,
       })

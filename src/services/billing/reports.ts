@@ -4,6 +4,7 @@
  * the invoice service owns invoices and payments, the usage work owns `subscriber_usage`. Dates are the shop's,
  * from the clock passed in.
  */
+import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/env';
 import type { Cycle } from '../../domain/billing-cycle';
@@ -98,6 +99,8 @@ export interface SubscriberMoneyIn {
 }
 
 export interface SubscriberCounts {
+  /** Added, waiting for their first day (not in service yet). */
+  scheduled: number;
   active: number;
   suspended: number;
   ended: number;
@@ -215,15 +218,15 @@ export function createBillingReports(deps: {
     },
 
     async counts() {
-      const out: SubscriberCounts = { active: 0, suspended: 0, ended: 0, owed: 0 };
+      const out: SubscriberCounts = { scheduled: 0, active: 0, suspended: 0, ended: 0, owed: 0 };
       for (const r of (await db('subscribers')
         .groupBy('status')
         .select('status', db.raw('COUNT(*) AS n'))) as Array<{
         status: string;
         n: unknown;
       }>)
-        if (r.status === 'active' || r.status === 'suspended' || r.status === 'ended')
-          out[r.status] = Number(r.n);
+        if ((SUBSCRIBER_STATUSES as readonly string[]).includes(r.status))
+          out[r.status as SubscriberStatus] = Number(r.n);
       const ids = ((await db('subscribers').select('id')) as Array<{ id: number }>).map((r) => Number(r.id));
       for (const b of (await balancesOf(db, ids)).values()) out.owed += b.owed;
       return out;
@@ -270,5 +273,11 @@ export function moneyInJson(m: SubscriberMoneyIn) {
 }
 
 export function countsJson(c: SubscriberCounts) {
-  return { active: c.active, suspended: c.suspended, ended: c.ended, ...money('owed', c.owed) };
+  return {
+    scheduled: c.scheduled,
+    active: c.active,
+    suspended: c.suspended,
+    ended: c.ended,
+    ...money('owed', c.owed),
+  };
 }

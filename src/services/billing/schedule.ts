@@ -8,18 +8,28 @@ import type { Part } from '../../jobs/parts';
 import type { Logger } from '../../lib/logger';
 import type { SuspensionEnforcer } from './suspension';
 import type { InvoiceService } from './types';
+import type { SubscriberService } from '../subscribers/types';
 
 export interface BillingRunDeps {
+  /** Scheduled subscribers whose first day has come start first, so their first invoice is this run's. */
+  subscribers: Pick<SubscriberService, 'startScheduled'>;
   invoices: Pick<InvoiceService, 'run'>;
   suspensions: Pick<SuspensionEnforcer, 'enforce'>;
   log: Logger;
 }
 
 /**
- * One billing run, said in the log when it issued anything: the invoices owed by now, then who is suspended for
+ * One billing run, said in the log when it issued anything: the scheduled subscribers whose first day has come
+ * started, the invoices owed by now, then who is suspended for
  * an unpaid one or restored (so at 00:00 shop time, and at start for what the box missed while off).
  */
-export async function runBilling(b: BillingRunDeps): Promise<void> {
+export async function runBilling(b: BillingRunDeps): Promise<{ issued: string[]; started: number[] }> {
+  const started = await b.subscribers.startScheduled();
+  if (started.length > 0)
+    b.log.info(
+      { module: 'billing', started },
+      `billing: ${started.length} scheduled subscriber(s) started today`,
+    );
   const { issued } = await b.invoices.run();
   await b.suspensions.enforce();
   if (issued.length > 0)
@@ -27,6 +37,7 @@ export async function runBilling(b: BillingRunDeps): Promise<void> {
       { module: 'billing', issued: issued.length, first: issued[0], last: issued[issued.length - 1] },
       `billing: ${issued.length} invoice(s) issued (${issued[0]}${issued.length > 1 ? ` to ${issued[issued.length - 1]}` : ''})`,
     );
+  return { issued, started };
 }
 
 /** The hourly run, not started; `after` follows each run (the new invoices' SMS go now, not at the next tick). */

@@ -19,8 +19,11 @@ export interface PaymentEvent {
 }
 
 export interface InvoiceService {
-  /** The first invoice of a subscriber being created, inside its creating transaction. */
-  issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<IssuedInvoice>;
+  /**
+   * Inside the transaction that creates or activates a subscriber: its opening balance's invoice, when it brought
+   * one, then its first invoice when its billing starts today (null: it starts later, or it is scheduled).
+   */
+  issueFirst(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<IssuedInvoice | null>;
   /**
    * A plan changed mid-cycle, inside the changing transaction: an invoice of two lines (the old plan's remaining
    * days credited, the new one's charged, each rounded) when the net is above zero, else the net added to credit.

@@ -4,6 +4,7 @@
  * `due` is the amount less both.
  * Amounts are centavos here; the JSON shape (pesos with `_centavos` beside) is json().
  */
+import type { InvoiceKind } from './issue';
 import type { Knex } from 'knex';
 import { AppError } from '../../domain/errors';
 
@@ -15,7 +16,7 @@ export interface InvoiceView {
   subscriberId: number;
   accountNo: string;
   subscriberName: string;
-  kind: 'cycle' | 'change';
+  kind: InvoiceKind;
   issuedOn: string;
   periodStart: string;
   periodEnd: string;
@@ -36,7 +37,7 @@ interface Row {
   subscriber_id: number;
   sub_seq: number;
   sub_name: string;
-  kind: 'cycle' | 'change';
+  kind: InvoiceKind;
   period_start: string;
   period_end: string;
   issued_on: string;

@@ -4,6 +4,7 @@
  * ended. Profiles go first (a secret names its profile), unwanted profiles last (RouterOS refuses to remove a
  * profile a secret still names).
  */
+import { inService } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
 import {
   diffPppProfiles,
@@ -48,7 +49,7 @@ export interface PppWanted {
   speeds: SpeedWant[];
 }
 
-/** What the router should hold for the site: its monthly plans, its active and suspended subscribers. */
+/** What the router should hold for the site: its monthly plans, its active and suspended subscribers (not scheduled ones). */
 export async function wantedPpp(
   d: {
     db: Knex;
@@ -67,13 +68,15 @@ export async function wantedPpp(
   const speeds: SpeedWant[] = [];
   const parsed = new Map<number, Profile>();
   const rows = await loadRows(d.db, (q) => q.where('s.site_id', siteId));
-  const inService = rows.filter((r) => r.status !== 'ended');
-  const tiers = await subscriberTiers(d.db, inService, d.clock.now(), d.tz());
+  const served = rows.filter((r) => inService(r.status));
+  const tiers = await subscriberTiers(d.db, served, d.clock.now(), d.tz());
   for (const r of rows) {
     if (r.status === 'ended') {
       ended.push(r.username);
       continue;
     }
+    // Scheduled: not started yet, so no secret (and a session under its name, not ours, is left alone).
+    if (!inService(r.status)) continue;
     const plan = r.profile_row.name;
     let profile = parsed.get(Number(r.profile_id));
     if (!profile) parsed.set(Number(r.profile_id), (profile = profileFromRow(r.profile_row)));

@@ -15,6 +15,7 @@
  * A check that fails (the router is down, or the database does not know this router: safe mode) changes
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
+import { IN_SERVICE } from '../../domain/subscriber-status';
 import { SafeModeError } from '../../domain/errors';
 import type { PppSecretHave } from '../../domain/ppp-plan';
 import { createCheckRunner, type CheckTrigger } from '../../jobs/check-runner';
@@ -80,8 +81,10 @@ export interface PppSubscribers {
 }
 
 /**
- * The site's running PPP sessions with their byte counters, for the usage poll's reading (the subscriber meter
- * books them); undefined, and nothing read from the router, while the site has no subscriber in service.
+ * The site's subscribers' running PPP sessions with their byte counters, for the usage poll's reading (the
+ * subscriber meter books them, the metrics count them); undefined, and nothing read from the router, while the
+ * site has no subscriber in service. Sessions of logins that are not our subscribers (secrets made by hand) are
+ * left out: nobody's bytes to book, and no subscriber online.
  */
 export function pppSessionsRead(d: {
   db: Knex;
@@ -90,8 +93,13 @@ export function pppSessionsRead(d: {
 }): () => Promise<PppSessionCounters[] | undefined> {
   const ppp = createRouterPpp(d.router);
   return async () => {
-    const any = await d.db('subscribers').where('site_id', d.site.id).whereNot('status', 'ended').first('id');
-    return any ? ppp.sessions() : undefined;
+    const rows = (await d.db('subscribers')
+      .where('site_id', d.site.id)
+      .whereIn('status', IN_SERVICE)
+      .select('username_key')) as Array<{ username_key: string }>;
+    if (rows.length === 0) return undefined;
+    const ours = new Set(rows.map((r) => r.username_key));
+    return (await ppp.sessions()).filter((s) => ours.has(s.username.toLowerCase()));
   };
 }
 

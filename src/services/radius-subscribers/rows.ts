@@ -1,9 +1,10 @@
 /**
- * The subscribers of a RADIUS site as FreeRADIUS users: for each active or suspended subscriber, its rows in
+ * The subscribers of a RADIUS site as FreeRADIUS users: for each active or suspended subscriber (a scheduled one has none), its rows in
  * `radcheck` and `radreply` (domain/radius-subscriber.ts), written only where they differ from what the tables
  * hold. An ended subscriber's rows are removed (FreeRADIUS refuses a user it does not know). Rows that are not a
  * subscriber's of this site (the vouchers' codes, a shop's own FreeRADIUS users) are never touched.
  */
+import { IN_SERVICE, inService } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
 import type { RadiusItem } from '../../domain/radius-account';
 import { subscriberRows, type SubscriberRows } from '../../domain/radius-subscriber';
@@ -34,9 +35,11 @@ export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): 
   const loaded = await loadRows(d.db, (q) =>
     q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_CLIENTS.mode),
   );
-  const inService = loaded.filter((r) => r.status !== 'ended');
-  const speeds = await subscriberSpeedsNow(d.db, inService, d.now(), d.tz());
+  const served = loaded.filter((r) => inService(r.status));
+  const speeds = await subscriberSpeedsNow(d.db, served, d.now(), d.tz());
   for (const r of loaded) {
+    // Scheduled: not started yet, so no rows (nor a session of its name ended).
+    if (r.status === 'scheduled') continue;
     const policy = speeds.get(Number(r.id));
     if (r.status === 'ended' || !policy) {
       ended.add(r.username);
@@ -90,7 +93,7 @@ export async function syncSubscriberRows(
           .whereRaw('o.username = c.username')
           .andWhere('os.mode', RADIUS_CLIENTS.mode)
           .andWhere('o.site_id', '<>', siteId)
-          .andWhere('o.status', '<>', 'ended'),
+          .whereIn('o.status', IN_SERVICE),
       )
       .distinct('c.username')) as Array<{ username: string }>
   ).map((r) => r.username);

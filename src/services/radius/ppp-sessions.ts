@@ -27,7 +27,7 @@ export async function subscribersOnlineAt(db: Knex, nasAddress: string, siteId: 
   const rows = (
     await db.raw(
       `SELECT COUNT(DISTINCT s.id) AS n FROM radacct a
-       JOIN subscribers s ON s.username_key = LOWER(a.username) AND s.site_id = ? AND s.status <> 'ended'
+       JOIN subscribers s ON s.username_key = LOWER(a.username) AND s.site_id = ? AND s.status IN ('active', 'suspended')
        WHERE a.nasipaddress = ?::inet AND a.acctstoptime IS NULL
          AND COALESCE(a.acctupdatetime, a.acctstarttime) >= now() - make_interval(secs => ?)`,
       [siteId, nasAddress, STALE_AFTER_S],

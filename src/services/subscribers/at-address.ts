@@ -8,6 +8,7 @@
  * or too slow), the answer is not "nobody" but "not known": a RouterError ROUTER_UNREACHABLE, so the page can
  * say why it asks for the username and password.
  */
+import { IN_SERVICE } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
 import { RouterError } from '../../domain/errors';
 import type { SiteRef } from '../deps';
@@ -48,7 +49,7 @@ export function subscriberAtAddress(
       if (a.value.login === null) continue;
       const row = (await db('subscribers')
         .where({ site_id: a.value.site.id, username_key: a.value.login.toLowerCase() })
-        .whereNot({ status: 'ended' })
+        .whereIn('status', IN_SERVICE)
         .first('id')) as { id: number | string } | undefined;
       if (row) return Number(row.id);
     }

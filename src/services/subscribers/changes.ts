@@ -5,7 +5,8 @@
  */
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../db/knex';
-import { billingDayOn, cycleOn } from '../../domain/billing-cycle';
+import { addDays, billingDayOn, cycleOn } from '../../domain/billing-cycle';
+import { dateAheadProblem, firstBilledDay, serviceStart, startsLater } from '../../domain/billing-start';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError } from '../../domain/errors';
 import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
@@ -24,9 +25,11 @@ import type { BillingHooks, SubscriberChange, SubscriberChanged, SubscriberView 
 export interface ChangeDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
   profiles: ProfileService;
   box: Pick<CredentialsBox, 'seal' | 'open'>;
-  billing?: Partial<Pick<BillingHooks, 'afterCreate' | 'afterPlanChange'>>;
+  billing?: Partial<Pick<BillingHooks, 'afterCreate' | 'afterPlanChange' | 'afterActivate'>>;
   /** Today where a subscriber's site is (its time zone, else the shop's). */
   today(row?: { site_tz: string | null }): string;
+  /** The days an invoice gives to pay (BILLING_DUE_DAYS or the owner's setting), read when used. */
+  dueDays(): number;
   loadOne(ref: number | string): Promise<LoadedRow>;
   viewOf(id: number): Promise<SubscriberView>;
   changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
@@ -63,7 +66,12 @@ interface NewSubscriber {
   f: SubscriberFields;
   site: SiteRef;
   plan: Plan;
+  /** "Customer since" as given (default today), and the day its service starts here (today or later). */
   startsOn: string;
+  start: string;
+  status: 'active' | 'scheduled';
+  /** The opening balance's invoice (null: none brought). */
+  opening: { amount: number; dueOn: string } | null;
   today: string;
   password: string;
   username: string;
@@ -83,23 +91,45 @@ async function siteOf(d: ChangeDeps, f: SubscriberFields, c: ErrorCollector): Pr
   }
 }
 
+/** Today where the site is (the shop's when the site is unknown). */
+async function siteToday(d: ChangeDeps, site: SiteRef | undefined): Promise<string> {
+  const row = site
+    ? ((await d.db('sites').where({ id: site.id }).first('tz')) as { tz: string | null } | undefined)
+    : undefined;
+  return d.today({ site_tz: row?.tz ?? null });
+}
+
+/** The dates a new subscriber is given, bounded from its site's today: typos a year ahead are refused. */
+function checkDates(f: SubscriberFields, today: string, c: ErrorCollector): void {
+  const check = (field: string, date: string | undefined, notBeforeToday = false) => {
+    const problem = date === undefined ? null : dateAheadProblem(date, today, { notBeforeToday });
+    if (problem) c.add(field, `${date} ${problem}`);
+  };
+  check('starts_on', f.startsOn);
+  check('paid_until', f.paidUntil);
+  check('opening_due_on', f.openingDueOn, true);
+}
+
 /** The fields, the site and the plan, every problem named at once (400), and the dates in the site's today. */
 async function readNewSubscriber(d: ChangeDeps, input: unknown): Promise<NewSubscriber> {
   const c = new ErrorCollector();
   const f: SubscriberFields = readSubscriberFields(input, false, c);
   const site = await siteOf(d, f, c);
   const plan = f.profile === undefined ? undefined : await monthlyPlan(d.profiles, f.profile, site, c);
+  const today = await siteToday(d, site);
+  checkDates(f, today, c);
   c.throwIfAny('Invalid subscriber');
-  const siteTz = (await d
-    .db('sites')
-    .where({ id: (site as SiteRef).id })
-    .first('tz')) as { tz: string | null };
-  const today = d.today({ site_tz: siteTz?.tz ?? null });
+  const startsOn = f.startsOn ?? today;
   return {
     f,
     site: site as SiteRef,
     plan: plan!,
-    startsOn: f.startsOn ?? today,
+    startsOn,
+    start: serviceStart(startsOn, today),
+    status: startsLater(startsOn, today) ? 'scheduled' : 'active',
+    opening: f.openingBalance
+      ? { amount: f.openingBalance, dueOn: f.openingDueOn ?? addDays(today, d.dueDays()) }
+      : null,
     today,
     password: f.password ?? newSubscriberPassword(),
     username: f.username as string,
@@ -108,7 +138,7 @@ async function readNewSubscriber(d: ChangeDeps, input: unknown): Promise<NewSubs
 
 /** The row, its account number and billing's first invoice in one transaction; a taken username: 409. */
 async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: number; seq: number }> {
-  const { f, site, plan, startsOn, username } = n;
+  const { f, site, plan, username } = n;
   const now = d.clock.now();
   try {
     return await d.db.transaction(async (trx) => {
@@ -127,11 +157,14 @@ async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: 
             username_key: username.toLowerCase(),
             password_enc: d.box.seal(n.password),
             billing_day: f.billingDay,
-            billing_anchor: startsOn,
-            status: 'active',
-            starts_on: startsOn,
+            billing_anchor: n.start,
+            status: n.status,
+            starts_on: n.startsOn,
             language: f.language ?? 'en',
             address: f.address ?? null,
+            paid_until: f.paidUntil ?? null,
+            opening_balance: n.opening?.amount ?? null,
+            opening_due_on: n.opening?.dueOn ?? null,
             adopted_secret: n.adoptedSecret ?? null,
             created_at: now,
             updated_at: now,
@@ -143,7 +176,10 @@ async function insertSubscriber(d: ChangeDeps, n: NewSubscriber): Promise<{ id: 
         plan: plan.name,
         price: Number(plan.price),
         billingDay: f.billingDay as number,
-        startsOn,
+        startsOn: n.start,
+        status: n.status,
+        paidUntil: f.paidUntil ?? null,
+        opening: n.opening,
         today: n.today,
       });
       await d.changed(trx, newId, 'create', `Subscriber ${accountNo(Number(last))} added`);
@@ -186,6 +222,9 @@ export async function createSubscriber(
     site: n.site.name,
     billing_day: n.f.billingDay,
     starts_on: n.startsOn,
+    status: n.status,
+    ...(n.f.paidUntil ? { paid_until: n.f.paidUntil } : {}),
+    ...(n.opening ? { opening_balance: n.opening.amount, opening_due_on: n.opening.dueOn } : {}),
     password: n.f.password === undefined ? 'generated' : n.adoptedSecret ? "the router's" : 'given',
   });
   d.emit({ id, change: 'create' });
@@ -223,7 +262,9 @@ function diffFields(d: ChangeDeps, row: LoadedRow, f: SubscriberFields, plan: Pl
     set.password_enc = d.box.seal(f.password);
     changes.push('password changed');
   }
-  if (f.billingDay !== undefined)
+  if (f.billingDay !== undefined && row.status === 'scheduled')
+    field('billing_day', 'billing_day', f.billingDay);
+  else if (f.billingDay !== undefined)
     Object.assign(set, billingDayChange(row, f.billingDay, d.today(row), changes));
   return { set, changes, plan };
 }
@@ -245,6 +286,11 @@ async function readChanges(d: ChangeDeps, row: LoadedRow, input: unknown): Promi
   return diffFields(d, row, f, plan);
 }
 
+/** Whether a subscriber's billing has started by `today` (its first billed day has come). */
+function billingStarted(row: LoadedRow, today: string): boolean {
+  return row.status !== 'scheduled' && firstBilledDay(row.billing_anchor, row.paid_until) <= today;
+}
+
 /** The changes in one transaction from the plan read, a plan change told to billing inside it. */
 async function writeChanges(d: ChangeDeps, row: LoadedRow, ch: Changes): Promise<void> {
   await d.db.transaction(async (trx) => {
@@ -259,7 +305,9 @@ async function writeChanges(d: ChangeDeps, row: LoadedRow, ch: Changes): Promise
         409,
         'profile',
       );
-    if (ch.set.profile_id !== undefined)
+    // Before its billing starts (scheduled, or paid until a later day) nothing of the old plan was billed: its
+    // first invoice bills the plan in force on its first day.
+    if (ch.set.profile_id !== undefined && billingStarted(row, d.today(row)))
       await d.billing?.afterPlanChange?.(trx, {
         subscriberId: Number(row.id),
         from: { plan: row.profile_row.name, price: Number(row.profile_row.price) },

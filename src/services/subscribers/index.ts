@@ -23,6 +23,7 @@ import {
   type SubscriberAtAddress,
 } from './sign-in';
 import { checkNewSubscriber, createSubscriber, updateSubscriber, type ChangeDeps } from './changes';
+import { activateNow, startScheduled } from './activate';
 import { openSuspensions, statusChanges } from './status';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
@@ -162,6 +163,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     box: deps.box,
     billing: deps.billing,
     today,
+    dueDays: () => deps.config.billing.dueDays,
     loadOne: (ref: number | string) => loadOne(db, ref),
     viewOf,
     changed,
@@ -183,6 +185,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     ...signInParts(deps, viewOf),
     resume: moves.resume,
     end: moves.end,
+    activate: (ref, actor) => activateNow(edits, ref, actor),
+    startScheduled: () => startScheduled(edits),
     onChange(listener: (e: SubscriberChanged) => void) {
       bus.on('change', listener);
       return () => void bus.off('change', listener);

@@ -27,6 +27,11 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     // Its open suspension: `unpaid` (billing's) or `manual`; until_paid: paying what is past due lifts it.
     suspension: s.suspension ? { cause: s.suspension.cause, until_paid: s.suspension.untilPaid } : null,
     starts_on: s.startsOn,
+    // When billing starts: the last day paid before it came over, and the balance it brought (pesos, centavos).
+    paid_until: s.paidUntil,
+    opening_balance: s.openingBalance === null ? null : s.openingBalance / 100,
+    opening_balance_centavos: s.openingBalance,
+    opening_due_on: s.openingDueOn,
     cycle: s.cycle,
     usage: {
       counted_bytes: s.usage.countedBytes,

@@ -16,6 +16,7 @@ import { accountNo, type LoadedRow } from './store';
 import type { OpenSuspension, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
 
 const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
+  activate: 'activate',
   suspend: 'suspend',
   resume: 'resume',
   end: 'end',

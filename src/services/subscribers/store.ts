@@ -32,6 +32,9 @@ export interface SubscriberRow {
   starts_on: string;
   language: SubscriberLanguage;
   address: string | null;
+  paid_until: string | null;
+  opening_balance: number | string | null;
+  opening_due_on: string | null;
   created_at: number | string;
   updated_at: number | string;
   ended_at: number | string | null;
@@ -130,6 +133,9 @@ export function toView(
     statusReason: row.status === 'suspended' ? row.status_reason : null,
     suspension: null,
     startsOn: row.starts_on,
+    paidUntil: row.paid_until ?? null,
+    openingBalance: row.opening_balance == null ? null : Number(row.opening_balance),
+    openingDueOn: row.opening_due_on ?? null,
     cycle: cycleOn(termsOf(row), today),
     usage: {
       countedBytes: counted,

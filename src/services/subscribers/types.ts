@@ -33,6 +33,11 @@ export interface SubscriberView {
   /** Its open suspension: by billing (`unpaid`) or by hand, and whether paying what is past due lifts it. */
   suspension: OpenSuspension | null;
   startsOn: string;
+  /** The last day paid before it came over (null: none): billing starts the day after. */
+  paidUntil: string | null;
+  /** What it owed when it came over (centavos; null: nothing) and that invoice's due date. */
+  openingBalance: number | null;
+  openingDueOn: string | null;
   /** The current billing cycle (shop dates, inclusive). */
   cycle: Cycle;
   /** Counted bytes of the current cycle, the plan's cap, what is left (null: no cap). */
@@ -56,7 +61,7 @@ export interface OpenSuspension {
   untilPaid: boolean;
 }
 
-export type SubscriberChange = 'create' | 'update' | 'suspend' | 'resume' | 'end';
+export type SubscriberChange = 'create' | 'update' | 'activate' | 'suspend' | 'resume' | 'end';
 
 /** What the router work listens to: which subscriber changed, and how (never its password). */
 export interface SubscriberChanged {
@@ -92,8 +97,18 @@ export interface SubscriberService {
    * there is none. Any other suspension by hand stays.
    */
   liftUnpaid(id: number): Promise<boolean>;
-  /** The service ends (status `ended`); the record and its history stay. */
+  /** The service ends (status `ended`); the record and its history stay. A scheduled one leaves no invoice. */
   end(ref: number | string, actor: Actor): Promise<SubscriberView>;
+  /**
+   * A scheduled subscriber's service starts now (installed early): active, billed from today (its first invoice,
+   * prorated). 409 SUBSCRIBER_STATUS when it is not scheduled.
+   */
+  activate(ref: number | string, actor: Actor): Promise<SubscriberView>;
+  /**
+   * Every scheduled subscriber whose `starts_on` has come (00:00 in its site's time zone) becomes active, billed
+   * from today; the ids activated (none on a repeat). The billing run calls it first.
+   */
+  startScheduled(): Promise<number[]>;
   /**
    * The subscriber these credentials are (username in any case), for its own account page. A wrong pair: 401
    * SUBSCRIBER_LOGIN, never saying which was wrong; counted by the portal's guess limits (429 RATE_LIMITED).
@@ -115,14 +130,24 @@ export interface SubscriberService {
   onChange(listener: (e: SubscriberChanged) => void): () => void;
 }
 
-/** A subscriber being created, as billing is told of it (its first invoice). */
+/**
+ * A subscriber being created or activated, as billing is told of it: its first invoice when its billing starts
+ * today, its opening balance when it brought one.
+ */
 export interface FirstInvoiceInput {
   subscriberId: number;
   plan: string;
   /** The plan's monthly fee, centavos. */
   price: number;
   billingDay: number;
+  /** The day its service starts here (today, or its later `starts_on`): its first cycle's first day. */
   startsOn: string;
+  /** `scheduled`: its service has not started, nothing of it is billed yet. */
+  status: 'active' | 'scheduled';
+  /** The last day paid before it came over (null: none). */
+  paidUntil: string | null;
+  /** What it owed when it came over (centavos) and when that is due; null: nothing. */
+  opening: { amount: number; dueOn: string } | null;
   /** The shop date it is issued on (today where the subscriber is). */
   today: string;
 }
@@ -145,6 +170,8 @@ export interface PlanChangeInput {
 export interface BillingHooks {
   /** Inside the creating transaction, after the row is written (the first invoice): a failure refuses the create. */
   afterCreate(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<void>;
+  /** Inside the activating transaction of a scheduled subscriber (its first invoice, from today). */
+  afterActivate(trx: Knex.Transaction, s: FirstInvoiceInput): Promise<void>;
   /** Inside the changing transaction, when the plan changes (the plan-change invoice or credit). */
   afterPlanChange(trx: Knex.Transaction, c: PlanChangeInput): Promise<void>;
   /** What a subscriber has past due now (centavos): a suspension by hand until paid needs some. */

@@ -2,6 +2,7 @@
  * The subscribers a poll books, as the meter needs them: the site's subscribers still in service, each with its
  * plan (the profile service's parsed view: parsed once per change) and its current cycle.
  */
+import { IN_SERVICE } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
 import { cycleOn, type Cycle } from '../../domain/billing-cycle';
 import type { Profile } from '../../domain/profile-types';
@@ -60,8 +61,8 @@ export async function meteredSubscribers(
     db,
     's',
     METER_COLS,
-    'FROM subscribers AS s JOIN sites AS site ON site.id = s.site_id WHERE s.site_id = ? AND s.status <> ?',
-    [siteId, 'ended'],
+    'FROM subscribers AS s JOIN sites AS site ON site.id = s.site_id WHERE s.site_id = ? AND s.status IN (?, ?)',
+    [siteId, ...IN_SERVICE],
   );
   const ids = [...new Set(rows.map((r) => Number(r.profile_id)))];
   const plans = ids.length

@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { errorJson } from '../../lib/error-reply';
 import { invoiceJson } from '../../services/billing/invoices';
+import { runBilling } from '../../services/billing/schedule';
 import { paymentJson } from '../../services/billing/json';
 import { PaymentAboveOwedError, type PaymentInput } from '../../services/billing/payments';
 import { subscriberNotFound } from '../../services/subscribers/store';
@@ -50,11 +51,10 @@ export function invoiceApiRouter(ctx: WebContext): Router {
     });
   });
   r.post('/subscribers/:id/payments', (req, res) => recordPayment(ctx, req, res));
-  // What the midnight run does, now: every invoice owed by today, then suspensions for unpaid invoices and their
+  // What the midnight run does, now: scheduled subscribers whose day has come started, every invoice owed by today, then suspensions for unpaid invoices and their
   // lifts; a repeat issues and changes nothing.
   r.post('/billing/run', async (_req, res) => {
-    const { issued } = await invoices.run();
-    await suspensions.enforce();
+    const { issued } = await runBilling({ subscribers, invoices, suspensions, log: ctx.log });
     res.json({ success: true, issued });
   });
   return r;

@@ -45,6 +45,10 @@ export function subscriberApiRouter(ctx: WebContext): Router {
   r.post('/subscribers/:id/resume', async (req, res) => {
     res.json({ success: true, subscriber: json(req, await subscribers.resume(idOf(req), actorOf(req))) });
   });
+  // A scheduled subscriber's service starts now (installed early), billed from today.
+  r.post('/subscribers/:id/activate', async (req, res) => {
+    res.json({ success: true, subscriber: json(req, await subscribers.activate(idOf(req), actorOf(req))) });
+  });
   // The subscriber's waits after wrong passwords on the portal's account page end now.
   r.post('/subscribers/:id/unlock', async (req, res) => {
     res.json({ success: true, cleared: await subscribers.unlockSignIn(idOf(req), actorOf(req)) });

@@ -68,6 +68,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
   router.post('/subscribers/:id', (req, res) => saveSubscriber(ctx, req, res));
   action('suspend', 'suspended: the reason is kept with it');
   action('resume', 'resumed');
+  action('activate', 'activated: billed from today');
   action('end', 'ended: the record and its history stay');
   router.post('/subscribers/:id/unlock', (req, res) => unlockSignIn(ctx, req, res));
   return router;
@@ -218,7 +219,7 @@ async function renderDetail(
   );
 }
 
-type StatusAction = 'suspend' | 'resume' | 'end';
+type StatusAction = 'activate' | 'suspend' | 'resume' | 'end';
 
 /** Suspend (with a reason), resume or end; the outcome or the problem as a flash on the subscriber's page. */
 async function changeStatus(ctx: WebContext, name: StatusAction, done: string, req: Request, res: Response) {
