@@ -93,7 +93,8 @@ export function pppSessionsRead(d: {
 }): () => Promise<PppSessionCounters[] | undefined> {
   const ppp = createRouterPpp(d.router);
   return async () => {
-    const rows = (await d.db('subscribers')
+    const rows = (await d
+      .db('subscribers')
       .where('site_id', d.site.id)
       .whereIn('status', IN_SERVICE)
       .select('username_key')) as Array<{ username_key: string }>;
