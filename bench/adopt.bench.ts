@@ -15,33 +15,38 @@ const ONLINE = Math.min(100, SECRETS);
 const BUDGET_MS = 60_000;
 const name = (i: number) => `cust${String(i).padStart(4, '0')}`;
 
+/** The owner's PPPoE server and its customers before us: SECRETS secrets, the first ONLINE of them online. */
+async function customersOnRouter(h: Awaited<ReturnType<typeof createHarness>>): Promise<void> {
+  // The owner's PPPoE server, handing out addresses from a pool.
+  await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '10.10.0.2-10.10.3.250' });
+  const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
+  await h.router.set('/ppp/profile', def['.id'], {
+    'local-address': '10.10.0.1',
+    'remote-address': 'pppoe-pool',
+  });
+  await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+  await h.router.add('/ppp/profile', { name: 'home10', 'rate-limit': '5M/10M' });
+  await Promise.all(
+    Array.from({ length: SECRETS }, (_, i) =>
+      h.router.add('/ppp/secret', {
+        name: name(i),
+        password: `Pass-${name(i)}`,
+        profile: i % 2 ? 'default' : 'home10',
+        comment: `customer ${i}`,
+      }),
+    ),
+  );
+  for (let i = 0; i < ONLINE; i++) {
+    const mac = `aa:bb:cc:00:${String(Math.floor(i / 100)).padStart(2, '0')}:${String(i % 100).padStart(2, '0')}`;
+    const up = await h.sim.pppoe.dial({ mac, user: name(i), password: `Pass-${name(i)}` });
+    if (!up.ok) throw new Error(`${name(i)} could not dial: ${up.reason}`);
+  }
+}
+
 export async function run(): Promise<void> {
   const h = await createHarness({ profiles: PROFILES, fakeClock: false });
   try {
-    // The owner's PPPoE server, handing out addresses from a pool.
-    await h.router.add('/ip/pool', { name: 'pppoe-pool', ranges: '10.10.0.2-10.10.3.250' });
-    const def = (await h.router.print('/ppp/profile', { query: ['name=default'] }))[0];
-    await h.router.set('/ppp/profile', def['.id'], {
-      'local-address': '10.10.0.1',
-      'remote-address': 'pppoe-pool',
-    });
-    await h.router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
-    await h.router.add('/ppp/profile', { name: 'home10', 'rate-limit': '5M/10M' });
-    await Promise.all(
-      Array.from({ length: SECRETS }, (_, i) =>
-        h.router.add('/ppp/secret', {
-          name: name(i),
-          password: `Pass-${name(i)}`,
-          profile: i % 2 ? 'default' : 'home10',
-          comment: `customer ${i}`,
-        }),
-      ),
-    );
-    for (let i = 0; i < ONLINE; i++) {
-      const mac = `aa:bb:cc:00:${String(Math.floor(i / 100)).padStart(2, '0')}:${String(i % 100).padStart(2, '0')}`;
-      const up = await h.sim.pppoe.dial({ mac, user: name(i), password: `Pass-${name(i)}` });
-      if (!up.ok) throw new Error(`${name(i)} could not dial: ${up.reason}`);
-    }
+    await customersOnRouter(h);
     const adopt = h.core!.services.subscriberAdopt;
     const body = (dry: boolean) => ({
       site: 'default',
