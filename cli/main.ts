@@ -10,6 +10,7 @@ import { voucherCommands } from './commands/vouchers';
 import { moreCommands } from './commands/more';
 import { vendoCommands } from './commands/vendos';
 import { subscriberCommands } from './commands/subscribers';
+import { adoptCommands } from './commands/subscribers-adopt';
 import { billingCommands, invoiceCommands, paymentCommands } from './commands/invoices';
 import { siteCommands } from './commands/sites';
 import { eventsCommand } from './commands/events';
@@ -51,6 +52,7 @@ export const COMMANDS: CommandDef[] = [
   ...backupCommands,
   ...vendoCommands,
   ...subscriberCommands,
+  ...adoptCommands,
   ...subscriberUnlockCommands,
   ...paymentCommands,
   ...invoiceCommands,

@@ -57,6 +57,7 @@ import * as m0058 from './20261206_0058_subscriber_session_state';
 import * as m0059 from './20261206_0059_suspension_until_paid';
 import * as m0060 from './20261206_0060_billing_start';
 import * as m0061 from './20261206_0061_static_addresses';
+import * as m0063 from './20261206_0063_subscriber_adopted_secret';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -126,6 +127,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261206_0059_suspension_until_paid', m0059],
   ['20261206_0060_billing_start', m0060],
   ['20261206_0061_static_addresses', m0061],
+  ['20261206_0063_subscriber_adopted_secret', m0063],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

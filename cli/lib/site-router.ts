@@ -18,6 +18,7 @@ import type { RouterBinding } from '../../src/services/router-binding';
 import type { HousekeepingService } from '../../src/services/router-housekeeping';
 import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
 import type { HotspotUsers } from '../../src/services/hotspot-users';
+import type { PppSubscribers } from '../../src/services/ppp-subscribers';
 import type { Logins } from '../../src/services/site-stack/parts';
 import { openCredentialsBox } from '../../src/services/sites/credentials';
 import { findSiteRow } from '../../src/services/sites/lookup';
@@ -51,6 +52,8 @@ export interface SiteRouter {
   hotspotUsers?: HotspotUsers;
   /** This router's hosts, sessions, leases, log, resources, traffic and reboot. */
   housekeeping: HousekeepingService;
+  /** Its subscribers' PPP secrets (the PPP room: read, check); a RADIUS site's do nothing. */
+  pppSubscribers: PppSubscribers;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       logins: core.defaultStack.logins,
       hotspotUsers: core.defaultStack.hotspotUsers,
       housekeeping: core.services.housekeeping,
+      pppSubscribers: core.defaultStack.pppSubscribers,
       close: async () => undefined,
     };
   }
@@ -81,7 +85,8 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
   const name = row.name;
   const log = core.log.child({ site: name });
   let password = '';
-  if (row.password_enc) password = openCredentialsBox(config, log).open(row.password_enc, name);
+  const box = openCredentialsBox(config, log);
+  if (row.password_enc) password = box.open(row.password_enc, name);
   const port = row.port ?? (row.tls ? 8729 : 8728);
   const client = createRouterClient({
     host: row.host ?? '',
@@ -111,7 +116,8 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
   // than at the connect: a command that only reads never binds a router.
   const stack = createSiteStack(
     core.shop,
-    { profiles: core.services.profiles, leases: core.leases },
+    // The box opens its subscribers' passwords for its PPP room's check (secrets adopted from the terminal).
+    { profiles: core.services.profiles, leases: core.leases, box },
     siteSpecOf(row, client),
     { ownsClient: true },
   );
@@ -127,6 +133,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     logins: stack.logins,
     hotspotUsers: stack.hotspotUsers,
     housekeeping: stack.housekeeping,
+    pppSubscribers: stack.pppSubscribers,
     close: () => stack.stop(),
   };
 }

@@ -28,6 +28,8 @@ import { createVendoService } from '../services/vendos';
 import { createSubscriberService } from '../services/subscribers';
 import { subscriberAtAddress } from '../services/subscribers/at-address';
 import { siteAddressing } from './site-addressing';
+import { createSubscriberAdopt, type SitePpp } from '../services/subscribers/adopt';
+import { AppError } from '../domain/errors';
 import { createSmsService } from '../services/sms';
 import { createReportService } from '../services/reports';
 import { createAdminAccountService } from '../services/admins';
@@ -201,6 +203,29 @@ function vendosOf(c: Composed, d: ReturnType<typeof dispatchOverSites>) {
   });
 }
 
+/** Adopting a site's own PPP secrets, on the router of the site's stack here and through its PPP room. */
+function adoptOf(c: Composed, rooms: ReturnType<typeof subscriberRooms>) {
+  const { db, audit } = c.shop.base;
+  return createSubscriberAdopt({
+    db,
+    audit,
+    subscribers: rooms.subscribers,
+    profiles: c.p.profiles,
+    sitePpp: async (site): Promise<SitePpp> => {
+      const stack = site.id === DEFAULT_SITE.id ? c.main : c.siteStacks.get(site.id);
+      if (!stack)
+        throw new AppError(
+          'SITE_UNREACHABLE',
+          `Site ${site.name}: this controller is not connected to its router now. Nothing was changed; try again once it is.`,
+          503,
+          'site',
+        );
+      const ppp = stack.pppSubscribers;
+      return { held: () => ppp.held(), check: () => ppp.check('secrets adopted') };
+    },
+  });
+}
+
 /** The services every face calls; the shop-wide ones get `base` only, a router only as a narrow function. */
 export function shopServices(
   c: Composed,
@@ -227,6 +252,7 @@ export function shopServices(
     cards: createCardTemplateService({ db, clock, audit, profiles: p.profiles }),
     backups: createBackupService({ config, db, clock, log, audit }),
     subscribers: rooms.subscribers,
+    subscriberAdopt: adoptOf(c, rooms),
     invoices: rooms.billing.invoices,
     suspensions: rooms.suspensions,
     billingReports: rooms.billingReports,

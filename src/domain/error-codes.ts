@@ -154,6 +154,8 @@ export type ErrorCode =
   | 'SUBSCRIBER_LOGIN'
   | 'STATIC_IP_TAKEN' // subscribers' fixed addresses
   | 'STATIC_POOL_FULL'
+  | 'SUBSCRIBER_ADOPTED' // a router's PPP secret adopted already (src/services/subscribers/adopt.ts)
+  | 'SITE_MODE'
   | 'DEMO_ONLY' // the demo's "Open as this subscriber" (src/web/portal/demo-as.ts)
   | 'DEMO_LINK_INVALID'
   | 'DEMO_LINK_EXPIRED';

@@ -32,6 +32,11 @@ export interface PppSecretWant {
   disabled?: boolean;
   /** Its fixed address (`remote-address`: the session always gets it); absent: from the profile's pool. */
   remoteAddress?: string;
+  /**
+   * The router's `.id` of the secret (not ours) this subscriber was adopted from: that one secret, by id and name,
+   * is taken over in place (`adopt` below) rather than being a conflict beside which nothing can be added.
+   */
+  adopt?: string;
 }
 
 /** A PPP profile as the router prints it; `ours` when its comment contains `pisonet`. */
@@ -68,6 +73,8 @@ export interface PppDiff<H> {
   remove: H[];
   /** Wanted names held by an object without `pisonet` in its comment: left alone. */
   conflicts: string[];
+  /** Objects not ours that a wanted one was adopted from (its `adopt`): written to be ours, in place. */
+  adopt: Array<{ have: H; attrs: PppAttrs }>;
 }
 
 export const isOurs = (comment: string | undefined): boolean => (comment ?? '').includes('pisonet');
@@ -144,6 +151,8 @@ export function pppSecretFor(s: {
   disabled?: boolean;
   /** Its fixed address, or null. */
   staticIp?: string | null;
+  /** The router's `.id` of the secret it was adopted from. */
+  adoptedSecret?: string | null;
 }): PppSecretWant {
   const want: PppSecretWant = {
     name: s.username,
@@ -153,6 +162,7 @@ export function pppSecretFor(s: {
   };
   if (s.disabled) want.disabled = true;
   if (s.staticIp) want.remoteAddress = s.staticIp;
+  if (s.adoptedSecret) want.adopt = s.adoptedSecret;
   return want;
 }
 
@@ -200,20 +210,24 @@ function secretChanges(w: PppSecretWant, h: PppSecretHave): PppAttrs {
   return c;
 }
 
-function diff<W extends { name: string }, H extends { name: string; ours: boolean }>(
+function diff<
+  W extends { name: string; adopt?: string },
+  H extends { id: string; name: string; ours: boolean },
+>(
   want: readonly W[],
   have: readonly H[],
   attrs: (w: W) => PppAttrs,
   changes: (w: W, h: H) => PppAttrs,
   removable: (h: H) => boolean,
 ): PppDiff<H> {
-  const out: PppDiff<H> = { add: [], set: [], remove: [], conflicts: [] };
+  const out: PppDiff<H> = { add: [], set: [], remove: [], conflicts: [], adopt: [] };
   const wanted = new Map(want.map((w) => [w.name, w]));
   const seen = new Set<string>();
   for (const h of have) {
     const w = wanted.get(h.name);
     if (!h.ours) {
-      if (w) out.conflicts.push(h.name);
+      if (w && w.adopt === h.id && !seen.has(h.name)) out.adopt.push({ have: h, attrs: changes(w, h) });
+      else if (w) out.conflicts.push(h.name);
       seen.add(h.name);
       continue;
     }

@@ -95,6 +95,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['PUT', '/api/payments/settings'],
   ['POST', '/api/subscribers'],
   ['POST', '/api/subscribers/import'],
+  ['GET', '/api/subscribers/adoptable'],
+  ['POST', '/api/subscribers/adopt'],
   ['PUT', '/api/subscribers/:id'],
   ['DELETE', '/api/subscribers/:id'],
   ['POST', '/api/subscribers/:id/suspend'],
@@ -145,6 +147,8 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/payments/settings'],
   ['GET', '/subscribers/:id/open-as'],
   ['GET', '/subscribers/new'],
+  ['GET', '/subscribers/adopt'],
+  ['POST', '/subscribers/adopt'],
   ['POST', '/subscribers'],
   ['GET', '/subscribers/import'],
   ['POST', '/subscribers/import'],
@@ -185,6 +189,8 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   ['GET', '/api/reports/shift', 'sales.shift'],
   ['GET', '/api/accounts/:username/balance', 'accounts.balance'],
   ['GET', '/api/subscribers', 'subscribers.view'],
+  // Before `/api/subscribers/:id`, which would match it: the router's secrets are the owner's.
+  ['GET', '/api/subscribers/adoptable', 'owner'],
   ['GET', '/api/subscribers/:id', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/invoices', 'subscribers.view'],
   ['GET', '/api/subscribers/:id/payments', 'subscribers.view'],
@@ -196,6 +202,7 @@ export const ADMIN_ROUTES: readonly RouteRule[] = [
   // Before `/subscribers/:id`, which would match it: the add form is the owner's.
   ['GET', '/subscribers/new', 'owner'],
   ['GET', '/subscribers/import', 'owner'],
+  ['GET', '/subscribers/adopt', 'owner'],
   ['GET', '/subscribers/:id', 'subscribers.view'],
   ['POST', '/subscribers/:id/payments', 'subscribers.pay'],
   // A payment's receipt: whoever sees the subscriber's payments.

@@ -57,6 +57,11 @@ export interface RouterPpp {
   removeProfile(have: PppProfileHave): Promise<void>;
   addSecret(attrs: PppAttrs): Promise<string>;
   setSecret(have: PppSecretHave, attrs: PppAttrs): Promise<void>;
+  /**
+   * Makes a secret that is not ours ours, in place (an adopted subscriber's): refused unless the change writes
+   * `pisonet` into its comment, so it never changes what stays someone else's.
+   */
+  adoptSecret(have: PppSecretHave, attrs: PppAttrs): Promise<void>;
   removeSecret(have: PppSecretHave): Promise<void>;
   /** The running sessions with their byte counters, read in two pipelined prints. */
   sessions(): Promise<PppSessionCounters[]>;
@@ -114,6 +119,10 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
     removeProfile: profile.remove,
     addSecret: secret.add,
     setSecret: secret.set,
+    async adoptSecret(have, attrs) {
+      if (!isOurs(attrs.comment)) throw notOurs('PPP secret', have.name);
+      await router.set(SECRET_MENU, have.id, attrs);
+    },
     removeSecret: secret.remove,
     sessions: () => readSessions(router),
     sessionLimits: () => readSessionLimits(router),

@@ -34,6 +34,7 @@ import type { SiteService } from './sites/types';
 import type { UsageService } from './usage/types';
 import type { VendoService } from './vendos/types';
 import type { SubscriberService } from './subscribers/types';
+import type { SubscriberAdopt } from './subscribers/adopt-types';
 import type { InvoiceService } from './billing/types';
 import type { SuspensionEnforcer } from './billing/suspension';
 import type { BillingReportService } from './billing/reports';
@@ -121,6 +122,8 @@ export interface Services {
   backups: BackupService;
   /** Customers on monthly plans, as records (src/services/subscribers); the router work listens to their changes. */
   subscribers: SubscriberService;
+  /** An API site's own PPP secrets adopted as subscribers (src/services/subscribers/adopt.ts). */
+  subscriberAdopt: SubscriberAdopt;
   /** Subscribers' invoices (src/services/billing): the first at creation, the rest by the billing run. */
   invoices: InvoiceService;
   /** Suspension for unpaid invoices and its lift (src/services/billing/suspension.ts): after each billing run and payment. */

@@ -33,6 +33,7 @@ import { siteFilesRouter } from './admin/site-files';
 import { adminPagesRouter } from './admin/pages';
 import { vendoApiRouter } from './admin/api-vendos';
 import { subscriberApiRouter } from './admin/api-subscribers';
+import { adoptApiRouter } from './admin/api-adopt';
 import { invoiceApiRouter } from './admin/api-invoices';
 import { billingApiRouter } from './admin/api-billing';
 import { siteApiRouter } from './admin/api-sites';
@@ -286,6 +287,7 @@ function mountAdminApi(app: Express, ctx: WebContext): void {
   app.use('/admin/api', chargeApiRouter(ctx)); // a sale on a running voucher voided
   app.use('/admin/api', bandwidthApiRouter(ctx)); // user-traffic, set/remove-bandwidth, queues
   app.use('/admin/api', vendoApiRouter(ctx)); // coin vendos, their ledger and collections
+  app.use('/admin/api', adoptApiRouter(ctx)); // the router's own PPP secrets adopted (before `/subscribers/:id`)
   app.use('/admin/api', subscriberApiRouter(ctx)); // subscribers on monthly plans
   app.use('/admin/api', invoiceApiRouter(ctx)); // their invoices
   app.use('/admin/api', billingApiRouter(ctx)); // their usage per cycle, reports, payment voids

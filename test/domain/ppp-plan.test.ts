@@ -91,7 +91,13 @@ describe('PPP profiles of monthly plans', () => {
         comment: 'pisonet plan HOME10',
       },
     ]);
-    expect(diffPppProfiles(want, [profileHave()])).toEqual({ add: [], set: [], remove: [], conflicts: [] });
+    expect(diffPppProfiles(want, [profileHave()])).toEqual({
+      add: [],
+      set: [],
+      remove: [],
+      conflicts: [],
+      adopt: [],
+    });
   });
 
   it('puts back only what differs', () => {
@@ -113,7 +119,7 @@ describe('PPP profiles of monthly plans', () => {
       [pppProfileFor('HOME10', HOME10)],
       [profileHave({ ours: false, comment: 'mine' })],
     );
-    expect(d).toEqual({ add: [], set: [], remove: [], conflicts: ['pisonet-HOME10'] });
+    expect(d).toEqual({ add: [], set: [], remove: [], conflicts: ['pisonet-HOME10'], adopt: [] });
   });
 
   it('removes a plan profile of ours no longer wanted, never one of ours without the prefix', () => {
@@ -155,6 +161,36 @@ describe('PPP secrets of subscribers', () => {
     expect(d.conflicts).toEqual(['juan.dc']);
     expect(d.add).toEqual([]);
     expect(d.set).toEqual([]);
+  });
+
+  it('takes over in place the one foreign secret an adopted subscriber came from, by its id; another stays a conflict', () => {
+    const adopted = pppSecretFor({
+      username: 'juan.dc',
+      password: 'secret-1',
+      plan: 'HOME10',
+      accountNo: 'S-000001',
+      adoptedSecret: '*6',
+    });
+    const foreign = secretHave({
+      id: '*6',
+      ours: false,
+      comment: 'old customer',
+      profile: 'home',
+      service: 'any',
+    });
+    const d = diffPppSecrets([adopted], [foreign]);
+    expect(d.adopt).toEqual([
+      {
+        have: foreign,
+        attrs: { service: 'pppoe', profile: 'pisonet-HOME10', comment: 'pisonet subscriber S-000001' },
+      },
+    ]);
+    expect(d.add).toEqual([]);
+    expect(d.conflicts).toEqual([]);
+    // Another secret of that name (not the one adopted, say remade by hand) is someone else's: left alone.
+    const other = diffPppSecrets([adopted], [secretHave({ id: '*7', ours: false, comment: '' })]);
+    expect(other.adopt).toEqual([]);
+    expect(other.conflicts).toEqual(['juan.dc']);
   });
 
   it('keeps one object per name: a second secret of ours with the same name goes', () => {

@@ -95,6 +95,7 @@ export async function wantedPpp(
         tier,
         disabled,
         staticIp: r.static_ip,
+        adoptedSecret: r.adopted_secret,
       }),
     );
     speeds.push({ name: r.username, maxLimit: pppMaxLimit(profile, tier), disabled });
@@ -145,6 +146,8 @@ export async function checkPpp(
   const unwritten = new Set<string>();
   for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', a.name);
   for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', s.have.name);
+  // An adopted subscriber's secret, made ours where it is: its running session is judged by its speeds below.
+  for (const s of sd.adopt) await attempt(() => ppp.adoptSecret(s.have, s.attrs), 'changed', s.have.name);
   for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed');
   for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed');
   const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);

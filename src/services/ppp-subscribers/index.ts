@@ -17,6 +17,7 @@
  */
 import { IN_SERVICE } from '../../domain/subscriber-status';
 import { SafeModeError } from '../../domain/errors';
+import type { PppSecretHave } from '../../domain/ppp-plan';
 import { createCheckRunner, type CheckTrigger } from '../../jobs/check-runner';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
@@ -69,6 +70,11 @@ export interface PppSubscribers {
   online(): number | undefined;
   /** The same, with when it was learnt (nextStamp: later observations have larger stamps). */
   onlineSeen(): { count: number | undefined; stamp: number };
+  /**
+   * What the router holds now for adopting its own secrets (src/services/subscribers/adopt.ts): every PPP secret
+   * (passwords included: the adopted subscriber takes the router's), each running session's address and queue speeds.
+   */
+  held(): Promise<PppHeld>;
   /** Begins the periodic check and listens to changes (the server; the terminal's stacks do not). */
   start(): void;
   stop(): Promise<void>;
@@ -87,13 +93,32 @@ export function pppSessionsRead(d: {
 }): () => Promise<PppSessionCounters[] | undefined> {
   const ppp = createRouterPpp(d.router);
   return async () => {
-    const rows = (await d.db('subscribers')
+    const rows = (await d
+      .db('subscribers')
       .where('site_id', d.site.id)
       .whereIn('status', IN_SERVICE)
       .select('username_key')) as Array<{ username_key: string }>;
     if (rows.length === 0) return undefined;
     const ours = new Set(rows.map((r) => r.username_key));
     return (await ppp.sessions()).filter((s) => ours.has(s.username.toLowerCase()));
+  };
+}
+
+/** The router's PPP secrets and running sessions, as adopting reads them. */
+export interface PppHeld {
+  secrets: PppSecretHave[];
+  sessions: Array<{ name: string; address: string | null; maxLimit: string | null }>;
+}
+
+async function readHeld(ppp: RouterPpp): Promise<PppHeld> {
+  const [secrets, sessions, limits] = await Promise.all([ppp.secrets(), ppp.sessions(), ppp.sessionLimits()]);
+  return {
+    secrets,
+    sessions: sessions.map((s) => ({
+      name: s.username,
+      address: s.address,
+      maxLimit: limits.get(s.username) ?? null,
+    })),
   };
 }
 
@@ -120,6 +145,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
     online: () => room.online.count,
     onlineSeen: () => ({ ...room.online }),
     loginAt: (address) => room.routerPpp.sessionAt(address),
+    held: () => readHeld(room.routerPpp),
     start: () => runner.start(),
     stop: () => runner.stop(),
   };

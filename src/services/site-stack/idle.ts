@@ -45,6 +45,8 @@ export function idlePppSubscribers(): PppSubscribers {
     requestCheck: () => undefined,
     // No address is known to be a subscriber's, and no count is known.
     loginAt: async () => null,
+    // No router's PPP to read (a RADIUS site's logins are FreeRADIUS's).
+    held: async () => ({ secrets: [], sessions: [] }),
     online: () => undefined,
     onlineSeen: () => ({ count: undefined, stamp: 0 }),
     start: () => undefined,

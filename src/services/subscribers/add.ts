@@ -37,6 +37,8 @@ export interface NewSubscriber {
   username: string;
   /** Its fixed address, picked in the inserting transaction. */
   placing?: StaticPlacing;
+  /** The router's `.id` of the PPP secret it is adopted from (adopt.ts); absent: a secret of ours is made. */
+  adoptedSecret?: string;
 }
 
 /**
@@ -171,6 +173,7 @@ export async function insertSubscriberIn(
         opening_balance: n.opening?.amount ?? null,
         opening_due_on: n.opening?.dueOn ?? null,
         static_ip: n.placing ? await n.placing.pick(trx) : null,
+        adopted_secret: n.adoptedSecret ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -230,13 +233,28 @@ export async function auditCreated(
     ...(n.f.paidUntil ? { paid_until: n.f.paidUntil } : {}),
     ...(n.opening ? { opening_balance: n.opening.amount, opening_due_on: n.opening.dueOn } : {}),
     ...(n.placing ? { static_ip: n.placing.wish } : {}),
-    password: n.f.password === undefined ? 'generated' : 'given',
+    password: n.f.password === undefined ? 'generated' : n.adoptedSecret ? "the router's" : 'given',
     ...extra,
   });
 }
 
-export async function createSubscriber(d: ChangeDeps, input: unknown, actor: Actor): Promise<SubscriberView> {
-  const n = await readNewSubscriber(d, input);
+/** What adding needs beyond the fields (adopt.ts): the router's secret it takes over. */
+export interface CreateOptions {
+  adoptedSecret?: string;
+}
+
+/** A new subscriber's input checked as createSubscriber checks it (every problem at once, 400), nothing written. */
+export async function checkNewInput(d: ChangeDeps, input: unknown): Promise<void> {
+  await readNewSubscriber(d, input);
+}
+
+export async function createSubscriber(
+  d: ChangeDeps,
+  input: unknown,
+  actor: Actor,
+  opts: CreateOptions = {},
+): Promise<SubscriberView> {
+  const n = { ...(await readNewSubscriber(d, input)), adoptedSecret: opts.adoptedSecret };
   const { id, seq } = await withStaticIp(d.db, n.site, n.placing, () => insertSubscriber(d, n));
   await auditCreated(d, actor, n, seq);
   d.emit({ id, change: 'create' });

@@ -22,7 +22,7 @@ import {
   type SignInLimiter,
   type SubscriberAtAddress,
 } from './sign-in';
-import { createSubscriber } from './add';
+import { checkNewInput, createSubscriber } from './add';
 import { updateSubscriber, type ChangeDeps } from './changes';
 import { activateNow, startScheduled } from './activate';
 import { importSubscribers } from './import';
@@ -182,7 +182,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     get: async (ref) => (await views([await loadOne(db, ref)]))[0],
     onlineCount: (siteId) =>
       subscribersOnline(db, clock.now(), sessionFreshMs(deps.config.usagePollSeconds), siteId),
-    create: (input, actor) => createSubscriber(edits, input, actor),
+    create: (input, actor, opts) => createSubscriber(edits, input, actor, opts),
+    checkNew: (input) => checkNewInput(edits, input),
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
     importCsv: (csv, opts, actor) => importSubscribers(edits, csv, opts, actor),
     suspend: moves.suspend,

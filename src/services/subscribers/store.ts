@@ -39,6 +39,8 @@ export interface SubscriberRow {
   created_at: number | string;
   updated_at: number | string;
   ended_at: number | string | null;
+  /** The router's `.id` of the PPP secret it was adopted from (migrations/…_0063); null: made here. */
+  adopted_secret?: string | null;
 }
 
 /** With its site's name and time zone (null: the shop's), and its profile. */

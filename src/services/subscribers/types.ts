@@ -80,13 +80,15 @@ export interface SubscriberService {
   /** How many subscribers are online now, as the poll last read their PPP sessions (a site's, or every site's). */
   onlineCount(siteId?: number): Promise<number>;
   /** Every bad field named at once (400 INVALID_INPUT); a username taken on the site: 409 SUBSCRIBER_EXISTS. */
-  create(input: unknown, actor: Actor): Promise<SubscriberView>;
   /**
    * Customers from a CSV (src/services/subscribers/import.ts): every row checked as `create` checks one, then all
    * written in one transaction (or, with `dryRun`, none); rows with problems: nothing written, each named in the
    * report; a username the site has: skipped as `exists`. Over 2 MB or 5,000 rows: 413 TOO_LARGE.
    */
   importCsv(csv: unknown, opts: ImportOptions, actor: Actor): Promise<ImportReport>;
+  create(input: unknown, actor: Actor, opts?: { adoptedSecret?: string }): Promise<SubscriberView>;
+  /** The input checked as create checks it (400 naming every bad field), nothing written. */
+  checkNew(input: unknown): Promise<void>;
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
   update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
   /**

@@ -22,6 +22,7 @@ import { backupRoutes } from './pages/backups';
 import { paymentRoutes } from './pages/payments';
 import { accountRoutes } from './pages/accounts';
 import { subscriberRoutes } from './pages/subscribers';
+import { adoptRoutes } from './pages/subscribers-adopt';
 import { invoiceRoutes } from './pages/invoices';
 
 /**
@@ -50,6 +51,7 @@ export function adminPagesRouter(ctx: WebContext): Router {
   router.use(cardDesignRoutes(ctx));
   router.use(backupRoutes(ctx));
   router.use(paymentRoutes(ctx));
+  router.use(adoptRoutes(ctx)); // before `/subscribers/:id`
   router.use(subscriberRoutes(ctx));
   router.use(invoiceRoutes(ctx));
   router.use(accountRoutes(ctx)); // accounts (owner), the end-of-shift slip (every login)

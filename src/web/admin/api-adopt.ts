@@ -1,0 +1,25 @@
+/**
+ * Admin JSON API for adopting an API site's own PPP secrets as subscribers (the owner's only: src/domain/roles.ts).
+ * Thin: src/services/subscribers/adopt.ts checks every entry, creates the subscribers and has the router brought
+ * in line. Mounted before the subscribers' `/subscribers/:id` routes, which would take `adoptable` for an id.
+ */
+import { Router, type Request } from 'express';
+import { adoptableJson, adoptResultJson } from '../../services/subscribers/adopt-json';
+import type { Actor } from '../../services/types';
+import type { WebContext } from '../context';
+
+const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+
+export function adoptApiRouter(ctx: WebContext): Router {
+  const r = Router();
+  const { subscriberAdopt } = ctx.services;
+  r.get('/subscribers/adoptable', async (req, res) => {
+    const out = await subscriberAdopt.adoptable(req.query.site);
+    res.json({ success: true, site: out.site, secrets: out.secrets.map(adoptableJson) });
+  });
+  r.post('/subscribers/adopt', async (req, res) => {
+    const out = await subscriberAdopt.adopt(req.body ?? {}, actorOf(req));
+    res.status(out.dryRun ? 200 : 201).json({ success: true, ...adoptResultJson(out) });
+  });
+  return r;
+}

@@ -1,0 +1,74 @@
+/**
+ * The adopt page in a browser, on a phone (390 px) and a desktop (1280 px): the router's secrets that are not ours
+ * listed, two ticked with a mobile each, one plan and billing day for both, the preview (nothing changed yet),
+ * then Adopt: they are subscribers and their secrets ours.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { createHarness, type Harness } from '../helpers/harness';
+import { launchChromium, loginAdmin } from '../helpers/browser';
+import { ownersSetUp, PROFILES } from './helpers';
+
+jest.setTimeout(90_000);
+let h: Harness;
+let browser: Browser;
+const shots = path.join(process.env.SCREENSHOT_DIR ?? '/tmp', 'adopt-shots');
+
+beforeAll(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  h = await createHarness({ http: true, profiles: PROFILES });
+  await ownersSetUp(h);
+  await h.router.add('/ppp/profile', { name: 'home10', 'rate-limit': '5M/10M' });
+  for (const n of ['ana', 'ben', 'carla'])
+    await h.router.add('/ppp/secret', {
+      name: n,
+      password: `${n}-router-pw`,
+      profile: 'home10',
+      comment: `${n} old`,
+    });
+  await h.sim.pppoe.dial({ mac: 'aa:bb:cc:00:20:01', user: 'ben', password: 'ben-router-pw' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await h.close();
+});
+
+describe('the adopt page', () => {
+  for (const width of [390, 1280])
+    it(`adopts two ticked secrets at ${width} px after showing the preview`, async () => {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await loginAdmin(page, h.app!.url);
+      await page.goto(`${h.app!.url}/admin/subscribers`);
+      await page.click('[data-testid=subscriber-adopt]');
+      await page.waitForSelector('[data-testid=adoptable], [data-testid=adopt-none]');
+      // The phone adopts ana and ben (ben online), then the desktop the one left, carla.
+      const names = width === 390 ? ['ana', 'ben'] : ['carla'];
+      expect(await page.locator('[data-testid=adoptable] tbody tr').count()).toBe(width === 390 ? 3 : 1);
+      await page.screenshot({ path: path.join(shots, `list-${width}.png`), fullPage: true });
+      for (const [i, n] of names.entries()) {
+        await page.check(`input[name=secret][value=${n}]`);
+        await page.fill(`input[name="mobile:${n}"]`, `0917123000${i + 1}`);
+      }
+      await page.selectOption('select[name=plan]', 'HOME10');
+      await page.fill('input[name=billing_day]', '5');
+      await page.click('[data-testid=adopt-preview-button]');
+      await page.waitForSelector('[data-testid=adopt-preview]');
+      await page.screenshot({ path: path.join(shots, `preview-${width}.png`), fullPage: true });
+      const preview = await page.locator('[data-testid=adopt-preview]').innerText();
+      expect(preview).toMatch(/pisonet-HOME10/);
+      if (width === 390) expect(preview).toMatch(/kept online/); // ben runs at HOME10's speeds already
+      const before = h.sim.rows('/ppp/secret').filter((r) => r.comment.includes('pisonet')).length;
+      expect(before).toBe(width === 390 ? 0 : 2);
+      await page.click('[data-testid=adopt-button]');
+      await page.waitForURL(/\/admin\/subscribers$/);
+      expect(await page.locator('[data-testid=subscribers] tbody tr').count()).toBe(width === 390 ? 2 : 3);
+      await page.screenshot({ path: path.join(shots, `done-${width}.png`), fullPage: true });
+      const ours = h.sim.rows('/ppp/secret').filter((r) => r.comment.includes('pisonet'));
+      expect(ours.map((r) => r.name).sort()).toEqual(
+        width === 390 ? ['ana', 'ben'] : ['ana', 'ben', 'carla'],
+      );
+      await page.close();
+    });
+});
