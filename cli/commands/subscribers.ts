@@ -17,7 +17,7 @@ const LIST = `Usage: pisonet subscribers list [--status scheduled|active|suspend
 
 Subscribers on monthly plans, by account number: plan, billing day, status and this cycle's data.`;
 
-const ADD = `Usage: pisonet subscribers add --name NAME --mobile 09XXXXXXXXX --profile PLAN --billing-day 1-28 --username USER
+const ADD = `Usage: pisonet subscribers add --name NAME [--mobile 09XXXXXXXXX] --profile PLAN --billing-day 1-28 --username USER
                               [--password PASS] [--site SITE] [--starts-on YYYY-MM-DD] [--language en|fil]
                               [--address TEXT] [--paid-until YYYY-MM-DD] [--opening-balance PESOS]
                               [--opening-due-on YYYY-MM-DD] [--static-ip IP|auto] [--json]
@@ -118,7 +118,7 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
   const next = s.billingDayNext ? ` (${s.billingDayNext.day} from ${s.billingDayNext.from})` : '';
   print(`  username:    ${s.username}`);
   print(`  password:    ${s.password}`);
-  print(`  mobile:      ${s.mobile}`);
+  print(`  mobile:      ${s.mobile || '(none: no SMS)'}`);
   print(`  plan:        ${s.profile}, ${formatMoney(s.price)} a month`);
   print(`  site:        ${s.site.name}`);
   const until =

@@ -73,6 +73,9 @@ export const UPDATE_KEYS: readonly string[] = [
   'static_ip',
 ];
 
+/** A subscriber without a mobile on file, as stored (the column holds text; an empty one is none). */
+export const NO_MOBILE = '';
+
 /** A Philippine mobile number, `09XXXXXXXXX` or `+639XXXXXXXXX` (spaces and dashes ignored), kept as `+639…`. */
 export function parseMobile(v: unknown, field = 'mobile'): string {
   const s = typeof v === 'string' ? v.replace(/[\s-]/g, '') : '';
@@ -206,7 +209,11 @@ export function readSubscriberFields(input: unknown, update: boolean, c: ErrorCo
   const given = (k: string) => !update || o[k] !== undefined;
   const out: SubscriberFields = {};
   if (given('name')) out.name = c.field(() => text(o.name, 'name', MAX_NAME, 'a name'));
-  if (given('mobile')) out.mobile = c.field(() => parseMobile(o.mobile));
+  // A mobile is optional (a customer moved over may have none on file): none given, or an empty one, is none; on
+  // a change, an empty one takes it away. Without one, the customer gets no SMS.
+  if (o.mobile === undefined || o.mobile === null || (typeof o.mobile === 'string' && o.mobile.trim() === '')) {
+    if (update && o.mobile !== undefined) out.mobile = NO_MOBILE;
+  } else out.mobile = c.field(() => parseMobile(o.mobile));
   if (given('profile')) {
     if (typeof o.profile !== 'string' || o.profile.trim() === '')
       c.add('profile', `${describeValue(o.profile)} is not a profile; name a monthly plan`);

@@ -5,6 +5,7 @@
 import { claim } from '../../src/services/sms/outbox';
 import { gsm7Length } from '../../src/services/sms/messages';
 import { sendSemaphore } from '../../src/sms/semaphore';
+import { subscriberJson } from '../../src/services/subscribers/json';
 import { SYSTEM } from '../../src/services/types';
 import { KEY, manila, PPPOE_PASSWORD, restarted, smsHarness, subscriber, type SmsHarness } from './helpers';
 
@@ -55,6 +56,18 @@ describe('SMS to subscribers', () => {
       expect(s.message).not.toContain(KEY);
       expect(gsm7Length(s.message)).toBeLessThanOrEqual(160);
     }
+  });
+
+  it('texts nobody without a mobile on file: the bill is issued, no SMS queued for it', async () => {
+    x = await smsHarness();
+    const { h, fake } = x;
+    const none = await subscriber(h, { mobile: '' });
+    expect(none.mobile).toBe('');
+    expect(subscriberJson(none, { withPassword: false }).mobile).toBeNull();
+    const withOne = await subscriber(h);
+    expect(await h.core!.services.sms.run()).toMatchObject({ queued: 1, sent: 1 });
+    expect(fake.sent.map((s) => s.number)).toEqual([`63${withOne.mobile.slice(3)}`]);
+    expect(Number(((await h.core!.db('invoices').count({ n: '*' })) as Array<{ n: number }>)[0].n)).toBe(2);
   });
 
   it('tells a plan change invoice, and not a void one', async () => {

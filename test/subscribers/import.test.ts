@@ -181,6 +181,13 @@ describe('importing subscribers from a CSV', () => {
     expect(tooMany.json.error).toMatch(/5,001 customers/);
   });
 
+  it('imports customers with only the required columns: no mobile on file, no SMS', async () => {
+    const res = await importCsv(h, 'name,username,plan,billing_day\nLeo Ong,leo.ong,HOME10,7\n');
+    expect(res.status).toBe(201);
+    const row = (await h.core!.db('subscribers').where({ username: 'leo.ong' }).first('mobile')) as Json;
+    expect(row.mobile).toBe('');
+  });
+
   it('imports paid_until and opening_balance as a single add takes them', async () => {
     const csv = 'name,mobile,username,plan,billing_day,paid_until,opening_balance\n';
     const res = await importCsv(h, `${csv}Hana Go,09171234508,hana.go,HOME10,5,2026-12-04,1500.50\n`);

@@ -66,6 +66,8 @@ function missing(db: Knex, table: string, prefix: string, kind: SmsKind): Knex.Q
       ).andOn('o.kind', '=', db.raw('?', [kind]));
     })
     .whereNull('o.id')
+    // A subscriber with no mobile on file gets no text (nothing is queued for it).
+    .whereNot('s.mobile', '')
     .select('f.*', 's.mobile', 's.language', 'site.tz as site_tz');
 }
 

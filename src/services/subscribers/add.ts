@@ -10,7 +10,7 @@ import { addDays } from '../../domain/billing-cycle';
 import { dateAheadProblem, serviceStart, startsLater } from '../../domain/billing-start';
 import { ErrorCollector } from '../../domain/error-collector';
 import { AppError } from '../../domain/errors';
-import { readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
+import { NO_MOBILE, readSubscriberFields, type SubscriberFields } from '../../domain/subscriber-fields';
 import type { Actor } from '../audit/actor';
 import { DEFAULT_SITE, type SiteRef } from '../deps';
 import { findSite } from '../sites/lookup';
@@ -159,7 +159,7 @@ export async function insertSubscriberIn(
         site_id: site.id,
         profile_id: plan.id,
         name: f.name,
-        mobile: f.mobile,
+        mobile: f.mobile ?? NO_MOBILE,
         username,
         username_key: username.toLowerCase(),
         password_enc: d.box.seal(n.password),

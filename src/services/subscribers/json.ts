@@ -13,7 +13,7 @@ export function subscriberJson(s: SubscriberView, opts: { withPassword: boolean 
     id: s.id,
     account_no: s.accountNo,
     name: s.name,
-    mobile: s.mobile,
+    mobile: s.mobile || null,
     profile: s.profile,
     // The plan's monthly fee.
     price: s.price / 100,
