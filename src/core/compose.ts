@@ -120,8 +120,9 @@ export function subscriberRooms(shop: Shop, p: Shared, stacks: () => SiteStack[]
     billing: billing.hooks,
     // The portal's account page by the request's address: every site this process drives (built below) is asked.
     atAddress: subscriberAtAddress(base.db, stacks),
-    // A fixed address is checked against the site's router, on the connection this process holds to it.
-    addressing: siteAddressing(stacks),
+    // A fixed address is checked against the site's router, on the connection this process holds to it (a
+    // connection still being made, as in a terminal command just started, is given the router's timeout).
+    addressing: siteAddressing(stacks, base.config.router.timeoutSeconds * 1000),
   });
   return { billing, subscribers, ...billing.onSubscribers(subscribers) };
 }

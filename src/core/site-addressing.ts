@@ -15,7 +15,7 @@ export interface AddressedSite {
   apiAccess: boolean;
 }
 
-export function siteAddressing(sites: () => AddressedSite[]): SiteAddressing {
+export function siteAddressing(sites: () => AddressedSite[], connectMs: number): SiteAddressing {
   return async (siteId) => {
     const s = sites().find((x) => x.site.id === siteId);
     if (!s)
@@ -24,6 +24,10 @@ export function siteAddressing(sites: () => AddressedSite[]): SiteAddressing {
         "this process has no connection to its router (the server holds the other sites' connections: give the address in the admin, or run this where the server runs)",
         503,
       );
-    return s.apiAccess ? readAddressing(s.router) : null;
+    if (!s.apiAccess) return null;
+    // A connection still being made (a terminal command just started) is waited for, up to the router's timeout;
+    // one that is up answers at once, one that is down fails the read below (nothing is written).
+    await s.router.waitConnected(connectMs);
+    return readAddressing(s.router);
   };
 }
