@@ -100,12 +100,24 @@ async function rush(makeGuesser: (own: { mac: string; ip: string }) => Guesser):
 /** Codes the guesser got an answer about: "not valid" (404); 429 = refused before the code was looked up. */
 const checked = (answers: number[]) => answers.filter((s) => s === 404).length;
 
+/**
+ * One asker's burst: five free wrong codes, then the lock. A sixth is looked up (and brings the lock) only when
+ * it arrives after the five are known; one that arrives while they are still being looked up is told to wait a
+ * moment (429), as is everything after it until they are known. So a burst checks five or six codes, never more
+ * than the same requests one after another would, and every other request is refused unread.
+ */
+function expectFiveOrSix(answers: number[]): void {
+  const n = checked(answers);
+  expect(n).toBeGreaterThanOrEqual(5);
+  expect(n).toBeLessThanOrEqual(6);
+  expect(answers.filter((s) => s === 429)).toHaveLength(answers.length - n);
+}
+
 test('a guesser without cookies naming everyone’s devices: all ten customers online, six codes checked', async () => {
   const answers = await rush(() => (i, as) => bare(wrong(i), as));
-  // The address is the guesser's asker (whatever devices it names): five free wrong codes, the sixth brings the
-  // lock. The customers, each with its own token, are other askers.
-  expect(checked(answers)).toBe(6);
-  expect(answers.filter((s) => s === 429)).toHaveLength(54);
+  // The address is the guesser's asker (whatever devices it names). The customers, each with its own token, are
+  // other askers.
+  expectFiveOrSix(answers);
 });
 
 test('a guesser keeping one browser’s cookies: all ten online, six codes checked', async () => {
@@ -117,8 +129,7 @@ test('a guesser keeping one browser’s cookies: all ten online, six codes check
       return b.send(wrong(i), as);
     };
   });
-  expect(checked(answers)).toBe(6);
-  expect(answers.filter((s) => s === 429)).toHaveLength(54);
+  expectFiveOrSix(answers);
 });
 
 test('a guesser throwing its token away for a new page each time: all ten online, a handful checked', async () => {
