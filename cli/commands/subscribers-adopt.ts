@@ -91,7 +91,10 @@ const adopt: CommandDef = {
               // Its account number (a dry run's: as it would be drawn), which the secret's comment will carry.
               { header: 'Account', get: (s) => s.comment.to.replace(/^pisonet subscriber /, '') },
               { header: 'Profile', get: (s) => `${s.profile.from} → ${s.profile.to}`, shrink: true },
-              { header: 'Session', get: (s) => SESSION[s.session] },
+              {
+                header: 'Session',
+                get: (s) => (s.suspended ? 'suspended (was disabled)' : SESSION[s.session]),
+              },
             ]),
           );
           print(

@@ -8,6 +8,12 @@ import { ErrorCollector } from './error-collector';
 import { describeValue } from './errors';
 import { pppProfileName, sessionsToRestart, type PppSecretHave } from './ppp-plan';
 
+/**
+ * The reason a subscriber adopted from a disabled secret starts suspended by hand: a secret the owner turned off
+ * stays off (only the owner resumes it), never online for free because it was adopted.
+ */
+export const DISABLED_ON_ROUTER = 'Disabled on the router before it was adopted';
+
 /** At most this many secrets in one request (a shop of 500 customers, with room). */
 export const MAX_ADOPT = 2000;
 
@@ -124,9 +130,13 @@ export interface AdoptChange {
   name: string;
   comment: { from: string; to: string };
   profile: { from: string; to: string };
-  /** Only when they change: a secret for any service becomes a PPPoE one; a disabled one is enabled. */
+  /**
+   * Only when they change: a secret for any service becomes a PPPoE one; a disabled one is enabled, and its
+   * subscriber starts suspended by hand (`suspended`, the reason), so its customer sees the suspension page.
+   */
   service?: { from: string; to: string };
   disabled?: { from: boolean; to: boolean };
+  suspended?: string;
   session: AdoptSession;
   /** Its session's address when it is online. */
   address: string | null;
@@ -156,7 +166,10 @@ export function adoptChange(
     address: o.session?.address ?? null,
   };
   if (secret.service !== 'pppoe') out.service = { from: secret.service, to: 'pppoe' };
-  if (secret.disabled) out.disabled = { from: true, to: false };
+  if (secret.disabled) {
+    out.disabled = { from: true, to: false };
+    out.suspended = DISABLED_ON_ROUTER;
+  }
   if (o.session) {
     const restart = sessionsToRestart(
       [{ name: secret.name, maxLimit: o.session.maxLimit }],

@@ -237,6 +237,58 @@ describe("adopting the router's PPP secrets", () => {
     expect((await adminApi(h, 'GET', '/subscribers')).json.subscribers).toHaveLength(count);
   });
 
+  it('keeps a disabled secret off: its subscriber starts suspended by hand, its session sees the suspension page', async () => {
+    await h.router.add('/ppp/secret', {
+      name: 'rosa',
+      password: 'Rosa-pass-1',
+      profile: 'home10',
+      disabled: 'yes',
+    });
+    const dry = await adminApi(h, 'POST', '/subscribers/adopt', {
+      site: 'default',
+      dry_run: true,
+      secrets: [entry('rosa')],
+    });
+    expect(dry.json.secrets[0]).toMatchObject({
+      disabled: { from: true, to: false },
+      suspended: 'Disabled on the router before it was adopted',
+    });
+    const res = await adminApi(h, 'POST', '/subscribers/adopt', {
+      site: 'default',
+      secrets: [entry('rosa')],
+    });
+    expect(res.status).toBe(201);
+    const rosa = (await adminApi(h, 'GET', `/subscribers/${res.json.secrets[0].subscriber.id}`)).json
+      .subscriber;
+    expect(rosa).toMatchObject({
+      username: 'rosa',
+      status: 'suspended',
+      status_reason: 'Disabled on the router before it was adopted',
+    });
+    const open = await h
+      .core!.db('subscriber_suspensions')
+      .where({ subscriber_id: rosa.id })
+      .whereNull('ended_at')
+      .select('cause', 'until_paid', 'started_by');
+    expect(open).toEqual([
+      { cause: 'manual', until_paid: expect.anything(), started_by: expect.any(String) },
+    ]);
+    expect(Boolean(open[0].until_paid)).toBe(false);
+    // The secret is ours and enabled only with the suspension in force: a dial lands on the suspension page.
+    await waitFor(() => secrets('rosa')[0]?.comment?.startsWith('pisonet subscriber') === true);
+    expect(secrets('rosa')[0].disabled).toBe('false');
+    expect(
+      await h.sim.pppoe.dial({ mac: 'aa:bb:cc:00:10:07', user: 'rosa', password: 'Rosa-pass-1' }),
+    ).toMatchObject({ ok: true });
+    await h.core!.defaultStack.pppSubscribers.check();
+    const address = active('rosa')[0].address;
+    await waitFor(() =>
+      h.sim
+        .rows('/ip/firewall/address-list')
+        .some((r) => r.list === 'pisonet-suspended' && r.address === address),
+    );
+  });
+
   it('passes paid_until and opening_balance to the create path: billed from the day after, the balance brought forward', async () => {
     await h.router.add('/ppp/secret', { name: 'pepe', password: 'Pepe-pass-1', profile: 'default' });
     const today = new Date(h.clock.now() + 8 * 3600_000).toISOString().slice(0, 10);

@@ -20,7 +20,6 @@ import { accountNo } from './store';
 import type { SubscriberView } from './types';
 import { monthlyPlan, type ChangeDeps, type Plan } from './changes';
 
-
 /** A new subscriber read and checked, ready to be written (a batch holds many). */
 export interface NewSubscriber {
   f: SubscriberFields;
@@ -39,6 +38,8 @@ export interface NewSubscriber {
   placing?: StaticPlacing;
   /** The router's `.id` of the PPP secret it is adopted from (adopt.ts); absent: a secret of ours is made. */
   adoptedSecret?: string;
+  /** Starts suspended by hand (a disabled secret adopted): the reason and who adds it. */
+  suspension?: { reason: string; by: string };
 }
 
 /**
@@ -105,7 +106,8 @@ export async function checkNewSubscriber(
     ? await once(
         memo,
         `tz:${site.id}`,
-        async () => (await d.db('sites').where({ id: site.id }).first('tz')) as { tz: string | null } | undefined,
+        async () =>
+          (await d.db('sites').where({ id: site.id }).first('tz')) as { tz: string | null } | undefined,
       )
     : undefined;
   const today = d.today({ site_tz: siteTz?.tz ?? null });
@@ -165,7 +167,8 @@ export async function insertSubscriberIn(
         password_enc: d.box.seal(n.password),
         billing_day: f.billingDay,
         billing_anchor: n.start,
-        status: n.status,
+        status: n.suspension ? 'suspended' : n.status,
+        status_reason: n.suspension?.reason ?? null,
         starts_on: n.startsOn,
         language: f.language ?? 'en',
         address: f.address ?? null,
@@ -190,6 +193,15 @@ export async function insertSubscriberIn(
     opening: n.opening,
     today: n.today,
   });
+  if (n.suspension)
+    await trx('subscriber_suspensions').insert({
+      subscriber_id: newId,
+      cause: 'manual',
+      reason: n.suspension.reason,
+      until_paid: false,
+      started_at: now,
+      started_by: n.suspension.by,
+    });
   await d.changed(trx, newId, 'create', `Subscriber ${accountNo(Number(last))} added`);
   return { id: newId, seq: Number(last) };
 }
@@ -234,6 +246,7 @@ export async function auditCreated(
     ...(n.opening ? { opening_balance: n.opening.amount, opening_due_on: n.opening.dueOn } : {}),
     ...(n.placing ? { static_ip: n.placing.wish } : {}),
     password: n.f.password === undefined ? 'generated' : n.adoptedSecret ? "the router's" : 'given',
+    ...(n.suspension ? { suspended: n.suspension.reason } : {}),
     ...extra,
   });
 }
@@ -241,6 +254,8 @@ export async function auditCreated(
 /** What adding needs beyond the fields (adopt.ts): the router's secret it takes over. */
 export interface CreateOptions {
   adoptedSecret?: string;
+  /** It starts suspended by hand with this reason (a disabled secret adopted). */
+  suspendedBecause?: string;
 }
 
 /** A new subscriber's input checked as createSubscriber checks it (every problem at once, 400), nothing written. */
@@ -254,7 +269,11 @@ export async function createSubscriber(
   actor: Actor,
   opts: CreateOptions = {},
 ): Promise<SubscriberView> {
-  const n = { ...(await readNewSubscriber(d, input)), adoptedSecret: opts.adoptedSecret };
+  const n: NewSubscriber = {
+    ...(await readNewSubscriber(d, input)),
+    adoptedSecret: opts.adoptedSecret,
+    suspension: opts.suspendedBecause ? { reason: opts.suspendedBecause, by: actor.name } : undefined,
+  };
   const { id, seq } = await withStaticIp(d.db, n.site, n.placing, () => insertSubscriber(d, n));
   await auditCreated(d, actor, n, seq);
   d.emit({ id, change: 'create' });

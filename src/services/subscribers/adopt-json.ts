@@ -22,6 +22,7 @@ export const adoptResultJson = (r: AdoptResult) => ({
     profile: s.profile,
     ...(s.service ? { service: s.service } : {}),
     ...(s.disabled ? { disabled: s.disabled } : {}),
+    ...(s.suspended ? { suspended: s.suspended } : {}),
     session: s.session,
     address: s.address,
     ...(s.subscriber ? { subscriber: { id: s.subscriber.id, account_no: s.subscriber.accountNo } } : {}),

@@ -197,8 +197,11 @@ async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptRe
   if (req.dryRun) return { site, dryRun: true, secrets: changes, applied: 'unchanged' };
   const secrets: AdoptResult['secrets'] = [];
   for (const [n, x] of checked.entries()) {
-    const s = await d.subscribers.create(x.input, actor, { adoptedSecret: x.secret.id });
     const change = changes[n];
+    const s = await d.subscribers.create(x.input, actor, {
+      adoptedSecret: x.secret.id,
+      suspendedBecause: change.suspended,
+    });
     change.comment.to = `pisonet subscriber ${s.accountNo}`;
     secrets.push({ ...change, subscriber: { id: s.id, accountNo: s.accountNo } });
   }
@@ -206,6 +209,7 @@ async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptRe
     secrets: secrets.length,
     names: secrets.slice(0, 50).map((s) => s.name),
     ended: secrets.filter((s) => s.session === 'ended').length,
+    suspended: secrets.filter((s) => s.suspended).map((s) => s.name),
   });
   let state: AdoptResult['applied'] = 'pending';
   if (sp.check)

@@ -86,7 +86,11 @@ export interface SubscriberService {
    * report; a username the site has: skipped as `exists`. Over 2 MB or 5,000 rows: 413 TOO_LARGE.
    */
   importCsv(csv: unknown, opts: ImportOptions, actor: Actor): Promise<ImportReport>;
-  create(input: unknown, actor: Actor, opts?: { adoptedSecret?: string }): Promise<SubscriberView>;
+  create(
+    input: unknown,
+    actor: Actor,
+    opts?: { adoptedSecret?: string; suspendedBecause?: string },
+  ): Promise<SubscriberView>;
   /** The input checked as create checks it (400 naming every bad field), nothing written. */
   checkNew(input: unknown): Promise<void>;
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
