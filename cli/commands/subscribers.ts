@@ -7,8 +7,10 @@ import { confirm } from '@inquirer/prompts';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../src/domain/units';
 import { subscriberJson } from '../../src/services/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscribers/types';
+import type { Core } from '../../src/core';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
+import { openSiteRouter } from '../lib/site-router';
 import { table } from '../lib/table';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { importCmd } from './subscribers-import';
@@ -83,6 +85,20 @@ function input(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [flag, v] of Object.entries(values)) if (typeof v === 'string') out[flag.replace(/-/g, '_')] = v;
   return out;
+}
+
+/**
+ * A fixed address is checked against its site's router. The terminal holds the default site's connection; for
+ * another site it connects to that router for the command (as `--site` commands do), then lets it go.
+ */
+async function onSiteOf<T>(core: Core, site: string | number | undefined, run: () => Promise<T>): Promise<T> {
+  if (site === undefined) return run();
+  const opened = await openSiteRouter(core, String(site));
+  try {
+    return await run();
+  } finally {
+    await opened.close();
+  }
 }
 
 /** `162.4 MB of 200.0 GB`: both sides in the same units, as the admin pages write them. */
@@ -173,7 +189,9 @@ const add: CommandDef = {
     } as const;
     const { values } = parseCommand(args, opts, ADD, { min: 0, max: 0 });
     return withCore(async (core) => {
-      show(await core.services.subscribers.create(input(values), cliActor()), values.json === true, 'Added');
+      const site = values['static-ip'] ? (values.site as string | undefined) : undefined;
+      const s = await onSiteOf(core, site, () => core.services.subscribers.create(input(values), cliActor()));
+      show(s, values.json === true, 'Added');
       return 0;
     });
   },
@@ -201,7 +219,9 @@ const edit: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(args, FIELDS, EDIT, { min: 1, max: 1 });
     return withCore(async (core) => {
-      const s = await core.services.subscribers.update(positionals[0], input(values), cliActor());
+      const svc = core.services.subscribers;
+      const site = values['static-ip'] ? (await svc.get(positionals[0])).site.id : undefined;
+      const s = await onSiteOf(core, site, () => svc.update(positionals[0], input(values), cliActor()));
       show(s, values.json === true, 'Saved');
       return 0;
     });

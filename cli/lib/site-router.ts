@@ -121,6 +121,8 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     siteSpecOf(row, client),
     { ownsClient: true },
   );
+  // While it is open the core drives this site as the server does (a fixed address is checked on its router).
+  core.siteStacks.set(stack.site.id, stack);
   return {
     site: stack.site,
     isDefault: false,
@@ -134,7 +136,10 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     hotspotUsers: stack.hotspotUsers,
     housekeeping: stack.housekeeping,
     pppSubscribers: stack.pppSubscribers,
-    close: () => stack.stop(),
+    close: async () => {
+      if (core.siteStacks.get(stack.site.id) === stack) core.siteStacks.delete(stack.site.id);
+      await stack.stop();
+    },
   };
 }
 

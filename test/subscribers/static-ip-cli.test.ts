@@ -1,10 +1,12 @@
 /**
  * Fixed addresses from the terminal: the default site's static pool, a subscriber added with --static-ip auto
- * (checked against the router the terminal reaches), and the site's addresses listed.
+ * (checked against the router the terminal reaches), and the site's addresses listed; on a branch, the terminal
+ * connects to the branch's router to check the address.
  */
 import { createHarness, type Harness } from '../helpers/harness';
 import { runCli } from '../cli/helpers';
 import { PROFILES } from './helpers';
+import { harnessWithBranches, type Branch } from '../sites/helpers';
 
 describe('pisonet fixed addresses', () => {
   let h: Harness;
@@ -57,5 +59,49 @@ describe('pisonet fixed addresses', () => {
       free: 13,
       addresses: [{ ip: '10.20.0.2', subscriber: { username: 'cam.one', account_no: 'S-000001' } }],
     });
+  }, 120_000);
+});
+
+describe('pisonet fixed addresses on a branch', () => {
+  let h: Harness;
+  let branch: Record<'a' | 'b', Branch>;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ h, branch, close } = await harnessWithBranches({ profiles: PROFILES }));
+    await h
+      .core!.siteStacks.get(branch.a.id)!
+      .router.add('/ip/address', { address: '10.30.0.1/24', interface: 'ether2' });
+  });
+  afterAll(() => close());
+
+  it("adds and edits with --static-ip on the branch's router, which the terminal connects to", async () => {
+    const pool = await runCli(h, ['sites', 'edit', 'branch-a', '--static-pool', '10.30.0.0/28']);
+    expect(pool.stderr).toBe('');
+    const add = (username: string, ip: string) =>
+      runCli(h, [
+        'subscribers',
+        'add',
+        '--name',
+        'Bea',
+        '--profile',
+        'HOME10',
+        '--billing-day',
+        '5',
+        '--username',
+        username,
+        '--site',
+        'branch-a',
+        '--static-ip',
+        ip,
+      ]);
+    const added = await add('bea.one', 'auto');
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('fixed address: 10.30.0.2');
+    const own = await add('bea.two', '10.30.0.1');
+    expect(own.code).not.toBe(0);
+    expect(own.stderr).toContain("10.30.0.1 is one of the router's own addresses");
+    const moved = await runCli(h, ['subscribers', 'edit', 'bea.one', '--static-ip', '10.30.0.9']);
+    expect(moved.stderr).toBe('');
+    expect(moved.stdout).toContain('fixed address: 10.30.0.9');
   }, 120_000);
 });
