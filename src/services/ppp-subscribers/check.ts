@@ -2,7 +2,8 @@
  * One PPP check: the site's plans and subscribers read from the database, the router's PPP profiles, secrets
  * and sessions read once, the difference (domain/ppp-plan.ts) written, and the sessions of ended subscribers
  * ended. Profiles go first (a secret names its profile), unwanted profiles last (RouterOS refuses to remove a
- * profile a secret still names).
+ * profile a secret still names). A check of some subscribers only (the speeds a poll decided: `decided`) writes
+ * their secrets and ends their sessions, and leaves the profiles and every other secret as they are.
  */
 import { inService } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
@@ -26,6 +27,7 @@ import { restartSessions, subscriberTiers, type SpeedWant } from './speeds';
 import { readdressedSecrets, readdressSessions } from './addresses';
 import type { Clock } from '../../lib/clock';
 import type { Profile } from '../../domain/profile-types';
+import type { SubscriberSpeeds } from '../../domain/subscriber-policy';
 
 export interface PppCheckReport {
   added: number;
@@ -48,9 +50,14 @@ export interface PppWanted {
   ended: string[];
   /** The speeds each subscriber's session should run at (speeds.ts). */
   speeds: SpeedWant[];
+  /** Only these subscribers' secrets and sessions: the profiles and the other secrets are not the check's. */
+  scoped?: boolean;
 }
 
-/** What the router should hold for the site: its monthly plans, its active and suspended subscribers (not scheduled ones). */
+/**
+ * What the router should hold for the site: its monthly plans, its active and suspended subscribers (not
+ * scheduled ones). `decided`: only these subscribers, at these speeds (the poll's; no policy asked here).
+ */
 export async function wantedPpp(
   d: {
     db: Knex;
@@ -60,17 +67,23 @@ export async function wantedPpp(
     box: Pick<CredentialsBox, 'open'>;
   },
   siteId: number,
+  decided?: ReadonlyMap<number, SubscriberSpeeds>,
 ): Promise<PppWanted> {
   const plans = new Map<string, PppProfileWant[]>();
-  for (const p of await d.profiles.list({ siteId }))
-    if (isMonthly(p)) plans.set(p.name, pppProfilesFor(p.name, p.profile));
+  if (!decided)
+    for (const p of await d.profiles.list({ siteId }))
+      if (isMonthly(p)) plans.set(p.name, pppProfilesFor(p.name, p.profile));
   const secrets: PppSecretWant[] = [];
   const ended: string[] = [];
   const speeds: SpeedWant[] = [];
   const parsed = new Map<number, Profile>();
-  const rows = await loadRows(d.db, (q) => q.where('s.site_id', siteId));
+  const rows = await loadRows(d.db, (q) =>
+    decided
+      ? q.where('s.site_id', siteId).whereIn('s.id', [...decided.keys()])
+      : q.where('s.site_id', siteId),
+  );
   const served = rows.filter((r) => inService(r.status));
-  const tiers = await subscriberTiers(d.db, served, d.clock.now(), d.tz());
+  const tiers = decided ?? (await subscriberTiers(d.db, served, d.clock.now(), d.tz()));
   for (const r of rows) {
     if (r.status === 'ended') {
       ended.push(r.username);
@@ -100,6 +113,8 @@ export async function wantedPpp(
     );
     speeds.push({ name: r.username, maxLimit: pppMaxLimit(profile, tier), disabled });
   }
+  // Some subscribers only: their plans' profiles are the full check's to write.
+  if (decided) return { profiles: [], secrets, ended, speeds, scoped: true };
   return { profiles: [...plans.values()].flat(), secrets, ended, speeds };
 }
 
@@ -111,14 +126,15 @@ export async function checkPpp(
   addressedFor: Map<string, string> = new Map(),
 ): Promise<PppCheckReport> {
   const [profiles, secrets, sessions, limits] = await Promise.all([
-    ppp.profiles(),
+    want.scoped ? [] : ppp.profiles(),
     ppp.secrets(),
     ppp.activeSessions(),
     ppp.sessionLimits(),
   ]);
   const active = sessions.map((s) => s.name);
   const pd = diffPppProfiles(want.profiles, profiles);
-  const sd = diffPppSecrets(want.secrets, secrets);
+  const scope = new Set(want.secrets.map((w) => w.name));
+  const sd = diffPppSecrets(want.secrets, want.scoped ? secrets.filter((h) => scope.has(h.name)) : secrets);
   const report: PppCheckReport = {
     added: 0,
     changed: 0,
