@@ -15,6 +15,7 @@ import {
   pppSecretFor,
   sessionsToEnd,
   type PppProfileWant,
+  type PppSecretHave,
   type PppSecretWant,
 } from '../../domain/ppp-plan';
 import type { RouterPpp } from '../../router/ppp';
@@ -131,7 +132,6 @@ export async function checkPpp(
     ppp.activeSessions(),
     ppp.sessionLimits(),
   ]);
-  const active = sessions.map((s) => s.name);
   const pd = diffPppProfiles(want.profiles, profiles);
   const scope = new Set(want.secrets.map((w) => w.name));
   const sd = diffPppSecrets(want.secrets, want.scoped ? secrets.filter((h) => scope.has(h.name)) : secrets);
@@ -167,21 +167,62 @@ export async function checkPpp(
   for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed');
   for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed');
   const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
-  for (const name of sessionsToEnd(active, want.ended, want.secrets, foreign)) {
+  await endSessions(
+    ppp,
+    want,
+    { sessions, limits, foreign, unwritten, secrets },
+    { endedFor, addressedFor },
+    report,
+  );
+  return report;
+}
+
+/**
+ * The sessions ended: an ended subscriber's, one not at its wanted speeds (once per change: `memory.endedFor`), one
+ * not at its fixed address (`memory.addressedFor`); none whose secret this check could not write (`unwritten`).
+ */
+async function endSessions(
+  ppp: RouterPpp,
+  want: PppWanted,
+  read: {
+    sessions: Array<{ name: string; address: string | null }>;
+    limits: ReadonlyMap<string, string>;
+    foreign: string[];
+    unwritten: ReadonlySet<string>;
+    secrets: PppSecretHave[];
+  },
+  memory: { endedFor: Map<string, string>; addressedFor: Map<string, string> },
+  report: PppCheckReport,
+): Promise<void> {
+  const active = read.sessions.map((s) => s.name);
+  for (const name of sessionsToEnd(active, want.ended, want.secrets, read.foreign)) {
     try {
       report.ended += await ppp.endSession(name);
     } catch {
       report.failed++;
     }
   }
-  const restarted = await restartSessions(ppp, active, limits, want.speeds, endedFor, unwritten);
+  const restarted = await restartSessions(
+    ppp,
+    active,
+    read.limits,
+    want.speeds,
+    memory.endedFor,
+    read.unwritten,
+  );
   report.restarted = restarted.ended;
   report.failed += restarted.failed;
   // A session ended for its speeds just now comes back at its new address too.
-  const still = sessions.filter((s) => !restarted.names.has(s.name));
-  const readdressed = readdressedSecrets(secrets, want.secrets, unwritten);
-  const moved = await readdressSessions(ppp, still, want.secrets, readdressed, addressedFor, unwritten);
+  const still = read.sessions.filter((s) => !restarted.names.has(s.name));
+  const readdressed = readdressedSecrets(read.secrets, want.secrets, read.unwritten);
+  const moved = await readdressSessions(
+    ppp,
+    still,
+    want.secrets,
+    readdressed,
+    memory.addressedFor,
+    read.unwritten,
+  );
   report.restarted += moved.ended;
   report.failed += moved.failed;
-  return report;
 }
