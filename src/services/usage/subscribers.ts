@@ -308,8 +308,8 @@ export async function bookSubscribers(trx: Knex.Transaction, o: BookingInput): P
     const was = before.get(s.id) ?? 0;
     const counted = was + g.added.get(s.id)!.counted;
     bytes += counted - was;
-    const now = hasThresholds(s.profile) ? speedsAfter(s, was, counted, o.now) : undefined;
-    if (now) speeds.set(s.id, now);
+    const after = speedsAfter(s, was, counted, o.now);
+    if (after) speeds.set(s.id, after);
   }
   return { bytes, speeds };
 }
