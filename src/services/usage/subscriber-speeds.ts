@@ -6,7 +6,6 @@
  * subscriber (subscriberSpeedsNow), to put right what drifted.
  */
 import type { Knex } from 'knex';
-import { cycleOn } from '../../domain/billing-cycle';
 import {
   crossesThreshold,
   subscriberSpeeds,
@@ -16,6 +15,7 @@ import {
 import { profileFromRow } from '../../domain/profile-row';
 import { localDate } from '../../domain/calendar';
 import { termsOf, usageOf, type LoadedRow } from '../subscribers/store';
+import { cyclesOn } from './subscriber-load';
 
 /** The speeds each subscriber of `rows` should run at now, by id, from this cycle's counted bytes. */
 export async function subscriberSpeedsNow(
@@ -24,12 +24,12 @@ export async function subscriberSpeedsNow(
   now: number,
   shopTz: string,
 ): Promise<Map<number, SubscriberSpeeds>> {
-  const today = new Map<string, string>();
+  const today = new Map<string, ReturnType<typeof cyclesOn>>();
   const shaped = rows.map((r) => {
     const tz = r.site_tz || shopTz;
-    let date = today.get(tz);
-    if (date === undefined) today.set(tz, (date = localDate(now, tz)));
-    return { r, tz, cycle: cycleOn(termsOf(r), date) };
+    let cycle = today.get(tz);
+    if (cycle === undefined) today.set(tz, (cycle = cyclesOn(localDate(now, tz))));
+    return { r, tz, cycle: cycle(termsOf(r)) };
   });
   const counted = await usageOf(
     db,
