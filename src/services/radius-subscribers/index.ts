@@ -14,8 +14,8 @@
  * change made elsewhere, a packet the router did not take, or a row changed by hand is put right within a poll)
  * and at start; the check runner (src/jobs/check-runner.ts) runs them one at a time. Between them, the site's
  * enforcer hands it the speeds a poll decided (applySpeeds: a cap reached, a cycle begun): the same steps, for
- * those subscribers only. A CoA the router refuses or
- * does not answer is a Disconnect instead; a request that gets no answer at all is retried by the next check.
+ * those subscribers only. A CoA the router refuses or does not answer is a Disconnect instead; a request that gets
+ * no answer at all is retried by the next check.
  * What each session was last given is kept in memory; a session first seen is taken to have what its rows
  * answered before this check wrote them.
  */
