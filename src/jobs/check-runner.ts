@@ -7,7 +7,8 @@ import { PeriodicJob } from './periodic';
  * when it runs:
  *
  * - one check at a time: a check asked while one runs waits for it and runs after it (that one may have read the
- *   database before the change), one follow-up shared by everyone who asks meanwhile;
+ *   database before the change), one follow-up shared by everyone who asks meanwhile; a room's own step between
+ *   its checks (inTurn: the speeds a poll decided) never overlaps one either;
  * - a change's check `CHANGE_DELAY_MS` later, so a burst of changes (a bulk edit) is one check; any check that
  *   begins meanwhile covers it, and the change's own is dropped;
  * - the periodic check, on a fixed cadence (PeriodicJob), when the room has one;
@@ -38,6 +39,8 @@ export interface CheckRunnerOptions<R> {
 export interface CheckRunner<R> {
   /** Checks now (after a check already running, which may have read the database before a change). */
   check(reason?: string): Promise<R>;
+  /** Runs `step` when no check (nor another step) runs; no check begins until it has finished. */
+  inTurn<T>(step: () => Promise<T>): Promise<T>;
   /** A check soon (CHANGE_DELAY_MS), for this reason, while started; one for a burst. Failures go to `failed`. */
   request(reason: string): void;
   /** Listens to the triggers and begins the periodic check (the server; the terminal's stacks do not). */
@@ -49,10 +52,13 @@ export interface CheckRunner<R> {
 export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
   // A check that begins reads everything a change asked for before it: the change's own check, not begun yet, is
   // dropped (or it would run later for nothing, perhaps while the router is away, and blank what this one saw).
-  const turns = oneAtATime((reason: string) => {
-    soon.cancel();
-    return o.check(reason);
-  });
+  const exclusive = oneByOne();
+  const turns = oneAtATime((reason: string) =>
+    exclusive(() => {
+      soon.cancel();
+      return o.check(reason);
+    }),
+  );
   const quietly = (reason: string): Promise<void> =>
     turns.check(reason).then(
       () => undefined,
@@ -73,6 +79,7 @@ export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
 
   return {
     check: (reason = 'asked for') => turns.check(reason),
+    inTurn: (step) => exclusive(step),
     request(reason) {
       if (started) soon.request(reason);
     },
@@ -88,7 +95,18 @@ export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
       soon.cancel();
       await job?.stop();
       await turns.settled();
+      await exclusive(async () => undefined);
     },
+  };
+}
+
+/** Runs its steps one after another, in the order given, whether each succeeds or fails. */
+function oneByOne() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(step: () => Promise<T>): Promise<T> => {
+    const run = last.then(step, step);
+    last = run.catch(() => undefined);
+    return run;
   };
 }
 

@@ -179,3 +179,33 @@ it("a check that begins after a change's request covers it: the change's own che
   r.runs[2]!.finish();
   await runner.stop();
 });
+
+it("runs a room's own step between its checks, never beside one: after the check under way, before the next", async () => {
+  const r = room();
+  const runner = createCheckRunner({ check: r.check, failed: r.failed });
+  const steps: string[] = [];
+  let endStep!: () => void;
+  const first = runner.check('a change');
+  const step = runner.inTurn(async () => {
+    steps.push('begun');
+    await new Promise<void>((resolve) => (endStep = resolve));
+    steps.push('ended');
+    return 'speeds applied';
+  });
+  await settle();
+  expect([r.runs.length, steps]).toEqual([1, []]);
+  r.runs[0]!.finish();
+  await first;
+  await settle();
+  expect(steps).toEqual(['begun']);
+  // A check asked while the step runs waits for it.
+  const next = runner.check('periodic');
+  await settle();
+  expect(r.runs.length).toBe(1);
+  endStep();
+  await expect(step).resolves.toBe('speeds applied');
+  await settle();
+  expect(r.runs.map((x) => x.reason)).toEqual(['a change', 'periodic']);
+  r.runs[1]!.finish();
+  await expect(next).resolves.toBe('done: periodic');
+});

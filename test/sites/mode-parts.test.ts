@@ -13,6 +13,7 @@ import { siteParts } from '../../src/services/site-stack/choose';
 import type { ModeContext, ModeParts } from '../../src/services/site-stack/parts';
 import type { CredentialsBox } from '../../src/services/sites/credentials';
 import type { CycleReport } from '../../src/services/types';
+import type { DesiredLimits } from '../../src/domain/policy';
 import { createHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -73,7 +74,7 @@ function context(withBox: boolean): ModeContext {
 
 const JOBS: Record<keyof ModeParts, string[]> = {
   usage: ['onRouterRebooted', 'pollNeedsRouter', 'routerReady', 'source'],
-  enforcement: ['enforcer', 'onSubscriberSpeeds', 'writesLogins'],
+  enforcement: ['enforcer', 'writesLogins'],
   logins: ['device', 'hotspotUsers', 'ppp', 'radius', 'vouchers'],
   sessions: ['pppLoginAt', 'subscribersOnline', 'vouchers'],
   lifecycle: ['cycle', 'start', 'stop'],
@@ -106,6 +107,8 @@ describe.each([
   });
 });
 
+const blocked: DesiredLimits = { state: 'blocked', rateUp: 0, rateDown: 0, offpeak: false, reason: 'cap' };
+
 test('the parts a mode has nothing to do with do nothing: no router command, no FreeRADIUS table read', async () => {
   // An API site's RADIUS subscribers: a real check would read FreeRADIUS's accounting (no such table here).
   const api = siteParts('api', context(true), '127.0.0.9');
@@ -116,6 +119,7 @@ test('the parts a mode has nothing to do with do nothing: no router command, no 
     ended: 0,
     failed: 0,
   });
+  await api.logins.radius.applySpeeds(new Map([[1, { service: false, tier: null, limits: blocked }]]));
   api.logins.radius.start();
   await api.logins.radius.stop();
 
@@ -132,7 +136,7 @@ test('the parts a mode has nothing to do with do nothing: no router command, no 
   expect(radius.logins.ppp.onlineSeen()).toEqual({ count: undefined, stamp: 0 });
   expect(await radius.usage.routerReady()).toBe(true);
   radius.usage.onRouterRebooted();
-  radius.enforcement.onSubscriberSpeeds([1]);
+  await radius.logins.ppp.applySpeeds(new Map([[1, { service: false, tier: null, limits: blocked }]]));
   expect(c.router.stats.commands).toBe(0);
 
   // An API site seen from a face without the key (the terminal): no address is known to be a subscriber's.

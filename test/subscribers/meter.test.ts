@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe('the subscriber meter', () => {
   it('books the growth since each baseline once, and nothing for the same counters again', async () => {
-    expect(await book([session('*1/0x1', 100, 200)])).toEqual({ bytes: 300, speedsChanged: [] });
+    expect(await book([session('*1/0x1', 100, 200)])).toEqual({ bytes: 300, speeds: new Map() });
     await book([session('*1/0x1', 100, 200)]);
     expect(await counted()).toBe(300);
     await book([session('*1/0x1', 150, 260)]);
@@ -73,14 +73,20 @@ describe('the subscriber meter', () => {
 
   it('tells which subscribers these bytes moved past a threshold of their plan', async () => {
     // HOME10: a 100 GB cap that throttles.
-    expect((await book([session('*2/0x2', 5, 100e9)])).speedsChanged).toEqual([id]);
-    expect((await book([session('*2/0x2', 5, 100e9 + 10)])).speedsChanged).toEqual([]);
+    expect([...(await book([session('*2/0x2', 5, 100e9)])).speeds]).toEqual([
+      [id, expect.objectContaining({ service: true, tier: 'cap' })],
+    ]);
+    expect((await book([session('*2/0x2', 5, 100e9 + 10)])).speeds.size).toBe(0);
   });
 
   it("opens the new cycle's row at zero at its first poll, and asks for the capped one's speeds at once", async () => {
     // Billing day 5: at 00:00 on 2026-12-05 (Manila) the next cycle begins; the capped subscriber is offline.
     h.clock.set(Date.parse('2026-12-05T00:00:00+08:00'));
-    expect(await book([])).toEqual({ bytes: 0, speedsChanged: [id] });
+    const opened = await book([]);
+    expect([opened.bytes, [...opened.speeds]]).toEqual([
+      0,
+      [[id, expect.objectContaining({ service: true, tier: 'plan' })]],
+    ]);
     expect(await counted()).toBe(0);
     const rows = await h.core!.db('subscriber_usage').where({ subscriber_id: id }).orderBy('cycle_start');
     expect(rows.map((r) => [r.cycle_start, Number(r.counted_bytes)])).toEqual([
@@ -88,7 +94,7 @@ describe('the subscriber meter', () => {
       ['2026-12-05', 0],
     ]);
     // Once: the next poll finds the row.
-    expect(await book([])).toEqual({ bytes: 0, speedsChanged: [] });
+    expect(await book([])).toEqual({ bytes: 0, speeds: new Map() });
   });
 
   it('books bytes up and down beside the counted bytes', async () => {

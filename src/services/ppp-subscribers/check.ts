@@ -2,7 +2,8 @@
  * One PPP check: the site's plans and subscribers read from the database, the router's PPP profiles, secrets
  * and sessions read once, the difference (domain/ppp-plan.ts) written, and the sessions of ended subscribers
  * ended. Profiles go first (a secret names its profile), unwanted profiles last (RouterOS refuses to remove a
- * profile a secret still names).
+ * profile a secret still names). A check of some subscribers only (the speeds a poll decided: `decided`) writes
+ * their secrets and ends their sessions, and leaves the profiles and every other secret as they are.
  */
 import { inService } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
@@ -14,6 +15,7 @@ import {
   pppSecretFor,
   sessionsToEnd,
   type PppProfileWant,
+  type PppSecretHave,
   type PppSecretWant,
 } from '../../domain/ppp-plan';
 import type { RouterPpp } from '../../router/ppp';
@@ -26,6 +28,7 @@ import { restartSessions, subscriberTiers, type SpeedWant } from './speeds';
 import { readdressedSecrets, readdressSessions } from './addresses';
 import type { Clock } from '../../lib/clock';
 import type { Profile } from '../../domain/profile-types';
+import type { SubscriberSpeeds } from '../../domain/subscriber-policy';
 
 export interface PppCheckReport {
   added: number;
@@ -48,9 +51,14 @@ export interface PppWanted {
   ended: string[];
   /** The speeds each subscriber's session should run at (speeds.ts). */
   speeds: SpeedWant[];
+  /** Only these subscribers' secrets and sessions: the profiles and the other secrets are not the check's. */
+  scoped?: boolean;
 }
 
-/** What the router should hold for the site: its monthly plans, its active and suspended subscribers (not scheduled ones). */
+/**
+ * What the router should hold for the site: its monthly plans, its active and suspended subscribers (not
+ * scheduled ones). `decided`: only these subscribers, at these speeds (the poll's; no policy asked here).
+ */
 export async function wantedPpp(
   d: {
     db: Knex;
@@ -60,17 +68,23 @@ export async function wantedPpp(
     box: Pick<CredentialsBox, 'open'>;
   },
   siteId: number,
+  decided?: ReadonlyMap<number, SubscriberSpeeds>,
 ): Promise<PppWanted> {
   const plans = new Map<string, PppProfileWant[]>();
-  for (const p of await d.profiles.list({ siteId }))
-    if (isMonthly(p)) plans.set(p.name, pppProfilesFor(p.name, p.profile));
+  if (!decided)
+    for (const p of await d.profiles.list({ siteId }))
+      if (isMonthly(p)) plans.set(p.name, pppProfilesFor(p.name, p.profile));
   const secrets: PppSecretWant[] = [];
   const ended: string[] = [];
   const speeds: SpeedWant[] = [];
   const parsed = new Map<number, Profile>();
-  const rows = await loadRows(d.db, (q) => q.where('s.site_id', siteId));
+  const rows = await loadRows(d.db, (q) =>
+    decided
+      ? q.where('s.site_id', siteId).whereIn('s.id', [...decided.keys()])
+      : q.where('s.site_id', siteId),
+  );
   const served = rows.filter((r) => inService(r.status));
-  const tiers = await subscriberTiers(d.db, served, d.clock.now(), d.tz());
+  const tiers = decided ?? (await subscriberTiers(d.db, served, d.clock.now(), d.tz()));
   for (const r of rows) {
     if (r.status === 'ended') {
       ended.push(r.username);
@@ -100,6 +114,8 @@ export async function wantedPpp(
     );
     speeds.push({ name: r.username, maxLimit: pppMaxLimit(profile, tier), disabled });
   }
+  // Some subscribers only: their plans' profiles are the full check's to write.
+  if (decided) return { profiles: [], secrets, ended, speeds, scoped: true };
   return { profiles: [...plans.values()].flat(), secrets, ended, speeds };
 }
 
@@ -111,14 +127,14 @@ export async function checkPpp(
   addressedFor: Map<string, string> = new Map(),
 ): Promise<PppCheckReport> {
   const [profiles, secrets, sessions, limits] = await Promise.all([
-    ppp.profiles(),
+    want.scoped ? [] : ppp.profiles(),
     ppp.secrets(),
     ppp.activeSessions(),
     ppp.sessionLimits(),
   ]);
-  const active = sessions.map((s) => s.name);
   const pd = diffPppProfiles(want.profiles, profiles);
-  const sd = diffPppSecrets(want.secrets, secrets);
+  const scope = new Set(want.secrets.map((w) => w.name));
+  const sd = diffPppSecrets(want.secrets, want.scoped ? secrets.filter((h) => scope.has(h.name)) : secrets);
   const report: PppCheckReport = {
     added: 0,
     changed: 0,
@@ -151,21 +167,62 @@ export async function checkPpp(
   for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed');
   for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed');
   const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
-  for (const name of sessionsToEnd(active, want.ended, want.secrets, foreign)) {
+  await endSessions(
+    ppp,
+    want,
+    { sessions, limits, foreign, unwritten, secrets },
+    { endedFor, addressedFor },
+    report,
+  );
+  return report;
+}
+
+/**
+ * The sessions ended: an ended subscriber's, one not at its wanted speeds (once per change: `memory.endedFor`), one
+ * not at its fixed address (`memory.addressedFor`); none whose secret this check could not write (`unwritten`).
+ */
+async function endSessions(
+  ppp: RouterPpp,
+  want: PppWanted,
+  read: {
+    sessions: Array<{ name: string; address: string | null }>;
+    limits: ReadonlyMap<string, string>;
+    foreign: string[];
+    unwritten: ReadonlySet<string>;
+    secrets: PppSecretHave[];
+  },
+  memory: { endedFor: Map<string, string>; addressedFor: Map<string, string> },
+  report: PppCheckReport,
+): Promise<void> {
+  const active = read.sessions.map((s) => s.name);
+  for (const name of sessionsToEnd(active, want.ended, want.secrets, read.foreign)) {
     try {
       report.ended += await ppp.endSession(name);
     } catch {
       report.failed++;
     }
   }
-  const restarted = await restartSessions(ppp, active, limits, want.speeds, endedFor, unwritten);
+  const restarted = await restartSessions(
+    ppp,
+    active,
+    read.limits,
+    want.speeds,
+    memory.endedFor,
+    read.unwritten,
+  );
   report.restarted = restarted.ended;
   report.failed += restarted.failed;
   // A session ended for its speeds just now comes back at its new address too.
-  const still = sessions.filter((s) => !restarted.names.has(s.name));
-  const readdressed = readdressedSecrets(secrets, want.secrets, unwritten);
-  const moved = await readdressSessions(ppp, still, want.secrets, readdressed, addressedFor, unwritten);
+  const still = read.sessions.filter((s) => !restarted.names.has(s.name));
+  const readdressed = readdressedSecrets(read.secrets, want.secrets, read.unwritten);
+  const moved = await readdressSessions(
+    ppp,
+    still,
+    want.secrets,
+    readdressed,
+    memory.addressedFor,
+    read.unwritten,
+  );
   report.restarted += moved.ended;
   report.failed += moved.failed;
-  return report;
 }

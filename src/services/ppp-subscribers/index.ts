@@ -8,6 +8,9 @@
  * - every 30 s (at least one check a minute), so an object of ours removed or changed by hand is put back;
  * - at once after a reconnect, and after a reboot the poll saw (a reset router has lost everything).
  *
+ * Between its checks, the site's enforcer hands it the speeds a poll decided (applySpeeds: a cap reached, a cycle
+ * begun): those subscribers' secrets take their tier's profile, and their sessions end once to take it.
+ *
  * Each check also lists the running sessions of suspended subscribers in `pisonet-suspended` (suspended.ts), its
  * own step with its own counts; every 30 s is within one usage poll (USAGE_POLL_SECONDS, 30 by default), so a
  * CPE that dials again onto a new address is followed by the next check.
@@ -31,6 +34,7 @@ import type { RouterBinding } from '../router-binding';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SubscriberChanged } from '../subscribers/types';
 import type { Knex } from 'knex';
+import type { SubscriberSpeedsStep } from '../usage/enforcer';
 import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport, type PppWanted } from './check';
 import { checkSuspendedList, suspendedSubscribers, type SuspendedListReport } from './suspended';
 
@@ -61,6 +65,8 @@ export interface PppSubscribers {
   check(reason?: string): Promise<PppCheckReport>;
   /** A check soon, for this reason (a reboot the poll saw); failures are logged and retried. */
   requestCheck(reason: string): void;
+  /** The speeds a poll decided, brought to these subscribers' secrets and sessions (the site's enforcer's step). */
+  applySpeeds: SubscriberSpeedsStep;
   /** The name of the running PPP session given this address (a read of `/ppp/active`), or null. */
   loginAt(address: string): Promise<string | null>;
   /**
@@ -142,6 +148,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   return {
     check: (reason) => runner.check(reason),
     requestCheck: (reason) => runner.request(reason),
+    applySpeeds: (speeds) => runner.inTurn(() => applySpeeds(room, speeds)),
     online: () => room.online.count,
     onlineSeen: () => ({ ...room.online }),
     loginAt: (address) => room.routerPpp.sessionAt(address),
@@ -220,6 +227,22 @@ async function runCheck(room: PppRoom, reason: string): Promise<PppCheckReport> 
   return report;
 }
 
+/** Only the subscribers a poll decided: their secrets and sessions; a failure is logged, the next check retries. */
+async function applySpeeds(room: PppRoom, speeds: Parameters<SubscriberSpeedsStep>[0]): Promise<void> {
+  const { d } = room;
+  const reason = "a poll changed subscribers' speeds";
+  try {
+    if (!(await d.binding.ready())) return;
+    const want = await wantedPpp(d, d.site.id, speeds);
+    logObjects(room, reason, await checkPpp(room.routerPpp, want, room.endedFor, room.addressedFor));
+  } catch (err) {
+    d.log.warn(
+      { module: 'ppp', reason, err: (err as Error).message },
+      'PPP speeds not applied; the next check will',
+    );
+  }
+}
+
 /** The PPP objects brought in line, and the subscribers online counted from the sessions the check read. */
 async function checkObjects(room: PppRoom, want: PppWanted): Promise<PppObjectsReport> {
   room.read.names = undefined;
@@ -239,7 +262,7 @@ async function checkObjects(room: PppRoom, want: PppWanted): Promise<PppObjectsR
   return objects;
 }
 
-function logObjects(room: PppRoom, reason: string, report: PppCheckReport): void {
+function logObjects(room: PppRoom, reason: string, report: PppObjectsReport): void {
   const { log } = room.d;
   const { added, changed, removed, ended, restarted, failed } = report;
   if (added + changed + removed + ended + restarted > 0)

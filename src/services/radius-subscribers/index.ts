@@ -12,8 +12,10 @@
  *
  * A check runs within a second of a change the service reports (onChange), after every poll of the site (so a
  * change made elsewhere, a packet the router did not take, or a row changed by hand is put right within a poll)
- * and at start; the check runner (src/jobs/check-runner.ts) runs them one at a time. A CoA the router refuses or
- * does not answer is a Disconnect instead; a request that gets no answer at all is retried by the next check.
+ * and at start; the check runner (src/jobs/check-runner.ts) runs them one at a time. Between them, the site's
+ * enforcer hands it the speeds a poll decided (applySpeeds: a cap reached, a cycle begun): the same steps, for
+ * those subscribers only. A CoA the router refuses or does not answer is a Disconnect instead; a request that gets
+ * no answer at all is retried by the next check.
  * What each session was last given is kept in memory; a session first seen is taken to have what its rows
  * answered before this check wrote them.
  */
@@ -26,7 +28,9 @@ import { send, type CoaTarget, type PacketOptions } from '../radius/coa-packets'
 import { DISCONNECTED_HOLD_MS } from '../radius/coa-enforcer';
 import type { CredentialsBox } from '../sites/credentials';
 import type { SubscriberChanged } from '../subscribers/types';
+import type { SubscriberSpeedsStep } from '../usage/enforcer';
 import type { SessionReading } from '../usage/source';
+import type { SubscriberSpeeds } from '../../domain/subscriber-policy';
 import {
   syncSubscriberRows,
   wantedSubscribers,
@@ -64,6 +68,8 @@ export interface RadiusCheckReport {
 export interface RadiusSubscribers {
   /** Checks now (after a check already running, which may have read the database before a change). */
   check(reason?: string): Promise<RadiusCheckReport>;
+  /** The speeds a poll decided, brought to these subscribers' rows and sessions (the site's enforcer's step). */
+  applySpeeds: SubscriberSpeedsStep;
   /** Listens to the subscriber service's changes (the server; the terminal's stacks do not). */
   start(): void;
   stop(): Promise<void>;
@@ -83,7 +89,21 @@ export function createRadiusSubscribers(d: RadiusSubscribersDeps): RadiusSubscri
       room.log.warn({ reason, err: err.message }, 'subscribers not checked; will retry after the next poll'),
     triggers: listen ? [(request) => listen(() => request('subscriber changed'))] : [],
   });
-  return { check: (reason) => runner.check(reason), start: () => runner.start(), stop: () => runner.stop() };
+  const reason = "a poll changed subscribers' speeds";
+  const applySpeeds: SubscriberSpeedsStep = (speeds) =>
+    runner
+      .inTurn(() => runCheck(room, reason, speeds))
+      .then(
+        () => undefined,
+        (err: Error) =>
+          room.log.warn({ reason, err: err.message }, 'subscribers not checked; will retry after the poll'),
+      );
+  return {
+    check: (reason) => runner.check(reason),
+    applySpeeds,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+  };
 }
 
 /** What the room keeps between its checks, in memory. */
@@ -96,12 +116,16 @@ interface RadiusRoom {
   disconnected: Map<string, number>;
 }
 
-/** One check: the open sessions read, the rows written, each session told what changed. */
-async function runCheck(room: RadiusRoom, reason: string): Promise<RadiusCheckReport> {
+/** One check (`decided`: of these subscribers only): the open sessions read, the rows written, each session told. */
+async function runCheck(
+  room: RadiusRoom,
+  reason: string,
+  decided?: ReadonlyMap<number, SubscriberSpeeds>,
+): Promise<RadiusCheckReport> {
   const { d } = room;
   const t = d.now();
   const sessions = await openSessions(room, t);
-  const want = await wantedSubscribers(d, d.site.id);
+  const want = await wantedSubscribers(d, d.site.id, decided);
   const synced = await syncSubscriberRows(d.db, d.site.id, want);
   const report: RadiusCheckReport = {
     written: synced.written,

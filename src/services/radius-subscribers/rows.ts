@@ -14,6 +14,7 @@ import type { CredentialsBox } from '../sites/credentials';
 import { loadRows } from '../subscribers/store';
 import { profileFromRow } from '../../domain/profile-row';
 import { subscriberSpeedsNow } from '../usage/subscriber-speeds';
+import type { SubscriberSpeeds } from '../../domain/subscriber-policy';
 
 export interface SubscriberRowsDeps {
   db: Knex;
@@ -27,16 +28,24 @@ export interface SubscriberRowsDeps {
 export interface WantedSubscribers {
   rows: Map<string, SubscriberRows>;
   ended: Set<string>;
+  /** Only these subscribers' rows: the others' (and strays) are not this sync's. */
+  scoped?: boolean;
 }
 
-export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): Promise<WantedSubscribers> {
+/** What FreeRADIUS should hold; `decided`: only these subscribers, at these speeds (the poll's: no policy asked). */
+export async function wantedSubscribers(
+  d: SubscriberRowsDeps,
+  siteId: number,
+  decided?: ReadonlyMap<number, SubscriberSpeeds>,
+): Promise<WantedSubscribers> {
   const rows = new Map<string, SubscriberRows>();
   const ended = new Set<string>();
-  const loaded = await loadRows(d.db, (q) =>
-    q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_CLIENTS.mode),
-  );
+  const loaded = await loadRows(d.db, (q) => {
+    q.where('s.site_id', siteId).andWhere('site.mode', RADIUS_CLIENTS.mode);
+    if (decided) q.whereIn('s.id', [...decided.keys()]);
+  });
   const served = loaded.filter((r) => inService(r.status));
-  const speeds = await subscriberSpeedsNow(d.db, served, d.now(), d.tz());
+  const speeds = decided ?? (await subscriberSpeedsNow(d.db, served, d.now(), d.tz()));
   for (const r of loaded) {
     // Scheduled: not started yet, so no rows (nor a session of its name ended).
     if (r.status === 'scheduled') continue;
@@ -60,7 +69,7 @@ export async function wantedSubscribers(d: SubscriberRowsDeps, siteId: number): 
   }
   // A username ended here and used again (a new account with the old name) keeps its rows.
   for (const u of rows.keys()) ended.delete(u);
-  return { rows, ended };
+  return { rows, ended, scoped: decided !== undefined };
 }
 
 export interface SubscriberRowsResult {
@@ -73,31 +82,34 @@ export interface SubscriberRowsResult {
 const same = (a: Stored | undefined, b: { check: RadiusItem[]; reply: RadiusItem[] }) =>
   a !== undefined && rowsKey(a.check) === rowsKey(b.check) && rowsKey(a.reply) === rowsKey(b.reply);
 
-/** Brings FreeRADIUS's rows of the site's subscribers to `want`, in one transaction. */
+/** The site's subscribers' usernames FreeRADIUS holds, but those a voucher code or another RADIUS site's subscriber has. */
+async function heldRows(db: Knex, siteId: number): Promise<string[]> {
+  const rows = (await db('radcheck as c')
+    .join('subscribers as s', 's.username', 'c.username')
+    .where('s.site_id', siteId)
+    .whereNotExists((q) => q.select(db.raw('1')).from('vouchers as v').whereRaw('v.code = c.username'))
+    .whereNotExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('subscribers as o')
+        .join('sites as os', 'os.id', 'o.site_id')
+        .whereRaw('o.username = c.username')
+        .andWhere('os.mode', RADIUS_CLIENTS.mode)
+        .andWhere('o.site_id', '<>', siteId)
+        .whereIn('o.status', IN_SERVICE),
+    )
+    .distinct('c.username')) as Array<{ username: string }>;
+  return rows.map((r) => r.username);
+}
+
+/** Brings FreeRADIUS's rows of the site's subscribers to `want` (scoped: only its own), in one transaction. */
 export async function syncSubscriberRows(
   db: Knex,
   siteId: number,
   want: WantedSubscribers,
 ): Promise<SubscriberRowsResult> {
-  // Ours that FreeRADIUS holds and nobody wants: this site's subscribers, unless a voucher code or a subscriber
-  // of another RADIUS site has that name.
-  const held = (
-    (await db('radcheck as c')
-      .join('subscribers as s', 's.username', 'c.username')
-      .where('s.site_id', siteId)
-      .whereNotExists((q) => q.select(db.raw('1')).from('vouchers as v').whereRaw('v.code = c.username'))
-      .whereNotExists((q) =>
-        q
-          .select(db.raw('1'))
-          .from('subscribers as o')
-          .join('sites as os', 'os.id', 'o.site_id')
-          .whereRaw('o.username = c.username')
-          .andWhere('os.mode', RADIUS_CLIENTS.mode)
-          .andWhere('o.site_id', '<>', siteId)
-          .whereIn('o.status', IN_SERVICE),
-      )
-      .distinct('c.username')) as Array<{ username: string }>
-  ).map((r) => r.username);
+  // Ours that FreeRADIUS holds and nobody wants (none when the sync is of some subscribers only).
+  const held = want.scoped ? [] : await heldRows(db, siteId);
   const stray = held.filter((u) => !want.rows.has(u));
   const before = await storedRows(db, [...new Set([...want.rows.keys(), ...held])]);
   const changes = [...want.rows].filter(([u, rows]) => !same(before.get(u), rows));

@@ -1,10 +1,11 @@
 /**
  * An API site's parts (parts.ts): its router's counters and queues, hotspot users on its router, and its
- * subscribers' PPP profiles and secrets there. It has no RADIUS subscribers: that part does nothing.
+ * subscribers' PPP profiles and secrets there (the enforcer gives their secrets the tier profile a poll decided). It has no RADIUS subscribers: that part does nothing.
  */
 import { createHotspotUsers, routerLogins, routerSessions } from '../hotspot-users';
 import { createPppSubscribers, pppSessionsRead } from '../ppp-subscribers';
 import { routerLogin } from '../redemption';
+import { withSubscriberSpeeds } from '../usage/enforcer';
 import { routerPair } from '../usage/router-pair';
 import { idlePppSubscribers, idleRadiusSubscribers } from './idle';
 import type { ModeContext, ModeParts } from './parts';
@@ -16,6 +17,7 @@ export function apiParts(c: ModeContext): ModeParts {
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
   const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now(), undefined, pppSessionsRead(c));
+  // The order's subscribers reach the router as their secrets' tier profiles, through the PPP room that owns them.
   return {
     usage: {
       source,
@@ -27,11 +29,7 @@ export function apiParts(c: ModeContext): ModeParts {
         ppp.requestCheck('router rebooted');
       },
     },
-    enforcement: {
-      enforcer,
-      writesLogins: false,
-      onSubscriberSpeeds: () => ppp.requestCheck('subscriber usage crossed a threshold'),
-    },
+    enforcement: { enforcer: withSubscriberSpeeds(enforcer, ppp.applySpeeds), writesLogins: false },
     logins: {
       vouchers: routerLogins({ ...c, users }),
       device: routerLogin,

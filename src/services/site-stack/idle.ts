@@ -43,6 +43,7 @@ export function idlePppSubscribers(): PppSubscribers {
       suspended: { listed: 0, unlisted: 0, changed: 0, conflicts: [], failed: 0 },
     }),
     requestCheck: () => undefined,
+    applySpeeds: nothing,
     // No address is known to be a subscriber's, and no count is known.
     loginAt: async () => null,
     // No router's PPP to read (a RADIUS site's logins are FreeRADIUS's).
@@ -57,6 +58,7 @@ export function idlePppSubscribers(): PppSubscribers {
 export function idleRadiusSubscribers(): RadiusSubscribers {
   return {
     check: async () => ({ written: 0, removed: 0, changed: 0, ended: 0, failed: 0 }),
+    applySpeeds: nothing,
     start: () => undefined,
     stop: nothing,
   };

@@ -72,12 +72,13 @@ export interface UsageParts {
 
 /** How the poll's decisions reach the network. */
 export interface EnforcementParts {
-  /** Queues, sessions and byte limits over the API, or CoA. */
+  /**
+   * Queues, sessions and byte limits over the API, or CoA; and the subscribers' speeds the poll decided, as their
+   * PPP secrets' tier profiles or their FreeRADIUS rows and a CoA.
+   */
   enforcer: Enforcer;
   /** The enforcer writes the logins from the poll's own decision: the stack does not sync them after a poll. */
   writesLogins: boolean;
-  /** A poll's bytes changed subscribers' speeds (a FUP threshold or a cap crossed): whoever applies them checks. */
-  onSubscriberSpeeds(subscriberIds: number[]): void;
 }
 
 /** Where the site's customers live as something a device logs in with, and the rooms that keep them. */

@@ -16,7 +16,7 @@ import { createRadiusSubscribers, type RadiusSubscribers } from '../radius-subsc
 import { radiusLogin } from '../redemption';
 import type { SiteRow } from '../sites/types';
 import { routerSessions } from '../hotspot-users';
-import type { Enforcer } from '../usage/enforcer';
+import { withSubscriberSpeeds, type Enforcer } from '../usage/enforcer';
 import { readPollState } from '../usage/persist';
 import { idleHotspotUsers, idlePppSubscribers, idleRadiusSubscribers } from './idle';
 import type { LifecycleParts, Logins, ModeContext, ModeParts } from './parts';
@@ -45,8 +45,9 @@ export function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
       onRouterRebooted: () => undefined,
     },
     // The poll's enforcer writes the logins from its own decision: the stack does not sync them after a poll.
-    // Subscribers' speeds are checked after every poll (the lifecycle's cycle), crossed thresholds with them.
-    enforcement: { enforcer: enforcer(r), writesLogins: true, onSubscriberSpeeds: () => undefined },
+    // The speeds the poll decided reach the subscribers' rows and sessions through their room; every subscriber is
+    // checked after every poll too (the lifecycle's cycle), to put right what drifted.
+    enforcement: { enforcer: withSubscriberSpeeds(enforcer(r), subscribers.applySpeeds), writesLogins: true },
     logins: {
       vouchers: logins,
       device: radiusLogin(() => c.apiAccess),

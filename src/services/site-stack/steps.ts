@@ -64,7 +64,6 @@ export function siteUsage(shared: SiteStackShared, deps: SiteDeps, parts: ModePa
     enforcer: parts.enforcement.enforcer,
     routerReady: parts.usage.routerReady,
     onRouterRebooted: parts.usage.onRouterRebooted,
-    onSubscriberSpeeds: parts.enforcement.onSubscriberSpeeds,
   });
   const cycle = async (): Promise<CycleReport> => {
     const report = await parts.lifecycle.cycle(async () => {

@@ -17,8 +17,6 @@ export interface UsageServiceOptions {
   source: UsageSource;
   /** How decisions reach the network (the router's queues and hotspot, or CoA and Disconnect). */
   enforcer: Enforcer;
-  /** Subscribers' bytes booked by a poll changed their speeds (a FUP threshold or a cap crossed). */
-  onSubscriberSpeeds?: (subscriberIds: number[]) => void;
   /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
   onRouterRebooted?: () => void;
   /** False while the database does not know this router (safe mode): the cycle reads and stops there. */

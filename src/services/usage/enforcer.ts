@@ -1,7 +1,7 @@
 /**
- * How the policy's decisions reach the network. The poll hands an enforcer an order in the product's terms (codes
- * and MACs): what every online device and active voucher should have now (rates, byte allowance), which sessions
- * must end and which ended vouchers' logins must go. The enforcer changes only what differs and reports what it
+ * How the policy's decisions reach the network. The poll hands an enforcer an order in the product's terms (codes,
+ * MACs, subscribers): what every online device and active voucher should have now (rates, byte allowance), which
+ * sessions must end, which ended vouchers' logins must go, and the speeds of the subscribers its bytes moved. The enforcer changes only what differs and reports what it
  * did, and what it could not do; its errors are collected, never thrown: the next poll derives the same order
  * again from the database and retries. The router's enforcer (routerEnforcer below) writes simple queues, hotspot
  * sessions and users over the API and maps codes to the router's own ids itself; RADIUS's (radius/coa-enforcer.ts)
@@ -28,6 +28,7 @@ import { keepByteLimits, removeLoginsOf, type Relogged } from '../hotspot-users/
 import type { ByteCap } from '../../domain/byte-allowance';
 import { RouterError, type EnforceError } from '../../domain/errors';
 import type { DesiredLimits } from '../../domain/policy';
+import type { SubscriberSpeeds } from '../../domain/subscriber-policy';
 
 import type { SessionReading, UsageReading } from './source';
 
@@ -53,6 +54,11 @@ export interface EnforceOrder {
    * asking (extra data bought while the poll ran is in it). Every voucher with a blocking cap is named.
    */
   byteCaps?: () => Promise<readonly ByteCap[]>;
+  /**
+   * The speeds (or no service) of the subscribers whose speeds this poll's bytes may have changed (a threshold
+   * crossed, a cycle begun), by subscriber id: decided once, by subscriber-speeds.ts. Absent: none.
+   */
+  subscribers?: ReadonlyMap<number, SubscriberSpeeds>;
 }
 
 export interface EnforceOutcome {
@@ -90,6 +96,24 @@ export const nothingDone = (): EnforceOutcome => ({
 export interface Enforcer {
   /** `reading`: the poll's reading (sessions to name, devices online), from whichever source. */
   apply(order: EnforceOrder, reading: UsageReading): Promise<EnforceOutcome>;
+}
+
+/**
+ * Brings subscribers to their decided speeds where their logins live: an API site's PPP room (the secret's tier
+ * profile, a session ended to take it), a RADIUS site's subscribers room (FreeRADIUS's rows, a CoA). Never throws:
+ * what it could not do, it logs, and the room's next check (from the database) puts right.
+ */
+export type SubscriberSpeedsStep = (speeds: ReadonlyMap<number, SubscriberSpeeds>) => Promise<void>;
+
+/** A site's enforcer: `enforcer` for the vouchers' part of the order, then its subscribers' speeds by `step`. */
+export function withSubscriberSpeeds(enforcer: Enforcer, step: SubscriberSpeedsStep): Enforcer {
+  return {
+    async apply(order, reading) {
+      const out = await enforcer.apply(order, reading);
+      if (order.subscribers && order.subscribers.size > 0) await step(order.subscribers);
+      return out;
+    },
+  };
 }
 
 /** The plan without the queues of claimed devices (their redemption adds, changes or removes them itself). */

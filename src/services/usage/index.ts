@@ -5,7 +5,8 @@
  * now, closes the vouchers that ended, and hands the rest to the enforcer, which changes only what differs.
  *
  *   source.read()  →  load the vouchers  →  device limits (adopt / over the count)  →  meter + writeUsage
- *     →  decideVouchers (src/domain)  →  endVouchers  →  enforcer.apply  →  events and the report
+ *     (+ the subscribers' sessions, and the speeds their bytes changed)  →  decideVouchers (src/domain)
+ *     →  endVouchers  →  enforcer.apply  →  events and the report
  *
  * The source and the enforcer are a pair chosen by the site's mode and built by the site's parts
  * (src/services/site-stack/parts.ts): the router's queue counters and its queues and hotspot over the API
@@ -116,7 +117,7 @@ async function bookAndEnforce(
   // From here on the sessions beyond a device count are as good as gone: the enforcer logs them out below.
   const reading = limits.reading;
   const restarted = noteReboot(c, reading);
-  const bytesCounted = await book(c, state, reading, restarted, now);
+  const { bytesCounted, subscribers } = await book(c, state, reading, restarted, now);
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
   const widened = state !== c.memory.active?.state;
   if (widened) c.memory.active = undefined;
@@ -129,6 +130,7 @@ async function bookAndEnforce(
   const order = enforceOrder(state, reading, decided, ended, overLimit, now, widened || ended.length > 0);
   order.vouchers = () => new Map(items.map((it, i) => [it.voucher.code, decided.limits[i]]));
   order.byteCaps = () => byteCaps(db, state, items, now, config.tz);
+  order.subscribers = subscribers;
   const outcome = await c.enforcer.apply(order, reading);
   await forgetRemovedUsers(db, state, ended, outcome.loginsRemoved);
   await noteOverLimit(c.notices, limits.overLimit, outcome.loggedOut);

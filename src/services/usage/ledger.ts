@@ -10,6 +10,7 @@ import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } 
 import { prepareUsage, writeUsage } from './persist';
 import type { UsageReading } from './source';
 import { bookSubscribers, meteredSubscribers } from './subscribers';
+import type { SubscriberSpeeds } from '../../domain/subscriber-policy';
 
 /** Whether the router booted since the last poll (its counters start again from zero), told when it did. */
 export function noteReboot(c: Cycle, reading: UsageReading): boolean {
@@ -26,7 +27,8 @@ export function noteReboot(c: Cycle, reading: UsageReading): boolean {
 
 /**
  * The ledger: each counter's bytes since its baseline, booked with the new baseline in one transaction, and the
- * subscribers' sessions in the same one. Returns the bytes counted toward the vouchers' limits.
+ * subscribers' sessions in the same one. Returns the bytes counted toward the vouchers' limits, and the speeds of
+ * the subscribers whose speeds the bytes may have changed (for the enforce order).
  */
 export async function book(
   c: Cycle,
@@ -34,7 +36,7 @@ export async function book(
   reading: UsageReading,
   restarted: boolean,
   now: number,
-): Promise<number> {
+): Promise<{ bytesCounted: number; subscribers?: ReadonlyMap<number, SubscriberSpeeds> }> {
   const { db, clock, log, config } = c.deps;
   const siteId = siteOf(c.deps).id;
   const owners = queueOwners(reading, state);
@@ -65,9 +67,8 @@ export async function book(
     const sessions = reading.subscribers;
     return bookSubscribers(trx, { siteId, sessions, subscribers, now, rebooted: restarted });
   });
-  if (booked?.speedsChanged.length) c.opts.onSubscriberSpeeds?.(booked.speedsChanged);
   c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);
   c.memory.lastPoll = now;
   c.memory.knownStart = boot;
-  return bytesCounted;
+  return { bytesCounted, subscribers: booked?.speeds };
 }

@@ -4,7 +4,7 @@
  */
 import { IN_SERVICE } from '../../domain/subscriber-status';
 import type { Knex } from 'knex';
-import { cycleOn, type Cycle } from '../../domain/billing-cycle';
+import { addDays, cycleOn, type Cycle, type CycleTerms } from '../../domain/billing-cycle';
 import type { Profile } from '../../domain/profile-types';
 import type { SubscriberStatus } from '../../domain/subscriber-status';
 import { profileFromRow, type ProfileRow } from '../../domain/profile-row';
@@ -69,21 +69,31 @@ export async function meteredSubscribers(
     ? ((await db('profiles').whereIn('id', ids).select('id', 'spec')) as ProfileRow[])
     : [];
   const plan = new Map(plans.map((p) => [Number(p.id), profileFromRow(p)]));
-  const today = new Map<string, string>();
+  const today = new Map<string, (t: CycleTerms) => Cycle>();
   const out = new Map<string, MeteredSubscriber>();
   for (const r of rows) {
     const profile = plan.get(Number(r.profile_id));
     if (!profile) continue;
     const tz = r.site_tz || shopTz;
-    let date = today.get(tz);
-    if (date === undefined) today.set(tz, (date = localDate(now, tz)));
-    out.set(r.username_key, {
-      id: Number(r.id),
-      profile,
-      status: r.status,
-      cycle: cycleOn(termsOf(r), date),
-      tz,
-    });
+    let cycle = today.get(tz);
+    if (cycle === undefined) today.set(tz, (cycle = cyclesOn(localDate(now, tz))));
+    out.set(r.username_key, { id: Number(r.id), profile, status: r.status, cycle: cycle(termsOf(r)), tz });
   }
   return out;
+}
+
+/**
+ * The current cycle on `date` of billing terms, worked out once per distinct terms in one call: thousands of
+ * subscribers share a few dozen billing days, and an anchor more than a month back no longer moves a cycle (it
+ * starts on the last billing day, at most 31 days back), so those anchors count as one.
+ */
+export function cyclesOn(date: string): (t: CycleTerms) => Cycle {
+  const old = addDays(date, -32);
+  const known = new Map<string, Cycle>();
+  return (t) => {
+    const key = `${t.billingDay} ${t.startsOn < old ? '' : t.startsOn} ${t.next?.billingDay} ${t.next?.from}`;
+    let c = known.get(key);
+    if (!c) known.set(key, (c = cycleOn(t, date)));
+    return c;
+  };
 }

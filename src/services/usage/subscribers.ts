@@ -15,18 +15,22 @@
 import type { Knex } from 'knex';
 import { addDays } from '../../domain/billing-cycle';
 import type { Profile } from '../../domain/profile-types';
-import { bytesCountNow, crossesThreshold, subscriberSpeeds } from '../../domain/subscriber-policy';
+import { bytesCountNow, type SubscriberSpeeds } from '../../domain/subscriber-policy';
 import { localDate } from '../../domain/calendar';
 import { bulkUpsert, jsonSelect, type Cell } from '../../db/bulk-sql';
 import type { SubscriberSessionReading } from './source';
 import type { MeteredSubscriber } from './subscriber-load';
+import { speedsAfter } from './subscriber-speeds';
 export { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
 
 export interface SubscriberBooking {
   /** Counted bytes booked by this poll. */
   bytes: number;
-  /** Subscribers whose speeds (or service) these bytes changed: the PPP room is asked to check them. */
-  speedsChanged: number[];
+  /**
+   * The speeds of the subscribers whose speeds (or service) these bytes may have changed, by id: a threshold
+   * crossed, a cycle begun. The poll's enforce order carries them to the site's enforcer.
+   */
+  speeds: Map<number, SubscriberSpeeds>;
 }
 
 interface Baseline {
@@ -281,17 +285,6 @@ async function addToCycles(
 }
 
 /**
- * Whether the bytes from `was` to `counted` change the subscriber's speeds or service. The policy is asked only
- * when they cross one of the plan's thresholds (crossesThreshold): at 2,000 subscribers a poll, nearly none.
- */
-function speedsMoved(s: MeteredSubscriber, was: number, counted: number, now: number): boolean {
-  if (!crossesThreshold(s.profile, was, counted)) return false;
-  const a = subscriberSpeeds({ ...s, countedBytes: was }, now, s.tz);
-  const b = subscriberSpeeds({ ...s, countedBytes: counted }, now, s.tz);
-  return a.service !== b.service || a.tier !== b.tier;
-}
-
-/**
  * Books a reading's sessions in `trx` (the poll's transaction): the growth of each since its baseline, and the
  * baselines moved to the reading's counters. `rebooted`: the router booted since the last poll, so every counter
  * started again from zero whatever its id.
@@ -310,12 +303,13 @@ export async function bookSubscribers(trx: Knex.Transaction, o: BookingInput): P
   const opened = fresh.filter((s) => !before.has(s.id));
   await addToCycles(trx, o.now, grown, g.added, opened);
   let bytes = 0;
-  const speedsChanged: number[] = opened.map((s) => s.id);
+  const speeds = new Map(opened.map((s) => [s.id, speedsAfter(s, undefined, 0, o.now)!]));
   for (const s of grown) {
     const was = before.get(s.id) ?? 0;
     const counted = was + g.added.get(s.id)!.counted;
     bytes += counted - was;
-    if (hasThresholds(s.profile) && speedsMoved(s, was, counted, o.now)) speedsChanged.push(s.id);
+    const after = speedsAfter(s, was, counted, o.now);
+    if (after) speeds.set(s.id, after);
   }
-  return { bytes, speedsChanged };
+  return { bytes, speeds };
 }
