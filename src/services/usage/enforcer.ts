@@ -90,6 +90,12 @@ export const nothingDone = (): EnforceOutcome => ({
 export interface Enforcer {
   /** `reading`: the poll's reading (sessions to name, devices online), from whichever source. */
   apply(order: EnforceOrder, reading: UsageReading): Promise<EnforceOutcome>;
+  /**
+   * These devices' decisions now, and nothing else: a speed the fair-use watch saw change between polls
+   * (fup-watch.ts). The same writes the poll makes for them; the next poll reconciles everything as usual.
+   * Absent: this enforcer acts at polls only.
+   */
+  applyDevices?(devices: readonly DeviceDecision[]): Promise<EnforceOutcome>;
 }
 
 /** The plan without the queues of claimed devices (their redemption adds, changes or removes them itself). */
@@ -116,6 +122,31 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
     if (!sameDecision(a[i], b[i])) return false;
   }
   return true;
+}
+
+/**
+ * The queues of these devices brought to their decisions now: read by name (a `?name=` query), changed where they
+ * differ. Only changes: a queue to add, move or remove is the poll's (its parent stays the one it has).
+ */
+async function devicesNow(
+  hotspot: ManagedHotspot,
+  texts: QueueTexts,
+  devices: readonly DeviceDecision[],
+): Promise<EnforceOutcome> {
+  const errors: RouterError[] = [];
+  if (devices.length === 0) return nothingDone();
+  let onRouter: QueueOnRouter[];
+  try {
+    onRouter = await hotspot.queues(devices.map((d) => queueNameForMac(d.mac)));
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    return { ...nothingDone(), errors: [err] };
+  }
+  const parent = new Map(onRouter.map((q) => [q.name, q.parent ?? 'none']));
+  const wanted = queuesFor(devices, texts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
+  const { set } = planReconcile(wanted, onRouter);
+  const done = await hotspot.applyQueuePlan({ add: [], set, remove: [] }, errors);
+  return { ...nothingDone(), ...done, errors };
 }
 
 /**
@@ -157,6 +188,10 @@ export function routerEnforcer(
       out.byteLimitsSet = limits.written;
       out.relogged = limits.relogged;
       return out;
+    },
+    async applyDevices(devices) {
+      inLine = undefined;
+      return devicesNow(hotspot, texts, devices);
     },
   };
 
