@@ -9,7 +9,16 @@ import { parseKey } from '../lib/secret-box';
 import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
 import { describePaymentsConfig, fakesPaymongo, readPaymentsEnv, type PaymentsConfig } from './env-payments';
 import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './env-backup';
-import { bool, check, int, knownTimeZone, minLengthSecret, optionalSecret, str, type Reader } from './env-readers';
+import {
+  bool,
+  check,
+  int,
+  knownTimeZone,
+  minLengthSecret,
+  optionalSecret,
+  str,
+  type Reader,
+} from './env-readers';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the

@@ -39,6 +39,8 @@ export function topBytesPerSecond(limits: Pick<DesiredLimits, 'rateUp' | 'rateDo
 export interface WatchCandidate {
   /** Counted bytes so far (booked by the poll, plus any seen by a watch read since). */
   countedBytes: number;
+  /** When they were counted (ms): the poll's reading, or the last watch read. Since then it may have moved more. */
+  countedAt: number;
   /** nextThreshold's answer. */
   thresholdBytes: number | undefined;
   /** topBytesPerSecond of one device. */
@@ -55,12 +57,16 @@ export interface WatchWindow {
   intervalMs: number;
 }
 
-/** Whether the customer could reach its next threshold before the next poll, plus one watch interval. */
+/**
+ * Whether the customer could reach its next threshold before the next poll, plus one watch interval: at top speed
+ * from when its bytes were last counted (it may have moved that fast since), until then. A customer that moved
+ * less than that since leaves the set as its last count comes nearer the next poll.
+ */
 export function couldCross(c: WatchCandidate, w: WatchWindow): boolean {
   if (c.thresholdBytes === undefined || c.devicesOnline <= 0) return false;
   const left = c.thresholdBytes - c.countedBytes;
   if (left <= 0) return true;
-  const seconds = Math.max(0, w.nextPollAt + w.intervalMs - w.now) / 1000;
+  const seconds = Math.max(0, w.nextPollAt + w.intervalMs - Math.min(c.countedAt, w.now)) / 1000;
   return left <= c.deviceBytesPerSecond * c.devicesOnline * seconds;
 }
 

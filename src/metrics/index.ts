@@ -82,7 +82,7 @@ function define(prom: typeof Prom, registers: Prom.Registry[]) {
     }),
     fupWatched: gauge(
       'pisonet_fup_watch_devices',
-      "Devices the fair-use watch reads between polls (near a speed threshold), at its last tick.",
+      'Devices the fair-use watch reads between polls (near a speed threshold), at its last tick.',
     ),
     fupWatchReads: counter(
       'pisonet_fup_watch_reads_total',

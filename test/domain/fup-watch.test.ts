@@ -59,8 +59,9 @@ describe('top speed', () => {
 });
 
 describe('could cross before the next poll', () => {
-  const at = (counted: number, devicesOnline = 1) => ({
+  const at = (counted: number, devicesOnline = 1, countedAt = NOW) => ({
     countedBytes: counted,
+    countedAt,
     thresholdBytes: nextThreshold(use(counted)),
     deviceBytesPerSecond: 1_500_000,
     devicesOnline,
@@ -74,10 +75,12 @@ describe('could cross before the next poll', () => {
     expect(couldCross(at(46_000_000, 2), window())).toBe(true);
   });
 
-  it('nearer the next poll, the same bytes left are farther than the time that remains', () => {
-    // 20 s later the window to the poll is 11 s: 16.5 MB; 54 MB left is no longer near.
-    expect(couldCross(at(54_000_000), window(NOW + 20_000))).toBe(false);
-    expect(couldCross(at(84_000_000), window(NOW + 20_000))).toBe(true);
+  it('counts from when the bytes were last counted: a fresh count nearer the poll leaves less time to cross', () => {
+    // Counted 20 s ago: 31 s at full speed are still possible, 54 MB left is near.
+    expect(couldCross(at(54_000_000, 1, NOW), window(NOW + 20_000))).toBe(true);
+    // Counted again just now, still 54 MB left: 11 s at full speed (16.5 MB) cannot reach it.
+    expect(couldCross(at(54_000_000, 1, NOW + 20_000), window(NOW + 20_000))).toBe(false);
+    expect(couldCross(at(84_000_000, 1, NOW + 20_000), window(NOW + 20_000))).toBe(true);
   });
 
   it('nobody online, or no threshold ahead: not watched', () => {

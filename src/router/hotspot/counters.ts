@@ -52,5 +52,9 @@ export async function readCounters(router: RouterClient, macs: readonly string[]
       if (r) counters.push(r);
     }
   }
-  return { counters, routerUptimeSeconds: resource[0]?.uptime === undefined ? undefined : uptime(resource[0].uptime), rows };
+  return {
+    counters,
+    routerUptimeSeconds: resource[0]?.uptime === undefined ? undefined : uptime(resource[0].uptime),
+    rows,
+  };
 }

@@ -25,7 +25,12 @@ import { countedBytes, rebootedSince } from './meter';
 import type { CounterReading } from './source';
 import type { WatchReport } from './types';
 
-const none = (skipped?: WatchReport['skipped']): WatchReport => ({ watched: 0, rows: 0, enforced: 0, skipped });
+const none = (skipped?: WatchReport['skipped']): WatchReport => ({
+  watched: 0,
+  rows: 0,
+  enforced: 0,
+  skipped,
+});
 
 /** One watched voucher: its domain view, its devices online with a counter, its counted bytes as last known. */
 interface Watched {
@@ -60,17 +65,23 @@ function memoryFor(c: Cycle, state: LoadedState, pollAt: number): WatchMemory {
 
 /** The vouchers that could reach their next threshold before the next poll, plus one watch interval. */
 function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number): Watched[] {
-  const window = { now, nextPollAt: w.pollAt + s.pollSeconds() * 1000, intervalMs: s.intervalSeconds() * 1000 };
+  const window = {
+    now,
+    nextPollAt: w.pollAt + s.pollSeconds() * 1000,
+    intervalMs: s.intervalSeconds() * 1000,
+  };
   const out: Watched[] = [];
   for (const v of w.candidates) {
     const devices = countedDevices(v);
     if (v.row.status !== 'active' || devices.length === 0) continue;
     const item = voucherItem(v);
-    const counted = w.seen.get(v.row.id)?.counted ?? item.voucher.countedBytes;
+    const seen = w.seen.get(v.row.id);
+    const counted = seen?.counted ?? item.voucher.countedBytes;
     const use = { ...item.voucher, countedBytes: counted };
     const limits = w.applied.get(v.row.id) ?? desiredLimits(use, now, c.deps.config.tz);
     const candidate = {
       countedBytes: counted,
+      countedAt: seen?.at ?? w.pollAt,
       thresholdBytes: nextThreshold(use),
       deviceBytesPerSecond: topBytesPerSecond(limits),
       devicesOnline: devices.length,
@@ -149,7 +160,10 @@ async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
     w.applied.set(x.voucherId, x.limits);
     c.deps.metrics?.fupEnforced(siteOf(c.deps).name, Math.max(0, at - x.crossedAt) / 1000);
   }
-  c.deps.log.info({ vouchers: found.length, updated: outcome.updated }, 'fair-use watch: speeds changed between polls');
+  c.deps.log.info(
+    { vouchers: found.length, updated: outcome.updated },
+    'fair-use watch: speeds changed between polls',
+  );
   return found.length;
 }
 
