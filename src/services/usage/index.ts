@@ -203,7 +203,8 @@ async function measured(c: Cycle): Promise<CycleReport> {
 async function underLock(c: Cycle): Promise<CycleReport> {
   c.polling = true;
   try {
-    await c.watching?.catch(() => undefined);
+    // Only when a tick runs: otherwise the cycle reads the clock at once, as a caller expects.
+    if (c.watching) await c.watching.catch(() => undefined);
     return await measured(c);
   } finally {
     c.polling = false;
