@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config/env';
-import { openCore } from '../src/core';
+import { openCore, type Core } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { RouterClient } from '../src/router/types';
@@ -119,79 +119,102 @@ async function looks(site: BenchSite, base: number[]): Promise<Array<{ counted: 
   return state.map(([bytes, limit], i) => ({ counted: base[i] + bytes, limit }));
 }
 
+/** The crossing devices as the bench sees them on the router: when each crossed, and when it was slowed. */
+class Crossings {
+  readonly crossedAt = new Map<number, number>();
+  readonly latencies: number[] = [];
+  private last: Array<{ counted: number; limit: string }> = [];
+  private readonly base = Array.from({ length: crossers() }, (_, i) => THRESHOLD - left(i));
+
+  constructor(
+    private readonly site: BenchSite,
+    private readonly clock: FakeClock,
+  ) {}
+
+  async look(): Promise<void> {
+    this.last = await looks(this.site, this.base);
+  }
+
+  /** Traffic at full speed for `ms` (the router's time moves on), then the crossings in it, placed within the step. */
+  async flow(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    const sim = this.site.routerProcess;
+    const t0 = this.clock.now();
+    // Twice the plan's speeds asked for: the queues hold each device to its own (full, or FUP's once slowed).
+    const seconds = ms / 1000;
+    const up = Math.ceil(1_250_000 * seconds);
+    const down = Math.ceil(2_500_000 * seconds);
+    await sim.call({ cmd: 'traffic', net: NET, n: DEVICES, up, down, seconds });
+    this.clock.advance(ms);
+    await sim.call({ cmd: 'clock', now: this.clock.now() });
+    const before = this.last;
+    await this.look();
+    this.last.forEach((x, i) => {
+      if (this.crossedAt.has(i) || x.counted < THRESHOLD) return;
+      const b = before[i].counted;
+      this.crossedAt.set(i, t0 + (ms * Math.max(0, THRESHOLD - b)) / Math.max(1, x.counted - b));
+    });
+  }
+
+  /** Crossed devices whose queue now holds the FUP speed: enforced at `at`. */
+  enforced(at: number): void {
+    this.last.forEach((x, i) => {
+      const c = this.crossedAt.get(i);
+      if (c !== undefined && c >= 0 && x.limit === SLOWED) {
+        this.latencies.push((at - c) / 1000);
+        this.crossedAt.set(i, -1);
+      }
+    });
+  }
+}
+
+/** The run: the poll every 30 s and (with the watch) a tick every second, each moving the clock by its wall time. */
+async function drive(
+  usage: Core['services']['usage'],
+  x: Crossings,
+  clock: FakeClock,
+  watch: boolean,
+): Promise<void> {
+  const start = clock.now();
+  let nextPoll = start + POLL_S * 1000;
+  let nextWatch = start + 1000;
+  while (clock.now() < start + SECONDS * 1000) {
+    const next = watch ? Math.min(nextPoll, nextWatch) : nextPoll;
+    await x.flow(next - clock.now());
+    const t = performance.now();
+    if (next === nextPoll) {
+      await usage.runCycle();
+      nextPoll += POLL_S * 1000;
+    } else await usage.watch!();
+    if (next === nextWatch || !watch) nextWatch += 1000;
+    await x.flow(Math.round(performance.now() - t));
+    x.enforced(clock.now());
+  }
+}
+
 async function runOnce(watch: boolean): Promise<Run> {
   const site = await openBenchSite('fup', { FUP_WATCH: watch ? 'on' : 'off', PROFILES_FILE: profilesFile() });
-  const { routerProcess: sim, log } = site;
-  await sim.call({ cmd: 'devices', net: NET, n: DEVICES });
+  await site.routerProcess.call({ cmd: 'devices', net: NET, n: DEVICES });
   await seedInChild(site.env);
   const clock = new FakeClock(Date.UTC(2026, 10, 21, 4, 0, 0));
-  await sim.call({ cmd: 'clock', now: clock.now() });
+  await site.routerProcess.call({ cmd: 'clock', now: clock.now() });
   const { client, rows } = countingRows(site.router);
-  const core = await openCore(site.config, { router: client, log, clock, role: 'cli' });
-  const base = Array.from({ length: crossers() }, (_, i) => THRESHOLD - left(i));
-  const crossedAt = new Map<number, number>();
-  const latencies: number[] = [];
+  const core = await openCore(site.config, { router: client, log: site.log, clock, role: 'cli' });
   try {
     await site.router.waitConnected(10_000);
-    const usage = core.services.usage;
-    await usage.runCycle();
-    let last = await looks(site, base);
-    /** Traffic at full speed for `ms`, then the crossings found in it (interpolated within the step). */
-    const flow = async (ms: number) => {
-      if (ms <= 0) return;
-      const t0 = clock.now();
-      // Twice the plan's speeds asked for: the queues hold each device to its own (full, or FUP's once slowed).
-      const seconds = ms / 1000;
-      await sim.call({
-        cmd: 'traffic',
-        net: NET,
-        n: DEVICES,
-        up: Math.ceil(1_250_000 * seconds),
-        down: Math.ceil(2_500_000 * seconds),
-        seconds,
-      });
-      clock.advance(ms);
-      await sim.call({ cmd: 'clock', now: clock.now() });
-      const now = await looks(site, base);
-      now.forEach((x, i) => {
-        if (crossedAt.has(i) || x.counted < THRESHOLD) return;
-        const b = last[i].counted;
-        crossedAt.set(i, t0 + (ms * Math.max(0, THRESHOLD - b)) / Math.max(1, x.counted - b));
-      });
-      last = now;
-    };
-    const enforcedNow = (at: number) => {
-      last.forEach((x, i) => {
-        const c = crossedAt.get(i);
-        if (c !== undefined && c >= 0 && x.limit === SLOWED) {
-          latencies.push((at - c) / 1000);
-          crossedAt.set(i, -1);
-        }
-      });
-    };
+    await core.services.usage.runCycle();
+    const x = new Crossings(site, clock);
+    await x.look();
     const start = clock.now();
     const rows0 = rows.n;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    let nextPoll = start + POLL_S * 1000;
-    let nextWatch = start + 1000;
-    while (clock.now() < start + SECONDS * 1000) {
-      const next = watch ? Math.min(nextPoll, nextWatch) : nextPoll;
-      await flow(next - clock.now());
-      const t = performance.now();
-      if (next === nextPoll) {
-        await usage.runCycle();
-        nextPoll += POLL_S * 1000;
-      } else await usage.watch!();
-      if (next === nextWatch || !watch) nextWatch += 1000;
-      await flow(Math.round(performance.now() - t));
-      enforcedNow(clock.now());
-    }
+    await drive(core.services.usage, x, clock, watch);
     const cpu = process.cpuUsage(cpu0);
     return {
       watch,
-      latencies,
-      crossings: [...crossedAt.keys()].length,
+      latencies: x.latencies,
+      crossings: x.crossedAt.size,
       rowsPerMinute: ((rows.n - rows0) / (clock.now() - start)) * 60_000,
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
