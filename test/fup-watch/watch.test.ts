@@ -161,3 +161,17 @@ test('FUP_WATCH=off: nothing is read between polls', async () => {
   expect(await watch()).toMatchObject({ watched: 0, skipped: 'off' });
   expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
 });
+
+test('a watch tick never runs during a poll, and a poll waits for a tick under way', async () => {
+  await nearTheLine();
+  advance(h, 1);
+  const order: string[] = [];
+  const tick = watch().then((r) => (order.push('tick'), r));
+  const poll = cycle().then((r) => (order.push('poll'), r));
+  expect((await tick).watched).toBe(1);
+  await poll;
+  expect(order).toEqual(['tick', 'poll']);
+  const during = cycle();
+  expect(await watch()).toMatchObject({ watched: 0, skipped: 'poll-running' });
+  await during;
+});
