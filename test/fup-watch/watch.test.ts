@@ -175,3 +175,18 @@ test('a watch tick never runs during a poll, and a poll waits for a tick under w
   expect(await watch()).toMatchObject({ watched: 0, skipped: 'poll-running' });
   await during;
 });
+
+test('a voucher changed by another writer between polls (more fair-use data) is not judged on what was kept', async () => {
+  const code = await nearTheLine();
+  await h.core!.db('vouchers').where({ code }).update({ extra_fup_bytes: 500_000_000 });
+  h.sim.addTraffic(MAC1, { up: 5_100_000, down: 10_100_000 }, 21);
+  advance(h, 21);
+  expect(await watch()).toMatchObject({ enforced: 0, skipped: 'vouchers-changed' });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
+  advance(h, 9);
+  await cycle();
+  // The poll read the voucher again: its line is 600 MB now, and it keeps its speed.
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
+  advance(h, 1);
+  expect(await watch()).toMatchObject({ watched: 0 });
+});

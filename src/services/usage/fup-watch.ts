@@ -13,6 +13,7 @@
  * A lost connection or a reboot since the last poll: the tick does nothing (a rebooted router's counters no
  * longer compare with the baselines) and the poll carries on as before.
  */
+import { ChangeWatch } from '../../db/change-watch';
 import { couldCross, crossedAt, nextThreshold, topBytesPerSecond } from '../../domain/fup-watch';
 import { UnreachableError } from '../../domain/errors';
 import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from '../../domain/policy';
@@ -175,6 +176,10 @@ export async function watchOnce(c: Cycle, s: WatchSettings): Promise<WatchReport
   const state = c.memory.active?.state;
   const pollAt = c.memory.lastPoll;
   if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
+  // A voucher, device or plan changed by another writer (a top-up, a revoke, a plan edited) since the poll loaded
+  // them: the kept state is stale, and the next poll reads it again. Until then nothing is decided from it.
+  const kept = c.memory.active?.stamp;
+  if (kept && !ChangeWatch.unchanged(kept, await c.watch.stamp())) return none('vouchers-changed');
   const now = c.deps.clock.now();
   const w = memoryFor(c, state, pollAt);
   const set = watchSet(c, w, s, now);

@@ -23,7 +23,15 @@ export interface WatchReport {
   rows: number;
   /** Vouchers whose speed changed, and were written. */
   enforced: number;
-  skipped?: 'off' | 'not-supported' | 'no-poll-yet' | 'poll-running' | 'router-unreachable' | 'rebooted';
+  /** vouchers-changed: another writer changed vouchers, devices or plans since the poll; the next poll reads them. */
+  skipped?:
+    | 'off'
+    | 'not-supported'
+    | 'no-poll-yet'
+    | 'poll-running'
+    | 'router-unreachable'
+    | 'rebooted'
+    | 'vouchers-changed';
 }
 
 export interface UsageService {
