@@ -263,10 +263,16 @@ export async function run(): Promise<void> {
   console.log(
     `${DEVICES} devices (${crossers()} crossing over ${SECONDS} s), poll ${POLL_S} s, watch 1 s; ${os.cpus().length} CPUs, load ${load()}`,
   );
-  const alone = await runOnce(false);
-  report(alone);
-  const watched = await runOnce(true);
-  report(watched);
+  let alone: Run;
+  let watched: Run;
+  try {
+    alone = await runOnce(false);
+    report(alone);
+    watched = await runOnce(true);
+    report(watched);
+  } finally {
+    if (profilesPath) fs.rmSync(path.dirname(profilesPath), { recursive: true, force: true });
+  }
   const l = watched.latencies;
   const ratio = watched.rowsPerMinute / alone.rowsPerMinute;
   console.log(
