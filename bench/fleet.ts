@@ -36,6 +36,8 @@ export type RouterCommand =
   | { cmd: 'pppoe'; n: number }
   | { cmd: 'ppp-traffic'; n: number; up: number; down: number; seconds: number }
   | { cmd: 'stats' }
+  /** Devices `from`…`from + n - 1`: their queue's bytes (up + down) and max-limit, as the router holds them. */
+  | { cmd: 'queue-state'; net: number; from: number; n: number }
   | { cmd: 'stop' };
 
 /** Subscriber i of a fleet: its PPPoE username (its password is `<username>-pass`) and its CPE's MAC. */
@@ -62,6 +64,17 @@ export async function pppoeSetUp(router: RouterClient): Promise<void> {
     'remote-address': 'pppoe-pool',
   });
   await router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
+}
+
+function queueState(sim: RouterSimulator, net: number, from: number, n: number): Array<[number, string]> {
+  const byName = new Map(sim.rows('/queue/simple').map((q) => [String(q.name), q]));
+  return Array.from({ length: n }, (_, k) => {
+    const q = byName.get(`pisonet-${fleetMac(net, from + k)}`);
+    const [up, down] = String(q?.bytes ?? '0/0')
+      .split('/')
+      .map(Number);
+    return [up + down, String(q?.['max-limit'] ?? '')];
+  });
 }
 
 /** The child side: a simulator driven over IPC. */
@@ -109,6 +122,7 @@ function serveRouter(): void {
           commandsByPath: { ...sim.stats.commandsByPath },
           cpuMicros: process.cpuUsage().user + process.cpuUsage().system,
         };
+      if (m.cmd === 'queue-state') result = queueState(sim, m.net, m.from, m.n);
       if (m.cmd === 'stop') await sim.stop();
       process.send?.({ id: m.id, result });
       if (m.cmd === 'stop') process.exit(0);

@@ -9,7 +9,16 @@ import { parseKey } from '../lib/secret-box';
 import { describeNotifyConfig, readNotifyEnv, type NotifyConfig } from './env-notify';
 import { describePaymentsConfig, fakesPaymongo, readPaymentsEnv, type PaymentsConfig } from './env-payments';
 import { backupEverySeconds, describeBackupConfig, type BackupConfig } from './env-backup';
-import { bool, check, int, knownTimeZone, minLengthSecret, optionalSecret, str, type Reader } from './env-readers';
+import {
+  bool,
+  check,
+  int,
+  knownTimeZone,
+  minLengthSecret,
+  optionalSecret,
+  str,
+  type Reader,
+} from './env-readers';
 
 /**
  * Environment configuration. Validated once at start: every problem is reported together and the
@@ -51,6 +60,8 @@ const schema = {
   HOTSPOT_SERVER: str('all'),
   HOTSPOT_USER_PROFILE: str('default'),
   USAGE_POLL_SECONDS: int('USAGE_POLL_SECONDS', 30, 1, 3600),
+  FUP_WATCH: bool('FUP_WATCH', true),
+  FUP_WATCH_SECONDS: int('FUP_WATCH_SECONDS', 1, 1, 60),
   CLOCK_START: readClockStart,
   ADMIN_USERNAME: str('admin'),
   ADMIN_PASSWORD: optionalSecret,
@@ -174,6 +185,8 @@ export interface AppConfig {
   hotspotServer: string;
   hotspotUserProfile: string;
   usagePollSeconds: number;
+  /** Between polls, devices near a speed threshold read every `seconds` and slowed at once (FUP_WATCH). */
+  fupWatch: { enabled: boolean; seconds: number };
   /** CLOCK_START: the controller's clock starts at this instant (ms) instead of the real time; unset: real time. */
   clockStart?: number;
   admin: {
@@ -265,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROO
     hotspotServer: c.HOTSPOT_SERVER,
     hotspotUserProfile: c.HOTSPOT_USER_PROFILE,
     usagePollSeconds: c.USAGE_POLL_SECONDS as number,
+    fupWatch: { enabled: c.FUP_WATCH as boolean, seconds: c.FUP_WATCH_SECONDS as number },
     clockStart: c.CLOCK_START as number | undefined,
     admin: {
       username: c.ADMIN_USERNAME,
@@ -310,6 +324,8 @@ export function describeConfig(c: AppConfig): Record<string, string> {
     HOTSPOT_SERVER: c.hotspotServer,
     HOTSPOT_USER_PROFILE: c.hotspotUserProfile,
     USAGE_POLL_SECONDS: String(c.usagePollSeconds),
+    FUP_WATCH: c.fupWatch.enabled ? 'on' : 'off',
+    FUP_WATCH_SECONDS: String(c.fupWatch.seconds),
     CLOCK_START:
       c.clockStart === undefined ? '(not set: the real time)' : new Date(c.clockStart).toISOString(),
     CONTROLLER_MODE: c.controllerMode,

@@ -52,6 +52,9 @@ export interface Metrics {
   close(): void;
 }
 
+/** The fair-use watch aims at 2 s from a crossing to its new speed on the router, 3 s at most. */
+export const FUP_ENFORCED_BUCKETS = [0.25, 0.5, 1, 1.5, 2, 2.5, 3, 5, 10, 30];
+
 /** From 10 ms (a handful of devices) to 30 s (a router on a slow link with thousands). */
 export const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
 
@@ -75,6 +78,27 @@ function define(prom: typeof Prom, registers: Prom.Registry[]) {
       help: 'How long each usage poll of the site took (read, book, decide, enforce).',
       labelNames: ['site'],
       buckets: POLL_BUCKETS,
+      registers,
+    }),
+    fupWatched: gauge(
+      'pisonet_fup_watch_devices',
+      'Devices the fair-use watch reads between polls (near a speed threshold), at its last tick.',
+    ),
+    fupWatchReads: counter(
+      'pisonet_fup_watch_reads_total',
+      'Reads of the watched devices between polls (one round of prints each).',
+      ['site'],
+    ),
+    fupWatchRows: counter(
+      'pisonet_fup_watch_rows_total',
+      'Rows the router sent for the fair-use watch’s reads.',
+      ['site'],
+    ),
+    fupEnforced: new prom.Histogram({
+      name: 'pisonet_fup_enforced_seconds',
+      help: 'From a speed threshold crossed between polls (estimated between two reads) to its new speed written.',
+      labelNames: ['site'],
+      buckets: FUP_ENFORCED_BUCKETS,
       registers,
     }),
     usageBytes: counter(
@@ -122,6 +146,16 @@ function portOf(m: Defined, online: Map<string, number>): MetricsPort {
     redeemed(site, result) {
       m.redemptions.inc({ site, result });
     },
+    fupWatched(site, devices) {
+      m.fupWatched.set({ site }, devices);
+    },
+    fupWatchRead(site, rows) {
+      m.fupWatchReads.inc({ site });
+      m.fupWatchRows.inc({ site }, rows);
+    },
+    fupEnforced(site, seconds) {
+      m.fupEnforced.observe({ site }, seconds);
+    },
     coa(site, type, result: CoaOutcome) {
       m.coa.inc({ site, type, result });
     },
@@ -142,6 +176,7 @@ function showSites(m: Defined, sites: SiteView[], online: Map<string, number>): 
     m.usageBytes.inc({ site, direction: 'up' }, 0);
     m.usageBytes.inc({ site, direction: 'down' }, 0);
     m.redemptions.inc({ site, result: 'ok' }, 0);
+    m.fupWatchReads.inc({ site }, 0);
   }
 }
 

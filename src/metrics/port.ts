@@ -16,6 +16,12 @@ export interface MetricsPort {
   booked(site: string, up: number, down: number): void;
   /** A redemption a customer or a vendo asked for: `ok`, or the refusal's error code (INVALID_CODE, ...). */
   redeemed(site: string, result: string): void;
+  /** The fair-use watch's set (devices read between polls) as its last tick found it. */
+  fupWatched(site: string, devices: number): void;
+  /** One watch read between polls, and the rows the router sent for it. */
+  fupWatchRead(site: string, rows: number): void;
+  /** A speed threshold crossed between polls and enforced by the watch: seconds from the crossing (estimated). */
+  fupEnforced(site: string, seconds: number): void;
   /** A RADIUS site's CoA-Request or Disconnect-Request, and what came of it. */
   coa(site: string, type: 'coa' | 'disconnect', result: CoaOutcome): void;
 }

@@ -61,7 +61,7 @@ export type { PortalStatus, RedeemResult, RedemptionService } from './redemption
 export type { ReportService, SalesRow } from './reports/types';
 export type { RouterInfo, RouterInfoService } from './router-info/types';
 export type { SettingsService } from './settings/types';
-export type { CycleReport, UsageService } from './usage/types';
+export type { CycleReport, UsageService, WatchReport } from './usage/types';
 export type {
   BatchView,
   DeviceView,

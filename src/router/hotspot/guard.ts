@@ -9,6 +9,7 @@ import type { ManagedHotspot } from './index';
 
 const READS = new Set<string>([
   'snapshot',
+  'counters',
   'queues',
   'topDynamicQueue',
   'users',

@@ -22,6 +22,7 @@ import {
   type Relogin,
 } from './sessions';
 import { QUEUE_MENU, USER_MENU, type RouterSnapshot } from './snapshot';
+import { readCounters, type CountersRead } from './counters';
 import {
   addUser,
   bindUser,
@@ -66,6 +67,7 @@ export type {
   VoucherUser,
 };
 export type { QueueReading, SessionInfo } from './snapshot';
+export type { CountersRead } from './counters';
 export type { SharedLogins } from './logins-in-flight';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
@@ -81,6 +83,8 @@ export interface QueueView extends QueueOnRouter {
 export interface ManagedHotspot {
   /** The poll's read: every queue, session and host and the router's uptime, in one round trip. */
   snapshot(): Promise<RouterSnapshot>;
+  /** Just these devices' queue counters and the router's uptime, in one round (the fair-use watch's read). */
+  counters(macs: readonly string[]): Promise<CountersRead>;
   /**
    * Brings our queues to a reconcile plan; router errors are collected, not thrown. `basis`, the snapshot the
    * plan was made from: a queue is not removed when a customer's login touched it since that read, when a login
@@ -189,6 +193,7 @@ export function createManagedHotspot(
   return {
     placement,
     snapshot: () => snapshot(h),
+    counters: (macs) => readCounters(router, macs),
     applyQueuePlan: (plan, errors, basis) => applyGuardedQueuePlan(h, plan, errors, basis),
     loginsMissedBy: (basis) => loginsMissedBy(h, basis),
     queues: (names) => ourQueues(h, names),

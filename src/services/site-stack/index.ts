@@ -28,7 +28,7 @@ import type { UsageService } from '../types';
 import type { ModeContext } from './parts';
 import { siteParts } from './choose';
 import type { SiteSpec } from './spec';
-import { sitePoll } from './poll';
+import { sitePoll, type SitePoll } from './poll';
 import { pollOnceOf, routerServices, siteUsage, siteVouchers, stackRun } from './steps';
 import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
@@ -58,7 +58,13 @@ export function createSiteStack(
     spec.nasAddress,
   );
   const vouchers = siteVouchers(base, shared, opts, deps, parts);
-  const usage = (late.usage = siteUsage(shared, deps, parts));
+  const pollJob: { job?: SitePoll['job'] } = {};
+  const usage = (late.usage = siteUsage(
+    shared,
+    deps,
+    parts,
+    () => pollJob.job?.interval ?? deps.config.usagePollSeconds,
+  ));
   const redemption = createRedemptionService(deps, {
     profiles: shared.profiles,
     limiter: shared.limiter,
@@ -66,7 +72,10 @@ export function createSiteStack(
     server: net.presence?.name,
   });
   const pollOnce = pollOnceOf(usage, parts);
-  const poll = opts.poll && sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce });
+  const watchOnce = usage.watch && (() => usage.watch!());
+  const poll =
+    opts.poll && sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce, watchOnce });
+  pollJob.job = poll?.job;
   return {
     site,
     deps,

@@ -33,6 +33,8 @@ export function sitePoll(o: {
   log: Logger;
   options: PollJobOptions;
   pollOnce: () => Promise<unknown>;
+  /** The fair-use watch's tick between polls (every FUP_WATCH_SECONDS), started and stopped with the poll. */
+  watchOnce?: () => Promise<unknown>;
 }): SitePoll {
   const { config, settings } = o.base;
   // POLL_SECONDS from .env, until the owner's interval is read.
@@ -50,11 +52,23 @@ export function sitePoll(o: {
     o.log.child({ module: 'jobs' }),
     () => o.base.clock.now(),
   );
+  const watch =
+    o.watchOnce &&
+    new PeriodicJob(
+      o.site.id === DEFAULT_SITE.id ? 'fup-watch' : `fup-watch ${o.site.name}`,
+      config.fupWatch.seconds,
+      async () => {
+        await o.watchOnce?.();
+      },
+      o.log.child({ module: 'jobs' }),
+      () => o.base.clock.now(),
+    );
   let unsubscribe: (() => void) | undefined;
   let begun = false;
   const start = () => {
     begun = true;
     job.start();
+    watch?.start();
   };
   return {
     job,
@@ -73,7 +87,7 @@ export function sitePoll(o: {
     async stop() {
       unsubscribe?.();
       unsubscribe = undefined;
-      await job.stop();
+      await Promise.all([job.stop(), watch?.stop()]);
     },
   };
 }

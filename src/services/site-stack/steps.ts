@@ -49,7 +49,13 @@ export function siteVouchers(
 export type SiteUsage = UsageService & { close(): void; online(): Promise<number | undefined> };
 
 /** The site's usage: the mode's source and enforcer, each cycle with the mode's step and the shop's after it. */
-export function siteUsage(shared: SiteStackShared, deps: SiteDeps, parts: ModeParts): SiteUsage {
+export function siteUsage(
+  shared: SiteStackShared,
+  deps: SiteDeps,
+  parts: ModeParts,
+  /** The poll's interval now (its job's, which follows Settings). */
+  pollSeconds: () => number = () => deps.config.usagePollSeconds,
+): SiteUsage {
   const site = deps.site!;
   const seen = subscribersSeen({
     source: parts.usage.source,
@@ -64,6 +70,11 @@ export function siteUsage(shared: SiteStackShared, deps: SiteDeps, parts: ModePa
     enforcer: parts.enforcement.enforcer,
     routerReady: parts.usage.routerReady,
     onRouterRebooted: parts.usage.onRouterRebooted,
+    watch: {
+      enabled: () => deps.config.fupWatch.enabled,
+      intervalSeconds: () => deps.config.fupWatch.seconds,
+      pollSeconds,
+    },
   });
   const cycle = async (): Promise<CycleReport> => {
     const report = await parts.lifecycle.cycle(async () => {

@@ -3,11 +3,12 @@
  * bundle of both with its deps (Cycle): shared by the poll (index.ts) and its ledger step (ledger.ts).
  */
 import type { ChangeWatch, ChangeStamp } from '../../db/change-watch';
+import type { DesiredLimits } from '../../domain/policy';
 import type { LeaseState, ServerPresence } from '../../db/site-leases';
 import type { SiteDeps } from '../deps';
 import type { ProfileService } from '../types';
 import type { Enforcer } from './enforcer';
-import type { LoadedState } from './load';
+import type { LoadedState, LoadedVoucher } from './load';
 import type { NoticeDeps, Outage } from './notices';
 import type { UsageSource } from './source';
 
@@ -17,6 +18,8 @@ export interface UsageServiceOptions {
   source: UsageSource;
   /** How decisions reach the network (the router's queues and hotspot, or CoA and Disconnect). */
   enforcer: Enforcer;
+  /** The fair-use watch between polls (fup-watch.ts); absent: none. */
+  watch?: WatchSettings;
   /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
   onRouterRebooted?: () => void;
   /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
@@ -48,6 +51,29 @@ export interface PollMemory {
   active?: { stamp: ChangeStamp; state: LoadedState };
   /** Shared plans whose parent queue name a queue not ours holds, as the last enforcement found them. */
   planQueuesTaken?: string[];
+  /** The fair-use watch's memory since the last poll (fup-watch.ts). */
+  watch?: WatchMemory;
+}
+
+export interface WatchSettings {
+  /** FUP_WATCH: on or off, read at each tick. */
+  enabled(): boolean;
+  /** FUP_WATCH_SECONDS: how often the watched devices are read. */
+  intervalSeconds(): number;
+  /** The poll's interval now (the owner may change it in Settings): when the next poll is due. */
+  pollSeconds(): number;
+}
+
+/** What the fair-use watch keeps between its ticks: made again after every poll (the poll's booking takes over). */
+export interface WatchMemory {
+  /** The poll whose booked bytes this memory starts from. */
+  pollAt: number;
+  /** Vouchers that may come near a threshold before the next poll (a threshold ahead, a device online). */
+  candidates: LoadedVoucher[];
+  /** Counted bytes as the last watch read saw them, by voucher id, and when. */
+  seen: Map<number, { at: number; counted: number }>;
+  /** Limits the watch enforced since the poll, by voucher id. */
+  applied: Map<number, DesiredLimits>;
 }
 
 export interface Cycle {
@@ -61,6 +87,10 @@ export interface Cycle {
   isDefault: boolean;
   /** When this process started: claims older than this cannot be in flight (one server per database). */
   startedAt: number;
+  /** A poll is running (the watch does not read meanwhile). */
+  polling?: boolean;
+  /** A watch tick under way (a poll waits for it). */
+  watching?: Promise<unknown>;
 }
 
 export function freshMemory(): PollMemory {

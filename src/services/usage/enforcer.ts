@@ -96,6 +96,12 @@ export const nothingDone = (): EnforceOutcome => ({
 export interface Enforcer {
   /** `reading`: the poll's reading (sessions to name, devices online), from whichever source. */
   apply(order: EnforceOrder, reading: UsageReading): Promise<EnforceOutcome>;
+  /**
+   * These devices' decisions now, and nothing else: a speed the fair-use watch saw change between polls
+   * (fup-watch.ts). The same writes the poll makes for them; the next poll reconciles everything as usual.
+   * Absent: this enforcer acts at polls only.
+   */
+  applyDevices?(devices: readonly DeviceDecision[]): Promise<EnforceOutcome>;
 }
 
 /**
@@ -108,6 +114,8 @@ export type SubscriberSpeedsStep = (speeds: ReadonlyMap<number, SubscriberSpeeds
 /** A site's enforcer: `enforcer` for the vouchers' part of the order, then its subscribers' speeds by `step`. */
 export function withSubscriberSpeeds(enforcer: Enforcer, step: SubscriberSpeedsStep): Enforcer {
   return {
+    // The fair-use watch's writes between polls are the devices' alone: passed through as they are.
+    ...(enforcer.applyDevices ? { applyDevices: (d) => enforcer.applyDevices!(d) } : {}),
     async apply(order, reading) {
       const out = await enforcer.apply(order, reading);
       if (order.subscribers && order.subscribers.size > 0) await step(order.subscribers);
@@ -140,6 +148,31 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
     if (!sameDecision(a[i], b[i])) return false;
   }
   return true;
+}
+
+/**
+ * The queues of these devices brought to their decisions now: read by name (a `?name=` query), changed where they
+ * differ. Only changes: a queue to add, move or remove is the poll's (its parent stays the one it has).
+ */
+async function devicesNow(
+  hotspot: ManagedHotspot,
+  texts: QueueTexts,
+  devices: readonly DeviceDecision[],
+): Promise<EnforceOutcome> {
+  const errors: RouterError[] = [];
+  if (devices.length === 0) return nothingDone();
+  let onRouter: QueueOnRouter[];
+  try {
+    onRouter = await hotspot.queues(devices.map((d) => queueNameForMac(d.mac)));
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    return { ...nothingDone(), errors: [err] };
+  }
+  const parent = new Map(onRouter.map((q) => [q.name, q.parent ?? 'none']));
+  const wanted = queuesFor(devices, texts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
+  const { set } = planReconcile(wanted, onRouter);
+  const done = await hotspot.applyQueuePlan({ add: [], set, remove: [] }, errors);
+  return { ...nothingDone(), ...done, errors };
 }
 
 /**
@@ -181,6 +214,10 @@ export function routerEnforcer(
       out.byteLimitsSet = limits.written;
       out.relogged = limits.relogged;
       return out;
+    },
+    async applyDevices(devices) {
+      inLine = undefined;
+      return devicesNow(hotspot, texts, devices);
     },
   };
 

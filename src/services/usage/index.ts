@@ -17,7 +17,8 @@ import { UnreachableError } from '../../domain/errors';
 import { ChangeWatch } from '../../db/change-watch';
 import { decideVouchers } from '../../domain/queues';
 import { DEFAULT_SITE, siteOf, type SiteDeps } from '../deps';
-import type { CycleReport, UsageService } from '../types';
+import type { CycleReport, UsageService, WatchReport } from '../types';
+import { watchOnce } from './fup-watch';
 import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -200,6 +201,28 @@ async function measured(c: Cycle): Promise<CycleReport> {
   return report;
 }
 
+/** A poll waits for a watch tick under way, and no tick starts while it runs: the two never interleave. */
+async function underLock(c: Cycle): Promise<CycleReport> {
+  c.polling = true;
+  try {
+    // Only when a tick runs: otherwise the cycle reads the clock at once, as a caller expects.
+    if (c.watching) await c.watching.catch(() => undefined);
+    return await measured(c);
+  } finally {
+    c.polling = false;
+  }
+}
+
+function watchTick(c: Cycle): Promise<WatchReport> {
+  if (c.polling || c.watching || !c.opts.watch)
+    return Promise.resolve({ watched: 0, rows: 0, enforced: 0, skipped: 'poll-running' });
+  const tick = watchOnce(c, c.opts.watch).finally(() => {
+    c.watching = undefined;
+  });
+  c.watching = tick;
+  return tick;
+}
+
 /**
  * Never two cycles at once, and never a stale answer: a caller arriving while a cycle runs gets the next
  * cycle, which starts when the running one ends (that one read the source and the clock before the call).
@@ -256,7 +279,8 @@ export function createUsageService(
   };
   c.deps = { ...deps, log: c.notices.log };
   return {
-    runCycle: oneAtATime(() => measured(c)),
+    runCycle: oneAtATime(() => underLock(c)),
+    watch: opts.watch && (() => watchTick(c)),
     lastPollAt: () => c.memory.lastPoll,
     warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),

@@ -82,7 +82,7 @@ function baselineHolder(
  * The bytes of a delta that count toward FUP and the cap. Only an unlimited off-peak window makes bytes free
  * (splitOffpeak decides when); a profile without one counts them all, as most do, without the split's objects.
  */
-function countedBytes(
+export function countedBytes(
   up: number,
   down: number,
   poll: { at: number; prevAt?: number },

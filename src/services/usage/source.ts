@@ -89,6 +89,21 @@ export interface UsageReading {
 export interface UsageSource {
   /** Throws UnreachableError when the source cannot be reached (the poll then skips, and says so once). */
   read(): Promise<UsageReading>;
+  /**
+   * Just these devices' counters, now, between two polls (the fair-use watch, fup-watch.ts). Absent where a source
+   * cannot be asked for a few devices at once (RADIUS accounting comes when the router sends it). Throws
+   * UnreachableError like read().
+   */
+  readDevices?(macs: readonly string[]): Promise<DevicesReading>;
+}
+
+/** Some devices' counters read between polls: booked by nobody (the poll books them), only looked at. */
+export interface DevicesReading {
+  counters: readonly CounterReading[];
+  /** As UsageReading's: a boot since the last poll makes the counters no longer comparable to the baselines. */
+  countersStartedAt: BootWindow | undefined;
+  /** Rows the source sent for this reading (what the read cost the router). */
+  rows: number;
 }
 
 /** The earliest and the latest moment the counters can have started, in ms since the epoch. */
@@ -160,6 +175,17 @@ export function routerCounterSource(
       if (ppp) reading.subscribers = ppp;
       kept?.(reading, snapshot);
       return reading;
+    },
+    async readDevices(macs) {
+      const askedAt = now();
+      try {
+        const got = await hotspot.counters(macs);
+        const countersStartedAt = bootWindow(got.routerUptimeSeconds, askedAt, now());
+        return { counters: got.counters, countersStartedAt, rows: got.rows };
+      } catch (err) {
+        if (!(err instanceof RouterError)) throw err;
+        throw new UnreachableError(err.message, err.code, err);
+      }
     },
   };
 }

@@ -15,9 +15,30 @@ export interface CycleReport {
   bytesCounted: number;
 }
 
+/** One tick of the fair-use watch between polls (usage/fup-watch.ts). */
+export interface WatchReport {
+  /** Devices watched at this tick. */
+  watched: number;
+  /** Rows the source sent for the watch read. */
+  rows: number;
+  /** Vouchers whose speed changed, and were written. */
+  enforced: number;
+  /** vouchers-changed: another writer changed vouchers, devices or plans since the poll; the next poll reads them. */
+  skipped?:
+    | 'off'
+    | 'not-supported'
+    | 'no-poll-yet'
+    | 'poll-running'
+    | 'router-unreachable'
+    | 'rebooted'
+    | 'vouchers-changed';
+}
+
 export interface UsageService {
   /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
   runCycle(): Promise<CycleReport>;
+  /** One tick of the fair-use watch (never during a poll); absent where the poll alone enforces. */
+  watch?(): Promise<WatchReport>;
   lastPollAt(): number | undefined;
   /** Router settings in the way of the policy, found by the last enforcement (a shared plan's parent name taken). */
   warnings(): RouterWarning[];

@@ -1,0 +1,85 @@
+/**
+ * The watch set's rule: which customers could reach a speed threshold (fair use, or a cap that slows them down)
+ * before the next poll sees it. Their plan's speeds are ours, so the bytes left to the next threshold say when
+ * the earliest crossing can come: at full speed both ways, burst included, on every device online. Those that
+ * could cross before the next poll, plus one watch interval of margin, are read between polls; the rest wait for
+ * the poll. Pure: the moment is passed in.
+ */
+import type { DesiredLimits, PlanUse } from './policy';
+
+/**
+ * The counted bytes at which the policy next changes this customer's speed, or undefined when none is ahead:
+ * the fair-use threshold, or a data cap whose policy slows down (a blocking cap is the router's own byte limit,
+ * cut by the router itself). An admin override wins over both (src/domain/policy.ts), so it has none.
+ */
+export function nextThreshold(u: PlanUse): number | undefined {
+  if (u.override) return undefined;
+  const p = u.profile;
+  let next: number | undefined;
+  const ahead = (bytes: number | undefined) => {
+    if (bytes !== undefined && bytes > u.countedBytes && (next === undefined || bytes < next)) next = bytes;
+  };
+  ahead(p.fup?.thresholdBytes);
+  if (p.capPolicy === 'throttle' && (p.capRate ?? p.fup)) ahead(p.dataCapBytes);
+  return next;
+}
+
+/**
+ * The most bytes a second one device can move under these limits, both ways together: the burst's limits while
+ * they are above the rates (a burst runs at them for a while), else the rates. A direction without a limit
+ * (0: an admin's "no limit") has no top speed: Infinity.
+ */
+export function topBytesPerSecond(limits: Pick<DesiredLimits, 'rateUp' | 'rateDown' | 'burst'>): number {
+  if (limits.rateUp <= 0 || limits.rateDown <= 0) return Number.POSITIVE_INFINITY;
+  const up = Math.max(limits.rateUp, limits.burst?.limitUp ?? 0);
+  const down = Math.max(limits.rateDown, limits.burst?.limitDown ?? 0);
+  return (up + down) / 8;
+}
+
+export interface WatchCandidate {
+  /** Counted bytes so far (booked by the poll, plus any seen by a watch read since). */
+  countedBytes: number;
+  /** When they were counted (ms): the poll's reading, or the last watch read. Since then it may have moved more. */
+  countedAt: number;
+  /** nextThreshold's answer. */
+  thresholdBytes: number | undefined;
+  /** topBytesPerSecond of one device. */
+  deviceBytesPerSecond: number;
+  /** Devices online that count toward these bytes (a voucher's devices share its counted bytes). */
+  devicesOnline: number;
+}
+
+export interface WatchWindow {
+  now: number;
+  /** When the next poll is due (ms). */
+  nextPollAt: number;
+  /** The watch interval (ms): the margin after the next poll, since a watch read comes at most that late. */
+  intervalMs: number;
+}
+
+/**
+ * Whether the customer could reach its next threshold before the next poll, plus one watch interval: at top speed
+ * from when its bytes were last counted (it may have moved that fast since), until then. A customer that moved
+ * less than that since leaves the set as its last count comes nearer the next poll.
+ */
+export function couldCross(c: WatchCandidate, w: WatchWindow): boolean {
+  if (c.thresholdBytes === undefined || c.devicesOnline <= 0) return false;
+  const left = c.thresholdBytes - c.countedBytes;
+  if (left <= 0) return true;
+  const seconds = Math.max(0, w.nextPollAt + w.intervalMs - Math.min(c.countedAt, w.now)) / 1000;
+  return left <= c.deviceBytesPerSecond * c.devicesOnline * seconds;
+}
+
+/**
+ * When a threshold was crossed between two readings of the counted bytes, at a steady speed between them: the
+ * estimate the crossing-to-enforced figure starts from. Without an earlier reading: the later one's moment.
+ */
+export function crossedAt(
+  threshold: number,
+  before: { at: number; counted: number } | undefined,
+  after: { at: number; counted: number },
+): number {
+  if (!before || after.counted <= before.counted || before.counted >= threshold) return after.at;
+  const share = (threshold - before.counted) / (after.counted - before.counted);
+  return before.at + Math.min(1, Math.max(0, share)) * (after.at - before.at);
+}
