@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls, { type ConnectionOptions } from 'node:tls';
-import { connectFailure, ENV_SETTING_NAMES, tlsFailure, type RouterSettingNames } from './errors';
+import { connectFailure, ENV_SETTING_NAMES, tlsFailure, type ConnectTarget } from './errors';
 import type { RouterError } from '../domain/errors';
 
 /** How to secure api-ssl. Without `ca` the link is encrypted but the router is not authenticated (see below). */
@@ -37,14 +37,8 @@ function errnoOf(err: unknown): string {
   return String(e?.code ?? e?.errno ?? '');
 }
 
-/** What a failed connect is explained against: the connection's settings, and a way to cancel a probe on stop. */
-export interface FailureContext {
-  host: string;
-  port: number;
-  user: string;
-  tls: boolean;
-  timeoutSeconds: number;
-  settings?: RouterSettingNames;
+/** What a failed connect is explained against: where it went, and a way to cancel a probe on stop. */
+export interface FailureContext extends ConnectTarget {
   /** True once the connection is stopping: no probe is started then. */
   stopped: boolean;
   /** Hands the connection the probe's cancel (undefined once the probe is done), for stop() to call. */
