@@ -11,6 +11,7 @@ import { cliActor, requireRouter } from '../lib/context';
 import { queuesTable, trafficTable, usersTable } from '../lib/render';
 import {
   changeOnDeviceSite,
+  parseSiteRead,
   SITE_OPTION,
   siteLabels,
   siteOfDevice,
@@ -53,12 +54,9 @@ function devicesCommand(
     summary,
     usage,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage, {
-        min: 0,
-        max: 0,
-      });
+      const values = parseSiteRead(args, usage);
       return withCore(async (core) => {
-        const site = siteValue(values);
+        const site = values.site;
         const users = await siteUsers(core, site);
         if (values.json) printJson({ users: users.map(userJson) }, { api: true });
         // Every site's devices, with several sites: a SITE column.
@@ -227,12 +225,9 @@ const queuesList: CommandDef = {
   summary: 'queues on the router',
   usage: QUEUES,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, QUEUES, {
-      min: 0,
-      max: 0,
-    });
+    const values = parseSiteRead(args, QUEUES);
     return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
+      withSiteRouter(core, values.site, async (s) => {
         const queues = await s.bandwidth.queues(s.site.id);
         if (values.json) printJson({ site: s.site, queues });
         else {
