@@ -11,6 +11,7 @@ import { cliActor, requireRouter } from '../lib/context';
 import { queuesTable, trafficTable, usersTable } from '../lib/render';
 import {
   changeOnDeviceSite,
+  parseSiteRead,
   SITE_OPTION,
   siteLabels,
   siteOfDevice,
@@ -41,25 +42,32 @@ async function siteUsers(core: Core, site: string | undefined) {
   );
 }
 
-const usersList: CommandDef = {
-  name: 'users list',
-  summary: 'active users with traffic',
-  usage: USERS_LIST,
-  async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, USERS_LIST, {
-      min: 0,
-      max: 0,
-    });
-    return withCore(async (core) => {
-      const site = siteValue(values);
-      const users = await siteUsers(core, site);
-      if (values.json) printJson({ users: users.map(userJson) }, { api: true });
-      // Every site's devices, with several sites: a SITE column.
-      else print(usersTable(users, undefined, site === undefined ? await siteLabels(core) : undefined));
-      return 0;
-    });
-  },
-};
+/** A command listing the devices online (one site's, or every site's), as JSON or as the given table. */
+function devicesCommand(
+  name: string,
+  summary: string,
+  usage: string,
+  render: typeof usersTable | typeof trafficTable,
+): CommandDef {
+  return {
+    name,
+    summary,
+    usage,
+    async run(args) {
+      const values = parseSiteRead(args, usage);
+      return withCore(async (core) => {
+        const site = values.site;
+        const users = await siteUsers(core, site);
+        if (values.json) printJson({ users: users.map(userJson) }, { api: true });
+        // Every site's devices, with several sites: a SITE column.
+        else print(render(users, undefined, site === undefined ? await siteLabels(core) : undefined));
+        return 0;
+      });
+    },
+  };
+}
+
+const usersList = devicesCommand('users list', 'active users with traffic', USERS_LIST, usersTable);
 
 const USERS_KICK = `Usage: pisonet users kick MAC [--site SITE]
 
@@ -205,25 +213,7 @@ Traffic per device: MAC, IP, voucher, totals, limit (* = admin override, "unlimi
 and live rate.
 ${SITE_HELP}`;
 
-const bwUsers: CommandDef = {
-  ...usersList,
-  name: 'bandwidth users',
-  summary: 'traffic stats per device',
-  usage: BW_USERS,
-};
-bwUsers.run = async (args) => {
-  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, BW_USERS, {
-    min: 0,
-    max: 0,
-  });
-  return withCore(async (core) => {
-    const site = siteValue(values);
-    const users = await siteUsers(core, site);
-    if (values.json) printJson({ users: users.map(userJson) }, { api: true });
-    else print(trafficTable(users, undefined, site === undefined ? await siteLabels(core) : undefined));
-    return 0;
-  });
-};
+const bwUsers = devicesCommand('bandwidth users', 'traffic stats per device', BW_USERS, trafficTable);
 
 const QUEUES = `Usage: pisonet queues list [--site SITE] [--json]
 
@@ -235,12 +225,9 @@ const queuesList: CommandDef = {
   summary: 'queues on the router',
   usage: QUEUES,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, QUEUES, {
-      min: 0,
-      max: 0,
-    });
+    const values = parseSiteRead(args, QUEUES);
     return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
+      withSiteRouter(core, values.site, async (s) => {
         const queues = await s.bandwidth.queues(s.site.id);
         if (values.json) printJson({ site: s.site, queues });
         else {

@@ -9,7 +9,7 @@ import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor, routerDownError } from '../lib/context';
 import { routerInfoText } from '../lib/render';
-import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
+import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const ROUTER_TEST = `Usage: pisonet router test [--site SITE] [--json]
@@ -23,13 +23,10 @@ export const routerTest: CommandDef = {
   summary: 'test the router connection',
   usage: ROUTER_TEST,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, ROUTER_TEST, {
-      min: 0,
-      max: 0,
-    });
+    const values = parseSiteRead(args, ROUTER_TEST);
     return withCore(async (core) => {
-      if (siteValue(values) !== undefined)
-        return withSiteRouter(core, siteValue(values), async (s) => {
+      if (values.site !== undefined)
+        return withSiteRouter(core, values.site, async (s) => {
           const info = await s.info.test();
           if (values.json) printJson({ site: s.site, ...info });
           else print(`Site ${s.site.name}\n${routerInfoText(info)}`);

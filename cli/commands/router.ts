@@ -20,7 +20,7 @@ import {
   sessionsTable,
   trafficText,
 } from '../lib/router-render';
-import { SITE_OPTION, siteValue, withSiteRouter, type SiteRouter } from '../lib/site-router';
+import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter, type SiteRouter } from '../lib/site-router';
 import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")
@@ -51,12 +51,9 @@ function listing<T>(
     summary,
     usage,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage, {
-        min: 0,
-        max: 0,
-      });
+      const values = parseSiteRead(args, usage);
       return withCore((core) =>
-        withSiteRouter(core, siteValue(values), async (s) => {
+        withSiteRouter(core, values.site, async (s) => {
           const r = await read(s);
           if (values.json) printJson(readJson(key, r));
           else print(`${readHeading(r, s.isDefault)}\n${render(r.data)}`);

@@ -4,32 +4,18 @@
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
 import fs from 'node:fs';
-import { confirm, password as passwordPrompt } from '@inquirer/prompts';
+import { confirm } from '@inquirer/prompts';
 import { siteLoginPage } from '../../src/services/sites/login-page';
-import type { SiteInput, SiteView } from '../../src/services/sites/types';
+import type { SiteView } from '../../src/services/sites/types';
 import { siteJson } from '../../src/services/sites/json';
 import { addressesJson } from '../../src/services/subscribers/json';
 import { table } from '../lib/table';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
-import { CommandDef, print, printJson, readStdin, withCore } from './shared';
+import { CommandDef, print, printJson, withCore } from './shared';
 import { siteTable } from './site-table';
+import { FIELDS, fieldOptions, passwordFrom, radiusSecretFrom, siteInput } from './site-input';
 import { isRadiusClient } from '../../src/domain/site-mode';
-
-const FIELDS = `  --host HOST                 the router's address: host name, IPv4 or IPv6
-  --port PORT                 its API port (default 8728, or 8729 with --tls)
-  --user USER                 an API user (a group with the api, read and write policies)
-  --password-stdin            read the API password from standard input (first line)
-  --hotspot-server NAME       the hotspot server (default: all)
-  --hotspot-user-profile NAME the hotspot user profile (default: default)
-  --tz ZONE                   the site's time zone when it differs from the shop's, e.g. Asia/Manila
-  --wifi-name NAME            the WiFi name printed on its cards when it differs from the shop's ("" for the shop's)
-  --mode api|radius           api (default): the router's API meters and enforces; radius: FreeRADIUS
-                              authenticates its vouchers and CoA enforces (needs PostgreSQL; docs/radius.md)
-  --nas-address IP            radius: the address the router's RADIUS packets come from
-  --radius-secret-stdin       radius: read the shared secret from standard input (after the API password's
-                              line when --password-stdin is given too); a hidden prompt asks otherwise
-  --coa-port PORT             radius: the router's CoA/Disconnect port (/radius incoming; default 3799)`;
 
 const LIST = `Usage: pisonet sites list [--json]
 
@@ -73,73 +59,6 @@ Removes a site (by id or name): the server disconnects from its router; nothing 
 A site that still has unused or active vouchers is not removed (exit 1, with how many of each) unless
 --force: then those vouchers are ended (revoked, end reason "site removed") with the removal.
 Asks first on a terminal; a script passes --yes.`;
-
-const fieldOptions = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  user: { type: 'string' },
-  password: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
-  'no-password': { type: 'boolean' },
-  'hotspot-server': { type: 'string' },
-  'hotspot-user-profile': { type: 'string' },
-  tz: { type: 'string' },
-  'wifi-name': { type: 'string' },
-  mode: { type: 'string' },
-  'nas-address': { type: 'string' },
-  'radius-secret-stdin': { type: 'boolean' },
-  'radius-secret': { type: 'string' },
-  'coa-port': { type: 'string' },
-  'static-pool': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-/** The password from the flags: stdin, a prompt, none, or (discouraged) the flag; undefined = not given. */
-async function passwordFrom(
-  values: Record<string, string | boolean | undefined>,
-  askByDefault: boolean,
-): Promise<string | undefined> {
-  if (values['no-password']) return '';
-  if (values['password-stdin']) return (await stdinLines())[0];
-  if (typeof values.password === 'string') return values.password;
-  if (values['ask-password'] || (askByDefault && process.stdin.isTTY))
-    return passwordPrompt({ message: 'Router API password:', mask: '*' });
-  return undefined;
-}
-
-/** Standard input's lines, read once (the API password and the RADIUS secret may both come from it). */
-let stdinRead: Promise<string[]> | undefined;
-const stdinLines = (): Promise<string[]> => (stdinRead ??= readStdin().then((t) => t.split(/\r?\n/)));
-
-/** The RADIUS secret from the flags: stdin (after the password's line), a prompt, or the flag; undefined = not given. */
-async function radiusSecretFrom(
-  values: Record<string, string | boolean | undefined>,
-  askByDefault: boolean,
-): Promise<string | undefined> {
-  if (values['radius-secret-stdin']) return (await stdinLines())[values['password-stdin'] ? 1 : 0] ?? '';
-  if (typeof values['radius-secret'] === 'string') return values['radius-secret'];
-  if (askByDefault && process.stdin.isTTY)
-    return passwordPrompt({ message: 'RADIUS shared secret:', mask: '*' });
-  return undefined;
-}
-
-function siteInput(values: Record<string, string | boolean | undefined>): SiteInput {
-  const s = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
-  return {
-    name: s('name'),
-    host: s('host'),
-    port: s('port'),
-    user: s('user'),
-    hotspot_server: s('hotspot-server'),
-    hotspot_user_profile: s('hotspot-user-profile'),
-    tz: s('tz'),
-    wifi_name: s('wifi-name'),
-    mode: s('mode'),
-    nas_address: s('nas-address'),
-    coa_port: s('coa-port'),
-    static_pool: s('static-pool'),
-  };
-}
 
 function show(s: SiteView, json: boolean, what: string): void {
   if (json) return printJson({ site: siteJson(s) }, { api: true });

@@ -250,39 +250,29 @@ const suspend: CommandDef = {
   },
 };
 
-const activate: CommandDef = {
-  name: 'subscribers activate',
-  summary: "start a scheduled subscriber's service now, billed from today",
-  usage: ACTIVATE,
-  async run(args) {
-    const { values, positionals } = one(args, ACTIVATE);
-    return withCore(async (core) => {
-      show(
-        await core.services.subscribers.activate(positionals[0], cliActor()),
-        values.json === true,
-        'Activated',
-      );
-      return 0;
-    });
-  },
-};
+/** A command that moves one subscriber by a named step (activate, resume) and shows the result. */
+function step(verb: 'activate' | 'resume', summary: string, usage: string, done: string): CommandDef {
+  return {
+    name: `subscribers ${verb}`,
+    summary,
+    usage,
+    async run(args) {
+      const { values, positionals } = one(args, usage);
+      return withCore(async (core) => {
+        show(await core.services.subscribers[verb](positionals[0], cliActor()), values.json === true, done);
+        return 0;
+      });
+    },
+  };
+}
 
-const resume: CommandDef = {
-  name: 'subscribers resume',
-  summary: 'resume a suspended subscriber',
-  usage: RESUME,
-  async run(args) {
-    const { values, positionals } = one(args, RESUME);
-    return withCore(async (core) => {
-      show(
-        await core.services.subscribers.resume(positionals[0], cliActor()),
-        values.json === true,
-        'Resumed',
-      );
-      return 0;
-    });
-  },
-};
+const activate = step(
+  'activate',
+  "start a scheduled subscriber's service now, billed from today",
+  ACTIVATE,
+  'Activated',
+);
+const resume = step('resume', 'resume a suspended subscriber', RESUME, 'Resumed');
 
 const remove: CommandDef = {
   name: 'subscribers remove',

@@ -30,6 +30,7 @@ import type {
   RouterInfoService,
   VoucherService,
 } from '../../src/services/types';
+import { parseCommand } from './args';
 import { preferRouter, requireRouter } from './context';
 
 export interface SiteRouter {
@@ -59,6 +60,15 @@ export interface SiteRouter {
 
 /** The option as the commands declare it. */
 export const SITE_OPTION = { site: { type: 'string' } } as const;
+
+/** A command's words when it takes no argument, only --site and --json (`site`: the --site given). */
+export function parseSiteRead(args: string[], usage: string): { site: string | undefined; json: boolean } {
+  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage, {
+    min: 0,
+    max: 0,
+  });
+  return { site: siteValue(values), json: values.json === true };
+}
 
 /** The site's router, connected; `ref` undefined or the default site: the core's own. */
 export async function openSiteRouter(core: Core, ref: string | undefined): Promise<SiteRouter> {

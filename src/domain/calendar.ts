@@ -3,21 +3,14 @@
  * belongs to that day, not to the UTC day. Pure functions of (instant, zone); `YYYY-MM-DD` strings are local dates.
  */
 
+import { wallClockFormat } from '../lib/clock';
+
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = partsFormatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
+    f = wallClockFormat(tz);
     partsFormatters.set(tz, f);
   }
   return f;

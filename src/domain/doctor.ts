@@ -2,6 +2,8 @@
  * `pisonet doctor`: what a shop's first hour needs, each check `ok`, `warn` or `fail` with its fix, decided from
  * plain facts gathered by the command (cli/commands/doctor.ts).
  */
+import { wallClockFormat } from '../lib/clock';
+
 export type DoctorState = 'ok' | 'warn' | 'fail';
 
 export interface DoctorCheck {
@@ -41,17 +43,7 @@ export function shopClockText(ms: number, tz: string): string {
   let p: Record<string, string>;
   try {
     p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', {
-        timeZone: tz,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-        timeZoneName: 'longOffset',
-      })
+      wallClockFormat(tz, { timeZoneName: 'longOffset' })
         .formatToParts(ms)
         .map((x) => [x.type, x.value]),
     );

@@ -80,6 +80,26 @@ export class AppError extends Error {
   }
 }
 
+/** The longest reason a void keeps (a sale's, a remittance's). */
+export const MAX_VOID_REASON = 200;
+
+/**
+ * A void's reason, trimmed: 1–200 characters, else 400 naming `reason`. `what`: what is voided ("this sale");
+ * `example`: a reason the message shows.
+ */
+export function voidReason(reason: unknown, what: string, example: string): string {
+  const text = typeof reason === 'string' ? reason.trim() : '';
+  if (!text || text.length > MAX_VOID_REASON)
+    throw new AppError(
+      'INVALID_INPUT',
+      `reason: say why ${what} is voided, in 1–${MAX_VOID_REASON} characters`,
+      400,
+      'reason',
+      { reason: `say why, in 1–${MAX_VOID_REASON} characters (like "${example}")` },
+    );
+  return text;
+}
+
 /** A reseller's batch that would take what it owes above its credit limit (centavos in the figures). */
 export class CreditLimitError extends AppError {
   constructor(

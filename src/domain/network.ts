@@ -68,6 +68,15 @@ export function parseIPv4(value: unknown, field: string): string {
   return text;
 }
 
+/** The device a page names (a portal form, a login redirect): its MAC and IPv4, or null when either is not one. */
+export function deviceOf(input: { mac: unknown; ip: unknown }): { mac: string; ip: string } | null {
+  try {
+    return { mac: normaliseMac(input.mac), ip: parseIPv4(input.ip, 'ip') };
+  } catch {
+    return null;
+  }
+}
+
 export function isIPv4(value: unknown): boolean {
   return typeof value === 'string' && ipv4ToIntOrNull(value.trim()) !== null;
 }

@@ -26,3 +26,21 @@ export class FakeClock implements Clock {
     this.t = ms;
   }
 }
+
+/** A formatter whose parts are a wall clock's in the zone: year, 2-digit month to second, hours 00–23. */
+export function wallClockFormat(
+  tz: string | undefined,
+  extra: Intl.DateTimeFormatOptions = {},
+): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    ...extra,
+  });
+}

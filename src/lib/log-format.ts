@@ -10,6 +10,7 @@
  * calls process.exit right after logging) and no worker thread on a small shop box.
  */
 import type { DestinationStream } from 'pino';
+import { wallClockFormat } from './clock';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
 
@@ -52,16 +53,7 @@ export interface HumanFormatOptions {
 
 /** `2026-11-22 17:44:05` in the zone; one Intl formatter per stream, and one formatting per second. */
 export function timeFormatter(tz: string | undefined): (ms: number) => string {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  const fmt = wallClockFormat(tz);
   let lastSecond = Number.NaN;
   let lastText = '';
   return (ms) => {

@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackFake } from '../lib/loopback-fake';
 import { signWebhook } from './paymongo';
 
 export interface FakeSession {
@@ -43,37 +43,23 @@ const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const peso = (c: number) => `₱${(c / 100).toFixed(2)}`;
 
-export class FakePaymongo {
+/** `mode`: `down` drops connections; `error` answers every API call 500. */
+export class FakePaymongo extends LoopbackFake {
   readonly sessions = new Map<string, FakeSession>();
   readonly requests: RecordedRequest[] = [];
-  /** `down`: connections are dropped; `error`: every API call answers 500. */
-  mode: 'up' | 'down' | 'error' = 'up';
   /** Where the checkout page's "Pay" sends its signed event (the demo's own webhook route), if anywhere. */
   webhookUrl?: string;
-  private server?: http.Server;
-  url = '';
 
   constructor(
     readonly secretKey: string,
     readonly webhookSecret: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   get livemode(): boolean {
     return this.secretKey.startsWith('sk_live_');
-  }
-
-  async start(port = 0): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
   /** The session as the API returns it. */
@@ -190,14 +176,7 @@ export class FakePaymongo {
     return given.length === want.length && crypto.timingSafeEqual(given, want);
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (this.mode === 'down') {
-      req.socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname.startsWith('/checkout/')) return this.page(req, res, url, raw);
     let body: unknown = undefined;

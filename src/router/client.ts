@@ -3,7 +3,8 @@ import { Semaphore } from './limits';
 import type { PrintOptions, RosAttrs, RosRow, RouterClient, RouterIdentity, RouterStatus } from './types';
 import { RouterError } from '../domain/errors';
 
-export type { RouterLogger, RouterTlsOptions } from './connection';
+export type { RouterLogger } from './connection';
+export type { RouterTlsOptions } from './connect-failure';
 
 /**
  * What the caller gives: the connection's own settings (see ConnectionConfig), with the tuning knobs

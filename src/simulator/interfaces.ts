@@ -137,7 +137,20 @@ export class Interfaces {
       type: 'pppoe-in',
       mtu: '1480',
       'actual-mtu': '1480',
-      'last-link-up-time': formatDateTime(a.loginAt, this.timeZone),
+      ...this.linkFields(a.loginAt, c),
+      dynamic: 'true',
+      running: 'true',
+      disabled: 'false',
+    };
+  }
+
+  /** An interface's link and traffic fields: up since `upAt`, never down, its counters, no drops or errors. */
+  private linkFields(
+    upAt: number,
+    c: Pick<InterfaceCounters, 'rxByte' | 'txByte' | 'rxPacket' | 'txPacket'>,
+  ) {
+    return {
+      'last-link-up-time': formatDateTime(upAt, this.timeZone),
       'link-downs': '0',
       'rx-byte': String(c.rxByte),
       'tx-byte': String(c.txByte),
@@ -148,9 +161,6 @@ export class Interfaces {
       'tx-queue-drop': '0',
       'rx-error': '0',
       'tx-error': '0',
-      dynamic: 'true',
-      running: 'true',
-      disabled: 'false',
     };
   }
 
@@ -165,17 +175,7 @@ export class Interfaces {
         mtu: '1500',
         'actual-mtu': '1500',
         'mac-address': this.interfaceMac(name),
-        'last-link-up-time': formatDateTime(this.state.bootAt, this.timeZone),
-        'link-downs': '0',
-        'rx-byte': String(c.rxByte),
-        'tx-byte': String(c.txByte),
-        'rx-packet': String(c.rxPacket),
-        'tx-packet': String(c.txPacket),
-        'rx-drop': '0',
-        'tx-drop': '0',
-        'tx-queue-drop': '0',
-        'rx-error': '0',
-        'tx-error': '0',
+        ...this.linkFields(this.state.bootAt, c),
         running: 'true',
         disabled: 'false',
       });

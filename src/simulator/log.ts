@@ -4,6 +4,7 @@
  * `error`); a `debug`-only line (`/log debug`) is dropped, and so is a `critical`-only one (its default rule
  * echoes it to the console), as on a router nobody reconfigured.
  */
+import { wallClockFormat } from '../lib/clock';
 import type { Row } from './query';
 import { Table, type Item } from './table';
 
@@ -21,16 +22,7 @@ export interface LogItem extends Item {
 
 /** `2026-01-05 08:03:11` parts in the router's own time zone. */
 function localParts(ms: number, timeZone: string): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
+  const parts = wallClockFormat(timeZone).formatToParts(new Date(ms));
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '00';
   return {
     date: `${get('year')}-${get('month')}-${get('day')}`,

@@ -9,8 +9,11 @@ import { formatDuration, RateLimit } from './values';
 
 const pair = (x: [number, number]): string => `${x[0]}/${x[1]}`;
 
-/** The queue fields a rate limit sets (rx = the customer's upload, as in max-limit, docs/routeros.md "Direction"). */
-function rateFields(rl: RateLimit): Record<string, string> {
+/**
+ * The queue fields a rate limit sets, a hotspot's or a PPP session's (rx = the customer's upload, as in max-limit,
+ * docs/routeros.md "Direction").
+ */
+export function rateFields(rl: RateLimit): Record<string, string> {
   return {
     'max-limit': pair(rl.maxLimit),
     'limit-at': pair(rl.limitAt),

@@ -7,7 +7,7 @@
  * and 429 with Retry-After past 120 calls a minute. Tests can make it refuse (`refuseNext`) or drop (`mode`).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackFake } from '../lib/loopback-fake';
 import { CALLS_PER_MINUTE, MAX_NUMBERS_PER_CALL } from './semaphore';
 
 export interface FakeSms {
@@ -20,35 +20,21 @@ export interface FakeSms {
 
 const NUMBER = /^(09\d{9}|639\d{9})$/;
 
-export class FakeSemaphore {
+/** `mode`: `down` drops connections; `error` answers every call 500. */
+export class FakeSemaphore extends LoopbackFake {
   readonly sent: FakeSms[] = [];
   /** Every call, accepted or not. */
   calls = 0;
-  /** `down`: connections are dropped; `error`: every call answers 500. */
-  mode: 'up' | 'down' | 'error' = 'up';
   /** The next n calls answer 200 with an error object, as Semaphore does for a refused send. */
   refuseNext = 0;
-  private server?: http.Server;
   private nextId = 1;
   private window: number[] = [];
-  url = '';
 
   constructor(
     readonly apiKey: string,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  async start(port = 0): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  ) {
+    super();
   }
 
   private send(
@@ -61,13 +47,7 @@ export class FakeSemaphore {
     res.end(JSON.stringify(json));
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (this.mode === 'down') {
-      req.socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
     this.calls++;
     if (this.mode === 'error') return this.send(res, 500, { message: 'Server Error' });
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/api/v4/messages')
@@ -78,7 +58,6 @@ export class FakeSemaphore {
       return this.send(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': '60' });
     this.window.push(now);
     const type = String(req.headers['content-type'] ?? '');
-    const raw = Buffer.concat(chunks).toString('utf8');
     const form: Record<string, string> = type.includes('application/json')
       ? (JSON.parse(raw || '{}') as Record<string, string>)
       : Object.fromEntries(new URLSearchParams(raw));

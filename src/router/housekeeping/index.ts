@@ -57,13 +57,20 @@ interface ListRead<T> {
   from(row: RosRow): T;
 }
 
-export function hostFrom(r: RosRow): HotspotHost {
+/** What a hotspot host and an IP binding both hold: a MAC, its address and the one it is translated to, the server. */
+function mapped(r: RosRow) {
   return {
     id: text(r, '.id'),
     mac: text(r, 'mac-address'),
     address: text(r, 'address'),
     toAddress: text(r, 'to-address'),
     server: text(r, 'server'),
+  };
+}
+
+export function hostFrom(r: RosRow): HotspotHost {
+  return {
+    ...mapped(r),
     uptimeSeconds: seconds(r, 'uptime'),
     idleSeconds: seconds(r, 'idle-time'),
     bytesIn: whole(r, 'bytes-in'),
@@ -92,11 +99,7 @@ export function sessionFrom(r: RosRow): HotspotSession {
 
 export function bindingFrom(r: RosRow): IpBinding {
   return {
-    id: text(r, '.id'),
-    mac: text(r, 'mac-address'),
-    address: text(r, 'address'),
-    toAddress: text(r, 'to-address'),
-    server: text(r, 'server'),
+    ...mapped(r),
     type: text(r, 'type') || 'regular',
     disabled: flag(r, 'disabled'),
     comment: text(r, 'comment'),

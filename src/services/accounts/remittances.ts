@@ -6,7 +6,7 @@
  * two remittances sent at once are checked one after the other, against the same figures.
  */
 import type { Knex } from 'knex';
-import { AppError, RemittanceAboveOwedError } from '../../domain/errors';
+import { AppError, RemittanceAboveOwedError, voidReason } from '../../domain/errors';
 import { formatMoney, parseMoney } from '../../domain/quantities';
 import type { Actor } from '../audit/actor';
 import type { AuditService } from '../audit/types';
@@ -16,7 +16,6 @@ import type { RemittanceView } from './types';
 
 /** ₱10,000,000: far above any reseller's debt to a shop; a figure past it is a typo. */
 const MAX_REMITTANCE_CENTAVOS = 10_000_000_00;
-const MAX_REASON = 200;
 
 interface Row {
   id: number | string;
@@ -131,15 +130,7 @@ export async function voidRemittance(
   reason: unknown,
   actor: Actor,
 ): Promise<RemittanceView> {
-  const text = typeof reason === 'string' ? reason.trim() : '';
-  if (!text || text.length > MAX_REASON)
-    throw new AppError(
-      'INVALID_INPUT',
-      `reason: say why this remittance is voided, in 1–${MAX_REASON} characters`,
-      400,
-      'reason',
-      { reason: `say why, in 1–${MAX_REASON} characters (like "typed 1000 for 48")` },
-    );
+  const text = voidReason(reason, 'this remittance', 'typed 1000 for 48');
   const n = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,12}$/.test(id) ? Number(id) : NaN;
   const find = () =>
     Number.isSafeInteger(n)

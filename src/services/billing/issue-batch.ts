@@ -17,7 +17,7 @@
  */
 import type { Knex } from 'knex';
 import { addDays } from '../../domain/billing-cycle';
-import { invoiceNumber, type IssueOpts, type NewInvoice } from './issue';
+import { invoiceRow, type IssueOpts, type NewInvoice } from './issue';
 
 /** Invoices per transaction: 12 columns each stays under SQLite's oldest bound-parameter limit (999). */
 export const ISSUE_BATCH = 80;
@@ -43,22 +43,9 @@ export async function issueInvoiceBatch(
   if (fresh.length === 0) return [];
   const { last } = (await trx('invoice_numbers').where({ id: 1 }).first('last')) as { last: number };
   await trx('invoice_numbers').where({ id: 1 }).increment('last', fresh.length);
-  const rows = fresh.map((inv, i) => {
-    const seq = Number(last) + 1 + i;
-    return {
-      seq,
-      number: invoiceNumber(o.prefix, seq),
-      subscriber_id: inv.subscriberId,
-      issue_key: inv.issueKey,
-      kind: inv.kind,
-      period_start: inv.periodStart,
-      period_end: inv.periodEnd,
-      issued_on: inv.issuedOn,
-      due_on: addDays(inv.issuedOn, o.dueDays),
-      amount: inv.lines.reduce((n, l) => n + l.amount, 0),
-      created_at: o.now,
-    };
-  });
+  const rows = fresh.map((inv, i) =>
+    invoiceRow(inv, Number(last) + 1 + i, o, addDays(inv.issuedOn, o.dueDays)),
+  );
   const idOf = new Map(
     ((await trx('invoices').insert(rows).returning(['id', 'seq'])) as Array<{ id: number; seq: number }>).map(
       (r) => [Number(r.seq), Number(r.id)],

@@ -49,6 +49,23 @@ export async function creditBalance(db: Knex, subscriberId: number): Promise<num
 export const invoiceNumber = (prefix: string, seq: number): string =>
   `${prefix}${String(seq).padStart(6, '0')}`;
 
+/** The `invoices` row of a new invoice numbered `seq`, due on `dueOn`, its amount the sum of its lines. */
+export function invoiceRow(inv: NewInvoice, seq: number, o: IssueOpts, dueOn: string) {
+  return {
+    seq,
+    number: invoiceNumber(o.prefix, seq),
+    subscriber_id: inv.subscriberId,
+    issue_key: inv.issueKey,
+    kind: inv.kind,
+    period_start: inv.periodStart,
+    period_end: inv.periodEnd,
+    issued_on: inv.issuedOn,
+    due_on: dueOn,
+    amount: inv.lines.reduce((n, l) => n + l.amount, 0),
+    created_at: o.now,
+  };
+}
+
 export async function issueInvoice(
   trx: Knex.Transaction,
   inv: NewInvoice,
@@ -63,26 +80,8 @@ export async function issueInvoice(
     return { id: Number(existing.id), number: existing.number, issued: false };
   }
   const { last } = (await trx('invoice_numbers').where({ id: 1 }).first('last')) as { last: number };
-  const seq = Number(last);
-  const number = invoiceNumber(o.prefix, seq);
-  const amount = inv.lines.reduce((n, l) => n + l.amount, 0);
-  const id = insertedId(
-    await trx('invoices')
-      .insert({
-        seq,
-        number,
-        subscriber_id: inv.subscriberId,
-        issue_key: inv.issueKey,
-        kind: inv.kind,
-        period_start: inv.periodStart,
-        period_end: inv.periodEnd,
-        issued_on: inv.issuedOn,
-        due_on: inv.dueOn ?? addDays(inv.issuedOn, o.dueDays),
-        amount,
-        created_at: o.now,
-      })
-      .returning('id'),
-  );
+  const row = invoiceRow(inv, Number(last), o, inv.dueOn ?? addDays(inv.issuedOn, o.dueDays));
+  const id = insertedId(await trx('invoices').insert(row).returning('id'));
   await trx('invoice_lines').insert(
     inv.lines.map((l, i) => ({
       invoice_id: id,
@@ -92,7 +91,7 @@ export async function issueInvoice(
     })),
   );
   // Credit the subscriber holds (an earlier payment's surplus) pays what it can of the new invoice.
-  const applied = Math.min(await creditBalance(trx, inv.subscriberId), amount);
+  const applied = Math.min(await creditBalance(trx, inv.subscriberId), row.amount);
   if (applied > 0)
     await trx('subscriber_credit').insert({
       subscriber_id: inv.subscriberId,
@@ -101,5 +100,5 @@ export async function issueInvoice(
       invoice_id: id,
       created_at: o.now,
     });
-  return { id, number, issued: true };
+  return { id, number: row.number, issued: true };
 }

@@ -7,7 +7,7 @@ import { formatShopTime } from '../../domain/clock';
 import { formatMoney } from '../../domain/quantities';
 import en from './messages.en.json';
 import fil from './messages.fil.json';
-import type { NewMessage, NotifyLanguage } from './types';
+import type { NewMessage, NotifyKind, NotifyLanguage } from './types';
 
 type Key = keyof typeof en;
 const CATALOGS: Record<NotifyLanguage, Record<Key, string>> = { en, fil };
@@ -48,6 +48,16 @@ function dateText(v: Voice, ms: number): string {
   }).format(ms);
 }
 
+/** A message whose text is its kind's line in the catalog, said for the shop. */
+function told(
+  v: Voice,
+  kind: NotifyKind & Key,
+  vars: Record<string, string | number>,
+  rest: Omit<NewMessage, 'kind' | 'text'>,
+): NewMessage {
+  return { kind, ...rest, text: say(v, kind, { shop: v.shop, ...vars }) };
+}
+
 const vouchers = (v: Voice, n: number) => (n === 1 ? say(v, 'vouchers_one') : say(v, 'vouchers_many', { n }));
 
 export function routerDown(
@@ -57,19 +67,13 @@ export function routerDown(
   reason: string,
   now: number,
 ): NewMessage {
-  return {
-    kind: 'router_down',
+  const minutes = Math.max(1, Math.floor((now - since) / 60_000));
+  const vars = { site: site.name, since: time(v, since, now), minutes, reason };
+  return told(v, 'router_down', vars, {
     subject: `site:${site.id}`,
     site: site.name,
-    text: say(v, 'router_down', {
-      shop: v.shop,
-      site: site.name,
-      since: time(v, since, now),
-      minutes: Math.max(1, Math.floor((now - since) / 60_000)),
-      reason,
-    }),
     data: { site_id: site.id, since: new Date(since).toISOString(), reason },
-  };
+  });
 }
 
 export function routerUp(
@@ -78,22 +82,16 @@ export function routerUp(
   since: number,
   now: number,
 ): NewMessage {
-  return {
-    kind: 'router_up',
+  const vars = { site: site.name, since: time(v, since, now), duration: durationText(v, now - since) };
+  return told(v, 'router_up', vars, {
     subject: `site:${site.id}`,
     site: site.name,
-    text: say(v, 'router_up', {
-      shop: v.shop,
-      site: site.name,
-      since: time(v, since, now),
-      duration: durationText(v, now - since),
-    }),
     data: {
       site_id: site.id,
       since: new Date(since).toISOString(),
       down_seconds: Math.round((now - since) / 1000),
     },
-  };
+  });
 }
 
 export interface VendoFacts {
@@ -103,49 +101,40 @@ export interface VendoFacts {
   lastSeenAt: number;
 }
 
+/** ` at SITE` for a vendo that sells on one site, else nothing. */
+const where = (v: Voice, vendo: VendoFacts) => (vendo.site ? say(v, 'at_site', { site: vendo.site }) : '');
+
 export function vendoSilent(v: Voice, vendo: VendoFacts, now: number): NewMessage {
-  return {
-    kind: 'vendo_silent',
+  const minutes = Math.floor((now - vendo.lastSeenAt) / 60_000);
+  const vars = { vendo: vendo.name, where: where(v, vendo), since: time(v, vendo.lastSeenAt, now), minutes };
+  return told(v, 'vendo_silent', vars, {
     subject: `vendo:${vendo.id}`,
     site: vendo.site,
-    text: say(v, 'vendo_silent', {
-      shop: v.shop,
-      vendo: vendo.name,
-      where: vendo.site ? say(v, 'at_site', { site: vendo.site }) : '',
-      since: time(v, vendo.lastSeenAt, now),
-      minutes: Math.floor((now - vendo.lastSeenAt) / 60_000),
-    }),
     data: { vendo_id: vendo.id, vendo: vendo.name, last_seen_at: new Date(vendo.lastSeenAt).toISOString() },
-  };
+  });
 }
 
 export function vendoBack(v: Voice, vendo: VendoFacts, silentSince: number, now: number): NewMessage {
-  return {
-    kind: 'vendo_back',
+  const vars = { vendo: vendo.name, where: where(v, vendo), duration: durationText(v, now - silentSince) };
+  return told(v, 'vendo_back', vars, {
     subject: `vendo:${vendo.id}`,
     site: vendo.site,
-    text: say(v, 'vendo_back', {
-      shop: v.shop,
-      vendo: vendo.name,
-      where: vendo.site ? say(v, 'at_site', { site: vendo.site }) : '',
-      duration: durationText(v, now - silentSince),
-    }),
     data: {
       vendo_id: vendo.id,
       vendo: vendo.name,
       silent_since: new Date(silentSince).toISOString(),
       silent_seconds: Math.round((now - silentSince) / 1000),
     },
-  };
+  });
 }
 
 export function guessing(v: Voice, at: number, now: number): NewMessage {
-  return {
-    kind: 'guessing',
-    subject: 'guessing',
-    text: say(v, 'guessing', { shop: v.shop, at: time(v, at, now) }),
-    data: { at: new Date(at).toISOString() },
-  };
+  return told(
+    v,
+    'guessing',
+    { at: time(v, at, now) },
+    { subject: 'guessing', data: { at: new Date(at).toISOString() } },
+  );
 }
 
 export interface SiteSales {
@@ -208,18 +197,17 @@ export function lowStock(
   count: number,
   threshold: number,
 ): NewMessage {
-  return {
-    kind: 'low_stock',
-    subject: `stock:${profile.id}`,
-    text: say(v, 'low_stock', { shop: v.shop, profile: profile.name, count, threshold }),
-    data: { profile: profile.name, unused: count, threshold },
-  };
+  return told(
+    v,
+    'low_stock',
+    { profile: profile.name, count, threshold },
+    {
+      subject: `stock:${profile.id}`,
+      data: { profile: profile.name, unused: count, threshold },
+    },
+  );
 }
 
 export function testMessage(v: Voice, now: number): NewMessage {
-  return {
-    kind: 'test',
-    text: say(v, 'test', { shop: v.shop, at: formatShopTime(now, v.tz) }),
-    data: {},
-  };
+  return told(v, 'test', { at: formatShopTime(now, v.tz) }, { data: {} });
 }

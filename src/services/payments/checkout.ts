@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { AppError } from '../../domain/errors';
-import { normaliseMac, parseIPv4 } from '../../domain/network';
+import { deviceOf } from '../../domain/network';
 import type { PaymentGateway } from '../../payments/gateway';
 import type { ShopDeps } from '../deps';
 import { assertSoldAsVoucher } from '../profiles/billing';
@@ -37,19 +37,15 @@ export interface PaymentFlow {
 type StartInput = Parameters<PaymentService['start']>[0];
 
 /** The device the portal says the checkout is for, seen by the hotspot at that address now. */
-async function deviceOf(f: PaymentFlow, input: StartInput): Promise<{ mac: string; ip: string }> {
-  let mac: string;
-  let ip: string;
-  try {
-    mac = normaliseMac(input.mac);
-    ip = parseIPv4(input.ip, 'ip');
-  } catch {
+async function deviceThere(f: PaymentFlow, input: StartInput): Promise<{ mac: string; ip: string }> {
+  const device = deviceOf(input);
+  if (!device)
     throw new AppError(
       'PAYMENT_NO_DEVICE',
       "This page does not know your device; open the WiFi's login page again",
       400,
     );
-  }
+  const { mac, ip } = device;
   // Only for a device the hotspot reports at that address now, as a redemption: never a payment for a phone
   // that is not there and cannot be put online.
   if (!(await f.o.seesDevice(mac, ip, input.siteId)))
@@ -78,7 +74,7 @@ export async function startCheckout(
   const { db, clock, log } = f.deps;
   const on = await f.current();
   if (!on) throw new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
-  const { mac, ip } = await deviceOf(f, input);
+  const { mac, ip } = await deviceThere(f, input);
   const offer = await offerOf(f, input);
   const now = clock.now();
   const reference = `PN${crypto.randomBytes(12).toString('hex').toUpperCase()}`;

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { statements } from '../../db/statements';
 import { EVENT_KINDS } from '../../domain/activity';
-import { desiredLimits } from '../../domain/policy';
+import { desiredLimits, type DesiredLimits } from '../../domain/policy';
 import { desiredQueues } from '../../domain/queues';
 import { maskCode } from '../../lib/logger';
 import type { LoginOutcome } from '../../router/hotspot';
@@ -175,6 +175,11 @@ export async function connect(
     throw routerFailure(err);
   }
   announce(r, kind, a, row, sale);
+  return redeemed(a, row, kind, limits);
+}
+
+/** What the portal is told of a device put online: the code, its plan, when it ends and its speeds now. */
+export function redeemed(a: Attempt, row: VoucherRow, kind: Claim, limits: DesiredLimits): RedeemResult {
   return {
     code: row.code,
     profile: a.profileName,

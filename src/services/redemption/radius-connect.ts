@@ -14,7 +14,7 @@ import { desiredLimits } from '../../domain/policy';
 import type { RedeemResult } from '../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../vouchers/state';
-import { activationOf, announce, claim, unclaim } from './connect';
+import { activationOf, announce, claim, redeemed, unclaim } from './connect';
 import { routerFailure } from './refusals';
 import * as voucherDevices from '../voucher-devices';
 import type { Attempt, Claim, DeviceLogin, RedemptionDeps, SaleEvent } from './shared';
@@ -27,14 +27,7 @@ function result(a: Attempt, row: VoucherRow, kind: Claim, now: number, tz: strin
     now,
     tz,
   );
-  return {
-    code: row.code,
-    profile: a.profileName,
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    rateUp: limits.rateUp,
-    rateDown: limits.rateDown,
-    relogin: kind === 'relogin',
-  };
+  return redeemed(a, row, kind, limits);
 }
 
 /**

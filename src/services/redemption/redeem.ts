@@ -11,7 +11,7 @@ import { statements } from '../../db/statements';
 import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../domain/codes';
 import { AppError } from '../../domain/errors';
 import type { Profile } from '../../domain/profiles';
-import { normaliseMac, parseIPv4 } from '../../domain/units';
+import { deviceOf } from '../../domain/network';
 import { voucherTiming } from '../../domain/vouchers';
 import { isCappedWaiting } from '../../domain/overage';
 import type { SiteDeps } from '../deps';
@@ -73,14 +73,9 @@ export async function redeem(
   sale?: SaleEvent,
 ): Promise<RedeemResult> {
   const { db, router } = r.deps;
-  let mac: string;
-  let ip: string;
-  try {
-    mac = normaliseMac(input.mac);
-    ip = parseIPv4(input.ip, 'ip');
-  } catch {
-    throw unknownDevice();
-  }
+  const device = deviceOf(input);
+  if (!device) throw unknownDevice();
+  const { mac, ip } = device;
   // A code someone typed is limited by who asks (guess-limiter/index.ts), never by the device the body names. A
   // code the controller itself holds (no asker: a queued code starting, a resume, a move's login, a vendo's
   // sale) is no guess. A caller that admitted the asker already (the self-service prelude) hands its ticket.

@@ -5,7 +5,7 @@
  */
 import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../domain/codes';
 import { AppError } from '../../domain/errors';
-import { normaliseMac, parseIPv4 } from '../../domain/units';
+import { deviceOf } from '../../domain/network';
 import { voucherTiming } from '../../domain/vouchers';
 import { isCappedWaiting } from '../../domain/overage';
 import { redemptionResult } from '../../metrics/port';
@@ -34,15 +34,10 @@ export async function redeem(
   input: SelfRedeemInput,
   asker: Asker,
 ): Promise<SelfRedeemResult> {
-  let mac: string;
-  let ip: string;
-  try {
-    mac = normaliseMac(input.mac);
-    ip = parseIPv4(input.ip, 'ip');
-  } catch {
-    // The redemption's own refusal (unknown device).
-    return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker) };
-  }
+  const device = deviceOf(input);
+  // The redemption's own refusal (unknown device).
+  if (!device) return { kind: 'redeemed', result: await ss.redemption.redeem(input, asker) };
+  const { mac, ip } = device;
   // Who typed the code is held back before anything is looked up: a top-up, a queued code or a move tells a
   // guesser as much about a code as a redemption does (guess-limiter/index.ts).
   const ticket = await ss.limiter.admit({ ...asker, device: { mac, ip } });
@@ -63,12 +58,9 @@ export async function redeemHeld(
   input: SelfRedeemInput,
   sale?: SaleEvent,
 ): Promise<SelfRedeemResult> {
-  let device: { mac: string; ip: string };
-  try {
-    device = { mac: normaliseMac(input.mac), ip: parseIPv4(input.ip, 'ip') };
-  } catch {
+  const device = deviceOf(input);
+  if (!device)
     return { kind: 'redeemed', result: await ss.redemption.redeem(input, undefined, undefined, sale) };
-  }
   return redeemAdmitted(ss, input, undefined, device, sale);
 }
 

@@ -9,6 +9,22 @@ export function shopName(settings: Pick<SettingsService, 'get'>): Promise<string
   return settings.get<string>('shop.name', 'PisoNet');
 }
 
+/** Writes only the values that changed, so the audit log shows what the owner actually changed; their keys. */
+export async function saveChanged(
+  settings: SettingsService,
+  values: object,
+  actor: Actor,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if ((await settings.get<unknown>(key, undefined)) !== value) {
+      await settings.set(key, value, actor);
+      changed.push(key);
+    }
+  }
+  return changed;
+}
+
 /** Owner-editable settings (shop name, code format, ...) kept as JSON values in the database. */
 export function createSettingsService(db: Db, clock: Clock, audit: AuditService): SettingsService {
   return {

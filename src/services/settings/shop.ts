@@ -42,9 +42,6 @@ const KEYS: Record<ShopSettingField, string> = {
   contact_mobile: 'shop.contact_mobile',
 };
 
-const CONTACT_NAME_MAX = 60;
-
-const WIFI_NAME_MAX = 32;
 const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\u007f');
 
 function text(v: unknown, field: string): string {
@@ -65,6 +62,19 @@ function httpUrl(v: unknown, field: string, example: string): string {
   return s;
 }
 
+/** Text on one line of at most `max` characters (a WiFi name, a contact's name). */
+function oneLine(v: unknown, field: string, max: number, what: string, example: string): string {
+  const s = text(v, field);
+  if (s.length > max || hasControl(s))
+    throw ValidationError.invalid(
+      field,
+      v,
+      what,
+      `use at most ${max} characters on one line, e.g. ${example}`,
+    );
+  return s;
+}
+
 /** One field's typed value; '' (or an empty list) means "back to .env". */
 const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
   tz(v) {
@@ -78,17 +88,7 @@ const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
       );
     return s;
   },
-  wifi_name(v) {
-    const s = text(v, 'wifi_name');
-    if (s.length > WIFI_NAME_MAX || hasControl(s))
-      throw ValidationError.invalid(
-        'wifi_name',
-        v,
-        'a WiFi name',
-        `use at most ${WIFI_NAME_MAX} characters on one line, e.g. AlingNena-WiFi`,
-      );
-    return s;
-  },
+  wifi_name: (v) => oneLine(v, 'wifi_name', 32, 'a WiFi name', 'AlingNena-WiFi'),
   portal_url(v) {
     const s = text(v, 'portal_url');
     return s === '' ? s : httpUrl(s, 'portal_url', 'http://10.5.50.2:5000').replace(/\/+$/, '');
@@ -103,17 +103,7 @@ const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
     if (list.length > 32) throw new ValidationError('admin_allow', 'use at most 32 addresses or networks');
     return [...new Set(list)];
   },
-  contact_name(v) {
-    const s = text(v, 'contact_name');
-    if (s.length > CONTACT_NAME_MAX || hasControl(s))
-      throw ValidationError.invalid(
-        'contact_name',
-        v,
-        'a name',
-        `use at most ${CONTACT_NAME_MAX} characters on one line, e.g. Aling Nena`,
-      );
-    return s;
-  },
+  contact_name: (v) => oneLine(v, 'contact_name', 60, 'a name', 'Aling Nena'),
   contact_mobile(v) {
     const s = text(v, 'contact_mobile');
     return s === '' ? s : parseMobile(s, 'contact_mobile');

@@ -15,7 +15,7 @@
  * none (the route refuses it first).
  */
 import type { Knex } from 'knex';
-import { AppError } from '../../domain/errors';
+import { AppError, voidReason } from '../../domain/errors';
 import { formatBytes, formatDurationHuman, formatMoney } from '../../domain/units';
 import type { Actor } from '../audit/actor';
 import type { SiteDeps } from '../deps';
@@ -29,9 +29,6 @@ import { OVERAGE } from './overage';
 import { ProfileCache, requireVoucher } from './queries';
 import { routerUptimeLimit, voucherProfile, type VoucherRow } from './state';
 import type { ChargeVoid, VoucherView } from './types';
-
-/** The longest reason kept (void_reason). */
-export const MAX_VOID_REASON = 200;
 
 interface ChargeRow {
   id: number;
@@ -54,20 +51,6 @@ const raced = () =>
     'This voucher changed just now (time or data added or used). Nothing was voided; look at it again and retry.',
     409,
   );
-
-/** The reason, trimmed: 1–200 characters, else 400 naming `reason`. */
-export function voidReason(reason: unknown): string {
-  const text = typeof reason === 'string' ? reason.trim() : '';
-  if (!text || text.length > MAX_VOID_REASON)
-    throw new AppError(
-      'INVALID_INPUT',
-      `reason: say why this sale is voided, in 1–${MAX_VOID_REASON} characters`,
-      400,
-      'reason',
-      { reason: `say why, in 1–${MAX_VOID_REASON} characters (like "wrong price, ₱25 for ₱2.50")` },
-    );
-  return text;
-}
 
 /**
  * Why `actor` may not void a charge made by `charge.actor` at `charge.createdAt` (null: it may). A cashier voids its
@@ -124,7 +107,7 @@ export function voucherChargeVoid(
     reason: unknown,
     actor: Actor,
   ): Promise<ChargeVoid> {
-    const text = voidReason(reason);
+    const text = voidReason(reason, 'this sale', 'wrong price, ₱25 for ₱2.50');
     const n =
       typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,12}$/.test(id) ? Number(id) : NaN;
     const row = await requireVoucher(db, code);

@@ -24,6 +24,7 @@ import {
   type StyleFigures,
 } from '../../domain/code-style';
 import type { Actor, SettingsService } from '../types';
+import { saveChanged } from '../settings';
 import type { PortalCodeEntry } from './types';
 export type { PortalCodeEntry } from './types';
 
@@ -125,14 +126,7 @@ export async function saveShopCodeStyle(
     // Kept when passwords are turned off, so turning them on again offers the same length.
     ...(style.password ? { [STYLE_SETTINGS.passLength]: style.password.length } : {}),
   };
-  const changed: string[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    if ((await settings.get<unknown>(key, undefined)) !== value) {
-      await settings.set(key, value, actor);
-      changed.push(key);
-    }
-  }
-  return changed;
+  return saveChanged(settings, values, actor);
 }
 
 /** A separate password in the style's form, or null when the password is the code. */

@@ -9,7 +9,8 @@ import type { RouterLog } from '../log';
 import { QUEUE_DEFAULTS } from '../menus/queue';
 import type { Transfer } from '../traffic';
 import { newQueueRuntime, type QueueItem, type RouterState } from '../state';
-import { formatDuration, parseRateLimit, type RateLimit } from '../values';
+import { parseRateLimit, type RateLimit } from '../values';
+import { rateFields } from '../session-queue';
 import { packetPath, type Packet, type PacketPath } from '../packet-path';
 import { pppInterfaceName } from './names';
 import { allocate } from './pools';
@@ -28,20 +29,6 @@ import type { PppActiveItem } from './tables';
 
 const PACKET_BYTES = 1500;
 const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
-const pair = (x: [number, number]): string => `${x[0]}/${x[1]}`;
-
-/** The queue fields of a rate limit (rx = the subscriber's upload, the first half of max-limit). */
-function rateFields(rl: RateLimit): Record<string, string> {
-  return {
-    'max-limit': pair(rl.maxLimit),
-    'limit-at': pair(rl.limitAt),
-    'burst-limit': pair(rl.burstLimit),
-    'burst-threshold': rl.burstLimit[0] || rl.burstLimit[1] ? pair(rl.burstThreshold) : '0/0',
-    'burst-time': `${formatDuration(rl.burstTime[0])}/${formatDuration(rl.burstTime[1])}`,
-    priority: `${rl.priority}/${rl.priority}`,
-  };
-}
-
 /** How a session ends, and ◐ its Acct-Terminate-Cause (RFC 2866; ✖ Lost-Carrier for a host that dialled again). */
 const TERMINATE_CAUSES = {
   'peer hung up': 'User-Request',

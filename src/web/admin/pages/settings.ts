@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
 import type { AppConfig } from '../../../config/env';
-import type { Actor, AdminAccountService, RouterInfo, SettingsService } from '../../../services/types';
+import type { Actor, AdminAccountService, RouterInfo } from '../../../services/types';
 import { resolveCodeStyle, type CodeStyle } from '../../../domain/code-style';
 import {
   DEFAULT_MOVE_OFFLINE_MINUTES,
@@ -21,7 +21,7 @@ import {
   styleValues,
 } from './code-style-form';
 import { logoProblem } from '../../../services/settings/shop-logo';
-import { shopName } from '../../../services/settings';
+import { saveChanged, shopName } from '../../../services/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 import { billingFormFacts, billingFormValues, billingSettingsRoute } from './settings-billing';
 import {
@@ -72,22 +72,6 @@ function effectiveConfig(config: AppConfig) {
     hotspotLoginUrl: config.hotspotLoginUrl,
     portalUrl: config.portalUrl,
   };
-}
-
-/** Writes only the values that changed, so the audit log shows what the owner actually changed. */
-async function saveChanged(
-  settings: SettingsService,
-  values: GeneralSettings,
-  actor: Actor,
-): Promise<string[]> {
-  const changed: string[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    if ((await settings.get<unknown>(key, undefined)) !== value) {
-      await settings.set(key, value, actor);
-      changed.push(key);
-    }
-  }
-  return changed;
 }
 
 /** Checks the current password and the confirmation, then sets the new one; field messages or null. */
