@@ -13,8 +13,8 @@ import type { AppConfig } from '../src/config/env';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { migrateLatest, openDatabase } from '../src/db/knex';
 import { FakeClock } from '../src/lib/clock';
-import { createAuditService } from '../src/services/audit';
-import { createInvoiceService } from '../src/services/billing/invoices';
+import { createAuditService } from '../src/services/business/audit';
+import { createInvoiceService } from '../src/services/subscriptions/billing/invoices';
 import { seedBillingDay } from '../test/helpers/billing-seed';
 import { NoPostgres, openBenchPostgres } from './pg-cluster';
 

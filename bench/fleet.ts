@@ -13,7 +13,7 @@ import { projectPath } from '../src/lib/paths';
 import { createRouterClient } from '../src/router';
 import type { Core } from '../src/core';
 import type { RouterClient } from '../src/router/types';
-import type { HotspotUsers } from '../src/services/hotspot-users';
+import type { HotspotUsers } from '../src/services/network/hotspot-users';
 import { RouterSimulator } from '../src/simulator';
 import { forkBenchChild } from './child';
 

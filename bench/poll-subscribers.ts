@@ -8,9 +8,9 @@
  * - the peak RSS of the controller at most 180 MB.
  */
 import type { Core } from '../src/core';
-import { SYSTEM } from '../src/services/audit/actor';
+import { SYSTEM } from '../src/services/business/audit/actor';
 import { DEFAULT_SITE } from '../src/services/deps';
-import { pppSessionsRead } from '../src/services/ppp-subscribers';
+import { pppSessionsRead } from '../src/services/network/ppp-subscribers';
 import type { RouterClient } from '../src/router/types';
 import { fleetSubscriber, pppoeSetUp } from './fleet';
 

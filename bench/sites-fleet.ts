@@ -13,7 +13,7 @@ import type { SiteLeases } from '../src/db/site-leases';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { RouterClient } from '../src/router/types';
-import type { HotspotUsers } from '../src/services/hotspot-users';
+import type { HotspotUsers } from '../src/services/network/hotspot-users';
 import { SYSTEM, type UsageService } from '../src/services/types';
 import { benchRouterClient, openBenchSite, RouterProcess, seedFleet, type BenchSite } from './fleet';
 

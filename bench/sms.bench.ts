@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { enqueue } from '../src/services/sms/outbox';
+import { enqueue } from '../src/services/subscriptions/sms/outbox';
 import { createHarness, type Harness } from '../test/helpers/harness';
 import { PROFILES } from '../test/helpers/subscriber-plans';
 import { forkBenchChild } from './child';

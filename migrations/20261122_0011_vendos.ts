@@ -12,7 +12,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('location', 200);
     t.integer('profile_id').notNullable().references('profiles.id').onDelete('RESTRICT');
     t.text('rates').notNullable(); // JSON [{amount (centavos), seconds}]
-    t.text('secret_enc').notNullable(); // AES-256-GCM with the data folder's key (services/vendos/secrets.ts)
+    t.text('secret_enc').notNullable(); // AES-256-GCM with the data folder's key (services/shop/vendos/secrets.ts)
     t.bigInteger('secret_rotated_at').notNullable();
     t.integer('window_seconds').notNullable().defaultTo(60);
     t.boolean('enabled').notNullable().defaultTo(true);

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /**
  * Sites: one router each (docs/sites.md). Row 1, `default`, is the router configured in .env: its connection
  * fields are NULL and mean "from the environment". Other sites keep their API password encrypted
- * (`password_enc`, AES-256-GCM with CREDENTIALS_KEY, src/services/sites/credentials.ts). Names are unique
+ * (`password_enc`, AES-256-GCM with CREDENTIALS_KEY, src/services/business/sites/credentials.ts). Names are unique
  * whatever their case. The last read of each router (identity, devices online, error) is kept so the terminal
  * menu, which does not connect to the other routers, shows what the server last saw. Times as ms epoch.
  */

@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
  * Plain ADD COLUMN on both engines and no foreign key (as 0017): SQLite cannot add one without knex rebuilding
  * the table, and a rebuild of `profiles` would cascade. The sites service keeps the column honest instead: it
  * refuses to remove a site that still sells a profile or runs an enabled vendo of its own, and makes its
- * archived profiles and switched-off vendos shared when it removes it (src/services/sites/index.ts).
+ * archived profiles and switched-off vendos shared when it removes it (src/services/business/sites/index.ts).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE profiles ADD COLUMN site_id integer');

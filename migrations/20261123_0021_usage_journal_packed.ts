@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The usage journal's rows packed (src/services/usage/journal-codec.ts): a poll writes its deltas as numbers in
+ * The usage journal's rows packed (src/services/network/usage/journal-codec.ts): a poll writes its deltas as numbers in
  * `data` (SQLite BLOB, PostgreSQL bytea) and leaves `body` empty. Rows written before, as JSON in `body` with
  * `data` NULL, are folded as they are.
  */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Money a running voucher brings in or gives back besides its own sale (src/services/vouchers/charges.ts): today a
+ * Money a running voucher brings in or gives back besides its own sale (src/services/shop/vouchers/charges.ts): today a
  * change of plan (`kind` plan_change: the price difference prorated by the unused time, src/domain/plan-change.ts).
  * `kind` is plain text so another kind (an overage purchase) needs no migration, and the reports group by it.
  * `amount` is a sale (centavos, counted in the reports on `created_at`); `credit` is what the shop owes the

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The notifications' outbox (src/services/notify): every message to the owner is written here first, then
+ * The notifications' outbox (src/services/business/notify): every message to the owner is written here first, then
  * delivered by the sender on each channel it was meant for. Per channel: `<channel>_state` (NULL: not for this
  * channel; pending, sent or failed), its attempts, when it is next tried, the channel's own words for the last
  * failure and when it was sent or given up. `uid` is the message's id as receivers see it (they deduplicate by it).

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Payments made online through a gateway (src/services/payments): one row per checkout a customer started on the
+ * Payments made online through a gateway (src/services/shop/payments): one row per checkout a customer started on the
  * portal, or per paid session the gateway told of that is not ours (kept for the owner). `reference` is the
  * product's own reference sent with the checkout; `session_id` the gateway's checkout session and
  * `gateway_payment_id` its payment: both unique, so a session is credited at most once whichever way it is

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * `login_failures`: wrong admin passwords in a row, per username and address, and until when that pair waits
- * before its next try (src/services/login-delays). Kept in the database so a restart neither forgets a guesser's
+ * before its next try (src/services/business/login-delays). Kept in the database so a restart neither forgets a guesser's
  * count nor is needed to let the owner back in (`pisonet admin unlock` clears it).
  */
 export async function up(knex: Knex): Promise<void> {

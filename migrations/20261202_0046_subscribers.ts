@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Subscribers on monthly plans (src/services/subscribers). `seq` is the account number (`S-000001`), drawn from
+ * Subscribers on monthly plans (src/services/subscriptions/subscribers). `seq` is the account number (`S-000001`), drawn from
  * the one row of `subscriber_numbers` inside the insert's transaction: a refused insert rolls its number back, so
  * numbers have no gaps. `username_key` is the username in lower case, unique per site (a PPPoE login is matched
  * ignoring case on our side); an ended subscriber keeps its row and its username. `password_enc` is the PPPoE

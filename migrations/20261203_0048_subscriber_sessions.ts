@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * `subscriber_sessions`: the baseline of each subscriber's PPP session the poll has seen (src/services/usage/
+ * `subscriber_sessions`: the baseline of each subscriber's PPP session the poll has seen (src/services/network/usage/
  * subscribers.ts): the session's cumulative counters when its bytes were last booked into `subscriber_usage`.
  * Written in the same transaction as the bytes, so a controller killed mid-poll, or restarted, measures again
  * from the last booked point: every byte once. `session_key` is the source's id of the session (never reused

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * A billing cycle's bytes each way beside its counted bytes (src/services/usage/subscribers.ts): `bytes_up` is
+ * A billing cycle's bytes each way beside its counted bytes (src/services/network/usage/subscribers.ts): `bytes_up` is
  * what the subscriber's CPE sent (the router's receive counter on the PPP interface), `bytes_down` what it
  * received. Both count every byte, free off-peak hours too; `counted_bytes` is what the plan's FUP and cap count.
  */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * `sms_outbox`: every SMS to a subscriber (src/services/sms), one row per (subject, kind), unique: the subject is
+ * `sms_outbox`: every SMS to a subscriber (src/services/subscriptions/sms), one row per (subject, kind), unique: the subject is
  * the fact it tells of (`invoice:<id>`, `payment:<id>`, `suspension:<id>`), the kind what it says (`issued`,
  * `reminder`, `suspended`, `payment`). The row is written with an insert that ignores a repeat, so a fact is told
  * once whoever finds it first. `state`: pending (not tried yet), retry (failed for now, tried again at

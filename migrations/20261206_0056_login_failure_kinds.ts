@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /**
  * `login_failures` gets a `kind`: besides the admin login's count per username and address, the budgets across
  * names (per address) and the subscribers' portal sign-in (per account, per address), one table and one rule
- * (src/services/login-delays). `username` or `address` is '' where the kind has no such part. The counts so far
+ * (src/services/business/login-delays). `username` or `address` is '' where the kind has no such part. The counts so far
  * are kept, as the admin's.
  */
 export async function up(knex: Knex): Promise<void> {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * What the poll last read of each subscriber's PPP session, beside its baseline in `subscriber_sessions`
- * (src/services/usage/subscribers.ts writes them in the same statement): the address it was given, its uptime
+ * (src/services/network/usage/subscribers.ts writes them in the same statement): the address it was given, its uptime
  * when read (at `seen_at`), the speed it ran at between the last two readings (bits per second each way, from
  * the counters' growth), and `ended` 1 when RADIUS accounting's Stop came (kept only as a baseline, not online). The
  * subscriber pages and the API read them; no page asks the router.

@@ -9,11 +9,11 @@ import { postgresLeases } from './db/site-leases';
 import { PeriodicJob } from './jobs/periodic';
 import { startParts, type Part } from './jobs/parts';
 import type { CalendarJob } from './jobs/calendar';
-import type { Notifier } from './services/notify/notifier';
+import type { Notifier } from './services/business/notify/notifier';
 import { StartRefused } from './domain/errors';
 import { createLogger } from './lib/logger';
 import { createWebApp } from './web/app';
-import { cardRoutersFor } from './services/vouchers/card-link';
+import { cardRoutersFor } from './services/shop/vouchers/card-link';
 import { serverJobs, serverParts, type DemoPieces } from './server-parts';
 import { createMetrics, type Metrics } from './metrics';
 import { metricsSources } from './core/metrics';
@@ -25,7 +25,7 @@ export interface RunningApp {
   server: http.Server;
   url: string;
   usageJob: PeriodicJob;
-  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/notify). */
+  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/business/notify). */
   notifier: Notifier;
   /** The scheduled backups' job (none when BACKUP_EVERY is off). */
   backupJob?: CalendarJob;

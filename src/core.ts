@@ -8,11 +8,11 @@ import type { DemoRouterHost } from './router/demo';
 import type { RouterClient } from './router/types';
 import { DEFAULT_SITE, type ShopDeps } from './services/deps';
 import type { Services } from './services/types';
-import { withLiveUsersCache } from './services/bandwidth/live-users-cache';
-import type { SiteMonitor } from './services/site-monitor';
-import { createSiteStack, type SiteStack, type SiteStackShared } from './services/site-stack';
+import { withLiveUsersCache } from './services/network/bandwidth/live-users-cache';
+import type { SiteMonitor } from './services/network/site-monitor';
+import { createSiteStack, type SiteStack, type SiteStackShared } from './services/network/site-stack';
 import { seedProfiles } from './core/database';
-import { createNotifications, type NotifyParts } from './services/notify';
+import { createNotifications, type NotifyParts } from './services/business/notify';
 import { monitorOtherSites, roamingAtOtherSites } from './core/sites';
 
 export { sessionSecret } from './core/session-secret';
@@ -45,7 +45,7 @@ export interface Core {
   services: Services;
   /** The `default` site's stack, on `router`: its services are `services`' own, its poll job the server's. */
   defaultStack: SiteStack;
-  /** The server's connections to the other sites (src/services/site-monitor/index.ts); none in the CLI. */
+  /** The server's connections to the other sites (src/services/network/site-monitor/index.ts); none in the CLI. */
   siteMonitor?: SiteMonitor;
   /**
    * What drives each other site on those connections (poll, logins, redemptions), whatever its mode, by site id;
@@ -54,7 +54,7 @@ export interface Core {
   siteStacks: Map<number, SiteStack>;
   /** Which sites this server polls now (src/db/site-leases.ts). */
   leases: SiteLeases;
-  /** Notifications to the owner: the server's jobs drive these parts (src/services/notify/notifier.ts). */
+  /** Notifications to the owner: the server's jobs drive these parts (src/services/business/notify/notifier.ts). */
   notify: NotifyParts;
   close(): Promise<void>;
 }
@@ -115,7 +115,7 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     subscriberChanges: (listener) => rooms.subscribers.onChange(listener),
     // Every face that lists who is online shares one short-lived list; a finished poll cycle makes it stale.
     cycled: () => bandwidth.invalidate(),
-    // Queued second codes whose turn came, pauses that ended (src/services/self-service).
+    // Queued second codes whose turn came, pauses that ended (src/services/shop/self-service).
     afterCycle: (site) => services.selfService.afterCycle(site.id),
   };
   const main = defaultSiteStack(shop, shared, siteStacks);

@@ -11,9 +11,9 @@ import type { Part } from './jobs/parts';
 import { PeriodicJob } from './jobs/periodic';
 import { startDemoGateway } from './payments/demo';
 import { fakesPaymongo } from './config/env-payments';
-import { backupSchedule } from './services/backup/schedule';
-import { billingJob, billingPart } from './services/billing';
-import { Notifier } from './services/notify/notifier';
+import { backupSchedule } from './services/business/backup/schedule';
+import { billingJob, billingPart } from './services/subscriptions/billing';
+import { Notifier } from './services/business/notify/notifier';
 import { startDemoVendo, type DemoVendo } from './vendo-sim/demo';
 import { startDemoSubscribers, type DemoSubscribers } from './demo/subscribers';
 import { startDemoRouterSetup, type DemoRouterSetup } from './demo/router-setup';
@@ -29,17 +29,17 @@ export interface DemoPieces {
 }
 
 export interface ServerJobs {
-  /** The default site's poll job (src/services/site-stack). */
+  /** The default site's poll job (src/services/network/site-stack). */
   usageJob: PeriodicJob;
   checksJob: PeriodicJob;
   paymentsJob: PeriodicJob;
-  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/notify). */
+  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/business/notify). */
   notifier: Notifier;
   /** Scheduled backups (none when BACKUP_EVERY is off). */
   backupJob?: CalendarJob;
   /** Subscribers' invoices: issued at every hour's start (midnight where each subscriber is), and at start. */
   billingJob: CalendarJob;
-  /** SMS to subscribers (src/services/sms): the outbox filled from the facts and sent, every 15 s; off without a key. */
+  /** SMS to subscribers (src/services/subscriptions/sms): the outbox filled from the facts and sent, every 15 s; off without a key. */
   smsJob: PeriodicJob;
 }
 
@@ -84,7 +84,7 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
       log.child({ module: 'jobs' }),
       () => core.clock.now(),
     ),
-    // Online payments (src/services/payments): pending checkouts read until they are paid or expire, and paid
+    // Online payments (src/services/shop/payments): pending checkouts read until they are paid or expire, and paid
     // vouchers' logins retried (a router that was down, a phone that came back).
     paymentsJob: new PeriodicJob(
       'payments-poll',

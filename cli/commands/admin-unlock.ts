@@ -1,6 +1,6 @@
 /**
  * `pisonet admin unlock [USERNAME]` and `pisonet subscribers unlock [ID|USERNAME]`: clear the waits after wrong
- * passwords (src/services/login-delays) of the web admin's login, or of the portal's account page. The owner who
+ * passwords (src/services/business/login-delays) of the web admin's login, or of the portal's account page. The owner who
  * mistyped, or a subscriber held back by someone else's guesses, needs no restart and no wait.
  */
 import { out } from '../lib/ansi';

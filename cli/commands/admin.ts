@@ -9,8 +9,8 @@ import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
-import { salesTotal } from '../../src/services/reports/types';
-import { profileJson } from '../../src/services/profiles/json';
+import { salesTotal } from '../../src/services/shop/reports/types';
+import { profileJson } from '../../src/services/shop/profiles/json';
 import { CommandDef, print, printJson, readStdin, siteOption, withCore } from './shared';
 
 const PROFILES = `Usage: pisonet profiles list [--all] [--site SITE] [--json]

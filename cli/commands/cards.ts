@@ -13,8 +13,8 @@ import {
 import { parseSheetLayout, QUICK_PRINT_MAX, SHEET_LAYOUTS } from '../../src/domain/cards';
 import { ValidationError } from '../../src/domain/errors';
 import { parseJsonText } from '../../src/domain/json-text';
-import type { TemplateScope } from '../../src/services/card-templates';
-import { quickPrint } from '../../src/services/vouchers/quick-print';
+import type { TemplateScope } from '../../src/services/shop/card-templates';
+import { quickPrint } from '../../src/services/shop/vouchers/quick-print';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';

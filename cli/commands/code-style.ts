@@ -1,11 +1,15 @@
 /** `pisonet settings code-style`: the shop's code style for new vouchers, shown with its figures, or set. */
 import { styleFigures } from '../../src/domain/code-style';
-import { codeStyleFigures, saveShopCodeStyle, storedCodeStyle } from '../../src/services/vouchers/code-style';
+import {
+  codeStyleFigures,
+  saveShopCodeStyle,
+  storedCodeStyle,
+} from '../../src/services/shop/vouchers/code-style';
 import { resolveCodeStyle } from '../../src/domain/code-style';
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
-import { codeStyleJson } from '../../src/services/vouchers/json';
+import { codeStyleJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const USAGE = `Usage: pisonet settings code-style [--alphabet digits|lowercase|uppercase] [--length N] [--prefix X]

@@ -6,10 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { confirm } from '@inquirer/prompts';
 import { formatMoney } from '../../src/domain/units';
-import { invoiceJson, type InvoiceView } from '../../src/services/billing/invoices';
-import { runBilling } from '../../src/services/billing/schedule';
-import { paymentJson, paymentOutcomeJson } from '../../src/services/billing/json';
-import { PaymentAboveOwedError, type PaymentOutcome } from '../../src/services/billing/payments';
+import { invoiceJson, type InvoiceView } from '../../src/services/subscriptions/billing/invoices';
+import { runBilling } from '../../src/services/subscriptions/billing/schedule';
+import { paymentJson, paymentOutcomeJson } from '../../src/services/subscriptions/billing/json';
+import {
+  PaymentAboveOwedError,
+  type PaymentOutcome,
+} from '../../src/services/subscriptions/billing/payments';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';

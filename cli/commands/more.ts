@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { describeConfig, loadConfig, type AppConfig } from '../../src/config/env';
 import { openDatabase } from '../../src/db/knex';
 import { systemClock } from '../../src/lib/clock';
-import { applyStoredShopSettings } from '../../src/services/settings/shop-stored';
+import { applyStoredShopSettings } from '../../src/services/business/settings/shop-stored';
 import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
 import { ValidationError } from '../../src/domain/errors';
 import { parseJsonText } from '../../src/domain/json-text';
@@ -14,8 +14,8 @@ import {
   formatMoney,
   parseDuration,
 } from '../../src/domain/units';
-import { profileJson } from '../../src/services/profiles/json';
-import { timeSaleJson } from '../../src/services/vouchers/json';
+import { profileJson } from '../../src/services/shop/profiles/json';
+import { timeSaleJson } from '../../src/services/shop/vouchers/json';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';

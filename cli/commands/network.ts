@@ -19,7 +19,7 @@ import {
   withSiteRouter,
   type SiteChange,
 } from '../lib/site-router';
-import { userJson } from '../../src/services/bandwidth/json';
+import { userJson } from '../../src/services/network/bandwidth/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { routerAdopt, routerTest } from './router-connect';
 

@@ -6,8 +6,8 @@
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
-import type { NotifyField, NotifySettingsView } from '../../src/services/notify';
-import { NOTIFY_FIELDS } from '../../src/services/notify';
+import type { NotifyField, NotifySettingsView } from '../../src/services/business/notify';
+import { NOTIFY_FIELDS } from '../../src/services/business/notify';
 import type { Core } from '../../src/core';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
 

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { AppError, ValidationError } from '../../src/domain/errors';
 import { createLogger } from '../../src/lib/logger';
 import { freeradiusDb, writeFreeradiusConfig } from '../../src/radius/write-config';
-import { radiusClients } from '../../src/services/radius/clients';
-import { openCredentialsBox } from '../../src/services/sites/credentials';
+import { radiusClients } from '../../src/services/network/radius/clients';
+import { openCredentialsBox } from '../../src/services/business/sites/credentials';
 import { parseCommand, usageError } from '../lib/args';
 import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
 

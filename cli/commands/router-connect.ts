@@ -4,7 +4,7 @@
  */
 import { confirm } from '@inquirer/prompts';
 import { ValidationError, AppError } from '../../src/domain/errors';
-import type { RouterBinding } from '../../src/services/router-binding';
+import type { RouterBinding } from '../../src/services/network/router-binding';
 import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor, routerDownError } from '../lib/context';

@@ -1,6 +1,6 @@
 /**
  * `pisonet router setup --check|--apply`: what the product needs of a site's router, each item ok, missing or
- * wrong with the RouterOS command that fixes it; `--apply` makes them ok (src/services/router-setup).
+ * wrong with the RouterOS command that fixes it; `--apply` makes them ok (src/services/network/router-setup).
  * Exit codes: 0 all ok, 3 something needs fixing (or no hotspot server), 1 an error or a refused change,
  * 2 `--apply` without `--yes` and without a terminal (nothing changed).
  */

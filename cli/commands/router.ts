@@ -1,11 +1,11 @@
 /**
  * `pisonet router hosts|active|bindings|cookies|leases|log|resource|traffic|reboot`: a router's housekeeping for
- * scripts and the operator, through the same service as the admin's Router pages (src/services/router-housekeeping/index.ts).
+ * scripts and the operator, through the same service as the admin's Router pages (src/services/network/router-housekeeping/index.ts).
  * Each reads one site's router (`--site`, default the .env router); only `reboot` changes anything, and asks first.
  */
 import { confirm } from '@inquirer/prompts';
 import { ValidationError } from '../../src/domain/errors';
-import type { RouterRead } from '../../src/services/router-housekeeping';
+import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';

@@ -11,7 +11,7 @@ import {
   BILLING_DAY_BOUNDS,
   BILLING_SETTING_FIELDS,
   type BillingSettingField,
-} from '../../src/services/billing/settings';
+} from '../../src/services/subscriptions/billing/settings';
 
 const OPTION: Record<BillingSettingField, string> = {
   due_days: 'due-days',

@@ -14,7 +14,7 @@ import { out } from '../lib/ansi';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
-import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/settings/shop';
+import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/business/settings/shop';
 import { codeStyle } from './code-style';
 import { billingSettingsCommand } from './settings-billing';
 

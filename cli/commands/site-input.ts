@@ -3,7 +3,7 @@
  * from a hidden prompt or standard input (never echoed or printed).
  */
 import { password as passwordPrompt } from '@inquirer/prompts';
-import type { SiteInput } from '../../src/services/sites/types';
+import type { SiteInput } from '../../src/services/business/sites/types';
 import { readStdin } from './shared';
 
 export const FIELDS = `  --host HOST                 the router's address: host name, IPv4 or IPv6

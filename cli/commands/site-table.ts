@@ -4,7 +4,7 @@
  */
 import { formatShopTime } from '../../src/domain/clock';
 import { formatMoney } from '../../src/domain/units';
-import type { SiteStatus, SiteView } from '../../src/services/sites/types';
+import type { SiteStatus, SiteView } from '../../src/services/business/sites/types';
 import { table } from '../lib/table';
 
 /** `online`, `not read yet`, `not answering` or `offline`: a site's router as the table (and the menu) say it. */

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import { confirm } from '@inquirer/prompts';
-import { siteLoginPage } from '../../src/services/sites/login-page';
-import type { SiteView } from '../../src/services/sites/types';
-import { siteJson } from '../../src/services/sites/json';
-import { addressesJson } from '../../src/services/subscribers/json';
+import { siteLoginPage } from '../../src/services/business/sites/login-page';
+import type { SiteView } from '../../src/services/business/sites/types';
+import { siteJson } from '../../src/services/business/sites/json';
+import { addressesJson } from '../../src/services/subscriptions/subscribers/json';
 import { table } from '../lib/table';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';

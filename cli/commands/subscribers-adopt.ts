@@ -1,11 +1,11 @@
 /**
  * `pisonet subscribers adopt`: the router's own PPP secrets (not ours) adopted as subscribers from the terminal, on
- * the same service as the admin (src/services/subscribers/adopt.ts). The terminal connects to the site's router for
+ * the same service as the admin (src/services/subscriptions/subscribers/adopt.ts). The terminal connects to the site's router for
  * as long as the command runs, and that site's PPP room's check makes the adopted secrets ours before it ends.
  */
 import type { Core } from '../../src/core';
-import { createSubscriberAdopt, type SitePpp } from '../../src/services/subscribers/adopt';
-import { adoptResultJson } from '../../src/services/subscribers/adopt-json';
+import { createSubscriberAdopt, type SitePpp } from '../../src/services/subscriptions/subscribers/adopt';
+import { adoptResultJson } from '../../src/services/subscriptions/subscribers/adopt-json';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openSiteRouter, type SiteRouter } from '../lib/site-router';

@@ -3,13 +3,17 @@
  * as the admin's import page and API (every row checked first; a file with a bad row writes nothing).
  */
 import fs from 'node:fs';
-import { IMPORT_COLUMNS, IMPORT_MAX_BYTES, importTooLarge } from '../../src/services/subscribers/import';
+import {
+  IMPORT_COLUMNS,
+  IMPORT_MAX_BYTES,
+  importTooLarge,
+} from '../../src/services/subscriptions/subscribers/import';
 import {
   importJson,
   importProblemsJson,
   MADE_PASSWORDS_NOTE,
-} from '../../src/services/subscribers/import-json';
-import type { ImportReport } from '../../src/services/subscribers/types';
+} from '../../src/services/subscriptions/subscribers/import-json';
+import type { ImportReport } from '../../src/services/subscriptions/subscribers/types';
 import { AppError } from '../../src/domain/errors';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';

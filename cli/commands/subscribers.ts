@@ -5,8 +5,8 @@
  */
 import { confirm } from '@inquirer/prompts';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../src/domain/units';
-import { subscriberJson } from '../../src/services/subscribers/json';
-import type { SubscriberView } from '../../src/services/subscribers/types';
+import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
+import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
 import type { Core } from '../../src/core';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';

@@ -5,12 +5,12 @@
  */
 import { confirm } from '@inquirer/prompts';
 import { formatMoney } from '../../src/domain/units';
-import type { ChargeOutcome, PlanChangePreview } from '../../src/services/vouchers/charge-types';
+import type { ChargeOutcome, PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
-import { chargeJson, previewJson, voucherJson } from '../../src/services/vouchers/json';
+import { chargeJson, previewJson, voucherJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const MOVE = `Usage: pisonet users move CODE --profile NAME [--free] [--dry-run] [--yes] [--json]

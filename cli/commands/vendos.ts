@@ -1,9 +1,9 @@
 /** `pisonet vendos list|add|update|remove|rotate-secret|collect`: coin vendos from the terminal, on the same services as the admin. */
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney, formatDurationHuman } from '../../src/domain/units';
-import type { VendoInput, VendoView } from '../../src/services/vendos/types';
-import { collectionJson, vendoJson } from '../../src/services/vendos/json';
-import { parseRateLines } from '../../src/services/vendos/rate-lines';
+import type { VendoInput, VendoView } from '../../src/services/shop/vendos/types';
+import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
+import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
 import { confirm } from '@inquirer/prompts';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';

@@ -4,12 +4,12 @@
  */
 import { confirm } from '@inquirer/prompts';
 import { formatBytes, formatMoney } from '../../src/domain/units';
-import { overageError } from '../../src/services/vouchers/overage';
+import { overageError } from '../../src/services/shop/vouchers/overage';
 import type { VoucherDetail } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
-import { overageChargeJson, voucherJson } from '../../src/services/vouchers/json';
+import { overageChargeJson, voucherJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 
 const OVERAGE = `Usage: pisonet vouchers overage CODE [--yes] [--json]

@@ -12,7 +12,7 @@ import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { voucherDetail, vouchersTable } from '../lib/render';
-import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/vouchers/json';
+import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
 

@@ -16,7 +16,7 @@ import type {
   VoucherDetail,
   VoucherView,
 } from '../../src/services/types';
-import { salesTotal } from '../../src/services/reports/types';
+import { salesTotal } from '../../src/services/shop/reports/types';
 import { out } from './ansi';
 import { formatDateTime } from './dates';
 import { keyValues, table } from './table';

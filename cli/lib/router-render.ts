@@ -9,7 +9,7 @@ import type {
   IpBinding,
   RouterInterface,
 } from '../../src/router/housekeeping';
-import type { LogView, RouterOverview, RouterRead } from '../../src/services/router-housekeeping';
+import type { LogView, RouterOverview, RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from './ansi';
 import { keyValues, table } from './table';
 

@@ -1,5 +1,5 @@
 /** The router setup's items as the terminal prints them (`router setup`, the menu's Router → Setup). */
-import type { SetupItemView } from '../../src/services/router-setup';
+import type { SetupItemView } from '../../src/services/network/router-setup';
 import { out } from './ansi';
 
 const STATE_COLOUR = { ok: out.green, missing: out.yellow, wrong: out.red };

@@ -4,10 +4,14 @@ import ejs from 'ejs';
 import type { Core } from '../../src/core';
 import type { CardDesign, SheetInclude, SheetLayout } from '../../src/domain/cards';
 import { projectPath } from '../../src/lib/paths';
-import { cardLinkTarget, cardRoutersFor, type CardLinkTarget } from '../../src/services/vouchers/card-link';
+import {
+  cardLinkTarget,
+  cardRoutersFor,
+  type CardLinkTarget,
+} from '../../src/services/shop/vouchers/card-link';
 import { openSiteRouter, type SiteRouter } from './site-router';
-import { buildSheet, type PrintableSheet } from '../../src/services/vouchers/sheet';
-import { sheetPageLocals } from '../../src/services/vouchers/sheet-page';
+import { buildSheet, type PrintableSheet } from '../../src/services/shop/vouchers/sheet';
+import { sheetPageLocals } from '../../src/services/shop/vouchers/sheet-page';
 
 const VIEW = projectPath('views', 'sheets', 'batch.ejs');
 const PRINT_SCRIPT = projectPath('public', 'js', 'sheet.js');

@@ -14,7 +14,7 @@ import type { Core } from '../../src/core';
 import type { CardDesign } from '../../src/domain/cards';
 import { AppError } from '../../src/domain/errors';
 import type { SiteRef } from '../../src/services/deps';
-import { findSiteRow } from '../../src/services/sites/lookup';
+import { findSiteRow } from '../../src/services/business/sites/lookup';
 import type { Actor, GenerateInput, VoucherView } from '../../src/services/types';
 import { preferRouter } from './context';
 import { openSiteRouter } from './site-router';

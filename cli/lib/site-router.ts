@@ -1,7 +1,7 @@
 /**
  * `--site NAME|ID` for the commands that talk to a router: the terminal connects to that site's
  * router itself, with the site's stored address and its password opened with CREDENTIALS_KEY, for as long as
- * the command runs, and builds on it the site's stack as the server does (src/services/site-stack), without its
+ * the command runs, and builds on it the site's stack as the server does (src/services/network/site-stack), without its
  * poll job. The site `default` (id 1) is the .env router of the core's own stack. An unknown site, a
  * password sealed with another key, or a router that does not connect within ROUTER_TIMEOUT_SECONDS is one
  * clear error naming the site; nothing is written to a router the database does not know (safe mode, as on
@@ -14,16 +14,16 @@ import type { ManagedHotspot } from '../../src/router/hotspot';
 import type { RouterClient } from '../../src/router/types';
 import type { SiteRef } from '../../src/services/deps';
 import { SITE_SETTING_NAMES } from '../../src/router/errors';
-import type { RouterBinding } from '../../src/services/router-binding';
-import type { HousekeepingService } from '../../src/services/router-housekeeping';
-import { createSiteStack, siteSpecOf } from '../../src/services/site-stack';
-import type { HotspotUsers } from '../../src/services/hotspot-users';
-import type { PppSubscribers } from '../../src/services/ppp-subscribers';
-import type { Logins } from '../../src/services/site-stack/parts';
-import { openCredentialsBox } from '../../src/services/sites/credentials';
-import { findSiteRow } from '../../src/services/sites/lookup';
-import { siteOfDeviceVoucher } from '../../src/services/sites/device-sites';
-import { findVoucher } from '../../src/services/vouchers/queries';
+import type { RouterBinding } from '../../src/services/network/router-binding';
+import type { HousekeepingService } from '../../src/services/network/router-housekeeping';
+import { createSiteStack, siteSpecOf } from '../../src/services/network/site-stack';
+import type { HotspotUsers } from '../../src/services/network/hotspot-users';
+import type { PppSubscribers } from '../../src/services/network/ppp-subscribers';
+import type { Logins } from '../../src/services/network/site-stack/parts';
+import { openCredentialsBox } from '../../src/services/business/sites/credentials';
+import { findSiteRow } from '../../src/services/business/sites/lookup';
+import { siteOfDeviceVoucher } from '../../src/services/business/sites/device-sites';
+import { findVoucher } from '../../src/services/shop/vouchers/queries';
 import type {
   BandwidthChange,
   BandwidthService,

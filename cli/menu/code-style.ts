@@ -15,7 +15,7 @@ import {
   type CodeStyle,
 } from '../../src/domain/code-style';
 import { MAX_CODE_LENGTH, MIN_CODE_LENGTH } from '../../src/domain/codes';
-import { codeStyleFigures } from '../../src/services/vouchers/code-style';
+import { codeStyleFigures } from '../../src/services/shop/vouchers/code-style';
 import { parseWhole } from '../commands/shared';
 import { out } from '../lib/ansi';
 import { ask, say } from './prompts';

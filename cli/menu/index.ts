@@ -35,7 +35,7 @@ function banner(core: CliCore): string {
  */
 export function routerStatusLine(core: CliCore, width = terminalWidth()): string {
   const s = core.router.status;
-  // Safe mode (src/services/router-binding/index.ts): this database does not know the router; nothing is written to it.
+  // Safe mode (src/services/network/router-binding/index.ts): this database does not know the router; nothing is written to it.
   if (s.connected && core.services.routerBinding.state().mode === 'safe')
     return out.yellow(
       truncate(

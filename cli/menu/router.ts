@@ -5,7 +5,7 @@
  */
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import type { RouterRead } from '../../src/services/router-housekeeping';
+import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import {

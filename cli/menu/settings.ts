@@ -15,7 +15,7 @@ import { formatDate, startOfDay, startOfMonth, startOfWeek } from '../lib/dates'
 import { routerInfoText, salesTable } from '../lib/render';
 import { keyValues } from '../lib/table';
 import { migrateLatest } from '../../src/db/knex';
-import { saveShopCodeStyle, storedCodeStyle } from '../../src/services/vouchers/code-style';
+import { saveShopCodeStyle, storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { askCodeStyle, sayStyle } from './code-style';
 import { menuLoop, say } from './prompts';
 

@@ -8,7 +8,7 @@ import { confirm, password, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { AppError } from '../../src/domain/errors';
 import { toAppError } from '../../src/lib/error-reply';
-import type { SiteInput, SiteView } from '../../src/services/sites/types';
+import type { SiteInput, SiteView } from '../../src/services/business/sites/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';

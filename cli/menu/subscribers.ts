@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { formatMoney, parsePrice } from '../../src/domain/units';
-import { PAYMENT_METHODS, PaymentAboveOwedError } from '../../src/services/billing/payments';
+import { PAYMENT_METHODS, PaymentAboveOwedError } from '../../src/services/subscriptions/billing/payments';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { invoiceTable, printInvoice, printOutcome } from '../commands/invoices';

@@ -6,7 +6,7 @@ import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
 import { formatMoney } from '../../src/domain/units';
 import type { GenerateInput, VoucherStatus } from '../../src/services/types';
 import { describeStyle } from '../../src/domain/code-style';
-import { storedCodeStyle } from '../../src/services/vouchers/code-style';
+import { storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { askCodeStyle, sayStyle } from './code-style';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';

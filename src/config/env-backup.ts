@@ -1,5 +1,5 @@
 /**
- * The backup variables of `.env` (src/services/backup), read beside the rest of the environment (env.ts).
+ * The backup variables of `.env` (src/services/business/backup), read beside the rest of the environment (env.ts).
  */
 import { formatDurationHuman, parseDuration } from '../domain/durations';
 

@@ -1,5 +1,5 @@
 /**
- * The notification variables of `.env` (src/services/notify): off until a channel is set. Read beside the rest
+ * The notification variables of `.env` (src/services/business/notify): off until a channel is set. Read beside the rest
  * of the environment (env.ts), their problems listed with the others. The bot token and the webhook secret are
  * never echoed: describeNotifyConfig masks them.
  */

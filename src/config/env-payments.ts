@@ -1,5 +1,5 @@
 /**
- * The online payment variables of `.env` (src/services/payments): off while PAYMONGO_SECRET_KEY is empty. Read
+ * The online payment variables of `.env` (src/services/shop/payments): off while PAYMONGO_SECRET_KEY is empty. Read
  * beside the rest of the environment (env.ts), their problems listed with the others. The secret key and the
  * webhook secret are never echoed: describePaymentsConfig masks them.
  */

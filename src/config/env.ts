@@ -83,7 +83,7 @@ const schema = {
     return list;
   }) as Reader<string[]>,
   SESSION_SECRET: minLengthSecret('SESSION_SECRET'),
-  // Never echoed: the key that encrypts the routers' passwords (src/services/sites/credentials.ts).
+  // Never echoed: the key that encrypts the routers' passwords (src/services/business/sites/credentials.ts).
   CREDENTIALS_KEY: ((raw, problems) => {
     const v = optionalSecret(raw, problems);
     if (v !== undefined && !parseKey(v))
@@ -208,15 +208,15 @@ export interface AppConfig {
   portalUrl: string;
   /**
    * The hotspot's own login page as customers' phones open it (HOTSPOT_LOGIN_URL), printed in voucher QR
-   * codes; empty = the router's server profile `dns-name`, else the portal (src/services/vouchers/card-link.ts).
+   * codes; empty = the router's server profile `dns-name`, else the portal (src/services/shop/vouchers/card-link.ts).
    */
   hotspotLoginUrl: string;
   /** The WiFi network name printed on voucher cards (WIFI_NAME); empty = the shop's name. */
   wifiName: string;
   tz: string;
-  /** Notifications to the owner as .env sets them; the admin's values override them (src/services/notify). */
+  /** Notifications to the owner as .env sets them; the admin's values override them (src/services/business/notify). */
   notify: NotifyConfig;
-  /** Online payments (PayMongo) as .env sets them; the admin's values override them (src/services/payments). */
+  /** Online payments (PayMongo) as .env sets them; the admin's values override them (src/services/shop/payments). */
   payments: PaymentsConfig;
   /** Subscribers' invoices, reminders, suspension and SMS as .env sets them (src/config/env-billing.ts). */
   billing: BillingConfig;

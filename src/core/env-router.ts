@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger';
 import { createRouterClient } from '../router';
 import { DemoRouterHost } from '../router/demo';
 import type { RouterClient } from '../router/types';
-import { recordEvent } from '../services/events';
+import { recordEvent } from '../services/business/events';
 
 export interface EnvRouter {
   router: RouterClient;

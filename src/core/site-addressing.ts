@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors';
 import { readAddressing } from '../router/addressing';
 import type { RouterClient } from '../router/types';
 import type { SiteRef } from '../services/deps';
-import type { SiteAddressing } from '../services/subscribers/static-ip';
+import type { SiteAddressing } from '../services/subscriptions/subscribers/static-ip';
 
 export interface AddressedSite {
   site: SiteRef;

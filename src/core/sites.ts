@@ -1,27 +1,32 @@
 /**
  * What spans the sites: the server's connections to the other sites, each with its stack built as the default
- * site's is (src/services/site-stack, whatever the site's mode), the portal's dispatch over every site's router,
+ * site's is (src/services/network/site-stack, whatever the site's mode), the portal's dispatch over every site's router,
  * the default site's state for the Sites page, and a roaming batch made logins at every site.
  */
 import type { Db } from '../db/knex';
-import { locateDevice } from '../services/sites/device-sites';
+import { locateDevice } from '../services/business/sites/device-sites';
 import { DEFAULT_SITE, type SiteRef } from '../services/deps';
-import type { GuessLimiter } from '../services/guess-limiter';
-import { safeModeError } from '../services/router-binding';
-import { devicesBehind, seenBySomeSite, siteRedemption, type SiteDrivers } from '../services/sites/dispatch';
-import { createSiteMonitor, type SiteMonitor } from '../services/site-monitor';
+import type { GuessLimiter } from '../services/shop/guess-limiter';
+import { safeModeError } from '../services/network/router-binding';
+import {
+  devicesBehind,
+  seenBySomeSite,
+  siteRedemption,
+  type SiteDrivers,
+} from '../services/business/sites/dispatch';
+import { createSiteMonitor, type SiteMonitor } from '../services/network/site-monitor';
 import {
   createSiteStack,
   siteSpecOf,
   type SiteStack,
   type SiteStackBase,
   type SiteStackShared,
-} from '../services/site-stack';
-import type { CredentialsBox } from '../services/sites/credentials';
-import { defaultSiteStatus } from '../services/sites/default-status';
-import type { SiteStatus } from '../services/sites/types';
+} from '../services/network/site-stack';
+import type { CredentialsBox } from '../services/business/sites/credentials';
+import { defaultSiteStatus } from '../services/business/sites/default-status';
+import type { SiteStatus } from '../services/business/sites/types';
 import type { RedemptionService } from '../services/types';
-import { readPollState } from '../services/usage/persist';
+import { readPollState } from '../services/network/usage/persist';
 
 /**
  * The server's connections to the other sites; each site's stack (on its connection, or on none: a RADIUS site
@@ -65,9 +70,9 @@ export function monitorOtherSites(
 }
 
 /**
- * The portal's view of every site this process drives: which router serves a redemption (src/services/sites/dispatch.ts),
+ * The portal's view of every site this process drives: which router serves a redemption (src/services/business/sites/dispatch.ts),
  * how many devices are behind an address (the guess limits), which sites see a device (a vendo or a price list
- * of one site: src/services/sites/device-sites.ts).
+ * of one site: src/services/business/sites/device-sites.ts).
  */
 export function dispatchOverSites(
   db: Db,
@@ -100,7 +105,7 @@ export function dispatchOverSites(
 }
 
 /**
- * The `default` site's state from what the core already has (src/services/sites/default-status.ts). The terminal
+ * The `default` site's state from what the core already has (src/services/business/sites/default-status.ts). The terminal
  * waits up to `settleMs` for its connection's first attempt; the server never waits.
  */
 export function defaultSiteStatusOf(db: Db, main: SiteStack, settleMs: number): () => Promise<SiteStatus> {

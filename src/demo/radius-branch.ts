@@ -19,8 +19,8 @@ import { createLogger } from '../lib/logger';
 import { freeradiusDb, writeFreeradiusConfig } from '../radius/write-config';
 import { createRouterClient } from '../router/client';
 import { hotspotHostMacs, useRadius } from '../router/demo-radius';
-import { radiusClients } from '../services/radius/clients';
-import { openCredentialsBox } from '../services/sites/credentials';
+import { radiusClients } from '../services/network/radius/clients';
+import { openCredentialsBox } from '../services/business/sites/credentials';
 import { RouterSimulator } from '../simulator';
 import { loadDemoEnv } from './demo-env';
 

@@ -1,7 +1,7 @@
 /**
  * A card template: how the owner's printed voucher cards look. The shop's own wording (a headline, a footer
  * line), colours, which facts show, the price big or on a line, the logo and the QR code on or off, and the paper
- * its prints open on. Pure: checked here, stored by src/services/card-templates/index.ts, laid out by card-layout.ts and
+ * its prints open on. Pure: checked here, stored by src/services/shop/card-templates/index.ts, laid out by card-layout.ts and
  * drawn by views/sheets/_card.ejs (every text escaped there).
  */
 import { ValidationError, describeValue } from './errors';

@@ -1,6 +1,6 @@
 /**
  * Printed voucher cards: which designs and paper layouts exist, and which codes a sheet holds. Pure: the
- * service (src/services/vouchers/sheet.ts) and the three faces (admin, API, CLI) share these names and checks.
+ * service (src/services/shop/vouchers/sheet.ts) and the three faces (admin, API, CLI) share these names and checks.
  */
 import { ValidationError } from './errors';
 

@@ -104,13 +104,13 @@ export type ErrorCode =
   | 'CHARGE_VOID_CONFLICT'
   | 'VOUCHER_NOT_ACTIVE'
   | 'EXTRA_DATA_CREDIT_TOO_SMALL'
-  | 'PAYMENTS_OFF' // online payments (src/services/payments)
+  | 'PAYMENTS_OFF' // online payments (src/services/shop/payments)
   | 'PAYMENT_NOT_FOUND'
   | 'IDEMPOTENCY_KEY_REUSED' // a subscriber's payment: the key of another payment
   | 'PAYMENT_PROFILE_NOT_FOR_SALE'
   | 'PAYMENT_NO_DEVICE'
-  | 'BILL_NOTHING_OWED' // a subscriber's bill paid online (src/services/billing/bill-payment.ts)
-  | 'NOTHING_PAST_DUE' // a suspension by hand until paid while nothing is past due (src/services/subscribers/status.ts)
+  | 'BILL_NOTHING_OWED' // a subscriber's bill paid online (src/services/subscriptions/billing/bill-payment.ts)
+  | 'NOTHING_PAST_DUE' // a suspension by hand until paid while nothing is past due (src/services/subscriptions/subscribers/status.ts)
   | 'BILL_BELOW_MINIMUM'
   | 'PAYMENT_GATEWAY_UNREACHABLE'
   | 'PAYMENT_GATEWAY_REFUSED'
@@ -154,7 +154,7 @@ export type ErrorCode =
   | 'SUBSCRIBER_LOGIN'
   | 'STATIC_IP_TAKEN' // subscribers' fixed addresses
   | 'STATIC_POOL_FULL'
-  | 'SUBSCRIBER_ADOPTED' // a router's PPP secret adopted already (src/services/subscribers/adopt.ts)
+  | 'SUBSCRIBER_ADOPTED' // a router's PPP secret adopted already (src/services/subscriptions/subscribers/adopt.ts)
   | 'SITE_MODE'
   | 'DEMO_ONLY' // the demo's "Open as this subscriber" (src/web/portal/demo-as.ts)
   | 'DEMO_LINK_INVALID'

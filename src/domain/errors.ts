@@ -176,7 +176,7 @@ export class SecretBoxError extends Error {
   }
 }
 
-/** Too many wrong codes from one asker (src/services/guess-limiter/index.ts); its wait in seconds (Retry-After). */
+/** Too many wrong codes from one asker (src/services/shop/guess-limiter/index.ts); its wait in seconds (Retry-After). */
 export class RateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super(

@@ -1,5 +1,5 @@
 /**
- * When to tell the owner, as plain functions of what was seen and what was already said (src/services/notify
+ * When to tell the owner, as plain functions of what was seen and what was already said (src/services/business/notify
  * reads the facts, calls these, writes the messages): a router down past its threshold and back, a vendo
  * silent and back, one message per storm of wrong codes, low stock once until restocked; and how long a
  * message waits before its next try.

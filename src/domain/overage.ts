@@ -4,7 +4,7 @@
  * `capped-waiting` (policy.ts), with no internet, until extra data is bought or its time runs out. It may buy
  * before the cap too, so a customer who sees the data running low is never cut. Here: whether
  * a voucher may buy now (and why not), and which coins of a vendo's credit pay for how many purchases. Pure; the
- * services record a purchase (src/services/vouchers/overage.ts) and every face reads these answers.
+ * services record a purchase (src/services/shop/vouchers/overage.ts) and every face reads these answers.
  */
 import { desiredLimits } from './policy';
 import type { VoucherState } from './vouchers';

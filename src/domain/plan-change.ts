@@ -38,7 +38,7 @@ export interface PlanChangeQuote {
 
 export interface PlanChangeInput {
   /**
-   * The voucher on its current plan, with its added time in the validity (services/vouchers/state.ts
+   * The voucher on its current plan, with its added time in the validity (services/shop/vouchers/state.ts
    * toVoucherState): the same state its time left is computed from everywhere.
    */
   voucher: VoucherState;

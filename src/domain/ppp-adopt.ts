@@ -2,7 +2,7 @@
  * Adopting the router's own PPP secrets (not ours: no `pisonet` in their comment) as subscribers, the pure part:
  * the request read (every problem named at once), the subscriber each entry becomes (the same JSON a
  * `POST /admin/api/subscribers` takes), and what adopting changes on the router, per secret. The service
- * (src/services/subscribers/adopt.ts) reads the router and the database around it; the PPP room writes the secret.
+ * (src/services/subscriptions/subscribers/adopt.ts) reads the router and the database around it; the PPP room writes the secret.
  */
 import { ErrorCollector } from './error-collector';
 import { describeValue } from './errors';

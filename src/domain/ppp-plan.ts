@@ -1,6 +1,6 @@
 /**
  * What a site's router should hold for its subscribers over PPPoE, and what to change to get there. Pure: the
- * PPP room (src/services/ppp-subscribers/) reads the database and the router, asks `diffPpp`, and writes only
+ * PPP room (src/services/network/ppp-subscribers/) reads the database and the router, asks `diffPpp`, and writes only
  * the differences through the router module.
  *
  * A monthly plan is a PPP profile `pisonet-<PLAN>`; a subscriber is a secret named by its username. Ours carry

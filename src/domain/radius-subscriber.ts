@@ -1,7 +1,7 @@
 /**
  * What FreeRADIUS should answer for one subscriber on a RADIUS site: its check items (the password, and that the
  * login is a PPP one) and reply items (the plan's speeds, the interim interval, the suspension's address list).
- * Pure: the RADIUS subscribers room (src/services/radius/subscribers.ts) writes the result into
+ * Pure: the RADIUS subscribers room (src/services/network/radius/subscribers.ts) writes the result into
  * `radcheck`/`radreply` and rewrites a subscriber's rows only when they differ. An ended subscriber has no rows at
  * all: FreeRADIUS refuses a user it does not know.
  */

@@ -1,7 +1,7 @@
 /**
  * A reseller's money, in integer centavos: it buys each voucher of its batches from the shop at wholesale
  * (the price less its commission), owes that until it hands money over, and may not owe more than its credit
- * limit. Pure arithmetic; src/services/accounts/index.ts reads and writes the figures.
+ * limit. Pure arithmetic; src/services/shop/accounts/index.ts reads and writes the figures.
  *
  * Rounding: a commission is kept in basis points (12.5% = 1250), so `price × (1 − commission/100)` is
  * `price × (10000 − bp) / 10000`, which need not be whole centavos. The wholesale price of ONE voucher is rounded

@@ -2,7 +2,7 @@
  * A site's mode, as its row stores it, told apart here and nowhere else: `api` (the router's API meters and
  * enforces) or `radius` (the router asks this controller's FreeRADIUS at each login, its accounting is the usage,
  * CoA enforces; docs/radius.md). Every room asks the site these neutral questions; what each mode chooses (source,
- * enforcer, logins) is src/services/site-stack/.
+ * enforcer, logins) is src/services/network/site-stack/.
  */
 export type SiteMode = 'api' | 'radius';
 

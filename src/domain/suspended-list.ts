@@ -2,7 +2,7 @@
  * A suspended subscriber on the router: its running session stays up, and the session's address is in the
  * address list `pisonet-suspended`, which the router setup's redirect and filter rules act on (the customer
  * reaches the portal, DNS and the payment pages, nothing else). Pure: the PPP room
- * (src/services/ppp-subscribers/suspended.ts) reads the database and the router, asks `diffSuspendedList`, and
+ * (src/services/network/ppp-subscribers/suspended.ts) reads the database and the router, asks `diffSuspendedList`, and
  * writes only the differences through the router module.
  *
  * Our entries are static (no timeout) and carry `pisonet` and the account number in their comment. An entry of

@@ -26,7 +26,7 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
           '*.password_enc',
           'credentialsKey',
           '*.credentialsKey',
-          // The notifications' bot token and webhook secret (src/services/notify).
+          // The notifications' bot token and webhook secret (src/services/business/notify).
           'telegramToken',
           '*.telegramToken',
           'telegram_token',

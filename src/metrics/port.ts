@@ -6,7 +6,7 @@
  */
 import { AppError, RouterError, ValidationError } from '../domain/errors';
 
-/** A RADIUS CoA or Disconnect packet's outcome (src/services/radius/coa-enforcer.ts). */
+/** A RADIUS CoA or Disconnect packet's outcome (src/services/network/radius/coa-enforcer.ts). */
 export type CoaOutcome = 'ack' | 'nak' | 'timeout' | 'error';
 
 export interface MetricsPort {

@@ -1,5 +1,5 @@
 /**
- * The sales counters, read from the database exactly as the sales report counts (src/services/reports/money-in.ts): a
+ * The sales counters, read from the database exactly as the sales report counts (src/services/shop/reports/money-in.ts): a
  * voucher sold is a first use (on the portal, at a vendo, on the router's own login page, a code used up as a
  * top-up; staff vouchers left out), under the plan it was sold as; pesos are those vouchers' prices plus every
  * charge on a running voucher (a plan change, extra data). Counted from when this process started, so they are
@@ -20,7 +20,7 @@
  */
 import { isPostgres, type Db } from '../db/knex';
 import { statements } from '../db/statements';
-import { soldCharges, soldVouchers } from '../services/reports/money-in';
+import { soldCharges, soldVouchers } from '../services/shop/reports/money-in';
 
 export const SETTLE_MS = 10 * 60_000;
 export const LATE_MAX_MS = 24 * 3600_000;

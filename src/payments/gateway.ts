@@ -3,7 +3,7 @@
  * session back as the gateway's API answers it (paid, expired, pending), and check a webhook's signature and say
  * what its event asks (read a paid session, or nothing). No gateway's event names or status strings pass this
  * line. PayMongo (paymongo.ts) is one implementation; another gateway is another file here, not another flow
- * (src/services/payments holds the one flow).
+ * (src/services/shop/payments holds the one flow).
  */
 
 export interface CheckoutRequest {

@@ -1,6 +1,6 @@
 /**
  * The router's PPP objects that carry our subscribers: `/ppp/profile` (a plan), `/ppp/secret` (a subscriber)
- * and `/ppp/active` (their running sessions), as the PPP room (src/services/ppp-subscribers/) asks for them.
+ * and `/ppp/active` (their running sessions), as the PPP room (src/services/network/ppp-subscribers/) asks for them.
  * Ours carry `pisonet` in their comment; this module refuses to add, change or remove anything else.
  */
 import { parseRouterDuration } from '../domain/durations';

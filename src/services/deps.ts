@@ -5,8 +5,8 @@ import type { Logger } from '../lib/logger';
 import type { MetricsPort } from '../metrics/port';
 import type { ManagedHotspot } from '../router/hotspot';
 import type { RouterClient } from '../router/types';
-import type { AuditService } from './audit/types';
-import type { SettingsService } from './settings/types';
+import type { AuditService } from './business/audit/types';
+import type { SettingsService } from './business/settings/types';
 
 /**
  * What a shop-wide service receives (payments, reports, accounts, vendos, ...): the shop's config, database,
@@ -36,7 +36,7 @@ export interface ShopDeps {
 
 /**
  * What a site's services receive (vouchers, redemption, usage, bandwidth, self-service, the router binding): the
- * shop's deps and that site's router parts, built by its stack (src/services/site-stack) and by nothing else.
+ * shop's deps and that site's router parts, built by its stack (src/services/network/site-stack) and by nothing else.
  */
 export interface SiteDeps extends Omit<ShopDeps, 'router' | 'hotspot' | 'site'> {
   /** The connection, for reads of the router itself (identity, resources, checks) and its status. */
@@ -45,7 +45,7 @@ export interface SiteDeps extends Omit<ShopDeps, 'router' | 'hotspot' | 'site'> 
   hotspot: ManagedHotspot;
   /**
    * The site whose router `router` and `hotspot` drive. Absent: `default` (id 1), the router set in
-   * .env. Services built for another site (src/services/site-stack) read and write only its vouchers.
+   * .env. Services built for another site (src/services/network/site-stack) read and write only its vouchers.
    */
   site?: SiteRef;
 }

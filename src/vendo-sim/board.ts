@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { signedHeaders } from '../services/vendos/signature';
+import { signedHeaders } from '../services/shop/vendos/signature';
 
 export interface VendoReply {
   status: number;

@@ -3,7 +3,7 @@ import { payPortalRoutes } from './portal/pay';
 import { checkoutReachRouter } from './portal/checkout-reach';
 import { suspensionPage } from './portal/suspended';
 import { paymentsApiRouter } from './admin/api-payments';
-import { safeModeError, safeModeWarnings } from '../services/router-binding';
+import { safeModeError, safeModeWarnings } from '../services/network/router-binding';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import express, { Express } from 'express';
@@ -46,8 +46,8 @@ import { metricsRouter } from './metrics';
 import { roleGuard } from './middleware/roles';
 import { accountApiRouter, tokenRouter } from './admin/api-accounts';
 import type { Metrics } from '../metrics';
-import type { RouterWarning } from '../services/router-checks';
-import { needsRouterConnection } from '../services/site-stack/mode';
+import type { RouterWarning } from '../services/network/router-checks';
+import { needsRouterConnection } from '../services/network/site-stack/mode';
 import { importBodies } from './admin/import-bodies';
 
 export interface WebAppOptions {

@@ -5,7 +5,7 @@ import type { RouterClient } from '../router/types';
 import type { Services } from '../services/types';
 
 /** What the web layer (portal, admin pages, admin API) gets from the composition root. */
-import type { CardPlace, CardRouter } from '../services/vouchers/card-link';
+import type { CardPlace, CardRouter } from '../services/shop/vouchers/card-link';
 
 export interface WebContext {
   config: AppConfig;

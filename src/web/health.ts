@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { RouterClient } from '../router/types';
-import type { RouterWarning } from '../services/router-checks';
+import type { RouterWarning } from '../services/network/router-checks';
 import type { Db } from '../db/knex';
 import { pingDatabase } from '../db/knex';
 

@@ -5,7 +5,7 @@
  * service says what the delivery came to; the answer to the sender is chosen here.
  */
 import express, { Router } from 'express';
-import type { WebhookOutcome } from '../services/payments';
+import type { WebhookOutcome } from '../services/shop/payments';
 import type { WebContext } from './context';
 
 /**

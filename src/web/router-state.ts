@@ -7,8 +7,8 @@
 import { formatShopTime } from '../domain/clock';
 import type { RouterClient } from '../router/types';
 import type { RouterErrorCode } from '../domain/errors';
-import type { RouterWarning } from '../services/router-checks';
-import { safeModeWarnings } from '../services/router-binding';
+import type { RouterWarning } from '../services/network/router-checks';
+import { safeModeWarnings } from '../services/network/router-binding';
 import type { WebContext } from './context';
 
 export interface RouterBanner {
@@ -42,7 +42,7 @@ export interface RouterStateDeps {
   now: () => number;
   /** The last completed usage poll: when the live figures were last read. */
   lastPollAt: () => number | undefined;
-  /** FastTrack, safe mode (src/services/router-checks/index.ts, src/services/router-binding/index.ts). */
+  /** FastTrack, safe mode (src/services/network/router-checks/index.ts, src/services/network/router-binding/index.ts). */
   warnings: () => RouterWarning[];
 }
 

@@ -8,8 +8,8 @@ import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { AdminClient, bearer } from './client';
 import { SYSTEM, type EventView } from '../../src/services/types';
 import { activityGroup } from '../../src/domain/activity';
-import { recordEvents } from '../../src/services/events';
-import { logoutEvent } from '../../src/services/events/activity';
+import { recordEvents } from '../../src/services/business/events';
+import { logoutEvent } from '../../src/services/business/events/activity';
 
 let h: Harness;
 let api: AdminClient;

@@ -1,5 +1,5 @@
 import { createHarness, Harness } from '../helpers/harness';
-import { checkPassword, createAdminAccountService, hashPassword } from '../../src/services/admins';
+import { checkPassword, createAdminAccountService, hashPassword } from '../../src/services/business/admins';
 import type { ShopDeps } from '../../src/services/deps';
 import type { AppConfig } from '../../src/config/env';
 import { AppError } from '../../src/domain/errors';

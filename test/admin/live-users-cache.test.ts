@@ -1,5 +1,5 @@
 import { FakeClock } from '../../src/lib/clock';
-import { withLiveUsersCache } from '../../src/services/bandwidth/live-users-cache';
+import { withLiveUsersCache } from '../../src/services/network/bandwidth/live-users-cache';
 import type { BandwidthService, UserTraffic } from '../../src/services/types';
 
 function fakeBandwidth() {

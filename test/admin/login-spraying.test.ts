@@ -6,7 +6,7 @@
  */
 import { createRouterClient } from '../../src/router/client';
 import { startApp } from '../../src/app';
-import { BUDGETS } from '../../src/services/login-delays';
+import { BUDGETS } from '../../src/services/business/login-delays';
 import { createHarness, Harness } from '../helpers/harness';
 import { runCli } from '../cli/helpers';
 import { AdminClient } from './client';

@@ -5,7 +5,7 @@
  */
 import { createRouterClient } from '../../src/router/client';
 import { startApp } from '../../src/app';
-import { createLoginDelays, waitAfter } from '../../src/services/login-delays';
+import { createLoginDelays, waitAfter } from '../../src/services/business/login-delays';
 import { createHarness, Harness } from '../helpers/harness';
 import { runCli } from '../cli/helpers';
 import { AdminClient } from './client';

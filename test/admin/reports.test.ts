@@ -8,7 +8,7 @@ import {
   startOfLocalDay,
 } from '../../src/domain/calendar';
 import { toCsv } from '../../src/web/admin/pages/reports';
-import { recordSamples } from '../../src/services/usage/persist';
+import { recordSamples } from '../../src/services/network/usage/persist';
 import { insertedId } from '../../src/db/knex';
 
 describe('shop calendar', () => {

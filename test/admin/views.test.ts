@@ -3,7 +3,7 @@ import ejs from 'ejs';
 import { barChart, lineChart, niceScale } from '../../src/web/admin/pages/charts';
 import { formToProfileJson, inputForField, profileJsonToForm } from '../../src/web/admin/pages/profile-form';
 import { bandwidthView, parseLimitForm } from '../../src/web/admin/pages/bandwidth';
-import { logoProblem as checkLogo } from '../../src/services/settings/shop-logo';
+import { logoProblem as checkLogo } from '../../src/services/business/settings/shop-logo';
 import { formatters } from '../../src/web/admin/pages/common';
 import type { ProfileRecord, UserTraffic } from '../../src/services/types';
 

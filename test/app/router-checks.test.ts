@@ -3,7 +3,7 @@ import { localRouterClient } from '../router/helpers';
 import type { HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
-import { createRouterChecksService, hotspotFastTrackRules } from '../../src/services/router-checks';
+import { createRouterChecksService, hotspotFastTrackRules } from '../../src/services/network/router-checks';
 
 let sim: RouterSimulator;
 let client: HardenedRouterClient;

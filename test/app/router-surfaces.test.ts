@@ -10,7 +10,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { openCore } from '../../src/core';
 import { createLogger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
-import { FASTTRACK_FIX } from '../../src/services/router-checks';
+import { FASTTRACK_FIX } from '../../src/services/network/router-checks';
 import { RouterSimulator } from '../../src/simulator';
 import { routerInfoText } from '../../cli/lib/render';
 import { requireRouter } from '../../cli/lib/context';

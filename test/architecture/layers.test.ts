@@ -10,7 +10,7 @@
  *   or src/web/;
  * - a site's mode ('api', 'radius') is told apart in src/domain/site-mode.ts only: everything else asks the site
  *   its neutral questions there; the site stack's own (`asksRadius`, `RADIUS_SITES`), which choose a mode's
- *   parts, stay inside src/services/site-stack/.
+ *   parts, stay inside src/services/network/site-stack/.
  *
  * Each failure names the file and what it holds.
  */
@@ -100,7 +100,7 @@ test("the site stack's questions of a mode (asksRadius, RADIUS_SITES) stay insid
   const stray: string[] = [];
   for (const file of [...SRC, ...CLI]) {
     // The simulator is a router: whether it asks RADIUS at a login is its own setting, not a site's mode.
-    if (file.startsWith('src/services/site-stack/') || file.startsWith('src/simulator/')) continue;
+    if (file.startsWith('src/services/network/site-stack/') || file.startsWith('src/simulator/')) continue;
     source(file)
       .text.split('\n')
       .forEach((l, i) => {

@@ -1,9 +1,9 @@
 /**
  * One owner per thing, read from the source with the TypeScript compiler:
  *
- * - hotspot users and their active sessions are written in their room (src/services/hotspot-users/) and in the
+ * - hotspot users and their active sessions are written in their room (src/services/network/hotspot-users/) and in the
  *   router module only; the few other calls that remain are listed below with why, so a new one fails here;
- * - the device under a voucher (`voucher_devices`) is written by src/services/voucher-devices/ only: no other
+ * - the device under a voucher (`voucher_devices`) is written by src/services/shop/voucher-devices/ only: no other
  *   file inserts, updates, deletes or merges its rows, through the query builder or in SQL text.
  *
  * Each failure names the file, the line and what it holds.
@@ -46,10 +46,10 @@ const OWN_NAMES = new Set(
  * out of every voucher; the router binding reads the users once to recognise a router it has seen before.
  */
 const STAY: Record<string, readonly string[]> = {
-  'src/services/usage/enforcer.ts': ['logout'],
-  'src/services/redemption/connect.ts': ['loginDevice'],
-  'src/services/bandwidth/index.ts': ['logoutDevice'],
-  'src/services/router-binding/index.ts': ['users'],
+  'src/services/network/usage/enforcer.ts': ['logout'],
+  'src/services/shop/redemption/connect.ts': ['loginDevice'],
+  'src/services/network/bandwidth/index.ts': ['logoutDevice'],
+  'src/services/network/router-binding/index.ts': ['users'],
 };
 
 function hotspotCalls(file: string): Array<{ verb: string; line: number }> {
@@ -71,7 +71,7 @@ function hotspotCalls(file: string): Array<{ verb: string; line: number }> {
 test('only the hotspot users room and the router module call hotspot users and active sessions', () => {
   const stray: string[] = [];
   for (const file of FILES) {
-    if (file.startsWith('src/services/hotspot-users/')) continue;
+    if (file.startsWith('src/services/network/hotspot-users/')) continue;
     for (const c of hotspotCalls(file))
       if (!STAY[file]?.includes(c.verb)) stray.push(`${file}:${c.line} hotspot.${c.verb}()`);
   }
@@ -145,15 +145,15 @@ function deviceWrites(file: string): string[] {
   return out;
 }
 
-test('only src/services/voucher-devices/ writes voucher_devices', () => {
+test('only src/services/shop/voucher-devices/ writes voucher_devices', () => {
   const stray: string[] = [];
   for (const file of FILES)
-    if (!file.startsWith('src/services/voucher-devices/')) stray.push(...deviceWrites(file));
+    if (!file.startsWith('src/services/shop/voucher-devices/')) stray.push(...deviceWrites(file));
   expect(stray).toEqual([]);
 });
 
 test('the voucher_devices check sees every kind of write (the owner holds each)', () => {
-  const seen = tsFiles('src/services/voucher-devices').flatMap(deviceWrites).join('\n');
+  const seen = tsFiles('src/services/shop/voucher-devices').flatMap(deviceWrites).join('\n');
   expect(seen).toMatch(/SQL INSERT INTO voucher_devices/);
   expect(seen).toMatch(/SQL UPDATE voucher_devices/);
   expect(seen).toMatch(/SQL DELETE FROM voucher_devices/);
@@ -181,5 +181,5 @@ function importersOf(end: string): string[] {
 }
 
 test("only the PPP room writes subscribers' PPP profiles and secrets (router/ppp.ts)", () => {
-  expect(importersOf('/router/ppp')).toEqual(['src/services/ppp-subscribers/index.ts']);
+  expect(importersOf('/router/ppp')).toEqual(['src/services/network/ppp-subscribers/index.ts']);
 });

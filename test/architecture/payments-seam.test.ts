@@ -3,11 +3,11 @@
  * fake (src/payments/fake-paymongo.ts) only, so a second gateway is one more adapter, not a second flow:
  *
  * - no other file names a PayMongo event (`checkout_session.payment.paid`) or a field of its wire format;
- * - the flow (src/payments/ beside the adapter, src/services/payments/, the web's payment files) tests none of
+ * - the flow (src/payments/ beside the adapter, src/services/shop/payments/, the web's payment files) tests none of
  *   PayMongo's status strings (a session's `active`, a source's `chargeable`, …) and reads no `status` string off
  *   a gateway's answer: the adapter maps them to paid, expired and pending;
  * - the payments service returns outcomes, never an HTTP status: the web layer picks the answer;
- * - a subscriber's bill (src/services/billing/, the portal's account pages that pay it) goes through the neutral
+ * - a subscriber's bill (src/services/subscriptions/billing/, the portal's account pages that pay it) goes through the neutral
  *   gateway the payments service lends: no identifier or string there names PayMongo, and no service imports a
  *   gateway's adapter (the composition, src/core.ts, picks it).
  *
@@ -46,7 +46,7 @@ const STATUSES = new Set([
 const FLOW = SRC.filter(
   (f) =>
     f.startsWith('src/payments/') ||
-    f.startsWith('src/services/payments/') ||
+    f.startsWith('src/services/shop/payments/') ||
     (f.startsWith('src/web/') && /pay/.test(f.slice(f.lastIndexOf('/') + 1))),
 );
 
@@ -60,7 +60,7 @@ test('only the PayMongo adapter and its fake name its events and wire fields', (
 
 test("the payment flow tests none of PayMongo's status strings", () => {
   expect(FLOW).toEqual(
-    expect.arrayContaining(['src/services/payments/credit.ts', 'src/web/payments-webhook.ts']),
+    expect.arrayContaining(['src/services/shop/payments/credit.ts', 'src/web/payments-webhook.ts']),
   );
   const stray: string[] = [];
   for (const file of FLOW)
@@ -78,7 +78,7 @@ test("the payment flow tests none of PayMongo's status strings", () => {
 
 test('the payments service returns no HTTP status', () => {
   const stray: string[] = [];
-  for (const file of tsFiles('src/services/payments'))
+  for (const file of tsFiles('src/services/shop/payments'))
     source(file)
       .text.split('\n')
       .forEach((l, i) => {
@@ -91,7 +91,7 @@ test('the payments service returns no HTTP status', () => {
 /** The subscriber's bill paid online: billing's room and the portal's pages that offer and start it. */
 const BILL_PATH = SRC.filter(
   (f) =>
-    f.startsWith('src/services/billing/') ||
+    f.startsWith('src/services/subscriptions/billing/') ||
     /^src\/web\/portal\/(account-pay|suspension-facts|suspended)\b/.test(f),
 );
 
@@ -135,7 +135,10 @@ function importsOf(file: string): Array<{ to: string; line: number }> {
 
 test("a subscriber's bill names no gateway: it pays through the neutral one", () => {
   expect(BILL_PATH).toEqual(
-    expect.arrayContaining(['src/services/billing/bill-payment.ts', 'src/web/portal/account-pay.ts']),
+    expect.arrayContaining([
+      'src/services/subscriptions/billing/bill-payment.ts',
+      'src/web/portal/account-pay.ts',
+    ]),
   );
   const stray = BILL_PATH.flatMap(namesPaymongo);
   // Nor does it reach the gateways' folder for anything but the neutral contract.

@@ -14,27 +14,27 @@ import path from 'node:path';
 import ts from 'typescript';
 import { lineOf, source, tsFiles } from './source';
 import type { ShopDeps, SiteDeps } from '../../src/services/deps';
-import type { createPaymentService } from '../../src/services/payments';
-import type { createReportService } from '../../src/services/reports';
-import type { createAccountService } from '../../src/services/accounts';
-import type { createVendoService } from '../../src/services/vendos';
+import type { createPaymentService } from '../../src/services/shop/payments';
+import type { createReportService } from '../../src/services/shop/reports';
+import type { createAccountService } from '../../src/services/shop/accounts';
+import type { createVendoService } from '../../src/services/shop/vendos';
 
 /** The folders of the services that serve the whole shop, whatever site a sale or a customer is on. */
 const SHOP_WIDE = [
-  'accounts',
-  'admins',
-  'audit',
-  'backup',
-  'card-templates',
-  'events',
-  'login-delays',
-  'notify',
-  'payments',
-  'profiles',
-  'reports',
-  'settings',
-  'subscribers',
-  'vendos',
+  'shop/accounts',
+  'business/admins',
+  'business/audit',
+  'business/backup',
+  'shop/card-templates',
+  'business/events',
+  'business/login-delays',
+  'business/notify',
+  'shop/payments',
+  'shop/profiles',
+  'shop/reports',
+  'business/settings',
+  'subscriptions/subscribers',
+  'shop/vendos',
 ];
 const FILES = SHOP_WIDE.flatMap((d) => tsFiles(`src/services/${d}`));
 
@@ -83,10 +83,10 @@ export function routerReach(file: string): string[] {
 test('the shop-wide services are found where this test looks', () => {
   expect(FILES).toEqual(
     expect.arrayContaining([
-      'src/services/payments/index.ts',
-      'src/services/vendos/window.ts',
-      'src/services/reports/index.ts',
-      'src/services/accounts/index.ts',
+      'src/services/shop/payments/index.ts',
+      'src/services/shop/vendos/window.ts',
+      'src/services/shop/reports/index.ts',
+      'src/services/shop/accounts/index.ts',
     ]),
   );
 });
@@ -97,11 +97,11 @@ test("no shop-wide service imports the router's module or a site's deps, or read
 
 test('the check sees a router reached for: an import, a read and a parameter', () => {
   // The check itself, on a file that does all three (the site's stack, which may).
-  const found = routerReach('src/services/site-stack/index.ts').join('\n');
-  expect(found).toMatch(/imports \.\.\/\.\.\/router\//);
+  const found = routerReach('src/services/network/site-stack/index.ts').join('\n');
+  expect(found).toMatch(/imports (\.\.\/)+router\//);
   expect(found).toMatch(/reads \w+\.router/);
   expect(found).toMatch(/takes (router|hotspot)/);
-  expect(routerReach('src/services/admins/index.ts')).toEqual([]); // `config.router` is the .env settings
+  expect(routerReach('src/services/business/admins/index.ts')).toEqual([]); // `config.router` is the .env settings
 });
 
 /**

@@ -2,7 +2,7 @@
  * One road for a subscriber's speeds, read from the source with the TypeScript compiler:
  *
  * - the subscriber policy (domain/subscriber-policy.ts `subscriberSpeeds`) is asked in one place,
- *   src/services/usage/subscriber-speeds.ts (the portal shows its answer to the customer and applies nothing);
+ *   src/services/network/usage/subscriber-speeds.ts (the portal shows its answer to the customer and applies nothing);
  * - the speeds a poll's bytes changed are decided by the poll's booking only (`speedsAfter`), and reach the router
  *   only in the enforce order: the rooms' step that applies them (`applySpeeds`) is handed to the site's enforcer
  *   where the site's parts are built, and called by nobody else;
@@ -22,35 +22,38 @@ const ROAD: Record<string, { files: string[]; why: string }> = {
   subscriberSpeeds: {
     files: [
       'src/domain/subscriber-policy.ts',
-      'src/services/usage/subscriber-speeds.ts',
+      'src/services/network/usage/subscriber-speeds.ts',
       'src/web/portal/account.ts',
     ],
     why: "the policy's one caller, and the portal showing the customer its speed now",
   },
   speedsAfter: {
-    files: ['src/services/usage/subscriber-speeds.ts', 'src/services/usage/subscribers.ts'],
+    files: ['src/services/network/usage/subscriber-speeds.ts', 'src/services/network/usage/subscribers.ts'],
     why: "the poll's booking decides the speeds its bytes changed, for the enforce order",
   },
   applySpeeds: {
     files: [
-      'src/services/ppp-subscribers/index.ts',
-      'src/services/radius-subscribers/index.ts',
-      'src/services/site-stack/idle.ts',
-      'src/services/site-stack/api-parts.ts',
-      'src/services/site-stack/radius-parts.ts',
+      'src/services/network/ppp-subscribers/index.ts',
+      'src/services/network/radius-subscribers/index.ts',
+      'src/services/network/site-stack/idle.ts',
+      'src/services/network/site-stack/api-parts.ts',
+      'src/services/network/site-stack/radius-parts.ts',
     ],
     why: "the rooms that define it, and the parts that hand it to the site's enforcer (withSubscriberSpeeds)",
   },
   subscriberSpeedsNow: {
     files: [
-      'src/services/usage/subscriber-speeds.ts',
-      'src/services/ppp-subscribers/speeds.ts',
-      'src/services/radius-subscribers/rows.ts',
+      'src/services/network/usage/subscriber-speeds.ts',
+      'src/services/network/ppp-subscribers/speeds.ts',
+      'src/services/network/radius-subscribers/rows.ts',
     ],
     why: "the rooms' checks, which ask it of every subscriber to put right what drifted",
   },
   restartSessions: {
-    files: ['src/services/ppp-subscribers/speeds.ts', 'src/services/ppp-subscribers/check.ts'],
+    files: [
+      'src/services/network/ppp-subscribers/speeds.ts',
+      'src/services/network/ppp-subscribers/check.ts',
+    ],
     why: 'the PPP room ends a session to take new speeds; nobody else does',
   },
 };

@@ -11,7 +11,7 @@ import {
   newestFirst,
   nextDueAt,
   RETRY_AFTER_MS,
-} from '../../src/services/backup/files';
+} from '../../src/services/business/backup/files';
 
 test('names in shop time, the product’s own recognised and nothing else', () => {
   expect(backupName('2026-11-28 02:15:09', 'sqlite')).toBe('pisonet-20261128-021509.sqlite.backup');

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createBackupService } from '../../src/services/backup';
-import { backupSchedule } from '../../src/services/backup/schedule';
+import { createBackupService } from '../../src/services/business/backup';
+import { backupSchedule } from '../../src/services/business/backup/schedule';
 import { advance, capturingLogger, usageHarness, type Harness } from '../usage/helpers';
 
 let h: Harness;

@@ -3,7 +3,7 @@ import { startOfDay, startOfMonth, startOfWeek, parseDate } from '../../cli/lib/
 import { limitText, rateShort } from '../../cli/lib/render';
 import { keyValues, table, truncate } from '../../cli/lib/table';
 import { sessionText, usageText } from '../../cli/commands/subscribers';
-import { OFFLINE } from '../../src/services/usage/subscriber-online';
+import { OFFLINE } from '../../src/services/network/usage/subscriber-online';
 
 describe('table', () => {
   const rows = [

@@ -13,7 +13,7 @@ import {
   type CodeStyle,
 } from '../../src/domain/code-style';
 import { ValidationError, ValidationErrors } from '../../src/domain/errors';
-import { GuessLimiter } from '../../src/services/guess-limiter';
+import { GuessLimiter } from '../../src/services/shop/guess-limiter';
 
 const style = (over: Partial<CodeStyle>): CodeStyle => ({ ...DEFAULT_CODE_STYLE, ...over });
 const YEAR = 365.25 * 86400;

@@ -118,7 +118,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     h.core = await openCore(config, { ...coreOpts, role: 'cli' });
   }
   await router.waitConnected(5000);
-  // A controller started on a clean router binds to it at once (src/services/router-binding/index.ts); settle that
+  // A controller started on a clean router binds to it at once (src/services/network/router-binding/index.ts); settle that
   // here so a test that then puts things on the router is not taken for a router some other database manages.
   await h.core.services.routerBinding.check();
   return h;

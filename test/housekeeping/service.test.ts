@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../src/domain/errors';
 import { DEFAULT_SITE, type SiteRef } from '../../src/services/deps';
-import type { HousekeepingService } from '../../src/services/router-housekeeping';
+import type { HousekeepingService } from '../../src/services/network/router-housekeeping';
 import { SYSTEM } from '../../src/services/types';
 import { createHarness, type Harness } from '../helpers/harness';
 import { startRouter } from '../sites/helpers';

@@ -5,7 +5,7 @@
  * the login) stays counted, and the next sale counts from there.
  */
 import { SalesTally, SETTLE_MS } from '../../src/metrics/sales';
-import * as lifecycle from '../../src/services/voucher-lifecycle';
+import * as lifecycle from '../../src/services/shop/voucher-lifecycle';
 import { createHarness, type Harness } from '../helpers/harness';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { metricsOf, valueOf } from './exposition';
@@ -104,7 +104,7 @@ describe('sales counters', () => {
   it('a sale undone stays counted; the next sale counts from there', async () => {
     const code = await sell();
     expect(await sold()).toEqual({ vouchers: 1, pesos: 5 });
-    // As the redemption undoes a first use whose login never got the device online (src/services/redemption).
+    // As the redemption undoes a first use whose login never got the device online (src/services/shop/redemption).
     const row = await h.core!.db('vouchers').where({ code }).first();
     expect(await lifecycle.release(h.core!.db, row.id, h.clock.now())).toBe(true);
     expect((await reported()).vouchers).toBe(0);

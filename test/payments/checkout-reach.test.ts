@@ -9,7 +9,7 @@ import { launchChromium } from '../helpers/browser';
 import { createHarness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
 import { addDevice, openForm } from '../portal/helpers';
-import { DEVICES_KEPT, REPORTS_PER_DEVICE } from '../../src/services/payments/checkout-reach';
+import { DEVICES_KEPT, REPORTS_PER_DEVICE } from '../../src/services/shop/payments/checkout-reach';
 import { payRig, type PayRig } from './helpers';
 
 const ACTOR = { name: 'admin', via: 'api' as const };

@@ -6,7 +6,7 @@
  * The shop's clock: 2026-11-22 12:00 in Manila; billing day 1, so the first invoice is 9 of November's 30 days of
  * ₱999 = ₱299.70.
  */
-import { SYSTEM } from '../../src/services/audit/actor';
+import { SYSTEM } from '../../src/services/business/audit/actor';
 import { createHarness } from '../helpers/harness';
 import { openForm } from '../portal/helpers';
 import { addSubscriber, PROFILES } from '../subscribers/helpers';

@@ -6,7 +6,7 @@
 import { createHarness } from '../helpers/harness';
 import { payRig } from './helpers';
 import { paymentWalledGardenHosts, paymentWalledGardenIpHosts } from '../../src/payments/walled-garden';
-import { SYSTEM } from '../../src/services/audit/actor';
+import { SYSTEM } from '../../src/services/business/audit/actor';
 
 jest.setTimeout(120_000);
 

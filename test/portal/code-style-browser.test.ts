@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { SYSTEM } from '../../src/services/types';
-import { saveShopCodeStyle } from '../../src/services/vouchers/code-style';
+import { saveShopCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { DEFAULT_CODE_STYLE } from '../../src/domain/code-style';
 import { launchChromium } from '../helpers/browser';
 import { createHarness, Harness } from '../helpers/harness';

@@ -7,9 +7,9 @@ import http from 'node:http';
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice, makeVouchers, openForm } from './helpers';
 import { SYSTEM } from '../../src/services/types';
-import { saveShopCodeStyle } from '../../src/services/vouchers/code-style';
+import { saveShopCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { DEFAULT_CODE_STYLE, type CodeStyle } from '../../src/domain/code-style';
-import { cardLink, type CardLinkTarget } from '../../src/services/vouchers/card-link';
+import { cardLink, type CardLinkTarget } from '../../src/services/shop/vouchers/card-link';
 import { maskCodesInUrl } from '../../src/lib/logger';
 import { RouterError } from '../../src/domain/errors';
 

@@ -1,5 +1,5 @@
 import { FakeClock } from '../../src/lib/clock';
-import { GuessLimiter } from '../../src/services/guess-limiter';
+import { GuessLimiter } from '../../src/services/shop/guess-limiter';
 
 const fail = async (l: GuessLimiter, asker: Parameters<GuessLimiter['failAndReport']>[0]) =>
   (await l.failAndReport(asker)).lockSeconds;

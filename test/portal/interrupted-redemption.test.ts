@@ -2,7 +2,7 @@
  * A redemption interrupted between the database claim and the confirmed router login (controller killed, or
  * frozen until restarted) is finished or undone at the next start: never a consumed voucher without internet.
  */
-import { createRedemptionService } from '../../src/services/redemption';
+import { createRedemptionService } from '../../src/services/shop/redemption';
 import type { ManagedHotspot } from '../../src/router/hotspot';
 import { createHarness, Harness } from '../helpers/harness';
 import { depsOf, freshUsage } from '../usage/helpers';

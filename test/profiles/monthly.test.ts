@@ -5,8 +5,8 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { AdminClient } from '../admin/client';
 import { SYSTEM } from '../../src/services/types';
-import { largestSharing } from '../../src/services/router-setup/for-site';
-import type { ProfileRecord } from '../../src/services/profiles/types';
+import { largestSharing } from '../../src/services/network/router-setup/for-site';
+import type { ProfileRecord } from '../../src/services/shop/profiles/types';
 
 export const HOME_10M = {
   name: 'HOME10',

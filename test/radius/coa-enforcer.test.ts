@@ -2,7 +2,7 @@
  * The CoA enforcer reports what it did not do: logins it could not write are an error in its outcome (the poll
  * logs it and the next poll writes them again), and it never reports a removal it did not make.
  */
-import { coaEnforcer } from '../../src/services/radius/coa-enforcer';
+import { coaEnforcer } from '../../src/services/network/radius/coa-enforcer';
 import { createLogger } from '../../src/lib/logger';
 import { decision } from '../usage/contracts';
 

@@ -21,9 +21,9 @@ import {
 } from '../usage/contracts';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
-import { accountingSource } from '../../src/services/radius/accounting-source';
-import { syncRadiusAccounts } from '../../src/services/radius/accounts';
-import { coaEnforcer } from '../../src/services/radius/coa-enforcer';
+import { accountingSource } from '../../src/services/network/radius/accounting-source';
+import { syncRadiusAccounts } from '../../src/services/network/radius/accounts';
+import { coaEnforcer } from '../../src/services/network/radius/coa-enforcer';
 
 const SECRET = 'Contract-radius-secret';
 const PASSWORD = 'Api-pa55word';

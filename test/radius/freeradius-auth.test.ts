@@ -10,7 +10,7 @@ import { describePostgresOnly } from '../helpers/engine-describe';
 import { radclient, radiusAvailable, startFreeRadius, type FreeRadius } from '../helpers/freeradius';
 import { api } from '../sites/helpers';
 import { TEST_PROFILES } from '../usage/helpers';
-import { syncRadiusAccounts } from '../../src/services/radius/accounts';
+import { syncRadiusAccounts } from '../../src/services/network/radius/accounts';
 
 const SECRET = 'Branch-R-secret-1';
 const MAC_A = 'AA:BB:CC:00:00:01';

@@ -8,13 +8,13 @@ import { localRouterClient } from './helpers';
 import type { HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
-import { createRouterSetupService } from '../../src/services/router-setup';
-import { setupWants, type WantsInput } from '../../src/services/router-setup/wants';
-import type { AuditService } from '../../src/services/audit/types';
+import { createRouterSetupService } from '../../src/services/network/router-setup';
+import { setupWants, type WantsInput } from '../../src/services/network/router-setup/wants';
+import type { AuditService } from '../../src/services/business/audit/types';
 import type { SetupWants } from '../../src/router/setup-plan';
 import { parseProfile } from '../../src/domain/profiles';
-import { pppPlans } from '../../src/services/router-setup/for-site';
-import type { ProfileRecord } from '../../src/services/profiles/types';
+import { pppPlans } from '../../src/services/network/router-setup/for-site';
+import type { ProfileRecord } from '../../src/services/shop/profiles/types';
 
 const WRITES = /\/(add|set|unset|remove|disable|enable|comment|move)$|^\/tool\/fetch$/;
 const ONLY = ['pppoe-server', 'suspended-redirect'];

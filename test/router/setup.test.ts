@@ -8,9 +8,9 @@ import { localRouterClient } from './helpers';
 import type { HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
 import { createLogger } from '../../src/lib/logger';
-import { createRouterSetupService, FETCH_FILE_WAIT_MS } from '../../src/services/router-setup';
-import { setupWants, type WantsInput } from '../../src/services/router-setup/wants';
-import type { AuditService } from '../../src/services/audit/types';
+import { createRouterSetupService, FETCH_FILE_WAIT_MS } from '../../src/services/network/router-setup';
+import { setupWants, type WantsInput } from '../../src/services/network/router-setup/wants';
+import type { AuditService } from '../../src/services/business/audit/types';
 import type { SetupWants } from '../../src/router/setup-plan';
 
 const WRITES = /\/(add|set|unset|remove|disable|enable|comment|move)$|^\/tool\/fetch$/;

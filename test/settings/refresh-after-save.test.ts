@@ -4,9 +4,9 @@
  * values back over the save's: the poll would use the old time zone (or days to pay) until the next refresh.
  */
 import { loadConfig } from '../../src/config/env';
-import { createShopSettings } from '../../src/services/settings/shop';
-import { createBillingSettings } from '../../src/services/billing/settings';
-import type { SettingsService } from '../../src/services/settings/types';
+import { createShopSettings } from '../../src/services/business/settings/shop';
+import { createBillingSettings } from '../../src/services/subscriptions/billing/settings';
+import type { SettingsService } from '../../src/services/business/settings/types';
 import { SYSTEM } from '../../src/services/types';
 
 /**

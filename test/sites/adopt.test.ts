@@ -5,7 +5,7 @@
  * (`pisonet router adopt --site`); the site's next poll then puts its vouchers' users on the new router. A server
  * whose binding is in safe mode sees an adoption made by the terminal within SAFE_RECHECK_MS.
  */
-import { SAFE_RECHECK_MS } from '../../src/services/router-binding';
+import { SAFE_RECHECK_MS } from '../../src/services/network/router-binding';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';
 import type { Harness } from '../helpers/harness';

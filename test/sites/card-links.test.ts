@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RouterClient } from '../../src/router/types';
 import { SYSTEM } from '../../src/services/types';
-import { cardLinkTarget, cardRoutersFor, type CardPlace } from '../../src/services/vouchers/card-link';
+import { cardLinkTarget, cardRoutersFor, type CardPlace } from '../../src/services/shop/vouchers/card-link';
 import { runCli } from '../cli/helpers';
 import type { Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';

@@ -4,7 +4,7 @@
  * branch's router for it; `--site` naming another site is refused with nothing changed; a branch router that is
  * down does not lose the change (saved, applied at the server's next poll of that site, and said so).
  */
-import { siteOfDeviceVoucher } from '../../src/services/sites/device-sites';
+import { siteOfDeviceVoucher } from '../../src/services/business/sites/device-sites';
 import { SYSTEM } from '../../src/services/types';
 import type { Harness } from '../helpers/harness';
 import { redeemApi } from '../portal/helpers';

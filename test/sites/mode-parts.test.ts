@@ -6,12 +6,12 @@
  */
 import { createRouterClient } from '../../src/router/client';
 import { createManagedHotspot } from '../../src/router/hotspot';
-import { createAuditService } from '../../src/services/audit';
-import { createRouterBinding } from '../../src/services/router-binding';
-import { createSettingsService } from '../../src/services/settings';
-import { siteParts } from '../../src/services/site-stack/choose';
-import type { ModeContext, ModeParts } from '../../src/services/site-stack/parts';
-import type { CredentialsBox } from '../../src/services/sites/credentials';
+import { createAuditService } from '../../src/services/business/audit';
+import { createRouterBinding } from '../../src/services/network/router-binding';
+import { createSettingsService } from '../../src/services/business/settings';
+import { siteParts } from '../../src/services/network/site-stack/choose';
+import type { ModeContext, ModeParts } from '../../src/services/network/site-stack/parts';
+import type { CredentialsBox } from '../../src/services/business/sites/credentials';
 import type { CycleReport } from '../../src/services/types';
 import type { DesiredLimits } from '../../src/domain/policy';
 import { createHarness, type Harness } from '../helpers/harness';

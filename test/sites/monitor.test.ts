@@ -3,8 +3,8 @@
  * on the site's row for the terminal, and follows edits and removals.
  */
 import { createLogger } from '../../src/lib/logger';
-import { createSiteMonitor, type SiteMonitor } from '../../src/services/site-monitor';
-import { openCredentialsBox } from '../../src/services/sites/credentials';
+import { createSiteMonitor, type SiteMonitor } from '../../src/services/network/site-monitor';
+import { openCredentialsBox } from '../../src/services/business/sites/credentials';
 import type { Actor } from '../../src/services/types';
 import type { RouterSimulator } from '../../src/simulator';
 import { createHarness, type Harness } from '../helpers/harness';

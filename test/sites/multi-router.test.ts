@@ -6,7 +6,7 @@
  */
 import type { RouterSimulator } from '../../src/simulator';
 import { SYSTEM } from '../../src/services/types';
-import type { SiteStack } from '../../src/services/site-stack';
+import type { SiteStack } from '../../src/services/network/site-stack';
 import type { Harness } from '../helpers/harness';
 import { openForm, redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';

@@ -252,7 +252,7 @@ describe('the admin narrowed to one site', () => {
         .where({ mac: '02:BB:00:00:00:01' })
         .update({ connected: 1, ip: '10.5.60.11' });
       try {
-        // The online list is shared for up to 2 s (src/services/bandwidth/live-users-cache.ts); a moment later it is read again.
+        // The online list is shared for up to 2 s (src/services/network/bandwidth/live-users-cache.ts); a moment later it is read again.
         h.clock.advance(2_500);
         const all = await admin.html('/admin/users');
         expect(all).toContain('data-testid="site-picker"');

@@ -7,7 +7,7 @@
  */
 import { RouterSimulator } from '../../src/simulator';
 import { SYSTEM } from '../../src/services/types';
-import type { SiteStack } from '../../src/services/site-stack';
+import type { SiteStack } from '../../src/services/network/site-stack';
 import type { Harness } from '../helpers/harness';
 import { harnessWithBranches, type Branch } from './helpers';
 import { advance } from '../usage/helpers';

@@ -5,8 +5,8 @@ import { ValidationErrors, AppError, ConfigError } from '../../src/domain/errors
 import { createLogger } from '../../src/lib/logger';
 import { describeConfig, loadConfig } from '../../src/config/env';
 import { secretBox } from '../../src/lib/secret-box';
-import { createSiteMonitor } from '../../src/services/site-monitor';
-import { openCredentialsBox, CREDENTIALS_KEY_FILE } from '../../src/services/sites/credentials';
+import { createSiteMonitor } from '../../src/services/network/site-monitor';
+import { openCredentialsBox, CREDENTIALS_KEY_FILE } from '../../src/services/business/sites/credentials';
 import type { Actor } from '../../src/services/types';
 import { createHarness, type Harness } from '../helpers/harness';
 import { capturingLogger } from './helpers';

@@ -5,10 +5,10 @@
  */
 import { exclusiveLeases } from '../../src/db/site-leases';
 import { createRouterClient } from '../../src/router/client';
-import { createAuditService } from '../../src/services/audit';
-import { createSettingsService } from '../../src/services/settings';
-import { createSiteStack, type SiteStackBase } from '../../src/services/site-stack';
-import type { CredentialsBox } from '../../src/services/sites/credentials';
+import { createAuditService } from '../../src/services/business/audit';
+import { createSettingsService } from '../../src/services/business/settings';
+import { createSiteStack, type SiteStackBase } from '../../src/services/network/site-stack';
+import type { CredentialsBox } from '../../src/services/business/sites/credentials';
 import { createHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 /** The sender's calls: one text to many numbers in calls of at most 1,000, and at most 120 calls a minute. */
-import { enqueue } from '../../src/services/sms/outbox';
+import { enqueue } from '../../src/services/subscriptions/sms/outbox';
 import { smsHarness, subscriber, type SmsHarness } from './helpers';
 
 let x: SmsHarness;

@@ -3,7 +3,7 @@
  * it is still true, and is dropped (with why) once its invoice is paid or past its due date; "give up after
  * 2 days" counts only the time a running controller spent trying.
  */
-import { GIVE_UP_MS, LATE_SLACK_MS, triedFor } from '../../src/services/sms/sender';
+import { GIVE_UP_MS, LATE_SLACK_MS, triedFor } from '../../src/services/subscriptions/sms/sender';
 import { SYSTEM } from '../../src/services/types';
 import { manila, smsHarness, subscriber, type SmsHarness } from './helpers';
 

@@ -1,7 +1,7 @@
 import { createHarness, type Harness } from '../helpers/harness';
 import { FakeSemaphore } from '../../src/sms/fake-semaphore';
 import { SYSTEM } from '../../src/services/types';
-import { createSmsService } from '../../src/services/sms';
+import { createSmsService } from '../../src/services/subscriptions/sms';
 import { PROFILES } from '../subscribers/helpers';
 
 export const KEY = 'semaphore-key-0123456789abcdef';

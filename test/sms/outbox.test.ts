@@ -2,10 +2,10 @@
  * SMS to subscribers, from outside: each fact told once across rounds and restarts, reminders at their moment and
  * never after, refused sends retried and sent once, a crash mid-send never sent twice, batching and the rate.
  */
-import { claim } from '../../src/services/sms/outbox';
-import { gsm7Length } from '../../src/services/sms/messages';
+import { claim } from '../../src/services/subscriptions/sms/outbox';
+import { gsm7Length } from '../../src/services/subscriptions/sms/messages';
 import { sendSemaphore } from '../../src/sms/semaphore';
-import { subscriberJson } from '../../src/services/subscribers/json';
+import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import { SYSTEM } from '../../src/services/types';
 import { KEY, manila, PPPOE_PASSWORD, restarted, smsHarness, subscriber, type SmsHarness } from './helpers';
 

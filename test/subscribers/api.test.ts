@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/lib/logger';
-import { sealedKeyWarnings } from '../../src/services/backup/sealed-keys';
+import { sealedKeyWarnings } from '../../src/services/business/backup/sealed-keys';
 import { createHarness, type Harness } from '../helpers/harness';
 import { api, makeAccount } from '../accounts/helpers';
 import { adminApi } from '../vendos/helpers';

@@ -3,9 +3,13 @@
  * each session's baseline moved in the same transaction; what a router reboot or a counter going backwards
  * does, and that a session of no subscriber of ours is never booked.
  */
-import { SYSTEM } from '../../src/services/audit/actor';
-import type { SubscriberSessionReading } from '../../src/services/usage/source';
-import { bookSubscribers, meteredSubscribers, sessionGrowth } from '../../src/services/usage/subscribers';
+import { SYSTEM } from '../../src/services/business/audit/actor';
+import type { SubscriberSessionReading } from '../../src/services/network/usage/source';
+import {
+  bookSubscribers,
+  meteredSubscribers,
+  sessionGrowth,
+} from '../../src/services/network/usage/subscribers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { JUAN, PROFILES } from './helpers';
 

@@ -6,7 +6,7 @@
  * converges when it is back.
  */
 import { createLogger } from '../../src/lib/logger';
-import type { PppSubscribers } from '../../src/services/ppp-subscribers';
+import type { PppSubscribers } from '../../src/services/network/ppp-subscribers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';

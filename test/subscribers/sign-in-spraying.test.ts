@@ -7,7 +7,7 @@
  * (or the API).
  */
 import { AppError, RateLimitedError } from '../../src/domain/errors';
-import { BUDGETS, createLoginDelays } from '../../src/services/login-delays';
+import { BUDGETS, createLoginDelays } from '../../src/services/business/login-delays';
 import { createHarness, type Harness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
-import { BUDGETS } from '../../src/services/login-delays';
+import { BUDGETS } from '../../src/services/business/login-delays';
 import { addSubscriber, PROFILES } from './helpers';
 
 jest.setTimeout(90000);

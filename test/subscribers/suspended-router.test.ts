@@ -5,7 +5,7 @@
  * an outage and a reset; an entry of the list that is not ours is never touched.
  */
 import { loadConfig } from '../../src/config/env';
-import { PPP_CHECK_EVERY_SECONDS, type PppSubscribers } from '../../src/services/ppp-subscribers';
+import { PPP_CHECK_EVERY_SECONDS, type PppSubscribers } from '../../src/services/network/ppp-subscribers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';

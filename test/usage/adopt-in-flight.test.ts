@@ -6,10 +6,10 @@
  * PostgreSQL). Pure: the plan from a snapshot and a state.
  */
 import type { Profile } from '../../src/domain/profiles';
-import { planDeviceLimits } from '../../src/services/usage/device-limit';
-import type { LoadedState, LoadedVoucher } from '../../src/services/usage/load';
-import type { UsageReading } from '../../src/services/usage/source';
-import type { VoucherRow } from '../../src/services/vouchers/state';
+import { planDeviceLimits } from '../../src/services/network/usage/device-limit';
+import type { LoadedState, LoadedVoucher } from '../../src/services/network/usage/load';
+import type { UsageReading } from '../../src/services/network/usage/source';
+import type { VoucherRow } from '../../src/services/shop/vouchers/state';
 
 const MAC = '02:AA:00:00:00:01';
 

@@ -4,7 +4,7 @@
  * the queue over once the claim is confirmed, or once it is older than a redemption can take.
  */
 import { createHarness, type Harness } from '../helpers/harness';
-import { CLAIM_OWNS_QUEUE_MS } from '../../src/services/usage/decisions';
+import { CLAIM_OWNS_QUEUE_MS } from '../../src/services/network/usage/decisions';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 
 let h: Harness;

@@ -6,8 +6,8 @@
  */
 import type { DeviceDecision } from '../../src/domain/queues';
 import { desiredLimits } from '../../src/domain/policy';
-import type { Enforcer, EnforceOrder } from '../../src/services/usage/enforcer';
-import type { UsageReading, UsageSource } from '../../src/services/usage/source';
+import type { Enforcer, EnforceOrder } from '../../src/services/network/usage/enforcer';
+import type { UsageReading, UsageSource } from '../../src/services/network/usage/source';
 
 /** One source's world: devices come online under a code, move bytes, go offline. */
 export interface SourceWorld {

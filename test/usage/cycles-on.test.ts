@@ -4,7 +4,7 @@
  * cycle it gives is the one the billing calendar gives for those terms, also when subscribers share it.
  */
 import { addDays, cycleOn, type CycleTerms } from '../../src/domain/billing-cycle';
-import { cyclesOn } from '../../src/services/usage/subscriber-load';
+import { cyclesOn } from '../../src/services/network/usage/subscriber-load';
 
 const TODAYS = ['2026-01-31', '2026-02-28', '2026-03-01', '2026-11-27', '2026-12-05', '2028-02-29'];
 

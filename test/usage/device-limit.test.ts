@@ -5,7 +5,7 @@
  * device row and no queue, and the owner sees an event for each.
  */
 import { maskCode } from '../../src/lib/logger';
-import { createRedemptionService } from '../../src/services/redemption';
+import { createRedemptionService } from '../../src/services/shop/redemption';
 import type { UsageService } from '../../src/services/types';
 import {
   advance,

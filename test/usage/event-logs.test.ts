@@ -3,7 +3,7 @@
  * page, each voucher that ends, at info and with the code masked (a full code is a customer's key).
  */
 import { maskCode } from '../../src/lib/logger';
-import { createRedemptionService } from '../../src/services/redemption';
+import { createRedemptionService } from '../../src/services/shop/redemption';
 import {
   advance,
   capturingLogger,

@@ -3,10 +3,10 @@ import { Writable } from 'node:stream';
 import { createHarness, Harness, HarnessOptions } from '../helpers/harness';
 import { createLogger, Logger } from '../../src/lib/logger';
 import type { SiteDeps } from '../../src/services/deps';
-import { createUsageService } from '../../src/services/usage';
-import { routerPair, type RouterPair } from '../../src/services/usage/router-pair';
+import { createUsageService } from '../../src/services/network/usage';
+import { routerPair, type RouterPair } from '../../src/services/network/usage/router-pair';
 import type { UsageService } from '../../src/services/types';
-import type { VoucherRow } from '../../src/services/vouchers/state';
+import type { VoucherRow } from '../../src/services/shop/vouchers/state';
 
 export type { Harness };
 

@@ -3,9 +3,9 @@
  * in place (decisions.ts voucherItem). It must always say what a view made afresh from the same row would say:
  * usage, status and the devices' presence follow the row; any other input to the view makes a new one.
  */
-import { activeItems, voucherItem } from '../../src/services/usage/decisions';
-import type { LoadedState, LoadedVoucher } from '../../src/services/usage/load';
-import { toVoucherState, type VoucherRow } from '../../src/services/vouchers/state';
+import { activeItems, voucherItem } from '../../src/services/network/usage/decisions';
+import type { LoadedState, LoadedVoucher } from '../../src/services/network/usage/load';
+import { toVoucherState, type VoucherRow } from '../../src/services/shop/vouchers/state';
 import { activeVoucherRow, onlineDeviceRow } from './rows';
 import { parseProfile } from '../../src/domain/profiles';
 import { desiredLimits } from '../../src/domain/policy';

@@ -6,12 +6,12 @@ import {
   keptBoot,
   meter,
   rebootedSince,
-} from '../../src/services/usage/meter';
-import { bootTimeOf, bootWindow, type UsageReading } from '../../src/services/usage/source';
+} from '../../src/services/network/usage/meter';
+import { bootTimeOf, bootWindow, type UsageReading } from '../../src/services/network/usage/source';
 import { alertEventKind } from '../../src/domain/usage-summary';
 import { parseSnapshot, type RouterSnapshot } from '../../src/router/hotspot';
 import { parseRouterDuration } from '../../src/domain/units';
-import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/usage/load';
+import type { DeviceRow, LoadedState, LoadedVoucher } from '../../src/services/network/usage/load';
 import { parseProfile } from '../../src/domain/profiles';
 import { activeVoucherRow, onlineDeviceRow } from './rows';
 

@@ -1,6 +1,6 @@
 /** Loaded rows as the usage cycle keeps them, for tests of its pure steps (meter, decisions) without a database. */
-import type { DeviceRow } from '../../src/services/usage/load';
-import type { VoucherRow } from '../../src/services/vouchers/state';
+import type { DeviceRow } from '../../src/services/network/usage/load';
+import type { VoucherRow } from '../../src/services/shop/vouchers/state';
 
 /** An active voucher's row, with the columns the cycle reads; `fields` replace the defaults. */
 export function activeVoucherRow(fields: Partial<VoucherRow> & Pick<VoucherRow, 'id' | 'code'>): VoucherRow {

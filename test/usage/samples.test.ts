@@ -1,7 +1,7 @@
 /** Samples for charts stay small after months: raw polls for 48 h, hourly for 90 days, then daily. */
-import type { SampleRow } from '../../src/services/usage/meter';
-import { recordSamples } from '../../src/services/usage/persist';
-import { compactSamples, trafficSeries } from '../../src/services/usage/samples';
+import type { SampleRow } from '../../src/services/network/usage/meter';
+import { recordSamples } from '../../src/services/network/usage/persist';
+import { compactSamples, trafficSeries } from '../../src/services/network/usage/samples';
 import { Harness, usageHarness } from './helpers';
 import { insertedId } from '../../src/db/knex';
 

@@ -4,10 +4,14 @@
  * enforcer unchanged) through fair use, the data cap and expiry. The router's own source and enforcer, and this
  * table source, pass the contracts any implementation must (contracts.ts).
  */
-import { routerCounterSource, type UsageReading, type UsageSource } from '../../src/services/usage/source';
-import { routerEnforcer } from '../../src/services/usage/enforcer';
-import { routerPair } from '../../src/services/usage/router-pair';
-import { createUsageService } from '../../src/services/usage';
+import {
+  routerCounterSource,
+  type UsageReading,
+  type UsageSource,
+} from '../../src/services/network/usage/source';
+import { routerEnforcer } from '../../src/services/network/usage/enforcer';
+import { routerPair } from '../../src/services/network/usage/router-pair';
+import { createUsageService } from '../../src/services/network/usage';
 import { apiPair, depsOf, queueOf, seedVoucher, usageHarness, voucher, type Harness } from './helpers';
 import { decision, enforcerContract, usageSourceContract, type EnforcerWorld } from './contracts';
 

@@ -1,6 +1,6 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice } from '../portal/helpers';
-import { signedHeaders } from '../../src/services/vendos/signature';
+import { signedHeaders } from '../../src/services/shop/vendos/signature';
 import { addProvenDevice, adminApi, ledger, makeVendo, Phone } from './helpers';
 import { insertedId } from '../../src/db/knex';
 

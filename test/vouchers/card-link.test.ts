@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../src/config/env';
 import type { RouterClient } from '../../src/router/types';
-import { cardLink, cardLinkTarget } from '../../src/services/vouchers/card-link';
+import { cardLink, cardLinkTarget } from '../../src/services/shop/vouchers/card-link';
 
 /** A router whose hotspot1 uses hsprof1 with this DNS name (empty: none), as /ip/hotspot/profile prints it. */
 function routerNamed(dnsName: string): RouterClient {

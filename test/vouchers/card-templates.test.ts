@@ -5,9 +5,9 @@
 import ejs from 'ejs';
 import { renderSheet } from '../../cli/lib/sheet';
 import { projectPath } from '../../src/lib/paths';
-import type { CardLinkTarget } from '../../src/services/vouchers/card-link';
-import { sheetCard } from '../../src/services/vouchers/sheet';
-import { cardLook } from '../../src/services/vouchers/sheet-page';
+import type { CardLinkTarget } from '../../src/services/shop/vouchers/card-link';
+import { sheetCard } from '../../src/services/shop/vouchers/sheet';
+import { cardLook } from '../../src/services/shop/vouchers/sheet-page';
 import { DEFAULT_CARD_TEMPLATE } from '../../src/domain/card-template';
 import { ValidationErrors } from '../../src/domain/errors';
 import { SYSTEM } from '../../src/services/types';

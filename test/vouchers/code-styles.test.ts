@@ -2,11 +2,11 @@ import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice } from '../portal/helpers';
 import { makeVendo, Phone } from '../vendos/helpers';
 import { SYSTEM } from '../../src/services/types';
-import { saleCodeStyle, saveShopCodeStyle } from '../../src/services/vouchers/code-style';
+import { saleCodeStyle, saveShopCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { DEFAULT_CODE_STYLE } from '../../src/domain/code-style';
 import { RouterError } from '../../src/domain/errors';
 import { AdminClient } from '../admin/client';
-import { storedCodeStyle } from '../../src/services/vouchers/code-style';
+import { storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
 
 const errorUnder = (html: string, id: string) => new RegExp(`id="f-${id}-err"[^>]*>([^<]+)<`).exec(html)?.[1];
 

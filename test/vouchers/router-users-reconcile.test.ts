@@ -4,7 +4,7 @@
  * our users of ended or unknown vouchers go, and users we did not create are never touched.
  */
 import { planUserReconcile, type UserOnRouter, type VoucherUser } from '../../src/router/hotspot';
-import { createUsageService } from '../../src/services/usage';
+import { createUsageService } from '../../src/services/network/usage';
 import { SYSTEM } from '../../src/services/types';
 import {
   advance,

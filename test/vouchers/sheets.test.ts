@@ -1,7 +1,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
-import { safeLogo } from '../../src/services/settings/shop-logo';
+import { safeLogo } from '../../src/services/business/settings/shop-logo';
 import { renderSheet } from '../../cli/lib/sheet';
 import { formatCodeForPrint } from '../../src/domain/codes';
 

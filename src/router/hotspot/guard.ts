@@ -1,6 +1,6 @@
 /**
  * Safe mode at the one place writes happen: a ManagedHotspot whose writes are refused while `ready()` says
- * no (the database does not know this router yet, or knows another one: src/services/router-binding/index.ts).
+ * no (the database does not know this router yet, or knows another one: src/services/network/router-binding/index.ts).
  * Reads go through, so the admin still shows what the router holds. Any operation not listed as a read is
  * treated as a write, so an operation added later is guarded without anyone remembering to.
  */

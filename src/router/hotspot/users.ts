@@ -26,7 +26,7 @@ export interface VoucherUser {
   mac: string | null;
   /**
    * `limit-bytes-total` for a new user (a cap the router holds: the bytes it may still move); absent: none. Only
-   * written when the user is added; the poll keeps it in step after that (services/usage/enforcer.ts).
+   * written when the user is added; the poll keeps it in step after that (services/network/usage/enforcer.ts).
    */
   limitBytes?: number;
   /** Disabled: its voucher is paused, so no login with it (typed, or a browser's or MAC's cookie) is let in. */

@@ -1,7 +1,7 @@
 /**
  * What the product needs of a router, decided from plain data (docs/router-setup.md): each item `ok`, `missing`
  * or `wrong`, the RouterOS command that fixes it, and the API writes that make it ok. Nothing here talks to the
- * router; src/router/setup.ts reads the facts and performs the writes, src/services/router-setup runs both.
+ * router; src/router/setup.ts reads the facts and performs the writes, src/services/network/router-setup runs both.
  *
  * Ours is what carries `pisonet` in its comment. Nothing else is changed, except the settings named here
  * (the voucher profile's rate-limit and shared-users, the login page file, the RADIUS client settings, the API

@@ -8,9 +8,9 @@ import { AppError, RemittanceAboveOwedError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
-import type { ShiftMoney } from '../../services/accounts/types';
-import type { SubscriberTakings } from '../../services/reports/money-in';
-import { advanceFlag } from '../../services/accounts/remittances';
+import type { ShiftMoney } from '../../services/shop/accounts/types';
+import type { SubscriberTakings } from '../../services/shop/reports/money-in';
+import { advanceFlag } from '../../services/shop/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
 import { localDate, startOfLocalDay } from '../../domain/calendar';
@@ -239,7 +239,7 @@ async function auditLog(ctx: WebContext, req: Request, res: Response) {
 
 /**
  * POST /admin/api/tokens {username, password} → 201 {token}: a script's login. Needs no other credential and
- * counts against the same delays as the login form (src/services/login-delays: one count for both, per name and
+ * counts against the same delays as the login form (src/services/business/login-delays: one count for both, per name and
  * address and per address across names).
  */
 export function tokenRouter(ctx: WebContext): Router {

@@ -1,10 +1,10 @@
 /**
  * Admin JSON API for adopting an API site's own PPP secrets as subscribers (the owner's only: src/domain/roles.ts).
- * Thin: src/services/subscribers/adopt.ts checks every entry, creates the subscribers and has the router brought
+ * Thin: src/services/subscriptions/subscribers/adopt.ts checks every entry, creates the subscribers and has the router brought
  * in line. Mounted before the subscribers' `/subscribers/:id` routes, which would take `adoptable` for an id.
  */
 import { Router, type Request } from 'express';
-import { adoptableJson, adoptResultJson } from '../../services/subscribers/adopt-json';
+import { adoptableJson, adoptResultJson } from '../../services/subscriptions/subscribers/adopt-json';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
 

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { Router } from 'express';
-import type { BackupFile } from '../../services/backup/types';
+import type { BackupFile } from '../../services/business/backup/types';
 import type { WebContext } from '../context';
 import { actorOf } from './pages/common';
 import { sendBackup } from './pages/backups';

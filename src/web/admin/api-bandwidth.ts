@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { parseSpeedLimit } from '../../domain/units';
-import { userJson } from '../../services/bandwidth/json';
+import { userJson } from '../../services/network/bandwidth/json';
 import { AppError } from '../../domain/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';

@@ -3,12 +3,17 @@
  * who may call what: src/domain/roles.ts): a subscriber's usage per cycle, a payment's void (the owner's). Thin: the services read and write.
  */
 import { Router, type Request } from 'express';
-import { paymentNotFound } from '../../services/billing/payment-void';
+import { paymentNotFound } from '../../services/subscriptions/billing/payment-void';
 import type { Actor } from '../../services/types';
-import { paymentJson } from '../../services/billing/json';
-import { countsJson, moneyInJson, owedByAgeJson, usageCycleJson } from '../../services/billing/reports';
+import { paymentJson } from '../../services/subscriptions/billing/json';
+import {
+  countsJson,
+  moneyInJson,
+  owedByAgeJson,
+  usageCycleJson,
+} from '../../services/subscriptions/billing/reports';
 import { localDate } from '../../domain/calendar';
-import { subscriberNotFound } from '../../services/subscribers/store';
+import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
 

@@ -1,13 +1,13 @@
 /**
  * The admin API's undo of a sale on a running voucher: `POST /admin/api/vouchers/:code/charges/:id/void`
- * `{ "reason" }`. The service (src/services/vouchers/charge-void.ts) checks who may, takes back the time or data
+ * `{ "reason" }`. The service (src/services/shop/vouchers/charge-void.ts) checks who may, takes back the time or data
  * still unused and keeps the void exactly once; this answers it as the other charge endpoints do (centavos).
  */
 import { Router, type Request } from 'express';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
-import { voucherJson } from '../../services/vouchers/json';
-import { voucherChargeJson } from '../../services/vouchers/json';
+import { voucherJson } from '../../services/shop/vouchers/json';
+import { voucherChargeJson } from '../../services/shop/vouchers/json';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 

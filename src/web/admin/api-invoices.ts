@@ -4,11 +4,11 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { errorJson } from '../../lib/error-reply';
-import { invoiceJson } from '../../services/billing/invoices';
-import { runBilling } from '../../services/billing/schedule';
-import { paymentJson } from '../../services/billing/json';
-import { PaymentAboveOwedError, type PaymentInput } from '../../services/billing/payments';
-import { subscriberNotFound } from '../../services/subscribers/store';
+import { invoiceJson } from '../../services/subscriptions/billing/invoices';
+import { runBilling } from '../../services/subscriptions/billing/schedule';
+import { paymentJson } from '../../services/subscriptions/billing/json';
+import { PaymentAboveOwedError, type PaymentInput } from '../../services/subscriptions/billing/payments';
+import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';

@@ -5,7 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import type { Actor } from '../../services/types';
-import type { OutboxView } from '../../services/notify/types';
+import type { OutboxView } from '../../services/business/notify/types';
 import type { WebContext } from '../context';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };

@@ -4,7 +4,7 @@
  * `secret_key_set` and `webhook_secret_set`. Amounts in pesos (and centavos), times ISO-8601.
  */
 import { Router, type Request } from 'express';
-import type { PaymentView } from '../../services/payments';
+import type { PaymentView } from '../../services/shop/payments';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
 

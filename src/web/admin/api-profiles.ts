@@ -4,7 +4,7 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { Actor } from '../../services/types';
-import { profileJson } from '../../services/profiles/json';
+import { profileJson } from '../../services/shop/profiles/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 

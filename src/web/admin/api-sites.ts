@@ -6,8 +6,8 @@ import { Router, type Request } from 'express';
 import { AppError, SiteHasVouchersError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
 import type { Actor } from '../../services/types';
-import { siteJson } from '../../services/sites/json';
-import { addressesJson } from '../../services/subscribers/json';
+import { siteJson } from '../../services/business/sites/json';
+import { addressesJson } from '../../services/subscriptions/subscribers/json';
 import type { WebContext } from '../context';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };

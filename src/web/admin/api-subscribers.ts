@@ -4,14 +4,14 @@
  * The password is in the owner's replies only.
  */
 import { Router, type Request } from 'express';
-import { importJson, importProblemsJson } from '../../services/subscribers/import-json';
-import { subscriberJson } from '../../services/subscribers/json';
-import type { SubscriberView } from '../../services/subscribers/types';
+import { importJson, importProblemsJson } from '../../services/subscriptions/subscribers/import-json';
+import { subscriberJson } from '../../services/subscriptions/subscribers/json';
+import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
 import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
 import { AppError } from '../../domain/errors';
 import { parseRecordId } from './record-scope';
-import { subscriberNotFound } from '../../services/subscribers/store';
+import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 const json = (req: Request, s: SubscriberView) =>

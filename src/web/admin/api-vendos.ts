@@ -6,7 +6,7 @@
 import { Router, type Request } from 'express';
 import { ValidationError } from '../../domain/errors';
 import type { Actor } from '../../services/types';
-import { collectionJson, ledgerJson, vendoJson } from '../../services/vendos/json';
+import { collectionJson, ledgerJson, vendoJson } from '../../services/shop/vendos/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 

@@ -21,10 +21,10 @@ import {
   timeSaleJson,
   voucherDetailJson,
   voucherJson,
-} from '../../services/vouchers/json';
+} from '../../services/shop/vouchers/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
-import { codeStyleFigures } from '../../services/vouchers/code-style';
+import { codeStyleFigures } from '../../services/shop/vouchers/code-style';
 import { profileApiRoutes } from './api-profiles';
 
 const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };

@@ -1,6 +1,6 @@
 /**
  * A plan change's input flag and the addresses of a voucher's charges (the answers' shapes are the services':
- * src/services/vouchers/json.ts, the same for the API and the terminal).
+ * src/services/shop/vouchers/json.ts, the same for the API and the terminal).
  */
 import { ValidationError } from '../../domain/errors';
 
@@ -23,4 +23,4 @@ export function chargeFlag(v: unknown): boolean {
 export const voidPath = (code: string, id: number) =>
   `/admin/vouchers/${encodeURIComponent(code)}/charges/${id}/void`;
 
-export { receiptPath } from '../../services/vouchers/json';
+export { receiptPath } from '../../services/shop/vouchers/json';

@@ -3,7 +3,7 @@
  * form holding the file's text. Only on their two addresses; every other body keeps the parsers' 256 kB.
  */
 import express, { type RequestHandler } from 'express';
-import { IMPORT_MAX_BYTES, importTooLarge } from '../../services/subscribers/import';
+import { IMPORT_MAX_BYTES, importTooLarge } from '../../services/subscriptions/subscribers/import';
 
 const IMPORT_PATH = /^\/admin\/(?:api\/)?subscribers\/import\/?$/i;
 

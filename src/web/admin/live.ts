@@ -7,8 +7,8 @@ import { formatShopTime } from '../../domain/clock';
 import { formatDurationHuman, formatMoney } from '../../domain/units';
 import { addDays, localDate, startOfLocalDay } from '../../domain/calendar';
 import type { EventView, SalesRow } from '../../services/types';
-import type { SubscriberTakings } from '../../services/reports/money-in';
-import { salesTotal } from '../../services/reports/types';
+import type { SubscriberTakings } from '../../services/shop/reports/money-in';
+import { salesTotal } from '../../services/shop/reports/types';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 

@@ -1,6 +1,6 @@
 /**
  * Printable voucher sheets (A4 sheet of 24, or 58/80 mm thermal roll) with a QR code per card that opens the
- * hotspot's login page with the code (src/services/vouchers/card-link.ts), and the CSV export. Mounted under
+ * hotspot's login page with the code (src/services/shop/vouchers/card-link.ts), and the CSV export. Mounted under
  * /admin after authentication.
  */
 import { Router, type Request, type Response } from 'express';
@@ -12,9 +12,9 @@ import {
   type SheetLayout,
 } from '../../domain/cards';
 import { AppError } from '../../domain/errors';
-import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../services/vouchers/card-link';
-import { buildSheet } from '../../services/vouchers/sheet';
-import { sheetPageLocals, type SheetChoice } from '../../services/vouchers/sheet-page';
+import { cardLinkTarget, type CardLinkTarget, type CardPlace } from '../../services/shop/vouchers/card-link';
+import { buildSheet } from '../../services/shop/vouchers/sheet';
+import { sheetPageLocals, type SheetChoice } from '../../services/shop/vouchers/sheet-page';
 import { ownVouchersOf } from '../middleware/roles';
 import { batchNotFound, parseRecordId, requireOwnBatch, requireOwnVoucher } from './record-scope';
 import type { WebContext } from '../context';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { siteLoginPage } from '../../services/sites/login-page';
+import { siteLoginPage } from '../../services/business/sites/login-page';
 import type { WebContext } from '../context';
 import { portalBase } from './sheets';
 

@@ -41,7 +41,7 @@ const wantsJson = (req: Request) =>
   req.originalUrl.startsWith('/api/') ||
   req.accepts(['html', 'json']) === 'json';
 
-/** What requireAdmin needs of the accounts (src/services/accounts/index.ts). */
+/** What requireAdmin needs of the accounts (src/services/shop/accounts/index.ts). */
 export type AccountLookup = Pick<AccountService, 'find' | 'byToken'>;
 
 function actingAccount(a: AccountView): Actor['account'] {
@@ -154,7 +154,7 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction) 
  */
 export function adminAllowList(allowed: () => readonly string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
-    // Read per request: the owner may change the list in Settings (src/services/settings/shop.ts).
+    // Read per request: the owner may change the list in Settings (src/services/business/settings/shop.ts).
     const cidrs = allowed();
     if (cidrs.length === 0) return next();
     const ip = req.socket.remoteAddress ?? '';

@@ -1,7 +1,7 @@
 /**
  * A subscriber paying what it owes online from its account page, or from the suspension page's buttons: the form
  * POST that starts the checkout (for exactly what is owed now, or with `part=past-due` what is past due now, GCash
- * or Maya; src/services/payments/subscriber.ts)
+ * or Maya; src/services/shop/payments/subscriber.ts)
  * and the page the gateway sends the phone back to, which reads the checkout at once and says paid, waiting
  * (reloading itself) or cancelled. The subscriber is found as the account page finds it (its sign-in cookie, else
  * the PPPoE session's address), so a suspended subscriber's phone needs nothing but the form's token. Every
@@ -11,9 +11,9 @@ import type { Request, Response, Router } from 'express';
 import { AppError, RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
 import { pickLanguage, translator, type Translator } from '../../i18n';
-import { BILL_MIN_AMOUNT } from '../../services/billing/bill-payment';
+import { BILL_MIN_AMOUNT } from '../../services/subscriptions/billing/bill-payment';
 import type { WebContext } from '../context';
-import type { SubscriberView } from '../../services/subscribers/types';
+import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
 import { ownAddress } from '../own-address';
 import { portalFormTokenValid } from './form-token';
 

@@ -6,7 +6,7 @@
 import { formatMoney } from '../../domain/units';
 import { registerMessages, type Translator } from '../../i18n';
 import { localDate } from '../../domain/calendar';
-import { localMobile, shopContact } from '../../services/settings/shop-contact';
+import { localMobile, shopContact } from '../../services/business/settings/shop-contact';
 import type { WebContext } from '../context';
 import en from './account-payments.en.json';
 import fil from './account-payments.fil.json';

@@ -1,7 +1,7 @@
 /**
  * Can a phone not logged in yet reach the payment gateway's checkout? The portal's login page tries it
  * (public/js/portal-checkout-reach.js: a no-cors request with a timeout, nothing read back) and reports here;
- * the owner sees the last reports on the Payments page (src/services/payments/checkout-reach.ts keeps them).
+ * the owner sees the last reports on the Payments page (src/services/shop/payments/checkout-reach.ts keeps them).
  * A report is a few fields from the portal's own page (its form token), one per address every 20 s, and only
  * while payments are on; anything else is refused and nothing is kept.
  */
@@ -9,7 +9,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { AppError, type ErrorCode } from '../../domain/errors';
 import { normaliseMac, isMac } from '../../domain/network';
 import { errorJson } from '../../lib/error-reply';
-import { REACH_TIMEOUT_MS, REPORT_EVERY_MS } from '../../services/payments/checkout-reach';
+import { REACH_TIMEOUT_MS, REPORT_EVERY_MS } from '../../services/shop/payments/checkout-reach';
 import type { WebContext } from '../context';
 import { peerAddress } from './device-proof';
 import { portalFormTokenValid } from './form-token';

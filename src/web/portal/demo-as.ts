@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { AppError } from '../../domain/errors';
-import type { SubscriberView } from '../../services/subscribers/types';
+import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../context';
 import { safeEqual } from '../middleware/auth';
 import { peerAddress } from './device-proof';

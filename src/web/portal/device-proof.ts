@@ -69,7 +69,7 @@ const BROWSER_ID = /^[A-Za-z0-9_-]{16}$/;
 /**
  * The browser's portal token: a random id the portal page gives each browser, signed so that only the
  * controller can make one. The wrong-code limits count a browser that kept it as its own asker
- * (src/services/guess-limiter/index.ts); a neighbour behind the same address can neither read it (httpOnly) nor
+ * (src/services/shop/guess-limiter/index.ts); a neighbour behind the same address can neither read it (httpOnly) nor
  * forge it. Returns the id, or null when the browser sent none or a forged one.
  */
 export function browserToken(req: Request, secret: string): string | null {

@@ -6,8 +6,8 @@
 import { alertEventKind } from '../../domain/usage-summary';
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/error-reply';
-import type { PortalStatus } from '../../services/redemption/types';
-import type { SelfServiceStatus } from '../../services/self-service';
+import type { PortalStatus } from '../../services/shop/redemption/types';
+import type { SelfServiceStatus } from '../../services/shop/self-service';
 import { pickLanguage, translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';

@@ -5,9 +5,9 @@
 import type { Request, Response } from 'express';
 import { toAppError } from '../../lib/error-reply';
 import { CodeInUseError, MoveLimitError, RateLimitedError, WrongSiteError } from '../../domain/errors';
-import { shopBranding } from '../../services/vouchers/sheet';
-import type { PortalCodeEntry } from '../../services/vouchers/code-style';
-import type { Asker } from '../../services/self-service';
+import { shopBranding } from '../../services/shop/vouchers/sheet';
+import type { PortalCodeEntry } from '../../services/shop/vouchers/code-style';
+import type { Asker } from '../../services/shop/self-service';
 import { pickLanguage, translator, type Translator } from '../../i18n';
 import type { WebContext } from '../context';
 import { planViews } from './view-model';

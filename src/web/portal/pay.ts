@@ -1,5 +1,5 @@
 /**
- * Paying online from the portal (src/services/payments): the "Pay with GCash / Maya" offers on the login and
+ * Paying online from the portal (src/services/shop/payments): the "Pay with GCash / Maya" offers on the login and
  * status pages (views/portal/_pay.ejs), the form POST that starts a checkout and sends the phone to the gateway's
  * page, and the two addresses the gateway sends the phone back to. A failure comes back to the login page as a
  * code (`pay_error`) the page says in the customer's language; nothing is bought.
@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/error-reply';
 import { formatMoney } from '../../domain/units';
 import { pickLanguage, type Translator } from '../../i18n';
-import type { PaymentView } from '../../services/payments';
+import type { PaymentView } from '../../services/shop/payments';
 import type { WebContext } from '../context';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { portalSiteId } from './portal-site';

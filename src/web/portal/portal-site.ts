@@ -1,7 +1,7 @@
 /**
  * The site a portal page serves, for what is sold per site: the price list and the coin vendos show
  * shared profiles and vendos plus that site's own. The login page names its site (`site=`); otherwise the
- * routers are asked which one sees the device (src/services/sites/device-sites.ts). A controller with one router is
+ * routers are asked which one sees the device (src/services/business/sites/device-sites.ts). A controller with one router is
  * that site. When the site cannot be told (none or two routers see the device, no MAC given), only what is
  * shared is shown: never another branch's prices.
  */

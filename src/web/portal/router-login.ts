@@ -4,8 +4,8 @@
  * address and the site's name, which every customer's phone sees anyway.
  */
 import { Router } from 'express';
-import { ROUTER_LOGIN_PATH, asciiHtml } from '../../services/router-setup/wants';
-import { siteLoginPage } from '../../services/sites/login-page';
+import { ROUTER_LOGIN_PATH, asciiHtml } from '../../services/network/router-setup/wants';
+import { siteLoginPage } from '../../services/business/sites/login-page';
 import type { WebContext } from '../context';
 import { portalBase } from '../admin/sheets';
 

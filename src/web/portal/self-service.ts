@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { registerMessages, translator, pickLanguage, type Translator } from '../../i18n';
 import { toAppError } from '../../lib/error-reply';
-import type { PauseState, SelfRedeemResult, SelfServiceStatus } from '../../services/self-service';
+import type { PauseState, SelfRedeemResult, SelfServiceStatus } from '../../services/shop/self-service';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
 import { peerAddress, provenDevice } from './device-proof';

@@ -20,8 +20,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { formatMoney } from '../../domain/quantities';
 import { pickLanguage, registerMessages, translator, type Translator } from '../../i18n';
-import type { SubscriberView } from '../../services/subscribers/types';
-import { shopBranding } from '../../services/vouchers/sheet';
+import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
+import { shopBranding } from '../../services/shop/vouchers/sheet';
 import type { WebContext } from '../context';
 import { peerAddress } from './device-proof';
 import { portalFormToken } from './form-token';

@@ -6,12 +6,12 @@
  */
 import { unpaidCause } from '../../domain/billing-suspension';
 import { formatMoney } from '../../domain/units';
-import { localMobile, shopContact } from '../../services/settings/shop-contact';
-import type { ShopSettingsService } from '../../services/settings/shop-types';
+import { localMobile, shopContact } from '../../services/business/settings/shop-contact';
+import type { ShopSettingsService } from '../../services/business/settings/shop-types';
 import { registerMessages, type Translator } from '../../i18n';
-import type { BillOffer, BillPart } from '../../services/payments/types';
-import { BILL_MIN_AMOUNT } from '../../services/billing/bill-payment';
-import type { SubscriberView } from '../../services/subscribers/types';
+import type { BillOffer, BillPart } from '../../services/shop/payments/types';
+import { BILL_MIN_AMOUNT } from '../../services/subscriptions/billing/bill-payment';
+import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
 import en from './suspension.en.json';
 import fil from './suspension.fil.json';
 

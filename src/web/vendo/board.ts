@@ -8,7 +8,7 @@ import express, { Router, type Request, type Response, type NextFunction } from 
 import { formatRouterDuration } from '../../domain/units';
 import { AppError } from '../../domain/errors';
 import { errorJson, toAppError } from '../../lib/error-reply';
-import type { AuthedVendo } from '../../services/vendos/types';
+import type { AuthedVendo } from '../../services/shop/vendos/types';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
 import { peerAddress } from '../portal/device-proof';

@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { parseSheetLayout, QUICK_PRINT_MAX } from '../../../domain/cards';
 import { percentOf } from '../../../domain/reseller';
-import { voucherPlans } from '../../../services/profiles/billing';
+import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { formatMoney } from '../../../domain/units';
 import type { WebContext } from '../../context';
 import { shiftOwner, shiftSince } from '../api-accounts';

@@ -5,9 +5,9 @@ import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
 import { formatBytes } from '../../../domain/units';
 import { toAppError } from '../../../lib/error-reply';
-import { CREDENTIALS_KEY_FILE } from '../../../services/sites/credentials';
-import { VENDO_KEY_FILE } from '../../../services/vendos/secrets';
-import type { BackupFile, BackupService } from '../../../services/backup/types';
+import { CREDENTIALS_KEY_FILE } from '../../../services/business/sites/credentials';
+import { VENDO_KEY_FILE } from '../../../services/shop/vendos/secrets';
+import type { BackupFile, BackupService } from '../../../services/business/backup/types';
 import { actorOf, flash, page } from './common';
 
 /** What each format is, in the owner's words. */

@@ -17,8 +17,8 @@ import {
 } from '../../../domain/card-template';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS } from '../../../domain/cards';
 import { toAppError } from '../../../lib/error-reply';
-import type { TemplateScope } from '../../../services/card-templates';
-import { shopBranding } from '../../../services/vouchers/sheet';
+import type { TemplateScope } from '../../../services/shop/card-templates';
+import { shopBranding } from '../../../services/shop/vouchers/sheet';
 import { previewHeight, previewLocals } from './card-preview';
 import { actorOf, field, flash, formFailure, page } from './common';
 

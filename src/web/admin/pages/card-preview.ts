@@ -7,12 +7,12 @@ import type { WebContext } from '../../context';
 import type { CardTemplate } from '../../../domain/card-template';
 import { CODE_ALPHABETS, type CodeAlphabet } from '../../../domain/codes';
 import type { Profile } from '../../../domain/profiles';
-import type { TemplateScope } from '../../../services/card-templates';
+import type { TemplateScope } from '../../../services/shop/card-templates';
 import type { ProfileRecord, VoucherView } from '../../../services/types';
-import { storedCodeStyle } from '../../../services/vouchers/code-style';
-import { cardLinkTarget } from '../../../services/vouchers/card-link';
-import { qrSvg, sheetCard, shopBranding } from '../../../services/vouchers/sheet';
-import { cardLook } from '../../../services/vouchers/sheet-page';
+import { storedCodeStyle } from '../../../services/shop/vouchers/code-style';
+import { cardLinkTarget } from '../../../services/shop/vouchers/card-link';
+import { qrSvg, sheetCard, shopBranding } from '../../../services/shop/vouchers/sheet';
+import { cardLook } from '../../../services/shop/vouchers/sheet-page';
 import { portalBase } from '../sheets';
 
 /** `length` characters of `alphabet`, the same every time: the sample card's code does not change as the owner types. */

@@ -10,7 +10,7 @@ import {
   type CodeStyle,
   type CodeStyleInput,
 } from '../../../domain/code-style';
-import { codeStyleFigures } from '../../../services/vouchers/code-style';
+import { codeStyleFigures } from '../../../services/shop/vouchers/code-style';
 import type { SettingsService } from '../../../services/types';
 import { field, formFailure } from './common';
 

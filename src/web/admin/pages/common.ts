@@ -12,7 +12,7 @@ import {
   formatRateHuman,
 } from '../../../domain/units';
 import { localDate } from '../../../domain/calendar';
-import { shopName } from '../../../services/settings';
+import { shopName } from '../../../services/business/settings';
 import { isUtcZone, TIME_FORMATS, timeFormatter, type TimeFormatName } from '../../../domain/clock';
 import { percentText } from '../../../domain/plan-change';
 
@@ -188,7 +188,7 @@ export type Formatters = ReturnType<typeof formatters>;
  * and `cache` so templates are compiled once outside development (the bandwidth page renders 2,000 rows).
  */
 export function pageLocals(ctx: WebContext) {
-  // Made again when the owner changes the shop's time zone in Settings (src/services/settings/shop.ts).
+  // Made again when the owner changes the shop's time zone in Settings (src/services/business/settings/shop.ts).
   let fmt = formatters(ctx.config.tz);
   const cache = ctx.config.nodeEnv !== 'development';
   return async (req: Request, res: Response, next: NextFunction) => {

@@ -6,8 +6,8 @@ import { addDays, localDate, startOfLocalDay } from '../../../domain/calendar';
 import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
 import { pageSiteScope } from '../site-scope';
 import { QUICK_PRINT_MAX } from '../../../domain/cards';
-import { quickPrint } from '../../../services/vouchers/quick-print';
-import { voucherPlans } from '../../../services/profiles/billing';
+import { quickPrint } from '../../../services/shop/vouchers/quick-print';
+import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { actorOf, field, flash, formFailure } from './common';
 import { accountHome } from './accounts';
 

@@ -6,10 +6,10 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { formatMoney } from '../../../domain/units';
-import { INVOICE_STATUSES } from '../../../services/billing/view';
-import { safeLogo } from '../../../services/settings/shop-logo';
-import { shopName } from '../../../services/settings';
-import { localMobile, shopContact } from '../../../services/settings/shop-contact';
+import { INVOICE_STATUSES } from '../../../services/subscriptions/billing/view';
+import { safeLogo } from '../../../services/business/settings/shop-logo';
+import { shopName } from '../../../services/business/settings';
+import { localMobile, shopContact } from '../../../services/business/settings/shop-contact';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page, statusFilter } from './common';
 

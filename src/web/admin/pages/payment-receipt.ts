@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { parseSheetLayout } from '../../../domain/cards';
-import { paymentNotFound } from '../../../services/billing/payment-void';
-import { localMobile, shopContact } from '../../../services/settings/shop-contact';
+import { paymentNotFound } from '../../../services/subscriptions/billing/payment-void';
+import { localMobile, shopContact } from '../../../services/business/settings/shop-contact';
 import type { WebContext } from '../../context';
 import { parseRecordId } from '../record-scope';
 import { PAPERS } from './charge-receipt';

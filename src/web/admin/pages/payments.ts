@@ -1,12 +1,12 @@
 /**
  * Payments (admin): every online payment, newest first (time, amount, method, state, voucher, what went wrong),
- * and the PayMongo settings. The payments service owns the bounds (src/services/payments); this page passes
+ * and the PayMongo settings. The payments service owns the bounds (src/services/shop/payments); this page passes
  * what was typed. A secret field left empty keeps the saved secret; its "remove" box resets it to .env's.
  */
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
 import { paymentWalledGardenHosts } from '../../../payments/walled-garden';
-import { REPORTS_SHOWN } from '../../../services/payments/checkout-reach';
+import { REPORTS_SHOWN } from '../../../services/shop/payments/checkout-reach';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 
 export function paymentRoutes(ctx: WebContext): Router {

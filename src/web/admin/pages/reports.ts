@@ -11,7 +11,7 @@ import {
   type ReportPreset,
 } from '../../../domain/calendar';
 import type { SalesRow } from '../../../services/types';
-import { salesTotal } from '../../../services/reports/types';
+import { salesTotal } from '../../../services/shop/reports/types';
 import { ValidationError } from '../../../domain/errors';
 import { FieldErrors, Formatters, page, query } from './common';
 import { salesChart, shortDay } from './series';

@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import { toAppError } from '../../../lib/error-reply';
-import type { RouterPresence } from '../../../services/router-housekeeping';
+import type { RouterPresence } from '../../../services/network/router-housekeeping';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, page, query } from './common';
 import { routerHref, routerLocals, routerSite } from './router';

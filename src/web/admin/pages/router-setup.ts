@@ -1,11 +1,11 @@
 /**
- * Router → Setup: what the product needs of the site's router (src/services/router-setup), each item with its
+ * Router → Setup: what the product needs of the site's router (src/services/network/router-setup), each item with its
  * state, the RouterOS command that fixes it and a Fix button; "Fix all" applies every fixable item. The POSTs
  * carry the CSRF token; every change is audited by the service.
  */
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../../lib/error-reply';
-import { REPORT_ONLY_ITEMS, type SetupApplyResult } from '../../../services/router-setup';
+import { REPORT_ONLY_ITEMS, type SetupApplyResult } from '../../../services/network/router-setup';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, page } from './common';
 import { routerHref, routerLocals, routerSite } from './router';

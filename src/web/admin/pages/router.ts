@@ -1,6 +1,6 @@
 /**
  * The Router section: a site's router as its owner checks it daily, read live through the housekeeping service
- * (src/services/router-housekeeping/index.ts). Resources, the hotspot's hosts, sessions, IP bindings and cookies, the
+ * (src/services/network/router-housekeeping/index.ts). Resources, the hotspot's hosts, sessions, IP bindings and cookies, the
  * DHCP leases, the traffic through an interface, the log, and the reboot (router-reboot.ts). Every page but the
  * reboot only reads. One site at a time: the one the picker names, else `default`. A router that is down or
  * refuses shows its reason in place of the table.
@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../../lib/error-reply';
 import type { LogLine } from '../../../router/housekeeping';
 import { DEFAULT_SITE, type SiteRef } from '../../../services/deps';
-import type { HousekeepingService, RouterRead } from '../../../services/router-housekeeping';
+import type { HousekeepingService, RouterRead } from '../../../services/network/router-housekeeping';
 import type { WebContext } from '../../context';
 import { pageSiteScope, type SiteScope } from '../site-scope';
 import { lineChart } from './charts';

@@ -1,7 +1,7 @@
 /**
  * Settings → "Monthly billing": the days to pay, the grace days, the reminder days and the invoice prefix that
  * `.env` sets first, changed here and applied to the next invoice at once. The service owns the bounds
- * (src/services/settings/billing.ts); this page passes what was typed.
+ * (src/services/business/settings/billing.ts); this page passes what was typed.
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
@@ -11,7 +11,7 @@ import {
   BILLING_SETTING_FIELDS,
   type BillingSettingField,
   type BillingSettingsView,
-} from '../../../services/billing/settings';
+} from '../../../services/subscriptions/billing/settings';
 import { actorOf, field, flash, formFailure } from './common';
 
 const LABELS: Record<BillingSettingField, string> = {

@@ -1,6 +1,6 @@
 /**
  * Settings → Notifications: Telegram and the webhook, what is sent, the test button and the latest messages
- * with their state on each channel. The notifications service owns the bounds (src/services/notify); this
+ * with their state on each channel. The notifications service owns the bounds (src/services/business/notify); this
  * page passes what was typed. A secret field left empty keeps the saved secret; its "remove" box resets it.
  */
 import type { Request, Response, Router } from 'express';
@@ -12,8 +12,8 @@ import {
   type NotifySettingsView,
   type OutboxView,
   type TestResult,
-} from '../../../services/notify';
-import type { SmsStatus } from '../../../services/sms';
+} from '../../../services/business/notify';
+import type { SmsStatus } from '../../../services/subscriptions/sms';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 
 const LABELS: Record<NotifyField, string> = {
@@ -47,7 +47,7 @@ export interface NotifyPageFacts {
   view: NotifySettingsView;
   messages: OutboxView[];
   test: TestResult[] | null;
-  /** SMS to subscribers: on or off, the sender, what waits and the last failure (src/services/sms). */
+  /** SMS to subscribers: on or off, the sender, what waits and the last failure (src/services/subscriptions/sms). */
   sms: SmsStatus;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Settings → "Time zone, WiFi and links": the values `.env` sets first (TZ, WIFI_NAME, PORTAL_URL,
  * HOTSPOT_LOGIN_URL, ADMIN_ALLOW), changed from the phone and applied at once. The service owns the bounds
- * and the lock-out guard (src/services/settings/shop.ts); this page passes what was typed.
+ * and the lock-out guard (src/services/business/settings/shop.ts); this page passes what was typed.
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
@@ -10,10 +10,10 @@ import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
   type ShopSettingsView,
-} from '../../../services/settings/shop';
+} from '../../../services/business/settings/shop';
 import { actorOf, field, flash, formFailure } from './common';
 import { timeZoneChoices } from './time-zones';
-import { localMobile } from '../../../services/settings/shop-contact';
+import { localMobile } from '../../../services/business/settings/shop-contact';
 
 const LABELS: Record<ShopSettingField, string> = {
   tz: 'time zone',

@@ -12,7 +12,7 @@ import {
   parseMovesPerDay,
 } from '../../../domain/self-service';
 import { actorOf, field, FieldErrors, flash, formFailure, page } from './common';
-import { saveShopCodeStyle, storedCodeStyle } from '../../../services/vouchers/code-style';
+import { saveShopCodeStyle, storedCodeStyle } from '../../../services/shop/vouchers/code-style';
 import {
   SETTINGS_STYLE_FIELDS,
   figuresView,
@@ -20,8 +20,8 @@ import {
   styleInputOf,
   styleValues,
 } from './code-style-form';
-import { logoProblem } from '../../../services/settings/shop-logo';
-import { saveChanged, shopName } from '../../../services/settings';
+import { logoProblem } from '../../../services/business/settings/shop-logo';
+import { saveChanged, shopName } from '../../../services/business/settings';
 import { shopFormFacts, shopFormValues, shopSettingsRoute } from './settings-shop';
 import { billingFormFacts, billingFormValues, billingSettingsRoute } from './settings-billing';
 import {
@@ -30,7 +30,7 @@ import {
   notifySettingsRoutes,
   type SettingsRender,
 } from './settings-notify';
-import type { TestResult } from '../../../services/notify';
+import type { TestResult } from '../../../services/business/notify';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;

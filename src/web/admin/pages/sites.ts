@@ -4,7 +4,7 @@
  * monitor: rendering never waits for a router.
  */
 import { Router, type Request, type Response } from 'express';
-import type { SiteView } from '../../../services/sites/types';
+import type { SiteView } from '../../../services/business/sites/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
 import { SiteHasVouchersError, AppError } from '../../../domain/errors';

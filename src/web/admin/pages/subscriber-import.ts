@@ -5,8 +5,8 @@
  * `pisonet subscribers import`.
  */
 import { Router, type Request, type Response } from 'express';
-import { IMPORT_COLUMNS, IMPORT_REQUIRED } from '../../../services/subscribers/import';
-import type { ImportReport } from '../../../services/subscribers/types';
+import { IMPORT_COLUMNS, IMPORT_REQUIRED } from '../../../services/subscriptions/subscribers/import';
+import type { ImportReport } from '../../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, formFailure, page } from './common';
 

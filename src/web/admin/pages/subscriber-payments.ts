@@ -12,8 +12,8 @@ import {
   IdempotencyKeyReusedError,
   PAYMENT_METHODS,
   PaymentAboveOwedError,
-} from '../../../services/billing/payments';
-import type { SubscriberView } from '../../../services/subscribers/types';
+} from '../../../services/subscriptions/billing/payments';
+import type { SubscriberView } from '../../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 import { paymentReceiptPath } from './payment-receipt';

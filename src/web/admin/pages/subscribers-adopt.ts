@@ -2,11 +2,11 @@
  * The owner's page for adopting the router's own PPP secrets (/admin/subscribers/adopt): the site's secrets that
  * are not ours, chosen by checkbox, one plan, billing day and optional paid-until for all the chosen ones, each with
  * its customer's mobile; "Preview" shows the dry run (what changes on the router, which sessions end), "Adopt"
- * does it. Everything is the adopt service's (src/services/subscribers/adopt.ts), as the API and the terminal.
+ * does it. Everything is the adopt service's (src/services/subscriptions/subscribers/adopt.ts), as the API and the terminal.
  */
 import { Router, type Request, type Response } from 'express';
-import { isMonthly } from '../../../services/profiles/billing';
-import type { AdoptResult } from '../../../services/subscribers/adopt';
+import { isMonthly } from '../../../services/shop/profiles/billing';
+import type { AdoptResult } from '../../../services/subscriptions/subscribers/adopt';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, page } from './common';
 

@@ -8,9 +8,9 @@
 import { Router, type Request, type Response } from 'express';
 import { CREATE_KEYS, UPDATE_KEYS } from '../../../domain/subscriber-fields';
 import { SUBSCRIBER_STATUSES } from '../../../domain/subscriber-status';
-import { isMonthly } from '../../../services/profiles/billing';
-import type { SubscriberView } from '../../../services/subscribers/types';
-import { BUDGETS } from '../../../services/login-delays';
+import { isMonthly } from '../../../services/shop/profiles/billing';
+import type { SubscriberView } from '../../../services/subscriptions/subscribers/types';
+import { BUDGETS } from '../../../services/business/login-delays';
 import type { WebContext } from '../../context';
 import { waitText } from '../login';
 import { actorOf, field, flash, formFailure, page, statusFilter, type FieldErrors } from './common';

@@ -4,7 +4,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { ratesJson } from '../../../domain/vendo';
-import { parseRateLines, rateLines } from '../../../services/vendos/rate-lines';
+import { parseRateLines, rateLines } from '../../../services/shop/vendos/rate-lines';
 import { formatRouterDuration } from '../../../domain/units';
 import { toAppError } from '../../../lib/error-reply';
 import type { WebContext } from '../../context';

@@ -7,9 +7,9 @@ import {
   parseDuration,
 } from '../../../domain/units';
 import { formatBytes, formatMoney } from '../../../domain/units';
-import type { ChargeOutcome } from '../../../services/vouchers/charge-types';
+import type { ChargeOutcome } from '../../../services/shop/vouchers/charge-types';
 import { chargeFlag, receiptPath, voidPath } from '../charge-json';
-import { voidRefusal } from '../../../services/vouchers/charge-void';
+import { voidRefusal } from '../../../services/shop/vouchers/charge-void';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';
 import { requireOwnVoucher } from '../record-scope';

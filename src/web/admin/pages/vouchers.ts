@@ -15,7 +15,7 @@ import {
 } from '../../../domain/cards';
 import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
-import { storedCodeStyle } from '../../../services/vouchers/code-style';
+import { storedCodeStyle } from '../../../services/shop/vouchers/code-style';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
 import { ownVouchersOf, refuse } from '../../middleware/roles';
 import { sellerMayAsk } from '../seller-batch';

@@ -1,0 +1,38 @@
+/**
+ * The day's sales at the owner's time (NOTIFY_DAILY_AT, shop time): income and vouchers sold per site, from
+ * the reports' own figures (src/services/shop/reports/index.ts over src/services/shop/reports/money-in.ts), so the message and the
+ * Reports page of the same day agree.
+ */
+import { localDate, startOfLocalDay } from '../../../domain/calendar';
+import { salesTotal, type ReportService } from '../../shop/reports/types';
+import type { SiteService } from '../sites/types';
+import { dailySummary, type SiteSales, type Voice } from './messages';
+import type { NewMessage } from './types';
+
+export interface DailyDeps {
+  reports: Pick<ReportService, 'sales'>;
+  sites: Pick<SiteService, 'names'>;
+}
+
+async function salesOf(
+  reports: DailyDeps['reports'],
+  from: number,
+  to: number,
+  siteId?: number,
+): Promise<Omit<SiteSales, 'site'>> {
+  const rows = await reports.sales({ from, to, by: 'day', siteId });
+  return salesTotal(rows);
+}
+
+/** The summary of the shop day `at` falls in, from its midnight until `at`. */
+export async function dailyMessage(deps: DailyDeps, voice: Voice, at: number): Promise<NewMessage> {
+  const date = localDate(at, voice.tz);
+  const from = startOfLocalDay(date, voice.tz);
+  const sites = await deps.sites.names();
+  const perSite: SiteSales[] = [];
+  for (const s of sites) perSite.push({ site: s.name, ...(await salesOf(deps.reports, from, at, s.id)) });
+  const msg = dailySummary(voice, date, at, perSite);
+  // One site: its line would only repeat the total.
+  if (sites.length === 1) msg.text = msg.text.split('\n').slice(0, 2).join('\n');
+  return msg;
+}

@@ -1,0 +1,213 @@
+/**
+ * What each notification says, in the shop's language (English or Filipino: messages.*.json), and the
+ * language-neutral `data` a webhook receiver reads. Plain text (no Telegram parse_mode), so nothing needs
+ * escaping. No message ever holds a voucher code, a password or a secret.
+ */
+import { formatShopTime } from '../../../domain/clock';
+import { formatMoney } from '../../../domain/quantities';
+import en from './messages.en.json';
+import fil from './messages.fil.json';
+import type { NewMessage, NotifyKind, NotifyLanguage } from './types';
+
+type Key = keyof typeof en;
+const CATALOGS: Record<NotifyLanguage, Record<Key, string>> = { en, fil };
+
+/** The shop's name, language and time zone: what every message is written for. */
+export interface Voice {
+  shop: string;
+  language: NotifyLanguage;
+  tz: string;
+}
+
+function say(v: Voice, key: Key, vars: Record<string, string | number> = {}): string {
+  const text = CATALOGS[v.language][key] ?? en[key];
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (vars[name] !== undefined ? String(vars[name]) : m));
+}
+
+/** `5 min`, `1 h 20 min`, `2 d 3 h` (Filipino: `5 minuto`, `1 oras 20 minuto`). */
+export function durationText(v: Voice, ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const parts: string[] = [];
+  if (d) parts.push(say(v, 'unit_d', { n: d }));
+  if (h) parts.push(say(v, 'unit_h', { n: h }));
+  if (m && !d) parts.push(say(v, 'unit_min', { n: m }));
+  return parts.join(' ');
+}
+
+const time = (v: Voice, ms: number, now: number) => formatShopTime(ms, v.tz, now);
+
+function dateText(v: Voice, ms: number): string {
+  return new Intl.DateTimeFormat(v.language === 'fil' ? 'fil-PH' : 'en-PH', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    timeZone: v.tz,
+  }).format(ms);
+}
+
+/** A message whose text is its kind's line in the catalog, said for the shop. */
+function told(
+  v: Voice,
+  kind: NotifyKind & Key,
+  vars: Record<string, string | number>,
+  rest: Omit<NewMessage, 'kind' | 'text'>,
+): NewMessage {
+  return { kind, ...rest, text: say(v, kind, { shop: v.shop, ...vars }) };
+}
+
+const vouchers = (v: Voice, n: number) => (n === 1 ? say(v, 'vouchers_one') : say(v, 'vouchers_many', { n }));
+
+export function routerDown(
+  v: Voice,
+  site: { id: number; name: string },
+  since: number,
+  reason: string,
+  now: number,
+): NewMessage {
+  const minutes = Math.max(1, Math.floor((now - since) / 60_000));
+  const vars = { site: site.name, since: time(v, since, now), minutes, reason };
+  return told(v, 'router_down', vars, {
+    subject: `site:${site.id}`,
+    site: site.name,
+    data: { site_id: site.id, since: new Date(since).toISOString(), reason },
+  });
+}
+
+export function routerUp(
+  v: Voice,
+  site: { id: number; name: string },
+  since: number,
+  now: number,
+): NewMessage {
+  const vars = { site: site.name, since: time(v, since, now), duration: durationText(v, now - since) };
+  return told(v, 'router_up', vars, {
+    subject: `site:${site.id}`,
+    site: site.name,
+    data: {
+      site_id: site.id,
+      since: new Date(since).toISOString(),
+      down_seconds: Math.round((now - since) / 1000),
+    },
+  });
+}
+
+export interface VendoFacts {
+  id: string;
+  name: string;
+  site: string | null;
+  lastSeenAt: number;
+}
+
+/** ` at SITE` for a vendo that sells on one site, else nothing. */
+const where = (v: Voice, vendo: VendoFacts) => (vendo.site ? say(v, 'at_site', { site: vendo.site }) : '');
+
+export function vendoSilent(v: Voice, vendo: VendoFacts, now: number): NewMessage {
+  const minutes = Math.floor((now - vendo.lastSeenAt) / 60_000);
+  const vars = { vendo: vendo.name, where: where(v, vendo), since: time(v, vendo.lastSeenAt, now), minutes };
+  return told(v, 'vendo_silent', vars, {
+    subject: `vendo:${vendo.id}`,
+    site: vendo.site,
+    data: { vendo_id: vendo.id, vendo: vendo.name, last_seen_at: new Date(vendo.lastSeenAt).toISOString() },
+  });
+}
+
+export function vendoBack(v: Voice, vendo: VendoFacts, silentSince: number, now: number): NewMessage {
+  const vars = { vendo: vendo.name, where: where(v, vendo), duration: durationText(v, now - silentSince) };
+  return told(v, 'vendo_back', vars, {
+    subject: `vendo:${vendo.id}`,
+    site: vendo.site,
+    data: {
+      vendo_id: vendo.id,
+      vendo: vendo.name,
+      silent_since: new Date(silentSince).toISOString(),
+      silent_seconds: Math.round((now - silentSince) / 1000),
+    },
+  });
+}
+
+export function guessing(v: Voice, at: number, now: number): NewMessage {
+  return told(
+    v,
+    'guessing',
+    { at: time(v, at, now) },
+    { subject: 'guessing', data: { at: new Date(at).toISOString() } },
+  );
+}
+
+export interface SiteSales {
+  site: string;
+  /** Vouchers sold (first used). */
+  count: number;
+  /** Charges on running vouchers (plan changes, extra data). */
+  charges: number;
+  /** Centavos. */
+  amount: number;
+}
+
+export function dailySummary(v: Voice, date: string, at: number, sites: SiteSales[]): NewMessage {
+  const total = sites.reduce(
+    (t, s) => ({ count: t.count + s.count, charges: t.charges + s.charges, amount: t.amount + s.amount }),
+    { count: 0, charges: 0, amount: 0 },
+  );
+  const charges = (n: number) =>
+    n === 0 ? '' : n === 1 ? say(v, 'daily_charge_one') : say(v, 'daily_charges', { n });
+  const head = say(v, 'daily_summary', {
+    shop: v.shop,
+    date: dateText(v, at),
+    time: formatShopTime(at, v.tz),
+    amount: formatMoney(total.amount),
+    count: vouchers(v, total.count),
+  });
+  const lines =
+    total.count + total.charges === 0
+      ? [say(v, 'daily_none')]
+      : sites.map(
+          (s) =>
+            say(v, 'daily_site', {
+              site: s.site,
+              amount: formatMoney(s.amount),
+              count: vouchers(v, s.count),
+            }) + charges(s.charges),
+        );
+  return {
+    kind: 'daily_summary',
+    subject: `daily:${date}`,
+    text: [head + charges(total.charges), ...lines].join('\n'),
+    data: {
+      date,
+      until: new Date(at).toISOString(),
+      currency: 'PHP',
+      total: { amount: total.amount / 100, vouchers: total.count, charges: total.charges },
+      sites: sites.map((s) => ({
+        site: s.site,
+        amount: s.amount / 100,
+        vouchers: s.count,
+        charges: s.charges,
+      })),
+    },
+  };
+}
+
+export function lowStock(
+  v: Voice,
+  profile: { id: number; name: string },
+  count: number,
+  threshold: number,
+): NewMessage {
+  return told(
+    v,
+    'low_stock',
+    { profile: profile.name, count, threshold },
+    {
+      subject: `stock:${profile.id}`,
+      data: { profile: profile.name, unused: count, threshold },
+    },
+  );
+}
+
+export function testMessage(v: Voice, now: number): NewMessage {
+  return told(v, 'test', { at: formatShopTime(now, v.tz) }, { data: {} });
+}

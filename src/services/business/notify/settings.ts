@@ -1,0 +1,280 @@
+/**
+ * The notification settings: `.env` gives the defaults (src/config/env-notify.ts); a value saved in the admin or
+ * the CLI overrides it until it is reset (''). Saved in the settings table under `notify.<field>`; the bot token
+ * and the webhook secret sealed with the key of the routers' passwords (CREDENTIALS_KEY or the data folder's
+ * credentials.key), and redacted in the audit log (settings/index.ts redacts keys naming a token or a secret).
+ * Read fresh by every caller: a change made in the terminal reaches the running server's next round.
+ */
+import {
+  DAILY_TIME,
+  isHttpUrl,
+  LOW_STOCK_BOUNDS,
+  NOTIFY_LANGUAGES,
+  ROUTER_DOWN_BOUNDS,
+  TELEGRAM_CHAT,
+  TELEGRAM_TOKEN,
+  WEBHOOK_SECRET_MIN,
+  type NotifyConfig,
+} from '../../../config/env-notify';
+import type { Db } from '../../../db/knex';
+import { ErrorCollector } from '../../../domain/error-collector';
+import { ValidationError } from '../../../domain/errors';
+import type { Actor } from '../audit/actor';
+import type { SettingsService } from '../settings/types';
+import type { CredentialsBox } from '../sites/credentials';
+import {
+  NOTIFY_FIELDS,
+  SECRET_FIELDS,
+  type Channel,
+  type NotifyField,
+  type NotifySettings,
+  type NotifySettingsView,
+} from './types';
+
+const PREFIX = 'notify.';
+
+function text(v: unknown, field: string): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') throw ValidationError.invalid(field, v, 'text', 'send a string');
+  return v.trim();
+}
+
+function whole(v: unknown, field: string, b: { min: number; max: number }, what: string): string {
+  const s = text(v, field);
+  if (s === '') return s;
+  const n = /^\d{1,9}$/.test(s) ? Number(s) : NaN;
+  if (!(n >= b.min && n <= b.max))
+    throw ValidationError.invalid(field, v, what, `use a whole number from ${b.min} to ${b.max}`);
+  return String(n);
+}
+
+/** One field's stored form; '' means "back to .env". */
+const parsers: Record<NotifyField, (v: unknown) => string> = {
+  telegram_token(v) {
+    const s = text(v, 'telegram_token');
+    if (s !== '' && !TELEGRAM_TOKEN.test(s))
+      // The value itself is never echoed: it is a secret even when mistyped.
+      throw new ValidationError(
+        'telegram_token',
+        'is not a bot token; paste the token BotFather gave, like 123456789:AAH… (digits, a colon, then letters)',
+      );
+    return s;
+  },
+  telegram_chat_id(v) {
+    const s = text(v, 'telegram_chat_id');
+    if (s !== '' && !TELEGRAM_CHAT.test(s))
+      throw ValidationError.invalid(
+        'telegram_chat_id',
+        v,
+        'a chat id',
+        'use the number of your chat with the bot (like 123456789; a group is negative, like -1001234567890) or a channel like @myshop',
+      );
+    return s;
+  },
+  telegram_api_url(v) {
+    const s = text(v, 'telegram_api_url');
+    if (s !== '' && (!isHttpUrl(s) || s.length > 300))
+      throw ValidationError.invalid(
+        'telegram_api_url',
+        v,
+        'a web address',
+        'use an http:// or https:// address like https://api.telegram.org',
+      );
+    return s.replace(/\/+$/, '');
+  },
+  webhook_url(v) {
+    const s = text(v, 'webhook_url');
+    if (s !== '' && (!isHttpUrl(s) || s.length > 500))
+      throw ValidationError.invalid(
+        'webhook_url',
+        v,
+        'a web address',
+        'use an http:// or https:// address like https://example.com/pisonet, without a user name or password in it',
+      );
+    return s;
+  },
+  webhook_secret(v) {
+    const s = typeof v === 'string' ? v : text(v, 'webhook_secret');
+    if (s !== '' && (s.length < WEBHOOK_SECRET_MIN || s.length > 200))
+      throw new ValidationError(
+        'webhook_secret',
+        `use ${WEBHOOK_SECRET_MIN} to 200 characters (e.g. the output of: openssl rand -hex 32)`,
+      );
+    return s;
+  },
+  router_down_seconds: (v) => whole(v, 'router_down_seconds', ROUTER_DOWN_BOUNDS, 'a number of seconds'),
+  daily_at(v) {
+    const s = text(v, 'daily_at').toLowerCase();
+    if (s === '' || s === 'off') return s;
+    const m = DAILY_TIME.exec(s);
+    if (!m) throw ValidationError.invalid('daily_at', v, 'a time', 'use a 24-hour time like 21:00, or off');
+    return `${m[1].padStart(2, '0')}:${m[2]}`;
+  },
+  low_stock(v) {
+    const s = text(v, 'low_stock').toLowerCase();
+    return s === 'off' ? s : whole(s, 'low_stock', LOW_STOCK_BOUNDS, 'a number of vouchers');
+  },
+  language(v) {
+    const s = text(v, 'language');
+    if (s !== '' && !NOTIFY_LANGUAGES.includes(s as NotifySettings['language']))
+      throw ValidationError.invalid('language', v, 'a language', 'use en (English) or fil (Filipino)');
+    return s;
+  },
+};
+
+function fromEnv(n: NotifyConfig): Record<NotifyField, string> {
+  return {
+    telegram_token: n.telegramToken ?? '',
+    telegram_chat_id: n.telegramChatId,
+    telegram_api_url: n.telegramApiUrl,
+    webhook_url: n.webhookUrl,
+    webhook_secret: n.webhookSecret ?? '',
+    router_down_seconds: String(n.routerDownSeconds),
+    daily_at: n.dailyAt,
+    low_stock: n.lowStock === undefined ? 'off' : String(n.lowStock),
+    language: n.language,
+  };
+}
+
+function typed(v: Record<NotifyField, string>): NotifySettings {
+  return {
+    telegramToken: v.telegram_token,
+    telegramChatId: v.telegram_chat_id,
+    telegramApiUrl: v.telegram_api_url,
+    webhookUrl: v.webhook_url,
+    webhookSecret: v.webhook_secret,
+    routerDownSeconds: Number(v.router_down_seconds),
+    dailyAt: v.daily_at,
+    lowStock: v.low_stock === 'off' ? null : Number(v.low_stock),
+    language: v.language as NotifySettings['language'],
+  };
+}
+
+/** The channels that send with these settings. */
+export function channelsOf(s: NotifySettings): Channel[] {
+  const out: Channel[] = [];
+  if (s.telegramToken && s.telegramChatId) out.push('telegram');
+  if (s.webhookUrl && s.webhookSecret) out.push('webhook');
+  return out;
+}
+
+export interface NotifySettingsStore {
+  /** The settings in effect, secrets included (the sender's); problems: a saved secret that cannot be opened. */
+  read(): Promise<{ settings: NotifySettings; overridden: NotifyField[]; problems: string[] }>;
+  view(): Promise<NotifySettingsView>;
+  update(input: Partial<Record<NotifyField, unknown>>, actor: Actor): Promise<NotifyField[]>;
+}
+
+export function notifySettingsStore(
+  db: Db,
+  env: NotifyConfig,
+  settings: SettingsService,
+  box: CredentialsBox,
+): NotifySettingsStore {
+  const defaults = fromEnv(env);
+
+  /** The owner's saved values (secrets opened); a value that no longer parses is ignored, not applied. */
+  async function stored(): Promise<{ own: Partial<Record<NotifyField, string>>; problems: string[] }> {
+    const rows = (await db('settings').where('key', 'like', `${PREFIX}%`).select('key', 'value')) as {
+      key: string;
+      value: string;
+    }[];
+    const own: Partial<Record<NotifyField, string>> = {};
+    const problems: string[] = [];
+    for (const r of rows) {
+      const f = r.key.slice(PREFIX.length) as NotifyField;
+      if (!NOTIFY_FIELDS.includes(f)) continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(r.value);
+        if (typeof v === 'string' && SECRET_FIELDS.includes(f)) v = box.open(v, 'notifications');
+        const parsed = parsers[f](v);
+        if (parsed !== '') own[f] = parsed;
+      } catch {
+        if (SECRET_FIELDS.includes(f))
+          problems.push(
+            `The saved ${f === 'telegram_token' ? 'Telegram bot token' : 'webhook secret'} cannot be decrypted with ${box.source}: enter it again.`,
+          );
+      }
+    }
+    return { own, problems };
+  }
+
+  async function read() {
+    const { own, problems } = await stored();
+    const values = { ...defaults, ...own };
+    return {
+      settings: typed(values),
+      overridden: NOTIFY_FIELDS.filter((f) => own[f] !== undefined),
+      problems,
+    };
+  }
+
+  return {
+    read,
+    async view() {
+      const { settings: s, overridden, problems } = await read();
+      return { ...shown(s), channels: channelsOf(s), overridden, problems, env: shown(typed(defaults)) };
+    },
+    async update(input, actor) {
+      const c = new ErrorCollector();
+      const given = NOTIFY_FIELDS.filter((f) => input[f] !== undefined);
+      const parsed = new Map<NotifyField, string>();
+      for (const f of given) {
+        const v = c.field(() => parsers[f](input[f]));
+        if (v !== undefined) parsed.set(f, v);
+      }
+      const before = await read();
+      const after = { ...defaults, ...(await stored()).own };
+      for (const [f, v] of parsed) after[f] = v === '' ? defaults[f] : v;
+      // A webhook is always signed: an address needs a secret.
+      if (after.webhook_url && !after.webhook_secret && !c.errors.some((e) => e.field === 'webhook_secret'))
+        c.add(
+          'webhook_secret',
+          `set a secret of at least ${WEBHOOK_SECRET_MIN} characters: every webhook message is signed with it`,
+        );
+      c.throwIfAny('Notification settings not saved');
+      const changed: NotifyField[] = [];
+      for (const [f, v] of parsed) {
+        const was = before.overridden.includes(f) ? storedForm(before.settings, f) : '';
+        if (was === v) continue;
+        const value = v === '' ? null : SECRET_FIELDS.includes(f) ? box.seal(v) : v;
+        await settings.set(`${PREFIX}${f}`, value, actor);
+        changed.push(f);
+      }
+      return changed;
+    },
+  };
+}
+
+/** The settings as the owner may see them: the secrets only said to be set. */
+function shown(s: NotifySettings): NotifySettingsView['env'] {
+  return {
+    telegram_token_set: s.telegramToken !== '',
+    telegram_chat_id: s.telegramChatId,
+    telegram_api_url: s.telegramApiUrl,
+    webhook_url: s.webhookUrl,
+    webhook_secret_set: s.webhookSecret !== '',
+    router_down_seconds: s.routerDownSeconds,
+    daily_at: s.dailyAt,
+    low_stock: s.lowStock,
+    language: s.language,
+  };
+}
+
+/** A field's value in its stored form, to tell whether a save changes it. */
+function storedForm(s: NotifySettings, f: NotifyField): string {
+  const map: Record<NotifyField, string> = {
+    telegram_token: s.telegramToken,
+    telegram_chat_id: s.telegramChatId,
+    telegram_api_url: s.telegramApiUrl,
+    webhook_url: s.webhookUrl,
+    webhook_secret: s.webhookSecret,
+    router_down_seconds: String(s.routerDownSeconds),
+    daily_at: s.dailyAt,
+    low_stock: s.lowStock === null ? 'off' : String(s.lowStock),
+    language: s.language,
+  };
+  return map[f];
+}

@@ -1,0 +1,218 @@
+/**
+ * The settings an owner changes from the admin or the terminal that `.env` sets first: the shop's time zone,
+ * the WiFi name printed on cards, where the cards' QR codes lead (the portal's address and the hotspot's
+ * login page), the networks the admin answers from, and the shop's contact for customers, a name and a mobile
+ * number (never in `.env`: none until the owner sets them; on receipts, invoices and a suspended customer's pages).
+ *
+ * `.env` gives the defaults; a value saved here overrides it until it is reset. The effective values live in
+ * the one `AppConfig` every service reads at the moment it needs them, so a change applies without a restart:
+ * this service is the only writer of those fields after start. A change made in another process (the terminal
+ * while the server runs) reaches the server at its next poll (`refresh`).
+ */
+import type { AppConfig } from '../../../config/env';
+import { ValidationError, AppError } from '../../../domain/errors';
+import { ErrorCollector } from '../../../domain/error-collector';
+import { ipInCidrs, isHttpUrl, parseCidr } from '../../../domain/network';
+import { parseMobile } from '../../../domain/subscriber-fields';
+import { knownTimeZone } from '../sites/validate';
+import type { SettingsService } from '../../types';
+import {
+  SHOP_SETTING_FIELDS,
+  type ShopSettingField,
+  type ShopSettingValues,
+  type ShopSettingsView,
+  type ShopSettingsService,
+} from './shop-types';
+export {
+  SHOP_SETTING_FIELDS,
+  type ShopSettingField,
+  type ShopSettingValues,
+  type ShopSettingsView,
+  type ShopSettingsService,
+} from './shop-types';
+
+/** The settings table's keys. */
+const KEYS: Record<ShopSettingField, string> = {
+  tz: 'shop.tz',
+  wifi_name: 'shop.wifi_name',
+  portal_url: 'cards.portal_url',
+  hotspot_login_url: 'cards.hotspot_login_url',
+  admin_allow: 'admin.allow',
+  contact_name: 'shop.contact_name',
+  contact_mobile: 'shop.contact_mobile',
+};
+
+const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\u007f');
+
+function text(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw ValidationError.invalid(field, v, 'text', 'send a string');
+  return v.trim();
+}
+
+/** An absolute http(s) address with a host and no user name or password in it. */
+function httpUrl(v: unknown, field: string, example: string): string {
+  const s = text(v, field);
+  if (!isHttpUrl(s) || s.length > 200)
+    throw ValidationError.invalid(
+      field,
+      v,
+      'a web address',
+      `use an http:// or https:// address like ${example}`,
+    );
+  return s;
+}
+
+/** Text on one line of at most `max` characters (a WiFi name, a contact's name). */
+function oneLine(v: unknown, field: string, max: number, what: string, example: string): string {
+  const s = text(v, field);
+  if (s.length > max || hasControl(s))
+    throw ValidationError.invalid(
+      field,
+      v,
+      what,
+      `use at most ${max} characters on one line, e.g. ${example}`,
+    );
+  return s;
+}
+
+/** One field's typed value; '' (or an empty list) means "back to .env". */
+const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
+  tz(v) {
+    const s = text(v, 'tz');
+    if (s !== '' && (s.length > 64 || !knownTimeZone(s)))
+      throw ValidationError.invalid(
+        'tz',
+        v,
+        'a known time zone',
+        'use a name like Asia/Manila or Asia/Jakarta',
+      );
+    return s;
+  },
+  wifi_name: (v) => oneLine(v, 'wifi_name', 32, 'a WiFi name', 'AlingNena-WiFi'),
+  portal_url(v) {
+    const s = text(v, 'portal_url');
+    return s === '' ? s : httpUrl(s, 'portal_url', 'http://10.5.50.2:5000').replace(/\/+$/, '');
+  },
+  hotspot_login_url(v) {
+    const s = text(v, 'hotspot_login_url');
+    return s === '' ? s : httpUrl(s, 'hotspot_login_url', 'http://pisonet.wifi/login');
+  },
+  admin_allow(v) {
+    const entries = Array.isArray(v) ? v : text(v, 'admin_allow').split(/[\s,]+/);
+    const list = entries.filter((e) => e !== '').map((e) => parseCidr(e, 'admin_allow').text);
+    if (list.length > 32) throw new ValidationError('admin_allow', 'use at most 32 addresses or networks');
+    return [...new Set(list)];
+  },
+  contact_name: (v) => oneLine(v, 'contact_name', 60, 'a name', 'Aling Nena'),
+  contact_mobile(v) {
+    const s = text(v, 'contact_mobile');
+    return s === '' ? s : parseMobile(s, 'contact_mobile');
+  },
+};
+
+const empty = (v: string | string[]) => (Array.isArray(v) ? v.length === 0 : v === '');
+
+function fromConfig(config: AppConfig): ShopSettingValues {
+  return {
+    tz: config.tz,
+    wifi_name: config.wifiName,
+    portal_url: config.portalUrl,
+    hotspot_login_url: config.hotspotLoginUrl,
+    admin_allow: [...config.admin.allow],
+    contact_name: '',
+    contact_mobile: '',
+  };
+}
+
+function applyTo(config: AppConfig, v: ShopSettingValues): void {
+  config.tz = v.tz;
+  config.wifiName = v.wifi_name;
+  config.portalUrl = v.portal_url;
+  config.hotspotLoginUrl = v.hotspot_login_url;
+  config.admin.allow = v.admin_allow;
+}
+
+const lockedOut = (address: string) =>
+  new AppError(
+    'ADMIN_LOCKOUT',
+    `This list leaves out your own address (${address}): saving it would lock you out of the admin. Add ${address} (or its network) to the list.`,
+    400,
+    'admin_allow',
+  );
+
+export function createShopSettings(config: AppConfig, settings: SettingsService): ShopSettingsService {
+  const env = fromConfig(config);
+
+  async function stored(): Promise<Partial<ShopSettingValues>> {
+    const out: Partial<Record<ShopSettingField, unknown>> = {};
+    for (const f of SHOP_SETTING_FIELDS) {
+      const v = await settings.get<unknown>(KEYS[f], undefined);
+      if (v === undefined || v === null) continue;
+      // A value written by an older or hand-edited database that no longer parses is ignored, not applied.
+      try {
+        const parsed = parsers[f](v);
+        if (!empty(parsed)) out[f] = parsed;
+      } catch {
+        continue;
+      }
+    }
+    return out as Partial<ShopSettingValues>;
+  }
+
+  async function view(): Promise<ShopSettingsView> {
+    const own = await stored();
+    return {
+      effective: { ...env, ...own },
+      env,
+      overridden: SHOP_SETTING_FIELDS.filter((f) => own[f] !== undefined),
+    };
+  }
+
+  // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back
+  // over the save's (the running server would use the old time zone until the next refresh).
+  let saves = 0;
+  async function refresh(): Promise<void> {
+    const at = saves;
+    const v = await view();
+    if (at === saves) applyTo(config, v.effective);
+  }
+
+  return {
+    refresh,
+    view,
+    async update(input, actor, from) {
+      if (actor.account)
+        throw new AppError(
+          'FORBIDDEN_ROLE',
+          `Only the owner may change the shop's settings; this account is a ${actor.account.role}`,
+          403,
+        );
+      const c = new ErrorCollector();
+      const given = SHOP_SETTING_FIELDS.filter((f) => input[f] !== undefined);
+      const parsed = new Map<ShopSettingField, string | string[]>();
+      for (const f of given) {
+        const v = c.field(() => parsers[f](input[f]));
+        if (v !== undefined) parsed.set(f, v);
+      }
+      c.throwIfAny('Settings not saved');
+      const before = await view();
+      const after = { ...before.effective };
+      for (const [f, v] of parsed) (after as Record<string, unknown>)[f] = empty(v) ? env[f] : v;
+      const address = from?.address ?? null;
+      if (from && parsed.has('admin_allow') && after.admin_allow.length > 0) {
+        if (address === null || !ipInCidrs(address, after.admin_allow)) throw lockedOut(address ?? 'unknown');
+      }
+      const changed: ShopSettingField[] = [];
+      saves++;
+      for (const [f, v] of parsed) {
+        const was = before.overridden.includes(f) ? before.effective[f] : undefined;
+        const next = empty(v) ? undefined : v;
+        if (JSON.stringify(was) === JSON.stringify(next)) continue;
+        await settings.set(KEYS[f], next ?? null, actor);
+        changed.push(f);
+      }
+      if (changed.length) applyTo(config, after);
+      return changed;
+    },
+  };
+}

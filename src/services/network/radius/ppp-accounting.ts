@@ -1,0 +1,82 @@
+/**
+ * Subscribers' PPP sessions as FreeRADIUS's accounting knows them: the open `radacct` rows of a router whose
+ * Service-Type is Framed-User (RouterOS's PPP Access-Request and accounting; the hotspot's is Login-User), heard
+ * from within STALE_AFTER_S. The totals are the router's own (input = what it received from the subscriber, the
+ * upload; the Gigawords folded in by the accounting query).
+ */
+import type { Knex } from 'knex';
+import { macOf } from '../../../domain/network';
+import { STALE_AFTER_S } from '../../../domain/radius-account';
+
+/** The Service-Type of a PPP session's accounting (the hotspot's is Login-User). */
+export const PPP_SERVICE_TYPE = 'Framed-User';
+
+export interface PppAccountingSession {
+  /** The Acct-Session-Id (the router's own). */
+  id: string;
+  username: string;
+  /** Framed-IP-Address, null until the router said it. */
+  address: string | null;
+  /** The CPE's MAC (Calling-Station-Id), '' when none. */
+  callerId: string;
+  up: number;
+  down: number;
+  uptimeSeconds: number;
+  /** False for a session whose Stop arrived (its totals final). */
+  open: boolean;
+}
+
+interface Row {
+  acctsessionid: string;
+  username: string;
+  mac: string | null;
+  ip: string | null;
+  up: string | number;
+  down: string | number;
+  seconds: string | number | null;
+  open: boolean;
+}
+
+/**
+ * The router's open PPP sessions (by the address FreeRADIUS knows it by), oldest first; with `stoppedSince` (ms),
+ * also those whose Stop arrived since then, with their final totals (the bytes a session moved between the last
+ * poll and its end are counted too).
+ */
+export async function pppSessions(
+  db: Knex,
+  nasAddress: string,
+  stoppedSince?: number,
+): Promise<PppAccountingSession[]> {
+  const rows = (
+    await db.raw(
+      `SELECT acctsessionid, username, callingstationid AS mac, host(framedipaddress) AS ip,
+         acctinputoctets AS up, acctoutputoctets AS down, acctstoptime IS NULL AS open,
+         EXTRACT(EPOCH FROM (COALESCE(acctstoptime, now()) - acctstarttime))::bigint AS seconds
+       FROM radacct
+       WHERE nasipaddress = ?::inet AND username IS NOT NULL AND servicetype = ?
+         AND ((acctstoptime IS NULL AND COALESCE(acctupdatetime, acctstarttime) >= now() - make_interval(secs => ?))
+           OR (? AND acctstoptime >= to_timestamp(?)))
+       ORDER BY acctstarttime, radacctid`,
+      [
+        nasAddress,
+        PPP_SERVICE_TYPE,
+        STALE_AFTER_S,
+        stoppedSince !== undefined,
+        Math.floor((stoppedSince ?? 0) / 1000),
+      ],
+    )
+  ).rows as Row[];
+  return rows.map((r) => {
+    const mac = (r.mac ?? '').trim();
+    return {
+      id: r.acctsessionid,
+      username: r.username,
+      address: r.ip,
+      callerId: mac === '' ? '' : (macOf(mac) ?? mac.toUpperCase()),
+      up: Number(r.up),
+      down: Number(r.down),
+      uptimeSeconds: Math.max(0, Number(r.seconds ?? 0)),
+      open: Boolean(r.open),
+    };
+  });
+}

@@ -1,0 +1,169 @@
+/** The named steps of a site's stack (index.ts): each builds one piece from what it is given. */
+import type { RouterClient } from '../../../router/types';
+import { createBandwidthService } from '../bandwidth';
+import type { SiteDeps, SiteRef } from '../../deps';
+import type { RouterBinding } from '../router-binding';
+import { createRouterChecksService } from '../router-checks';
+import { createHousekeepingService } from '../router-housekeeping';
+import { createRouterInfoService } from '../router-info';
+import type {
+  CycleReport,
+  ProfileService,
+  RedemptionService,
+  UsageService,
+  VoucherService,
+} from '../../types';
+import { createUsageService } from '../usage';
+import { createVoucherService } from '../../shop/vouchers';
+import { storedSiteLogins } from './choose';
+import type { Logins, ModeParts } from './parts';
+import type { SitePoll } from './poll';
+import type { SiteSpec } from './spec';
+import { subscribersSeen } from './subscribers-seen';
+import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
+
+/** The site's poll followed by its logins brought in line (unless the poll's enforcer wrote them). */
+export function pollOnceOf(usage: UsageService, parts: ModeParts): () => Promise<CycleReport> {
+  return async () => {
+    const report = await usage.runCycle();
+    if (!report.skipped && !parts.enforcement.writesLogins) await parts.logins.vouchers.sync();
+    return report;
+  };
+}
+
+/** The site's vouchers, each voucher's login changed through its own site's logins. */
+export function siteVouchers(
+  base: SiteStackBase,
+  shared: SiteStackShared,
+  opts: SiteStackOptions,
+  deps: SiteDeps,
+  parts: ModeParts,
+): VoucherService {
+  const { db, clock } = base;
+  const { profiles } = shared;
+  const here = deps.site!.id;
+  // This stack's, another running stack's, or, for a site this process does not drive, the stored site's
+  // (FreeRADIUS rows are written all the same).
+  const loginsOf = async (id: number): Promise<Logins> =>
+    id === here
+      ? parts.logins.vouchers
+      : (opts.routerOfSite?.(id)?.logins ??
+        storedSiteLogins({ db, clock, profiles, log: base.log, tz: () => base.config.tz }, id));
+  return createVoucherService(deps, { profiles, loginsOf, roamingElsewhere: opts.roamingElsewhere });
+}
+
+export type SiteUsage = UsageService & { close(): void; online(): Promise<number | undefined> };
+
+/** The site's usage: the mode's source and enforcer, each cycle with the mode's step and the shop's after it. */
+export function siteUsage(
+  shared: SiteStackShared,
+  deps: SiteDeps,
+  parts: ModeParts,
+  /** The poll's interval now (its job's, which follows Settings). */
+  pollSeconds: () => number = () => deps.config.usagePollSeconds,
+): SiteUsage {
+  const site = deps.site!;
+  const seen = subscribersSeen({
+    source: parts.usage.source,
+    subscribersOnline: () => parts.sessions.subscribersOnline(),
+  });
+  const meter = createUsageService(deps, {
+    profiles: shared.profiles,
+    lease: () => shared.leases.hold(site.id),
+    sharedDatabase: shared.leases.shared,
+    servers: shared.leases.presence,
+    source: seen.source,
+    enforcer: parts.enforcement.enforcer,
+    routerReady: parts.usage.routerReady,
+    onRouterRebooted: parts.usage.onRouterRebooted,
+    watch: {
+      enabled: () => deps.config.fupWatch.enabled,
+      intervalSeconds: () => deps.config.fupWatch.seconds,
+      pollSeconds,
+    },
+  });
+  const cycle = async (): Promise<CycleReport> => {
+    const report = await parts.lifecycle.cycle(async () => {
+      const r = await meter.runCycle();
+      shared.cycled?.();
+      return r;
+    });
+    if (report.skipped) return report;
+    await shared
+      .afterCycle?.(site)
+      .catch((err: Error) => deps.log.error({ err: err.message }, 'self-service step failed'));
+    return report;
+  };
+  return { ...meter, runCycle: cycle, online: () => seen.online() };
+}
+
+/** Its bandwidth, its router's info and checks, its housekeeping. */
+export function routerServices(
+  base: SiteStackBase,
+  spec: SiteSpec,
+  deps: SiteDeps,
+  more: { profiles: ProfileService; binding: RouterBinding; usage: UsageService; opts: SiteStackOptions },
+): Pick<SiteStack, 'bandwidth' | 'info' | 'checks' | 'housekeeping'> {
+  const { log, router: client } = deps;
+  const { routerOfSite } = more.opts;
+  const checks = createRouterChecksService(client, log.child({ module: 'router' }));
+  return {
+    bandwidth: createBandwidthService(deps, { profiles: more.profiles, usage: more.usage, routerOfSite }),
+    info: createRouterInfoService(client, spec.simulated ?? false, {
+      checks,
+      binding: more.binding,
+      connectTimeoutMs: base.config.router.timeoutSeconds * 1000,
+    }),
+    checks,
+    housekeeping: createHousekeepingService({
+      audit: base.audit,
+      clock: base.clock,
+      log: log.child({ module: 'housekeeping' }),
+      routerOf: (id) => (id === spec.site.id ? client : routerOfSite?.(id)?.router),
+    }),
+  };
+}
+
+/**
+ * start(): the mode's start, then the poll (at once when it needs no router connection, else at the connect),
+ * then an owned client. stop(), once: the reverse.
+ */
+export function stackRun(s: {
+  site: SiteRef;
+  base: SiteStackBase;
+  shared: SiteStackShared;
+  opts: SiteStackOptions;
+  /** The client, when the stack owns it. */
+  owned: RouterClient | undefined;
+  parts: ModeParts;
+  poll: SitePoll | undefined;
+  usage: { close(): void };
+  redemption: RedemptionService;
+}): Pick<SiteStack, 'start' | 'startPoll' | 'stop'> {
+  const { opts, owned, parts, poll } = s;
+  let stopping: Promise<void> | undefined;
+  return {
+    async start() {
+      await parts.lifecycle.start();
+      const needsRouter = parts.usage.pollNeedsRouter;
+      // A poll that needs no router connection begins now (and runs again at each reconnect of the API).
+      if (opts.poll?.begin === 'at-connect' || (opts.poll && !needsRouter)) poll?.begin(needsRouter);
+      if (owned) await owned.start();
+    },
+    startPoll: () => poll?.begin(false),
+    // The mode's stop, the poll job (a cycle running is waited for), the site's lease, the poll's database watch
+    // (and its listener count: countWatch), the redemptions in flight, then an owned client.
+    stop() {
+      stopping ??= parts.lifecycle.stop().then(async () => {
+        const { db } = s.base;
+        await poll?.stop();
+        await s.shared.leases.release(s.site.id);
+        s.usage.close();
+        db.setMaxListeners(Math.max(10, db.getMaxListeners() - 1));
+        await s.redemption.settled().catch(() => undefined);
+        if (owned) await owned.stop();
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The fair-use watch: between two polls, every FUP_WATCH_SECONDS, the devices whose voucher could reach a speed
+ * threshold before the next poll (src/domain/fup-watch.ts) have just their counters read (UsageSource.readDevices);
+ * a voucher whose counted bytes passed the threshold gets its new speed at once, through the same policy
+ * (decideVouchers) and the same queue writes as the poll (Enforcer.applyDevices).
+ *
+ * Exactly once: the watch books nothing. It reads counters against the baselines the poll stored and decides from
+ * what the poll booked plus what it sees; the poll books every byte as before, against the same baselines, so a
+ * byte is booked once whether a watch read saw it or not. The watch runs under the poll's lock (index.ts): never
+ * during a poll, and a poll waits for a watch tick under way. What it enforced is kept until the next poll, which
+ * decides the same from the booked bytes and finds the queue already in line.
+ *
+ * A lost connection or a reboot since the last poll: the tick does nothing (a rebooted router's counters no
+ * longer compare with the baselines) and the poll carries on as before.
+ */
+import { ChangeWatch } from '../../../db/change-watch';
+import { couldCross, crossedAt, nextThreshold, topBytesPerSecond } from '../../../domain/fup-watch';
+import { UnreachableError } from '../../../domain/errors';
+import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from '../../../domain/policy';
+import { decideVouchers, type DeviceDecision, type VoucherWithDevices } from '../../../domain/queues';
+import { siteOf } from '../../deps';
+import type { Cycle, WatchMemory, WatchSettings } from './cycle';
+import { claimedMacs, voucherItem } from './decisions';
+import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
+import { countedBytes, rebootedSince } from './meter';
+import type { CounterReading } from './source';
+import type { WatchReport } from './types';
+
+const none = (skipped?: WatchReport['skipped']): WatchReport => ({
+  watched: 0,
+  rows: 0,
+  enforced: 0,
+  skipped,
+});
+
+/** One watched voucher: its domain view, its devices online with a counter, its counted bytes as last known. */
+interface Watched {
+  v: LoadedVoucher;
+  item: VoucherWithDevices;
+  devices: DeviceRow[];
+  counted: number;
+}
+
+/** Its devices online that hold a counter the poll booked against. */
+function countedDevices(v: LoadedVoucher): DeviceRow[] {
+  return v.devices.filter((d) => Boolean(d.connected) && d.source_counter_id !== null);
+}
+
+/** The vouchers that have a speed threshold ahead and a device online (computed once per poll). */
+function candidatesOf(state: LoadedState): LoadedVoucher[] {
+  const out: LoadedVoucher[] = [];
+  for (const v of state.byId.values()) {
+    if (v.row.status !== 'active' || countedDevices(v).length === 0) continue;
+    if (nextThreshold(voucherItem(v).voucher) !== undefined) out.push(v);
+  }
+  return out;
+}
+
+function memoryFor(c: Cycle, state: LoadedState, pollAt: number): WatchMemory {
+  const kept = c.memory.watch;
+  if (kept && kept.pollAt === pollAt) return kept;
+  const w: WatchMemory = { pollAt, candidates: candidatesOf(state), seen: new Map(), applied: new Map() };
+  c.memory.watch = w;
+  return w;
+}
+
+/** The vouchers that could reach their next threshold before the next poll, plus one watch interval. */
+function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number): Watched[] {
+  const window = {
+    now,
+    nextPollAt: w.pollAt + s.pollSeconds() * 1000,
+    intervalMs: s.intervalSeconds() * 1000,
+  };
+  const out: Watched[] = [];
+  for (const v of w.candidates) {
+    const devices = countedDevices(v);
+    if (v.row.status !== 'active' || devices.length === 0) continue;
+    const item = voucherItem(v);
+    const seen = w.seen.get(v.row.id);
+    const counted = seen?.counted ?? item.voucher.countedBytes;
+    const use = { ...item.voucher, countedBytes: counted };
+    const limits = w.applied.get(v.row.id) ?? desiredLimits(use, now, c.deps.config.tz);
+    const candidate = {
+      countedBytes: counted,
+      countedAt: seen?.at ?? w.pollAt,
+      thresholdBytes: nextThreshold(use),
+      deviceBytesPerSecond: topBytesPerSecond(limits),
+      devicesOnline: devices.length,
+    };
+    if (couldCross(candidate, window)) out.push({ v, item, devices, counted });
+  }
+  return out;
+}
+
+/** The voucher's counted bytes with what its counters moved since the poll's baselines (the meter's rule). */
+function countedNow(c: Cycle, x: Watched, byId: Map<string, CounterReading>, now: number): number {
+  let counted = Number(x.v.row.counted_bytes);
+  for (const d of x.devices) {
+    const q = byId.get(d.source_counter_id as string);
+    if (!q) continue;
+    const bUp = Number(d.baseline_up);
+    const bDown = Number(d.baseline_down);
+    const fresh = q.up < bUp || q.down < bDown;
+    const up = fresh ? q.up : q.up - bUp;
+    const down = fresh ? q.down : q.down - bDown;
+    const poll = { at: now, prevAt: c.memory.lastPoll };
+    counted += countedBytes(up, down, poll, x.v.profile.offpeak, c.deps.config.tz);
+  }
+  return counted;
+}
+
+interface Crossing {
+  voucherId: number;
+  limits: DesiredLimits;
+  devices: DeviceDecision[];
+  crossedAt: number;
+}
+
+/** The watched vouchers whose speed the policy changes at the counted bytes just read. */
+function crossings(c: Cycle, set: Watched[], counters: readonly CounterReading[], now: number): Crossing[] {
+  const { tz } = c.deps.config;
+  const w = c.memory.watch as WatchMemory;
+  const byId = new Map(counters.map((q) => [q.id, q]));
+  const claimed = claimedMacs(c.memory.active?.state as LoadedState, now);
+  const out: Crossing[] = [];
+  for (const x of set) {
+    const counted = countedNow(c, x, byId, now);
+    const before = w.seen.get(x.v.row.id);
+    w.seen.set(x.v.row.id, { at: now, counted });
+    const use = { ...x.item.voucher, countedBytes: counted };
+    const limits = desiredLimits(use, now, tz);
+    if (!QUEUED_STATES.includes(limits.state)) continue;
+    // What the router has now: the poll's decision from the booked bytes, or what a tick since enforced.
+    const current = w.applied.get(x.v.row.id) ?? desiredLimits(x.item.voucher, now, tz);
+    if (sameRates(limits, current)) continue;
+    const threshold = nextThreshold({ ...use, countedBytes: x.counted }) ?? counted;
+    const decided = decideVouchers([{ voucher: use, devices: x.item.devices }], now, tz);
+    out.push({
+      voucherId: x.v.row.id,
+      limits,
+      devices: decided.devices.filter((d) => !claimed.has(d.mac)),
+      crossedAt: crossedAt(threshold, before ?? { at: w.pollAt, counted: x.counted }, { at: now, counted }),
+    });
+  }
+  return out;
+}
+
+/** The crossings' new speeds written, and told to the metrics and the log. */
+async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
+  const apply = c.enforcer.applyDevices;
+  if (!apply || found.length === 0) return 0;
+  const outcome = await apply(found.flatMap((x) => x.devices));
+  if (outcome.errors.length > 0) {
+    // Left to the next tick, or the poll: nothing is kept as enforced.
+    c.deps.log.warn({ failed: outcome.errors.length }, 'fair-use watch: a speed change failed; retrying');
+    return 0;
+  }
+  const at = c.deps.clock.now();
+  const w = c.memory.watch as WatchMemory;
+  for (const x of found) {
+    w.applied.set(x.voucherId, x.limits);
+    c.deps.metrics?.fupEnforced(siteOf(c.deps).name, Math.max(0, at - x.crossedAt) / 1000);
+  }
+  c.deps.log.info(
+    { vouchers: found.length, updated: outcome.updated },
+    'fair-use watch: speeds changed between polls',
+  );
+  return found.length;
+}
+
+/** One tick of the watch (under the poll's lock: index.ts). */
+export async function watchOnce(c: Cycle, s: WatchSettings): Promise<WatchReport> {
+  const read = c.source.readDevices;
+  if (!s.enabled()) return none('off');
+  if (!read || !c.enforcer.applyDevices) return none('not-supported');
+  const state = c.memory.active?.state;
+  const pollAt = c.memory.lastPoll;
+  if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
+  // A voucher, device or plan changed by another writer (a top-up, a revoke, a plan edited) since the poll loaded
+  // them: the kept state is stale, and the next poll reads it again. Until then nothing is decided from it.
+  const kept = c.memory.active?.stamp;
+  if (kept && !ChangeWatch.unchanged(kept, await c.watch.stamp())) return none('vouchers-changed');
+  const now = c.deps.clock.now();
+  const w = memoryFor(c, state, pollAt);
+  const set = watchSet(c, w, s, now);
+  const watched = set.reduce((n, x) => n + x.devices.length, 0);
+  const site = siteOf(c.deps).name;
+  c.deps.metrics?.fupWatched(site, watched);
+  if (set.length === 0) return none();
+  let got;
+  try {
+    got = await read(set.flatMap((x) => x.devices.map((d) => d.mac)));
+  } catch (err) {
+    if (!(err instanceof UnreachableError)) throw err;
+    return { ...none('router-unreachable'), watched };
+  }
+  c.deps.metrics?.fupWatchRead(site, got.rows);
+  if (rebootedSince(c.memory.knownStart, got.countersStartedAt))
+    return { watched, rows: got.rows, enforced: 0, skipped: 'rebooted' };
+  const enforced = await enforce(c, crossings(c, set, got.counters, now));
+  return { watched, rows: got.rows, enforced };
+}

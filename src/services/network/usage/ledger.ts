@@ -1,0 +1,74 @@
+/**
+ * A poll's ledger step: each counter's bytes since its baseline, booked with the new baseline in one transaction,
+ * and the subscribers' PPP sessions in the same one (subscribers.ts).
+ */
+import { isPostgres } from '../../../db/knex';
+import { siteOf } from '../../deps';
+import type { Cycle } from './cycle';
+import { baselineHolders, type LoadedState } from './load';
+import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
+import { prepareUsage, writeUsage } from './persist';
+import type { UsageReading } from './source';
+import { bookSubscribers, meteredSubscribers } from './subscribers';
+import type { SubscriberSpeeds } from '../../../domain/subscriber-policy';
+
+/** Whether the router booted since the last poll (its counters start again from zero), told when it did. */
+export function noteReboot(c: Cycle, reading: UsageReading): boolean {
+  const restarted = rebootedSince(c.memory.knownStart, reading.countersStartedAt);
+  if (restarted) {
+    c.deps.log.info(
+      { countersStartedAt: reading.countersStartedAt?.latest },
+      'router rebooted since the last poll: queue counters start again from zero',
+    );
+    c.opts.onRouterRebooted?.();
+  }
+  return restarted;
+}
+
+/**
+ * The ledger: each counter's bytes since its baseline, booked with the new baseline in one transaction, and the
+ * subscribers' sessions in the same one. Returns the bytes counted toward the vouchers' limits, and the speeds of
+ * the subscribers whose speeds the bytes may have changed (for the enforce order).
+ */
+export async function book(
+  c: Cycle,
+  state: LoadedState,
+  reading: UsageReading,
+  restarted: boolean,
+  now: number,
+): Promise<{ bytesCounted: number; subscribers?: ReadonlyMap<number, SubscriberSpeeds> }> {
+  const { db, clock, log, config } = c.deps;
+  const siteId = siteOf(c.deps).id;
+  const owners = queueOwners(reading, state);
+  const handover = await baselineHolders(
+    db,
+    queueIdsNeedingHandover(reading, state, undefined, owners),
+    siteId,
+  );
+  const usage = meter({
+    reading,
+    state,
+    handover,
+    now,
+    prevPollAt: c.memory.lastPoll,
+    routerRebooted: restarted,
+    tz: config.tz,
+    owners,
+  });
+  const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
+  // The writes as text before the transaction: the meter's per-device objects die here, young.
+  const writes = prepareUsage(usage, isPostgres(db));
+  const { bytesCounted, bytesUp, bytesDown } = usage;
+  // Subscribers' PPP sessions, booked with the vouchers' bytes: one transaction, one poll.
+  const subscribers = reading.subscribers && (await meteredSubscribers(db, siteId, config.tz, now));
+  const booked = await db.transaction(async (trx) => {
+    await writeUsage(trx, { clock, log, siteId }, writes, now, boot);
+    if (!subscribers || !reading.subscribers) return undefined;
+    const sessions = reading.subscribers;
+    return bookSubscribers(trx, { siteId, sessions, subscribers, now, rebooted: restarted });
+  });
+  c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);
+  c.memory.lastPoll = now;
+  c.memory.knownStart = boot;
+  return { bytesCounted, subscribers: booked?.speeds };
+}

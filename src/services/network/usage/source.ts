@@ -1,0 +1,206 @@
+/**
+ * Where a poll's usage comes from. A usage source says, at one moment, what is online (sessions) and how many
+ * bytes each metered device has moved so far (cumulative counters with their own ids). The ledger turns
+ * counters into bytes booked exactly once, against baselines it stores beside them; the source never keeps
+ * state of its own. A reading is in the product's terms (codes, MACs, bytes), whatever the source: the router's
+ * queue counters over the API (routerCounterSource below; router-pair.ts pairs it with the router's enforcer,
+ * which keeps the read for itself), or a RADIUS server's accounting (Acct-Session-Id, its octet totals, its
+ * Calling-Station-Id; radius/accounting-source.ts).
+ */
+import { RouterError, UnreachableError } from '../../../domain/errors';
+import type { ManagedHotspot, RouterSnapshot } from '../../../router/hotspot';
+
+/** A cumulative byte counter of one device: a simple queue's, an accounting session's. */
+export interface CounterReading {
+  /** Stable while the counter counts: a queue's `.id`, an accounting session's id. */
+  id: string;
+  mac: string;
+  /** The voucher the counter was serving when we last wrote it (a queue's comment); '' when unknown. */
+  code: string;
+  up: number;
+  down: number;
+  /** Bits per second now, for the live pages (0 when the source does not know). */
+  rateUp: number;
+  rateDown: number;
+}
+
+/** One device online under one voucher code. */
+export interface SessionReading {
+  /** The session's id at the source (the router's `.id` of the active entry; an accounting session id). */
+  id: string;
+  /** The voucher code it logged in with. */
+  user: string;
+  mac: string;
+  ip: string | null;
+  /** The device's current address, when the source knows a better one than `ip`. */
+  hostIp?: string;
+  uptimeSeconds: number;
+  /** Bytes both ways this session has moved so far, when the source says (a limit taken at login counts them). */
+  bytes?: number;
+  /**
+   * When the code was first let online here, when the source knows it better than "now" (RADIUS: FreeRADIUS's first
+   * Access-Accept): a voucher first seen by a poll is in use from then, not from the poll.
+   */
+  startedAt?: number;
+}
+
+/**
+ * One subscriber's PPP session online, with the session's cumulative byte counter (the router's `<pppoe-NAME>`
+ * interface, or an accounting session's totals). A new session (a redial, a reboot) is a new `id` counting from
+ * zero; the subscriber meter books each counter's growth once.
+ */
+export interface SubscriberSessionReading {
+  /** Stable while the session counts, never reused for another session: e.g. the router's session id and interface id, an Acct-Session-Id. */
+  id: string;
+  /** The subscriber's login name (the PPP secret's name, RADIUS's User-Name). */
+  username: string;
+  /** The address the session was given (the suspension list and /portal/account follow it); null when unknown. */
+  address: string | null;
+  /** The CPE's MAC (Calling-Station-Id / caller-id), '' when unknown. */
+  callerId: string;
+  /** Bytes the subscriber sent (the router's rx) and received, since the session began. */
+  up: number;
+  down: number;
+  /** Bits per second now, for the live pages (0 when the source does not know). */
+  rateUp: number;
+  rateDown: number;
+  uptimeSeconds: number;
+  /** The session ended since the last reading (RADIUS accounting's Stop): its last totals, no longer online. */
+  ended?: boolean;
+}
+
+export interface UsageReading {
+  counters: readonly CounterReading[];
+  sessions: readonly SessionReading[];
+  /** Subscribers' PPP sessions (absent: this source reads none, e.g. a site without PPPoE). */
+  subscribers?: readonly SubscriberSessionReading[];
+  /**
+   * When every counter last started again from zero (a router's boot), when the source knows it: a window, since
+   * the router says how long it has been up but not when it said so (sometime between asking and the answer).
+   */
+  countersStartedAt: BootWindow | undefined;
+  /**
+   * MACs whose login landed while or after the reading was taken: no session for them in it is not a logout.
+   * Asked at the moment of use, since a portal login may land while the poll is still loading the vouchers.
+   */
+  loginsMissed(): ReadonlySet<string>;
+}
+
+export interface UsageSource {
+  /** Throws UnreachableError when the source cannot be reached (the poll then skips, and says so once). */
+  read(): Promise<UsageReading>;
+  /**
+   * Just these devices' counters, now, between two polls (the fair-use watch, fup-watch.ts). Absent where a source
+   * cannot be asked for a few devices at once (RADIUS accounting comes when the router sends it). Throws
+   * UnreachableError like read().
+   */
+  readDevices?(macs: readonly string[]): Promise<DevicesReading>;
+}
+
+/** Some devices' counters read between polls: booked by nobody (the poll books them), only looked at. */
+export interface DevicesReading {
+  counters: readonly CounterReading[];
+  /** As UsageReading's: a boot since the last poll makes the counters no longer comparable to the baselines. */
+  countersStartedAt: BootWindow | undefined;
+  /** Rows the source sent for this reading (what the read cost the router). */
+  rows: number;
+}
+
+/** The earliest and the latest moment the counters can have started, in ms since the epoch. */
+export interface BootWindow {
+  earliest: number;
+  latest: number;
+}
+
+/** When the router booted, from the uptime it reported and when the reply arrived (RouterOS gives no boot time). */
+export function bootTimeOf(uptimeSeconds: number | undefined, replyAt: number): number | undefined {
+  return uptimeSeconds === undefined ? undefined : replyAt - uptimeSeconds * 1000;
+}
+
+/**
+ * The router's boot as a window: the uptime was measured after we asked (`askedAt`) and before the answer arrived
+ * (`replyAt`). A slow answer (a long print on a slow link, a busy controller) widens the window; it never moves
+ * the earliest boot, so it is never taken for a reboot.
+ */
+export function bootWindow(
+  uptimeSeconds: number | undefined,
+  askedAt: number,
+  replyAt: number,
+): BootWindow | undefined {
+  if (uptimeSeconds === undefined) return undefined;
+  return { earliest: askedAt - uptimeSeconds * 1000, latest: replyAt - uptimeSeconds * 1000 };
+}
+
+/** The reading a router snapshot gives: its queues' counters and its hotspot sessions. */
+export function readingOf(
+  snapshot: RouterSnapshot,
+  hotspot: ManagedHotspot,
+  askedAt: number,
+  replyAt: number,
+): UsageReading {
+  return {
+    counters: snapshot.ours,
+    sessions: snapshot.sessions,
+    countersStartedAt: bootWindow(snapshot.routerUptimeSeconds, askedAt, replyAt),
+    loginsMissed: () => hotspot.loginsMissedBy(snapshot),
+  };
+}
+
+/** The router read for a poll; any failure of the read is the source being unreachable. */
+export async function readRouter(hotspot: ManagedHotspot): Promise<RouterSnapshot> {
+  try {
+    return await hotspot.snapshot();
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    throw new UnreachableError(err.message, err.code, err);
+  }
+}
+
+/**
+ * The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. `kept`: told of
+ * each reading with the snapshot it came from (the router's enforcer of the same pair works from it).
+ */
+export function routerCounterSource(
+  hotspot: ManagedHotspot,
+  now: () => number,
+  kept?: (reading: UsageReading, snapshot: RouterSnapshot) => void,
+  subscribers?: SubscriberSessionsRead,
+): UsageSource {
+  return {
+    async read() {
+      const askedAt = now();
+      // The subscribers' sessions go out with the hotspot's prints: one round of pipelined prints.
+      const [snapshot, ppp] = await Promise.all([readRouter(hotspot), readSubscribers(subscribers)]);
+      const reading = readingOf(snapshot, hotspot, askedAt, now());
+      if (ppp) reading.subscribers = ppp;
+      kept?.(reading, snapshot);
+      return reading;
+    },
+    async readDevices(macs) {
+      const askedAt = now();
+      try {
+        const got = await hotspot.counters(macs);
+        const countersStartedAt = bootWindow(got.routerUptimeSeconds, askedAt, now());
+        return { counters: got.counters, countersStartedAt, rows: got.rows };
+      } catch (err) {
+        if (!(err instanceof RouterError)) throw err;
+        throw new UnreachableError(err.message, err.code, err);
+      }
+    },
+  };
+}
+
+/** The router's PPP sessions with their counters; undefined when the site has no subscriber to meter. */
+export type SubscriberSessionsRead = () => Promise<readonly SubscriberSessionReading[] | undefined>;
+
+async function readSubscribers(
+  read: SubscriberSessionsRead | undefined,
+): Promise<readonly SubscriberSessionReading[] | undefined> {
+  if (!read) return undefined;
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    throw new UnreachableError(err.message, err.code, err);
+  }
+}

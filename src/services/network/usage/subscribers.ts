@@ -1,0 +1,315 @@
+/**
+ * The subscriber meter: each PPP session's cumulative counters in a reading, booked into its subscriber's
+ * current billing cycle (`subscriber_usage`) exactly once. Each session's baseline (its counters when last
+ * booked) is kept in `subscriber_sessions` and moved in the same transaction as the bytes, under a unique key
+ * (site, session), so a retry, a restart or a second look at the same counters books nothing twice:
+ *
+ * - a session never seen counts from zero (a redial, a reboot: a new session);
+ * - a session whose counters went backwards (its id reused after a reboot) counts from zero too, and so does
+ *   every session when the router booted since the last poll;
+ * - a session no longer online loses its baseline; only what it moved after the last poll is lost.
+ *
+ * The bytes count toward the cycle's FUP and cap unless an unlimited off-peak window is on. Whatever the source
+ * (the router's `/ppp/active` over the API, or RADIUS accounting), the reading says the same things.
+ */
+import type { Knex } from 'knex';
+import { addDays } from '../../../domain/billing-cycle';
+import type { Profile } from '../../../domain/profile-types';
+import { bytesCountNow, type SubscriberSpeeds } from '../../../domain/subscriber-policy';
+import { localDate } from '../../../domain/calendar';
+import { bulkUpsert, jsonSelect, type Cell } from '../../../db/bulk-sql';
+import type { SubscriberSessionReading } from './source';
+import type { MeteredSubscriber } from './subscriber-load';
+import { speedsAfter } from './subscriber-speeds';
+export { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
+
+export interface SubscriberBooking {
+  /** Counted bytes booked by this poll. */
+  bytes: number;
+  /**
+   * The speeds of the subscribers whose speeds (or service) these bytes may have changed, by id: a threshold
+   * crossed, a cycle begun. The poll's enforce order carries them to the site's enforcer.
+   */
+  speeds: Map<number, SubscriberSpeeds>;
+}
+
+interface Baseline {
+  key: string;
+  subscriberId: number;
+  up: number;
+  down: number;
+  seenAt: number;
+  /** The speed it was last said to run at, bits per second. */
+  rateUp: number;
+  rateDown: number;
+}
+
+/** Readings closer than this (a poll asked for at once after another) keep the speed said before (USAGE_POLL_SECONDS is at least 1). */
+const RATE_WINDOW_MS = 1_000;
+
+const SESSION_COLS = [
+  'site_id',
+  'session_key',
+  'subscriber_id',
+  'up',
+  'down',
+  'seen_at',
+  'address',
+  'uptime_seconds',
+  'rate_up',
+  'rate_down',
+  'ended',
+];
+const USAGE_COLS = [
+  'subscriber_id',
+  'cycle_start',
+  'cycle_end',
+  'counted_bytes',
+  'bytes_up',
+  'bytes_down',
+  'updated_at',
+];
+
+const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
+
+/** How many rows one insert or delete carries (well under either engine's bound-parameter limit). */
+const CHUNK = 500;
+
+/** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
+export function sessionGrowthEachWay(
+  s: Pick<SubscriberSessionReading, 'up' | 'down'>,
+  b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
+): { up: number; down: number } {
+  if (!b || s.up < b.up || s.down < b.down) return { up: s.up, down: s.down };
+  return { up: s.up - b.up, down: s.down - b.down };
+}
+
+/** The bytes a session moved since its baseline, both ways together. */
+export function sessionGrowth(
+  s: Pick<SubscriberSessionReading, 'up' | 'down'>,
+  b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
+): number {
+  const g = sessionGrowthEachWay(s, b);
+  return g.up + g.down;
+}
+
+/** Capped or FUP subscribers whose cycle began today or yesterday (where they are): maybe new since the last poll. */
+function freshCycles(subs: ReadonlyMap<string, MeteredSubscriber>, now: number): MeteredSubscriber[] {
+  const since = new Map<string, string>();
+  const out: MeteredSubscriber[] = [];
+  for (const s of subs.values()) {
+    if (!hasThresholds(s.profile)) continue;
+    let from = since.get(s.tz);
+    if (from === undefined) since.set(s.tz, (from = addDays(localDate(now, s.tz), -1)));
+    if (s.cycle.start >= from) out.push(s);
+  }
+  return out;
+}
+
+function chunks<T>(xs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+}
+
+/** A baseline as read: one JSON text on SQLite (jsonSelect), thousands of sessions every poll. */
+type BaselineRow = Record<
+  'session_key' | 'subscriber_id' | 'up' | 'down' | 'seen_at' | 'rate_up' | 'rate_down',
+  string | number
+>;
+
+const BASELINE_COLS = ['session_key', 'subscriber_id', 'up', 'down', 'seen_at', 'rate_up', 'rate_down'];
+
+async function readBaselines(trx: Knex.Transaction, siteId: number): Promise<Map<string, Baseline>> {
+  const rows = await jsonSelect<BaselineRow>(
+    trx,
+    'b',
+    BASELINE_COLS,
+    'FROM subscriber_sessions AS b WHERE b.site_id = ?',
+    [siteId],
+  );
+  const out = new Map<string, Baseline>();
+  for (const r of rows) {
+    const key = String(r.session_key);
+    out.set(key, {
+      key,
+      subscriberId: Number(r.subscriber_id),
+      up: Number(r.up),
+      down: Number(r.down),
+      seenAt: Number(r.seen_at),
+      rateUp: Number(r.rate_up),
+      rateDown: Number(r.rate_down),
+    });
+  }
+  return out;
+}
+
+/**
+ * The speed a session ran at between its last two readings, bits per second each way, from its counters'
+ * growth (the source's own figure where it has one); 0 for a session first seen now. Two readings moments
+ * apart keep the speed said before: a few bytes over a few milliseconds say nothing.
+ */
+export function sessionRate(
+  s: Pick<SubscriberSessionReading, 'up' | 'down' | 'rateUp' | 'rateDown'>,
+  b: Pick<Baseline, 'up' | 'down' | 'seenAt' | 'rateUp' | 'rateDown'> | undefined,
+  now: number,
+): { up: number; down: number } {
+  if (s.rateUp > 0 || s.rateDown > 0) return { up: s.rateUp, down: s.rateDown };
+  if (!b) return { up: 0, down: 0 };
+  if (now - b.seenAt < RATE_WINDOW_MS) return { up: b.rateUp, down: b.rateDown };
+  const g = sessionGrowthEachWay(s, b);
+  const perSecond = (bytes: number) => Math.round((bytes * 8 * 1000) / (now - b.seenAt));
+  return { up: perSecond(g.up), down: perSecond(g.down) };
+}
+
+/** Counted bytes so far in each subscriber's current cycle. */
+async function countedSoFar(
+  trx: Knex.Transaction,
+  subs: readonly MeteredSubscriber[],
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const start = new Map(subs.map((s) => [s.id, s.cycle.start]));
+  for (const part of chunks(subs.map((s) => s.id))) {
+    const rows = await jsonSelect<Record<string, string | number>>(
+      trx,
+      'u',
+      ['subscriber_id', 'cycle_start', 'counted_bytes'],
+      `FROM subscriber_usage AS u WHERE u.subscriber_id IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
+    for (const r of rows)
+      if (start.get(Number(r.subscriber_id)) === r.cycle_start)
+        out.set(Number(r.subscriber_id), Number(r.counted_bytes));
+  }
+  return out;
+}
+
+/** What a reading's sessions added, per subscriber, and each session's new baseline row. */
+interface Growth {
+  /** Per subscriber: counted bytes, and every byte each way (free off-peak hours too). */
+  added: Map<number, { counted: number; up: number; down: number }>;
+  /** The baselines' rows to write (SESSION_COLS). */
+  seen: Cell[][];
+  /** The sessions of the reading that are a subscriber's. */
+  keys: Set<string>;
+}
+
+interface BookingInput {
+  siteId: number;
+  sessions: readonly SubscriberSessionReading[];
+  subscribers: ReadonlyMap<string, MeteredSubscriber>;
+  now: number;
+  rebooted: boolean;
+}
+
+/** Each subscriber session's growth since its baseline, and its new baseline. */
+function growthOf(o: BookingInput, baselines: ReadonlyMap<string, Baseline>): Growth {
+  const g: Growth = { added: new Map(), seen: [], keys: new Set() };
+  for (const s of o.sessions) {
+    const sub = o.subscribers.get(s.username.toLowerCase());
+    if (!sub || g.keys.has(s.id)) continue;
+    g.keys.add(s.id);
+    const base = o.rebooted ? undefined : baselines.get(s.id);
+    const grew = sessionGrowthEachWay(s, base);
+    if (grew.up + grew.down > 0) {
+      const a = g.added.get(sub.id) ?? { counted: 0, up: 0, down: 0 };
+      if (bytesCountNow(sub.profile, o.now, sub.tz)) a.counted += grew.up + grew.down;
+      a.up += grew.up;
+      a.down += grew.down;
+      g.added.set(sub.id, a);
+    }
+    const rate = s.ended ? { up: 0, down: 0 } : sessionRate(s, base, o.now);
+    const state = [s.address, s.uptimeSeconds, rate.up, rate.down, s.ended ? 1 : 0];
+    g.seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now, ...state]);
+  }
+  return g;
+}
+
+/** The baselines moved: sessions gone deleted, the reading's written (one statement: bulk-sql.ts). */
+async function moveBaselines(
+  trx: Knex.Transaction,
+  siteId: number,
+  baselines: ReadonlyMap<string, Baseline>,
+  g: Growth,
+): Promise<void> {
+  const gone = [...baselines.keys()].filter((k) => !g.keys.has(k));
+  for (const part of chunks(gone))
+    await trx('subscriber_sessions').where('site_id', siteId).whereIn('session_key', part).del();
+  await bulkUpsert(
+    trx,
+    'subscriber_sessions',
+    SESSION_COLS,
+    ['site_id', 'session_key'],
+    {
+      subscriber_id: 'excluded.subscriber_id',
+      up: 'excluded.up',
+      down: 'excluded.down',
+      seen_at: 'excluded.seen_at',
+      address: 'excluded.address',
+      uptime_seconds: 'excluded.uptime_seconds',
+      rate_up: 'excluded.rate_up',
+      rate_down: 'excluded.rate_down',
+      ended: 'excluded.ended',
+    },
+    g.seen,
+  );
+}
+
+/** The cycles' bytes added (and fresh cycles opened at zero), in one statement. */
+async function addToCycles(
+  trx: Knex.Transaction,
+  now: number,
+  grown: readonly MeteredSubscriber[],
+  added: Growth['added'],
+  opened: readonly MeteredSubscriber[],
+): Promise<void> {
+  await bulkUpsert(
+    trx,
+    'subscriber_usage',
+    USAGE_COLS,
+    ['subscriber_id', 'cycle_start'],
+    {
+      counted_bytes: '"subscriber_usage".counted_bytes + excluded.counted_bytes',
+      bytes_up: '"subscriber_usage".bytes_up + excluded.bytes_up',
+      bytes_down: '"subscriber_usage".bytes_down + excluded.bytes_down',
+      updated_at: 'excluded.updated_at',
+    },
+    [
+      ...grown.map((s) => {
+        const a = added.get(s.id)!;
+        return [s.id, s.cycle.start, s.cycle.end, a.counted, a.up, a.down, now];
+      }),
+      ...opened.map((s) => [s.id, s.cycle.start, s.cycle.end, 0, 0, 0, now]),
+    ],
+  );
+}
+
+/**
+ * Books a reading's sessions in `trx` (the poll's transaction): the growth of each since its baseline, and the
+ * baselines moved to the reading's counters. `rebooted`: the router booted since the last poll, so every counter
+ * started again from zero whatever its id.
+ */
+export async function bookSubscribers(trx: Knex.Transaction, o: BookingInput): Promise<SubscriberBooking> {
+  const baselines = await readBaselines(trx, o.siteId);
+  const g = growthOf(o, baselines);
+  await moveBaselines(trx, o.siteId, baselines, g);
+  const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
+  const grown = [...g.added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
+  // A cycle that began today or yesterday with no row yet is new since the last poll: its row is made now (at
+  // zero), and a capped or throttled subscriber's speeds are looked at again at once, not at the next check.
+  const fresh = freshCycles(o.subscribers, o.now).filter((s) => !g.added.has(s.id));
+  // Only a plan with a FUP or a cap has speeds that bytes can change.
+  const before = await countedSoFar(trx, [...grown.filter((s) => hasThresholds(s.profile)), ...fresh]);
+  const opened = fresh.filter((s) => !before.has(s.id));
+  await addToCycles(trx, o.now, grown, g.added, opened);
+  let bytes = 0;
+  const speeds = new Map(opened.map((s) => [s.id, speedsAfter(s, undefined, 0, o.now)!]));
+  for (const s of grown) {
+    const was = before.get(s.id) ?? 0;
+    const counted = was + g.added.get(s.id)!.counted;
+    bytes += counted - was;
+    const after = speedsAfter(s, was, counted, o.now);
+    if (after) speeds.set(s.id, after);
+  }
+  return { bytes, speeds };
+}

@@ -1,0 +1,54 @@
+import type { RouterWarning } from '../router-checks/types';
+
+/**
+ * The usage poll's contract (usage/): one poll and reconcile cycle, and the traffic it recorded.
+ */
+
+export interface CycleReport {
+  at: number;
+  /** safe-mode: the database does not know this router (src/services/network/router-binding/index.ts); nothing was metered or written. */
+  /** not-leased: another server sharing the database polls this site (src/db/site-leases.ts). */
+  skipped?: 'router-unreachable' | 'overrun' | 'safe-mode' | 'not-leased';
+  roundTrips: number;
+  devices: number;
+  changes: { added: number; updated: number; removed: number; loggedOut: number; ended: number };
+  bytesCounted: number;
+}
+
+/** One tick of the fair-use watch between polls (usage/fup-watch.ts). */
+export interface WatchReport {
+  /** Devices watched at this tick. */
+  watched: number;
+  /** Rows the source sent for the watch read. */
+  rows: number;
+  /** Vouchers whose speed changed, and were written. */
+  enforced: number;
+  /** vouchers-changed: another writer changed vouchers, devices or plans since the poll; the next poll reads them. */
+  skipped?:
+    | 'off'
+    | 'not-supported'
+    | 'no-poll-yet'
+    | 'poll-running'
+    | 'router-unreachable'
+    | 'rebooted'
+    | 'vouchers-changed';
+}
+
+export interface UsageService {
+  /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
+  runCycle(): Promise<CycleReport>;
+  /** One tick of the fair-use watch (never during a poll); absent where the poll alone enforces. */
+  watch?(): Promise<WatchReport>;
+  lastPollAt(): number | undefined;
+  /** Router settings in the way of the policy, found by the last enforcement (a shared plan's parent name taken). */
+  warnings(): RouterWarning[];
+  /** Traffic per hour (or bucket) for charts: [{ts, up, down}]. */
+  trafficSeries(opts: {
+    /** One site's vouchers only (their site_id). */
+    siteId?: number;
+    since: number;
+    bucketSeconds: number;
+    voucherCode?: string;
+    mac?: string;
+  }): Promise<{ ts: number; up: number; down: number }[]>;
+}

@@ -1,0 +1,80 @@
+/**
+ * A reseller's sums as the database holds them: its batches (Σ count × price, Σ count × wholesale) and the
+ * money it handed over (voided remittances left out). Read by the balance and, inside the batch's own transaction, by the credit check
+ * (src/services/shop/vouchers/generate.ts), so a batch is refused on the same figures the balance shows.
+ */
+import type { Knex } from 'knex';
+import { isPostgres } from '../../../db/knex';
+import { balanceOf, type ResellerBalance } from '../../../domain/reseller';
+import { subscriberTakings, voidedCharges } from '../reports/money-in';
+import type { ShiftMoney } from './types';
+
+export async function resellerBalance(db: Knex, accountId: number): Promise<ResellerBalance> {
+  const [b] = (await db('batches')
+    .where({ account_id: accountId })
+    .whereNotNull('wholesale')
+    .select(
+      db.raw('COALESCE(SUM(count * price), 0) AS sold'),
+      db.raw('COALESCE(SUM(count * wholesale), 0) AS wholesale'),
+    )) as Array<{ sold: number | string; wholesale: number | string }>;
+  const [r] = (await db('remittances')
+    .where({ account_id: accountId })
+    .whereNull('voided_at')
+    .select(db.raw('COALESCE(SUM(amount), 0) AS remitted'))) as Array<{ remitted: number | string }>;
+  return balanceOf({
+    soldValue: Number(b.sold),
+    wholesale: Number(b.wholesale),
+    remitted: Number(r.remitted),
+  });
+}
+
+/**
+ * Serialises a reseller's batches on PostgreSQL (a row lock on its account until the transaction ends), so two
+ * batches made at once cannot both pass the credit check; SQLite runs one write transaction at a time anyway.
+ */
+export async function lockAccount(trx: Knex.Transaction, accountId: number): Promise<void> {
+  const q = trx('admin_users').where({ id: accountId }).first('id');
+  await (isPostgres(trx) ? q.forUpdate() : q);
+}
+
+/**
+ * A login's counter sales, subscribers' payments and printed codes in [since, until) (the shift slip). Counter sales are the charges it
+ * made (c.actor is the login's name), voided ones left out of the total and listed apart (who voided them, why); printed codes are the vouchers of the batches it generated then: a
+ * reseller's or cashier's by its account, the owner's by name among the batches no account made.
+ */
+export async function shiftMoney(
+  db: Knex,
+  who: { accountId: number | null; name: string },
+  since: number,
+  until: number,
+): Promise<ShiftMoney> {
+  const [c] = (await db('voucher_charges')
+    .where('actor', who.name)
+    .where('amount', '>', 0)
+    .whereNull('voided_at')
+    .where('created_at', '>=', since)
+    .where('created_at', '<', until)
+    .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(amount), 0) AS amount'))) as Array<{
+    n: number | string;
+    amount: number | string;
+  }>;
+  const [p] = (await db('vouchers as v')
+    .join('batches as b', 'b.id', 'v.batch_id')
+    .modify((q) => {
+      if (who.accountId !== null) q.where('b.account_id', who.accountId);
+      else q.whereNull('b.account_id').where('b.created_by', who.name);
+    })
+    .where('v.staff', false)
+    .where('b.created_at', '>=', since)
+    .where('b.created_at', '<', until)
+    .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(v.price), 0) AS value'))) as Array<{
+    n: number | string;
+    value: number | string;
+  }>;
+  return {
+    counter: { count: Number(c.n), amount: Number(c.amount) },
+    printed: { count: Number(p.n), value: Number(p.value) },
+    voided: await voidedCharges(db, { from: since, to: until, actor: who.name }),
+    subscribers: await subscriberTakings(db, { from: since, to: until, actor: who.name }),
+  };
+}

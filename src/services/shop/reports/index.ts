@@ -1,0 +1,195 @@
+import type { Knex } from 'knex';
+import type { ShopDeps } from '../../deps';
+import type { ReportService, SalesRow } from '../../types';
+import { datesBetween, localDate, periodOf, Period } from '../../../domain/calendar';
+import { vendoLedger } from '../vendos/ledger';
+import { listBatches } from '../vouchers/batch-list';
+import {
+  CHARGE_PROFILE,
+  creditsByKind,
+  soldCharges,
+  soldVouchers,
+  subscriberTakings,
+  voidedCharges,
+} from './money-in';
+
+// Also exported from here, where it lived before money-in.ts held every query of money in.
+export { soldVouchers } from './money-in';
+
+// Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
+// buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
+const BUCKET_MS = 15 * 60 * 1000;
+
+interface BucketRow {
+  bucket: number;
+  n: number;
+  amount: number | null;
+}
+
+/** Narrows a query on `vouchers as v` to one site's vouchers (none: every site). */
+const onSite = (siteId: number | undefined) => (q: Knex.QueryBuilder) => {
+  if (siteId !== undefined) q.where('v.site_id', siteId);
+};
+
+/** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
+export function createReportService(deps: ShopDeps): ReportService {
+  const { db, config } = deps;
+
+  const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);
+
+  /** Vouchers sold and charges made, each in 15-minute buckets of its own time. */
+  async function buckets(from: number, to: number, siteId?: number) {
+    const bucket = (column: string) => db.raw(`CAST(${column} / ? AS INTEGER) AS bucket`, [BUCKET_MS]);
+    const [vouchers, charges] = await Promise.all([
+      sold(from, to, siteId)
+        .select(bucket('v.activated_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
+        .groupBy('bucket') as Promise<BucketRow[]>,
+      soldCharges(db, from, to, siteId)
+        .select(bucket('c.created_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount'))
+        .groupBy('bucket') as Promise<BucketRow[]>,
+    ]);
+    return { vouchers, charges };
+  }
+
+  async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
+    const { vouchers, charges } = await buckets(from, to, siteId);
+    // The shop's zone now: Settings may change it while the server runs (no zone captured at start).
+    const tz = config.tz;
+    const totals = new Map<string, SalesRow>();
+    // Every period in the range appears, with zeros, so charts and tables show quiet days too.
+    for (const d of datesBetween(from, to, tz)) {
+      const period = periodOf(d, by);
+      if (!totals.has(period)) totals.set(period, { period, count: 0, amount: 0 });
+    }
+    const add = (r: BucketRow, charge: boolean) => {
+      const period = periodOf(localDate(Number(r.bucket) * BUCKET_MS, tz), by);
+      const row = totals.get(period) ?? { period, count: 0, amount: 0 };
+      if (charge) row.charges = (row.charges ?? 0) + Number(r.n);
+      else row.count += Number(r.n);
+      row.amount += Number(r.amount ?? 0);
+      totals.set(period, row);
+    };
+    for (const r of vouchers) add(r, false);
+    for (const r of charges) add(r, true);
+    return [...totals.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  }
+
+  /** By the profile each voucher was sold as; a charge under the profile it moved the voucher to. */
+  async function salesByProfile(from: number, to: number, siteId?: number): Promise<SalesRow[]> {
+    type Row = { name: string; n: number | string; amount: number | string | null };
+    const [vouchers, charges] = (await Promise.all([
+      sold(from, to, siteId)
+        .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
+        .groupBy('p.name'),
+      soldCharges(db, from, to, siteId)
+        .join('profiles as p', 'p.id', db.raw(CHARGE_PROFILE))
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount'))
+        .groupBy('p.name'),
+    ])) as [Row[], Row[]];
+    const byName = new Map<string, SalesRow>();
+    const row = (name: string) => {
+      let r = byName.get(name);
+      if (!r) byName.set(name, (r = { period: name, profile: name, count: 0, amount: 0 }));
+      return r;
+    };
+    for (const r of vouchers) {
+      row(r.name).count += Number(r.n);
+      row(r.name).amount += Number(r.amount ?? 0);
+    }
+    for (const r of charges) {
+      const x = row(r.name);
+      x.charges = (x.charges ?? 0) + Number(r.n);
+      x.amount += Number(r.amount ?? 0);
+    }
+    // Biggest first; ties by name, the same order on every engine.
+    return [...byName.values()].sort((a, b) => b.amount - a.amount || (a.period < b.period ? -1 : 1));
+  }
+
+  const ledger = vendoLedger(deps);
+
+  return {
+    bySource: (opts) => ledger.salesBySource(opts),
+
+    batches: (opts) => listBatches(db, opts),
+
+    sales: ({ from, to, by, siteId }) =>
+      by === 'profile' ? salesByProfile(from, to, siteId) : salesByPeriod(from, to, by, siteId),
+
+    credits: ({ from, to, siteId }) => creditsByKind(db, from, to, siteId),
+
+    voided: (opts) => voidedCharges(db, opts),
+
+    subscriberPayments: (opts) => subscriberTakings(db, opts),
+
+    async stockTotal(opts = {}) {
+      const row = (await db('vouchers')
+        .where({ status: 'unused', staff: false })
+        .modify((q) => {
+          if (opts.siteId !== undefined) q.where('site_id', opts.siteId);
+        })
+        .first(db.raw('COUNT(*) AS n'), db.raw('SUM(price) AS value'))) as
+        { n: number; value: number | null } | undefined;
+      return { count: Number(row?.n ?? 0), value: Number(row?.value ?? 0) };
+    },
+
+    async stock(opts = {}) {
+      const rows: { name: string; n: number; value: number | null }[] = await db('vouchers as v')
+        .join('profiles as p', 'p.id', 'v.profile_id')
+        .where('v.status', 'unused')
+        .where('v.staff', false)
+        .modify(onSite(opts.siteId))
+        .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))
+        .groupBy('p.name')
+        .orderBy('p.name');
+      const byProfile = rows.map((r) => ({
+        profile: r.name,
+        count: Number(r.n),
+        value: Number(r.value ?? 0),
+      }));
+      return {
+        count: byProfile.reduce((s, r) => s + r.count, 0),
+        value: byProfile.reduce((s, r) => s + r.value, 0),
+        byProfile,
+      };
+    },
+
+    async usageTotals({ from, to, siteId }) {
+      // From the hourly rollup (daily past 90 days): a report reads 24 rows per device and day. A site's
+      // usage is its vouchers' (through the voucher, as its sales).
+      const row: { up: number | null; down: number | null; vouchers: number } = await db('usage_rollup as s')
+        .where('s.ts', '>=', from)
+        .where('s.ts', '<', to)
+        .modify((q) => {
+          if (siteId !== undefined)
+            q.join('vouchers as v', 'v.id', 's.voucher_id').where('v.site_id', siteId);
+        })
+        .first(
+          db.raw('SUM(s.bytes_up) AS up'),
+          db.raw('SUM(s.bytes_down) AS down'),
+          db.raw('COUNT(DISTINCT s.voucher_id) AS vouchers'),
+        );
+      return {
+        bytesUp: Number(row?.up ?? 0),
+        bytesDown: Number(row?.down ?? 0),
+        vouchers: Number(row?.vouchers ?? 0),
+      };
+    },
+
+    async topUsers({ from, to, limit = 10, siteId }) {
+      const rows: { code: string; name: string; bytes: number }[] = await db('usage_rollup as s')
+        .join('vouchers as v', 'v.id', 's.voucher_id')
+        .join('profiles as p', 'p.id', 'v.profile_id')
+        .where('s.ts', '>=', from)
+        .where('s.ts', '<', to)
+        .modify(onSite(siteId))
+        .select('v.code', 'p.name')
+        .select(db.raw('SUM(s.bytes_up + s.bytes_down) AS bytes'))
+        .groupBy('v.id', 'v.code', 'p.name')
+        // Ties by code: the same order on every engine (and from one page load to the next).
+        .orderBy([{ column: 'bytes', order: 'desc' }, { column: 'v.code' }])
+        .limit(Math.min(Math.max(limit, 1), 1000));
+      return rows.map((r) => ({ code: r.code, profile: r.name, bytes: Number(r.bytes) }));
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * An invoice as the services, the admin API and the terminal read it: its lines, and what is settled of it.
+ * Payments (`payment_allocations`) and credit (`subscriber_credit` entries `applied` to it) are their own rows;
+ * `due` is the amount less both.
+ * Amounts are centavos here; the JSON shape (pesos with `_centavos` beside) is json().
+ */
+import type { InvoiceKind } from './issue';
+import type { Knex } from 'knex';
+import { AppError } from '../../../domain/errors';
+
+export type InvoiceStatus = 'open' | 'paid' | 'void';
+export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['open', 'paid', 'void'];
+
+export interface InvoiceView {
+  number: string;
+  subscriberId: number;
+  accountNo: string;
+  subscriberName: string;
+  kind: InvoiceKind;
+  issuedOn: string;
+  periodStart: string;
+  periodEnd: string;
+  dueOn: string;
+  lines: Array<{ description: string; amount: number }>;
+  amount: number;
+  creditApplied: number;
+  paid: number;
+  due: number;
+  status: InvoiceStatus;
+  voided: { at: number; by: string; reason: string } | null;
+}
+
+interface Row {
+  id: number;
+  seq: number;
+  number: string;
+  subscriber_id: number;
+  sub_seq: number;
+  sub_name: string;
+  kind: InvoiceKind;
+  period_start: string;
+  period_end: string;
+  issued_on: string;
+  due_on: string;
+  amount: number | string;
+  voided_at: number | string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+export const invoiceNotFound = () => new AppError('INVOICE_NOT_FOUND', 'No such invoice', 404, 'invoice');
+
+/** Invoices with their lines, `where` narrowing them, in number order. */
+export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => void): Promise<InvoiceView[]> {
+  const rows = (await db('invoices as i')
+    .join('subscribers as s', 's.id', 'i.subscriber_id')
+    .select('i.*', 's.seq as sub_seq', 's.name as sub_name')
+    .modify(where)
+    .orderBy('i.seq')) as Row[];
+  if (rows.length === 0) return [];
+  const lines = new Map<number, Array<{ description: string; amount: number }>>();
+  const paid = new Map<number, number>();
+  const credit = new Map<number, number>();
+  const add = (m: Map<number, number>, id: unknown, n: unknown) =>
+    m.set(Number(id), (m.get(Number(id)) ?? 0) + Number(n));
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    for (const l of (await db('invoice_lines')
+      .whereIn('invoice_id', ids)
+      .orderBy(['invoice_id', 'position'])) as Array<{
+      invoice_id: number;
+      description: string;
+      amount: number | string;
+    }>) {
+      const list = lines.get(Number(l.invoice_id)) ?? [];
+      list.push({ description: l.description, amount: Number(l.amount) });
+      lines.set(Number(l.invoice_id), list);
+    }
+    for (const a of (await db('payment_allocations')
+      .whereIn('invoice_id', ids)
+      .groupBy('invoice_id')
+      .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
+      add(paid, a.invoice_id, a.n);
+    for (const c of (await db('subscriber_credit')
+      .whereIn('invoice_id', ids)
+      .where({ kind: 'applied' })
+      .groupBy('invoice_id')
+      .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
+      add(credit, c.invoice_id, -Number(c.n));
+  }
+  return rows.map((r) => {
+    const amount = Number(r.amount);
+    const voided =
+      r.voided_at == null
+        ? null
+        : { at: Number(r.voided_at), by: r.voided_by ?? '', reason: r.void_reason ?? '' };
+    const paidIn = paid.get(Number(r.id)) ?? 0;
+    const creditApplied = credit.get(Number(r.id)) ?? 0;
+    const due = voided ? 0 : Math.max(0, amount - paidIn - creditApplied);
+    return {
+      number: r.number,
+      subscriberId: Number(r.subscriber_id),
+      accountNo: `S-${String(r.sub_seq).padStart(6, '0')}`,
+      subscriberName: r.sub_name,
+      kind: r.kind,
+      issuedOn: r.issued_on,
+      periodStart: r.period_start,
+      periodEnd: r.period_end,
+      dueOn: r.due_on,
+      lines: lines.get(Number(r.id)) ?? [],
+      amount,
+      creditApplied,
+      paid: paidIn,
+      due,
+      status: voided ? 'void' : due === 0 ? 'paid' : 'open',
+      voided,
+    };
+  });
+}
+
+const pesos = (c: number) => c / 100;
+
+export function invoiceJson(v: InvoiceView) {
+  return {
+    number: v.number,
+    subscriber_id: v.subscriberId,
+    account_no: v.accountNo,
+    subscriber: v.subscriberName,
+    kind: v.kind,
+    issued_on: v.issuedOn,
+    period_start: v.periodStart,
+    period_end: v.periodEnd,
+    due_on: v.dueOn,
+    lines: v.lines.map((l) => ({
+      description: l.description,
+      amount: pesos(l.amount),
+      amount_centavos: l.amount,
+    })),
+    amount: pesos(v.amount),
+    amount_centavos: v.amount,
+    credit_applied: pesos(v.creditApplied),
+    credit_applied_centavos: v.creditApplied,
+    paid: pesos(v.paid),
+    paid_centavos: v.paid,
+    due: pesos(v.due),
+    due_centavos: v.due,
+    status: v.status,
+    voided_at: v.voided ? new Date(v.voided.at).toISOString() : null,
+    voided_by: v.voided?.by ?? null,
+    void_reason: v.voided?.reason ?? null,
+  };
+}

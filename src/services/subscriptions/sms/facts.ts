@@ -1,0 +1,319 @@
+/**
+ * The SMS each fact is owed, found by a scan: the facts (invoices issued, reminders whose moment came, unpaid
+ * suspensions, payments) that have no outbox row of their kind yet (an anti-join on the unique (subject, kind)),
+ * each written as a row by an insert that ignores a repeat. A scan needs nothing from the code that records the
+ * facts, and a crash between a fact and its message only delays the message to the next scan. Facts from before
+ * SMS was turned on (`from`) are not told: turning SMS on sends no history.
+ */
+import type { Knex } from 'knex';
+import { balanceOf } from '../billing/payments';
+import { loadInvoices, type InvoiceView } from '../billing/view';
+import { addDays, startOfLocalDay } from '../../../domain/calendar';
+import {
+  issuedText,
+  languageOf,
+  paymentText,
+  reminderText,
+  suspendedText,
+  type SmsKind,
+  type SmsVoice,
+} from './messages';
+
+export interface NewSms {
+  subject: string;
+  kind: SmsKind;
+  subscriberId: number;
+  number: string;
+  language: string;
+  text: string;
+  /** When it stops being true: a reminder at its due date's start, an invoice's news when its due date is past. */
+  expiresAt?: number;
+}
+
+export interface ScanContext {
+  now: number;
+  /** Facts recorded before this instant are not told (SMS on since, bounded by the look-back). */
+  from: number;
+  /** Reminders whose 09:00 came before this instant are not sent (SMS was off then). */
+  since: number;
+  /** The shop's time zone where a subscriber's site has none. */
+  tz: string;
+  remindDays: number;
+  voice: (language: string) => SmsVoice;
+}
+
+/** A reminder goes from this hour, shop time, on the day BILLING_REMIND_DAYS before the due date. */
+export const REMIND_HOUR = 9;
+const CHUNK = 500;
+
+interface Who {
+  subscriber_id: number;
+  mobile: string;
+  language: string;
+  site_tz: string | null;
+}
+
+/** Rows of `table` (alias `f`) with no outbox row of `kind` for `f.id` under `prefix`, with their subscriber. */
+function missing(db: Knex, table: string, prefix: string, kind: SmsKind): Knex.QueryBuilder {
+  return db(`${table} as f`)
+    .join('subscribers as s', 's.id', 'f.subscriber_id')
+    .join('sites as site', 'site.id', 's.site_id')
+    .leftJoin('sms_outbox as o', function () {
+      this.on(
+        'o.subject',
+        '=',
+        db.raw('CAST(? AS VARCHAR(20)) || CAST(f.id AS VARCHAR(20))', [prefix]),
+      ).andOn('o.kind', '=', db.raw('?', [kind]));
+    })
+    .whereNull('o.id')
+    // A subscriber with no mobile on file gets no text (nothing is queued for it).
+    .whereNot('s.mobile', '')
+    .select('f.*', 's.mobile', 's.language', 'site.tz as site_tz');
+}
+
+/** The invoices of these ids as every face reads them (due = amount less payments and credit), by id. */
+async function invoicesById(db: Knex, ids: number[]): Promise<Map<number, InvoiceView>> {
+  const out = new Map<number, InvoiceView>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const part = ids.slice(i, i + CHUNK);
+    const views = await loadInvoices(db, (q) => q.whereIn('i.id', part));
+    const idOf = new Map(
+      (
+        (await db('invoices').whereIn('id', part).select('id', 'number')) as Array<{
+          id: number;
+          number: string;
+        }>
+      ).map((r) => [r.number, Number(r.id)]),
+    );
+    for (const v of views) out.set(idOf.get(v.number)!, v);
+  }
+  return out;
+}
+
+const row = (w: Who, subject: string, kind: SmsKind, text: string, expiresAt?: number): NewSms => ({
+  subject,
+  kind,
+  subscriberId: Number(w.subscriber_id),
+  number: w.mobile,
+  language: languageOf(w.language),
+  text,
+  expiresAt,
+});
+
+async function issued(db: Knex, c: ScanContext): Promise<NewSms[]> {
+  const facts = (await missing(db, 'invoices', 'invoice:', 'issued')
+    .whereNull('f.voided_at')
+    .where('f.created_at', '>=', c.from)) as Array<Who & { id: number }>;
+  const views = await invoicesById(
+    db,
+    facts.map((f) => Number(f.id)),
+  );
+  const out: NewSms[] = [];
+  for (const f of facts) {
+    const v = views.get(Number(f.id));
+    // Covered by credit when issued: nothing to pay, nothing to say.
+    if (!v || v.due <= 0) continue;
+    // "Due Jan 27" is still news on Jan 27, not after: the reminder and the suspension's text say the rest.
+    const pastDue = startOfLocalDay(addDays(v.dueOn, 1), f.site_tz || c.tz);
+    out.push(row(f, `invoice:${f.id}`, 'issued', issuedText(c.voice(f.language), v), pastDue));
+  }
+  return out;
+}
+
+/** When an invoice's reminder may go, and until when, where its subscriber is. */
+export function reminderWindow(dueOn: string, remindDays: number, tz: string): { at: number; until: number } {
+  const day = addDays(dueOn, -remindDays);
+  return { at: startOfLocalDay(day, tz) + REMIND_HOUR * 3_600_000, until: startOfLocalDay(dueOn, tz) };
+}
+
+async function reminders(db: Knex, c: ScanContext): Promise<NewSms[]> {
+  // Every zone's today is within a day of UTC's: narrow by date in SQL, decide exactly per zone below.
+  const utcToday = new Date(c.now).toISOString().slice(0, 10);
+  const facts = (await missing(db, 'invoices', 'invoice:', 'reminder')
+    .whereNull('f.voided_at')
+    .where('f.due_on', '>=', addDays(utcToday, -1))
+    .where('f.due_on', '<=', addDays(utcToday, c.remindDays + 1))) as Array<
+    Who & { id: number; due_on: string }
+  >;
+  const ready = facts
+    .map((f) => ({ f, w: reminderWindow(f.due_on, c.remindDays, f.site_tz || c.tz) }))
+    .filter(({ w }) => w.at <= c.now && c.now < w.until && w.at >= c.since);
+  const views = await invoicesById(
+    db,
+    ready.map(({ f }) => Number(f.id)),
+  );
+  const out: NewSms[] = [];
+  for (const { f, w } of ready) {
+    const v = views.get(Number(f.id));
+    if (!v || v.due <= 0) continue;
+    out.push(row(f, `invoice:${f.id}`, 'reminder', reminderText(c.voice(f.language), v), w.until));
+  }
+  return out;
+}
+
+async function suspensions(db: Knex, c: ScanContext): Promise<NewSms[]> {
+  const facts = (await missing(db, 'subscriber_suspensions', 'suspension:', 'suspended')
+    .where('f.cause', 'unpaid')
+    .whereNull('f.ended_at')
+    .where('f.started_at', '>=', c.from)) as Array<Who & { id: number }>;
+  const out: NewSms[] = [];
+  for (const f of facts) {
+    const { owed } = await balanceOf(db, Number(f.subscriber_id));
+    out.push(row(f, `suspension:${f.id}`, 'suspended', suspendedText(c.voice(f.language), owed)));
+  }
+  return out;
+}
+
+/**
+ * What a subscriber owed and had as credit right after payment `p`, from the ledger's entries up to it (later
+ * payments and invoices left out): the payment's SMS tells this even when it goes after a second payment.
+ */
+export async function balanceAfter(
+  db: Knex,
+  p: { id: number; subscriber_id: number; created_at: unknown },
+): Promise<{ owed: number; credit: number }> {
+  const at = Number(p.created_at);
+  const sub = Number(p.subscriber_id);
+  const sums = async (q: Knex.QueryBuilder, t: string) =>
+    new Map(
+      (
+        (await q
+          .groupBy(`${t}.invoice_id`)
+          .select(`${t}.invoice_id`, db.raw(`SUM(${t}.amount) AS n`))) as Array<{
+          invoice_id: number;
+          n: unknown;
+        }>
+      ).map((r) => [Number(r.invoice_id), Number(r.n)]),
+    );
+  const paid = await sums(
+    db('payment_allocations as a')
+      .join('subscriber_payments as p', 'p.id', 'a.payment_id')
+      .where('p.subscriber_id', sub)
+      .where('p.id', '<=', p.id),
+    'a',
+  );
+  const applied = await sums(
+    db('subscriber_credit as c').where({ 'c.subscriber_id': sub, 'c.kind': 'applied' }),
+    'c',
+  );
+  let owed = 0;
+  for (const i of (await db('invoices')
+    .where({ subscriber_id: sub })
+    .whereNull('voided_at')
+    .where('created_at', '<=', at)
+    .select('id', 'amount')) as Array<{ id: number; amount: unknown }>)
+    owed += Math.max(0, Number(i.amount) + (applied.get(Number(i.id)) ?? 0) - (paid.get(Number(i.id)) ?? 0));
+  const credit = (await db('subscriber_credit')
+    .where({ subscriber_id: sub })
+    .where((q) =>
+      q
+        .where('payment_id', '<=', p.id)
+        .orWhere((w) => w.whereNull('payment_id').where('created_at', '<=', at)),
+    )
+    .sum({ n: 'amount' })
+    .first()) as { n: unknown } | undefined;
+  return { owed, credit: Number(credit?.n ?? 0) };
+}
+
+async function payments(db: Knex, c: ScanContext): Promise<NewSms[]> {
+  // A void's reversal (a negative entry) is not money received; a payment voided before it was told is not told.
+  const facts = (await missing(db, 'subscriber_payments', 'payment:', 'payment')
+    .where('f.created_at', '>=', c.from)
+    .where('f.amount', '>', 0)
+    .whereNotExists(db('subscriber_payment_voids as v').whereRaw('v.payment_id = f.id'))) as Array<
+    Who & { id: number; amount: unknown }
+  >;
+  const out: NewSms[] = [];
+  for (const f of facts) {
+    const left = await balanceAfter(
+      db,
+      f as unknown as { id: number; subscriber_id: number; created_at: unknown },
+    );
+    out.push(
+      row(
+        f,
+        `payment:${f.id}`,
+        'payment',
+        paymentText(c.voice(f.language), { amount: Number(f.amount), ...left }),
+      ),
+    );
+  }
+  return out;
+}
+
+/** Every SMS owed by now that has no row yet, in the order of the facts' kinds. */
+export async function missingSms(db: Knex, c: ScanContext): Promise<NewSms[]> {
+  return [
+    ...(await issued(db, c)),
+    ...(await reminders(db, c)),
+    ...(await suspensions(db, c)),
+    ...(await payments(db, c)),
+  ];
+}
+
+/** Why an invoice's queued news ("issued" or "reminder") is no longer true at `now`, or undefined. */
+function invoiceNewsStale(
+  r: { kind: string; expires_at: unknown },
+  v: InvoiceView | undefined,
+  now: number,
+): string | undefined {
+  if (r.expires_at !== null && r.expires_at !== undefined && Number(r.expires_at) <= now)
+    return r.kind === 'reminder' ? 'its due date came before it went' : 'its due date passed before it went';
+  if (v?.voided) return 'the invoice was voided before it went';
+  if (!v || v.due <= 0) return 'the invoice was paid before it went';
+  return undefined;
+}
+
+/**
+ * Whether a queued SMS is still true at `now`: an invoice's "issued" or reminder text is not once the invoice is
+ * paid, void or past its due date (a reminder: at its due date), nor a payment's once voided, nor a suspension's
+ * once lifted before its message went.
+ */
+export async function noLongerTrue(
+  db: Knex,
+  rows: Array<{ id: number; subject: string; kind: string; expires_at: unknown }>,
+  now: number,
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const news = rows.filter((r) => r.kind === 'reminder' || r.kind === 'issued');
+  const views = await invoicesById(
+    db,
+    news.map((r) => Number(r.subject.split(':')[1])),
+  );
+  for (const r of news) {
+    const why = invoiceNewsStale(r, views.get(Number(r.subject.split(':')[1])), now);
+    if (why) out.set(r.id, why);
+  }
+  const payments = rows.filter((r) => r.kind === 'payment');
+  if (payments.length) {
+    const voided = new Set(
+      (
+        (await db('subscriber_payment_voids')
+          .whereIn(
+            'payment_id',
+            payments.map((r) => Number(r.subject.split(':')[1])),
+          )
+          .select('payment_id')) as Array<{ payment_id: number }>
+      ).map((v) => `payment:${v.payment_id}`),
+    );
+    for (const r of payments)
+      if (voided.has(r.subject)) out.set(r.id, 'the payment was voided before it went');
+  }
+  const lifted = rows.filter((r) => r.kind === 'suspended');
+  if (lifted.length) {
+    const ended = new Set(
+      (
+        (await db('subscriber_suspensions')
+          .whereIn(
+            'id',
+            lifted.map((r) => Number(r.subject.split(':')[1])),
+          )
+          .whereNotNull('ended_at')
+          .select('id')) as Array<{ id: number }>
+      ).map((s) => `suspension:${s.id}`),
+    );
+    for (const r of lifted)
+      if (ended.has(r.subject)) out.set(r.id, 'the suspension was lifted before it went');
+  }
+  return out;
+}

@@ -1,0 +1,230 @@
+/**
+ * Adopting an API site's own PPP secrets (on its router before us, not ours) as subscribers: listed without their
+ * passwords; each checked first (every bad entry named, nothing written); then each one created through the
+ * subscribers' create path (the one road) with the router's username and password, marked with the secret it
+ * came from. The secret itself is written by its one owner, the PPP room (src/services/network/ppp-subscribers), whose
+ * next check makes that secret ours in place (comment, profile) and ends its running session only when it does
+ * not already run at the plan's speeds. A dry run answers what would change on the router and changes nothing.
+ */
+import type { Knex } from 'knex';
+import { ErrorCollector } from '../../../domain/error-collector';
+import { AppError, ValidationError, ValidationErrors } from '../../../domain/errors';
+import {
+  adoptChange,
+  adoptFieldOf,
+  entryField,
+  readAdoptRequest,
+  subscriberInputOf,
+  type AdoptChange,
+  type AdoptEntry,
+} from '../../../domain/ppp-adopt';
+import { pppMaxLimit, type PppSecretHave } from '../../../domain/ppp-plan';
+import { isRadiusClient } from '../../../domain/site-mode';
+import type { Actor } from '../../business/audit/actor';
+import type { AdoptableSecret, AdoptDeps, AdoptResult, SitePpp, SubscriberAdopt } from './adopt-types';
+import { DEFAULT_SITE, type SiteRef } from '../../deps';
+import { findSiteRow } from '../../business/sites/lookup';
+import { accountNo } from './store';
+
+/** The API site named (400/404 for none); a RADIUS site: 409 SITE_MODE, pointing to the CSV import. */
+async function apiSite(db: Knex, ref: unknown): Promise<SiteRef> {
+  const row = await findSiteRow(db, ref === undefined || ref === '' ? DEFAULT_SITE.id : ref, 'site');
+  if (isRadiusClient(row))
+    throw new AppError(
+      'SITE_MODE',
+      `Site ${row.name} asks FreeRADIUS at each login: its subscribers' logins are not the router's PPP secrets, so there are none to adopt. Bring them over with the CSV import (POST /admin/api/subscribers/import, pisonet subscribers import FILE).`,
+      409,
+      'site',
+    );
+  return { id: Number(row.id), name: row.name };
+}
+
+/** What the router holds now: the secrets, the sessions' addresses and their queues' speeds. */
+async function readHeld(sp: SitePpp) {
+  const { secrets, sessions } = await sp.held();
+  const online = new Map(sessions.map((s) => [s.name, s.address]));
+  const limits = new Map(sessions.map((s) => [s.name, s.maxLimit]));
+  return { secrets, online, limits };
+}
+
+/** The site's subscribers not ended, by username (lower case): their account and the secret they came from. */
+async function subscribersBy(db: Knex, siteId: number) {
+  const rows = (await db('subscribers')
+    .where({ site_id: siteId })
+    .whereNot('status', 'ended')
+    .select('username_key', 'seq', 'adopted_secret')) as Array<{
+    username_key: string;
+    seq: number;
+    adopted_secret: string | null;
+  }>;
+  return new Map(
+    rows.map((r) => [r.username_key, { accountNo: accountNo(Number(r.seq)), adopted: r.adopted_secret }]),
+  );
+}
+
+async function adoptable(d: AdoptDeps, ref: unknown) {
+  const site = await apiSite(d.db, ref);
+  const { secrets, online } = await readHeld(await d.sitePpp(site));
+  const ours = await subscribersBy(d.db, site.id);
+  const list = secrets
+    .filter((s) => !s.ours && ours.get(s.name.toLowerCase())?.adopted !== s.id)
+    .map((s): AdoptableSecret => ({
+      name: s.name,
+      profile: s.profile,
+      service: s.service,
+      disabled: s.disabled,
+      comment: s.comment,
+      online: online.has(s.name),
+      address: online.get(s.name) ?? null,
+      takenBy: ours.get(s.name.toLowerCase())?.accountNo ?? null,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { site, secrets: list };
+}
+
+interface Checked {
+  entry: AdoptEntry;
+  secret: PppSecretHave;
+  input: Record<string, unknown>;
+}
+
+/** One entry against the router and our subscribers: its problems into `c`, a repeat into `again`. */
+async function checkEntry(
+  d: AdoptDeps,
+  x: {
+    i: number;
+    e: AdoptEntry;
+    site: SiteRef;
+    byName: Map<string, PppSecretHave>;
+    ours: Awaited<ReturnType<typeof subscribersBy>>;
+  },
+  c: ErrorCollector,
+  again: Record<string, string>,
+): Promise<Checked | undefined> {
+  const { i, e, site } = x;
+  const field = entryField(i, 'name');
+  const secret = x.byName.get(e.name);
+  const sub = x.ours.get(e.name.toLowerCase());
+  if (sub?.adopted && (!secret || secret.id === sub.adopted)) {
+    again[field] = `${e.name} was adopted already, as ${sub.accountNo}`;
+    return undefined;
+  }
+  if (!secret)
+    return void c.add(field, `there is no PPP secret ${e.name} on the router of site ${site.name}`);
+  if (secret.ours) return void c.add(field, `${e.name} is ours already (its comment says pisonet)`);
+  if (sub) return void c.add(field, `the subscriber ${sub.accountNo} already has the username ${e.name}`);
+  const input = subscriberInputOf(e, secret, site.id);
+  try {
+    await d.subscribers.checkNew(input);
+  } catch (err) {
+    const errors =
+      err instanceof ValidationErrors ? err.errors : err instanceof ValidationError ? [err] : null;
+    if (!errors) throw err;
+    for (const v of errors) {
+      // The router's password is never repeated; a name a subscriber cannot have is the secret's name.
+      const problem =
+        v.field === 'password'
+          ? "the router's password is not one a subscriber can have (8–64 letters, digits or symbols, no spaces); change it on the router first"
+          : v.problem;
+      c.add(entryField(i, adoptFieldOf(v.field)), problem);
+    }
+    return undefined;
+  }
+  return { entry: e, secret, input };
+}
+
+/** Every entry checked before anything is written: 400 naming each bad entry and field, 409 for repeats. */
+async function checkAll(d: AdoptDeps, body: unknown) {
+  const c = new ErrorCollector();
+  const req = readAdoptRequest(body, c);
+  // A bad request's shape stops here; a bad entry is checked with the others, every problem named at once.
+  if (req.malformed) c.throwIfAny('Nothing adopted');
+  const site = await apiSite(d.db, req.site);
+  const sp = await d.sitePpp(site);
+  const held = await readHeld(sp);
+  const byName = new Map(held.secrets.map((s) => [s.name, s]));
+  const ours = await subscribersBy(d.db, site.id);
+  const again: Record<string, string> = {};
+  const checked: Checked[] = [];
+  const first = new Map<string, number>();
+  for (const [i, e] of req.entries.entries()) if (!first.has(e.name)) first.set(e.name, i);
+  for (const [i, e] of req.entries.entries()) {
+    if (!e.name || first.get(e.name) !== i) continue; // named as such by readAdoptRequest
+    const ok = await checkEntry(d, { i, e, site, byName, ours }, c, again);
+    if (ok) checked.push(ok);
+  }
+  c.throwIfAny('Nothing adopted');
+  const names = Object.values(again);
+  if (names.length)
+    throw new AppError(
+      'SUBSCRIBER_ADOPTED',
+      `Nothing adopted: ${names.join('; ')}`,
+      409,
+      Object.keys(again)[0],
+      again,
+    );
+  return { req, site, sp, held, checked };
+}
+
+/** What each checked secret's adoption changes on the router (account numbers as they would be drawn). */
+async function plannedChanges(
+  d: AdoptDeps,
+  checked: Checked[],
+  held: Awaited<ReturnType<typeof readHeld>>,
+): Promise<AdoptChange[]> {
+  const { last } = ((await d.db('subscriber_numbers').where({ id: 1 }).first('last')) ?? { last: 0 }) as {
+    last: number;
+  };
+  const plans = new Map<string, string>();
+  const out: AdoptChange[] = [];
+  for (const [n, x] of checked.entries()) {
+    const plan = String(x.input.profile).trim();
+    let maxLimit = plans.get(plan);
+    if (maxLimit === undefined)
+      plans.set(plan, (maxLimit = pppMaxLimit((await d.profiles.get(plan)).profile, 'plan')));
+    const name = x.secret.name;
+    const session = held.online.has(name)
+      ? { address: held.online.get(name) ?? null, maxLimit: held.limits.get(name) ?? null }
+      : undefined;
+    out.push(adoptChange(x.secret, { plan, accountNo: accountNo(Number(last) + n + 1), maxLimit, session }));
+  }
+  return out;
+}
+
+async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptResult> {
+  const { req, site, sp, held, checked } = await checkAll(d, body);
+  const changes = await plannedChanges(d, checked, held);
+  if (req.dryRun) return { site, dryRun: true, secrets: changes, applied: 'unchanged' };
+  const secrets: AdoptResult['secrets'] = [];
+  for (const [n, x] of checked.entries()) {
+    const change = changes[n];
+    const s = await d.subscribers.create(x.input, actor, {
+      adoptedSecret: x.secret.id,
+      suspendedBecause: change.suspended,
+    });
+    change.comment.to = `pisonet subscriber ${s.accountNo}`;
+    secrets.push({ ...change, subscriber: { id: s.id, accountNo: s.accountNo } });
+  }
+  await d.audit.record(actor, 'subscriber.adopt', site.name, {
+    secrets: secrets.length,
+    names: secrets.slice(0, 50).map((s) => s.name),
+    ended: secrets.filter((s) => s.session === 'ended').length,
+    suspended: secrets.filter((s) => s.suspended).map((s) => s.name),
+  });
+  let state: AdoptResult['applied'] = 'pending';
+  if (sp.check)
+    state = await sp.check().then(
+      (r) => (r.failed ? 'pending' : 'done'),
+      () => 'pending' as const,
+    );
+  return { site, dryRun: false, secrets, applied: state };
+}
+
+export type { AdoptableSecret, AdoptResult, SitePpp, SubscriberAdopt } from './adopt-types';
+
+export function createSubscriberAdopt(d: AdoptDeps): SubscriberAdopt {
+  return {
+    adoptable: (site) => adoptable(d, site),
+    adopt: (body, actor) => adopt(d, body, actor),
+  };
+}
