@@ -118,10 +118,14 @@ async function submit(ctx: WebContext, req: Request, res: Response) {
     const out = await ctx.services.subscriberAdopt.adopt(requestOf(form, dryRun), actorOf(req));
     if (dryRun) return await render(ctx, res, form, { preview: out });
     const ended = out.secrets.filter((s) => s.session === 'ended').length;
+    const off = out.secrets.filter((s) => s.suspended).length;
+    const kept = off
+      ? ` ${off} that the router had disabled start suspended (resume them when they pay).`
+      : '';
     flash(
       req,
       'ok',
-      `${out.secrets.length} secret(s) adopted as subscribers on ${form.plan}; ${ended} session(s) ended to take the plan's speeds.`,
+      `${out.secrets.length} secret(s) adopted as subscribers on ${form.plan}; ${ended} session(s) ended to take the plan's speeds.${kept}`,
     );
     res.redirect(303, '/admin/subscribers');
   } catch (err) {
