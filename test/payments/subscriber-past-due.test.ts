@@ -9,6 +9,7 @@ import { openForm } from '../portal/helpers';
 import { addSubscriber, PROFILES } from '../subscribers/helpers';
 import { adminApi } from '../vendos/helpers';
 import { payRig, type PayRig } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 const PASSWORD = 'Sikreto-pass-123';
 const manila = (at: string) => Date.parse(`${at}+08:00`);
@@ -16,14 +17,6 @@ let rig: PayRig;
 let sub: { id: number };
 let cookie = '';
 let token = '';
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const accountPage = async (lang = 'en') =>
   (await fetch(`${rig.h.app!.url}/portal/account?lang=${lang}`, { headers: { cookie } })).text();

@@ -7,6 +7,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { advance } from '../usage/helpers';
 import { addDevice, makeVouchers, voucherRow } from './helpers';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 const PROFILES = [
   {
@@ -46,7 +47,11 @@ async function post(path: string, body: Record<string, unknown>, cookie?: string
     body: JSON.stringify(body),
   });
   const set = res.headers.getSetCookie().find((c) => c.startsWith('pisonet_device='));
-  return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie: set?.split(';')[0] };
+  return {
+    status: res.status,
+    json: (await res.json()) as Record<string, unknown>,
+    cookie: set?.split(';')[0],
+  };
 }
 
 /** The phone opens a page: the hotspot sends it to /login, where its cookie logs it in when it may. */
@@ -60,13 +65,7 @@ async function phoneComesBack(mac: string, form?: Record<string, string>) {
   return { status: res.status, error: /<p id="error">([^<]*)<\/p>/.exec(await res.text())?.[1] };
 }
 
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);
 
 async function pausedOnline() {
   const [code] = await makeVouchers(h, 'ONLINE', 1);

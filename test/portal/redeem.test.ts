@@ -1,5 +1,6 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice, makeVouchers, redeemApi, voucherRow } from './helpers';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 describe('portal redemption over HTTP against the simulated router', () => {
   let h: Harness;
@@ -281,13 +282,7 @@ describe('portal redemption over HTTP against the simulated router', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);
 
 describe('a device switching to a new voucher', () => {
   let h: Harness;

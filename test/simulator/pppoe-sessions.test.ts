@@ -5,6 +5,7 @@
  */
 import { RouterSimulator } from '../../src/simulator';
 import { attrs, RawClient } from './raw-client';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 const CPE = 'aa:bb:cc:00:00:01';
 const CPE2 = 'AA:BB:CC:00:00:02';
@@ -242,10 +243,4 @@ describe('a session ends', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 2000) => waitUntil(cond, ms, 10);

@@ -12,18 +12,11 @@ import { describePostgresOnly } from '../helpers/engine-describe';
 import { api } from '../sites/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
+import { waitFor } from '../helpers/wait';
 
 const CPE = 'aa:bb:cc:00:00:11';
 
 let h: Harness;
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** GET the account page from `from` (a loopback address, as the CPE's). */
 function pageFrom(from: string, query = ''): Promise<{ status: number; body: string }> {

@@ -10,19 +10,12 @@ import { describePostgresOnly } from '../helpers/engine-describe';
 import { api } from '../sites/helpers';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 let h: Harness;
 const rows = (menu: string) => h.sim.rows(menu).map((r) => ({ ...r }));
 const secrets = (name: string) => h.sim.rows('/ppp/secret').filter((r) => r.name === name);
 const active = (name: string) => h.sim.rows('/ppp/active').filter((r) => r.name === name);
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The shop's customers before us: their own profile at HOME10's speeds, and one on the default profile. */
 async function customersBefore(): Promise<void> {

@@ -88,7 +88,9 @@ describe('subscribers through the admin API', () => {
     expect(await h.core!.db('subscribers').count({ n: '*' })).toEqual(before);
     // Missing fields are named too (a mobile is optional); an unknown profile is named on `profile`.
     const empty = await adminApi(h, 'POST', '/subscribers', { profile: 'NOPE' });
-    expect(Object.keys(empty.json.fields).sort()).toEqual(['billing_day', 'name', 'profile', 'username'].sort());
+    expect(Object.keys(empty.json.fields).sort()).toEqual(
+      ['billing_day', 'name', 'profile', 'username'].sort(),
+    );
   });
 
   it('lets one of two creates of the same username (any case) through at once; numbers stay gap-free', async () => {

@@ -9,18 +9,11 @@ import { createRouterClient } from '../../src/router/client';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 const LIST = 'pisonet-suspended';
 const CPE = 'aa:bb:cc:00:02:01';
 const manila = (at: string) => Date.parse(`${at}+08:00`);
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function pay(h: Harness, id: number, amount: number) {
   const res = await fetch(`${h.app!.url}/admin/api/subscribers/${id}/payments`, {

@@ -14,19 +14,14 @@ import { createLogger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { SYSTEM } from '../../src/services/types';
 import { AUTH } from '../portal/helpers';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 jest.setTimeout(90_000);
 
 let dir: string;
 let app: RunningApp | undefined;
 
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 30_000) => waitUntil(cond, ms, 100);
 
 async function startDemo(): Promise<RunningApp> {
   const config = loadConfig({

@@ -22,3 +22,14 @@ export async function addSubscriber(h: Harness, extra: Record<string, unknown> =
 export async function ownersSetUp(x: Harness): Promise<void> {
   await pppoeSetUp(x);
 }
+
+/** A monthly plan whose data cap blocks (no service until the next cycle). */
+export const BLOCK_PLAN = {
+  name: 'HOME5B',
+  billing: 'monthly',
+  price: 699,
+  rate_up: '2M',
+  rate_down: '5M',
+  data_cap: '1G',
+  cap_policy: 'block',
+};

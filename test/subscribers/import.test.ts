@@ -6,6 +6,7 @@
 import { createHarness, type Harness } from '../helpers/harness';
 import { AUTH } from '../portal/helpers';
 import { ownersSetUp, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -20,14 +21,6 @@ async function importCsv(h: Harness, csv: string, query = ''): Promise<{ status:
 
 const count = async (h: Harness, table: string) =>
   Number(((await h.core!.db(table).count({ n: '*' })) as { n: number | string }[])[0].n);
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const GOOD = [
   '\ufeffname,mobile,username,password,plan,billing_day,address,language',

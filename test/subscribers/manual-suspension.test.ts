@@ -11,6 +11,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
+import { waitFor } from '../helpers/wait';
 
 const CPE = 'aa:bb:cc:00:04:01';
 const LIST = 'pisonet-suspended';
@@ -18,14 +19,6 @@ const manila = (at: string) => Date.parse(`${at}+08:00`);
 let h: Harness;
 let juan: { id: number };
 let address: string;
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A plain HTTP GET from the CPE's address, with the Host a browser would send for another site. */
 function from(path: string, headers: Record<string, string> = {}): Promise<string> {

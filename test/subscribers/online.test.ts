@@ -8,6 +8,7 @@ import { AdminClient } from '../admin/client';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 const CPE = 'aa:bb:cc:00:02:01';
 const MB = 1_000_000;
@@ -15,14 +16,6 @@ const PASSWORD = 'Juan-pass-1';
 
 let h: Harness;
 let id: number;
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const poll = () => h.core!.services.usage.runCycle();
 const session = async () => (await adminApi(h, 'GET', `/subscribers/${id}`)).json.subscriber.session;

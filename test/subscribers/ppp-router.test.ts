@@ -12,6 +12,7 @@ import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
+import { waitFor } from '../helpers/wait';
 
 const logged: string[] = [];
 const log = createLogger('debug', { write: (s: string) => void logged.push(s) });
@@ -26,14 +27,6 @@ const profile = (name: string) => h.sim.rows('/ppp/profile').find((r) => r.name 
 const secret = (name: string) => h.sim.rows('/ppp/secret').find((r) => r.name === name);
 const secrets = (name: string) => h.sim.rows('/ppp/secret').filter((r) => r.name === name);
 const active = (name: string) => h.sim.rows('/ppp/active').filter((r) => r.name === name);
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The owner's PPPoE set-up: a pool for the server's default profile and for HOME25, and a server. */
 async function ownersSetUp(): Promise<void> {

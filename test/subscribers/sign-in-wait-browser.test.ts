@@ -33,8 +33,8 @@ afterAll(async () => {
 test('the wait on the subscriber’s page fits a phone and a desktop, and its button lifts it', async () => {
   const s = await addSubscriber(h, { password: 'sikreto-123' });
   for (let i = 0; i <= BUDGETS.subscriber.free; i++)
-    await h.core!.services.subscribers
-      .signIn('juan.dc', `guess-${i}`, { peerIp: `10.7.0.${i + 1}` })
+    await h
+      .core!.services.subscribers.signIn('juan.dc', `guess-${i}`, { peerIp: `10.7.0.${i + 1}` })
       .catch(() => undefined);
   await loginAdmin(page, h.app!.url);
   await page.goto(`${h.app!.url}/admin/subscribers/${s.id}`);

@@ -5,28 +5,12 @@
  * change.
  */
 import { createHarness, type Harness } from '../helpers/harness';
-import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { addSubscriber, ownersSetUp, PROFILES, BLOCK_PLAN } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 const GB = 1e9;
-const BLOCK_PLAN = {
-  name: 'HOME5B',
-  billing: 'monthly',
-  price: 699,
-  rate_up: '2M',
-  rate_down: '5M',
-  data_cap: '1G',
-  cap_policy: 'block',
-};
 
 let h: Harness;
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const poll = () => h.core!.services.usage.runCycle();
 const secret = (name: string) => h.sim.rows('/ppp/secret').find((r) => r.name === name);

@@ -8,17 +8,10 @@
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 let h: Harness;
 let seq = 0;
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const secret = (name: string) => h.sim.rows('/ppp/secret').find((r) => r.name === name);
 const session = (name: string) => h.sim.rows('/ppp/active').find((r) => r.name === name);

@@ -11,6 +11,7 @@ import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
+import { waitFor } from '../helpers/wait';
 
 const LIST = 'pisonet-suspended';
 const CPE = 'aa:bb:cc:00:01:01';
@@ -21,14 +22,6 @@ let rosa: { id: number; account_no: string };
 const ppp = (): PppSubscribers => h.core!.defaultStack.pppSubscribers!;
 const listed = () => h.sim.rows('/ip/firewall/address-list').filter((r) => r.list === LIST);
 const session = (name: string) => h.sim.rows('/ppp/active').find((r) => r.name === name);
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The owner's PPPoE set-up: a pool on the server's default profile, and a server. */
 async function ownersSetUp(): Promise<void> {

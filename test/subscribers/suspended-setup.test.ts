@@ -8,6 +8,7 @@ import { runCli } from '../cli/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 jest.setTimeout(180_000);
 
@@ -22,14 +23,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => h.close());
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const itemsOf = async () => {
   const res = await runCli(h, ['router', 'setup', '--check', '--json'], { env: PORTAL });

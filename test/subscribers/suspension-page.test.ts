@@ -14,19 +14,12 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
+import { waitFor } from '../helpers/wait';
 
 const CPE = 'aa:bb:cc:00:03:01';
 let h: Harness;
 let nena: { id: number };
 let address: string;
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Answer {
   status: number;

@@ -6,28 +6,14 @@
  */
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
-import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { addSubscriber, ownersSetUp, PROFILES, BLOCK_PLAN } from './helpers';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 const GB = 1e9;
-const BLOCK_PLAN = {
-  name: 'HOME5B',
-  billing: 'monthly',
-  price: 699,
-  rate_up: '2M',
-  rate_down: '5M',
-  data_cap: '1G',
-  cap_policy: 'block',
-};
 
 let h: Harness;
 
-async function waitFor(cond: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 5_000) => waitUntil(cond, ms);
 
 const poll = () => h.core!.services.usage.runCycle();
 const ppp = () => h.core!.defaultStack.pppSubscribers!;

@@ -10,6 +10,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { routerBack } from '../usage/helpers';
 import { adminApi } from '../vendos/helpers';
 import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { waitFor } from '../helpers/wait';
 
 const CPE = 'aa:bb:cc:00:01:01';
 const MB = 1_000_000;
@@ -17,14 +18,6 @@ const PASSWORD = 'Juan-pass-1';
 
 let h: Harness;
 let id: number;
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const poll = () => h.core!.services.usage.runCycle();
 const counted = async (): Promise<number> => {

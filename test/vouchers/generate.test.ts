@@ -1,6 +1,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import type { HardenedRouterClient } from '../../src/router';
 import { SYSTEM } from '../../src/services/types';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 describe('voucher batches on the simulated router', () => {
   let h: Harness;
@@ -121,10 +122,4 @@ describe('voucher batches on the simulated router', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);

@@ -16,6 +16,7 @@ import {
   voucher,
   type Harness,
 } from '../usage/helpers';
+import { waitFor as waitUntil } from '../helpers/wait';
 
 jest.setTimeout(60_000);
 
@@ -44,13 +45,7 @@ async function redeem(h: Harness, code: string, n: number) {
  * A bound, not a timing: the reconnect, its poll job and the users check run in the server's own time, which on a
  * loaded 2-core CI machine has taken more than 5 s.
  */
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);
 
 /** The database's router ids match the users the router holds now. */
 async function expectIdsRecorded(h: Harness, codes: string[]): Promise<void> {
