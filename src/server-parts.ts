@@ -136,7 +136,11 @@ export function serverParts(
   let unwatchRouter: (() => void) | undefined;
   const parts: Part[] = [
     p.web,
-    { name: 'usage-poll', start: () => core.defaultStack.startPoll(), stop: () => p.usageJob.stop() },
+    {
+      name: 'usage-poll',
+      start: () => core.defaultStack.startPoll(),
+      stop: () => core.defaultStack.stopPoll(),
+    },
   ];
   if (config.router.simulated)
     parts.push({

@@ -139,7 +139,7 @@ export function stackRun(s: {
   poll: SitePoll | undefined;
   usage: { close(): void };
   redemption: RedemptionService;
-}): Pick<SiteStack, 'start' | 'startPoll' | 'stop'> {
+}): Pick<SiteStack, 'start' | 'startPoll' | 'stopPoll' | 'stop'> {
   const { opts, owned, parts, poll } = s;
   let stopping: Promise<void> | undefined;
   return {
@@ -151,6 +151,9 @@ export function stackRun(s: {
       if (owned) await owned.start();
     },
     startPoll: () => poll?.begin(false),
+    stopPoll: async () => {
+      await poll?.stop();
+    },
     // The mode's stop, the poll job (a cycle running is waited for), the site's lease, the poll's database watch
     // (and its listener count: countWatch), the redemptions in flight, then an owned client.
     stop() {

@@ -68,6 +68,8 @@ export interface SiteStack {
   start(): Promise<void>;
   /** Begins a 'when-asked' poll job's cadence now, with a run. */
   startPoll(): void;
+  /** Stops the poll job and the fair-use watch's ticks (a cycle or tick running is waited for); startPoll again resumes. */
+  stopPoll(): Promise<void>;
   stop(): Promise<void>;
 }
 
