@@ -131,8 +131,10 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     siteSpecOf(row, client),
     { ownsClient: true },
   );
-  // While it is open the core drives this site as the server does (a fixed address is checked on its router).
-  core.siteStacks.set(stack.site.id, stack);
+  // While it is open the core drives this site as the server does (a fixed address is checked on its router),
+  // unless this core already drives it (a server's): that stack stays the site's.
+  const registered = !core.siteStacks.has(stack.site.id);
+  if (registered) core.siteStacks.set(stack.site.id, stack);
   return {
     site: stack.site,
     isDefault: false,
@@ -147,7 +149,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     housekeeping: stack.housekeeping,
     pppSubscribers: stack.pppSubscribers,
     close: async () => {
-      if (core.siteStacks.get(stack.site.id) === stack) core.siteStacks.delete(stack.site.id);
+      if (registered && core.siteStacks.get(stack.site.id) === stack) core.siteStacks.delete(stack.site.id);
       await stack.stop();
     },
   };
