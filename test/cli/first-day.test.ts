@@ -7,12 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RouterSimulator } from '../../src/simulator';
-import { ROOT, TmuxCli } from './helpers';
+import { BIN, TmuxCli } from './helpers';
 
 jest.setTimeout(120000);
-
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const ENTRY = path.join(ROOT, 'cli', 'index.ts');
 
 let sim: RouterSimulator;
 let dir: string;
@@ -36,7 +33,7 @@ function env(): Record<string, string> {
 /** The CLI as a script runs it, from a folder that is not the project (a shop's home folder, say). */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [ENTRY, ...args], { cwd: dir, env: env(), timeout: 60000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, env: env(), timeout: 60000 }, (err, stdout, stderr) => {
       const code = err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0;
       resolve({ code, stdout, stderr });
     });
