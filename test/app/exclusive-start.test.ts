@@ -14,6 +14,7 @@ import { StartRefused } from '../../src/domain/errors';
 import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { RouterSimulator } from '../../src/simulator';
+import { productMainArgs } from '../helpers/product-process';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -162,7 +163,7 @@ test('npm start on a busy port prints that one line (no stack) and exits 1', asy
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => ['PATH', 'HOME', 'TMPDIR', 'LANG'].includes(k)),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, productMainArgs(), {
       cwd: ROOT,
       env: {
         ...inherited,

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRouterClient } from '../../src/router';
 import { createLogger } from '../../src/lib/logger';
+import { productMainArgs } from '../helpers/product-process';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOKEN = 'start-test-token-0123456789';
@@ -89,7 +90,7 @@ describe('npm start (demo mode)', () => {
     };
     const start = async () => {
       const out = { text: '' };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const child = spawn(process.execPath, productMainArgs(), {
         cwd: ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,7 @@ import type { RouterSimulator } from '../../src/simulator';
 import { describePostgresOnly } from '../helpers/engine-describe';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startRouter } from './helpers';
+import { productMainArgs } from '../helpers/product-process';
 
 const POLL_SECONDS = 3;
 const PASS = 'Shared-pa55word';
@@ -112,7 +113,7 @@ describePostgresOnly('several controllers on one database', () => {
 
   async function startController(): Promise<{ child: ChildProcess; port: number; log: string[] }> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, productMainArgs(), {
       cwd: projectPath(),
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

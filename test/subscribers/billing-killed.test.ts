@@ -12,6 +12,7 @@ import { parseDatabaseUrl } from '../../src/config/database-url';
 import { migrateLatest, openDatabase, type Db } from '../../src/db/knex';
 import { seedBillingDay } from '../helpers/billing-seed';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
+import { productMainArgs } from '../helpers/product-process';
 
 jest.setTimeout(180_000);
 
@@ -52,7 +53,7 @@ async function start(): Promise<{ child: ChildProcess; out: { text: string } }> 
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => ['PATH', 'HOME', 'TMPDIR', 'LANG'].includes(k)),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, productMainArgs(), {
     cwd: ROOT,
     env: {
       ...inherited,
