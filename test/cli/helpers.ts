@@ -126,7 +126,8 @@ export class TmuxCli {
 
   /** Waits until `text` appears more than `after` times (so earlier screens do not count). */
   async waitFor(text: string, opts: { after?: number; timeoutMs?: number } = {}): Promise<string> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+    const start = Date.now();
+    const deadline = start + (opts.timeoutMs ?? 30000);
     const after = opts.after ?? 0;
     for (;;) {
       const screen = this.screen();
@@ -135,7 +136,9 @@ export class TmuxCli {
         throw new Error(
           `timed out waiting for ${JSON.stringify(text)}; screen:\n${screen.split('\n').slice(-40).join('\n')}`,
         );
-      await sleep(100);
+      // A menu answers a key within tens of milliseconds: looked at often at first (a suite of some 350 steps
+      // paid up to 100 ms at each), then less, for a start or a router that takes seconds.
+      await sleep(Date.now() - start < 1000 ? 20 : 100);
     }
   }
 
