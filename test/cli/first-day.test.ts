@@ -33,10 +33,15 @@ function env(): Record<string, string> {
 /** The CLI as a script runs it, from a folder that is not the project (a shop's home folder, say). */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env: env(), timeout: 60000 }, (err, stdout, stderr) => {
-      const code = err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: dir, env: env(), timeout: 60000 },
+      (err, stdout, stderr) => {
+        const code = err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -3,7 +3,6 @@ import path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 
 // scripts/dist-state.js is the one judge of whether dist/ is current (the `pisonet` bin and `npm start` ask it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { distState } = require(path.join(ROOT, 'scripts', 'dist-state.js')) as { distState(): string };
 
 /**
