@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Harness } from '../helpers/harness';
@@ -67,6 +68,7 @@ export function runCli(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const execFileAsync = promisify(execFile);
 
 /**
  * The real menu in a pseudo-terminal: a private tmux server runs the `pisonet` bin (BIN); tests type keys
@@ -120,6 +122,19 @@ export class TmuxCli {
     return this.tmux(['capture-pane', '-p', '-J', '-S', '-5000', '-t', 'cli']);
   }
 
+  /**
+   * The screen, read without blocking this process: the simulated router and the harness's database live here,
+   * and the menu waits on them while tmux reads its pane.
+   */
+  private async capture(): Promise<string> {
+    const { stdout } = await execFileAsync(
+      'tmux',
+      ['-u', '-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-5000', '-t', 'cli'],
+      { encoding: 'utf8' },
+    );
+    return stdout;
+  }
+
   count(text: string): number {
     return this.screen().split(text).length - 1;
   }
@@ -130,7 +145,7 @@ export class TmuxCli {
     const deadline = start + (opts.timeoutMs ?? 30000);
     const after = opts.after ?? 0;
     for (;;) {
-      const screen = this.screen();
+      const screen = await this.capture();
       if (screen.split(text).length - 1 > after) return screen;
       if (Date.now() > deadline)
         throw new Error(
