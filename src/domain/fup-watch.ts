@@ -7,6 +7,8 @@
  */
 import { ratedLimits, type DesiredLimits, type PlanUse } from './policy';
 import type { Profile } from './profile-types';
+import { RADIUS_INTERIM_SECONDS } from './radius-account';
+import { isRadiusClient, type SiteMode } from './site-mode';
 
 /**
  * The counted bytes at which the policy next changes this customer's speed, or undefined when none is ahead:
@@ -110,4 +112,30 @@ export function crossedAt(
   if (!before || after.counted <= before.counted || before.counted >= threshold) return after.at;
   const share = (threshold - before.counted) / (after.counted - before.counted);
   return before.at + Math.min(1, Math.max(0, share)) * (after.at - before.at);
+}
+
+/**
+ * How soon a site's fair use acts after a crossing, at most, for the admin to say: the watch's read interval where
+ * the controller reads the router between polls; on a RADIUS site without API access, the router's interim update
+ * (which brings the crossing) and the poll after it; with the watch off, the poll. A RADIUS site's hotspot codes
+ * are metered from the accounting only: with API access the watch reads its subscribers, and `codesAtInterim` says
+ * its codes still wait for the interim updates.
+ */
+export type FairUseBound =
+  | { by: 'watch'; seconds: number; codesAtInterim?: number }
+  | { by: 'poll'; seconds: number }
+  | { by: 'interim'; interimSeconds: number; pollSeconds: number };
+
+export function fairUseBound(
+  site: { mode: SiteMode; apiAccess: boolean },
+  watch: { enabled: boolean; seconds: number },
+  pollSeconds: number,
+): FairUseBound {
+  const radius = isRadiusClient(site);
+  if ((radius && !site.apiAccess) || (radius && !watch.enabled))
+    return { by: 'interim', interimSeconds: RADIUS_INTERIM_SECONDS, pollSeconds };
+  if (!watch.enabled) return { by: 'poll', seconds: pollSeconds };
+  return radius
+    ? { by: 'watch', seconds: watch.seconds, codesAtInterim: RADIUS_INTERIM_SECONDS }
+    : { by: 'watch', seconds: watch.seconds };
 }
