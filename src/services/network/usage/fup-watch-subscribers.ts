@@ -244,7 +244,9 @@ export async function watchSubscribers(c: Cycle, s: WatchSettings): Promise<Subs
   if (!s.enabled()) return none('off');
   if (!read || !c.enforcer.applySubscribers) return none('not-supported');
   const pollAt = c.memory.lastPoll;
-  if (pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
+  // No poll of this server's since it started or took the site (another server polls it: runCycle drops `active`).
+  if (pollAt === undefined || !c.memory.active || c.memory.outage.since !== undefined)
+    return none('no-poll-yet');
   const now = c.deps.clock.now();
   const m = await memoryFor(c, pollAt, now);
   let set = watchSet(m, s, now);
