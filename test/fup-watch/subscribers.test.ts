@@ -109,6 +109,25 @@ test('a crossing between two polls takes the FUP tier at the next watch read, a 
   ).toBe(1);
 });
 
+test("the PPP room's check before the next poll keeps the tier the watch gave (the booked bytes catch up at the poll)", async () => {
+  await nearTheLine();
+  for (let i = 0; i < 20; i++) {
+    fullSpeed(1);
+    advance(h, 1);
+    if ((await watch())!.enforced > 0) break;
+  }
+  await waitFor(() => sessionQueue()?.['max-limit'] === '1000000/2000000');
+  const before = ends();
+  const room = h.core!.defaultStack.pppSubscribers!;
+  expect(await room.check('periodic')).toMatchObject({ changed: 0, restarted: 0, failed: 0 });
+  expect(secret()).toMatchObject({ profile: 'pisonet-HOMEF.fup' });
+  advance(h, 10);
+  await poll();
+  expect(await room.check('periodic')).toMatchObject({ changed: 0, restarted: 0, failed: 0 });
+  expect(secret()).toMatchObject({ profile: 'pisonet-HOMEF.fup' });
+  expect(ends()).toBe(before);
+});
+
 test('the watch reads only the subscribers near a threshold, by name, and one that slowed down leaves the set', async () => {
   await nearTheLine();
   const interfacePrints = printed('/interface/print');

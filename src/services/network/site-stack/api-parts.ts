@@ -7,7 +7,7 @@ import { createPppSubscribers, pppSessionsRead } from '../ppp-subscribers';
 import { routerLogin } from '../../shop/redemption';
 import { withSubscriberSpeeds } from '../usage/enforcer';
 import { routerPair } from '../usage/router-pair';
-import { watchedSessions } from '../usage/subscriber-watch-source';
+import { routerSubscriberCounters } from '../usage/subscriber-watch-source';
 import { idlePppSubscribers, idleRadiusSubscribers } from './idle';
 import type { ModeContext, ModeParts } from './parts';
 
@@ -20,7 +20,10 @@ export function apiParts(c: ModeContext): ModeParts {
   const pair = routerPair(c.hotspot, () => c.clock.now(), undefined, pppSessionsRead(c));
   const { enforcer } = pair;
   // The fair-use watch reads the subscribers near a threshold by name between polls (usage/fup-watch-subscribers.ts).
-  const source = watchedSessions(pair.source, c.router, () => c.clock.now());
+  const source = {
+    ...pair.source,
+    readSubscribers: routerSubscriberCounters(c.router, () => c.clock.now(), true),
+  };
   // The order's subscribers reach the router as their secrets' tier profiles, through the PPP room that owns them.
   return {
     usage: {

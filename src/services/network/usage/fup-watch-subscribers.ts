@@ -8,9 +8,9 @@
  *
  * Exactly once: the watch books nothing. It reads the counters against the baselines the poll stored
  * (`subscriber_sessions`) and decides from what the poll booked plus what it sees; the poll books every byte
- * against the same baselines. A session the watch ends (a new tier) is no longer on the router at the next poll:
- * its last counters, as the watch read them, go to that poll as an ended session (watchedSessions below), so its
- * bytes since the last poll are booked once, not lost.
+ * against the same baselines. A session the watch saw that is gone at the next poll (ended by the watch to take a
+ * new tier, or logged out) is in that poll's reading as ended, with the counters the watch last read
+ * (withWatchedSessions below): its bytes since the last poll are booked once, against its baseline, not lost.
  *
  * A subscriber logged out, suspended or moved to another plan since the poll leaves the set until the next poll
  * looks again; a lost connection or a reboot reads nothing and leaves it all to the poll.
@@ -27,7 +27,7 @@ import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
 import type { Cycle, WatchSettings } from './cycle';
 import { rebootedSince } from './meter';
-import type { SubscribersReading } from './source';
+import type { BootWindow, SubscriberSessionReading, SubscribersReading, UsageReading } from './source';
 import { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
 import { speedsAfter } from './subscriber-speeds';
 import { sessionGrowth } from './subscribers';
@@ -57,6 +57,8 @@ interface Memory {
   decided: Map<number, number>;
   /** Left the set until the next poll: logged out, suspended, another plan. */
   gone: Set<number>;
+  /** The sessions as the last read saw them, by the poll's key (where the poll reads the same router). */
+  lastRead: Map<string, { username: string; up: number; down: number; boot: BootWindow | undefined }>;
 }
 
 const memories = new WeakMap<Cycle, Memory>();
@@ -141,6 +143,7 @@ async function memoryFor(c: Cycle, pollAt: number, now: number): Promise<Memory>
     seen: new Map(),
     decided: new Map(),
     gone: new Set(),
+    lastRead: new Map(),
   };
   memories.set(c, m);
   return m;
@@ -198,6 +201,13 @@ function crossings(m: Memory, set: Candidate[], got: SubscribersReading, now: nu
       m.gone.add(x.sub.id); // logged out: the next poll sees it
       continue;
     }
+    if (read.key !== undefined)
+      m.lastRead.set(read.key, {
+        username: x.name,
+        up: read.up,
+        down: read.down,
+        boot: got.countersStartedAt,
+      });
     // The poll's rule: its own session's growth since the baseline; a session begun since (another key) from zero.
     const same = read.key === undefined || read.key === x.base.key;
     const grew = sessionGrowth(read, same ? x.base : undefined);
@@ -269,4 +279,37 @@ export async function watchSubscribers(c: Cycle, s: WatchSettings): Promise<Subs
   }
   const enforced = await enforce(c, m, crossings(m, set, got, now));
   return { watched: set.length, rows: got.rows, enforced };
+}
+
+/**
+ * A poll's reading (runCycle, as it arrives) with the sessions the watch read since this server's last poll that
+ * are gone from it, as ended with the counters last read: booked once against their baselines, as a RADIUS Stop.
+ * None when another poll came between (another server took the site meanwhile: its baselines moved), or the
+ * router booted since the watch read them (every counter starts again from zero).
+ */
+export function withWatchedSessions(c: Cycle, reading: UsageReading): void {
+  const m = memories.get(c);
+  if (!m || m.lastRead.size === 0) return;
+  const seen = m.lastRead;
+  m.lastRead = new Map();
+  if (!reading.subscribers || m.pollAt !== c.memory.lastPoll) return;
+  const there = new Set(reading.subscribers.map((s) => s.id));
+  const ended: SubscriberSessionReading[] = [];
+  for (const [id, s] of seen) {
+    if (there.has(id) || (s.boot && rebootedSince(s.boot.earliest, reading.countersStartedAt))) continue;
+    const { username, up, down } = s;
+    ended.push({
+      id,
+      username,
+      address: null,
+      callerId: '',
+      up,
+      down,
+      rateUp: 0,
+      rateDown: 0,
+      uptimeSeconds: 0,
+      ended: true,
+    });
+  }
+  if (ended.length > 0) reading.subscribers = [...reading.subscribers, ...ended];
 }
