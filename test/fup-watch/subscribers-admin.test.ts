@@ -60,6 +60,7 @@ describePostgresOnly('a RADIUS site', () => {
 });
 
 test('an API site: fair use acts within the watch interval; with FUP_WATCH=off, at each poll', async () => {
+  await page.setViewportSize(VIEWPORTS.desktop);
   await page.goto(`${h.app!.url}/admin/sites/1`);
   await page.screenshot({ path: path.join(SHOTS, 'site-fair-use-api-desktop.png'), fullPage: true });
   expect(await bound()).toContain('acts within 1 s of a threshold crossed');
