@@ -5,7 +5,10 @@
  * could cross before the next poll, plus one watch interval of margin, are read between polls; the rest wait for
  * the poll. Pure: the moment is passed in.
  */
-import type { DesiredLimits, PlanUse } from './policy';
+import { ratedLimits, type DesiredLimits, type PlanUse } from './policy';
+import type { Profile } from './profile-types';
+import { RADIUS_INTERIM_SECONDS } from './radius-account';
+import { isRadiusClient, type SiteMode } from './site-mode';
 
 /**
  * The counted bytes at which the policy next changes this customer's speed, or undefined when none is ahead:
@@ -14,14 +17,41 @@ import type { DesiredLimits, PlanUse } from './policy';
  */
 export function nextThreshold(u: PlanUse): number | undefined {
   if (u.override) return undefined;
-  const p = u.profile;
+  return thresholdAhead(u.profile, u.countedBytes, false);
+}
+
+/**
+ * A subscriber's next threshold in its cycle: the fair-use threshold or the data cap, whatever the cap's policy
+ * (a subscriber's blocking cap is ours to enforce: its secret disabled, or its FreeRADIUS rows and a Disconnect).
+ */
+export function subscriberNextThreshold(profile: Profile, countedBytes: number): number | undefined {
+  return thresholdAhead(profile, countedBytes, true);
+}
+
+/** The nearest of the plan's thresholds above `counted`; a cap counts when it slows down or `blockingCounts`. */
+function thresholdAhead(p: Profile, counted: number, blockingCounts: boolean): number | undefined {
   let next: number | undefined;
   const ahead = (bytes: number | undefined) => {
-    if (bytes !== undefined && bytes > u.countedBytes && (next === undefined || bytes < next)) next = bytes;
+    if (bytes !== undefined && bytes > counted && (next === undefined || bytes < next)) next = bytes;
   };
   ahead(p.fup?.thresholdBytes);
-  if (p.capPolicy === 'throttle' && (p.capRate ?? p.fup)) ahead(p.dataCapBytes);
+  const slows = p.capPolicy === 'throttle' && (p.capRate ?? p.fup);
+  if (slows || (blockingCounts && p.capPolicy === 'block')) ahead(p.dataCapBytes);
   return next;
+}
+
+/**
+ * A subscriber's top speed now, bytes a second both ways (topBytesPerSecond): its plan's rates at the counted bytes
+ * (the FUP's or the cap's once past them), burst and off-peak multiplier included.
+ */
+export function subscriberTopBytesPerSecond(
+  profile: Profile,
+  countedBytes: number,
+  now: number,
+  tz: string,
+): number {
+  const use = { profile, rateUp: profile.rateUp, rateDown: profile.rateDown, countedBytes };
+  return topBytesPerSecond(ratedLimits(use, now, tz));
 }
 
 /**
@@ -82,4 +112,30 @@ export function crossedAt(
   if (!before || after.counted <= before.counted || before.counted >= threshold) return after.at;
   const share = (threshold - before.counted) / (after.counted - before.counted);
   return before.at + Math.min(1, Math.max(0, share)) * (after.at - before.at);
+}
+
+/**
+ * How soon a site's fair use acts after a crossing, at most, for the admin to say: the watch's read interval where
+ * the controller reads the router between polls; on a RADIUS site without API access, the router's interim update
+ * (which brings the crossing) and the poll after it; with the watch off, the poll. A RADIUS site's hotspot codes
+ * are metered from the accounting only: with API access the watch reads its subscribers, and `codesAtInterim` says
+ * its codes still wait for the interim updates.
+ */
+export type FairUseBound =
+  | { by: 'watch'; seconds: number; codesAtInterim?: number }
+  | { by: 'poll'; seconds: number }
+  | { by: 'interim'; interimSeconds: number; pollSeconds: number };
+
+export function fairUseBound(
+  site: { mode: SiteMode; apiAccess: boolean },
+  watch: { enabled: boolean; seconds: number },
+  pollSeconds: number,
+): FairUseBound {
+  const radius = isRadiusClient(site);
+  if ((radius && !site.apiAccess) || (radius && !watch.enabled))
+    return { by: 'interim', interimSeconds: RADIUS_INTERIM_SECONDS, pollSeconds };
+  if (!watch.enabled) return { by: 'poll', seconds: pollSeconds };
+  return radius
+    ? { by: 'watch', seconds: watch.seconds, codesAtInterim: RADIUS_INTERIM_SECONDS }
+    : { by: 'watch', seconds: watch.seconds };
 }

@@ -84,6 +84,10 @@ function define(prom: typeof Prom, registers: Prom.Registry[]) {
       'pisonet_fup_watch_devices',
       'Devices the fair-use watch reads between polls (near a speed threshold), at its last tick.',
     ),
+    fupWatchedSubscribers: gauge(
+      'pisonet_fup_watch_subscribers',
+      'PPPoE subscribers the fair-use watch reads between polls (near a speed threshold), at its last tick.',
+    ),
     fupWatchReads: counter(
       'pisonet_fup_watch_reads_total',
       'Reads of the watched devices between polls (one round of prints each).',
@@ -96,8 +100,8 @@ function define(prom: typeof Prom, registers: Prom.Registry[]) {
     ),
     fupEnforced: new prom.Histogram({
       name: 'pisonet_fup_enforced_seconds',
-      help: 'From a speed threshold crossed between polls (estimated between two reads) to its new speed written.',
-      labelNames: ['site'],
+      help: 'From a speed threshold crossed between polls (estimated between two reads) to its new speed written, by kind (device: a hotspot voucher; subscriber: a PPPoE subscriber).',
+      labelNames: ['site', 'kind'],
       buckets: FUP_ENFORCED_BUCKETS,
       registers,
     }),
@@ -153,8 +157,11 @@ function portOf(m: Defined, online: Map<string, number>): MetricsPort {
       m.fupWatchReads.inc({ site });
       m.fupWatchRows.inc({ site }, rows);
     },
-    fupEnforced(site, seconds) {
-      m.fupEnforced.observe({ site }, seconds);
+    fupWatchedSubscribers(site, subscribers) {
+      m.fupWatchedSubscribers.set({ site }, subscribers);
+    },
+    fupEnforced(site, seconds, kind = 'device') {
+      m.fupEnforced.observe({ site, kind }, seconds);
     },
     coa(site, type, result: CoaOutcome) {
       m.coa.inc({ site, type, result });

@@ -20,8 +20,13 @@ export interface MetricsPort {
   fupWatched(site: string, devices: number): void;
   /** One watch read between polls, and the rows the router sent for it. */
   fupWatchRead(site: string, rows: number): void;
-  /** A speed threshold crossed between polls and enforced by the watch: seconds from the crossing (estimated). */
-  fupEnforced(site: string, seconds: number): void;
+  /** The subscribers the fair-use watch reads between polls, as its last tick found them. */
+  fupWatchedSubscribers(site: string, subscribers: number): void;
+  /**
+   * A speed threshold crossed between polls and enforced by the watch: seconds from the crossing (estimated), for
+   * a hotspot device's voucher or a PPPoE subscriber.
+   */
+  fupEnforced(site: string, seconds: number, kind?: 'device' | 'subscriber'): void;
   /** A RADIUS site's CoA-Request or Disconnect-Request, and what came of it. */
   coa(site: string, type: 'coa' | 'disconnect', result: CoaOutcome): void;
 }

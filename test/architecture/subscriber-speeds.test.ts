@@ -3,9 +3,10 @@
  *
  * - the subscriber policy (domain/subscriber-policy.ts `subscriberSpeeds`) is asked in one place,
  *   src/services/network/usage/subscriber-speeds.ts (the portal shows its answer to the customer and applies nothing);
- * - the speeds a poll's bytes changed are decided by the poll's booking only (`speedsAfter`), and reach the router
- *   only in the enforce order: the rooms' step that applies them (`applySpeeds`) is handed to the site's enforcer
- *   where the site's parts are built, and called by nobody else;
+ * - the speeds a poll's bytes changed are decided by the poll's booking (`speedsAfter`), or between polls by the
+ *   fair-use watch from the same call, and reach the router only through the enforcer's step: the rooms' step
+ *   that applies them (`applySpeeds`) is handed to the site's enforcer where the site's parts are built, and
+ *   called by nobody else;
  * - every subscriber's speeds at once (`subscriberSpeedsNow`) are the rooms' own checks', which put right what
  *   drifted;
  * - a running session ended to take new speeds (`restartSessions`) is the PPP room's alone.
@@ -28,8 +29,12 @@ const ROAD: Record<string, { files: string[]; why: string }> = {
     why: "the policy's one caller, and the portal showing the customer its speed now",
   },
   speedsAfter: {
-    files: ['src/services/network/usage/subscriber-speeds.ts', 'src/services/network/usage/subscribers.ts'],
-    why: "the poll's booking decides the speeds its bytes changed, for the enforce order",
+    files: [
+      'src/services/network/usage/subscriber-speeds.ts',
+      'src/services/network/usage/subscribers.ts',
+      'src/services/network/usage/fup-watch-subscribers.ts',
+    ],
+    why: "the poll's booking decides the speeds its bytes changed, for the enforce order; the fair-use watch decides the same between polls from what it reads, for the enforcer's same step",
   },
   applySpeeds: {
     files: [

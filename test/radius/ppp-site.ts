@@ -21,7 +21,8 @@ export interface PppSite {
   close(): Promise<void>;
 }
 
-export async function startPppSite(profiles: unknown[]): Promise<PppSite> {
+/** `apiAccess`: the controller also has the router's API (its address, port and user on the site). */
+export async function startPppSite(profiles: unknown[], opts: { apiAccess?: boolean } = {}): Promise<PppSite> {
   // The server's own jobs run (the subscribers' change listener among them), as in a shop.
   const h = await createHarness({ http: true, profiles: profiles as never });
   // FreeRADIUS and PostgreSQL keep real time: so do the controller and the router here.
@@ -43,6 +44,7 @@ export async function startPppSite(profiles: unknown[]): Promise<PppSite> {
     nas_address: '127.0.0.1',
     radius_secret: SECRET,
     coa_port: sim.radiusIncomingPort,
+    ...(opts.apiAccess ? { host: '127.0.0.1', port, user: 'pisonet', password: PASSWORD } : {}),
   });
   if (site.status !== 201) throw new Error(`site not added: ${site.text}`);
   const fr = await startFreeRadius(h);

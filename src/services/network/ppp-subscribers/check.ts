@@ -69,6 +69,11 @@ export async function wantedPpp(
   },
   siteId: number,
   decided?: ReadonlyMap<number, SubscriberSpeeds>,
+  /**
+   * Speeds applied since the last poll booked the bytes behind them (the fair-use watch's): they win over the
+   * database's; those the database agrees with now are taken out of the map.
+   */
+  held?: Map<number, SubscriberSpeeds>,
 ): Promise<PppWanted> {
   const plans = new Map<string, PppProfileWant[]>();
   if (!decided)
@@ -84,7 +89,12 @@ export async function wantedPpp(
       : q.where('s.site_id', siteId),
   );
   const served = rows.filter((r) => inService(r.status));
-  const tiers = decided ?? (await subscriberTiers(d.db, served, d.clock.now(), d.tz()));
+  let tiers: ReadonlyMap<number, SubscriberSpeeds> | undefined = decided;
+  if (!tiers) {
+    const booked = await subscriberTiers(d.db, served, d.clock.now(), d.tz());
+    if (held) keepHeld(booked, held);
+    tiers = booked;
+  }
   for (const r of rows) {
     if (r.status === 'ended') {
       ended.push(r.username);
@@ -117,6 +127,15 @@ export async function wantedPpp(
   // Some subscribers only: their plans' profiles are the full check's to write.
   if (decided) return { profiles: [], secrets, ended, speeds, scoped: true };
   return { profiles: [...plans.values()].flat(), secrets, ended, speeds };
+}
+
+/** `held` over the database's speeds where they differ; where they agree the booked bytes caught up: taken out. */
+function keepHeld(tiers: Map<number, SubscriberSpeeds>, held: Map<number, SubscriberSpeeds>): void {
+  for (const [id, sp] of held) {
+    const booked = tiers.get(id);
+    if (!booked || (booked.service === sp.service && booked.tier === sp.tier)) held.delete(id);
+    else tiers.set(id, sp);
+  }
 }
 
 /** Brings the router's PPP objects to `want`. Throws when the router cannot be read. */

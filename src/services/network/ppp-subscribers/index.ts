@@ -35,6 +35,7 @@ import type { CredentialsBox } from '../../business/sites/credentials';
 import type { SubscriberChanged } from '../../subscriptions/subscribers/types';
 import type { Knex } from 'knex';
 import type { SubscriberSpeedsStep } from '../usage/enforcer';
+import type { SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport, type PppWanted } from './check';
 import { checkSuspendedList, suspendedSubscribers, type SuspendedListReport } from './suspended';
 
@@ -45,6 +46,8 @@ export type PppCheckReport = PppObjectsReport & { suspended: SuspendedListReport
 
 /** How often the router's PPP objects are checked when nothing else asks: twice within the promised minute. */
 export const PPP_CHECK_EVERY_SECONDS = 30;
+/** How long a check keeps speeds the booked bytes do not show yet: beyond two polls, the database is right again. */
+const HELD_MS = 90_000;
 export interface PppSubscribersDeps {
   db: Knex;
   clock: Clock;
@@ -174,6 +177,8 @@ interface PppRoom {
   endedFor: Map<string, string>;
   /** The fixed address each session was last ended for (addresses.ts): likewise once per change. */
   addressedFor: Map<string, string>;
+  /** Speeds applied, by subscriber id, and when: kept by the checks until the booked bytes agree (heldSpeeds). */
+  held: Map<number, { speeds: SubscriberSpeeds; at: number }>;
 }
 
 function pppRoom(d: PppSubscribersDeps): PppRoom {
@@ -196,6 +201,7 @@ function pppRoom(d: PppSubscribersDeps): PppRoom {
     reported: new Set(),
     endedFor: new Map(),
     addressedFor: new Map(),
+    held: new Map(),
   };
 }
 
@@ -220,17 +226,31 @@ async function runCheck(room: PppRoom, reason: string): Promise<PppCheckReport> 
   const { d } = room;
   if (!(await d.binding.ready()))
     throw new SafeModeError('ppp', d.binding.state().reason?.message ?? 'the router is not ours yet');
-  const want = await wantedPpp(d, d.site.id);
+  const held = heldSpeeds(room);
+  const want = await wantedPpp(d, d.site.id, undefined, held);
+  for (const id of room.held.keys()) if (!held.has(id)) room.held.delete(id);
   const objects = await checkObjects(room, want);
   const report = { ...objects, suspended: await checkSuspended(room, reason) };
   logObjects(room, reason, report);
   return report;
 }
 
+/**
+ * The speeds applied lately that the database's booked bytes may not show yet (a crossing the fair-use watch saw
+ * between polls): a check keeps them rather than undo them, until the booked bytes agree or HELD_MS passed.
+ */
+function heldSpeeds(room: PppRoom): Map<number, SubscriberSpeeds> {
+  const now = room.d.clock.now();
+  for (const [id, h] of room.held) if (now - h.at > HELD_MS) room.held.delete(id);
+  return new Map([...room.held].map(([id, h]) => [id, h.speeds]));
+}
+
 /** Only the subscribers a poll decided: their secrets and sessions; a failure is logged, the next check retries. */
 async function applySpeeds(room: PppRoom, speeds: Parameters<SubscriberSpeedsStep>[0]): Promise<void> {
   const { d } = room;
   const reason = "a poll changed subscribers' speeds";
+  const at = d.clock.now();
+  for (const [id, sp] of speeds) room.held.set(id, { speeds: sp, at });
   try {
     if (!(await d.binding.ready())) return;
     const want = await wantedPpp(d, d.site.id, speeds);

@@ -7,6 +7,7 @@ import { createPppSubscribers, pppSessionsRead } from '../ppp-subscribers';
 import { routerLogin } from '../../shop/redemption';
 import { withSubscriberSpeeds } from '../usage/enforcer';
 import { routerPair } from '../usage/router-pair';
+import { routerSubscriberCounters } from '../usage/subscriber-watch-source';
 import { idlePppSubscribers, idleRadiusSubscribers } from './idle';
 import type { ModeContext, ModeParts } from './parts';
 
@@ -16,7 +17,13 @@ export function apiParts(c: ModeContext): ModeParts {
   const ppp = c.box ? createPppSubscribers({ ...c, box: c.box }) : idlePppSubscribers();
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
-  const { source, enforcer } = routerPair(c.hotspot, () => c.clock.now(), undefined, pppSessionsRead(c));
+  const pair = routerPair(c.hotspot, () => c.clock.now(), undefined, pppSessionsRead(c));
+  const { enforcer } = pair;
+  // The fair-use watch reads the subscribers near a threshold by name between polls (usage/fup-watch-subscribers.ts).
+  const source = {
+    ...pair.source,
+    readSubscribers: routerSubscriberCounters(c.router, () => c.clock.now(), true),
+  };
   // The order's subscribers reach the router as their secrets' tier profiles, through the PPP room that owns them.
   return {
     usage: {

@@ -18,6 +18,7 @@ import type { SiteRow } from '../../business/sites/types';
 import { routerSessions } from '../hotspot-users';
 import { withSubscriberSpeeds, type Enforcer } from '../usage/enforcer';
 import { readPollState } from '../usage/persist';
+import { routerSubscriberCounters } from '../usage/subscriber-watch-source';
 import { idleHotspotUsers, idlePppSubscribers, idleRadiusSubscribers } from './idle';
 import type { LifecycleParts, Logins, ModeContext, ModeParts } from './parts';
 
@@ -35,11 +36,16 @@ export function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
   const subscribers = radiusSubscribers(r);
   return {
     usage: {
-      source: accountingSource({
-        db: c.db,
-        nasAddress,
-        lastBooked: async () => (await readPollState(c.db, c.site.id)).lastPollAt,
-      }),
+      source: {
+        ...accountingSource({
+          db: c.db,
+          nasAddress,
+          lastBooked: async () => (await readPollState(c.db, c.site.id)).lastPollAt,
+        }),
+        // With the router's API, the fair-use watch reads subscribers near a threshold between interim updates, and
+        // their new speeds go by CoA; without it, fair use acts at the interim updates the accounting brings.
+        ...(c.apiAccess ? { readSubscribers: routerSubscriberCounters(c.router, () => c.clock.now(), false) } : {}),
+      },
       routerReady: async () => true,
       pollNeedsRouter: false,
       onRouterRebooted: () => undefined,

@@ -23,6 +23,7 @@ export function subscribersSeen(parts: {
   return {
     source: {
       readDevices: parts.source.readDevices && ((macs) => parts.source.readDevices!(macs)),
+      readSubscribers: parts.source.readSubscribers && ((names) => parts.source.readSubscribers!(names)),
       // A reading is as of when it began: one begun before a PPP check (it saw the sessions before a dial-in) but
       // answered after it must not pass for the newer, nor an older reading answered late for a newer one.
       async read() {
@@ -34,7 +35,8 @@ export function subscribersSeen(parts: {
         };
         try {
           const reading = await parts.source.read();
-          keep(reading.subscribers?.length);
+          // Sessions ended since the last reading (their last totals) are no longer online.
+          keep(reading.subscribers?.filter((x) => !x.ended).length);
           return reading;
         } catch (err) {
           keep(undefined);

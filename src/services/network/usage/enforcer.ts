@@ -107,6 +107,11 @@ export interface Enforcer {
    * Absent: this enforcer acts at polls only.
    */
   applyDevices?(devices: readonly DeviceDecision[]): Promise<EnforceOutcome>;
+  /**
+   * These subscribers' decided speeds now, through the same step as a poll's order (withSubscriberSpeeds): a
+   * crossing the fair-use watch saw between polls. Absent: subscribers' speeds change at polls only.
+   */
+  applySubscribers?: SubscriberSpeedsStep;
 }
 
 /**
@@ -121,6 +126,8 @@ export function withSubscriberSpeeds(enforcer: Enforcer, step: SubscriberSpeedsS
   return {
     // The fair-use watch's writes between polls are the devices' alone: passed through as they are.
     ...(enforcer.applyDevices ? { applyDevices: (d) => enforcer.applyDevices!(d) } : {}),
+    // The watch's subscribers take the poll's own step.
+    applySubscribers: step,
     async apply(order, reading) {
       const out = await enforcer.apply(order, reading);
       if (order.subscribers && order.subscribers.size > 0) await step(order.subscribers);

@@ -22,6 +22,7 @@ import { siteOf } from '../../deps';
 import type { Cycle, WatchMemory, WatchSettings } from './cycle';
 import { claimedMacs, voucherItem } from './decisions';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
+import { watchSubscribers } from './fup-watch-subscribers';
 import { countedBytes, rebootedSince } from './meter';
 import type { CounterReading } from './source';
 import type { WatchReport } from './types';
@@ -159,7 +160,7 @@ async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
   const w = c.memory.watch as WatchMemory;
   for (const x of found) {
     w.applied.set(x.voucherId, x.limits);
-    c.deps.metrics?.fupEnforced(siteOf(c.deps).name, Math.max(0, at - x.crossedAt) / 1000);
+    c.deps.metrics?.fupEnforced(siteOf(c.deps).name, Math.max(0, at - x.crossedAt) / 1000, 'device');
   }
   c.deps.log.info(
     { vouchers: found.length, updated: outcome.updated },
@@ -168,8 +169,13 @@ async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
   return found.length;
 }
 
-/** One tick of the watch (under the poll's lock: index.ts). */
+/** One tick of the watch (under the poll's lock: index.ts): the devices', then the subscribers'. */
 export async function watchOnce(c: Cycle, s: WatchSettings): Promise<WatchReport> {
+  const devices = await watchDevices(c, s);
+  return { ...devices, subscribers: await watchSubscribers(c, s) };
+}
+
+async function watchDevices(c: Cycle, s: WatchSettings): Promise<WatchReport> {
   const read = c.source.readDevices;
   if (!s.enabled()) return none('off');
   if (!read || !c.enforcer.applyDevices) return none('not-supported');

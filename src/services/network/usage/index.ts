@@ -19,6 +19,7 @@ import { decideVouchers } from '../../../domain/queues';
 import { DEFAULT_SITE, siteOf, type SiteDeps } from '../../deps';
 import type { CycleReport, UsageService, WatchReport } from '../../types';
 import { watchOnce } from './fup-watch';
+import { withWatchedSessions } from './fup-watch-subscribers';
 import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -87,6 +88,7 @@ export async function runCycle(c: Cycle): Promise<CycleReport> {
     return { ...report(c, now, before), skipped: 'router-unreachable' };
   }
   await noteRecovery(c.notices, c.memory.outage, now);
+  withWatchedSessions(c, reading);
   // Safe mode: this database does not know this router; booking its counters or bringing it to our desired
   // state would book strangers' bytes and strip paying customers' queues.
   if (c.opts.routerReady && !(await c.opts.routerReady()))

@@ -95,6 +95,23 @@ export interface UsageSource {
    * UnreachableError like read().
    */
   readDevices?(macs: readonly string[]): Promise<DevicesReading>;
+  /**
+   * Just these subscribers' PPP session counters, now, between two polls (fup-watch-subscribers.ts), by their
+   * login names: the router's, over the API. Absent where the controller cannot ask the router. Throws
+   * UnreachableError like read().
+   */
+  readSubscribers?(names: readonly string[]): Promise<SubscribersReading>;
+}
+
+/** Some subscribers' session counters read between polls: booked by nobody there, only looked at. */
+export interface SubscribersReading {
+  /**
+   * By login name, the sessions running now. `key`: the session's id as the poll's reading names it, where the poll
+   * reads the same router (absent on a RADIUS site: its poll's sessions are the accounting's).
+   */
+  sessions: ReadonlyMap<string, { key?: string; up: number; down: number }>;
+  countersStartedAt: BootWindow | undefined;
+  rows: number;
 }
 
 /** Some devices' counters read between polls: booked by nobody (the poll books them), only looked at. */

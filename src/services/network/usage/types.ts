@@ -32,6 +32,8 @@ export interface WatchReport {
     | 'router-unreachable'
     | 'rebooted'
     | 'vouchers-changed';
+  /** The PPPoE subscribers' part of the tick (usage/fup-watch-subscribers.ts); the fields above are the devices'. */
+  subscribers?: Omit<WatchReport, 'subscribers'>;
 }
 
 export interface UsageService {

@@ -10,6 +10,11 @@ import { actorOf, field, flash, formFailure, page } from './common';
 import { SiteHasVouchersError, AppError } from '../../../domain/errors';
 import { toAppError } from '../../../lib/error-reply';
 import { isRadiusClient } from '../../../domain/site-mode';
+import { fairUseBound } from '../../../domain/fup-watch';
+
+/** The poll's interval now (Settings, else USAGE_POLL_SECONDS). */
+const pollSeconds = (ctx: WebContext) =>
+  ctx.services.settings.get<number>('usage.poll_seconds', ctx.config.usagePollSeconds);
 
 /** What the owner can do about a router error, beyond the connection's own wording. */
 const ADVICE: Record<string, string> = {
@@ -127,6 +132,7 @@ async function renderEdit(
       addresses,
       advice: adviceFor,
       values: editValues(site),
+      fairUse: fairUseBound(site, ctx.config.fupWatch, await pollSeconds(ctx)),
       poolValues: { static_pool: site.staticPool ?? '' },
       ...extra,
     },
