@@ -30,16 +30,27 @@ const SECRET_PROPS = [
 ];
 
 /**
- * A running PPP session and its dynamic interface's counters (rx: what the subscriber sent). `id` joins the
- * session's `.id` and `session-id`: a reboot may reuse the first, never both with the counters going on.
+ * A subscriber's running PPP session with its cumulative byte counters: here the router's `/ppp/active` row and its
+ * dynamic `<pppoe-NAME>` interface's counters (rx: what the subscriber sent); the usage poll's reading of a
+ * session whatever its source (usage/source.ts SubscriberSessionReading: RADIUS accounting gives the same). A new
+ * session (a redial, a reboot) is a new `id` counting from zero.
  */
 export interface PppSessionCounters {
+  /**
+   * Stable while the session counts, never reused for another session: the router's `.id` and `session-id` joined
+   * (a reboot may reuse the first, never both with the counters going on), an Acct-Session-Id.
+   */
   id: string;
+  /** The subscriber's login name (the PPP secret's name, RADIUS's User-Name). */
   username: string;
+  /** The address the session was given (the suspension list and /portal/account follow it); null when unknown. */
   address: string | null;
+  /** The CPE's MAC (caller-id / Calling-Station-Id), '' when unknown. */
   callerId: string;
+  /** Bytes the subscriber sent (the router's rx) and received, since the session began. */
   up: number;
   down: number;
+  /** Bits per second now, for the live pages (0 when the source does not know). */
   rateUp: number;
   rateDown: number;
   uptimeSeconds: number;
