@@ -78,17 +78,7 @@ const USAGE_COLS = ['subscriber_id', 'cycle_start', 'cycle_end', 'counted_bytes'
 function sessionsSql(pg: boolean): string {
   const cells = SESSION_COLS.map((_, i) => `u.c${i}`);
   const cols = ['site_id', 'seen_at', ...SESSION_COLS].map((c) => `"${c}"`).join(', ');
-  const sets = [
-    'subscriber_id',
-    'up',
-    'down',
-    'seen_at',
-    'address',
-    'uptime_seconds',
-    'rate_up',
-    'rate_down',
-    'ended',
-  ];
+  const sets = [...SESSION_COLS.filter((c) => c !== 'session_key'), 'seen_at'];
   return `${USAGE_SQL_TAG} INSERT INTO "subscriber_sessions" (${cols})
   SELECT CAST(? AS INTEGER), CAST(? AS BIGINT), ${cells.join(', ')} FROM ${jsonRows(pg, 'subscriber_sessions', SESSION_COLS)} AS u WHERE true
   ON CONFLICT ("site_id", "session_key") DO UPDATE SET ${sets.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`;
