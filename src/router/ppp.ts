@@ -3,10 +3,10 @@
  * and `/ppp/active` (their running sessions), as the PPP room (src/services/network/ppp-subscribers/) asks for them.
  * Ours carry `pisonet` in their comment; this module refuses to add, change or remove anything else.
  */
-import { parseRouterDuration } from '../domain/durations';
 import { RouterError } from '../domain/errors';
 import { isOurs, type PppAttrs, type PppProfileHave, type PppSecretHave } from '../domain/ppp-plan';
-import type { RouterClient } from './types';
+import { uptime } from './hotspot/row-parse';
+import type { PrintOptions, RosRow, RouterClient } from './types';
 
 const PROFILE_MENU = '/ppp/profile';
 const SECRET_MENU = '/ppp/secret';
@@ -30,16 +30,27 @@ const SECRET_PROPS = [
 ];
 
 /**
- * A running PPP session and its dynamic interface's counters (rx: what the subscriber sent). `id` joins the
- * session's `.id` and `session-id`: a reboot may reuse the first, never both with the counters going on.
+ * A subscriber's running PPP session with its cumulative byte counters: here the router's `/ppp/active` row and its
+ * dynamic `<pppoe-NAME>` interface's counters (rx: what the subscriber sent); the usage poll's reading of a
+ * session whatever its source (usage/source.ts SubscriberSessionReading: RADIUS accounting gives the same). A new
+ * session (a redial, a reboot) is a new `id` counting from zero.
  */
 export interface PppSessionCounters {
+  /**
+   * Stable while the session counts, never reused for another session: the router's `.id` and `session-id` joined
+   * (a reboot may reuse the first, never both with the counters going on), an Acct-Session-Id.
+   */
   id: string;
+  /** The subscriber's login name (the PPP secret's name, RADIUS's User-Name). */
   username: string;
+  /** The address the session was given (the suspension list and /portal/account follow it); null when unknown. */
   address: string | null;
+  /** The CPE's MAC (caller-id / Calling-Station-Id), '' when unknown. */
   callerId: string;
+  /** Bytes the subscriber sent (the router's rx) and received, since the session began. */
   up: number;
   down: number;
+  /** Bits per second now, for the live pages (0 when the source does not know). */
   rateUp: number;
   rateDown: number;
   uptimeSeconds: number;
@@ -85,14 +96,6 @@ function mustBeOurs(what: string, have: { name: string; ours: boolean }, attrs?:
   if (!have.ours) throw notOurs(what, have.name);
   // A change of comment must keep the mark, or the object would leave our hands.
   if (attrs?.comment !== undefined && !isOurs(attrs.comment)) throw notOurs(what, have.name);
-}
-
-function uptimeOf(text: string | undefined): number {
-  try {
-    return parseRouterDuration(text ?? '', 'uptime') ?? 0;
-  } catch {
-    return 0; // a form we do not know: the uptime is for the pages only
-  }
 }
 
 export function createRouterPpp(router: RouterClient): RouterPpp {
@@ -184,28 +187,63 @@ async function readSecrets(router: RouterClient) {
   }));
 }
 
-/** The active sessions with their interface's byte counters (one print of each, joined by name). */
-async function readSessions(router: RouterClient) {
-  const [active, counters] = await Promise.all([
-    router.print(ACTIVE_MENU, { proplist: SESSION_PROPS }),
-    router.print(INTERFACE_MENU, { proplist: COUNTER_PROPS, query: ['type=pppoe-in'] }),
-  ]);
-  const byName = new Map(counters.map((r) => [r.name ?? '', r]));
-  return active.map((r) => {
-    const name = r.name ?? '';
-    const c = byName.get(`<pppoe-${name}>`);
-    return {
+/** A `<pppoe-NAME>` interface's session name, or undefined for another interface. */
+function pppoeUser(ifname: string | undefined): string | undefined {
+  return ifname !== undefined && ifname.startsWith('<pppoe-') && ifname.endsWith('>')
+    ? ifname.slice(7, -1)
+    : undefined;
+}
+
+/**
+ * The active sessions with their interface's byte counters: the two prints sent at once, their rows taken as they
+ * arrive, in any interleaving (printEach lends each row: only its values are kept), and joined by name at the end.
+ * A poll reads this beside the hotspot's prints with thousands of subscribers online, so a row makes one object,
+ * the session's, as a device's queue row does.
+ */
+async function readSessions(router: RouterClient): Promise<PppSessionCounters[]> {
+  const sessions: PppSessionCounters[] = [];
+  // Each `<pppoe-NAME>` interface's counters by NAME (RouterOS's interface names are unique).
+  const rx = new Map<string, number>();
+  const tx = new Map<string, number>();
+  const session = (r: RosRow): void => {
+    sessions.push({
       id: `${r['.id'] ?? ''}/${r['session-id'] ?? ''}`,
-      username: name,
+      username: r.name ?? '',
       address: r.address || null,
       callerId: r['caller-id'] ?? '',
-      up: Number(c?.['rx-byte'] ?? 0) || 0,
-      down: Number(c?.['tx-byte'] ?? 0) || 0,
+      up: 0,
+      down: 0,
       rateUp: 0,
       rateDown: 0,
-      uptimeSeconds: uptimeOf(r.uptime),
-    };
-  });
+      uptimeSeconds: uptime(r.uptime),
+    });
+  };
+  const counter = (r: RosRow): void => {
+    const user = pppoeUser(r.name);
+    if (user === undefined) return;
+    rx.set(user, Number(r['rx-byte'] ?? 0) || 0);
+    tx.set(user, Number(r['tx-byte'] ?? 0) || 0);
+  };
+  await Promise.all([
+    eachRow(router, ACTIVE_MENU, { proplist: SESSION_PROPS }, session),
+    eachRow(router, INTERFACE_MENU, { proplist: COUNTER_PROPS, query: ['type=pppoe-in'] }, counter),
+  ]);
+  for (const s of sessions) {
+    s.up = rx.get(s.username) ?? 0;
+    s.down = tx.get(s.username) ?? 0;
+  }
+  return sessions;
+}
+
+/** A print's rows one by one: as they arrive where the client lends them (printEach), else once all have come. */
+async function eachRow(
+  router: RouterClient,
+  menu: string,
+  opts: PrintOptions,
+  onRow: (row: RosRow) => void,
+): Promise<void> {
+  if (router.printEach) return router.printEach(menu, opts, onRow);
+  for (const row of await router.print(menu, opts)) onRow(row);
 }
 
 /** Each session's dynamic queue's max-limit, by user name. */

@@ -112,6 +112,28 @@ describe('the subscriber meter', () => {
     ]);
   });
 
+  it('writes each table once a poll, and reads no cycle before adding to it (its counted bytes come back)', async () => {
+    const db = h.core!.db;
+    await book([session('*5/0x5', 0, 0)]);
+    const statements: string[] = [];
+    const seen = (q: { sql?: string }) => statements.push(q.sql ?? '');
+    db.on('query', seen);
+    try {
+      // HOME10 has a cap: whether these bytes crossed it is told from the cycle's counted bytes before.
+      const booked = await book([session('*5/0x5', 2_000, 8_000)]);
+      expect(booked).toEqual({ bytes: 10_000, speeds: new Map() });
+    } finally {
+      db.off('query', seen);
+    }
+    const on = (table: string) => statements.filter((s) => s.includes(`subscriber_${table}`));
+    expect(on('usage').map((s) => /^\s*(?:\/\*.*?\*\/\s*)?(\w+)/.exec(s)?.[1])).toEqual(['INSERT']);
+    expect(on('sessions').map((s) => /^\s*(?:\/\*.*?\*\/\s*)?(\w+)/.exec(s)?.[1])).toEqual([
+      'SELECT',
+      'INSERT',
+    ]);
+    expect(await counted()).toBe(14_000);
+  });
+
   it('keeps what the poll read of each session: a RADIUS session whose Stop came is no longer online', async () => {
     await book([session('acct-1', 0, 0)]);
     h.clock.advance(30_000);

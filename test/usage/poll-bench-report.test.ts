@@ -1,5 +1,6 @@
 /** The poll bench's report: the ratio table, the behaviour checks and the budget's verdicts, from made-up figures. */
 import { behaviourChecks, budgetVerdicts, machineLine, scalingReport } from '../../bench/poll.bench';
+import { subscriberVerdicts } from '../../bench/poll-subscribers';
 
 /** `cpuRead` is the read after traffic; the unchanged router's read is `unchangedRead` (by default 0.8 of it). */
 const row = (
@@ -120,4 +121,24 @@ it('says how busy the machine was, so figures taken beside other work are read a
     '  machine: 2 processors, load average 0.4 at the start, 0.9 at the end (above 2: other work competed for the processors, and the figures rise with it)',
   );
   expect(machineLine(2, 11.33, 16.86)).toContain('load average 11.3 at the start, 16.9 at the end');
+});
+
+it("judges the subscriber case: a subscriber's CPU against a device's, and the cycle against its read", () => {
+  const subs = (subscribers: number, cpuTraffic: number, cpuReadTraffic: number) => ({
+    subscribers,
+    cpuTraffic,
+    cpuReadTraffic,
+    lifetimeRssMiB: 160,
+  });
+  // 27.2 µs a device; the subscribers add 94.6 ms: 47.3 µs each.
+  const over = subscriberVerdicts(10000, [subs(0, 272, 89), subs(2000, 366.6, 120.5)]);
+  expect(line(over, "a subscriber's traffic cycle CPU <= 1.5x a device's")).toBe(
+    "    a subscriber's traffic cycle CPU <= 1.5x a device's: 47.3 µs against 27.2 µs, 1.74x, OVER budget",
+  );
+  expect(line(over, 'traffic cycle CPU <= 3.5x the read after traffic')).toContain('3.04x, within budget');
+  const within = subscriberVerdicts(10000, [subs(0, 272, 89), subs(2000, 340, 100)]);
+  expect(line(within, "a subscriber's")).toContain('34.0 µs against 27.2 µs, 1.25x, within budget');
+  expect(line(within, 'traffic cycle CPU')).toContain('3.40x, within budget');
+  // Without the devices alone there is nothing to set a subscriber against.
+  expect(subscriberVerdicts(10000, [subs(2000, 340, 100)]).join('\n')).not.toContain("a subscriber's");
 });

@@ -9,6 +9,7 @@
  */
 import { RouterError, UnreachableError } from '../../../domain/errors';
 import type { ManagedHotspot, RouterSnapshot } from '../../../router/hotspot';
+import type { PppSessionCounters } from '../../../router/ppp';
 
 /** A cumulative byte counter of one device: a simple queue's, an accounting session's. */
 export interface CounterReading {
@@ -45,26 +46,11 @@ export interface SessionReading {
 }
 
 /**
- * One subscriber's PPP session online, with the session's cumulative byte counter (the router's `<pppoe-NAME>`
- * interface, or an accounting session's totals). A new session (a redial, a reboot) is a new `id` counting from
- * zero; the subscriber meter books each counter's growth once.
+ * One subscriber's PPP session online with its cumulative byte counters (router/ppp.ts PppSessionCounters: the
+ * router's `/ppp/active` and `<pppoe-NAME>` interface, or an accounting session's totals); the subscriber meter
+ * books each counter's growth once.
  */
-export interface SubscriberSessionReading {
-  /** Stable while the session counts, never reused for another session: e.g. the router's session id and interface id, an Acct-Session-Id. */
-  id: string;
-  /** The subscriber's login name (the PPP secret's name, RADIUS's User-Name). */
-  username: string;
-  /** The address the session was given (the suspension list and /portal/account follow it); null when unknown. */
-  address: string | null;
-  /** The CPE's MAC (Calling-Station-Id / caller-id), '' when unknown. */
-  callerId: string;
-  /** Bytes the subscriber sent (the router's rx) and received, since the session began. */
-  up: number;
-  down: number;
-  /** Bits per second now, for the live pages (0 when the source does not know). */
-  rateUp: number;
-  rateDown: number;
-  uptimeSeconds: number;
+export interface SubscriberSessionReading extends PppSessionCounters {
   /** The session ended since the last reading (RADIUS accounting's Stop): its last totals, no longer online. */
   ended?: boolean;
 }

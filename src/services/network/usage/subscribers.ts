@@ -17,7 +17,15 @@ import { addDays } from '../../../domain/billing-cycle';
 import type { Profile } from '../../../domain/profile-types';
 import { bytesCountNow, type SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { localDate } from '../../../domain/calendar';
-import { bulkUpsert, jsonSelect, type Cell } from '../../../db/bulk-sql';
+import {
+  jsonRows,
+  jsonRowsValue,
+  jsonSelect,
+  ROWS_PER_STATEMENT,
+  USAGE_SQL_TAG,
+  type Cell,
+} from '../../../db/bulk-sql';
+import { isPostgres, rawRows } from '../../../db/knex';
 import type { SubscriberSessionReading } from './source';
 import type { MeteredSubscriber } from './subscriber-load';
 import { speedsAfter } from './subscriber-speeds';
@@ -47,28 +55,48 @@ interface Baseline {
 /** Readings closer than this (a poll asked for at once after another) keep the speed said before (USAGE_POLL_SECONDS is at least 1). */
 const RATE_WINDOW_MS = 1_000;
 
+/** A session's row as the poll writes it: what differs per session (its site and the poll's time are bound once). */
 const SESSION_COLS = [
-  'site_id',
   'session_key',
   'subscriber_id',
   'up',
   'down',
-  'seen_at',
   'address',
   'uptime_seconds',
   'rate_up',
   'rate_down',
   'ended',
 ];
-const USAGE_COLS = [
-  'subscriber_id',
-  'cycle_start',
-  'cycle_end',
-  'counted_bytes',
-  'bytes_up',
-  'bytes_down',
-  'updated_at',
-];
+/** A cycle's row as the poll adds to it: what differs per subscriber (the poll's time is bound once). */
+const USAGE_COLS = ['subscriber_id', 'cycle_start', 'cycle_end', 'counted_bytes', 'bytes_up', 'bytes_down'];
+
+/**
+ * The baselines' upsert: SQLite decodes each bound JSON value it reads (jsonRows), some 0.5 µs a value, so a
+ * value every row shares is bound once instead. The session's subscriber is written again too: a key reused
+ * by another login is that login's session.
+ */
+function sessionsSql(pg: boolean): string {
+  const cells = SESSION_COLS.map((_, i) => `u.c${i}`);
+  const cols = ['site_id', 'seen_at', ...SESSION_COLS].map((c) => `"${c}"`).join(', ');
+  const sets = [...SESSION_COLS.filter((c) => c !== 'session_key'), 'seen_at'];
+  return `${USAGE_SQL_TAG} INSERT INTO "subscriber_sessions" (${cols})
+  SELECT CAST(? AS INTEGER), CAST(? AS BIGINT), ${cells.join(', ')} FROM ${jsonRows(pg, 'subscriber_sessions', SESSION_COLS)} AS u WHERE true
+  ON CONFLICT ("site_id", "session_key") DO UPDATE SET ${sets.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`;
+}
+
+/**
+ * The cycles' upsert: each grown subscriber's bytes added (a fresh cycle's row opened at zero), its counted bytes
+ * after returned, so the counted bytes before are those less what this poll added (no read before the write).
+ */
+function cyclesSql(pg: boolean): string {
+  const cells = USAGE_COLS.map((_, i) => `u.c${i}`);
+  const cols = [...USAGE_COLS, 'updated_at'].map((c) => `"${c}"`).join(', ');
+  const add = (c: string) => `"${c}" = "subscriber_usage"."${c}" + excluded."${c}"`;
+  return `${USAGE_SQL_TAG} INSERT INTO "subscriber_usage" (${cols})
+  SELECT ${cells.join(', ')}, CAST(? AS BIGINT) FROM ${jsonRows(pg, 'subscriber_usage', USAGE_COLS)} AS u WHERE true
+  ON CONFLICT ("subscriber_id", "cycle_start") DO UPDATE SET ${['counted_bytes', 'bytes_up', 'bytes_down'].map(add).join(', ')}, "updated_at" = excluded."updated_at"
+  RETURNING "subscriber_id", "counted_bytes"`;
+}
 
 const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
 
@@ -162,7 +190,7 @@ export function sessionRate(
   return { up: perSecond(g.up), down: perSecond(g.down) };
 }
 
-/** Counted bytes so far in each subscriber's current cycle. */
+/** Counted bytes so far in each subscriber's current cycle (a fresh cycle's: none when it has no row yet). */
 async function countedSoFar(
   trx: Knex.Transaction,
   subs: readonly MeteredSubscriber[],
@@ -184,10 +212,18 @@ async function countedSoFar(
   return out;
 }
 
+/** What a subscriber's sessions added: counted bytes, and every byte each way (free off-peak hours too). */
+interface Added {
+  sub: MeteredSubscriber;
+  counted: number;
+  up: number;
+  down: number;
+}
+
 /** What a reading's sessions added, per subscriber, and each session's new baseline row. */
 interface Growth {
-  /** Per subscriber: counted bytes, and every byte each way (free off-peak hours too). */
-  added: Map<number, { counted: number; up: number; down: number }>;
+  /** By subscriber id. */
+  added: Map<number, Added>;
   /** The baselines' rows to write (SESSION_COLS). */
   seen: Cell[][];
   /** The sessions of the reading that are a subscriber's. */
@@ -212,76 +248,64 @@ function growthOf(o: BookingInput, baselines: ReadonlyMap<string, Baseline>): Gr
     const base = o.rebooted ? undefined : baselines.get(s.id);
     const grew = sessionGrowthEachWay(s, base);
     if (grew.up + grew.down > 0) {
-      const a = g.added.get(sub.id) ?? { counted: 0, up: 0, down: 0 };
+      let a = g.added.get(sub.id);
+      if (!a) g.added.set(sub.id, (a = { sub, counted: 0, up: 0, down: 0 }));
       if (bytesCountNow(sub.profile, o.now, sub.tz)) a.counted += grew.up + grew.down;
       a.up += grew.up;
       a.down += grew.down;
-      g.added.set(sub.id, a);
     }
     const rate = s.ended ? { up: 0, down: 0 } : sessionRate(s, base, o.now);
-    const state = [s.address, s.uptimeSeconds, rate.up, rate.down, s.ended ? 1 : 0];
-    g.seen.push([o.siteId, s.id, sub.id, s.up, s.down, o.now, ...state]);
+    const ended = s.ended ? 1 : 0;
+    g.seen.push([s.id, sub.id, s.up, s.down, s.address, s.uptimeSeconds, rate.up, rate.down, ended]);
   }
   return g;
 }
 
-/** The baselines moved: sessions gone deleted, the reading's written (one statement: bulk-sql.ts). */
+const SQL = {
+  sqlite: { sessions: sessionsSql(false), cycles: cyclesSql(false) },
+  pg: { sessions: sessionsSql(true), cycles: cyclesSql(true) },
+};
+
+/** The baselines moved: sessions gone deleted, the reading's written (one statement). */
 async function moveBaselines(
   trx: Knex.Transaction,
-  siteId: number,
+  o: BookingInput,
   baselines: ReadonlyMap<string, Baseline>,
   g: Growth,
 ): Promise<void> {
   const gone = [...baselines.keys()].filter((k) => !g.keys.has(k));
   for (const part of chunks(gone))
-    await trx('subscriber_sessions').where('site_id', siteId).whereIn('session_key', part).del();
-  await bulkUpsert(
-    trx,
-    'subscriber_sessions',
-    SESSION_COLS,
-    ['site_id', 'session_key'],
-    {
-      subscriber_id: 'excluded.subscriber_id',
-      up: 'excluded.up',
-      down: 'excluded.down',
-      seen_at: 'excluded.seen_at',
-      address: 'excluded.address',
-      uptime_seconds: 'excluded.uptime_seconds',
-      rate_up: 'excluded.rate_up',
-      rate_down: 'excluded.rate_down',
-      ended: 'excluded.ended',
-    },
-    g.seen,
-  );
+    await trx('subscriber_sessions').where('site_id', o.siteId).whereIn('session_key', part).del();
+  const pg = isPostgres(trx);
+  for (let i = 0; i < g.seen.length; i += ROWS_PER_STATEMENT) {
+    const json = jsonRowsValue(pg, SESSION_COLS, g.seen.slice(i, i + ROWS_PER_STATEMENT));
+    await trx.raw(SQL[pg ? 'pg' : 'sqlite'].sessions, [o.siteId, o.now, json]);
+  }
 }
 
-/** The cycles' bytes added (and fresh cycles opened at zero), in one statement. */
+/**
+ * The cycles' bytes added (and fresh cycles opened at zero), in one statement; returns each written cycle's
+ * counted bytes after, by subscriber id.
+ */
 async function addToCycles(
   trx: Knex.Transaction,
   now: number,
-  grown: readonly MeteredSubscriber[],
   added: Growth['added'],
   opened: readonly MeteredSubscriber[],
-): Promise<void> {
-  await bulkUpsert(
-    trx,
-    'subscriber_usage',
-    USAGE_COLS,
-    ['subscriber_id', 'cycle_start'],
-    {
-      counted_bytes: '"subscriber_usage".counted_bytes + excluded.counted_bytes',
-      bytes_up: '"subscriber_usage".bytes_up + excluded.bytes_up',
-      bytes_down: '"subscriber_usage".bytes_down + excluded.bytes_down',
-      updated_at: 'excluded.updated_at',
-    },
-    [
-      ...grown.map((s) => {
-        const a = added.get(s.id)!;
-        return [s.id, s.cycle.start, s.cycle.end, a.counted, a.up, a.down, now];
-      }),
-      ...opened.map((s) => [s.id, s.cycle.start, s.cycle.end, 0, 0, 0, now]),
-    ],
-  );
+): Promise<Map<number, number>> {
+  const rows: Cell[][] = [];
+  for (const a of added.values())
+    rows.push([a.sub.id, a.sub.cycle.start, a.sub.cycle.end, a.counted, a.up, a.down]);
+  for (const s of opened) rows.push([s.id, s.cycle.start, s.cycle.end, 0, 0, 0]);
+  const pg = isPostgres(trx);
+  const out = new Map<number, number>();
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const json = jsonRowsValue(pg, USAGE_COLS, rows.slice(i, i + ROWS_PER_STATEMENT));
+    const got = await trx.raw(SQL[pg ? 'pg' : 'sqlite'].cycles, [now, json]);
+    for (const r of rawRows<{ subscriber_id: unknown; counted_bytes: unknown }>(got))
+      out.set(Number(r.subscriber_id), Number(r.counted_bytes));
+  }
+  return out;
 }
 
 /**
@@ -292,24 +316,30 @@ async function addToCycles(
 export async function bookSubscribers(trx: Knex.Transaction, o: BookingInput): Promise<SubscriberBooking> {
   const baselines = await readBaselines(trx, o.siteId);
   const g = growthOf(o, baselines);
-  await moveBaselines(trx, o.siteId, baselines, g);
-  const byId = new Map([...o.subscribers.values()].map((s) => [s.id, s]));
-  const grown = [...g.added.keys()].map((id) => byId.get(id) as MeteredSubscriber);
+  await moveBaselines(trx, o, baselines, g);
   // A cycle that began today or yesterday with no row yet is new since the last poll: its row is made now (at
   // zero), and a capped or throttled subscriber's speeds are looked at again at once, not at the next check.
   const fresh = freshCycles(o.subscribers, o.now).filter((s) => !g.added.has(s.id));
-  // Only a plan with a FUP or a cap has speeds that bytes can change.
-  const before = await countedSoFar(trx, [...grown.filter((s) => hasThresholds(s.profile)), ...fresh]);
-  const opened = fresh.filter((s) => !before.has(s.id));
-  await addToCycles(trx, o.now, grown, g.added, opened);
+  const opened = await withoutRow(trx, fresh);
+  const after = await addToCycles(trx, o.now, g.added, opened);
   let bytes = 0;
   const speeds = new Map(opened.map((s) => [s.id, speedsAfter(s, undefined, 0, o.now)!]));
-  for (const s of grown) {
-    const was = before.get(s.id) ?? 0;
-    const counted = was + g.added.get(s.id)!.counted;
-    bytes += counted - was;
-    const after = speedsAfter(s, was, counted, o.now);
-    if (after) speeds.set(s.id, after);
+  for (const { sub, counted: added } of g.added.values()) {
+    bytes += added;
+    // Only a plan with a FUP or a cap has speeds that bytes can change.
+    if (!hasThresholds(sub.profile)) continue;
+    const counted = after.get(sub.id) ?? added;
+    const changed = speedsAfter(sub, counted - added, counted, o.now);
+    if (changed) speeds.set(sub.id, changed);
   }
   return { bytes, speeds };
+}
+
+/** The fresh cycles that have no row yet. */
+async function withoutRow(
+  trx: Knex.Transaction,
+  fresh: readonly MeteredSubscriber[],
+): Promise<MeteredSubscriber[]> {
+  const has = await countedSoFar(trx, fresh);
+  return fresh.filter((s) => !has.has(s.id));
 }
