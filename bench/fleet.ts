@@ -36,8 +36,8 @@ export type RouterCommand =
   | { cmd: 'pppoe'; n: number }
   | { cmd: 'ppp-traffic'; n: number; up: number; down: number; seconds: number }
   | { cmd: 'stats' }
-  /** Devices `from`…`from + n - 1`: their queue's bytes (up + down) and max-limit, as the router holds them. */
-  | { cmd: 'queue-state'; net: number; from: number; n: number }
+  /** These devices' queues' bytes (up + down) and max-limit, as the router holds them (only those rows built). */
+  | { cmd: 'queue-state'; net: number; devices: number[] }
   | { cmd: 'stop' };
 
 /** Subscriber i of a fleet: its PPPoE username (its password is `<username>-pass`) and its CPE's MAC. */
@@ -66,10 +66,11 @@ export async function pppoeSetUp(router: RouterClient): Promise<void> {
   await router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
 }
 
-function queueState(sim: RouterSimulator, net: number, from: number, n: number): Array<[number, string]> {
-  const byName = new Map(sim.rows('/queue/simple').map((q) => [String(q.name), q]));
-  return Array.from({ length: n }, (_, k) => {
-    const q = byName.get(`pisonet-${fleetMac(net, from + k)}`);
+function queueState(sim: RouterSimulator, net: number, devices: readonly number[]): Array<[number, string]> {
+  const names = devices.map((i) => `pisonet-${fleetMac(net, i)}`);
+  const byName = new Map(sim.rowsNamed('/queue/simple', new Set(names)).map((q) => [q.name, q]));
+  return names.map((name) => {
+    const q = byName.get(name);
     const [up, down] = String(q?.bytes ?? '0/0')
       .split('/')
       .map(Number);
@@ -122,7 +123,7 @@ function serveRouter(): void {
           commandsByPath: { ...sim.stats.commandsByPath },
           cpuMicros: process.cpuUsage().user + process.cpuUsage().system,
         };
-      if (m.cmd === 'queue-state') result = queueState(sim, m.net, m.from, m.n);
+      if (m.cmd === 'queue-state') result = queueState(sim, m.net, m.devices);
       if (m.cmd === 'stop') await sim.stop();
       process.send?.({ id: m.id, result });
       if (m.cmd === 'stop') process.exit(0);

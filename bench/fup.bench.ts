@@ -108,22 +108,13 @@ interface Run {
   wallS: number;
 }
 
-/** Bytes (counted) and max-limit of every crossing device, as the router holds them. */
-async function looks(site: BenchSite, base: number[]): Promise<Array<{ counted: number; limit: string }>> {
-  const state = await site.routerProcess.call<Array<[number, string]>>({
-    cmd: 'queue-state',
-    net: NET,
-    from: 0,
-    n: crossers(),
-  });
-  return state.map(([bytes, limit], i) => ({ counted: base[i] + bytes, limit }));
-}
-
 /** The crossing devices as the bench sees them on the router: when each crossed, and when it was slowed. */
 class Crossings {
   readonly crossedAt = new Map<number, number>();
   readonly latencies: number[] = [];
-  private last: Array<{ counted: number; limit: string }> = [];
+  /** The crossing devices not seen slowed yet: only their queues are looked at (rows the router builds for the bench). */
+  private pending = Array.from({ length: crossers() }, (_, i) => i);
+  private last = new Map<number, { counted: number; limit: string }>();
   private readonly base = Array.from({ length: crossers() }, (_, i) => THRESHOLD - left(i));
 
   constructor(
@@ -131,8 +122,17 @@ class Crossings {
     private readonly clock: FakeClock,
   ) {}
 
+  /** Bytes (counted) and max-limit of every pending device, as the router holds them. */
   async look(): Promise<void> {
-    this.last = await looks(this.site, this.base);
+    const devices = this.pending;
+    const state = await this.site.routerProcess.call<Array<[number, string]>>({
+      cmd: 'queue-state',
+      net: NET,
+      devices,
+    });
+    this.last = new Map(
+      state.map(([bytes, limit], k) => [devices[k], { counted: this.base[devices[k]] + bytes, limit }]),
+    );
   }
 
   /** Traffic at full speed for `ms` (the router's time moves on), then the crossings in it, placed within the step. */
@@ -149,22 +149,23 @@ class Crossings {
     await sim.call({ cmd: 'clock', now: this.clock.now() });
     const before = this.last;
     await this.look();
-    this.last.forEach((x, i) => {
-      if (this.crossedAt.has(i) || x.counted < THRESHOLD) return;
-      const b = before[i].counted;
+    for (const [i, x] of this.last) {
+      if (this.crossedAt.has(i) || x.counted < THRESHOLD) continue;
+      const b = (before.get(i) as { counted: number }).counted;
       this.crossedAt.set(i, t0 + (ms * Math.max(0, THRESHOLD - b)) / Math.max(1, x.counted - b));
-    });
+    }
   }
 
   /** Crossed devices whose queue now holds the FUP speed: enforced at `at`. */
   enforced(at: number): void {
-    this.last.forEach((x, i) => {
+    for (const [i, x] of this.last) {
       const c = this.crossedAt.get(i);
       if (c !== undefined && c >= 0 && x.limit === SLOWED) {
         this.latencies.push((at - c) / 1000);
         this.crossedAt.set(i, -1);
       }
-    });
+    }
+    this.pending = this.pending.filter((i) => this.crossedAt.get(i) !== -1);
   }
 }
 
