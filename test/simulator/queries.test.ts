@@ -100,6 +100,20 @@ describe('queries on /queue/simple', () => {
   });
 });
 
+describe('queries on /ppp/secret', () => {
+  it('a chain of names builds only the secrets it names, in router order', async () => {
+    for (let i = 0; i < 20; i++) await c.ok(['/ppp/secret/add', `=name=s${i}`, '=password=p']);
+    const before = sim.stats.rowsBuilt;
+    const reply = await c.command([
+      '/ppp/secret/print',
+      '=.proplist=name',
+      ...anyOf('name', ['s17', 's2', 's99']),
+    ]);
+    expect(names(reply)).toEqual(['s2', 's17']);
+    expect(sim.stats.rowsBuilt - before).toBe(2);
+  });
+});
+
 describe('queries on /ip/hotspot/active', () => {
   it('sessions of several MACs in one print, with their counters', async () => {
     await c.ok(['/ip/hotspot/user/profile/add', '=name=three', '=shared-users=3']);
