@@ -32,12 +32,16 @@ export type RouterCommand =
   | { cmd: 'devices'; net: number; n: number }
   | { cmd: 'traffic'; net: number; n: number; up: number; down: number; seconds: number }
   | { cmd: 'clock'; now: number }
-  /** A PPPoE server handing out addresses from a pool, and `n` subscribers' CPEs dialled in. */
-  | { cmd: 'pppoe'; n: number }
+  /** A PPPoE server handing out addresses from a pool, and `n` subscribers' CPEs dialled in (`redialMs`: each
+   * dials again that long after the router ends its session, as a CPE does). */
+  | { cmd: 'pppoe'; n: number; redialMs?: number }
+  /** These subscribers' session queue `<pppoe-…>` (bytes up + down, -1 without a session; max-limit) and their
+   * secret's profile, as the router holds them. */
+  | { cmd: 'ppp-state'; subs: number[] }
   | { cmd: 'ppp-traffic'; n: number; up: number; down: number; seconds: number }
   | { cmd: 'stats' }
-  /** Devices `from`…`from + n - 1`: their queue's bytes (up + down) and max-limit, as the router holds them. */
-  | { cmd: 'queue-state'; net: number; from: number; n: number }
+  /** These devices' queues' bytes (up + down) and max-limit, as the router holds them (only those rows built). */
+  | { cmd: 'queue-state'; net: number; devices: number[] }
   | { cmd: 'stop' };
 
 /** Subscriber i of a fleet: its PPPoE username (its password is `<username>-pass`) and its CPE's MAC. */
@@ -45,14 +49,44 @@ export const fleetSubscriber = (i: number): string => `sub${String(i).padStart(6
 const subscriberMac = (i: number): string => fleetMac(200, i);
 
 /** `n` subscribers' CPEs dial in (the owner's PPPoE server set up: pppoeSetUp); returns how many are up. */
-async function dialSubscribers(sim: RouterSimulator, n: number): Promise<number> {
+async function dialSubscribers(sim: RouterSimulator, n: number, redialMs?: number): Promise<number> {
   let up = 0;
   for (let i = 0; i < n; i++) {
     const user = fleetSubscriber(i);
-    const r = await sim.pppoe.dial({ mac: subscriberMac(i), user, password: `${user}-pass` });
-    if (r.ok) up++;
+    const req = { mac: subscriberMac(i), user, password: `${user}-pass` };
+    const r = await (redialMs === undefined ? sim.pppoe.dial(req) : sim.pppoe.autoRedial(req, redialMs));
+    if (r?.ok) up++;
   }
   return up;
+}
+
+function pppState(sim: RouterSimulator, subs: readonly number[]): Array<[number, string, string]> {
+  const users = subs.map(fleetSubscriber);
+  const queues = new Map(
+    sim.rowsNamed('/queue/simple', new Set(users.map((u) => `<pppoe-${u}>`))).map((q) => [q.name, q]),
+  );
+  const secrets = new Map(sim.rowsNamed('/ppp/secret', new Set(users)).map((s) => [s.name, s]));
+  return users.map((u) => {
+    const q = queues.get(`<pppoe-${u}>`);
+    const [up, down] = String(q?.bytes ?? '-1/0')
+      .split('/')
+      .map(Number);
+    return [up + down, String(q?.['max-limit'] ?? ''), String(secrets.get(u)?.profile ?? '')];
+  });
+}
+
+/** Bytes through subscriber `i`'s session; none while its CPE is between sessions (ended, not dialled again yet). */
+function pppTraffic(
+  sim: RouterSimulator,
+  i: number,
+  want: { up: number; down: number },
+  seconds: number,
+): void {
+  try {
+    sim.pppoe.addTraffic(fleetSubscriber(i), want, seconds);
+  } catch (err) {
+    if (!String((err as Error).message).startsWith('simulator: no PPP session')) throw err;
+  }
 }
 
 /** The owner's PPPoE set-up over the API: a pool for the server's default profile, and a server. */
@@ -66,10 +100,11 @@ export async function pppoeSetUp(router: RouterClient): Promise<void> {
   await router.add('/interface/pppoe-server/server', { interface: 'ether2', disabled: 'no' });
 }
 
-function queueState(sim: RouterSimulator, net: number, from: number, n: number): Array<[number, string]> {
-  const byName = new Map(sim.rows('/queue/simple').map((q) => [String(q.name), q]));
-  return Array.from({ length: n }, (_, k) => {
-    const q = byName.get(`pisonet-${fleetMac(net, from + k)}`);
+function queueState(sim: RouterSimulator, net: number, devices: readonly number[]): Array<[number, string]> {
+  const names = devices.map((i) => `pisonet-${fleetMac(net, i)}`);
+  const byName = new Map(sim.rowsNamed('/queue/simple', new Set(names)).map((q) => [q.name, q]));
+  return names.map((name) => {
+    const q = byName.get(name);
     const [up, down] = String(q?.bytes ?? '0/0')
       .split('/')
       .map(Number);
@@ -107,10 +142,10 @@ function serveRouter(): void {
           })),
           m.seconds,
         );
-      if (m.cmd === 'pppoe') result = await dialSubscribers(sim, m.n);
+      if (m.cmd === 'pppoe') result = await dialSubscribers(sim, m.n, m.redialMs);
       if (m.cmd === 'ppp-traffic')
-        for (let i = 0; i < m.n; i++)
-          sim.pppoe.addTraffic(fleetSubscriber(i), { up: m.up + i, down: m.down + i }, m.seconds);
+        for (let i = 0; i < m.n; i++) pppTraffic(sim, i, { up: m.up + i, down: m.down + i }, m.seconds);
+      if (m.cmd === 'ppp-state') result = pppState(sim, m.subs);
       if (m.cmd === 'clock') {
         const seconds = (m.now - now) / 1000;
         now = m.now;
@@ -122,7 +157,7 @@ function serveRouter(): void {
           commandsByPath: { ...sim.stats.commandsByPath },
           cpuMicros: process.cpuUsage().user + process.cpuUsage().system,
         };
-      if (m.cmd === 'queue-state') result = queueState(sim, m.net, m.from, m.n);
+      if (m.cmd === 'queue-state') result = queueState(sim, m.net, m.devices);
       if (m.cmd === 'stop') await sim.stop();
       process.send?.({ id: m.id, result });
       if (m.cmd === 'stop') process.exit(0);

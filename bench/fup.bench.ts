@@ -1,15 +1,19 @@
 /**
  * Fair use within 2 s (`npm run bench -- fup`): 10,000 devices online (BENCH_FUP_DEVICES) on one simulated router
  * in its own process, each moving traffic at its plan's speed (5M up / 10M down; fair use at 1 GB, then 1M/2M),
- * the poll every 30 s. A share of them (BENCH_FUP_CROSSING, 40 %) start at bytes from their threshold spread
- * evenly over the run, so about 2 % are within one poll of their line at any moment. The run is
- * BENCH_FUP_SECONDS (600) of the router's time, once with the watch (FUP_WATCH on) and once with the poll alone.
+ * and 2,000 PPPoE subscribers (BENCH_FUP_SUBSCRIBERS) online on a monthly plan at the same speeds (fair use at
+ * 100 GB a cycle, then 1M/2M), the poll every 30 s. A share of each (BENCH_FUP_CROSSING, 40 %) start at bytes from
+ * their threshold spread evenly over the run, so about 2 % are within one poll of their line at any moment. The
+ * run is BENCH_FUP_SECONDS (600) of the router's time, once with the watch (FUP_WATCH on) and once with the poll
+ * alone. A subscriber is slowed when its secret names another profile than its plan's (the FUP tier's, as the
+ * PPP room writes it) and no session of it runs at the plan's speed (the room ended it; its CPE dials again).
  *
  * Time: the controller's clock is a fake moved by the bench, and every poll and watch tick also moves it on by
  * the wall time it took (traffic flowing meanwhile), so a slow step delays what comes after it as in a server.
  * A crossing is the moment a device's bytes on the router (its queue's counter, up + down, plus what it had)
- * pass its threshold, found between two of the bench's looks at the router; it is enforced when the router's
- * queue holds the FUP speed, at the end of the step that wrote it. Rows read are the rows the router sent to the
+ * pass its threshold, found between two of the bench's looks at the router (fup-crossings.ts); it is enforced when
+ * the router's queue holds the FUP speed, at the end of the step that wrote it. The looks read only the ones not
+ * slowed yet, by name, and are not counted in the controller's rows or clock. Rows read are the rows the router sent to the
  * controller (counted in its client), per minute of the router's time. CPU and peak RSS are the controller's.
  */
 import { fork } from 'node:child_process';
@@ -22,10 +26,13 @@ import { openCore, type Core } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
 import type { RouterClient } from '../src/router/types';
-import { benchRouterClient, openBenchSite, seedFleet, type BenchSite } from './fleet';
+import { Crossings, latencyLine, pct, type Seen } from './fup-crossings';
+import { benchRouterClient, fleetSubscriber, openBenchSite, seedFleet, type BenchSite } from './fleet';
+import { seedSubscribers, type SubscriberPlan } from './poll-subscribers';
 
 const DEVICES = Number(process.env.BENCH_FUP_DEVICES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_FUP_SECONDS ?? 600);
+const SUBSCRIBERS = Number(process.env.BENCH_FUP_SUBSCRIBERS ?? 2_000);
 const CROSSING = Number(process.env.BENCH_FUP_CROSSING ?? 0.4);
 const POLL_S = 30;
 const NET = 7;
@@ -33,6 +40,15 @@ const THRESHOLD = 1_000_000_000;
 /** 5M + 10M: bytes a second both ways at the plan's speed. */
 const FULL_BPS = 15_000_000 / 8;
 const SLOWED = '1000000/2000000';
+const SUB_THRESHOLD = 100_000_000_000;
+const SUB_PLAN: SubscriberPlan = {
+  name: 'HOMEFUP',
+  billing: 'monthly',
+  price: 999,
+  rate_up: '5M',
+  rate_down: '10M',
+  fup: { threshold: '100G', rate_up: '1M', rate_down: '2M' },
+};
 
 const PROFILES = [
   {
@@ -46,9 +62,10 @@ const PROFILES = [
   },
 ];
 
-/** The devices that will cross: device i of them starts `left(i)` bytes from its threshold. */
+/** The devices (subscribers) that will cross: number i of them starts `left(i, n)` bytes from its threshold. */
 const crossers = (): number => Math.floor(DEVICES * CROSSING);
-const left = (i: number): number => Math.floor(((i + 0.5) / crossers()) * (SECONDS - 5) * FULL_BPS);
+const subCrossers = (): number => Math.floor(SUBSCRIBERS * CROSSING);
+const left = (i: number, n = crossers()): number => Math.floor(((i + 0.5) / n) * (SECONDS - 5) * FULL_BPS);
 
 async function seed(env: Record<string, string>): Promise<void> {
   const config = loadConfig(env);
@@ -65,6 +82,7 @@ async function seed(env: Record<string, string>): Promise<void> {
         .where('code', `F${NET}X${String(i).padStart(6, '0')}`)
         .update({ counted_bytes: THRESHOLD - left(i) });
     await core.services.usage.runCycle(); // the queues
+    await seedSubscribers(core, router, SUBSCRIBERS, SUB_PLAN);
   } finally {
     await core.close();
   }
@@ -100,78 +118,90 @@ function countingRows(router: RouterClient): { client: RouterClient; rows: { n: 
 
 interface Run {
   watch: boolean;
-  latencies: number[];
-  crossings: number;
+  devices: Crossings;
+  subscribers: Crossings;
   rowsPerMinute: number;
   cpuMs: number;
   peakRssMb: number;
   wallS: number;
 }
 
-/** Bytes (counted) and max-limit of every crossing device, as the router holds them. */
-async function looks(site: BenchSite, base: number[]): Promise<Array<{ counted: number; limit: string }>> {
-  const state = await site.routerProcess.call<Array<[number, string]>>({
-    cmd: 'queue-state',
-    net: NET,
-    from: 0,
-    n: crossers(),
+/** The crossing devices' queues: counted bytes (what each had plus its queue's counter) and max-limit. */
+function deviceCrossings(site: BenchSite): Crossings {
+  const base = Array.from({ length: crossers() }, (_, i) => THRESHOLD - left(i));
+  return new Crossings(crossers(), THRESHOLD, async (devices) => {
+    const state = await site.routerProcess.call<Array<[number, string]>>({
+      cmd: 'queue-state',
+      net: NET,
+      devices: [...devices],
+    });
+    return state.map(([bytes, limit], k): Seen => ({
+      counted: base[devices[k]] + bytes,
+      slowed: limit === SLOWED,
+    }));
   });
-  return state.map(([bytes, limit], i) => ({ counted: base[i] + bytes, limit }));
 }
 
-/** The crossing devices as the bench sees them on the router: when each crossed, and when it was slowed. */
-class Crossings {
-  readonly crossedAt = new Map<number, number>();
-  readonly latencies: number[] = [];
-  private last: Array<{ counted: number; limit: string }> = [];
-  private readonly base = Array.from({ length: crossers() }, (_, i) => THRESHOLD - left(i));
-
-  constructor(
-    private readonly site: BenchSite,
-    private readonly clock: FakeClock,
-  ) {}
-
-  async look(): Promise<void> {
-    this.last = await looks(this.site, this.base);
-  }
-
-  /** Traffic at full speed for `ms` (the router's time moves on), then the crossings in it, placed within the step. */
-  async flow(ms: number): Promise<void> {
-    if (ms <= 0) return;
-    const sim = this.site.routerProcess;
-    const t0 = this.clock.now();
-    // Twice the plan's speeds asked for: the queues hold each device to its own (full, or FUP's once slowed).
-    const seconds = ms / 1000;
-    const up = Math.ceil(1_250_000 * seconds);
-    const down = Math.ceil(2_500_000 * seconds);
-    await sim.call({ cmd: 'traffic', net: NET, n: DEVICES, up, down, seconds });
-    this.clock.advance(ms);
-    await sim.call({ cmd: 'clock', now: this.clock.now() });
-    const before = this.last;
-    await this.look();
-    this.last.forEach((x, i) => {
-      if (this.crossedAt.has(i) || x.counted < THRESHOLD) return;
-      const b = before[i].counted;
-      this.crossedAt.set(i, t0 + (ms * Math.max(0, THRESHOLD - b)) / Math.max(1, x.counted - b));
+/**
+ * The crossing subscribers: counted bytes (what the cycle had when the run began plus what its session's queue
+ * counted since), and slowed once the secret names another profile than the plan's and no session runs at the
+ * plan's speed.
+ */
+function subscriberCrossings(site: BenchSite): Crossings {
+  const base = Array.from({ length: subCrossers() }, (_, i) => SUB_THRESHOLD - left(i, subCrossers()));
+  const first = new Map<number, { bytes: number; profile: string }>();
+  return new Crossings(subCrossers(), SUB_THRESHOLD, async (subs) => {
+    const state = await site.routerProcess.call<Array<[number, string, string]>>({
+      cmd: 'ppp-state',
+      subs: [...subs],
     });
-  }
-
-  /** Crossed devices whose queue now holds the FUP speed: enforced at `at`. */
-  enforced(at: number): void {
-    this.last.forEach((x, i) => {
-      const c = this.crossedAt.get(i);
-      if (c !== undefined && c >= 0 && x.limit === SLOWED) {
-        this.latencies.push((at - c) / 1000);
-        this.crossedAt.set(i, -1);
-      }
+    return state.map(([bytes, limit, profile], k): Seen => {
+      const i = subs[k];
+      if (!first.has(i)) first.set(i, { bytes, profile });
+      const was = first.get(i) as { bytes: number; profile: string };
+      const fullSpeed = bytes >= 0 && limit !== SLOWED;
+      return {
+        counted: base[i] + (bytes >= 0 ? bytes - was.bytes : 0),
+        slowed: profile !== was.profile && !fullSpeed,
+      };
     });
-  }
+  });
+}
+
+/** The crossing subscribers' cycles start `left` bytes from their threshold (the first poll opened them at zero). */
+async function seedSubscriberUse(core: Core): Promise<void> {
+  const ids = new Map(
+    ((await core.db('subscribers').select('id', 'username')) as Array<{ id: number; username: string }>).map(
+      (r) => [r.username, r.id],
+    ),
+  );
+  for (let i = 0; i < subCrossers(); i++)
+    await core
+      .db('subscriber_usage')
+      .where('subscriber_id', ids.get(fleetSubscriber(i)) as number)
+      .update({ counted_bytes: SUB_THRESHOLD - left(i, subCrossers()) });
+}
+
+/** Traffic at twice the plans' speeds for `ms` (each queue holds its own to its speed), the clock on, a look. */
+async function flow(site: BenchSite, clock: FakeClock, all: Crossings[], ms: number): Promise<void> {
+  if (ms <= 0) return;
+  const sim = site.routerProcess;
+  const t0 = clock.now();
+  const seconds = ms / 1000;
+  const up = Math.ceil(1_250_000 * seconds);
+  const down = Math.ceil(2_500_000 * seconds);
+  await sim.call({ cmd: 'traffic', net: NET, n: DEVICES, up, down, seconds });
+  if (SUBSCRIBERS > 0) await sim.call({ cmd: 'ppp-traffic', n: SUBSCRIBERS, up, down, seconds });
+  clock.advance(ms);
+  await sim.call({ cmd: 'clock', now: clock.now() });
+  for (const x of all) await x.stepped(t0, ms);
 }
 
 /** The run: the poll every 30 s and (with the watch) a tick every second, each moving the clock by its wall time. */
 async function drive(
   usage: Core['services']['usage'],
-  x: Crossings,
+  site: BenchSite,
+  all: Crossings[],
   clock: FakeClock,
   watch: boolean,
 ): Promise<void> {
@@ -180,15 +210,15 @@ async function drive(
   let nextWatch = start + 1000;
   while (clock.now() < start + SECONDS * 1000) {
     const next = watch ? Math.min(nextPoll, nextWatch) : nextPoll;
-    await x.flow(next - clock.now());
+    await flow(site, clock, all, next - clock.now());
     const t = performance.now();
     if (next === nextPoll) {
       await usage.runCycle();
       nextPoll += POLL_S * 1000;
     } else await usage.watch!();
     if (next === nextWatch || !watch) nextWatch += 1000;
-    await x.flow(Math.round(performance.now() - t));
-    x.enforced(clock.now());
+    await flow(site, clock, all, Math.round(performance.now() - t));
+    for (const x of all) x.enforced(clock.now());
   }
 }
 
@@ -196,6 +226,9 @@ async function runOnce(watch: boolean): Promise<Run> {
   const site = await openBenchSite('fup', { FUP_WATCH: watch ? 'on' : 'off', PROFILES_FILE: profilesFile() });
   await site.routerProcess.call({ cmd: 'devices', net: NET, n: DEVICES });
   await seedInChild(site.env);
+  // Each CPE dials again 200 ms (of the wall clock) after the router ends its session, as a CPE does.
+  const up = await site.routerProcess.call<number>({ cmd: 'pppoe', n: SUBSCRIBERS, redialMs: 200 });
+  if (up !== SUBSCRIBERS) throw new Error(`only ${up} of ${SUBSCRIBERS} subscribers dialled in`);
   const clock = new FakeClock(Date.UTC(2026, 10, 21, 4, 0, 0));
   await site.routerProcess.call({ cmd: 'clock', now: clock.now() });
   const { client, rows } = countingRows(site.router);
@@ -203,18 +236,20 @@ async function runOnce(watch: boolean): Promise<Run> {
   try {
     await site.router.waitConnected(10_000);
     await core.services.usage.runCycle();
-    const x = new Crossings(site, clock);
-    await x.look();
+    await seedSubscriberUse(core);
+    const devices = deviceCrossings(site);
+    const subscribers = subscriberCrossings(site);
+    for (const x of [devices, subscribers]) await x.look();
     const start = clock.now();
     const rows0 = rows.n;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    await drive(core.services.usage, x, clock, watch);
+    await drive(core.services.usage, site, [devices, subscribers], clock, watch);
     const cpu = process.cpuUsage(cpu0);
     return {
       watch,
-      latencies: x.latencies,
-      crossings: x.crossedAt.size,
+      devices,
+      subscribers,
       rowsPerMinute: ((rows.n - rows0) / (clock.now() - start)) * 60_000,
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
@@ -239,19 +274,13 @@ function profilesFile(): string {
   return profilesPath;
 }
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
-
 function report(r: Run): void {
-  const l = r.latencies;
   const name = r.watch ? 'with the watch' : 'poll alone    ';
   console.log(
-    `${name}: ${r.crossings} crossings, ${l.length} enforced; crossing→enforced p50 ${pct(l, 50).toFixed(2)} s, ` +
-      `p99 ${pct(l, 99).toFixed(2)} s, max ${Math.max(...l).toFixed(2)} s; rows ${Math.round(r.rowsPerMinute)}/min; ` +
+    `${name}: devices ${latencyLine(r.devices)}; rows ${Math.round(r.rowsPerMinute)}/min; ` +
       `CPU ${(r.cpuMs / 1000).toFixed(1)} s over ${SECONDS} s of router time (${r.wallS.toFixed(0)} s wall); peak RSS ${r.peakRssMb.toFixed(0)} MB`,
   );
+  if (SUBSCRIBERS > 0) console.log(`${' '.repeat(name.length)}  subscribers ${latencyLine(r.subscribers)}`);
 }
 
 export async function run(): Promise<void> {
@@ -261,7 +290,7 @@ export async function run(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(' ');
   console.log(
-    `${DEVICES} devices (${crossers()} crossing over ${SECONDS} s), poll ${POLL_S} s, watch 1 s; ${os.cpus().length} CPUs, load ${load()}`,
+    `${DEVICES} devices (${crossers()} crossing over ${SECONDS} s) and ${SUBSCRIBERS} PPPoE subscribers (${subCrossers()} crossing), poll ${POLL_S} s, watch 1 s; ${os.cpus().length} CPUs, load ${load()}`,
   );
   let alone: Run;
   let watched: Run;
@@ -273,10 +302,12 @@ export async function run(): Promise<void> {
   } finally {
     if (profilesPath) fs.rmSync(path.dirname(profilesPath), { recursive: true, force: true });
   }
-  const l = watched.latencies;
+  const verdict = (who: string, l: readonly number[]): string =>
+    `${who} p99 ≤ 2 s: ${pct(l, 99) <= 2 ? 'yes' : 'NO'}, max ≤ 3 s: ${Math.max(...l) <= 3 ? 'yes' : 'NO'}`;
   const ratio = watched.rowsPerMinute / alone.rowsPerMinute;
+  const subs = SUBSCRIBERS > 0 ? `${verdict('subscribers', watched.subscribers.latencies)}; ` : '';
   console.log(
-    `p99 ≤ 2 s: ${pct(l, 99) <= 2 ? 'yes' : 'NO'}; max ≤ 3 s: ${Math.max(...l) <= 3 ? 'yes' : 'NO'}; rows ${ratio.toFixed(2)}× the poll alone (≤ 1.5×: ${ratio <= 1.5 ? 'yes' : 'NO'}); load after ${load()}`,
+    `${verdict('devices', watched.devices.latencies)}; ${subs}rows ${ratio.toFixed(2)}× the poll alone (≤ 1.5×: ${ratio <= 1.5 ? 'yes' : 'NO'}); load after ${load()}`,
   );
 }
 

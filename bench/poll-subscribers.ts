@@ -35,18 +35,26 @@ const PLAN = {
   cap_rate_down: '2M',
 };
 
+/** A monthly plan as the profiles service takes it (`PLAN` above; the fair-use bench's has a FUP threshold). */
+export type SubscriberPlan = { name: string } & Record<string, unknown>;
+
 /** In the seeding child: the plan, `n` subscribers, their PPP secrets on the router (one PPP check). */
-export async function seedSubscribers(core: Core, router: RouterClient, n: number): Promise<void> {
+export async function seedSubscribers(
+  core: Core,
+  router: RouterClient,
+  n: number,
+  plan: SubscriberPlan = PLAN,
+): Promise<void> {
   if (n === 0) return;
   await pppoeSetUp(router);
-  await core.services.profiles.create(PLAN, SYSTEM);
+  await core.services.profiles.create(plan, SYSTEM);
   for (let i = 0; i < n; i++) {
     const username = fleetSubscriber(i);
     await core.services.subscribers.create(
       {
         name: `Subscriber ${i}`,
         mobile: `0917${String(i).padStart(7, '0')}`,
-        profile: PLAN.name,
+        profile: plan.name,
         billing_day: 1 + (i % 28),
         username,
         password: `${username}-pass`,

@@ -30,6 +30,7 @@ export function apiSessionHost(p: ApiHostParts): SessionHost {
     schema,
     menu: p.menu,
     emptyReplies: p.emptyReplies,
+    stats: p.stats,
     logger: p.opts.logger,
   };
   return {

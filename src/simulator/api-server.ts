@@ -16,7 +16,14 @@ export type ApiServerParts = Pick<ApiHostParts, 'opts' | 'faults' | 'log'> & {
 };
 
 export class ApiServer {
-  readonly stats: SimStats = { connections: 0, commands: 0, commandsByPath: {}, bytesIn: 0, bytesOut: 0 };
+  readonly stats: SimStats = {
+    connections: 0,
+    commands: 0,
+    commandsByPath: {},
+    bytesIn: 0,
+    bytesOut: 0,
+    rowsBuilt: 0,
+  };
   private readonly sessions = new Set<Session>();
   private server?: Server;
   private boundPort = 0;

@@ -2,7 +2,7 @@
  * Runs a logged-in command: validates it against RouterOS's command tree, then print/getall/listen or a
  * menu verb. Errors become `!trap` + `!done`; a print with no rows is `!empty` + `!done` on ≥7.18.
  */
-import type { Session } from './connection';
+import type { Session, SimStats } from './connection';
 import type { Menu, MonitorHandler } from './menus/common';
 import {
   CATEGORY,
@@ -15,7 +15,7 @@ import {
   Trap,
   TrapInfo,
 } from './messages';
-import { compileQuery, QueryError, Row } from './query';
+import { compileQuery, nameChain, QueryError, Row } from './query';
 import type { Request } from './request';
 import type { CommandSchema } from './schema';
 import { parseDuration } from './values';
@@ -24,6 +24,7 @@ export interface DispatchOptions {
   schema: CommandSchema;
   menu(path: string): Menu | undefined;
   emptyReplies(): boolean;
+  stats?: SimStats;
   logger?: { warn(...a: unknown[]): void };
 }
 
@@ -121,13 +122,30 @@ function rowMatcher(req: Request): ((row: Row) => boolean) | null {
   return query ?? narrow;
 }
 
+/**
+ * The menu's rows the query and print's filters pass, in list order. A query that only ORs `?name=` words is
+ * answered from the menu's name index where it has one: the same rows, in the same order, as testing every item
+ * (which RouterOS does), without building 10,000 rows for a fair-use watch read of 100 queues.
+ */
+function matchingRows(opts: DispatchOptions, req: Request, menu: Menu): Row[] {
+  const named = menu.rowsNamed && nameChain(req.queries);
+  if (named) {
+    const rows = menu.rowsNamed!(named);
+    if (opts.stats) opts.stats.rowsBuilt += rows.length;
+    const narrow = printFilter(req);
+    return narrow ? rows.filter(narrow) : rows;
+  }
+  const match = rowMatcher(req);
+  const all = menu.rows();
+  if (opts.stats) opts.stats.rowsBuilt += all.length;
+  return match ? all.filter(match) : all;
+}
+
 function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu | undefined): void {
   // A menu RouterOS has but the simulator does not model fails loudly: answering "no rows" would let the
   // controller believe something about the router that nobody checked.
   if (!menu) throw new Trap(MSG_NOT_MODELLED);
-  const match = rowMatcher(req);
-  const all = menu.rows();
-  const rows = match ? all.filter(match) : all;
+  const rows = matchingRows(opts, req, menu);
   const out = session.reply(req.tag);
   if (req.attrs.has('count-only')) {
     // ◐ `!done =ret=N`; ✖ with zero rows RouterOS may also send !empty — we send just `!done =ret=0`.

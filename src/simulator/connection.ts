@@ -23,6 +23,8 @@ export interface SimStats {
   commandsByPath: Record<string, number>;
   bytesIn: number;
   bytesOut: number;
+  /** Rows `print` built to test against its query (what a print cost the simulator, not what it sent). */
+  rowsBuilt: number;
 }
 
 export interface Logger {

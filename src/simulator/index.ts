@@ -340,4 +340,11 @@ export class RouterSimulator {
     if (!m) throw new Error(`simulator: no menu ${menu}`);
     return m.rows();
   }
+
+  /** The rows of `rows(menu)` whose `name` is one of `names`, in list order (by the menu's name index if it has one). */
+  rowsNamed(menu: string, names: ReadonlySet<string>): Row[] {
+    const m = this.menus.get(menu.replace(/\/print$/, '').replace(/\/$/, ''));
+    if (!m) throw new Error(`simulator: no menu ${menu}`);
+    return m.rowsNamed ? m.rowsNamed(names) : m.rows().filter((r) => names.has(r.name));
+  }
 }

@@ -78,6 +78,34 @@ function compileWord(word: string): Op {
   return (row, stack) => void stack.push(row[name] === value);
 }
 
+/** The property and value of an equality word (`name=x` or `=name=x`), or null for any other word. */
+function equality(word: string): [string, string] | null {
+  const first = word[0];
+  if (first === '#' || first === '-' || first === '<' || first === '>') return null;
+  const [name, value] = splitNameValue(first === '=' ? word.slice(1) : word);
+  return value === undefined ? null : [name, value];
+}
+
+/**
+ * The names a query asks for when it is exactly an OR of `name` equalities, `name=a name=b #| name=c #| …` (or a
+ * lone `name=a`); null for any other query. Such a query matches the items whose `name` is one of them, which a
+ * menu can find by its name index instead of testing every item (same rows, same order).
+ */
+export function nameChain(words: readonly string[]): Set<string> | null {
+  if (words.length % 2 === 0) return null;
+  const names = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    if (i >= 2 && i % 2 === 0) {
+      if (words[i] !== '#|') return null;
+      continue;
+    }
+    const eq = equality(words[i]);
+    if (!eq || eq[0] !== 'name') return null;
+    names.add(eq[1]);
+  }
+  return names;
+}
+
 /** Build a row predicate from the query words (each without `?`), in order. */
 export function compileQuery(words: readonly string[]): ((row: Row) => boolean) | null {
   if (words.length === 0) return null;

@@ -72,11 +72,45 @@ describe('queries on /queue/simple', () => {
     expect(names(all)).toHaveLength(300);
   });
 
+  it('a chain of names builds only the rows it names, and answers as testing every row does', async () => {
+    await c.ok(['/queue/simple/set', '=numbers=q5', '=name=a=b']);
+    const wanted = ['q250', 'q9', 'a=b', 'nope', 'q9', 'q120'];
+    const before = sim.stats.rowsBuilt;
+    const chain = await c.command(['/queue/simple/print', '=.proplist=.id,name', ...anyOf('name', wanted)]);
+    // Only the 4 named rows were built, not the 300 (a watch read of 100 names among 10,000 queues).
+    expect(sim.stats.rowsBuilt - before).toBe(4);
+    expect(names(chain)).toEqual(['a=b', 'q9', 'q120', 'q250']);
+    // The same rows, in the same order, as a query the stack machine tests row by row (`?=name=` is the same
+    // equality; a trailing `?#&` with the endless true below changes nothing).
+    const tested = await c.command([
+      '/queue/simple/print',
+      '=.proplist=.id,name',
+      ...anyOf('=name', wanted),
+      '?#&',
+    ]);
+    expect(sim.stats.rowsBuilt - before).toBe(4 + 300);
+    expect(tested).toEqual(chain);
+  });
+
   it('a query operation RouterOS does not have is refused, with the argument category', async () => {
     const reply = await c.command(['/queue/simple/print', '?name=q1', '?name=q2', '?#+']);
     expect(reply[0][0]).toBe('!trap');
     expect(attrs(reply[0]).category).toBe('1');
     expect(reply.at(-1)).toEqual(['!done']);
+  });
+});
+
+describe('queries on /ppp/secret', () => {
+  it('a chain of names builds only the secrets it names, in router order', async () => {
+    for (let i = 0; i < 20; i++) await c.ok(['/ppp/secret/add', `=name=s${i}`, '=password=p']);
+    const before = sim.stats.rowsBuilt;
+    const reply = await c.command([
+      '/ppp/secret/print',
+      '=.proplist=name',
+      ...anyOf('name', ['s17', 's2', 's99']),
+    ]);
+    expect(names(reply)).toEqual(['s2', 's17']);
+    expect(sim.stats.rowsBuilt - before).toBe(2);
   });
 });
 

@@ -44,6 +44,11 @@ export interface Menu {
   /** For `listen`: the table and how to render one item. */
   readonly table?: Table<Item>;
   render?(item: Item): Row;
+  /**
+   * The rows whose `name` is one of `names`, in list order: what `rows()` filtered by name gives, found without
+   * rendering the others (a `print` whose query is just `?name=` words OR-ed, query.ts nameChain).
+   */
+  rowsNamed?(names: ReadonlySet<string>): Row[];
 }
 
 /** Normalises one argument value to how RouterOS prints it; throws a Trap when it does not parse. */

@@ -221,6 +221,7 @@ export function queueMenu(core: SimCore): Menu {
     table: generic,
     render: (item) => renderQueue(item as QueueItem),
     rows: () => table.list.map(renderQueue),
+    rowsNamed: (names) => table.list.filter((q) => names.has(q.cfg.name)).map(renderQueue),
     commands: {
       ...verbs,
       set: (args) => {

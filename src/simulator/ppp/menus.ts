@@ -213,6 +213,7 @@ export function pppSecretMenu(core: SimCore): Menu {
     table,
     render: (item) => renderConfig(item),
     rows: () => table.list.map((i) => renderConfig(i)),
+    rowsNamed: (names) => table.list.filter((i) => names.has(i.cfg.name)).map((i) => renderConfig(i)),
     commands: { ...verbs, unset: unsetToDefault(table, spec, core) },
   };
 }
