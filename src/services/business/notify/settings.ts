@@ -7,7 +7,6 @@
  */
 import {
   DAILY_TIME,
-  isHttpUrl,
   LOW_STOCK_BOUNDS,
   NOTIFY_LANGUAGES,
   ROUTER_DOWN_BOUNDS,
@@ -19,6 +18,7 @@ import {
 import type { Db } from '../../../db/knex';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
+import { matching, secretMatching, webAddress } from '../../../domain/setting-fields';
 import type { Actor } from '../audit/actor';
 import type { SettingsService } from '../settings/types';
 import type { CredentialsBox } from '../sites/credentials';
@@ -51,49 +51,35 @@ function whole(v: unknown, field: string, b: { min: number; max: number }, what:
 
 /** One field's stored form; '' means "back to .env". */
 const parsers: Record<NotifyField, (v: unknown) => string> = {
-  telegram_token(v) {
-    const s = text(v, 'telegram_token');
-    if (s !== '' && !TELEGRAM_TOKEN.test(s))
-      // The value itself is never echoed: it is a secret even when mistyped.
-      throw new ValidationError(
-        'telegram_token',
-        'is not a bot token; paste the token BotFather gave, like 123456789:AAH… (digits, a colon, then letters)',
-      );
-    return s;
-  },
-  telegram_chat_id(v) {
-    const s = text(v, 'telegram_chat_id');
-    if (s !== '' && !TELEGRAM_CHAT.test(s))
-      throw ValidationError.invalid(
-        'telegram_chat_id',
-        v,
-        'a chat id',
-        'use the number of your chat with the bot (like 123456789; a group is negative, like -1001234567890) or a channel like @myshop',
-      );
-    return s;
-  },
-  telegram_api_url(v) {
-    const s = text(v, 'telegram_api_url');
-    if (s !== '' && (!isHttpUrl(s) || s.length > 300))
-      throw ValidationError.invalid(
-        'telegram_api_url',
-        v,
-        'a web address',
-        'use an http:// or https:// address like https://api.telegram.org',
-      );
-    return s.replace(/\/+$/, '');
-  },
-  webhook_url(v) {
-    const s = text(v, 'webhook_url');
-    if (s !== '' && (!isHttpUrl(s) || s.length > 500))
-      throw ValidationError.invalid(
-        'webhook_url',
-        v,
-        'a web address',
-        'use an http:// or https:// address like https://example.com/pisonet, without a user name or password in it',
-      );
-    return s;
-  },
+  telegram_token: (v) =>
+    secretMatching(
+      text(v, 'telegram_token'),
+      'telegram_token',
+      TELEGRAM_TOKEN,
+      'is not a bot token; paste the token BotFather gave, like 123456789:AAH… (digits, a colon, then letters)',
+    ),
+  telegram_chat_id: (v) =>
+    matching(
+      text(v, 'telegram_chat_id'),
+      v,
+      'telegram_chat_id',
+      TELEGRAM_CHAT,
+      'a chat id',
+      'use the number of your chat with the bot (like 123456789; a group is negative, like -1001234567890) or a channel like @myshop',
+    ),
+  telegram_api_url: (v) =>
+    webAddress(text(v, 'telegram_api_url'), v, 'telegram_api_url', 300, 'https://api.telegram.org').replace(
+      /\/+$/,
+      '',
+    ),
+  webhook_url: (v) =>
+    webAddress(
+      text(v, 'webhook_url'),
+      v,
+      'webhook_url',
+      500,
+      'https://example.com/pisonet, without a user name or password in it',
+    ),
   webhook_secret(v) {
     const s = typeof v === 'string' ? v : text(v, 'webhook_secret');
     if (s !== '' && (s.length < WEBHOOK_SECRET_MIN || s.length > 200))

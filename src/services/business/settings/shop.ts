@@ -12,7 +12,8 @@
 import type { AppConfig } from '../../../config/env';
 import { ValidationError, AppError } from '../../../domain/errors';
 import { ErrorCollector } from '../../../domain/error-collector';
-import { ipInCidrs, isHttpUrl, parseCidr } from '../../../domain/network';
+import { ipInCidrs, parseCidr } from '../../../domain/network';
+import { webAddress } from '../../../domain/setting-fields';
 import { parseMobile } from '../../../domain/subscriber-fields';
 import { knownTimeZone } from '../sites/validate';
 import type { SettingsService } from '../../types';
@@ -49,19 +50,6 @@ function text(v: unknown, field: string): string {
   return v.trim();
 }
 
-/** An absolute http(s) address with a host and no user name or password in it. */
-function httpUrl(v: unknown, field: string, example: string): string {
-  const s = text(v, field);
-  if (!isHttpUrl(s) || s.length > 200)
-    throw ValidationError.invalid(
-      field,
-      v,
-      'a web address',
-      `use an http:// or https:// address like ${example}`,
-    );
-  return s;
-}
-
 /** Text on one line of at most `max` characters (a WiFi name, a contact's name). */
 function oneLine(v: unknown, field: string, max: number, what: string, example: string): string {
   const s = text(v, field);
@@ -89,13 +77,14 @@ const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
     return s;
   },
   wifi_name: (v) => oneLine(v, 'wifi_name', 32, 'a WiFi name', 'AlingNena-WiFi'),
+  // The refusal shows the address as trimmed.
   portal_url(v) {
     const s = text(v, 'portal_url');
-    return s === '' ? s : httpUrl(s, 'portal_url', 'http://10.5.50.2:5000').replace(/\/+$/, '');
+    return webAddress(s, s, 'portal_url', 200, 'http://10.5.50.2:5000').replace(/\/+$/, '');
   },
   hotspot_login_url(v) {
     const s = text(v, 'hotspot_login_url');
-    return s === '' ? s : httpUrl(s, 'hotspot_login_url', 'http://pisonet.wifi/login');
+    return webAddress(s, s, 'hotspot_login_url', 200, 'http://pisonet.wifi/login');
   },
   admin_allow(v) {
     const entries = Array.isArray(v) ? v : text(v, 'admin_allow').split(/[\s,]+/);

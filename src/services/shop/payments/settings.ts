@@ -11,10 +11,10 @@ import {
   WEBHOOK_SECRET,
   type PaymentsConfig,
 } from '../../../config/env-payments';
-import { isHttpUrl } from '../../../domain/network';
 import type { Db } from '../../../db/knex';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
+import { secretMatching, webAddress } from '../../../domain/setting-fields';
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
 import type { CredentialsBox } from '../../business/sites/credentials';
@@ -45,36 +45,22 @@ function text(v: unknown, field: string): string {
 }
 
 const parsers: Record<PaymentField, (v: unknown) => string> = {
-  secret_key(v) {
-    const s = text(v, 'secret_key');
-    if (s !== '' && !SECRET_KEY.test(s))
-      // Never echoed back: a mistyped secret is still a secret.
-      throw new ValidationError(
-        'secret_key',
-        "is not a PayMongo secret key; paste the one from PayMongo's dashboard (Developers → API keys), like sk_test_… or sk_live_…",
-      );
-    return s;
-  },
-  webhook_secret(v) {
-    const s = text(v, 'webhook_secret');
-    if (s !== '' && !WEBHOOK_SECRET.test(s))
-      throw new ValidationError(
-        'webhook_secret',
-        'is not a webhook secret; paste the secret_key PayMongo gave when the webhook was made, like whsk_…',
-      );
-    return s;
-  },
-  api_url(v) {
-    const s = text(v, 'api_url');
-    if (s !== '' && (!isHttpUrl(s) || s.length > 300))
-      throw ValidationError.invalid(
-        'api_url',
-        v,
-        'a web address',
-        'use an http:// or https:// address like https://api.paymongo.com',
-      );
-    return s.replace(/\/+$/, '');
-  },
+  secret_key: (v) =>
+    secretMatching(
+      text(v, 'secret_key'),
+      'secret_key',
+      SECRET_KEY,
+      "is not a PayMongo secret key; paste the one from PayMongo's dashboard (Developers → API keys), like sk_test_… or sk_live_…",
+    ),
+  webhook_secret: (v) =>
+    secretMatching(
+      text(v, 'webhook_secret'),
+      'webhook_secret',
+      WEBHOOK_SECRET,
+      'is not a webhook secret; paste the secret_key PayMongo gave when the webhook was made, like whsk_…',
+    ),
+  api_url: (v) =>
+    webAddress(text(v, 'api_url'), v, 'api_url', 300, 'https://api.paymongo.com').replace(/\/+$/, ''),
   methods(v) {
     const s = Array.isArray(v) ? v.map(String).join(',') : text(v, 'methods');
     if (s === '') return '';

@@ -13,6 +13,7 @@ import type { AppConfig } from '../../../config/env';
 import { BILLING_DAYS_MAX, INVOICE_PREFIX } from '../../../config/env-billing';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
+import { matching } from '../../../domain/setting-fields';
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
 
@@ -78,14 +79,14 @@ function days(field: keyof typeof BILLING_DAY_BOUNDS, v: unknown): number | '' {
 function prefix(v: unknown): string {
   if (typeof v !== 'string') throw ValidationError.invalid('invoice_prefix', v, 'text', 'send a string');
   const s = v.trim().toUpperCase();
-  if (s !== '' && !INVOICE_PREFIX.test(s))
-    throw ValidationError.invalid(
-      'invoice_prefix',
-      v,
-      'an invoice prefix',
-      'use 1 to 10 letters, digits or dashes, starting with a letter or digit, e.g. INV- or OR2027-',
-    );
-  return s;
+  return matching(
+    s,
+    v,
+    'invoice_prefix',
+    INVOICE_PREFIX,
+    'an invoice prefix',
+    'use 1 to 10 letters, digits or dashes, starting with a letter or digit, e.g. INV- or OR2027-',
+  );
 }
 
 const parsers: Record<BillingSettingField, (v: unknown) => number | string> = {
