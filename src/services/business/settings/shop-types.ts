@@ -2,6 +2,7 @@
  * The shop settings' contract (shop.ts): what `.env` sets first and the owner may change.
  */
 import type { Actor } from '../audit/actor';
+import type { OverridesView } from './overrides';
 
 /** The fields, as the API, the form and the CLI name them. */
 export const SHOP_SETTING_FIELDS = [
@@ -27,14 +28,7 @@ export interface ShopSettingValues {
   contact_mobile: string;
 }
 
-export interface ShopSettingsView {
-  /** What applies now. */
-  effective: ShopSettingValues;
-  /** What `.env` says (the value a reset returns to). */
-  env: ShopSettingValues;
-  /** The fields the owner has set here. */
-  overridden: ShopSettingField[];
-}
+export type ShopSettingsView = OverridesView<ShopSettingField, ShopSettingValues>;
 
 export interface ShopSettingsService {
   /** Reads the owner's values and applies them (at start, and when another process may have changed them). */

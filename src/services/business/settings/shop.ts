@@ -17,6 +17,7 @@ import { webAddress } from '../../../domain/setting-fields';
 import { parseMobile } from '../../../domain/subscriber-fields';
 import { knownTimeZone } from '../sites/validate';
 import type { SettingsService } from '../../types';
+import { overridesView, type OverrideFields } from './overrides';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
@@ -132,30 +133,14 @@ const lockedOut = (address: string) =>
 export function createShopSettings(config: AppConfig, settings: SettingsService): ShopSettingsService {
   const env = fromConfig(config);
 
-  async function stored(): Promise<Partial<ShopSettingValues>> {
-    const out: Partial<Record<ShopSettingField, unknown>> = {};
-    for (const f of SHOP_SETTING_FIELDS) {
-      const v = await settings.get<unknown>(KEYS[f], undefined);
-      if (v === undefined || v === null) continue;
-      // A value written by an older or hand-edited database that no longer parses is ignored, not applied.
-      try {
-        const parsed = parsers[f](v);
-        if (!empty(parsed)) out[f] = parsed;
-      } catch {
-        continue;
-      }
-    }
-    return out as Partial<ShopSettingValues>;
-  }
-
-  async function view(): Promise<ShopSettingsView> {
-    const own = await stored();
-    return {
-      effective: { ...env, ...own },
-      env,
-      overridden: SHOP_SETTING_FIELDS.filter((f) => own[f] !== undefined),
-    };
-  }
+  const fields: OverrideFields<ShopSettingField, ShopSettingValues> = {
+    fields: SHOP_SETTING_FIELDS,
+    key: (f) => KEYS[f],
+    parse: (f, v) => parsers[f](v),
+    empty: (v) => empty(v as string | string[]),
+    env,
+  };
+  const view = (): Promise<ShopSettingsView> => overridesView(settings, fields);
 
   // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back
   // over the save's (the running server would use the old time zone until the next refresh).

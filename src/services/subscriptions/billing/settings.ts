@@ -16,6 +16,7 @@ import { ValidationError } from '../../../domain/errors';
 import { matching } from '../../../domain/setting-fields';
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
+import { overridesView, type OverridesView } from '../../business/settings/overrides';
 
 export const BILLING_SETTING_FIELDS = ['due_days', 'grace_days', 'remind_days', 'invoice_prefix'] as const;
 export type BillingSettingField = (typeof BILLING_SETTING_FIELDS)[number];
@@ -27,14 +28,7 @@ export interface BillingSettingValues {
   invoice_prefix: string;
 }
 
-export interface BillingSettingsView {
-  /** What applies now. */
-  effective: BillingSettingValues;
-  /** What `.env` says (the value a reset returns to). */
-  env: BillingSettingValues;
-  /** The fields the owner has set here. */
-  overridden: BillingSettingField[];
-}
+export type BillingSettingsView = OverridesView<BillingSettingField, BillingSettingValues>;
 
 export interface BillingSettingsService {
   /** Reads the owner's values into `config.billing` (at start, and at each poll of the server). */
@@ -137,30 +131,14 @@ function reminderProblem(
 export function createBillingSettings(config: AppConfig, settings: SettingsService): BillingSettingsService {
   const env = fromConfig(config);
 
-  async function stored(): Promise<Partial<BillingSettingValues>> {
-    const out: Partial<Record<BillingSettingField, number | string>> = {};
-    for (const f of BILLING_SETTING_FIELDS) {
-      const v = await settings.get<unknown>(KEY_PREFIX + f, undefined);
-      if (v === undefined || v === null) continue;
-      // A value that no longer parses (an older or hand-edited database) is ignored, not applied.
-      try {
-        const parsed = parsers[f](v);
-        if (parsed !== '') out[f] = parsed;
-      } catch {
-        continue;
-      }
-    }
-    return out as Partial<BillingSettingValues>;
-  }
-
-  async function view(): Promise<BillingSettingsView> {
-    const own = await stored();
-    return {
-      effective: { ...env, ...own },
+  const view = (): Promise<BillingSettingsView> =>
+    overridesView(settings, {
+      fields: BILLING_SETTING_FIELDS,
+      key: (f) => KEY_PREFIX + f,
+      parse: (f, v) => parsers[f](v),
+      empty: (v) => v === '',
       env,
-      overridden: BILLING_SETTING_FIELDS.filter((f) => own[f] !== undefined),
-    };
-  }
+    });
 
   // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back.
   let saves = 0;
