@@ -19,7 +19,8 @@ import type { Db } from '../../../db/knex';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
 import { matching, secretMatching, webAddress } from '../../../domain/setting-fields';
-import type { Actor } from '../audit/actor';
+import { parseGiven } from '../settings/overrides';
+import { sealedRead, sealedStored, type SealedFields, type SealedSettingsStore } from '../settings/sealed';
 import type { SettingsService } from '../settings/types';
 import type { CredentialsBox } from '../sites/credentials';
 import {
@@ -145,12 +146,7 @@ export function channelsOf(s: NotifySettings): Channel[] {
   return out;
 }
 
-export interface NotifySettingsStore {
-  /** The settings in effect, secrets included (the sender's); problems: a saved secret that cannot be opened. */
-  read(): Promise<{ settings: NotifySettings; overridden: NotifyField[]; problems: string[] }>;
-  view(): Promise<NotifySettingsView>;
-  update(input: Partial<Record<NotifyField, unknown>>, actor: Actor): Promise<NotifyField[]>;
-}
+export type NotifySettingsStore = SealedSettingsStore<NotifyField, NotifySettings, NotifySettingsView>;
 
 export function notifySettingsStore(
   db: Db,
@@ -160,42 +156,17 @@ export function notifySettingsStore(
 ): NotifySettingsStore {
   const defaults = fromEnv(env);
 
-  /** The owner's saved values (secrets opened); a value that no longer parses is ignored, not applied. */
-  async function stored(): Promise<{ own: Partial<Record<NotifyField, string>>; problems: string[] }> {
-    const rows = (await db('settings').where('key', 'like', `${PREFIX}%`).select('key', 'value')) as {
-      key: string;
-      value: string;
-    }[];
-    const own: Partial<Record<NotifyField, string>> = {};
-    const problems: string[] = [];
-    for (const r of rows) {
-      const f = r.key.slice(PREFIX.length) as NotifyField;
-      if (!NOTIFY_FIELDS.includes(f)) continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(r.value);
-        if (typeof v === 'string' && SECRET_FIELDS.includes(f)) v = box.open(v, 'notifications');
-        const parsed = parsers[f](v);
-        if (parsed !== '') own[f] = parsed;
-      } catch {
-        if (SECRET_FIELDS.includes(f))
-          problems.push(
-            `The saved ${f === 'telegram_token' ? 'Telegram bot token' : 'webhook secret'} cannot be decrypted with ${box.source}: enter it again.`,
-          );
-      }
-    }
-    return { own, problems };
-  }
+  const fields: SealedFields<NotifyField> = {
+    prefix: PREFIX,
+    fields: NOTIFY_FIELDS,
+    secrets: SECRET_FIELDS,
+    purpose: 'notifications',
+    parse: (f, v) => parsers[f](v),
+    secretName: (f) => (f === 'telegram_token' ? 'Telegram bot token' : 'webhook secret'),
+  };
+  const stored = () => sealedStored(db, box, fields);
 
-  async function read() {
-    const { own, problems } = await stored();
-    const values = { ...defaults, ...own };
-    return {
-      settings: typed(values),
-      overridden: NOTIFY_FIELDS.filter((f) => own[f] !== undefined),
-      problems,
-    };
-  }
+  const read = () => sealedRead(db, box, fields, defaults, typed);
 
   return {
     read,
@@ -205,12 +176,7 @@ export function notifySettingsStore(
     },
     async update(input, actor) {
       const c = new ErrorCollector();
-      const given = NOTIFY_FIELDS.filter((f) => input[f] !== undefined);
-      const parsed = new Map<NotifyField, string>();
-      for (const f of given) {
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, NOTIFY_FIELDS, input, (f, v) => parsers[f](v));
       const before = await read();
       const after = { ...defaults, ...(await stored()).own };
       for (const [f, v] of parsed) after[f] = v === '' ? defaults[f] : v;

@@ -2,6 +2,7 @@
  * A settings room whose `.env` gives the defaults and the owner's saved values override them (the shop's and
  * billing's): what applies now, read the same way in each.
  */
+import type { ErrorCollector } from '../../../domain/error-collector';
 import type { SettingsService } from './types';
 
 export interface OverridesView<F extends string, V> {
@@ -11,6 +12,13 @@ export interface OverridesView<F extends string, V> {
   env: V;
   /** The fields the owner has set here. */
   overridden: F[];
+}
+
+/** A settings room over `.env`: its values read and applied, and shown. */
+export interface OverridesService<F extends string, V> {
+  /** Reads the owner's values and applies them (at start, and when another process may have changed them). */
+  refresh(): Promise<void>;
+  view(): Promise<OverridesView<F, V>>;
 }
 
 export interface OverrideFields<F extends string, V> {
@@ -44,4 +52,20 @@ export async function overridesView<F extends string, V>(
     env: o.env,
     overridden: o.fields.filter((f) => own[f] !== undefined),
   };
+}
+
+/** The given fields' typed values; each refusal goes to `c` under its field (every problem at once). */
+export function parseGiven<F extends string, T>(
+  c: ErrorCollector,
+  fields: readonly F[],
+  input: Partial<Record<F, unknown>>,
+  parse: (f: F, v: unknown) => T,
+): Map<F, T> {
+  const parsed = new Map<F, T>();
+  for (const f of fields) {
+    if (input[f] === undefined) continue;
+    const v = c.field(() => parse(f, input[f]));
+    if (v !== undefined) parsed.set(f, v);
+  }
+  return parsed;
 }

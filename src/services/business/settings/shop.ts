@@ -17,7 +17,7 @@ import { webAddress } from '../../../domain/setting-fields';
 import { parseMobile } from '../../../domain/subscriber-fields';
 import { knownTimeZone } from '../sites/validate';
 import type { SettingsService } from '../../types';
-import { overridesView, type OverrideFields } from './overrides';
+import { overridesView, parseGiven, type OverrideFields } from './overrides';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
@@ -162,12 +162,7 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
           403,
         );
       const c = new ErrorCollector();
-      const given = SHOP_SETTING_FIELDS.filter((f) => input[f] !== undefined);
-      const parsed = new Map<ShopSettingField, string | string[]>();
-      for (const f of given) {
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, SHOP_SETTING_FIELDS, input, (f, v) => parsers[f](v));
       c.throwIfAny('Settings not saved');
       const before = await view();
       const after = { ...before.effective };

@@ -15,7 +15,13 @@ import type { Db } from '../../../db/knex';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
 import { secretMatching, webAddress } from '../../../domain/setting-fields';
-import type { Actor } from '../../business/audit/actor';
+import { parseGiven } from '../../business/settings/overrides';
+import {
+  sealedRead,
+  sealedStored,
+  type SealedFields,
+  type SealedSettingsStore,
+} from '../../business/settings/sealed';
 import type { SettingsService } from '../../business/settings/types';
 import type { CredentialsBox } from '../../business/sites/credentials';
 
@@ -76,12 +82,7 @@ const parsers: Record<PaymentField, (v: unknown) => string> = {
   },
 };
 
-export interface PaymentSettingsStore {
-  /** The settings in effect, secrets included (the gateway's). */
-  read(): Promise<{ settings: PaymentsConfig; overridden: PaymentField[]; problems: string[] }>;
-  view(): Promise<PaymentSettingsView>;
-  update(input: Partial<Record<PaymentField, unknown>>, actor: Actor): Promise<PaymentField[]>;
-}
+export type PaymentSettingsStore = SealedSettingsStore<PaymentField, PaymentsConfig, PaymentSettingsView>;
 
 /** `env` is read on every call: the demo points it at its own simulated gateway after start. */
 export function paymentSettingsStore(
@@ -100,45 +101,23 @@ export function paymentSettingsStore(
     };
   };
 
-  async function stored() {
-    const rows = (await db('settings').where('key', 'like', `${PREFIX}%`).select('key', 'value')) as {
-      key: string;
-      value: string;
-    }[];
-    const own: Partial<Record<PaymentField, string>> = {};
-    const problems: string[] = [];
-    for (const r of rows) {
-      const f = r.key.slice(PREFIX.length) as PaymentField;
-      if (!PAYMENT_FIELDS.includes(f)) continue;
-      try {
-        let v: unknown = JSON.parse(r.value);
-        if (typeof v === 'string' && SECRETS.includes(f)) v = box.open(v, 'online payments');
-        const parsed = parsers[f](v);
-        if (parsed !== '') own[f] = parsed;
-      } catch {
-        if (SECRETS.includes(f))
-          problems.push(
-            `The saved PayMongo ${f === 'secret_key' ? 'secret key' : 'webhook secret'} cannot be decrypted with ${box.source}: enter it again.`,
-          );
-      }
-    }
-    return { own, problems };
-  }
+  const fields: SealedFields<PaymentField> = {
+    prefix: PREFIX,
+    fields: PAYMENT_FIELDS,
+    secrets: SECRETS,
+    purpose: 'online payments',
+    parse: (f, v) => parsers[f](v),
+    secretName: (f) => `PayMongo ${f === 'secret_key' ? 'secret key' : 'webhook secret'}`,
+  };
+  const stored = () => sealedStored(db, box, fields);
 
-  async function read() {
-    const { own, problems } = await stored();
-    const v = { ...defaults(), ...own };
-    return {
-      settings: {
-        secretKey: v.secret_key || undefined,
-        webhookSecret: v.webhook_secret || undefined,
-        apiUrl: v.api_url,
-        methods: v.methods.split(',').filter(Boolean),
-      },
-      overridden: PAYMENT_FIELDS.filter((f) => own[f] !== undefined),
-      problems,
-    };
-  }
+  const read = () =>
+    sealedRead(db, box, fields, defaults(), (v) => ({
+      secretKey: v.secret_key || undefined,
+      webhookSecret: v.webhook_secret || undefined,
+      apiUrl: v.api_url,
+      methods: v.methods.split(',').filter(Boolean),
+    }));
 
   return {
     read,
@@ -157,12 +136,7 @@ export function paymentSettingsStore(
     },
     async update(input, actor) {
       const c = new ErrorCollector();
-      const parsed = new Map<PaymentField, string>();
-      for (const f of PAYMENT_FIELDS) {
-        if (input[f] === undefined) continue;
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, PAYMENT_FIELDS, input, (f, v) => parsers[f](v));
       c.throwIfAny('Payment settings not saved');
       const { own } = await stored();
       const changed: PaymentField[] = [];

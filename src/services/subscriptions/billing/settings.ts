@@ -16,7 +16,12 @@ import { ValidationError } from '../../../domain/errors';
 import { matching } from '../../../domain/setting-fields';
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
-import { overridesView, type OverridesView } from '../../business/settings/overrides';
+import {
+  overridesView,
+  parseGiven,
+  type OverridesService,
+  type OverridesView,
+} from '../../business/settings/overrides';
 
 export const BILLING_SETTING_FIELDS = ['due_days', 'grace_days', 'remind_days', 'invoice_prefix'] as const;
 export type BillingSettingField = (typeof BILLING_SETTING_FIELDS)[number];
@@ -30,10 +35,8 @@ export interface BillingSettingValues {
 
 export type BillingSettingsView = OverridesView<BillingSettingField, BillingSettingValues>;
 
-export interface BillingSettingsService {
-  /** Reads the owner's values into `config.billing` (at start, and at each poll of the server). */
-  refresh(): Promise<void>;
-  view(): Promise<BillingSettingsView>;
+/** `refresh` reads the owner's values into `config.billing` (at start, and at each poll of the server). */
+export interface BillingSettingsService extends OverridesService<BillingSettingField, BillingSettingValues> {
   /**
    * Checks every given field (all problems at once, each naming its field), then saves the changed ones (each
    * audited `settings.set`) and applies them at once; '' resets a field to `.env`. Returns the changed fields.
@@ -154,12 +157,7 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
       for (const k of Object.keys(input))
         if (!(BILLING_SETTING_FIELDS as readonly string[]).includes(k))
           c.add(k, `not a billing setting; they are ${BILLING_SETTING_FIELDS.join(', ')}`);
-      const parsed = new Map<BillingSettingField, number | string>();
-      for (const f of BILLING_SETTING_FIELDS) {
-        if (input[f] === undefined) continue;
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, BILLING_SETTING_FIELDS, input, (f, v) => parsers[f](v));
       const before = await view();
       const after: BillingSettingValues = { ...before.effective };
       for (const [f, v] of parsed) (after as unknown as Record<string, unknown>)[f] = v === '' ? env[f] : v;
