@@ -161,7 +161,7 @@ export function notifySettingsStore(
     fields: NOTIFY_FIELDS,
     secrets: SECRET_FIELDS,
     purpose: 'notifications',
-    parse: (f, v) => parsers[f](v),
+    parsers,
     secretName: (f) => (f === 'telegram_token' ? 'Telegram bot token' : 'webhook secret'),
   };
   const stored = () => sealedStored(db, box, fields);
@@ -176,7 +176,7 @@ export function notifySettingsStore(
     },
     async update(input, actor) {
       const c = new ErrorCollector();
-      const parsed = parseGiven(c, NOTIFY_FIELDS, input, (f, v) => parsers[f](v));
+      const parsed = parseGiven(c, NOTIFY_FIELDS, input, parsers);
       const before = await read();
       const after = { ...defaults, ...(await stored()).own };
       for (const [f, v] of parsed) after[f] = v === '' ? defaults[f] : v;

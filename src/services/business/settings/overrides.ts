@@ -24,8 +24,8 @@ export interface OverridesService<F extends string, V> {
 export interface OverrideFields<F extends string, V> {
   fields: readonly F[];
   key(f: F): string;
-  /** The stored value's typed form; throws when it no longer parses. */
-  parse(f: F, v: unknown): unknown;
+  /** Each field's typed form; throws when the value is not one. */
+  parsers: Record<F, (v: unknown) => unknown>;
   /** A typed value that means "back to .env". */
   empty(v: unknown): boolean;
   env: V;
@@ -41,7 +41,7 @@ export async function overridesView<F extends string, V>(
     const v = await settings.get<unknown>(o.key(f), undefined);
     if (v === undefined || v === null) continue;
     try {
-      const parsed = o.parse(f, v);
+      const parsed = o.parsers[f](v);
       if (!o.empty(parsed)) own[f] = parsed;
     } catch {
       continue;
@@ -59,12 +59,12 @@ export function parseGiven<F extends string, T>(
   c: ErrorCollector,
   fields: readonly F[],
   input: Partial<Record<F, unknown>>,
-  parse: (f: F, v: unknown) => T,
+  parsers: Record<F, (v: unknown) => T>,
 ): Map<F, T> {
   const parsed = new Map<F, T>();
   for (const f of fields) {
     if (input[f] === undefined) continue;
-    const v = c.field(() => parse(f, input[f]));
+    const v = c.field(() => parsers[f](input[f]));
     if (v !== undefined) parsed.set(f, v);
   }
   return parsed;

@@ -20,7 +20,8 @@ export interface SealedFields<F extends string> {
   secrets: readonly F[];
   /** What the box opens them for (its error words). */
   purpose: string;
-  parse(f: F, v: unknown): string;
+  /** Each field's stored form ('' = back to .env); throws when the value is not one. */
+  parsers: Record<F, (v: unknown) => string>;
   /** A secret as the owner knows it ("Telegram bot token"). */
   secretName(f: F): string;
 }
@@ -43,7 +44,7 @@ export async function sealedStored<F extends string>(
     try {
       let v: unknown = JSON.parse(r.value);
       if (typeof v === 'string' && o.secrets.includes(f)) v = box.open(v, o.purpose);
-      const parsed = o.parse(f, v);
+      const parsed = o.parsers[f](v);
       if (parsed !== '') own[f] = parsed;
     } catch {
       if (o.secrets.includes(f))

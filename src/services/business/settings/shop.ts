@@ -136,7 +136,7 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
   const fields: OverrideFields<ShopSettingField, ShopSettingValues> = {
     fields: SHOP_SETTING_FIELDS,
     key: (f) => KEYS[f],
-    parse: (f, v) => parsers[f](v),
+    parsers,
     empty: (v) => empty(v as string | string[]),
     env,
   };
@@ -162,7 +162,7 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
           403,
         );
       const c = new ErrorCollector();
-      const parsed = parseGiven(c, SHOP_SETTING_FIELDS, input, (f, v) => parsers[f](v));
+      const parsed = parseGiven(c, SHOP_SETTING_FIELDS, input, parsers);
       c.throwIfAny('Settings not saved');
       const before = await view();
       const after = { ...before.effective };

@@ -106,7 +106,7 @@ export function paymentSettingsStore(
     fields: PAYMENT_FIELDS,
     secrets: SECRETS,
     purpose: 'online payments',
-    parse: (f, v) => parsers[f](v),
+    parsers,
     secretName: (f) => `PayMongo ${f === 'secret_key' ? 'secret key' : 'webhook secret'}`,
   };
   const stored = () => sealedStored(db, box, fields);
@@ -136,7 +136,7 @@ export function paymentSettingsStore(
     },
     async update(input, actor) {
       const c = new ErrorCollector();
-      const parsed = parseGiven(c, PAYMENT_FIELDS, input, (f, v) => parsers[f](v));
+      const parsed = parseGiven(c, PAYMENT_FIELDS, input, parsers);
       c.throwIfAny('Payment settings not saved');
       const { own } = await stored();
       const changed: PaymentField[] = [];

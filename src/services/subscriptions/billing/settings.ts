@@ -138,7 +138,7 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
     overridesView(settings, {
       fields: BILLING_SETTING_FIELDS,
       key: (f) => KEY_PREFIX + f,
-      parse: (f, v) => parsers[f](v),
+      parsers,
       empty: (v) => v === '',
       env,
     });
@@ -157,7 +157,7 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
       for (const k of Object.keys(input))
         if (!(BILLING_SETTING_FIELDS as readonly string[]).includes(k))
           c.add(k, `not a billing setting; they are ${BILLING_SETTING_FIELDS.join(', ')}`);
-      const parsed = parseGiven(c, BILLING_SETTING_FIELDS, input, (f, v) => parsers[f](v));
+      const parsed = parseGiven(c, BILLING_SETTING_FIELDS, input, parsers);
       const before = await view();
       const after: BillingSettingValues = { ...before.effective };
       for (const [f, v] of parsed) (after as unknown as Record<string, unknown>)[f] = v === '' ? env[f] : v;
