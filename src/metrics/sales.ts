@@ -76,6 +76,22 @@ function addRows(into: SalesTotals, rows: SaleRow[], settled: boolean): void {
   }
 }
 
+/** `shown`'s `field` grows by what `now`'s grew since `last` (never falls); each row takes `now`'s site name. */
+function grow<K, R extends { site: string }>(
+  shown: Map<K, R>,
+  now: Map<K, R>,
+  last: Map<K, R>,
+  field: { [F in keyof R]: R[F] extends number ? F : never }[keyof R],
+): void {
+  for (const [k, n] of now) {
+    const grew = (n[field] as number) - ((last.get(k)?.[field] as number | undefined) ?? 0);
+    const s = shown.get(k) ?? { ...n, [field]: 0 };
+    s.site = n.site;
+    if (grew > 0) (s[field] as number) += grew;
+    shown.set(k, s);
+  }
+}
+
 function copy(t: SalesTotals): SalesTotals {
   return {
     vouchers: new Map([...t.vouchers].map(([k, v]) => [k, { ...v }])),
@@ -194,20 +210,8 @@ export class SalesTally {
 
   /** Each total grows by what it grew in the database since the last read; a total that fell stays. */
   private show(now: SalesTotals): void {
-    for (const [k, n] of now.vouchers) {
-      const grew = n.count - (this.lastRead.vouchers.get(k)?.count ?? 0);
-      const s = this.shown.vouchers.get(k) ?? { ...n, count: 0 };
-      s.site = n.site;
-      if (grew > 0) s.count += grew;
-      this.shown.vouchers.set(k, s);
-    }
-    for (const [id, m] of now.centavos) {
-      const grew = m.amount - (this.lastRead.centavos.get(id)?.amount ?? 0);
-      const s = this.shown.centavos.get(id) ?? { ...m, amount: 0 };
-      s.site = m.site;
-      if (grew > 0) s.amount += grew;
-      this.shown.centavos.set(id, s);
-    }
+    grow(this.shown.vouchers, now.vouchers, this.lastRead.vouchers, 'count');
+    grow(this.shown.centavos, now.centavos, this.lastRead.centavos, 'amount');
     this.lastRead = now;
   }
 }

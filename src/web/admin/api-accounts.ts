@@ -16,10 +16,9 @@ import { forbiddenRole } from '../middleware/roles';
 import { localDate, startOfLocalDay } from '../../domain/calendar';
 import { errorJson } from '../../lib/error-reply';
 import { waitText } from './login';
+import { aboveOwed, actorOf, money } from './api-common';
 
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 const pesos = (c: number) => c / 100;
-const money = (name: string, c: number) => ({ [name]: pesos(c), [`${name}_centavos`]: c });
 const moneyOrNull = (name: string, c: number | null) => ({
   [name]: c === null ? null : pesos(c),
   [`${name}_centavos`]: c,
@@ -165,11 +164,7 @@ async function remit(ctx: WebContext, req: Request<{ username: string }>, res: R
     res.status(201).json({ success: true, ...balanceJson(b) });
   } catch (err) {
     if (!(err instanceof RemittanceAboveOwedError)) throw err;
-    res.status(409).json({
-      ...errorJson(err, { withFields: true }),
-      ...money('owed', err.owed),
-      ...money('amount', err.amount),
-    });
+    aboveOwed(res, err);
   }
 }
 

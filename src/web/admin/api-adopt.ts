@@ -3,12 +3,10 @@
  * Thin: src/services/subscriptions/subscribers/adopt.ts checks every entry, creates the subscribers and has the router brought
  * in line. Mounted before the subscribers' `/subscribers/:id` routes, which would take `adoptable` for an id.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { adoptableJson, adoptResultJson } from '../../services/subscriptions/subscribers/adopt-json';
-import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+import { actorOf } from './api-common';
 
 export function adoptApiRouter(ctx: WebContext): Router {
   const r = Router();

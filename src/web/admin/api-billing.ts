@@ -2,9 +2,8 @@
  * Admin JSON API for subscribers' billing figures and corrections (auth and CSRF as for every /admin/api route;
  * who may call what: src/domain/roles.ts): a subscriber's usage per cycle, a payment's void (the owner's). Thin: the services read and write.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { paymentNotFound } from '../../services/subscriptions/billing/payment-void';
-import type { Actor } from '../../services/types';
 import { paymentJson } from '../../services/subscriptions/billing/json';
 import {
   countsJson,
@@ -16,12 +15,11 @@ import { localDate } from '../../domain/calendar';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
+import { actorOf, money } from './api-common';
 
 export function billingApiRouter(ctx: WebContext): Router {
   const r = Router();
   const { billingReports, billingSettings, invoices, subscribers } = ctx.services;
-  const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
-  const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
   r.get('/subscribers/:id/usage', async (req, res) => {
     const cycles = await billingReports.usage(parseRecordId(req.params.id, subscriberNotFound));

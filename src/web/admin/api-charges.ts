@@ -3,13 +3,11 @@
  * `{ "reason" }`. The service (src/services/shop/vouchers/charge-void.ts) checks who may, takes back the time or data
  * still unused and keeps the void exactly once; this answers it as the other charge endpoints do (centavos).
  */
-import { Router, type Request } from 'express';
-import type { Actor } from '../../services/types';
+import { Router } from 'express';
 import type { WebContext } from '../context';
 import { voucherJson } from '../../services/shop/vouchers/json';
 import { voucherChargeJson } from '../../services/shop/vouchers/json';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+import { actorOf } from './api-common';
 
 export function chargeApiRouter(ctx: WebContext): Router {
   const r = Router();

@@ -3,19 +3,14 @@
  * src/domain/roles.ts). Thin: the invoice service issues, numbers, voids and audits.
  */
 import { Router, type Request, type Response } from 'express';
-import { errorJson } from '../../lib/error-reply';
 import { invoiceJson } from '../../services/subscriptions/billing/invoices';
 import { runBilling } from '../../services/subscriptions/billing/schedule';
 import { paymentJson } from '../../services/subscriptions/billing/json';
 import { PaymentAboveOwedError, type PaymentInput } from '../../services/subscriptions/billing/payments';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
-import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
-
-const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+import { aboveOwed, actorOf, money } from './api-common';
 
 export function invoiceApiRouter(ctx: WebContext): Router {
   const r = Router();
@@ -79,10 +74,6 @@ async function recordPayment(ctx: WebContext, req: Request<{ id: string }>, res:
     });
   } catch (err) {
     if (!(err instanceof PaymentAboveOwedError)) throw err;
-    res.status(409).json({
-      ...errorJson(err, { withFields: true }),
-      ...money('owed', err.owed),
-      ...money('amount', err.amount),
-    });
+    aboveOwed(res, err);
   }
 }

@@ -4,12 +4,9 @@
  * `webhook_secret_set`. Times ISO-8601.
  */
 import { Router, type Request } from 'express';
-import type { Actor } from '../../services/types';
 import type { OutboxView } from '../../services/business/notify/types';
 import type { WebContext } from '../context';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { actorOf, iso } from './api-common';
 
 export function messageJson(m: OutboxView) {
   return {

@@ -3,13 +3,10 @@
  * and the PayMongo settings. The secret key and the webhook secret are accepted, never answered: replies say
  * `secret_key_set` and `webhook_secret_set`. Amounts in pesos (and centavos), times ISO-8601.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { PaymentView } from '../../services/shop/payments';
-import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { actorOf, iso } from './api-common';
 
 export function paymentJson(p: PaymentView) {
   return {

@@ -3,12 +3,10 @@
  * profiles.json list, archive and restore, update.
  */
 import type { Request, Response, Router } from 'express';
-import type { Actor } from '../../services/types';
 import { profileJson } from '../../services/shop/profiles/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+import { actorOf } from './api-common';
 
 export function profileApiRoutes(ctx: WebContext, r: Router): void {
   const { profiles } = ctx.services;

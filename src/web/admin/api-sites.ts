@@ -5,12 +5,10 @@
 import { Router, type Request } from 'express';
 import { AppError, SiteHasVouchersError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
-import type { Actor } from '../../services/types';
 import { siteJson } from '../../services/business/sites/json';
 import { addressesJson } from '../../services/subscriptions/subscribers/json';
 import type { WebContext } from '../context';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+import { actorOf } from './api-common';
 
 /** `?force=true` or a JSON body `{"force": true}`; anything else but absent/false is refused (400). */
 function forceOf(req: Request): boolean {

@@ -7,13 +7,12 @@ import { Router, type Request } from 'express';
 import { importJson, importProblemsJson } from '../../services/subscriptions/subscribers/import-json';
 import { subscriberJson } from '../../services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
-import type { Actor } from '../../services/types';
 import type { WebContext } from '../context';
 import { AppError } from '../../domain/errors';
 import { parseRecordId } from './record-scope';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
+import { actorOf } from './api-common';
 
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 const json = (req: Request, s: SubscriberView) =>
   subscriberJson(s, { withPassword: req.actor?.account === undefined });
 const idOf = (req: Request) => parseRecordId(req.params.id, subscriberNotFound);

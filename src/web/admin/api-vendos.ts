@@ -5,12 +5,11 @@
  */
 import { Router, type Request } from 'express';
 import { ValidationError } from '../../domain/errors';
-import type { Actor } from '../../services/types';
 import { collectionJson, ledgerJson, vendoJson } from '../../services/shop/vendos/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
+import { actorOf } from './api-common';
 
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 function int(v: unknown, field: string, min: number, max: number, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = typeof v === 'string' ? Number(v) : NaN;

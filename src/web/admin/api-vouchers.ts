@@ -10,7 +10,7 @@ import { requireOwnVoucher } from './record-scope';
 import { parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
-import type { Actor, VoucherFilter, VoucherStatus } from '../../services/types';
+import type { VoucherFilter, VoucherStatus } from '../../services/types';
 import { chargeFlag } from './charge-json';
 import {
   batchJson,
@@ -26,8 +26,7 @@ import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { codeStyleFigures } from '../../services/shop/vouchers/code-style';
 import { profileApiRoutes } from './api-profiles';
-
-const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
+import { actorOf } from './api-common';
 
 function optionalInt(v: unknown, field: string, min: number, max: number): number | undefined {
   if (v === undefined || v === '') return undefined;

@@ -56,15 +56,16 @@ export async function due(db: Db, channel: Channel, now: number, limit = 20): Pr
     .limit(limit)) as OutboxRow[];
 }
 
-export async function markSent(db: Db, id: number, channel: Channel, now: number): Promise<void> {
+/** One try on a channel: its columns (named without the channel) written, and the try counted. */
+async function tried(db: Db, id: number, channel: Channel, cols: Record<string, unknown>): Promise<void> {
+  const named = Object.fromEntries(Object.entries(cols).map(([k, v]) => [`${channel}_${k}`, v]));
   await db('notify_outbox')
     .where({ id })
-    .update({
-      [`${channel}_state`]: 'sent',
-      [`${channel}_done_at`]: now,
-      [`${channel}_next_at`]: null,
-      [`${channel}_attempts`]: db.raw('?? + 1', [`${channel}_attempts`]),
-    });
+    .update({ ...named, [`${channel}_attempts`]: db.raw('?? + 1', [`${channel}_attempts`]) });
+}
+
+export async function markSent(db: Db, id: number, channel: Channel, now: number): Promise<void> {
+  await tried(db, id, channel, { state: 'sent', done_at: now, next_at: null });
 }
 
 /** A failure worth another try: counted, with the channel's words, tried again at `nextAt`. */
@@ -75,13 +76,7 @@ export async function markRetry(
   error: string,
   nextAt: number,
 ): Promise<void> {
-  await db('notify_outbox')
-    .where({ id })
-    .update({
-      [`${channel}_error`]: error.slice(0, 500),
-      [`${channel}_next_at`]: nextAt,
-      [`${channel}_attempts`]: db.raw('?? + 1', [`${channel}_attempts`]),
-    });
+  await tried(db, id, channel, { error: error.slice(0, 500), next_at: nextAt });
 }
 
 /** A failure that no retry can fix (the channel refused the message): kept, with its words. */
@@ -92,15 +87,7 @@ export async function markFailed(
   error: string,
   now: number,
 ): Promise<void> {
-  await db('notify_outbox')
-    .where({ id })
-    .update({
-      [`${channel}_state`]: 'failed',
-      [`${channel}_error`]: error.slice(0, 500),
-      [`${channel}_done_at`]: now,
-      [`${channel}_next_at`]: null,
-      [`${channel}_attempts`]: db.raw('?? + 1', [`${channel}_attempts`]),
-    });
+  await tried(db, id, channel, { state: 'failed', error: error.slice(0, 500), done_at: now, next_at: null });
 }
 
 /** The latest message of each subject starting with `prefix`: what was last said about each site, vendo… */

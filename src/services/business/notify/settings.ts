@@ -7,7 +7,6 @@
  */
 import {
   DAILY_TIME,
-  isHttpUrl,
   LOW_STOCK_BOUNDS,
   NOTIFY_LANGUAGES,
   ROUTER_DOWN_BOUNDS,
@@ -19,7 +18,9 @@ import {
 import type { Db } from '../../../db/knex';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
-import type { Actor } from '../audit/actor';
+import { matching, secretMatching, webAddress } from '../../../domain/setting-fields';
+import { parseGiven } from '../settings/overrides';
+import { sealedRead, sealedStored, type SealedFields, type SealedSettingsStore } from '../settings/sealed';
 import type { SettingsService } from '../settings/types';
 import type { CredentialsBox } from '../sites/credentials';
 import {
@@ -51,49 +52,35 @@ function whole(v: unknown, field: string, b: { min: number; max: number }, what:
 
 /** One field's stored form; '' means "back to .env". */
 const parsers: Record<NotifyField, (v: unknown) => string> = {
-  telegram_token(v) {
-    const s = text(v, 'telegram_token');
-    if (s !== '' && !TELEGRAM_TOKEN.test(s))
-      // The value itself is never echoed: it is a secret even when mistyped.
-      throw new ValidationError(
-        'telegram_token',
-        'is not a bot token; paste the token BotFather gave, like 123456789:AAH… (digits, a colon, then letters)',
-      );
-    return s;
-  },
-  telegram_chat_id(v) {
-    const s = text(v, 'telegram_chat_id');
-    if (s !== '' && !TELEGRAM_CHAT.test(s))
-      throw ValidationError.invalid(
-        'telegram_chat_id',
-        v,
-        'a chat id',
-        'use the number of your chat with the bot (like 123456789; a group is negative, like -1001234567890) or a channel like @myshop',
-      );
-    return s;
-  },
-  telegram_api_url(v) {
-    const s = text(v, 'telegram_api_url');
-    if (s !== '' && (!isHttpUrl(s) || s.length > 300))
-      throw ValidationError.invalid(
-        'telegram_api_url',
-        v,
-        'a web address',
-        'use an http:// or https:// address like https://api.telegram.org',
-      );
-    return s.replace(/\/+$/, '');
-  },
-  webhook_url(v) {
-    const s = text(v, 'webhook_url');
-    if (s !== '' && (!isHttpUrl(s) || s.length > 500))
-      throw ValidationError.invalid(
-        'webhook_url',
-        v,
-        'a web address',
-        'use an http:// or https:// address like https://example.com/pisonet, without a user name or password in it',
-      );
-    return s;
-  },
+  telegram_token: (v) =>
+    secretMatching(
+      text(v, 'telegram_token'),
+      'telegram_token',
+      TELEGRAM_TOKEN,
+      'is not a bot token; paste the token BotFather gave, like 123456789:AAH… (digits, a colon, then letters)',
+    ),
+  telegram_chat_id: (v) =>
+    matching(
+      text(v, 'telegram_chat_id'),
+      v,
+      'telegram_chat_id',
+      TELEGRAM_CHAT,
+      'a chat id',
+      'use the number of your chat with the bot (like 123456789; a group is negative, like -1001234567890) or a channel like @myshop',
+    ),
+  telegram_api_url: (v) =>
+    webAddress(text(v, 'telegram_api_url'), v, 'telegram_api_url', 300, 'https://api.telegram.org').replace(
+      /\/+$/,
+      '',
+    ),
+  webhook_url: (v) =>
+    webAddress(
+      text(v, 'webhook_url'),
+      v,
+      'webhook_url',
+      500,
+      'https://example.com/pisonet, without a user name or password in it',
+    ),
   webhook_secret(v) {
     const s = typeof v === 'string' ? v : text(v, 'webhook_secret');
     if (s !== '' && (s.length < WEBHOOK_SECRET_MIN || s.length > 200))
@@ -159,12 +146,7 @@ export function channelsOf(s: NotifySettings): Channel[] {
   return out;
 }
 
-export interface NotifySettingsStore {
-  /** The settings in effect, secrets included (the sender's); problems: a saved secret that cannot be opened. */
-  read(): Promise<{ settings: NotifySettings; overridden: NotifyField[]; problems: string[] }>;
-  view(): Promise<NotifySettingsView>;
-  update(input: Partial<Record<NotifyField, unknown>>, actor: Actor): Promise<NotifyField[]>;
-}
+export type NotifySettingsStore = SealedSettingsStore<NotifyField, NotifySettings, NotifySettingsView>;
 
 export function notifySettingsStore(
   db: Db,
@@ -174,42 +156,17 @@ export function notifySettingsStore(
 ): NotifySettingsStore {
   const defaults = fromEnv(env);
 
-  /** The owner's saved values (secrets opened); a value that no longer parses is ignored, not applied. */
-  async function stored(): Promise<{ own: Partial<Record<NotifyField, string>>; problems: string[] }> {
-    const rows = (await db('settings').where('key', 'like', `${PREFIX}%`).select('key', 'value')) as {
-      key: string;
-      value: string;
-    }[];
-    const own: Partial<Record<NotifyField, string>> = {};
-    const problems: string[] = [];
-    for (const r of rows) {
-      const f = r.key.slice(PREFIX.length) as NotifyField;
-      if (!NOTIFY_FIELDS.includes(f)) continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(r.value);
-        if (typeof v === 'string' && SECRET_FIELDS.includes(f)) v = box.open(v, 'notifications');
-        const parsed = parsers[f](v);
-        if (parsed !== '') own[f] = parsed;
-      } catch {
-        if (SECRET_FIELDS.includes(f))
-          problems.push(
-            `The saved ${f === 'telegram_token' ? 'Telegram bot token' : 'webhook secret'} cannot be decrypted with ${box.source}: enter it again.`,
-          );
-      }
-    }
-    return { own, problems };
-  }
+  const fields: SealedFields<NotifyField> = {
+    prefix: PREFIX,
+    fields: NOTIFY_FIELDS,
+    secrets: SECRET_FIELDS,
+    purpose: 'notifications',
+    parsers,
+    secretName: (f) => (f === 'telegram_token' ? 'Telegram bot token' : 'webhook secret'),
+  };
+  const stored = () => sealedStored(db, box, fields);
 
-  async function read() {
-    const { own, problems } = await stored();
-    const values = { ...defaults, ...own };
-    return {
-      settings: typed(values),
-      overridden: NOTIFY_FIELDS.filter((f) => own[f] !== undefined),
-      problems,
-    };
-  }
+  const read = () => sealedRead(db, box, fields, defaults, typed);
 
   return {
     read,
@@ -219,12 +176,7 @@ export function notifySettingsStore(
     },
     async update(input, actor) {
       const c = new ErrorCollector();
-      const given = NOTIFY_FIELDS.filter((f) => input[f] !== undefined);
-      const parsed = new Map<NotifyField, string>();
-      for (const f of given) {
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, NOTIFY_FIELDS, input, parsers);
       const before = await read();
       const after = { ...defaults, ...(await stored()).own };
       for (const [f, v] of parsed) after[f] = v === '' ? defaults[f] : v;

@@ -2,6 +2,7 @@
  * The shop settings' contract (shop.ts): what `.env` sets first and the owner may change.
  */
 import type { Actor } from '../audit/actor';
+import type { OverridesService, OverridesView } from './overrides';
 
 /** The fields, as the API, the form and the CLI name them. */
 export const SHOP_SETTING_FIELDS = [
@@ -27,19 +28,9 @@ export interface ShopSettingValues {
   contact_mobile: string;
 }
 
-export interface ShopSettingsView {
-  /** What applies now. */
-  effective: ShopSettingValues;
-  /** What `.env` says (the value a reset returns to). */
-  env: ShopSettingValues;
-  /** The fields the owner has set here. */
-  overridden: ShopSettingField[];
-}
+export type ShopSettingsView = OverridesView<ShopSettingField, ShopSettingValues>;
 
-export interface ShopSettingsService {
-  /** Reads the owner's values and applies them (at start, and when another process may have changed them). */
-  refresh(): Promise<void>;
-  view(): Promise<ShopSettingsView>;
+export interface ShopSettingsService extends OverridesService<ShopSettingField, ShopSettingValues> {
   /**
    * Validates every given field (all problems at once), then saves and applies the changed ones; '' resets a
    * field to `.env`. `from`: the address of the admin making the change (the web), whose own access an

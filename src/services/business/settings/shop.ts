@@ -12,10 +12,12 @@
 import type { AppConfig } from '../../../config/env';
 import { ValidationError, AppError } from '../../../domain/errors';
 import { ErrorCollector } from '../../../domain/error-collector';
-import { ipInCidrs, isHttpUrl, parseCidr } from '../../../domain/network';
+import { ipInCidrs, parseCidr } from '../../../domain/network';
+import { webAddress } from '../../../domain/setting-fields';
 import { parseMobile } from '../../../domain/subscriber-fields';
 import { knownTimeZone } from '../sites/validate';
 import type { SettingsService } from '../../types';
+import { overridesView, parseGiven, type OverrideFields } from './overrides';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
@@ -49,19 +51,6 @@ function text(v: unknown, field: string): string {
   return v.trim();
 }
 
-/** An absolute http(s) address with a host and no user name or password in it. */
-function httpUrl(v: unknown, field: string, example: string): string {
-  const s = text(v, field);
-  if (!isHttpUrl(s) || s.length > 200)
-    throw ValidationError.invalid(
-      field,
-      v,
-      'a web address',
-      `use an http:// or https:// address like ${example}`,
-    );
-  return s;
-}
-
 /** Text on one line of at most `max` characters (a WiFi name, a contact's name). */
 function oneLine(v: unknown, field: string, max: number, what: string, example: string): string {
   const s = text(v, field);
@@ -89,13 +78,14 @@ const parsers: Record<ShopSettingField, (v: unknown) => string | string[]> = {
     return s;
   },
   wifi_name: (v) => oneLine(v, 'wifi_name', 32, 'a WiFi name', 'AlingNena-WiFi'),
+  // The refusal shows the address as trimmed.
   portal_url(v) {
     const s = text(v, 'portal_url');
-    return s === '' ? s : httpUrl(s, 'portal_url', 'http://10.5.50.2:5000').replace(/\/+$/, '');
+    return webAddress(s, s, 'portal_url', 200, 'http://10.5.50.2:5000').replace(/\/+$/, '');
   },
   hotspot_login_url(v) {
     const s = text(v, 'hotspot_login_url');
-    return s === '' ? s : httpUrl(s, 'hotspot_login_url', 'http://pisonet.wifi/login');
+    return webAddress(s, s, 'hotspot_login_url', 200, 'http://pisonet.wifi/login');
   },
   admin_allow(v) {
     const entries = Array.isArray(v) ? v : text(v, 'admin_allow').split(/[\s,]+/);
@@ -143,30 +133,14 @@ const lockedOut = (address: string) =>
 export function createShopSettings(config: AppConfig, settings: SettingsService): ShopSettingsService {
   const env = fromConfig(config);
 
-  async function stored(): Promise<Partial<ShopSettingValues>> {
-    const out: Partial<Record<ShopSettingField, unknown>> = {};
-    for (const f of SHOP_SETTING_FIELDS) {
-      const v = await settings.get<unknown>(KEYS[f], undefined);
-      if (v === undefined || v === null) continue;
-      // A value written by an older or hand-edited database that no longer parses is ignored, not applied.
-      try {
-        const parsed = parsers[f](v);
-        if (!empty(parsed)) out[f] = parsed;
-      } catch {
-        continue;
-      }
-    }
-    return out as Partial<ShopSettingValues>;
-  }
-
-  async function view(): Promise<ShopSettingsView> {
-    const own = await stored();
-    return {
-      effective: { ...env, ...own },
-      env,
-      overridden: SHOP_SETTING_FIELDS.filter((f) => own[f] !== undefined),
-    };
-  }
+  const fields: OverrideFields<ShopSettingField, ShopSettingValues> = {
+    fields: SHOP_SETTING_FIELDS,
+    key: (f) => KEYS[f],
+    parsers,
+    empty: (v) => empty(v as string | string[]),
+    env,
+  };
+  const view = (): Promise<ShopSettingsView> => overridesView(settings, fields);
 
   // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back
   // over the save's (the running server would use the old time zone until the next refresh).
@@ -188,12 +162,7 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
           403,
         );
       const c = new ErrorCollector();
-      const given = SHOP_SETTING_FIELDS.filter((f) => input[f] !== undefined);
-      const parsed = new Map<ShopSettingField, string | string[]>();
-      for (const f of given) {
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, SHOP_SETTING_FIELDS, input, parsers);
       c.throwIfAny('Settings not saved');
       const before = await view();
       const after = { ...before.effective };

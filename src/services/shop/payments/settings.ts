@@ -11,11 +11,17 @@ import {
   WEBHOOK_SECRET,
   type PaymentsConfig,
 } from '../../../config/env-payments';
-import { isHttpUrl } from '../../../domain/network';
 import type { Db } from '../../../db/knex';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
-import type { Actor } from '../../business/audit/actor';
+import { secretMatching, webAddress } from '../../../domain/setting-fields';
+import { parseGiven } from '../../business/settings/overrides';
+import {
+  sealedRead,
+  sealedStored,
+  type SealedFields,
+  type SealedSettingsStore,
+} from '../../business/settings/sealed';
 import type { SettingsService } from '../../business/settings/types';
 import type { CredentialsBox } from '../../business/sites/credentials';
 
@@ -45,36 +51,22 @@ function text(v: unknown, field: string): string {
 }
 
 const parsers: Record<PaymentField, (v: unknown) => string> = {
-  secret_key(v) {
-    const s = text(v, 'secret_key');
-    if (s !== '' && !SECRET_KEY.test(s))
-      // Never echoed back: a mistyped secret is still a secret.
-      throw new ValidationError(
-        'secret_key',
-        "is not a PayMongo secret key; paste the one from PayMongo's dashboard (Developers → API keys), like sk_test_… or sk_live_…",
-      );
-    return s;
-  },
-  webhook_secret(v) {
-    const s = text(v, 'webhook_secret');
-    if (s !== '' && !WEBHOOK_SECRET.test(s))
-      throw new ValidationError(
-        'webhook_secret',
-        'is not a webhook secret; paste the secret_key PayMongo gave when the webhook was made, like whsk_…',
-      );
-    return s;
-  },
-  api_url(v) {
-    const s = text(v, 'api_url');
-    if (s !== '' && (!isHttpUrl(s) || s.length > 300))
-      throw ValidationError.invalid(
-        'api_url',
-        v,
-        'a web address',
-        'use an http:// or https:// address like https://api.paymongo.com',
-      );
-    return s.replace(/\/+$/, '');
-  },
+  secret_key: (v) =>
+    secretMatching(
+      text(v, 'secret_key'),
+      'secret_key',
+      SECRET_KEY,
+      "is not a PayMongo secret key; paste the one from PayMongo's dashboard (Developers → API keys), like sk_test_… or sk_live_…",
+    ),
+  webhook_secret: (v) =>
+    secretMatching(
+      text(v, 'webhook_secret'),
+      'webhook_secret',
+      WEBHOOK_SECRET,
+      'is not a webhook secret; paste the secret_key PayMongo gave when the webhook was made, like whsk_…',
+    ),
+  api_url: (v) =>
+    webAddress(text(v, 'api_url'), v, 'api_url', 300, 'https://api.paymongo.com').replace(/\/+$/, ''),
   methods(v) {
     const s = Array.isArray(v) ? v.map(String).join(',') : text(v, 'methods');
     if (s === '') return '';
@@ -90,12 +82,7 @@ const parsers: Record<PaymentField, (v: unknown) => string> = {
   },
 };
 
-export interface PaymentSettingsStore {
-  /** The settings in effect, secrets included (the gateway's). */
-  read(): Promise<{ settings: PaymentsConfig; overridden: PaymentField[]; problems: string[] }>;
-  view(): Promise<PaymentSettingsView>;
-  update(input: Partial<Record<PaymentField, unknown>>, actor: Actor): Promise<PaymentField[]>;
-}
+export type PaymentSettingsStore = SealedSettingsStore<PaymentField, PaymentsConfig, PaymentSettingsView>;
 
 /** `env` is read on every call: the demo points it at its own simulated gateway after start. */
 export function paymentSettingsStore(
@@ -114,45 +101,23 @@ export function paymentSettingsStore(
     };
   };
 
-  async function stored() {
-    const rows = (await db('settings').where('key', 'like', `${PREFIX}%`).select('key', 'value')) as {
-      key: string;
-      value: string;
-    }[];
-    const own: Partial<Record<PaymentField, string>> = {};
-    const problems: string[] = [];
-    for (const r of rows) {
-      const f = r.key.slice(PREFIX.length) as PaymentField;
-      if (!PAYMENT_FIELDS.includes(f)) continue;
-      try {
-        let v: unknown = JSON.parse(r.value);
-        if (typeof v === 'string' && SECRETS.includes(f)) v = box.open(v, 'online payments');
-        const parsed = parsers[f](v);
-        if (parsed !== '') own[f] = parsed;
-      } catch {
-        if (SECRETS.includes(f))
-          problems.push(
-            `The saved PayMongo ${f === 'secret_key' ? 'secret key' : 'webhook secret'} cannot be decrypted with ${box.source}: enter it again.`,
-          );
-      }
-    }
-    return { own, problems };
-  }
+  const fields: SealedFields<PaymentField> = {
+    prefix: PREFIX,
+    fields: PAYMENT_FIELDS,
+    secrets: SECRETS,
+    purpose: 'online payments',
+    parsers,
+    secretName: (f) => `PayMongo ${f === 'secret_key' ? 'secret key' : 'webhook secret'}`,
+  };
+  const stored = () => sealedStored(db, box, fields);
 
-  async function read() {
-    const { own, problems } = await stored();
-    const v = { ...defaults(), ...own };
-    return {
-      settings: {
-        secretKey: v.secret_key || undefined,
-        webhookSecret: v.webhook_secret || undefined,
-        apiUrl: v.api_url,
-        methods: v.methods.split(',').filter(Boolean),
-      },
-      overridden: PAYMENT_FIELDS.filter((f) => own[f] !== undefined),
-      problems,
-    };
-  }
+  const read = () =>
+    sealedRead(db, box, fields, defaults(), (v) => ({
+      secretKey: v.secret_key || undefined,
+      webhookSecret: v.webhook_secret || undefined,
+      apiUrl: v.api_url,
+      methods: v.methods.split(',').filter(Boolean),
+    }));
 
   return {
     read,
@@ -171,12 +136,7 @@ export function paymentSettingsStore(
     },
     async update(input, actor) {
       const c = new ErrorCollector();
-      const parsed = new Map<PaymentField, string>();
-      for (const f of PAYMENT_FIELDS) {
-        if (input[f] === undefined) continue;
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, PAYMENT_FIELDS, input, parsers);
       c.throwIfAny('Payment settings not saved');
       const { own } = await stored();
       const changed: PaymentField[] = [];

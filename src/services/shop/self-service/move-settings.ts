@@ -11,42 +11,25 @@ import type { SettingsService } from '../../business/settings/types';
 export const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
 export const MOVE_OFFLINE_MINUTES_KEY = 'portal.move_offline_minutes';
 
-/** The stored value, or the default when none is stored or it no longer parses. */
-export async function movesPerDay(settings: SettingsService): Promise<number> {
-  const v = await settings.get<unknown>(MOVES_PER_DAY_KEY, DEFAULT_MOVES_PER_DAY);
-  try {
-    return parseMovesPerDay(v);
-  } catch {
-    return DEFAULT_MOVES_PER_DAY;
-  }
+/** One stored number: its reader (the default when none is stored or it no longer parses) and its writer. */
+function storedNumber(key: string, fallback: number, parse: (v: unknown) => number) {
+  return {
+    async get(settings: SettingsService): Promise<number> {
+      try {
+        return parse(await settings.get<unknown>(key, fallback));
+      } catch {
+        return fallback;
+      }
+    },
+    async set(settings: SettingsService, value: unknown, actor: Actor): Promise<number> {
+      const n = parse(value);
+      await settings.set(key, n, actor);
+      return n;
+    },
+  };
 }
 
-export async function setMovesPerDay(
-  settings: SettingsService,
-  value: unknown,
-  actor: Actor,
-): Promise<number> {
-  const n = parseMovesPerDay(value);
-  await settings.set(MOVES_PER_DAY_KEY, n, actor);
-  return n;
-}
-
-/** The stored value, or the default when none is stored or it no longer parses. */
-export async function moveOfflineMinutes(settings: SettingsService): Promise<number> {
-  const v = await settings.get<unknown>(MOVE_OFFLINE_MINUTES_KEY, DEFAULT_MOVE_OFFLINE_MINUTES);
-  try {
-    return parseMoveOfflineMinutes(v);
-  } catch {
-    return DEFAULT_MOVE_OFFLINE_MINUTES;
-  }
-}
-
-export async function setMoveOfflineMinutes(
-  settings: SettingsService,
-  value: unknown,
-  actor: Actor,
-): Promise<number> {
-  const n = parseMoveOfflineMinutes(value);
-  await settings.set(MOVE_OFFLINE_MINUTES_KEY, n, actor);
-  return n;
-}
+const moves = storedNumber(MOVES_PER_DAY_KEY, DEFAULT_MOVES_PER_DAY, parseMovesPerDay);
+const offline = storedNumber(MOVE_OFFLINE_MINUTES_KEY, DEFAULT_MOVE_OFFLINE_MINUTES, parseMoveOfflineMinutes);
+export const { get: movesPerDay, set: setMovesPerDay } = moves;
+export const { get: moveOfflineMinutes, set: setMoveOfflineMinutes } = offline;

@@ -13,8 +13,15 @@ import type { AppConfig } from '../../../config/env';
 import { BILLING_DAYS_MAX, INVOICE_PREFIX } from '../../../config/env-billing';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { ValidationError } from '../../../domain/errors';
+import { matching } from '../../../domain/setting-fields';
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
+import {
+  overridesView,
+  parseGiven,
+  type OverridesService,
+  type OverridesView,
+} from '../../business/settings/overrides';
 
 export const BILLING_SETTING_FIELDS = ['due_days', 'grace_days', 'remind_days', 'invoice_prefix'] as const;
 export type BillingSettingField = (typeof BILLING_SETTING_FIELDS)[number];
@@ -26,19 +33,10 @@ export interface BillingSettingValues {
   invoice_prefix: string;
 }
 
-export interface BillingSettingsView {
-  /** What applies now. */
-  effective: BillingSettingValues;
-  /** What `.env` says (the value a reset returns to). */
-  env: BillingSettingValues;
-  /** The fields the owner has set here. */
-  overridden: BillingSettingField[];
-}
+export type BillingSettingsView = OverridesView<BillingSettingField, BillingSettingValues>;
 
-export interface BillingSettingsService {
-  /** Reads the owner's values into `config.billing` (at start, and at each poll of the server). */
-  refresh(): Promise<void>;
-  view(): Promise<BillingSettingsView>;
+/** `refresh` reads the owner's values into `config.billing` (at start, and at each poll of the server). */
+export interface BillingSettingsService extends OverridesService<BillingSettingField, BillingSettingValues> {
   /**
    * Checks every given field (all problems at once, each naming its field), then saves the changed ones (each
    * audited `settings.set`) and applies them at once; '' resets a field to `.env`. Returns the changed fields.
@@ -78,14 +76,14 @@ function days(field: keyof typeof BILLING_DAY_BOUNDS, v: unknown): number | '' {
 function prefix(v: unknown): string {
   if (typeof v !== 'string') throw ValidationError.invalid('invoice_prefix', v, 'text', 'send a string');
   const s = v.trim().toUpperCase();
-  if (s !== '' && !INVOICE_PREFIX.test(s))
-    throw ValidationError.invalid(
-      'invoice_prefix',
-      v,
-      'an invoice prefix',
-      'use 1 to 10 letters, digits or dashes, starting with a letter or digit, e.g. INV- or OR2027-',
-    );
-  return s;
+  return matching(
+    s,
+    v,
+    'invoice_prefix',
+    INVOICE_PREFIX,
+    'an invoice prefix',
+    'use 1 to 10 letters, digits or dashes, starting with a letter or digit, e.g. INV- or OR2027-',
+  );
 }
 
 const parsers: Record<BillingSettingField, (v: unknown) => number | string> = {
@@ -136,30 +134,14 @@ function reminderProblem(
 export function createBillingSettings(config: AppConfig, settings: SettingsService): BillingSettingsService {
   const env = fromConfig(config);
 
-  async function stored(): Promise<Partial<BillingSettingValues>> {
-    const out: Partial<Record<BillingSettingField, number | string>> = {};
-    for (const f of BILLING_SETTING_FIELDS) {
-      const v = await settings.get<unknown>(KEY_PREFIX + f, undefined);
-      if (v === undefined || v === null) continue;
-      // A value that no longer parses (an older or hand-edited database) is ignored, not applied.
-      try {
-        const parsed = parsers[f](v);
-        if (parsed !== '') out[f] = parsed;
-      } catch {
-        continue;
-      }
-    }
-    return out as Partial<BillingSettingValues>;
-  }
-
-  async function view(): Promise<BillingSettingsView> {
-    const own = await stored();
-    return {
-      effective: { ...env, ...own },
+  const view = (): Promise<BillingSettingsView> =>
+    overridesView(settings, {
+      fields: BILLING_SETTING_FIELDS,
+      key: (f) => KEY_PREFIX + f,
+      parsers,
+      empty: (v) => v === '',
       env,
-      overridden: BILLING_SETTING_FIELDS.filter((f) => own[f] !== undefined),
-    };
-  }
+    });
 
   // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back.
   let saves = 0;
@@ -175,12 +157,7 @@ export function createBillingSettings(config: AppConfig, settings: SettingsServi
       for (const k of Object.keys(input))
         if (!(BILLING_SETTING_FIELDS as readonly string[]).includes(k))
           c.add(k, `not a billing setting; they are ${BILLING_SETTING_FIELDS.join(', ')}`);
-      const parsed = new Map<BillingSettingField, number | string>();
-      for (const f of BILLING_SETTING_FIELDS) {
-        if (input[f] === undefined) continue;
-        const v = c.field(() => parsers[f](input[f]));
-        if (v !== undefined) parsed.set(f, v);
-      }
+      const parsed = parseGiven(c, BILLING_SETTING_FIELDS, input, parsers);
       const before = await view();
       const after: BillingSettingValues = { ...before.effective };
       for (const [f, v] of parsed) (after as unknown as Record<string, unknown>)[f] = v === '' ? env[f] : v;

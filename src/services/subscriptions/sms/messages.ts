@@ -75,23 +75,14 @@ export const languageOf = (l: string | null | undefined): SmsLanguage => (l === 
 
 const base = (v: SmsVoice) => ({ shop: smsShopName(v.shop), link: v.link || say(v, 'no_link') });
 
-export function issuedText(v: SmsVoice, i: { number: string; due: number; dueOn: string }): string {
-  return say(v, 'issued', {
-    ...base(v),
-    number: i.number,
-    amount: smsAmount(i.due),
-    due: smsDate(v, i.dueOn),
-  });
-}
+/** An invoice's message (issued, or the reminder before its due date): its number, what is due and when. */
+const invoiceText =
+  (key: 'issued' | 'reminder') =>
+  (v: SmsVoice, i: { number: string; due: number; dueOn: string }): string =>
+    say(v, key, { ...base(v), number: i.number, amount: smsAmount(i.due), due: smsDate(v, i.dueOn) });
 
-export function reminderText(v: SmsVoice, i: { number: string; due: number; dueOn: string }): string {
-  return say(v, 'reminder', {
-    ...base(v),
-    number: i.number,
-    amount: smsAmount(i.due),
-    due: smsDate(v, i.dueOn),
-  });
-}
+export const issuedText = invoiceText('issued');
+export const reminderText = invoiceText('reminder');
 
 export function suspendedText(v: SmsVoice, owed: number): string {
   return say(v, 'suspended', { ...base(v), amount: smsAmount(owed) });

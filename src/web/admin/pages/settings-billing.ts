@@ -5,14 +5,14 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
-import type { SettingsRender } from './settings-notify';
+import { postedFields, saveSection, type SettingsRender } from './settings-notify';
 import {
   BILLING_DAY_BOUNDS,
   BILLING_SETTING_FIELDS,
   type BillingSettingField,
   type BillingSettingsView,
 } from '../../../services/subscriptions/billing/settings';
-import { actorOf, field, flash, formFailure } from './common';
+import { actorOf } from './common';
 
 const LABELS: Record<BillingSettingField, string> = {
   due_days: 'days to pay',
@@ -46,22 +46,13 @@ function saved(changed: BillingSettingField[], view: BillingSettingsView): strin
 export function billingSettingsRoute(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { billingSettings } = ctx.services;
   router.post('/settings/billing', async (req: Request, res: Response) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    // A field the post leaves out keeps its value (a script may send one of them).
-    const typed = Object.fromEntries(
-      BILLING_SETTING_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]),
-    );
-    try {
-      const changed = await billingSettings.update(typed, actorOf(req));
-      flash(req, 'ok', saved(changed, await billingSettings.view()));
-      res.redirect(303, '/admin/settings#billing');
-    } catch (err) {
-      const f = formFailure(err);
-      await render(
-        res,
-        { values: typed, errors: f.fields, formError: 'The billing settings were not saved.' },
-        f.status,
-      );
-    }
+    const typed = postedFields((req.body ?? {}) as Record<string, unknown>, BILLING_SETTING_FIELDS);
+    await saveSection(req, res, render, {
+      anchor: 'billing',
+      shown: typed,
+      notSaved: 'The billing settings were not saved.',
+      save: async () =>
+        saved(await billingSettings.update(typed, actorOf(req)), await billingSettings.view()),
+    });
   });
 }

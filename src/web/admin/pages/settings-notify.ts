@@ -84,6 +84,33 @@ export type SettingsRender = (
   status?: number,
 ) => Promise<void>;
 
+/** A field the post leaves out keeps its value (a script may send one of them). */
+export function postedFields(
+  body: Record<string, unknown>,
+  fields: readonly string[],
+): Record<string, string> {
+  return Object.fromEntries(fields.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]));
+}
+
+/**
+ * Saves one section of the Settings page: `save` returns the flash, then back to the section (`#anchor`); a
+ * refusal shows the page again with `shown` (what was typed) and the problems.
+ */
+export async function saveSection(
+  req: Request,
+  res: Response,
+  render: SettingsRender,
+  s: { anchor: string; shown: Record<string, string>; notSaved: string; save(): Promise<string> },
+): Promise<void> {
+  try {
+    flash(req, 'ok', await s.save());
+    res.redirect(303, `/admin/settings#${s.anchor}`);
+  } catch (err) {
+    const f = formFailure(err);
+    await render(res, { values: s.shown, errors: f.fields, formError: s.notSaved }, f.status);
+  }
+}
+
 /** POST /settings/notifications and /settings/notifications/test. */
 export function notifySettingsRoutes(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { notify } = ctx.services;
@@ -99,21 +126,14 @@ export function notifySettingsRoutes(ctx: WebContext, router: Router, render: Se
       } else typed[f] = field(body, f);
     }
     for (const f of SECRET_FIELDS) if (field(body, `${f}_remove`) === '1') typed[f] = '';
-    try {
-      const changed = await notify.update(typed, actorOf(req));
-      flash(req, 'ok', saved(changed, await notify.view()));
-      res.redirect(303, '/admin/settings#notifications');
-    } catch (err) {
-      const f = formFailure(err);
-      const shown = Object.fromEntries(
+    await saveSection(req, res, render, {
+      anchor: 'notifications',
+      shown: Object.fromEntries(
         Object.entries(typed).filter(([k]) => !SECRET_FIELDS.includes(k as NotifyField)),
-      );
-      await render(
-        res,
-        { values: shown, errors: f.fields, formError: 'The notification settings were not saved.' },
-        f.status,
-      );
-    }
+      ),
+      notSaved: 'The notification settings were not saved.',
+      save: async () => saved(await notify.update(typed, actorOf(req)), await notify.view()),
+    });
   });
 
   router.post('/settings/notifications/test', async (req: Request, res: Response) => {

@@ -5,13 +5,13 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
-import type { SettingsRender } from './settings-notify';
+import { postedFields, saveSection, type SettingsRender } from './settings-notify';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
   type ShopSettingsView,
 } from '../../../services/business/settings/shop';
-import { actorOf, field, flash, formFailure } from './common';
+import { actorOf } from './common';
 import { timeZoneChoices } from './time-zones';
 import { localMobile } from '../../../services/business/settings/shop-contact';
 
@@ -78,24 +78,17 @@ function saved(changed: ShopSettingField[], view: ShopSettingsView): string {
 export function shopSettingsRoute(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { shopSettings } = ctx.services;
   router.post('/settings/shop', async (req: Request, res: Response) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    // A field the post leaves out keeps its value (a script may send one of them).
-    const typed = Object.fromEntries(
-      SHOP_SETTING_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]),
-    );
-    try {
-      const changed = await shopSettings.update(typed, actorOf(req), {
-        address: req.socket.remoteAddress ?? null,
-      });
-      flash(req, 'ok', saved(changed, await shopSettings.view()));
-      res.redirect(303, '/admin/settings#shop');
-    } catch (err) {
-      const f = formFailure(err);
-      await render(
-        res,
-        { values: typed, errors: f.fields, formError: 'The settings were not saved.' },
-        f.status,
-      );
-    }
+    const typed = postedFields((req.body ?? {}) as Record<string, unknown>, SHOP_SETTING_FIELDS);
+    await saveSection(req, res, render, {
+      anchor: 'shop',
+      shown: typed,
+      notSaved: 'The settings were not saved.',
+      save: async () => {
+        const changed = await shopSettings.update(typed, actorOf(req), {
+          address: req.socket.remoteAddress ?? null,
+        });
+        return saved(changed, await shopSettings.view());
+      },
+    });
   });
 }
