@@ -68,6 +68,7 @@ function context(withBox: boolean): ModeContext {
     apiAccess: false,
     box: withBox ? box : undefined,
     pollNow: async () => undefined,
+    pollSeconds: () => config.usagePollSeconds,
     runsJobs: false,
   };
 }

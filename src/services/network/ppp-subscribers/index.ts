@@ -46,8 +46,11 @@ export type PppCheckReport = PppObjectsReport & { suspended: SuspendedListReport
 
 /** How often the router's PPP objects are checked when nothing else asks: twice within the promised minute. */
 export const PPP_CHECK_EVERY_SECONDS = 30;
-/** How long a check keeps speeds the booked bytes do not show yet: beyond two polls, the database is right again. */
-const HELD_MS = 90_000;
+/**
+ * How long a check keeps speeds the booked bytes do not show yet: two polls and a half (90 s at the default
+ * 30 s), by when the poll has booked the bytes behind them and the database is right again.
+ */
+const heldMs = (pollSeconds: number): number => pollSeconds * 2500;
 export interface PppSubscribersDeps {
   db: Knex;
   clock: Clock;
@@ -59,6 +62,8 @@ export interface PppSubscribersDeps {
   binding: RouterBinding;
   profiles: ProfileService;
   box: Pick<CredentialsBox, 'open'>;
+  /** The usage poll's interval now, in seconds (absent: the default 30 s). */
+  pollSeconds?: () => number;
   /** The subscriber service's change listener (absent: only the periodic check and the router's events). */
   subscriberChanges?: (listener: (e: SubscriberChanged) => void) => () => void;
 }
@@ -237,11 +242,12 @@ async function runCheck(room: PppRoom, reason: string): Promise<PppCheckReport> 
 
 /**
  * The speeds applied lately that the database's booked bytes may not show yet (a crossing the fair-use watch saw
- * between polls): a check keeps them rather than undo them, until the booked bytes agree or HELD_MS passed.
+ * between polls): a check keeps them rather than undo them, until the booked bytes agree or heldMs passed.
  */
 function heldSpeeds(room: PppRoom): Map<number, SubscriberSpeeds> {
   const now = room.d.clock.now();
-  for (const [id, h] of room.held) if (now - h.at > HELD_MS) room.held.delete(id);
+  const bound = heldMs(room.d.pollSeconds?.() ?? 30);
+  for (const [id, h] of room.held) if (now - h.at > bound) room.held.delete(id);
   return new Map([...room.held].map(([id, h]) => [id, h.speeds]));
 }
 

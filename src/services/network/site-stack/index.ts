@@ -51,20 +51,17 @@ export function createSiteStack(
   const deps = siteDeps(base, spec, log, net);
   // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
   countWatch(base.db);
-  const late: { usage?: UsageService } = {};
+  const pollJob: { job?: SitePoll['job'] } = {};
+  // The poll's interval now (its job's, which follows Settings).
+  const pollSeconds = () => pollJob.job?.interval ?? deps.config.usagePollSeconds;
+  const late: Late = { pollSeconds };
   const parts = siteParts(
     spec.mode ?? 'api',
     modeContext(base, shared, deps, net, opts, late),
     spec.nasAddress,
   );
   const vouchers = siteVouchers(base, shared, opts, deps, parts);
-  const pollJob: { job?: SitePoll['job'] } = {};
-  const usage = (late.usage = siteUsage(
-    shared,
-    deps,
-    parts,
-    () => pollJob.job?.interval ?? deps.config.usagePollSeconds,
-  ));
+  const usage = (late.usage = siteUsage(shared, deps, parts, pollSeconds));
   const redemption = createRedemptionService(deps, {
     profiles: shared.profiles,
     limiter: shared.limiter,
@@ -151,14 +148,20 @@ function siteDeps(base: SiteStackBase, spec: SiteSpec, log: SiteStackBase['log']
   return { ...base, config, log, router: net.client, hotspot: net.hotspot, site: spec.site };
 }
 
-/** What the mode's parts are built from; `late.usage`: the site's usage, built after them (the poll now). */
+/** What the mode's parts need of what is built after them: the site's usage (the poll now), the poll's interval. */
+interface Late {
+  usage?: UsageService;
+  pollSeconds: () => number;
+}
+
+/** What the mode's parts are built from; `late`: the site's usage and poll, built after them. */
 function modeContext(
   base: SiteStackBase,
   shared: SiteStackShared,
   deps: SiteDeps,
   net: SiteRouter,
   opts: SiteStackOptions,
-  late: { usage?: UsageService },
+  late: Late,
 ): ModeContext {
   const site = deps.site!;
   return {
@@ -174,6 +177,7 @@ function modeContext(
     apiAccess: net.apiAccess,
     box: shared.box,
     pollNow: async () => (opts.polledHere ? late.usage?.runCycle() : undefined),
+    pollSeconds: late.pollSeconds,
     onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
     subscriberChanges: shared.subscriberChanges,
     runsJobs: opts.poll !== undefined,

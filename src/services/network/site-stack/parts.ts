@@ -137,6 +137,8 @@ export interface ModeContext {
   box?: CredentialsBox;
   /** The site's poll now (after a change the router must be told at once). */
   pollNow(): Promise<unknown>;
+  /** The usage poll's interval now, in seconds. */
+  pollSeconds(): number;
   onPacket?(p: { type: 'coa' | 'disconnect'; result: 'ack' | 'nak' | 'timeout' | 'error' }): void;
   /** The subscriber service's change listener, shop-wide (absent: none in this process). */
   subscriberChanges?: PppSubscribersDeps['subscriberChanges'];
