@@ -166,26 +166,9 @@ export async function dedicatedPostgresClient(
 function openSqlite(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const opened = { count: 0 };
-  const db = knexFactory({
-    client: 'sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
-        opened.count++;
-        conn.serialize(() => {
-          conn.run('PRAGMA journal_mode = WAL');
-          conn.run('PRAGMA busy_timeout = 5000');
-          conn.run('PRAGMA synchronous = NORMAL');
-          if (opts.backgroundCheckpoints && file !== ':memory:') conn.run('PRAGMA wal_autocheckpoint = 0');
-          conn.run('PRAGMA foreign_keys = ON', (err: Error | null) => done(err, conn));
-        });
-      },
-    },
-    migrations: { migrationSource, tableName: 'knex_migrations' },
-  });
+  const pragmas = ['journal_mode = WAL', 'busy_timeout = 5000', 'synchronous = NORMAL'];
+  if (opts.backgroundCheckpoints && file !== ':memory:') pragmas.push('wal_autocheckpoint = 0');
+  const db = sqliteKnex(file, 1, [...pragmas, 'foreign_keys = ON'], () => opened.count++);
   connectionsOpened.set(db, () => opened.count);
   return db;
 }
@@ -273,21 +256,7 @@ export function openReader(db: Db, target: DatabaseTarget): Db {
   if (typeof target !== 'string' && target.engine === 'postgres') return db;
   const file = typeof target === 'string' ? target : target.file;
   if (file === ':memory:') return db;
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: {
-      min: 0,
-      max: 1,
-      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
-        conn.serialize(() => {
-          conn.run('PRAGMA busy_timeout = 5000');
-          conn.run('PRAGMA query_only = ON', (err: Error | null) => done(err, conn));
-        });
-      },
-    },
-  });
+  return sqliteKnex(file, 0, ['busy_timeout = 5000', 'query_only = ON']);
 }
 
 const connectionsOpened = new WeakMap<Db, () => number>();
@@ -298,6 +267,31 @@ const connectionsOpened = new WeakMap<Db, () => number>();
  */
 export function connectionEpoch(db: Db): number {
   return connectionsOpened.get(db)?.() ?? 0;
+}
+
+/**
+ * A knex over one SQLite file on a single pooled connection (`min` kept open), running these pragmas in order
+ * on each connection it opens; `onOpen` counts the connections.
+ */
+export function sqliteKnex(file: string, min: 0 | 1, pragmas: string[], onOpen?: () => void): Db {
+  const last = pragmas[pragmas.length - 1];
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min,
+      max: 1,
+      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
+        onOpen?.();
+        conn.serialize(() => {
+          for (const p of pragmas.slice(0, -1)) conn.run(`PRAGMA ${p}`);
+          conn.run(`PRAGMA ${last}`, (err: Error | null) => done(err, conn));
+        });
+      },
+    },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+  });
 }
 
 interface SqliteConn {

@@ -3,8 +3,9 @@
  * migration, the sealed secrets, and the shop's data in its own words (vouchers, sales).
  */
 import fs from 'node:fs';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { migrationSource } from '../../../../migrations';
+import { sqliteKnex } from '../../../db/knex';
 import { tablesOf } from '../../../db/copy';
 import { formatMoney } from '../../../domain/units';
 import { soldCharges, soldVouchers } from '../../shop/reports/money-in';
@@ -111,18 +112,6 @@ export function describeContents(c: ShopContents): string {
 /** A SQLite file opened on its own (a snapshot, a staging copy), without the server's pragmas. */
 export function openSqliteFile(file: string, opts: { readonly?: boolean } = {}): Knex {
   if (opts.readonly && !fs.existsSync(file)) throw new Error(`no SQLite file ${file}`);
-  type Conn = { run(sql: string, cb: (err: Error | null) => void): void };
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: 1,
-      // knex opens SQLite files read-write; query_only makes any write on this connection an error.
-      afterCreate: (conn: Conn, done: (err: Error | null, conn: Conn) => void) =>
-        conn.run(`PRAGMA query_only = ${opts.readonly ? 'ON' : 'OFF'}`, (err) => done(err, conn)),
-    },
-    migrations: { migrationSource, tableName: 'knex_migrations' },
-  });
+  // knex opens SQLite files read-write; query_only makes any write on this connection an error.
+  return sqliteKnex(file, 1, [`query_only = ${opts.readonly ? 'ON' : 'OFF'}`]);
 }
