@@ -9,10 +9,7 @@ import { formatMoney } from '../../src/domain/units';
 import { invoiceJson, type InvoiceView } from '../../src/services/subscriptions/billing/invoices';
 import { runBilling } from '../../src/services/subscriptions/billing/schedule';
 import { paymentJson, paymentOutcomeJson } from '../../src/services/subscriptions/billing/json';
-import {
-  PaymentAboveOwedError,
-  type PaymentOutcome,
-} from '../../src/services/subscriptions/billing/payments';
+import { AboveOwedError, type PaymentOutcome } from '../../src/services/subscriptions/billing/payments';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
@@ -157,9 +154,10 @@ const pay: CommandDef = {
       try {
         out = await core.services.invoices.pay(s.id, { ...input, confirm: values.yes === true }, o);
       } catch (e) {
-        if (!(e instanceof PaymentAboveOwedError)) throw e;
+        if (!(e instanceof AboveOwedError)) throw e;
         if (!process.stdin.isTTY || values.json)
-          throw new PaymentAboveOwedError(
+          throw new AboveOwedError(
+            'CONFIRM_REQUIRED',
             e.message.replace(/confirm it\.$/, 'add --yes to record it.'),
             e.owed,
             e.amount,

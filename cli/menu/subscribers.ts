@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { formatMoney, parsePrice } from '../../src/domain/units';
-import { PAYMENT_METHODS, PaymentAboveOwedError } from '../../src/services/subscriptions/billing/payments';
+import { PAYMENT_METHODS, AboveOwedError } from '../../src/services/subscriptions/billing/payments';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { invoiceTable, printInvoice, printOutcome } from '../commands/invoices';
@@ -64,7 +64,7 @@ async function pay(core: Core): Promise<void> {
   try {
     printOutcome(await core.services.invoices.pay(s.id, input, o));
   } catch (e) {
-    if (!(e instanceof PaymentAboveOwedError)) throw e;
+    if (!(e instanceof AboveOwedError)) throw e;
     const credit = formatMoney(e.amount - e.owed);
     if (
       !(await confirmAction(

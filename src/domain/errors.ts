@@ -114,17 +114,19 @@ export class CreditLimitError extends AppError {
 }
 
 /**
- * A remittance above what the reseller owes now, not marked as an advance: nothing is recorded (a typo of ₱1,000
- * for ₱48 would otherwise lift its credit limit). Figures in centavos.
+ * An amount above what is owed now, not confirmed (a reseller's remittance not marked as an advance, a
+ * subscriber's payment): nothing is recorded (a typo of ₱1,000 for ₱48 would otherwise lift a credit limit or
+ * leave a credit). Figures in centavos.
  */
-export class RemittanceAboveOwedError extends AppError {
+export class AboveOwedError extends AppError {
   constructor(
+    code: 'REMITTANCE_ABOVE_OWED' | 'CONFIRM_REQUIRED',
     message: string,
     readonly owed: number,
     readonly amount: number,
   ) {
-    super('REMITTANCE_ABOVE_OWED', message, 409, 'amount', { amount: message });
-    this.name = 'RemittanceAboveOwedError';
+    super(code, message, 409, 'amount', { amount: message });
+    this.name = 'AboveOwedError';
   }
 }
 

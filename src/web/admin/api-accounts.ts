@@ -4,7 +4,7 @@
  * and the audit log. POST /admin/api/tokens is apart (tokenRouter): it is how a script logs in.
  */
 import { Router, type Request, type Response } from 'express';
-import { AppError, RemittanceAboveOwedError } from '../../domain/errors';
+import { AppError, AboveOwedError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
@@ -163,7 +163,7 @@ async function remit(ctx: WebContext, req: Request<{ username: string }>, res: R
     });
     res.status(201).json({ success: true, ...balanceJson(b) });
   } catch (err) {
-    if (!(err instanceof RemittanceAboveOwedError)) throw err;
+    if (!(err instanceof AboveOwedError)) throw err;
     aboveOwed(res, err);
   }
 }

@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { invoiceJson } from '../../services/subscriptions/billing/invoices';
 import { runBilling } from '../../services/subscriptions/billing/schedule';
 import { paymentJson } from '../../services/subscriptions/billing/json';
-import { PaymentAboveOwedError, type PaymentInput } from '../../services/subscriptions/billing/payments';
+import { AboveOwedError, type PaymentInput } from '../../services/subscriptions/billing/payments';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
@@ -73,7 +73,7 @@ async function recordPayment(ctx: WebContext, req: Request<{ id: string }>, res:
       ...money('owed', out.owed),
     });
   } catch (err) {
-    if (!(err instanceof PaymentAboveOwedError)) throw err;
+    if (!(err instanceof AboveOwedError)) throw err;
     aboveOwed(res, err);
   }
 }

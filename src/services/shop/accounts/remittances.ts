@@ -6,7 +6,7 @@
  * two remittances sent at once are checked one after the other, against the same figures.
  */
 import type { Knex } from 'knex';
-import { AppError, RemittanceAboveOwedError, voidReason } from '../../../domain/errors';
+import { AppError, AboveOwedError, voidReason } from '../../../domain/errors';
 import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
 import type { AuditService } from '../../business/audit/types';
@@ -84,7 +84,8 @@ export async function recordRemittance(
     await lockAccount(trx, account.id);
     const { owed } = await resellerBalance(trx, account.id);
     if (centavos > owed && !advance)
-      throw new RemittanceAboveOwedError(
+      throw new AboveOwedError(
+        'REMITTANCE_ABOVE_OWED',
         `${formatMoney(centavos)} is more than the ${formatMoney(Math.max(owed, 0))} ${account.username} owes now. ` +
           'Check the amount; if the money was handed over ahead, record it as an advance.',
         owed,

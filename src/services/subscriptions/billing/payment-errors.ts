@@ -1,21 +1,9 @@
 /**
- * A payment refused before anything is recorded (payments.ts): an amount above what is owed, not confirmed, or an
- * Idempotency-Key already used for another payment. The web and the terminal show each with what to do next.
+ * A payment refused before anything is recorded (payments.ts): an Idempotency-Key already used for another
+ * payment (an amount above what is owed is domain/errors' AboveOwedError). The web and the terminal show each with what to do next.
  */
 import { AppError } from '../../../domain/errors';
 import { formatMoney } from '../../../domain/quantities';
-
-/** A subscriber's payment above what it owes, not confirmed (centavos in the figures): nothing recorded. */
-export class PaymentAboveOwedError extends AppError {
-  constructor(
-    message: string,
-    readonly owed: number,
-    readonly amount: number,
-  ) {
-    super('CONFIRM_REQUIRED', message, 409, 'amount', { amount: message });
-    this.name = 'PaymentAboveOwedError';
-  }
-}
 
 /**
  * An Idempotency-Key sent again with another payment (another amount, method or reference, or for another

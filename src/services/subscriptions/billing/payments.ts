@@ -9,14 +9,15 @@
  */
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../../db/knex';
-import { ValidationError } from '../../../domain/errors';
+import { AboveOwedError, ValidationError } from '../../../domain/errors';
 import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
 import { creditBalance } from './issue';
 import { loadInvoices, type InvoiceView } from './view';
-import { IdempotencyKeyReusedError, PaymentAboveOwedError } from './payment-errors';
+import { IdempotencyKeyReusedError } from './payment-errors';
 
-export { IdempotencyKeyReusedError, PaymentAboveOwedError } from './payment-errors';
+export { IdempotencyKeyReusedError } from './payment-errors';
+export { AboveOwedError } from '../../../domain/errors';
 
 export const PAYMENT_METHODS = ['cash', 'gcash', 'maya', 'bank', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -210,7 +211,8 @@ async function insertPayment(
   const open = await openInvoices(trx, d.subscriberId);
   const owed = open.reduce((n, v) => n + v.due, 0);
   if (p.amount > owed && !p.confirmed)
-    throw new PaymentAboveOwedError(
+    throw new AboveOwedError(
+      'CONFIRM_REQUIRED',
       `${formatMoney(p.amount)} is more than the ${formatMoney(owed)} owed; the rest would be kept as credit. Check the amount, or confirm it.`,
       owed,
       p.amount,

@@ -11,7 +11,7 @@ import { formatMoney } from '../../../domain/units';
 import {
   IdempotencyKeyReusedError,
   PAYMENT_METHODS,
-  PaymentAboveOwedError,
+  AboveOwedError,
 } from '../../../services/subscriptions/billing/payments';
 import type { SubscriberView } from '../../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../../context';
@@ -114,7 +114,7 @@ export function subscriberPaymentRoute(
       // The page offers the receipt to print at once (billingLocals' `receipt`).
       res.redirect(303, `/admin/subscribers/${s.id}?receipt=${out.payment.id}#pay`);
     } catch (err) {
-      if (err instanceof PaymentAboveOwedError) {
+      if (err instanceof AboveOwedError) {
         const form: PayForm = {
           values,
           errors: {},
