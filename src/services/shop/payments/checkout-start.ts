@@ -1,13 +1,63 @@
 /**
- * A checkout the gateway would not start (a voucher's or a subscriber's bill): the row is marked failed with the
+ * A checkout started at the gateway (a voucher's or a subscriber's bill): a pending payment row under a new
+ * reference, then the gateway's session. A checkout the gateway would not start: the row is marked failed with the
  * gateway's words, logged, and the customer told in plain words which kind of failure it was (unreachable 503,
  * refused or broken 502). Nothing was charged: a checkout that never started has no payment behind it.
  */
+import crypto from 'node:crypto';
 import { AppError } from '../../../domain/errors';
-import { GatewayError } from '../../../payments/gateway';
+import { GatewayError, type CheckoutRequest, type PaymentGateway } from '../../../payments/gateway';
 import type { ShopDeps } from '../../deps';
 
-export async function checkoutFailed(
+/** A pending payment: what it buys (`row`), its amount and the customer's language, watched for `watchMs`. */
+export interface PendingPayment {
+  row: Record<string, unknown>;
+  amount: number;
+  lang: string | undefined;
+  now: number;
+  watchMs: number;
+  /** Where the gateway sends the customer back (the portal's base URL). */
+  returnBase: string;
+}
+
+/**
+ * Records a pending payment under a new reference, then asks the gateway for its checkout (`request` builds it,
+ * `back(path)` being the portal's address for this reference). `what` names it in the log when it fails.
+ */
+export async function startGatewayCheckout(
+  deps: Pick<ShopDeps, 'db' | 'log'>,
+  gw: PaymentGateway,
+  p: PendingPayment,
+  request: (back: (path: string) => string) => Omit<CheckoutRequest, 'reference'>,
+  what: string,
+): Promise<{ reference: string; checkoutUrl: string }> {
+  const reference = `PN${crypto.randomBytes(12).toString('hex').toUpperCase()}`;
+  const [{ id }] = (await deps
+    .db('payments')
+    .insert({
+      ...p.row,
+      gateway: gw.name,
+      reference,
+      state: 'pending',
+      lang: p.lang === 'fil' ? 'fil' : 'en',
+      amount: p.amount,
+      currency: 'PHP',
+      livemode: gw.livemode,
+      created_at: p.now,
+      expires_at: p.now + p.watchMs,
+    })
+    .returning('id')) as { id: number }[];
+  const back = (path: string) => `${p.returnBase}${path}?${new URLSearchParams({ ref: reference })}`;
+  try {
+    const started = await gw.createCheckout({ reference, ...request(back) });
+    await deps.db('payments').where({ id }).update({ session_id: started.sessionId });
+    return { reference, checkoutUrl: started.checkoutUrl };
+  } catch (err) {
+    return checkoutFailed(deps, id, err, what);
+  }
+}
+
+async function checkoutFailed(
   deps: Pick<ShopDeps, 'db' | 'log'>,
   id: number,
   err: unknown,

@@ -2,14 +2,13 @@
  * A voucher's checkout started: for a device the hotspot sees at its address now, for a plan sold online on its
  * site, one pending `payments` row, then the gateway's hosted checkout (the phone is sent to its address).
  */
-import crypto from 'node:crypto';
 import { AppError } from '../../../domain/errors';
 import { deviceOf } from '../../../domain/network';
 import type { PaymentGateway } from '../../../payments/gateway';
 import type { ShopDeps } from '../../deps';
 import { assertSoldAsVoucher } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
-import { checkoutFailed } from './checkout-failed';
+import { startGatewayCheckout } from './checkout-start';
 import type { LearnOutcome, PaymentOffer, PaymentService, PaymentView } from './types';
 
 /** How long a started checkout is watched: GCash gives its customer up to 4 hours to authorise. */
@@ -77,36 +76,17 @@ export async function startCheckout(
   const { mac, ip } = await deviceThere(f, input);
   const offer = await offerOf(f, input);
   const now = clock.now();
-  const reference = `PN${crypto.randomBytes(12).toString('hex').toUpperCase()}`;
-  const [{ id }] = (await db('payments')
-    .insert({
-      gateway: on.gw.name,
-      reference,
-      state: 'pending',
-      profile_id: offer.id,
-      mac,
-      ip,
-      site: input.site ? input.site.slice(0, 64) : null,
-      lang: input.lang === 'fil' ? 'fil' : 'en',
-      amount: offer.price,
-      currency: 'PHP',
-      livemode: on.gw.livemode,
-      created_at: now,
-      expires_at: now + WATCH_MS,
-    })
-    .returning('id')) as { id: number }[];
-  const back = (path: string) => `${input.returnBase}${path}?${new URLSearchParams({ ref: reference })}`;
-  try {
-    const started = await on.gw.createCheckout({
-      reference,
+  const row = { profile_id: offer.id, mac, ip, site: input.site ? input.site.slice(0, 64) : null };
+  return startGatewayCheckout(
+    { db, log },
+    on.gw,
+    { row, amount: offer.price, lang: input.lang, now, watchMs: WATCH_MS, returnBase: input.returnBase },
+    (back) => ({
       item: { name: `Internet: ${offer.name}`, amount: offer.price },
       methods: on.methods,
       successUrl: back('/portal/pay/done'),
       cancelUrl: back('/portal/pay/cancel'),
-    });
-    await db('payments').where({ id }).update({ session_id: started.sessionId });
-    return { reference, checkoutUrl: started.checkoutUrl };
-  } catch (err) {
-    return checkoutFailed({ db, log }, id, err, 'a checkout');
-  }
+    }),
+    'a checkout',
+  );
 }

@@ -8,13 +8,12 @@
  * the checkout row is then moved to paid with a conditional UPDATE, as a voucher's is. Only the neutral gateway's
  * actions are used (src/payments/gateway.ts, lent by the payments service): no gateway is named here.
  */
-import crypto from 'node:crypto';
 import { AppError, RateLimitedError } from '../../../domain/errors';
 import { formatMoney } from '../../../domain/units';
 import type { Actor } from '../../business/audit/actor';
 import type { ShopDeps } from '../../deps';
 import type { InvoiceService } from './types';
-import { checkoutFailed } from '../../shop/payments/checkout-failed';
+import { startGatewayCheckout } from '../../shop/payments/checkout-start';
 import type {
   BillCheckout,
   BillOffer,
@@ -125,27 +124,13 @@ async function startBill(
     throw new RateLimitedError(
       Math.max(1, Math.ceil((Number(recent[recent.length - BILL_STARTS].created_at) - since) / 1000)),
     );
-  const reference = `PN${crypto.randomBytes(12).toString('hex').toUpperCase()}`;
-  const [{ id }] = (await db('payments')
-    .insert({
-      gateway: on.gw.name,
-      reference,
-      state: 'pending',
-      purpose: 'subscriber',
-      subscriber_id: input.subscriberId,
-      lang: input.lang === 'fil' ? 'fil' : 'en',
-      amount,
-      currency: 'PHP',
-      livemode: on.gw.livemode,
-      created_at: now,
-      expires_at: now + b.watchMs,
-    })
-    .returning('id')) as { id: number }[];
   const more = offer.invoices > 1 ? ` and ${offer.invoices - 1} more` : '';
-  const back = (path: string) => `${input.returnBase}${path}?${new URLSearchParams({ ref: reference })}`;
-  try {
-    const started = await on.gw.createCheckout({
-      reference,
+  const row = { purpose: 'subscriber', subscriber_id: input.subscriberId };
+  return startGatewayCheckout(
+    { db, log },
+    on.gw,
+    { row, amount, lang: input.lang, now, watchMs: b.watchMs, returnBase: input.returnBase },
+    (back) => ({
       item: {
         name: `Internet bill${amount < offer.owed ? ', past due' : ''}, account ${offer.accountNo}`,
         amount,
@@ -154,12 +139,9 @@ async function startBill(
       methods: billMethods(on.methods),
       successUrl: back('/portal/account/pay/return'),
       cancelUrl: `${back('/portal/account/pay/return')}&cancelled=1`,
-    });
-    await db('payments').where({ id }).update({ session_id: started.sessionId });
-    return { reference, checkoutUrl: started.checkoutUrl };
-  } catch (err) {
-    return checkoutFailed({ db, log }, id, err, "a subscriber's checkout");
-  }
+    }),
+    "a subscriber's checkout",
+  );
 }
 
 /** The ledger's name for the gateway's payment source (a gateway may say paymaya for Maya). */
