@@ -27,12 +27,12 @@ export function soldVouchers(db: Db, from: number, to: number, siteId?: number):
 
 /**
  * voucher_charges as `c` joined to its voucher `v`, made in [from, to), of one site's vouchers or all. A voided
- * charge (a sale undone) is no money in: left out here, so out of every total.
+ * charge (a sale undone) is no money in: left out here, so out of every total (only the voided, `voided`).
  */
-function charges(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+function charges(db: Db, from: number, to: number, siteId?: number, voided = false): Knex.QueryBuilder {
   return db('voucher_charges as c')
     .join('vouchers as v', 'v.id', 'c.voucher_id')
-    .whereNull('c.voided_at')
+    .modify((q) => (voided ? q.whereNotNull('c.voided_at') : q.whereNull('c.voided_at')))
     .where('c.created_at', '>=', from)
     .where('c.created_at', '<', to)
     .modify((q) => {
@@ -131,13 +131,8 @@ export async function voidedCharges(
   f: { from: number; to: number; siteId?: number; actor?: string; limit?: number },
 ): Promise<VoidedCharge[]> {
   const { from, to, siteId, actor, limit = 200 } = f;
-  const rows = (await db('voucher_charges as c')
-    .join('vouchers as v', 'v.id', 'c.voucher_id')
-    .whereNotNull('c.voided_at')
-    .where('c.created_at', '>=', from)
-    .where('c.created_at', '<', to)
+  const rows = (await charges(db, from, to, siteId, true)
     .modify((q) => {
-      if (siteId !== undefined) q.where('v.site_id', siteId);
       if (actor !== undefined) q.where('c.actor', actor);
     })
     .orderBy('c.id', 'desc')
