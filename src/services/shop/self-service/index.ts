@@ -18,7 +18,7 @@ import { redeem, redeemHeld } from './redeem';
 import { VoucherLocks } from './shared';
 import { createSelfSites, type SelfSite, type SelfSitesSource } from './sites';
 import { status } from './status';
-import { afterCycle, pause, reconnect, resume, startQueued } from './steps';
+import { afterCycle, pauseOrResume, reconnect, startQueued } from './steps';
 import type { SelfService } from './types';
 
 export type {
@@ -62,8 +62,8 @@ export function createSelfService(
     redeemHeld: (input, sale) => redeemHeld(ss, input, sale),
     status: (mac, asker, site) => status(ss, mac, asker, site),
     deviceAddress: createDeviceAddress(db, d.sites, sites),
-    pause: (mac, asker, site) => pause(ss, mac, asker, site),
-    resume: (mac, asker, site) => resume(ss, mac, asker, site),
+    pause: (mac, asker, site) => pauseOrResume(ss, 'pause', mac, asker, site),
+    resume: (mac, asker, site) => pauseOrResume(ss, 'resume', mac, asker, site),
     reconnect: (mac, asker, site) => reconnect(ss, mac, asker, site),
     startQueued: (mac, asker, site) => startQueued(ss, mac, asker, site),
     afterCycle: (siteId) => afterCycle(ss, siteId),

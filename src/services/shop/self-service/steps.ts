@@ -39,27 +39,19 @@ async function provenVoucher(
   return { v, mac, at: ss.sites.require(siteIdOf(v.row)) };
 }
 
-export async function pause(
+/** The customer's Pause or Resume, for the device's proven voucher under its lock. */
+export async function pauseOrResume(
   ss: SelfServiceDeps,
+  act: 'pause' | 'resume',
   macInput: string,
   asker: Asker,
   site?: string | number,
 ): Promise<PauseState> {
   const { v, mac, at } = await provenVoucher(ss, macInput, asker, site);
-  return ss.locks.run(v.row.id, () => siteParts(ss, at).pauses.pause(v, mac));
-}
-
-export async function resume(
-  ss: SelfServiceDeps,
-  macInput: string,
-  asker: Asker,
-  site?: string | number,
-): Promise<PauseState> {
-  const { v, mac, at } = await provenVoucher(ss, macInput, asker, site);
-  return ss.locks.run(
-    v.row.id,
-    async () => (await siteParts(ss, at).pauses.resume(v, mac, 'customer')).state,
-  );
+  return ss.locks.run(v.row.id, async () => {
+    const { pauses } = siteParts(ss, at);
+    return act === 'pause' ? pauses.pause(v, mac) : (await pauses.resume(v, mac, 'customer')).state;
+  });
 }
 
 /**
