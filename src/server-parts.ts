@@ -121,13 +121,63 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
   };
 }
 
+/**
+ * The demo's own pieces: on a simulated router its vendo, router setup and subscribers; without a PayMongo key a
+ * simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried. One that does not start is logged.
+ */
+function demoParts(config: AppConfig, core: Core, p: { url: string; demo: DemoPieces }): Part[] {
+  const { log } = core;
+  const orLogged = <T>(started: Promise<T>, module: string, what: string) =>
+    started.catch((err: Error) => {
+      log.warn({ module, err: err.message }, `the demo ${what} did not start`);
+      return undefined;
+    });
+  const parts: Part[] = [];
+  if (config.router.simulated)
+    parts.push(
+      {
+        name: 'demo-vendo',
+        async start() {
+          p.demo.vendo = await orLogged(
+            startDemoVendo(core, p.url, log.child({ module: 'vendo' })),
+            'vendo',
+            'vendo',
+          );
+        },
+        stop: () => p.demo.vendo?.stop(),
+      },
+      {
+        name: 'demo-router-setup',
+        start() {
+          p.demo.routerSetup = startDemoRouterSetup(core, log.child({ module: 'demo-router' }));
+        },
+        stop: () => p.demo.routerSetup?.stop(),
+      },
+      {
+        name: 'demo-subscribers',
+        start() {
+          p.demo.subscribers = startDemoSubscribers(core, log.child({ module: 'demo-subscribers' }));
+        },
+        stop: () => p.demo.subscribers?.stop(),
+      },
+    );
+  if (fakesPaymongo(config))
+    parts.push({
+      name: 'demo-gateway',
+      async start() {
+        p.demo.gateway = await orLogged(startDemoGateway(config, p.url), 'payments', 'payment gateway');
+      },
+      stop: () => p.demo.gateway?.stop(),
+    });
+  return parts;
+}
+
 /** The parts, in start order. */
 export function serverParts(
   config: AppConfig,
   core: Core,
   p: ServerJobs & { web: Part; url: string; demo: DemoPieces; sweepJob: PeriodicJob },
 ): Part[] {
-  const { log } = core;
   const job = (name: string, j: { start(): void; stop(): Promise<void> }): Part => ({
     name,
     start: () => j.start(),
@@ -141,48 +191,8 @@ export function serverParts(
       start: () => core.defaultStack.startPoll(),
       stop: () => core.defaultStack.stopPoll(),
     },
+    ...demoParts(config, core, p),
   ];
-  if (config.router.simulated)
-    parts.push({
-      name: 'demo-vendo',
-      async start() {
-        p.demo.vendo = await startDemoVendo(core, p.url, log.child({ module: 'vendo' })).catch(
-          (err: Error) => {
-            log.warn({ module: 'vendo', err: err.message }, 'the demo vendo did not start');
-            return undefined;
-          },
-        );
-      },
-      stop: () => p.demo.vendo?.stop(),
-    });
-  if (config.router.simulated)
-    parts.push({
-      name: 'demo-router-setup',
-      start() {
-        p.demo.routerSetup = startDemoRouterSetup(core, log.child({ module: 'demo-router' }));
-      },
-      stop: () => p.demo.routerSetup?.stop(),
-    });
-  if (config.router.simulated)
-    parts.push({
-      name: 'demo-subscribers',
-      start() {
-        p.demo.subscribers = startDemoSubscribers(core, log.child({ module: 'demo-subscribers' }));
-      },
-      stop: () => p.demo.subscribers?.stop(),
-    });
-  // Demo mode without a PayMongo key: a simulated gateway on loopback (src/payments/demo.ts), so Pay can be tried.
-  if (fakesPaymongo(config))
-    parts.push({
-      name: 'demo-gateway',
-      async start() {
-        p.demo.gateway = await startDemoGateway(config, p.url).catch((err: Error) => {
-          log.warn({ module: 'payments', err: err.message }, 'the demo payment gateway did not start');
-          return undefined;
-        });
-      },
-      stop: () => p.demo.gateway?.stop(),
-    });
   parts.push(job('session-sweep', p.sweepJob), {
     name: 'router-checks',
     start() {
