@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { migrationSource } from '../../../../migrations';
 import { sqliteKnex } from '../../../db/knex';
+import { countAndSum } from '../../../db/tally';
 import { tablesOf } from '../../../db/copy';
 import { formatMoney } from '../../../domain/units';
 import { soldCharges, soldVouchers } from '../../shop/reports/money-in';
@@ -77,19 +78,12 @@ export async function shopContents(db: Knex): Promise<ShopContents> {
   let salesAmount = 0;
   if (counts.vouchers !== undefined) {
     const end = Number.MAX_SAFE_INTEGER;
-    const v = (await soldVouchers(db, 0, end).first(
-      db.raw('COUNT(*) AS n'),
-      db.raw('COALESCE(SUM(v.price), 0) AS amount'),
-    )) as { n: unknown; amount: unknown };
-    sales += Number(v.n);
-    salesAmount += Number(v.amount);
-    if (counts.voucher_charges !== undefined) {
-      const c = (await soldCharges(db, 0, end).first(
-        db.raw('COUNT(*) AS n'),
-        db.raw('COALESCE(SUM(c.amount), 0) AS amount'),
-      )) as { n: unknown; amount: unknown };
-      sales += Number(c.n);
-      salesAmount += Number(c.amount);
+    const sold = [await countAndSum(db, soldVouchers(db, 0, end), 'v.price')];
+    if (counts.voucher_charges !== undefined)
+      sold.push(await countAndSum(db, soldCharges(db, 0, end), 'c.amount'));
+    for (const s of sold) {
+      sales += s.count;
+      salesAmount += s.sum;
     }
   }
   const vouchers = counts.vouchers ?? 0;

@@ -6,6 +6,7 @@
  * to the dashboard's.
  */
 import type { Db } from '../../../db/knex';
+import { countsBy } from '../../../db/tally';
 import { addDays, localDate, startOfLocalDay } from '../../../domain/calendar';
 import { soldCharges, soldVouchers } from '../../shop/reports/money-in';
 import type { SiteFigures } from './types';
@@ -49,11 +50,7 @@ export async function siteFigures(db: Db, now: number, tz: string): Promise<Map<
 
 /** A site's unused and active vouchers: what a removal would end. */
 export async function openVoucherCounts(db: Db, siteId: number): Promise<{ unused: number; active: number }> {
-  const rows = (await db('vouchers')
-    .where({ site_id: siteId })
-    .whereIn('status', ['unused', 'active'])
-    .groupBy('status')
-    .select('status', db.raw('COUNT(*) AS n'))) as { status: string; n: number | string }[];
-  const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  return { unused: n('unused'), active: n('active') };
+  const q = db('vouchers').where({ site_id: siteId }).whereIn('status', ['unused', 'active']);
+  const n = await countsBy(db, q, 'status');
+  return { unused: n.get('unused') ?? 0, active: n.get('active') ?? 0 };
 }

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { isPostgres } from '../../../db/knex';
+import { countAndSum } from '../../../db/tally';
 import { balanceOf, type ResellerBalance } from '../../../domain/reseller';
 import { subscriberTakings, voidedCharges } from '../reports/money-in';
 import type { ShiftMoney } from './types';
@@ -48,32 +49,32 @@ export async function shiftMoney(
   since: number,
   until: number,
 ): Promise<ShiftMoney> {
-  const [c] = (await db('voucher_charges')
-    .where('actor', who.name)
-    .where('amount', '>', 0)
-    .whereNull('voided_at')
-    .where('created_at', '>=', since)
-    .where('created_at', '<', until)
-    .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(amount), 0) AS amount'))) as Array<{
-    n: number | string;
-    amount: number | string;
-  }>;
-  const [p] = (await db('vouchers as v')
-    .join('batches as b', 'b.id', 'v.batch_id')
-    .modify((q) => {
-      if (who.accountId !== null) q.where('b.account_id', who.accountId);
-      else q.whereNull('b.account_id').where('b.created_by', who.name);
-    })
-    .where('v.staff', false)
-    .where('b.created_at', '>=', since)
-    .where('b.created_at', '<', until)
-    .select(db.raw('COUNT(*) AS n'), db.raw('COALESCE(SUM(v.price), 0) AS value'))) as Array<{
-    n: number | string;
-    value: number | string;
-  }>;
+  const counter = await countAndSum(
+    db,
+    db('voucher_charges')
+      .where('actor', who.name)
+      .where('amount', '>', 0)
+      .whereNull('voided_at')
+      .where('created_at', '>=', since)
+      .where('created_at', '<', until),
+    'amount',
+  );
+  const printed = await countAndSum(
+    db,
+    db('vouchers as v')
+      .join('batches as b', 'b.id', 'v.batch_id')
+      .modify((q) => {
+        if (who.accountId !== null) q.where('b.account_id', who.accountId);
+        else q.whereNull('b.account_id').where('b.created_by', who.name);
+      })
+      .where('v.staff', false)
+      .where('b.created_at', '>=', since)
+      .where('b.created_at', '<', until),
+    'v.price',
+  );
   return {
-    counter: { count: Number(c.n), amount: Number(c.amount) },
-    printed: { count: Number(p.n), value: Number(p.value) },
+    counter: { count: counter.count, amount: counter.sum },
+    printed: { count: printed.count, value: printed.sum },
     voided: await voidedCharges(db, { from: since, to: until, actor: who.name }),
     subscribers: await subscriberTakings(db, { from: since, to: until, actor: who.name }),
   };

@@ -6,6 +6,7 @@
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../../domain/subscriber-status';
 import type { Knex } from 'knex';
+import { countsBy } from '../../../db/tally';
 import type { AppConfig } from '../../../config/env';
 import type { Cycle } from '../../../domain/billing-cycle';
 import { ValidationError } from '../../../domain/errors';
@@ -219,14 +220,8 @@ export function createBillingReports(deps: {
 
     async counts() {
       const out: SubscriberCounts = { scheduled: 0, active: 0, suspended: 0, ended: 0, owed: 0 };
-      for (const r of (await db('subscribers')
-        .groupBy('status')
-        .select('status', db.raw('COUNT(*) AS n'))) as Array<{
-        status: string;
-        n: unknown;
-      }>)
-        if ((SUBSCRIBER_STATUSES as readonly string[]).includes(r.status))
-          out[r.status as SubscriberStatus] = Number(r.n);
+      for (const [status, n] of await countsBy(db, db('subscribers'), 'status'))
+        if ((SUBSCRIBER_STATUSES as readonly string[]).includes(status)) out[status as SubscriberStatus] = n;
       const ids = ((await db('subscribers').select('id')) as Array<{ id: number }>).map((r) => Number(r.id));
       for (const b of (await balancesOf(db, ids)).values()) out.owed += b.owed;
       return out;

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { countsBy } from '../../../db/tally';
 import type { NewSms } from './facts';
 
 export type SmsState = 'pending' | 'retry' | 'sending' | 'sent' | 'unsure' | 'given_up';
@@ -182,13 +183,7 @@ export interface OutboxCounts {
 
 export async function outboxCounts(db: Knex): Promise<OutboxCounts> {
   const counts = Object.fromEntries(SMS_STATES.map((s) => [s, 0])) as Record<SmsState, number>;
-  for (const r of (await db('sms_outbox')
-    .groupBy('state')
-    .select('state', db.raw('COUNT(*) AS n'))) as Array<{
-    state: SmsState;
-    n: unknown;
-  }>)
-    counts[r.state] = Number(r.n);
+  for (const [state, n] of await countsBy(db, db('sms_outbox'), 'state')) counts[state as SmsState] = n;
   const last = (await db('sms_outbox')
     .whereNotNull('last_error')
     .whereNot('state', 'sent')
