@@ -55,20 +55,22 @@ interface Who {
 
 /** Rows of `table` (alias `f`) with no outbox row of `kind` for `f.id` under `prefix`, with their subscriber. */
 function missing(db: Knex, table: string, prefix: string, kind: SmsKind): Knex.QueryBuilder {
-  return db(`${table} as f`)
-    .join('subscribers as s', 's.id', 'f.subscriber_id')
-    .join('sites as site', 'site.id', 's.site_id')
-    .leftJoin('sms_outbox as o', function () {
-      this.on(
-        'o.subject',
-        '=',
-        db.raw('CAST(? AS VARCHAR(20)) || CAST(f.id AS VARCHAR(20))', [prefix]),
-      ).andOn('o.kind', '=', db.raw('?', [kind]));
-    })
-    .whereNull('o.id')
-    // A subscriber with no mobile on file gets no text (nothing is queued for it).
-    .whereNot('s.mobile', '')
-    .select('f.*', 's.mobile', 's.language', 'site.tz as site_tz');
+  return (
+    db(`${table} as f`)
+      .join('subscribers as s', 's.id', 'f.subscriber_id')
+      .join('sites as site', 'site.id', 's.site_id')
+      .leftJoin('sms_outbox as o', function () {
+        this.on(
+          'o.subject',
+          '=',
+          db.raw('CAST(? AS VARCHAR(20)) || CAST(f.id AS VARCHAR(20))', [prefix]),
+        ).andOn('o.kind', '=', db.raw('?', [kind]));
+      })
+      .whereNull('o.id')
+      // A subscriber with no mobile on file gets no text (nothing is queued for it).
+      .whereNot('s.mobile', '')
+      .select('f.*', 's.mobile', 's.language', 'site.tz as site_tz')
+  );
 }
 
 /** The invoices of these ids as every face reads them (due = amount less payments and credit), by id. */
@@ -275,45 +277,36 @@ export async function noLongerTrue(
   now: number,
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
+  const idOf = (r: { subject: string }) => Number(r.subject.split(':')[1]);
   const news = rows.filter((r) => r.kind === 'reminder' || r.kind === 'issued');
-  const views = await invoicesById(
-    db,
-    news.map((r) => Number(r.subject.split(':')[1])),
-  );
+  const views = await invoicesById(db, news.map(idOf));
   for (const r of news) {
-    const why = invoiceNewsStale(r, views.get(Number(r.subject.split(':')[1])), now);
+    const why = invoiceNewsStale(r, views.get(idOf(r)), now);
     if (why) out.set(r.id, why);
   }
-  const payments = rows.filter((r) => r.kind === 'payment');
-  if (payments.length) {
-    const voided = new Set(
-      (
-        (await db('subscriber_payment_voids')
-          .whereIn(
-            'payment_id',
-            payments.map((r) => Number(r.subject.split(':')[1])),
-          )
-          .select('payment_id')) as Array<{ payment_id: number }>
-      ).map((v) => `payment:${v.payment_id}`),
-    );
-    for (const r of payments)
-      if (voided.has(r.subject)) out.set(r.id, 'the payment was voided before it went');
-  }
-  const lifted = rows.filter((r) => r.kind === 'suspended');
-  if (lifted.length) {
-    const ended = new Set(
-      (
-        (await db('subscriber_suspensions')
-          .whereIn(
-            'id',
-            lifted.map((r) => Number(r.subject.split(':')[1])),
-          )
-          .whereNotNull('ended_at')
-          .select('id')) as Array<{ id: number }>
-      ).map((s) => `suspension:${s.id}`),
-    );
-    for (const r of lifted)
-      if (ended.has(r.subject)) out.set(r.id, 'the suspension was lifted before it went');
+  // A payment's text once the payment was voided, a suspension's once lifted.
+  const gone = [
+    {
+      kind: 'payment',
+      find: () => db('subscriber_payment_voids'),
+      column: 'payment_id',
+      why: 'the payment was voided before it went',
+    },
+    {
+      kind: 'suspended',
+      find: () => db('subscriber_suspensions').whereNotNull('ended_at'),
+      column: 'id',
+      why: 'the suspension was lifted before it went',
+    },
+  ];
+  for (const g of gone) {
+    const of = rows.filter((r) => r.kind === g.kind);
+    if (!of.length) continue;
+    const found = (await g.find().whereIn(g.column, of.map(idOf)).select(g.column)) as Array<
+      Record<string, unknown>
+    >;
+    const hit = new Set(found.map((f) => Number(f[g.column])));
+    for (const r of of) if (hit.has(idOf(r))) out.set(r.id, g.why);
   }
   return out;
 }
