@@ -138,14 +138,19 @@ export function timeSaleJson(s: {
   };
 }
 
+/** A charge's or a credit's money, the same first fields in every answer (centavos). */
+const chargeMoneyJson = (c: ChargeOutcome | VoucherCharge) => ({
+  id: c.id,
+  kind: c.kind,
+  direction: c.direction,
+  amount: c.amount,
+  credit: c.credit,
+});
+
 /** What a plan change charged or credited: centavos, as the dashboard's money, with its words. */
 export function chargeJson(code: string, c: ChargeOutcome) {
   return {
-    id: c.id,
-    kind: c.kind,
-    direction: c.direction,
-    amount: c.amount,
-    credit: c.credit,
+    ...chargeMoneyJson(c),
     fraction: c.fraction,
     free: c.free,
     explanation: c.explanation,
@@ -176,11 +181,7 @@ export function previewJson(p: PlanChangePreview) {
 /** One charge or credit kept on a voucher (its detail's `charges`). */
 export function voucherChargeJson(c: VoucherCharge) {
   return {
-    id: c.id,
-    kind: c.kind,
-    direction: c.direction,
-    amount: c.amount,
-    credit: c.credit,
+    ...chargeMoneyJson(c),
     from_profile: c.fromProfile,
     to_profile: c.toProfile,
     fraction: c.fraction,
