@@ -5,7 +5,6 @@
 import dotenv from 'dotenv';
 import { projectPath } from '../src/lib/paths';
 import { mainUsage, runCommand } from './main';
-import { runMenu } from './menu';
 import { dropOutputToClosedPipe, treatCtrlDAsCtrlC } from './lib/terminal';
 
 // The project's .env and data, wherever the operator runs the command from (not the working folder).
@@ -22,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     treatCtrlDAsCtrlC(process.stdin);
+    // The menu's modules (its screens, the prompts) are loaded for the menu only, not for one command.
+    const { runMenu } = require('./menu') as typeof import('./menu');
     return runMenu();
   }
   return runCommand(argv);

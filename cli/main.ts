@@ -2,64 +2,8 @@ import { exitCodeFor, toAppError } from '../src/lib/error-reply';
 import { AppError, UsageError } from '../src/domain/errors';
 import { err as errColours } from './lib/ansi';
 import { HelpRequested } from './lib/args';
-import { adminCommands } from './commands/admin';
-import { adminUnlockCommands, subscriberUnlockCommands } from './commands/admin-unlock';
-import { networkCommands } from './commands/network';
-import { jsonWasPrinted, printJsonError, type CommandDef } from './commands/shared';
-import { voucherCommands } from './commands/vouchers';
-import { moreCommands } from './commands/more';
-import { vendoCommands } from './commands/vendos';
-import { subscriberCommands } from './commands/subscribers';
-import { adoptCommands } from './commands/subscribers-adopt';
-import { billingCommands, invoiceCommands, paymentCommands } from './commands/invoices';
-import { siteCommands } from './commands/sites';
-import { eventsCommand } from './commands/events';
-import { dbCommands } from './commands/db';
-import { backupCommands } from './commands/backup';
-import { routerCommands } from './commands/router';
-import { routerSetupCommands } from './commands/router-setup';
-import { doctorCommands } from './commands/doctor';
-import { serviceCommands } from './commands/service';
-import { cardCommands } from './commands/cards';
-import { radiusCommands } from './commands/radius';
-import { notifyCommands } from './commands/notify';
-
-const [profilesList, ...reportsAdmin] = adminCommands;
-const [usersList, usersKick, ...bandwidth] = networkCommands;
-
-/** In help order: as the menu lists them. */
-export const COMMANDS: CommandDef[] = [
-  ...voucherCommands,
-  cardCommands.quickPrint,
-  ...moreCommands.voucher,
-  ...cardCommands.designs,
-  usersList,
-  usersKick,
-  ...moreCommands.users,
-  profilesList,
-  ...moreCommands.profiles,
-  ...bandwidth,
-  ...routerCommands,
-  ...routerSetupCommands,
-  ...doctorCommands,
-  ...serviceCommands,
-  ...reportsAdmin,
-  ...adminUnlockCommands,
-  eventsCommand,
-  ...moreCommands.config,
-  ...notifyCommands,
-  ...dbCommands,
-  ...backupCommands,
-  ...vendoCommands,
-  ...subscriberCommands,
-  ...adoptCommands,
-  ...subscriberUnlockCommands,
-  ...paymentCommands,
-  ...invoiceCommands,
-  ...billingCommands,
-  ...siteCommands,
-  ...radiusCommands,
-];
+import { COMMANDS } from './command-table';
+import { jsonWasPrinted, printJsonError } from './commands/shared';
 
 export function mainUsage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -116,7 +60,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (!cmd) {
       const inGroup = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
       if (inGroup.length && (sub === undefined || sub === '--help' || sub === '-h')) {
-        const text = `${inGroup.map((c) => c.usage.split('\n')[0]).join('\n')}\n`;
+        const text = `${inGroup.map((c) => c.usageLine).join('\n')}\n`;
         (sub === undefined ? process.stderr : process.stdout).write(text);
         return sub === undefined ? 2 : 0;
       }
@@ -125,7 +69,8 @@ export async function runCommand(argv: string[]): Promise<number> {
         mainUsage(),
       );
     }
-    return await cmd.run(argv.slice(cmd.name.split(' ').length));
+    const def = cmd.load();
+    return await def.run(argv.slice(cmd.name.split(' ').length));
   } catch (e) {
     if (e instanceof HelpRequested) {
       process.stdout.write(`${e.text}\n`);

@@ -1,5 +1,5 @@
 /** Profiles, reports, admin password and migrations. */
-import { password as passwordPrompt } from '@inquirer/prompts';
+import { password as passwordPrompt } from '../lib/ask';
 import { loadConfig } from '../../src/config/env';
 import { openDatabase, migrateLatest } from '../../src/db/knex';
 import { ValidationError } from '../../src/domain/errors';

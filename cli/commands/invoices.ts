@@ -4,7 +4,7 @@
  * and audit). --json prints the API's shapes in camelCase, money in pesos with `…Centavos` beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
 import { invoiceJson, type InvoiceView } from '../../src/services/subscriptions/billing/invoices';
 import { runBilling } from '../../src/services/subscriptions/billing/schedule';

@@ -2,7 +2,7 @@
  * `pisonet router test|adopt`: whether the terminal reaches a site's router, and binding this database to the
  * router connected now (ending safe mode), through the site's router binding as the admin's Settings do.
  */
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { ValidationError, AppError } from '../../src/domain/errors';
 import type { RouterBinding } from '../../src/services/network/router-binding';
 import { out } from '../lib/ansi';

@@ -4,7 +4,7 @@
  * Exit codes: 0 all ok, 3 something needs fixing (or no hotspot server), 1 an error or a refused change,
  * 2 `--apply` without `--yes` and without a terminal (nothing changed).
  */
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import type { SetupItem } from '../../src/router/setup-plan';
 import { out } from '../lib/ansi';
 import { setupItemsText as itemsText } from '../lib/setup-render';

@@ -3,7 +3,7 @@
  * scripts and the operator, through the same service as the admin's Router pages (src/services/network/router-housekeeping/index.ts).
  * Each reads one site's router (`--site`, default the .env router); only `reboot` changes anything, and asks first.
  */
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { ValidationError } from '../../src/domain/errors';
 import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';

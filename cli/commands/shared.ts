@@ -1,6 +1,5 @@
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
-import { openCliCore } from '../lib/context';
 
 export interface CommandDef {
   /** e.g. `vouchers generate` */
@@ -76,6 +75,8 @@ export function printJsonError(code: string, message: string): void {
 
 /** Opens the core for one command and always closes it, even when the command fails. */
 export async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: `pisonet --help` and a usage error read this module and need no core.
+  const { openCliCore } = require('../lib/context') as typeof import('../lib/context');
   const core = await openCliCore();
   try {
     return await fn(core);

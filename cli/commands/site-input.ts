@@ -2,7 +2,7 @@
  * A site's settings as `pisonet sites add|edit` read them: the flags, and the router password and RADIUS secret
  * from a hidden prompt or standard input (never echoed or printed).
  */
-import { password as passwordPrompt } from '@inquirer/prompts';
+import { password as passwordPrompt } from '../lib/ask';
 import type { SiteInput } from '../../src/services/business/sites/types';
 import { readStdin } from './shared';
 

@@ -4,7 +4,7 @@
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
 import fs from 'node:fs';
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { siteLoginPage } from '../../src/services/business/sites/login-page';
 import type { SiteView } from '../../src/services/business/sites/types';
 import { siteJson } from '../../src/services/business/sites/json';

@@ -3,7 +3,7 @@
  * subscribers on monthly plans from the terminal, on the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
  * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
  */
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../src/domain/units';
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';

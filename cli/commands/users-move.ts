@@ -3,7 +3,7 @@
  * (src/domain/plan-change.ts), shown first and confirmed. The terminal menu's move (cli/menu/users.ts) words the
  * preview and the outcome with the same functions.
  */
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
 import type { ChargeOutcome, PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
 import { out } from '../lib/ansi';

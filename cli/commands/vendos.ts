@@ -4,7 +4,7 @@ import { formatMoney, formatDurationHuman } from '../../src/domain/units';
 import type { VendoInput, VendoView } from '../../src/services/shop/vendos/types';
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';

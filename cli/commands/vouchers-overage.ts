@@ -2,7 +2,7 @@
  * `pisonet vouchers overage CODE`: extra data sold at the counter to a voucher waiting at its cap (a plan's
  * `overage`, src/domain/overage.ts), through the same service as the admin's button and the API.
  */
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { formatBytes, formatMoney } from '../../src/domain/units';
 import { overageError } from '../../src/services/shop/vouchers/overage';
 import type { VoucherDetail } from '../../src/services/types';

@@ -1,6 +1,6 @@
 import { STATUSES } from '../../src/domain/vouchers';
 import { writeOperatorFile } from '../lib/files';
-import { confirm } from '@inquirer/prompts';
+import { confirm } from '../lib/ask';
 import { parseCardDesign } from '../../src/domain/cards';
 import { MAX_BATCH } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';

@@ -10,7 +10,7 @@ import {
   type CardLinkTarget,
 } from '../../src/services/shop/vouchers/card-link';
 import { openSiteRouter, type SiteRouter } from './site-router';
-import { buildSheet, type PrintableSheet } from '../../src/services/shop/vouchers/sheet';
+import type { PrintableSheet } from '../../src/services/shop/vouchers/sheet';
 import { sheetPageLocals } from '../../src/services/shop/vouchers/sheet-page';
 
 const VIEW = projectPath('views', 'sheets', 'batch.ejs');
@@ -73,6 +73,9 @@ export async function renderSheet(
   opts: SheetFileOptions = {},
 ): Promise<SheetFileResult & { html: string }> {
   const target = await batchCardTarget(core, batchId);
+  // The QR drawing (qrcode, pngjs) is loaded when a sheet is drawn, not by every command of this module.
+  const { buildSheet } =
+    require('../../src/services/shop/vouchers/sheet') as typeof import('../../src/services/shop/vouchers/sheet');
   const sheet = await buildSheet(core.services, batchId, {
     target,
     include: opts.include,

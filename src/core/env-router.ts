@@ -8,7 +8,7 @@ import type { Db } from '../db/knex';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { createRouterClient } from '../router';
-import { DemoRouterHost } from '../router/demo';
+import type { DemoRouterHost } from '../router/demo';
 import type { RouterClient } from '../router/types';
 import { recordEvent } from '../services/business/events';
 
@@ -47,6 +47,8 @@ async function hostDemoRouter(
   config: AppConfig,
   o: { role: 'server' | 'cli'; log: Logger; db: Db; clock: Clock },
 ): Promise<DemoRouterHost> {
+  // The simulator is loaded in demo mode only: a command against a real router never reads it.
+  const { DemoRouterHost } = require('../router/demo') as typeof import('../router/demo');
   const demo = new DemoRouterHost({
     port: config.simulatorPort,
     dataDir: config.dataDir,

@@ -136,6 +136,7 @@ export function suspensionPage(ctx: WebContext): RequestHandler {
           switchUrl: `/?lang=${t.lang === 'fil' ? 'en' : 'fil'}`,
           csrf: portalFormToken(req, res),
           p: page,
+          cache: ctx.config.nodeEnv !== 'development',
         });
       })
       .catch(next);
