@@ -13,7 +13,8 @@
  * A crossing is the moment a device's bytes on the router (its queue's counter, up + down, plus what it had)
  * pass its threshold, found between two of the bench's looks at the router (fup-crossings.ts); it is enforced when
  * the router's queue holds the FUP speed, at the end of the step that wrote it. The looks read only the ones not
- * slowed yet, by name, and are not counted in the controller's rows or clock. Rows read are the rows the router sent to the
+ * slowed yet, by name, and are not counted in the controller's rows or clock. BENCH_FUP_BY_MENU=1 prints each run's
+ * rows by menu (and first query word), to find where they come from. Rows read are the rows the router sent to the
  * controller (counted in its client), per minute of the router's time. CPU and peak RSS are the controller's.
  */
 import { fork } from 'node:child_process';
@@ -98,6 +99,7 @@ function seedInChild(env: Record<string, string>): Promise<void> {
   });
 }
 
+const byMenu = new Map<string, number>();
 /** The client, counting the rows the router sends: `rows.n` so far. */
 function countingRows(router: RouterClient): { client: RouterClient; rows: { n: number } } {
   const rows = { n: 0 };
@@ -105,6 +107,10 @@ function countingRows(router: RouterClient): { client: RouterClient; rows: { n: 
   client.print = async (menu, opts) => {
     const got = await router.print(menu, opts);
     rows.n += got.length;
+    if (process.env.BENCH_FUP_BY_MENU) {
+      const k = `${menu}${opts?.query ? ` ?${opts.query[0]?.split('=')[0]}` : ''}`;
+      byMenu.set(k, (byMenu.get(k) ?? 0) + got.length);
+    }
     return got;
   };
   if (router.printEach)
@@ -123,6 +129,8 @@ interface Run {
   rowsPerMinute: number;
   cpuMs: number;
   peakRssMb: number;
+  /** The controller's heap in use at its highest, sampled after every poll and tick (what it keeps, and its garbage). */
+  peakHeapMb: number;
   wallS: number;
 }
 
@@ -204,6 +212,7 @@ async function drive(
   all: Crossings[],
   clock: FakeClock,
   watch: boolean,
+  heap: { peak: number },
 ): Promise<void> {
   const start = clock.now();
   let nextPoll = start + POLL_S * 1000;
@@ -216,6 +225,7 @@ async function drive(
       await usage.runCycle();
       nextPoll += POLL_S * 1000;
     } else await usage.watch!();
+    heap.peak = Math.max(heap.peak, process.memoryUsage().heapUsed);
     if (next === nextWatch || !watch) nextWatch += 1000;
     await flow(site, clock, all, Math.round(performance.now() - t));
     for (const x of all) x.enforced(clock.now());
@@ -244,8 +254,12 @@ async function runOnce(watch: boolean): Promise<Run> {
     const rows0 = rows.n;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    await drive(core.services.usage, site, [devices, subscribers], clock, watch);
+    const heap = { peak: 0 };
+    await drive(core.services.usage, site, [devices, subscribers], clock, watch, heap);
     const cpu = process.cpuUsage(cpu0);
+    if (process.env.BENCH_FUP_BY_MENU)
+      console.log('rows by print:', [...byMenu].sort((a, b) => b[1] - a[1]).slice(0, 12));
+    byMenu.clear();
     return {
       watch,
       devices,
@@ -253,6 +267,7 @@ async function runOnce(watch: boolean): Promise<Run> {
       rowsPerMinute: ((rows.n - rows0) / (clock.now() - start)) * 60_000,
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
+      peakHeapMb: heap.peak / 1e6,
       wallS: (performance.now() - wall0) / 1000,
     };
   } finally {
@@ -278,7 +293,7 @@ function report(r: Run): void {
   const name = r.watch ? 'with the watch' : 'poll alone    ';
   console.log(
     `${name}: devices ${latencyLine(r.devices)}; rows ${Math.round(r.rowsPerMinute)}/min; ` +
-      `CPU ${(r.cpuMs / 1000).toFixed(1)} s over ${SECONDS} s of router time (${r.wallS.toFixed(0)} s wall); peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      `CPU ${(r.cpuMs / 1000).toFixed(1)} s over ${SECONDS} s of router time (${r.wallS.toFixed(0)} s wall); peak RSS ${r.peakRssMb.toFixed(0)} MB (heap ${r.peakHeapMb.toFixed(0)} MB)`,
   );
   if (SUBSCRIBERS > 0) console.log(`${' '.repeat(name.length)}  subscribers ${latencyLine(r.subscribers)}`);
 }

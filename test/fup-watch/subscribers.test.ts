@@ -147,6 +147,36 @@ test('the watch reads only the subscribers near a threshold, by name, and one th
   expect(await watch()).toMatchObject({ watched: 0, rows: 0 });
 });
 
+test('a crossing costs the router rows of the crossing subscriber only: a far one is read neither by the watch nor by its enforcing', async () => {
+  // Three more subscribers online, far from their threshold (nothing booked yet).
+  for (const i of [1, 2, 3]) {
+    const user = `far.${i}`;
+    const password = `${user}-pass-1`;
+    await addSubscriber(h, { username: user, password, mobile: `0917123010${i}`, profile: 'HOMEF' });
+    await waitFor(() => secret(user) !== undefined);
+    const cpe = { mac: `aa:bb:cc:00:65:0${i}`, user, password };
+    expect(await h.sim.pppoe.autoRedial(cpe, 50)).toMatchObject({ ok: true });
+  }
+  await nearTheLine();
+  // Every row the router sends the controller from here on, by the name it carries.
+  const names = new Set<string>();
+  const print = h.router.print.bind(h.router);
+  jest.spyOn(h.router, 'print').mockImplementation(async (menu, opts) => {
+    const got = await print(menu, opts);
+    for (const r of got) if (r.name !== undefined) names.add(r.name);
+    return got;
+  });
+  let enforced = 0;
+  for (let i = 0; i < 25 && enforced === 0; i++) {
+    fullSpeed(1);
+    advance(h, 1);
+    enforced = (await watch())!.enforced;
+  }
+  expect(enforced).toBe(1);
+  expect(secret()).toMatchObject({ profile: 'pisonet-HOMEF.fup' });
+  expect([...names].sort()).toEqual([`<pppoe-${USER}>`, USER]);
+});
+
 test('a subscriber that logs out leaves the watch set', async () => {
   await nearTheLine();
   advance(h, 1);

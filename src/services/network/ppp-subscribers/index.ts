@@ -26,6 +26,7 @@ import type { Clock } from '../../../lib/clock';
 import type { Logger } from '../../../lib/logger';
 import { nextStamp } from '../../../lib/stamp';
 import { createRouterPpp, type PppSessionCounters, type RouterPpp } from '../../../router/ppp';
+import { namedRouterPpp } from '../../../router/ppp-named';
 import { createRouterSuspendedList, type RouterSuspendedList } from '../../../router/suspended-list';
 import type { RouterClient } from '../../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
@@ -260,7 +261,9 @@ async function applySpeeds(room: PppRoom, speeds: Parameters<SubscriberSpeedsSte
   try {
     if (!(await d.binding.ready())) return;
     const want = await wantedPpp(d, d.site.id, speeds);
-    logObjects(room, reason, await checkPpp(room.routerPpp, want, room.endedFor, room.addressedFor));
+    // Their rows only: a few subscribers' new speeds cost the router rows for them, not for every one online.
+    const ppp = namedRouterPpp(d.router, [...want.secrets.map((s) => s.name), ...want.ended]);
+    logObjects(room, reason, await checkPpp(ppp, want, room.endedFor, room.addressedFor));
   } catch (err) {
     d.log.warn(
       { module: 'ppp', reason, err: (err as Error).message },
