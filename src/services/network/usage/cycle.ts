@@ -11,6 +11,7 @@ import type { Enforcer } from './enforcer';
 import type { LoadedState, LoadedVoucher } from './load';
 import type { NoticeDeps, Outage } from './notices';
 import type { UsageSource } from './source';
+import type { MeteredSubscribers } from './subscriber-load';
 
 export interface UsageServiceOptions {
   profiles: ProfileService;
@@ -83,6 +84,8 @@ export interface Cycle {
   enforcer: Enforcer;
   notices: NoticeDeps;
   watch: ChangeWatch;
+  /** The subscribers the poll books, kept between polls while unchanged (subscriber-load.ts). */
+  metered: MeteredSubscribers;
   memory: PollMemory;
   isDefault: boolean;
   /** When this process started: claims older than this cannot be in flight (one server per database). */

@@ -20,6 +20,7 @@ import { DEFAULT_SITE, siteOf, type SiteDeps } from '../../deps';
 import type { CycleReport, UsageService, WatchReport } from '../../types';
 import { watchOnce } from './fup-watch';
 import { withWatchedSessions } from './fup-watch-subscribers';
+import { keptMeteredSubscribers } from './subscriber-load';
 import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -275,6 +276,7 @@ export function createUsageService(
       tables: ['vouchers', 'voucher_devices', 'profiles'],
       ownTag: USAGE_SQL_TAG,
     }),
+    metered: keptMeteredSubscribers(deps.db),
     memory: freshMemory(),
     isDefault,
     startedAt: deps.clock.now(),
@@ -286,6 +288,9 @@ export function createUsageService(
     lastPollAt: () => c.memory.lastPoll,
     warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),
-    close: () => c.watch.close(),
+    close: () => {
+      c.watch.close();
+      c.metered.close();
+    },
   };
 }

@@ -9,7 +9,7 @@ import { baselineHolders, type LoadedState } from './load';
 import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
 import { prepareUsage, writeUsage } from './persist';
 import type { UsageReading } from './source';
-import { bookSubscribers, meteredSubscribers } from './subscribers';
+import { bookSubscribers } from './subscribers';
 import type { SubscriberSpeeds } from '../../../domain/subscriber-policy';
 
 /** Whether the router booted since the last poll (its counters start again from zero), told when it did. */
@@ -60,7 +60,7 @@ export async function book(
   const writes = prepareUsage(usage, isPostgres(db));
   const { bytesCounted, bytesUp, bytesDown } = usage;
   // Subscribers' PPP sessions, booked with the vouchers' bytes: one transaction, one poll.
-  const subscribers = reading.subscribers && (await meteredSubscribers(db, siteId, config.tz, now));
+  const subscribers = reading.subscribers && (await c.metered.at(siteId, config.tz, now));
   const booked = await db.transaction(async (trx) => {
     await writeUsage(trx, { clock, log, siteId }, writes, now, boot);
     if (!subscribers || !reading.subscribers) return undefined;

@@ -11,6 +11,8 @@ import { profileFromRow, type ProfileRow } from '../../../domain/profile-row';
 import { localDate } from '../../../domain/calendar';
 import { termsOf, type SubscriberRow } from '../../subscriptions/subscribers/store';
 import { jsonSelect } from '../../../db/bulk-sql';
+import { ChangeWatch, type ChangeStamp } from '../../../db/change-watch';
+import { isPostgres } from '../../../db/knex';
 
 /** A subscriber of the site as the meter needs it, by its username in lower case. */
 export interface MeteredSubscriber {
@@ -80,6 +82,69 @@ export async function meteredSubscribers(
     out.set(r.username_key, { id: Number(r.id), profile, status: r.status, cycle: cycle(termsOf(r)), tz });
   }
   return out;
+}
+
+/** The metered subscribers as a poll asks for them: kept between polls while they cannot have changed. */
+export interface MeteredSubscribers {
+  /** As meteredSubscribers(); the map is shared between polls: read it, never change it. */
+  at(siteId: number, shopTz: string, now: number): Promise<ReadonlyMap<string, MeteredSubscriber>>;
+  close(): void;
+}
+
+/**
+ * The tables the metered subscribers are read from: while none of them was written (by this process or another),
+ * the kept map is the one a read would give, until a zone's date moves on (a cycle may begin).
+ */
+const METER_TABLES = ['subscribers', 'profiles', 'sites'];
+
+/**
+ * meteredSubscribers() kept between polls on SQLite, whose ChangeWatch sees every writer (this process's
+ * statements, other processes' commits): a poll reads again only after a write to the subscribers, their plans
+ * or sites, or on a new day. PostgreSQL notifies no change of these tables: each poll reads them there.
+ */
+export function keptMeteredSubscribers(db: Knex): MeteredSubscribers {
+  if (isPostgres(db)) return { at: (...a) => meteredSubscribers(db, ...a), close: () => undefined };
+  // Made at the first poll with subscribers' sessions: one more listener on the database's queries until close().
+  let watch: ChangeWatch | undefined;
+  let kept:
+    | {
+        stamp: ChangeStamp;
+        asked: string;
+        zones: string[];
+        day: string;
+        subs: Map<string, MeteredSubscriber>;
+      }
+    | undefined;
+  // The zones' dates the kept cycles were worked out on.
+  const dayOf = (zones: readonly string[], now: number) => zones.map((tz) => localDate(now, tz)).join(' ');
+  return {
+    async at(siteId, shopTz, now) {
+      if (!watch) {
+        db.setMaxListeners(db.getMaxListeners() + 1);
+        watch = new ChangeWatch(db, { tables: METER_TABLES });
+      }
+      const stamp = await watch.stamp();
+      const asked = `${siteId} ${shopTz}`;
+      if (
+        kept &&
+        kept.asked === asked &&
+        ChangeWatch.unchanged(kept.stamp, stamp) &&
+        kept.day === dayOf(kept.zones, now)
+      )
+        return kept.subs;
+      const subs = await meteredSubscribers(db, siteId, shopTz, now);
+      const zones = [...new Set([shopTz, ...[...subs.values()].map((s) => s.tz)])];
+      kept = { stamp, asked, zones, day: dayOf(zones, now), subs };
+      return subs;
+    },
+    close() {
+      if (!watch) return;
+      watch.close();
+      watch = undefined;
+      kept = undefined;
+      db.setMaxListeners(Math.max(0, db.getMaxListeners() - 1));
+    },
+  };
 }
 
 /**

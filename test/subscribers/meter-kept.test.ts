@@ -1,0 +1,79 @@
+/**
+ * The subscribers a poll books, kept between polls (keptMeteredSubscribers): read once while nothing they come
+ * from changed, read again after a write to a subscriber or a plan, and worked out again on a new day (a cycle
+ * may begin). PostgreSQL is told of no change to these tables, so every poll reads them there.
+ */
+import { SYSTEM } from '../../src/services/business/audit/actor';
+import { isPostgres } from '../../src/db/knex';
+import {
+  keptMeteredSubscribers,
+  type MeteredSubscribers,
+} from '../../src/services/network/usage/subscriber-load';
+import { createHarness, type Harness } from '../helpers/harness';
+import { JUAN, PROFILES } from './helpers';
+
+let h: Harness;
+let kept: MeteredSubscribers;
+let reads = 0;
+const countReads = (q: { sql?: unknown }) => {
+  if (typeof q.sql === 'string' && /from subscribers as s join sites/i.test(q.sql)) reads++;
+};
+
+const at = () => kept.at(1, 'Asia/Manila', h.clock.now());
+
+beforeAll(async () => {
+  h = await createHarness({ profiles: PROFILES });
+  await h.core!.services.subscribers.create({ ...JUAN, password: 'Juan-pass-1' }, SYSTEM);
+  kept = keptMeteredSubscribers(h.core!.db);
+  h.core!.db.on('query', countReads);
+});
+afterAll(async () => {
+  h.core!.db.removeListener('query', countReads);
+  kept.close();
+  await h.close();
+});
+
+describe('the subscribers a poll books, kept between polls', () => {
+  it('reads them once while nothing changed (SQLite; every poll on PostgreSQL)', async () => {
+    const first = await at();
+    expect(first.get('juan.dc')).toMatchObject({ status: 'active' });
+    reads = 0;
+    const second = await at();
+    if (isPostgres(h.core!.db)) expect(reads).toBe(1);
+    else {
+      expect(reads).toBe(0);
+      expect(second).toBe(first);
+    }
+    expect([...second.keys()]).toEqual(['juan.dc']);
+  });
+
+  it("reads them again after a subscriber's row was written: one ended is no longer booked", async () => {
+    await at();
+    reads = 0;
+    await h.core!.db('subscribers').where('username_key', 'juan.dc').update({ billing_day: 6 });
+    const moved = await at();
+    expect(reads).toBe(1);
+    // The clock starts on 2026-11-21 (Manila), the first cycle with it: billing on the 6th, it ends on 2026-12-05.
+    expect(moved.get('juan.dc')!.cycle.end).toBe('2026-12-05');
+    await h.core!.db('subscribers').where('username_key', 'juan.dc').update({ status: 'ended' });
+    expect((await at()).has('juan.dc')).toBe(false);
+    await h.core!.db('subscribers').where('username_key', 'juan.dc').update({ status: 'active' });
+  });
+
+  it("reads them again after a plan's row was written", async () => {
+    await at();
+    reads = 0;
+    await h.core!.db('profiles').where('name', 'HOME10').update({ updated_at: h.clock.now() });
+    await at();
+    expect(reads).toBe(1);
+  });
+
+  it('works the cycles out again on a new day: the billing day begins a new cycle', async () => {
+    const before = (await at()).get('juan.dc')!.cycle;
+    expect(before.start).toBe('2026-11-21');
+    // To 2026-12-06 in Manila: the new cycle began on the billing day.
+    h.clock.advance(15 * 86_400_000);
+    const after = (await at()).get('juan.dc')!.cycle;
+    expect(after.start).toBe('2026-12-06');
+  });
+});
