@@ -10,7 +10,6 @@ import {
   MSG_FILTER_NO_CHAIN,
   MSG_FILTER_NO_JUMP_TARGET,
   MSG_FILTER_PORTS_NEED_PROTOCOL,
-  msgInvalidValue,
   msgMissingArgument,
   msgNoMatch,
   Trap,
@@ -22,20 +21,18 @@ import { ipToInt, normaliseMac, parseDuration, parsePrefix } from '../values';
 import {
   bool,
   changeableTargets,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   FieldParser,
   Handler,
+  invalid,
   Menu,
   oneOf,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from './common';
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
 
 /** Every action of a 7.x filter rule (`fasttrack-connection` included). */
 export const FILTER_ACTIONS = [
@@ -245,18 +242,12 @@ export function filterMenu(core: SimCore): Menu {
       table.emit('set', f);
     }
   };
-  return {
-    path: '/ip/firewall/filter',
-    table: generic,
-    render: (item) => renderFilter(item as FilterItem),
-    rows: () => table.list.map(renderFilter),
-    commands: {
-      ...verbs,
-      unset,
-      'reset-counters': (args) => reset(targets(table, args)),
-      'reset-counters-all': () => reset(table.list),
-    },
-  };
+  return tableMenu('/ip/firewall/filter', table, renderFilter, {
+    ...verbs,
+    unset,
+    'reset-counters': (args) => reset(targets(table, args)),
+    'reset-counters-all': () => reset(table.list),
+  });
 }
 
 // ---- dynamic rules ---------------------------------------------------------------------------------------
