@@ -235,6 +235,15 @@ export function filterMenu(core: SimCore): Menu {
     }
     core.configChanged();
   };
+  return tableMenu('/ip/firewall/filter', table, renderFilter, {
+    ...verbs,
+    unset,
+    ...ruleCounterVerbs(table),
+  });
+}
+
+/** `reset-counters` and `reset-counters-all` of a rule list (filter, NAT): its rules' bytes and packets back to 0. */
+export function ruleCounterVerbs(table: Table<FilterItem>): Record<string, Handler> {
   const reset = (items: readonly FilterItem[]): void => {
     for (const f of items) {
       f.bytes = 0;
@@ -242,12 +251,10 @@ export function filterMenu(core: SimCore): Menu {
       table.emit('set', f);
     }
   };
-  return tableMenu('/ip/firewall/filter', table, renderFilter, {
-    ...verbs,
-    unset,
+  return {
     'reset-counters': (args) => reset(targets(table, args)),
     'reset-counters-all': () => reset(table.list),
-  });
+  };
 }
 
 // ---- dynamic rules ---------------------------------------------------------------------------------------

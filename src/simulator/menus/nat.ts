@@ -8,18 +8,8 @@ import { CATEGORY_FAILURE, MSG_FILTER_PORTS_NEED_PROTOCOL, Trap } from '../messa
 import type { FilterItem } from '../state';
 import type { Item, Table } from '../table';
 import { ipToInt, parsePrefix } from '../values';
-import {
-  ConfigSpec,
-  configVerbs,
-  FieldParser,
-  invalid,
-  Menu,
-  oneOf,
-  SimCore,
-  tableMenu,
-  targets,
-} from './common';
-import { filterSpec, renderFilter } from './firewall';
+import { ConfigSpec, configVerbs, FieldParser, invalid, Menu, oneOf, SimCore, tableMenu } from './common';
+import { filterSpec, renderFilter, ruleCounterVerbs } from './firewall';
 
 /** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
 export const NAT_ACTIONS = [
@@ -83,17 +73,9 @@ export function natMenu(core: SimCore): Menu {
     core,
     (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 }) as FilterItem,
   );
-  const reset = (items: readonly FilterItem[]): void => {
-    for (const f of items) {
-      f.bytes = 0;
-      f.packets = 0;
-      table.emit('set', f);
-    }
-  };
   // A NAT rule prints as a filter rule does, `to-addresses`/`to-ports` among the matchers as written.
   return tableMenu('/ip/firewall/nat', table, renderFilter, {
     ...verbs,
-    'reset-counters': (args) => reset(targets(table, args)),
-    'reset-counters-all': () => reset(table.list),
+    ...ruleCounterVerbs(table),
   });
 }
