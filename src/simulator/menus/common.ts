@@ -54,22 +54,24 @@ export interface Menu {
 /** Normalises one argument value to how RouterOS prints it; throws a Trap when it does not parse. */
 export type FieldParser = (value: string, arg: string) => string;
 
-const invalid = (arg: string): Trap => new Trap(msgInvalidValue(arg), CATEGORY.argument);
+/** Refuses an argument's value the way RouterOS does (`invalid value for argument …`, category 1). */
+export function invalid(arg: string): never {
+  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+}
 
 export const text: FieldParser = (v) => v;
 export const bool: FieldParser = (v, arg) => {
   const b = parseBool(v);
-  if (b === null) throw invalid(arg);
+  if (b === null) invalid(arg);
   return String(b);
 };
-export const duration: FieldParser = (v, arg) => normaliseDuration(v) ?? failInvalid(arg);
-export const uint: FieldParser = (v, arg) =>
-  parseUint(v) === null ? failInvalid(arg) : String(parseUint(v));
-export const mac: FieldParser = (v, arg) => normaliseMac(v) ?? failInvalid(arg);
+export const duration: FieldParser = (v, arg) => normaliseDuration(v) ?? invalid(arg);
+export const uint: FieldParser = (v, arg) => (parseUint(v) === null ? invalid(arg) : String(parseUint(v)));
+export const mac: FieldParser = (v, arg) => normaliseMac(v) ?? invalid(arg);
 export const oneOf =
   (...values: string[]): FieldParser =>
   (v, arg) =>
-    values.includes(v) ? v : failInvalid(arg);
+    values.includes(v) ? v : invalid(arg);
 /**
  * A reference to another item by name, e.g. a user's `profile` (✔ category 1,
  * docs/routeros.md "Trap categories").
@@ -80,10 +82,6 @@ export const ref =
     if (extra.includes(v) || table().byNameGet(v)) return v;
     throw new Trap(msgNoMatch(arg), CATEGORY.argument);
   };
-
-function failInvalid(arg: string): never {
-  throw invalid(arg);
-}
 
 export interface ConfigSpec {
   fields: Record<string, FieldParser>;
@@ -207,6 +205,32 @@ export function configVerbs(
 function setAll(table: Table<Item>, items: Item[], changes: Record<string, string>, core: SimCore): void {
   for (const item of items) table.update(item, changes);
   core.configChanged();
+}
+
+/**
+ * A menu over one table: `print` renders every item in list order, `listen` follows the table; `byName` answers a
+ * print by names from the table's own name order; `rows` replaces the plain list (a menu that hides some items).
+ */
+export function tableMenu<T extends Item>(
+  path: string,
+  table: Table<T>,
+  render: (item: T) => Row,
+  commands: Record<string, Handler>,
+  more: { byName?: boolean; rows?: () => Row[]; monitors?: Record<string, MonitorHandler> } = {},
+): Menu {
+  const { byName, ...rest } = more;
+  return {
+    path,
+    table: table as unknown as Table<Item>,
+    render: (item) => render(item as T),
+    rows: () => table.list.map((i) => render(i)),
+    ...(byName && {
+      rowsNamed: (names: ReadonlySet<string>) =>
+        table.list.filter((i) => names.has(i.cfg.name)).map((i) => render(i)),
+    }),
+    commands,
+    ...rest,
+  };
 }
 
 /** Render a config item: `.id`, then its config (empty comment omitted like RouterOS), then extras. */

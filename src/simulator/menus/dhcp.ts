@@ -5,9 +5,8 @@
 import type { Dhcp } from '../dhcp';
 import type { Row } from '../query';
 import type { LeaseItem, RouterState } from '../state';
-import type { Item, Table } from '../table';
 import { formatSeconds } from '../values';
-import type { Menu, SimCore } from './common';
+import { type Menu, type SimCore, tableMenu } from './common';
 
 function render(core: SimCore, dhcp: Dhcp, lease: LeaseItem): Row {
   const host = core.state.hostsByMac.get(lease.mac);
@@ -33,11 +32,5 @@ function render(core: SimCore, dhcp: Dhcp, lease: LeaseItem): Row {
 
 export function leaseMenu(core: SimCore, dhcp: Dhcp): Menu {
   const leases: RouterState['leases'] = core.state.leases;
-  return {
-    path: '/ip/dhcp-server/lease',
-    table: leases as unknown as Table<Item>,
-    render: (item) => render(core, dhcp, item as LeaseItem),
-    rows: () => leases.list.map((l) => render(core, dhcp, l)),
-    commands: {},
-  };
+  return tableMenu('/ip/dhcp-server/lease', leases, (l) => render(core, dhcp, l), {});
 }

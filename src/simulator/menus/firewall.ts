@@ -10,7 +10,6 @@ import {
   MSG_FILTER_NO_CHAIN,
   MSG_FILTER_NO_JUMP_TARGET,
   MSG_FILTER_PORTS_NEED_PROTOCOL,
-  msgInvalidValue,
   msgMissingArgument,
   msgNoMatch,
   Trap,
@@ -22,20 +21,18 @@ import { ipToInt, normaliseMac, parseDuration, parsePrefix } from '../values';
 import {
   bool,
   changeableTargets,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   FieldParser,
   Handler,
+  invalid,
   Menu,
   oneOf,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from './common';
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
 
 /** Every action of a 7.x filter rule (`fasttrack-connection` included). */
 export const FILTER_ACTIONS = [
@@ -238,6 +235,15 @@ export function filterMenu(core: SimCore): Menu {
     }
     core.configChanged();
   };
+  return tableMenu('/ip/firewall/filter', table, renderFilter, {
+    ...verbs,
+    unset,
+    ...ruleCounterVerbs(table),
+  });
+}
+
+/** `reset-counters` and `reset-counters-all` of a rule list (filter, NAT): its rules' bytes and packets back to 0. */
+export function ruleCounterVerbs(table: Table<FilterItem>): Record<string, Handler> {
   const reset = (items: readonly FilterItem[]): void => {
     for (const f of items) {
       f.bytes = 0;
@@ -246,16 +252,8 @@ export function filterMenu(core: SimCore): Menu {
     }
   };
   return {
-    path: '/ip/firewall/filter',
-    table: generic,
-    render: (item) => renderFilter(item as FilterItem),
-    rows: () => table.list.map(renderFilter),
-    commands: {
-      ...verbs,
-      unset,
-      'reset-counters': (args) => reset(targets(table, args)),
-      'reset-counters-all': () => reset(table.list),
-    },
+    'reset-counters': (args) => reset(targets(table, args)),
+    'reset-counters-all': () => reset(table.list),
   };
 }
 

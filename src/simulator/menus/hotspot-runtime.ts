@@ -6,9 +6,8 @@ import type { HotspotLogin } from '../hotspot-login';
 import type { Row } from '../query';
 import type { Hotspot } from '../sessions';
 import type { ActiveItem, CookieItem, HostItem } from '../state';
-import type { Item, Table } from '../table';
 import { formatDuration, formatSeconds } from '../values';
-import { Menu, SimCore, targets } from './common';
+import { Menu, SimCore, tableMenu, targets } from './common';
 import { counterFields } from './hotspot';
 
 /**
@@ -45,26 +44,20 @@ export function activeMenu(
       blocked: 'false',
     });
   };
-  return {
-    path: '/ip/hotspot/active',
-    table: active as unknown as Table<Item>,
-    render: (item) => render(item as ActiveItem),
-    rows: () => active.list.map(render),
-    commands: {
-      login: (args) => {
-        const session = login.login({
-          user: args.get('user'),
-          password: args.get('password'),
-          ip: args.get('ip'),
-          mac: args.get('mac-address'),
-        });
-        if (session instanceof Promise) return session.then(() => undefined);
-      },
-      remove: (args) => {
-        for (const a of targets(active, args)) hotspot.logout(a);
-      },
+  return tableMenu('/ip/hotspot/active', active, render, {
+    login: (args) => {
+      const session = login.login({
+        user: args.get('user'),
+        password: args.get('password'),
+        ip: args.get('ip'),
+        mac: args.get('mac-address'),
+      });
+      if (session instanceof Promise) return session.then(() => undefined);
     },
-  };
+    remove: (args) => {
+      for (const a of targets(active, args)) hotspot.logout(a);
+    },
+  });
 }
 
 export function hostMenu(core: SimCore, hotspot: Hotspot): Menu {
@@ -85,17 +78,11 @@ export function hostMenu(core: SimCore, hotspot: Hotspot): Menu {
     bypassed: String(hotspot.isBypassed(h)),
     dynamic: 'true',
   });
-  return {
-    path: '/ip/hotspot/host',
-    table: hosts as unknown as Table<Item>,
-    render: (item) => render(item as HostItem),
-    rows: () => hosts.list.map(render),
-    commands: {
-      remove: (args) => {
-        for (const h of targets(hosts, args)) hotspot.removeHost(h);
-      },
+  return tableMenu('/ip/hotspot/host', hosts, render, {
+    remove: (args) => {
+      for (const h of targets(hosts, args)) hotspot.removeHost(h);
     },
-  };
+  });
 }
 
 /**
@@ -111,15 +98,15 @@ export function cookieMenu(core: SimCore): Menu {
     'mac-address': c.mac,
     'expires-in': formatSeconds(Math.max(0, (c.expiresAt - core.now()) / 1000)),
   });
-  return {
-    path: '/ip/hotspot/cookie',
-    table: cookies as unknown as Table<Item>,
-    render: (item) => render(item as CookieItem),
-    rows: () => cookies.list.filter((c) => c.expiresAt > core.now()).map(render),
-    commands: {
+  return tableMenu(
+    '/ip/hotspot/cookie',
+    cookies,
+    render,
+    {
       remove: (args) => {
         for (const c of targets(cookies, args)) cookies.remove(c);
       },
     },
-  };
+    { rows: () => cookies.list.filter((c) => c.expiresAt > core.now()).map(render) },
+  );
 }

@@ -16,15 +16,17 @@ import type { Item, Table } from '../table';
 import { formatDuration, parseDuration, parseRateLimit, parseUint } from '../values';
 import {
   bool,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   duration,
+  invalid,
   mac,
   Menu,
   oneOf,
   ref,
   renderConfig,
   SimCore,
+  tableMenu,
   targets,
   uint,
 } from './common';
@@ -100,7 +102,7 @@ const NAS_PORT_TYPES = ['ethernet', 'cable', 'wireless-802.11'];
 const interimUpdate = (v: string, arg: string): string => {
   if (v === 'received') return v;
   const s = parseDuration(v);
-  if (s === null) return failInvalid(arg);
+  if (s === null) return invalid(arg);
   return s === 0 ? 'received' : formatDuration(s);
 };
 
@@ -131,8 +133,7 @@ export function serverProfileMenu(core: SimCore): Menu {
       'radius-accounting': bool,
       'radius-interim-update': interimUpdate,
       'radius-mac-format': oneOf(...RADIUS_MAC_FORMATS),
-      'nas-port-type': (v, arg) =>
-        NAS_PORT_TYPES.includes(v) || parseUint(v) !== null ? v : failInvalid(arg),
+      'nas-port-type': (v, arg) => (NAS_PORT_TYPES.includes(v) || parseUint(v) !== null ? v : invalid(arg)),
       'mac-auth-mode': oneOf('mac-as-username', 'mac-as-username-and-password'),
       'trial-uptime-limit': duration,
       'trial-uptime-reset': duration,
@@ -149,13 +150,7 @@ export function serverProfileMenu(core: SimCore): Menu {
     if (!radius) for (const k of Object.keys(SERVER_PROFILE_RADIUS_DEFAULTS)) delete row[k];
     return row;
   };
-  return {
-    path: '/ip/hotspot/profile',
-    table,
-    render,
-    rows: () => table.list.map(render),
-    commands: configVerbs(table, spec, core),
-  };
+  return tableMenu('/ip/hotspot/profile', table, render, configVerbs(table, spec, core));
 }
 
 function radiusPart(cfg: Record<string, string>): Record<string, string> {
@@ -178,13 +173,7 @@ export function bindingMenu(core: SimCore): Menu {
 }
 
 function configMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore): Menu {
-  return {
-    path,
-    table,
-    render: (item) => renderConfig(item),
-    rows: () => table.list.map((i) => renderConfig(i)),
-    commands: configVerbs(table, spec, core),
-  };
+  return tableMenu(path, table, renderConfig, configVerbs(table, spec, core));
 }
 
 export function counterFields(c: {
@@ -224,7 +213,7 @@ export function userMenu(core: SimCore): Menu {
     duplicate: MSG_DUPLICATE_USER,
     noun: 'user',
     fields: {
-      name: (v, arg) => (v === '' ? failInvalid(arg) : v),
+      name: (v, arg) => (v === '' ? invalid(arg) : v),
       profile: ref(() => core.state.profiles),
       server: ref(() => core.state.servers, 'all'),
       'mac-address': mac,
@@ -241,25 +230,15 @@ export function userMenu(core: SimCore): Menu {
     uptime: 0,
     counters: zeroCounters(),
   });
-  return {
-    path: '/ip/hotspot/user',
-    table: generic,
-    render: (item) => renderUser(item as UserItem),
-    rows: () => users.list.map(renderUser),
-    commands: {
-      ...configVerbs(generic, spec, core, create),
-      'reset-counters': (args) => {
-        for (const u of targets(users, args)) {
-          u.uptime = 0;
-          u.counters = zeroCounters();
-          users.emit('set', u);
-        }
-        core.configChanged();
-      },
+  return tableMenu('/ip/hotspot/user', users, renderUser, {
+    ...configVerbs(generic, spec, core, create),
+    'reset-counters': (args) => {
+      for (const u of targets(users, args)) {
+        u.uptime = 0;
+        u.counters = zeroCounters();
+        users.emit('set', u);
+      }
+      core.configChanged();
     },
-  };
-}
-
-function failInvalid(arg: string): never {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
+  });
 }

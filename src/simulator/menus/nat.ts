@@ -4,22 +4,12 @@
  * tree (an unknown one is refused before it gets here); the matchers are the filter's, checked the same way,
  * and the NAT actions and their `to-addresses`/`to-ports` are added.
  */
-import {
-  CATEGORY,
-  CATEGORY_FAILURE,
-  MSG_FILTER_PORTS_NEED_PROTOCOL,
-  msgInvalidValue,
-  Trap,
-} from '../messages';
+import { CATEGORY_FAILURE, MSG_FILTER_PORTS_NEED_PROTOCOL, Trap } from '../messages';
 import type { FilterItem } from '../state';
 import type { Item, Table } from '../table';
 import { ipToInt, parsePrefix } from '../values';
-import { ConfigSpec, configVerbs, FieldParser, Menu, oneOf, SimCore, targets } from './common';
-import { filterSpec, renderFilter } from './firewall';
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
+import { ConfigSpec, configVerbs, FieldParser, invalid, Menu, oneOf, SimCore, tableMenu } from './common';
+import { filterSpec, renderFilter, ruleCounterVerbs } from './firewall';
 
 /** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
 export const NAT_ACTIONS = [
@@ -83,23 +73,9 @@ export function natMenu(core: SimCore): Menu {
     core,
     (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 }) as FilterItem,
   );
-  const reset = (items: readonly FilterItem[]): void => {
-    for (const f of items) {
-      f.bytes = 0;
-      f.packets = 0;
-      table.emit('set', f);
-    }
-  };
-  return {
-    path: '/ip/firewall/nat',
-    table: generic,
-    // A NAT rule prints as a filter rule does, `to-addresses`/`to-ports` among the matchers as written.
-    render: (item) => renderFilter(item as FilterItem),
-    rows: () => table.list.map(renderFilter),
-    commands: {
-      ...verbs,
-      'reset-counters': (args) => reset(targets(table, args)),
-      'reset-counters-all': () => reset(table.list),
-    },
-  };
+  // A NAT rule prints as a filter rule does, `to-addresses`/`to-ports` among the matchers as written.
+  return tableMenu('/ip/firewall/nat', table, renderFilter, {
+    ...verbs,
+    ...ruleCounterVerbs(table),
+  });
 }

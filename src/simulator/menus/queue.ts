@@ -4,11 +4,9 @@
  * order is the first-match order.
  */
 import {
-  CATEGORY,
   CATEGORY_FAILURE,
   MSG_DUPLICATE_QUEUE,
   MSG_QUEUE_PARENT_LOOP,
-  msgInvalidValue,
   msgLimitAboveMax,
   msgQueueHasChildren,
   Trap,
@@ -26,21 +24,19 @@ import {
 } from '../values';
 import {
   bool,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   duration,
   FieldParser,
+  invalid,
   Menu,
   parseConfig,
   ref,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from './common';
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
 
 const ratePair: FieldParser = (v, arg) => normaliseRatePair(v) ?? invalid(arg);
 const rate: FieldParser = (v, arg) => {
@@ -216,13 +212,11 @@ export function queueMenu(core: SimCore): Menu {
       table.emit('set', q);
     }
   };
-  return {
-    path: '/queue/simple',
-    table: generic,
-    render: (item) => renderQueue(item as QueueItem),
-    rows: () => table.list.map(renderQueue),
-    rowsNamed: (names) => table.list.filter((q) => names.has(q.cfg.name)).map(renderQueue),
-    commands: {
+  return tableMenu(
+    '/queue/simple',
+    table,
+    renderQueue,
+    {
       ...verbs,
       set: (args) => {
         const changes = parseConfig(spec, args, new Set(['.id', 'numbers', '.proplist', '.query']));
@@ -241,5 +235,6 @@ export function queueMenu(core: SimCore): Menu {
       'reset-counters': (args) => reset(targets(table, args)),
       'reset-counters-all': () => reset([...table.list]),
     },
-  };
+    { byName: true },
+  );
 }

@@ -4,20 +4,21 @@
  * MikroTik's RADIUS page; RadSec and certificates are not simulated.
  */
 import { isIP } from 'node:net';
-import { CATEGORY, MSG_NOT_MODELLED, msgInvalidValue, msgNoMatch, Trap } from '../messages';
+import { CATEGORY, MSG_NOT_MODELLED, msgNoMatch, Trap } from '../messages';
 import type { Row } from '../query';
-import type { Item } from '../table';
 import { formatDuration, parseBool, parseDuration, parseUint } from '../values';
 import {
   bool,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   FieldParser,
+  invalid,
   Menu,
   MonitorHandler,
   oneOf,
   renderConfig,
   SimCore,
+  tableMenu,
   targets,
 } from './common';
 
@@ -46,10 +47,6 @@ export const RADIUS_DEFAULTS: Record<string, string> = {
   'require-message-auth': 'yes-for-request-resp',
   disabled: 'false',
   comment: '',
-};
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
 };
 
 /** ✔ [INSPECT] `ppp|login|hotspot|wireless|dhcp|ipsec|dot1x[,Service*]`, printed in RouterOS's own order. */
@@ -142,19 +139,18 @@ export function radiusMenu(core: SimCore, counters: RadiusCounterSource): Menu {
     const items = targets(table, args);
     return () => items.map((i) => renderCounters(counters.counters(i.id)));
   };
-  return {
-    path: '/radius',
+  return tableMenu(
+    '/radius',
     table,
-    render: (item: Item) => renderConfig(item),
-    rows: () => table.list.map((i) => renderConfig(i)),
-    commands: {
+    renderConfig,
+    {
       ...configVerbs(table, spec, core),
       'reset-counters': (args) => {
         for (const i of targets(table, args)) counters.reset(i.id);
       },
     },
-    monitors: { monitor },
-  };
+    { monitors: { monitor } },
+  );
 }
 
 function renderCounters(c: RadiusCounters): Row {

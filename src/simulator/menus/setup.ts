@@ -20,14 +20,15 @@ import { versionAtLeast } from '../options';
 import {
   bool,
   changeableTargets,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   FieldParser,
   Handler,
   Menu,
   oneOf,
   renderConfig,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from './common';
@@ -67,13 +68,10 @@ const host: FieldParser = (v, arg) => {
 
 function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore): Menu {
   const render = (item: Item): Row => renderConfig(item, extraOf(path));
-  return {
-    path,
-    table,
-    render,
-    rows: () => table.list.map(render),
-    commands: { ...configVerbs(table, spec, core), unset: unsetVerb(table, spec, core) },
-  };
+  return tableMenu(path, table, render, {
+    ...configVerbs(table, spec, core),
+    unset: unsetVerb(table, spec, core),
+  });
 }
 
 /** Runtime-only columns each menu prints. */
@@ -163,13 +161,11 @@ export function serviceMenu(core: SimCore): Menu {
     fields: { address: addressList, port, disabled: bool, 'max-sessions': text, certificate: text },
   };
   const verbs = configVerbs(table, spec, core);
-  return {
-    path: '/ip/service',
-    table,
-    render: (item) => renderConfig(item, { invalid: 'false', dynamic: 'false' }),
-    rows: () => table.list.map((i) => renderConfig(i, { invalid: 'false', dynamic: 'false' })),
-    commands: { set: verbs.set, enable: verbs.enable, disable: verbs.disable },
-  };
+  return tableMenu('/ip/service', table, (i) => renderConfig(i, { invalid: 'false', dynamic: 'false' }), {
+    set: verbs.set,
+    enable: verbs.enable,
+    disable: verbs.disable,
+  });
 }
 
 /** One file as `/file/print` shows it: `name` is the full path; `contents` only while within the limit. */
@@ -241,13 +237,7 @@ export function fileMenu(core: SimCore, stamp: () => string): Menu {
     for (const item of targets(table, args)) table.remove(item);
     core.configChanged();
   };
-  return {
-    path: '/file',
-    table,
-    render: renderFile,
-    rows: () => table.list.map(renderFile),
-    commands: { add, set, remove },
-  };
+  return tableMenu('/file', table, renderFile, { add, set, remove });
 }
 
 /** The folders above a file come with it (fetch and add create them). */

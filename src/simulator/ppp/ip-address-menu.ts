@@ -3,22 +3,20 @@
  * names and types from RouterOS 7.18.2's command tree; what a controller reads of them is `address` (with its
  * prefix length, `10.10.0.1/24`), `network` and `interface`.
  */
-import { CATEGORY, CATEGORY_FAILURE, msgInvalidValue, msgNotSpecified, Trap } from '../messages';
+import { CATEGORY_FAILURE, msgNotSpecified, Trap } from '../messages';
 import {
   bool,
-  configVerbs,
   type ConfigSpec,
+  configVerbs,
+  invalid,
   type Menu,
   renderConfig,
   type SimCore,
+  tableMenu,
   text,
 } from '../menus/common';
 import type { Item } from '../table';
 import { formatPrefix, ipToInt, parsePrefix } from '../values';
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
 
 /** ◐ `address` as typed with its prefix length (a bare address is a /32), the host part kept. */
 function interfaceAddress(v: string, arg: string): string {
@@ -57,11 +55,5 @@ export function ipAddressMenu(core: SimCore): Menu {
   const verbs = configVerbs(table, spec, core);
   const render = (item: Item) =>
     renderConfig(item, { 'actual-interface': item.cfg.interface, invalid: 'false', dynamic: 'false' });
-  return {
-    path: '/ip/address',
-    table,
-    render,
-    rows: () => table.list.map(render),
-    commands: verbs,
-  };
+  return tableMenu('/ip/address', table, render, verbs);
 }

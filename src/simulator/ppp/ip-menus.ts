@@ -3,24 +3,24 @@
  * sessions take addresses from and the lists a suspended subscriber's address is put in.
  */
 import {
-  CATEGORY,
   CATEGORY_FAILURE,
   MSG_ADDRESS_LIST_DUPLICATE,
   MSG_DUPLICATE_NAME,
   msgInUse,
-  msgInvalidValue,
   msgNotSpecified,
   Trap,
 } from '../messages';
 import {
   bool,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   FieldParser,
+  invalid,
   Menu,
   ref,
   renderConfig,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from '../menus/common';
@@ -30,10 +30,6 @@ import { formatDateTime } from '../log';
 import { formatPrefix, formatSeconds, ipToInt, parseDuration, parsePrefix } from '../values';
 import { parseRanges } from './pools';
 import type { AddressListItem } from './tables';
-
-const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
 
 export function poolMenu(core: SimCore): Menu {
   const ppp = core.state.ppp;
@@ -53,37 +49,31 @@ export function poolMenu(core: SimCore): Menu {
     },
   };
   const verbs = configVerbs(table, spec, core);
-  return {
-    path: '/ip/pool',
-    table,
-    render: (item) => renderConfig(item),
-    rows: () => table.list.map((i) => renderConfig(i)),
-    commands: {
-      ...verbs,
-      set: (args) => {
-        const before = targets(table, args).map((i) => [i, i.cfg.name] as const);
-        verbs.set(args);
-        for (const [item, old] of before) {
-          if (old === item.cfg.name) continue;
-          for (const p of ppp.profiles.list)
-            for (const f of ['local-address', 'remote-address'])
-              if (p.cfg[f] === old) ppp.profiles.update(p, { [f]: item.cfg.name });
-          for (const p of table.list)
-            if (p.cfg['next-pool'] === old) table.update(p, { 'next-pool': item.cfg.name });
-        }
-      },
-      remove: (args) => {
-        for (const pool of targets(table, args)) {
-          const name = pool.cfg.name;
-          const p = ppp.profiles.list.find(
-            (x) => x.cfg['local-address'] === name || x.cfg['remote-address'] === name,
-          );
-          if (p) throw new Trap(msgInUse(`pool ${name}`, `profile ${p.cfg.name}`), CATEGORY_FAILURE);
-        }
-        return verbs.remove(args);
-      },
+  return tableMenu('/ip/pool', table, renderConfig, {
+    ...verbs,
+    set: (args) => {
+      const before = targets(table, args).map((i) => [i, i.cfg.name] as const);
+      verbs.set(args);
+      for (const [item, old] of before) {
+        if (old === item.cfg.name) continue;
+        for (const p of ppp.profiles.list)
+          for (const f of ['local-address', 'remote-address'])
+            if (p.cfg[f] === old) ppp.profiles.update(p, { [f]: item.cfg.name });
+        for (const p of table.list)
+          if (p.cfg['next-pool'] === old) table.update(p, { 'next-pool': item.cfg.name });
+      }
     },
-  };
+    remove: (args) => {
+      for (const pool of targets(table, args)) {
+        const name = pool.cfg.name;
+        const p = ppp.profiles.list.find(
+          (x) => x.cfg['local-address'] === name || x.cfg['remote-address'] === name,
+        );
+        if (p) throw new Trap(msgInUse(`pool ${name}`, `profile ${p.cfg.name}`), CATEGORY_FAILURE);
+      }
+      return verbs.remove(args);
+    },
+  });
 }
 
 /** `/ip/pool/used`: the addresses sessions hold, read-only. */
@@ -160,43 +150,37 @@ export function addressListMenu(core: SimCore): Menu {
     if (a.cfg.comment) row.comment = a.cfg.comment;
     return row;
   };
-  return {
-    path: '/ip/firewall/address-list',
-    table: generic,
-    render,
-    rows: () => table.list.map(render),
-    commands: {
-      ...verbs,
-      add: (args) => {
-        const list = args.get('list');
-        const address = args.get('address');
-        if (list !== undefined && address !== undefined) {
-          const norm = listAddress(address, 'address');
-          if (table.list.some((e) => e.cfg.list === list && e.cfg.address === norm))
-            throw new Trap(MSG_ADDRESS_LIST_DUPLICATE, CATEGORY_FAILURE);
-        }
-        return verbs.add(args);
-      },
-      // A timeout set on a static entry starts it running out (◐ and makes it dynamic, as one added with it).
-      set: (args) => {
-        const items = targets(table, args);
-        verbs.set(args);
-        for (const item of items) {
-          const { timeout, ...rest } = item.cfg;
-          if (timeout === undefined) continue;
-          item.cfg = rest;
-          if (Number(timeout) > 0)
-            Object.assign(item, { expiresAt: core.now() + Number(timeout) * 1000, dynamic: true });
-          table.emit('set', item);
-        }
-      },
-      // ✔ Dynamic entries can be removed (a rule or a session adds them; an administrator may take them out).
-      remove: (args) => {
-        for (const e of targets(table, args)) table.remove(e);
-        core.configChanged();
-      },
+  return tableMenu('/ip/firewall/address-list', table, render, {
+    ...verbs,
+    add: (args) => {
+      const list = args.get('list');
+      const address = args.get('address');
+      if (list !== undefined && address !== undefined) {
+        const norm = listAddress(address, 'address');
+        if (table.list.some((e) => e.cfg.list === list && e.cfg.address === norm))
+          throw new Trap(MSG_ADDRESS_LIST_DUPLICATE, CATEGORY_FAILURE);
+      }
+      return verbs.add(args);
     },
-  };
+    // A timeout set on a static entry starts it running out (◐ and makes it dynamic, as one added with it).
+    set: (args) => {
+      const items = targets(table, args);
+      verbs.set(args);
+      for (const item of items) {
+        const { timeout, ...rest } = item.cfg;
+        if (timeout === undefined) continue;
+        item.cfg = rest;
+        if (Number(timeout) > 0)
+          Object.assign(item, { expiresAt: core.now() + Number(timeout) * 1000, dynamic: true });
+        table.emit('set', item);
+      }
+    },
+    // ✔ Dynamic entries can be removed (a rule or a session adds them; an administrator may take them out).
+    remove: (args) => {
+      for (const e of targets(table, args)) table.remove(e);
+      core.configChanged();
+    },
+  });
 }
 
 /** Entries whose timeout ran out are gone. */

@@ -18,16 +18,18 @@ import {
 import {
   bool,
   changeableTargets,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   duration,
   FieldParser,
   Handler,
+  invalid,
   Menu,
   oneOf,
   ref,
   renderConfig,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from '../menus/common';
@@ -37,9 +39,6 @@ import { formatSeconds, ipToInt, parseRateLimit, parseUint } from '../values';
 import type { PppSessions } from './sessions';
 import { isBuiltInProfile, PPP_PROFILE_DEFAULTS, PPP_SECRET_DEFAULTS, type PppState } from './tables';
 
-export const invalid = (arg: string): never => {
-  throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-};
 const nonEmpty: FieldParser = (v, arg) => (v === '' ? invalid(arg) : v);
 const ip: FieldParser = (v, arg) => (ipToInt(v) === null ? invalid(arg) : v);
 /** ✔ (PPP AAA page) `yes | no | default`, printed as given. */
@@ -142,30 +141,24 @@ export function pppProfileMenu(core: SimCore): Menu {
     [ppp.servers, ['default-profile']],
   ];
   const verbs = withRenames(table, configVerbs(table, spec, core), refs);
-  return {
-    path: '/ppp/profile',
-    table,
-    render: (item) => renderProfile(item),
-    rows: () => table.list.map(renderProfile),
-    commands: {
-      ...verbs,
-      add: (args) => {
-        const id = verbs.add(args);
-        // The built-in `default-encryption` stays last, as its `.id` (`*FFFFFFFE`) sorts.
-        const last = table.get('*FFFFFFFE');
-        if (last) table.move([last]);
-        return id;
-      },
-      remove: (args) => {
-        for (const item of targets(table, args)) {
-          if (isBuiltInProfile(item)) throw new Trap(MSG_PPP_BUILTIN_PROFILE, CATEGORY_FAILURE);
-          checkUnused(ppp, item.cfg.name);
-        }
-        return verbs.remove(args);
-      },
-      unset: unsetToDefault(table, spec, core),
+  return tableMenu('/ppp/profile', table, renderProfile, {
+    ...verbs,
+    add: (args) => {
+      const id = verbs.add(args);
+      // The built-in `default-encryption` stays last, as its `.id` (`*FFFFFFFE`) sorts.
+      const last = table.get('*FFFFFFFE');
+      if (last) table.move([last]);
+      return id;
     },
-  };
+    remove: (args) => {
+      for (const item of targets(table, args)) {
+        if (isBuiltInProfile(item)) throw new Trap(MSG_PPP_BUILTIN_PROFILE, CATEGORY_FAILURE);
+        checkUnused(ppp, item.cfg.name);
+      }
+      return verbs.remove(args);
+    },
+    unset: unsetToDefault(table, spec, core),
+  });
 }
 
 function checkUnused(ppp: PppState, profile: string): void {
@@ -208,14 +201,13 @@ export function pppSecretMenu(core: SimCore): Menu {
     },
   };
   const verbs = configVerbs(table, spec, core);
-  return {
-    path: '/ppp/secret',
+  return tableMenu(
+    '/ppp/secret',
     table,
-    render: (item) => renderConfig(item),
-    rows: () => table.list.map((i) => renderConfig(i)),
-    rowsNamed: (names) => table.list.filter((i) => names.has(i.cfg.name)).map((i) => renderConfig(i)),
-    commands: { ...verbs, unset: unsetToDefault(table, spec, core) },
-  };
+    renderConfig,
+    { ...verbs, unset: unsetToDefault(table, spec, core) },
+    { byName: true },
+  );
 }
 
 /** `/ppp/active`: the running sessions, read-only; `remove` ends one. */
@@ -239,17 +231,11 @@ export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
       radius: String(a.radius !== undefined),
     };
   };
-  return {
-    path: '/ppp/active',
-    table: table as unknown as Table<Item>,
-    render,
-    rows: () => table.list.map(render),
-    commands: {
-      remove: (args) => {
-        for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
-      },
+  return tableMenu('/ppp/active', table, render, {
+    remove: (args) => {
+      for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
     },
-  };
+  });
 }
 
 /** `/ppp/aaa`: one settings row. */

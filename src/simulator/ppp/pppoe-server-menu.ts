@@ -12,18 +12,20 @@ import {
 } from '../messages';
 import {
   bool,
-  configVerbs,
   ConfigSpec,
+  configVerbs,
   FieldParser,
+  invalid,
   Menu,
   ref,
   renderConfig,
   SimCore,
+  tableMenu,
   targets,
   text,
 } from '../menus/common';
 import type { Item } from '../table';
-import { invalid, numberOr } from './menus';
+import { numberOr } from './menus';
 import { PPPOE_SERVER_DEFAULTS } from './tables';
 
 /** ✔ (PPPoE page) `authentication`: a set of pap, chap, mschap1, mschap2. */
@@ -75,28 +77,22 @@ export function pppoeServerMenu(core: SimCore): Menu {
     );
     if (clash) throw new Trap(MSG_PPPOE_SERVER_DUPLICATE, CATEGORY_FAILURE);
   };
-  return {
-    path: '/interface/pppoe-server/server',
-    table,
-    render: (item) => renderConfig(item),
-    rows: () => table.list.map((i) => renderConfig(i)),
-    commands: {
-      ...verbs,
-      add: (args) => {
-        checkUnique({
-          interface: args.get('interface') ?? '',
-          'service-name': args.get('service-name') ?? '',
-        });
-        return verbs.add(args);
-      },
-      set: (args) => {
-        for (const item of targets(table, args)) {
-          const merged = { ...item.cfg };
-          for (const [k, v] of args) if (k === 'interface' || k === 'service-name') merged[k] = v;
-          checkUnique(merged, item);
-        }
-        return verbs.set(args);
-      },
+  return tableMenu('/interface/pppoe-server/server', table, renderConfig, {
+    ...verbs,
+    add: (args) => {
+      checkUnique({
+        interface: args.get('interface') ?? '',
+        'service-name': args.get('service-name') ?? '',
+      });
+      return verbs.add(args);
     },
-  };
+    set: (args) => {
+      for (const item of targets(table, args)) {
+        const merged = { ...item.cfg };
+        for (const [k, v] of args) if (k === 'interface' || k === 'service-name') merged[k] = v;
+        checkUnique(merged, item);
+      }
+      return verbs.set(args);
+    },
+  });
 }

@@ -5,11 +5,11 @@
  * its Gigawords. Interim updates go out on the simulator's clock: `tick()` sends the ones that are due.
  */
 import type { LogoutReason } from '../sessions';
-import { serverProfileValue, type ActiveItem, type RouterState } from '../state';
+import { serverProfileValue, type ActiveItem } from '../state';
 import { parseDuration } from '../values';
-import { Attribute, toGigawords } from './codec';
+import { AccountingRun, usageAttributes } from './accounting-run';
+import type { Attribute } from './codec';
 import { deviceAttributes, serverProfileOf } from './nas';
-import type { RadiusServers } from './servers';
 
 /**
  * The Acct-Terminate-Cause of each way a session ends. ✔ RFC 2866's causes for a logout by the administrator
@@ -28,24 +28,7 @@ export const TERMINATE_CAUSES: Record<LogoutReason, string> = {
   'router reboot': 'Admin-Reboot',
 };
 
-interface Accounted {
-  /** Seconds between Interim-Updates, 0 for none. */
-  interval: number;
-  lastAt: number;
-}
-
-export class Accounting {
-  private readonly running = new Map<ActiveItem, Accounted>();
-  private readonly inFlight = new Set<Promise<void>>();
-
-  constructor(
-    private readonly state: RouterState,
-    private readonly servers: RadiusServers,
-    private readonly now: () => number,
-    private readonly listenHost: string,
-    private readonly failed: (what: string, err: unknown) => void,
-  ) {}
-
+export class Accounting extends AccountingRun<ActiveItem> {
   /**
    * A session started: accounted when its server's profile has `use-radius` and `radius-accounting` on. ✖ That
    * sessions of local users are accounted too (the profile's setting reads "for each user").
@@ -61,27 +44,12 @@ export class Accounting {
   ended(session: ActiveItem, reason: LogoutReason): void {
     if (!this.running.delete(session)) return;
     this.send(session, 'Stop', [
-      ...usage(session, this.now()),
+      ...this.usage(session, this.now()),
       ['Acct-Terminate-Cause', TERMINATE_CAUSES[reason]],
     ]);
   }
 
-  /** Interim-Updates that are due by the simulator's clock. */
-  tick(): void {
-    const now = this.now();
-    for (const [session, a] of this.running) {
-      if (a.interval <= 0 || now - a.lastAt < a.interval * 1000) continue;
-      a.lastAt = now;
-      this.send(session, 'Interim-Update', usage(session, now));
-    }
-  }
-
-  /** Resolves when every accounting request sent so far has been answered or given up. */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-  }
-
-  private send(session: ActiveItem, status: string, extra: Attribute[]): void {
+  protected send(session: ActiveItem, status: string, extra: Attribute[]): void {
     const classes = (session.radius?.classes ?? []).map((c): Attribute => ['Class', c]);
     const eventTime = Math.floor(this.now() / 1000);
     const request = this.servers
@@ -98,8 +66,12 @@ export class Accounting {
         // ✖ An accounting request no server answered is dropped after its tries.
         (err: unknown) => this.failed(`${status} of ${session.user} (${session.acctSessionId})`, err),
       );
-    this.inFlight.add(request);
-    void request.finally(() => this.inFlight.delete(request));
+    this.track(request);
+  }
+
+  protected usage(session: ActiveItem, now: number): Attribute[] {
+    const c = session.counters;
+    return usageAttributes(session.loginAt, now, [c.bytesIn, c.bytesOut, c.packetsIn, c.packetsOut]);
   }
 }
 
@@ -111,20 +83,4 @@ function interimInterval(profile: Record<string, string>, session: ActiveItem): 
   const setting = serverProfileValue(profile, 'radius-interim-update');
   if (setting === 'received') return session.radius?.interimInterval ?? 0;
   return parseDuration(setting) ?? 0;
-}
-
-/** Time and counters of a session so far (Interim-Update and Stop). */
-function usage(session: ActiveItem, now: number): Attribute[] {
-  const c = session.counters;
-  const input = toGigawords(c.bytesIn);
-  const output = toGigawords(c.bytesOut);
-  return [
-    ['Acct-Session-Time', Math.max(0, Math.floor((now - session.loginAt) / 1000))],
-    ['Acct-Input-Octets', input.octets],
-    ['Acct-Input-Gigawords', input.gigawords],
-    ['Acct-Output-Octets', output.octets],
-    ['Acct-Output-Gigawords', output.gigawords],
-    ['Acct-Input-Packets', c.packetsIn % 2 ** 32],
-    ['Acct-Output-Packets', c.packetsOut % 2 ** 32],
-  ];
 }

@@ -10,9 +10,9 @@ import type { PppAaa, PppDevice, PppGrant, PppLogin } from '../ppp/aaa';
 import type { PppActiveItem } from '../ppp/tables';
 import type { RouterState } from '../state';
 import { parseDuration, parseRateLimit } from '../values';
-import { attr, attrs, RadiusError, toGigawords, type Attribute, type RadiusPacket } from './codec';
+import { AccountingRun, usageAttributes } from './accounting-run';
+import { attr, attrs, RadiusError, type Attribute, type RadiusPacket } from './codec';
 import { nasAddress } from './nas';
-import type { RadiusServers } from './servers';
 
 interface Who {
   user: string;
@@ -70,18 +70,7 @@ function grantOf(reply: RadiusPacket): PppGrant {
   return grant;
 }
 
-export class RadiusPpp implements PppAaa {
-  private readonly running = new Map<PppActiveItem, { interval: number; lastAt: number }>();
-  private readonly inFlight = new Set<Promise<void>>();
-
-  constructor(
-    private readonly state: RouterState,
-    private readonly servers: RadiusServers,
-    private readonly now: () => number,
-    private readonly listenHost: string,
-    private readonly failed: (what: string, err: unknown) => void,
-  ) {}
-
+export class RadiusPpp extends AccountingRun<PppActiveItem> implements PppAaa {
   async authenticate(device: PppDevice): Promise<PppLogin> {
     const who: Who = {
       user: device.user,
@@ -116,38 +105,15 @@ export class RadiusPpp implements PppAaa {
 
   ended(session: PppActiveItem, cause: string): void {
     if (!this.running.delete(session)) return;
-    this.send(session, 'Stop', [...this.usage(session), ['Acct-Terminate-Cause', cause]]);
+    this.send(session, 'Stop', [...this.usage(session, this.now()), ['Acct-Terminate-Cause', cause]]);
   }
 
-  tick(): void {
-    const now = this.now();
-    for (const [session, a] of this.running) {
-      if (a.interval <= 0 || now - a.lastAt < a.interval * 1000) continue;
-      a.lastAt = now;
-      this.send(session, 'Interim-Update', this.usage(session));
-    }
-  }
-
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-  }
-
-  private usage(session: PppActiveItem): Attribute[] {
+  protected usage(session: PppActiveItem, now: number): Attribute[] {
     const c = session.counters;
-    const input = toGigawords(c.rxByte);
-    const output = toGigawords(c.txByte);
-    return [
-      ['Acct-Session-Time', Math.max(0, Math.floor((this.now() - session.loginAt) / 1000))],
-      ['Acct-Input-Octets', input.octets],
-      ['Acct-Input-Gigawords', input.gigawords],
-      ['Acct-Output-Octets', output.octets],
-      ['Acct-Output-Gigawords', output.gigawords],
-      ['Acct-Input-Packets', c.rxPacket % 2 ** 32],
-      ['Acct-Output-Packets', c.txPacket % 2 ** 32],
-    ];
+    return usageAttributes(session.loginAt, now, [c.rxByte, c.txByte, c.rxPacket, c.txPacket]);
   }
 
-  private send(session: PppActiveItem, status: string, extra: Attribute[]): void {
+  protected send(session: PppActiveItem, status: string, extra: Attribute[]): void {
     const who: Who = {
       user: session.name,
       mac: session.callerId,
@@ -171,7 +137,6 @@ export class RadiusPpp implements PppAaa {
         () => undefined,
         (err: unknown) => this.failed(`${status} of PPP ${session.name} (${session.acctSessionId})`, err),
       );
-    this.inFlight.add(request);
-    void request.finally(() => this.inFlight.delete(request));
+    this.track(request);
   }
 }

@@ -7,21 +7,13 @@
 import type { Knex } from 'knex';
 import { macOf } from '../../../domain/network';
 import { STALE_AFTER_S } from '../../../domain/radius-account';
+import type { PppSessionCounters } from '../../../router/ppp';
 
 /** The Service-Type of a PPP session's accounting (the hotspot's is Login-User). */
 export const PPP_SERVICE_TYPE = 'Framed-User';
 
-export interface PppAccountingSession {
-  /** The Acct-Session-Id (the router's own). */
-  id: string;
-  username: string;
-  /** Framed-IP-Address, null until the router said it. */
-  address: string | null;
-  /** The CPE's MAC (Calling-Station-Id), '' when none. */
-  callerId: string;
-  up: number;
-  down: number;
-  uptimeSeconds: number;
+/** A PPP session in the router's session terms (its Acct-Session-Id, Framed-IP-Address, Calling-Station-Id). */
+export interface PppAccountingSession extends Omit<PppSessionCounters, 'rateUp' | 'rateDown'> {
   /** False for a session whose Stop arrived (its totals final). */
   open: boolean;
 }

@@ -8,36 +8,20 @@
  * Calling-Station-Id; radius/accounting-source.ts).
  */
 import { RouterError, UnreachableError } from '../../../domain/errors';
-import type { ManagedHotspot, RouterSnapshot } from '../../../router/hotspot';
+import type { ManagedHotspot, QueueReading, RouterSnapshot, SessionInfo } from '../../../router/hotspot';
 import type { PppSessionCounters } from '../../../router/ppp';
 
-/** A cumulative byte counter of one device: a simple queue's, an accounting session's. */
-export interface CounterReading {
-  /** Stable while the counter counts: a queue's `.id`, an accounting session's id. */
-  id: string;
-  mac: string;
-  /** The voucher the counter was serving when we last wrote it (a queue's comment); '' when unknown. */
-  code: string;
-  up: number;
-  down: number;
-  /** Bits per second now, for the live pages (0 when the source does not know). */
-  rateUp: number;
-  rateDown: number;
-}
+/**
+ * A cumulative byte counter of one device, in the router's queue reading's terms: a simple queue's (its `.id`, its
+ * comment's code), an accounting session's (its session id, the code it logged in with).
+ */
+export type CounterReading = QueueReading;
 
-/** One device online under one voucher code. */
-export interface SessionReading {
-  /** The session's id at the source (the router's `.id` of the active entry; an accounting session id). */
-  id: string;
-  /** The voucher code it logged in with. */
-  user: string;
-  mac: string;
-  ip: string | null;
-  /** The device's current address, when the source knows a better one than `ip`. */
-  hostIp?: string;
-  uptimeSeconds: number;
-  /** Bytes both ways this session has moved so far, when the source says (a limit taken at login counts them). */
-  bytes?: number;
+/**
+ * One device online under one voucher code, in the router's session terms (`id`: the active entry's `.id`, an
+ * accounting session id; `user`: the code it logged in with); a hotspot session's own byte limit stays the router's.
+ */
+export interface SessionReading extends Omit<SessionInfo, 'limitBytes'> {
   /**
    * When the code was first let online here, when the source knows it better than "now" (RADIUS: FreeRADIUS's first
    * Access-Accept): a voucher first seen by a poll is in use from then, not from the poll.
