@@ -13,6 +13,4 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/jest-global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/jest-global-teardown.ts',
   maxWorkers: 2,
-  // The longest files first, also on a fresh clone with no timings from an earlier run (test-sequencer.js).
-  testSequencer: '<rootDir>/test/helpers/test-sequencer.js',
 };
