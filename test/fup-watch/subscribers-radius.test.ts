@@ -19,6 +19,7 @@ const FUP_PLAN = {
   fup: { threshold: '100M', rate_up: '1M', rate_down: '2M' },
 };
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)('the fair-use watch on a RADIUS site with API access', () => {
   let p: PppSite;
 
