@@ -17,6 +17,8 @@ import { requireRouter } from '../../cli/lib/context';
 import { AdminClient } from '../admin/client';
 import type { Harness } from '../helpers/harness';
 import { runCli } from '../cli/helpers';
+import { copiedSqlite } from '../helpers/test-db';
+import { waitFor } from '../helpers/wait';
 
 const LOGIN_MESSAGE =
   'The router refused the API user or password (user "admin"): check ROUTER_USER/ROUTER_PASSWORD and the user\'s group (api, read, write)';
@@ -29,6 +31,8 @@ let app: RunningApp | undefined;
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-surfaces-'));
   fs.copyFileSync(projectPath('profiles.json'), path.join(dir, 'profiles.json'));
+  // A database migrated once for the run (test-db.ts): the start finds nothing to migrate.
+  await copiedSqlite(dir, 'db.sqlite');
   sim = new RouterSimulator({ port: 0, users: [{ name: 'admin', password: 'router-pw' }] });
   await sim.start();
 });
@@ -40,7 +44,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function env(routerPassword: string): Record<string, string> {
+function env(routerPassword: string, timeoutSeconds = '2'): Record<string, string> {
   return {
     DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`,
     DATA_DIR: dir,
@@ -48,7 +52,7 @@ function env(routerPassword: string): Record<string, string> {
     ROUTER_PORT: String(sim.port),
     ROUTER_USER: 'admin',
     ROUTER_PASSWORD: routerPassword,
-    ROUTER_TIMEOUT_SECONDS: '2',
+    ROUTER_TIMEOUT_SECONDS: timeoutSeconds,
     PROFILES_FILE: path.join(dir, 'profiles.json'),
     PORT: '0',
     BIND: '127.0.0.1',
@@ -61,8 +65,9 @@ function env(routerPassword: string): Record<string, string> {
 
 async function start(
   routerPassword: string,
+  timeoutSeconds?: string,
 ): Promise<{ config: AppConfig; app: RunningApp; admin: AdminClient }> {
-  const config = loadConfig(env(routerPassword));
+  const config = loadConfig(env(routerPassword, timeoutSeconds));
   app = await startApp(config, { log: createLogger('silent') });
   const admin = new AdminClient(app.url);
   expect((await admin.login()).status).toBe(303);
@@ -84,8 +89,11 @@ async function healthz(a: RunningApp): Promise<Health> {
 }
 
 test('a wrong router password: the same code and message in /healthz, the admin, the CLI and its errors', async () => {
-  const { config, app: a, admin } = await start('not-the-router-pw');
-  await a.core.router.waitConnected(1500);
+  // Pages, the router test and the terminal wait ROUTER_TIMEOUT_SECONDS for a router that never lets them in:
+  // one second here.
+  const { config, app: a, admin } = await start('not-the-router-pw', '1');
+  // The router's answer to the login, not a fixed wait: it never connects.
+  await waitFor(() => a.core.router.status.lastErrorCode === 'ROUTER_LOGIN_FAILED');
   const h = await healthz(a);
   expect(h.router).toMatchObject({
     connected: false,
@@ -117,7 +125,7 @@ test('a wrong router password: the same code and message in /healthz, the admin,
   }
 
   const run = await runCli(cliTarget(config), ['router', 'test'], {
-    env: { ROUTER_PASSWORD: 'not-the-router-pw' },
+    env: { ROUTER_PASSWORD: 'not-the-router-pw', ROUTER_TIMEOUT_SECONDS: '1' },
   });
   expect(run.code).toBe(1);
   expect(run.stdout).toContain(`${LOGIN_MESSAGE} (ROUTER_LOGIN_FAILED)`);

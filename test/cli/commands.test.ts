@@ -395,18 +395,22 @@ describe('reports, router, admin, migrate', () => {
 
   test('router down → exit 1 with ROUTER_UNREACHABLE, no hang', async () => {
     h.sim.setReachable(false);
+    // The terminal waits ROUTER_TIMEOUT_SECONDS for a router that is down: one second, not the harness's three.
+    const env = { ROUTER_TIMEOUT_SECONDS: '1' };
     try {
-      const kick = await runCli(h, ['users', 'kick', MAC]);
+      const kick = await runCli(h, ['users', 'kick', MAC], { env });
       expect(kick.code).toBe(1);
       expect(kick.stderr).toMatch(
         /^error: The router is not reachable right now \(.*\)\. Nothing was changed; try again shortly\. \(ROUTER_UNREACHABLE\)\n$/,
       );
-      const test = await runCli(h, ['router', 'test', '--json']);
+      const test = await runCli(h, ['router', 'test', '--json'], { env });
       expect(test.code).toBe(1);
       expect(JSON.parse(test.stdout)).toMatchObject({ connected: false, identity: null });
       expect(test.stderr).toContain('(ROUTER_UNREACHABLE)');
       // Generating works without the router: saved now, pushed later.
-      const gen = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '1', '--json']);
+      const gen = await runCli(h, ['vouchers', 'generate', '--profile', 'BASIC', '--count', '1', '--json'], {
+        env,
+      });
       expect(gen.code).toBe(0);
       expect(JSON.parse(gen.stdout)).toMatchObject({ count: 1, router_pending: 1 });
     } finally {

@@ -89,7 +89,7 @@ test('a failing subcommand writes exactly one error: line, and its logs go to th
   h.sim.setReachable(false);
   try {
     const r = await runCli(h, ['users', 'kick', '02:AA:00:00:00:41'], {
-      env: { LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+      env: { LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ROUTER_TIMEOUT_SECONDS: '1' },
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

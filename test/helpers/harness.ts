@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, AppConfig } from '../../src/config/env';
 import { openCore, Core, type CoreOptions } from '../../src/core';
-import { startApp, RunningApp } from '../../src/app';
+import type { RunningApp } from '../../src/app';
 import { FakeClock } from '../../src/lib/clock';
 import pino from 'pino';
 import { createLogger, type Logger } from '../../src/lib/logger';
@@ -112,6 +112,8 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   };
   const coreOpts = { router, log, clock: useFake ? clock : undefined, ...opts.sites };
   if (opts.http) {
+    // Loaded only here: a harness of the core alone (a service's test) needs no web server, express or pages.
+    const { startApp } = await import('../../src/app');
     h.app = await startApp(config, coreOpts);
     h.core = h.app.core;
   } else {

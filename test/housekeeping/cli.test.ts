@@ -76,7 +76,8 @@ test('--site reads that site’s router', async () => {
 test('a router that is down: exit 1 and its reason, no hang', async () => {
   h.sim.setReachable(false);
   try {
-    const r = await runCli(h, ['router', 'leases']);
+    // The terminal waits ROUTER_TIMEOUT_SECONDS for it: one second, not the harness's three.
+    const r = await runCli(h, ['router', 'leases'], { env: { ROUTER_TIMEOUT_SECONDS: '1' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .*\(ROUTER_UNREACHABLE\)\n$/);
   } finally {

@@ -64,7 +64,11 @@ export function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[
 }
 
 /** A path from `start` back to itself inside `group`, to name in the failure. */
-function pathAround(graph: ReadonlyMap<string, readonly string[]>, group: ReadonlySet<string>, start: string): string {
+function pathAround(
+  graph: ReadonlyMap<string, readonly string[]>,
+  group: ReadonlySet<string>,
+  start: string,
+): string {
   const seen = new Map<string, string>();
   const queue = [start];
   while (queue.length > 0) {
