@@ -86,6 +86,9 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   app.disable('x-powered-by');
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
+  // Templates compiled once outside development, every page and error page alike (Express turns its view cache on
+  // only when the process's NODE_ENV is production; a shop started without it would compile each page each time).
+  app.set('view cache', ctx.config.nodeEnv !== 'development');
   app.set('trust proxy', false);
   app.use(urlLengthLimit);
   mountMachines(app, ctx, opts);

@@ -55,7 +55,6 @@ async function show(
     username: '',
     error: null,
     noAccount,
-    cache: ctx.config.nodeEnv !== 'development',
     ...extra,
   });
 }

@@ -44,12 +44,6 @@ export { safeLink } from './login-page';
 export function portalRouter(ctx: WebContext): Router {
   const d = portalDeps(ctx);
   const r = Router();
-  // Templates compiled once outside development, as the admin's are (pageLocals): a shop's busiest pages.
-  const cache = ctx.config.nodeEnv !== 'development';
-  r.use('/portal', (_req, res, next) => {
-    res.locals.cache = cache;
-    next();
-  });
   r.get('/portal', (req, res) => showLogin(d, req, res));
   r.post('/portal/redeem', (req, res) => redeemFromForm(d, req, res));
   r.get('/portal/status', (req, res) => showStatus(d, req, res));

@@ -136,7 +136,6 @@ export function suspensionPage(ctx: WebContext): RequestHandler {
           switchUrl: `/?lang=${t.lang === 'fil' ? 'en' : 'fil'}`,
           csrf: portalFormToken(req, res),
           p: page,
-          cache: ctx.config.nodeEnv !== 'development',
         });
       })
       .catch(next);

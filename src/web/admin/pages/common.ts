@@ -185,16 +185,14 @@ export type Formatters = ReturnType<typeof formatters>;
 
 /**
  * Per-request locals every admin page uses: formatters, the shop name, the flash messages (consumed),
- * and `cache` so templates are compiled once outside development (the bandwidth page renders 2,000 rows).
+ * (Templates are compiled once outside development: the app's view cache, src/web/app.ts.)
  */
 export function pageLocals(ctx: WebContext) {
   // Made again when the owner changes the shop's time zone in Settings (src/services/business/settings/shop.ts).
   let fmt = formatters(ctx.config.tz);
-  const cache = ctx.config.nodeEnv !== 'development';
   return async (req: Request, res: Response, next: NextFunction) => {
     if (fmt.tz !== ctx.config.tz) fmt = formatters(ctx.config.tz);
     res.locals.fmt = fmt;
-    res.locals.cache = cache;
     res.locals.admin = req.session.admin ?? null;
     res.locals.flashes = req.session.flash ?? [];
     if (req.session.flash) delete req.session.flash;
