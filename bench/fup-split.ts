@@ -29,7 +29,8 @@ function splitOf(steps: readonly Step[], byEnd: Map<number, Step>, crossed: numb
   if (!s) return { phase: 0, lock: 0, read: 0, write: 0, other: 0, total: enforced - crossed, by: 'tick' };
   let lock = 0;
   for (const p of steps)
-    if (p !== s && p.kind === 'poll') lock += Math.max(0, Math.min(p.end, s.start) - Math.max(p.start, crossed));
+    if (p !== s && p.kind === 'poll')
+      lock += Math.max(0, Math.min(p.end, s.start) - Math.max(p.start, crossed));
   const own = s.end - s.start;
   const from = Math.max(crossed, s.start);
   const inStep = Math.min(1, (s.end - from) / Math.max(1, own));
@@ -64,7 +65,8 @@ export function splitLines(who: string, x: Crossings, steps: readonly Step[]): s
   const top = (share: number) => sorted.slice(Math.floor(sorted.length * (1 - share)));
   const polls = steps.filter((s) => s.kind === 'poll');
   const ticks = steps.filter((s) => s.kind !== 'poll');
-  const avg = (ss: Step[]) => (ss.reduce((n, s) => n + s.end - s.start, 0) / Math.max(1, ss.length) / 1000).toFixed(2);
+  const avg = (ss: Step[]) =>
+    (ss.reduce((n, s) => n + s.end - s.start, 0) / Math.max(1, ss.length) / 1000).toFixed(2);
   return [
     `  ${who}: ${line('all', all)}`,
     `  ${who}: ${line('slowest 5 %', top(0.05))}`,

@@ -249,18 +249,21 @@ async function drive(
   let nextPoll = start + POLL_S * 1000;
   let nextWatch = start + 1000;
   while (clock.now() < start + SECONDS * 1000) {
-    const next = watch ? Math.min(nextPoll, nextWatch) : nextPoll;
+    // The poll, a tick, or a targeted read at its projected moment (as the site's poll job runs them).
+    const due = (watch && usage.watchDue?.()) || Number.POSITIVE_INFINITY;
+    const next = watch ? Math.min(nextPoll, nextWatch, due) : nextPoll;
+    const kind = next === nextPoll ? 'poll' : next === nextWatch ? 'tick' : 'due';
     await flow(site, clock, all, next - clock.now());
     const t = performance.now();
-    const step: Step = { kind: next === nextPoll ? 'poll' : 'tick', start: clock.now(), end: 0, readMs: -io.readMs, writeMs: -io.writeMs };
-    if (next === nextPoll) {
+    const step: Step = { kind, start: clock.now(), end: 0, readMs: -io.readMs, writeMs: -io.writeMs };
+    if (kind === 'poll') {
       await usage.runCycle();
       nextPoll += POLL_S * 1000;
-    } else await usage.watch!();
+    } else await usage.watch!(kind);
     step.readMs += io.readMs;
     step.writeMs += io.writeMs;
     heap.peak = Math.max(heap.peak, process.memoryUsage().heapUsed);
-    if (next === nextWatch || !watch) nextWatch += 1000;
+    if (kind !== 'due' && (next === nextWatch || !watch)) nextWatch += 1000;
     await flow(site, clock, all, Math.round(performance.now() - t));
     step.end = clock.now();
     steps.push(step);
@@ -348,7 +351,8 @@ function report(r: Run): void {
     console.log(`  live heap after each poll (MB): ${r.liveTrend.map((x) => x.toFixed(0)).join(' ')}`);
   if (process.env.BENCH_FUP_SPLIT) {
     for (const l of splitLines('devices', r.devices, r.steps)) console.log(l);
-    if (SUBSCRIBERS > 0) for (const l of splitLines('subscribers', r.subscribers, r.steps).slice(0, 3)) console.log(l);
+    if (SUBSCRIBERS > 0)
+      for (const l of splitLines('subscribers', r.subscribers, r.steps).slice(0, 3)) console.log(l);
   }
 }
 
@@ -365,7 +369,9 @@ function asServer(): Promise<void> | undefined {
       env: { ...SERVER_ENV, ...process.env },
       stdio: 'inherit',
     });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the fup bench failed (${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the fup bench failed (${code})`)),
+    );
   });
 }
 

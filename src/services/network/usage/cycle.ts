@@ -54,7 +54,42 @@ export interface PollMemory {
   planQueuesTaken?: string[];
   /** The fair-use watch's memory since the last poll (fup-watch.ts). */
   watch?: WatchMemory;
+  /** The watch's targeted reads to come, kept across a poll (fup-watch.ts). */
+  watchDue?: DueReads;
 }
+
+/**
+ * The moments a watch read projected watched customers to cross their threshold, before the next tick: each is
+ * read alone then (`watchOnce(c, s, 'due')`), once; every tick makes them again from its own read.
+ */
+export interface DueReads {
+  /** By voucher id. */
+  devices: Map<number, number>;
+  /** By subscriber id. */
+  subscribers: Map<number, number>;
+}
+
+/** Those of `due` whose moment has come, taken out of it (read once each). */
+export function takeDue(due: Map<number, number>, now: number): Set<number> {
+  const out = new Set<number>();
+  for (const [id, at] of due)
+    if (at <= now) {
+      out.add(id);
+      due.delete(id);
+    }
+  return out;
+}
+
+/** The earliest moment of a targeted read to come, if any. */
+export function firstDue(due: DueReads | undefined): number | undefined {
+  let first: number | undefined;
+  for (const m of [due?.devices, due?.subscribers])
+    for (const at of m?.values() ?? []) if (first === undefined || at < first) first = at;
+  return first;
+}
+
+/** A regular tick reads the whole set; a due read just the customers whose projected moment has come. */
+export type WatchMode = 'tick' | 'due';
 
 export interface WatchSettings {
   /** FUP_WATCH: on or off, read at each tick. */
