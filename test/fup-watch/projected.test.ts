@@ -28,6 +28,12 @@ afterEach(async () => {
 
 const usage = () => h.core!.services.usage;
 const cycle = () => usage().runCycle();
+/** The moment of the next targeted read (one must be due). */
+function dueAt(): number {
+  const at = usage().watchDue!();
+  if (at === undefined) throw new Error('no targeted read is due');
+  return at;
+}
 
 /** A device at 85 MB counted after a poll, then 14.5 MB more in 19.5 s (0.74 MB/s), and a tick: 0.5 MB left. */
 async function almostThere(): Promise<string> {
@@ -48,13 +54,13 @@ test('a device projected to cross before the next tick is read alone at that mom
   await almostThere();
   const tickAt = h.clock.now();
   // 0.5 MB at 14.5 MB / 19.5 s: 672 ms, read a little after.
-  const due = usage().watchDue!();
+  const due = dueAt();
   expect(due).toBeGreaterThan(tickAt + 672);
   expect(due).toBeLessThan(tickAt + 700);
   // Not yet: nothing to read.
   expect(await usage().watch!('due')).toMatchObject({ watched: 0, rows: 0, enforced: 0 });
   h.sim.addTraffic(MAC1, { up: 170_000, down: 340_000 }, 0.7);
-  advance(h, (due! - tickAt) / 1000);
+  advance(h, (due - tickAt) / 1000);
   const read = await usage().watch!('due');
   // Its queue's row and the uptime, 0.69 s after the tick: before the next tick, a second after it.
   expect(read).toMatchObject({ watched: 1, rows: 2, enforced: 1 });
@@ -67,7 +73,7 @@ test('a device projected to cross before the next tick is read alone at that mom
 test('a projected read finds the device slowed down: it keeps its speed, and the next tick takes it up', async () => {
   await almostThere();
   const tickAt = h.clock.now();
-  advance(h, (usage().watchDue!() - tickAt) / 1000);
+  advance(h, (dueAt() - tickAt) / 1000);
   expect(await usage().watch!('due')).toMatchObject({ watched: 1, enforced: 0 });
   expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
   expect(usage().watchDue!()).toBeUndefined();
@@ -80,7 +86,7 @@ test('a projected read finds the device slowed down: it keeps its speed, and the
 test('a projected moment that comes during a poll is read as soon as the poll ends', async () => {
   await almostThere();
   const tickAt = h.clock.now();
-  const due = usage().watchDue!();
+  const due = dueAt();
   h.sim.addTraffic(MAC1, { up: 170_000, down: 340_000 }, 0.7);
   advance(h, (due - tickAt) / 1000);
   // A poll is under way at that moment: the read waits for it, and the moment is kept past the poll's end.

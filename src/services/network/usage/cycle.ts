@@ -80,6 +80,20 @@ export function takeDue(due: Map<number, number>, now: number): Set<number> {
   return out;
 }
 
+/**
+ * A tick's projection for one customer it read: its moment, or, where it moved but will not reach its line before the
+ * next tick, none. One that did not move since its last reading (a tick right after a poll) keeps the moment noted.
+ */
+export function noteDue(due: Map<number, number>, id: number, at: number | undefined, moved: boolean): void {
+  if (at !== undefined) due.set(id, at);
+  else if (moved) due.delete(id);
+}
+
+/** A tick drops the moments of those no longer in its set. */
+export function keepDue(due: Map<number, number>, ids: Set<number>): void {
+  for (const id of due.keys()) if (!ids.has(id)) due.delete(id);
+}
+
 /** The earliest moment of a targeted read to come, if any. */
 export function firstDue(due: DueReads | undefined): number | undefined {
   let first: number | undefined;

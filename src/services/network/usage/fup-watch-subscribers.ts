@@ -29,7 +29,7 @@ import {
 import { bytesCountNow, type SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
-import { takeDue, type Cycle, type WatchMode, type WatchSettings } from './cycle';
+import { keepDue, noteDue, takeDue, type Cycle, type WatchMode, type WatchSettings } from './cycle';
 import { rebootedSince } from './meter';
 import type { BootWindow, SubscriberSessionReading, SubscribersReading, UsageReading } from './source';
 import { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
@@ -232,9 +232,10 @@ function crossings(
     if (!speeds) {
       const line = subscriberNextThreshold(x.sub.profile, counted);
       const at = project && line && projectedCrossing(line, before, { at: now, counted }, project.until);
-      if (project && at) project.due.set(x.sub.id, at);
+      if (project) noteDue(project.due, x.sub.id, at || undefined, counted > before.counted);
       continue;
     }
+    project?.due.delete(x.sub.id);
     const line = subscriberNextThreshold(x.sub.profile, was) ?? counted;
     out.push({ id: x.sub.id, counted, speeds, crossedAt: crossedAt(line, before, { at: now, counted }) });
   }
@@ -287,9 +288,9 @@ export async function watchSubscribers(
   const due = c.memory.watchDue.subscribers;
   const only = mode === 'due' ? takeDue(due, now) : undefined;
   if (only?.size === 0) return none();
-  if (!only) due.clear(); // made again from this read
   const m = await memoryFor(c, pollAt, now);
   let set = watchSet(m, s, now, only);
+  if (!only) keepDue(due, new Set(set.map((x) => x.sub.id)));
   if (set.length > 0) set = await stillAsPolled(c, m, set);
   const site = siteOf(c.deps).name;
   if (!only) c.deps.metrics?.fupWatchedSubscribers(site, set.length);

@@ -31,6 +31,8 @@ import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from '../
 import { decideVouchers, type DeviceDecision, type VoucherWithDevices } from '../../../domain/queues';
 import { siteOf } from '../../deps';
 import {
+  keepDue,
+  noteDue,
   takeDue,
   type Cycle,
   type DueReads,
@@ -168,19 +170,13 @@ function crossings(
     // What the router has now: the poll's decision from the booked bytes, or what a tick since enforced.
     const current = w.applied.get(x.v.row.id) ?? desiredLimits(x.item.voucher, now, tz);
     if (sameRates(limits, current)) {
+      const from = before ?? { at: w.pollAt, counted: x.counted };
       const line = nextThreshold(use);
-      const at =
-        project &&
-        line &&
-        projectedCrossing(
-          line,
-          before ?? { at: w.pollAt, counted: x.counted },
-          { at: now, counted },
-          project.until,
-        );
-      if (project && at) project.due.set(x.v.row.id, at);
+      const at = project && line && projectedCrossing(line, from, { at: now, counted }, project.until);
+      if (project) noteDue(project.due, x.v.row.id, at || undefined, counted > from.counted);
       continue;
     }
+    project?.due.delete(x.v.row.id);
     const threshold = nextThreshold({ ...use, countedBytes: x.counted }) ?? counted;
     const decided = decideVouchers([{ voucher: use, devices: x.item.devices }], now, tz);
     out.push({
@@ -247,8 +243,8 @@ async function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promis
   const due = dueReads(c).devices;
   const only = mode === 'due' ? takeDue(due, now) : undefined;
   if (only?.size === 0) return none();
-  if (!only) due.clear(); // made again from this read
   const set = watchSet(c, w, s, now, only);
+  if (!only) keepDue(due, new Set(set.map((x) => x.v.row.id)));
   const watched = set.reduce((n, x) => n + x.devices.length, 0);
   const site = siteOf(c.deps).name;
   if (!only) c.deps.metrics?.fupWatched(site, watched);
