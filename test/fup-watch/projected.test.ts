@@ -13,6 +13,7 @@ import {
   usageHarness,
   voucher,
 } from '../usage/helpers';
+import { waitFor } from '../helpers/wait';
 
 const MAC1 = '02:00:00:00:00:01';
 const FULL = '2000000/4000000';
@@ -104,4 +105,27 @@ test('FUP_WATCH=off: nothing is due', async () => {
   await almostThere();
   h.core!.config.fupWatch.enabled = false;
   expect(usage().watchDue!()).toBeUndefined();
+});
+
+test("the site's poll job makes the targeted read at its moment, between two of its ticks", async () => {
+  // The server's own poll job (the test's polls and ticks first, by hand).
+  await h.close();
+  h = await usageHarness({ http: true });
+  await h.core!.defaultStack.stopPoll();
+  await almostThere();
+  const due = dueAt();
+  const stack = h.core!.defaultStack;
+  stack.startPoll();
+  try {
+    // Its first poll and tick run at once, at the tick's moment: nothing moved since, so the moment stays noted.
+    await waitFor(() => stack.pollJob?.lastRunAt !== undefined);
+    expect(usage().watchDue!()).toBe(due);
+    h.sim.addTraffic(MAC1, { up: 170_000, down: 340_000 }, 0.7);
+    advance(h, (due - h.clock.now()) / 1000);
+    // Less than a second since the job's first tick: its next is not due yet, the targeted read is.
+    await waitFor(() => queueOf(h, MAC1)?.['max-limit'] === SLOWED);
+    expect(usage().watchDue!()).toBeUndefined();
+  } finally {
+    await stack.stopPoll();
+  }
 });

@@ -93,6 +93,7 @@ export function sitePoll(o: {
   let begun = false;
   const start = () => {
     begun = true;
+    stopped = false;
     job.start();
     watch?.start();
   };
