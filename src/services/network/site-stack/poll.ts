@@ -72,14 +72,17 @@ export function sitePoll(o: {
     );
   let dueTimer: NodeJS.Timeout | undefined;
   let stopped = false;
-  // A due read skipped because a poll or tick runs is armed again when that one ends.
+  // A due read skipped because a poll or tick runs is armed again when that one ends; one that left its moment
+  // in place (come too early) is armed again for it, never at once for the same moment.
   const runDue = async (): Promise<void> => {
     dueTimer = undefined;
+    const ran = o.watchDue?.at();
     const r = await o.watchDue?.run().catch((err: unknown) => {
       o.log.error({ err: (err as Error).message }, 'fair-use watch: a targeted read failed');
       return { skipped: 'failed' };
     });
-    if (r?.skipped !== 'poll-running') armDue();
+    const next = o.watchDue?.at();
+    if (r?.skipped !== 'poll-running' && (next !== ran || (next ?? 0) > o.base.clock.now())) armDue();
   };
   function armDue(): void {
     const at = stopped || !begun ? undefined : o.watchDue?.at();

@@ -276,6 +276,11 @@ export async function watchSubscribers(
   s: WatchSettings,
   mode: WatchMode = 'tick',
 ): Promise<SubscriberWatchReport> {
+  const now = c.deps.clock.now();
+  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
+  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
+  const due = c.memory.watchDue.subscribers;
+  const only = mode === 'due' ? takeDue(due, now) : undefined;
   const read = c.source.readSubscribers;
   if (!s.enabled()) return none('off');
   if (!read || !c.enforcer.applySubscribers) return none('not-supported');
@@ -283,10 +288,6 @@ export async function watchSubscribers(
   // No poll of this server's since it started or took the site (another server polls it: runCycle drops `active`).
   if (pollAt === undefined || !c.memory.active || c.memory.outage.since !== undefined)
     return none('no-poll-yet');
-  const now = c.deps.clock.now();
-  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
-  const due = c.memory.watchDue.subscribers;
-  const only = mode === 'due' ? takeDue(due, now) : undefined;
   if (only?.size === 0) return none();
   const m = await memoryFor(c, pollAt, now);
   let set = watchSet(m, s, now, only);

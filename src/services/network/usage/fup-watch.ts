@@ -228,21 +228,22 @@ export async function watchOnce(c: Cycle, s: WatchSettings, mode: WatchMode = 't
 }
 
 async function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promise<WatchReport> {
+  const now = c.deps.clock.now();
+  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
+  const due = dueReads(c).devices;
+  const only = mode === 'due' ? takeDue(due, now) : undefined;
   const read = c.source.readDevices;
   if (!s.enabled()) return none('off');
   if (!read || !c.enforcer.applyDevices) return none('not-supported');
   const state = c.memory.active?.state;
   const pollAt = c.memory.lastPoll;
   if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
+  if (only?.size === 0) return none();
   // A voucher, device or plan changed by another writer (a top-up, a revoke, a plan edited) since the poll loaded
   // them: the kept state is stale, and the next poll reads it again. Until then nothing is decided from it.
   const kept = c.memory.active?.stamp;
   if (kept && !ChangeWatch.unchanged(kept, await c.watch.stamp())) return none('vouchers-changed');
-  const now = c.deps.clock.now();
   const w = memoryFor(c, state, pollAt);
-  const due = dueReads(c).devices;
-  const only = mode === 'due' ? takeDue(due, now) : undefined;
-  if (only?.size === 0) return none();
   const set = watchSet(c, w, s, now, only);
   if (!only) keepDue(due, new Set(set.map((x) => x.v.row.id)));
   const watched = set.reduce((n, x) => n + x.devices.length, 0);
