@@ -28,9 +28,9 @@ import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { openCore, type Core } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import type { RouterClient } from '../src/router/types';
 import { Crossings, latencyLine, pct, type Seen } from './fup-crossings';
 import { splitLines, type Step } from './fup-split';
+import { byMenu, countingRows, io } from './fup-rows';
 import { benchRouterClient, fleetSubscriber, openBenchSite, seedFleet, type BenchSite } from './fleet';
 import { seedSubscribers, type SubscriberPlan } from './poll-subscribers';
 
@@ -102,50 +102,6 @@ function seedInChild(env: Record<string, string>): Promise<void> {
     });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding failed (${code})`))));
   });
-}
-
-const byMenu = new Map<string, number>();
-/** Wall time spent in the router's reads and writes so far (ms), for the split (fup-split.ts). */
-const io = { readMs: 0, writeMs: 0 };
-/** Counts the wall time while at least one call of the kind is in flight (reads run side by side). */
-function timed<T>(kind: 'readMs' | 'writeMs', f: () => Promise<T>): Promise<T> {
-  const k = kind === 'readMs' ? 0 : 1;
-  if (inflight[k]++ === 0) since[k] = performance.now();
-  return f().finally(() => {
-    if (--inflight[k] === 0) io[kind] += performance.now() - since[k];
-  });
-}
-const inflight = [0, 0];
-const since = [0, 0];
-const WRITES = ['add', 'set', 'remove', 'enable', 'disable', 'command', 'hotspotLogout'] as const;
-
-/** The client, counting the rows the router sends: `rows.n` so far. */
-function countingRows(router: RouterClient): { client: RouterClient; rows: { n: number } } {
-  const rows = { n: 0 };
-  const client = Object.create(router) as RouterClient;
-  for (const m of WRITES) {
-    const f = router[m] as (...a: unknown[]) => Promise<unknown>;
-    (client as unknown as Record<string, unknown>)[m] = (...a: unknown[]) =>
-      timed('writeMs', () => f.apply(router, a));
-  }
-  client.print = async (menu, opts) => {
-    const got = await timed('readMs', () => router.print(menu, opts));
-    rows.n += got.length;
-    if (process.env.BENCH_FUP_BY_MENU) {
-      const k = `${menu}${opts?.query ? ` ?${opts.query[0]?.split('=')[0]}` : ''}`;
-      byMenu.set(k, (byMenu.get(k) ?? 0) + got.length);
-    }
-    return got;
-  };
-  if (router.printEach)
-    client.printEach = (menu, opts, onRow) =>
-      timed('readMs', () =>
-        router.printEach!(menu, opts, (row) => {
-          rows.n++;
-          onRow(row);
-        }),
-      );
-  return { client, rows };
 }
 
 interface Run {
