@@ -17,6 +17,8 @@ export type Looker = (pending: readonly number[]) => Promise<Seen[]>;
 export class Crossings {
   readonly crossedAt = new Map<number, number>();
   readonly latencies: number[] = [];
+  /** Each enforced crossing: when it crossed and when it was enforced (ms of the router's time). */
+  readonly enforcedPairs: Array<{ crossed: number; enforced: number }> = [];
   private pending: number[];
   private last = new Map<number, Seen>();
 
@@ -51,6 +53,7 @@ export class Crossings {
       const c = this.crossedAt.get(i);
       if (c !== undefined && c >= 0 && x.slowed) {
         this.latencies.push((at - c) / 1000);
+        this.enforcedPairs.push({ crossed: c, enforced: at });
         this.crossedAt.set(i, -1);
       }
     }

@@ -22,13 +22,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { loadConfig } from '../src/config/env';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { openCore, type Core } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
 import { createLogger } from '../src/lib/logger';
-import type { RouterClient } from '../src/router/types';
 import { Crossings, latencyLine, pct, type Seen } from './fup-crossings';
+import { splitLines, type Step } from './fup-split';
+import { byMenu, countingRows, io } from './fup-rows';
 import { benchRouterClient, fleetSubscriber, openBenchSite, seedFleet, type BenchSite } from './fleet';
 import { seedSubscribers, type SubscriberPlan } from './poll-subscribers';
 
@@ -36,6 +38,8 @@ const DEVICES = Number(process.env.BENCH_FUP_DEVICES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_FUP_SECONDS ?? 600);
 const SUBSCRIBERS = Number(process.env.BENCH_FUP_SUBSCRIBERS ?? 2_000);
 const CROSSING = Number(process.env.BENCH_FUP_CROSSING ?? 0.4);
+/** 'watch' or 'alone': that run only (a shorter look while working on one). */
+const ONLY = process.env.BENCH_FUP_ONLY;
 const POLL_S = 30;
 const NET = 7;
 const THRESHOLD = 1_000_000_000;
@@ -100,29 +104,6 @@ function seedInChild(env: Record<string, string>): Promise<void> {
   });
 }
 
-const byMenu = new Map<string, number>();
-/** The client, counting the rows the router sends: `rows.n` so far. */
-function countingRows(router: RouterClient): { client: RouterClient; rows: { n: number } } {
-  const rows = { n: 0 };
-  const client = Object.create(router) as RouterClient;
-  client.print = async (menu, opts) => {
-    const got = await router.print(menu, opts);
-    rows.n += got.length;
-    if (process.env.BENCH_FUP_BY_MENU) {
-      const k = `${menu}${opts?.query ? ` ?${opts.query[0]?.split('=')[0]}` : ''}`;
-      byMenu.set(k, (byMenu.get(k) ?? 0) + got.length);
-    }
-    return got;
-  };
-  if (router.printEach)
-    client.printEach = (menu, opts, onRow) =>
-      router.printEach!(menu, opts, (row) => {
-        rows.n++;
-        onRow(row);
-      });
-  return { client, rows };
-}
-
 interface Run {
   watch: boolean;
   devices: Crossings;
@@ -132,6 +113,10 @@ interface Run {
   peakRssMb: number;
   /** The controller's heap in use at its highest, sampled after every poll and tick (what it keeps, and its garbage). */
   peakHeapMb: number;
+  /** The heap in use after a forced GC at the end of the run (what it keeps), and after each poll (BENCH_FUP_GC=1). */
+  liveHeapMb: number;
+  liveTrend: number[];
+  steps: Step[];
   wallS: number;
 }
 
@@ -213,24 +198,40 @@ async function drive(
   all: Crossings[],
   clock: FakeClock,
   watch: boolean,
-  heap: { peak: number },
+  heap: { peak: number; trend: number[] },
+  steps: Step[],
 ): Promise<void> {
   const start = clock.now();
   let nextPoll = start + POLL_S * 1000;
   let nextWatch = start + 1000;
   while (clock.now() < start + SECONDS * 1000) {
-    const next = watch ? Math.min(nextPoll, nextWatch) : nextPoll;
+    // The poll, a tick, or a targeted read at its projected moment (as the site's poll job runs them).
+    const due = (watch && usage.watchDue?.()) || Number.POSITIVE_INFINITY;
+    const next = watch ? Math.min(nextPoll, nextWatch, due) : nextPoll;
+    const kind = next === nextPoll ? 'poll' : next === nextWatch ? 'tick' : 'due';
     await flow(site, clock, all, next - clock.now());
     const t = performance.now();
-    if (next === nextPoll) {
+    const step: Step = { kind, start: clock.now(), end: 0, readMs: -io.readMs, writeMs: -io.writeMs };
+    if (kind === 'poll') {
       await usage.runCycle();
       nextPoll += POLL_S * 1000;
-    } else await usage.watch!();
+    } else await usage.watch!(kind);
+    step.readMs += io.readMs;
+    step.writeMs += io.writeMs;
     heap.peak = Math.max(heap.peak, process.memoryUsage().heapUsed);
-    if (next === nextWatch || !watch) nextWatch += 1000;
+    if (kind !== 'due' && (next === nextWatch || !watch)) nextWatch += 1000;
     await flow(site, clock, all, Math.round(performance.now() - t));
+    step.end = clock.now();
+    steps.push(step);
     for (const x of all) x.enforced(clock.now());
+    if (step.kind === 'poll' && process.env.BENCH_FUP_GC) heap.trend.push(liveHeap());
   }
+}
+
+/** The heap in use after a full GC (the bench's child runs with --expose-gc): what is kept, garbage left out. */
+function liveHeap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return v8.getHeapStatistics().used_heap_size / 1e6;
 }
 
 async function runOnce(watch: boolean): Promise<Run> {
@@ -255,9 +256,11 @@ async function runOnce(watch: boolean): Promise<Run> {
     const rows0 = rows.n;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    const heap = { peak: 0 };
-    await drive(core.services.usage, site, [devices, subscribers], clock, watch, heap);
+    const heap = { peak: 0, trend: [] as number[] };
+    const steps: Step[] = [];
+    await drive(core.services.usage, site, [devices, subscribers], clock, watch, heap, steps);
     const cpu = process.cpuUsage(cpu0);
+    const liveHeapMb = liveHeap();
     if (process.env.BENCH_FUP_BY_MENU)
       console.log('rows by print:', [...byMenu].sort((a, b) => b[1] - a[1]).slice(0, 12));
     byMenu.clear();
@@ -269,6 +272,9 @@ async function runOnce(watch: boolean): Promise<Run> {
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
       peakHeapMb: heap.peak / 1e6,
+      liveHeapMb,
+      liveTrend: heap.trend,
+      steps,
       wallS: (performance.now() - wall0) / 1000,
     };
   } finally {
@@ -294,9 +300,16 @@ function report(r: Run): void {
   const name = r.watch ? 'with the watch' : 'poll alone    ';
   console.log(
     `${name}: devices ${latencyLine(r.devices)}; rows ${Math.round(r.rowsPerMinute)}/min; ` +
-      `CPU ${(r.cpuMs / 1000).toFixed(1)} s over ${SECONDS} s of router time (${r.wallS.toFixed(0)} s wall); peak RSS ${r.peakRssMb.toFixed(0)} MB (heap ${r.peakHeapMb.toFixed(0)} MB)`,
+      `CPU ${(r.cpuMs / 1000).toFixed(1)} s over ${SECONDS} s of router time (${r.wallS.toFixed(0)} s wall); peak RSS ${r.peakRssMb.toFixed(0)} MB (heap ${r.peakHeapMb.toFixed(0)} MB peak, ${r.liveHeapMb.toFixed(0)} MB live after a GC at the end)`,
   );
   if (SUBSCRIBERS > 0) console.log(`${' '.repeat(name.length)}  subscribers ${latencyLine(r.subscribers)}`);
+  if (r.liveTrend.length > 0)
+    console.log(`  live heap after each poll (MB): ${r.liveTrend.map((x) => x.toFixed(0)).join(' ')}`);
+  if (process.env.BENCH_FUP_SPLIT) {
+    for (const l of splitLines('devices', r.devices, r.steps)) console.log(l);
+    if (SUBSCRIBERS > 0)
+      for (const l of splitLines('subscribers', r.subscribers, r.steps).slice(0, 3)) console.log(l);
+  }
 }
 
 /**
@@ -308,11 +321,13 @@ function asServer(): Promise<void> | undefined {
   if (flags.length === 0) return undefined;
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--as-server'], {
-      execArgv: [...process.execArgv, ...flags],
+      execArgv: [...process.execArgv, ...flags, '--expose-gc'],
       env: { ...SERVER_ENV, ...process.env },
       stdio: 'inherit',
     });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the fup bench failed (${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the fup bench failed (${code})`)),
+    );
   });
 }
 
@@ -327,16 +342,15 @@ export async function run(): Promise<void> {
   console.log(
     `${DEVICES} devices (${crossers()} crossing over ${SECONDS} s) and ${SUBSCRIBERS} PPPoE subscribers (${subCrossers()} crossing), poll ${POLL_S} s, watch 1 s; ${os.cpus().length} CPUs, load ${load()}`,
   );
-  let alone: Run;
-  let watched: Run;
+  let alone: Run | undefined;
+  let watched: Run | undefined;
   try {
-    alone = await runOnce(false);
-    report(alone);
-    watched = await runOnce(true);
-    report(watched);
+    if (ONLY !== 'watch') report((alone = await runOnce(false)));
+    if (ONLY !== 'alone') report((watched = await runOnce(true)));
   } finally {
     if (profilesPath) fs.rmSync(path.dirname(profilesPath), { recursive: true, force: true });
   }
+  if (!alone || !watched) return;
   const verdict = (who: string, l: readonly number[]): string =>
     `${who} p99 ≤ 2 s: ${pct(l, 99) <= 2 ? 'yes' : 'NO'}, max ≤ 3 s: ${Math.max(...l) <= 3 ? 'yes' : 'NO'}`;
   const ratio = watched.rowsPerMinute / alone.rowsPerMinute;

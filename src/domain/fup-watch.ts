@@ -115,6 +115,28 @@ export function crossedAt(
 }
 
 /**
+ * When a customer not past its threshold yet will reach it, at the speed its counted bytes moved between its last
+ * two readings, if that comes before `until` (ms): the moment of one targeted read of just its counters, so the
+ * crossing is enforced at once rather than at the next read of the whole set. A little after the projected
+ * moment (10 ms, and 1 % of the way there), so a steady customer is past the line when read. Undefined when it is
+ * past the line already, did not move, or would reach it later.
+ */
+export function projectedCrossing(
+  threshold: number,
+  before: { at: number; counted: number },
+  after: { at: number; counted: number },
+  until: number,
+): number | undefined {
+  const left = threshold - after.counted;
+  const span = after.at - before.at;
+  const moved = after.counted - before.counted;
+  if (left <= 0 || span <= 0 || moved <= 0) return undefined;
+  const ahead = (left * span) / moved;
+  const at = after.at + ahead;
+  return at > until ? undefined : Math.ceil(at + 10 + ahead / 100);
+}
+
+/**
  * How soon a site's fair use acts after a crossing, at most, for the admin to say: the watch's read interval where
  * the controller reads the router between polls; on a RADIUS site without API access, the router's interim update
  * (which brings the crossing) and the poll after it; with the watch off, the poll. A RADIUS site's hotspot codes

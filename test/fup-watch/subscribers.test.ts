@@ -258,3 +258,22 @@ test('FUP_WATCH=off leaves subscribers to the poll', async () => {
   await poll();
   expect(secret()).toMatchObject({ profile: 'pisonet-HOMEF.fup' });
 });
+
+test('a subscriber projected to cross before the next tick is read alone at that moment and takes its tier', async () => {
+  await nearTheLine();
+  // 29 MB of its 30 MB left in 15.5 s at full speed: 0.94 MB to go, half a second more.
+  fullSpeed(15.5);
+  advance(h, 15.5);
+  expect(await watch()).toMatchObject({ watched: 1, enforced: 0 });
+  const tickAt = h.clock.now();
+  const due = usage().watchDue!() as number;
+  expect(due).toBeGreaterThan(tickAt + 500);
+  expect(due).toBeLessThan(tickAt + 550);
+  fullSpeed(0.6);
+  advance(h, (due - tickAt) / 1000);
+  const read = (await usage().watch!('due')).subscribers;
+  // Its interface and its session, and the uptime: before the next tick, a second after the last.
+  expect(read).toMatchObject({ watched: 1, enforced: 1 });
+  expect(secret()).toMatchObject({ profile: 'pisonet-HOMEF.fup' });
+  expect(usage().watchDue!()).toBeUndefined();
+});

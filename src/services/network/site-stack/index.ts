@@ -70,8 +70,10 @@ export function createSiteStack(
   });
   const pollOnce = pollOnceOf(usage, parts);
   const watchOnce = usage.watch && (() => usage.watch!());
+  const watchDue = usage.watchDue && { at: () => usage.watchDue!(), run: () => usage.watch!('due') };
   const poll =
-    opts.poll && sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce, watchOnce });
+    opts.poll &&
+    sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce, watchOnce, watchDue });
   pollJob.job = poll?.job;
   return {
     site,

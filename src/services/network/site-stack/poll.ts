@@ -35,6 +35,11 @@ export function sitePoll(o: {
   pollOnce: () => Promise<unknown>;
   /** The fair-use watch's tick between polls (every FUP_WATCH_SECONDS), started and stopped with the poll. */
   watchOnce?: () => Promise<unknown>;
+  /**
+   * The watch's targeted reads (UsageService.watchDue): looked at after every poll and tick, and run at their moment
+   * (one that came during a poll, as soon as it ends).
+   */
+  watchDue?: { at(): number | undefined; run(): Promise<{ skipped?: string }> };
 }): SitePoll {
   const { config, settings } = o.base;
   // POLL_SECONDS from .env, until the owner's interval is read.
@@ -48,6 +53,7 @@ export function sitePoll(o: {
       const next = await settings.get<number>('usage.poll_seconds', seconds);
       if (Number.isInteger(next) && next >= 1 && next !== job.interval) job.setInterval(next);
       await o.pollOnce();
+      armDue();
     },
     o.log.child({ module: 'jobs' }),
     () => o.base.clock.now(),
@@ -59,14 +65,38 @@ export function sitePoll(o: {
       config.fupWatch.seconds,
       async () => {
         await o.watchOnce?.();
+        armDue();
       },
       o.log.child({ module: 'jobs' }),
       () => o.base.clock.now(),
     );
+  let dueTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // A due read skipped because a poll or tick runs is armed again when that one ends; one that left its moment
+  // in place (come too early) is armed again for it, never at once for the same moment.
+  const runDue = async (): Promise<void> => {
+    dueTimer = undefined;
+    const ran = o.watchDue?.at();
+    const r = await o.watchDue?.run().catch((err: unknown) => {
+      o.log.error({ err: (err as Error).message }, 'fair-use watch: a targeted read failed');
+      return { skipped: 'failed' };
+    });
+    const next = o.watchDue?.at();
+    if (r?.skipped !== 'poll-running' && (next !== ran || (next ?? 0) > o.base.clock.now())) armDue();
+  };
+  function armDue(): void {
+    const at = stopped || !begun ? undefined : o.watchDue?.at();
+    if (dueTimer) clearTimeout(dueTimer);
+    dueTimer = undefined;
+    if (at === undefined) return;
+    dueTimer = setTimeout(() => void runDue(), Math.max(0, at - o.base.clock.now()));
+    dueTimer.unref();
+  }
   let unsubscribe: (() => void) | undefined;
   let begun = false;
   const start = () => {
     begun = true;
+    stopped = false;
     job.start();
     watch?.start();
   };
@@ -85,6 +115,8 @@ export function sitePoll(o: {
       if (!atConnect || wasConnected) start();
     },
     async stop() {
+      stopped = true;
+      if (dueTimer) clearTimeout(dueTimer);
       unsubscribe?.();
       unsubscribe = undefined;
       await Promise.all([job.stop(), watch?.stop()]);

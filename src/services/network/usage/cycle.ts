@@ -54,7 +54,56 @@ export interface PollMemory {
   planQueuesTaken?: string[];
   /** The fair-use watch's memory since the last poll (fup-watch.ts). */
   watch?: WatchMemory;
+  /** The watch's targeted reads to come, kept across a poll (fup-watch.ts). */
+  watchDue?: DueReads;
 }
+
+/**
+ * The moments a watch read projected watched customers to cross their threshold, before the next tick: each is
+ * read alone then (`watchOnce(c, s, 'due')`), once; every tick makes them again from its own read.
+ */
+export interface DueReads {
+  /** By voucher id. */
+  devices: Map<number, number>;
+  /** By subscriber id. */
+  subscribers: Map<number, number>;
+}
+
+/** Those of `due` whose moment has come, taken out of it (read once each). */
+export function takeDue(due: Map<number, number>, now: number): Set<number> {
+  const out = new Set<number>();
+  for (const [id, at] of due)
+    if (at <= now) {
+      out.add(id);
+      due.delete(id);
+    }
+  return out;
+}
+
+/**
+ * A tick's projection for one customer it read: its moment, or, where it moved but will not reach its line before the
+ * next tick, none. One that did not move since its last reading (a tick right after a poll) keeps the moment noted.
+ */
+export function noteDue(due: Map<number, number>, id: number, at: number | undefined, moved: boolean): void {
+  if (at !== undefined) due.set(id, at);
+  else if (moved) due.delete(id);
+}
+
+/** A tick drops the moments of those no longer in its set. */
+export function keepDue(due: Map<number, number>, ids: Set<number>): void {
+  for (const id of due.keys()) if (!ids.has(id)) due.delete(id);
+}
+
+/** The earliest moment of a targeted read to come, if any. */
+export function firstDue(due: DueReads | undefined): number | undefined {
+  let first: number | undefined;
+  for (const m of [due?.devices, due?.subscribers])
+    for (const at of m?.values() ?? []) if (first === undefined || at < first) first = at;
+  return first;
+}
+
+/** A regular tick reads the whole set; a due read just the customers whose projected moment has come. */
+export type WatchMode = 'tick' | 'due';
 
 export interface WatchSettings {
   /** FUP_WATCH: on or off, read at each tick. */

@@ -12,6 +12,9 @@
  * new tier, or logged out) is in that poll's reading as ended, with the counters the watch last read
  * (withWatchedSessions below): its bytes since the last poll are booked once, against its baseline, not lost.
  *
+ * A tick notes the moment a watched subscriber's speed puts it past its threshold before the next tick, and a
+ * targeted read of just its session comes then (`watchSubscribers(c, s, 'due')`), as for the devices (fup-watch.ts).
+ *
  * A subscriber logged out, suspended or moved to another plan since the poll leaves the set until the next poll
  * looks again; a lost connection or a reboot reads nothing and leaves it all to the poll.
  */
@@ -19,13 +22,14 @@ import { UnreachableError } from '../../../domain/errors';
 import {
   couldCross,
   crossedAt,
+  projectedCrossing,
   subscriberNextThreshold,
   subscriberTopBytesPerSecond,
 } from '../../../domain/fup-watch';
 import { bytesCountNow, type SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
-import type { Cycle, WatchSettings } from './cycle';
+import { keepDue, noteDue, takeDue, type Cycle, type WatchMode, type WatchSettings } from './cycle';
 import { rebootedSince } from './meter';
 import type { BootWindow, SubscriberSessionReading, SubscribersReading, UsageReading } from './source';
 import { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
@@ -149,15 +153,18 @@ async function memoryFor(c: Cycle, pollAt: number, now: number): Promise<Memory>
   return m;
 }
 
-/** The candidates that could reach their next threshold before the next poll, plus one watch interval. */
-function watchSet(m: Memory, s: WatchSettings, now: number): Candidate[] {
+/**
+ * The candidates that could reach their next threshold before the next poll, plus one watch interval (of `only`, a
+ * due read's, where given).
+ */
+function watchSet(m: Memory, s: WatchSettings, now: number, only?: Set<number>): Candidate[] {
   const window = {
     now,
     nextPollAt: m.pollAt + s.pollSeconds() * 1000,
     intervalMs: s.intervalSeconds() * 1000,
   };
   return m.candidates.filter((x) => {
-    if (m.gone.has(x.sub.id)) return false;
+    if (m.gone.has(x.sub.id) || (only && !only.has(x.sub.id))) return false;
     const seen = m.seen.get(x.sub.id);
     const counted = seen?.counted ?? x.booked;
     const candidate = {
@@ -193,7 +200,13 @@ interface Crossing {
 }
 
 /** The watched subscribers whose speeds the policy changes at the counted bytes just read. */
-function crossings(m: Memory, set: Candidate[], got: SubscribersReading, now: number): Crossing[] {
+function crossings(
+  m: Memory,
+  set: Candidate[],
+  got: SubscribersReading,
+  now: number,
+  project?: { due: Map<number, number>; until: number },
+): Crossing[] {
   const out: Crossing[] = [];
   for (const x of set) {
     const read = got.sessions.get(x.name);
@@ -216,7 +229,13 @@ function crossings(m: Memory, set: Candidate[], got: SubscribersReading, now: nu
     m.seen.set(x.sub.id, { at: now, counted });
     const was = m.decided.get(x.sub.id) ?? x.booked;
     const speeds = speedsAfter(x.sub, was, counted, now);
-    if (!speeds) continue;
+    if (!speeds) {
+      const line = subscriberNextThreshold(x.sub.profile, counted);
+      const at = project && line && projectedCrossing(line, before, { at: now, counted }, project.until);
+      if (project) noteDue(project.due, x.sub.id, at || undefined, counted > before.counted);
+      continue;
+    }
+    project?.due.delete(x.sub.id);
     const line = subscriberNextThreshold(x.sub.profile, was) ?? counted;
     out.push({ id: x.sub.id, counted, speeds, crossedAt: crossedAt(line, before, { at: now, counted }) });
   }
@@ -248,8 +267,20 @@ function rebooted(c: Cycle, got: SubscribersReading): boolean {
   return true;
 }
 
-/** One tick of the watch for subscribers (under the poll's lock, beside the devices': fup-watch.ts). */
-export async function watchSubscribers(c: Cycle, s: WatchSettings): Promise<SubscriberWatchReport> {
+/**
+ * One tick of the watch for subscribers (under the poll's lock, beside the devices': fup-watch.ts); `due`: just those
+ * whose projected crossing has come.
+ */
+export async function watchSubscribers(
+  c: Cycle,
+  s: WatchSettings,
+  mode: WatchMode = 'tick',
+): Promise<SubscriberWatchReport> {
+  const now = c.deps.clock.now();
+  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
+  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
+  const due = c.memory.watchDue.subscribers;
+  const only = mode === 'due' ? takeDue(due, now) : undefined;
   const read = c.source.readSubscribers;
   if (!s.enabled()) return none('off');
   if (!read || !c.enforcer.applySubscribers) return none('not-supported');
@@ -257,12 +288,13 @@ export async function watchSubscribers(c: Cycle, s: WatchSettings): Promise<Subs
   // No poll of this server's since it started or took the site (another server polls it: runCycle drops `active`).
   if (pollAt === undefined || !c.memory.active || c.memory.outage.since !== undefined)
     return none('no-poll-yet');
-  const now = c.deps.clock.now();
+  if (only?.size === 0) return none();
   const m = await memoryFor(c, pollAt, now);
-  let set = watchSet(m, s, now);
+  let set = watchSet(m, s, now, only);
+  if (!only) keepDue(due, new Set(set.map((x) => x.sub.id)));
   if (set.length > 0) set = await stillAsPolled(c, m, set);
   const site = siteOf(c.deps).name;
-  c.deps.metrics?.fupWatchedSubscribers(site, set.length);
+  if (!only) c.deps.metrics?.fupWatchedSubscribers(site, set.length);
   if (set.length === 0) return none();
   let got: SubscribersReading;
   try {
@@ -277,7 +309,8 @@ export async function watchSubscribers(c: Cycle, s: WatchSettings): Promise<Subs
     for (const x of m.candidates) m.gone.add(x.sub.id);
     return { watched: set.length, rows: got.rows, enforced: 0, skipped: 'rebooted' };
   }
-  const enforced = await enforce(c, m, crossings(m, set, got, now));
+  const project = only ? undefined : { due, until: now + 2 * s.intervalSeconds() * 1000 };
+  const enforced = await enforce(c, m, crossings(m, set, got, now, project));
   return { watched: set.length, rows: got.rows, enforced };
 }
 

@@ -10,16 +10,36 @@
  * during a poll, and a poll waits for a watch tick under way. What it enforced is kept until the next poll, which
  * decides the same from the booked bytes and finds the queue already in line.
  *
+ * Between ticks: a tick that finds a watched voucher moving fast enough to pass its threshold before the next tick
+ * (projectedCrossing: its counted bytes' speed between its last two reads) notes the moment, and a targeted read of
+ * just its devices' counters comes then (`watchOnce(c, s, 'due')`, scheduled by the site's poll job), once; the
+ * crossing is decided and enforced as at a tick. A moment that falls in a poll is read as soon as the poll ends.
+ *
  * A lost connection or a reboot since the last poll: the tick does nothing (a rebooted router's counters no
  * longer compare with the baselines) and the poll carries on as before.
  */
 import { ChangeWatch } from '../../../db/change-watch';
-import { couldCross, crossedAt, nextThreshold, topBytesPerSecond } from '../../../domain/fup-watch';
+import {
+  couldCross,
+  crossedAt,
+  nextThreshold,
+  projectedCrossing,
+  topBytesPerSecond,
+} from '../../../domain/fup-watch';
 import { UnreachableError } from '../../../domain/errors';
 import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from '../../../domain/policy';
 import { decideVouchers, type DeviceDecision, type VoucherWithDevices } from '../../../domain/queues';
 import { siteOf } from '../../deps';
-import type { Cycle, WatchMemory, WatchSettings } from './cycle';
+import {
+  keepDue,
+  noteDue,
+  takeDue,
+  type Cycle,
+  type DueReads,
+  type WatchMemory,
+  type WatchMode,
+  type WatchSettings,
+} from './cycle';
 import { claimedMacs, voucherItem } from './decisions';
 import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { watchSubscribers } from './fup-watch-subscribers';
@@ -65,8 +85,11 @@ function memoryFor(c: Cycle, state: LoadedState, pollAt: number): WatchMemory {
   return w;
 }
 
-/** The vouchers that could reach their next threshold before the next poll, plus one watch interval. */
-function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number): Watched[] {
+/**
+ * The vouchers that could reach their next threshold before the next poll, plus one watch interval (of `only`, a
+ * due read's, where given).
+ */
+function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number, only?: Set<number>): Watched[] {
   const window = {
     now,
     nextPollAt: w.pollAt + s.pollSeconds() * 1000,
@@ -74,6 +97,7 @@ function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number): Watc
   };
   const out: Watched[] = [];
   for (const v of w.candidates) {
+    if (only && !only.has(v.row.id)) continue;
     const devices = countedDevices(v);
     if (v.row.status !== 'active' || devices.length === 0) continue;
     const item = voucherItem(v);
@@ -117,8 +141,20 @@ interface Crossing {
   crossedAt: number;
 }
 
+/** Where a tick notes the projected crossings before its next one (`until`); absent on a due read. */
+interface Projecting {
+  due: Map<number, number>;
+  until: number;
+}
+
 /** The watched vouchers whose speed the policy changes at the counted bytes just read. */
-function crossings(c: Cycle, set: Watched[], counters: readonly CounterReading[], now: number): Crossing[] {
+function crossings(
+  c: Cycle,
+  set: Watched[],
+  counters: readonly CounterReading[],
+  now: number,
+  project?: Projecting,
+): Crossing[] {
   const { tz } = c.deps.config;
   const w = c.memory.watch as WatchMemory;
   const byId = new Map(counters.map((q) => [q.id, q]));
@@ -133,7 +169,14 @@ function crossings(c: Cycle, set: Watched[], counters: readonly CounterReading[]
     if (!QUEUED_STATES.includes(limits.state)) continue;
     // What the router has now: the poll's decision from the booked bytes, or what a tick since enforced.
     const current = w.applied.get(x.v.row.id) ?? desiredLimits(x.item.voucher, now, tz);
-    if (sameRates(limits, current)) continue;
+    if (sameRates(limits, current)) {
+      const from = before ?? { at: w.pollAt, counted: x.counted };
+      const line = nextThreshold(use);
+      const at = project && line && projectedCrossing(line, from, { at: now, counted }, project.until);
+      if (project) noteDue(project.due, x.v.row.id, at || undefined, counted > from.counted);
+      continue;
+    }
+    project?.due.delete(x.v.row.id);
     const threshold = nextThreshold({ ...use, countedBytes: x.counted }) ?? counted;
     const decided = decideVouchers([{ voucher: use, devices: x.item.devices }], now, tz);
     out.push({
@@ -169,29 +212,43 @@ async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
   return found.length;
 }
 
-/** One tick of the watch (under the poll's lock: index.ts): the devices', then the subscribers'. */
-export async function watchOnce(c: Cycle, s: WatchSettings): Promise<WatchReport> {
-  const devices = await watchDevices(c, s);
-  return { ...devices, subscribers: await watchSubscribers(c, s) };
+/** The targeted reads to come (cycle.ts), made on first use. */
+export function dueReads(c: Cycle): DueReads {
+  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
+  return c.memory.watchDue;
 }
 
-async function watchDevices(c: Cycle, s: WatchSettings): Promise<WatchReport> {
+/**
+ * One tick of the watch (under the poll's lock: index.ts): the devices', then the subscribers'. `due`: just those
+ * whose projected crossing has come.
+ */
+export async function watchOnce(c: Cycle, s: WatchSettings, mode: WatchMode = 'tick'): Promise<WatchReport> {
+  const devices = await watchDevices(c, s, mode);
+  return { ...devices, subscribers: await watchSubscribers(c, s, mode) };
+}
+
+async function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promise<WatchReport> {
+  const now = c.deps.clock.now();
+  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
+  const due = dueReads(c).devices;
+  const only = mode === 'due' ? takeDue(due, now) : undefined;
   const read = c.source.readDevices;
   if (!s.enabled()) return none('off');
   if (!read || !c.enforcer.applyDevices) return none('not-supported');
   const state = c.memory.active?.state;
   const pollAt = c.memory.lastPoll;
   if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
+  if (only?.size === 0) return none();
   // A voucher, device or plan changed by another writer (a top-up, a revoke, a plan edited) since the poll loaded
   // them: the kept state is stale, and the next poll reads it again. Until then nothing is decided from it.
   const kept = c.memory.active?.stamp;
   if (kept && !ChangeWatch.unchanged(kept, await c.watch.stamp())) return none('vouchers-changed');
-  const now = c.deps.clock.now();
   const w = memoryFor(c, state, pollAt);
-  const set = watchSet(c, w, s, now);
+  const set = watchSet(c, w, s, now, only);
+  if (!only) keepDue(due, new Set(set.map((x) => x.v.row.id)));
   const watched = set.reduce((n, x) => n + x.devices.length, 0);
   const site = siteOf(c.deps).name;
-  c.deps.metrics?.fupWatched(site, watched);
+  if (!only) c.deps.metrics?.fupWatched(site, watched);
   if (set.length === 0) return none();
   let got;
   try {
@@ -203,6 +260,7 @@ async function watchDevices(c: Cycle, s: WatchSettings): Promise<WatchReport> {
   c.deps.metrics?.fupWatchRead(site, got.rows);
   if (rebootedSince(c.memory.knownStart, got.countersStartedAt))
     return { watched, rows: got.rows, enforced: 0, skipped: 'rebooted' };
-  const enforced = await enforce(c, crossings(c, set, got.counters, now));
+  const project = only ? undefined : { due, until: now + 2 * s.intervalSeconds() * 1000 };
+  const enforced = await enforce(c, crossings(c, set, got.counters, now, project));
   return { watched, rows: got.rows, enforced };
 }

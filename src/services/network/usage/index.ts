@@ -21,7 +21,7 @@ import type { CycleReport, UsageService, WatchReport } from '../../types';
 import { watchOnce } from './fup-watch';
 import { withWatchedSessions } from './fup-watch-subscribers';
 import { keptMeteredSubscribers } from './subscriber-load';
-import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
+import { firstDue, freshMemory, type Cycle, type UsageServiceOptions, type WatchMode } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
 import type { RouterWarning } from '../router-checks/types';
@@ -216,10 +216,10 @@ async function underLock(c: Cycle): Promise<CycleReport> {
   }
 }
 
-function watchTick(c: Cycle): Promise<WatchReport> {
+function watchTick(c: Cycle, mode: WatchMode): Promise<WatchReport> {
   if (c.polling || c.watching || !c.opts.watch)
     return Promise.resolve({ watched: 0, rows: 0, enforced: 0, skipped: 'poll-running' });
-  const tick = watchOnce(c, c.opts.watch).finally(() => {
+  const tick = watchOnce(c, c.opts.watch, mode).finally(() => {
     c.watching = undefined;
   });
   c.watching = tick;
@@ -284,7 +284,8 @@ export function createUsageService(
   c.deps = { ...deps, log: c.notices.log };
   return {
     runCycle: oneAtATime(() => underLock(c)),
-    watch: opts.watch && (() => watchTick(c)),
+    watch: opts.watch && ((mode = 'tick') => watchTick(c, mode)),
+    watchDue: opts.watch && (() => (opts.watch?.enabled() ? firstDue(c.memory.watchDue) : undefined)),
     lastPollAt: () => c.memory.lastPoll,
     warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),

@@ -39,8 +39,13 @@ export interface WatchReport {
 export interface UsageService {
   /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
   runCycle(): Promise<CycleReport>;
-  /** One tick of the fair-use watch (never during a poll); absent where the poll alone enforces. */
-  watch?(): Promise<WatchReport>;
+  /**
+   * One tick of the fair-use watch (never during a poll); absent where the poll alone enforces. `due`: just the
+   * customers whose projected crossing has come (watchDue), read alone.
+   */
+  watch?(mode?: 'tick' | 'due'): Promise<WatchReport>;
+  /** When the next targeted read of the watch is due (ms), if any: a due watch() then, or as soon as a poll ends. */
+  watchDue?(): number | undefined;
   lastPollAt(): number | undefined;
   /** Router settings in the way of the policy, found by the last enforcement (a shared plan's parent name taken). */
   warnings(): RouterWarning[];
