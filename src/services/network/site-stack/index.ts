@@ -71,7 +71,17 @@ export function createSiteStack(
   const pollOnce = pollOnceOf(usage, parts);
   const watchOnce = usage.watch && (() => usage.watch!());
   const poll =
-    opts.poll && sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce, watchOnce });
+    opts.poll &&
+    sitePoll({
+      base,
+      site,
+      client: deps.router,
+      log,
+      options: opts.poll,
+      pollOnce,
+      watchOnce,
+      follow: usage.logins,
+    });
   pollJob.job = poll?.job;
   return {
     site,

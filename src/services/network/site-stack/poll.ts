@@ -35,6 +35,8 @@ export function sitePoll(o: {
   pollOnce: () => Promise<unknown>;
   /** The fair-use watch's tick between polls (every FUP_WATCH_SECONDS), started and stopped with the poll. */
   watchOnce?: () => Promise<unknown>;
+  /** The watch's logins followed as they happen (usage/fup-watch-logins.ts), started and stopped with the watch. */
+  follow?: { start(): void; stop(): Promise<void> };
 }): SitePoll {
   const { config, settings } = o.base;
   // POLL_SECONDS from .env, until the owner's interval is read.
@@ -69,6 +71,7 @@ export function sitePoll(o: {
     begun = true;
     job.start();
     watch?.start();
+    if (watch) o.follow?.start();
   };
   return {
     job,
@@ -87,7 +90,7 @@ export function sitePoll(o: {
     async stop() {
       unsubscribe?.();
       unsubscribe = undefined;
-      await Promise.all([job.stop(), watch?.stop()]);
+      await Promise.all([job.stop(), watch?.stop(), o.follow?.stop()]);
     },
   };
 }

@@ -20,6 +20,7 @@ import { DEFAULT_SITE, siteOf, type SiteDeps } from '../../deps';
 import type { CycleReport, UsageService, WatchReport } from '../../types';
 import { watchOnce } from './fup-watch';
 import { withWatchedSessions } from './fup-watch-subscribers';
+import { loginFollower } from './fup-watch-logins';
 import { keptMeteredSubscribers } from './subscriber-load';
 import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
@@ -285,6 +286,7 @@ export function createUsageService(
   return {
     runCycle: oneAtATime(() => underLock(c)),
     watch: opts.watch && (() => watchTick(c)),
+    logins: opts.watch && opts.follow && loginFollower(c, opts.follow, opts.watch),
     lastPollAt: () => c.memory.lastPoll,
     warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),

@@ -36,11 +36,33 @@ export interface WatchReport {
   subscribers?: Omit<WatchReport, 'subscribers'>;
 }
 
+/** Logins and logouts followed as they happen for the fair-use watch (usage/fup-watch-logins.ts). */
+export interface LoginFollower {
+  start(): void;
+  stop(): Promise<void>;
+  readonly stats: LoginFollowerStats;
+}
+
+export interface LoginFollowerStats {
+  /** Both menus followed now. */
+  open: boolean;
+  /** Rows the router sent on the follows (what they cost), since start. */
+  rows: number;
+  logins: number;
+  logouts: number;
+  /** Logins that joined the watch set. */
+  joined: number;
+  /** Follows that ended without being stopped (each reopened with backoff). */
+  ends: number;
+}
+
 export interface UsageService {
   /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
   runCycle(): Promise<CycleReport>;
   /** One tick of the fair-use watch (never during a poll); absent where the poll alone enforces. */
   watch?(): Promise<WatchReport>;
+  /** The watch's logins and logouts as they happen (fup-watch-logins.ts), started and stopped with the watch. */
+  logins?: LoginFollower;
   lastPollAt(): number | undefined;
   /** Router settings in the way of the policy, found by the last enforcement (a shared plan's parent name taken). */
   warnings(): RouterWarning[];
