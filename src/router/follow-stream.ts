@@ -24,7 +24,12 @@ interface StreamHandlers {
   stopMs: number;
 }
 
-export function openStream(api: RouterOSAPI, words: string[], command: string, h: StreamHandlers): OpenStream {
+export function openStream(
+  api: RouterOSAPI,
+  words: string[],
+  command: string,
+  h: StreamHandlers,
+): OpenStream {
   let over = false;
   const end = (err: RouterError): void => {
     if (over) return;
@@ -45,7 +50,9 @@ export function openStream(api: RouterOSAPI, words: string[], command: string, h
     end(new RouterError('ROUTER_TRAP', message, { command, routerMessage: message, category }));
   });
   // The router ended it by itself (a `!done` without our `/cancel`).
-  stream.on('done', () => end(new RouterError('ROUTER_UNREACHABLE', `${command} ended by the router`, { command })));
+  stream.on('done', () =>
+    end(new RouterError('ROUTER_UNREACHABLE', `${command} ended by the router`, { command })),
+  );
   return {
     lost: end,
     async stop() {

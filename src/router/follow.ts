@@ -67,7 +67,14 @@ export function followSessions(
     if (user === undefined || known.has(id)) return;
     const mac = row['mac-address'] === undefined ? undefined : macOf(row['mac-address']);
     known.set(id, { user, ...(mac && { mac }) });
-    onChange({ kind, change: 'login', id, user, ...(mac && { mac }), ...(row.address && { address: row.address }) });
+    onChange({
+      kind,
+      change: 'login',
+      id,
+      user,
+      ...(mac && { mac }),
+      ...(row.address && { address: row.address }),
+    });
   };
   const follow: RouterFollow = router.follow(spec.menu, { proplist: spec.proplist }, onRow, onEnd);
   // The sessions already there, once, so their logouts name their login and MAC (the follow tells only `.id`).

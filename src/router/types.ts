@@ -73,7 +73,12 @@ export interface RouterClient {
    * without stop(): refused, or the connection lost (a reboot). Optional: a client without it follows nothing,
    * and what it would have told waits for the next poll.
    */
-  follow?(menu: string, opts: PrintOptions, onRow: (row: RosRow) => void, onEnd: (err: Error) => void): RouterFollow;
+  follow?(
+    menu: string,
+    opts: PrintOptions,
+    onRow: (row: RosRow) => void,
+    onEnd: (err: Error) => void,
+  ): RouterFollow;
   /** `print =count-only=` → number. */
   count(menu: string, query?: string[]): Promise<number>;
   /** `add`; resolves with the new item's `.id` (from `!done =ret=`). */

@@ -107,7 +107,12 @@ describe('PPPoE subscribers', () => {
 
   /** 70 MB counted in its cycle, offline at the last poll: 30 MB from its threshold, not watched. */
   async function nearTheLineOffline(): Promise<void> {
-    await addSubscriber(h, { username: USER, password: CPE.password, mobile: '09171230064', profile: 'HOMEF' });
+    await addSubscriber(h, {
+      username: USER,
+      password: CPE.password,
+      mobile: '09171230064',
+      profile: 'HOMEF',
+    });
     await waitFor(() => secret() !== undefined);
     expect(await h.sim.pppoe.autoRedial(CPE, 50)).toMatchObject({ ok: true });
     await poll();

@@ -18,7 +18,12 @@
  * router is connected; meanwhile the watch works from the poll's sessions as before.
  */
 import { nextThreshold, subscriberNextThreshold } from '../../../domain/fup-watch';
-import { followSessions, type SessionChange, type SessionFollow, type SessionKind } from '../../../router/follow';
+import {
+  followSessions,
+  type SessionChange,
+  type SessionFollow,
+  type SessionKind,
+} from '../../../router/follow';
 import type { RouterClient } from '../../../router/types';
 import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
@@ -57,16 +62,22 @@ export function loginFollower(
   const schedule = (): void => {
     if (!running || retry) return;
     const base = Math.min(BACKOFF.maxMs, BACKOFF.minMs * 2 ** attempt++);
-    retry = setTimeout(() => {
-      retry = undefined;
-      open();
-    }, base / 2 + random() * (base / 2));
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        open();
+      },
+      base / 2 + random() * (base / 2),
+    );
     retry.unref?.();
   };
   const ended = (err: Error): void => {
     if (!running) return;
     stats.ends++;
-    log.warn({ err: err.message }, 'fair-use watch: logins no longer followed; the poll carries on, reopening');
+    log.warn(
+      { err: err.message },
+      'fair-use watch: logins no longer followed; the poll carries on, reopening',
+    );
     void close().then(schedule);
   };
   const changed = (change: SessionChange): void => {

@@ -46,7 +46,8 @@ interface Watched {
 function countedDevices(v: LoadedVoucher, w?: WatchMemory): DeviceRow[] {
   return v.devices.filter(
     (d) =>
-      (w?.online.has(d.mac) || (Boolean(d.connected) && !w?.offline.has(d.mac))) && d.source_counter_id !== null,
+      (w?.online.has(d.mac) || (Boolean(d.connected) && !w?.offline.has(d.mac))) &&
+      d.source_counter_id !== null,
   );
 }
 
