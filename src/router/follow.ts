@@ -29,7 +29,7 @@ export interface SessionFollow {
    */
   readonly ready: Promise<void>;
   stop(): Promise<void>;
-  /** Rows the router sent on this follow so far (what it costs). */
+  /** Rows the router sent on this follow so far (what it costs; the print of the sessions already there is a print's). */
   readonly rows: number;
 }
 
@@ -81,7 +81,6 @@ export function followSessions(
   const gone = new Set<string>();
   const ready = router.print(spec.menu, { proplist: spec.proplist }).then(
     (got) => {
-      rows += got.length;
       for (const row of got) {
         const id = row['.id'];
         const user = row[spec.user];
