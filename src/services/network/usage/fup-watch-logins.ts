@@ -81,6 +81,11 @@ export function loginFollower(
     void close().then(schedule);
   };
   const changed = (change: SessionChange): void => {
+    // The watch turned off meanwhile: the streams close (opened again with it, at the next reconnect).
+    if (!settings.enabled()) {
+      void close();
+      return;
+    }
     if (change.change === 'login') stats.logins++;
     else stats.logouts++;
     sessionChanged(c, change).then(
