@@ -73,6 +73,24 @@ describe('hotspot devices', () => {
     expect(queueOf(h, MAC)?.['max-limit']).toBe(SLOWED);
   });
 
+  test('a lost stream falls back to the poll and comes back: a logout after it leaves the set again', async () => {
+    const code = await nearTheLine();
+    follower().start();
+    await waitFor(() => follower().stats.open);
+    h.sim.setReachable(false);
+    await waitFor(() => follower().stats.ends >= 1 && !follower().stats.open);
+    h.sim.setReachable(true);
+    await routerBack(h);
+    await waitFor(() => follower().stats.open, 20_000);
+    advance(h, 1);
+    expect(await watch()).toMatchObject({ watched: 1 });
+    const session = h.sim.rows('/ip/hotspot/active').find((s) => s.user === code)!;
+    await h.router.hotspotLogout([String(session['.id'])]);
+    await waitFor(() => follower().stats.logouts === 1);
+    advance(h, 1);
+    expect(await watch()).toMatchObject({ watched: 0 });
+  });
+
   test('FUP_WATCH=off opens no stream', async () => {
     await nearTheLine();
     h.core!.config.fupWatch.enabled = false;
@@ -143,6 +161,22 @@ describe('PPPoE subscribers', () => {
     }
     expect(enforcedAt).toBeLessThanOrEqual(17);
     expect(secret()).toMatchObject({ profile: 'pisonet-HOMEF.fup' });
+  });
+
+  test('a session moving bytes sends no row on the follow: only logins and logouts cost rows', async () => {
+    await nearTheLineOffline();
+    follower().start();
+    await waitFor(() => follower().stats.open);
+    await h.sim.pppoe.autoRedial(CPE, 50);
+    await waitFor(() => follower().stats.joined === 1);
+    const rows = follower().stats.rows;
+    for (let i = 0; i < 5; i++) {
+      h.sim.pppoe.addTraffic(USER, { up: 100_000, down: 200_000 }, 1);
+      advance(h, 1);
+      await watch();
+    }
+    await h.router.print('/system/identity');
+    expect(follower().stats.rows).toBe(rows);
   });
 
   test('a logout leaves the watch set at once', async () => {
