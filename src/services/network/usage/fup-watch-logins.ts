@@ -43,95 +43,130 @@ export function loginFollower(
   settings: WatchSettings,
   random: () => number = Math.random,
 ): LoginFollower {
-  const log = c.deps.log;
-  const stats: LoginFollowerStats = { open: false, rows: 0, logins: 0, logouts: 0, joined: 0, ends: 0 };
-  let running = false;
-  let follows: SessionFollow[] = [];
-  let closedRows = 0;
-  let retry: NodeJS.Timeout | undefined;
-  let attempt = 0;
-  let unsubscribe: (() => void) | undefined;
+  return new SessionsFollowed(c, router, settings, random);
+}
 
-  const close = async (): Promise<void> => {
-    const open = follows;
-    follows = [];
-    stats.open = false;
-    for (const f of open) closedRows += f.rows;
+/** Both menus followed while the router is connected and the watch on; reopened with backoff after an end. */
+class SessionsFollowed implements LoginFollower {
+  private readonly counts: LoginFollowerStats = {
+    open: false,
+    rows: 0,
+    logins: 0,
+    logouts: 0,
+    joined: 0,
+    ends: 0,
+  };
+  private running = false;
+  private follows: SessionFollow[] = [];
+  /** Rows of the follows closed since start. */
+  private closedRows = 0;
+  private retry?: NodeJS.Timeout;
+  private attempt = 0;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly c: Cycle,
+    private readonly router: RouterClient,
+    private readonly settings: WatchSettings,
+    private readonly random: () => number,
+  ) {}
+
+  get stats(): LoginFollowerStats {
+    return { ...this.counts, rows: this.closedRows + this.follows.reduce((n, f) => n + f.rows, 0) };
+  }
+
+  start(): void {
+    if (this.running || !this.router.follow) return;
+    this.running = true;
+    this.unsubscribe = this.router.onStatus((s) => {
+      if (s.connected) this.open();
+    });
+    this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    await this.close();
+  }
+
+  private open(): void {
+    const { router, settings } = this;
+    if (!this.running || this.follows.length > 0 || !settings.enabled() || !router.status.connected) return;
+    try {
+      for (const kind of KINDS) {
+        const f = followSessions(
+          router,
+          kind,
+          (x) => this.changed(x),
+          (err) => this.ended(err),
+        );
+        if (f) this.follows.push(f);
+      }
+    } catch (err) {
+      this.ended(err as Error);
+      return;
+    }
+    const opened = this.follows;
+    // Open once the sessions already there are known; a follow refused at once ends before that (backoff grows).
+    void Promise.all(opened.map((f) => f.ready)).then(() => {
+      if (this.follows !== opened || opened.length === 0) return;
+      this.counts.open = true;
+      this.attempt = 0;
+    });
+  }
+
+  private async close(): Promise<void> {
+    const open = this.follows;
+    this.follows = [];
+    this.counts.open = false;
+    for (const f of open) this.closedRows += f.rows;
     await Promise.all(open.map((f) => f.stop()));
-  };
-  const schedule = (): void => {
-    if (!running || retry) return;
-    const base = Math.min(BACKOFF.maxMs, BACKOFF.minMs * 2 ** attempt++);
-    retry = setTimeout(
-      () => {
-        retry = undefined;
-        open();
-      },
-      base / 2 + random() * (base / 2),
-    );
-    retry.unref?.();
-  };
-  const ended = (err: Error): void => {
-    if (!running) return;
-    stats.ends++;
-    log.warn(
+  }
+
+  private ended(err: Error): void {
+    if (!this.running) return;
+    this.counts.ends++;
+    this.c.deps.log.warn(
       { err: err.message },
       'fair-use watch: logins no longer followed; the poll carries on, reopening',
     );
-    void close().then(schedule);
-  };
-  const changed = (change: SessionChange): void => {
+    void this.close().then(() => this.schedule());
+  }
+
+  /** Reopening after an end: 1 s doubling to 30 s, with jitter. */
+  private schedule(): void {
+    if (!this.running || this.retry) return;
+    const base = Math.min(BACKOFF.maxMs, BACKOFF.minMs * 2 ** this.attempt++);
+    this.retry = setTimeout(
+      () => {
+        this.retry = undefined;
+        this.open();
+      },
+      base / 2 + this.random() * (base / 2),
+    );
+    this.retry.unref?.();
+  }
+
+  private changed(change: SessionChange): void {
     // The watch turned off meanwhile: the streams close (opened again with it, at the next reconnect).
-    if (!settings.enabled()) {
-      void close();
+    if (!this.settings.enabled()) {
+      void this.close();
       return;
     }
-    if (change.change === 'login') stats.logins++;
-    else stats.logouts++;
-    sessionChanged(c, change).then(
+    if (change.change === 'login') this.counts.logins++;
+    else this.counts.logouts++;
+    sessionChanged(this.c, change).then(
       (joined) => {
-        if (joined) stats.joined++;
+        if (joined) this.counts.joined++;
       },
-      (err: Error) => log.warn({ err: err.message }, 'fair-use watch: a login could not join the watch'),
+      (err: Error) =>
+        this.c.deps.log.warn({ err: err.message }, 'fair-use watch: a login could not join the watch'),
     );
-  };
-  const open = (): void => {
-    if (!running || follows.length > 0 || !settings.enabled() || !router.status.connected) return;
-    try {
-      for (const kind of KINDS) {
-        const f = followSessions(router, kind, changed, ended);
-        if (f) follows.push(f);
-      }
-      const opened = follows;
-      void Promise.all(opened.map((f) => f.ready)).then(() => {
-        if (follows === opened && opened.length > 0) stats.open = true;
-      });
-      attempt = 0;
-    } catch (err) {
-      ended(err as Error);
-    }
-  };
-  return {
-    get stats() {
-      return { ...stats, rows: closedRows + follows.reduce((n, f) => n + f.rows, 0) };
-    },
-    start() {
-      if (running || !router.follow) return;
-      running = true;
-      unsubscribe = router.onStatus((s) => {
-        if (s.connected) open();
-      });
-      open();
-    },
-    async stop() {
-      running = false;
-      unsubscribe?.();
-      unsubscribe = undefined;
-      clearTimeout(retry);
-      retry = undefined;
-      await close();
-    },
-  };
+  }
 }
 
 /** A session came or went: the watch is told whom to read from now on. True when a login joined the set. */
