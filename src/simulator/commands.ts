@@ -178,8 +178,12 @@ function follow(session: Session, req: Request, menu: Menu | undefined): void {
       }
     session.send(out);
   }
-  listen(session, req, menu, (row) => {
+  listen(session, req, menu, (row, removed) => {
     const id = String(row['.id']);
+    if (removed) {
+      sent.delete(id);
+      return true;
+    }
     const text = printed(row);
     if (sent.get(id) === text) return false;
     sent.set(id, text);
@@ -211,7 +215,8 @@ function listen(
   session: Session,
   req: Request,
   menu: Menu | undefined,
-  changed: (row: Row) => boolean = () => true,
+  /** Whether to send this change (`removed`: the item is gone; its `.dead` row is always sent). */
+  changed: (row: Row, removed: boolean) => boolean = () => true,
 ): void {
   const table = menu?.table;
   const render = menu?.render;
@@ -223,10 +228,12 @@ function listen(
   const proplist = proplistOf(req);
   const unsubscribe = table.onChange((kind, item) => {
     const out = session.reply(req.tag);
-    if (kind === 'remove') out.sentence('!re', [`=.id=${item.id}`, '=.dead=true']);
-    else {
+    if (kind === 'remove') {
+      changed({ '.id': item.id }, true);
+      out.sentence('!re', [`=.id=${item.id}`, '=.dead=true']);
+    } else {
       const row: Row = render(item);
-      if ((match && !match(row)) || !changed(row)) return;
+      if ((match && !match(row)) || !changed(row, false)) return;
       out.row(row, proplist);
     }
     session.send(out);
