@@ -16,6 +16,8 @@
  * slowed yet, by name, and are not counted in the controller's rows or clock. BENCH_FUP_BY_MENU=1 prints each run's
  * rows by menu (and first query word), to find where they come from. Rows read are the rows the router sent to the
  * controller (counted in its client), per minute of the router's time. CPU and peak RSS are the controller's.
+ * With the watch, logins and logouts are followed as they happen (fup-watch-logins.ts) unless BENCH_FUP_FOLLOW=0;
+ * its rows (the follows' and the print of the sessions already there at each opening) are in the rows read.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -109,6 +111,8 @@ interface Run {
   devices: Crossings;
   subscribers: Crossings;
   rowsPerMinute: number;
+  /** The logins followed (with the watch): rows per minute on the follows, logins, logouts, joins. */
+  follow?: { rowsPerMinute: number; logins: number; logouts: number; joined: number };
   cpuMs: number;
   peakRssMb: number;
   /** The controller's heap in use at its highest, sampled after every poll and tick (what it keeps, and its garbage). */
@@ -252,6 +256,9 @@ async function runOnce(watch: boolean): Promise<Run> {
     const devices = deviceCrossings(site);
     const subscribers = subscriberCrossings(site);
     for (const x of [devices, subscribers]) await x.look();
+    const follower = watch && process.env.BENCH_FUP_FOLLOW !== '0' ? core.services.usage.logins : undefined;
+    follower?.start();
+    while (follower && !follower.stats.open) await new Promise((r) => setTimeout(r, 20));
     const start = clock.now();
     const rows0 = rows.n;
     const cpu0 = process.cpuUsage();
@@ -264,11 +271,17 @@ async function runOnce(watch: boolean): Promise<Run> {
     if (process.env.BENCH_FUP_BY_MENU)
       console.log('rows by print:', [...byMenu].sort((a, b) => b[1] - a[1]).slice(0, 12));
     byMenu.clear();
+    const f = follower?.stats;
+    await follower?.stop();
+    const perMinute = (n: number): number => (n / (clock.now() - start)) * 60_000;
     return {
+      ...(f && {
+        follow: { rowsPerMinute: perMinute(f.rows), logins: f.logins, logouts: f.logouts, joined: f.joined },
+      }),
       watch,
       devices,
       subscribers,
-      rowsPerMinute: ((rows.n - rows0) / (clock.now() - start)) * 60_000,
+      rowsPerMinute: perMinute(rows.n - rows0 + (f?.rows ?? 0)),
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
       peakHeapMb: heap.peak / 1e6,
@@ -310,6 +323,11 @@ function report(r: Run): void {
     if (SUBSCRIBERS > 0)
       for (const l of splitLines('subscribers', r.subscribers, r.steps).slice(0, 3)) console.log(l);
   }
+  if (r.follow)
+    console.log(
+      `${' '.repeat(name.length)}  logins followed: ${Math.round(r.follow.rowsPerMinute)} rows/min on the follows; ` +
+        `${r.follow.logins} logins, ${r.follow.logouts} logouts, ${r.follow.joined} joined the watch set`,
+    );
 }
 
 /**

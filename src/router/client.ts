@@ -123,6 +123,11 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
     async printEach(menu: string, p: PrintOptions, onRow: (row: RosRow) => void) {
       await exec(w, printWords(menu, p), onRow);
     },
+    follow(menu, p, onRow, onEnd) {
+      // A stream holds no slot of the semaphore: it runs until stopped and would starve the other commands.
+      w.stats.commands++;
+      return connection.stream([...printWords(menu, p), '=follow-only='], `${menu}/print`, onRow, onEnd);
+    },
     count: (menu: string, query?: string[]) => countOf(w, menu, query),
     add: (menu: string, attrs: RosAttrs) => addOne(w, menu, attrs),
     async set(menu: string, id: string, attrs: RosAttrs) {

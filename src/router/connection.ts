@@ -2,8 +2,9 @@ import type { TlsOptions } from 'node:tls';
 import { RouterOSAPI } from 'node-routeros';
 import { buildTlsOptions, explainConnectFailure, type RouterTlsOptions } from './connect-failure';
 import { toRouterError, type RouterSettingNames } from './errors';
+import { openStream, type OpenStream } from './follow-stream';
 import { backoffDelay, type BackoffOptions } from './limits';
-import type { RosRow, RouterConnectionState, RouterStatus } from './types';
+import type { RosRow, RouterConnectionState, RouterFollow, RouterStatus } from './types';
 import { RouterError, type RouterErrorCode } from '../domain/errors';
 
 /** pino-compatible logger; the router module always logs `(object, message)`. */
@@ -51,6 +52,8 @@ export class RouterConnection {
   private identityName?: string;
   private connectedSince?: number;
   private readonly listeners = new Set<(status: RouterStatus) => void>();
+  /** The streams open on the current socket: ended (onEnd) when it drops, since node-routeros tells them nothing. */
+  private readonly streams = new Set<OpenStream>();
 
   constructor(
     private readonly cfg: ConnectionConfig,
@@ -102,6 +105,36 @@ export class RouterConnection {
     return this.write(api, words, command, onRow);
   }
 
+  /**
+   * A command that runs until stopped (`print =follow-only=`) on the current socket. `onEnd` once: refused by the
+   * router, or the socket lost; never after stop().
+   */
+  stream(
+    words: string[],
+    command: string,
+    onRow: (row: RosRow) => void,
+    onEnd: (err: RouterError) => void,
+  ): RouterFollow {
+    const api = this.api;
+    if (!api || this.state !== 'connected')
+      throw new RouterError('ROUTER_UNREACHABLE', `Router not connected (${command})`, { command });
+    const s = openStream(api, words, command, {
+      onRow,
+      onEnd: (err) => {
+        this.streams.delete(s);
+        onEnd(err);
+      },
+      stopMs: this.cfg.timeoutSeconds * 1000,
+    });
+    this.streams.add(s);
+    return {
+      stop: () => {
+        this.streams.delete(s);
+        return s.stop();
+      },
+    };
+  }
+
   /** Drops the socket (a command timed out on it); the loop reconnects. */
   private drop(api: RouterOSAPI, reason: string, code: RouterErrorCode = 'ROUTER_UNREACHABLE'): void {
     if (api !== this.api) return;
@@ -110,6 +143,9 @@ export class RouterConnection {
     this.cfg.logger.warn({ host: this.cfg.host, reason }, 'router connection dropped');
     api.destroy();
     this.api = undefined;
+    const streams = [...this.streams];
+    this.streams.clear();
+    for (const s of streams) s.lost(new RouterError(code, reason));
     this.wake?.();
   }
 

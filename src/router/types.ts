@@ -22,6 +22,11 @@ export interface PrintOptions {
   args?: RosAttrs;
 }
 
+/** A running follow: stop() cancels it on the router (`/cancel`); it never calls its `onEnd` after that. */
+export interface RouterFollow {
+  stop(): Promise<void>;
+}
+
 export interface RouterIdentity {
   identity: string;
   version?: string;
@@ -62,6 +67,18 @@ export interface RouterClient {
    * `onRow` copies what it keeps.
    */
   printEach?(menu: string, opts: PrintOptions, onRow: (row: RosRow) => void): Promise<void>;
+  /**
+   * `print =follow-only=` (docs/routeros.md "Listen, follow and interval"): the router sends a row for each item
+   * that changes from now on (`.dead=true` for one removed), until stop(). `onEnd` is called once when it ends
+   * without stop(): refused, or the connection lost (a reboot). Optional: a client without it follows nothing,
+   * and what it would have told waits for the next poll.
+   */
+  follow?(
+    menu: string,
+    opts: PrintOptions,
+    onRow: (row: RosRow) => void,
+    onEnd: (err: Error) => void,
+  ): RouterFollow;
   /** `print =count-only=` → number. */
   count(menu: string, query?: string[]): Promise<number>;
   /** `add`; resolves with the new item's `.id` (from `!done =ret=`). */

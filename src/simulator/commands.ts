@@ -158,17 +158,37 @@ function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu
 }
 
 /**
- * ✖ `print =follow=`: current rows, then changes like `listen`, until `/cancel` (likely,
- * docs/routeros.md "Listen, follow and interval"). `=follow-only=` skips the current rows.
+ * ◐ `print =follow=`: current rows, then changes like `listen`, until `/cancel` (docs/routeros.md "Listen, follow
+ * and interval"). `=follow-only=` skips the current rows. ✖ Which changes send a row: here, an item added or
+ * removed, or one whose printed properties (its `.proplist`'s) changed; a counter left out of the proplist moving
+ * sends nothing.
  */
 function follow(session: Session, req: Request, menu: Menu | undefined): void {
+  const proplist = proplistOf(req);
+  const sent = new Map<string, string>();
+  const printed = (row: Row): string =>
+    JSON.stringify(proplist ? proplist.map((p) => row[p]) : Object.entries(row));
   if (req.attrs.has('follow') && menu) {
     const match = rowMatcher(req);
     const out = session.reply(req.tag);
-    for (const row of menu.rows()) if (!match || match(row)) out.row(row, proplistOf(req));
+    for (const row of menu.rows())
+      if (!match || match(row)) {
+        out.row(row, proplist);
+        sent.set(String(row['.id']), printed(row));
+      }
     session.send(out);
   }
-  listen(session, req, menu);
+  listen(session, req, menu, (row, removed) => {
+    const id = String(row['.id']);
+    if (removed) {
+      sent.delete(id);
+      return true;
+    }
+    const text = printed(row);
+    if (sent.get(id) === text) return false;
+    sent.set(id, text);
+    return true;
+  });
 }
 
 /** Minimum print interval in 7.18 is 200 ms ✔ [INSPECT]. */
@@ -191,7 +211,13 @@ function printEvery(session: Session, req: Request, menu: Menu | undefined): voi
 }
 
 /** ✔ [API] `listen`: `!re` on every change, `.dead=true` for removed items, until `/cancel`. */
-function listen(session: Session, req: Request, menu: Menu | undefined): void {
+function listen(
+  session: Session,
+  req: Request,
+  menu: Menu | undefined,
+  /** Whether to send this change (`removed`: the item is gone; its `.dead` row is always sent). */
+  changed: (row: Row, removed: boolean) => boolean = () => true,
+): void {
   const table = menu?.table;
   const render = menu?.render;
   if (!table || !render) {
@@ -202,10 +228,12 @@ function listen(session: Session, req: Request, menu: Menu | undefined): void {
   const proplist = proplistOf(req);
   const unsubscribe = table.onChange((kind, item) => {
     const out = session.reply(req.tag);
-    if (kind === 'remove') out.sentence('!re', [`=.id=${item.id}`, '=.dead=true']);
-    else {
+    if (kind === 'remove') {
+      changed({ '.id': item.id }, true);
+      out.sentence('!re', [`=.id=${item.id}`, '=.dead=true']);
+    } else {
       const row: Row = render(item);
-      if (match && !match(row)) return;
+      if ((match && !match(row)) || !changed(row, false)) return;
       out.row(row, proplist);
     }
     session.send(out);

@@ -73,7 +73,17 @@ export function createSiteStack(
   const watchDue = usage.watchDue && { at: () => usage.watchDue!(), run: () => usage.watch!('due') };
   const poll =
     opts.poll &&
-    sitePoll({ base, site, client: deps.router, log, options: opts.poll, pollOnce, watchOnce, watchDue });
+    sitePoll({
+      base,
+      site,
+      client: deps.router,
+      log,
+      options: opts.poll,
+      pollOnce,
+      watchOnce,
+      watchDue,
+      follow: usage.logins,
+    });
   pollJob.job = poll?.job;
   return {
     site,

@@ -40,6 +40,8 @@ export function sitePoll(o: {
    * (one that came during a poll, as soon as it ends).
    */
   watchDue?: { at(): number | undefined; run(): Promise<{ skipped?: string }> };
+  /** The watch's logins followed as they happen (usage/fup-watch-logins.ts), started and stopped with the watch. */
+  follow?: { start(): void; stop(): Promise<void> };
 }): SitePoll {
   const { config, settings } = o.base;
   // POLL_SECONDS from .env, until the owner's interval is read.
@@ -99,6 +101,7 @@ export function sitePoll(o: {
     stopped = false;
     job.start();
     watch?.start();
+    if (watch) o.follow?.start();
   };
   return {
     job,
@@ -119,7 +122,7 @@ export function sitePoll(o: {
       if (dueTimer) clearTimeout(dueTimer);
       unsubscribe?.();
       unsubscribe = undefined;
-      await Promise.all([job.stop(), watch?.stop()]);
+      await Promise.all([job.stop(), watch?.stop(), o.follow?.stop()]);
     },
   };
 }

@@ -76,6 +76,7 @@ export function siteUsage(
     enforcer: parts.enforcement.enforcer,
     routerReady: parts.usage.routerReady,
     onRouterRebooted: parts.usage.onRouterRebooted,
+    follow: deps.router,
     watch: {
       enabled: () => deps.config.fupWatch.enabled,
       intervalSeconds: () => deps.config.fupWatch.seconds,

@@ -6,6 +6,7 @@ import type { ChangeWatch, ChangeStamp } from '../../../db/change-watch';
 import type { DesiredLimits } from '../../../domain/policy';
 import type { LeaseState, ServerPresence } from '../../../db/site-leases';
 import type { SiteDeps } from '../../deps';
+import type { RouterClient } from '../../../router/types';
 import type { ProfileService } from '../../types';
 import type { Enforcer } from './enforcer';
 import type { LoadedState, LoadedVoucher } from './load';
@@ -21,6 +22,8 @@ export interface UsageServiceOptions {
   enforcer: Enforcer;
   /** The fair-use watch between polls (fup-watch.ts); absent: none. */
   watch?: WatchSettings;
+  /** The site's router, where the controller reaches it over the API: its logins followed for the watch (fup-watch-logins.ts). */
+  follow?: RouterClient;
   /** The router booted since the last poll (a reboot, a reset configuration, another machine in its place). */
   onRouterRebooted?: () => void;
   /** False while the database does not know this router (safe mode): the cycle reads and stops there. */
@@ -124,6 +127,9 @@ export interface WatchMemory {
   seen: Map<number, { at: number; counted: number }>;
   /** Limits the watch enforced since the poll, by voucher id. */
   applied: Map<number, DesiredLimits>;
+  /** Devices (MAC → voucher id) the router logged in since the poll, and those it logged out (fup-watch-logins.ts). */
+  online: Map<string, number>;
+  offline: Set<string>;
 }
 
 export interface Cycle {

@@ -40,7 +40,7 @@ import type { WatchReport } from './types';
 export type SubscriberWatchReport = Omit<WatchReport, 'subscribers'>;
 
 /** A subscriber the watch may read: online, in service, with a threshold ahead in its cycle. */
-interface Candidate {
+export interface Candidate {
   sub: MeteredSubscriber;
   /** Its login name as the router has it. */
   name: string;
@@ -151,6 +151,15 @@ async function memoryFor(c: Cycle, pollAt: number, now: number): Promise<Memory>
   };
   memories.set(c, m);
   return m;
+}
+
+/** The watch's subscribers since the last poll, for the logins followed between polls (fup-watch-logins.ts). */
+export async function currentSubscriberWatch(
+  c: Cycle,
+): Promise<Pick<Memory, 'candidates' | 'gone'> | undefined> {
+  const pollAt = c.memory.lastPoll;
+  if (pollAt === undefined || !c.memory.active || c.memory.outage.since !== undefined) return undefined;
+  return memoryFor(c, pollAt, c.deps.clock.now());
 }
 
 /**

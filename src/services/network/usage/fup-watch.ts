@@ -62,9 +62,13 @@ interface Watched {
   counted: number;
 }
 
-/** Its devices online that hold a counter the poll booked against. */
-function countedDevices(v: LoadedVoucher): DeviceRow[] {
-  return v.devices.filter((d) => Boolean(d.connected) && d.source_counter_id !== null);
+/** Its devices online (as the poll saw them, or logged in or out since: `w`) that hold a counter the poll booked against. */
+function countedDevices(v: LoadedVoucher, w?: WatchMemory): DeviceRow[] {
+  return v.devices.filter(
+    (d) =>
+      (w?.online.has(d.mac) || (Boolean(d.connected) && !w?.offline.has(d.mac))) &&
+      d.source_counter_id !== null,
+  );
 }
 
 /** The vouchers that have a speed threshold ahead and a device online (computed once per poll). */
@@ -80,9 +84,24 @@ function candidatesOf(state: LoadedState): LoadedVoucher[] {
 function memoryFor(c: Cycle, state: LoadedState, pollAt: number): WatchMemory {
   const kept = c.memory.watch;
   if (kept && kept.pollAt === pollAt) return kept;
-  const w: WatchMemory = { pollAt, candidates: candidatesOf(state), seen: new Map(), applied: new Map() };
+  const w: WatchMemory = {
+    pollAt,
+    candidates: candidatesOf(state),
+    seen: new Map(),
+    applied: new Map(),
+    online: new Map(),
+    offline: new Set(),
+  };
   c.memory.watch = w;
   return w;
+}
+
+/** The watch's memory since the last poll, for the logins followed between polls (fup-watch-logins.ts). */
+export function currentWatch(c: Cycle): WatchMemory | undefined {
+  const state = c.memory.active?.state;
+  const pollAt = c.memory.lastPoll;
+  if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return undefined;
+  return memoryFor(c, state, pollAt);
 }
 
 /**
@@ -98,7 +117,7 @@ function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number, only?
   const out: Watched[] = [];
   for (const v of w.candidates) {
     if (only && !only.has(v.row.id)) continue;
-    const devices = countedDevices(v);
+    const devices = countedDevices(v, w);
     if (v.row.status !== 'active' || devices.length === 0) continue;
     const item = voucherItem(v);
     const seen = w.seen.get(v.row.id);

@@ -36,6 +36,26 @@ export interface WatchReport {
   subscribers?: Omit<WatchReport, 'subscribers'>;
 }
 
+/** Logins and logouts followed as they happen for the fair-use watch (usage/fup-watch-logins.ts). */
+export interface LoginFollower {
+  start(): void;
+  stop(): Promise<void>;
+  readonly stats: LoginFollowerStats;
+}
+
+export interface LoginFollowerStats {
+  /** Both menus followed now. */
+  open: boolean;
+  /** Rows the router sent on the follows (what they cost), since start. */
+  rows: number;
+  logins: number;
+  logouts: number;
+  /** Logins that joined the watch set. */
+  joined: number;
+  /** Follows that ended without being stopped (each reopened with backoff). */
+  ends: number;
+}
+
 export interface UsageService {
   /** One poll + reconcile cycle. Never throws on router trouble: returns `skipped`. */
   runCycle(): Promise<CycleReport>;
@@ -46,6 +66,8 @@ export interface UsageService {
   watch?(mode?: 'tick' | 'due'): Promise<WatchReport>;
   /** When the next targeted read of the watch is due (ms), if any: a due watch() then, or as soon as a poll ends. */
   watchDue?(): number | undefined;
+  /** The watch's logins and logouts as they happen (fup-watch-logins.ts), started and stopped with the watch. */
+  logins?: LoginFollower;
   lastPollAt(): number | undefined;
   /** Router settings in the way of the policy, found by the last enforcement (a shared plan's parent name taken). */
   warnings(): RouterWarning[];
