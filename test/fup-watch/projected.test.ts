@@ -100,13 +100,15 @@ test('a projected moment that comes during a poll is read as soon as the poll en
   expect(usage().watchDue!()).toBeUndefined();
 });
 
-test('a due read takes its moment whatever it finds: a voucher changed by another writer gives it up', async () => {
+test('a due read takes its moment whatever it finds: a voucher given more fair-use data since is judged on it', async () => {
   const code = await almostThere();
   const due = dueAt();
   await h.core!.db('vouchers').where({ code }).update({ extra_fup_bytes: 500_000_000 });
+  h.sim.addTraffic(MAC1, { up: 170_000, down: 340_000 }, 0.7);
   advance(h, (due - h.clock.now()) / 1000);
-  expect(await usage().watch!('due')).toMatchObject({ skipped: 'vouchers-changed' });
-  // Given up, not asked again at once and again (the poll job would arm it again and again).
+  // Its line is 600 MB now: read, not slowed, and not asked again at once and again.
+  expect(await usage().watch!('due')).toMatchObject({ watched: 1, enforced: 0 });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
   expect(usage().watchDue!()).toBeUndefined();
 });
 

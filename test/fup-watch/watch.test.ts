@@ -176,17 +176,32 @@ test('a watch tick never runs during a poll, and a poll waits for a tick under w
   await during;
 });
 
-test('a voucher changed by another writer between polls (more fair-use data) is not judged on what was kept', async () => {
+test('a voucher given more fair-use data between polls is judged on its row as it is now: it keeps its speed', async () => {
   const code = await nearTheLine();
   await h.core!.db('vouchers').where({ code }).update({ extra_fup_bytes: 500_000_000 });
   h.sim.addTraffic(MAC1, { up: 5_100_000, down: 10_100_000 }, 21);
   advance(h, 21);
-  expect(await watch()).toMatchObject({ enforced: 0, skipped: 'vouchers-changed' });
+  // Its line is 600 MB now: read, and not slowed.
+  expect(await watch()).toMatchObject({ watched: 1, enforced: 0 });
   expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
   advance(h, 9);
   await cycle();
-  // The poll read the voucher again: its line is 600 MB now, and it keeps its speed.
   expect(queueOf(h, MAC1)?.['max-limit']).toBe(FULL);
-  advance(h, 1);
-  expect(await watch()).toMatchObject({ watched: 0 });
+});
+
+test('a sale between polls (another voucher written) does not stop the watch: a crossing is slowed at the next read', async () => {
+  await nearTheLine();
+  await seedVoucher(h, 'FUP');
+  h.sim.addTraffic(MAC1, { up: 5_100_000, down: 10_100_000 }, 21);
+  advance(h, 21);
+  expect(await watch()).toMatchObject({ watched: 1, enforced: 1 });
+  expect(queueOf(h, MAC1)?.['max-limit']).toBe(SLOWED);
+});
+
+test('a watched voucher revoked between polls leaves the watch set', async () => {
+  const code = await nearTheLine();
+  await h.core!.db('vouchers').where({ code }).update({ status: 'revoked' });
+  h.sim.addTraffic(MAC1, { up: 5_100_000, down: 10_100_000 }, 21);
+  advance(h, 21);
+  expect(await watch()).toMatchObject({ watched: 0, enforced: 0 });
 });

@@ -41,7 +41,7 @@ import {
   type WatchSettings,
 } from './cycle';
 import { claimedMacs, voucherItem } from './decisions';
-import type { DeviceRow, LoadedState, LoadedVoucher } from './load';
+import { activeVouchersNow, type DeviceRow, type LoadedState, type LoadedVoucher } from './load';
 import { watchSubscribers } from './fup-watch-subscribers';
 import { countedBytes, rebootedSince } from './meter';
 import type { CounterReading } from './source';
@@ -132,6 +132,24 @@ function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number, only?
       devicesOnline: devices.length,
     };
     if (couldCross(candidate, window)) out.push({ v, item, devices, counted });
+  }
+  return out;
+}
+
+/**
+ * The watched vouchers as the database has them now: one that is no longer active (revoked, ended) or has no counted
+ * device left leaves the set; the others carry their current rows (a top-up's bytes, a plan's new rates). Their
+ * baselines are the poll's own: no poll runs during a watch read.
+ */
+async function asNow(c: Cycle, w: WatchMemory, set: Watched[]): Promise<Watched[]> {
+  if (set.length === 0) return set;
+  const ids = set.map((x) => x.v.row.id);
+  const current = await activeVouchersNow(c.deps.db, c.opts.profiles, ids, siteOf(c.deps).id);
+  const out: Watched[] = [];
+  for (const x of set) {
+    const v = current.get(x.v.row.id);
+    const devices = v ? countedDevices(v, w) : [];
+    if (v && devices.length > 0) out.push({ v, item: voucherItem(v), devices, counted: x.counted });
   }
   return out;
 }
@@ -258,12 +276,12 @@ async function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promis
   const pollAt = c.memory.lastPoll;
   if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
   if (only?.size === 0) return none();
-  // A voucher, device or plan changed by another writer (a top-up, a revoke, a plan edited) since the poll loaded
-  // them: the kept state is stale, and the next poll reads it again. Until then nothing is decided from it.
+  // Another writer since the poll loaded the vouchers (a sale, a top-up, a revoke, a plan edited, the users' sync):
+  // the watched ones are decided from their rows as they are now.
   const kept = c.memory.active?.stamp;
-  if (kept && !ChangeWatch.unchanged(kept, await c.watch.stamp())) return none('vouchers-changed');
+  const stale = kept !== undefined && !ChangeWatch.unchanged(kept, await c.watch.stamp());
   const w = memoryFor(c, state, pollAt);
-  const set = watchSet(c, w, s, now, only);
+  const set = stale ? await asNow(c, w, watchSet(c, w, s, now, only)) : watchSet(c, w, s, now, only);
   if (!only) keepDue(due, new Set(set.map((x) => x.v.row.id)));
   const watched = set.reduce((n, x) => n + x.devices.length, 0);
   const site = siteOf(c.deps).name;

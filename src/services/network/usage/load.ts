@@ -241,6 +241,35 @@ export async function withRouterMentions(
 }
 
 /**
+ * These vouchers as the database has them now, those still active at the site, with their devices and profiles:
+ * the fair-use watch's candidates after another writer changed the tables since the poll loaded them.
+ */
+export async function activeVouchersNow(
+  db: Knex,
+  profiles: ProfileService,
+  ids: readonly number[],
+  siteId: number,
+): Promise<Map<number, LoadedVoucher>> {
+  const rows: VoucherRow[] = [];
+  for (const part of chunks(ids))
+    rows.push(
+      ...((await db('vouchers')
+        .whereIn('id', part)
+        .where({ status: 'active', site_id: siteId })
+        .select(VOUCHER_COLS)) as VoucherRow[]),
+    );
+  const state: LoadedState = { byId: new Map(), byCode: new Map(), pendingUserRemovals: [] };
+  if (rows.length === 0) return state.byId;
+  const devices = await devicesOf(
+    db,
+    rows.map((r) => r.id),
+    undefined,
+  );
+  assemble(rows, devices, await profilesById(profiles), state);
+  return state.byId;
+}
+
+/**
  * The site's device rows holding the counter baseline of these queue ids (a queue handed over to another voucher).
  * Only the site's own: queue ids are per router, so another site's device may hold a queue of the same id.
  */

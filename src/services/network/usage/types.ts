@@ -23,15 +23,13 @@ export interface WatchReport {
   rows: number;
   /** Vouchers whose speed changed, and were written. */
   enforced: number;
-  /** vouchers-changed: another writer changed vouchers, devices or plans since the poll; the next poll reads them. */
   skipped?:
     | 'off'
     | 'not-supported'
     | 'no-poll-yet'
     | 'poll-running'
     | 'router-unreachable'
-    | 'rebooted'
-    | 'vouchers-changed';
+    | 'rebooted';
   /** The PPPoE subscribers' part of the tick (usage/fup-watch-subscribers.ts); the fields above are the devices'. */
   subscribers?: Omit<WatchReport, 'subscribers'>;
 }
