@@ -18,6 +18,7 @@
  * controller (counted in its client), per minute of the router's time. CPU and peak RSS are the controller's.
  * With the watch, logins and logouts are followed as they happen (fup-watch-logins.ts) unless BENCH_FUP_FOLLOW=0;
  * its rows (the follows' and the print of the sessions already there at each opening) are in the rows read.
+ * A voucher is sold at the counter every BENCH_FUP_SALE_SECONDS (5) of router time: the shop is open meanwhile.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +30,7 @@ import { loadConfig } from '../src/config/env';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../src/config/runtime';
 import { openCore, type Core } from '../src/core';
 import { FakeClock } from '../src/lib/clock';
+import { SYSTEM } from '../src/services/types';
 import { createLogger } from '../src/lib/logger';
 import { Crossings, latencyLine, pct, type Seen } from './fup-crossings';
 import { splitLines, type Step } from './fup-split';
@@ -42,6 +44,9 @@ const SUBSCRIBERS = Number(process.env.BENCH_FUP_SUBSCRIBERS ?? 2_000);
 const CROSSING = Number(process.env.BENCH_FUP_CROSSING ?? 0.4);
 /** 'watch' or 'alone': that run only (a shorter look while working on one). */
 const ONLY = process.env.BENCH_FUP_ONLY;
+// A sale at the counter every this many seconds of router time (0: none): another writer of the vouchers between
+// polls, as in a shop that is open, which the watch must carry on through.
+const SALE_S = Number(process.env.BENCH_FUP_SALE_SECONDS ?? 5);
 const POLL_S = 30;
 const NET = 7;
 const THRESHOLD = 1_000_000_000;
@@ -204,8 +209,10 @@ async function drive(
   watch: boolean,
   heap: { peak: number; trend: number[] },
   steps: Step[],
+  sell: () => Promise<unknown>,
 ): Promise<void> {
   const start = clock.now();
+  let nextSale = SALE_S > 0 ? start + SALE_S * 1000 : Number.POSITIVE_INFINITY;
   let nextPoll = start + POLL_S * 1000;
   let nextWatch = start + 1000;
   while (clock.now() < start + SECONDS * 1000) {
@@ -214,6 +221,7 @@ async function drive(
     const next = watch ? Math.min(nextPoll, nextWatch, due) : nextPoll;
     const kind = next === nextPoll ? 'poll' : next === nextWatch ? 'tick' : 'due';
     await flow(site, clock, all, next - clock.now());
+    for (; clock.now() >= nextSale; nextSale += SALE_S * 1000) await sell();
     const t = performance.now();
     const step: Step = { kind, start: clock.now(), end: 0, readMs: -io.readMs, writeMs: -io.writeMs };
     if (kind === 'poll') {
@@ -265,7 +273,8 @@ async function runOnce(watch: boolean): Promise<Run> {
     const wall0 = performance.now();
     const heap = { peak: 0, trend: [] as number[] };
     const steps: Step[] = [];
-    await drive(core.services.usage, site, [devices, subscribers], clock, watch, heap, steps);
+    const sell = () => core.services.vouchers.generate({ profile: 'FUP10', count: 1 }, SYSTEM);
+    await drive(core.services.usage, site, [devices, subscribers], clock, watch, heap, steps, sell);
     const cpu = process.cpuUsage(cpu0);
     const liveHeapMb = liveHeap();
     if (process.env.BENCH_FUP_BY_MENU)
