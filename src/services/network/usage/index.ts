@@ -21,6 +21,7 @@ import type { CycleReport, UsageService, WatchReport } from '../../types';
 import { watchOnce } from './fup-watch';
 import { withWatchedSessions } from './fup-watch-subscribers';
 import { keptMeteredSubscribers } from './subscriber-load';
+import { keptBaselines } from './subscriber-baselines';
 import { freshMemory, type Cycle, type UsageServiceOptions } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -277,6 +278,7 @@ export function createUsageService(
       ownTag: USAGE_SQL_TAG,
     }),
     metered: keptMeteredSubscribers(deps.db),
+    baselines: keptBaselines(deps.db),
     memory: freshMemory(),
     isDefault,
     startedAt: deps.clock.now(),
@@ -291,6 +293,7 @@ export function createUsageService(
     close: () => {
       c.watch.close();
       c.metered.close();
+      c.baselines.close();
     },
   };
 }
