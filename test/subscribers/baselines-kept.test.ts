@@ -40,7 +40,14 @@ async function poll(sessions: SubscriberSessionReading[], fail = false): Promise
   const subscribers = await meteredSubscribers(db, 1, 'Asia/Manila', now);
   const baselines = await kept.begin(1);
   const booked = await db.transaction(async (trx) => {
-    const b = await bookSubscribers(trx, { siteId: 1, sessions, subscribers, now, rebooted: false, baselines });
+    const b = await bookSubscribers(trx, {
+      siteId: 1,
+      sessions,
+      subscribers,
+      now,
+      rebooted: false,
+      baselines,
+    });
     if (fail) throw new Error('the poll failed after booking');
     return b;
   });
@@ -77,7 +84,7 @@ describe("the subscriber meter's baselines, kept between polls", () => {
     expect(await counted()).toBe(840);
   });
 
-  it("reads them again after another write to the table: the hand-set baseline is the one booked against", async () => {
+  it('reads them again after another write to the table: the hand-set baseline is the one booked against', async () => {
     await poll([session('*1/0x1', 1_000, 1_000)]);
     reads = 0;
     // Someone else's write (a hand edit here, another process's commit): the kept baselines may no longer be the table's.

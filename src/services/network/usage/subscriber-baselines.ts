@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import { jsonSelect, USAGE_SQL_TAG, type Cell } from '../../../db/bulk-sql';
 import { ChangeWatch, type ChangeStamp } from '../../../db/change-watch';
 import { isPostgres } from '../../../db/knex';
+import { lazyWatch } from './subscriber-load';
 
 export interface Baseline {
   key: string;
@@ -77,7 +78,12 @@ export interface PollBaselines {
   /** The site's baselines kept since the last poll when the table cannot have changed since; else undefined. */
   readonly kept: Map<string, Baseline> | undefined;
   /** In the poll's transaction: the baselines it started from, the rows it wrote (at `now`) and the keys it deleted. */
-  moved(from: Map<string, Baseline>, rows: readonly BaselineCells[], gone: readonly string[], now: number): void;
+  moved(
+    from: Map<string, Baseline>,
+    rows: readonly BaselineCells[],
+    gone: readonly string[],
+    now: number,
+  ): void;
   /** After the poll's transaction committed: what it wrote is kept for the next poll. */
   committed(): void;
 }
@@ -93,15 +99,11 @@ const NONE: PollBaselines = { kept: undefined, moved: () => undefined, committed
 /** The baselines kept between polls on SQLite; nothing kept on PostgreSQL. */
 export function keptBaselines(db: Knex): KeptBaselines {
   if (isPostgres(db)) return { begin: () => Promise.resolve(NONE), close: () => undefined };
-  // Made at the first poll with subscribers' sessions: one more listener on the database's queries until close().
-  let watch: ChangeWatch | undefined;
+  // Made at the first poll with subscribers' sessions.
+  const watch = lazyWatch(db, { tables: ['subscriber_sessions'], ownTag: USAGE_SQL_TAG });
   let kept: { stamp: ChangeStamp; siteId: number; map: Map<string, Baseline> } | undefined;
   return {
     async begin(siteId) {
-      if (!watch) {
-        db.setMaxListeners(db.getMaxListeners() + 1);
-        watch = new ChangeWatch(db, { tables: ['subscriber_sessions'], ownTag: USAGE_SQL_TAG });
-      }
       const stamp = await watch.stamp();
       const current =
         kept && kept.siteId === siteId && ChangeWatch.unchanged(kept.stamp, stamp) ? kept.map : undefined;
@@ -120,11 +122,8 @@ export function keptBaselines(db: Knex): KeptBaselines {
       };
     },
     close() {
-      if (!watch) return;
       watch.close();
-      watch = undefined;
       kept = undefined;
-      db.setMaxListeners(Math.max(0, db.getMaxListeners() - 1));
     },
   };
 }
