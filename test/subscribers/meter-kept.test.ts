@@ -7,6 +7,7 @@ import { SYSTEM } from '../../src/services/business/audit/actor';
 import { isPostgres } from '../../src/db/knex';
 import {
   keptMeteredSubscribers,
+  keptSubscriberNames,
   type MeteredSubscribers,
 } from '../../src/services/network/usage/subscriber-load';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -75,5 +76,47 @@ describe('the subscribers a poll books, kept between polls', () => {
     h.clock.advance(15 * 86_400_000);
     const after = (await at()).get('juan.dc')!.cycle;
     expect(after.start).toBe('2026-12-06');
+  });
+});
+
+describe("the names the poll's PPP read keeps its sessions by, kept between polls", () => {
+  let names: ReturnType<typeof keptSubscriberNames>;
+  let nameReads = 0;
+  const countNameReads = (q: { sql?: unknown }) => {
+    if (typeof q.sql === 'string' && /select "username_key" from "subscribers"/i.test(q.sql)) nameReads++;
+  };
+  const seen = async () => [...((await names.at(1)) ?? [])].sort();
+  beforeAll(() => {
+    names = keptSubscriberNames(h.core!.db);
+    h.core!.db.on('query', countNameReads);
+  });
+  afterAll(() => {
+    h.core!.db.removeListener('query', countNameReads);
+    names.close();
+  });
+
+  it('reads them once while no subscriber was written (SQLite; every poll on PostgreSQL)', async () => {
+    expect(await seen()).toEqual(['juan.dc']);
+    nameReads = 0;
+    expect(await seen()).toEqual(['juan.dc']);
+    expect(nameReads).toBe(isPostgres(h.core!.db) ? 1 : 0);
+  });
+
+  it('sees a subscriber renamed, added or ended since the last poll at the next one', async () => {
+    const subs = h.core!.services.subscribers;
+    await seen();
+    // The service keeps a login name; a hand edit of the database (or another process) may not.
+    await h
+      .core!.db('subscribers')
+      .where('username_key', 'juan.dc')
+      .update({ username: 'juan.cruz', username_key: 'juan.cruz' });
+    expect(await seen()).toEqual(['juan.cruz']);
+    const maria = await subs.create(
+      { ...JUAN, name: 'Maria Santos', mobile: '09171234568', username: 'maria.s', password: 'Maria-pass-1' },
+      SYSTEM,
+    );
+    expect(await seen()).toEqual(['juan.cruz', 'maria.s']);
+    await subs.end(maria.id, SYSTEM);
+    expect(await seen()).toEqual(['juan.cruz']);
   });
 });

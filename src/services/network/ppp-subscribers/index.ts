@@ -18,7 +18,6 @@
  * A check that fails (the router is down, or the database does not know this router: safe mode) changes
  * nothing and is retried by the next one; the database holds the whole wanted state, so nothing is lost.
  */
-import { IN_SERVICE } from '../../../domain/subscriber-status';
 import { SafeModeError } from '../../../domain/errors';
 import type { PppSecretHave } from '../../../domain/ppp-plan';
 import { createCheckRunner, type CheckTrigger } from '../../../jobs/check-runner';
@@ -36,6 +35,7 @@ import type { CredentialsBox } from '../../business/sites/credentials';
 import type { SubscriberChanged } from '../../subscriptions/subscribers/types';
 import type { Knex } from 'knex';
 import type { SubscriberSpeedsStep } from '../usage/enforcer';
+import { keptSubscriberNames } from '../usage/subscriber-load';
 import type { SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport, type PppWanted } from './check';
 import { checkSuspendedList, suspendedSubscribers, type SuspendedListReport } from './suspended';
@@ -105,18 +105,16 @@ export function pppSessionsRead(d: {
   db: Knex;
   router: RouterClient;
   site: SiteRef;
-}): () => Promise<PppSessionCounters[] | undefined> {
+}): (() => Promise<PppSessionCounters[] | undefined>) & { close(): void } {
   const ppp = createRouterPpp(d.router);
-  return async () => {
-    const rows = (await d
-      .db('subscribers')
-      .where('site_id', d.site.id)
-      .whereIn('status', IN_SERVICE)
-      .select('username_key')) as Array<{ username_key: string }>;
-    if (rows.length === 0) return undefined;
-    const ours = new Set(rows.map((r) => r.username_key));
+  // Their names kept between polls while no subscriber was written (SQLite), as the metered subscribers are.
+  const names = keptSubscriberNames(d.db);
+  const read = async () => {
+    const ours = await names.at(d.site.id);
+    if (ours === undefined) return undefined;
     return (await ppp.sessions()).filter((s) => ours.has(s.username.toLowerCase()));
   };
+  return Object.assign(read, { close: () => names.close() });
 }
 
 /** The router's PPP secrets and running sessions, as adopting reads them. */

@@ -17,7 +17,8 @@ export function apiParts(c: ModeContext): ModeParts {
   const ppp = c.box ? createPppSubscribers({ ...c, box: c.box }) : idlePppSubscribers();
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
-  const pair = routerPair(c.hotspot, () => c.clock.now(), undefined, pppSessionsRead(c));
+  const sessionsRead = pppSessionsRead(c);
+  const pair = routerPair(c.hotspot, () => c.clock.now(), undefined, sessionsRead);
   const { enforcer } = pair;
   // The fair-use watch reads the subscribers near a threshold by name between polls (usage/fup-watch-subscribers.ts).
   const source = {
@@ -54,7 +55,10 @@ export function apiParts(c: ModeContext): ModeParts {
         if (c.runsJobs) ppp.start();
       },
       cycle: (run) => run(),
-      stop: () => ppp.stop(),
+      stop: async () => {
+        await ppp.stop();
+        sessionsRead.close();
+      },
     },
   };
 }

@@ -13,6 +13,7 @@ import type { LoadedState, LoadedVoucher } from './load';
 import type { NoticeDeps, Outage } from './notices';
 import type { UsageSource } from './source';
 import type { MeteredSubscribers } from './subscriber-load';
+import type { KeptBaselines } from './subscriber-baselines';
 
 export interface UsageServiceOptions {
   profiles: ProfileService;
@@ -141,6 +142,8 @@ export interface Cycle {
   watch: ChangeWatch;
   /** The subscribers the poll books, kept between polls while unchanged (subscriber-load.ts). */
   metered: MeteredSubscribers;
+  /** Their sessions' baselines, kept between polls while only the meter wrote them (subscriber-baselines.ts). */
+  baselines: KeptBaselines;
   memory: PollMemory;
   isDefault: boolean;
   /** When this process started: claims older than this cannot be in flight (one server per database). */

@@ -22,6 +22,7 @@ import { watchOnce } from './fup-watch';
 import { withWatchedSessions } from './fup-watch-subscribers';
 import { loginFollower } from './fup-watch-logins';
 import { keptMeteredSubscribers } from './subscriber-load';
+import { keptBaselines } from './subscriber-baselines';
 import { firstDue, freshMemory, type Cycle, type UsageServiceOptions, type WatchMode } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
@@ -278,6 +279,7 @@ export function createUsageService(
       ownTag: USAGE_SQL_TAG,
     }),
     metered: keptMeteredSubscribers(deps.db),
+    baselines: keptBaselines(deps.db),
     memory: freshMemory(),
     isDefault,
     startedAt: deps.clock.now(),
@@ -294,6 +296,7 @@ export function createUsageService(
     close: () => {
       c.watch.close();
       c.metered.close();
+      c.baselines.close();
     },
   };
 }

@@ -61,12 +61,16 @@ export async function book(
   const { bytesCounted, bytesUp, bytesDown } = usage;
   // Subscribers' PPP sessions, booked with the vouchers' bytes: one transaction, one poll.
   const subscribers = reading.subscribers && (await c.metered.at(siteId, config.tz, now));
+  // Their baselines as the last poll wrote them, while nothing else wrote the table (read on the pool's connection,
+  // before the transaction takes it); kept again only once the transaction committed.
+  const baselines = subscribers && (await c.baselines.begin(siteId));
   const booked = await db.transaction(async (trx) => {
     await writeUsage(trx, { clock, log, siteId }, writes, now, boot);
     if (!subscribers || !reading.subscribers) return undefined;
     const sessions = reading.subscribers;
-    return bookSubscribers(trx, { siteId, sessions, subscribers, now, rebooted: restarted });
+    return bookSubscribers(trx, { siteId, sessions, subscribers, now, rebooted: restarted, baselines });
   });
+  baselines?.committed();
   c.deps.metrics?.booked(siteOf(c.deps).name, bytesUp, bytesDown);
   c.memory.lastPoll = now;
   c.memory.knownStart = boot;

@@ -11,7 +11,7 @@ import { profileFromRow, type ProfileRow } from '../../../domain/profile-row';
 import { localDate } from '../../../domain/calendar';
 import { termsOf, type SubscriberRow } from '../../subscriptions/subscribers/store';
 import { jsonSelect } from '../../../db/bulk-sql';
-import { ChangeWatch, type ChangeStamp } from '../../../db/change-watch';
+import { ChangeWatch, type ChangeStamp, type ChangeWatchOptions } from '../../../db/change-watch';
 import { isPostgres } from '../../../db/knex';
 
 /** A subscriber of the site as the meter needs it, by its username in lower case. */
@@ -84,6 +84,29 @@ export async function meteredSubscribers(
   return out;
 }
 
+/** A ChangeWatch made at its first stamp: one more listener on the database's queries, until close(). */
+export function lazyWatch(
+  db: Knex,
+  opts: ChangeWatchOptions,
+): { stamp(): Promise<ChangeStamp>; close(): void } {
+  let watch: ChangeWatch | undefined;
+  return {
+    stamp() {
+      if (!watch) {
+        db.setMaxListeners(db.getMaxListeners() + 1);
+        watch = new ChangeWatch(db, opts);
+      }
+      return watch.stamp();
+    },
+    close() {
+      if (!watch) return;
+      watch.close();
+      watch = undefined;
+      db.setMaxListeners(Math.max(0, db.getMaxListeners() - 1));
+    },
+  };
+}
+
 /** The metered subscribers as a poll asks for them: kept between polls while they cannot have changed. */
 export interface MeteredSubscribers {
   /** As meteredSubscribers(); the map is shared between polls: read it, never change it. */
@@ -104,8 +127,8 @@ const METER_TABLES = ['subscribers', 'profiles', 'sites'];
  */
 export function keptMeteredSubscribers(db: Knex): MeteredSubscribers {
   if (isPostgres(db)) return { at: (...a) => meteredSubscribers(db, ...a), close: () => undefined };
-  // Made at the first poll with subscribers' sessions: one more listener on the database's queries until close().
-  let watch: ChangeWatch | undefined;
+  // Made at the first poll with subscribers' sessions.
+  const watch = lazyWatch(db, { tables: METER_TABLES });
   let kept:
     | {
         stamp: ChangeStamp;
@@ -119,10 +142,6 @@ export function keptMeteredSubscribers(db: Knex): MeteredSubscribers {
   const dayOf = (zones: readonly string[], now: number) => zones.map((tz) => localDate(now, tz)).join(' ');
   return {
     async at(siteId, shopTz, now) {
-      if (!watch) {
-        db.setMaxListeners(db.getMaxListeners() + 1);
-        watch = new ChangeWatch(db, { tables: METER_TABLES });
-      }
       const stamp = await watch.stamp();
       const asked = `${siteId} ${shopTz}`;
       if (
@@ -138,11 +157,8 @@ export function keptMeteredSubscribers(db: Knex): MeteredSubscribers {
       return subs;
     },
     close() {
-      if (!watch) return;
       watch.close();
-      watch = undefined;
       kept = undefined;
-      db.setMaxListeners(Math.max(0, db.getMaxListeners() - 1));
     },
   };
 }
@@ -160,5 +176,43 @@ export function cyclesOn(date: string): (t: CycleTerms) => Cycle {
     let c = known.get(key);
     if (!c) known.set(key, (c = cycleOn(t, date)));
     return c;
+  };
+}
+
+/** The login names (lower case) of a site's subscribers in service, as the poll's PPP read filters its sessions. */
+export interface SubscriberNames {
+  /** Undefined while the site has no subscriber in service. The set is shared between reads: never change it. */
+  at(siteId: number): Promise<ReadonlySet<string> | undefined>;
+  close(): void;
+}
+
+async function namesOf(db: Knex, siteId: number): Promise<ReadonlySet<string> | undefined> {
+  const rows = (await db('subscribers')
+    .where('site_id', siteId)
+    .whereIn('status', IN_SERVICE)
+    .select('username_key')) as Array<{ username_key: string }>;
+  return rows.length === 0 ? undefined : new Set(rows.map((r) => r.username_key));
+}
+
+/**
+ * The names kept between polls on SQLite while no statement wrote `subscribers` (a subscriber added, renamed, ended,
+ * from this process or another: ChangeWatch); read every poll on PostgreSQL, which notifies no change of the table.
+ */
+export function keptSubscriberNames(db: Knex): SubscriberNames {
+  if (isPostgres(db)) return { at: (siteId) => namesOf(db, siteId), close: () => undefined };
+  const watch = lazyWatch(db, { tables: ['subscribers'] });
+  let kept: { stamp: ChangeStamp; siteId: number; names: ReadonlySet<string> | undefined } | undefined;
+  return {
+    async at(siteId) {
+      const stamp = await watch.stamp();
+      if (kept && kept.siteId === siteId && ChangeWatch.unchanged(kept.stamp, stamp)) return kept.names;
+      const names = await namesOf(db, siteId);
+      kept = { stamp, siteId, names };
+      return names;
+    },
+    close() {
+      watch.close();
+      kept = undefined;
+    },
   };
 }

@@ -27,6 +27,7 @@ import {
 } from '../../../db/bulk-sql';
 import { isPostgres, rawRows } from '../../../db/knex';
 import type { SubscriberSessionReading } from './source';
+import { deleteBaselines, readBaselines, type Baseline, type PollBaselines } from './subscriber-baselines';
 import type { MeteredSubscriber } from './subscriber-load';
 import { speedsAfter } from './subscriber-speeds';
 export { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
@@ -39,17 +40,6 @@ export interface SubscriberBooking {
    * crossed, a cycle begun. The poll's enforce order carries them to the site's enforcer.
    */
   speeds: Map<number, SubscriberSpeeds>;
-}
-
-interface Baseline {
-  key: string;
-  subscriberId: number;
-  up: number;
-  down: number;
-  seenAt: number;
-  /** The speed it was last said to run at, bits per second. */
-  rateUp: number;
-  rateDown: number;
 }
 
 /** Readings closer than this (a poll asked for at once after another) keep the speed said before (USAGE_POLL_SECONDS is at least 1). */
@@ -140,38 +130,6 @@ function chunks<T>(xs: readonly T[]): T[][] {
   return out;
 }
 
-/** A baseline as read: one JSON text on SQLite (jsonSelect), thousands of sessions every poll. */
-type BaselineRow = Record<
-  'session_key' | 'subscriber_id' | 'up' | 'down' | 'seen_at' | 'rate_up' | 'rate_down',
-  string | number
->;
-
-const BASELINE_COLS = ['session_key', 'subscriber_id', 'up', 'down', 'seen_at', 'rate_up', 'rate_down'];
-
-async function readBaselines(trx: Knex.Transaction, siteId: number): Promise<Map<string, Baseline>> {
-  const rows = await jsonSelect<BaselineRow>(
-    trx,
-    'b',
-    BASELINE_COLS,
-    'FROM subscriber_sessions AS b WHERE b.site_id = ?',
-    [siteId],
-  );
-  const out = new Map<string, Baseline>();
-  for (const r of rows) {
-    const key = String(r.session_key);
-    out.set(key, {
-      key,
-      subscriberId: Number(r.subscriber_id),
-      up: Number(r.up),
-      down: Number(r.down),
-      seenAt: Number(r.seen_at),
-      rateUp: Number(r.rate_up),
-      rateDown: Number(r.rate_down),
-    });
-  }
-  return out;
-}
-
 /**
  * The speed a session ran at between its last two readings, bits per second each way, from its counters'
  * growth (the source's own figure where it has one); 0 for a session first seen now. Two readings moments
@@ -236,6 +194,8 @@ interface BookingInput {
   subscribers: ReadonlyMap<string, MeteredSubscriber>;
   now: number;
   rebooted: boolean;
+  /** The baselines kept since the last poll, where the table cannot have changed (absent: read from the table). */
+  baselines?: PollBaselines;
 }
 
 /** Each subscriber session's growth since its baseline, and its new baseline. */
@@ -270,17 +230,17 @@ const SQL = {
 async function moveBaselines(
   trx: Knex.Transaction,
   o: BookingInput,
-  baselines: ReadonlyMap<string, Baseline>,
+  baselines: Map<string, Baseline>,
   g: Growth,
 ): Promise<void> {
   const gone = [...baselines.keys()].filter((k) => !g.keys.has(k));
-  for (const part of chunks(gone))
-    await trx('subscriber_sessions').where('site_id', o.siteId).whereIn('session_key', part).del();
+  for (const part of chunks(gone)) await deleteBaselines(trx, o.siteId, part);
   const pg = isPostgres(trx);
   for (let i = 0; i < g.seen.length; i += ROWS_PER_STATEMENT) {
     const json = jsonRowsValue(pg, SESSION_COLS, g.seen.slice(i, i + ROWS_PER_STATEMENT));
     await trx.raw(SQL[pg ? 'pg' : 'sqlite'].sessions, [o.siteId, o.now, json]);
   }
+  o.baselines?.moved(baselines, g.seen, gone, o.now);
 }
 
 /**
@@ -314,7 +274,7 @@ async function addToCycles(
  * started again from zero whatever its id.
  */
 export async function bookSubscribers(trx: Knex.Transaction, o: BookingInput): Promise<SubscriberBooking> {
-  const baselines = await readBaselines(trx, o.siteId);
+  const baselines = o.baselines?.kept ?? (await readBaselines(trx, o.siteId));
   const g = growthOf(o, baselines);
   await moveBaselines(trx, o, baselines, g);
   // A cycle that began today or yesterday with no row yet is new since the last poll: its row is made now (at
