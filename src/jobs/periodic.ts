@@ -21,6 +21,9 @@ export class PeriodicJob {
   private slot?: number;
   private stopped = true;
   private skipped = 0;
+  /** The run asked for by runNow() while another was going (one at most), and stop()s so far (it is dropped by one). */
+  private followUp?: Promise<void>;
+  private stops = 0;
   lastRunAt?: number;
   lastError?: string;
 
@@ -89,10 +92,22 @@ export class PeriodicJob {
     this.arm();
   }
 
-  /** Runs the job now unless a run is in progress (then waits for that one); the cadence restarts from now. */
+  /**
+   * Runs the job now; the cadence restarts from its start. Asked while a run is going (which may have read before
+   * what the caller wants seen: a router back after a reset, a payment), one more run starts as soon as that one
+   * ends, however often it was asked meanwhile, unless the job is stopped first.
+   */
   runNow(): Promise<void> {
-    if (this.running) return this.running;
-    return this.begin(this.now());
+    if (!this.running) return this.begin(this.now());
+    if (!this.followUp) {
+      const stops = this.stops;
+      this.followUp = this.running.then(() => {
+        this.followUp = undefined;
+        if (this.stops !== stops) return undefined;
+        return this.running ?? this.begin(this.now());
+      });
+    }
+    return this.followUp;
   }
 
   private begin(slot: number): Promise<void> {
@@ -124,9 +139,10 @@ export class PeriodicJob {
     return this.running;
   }
 
-  /** Stops scheduling and waits for a run in progress to finish. */
+  /** Stops scheduling and waits for a run in progress to finish (a run asked for after it does not start). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stops++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;

@@ -1,7 +1,7 @@
 /**
  * The job's cadence under jest's fake timers (which also drive Date.now, the job's clock here): starts are
  * counted from the first start, not from the end of the previous run, and starts that come while a run is
- * still going are skipped and logged, never queued.
+ * still going are skipped and logged, never queued; a run asked for (runNow) while one is going starts after it.
  */
 import { PeriodicJob } from '../../src/jobs/periodic';
 import type { Logger } from '../../src/lib/logger';
@@ -83,6 +83,24 @@ test('start() while a runNow() run is going: that run is the first, nothing is l
   await stop(j);
   expect(starts).toEqual([0, 1000, 2000]);
   expect(lines.filter((l) => /skipped/.test(l.msg))).toEqual([]);
+});
+
+test('runNow() while a run is going: one more run starts as it ends, however often asked; not after stop()', async () => {
+  const { j, starts } = job(10, [300, 100]);
+  void j.runNow();
+  await jest.advanceTimersByTimeAsync(100);
+  // A router back after a reset, twice, during the run that started before it went away.
+  const asked = [j.runNow(), j.runNow()];
+  await jest.advanceTimersByTimeAsync(500);
+  await Promise.all(asked);
+  expect(starts).toEqual([0, 300]);
+  void j.runNow(); // at 600
+  await jest.advanceTimersByTimeAsync(50);
+  void j.runNow(); // during it, then the job is stopped: nothing more starts
+  const stopped = j.stop();
+  await jest.advanceTimersByTimeAsync(500);
+  await stopped;
+  expect(starts).toEqual([0, 300, 600]);
 });
 
 test('runNow() restarts the cadence from its own start; setInterval applies from the current run', async () => {

@@ -54,8 +54,8 @@ test('voided extra data: out of the totals, its unused part taken off the cap, t
   });
   const src = await h.core!.services.reports.bySource({ from, to: h.clock.now() + 1 });
   expect(src.totals['charge:overage'] ?? { count: 0, amount: 0 }).toEqual({ count: 0, amount: 0 });
-  // The router's byte limit comes down at the next poll (the 150 MB taken back are no longer the phone's).
-  expect(routerUser(h, phone.code)!['limit-bytes-total']).toBe(String(700 * MB));
+  // The router's byte limit comes down by the next poll at the latest (the 150 MB taken back are no longer the
+  // phone's); the hotspot users' check that follows a change may bring it down before.
   advance(h, 30);
   await cycle(h);
   expect(Number(routerUser(h, phone.code)!['limit-bytes-total'])).toBeLessThan(700 * MB);
