@@ -172,7 +172,13 @@ export class RouterProcess {
   private readonly child: ChildProcess = forkBenchChild(__filename, '--fleet-router');
 
   constructor() {
-    this.child.on('message', (m: { id: number; result: unknown }) => this.pending.get(m.id)?.(m.result));
+    // Each reply settles its call once and is forgotten: a kept entry would keep its reply (the rows read) for the
+    // whole run, in the controller's own heap.
+    this.child.on('message', (m: { id: number; result: unknown }) => {
+      const settle = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      settle?.(m.result);
+    });
   }
 
   call<T>(msg: RouterCommand): Promise<T> {
