@@ -1,22 +1,17 @@
 /**
  * The fair-use watch's subscribers: between two polls, every FUP_WATCH_SECONDS, the PPPoE subscribers whose cycle's
  * counted bytes could reach their plan's next threshold before the next poll (src/domain/fup-watch.ts) have just
- * their sessions' counters read (UsageSource.readSubscribers: the router's `<pppoe-NAME>` interfaces, by name). A
- * subscriber whose counted bytes passed a threshold gets its new speeds at once, from the poll's one policy call
- * (speedsAfter) and through the poll's own step (Enforcer.applySubscribers, the step withSubscriberSpeeds hands the
- * poll's order to: the PPP tier profile and the session ended once, or FreeRADIUS's rows and a CoA).
+ * their sessions' counters read (UsageSource.readSubscribers: their `<pppoe-NAME>` interfaces, by name); one past a
+ * threshold gets its new speeds at once, from the poll's one policy call (speedsAfter) through the poll's own step
+ * (Enforcer.applySubscribers: the PPP tier profile and the session ended once, or FreeRADIUS's rows and a CoA).
+ * A tick notes when a subscriber's speed puts it past its line before the next tick; a targeted read of it alone
+ * comes then (`watchSubscribers(c, s, 'due')`), as for the devices (fup-watch.ts).
  *
- * Exactly once: the watch books nothing. It reads the counters against the baselines the poll stored
- * (`subscriber_sessions`) and decides from what the poll booked plus what it sees; the poll books every byte
- * against the same baselines. A session the watch saw that is gone at the next poll (ended by the watch to take a
- * new tier, or logged out) is in that poll's reading as ended, with the counters the watch last read
- * (withWatchedSessions below): its bytes since the last poll are booked once, against its baseline, not lost.
- *
- * A tick notes the moment a watched subscriber's speed puts it past its threshold before the next tick, and a
- * targeted read of just its session comes then (`watchSubscribers(c, s, 'due')`), as for the devices (fup-watch.ts).
- *
- * A subscriber logged out, suspended or moved to another plan since the poll leaves the set until the next poll
- * looks again; a lost connection or a reboot reads nothing and leaves it all to the poll.
+ * Exactly once: the watch books nothing. It reads the counters against the poll's baselines (`subscriber_sessions`)
+ * and decides from what the poll booked plus what it sees. A session it saw that is gone at the next poll (ended to
+ * take a new tier, or logged out) is in that poll's reading as ended, with the counters the watch last read
+ * (withWatchedSessions below): its bytes since the last poll are booked once, not lost. A subscriber logged out,
+ * suspended or moved to another plan since the poll leaves the set; a lost connection or a reboot reads nothing.
  */
 import { UnreachableError } from '../../../domain/errors';
 import {
@@ -162,10 +157,7 @@ export async function currentSubscriberWatch(
   return memoryFor(c, pollAt, c.deps.clock.now());
 }
 
-/**
- * The candidates that could reach their next threshold before the next poll, plus one watch interval (of `only`, a
- * due read's, where given).
- */
+/** Those that could reach their next threshold before the next poll plus one tick (of `only`, a due read's). */
 function watchSet(m: Memory, s: WatchSettings, now: number, only?: Set<number>): Candidate[] {
   const window = {
     now,
