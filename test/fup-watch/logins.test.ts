@@ -118,7 +118,7 @@ describe('PPPoE subscribers', () => {
     h.sim.pppoe.addTraffic(USER, { up: 625_000 * seconds, down: 1_250_000 * seconds }, seconds);
 
   beforeEach(async () => {
-    h = await createHarness({ http: true, profiles: [...PROFILES, PLAN] });
+    h = await createHarness({ http: true, profiles: [...PROFILES, PLAN], env: { FUP_WATCH: 'on' } });
     await ownersSetUp(h);
     await h.core!.defaultStack.stopPoll();
   });

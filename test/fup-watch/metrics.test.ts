@@ -7,7 +7,7 @@ const MAC = '02:00:00:00:00:01';
 const SITE = { site: 'default' };
 let h: Harness;
 beforeEach(async () => {
-  h = await createHarness({ http: true, profiles: TEST_PROFILES });
+  h = await createHarness({ http: true, profiles: TEST_PROFILES, env: { FUP_WATCH: 'on' } });
   // The test drives the polls and the watch's ticks itself: the server's own (they follow the fake clock the test
   // moves) would read beside them.
   await h.core!.defaultStack.stopPoll();

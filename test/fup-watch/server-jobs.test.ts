@@ -18,7 +18,7 @@ beforeEach(async () => {
   h = await usageHarness({
     http: true,
     fakeClock: false,
-    env: { USAGE_POLL_SECONDS: String(POLL_SECONDS), FUP_WATCH_SECONDS: '1' },
+    env: { USAGE_POLL_SECONDS: String(POLL_SECONDS), FUP_WATCH: 'on', FUP_WATCH_SECONDS: '1' },
   });
 });
 afterEach(async () => {

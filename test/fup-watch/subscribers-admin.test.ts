@@ -20,7 +20,7 @@ let page: Page;
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  h = await createHarness({ http: true });
+  h = await createHarness({ http: true, env: { FUP_WATCH: 'on' } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });
   await loginAdmin(page, h.app!.url);
@@ -49,9 +49,7 @@ describePostgresOnly('a RADIUS site', () => {
       await page.goto(`${h.app!.url}/admin/sites/${res.json.site.id}`);
       await page.screenshot({ path: path.join(SHOTS, `site-fair-use-radius-${label}.png`), fullPage: true });
       // Nothing wider than the screen.
-      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(
-        viewport.width,
-      );
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
     }
     expect(await bound()).toContain('acts at RADIUS interim updates here, every 60 s');
     expect(await bound()).toContain('up to 90 s');

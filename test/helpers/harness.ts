@@ -81,6 +81,10 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     // The server's scheduled backups only where a test asks for them (test/backup): a fake clock moved by days
     // would otherwise make backups in the middle of other tests.
     BACKUP_EVERY: 'off',
+    // Likewise the server's fair-use watch (its ticks, targeted reads and login follows) only where a test asks for
+    // it (test/fup-watch): a fake clock moved by hours would otherwise start them in the middle of other tests. A
+    // harness of the core alone runs no jobs, and its tests call the watch by hand.
+    ...(opts.http ? { FUP_WATCH: 'off' } : {}),
     ...opts.env,
   });
   const log = opts.log ?? testLogger();

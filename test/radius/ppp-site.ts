@@ -22,9 +22,12 @@ export interface PppSite {
 }
 
 /** `apiAccess`: the controller also has the router's API (its address, port and user on the site). */
-export async function startPppSite(profiles: unknown[], opts: { apiAccess?: boolean } = {}): Promise<PppSite> {
-  // The server's own jobs run (the subscribers' change listener among them), as in a shop.
-  const h = await createHarness({ http: true, profiles: profiles as never });
+export async function startPppSite(
+  profiles: unknown[],
+  opts: { apiAccess?: boolean } = {},
+): Promise<PppSite> {
+  // The server's own jobs run (the subscribers' change listener and the fair-use watch among them), as in a shop.
+  const h = await createHarness({ http: true, profiles: profiles as never, env: { FUP_WATCH: 'on' } });
   // FreeRADIUS and PostgreSQL keep real time: so do the controller and the router here.
   h.clock.set(Date.now());
   const sim = new RouterSimulator({
