@@ -5,17 +5,6 @@
 
 import { wallClockFormat } from '../lib/clock';
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(tz);
-  if (!f) {
-    f = wallClockFormat(tz);
-    partsFormatters.set(tz, f);
-  }
-  return f;
-}
-
 export interface LocalParts {
   year: number;
   month: number; // 1-12
@@ -26,7 +15,8 @@ export interface LocalParts {
 
 export function localParts(ms: number, tz: string): LocalParts {
   const out: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  for (const p of wallClockFormat(tz).formatToParts(ms))
+    if (p.type !== 'literal') out[p.type] = Number(p.value);
   return { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute };
 }
 

@@ -27,11 +27,21 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Formatters made so far: one is immutable, and making one costs far more than formatting with it. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** A formatter whose parts are a wall clock's in the zone: year, 2-digit month to second, hours 00–23. */
 export function wallClockFormat(
   tz: string | undefined,
   extra: Intl.DateTimeFormatOptions = {},
 ): Intl.DateTimeFormat {
+  const key = `${tz ?? ''} ${JSON.stringify(extra)}`;
+  let format = formats.get(key);
+  if (!format) formats.set(key, (format = newWallClockFormat(tz, extra)));
+  return format;
+}
+
+function newWallClockFormat(tz: string | undefined, extra: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     year: 'numeric',

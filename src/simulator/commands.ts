@@ -123,19 +123,19 @@ function rowMatcher(req: Request): ((row: Row) => boolean) | null {
 }
 
 /**
- * The menu's rows the query and print's filters pass, in list order. A query that only ORs `?name=` words is
- * answered from the menu's name index where it has one: the same rows, in the same order, as testing every item
- * (which RouterOS does), without building 10,000 rows for a fair-use watch read of 100 queues.
+ * The menu's rows the query and print's filters pass, in list order. A query that starts with `?name=` words OR-ed
+ * and only narrows them after (query.ts nameChain) is answered from the menu's name index where it has one: the
+ * same rows, in the same order, as testing every item (which RouterOS does), without building 10,000 rows for a
+ * fair-use watch read of 100 queues.
  */
 function matchingRows(opts: DispatchOptions, req: Request, menu: Menu): Row[] {
+  const match = rowMatcher(req);
   const named = menu.rowsNamed && nameChain(req.queries);
   if (named) {
-    const rows = menu.rowsNamed!(named);
+    const rows = menu.rowsNamed!(named.names);
     if (opts.stats) opts.stats.rowsBuilt += rows.length;
-    const narrow = printFilter(req);
-    return narrow ? rows.filter(narrow) : rows;
+    return match ? rows.filter(match) : rows;
   }
-  const match = rowMatcher(req);
   const all = menu.rows();
   if (opts.stats) opts.stats.rowsBuilt += all.length;
   return match ? all.filter(match) : all;

@@ -120,9 +120,15 @@ export class Interfaces {
     return hex.join(':').toUpperCase();
   }
 
-  /** `/interface/print` rows, `.id`s in list order, then the PPP sessions' dynamic interfaces. */
-  rows(): Record<string, string>[] {
-    return [...this.portRows(), ...this.state.ppp.active.list.map((a) => this.pppRow(a))];
+  /**
+   * `/interface/print` rows, `.id`s in list order, then the PPP sessions' dynamic interfaces; with `names`, only
+   * those named (a print by names, without rendering the others).
+   */
+  rows(names?: ReadonlySet<string>): Record<string, string>[] {
+    const sessions = this.state.ppp.active.list;
+    const ppp = names ? sessions.filter((a) => names.has(pppInterfaceName(a.name))) : sessions;
+    const ports = this.portRows();
+    return [...(names ? ports.filter((r) => names.has(r.name)) : ports), ...ppp.map((a) => this.pppRow(a))];
   }
 
   /**

@@ -87,23 +87,28 @@ function equality(word: string): [string, string] | null {
 }
 
 /**
- * The names a query asks for when it is exactly an OR of `name` equalities, `name=a name=b #| name=c #| …` (or a
- * lone `name=a`); null for any other query. Such a query matches the items whose `name` is one of them, which a
- * menu can find by its name index instead of testing every item (same rows, same order).
+ * The names a query asks for when it starts with an OR of `name` equalities, `name=a name=b #| name=c #| …` (or a
+ * lone `name=a`), and every later word only narrows it: a word that pushes a test, or `#&`. Such a query matches
+ * only items whose `name` is one of them, which a menu can find by its name index instead of testing every item;
+ * the whole query is then tested on those (same rows, same order). `rest` says whether words follow the chain.
+ * Null for any other query (an OR or a NOT that could reach past the chain).
  */
-export function nameChain(words: readonly string[]): Set<string> | null {
-  if (words.length % 2 === 0) return null;
-  const names = new Set<string>();
-  for (let i = 0; i < words.length; i++) {
+export function nameChain(words: readonly string[]): { names: Set<string>; rest: boolean } | null {
+  let i = 0;
+  for (; i < words.length; i++) {
     if (i >= 2 && i % 2 === 0) {
-      if (words[i] !== '#|') return null;
+      if (words[i] !== '#|') break;
       continue;
     }
-    const eq = equality(words[i]);
-    if (!eq || eq[0] !== 'name') return null;
-    names.add(eq[1]);
+    if (equality(words[i])?.[0] !== 'name') break;
   }
-  return names;
+  const names = new Set<string>();
+  // A chain is one name, or n names joined by `#|`: 2n - 1 words, an odd count.
+  const chainEnd = i % 2 === 0 ? i - 1 : i;
+  if (chainEnd < 1) return null;
+  for (let k = chainEnd; k < words.length; k++) if (words[k][0] === '#' && words[k] !== '#&') return null;
+  for (let k = 0; k < chainEnd; k += k === 0 ? 1 : 2) names.add(equality(words[k])![1]);
+  return { names, rest: chainEnd < words.length };
 }
 
 /** Build a row predicate from the query words (each without `?`), in order. */

@@ -80,16 +80,61 @@ describe('queries on /queue/simple', () => {
     // Only the 4 named rows were built, not the 300 (a watch read of 100 names among 10,000 queues).
     expect(sim.stats.rowsBuilt - before).toBe(4);
     expect(names(chain)).toEqual(['a=b', 'q9', 'q120', 'q250']);
-    // The same rows, in the same order, as a query the stack machine tests row by row (`?=name=` is the same
-    // equality; a trailing `?#&` with the endless true below changes nothing).
+    // The same rows, in the same order, as a query the stack machine tests row by row (it starts with another
+    // property, so no name index answers it; every queue here is static).
     const tested = await c.command([
       '/queue/simple/print',
       '=.proplist=.id,name',
+      '?dynamic=false',
       ...anyOf('=name', wanted),
       '?#&',
     ]);
     expect(sim.stats.rowsBuilt - before).toBe(4 + 300);
     expect(tested).toEqual(chain);
+  });
+
+  it('a chain that later words only narrow (`?dynamic=false ?#&`, another name) builds only the named rows', async () => {
+    const wanted = ['q250', 'q9', 'q120'];
+    const rowByRow = (words: string[]) =>
+      c.command(['/queue/simple/print', '=.proplist=.id,name', '?disabled=false', ...words, '?#&']);
+    const indexed = (words: string[]) => c.command(['/queue/simple/print', '=.proplist=.id,name', ...words]);
+    for (const words of [
+      [...anyOf('name', wanted), '?dynamic=false', '?#&'],
+      [...anyOf('name', wanted), '?dynamic=true', '?#&'],
+      [...anyOf('name', wanted), '?name=q9'],
+      ['?name=q9', '?name=q9'],
+    ]) {
+      const before = sim.stats.rowsBuilt;
+      const reply = await indexed(words);
+      expect(sim.stats.rowsBuilt - before).toBeLessThanOrEqual(3);
+      expect(reply).toEqual(await rowByRow(words));
+    }
+    expect(names(await indexed([...anyOf('name', wanted), '?dynamic=false', '?#&']))).toEqual([
+      'q9',
+      'q120',
+      'q250',
+    ]);
+  });
+
+  it('a chain an OR or a NOT could reach past is tested row by row, as RouterOS does', async () => {
+    const before = sim.stats.rowsBuilt;
+    // `(q1 OR q2) OR static`: every queue; `NOT (q1 OR q2)`: all but two.
+    const or = await c.command([
+      '/queue/simple/print',
+      '=.proplist=name',
+      ...anyOf('name', ['q1', 'q2']),
+      '?dynamic=false',
+      '?#|',
+    ]);
+    expect(names(or)).toHaveLength(300);
+    const not = await c.command([
+      '/queue/simple/print',
+      '=.proplist=name',
+      ...anyOf('name', ['q1', 'q2']),
+      '?#!',
+    ]);
+    expect(names(not)).toHaveLength(298);
+    expect(sim.stats.rowsBuilt - before).toBe(600);
   });
 
   it('a query operation RouterOS does not have is refused, with the argument category', async () => {
@@ -140,4 +185,54 @@ describe('queries on /ip/hotspot/active', () => {
     ]);
     expect(Object.keys(attrs(reply[0])).sort()).toEqual(['bytes-in', 'bytes-out', 'mac-address']);
   });
+});
+
+describe('queries on the PPP sessions and their interfaces', () => {
+  beforeEach(async () => {
+    await c.ok(['/ip/pool/add', '=name=pool', '=ranges=10.10.0.2-10.10.0.40']);
+    await c.ok([
+      '/ppp/profile/add',
+      '=name=plan',
+      '=local-address=10.10.0.1',
+      '=remote-address=pool',
+      '=rate-limit=2M/5M',
+    ]);
+    await c.ok(['/interface/pppoe-server/server/add', '=interface=ether2', '=disabled=no']);
+    for (let i = 0; i < 30; i++) {
+      await c.ok(['/ppp/secret/add', `=name=s${i}`, '=password=pw', '=service=pppoe', '=profile=plan']);
+      const mac = `aa:bb:cc:00:00:${i.toString(16).padStart(2, '0')}`;
+      expect((await sim.pppoe.dial({ mac, user: `s${i}`, password: 'pw' })).ok).toBe(true);
+    }
+  });
+
+  // What the fair-use watch reads for a subscriber: its session, its interface's counters, its dynamic queue.
+  it.each([
+    ['/ppp/active', (n: string) => n, []],
+    ['/interface', (n: string) => `<pppoe-${n}>`, []],
+    ['/queue/simple', (n: string) => `<pppoe-${n}>`, ['?dynamic=true', '?#&']],
+  ])(
+    '%s: a chain of names builds only those rows, as testing every row answers',
+    async (menu, name, narrow) => {
+      const wanted = ['s21', 's3', 'nobody', 's17'].map(name);
+      const before = sim.stats.rowsBuilt;
+      const reply = await c.command([
+        `${menu}/print`,
+        '=.proplist=.id,name',
+        ...anyOf('name', wanted),
+        ...narrow,
+      ]);
+      expect(sim.stats.rowsBuilt - before).toBe(3);
+      // In the menu's order (a session's dynamic queue goes first, so the newest is first there).
+      expect(names(reply).sort()).toEqual(['s17', 's21', 's3'].map(name).sort());
+      const tested = await c.command([
+        `${menu}/print`,
+        '=.proplist=.id,name',
+        '?.id',
+        ...anyOf('name', wanted),
+        '?#&',
+        ...narrow,
+      ]);
+      expect(tested).toEqual(reply);
+    },
+  );
 });

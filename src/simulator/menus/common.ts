@@ -46,7 +46,7 @@ export interface Menu {
   render?(item: Item): Row;
   /**
    * The rows whose `name` is one of `names`, in list order: what `rows()` filtered by name gives, found without
-   * rendering the others (a `print` whose query is just `?name=` words OR-ed, query.ts nameChain).
+   * rendering the others (a `print` whose query starts with `?name=` words OR-ed, query.ts nameChain).
    */
   rowsNamed?(names: ReadonlySet<string>): Row[];
 }
@@ -216,17 +216,23 @@ export function tableMenu<T extends Item>(
   table: Table<T>,
   render: (item: T) => Row,
   commands: Record<string, Handler>,
-  more: { byName?: boolean; rows?: () => Row[]; monitors?: Record<string, MonitorHandler> } = {},
+  more: {
+    /** The items' names (`true`: their `name` setting), for a print by names. */
+    byName?: true | ((item: T) => string);
+    rows?: () => Row[];
+    monitors?: Record<string, MonitorHandler>;
+  } = {},
 ): Menu {
   const { byName, ...rest } = more;
+  const nameOf = byName === true ? (i: T): string => i.cfg.name : byName;
   return {
     path,
     table: table as unknown as Table<Item>,
     render: (item) => render(item as T),
     rows: () => table.list.map((i) => render(i)),
-    ...(byName && {
+    ...(nameOf && {
       rowsNamed: (names: ReadonlySet<string>) =>
-        table.list.filter((i) => names.has(i.cfg.name)).map((i) => render(i)),
+        table.list.filter((i) => names.has(nameOf(i))).map((i) => render(i)),
     }),
     commands,
     ...rest,

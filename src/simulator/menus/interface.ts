@@ -55,6 +55,7 @@ export function interfaceMenu(interfaces: Interfaces): Menu {
   return {
     path: '/interface',
     rows: () => interfaces.rows(),
+    rowsNamed: (names) => interfaces.rows(names),
     commands: {
       'reset-counters': (args) => {
         const refs = args.get('.id') ?? args.get('numbers');

@@ -231,11 +231,17 @@ export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
       radius: String(a.radius !== undefined),
     };
   };
-  return tableMenu('/ppp/active', table, render, {
-    remove: (args) => {
-      for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
+  return tableMenu(
+    '/ppp/active',
+    table,
+    render,
+    {
+      remove: (args) => {
+        for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
+      },
     },
-  });
+    { byName: (a) => a.name },
+  );
 }
 
 /** `/ppp/aaa`: one settings row. */
