@@ -223,6 +223,24 @@ describe('pause and resume (uptime vouchers)', () => {
     expect(sessions()).toHaveLength(1);
   });
 
+  it('a code whose time runs out in the usage counted at Pause is refused, never shown as paused', async () => {
+    const [code] = await makeVouchers(h, 'ONLINE', 1);
+    const d = addDevice(h, 1);
+    const cookie = (await redeem({ code, ...d })).cookie as string;
+    await cycle();
+    advance(h, 3590);
+    await cycle();
+    // The router ends the session at its hour (limit-uptime) before the next poll.
+    advance(h, 20);
+    expect(sessions()).toHaveLength(0);
+    const res = await post('/api/portal/pause', { mac: d.mac }, cookie);
+    // The usage counted at Pause is the router's hour: the code is used up, and Pause says so.
+    expect([res.status, res.json.code]).toEqual([409, 'VOUCHER_NOT_ACTIVE']);
+    expect((await voucherRow(h, code)).status).not.toBe('active');
+    expect((await voucherRow(h, code)).paused_at).toBeNull();
+    expect(await status(d.mac, cookie)).not.toMatchObject({ paused: true });
+  });
+
   it('wall-clock vouchers cannot pause: 409 with a message, and no Pause button', async () => {
     const [code] = await makeVouchers(h, 'HOUR', 1);
     const d = addDevice(h, 1);

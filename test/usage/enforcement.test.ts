@@ -97,6 +97,33 @@ test('wallclock expiry: ended within one poll after validity, logged out and use
   expect(ourQueues(h)).toHaveLength(0);
 });
 
+test('uptime mode: a session that ends between polls counts to its logout, as the router counted it, once', async () => {
+  const code = await online('UPTIME');
+  advance(h, 60);
+  await cycle();
+  expect((await voucher(h, code)).uptime_seconds).toBe(60);
+  advance(h, 25);
+  await h.router.hotspotLogout(String(sessions()[0]['.id']));
+  advance(h, 35);
+  await cycle(); // the 25 s before the logout were online: the router holds limit-uptime against them
+  expect((await voucher(h, code)).uptime_seconds).toBe(85);
+  advance(h, 60);
+  await cycle();
+  expect((await voucher(h, code)).uptime_seconds).toBe(85);
+  // Back, 30 s at the poll, out 10 s later: 40 s more, neither the ended session counted again nor the reconnect.
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  advance(h, 30);
+  await cycle();
+  advance(h, 10);
+  await h.router.hotspotLogout(String(sessions()[0]['.id']));
+  // A router that refuses this read costs those 10 s, not the poll: the bytes are booked all the same.
+  h.sim.faults.trapOn('/ip/hotspot/user/print', 'failure: busy');
+  advance(h, 20);
+  const report = await cycle();
+  expect(report.skipped).toBeUndefined();
+  expect((await voucher(h, code)).uptime_seconds).toBe(115);
+});
+
 test('uptime mode: only connected time counts; it pauses while logged out and resumes', async () => {
   const code = await online('UPTIME');
   for (let i = 0; i < 5; i++) {

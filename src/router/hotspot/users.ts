@@ -190,12 +190,17 @@ export function updateUserPlan(
   });
 }
 
-/** A hotspot user's bytes as the router counts them (ended sessions; `bytes-in` + `bytes-out`) and its byte limit. */
+/**
+ * A hotspot user's bytes and time as the router counts them (ended sessions; `bytes-in` + `bytes-out`, `uptime`)
+ * and its byte limit.
+ */
 export interface UserBytes {
   id: string;
   name: string;
   /** Bytes of its ended sessions (RouterOS adds a session's bytes to its user when the session ends). */
   bytes: number;
+  /** Seconds of its ended sessions (added to the user the same way; what `limit-uptime` is held against). */
+  seconds: number;
   /** `limit-bytes-total`; 0 = none. */
   limit: number;
 }
@@ -205,7 +210,16 @@ const count = (v: string | undefined): number => {
   return Number.isSafeInteger(n) && n >= 0 ? n : 0;
 };
 
-/** The byte counters and limits of the users named (chunked queries: `?name=A ?name=B #|`). */
+/** A user's `uptime`; 0 when the router leaves it out or it does not parse. */
+function uptimeOf(value: string | undefined): number {
+  try {
+    return parseRouterDuration(value ?? '', 'uptime') ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The byte and time counters and byte limits of the users named (chunked queries: `?name=A ?name=B #|`). */
 export async function readUserBytes(router: RouterClient, names: readonly string[]): Promise<UserBytes[]> {
   const out: UserBytes[] = [];
   for (let i = 0; i < names.length; i += 100) {
@@ -216,7 +230,7 @@ export async function readUserBytes(router: RouterClient, names: readonly string
       if (k > 0) query.push('#|');
     });
     const rows = await router.print(USER_MENU, {
-      proplist: ['.id', 'name', 'bytes-in', 'bytes-out', 'limit-bytes-total'],
+      proplist: ['.id', 'name', 'bytes-in', 'bytes-out', 'uptime', 'limit-bytes-total'],
       query,
     });
     for (const r of rows)
@@ -224,6 +238,7 @@ export async function readUserBytes(router: RouterClient, names: readonly string
         id: r['.id'] ?? '',
         name: r.name ?? '',
         bytes: count(r['bytes-in']) + count(r['bytes-out']),
+        seconds: uptimeOf(r.uptime),
         limit: count(r['limit-bytes-total']),
       });
   }

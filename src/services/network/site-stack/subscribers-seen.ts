@@ -22,8 +22,8 @@ export function subscribersSeen(parts: {
   let readingStamp = 0;
   return {
     source: {
-      readDevices: parts.source.readDevices && ((macs) => parts.source.readDevices!(macs)),
-      readSubscribers: parts.source.readSubscribers && ((names) => parts.source.readSubscribers!(names)),
+      // Every other read as the source has it (no `this` in a source's methods).
+      ...parts.source,
       // A reading is as of when it began: one begun before a PPP check (it saw the sessions before a dial-in) but
       // answered after it must not pass for the newer, nor an older reading answered late for a newer one.
       async read() {

@@ -6,8 +6,9 @@ import { isPostgres } from '../../../db/knex';
 import { siteOf } from '../../deps';
 import type { Cycle } from './cycle';
 import { baselineHolders, type LoadedState } from './load';
-import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince } from './meter';
+import { keptBoot, meter, queueIdsNeedingHandover, queueOwners, rebootedSince, sessionsEnded } from './meter';
 import { prepareUsage, writeUsage } from './persist';
+import { UnreachableError } from '../../../domain/errors';
 import type { UsageReading } from './source';
 import { bookSubscribers } from './subscribers';
 import type { SubscriberSpeeds } from '../../../domain/subscriber-policy';
@@ -23,6 +24,27 @@ export function noteReboot(c: Cycle, reading: UsageReading): boolean {
     c.opts.onRouterRebooted?.();
   }
   return restarted;
+}
+
+/**
+ * What the router counted for the logins of uptime vouchers whose sessions all ended since the last poll
+ * (meter.ts sessionsEnded); none where the source cannot say. A router that does not answer now costs those
+ * vouchers the minutes before their logout, as before this read: the poll books the bytes all the same.
+ */
+async function endedSeconds(
+  c: Cycle,
+  state: LoadedState,
+  reading: UsageReading,
+): Promise<ReadonlyMap<string, number> | undefined> {
+  const codes = c.source.readEndedSeconds && sessionsEnded(state, reading);
+  if (!codes || codes.length === 0) return undefined;
+  try {
+    return await c.source.readEndedSeconds!(codes);
+  } catch (err) {
+    if (!(err instanceof UnreachableError)) throw err;
+    c.deps.log.warn({ vouchers: codes.length, err: err.message }, 'poll: the time of sessions that ended was not read');
+    return undefined;
+  }
 }
 
 /**
@@ -54,6 +76,7 @@ export async function book(
     routerRebooted: restarted,
     tz: config.tz,
     owners,
+    endedSeconds: await endedSeconds(c, state, reading),
   });
   const boot = keptBoot(c.memory.knownStart, reading.countersStartedAt, restarted);
   // The writes as text before the transaction: the meter's per-device objects die here, young.

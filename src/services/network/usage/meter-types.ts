@@ -82,4 +82,9 @@ export interface MeterInput {
   tz: string;
   /** The device row of each counter (queueOwners), when the caller has worked them out already. */
   owners?: ReadonlyArray<DeviceRow | undefined>;
+  /**
+   * The router's connected time of ended sessions, by code, for the uptime vouchers whose sessions all ended since
+   * the last poll (sessionsEnded): the time between that poll and each logout is counted from it.
+   */
+  endedSeconds?: ReadonlyMap<string, number>;
 }

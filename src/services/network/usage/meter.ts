@@ -10,10 +10,10 @@
  */
 import { splitOffpeak } from '../../../domain/usage';
 import { alertsCrossed } from '../../../domain/usage-summary';
-import type { DeviceIndex, DeviceRow, LoadedVoucher } from './load';
+import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load';
 import { deviceIndex, deviceOf, moveCounter, queueOwners } from './owners';
 import { voucherProfile } from '../../shop/vouchers/state';
-import type { BootWindow, CounterReading, SessionReading } from './source';
+import type { BootWindow, CounterReading, SessionReading, UsageReading } from './source';
 import type { AlertCandidate, DeviceWrite, MeterInput, MeterResult, VoucherWrite } from './meter-types';
 
 export type {
@@ -167,7 +167,7 @@ function meterCounters(
 function presence(input: MeterInput, found: Map<DeviceRow, Finding>, uptimes: Map<number, number[]>): void {
   for (const s of input.reading.sessions) {
     const v = input.state.byCode.get(s.user);
-    if (v && v.row.status === 'active' && v.profile.timeMode === 'uptime') {
+    if (v && runsOnUptime(v)) {
       const list = uptimes.get(v.row.id);
       if (list) list.push(s.uptimeSeconds);
       else uptimes.set(v.row.id, [s.uptimeSeconds]);
@@ -259,13 +259,38 @@ export function connectedSeconds(
   return Math.max(0, s);
 }
 
-/** Connected time for uptime-mode vouchers, from their sessions' uptimes (collected by presence). */
+/**
+ * Connected time for uptime-mode vouchers, from their sessions' uptimes (collected by presence). A voucher whose
+ * sessions all ended since the last poll is brought up to what the router counted for its login (`endedSeconds`):
+ * the minutes between that poll and the logout were connected, and the router holds `limit-uptime` against them.
+ */
 function meterUptime(input: MeterInput, uptimes: Map<number, number[]>, vw: Map<number, VoucherWrite>): void {
   for (const [id, list] of uptimes) {
     const v = input.state.byId.get(id) as LoadedVoucher;
     const secs = connectedSeconds(input.now, input.prevPollAt, v.row.activated_at, list);
     if (secs > 0) voucherWrite(vw, id).dUptime += secs;
   }
+  for (const [code, seconds] of input.endedSeconds ?? []) {
+    const v = input.state.byCode.get(code);
+    if (!v || uptimes.has(v.row.id) || !runsOnUptime(v)) continue;
+    const tail = Math.floor(seconds) - Number(v.row.uptime_seconds);
+    if (tail > 0) voucherWrite(vw, v.row.id).dUptime += tail;
+  }
+}
+
+const runsOnUptime = (v: LoadedVoucher): boolean => v.row.status === 'active' && v.profile.timeMode === 'uptime';
+
+/**
+ * The uptime vouchers a device of which was online at the last poll and none of which has a session now: their
+ * sessions ended since, and the time from that poll to each logout is the router's to tell (meterUptime).
+ */
+export function sessionsEnded(state: LoadedState, reading: UsageReading): string[] {
+  const online = new Set(reading.sessions.map((s) => s.user));
+  const codes: string[] = [];
+  for (const v of state.byId.values())
+    if (runsOnUptime(v) && !online.has(v.row.code) && v.devices.some((d) => Boolean(d.connected)))
+      codes.push(v.row.code);
+  return codes;
 }
 
 /**

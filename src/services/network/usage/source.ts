@@ -71,6 +71,12 @@ export interface UsageSource {
    * UnreachableError like read().
    */
   readSubscribers?(names: readonly string[]): Promise<SubscribersReading>;
+  /**
+   * The connected time the router holds for these codes' logins from their ended sessions (a hotspot user's
+   * `uptime`, which its `limit-uptime` is held against), by code; codes it has no login of are absent. Absent where
+   * the controller cannot ask the router. Throws UnreachableError like read().
+   */
+  readEndedSeconds?(codes: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Some subscribers' session counters read between polls: booked by nobody there, only looked at. */
@@ -162,6 +168,14 @@ export function routerCounterSource(
       if (ppp) reading.subscribers = ppp;
       kept?.(reading, snapshot);
       return reading;
+    },
+    async readEndedSeconds(codes) {
+      try {
+        return new Map((await hotspot.userBytes(codes)).map((u) => [u.name, u.seconds]));
+      } catch (err) {
+        if (!(err instanceof RouterError)) throw err;
+        throw new UnreachableError(err.message, err.code, err);
+      }
     },
     async readDevices(macs) {
       const askedAt = now();

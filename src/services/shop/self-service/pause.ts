@@ -105,7 +105,8 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
   await meterNow(p.usage);
   const now = clock.now();
   const fresh = (await voucherById(db, v.row.id)) as Voucher;
-  if (!(await lifecycle.pause(db, v.row.id, mac, now))) return pauseState(p, fresh);
+  if (!(await lifecycle.pause(db, v.row.id, mac, now)))
+    return pausedElsewhere(p, (await voucherById(db, v.row.id)) as Voucher);
   let online: string[] = [];
   try {
     // The login is refused before the sessions end: a cookie's login in between would run the clock again.
@@ -134,6 +135,19 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
     `voucher ${maskCode(v.row.code)} paused by ${mac} (${left ?? 0}s left)`,
   );
   return pauseState(p, (await voucherById(db, v.row.id)) as Voucher);
+}
+
+/**
+ * The pause that found the voucher paused or no longer running: paused by another request (a second tap) is the
+ * pause asked for; used up or expired by the usage just counted is refused, so no page says "Paused" of it.
+ */
+async function pausedElsewhere(p: PauseDeps, v: Voucher): Promise<PauseState> {
+  if (v.row.paused_at !== null && v.row.paused_at !== undefined) return pauseState(p, v);
+  throw new AppError(
+    'VOUCHER_NOT_ACTIVE',
+    'This code has no time or data left, so there is nothing to pause.',
+    409,
+  );
 }
 
 /**
