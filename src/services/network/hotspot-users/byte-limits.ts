@@ -131,3 +131,14 @@ export async function removeLoginsOf(
     return id === undefined || gone.has(id);
   });
 }
+
+/**
+ * The connected time the router counted for the users of these codes from their ended sessions (`uptime`, which
+ * `limit-uptime` is held against), by code; the usage source's `readEndedSeconds`. Throws the router's error.
+ */
+export async function endedSecondsOf(
+  hotspot: ManagedHotspot,
+  codes: readonly string[],
+): Promise<Map<string, number>> {
+  return new Map((await hotspot.userBytes(codes)).map((u) => [u.name, u.seconds]));
+}

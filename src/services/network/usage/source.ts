@@ -9,6 +9,7 @@
  */
 import { RouterError, UnreachableError } from '../../../domain/errors';
 import type { ManagedHotspot, QueueReading, RouterSnapshot, SessionInfo } from '../../../router/hotspot';
+import { endedSecondsOf } from '../hotspot-users/byte-limits';
 import type { PppSessionCounters } from '../../../router/ppp';
 
 /**
@@ -171,7 +172,7 @@ export function routerCounterSource(
     },
     async readEndedSeconds(codes) {
       try {
-        return new Map((await hotspot.userBytes(codes)).map((u) => [u.name, u.seconds]));
+        return await endedSecondsOf(hotspot, codes);
       } catch (err) {
         if (!(err instanceof RouterError)) throw err;
         throw new UnreachableError(err.message, err.code, err);
