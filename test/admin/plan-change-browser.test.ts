@@ -38,8 +38,11 @@ async function shoot(name: string, url: string): Promise<void> {
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  h = await createHarness({ http: true, profiles: PROFILES });
-  h.clock.set(startOfLocalDay('2026-11-21', 'Asia/Manila') + 8 * 3600_000);
+  h = await createHarness({
+    http: true,
+    profiles: PROFILES,
+    now: startOfLocalDay('2026-11-21', 'Asia/Manila') + 8 * 3600_000,
+  });
   await h.core!.services.settings.set('shop.name', 'Aling Nena PisoWiFi', SYSTEM);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });

@@ -32,8 +32,7 @@ const errorUnder = (html: string, id: string) => new RegExp(`id="f-${id}-err"[^>
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 beforeAll(async () => {
-  h = await createHarness({ http: true, profiles: PROFILES });
-  h.clock.set(DAY + 8 * HOUR);
+  h = await createHarness({ http: true, profiles: PROFILES, now: DAY + 8 * HOUR });
   await h.core!.services.settings.set('shop.name', 'Aling Nena <WiFi>', SYSTEM);
   c = new AdminClient(h.app!.url);
   expect((await c.login()).status).toBe(303);

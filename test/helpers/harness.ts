@@ -35,6 +35,12 @@ export interface HarnessOptions {
   http?: boolean;
   /** Use the fake clock for the core (default true). The simulator shares it. */
   fakeClock?: boolean;
+  /**
+   * The fake clock's time at start (default 2026-11-21 12:00 in Manila). An HTTP harness polls the router as it
+   * starts, with the clock as it is then: a test that wants an earlier time says so here, not by setting the clock
+   * back afterwards (a first poll still running at the later time would end the test's new vouchers).
+   */
+  now?: number;
   /** The controller's logger (default: silent), for tests that read what was logged. */
   log?: Logger;
   /** SQLite whatever engine the tests run on (a test about moving a SQLite shop elsewhere). */
@@ -49,7 +55,7 @@ export interface HarnessOptions {
  */
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-test-'));
-  const clock = new FakeClock();
+  const clock = new FakeClock(opts.now);
   const useFake = opts.fakeClock !== false;
   const sim = new RouterSimulator({ port: 0, clock: useFake ? () => clock.now() : undefined, ...opts.sim });
   const { port } = await sim.start();

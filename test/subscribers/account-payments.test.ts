@@ -14,8 +14,12 @@ const section = (html: string) =>
   /<section class="account-payments"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
 
 beforeAll(async () => {
-  h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
-  h.clock.set(Date.parse('2026-11-21T09:00:00+08:00'));
+  h = await createHarness({
+    http: true,
+    profiles: PROFILES,
+    env: { TZ: 'Asia/Manila' },
+    now: Date.parse('2026-11-21T09:00:00+08:00'),
+  });
   const s = await addSubscriber(h, { password: 'juan-pass-1' }); // INV-000001: ₱466.20
   phone = new AdminClient(h.app!.url);
   const signed = await phone.post(

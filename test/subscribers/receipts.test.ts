@@ -26,8 +26,12 @@ async function as(username: string): Promise<AdminClient> {
 }
 
 beforeAll(async () => {
-  h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
-  h.clock.set(Date.parse('2026-11-21T10:15:00+08:00'));
+  h = await createHarness({
+    http: true,
+    profiles: PROFILES,
+    env: { TZ: 'Asia/Manila' },
+    now: Date.parse('2026-11-21T10:15:00+08:00'),
+  });
   juan = await addSubscriber(h); // INV-000001: ₱466.20
   await makeAccount(h, { username: 'cashier1', role: 'cashier' });
   await makeAccount(h, { username: 'reseller1', role: 'reseller', profiles: ['BASIC'] });

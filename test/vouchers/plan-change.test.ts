@@ -47,8 +47,7 @@ const charges = () => h.core!.db('voucher_charges').orderBy('id');
 const lastAudit = async () => (await h.core!.services.audit.list({ limit: 1 })).entries[0];
 
 beforeEach(async () => {
-  h = await createHarness({ http: true, profiles: PROFILES });
-  h.clock.set(DAY + 8 * HOUR); // 08:00 in the shop
+  h = await createHarness({ http: true, profiles: PROFILES, now: DAY + 8 * HOUR }); // 08:00 in the shop
   phone = 0;
 });
 afterEach(async () => {
