@@ -22,11 +22,14 @@ interface Split {
   other: number;
   total: number;
   by: Step['kind'];
+  /** When it crossed (ms of the router's time). */
+  crossed: number;
 }
 
 function splitOf(steps: readonly Step[], byEnd: Map<number, Step>, crossed: number, enforced: number): Split {
   const s = byEnd.get(enforced);
-  if (!s) return { phase: 0, lock: 0, read: 0, write: 0, other: 0, total: enforced - crossed, by: 'tick' };
+  if (!s)
+    return { phase: 0, lock: 0, read: 0, write: 0, other: 0, total: enforced - crossed, by: 'tick', crossed };
   let lock = 0;
   for (const p of steps)
     if (p !== s && p.kind === 'poll')
@@ -42,6 +45,7 @@ function splitOf(steps: readonly Step[], byEnd: Map<number, Step>, crossed: numb
     other: Math.max(0, s.end - from - (s.readMs + s.writeMs) * inStep),
     total: enforced - crossed,
     by: s.kind,
+    crossed,
   };
 }
 
@@ -67,10 +71,31 @@ export function splitLines(who: string, x: Crossings, steps: readonly Step[]): s
   const ticks = steps.filter((s) => s.kind !== 'poll');
   const avg = (ss: Step[]) =>
     (ss.reduce((n, s) => n + s.end - s.start, 0) / Math.max(1, ss.length) / 1000).toFixed(2);
+  const secs = (ms: number) => (ms / 1000).toFixed(2);
+  // Moments in seconds from the run's first step.
+  const base = steps.reduce((m, st) => Math.min(m, st.start), Infinity);
+  const worst = all
+    .map((x) => ({ x, crossed: x.crossed }))
+    .sort((a, b) => b.x.total - a.x.total)
+    .slice(0, 3)
+    .map(
+      ({ x, crossed }) =>
+        `${secs(x.total)} s (crossed at ${secs(crossed - base)} s, by a ${x.by}: phase ${secs(x.phase)}, lock ${secs(x.lock)}, ` +
+        `read ${secs(x.read)}, write ${secs(x.write)}, other ${secs(x.other)})`,
+    );
+  const longest = [...steps]
+    .sort((a, b) => b.end - b.start - (a.end - a.start))
+    .slice(0, 3)
+    .map(
+      (s) =>
+        `${s.kind} at ${secs(s.start - base)} s: ${secs(s.end - s.start)} s (read ${secs(s.readMs)}, write ${secs(s.writeMs)})`,
+    );
   return [
     `  ${who}: ${line('all', all)}`,
     `  ${who}: ${line('slowest 5 %', top(0.05))}`,
     `  ${who}: ${line('slowest 1 %', top(0.01))}`,
     `  steps: ${polls.length} polls (mean ${avg(polls)} s), ${ticks.length} ticks (mean ${avg(ticks)} s)`,
+    `  ${who}: the slowest three: ${worst.join('; ')}`,
+    `  steps: the longest three: ${longest.join('; ')}`,
   ];
 }

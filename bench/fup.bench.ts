@@ -330,7 +330,8 @@ function report(r: Run): void {
   if (process.env.BENCH_FUP_SPLIT) {
     for (const l of splitLines('devices', r.devices, r.steps)) console.log(l);
     if (SUBSCRIBERS > 0)
-      for (const l of splitLines('subscribers', r.subscribers, r.steps).slice(0, 3)) console.log(l);
+      for (const l of splitLines('subscribers', r.subscribers, r.steps))
+        if (!l.startsWith('  steps')) console.log(l);
   }
   if (r.follow)
     console.log(
