@@ -184,6 +184,52 @@ describe('a paused code on an API site', () => {
     expect(sessions()).toEqual([]);
   });
 
+  it('a poll that read the phone online just before the pause logged it out does not end the pause after it', async () => {
+    const [code] = await makeVouchers(h, 'ONLINE', 1);
+    const d = addDevice(h, 1);
+    const first = await post('/api/portal/redeem', { code, ...d });
+    advance(h, 600);
+    await cycle();
+    // The pause is held at its logout (paused in the database, its login refused, its session not ended yet).
+    const logout = h.router.hotspotLogout.bind(h.router);
+    let reached!: () => void;
+    let release!: () => void;
+    const atLogout = new Promise<void>((r) => (reached = r));
+    const held = new Promise<void>((r) => (release = r));
+    let once = true;
+    h.router.hotspotLogout = async (ids) => {
+      if (once) {
+        once = false;
+        reached();
+        await held;
+      }
+      return logout(ids);
+    };
+    const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
+    await atLogout;
+    // A poll reads the sessions now, with the phone still online; the pause then finishes before that poll goes
+    // on to the database: the poll's reading is older than the pause's logout.
+    const printEach = h.router.printEach!.bind(h.router);
+    let gate = true;
+    h.router.printEach = async (menu, opts, onRow) => {
+      await printEach(menu, opts, onRow);
+      if (gate && menu === '/ip/hotspot/active') {
+        gate = false;
+        release();
+        expect((await pausing).status).toBe(200);
+      }
+    };
+    await cycle();
+    h.router.printEach = printEach;
+    expect((await voucherRow(h, code)).paused_at).not.toBeNull();
+    expect(userOf(code)?.disabled).toBe('true');
+    expect(sessions()).toEqual([]);
+    // The next poll sees the phone offline, and the pause holds.
+    advance(h, 30);
+    await cycle();
+    expect((await voucherRow(h, code)).paused_at).not.toBeNull();
+  });
+
   it("the profile's longest pause ends it: enabled again and the phone logged back in", async () => {
     const { code, d } = await pausedOnline();
     expect(userOf(code)?.disabled).toBe('true');

@@ -264,7 +264,7 @@ async function recordResume(
 
 /**
  * After each poll: a paused voucher whose device is online again (a login the controller made, its login being
- * refused everywhere else) is no longer paused; one past its profile's longest pause is resumed, its device
+ * refused everywhere else), as the poll booked it and the router still says, is no longer paused; one past its profile's longest pause is resumed, its device
  * logged back in when it is still on the WiFi (else the pause just ends and the customer logs in again later).
  * A voucher with a pause, resume or move in flight is left to the next poll: a pause in flight has marked the
  * voucher paused before it logs its device out, so its device still shows online and would read as "logged in
@@ -280,13 +280,27 @@ export async function endPauses(p: PauseDeps, locks: Pick<VoucherLocks, 'tryRun'
   for (const { id } of rows) await locks.tryRun(id, () => endPause(p, id));
 }
 
+/**
+ * Whether the router has the paused code online now. The poll's devices may be older than the pause: a poll
+ * that read the sessions just before the pause logged the phone out books it online after the pause is done,
+ * which is no login. Unknown (the router out of reach): not back, and the next poll asks again.
+ */
+async function backOnline(p: PauseDeps, v: Voucher): Promise<boolean> {
+  if (!p.sessions.reachable()) return false;
+  try {
+    return (await p.sessions.online(v.row.code)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** One paused voucher after a poll, under its lock: its pause ended by a login or by its longest pause, or kept. */
 async function endPause(p: PauseDeps, id: number): Promise<void> {
   const { db, clock } = p.deps;
   const v = await voucherById(db, id);
   if (!v || v.row.paused_at === null || v.row.paused_at === undefined) return;
   const mac = v.row.paused_mac ?? '';
-  if ((await onlineMacsOf(db, id)).length > 0) {
+  if ((await onlineMacsOf(db, id)).length > 0 && (await backOnline(p, v))) {
     await resumeVoucher(p, v, mac, 'login');
     return;
   }
