@@ -58,6 +58,12 @@ const SUBSCRIBERS = (process.env.BENCH_POLL_SUBSCRIBERS ?? '')
   .split(',')
   .filter((s) => s.trim() !== '')
   .map(Number);
+/**
+ * The subscriber case measured this many times, the counts interleaved (0, 2000, 0, 2000, …), each in a fresh
+ * process: a subscriber's cost is a difference of two cycles, so a drift in the machine's load between two
+ * single runs can hide or double it. The figures are then the medians across the repeats.
+ */
+const REPEAT = Math.max(1, Number(process.env.BENCH_POLL_REPEAT ?? 1));
 const WARMUP = 3;
 const NET = 6;
 
@@ -322,8 +328,15 @@ export async function run(): Promise<void> {
   const loadBefore = os.loadavg()[0];
   const largest = Math.max(...SIZES);
   // The subscriber case measures the largest size only, once per count of subscribers.
-  if (SUBSCRIBERS.length) for (const s of SUBSCRIBERS) rows.push(await measureInChild(largest, s));
-  else for (const n of SIZES) rows.push(await measureInChild(n));
+  const repeats: Figures[][] = [];
+  if (SUBSCRIBERS.length) {
+    for (let k = 0; k < REPEAT; k++) {
+      const round: Figures[] = [];
+      for (const s of SUBSCRIBERS) round.push(await measureInChild(largest, s));
+      repeats.push(round);
+    }
+    rows.push(...mediansOf(repeats));
+  } else for (const n of SIZES) rows.push(await measureInChild(n));
   console.log(
     `poll cycle, simulator in a child process, median of ${RUNS} runs (CPU = controller process incl. SQLite threads):`,
   );
@@ -347,6 +360,7 @@ export async function run(): Promise<void> {
   const withPpp = rows.filter((r) => (r.subscribers ?? 0) > 0);
   const same = SUBSCRIBERS.length && withPpp.length ? withPpp : rows;
   for (const line of behaviourChecks(same)) console.log(line);
+  if (repeats.length > 1) for (const line of repeatLines(largest, repeats)) console.log(line);
   if (SUBSCRIBERS.length)
     for (const line of subscriberVerdicts(
       largest,
@@ -357,6 +371,35 @@ export async function run(): Promise<void> {
 }
 
 const x = (v: number): string => `${v.toFixed(2)}x`;
+
+/** Each count's figures, the median across the repeats (the peak RSS: the highest). */
+function mediansOf(repeats: readonly Figures[][]): Figures[] {
+  return repeats[0].map((first, i) => {
+    const all = repeats.map((r) => r[i]);
+    const out = { ...first } as unknown as Record<string, number>;
+    for (const [k, v] of Object.entries(first))
+      if (typeof v === 'number' && k !== 'n' && k !== 'subscribers')
+        out[k] = median(all.map((f) => (f as unknown as Record<string, number>)[k]));
+    out.lifetimeRssMiB = Math.max(...all.map((f) => f.lifetimeRssMiB));
+    return out as unknown as Figures;
+  });
+}
+
+/** A subscriber's cost against a device's in each repeat on its own (the spread the medians hide). */
+function repeatLines(devices: number, repeats: readonly Figures[][]): string[] {
+  const ratios = repeats.flatMap((round) => {
+    const alone = round.find((f) => !f.subscribers);
+    const big = round.reduce((a, b) => ((b.subscribers ?? 0) > (a.subscribers ?? 0) ? b : a));
+    if (!alone || !big.subscribers) return [];
+    const device = alone.cpuTraffic / devices;
+    const subscriber = (big.cpuTraffic - alone.cpuTraffic) / big.subscribers;
+    return [subscriber / device];
+  });
+  return [
+    `  ${repeats.length} repeats, the counts interleaved; the table holds each figure's median across them`,
+    `  a subscriber's traffic cycle CPU against a device's, repeat by repeat: ${ratios.map(x).join(', ')} (median ${x(median(ratios))})`,
+  ];
+}
 
 /**
  * The ratio table, for information: each size's CPU against the previous size's beside the device ratio, and
