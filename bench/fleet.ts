@@ -40,6 +40,7 @@ export type RouterCommand =
   | { cmd: 'ppp-state'; subs: number[] }
   | { cmd: 'ppp-traffic'; n: number; up: number; down: number; seconds: number }
   | { cmd: 'stats' }
+  | { cmd: 'lags' }
   /** These devices' queues' bytes (up + down) and max-limit, as the router holds them (only those rows built). */
   | { cmd: 'queue-state'; net: number; devices: number[] }
   | { cmd: 'stop' };
@@ -118,6 +119,14 @@ function serveRouter(): void {
   let sim = new RouterSimulator({ port: 0, clock: () => now });
   // The bench that started this router is gone (it failed or was killed): a router nobody drives goes too.
   process.on('disconnect', () => process.exit(0));
+  // The moments this router's event loop was blocked for long (its answers waited): when (Date.now()) and how long.
+  const lags: Array<{ at: number; ms: number }> = [];
+  let last = Date.now();
+  setInterval(() => {
+    const t = Date.now();
+    if (t - last > 600) lags.push({ at: last, ms: t - last - 100 });
+    last = t;
+  }, 100).unref();
   process.on('message', (m: RouterCommand & { id: number }) => {
     void (async () => {
       let result: unknown = null;
@@ -158,6 +167,7 @@ function serveRouter(): void {
           cpuMicros: process.cpuUsage().user + process.cpuUsage().system,
         };
       if (m.cmd === 'queue-state') result = queueState(sim, m.net, m.devices);
+      if (m.cmd === 'lags') result = lags.splice(0);
       if (m.cmd === 'stop') await sim.stop();
       process.send?.({ id: m.id, result });
       if (m.cmd === 'stop') process.exit(0);

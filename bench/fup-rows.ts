@@ -8,12 +8,18 @@ import type { RouterClient } from '../src/router/types';
 export const byMenu = new Map<string, number>();
 /** Wall time spent in the router's reads and writes so far (ms), for the split (fup-split.ts). */
 export const io = { readMs: 0, writeMs: 0 };
+/** Calls that took longer than SLOW_MS of wall time: what, how long, and when they began (performance.now()). */
+export const slowCalls: Array<{ what: string; ms: number; at: number }> = [];
+const SLOW_MS = 1000;
 /** Counts the wall time while at least one call of the kind is in flight (reads run side by side). */
-function timed<T>(kind: 'readMs' | 'writeMs', f: () => Promise<T>): Promise<T> {
+function timed<T>(kind: 'readMs' | 'writeMs', f: () => Promise<T>, what: string = kind): Promise<T> {
   const k = kind === 'readMs' ? 0 : 1;
-  if (inflight[k]++ === 0) since[k] = performance.now();
+  const at = performance.now();
+  if (inflight[k]++ === 0) since[k] = at;
   return f().finally(() => {
-    if (--inflight[k] === 0) io[kind] += performance.now() - since[k];
+    const end = performance.now();
+    if (end - at > SLOW_MS) slowCalls.push({ what, ms: end - at, at });
+    if (--inflight[k] === 0) io[kind] += end - since[k];
   });
 }
 const inflight = [0, 0];
@@ -27,10 +33,10 @@ export function countingRows(router: RouterClient): { client: RouterClient; rows
   for (const m of WRITES) {
     const f = router[m] as (...a: unknown[]) => Promise<unknown>;
     (client as unknown as Record<string, unknown>)[m] = (...a: unknown[]) =>
-      timed('writeMs', () => f.apply(router, a));
+      timed('writeMs', () => f.apply(router, a), `${m} ${String(a[0])}`);
   }
   client.print = async (menu, opts) => {
-    const got = await timed('readMs', () => router.print(menu, opts));
+    const got = await timed('readMs', () => router.print(menu, opts), `print ${menu}`);
     rows.n += got.length;
     if (process.env.BENCH_FUP_BY_MENU) {
       const k = `${menu}${opts?.query ? ` ?${opts.query[0]?.split('=')[0]}` : ''}`;
@@ -40,11 +46,14 @@ export function countingRows(router: RouterClient): { client: RouterClient; rows
   };
   if (router.printEach)
     client.printEach = (menu, opts, onRow) =>
-      timed('readMs', () =>
-        router.printEach!(menu, opts, (row) => {
-          rows.n++;
-          onRow(row);
-        }),
+      timed(
+        'readMs',
+        () =>
+          router.printEach!(menu, opts, (row) => {
+            rows.n++;
+            onRow(row);
+          }),
+        `printEach ${menu}`,
       );
   return { client, rows };
 }

@@ -12,6 +12,8 @@ export interface Step {
   end: number;
   readMs: number;
   writeMs: number;
+  /** When it began on the bench's wall clock (performance.now()). */
+  wallAt?: number;
 }
 
 interface Split {

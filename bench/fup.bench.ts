@@ -34,7 +34,7 @@ import { SYSTEM } from '../src/services/types';
 import { createLogger } from '../src/lib/logger';
 import { Crossings, latencyLine, pct, type Seen } from './fup-crossings';
 import { splitLines, type Step } from './fup-split';
-import { byMenu, countingRows, io } from './fup-rows';
+import { byMenu, countingRows, io, slowCalls } from './fup-rows';
 import { benchRouterClient, fleetSubscriber, openBenchSite, seedFleet, type BenchSite } from './fleet';
 import { seedSubscribers, type SubscriberPlan } from './poll-subscribers';
 
@@ -223,7 +223,14 @@ async function drive(
     await flow(site, clock, all, next - clock.now());
     for (; clock.now() >= nextSale; nextSale += SALE_S * 1000) await sell();
     const t = performance.now();
-    const step: Step = { kind, start: clock.now(), end: 0, readMs: -io.readMs, writeMs: -io.writeMs };
+    const step: Step = {
+      kind,
+      start: clock.now(),
+      end: 0,
+      readMs: -io.readMs,
+      writeMs: -io.writeMs,
+      wallAt: t,
+    };
     if (kind === 'poll') {
       await usage.runCycle();
       nextPoll += POLL_S * 1000;
@@ -238,6 +245,33 @@ async function drive(
     for (const x of all) x.enforced(clock.now());
     if (step.kind === 'poll' && process.env.BENCH_FUP_GC) heap.trend.push(liveHeap());
   }
+}
+
+/**
+ * The moments that were long, on the bench's wall clock (seconds from the run's start): steps over 2 s (with their
+ * moment in the router's time), the controller's router calls over 1 s, and the router's blocked event loop.
+ */
+function longMoments(
+  steps: readonly Step[],
+  wall0: number,
+  epoch0: number,
+  lags: ReadonlyArray<{ at: number; ms: number }>,
+): string[] {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const t0 = steps[0]?.start ?? 0;
+  const long = steps
+    .filter((st) => st.end - st.start > 2000)
+    .map(
+      (st) =>
+        `${st.kind} at wall ${s((st.wallAt ?? wall0) - wall0)} s (router ${s(st.start - t0)} s): ${s(st.end - st.start)} s`,
+    );
+  const calls = slowCalls.map((c) => `${c.what} at wall ${s(c.at - wall0)} s: ${s(c.ms)} s`);
+  const blocked = lags.map((l) => `at wall ${s(l.at - epoch0)} s: ${s(l.ms)} s`);
+  return [
+    `  long steps (> 2 s): ${long.join('; ') || 'none'}`,
+    `  router calls over 1 s: ${calls.slice(0, 20).join('; ') || 'none'}${calls.length > 20 ? ` (+${calls.length - 20})` : ''}`,
+    `  the router's event loop blocked over 0.5 s: ${blocked.slice(0, 20).join('; ') || 'none'}${blocked.length > 20 ? ` (+${blocked.length - 20})` : ''}`,
+  ];
 }
 
 /** The heap in use after a full GC (the bench's child runs with --expose-gc): what is kept, garbage left out. */
@@ -271,10 +305,17 @@ async function runOnce(watch: boolean): Promise<Run> {
     const rows0 = rows.n;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
+    const epoch0 = Date.now();
+    slowCalls.length = 0;
+    await site.routerProcess.call({ cmd: 'lags' });
     const heap = { peak: 0, trend: [] as number[] };
     const steps: Step[] = [];
     const sell = () => core.services.vouchers.generate({ profile: 'FUP10', count: 1 }, SYSTEM);
     await drive(core.services.usage, site, [devices, subscribers], clock, watch, heap, steps, sell);
+    if (process.env.BENCH_FUP_SPLIT) {
+      const lags = await site.routerProcess.call<Array<{ at: number; ms: number }>>({ cmd: 'lags' });
+      for (const l of longMoments(steps, wall0, epoch0, lags)) console.log(l);
+    }
     const cpu = process.cpuUsage(cpu0);
     const liveHeapMb = liveHeap();
     if (process.env.BENCH_FUP_BY_MENU)
