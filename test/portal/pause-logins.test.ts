@@ -67,6 +67,25 @@ async function phoneComesBack(mac: string, form?: Record<string, string>) {
 
 const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);
 
+/** The router's first hotspot logout from now on waits for `release()`; `atLogout` resolves when it is reached. */
+function holdFirstLogout(): { atLogout: Promise<void>; release: () => void } {
+  const logout = h.router.hotspotLogout.bind(h.router);
+  let reached!: () => void;
+  let release!: () => void;
+  const atLogout = new Promise<void>((r) => (reached = r));
+  const held = new Promise<void>((r) => (release = r));
+  let once = true;
+  h.router.hotspotLogout = async (ids) => {
+    if (once) {
+      once = false;
+      reached();
+      await held;
+    }
+    return logout(ids);
+  };
+  return { atLogout, release };
+}
+
 async function pausedOnline() {
   const [code] = await makeVouchers(h, 'ONLINE', 1);
   const d = addDevice(h, 1);
@@ -160,20 +179,7 @@ describe('a paused code on an API site', () => {
     await cycle();
     // The pause's logout is held at the router until a poll has run: the code is paused in the database and
     // its login refused, but its session is not ended yet, so the device still shows online.
-    const logout = h.router.hotspotLogout.bind(h.router);
-    let reached!: () => void;
-    let release!: () => void;
-    const atLogout = new Promise<void>((r) => (reached = r));
-    const held = new Promise<void>((r) => (release = r));
-    let once = true;
-    h.router.hotspotLogout = async (ids) => {
-      if (once) {
-        once = false;
-        reached();
-        await held;
-      }
-      return logout(ids);
-    };
+    const { atLogout, release } = holdFirstLogout();
     const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
     await atLogout;
     await cycle();
@@ -191,20 +197,7 @@ describe('a paused code on an API site', () => {
     advance(h, 600);
     await cycle();
     // The pause is held at its logout (paused in the database, its login refused, its session not ended yet).
-    const logout = h.router.hotspotLogout.bind(h.router);
-    let reached!: () => void;
-    let release!: () => void;
-    const atLogout = new Promise<void>((r) => (reached = r));
-    const held = new Promise<void>((r) => (release = r));
-    let once = true;
-    h.router.hotspotLogout = async (ids) => {
-      if (once) {
-        once = false;
-        reached();
-        await held;
-      }
-      return logout(ids);
-    };
+    const { atLogout, release } = holdFirstLogout();
     const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
     await atLogout;
     // A poll reads the sessions now, with the phone still online; the pause then finishes before that poll goes
