@@ -67,6 +67,22 @@ async function phoneComesBack(mac: string, form?: Record<string, string>) {
 
 const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);
 
+/**
+ * A phone online on a code for 10 minutes, then its Pause held at the router's logout (until `release()`): paused
+ * in the database, its login refused, its session not ended yet.
+ */
+async function pauseHeldAtLogout() {
+  const [code] = await makeVouchers(h, 'ONLINE', 1);
+  const d = addDevice(h, 1);
+  const first = await post('/api/portal/redeem', { code, ...d });
+  advance(h, 600);
+  await cycle();
+  const { atLogout, release } = holdFirstLogout();
+  const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
+  await atLogout;
+  return { code, pausing, release };
+}
+
 /** The router's first hotspot logout from now on waits for `release()`; `atLogout` resolves when it is reached. */
 function holdFirstLogout(): { atLogout: Promise<void>; release: () => void } {
   const logout = h.router.hotspotLogout.bind(h.router);
@@ -172,16 +188,9 @@ describe('a paused code on an API site', () => {
   });
 
   it('a poll that lands while the pause logs the phone out does not read the phone as back online', async () => {
-    const [code] = await makeVouchers(h, 'ONLINE', 1);
-    const d = addDevice(h, 1);
-    const first = await post('/api/portal/redeem', { code, ...d });
-    advance(h, 600);
-    await cycle();
     // The pause's logout is held at the router until a poll has run: the code is paused in the database and
     // its login refused, but its session is not ended yet, so the device still shows online.
-    const { atLogout, release } = holdFirstLogout();
-    const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
-    await atLogout;
+    const { code, pausing, release } = await pauseHeldAtLogout();
     await cycle();
     release();
     expect((await pausing).status).toBe(200);
@@ -191,15 +200,8 @@ describe('a paused code on an API site', () => {
   });
 
   it('a poll that read the phone online just before the pause logged it out does not end the pause after it', async () => {
-    const [code] = await makeVouchers(h, 'ONLINE', 1);
-    const d = addDevice(h, 1);
-    const first = await post('/api/portal/redeem', { code, ...d });
-    advance(h, 600);
-    await cycle();
     // The pause is held at its logout (paused in the database, its login refused, its session not ended yet).
-    const { atLogout, release } = holdFirstLogout();
-    const pausing = post('/api/portal/pause', { mac: d.mac }, first.cookie);
-    await atLogout;
+    const { code, pausing, release } = await pauseHeldAtLogout();
     // A poll reads the sessions now, with the phone still online; the pause then finishes before that poll goes
     // on to the database: the poll's reading is older than the pause's logout.
     const printEach = h.router.printEach!.bind(h.router);
