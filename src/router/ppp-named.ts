@@ -6,11 +6,10 @@
  * crossings) then costs rows for those subscribers, not for every one on the router. The prints that already name
  * their rows (a session by address or by name) and every write pass through unchanged.
  */
-import { anyNameQuery } from './hotspot/counters';
+import { printNamed } from './named-print';
 import { createRouterPpp, type RouterPpp } from './ppp';
 import type { PrintOptions, RosRow, RouterClient } from './types';
 
-const NAMES_PER_PRINT = 100;
 /** The whole-menu prints RouterPpp makes, and how each names a login's row. */
 const NAMED: Record<string, (name: string) => string> = {
   '/ppp/secret': (n) => n,
@@ -29,15 +28,10 @@ function namedPrints(router: RouterClient, names: readonly string[]): RouterClie
   client.print = async (menu: string, opts?: PrintOptions): Promise<RosRow[]> => {
     const nameOf = NAMED[menu];
     const query = opts?.query ?? [];
-    const whole = query.length === 0 || (menu === '/queue/simple' && query.length === 1 && query[0] === DYNAMIC);
+    const whole =
+      query.length === 0 || (menu === '/queue/simple' && query.length === 1 && query[0] === DYNAMIC);
     if (!nameOf || !whole) return router.print(menu, opts);
-    if (names.length === 0) return [];
-    const prints: Promise<RosRow[]>[] = [];
-    for (let i = 0; i < names.length; i += NAMES_PER_PRINT) {
-      const named = anyNameQuery(names.slice(i, i + NAMES_PER_PRINT).map(nameOf));
-      prints.push(router.print(menu, { ...opts, query: query.length ? [...named, ...query, '#&'] : named }));
-    }
-    return (await Promise.all(prints)).flat();
+    return printNamed(router, menu, names.map(nameOf), { ...opts, query });
   };
   return client;
 }

@@ -1,16 +1,15 @@
 /**
- * A few of our queues' counters read between polls (the fair-use watch): one `print` of `/queue/simple` with a
- * `.proplist` and a query naming just those queues (`?name=A ?name=B ?#| ?name=C ?#| …`, docs/routeros.md
- * "Queries"), and the router's uptime beside it, pipelined in one round trip. RouterOS still tests every queue
+ * A few of our queues' counters read between polls (the fair-use watch): `print`s of `/queue/simple` with a
+ * `.proplist` and a query naming just those queues (`?name=A ?name=B ?#| ?name=C ?#| …`, 100 a print:
+ * named-print.ts, docs/routeros.md "Queries"), and the router's uptime beside them, pipelined in one round trip. RouterOS still tests every queue
  * against the query, but sends only the rows named: the rows read are those of the devices watched.
  */
 import { queueNameForMac } from '../../domain/queues';
-import type { RosRow, RouterClient } from '../types';
+import type { RouterClient } from '../types';
+import { printNamed } from '../named-print';
 import { queueReading, uptime, type QueueReading } from './row-parse';
 import { QUEUE_MENU, RESOURCE_MENU } from './snapshot';
 
-/** Names per print: a query of 100 names is 199 words; longer sentences are split into several prints sent at once. */
-const NAMES_PER_PRINT = 100;
 const COUNTER_PROPS = ['.id', 'name', 'bytes', 'rate', 'comment', 'dynamic'];
 
 export interface CountersRead {
@@ -21,37 +20,18 @@ export interface CountersRead {
   rows: number;
 }
 
-/** `?name=a ?name=b ?#| ?name=c ?#| …`: any of the names (the first OR comes after the second name). */
-export function anyNameQuery(names: readonly string[]): string[] {
-  const query: string[] = [];
-  for (let i = 0; i < names.length; i++) {
-    query.push(`name=${names[i]}`);
-    if (i > 0) query.push('#|');
-  }
-  return query;
-}
-
 /** The counters of the devices' `pisonet-<MAC>` queues (devices without one are simply absent). */
 export async function readCounters(router: RouterClient, macs: readonly string[]): Promise<CountersRead> {
-  const names = macs.map(queueNameForMac);
-  const prints: Promise<RosRow[]>[] = [];
-  for (let i = 0; i < names.length; i += NAMES_PER_PRINT) {
-    const query = anyNameQuery(names.slice(i, i + NAMES_PER_PRINT));
-    prints.push(router.print(QUEUE_MENU, { proplist: COUNTER_PROPS, query }));
-  }
-  const [resource, ...chunks] = await Promise.all([
+  const [resource, queues] = await Promise.all([
     router.print(RESOURCE_MENU, { proplist: ['uptime'] }),
-    ...prints,
+    printNamed(router, QUEUE_MENU, macs.map(queueNameForMac), { proplist: COUNTER_PROPS }),
   ]);
   const counters: QueueReading[] = [];
-  let rows = resource.length;
-  for (const chunk of chunks) {
-    rows += chunk.length;
-    for (const row of chunk) {
-      const r = queueReading(row);
-      if (r) counters.push(r);
-    }
+  for (const row of queues) {
+    const r = queueReading(row);
+    if (r) counters.push(r);
   }
+  const rows = resource.length + queues.length;
   return {
     counters,
     routerUptimeSeconds: resource[0]?.uptime === undefined ? undefined : uptime(resource[0].uptime),

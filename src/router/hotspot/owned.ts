@@ -9,6 +9,7 @@ import { QUEUE_PREFIX, queueNameForMac } from '../../domain/queues';
 import { normaliseMac } from '../../domain/units';
 import { macOf } from '../../domain/network';
 import type { RouterClient } from '../types';
+import { printNamed } from '../named-print';
 import { RouterError } from '../../domain/errors';
 import type { LoginsInFlight, SharedLogins } from './logins-in-flight';
 import { applyQueuePlan, isGone } from './queues';
@@ -118,14 +119,10 @@ export function loginsMissedBy(h: Held, basis: RouterSnapshot): Set<string> {
 }
 
 /** Our queues by name (all of ours when `names` is omitted), with their counters. */
-export async function ourQueues(h: Held, names?: string[]) {
-  const query: string[] = [];
-  names?.forEach((n, i) => {
-    query.push(`name=${n}`);
-    if (i > 0) query.push('#|');
-  });
-  if (names && names.length === 0) return [];
-  const rows = await h.router.print(QUEUE_MENU, { proplist: QUEUE_PROPS, query: names ? query : undefined });
+export async function ourQueues(h: Held, names?: readonly string[]) {
+  const rows = names
+    ? await printNamed(h.router, QUEUE_MENU, names, { proplist: QUEUE_PROPS })
+    : await h.router.print(QUEUE_MENU, { proplist: QUEUE_PROPS });
   return rows
     .map((r) => ({ ...queueOnRouter(r), bytes: r.bytes ?? '0/0', rate: r.rate ?? '0/0' }))
     .filter((q) => isOurQueue(q) || isOurPlanQueue(q));

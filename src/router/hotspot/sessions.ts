@@ -7,6 +7,7 @@ import { confirmedLoginRefusal, heldLogin, type DeviceOnHotspot } from '../login
 import type { RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
 import { isGone, queueAddAttrs } from './queues';
+import { printNamed } from '../named-print';
 import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
 import { addUser, bindUser, userAddAttrs, userPassword, type UserPlacement, type VoucherUser } from './users';
 
@@ -35,16 +36,12 @@ export async function sessionsOfDevice(router: RouterClient, mac: string): Promi
  * in slices so that no command grows without bound), read just before their queues would be removed.
  */
 export async function devicesOnline(router: RouterClient, macs: readonly string[]): Promise<Set<string>> {
+  const rows = await printNamed(router, ACTIVE_MENU, macs, {
+    proplist: ['mac-address'],
+    property: 'mac-address',
+  });
   const online = new Set<string>();
-  for (let i = 0; i < macs.length; i += 100) {
-    const query: string[] = [];
-    macs.slice(i, i + 100).forEach((mac, j) => {
-      query.push(`mac-address=${mac}`);
-      if (j > 0) query.push('#|');
-    });
-    const rows = await router.print(ACTIVE_MENU, { proplist: ['mac-address'], query });
-    for (const r of rows) if (r['mac-address']) online.add(r['mac-address']);
-  }
+  for (const r of rows) if (r['mac-address']) online.add(r['mac-address']);
   return online;
 }
 

@@ -6,6 +6,7 @@
 import { formatRouterDuration, parseRouterDuration } from '../../domain/units';
 import type { RosAttrs, RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
+import { printNamed } from '../named-print';
 import { COOKIE_MENU, USER_MENU } from './snapshot';
 
 /** Any MAC: a hotspot user with this `mac-address` is not bound to a device. */
@@ -219,30 +220,18 @@ function uptimeOf(value: string | undefined): number {
   }
 }
 
-/** The byte and time counters and byte limits of the users named (chunked queries: `?name=A ?name=B #|`). */
+/** The byte and time counters and byte limits of the users named (named-print.ts: 100 names a print). */
 export async function readUserBytes(router: RouterClient, names: readonly string[]): Promise<UserBytes[]> {
-  const out: UserBytes[] = [];
-  for (let i = 0; i < names.length; i += 100) {
-    const chunk = names.slice(i, i + 100);
-    const query: string[] = [];
-    chunk.forEach((n, k) => {
-      query.push(`name=${n}`);
-      if (k > 0) query.push('#|');
-    });
-    const rows = await router.print(USER_MENU, {
-      proplist: ['.id', 'name', 'bytes-in', 'bytes-out', 'uptime', 'limit-bytes-total'],
-      query,
-    });
-    for (const r of rows)
-      out.push({
-        id: r['.id'] ?? '',
-        name: r.name ?? '',
-        bytes: count(r['bytes-in']) + count(r['bytes-out']),
-        seconds: uptimeOf(r.uptime),
-        limit: count(r['limit-bytes-total']),
-      });
-  }
-  return out;
+  const rows = await printNamed(router, USER_MENU, names, {
+    proplist: ['.id', 'name', 'bytes-in', 'bytes-out', 'uptime', 'limit-bytes-total'],
+  });
+  return rows.map((r) => ({
+    id: r['.id'] ?? '',
+    name: r.name ?? '',
+    bytes: count(r['bytes-in']) + count(r['bytes-out']),
+    seconds: uptimeOf(r.uptime),
+    limit: count(r['limit-bytes-total']),
+  }));
 }
 
 /** Sets a user's `limit-bytes-total` (plain integer bytes; 0 = none). */
