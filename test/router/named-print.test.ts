@@ -4,12 +4,12 @@
  * sold at the same moment crosses together); one print of them all was one query of thousands of words, which
  * RouterOS tests every queue against (and which held the simulated router for seconds at 6,000 names).
  */
-import { createRouterClient, type HardenedRouterClient } from '../../src/router';
+import type { HardenedRouterClient } from '../../src/router';
 import { createManagedHotspot } from '../../src/router/hotspot';
 import { printNamed } from '../../src/router/named-print';
 import type { PrintOptions, RouterClient } from '../../src/router/types';
 import { RouterSimulator } from '../../src/simulator';
-import { captureLogger } from './helpers';
+import { captureLogger, localRouterClient } from './helpers';
 
 const N = 250;
 const mac = (i: number) =>
@@ -22,15 +22,7 @@ let client: HardenedRouterClient;
 beforeAll(async () => {
   sim = new RouterSimulator({ port: 0, emptyReplies: true });
   const { port } = await sim.start();
-  client = createRouterClient({
-    host: '127.0.0.1',
-    port,
-    user: 'admin',
-    password: '',
-    tls: false,
-    timeoutSeconds: 5,
-    logger: captureLogger(),
-  });
+  client = localRouterClient(port, { timeoutSeconds: 5, logger: captureLogger() });
   await client.start();
   expect(await client.waitConnected(3000)).toBe(true);
   const adds: Promise<string>[] = [];
