@@ -12,7 +12,7 @@ import type { PrintOptions, RosRow, RouterClient } from './types';
 const NAMES_PER_PRINT = 100;
 
 /** `?P=a ?P=b ?#| ?P=c ?#| …`: any of the values (the first OR comes after the second value). */
-export function anyOfQuery(values: readonly string[], property = 'name'): string[] {
+function anyOfQuery(values: readonly string[], property = 'name'): string[] {
   const query: string[] = [];
   for (let i = 0; i < values.length; i++) {
     query.push(`${property}=${values[i]}`);
@@ -25,7 +25,7 @@ export function anyOfQuery(values: readonly string[], property = 'name'): string
  * The queries that read these values, 100 a query; `and`: more words each query must also meet (ANDed after the
  * values: `?… ?dynamic=true ?#&`).
  */
-export function chunkedQueries(
+function chunkedQueries(
   values: readonly string[],
   property = 'name',
   and: readonly string[] = [],

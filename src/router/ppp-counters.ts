@@ -1,9 +1,9 @@
 /**
- * A few PPP sessions' byte counters read between polls (the fair-use watch): `print`s of `/interface` (100 names a print: named-print.ts) with a
- * `.proplist` and a query naming just their dynamic interfaces (`?name=<pppoe-A> ?name=<pppoe-B> ?#| …`,
- * docs/routeros.md "Queries"), their `/ppp/active` rows named the same way (the session's key, as the poll's read
- * makes it), and the router's uptime beside them, pipelined in one round trip. rx is what the subscriber sent, as in
- * the poll's read (ppp.ts).
+ * A few PPP sessions' byte counters read between polls (the fair-use watch): `print`s of `/interface` (100 names
+ * a print: named-print.ts) with a `.proplist` and a query naming just their dynamic interfaces (`?name=<pppoe-A>
+ * ?name=<pppoe-B> ?#| …`, docs/routeros.md "Queries"), their `/ppp/active` rows named the same way (the session's
+ * key, as the poll's read makes it), and the router's uptime beside them, pipelined in one round trip. rx is what
+ * the subscriber sent, as in the poll's read (ppp.ts).
  */
 import { uptime } from './hotspot/row-parse';
 import { RESOURCE_MENU } from './hotspot/snapshot';

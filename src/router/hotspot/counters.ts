@@ -1,8 +1,9 @@
 /**
  * A few of our queues' counters read between polls (the fair-use watch): `print`s of `/queue/simple` with a
  * `.proplist` and a query naming just those queues (`?name=A ?name=B ?#| ?name=C ?#| …`, 100 a print:
- * named-print.ts, docs/routeros.md "Queries"), and the router's uptime beside them, pipelined in one round trip. RouterOS still tests every queue
- * against the query, but sends only the rows named: the rows read are those of the devices watched.
+ * named-print.ts, docs/routeros.md "Queries"), and the router's uptime beside them, pipelined in one round trip.
+ * RouterOS still tests every queue against the query, but sends only the rows named: the rows read are those of
+ * the devices watched.
  */
 import { queueNameForMac } from '../../domain/queues';
 import type { RouterClient } from '../types';
