@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createBackupService } from '../../src/services/business/backup';
 import { backupSchedule } from '../../src/services/business/backup/schedule';
+import type { CalendarJob } from '../../src/jobs/calendar';
 import { advance, capturingLogger, usageHarness, type Harness } from '../usage/helpers';
 
 let h: Harness;
@@ -32,12 +33,21 @@ const names = () =>
     .filter((n) => n.endsWith('.backup'))
     .sort();
 
-/** Moves the fake clock and lets the job look, as its timer would. */
-async function tick(seconds: number): Promise<void> {
-  advance(h, seconds);
-  const job = h.app!.backupJob!;
+/**
+ * A look after the clock moved, as the job's timer would make it. The timer also looks every second of real time:
+ * a look of its own still running from before the move would have this one skipped ("still running at the next
+ * time"), so that run is waited for first; no timer can fire between it and this look.
+ */
+async function lookNow(job: CalendarJob): Promise<void> {
+  await job.settled();
   await job.look();
   await job.settled();
+}
+
+/** Moves the fake clock and lets the server's job look. */
+async function tick(seconds: number): Promise<void> {
+  advance(h, seconds);
+  await lookNow(h.app!.backupJob!);
 }
 
 test('a backup is made when the newest is BACKUP_EVERY old; the newest BACKUP_KEEP are kept; other files never touched', async () => {
@@ -81,12 +91,10 @@ test('a restart neither repeats nor skips the next one: the folder says when the
   job.start();
   try {
     advance(h, 5);
-    await job.look();
-    await job.settled();
+    await lookNow(job);
     expect(names()).toEqual(before);
     advance(h, 26);
-    await job.look();
-    await job.settled();
+    await lookNow(job);
     expect(names()).not.toEqual(before);
     expect(names()).toHaveLength(3);
   } finally {
