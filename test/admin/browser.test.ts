@@ -5,11 +5,12 @@ import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium } from '../helpers/browser';
 import { queueNameForMac } from '../../src/domain/queues';
 import { seedActiveUsers, addTrafficAndPoll } from './scenario';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 /** The bit of the browser's globals the page functions use (the test compiles without the DOM lib). */
 type BrowserGlobals = { document: { querySelector(sel: string): { textContent: string | null } | null } };
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let h: Harness;
@@ -35,8 +36,7 @@ async function shoot(name: string, url: string): Promise<void> {
     await page.setViewportSize(viewport);
     await page.goto(h.app!.url + url);
     const file = path.join(SHOTS, `${name}-${label}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(`screenshot: ${path.relative(process.cwd(), file)}`);
+    await saveScreenshot(page, { path: file, fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
 }
@@ -139,8 +139,7 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
   await page.selectOption('#dlg-preset', 'PREMIUM');
   await expect(page.locator('[data-role=custom]').isHidden()).resolves.toBe(true);
   const dialogShot = path.join(SHOTS, 'bandwidth-set-limit-desktop.png');
-  await page.screenshot({ path: dialogShot });
-  console.log(`screenshot: ${path.relative(process.cwd(), dialogShot)}`);
+  await saveScreenshot(page, { path: dialogShot });
   await page.click('#limit-form button[type=submit]');
   expect(
     await waitFor(

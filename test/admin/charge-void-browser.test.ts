@@ -3,12 +3,12 @@
  * confirms, and the sale stays on the page struck through with who voided it and why, out of the voucher's time.
  * Screenshots at 390 and 1280 px go to the system's temp folder (looked at, never committed).
  */
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
@@ -64,8 +64,12 @@ test('Void… with a reason strikes the sale through, names who and why, and tak
     await page
       .locator('#charges details.void-sale')
       .evaluate((d) => ((d as unknown as { open: boolean }).open = true));
-    await page.locator('#charges').screenshot({ path: path.join(os.tmpdir(), `charge-void-${label}.png`) });
-    await page.locator('#change').screenshot({ path: path.join(os.tmpdir(), `extend-form-${label}.png`) });
+    await saveScreenshot(page.locator('#charges'), {
+      path: path.join(SHOTS_DIR, `charge-void-${label}.png`),
+    });
+    await saveScreenshot(page.locator('#change'), {
+      path: path.join(SHOTS_DIR, `extend-form-${label}.png`),
+    });
   }
   expect(pageErrors).toEqual([]);
 }, 60_000);

@@ -12,9 +12,10 @@ import { pdfInfo } from '../helpers/pdf-cards';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 const OUT = path.join(__dirname, '..', '..', 'test-output');
-const SHOTS = path.join(OUT, 'screenshots');
+const SHOTS = SHOTS_DIR;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 const PROFILES = [
   { name: 'DAY10', price: 10, validity: '1d', users: 1, rate_up: '1M', rate_down: '2M' },
@@ -31,7 +32,7 @@ async function shoot(name: string, url: string): Promise<void> {
   for (const [label, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
     await page.goto(h.app!.url + url);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
 }

@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let h: Harness;
@@ -53,8 +54,7 @@ test('profile form: self-service fields, live bounds check, saved through the fo
     const section = page.locator('#self-service');
     await section.scrollIntoViewIfNeeded();
     const file = path.join(SHOTS, `self-service-admin-profile-${label}.png`);
-    await section.screenshot({ path: file });
-    console.log(`screenshot: ${path.relative(process.cwd(), file)}`);
+    await saveScreenshot(section, { path: file });
   }
   await page.setViewportSize(VIEWPORTS.phone);
   await page.fill('#f-name', 'PAUSE1H');
@@ -79,8 +79,7 @@ test('settings: moves per day at 390 and 1280 px, saved through the form', async
     const section = page.locator('section#self-service');
     await section.scrollIntoViewIfNeeded();
     const file = path.join(SHOTS, `self-service-admin-settings-${label}.png`);
-    await section.screenshot({ path: file });
-    console.log(`screenshot: ${path.relative(process.cwd(), file)}`);
+    await saveScreenshot(section, { path: file });
   }
   await page.fill('#f-moves_per_day', '5');
   await Promise.all([

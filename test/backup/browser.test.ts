@@ -19,6 +19,7 @@ import {
   sidewaysOverflow,
   smallTargets,
 } from '../web/page-checks';
+import { saveScreenshot } from '../helpers/screenshots';
 
 let h: Harness;
 let browser: Browser;
@@ -63,7 +64,7 @@ async function checkPage(name: string, url: string, anchor?: string): Promise<vo
     await screenshot(tab, `${name}-${label}`);
     // The section itself, as the owner finds it on a long page.
     if (anchor)
-      await tab.locator(anchor).screenshot({ path: path.join(SHOTS, `${name}-section-${label}.png`) });
+      await saveScreenshot(tab.locator(anchor), { path: path.join(SHOTS, `${name}-section-${label}.png`) });
   }
   expect(problems).toEqual([]);
 }

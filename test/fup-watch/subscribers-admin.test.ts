@@ -10,8 +10,9 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { api } from '../sites/helpers';
 import { describePostgresOnly } from '../helpers/engine-describe';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let h: Harness;
@@ -47,7 +48,10 @@ describePostgresOnly('a RADIUS site', () => {
     for (const [label, viewport] of Object.entries(VIEWPORTS)) {
       await page.setViewportSize(viewport);
       await page.goto(`${h.app!.url}/admin/sites/${res.json.site.id}`);
-      await page.screenshot({ path: path.join(SHOTS, `site-fair-use-radius-${label}.png`), fullPage: true });
+      await saveScreenshot(page, {
+        path: path.join(SHOTS, `site-fair-use-radius-${label}.png`),
+        fullPage: true,
+      });
       // Nothing wider than the screen.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
     }
@@ -60,7 +64,7 @@ describePostgresOnly('a RADIUS site', () => {
 test('an API site: fair use acts within the watch interval; with FUP_WATCH=off, at each poll', async () => {
   await page.setViewportSize(VIEWPORTS.desktop);
   await page.goto(`${h.app!.url}/admin/sites/1`);
-  await page.screenshot({ path: path.join(SHOTS, 'site-fair-use-api-desktop.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'site-fair-use-api-desktop.png'), fullPage: true });
   expect(await bound()).toContain('acts within 1 s of a threshold crossed');
   h.core!.config.fupWatch.enabled = false;
   try {

@@ -14,6 +14,7 @@ import { makeVendo } from '../vendos/helpers';
 import { advance } from '../usage/helpers';
 import { axeProblems, DESKTOP, PHONE, SHOTS, sidewaysOverflow } from '../web/page-checks';
 import { cycle, MB, overageHarness, sessionOf } from './helpers';
+import { saveScreenshot } from '../helpers/screenshots';
 
 let h: Harness;
 let browser: Browser;
@@ -33,7 +34,8 @@ async function typeCode(page: Page, code: string): Promise<void> {
   await Promise.all([page.waitForURL(/\/portal\/status\?/), page.click('form.redeem button[type=submit]')]);
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+const shot = (page: Page, name: string) =>
+  saveScreenshot(page, { path: path.join(SHOTS, name), fullPage: true });
 
 test('the status page of a used-up phone sells extra data; the phone buys with a code and is online again', async () => {
   const { board } = await makeVendo(h, { profile: 'CAP' });

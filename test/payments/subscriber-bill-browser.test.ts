@@ -11,8 +11,9 @@ import { launchChromium } from '../helpers/browser';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
 import { addSubscriber, PROFILES } from '../subscribers/helpers';
 import { payRig, type PayRig } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = '/tmp/i56pay-shots';
+const SHOTS = SHOTS_DIR;
 let rig: PayRig;
 let browser: Browser;
 let page: Page;
@@ -25,7 +26,7 @@ async function check(name: string): Promise<void> {
     await page.setViewportSize(vp);
     expect({ name, label, overflow: await sidewaysOverflow(page) }).toEqual({ name, label, overflow: 0 });
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(PHONE);
 }

@@ -8,8 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { loginOnRouter, seedVoucher } from '../usage/helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let h: Harness;
@@ -40,7 +41,7 @@ test('a shared profile made in the admin form shares one limit among eight phone
   await page.fill('#f-contention_ratio', '1:4');
   await page.selectOption('#f-priority', '2');
   await page.setViewportSize(VIEWPORTS.phone);
-  await page.locator('#sharing').screenshot({ path: path.join(SHOTS, 'profile-sharing-phone.png') });
+  await saveScreenshot(page.locator('#sharing'), { path: path.join(SHOTS, 'profile-sharing-phone.png') });
   await page.setViewportSize(VIEWPORTS.desktop);
   await Promise.all([page.waitForURL(/\/admin\/profiles$/), page.click('#profile-form button[type=submit]')]);
   const p = await h.core!.services.profiles.get('PISO5');
@@ -55,7 +56,7 @@ test('a shared profile made in the admin form shares one limit among eight phone
   for (const [label, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
     await page.goto(`${h.app!.url}/admin/bandwidth?tab=queues`);
-    await page.screenshot({ path: path.join(SHOTS, `bandwidth-shared-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `bandwidth-shared-${label}.png`), fullPage: true });
   }
   const text = (await page.locator('#queue-table').textContent()) ?? '';
   expect(text).toContain('pisonet-plan-PISO5');

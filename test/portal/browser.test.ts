@@ -4,8 +4,9 @@ import type { Browser } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium } from '../helpers/browser';
 import { addDevice, makeVouchers } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 
 describe('portal in a phone-sized browser', () => {
   let h: Harness;
@@ -46,7 +47,7 @@ describe('portal in a phone-sized browser', () => {
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       fs.mkdirSync(SHOTS, { recursive: true });
       const file = path.join(SHOTS, 'portal-status.png');
-      await page.screenshot({ path: file, fullPage: true });
+      await saveScreenshot(page, { path: file, fullPage: true });
       console.log(`screenshot: ${file}`);
       expect(fs.statSync(file).size).toBeGreaterThan(1000);
     } finally {

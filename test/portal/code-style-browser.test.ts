@@ -14,6 +14,7 @@ import { startHotspotLoginPage, type HotspotLoginPage } from '../helpers/hotspot
 import { decodeFirstQr } from '../helpers/qr';
 import { axeProblems, DESKTOP, PHONE, SHOTS, sidewaysOverflow } from '../web/page-checks';
 import { AUTH, device, voucherRow } from './helpers';
+import { saveScreenshot } from '../helpers/screenshots';
 
 let browser: Browser;
 let h: Harness | undefined;
@@ -93,7 +94,7 @@ for (const [name, size] of [
     await tab.fill('#password', v.password === '000000' ? '111111' : '000000');
     await Promise.all([tab.waitForLoadState('load'), tab.click('button[type=submit]')]);
     expect(await tab.textContent('.alert.error')).toContain('Hindi tama ang code o password na iyan.');
-    await tab.screenshot({ path: path.join(SHOTS, `portal-password-${name}.png`), fullPage: true });
+    await saveScreenshot(tab, { path: path.join(SHOTS, `portal-password-${name}.png`), fullPage: true });
     expect(await axeProblems(tab)).toEqual([]);
     expect(await sidewaysOverflow(tab)).toBe(0);
     await tab.fill('#password', v.password!);

@@ -6,8 +6,9 @@ import { launchChromium } from '../helpers/browser';
 import { createHarness, Harness } from '../helpers/harness';
 import { advance } from '../usage/helpers';
 import { addDevice, makeVouchers } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 const PROFILES = [
   {
     name: 'ONLINE',
@@ -51,7 +52,7 @@ it('at 390 px the status page shows the time and Pause; Pause then Resume keep t
   await page.reload();
   await expect(page.locator('#time-left').textContent()).resolves.toMatch(/10/);
   await expect(page.locator('#pause').isVisible()).resolves.toBe(true);
-  await page.screenshot({ path: path.join(SHOTS, 'self-service-status-390.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'self-service-status-390.png'), fullPage: true });
 
   await page.click('#pause');
   await page.waitForURL(/notice=paused/);
@@ -63,9 +64,9 @@ it('at 390 px the status page shows the time and Pause; Pause then Resume keep t
   await expect(page.locator('.facts dt').first().textContent()).resolves.toBe('Time kept');
   await expect(page.locator('body').textContent()).resolves.not.toContain('You are connected');
   expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(0);
-  await page.screenshot({ path: path.join(SHOTS, 'self-service-paused-390.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'self-service-paused-390.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.screenshot({ path: path.join(SHOTS, 'self-service-paused-1280.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'self-service-paused-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
 
   advance(h, 3600);
@@ -75,7 +76,7 @@ it('at 390 px the status page shows the time and Pause; Pause then Resume keep t
   await expect(page.locator('h1').textContent()).resolves.toBe('You are connected');
   expect(h.sim.rows('/ip/hotspot/active')).toHaveLength(1);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.screenshot({ path: path.join(SHOTS, 'self-service-resumed-1280.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'self-service-resumed-1280.png'), fullPage: true });
   await page.close();
   // Eight page loads and four full-page screenshots around two polls: seconds each on a busy 2-core machine.
 }, 90_000);

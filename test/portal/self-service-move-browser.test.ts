@@ -9,8 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { createHarness, Harness } from '../helpers/harness';
 import { addDevice, makeVouchers } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 const PHONE = { width: 390, height: 844 };
 
 let h: Harness;
@@ -53,7 +54,10 @@ it('refuses another phone in Filipino; the owner’s browser with a new address 
     'Ginagamit ang code na ito sa ibang phone. Humingi ng tulong sa tindahan, o maghintay hanggang naka-offline ang kabilang phone nang 10 minuto.',
   );
   await expect(strangerPage.locator('input[name="confirm_move"]').count()).resolves.toBe(0);
-  await strangerPage.screenshot({ path: path.join(SHOTS, 'portal-code-in-use-fil-390.png'), fullPage: true });
+  await saveScreenshot(strangerPage, {
+    path: path.join(SHOTS, 'portal-code-in-use-fil-390.png'),
+    fullPage: true,
+  });
   expect(sessionMacs()).toEqual([old.mac]);
 
   // The same phone with a randomised address: its browser kept the device cookie from the redemption.
@@ -62,7 +66,7 @@ it('refuses another phone in Filipino; the owner’s browser with a new address 
   await expect(ownerPage.locator('#confirm-move-title').textContent()).resolves.toContain(
     'Move it to this device? The other device will be logged out.',
   );
-  await ownerPage.screenshot({ path: path.join(SHOTS, 'portal-confirm-move-390.png'), fullPage: true });
+  await saveScreenshot(ownerPage, { path: path.join(SHOTS, 'portal-confirm-move-390.png'), fullPage: true });
   await Promise.all([ownerPage.waitForURL(/\/portal\/status/), ownerPage.click('.self.confirm button')]);
   await expect(ownerPage.locator('body').textContent()).resolves.toContain(
     'Your code now works on this device.',

@@ -3,12 +3,12 @@
  * time fields and shows the address pool, and the saved profile is a monthly plan even though the hidden
  * Validity field still held its default. Screenshots go to the system's temporary folder.
  */
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { formToProfileJson } from '../../src/web/admin/pages/profile-form';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
@@ -77,8 +77,8 @@ test('choosing a monthly plan hides the voucher fields, and it is saved as one',
       'use 1–63 letters, digits, _, - or .',
     );
     expect(await overflow(page)).toBeLessThanOrEqual(0);
-    await page.screenshot({
-      path: path.join(os.tmpdir(), `monthly-profile-form-${label}.png`),
+    await saveScreenshot(page, {
+      path: path.join(SHOTS_DIR, `monthly-profile-form-${label}.png`),
       fullPage: true,
     });
   }
@@ -98,7 +98,10 @@ test('choosing a monthly plan hides the voucher fields, and it is saved as one',
     ppp_pool: 'pppoe-pool',
   });
   await expect(page.locator('[data-testid="profile-monthly"]').count()).resolves.toBe(1);
-  await page.screenshot({ path: path.join(os.tmpdir(), 'monthly-profile-list-phone.png'), fullPage: true });
+  await saveScreenshot(page, {
+    path: path.join(SHOTS_DIR, 'monthly-profile-list-phone.png'),
+    fullPage: true,
+  });
   // Its edit page opens as a monthly plan.
   await page.goto(`${h.app!.url}/admin/profiles/HOME10/edit`);
   await expect(page.locator('#f-billing').inputValue()).resolves.toBe('monthly');

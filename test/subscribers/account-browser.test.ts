@@ -14,8 +14,9 @@ import { launchChromium } from '../helpers/browser';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
 import { AdminClient } from '../admin/client';
 import { addSubscriber, PROFILES } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = '/tmp/i55shots';
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 let page: Page;
@@ -28,7 +29,7 @@ async function check(name: string): Promise<void> {
     await page.setViewportSize(vp);
     expect({ name, label, overflow: await sidewaysOverflow(page) }).toEqual({ name, label, overflow: 0 });
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `account-${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `account-${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(PHONE);
 }

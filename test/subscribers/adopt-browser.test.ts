@@ -9,11 +9,12 @@ import type { Browser } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { ownersSetUp, PROFILES } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 jest.setTimeout(90_000);
 let h: Harness;
 let browser: Browser;
-const shots = path.join(process.env.SCREENSHOT_DIR ?? '/tmp', 'adopt-shots');
+const shots = path.join(SHOTS_DIR, 'adopt');
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
@@ -46,7 +47,7 @@ describe('the adopt page', () => {
       // The phone adopts ana and ben (ben online), then the desktop the one left, carla.
       const names = width === 390 ? ['ana', 'ben'] : ['carla'];
       expect(await page.locator('[data-testid=adoptable] tbody tr').count()).toBe(width === 390 ? 3 : 1);
-      await page.screenshot({ path: path.join(shots, `list-${width}.png`), fullPage: true });
+      await saveScreenshot(page, { path: path.join(shots, `list-${width}.png`), fullPage: true });
       for (const [i, n] of names.entries()) {
         await page.check(`input[name=secret][value=${n}]`);
         await page.fill(`input[name="mobile:${n}"]`, `0917123000${i + 1}`);
@@ -55,7 +56,7 @@ describe('the adopt page', () => {
       await page.fill('input[name=billing_day]', '5');
       await page.click('[data-testid=adopt-preview-button]');
       await page.waitForSelector('[data-testid=adopt-preview]');
-      await page.screenshot({ path: path.join(shots, `preview-${width}.png`), fullPage: true });
+      await saveScreenshot(page, { path: path.join(shots, `preview-${width}.png`), fullPage: true });
       const preview = await page.locator('[data-testid=adopt-preview]').innerText();
       expect(preview).toMatch(/pisonet-HOME10/);
       if (width === 390) expect(preview).toMatch(/kept online/); // ben runs at HOME10's speeds already
@@ -64,7 +65,7 @@ describe('the adopt page', () => {
       await page.click('[data-testid=adopt-button]');
       await page.waitForURL(/\/admin\/subscribers$/);
       expect(await page.locator('[data-testid=subscribers] tbody tr').count()).toBe(width === 390 ? 2 : 3);
-      await page.screenshot({ path: path.join(shots, `done-${width}.png`), fullPage: true });
+      await saveScreenshot(page, { path: path.join(shots, `done-${width}.png`), fullPage: true });
       const ours = h.sim.rows('/ppp/secret').filter((r) => r.comment.includes('pisonet'));
       expect(ours.map((r) => r.name).sort()).toEqual(
         width === 390 ? ['ana', 'ben'] : ['ana', 'ben', 'carla'],

@@ -15,8 +15,9 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { pdfInfo } from '../helpers/pdf-cards';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
 import { addSubscriber, PROFILES } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = '/tmp/i56shots';
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 let owner: Page;
@@ -32,7 +33,7 @@ async function check(page: Page, name: string): Promise<void> {
     await page.setViewportSize(vp);
     expect({ name, label, overflow: await sidewaysOverflow(page) }).toEqual({ name, label, overflow: 0 });
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(PHONE);
 }
@@ -150,9 +151,9 @@ test('billing settings: a bad field is named beside it; saved ones number and da
   );
   await owner.locator('#billing').scrollIntoViewIfNeeded();
   await check(owner, 'settings-billing-error');
-  await owner
-    .locator('#billing')
-    .screenshot({ path: path.join(SHOTS, 'settings-billing-section-phone.png') });
+  await saveScreenshot(owner.locator('#billing'), {
+    path: path.join(SHOTS, 'settings-billing-section-phone.png'),
+  });
   await owner.fill('#f-due_days', '10');
   await owner.fill('#f-invoice_prefix', 'OR-');
   await owner.click('[data-testid=billing-save]');

@@ -11,8 +11,9 @@ import { launchChromium, loginAdmin } from '../helpers/browser';
 import { createHarness, type Harness } from '../helpers/harness';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
 import { addSubscriber, ownersSetUp, PROFILES } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = '/tmp/i61online-shots';
+const SHOTS = SHOTS_DIR;
 const MB = 1_000_000;
 let h: Harness;
 let browser: Browser;
@@ -27,7 +28,7 @@ async function check(name: string): Promise<void> {
     await page.setViewportSize(vp);
     expect({ name, label, overflow: await sidewaysOverflow(page) }).toEqual({ name, label, overflow: 0 });
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
   }
 }
 

@@ -10,8 +10,9 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
 import { PROFILES } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = '/tmp/i55shots';
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 let page: Page;
@@ -26,7 +27,10 @@ async function check(name: string): Promise<void> {
     await page.setViewportSize(vp);
     expect({ name, label, overflow: await sidewaysOverflow(page) }).toEqual({ name, label, overflow: 0 });
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `subscribers-${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, {
+      path: path.join(SHOTS, `subscribers-${name}-${label}.png`),
+      fullPage: true,
+    });
   }
   await page.setViewportSize(PHONE);
 }

@@ -11,10 +11,11 @@ import { launchChromium, loginAdmin } from '../helpers/browser';
 import { axeProblems, DESKTOP, PHONE, sidewaysOverflow } from '../web/page-checks';
 import { BUDGETS } from '../../src/services/business/login-delays';
 import { addSubscriber, PROFILES } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 jest.setTimeout(90000);
 
-const SHOTS = '/tmp/i60auth-shots';
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 let page: Page;
@@ -47,10 +48,13 @@ test('the wait on the subscriber’s page fits a phone and a desktop, and its bu
     await page.setViewportSize(vp);
     expect({ label, overflow: await sidewaysOverflow(page) }).toEqual({ label, overflow: 0 });
     expect(await axeProblems(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `subscriber-wait-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `subscriber-wait-${label}.png`), fullPage: true });
   }
   await Promise.all([page.waitForLoadState(), page.getByTestId('subscriber-unlock').click()]);
   await page.getByText('may sign in on the portal again at once').waitFor();
   expect(await page.getByTestId('sign-in-wait').count()).toBe(0);
-  await page.screenshot({ path: path.join(SHOTS, 'subscriber-wait-lifted-desktop.png'), fullPage: true });
+  await saveScreenshot(page, {
+    path: path.join(SHOTS, 'subscriber-wait-lifted-desktop.png'),
+    fullPage: true,
+  });
 });

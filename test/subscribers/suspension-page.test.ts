@@ -15,6 +15,7 @@ import { adminApi } from '../vendos/helpers';
 import { addSubscriber, PROFILES } from './helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
 import { waitFor } from '../helpers/wait';
+import { saveScreenshot } from '../helpers/screenshots';
 
 const CPE = 'aa:bb:cc:00:03:01';
 let h: Harness;
@@ -88,7 +89,7 @@ async function checkInBrowser(tag: string): Promise<void> {
         expect(await sidewaysOverflow(page)).toBe(0);
         expect(await axeProblems(page)).toEqual([]);
         if (process.env.SUSPENSION_SHOTS)
-          await page.screenshot({
+          await saveScreenshot(page, {
             path: `${process.env.SUSPENSION_SHOTS}/suspended-${tag}-${lang}-${size.width}.png`,
             fullPage: true,
           });

@@ -6,8 +6,9 @@ import { launchChromium, loginAdmin } from '../helpers/browser';
 import { addDevice } from '../portal/helpers';
 import { SimulatedVendo } from '../../src/vendo-sim/board';
 import { Phone } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 let page: Page;
@@ -19,7 +20,7 @@ async function shots(name: string) {
     ['desktop', 1280],
   ] as const) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: path.join(SHOTS, `vendos-${name}-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `vendos-${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -112,7 +113,7 @@ test('the dashboard notes the vendos: how many online, which is offline, the cas
   await note.waitFor({ state: 'visible' });
   // The vendo has not polled for three minutes (the test before moved the clock).
   await expect(note.textContent()).resolves.toMatch(/0 online · Counter box offline · ₱0 in the boxes/);
-  await page.screenshot({ path: path.join(SHOTS, 'vendos-dashboard-desktop.png') });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'vendos-dashboard-desktop.png') });
 });
 
 test('reports split the money by source: printed vouchers, each vendo, coin top-ups', async () => {
@@ -122,5 +123,5 @@ test('reports split the money by source: printed vouchers, each vendo, coin top-
     /Printed vouchers.*Vendo Counter box.*Coin top-ups.*Total/s,
   );
   await expect(table.locator('tfoot').textContent()).resolves.toMatch(/₱0.00\s*₱6.00\s*₱0.00\s*₱6.00/);
-  await page.screenshot({ path: path.join(SHOTS, 'vendos-reports-desktop.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'vendos-reports-desktop.png'), fullPage: true });
 });

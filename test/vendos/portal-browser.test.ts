@@ -5,8 +5,9 @@ import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium } from '../helpers/browser';
 import { addDevice } from '../portal/helpers';
 import { makeVendo } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 
@@ -57,12 +58,12 @@ test('a phone taps Insert coin, watches ₱1 and ₱5 land, taps Done and is onl
   await board.insertCoin(5);
   await page.locator('#vendo-credit', { hasText: '₱6' }).waitFor();
   await expect(page.locator('#vendo-time').textContent()).resolves.toBe('1h10m');
-  await page.screenshot({ path: path.join(SHOTS, 'vendo-portal-coins-phone.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'vendo-portal-coins-phone.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: path.join(SHOTS, 'vendo-portal-coins-desktop.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'vendo-portal-coins-desktop.png'), fullPage: true });
   await Promise.all([page.waitForURL(/\/portal\/status/), page.click('#vendo-done')]);
   await expect(page.locator('h1').textContent()).resolves.toMatch(/connected/i);
-  await page.screenshot({ path: path.join(SHOTS, 'vendo-portal-done-desktop.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'vendo-portal-done-desktop.png'), fullPage: true });
   expect(h.sim.rows('/ip/hotspot/active').some((a) => a['mac-address'] === d.mac)).toBe(true);
   expect(errors).toEqual([]);
   expect(await h.core!.db('vendo_coins').where({ vendo_id: id }).whereNotNull('voucher_id')).toHaveLength(2);

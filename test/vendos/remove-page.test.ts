@@ -10,8 +10,9 @@ import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { addDevice } from '../portal/helpers';
 import { makeVendo, Phone } from './helpers';
+import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
-const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
+const SHOTS = SHOTS_DIR;
 let h: Harness;
 let browser: Browser;
 let page: Page;
@@ -39,7 +40,7 @@ test('a vendo never used: Remove asks, then it is gone; one with coins: no Remov
     ['desktop', 1280],
   ] as const) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: path.join(SHOTS, `vendos-remove-${label}.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `vendos-remove-${label}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
   // Dismissing the question keeps it.
@@ -65,7 +66,7 @@ test('a vendo never used: Remove asks, then it is gone; one with coins: no Remov
   await expect(page.locator('[data-testid=vendo-keep]').textContent()).resolves.toContain(
     'Switch it off above to stop it selling.',
   );
-  await page.screenshot({ path: path.join(SHOTS, 'vendos-keep-desktop.png'), fullPage: true });
+  await saveScreenshot(page, { path: path.join(SHOTS, 'vendos-keep-desktop.png'), fullPage: true });
 
   // A window opened but no coin yet: the page offers Remove, the service refuses, the page says why.
   const opened = await makeVendo(h, { name: 'Door box' });

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
 import { launchChromium, loginAdmin } from '../helpers/browser';
 import { axeProblems, DESKTOP, PHONE, SHOTS, sidewaysOverflow } from '../web/page-checks';
+import { saveScreenshot } from '../helpers/screenshots';
 
 let h: Harness;
 let browser: Browser;
@@ -56,7 +57,10 @@ for (const [name, size] of [
       /^8 digits: 100 million possible codes \(26.6 bits\); .* after 3 hours\.$/,
     );
     expect(await page.textContent('[data-figures-problem]')).toMatch(/Use at least 12 digits/);
-    await page.screenshot({ path: path.join(SHOTS, `code-style-${name}-too-short.png`), fullPage: true });
+    await saveScreenshot(page, {
+      path: path.join(SHOTS, `code-style-${name}-too-short.png`),
+      fullPage: true,
+    });
     expect(await axeProblems(page)).toEqual([]);
     expect(await sidewaysOverflow(page)).toBe(0);
 
@@ -93,7 +97,7 @@ for (const [name, size] of [
     expect(await page.textContent('#f-password_length-err')).toMatch(/use 4 to 16 characters/);
     await page.fill('#f-password_length', '6');
     await page.waitForSelector('#f-password_length-err', { state: 'hidden' });
-    await page.screenshot({ path: path.join(SHOTS, `code-style-${name}-password.png`), fullPage: true });
+    await saveScreenshot(page, { path: path.join(SHOTS, `code-style-${name}-password.png`), fullPage: true });
     await Promise.all([
       page.waitForURL(/\/admin\/vouchers\/batches\/\d+$/),
       page.click('#generate button.primary'),

@@ -8,6 +8,7 @@ import { SYSTEM } from '../../src/services/types';
 import { launchChromium } from '../helpers/browser';
 import { createHarness, Harness } from '../helpers/harness';
 import { AUTH, addDevice, redeemApi } from '../portal/helpers';
+import { saveScreenshot } from '../helpers/screenshots';
 
 /** PDFs and screenshots land here for a person to look at (test-output/ is not committed). */
 const OUT = projectPath('test-output', 'sheets');
@@ -143,7 +144,10 @@ describe('printed sheets as PDF (Chromium, the CSS page size)', () => {
         `/admin/vouchers/batches/${long.batchId}`,
       );
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: path.join(OUT, `long-${format}-${width}.png`), fullPage: width === 390 });
+      await saveScreenshot(page, {
+        path: path.join(OUT, `long-${format}-${width}.png`),
+        fullPage: width === 390,
+      });
       await page.close();
     }
   });
@@ -153,9 +157,9 @@ describe('printed sheets as PDF (Chromium, the CSS page size)', () => {
       const page = await admin.newPage();
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${h.app!.url}/admin/vouchers/batches/${batchId}/print?format=a4`);
-      await page.screenshot({ path: path.join(OUT, `a4-${width}.png`) });
+      await saveScreenshot(page, { path: path.join(OUT, `a4-${width}.png`) });
       await page.goto(`${h.app!.url}/admin/vouchers/batches/${batchId}/print?format=thermal58&design=logo`);
-      await page.screenshot({ path: path.join(OUT, `thermal58-${width}.png`) });
+      await saveScreenshot(page, { path: path.join(OUT, `thermal58-${width}.png`) });
       await page.evaluate('window.printed = 0; window.print = () => { window.printed += 1; };');
       await page.getByTestId('print').click();
       expect(await page.evaluate('window.printed')).toBe(1);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { saveScreenshot } from '../helpers/screenshots';
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
@@ -114,9 +115,9 @@ export const MAIN_TARGETS = [
   'input:not([type=hidden]):not([type=checkbox])',
 ].join(', ');
 
+/** A full-page screenshot under test-output/screens/, when screenshots are asked for (helpers/screenshots.ts). */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await saveScreenshot(page, { path: file, fullPage: true });
   return file;
 }
