@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, waitMovingClock } from '../helpers/browser';
 import { queueNameForMac } from '../../src/domain/queues';
 import { seedActiveUsers, addTrafficAndPoll } from './scenario';
 import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
@@ -211,6 +211,8 @@ test('bandwidth: set a limit in the dialog, remove it (unlimited), back to plan;
 
 test('the bandwidth table refreshes itself every 10 seconds', async () => {
   const mac = devices[1].mac;
+  // The page's timers on Playwright's clock, so its 10-second wait is moved on rather than sat out.
+  await page.clock.install();
   await page.goto(`${h.app!.url}/admin/bandwidth`);
   await page.waitForSelector('#bw-live:not([hidden])');
   await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
@@ -221,13 +223,15 @@ test('the bandwidth table refreshes itself every 10 seconds', async () => {
   const expected = users.find((u) => u.mac === mac)!.bytesOut;
   expect(expected).toBeGreaterThan(0);
   // No navigation, no click: the page's own 10-second refresh has to bring the new figure.
-  await page.waitForFunction(
-    ({ sel, prev }) =>
-      (globalThis as unknown as BrowserGlobals).document.querySelector(sel)?.textContent !== prev,
-    { sel: cell, prev: before },
-    // The page asks again 10 s after its last answer came: a refresh already in flight when the poll wrote (it
-    // read before) puts the next one up to 10 s plus two answers' time away, seconds each on a busy machine.
-    { timeout: 25000, polling: 250 },
+  // The page asks again 10 s after its last answer came: a refresh already in flight when the poll wrote (it
+  // read before) puts the next one two of those away.
+  await waitMovingClock(page, 10_000, (timeout) =>
+    page.waitForFunction(
+      ({ sel, prev }) =>
+        (globalThis as unknown as BrowserGlobals).document.querySelector(sel)?.textContent !== prev,
+      { sel: cell, prev: before },
+      { timeout, polling: 50 },
+    ),
   );
   const after = await page.locator(cell).textContent();
   expect(after).toBe(`${(expected / 1e6).toFixed(1)} MB`);

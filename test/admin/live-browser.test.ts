@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
-import { launchChromium, loginAdmin } from '../helpers/browser';
+import { launchChromium, loginAdmin, waitMovingClock } from '../helpers/browser';
 import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
 import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
@@ -24,22 +24,8 @@ const pageErrors: string[] = [];
 
 const tile = (name: string) => page.locator(`[data-tile="${name}"]`).textContent();
 
-/**
- * Waits for what `wait` waits for, moving the page's clock to its next poll meanwhile: the dashboard asks the
- * server every 4 s and the banner every 5 s, which the test need not sit out (the page's timers are Playwright's
- * clock, installed before the first load; the server's answers are real).
- */
-async function withPolls(wait: (timeout: number) => Promise<unknown>): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await wait(300);
-      return;
-    } catch (e) {
-      if (i >= 30) throw e;
-    }
-    await page.clock.runFor(5_000);
-  }
-}
+/** Waits, moving the page's clock to its next poll meanwhile: the dashboard asks every 4 s, the banner every 5 s. */
+const withPolls = (wait: (timeout: number) => Promise<unknown>) => waitMovingClock(page, 5_000, wait);
 
 async function shoot(name: string): Promise<void> {
   for (const [label, viewport] of Object.entries(VIEWPORTS)) {

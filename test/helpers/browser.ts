@@ -24,3 +24,26 @@ export async function loginAdmin(
   await page.fill('#password', who.password);
   await Promise.all([page.waitForURL(/\/admin\/?$/), page.click('button[type=submit]')]);
 }
+
+/**
+ * Waits for what `wait` waits for (it is given a short timeout each try), moving the page's clock on by `stepMs`
+ * between tries: a page that asks the server every few seconds is moved to its next ask instead of sitting it out.
+ * The page's timers must be Playwright's clock (`page.clock.install()` before the page loads); its time also runs
+ * on its own meanwhile, and the server's answers are real. Fails as `wait` does after `tries` tries.
+ */
+export async function waitMovingClock(
+  page: Page,
+  stepMs: number,
+  wait: (timeout: number) => Promise<unknown>,
+  tries = 30,
+): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await wait(300);
+      return;
+    } catch (e) {
+      if (i >= tries) throw e;
+    }
+    await page.clock.runFor(stepMs);
+  }
+}

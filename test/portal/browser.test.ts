@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
@@ -45,11 +44,7 @@ describe('portal in a phone-sized browser', () => {
       expect(await page.textContent('#time-left')).toMatch(/^(1:00:00|0:59:\d\d)$/);
       // Nothing overflows the phone's width.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-      fs.mkdirSync(SHOTS, { recursive: true });
-      const file = path.join(SHOTS, 'portal-status.png');
-      await saveScreenshot(page, { path: file, fullPage: true });
-      console.log(`screenshot: ${file}`);
-      expect(fs.statSync(file).size).toBeGreaterThan(1000);
+      await saveScreenshot(page, { path: path.join(SHOTS, 'portal-status.png'), fullPage: true });
     } finally {
       await page.close();
     }
