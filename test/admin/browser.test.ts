@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
@@ -42,7 +41,6 @@ async function shoot(name: string, url: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true });
   devices = await seedActiveUsers(h, 4);
   await addTrafficAndPoll(h, devices);

@@ -4,7 +4,6 @@
  * the banner appears at the top and the figures say "last seen"; back, and the banner goes. Screenshots at
  * 390 px and 1280 px go to test-output/screenshots/live-*.png.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -37,7 +36,6 @@ async function shoot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });

@@ -3,7 +3,6 @@
  * (admin-plan-change.js), the confirm step charges it, the voucher page links the receipt, and the receipt
  * prints on one 58 mm slip or one A4 page. Screenshots (390 and 1280 px) and the PDFs go to test-output/.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
@@ -38,7 +37,6 @@ async function shoot(name: string, url: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({
     http: true,
     profiles: PROFILES,

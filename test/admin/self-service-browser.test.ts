@@ -3,7 +3,6 @@
  * "Customer self-service" group (the live check uses the bounds the page got from the server) and the
  * Settings page's moves per day. Screenshots in test-output/screenshots/self-service-admin-*.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
@@ -25,7 +24,6 @@ const overflow = (p: Page) =>
   ) as Promise<number>;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });

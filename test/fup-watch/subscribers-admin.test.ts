@@ -3,7 +3,6 @@
  * the router between polls, and at RADIUS interim updates on a RADIUS site the controller has no API access to
  * (screenshots at phone and desktop widths in test-output/screenshots).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -20,7 +19,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, env: { FUP_WATCH: 'on' } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });

@@ -4,7 +4,6 @@
  * the return page saying the payment was received; then the account page owes nothing and has no button. Every
  * page: nothing wider than the screen, no accessibility problem. Screenshots go to /tmp/i56pay-shots.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
@@ -32,7 +31,6 @@ async function check(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   rig = await payRig({ profiles: PROFILES });
   rig.h.clock.set(Date.UTC(2026, 10, 22, 4, 0, 0));
   // The checkout page's Pay sends its signed event here, as PayMongo would.

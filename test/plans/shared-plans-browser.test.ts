@@ -2,7 +2,6 @@
  * The owner's view of a shared plan: the profile form's "Shared line and priority" section, and the bandwidth
  * page's queues with the shared limit, at phone and desktop widths (screenshots in test-output/screenshots).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -18,7 +17,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS.desktop });

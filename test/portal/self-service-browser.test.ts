@@ -1,5 +1,4 @@
 /** The status page's Pause / Resume in headless Chromium at phone width, used as a customer would. */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
@@ -26,7 +25,6 @@ let h: Harness;
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   await browser.close();

@@ -3,7 +3,6 @@
  * in Filipino what to do and never offered the move; the phone that redeemed it, back with a new WiFi
  * address in the same browser, is asked and moves it with one tap.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
@@ -18,7 +17,6 @@ let h: Harness;
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   await browser.close();

@@ -5,7 +5,6 @@
  * HTTP: Accept-Language picks Filipino, a form without its CSRF token is refused, the cookie is scoped and
  * httpOnly, and wrong tries are held back. Screenshots go to /tmp/i55shots.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SYSTEM } from '../../src/services/types';
@@ -41,7 +40,6 @@ async function signIn(username: string, password: string) {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES });
   await addSubscriber(h, { password: 'sikreto-123' });
   browser = await launchChromium();

@@ -3,7 +3,6 @@
  * listed, two ticked with a mobile each, one plan and billing day for both, the preview (nothing changed yet),
  * then Adopt: they are subscribers and their secrets ours.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -17,7 +16,6 @@ let browser: Browser;
 const shots = path.join(SHOTS_DIR, 'adopt');
 
 beforeAll(async () => {
-  fs.mkdirSync(shots, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES });
   await ownersSetUp(h);
   await h.router.add('/ppp/profile', { name: 'home10', 'rate-limit': '5M/10M' });

@@ -3,7 +3,6 @@
  * "Paid until", "Opening balance" and "Due on" (a bad amount shown beside its field), a scheduled subscriber's
  * page and its "Activate now", and the list's status filter. Screenshots go to /tmp/h63-start-shots.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -32,7 +31,6 @@ async function check(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES, env: { TZ: 'Asia/Manila' } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: PHONE });

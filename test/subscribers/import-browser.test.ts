@@ -47,7 +47,6 @@ const ROWS = [
 ];
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES });
   await addSubscriber(h);
   browser = await launchChromium();

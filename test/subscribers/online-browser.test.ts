@@ -4,7 +4,6 @@
  * without sideways scrolling and without serious or critical axe-core problems. Screenshots go to
  * /tmp/i61online-shots.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, loginAdmin } from '../helpers/browser';
@@ -33,7 +32,6 @@ async function check(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES });
   await ownersSetUp(h);
   id = (await addSubscriber(h, { password: 'Juan-pass-1' })).id;

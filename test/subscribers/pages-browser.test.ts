@@ -3,7 +3,6 @@
  * its error beside it and keeps the values; add → list → detail → suspend → resume → end; each page without
  * sideways scrolling and without serious or critical axe-core problems. Screenshots go to /tmp/i55shots.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -36,7 +35,6 @@ async function check(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: PHONE });

@@ -3,7 +3,6 @@
  * and a desktop (1280 px): the line says how many and how long, and the owner's button lifts it. Screenshots go
  * to /tmp/i60auth-shots.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -21,7 +20,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true, profiles: PROFILES });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: PHONE });

@@ -3,7 +3,6 @@
  * for one that did, says why it stays and points to switching it off; a refusal (a window opened, no coin yet)
  * is shown on the page with nothing changed.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHarness, Harness } from '../helpers/harness';
@@ -19,7 +18,6 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   h = await createHarness({ http: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
