@@ -16,6 +16,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/helpers/jest-global-teardown.ts',
   // One worker more than the machine has cores. The suite waits as much as it computes: on its children (a
   // Chromium, the `pisonet` commands, tmux) and on real timers (a router's timeout, a server's poll). On a 2-core
-  // machine, two workers left 15-16 % of it idle through `npm test` (503-530 s); three leave 4 % (470 and 474 s).
+  // machine, two workers left 15-16 % of it idle through `npm test` (503-530 s); three leave 4 % (470-492 s).
   maxWorkers: os.availableParallelism() + 1,
 };
