@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { createRouterClient, type HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';
-import { copiedSqlite, createMigratedTestDatabase } from './test-db';
+import { copiedSqlite, createMigratedTestDatabase, type TemplateOwner } from './test-db';
 
 export interface Harness {
   dir: string;
@@ -49,6 +49,16 @@ export interface HarnessOptions {
   sites?: Pick<CoreOptions, 'sitePolls' | 'siteReadSeconds' | 'siteReconnect'>;
 }
 
+/** The owner's account every harness is started with, unless its env says otherwise. */
+const ADMIN = { username: 'admin', password: 'correct horse battery' };
+
+/** The owner's account the product's first start makes from the env, if it makes one. */
+function ownerOf(env: Record<string, string> | undefined, at: number): TemplateOwner | undefined {
+  const username = env?.ADMIN_USERNAME ?? ADMIN.username;
+  const password = env?.ADMIN_PASSWORD ?? ADMIN.password;
+  return password ? { username, password, at } : undefined;
+}
+
 /**
  * A complete controller against its own simulated router, temp database and fake clock.
  * Tests assert what the router ends up holding and what the API/pages show.
@@ -64,7 +74,11 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   fs.writeFileSync(profilesFile, JSON.stringify(opts.profiles ?? shipped, null, 2));
   // SQLite in the temporary folder, or a fresh PostgreSQL database under `npm run test:pg` (test-db.ts).
   // Both copies of a template migrated once (test-db.ts): the product's start then finds nothing to migrate.
-  const database = opts.sqlite ? await copiedSqlite(dir) : await createMigratedTestDatabase(dir);
+  // A web server's first start makes the owner's account from ADMIN_PASSWORD: the template has it made (test-db.ts).
+  const owner = opts.http ? ownerOf(opts.env, clock.now()) : undefined;
+  const database = opts.sqlite
+    ? await copiedSqlite(dir, undefined, owner)
+    : await createMigratedTestDatabase(dir, undefined, owner);
   const config = loadConfig({
     DATABASE_URL: database.url,
     DATA_DIR: dir,
@@ -78,8 +92,8 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     BIND: '127.0.0.1',
     TZ: 'Asia/Manila',
     LOG_LEVEL: 'silent',
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'correct horse battery',
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
     ADMIN_API_TOKEN: 'test-token-0123456789abcdef',
     SESSION_SECRET: 'test-session-secret-0123456789',
     COOKIE_SECURE: 'false',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { isPostgres, migrateLatest, openDatabase } from '../../src/db/knex';
+import { hashPassword } from '../../src/services/business/admins';
 import {
   parseDatabaseUrl,
   pgClientConfig,
@@ -54,42 +55,77 @@ export async function createTestDatabase(dir: string, name = 'test.sqlite'): Pro
 }
 
 /**
- * A fresh database with every migration applied, as the product's first start leaves it: a copy of a template
- * migrated once per set of migrations (keyed by their text), instead of 56 migrations run again by every harness.
- * SQLite: the template is a file in the system's temporary folder, copied; PostgreSQL: a template database on the
- * test server (`CREATE DATABASE … TEMPLATE`). The product still runs its migrations at start (they find nothing
- * to do); test/db/migrations.test.ts runs them from an empty database.
+ * The owner's account the product's first start would make from ADMIN_USERNAME / ADMIN_PASSWORD, already in a
+ * template: a harness with a web server starts as a shop restarted after its first start, and its password is
+ * hashed once per template, not once per harness (scrypt, ~50 ms of CPU; hundreds of harnesses a run). The first
+ * start's own making of the account is tested where it happens (test/admin/admins.test.ts, the product processes).
  */
-export async function createMigratedTestDatabase(dir: string, name = 'test.sqlite'): Promise<TestDatabase> {
-  if (!onPostgres) return copiedSqlite(dir, name);
-  const template = await postgresTemplate();
+export interface TemplateOwner {
+  username: string;
+  password: string;
+  /** Its created_at / updated_at (the harness's clock at start). */
+  at: number;
+}
+
+/**
+ * A fresh database with every migration applied, as the product's first start leaves it (with its owner's account
+ * when `owner` is given): a copy of a template migrated once per set of migrations (keyed by their text), instead
+ * of 56 migrations run again by every harness. SQLite: the template is a file in the system's temporary folder,
+ * copied; PostgreSQL: a template database on the test server (`CREATE DATABASE … TEMPLATE`). The product still
+ * runs its migrations at start (they find nothing to do); test/db/migrations.test.ts runs them from an empty
+ * database.
+ */
+export async function createMigratedTestDatabase(
+  dir: string,
+  name = 'test.sqlite',
+  owner?: TemplateOwner,
+): Promise<TestDatabase> {
+  if (!onPostgres) return copiedSqlite(dir, name, owner);
+  const template = await postgresTemplate(owner);
   const db = `pisonet_t_${crypto.randomBytes(6).toString('hex')}`;
   await admin((c) => createFromTemplate(c, db, template));
   return postgresDatabase(db);
 }
 
 /** A copy of the migrated SQLite template at `<dir>/<name>` (SQLite whatever engine the tests run on). */
-export async function copiedSqlite(dir: string, name = 'test.sqlite'): Promise<TestDatabase> {
-  fs.copyFileSync(await sqliteTemplate(), path.join(dir, name));
+export async function copiedSqlite(
+  dir: string,
+  name = 'test.sqlite',
+  owner?: TemplateOwner,
+): Promise<TestDatabase> {
+  fs.copyFileSync(await sqliteTemplate(owner), path.join(dir, name));
   return { url: `sqlite:${path.join(dir, name)}`, drop: async () => undefined };
 }
 
-/** What the migrations are: a digest of their files, so a changed or new migration makes a new template. */
-function migrationsKey(): string {
+/** What the template holds: a digest of the migrations' files (and of the owner), so a change makes a new one. */
+function templateKey(owner: TemplateOwner | undefined): string {
   const folder = path.resolve(__dirname, '../../migrations');
   const hash = crypto.createHash('sha256');
   for (const f of fs.readdirSync(folder).sort()) hash.update(f).update(fs.readFileSync(path.join(folder, f)));
+  if (owner) hash.update(JSON.stringify([owner.username, owner.password, owner.at]));
   return hash.digest('hex').slice(0, 16);
 }
 
-async function sqliteTemplate(): Promise<string> {
-  const file = path.join(os.tmpdir(), `pisonet-test-template-${migrationsKey()}.sqlite`);
+/** Migrated, and the owner's account added as the product's first start adds it (admins' ensureInitial). */
+async function fillTemplate(db: Knex, owner: TemplateOwner | undefined): Promise<void> {
+  await migrateLatest(db);
+  if (!owner) return;
+  await db('admin_users').insert({
+    username: owner.username,
+    password_hash: await hashPassword(owner.password),
+    created_at: owner.at,
+    updated_at: owner.at,
+  });
+}
+
+async function sqliteTemplate(owner: TemplateOwner | undefined): Promise<string> {
+  const file = path.join(os.tmpdir(), `pisonet-test-template-${templateKey(owner)}.sqlite`);
   if (fs.existsSync(file)) return file;
   // Made under another name and renamed into place: a worker making it at the same time writes its own.
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
   const db = openDatabase(tmp);
   try {
-    await migrateLatest(db);
+    await fillTemplate(db, owner);
     await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.raw('PRAGMA journal_mode = DELETE');
   } finally {
@@ -100,8 +136,8 @@ async function sqliteTemplate(): Promise<string> {
   return file;
 }
 
-async function postgresTemplate(): Promise<string> {
-  const template = `pisonet_tpl_${migrationsKey()}`;
+async function postgresTemplate(owner: TemplateOwner | undefined): Promise<string> {
+  const template = `pisonet_tpl_${templateKey(owner)}`;
   // One worker makes it; the others wait on the lock, then find it made.
   await admin(async (c) => {
     await c.query('SELECT pg_advisory_lock(724001)');
@@ -113,7 +149,7 @@ async function postgresTemplate(): Promise<string> {
       u.pathname = `/${template}_new`;
       const db = openDatabase(parseDatabaseUrl(u.toString(), '/'));
       try {
-        await migrateLatest(db);
+        await fillTemplate(db, owner);
       } finally {
         await db.destroy();
       }
