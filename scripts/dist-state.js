@@ -33,9 +33,11 @@ function mtime(file) {
 
 /** 'missing', 'stale' or 'current'. */
 function distState() {
+  // The bundle is the build's last step (scripts/bundle-cli.js): a build stopped before it is not current.
   const built = Math.min(
     mtime(path.join(root, 'dist', '.tsbuildinfo')),
     mtime(path.join(root, 'dist', 'src', 'main.js')),
+    mtime(path.join(root, 'dist', 'cli', 'bundle.js')),
   );
   if (built === 0) return 'missing';
   const sources = Math.max(

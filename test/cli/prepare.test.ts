@@ -27,10 +27,14 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** What `npm run build` leaves: tsc's files, then the terminal's bundle (scripts/bundle-cli.js). */
+const BUILT = ['dist/.tsbuildinfo', 'dist/src/main.js', 'dist/cli/bundle.js'];
+
 /** dist/ built at `builtAt` (seconds since the epoch), the sources last changed at `changedAt`. */
-function built(builtAt: number, changedAt: number) {
+function built(builtAt: number, changedAt: number, files = BUILT) {
   fs.mkdirSync(path.join(dir, 'dist', 'src'), { recursive: true });
-  for (const f of ['dist/.tsbuildinfo', 'dist/src/main.js']) {
+  fs.mkdirSync(path.join(dir, 'dist', 'cli'), { recursive: true });
+  for (const f of files) {
     fs.writeFileSync(path.join(dir, f), '');
     fs.utimesSync(path.join(dir, f), builtAt, builtAt);
   }
@@ -68,6 +72,11 @@ describe('npm prepare', () => {
     fs.rmSync(noted());
     built(1_700_000_000, 1_700_000_500);
     await expect(prepare('ci')).resolves.toMatchObject({ code: 0, npm: 'run build\n' });
+  });
+
+  it('a build stopped before its bundle: compiles again', async () => {
+    built(1_700_000_500, 1_700_000_000, BUILT.slice(0, 2));
+    await expect(prepare('install')).resolves.toEqual({ code: 0, stderr: '', npm: 'run build\n' });
   });
 
   it('dist/ current: nothing compiled, whoever asks', async () => {
