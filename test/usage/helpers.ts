@@ -158,10 +158,16 @@ export function queueOf(h: Harness, mac: string): Record<string, string> | undef
   return ourQueues(h).find((q) => q.name === `pisonet-${mac}`);
 }
 
-/** Router writes (anything but print) the simulator has answered so far. */
+/**
+ * Commands that change nothing on the router: the session's own (a login, the `#` keepalive the client sends on an
+ * idle connection every ROUTER_TIMEOUT_SECONDS / 2 of real time, a cancel, a quit) and reads.
+ */
+const NOT_WRITES = new Set(['/login', '#', '/cancel', '/quit']);
+
+/** Router writes (anything but a read or the session's own commands) the simulator has answered so far. */
 export function routerWrites(h: Harness): number {
   return Object.entries(h.sim.stats.commandsByPath)
-    .filter(([path]) => !path.endsWith('/print') && path !== '/login')
+    .filter(([path]) => !path.endsWith('/print') && !path.endsWith('/listen') && !NOT_WRITES.has(path))
     .reduce((n, [, c]) => n + c, 0);
 }
 
