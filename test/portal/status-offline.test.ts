@@ -7,6 +7,7 @@
 import { createHarness, Harness } from '../helpers/harness';
 import { advance, routerBack } from '../usage/helpers';
 import { addDevice, AUTH, makeVouchers, redeemApi } from './helpers';
+import * as notices from '../../src/services/network/usage/notices';
 
 const PROFILES = [
   {
@@ -24,9 +25,7 @@ const PROFILES = [
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
-  // The tests run the polls themselves (cycle()). A poll of the server's own that was going when the owner's kick
-  // landed (its first one, on a loaded machine, or one the moved clock started) saw the session gone and wrote a
-  // logout of its own after the kick's, which the page then read as the router's doing.
+  // The tests run the polls themselves (cycle()), each where it means one; the last describe interleaves one.
   await h.core!.defaultStack.stopPoll();
 });
 afterEach(async () => {
@@ -187,3 +186,78 @@ test.each([
     expect(restarted).not.toMatch(byShop);
   },
 );
+
+/**
+ * The owner's kick and a poll, interleaved. The kick logs the phone out on the router (its `hotspotLogout`), then marks its row
+ * offline and records who did it; a poll that reads the router in between sees the session gone and may reach
+ * the row before the kick or after it. Either way the page says the shop logged the phone out, and the feed
+ * has the kick's logout as the last word.
+ */
+describe('a kick while the poll runs', () => {
+  const kickAsOwner = (mac: string) => h.core!.services.bandwidth.kick(mac, { name: 'admin', via: 'admin' });
+  const logoutsOf = async (voucherId: number) =>
+    (
+      (await h.core!.db('events').where({ voucher_id: voucherId, kind: 'logout' }).orderBy('id')) as Array<{
+        data: string;
+      }>
+    ).map((e) => JSON.parse(e.data) as { by?: string });
+
+  async function online(): Promise<{ mac: string; cookie: string; voucherId: number }> {
+    const [code] = await makeVouchers(h, 'CLOCK', 1);
+    const d = addDevice(h, 1);
+    const cookie = cookieOf(await redeemApi(h, { code, ...d }));
+    await cycle();
+    const { id } = (await h.core!.db('vouchers').where({ code }).first('id')) as { id: number };
+    return { mac: d.mac, cookie, voucherId: id };
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test('the poll writes its rows before the kick does: the kick still records its logout, after the poll', async () => {
+    const { mac, cookie, voucherId } = await online();
+    const router = h.core!.defaultStack.router;
+    const logout = router.hotspotLogout.bind(router);
+    const spy = jest.spyOn(router, 'hotspotLogout').mockImplementation(async (ids) => {
+      const out = await logout(ids);
+      await cycle(); // reads the router after the logout and sets the row offline first
+      return out;
+    });
+    await kickAsOwner(mac);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(loggedIn()).toEqual([]);
+    const logouts = await logoutsOf(voucherId);
+    expect(logouts.at(-1)?.by).toBe('admin');
+    expect(helpText(await page(mac, cookie))).toMatch(/The shop logged this phone out/);
+  });
+
+  test('the kick marks the row between the poll’s load and its write: the poll records no logout of its own', async () => {
+    const { mac, cookie, voucherId } = await online();
+    const router = h.core!.defaultStack.router;
+    const logout = router.hotspotLogout.bind(router);
+    let loaded!: () => void;
+    const pollLoaded = new Promise<void>((r) => (loaded = r));
+    let kicked!: () => void;
+    const kickDone = new Promise<void>((r) => (kicked = r));
+    let poll: Promise<unknown> = Promise.resolve();
+    jest.spyOn(router, 'hotspotLogout').mockImplementation(async (ids) => {
+      const out = await logout(ids);
+      poll = cycle(); // reads the router after the logout and loads the row while it is still online
+      await pollLoaded;
+      return out;
+    });
+    const adopt = notices.adoptSessions;
+    const adopted = jest.spyOn(notices, 'adoptSessions').mockImplementation(async (...args) => {
+      loaded();
+      await kickDone; // the kick marks the row offline and records its logout before the poll writes
+      return adopt(...args);
+    });
+    await kickAsOwner(mac);
+    kicked();
+    await poll;
+    expect(adopted).toHaveBeenCalled();
+    expect((await h.core!.db('voucher_devices').where({ mac }).first('connected')).connected).toBeFalsy();
+    const logouts = await logoutsOf(voucherId);
+    expect(logouts).toEqual([expect.objectContaining({ by: 'admin' })]);
+    expect(helpText(await page(mac, cookie))).toMatch(/The shop logged this phone out/);
+  });
+});

@@ -76,7 +76,7 @@ export async function kickDevice(b: Bw, macInput: string, actor: Actor): Promise
   const out = await siteHotspot.logoutDevice(mac);
   if (out.sessions === 0)
     throw new AppError('DEVICE_NOT_FOUND', `No device with MAC ${mac} is logged in`, 404, 'mac');
-  const gone = await markDisconnected(db, mac, clock.now());
+  const gone = await markDisconnected(db, mac, out.users, clock.now());
   await recordEvents(
     db,
     clock,
@@ -86,11 +86,17 @@ export async function kickDevice(b: Bw, macInput: string, actor: Actor): Promise
   b.log.info({ mac }, `device ${mac} logged out by ${actor.name}`);
 }
 
-/** Marks the MAC's online device rows offline; returns their vouchers' ids. */
-async function markDisconnected(db: Knex, mac: string, now: number): Promise<number[]> {
-  const rows = (await db('voucher_devices').where({ mac, connected: true }).select('voucher_id')) as Array<{
-    voucher_id: number;
-  }>;
+/**
+ * Marks the MAC's online device rows offline; returns the vouchers whose logout the kick is: those rows', and
+ * those of the sessions it removed (`codes`), which a poll that read the router after the kick may have set
+ * offline first. The kick's event, written after, is then the last word on who logged the device out.
+ */
+async function markDisconnected(db: Knex, mac: string, codes: string[], now: number): Promise<number[]> {
+  const rows = (await db('voucher_devices as d')
+    .join('vouchers as v', 'v.id', 'd.voucher_id')
+    .where('d.mac', mac)
+    .andWhere((q) => q.where('d.connected', true).orWhereIn('v.code', codes))
+    .distinct('d.voucher_id')) as Array<{ voucher_id: number }>;
   await voucherDevices.disconnectMac(db, mac, now);
   return rows.map((r) => r.voucher_id);
 }

@@ -180,21 +180,24 @@ export interface UsageWrites {
   /** voucherCorrections' rows. */
   corrections: Cell[][];
   alerts: AlertCandidate[];
-  /** Logins and logouts the router saw by itself, for the activity feed. */
-  sessions: EventInput[];
+  /** Logins the router saw by itself, for the activity feed. */
+  logins: EventInput[];
+  /** Rows whose session the router ended by itself: a logout each, where the poll is the one to set it offline. */
+  ended: Array<{ id: number; voucherId: number; mac: string }>;
 }
 
 export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
   const staged: Cell[][] = [];
   const presence: Cell[][] = [];
   const zeroed: number[] = [];
-  const sessions: EventInput[] = [];
+  const logins: EventInput[] = [];
+  const ended: UsageWrites['ended'] = [];
   for (const d of m.devices) {
     if (d.presenceChanged) presence.push([d.id, d.ip, d.connected ? 1 : 0, d.queueId]);
     // A portal login marks its device online and records its own event, so it is not seen here a second time.
-    if (d.session === 'ended') sessions.push(logoutEvent({ voucherId: d.voucherId, mac: d.mac }));
+    if (d.session === 'ended') ended.push({ id: d.id, voucherId: d.voucherId, mac: d.mac });
     else if (d.session === 'started')
-      sessions.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
+      logins.push(loginEvent({ voucherId: d.voucherId, mac: d.mac, ip: d.ip, via: 'router', again: true }));
     if (d.ratesZeroed) zeroed.push(d.id);
     else staged.push(stagedCells(d));
   }
@@ -209,7 +212,8 @@ export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
     several: JSON.stringify(m.vouchers.filter((v) => v.moved > 1).map((v) => v.id)),
     corrections: voucherCorrections(m.vouchers),
     alerts: m.alerts,
-    sessions,
+    logins,
+    ended,
   };
 }
 
@@ -270,6 +274,21 @@ function voucherCorrections(list: VoucherWrite[]): Cell[][] {
 }
 
 /**
+ * A logout event for each ended session whose row the poll itself sets offline. A row someone else set offline
+ * between the poll's read and this write (the owner's kick) keeps that one's logout as the last word.
+ */
+async function logoutsOf(trx: Knex, ended: UsageWrites['ended']): Promise<EventInput[]> {
+  if (ended.length === 0) return [];
+  const chunks: string[] = [];
+  for (let i = 0; i < ended.length; i += ROWS_PER_STATEMENT)
+    chunks.push(JSON.stringify(ended.slice(i, i + ROWS_PER_STATEMENT).map((e) => e.id)));
+  const flipped = await voucherDevices.wentOffline(trx, chunks);
+  return ended
+    .filter((e) => flipped.has(e.id))
+    .map((e) => logoutEvent({ voucherId: e.voucherId, mac: e.mac }));
+}
+
+/**
  * One poll's writes, in the caller's transaction: bytes, counted bytes and connected time with the baselines
  * they were measured against, presence, samples, alerts, login/logout events and the poll's time.
  */
@@ -281,6 +300,7 @@ export async function writeUsage(
   countersStartedAt?: number,
 ): Promise<void> {
   await voucherDevices.clearCounters(trx, w.clearBaselines);
+  const logouts = await logoutsOf(trx, w.ended);
   await writeDevices(trx, w, now);
   await bulkUpdate(
     trx,
@@ -289,7 +309,7 @@ export async function writeUsage(
     w.corrections,
   );
   await recordAlerts(trx, deps.clock, deps.log, w.alerts);
-  await recordEvents(trx, deps.clock, w.sessions);
+  await recordEvents(trx, deps.clock, [...w.logins, ...logouts]);
   const keys = pollStateKeys(deps.siteId);
   const values: Array<string | number> = [keys.lastPoll, String(now), now];
   if (countersStartedAt !== undefined) values.push(keys.bootTime, String(countersStartedAt), now);

@@ -5,7 +5,7 @@
  * has already applied them to its in-memory copy, so its ChangeWatch does not count them as another's change.
  */
 import type { Knex } from 'knex';
-import { isPostgres } from '../../../db/knex';
+import { isPostgres, rawRows } from '../../../db/knex';
 import { bulkUpdate, USAGE_SQL_TAG, type Cell } from '../../../db/bulk-sql';
 
 /** Device rows whose only change is that their rates fell to zero (a device gone idle): one id each. */
@@ -27,6 +27,14 @@ const FROM_STAGE = new Map<string, string>();
 
 const PRESENCE_COLS = { set: ['ip', 'connected', 'source_counter_id'] };
 
+/** Rows the poll saw go offline that are still online here: set offline, their ids returned. */
+const WENT_OFFLINE = {
+  pg: `${USAGE_SQL_TAG} UPDATE voucher_devices SET connected = false
+  WHERE connected AND id IN (SELECT (jsonb_array_elements_text(?::jsonb))::bigint) RETURNING id`,
+  sqlite: `${USAGE_SQL_TAG} UPDATE voucher_devices SET connected = 0
+  WHERE connected = 1 AND id IN (SELECT value FROM json_each(?)) RETURNING id`,
+};
+
 /** The counters these rows were measured against are gone (a queue removed or replaced): no baseline's counter. */
 export async function clearCounters(trx: Knex, ids: readonly number[]): Promise<void> {
   if (ids.length > 0)
@@ -39,6 +47,19 @@ export async function clearCounters(trx: Knex, ids: readonly number[]): Promise<
 export async function zeroRates(trx: Knex, idChunks: readonly string[], at: number): Promise<void> {
   const sql = isPostgres(trx) ? RATES_ZEROED.pg : RATES_ZEROED.sqlite;
   for (const ids of idChunks) await trx.raw(sql, [at, ids]);
+}
+
+/**
+ * Of the rows whose session the poll saw end (`idChunks`: JSON arrays of ids), the ones this statement sets
+ * offline. A row already offline was set so by someone else meanwhile (the owner's kick, which records its own
+ * logout), so the poll records no logout of its own for it. One statement: it flips a row or finds it flipped.
+ */
+export async function wentOffline(trx: Knex, idChunks: readonly string[]): Promise<Set<number>> {
+  const sql = isPostgres(trx) ? WENT_OFFLINE.pg : WENT_OFFLINE.sqlite;
+  const ids = new Set<number>();
+  for (const chunk of idChunks)
+    for (const r of rawRows<{ id: number | string }>(await trx.raw(sql, [chunk]))) ids.add(Number(r.id));
+  return ids;
 }
 
 /** `[id, ip, connected, source_counter_id]` of the rows whose presence changed. */
