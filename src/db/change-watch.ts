@@ -43,9 +43,12 @@ export interface ChangeWatchOptions {
 
 /** Statements that never change rows. Anything else is treated as a write. */
 const READ_ONLY = /^(?:select|pragma|begin|commit|end|rollback|savepoint|release|explain)\b/i;
-/** The table an INSERT, UPDATE or DELETE writes, quoted or not. */
+/**
+ * The table an INSERT, UPDATE or DELETE writes, or a CREATE TEMP TABLE makes (private to its connection, so a watched
+ * table only by its name: the poll's staging table is made before every poll's writes), quoted or not.
+ */
 const TARGET =
-  /^(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+[`"[]?(\w+)/i;
+  /^(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from|create\s+temp(?:orary)?\s+table(?:\s+if\s+not\s+exists)?)\s+[`"[]?(\w+)/i;
 const LEADING_COMMENTS = /^(?:\s*\/\*[\s\S]*?\*\/)*\s*/;
 
 /** Whether one statement may write one of `tables` (exported for tests). */

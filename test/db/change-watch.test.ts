@@ -27,6 +27,10 @@ describe('mayWrite', () => {
     ['WITH x AS (SELECT 1) UPDATE events SET id = id', true],
     ['drop table `vouchers`', true],
     ['alter table `profiles` add column `x` integer', true],
+    // A connection's own temporary table (the poll's staging table) writes no watched table; one named as one does.
+    ['/* usage-meter */ CREATE TEMP TABLE IF NOT EXISTS usage_stage (device_id BIGINT)', false],
+    ['create temporary table vouchers (id integer)', true],
+    ['create table `vouchers_new` (`id` integer)', true],
   ])('%s → %s', (sql, expected) => {
     expect(mayWrite(sql, WATCHED)).toBe(expected);
   });

@@ -12,6 +12,7 @@ import {
 } from '../../src/services/network/usage/subscriber-load';
 import { createHarness, type Harness } from '../helpers/harness';
 import { JUAN, PROFILES } from './helpers';
+import { advance, loginOnRouter, seedVoucher, voucher } from '../usage/helpers';
 
 let h: Harness;
 let kept: MeteredSubscribers;
@@ -46,6 +47,22 @@ describe('the subscribers a poll books, kept between polls', () => {
       expect(second).toBe(first);
     }
     expect([...second.keys()]).toEqual(['juan.dc']);
+  });
+
+  it("keeps them across a poll that books a hotspot device's bytes (the poll's own staging table)", async () => {
+    const code = await seedVoucher(h, 'BASIC');
+    await loginOnRouter(h, code, '02:00:00:00:00:51', '10.5.50.51');
+    await h.core!.services.usage.runCycle();
+    const first = await at();
+    h.sim.addTraffic('02:00:00:00:00:51', { up: 1_000, down: 20_000 }, 30);
+    advance(h, 30);
+    reads = 0;
+    await h.core!.services.usage.runCycle();
+    expect((await voucher(h, code)).bytes_down).toBeGreaterThan(0);
+    if (isPostgres(h.core!.db)) return;
+    // The poll read none (its own copy is this same kind), and a read after it is still the kept map.
+    expect(reads).toBe(0);
+    expect(await at()).toBe(first);
   });
 
   it("reads them again after a subscriber's row was written: one ended is no longer booked", async () => {
