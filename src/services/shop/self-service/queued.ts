@@ -121,6 +121,8 @@ export function createQueuedCodes(deps: { db: Knex; clock: Clock; locks: Voucher
 /**
  * Whether a site has a paused voucher, and a code kept for a device: one statement after each poll, so the usual
  * poll (neither) costs one query instead of the two lists (pause.ts afterCycle, startDue), each built and planned.
+ * Each answered from its partial index (`paused_at`, `queued_mac`): `status || ''` and `site_id + 0` keep SQLite,
+ * which has no statistics to tell it so, from walking the site's active codes or every unused card instead.
  */
 export async function selfServiceDue(
   db: Knex,
@@ -129,10 +131,11 @@ export async function selfServiceDue(
   const rows = rawRows<{ paused: number | string; queued: number | string }>(
     await db.raw(
       `SELECT
-        CASE WHEN EXISTS (SELECT 1 FROM vouchers WHERE paused_at IS NOT NULL AND status = 'active' AND site_id = ?)
+        CASE WHEN EXISTS (SELECT 1 FROM vouchers
+            WHERE paused_at IS NOT NULL AND status || '' = 'active' AND site_id + 0 = ?)
           THEN 1 ELSE 0 END AS paused,
         CASE WHEN EXISTS (SELECT 1 FROM vouchers AS q LEFT JOIN vouchers AS p ON p.id = q.queued_after
-            WHERE q.queued_mac IS NOT NULL AND q.status = 'unused' AND ${QUEUED_SITE} = ?)
+            WHERE q.queued_mac IS NOT NULL AND q.status || '' = 'unused' AND ${QUEUED_SITE} = ?)
           THEN 1 ELSE 0 END AS queued`,
       [siteId, siteId],
     ),
