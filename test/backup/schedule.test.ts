@@ -73,6 +73,10 @@ test('a backup is made when the newest is BACKUP_EVERY old; the newest BACKUP_KE
 }, 60_000);
 
 test('a restart neither repeats nor skips the next one: the folder says when the last was made', async () => {
+  // The process before the restart is gone: the server's own job stops (it follows the same clock, so at the due
+  // second it made a backup beside this one's, and the test looked while that one was still being written).
+  const server = h.app!.backupJob!;
+  await server.stop();
   const before = names();
   // A second service and job on the same folder, as after a restart.
   const restarted = createBackupService({
@@ -99,6 +103,7 @@ test('a restart neither repeats nor skips the next one: the folder says when the
     expect(names()).toHaveLength(3);
   } finally {
     await job.stop();
+    server.start();
   }
 }, 60_000);
 
@@ -126,4 +131,31 @@ test('a failing backup is logged and shown, the polls go on, and it is tried aga
   const after = await services.backups.status();
   expect(after.lastError).toBeUndefined();
   expect(after.files[0].madeAt).toBe(h.clock.now());
+}, 60_000);
+
+test('two backups in the same second (the schedule and `pisonet backup`) are both made, under two names', async () => {
+  const server = h.app!.backupJob!;
+  await server.stop();
+  try {
+    // The terminal's own service on the same folder, as `pisonet backup` makes it.
+    const terminal = createBackupService({
+      config: h.config,
+      db: h.core!.db,
+      clock: h.clock,
+      log: captured.log,
+      audit: h.core!.services.audit,
+    });
+    advance(h, 31);
+    const before = new Set(names());
+    const made = await Promise.all([h.core!.services.backups.backupNow(), terminal.backupNow()]);
+    const files = made.map((m) => path.basename(m.file));
+    expect(new Set(files).size).toBe(2);
+    expect(files.every((f) => !before.has(f))).toBe(true);
+    // Both whole: their headers read back, and no claim or snapshot is left beside them.
+    const listed = await h.core!.services.backups.list();
+    for (const f of files) expect(listed.find((l) => l.name === f)?.madeAt).toBe(h.clock.now());
+    expect(fs.readdirSync(dir).filter((n) => /\.(partial|snapshot)$/.test(n))).toEqual([]);
+  } finally {
+    server.start();
+  }
 }, 60_000);

@@ -30,6 +30,29 @@ export function backupName(localStamp: string, format: BackupFormat, n = 1, offs
   return `pisonet-${digits.slice(0, 8)}-${digits.slice(8, 14)}${offset}${n > 1 ? `-${n}` : ''}.${format}.backup`;
 }
 
+/**
+ * A name in `dir` for a new backup made at `localStamp`, claimed: its `.partial` file made exclusively, so two
+ * backups in the same second (the server's schedule and `pisonet backup`) get two names, never one file written
+ * twice at once. The maker writes that `.partial` (file-format.ts writeBackupFile) and removes it on failure.
+ */
+export async function claimBackupPath(
+  dir: string,
+  localStamp: string,
+  format: BackupFormat,
+  offset = '',
+): Promise<string> {
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, backupName(localStamp, format, n, offset));
+    if (fs.existsSync(file)) continue;
+    try {
+      await (await fs.promises.open(`${file}.partial`, 'wx', 0o600)).close();
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 /** A name in `dir` for a new backup made at `localStamp` (UTC offset `offset`) that no file has yet. */
 export function freshBackupPath(dir: string, localStamp: string, format: BackupFormat, offset = ''): string {
   for (let n = 1; ; n++) {

@@ -14,7 +14,15 @@ import { timeFormatter, utcOffset } from '../../../lib/log-format';
 import type { Logger } from '../../../lib/logger';
 import { projectPath } from '../../../lib/paths';
 import type { AuditService } from '../audit/types';
-import { beyondKeep, freshBackupPath, isBackupName, listBackups, newestGood, nextDueAt } from './files';
+import {
+  beyondKeep,
+  claimBackupPath,
+  freshBackupPath,
+  isBackupName,
+  listBackups,
+  newestGood,
+  nextDueAt,
+} from './files';
 import { autoFormat, makeBackup } from './make';
 import type { Actor } from '../audit/actor';
 import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStatus } from './types';
@@ -100,10 +108,12 @@ async function make(b: Backups, opts: BackupOptions): Promise<BackupResult> {
   const format = opts.format ?? config.backup.format;
   const intoFolder = opts.out === undefined;
   let dest = opts.out === undefined ? dirOf(b) : path.resolve(opts.out);
+  let claimed = false;
   try {
     if (intoFolder) {
       await fs.promises.mkdir(dirOf(b), { recursive: true });
-      dest = freshBackupPath(dirOf(b), local, format === 'auto' ? autoFormat(config) : format, offset);
+      dest = await claimBackupPath(dirOf(b), local, format === 'auto' ? autoFormat(config) : format, offset);
+      claimed = true;
     }
     const manifest = await makeBackup({
       config,
@@ -114,6 +124,7 @@ async function make(b: Backups, opts: BackupOptions): Promise<BackupResult> {
     });
     return await settle(b, opts, intoFolder, dest, manifest);
   } catch (err) {
+    if (claimed) await fs.promises.rm(`${dest}.partial`, { force: true }).catch(() => undefined);
     b.lastError = { at: clock.now(), message: describeFailure(err, dirOf(b)) };
     b.log.error({ err: b.lastError.message, file: dest }, 'backup failed');
     throw err instanceof AppError
