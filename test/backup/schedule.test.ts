@@ -44,6 +44,16 @@ async function lookNow(job: CalendarJob): Promise<void> {
   await job.settled();
 }
 
+/** A backup service of another process on the same folder and database (a restarted server, the terminal). */
+const anotherService = () =>
+  createBackupService({
+    config: h.config,
+    db: h.core!.db,
+    clock: h.clock,
+    log: captured.log,
+    audit: h.core!.services.audit,
+  });
+
 /** Moves the fake clock and lets the server's job look. */
 async function tick(seconds: number): Promise<void> {
   advance(h, seconds);
@@ -79,13 +89,7 @@ test('a restart neither repeats nor skips the next one: the folder says when the
   await server.stop();
   const before = names();
   // A second service and job on the same folder, as after a restart.
-  const restarted = createBackupService({
-    config: h.config,
-    db: h.core!.db,
-    clock: h.clock,
-    log: captured.log,
-    audit: h.core!.services.audit,
-  });
+  const restarted = anotherService();
   const job = backupSchedule(restarted, {
     everySeconds: 30,
     tz: () => h.config.tz,
@@ -138,13 +142,7 @@ test('two backups in the same second (the schedule and `pisonet backup`) are bot
   await server.stop();
   try {
     // The terminal's own service on the same folder, as `pisonet backup` makes it.
-    const terminal = createBackupService({
-      config: h.config,
-      db: h.core!.db,
-      clock: h.clock,
-      log: captured.log,
-      audit: h.core!.services.audit,
-    });
+    const terminal = anotherService();
     advance(h, 31);
     const before = new Set(names());
     const made = await Promise.all([h.core!.services.backups.backupNow(), terminal.backupNow()]);
