@@ -186,6 +186,14 @@ export interface UsageWrites {
   ended: Array<{ id: number; voucherId: number; mac: string }>;
 }
 
+/** Row ids as JSON arrays, ROWS_PER_STATEMENT each (one bound value a statement). */
+function idChunks(ids: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT)
+    out.push(JSON.stringify(ids.slice(i, i + ROWS_PER_STATEMENT)));
+  return out;
+}
+
 export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
   const staged: Cell[][] = [];
   const presence: Cell[][] = [];
@@ -201,12 +209,9 @@ export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
     if (d.ratesZeroed) zeroed.push(d.id);
     else staged.push(stagedCells(d));
   }
-  const ids: string[] = [];
-  for (let i = 0; i < zeroed.length; i += ROWS_PER_STATEMENT)
-    ids.push(JSON.stringify(zeroed.slice(i, i + ROWS_PER_STATEMENT)));
   return {
     clearBaselines: m.clearBaselines,
-    zeroed: ids,
+    zeroed: idChunks(zeroed),
     presence,
     staged: jsonChunks(pg, POLL_STAGE_COLS, staged),
     several: JSON.stringify(m.vouchers.filter((v) => v.moved > 1).map((v) => v.id)),
@@ -279,10 +284,7 @@ function voucherCorrections(list: VoucherWrite[]): Cell[][] {
  */
 async function logoutsOf(trx: Knex, ended: UsageWrites['ended']): Promise<EventInput[]> {
   if (ended.length === 0) return [];
-  const chunks: string[] = [];
-  for (let i = 0; i < ended.length; i += ROWS_PER_STATEMENT)
-    chunks.push(JSON.stringify(ended.slice(i, i + ROWS_PER_STATEMENT).map((e) => e.id)));
-  const flipped = await voucherDevices.wentOffline(trx, chunks);
+  const flipped = await voucherDevices.wentOffline(trx, idChunks(ended.map((e) => e.id)));
   return ended
     .filter((e) => flipped.has(e.id))
     .map((e) => logoutEvent({ voucherId: e.voucherId, mac: e.mac }));
