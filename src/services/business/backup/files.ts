@@ -53,14 +53,6 @@ export async function claimBackupPath(
   }
 }
 
-/** A name in `dir` for a new backup made at `localStamp` (UTC offset `offset`) that no file has yet. */
-export function freshBackupPath(dir: string, localStamp: string, format: BackupFormat, offset = ''): string {
-  for (let n = 1; ; n++) {
-    const file = path.join(dir, backupName(localStamp, format, n, offset));
-    if (!fs.existsSync(file) && !fs.existsSync(`${file}.partial`)) return file;
-  }
-}
-
 /** The folder's backups (the product's names only), newest first; a file whose header is damaged is listed too. */
 export async function listBackups(dir: string): Promise<BackupFile[]> {
   let names: string[];

@@ -14,15 +14,7 @@ import { timeFormatter, utcOffset } from '../../../lib/log-format';
 import type { Logger } from '../../../lib/logger';
 import { projectPath } from '../../../lib/paths';
 import type { AuditService } from '../audit/types';
-import {
-  beyondKeep,
-  claimBackupPath,
-  freshBackupPath,
-  isBackupName,
-  listBackups,
-  newestGood,
-  nextDueAt,
-} from './files';
+import { beyondKeep, claimBackupPath, isBackupName, listBackups, newestGood, nextDueAt } from './files';
 import { autoFormat, makeBackup } from './make';
 import type { Actor } from '../audit/actor';
 import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStatus } from './types';
@@ -160,8 +152,9 @@ async function renameToFormat(b: Backups, file: string, format: string): Promise
   const { config, clock } = b.deps;
   const now = clock.now();
   const local = timeFormatter(config.tz)(now);
-  const target = freshBackupPath(dirOf(b), local, format as 'export', utcOffset(now, config.tz));
+  const target = await claimBackupPath(dirOf(b), local, format as 'export', utcOffset(now, config.tz));
   await fs.promises.rename(file, target);
+  await fs.promises.rm(`${target}.partial`, { force: true });
   return target;
 }
 
