@@ -98,6 +98,16 @@ export function toRouterError(err: unknown, command?: string): RouterError {
 }
 
 /**
+ * A command that was sent and got no answer: a timeout, the session closed by the router, or the connection lost
+ * under it. Whether the router did it is unknown. A command never sent (no connection: no cause) is not one.
+ */
+export function unanswered(err: unknown): boolean {
+  if (!(err instanceof RouterError)) return false;
+  if (err.code === 'ROUTER_TIMEOUT' || err.code === 'ROUTER_FATAL') return true;
+  return err.code === 'ROUTER_UNREACHABLE' && err.cause !== undefined;
+}
+
+/**
  * How the owner names a router's settings in the messages that say what to check: the .env variables for the
  * .env router, the site's own fields (Sites page, `pisonet sites edit`) for another site's.
  */

@@ -180,5 +180,52 @@ const PHONE2 = { mac: '02:00:00:00:9A:02', ip: '10.5.50.102' };
       expect(v.status).toBe('active');
       expect([v.bytes_up, v.bytes_down]).toEqual([2 * MB, 5 * MB]);
     });
+
+    it('a login the router answers too late: the code is kept, a retry finishes it, the poll confirms another', async () => {
+      const made = await api(h, 'POST', '/vouchers', { profile: 'BASIC', count: 2, site: 'branch-r' });
+      const [retried, waited] = (made.json.vouchers as Array<{ code: string }>).map((v) => v.code);
+      const phones = [
+        { mac: '02:00:00:00:9A:03', ip: '10.5.50.103' },
+        { mac: '02:00:00:00:9A:04', ip: '10.5.50.104' },
+      ];
+      for (const p of phones) sim.addDevice(p);
+      /** The router (and FreeRADIUS) let the phone in; the reply comes after ROUTER_TIMEOUT_SECONDS (3 s). */
+      const lateReply = async (code: string, phone: { mac: string; ip: string }) => {
+        sim.setLatency(3_500);
+        const res = await redeem(code, phone);
+        sim.setLatency(0);
+        for (let i = 0; i < 200 && !site().router.status.connected; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        await sim.radiusSettled();
+        return { status: res.status, code: ((await res.json()) as { code?: string }).code };
+      };
+      /** The device row's mark of a login under way (null once confirmed). */
+      const claim = async (code: string) => {
+        const db = h.core!.db;
+        const row = await db('voucher_devices')
+          .join('vouchers', 'vouchers.id', 'voucher_devices.voucher_id')
+          .where('vouchers.code', code)
+          .first('voucher_devices.login_pending_at');
+        return row?.login_pending_at;
+      };
+
+      expect(await lateReply(retried, phones[0])).toEqual({ status: 503, code: 'LOGIN_UNCONFIRMED' });
+      expect(sessions().find((x) => x.user === retried)?.['mac-address']).toBe(phones[0].mac);
+      expect((await voucher(retried)).status).toBe('active');
+      expect(await claim(retried)).not.toBeNull();
+      // The customer enters the code again: the router says the phone is logged in, and it is, with this code.
+      const again = await redeem(retried, phones[0]);
+      expect(again.status).toBe(200);
+      expect(await claim(retried)).toBeNull();
+
+      expect(await lateReply(waited, phones[1])).toEqual({ status: 503, code: 'LOGIN_UNCONFIRMED' });
+      expect(await claim(waited)).not.toBeNull();
+      // Nobody retries: the poll after the grace minute finds the phone's session and confirms the claim.
+      await later(61);
+      await site().pollOnce();
+      expect(await claim(waited)).toBeNull();
+      expect((await voucher(waited)).status).toBe('active');
+      expect(sessions().filter((x) => x.user === retried || x.user === waited)).toHaveLength(2);
+    });
   },
 );

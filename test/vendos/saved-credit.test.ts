@@ -109,7 +109,8 @@ describe('saved credit, top-ups and the cash box', () => {
     expect(sales.totals.printed).toEqual({ count: 1, amount: 500 });
   });
 
-  it('a login that fails gives the coins back as saved credit (never credit spent without internet)', async () => {
+  /** A phone with ₱5 dropped into a new coin box's open window. */
+  async function fiveInserted() {
     const { id, board } = await makeVendo(h);
     const d = addDevice(h, 1);
     const phone = new Phone(h, d);
@@ -117,17 +118,53 @@ describe('saved credit, top-ups and the cash box', () => {
     const s = await phone.start(id);
     await board.poll();
     await board.insertCoin(5);
+    return { d, phone, session: s.json.session as string };
+  }
+
+  it('a login that fails gives the coins back as saved credit (never credit spent without internet)', async () => {
+    const { d, phone, session } = await fiveInserted();
     h.sim.removeDevice(d.mac);
-    const failed = await phone.finish(s.json.session);
+    const failed = await phone.finish(session);
     expect(failed.status).toBeGreaterThanOrEqual(400);
     expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
     const made = await h.core!.db('vouchers').whereNotNull('vendo_id');
     expect(made.map((v) => v.status)).toEqual(['revoked']);
     // The device comes back; the same window (still open) finishes with the same coins.
     h.sim.addDevice(d);
-    const ok = await phone.finish(s.json.session);
+    const ok = await phone.finish(session);
     expect(ok.json).toMatchObject({ success: true, credit: 5, seconds: 3600 });
   });
+
+  // The router stops answering during Done: every reply late (the sale voucher's user is added first and times
+  // out, the queue order read with it), or only the login unanswered (the router may have let the phone in).
+  it.each([
+    ['every reply late', (x: Harness) => x.sim.setLatency(3_500)],
+    ['the login unanswered', (x: Harness) => x.sim.faults.hangOn('/ip/hotspot/active/login')],
+  ])(
+    'a Done while the router stops answering (%s): the coins are saved, the next Done gets it online',
+    async (_, fault) => {
+      const { phone, session } = await fiveInserted();
+      fault(h); // over the controller's ROUTER_TIMEOUT_SECONDS (3 s here)
+      const late = await phone.finish(session);
+      h.sim.setLatency(0);
+      h.sim.faults.clear();
+      // The sale is undone, so the customer is told to try again (not "open a website to check").
+      expect([late.status, late.json.code]).toEqual([503, 'ROUTER_UNREACHABLE']);
+      expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
+      const [first] = await h.core!.db('vouchers').whereNotNull('vendo_id');
+      expect(first.status).toBe('revoked');
+      await h.router.waitConnected(10_000);
+      const ok = await phone.finish(session);
+      expect(ok.json).toMatchObject({ success: true, credit: 5, seconds: 3600 });
+      expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([ok.json.code]);
+      // The poll a minute on settles whatever the first Done left; the cancelled code stays cancelled.
+      h.clock.advance(61_000);
+      await h.core!.services.usage.runCycle();
+      expect(await h.core!.db('voucher_devices').where({ voucher_id: first.id })).toEqual([]);
+      expect((await h.core!.db('vouchers').where({ id: first.id }).first()).status).toBe('revoked');
+      expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([ok.json.code]);
+    },
+  );
 
   it('the cash-box collection matches the ledger: expected since the last collection vs counted', async () => {
     const { id, board } = await makeVendo(h);

@@ -69,6 +69,7 @@ export type {
 export type { QueueReading, SessionInfo } from './snapshot';
 export type { CountersRead } from './counters';
 export type { SharedLogins } from './logins-in-flight';
+export { LoginUnconfirmed, onlineWithCode } from './sessions';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
 export { planUserReconcile } from './user-reconcile';

@@ -6,6 +6,7 @@ import type { DesiredQueue } from '../../domain/queues';
 import { confirmedLoginRefusal, heldLogin, type DeviceOnHotspot } from '../login-refusals';
 import type { RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
+import { unanswered } from '../errors';
 import { isGone, queueAddAttrs } from './queues';
 import { printNamed } from '../named-print';
 import { ACTIVE_MENU, HOST_MENU, QUEUE_MENU, USER_MENU } from './snapshot';
@@ -115,6 +116,18 @@ export class ClaimLost extends Error {
   }
 }
 
+/**
+ * The login was sent and the router did not answer it (or a later step of it): whether the device is online is
+ * not known. Nothing was undone and the claim was not given back: the poll settles it from the router's sessions
+ * (the caller's claim stays marked as a login under way).
+ */
+export class LoginUnconfirmed extends Error {
+  constructor(override readonly cause: RouterError) {
+    super(`the router did not answer the login: ${cause.message}`);
+    this.name = 'LoginUnconfirmed';
+  }
+}
+
 /** What was done on the router, for the database and for undo. */
 export interface LoginOutcome {
   routerUserId: string;
@@ -186,6 +199,19 @@ function isRefusal(err: unknown): err is RouterError & { routerMessage: string }
   return err instanceof RouterError && err.routerMessage !== undefined && err.code !== 'ROUTER_FATAL';
 }
 
+/**
+ * A login refused with a text that proves nothing (src/router/login-refusals.ts) whose device is online with this
+ * code already: the login is done (a retry after a reply that never came). Reads the router only for such a text.
+ */
+export async function onlineWithCode(
+  router: RouterClient,
+  err: unknown,
+  login: { code: string; mac: string; ip: string },
+): Promise<boolean> {
+  if (!isRefusal(err) || confirmedLoginRefusal(err.routerMessage) !== undefined) return false;
+  return heldLogin(login, await deviceOnHotspot(router, login.mac)) === 'this-code';
+}
+
 /** The hotspot's refusal of a name it does not know (or of a wrong password: ours is always the voucher's). */
 const UNKNOWN_USER = /invalid user ?name or password/i;
 
@@ -250,17 +276,23 @@ export async function loginDevice(
     macBound: false,
   };
   const proceed = d.proceed ?? Promise.resolve(true);
+  // Handled now: a user added first that fails would leave the read's own failure unhandled (a crash in Node).
+  const firstDynamicQueue = d.firstDynamicQueue.catch(() => undefined);
+  let sent = false; // the login was sent: from here on, a router that stops answering may have let the device in
+  let online = false; // the login was answered: the device is online
   try {
     // The common path is two round trips: [login ∥ the dynamic queue read], then [queue ∥ MAC binding]. The
     // router checks the device itself (unknown host IP, wrong MAC), so no host read is waited for first.
     const userId = d.routerUserId ?? (await addUser(router, where, d.user));
     out.routerUserId = userId;
+    sent = true;
     const [login, firstDynamicQueueId] = await Promise.all([
       loginAsUser(router, where, d, userId),
-      d.firstDynamicQueue.catch(() => undefined),
+      firstDynamicQueue,
     ]);
     out.routerUserId = login.userId;
     out.loggedIn = login.fresh;
+    online = true;
     // The binding waits for the committed claim: the users check reads the router before the database, and a
     // binding it read beside a voucher row from before the claim would be "put back" to any MAC. A lost claim
     // has no binding to undo. The claim is usually settled when the login answers: still the second round trip.
@@ -282,7 +314,13 @@ export async function loginDevice(
     for (const step of [won, bound, queued]) if (step.status === 'rejected') throw step.reason;
     return out;
   } catch (err) {
-    if (d.releaseClaim && (await proceed.catch(() => false))) await d.releaseClaim().catch(() => undefined);
+    const won = await proceed.catch(() => false);
+    // A won claim whose login got no answer, or whose device is online and lost the router before its queue or
+    // binding: undoing it over a connection that just failed could leave a session beside a released code. It
+    // stays as it is, for the poll to confirm (and give the device its queue) or undo.
+    const lost = online ? err instanceof RouterError && err.transient : unanswered(err);
+    if (won && sent && lost) throw new LoginUnconfirmed(err as RouterError);
+    if (d.releaseClaim && won) await d.releaseClaim().catch(() => undefined);
     await undoLogin(router, d, out);
     throw err;
   }

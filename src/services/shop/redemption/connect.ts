@@ -8,14 +8,14 @@ import { EVENT_KINDS } from '../../../domain/activity';
 import { desiredLimits, type DesiredLimits } from '../../../domain/policy';
 import { desiredQueues } from '../../../domain/queues';
 import { maskCode } from '../../../lib/logger';
-import type { LoginOutcome } from '../../../router/hotspot';
+import { LoginUnconfirmed, type LoginOutcome } from '../../../router/hotspot';
 import { redemptionEvents } from '../../business/events/activity';
 import { recordEvents } from '../../business/events';
 import type { RedeemResult } from '../../types';
 import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
 import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../vouchers/state';
-import { deviceLimit, expired, routerFailure } from './refusals';
+import { deviceLimit, expired, loginUnconfirmed, routerFailure } from './refusals';
 import {
   dynamicQueue,
   track,
@@ -167,6 +167,7 @@ export async function connect(
   } catch (err) {
     // A claim that failed or was lost: nothing of ours to release (its own error, if any, is the answer).
     if (!(await claimed)) return 'lost';
+    if (err instanceof LoginUnconfirmed) throw unconfirmed(r, a, err.cause);
     await release().catch((e: Error) => log.error({ err: e.message }, 'redemption rollback failed'));
     log.warn(
       { code: maskCode(row.code), mac: a.mac, err: (err as Error).message },
@@ -176,6 +177,15 @@ export async function connect(
   }
   announce(r, kind, a, row, sale);
   return redeemed(a, row, kind, limits);
+}
+
+/** A login the router did not answer: its claim is kept for the poll to settle, and the customer told so. */
+export function unconfirmed(r: RedemptionDeps, a: Attempt, err: Error) {
+  r.deps.log.warn(
+    { code: maskCode(a.row.code), mac: a.mac, err: err.message },
+    'redemption: the router did not answer the login; the poll confirms or undoes it',
+  );
+  return loginUnconfirmed();
 }
 
 /** What the portal is told of a device put online: the code, its plan, when it ends and its speeds now. */

@@ -4,7 +4,8 @@
  *
  * - With the router's API reachable, the code is claimed in the database (the same race-safe claim as in API
  *   mode: one device wins an unused code), then the device is logged in over the API with the code as user and
- *   password; a login the router (FreeRADIUS) refuses gives the claim back.
+ *   password; a login the router (FreeRADIUS) refuses gives the claim back, one it does not answer keeps it for the
+ *   poll to confirm or undo (LOGIN_UNCONFIRMED).
  * - Without it, nothing is claimed: the checks passed, the customer's phone is handed to the router's own login
  *   page with the code (`handoff`), and the voucher is in use from FreeRADIUS's Access-Accept, which the next poll
  *   reads. A phone that never gets there has used nothing.
@@ -14,7 +15,9 @@ import { desiredLimits } from '../../../domain/policy';
 import type { RedeemResult } from '../../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from '../vouchers/state';
-import { activationOf, announce, claim, redeemed, unclaim } from './connect';
+import { unanswered } from '../../../router/errors';
+import { onlineWithCode } from '../../../router/hotspot';
+import { activationOf, announce, claim, redeemed, unclaim, unconfirmed } from './connect';
 import { routerFailure } from './refusals';
 import * as voucherDevices from '../voucher-devices';
 import type { Attempt, Claim, DeviceLogin, RedemptionDeps, SaleEvent } from './shared';
@@ -46,7 +49,7 @@ async function connectRadius(
   api: () => boolean,
   sale?: SaleEvent,
 ): Promise<RedeemResult | 'lost'> {
-  const { db, clock, config, log, router } = r.deps;
+  const { db, clock, config, router } = r.deps;
   const now = clock.now();
   const password = a.row.password ?? a.row.code;
   if (!api() || !router.status.connected) {
@@ -55,20 +58,28 @@ async function connectRadius(
   if (!(await claim(r, kind, a, now))) return 'lost';
   const row: VoucherRow =
     kind === 'activate' ? { ...a.row, ...lifecycle.activationFields(a.row, activationOf(r, a, now)) } : a.row;
+  const login = { code: row.code, mac: a.mac, ip: a.ip };
   try {
-    await router.hotspotLogin({ user: row.code, password, mac: a.mac, ip: a.ip });
+    await router.hotspotLogin({ user: login.code, password, mac: login.mac, ip: login.ip });
   } catch (err) {
-    await unclaim(r, kind, a).catch((e: Error) =>
-      log.error({ err: e.message }, 'redemption rollback failed'),
-    );
-    log.warn(
-      { code: maskCode(row.code), mac: a.mac, err: (err as Error).message },
-      'RADIUS login refused or failed; rolled back',
-    );
-    throw routerFailure(err);
+    // No answer: the router may have let the device in. The claim stays for the poll (FreeRADIUS's sessions).
+    if (unanswered(err)) throw unconfirmed(r, a, err as Error);
+    // Refused because the device is online with this code already (a retry after a login left unanswered).
+    if (!(await onlineWithCode(router, err, login).catch(() => false))) await refused(r, kind, a, err);
   }
   // The login is confirmed: the device's accounting is its counter (the poll names it).
   await voucherDevices.confirmRadiusLogin(db, a.row.id, a.mac);
   announce(r, kind, a, row, sale);
   return result(a, row, kind, now, config.tz);
+}
+
+/** A login the router refused or lost before sending it: the claim is given back, the customer told why. */
+async function refused(r: RedemptionDeps, kind: Claim, a: Attempt, err: unknown): Promise<never> {
+  const { log } = r.deps;
+  await unclaim(r, kind, a).catch((e: Error) => log.error({ err: e.message }, 'redemption rollback failed'));
+  log.warn(
+    { code: maskCode(a.row.code), mac: a.mac, err: (err as Error).message },
+    'RADIUS login refused or failed; rolled back',
+  );
+  throw routerFailure(err);
 }

@@ -14,6 +14,16 @@ export const unreachable = () =>
     'The internet service is not reachable right now. Your code was not used; please try again in a minute.',
     503,
   );
+/**
+ * The router did not answer the login: the device may be online. Its claim stays until the poll sees the router's
+ * sessions: confirmed if the device is online, else given back (a first use back to unused, its time not started).
+ */
+export const loginUnconfirmed = () =>
+  new AppError(
+    'LOGIN_UNCONFIRMED',
+    'The hotspot was slow to answer, so your login is not confirmed yet. You may already be online: open a website to check. If you are not, enter your code again in a minute; a login that did not go through does not use up your code.',
+    503,
+  );
 export const unknownDevice = () =>
   new AppError(
     'UNKNOWN_DEVICE',

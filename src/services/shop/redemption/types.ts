@@ -62,7 +62,7 @@ export interface PortalStatus {
 }
 
 export interface RedemptionService {
-  /** Throws AppError: INVALID_CODE 404, VOUCHER_USED 409, VOUCHER_EXPIRED 410, VOUCHER_REVOKED 410, DEVICE_LIMIT 409, UNKNOWN_DEVICE 403, RATE_LIMITED 429, ROUTER_UNREACHABLE 503. */
+  /** Throws AppError: INVALID_CODE 404, VOUCHER_USED 409, VOUCHER_EXPIRED 410, VOUCHER_REVOKED 410, DEVICE_LIMIT 409, UNKNOWN_DEVICE 403, RATE_LIMITED 429, ROUTER_UNREACHABLE 503, LOGIN_UNCONFIRMED 503 (the router did not answer the login: its claim waits for the poll). */
   /**
    * `asker` is who typed the code (its portal token and the address it comes from): wrong codes are counted
    * against it, never against the device the request names. No asker: a code the controller itself holds (a

@@ -81,6 +81,14 @@ async function claimWindow(
   if (claimed !== ids.length) throw busy('These coins are being used already; try again');
 }
 
+/** A Done whose login the router did not answer: the sale was undone, so the customer is told to try again. */
+const routerAway = () =>
+  new AppError(
+    'ROUTER_UNREACHABLE',
+    'The internet service is not reachable right now. Your code was not used; please try again in a minute.',
+    503,
+  );
+
 /**
  * Done: the window's credit (and the device's saved credit, when it may spend it) becomes time online. A refusal
  * for want of credit is checked against the window once more (unlessTakenMeanwhile).
@@ -260,7 +268,8 @@ async function finishSale(p: VendoPortalDeps, spend: Spend): Promise<FinishResul
       { module: 'vendo', vendo: vendo.id, mac: s.mac, err: (err as Error).message },
       `Done at ${vendo.name} did not get the device online; ${formatMoney(credit)} kept as its saved credit`,
     );
-    throw err;
+    // A login the router did not answer was undone here with the sale (its voucher revoked): nothing to check.
+    throw err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED' ? routerAway() : err;
   }
   await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished', ended_at: clock.now() });
   return { ...result, credit, seconds: bought.seconds, topUp: false };
