@@ -120,7 +120,6 @@ describe('PPPoE subscribers', () => {
   beforeEach(async () => {
     h = await createHarness({ http: true, profiles: [...PROFILES, PLAN], env: { FUP_WATCH: 'on' } });
     await ownersSetUp(h);
-    await h.core!.defaultStack.stopPoll();
   });
 
   /** 70 MB counted in its cycle, offline at the last poll: 30 MB from its threshold, not watched. */

@@ -8,9 +8,6 @@ const SITE = { site: 'default' };
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ http: true, profiles: TEST_PROFILES, env: { FUP_WATCH: 'on' } });
-  // The test drives the polls and the watch's ticks itself: the server's own (they follow the fake clock the test
-  // moves) would read beside them.
-  await h.core!.defaultStack.stopPoll();
 });
 afterEach(async () => {
   await h.close();

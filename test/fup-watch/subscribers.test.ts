@@ -69,8 +69,6 @@ beforeEach(async () => {
   moved = 0;
   h = await createHarness({ http: true, profiles: [...PROFILES, FUP_PLAN], env: { FUP_WATCH: 'on' } });
   await ownersSetUp(h);
-  // The test drives the polls and the watch's ticks itself.
-  await h.core!.defaultStack.stopPoll();
 });
 afterEach(async () => {
   await h.close();

@@ -45,6 +45,12 @@ export interface HarnessOptions {
   log?: Logger;
   /** SQLite whatever engine the tests run on (a test about moving a SQLite shop elsewhere). */
   sqlite?: boolean;
+  /**
+   * An HTTP harness's own poll job for its router (default off once started: a test drives its polls itself, with
+   * runCycle(), each where it means one; a job that follows the fake clock would poll between a test's steps).
+   * On for a test of the job itself, or of what the running server does by itself.
+   */
+  serverPoll?: boolean;
   /** The other sites: their poll jobs, read interval and reconnect backoff (tests with several routers). */
   sites?: Pick<CoreOptions, 'sitePolls' | 'siteReadSeconds' | 'siteReconnect'>;
 }
@@ -147,6 +153,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   // A controller started on a clean router binds to it at once (src/services/network/router-binding/index.ts); settle that
   // here so a test that then puts things on the router is not taken for a router some other database manages.
   await h.core.services.routerBinding.check();
+  if (opts.http && !opts.serverPoll) await h.core.defaultStack.stopPoll();
   return h;
 }
 

@@ -23,10 +23,6 @@ const PROFILES = [
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ profiles: PROFILES, http: true });
-  // The tests run the poll themselves (cycle()). The server's own poll job follows the test's clock, so every 30 s
-  // moved on would also start one at a moment of its own, with the hotspot users' check after it: that check puts
-  // the users seeded here by hand in line, and counted as writes in a "quiet" poll it is not part of.
-  await h.core!.defaultStack.stopPoll();
 });
 afterEach(() => h.close());
 

@@ -11,8 +11,6 @@ import { addDevice, makeVouchers, openForm, redeemApi, voucherRow } from './help
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ http: true });
-  // The tests drive their own polls, each where it means one.
-  await h.core!.defaultStack.stopPoll();
 });
 afterEach(() => h.close());
 

@@ -24,7 +24,8 @@ const PROFILES = [
 
 let h: Harness;
 beforeEach(async () => {
-  h = await createHarness({ http: true, profiles: PROFILES, sim: { hotspotHttpPort: 0 } });
+  // The server's own poll job runs: a reset router gets its users back at the reconnect by itself.
+  h = await createHarness({ http: true, serverPoll: true, profiles: PROFILES, sim: { hotspotHttpPort: 0 } });
   // The phone logs in by itself when it comes back to the hotspot: its MAC cookie (or its browser's cookie).
   await h.router.command('/ip/hotspot/profile/set', {
     numbers: 'hsprof1',

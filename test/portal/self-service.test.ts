@@ -37,8 +37,6 @@ const PROFILES = [
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
-  // The tests run the polls themselves (cycle()), each where it means one: the server's own poll job stops.
-  await h.core!.defaultStack.stopPoll();
 });
 afterEach(async () => {
   await h.close();

@@ -25,8 +25,6 @@ const PROFILES = [
 let h: Harness;
 beforeEach(async () => {
   h = await createHarness({ http: true, profiles: PROFILES });
-  // The tests run the polls themselves (cycle()), each where it means one; the last describe interleaves one.
-  await h.core!.defaultStack.stopPoll();
 });
 afterEach(async () => {
   await h.close();

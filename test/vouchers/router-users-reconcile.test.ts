@@ -57,7 +57,7 @@ async function expectIdsRecorded(h: Harness, codes: string[]): Promise<void> {
 describe('the controller running when the router is wiped', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await usageHarness({ http: true });
+    h = await usageHarness({ http: true, serverPoll: true }); // the reconnect runs the server's poll job
   });
   afterEach(async () => {
     await h.close();
