@@ -4,7 +4,7 @@
  * from before the claim and "put back" to any MAC. A lost claim never binds, so its undo never unbinds. For the
  * same reason a won claim whose login then fails is given back before the binding is undone.
  */
-import { loginDevice } from '../../src/router/hotspot/sessions';
+import { loginDevice } from '../../src/router/hotspot/device-login';
 import type { RouterClient } from '../../src/router/types';
 
 const MAC = '02:AA:00:00:00:01';

@@ -4,7 +4,7 @@
  * another code ends that session and logs in again, not online (or online at another address) lets the refusal
  * stand. The simulator answers with any text through its one-shot trap fault.
  */
-import { loginDevice, type DeviceLogin } from '../../src/router/hotspot/sessions';
+import { loginDevice, type DeviceLogin } from '../../src/router/hotspot/device-login';
 import { classifyLoginRefusal, confirmedLoginRefusal, heldLogin } from '../../src/router/login-refusals';
 import type { HardenedRouterClient } from '../../src/router';
 import { RouterSimulator } from '../../src/simulator';

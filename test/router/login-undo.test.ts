@@ -3,7 +3,7 @@
  * must not leave that queue behind on the router. The router here answers the binding at once and the queue a
  * moment later, the timing a loaded router or a slow link gives (the simulator answers both in one breath).
  */
-import { loginDevice } from '../../src/router/hotspot/sessions';
+import { loginDevice } from '../../src/router/hotspot/device-login';
 import type { RouterClient } from '../../src/router/types';
 import { RouterError } from '../../src/domain/errors';
 

@@ -17,10 +17,9 @@ import {
   sessionsOfDevice,
   sessionsOfUser,
   topDynamicQueue,
-  type DeviceLogin,
-  type LoginOutcome,
   type Relogin,
 } from './sessions';
+import type { DeviceLogin, LoginOutcome } from './device-login';
 import { QUEUE_MENU, USER_MENU, type RouterSnapshot } from './snapshot';
 import { readCounters, type CountersRead } from './counters';
 import {
@@ -69,7 +68,7 @@ export type {
 export type { QueueReading, SessionInfo } from './snapshot';
 export type { CountersRead } from './counters';
 export type { SharedLogins } from './logins-in-flight';
-export { LoginUnconfirmed, onlineWithCode } from './sessions';
+export { LoginUnconfirmed, onlineWithCode } from './device-login';
 export { parseSnapshot } from './snapshot';
 export { userChanges } from './users';
 export { planUserReconcile } from './user-reconcile';

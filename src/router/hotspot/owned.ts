@@ -14,15 +14,8 @@ import { RouterError } from '../../domain/errors';
 import type { LoginsInFlight, SharedLogins } from './logins-in-flight';
 import { applyQueuePlan, isGone } from './queues';
 import { isOurPlanQueue } from '../../domain/plan-queues';
-import {
-  devicesOnline,
-  loginDevice,
-  relogin,
-  sessionsOfUser,
-  type DeviceLogin,
-  type LoginOutcome,
-  type Relogin,
-} from './sessions';
+import { devicesOnline, relogin, sessionsOfUser, type Relogin } from './sessions';
+import { loginDevice, type DeviceLogin, type LoginOutcome } from './device-login';
 import {
   queueOnRouter,
   QUEUE_MENU,

@@ -94,7 +94,7 @@ async function clearRouterIds(db: Knex, ids: number[]): Promise<void> {
  * with no user on the router then really lost its user (a batch is written to the database before its users
  * are pushed), and a user whose voucher was revoked after the read is removed, never added again. This holds
  * only while every writer changes the database first: a portal redemption binds a one-device user to its
- * MAC once its claim is committed (router/hotspot/sessions.ts), or a binding read here beside a voucher row
+ * MAC once its claim is committed (router/hotspot/device-login.ts), or a binding read here beside a voucher row
  * from before the claim would be "put back" to any MAC.
  * Throws when the router cannot be read; refused writes are counted in `failed` and retried later.
  */
