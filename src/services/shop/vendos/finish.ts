@@ -14,6 +14,7 @@ import { AppError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import { recordEvent } from '../../business/events';
 import type { ProfileRow } from '../vouchers/state';
+import { unreachable } from '../redemption/refusals';
 import { saleCodeStyle } from '../vouchers/code-style';
 import { activeVoucherOfDevice, insertSaleVoucher } from './sale';
 import { finishOverage, waitingAtCap } from './overage';
@@ -80,14 +81,6 @@ async function claimWindow(
     .update({ claimed_at: now, ...set });
   if (claimed !== ids.length) throw busy('These coins are being used already; try again');
 }
-
-/** A Done whose login the router did not answer: the sale was undone, so the customer is told to try again. */
-const routerAway = () =>
-  new AppError(
-    'ROUTER_UNREACHABLE',
-    'The internet service is not reachable right now. Your code was not used; please try again in a minute.',
-    503,
-  );
 
 /**
  * Done: the window's credit (and the device's saved credit, when it may spend it) becomes time online. A refusal
@@ -269,7 +262,7 @@ async function finishSale(p: VendoPortalDeps, spend: Spend): Promise<FinishResul
       `Done at ${vendo.name} did not get the device online; ${formatMoney(credit)} kept as its saved credit`,
     );
     // A login the router did not answer was undone here with the sale (its voucher revoked): nothing to check.
-    throw err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED' ? routerAway() : err;
+    throw err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED' ? unreachable() : err;
   }
   await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished', ended_at: clock.now() });
   return { ...result, credit, seconds: bought.seconds, topUp: false };
