@@ -11,8 +11,17 @@ export class AdminClient {
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
+    const raw = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
+    // The whole response, as a browser finishes a page before its next request: express-session sends all but the
+    // last byte before the session's save has landed, and a request sent on the headers alone could still read the
+    // session from before (a login ended by a new password, say).
+    const body = await raw.arrayBuffer();
+    const res = new Response([101, 204, 205, 304].includes(raw.status) ? null : body, {
+      status: raw.status,
+      statusText: raw.statusText,
+      headers: raw.headers,
+    });
+    for (const c of raw.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
       const name = pair.slice(0, i);
