@@ -146,6 +146,20 @@ describe('another phone typing a code in use', () => {
   });
 });
 
+/** A code redeemed by a phone's browser whose phone has left the WiFi; the same browser now at a new address. */
+async function ownerLeft(): Promise<{
+  code: string;
+  cookie: string | undefined;
+  fresh: { mac: string; ip: string };
+}> {
+  const [code] = await makeVouchers(h, 'HOUR', 1);
+  const old = addDevice(h, 1);
+  const { cookie } = await redeem({ code, ...old });
+  await h.router.hotspotLogout(String(h.sim.rows('/ip/hotspot/active')[0]['.id']));
+  h.sim.removeDevice(old.mac);
+  return { code, cookie, fresh: addDevice(h, 2) };
+}
+
 describe("the owner's own browser with a new address", () => {
   it('is asked to confirm while the old address is online (in its language), then moves', async () => {
     const [code] = await makeVouchers(h, 'HOUR', 1);
@@ -166,15 +180,29 @@ describe("the owner's own browser with a new address", () => {
   });
 
   it('moves at once, with no question, when the old address has left', async () => {
-    const [code] = await makeVouchers(h, 'HOUR', 1);
-    const old = addDevice(h, 1);
-    const { cookie } = await redeem({ code, ...old });
-    await h.router.hotspotLogout(String(h.sim.rows('/ip/hotspot/active')[0]['.id']));
-    h.sim.removeDevice(old.mac);
-    const fresh = addDevice(h, 2);
+    const { code, cookie, fresh } = await ownerLeft();
     const res = await redeem({ code, ...fresh }, cookie);
     expect([res.status, res.json.moved]).toEqual([200, true]);
     expect(sessionMacs()).toEqual([fresh.mac]);
+  });
+});
+
+describe('a move whose login the router does not answer in time', () => {
+  it('stands: the new phone is told to check, the move is counted, and entering the code again finishes it', async () => {
+    const { code, cookie, fresh } = await ownerLeft();
+    // The login is sent and never answered (the controller gives up after ROUTER_TIMEOUT_SECONDS, 3 s here).
+    h.sim.faults.hangOn('/ip/hotspot/active/login');
+    const late = await redeem({ code, ...fresh }, cookie);
+    h.sim.faults.clear();
+    await h.router.waitConnected(10_000);
+    expect([late.status, late.json.code]).toEqual([503, 'LOGIN_UNCONFIRMED']);
+    // The router may have let the phone in: the move is not put back, and it counts as one.
+    expect(await deviceMacs(code)).toEqual([fresh.mac]);
+    expect(await h.core!.db('events').where({ kind: 'move' })).toHaveLength(1);
+    const again = await redeem({ code, ...fresh }, cookie);
+    expect([again.status, again.json.relogin]).toEqual([200, true]);
+    expect(sessionMacs()).toEqual([fresh.mac]);
+    expect(h.sim.rows('/queue/simple').map((q) => q.name)).toEqual([`pisonet-${fresh.mac}`]);
   });
 });
 

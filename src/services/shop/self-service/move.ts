@@ -7,10 +7,11 @@
  * (domain moveDecision). The order keeps every byte and second counted
  * once: a poll cycle counts up to now, the old session is ended (the site's sessions part), a second cycle takes the old queue's
  * last bytes (and removes it), then the device row is re-keyed and the new device logged in as a
- * redemption's relogin (its own queue, counted from its own baseline). A failed login puts the row back.
+ * redemption's relogin (its own queue, counted from its own baseline). A failed login puts the row back; one the
+ * router did not answer leaves the move standing (the phone may be online; entering the code again finishes it).
  */
 import { moveAllowance, moveDecision, SELF_SERVICE_WINDOW_MS } from '../../../domain/self-service';
-import { CodeInUseError, MoveLimitError } from '../../../domain/errors';
+import { AppError, CodeInUseError, MoveLimitError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
@@ -141,21 +142,36 @@ export function createMoves(
       // The code was found and checked above: its login is no guess, so it carries no asker.
       result = await d.redemption.redeem({ code: v.row.code, mac: to.mac, ip: to.ip });
     } catch (err) {
-      await undo(v, source.mac, to.mac, source.oldIp);
+      // A login the router did not answer may have put this phone online: the move stands (the old phone is logged
+      // out already), and entering the code again here finishes its login. Any other failure puts it back.
+      if (!(err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED')) {
+        await undo(v, source.mac, to.mac, source.oldIp);
+        throw err;
+      }
+      await recordMove(v, source, to.mac);
       throw err;
     }
+    await recordMove(v, source, to.mac);
+    return { kind: 'moved', result, from: source.mac };
+  }
+
+  /** The move in the code's events (its daily count reads them) and the shop's log. */
+  async function recordMove(
+    v: Voucher,
+    source: { mac: string; byOwner: boolean; confirm: boolean },
+    to: string,
+  ): Promise<void> {
     const masked = maskCode(v.row.code);
     await recordEvent(db, clock, {
       voucherId: v.row.id,
       kind: 'move',
-      message: `Moved from ${source.mac} to ${to.mac}${source.byOwner ? ' by the browser that redeemed it' : ' after all its devices were offline'}${source.confirm ? ' (the old device was logged out)' : ''}`,
-      data: { from: source.mac, to: to.mac, confirmed: source.confirm, byOwner: source.byOwner },
+      message: `Moved from ${source.mac} to ${to}${source.byOwner ? ' by the browser that redeemed it' : ' after all its devices were offline'}${source.confirm ? ' (the old device was logged out)' : ''}`,
+      data: { from: source.mac, to, confirmed: source.confirm, byOwner: source.byOwner },
     });
     log.info(
-      { module: 'portal', event: 'move', voucher: masked, from: source.mac, to: to.mac },
-      `voucher ${masked} moved from ${source.mac} to ${to.mac}`,
+      { module: 'portal', event: 'move', voucher: masked, from: source.mac, to },
+      `voucher ${masked} moved from ${source.mac} to ${to}`,
     );
-    return { kind: 'moved', result, from: source.mac };
   }
 
   return { move };
