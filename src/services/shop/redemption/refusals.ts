@@ -24,6 +24,9 @@ export const loginUnconfirmed = () =>
     'The hotspot was slow to answer, so your login is not confirmed yet. You may already be online: open a website to check. If you are not, enter your code again in a minute; a login that did not go through does not use up your code.',
     503,
   );
+/** The redemption's answer for a login the router did not answer (a caller that undoes its own work reads it). */
+export const isLoginUnconfirmed = (err: unknown): boolean =>
+  err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED';
 export const unknownDevice = () =>
   new AppError(
     'UNKNOWN_DEVICE',

@@ -11,7 +11,8 @@
  * router did not answer leaves the move standing (the phone may be online; entering the code again finishes it).
  */
 import { moveAllowance, moveDecision, SELF_SERVICE_WINDOW_MS } from '../../../domain/self-service';
-import { AppError, CodeInUseError, MoveLimitError } from '../../../domain/errors';
+import { CodeInUseError, MoveLimitError } from '../../../domain/errors';
+import { isLoginUnconfirmed } from '../redemption/refusals';
 import { maskCode } from '../../../lib/logger';
 import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
@@ -144,7 +145,7 @@ export function createMoves(
     } catch (err) {
       // A login the router did not answer may have put this phone online: the move stands (the old phone is logged
       // out already), and entering the code again here finishes its login. Any other failure puts it back.
-      if (!(err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED')) {
+      if (!isLoginUnconfirmed(err)) {
         await undo(v, source.mac, to.mac, source.oldIp);
         throw err;
       }

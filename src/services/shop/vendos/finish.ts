@@ -14,7 +14,7 @@ import { AppError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import { recordEvent } from '../../business/events';
 import type { ProfileRow } from '../vouchers/state';
-import { unreachable } from '../redemption/refusals';
+import { isLoginUnconfirmed, unreachable } from '../redemption/refusals';
 import { saleCodeStyle } from '../vouchers/code-style';
 import { activeVoucherOfDevice, insertSaleVoucher } from './sale';
 import { finishOverage, waitingAtCap } from './overage';
@@ -262,7 +262,7 @@ async function finishSale(p: VendoPortalDeps, spend: Spend): Promise<FinishResul
       `Done at ${vendo.name} did not get the device online; ${formatMoney(credit)} kept as its saved credit`,
     );
     // A login the router did not answer was undone here with the sale (its voucher revoked): nothing to check.
-    throw err instanceof AppError && err.code === 'LOGIN_UNCONFIRMED' ? unreachable() : err;
+    throw isLoginUnconfirmed(err) ? unreachable() : err;
   }
   await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished', ended_at: clock.now() });
   return { ...result, credit, seconds: bought.seconds, topUp: false };
