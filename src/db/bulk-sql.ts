@@ -75,30 +75,6 @@ export async function bulkUpdate(
 }
 
 /**
- * `INSERT INTO t (cols) SELECT … FROM (rows) ON CONFLICT (keys) DO UPDATE SET …` for many rows in one statement,
- * the rows one bound JSON value (jsonRows). `update` gives each updated column's SQL over `excluded` and the
- * table's own row, e.g. `{ up: 'excluded.up', counted: '"t".counted + excluded.counted' }`.
- */
-export async function bulkUpsert(
-  trx: Knex,
-  table: string,
-  cols: readonly string[],
-  keys: readonly string[],
-  update: Record<string, string>,
-  rows: Cell[][],
-): Promise<void> {
-  const pg = isPostgres(trx);
-  const picked = cols.map((_, i) => `u.c${i}`).join(', ');
-  const sets = Object.entries(update)
-    .map(([c, v]) => `"${c}" = ${v}`)
-    .join(', ');
-  // `WHERE true`: SQLite reads ON CONFLICT after INSERT … SELECT … FROM only past a WHERE.
-  const sql = `${USAGE_SQL_TAG} INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${picked} FROM ${jsonRows(pg, table, cols)} AS u WHERE true ON CONFLICT (${keys.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${sets}`;
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
-    await trx.raw(sql, [jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT))]);
-}
-
-/**
  * Rows of a large SELECT as ONE JSON text built by SQLite (json_group_array of json_object) and parsed
  * with JSON.parse: for thousands of rows this takes half the CPU of the driver building one object per
  * row. Values are the same: integers come back as numbers (doubles, as the driver gives them), text as

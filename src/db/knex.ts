@@ -122,11 +122,6 @@ interface PgExtras {
 }
 const postgresExtras = new WeakMap<Db, PgExtras>();
 
-/** The PostgreSQL config a database was opened with (undefined for SQLite or a Knex not made here). */
-export function postgresConfigOf(db: Db): PostgresConfig | undefined {
-  return postgresExtras.get(db)?.config;
-}
-
 /** The server process ids of this pool's PostgreSQL connections (empty for SQLite). */
 export function ownBackendPids(db: Db): ReadonlySet<number> {
   return postgresExtras.get(db)?.pids ?? new Set();

@@ -19,16 +19,6 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Whether `tz` is an IANA zone this Node knows (e.g. `Asia/Manila`). */
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    formatterFor(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Minutes after local midnight in `tz` at instant `now`. Throws RangeError for an unknown zone. */
 export function minutesOfDay(now: number, tz: string): number {
   let hour = 0;

@@ -22,7 +22,6 @@ export const CODE_ALPHABET_NAMES = Object.keys(CODE_ALPHABETS) as CodeAlphabet[]
 export const DEFAULT_CODE_LENGTH = 8;
 export const MIN_CODE_LENGTH = 6;
 export const MAX_CODE_LENGTH = 16;
-export const MAX_PREFIX_LENGTH = 8;
 export const MAX_BATCH = 10000;
 
 export type RandomBytes = (n: number) => Uint8Array;

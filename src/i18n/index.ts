@@ -19,10 +19,6 @@ export function registerMessages(lang: string, messages: Messages): void {
   catalogs.set(lang, { ...(catalogs.get(lang) ?? {}), ...messages });
 }
 
-export function languages(): string[] {
-  return [...catalogs.keys()];
-}
-
 export interface Translator {
   lang: string;
   t(key: string, vars?: Record<string, string | number>): string;

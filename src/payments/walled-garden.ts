@@ -21,9 +21,6 @@ export const MAYA_HOSTS = [
   '*.paymaya.com',
 ] as const;
 
-/** The host a phone's reachability check loads (the checkout page every payment starts on). */
-export const CHECKOUT_PROBE_HOST = 'checkout.paymongo.com';
-
 /** Every host the payment pages need, each once: all of them for the HTTP-level walled garden. */
 export function paymentWalledGardenHosts(): string[] {
   return [...PAYMONGO_HOSTS, ...GCASH_HOSTS, ...MAYA_HOSTS];

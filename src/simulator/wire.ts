@@ -59,14 +59,6 @@ export function encodeSentence(words: readonly string[]): Buffer {
   return Buffer.from(encodeSentenceString(words), 'latin1');
 }
 
-/** Bytes a sentence takes on the wire. */
-export function sentenceSize(words: readonly string[]): number {
-  let n = 1;
-  for (const w of words)
-    n += encodeLength(Buffer.byteLength(w, 'latin1')).length + Buffer.byteLength(w, 'latin1');
-  return n;
-}
-
 export class WireError extends Error {
   constructor(message: string) {
     super(message);
@@ -113,7 +105,3 @@ export class SentenceDecoder {
   }
 }
 
-/** Decode a whole buffer of complete sentences (helper for tests and byte counting). */
-export function decodeAll(buf: Buffer): string[][] {
-  return new SentenceDecoder().push(buf);
-}

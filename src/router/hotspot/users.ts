@@ -149,10 +149,6 @@ export async function addUser(router: RouterClient, where: UserPlacement, u: Vou
   }
 }
 
-export function setUser(router: RouterClient, id: string, attrs: RosAttrs): Promise<void> {
-  return router.set(USER_MENU, id, attrs);
-}
-
 /**
  * A paused voucher's user is disabled and its cookies forgotten, a resumed one's enabled again. RouterOS checks
  * the user at every login, a cookie's too (the cookie only stands for the code typed), so a disabled user logs in

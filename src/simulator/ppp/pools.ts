@@ -38,12 +38,6 @@ export function parseRanges(text: string): Range[] | null {
 
 export const intToIp = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 
-/** Whether an address is in any of a pool's ranges. */
-export function poolContains(pool: Item, address: string): boolean {
-  const addr = ipToInt(address);
-  return addr !== null && (parseRanges(pool.cfg.ranges ?? '') ?? []).some(([a, b]) => addr >= a && addr <= b);
-}
-
 /**
  * Takes the lowest free address of `name`, or of its next pools in turn once it is full; null when every pool
  * in the chain is full (or the pool is gone).

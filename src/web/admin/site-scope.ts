@@ -59,13 +59,6 @@ export function siteNamesForRows(
   return Object.fromEntries(scope.choices.map((c) => [c.id, c.name]));
 }
 
-/** `path` with the scope's `site=` added (before any `#`), for links that keep the choice. */
-export function withSite(path: string, scope: Pick<SiteScope, 'param'>): string {
-  if (!scope.param) return path;
-  const [base, hash] = path.split('#', 2);
-  return `${base}${base.includes('?') ? '&' : '?'}${scope.param}${hash === undefined ? '' : `#${hash}`}`;
-}
-
 /**
  * A form's Site select (profiles, vendos): every site (shared, value '') or one site. Shown with two or more
  * sites, or when the item already names a site (`current`); null: no select.

@@ -19,12 +19,6 @@ import { portalSiteId } from './portal-site';
 const COOKIE = 'pisonet_vendo';
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
-/** What the demo offers the portal: a simulated vendo in this process that drops a coin when asked. */
-export interface DemoVendoHook {
-  vendoId: string;
-  insert(amount: number): Promise<void>;
-}
-
 function cookieOf(req: Request): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');

@@ -49,8 +49,6 @@ const ORDER = Object.keys(BUDGETS) as DelayKind[];
 export const FREE_FAILURES = BUDGETS.admin.free;
 /** The longest wait, in seconds. */
 export const MAX_WAIT_SECONDS = 15 * 60;
-/** An admin username and address with no try for this long starts afresh (and its row is removed). */
-export const FORGET_MS = BUDGETS.admin.forgetMs;
 
 /** Seconds to wait after `failures` wrong passwords: 0 for the `free` first ones, then 1, 2, 4, … 900. */
 export function waitAfter(failures: number, free = FREE_FAILURES): number {

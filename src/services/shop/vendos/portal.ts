@@ -35,7 +35,6 @@ export function vendoPortal(deps: ShopDeps, d: Omit<VendoPortalDeps, 'deps'>) {
   const p: VendoPortalDeps = { deps, ...d };
   return {
     finish: (id: string) => finish(p, id),
-    settleInterrupted: () => settleInterruptedFinishes(deps),
     portalList: (siteId?: number | null) => portalList(deps, siteId),
     savedCredit: (mac: string) => savedCredit(deps, mac),
     start: (input: StartInput, asker?: StartAsker) => start(p, input, asker),

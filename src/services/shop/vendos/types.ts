@@ -187,6 +187,4 @@ export interface VendoService {
   collect(id: string, input: { counted: unknown; note?: unknown }, actor: Actor): Promise<CollectionView>;
   collections(id: string, limit?: number): Promise<CollectionView[]>;
   salesBySource(opts: { from: number; to: number; siteId?: number }): Promise<SourceSales>;
-  /** Clears windows left in the middle of a Done by a stop (never coins without internet). */
-  settleInterrupted(): Promise<number>;
 }

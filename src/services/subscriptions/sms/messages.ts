@@ -14,8 +14,6 @@ export type SmsLanguage = 'en' | 'fil';
 type Key = keyof typeof en;
 const CATALOGS: Record<SmsLanguage, Record<Key, string>> = { en, fil };
 
-/** One SMS part in the GSM 7-bit default alphabet (the extension table's characters count two). */
-export const ONE_PART = 160;
 const GSM7 =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXT = '^{}\\[~]|€';
