@@ -101,7 +101,7 @@ describe('invoices', () => {
     expect(numbers).toEqual(['INV-000001', 'INV-000002']);
   });
 
-  it('bills a plan change mid-cycle: the old plan’s days credited, the new one’s charged; cheaper goes to credit', async () => {
+  it('bills a plan change mid-cycle: the old plan’s days credited, the new one’s charged; cheaper pays the open invoices', async () => {
     h.clock.set(manilaMidnight('2027-02-01') + 9 * 3600_000);
     const s = await addSubscriber(h, { billing_day: 1 }); // INV-000001: ₱999.00, Feb 1–28
     h.clock.set(manilaMidnight('2027-02-10') + 10 * 3600_000);
@@ -123,19 +123,27 @@ describe('invoices', () => {
       amount: 339.29,
       amount_centavos: 33_929,
     });
-    // Back to the cheaper plan the same day: no invoice, the difference is credit.
+    // Back to the cheaper plan the same day: no invoice; the difference is credit, which pays the open invoices at
+    // once, oldest first, so what is owed is the cheaper plan's month and no credit is left beside a debt.
     expect((await adminApi(h, 'PUT', `/subscribers/${s.id}`, { profile: 'HOME10' })).status).toBe(200);
     expect((await adminApi(h, 'GET', '/invoices')).json.invoices).toHaveLength(2);
     expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json).toMatchObject({
-      credit_centavos: 33_929,
-      owed_centavos: 99_900 + 33_929,
+      credit_centavos: 0,
+      owed_centavos: 99_900,
     });
-    // The next invoice takes the credit.
+    expect((await adminApi(h, 'GET', '/invoices/INV-000001')).json.invoice).toMatchObject({
+      credit_applied_centavos: 33_929,
+      due_centavos: 99_900 - 33_929,
+    });
+    expect((await adminApi(h, 'GET', '/invoices/INV-000002')).json.invoice).toMatchObject({
+      due_centavos: 33_929,
+    });
+    // The next invoice is the month's fee: nothing is left to take.
     h.clock.set(manilaMidnight('2027-03-01'));
     await adminApi(h, 'POST', '/billing/run');
     expect((await adminApi(h, 'GET', '/invoices/INV-000003')).json.invoice).toMatchObject({
-      credit_applied_centavos: 33_929,
-      due_centavos: 99_900 - 33_929,
+      credit_applied_centavos: 0,
+      due_centavos: 99_900,
     });
   });
 
@@ -218,5 +226,74 @@ describe('invoices', () => {
       (await api(h, 'POST', '/admin/api/invoices/INV-000002/void', { reason: 'nope' }, cashier)).status,
     ).toBe(403);
     expect((await api(h, 'POST', '/admin/api/billing/run', {}, cashier)).status).toBe(403);
+  });
+  it('a void of a partly paid invoice gives the payment back as credit, which pays the next invoice; voiding the payment takes it back', async () => {
+    const s = await addSubscriber(h); // INV-000001: ₱466.20, due 2026-11-28
+    const paid = await adminApi(h, 'POST', `/subscribers/${s.id}/payments`, {
+      amount: '200',
+      method: 'cash',
+    });
+    expect(paid.status).toBe(201);
+    h.clock.set(manilaMidnight('2026-12-05'));
+    await adminApi(h, 'POST', '/billing/run'); // INV-000002: ₱999.00
+    const voided = await adminApi(h, 'POST', '/invoices/INV-000001/void', {
+      reason: 'wrong plan at sign-up',
+    });
+    expect(voided.json.invoice).toMatchObject({ status: 'void', paid_centavos: 20_000, due_centavos: 0 });
+    // The ₱200.00 in the drawer is the customer's still: it pays the open invoice.
+    expect((await adminApi(h, 'GET', '/invoices/INV-000002')).json.invoice).toMatchObject({
+      credit_applied_centavos: 20_000,
+      due_centavos: 79_900,
+    });
+    const after = (await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json;
+    expect(after).toMatchObject({ credit_centavos: 0, owed_centavos: 79_900 });
+    // The payment still says what it paid on its day.
+    expect(after.payments[0].allocations).toEqual([
+      { invoice: 'INV-000001', amount: 200, amount_centavos: 20_000 },
+    ]);
+    const [audit] = await h.core!.db('audit_log').where({ action: 'invoice.void' });
+    expect(JSON.parse(String(audit.details))).toMatchObject({ amount: 46_620, credited: 20_000 });
+    // The payment bounced after all: voiding it takes the ₱200.00 back from the invoice it went on to pay.
+    const pv = await adminApi(h, 'POST', `/subscribers/${s.id}/payments/${paid.json.payment.id}/void`, {
+      reason: 'counterfeit bill',
+    });
+    expect(pv.status).toBe(200);
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json).toMatchObject({
+      credit_centavos: 0,
+      owed_centavos: 99_900,
+    });
+    expect((await adminApi(h, 'GET', '/invoices/INV-000002')).json.invoice).toMatchObject({
+      credit_applied_centavos: 0,
+      due_centavos: 99_900,
+    });
+  });
+
+  it('a void of an invoice that took credit gives the credit back', async () => {
+    const s = await addSubscriber(h); // INV-000001: ₱466.20
+    await adminApi(h, 'POST', `/subscribers/${s.id}/payments`, {
+      amount: '1500',
+      method: 'cash',
+      confirm: true,
+    });
+    h.clock.set(manilaMidnight('2026-12-05'));
+    await adminApi(h, 'POST', '/billing/run'); // INV-000002: ₱999.00, paid by credit
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json).toMatchObject({
+      credit_centavos: 150_000 - 46_620 - 99_900,
+      owed_centavos: 0,
+    });
+    const voided = await adminApi(h, 'POST', '/invoices/INV-000002/void', { reason: 'billed twice' });
+    expect([voided.status, voided.json.code]).toEqual([409, 'INVOICE_PAID']);
+    // An invoice only partly paid by credit: a cheaper one later, its credit given back whole at the void.
+    h.clock.set(manilaMidnight('2027-01-05'));
+    await adminApi(h, 'POST', '/billing/run'); // INV-000003: ₱999.00, ₱34.80 of it by credit
+    expect((await adminApi(h, 'GET', '/invoices/INV-000003')).json.invoice).toMatchObject({
+      credit_applied_centavos: 3_480,
+      due_centavos: 99_900 - 3_480,
+    });
+    await adminApi(h, 'POST', '/invoices/INV-000003/void', { reason: 'billed in error' });
+    expect((await adminApi(h, 'GET', `/subscribers/${s.id}/payments`)).json).toMatchObject({
+      credit_centavos: 3_480,
+      owed_centavos: 0,
+    });
   });
 });

@@ -18,6 +18,7 @@ import { localDate } from '../../../domain/calendar';
 import { accountNo } from '../subscribers/store';
 import type { Clock } from '../../../lib/clock';
 import type { Knex } from 'knex';
+import { applyCredit, releaseVoided } from './credit';
 import { issueInvoice, type IssueOpts } from './issue';
 import { issueOwed, periodLine } from './issue-run';
 import { balanceOf, paymentsOf, recordPayment, type PaymentInput } from './payments';
@@ -101,6 +102,8 @@ async function planChanged(trx: Knex.Transaction, c: PlanChangeInput, clock: Clo
         kind: 'change',
         created_at: clock.now(),
       });
+    // The old plan's days not yet paid are owed no more: the credit pays the open invoices at once.
+    await applyCredit(trx, c.subscriberId, clock.now());
     return null;
   }
   return issueInvoice(
@@ -150,7 +153,10 @@ function voidReason(reason: unknown): string {
   return why;
 }
 
-/** Voids an open invoice, once (one conditional update), audited; a paid one is refused. */
+/**
+ * Voids an open invoice, once (one conditional update), audited; a paid one is refused. What was paid or credited
+ * into it comes back as credit and pays the subscriber's other open invoices, in the same transaction.
+ */
 async function voidInvoice(d: Deps, inv: InvoiceView, reason: unknown, actor: Actor): Promise<void> {
   const why = voidReason(reason);
   if (inv.status === 'paid' && inv.amount > 0)
@@ -160,16 +166,26 @@ async function voidInvoice(d: Deps, inv: InvoiceView, reason: unknown, actor: Ac
       409,
       'invoice',
     );
-  const n = await d
-    .db('invoices')
-    .where({ number: inv.number })
-    .whereNull('voided_at')
-    .update({ voided_at: d.clock.now(), voided_by: actor.name, void_reason: why });
-  if (n === 0) throw new AppError('INVOICE_VOIDED', `${inv.number} is void already`, 409, 'invoice');
+  const now = d.clock.now();
+  const released = await d.db.transaction(async (trx) => {
+    await trx('subscribers')
+      .where({ id: inv.subscriberId })
+      .update({ updated_at: trx.ref('updated_at') });
+    const row = (await trx('invoices').where({ number: inv.number }).first('id')) as { id: number };
+    const n = await trx('invoices')
+      .where({ id: row.id })
+      .whereNull('voided_at')
+      .update({ voided_at: now, voided_by: actor.name, void_reason: why });
+    if (n === 0) throw new AppError('INVOICE_VOIDED', `${inv.number} is void already`, 409, 'invoice');
+    const back = await releaseVoided(trx, Number(row.id), inv.subscriberId, now);
+    await applyCredit(trx, inv.subscriberId, now);
+    return back;
+  });
   await d.audit.record(actor, 'invoice.void', inv.number, {
     subscriber: accountNo(await seqOf(d.db as Db, inv.subscriberId)),
     amount: inv.amount,
     reason: why,
+    ...(released ? { credited: released } : {}),
   });
 }
 

@@ -114,8 +114,10 @@ export async function voidPayment(
         await trx('payment_allocations').insert(
           paid.map((a) => ({ payment_id: reversalId, invoice_id: a.invoice_id, amount: -Number(a.amount) })),
         );
+      // Its surplus, and what a voided invoice gave back of it (released): the payment's own credit.
       const left = (await trx('subscriber_credit')
-        .where({ payment_id: d.paymentId, kind: 'payment' })
+        .where({ payment_id: d.paymentId })
+        .whereIn('kind', ['payment', 'released'])
         .first(trx.raw('COALESCE(SUM(amount), 0) AS n'))) as { n: unknown };
       const creditTaken = Number(left.n);
       const unapplied: Array<{ invoice: string; amount: number }> = [];
