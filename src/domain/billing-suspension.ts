@@ -62,16 +62,26 @@ export function unpaidCause(reason: string | null | undefined): { number: string
 }
 
 export type SuspensionDecision =
-  { action: 'suspend'; invoice: InvoiceDue; reason: string } | { action: 'lift' } | { action: 'none' };
+  | { action: 'suspend'; invoice: InvoiceDue; reason: string }
+  | { action: 'restate'; reason: string }
+  | { action: 'lift' }
+  | { action: 'none' };
 
 /**
  * What billing does for one subscriber today. `status` is its status; `openCause` the cause of its open
  * suspension (null: none open), `untilPaid` whether a suspension by hand was made to last until paid. Suspends an
  * active subscriber with an invoice past due; lifts its own (`unpaid`) suspension, and one by hand until paid,
- * once nothing is; leaves any other suspension by hand, and an ended or scheduled subscriber, alone.
+ * once nothing is; leaves any other suspension by hand, and an ended or scheduled subscriber, alone. Its own
+ * suspension still past due but no longer for the invoice its reason names (that one paid or voided): `restate`,
+ * the reason moved to the oldest invoice past due now, so the customer is never told of a bill that is settled.
  */
 export function suspensionDecision(
-  s: { status: SubscriberStatus; openCause: 'unpaid' | 'manual' | null; untilPaid?: boolean },
+  s: {
+    status: SubscriberStatus;
+    openCause: 'unpaid' | 'manual' | null;
+    untilPaid?: boolean;
+    reason?: string | null;
+  },
   invoices: readonly InvoiceDue[],
   graceDays: number,
   today: string,
@@ -82,5 +92,8 @@ export function suspensionDecision(
   if (s.status === 'active')
     return past ? { action: 'suspend', invoice: past, reason: unpaidReason(past) } : { action: 'none' };
   const billings = s.openCause === 'unpaid' || (s.openCause === 'manual' && s.untilPaid === true);
-  return billings && !past ? { action: 'lift' } : { action: 'none' };
+  if (billings && !past) return { action: 'lift' };
+  if (s.openCause === 'unpaid' && past && s.reason !== unpaidReason(past))
+    return { action: 'restate', reason: unpaidReason(past) };
+  return { action: 'none' };
 }

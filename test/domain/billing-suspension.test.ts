@@ -56,10 +56,11 @@ describe('billing suspension policy', () => {
     expect(suspensionDecision({ status: 'suspended', openCause: 'unpaid' }, paid, 0, '2027-01-20')).toEqual({
       action: 'lift',
     });
-    // Still past due: stays.
-    expect(suspensionDecision({ status: 'suspended', openCause: 'unpaid' }, jan8, 0, '2027-01-20')).toEqual({
-      action: 'none',
-    });
+    // Still past due for the invoice its reason names: stays as it is.
+    const reason = 'Unpaid: INV-000123 was due 2027-01-08';
+    expect(
+      suspensionDecision({ status: 'suspended', openCause: 'unpaid', reason }, jan8, 0, '2027-01-20'),
+    ).toEqual({ action: 'none' });
     // An invoice open but not yet past due does not keep it suspended.
     const notYet = [inv('INV-000200', '2027-02-08')];
     expect(suspensionDecision({ status: 'suspended', openCause: 'unpaid' }, notYet, 0, '2027-02-01')).toEqual(
@@ -76,5 +77,26 @@ describe('billing suspension policy', () => {
     expect(suspensionDecision({ status: 'ended', openCause: null }, jan8, 0, '2027-01-20')).toEqual({
       action: 'none',
     });
+  });
+
+  it("moves billing's reason to the oldest invoice past due once the one it names is paid or voided", () => {
+    const reason = 'Unpaid: INV-000123 was due 2027-01-08';
+    const later = [inv('INV-000123', '2027-01-08', 0), inv('INV-000150', '2027-02-08')];
+    expect(
+      suspensionDecision({ status: 'suspended', openCause: 'unpaid', reason }, later, 0, '2027-02-20'),
+    ).toEqual({ action: 'restate', reason: 'Unpaid: INV-000150 was due 2027-02-08' });
+    const voided = [inv('INV-000123', '2027-01-08', 99_900, true), inv('INV-000150', '2027-02-08')];
+    expect(
+      suspensionDecision({ status: 'suspended', openCause: 'unpaid', reason }, voided, 0, '2027-02-20'),
+    ).toMatchObject({ action: 'restate' });
+    // A suspension by hand keeps the owner's words.
+    expect(
+      suspensionDecision(
+        { status: 'suspended', openCause: 'manual', untilPaid: true, reason: 'Nasira ang cable' },
+        later,
+        0,
+        '2027-02-20',
+      ),
+    ).toEqual({ action: 'none' });
   });
 });

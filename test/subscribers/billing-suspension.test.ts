@@ -206,3 +206,34 @@ describe('suspension with BILLING_GRACE_DAYS=2, and the catch-up at start', () =
     expect(await suspensions(h, s.id)).toHaveLength(1);
   });
 });
+
+describe('the reason of a suspension for unpaid invoices', () => {
+  it('names the oldest invoice still past due once the one it named is paid', async () => {
+    const h = await createHarness({ http: true, profiles: PROFILES });
+    try {
+      // INV-000001 (₱466.20) due 2026-11-28; INV-000002 (₱999.00) due 2026-12-12.
+      const s = await addSubscriber(h);
+      h.clock.set(manila('2026-12-05T00:00:05'));
+      await adminApi(h, 'POST', '/billing/run');
+      h.clock.set(manila('2026-12-13T00:00:05'));
+      await billingSettled(h);
+      expect((await statusOf(h, s.id)).status_reason).toBe('Unpaid: INV-000001 was due 2026-11-28');
+      await pay(h, s.id, 466.2);
+      await waitFor(
+        async () => (await statusOf(h, s.id)).status_reason === 'Unpaid: INV-000002 was due 2026-12-12',
+        5_000,
+      );
+      expect((await statusOf(h, s.id)).status).toBe('suspended');
+      // Why it began stays in its history.
+      expect(await suspensions(h, s.id)).toEqual([
+        expect.objectContaining({
+          cause: 'unpaid',
+          reason: 'Unpaid: INV-000001 was due 2026-11-28',
+          ended_at: null,
+        }),
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+});

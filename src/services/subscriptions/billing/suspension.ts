@@ -31,7 +31,7 @@ export interface SuspensionEnforcer {
 }
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'log'> & {
-  subscribers: Pick<SubscriberService, 'suspendUnpaid' | 'liftUnpaid'>;
+  subscribers: Pick<SubscriberService, 'suspendUnpaid' | 'liftUnpaid' | 'restateUnpaid'>;
   invoices: Pick<InvoiceService, 'onPayment'>;
 };
 
@@ -41,6 +41,7 @@ interface Candidate {
   tz: string | null;
   cause: 'unpaid' | 'manual' | null;
   untilPaid: boolean;
+  reason: string | null;
 }
 
 async function candidates(db: Knex, only?: number): Promise<Candidate[]> {
@@ -54,8 +55,16 @@ async function candidates(db: Knex, only?: number): Promise<Candidate[]> {
       if (only !== undefined) void q.where('s.id', only);
     })
     .orderBy('s.seq')
-    .select('s.id', 's.status', 'site.tz as tz', 'x.cause as cause', 'x.until_paid as until_paid')) as Array<{
+    .select(
+      's.id',
+      's.status',
+      's.status_reason as reason',
+      'site.tz as tz',
+      'x.cause as cause',
+      'x.until_paid as until_paid',
+    )) as Array<{
     id: number;
+    reason: string | null;
     status: SubscriberStatus;
     tz: string | null;
     cause: 'unpaid' | 'manual' | null;
@@ -66,7 +75,14 @@ async function candidates(db: Knex, only?: number): Promise<Candidate[]> {
   for (const r of rows) {
     const id = Number(r.id);
     const had = byId.get(id);
-    const mine = { id, status: r.status, tz: r.tz, cause: r.cause, untilPaid: Boolean(r.until_paid) };
+    const mine = {
+      id,
+      status: r.status,
+      tz: r.tz,
+      cause: r.cause,
+      untilPaid: Boolean(r.until_paid),
+      reason: r.reason,
+    };
     byId.set(id, had?.cause === 'manual' ? had : mine);
   }
   return [...byId.values()];
@@ -102,7 +118,7 @@ export function createSuspensionEnforcer(deps: Deps): SuspensionEnforcer {
     for (const c of who) {
       const today = localDate(now, c.tz || deps.config.tz);
       const d = suspensionDecision(
-        { status: c.status, openCause: c.cause, untilPaid: c.untilPaid },
+        { status: c.status, openCause: c.cause, untilPaid: c.untilPaid, reason: c.reason },
         dues.get(c.id) ?? [],
         grace,
         today,
@@ -110,6 +126,7 @@ export function createSuspensionEnforcer(deps: Deps): SuspensionEnforcer {
       if (d.action === 'suspend' && (await deps.subscribers.suspendUnpaid(c.id, d.reason)))
         out.suspended.push(c.id);
       if (d.action === 'lift' && (await deps.subscribers.liftUnpaid(c.id))) out.lifted.push(c.id);
+      if (d.action === 'restate') await deps.subscribers.restateUnpaid(c.id, d.reason);
     }
     if (out.suspended.length || out.lifted.length)
       log.info(

@@ -194,6 +194,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     suspend: moves.suspend,
     suspendUnpaid: moves.suspendUnpaid,
     liftUnpaid: moves.liftUnpaid,
+    restateUnpaid: moves.restateUnpaid,
     ...signInParts(deps, viewOf),
     resume: moves.resume,
     end: moves.end,

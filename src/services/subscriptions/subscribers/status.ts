@@ -207,6 +207,22 @@ async function liftUnpaid(deps: StatusDeps, id: number): Promise<boolean> {
   return true;
 }
 
+async function restateUnpaid(deps: StatusDeps, id: number, reason: string): Promise<boolean> {
+  const n = await deps
+    .db('subscribers')
+    .where({ id, status: 'suspended' })
+    .whereExists(
+      deps
+        .db('subscriber_suspensions as x')
+        .whereRaw('x.subscriber_id = subscribers.id')
+        .where('x.cause', 'unpaid')
+        .whereNull('x.ended_at'),
+    )
+    .whereNot({ status_reason: reason })
+    .update({ status_reason: reason, updated_at: deps.clock.now() });
+  return n === 1;
+}
+
 /**
  * A suspension by hand with its reason; `untilPaid`: billing lifts it once nothing is past due, so it is refused
  * (409 NOTHING_PAST_DUE) while nothing is.
@@ -239,6 +255,7 @@ export function statusChanges(deps: StatusDeps) {
   return {
     suspendUnpaid: (id: number, reason: string) => suspendUnpaid(deps, id, reason),
     liftUnpaid: (id: number) => liftUnpaid(deps, id),
+    restateUnpaid: (id: number, reason: string) => restateUnpaid(deps, id, reason),
     suspend: (ref: number | string, reason: unknown, actor: Actor, untilPaid?: unknown) =>
       suspendByHand(deps, ref, reason, actor, untilPaid),
     resume: (ref: number | string, actor: Actor) => move(deps, ref, 'resume', actor),

@@ -111,6 +111,11 @@ export interface SubscriberService {
    * there is none. Any other suspension by hand stays.
    */
   liftUnpaid(id: number): Promise<boolean>;
+  /**
+   * Billing's own suspension, still past due but for another invoice than its reason names (that one paid or
+   * voided): the subscriber's `status_reason` names the oldest past due now. Its suspension row keeps why it began.
+   */
+  restateUnpaid(id: number, reason: string): Promise<boolean>;
   /** The service ends (status `ended`); the record and its history stay. A scheduled one leaves no invoice. */
   end(ref: number | string, actor: Actor): Promise<SubscriberView>;
   /**
