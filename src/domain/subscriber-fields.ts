@@ -5,7 +5,7 @@
 import { ErrorCollector } from './error-collector';
 import { ValidationError, describeValue } from './errors';
 import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
-import { parseMoney } from './quantities';
+import { formatMoney, parseMoney } from './quantities';
 import { parseStaticIp } from './ip-pool';
 
 export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
@@ -161,7 +161,8 @@ export function parseOpeningBalance(v: unknown, field = 'opening_balance'): numb
   } catch {
     throw ValidationError.invalid(field, v, 'an amount', hint);
   }
-  if (n > MAX_OPENING_BALANCE) throw ValidationError.invalid(field, v, 'an amount', hint);
+  if (n > MAX_OPENING_BALANCE)
+    throw new ValidationError(field, `${formatMoney(n)} is more than an opening balance may be; ${hint}`);
   return n;
 }
 
@@ -211,7 +212,11 @@ export function readSubscriberFields(input: unknown, update: boolean, c: ErrorCo
   if (given('name')) out.name = c.field(() => text(o.name, 'name', MAX_NAME, 'a name'));
   // A mobile is optional (a customer moved over may have none on file): none given, or an empty one, is none; on
   // a change, an empty one takes it away. Without one, the customer gets no SMS.
-  if (o.mobile === undefined || o.mobile === null || (typeof o.mobile === 'string' && o.mobile.trim() === '')) {
+  if (
+    o.mobile === undefined ||
+    o.mobile === null ||
+    (typeof o.mobile === 'string' && o.mobile.trim() === '')
+  ) {
     if (update && o.mobile !== undefined) out.mobile = NO_MOBILE;
   } else out.mobile = c.field(() => parseMobile(o.mobile));
   if (given('profile')) {

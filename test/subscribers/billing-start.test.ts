@@ -210,6 +210,9 @@ describe('when billing starts', () => {
     });
     expect(Object.keys(past.json.fields).sort()).toEqual(['opening_balance', 'opening_due_on']);
     expect(past.json.fields.opening_due_on).toMatch(/before today/);
+    expect(past.json.fields.opening_balance).toBe(
+      '₱100,000.01 is more than an opening balance may be; use an amount in pesos from 0 to ₱100,000, like 1500 or 1,500.50',
+    );
     expect(Number((await h.core!.db('subscribers').count({ n: '*' }))[0].n)).toBe(0);
     expect(Number((await h.core!.db('invoices').count({ n: '*' }))[0].n)).toBe(0);
   });
