@@ -6,10 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { confirm } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
+import { AppError } from '../../src/domain/errors';
 import { invoiceJson, type InvoiceView } from '../../src/services/subscriptions/billing/invoices';
 import { runBilling } from '../../src/services/subscriptions/billing/schedule';
 import { paymentJson, paymentOutcomeJson } from '../../src/services/subscriptions/billing/json';
-import { AboveOwedError, type PaymentOutcome } from '../../src/services/subscriptions/billing/payments';
+import {
+  AboveOwedError,
+  SameReferenceError,
+  type PaymentOutcome,
+} from '../../src/services/subscriptions/billing/payments';
 import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
@@ -154,16 +159,18 @@ const pay: CommandDef = {
       try {
         out = await core.services.invoices.pay(s.id, { ...input, confirm: values.yes === true }, o);
       } catch (e) {
-        if (!(e instanceof AboveOwedError)) throw e;
+        if (!(e instanceof AboveOwedError || e instanceof SameReferenceError)) throw e;
         if (!process.stdin.isTTY || values.json)
-          throw new AboveOwedError(
+          throw new AppError(
             'CONFIRM_REQUIRED',
             e.message.replace(/confirm it\.$/, 'add --yes to record it.'),
-            e.owed,
-            e.amount,
+            409,
           );
         const yes = await confirm({
-          message: `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed by ${s.accountNo} (${s.name}); record ${formatMoney(e.amount - e.owed)} as credit?`,
+          message:
+            e instanceof SameReferenceError
+              ? `${s.accountNo} (${s.name}): ${e.question}`
+              : `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed by ${s.accountNo} (${s.name}); record ${formatMoney(e.amount - e.owed)} as credit?`,
           default: false,
         });
         if (!yes) {

@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { formatMoney, parsePrice } from '../../src/domain/units';
-import { PAYMENT_METHODS, AboveOwedError } from '../../src/services/subscriptions/billing/payments';
+import {
+  PAYMENT_METHODS,
+  AboveOwedError,
+  SameReferenceError,
+} from '../../src/services/subscriptions/billing/payments';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { invoiceTable, printInvoice, printOutcome } from '../commands/invoices';
@@ -64,13 +68,13 @@ async function pay(core: Core): Promise<void> {
   try {
     printOutcome(await core.services.invoices.pay(s.id, input, o));
   } catch (e) {
-    if (!(e instanceof AboveOwedError)) throw e;
+    if (!(e instanceof AboveOwedError || e instanceof SameReferenceError)) throw e;
     const credit = formatMoney(e.amount - e.owed);
-    if (
-      !(await confirmAction(
-        `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed; record ${credit} as credit?`,
-      ))
-    ) {
+    const question =
+      e instanceof SameReferenceError
+        ? e.question
+        : `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed; record ${credit} as credit?`;
+    if (!(await confirmAction(question))) {
       say(out.dim('Nothing recorded.'));
       return;
     }

@@ -210,3 +210,24 @@ test('a reseller sees none of it', async () => {
   expect(res.status).toBe(403);
   expect(await payments()).toHaveLength(2);
 });
+
+test('a reference already on a payment asks first; confirmed, it is recorded', async () => {
+  const key = keyOf(await cashier.html(`/admin/subscribers/${maria.id}`));
+  const token = await cashier.token(`/admin/subscribers/${maria.id}`);
+  const form = { amount: '50', method: 'gcash', reference: 'GC-900', key, confirm: 'true' };
+  expect((await cashier.post(`/admin/subscribers/${maria.id}/payments`, form, token)).status).toBe(303);
+  // A reload of the page, the same screenshot typed again: a new form, the same reference.
+  const again = { ...form, confirm: '', key: keyOf(await cashier.html(`/admin/subscribers/${maria.id}`)) };
+  const asked = await cashier.post(`/admin/subscribers/${maria.id}/payments`, again, token);
+  expect(asked.status).toBe(409);
+  const html = await asked.text();
+  expect(text(html)).toMatch(
+    /GC-900 is on payment No\. \d+ already \(₱50\.00 gcash\)\..* Record ₱50\.00 with it again\?/,
+  );
+  const before = (await payments()).length;
+  expect(
+    (await cashier.post(`/admin/subscribers/${maria.id}/payments`, { ...again, confirm: 'true' }, token))
+      .status,
+  ).toBe(303);
+  expect(await payments()).toHaveLength(before + 1);
+});

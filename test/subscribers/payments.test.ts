@@ -210,4 +210,34 @@ describe('subscriber payments', () => {
       ).status,
     ).toBe(403);
   });
+  it('asks before a reference already on one of its payments: the same transfer typed twice', async () => {
+    const s = await addSubscriber(h); // INV-000001: ₱466.20
+    const juana = await addSubscriber(h, { username: 'juana', mobile: '09181234567' });
+    expect((await pay(h, s.id, { amount: '100', method: 'gcash', reference: 'GC-7788' })).status).toBe(201);
+    const again = await pay(h, s.id, { amount: '100', method: 'gcash', reference: ' gc-7788 ' });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({
+      code: 'CONFIRM_REQUIRED',
+      fields: {
+        reference:
+          'GC-7788 is on payment No. 1 already (₱100.00 gcash): the same money recorded twice? Check it, or confirm it.',
+      },
+    });
+    expect(await h.core!.db('subscriber_payments').count({ n: '*' })).toEqual([{ n: 1 }]);
+    // Another subscriber's reference is theirs; a confirmed one is recorded.
+    expect((await pay(h, juana.id, { amount: '100', method: 'gcash', reference: 'GC-7788' })).status).toBe(
+      201,
+    );
+    const meant = await pay(h, s.id, { amount: '100', method: 'gcash', reference: 'GC-7788', confirm: true });
+    expect([meant.status, meant.json.owed_centavos]).toEqual([201, 46_620 - 20_000]);
+    // Above what is owed as well: one question says both.
+    const both = await pay(h, s.id, { amount: '500', method: 'gcash', reference: 'GC-7788' });
+    expect(both.json.error).toMatch(
+      /on payment No\. 3 already .* ₱500\.00 is also more than the ₱266\.20 owed/,
+    );
+    // A voided payment's reference is free again.
+    for (const id of [1, 3])
+      await adminApi(h, 'POST', `/subscribers/${s.id}/payments/${id}/void`, { reason: 'typed twice' });
+    expect((await pay(h, s.id, { amount: '100', method: 'gcash', reference: 'GC-7788' })).status).toBe(201);
+  });
 });

@@ -5,7 +5,8 @@
  * Idempotency-Key is unique shop-wide, so a retried request records nothing and answers as the first did, and the
  * key sent with another payment is refused (422 IDEMPOTENCY_KEY_REUSED), nothing recorded. An
  * amount above what is owed is asked about first (409 CONFIRM_REQUIRED unless `confirm`): a typo'd ₱9,990 for
- * ₱999 would otherwise sit as credit for ten months.
+ * ₱999 would otherwise sit as credit for ten months. So is a reference already on one of the subscriber's standing
+ * payments (the same transfer typed twice).
  */
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../../../db/knex';
@@ -14,9 +15,9 @@ import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
 import { creditBalance } from './issue';
 import { loadInvoices, type InvoiceView } from './view';
-import { IdempotencyKeyReusedError } from './payment-errors';
+import { paymentWith, readKey, repeatOf, SameReferenceError, type PaymentFields } from './payment-repeats';
 
-export { IdempotencyKeyReusedError } from './payment-errors';
+export { IdempotencyKeyReusedError, SameReferenceError } from './payment-repeats';
 export { AboveOwedError } from '../../../domain/errors';
 
 export const PAYMENT_METHODS = ['cash', 'gcash', 'maya', 'bank', 'other'] as const;
@@ -62,13 +63,6 @@ export interface PaymentOutcome {
   owed: number;
   /** False: the Idempotency-Key was seen before; nothing new was recorded. */
   recorded: boolean;
-}
-
-/** What a payment is, as a request names it: what a repeat of the request must name again. */
-interface PaymentFields {
-  amount: number;
-  method: PaymentMethod;
-  reference: string | null;
 }
 
 function readPayment(input: PaymentInput): PaymentFields {
@@ -168,40 +162,6 @@ export async function paymentsOf(db: Knex, subscriberId: number, id?: number): P
   }));
 }
 
-/** The Idempotency-Key as sent (trimmed), checked; undefined when none was sent. */
-function readKey(sent: string | undefined): string | undefined {
-  const key = sent?.trim();
-  if (key !== undefined && (key.length < 8 || key.length > 100 || !/^[\x21-\x7e]+$/.test(key)))
-    throw new ValidationError('Idempotency-Key', 'must be 8 to 100 visible characters (a UUID is good)');
-  return key || undefined;
-}
-
-/**
- * The payment this key recorded, when this request repeats it (the same subscriber, amount, method and
- * reference): its id, to answer as the first did. The key on another payment: 422 IDEMPOTENCY_KEY_REUSED, so
- * the cashier who sends ₱500 with the key of a ₱3 payment is not told the ₱500 was taken. Undefined: a new key.
- */
-async function repeatOf(
-  q: Knex,
-  key: string,
-  subscriberId: number,
-  p: PaymentFields,
-): Promise<number | undefined> {
-  const row = (await q('subscriber_payments')
-    .where({ idempotency_key: key })
-    .first('id', 'subscriber_id', 'amount', 'method', 'reference')) as Record<string, unknown> | undefined;
-  if (!row) return undefined;
-  const first: PaymentFields = {
-    amount: Number(row.amount),
-    method: row.method as PaymentMethod,
-    reference: (row.reference as string | null) ?? null,
-  };
-  if (Number(row.subscriber_id) !== subscriberId) throw new IdempotencyKeyReusedError(null);
-  if (first.amount !== p.amount || first.method !== p.method || first.reference !== p.reference)
-    throw new IdempotencyKeyReusedError(first);
-  return Number(row.id);
-}
-
 /** Into the oldest open invoices first, the rest as credit: the payment's rows, in the caller's transaction. */
 async function insertPayment(
   trx: Knex.Transaction,
@@ -210,6 +170,8 @@ async function insertPayment(
 ): Promise<number> {
   const open = await openInvoices(trx, d.subscriberId);
   const owed = open.reduce((n, v) => n + v.due, 0);
+  const same = p.reference && !p.confirmed ? await paymentWith(trx, d.subscriberId, p.reference) : undefined;
+  if (same) throw new SameReferenceError(same, p.amount, owed);
   if (p.amount > owed && !p.confirmed)
     throw new AboveOwedError(
       'CONFIRM_REQUIRED',

@@ -3,7 +3,8 @@
  * what it owes, and the counter's "Record payment" form (owner and cashier: src/domain/roles.ts). The form posts
  * through the invoice service, as the API does: the same bounds, the same audit. Each form carries its own
  * random Idempotency-Key, so a double tap records once; an amount above what is owed comes back as a question
- * ("record the rest as credit?") whose button sends the same key with `confirm`.
+ * ("record the rest as credit?"), and so does a reference already on one of its payments; the question's button
+ * sends the same key with `confirm`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
@@ -12,19 +13,31 @@ import {
   IdempotencyKeyReusedError,
   PAYMENT_METHODS,
   AboveOwedError,
+  SameReferenceError,
 } from '../../../services/subscriptions/billing/payments';
 import type { SubscriberView } from '../../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 import { paymentReceiptPath } from './payment-receipt';
 
+/** The question a payment not confirmed asks (above what is owed, or its reference seen); null: another error. */
+function confirmQuestion(err: unknown): PayForm['confirm'] {
+  if (err instanceof SameReferenceError) return { amount: err.amount, question: err.question };
+  if (!(err instanceof AboveOwedError)) return null;
+  const credit = formatMoney(err.amount - err.owed);
+  return {
+    amount: err.amount,
+    question: `${formatMoney(err.amount)} is more than the ${formatMoney(err.owed)} owed; record ${credit} as credit?`,
+  };
+}
+
 /** What the payment form shows again after a refusal or a question. */
 export interface PayForm {
   values: Record<string, string>;
   errors: FieldErrors;
   formError: string | null;
-  /** Above what is owed: the question and its figures. */
-  confirm: { amount: number; owed: number; credit: number } | null;
+  /** Above what is owed, or a reference recorded already: the question, and the amount its button records. */
+  confirm: { amount: number; question: string } | null;
 }
 
 export const freshPayForm = (): PayForm => ({
@@ -114,15 +127,9 @@ export function subscriberPaymentRoute(
       // The page offers the receipt to print at once (billingLocals' `receipt`).
       res.redirect(303, `/admin/subscribers/${s.id}?receipt=${out.payment.id}#pay`);
     } catch (err) {
-      if (err instanceof AboveOwedError) {
-        const form: PayForm = {
-          values,
-          errors: {},
-          formError: null,
-          confirm: { amount: err.amount, owed: err.owed, credit: err.amount - err.owed },
-        };
-        return render(req, res, s, form, 409);
-      }
+      const question = confirmQuestion(err);
+      if (question)
+        return render(req, res, s, { values, errors: {}, formError: null, confirm: question }, 409);
       const f = formFailure(err, (k) => (k === 'Idempotency-Key' ? 'amount' : k));
       // A refused form gets a new key: the next try is a new payment.
       const form: PayForm = {
