@@ -109,6 +109,26 @@ describe('saved credit, top-ups and the cash box', () => {
     expect(sales.totals.printed).toEqual({ count: 1, amount: 500 });
   });
 
+  it('a top-up while the router does not answer keeps the coins, and says so in the customer’s words', async () => {
+    const [code] = await makeVouchers(h, 'BASIC', 1);
+    const d = addDevice(h, 1);
+    expect((await redeemApi(h, { code, mac: d.mac, ip: d.ip })).status).toBe(200);
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, d);
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(5);
+    h.sim.setLatency(3_500);
+    const late = await phone.finish(s.json.session);
+    h.sim.setLatency(0);
+    expect([late.status, late.json.code]).toEqual([503, 'ROUTER_UNREACHABLE']);
+    expect(late.json.error).toMatch(/^The internet service is not reachable right now\. Your coins are kept/);
+    expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
+    await h.router.waitConnected(10_000);
+    expect((await phone.finish(s.json.session)).json).toMatchObject({ success: true, code, top_up: true });
+  });
+
   /** A phone with ₱5 dropped into a new coin box's open window. */
   async function fiveInserted() {
     const { id, board } = await makeVendo(h);
@@ -148,14 +168,21 @@ describe('saved credit, top-ups and the cash box', () => {
       const late = await phone.finish(session);
       h.sim.setLatency(0);
       h.sim.faults.clear();
-      // The sale is undone, so the customer is told to try again (not "open a website to check").
+      // The sale is undone, so the customer is told to try again (not "open a website to check"), and that the
+      // coins are kept (no code was theirs to be "not used").
       expect([late.status, late.json.code]).toEqual([503, 'ROUTER_UNREACHABLE']);
+      expect(late.json.error).toBe(
+        'The internet service is not reachable right now. Your coins are kept for this phone: tap Done again in a minute.',
+      );
       expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
       const [first] = await h.core!.db('vouchers').whereNotNull('vendo_id');
-      expect(first.status).toBe('revoked');
+      // Cancelled as never sold: its clock not started, so no report counts it.
+      expect(first).toMatchObject({ status: 'revoked', activated_at: null, expires_at: null });
       await h.router.waitConnected(10_000);
       const ok = await phone.finish(session);
       expect(ok.json).toMatchObject({ success: true, credit: 5, seconds: 3600 });
+      // One sale of ₱5.00: the coins in the box, once.
+      expect((await adminApi(h, 'GET', '/dashboard')).json.today).toMatchObject({ count: 1, amount: 500 });
       expect(h.sim.rows('/ip/hotspot/active').map((a) => a.user)).toEqual([ok.json.code]);
       // The poll a minute on settles whatever the first Done left; the cancelled code stays cancelled.
       h.clock.advance(61_000);

@@ -18,6 +18,10 @@ const en = {
   'vendo.done': 'Done: connect',
   'vendo.demo': 'Demo: drop a coin',
   'vendo.working': 'Connecting…',
+  'vendo.error.ROUTER_UNREACHABLE':
+    'The internet service is not reachable right now. Your coins are kept for this phone: tap Done again in a minute.',
+  'vendo.error.SAFE_MODE':
+    'The hotspot is being set up by the shop. Your coins are kept for this phone; please ask the shop for help.',
 };
 const fil = {
   'vendo.title': 'Maghulog ng barya',
@@ -36,6 +40,10 @@ const fil = {
   'vendo.done': 'Tapos: kumonekta',
   'vendo.demo': 'Demo: maghulog ng barya',
   'vendo.working': 'Kumokonekta…',
+  'vendo.error.ROUTER_UNREACHABLE':
+    'Hindi maabot ang internet service ngayon. Naka-save ang iyong barya para sa phone na ito: pindutin muli ang Tapos pagkalipas ng isang minuto.',
+  'vendo.error.SAFE_MODE':
+    'Inaayos pa ng tindahan ang hotspot. Naka-save ang iyong barya para sa phone na ito; humingi ng tulong sa tindahan.',
   'error.NO_CREDIT': 'Maghulog muna ng barya: wala pang credit na gagawing oras.',
   'error.VENDO_OTHER_SITE':
     'Para sa ibang WiFi hotspot ng shop ang coin box na ito. Gumamit ng coin box doon sa hotspot na kinokonektahan mo; ang naihulog mong barya ay naka-save pa rin para sa iyo.',

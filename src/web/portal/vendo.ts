@@ -93,14 +93,18 @@ const notYours = () =>
 
 /**
  * The service's message is English; a Filipino page gets the catalog's wording for the code when there is
- * one (src/web/portal/vendo-messages.ts, src/i18n/fil.json), else the English message.
+ * one, the coin box's own first (src/web/portal/vendo-messages.ts, then src/i18n/fil.json), else the English one.
  */
 function fail(d: VendoDeps, res: Response, err: unknown, req?: Request): void {
   const lang = req ? pickLanguage(req.query.lang, req.get('accept-language')) : 'en';
   sendJsonError(res, err, d.ctx.log, 'portal vendo call', (e) => {
-    const key = `error.${e.code}`;
-    const said = lang === 'en' ? key : translator(lang).t(key);
-    return said !== key && !(e.status >= 500 && e.code === 'INTERNAL') ? said : e.message;
+    if (lang === 'en' || (e.status >= 500 && e.code === 'INTERNAL')) return e.message;
+    // The coin box's own words first (coins kept, where a redemption's say "your code was not used").
+    const t = translator(lang);
+    const said = [`vendo.error.${e.code}`, `error.${e.code}`]
+      .map((k) => [k, t.t(k)])
+      .find(([k, v]) => v !== k);
+    return said ? said[1] : e.message;
   });
 }
 

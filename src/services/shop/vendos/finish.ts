@@ -14,11 +14,10 @@ import { AppError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import { recordEvent } from '../../business/events';
 import type { ProfileRow } from '../vouchers/state';
-import { isLoginUnconfirmed, unreachable } from '../redemption/refusals';
 import { saleCodeStyle } from '../vouchers/code-style';
 import { activeVoucherOfDevice, insertSaleVoucher } from './sale';
 import { finishOverage, waitingAtCap } from './overage';
-import { settleInterruptedFinishes, undoFinish } from './settle';
+import { coinsKept, settleInterruptedFinishes, undoFinish } from './settle';
 import { assertVendoSellsHere } from './site-check';
 import { expireWindows, ratesOf, requireVendo, type SessionRow, type VendoRow } from './store';
 import type { FinishResult } from './types';
@@ -153,7 +152,7 @@ async function finishTopUp(
     extended = await p.vouchers.extend(active.code, bought.seconds, actor, { confirmed: true });
   } catch (err) {
     await undoFinish(p.deps, s, ids, active.id, topupId);
-    throw err;
+    throw coinsKept(err);
   }
   await db('vendo_topups').where({ id: topupId }).update({ applied_at: clock.now() });
   await db('vendo_sessions')
@@ -262,7 +261,7 @@ async function finishSale(p: VendoPortalDeps, spend: Spend): Promise<FinishResul
       `Done at ${vendo.name} did not get the device online; ${formatMoney(credit)} kept as its saved credit`,
     );
     // A login the router did not answer was undone here with the sale (its voucher revoked): nothing to check.
-    throw isLoginUnconfirmed(err) ? unreachable() : err;
+    throw coinsKept(err);
   }
   await db('vendo_sessions').where({ id: s.id }).update({ state: 'finished', ended_at: clock.now() });
   return { ...result, credit, seconds: bought.seconds, topUp: false };

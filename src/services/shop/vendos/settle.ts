@@ -2,9 +2,32 @@
  * Undoing a Done that did not get the device online, and settling Dones a stop interrupted: never coins spent
  * without internet, never internet without the coins spent.
  */
+import { AppError, RouterError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
+import { isLoginUnconfirmed } from '../redemption/refusals';
 import * as lifecycle from '../voucher-lifecycle';
 import type { SessionRow } from './store';
+
+/**
+ * What the customer is told of a Done undone for want of the router (away, set up by the shop, slow to answer):
+ * its coins are kept, in the coin box's words (a redemption's say "your code was not used", and a router error is
+ * the admin's); any other refusal as it is.
+ */
+export function coinsKept(err: unknown): unknown {
+  if (err instanceof AppError && err.code === 'SAFE_MODE')
+    return new AppError(
+      'SAFE_MODE',
+      'The hotspot is being set up by the shop. Your coins are kept for this phone; please ask the shop for help.',
+      err.status,
+    );
+  const away = err instanceof RouterError || (err instanceof AppError && err.code === 'ROUTER_UNREACHABLE');
+  if (!away && !isLoginUnconfirmed(err)) return err;
+  return new AppError(
+    'ROUTER_UNREACHABLE',
+    'The internet service is not reachable right now. Your coins are kept for this phone: tap Done again in a minute.',
+    503,
+  );
+}
 
 /** A Done still `finishing` after this long was interrupted (controller stopped). */
 export const FINISH_GRACE_MS = 60_000;
@@ -31,7 +54,7 @@ export async function undoFinish(
       .where({ id: s.id })
       .update({ state: reopen ? 'armed' : 'expired', ended_at: reopen ? null : now, voucher_id: null });
     if (voucherId !== null && topupId === null)
-      await lifecycle.revoke(trx, voucherId, now, 'vendo-login-failed');
+      await lifecycle.unsell(trx, voucherId, now, 'vendo-login-failed');
   });
 }
 

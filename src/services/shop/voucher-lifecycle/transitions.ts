@@ -113,6 +113,23 @@ export async function revoke(db: Knex, id: number, at: number, reason = 'revoked
 }
 
 /**
+ * A sale undone (a coin box's Done that did not get the device online): revoked as never used, its clock never
+ * started, so no report counts it as sold; the coins it was bought with are the customer's again.
+ */
+export async function unsell(db: Knex, id: number, at: number, reason: string): Promise<boolean> {
+  const n = await db('vouchers').where({ id }).whereIn('status', ['unused', 'active']).update({
+    status: 'revoked',
+    activated_at: null,
+    expires_at: null,
+    ended_at: at,
+    end_reason: reason,
+    router_user_id: null,
+    updated_at: at,
+  });
+  return n === 1;
+}
+
+/**
  * unused / active → revoked, every open voucher of a site being removed (in the removal's transaction). Unlike
  * revoke, `router_user_id` is left as it was: the site's router is no longer managed. Returns how many.
  */
