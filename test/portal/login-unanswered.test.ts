@@ -103,6 +103,24 @@ test('the connection lost under the login, which never happened: the poll gives 
   expect(Number((await voucherRow(h, code)).expires_at)).toBe(h.clock.now() + 3_600_000);
 });
 
+test('a second code while the first one’s login is not confirmed is refused, and used only once the first stands', async () => {
+  const [first, second] = await makeVouchers(h, 'BASIC', 2);
+  const phone = addDevice(h, 1);
+  h.sim.faults.dropConnectionOn('/ip/hotspot/active/login');
+  expect((await redeemApi(h, { code: first, ...phone })).json.code).toBe('LOGIN_UNCONFIRMED');
+  await h.router.waitConnected(10_000);
+  // The customer types the other card meanwhile: not added to a code the poll may give back.
+  const meanwhile = await redeemApi(h, { code: second, ...phone });
+  expect([meanwhile.status, meanwhile.json.code]).toEqual([503, 'LOGIN_UNCONFIRMED']);
+  expect(await voucherRow(h, second)).toMatchObject({ status: 'unused', topped_up_into: null });
+  // The first never got online: given back; the second is whole and gets the phone online.
+  h.clock.advance(61_000);
+  await poll();
+  expect((await voucherRow(h, first)).status).toBe('unused');
+  expect((await redeemApi(h, { code: second, ...phone })).status).toBe(200);
+  expect(await voucherRow(h, second)).toMatchObject({ status: 'active', bound_mac: phone.mac });
+});
+
 test('a router that is not connected at all: nothing was sent, so the code is not used (no claim left)', async () => {
   const [code] = await makeVouchers(h, 'BASIC', 1);
   h.sim.setReachable(false);

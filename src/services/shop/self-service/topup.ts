@@ -11,6 +11,8 @@ import { maskCode } from '../../../lib/logger';
 import { siteOf, type SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
+import * as voucherDevices from '../voucher-devices';
+import { loginUnconfirmed } from '../redemption/refusals';
 import { routerUptimeLimit, toVoucherState, voucherProfile } from '../vouchers/state';
 import { userPassword } from '../../../router/hotspot/users';
 import type { Logins } from '../vouchers/logins';
@@ -30,8 +32,13 @@ interface T extends TopUpParts {
 export function createTopUps(deps: SiteDeps, d: TopUpParts) {
   const t: T = { deps, ...d, siteId: siteOf(deps).id };
   return {
-    /** The second code on a device whose `first` voucher is running. */
+    /**
+     * The second code on a device whose `first` voucher is running. Refused while the first's login is not
+     * confirmed (LOGIN_UNCONFIRMED, nothing used): the poll may give the first back as unused, and a code added to
+     * it or queued after it would be spent with nothing to show.
+     */
     async topUp(first: Voucher, second: Voucher, mac: string): Promise<TopUpOutcome> {
+      if (await voucherDevices.loginPending(deps.db, first.row.id)) throw loginUnconfirmed();
       const mode = topUpModeOf(second.profile);
       const refusal = addRefusal(first.profile, second.profile, Boolean(first.row.staff));
       if (mode === 'add' && refusal === null) return add(t, first, second, mac);

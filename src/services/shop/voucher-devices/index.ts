@@ -37,6 +37,13 @@ export async function claimForActivation(
   );
 }
 
+/** Whether a login under the voucher is still in progress (claimed, not confirmed yet): its claim may be undone. */
+export async function loginPending(q: Knex, voucherId: number): Promise<boolean> {
+  return Boolean(
+    await q('voucher_devices').where({ voucher_id: voucherId }).whereNotNull('login_pending_at').first('mac'),
+  );
+}
+
 /** The activating claim lost the race (another device activated the voucher first): its row goes. Plain SQL. */
 export async function dropLostClaim(db: Knex, voucherId: number, mac: string): Promise<void> {
   await statements(db).run('DELETE FROM voucher_devices WHERE voucher_id = ? AND mac = ?', [voucherId, mac]);
