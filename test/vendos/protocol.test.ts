@@ -45,6 +45,17 @@ describe('the board protocol: signatures, retries, duplicates, reordering, delay
     expect((await board.poll()).json).toMatchObject({ session, credit: 5 });
   });
 
+  it('a coin after Done shows the board only what is unspent: saved, its repeat too', async () => {
+    const { board, phone, session } = await armed();
+    await board.send('POST', '/api/vendo/v1/coin', board.coinBody(1, 5));
+    expect((await phone.finish(session)).json).toMatchObject({ success: true, credit: 5 });
+    // A coin the board sent late, after the ₱5 bought an hour: the ₱5 is spent, only the new ₱5 is credit.
+    const late = await board.send('POST', '/api/vendo/v1/coin', board.coinBody(2, 5));
+    expect(late.json).toMatchObject({ success: true, credit: 5, duplicate: false, saved: true });
+    const again = await board.send('POST', '/api/vendo/v1/coin', board.coinBody(2, 5));
+    expect(again.json).toMatchObject({ success: true, credit: 5, duplicate: true, saved: true });
+  });
+
   it('a request with an old timestamp or a wrong signature is 401 and credits nothing', async () => {
     const { id, secret, board } = await armed();
     const body = board.coinBody(1, 10);

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { rawRows } from '../../../db/knex';
 import { bestPurchase, parseCoinAmount } from '../../../domain/vendo';
 import { ValidationError, AppError } from '../../../domain/errors';
+import { formatMoney } from '../../../domain/units';
 import type { Clock } from '../../../lib/clock';
 import type { ShopDeps } from '../../deps';
 import type { SecretBox } from './secrets';
@@ -47,10 +48,25 @@ function secretOf(b: Board, row: VendoRow): string {
   return secret;
 }
 
-async function sessionCredit(db: Knex, sessionId: string): Promise<number> {
-  const r = (await db('vendo_coins').where({ session_id: sessionId }).sum({ s: 'amount' }).first()) as
-    { s: number | null } | undefined;
-  return Number(r?.s ?? 0);
+/**
+ * A window's credit not spent yet (its coins a Done has not claimed) and whether it is still open: what a board
+ * shows after a coin. A coin after the window closed is saved credit, and coins a Done spent are no longer credit.
+ */
+async function windowNow(
+  db: Knex,
+  sessionId: string,
+  now: number,
+): Promise<{ credit: number; open: boolean }> {
+  const w = (await db('vendo_sessions as s')
+    .where('s.id', sessionId)
+    .first(
+      's.state',
+      's.expires_at',
+      db.raw(
+        '(SELECT SUM(amount) FROM vendo_coins c WHERE c.session_id = s.id AND c.claimed_at IS NULL) AS credit',
+      ),
+    )) as { state: string; expires_at: number; credit: number | null } | undefined;
+  return { credit: Number(w?.credit ?? 0), open: w?.state === 'armed' && Number(w.expires_at) > now };
 }
 
 /** The request's headers present, its time near ours (the machine's), and signed with the vendo's secret. */
@@ -96,7 +112,7 @@ async function readWindow(b: Board, vendo: AuthedVendo): Promise<PollReply> {
     state: 'armed',
     session: s.id,
     expiresIn: Math.max(0, Math.ceil((Number(s.expires_at) - now) / 1000)),
-    credit: await sessionCredit(db, s.id),
+    credit: (await windowNow(db, s.id, now)).credit,
   };
 }
 
@@ -134,23 +150,15 @@ async function coin(b: Board, vendo: AuthedVendo, body: unknown): Promise<CoinRe
   const amount = parseCoinAmount(o.amount);
   const now = clock.now();
   if (!(await insertCoin(db, { vendoId: vendo.id, seq, sessionId, amount, now })))
-    return repeatedCoin(db, vendo, seq);
+    return repeatedCoin(db, vendo, seq, now);
   // The window and the credit after this coin, in one read.
-  const after = (await db('vendo_sessions as s')
-    .where('s.id', sessionId)
-    .first(
-      's.state',
-      's.expires_at',
-      db.raw('(SELECT SUM(amount) FROM vendo_coins c WHERE c.session_id = s.id) AS credit'),
-    )) as { state: string; expires_at: number; credit: number | null };
-  const open = after.state === 'armed' && Number(after.expires_at) > now;
+  const { credit, open } = await windowNow(db, sessionId, now);
   if (!open)
     b.deps.log.info(
-      { module: 'vendo', vendo: vendo.id, seq, amount },
-      `coin after its window closed on ${vendo.name}: kept as the device's saved credit`,
+      { module: 'vendo', vendo: vendo.id, seq, amount: amount / 100 },
+      `coin of ${formatMoney(amount)} after its window closed on ${vendo.name}: kept as the device's saved credit`,
     );
   b.d.events.emit(`coin:${sessionId}`);
-  const credit = Number(after.credit ?? 0);
   return { credit, seconds: bestPurchase(vendo.rates, credit).seconds, duplicate: false, saved: !open };
 }
 
@@ -175,7 +183,7 @@ async function insertCoin(
 }
 
 /** A coin not written: the same coin again is answered as before; a coin for no window of this vendo is refused. */
-async function repeatedCoin(db: Knex, vendo: AuthedVendo, seq: number): Promise<CoinReply> {
+async function repeatedCoin(db: Knex, vendo: AuthedVendo, seq: number, now: number): Promise<CoinReply> {
   const before = (await db('vendo_coins').where({ vendo_id: vendo.id, seq }).first('session_id')) as
     { session_id: string } | undefined;
   if (!before)
@@ -185,6 +193,6 @@ async function repeatedCoin(db: Knex, vendo: AuthedVendo, seq: number): Promise<
       409,
       'session',
     );
-  const credit = await sessionCredit(db, before.session_id);
-  return { credit, seconds: bestPurchase(vendo.rates, credit).seconds, duplicate: true, saved: false };
+  const { credit, open } = await windowNow(db, before.session_id, now);
+  return { credit, seconds: bestPurchase(vendo.rates, credit).seconds, duplicate: true, saved: !open };
 }
