@@ -60,6 +60,8 @@ test('a late reply: the phone is online, the code kept for it, and the poll conf
   // Its hour runs from the login, which did go through.
   expect(Number(row.expires_at)).toBe(claimedAt + 3_600_000);
   expect(await eventKinds(code)).not.toContain('redemption-undone');
+  // The sale and the login are in the feed, as the portal would have written them.
+  expect((await eventKinds(code)).sort()).toEqual(['login', 'sale']);
 });
 
 test('a late reply, then the customer enters the code again: the same login finishes at once', async () => {
@@ -76,6 +78,11 @@ test('a late reply, then the customer enters the code again: the same login fini
   await poll();
   expect(await voucherRow(h, code)).toMatchObject({ status: 'active' });
   expect(await eventKinds(code)).not.toContain('redemption-undone');
+  // The login again finished the first use: that is the sale, and its login is no "again".
+  await waitFor(async () => (await eventKinds(code)).length === 2);
+  expect((await eventKinds(code)).sort()).toEqual(['login', 'sale']);
+  const login = (await h.core!.services.events.list({ voucherCode: code })).find((e) => e.kind === 'login');
+  expect(login?.message).not.toMatch(/again/);
 });
 
 test('the connection lost under the login, which never happened: the poll gives the code back unused', async () => {

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../../lib/clock';
 import { maskCode, type Logger } from '../../../lib/logger';
 import type { EnforceError } from '../../../domain/errors';
-import { loginEvent } from '../../business/events/activity';
+import { loginEvent, redemptionEvents } from '../../business/events/activity';
 import { recordEvent, recordEvents } from '../../business/events';
 import {
   activateFromRouterSession,
@@ -147,8 +147,9 @@ export async function settleLogins(
   const { startedAt, servers } = by;
   const cutoff = startedAt === undefined ? now - LOGIN_GRACE_MS : Math.max(startedAt, now - LOGIN_GRACE_MS);
   const settled = await settleInterruptedLogins(deps.db, sessions, cutoff, now, deps.siteId, servers);
-  if (settled.finished)
-    deps.log.info({ finished: settled.finished }, 'interrupted redemptions confirmed online');
+  if (settled.finished.length)
+    deps.log.info({ finished: settled.finished.length }, 'interrupted redemptions confirmed online');
+  await announceConfirmed(deps, settled.finished);
   for (const u of settled.undone) {
     const masked = maskCode(u.code);
     const what = u.released ? 'voucher back to unused, its time not started' : 'device slot freed';
@@ -163,4 +164,50 @@ export async function settleLogins(
       message: `Redemption by ${u.mac} was interrupted before the device got online: ${what}`,
     });
   }
+}
+
+/**
+ * Logins the poll confirmed (the router did not answer them at the time): each a customer online, and a first use
+ * a sale, in the feed and the log as the portal would have written them.
+ */
+async function announceConfirmed(
+  deps: NoticeDeps,
+  finished: ReadonlyArray<{ voucherId: number; mac: string; ip: string | null; activated: boolean }>,
+): Promise<void> {
+  if (!finished.length) return;
+  const rows = (await deps
+    .db('vouchers as v')
+    .join('profiles as p', 'p.id', 'v.profile_id')
+    .whereIn(
+      'v.id',
+      finished.map((f) => f.voucherId),
+    )
+    .select('v.id', 'v.code', 'v.price', 'v.staff', 'p.name as profile')) as Array<{
+    id: number;
+    code: string;
+    price: number;
+    staff: boolean | number;
+    profile: string;
+  }>;
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const events = finished.flatMap((f) => {
+    const v = byId.get(f.voucherId);
+    if (!v) return [];
+    const masked = maskCode(v.code);
+    deps.log.info(
+      { module: 'portal', event: f.activated ? 'redeem' : 'login', voucher: masked, mac: f.mac, ip: f.ip },
+      `voucher ${masked} ${f.activated ? `redeemed on the portal (${v.profile})` : 'online on the portal'} by ${f.mac}, confirmed by the poll`,
+    );
+    return redemptionEvents({
+      voucherId: f.voucherId,
+      first: f.activated,
+      staff: Boolean(v.staff),
+      price: Number(v.price),
+      profile: v.profile,
+      mac: f.mac,
+      ip: f.ip,
+      via: 'portal',
+    });
+  });
+  await recordEvents(deps.db, deps.clock, events);
 }

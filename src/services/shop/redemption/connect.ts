@@ -210,6 +210,8 @@ export function announce(
 ): void {
   const { db, clock, log } = r.deps;
   // A sale or a customer back online: the shop's log shows it, with the code masked (it is the customer's key).
+  // A login again that finishes a first use the router did not answer is that sale.
+  if (kind === 'relogin' && a.finishesSale) kind = 'activate';
   const masked = maskCode(row.code);
   log.info(
     {

@@ -44,8 +44,19 @@ async function chooseClaim(r: RedemptionDeps, a: Attempt): Promise<Claim> {
   if (voucherTiming(state, now).expired) throw expired();
   // No device of a code waiting at its cap goes online until extra data is bought (the status page sells it).
   if (isCappedWaiting(state, now, r.deps.config.tz)) throw dataUsedUp();
-  const devices = await r.reader('voucher_devices').where({ voucher_id: row.id }).select('mac');
-  if (devices.some((d) => d.mac === a.mac)) return 'relogin';
+  const devices = (await r
+    .reader('voucher_devices')
+    .where({ voucher_id: row.id })
+    .select('mac', 'login_pending_at', 'claim_activated')) as Array<{
+    mac: string;
+    login_pending_at: unknown;
+    claim_activated: unknown;
+  }>;
+  const mine = devices.find((d) => d.mac === a.mac);
+  if (mine) {
+    a.finishesSale = mine.login_pending_at != null && Boolean(mine.claim_activated);
+    return 'relogin';
+  }
   if (devices.length < a.profile.users) return 'add-device';
   throw deviceLimit();
 }

@@ -56,6 +56,8 @@ export interface Attempt {
   profileName: string;
   mac: string;
   ip: string;
+  /** A login again that finishes this device's first use, whose login the router did not answer: the sale. */
+  finishesSale?: boolean;
 }
 
 /** Writes that follow the customer's answer: kept until done, so closing waits for them. */

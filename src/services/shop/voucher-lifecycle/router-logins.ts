@@ -59,8 +59,8 @@ export async function activateFromRouterSession(
 export const LOGIN_GRACE_MS = 60_000;
 
 export interface SettledLogins {
-  /** Claims whose device is online on the router: confirmed. */
-  finished: number;
+  /** Claims whose device is online on the router: confirmed (`activated`: the claim was the voucher's first use). */
+  finished: Array<{ voucherId: number; mac: string; ip: string | null; activated: boolean }>;
   /** Claims whose device never got online: undone (voucher code masked by the caller for logs). */
   undone: Array<{ voucherId: number; code: string; mac: string; released: boolean }>;
 }
@@ -81,14 +81,19 @@ export async function settleInterruptedLogins(
   servers?: { running(names: readonly string[]): Promise<Set<string>> },
 ): Promise<SettledLogins> {
   const rows = await interruptedClaims(db, cutoff, siteId, servers);
-  const out: SettledLogins = { finished: 0, undone: [] };
+  const out: SettledLogins = { finished: [], undone: [] };
   if (rows.length === 0) return out;
   const online = new Set(sessions.map((s) => `${s.user}\n${s.mac}`));
   await db.transaction(async (trx) => {
     for (const r of rows) {
       if (online.has(`${r.code}\n${r.mac}`)) {
         await voucherDevices.settleOnline(trx, r.id);
-        out.finished++;
+        out.finished.push({
+          voucherId: r.voucher_id,
+          mac: r.mac,
+          ip: r.ip,
+          activated: Boolean(r.claim_activated),
+        });
         continue;
       }
       await voucherDevices.releaseById(trx, r.id);
@@ -111,6 +116,7 @@ interface Claim {
   id: number;
   voucher_id: number;
   mac: string;
+  ip: string | null;
   claim_activated: number | boolean;
   claim_server: string | null;
   login_pending_at: number | string;
@@ -133,7 +139,7 @@ async function interruptedClaims(
   const named = servers ? ' OR d.claim_server IS NOT NULL' : '';
   const claims = rawRows<Claim>(
     await db.raw(
-      `SELECT d.id, d.voucher_id, d.mac, d.claim_activated, d.claim_server, d.login_pending_at, v.code, v.status
+      `SELECT d.id, d.voucher_id, d.mac, d.ip, d.claim_activated, d.claim_server, d.login_pending_at, v.code, v.status
        FROM voucher_devices AS d JOIN vouchers AS v ON v.id = d.voucher_id
        WHERE +v.site_id = ? AND d.login_pending_at IS NOT NULL AND (d.login_pending_at < ?${named})`,
       [siteId, cutoff],
