@@ -54,6 +54,9 @@ const from = {
     const m = require('./commands/invoices') as typeof import('./commands/invoices');
     return [...m.paymentCommands, ...m.invoiceCommands, ...m.billingCommands];
   },
+  subscriberPayments: () =>
+    (require('./commands/subscriber-payments') as typeof import('./commands/subscriber-payments'))
+      .subscriberPaymentCommands,
   sites: () => (require('./commands/sites') as typeof import('./commands/sites')).siteCommands,
   radius: () => (require('./commands/radius') as typeof import('./commands/radius')).radiusCommands,
 } satisfies Record<string, Module>;
@@ -142,6 +145,8 @@ const TABLE: [string, Module, string, string][] = [
   ['subscribers adopt', from.adopt, "adopt the router's own PPP secrets as subscribers", 'Usage: pisonet subscribers adopt --site SITE --plan PLAN --billing-day 1-28 [--paid-until YYYY-MM-DD]'],
   ['subscribers unlock', from.unlock, "clear a subscriber's portal sign-in waits after wrong passwords (one, or all)", 'Usage: pisonet subscribers unlock [ID|USERNAME] [--json]'],
   ['subscribers pay', from.invoices, "record a subscriber's payment (cash at the counter, GCash, ...)", 'Usage: pisonet subscribers pay ID|USERNAME AMOUNT [--method cash|gcash|maya|bank|other] [--reference TEXT]'],
+  ['subscribers payments', from.subscriberPayments, "a subscriber's payments, voided ones marked, with its credit and what it owes", 'Usage: pisonet subscribers payments ID|USERNAME [--json]'],
+  ['subscribers void-payment', from.subscriberPayments, "void a subscriber's payment whose money never came (a reversal entry, with a reason)", 'Usage: pisonet subscribers void-payment ID|USERNAME PAYMENT_ID --reason TEXT [--json]'],
   ['invoices list', from.invoices, "subscribers' invoices, by status or subscriber", 'Usage: pisonet invoices list [--status open|paid|void] [--subscriber ID|USERNAME] [--json]'],
   ['invoices show', from.invoices, 'one invoice: lines, credit, paid, due', 'Usage: pisonet invoices show NUMBER [--json]'],
   ['billing run', from.invoices, 'issue the invoices due by today (idempotent)', 'Usage: pisonet billing run [--json]'],

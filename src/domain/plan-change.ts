@@ -5,7 +5,7 @@
  * policy sees it, the two prices and `now` in, a quote out.
  */
 import { formatDurationHuman } from './durations';
-import { formatMoney } from './quantities';
+import { formatMoney, formatMoneyText } from './quantities';
 import { voucherTiming, type VoucherState } from './vouchers';
 
 /** What the quote does with money: a sale (`charge`), a credit for the customer, or nothing. */
@@ -129,7 +129,7 @@ export function quotePlanChange(input: PlanChangeInput, now: number): PlanChange
     );
   const unused = voucher.activatedAt === undefined;
   const signed = prorate(difference, time.remaining, time.total);
-  const diffText = `${difference < 0 ? '−' : ''}${formatMoney(Math.abs(difference))}`;
+  const diffText = formatMoneyText(difference);
   // `… = ₱5.00 to charge`; never used: the whole difference, nothing to multiply.
   const formula = unused
     ? 'not used yet, so the whole price difference:'

@@ -272,3 +272,12 @@ export function formatMoney(centavos: number, currency = '₱'): string {
   const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${currency}${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/**
+ * Money on a page or a paper, for a person to read: a negative amount with the true minus sign, −500 →
+ * `−₱5.00`, as a credited line and a total's "Paid −₱466.20" print alike (formatMoney keeps the ASCII hyphen
+ * for the terminal, CSV and logs).
+ */
+export function formatMoneyText(centavos: number): string {
+  return centavos < 0 ? `−${formatMoney(-centavos)}` : formatMoney(centavos);
+}

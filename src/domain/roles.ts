@@ -160,6 +160,7 @@ export const ROUTES_OWNER_ONLY: ReadonlyArray<readonly [RouteRule[0], string]> =
   ['POST', '/subscribers/:id/unlock'],
   ['POST', '/subscribers/:id/end'],
   ['POST', '/invoices/:number/void'],
+  ['POST', '/subscribers/:id/payments/:paymentId/void'],
 ];
 
 /** Addresses a cashier or a reseller may reach (paths under /admin). */

@@ -147,7 +147,7 @@ describe('remittances', () => {
     expect(advance.status).toBe(303);
     page = await owner.html('/admin/accounts');
     expect(page).toContain('Recorded as an advance');
-    expect(page).toContain('data-testid="owed-store.cora">-₱2.00');
+    expect(page).toContain('data-testid="owed-store.cora">−₱2.00');
     const rows = page.match(/data-remittance="(\d+)"/g) ?? [];
     expect(rows.length).toBe(3);
     expect(page).toContain('Voided');

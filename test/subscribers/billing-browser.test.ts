@@ -1,6 +1,6 @@
 /**
  * Billing in a real browser, on a phone (390 px) and a desktop (1280 px): a cashier records a payment above what
- * is owed and confirms the question; the invoices list and page; the owner voids an invoice with its form; the
+ * is owed and confirms the question; the owner voids it on its row; the invoices list and page; the owner voids an invoice with its form; the
  * A4 invoice saved as PDF is one A4 page; the billing settings refuse a bad field beside it, then apply to the
  * next invoice's number and due date. Each page without sideways scrolling and without serious or critical
  * axe-core problems. Screenshots and the PDFs' pages as PNG go to /tmp/i56shots.
@@ -101,6 +101,36 @@ test('a cashier records ₱500 for ₱466.20 owed: asked first, confirmed, the r
   // A cashier sees no void form.
   await cashier.goto(`${h.app!.url}/admin/invoices/INV-000002`);
   await expect(cashier.locator('[data-testid=invoice-void]').count()).resolves.toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60000);
+
+test('the owner voids the payment on its row: a short reason named under it, then marked Voided', async () => {
+  await owner.goto(`${h.app!.url}/admin/subscribers/${juan.id}#payments`);
+  await owner.click('[data-testid=payment-void-open-1]');
+  await owner.fill('#f-void-reason-1', 'no');
+  await owner.click('[data-testid=payment-void-1]');
+  await expect(owner.locator('#f-void-reason-1-err').textContent()).resolves.toMatch(/3 to 200 characters/);
+  await expect(owner.locator('#f-void-reason-1').inputValue()).resolves.toBe('no');
+  await owner.locator('[data-payment="1"]').scrollIntoViewIfNeeded();
+  await check(owner, 'subscriber-void-error');
+  await owner.fill('#f-void-reason-1', 'cash not in the drawer');
+  await owner.click('[data-testid=payment-void-1]');
+  await owner.waitForURL(/#payments$/);
+  await expect(owner.locator('.flash').first().textContent()).resolves.toContain(
+    'Payment No. 1 (₱500.00 cash) voided by No. 2; owed again INV-000001 ₱466.20; credit taken back ₱33.80',
+  );
+  await expect(owner.locator('[data-testid=payment-voided-1]').textContent()).resolves.toBe('Voided');
+  await expect(owner.locator('[data-testid=payment-reverses-2]').textContent()).resolves.toBe(
+    'void of No. 1',
+  );
+  await owner.locator('#payments').scrollIntoViewIfNeeded();
+  await check(owner, 'subscriber-voided');
+  // Paid again, so the pages after this one find INV-000001 paid as before.
+  await h.core!.services.invoices.pay(
+    juan.id,
+    { amount: '500', method: 'cash', confirm: true },
+    { actor: { name: 'cashier1', via: 'admin' } },
+  );
   expect(pageErrors).toEqual([]);
 }, 60000);
 

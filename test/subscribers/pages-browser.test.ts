@@ -102,7 +102,7 @@ test('add with a bad field, then add, list, open, suspend, resume and end', asyn
   await page.waitForLoadState();
   await expect(page.locator('[data-testid=subscriber-status]').textContent()).resolves.toBe('suspended');
   await expect(page.locator('[data-testid=suspension]').textContent()).resolves.toMatch(
-    /Suspended: unpaid for November \(by admin \(admin\), /,
+    /Suspended: unpaid for November \(by admin, /,
   );
   await check('suspended');
 

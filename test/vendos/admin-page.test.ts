@@ -81,7 +81,7 @@ test('add a vendo from the form: a wrong rate line is shown under the field; the
   await page.fill('#f-counted', '5');
   await page.fill('#f-note', 'one peso missing');
   await page.click('#collections button[type=submit]');
-  await expect(page.locator('#collections-table tbody tr td').nth(3).textContent()).resolves.toBe('-₱1.00');
+  await expect(page.locator('#collections-table tbody tr td').nth(3).textContent()).resolves.toBe('−₱1.00');
   await expect(page.locator('[data-testid=cash-expected]').textContent()).resolves.toBe('₱0.00');
   await shots('detail');
 

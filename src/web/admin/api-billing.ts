@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { paymentNotFound } from '../../services/subscriptions/billing/payment-void';
-import { paymentJson } from '../../services/subscriptions/billing/json';
+import { paymentVoidJson } from '../../services/subscriptions/billing/json';
 import {
   countsJson,
   moneyInJson,
@@ -15,7 +15,7 @@ import { localDate } from '../../domain/calendar';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
-import { actorOf, money } from './api-common';
+import { actorOf } from './api-common';
 
 export function billingApiRouter(ctx: WebContext): Router {
   const r = Router();
@@ -48,13 +48,7 @@ export function billingApiRouter(ctx: WebContext): Router {
     const paymentId = parseRecordId(req.params.paymentId, paymentNotFound);
     const reason = ((req.body ?? {}) as Record<string, unknown>).reason;
     const out = await invoices.voidPayment(s.id, paymentId, reason, actorOf(req));
-    res.json({
-      success: true,
-      payment: paymentJson(out.payment),
-      reversal: paymentJson(out.reversal),
-      ...money('credit', out.credit),
-      ...money('owed', out.owed),
-    });
+    res.json({ success: true, ...paymentVoidJson(out) });
   });
   // Monthly billing's settings (the Settings page's "Monthly billing"): what applies, .env's, the owner's own.
   r.get('/billing/settings', async (_req, res) => {

@@ -5,7 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { invoiceJson } from '../../services/subscriptions/billing/invoices';
 import { runBilling } from '../../services/subscriptions/billing/schedule';
-import { paymentJson } from '../../services/subscriptions/billing/json';
+import { paymentJson, paymentsJson } from '../../services/subscriptions/billing/json';
 import { AboveOwedError, type PaymentInput } from '../../services/subscriptions/billing/payments';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
@@ -37,13 +37,7 @@ export function invoiceApiRouter(ctx: WebContext): Router {
   });
   r.get('/subscribers/:id/payments', async (req, res) => {
     const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
-    const { payments, credit, owed } = await invoices.payments(s.id);
-    res.json({
-      success: true,
-      payments: payments.map(paymentJson),
-      ...money('credit', credit),
-      ...money('owed', owed),
-    });
+    res.json({ success: true, ...paymentsJson(await invoices.payments(s.id)) });
   });
   r.post('/subscribers/:id/payments', (req, res) => recordPayment(ctx, req, res));
   // What the midnight run does, now: scheduled subscribers whose day has come started, every invoice owed by today, then suspensions for unpaid invoices and their

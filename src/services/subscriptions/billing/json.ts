@@ -33,3 +33,27 @@ export function paymentOutcomeJson(out: { payment: PaymentView; credit: number; 
     ...money('owed', out.owed),
   };
 }
+
+/** A subscriber's payments, oldest first, with its credit and what it owes (GET …/subscribers/:id/payments). */
+export function paymentsJson(list: { payments: PaymentView[]; credit: number; owed: number }) {
+  return {
+    payments: list.payments.map(paymentJson),
+    ...money('credit', list.credit),
+    ...money('owed', list.owed),
+  };
+}
+
+/** A payment's void: the payment (voided now), its reversal entry, the credit left and what is owed again. */
+export function paymentVoidJson(out: {
+  payment: PaymentView;
+  reversal: PaymentView;
+  credit: number;
+  owed: number;
+}) {
+  return {
+    payment: paymentJson(out.payment),
+    reversal: paymentJson(out.reversal),
+    ...money('credit', out.credit),
+    ...money('owed', out.owed),
+  };
+}

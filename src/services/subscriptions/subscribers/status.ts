@@ -243,7 +243,7 @@ async function suspendByHand(
     if ((await deps.pastDue(Number(row.id))) <= 0)
       throw new AppError(
         'NOTHING_PAST_DUE',
-        'Nothing is past due: a suspension until paid would be lifted at once. Suspend without it, with a reason',
+        'Nothing is past due: a suspension until paid would be lifted at once. Suspend without it, with a reason.',
         409,
         'until_paid',
       );

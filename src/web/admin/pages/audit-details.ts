@@ -79,13 +79,19 @@ const VIA_WORDS: Record<string, string> = {
   system: '',
 };
 
+/** The log's `name (via)`. */
+const AUDIT_ACTOR = /^(.*) \((admin|api|cli|portal|system)\)$/;
+
+/** Who made a change by name alone (`admin`, `system`), as a page says "by …" beside a time. */
+export const auditActorName = (actor: string): string => AUDIT_ACTOR.exec(actor)?.[1] ?? actor;
+
 /**
  * Who made a change, as the Activity page shows it: the account's own name with its role and where it acted
  * (`maria (cashier, web)`), instead of `maria (admin)`, which read as if every web account were the owner's.
  * `roles`: the accounts as they are now, by name; a name no longer there shows without a role.
  */
 export function auditActorText(actor: string, roles: ReadonlyMap<string, string>): string {
-  const m = /^(.*) \((admin|api|cli|portal|system)\)$/.exec(actor);
+  const m = AUDIT_ACTOR.exec(actor);
   if (!m) return actor;
   const [, name, via] = m;
   if (via === 'system') return name === 'system' ? 'the controller itself' : `${name} (the controller)`;

@@ -8,7 +8,7 @@ import {
   formatBytes,
   formatDurationHuman,
   formatLimitHuman,
-  formatMoney,
+  formatMoneyText,
   formatRateHuman,
 } from '../../../domain/units';
 import { localDate } from '../../../domain/calendar';
@@ -151,7 +151,8 @@ export function formatters(tz: string) {
     locale: times.locale,
     /** TIME_FORMATS for public/js/admin-time.js, so the page's scripts format times as the server does. */
     formatsJson: JSON.stringify(TIME_FORMATS),
-    money: (c: number) => formatMoney(c),
+    /** Negative money with the true minus sign (−₱5.00), on every page and paper alike. */
+    money: (c: number) => formatMoneyText(c),
     bytes: (n: number) => formatBytes(n),
     rate: (bps: number) => formatRateHuman(bps),
     /** A speed limit: 0 is RouterOS's "no limit". */

@@ -5,7 +5,7 @@
  * invoice service owns every rule (a paid invoice is never voided, a void keeps its number).
  */
 import { Router, type Request, type Response } from 'express';
-import { formatMoney } from '../../../domain/units';
+import { formatMoneyText } from '../../../domain/units';
 import { INVOICE_STATUSES } from '../../../services/subscriptions/billing/view';
 import { safeLogo } from '../../../services/business/settings/shop-logo';
 import { shopName } from '../../../services/business/settings';
@@ -90,7 +90,7 @@ async function printInvoice(ctx: WebContext, req: Request, res: Response) {
     contact: await shopContact(ctx.services.shopSettings),
     localMobile,
     logo: safeLogo(await ctx.services.settings.get<unknown>('shop.logo', null)),
-    money: formatMoney,
+    money: formatMoneyText,
     backUrl: pathOf(inv.number),
   });
 }

@@ -1,6 +1,7 @@
 /**
  * A subscriber's billing on its page: its invoices, its payments (with the invoices each paid), its credit and
- * what it owes, and the counter's "Record payment" form (owner and cashier: src/domain/roles.ts). The form posts
+ * what it owes, the counter's "Record payment" form (owner and cashier: src/domain/roles.ts) and each standing
+ * payment's Void (the owner's: subscriber-payment-void.ts). The form posts
  * through the invoice service, as the API does: the same bounds, the same audit. Each form carries its own
  * random Idempotency-Key, so a double tap records once; an amount above what is owed comes back as a question
  * ("record the rest as credit?"), and so does a reference already on one of its payments; the question's button
@@ -19,6 +20,7 @@ import type { SubscriberView } from '../../../services/subscriptions/subscribers
 import type { WebContext } from '../../context';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 import { paymentReceiptPath } from './payment-receipt';
+import type { VoidForm } from './subscriber-payment-void';
 
 /** The question a payment not confirmed asks (above what is owed, or its reference seen); null: another error. */
 function confirmQuestion(err: unknown): PayForm['confirm'] {
@@ -47,6 +49,12 @@ export const freshPayForm = (): PayForm => ({
   confirm: null,
 });
 
+/** The billing forms' state after a refusal or a question: the payment form's, a payment's void form's. */
+export interface BillingForms {
+  pay?: PayForm;
+  void?: VoidForm;
+}
+
 /**
  * The locals of the subscriber page's billing part. `receipt` (the page's `?receipt=`, where a recorded payment
  * leads): that payment's receipt is offered at the top, to print for the customer at once.
@@ -54,7 +62,7 @@ export const freshPayForm = (): PayForm => ({
 export async function billingLocals(
   ctx: WebContext,
   s: SubscriberView,
-  form: PayForm = freshPayForm(),
+  forms: BillingForms,
   receipt?: unknown,
 ) {
   const { invoices } = ctx.services;
@@ -65,7 +73,8 @@ export async function billingLocals(
     payments: [...paid.payments].reverse(),
     balance: { credit: paid.credit, owed: paid.owed },
     methods: PAYMENT_METHODS,
-    payForm: form,
+    payForm: forms.pay ?? freshPayForm(),
+    voidForm: forms.void ?? null,
     receiptOf: (paymentId: number) => paymentReceiptPath(s.id, paymentId),
     justPaid: just ? { id: just.id, amount: just.amount, href: paymentReceiptPath(s.id, just.id) } : null,
   };
@@ -95,7 +104,13 @@ function sentBefore(err: IdempotencyKeyReusedError): string {
 export function subscriberPaymentRoute(
   ctx: WebContext,
   router: Router,
-  render: (req: Request, res: Response, s: SubscriberView, form: PayForm, status: number) => Promise<void>,
+  render: (
+    req: Request,
+    res: Response,
+    s: SubscriberView,
+    forms: BillingForms,
+    status: number,
+  ) => Promise<void>,
 ): void {
   const { subscribers, invoices } = ctx.services;
   router.post('/subscribers/:id/payments', async (req, res) => {
@@ -129,7 +144,7 @@ export function subscriberPaymentRoute(
     } catch (err) {
       const question = confirmQuestion(err);
       if (question)
-        return render(req, res, s, { values, errors: {}, formError: null, confirm: question }, 409);
+        return render(req, res, s, { pay: { values, errors: {}, formError: null, confirm: question } }, 409);
       const f = formFailure(err, (k) => (k === 'Idempotency-Key' ? 'amount' : k));
       // A refused form gets a new key: the next try is a new payment.
       const form: PayForm = {
@@ -139,7 +154,7 @@ export function subscriberPaymentRoute(
           err instanceof IdempotencyKeyReusedError ? sentBefore(err) : 'The payment was not recorded.',
         confirm: null,
       };
-      await render(req, res, s, form, f.status);
+      await render(req, res, s, { pay: form }, f.status);
     }
   });
 }

@@ -14,9 +14,12 @@ import { BUDGETS } from '../../../services/business/login-delays';
 import type { WebContext } from '../../context';
 import { waitText } from '../login';
 import { actorOf, field, flash, formFailure, page, statusFilter, type FieldErrors } from './common';
-import { billingLocals, subscriberPaymentRoute, type PayForm } from './subscriber-payments';
+import { billingLocals, subscriberPaymentRoute, type BillingForms } from './subscriber-payments';
+import { subscriberPaymentVoidRoute } from './subscriber-payment-void';
 import { demoAsLink } from '../../portal/demo-as';
 import { subscriberImportRoutes } from './subscriber-import';
+import { auditActorName } from './audit-details';
+import { localMobile } from '../../../services/business/settings/shop-contact';
 
 /** What a subscriber owes now, centavos: its open invoices' due. */
 export const owedNow = (s: SubscriberView): number => s.owed;
@@ -58,8 +61,11 @@ export function subscriberRoutes(ctx: WebContext): Router {
   router.get('/subscribers/:id', async (req, res) =>
     renderDetail(ctx, req, res, await subscribers.get(idOf(req))),
   );
-  subscriberPaymentRoute(ctx, router, (req, res, s, form, status) =>
-    renderDetail(ctx, req, res, s, form, status),
+  subscriberPaymentRoute(ctx, router, (req, res, s, forms, status) =>
+    renderDetail(ctx, req, res, s, forms, status),
+  );
+  subscriberPaymentVoidRoute(ctx, router, (req, res, s, form, status) =>
+    renderDetail(ctx, req, res, s, { void: form }, status),
   );
   // Demo only: the portal as this subscriber's CPE sees it, through a signed link a few minutes long (demo-as.ts).
   router.get('/subscribers/:id/open-as', async (req, res) => {
@@ -190,7 +196,7 @@ async function lastSuspension(ctx: WebContext, s: SubscriberView) {
       ? ((await ctx.services.audit.list({ action: 'subscriber.suspend', target: s.accountNo, limit: 1 }))
           .entries[0] ?? null)
       : null;
-  return last ? { actor: last.actor, at: last.ts } : null;
+  return last ? { actor: auditActorName(last.actor), at: last.ts } : null;
 }
 
 async function renderDetail(
@@ -198,7 +204,7 @@ async function renderDetail(
   req: Request,
   res: Response,
   s: SubscriberView,
-  form?: PayForm,
+  forms: BillingForms = {},
   status = 200,
 ) {
   const owner = isOwner(req);
@@ -214,11 +220,11 @@ async function renderDetail(
       suspension: await lastSuspension(ctx, s),
       signInWait: owner ? await signInWait(ctx, s) : null,
       pastDue: s.status === 'active' ? await ctx.services.invoices.pastDue(s.id) : 0,
-      contactMobile: (await ctx.services.shopSettings.view()).effective.contact_mobile,
+      contactMobile: localMobile((await ctx.services.shopSettings.view()).effective.contact_mobile),
       owed: owedNow(s),
       percent: usedPercent(s),
       cycles: await ctx.services.billingReports.usage(s.id),
-      ...(await billingLocals(ctx, s, form, req.query.receipt)),
+      ...(await billingLocals(ctx, s, forms, req.query.receipt)),
     },
     status,
   );
