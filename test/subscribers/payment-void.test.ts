@@ -101,6 +101,18 @@ describe("voiding a subscriber's payment", () => {
     });
   });
 
+  it("lets another payment's credit pay what the void reopened", async () => {
+    const s = await addSubscriber(h); // INV-000001: ₱466.20
+    const a = await pay(h, s.id, { amount: '466.20', method: 'cash' });
+    await pay(h, s.id, { amount: '100', method: 'gcash', reference: 'GC-1', confirm: true }); // ₱100 credit
+    expect((await voidIt(h, s.id, a.id)).status).toBe(200);
+    expect(await payments(h, s.id)).toMatchObject({ credit_centavos: 0, owed_centavos: 36_620 });
+    expect(await invoice(h, 'INV-000001')).toMatchObject({
+      credit_applied_centavos: 10_000,
+      due_centavos: 36_620,
+    });
+  });
+
   it('takes back credit still held without touching any invoice', async () => {
     const s = await addSubscriber(h); // INV-000001: ₱466.20
     const p = await pay(h, s.id, { amount: 500, method: 'cash', confirm: true });

@@ -9,6 +9,7 @@
  *   (the credit balance is below it), those invoices give back what they took, newest first, so the balance
  *   never goes below zero: they become partly unpaid. `owed`, `credit` and each invoice's `paid` and
  *   `credit_applied` stay the sums of their entries, with no figure edited.
+ * - credit the subscriber still holds (another payment's surplus) then pays the invoices reopened, oldest first;
  * - the void itself: a `subscriber_payment_voids` row, unique per payment, so a second void (also one racing
  *   this one) records nothing and answers 409 PAYMENT_VOIDED.
  */
@@ -18,6 +19,7 @@ import { AppError, ValidationError } from '../../../domain/errors';
 import type { Actor } from '../../business/audit/actor';
 import type { ShopDeps } from '../../deps';
 import { accountNo } from '../subscribers/store';
+import { applyCredit } from './credit';
 import { creditBalance } from './issue';
 import { balanceOf, paymentsOf, type PaymentView } from './payments';
 
@@ -145,6 +147,8 @@ export async function voidPayment(
           created_at: d.now,
         });
       }
+      // Another payment's credit pays what this one reopened: never credit held beside a debt.
+      await applyCredit(trx, d.subscriberId, d.now);
       return {
         paymentId: d.paymentId,
         reversalId,
