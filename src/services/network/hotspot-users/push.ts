@@ -8,9 +8,7 @@
 import type { Knex } from 'knex';
 import type { ManagedHotspot, VoucherUser } from '../../../router/hotspot';
 import type { RouterClient } from '../../../router/types';
-import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../../shop/vouchers/state';
-import { routerHoldsCap } from '../../../domain/byte-cap';
-import type { Profile } from '../../../domain/profiles';
+import { routerByteLimit, routerUptimeLimit, type VoucherRow } from '../../shop/vouchers/state';
 import type { ProfileCache } from '../../shop/vouchers/queries';
 
 /**
@@ -39,17 +37,10 @@ export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise
     profileName: p.row.name,
     limitSeconds: routerUptimeLimit(p.profile, row.extra_seconds, Boolean(row.staff)),
     mac: userMac(row, p.profile.users),
-    limitBytes: userByteLimit(row, p.profile),
+    limitBytes: routerByteLimit(row, p.profile),
     // Paused by its customer: no login until resumed (a reset router's user comes back disabled too).
     disabled: row.paused_at !== null && row.paused_at !== undefined,
   };
-}
-
-/** A new user's byte limit: the data its voucher may still move when its cap blocks (the router holds it). */
-function userByteLimit(row: VoucherRow, profile: Profile): number | undefined {
-  const v = toVoucherState(row, profile);
-  if (!routerHoldsCap(v)) return undefined;
-  return Math.max(0, (v.profile.dataCapBytes ?? 0) - v.countedBytes);
 }
 
 /** Saves router ids in a few statements (10,000 single-row updates would dominate a big batch). */

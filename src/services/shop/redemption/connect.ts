@@ -14,7 +14,7 @@ import { recordEvents } from '../../business/events';
 import type { RedeemResult } from '../../types';
 import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
-import { routerUptimeLimit, toVoucherState, type VoucherRow } from '../vouchers/state';
+import { routerByteLimit, routerUptimeLimit, toVoucherState, type VoucherRow } from '../vouchers/state';
 import { deviceLimit, expired, loginUnconfirmed, routerFailure } from './refusals';
 import {
   dynamicQueue,
@@ -149,6 +149,8 @@ export async function connect(
         password: row.password ?? null,
         profileName: a.profileName,
         limitSeconds: routerUptimeLimit(a.profile, row.extra_seconds, Boolean(row.staff)),
+        // A user added back at the login (gone from the router) holds its cap from the first byte.
+        limitBytes: routerByteLimit(row, a.profile),
         mac: a.profile.users === 1 ? a.mac : null,
       },
       queue,

@@ -2,6 +2,7 @@
  * Shared mapping from database rows to the domain's VoucherState and the services' VoucherView, used by the
  * voucher service, the portal and the usage poll cycle. Status changes go through voucher-lifecycle/.
  */
+import { routerHoldsCap } from '../../../domain/byte-cap';
 import type { Profile } from '../../../domain/profiles';
 import { voucherTiming, type VoucherState } from '../../../domain/vouchers';
 import type { VoucherView } from '../../types';
@@ -41,6 +42,16 @@ export function voucherProfile(
 export function routerUptimeLimit(profile: Profile, extraSeconds: number, staff: boolean): number | null {
   if (staff || profile.validitySeconds === null) return null;
   return profile.validitySeconds + extraSeconds;
+}
+
+/**
+ * The hotspot user's byte limit: the data its voucher may still move when its cap blocks (the router holds the
+ * cap, so a device is cut at the byte, not at the next poll); undefined when the router holds none.
+ */
+export function routerByteLimit(row: VoucherRow, profile: Profile): number | undefined {
+  const v = toVoucherState(row, profile);
+  if (!routerHoldsCap(v)) return undefined;
+  return Math.max(0, (v.profile.dataCapBytes ?? 0) - v.countedBytes);
 }
 
 export function toVoucherState(row: VoucherRow, profile: Profile): VoucherState {
