@@ -76,8 +76,9 @@ test('halfway through a 1-day ₱10 voucher, ₱20: the preview says ₱5.00, th
     basis: 'prorated',
   });
   expect(preview.json.explanation).toBe(
-    'Upgrade: price difference ₱10.00 × 50% of the time unused (12h of 1d) = ₱5.00 to charge.',
+    "Upgrade: 12h left of DAY10's 1d (₱5.00) → 12h left of DAY20's 1d (₱10.00) = ₱5.00 to charge.",
   );
+  expect(preview.json).toMatchObject({ remaining_after_seconds: 43_200, total_after_seconds: 86_400 });
   // A preview changes nothing.
   expect(await charges()).toHaveLength(0);
   expect((await api(h, 'GET', `/vouchers/${code}`)).json.voucher.profile).toBe('DAY10');
@@ -221,7 +222,8 @@ test('moved free, at an equal price, staff and unlimited vouchers: nothing recor
   h.clock.advance(HOUR / 4);
   const free = await api(h, 'POST', `/vouchers/${code}/profile`, { profile: 'PREMIUM', charge: false });
   expect(free.json.charge).toMatchObject({ id: null, direction: 'none', amount: 0, credit: 0, free: true });
-  expect(free.json.charge.explanation).toMatch(/^Moved free: .*₱11\.25 to charge\)\.$/);
+  // 4h 45m left of PREMIUM's 5h (₱19.00) less 45m left of BASIC's 1h (₱3.75).
+  expect(free.json.charge.explanation).toMatch(/^Moved free: .*₱15\.25 to charge\)\.$/);
   expect((await lastAudit()).details).toEqual({
     from: 'BASIC',
     to: 'PREMIUM',
