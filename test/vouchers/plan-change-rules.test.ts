@@ -5,45 +5,24 @@
  * of use explain the difference (else 409 CONFIRM_REQUIRED with the new quote).
  */
 import { createHarness, Harness } from '../helpers/harness';
+import { PLAN_PROFILES } from './plan-profiles';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
-import { addDevice, AUTH, makeVouchers, redeemApi } from '../portal/helpers';
+import { adminApi, usedVoucher } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
 
 const DAY = startOfLocalDay('2026-11-21', 'Asia/Manila');
 const MINUTE = 60_000;
 const HOUR = 3600_000;
 
-const PROFILES = [
-  { name: 'PAUSE30', price: 15, validity: '30m', users: 1, rate_up: '512K', rate_down: '1M' },
-  { name: 'STANDARD', price: 10, validity: '2h', users: 1, rate_up: '1M', rate_down: '2M' },
-  { name: 'PREMIUM', price: 20, validity: '5h', users: 1, rate_up: '5M', rate_down: '10M' },
-  { name: 'DAY10', price: 10, validity: '1d', users: 1, rate_up: '1M', rate_down: '2M' },
-  { name: 'DAY20', price: 20, validity: '1d', users: 1, rate_up: '2M', rate_down: '4M' },
-  { name: 'OLD', price: 30, validity: '1d', users: 1, rate_up: '2M', rate_down: '4M' },
-  { name: 'HOME10', billing: 'monthly', price: 999, rate_up: '5M', rate_down: '10M' },
-];
+const PROFILES = PLAN_PROFILES;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON
-type Json = Record<string, any>;
-
-async function api(h: Harness, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${h.app!.url}/admin/api${path}`, {
-    method,
-    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
+const api = adminApi;
 
 let h: Harness;
 let phone = 0;
 
-async function sold(profile: string): Promise<string> {
-  const [code] = await makeVouchers(h, profile, 1);
-  expect((await redeemApi(h, { code, ...addDevice(h, ++phone) })).status).toBe(200);
-  return code;
-}
+const sold = (profile: string) => usedVoucher(h, profile, ++phone);
 
 const charges = () => h.core!.db('voucher_charges').orderBy('id');
 const voucherRow = (code: string) => h.core!.db('vouchers').where({ code }).first();

@@ -3,34 +3,18 @@
  * downgrade (never a negative sale), free moves, the audit entry, and the refusals.
  */
 import { createHarness, Harness } from '../helpers/harness';
+import { PLAN_PROFILES } from './plan-profiles';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
-import { addDevice, AUTH, makeVouchers, redeemApi } from '../portal/helpers';
+import { addDevice, adminApi, AUTH, makeVouchers, redeemApi } from '../portal/helpers';
 
 const TZ = 'Asia/Manila';
 const DAY = startOfLocalDay('2026-11-21', TZ);
 const HOUR = 3600_000;
 
-const PROFILES = [
-  { name: 'BASIC', price: 5, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M' },
-  { name: 'STANDARD', price: 10, validity: '2h', users: 1, rate_up: '1M', rate_down: '2M' },
-  { name: 'PREMIUM', price: 20, validity: '5h', users: 1, rate_up: '5M', rate_down: '10M' },
-  { name: 'DAY10', price: 10, validity: '1d', users: 1, rate_up: '1M', rate_down: '2M' },
-  { name: 'DAY20', price: 20, validity: '1d', users: 1, rate_up: '2M', rate_down: '4M' },
-  { name: 'OPEN', price: 40, validity: 'unlimited', users: 1, rate_up: '1M', rate_down: '2M' },
-];
+const PROFILES = PLAN_PROFILES;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON
-type Json = Record<string, any>;
-
-async function api(h: Harness, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${h.app!.url}/admin/api${path}`, {
-    method,
-    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
+const api = adminApi;
 
 let h: Harness;
 let phone = 0;
