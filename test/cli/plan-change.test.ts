@@ -65,7 +65,7 @@ describe('pisonet users move', () => {
     const refused = await runCli(h, ['users', 'move', code, '--profile', 'DAY20']);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toMatch(
-      /^DAY10 ₱10\.00 → DAY20 ₱20\.00: Upgrade: 23h \d+m left of DAY10's 1d \(₱\d+\.\d\d\) → 23h \d+m left of DAY20's 1d /,
+      /^DAY10 ₱10\.00 → DAY20 ₱20\.00: Upgrade: \S+( \S+)? left of DAY10's 1d \(₱\d+\.\d\d\) → \S+( \S+)? left of DAY20's 1d /,
     );
     expect(refused.stderr).toMatch(/moving .* charges ₱\d+\.\d\d: add --yes to go ahead, or --free/);
     expect(await profileOf(code)).toBe('DAY10');
@@ -151,7 +151,7 @@ describe('the menu: Active users → Move to another profile', () => {
       // DAY10 is the first other profile.
       const asked = await tmux.step(['Enter'], `Move ${code} from BASIC to DAY10?`);
       expect(asked).toMatch(
-        /BASIC ₱5\.00 → DAY10 ₱10\.00: Upgrade: \S+( \S+)? left of BASIC's 1h \(₱\d\.\d\d\) → \S+ \S+ left of DAY10's 1d \(₱\d+\.\d\d\) = /,
+        /BASIC ₱5\.00 → DAY10 ₱10\.00: Upgrade: \S+( \S+)? left of BASIC's 1h \(₱\d\.\d\d\) → \S+( \S+)? left of DAY10's 1d \(₱\d+\.\d\d\) = /,
       );
       expect(asked).toMatch(/Move \S+ from BASIC to DAY10\? ₱\d+\.\d\d is charged\. Usage so far is kept\./);
       await tmux.step(['n', 'Enter'], `Move ${code} to DAY10 free instead`);
