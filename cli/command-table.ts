@@ -81,7 +81,7 @@ const TABLE: [string, Module, string, string][] = [
   ['users list', from.network, 'active users with traffic', 'Usage: pisonet users list [--site SITE] [--json]'],
   ['users kick', from.network, 'log a device out (voucher stays usable)', 'Usage: pisonet users kick MAC [--site SITE]'],
   ['users extend', from.more, "add time to a user's voucher", 'Usage: pisonet users extend CODE --time DURATION [--price PESOS] [--yes] [--json]'],
-  ['users move', from.more, 'move a voucher to another profile (the prorated difference charged or credited)', 'Usage: pisonet users move CODE --profile NAME [--free] [--dry-run] [--yes] [--json]'],
+  ['users move', from.more, 'move a voucher to another profile (the time it gives charged, or credited)', 'Usage: pisonet users move CODE --profile NAME [--free] [--dry-run] [--yes] [--json]'],
   ['profiles list', from.admin, 'list profiles', 'Usage: pisonet profiles list [--all] [--site SITE] [--json]'],
   ['profiles create', from.more, 'create a profile from JSON', 'Usage: pisonet profiles create FILE [--site SITE] [--json]'],
   ['profiles update', from.more, 'replace a profile from JSON', 'Usage: pisonet profiles update NAME FILE [--site SITE|shared] [--json]'],

@@ -58,6 +58,7 @@ import * as m0059 from './20261206_0059_suspension_until_paid';
 import * as m0060 from './20261206_0060_billing_start';
 import * as m0061 from './20261206_0061_static_addresses';
 import * as m0063 from './20261206_0063_subscriber_adopted_secret';
+import * as m0064 from './20261207_0064_charge_sale_profile';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -128,6 +129,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261206_0060_billing_start', m0060],
   ['20261206_0061_static_addresses', m0061],
   ['20261206_0063_subscriber_adopted_secret', m0063],
+  ['20261207_0064_charge_sale_profile', m0064],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

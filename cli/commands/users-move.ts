@@ -1,10 +1,11 @@
 /**
- * `pisonet users move`: a voucher to another profile, with the prorated price difference charged or credited
+ * `pisonet users move`: a voucher to another profile, with what the move gives charged or credited
  * (src/domain/plan-change.ts), shown first and confirmed. The terminal menu's move (cli/menu/users.ts) words the
  * preview and the outcome with the same functions.
  */
 import { confirm } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
+import { signedAmount } from '../../src/domain/plan-change';
 import type { ChargeOutcome, PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
@@ -42,7 +43,7 @@ export function chargeDoneText(code: string, c: ChargeOutcome): string {
 
 export const usersMove: CommandDef = {
   name: 'users move',
-  summary: 'move a voucher to another profile (the prorated difference charged or credited)',
+  summary: 'move a voucher to another profile (the time it gives charged, or credited)',
   usage: MOVE,
   async run(args) {
     const { values, positionals } = parseCommand(
@@ -80,8 +81,10 @@ export const usersMove: CommandDef = {
           return 1;
         }
       }
+      // The amount shown is the one kept (plan-confirm.ts), or the move is refused with the new one.
+      const expected = charge ? signedAmount(quote) : undefined;
       const moved = await withSiteRouter(core, await siteOfVoucher(core, code), (s) =>
-        s.vouchers.changeProfile(code, profile, cliActor(), { charge }),
+        s.vouchers.changeProfile(code, profile, cliActor(), { charge, expected }),
       );
       if (values.json)
         printJson(

@@ -15,6 +15,10 @@ import {
   parseSpeedLimit,
 } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
+import { signedAmount } from '../../src/domain/plan-change';
+import { voucherPlans } from '../../src/services/shop/profiles/billing';
+import type { PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
+import { QuoteChangedError } from '../../src/services/shop/vouchers/plan-confirm';
 import { out } from '../lib/ansi';
 import { chargeDoneText, previewLine } from '../commands/users-move';
 import { cliActor, requireRouter } from '../lib/context';
@@ -98,13 +102,41 @@ async function extend(core: Core): Promise<void> {
   );
 }
 
+/** What a voucher may move to: the plans sold as vouchers (not monthly, not archived) at its site, but its own. */
+async function moveTargets(core: Core, u: UserTraffic) {
+  // Its plan read afresh: the list of users shows the plan as of the last poll.
+  const current = (await core.services.vouchers.get(u.user)).profile;
+  return voucherPlans(await core.services.profiles.list({ siteId: u.site })).filter(
+    (p) => p.name !== current,
+  );
+}
+
+/** Asks for the move at the quote shown: charged (at that figure), free instead, or neither (null). */
+async function askMove(
+  code: string,
+  p: PlanChangePreview,
+): Promise<{ charge: boolean; expected?: number } | null> {
+  const q = p.quote;
+  const money = q.direction !== 'none';
+  const what = !money
+    ? ''
+    : q.direction === 'charge'
+      ? ` ${formatMoney(q.amount)} is charged.`
+      : ` ${formatMoney(q.credit)} is credited to the customer.`;
+  if (await confirmAction(`Move ${code} from ${p.from.name} to ${p.to.name}?${what} Usage so far is kept.`))
+    return { charge: true, expected: signedAmount(q) };
+  if (
+    money &&
+    (await confirmAction(`Move ${code} to ${p.to.name} free instead (nothing charged or credited)?`))
+  )
+    return { charge: false };
+  return null;
+}
+
 async function move(core: Core): Promise<void> {
   const u = await pickUser(await users(core), 'Move which user?', await siteLabels(core));
   if (!u) return;
-  // Only what the voucher's site sells (the shared profiles and that site's own), other than its plan now (read
-  // afresh: the list of users shows the plan as of the last poll).
-  const current = (await core.services.vouchers.get(u.user)).profile;
-  const profiles = (await core.services.profiles.list({ siteId: u.site })).filter((p) => p.name !== current);
+  const profiles = await moveTargets(core, u);
   if (profiles.length === 0) {
     say(out.dim('There is no other profile to move to.'));
     return;
@@ -116,35 +148,28 @@ async function move(core: Core): Promise<void> {
       value: p.name,
     })),
   });
-  // What it costs first (the price difference for the time left), then the question; money can be left out.
-  const preview = await core.services.vouchers.previewProfileChange(u.user, name);
-  say(previewLine(preview));
-  const money = preview.quote.direction !== 'none';
-  const what = !money
-    ? ''
-    : preview.quote.direction === 'charge'
-      ? ` ${formatMoney(preview.quote.amount)} is charged.`
-      : ` ${formatMoney(preview.quote.credit)} is credited to the customer.`;
-  let charge = true;
-  if (
-    !(await confirmAction(
-      `Move ${u.user} from ${preview.from.name} to ${name}?${what} Usage so far is kept.`,
-    ))
-  ) {
-    if (
-      !money ||
-      !(await confirmAction(`Move ${u.user} to ${name} free instead (nothing charged or credited)?`))
-    )
+  // What it costs first (its time left before and after), then the question; money can be left out. The
+  // figure confirmed is the one kept; one that no longer stands brings the new quote and the question again.
+  let preview = await core.services.vouchers.previewProfileChange(u.user, name);
+  for (;;) {
+    say(previewLine(preview));
+    const choice = await askMove(u.user, preview);
+    if (!choice) return;
+    try {
+      const moved = await withSiteRouter(core, siteRef(u), (s) =>
+        s.vouchers.changeProfile(u.user, name, cliActor(), choice),
+      );
+      say(
+        out.green(`${u.user} is now on ${name}; the new speed applies within one poll cycle.`) +
+          ` ${chargeDoneText(u.user, moved.charge)}`,
+      );
       return;
-    charge = false;
+    } catch (err) {
+      if (!(err instanceof QuoteChangedError)) throw err;
+      say(out.yellow(err.message));
+      preview = err.preview;
+    }
   }
-  const moved = await withSiteRouter(core, siteRef(u), (s) =>
-    s.vouchers.changeProfile(u.user, name, cliActor(), { charge }),
-  );
-  say(
-    out.green(`${u.user} is now on ${name}; the new speed applies within one poll cycle.`) +
-      ` ${chargeDoneText(u.user, moved.charge)}`,
-  );
 }
 
 export function activeUsersMenu(core: Core): Promise<void> {

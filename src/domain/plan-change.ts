@@ -1,20 +1,21 @@
 /**
- * What moving a voucher to another plan costs: the difference of the two plans' prices, prorated by the share of
- * the voucher's time still unused, rounded to the centavo (half away from zero). An upgrade is a sale of that
- * amount; a downgrade is a credit noted for the customer (never a negative sale). Pure: the voucher as the
- * policy sees it, the two prices and `now` in, a quote out.
+ * What moving a voucher to another plan costs: what its time left is worth after the move on the new plan, less
+ * what its time left is worth now on its plan (each plan's price × time left ÷ its whole validity), computed
+ * exactly and rounded once to the centavo (half away from zero). Plans of equal validity: the price difference ×
+ * the unused share. A charge is a sale of that amount; a credit is noted for the customer (never a negative sale).
+ * Pure: the voucher as the policy sees it on both plans, the two prices and `now` in, a quote out.
  */
 import { formatDurationHuman } from './durations';
-import { formatMoney, formatMoneyText } from './quantities';
+import { formatMoney } from './quantities';
 import { voucherTiming, type VoucherState } from './vouchers';
 
 /** What the quote does with money: a sale (`charge`), a credit for the customer, or nothing. */
 export type ChargeDirection = 'charge' | 'credit' | 'none';
 
 /**
- * Why the amount is what it is: `prorated` by the unused time, `unused` (never used: the whole difference),
- * `same_price`, `unlimited` (no time limit: no share to prorate), `staff` (free by design), `free` (the shop
- * chose not to charge).
+ * Why the amount is what it is: `prorated` by the time left on both plans, `unused` (never used: the whole
+ * difference), `same_price` (same price, and nothing to pay for the time either), `unlimited` (no time limit now: no
+ * share to prorate), `staff` (free by design), `free` (the shop chose not to charge).
  */
 export type PlanChangeBasis = 'prorated' | 'unused' | 'same_price' | 'unlimited' | 'staff' | 'free';
 
@@ -26,11 +27,14 @@ export interface PlanChangeQuote {
   credit: number;
   /** New price − old price, centavos (negative for a downgrade). */
   difference: number;
-  /** Unused share of the voucher's time, 0–1; null when it has none to measure (no time limit, staff). */
+  /** Unused share of the voucher's time now, 0–1; null when it has none to measure (no time limit, staff). */
   fraction: number | null;
-  /** Seconds of use left and the voucher's whole validity (its plan's plus added time); null as `fraction`. */
+  /** Seconds of use left now and the voucher's whole validity (its plan's plus added time); null as `fraction`. */
   remainingSeconds: number | null;
   totalSeconds: number | null;
+  /** The same after the move, on the new plan; null when it has no time to measure there (no time limit, staff). */
+  remainingAfterSeconds: number | null;
+  totalAfterSeconds: number | null;
   basis: PlanChangeBasis;
   /** One line for the owner: the formula with its numbers, or why nothing is charged. */
   explanation: string;
@@ -42,6 +46,8 @@ export interface PlanChangeInput {
    * toVoucherState): the same state its time left is computed from everywhere.
    */
   voucher: VoucherState;
+  /** The same voucher on the new plan (same activation, used time and added time): what the move gives it. */
+  after: VoucherState;
   /** The current and the new plan's prices, centavos. */
   fromPrice: number;
   toPrice: number;
@@ -90,14 +96,20 @@ function directionOf(amount: number): ChargeDirection {
 }
 
 /** The money words of a signed prorated amount: `₱5.00 to charge`, `₱5.00 to credit`, `nothing to charge`. */
-function outcome(amount: number): string {
+export function outcome(amount: number): string {
   if (amount > 0) return `${formatMoney(amount)} to charge`;
   if (amount < 0) return `${formatMoney(-amount)} to credit`;
   return 'nothing to charge or credit';
 }
 
-/** The unused share of the voucher's time now: `voucherTiming` (the voucher's one clock) over its validity. */
-function unusedTime(v: VoucherState, now: number): { remaining: number; total: number } | null {
+/** Seconds of use left and the whole validity (the plan's plus added time). */
+interface TimeLeft {
+  remaining: number;
+  total: number;
+}
+
+/** The voucher's time left: `voucherTiming` (its one clock) over its whole validity; null: no time limit, staff. */
+function timeLeft(v: VoucherState, now: number): TimeLeft | null {
   const total = v.profile.validitySeconds;
   if (v.staff || total === null) return null;
   if (v.activatedAt === undefined) return { remaining: total, total };
@@ -105,48 +117,116 @@ function unusedTime(v: VoucherState, now: number): { remaining: number; total: n
   return { remaining: Math.min(remaining, total), total };
 }
 
-/** The quote for moving `input.voucher` from a plan at `fromPrice` to one at `toPrice`, at `now`. */
+/** What the time left is worth, price × remaining ÷ total, as an exact fraction; no time limit: the whole price. */
+function worth(price: number, t: TimeLeft | null): [bigint, bigint] {
+  if (t === null) return [BigInt(price), 1n];
+  if (t.total <= 0) return [0n, 1n];
+  return [BigInt(price) * BigInt(Math.max(t.remaining, 0)), BigInt(t.total)];
+}
+
+/**
+ * What the move costs, signed: the worth of the time left after it on the new plan less the worth of the time
+ * left now, in whole centavos, rounded once (halves away from zero). Positive: a charge; negative: a credit.
+ */
+export function moveAmount(
+  fromPrice: number,
+  now: TimeLeft,
+  toPrice: number,
+  after: TimeLeft | null,
+): number {
+  const [an, ad] = worth(toPrice, after);
+  const [nn, nd] = worth(fromPrice, now);
+  return Number(roundHalfAwayFromZero(an * nd - nn * ad, ad * nd));
+}
+
+/** `18m 7s left of PAUSE30's 30m (₱9.06)`; a plan without a time limit: `OPEN has no time limit (₱40.00)`. */
+function worthText(name: string, price: number, t: TimeLeft | null): string {
+  if (t === null) return `${name} has no time limit (${formatMoney(price)})`;
+  const worthNow = prorate(price, t.remaining, t.total);
+  return `${formatDurationHuman(t.remaining)} left of ${name}'s ${formatDurationHuman(t.total)} (${formatMoney(worthNow)})`;
+}
+
+/**
+ * Seconds the voucher has been used, as the new plan counts them: connected time (uptime), else since its first
+ * login. What a move to a plan too short for it names (services/shop/vouchers/charges.ts).
+ */
+export function usedSeconds(v: VoucherState, now: number): number {
+  if (v.activatedAt === undefined) return 0;
+  if (v.profile.timeMode === 'uptime') return v.uptimeSeconds;
+  return Math.max(0, Math.floor((now - v.activatedAt) / 1000));
+}
+
+type QuoteTimes = Pick<
+  PlanChangeQuote,
+  'fraction' | 'remainingSeconds' | 'totalSeconds' | 'remainingAfterSeconds' | 'totalAfterSeconds'
+>;
+
+function timesOf(now: TimeLeft | null, after: TimeLeft | null): QuoteTimes {
+  return {
+    fraction: now ? now.remaining / now.total : null,
+    remainingSeconds: now?.remaining ?? null,
+    totalSeconds: now?.total ?? null,
+    remainingAfterSeconds: after?.remaining ?? null,
+    totalAfterSeconds: after?.total ?? null,
+  };
+}
+
+/** The quote for moving `input.voucher` from a plan at `fromPrice` to `input.after`'s at `toPrice`, at `now`. */
 export function quotePlanChange(input: PlanChangeInput, now: number): PlanChangeQuote {
-  const { voucher, fromPrice, toPrice } = input;
+  const { voucher, after, fromPrice, toPrice } = input;
   const difference = toPrice - fromPrice;
-  const none = (basis: PlanChangeBasis, explanation: string, time = unusedTime(voucher, now)) => ({
+  const before = timeLeft(voucher, now);
+  const later = timeLeft(after, now);
+  const none = (basis: PlanChangeBasis, explanation: string, times = timesOf(before, later)) => ({
     direction: 'none' as const,
     amount: 0,
     credit: 0,
     difference,
-    fraction: time ? time.remaining / time.total : null,
-    remainingSeconds: time?.remaining ?? null,
-    totalSeconds: time?.total ?? null,
+    ...times,
     basis,
     explanation,
   });
-  if (voucher.staff) return none('staff', 'No charge: staff vouchers are free.', null);
-  const time = unusedTime(voucher, now);
-  if (time === null)
+  if (voucher.staff) return none('staff', 'No charge: staff vouchers are free.', timesOf(null, null));
+  if (before === null)
     return none(
       'unlimited',
       'No charge: the voucher has no time limit, so there is no unused share to prorate.',
     );
   const unused = voucher.activatedAt === undefined;
-  const signed = prorate(difference, time.remaining, time.total);
-  const diffText = formatMoneyText(difference);
-  // `… = ₱5.00 to charge`; never used: the whole difference, nothing to multiply.
+  const signed = moveAmount(fromPrice, before, toPrice, later);
+  // `… = ₱5.00 to charge`; never used: the whole difference, nothing to weigh.
   const formula = unused
     ? 'not used yet, so the whole price difference:'
-    : `price difference ${diffText} × ${percentText(time.remaining / time.total)} of the time unused ` +
-      `(${formatDurationHuman(time.remaining)} of ${formatDurationHuman(time.total)}) =`;
-  if (difference === 0) return none('same_price', 'Same price: nothing to charge or credit.', time);
+    : `${worthText(voucher.profile.name, fromPrice, before)} → ${worthText(after.profile.name, toPrice, later)} =`;
+  if (difference === 0 && signed === 0) return none('same_price', 'Same price: nothing to charge or credit.');
   if (input.charge === false)
-    return none('free', `Moved free: nothing charged or credited (${formula} ${outcome(signed)}).`, time);
+    return none('free', `Moved free: nothing charged or credited (${formula} ${outcome(signed)}).`);
+  const move = signed > 0 ? 'Upgrade' : signed < 0 ? 'Downgrade' : 'Change of plan';
   return {
     direction: directionOf(signed),
     amount: Math.max(signed, 0),
     credit: Math.max(-signed, 0),
     difference,
-    fraction: time.remaining / time.total,
-    remainingSeconds: time.remaining,
-    totalSeconds: time.total,
+    ...timesOf(before, later),
     basis: unused ? 'unused' : 'prorated',
-    explanation: `${difference > 0 ? 'Upgrade' : 'Downgrade'}: ${formula} ${outcome(signed)}.`,
+    explanation: `${move}: ${formula} ${outcome(signed)}.`,
+  };
+}
+
+/** A quote's amount signed: positive to charge, negative to credit. */
+export const signedAmount = (q: Pick<PlanChangeQuote, 'amount' | 'credit'>): number => q.amount - q.credit;
+
+/**
+ * `quote` kept at the signed amount the owner confirmed (a quote shown moments before: services/shop/vouchers/
+ * plan-confirm.ts decides when), its explanation saying so.
+ */
+export function asConfirmed(quote: PlanChangeQuote, confirmed: number): PlanChangeQuote {
+  if (confirmed === signedAmount(quote)) return quote;
+  return {
+    ...quote,
+    direction: directionOf(confirmed),
+    amount: Math.max(confirmed, 0),
+    credit: Math.max(-confirmed, 0),
+    explanation: `${quote.explanation} As confirmed: ${outcome(confirmed)}.`,
   };
 }

@@ -66,14 +66,16 @@ test('choose a plan, see the charge, confirm, open and print the receipt', async
   const preview = page.locator('[data-plan-preview-out]');
   // The first other plan is chosen already: its cost shows without a click.
   await preview.filter({ hasText: '₱5.00 to charge' }).waitFor();
+  // A week for half a day left: 6d 12h of WEEK's 7d (₱139.29) less 12h of DAY10's 1d (₱5.00).
   await page.selectOption('#f-profile', 'WEEK');
-  await preview.filter({ hasText: '₱70.00 to charge' }).waitFor();
+  await preview.filter({ hasText: '₱134.29 to charge' }).waitFor();
   await page.selectOption('#f-profile', 'DAY20');
   await preview.filter({ hasText: '₱5.00 to charge' }).waitFor();
   await Promise.all([page.waitForURL(/\/move\?profile=DAY20$/), page.click('#move button[type=submit]')]);
   await expect(page.locator('[data-testid=plan-amount]').textContent()).resolves.toMatch(
     /To charge\s+₱5\.00/,
   );
+  await expect(page.locator('[data-testid=plan-after]').textContent()).resolves.toBe('12h of 1d');
   const confirmUrl = new URL(page.url()).pathname + new URL(page.url()).search;
   await shoot('plan-change-confirm', confirmUrl);
 

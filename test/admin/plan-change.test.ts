@@ -57,7 +57,10 @@ test('Move → confirm step → Charge → the voucher page links the receipt', 
   expect(shown).toContain('From DAY10 · ₱10.00');
   expect(shown).toContain('Time unused 50% · 12h of 1d');
   expect(shown).toContain('To charge ₱5.00');
-  expect(shown).toContain('price difference ₱10.00 × 50% of the time unused (12h of 1d) = ₱5.00 to charge');
+  expect(shown).toContain('Time left after 12h of 1d');
+  expect(shown).toContain(
+    '12h left of DAY10&#39;s 1d (₱5.00) → 12h left of DAY20&#39;s 1d (₱10.00) = ₱5.00 to charge',
+  );
   expect(confirm).toMatch(/data-testid="confirm-move">Charge ₱5.00 and move</);
   expect(confirm).toMatch(/data-testid="move-free">Move free</);
   // Two forms (Charge, Move free), each with its CSRF token.

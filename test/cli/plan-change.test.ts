@@ -14,6 +14,9 @@ const PROFILES = [
   { name: 'BASIC', price: 5, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M' },
   { name: 'DAY10', price: 10, validity: '1d', users: 1, rate_up: '1M', rate_down: '2M' },
   { name: 'DAY20', price: 20, validity: '1d', users: 1, rate_up: '2M', rate_down: '4M' },
+  // Never a move's choice: a monthly plan (subscribers') and an archived one.
+  { name: 'HOME10', billing: 'monthly', price: 999, rate_up: '5M', rate_down: '10M' },
+  { name: 'GONE', price: 15, validity: '1d', users: 1, rate_up: '2M', rate_down: '4M' },
 ];
 
 let h: Harness;
@@ -33,6 +36,7 @@ const charges = () => h.core!.db('voucher_charges').orderBy('id');
 
 beforeAll(async () => {
   h = await createHarness({ fakeClock: false, profiles: PROFILES });
+  await h.core!.services.profiles.setArchived('GONE', true, ACTOR);
 });
 afterAll(async () => {
   await h?.close();
@@ -60,7 +64,9 @@ describe('pisonet users move', () => {
 
     const refused = await runCli(h, ['users', 'move', code, '--profile', 'DAY20']);
     expect(refused.code).toBe(2);
-    expect(refused.stdout).toMatch(/^DAY10 ₱10\.00 → DAY20 ₱20\.00: Upgrade: price difference ₱10\.00 × /);
+    expect(refused.stdout).toMatch(
+      /^DAY10 ₱10\.00 → DAY20 ₱20\.00: Upgrade: \S+( \S+)? left of DAY10's 1d \(₱\d+\.\d\d\) → \S+( \S+)? left of DAY20's 1d /,
+    );
     expect(refused.stderr).toMatch(/moving .* charges ₱\d+\.\d\d: add --yes to go ahead, or --free/);
     expect(await profileOf(code)).toBe('DAY10');
     expect(await charges()).toHaveLength(0);
@@ -139,10 +145,14 @@ describe('the menu: Active users → Move to another profile', () => {
       await tmux.waitFor('0) Exit', { timeoutMs: 60000 });
       await tmux.step(['2', 'Enter'], 'Move to another profile');
       await tmux.step(['4', 'Enter'], 'Move which user?');
-      await tmux.step(['Enter'], 'New profile:');
+      const picker = await tmux.step(['Enter'], 'New profile:');
+      expect(picker).toMatch(/DAY20/);
+      expect(picker).not.toMatch(/HOME10|GONE/);
       // DAY10 is the first other profile.
       const asked = await tmux.step(['Enter'], `Move ${code} from BASIC to DAY10?`);
-      expect(asked).toMatch(/BASIC ₱5\.00 → DAY10 ₱10\.00: Upgrade: price difference ₱5\.00 × /);
+      expect(asked).toMatch(
+        /BASIC ₱5\.00 → DAY10 ₱10\.00: Upgrade: \S+( \S+)? left of BASIC's 1h \(₱\d\.\d\d\) → \S+( \S+)? left of DAY10's 1d \(₱\d+\.\d\d\) = /,
+      );
       expect(asked).toMatch(/Move \S+ from BASIC to DAY10\? ₱\d+\.\d\d is charged\. Usage so far is kept\./);
       await tmux.step(['n', 'Enter'], `Move ${code} to DAY10 free instead`);
       await tmux.step(

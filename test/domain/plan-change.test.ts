@@ -1,6 +1,16 @@
-import { percentText, prorate, quotePlanChange, roundHalfAwayFromZero } from '../../src/domain/plan-change';
+import {
+  percentText,
+  prorate,
+  quotePlanChange as quote,
+  roundHalfAwayFromZero,
+  type PlanChangeInput,
+} from '../../src/domain/plan-change';
 import type { Profile } from '../../src/domain/profile-types';
 import type { VoucherState } from '../../src/domain/vouchers';
+
+/** The quote; without `after`, the new plan lasts as long as the old one (the voucher's own state after it). */
+const quotePlanChange = (input: Omit<PlanChangeInput, 'after'> & { after?: VoucherState }, now: number) =>
+  quote({ after: input.voucher, ...input }, now);
 
 const DAY = 86_400;
 const T0 = Date.UTC(2026, 10, 22, 0, 0, 0);
@@ -48,7 +58,7 @@ describe('prorating a plan change', () => {
       basis: 'prorated',
     });
     expect(q.explanation).toBe(
-      'Upgrade: price difference ₱10.00 × 50% of the time unused (12h of 1d) = ₱5.00 to charge.',
+      "Upgrade: 12h left of DAY's 1d (₱5.00) → 12h left of DAY's 1d (₱10.00) = ₱5.00 to charge.",
     );
   });
 
@@ -62,7 +72,7 @@ describe('prorating a plan change', () => {
       fraction: 0.75,
     });
     expect(q.explanation).toBe(
-      'Downgrade: price difference −₱10.00 × 75% of the time unused (18h of 1d) = ₱7.50 to credit.',
+      "Downgrade: 18h left of DAY's 1d (₱15.00) → 18h left of DAY's 1d (₱7.50) = ₱7.50 to credit.",
     );
   });
 
@@ -136,5 +146,71 @@ describe('prorating a plan change', () => {
     // 1 ms before the end: voucherTiming says 1 s left (whole seconds, rounded up).
     const q = quotePlanChange({ voucher: voucher(), fromPrice: 0, toPrice: 86_400_00 }, T0 + DAY * 1000 - 1);
     expect(q).toMatchObject({ remainingSeconds: 1, amount: 100 });
+  });
+
+  it("a longer plan: the time it really gives is priced, not the old plan's share of the difference", () => {
+    // PAUSE30 (₱15.00, 30 min) with 18m 7s left → PREMIUM (₱20.00, 5 h): 4h 48m 7s left after the move.
+    const now = T0 + (30 * 60 - 1087) * 1000;
+    const v = voucher({ profile: plan({ name: 'PAUSE30', validitySeconds: 1800 }) });
+    const after = voucher({ profile: plan({ name: 'PREMIUM', validitySeconds: 5 * 3600 }) });
+    const q = quote({ voucher: v, after, fromPrice: 1500, toPrice: 2000 }, now);
+    // 2000 × 17287/18000 − 1500 × 1087/1800 = 1920.78 − 905.83 = 1014.94 → ₱10.15 (the old rule: ₱3.02).
+    expect(q).toMatchObject({
+      direction: 'charge',
+      amount: 1015,
+      remainingSeconds: 1087,
+      totalSeconds: 1800,
+      remainingAfterSeconds: 17_287,
+      totalAfterSeconds: 18_000,
+      basis: 'prorated',
+    });
+    expect(q.fraction).toBeCloseTo(1087 / 1800);
+    expect(q.explanation).toBe(
+      "Upgrade: 18m 7s left of PAUSE30's 30m (₱9.06) → 4h 48m left of PREMIUM's 5h (₱19.21) = ₱10.15 to charge.",
+    );
+  });
+
+  it('a shorter plan takes its hours away: the credit is what the time left is worth less, not the whole share', () => {
+    // PREMIUM (₱20.00, 5 h) used 1 h → STANDARD (₱10.00, 2 h): 4h left worth ₱16.00 → 1h left worth ₱5.00.
+    const v = voucher({ profile: plan({ name: 'PREMIUM', validitySeconds: 5 * 3600 }) });
+    const after = voucher({ profile: plan({ name: 'STANDARD', validitySeconds: 2 * 3600 }) });
+    const q = quote({ voucher: v, after, fromPrice: 2000, toPrice: 1000 }, T0 + 3600_000);
+    expect(q).toMatchObject({ direction: 'credit', amount: 0, credit: 1100, remainingAfterSeconds: 3600 });
+    expect(q.explanation).toBe(
+      "Downgrade: 4h left of PREMIUM's 5h (₱16.00) → 1h left of STANDARD's 2h (₱5.00) = ₱11.00 to credit.",
+    );
+    // Same price, other validity: still priced by the time (not "same price").
+    const same = quote({ voucher: v, after, fromPrice: 1000, toPrice: 1000 }, T0 + 3600_000);
+    expect(same).toMatchObject({ basis: 'prorated', direction: 'credit', credit: 300 });
+  });
+
+  it('never used: the whole difference whatever the validities; uptime plans count connected time', () => {
+    const unused = { status: 'unused' as const, activatedAt: undefined };
+    const v = voucher({ ...unused, profile: plan({ validitySeconds: 1800 }) });
+    const after = voucher({ ...unused, profile: plan({ validitySeconds: 5 * 3600 }) });
+    const q = quote({ voucher: v, after, fromPrice: 1500, toPrice: 2000 }, T0 + DAY * 1000);
+    expect(q).toMatchObject({ amount: 500, basis: 'unused', remainingAfterSeconds: 18_000 });
+    // 15 minutes online of a 1-hour uptime plan → a 2-hour one: 1h 45m left of 2h.
+    const up = (validitySeconds: number) =>
+      voucher({ profile: plan({ timeMode: 'uptime', validitySeconds }), uptimeSeconds: 900 });
+    const u = quote(
+      { voucher: up(3600), after: up(7200), fromPrice: 1000, toPrice: 1000 },
+      T0 + 5 * DAY * 1000,
+    );
+    // 1000 × 6300/7200 − 1000 × 2700/3600 = 875 − 750 = ₱1.25.
+    expect(u).toMatchObject({ amount: 125, remainingSeconds: 2700, remainingAfterSeconds: 6300 });
+  });
+
+  it('a plan without a time limit after the move is worth its whole price; rounded once, not per side', () => {
+    const v = voucher({ profile: plan({ name: 'BASIC', validitySeconds: 3600 }) });
+    const open = voucher({ profile: plan({ name: 'OPEN', validitySeconds: null }) });
+    const q = quote({ voucher: v, after: open, fromPrice: 500, toPrice: 4000 }, T0 + 1800_000);
+    expect(q).toMatchObject({ amount: 3750, remainingAfterSeconds: null, totalAfterSeconds: null });
+    expect(q.explanation).toBe(
+      "Upgrade: 30m left of BASIC's 1h (₱2.50) → OPEN has no time limit (₱40.00) = ₱37.50 to charge.",
+    );
+    // ₱0.01 × ½ − ₱0.02 × ½ = −0.5 centavo → −1 (each side rounded first would give 1 − 1 = 0).
+    const a = voucher({ profile: plan({ validitySeconds: 2 }) });
+    expect(quote({ voucher: a, after: a, fromPrice: 2, toPrice: 1 }, T0 + 1000)).toMatchObject({ credit: 1 });
   });
 });

@@ -4,6 +4,7 @@
  * router's byte limit rise by the offer, and the sale shows in the reports as "Extra data".
  */
 import type { Harness } from '../helpers/harness';
+import { SYSTEM } from '../../src/services/types';
 import { AUTH, makeVouchers, redeemApi } from '../portal/helpers';
 import { AdminClient } from '../admin/client';
 import { runCli } from '../cli/helpers';
@@ -120,6 +121,11 @@ test('the counter sells extra data: the cap and the router’s limit rise, the d
   expect(sources.totals.printed).toEqual({ count: 1, amount: 2000 });
   const audit = await h.core!.db('audit_log').where({ action: 'voucher.overage' });
   expect(audit).toHaveLength(2);
+  // Moved to another plan later, the extra data stays a sale of CAP, the plan it was sold on.
+  await h.core!.services.vouchers.changeProfile(phone.code, 'HARD', SYSTEM, { charge: false });
+  expect(await h.core!.services.reports.sales({ ...day, by: 'profile' })).toEqual([
+    { period: 'CAP', profile: 'CAP', count: 1, charges: 2, amount: 4000 },
+  ]);
 });
 
 test('refusals: a cap that does not stop the voucher, not used yet, an unknown code', async () => {

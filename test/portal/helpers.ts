@@ -3,6 +3,19 @@ import { SYSTEM } from '../../src/services/types';
 
 export const AUTH = { Authorization: 'Bearer test-token-0123456789abcdef' };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON
+export type Json = Record<string, any>;
+
+/** A call to the admin API with the harness's token: its status and JSON answer. */
+export async function adminApi(h: Harness, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${h.app!.url}/admin/api${path}`, {
+    method,
+    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: (await res.json()) as Json };
+}
+
 /** Device n on the simulated hotspot: 02:AA:00:00:00:0n at 10.5.50.(100+n). */
 export function device(n: number): { mac: string; ip: string } {
   const hex = n.toString(16).toUpperCase().padStart(2, '0');
@@ -48,6 +61,14 @@ export async function redeemApi(
     body: JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+/** A voucher of `profile` first used now, on the `n`th simulated phone. */
+export async function usedVoucher(h: Harness, profile: string, n: number): Promise<string> {
+  const [code] = await makeVouchers(h, profile, 1);
+  const r = await redeemApi(h, { code, ...addDevice(h, n) });
+  if (r.status !== 200) throw new Error(`${code} was not redeemed: ${r.status} ${JSON.stringify(r.json)}`);
+  return code;
 }
 
 export async function voucherRow(h: Harness, code: string): Promise<Record<string, unknown>> {

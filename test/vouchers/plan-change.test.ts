@@ -3,34 +3,18 @@
  * downgrade (never a negative sale), free moves, the audit entry, and the refusals.
  */
 import { createHarness, Harness } from '../helpers/harness';
+import { PLAN_PROFILES } from './plan-profiles';
 import { startOfLocalDay } from '../../src/domain/calendar';
 import { SYSTEM } from '../../src/services/types';
-import { addDevice, AUTH, makeVouchers, redeemApi } from '../portal/helpers';
+import { addDevice, adminApi, AUTH, makeVouchers, redeemApi } from '../portal/helpers';
 
 const TZ = 'Asia/Manila';
 const DAY = startOfLocalDay('2026-11-21', TZ);
 const HOUR = 3600_000;
 
-const PROFILES = [
-  { name: 'BASIC', price: 5, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M' },
-  { name: 'STANDARD', price: 10, validity: '2h', users: 1, rate_up: '1M', rate_down: '2M' },
-  { name: 'PREMIUM', price: 20, validity: '5h', users: 1, rate_up: '5M', rate_down: '10M' },
-  { name: 'DAY10', price: 10, validity: '1d', users: 1, rate_up: '1M', rate_down: '2M' },
-  { name: 'DAY20', price: 20, validity: '1d', users: 1, rate_up: '2M', rate_down: '4M' },
-  { name: 'OPEN', price: 40, validity: 'unlimited', users: 1, rate_up: '1M', rate_down: '2M' },
-];
+const PROFILES = PLAN_PROFILES;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON
-type Json = Record<string, any>;
-
-async function api(h: Harness, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${h.app!.url}/admin/api${path}`, {
-    method,
-    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
+const api = adminApi;
 
 let h: Harness;
 let phone = 0;
@@ -76,8 +60,9 @@ test('halfway through a 1-day ₱10 voucher, ₱20: the preview says ₱5.00, th
     basis: 'prorated',
   });
   expect(preview.json.explanation).toBe(
-    'Upgrade: price difference ₱10.00 × 50% of the time unused (12h of 1d) = ₱5.00 to charge.',
+    "Upgrade: 12h left of DAY10's 1d (₱5.00) → 12h left of DAY20's 1d (₱10.00) = ₱5.00 to charge.",
   );
+  expect(preview.json).toMatchObject({ remaining_after_seconds: 43_200, total_after_seconds: 86_400 });
   // A preview changes nothing.
   expect(await charges()).toHaveLength(0);
   expect((await api(h, 'GET', `/vouchers/${code}`)).json.voucher.profile).toBe('DAY10');
@@ -221,7 +206,8 @@ test('moved free, at an equal price, staff and unlimited vouchers: nothing recor
   h.clock.advance(HOUR / 4);
   const free = await api(h, 'POST', `/vouchers/${code}/profile`, { profile: 'PREMIUM', charge: false });
   expect(free.json.charge).toMatchObject({ id: null, direction: 'none', amount: 0, credit: 0, free: true });
-  expect(free.json.charge.explanation).toMatch(/^Moved free: .*₱11\.25 to charge\)\.$/);
+  // 4h 45m left of PREMIUM's 5h (₱19.00) less 45m left of BASIC's 1h (₱3.75).
+  expect(free.json.charge.explanation).toMatch(/^Moved free: .*₱15\.25 to charge\)\.$/);
   expect((await lastAudit()).details).toEqual({
     from: 'BASIC',
     to: 'PREMIUM',

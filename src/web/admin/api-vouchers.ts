@@ -11,7 +11,9 @@ import { parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
 import { STATUSES } from '../../domain/vouchers';
 import type { VoucherFilter, VoucherStatus } from '../../services/types';
-import { chargeFlag } from './charge-json';
+import { chargeFlag, expectedFigure } from './charge-json';
+import { QuoteChangedError } from '../../services/shop/vouchers/plan-confirm';
+import { errorJson } from '../../lib/error-reply';
 import {
   batchJson,
   chargeJson,
@@ -207,7 +209,16 @@ async function changeProfile(ctx: WebContext, req: Request<{ code: string }>, re
   const body = (req.body ?? {}) as Record<string, unknown>;
   const name = profileName(body.profile);
   const charge = chargeFlag(body.charge);
-  const out = await ctx.services.vouchers.changeProfile(req.params.code, name, actorOf(req), { charge });
+  const expected = expectedFigure(body);
+  const out = await ctx.services.vouchers
+    .changeProfile(req.params.code, name, actorOf(req), { charge, expected })
+    .catch((err: unknown) => {
+      if (!(err instanceof QuoteChangedError)) throw err;
+      // The amount confirmed no longer stands: the new quote, for the face to ask again.
+      res.status(409).json({ ...errorJson(err), quote: previewJson(err.preview) });
+      return null;
+    });
+  if (!out) return;
   res.json({
     success: true,
     voucher: voucherJson(out.voucher),

@@ -19,6 +19,32 @@ export function chargeFlag(v: unknown): boolean {
   );
 }
 
+/** One of a confirm step's figures: centavos, whole and not negative; absent (or empty) is undefined. */
+function centavos(v: unknown, field: string): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw ValidationError.invalid(
+      field,
+      v,
+      'an amount in centavos',
+      "send the preview's figure as it was shown",
+    );
+  return n;
+}
+
+/**
+ * The figure a plan change's confirm step showed: `expect_amount` and `expect_credit` (the preview's `amount` and
+ * `credit`, centavos) as one signed amount, a charge positive; undefined when neither is sent (the move then
+ * keeps the quote of the moment).
+ */
+export function expectedFigure(body: Record<string, unknown>): number | undefined {
+  const amount = centavos(body.expect_amount, 'expect_amount');
+  const credit = centavos(body.expect_credit, 'expect_credit');
+  if (amount === undefined && credit === undefined) return undefined;
+  return (amount ?? 0) - (credit ?? 0);
+}
+
 /** The address that voids a charge kept on a voucher (the voucher page's form; the API's is under /admin/api). */
 export const voidPath = (code: string, id: number) =>
   `/admin/vouchers/${encodeURIComponent(code)}/charges/${id}/void`;

@@ -19,6 +19,12 @@ export function assertSoldAsVoucher(p: { name: string; profile: Profile }, field
   );
 }
 
+/** 409 PROFILE_ARCHIVED when `p` is archived: no voucher is made for it, or moved to it (`what` says which). */
+export function assertNotArchived(p: { name: string; archived: boolean }, what: string): void {
+  if (!p.archived) return;
+  throw new AppError('PROFILE_ARCHIVED', `Profile ${p.name} is archived; ${what}`, 409, 'profile');
+}
+
 /**
  * The plans sold as vouchers, from a profile list: not archived, not monthly. Every picker that makes a code (quick
  * print, a reseller's plans) offers these and no others.

@@ -53,8 +53,11 @@ export function givenCredits(db: Db, from: number, to: number, siteId?: number):
   return charges(db, from, to, siteId).where('c.credit', '>', 0);
 }
 
-/** The profile a charge's sale belongs to: the plan it moved to, else the voucher's own. */
-export const CHARGE_PROFILE = 'COALESCE(c.to_profile_id, v.profile_id)';
+/**
+ * The profile a charge's sale belongs to: a plan change's, the plan it moved to; extra time or data, the plan the
+ * voucher was on when it was sold (`from_profile_id`); else (none recorded) the voucher's own.
+ */
+export const CHARGE_PROFILE = 'COALESCE(c.to_profile_id, c.from_profile_id, v.profile_id)';
 
 /** Words for the kinds known today; another kind is named after itself (`late_fee` → `Late fee charges`). */
 const KIND_LABELS: Record<string, { sales: string; credits: string }> = {

@@ -12,6 +12,7 @@ import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../../business/events';
 import { planProfileChange, recordProfileChange } from './charges';
+import { confirmedQuote } from './plan-confirm';
 import { revokeEvent } from '../../business/events/activity';
 import type { Logins } from './logins';
 
@@ -107,13 +108,15 @@ export async function revoke(v: VoucherSteps, code: string, actor: Actor): Promi
 
 export async function changeProfile(
   v: VoucherSteps,
-  c: { code: string; profileName: string; actor: Actor; charge?: boolean },
+  c: { code: string; profileName: string; actor: Actor; charge?: boolean; expected?: number },
 ): ReturnType<VoucherService['changeProfile']> {
   const { db, clock, audit } = v.deps;
   const { actor } = c;
   const row = await requireVoucher(db, c.code);
   requireOpen(row, 'moved to another profile');
-  const plan = await planProfileChange(db, v.profiles, row, c.profileName, clock.now(), c.charge);
+  const planned = await planProfileChange(db, v.profiles, row, c.profileName, clock.now(), c.charge);
+  // The figure the owner confirmed, when it still stands (plan-confirm.ts); else 409 with the quote now.
+  const plan = { ...planned, quote: confirmedQuote(planned, c.expected, clock.now()) };
   const { next, quote } = plan;
   const limitSeconds = routerUptimeLimit(next.profile, row.extra_seconds, Boolean(row.staff));
   const logins = await v.loginsOfRow(row);

@@ -34,7 +34,9 @@ export interface VoucherCharge {
   direction: ChargeDirection;
   amount: number;
   credit: number;
+  /** A plan change's plan before; more time or extra data: the plan it was sold on (null: kept before it was). */
   fromProfile: string | null;
+  /** A plan change's new plan; null for the other kinds. */
   toProfile: string | null;
   fraction: number | null;
   remainingSeconds: number | null;

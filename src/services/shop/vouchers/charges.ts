@@ -1,17 +1,19 @@
 /**
  * Money on a running voucher besides its sale (voucher_charges, migration 0027): a change of plan (here) and extra
  * data bought at the cap (overage.ts). A change of plan is priced
- * by src/domain/plan-change.ts (the price difference × the unused share of its time). planProfileChange checks
- * the move and quotes it (the preview is that quote); recordProfileChange makes the move and keeps its charge or
- * credit in one transaction; chargesOf and chargeOf read them back (the voucher page, the receipt).
+ * by src/domain/plan-change.ts (what its time left is worth on the new plan less what it is worth now).
+ * planProfileChange checks the move and quotes it (the preview is that quote); recordProfileChange makes the move
+ * and keeps its charge or credit in one transaction; chargesOf and chargeOf read them back (the voucher page, the
+ * receipt).
  */
 import type { Knex } from 'knex';
 import { insertedId } from '../../../db/knex';
 import { AppError } from '../../../domain/errors';
-import { quotePlanChange } from '../../../domain/plan-change';
+import { formatDurationHuman } from '../../../domain/durations';
+import { quotePlanChange, usedSeconds, type PlanChangeInput } from '../../../domain/plan-change';
 import type { Profile } from '../../../domain/profile-types';
 import type { Actor } from '../../business/audit/actor';
-import { assertSoldAsVoucher } from '../profiles/billing';
+import { assertNotArchived, assertSoldAsVoucher } from '../profiles/billing';
 import { assertProfileSellsOn } from '../profiles/sites';
 import type { ProfileRecord, ProfileService } from '../profiles/types';
 import * as lifecycle from '../voucher-lifecycle';
@@ -23,15 +25,40 @@ export type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-t
 
 export const PLAN_CHANGE = 'plan_change';
 
-interface PlannedChange extends PlanChangePreview {
+export interface PlannedChange extends PlanChangePreview {
   row: VoucherRow;
   old: { row: ProfileRow; profile: Profile };
   next: ProfileRecord;
+  /** What the quote was made of (plan-confirm.ts quotes it again as it was a few minutes earlier). */
+  input: PlanChangeInput;
 }
 
 /**
- * Checks the move of `row` to `profileName` (the profile exists, is another one, is sold at the voucher's site)
- * and quotes it at `now`. `charge` false: moved free.
+ * 409 PLAN_TOO_SHORT: the voucher has been used as long as the new plan lasts (with its added time), so the move
+ * would end it at once. Never for a voucher not used yet, a staff one or a plan without a time limit.
+ */
+function assertTimeLeftAfter(input: PlanChangeInput, row: VoucherRow, name: string, now: number): void {
+  const { after } = input;
+  const total = after.profile.validitySeconds;
+  if (after.activatedAt === undefined || after.staff || total === null) return;
+  const used = usedSeconds(after, now);
+  if (used < total) return;
+  const added = Number(row.extra_seconds ?? 0);
+  const lasts =
+    added > 0
+      ? `${formatDurationHuman(total - added)} (${formatDurationHuman(total)} with the time added to it)`
+      : formatDurationHuman(total);
+  throw new AppError(
+    'PLAN_TOO_SHORT',
+    `${row.code} has been used ${formatDurationHuman(used)} and ${name} lasts ${lasts}: moved there it would end at once. Choose a plan with more time.`,
+    409,
+    'profile',
+  );
+}
+
+/**
+ * Checks the move of `row` to `profileName` (the profile exists, is another one, is not archived, is sold at the
+ * voucher's site, leaves it time) and quotes it at `now`. `charge` false: moved free.
  */
 export async function planProfileChange(
   db: Knex,
@@ -44,6 +71,7 @@ export async function planProfileChange(
   const old = await new ProfileCache(db).byId(row.profile_id);
   const next = await profiles.get(profileName);
   assertSoldAsVoucher(next);
+  assertNotArchived(next, 'vouchers cannot be moved to it');
   if (next.id === row.profile_id)
     throw new AppError(
       'INVALID_INPUT',
@@ -55,15 +83,15 @@ export async function planProfileChange(
   // Moved only to a profile its site sells (a roaming voucher not used yet: a shared one).
   if (row.site_id != null || row.roaming)
     await assertProfileSellsOn(db, next, row.site_id == null ? null : Number(row.site_id));
-  const quote = quotePlanChange(
-    {
-      voucher: toVoucherState(row, old.profile),
-      fromPrice: Number(old.row.price),
-      toPrice: next.price,
-      charge,
-    },
-    now,
-  );
+  const input: PlanChangeInput = {
+    voucher: toVoucherState(row, old.profile),
+    after: toVoucherState(row, next.profile),
+    fromPrice: Number(old.row.price),
+    toPrice: next.price,
+    charge,
+  };
+  assertTimeLeftAfter(input, row, next.name, now);
+  const quote = quotePlanChange(input, now);
   return {
     code: row.code,
     from: { name: old.row.name, price: Number(old.row.price) },
@@ -72,6 +100,7 @@ export async function planProfileChange(
     row,
     old,
     next,
+    input,
   };
 }
 

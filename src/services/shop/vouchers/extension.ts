@@ -181,6 +181,8 @@ async function commit(
         kind: EXTENSION,
         amount: price,
         credit: 0,
+        // The plan it was sold on: the sale stays under it in the reports when the voucher moves later.
+        from_profile_id: row.profile_id,
         total_seconds: seconds,
         note: `${what} for ${formatMoney(price)}`.slice(0, 255),
         created_at: now,

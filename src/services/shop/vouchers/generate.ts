@@ -14,7 +14,7 @@ import { checkPrice, formatMoney, parseLimitRate } from '../../../domain/units';
 import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../../domain/cards';
 import { siteOf, type SiteDeps } from '../../deps';
 import { findSite } from '../../business/sites/lookup';
-import { assertSoldAsVoucher } from '../profiles/billing';
+import { assertNotArchived, assertSoldAsVoucher } from '../profiles/billing';
 import { assertProfileSellsOn } from '../profiles/sites';
 import type { VoucherRow } from './state';
 import type { ActingAccount } from '../../business/audit/actor';
@@ -126,13 +126,7 @@ function assertMaySell(account: ActingAccount, input: GenerateInput, profile: Pr
 
 function assertOnSale(profile: ProfileRecord): void {
   assertSoldAsVoucher(profile);
-  if (profile.archived)
-    throw new AppError(
-      'PROFILE_ARCHIVED',
-      `Profile ${profile.name} is archived; vouchers cannot be made for it`,
-      409,
-      'profile',
-    );
+  assertNotArchived(profile, 'vouchers cannot be made for it');
 }
 
 /** Staff codes are not sold, so they do not count as sales unless a price is given. */

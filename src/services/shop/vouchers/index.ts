@@ -68,7 +68,7 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
       }),
     quoteTime: (code, seconds) => extension.quote(code, seconds),
     changeProfile: (code, profileName, actor, opts = {}) =>
-      changeProfile(v, { code, profileName, actor, charge: opts.charge }),
+      changeProfile(v, { code, profileName, actor, charge: opts.charge, expected: opts.expected }),
     async previewProfileChange(code, profileName, opts = {}) {
       const row = await requireVoucher(db, code);
       requireOpen(row, 'moved to another profile');

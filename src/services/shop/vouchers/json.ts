@@ -173,6 +173,8 @@ export function previewJson(p: PlanChangePreview) {
     fraction: q.fraction,
     remaining_seconds: q.remainingSeconds,
     total_seconds: q.totalSeconds,
+    remaining_after_seconds: q.remainingAfterSeconds,
+    total_after_seconds: q.totalAfterSeconds,
     basis: q.basis,
     explanation: q.explanation,
   };

@@ -75,7 +75,7 @@ export async function recordOverage(
   trx: Knex,
   clock: Clock,
   p: {
-    row: Pick<VoucherRow, 'id' | 'extra_bytes' | 'site_id'>;
+    row: Pick<VoucherRow, 'id' | 'extra_bytes' | 'site_id' | 'profile_id'>;
     offer: { bytes: number; price: number };
     offers: number;
     /** Centavos: the offers' price, or the coins spent for them. */
@@ -97,6 +97,8 @@ export async function recordOverage(
         kind: OVERAGE,
         amount: p.amount,
         credit: 0,
+        // The plan it was sold on: the sale stays under it in the reports when the voucher moves later.
+        from_profile_id: p.row.profile_id,
         bytes,
         note: (p.note ?? `${what} at ${formatMoney(p.offer.price)} each`).slice(0, 255),
         created_at: now,

@@ -237,15 +237,17 @@ export interface VoucherService {
   /** The plan's pro-rata price (centavos) for `seconds` more on this voucher. */
   quoteTime(code: string, seconds: number): Promise<number>;
   /**
-   * Moves a voucher to another profile; new rates apply at the next cycle, usage kept. The price difference
-   * prorated by its unused time (src/domain/plan-change.ts) is charged (a sale) or credited, unless
-   * `charge: false` (moved free). Another profile only (INVALID_INPUT under `profile`). Audited.
+   * Moves a voucher to another profile; new rates apply at the next cycle, usage kept. What its time left is
+   * worth on the new plan less what it is worth now (src/domain/plan-change.ts) is charged (a sale) or credited,
+   * unless `charge: false` (moved free). `expected`: the signed centavos the owner confirmed (charge positive,
+   * credit negative), kept when it still stands, else 409 CONFIRM_REQUIRED (plan-confirm.ts). Another profile
+   * only (INVALID_INPUT under `profile`), not archived, one that leaves it time (PLAN_TOO_SHORT). Audited.
    */
   changeProfile(
     code: string,
     profile: string,
     actor: Actor,
-    opts?: { charge?: boolean },
+    opts?: { charge?: boolean; expected?: number },
   ): Promise<ProfileChange>;
   /** What changeProfile would charge or credit, changing nothing (the same checks). */
   previewProfileChange(

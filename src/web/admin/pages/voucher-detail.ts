@@ -8,7 +8,10 @@ import {
 } from '../../../domain/units';
 import { formatBytes, formatMoney } from '../../../domain/units';
 import type { ChargeOutcome } from '../../../services/shop/vouchers/charge-types';
-import { chargeFlag, receiptPath, voidPath } from '../charge-json';
+import { chargeFlag, expectedFigure, receiptPath, voidPath } from '../charge-json';
+import type { PlanChangePreview } from '../../../services/shop/vouchers/charge-types';
+import { QuoteChangedError } from '../../../services/shop/vouchers/plan-confirm';
+import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { voidRefusal } from '../../../services/shop/vouchers/charge-void';
 import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
 import { hourlyTrafficChart } from './series';
@@ -54,8 +57,8 @@ async function renderDetail(
   const code = String(req.params.code);
   const [voucher, all] = await Promise.all([services.vouchers.get(code), services.profiles.list()]);
   await requireOwnVoucher(services.accounts, req, voucher);
-  // A move goes to another profile; the one it is on is no choice.
-  const profiles = all.filter((p) => p.name !== voucher.profile);
+  // A move goes to another plan sold as vouchers (not monthly, not archived); the one it is on is no choice.
+  const profiles = voucherPlans(all).filter((p) => p.name !== voucher.profile);
   // Just moved with a charge or credit (the redirect names it): its receipt, one click away.
   const asked = Number(query(req, 'receipt'));
   const justCharged = voucher.charges.find((c) => c.id === asked) ?? null;
@@ -119,6 +122,8 @@ async function runAction(ctx: WebContext, name: string, run: VoucherAction, req:
     flash(req, 'ok', message);
     res.redirect(303, `/admin/vouchers/${encodeURIComponent(code)}${qs}`);
   } catch (err) {
+    // A move whose confirmed amount no longer stands: its confirm step again, with the new amount.
+    if (err instanceof QuoteChangedError) return showMove(res, err.preview, err.message, 409);
     // A price's problem shows under the price (the Extend form's); the others under the action's first field.
     const f = formFailure(err, (k) => (k === 'price' ? 'price' : name));
     await renderDetail(
@@ -178,16 +183,24 @@ async function extend(ctx: WebContext, req: Request, code: string) {
   return sale.chargeId === null ? message : { message, query: `?receipt=${sale.chargeId}` };
 }
 
+/** The confirm step's page: the quote (`changed`: why it is asked again) and the buttons that do the move. */
+function showMove(res: Response, preview: PlanChangePreview, changed: string | null = null, status = 200) {
+  page(
+    res,
+    'vouchers/move',
+    'vouchers',
+    `Move ${preview.code} to ${preview.to.name}`,
+    { preview, changed, styles: [PLAN_CHANGE_CSS] },
+    status,
+  );
+}
+
 /** The confirm step: what the move charges or credits, and the buttons that do it (no script needed). */
 async function confirmMove(ctx: WebContext, req: Request, res: Response) {
   const profile = query(req, 'profile');
   try {
     if (!profile) failIfAny({ move: 'choose a profile' });
-    const preview = await ctx.services.vouchers.previewProfileChange(String(req.params.code), profile);
-    page(res, 'vouchers/move', 'vouchers', `Move ${preview.code} to ${preview.to.name}`, {
-      preview,
-      styles: [PLAN_CHANGE_CSS],
-    });
+    showMove(res, await ctx.services.vouchers.previewProfileChange(String(req.params.code), profile));
   } catch (err) {
     const f = formFailure(err, () => 'move');
     await renderDetail(
@@ -210,7 +223,14 @@ async function move(ctx: WebContext, req: Request, code: string) {
   } catch {
     failIfAny({ move: 'choose Charge or Move free' });
   }
-  const out = await ctx.services.vouchers.changeProfile(code, profile, actorOf(req), { charge });
+  // The amount the confirm step showed: the one kept, or the step again with the new one.
+  let expected: number | undefined;
+  try {
+    expected = charge ? expectedFigure(req.body as Record<string, unknown>) : undefined;
+  } catch {
+    failIfAny({ move: 'review the move again' });
+  }
+  const out = await ctx.services.vouchers.changeProfile(code, profile, actorOf(req), { charge, expected });
   const message = `${out.voucher.code} moved to ${out.voucher.profile}: ${chargeWords(out.charge)}; the new speeds apply at the next poll.`;
   return out.charge.id === null ? message : { message, query: `?receipt=${out.charge.id}#charges` };
 }
