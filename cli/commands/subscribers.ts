@@ -8,6 +8,7 @@ import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
 import type { Core } from '../../src/core';
+import { AppError } from '../../src/domain/errors';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openSiteRouter } from '../lib/site-router';
@@ -22,7 +23,7 @@ Subscribers on monthly plans, by account number: plan, billing day, status and t
 const ADD = `Usage: pisonet subscribers add --name NAME [--mobile 09XXXXXXXXX] --profile PLAN --billing-day 1-28 --username USER
                               [--password PASS] [--site SITE] [--starts-on YYYY-MM-DD] [--language en|fil]
                               [--address TEXT] [--paid-until YYYY-MM-DD] [--opening-balance PESOS]
-                              [--opening-due-on YYYY-MM-DD] [--static-ip IP|auto] [--json]
+                              [--opening-due-on YYYY-MM-DD] [--static-ip IP|auto] [--yes] [--json]
 
 Adds a subscriber on a monthly plan. Without --password one is made (16 letters and digits) and printed: it will
 be the router's PPPoE password. --site: its id or name (default: the default site).
@@ -33,6 +34,8 @@ When billing starts (customers moving over from another system):
   --paid-until       the last day already paid: the first invoice covers from the day after, issued that day.
   --opening-balance  what the customer still owes (pesos): one invoice "Balance brought forward", issued today,
   --opening-due-on   due on this date (default: today + the days to pay).
+  --yes              an opening balance above six months of the plan's fee is refused as a likely typo
+                     (CONFIRM_REQUIRED) unless this says it is meant.
 
 --static-ip: a fixed address, or auto for the lowest free one of the site's static pool (checked against the
 router's /ip/pool ranges and own addresses, read now: the router must answer).`;
@@ -186,11 +189,25 @@ const add: CommandDef = {
       'paid-until': { type: 'string' },
       'opening-balance': { type: 'string' },
       'opening-due-on': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
     } as const;
     const { values } = parseCommand(args, opts, ADD, { min: 0, max: 0 });
     return withCore(async (core) => {
       const site = values['static-ip'] ? (values.site as string | undefined) : undefined;
-      const s = await onSiteOf(core, site, () => core.services.subscribers.create(input(values), cliActor()));
+      const { yes, ...fields } = values;
+      const s = await onSiteOf(core, site, () =>
+        core.services.subscribers
+          .create(input(fields), cliActor(), { confirmed: yes === true })
+          .catch((e: unknown) => {
+            throw e instanceof AppError && e.code === 'CONFIRM_REQUIRED'
+              ? new AppError(
+                  e.code,
+                  e.message.replace(/confirm it\.$/, 'add --yes if it is right.'),
+                  e.status,
+                )
+              : e;
+          }),
+      );
       show(s, values.json === true, 'Added');
       return 0;
     });

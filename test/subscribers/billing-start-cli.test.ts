@@ -76,4 +76,16 @@ describe('pisonet subscribers: when billing starts', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/opening_balance/);
   }, 120_000);
+
+  it('asks before an opening balance above six months of the fee: refused without --yes, added with it', async () => {
+    const typo = await runCli(h, [...base('typo'), '--opening-balance', '50000']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      '₱50,000.00 brought forward is 50 months of HOME10 (₱999.00 a month): a typo? Check it, or add --yes if it is right. (CONFIRM_REQUIRED)',
+    );
+    expect(await h.core!.db('subscribers').where({ username: 'typo' })).toEqual([]);
+    const meant = await runCli(h, [...base('typo'), '--opening-balance', '50000', '--yes', '--json']);
+    expect(meant.code).toBe(0);
+    expect(JSON.parse(meant.stdout).subscriber).toMatchObject({ opening_balance: 50_000 });
+  });
 });

@@ -216,4 +216,30 @@ describe('when billing starts', () => {
     expect(Number((await h.core!.db('subscribers').count({ n: '*' }))[0].n)).toBe(0);
     expect(Number((await h.core!.db('invoices').count({ n: '*' }))[0].n)).toBe(0);
   });
+
+  it('asks before an opening balance above six months of the fee (one digit too many), nothing written', async () => {
+    const lito = {
+      name: 'Lito',
+      mobile: '09171234567',
+      profile: 'HOME10',
+      billing_day: 5,
+      username: 'lito',
+      opening_balance: '50000',
+    };
+    const asked = await adminApi(h, 'POST', '/subscribers', lito);
+    expect([asked.status, asked.json.code]).toEqual([409, 'CONFIRM_REQUIRED']);
+    expect(asked.json.fields.opening_balance).toBe(
+      '₱50,000.00 brought forward is 50 months of HOME10 (₱999.00 a month): a typo? Check it, or confirm it.',
+    );
+    expect(Number((await h.core!.db('subscribers').count({ n: '*' }))[0].n)).toBe(0);
+    // Six months' fee is not asked; a confirmed one is added.
+    const six = await adminApi(h, 'POST', '/subscribers', {
+      ...lito,
+      username: 'six',
+      opening_balance: '5994',
+    });
+    expect(six.status).toBe(201);
+    const meant = await adminApi(h, 'POST', '/subscribers', { ...lito, confirm: true });
+    expect([meant.status, meant.json.subscriber.opening_balance]).toEqual([201, 50_000]);
+  });
 });

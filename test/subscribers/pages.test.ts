@@ -148,3 +148,27 @@ test("the owner's words are shown as text, never as markup, on both faces", asyn
   expect(page).toContain('Your service is suspended. Reason: &lt;b&gt;unpaid&lt;/b&gt;');
   expect(page).not.toContain('<b>unpaid</b>');
 });
+
+test('an opening balance that looks like a typo is asked about on the form; ticked, the subscriber is added', async () => {
+  const owner = new AdminClient(h.app!.url);
+  await owner.login();
+  const token = await owner.token('/admin/subscribers/new');
+  const form = {
+    name: 'Melchora',
+    mobile: '09181234568',
+    profile: 'HOME10',
+    billing_day: '5',
+    username: 'tandang.sora',
+    opening_balance: '50000',
+  };
+  const asked = await owner.post('/admin/subscribers', form, token);
+  expect(asked.status).toBe(409);
+  const html = await asked.text();
+  expect(html).toContain('₱50,000.00 brought forward is 50 months of HOME10');
+  expect(html).toMatch(/name="confirm" value="true"/);
+  expect(html).toContain('value="50000"');
+  expect((await h.core!.services.subscribers.list()).map((s) => s.username)).not.toContain('tandang.sora');
+  const yes = await owner.post('/admin/subscribers', { ...form, confirm: 'true' }, token);
+  expect(yes.status).toBe(303);
+  expect((await h.core!.services.subscribers.list()).map((s) => s.username)).toContain('tandang.sora');
+});

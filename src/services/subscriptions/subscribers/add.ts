@@ -10,6 +10,7 @@ import { addDays } from '../../../domain/billing-cycle';
 import { dateAheadProblem, serviceStart, startsLater } from '../../../domain/billing-start';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { AppError } from '../../../domain/errors';
+import { formatMoney } from '../../../domain/quantities';
 import { NO_MOBILE, readSubscriberFields, type SubscriberFields } from '../../../domain/subscriber-fields';
 import type { Actor } from '../../business/audit/actor';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
@@ -256,6 +257,22 @@ export interface CreateOptions {
   adoptedSecret?: string;
   /** It starts suspended by hand with this reason (a disabled secret adopted). */
   suspendedBecause?: string;
+  /** An opening balance that looks like a typo was asked about and meant. */
+  confirmed?: boolean;
+}
+
+/** Months of its fee above which an opening balance is asked about first: one digit too many on a month owed. */
+const OPENING_MONTHS_ASKED = 6;
+
+/** 409 CONFIRM_REQUIRED when the opening balance is more than OPENING_MONTHS_ASKED months of the plan's fee. */
+function askTypoOpening(n: NewSubscriber): void {
+  const price = n.plan.price;
+  if (!n.opening || price <= 0 || n.opening.amount <= price * OPENING_MONTHS_ASKED) return;
+  const months = Math.floor(n.opening.amount / price);
+  const message =
+    `${formatMoney(n.opening.amount)} brought forward is ${months} months of ${n.plan.name} ` +
+    `(${formatMoney(price)} a month): a typo? Check it, or confirm it.`;
+  throw new AppError('CONFIRM_REQUIRED', message, 409, 'opening_balance', { opening_balance: message });
 }
 
 /** A new subscriber's input checked as createSubscriber checks it (every problem at once, 400), nothing written. */
@@ -274,6 +291,7 @@ export async function createSubscriber(
     adoptedSecret: opts.adoptedSecret,
     suspension: opts.suspendedBecause ? { reason: opts.suspendedBecause, by: actor.name } : undefined,
   };
+  if (!opts.confirmed && !opts.adoptedSecret) askTypoOpening(n);
   const { id, seq } = await withStaticIp(d.db, n.site, n.placing, () => insertSubscriber(d, n));
   await auditCreated(d, actor, n, seq);
   d.emit({ id, change: 'create' });

@@ -86,10 +86,14 @@ export interface SubscriberService {
    * report; a username the site has: skipped as `exists`. Over 2 MB or 5,000 rows: 413 TOO_LARGE.
    */
   importCsv(csv: unknown, opts: ImportOptions, actor: Actor): Promise<ImportReport>;
+  /**
+   * A new subscriber. An opening balance above six months of its plan's fee looks like a typo (₱50,000 for ₱500):
+   * 409 CONFIRM_REQUIRED under `opening_balance`, nothing written, unless `confirmed`.
+   */
   create(
     input: unknown,
     actor: Actor,
-    opts?: { adoptedSecret?: string; suspendedBecause?: string },
+    opts?: { adoptedSecret?: string; suspendedBecause?: string; confirmed?: boolean },
   ): Promise<SubscriberView>;
   /** The input checked as create checks it (400 naming every bad field), nothing written. */
   checkNew(input: unknown): Promise<void>;

@@ -84,7 +84,13 @@ export function subscriberRoutes(ctx: WebContext): Router {
   return router;
 }
 
-type SubscriberForm = { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string | null };
+type SubscriberForm = {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+  formError?: string | null;
+  /** An opening balance that looks like a typo was asked about: the form offers to confirm it. */
+  askOpening?: boolean;
+};
 
 /** The stored subscriber as the form's fields (a new one: English, billed on the 1st). */
 function formValues(s: SubscriberView | null): Record<string, unknown> {
@@ -123,6 +129,7 @@ async function renderForm(
       values: form.values ?? formValues(s),
       errors: form.errors ?? {},
       formError: form.formError ?? null,
+      askOpening: form.askOpening === true,
     },
     status,
   );
@@ -156,13 +163,16 @@ async function renderFormFailure(
 ) {
   const f = formFailure(err);
   const { password: _password, ...values } = input;
-  await renderForm(ctx, res, s, { values, errors: f.fields, formError: f.message }, f.status);
+  const askOpening = f.status === 409 && f.fields.opening_balance !== undefined;
+  await renderForm(ctx, res, s, { values, errors: f.fields, formError: f.message, askOpening }, f.status);
 }
 
 async function addSubscriber(ctx: WebContext, req: Request, res: Response) {
   const input = formInput(req.body, CREATE_KEYS);
   try {
-    const s = await ctx.services.subscribers.create(input, actorOf(req));
+    const s = await ctx.services.subscribers.create(input, actorOf(req), {
+      confirmed: field(req.body, 'confirm') === 'true',
+    });
     flash(req, 'ok', `Subscriber ${s.accountNo} (${s.name}) added on ${s.profile}.`);
     res.redirect(303, `/admin/subscribers/${s.id}`);
   } catch (err) {
