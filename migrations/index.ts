@@ -59,6 +59,7 @@ import * as m0060 from './20261206_0060_billing_start';
 import * as m0061 from './20261206_0061_static_addresses';
 import * as m0063 from './20261206_0063_subscriber_adopted_secret';
 import * as m0064 from './20261207_0064_charge_sale_profile';
+import * as m0065 from './20261208_0065_coin_topup_charges';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -130,6 +131,7 @@ const migrations: Array<[string, Migration]> = [
   ['20261206_0061_static_addresses', m0061],
   ['20261206_0063_subscriber_adopted_secret', m0063],
   ['20261207_0064_charge_sale_profile', m0064],
+  ['20261208_0065_coin_topup_charges', m0065],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -77,7 +77,7 @@ describe(`time sold at the counter keeps its profile (${onPostgres ? 'PostgreSQL
     ]);
 
     // Rows kept before 0064 had no profile: down empties it, up fills it from the plan changes.
-    await h.core!.db.migrate.down();
+    await h.core!.db.migrate.down({ name: NAME });
     expect((await h.core!.db('knex_migrations').pluck('name')) as string[]).not.toContain(NAME);
     expect(await saleProfiles()).toEqual([null, null, null]);
     await migrateLatest(h.core!.db);

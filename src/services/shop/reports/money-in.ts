@@ -64,6 +64,7 @@ const KIND_LABELS: Record<string, { sales: string; credits: string }> = {
   plan_change: { sales: 'Plan changes', credits: 'Credits (plan downgrades)' },
   overage: { sales: 'Extra data', credits: 'Credits (extra data)' },
   extension: { sales: 'More time at the counter', credits: 'Credits (more time)' },
+  coin_topup: { sales: 'Coin top-ups', credits: 'Credits (coin top-ups)' },
 };
 
 const kindWords = (kind: string) => kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

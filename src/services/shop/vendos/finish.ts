@@ -149,7 +149,11 @@ async function finishTopUp(
   const actor = { name: `vendo ${vendo.name}`, via: 'portal' as const };
   let extended;
   try {
-    extended = await p.vouchers.extend(active.code, bought.seconds, actor, { confirmed: true });
+    // The coins are the sale (a charge of kind coin_topup): every report's money in counts them.
+    extended = await p.vouchers.extend(active.code, bought.seconds, actor, {
+      confirmed: true,
+      coins: { amount: credit, vendo: vendo.name },
+    });
   } catch (err) {
     await undoFinish(p.deps, s, ids, active.id, topupId);
     throw coinsKept(err);

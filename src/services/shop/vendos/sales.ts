@@ -1,10 +1,9 @@
 /**
  * Sales by source and local day: printed vouchers (first used that day, at their price), vouchers each vendo
- * sold (made and used at once), coin top-ups of active vouchers, and charges on running vouchers by kind
- * (plan changes), with the credits given beside them. Staff vouchers are no sale. `siteId`: one site's
+ * sold (made and used at once), coin top-ups of active vouchers (their charges of kind coin_topup), and the other
+ * charges on running vouchers by kind (plan changes, time and data at the counter), with the credits beside them. Staff vouchers are no sale. `siteId`: one site's
  * vouchers, their top-ups and charges only.
  */
-import type { Knex } from 'knex';
 import type { ShopDeps } from '../../deps';
 import {
   chargeSalesLabel,
@@ -15,6 +14,7 @@ import {
 } from '../reports/money-in';
 import { datesBetween, localDate } from '../../../domain/calendar';
 import type { SourceSales } from './types';
+import { COIN_TOPUP } from '../vouchers/extension';
 
 type Range = { from: number; to: number; siteId?: number };
 type Sold = { at: number; amount: number; vendo_id: string | null; gateway: string | null };
@@ -38,12 +38,12 @@ export async function salesBySource(
     creditsByKind(db, from, to, siteId),
   ]);
   const sources = sourcesOf(vendos, sold, charges);
-  const topups = await appliedTopUps(db, range);
   const table = salesTable(range, deps.config.tz, sources);
   for (const v of sold)
     table.add(v.at, v.gateway ? v.gateway : v.vendo_id ? `vendo:${v.vendo_id}` : 'printed', v.amount);
-  for (const t of topups) table.add(t.at, 'topup', t.amount);
-  for (const c of charges) table.add(c.at, chargeSourceKey(c.kind), c.amount);
+  // Coins that topped up a running voucher are its charges of kind coin_topup: the Coin top-ups column.
+  for (const c of charges)
+    table.add(c.at, c.kind === COIN_TOPUP ? 'topup' : chargeSourceKey(c.kind), c.amount);
   return {
     sources,
     days: [...table.days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
@@ -59,7 +59,7 @@ function sourcesOf(
   charges: Charge[],
 ): SourceSales['sources'] {
   // Each kind of charge made in the range is a source of its own (a new kind needs no code here).
-  const kinds = [...new Set(charges.map((c) => c.kind))];
+  const kinds = [...new Set(charges.map((c) => c.kind))].filter((k) => k !== COIN_TOPUP);
   return [
     { key: 'printed', label: 'Printed vouchers' },
     ...vendos.map((v) => ({ key: `vendo:${v.id}`, label: `Vendo ${v.name}` })),
@@ -68,21 +68,6 @@ function sourcesOf(
     ...(sold.some((v) => v.gateway === 'paymongo') ? [{ key: 'paymongo', label: 'Online (PayMongo)' }] : []),
     ...kinds.map((k) => ({ key: chargeSourceKey(k), label: chargeSalesLabel(k) })),
   ];
-}
-
-/** Top-ups applied in the range; a site's top-ups are those of its vouchers. */
-async function appliedTopUps(
-  db: Knex,
-  { from, to, siteId }: Range,
-): Promise<{ at: number; amount: number }[]> {
-  return (await db('vendo_topups as t')
-    .whereNotNull('t.applied_at')
-    .where('t.at', '>=', from)
-    .where('t.at', '<', to)
-    .modify((q) => {
-      if (siteId !== undefined) q.join('vouchers as v', 'v.id', 't.voucher_id').where('v.site_id', siteId);
-    })
-    .select('t.at', 't.amount')) as { at: number; amount: number }[];
 }
 
 /** A row for every day of the range and a total for every source, and `add` to count a sale into both. */

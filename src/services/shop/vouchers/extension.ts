@@ -31,6 +31,8 @@ import type { ExtensionSale, VoucherView } from './types';
 
 /** voucher_charges.kind of time sold at the counter. */
 export const EXTENSION = 'extension';
+/** voucher_charges.kind of time bought with coins at a coin box (a top-up of a running voucher). */
+export const COIN_TOPUP = 'coin_topup';
 
 const conflict = () =>
   new AppError(
@@ -47,6 +49,8 @@ export interface ExtendOptions {
    * `confirmed`: a price above the plan's rate for that time was asked about and meant (CONFIRM_REQUIRED otherwise).
    */
   sale?: { price?: unknown; confirmed?: boolean };
+  /** A coin box's top-up: the coins it took (centavos) are the sale, kind coin_topup (the box writes its own event). */
+  coins?: { amount: number; vendo: string };
   /** The voucher's extra time as the caller last saw it (seconds): another value now is EXTEND_CONFLICT. */
   addedSeconds?: number;
 }
@@ -134,7 +138,7 @@ async function extend(
   if (row.status !== 'unused' && row.status !== 'active')
     throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be extended`, 409);
   const plan = await planOf(db, row);
-  const price = salePrice(plan, added, opts.sale);
+  const price = opts.coins ? opts.coins.amount : salePrice(plan, added, opts.sale);
   if (opts.addedSeconds !== undefined && opts.addedSeconds !== row.extra_seconds) throw conflict();
   const extra = row.extra_seconds + added;
   const limitSeconds = routerUptimeLimit(plan.profile, extra, Boolean(row.staff));
@@ -143,7 +147,7 @@ async function extend(
   try {
     await logins.change(row, { kind: 'plan', profileName: plan.row.name, limitSeconds }, async () => {
       chargeId = await db.transaction((trx) =>
-        commit(deps, trx, { row, plan, seconds: added, price, actor }),
+        commit(deps, trx, { row, plan, seconds: added, price, actor, coins: opts.coins?.vendo }),
       );
       await audit.record(actor, 'voucher.extend', row.code, {
         seconds: added,
@@ -165,20 +169,20 @@ async function extend(
 async function commit(
   deps: SiteDeps,
   trx: Knex,
-  c: { row: VoucherRow; plan: Plan; seconds: number; price: number | null; actor: Actor },
+  c: { row: VoucherRow; plan: Plan; seconds: number; price: number | null; actor: Actor; coins?: string },
 ): Promise<number | null> {
   const { clock } = deps;
   const { row, plan, seconds, price, actor } = c;
   const now = clock.now();
   if (!(await lifecycle.topUp(trx, row, plan.profile, row.extra_seconds + seconds, now))) throw conflict();
   if (price === null || price === 0) return null;
-  const what = `${formatDurationHuman(seconds)} added at the counter`;
+  const what = `${formatDurationHuman(seconds)} added ${c.coins ? `with coins at ${c.coins}` : 'at the counter'}`;
   const chargeId = insertedId(
     await trx('voucher_charges')
       .insert({
         voucher_id: row.id,
         site_id: row.site_id ?? null,
-        kind: EXTENSION,
+        kind: c.coins ? COIN_TOPUP : EXTENSION,
         amount: price,
         credit: 0,
         // The plan it was sold on: the sale stays under it in the reports when the voucher moves later.
@@ -190,6 +194,7 @@ async function commit(
       })
       .returning('id'),
   );
+  if (c.coins) return chargeId;
   await recordEvent(trx, clock, {
     voucherId: row.id,
     kind: EXTENSION,

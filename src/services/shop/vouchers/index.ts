@@ -58,7 +58,8 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
     },
     revoke: (code, actor) => revoke(v, code, actor),
     async extend(code, seconds, actor, opts = {}) {
-      return (await extension.extend(code, seconds, actor, { confirmed: opts.confirmed })).voucher;
+      return (await extension.extend(code, seconds, actor, { confirmed: opts.confirmed, coins: opts.coins }))
+        .voucher;
     },
     sellTime: (code, seconds, actor, opts = {}) =>
       extension.extend(code, seconds, actor, {

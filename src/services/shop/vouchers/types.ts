@@ -216,11 +216,17 @@ export interface VoucherService {
   /** Logs the device(s) out, removes the router user and queue, status revoked. Audited. */
   revoke(code: string, actor: Actor): Promise<VoucherView>;
   /**
-   * Adds time (1 s–365 days) without a sale (a vendo's top-up: its money is in the vendo's ledger); above a day it
-   * needs `confirmed` (AppError CONFIRM_REQUIRED otherwise), so a typo such as `99999999d` or one digit too many
-   * never lands silently. The hotspot user's uptime limit follows. Audited.
+   * Adds time (1 s–365 days) without a counter sale; above a day it needs `confirmed` (AppError CONFIRM_REQUIRED
+   * otherwise), so a typo such as `99999999d` or one digit too many never lands silently. `coins`: a coin box's
+   * top-up, its coins kept as the sale (a charge of kind coin_topup, in every report's money in). The hotspot
+   * user's uptime limit follows. Audited.
    */
-  extend(code: string, seconds: number, actor: Actor, opts?: { confirmed?: boolean }): Promise<VoucherView>;
+  extend(
+    code: string,
+    seconds: number,
+    actor: Actor,
+    opts?: { confirmed?: boolean; coins?: { amount: number; vendo: string } },
+  ): Promise<VoucherView>;
   /**
    * Time sold at the counter: `extend` and a sale of `price` (pesos; absent or empty: the plan's pro-rata price for
    * the time; 0: given free, no sale kept) in one transaction. 400 INVALID_INPUT naming `price`; 409
