@@ -3,6 +3,7 @@
  * coin_topup (the dashboard's income, sales by profile, "By source"'s Coin top-ups), and migration 0065 gives the
  * top-ups kept before it their charge. On SQLite, and on PostgreSQL with `npm run test:pg`.
  */
+import { AdminClient } from '../admin/client';
 import { createHarness, Harness } from '../helpers/harness';
 import { onPostgres } from '../helpers/test-db';
 import { migrateLatest } from '../../src/db/knex';
@@ -16,6 +17,12 @@ beforeEach(async () => {
   h = await createHarness({ http: true });
 });
 afterEach(() => h.close());
+
+async function adminPage(path: string): Promise<string> {
+  const c = new AdminClient(h.app!.url);
+  await c.login();
+  return (await c.html(path)).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+}
 
 const charges = async () =>
   ((await h.core!.db('voucher_charges').orderBy('id')) as Record<string, unknown>[]).map((c) => ({
@@ -53,6 +60,13 @@ describe(`coin top-ups are money in (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     expect(sources.totals.topup).toEqual({ count: 1, amount: 1000 });
     expect(sources.sources.map((x) => x.key)).not.toContain('charge:coin_topup');
     expect(sources.days.reduce((n, x) => n + x.amount, 0)).toBe(1500);
+    // The voucher's page and the charge's receipt name it.
+    const page = await adminPage(`/admin/vouchers/${code}`);
+    expect(page).toMatch(/Coins: more time: 3h/);
+    const charge = (await h.core!.db('voucher_charges').first('id')) as { id: number };
+    expect(await adminPage(`/admin/vouchers/${code}/charges/${charge.id}/receipt`)).toContain(
+      'Coin top-up receipt',
+    );
 
     // A top-up kept before 0065 had no charge: down takes them away, up gives them back from vendo_topups.
     await h.core!.db.migrate.down({ name: NAME });
