@@ -120,10 +120,11 @@ describe('saved credit, top-ups and the cash box', () => {
     await board.poll();
     await board.insertCoin(5);
     h.sim.setLatency(3_500);
-    const late = await phone.finish(s.json.session);
+    // A Filipino page: the coin box's own words, not the redemption's "Hindi nagamit ang iyong code".
+    const late = await phone.call('POST', '/api/portal/vendo/finish?lang=fil', { session: s.json.session });
     h.sim.setLatency(0);
     expect([late.status, late.json.code]).toEqual([503, 'ROUTER_UNREACHABLE']);
-    expect(late.json.error).toMatch(/^The internet service is not reachable right now\. Your coins are kept/);
+    expect(late.json.error).toMatch(/^Hindi maabot ang internet service ngayon\. Naka-save ang iyong barya/);
     expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
     await h.router.waitConnected(10_000);
     expect((await phone.finish(s.json.session)).json).toMatchObject({ success: true, code, top_up: true });
