@@ -33,6 +33,8 @@ export async function openEnvRouter(
       tls: config.router.simulated ? false : config.router.tls,
       timeoutSeconds: config.router.timeoutSeconds,
       logger: o.log.child({ module: 'router' }),
+      // Its connected and lost times on the shop's clock, as the poll that reads them.
+      now: () => o.clock.now(),
     });
   if (demo) {
     // If the process hosting the demo router exits, take over hosting so the router comes back.

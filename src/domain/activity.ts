@@ -55,6 +55,7 @@ const FIXED: Record<string, ActivityGroup> = {
   revoked: 'revoke',
   'router-down': 'router',
   'router-up': 'router',
+  'router-rebooted': 'router',
   'redemption-undone': 'router',
   'demo-router-restart': 'router',
   pause: 'customer',

@@ -51,6 +51,7 @@ export class RouterConnection {
   private lastErrorCode?: RouterErrorCode;
   private identityName?: string;
   private connectedSince?: number;
+  private lostSince?: number;
   private readonly listeners = new Set<(status: RouterStatus) => void>();
   /** The streams open on the current socket: ended (onEnd) when it drops, since node-routeros tells them nothing. */
   private readonly streams = new Set<OpenStream>();
@@ -69,6 +70,7 @@ export class RouterConnection {
       lastErrorCode: this.lastErrorCode,
       identity: this.identityName,
       connectedSince: this.state === 'connected' ? this.connectedSince : undefined,
+      lostSince: this.state === 'connected' ? undefined : this.lostSince,
     };
   }
 
@@ -321,6 +323,7 @@ export class RouterConnection {
 
   private setState(state: RouterConnectionState): void {
     if (this.state === state) return;
+    if (this.state === 'connected') this.lostSince = this.cfg.now();
     this.state = state;
     const snapshot = this.status;
     for (const listener of [...this.listeners]) {

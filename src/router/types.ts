@@ -44,6 +44,8 @@ export interface RouterStatus {
   lastErrorCode?: RouterErrorCode;
   identity?: string;
   connectedSince?: number;
+  /** When the connection it had was lost (while not connected; undefined before a first connection). */
+  lostSince?: number;
 }
 
 /** Typed operations on RouterOS. Menus are API paths like `/queue/simple`. */

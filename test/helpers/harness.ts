@@ -123,6 +123,8 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     timeoutSeconds: config.router.timeoutSeconds,
     logger: log,
     reconnect: { minMs: 50, maxMs: 500 },
+    // Its connected and lost times on the harness's clock, as the server wires its router to the shop's.
+    now: () => clock.now(),
   });
   const h: Harness = {
     dir,

@@ -1,5 +1,6 @@
 /** An unreachable router is a state, not a crash: one log line per outage, and the next cycles converge. */
 import { maskCode } from '../../src/lib/logger';
+import { waitFor } from '../helpers/wait';
 import {
   advance,
   capturingLogger,
@@ -56,6 +57,31 @@ test('router down for many cycles: skipped with one log line, no crash, usage re
     (e) => e.kind,
   );
   expect(kinds).toEqual(['router-up', 'router-down']);
+});
+
+test('an outage is measured from the drop, not from the poll that met it; a reboot between polls is in the feed', async () => {
+  const usage = freshUsage(h);
+  const code = await seedVoucher(h, 'BASIC');
+  await loginOnRouter(h, code, MAC1, '10.5.50.11');
+  await usage.runCycle();
+  h.sim.setReachable(false);
+  await waitFor(() => !h.router.status.connected);
+  advance(h, 25); // the next poll meets the outage 25 s after the drop
+  expect((await usage.runCycle()).skipped).toBe('router-unreachable');
+  advance(h, 17);
+  h.sim.setReachable(true);
+  await routerBack(h);
+  expect((await usage.runCycle()).skipped).toBeUndefined();
+  const [up] = await h.core!.services.events.list({ kinds: ['router-up'] });
+  expect(up.message).toMatch(/reachable again after 4[2-3]s$/);
+
+  // Restarted and back between two polls: no outage seen, but every customer was logged out.
+  await h.sim.reboot();
+  await routerBack(h);
+  advance(h, 30);
+  await usage.runCycle();
+  const [rebooted] = await h.core!.services.events.list({ kinds: ['router-rebooted'] });
+  expect(rebooted?.message).toMatch(/restarted since the last poll: every device was logged out then/);
 });
 
 test('the connection drops in the middle of the writes: the next cycle finishes the job, without duplicates', async () => {

@@ -285,6 +285,7 @@ function clientFor(m: Monitor, row: SiteRow, password: string): RouterClient {
     reconnect: m.opts.reconnect,
     // Its messages (status, logs) name the site's fields, not the .env router's variables.
     settings: SITE_SETTING_NAMES,
+    now: () => m.opts.clock.now(),
   });
 }
 

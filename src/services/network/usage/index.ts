@@ -30,7 +30,14 @@ import type { RouterWarning } from '../router-checks/types';
 import type { EnforceOutcome } from './enforcer';
 import { book, noteReboot } from './ledger';
 import { loadActiveState, withRouterMentions, type LoadedState } from './load';
-import { adoptSessions, noteOutage, noteOverLimit, noteRecovery, settleLogins } from './notices';
+import {
+  adoptSessions,
+  noteOutage,
+  noteOverLimit,
+  noteRebooted,
+  noteRecovery,
+  settleLogins,
+} from './notices';
 import { USAGE_SQL_TAG } from '../../../db/bulk-sql';
 import { readPollState } from './persist';
 import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
@@ -87,7 +94,7 @@ export async function runCycle(c: Cycle): Promise<CycleReport> {
     reading = await c.source.read();
   } catch (err) {
     if (!(err instanceof UnreachableError)) throw err;
-    await noteOutage(c.notices, c.memory.outage, err, now);
+    await noteOutage(c.notices, c.memory.outage, err, now, c.deps.router.status.lostSince);
     return { ...report(c, now, before), skipped: 'router-unreachable' };
   }
   await noteRecovery(c.notices, c.memory.outage, now);
@@ -123,6 +130,7 @@ async function bookAndEnforce(
   // From here on the sessions beyond a device count are as good as gone: the enforcer logs them out below.
   const reading = limits.reading;
   const restarted = noteReboot(c, reading);
+  if (restarted) await noteRebooted(c.notices);
   const { bytesCounted, subscribers } = await book(c, state, reading, restarted, now);
   // A state widened by vouchers the reading mentions is not the kept one: the kept one is read again next time.
   const widened = state !== c.memory.active?.state;
@@ -168,7 +176,8 @@ async function afterEnforce(c: Cycle, o: EnforceOutcome, ended: number, now: num
       'router brought in line with the vouchers',
     );
   const transient = o.errors.find((err) => err.transient);
-  if (transient) return noteOutage(c.notices, c.memory.outage, transient, now);
+  if (transient)
+    return noteOutage(c.notices, c.memory.outage, transient, now, c.deps.router.status.lostSince);
   if (o.errors.length > 0) {
     const first = o.errors[0];
     c.deps.log.warn(

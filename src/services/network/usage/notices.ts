@@ -32,14 +32,16 @@ export interface Outage {
   since?: number;
 }
 
+/** `lostSince`: when the router connection dropped, when it knows (the outage began then, not at this poll). */
 export async function noteOutage(
   deps: NoticeDeps,
   outage: Outage,
   err: EnforceError,
   now: number,
+  lostSince?: number,
 ): Promise<void> {
   if (outage.since !== undefined) return;
-  outage.since = now;
+  outage.since = lostSince !== undefined && lostSince < now ? lostSince : now;
   deps.log.warn(
     { code: err.detail ?? err.code, err: err.message },
     'router unreachable: usage polling and enforcement paused until it is back',
@@ -48,6 +50,15 @@ export async function noteOutage(
     kind: 'router-down',
     level: 'warn',
     message: `${deps.routerName} unreachable: ${err.message}`,
+  });
+}
+
+/** The router rebooted since the last poll (its counters started again): every customer was logged out then. */
+export async function noteRebooted(deps: NoticeDeps): Promise<void> {
+  await recordEvent(deps.db, deps.clock, {
+    kind: 'router-rebooted',
+    level: 'warn',
+    message: `${deps.routerName} restarted since the last poll: every device was logged out then`,
   });
 }
 
