@@ -7,8 +7,7 @@ import { AdminClient } from '../admin/client';
 import { createHarness, Harness } from '../helpers/harness';
 import { onPostgres } from '../helpers/test-db';
 import { migrateLatest } from '../../src/db/knex';
-import { addDevice, makeVouchers, redeemApi } from '../portal/helpers';
-import { adminApi, makeVendo, Phone } from '../vendos/helpers';
+import { adminApi, coinsForTopUp } from '../vendos/helpers';
 
 const NAME = '20261208_0065_coin_topup_charges';
 
@@ -34,16 +33,8 @@ const charges = async () =>
 
 describe(`coin top-ups are money in (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   it('a ₱10 top-up counts in the income and by source once; 0065 gives old top-ups their charge', async () => {
-    const [code] = await makeVouchers(h, 'BASIC', 1); // ₱5
-    const d = addDevice(h, 1);
-    expect((await redeemApi(h, { code, ...d })).status).toBe(200);
-    const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, d);
-    await board.poll();
-    const s = await phone.start(id);
-    await board.poll();
-    await board.insertCoin(10);
-    expect((await phone.finish(s.json.session)).json).toMatchObject({ success: true, top_up: true });
+    const { code, id, phone, session } = await coinsForTopUp(h, 10); // on a ₱5 code
+    expect((await phone.finish(session)).json).toMatchObject({ success: true, top_up: true });
 
     const vendo = (await h.core!.db('vendos').where({ id }).first('name')) as { name: string };
     const kept = [

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Harness } from '../helpers/harness';
-import { AUTH, device } from '../portal/helpers';
+import { addDevice, AUTH, device, makeVouchers, redeemApi } from '../portal/helpers';
 import { SimulatedVendo } from '../../src/vendo-sim/board';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the replies' JSON loosely
@@ -128,4 +128,18 @@ export class Phone {
 
 export async function ledger(h: Harness, vendo: string) {
   return h.core!.db('vendo_coins').where({ vendo_id: vendo }).orderBy('seq');
+}
+
+/** A phone online on a BASIC code (₱5), which opened a new coin box's window and dropped `coin` pesos into it. */
+export async function coinsForTopUp(h: Harness, coin: number) {
+  const [code] = await makeVouchers(h, 'BASIC', 1);
+  const d = addDevice(h, 1);
+  expect((await redeemApi(h, { code, ...d })).status).toBe(200);
+  const { id, board } = await makeVendo(h);
+  const phone = new Phone(h, d);
+  await board.poll();
+  const s = await phone.start(id);
+  await board.poll();
+  await board.insertCoin(coin);
+  return { code, id, phone, session: s.json.session as string };
 }

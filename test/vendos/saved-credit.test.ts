@@ -1,7 +1,7 @@
 import { createHarness, Harness } from '../helpers/harness';
-import { addDevice, makeVouchers, redeemApi, voucherRow } from '../portal/helpers';
+import { addDevice, voucherRow } from '../portal/helpers';
 import { SYSTEM } from '../../src/services/types';
-import { addProvenDevice, adminApi, ledger, makeVendo, Phone } from './helpers';
+import { addProvenDevice, adminApi, coinsForTopUp, ledger, makeVendo, Phone } from './helpers';
 
 describe('saved credit, top-ups and the cash box', () => {
   let h: Harness;
@@ -80,17 +80,9 @@ describe('saved credit, top-ups and the cash box', () => {
   });
 
   it('coins on a device with an active voucher top it up, with a top-up sale row', async () => {
-    const [code] = await makeVouchers(h, 'BASIC', 1);
-    const d = addDevice(h, 1);
-    expect((await redeemApi(h, { code, mac: d.mac, ip: d.ip })).status).toBe(200);
+    const { code, id, phone, session } = await coinsForTopUp(h, 10);
     const before = await voucherRow(h, code);
-    const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, d);
-    await board.poll();
-    const s = await phone.start(id);
-    await board.poll();
-    await board.insertCoin(10);
-    const done = await phone.finish(s.json.session);
+    const done = await phone.finish(session);
     expect(done.json).toMatchObject({ success: true, code, top_up: true, credit: 10, seconds: 3 * 3600 });
     const after = await voucherRow(h, code);
     expect(Number(after.expires_at) - Number(before.expires_at)).toBe(3 * 3600_000);
@@ -110,24 +102,16 @@ describe('saved credit, top-ups and the cash box', () => {
   });
 
   it('a top-up while the router does not answer keeps the coins, and says so in the customer’s words', async () => {
-    const [code] = await makeVouchers(h, 'BASIC', 1);
-    const d = addDevice(h, 1);
-    expect((await redeemApi(h, { code, mac: d.mac, ip: d.ip })).status).toBe(200);
-    const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, d);
-    await board.poll();
-    const s = await phone.start(id);
-    await board.poll();
-    await board.insertCoin(5);
+    const { code, phone, session } = await coinsForTopUp(h, 5);
     h.sim.setLatency(3_500);
     // A Filipino page: the coin box's own words, not the redemption's "Hindi nagamit ang iyong code".
-    const late = await phone.call('POST', '/api/portal/vendo/finish?lang=fil', { session: s.json.session });
+    const late = await phone.call('POST', '/api/portal/vendo/finish?lang=fil', { session });
     h.sim.setLatency(0);
     expect([late.status, late.json.code]).toEqual([503, 'ROUTER_UNREACHABLE']);
     expect(late.json.error).toMatch(/^Hindi maabot ang internet service ngayon\. Naka-save ang iyong barya/);
     expect(await h.core!.db('vendo_coins').whereNotNull('claimed_at')).toHaveLength(0);
     await h.router.waitConnected(10_000);
-    expect((await phone.finish(s.json.session)).json).toMatchObject({ success: true, code, top_up: true });
+    expect((await phone.finish(session)).json).toMatchObject({ success: true, code, top_up: true });
   });
 
   /** A phone with ₱5 dropped into a new coin box's open window. */
