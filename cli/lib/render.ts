@@ -2,7 +2,6 @@
 import {
   formatBytes,
   formatDurationHuman,
-  formatLimitHuman,
   formatMoney,
   formatRate,
   formatRateHuman,
@@ -13,15 +12,13 @@ import type {
   RouterQueueView,
   SalesRow,
   UserTraffic,
-  VoucherDetail,
   VoucherView,
 } from '../../src/services/types';
 import { salesTotal } from '../../src/services/shop/reports/types';
 import { out } from './ansi';
-import { formatDateTime } from './dates';
 import { keyValues, table } from './table';
 
-const STATUS_STYLE: Record<string, (s: string) => string> = {
+export const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
   unused: out.cyan,
   revoked: out.red,
@@ -29,7 +26,7 @@ const STATUS_STYLE: Record<string, (s: string) => string> = {
   exhausted: out.yellow,
 };
 
-const dash = '-';
+export const dash = '-';
 
 /** A live rate in at most 3 significant digits for narrow columns: 780780 → `781 kbps`, 1350000 → `1.35 Mbps`. */
 export function rateShort(bps: number): string {
@@ -92,67 +89,6 @@ export function vouchersTable(
     ],
     { width, colours: out },
   );
-}
-
-export function voucherDetail(v: VoucherDetail, tz: string): string {
-  const when = (ms: number | null) => (ms === null ? dash : formatDateTime(ms, tz));
-  const lines = keyValues(
-    [
-      ['Code', out.bold(v.code)],
-      ...(v.password ? [['Password', out.bold(v.password)] as const] : []),
-      ['Profile', `${v.profile} (${formatMoney(v.price)})`],
-      ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
-      ['State', v.state === 'capped-waiting' ? `${v.state}: ${v.stateReason}` : v.state],
-      ...(v.overage
-        ? [
-            [
-              'Extra data',
-              `${formatBytes(v.overage.bytes)} for ${formatMoney(v.overage.price)} at the cap${v.overage.availableNow ? ' (for sale now: pisonet vouchers overage)' : ''}${v.overageBought.count ? `; bought ${formatBytes(v.overageBought.bytes)} for ${formatMoney(v.overageBought.amount)}` : ''}`,
-            ] as const,
-          ]
-        : []),
-      [
-        'Speed',
-        `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,
-      ],
-      ['Created', when(v.createdAt)],
-      ['Activated', when(v.activatedAt)],
-      ['Expires', when(v.expiresAt)],
-      ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
-      [
-        'Used',
-        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}${v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : ''}`,
-      ],
-      ...(v.usage.left === null
-        ? []
-        : [
-            [
-              'Data left',
-              `${formatBytes(v.usage.left)} (${formatBytes(v.usage.counted)} counted toward the cap${v.usage.alert ? `, ${v.usage.alert.percent}% reached` : ''})`,
-            ] as const,
-          ]),
-      ['Device', v.boundMac ?? dash],
-      ['On router', v.onRouter ? 'yes' : 'no'],
-      ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),
-    ],
-    out,
-  );
-  const devices = v.devices.length
-    ? '\n\nDevices:\n' +
-      table(
-        v.devices,
-        [
-          { header: 'MAC', get: (d) => d.mac },
-          { header: 'IP', get: (d) => d.ip ?? dash },
-          { header: 'ONLINE', get: (d) => (d.connected ? 'yes' : 'no') },
-          { header: 'DOWN', get: (d) => formatBytes(d.bytesDown), align: 'right' },
-          { header: 'UP', get: (d) => formatBytes(d.bytesUp), align: 'right' },
-          { header: 'LAST SEEN', get: (d) => formatDateTime(d.lastSeenAt, tz) },
-        ],
-        { colours: out },
-      )
-    : '';
-  return lines + devices;
 }
 
 /** The SITE column of a device's table, when the shop has more than one site (`sites`: id → name). */
