@@ -73,19 +73,17 @@ export function vouchersTable(
       ...(vouchers.some((v) => v.password)
         ? [{ header: 'PASSWORD', get: (v: VoucherView) => v.password ?? dash }]
         : []),
-      ...(sites
-        ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash, shrink: true }]
-        : []),
+      ...(sites ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash }] : []),
       { header: 'PROFILE', get: (v) => v.profile, shrink: true },
       { header: 'STATUS', get: (v) => v.status, style: (t, v) => (STATUS_STYLE[v.status] ?? String)(t) },
-      { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right' },
-      { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right' },
+      { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right', drop: 2 },
+      { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right', drop: 1 },
       {
         header: 'LEFT',
         get: (v) => (v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)),
         align: 'right',
       },
-      { header: 'DEVICE', get: (v) => v.boundMac ?? dash, shrink: true },
+      { header: 'DEVICE', get: (v) => v.boundMac ?? dash },
     ],
     { width, colours: out },
   );
@@ -93,9 +91,7 @@ export function vouchersTable(
 
 /** The SITE column of a device's table, when the shop has more than one site (`sites`: id → name). */
 function siteColumn(sites: ReadonlyMap<number, string> | undefined) {
-  return sites
-    ? [{ header: 'SITE', get: (u: UserTraffic) => sites.get(u.site) ?? `#${u.site}`, shrink: true }]
-    : [];
+  return sites ? [{ header: 'SITE', get: (u: UserTraffic) => sites.get(u.site) ?? `#${u.site}` }] : [];
 }
 
 /**
@@ -111,13 +107,13 @@ export function usersTable(
   return table(
     users,
     [
-      { header: 'VOUCHER', get: (u) => u.user, shrink: true },
+      { header: 'VOUCHER', get: (u) => u.user },
       ...siteColumn(sites),
       { header: 'MAC', get: (u) => u.mac },
       { header: 'PROFILE', get: (u) => u.profile, shrink: true },
       { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
-      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
-      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right' },
+      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
+      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 2 },
       {
         header: 'LEFT',
         get: (u) => (u.remainingSeconds === null ? dash : formatDurationHuman(u.remainingSeconds)),
@@ -140,10 +136,10 @@ export function trafficTable(
     [
       { header: 'MAC', get: (u) => u.mac },
       ...siteColumn(sites),
-      { header: 'IP', get: (u) => u.ip ?? dash, shrink: true, min: 7 },
-      { header: 'VOUCHER', get: (u) => u.user, shrink: true },
-      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
-      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
+      { header: 'IP', get: (u) => u.ip ?? dash },
+      { header: 'VOUCHER', get: (u) => u.user },
+      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right', drop: 2 },
+      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
       {
         header: 'LIMIT ↓/↑',
         get: (u) =>
@@ -151,7 +147,7 @@ export function trafficTable(
           (u.limitSource === 'profile' ? '' : u.limitSource === 'override' ? '*' : ` ${u.limitSource}`),
         shrink: true,
       },
-      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right' },
+      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 3 },
     ],
     { width, colours: out },
   );
@@ -166,8 +162,8 @@ export function queuesTable(queues: readonly RouterQueueView[], width?: number):
   return table(
     queues,
     [
-      { header: 'NAME', get: (q) => q.name, shrink: true, min: 12 },
-      { header: 'TARGET', get: (q) => q.target, shrink: true },
+      { header: 'NAME', get: (q) => q.name },
+      { header: 'TARGET', get: (q) => q.target },
       { header: 'MAX-LIMIT ↓/↑', get: (q) => limitText(q.maxLimit) },
       { header: 'BYTES ↓/↑', get: (q) => pair(q.bytes, formatBytes), shrink: true },
       { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },
