@@ -39,18 +39,10 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: PHONE });
   await loginAdmin(page, h.app!.url);
 }, 120000);
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
-
-const sizes = [
-  ['phone', PHONE],
-  ['desktop', DESKTOP],
-] as const;
+afterAll(() => Promise.all([browser?.close(), h?.close()]));
 
 test('Reports: the By profile table stays inside its card at both widths', async () => {
-  for (const [label, viewport] of sizes) {
+  for (const [label, viewport] of [['phone', PHONE] as const, ['desktop', DESKTOP] as const]) {
     await page.setViewportSize(viewport);
     await page.goto(`${h.app!.url}/admin/reports`);
     const table = page.locator('section.card:has(h2:text-is("By profile")) table');

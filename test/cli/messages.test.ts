@@ -5,29 +5,25 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import type { SYSTEM } from '../../src/services/types';
+import { addDevice, makeVouchers } from '../portal/helpers';
 import { runCli } from './helpers';
 
 jest.setTimeout(120000);
 
 const ACTOR: typeof SYSTEM = { name: 'test', via: 'system' };
 let h: Harness;
-let phone = 0;
-
-/** A voucher of `profile` first used now (the terminal runs on the real clock). */
-async function sold(profile: string): Promise<string> {
-  const { vouchers } = await h.core!.services.vouchers.generate({ profile, count: 1 }, ACTOR);
-  const d = { mac: `02:AC:00:00:00:${String(++phone).padStart(2, '0')}`, ip: `10.5.50.${70 + phone}` };
-  h.sim.addDevice(d);
-  await h.core!.services.redemption.redeem({ code: vouchers[0].code, ...d });
-  return vouchers[0].code;
-}
-
+let phones = 0;
 beforeAll(async () => {
   h = await createHarness({ fakeClock: false });
 });
-afterAll(async () => {
-  await h?.close();
-});
+afterAll(() => h?.close());
+
+/** A voucher of `profile` in use from now on (the terminal runs on the real clock). */
+const sold = async (profile: string) => {
+  const [code] = await makeVouchers(h, profile, 1);
+  await h.core!.services.redemption.redeem({ code, ...addDevice(h, ++phones) });
+  return code;
+};
 
 describe('a value that starts with "-"', () => {
   test('after an option that takes a value, it is the value, and its own check refuses it', async () => {
