@@ -1,6 +1,5 @@
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
-import { findSite } from '../../src/services/business/sites/lookup';
 
 export interface CommandDef {
   /** e.g. `vouchers generate` */
@@ -116,7 +115,7 @@ export async function siteScope(
     return await core.services.sites.scope(values.site);
   } catch (err) {
     // The scope's refusal is worded for the API's `?site=`: the lookup says it as the terminal's other commands do.
-    await findSite(core.db, values.site);
+    await core.services.sites.get(values.site);
     throw err;
   }
 }
