@@ -11,7 +11,7 @@ import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
 import { salesTotal } from '../../src/services/shop/reports/types';
 import { profileJson } from '../../src/services/shop/profiles/json';
-import { CommandDef, print, printJson, readStdin, siteOption, withCore } from './shared';
+import { CommandDef, print, printJson, readStdin, siteOption, siteScope, withCore } from './shared';
 
 const PROFILES = `Usage: pisonet profiles list [--all] [--site SITE] [--json]
 
@@ -86,7 +86,7 @@ const reportSales: CommandDef = {
       throw ValidationError.invalid('by', values.by, 'a grouping', `use one of ${BY.join(', ')}`);
     return withCore(async (core) => {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
-      const site = typeof values.site === 'string' ? await core.services.sites.scope(values.site) : undefined;
+      const site = await siteScope(core, values);
       const rows = await core.services.reports.sales({ from, to, by, siteId: site?.id });
       const sum = salesTotal(rows);
       // `charges` (plan upgrades, in `amount`) only when there are some, as on the rows.
@@ -139,7 +139,7 @@ const reportUsage: CommandDef = {
     );
     return withCore(async (core) => {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
-      const site = typeof values.site === 'string' ? await core.services.sites.scope(values.site) : undefined;
+      const site = await siteScope(core, values);
       const t = await core.services.reports.usageTotals({ from, to, siteId: site?.id });
       if (values.json)
         printJson({

@@ -8,11 +8,10 @@ import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } 
 import { ValidationError } from '../../src/domain/errors';
 import { parseJsonText } from '../../src/domain/json-text';
 import {
-  checkExtension,
   CONFIRM_EXTENSION_ABOVE_SECONDS,
   formatDurationHuman,
   formatMoney,
-  parseDuration,
+  parseExtension,
 } from '../../src/domain/units';
 import { profileJson } from '../../src/services/shop/profiles/json';
 import { timeSaleJson } from '../../src/services/shop/vouchers/json';
@@ -108,7 +107,7 @@ const extend: CommandDef = {
       EXTEND,
       { min: 1, max: 1 },
     );
-    const seconds = checkExtension(parseDuration(requireOption(values, 'time', EXTEND), 'time'), 'time');
+    const seconds = parseExtension(requireOption(values, 'time', EXTEND), 'time');
     if (seconds > CONFIRM_EXTENSION_ABOVE_SECONDS && values.yes !== true)
       throw new ValidationError(
         'time',

@@ -19,7 +19,7 @@ import {
   withSiteRouter,
   type SiteChange,
 } from '../lib/site-router';
-import { userJson } from '../../src/services/network/bandwidth/json';
+import { bandwidthChangeJson, userJson } from '../../src/services/network/bandwidth/json';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { routerAdopt, routerTest } from './router-connect';
 
@@ -107,7 +107,15 @@ function macOption(values: Record<string, unknown>, positionals: string[], usage
  * The change is saved either way; a router that is down or refuses it now gets it at the next poll, so
  * that is said plainly (exit 0), not reported as a failure. A branch's device names its site.
  */
-function printChange(r: SiteChange, done: (change: BandwidthChange, at: string) => string): void {
+function printChange(
+  r: SiteChange,
+  json: unknown,
+  done: (change: BandwidthChange, at: string) => string,
+): void {
+  if (json === true) {
+    printJson({ ...bandwidthChangeJson(r.change), site: r.site }, { api: true });
+    return;
+  }
   print(out.green(done(r.change, r.isDefault ? '' : ` at ${r.site.name}`)));
   if (!r.change.applied)
     print(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
@@ -118,12 +126,13 @@ function printChange(r: SiteChange, done: (change: BandwidthChange, at: string) 
 const speedText = (c: { up: number; down: number }) =>
   `${formatLimitHuman(c.down)} down / ${formatLimitHuman(c.up)} up`;
 
-const MAC_OPTION = { mac: { type: 'string' }, ...SITE_OPTION } as const;
+const MAC_OPTION = { mac: { type: 'string' }, json: { type: 'boolean' }, ...SITE_OPTION } as const;
 
 const DEVICE_SITE_HELP = `Acts on the router of the site the device's voucher is at (the terminal connects to a branch's router
-for it). --site SITE names that site (its name or id); a device at another site is refused.`;
+for it). --site SITE names that site (its name or id); a device at another site is refused.
+--json prints the change: { mac, profile, up, down, applied, site } (bits/s; applied false: at the next poll).`;
 
-const BW_SET = `Usage: pisonet bandwidth set MAC --up RATE --down RATE [--site SITE]
+const BW_SET = `Usage: pisonet bandwidth set MAC --up RATE --down RATE [--site SITE] [--json]
 
 Overrides the speed of the device's voucher until reset or the voucher ends. RATE in bits per
 second from 8K to 10G, like 512K, 2M, 1.5M or "2 Mbps", or "unlimited" for no limit that way.
@@ -148,13 +157,13 @@ const bwSet: CommandDef = {
       const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) =>
         bw.setLimit(mac, up, down, cliActor()),
       );
-      printChange(r, (c, at) => `Limit for ${c.mac}${at}: ${speedText(c)}.`);
+      printChange(r, values.json, (c, at) => `Limit for ${c.mac}${at}: ${speedText(c)}.`);
       return 0;
     });
   },
 };
 
-const BW_REMOVE = `Usage: pisonet bandwidth remove MAC [--site SITE]
+const BW_REMOVE = `Usage: pisonet bandwidth remove MAC [--site SITE] [--json]
 
 Removes the device's speed limit: it is unlimited until a new limit is set ("bandwidth set") or
 it goes back to its plan ("bandwidth reset"), or its voucher ends. Its queue stays, so its data is
@@ -178,7 +187,7 @@ function deviceCommand(
       const mac = macOption(values, positionals, usage);
       return withCore(async (core) => {
         const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) => act(bw, mac));
-        printChange(r, done);
+        printChange(r, values.json, done);
         return 0;
       });
     },
@@ -193,7 +202,7 @@ const bwRemove = deviceCommand(
   (c, at) => `Speed limit removed for ${c.mac}${at}: unlimited (its data is still counted).`,
 );
 
-const BW_RESET = `Usage: pisonet bandwidth reset MAC [--site SITE]
+const BW_RESET = `Usage: pisonet bandwidth reset MAC [--site SITE] [--json]
 
 Puts the device back to its plan: the admin's limit (or "unlimited") is dropped and the voucher's
 profile speeds apply again, with its fair-use and off-peak rules. MAC may also be given as --mac MAC.

@@ -103,9 +103,24 @@ export async function readStdin(): Promise<string> {
 }
 
 /**
- * `--site SITE` (an id or a name; `all` or absent: every site) → the site id the services narrow to, read by
- * the same service as the admin's `?site=`: an unknown site is bad input (exit 2).
+ * `--site SITE` (an id or a name; `all` or absent: every site) → the site the services narrow to, read by the
+ * same service as the admin's `?site=`. An unknown site is SITE_NOT_FOUND, as every other `--site` says it.
  */
+export async function siteScope(
+  core: Core,
+  values: Record<string, unknown>,
+): Promise<{ id: number; name: string } | undefined> {
+  if (typeof values.site !== 'string') return undefined;
+  try {
+    return await core.services.sites.scope(values.site);
+  } catch (err) {
+    // The scope's refusal is worded for the API's `?site=`: the lookup says it as the terminal's other commands do.
+    await core.services.sites.get(values.site);
+    throw err;
+  }
+}
+
+/** The id of the site `--site` names (siteScope); undefined: every site. */
 export async function siteOption(core: Core, values: Record<string, unknown>): Promise<number | undefined> {
-  return typeof values.site === 'string' ? (await core.services.sites.scope(values.site))?.id : undefined;
+  return (await siteScope(core, values))?.id;
 }

@@ -19,7 +19,7 @@ export function siteTable(sites: SiteView[], tz: string): string {
   const rows = table(sites, [
     { header: 'ID', get: (s) => String(s.id), align: 'right' },
     { header: 'NAME', get: (s) => s.name },
-    { header: 'ADDRESS', get: (s) => `${s.host}:${s.port}${s.tls ? ' TLS' : ''}`, shrink: true },
+    { header: 'ADDRESS', get: (s) => `${s.host}:${s.port}${s.tls ? ' TLS' : ''}` },
     { header: 'STATUS', get: (s) => statusText(s.status) },
     { header: 'IDENTITY', get: (s) => s.status.identity ?? '—', shrink: true },
     {

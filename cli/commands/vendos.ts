@@ -69,7 +69,6 @@ export function vendoTable(vendos: VendoView[], opts: { now: number; site?: bool
           {
             header: 'SITE',
             get: (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site'),
-            shrink: true,
           },
         ]
       : []),

@@ -12,6 +12,35 @@ export class HelpRequested extends Error {
   }
 }
 
+/** Whether `-x…` starts with one of the options' short letters (`-h`) rather than being a value (`-5m`). */
+const namesOption = (arg: string, options: OptionSpec) =>
+  Object.values(options).some((o) => o.short === arg[1]);
+
+/**
+ * `--time -5m`, `--counted -5`: node:util refuses a value starting with `-` as ambiguous. After an option that
+ * takes a value, a word that starts with `-` and names no option is that option's value (`--time=-5m`), so the
+ * value's own check says what is wrong with it; `--…` or a short option there means the value is missing.
+ */
+function joinDashValues(args: string[], options: OptionSpec, usage: string): string[] {
+  const byShort = new Map(Object.entries(options).map(([name, o]) => [o.short, name]));
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === '--') return [...joined, ...args.slice(i)];
+    const name = /^--[^=]+$/.test(arg) ? arg.slice(2) : /^-[^-]$/.test(arg) ? byShort.get(arg[1]) : undefined;
+    const next = args[i + 1];
+    if (name === undefined || options[name]?.type !== 'string' || !/^-[^-]|^--./.test(next ?? '')) {
+      joined.push(arg);
+    } else if (next.startsWith('--') || namesOption(next, options)) {
+      throw usageError(`--${name} needs a value before ${next.split('=')[0]}`, usage);
+    } else {
+      joined.push(`--${name}=${next}`);
+      i += 1;
+    }
+  }
+  return joined;
+}
+
 /**
  * Strict parsing with node:util: unknown options, missing values and stray arguments are usage
  * errors (exit 2) that name the problem, rather than being ignored.
@@ -22,11 +51,12 @@ export function parseCommand(
   usage: string,
   positionals: { min: number; max: number },
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const all: OptionSpec = { ...options, help: { type: 'boolean', short: 'h' } };
   let parsed;
   try {
     parsed = parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      args: joinDashValues(args, all, usage),
+      options: all,
       strict: true,
       allowPositionals: true,
     });

@@ -2,7 +2,6 @@
 import {
   formatBytes,
   formatDurationHuman,
-  formatLimitHuman,
   formatMoney,
   formatRate,
   formatRateHuman,
@@ -13,15 +12,13 @@ import type {
   RouterQueueView,
   SalesRow,
   UserTraffic,
-  VoucherDetail,
   VoucherView,
 } from '../../src/services/types';
 import { salesTotal } from '../../src/services/shop/reports/types';
 import { out } from './ansi';
-import { formatDateTime } from './dates';
 import { keyValues, table } from './table';
 
-const STATUS_STYLE: Record<string, (s: string) => string> = {
+export const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
   unused: out.cyan,
   revoked: out.red,
@@ -29,7 +26,7 @@ const STATUS_STYLE: Record<string, (s: string) => string> = {
   exhausted: out.yellow,
 };
 
-const dash = '-';
+export const dash = '-';
 
 /** A live rate in at most 3 significant digits for narrow columns: 780780 → `781 kbps`, 1350000 → `1.35 Mbps`. */
 export function rateShort(bps: number): string {
@@ -76,90 +73,25 @@ export function vouchersTable(
       ...(vouchers.some((v) => v.password)
         ? [{ header: 'PASSWORD', get: (v: VoucherView) => v.password ?? dash }]
         : []),
-      ...(sites
-        ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash, shrink: true }]
-        : []),
+      ...(sites ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash }] : []),
       { header: 'PROFILE', get: (v) => v.profile, shrink: true },
       { header: 'STATUS', get: (v) => v.status, style: (t, v) => (STATUS_STYLE[v.status] ?? String)(t) },
-      { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right' },
-      { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right' },
+      { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right', drop: 2 },
+      { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right', drop: 1 },
       {
         header: 'LEFT',
         get: (v) => (v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)),
         align: 'right',
       },
-      { header: 'DEVICE', get: (v) => v.boundMac ?? dash, shrink: true },
+      { header: 'DEVICE', get: (v) => v.boundMac ?? dash },
     ],
     { width, colours: out },
   );
 }
 
-export function voucherDetail(v: VoucherDetail, tz: string): string {
-  const when = (ms: number | null) => (ms === null ? dash : formatDateTime(ms, tz));
-  const lines = keyValues(
-    [
-      ['Code', out.bold(v.code)],
-      ...(v.password ? [['Password', out.bold(v.password)] as const] : []),
-      ['Profile', `${v.profile} (${formatMoney(v.price)})`],
-      ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
-      ['State', v.state === 'capped-waiting' ? `${v.state}: ${v.stateReason}` : v.state],
-      ...(v.overage
-        ? [
-            [
-              'Extra data',
-              `${formatBytes(v.overage.bytes)} for ${formatMoney(v.overage.price)} at the cap${v.overage.availableNow ? ' (for sale now: pisonet vouchers overage)' : ''}${v.overageBought.count ? `; bought ${formatBytes(v.overageBought.bytes)} for ${formatMoney(v.overageBought.amount)}` : ''}`,
-            ] as const,
-          ]
-        : []),
-      [
-        'Speed',
-        `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,
-      ],
-      ['Created', when(v.createdAt)],
-      ['Activated', when(v.activatedAt)],
-      ['Expires', when(v.expiresAt)],
-      ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
-      [
-        'Used',
-        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}${v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : ''}`,
-      ],
-      ...(v.usage.left === null
-        ? []
-        : [
-            [
-              'Data left',
-              `${formatBytes(v.usage.left)} (${formatBytes(v.usage.counted)} counted toward the cap${v.usage.alert ? `, ${v.usage.alert.percent}% reached` : ''})`,
-            ] as const,
-          ]),
-      ['Device', v.boundMac ?? dash],
-      ['On router', v.onRouter ? 'yes' : 'no'],
-      ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),
-    ],
-    out,
-  );
-  const devices = v.devices.length
-    ? '\n\nDevices:\n' +
-      table(
-        v.devices,
-        [
-          { header: 'MAC', get: (d) => d.mac },
-          { header: 'IP', get: (d) => d.ip ?? dash },
-          { header: 'ONLINE', get: (d) => (d.connected ? 'yes' : 'no') },
-          { header: 'DOWN', get: (d) => formatBytes(d.bytesDown), align: 'right' },
-          { header: 'UP', get: (d) => formatBytes(d.bytesUp), align: 'right' },
-          { header: 'LAST SEEN', get: (d) => formatDateTime(d.lastSeenAt, tz) },
-        ],
-        { colours: out },
-      )
-    : '';
-  return lines + devices;
-}
-
 /** The SITE column of a device's table, when the shop has more than one site (`sites`: id → name). */
 function siteColumn(sites: ReadonlyMap<number, string> | undefined) {
-  return sites
-    ? [{ header: 'SITE', get: (u: UserTraffic) => sites.get(u.site) ?? `#${u.site}`, shrink: true }]
-    : [];
+  return sites ? [{ header: 'SITE', get: (u: UserTraffic) => sites.get(u.site) ?? `#${u.site}` }] : [];
 }
 
 /**
@@ -175,13 +107,13 @@ export function usersTable(
   return table(
     users,
     [
-      { header: 'VOUCHER', get: (u) => u.user, shrink: true },
+      { header: 'VOUCHER', get: (u) => u.user },
       ...siteColumn(sites),
       { header: 'MAC', get: (u) => u.mac },
       { header: 'PROFILE', get: (u) => u.profile, shrink: true },
       { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
-      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
-      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right' },
+      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
+      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 2 },
       {
         header: 'LEFT',
         get: (u) => (u.remainingSeconds === null ? dash : formatDurationHuman(u.remainingSeconds)),
@@ -204,10 +136,10 @@ export function trafficTable(
     [
       { header: 'MAC', get: (u) => u.mac },
       ...siteColumn(sites),
-      { header: 'IP', get: (u) => u.ip ?? dash, shrink: true, min: 7 },
-      { header: 'VOUCHER', get: (u) => u.user, shrink: true },
-      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
-      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right' },
+      { header: 'IP', get: (u) => u.ip ?? dash },
+      { header: 'VOUCHER', get: (u) => u.user },
+      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right', drop: 2 },
+      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
       {
         header: 'LIMIT ↓/↑',
         get: (u) =>
@@ -215,7 +147,7 @@ export function trafficTable(
           (u.limitSource === 'profile' ? '' : u.limitSource === 'override' ? '*' : ` ${u.limitSource}`),
         shrink: true,
       },
-      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right' },
+      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 3 },
     ],
     { width, colours: out },
   );
@@ -230,8 +162,8 @@ export function queuesTable(queues: readonly RouterQueueView[], width?: number):
   return table(
     queues,
     [
-      { header: 'NAME', get: (q) => q.name, shrink: true, min: 12 },
-      { header: 'TARGET', get: (q) => q.target, shrink: true },
+      { header: 'NAME', get: (q) => q.name },
+      { header: 'TARGET', get: (q) => q.target },
       { header: 'MAX-LIMIT ↓/↑', get: (q) => limitText(q.maxLimit) },
       { header: 'BYTES ↓/↑', get: (q) => pair(q.bytes, formatBytes), shrink: true },
       { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },

@@ -86,24 +86,25 @@ export function validationMessage(e: unknown): string {
   return toAppError(e, (err) => (err as Error)?.message ?? String(err)).message;
 }
 
+/** A prompt's `validate` from a domain parser or check: true when it takes the text, else its message. */
+export function checkedBy(parse: (text: string) => unknown): (text: string) => true | string {
+  return (v) => {
+    try {
+      parse(v);
+      return true;
+    } catch (e) {
+      return validationMessage(e);
+    }
+  };
+}
+
 /** A text prompt validated with a domain parser; returns the parsed value. */
 export async function ask<T>(
   message: string,
   parse: (text: string) => T,
   opts: { default?: string } = {},
 ): Promise<T> {
-  const text = await input({
-    message,
-    default: opts.default,
-    validate: (v) => {
-      try {
-        parse(v);
-        return true;
-      } catch (e) {
-        return validationMessage(e);
-      }
-    },
-  });
+  const text = await input({ message, default: opts.default, validate: checkedBy(parse) });
   return parse(text);
 }
 

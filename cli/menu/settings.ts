@@ -1,7 +1,6 @@
 import { confirm, input, password } from '@inquirer/prompts';
 import { describeConfig } from '../../src/config/env';
 import type { Core } from '../../src/core';
-import { ValidationError } from '../../src/domain/errors';
 import {
   MAX_MOVE_OFFLINE_MINUTES,
   MAX_MOVES_PER_DAY,
@@ -15,9 +14,10 @@ import { formatDate, startOfDay, startOfMonth, startOfWeek } from '../lib/dates'
 import { routerInfoText, salesTable } from '../lib/render';
 import { keyValues } from '../lib/table';
 import { migrateLatest } from '../../src/db/knex';
+import { checkNewPassword } from '../../src/services/business/admins';
 import { saveShopCodeStyle, storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { askCodeStyle, sayStyle } from './code-style';
-import { menuLoop, say } from './prompts';
+import { checkedBy, menuLoop, say } from './prompts';
 
 type Period = 'today' | 'this week' | 'this month';
 
@@ -69,9 +69,18 @@ async function testRouter(core: Core): Promise<void> {
 
 async function setPassword(core: Core): Promise<void> {
   const username = core.config.admin.username;
-  const first = await password({ message: `New password for ${username}:`, mask: '*' });
-  const again = await password({ message: 'Repeat the password:', mask: '*' });
-  if (first !== again) throw new ValidationError('password', 'the two passwords differ; nothing was changed');
+  // The service's rules for a new password, checked as it is typed; the repeat is asked until it matches.
+  const first = await password({
+    message: `New password for ${username}:`,
+    mask: '*',
+    validate: checkedBy(checkNewPassword),
+  });
+  await password({
+    message: 'Repeat the password:',
+    mask: '*',
+    validate: (v) =>
+      v === first || 'The two passwords differ: type the same one again (Ctrl-C: change nothing)',
+  });
   await core.services.admins.setPassword(username, first, cliActor());
   say(out.green(`Password set for ${username}.`));
 }

@@ -10,7 +10,7 @@ import { ValidationError } from '../../src/domain/errors';
 import { toAppError } from '../../src/lib/error-reply';
 import type { VendoView } from '../../src/services/shop/vendos/types';
 import { parseRateLines, rateLines } from '../../src/services/shop/vendos/rate-lines';
-import { formatMoney } from '../../src/domain/units';
+import { formatMoney, parsePrice } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
@@ -238,7 +238,8 @@ async function collect(core: Core): Promise<void> {
   say(
     `${v.name}: the ledger says ${formatMoney(v.cash.expected)} (${v.cash.coins} coins) since the last one.`,
   );
-  const counted = await ask('Counted in the box (₱):', (t) => t.trim());
+  // The service's bound for a count (a price: ₱0–₱100,000), checked as it is typed.
+  const counted = await ask('Counted in the box (₱):', (t) => (parsePrice(t, 'counted'), t.trim()));
   const note = await ask('Note (optional):', (t) => t.trim());
   const c = await core.services.vendos.collect(v.id, { counted, ...(note ? { note } : {}) }, cliActor());
   say(

@@ -104,22 +104,33 @@ export const MAX_EXTENSION_SECONDS = 365 * 86400;
 /** Above a day, an extension is asked again before it is saved (one extra digit turns 1h into 10h, 1d into 10d). */
 export const CONFIRM_EXTENSION_ABOVE_SECONDS = 86400;
 
-/** An extension in whole seconds, within 1 s–365 days; `field` names the input in the message. */
-export function checkExtension(seconds: unknown, field: string): number {
+/**
+ * An extension in whole seconds, within 1 s–365 days; `field` names the input in the message, which quotes
+ * `typed` (what the person typed, `400d`) when given, else the seconds as a duration.
+ */
+export function checkExtension(seconds: unknown, field: string, typed?: string): number {
   if (
     typeof seconds !== 'number' ||
     !Number.isSafeInteger(seconds) ||
     seconds <= 0 ||
     seconds > MAX_EXTENSION_SECONDS
   ) {
+    const shown =
+      typed ??
+      (typeof seconds === 'number' && Number.isFinite(seconds) ? formatDurationHuman(seconds) : seconds);
     throw ValidationError.invalid(
       field,
-      typeof seconds === 'number' && Number.isFinite(seconds) ? formatDurationHuman(seconds) : seconds,
+      shown,
       'an extension that can be added',
       'use more than 0 and at most 365 days, like 30m, 1h or 1d',
     );
   }
   return seconds;
+}
+
+/** A typed extension (`30m`, `1d`) in whole seconds, refused in the words typed (`time: "400d" is not …`). */
+export function parseExtension(typed: string, field: string): number {
+  return checkExtension(parseDuration(typed, field), field, typed);
 }
 
 /** ±8.64e15 ms: the range a JavaScript Date can hold. Stored times beyond it come from old data or hand edits. */

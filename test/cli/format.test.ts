@@ -1,7 +1,7 @@
 import { colourEnabled, makeColours, stripAnsi } from '../../cli/lib/ansi';
 import { startOfDay, startOfMonth, startOfWeek, parseDate } from '../../cli/lib/dates';
 import { limitText, rateShort } from '../../cli/lib/render';
-import { keyValues, table, truncate } from '../../cli/lib/table';
+import { keyValues, table, terminalWidth, truncate } from '../../cli/lib/table';
 import { sessionText, usageText } from '../../cli/commands/subscribers';
 import { OFFLINE } from '../../src/services/network/usage/subscriber-online';
 
@@ -38,6 +38,54 @@ describe('table', () => {
     });
     expect(stripAnsi(t).split('\n')[3]).toBe('JKMNPQRS  -');
     expect(t).toContain('\x1b[32mABCDEFGH\x1b[39m');
+  });
+
+  test('codes, MACs, IPs and sites are never cut: a droppable column is left out, and the table says so', () => {
+    const devices = [
+      {
+        code: 'PZB6XUMDHE',
+        site: 'default',
+        mac: '02:50:00:00:00:01',
+        ip: '10.5.50.254',
+        down: '91.6 MB',
+        up: '14.8 MB',
+      },
+      {
+        code: 'Q8PJPYK6AB',
+        site: 'branch-x',
+        mac: '02:50:00:00:00:02',
+        ip: '10.79.1.11',
+        down: '1.2 GB',
+        up: '300 MB',
+      },
+    ];
+    type D = (typeof devices)[0];
+    const columns = [
+      { header: 'VOUCHER', get: (d: D) => d.code },
+      { header: 'SITE', get: (d: D) => d.site },
+      { header: 'MAC', get: (d: D) => d.mac },
+      { header: 'IP', get: (d: D) => d.ip },
+      { header: 'DOWN', get: (d: D) => d.down, align: 'right' as const, drop: 2 },
+      { header: 'UP', get: (d: D) => d.up, align: 'right' as const, drop: 1 },
+    ];
+    const lines = table(devices, columns, { width: 64 }).split('\n');
+    expect(lines[0]).toBe('VOUCHER     SITE      MAC                IP              DOWN');
+    expect(lines[3]).toBe('Q8PJPYK6AB  branch-x  02:50:00:00:00:02  10.79.1.11    1.2 GB');
+    expect(lines[4]).toBe('(UP left out to fit 64 columns)');
+    // Wide enough: every column, no note.
+    expect(table(devices, columns, { width: 70 })).not.toContain('left out');
+    // Narrower than the key columns: they stay whole (the terminal wraps).
+    expect(table(devices, columns, { width: 40 }).split('\n')[2]).toBe(
+      'PZB6XUMDHE  default   02:50:00:00:00:01  10.5.50.254',
+    );
+  });
+
+  test('the width: COLUMNS when set, else the terminal’s; output that is not a terminal is not cut', () => {
+    expect(terminalWidth({ isTTY: true, columns: 100 }, {})).toBe(100);
+    expect(terminalWidth({ isTTY: true, columns: 100 }, { COLUMNS: '120' })).toBe(120);
+    expect(terminalWidth({ isTTY: false }, { COLUMNS: '60' })).toBe(60);
+    expect(terminalWidth({ isTTY: false }, {})).toBe(Infinity);
+    expect(terminalWidth({ isTTY: false }, { COLUMNS: 'wide' })).toBe(Infinity);
   });
 
   test('truncate and keyValues', () => {

@@ -114,7 +114,7 @@ export class TmuxCli {
     for (const k of keys) {
       if (/^(Enter|Up|Down|Left|Right|BSpace|Escape|Tab|C-[a-z])$/.test(k))
         this.tmux(['send-keys', '-t', 'cli', k]);
-      else this.tmux(['send-keys', '-t', 'cli', '-l', k]);
+      else this.tmux(['send-keys', '-t', 'cli', '-l', '--', k]); // '--': literal text may start with '-' (-50)
     }
   }
 

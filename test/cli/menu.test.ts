@@ -236,6 +236,19 @@ test('Settings: test router connection with the router up, then down', async () 
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 
+test('Settings: a new admin password is checked as it is typed, and the repeat until it matches', async () => {
+  await tmux.step(['6', 'Enter'], 'Set admin password');
+  await tmux.step(['3', 'Enter'], 'New password for admin:');
+  // Refused in place with the service's words; the prompt stays.
+  await tmux.step(['abc', 'Enter'], 'The password must have at least 10 characters');
+  expect(tmux.screen()).not.toContain('Repeat the password:');
+  await tmux.step(['BSpace', 'BSpace', 'BSpace', 'menu-pass-2026', 'Enter'], 'Repeat the password:');
+  await tmux.step(['menu-pass-2027', 'Enter'], 'The two passwords differ');
+  await tmux.step([...Array(14).fill('BSpace'), 'menu-pass-2026', 'Enter'], 'Password set for admin.');
+  expect(await h.core!.services.admins.verify('admin', 'menu-pass-2026')).toBe(true);
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
 test('Profiles: create with a Fair Usage Policy; a save error keeps every answer for the retry', async () => {
   await tmux.step(['3', 'Enter'], '2) Create');
   await tmux.step(['2', 'Enter'], 'Name (letters');

@@ -118,6 +118,56 @@ describe('device commands on a branch’s router', () => {
     ).toBe('1000000/2000000');
   });
 
+  test('with --json, bandwidth set / remove / reset print the change in the API’s words', async () => {
+    const set = await runCli(h, ['bandwidth', 'set', phone.a.mac, '--up', '512K', '--down', '3M', '--json']);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({
+      mac: phone.a.mac,
+      profile: 'BASIC',
+      up: 512000,
+      down: 3000000,
+      applied: true,
+      site: { id: branch.a.id, name: 'branch-a' },
+    });
+    const removed = await runCli(h, ['bandwidth', 'remove', phone.a.mac, '--json']);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ up: 0, down: 0, applied: true });
+    const reset = await runCli(h, ['bandwidth', 'reset', phone.a.mac, '--json']);
+    expect(reset.code).toBe(0);
+    expect(JSON.parse(reset.stdout)).toMatchObject({ mac: phone.a.mac, profile: 'BASIC', applied: true });
+    expect(await override(phone.a)).toEqual({ override_up: null, override_down: null });
+  });
+
+  test('two sites: the device tables keep codes, MACs, IPs and sites whole, piped and in narrow columns', async () => {
+    const whole = (text: string) => {
+      for (const key of ['a', 'a2', 'home'] as const) {
+        expect(text).toContain(codes[key]);
+        expect(text).toContain(phone[key].mac);
+      }
+      expect(text).toContain('branch-a');
+      expect(text).toContain('default');
+    };
+    // Piped: nothing is cut, every column shown.
+    const users = await runCli(h, ['users', 'list']);
+    whole(users.stdout);
+    expect(users.stdout).toMatch(/VOUCHER\s+SITE\s+MAC\s+PROFILE\s+DOWN\s+UP\s+RATE ↓\s+LEFT/);
+    const traffic = await runCli(h, ['bandwidth', 'users']);
+    whole(traffic.stdout);
+    expect(traffic.stdout).toContain(phone.a.ip);
+    // COLUMNS=60 (a phone's terminal): less important columns give way, and the table says which.
+    for (const args of [
+      ['users', 'list'],
+      ['bandwidth', 'users'],
+    ]) {
+      const narrow = await runCli(h, args, { env: { COLUMNS: '60' } });
+      whole(narrow.stdout);
+      for (const line of narrow.stdout.trimEnd().split('\n'))
+        expect([...line].length).toBeLessThanOrEqual(60);
+      expect(narrow.stdout).toMatch(/\([A-Z ↓,]*\bUP\b[A-Z ↓,]* left out to fit 60 columns\)/);
+    }
+    const wide = await runCli(h, ['bandwidth', 'users'], { env: { COLUMNS: '120' } });
+    expect(wide.stdout).toMatch(/DOWN\s+UP\s+LIMIT ↓\/↑\s+RATE ↓/);
+  });
+
   test('--site naming another site is refused and nothing changes', async () => {
     const before = queueAt(branch.a, phone.a);
     const wrong = await runCli(h, [

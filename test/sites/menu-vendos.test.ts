@@ -183,4 +183,15 @@ describe('menu: coin vendos with one site', () => {
     expect(list).toMatch(/NAME\s+STATUS\s+PROFILE\s+RATES/);
     expect(list).toMatch(/Front box\s+offline\s+BASIC\s+₱5=1h/);
   });
+
+  test('a cash count is checked as it is typed: -50 is refused in place, not after the note', async () => {
+    await tmux.step(['7', 'Enter'], 'Record a collection for which vendo?');
+    await tmux.step(['Enter'], 'Counted in the box (₱):');
+    await tmux.step(['-50', 'Enter'], 'counted: "-50" is not an amount');
+    expect(tmux.screen()).not.toContain('Note (optional):');
+    await tmux.step(['BSpace', 'BSpace', 'BSpace', '50', 'Enter'], 'Note (optional):');
+    await tmux.step(['Enter'], 'Collection recorded: counted ₱50.00');
+    const rows = await h.core!.db('vendo_collections');
+    expect(rows.map((r) => Number(r.counted))).toEqual([5000]);
+  });
 });

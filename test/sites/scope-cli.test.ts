@@ -1,6 +1,6 @@
 /**
  * `--site` on the terminal's listings and reports (vouchers list/export, report sales/usage, events): the same
- * service arguments as the admin's `?site=`, and the same refusal of an unknown site (exit 2).
+ * service arguments as the admin's `?site=`; an unknown site is SITE_NOT_FOUND (exit 1), as every `--site` says it.
  */
 import { runCli } from '../cli/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -66,15 +66,15 @@ describe('pisonet … --site', () => {
     expect(every.stdout).toMatch(/Sale\s+AAAA0001\s+Sold on A/);
   });
 
-  it('an unknown site is bad input (exit 2) saying what to give', async () => {
+  it('an unknown site is SITE_NOT_FOUND (exit 1), as for the commands that talk to a router', async () => {
     for (const args of [
       ['vouchers', 'list', '--site', 'nowhere'],
       ['report', 'sales', '--site', '99'],
       ['events', '--site', 'nowhere'],
     ]) {
       const r = await runCli(h, args);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/site: no site ".+"; use a site's id or name, or "all" \(INVALID_INPUT\)/);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: Site ".+" not found \(SITE_NOT_FOUND\)/);
     }
   });
 

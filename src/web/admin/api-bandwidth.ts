@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { parseSpeedLimit } from '../../domain/units';
-import { userJson } from '../../services/network/bandwidth/json';
+import { PENDING_MESSAGE, userJson } from '../../services/network/bandwidth/json';
 import { AppError } from '../../domain/errors';
 import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
@@ -44,8 +44,6 @@ function speed(req: Request, name: string, alias?: string): number | null {
 }
 
 /** Stored but not on the router yet: 202, so a client does not mistake it for a failure. */
-export const PENDING_MESSAGE = 'Saved; applied at the next poll.';
-
 function changed(res: Response, change: BandwidthChange): void {
   if (change.applied) res.json({ success: true });
   else res.status(202).json({ success: true, applied: false, message: PENDING_MESSAGE });

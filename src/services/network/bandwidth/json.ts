@@ -1,9 +1,25 @@
 /**
  * A device online with its traffic as the admin API (`GET /admin/api/user-traffic`, the original PisoNet's
- * contract) and the terminal's `users list --json` / `bandwidth users --json` both answer it.
+ * contract) and the terminal's `users list --json` / `bandwidth users --json` both answer it; a speed-limit
+ * change as the terminal's `bandwidth set|remove|reset --json` answers it, in the API's words.
  */
 import { formatBytes } from '../../../domain/units';
-import type { UserTraffic } from './types';
+import type { BandwidthChange, UserTraffic } from './types';
+
+/** A change saved but not on the router yet (the API's 202 answer says it). */
+export const PENDING_MESSAGE = 'Saved; applied at the next poll.';
+
+/** The change: its device, plan, speeds now in force (bits/s, 0 = no limit that way), and whether the router has it. */
+export function bandwidthChangeJson(c: BandwidthChange): Record<string, unknown> {
+  return {
+    mac: c.mac,
+    profile: c.profile,
+    up: c.up,
+    down: c.down,
+    applied: c.applied,
+    ...(c.applied ? {} : { message: PENDING_MESSAGE }),
+  };
+}
 
 export function userJson(u: UserTraffic): Record<string, unknown> {
   return {

@@ -4,7 +4,7 @@
  */
 import { insertedId } from '../../../db/knex';
 import { ValidationError } from '../../../domain/errors';
-import { checkPrice, parseMoney } from '../../../domain/units';
+import { parsePrice } from '../../../domain/units';
 import type { ShopDeps } from '../../deps';
 import type { Actor } from '../../types';
 import { DEFAULT_SAVED_CREDIT_HOURS, requireVendo, SAVED_CREDIT_KEY } from './store';
@@ -137,7 +137,7 @@ async function collect(
 ): Promise<CollectionView> {
   const { db, clock, audit } = deps;
   const vendo = await requireVendo(db, id);
-  const counted = checkPrice(parseMoney(input.counted, 'counted'), 'counted', input.counted);
+  const counted = parsePrice(input.counted, 'counted');
   const note = collectionNote(input.note);
   const now = clock.now();
   const newId = await db.transaction(async (trx) => {

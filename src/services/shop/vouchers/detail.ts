@@ -29,6 +29,14 @@ async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
   }));
 }
 
+/** The name of the plan a used voucher was sold as, when it has moved to another since; else null. */
+async function saleProfileOf(db: Knex, row: VoucherRow): Promise<string | null> {
+  if (row.sale_profile_id == null || Number(row.sale_profile_id) === Number(row.profile_id)) return null;
+  const sold = (await db('profiles').where({ id: row.sale_profile_id }).first('name')) as
+    { name: string } | undefined;
+  return sold?.name ?? null;
+}
+
 export async function voucherDetail(
   db: Knex,
   row: VoucherRow,
@@ -49,6 +57,8 @@ export async function voucherDetail(
     : undefined;
   return {
     ...view,
+    profilePrice: profile.price,
+    saleProfile: await saleProfileOf(db, row),
     toppedUpInto: into ? { code: into.code, at: row.ended_at == null ? null : Number(row.ended_at) } : null,
     devices: await devicesOf(db, row.id),
     events: events.map((e) => ({

@@ -71,6 +71,9 @@ export function voucherJson(v: VoucherView) {
 export function voucherDetailJson(d: VoucherDetail) {
   return {
     ...voucherJson(d),
+    profile_price: d.profilePrice / 100,
+    profile_price_centavos: d.profilePrice,
+    sale_profile: d.saleProfile,
     state: d.state,
     state_reason: d.stateReason,
     // The extra data its plan sells at the cap (price in centavos), and what was bought so far.

@@ -96,6 +96,10 @@ export interface DeviceView {
 }
 
 export interface VoucherDetail extends VoucherView {
+  /** Its profile's price now (centavos): `price` is what the voucher itself was sold (or made) at. */
+  profilePrice: number;
+  /** The plan it was sold as, once a used voucher moved to another (null: it is on the plan it was sold as). */
+  saleProfile: string | null;
   devices: DeviceView[];
   events: EventView[];
   /** The voucher's own limits: the plan's, raised by the codes added to it (`addedBytes`, `addedFupBytes`). */

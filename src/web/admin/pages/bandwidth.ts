@@ -11,7 +11,7 @@ import type {
 } from '../../../services/types';
 import { formatLimitHuman, normaliseMac, parseSpeedLimit } from '../../../domain/units';
 import { toAppError } from '../../../lib/error-reply';
-import { PENDING_MESSAGE } from '../api-bandwidth';
+import { PENDING_MESSAGE } from '../../../services/network/bandwidth/json';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, query } from './common';
 
 export interface LimitForm {

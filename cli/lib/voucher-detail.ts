@@ -1,0 +1,88 @@
+/** One voucher's details in the terminal (`pisonet vouchers show`, the menu's Show), one look for both faces. */
+import {
+  formatBytes,
+  formatDurationHuman,
+  formatLimitHuman,
+  formatMoney,
+  formatRateHuman,
+} from '../../src/domain/units';
+import type { VoucherDetail } from '../../src/services/types';
+import { out } from './ansi';
+import { formatDateTime } from './dates';
+import { dash, STATUS_STYLE } from './render';
+import { keyValues, table } from './table';
+
+/**
+ * `MENUP (₱12.50)`; a voucher's own price beside it only when it is not the profile's now, said for what it
+ * is: `MENUP (₱12.50); sold at ₱10.00 as STANDARD` (moved since), `BASIC (₱6.00); made at ₱5.00` (unused).
+ */
+function profileText(v: VoucherDetail): string {
+  const plan = `${v.profile} (${formatMoney(v.profilePrice)})`;
+  if (v.price === v.profilePrice && v.saleProfile === null) return plan;
+  if (v.status === 'unused') return `${plan}; made at ${formatMoney(v.price)}`;
+  return `${plan}; sold at ${formatMoney(v.price)}${v.saleProfile ? ` as ${v.saleProfile}` : ''}`;
+}
+
+export function voucherDetail(v: VoucherDetail, tz: string): string {
+  const when = (ms: number | null) => (ms === null ? dash : formatDateTime(ms, tz));
+  const lines = keyValues(
+    [
+      ['Code', out.bold(v.code)],
+      ...(v.password ? [['Password', out.bold(v.password)] as const] : []),
+      ['Profile', profileText(v)],
+      ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
+      // The policy's state, when it says more than the status (an active voucher's normal, fup, capped…).
+      ...(v.state === v.status
+        ? []
+        : [['State', v.state === 'capped-waiting' ? `${v.state}: ${v.stateReason}` : v.state] as const]),
+      ...(v.overage
+        ? [
+            [
+              'Extra data',
+              `${formatBytes(v.overage.bytes)} for ${formatMoney(v.overage.price)} at the cap${v.overage.availableNow ? ' (for sale now: pisonet vouchers overage)' : ''}${v.overageBought.count ? `; bought ${formatBytes(v.overageBought.bytes)} for ${formatMoney(v.overageBought.amount)}` : ''}`,
+            ] as const,
+          ]
+        : []),
+      [
+        'Speed',
+        `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,
+      ],
+      ['Created', when(v.createdAt)],
+      ['Activated', when(v.activatedAt)],
+      ['Expires', when(v.expiresAt)],
+      ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
+      [
+        'Used',
+        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}${v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : ''}`,
+      ],
+      ...(v.usage.left === null
+        ? []
+        : [
+            [
+              'Data left',
+              `${formatBytes(v.usage.left)} (${formatBytes(v.usage.counted)} counted toward the cap${v.usage.alert ? `, ${v.usage.alert.percent}% reached` : ''})`,
+            ] as const,
+          ]),
+      ['Device', v.boundMac ?? dash],
+      ['On router', v.onRouter ? 'yes' : 'no'],
+      ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),
+    ],
+    out,
+  );
+  const devices = v.devices.length
+    ? '\n\nDevices:\n' +
+      table(
+        v.devices,
+        [
+          { header: 'MAC', get: (d) => d.mac },
+          { header: 'IP', get: (d) => d.ip ?? dash },
+          { header: 'ONLINE', get: (d) => (d.connected ? 'yes' : 'no') },
+          { header: 'DOWN', get: (d) => formatBytes(d.bytesDown), align: 'right' },
+          { header: 'UP', get: (d) => formatBytes(d.bytesUp), align: 'right' },
+          { header: 'LAST SEEN', get: (d) => formatDateTime(d.lastSeenAt, tz) },
+        ],
+        { colours: out },
+      )
+    : '';
+  return lines + devices;
+}
