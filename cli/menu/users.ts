@@ -1,7 +1,7 @@
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import {
-  checkExtension,
+  parseExtension,
   CONFIRM_EXTENSION_ABOVE_SECONDS,
   formatDurationHuman,
   formatLimitHuman,
@@ -9,7 +9,6 @@ import {
   formatRate,
   formatRateHuman,
   normaliseMac,
-  parseDuration,
   parsePrice,
   parseRatePair,
   parseSpeedLimit,
@@ -44,7 +43,7 @@ async function kick(core: Core): Promise<void> {
 }
 
 /** The same bounds as the service (1 s–365 days), checked as the operator types. */
-const extension = (v: string): number => checkExtension(parseDuration(v, 'time'), 'time');
+const extension = (v: string): number => parseExtension(v, 'time');
 
 /**
  * The price of time sold at the counter: the plan's pro-rata price for that time is shown and offered (Enter takes
