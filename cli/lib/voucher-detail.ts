@@ -23,6 +23,40 @@ function profileText(v: VoucherDetail): string {
   return `${plan}; sold at ${formatMoney(v.price)}${v.saleProfile ? ` as ${v.saleProfile}` : ''}`;
 }
 
+type Row = readonly [string, string];
+
+/** The plan's extra data at the cap, and what was bought of it: a row when the plan sells some. */
+function extraDataRow(v: VoucherDetail): Row[] {
+  if (!v.overage) return [];
+  const now = v.overage.availableNow ? ' (for sale now: pisonet vouchers overage)' : '';
+  const bought = v.overageBought.count
+    ? `; bought ${formatBytes(v.overageBought.bytes)} for ${formatMoney(v.overageBought.amount)}`
+    : '';
+  return [
+    [
+      'Extra data',
+      `${formatBytes(v.overage.bytes)} for ${formatMoney(v.overage.price)} at the cap${now}${bought}`,
+    ],
+  ];
+}
+
+/** What it moved (of its cap, with what top-ups added), and the data left when a cap counts it. */
+function dataRows(v: VoucherDetail): Row[] {
+  const of = v.capBytes ? ` of ${formatBytes(v.capBytes)}` : '';
+  const added = v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : '';
+  const rows: Row[] = [
+    ['Used', `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${of}${added}`],
+  ];
+  if (v.usage.left !== null) {
+    const alert = v.usage.alert ? `, ${v.usage.alert.percent}% reached` : '';
+    rows.push([
+      'Data left',
+      `${formatBytes(v.usage.left)} (${formatBytes(v.usage.counted)} counted toward the cap${alert})`,
+    ]);
+  }
+  return rows;
+}
+
 export function voucherDetail(v: VoucherDetail, tz: string): string {
   const when = (ms: number | null) => (ms === null ? dash : formatDateTime(ms, tz));
   const lines = keyValues(
@@ -35,14 +69,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ...(v.state === v.status
         ? []
         : [['State', v.state === 'capped-waiting' ? `${v.state}: ${v.stateReason}` : v.state] as const]),
-      ...(v.overage
-        ? [
-            [
-              'Extra data',
-              `${formatBytes(v.overage.bytes)} for ${formatMoney(v.overage.price)} at the cap${v.overage.availableNow ? ' (for sale now: pisonet vouchers overage)' : ''}${v.overageBought.count ? `; bought ${formatBytes(v.overageBought.bytes)} for ${formatMoney(v.overageBought.amount)}` : ''}`,
-            ] as const,
-          ]
-        : []),
+      ...extraDataRow(v),
       [
         'Speed',
         `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,
@@ -51,18 +78,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ['Activated', when(v.activatedAt)],
       ['Expires', when(v.expiresAt)],
       ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
-      [
-        'Used',
-        `${formatBytes(v.bytesDown)} down, ${formatBytes(v.bytesUp)} up${v.capBytes ? ` of ${formatBytes(v.capBytes)}` : ''}${v.capBytes && v.addedBytes ? ` (${formatBytes(v.addedBytes)} added by top-ups)` : ''}`,
-      ],
-      ...(v.usage.left === null
-        ? []
-        : [
-            [
-              'Data left',
-              `${formatBytes(v.usage.left)} (${formatBytes(v.usage.counted)} counted toward the cap${v.usage.alert ? `, ${v.usage.alert.percent}% reached` : ''})`,
-            ] as const,
-          ]),
+      ...dataRows(v),
       ['Device', v.boundMac ?? dash],
       ['On router', v.onRouter ? 'yes' : 'no'],
       ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),
