@@ -7,31 +7,55 @@
  */
 import type { Knex } from 'knex';
 import { creditBalance } from './issue';
-import { loadInvoices } from './view';
+import { loadInvoices, type InvoiceView } from './view';
+
+/**
+ * `amount` spread over the open invoices, oldest first, each taking what it still asks: their ids and shares (the
+ * invoices' ids read in one query). What is left over is `amount` less the shares' sum.
+ */
+export async function oldestFirst(
+  trx: Knex.Transaction,
+  amount: number,
+  open: readonly InvoiceView[],
+): Promise<Array<{ invoiceId: number; take: number }>> {
+  const shares: Array<{ number: string; take: number }> = [];
+  let left = amount;
+  for (const inv of open) {
+    if (left <= 0) break;
+    const take = Math.min(left, inv.due);
+    shares.push({ number: inv.number, take });
+    left -= take;
+  }
+  if (!shares.length) return [];
+  const ids = (await trx('invoices')
+    .whereIn(
+      'number',
+      shares.map((x) => x.number),
+    )
+    .select('id', 'number')) as Array<{ id: number; number: string }>;
+  const idOf = new Map(ids.map((r) => [r.number, Number(r.id)]));
+  return shares.map((x) => ({ invoiceId: idOf.get(x.number)!, take: x.take }));
+}
 
 /** The subscriber's credit paid into its open invoices, oldest first; returns the centavos applied. */
 export async function applyCredit(trx: Knex.Transaction, subscriberId: number, now: number): Promise<number> {
-  let left = await creditBalance(trx, subscriberId);
-  if (left <= 0) return 0;
+  const credit = await creditBalance(trx, subscriberId);
+  if (credit <= 0) return 0;
   const open = (
     await loadInvoices(trx, (q) => q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'))
   ).filter((v) => v.due > 0);
-  const rows = [];
-  for (const inv of open) {
-    if (left === 0) break;
-    const take = Math.min(left, inv.due);
-    const { id } = (await trx('invoices').where({ number: inv.number }).first('id')) as { id: number };
-    rows.push({
-      subscriber_id: subscriberId,
-      amount: -take,
-      kind: 'applied',
-      invoice_id: id,
-      created_at: now,
-    });
-    left -= take;
-  }
-  if (rows.length) await trx('subscriber_credit').insert(rows);
-  return rows.reduce((n, r) => n - r.amount, 0);
+  const shares = await oldestFirst(trx, credit, open);
+  if (shares.length)
+    await trx('subscriber_credit').insert(
+      shares.map((x) => ({
+        subscriber_id: subscriberId,
+        amount: -x.take,
+        kind: 'applied',
+        invoice_id: x.invoiceId,
+        created_at: now,
+      })),
+    );
+  return shares.reduce((n, x) => n + x.take, 0);
 }
 
 /**

@@ -13,6 +13,7 @@ import { insertedId, isUniqueViolation } from '../../../db/knex';
 import { AboveOwedError, ValidationError } from '../../../domain/errors';
 import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
+import { oldestFirst } from './credit';
 import { creditBalance } from './issue';
 import { loadInvoices, type InvoiceView } from './view';
 import { paymentWith, readKey, repeatOf, SameReferenceError, type PaymentFields } from './payment-repeats';
@@ -192,18 +193,12 @@ async function insertPayment(
       })
       .returning('id'),
   );
-  let left = p.amount;
-  for (const inv of open) {
-    if (left === 0) break;
-    const take = Math.min(left, inv.due);
-    const invoiceId = (await trx('invoices').where({ number: inv.number }).first('id')) as { id: number };
-    await trx('payment_allocations').insert({
-      payment_id: paymentId,
-      invoice_id: invoiceId.id,
-      amount: take,
-    });
-    left -= take;
-  }
+  const shares = await oldestFirst(trx, p.amount, open);
+  if (shares.length)
+    await trx('payment_allocations').insert(
+      shares.map((x) => ({ payment_id: paymentId, invoice_id: x.invoiceId, amount: x.take })),
+    );
+  const left = p.amount - shares.reduce((n, x) => n + x.take, 0);
   if (left > 0)
     await trx('subscriber_credit').insert({
       subscriber_id: d.subscriberId,
