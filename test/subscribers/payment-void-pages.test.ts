@@ -3,7 +3,7 @@
  * reason named under its field with what was typed kept, nothing written; a second void said at the top), the
  * voided payment marked with who, when and why, its reversal named "void of No. N"; a cashier has no Void and
  * is refused, a form without CSRF writes nothing. And the same pages' small print: one minus sign for negative
- * money, no made-up amount as the payment form's hint, "Voided by" on a void's receipt, the suspension's actor
+ * money, an invoice's "Paid by" marking a voided payment and its reversal, a plan change's invoice saying so, no made-up amount as the payment form's hint, "Voided by" on a void's receipt, the suspension's actor
  * once and the shop's mobile as customers read it.
  */
 import { SYSTEM } from '../../src/services/types';
@@ -84,7 +84,16 @@ test("a void's receipt says who voided it; the invoice and its print write one m
     'Received by cashier1',
   );
   // Nothing paid any more: ₱0.00, not −₱0.00.
-  expect(text(await owner.html('/admin/invoices/INV-000001'))).toMatch(/Paid ₱0\.00 Due ₱466\.20/);
+  const detail = await owner.html('/admin/invoices/INV-000001');
+  expect(text(detail)).toMatch(/Paid ₱0\.00 Due ₱466\.20/);
+  // Its "Paid by" marks the voided payment and names the reversal, on the page and on paper.
+  expect(detail).toContain(
+    '<s>₱200.00</s> <span class="tag bad" data-testid="invoice-payment-voided-1">Voided</span>',
+  );
+  expect(text(detail)).toMatch(/−₱200\.00 void of No\. 1/);
+  const paper = text(await owner.html('/admin/invoices/INV-000001/print'));
+  expect(paper).toMatch(/No\. 1 ₱200\.00 \(voided\)/);
+  expect(paper).toMatch(/No\. 2 −₱200\.00 \(void of No\. 1\)/);
   expect(text(await owner.html('/admin/invoices/INV-000001/print'))).toMatch(
     /Paid ₱0\.00 Balance due ₱466\.20/,
   );
@@ -94,6 +103,7 @@ test("a void's receipt says who voided it; the invoice and its print write one m
   expect(changed.lines.some((l) => l.amount < 0)).toBe(true);
   for (const url of [`/admin/invoices/${changed.number}`, `/admin/invoices/${changed.number}/print`]) {
     const t = text(await owner.html(url));
+    expect(t).toMatch(/Plan change|PLAN CHANGE/);
     expect({ url, hyphen: /-₱/.test(t) }).toEqual({ url, hyphen: false });
     expect(t).toMatch(/−₱\d/);
   }

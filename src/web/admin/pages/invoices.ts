@@ -26,7 +26,7 @@ export function invoiceRoutes(ctx: WebContext): Router {
   return router;
 }
 
-/** The invoice, and the payments whose allocations paid it (each with the part that went to it). */
+/** The invoice, and the payments whose allocations paid it (each with the part that went to it), a voided one and its reversal marked. */
 async function invoiceWithPayments(ctx: WebContext, number: string) {
   const { invoices } = ctx.services;
   const inv = await invoices.get(number);
@@ -43,6 +43,8 @@ async function invoiceWithPayments(ctx: WebContext, number: string) {
         actor: p.actor,
         amount: a.amount,
         total: p.amount,
+        voided: p.voided,
+        reverses: p.reverses,
       })),
   );
   return { inv, paidBy };
