@@ -105,6 +105,8 @@ describe("a voucher batch's rates, price and size (POST /admin/api/vouchers)", (
     ['{"profile":"BASIC","count":1,"price":1e300}', 'price', /^1e\+300 is not an amount/],
     ['{"profile":"BASIC","count":1e300}', 'count', /1 to 10000/],
     ['{"profile":"BASIC","count":10001}', 'count', /1 to 10000/],
+    ['{"profile":"BASIC","count":"1e4"}', 'count', /1 to 10000/],
+    ['{"profile":"BASIC","count":"0x10"}', 'count', /1 to 10000/],
     [`{"profile":"BASIC","count":1,"note":"${'x'.repeat(201)}"}`, 'note', /at most 200 characters/],
   ])('%s is refused on %s', async (body, field, message) => {
     const before = await h.core!.db('vouchers').count({ n: '*' });

@@ -133,7 +133,8 @@ async function generateBatch(ctx: WebContext, req: Request, res: Response) {
   const b = (req.body ?? {}) as Record<string, unknown>;
   sellerMayAsk(req, b);
   const profile = profileName(b.profile);
-  const count = typeof b.count === 'string' ? Number(b.count) : b.count;
+  // Digits only, as the page takes them: "1e4" or "0x10" is refused by the service, not read as 10000 or 16.
+  const count = typeof b.count === 'string' && /^\s*\d{1,6}\s*$/.test(b.count) ? Number(b.count) : b.count;
   const out = await generateWithinCredit(res, () =>
     ctx.services.vouchers.generate(
       {
