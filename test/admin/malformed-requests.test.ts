@@ -131,6 +131,16 @@ describe('bodies that are not what they claim', () => {
     await expectJson(res, 400, 'INVALID_JSON');
   });
 
+  test('a portal API body of a type no parser reads: 415 UNSUPPORTED_BODY, not an unknown device', async () => {
+    const body = JSON.stringify({ code: 'ABCD2345', mac: '02:50:00:00:00:01', ip: '10.5.50.11' });
+    const res = await fetch(url('/api/portal/redeem'), {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    await expectJson(res, 415, 'UNSUPPORTED_BODY');
+  });
+
   test('a body over 256 kB: 413 TOO_LARGE', async () => {
     const res = await fetch(url('/admin/api/vouchers'), {
       method: 'POST',

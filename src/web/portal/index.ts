@@ -4,6 +4,7 @@
  * JavaScript (plain form POST + redirect), in English and Filipino.
  */
 import { alertEventKind } from '../../domain/usage-summary';
+import { AppError } from '../../domain/errors';
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/error-reply';
 import type { PortalStatus } from '../../services/shop/redemption/types';
@@ -44,6 +45,13 @@ export { safeLink } from './login-page';
 export function portalRouter(ctx: WebContext): Router {
   const d = portalDeps(ctx);
   const r = Router();
+  // A body the parsers do not read (text/plain, say) would arrive as no fields at all and be answered as an
+  // unknown device: name what is wrong instead.
+  r.post('/api/portal/*path', (req, _res, next) => {
+    if (req.is(['json', 'urlencoded']) === false)
+      throw new AppError('UNSUPPORTED_BODY', 'Send JSON (Content-Type: application/json) or a form', 415);
+    next();
+  });
   r.get('/portal', (req, res) => showLogin(d, req, res));
   r.post('/portal/redeem', (req, res) => redeemFromForm(d, req, res));
   r.get('/portal/status', (req, res) => showStatus(d, req, res));
