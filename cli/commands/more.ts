@@ -22,7 +22,7 @@ import { partNote, renderSheetToFile } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
-import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
+import { CommandDef, parseWhole, print, printJson, readStdin, withCore, yesConfirms } from './shared';
 import { usersMove } from './users-move';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--paper a4|thermal58|thermal80]
@@ -151,24 +151,28 @@ async function readJson(file: string): Promise<unknown> {
   return parseJsonText(text, file === '-' ? 'stdin' : file);
 }
 
-const PCREATE = `Usage: pisonet profiles create FILE [--site SITE] [--json]
+const YES = `--yes: a monthly fee above ₱10,000, or raised five times or more, is meant (refused as a likely typo without).`;
+const PCREATE = `Usage: pisonet profiles create FILE [--site SITE] [--yes] [--json]
 
 Creates a profile from one profiles.json entry in FILE (- for stdin), validated like profiles.json:
   echo '{"name":"VIP","price":50,"validity":"1d","users":2,"rate_up":"5M","rate_down":"10M"}' | pisonet profiles create -
---site: sold on that site only (its id or name); without it, on every site (shared).`;
+--site: sold on that site only (its id or name); without it, on every site (shared).
+${YES}`;
 
-const PUPDATE = `Usage: pisonet profiles update NAME FILE [--site SITE|shared] [--json]
+const PUPDATE = `Usage: pisonet profiles update NAME FILE [--site SITE|shared] [--yes] [--json]
 
 Replaces profile NAME with the profiles.json entry in FILE (- for stdin). --site: sold on that site only;
---site shared: on every site; without it the profile keeps its site.`;
+--site shared: on every site; without it the profile keeps its site.
+${YES}`;
 
 /** The `--json` form of a profile (same as `profiles list`). */
 export { profileJson };
 
-/** `--site` added to one profiles.json entry as its `site` (the service checks both). */
-function withSite(json: unknown, site: unknown): unknown {
-  if (typeof site !== 'string' || !json || typeof json !== 'object' || Array.isArray(json)) return json;
-  return { ...(json as Record<string, unknown>), site };
+/** `--site` and `--yes` added to one profiles.json entry as its `site` and `confirm` (the service checks them). */
+function withSite(json: unknown, values: { site?: unknown; yes?: unknown }): unknown {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return json;
+  const site = typeof values.site === 'string' ? { site: values.site } : {};
+  return { ...(json as Record<string, unknown>), ...site, ...(values.yes ? { confirm: true } : {}) };
 }
 
 const pcreate: CommandDef = {
@@ -178,13 +182,13 @@ const pcreate: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { site: { type: 'string' }, json: { type: 'boolean' } },
+      { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
       PCREATE,
       { min: 1, max: 1 },
     );
-    const json = withSite(await readJson(positionals[0]), values.site);
+    const json = withSite(await readJson(positionals[0]), values);
     return withCore(async (core) => {
-      const p = await core.services.profiles.create(json, cliActor());
+      const p = await core.services.profiles.create(json, cliActor()).catch(yesConfirms);
       if (values.json) printJson({ profile: profileJson(p) }, { api: true });
       else print(out.green(`Profile ${p.name} created.`));
       return 0;
@@ -199,13 +203,13 @@ const pupdate: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { site: { type: 'string' }, json: { type: 'boolean' } },
+      { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
       PUPDATE,
       { min: 2, max: 2 },
     );
-    const json = withSite(await readJson(positionals[1]), values.site);
+    const json = withSite(await readJson(positionals[1]), values);
     return withCore(async (core) => {
-      const p = await core.services.profiles.update(positionals[0], json, cliActor());
+      const p = await core.services.profiles.update(positionals[0], json, cliActor()).catch(yesConfirms);
       if (values.json) printJson({ profile: profileJson(p) }, { api: true });
       else print(out.green(`Profile ${p.name} saved.`));
       return 0;

@@ -1,5 +1,5 @@
 import type { Core } from '../../src/core';
-import { ValidationError } from '../../src/domain/errors';
+import { AppError, ValidationError } from '../../src/domain/errors';
 
 export interface CommandDef {
   /** e.g. `vouchers generate` */
@@ -123,4 +123,10 @@ export async function siteScope(
 /** The id of the site `--site` names (siteScope); undefined: every site. */
 export async function siteOption(core: Core, values: Record<string, unknown>): Promise<number | undefined> {
   return (await siteScope(core, values))?.id;
+}
+
+/** A service's "a typo? Check it, or confirm it." said as the terminal confirms it: with --yes. */
+export function yesConfirms(e: unknown): never {
+  if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
+  throw new AppError(e.code, e.message.replace(/confirm it\.$/, 'add --yes if it is right.'), e.status);
 }

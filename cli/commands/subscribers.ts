@@ -8,12 +8,11 @@ import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
 import type { Core } from '../../src/core';
-import { AppError } from '../../src/domain/errors';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openSiteRouter } from '../lib/site-router';
 import { table } from '../lib/table';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, print, printJson, withCore, yesConfirms } from './shared';
 import { importCmd } from './subscribers-import';
 
 const LIST = `Usage: pisonet subscribers list [--status scheduled|active|suspended|ended] [--json]
@@ -198,15 +197,7 @@ const add: CommandDef = {
       const s = await onSiteOf(core, site, () =>
         core.services.subscribers
           .create(input(fields), cliActor(), { confirmed: yes === true })
-          .catch((e: unknown) => {
-            throw e instanceof AppError && e.code === 'CONFIRM_REQUIRED'
-              ? new AppError(
-                  e.code,
-                  e.message.replace(/confirm it\.$/, 'add --yes if it is right.'),
-                  e.status,
-                )
-              : e;
-          }),
+          .catch(yesConfirms),
       );
       show(s, values.json === true, 'Added');
       return 0;

@@ -101,7 +101,7 @@ async function askAndSave(
     const json = await askProfile(draft, askName, advanced);
     if (site.sites) siteNow = await askSite(site.sites, siteNow);
     try {
-      return await save(site.sites ? { ...json, site: siteNow } : json);
+      return await saveAsked(save, site.sites ? { ...json, site: siteNow } : json);
     } catch (e) {
       const app = fixable(e);
       if (!app) throw e;
@@ -109,6 +109,25 @@ async function askAndSave(
       draft = json;
       advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f) && f !== 'site');
     }
+  }
+}
+
+/** Saves; a fee that looks like a typo is asked about, and saved as meant on yes (on no: the answers again). */
+async function saveAsked(save: (json: Json) => Promise<ProfileRecord>, json: Json): Promise<ProfileRecord> {
+  try {
+    return await save(json);
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
+    if (
+      !(await confirm({
+        message: `${e.message.replace(/ Check it, or confirm it\.$/, '')} Save it as it is?`,
+        default: false,
+      }))
+    )
+      throw new AppError('INVALID_INPUT', 'Not saved: check the price.', 400, 'price', {
+        price: 'check the price',
+      });
+    return save({ ...json, confirm: true });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { AppError, ValidationError, ValidationErrors } from '../../../domain/errors';
 import type { Profile } from '../../../domain/profile-types';
+import { formatMoney } from '../../../domain/quantities';
 
 export const isMonthly = (p: { profile: Profile }): boolean => p.profile.billing === 'monthly';
 
@@ -60,4 +61,24 @@ export function monthlyFeeProblem(p: Profile, field = 'price'): ValidationError 
 export function assertMonthlyFees(profiles: readonly Profile[], fieldOf = (_i: number) => 'price'): void {
   const problems = profiles.flatMap((p, i) => monthlyFeeProblem(p, fieldOf(i)) ?? []);
   if (problems.length) throw new ValidationErrors(problems, 'Invalid profiles');
+}
+
+/** A monthly fee above this (centavos, ₱10,000) is asked about before it is billed to every subscriber on it. */
+export const MONTHLY_FEE_ASKED = 1_000_000;
+/** A fee raised to this many times what it was is asked about too (999 → 9,990: a zero too many). */
+const RAISE_ASKED = 5;
+
+/**
+ * 409 CONFIRM_REQUIRED when a monthly plan's new fee looks like a typo: above ₱10,000 a month, or five times the fee
+ * it replaces or more. Asked only when the fee changes, so editing anything else of a dear plan asks nothing.
+ */
+export function askTypoFee(p: Profile, before?: Profile): void {
+  if (p.billing !== 'monthly' || (before && before.price === p.price)) return;
+  const raised = before !== undefined && before.price > 0 && p.price >= before.price * RAISE_ASKED;
+  if (!raised && p.price <= MONTHLY_FEE_ASKED) return;
+  const message = raised
+    ? `${p.name} from ${formatMoney(before!.price)} to ${formatMoney(p.price)} a month ` +
+      `(${Math.floor(p.price / before!.price)} times its fee now): a typo? Check it, or confirm it.`
+    : `${formatMoney(p.price)} a month for ${p.name}, billed to every subscriber on it: a typo? Check it, or confirm it.`;
+  throw new AppError('CONFIRM_REQUIRED', message, 409, 'price', { price: message });
 }

@@ -2,7 +2,7 @@ import { parseProfile, type Profile } from '../../../domain/profiles';
 import { diffProfiles, profileToJson } from '../../../domain/profile-json';
 import { ValidationError, AppError } from '../../../domain/errors';
 import { assertVendosAllow, parseSiteChoice, type SiteChoice } from './sites';
-import { assertMonthlyFees } from './billing';
+import { askTypoFee, assertMonthlyFees } from './billing';
 import { profileFromRow, type ProfileRow } from '../../../domain/profile-row';
 import type { Actor, ProfileRecord, ProfileService } from '../../types';
 import {
@@ -16,11 +16,15 @@ import {
   type SitedRow,
 } from './rows';
 
-/** `site` taken out of a profile's JSON (profiles.json has no such key: the parser would refuse it). */
-function splitSite(json: unknown): { spec: unknown; site: unknown } {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return { spec: json, site: undefined };
-  const { site, ...spec } = json as Record<string, unknown>;
-  return { spec, site };
+/**
+ * `site` and `confirm` (a fee that looked like a typo, meant) taken out of a profile's JSON: profiles.json has
+ * no such keys, so the parser would refuse them.
+ */
+function splitSite(json: unknown): { spec: unknown; site: unknown; confirmed: boolean } {
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    return { spec: json, site: undefined, confirmed: false };
+  const { site, confirm, ...spec } = json as Record<string, unknown>;
+  return { spec, site, confirmed: confirm === true };
 }
 
 export async function listProfiles(
@@ -46,7 +50,7 @@ export async function getProfile(d: ProfileDeps, name: string): Promise<ProfileR
 }
 
 export async function createProfile(d: ProfileDeps, json: unknown, actor: Actor): Promise<ProfileRecord> {
-  const { spec, site: siteInput } = splitSite(json);
+  const { spec, site: siteInput, confirmed } = splitSite(json);
   const profile = parseProfile(spec);
   assertMonthlyFees([profile]);
   if (await findRow(d.db, profile.name)) {
@@ -55,6 +59,7 @@ export async function createProfile(d: ProfileDeps, json: unknown, actor: Actor)
     });
   }
   const site = (await parseSiteChoice(d.db, siteInput)) ?? null;
+  if (!confirmed) askTypoFee(profile);
   const row = await upsert(d, profile, 'admin', true, site);
   await d.audit.record(actor, 'profile.create', profile.name, {
     profile: profileToJson(profile),
@@ -71,13 +76,14 @@ export async function updateProfile(
 ): Promise<ProfileRecord> {
   const existing = await findRow(d.db, name);
   if (!existing) throw profileNotFound(name);
-  const { spec, site: siteInput } = splitSite(json);
+  const { spec, site: siteInput, confirmed } = splitSite(json);
   const profile = editedProfile(existing, spec);
   const site = await parseSiteChoice(d.db, siteInput);
   const siteBefore = existing.site_id == null ? null : Number(existing.site_id);
   const siteChanged = site !== undefined && (site?.id ?? null) !== siteBefore;
   if (siteChanged) await assertVendosAllow(d.db, existing, site ?? null);
   const before = profileFromRow(existing);
+  if (!confirmed) askTypoFee(profile, before);
   const row = await upsert(d, profile, existing.source, false, site);
   const changes = diffProfiles([before], [profile]);
   if (siteChanged) changes.push(siteChangeLine(profile, site ?? null, existing, siteBefore));

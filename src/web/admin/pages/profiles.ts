@@ -110,6 +110,8 @@ async function renderForm(
       errors,
       otherErrors: other,
       formError,
+      // A fee that looks like a typo (409 under price): a box to tick that it is meant.
+      askFee: status === 409 && errors.price !== undefined,
       sites,
       bounds: SELF_BOUNDS,
       scripts: ['/public/js/admin-profile-form.js'],
@@ -139,6 +141,7 @@ async function saveProfile(ctx: WebContext, req: Request, res: Response, origina
   const json = {
     ...formToProfileJson(body),
     ...(typeof body.site === 'string' ? { site: body.site } : {}),
+    ...(body.confirm === 'true' ? { confirm: true } : {}),
   };
   try {
     const saved =
