@@ -2,12 +2,14 @@ import { confirm, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { AppError } from '../../src/domain/errors';
 import { formatDurationHuman } from '../../src/domain/units';
+import { formatMoney } from '../../src/domain/quantities';
+import { isMonthly } from '../../src/services/shop/profiles/billing';
 import { toAppError } from '../../src/lib/error-reply';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { profilesTable } from '../lib/render';
-import { askField, cloneJson, numberish, str, type Json } from './profile-draft';
+import { askField, cloneJson, numberish, setPath, str, type Json } from './profile-draft';
 import { advancedSummary, askAdvanced } from './profile-sections';
 import { confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
@@ -15,12 +17,32 @@ const BASIC_FIELDS = ['name', 'price', 'validity', 'users', 'rate_up', 'rate_dow
 
 /** The everyday settings, in human units, each checked like profiles.json and the web admin check it. */
 async function askBasics(draft: Json, askName: boolean): Promise<void> {
-  if (askName)
+  if (askName) {
     await askField(draft, 'name', 'Name (letters, digits, - and _):', { default: str(draft.name) });
-  await askField(draft, 'price', 'Price (₱):', {
+    // How it is sold is chosen once: a profile keeps it (the service refuses a change).
+    const monthly = await select({
+      message: 'Sold as:',
+      choices: [
+        { name: 'vouchers (prepaid)', value: false },
+        { name: 'a monthly plan (subscribers)', value: true },
+      ],
+      default: draft.billing === 'monthly',
+    });
+    setPath(draft, 'billing', monthly ? 'monthly' : undefined);
+  }
+  const monthly = draft.billing === 'monthly';
+  await askField(draft, 'price', monthly ? 'Monthly fee (₱):' : 'Price (₱):', {
     default: str(draft.price),
     convert: numberish(/^\d+(\.\d{1,2})?$/),
   });
+  if (monthly) await askMonthly(draft);
+  else await askVoucherTime(draft);
+  await askField(draft, 'rate_up', 'Upload speed (e.g. 512K, 1M):', { default: str(draft.rate_up) });
+  await askField(draft, 'rate_down', 'Download speed (e.g. 1M, 2M):', { default: str(draft.rate_down) });
+}
+
+/** A voucher's time and devices (a monthly plan has neither). */
+async function askVoucherTime(draft: Json): Promise<void> {
   await askField(draft, 'validity', 'Validity (e.g. 1h, 2h30m, 1d, unlimited):', {
     default: str(draft.validity) ?? '1h',
     convert: (t) => (t.toLowerCase() === 'unlimited' ? 'unlimited' : t),
@@ -29,8 +51,14 @@ async function askBasics(draft: Json, askName: boolean): Promise<void> {
     default: str(draft.users) ?? '1',
     convert: numberish(/^\d{1,4}$/),
   });
-  await askField(draft, 'rate_up', 'Upload speed (e.g. 512K, 1M):', { default: str(draft.rate_up) });
-  await askField(draft, 'rate_down', 'Download speed (e.g. 1M, 2M):', { default: str(draft.rate_down) });
+}
+
+/** A monthly plan's address pool on the router (empty: the PPP profile's own). */
+async function askMonthly(draft: Json): Promise<void> {
+  await askField(draft, 'ppp_pool', 'Address pool on the router (empty: none):', {
+    default: str(draft.ppp_pool) ?? '',
+    convert: (t) => (t === '' ? undefined : t),
+  });
 }
 
 /**
@@ -135,7 +163,12 @@ async function saveAsked(save: (json: Json) => Promise<ProfileRecord>, json: Jso
 function describe(p: ProfileRecord, withSite = false): string {
   const v = p.profile.validitySeconds;
   const where = withSite ? `, ${p.site ? `${p.site.name} only` : 'all sites'}` : '';
-  return `${p.name}: ${v === null ? 'unlimited' : formatDurationHuman(v)}, ${String(p.json.rate_down)} down / ${String(p.json.rate_up)} up${where}`;
+  const time = isMonthly(p)
+    ? `monthly plan, ${formatMoney(p.price)} a month`
+    : v === null
+      ? 'unlimited'
+      : formatDurationHuman(v);
+  return `${p.name}: ${time}, ${String(p.json.rate_down)} down / ${String(p.json.rate_up)} up${where}`;
 }
 
 async function create(core: Core): Promise<void> {

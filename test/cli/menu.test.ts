@@ -253,7 +253,8 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
   await tmux.step(['3', 'Enter'], '2) Create');
   await tmux.step(['2', 'Enter'], 'Name (letters');
   // "basic" already exists (names ignore case): only the service's save catches it.
-  await tmux.step(['basic', 'Enter'], 'Price (');
+  await tmux.step(['basic', 'Enter'], 'Sold as:');
+  await tmux.step(['Enter'], 'Price (');
   await tmux.step(['12', 'Enter'], 'Validity (');
   await tmux.step(['Enter'], 'Devices per voucher');
   await tmux.step(['Enter'], 'Upload speed');
@@ -280,7 +281,8 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
 
   // Retry: every answer comes back as the default; only the name changes (Backspace clears a default).
   await tmux.step(['Enter'], 'Name (letters');
-  await tmux.step(['BSpace', 'FUPMENU', 'Enter'], 'Price (');
+  await tmux.step(['BSpace', 'FUPMENU', 'Enter'], 'Sold as:');
+  await tmux.step(['Enter'], 'Price (');
   for (const next of [
     'Validity (',
     'Devices per voucher',
@@ -305,6 +307,35 @@ test('Profiles: create with a Fair Usage Policy; a save error keeps every answer
     description: 'Made in the menu',
   });
   expect(p.json.fup).toEqual({ threshold: '500M', rate_up: '256K', rate_down: '512K' });
+  await tmux.step(['0', 'Enter'], 'Main menu');
+});
+
+test('Profiles: a monthly plan asks its fee and pool, not a validity; a fee that looks like a typo is asked', async () => {
+  await tmux.step(['3', 'Enter'], '2) Create');
+  await tmux.step(['2', 'Enter'], 'Name (letters');
+  await tmux.step(['HOMEMENU', 'Enter'], 'Sold as:');
+  await tmux.step(['Down', 'Enter'], 'Monthly fee (₱):');
+  await tmux.step(['99900', 'Enter'], 'Address pool on the router');
+  await tmux.step(['Enter'], 'Upload speed');
+  await tmux.step(['5M', 'Enter'], 'Download speed');
+  await tmux.step(['10M', 'Enter'], 'Advanced settings');
+  const asked = await tmux.step(['Enter'], 'Save it as it is? (y/N)');
+  expect(asked).toContain('₱99,900.00 a month for HOMEMENU, billed to every subscriber on it: a typo?');
+  await tmux.step(['Enter'], 'Not saved yet.');
+  await expect(h.core!.services.profiles.get('HOMEMENU')).rejects.toThrow();
+  // Fix the answers: the fee only.
+  await tmux.step(['Enter'], 'Name (letters');
+  await tmux.step(['Enter'], 'Sold as:');
+  await tmux.step(['Enter'], 'Monthly fee (₱):');
+  await tmux.step([...Array(5).fill('BSpace'), '999', 'Enter'], 'Address pool on the router');
+  for (const next of ['Upload speed', 'Download speed', 'Advanced settings'])
+    await tmux.step(['Enter'], next);
+  await tmux.step(['Enter'], 'Profile HOMEMENU: monthly plan, ₱999.00 a month, 10M down / 5M up created.');
+  expect((await h.core!.services.profiles.get('HOMEMENU')).profile).toMatchObject({
+    billing: 'monthly',
+    price: 99900,
+    validitySeconds: null,
+  });
   await tmux.step(['0', 'Enter'], 'Main menu');
 });
 

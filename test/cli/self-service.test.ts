@@ -77,7 +77,8 @@ describe('the menu', () => {
   test('Profiles → Create: an online-time profile whose second codes wait, with pause limits', async () => {
     await tmux.step(['3', 'Enter'], '2) Create');
     await tmux.step(['2', 'Enter'], 'Name (letters');
-    await tmux.step(['PAUSEMENU', 'Enter'], 'Price (');
+    await tmux.step(['PAUSEMENU', 'Enter'], 'Sold as:');
+    await tmux.step(['Enter'], 'Price (');
     await tmux.step(['10', 'Enter'], 'Validity (');
     await tmux.step(['BSpace', 'BSpace', '2h', 'Enter'], 'Devices per voucher');
     await tmux.step(['Enter'], 'Upload speed');

@@ -50,7 +50,8 @@ describe('menu profiles and batches per site', () => {
     expect(list).toMatch(/BONLY .*branch-b only/);
 
     await tmux.step(['2', 'Enter'], 'Name (letters, digits, - and _):');
-    await tmux.step(['ATWO', 'Enter'], 'Price (₱):');
+    await tmux.step(['ATWO', 'Enter'], 'Sold as:');
+    await tmux.step(['Enter'], 'Price (₱):');
     await tmux.step(['12', 'Enter'], 'Validity');
     await tmux.step(['2h', 'Enter'], 'Devices per voucher:');
     await tmux.step(['Enter'], 'Upload speed');
