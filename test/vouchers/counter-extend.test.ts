@@ -94,8 +94,23 @@ describe('time sold at the counter', () => {
     });
   });
 
-  test('₱0 gives the time free (no sale); a negative or non-number price is refused and adds nothing', async () => {
-    const free = await extend({ duration: '5m', price: 0, added_seconds: 6000 });
+  test('₱0 gives the time free (no sale), the owner only; a negative or non-number price is refused and adds nothing', async () => {
+    // A cashier sells at the plan's rate: time free or for less is the owner's to give (it is on no slip).
+    for (const [duration, price] of [
+      ['5m', 0],
+      ['1h', '4.99'],
+    ]) {
+      const mine = await extend({ duration, price, added_seconds: 6000 });
+      expect(mine).toMatchObject({ status: 403, json: { code: 'FORBIDDEN_ROLE' } });
+      expect(mine.json.error).toMatch(
+        /^A cashier sells more time at the plan's rate \(₱[\d.]+ for [\dhm ]+\); only the owner gives it free or for less$/,
+      );
+    }
+    const free = await api(h, 'POST', `/admin/api/vouchers/${codes[0]}/extend`, {
+      duration: '5m',
+      price: 0,
+      added_seconds: 6000,
+    });
     expect(free.json.sale).toEqual({ seconds: 300, price: 0, price_centavos: 0, charge_id: null });
     for (const price of [-1, '-5', 'ten', '1e3', true]) {
       const bad = await extend({ duration: '30m', price });
@@ -128,10 +143,12 @@ describe('time sold at the counter', () => {
     const page = new AdminClient(h.app!.url);
     expect((await page.login('counter.2', 'counter-pass-123')).status).toBe(303);
     const html = await page.html(`/admin/vouchers/${codes[0]}`);
-    expect(html).toContain('₱2.50 for 30m (₱5.00 an hour)');
+    expect(html).toContain(
+      '₱2.50 for 30m (₱5.00 an hour), a sale on your slip. Only the owner gives time free or for less.',
+    );
     const seen = /name="added_seconds" value="(\d+)"/.exec(html)![1];
     const token = await page.token(`/admin/vouchers/${codes[0]}`);
-    const form = { duration: '1h', price: '4', added_seconds: seen };
+    const form = { duration: '1h', price: '5', added_seconds: seen };
     const sold = await page.post(`/admin/vouchers/${codes[0]}/extend`, form, token);
     expect(sold.status).toBe(303);
     expect(sold.headers.get('location')).toMatch(/\?receipt=\d+$/);
@@ -141,7 +158,7 @@ describe('time sold at the counter', () => {
     expect(await again.text()).toContain('Nothing was added or charged');
     const slip = await page.html('/admin/shift');
     expect(slip).toMatch(/data-testid="shift-printed">3 · ₱30\.00/);
-    expect(slip).toMatch(/data-testid="shift-counter">6 · ₱19\.83/);
+    expect(slip).toMatch(/data-testid="shift-counter">6 · ₱20\.83/);
     expect(slip).toMatch(/data-testid="shift-count">1 voucher</);
   });
   test('a price above the plan’s rate is asked first on the page and in the terminal; confirmed, it sells', async () => {

@@ -111,10 +111,20 @@ function checkAdded(seconds: number, opts: ExtendOptions): number {
   return added;
 }
 
-/** A counter sale's price; an amount above the plan's own rate looks like a typo (₱25 for ₱2.50): asked first. */
-function salePrice(plan: Plan, added: number, sale: ExtendOptions['sale']): number | null {
+/**
+ * A counter sale's price; an amount above the plan's own rate looks like a typo (₱25 for ₱2.50): asked first. A
+ * cashier sells at the plan's rate or above (asked); time free or for less is the owner's to give.
+ */
+function salePrice(plan: Plan, added: number, sale: ExtendOptions['sale'], actor: Actor): number | null {
   const price = sale ? counterPrice(sale.price, plan, added) : null;
   const rate = extensionPrice(plan.price, plan.validitySeconds, added);
+  if (price !== null && price < rate && actor.account)
+    throw new AppError(
+      'FORBIDDEN_ROLE',
+      `A ${actor.account.role} sells more time at the plan's rate (${formatMoney(rate)} for ${formatDurationHuman(added)}); only the owner gives it free or for less`,
+      403,
+      'price',
+    );
   if (price !== null && price > rate && !sale?.confirmed)
     throw new AppError(
       'CONFIRM_REQUIRED',
@@ -138,7 +148,7 @@ async function extend(
   if (row.status !== 'unused' && row.status !== 'active')
     throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be extended`, 409);
   const plan = await planOf(db, row);
-  const price = opts.coins ? opts.coins.amount : salePrice(plan, added, opts.sale);
+  const price = opts.coins ? opts.coins.amount : salePrice(plan, added, opts.sale, actor);
   if (opts.addedSeconds !== undefined && opts.addedSeconds !== row.extra_seconds) throw conflict();
   const extra = row.extra_seconds + added;
   const limitSeconds = routerUptimeLimit(plan.profile, extra, Boolean(row.staff));
