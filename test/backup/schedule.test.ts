@@ -157,3 +157,19 @@ test('two backups in the same second (the schedule and `pisonet backup`) are bot
     server.start();
   }
 }, 60_000);
+
+test('servers sharing one folder make one scheduled backup between them, not one each', async () => {
+  const server = h.app!.backupJob!;
+  await server.stop();
+  try {
+    advance(h, 31);
+    const turns = await Promise.all([anotherService().due(), anotherService().due()]);
+    expect(turns.filter(Boolean)).toHaveLength(1);
+    // The turn's mark is all that is left of earlier turns; the next turn is free again.
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('.scheduled-'))).toHaveLength(1);
+    advance(h, 1);
+    expect(await anotherService().due()).toBe(true);
+  } finally {
+    server.start();
+  }
+});

@@ -53,6 +53,25 @@ export async function claimBackupPath(
   }
 }
 
+/**
+ * The schedule's turn `slot` (the minute, or second, it looks in) claimed in `dir`: a `.scheduled-<slot>` file made
+ * exclusively, so servers sharing one folder (several servers on one database) make one scheduled backup between
+ * them, not one each. Earlier turns' files are removed. False: another server took this turn.
+ */
+export async function claimScheduledTurn(dir: string, slot: number): Promise<boolean> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const mine = `.scheduled-${slot}`;
+  try {
+    await (await fs.promises.open(path.join(dir, mine), 'wx', 0o600)).close();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  const earlier = (await fs.promises.readdir(dir)).filter((n) => n.startsWith('.scheduled-') && n !== mine);
+  for (const name of earlier) await fs.promises.rm(path.join(dir, name), { force: true });
+  return true;
+}
+
 /** The folder's backups (the product's names only), newest first; a file whose header is damaged is listed too. */
 export async function listBackups(dir: string): Promise<BackupFile[]> {
   let names: string[];

@@ -14,7 +14,15 @@ import { timeFormatter, utcOffset } from '../../../lib/log-format';
 import type { Logger } from '../../../lib/logger';
 import { projectPath } from '../../../lib/paths';
 import type { AuditService } from '../audit/types';
-import { beyondKeep, claimBackupPath, isBackupName, listBackups, newestGood, nextDueAt } from './files';
+import {
+  beyondKeep,
+  claimBackupPath,
+  claimScheduledTurn,
+  isBackupName,
+  listBackups,
+  newestGood,
+  nextDueAt,
+} from './files';
 import { autoFormat, makeBackup } from './make';
 import type { Actor } from '../audit/actor';
 import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStatus } from './types';
@@ -80,8 +88,13 @@ export function createBackupService(deps: BackupDeps): BackupService {
     status: () => status(b),
     async due() {
       if (b.running) return false;
+      const now = deps.clock.now();
       const at = (await status(b)).nextDueAt;
-      return at !== undefined && at <= deps.clock.now();
+      if (at === undefined || at > now) return false;
+      // The turn of the minute the schedule looks in (of the second, for a schedule under a minute).
+      const turn = deps.config.backup.everySeconds < 60 ? 1000 : 60_000;
+      // A folder that cannot take the mark cannot take the backup either: the backup tries, and says why.
+      return claimScheduledTurn(dirOf(b), Math.floor(now / turn)).catch(() => true);
     },
     forDownload: (name, actor) => forDownload(b, name, actor),
   };

@@ -86,7 +86,10 @@ export interface BackupService {
   /** The folder's backups (files named as the product names them), newest first. */
   list(): Promise<BackupFile[]>;
   status(): Promise<BackupStatus>;
-  /** Whether the schedule should make one now: the newest backup is older than the interval. */
+  /**
+   * Whether the schedule should make one now: the newest backup is older than the interval, and this server
+   * claimed the turn (servers sharing the folder make one between them).
+   */
   due(): Promise<boolean>;
   /** One backup of the folder for download (by its name), audited; BACKUP_NOT_FOUND otherwise. */
   forDownload(name: string, actor: Actor): Promise<BackupFile>;
