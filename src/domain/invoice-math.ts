@@ -67,16 +67,17 @@ export interface PlanChangeLines {
 
 /**
  * A plan change on `on` within `cycle` (of `billingDay`, the billing day in force on `on`): each plan's price for
- * the days from `on` to the cycle's last day (`share`), over the days of the whole billing cycle `on` falls in, not
- * over the part of it a first cycle has.
+ * the days from `on` (or the cycle's first day, when earlier) to the cycle's last day (`share`), over the days of
+ * the whole billing cycle `on` falls in, not over the part of it a first cycle has.
  */
 export function planChangeLines(
   oldPrice: number,
   newPrice: number,
   billingDay: number,
   cycle: Cycle,
-  on: string,
+  changedOn: string,
 ): PlanChangeLines {
+  const on = changedOn > cycle.start ? changedOn : cycle.start;
   const old = share(oldPrice, billingDay, on, cycle.end);
   const credit = -old.amount;
   const charge = share(newPrice, billingDay, on, cycle.end).amount;

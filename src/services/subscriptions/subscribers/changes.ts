@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { billingDayOn, cycleOn } from '../../../domain/billing-cycle';
 import { firstBilledDay } from '../../../domain/billing-start';
+import { planChangeLines } from '../../../domain/invoice-math';
 import { ErrorCollector } from '../../../domain/error-collector';
 import { AppError } from '../../../domain/errors';
 import {
@@ -200,4 +201,34 @@ export async function updateSubscriber(
   await d.audit.record(actor, 'subscriber.update', accountNo(Number(row.seq)), { changes: ch.changes });
   d.emit({ id: Number(row.id), change: 'update' });
   return d.viewOf(Number(row.id));
+}
+
+/**
+ * What changing the plan today would bill, for each other monthly plan on sale at the subscriber's site (centavos):
+ * above 0 an invoice for the rest of the cycle, below 0 credit, 0 nothing; `null` before its billing starts (its
+ * first invoice bills the plan in force then). The figures the change itself takes (planChangeLines).
+ */
+export async function planChangeQuotes(
+  d: ChangeDeps,
+  ref: number | string,
+): Promise<Array<{ plan: string; net: number | null }>> {
+  const row = await d.loadOne(ref);
+  const today = d.today(row);
+  const plans = (await d.profiles.list({ siteId: Number(row.site_id) })).filter(
+    (p) => isMonthly(p) && p.id !== Number(row.profile_id),
+  );
+  const started = billingStarted(row, today);
+  const terms = termsOf(row);
+  return plans.map((p) => ({
+    plan: p.name,
+    net: started
+      ? planChangeLines(
+          Number(row.profile_row.price),
+          p.price,
+          billingDayOn(terms, today),
+          cycleOn(terms, today),
+          today,
+        ).net
+      : null,
+  }));
 }

@@ -23,7 +23,7 @@ import {
   type SubscriberAtAddress,
 } from './sign-in';
 import { checkNewInput, createSubscriber } from './add';
-import { updateSubscriber, type ChangeDeps } from './changes';
+import { planChangeQuotes, updateSubscriber, type ChangeDeps } from './changes';
 import { activateNow, startScheduled } from './activate';
 import { importSubscribers } from './import';
 import { openSuspensions, statusChanges } from './status';
@@ -190,6 +190,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     create: (input, actor, opts) => createSubscriber(edits, input, actor, opts),
     checkNew: (input) => checkNewInput(edits, input),
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
+    planChangeQuotes: (ref) => planChangeQuotes(edits, ref),
     importCsv: (csv, opts, actor) => importSubscribers(edits, csv, opts, actor),
     suspend: moves.suspend,
     suspendUnpaid: moves.suspendUnpaid,

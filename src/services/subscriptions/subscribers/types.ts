@@ -100,6 +100,11 @@ export interface SubscriberService {
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
   update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
   /**
+   * What a plan change today would bill, per other monthly plan it could move to (centavos; above 0 an invoice,
+   * below 0 credit; null before its billing starts): the edit form says it before Save.
+   */
+  planChangeQuotes(ref: number | string): Promise<Array<{ plan: string; net: number | null }>>;
+  /**
    * A suspension by hand, with its reason (1–200 characters). `untilPaid` true: billing lifts it as its own once
    * nothing is past due (refused, 409 NOTHING_PAST_DUE, while nothing is); else only a resume by hand lifts it.
    */

@@ -8,6 +8,7 @@
 import { Router, type Request, type Response } from 'express';
 import { CREATE_KEYS, UPDATE_KEYS } from '../../../domain/subscriber-fields';
 import { SUBSCRIBER_STATUSES } from '../../../domain/subscriber-status';
+import { formatMoney } from '../../../domain/quantities';
 import { isMonthly } from '../../../services/shop/profiles/billing';
 import type { SubscriberView } from '../../../services/subscriptions/subscribers/types';
 import { BUDGETS } from '../../../services/business/login-delays';
@@ -114,7 +115,11 @@ async function renderForm(
   form: SubscriberForm = {},
   status = 200,
 ) {
-  const [plans, siteList] = await Promise.all([ctx.services.profiles.list(), ctx.services.sites.list()]);
+  const [plans, siteList, quotes] = await Promise.all([
+    ctx.services.profiles.list(),
+    ctx.services.sites.list(),
+    s && s.status !== 'ended' ? ctx.services.subscribers.planChangeQuotes(s.id) : [],
+  ]);
   page(
     res,
     'subscribers/form',
@@ -130,9 +135,25 @@ async function renderForm(
       errors: form.errors ?? {},
       formError: form.formError ?? null,
       askOpening: form.askOpening === true,
+      planChangeNote: planChangeNote(quotes),
     },
     status,
   );
+}
+
+/** What a plan change today bills, said under the Plan field of the edit form (null: no other plan). */
+function planChangeNote(quotes: Array<{ plan: string; net: number | null }>): string | null {
+  if (!quotes.length) return null;
+  if (quotes[0].net === null)
+    return 'Its billing has not started: its first invoice bills the plan it is on then.';
+  const said = quotes.map(({ plan, net }) =>
+    net! > 0
+      ? `to ${plan}, ${formatMoney(net!)} billed now (an invoice for the rest of this cycle)`
+      : net! < 0
+        ? `to ${plan}, ${formatMoney(-net!)} back as credit`
+        : `to ${plan}, nothing to pay`,
+  );
+  return `Changed today: ${said.join('; ')}.`;
 }
 
 /** GET /subscribers: the list, narrowed by status and a search over account, name, username and mobile. */
