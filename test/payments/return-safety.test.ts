@@ -184,6 +184,17 @@ describe('the return page', () => {
     expect(page.body).toContain(`Your code is ${left}`);
   });
 
+  it('back by the cancel address after paying: its status page says it was paid, never "nothing was charged"', async () => {
+    const back = await rawRequest(`${rig.h.app!.url}/portal/pay/cancel?ref=${ref}`, { from: PHONE.ip });
+    expect(back.status).toBe(303);
+    expect(back.location).toMatch(/^\/portal\/status\?/);
+    expect(back.location).not.toContain('pay=cancelled');
+    const page = await rawRequest(new URL(back.location, rig.h.app!.url).toString(), {
+      headers: { cookie: back.cookie },
+    });
+    expect(page.body).toContain('Payment received (₱20.00): you are online.');
+  });
+
   it('from the paying device’s own address: its status page, and the device cookie', async () => {
     const back = await done(PHONE.ip);
     expect(back.status).toBe(303);
@@ -194,5 +205,23 @@ describe('the return page', () => {
     });
     expect(page.body).toContain('Payment received (₱20.00): you are online.');
     expect(page.body).toMatch(/id="time-left" role="timer"/);
+  });
+});
+
+describe('the cancel address', () => {
+  it('of a checkout not paid: back to the login page, cancelled', async () => {
+    const rig = await payRig();
+    try {
+      await startCheckout(rig, 0, 'PREMIUM', PHONE);
+      const [p] = await paymentRows(rig.h);
+      const back = await rawRequest(`${rig.h.app!.url}/portal/pay/cancel?ref=${String(p.reference)}`, {
+        from: PHONE.ip,
+      });
+      expect(back.status).toBe(303);
+      expect(back.location).toMatch(/^\/portal\?.*pay=cancelled/);
+      expect((await paymentRows(rig.h))[0].state).toBe('pending');
+    } finally {
+      await rig.close();
+    }
   });
 });

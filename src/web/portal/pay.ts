@@ -134,7 +134,7 @@ export function payPortalRoutes(ctx: WebContext): Router {
   r.post('/portal/pay', (req, res) => startPay(ctx, req, res));
   // The gateway's success_url: the session is read at once, then the status page shows the time (or the code).
   r.get('/portal/pay/done', (req, res) => payDone(ctx, req, res));
-  // The gateway's cancel_url: back to the login page, nothing bought.
+  // The gateway's cancel_url: back to the login page, nothing bought (unless it was paid after all).
   r.get('/portal/pay/cancel', (req, res) => payCancelled(ctx, req, res));
   return r;
 }
@@ -169,10 +169,10 @@ async function startPay(ctx: WebContext, req: Request, res: Response) {
   }
 }
 
-async function payDone(ctx: WebContext, req: Request, res: Response) {
+async function payDone(ctx: WebContext, req: Request, res: Response, read?: PaymentView) {
   const { payments } = ctx.services;
   const ref = str(req.query.ref, 40);
-  const p = await payments.returned(ref);
+  const p = read ?? (await payments.returned(ref));
   if (!p) return res.redirect(303, '/portal');
   const row = await payments.device(ref);
   // A link to this page may leak (history, a screenshot): anyone else holding it gets a receipt, not the device.
@@ -191,8 +191,15 @@ async function payDone(ctx: WebContext, req: Request, res: Response) {
   });
 }
 
+/**
+ * Back by the checkout's cancel address. The session is read first, as on the way back after paying: a phone may
+ * come back this way after paying in its wallet app, and is never told "nothing was charged" for a paid one.
+ */
 async function payCancelled(ctx: WebContext, req: Request, res: Response) {
-  const row = await ctx.services.payments.device(str(req.query.ref, 40));
+  const ref = str(req.query.ref, 40);
+  const read = await ctx.services.payments.returned(ref);
+  if (read?.state === 'paid') return payDone(ctx, req, res, read);
+  const row = await ctx.services.payments.device(ref);
   back(res, '/portal', {
     mac: row?.mac ?? '',
     ip: row?.ip ?? '',
