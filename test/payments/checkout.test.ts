@@ -117,6 +117,16 @@ describe('paying online: starting a checkout from the portal (fake PayMongo on l
     });
   });
 
+  it('a monthly plan asked for (a crafted or stale form): "not for sale", never "the payment service had a problem"', async () => {
+    await rig.h.core!.services.profiles.create(
+      { name: 'HOME10', billing: 'monthly', price: 999, rate_up: '5M', rate_down: '10M' },
+      { name: 'system', via: 'system' },
+    );
+    const { res } = await pressPay(rig, 1, 'HOME10', 'en');
+    expect(res.headers.get('location')).toContain('pay_error=PAYMENT_PROFILE_NOT_FOR_SALE');
+    expect(await paymentRows(rig.h)).toEqual([]);
+  });
+
   it('a wrong key: PayMongo answers 401, the customer is told, no sale', async () => {
     await rig.h.core!.services.payments.updateSettings(
       { secret_key: 'sk_test_wrongwrongwrong1234' },

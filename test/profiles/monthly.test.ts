@@ -162,6 +162,11 @@ describe('monthly plans through the admin API', () => {
     const html = await admin.html('/admin');
     expect(html).toContain('data-testid="quick-print-BASIC"');
     expect(html).not.toContain('quick-print-HOME10');
+    // Nor in the Vouchers page's batch picker (the list's filter keeps every plan).
+    const vouchers = await admin.html('/admin/vouchers');
+    const picker = /<select[^>]*name="profile"[^>]*required[\s\S]*?<\/select>/.exec(vouchers)![0];
+    expect(picker).toContain('value="BASIC"');
+    expect(picker).not.toContain('value="HOME10"');
   });
 
   it("refuses a monthly plan among a reseller's plans, naming it (409 PROFILE_MONTHLY), on create and update", async () => {

@@ -6,7 +6,6 @@ import { AppError } from '../../../domain/errors';
 import { deviceOf } from '../../../domain/network';
 import type { PaymentGateway } from '../../../payments/gateway';
 import type { ShopDeps } from '../../deps';
-import { assertSoldAsVoucher } from '../profiles/billing';
 import type { ProfileService } from '../profiles/types';
 import { startGatewayCheckout } from './checkout-start';
 import type { LearnOutcome, PaymentOffer, PaymentService, PaymentView } from './types';
@@ -56,10 +55,11 @@ async function deviceThere(f: PaymentFlow, input: StartInput): Promise<{ mac: st
   return { mac, ip };
 }
 
-/** The plan asked for, if it is sold online on the portal's site (a monthly plan: refused as not a voucher's). */
+/**
+ * The plan asked for, if it is sold online on the portal's site. A monthly plan is not among the offers: refused
+ * as any plan not for sale (the customer is told so, never "the payment service had a problem").
+ */
 async function offerOf(f: PaymentFlow, input: StartInput): Promise<PaymentOffer> {
-  const plan = (await f.o.profiles.list({ siteId: input.siteId })).find((p) => p.id === input.profileId);
-  if (plan) assertSoldAsVoucher(plan);
   const offer = (await f.offers(input.siteId)).find((p) => p.id === input.profileId);
   if (!offer)
     throw new AppError('PAYMENT_PROFILE_NOT_FOR_SALE', 'That plan cannot be bought online here', 404);

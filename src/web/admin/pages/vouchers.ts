@@ -16,6 +16,7 @@ import {
 import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
 import { storedCodeStyle } from '../../../services/shop/vouchers/code-style';
+import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
 import { ownVouchersOf, refuse } from '../../middleware/roles';
 import { sellerMayAsk } from '../seller-batch';
@@ -128,7 +129,7 @@ export function voucherRoutes(ctx: WebContext): Router {
 
 type GenerateFormState = { values?: Record<string, string>; errors?: FieldErrors; formError?: string };
 
-/** The plans this login may batch: a cashier those on sale, a reseller only its own, the owner every one. */
+/** The plans this login sees: a cashier those on sale, a reseller only its own, the owner every one. */
 function batchProfiles(req: Request, all: ProfileRecord[]): ProfileRecord[] {
   const account = req.actor?.account;
   return account
@@ -176,6 +177,8 @@ async function renderIndex(
     {
       siteScope: scope,
       profiles: batchProfiles(req, allProfiles),
+      // A batch is of a plan sold as vouchers: not a monthly or an archived one (the filter keeps every plan).
+      batchPlans: voucherPlans(batchProfiles(req, allProfiles)),
       batches,
       ...(await voucherPage(ctx, req, filter)),
       filterValues,
