@@ -158,6 +158,14 @@ describe('importing subscribers from a CSV', () => {
       'name,username,plan,billing_day,mobile\n"A\r\nB",ab.c,HOME10,1,09171234510\nC D,cd.e,GOLD,1,09171234511\n',
     );
     expect((multi.json.problems as Json[]).map((p) => `${p.row}:${p.field}`)).toEqual(['2:name', '3:plan']);
+    expect(multi.json.fields['row 2: name']).toBe('"A\\r\\nB" has a line break; a name is one line');
+    const address = await importCsv(
+      h,
+      'name,username,plan,billing_day,address\nA B,ab.c,HOME10,1,"Line one\nLine two"\n',
+    );
+    expect(address.json.fields['row 2: address']).toBe(
+      '"Line one\\nLine two" has a line break; an address is one line',
+    );
     const short = await importCsv(h, 'name,username,plan,billing_day\nA B,ab.c,HOME10\n');
     expect(short.json.problems[0]).toMatchObject({ row: 2, field: 'row' });
   });
