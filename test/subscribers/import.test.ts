@@ -122,14 +122,17 @@ describe('importing subscribers from a CSV', () => {
       'eli.x,Eli Tan,GOLD99,3,09171234505',
       'f,Fe Ong,HOME10,31,0917',
       'dina.OK,Dina Again,HOME10,3,09171234506',
+      'ELI.x,Eli Again,HOME10,3,09171234507',
     ].join('\n');
     const res = await importCsv(h, csv);
     expect(res.status).toBe(400);
     expect(res.json.code).toBe('INVALID_INPUT');
     const at = (res.json.problems as Json[]).map((p) => `${p.row}:${p.field}`);
-    expect(at).toEqual(['3:plan', '4:mobile', '4:billing_day', '4:username', '5:username']);
+    // A username twice is named in the same check even when its first row has another problem.
+    expect(at).toEqual(['3:plan', '4:mobile', '4:billing_day', '4:username', '5:username', '6:username']);
     expect(res.json.fields['row 3: plan']).toMatch(/GOLD99/);
     expect(res.json.fields['row 5: username']).toMatch(/row 2/);
+    expect(res.json.fields['row 6: username']).toBe('ELI.x is also on row 3 of this file');
     expect(res.json.error).toMatch(/nothing was imported/);
     expect(await count(h, 'subscribers')).toBe(before);
   });

@@ -173,7 +173,10 @@ export function rowInput(
 /** A field as the file names it (`profile` is its `plan`). */
 const columnOf = (field: string) => (field === 'profile' ? 'plan' : field);
 
-/** Every row read and checked as a single add is, a username twice in the file refused, those the site has found. */
+/**
+ * Every row read and checked as a single add is, a username twice in the file refused (a row with other problems
+ * too), those the site has found.
+ */
 async function checkRows(
   d: ChangeDeps,
   site: SiteRef,
@@ -185,19 +188,22 @@ async function checkRows(
   const seen = new Map<string, number>();
   for (const r of t.records) {
     const c = new ErrorCollector();
-    const n = await checkNewSubscriber(d, rowInput(t.columns, r.cells, site), c, memo);
+    const input = rowInput(t.columns, r.cells, site);
+    const n = await checkNewSubscriber(d, input, c, memo);
     for (const e of c.errors) problems.push({ row: r.row, field: columnOf(e.field), message: e.problem });
-    if (!n) continue;
-    const key = n.username.toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined)
-      problems.push({
-        row: r.row,
-        field: 'username',
-        message: `${n.username} is also on row ${first} of this file`,
-      });
-    else seen.set(key, r.row);
-    out.push({ row: r.row, n, exists: false });
+    // A row with other problems is in the check for twice-given usernames too: every problem in one round.
+    const username = n?.username ?? input.username;
+    if (typeof username === 'string') {
+      const first = seen.get(username.toLowerCase());
+      if (first !== undefined)
+        problems.push({
+          row: r.row,
+          field: 'username',
+          message: `${username} is also on row ${first} of this file`,
+        });
+      else seen.set(username.toLowerCase(), r.row);
+    }
+    if (n) out.push({ row: r.row, n, exists: false });
   }
   const taken = await takenUsernames(d.db, site, [...seen.keys()]);
   for (const c of out) c.exists = taken.has(c.n.username.toLowerCase());
