@@ -5,22 +5,8 @@
  */
 import { createHarness, type Harness } from '../helpers/harness';
 import { AUTH } from '../portal/helpers';
-import { ownersSetUp, PROFILES } from './helpers';
+import { countRows as count, importCsv, ownersSetUp, PROFILES, type Json } from './helpers';
 import { waitFor } from '../helpers/wait';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function importCsv(h: Harness, csv: string, query = ''): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${h.app!.url}/admin/api/subscribers/import${query}`, {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/csv' },
-    body: csv,
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
-
-const count = async (h: Harness, table: string) =>
-  Number(((await h.core!.db(table).count({ n: '*' })) as { n: number | string }[])[0].n);
 
 const GOOD = [
   '\ufeffname,mobile,username,password,plan,billing_day,address,language',
