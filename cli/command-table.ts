@@ -141,7 +141,7 @@ const TABLE: [string, Module, string, string][] = [
   ['subscribers suspend', from.subscribers, 'suspend a subscriber, with a reason', 'Usage: pisonet subscribers suspend ID|USERNAME --reason TEXT [--until-paid] [--json]'],
   ['subscribers resume', from.subscribers, 'resume a suspended subscriber', 'Usage: pisonet subscribers resume ID|USERNAME [--json]'],
   ['subscribers remove', from.subscribers, "end a subscriber's service (kept as ended)", 'Usage: pisonet subscribers remove ID|USERNAME [--yes] [--json]'],
-  ['subscribers import', from.subscribers, 'add customers from a CSV file (PHPNuxBill export reshaped, a spreadsheet)', 'Usage: pisonet subscribers import FILE [--dry-run] [--site SITE] [--json]'],
+  ['subscribers import', from.subscribers, 'add customers from a CSV file (PHPNuxBill export reshaped, a spreadsheet)', 'Usage: pisonet subscribers import FILE [--dry-run] [--site SITE] [--yes] [--json]'],
   ['subscribers adopt', from.adopt, "adopt the router's own PPP secrets as subscribers", 'Usage: pisonet subscribers adopt --site SITE --plan PLAN --billing-day 1-28 [--paid-until YYYY-MM-DD]'],
   ['subscribers unlock', from.unlock, "clear a subscriber's portal sign-in waits after wrong passwords (one, or all)", 'Usage: pisonet subscribers unlock [ID|USERNAME] [--json]'],
   ['subscribers pay', from.invoices, "record a subscriber's payment (cash at the counter, GCash, ...)", 'Usage: pisonet subscribers pay ID|USERNAME AMOUNT [--method cash|gcash|maya|bank|other] [--reference TEXT]'],

@@ -146,6 +146,8 @@ export function parseDate(v: unknown, field: string): string {
 
 function text(v: unknown, field: string, max: number, what: string): string {
   const s = typeof v === 'string' ? v.trim() : undefined;
+  if (s !== undefined && /[\r\n]/.test(s))
+    throw new ValidationError(field, `${describeValue(v)} has a line break; ${what} is one line`);
   // eslint-disable-next-line no-control-regex -- control characters are what is refused
   if (s === undefined || s === '' || s.length > max || /[\x00-\x1f\x7f]/.test(s))
     throw ValidationError.invalid(field, v, what, `use 1–${max} characters`);

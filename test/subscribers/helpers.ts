@@ -1,8 +1,11 @@
-import type { Harness } from '../helpers/harness';
+import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { pppoeSetUp } from '../helpers/pppoe';
+import { AUTH } from '../portal/helpers';
 
-export { PROFILES } from '../helpers/subscriber-plans';
+import { PROFILES } from '../helpers/subscriber-plans';
+
+export { PROFILES };
 
 export const JUAN = {
   name: 'Juan dela Cruz',
@@ -23,6 +26,19 @@ export async function ownersSetUp(x: Harness): Promise<void> {
   await pppoeSetUp(x);
 }
 
+/** For a describe block: a harness on HTTP with PROFILES and the owner's set-up, started before its tests. */
+export function ownersHarness(): { readonly h: Harness } {
+  const box = {} as { h: Harness };
+  beforeAll(async () => {
+    box.h = await createHarness({ http: true, profiles: PROFILES });
+    await ownersSetUp(box.h);
+  });
+  afterAll(async () => {
+    await box.h?.close();
+  });
+  return box;
+}
+
 /** A monthly plan whose data cap blocks (no service until the next cycle). */
 export const BLOCK_PLAN = {
   name: 'HOME5B',
@@ -33,3 +49,23 @@ export const BLOCK_PLAN = {
   data_cap: '1G',
   cap_policy: 'block',
 };
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** `POST /admin/api/subscribers/import` with the CSV as the body; `query`: `?dry_run=1` and the like. */
+export async function importCsv(
+  h: Harness,
+  csv: string,
+  query = '',
+): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${h.app!.url}/admin/api/subscribers/import${query}`, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  return { status: res.status, json: (await res.json()) as Json };
+}
+
+/** How many rows a table has. */
+export const countRows = async (h: Harness, table: string) =>
+  Number(((await h.core!.db(table).count({ n: '*' })) as { n: number | string }[])[0].n);

@@ -98,3 +98,45 @@ test('choose a file, see its dry run with a bad row, then a good one, and import
   ]);
   expect(pageErrors).toEqual([]);
 }, 90_000);
+
+test('the dry run shows each row’s plan and opening balance, flags a likely typo, and imports it once ticked', async () => {
+  const typo = csvFile(
+    'typo.csv',
+    [
+      'name,mobile,username,plan,billing_day,opening_balance',
+      'Dan Uy,09171234504,dan.uy,HOME10,5,999',
+      'Typo Balance,09171234505,typo.bal,HOME10,5,99900',
+    ].join('\r\n'),
+  );
+  await page.goto(`${h.app!.url}/admin/subscribers/import`);
+  await page.setInputFiles('[data-testid=import-file]', typo);
+  await page.waitForFunction("document.getElementById('import-csv').value.includes('typo.bal')");
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-check]')]);
+  await expect(page.locator('tr[data-row="2"]').textContent()).resolves.toMatch(
+    /HOME10 · ₱999\.00\/month\s*₱999\.00/,
+  );
+  await expect(page.locator('tr[data-row="3"] [data-testid=import-question]').textContent()).resolves.toBe(
+    '₱99,900.00 brought forward is 100 months of HOME10 (₱999.00 a month): a typo?',
+  );
+  await expect(page.locator('[data-testid=import-asked]').textContent()).resolves.toMatch(/1 row has/);
+  await check('typo-check');
+
+  // Not ticked: nothing is imported and the rows are shown again, flagged, beside the box.
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-run]')]);
+  await expect(page.locator('.flash-error[role=alert]').textContent()).resolves.toMatch(
+    /Nothing was imported/,
+  );
+  await expect(page.locator('[data-testid=import-question]').count()).resolves.toBe(1);
+  await check('typo-refused');
+  expect(await h.core!.db('subscribers').where({ username: 'typo.bal' }).first()).toBeUndefined();
+
+  await page.check('#import-confirm');
+  await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=import-run]')]);
+  await expect(page.locator('[data-testid=import-summary]').textContent()).resolves.toMatch(/2\s+added/);
+  await check('typo-done');
+  const row = (await h.core!.db('subscribers').where({ username: 'typo.bal' }).first('opening_balance')) as {
+    opening_balance: number;
+  };
+  expect(Number(row.opening_balance)).toBe(9_990_000);
+  expect(pageErrors).toEqual([]);
+}, 90_000);

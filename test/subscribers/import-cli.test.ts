@@ -49,4 +49,29 @@ describe('pisonet subscribers import', () => {
     const again = await runCli(h, ['subscribers', 'import', good]);
     expect(again.stdout).toMatch(/0 added, 2 existed already/);
   }, 180_000);
+
+  it("shows each row's plan and opening balance, flags a likely typo, and imports it only with --yes", async () => {
+    const rows = ['dan.typo,Dan Uy,HOME10,5,99900', 'eve.ok,Eve Go,HOME10,5,999'];
+    const typo = file('typo.csv', ['username,name,plan,billing_day,opening_balance', ...rows, ''].join('\n'));
+    const dry = await runCli(h, ['subscribers', 'import', typo, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      'row 2: dan.typo would be added (HOME10 ₱999.00/month, opening balance ₱99,900.00)',
+    );
+    expect(dry.stdout).toContain('flagged: ₱99,900.00 brought forward is 100 months of HOME10');
+    expect(dry.stdout).toContain(
+      'row 3: eve.ok would be added (HOME10 ₱999.00/month, opening balance ₱999.00)',
+    );
+    expect(dry.stdout).toMatch(/1 opening balance flagged: .*--yes/);
+
+    const refused = await runCli(h, ['subscribers', 'import', typo]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/row 2, dan\.typo: ₱99,900\.00 brought forward/);
+    expect(refused.stderr).toMatch(/add --yes if it is right/);
+    expect(await h.core!.db('subscribers').where({ username: 'dan.typo' }).first()).toBeUndefined();
+
+    const done = await runCli(h, ['subscribers', 'import', typo, '--yes']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/2 added/);
+  }, 180_000);
 });

@@ -5,22 +5,8 @@
  */
 import { createHarness, type Harness } from '../helpers/harness';
 import { AUTH } from '../portal/helpers';
-import { ownersSetUp, PROFILES } from './helpers';
+import { countRows as count, importCsv, ownersSetUp, PROFILES, type Json } from './helpers';
 import { waitFor } from '../helpers/wait';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function importCsv(h: Harness, csv: string, query = ''): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${h.app!.url}/admin/api/subscribers/import${query}`, {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'text/csv' },
-    body: csv,
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
-
-const count = async (h: Harness, table: string) =>
-  Number(((await h.core!.db(table).count({ n: '*' })) as { n: number | string }[])[0].n);
 
 const GOOD = [
   '\ufeffname,mobile,username,password,plan,billing_day,address,language',
@@ -122,14 +108,17 @@ describe('importing subscribers from a CSV', () => {
       'eli.x,Eli Tan,GOLD99,3,09171234505',
       'f,Fe Ong,HOME10,31,0917',
       'dina.OK,Dina Again,HOME10,3,09171234506',
+      'ELI.x,Eli Again,HOME10,3,09171234507',
     ].join('\n');
     const res = await importCsv(h, csv);
     expect(res.status).toBe(400);
     expect(res.json.code).toBe('INVALID_INPUT');
     const at = (res.json.problems as Json[]).map((p) => `${p.row}:${p.field}`);
-    expect(at).toEqual(['3:plan', '4:mobile', '4:billing_day', '4:username', '5:username']);
+    // A username twice is named in the same check even when its first row has another problem.
+    expect(at).toEqual(['3:plan', '4:mobile', '4:billing_day', '4:username', '5:username', '6:username']);
     expect(res.json.fields['row 3: plan']).toMatch(/GOLD99/);
     expect(res.json.fields['row 5: username']).toMatch(/row 2/);
+    expect(res.json.fields['row 6: username']).toBe('ELI.x is also on row 3 of this file');
     expect(res.json.error).toMatch(/nothing was imported/);
     expect(await count(h, 'subscribers')).toBe(before);
   });
@@ -158,6 +147,14 @@ describe('importing subscribers from a CSV', () => {
       'name,username,plan,billing_day,mobile\n"A\r\nB",ab.c,HOME10,1,09171234510\nC D,cd.e,GOLD,1,09171234511\n',
     );
     expect((multi.json.problems as Json[]).map((p) => `${p.row}:${p.field}`)).toEqual(['2:name', '3:plan']);
+    expect(multi.json.fields['row 2: name']).toBe('"A\\r\\nB" has a line break; a name is one line');
+    const address = await importCsv(
+      h,
+      'name,username,plan,billing_day,address\nA B,ab.c,HOME10,1,"Line one\nLine two"\n',
+    );
+    expect(address.json.fields['row 2: address']).toBe(
+      '"Line one\\nLine two" has a line break; an address is one line',
+    );
     const short = await importCsv(h, 'name,username,plan,billing_day\nA B,ab.c,HOME10\n');
     expect(short.json.problems[0]).toMatchObject({ row: 2, field: 'row' });
   });

@@ -17,6 +17,14 @@ const json = (req: Request, s: SubscriberView) =>
   subscriberJson(s, { withPassword: req.actor?.account === undefined });
 const idOf = (req: Request) => parseRecordId(req.params.id, subscriberNotFound);
 
+/** A yes/no in the query (`1`, `true`, `0`, `false`, absent: no); anything else: 400 naming it. */
+function queryFlag(q: Record<string, unknown>, name: string, yes: string): boolean {
+  const v = String(q[name] ?? '');
+  if (!['', '0', '1', 'true', 'false'].includes(v))
+    throw new AppError('INVALID_INPUT', `${name}: use 1 (${yes}) or 0`, 400, name);
+  return v === '1' || v === 'true';
+}
+
 export function subscriberApiRouter(ctx: WebContext): Router {
   const r = Router();
   const { subscribers } = ctx.services;
@@ -35,7 +43,8 @@ export function subscriberApiRouter(ctx: WebContext): Router {
     const s = await subscribers.create(asked ? input : body, actorOf(req), { confirmed: confirm === true });
     res.status(201).json({ success: true, subscriber: json(req, s) });
   });
-  // Customers from a CSV (text/csv): every row checked first; ?dry_run=1 writes nothing; ?site= names the site.
+  // Customers from a CSV (text/csv): every row checked first; ?dry_run=1 writes nothing; ?site= names the site;
+  // ?confirm=1: the opening balances that look like a typo (the dry run's `question`s) are meant.
   r.post('/subscribers/import', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     if (!req.is('text/csv'))
@@ -45,12 +54,13 @@ export function subscriberApiRouter(ctx: WebContext): Router {
         415,
         'csv',
       );
-    const dry = String(q.dry_run ?? '');
-    if (!['', '0', '1', 'true', 'false'].includes(dry))
-      throw new AppError('INVALID_INPUT', 'dry_run: use 1 (check only) or 0', 400, 'dry_run');
     const report = await subscribers.importCsv(
       req.body,
-      { dryRun: dry === '1' || dry === 'true', site: q.site },
+      {
+        dryRun: queryFlag(q, 'dry_run', 'check only'),
+        site: q.site,
+        confirmed: queryFlag(q, 'confirm', 'the flagged opening balances are meant'),
+      },
       actorOf(req),
     );
     if (report.problems.length) return void res.status(400).json(importProblemsJson(report.problems));

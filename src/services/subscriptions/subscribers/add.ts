@@ -265,7 +265,7 @@ export interface CreateOptions {
 const OPENING_MONTHS_ASKED = 6;
 
 /** 409 CONFIRM_REQUIRED when the opening balance is more than OPENING_MONTHS_ASKED months of the plan's fee. */
-function askTypoOpening(n: NewSubscriber): void {
+export function askTypoOpening(n: NewSubscriber): void {
   const price = n.plan.price;
   if (!n.opening || price <= 0 || n.opening.amount <= price * OPENING_MONTHS_ASKED) return;
   const months = Math.floor(n.opening.amount / price);

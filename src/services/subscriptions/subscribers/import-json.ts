@@ -21,6 +21,11 @@ export function importJson(r: ImportReport, opts: { withPassword: boolean }) {
       row: x.row,
       username: x.username,
       outcome: x.outcome,
+      plan: x.plan,
+      ...(x.openingBalance !== undefined
+        ? { opening_balance: x.openingBalance / 100, opening_balance_centavos: x.openingBalance }
+        : {}),
+      ...(x.question !== undefined ? { question: x.question } : {}),
       ...(x.id !== undefined ? { id: x.id, account_no: x.accountNo } : {}),
       ...(x.madePassword !== undefined
         ? { password_made: true, ...(opts.withPassword ? { password: x.madePassword } : {}) }

@@ -2,9 +2,10 @@
  * Customers brought over from a CSV (a PHPNuxBill export reshaped, a spreadsheet): each row becomes the same
  * fields a single add takes and is checked by the same reader and plan check; every row is checked before any is
  * written, so a file with a bad row writes nothing. A row whose username the site already has is skipped
- * (`exists`): the same file twice adds nothing. The rows are written in one transaction through the single add's
- * own steps (the account number, the row, billing's first invoice, the event), then audited, and the router
- * work told after the commit.
+ * (`exists`): the same file twice adds nothing. An opening balance the single add would ask about (askTypoOpening)
+ * is flagged on its row in a dry run and refuses the whole file unless confirmed. The rows are written in one
+ * transaction through the single add's own steps (the account number, the row, billing's first invoice, the
+ * event), then audited, and the router work told after the commit.
  */
 import type { Knex } from 'knex';
 import { isBlank, parseCsv, type CsvRecord } from '../../../domain/csv';
@@ -12,6 +13,7 @@ import { ErrorCollector } from '../../../domain/error-collector';
 import { AppError } from '../../../domain/errors';
 import type { Actor } from '../../business/audit/actor';
 import {
+  askTypoOpening,
   auditCreated,
   checkNewSubscriber,
   insertSubscriberIn,
@@ -23,7 +25,7 @@ import type { ChangeDeps } from './changes';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
 import { findSite } from '../../business/sites/lookup';
 import { accountNo } from './store';
-import type { ImportOptions, ImportProblem, ImportReport } from './types';
+import type { ImportOptions, ImportProblem, ImportReport, ImportRow } from './types';
 
 /** The largest file taken (bytes of text) and the most customers in one. */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -49,6 +51,8 @@ interface Checked {
   row: number;
   n: NewSubscriber;
   exists: boolean;
+  /** Its opening balance looks like a typo: the single add's question. */
+  question?: string;
 }
 
 /** A file over the bounds (413), in words the owner can act on. */
@@ -86,19 +90,11 @@ export async function importSubscribers(
   if (!table) return report;
   const checked = await checkRows(d, site, table, report.problems);
   if (report.problems.length) return report;
+  if (!report.dryRun && !opts.confirmed) askTypos(checked);
   const written = report.dryRun
     ? new Map<number, { id: number; seq: number }>()
     : await writeRows(d, checked);
-  for (const c of checked) {
-    const w = written.get(c.row);
-    report.rows.push({
-      row: c.row,
-      username: c.n.username,
-      outcome: c.exists ? 'exists' : w ? 'created' : 'ok',
-      ...(w ? { id: w.id, accountNo: accountNo(w.seq) } : {}),
-      ...(w && c.n.f.password === undefined ? { madePassword: c.n.password } : {}),
-    });
-  }
+  report.rows = checked.map((c) => reportRow(c, written.get(c.row)));
   report.exists = checked.filter((c) => c.exists).length;
   report.created = written.size;
   if (written.size) await told(d, actor, site, checked, written);
@@ -173,7 +169,10 @@ export function rowInput(
 /** A field as the file names it (`profile` is its `plan`). */
 const columnOf = (field: string) => (field === 'profile' ? 'plan' : field);
 
-/** Every row read and checked as a single add is, a username twice in the file refused, those the site has found. */
+/**
+ * Every row read and checked as a single add is, a username twice in the file refused (a row with other problems
+ * too), those the site has found, and the opening balances the single add would ask about.
+ */
 async function checkRows(
   d: ChangeDeps,
   site: SiteRef,
@@ -185,22 +184,29 @@ async function checkRows(
   const seen = new Map<string, number>();
   for (const r of t.records) {
     const c = new ErrorCollector();
-    const n = await checkNewSubscriber(d, rowInput(t.columns, r.cells, site), c, memo);
+    const input = rowInput(t.columns, r.cells, site);
+    const n = await checkNewSubscriber(d, input, c, memo);
     for (const e of c.errors) problems.push({ row: r.row, field: columnOf(e.field), message: e.problem });
-    if (!n) continue;
-    const key = n.username.toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined)
-      problems.push({
-        row: r.row,
-        field: 'username',
-        message: `${n.username} is also on row ${first} of this file`,
-      });
-    else seen.set(key, r.row);
-    out.push({ row: r.row, n, exists: false });
+    // A row with other problems is in the check for twice-given usernames too: every problem in one round.
+    const username = n?.username ?? input.username;
+    if (typeof username === 'string') {
+      const first = seen.get(username.toLowerCase());
+      if (first !== undefined)
+        problems.push({
+          row: r.row,
+          field: 'username',
+          message: `${username} is also on row ${first} of this file`,
+        });
+      else seen.set(username.toLowerCase(), r.row);
+    }
+    if (n) out.push({ row: r.row, n, exists: false });
   }
+  if (problems.length) return out;
   const taken = await takenUsernames(d.db, site, [...seen.keys()]);
-  for (const c of out) c.exists = taken.has(c.n.username.toLowerCase());
+  for (const c of out) {
+    c.exists = taken.has(c.n.username.toLowerCase());
+    if (!c.exists) c.question = typoQuestion(c.n);
+  }
   return out;
 }
 
@@ -245,6 +251,50 @@ async function writeRows(
     }
   });
   return written;
+}
+
+/** A row's outcome and what it is billed: its plan and fee, the opening balance, a typo's question. */
+function reportRow(c: Checked, w: { id: number; seq: number } | undefined): ImportRow {
+  return {
+    row: c.row,
+    username: c.n.username,
+    outcome: c.exists ? 'exists' : w ? 'created' : 'ok',
+    plan: c.n.plan.name,
+    fee: c.n.plan.price,
+    ...(c.n.opening ? { openingBalance: c.n.opening.amount } : {}),
+    ...(c.question !== undefined ? { question: c.question } : {}),
+    ...(w ? { id: w.id, accountNo: accountNo(w.seq) } : {}),
+    ...(w && c.n.f.password === undefined ? { madePassword: c.n.password } : {}),
+  };
+}
+
+/** The single add's question about an opening balance (askTypoOpening) in its words, or undefined. */
+function typoQuestion(n: NewSubscriber): string | undefined {
+  try {
+    askTypoOpening(n);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
+    return e.message.replace(/\s*Check it, or confirm it\.$/, '');
+  }
+}
+
+/** Rows to be added whose opening balance looks like a typo: 409 CONFIRM_REQUIRED naming each, nothing written. */
+function askTypos(checked: readonly Checked[]): void {
+  const asked = checked.filter((c) => c.question !== undefined);
+  if (!asked.length) return;
+  const fields: Record<string, string> = {};
+  for (const c of asked) fields[`row ${c.row}: opening_balance`] = c.question!;
+  const rows = asked.length === 1 ? 'a row' : `${asked.length} rows`;
+  throw new AppError(
+    'CONFIRM_REQUIRED',
+    `Nothing was imported: an opening balance looks like a typo on ${rows}:\n${asked
+      .map((c) => `  - row ${c.row}, ${c.n.username}: ${c.question}`)
+      .join('\n')}\nCheck the file, or confirm it.`,
+    409,
+    'opening_balance',
+    fields,
+  );
 }
 
 /** After the commit: each subscriber's audit entry as a single add's, the import's own, the router work told. */

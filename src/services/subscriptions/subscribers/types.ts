@@ -83,7 +83,9 @@ export interface SubscriberService {
   /**
    * Customers from a CSV (src/services/subscriptions/subscribers/import.ts): every row checked as `create` checks one, then all
    * written in one transaction (or, with `dryRun`, none); rows with problems: nothing written, each named in the
-   * report; a username the site has: skipped as `exists`. Over 2 MB or 5,000 rows: 413 TOO_LARGE.
+   * report; a username the site has: skipped as `exists`. Over 2 MB or 5,000 rows: 413 TOO_LARGE. Rows whose
+   * opening balance looks like a typo (as `create` asks): flagged in a dry run, else 409 CONFIRM_REQUIRED naming
+   * them and nothing written, unless `confirmed`.
    */
   importCsv(csv: unknown, opts: ImportOptions, actor: Actor): Promise<ImportReport>;
   /**
@@ -217,6 +219,12 @@ export interface ImportRow {
   row: number;
   username: string;
   outcome: 'ok' | 'created' | 'exists';
+  /** What it is billed: its plan, the plan's monthly fee (centavos), the opening balance brought (centavos). */
+  plan: string;
+  fee: number;
+  openingBalance?: number;
+  /** An opening balance that looks like a typo, in the single add's words (not asked of a row that exists). */
+  question?: string;
   id?: number;
   accountNo?: string;
   /** Made here because the row gave none (created rows only); shown to the owner as a single add shows it. */
@@ -244,4 +252,6 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** The site's id or name (the default site when absent). */
   site?: unknown;
+  /** Rows whose opening balance looks like a typo were asked about and are meant (else 409 CONFIRM_REQUIRED). */
+  confirmed?: boolean;
 }

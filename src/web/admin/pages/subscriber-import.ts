@@ -1,13 +1,15 @@
 /**
  * The owner's import of customers from a CSV: choose the file (read in the browser into the form; pasting the
- * text works without JavaScript), see the dry run (rows that would be added, rows that exist, each problem with
- * its row and column), then Import. The subscriber service does the checking and the writing, as for the API and
- * `pisonet subscribers import`.
+ * text works without JavaScript), see the dry run (rows that would be added with their plan and opening balance,
+ * rows that exist, each problem with its row and column, an opening balance that looks like a typo flagged), then
+ * Import (a box to tick for the flagged ones). The subscriber service does the checking and the writing, as for
+ * the API and `pisonet subscribers import`.
  */
 import { Router, type Request, type Response } from 'express';
 import { IMPORT_COLUMNS, IMPORT_REQUIRED } from '../../../services/subscriptions/subscribers/import';
 import type { ImportReport } from '../../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../../context';
+import { AppError } from '../../../domain/errors';
 import { actorOf, field, formFailure, page } from './common';
 
 type View = { csv?: string; site?: string; report?: ImportReport | null; formError?: string | null };
@@ -34,6 +36,7 @@ async function renderImport(ctx: WebContext, res: Response, v: View, status = 20
       values: { csv: v.csv ?? '', site: v.site ?? '' },
       report,
       okRows: report ? report.rows.filter((r) => r.outcome === 'ok').length : 0,
+      asked: report ? report.rows.filter((r) => r.question !== undefined).length : 0,
       formError: v.formError ?? null,
       scripts: ['/public/js/admin-subscriber-import.js'],
     },
@@ -41,21 +44,30 @@ async function renderImport(ctx: WebContext, res: Response, v: View, status = 20
   );
 }
 
-/** `step=check`: the dry run; `step=import`: the import itself (every row checked again first). */
+const TYPO_ASKED =
+  'Nothing was imported: the opening balances flagged below look like a typo. Check the file, or tick the box if they are right.';
+
+/**
+ * `step=check`: the dry run; `step=import`: the import itself (every row checked again first), `confirm` its box
+ * for the opening balances flagged as a likely typo. Refused for those: the dry run again, the box beside Import.
+ */
 async function runImport(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const body = req.body as Record<string, unknown> | undefined;
   const csv = typeof body?.csv === 'string' ? body.csv : '';
   const site = field(body, 'site');
-  const dryRun = field(body, 'step') !== 'import';
-  try {
-    const report = await ctx.services.subscribers.importCsv(
+  const run = (dryRun: boolean) =>
+    ctx.services.subscribers.importCsv(
       csv,
-      { dryRun, site: site || undefined },
+      { dryRun, site: site || undefined, confirmed: field(body, 'confirm') === 'true' },
       actorOf(req),
     );
+  try {
+    const report = await run(field(body, 'step') !== 'import');
     await renderImport(ctx, res, { csv, site, report }, report.problems.length ? 400 : 200);
   } catch (err) {
     const f = formFailure(err);
-    await renderImport(ctx, res, { csv, site, formError: f.message }, f.status);
+    const asked = err instanceof AppError && err.code === 'CONFIRM_REQUIRED';
+    const report = asked ? await run(true) : null;
+    await renderImport(ctx, res, { csv, site, report, formError: asked ? TYPO_ASKED : f.message }, f.status);
   }
 }
