@@ -115,7 +115,7 @@ export async function checkNewSubscriber(
   checkDates(f, today, c);
   if (c.errors.length > before) return undefined;
   const startsOn = f.startsOn ?? today;
-  const placing = await placeStatic(d.db, d.addressing, site as SiteRef, f.staticIp);
+  const placing = await placeStatic(d.db, d.addressing, site as SiteRef, f.staticIp, f.username);
   return {
     placing,
     f,
