@@ -54,7 +54,8 @@ export function readAdoptRequest(body: unknown, c: ErrorCollector): AdoptRequest
     if (!['site', 'dry_run', 'confirm', 'secrets'].includes(k))
       c.add(k, 'unknown field; allowed: site, dry_run, confirm, secrets');
   for (const k of ['dry_run', 'confirm'])
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') c.add(k, `${describeValue(o[k])} is not true or false`);
+    if (o[k] !== undefined && typeof o[k] !== 'boolean')
+      c.add(k, `${describeValue(o[k])} is not true or false`);
   const list = o.secrets;
   const entries: AdoptEntry[] = [];
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ADOPT)
