@@ -4,8 +4,14 @@
  * as long as the command runs, and that site's PPP room's check makes the adopted secrets ours before it ends.
  */
 import type { Core } from '../../src/core';
-import { createSubscriberAdopt, type SitePpp } from '../../src/services/subscriptions/subscribers/adopt';
+import { ValidationError, ValidationErrors } from '../../src/domain/errors';
+import {
+  createSubscriberAdopt,
+  type AdoptResult,
+  type SitePpp,
+} from '../../src/services/subscriptions/subscribers/adopt';
 import { adoptResultJson } from '../../src/services/subscriptions/subscribers/adopt-json';
+import { readAddressing } from '../../src/router/addressing';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openSiteRouter, type SiteRouter } from '../lib/site-router';
@@ -38,13 +44,80 @@ function adoptOn(core: Core, opened: { s?: SiteRouter }) {
     subscribers: core.services.subscribers,
     profiles: core.services.profiles,
     sitePpp: async (site): Promise<SitePpp> => {
-      const ppp = (opened.s ??= await openSiteRouter(core, String(site.id))).pppSubscribers;
-      return { held: () => ppp.held(), check: () => ppp.check('secrets adopted') };
+      const s = (opened.s ??= await openSiteRouter(core, String(site.id)));
+      const ppp = s.pppSubscribers;
+      return {
+        held: () => ppp.held(),
+        addressing: () => readAddressing(s.router),
+        check: () => ppp.check('secrets adopted'),
+      };
     },
   });
 }
 
 const SESSION = { offline: 'offline', kept: 'kept online', ended: 'ended once (redials)' } as const;
+
+type Values = ReturnType<typeof parseCommand>['values'];
+
+/** The request's entries: one per NAME[=MOBILE], with the shared plan, day and date. */
+function entriesOf(values: Values, names: string[]): Array<Record<string, unknown>> {
+  return names.map((n) => {
+    const [name, mobile] = n.split('=', 2);
+    const e: Record<string, unknown> = { name, plan: values.plan, billing_day: values['billing-day'] };
+    if (mobile !== undefined) e.mobile = mobile;
+    if (values['paid-until'] !== undefined) e.paid_until = values['paid-until'];
+    return e;
+  });
+}
+
+/**
+ * The service's problems named by secret, not by `secrets[N]` (an index the terminal never showed): `shortpw: the
+ * router's password …`, `inday (mobile): …`.
+ */
+function bySecret(err: unknown, entries: Array<Record<string, unknown>>): unknown {
+  if (!(err instanceof ValidationErrors)) return err;
+  const named = err.errors.map((v) => {
+    const m = /^secrets\[(\d+)\]\.(.+)$/.exec(v.field);
+    const name = m ? entries[Number(m[1])]?.name : undefined;
+    if (!m || typeof name !== 'string' || !name) return v;
+    return new ValidationError(
+      v.field,
+      v.problem,
+      `${m[2] === 'name' ? name : `${name} (${m[2]})`}: ${v.problem}`,
+    );
+  });
+  return new ValidationErrors(named, 'Nothing adopted');
+}
+
+/** What a secret's own fixed address becomes, for the table. */
+const fixedAddress = (s: AdoptResult['secrets'][number]): string =>
+  !s.remoteAddress
+    ? ''
+    : s.remoteAddress.to
+      ? `${s.remoteAddress.to} kept`
+      : `${s.remoteAddress.from} taken off`;
+
+function printResult(out: AdoptResult): void {
+  print(
+    table(out.secrets, [
+      { header: 'Secret', get: (s) => s.name },
+      // Its account number (a dry run's: as it would be drawn), which the secret's comment will carry.
+      { header: 'Account', get: (s) => s.comment.to.replace(/^pisonet subscriber /, '') },
+      { header: 'Profile', get: (s) => `${s.profile.from} → ${s.profile.to}`, shrink: true },
+      { header: 'Fixed address', get: fixedAddress },
+      {
+        header: 'Session',
+        get: (s) => (s.suspended ? 'suspended (was disabled)' : SESSION[s.session]),
+      },
+    ]),
+  );
+  for (const s of out.secrets) if (s.remoteAddress?.why) print(`${s.name}: ${s.remoteAddress.why}`);
+  print(
+    out.dryRun
+      ? `Dry run: nothing changed. ${out.secrets.length} secret(s) would be adopted.`
+      : `${out.secrets.length} secret(s) adopted on site ${out.site.name}; the router ${out.applied === 'done' ? 'is in line' : "follows at the server's next PPP check (within 30 s)"}.`,
+  );
+}
 
 const adopt: CommandDef = {
   name: 'subscribers adopt',
@@ -65,44 +138,14 @@ const adopt: CommandDef = {
           print('Every PPP secret on this router is ours already: nothing to adopt.');
           return 0;
         }
-        const out = await svc.adopt(
-          {
-            site: values.site,
-            dry_run: values['dry-run'] === true,
-            secrets: names.map((n) => {
-              const [name, mobile] = n.split('=', 2);
-              const e: Record<string, unknown> = {
-                name,
-                plan: values.plan,
-                billing_day: values['billing-day'],
-              };
-              if (mobile !== undefined) e.mobile = mobile;
-              if (values['paid-until'] !== undefined) e.paid_until = values['paid-until'];
-              return e;
-            }),
-          },
-          cliActor(),
-        );
+        const secrets = entriesOf(values, names);
+        const out = await svc
+          .adopt({ site: values.site, dry_run: values['dry-run'] === true, secrets }, cliActor())
+          .catch((err: unknown) => {
+            throw bySecret(err, secrets);
+          });
         if (values.json) printJson(adoptResultJson(out));
-        else {
-          print(
-            table(out.secrets, [
-              { header: 'Secret', get: (s) => s.name },
-              // Its account number (a dry run's: as it would be drawn), which the secret's comment will carry.
-              { header: 'Account', get: (s) => s.comment.to.replace(/^pisonet subscriber /, '') },
-              { header: 'Profile', get: (s) => `${s.profile.from} → ${s.profile.to}`, shrink: true },
-              {
-                header: 'Session',
-                get: (s) => (s.suspended ? 'suspended (was disabled)' : SESSION[s.session]),
-              },
-            ]),
-          );
-          print(
-            out.dryRun
-              ? `Dry run: nothing changed. ${out.secrets.length} secret(s) would be adopted.`
-              : `${out.secrets.length} secret(s) adopted on site ${out.site.name}; the router ${out.applied === 'done' ? 'is in line' : "follows at the server's next PPP check (within 30 s)"}.`,
-          );
-        }
+        else printResult(out);
         return 0;
       } finally {
         await opened.s?.close();

@@ -28,6 +28,7 @@ import { createVendoService } from '../services/shop/vendos';
 import { createSubscriberService } from '../services/subscriptions/subscribers';
 import { subscriberAtAddress } from '../services/subscriptions/subscribers/at-address';
 import { siteAddressing } from './site-addressing';
+import { readAddressing } from '../router/addressing';
 import { createSubscriberAdopt, type SitePpp } from '../services/subscriptions/subscribers/adopt';
 import { AppError } from '../domain/errors';
 import { createSmsService } from '../services/subscriptions/sms';
@@ -222,7 +223,11 @@ function adoptOf(c: Composed, rooms: ReturnType<typeof subscriberRooms>) {
           'site',
         );
       const ppp = stack.pppSubscribers;
-      return { held: () => ppp.held(), check: () => ppp.check('secrets adopted') };
+      return {
+        held: () => ppp.held(),
+        addressing: () => readAddressing(stack.router),
+        check: () => ppp.check('secrets adopted'),
+      };
     },
   });
 }

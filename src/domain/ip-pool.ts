@@ -2,7 +2,7 @@
  * A site's fixed addresses for subscribers (its `static_pool`): IPv4 only, given as a network (`10.20.0.0/24`:
  * its hosts, without the network and broadcast addresses) or a range (`10.20.0.10-10.20.0.200`, both ends in).
  * Pure: the subscriber service reads what is in use (the database, the router's own `/ip/pool` ranges and
- * addresses) and asks here which address is free, and whether one may be given.
+ * addresses, its secrets' fixed addresses) and asks here which address is free, and whether one may be given.
  */
 import { ValidationError } from './errors';
 import { parseCidr, parseIPv4 } from './network';
@@ -31,11 +31,16 @@ export interface RouterPool {
   spans: AddressSpan[];
 }
 
-/** What a site's router already gives out or holds itself: its pools and its own addresses. */
+/**
+ * What a site's router already gives out or holds: its pools, its own addresses, and the fixed addresses of its
+ * PPP secrets that are not ours (a customer of the shop's before us, not adopted yet).
+ */
 export interface RouterAddressing {
   pools: RouterPool[];
   /** Its own addresses, without their prefix length. */
   own: string[];
+  /** Its secrets without `pisonet` in their comment that have a `remote-address`: their name and that address. */
+  secrets: Array<{ name: string; address: string }>;
 }
 
 export function ipToNumber(ip: string): number {

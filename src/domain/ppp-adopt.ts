@@ -36,6 +36,8 @@ export interface AdoptRequest {
   malformed: boolean;
   site: unknown;
   dryRun: boolean;
+  /** Opening balances that look like typos were asked about and are meant. */
+  confirm: boolean;
   entries: AdoptEntry[];
 }
 
@@ -49,10 +51,11 @@ export function readAdoptRequest(body: unknown, c: ErrorCollector): AdoptRequest
     unknown
   >;
   for (const k of Object.keys(o))
-    if (!['site', 'dry_run', 'secrets'].includes(k))
-      c.add(k, 'unknown field; allowed: site, dry_run, secrets');
-  if (o.dry_run !== undefined && typeof o.dry_run !== 'boolean')
-    c.add('dry_run', `${describeValue(o.dry_run)} is not true or false`);
+    if (!['site', 'dry_run', 'confirm', 'secrets'].includes(k))
+      c.add(k, 'unknown field; allowed: site, dry_run, confirm, secrets');
+  for (const k of ['dry_run', 'confirm'])
+    if (o[k] !== undefined && typeof o[k] !== 'boolean')
+      c.add(k, `${describeValue(o[k])} is not true or false`);
   const list = o.secrets;
   const entries: AdoptEntry[] = [];
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ADOPT)
@@ -69,7 +72,7 @@ export function readAdoptRequest(body: unknown, c: ErrorCollector): AdoptRequest
       c.add(entryField(i, 'name'), `${e.name} is named twice (also secrets[${first}])`);
     else seen.set(e.name, i);
   });
-  return { malformed, site: o.site, dryRun: o.dry_run === true, entries };
+  return { malformed, site: o.site, dryRun: o.dry_run === true, confirm: o.confirm === true, entries };
 }
 
 function readEntry(e: unknown, i: number, c: ErrorCollector): AdoptEntry {
@@ -137,6 +140,11 @@ export interface AdoptChange {
   service?: { from: string; to: string };
   disabled?: { from: boolean; to: boolean };
   suspended?: string;
+  /**
+   * Only for a secret with its own fixed address (`remote-address`): kept as its subscriber's `static_ip` (`to`
+   * the same), or taken off (`to` null) for the reason in `why`.
+   */
+  remoteAddress?: { from: string; to: string | null; why?: string };
   session: AdoptSession;
   /** Its session's address when it is online. */
   address: string | null;

@@ -98,10 +98,26 @@ function mustBeOurs(what: string, have: { name: string; ours: boolean }, attrs?:
   if (attrs?.comment !== undefined && !isOurs(attrs.comment)) throw notOurs(what, have.name);
 }
 
+/** A secret's own address is taken off by `unset` (RouterOS takes no empty address). */
+const SECRET_UNSET_EMPTY = ['remote-address'] as const;
+
+/** Writes `attrs` to one object: those in `unsetEmpty` given empty are unset, the rest set. */
+async function writeAttrs(
+  router: RouterClient,
+  menu: string,
+  id: string,
+  attrs: PppAttrs,
+  unsetEmpty: readonly string[],
+): Promise<void> {
+  const unset = unsetEmpty.filter((k) => attrs[k] === '');
+  const rest = Object.fromEntries(Object.entries(attrs).filter(([k]) => !unset.includes(k)));
+  if (Object.keys(rest).length) await router.set(menu, id, rest);
+  for (const k of unset) await router.command(`${menu}/unset`, { numbers: id, 'value-name': k });
+}
+
 export function createRouterPpp(router: RouterClient): RouterPpp {
   const profile = ourObjects(router, PROFILE_MENU, 'PPP profile');
-  // A secret's own address is taken off by `unset` (RouterOS takes no empty address).
-  const secret = ourObjects(router, SECRET_MENU, 'PPP secret', ['remote-address']);
+  const secret = ourObjects(router, SECRET_MENU, 'PPP secret', SECRET_UNSET_EMPTY);
   return {
     profiles: () => readProfiles(router),
     secrets: () => readSecrets(router),
@@ -124,7 +140,7 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
     setSecret: secret.set,
     async adoptSecret(have, attrs) {
       if (!isOurs(attrs.comment)) throw notOurs('PPP secret', have.name);
-      await router.set(SECRET_MENU, have.id, attrs);
+      await writeAttrs(router, SECRET_MENU, have.id, attrs, SECRET_UNSET_EMPTY);
     },
     removeSecret: secret.remove,
     sessions: () => readSessions(router),
@@ -147,10 +163,7 @@ function ourObjects(router: RouterClient, menu: string, what: string, unsetEmpty
     },
     async set(have: { id: string; name: string; ours: boolean }, attrs: PppAttrs): Promise<void> {
       mustBeOurs(what, have, attrs);
-      const unset = unsetEmpty.filter((k) => attrs[k] === '');
-      const rest = Object.fromEntries(Object.entries(attrs).filter(([k]) => !unset.includes(k)));
-      if (Object.keys(rest).length) await router.set(menu, have.id, rest);
-      for (const k of unset) await router.command(`${menu}/unset`, { numbers: have.id, 'value-name': k });
+      await writeAttrs(router, menu, have.id, attrs, unsetEmpty);
     },
     async remove(have: { id: string; name: string; ours: boolean }): Promise<void> {
       mustBeOurs(what, have);

@@ -7,7 +7,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { runCli } from '../cli/helpers';
 import { ownersSetUp, PROFILES } from './helpers';
 
-jest.setTimeout(120_000); // five runs of the terminal, each compiling its sources when dist/ is not current
+jest.setTimeout(180_000); // seven runs of the terminal, each compiling its sources when dist/ is not current
 let h: Harness;
 const rows = () => h.sim.rows('/ppp/secret').map((r) => ({ ...r }));
 
@@ -35,8 +35,10 @@ describe('pisonet subscribers adopt', () => {
 
     const bad = await runCli(h, [...base, 'dodong=09171230001', 'inday=555', 'ghost=09171230003']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/secrets\[1\]\.mobile/);
-    expect(bad.stderr).toMatch(/secrets\[2\]\.name: there is no PPP secret ghost/);
+    // Each problem named by its secret, not by an index the terminal never showed.
+    expect(bad.stderr).toMatch(/inday \(mobile\): /);
+    expect(bad.stderr).toMatch(/ghost: there is no PPP secret ghost/);
+    expect(bad.stderr).not.toMatch(/secrets\[/);
     expect(rows()).toEqual(before);
     expect(await h.core!.db('subscribers').count({ n: '*' }).first()).toMatchObject({ n: 0 });
 
@@ -60,5 +62,24 @@ describe('pisonet subscribers adopt', () => {
     const none = await runCli(h, base);
     expect(none.code).toBe(0);
     expect(none.stdout).toContain('nothing to adopt');
+  });
+
+  it("without NAME names a bad secret by its name, and shows each secret's fixed address", async () => {
+    await h.router.add('/ppp/secret', { name: 'shortpw', password: '1234', profile: 'default' });
+    await h.router.add('/ppp/secret', {
+      name: 'cam.fixed',
+      password: 'Cam-fixed-pass-1',
+      profile: 'default',
+      'remote-address': '10.99.0.5',
+    });
+    const all = await runCli(h, [...base, '--dry-run']);
+    expect(all.code).toBe(2);
+    expect(all.stderr).toMatch(/shortpw: the router's password is not one a subscriber can have/);
+    expect(all.stderr).not.toMatch(/secrets\[/);
+    const cam = await runCli(h, [...base, '--dry-run', 'cam.fixed']);
+    expect(cam.stderr).toBe('');
+    expect(cam.stdout).toMatch(
+      /cam\.fixed\s+S-000003\s+default → pisonet-HOME10\s+10\.99\.0\.5 kept\s+offline/,
+    );
   });
 });

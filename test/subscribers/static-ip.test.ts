@@ -264,3 +264,26 @@ describe('on the router', () => {
     expect((await adminApi(h, 'GET', '/sites/nowhere/addresses')).status).toBe(404);
   });
 });
+
+describe("the router's own secrets, not ours yet", () => {
+  it('hold their fixed addresses: a typed one is refused naming the secret, auto skips it', async () => {
+    const s = await add({ static_ip: 'auto' });
+    const next = s.static_ip as string; // the lowest free address, freed again for the secret below
+    await adminApi(h, 'PUT', `/subscribers/${s.id}`, { static_ip: '' });
+    await h.router.add('/ppp/secret', {
+      name: 'cctv.before',
+      password: 'Cctv-before-1',
+      profile: 'default',
+      'remote-address': next,
+      comment: 'CCTV, before us',
+    });
+    const typed = await adminApi(h, 'PUT', `/subscribers/${s.id}`, { static_ip: next });
+    expect(typed.status).toBe(400);
+    expect(typed.json.fields.static_ip).toBe(
+      `${next} is the fixed address (remote-address) of the router's PPP secret cctv.before on default, not ours: adopt that secret, or pick another`,
+    );
+    const auto = await adminApi(h, 'PUT', `/subscribers/${s.id}`, { static_ip: 'auto' });
+    expect(auto.status).toBe(200);
+    expect(auto.json.subscriber.static_ip).not.toBe(next);
+  });
+});

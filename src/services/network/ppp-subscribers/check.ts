@@ -42,6 +42,8 @@ export interface PppCheckReport {
   conflicts: string[];
   /** Writes the router refused (retried at the next check). */
   failed: number;
+  /** The refused writes of profiles and secrets, each `secret NAME: the router's error`. */
+  failures: string[];
 }
 
 export interface PppWanted {
@@ -162,29 +164,36 @@ export async function checkPpp(
     restarted: 0,
     conflicts: [...pd.conflicts.map((n) => `profile ${n}`), ...sd.conflicts.map((n) => `secret ${n}`)],
     failed: 0,
+    failures: [],
   };
+  const unwritten = new Set<string>();
   const attempt = async (
     write: () => Promise<unknown>,
     count: 'added' | 'changed' | 'removed',
-    secret?: string,
+    what: { profile: string } | { secret: string },
   ) => {
     try {
       await write();
       report[count]++;
-    } catch {
+    } catch (err) {
       report.failed++; // the next check tries again
-      if (secret) unwritten.add(secret);
+      const name = 'secret' in what ? `secret ${what.secret}` : `profile ${what.profile}`;
+      report.failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      if ('secret' in what) unwritten.add(what.secret);
     }
   };
-  for (const a of pd.add) await attempt(() => ppp.addProfile(a), 'added');
-  for (const s of pd.set) await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed');
-  const unwritten = new Set<string>();
-  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', a.name);
-  for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', s.have.name);
+  const profile = (name: string | undefined) => ({ profile: name ?? '' });
+  const secret = (name: string | undefined) => ({ secret: name ?? '' });
+  for (const a of pd.add) await attempt(() => ppp.addProfile(a), 'added', profile(a.name));
+  for (const s of pd.set)
+    await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed', profile(s.have.name));
+  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', secret(a.name));
+  for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', secret(s.have.name));
   // An adopted subscriber's secret, made ours where it is: its running session is judged by its speeds below.
-  for (const s of sd.adopt) await attempt(() => ppp.adoptSecret(s.have, s.attrs), 'changed', s.have.name);
-  for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed');
-  for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed');
+  for (const s of sd.adopt)
+    await attempt(() => ppp.adoptSecret(s.have, s.attrs), 'changed', secret(s.have.name));
+  for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed', secret(h.name));
+  for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed', profile(h.name));
   const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
   await endSessions(
     ppp,

@@ -289,6 +289,9 @@ async function checkObjects(room: PppRoom, want: PppWanted): Promise<PppObjectsR
   return objects;
 }
 
+/** How many refused writes one log line names (a router refusing everything would fill the log). */
+const FAILURES_NAMED = 20;
+
 function logObjects(room: PppRoom, reason: string, report: PppObjectsReport): void {
   const { log } = room.d;
   const { added, changed, removed, ended, restarted, failed } = report;
@@ -297,7 +300,16 @@ function logObjects(room: PppRoom, reason: string, report: PppObjectsReport): vo
       { module: 'ppp', reason, added, changed, removed, ended, restarted },
       `PPP checked (${reason}): ${added} added, ${changed} changed (put back after a hand edit, or given new speeds), ${removed} removed, ${ended} session(s) ended, ${restarted} ended to take new speeds`,
     );
-  if (failed > 0) log.warn({ module: 'ppp', reason, failed }, `PPP checked: ${failed} change(s) failed`);
+  if (failed > 0) {
+    // Each refused write by name and the router's reason, so the owner can see what to fix.
+    const { failures } = report;
+    const more = failures.length > FAILURES_NAMED ? `; and ${failures.length - FAILURES_NAMED} more` : '';
+    const named = failures.length ? `: ${failures.slice(0, FAILURES_NAMED).join('; ')}${more}` : '';
+    log.warn(
+      { module: 'ppp', reason, failed, failures: failures.slice(0, FAILURES_NAMED) },
+      `PPP checked: ${failed} change(s) failed${named}`,
+    );
+  }
   for (const c of report.conflicts.filter((n) => !room.reported.has(n))) {
     room.reported.add(c);
     log.warn(

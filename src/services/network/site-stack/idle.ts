@@ -40,6 +40,7 @@ export function idlePppSubscribers(): PppSubscribers {
       restarted: 0,
       conflicts: [],
       failed: 0,
+      failures: [],
       suspended: { listed: 0, unlisted: 0, changed: 0, conflicts: [], failed: 0 },
     }),
     requestCheck: () => undefined,

@@ -115,7 +115,7 @@ export async function checkNewSubscriber(
   checkDates(f, today, c);
   if (c.errors.length > before) return undefined;
   const startsOn = f.startsOn ?? today;
-  const placing = await placeStatic(d.db, d.addressing, site as SiteRef, f.staticIp);
+  const placing = await placeStatic(d.db, d.addressing, site as SiteRef, f.staticIp, f.username);
   return {
     placing,
     f,
@@ -255,6 +255,8 @@ export async function auditCreated(
 /** What adding needs beyond the fields (adopt.ts): the router's secret it takes over. */
 export interface CreateOptions {
   adoptedSecret?: string;
+  /** Its fixed address, checked by the caller already (an adopted secret's own: adopt-address.ts). */
+  staticIp?: string;
   /** It starts suspended by hand with this reason (a disabled secret adopted). */
   suspendedBecause?: string;
   /** An opening balance that looks like a typo was asked about and meant. */
@@ -275,9 +277,17 @@ export function askTypoOpening(n: NewSubscriber): void {
   throw new AppError('CONFIRM_REQUIRED', message, 409, 'opening_balance', { opening_balance: message });
 }
 
-/** A new subscriber's input checked as createSubscriber checks it (every problem at once, 400), nothing written. */
-export async function checkNewInput(d: ChangeDeps, input: unknown): Promise<void> {
-  await readNewSubscriber(d, input);
+/**
+ * A new subscriber's input checked as createSubscriber checks it (every problem at once, 400; an opening balance
+ * that looks like a typo, unless `confirmed`: 409), nothing written.
+ */
+export async function checkNewInput(
+  d: ChangeDeps,
+  input: unknown,
+  opts: Pick<CreateOptions, 'confirmed'> = {},
+): Promise<void> {
+  const n = await readNewSubscriber(d, input);
+  if (!opts.confirmed) askTypoOpening(n);
 }
 
 export async function createSubscriber(
@@ -291,7 +301,9 @@ export async function createSubscriber(
     adoptedSecret: opts.adoptedSecret,
     suspension: opts.suspendedBecause ? { reason: opts.suspendedBecause, by: actor.name } : undefined,
   };
-  if (!opts.confirmed && !opts.adoptedSecret) askTypoOpening(n);
+  const ip = opts.staticIp;
+  if (ip !== undefined) n.placing = { wish: ip, pick: async () => ip };
+  if (!opts.confirmed) askTypoOpening(n);
   const { id, seq } = await withStaticIp(d.db, n.site, n.placing, () => insertSubscriber(d, n));
   await auditCreated(d, actor, n, seq);
   d.emit({ id, change: 'create' });

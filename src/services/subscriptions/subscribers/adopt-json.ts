@@ -9,6 +9,7 @@ export const adoptableJson = (s: AdoptableSecret) => ({
   comment: s.comment,
   online: s.online,
   address: s.address,
+  remote_address: s.remoteAddress,
   taken_by: s.takenBy,
 });
 
@@ -23,6 +24,7 @@ export const adoptResultJson = (r: AdoptResult) => ({
     ...(s.service ? { service: s.service } : {}),
     ...(s.disabled ? { disabled: s.disabled } : {}),
     ...(s.suspended ? { suspended: s.suspended } : {}),
+    ...(s.remoteAddress ? { remote_address: s.remoteAddress } : {}),
     session: s.session,
     address: s.address,
     ...(s.subscriber ? { subscriber: { id: s.subscriber.id, account_no: s.subscriber.accountNo } } : {}),

@@ -1,4 +1,5 @@
 /** What adopting a site's own PPP secrets is, for the faces and the composition (adopt.ts does it). */
+import type { RouterAddressing } from '../../../domain/ip-pool';
 import type { PppSecretHave } from '../../../domain/ppp-plan';
 import type { AdoptChange } from '../../../domain/ppp-adopt';
 import type { Actor } from '../../business/audit/actor';
@@ -13,6 +14,8 @@ export interface SitePpp {
     secrets: PppSecretHave[];
     sessions: Array<{ name: string; address: string | null; maxLimit: string | null }>;
   }>;
+  /** The router's pools, own addresses and secrets' fixed addresses (a secret's own address is checked on them). */
+  addressing(): Promise<RouterAddressing>;
   /** The PPP room's check now; absent where this process has no PPP room for the site (the server's does it). */
   check?(): Promise<{ failed: number }>;
 }
@@ -32,7 +35,9 @@ export interface AdoptableSecret {
   comment: string;
   online: boolean;
   address: string | null;
-  /** The account of a subscriber of ours already using this name (adopting it is refused), or null. */
+  /** Its own fixed address (`remote-address`), or null. */
+  remoteAddress: string | null;
+  /** The account of a subscriber of ours (ended ones too) already using this name (adopting it is refused), or null. */
   takenBy: string | null;
 }
 

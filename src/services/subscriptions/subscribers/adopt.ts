@@ -2,9 +2,11 @@
  * Adopting an API site's own PPP secrets (on its router before us, not ours) as subscribers: listed without their
  * passwords; each checked first (every bad entry named, nothing written); then each one created through the
  * subscribers' create path (the one road) with the router's username and password, marked with the secret it
- * came from. The secret itself is written by its one owner, the PPP room (src/services/network/ppp-subscribers), whose
- * next check makes that secret ours in place (comment, profile) and ends its running session only when it does
- * not already run at the plan's speeds. A dry run answers what would change on the router and changes nothing.
+ * came from, and with the secret's own fixed address when that passes the checks a typed one passes
+ * (adopt-address.ts; else taken off, and said so). The secret itself is written by its one owner, the PPP room
+ * (src/services/network/ppp-subscribers), whose next check makes that secret ours in place (comment, profile) and
+ * ends its running session only when it does not already run at the plan's speeds. A dry run answers what would
+ * change on the router and changes nothing.
  */
 import type { Knex } from 'knex';
 import { ErrorCollector } from '../../../domain/error-collector';
@@ -25,6 +27,7 @@ import type { AdoptableSecret, AdoptDeps, AdoptResult, SitePpp, SubscriberAdopt 
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
 import { findSiteRow } from '../../business/sites/lookup';
 import { accountNo } from './store';
+import { adoptedAddresses, type AdoptedAddress } from './adopt-address';
 
 /** The API site named (400/404 for none); a RADIUS site: 409 SITE_MODE, pointing to the CSV import. */
 async function apiSite(db: Knex, ref: unknown): Promise<SiteRef> {
@@ -47,19 +50,33 @@ async function readHeld(sp: SitePpp) {
   return { secrets, online, limits };
 }
 
-/** The site's subscribers not ended, by username (lower case): their account and the secret they came from. */
+/**
+ * The site's subscribers by username (lower case), ended ones too (an ended subscriber keeps its username): their
+ * account, whether they are ended and the secret they came from.
+ */
 async function subscribersBy(db: Knex, siteId: number) {
   const rows = (await db('subscribers')
     .where({ site_id: siteId })
-    .whereNot('status', 'ended')
-    .select('username_key', 'seq', 'adopted_secret')) as Array<{
+    .select('username_key', 'seq', 'status', 'adopted_secret')) as Array<{
     username_key: string;
     seq: number;
+    status: string;
     adopted_secret: string | null;
   }>;
   return new Map(
-    rows.map((r) => [r.username_key, { accountNo: accountNo(Number(r.seq)), adopted: r.adopted_secret }]),
+    rows.map((r) => [
+      r.username_key,
+      { accountNo: accountNo(Number(r.seq)), ended: r.status === 'ended', adopted: r.adopted_secret },
+    ]),
   );
+}
+
+type Subscribers = Awaited<ReturnType<typeof subscribersBy>>;
+
+/** The subscriber in service this secret was adopted as already (it stays in the adoptable list no more). */
+function adoptedAs(ours: Subscribers, secret: { id: string; name: string }) {
+  const sub = ours.get(secret.name.toLowerCase());
+  return sub && !sub.ended && sub.adopted === secret.id ? sub : undefined;
 }
 
 async function adoptable(d: AdoptDeps, ref: unknown) {
@@ -67,7 +84,7 @@ async function adoptable(d: AdoptDeps, ref: unknown) {
   const { secrets, online } = await readHeld(await d.sitePpp(site));
   const ours = await subscribersBy(d.db, site.id);
   const list = secrets
-    .filter((s) => !s.ours && ours.get(s.name.toLowerCase())?.adopted !== s.id)
+    .filter((s) => !s.ours && !adoptedAs(ours, s))
     .map((s): AdoptableSecret => ({
       name: s.name,
       profile: s.profile,
@@ -76,6 +93,7 @@ async function adoptable(d: AdoptDeps, ref: unknown) {
       comment: s.comment,
       online: online.has(s.name),
       address: online.get(s.name) ?? null,
+      remoteAddress: s.remoteAddress || null,
       takenBy: ours.get(s.name.toLowerCase())?.accountNo ?? null,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -86,37 +104,62 @@ interface Checked {
   entry: AdoptEntry;
   secret: PppSecretHave;
   input: Record<string, unknown>;
+  /** What becomes of the secret's own fixed address, when it has one. */
+  address?: AdoptedAddress;
 }
 
-/** One entry against the router and our subscribers: its problems into `c`, a repeat into `again`. */
-async function checkEntry(
-  d: AdoptDeps,
-  x: {
-    i: number;
-    e: AdoptEntry;
-    site: SiteRef;
-    byName: Map<string, PppSecretHave>;
-    ours: Awaited<ReturnType<typeof subscribersBy>>;
-  },
-  c: ErrorCollector,
-  again: Record<string, string>,
-): Promise<Checked | undefined> {
-  const { i, e, site } = x;
+/** What one entry is checked with: the router's secrets, our subscribers, the fixed addresses' decider. */
+interface EntryContext {
+  site: SiteRef;
+  byName: Map<string, PppSecretHave>;
+  ours: Subscribers;
+  addressOf: ReturnType<typeof adoptedAddresses>;
+}
+
+/** An entry's problems found so far: 400 per field, 409 a repeat (`again`) or an amount to confirm (`asks`). */
+interface EntryProblems {
+  c: ErrorCollector;
+  again: Record<string, string>;
+  asks: Record<string, string>;
+}
+
+/** The secret an entry names, unless it is unknown, ours already, or its name is a subscriber's (into `p`). */
+function secretOf(i: number, e: AdoptEntry, x: EntryContext, p: EntryProblems): PppSecretHave | undefined {
   const field = entryField(i, 'name');
   const secret = x.byName.get(e.name);
   const sub = x.ours.get(e.name.toLowerCase());
-  if (sub?.adopted && (!secret || secret.id === sub.adopted)) {
-    again[field] = `${e.name} was adopted already, as ${sub.accountNo}`;
+  if (sub?.adopted && !sub.ended && (!secret || secret.id === sub.adopted)) {
+    p.again[field] = `${e.name} was adopted already, as ${sub.accountNo}`;
     return undefined;
   }
   if (!secret)
-    return void c.add(field, `there is no PPP secret ${e.name} on the router of site ${site.name}`);
-  if (secret.ours) return void c.add(field, `${e.name} is ours already (its comment says pisonet)`);
-  if (sub) return void c.add(field, `the subscriber ${sub.accountNo} already has the username ${e.name}`);
-  const input = subscriberInputOf(e, secret, site.id);
+    return void p.c.add(field, `there is no PPP secret ${e.name} on the router of site ${x.site.name}`);
+  if (secret.ours) return void p.c.add(field, `${e.name} is ours already (its comment says pisonet)`);
+  if (sub?.ended)
+    return void p.c.add(
+      field,
+      `the ended subscriber ${sub.accountNo} keeps the username ${e.name} (usernames stay with ended subscribers); rename the secret on the router first`,
+    );
+  if (sub) return void p.c.add(field, `the subscriber ${sub.accountNo} already has the username ${e.name}`);
+  return secret;
+}
+
+/** The subscriber an entry becomes, checked by the create path: its problems named per entry and field. */
+async function checkInput(
+  d: AdoptDeps,
+  i: number,
+  input: Record<string, unknown>,
+  p: EntryProblems,
+): Promise<boolean> {
   try {
     await d.subscribers.checkNew(input);
+    return true;
   } catch (err) {
+    if (err instanceof AppError && err.code === 'CONFIRM_REQUIRED') {
+      p.asks[entryField(i, adoptFieldOf(err.field ?? 'opening_balance'))] =
+        `${String(input.username)}: ${err.message}`;
+      return true;
+    }
     const errors =
       err instanceof ValidationErrors ? err.errors : err instanceof ValidationError ? [err] : null;
     if (!errors) throw err;
@@ -126,14 +169,44 @@ async function checkEntry(
         v.field === 'password'
           ? "the router's password is not one a subscriber can have (8–64 letters, digits or symbols, no spaces); change it on the router first"
           : v.problem;
-      c.add(entryField(i, adoptFieldOf(v.field)), problem);
+      p.c.add(entryField(i, adoptFieldOf(v.field)), problem);
     }
-    return undefined;
+    return false;
   }
-  return { entry: e, secret, input };
 }
 
-/** Every entry checked before anything is written: 400 naming each bad entry and field, 409 for repeats. */
+/** One entry against the router and our subscribers, its problems into `p`. */
+async function checkEntry(
+  d: AdoptDeps,
+  i: number,
+  e: AdoptEntry,
+  x: EntryContext,
+  p: EntryProblems,
+): Promise<Checked | undefined> {
+  const secret = secretOf(i, e, x, p);
+  if (!secret) return undefined;
+  const input = subscriberInputOf(e, secret, x.site.id);
+  if (!(await checkInput(d, i, input, p))) return undefined;
+  return { entry: e, secret, input, address: await x.addressOf(secret) };
+}
+
+/** The answer to entries whose opening balance looks like a typo, unless the request confirms them: 409. */
+function askConfirm(req: { confirm: boolean }, asks: Record<string, string>): void {
+  const keys = Object.keys(asks);
+  if (req.confirm || !keys.length) return;
+  throw new AppError(
+    'CONFIRM_REQUIRED',
+    `Nothing adopted: ${Object.values(asks).join('; ')}`,
+    409,
+    keys[0],
+    asks,
+  );
+}
+
+/**
+ * Every entry checked before anything is written: 400 naming each bad entry and field, 409 for repeats, 409
+ * CONFIRM_REQUIRED for opening balances that look like typos (unless `confirm`).
+ */
 async function checkAll(d: AdoptDeps, body: unknown) {
   const c = new ErrorCollector();
   const req = readAdoptRequest(body, c);
@@ -142,27 +215,32 @@ async function checkAll(d: AdoptDeps, body: unknown) {
   const site = await apiSite(d.db, req.site);
   const sp = await d.sitePpp(site);
   const held = await readHeld(sp);
-  const byName = new Map(held.secrets.map((s) => [s.name, s]));
-  const ours = await subscribersBy(d.db, site.id);
-  const again: Record<string, string> = {};
+  const x: EntryContext = {
+    site,
+    byName: new Map(held.secrets.map((s) => [s.name, s])),
+    ours: await subscribersBy(d.db, site.id),
+    addressOf: adoptedAddresses(d.db, sp, site),
+  };
+  const p: EntryProblems = { c, again: {}, asks: {} };
   const checked: Checked[] = [];
   const first = new Map<string, number>();
   for (const [i, e] of req.entries.entries()) if (!first.has(e.name)) first.set(e.name, i);
   for (const [i, e] of req.entries.entries()) {
     if (!e.name || first.get(e.name) !== i) continue; // named as such by readAdoptRequest
-    const ok = await checkEntry(d, { i, e, site, byName, ours }, c, again);
+    const ok = await checkEntry(d, i, e, x, p);
     if (ok) checked.push(ok);
   }
   c.throwIfAny('Nothing adopted');
-  const names = Object.values(again);
+  const names = Object.values(p.again);
   if (names.length)
     throw new AppError(
       'SUBSCRIBER_ADOPTED',
       `Nothing adopted: ${names.join('; ')}`,
       409,
-      Object.keys(again)[0],
-      again,
+      Object.keys(p.again)[0],
+      p.again,
     );
+  askConfirm(req, p.asks);
   return { req, site, sp, held, checked };
 }
 
@@ -186,7 +264,13 @@ async function plannedChanges(
     const session = held.online.has(name)
       ? { address: held.online.get(name) ?? null, maxLimit: held.limits.get(name) ?? null }
       : undefined;
-    out.push(adoptChange(x.secret, { plan, accountNo: accountNo(Number(last) + n + 1), maxLimit, session }));
+    const change = adoptChange(x.secret, {
+      plan,
+      accountNo: accountNo(Number(last) + n + 1),
+      maxLimit,
+      session,
+    });
+    out.push(x.address ? { ...change, remoteAddress: x.address } : change);
   }
   return out;
 }
@@ -201,6 +285,9 @@ async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptRe
     const s = await d.subscribers.create(x.input, actor, {
       adoptedSecret: x.secret.id,
       suspendedBecause: change.suspended,
+      staticIp: x.address?.to ?? undefined,
+      // Its opening balance was asked about by checkAll (and confirmed, or no typo).
+      confirmed: true,
     });
     change.comment.to = `pisonet subscriber ${s.accountNo}`;
     secrets.push({ ...change, subscriber: { id: s.id, accountNo: s.accountNo } });

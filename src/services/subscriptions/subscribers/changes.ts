@@ -125,7 +125,8 @@ async function staticChange(
   if (wish === null || wish === undefined || wish === row.static_ip) return undefined;
   if (wish === AUTO_STATIC_IP && (await keepsItsAddress(d.db, Number(row.site_id), row.static_ip)))
     return undefined;
-  return placeStatic(d.db, d.addressing, { id: Number(row.site_id), name: row.site_name }, wish);
+  const site = { id: Number(row.site_id), name: row.site_name };
+  return placeStatic(d.db, d.addressing, site, wish, row.username);
 }
 
 /** What the input changes of a subscriber not ended (409 SUBSCRIBER_ENDED), every problem named at once. */

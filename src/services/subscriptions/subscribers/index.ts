@@ -188,7 +188,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     onlineCount: (siteId) =>
       subscribersOnline(db, clock.now(), sessionFreshMs(deps.config.usagePollSeconds), siteId),
     create: (input, actor, opts) => createSubscriber(edits, input, actor, opts),
-    checkNew: (input) => checkNewInput(edits, input),
+    checkNew: (input, opts) => checkNewInput(edits, input, opts),
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
     planChangeQuotes: (ref) => planChangeQuotes(edits, ref),
     importCsv: (csv, opts, actor) => importSubscribers(edits, csv, opts, actor),

@@ -1,7 +1,7 @@
 /**
  * Subscribers' fixed addresses: what `static_ip` asks (an address, or `auto`: the lowest free one of the site's
  * static pool) checked against the site's router, read at that moment (an address in one of its `/ip/pool`
- * ranges, or one of its own, is refused), and the address picked inside the writing transaction. No two
+ * ranges, one of its own, or the fixed address of one of its PPP secrets not ours, is refused), and the address picked inside the writing transaction. No two
  * subscribers of a site in service hold one address: the database's unique index decides (never a check before
  * a write); an `auto` that loses a race to another write picks again.
  */
@@ -71,16 +71,29 @@ async function readRouter(addressing: SiteAddressing, site: SiteRef): Promise<Ro
   }
 }
 
-/** An address the router gives out or holds itself: refused, naming the pool. */
-function checkAgainstRouter(inUse: RouterAddressing | null, ip: string, site: SiteRef): void {
-  if (!inUse) return;
+/** The router's secrets not ours holding a fixed address, but the subscriber's own (`self`, its username). */
+const othersSecrets = (inUse: RouterAddressing, self: string | undefined) =>
+  inUse.secrets.filter((s) => self === undefined || s.name.toLowerCase() !== self.toLowerCase());
+
+/**
+ * Why the router has `ip` in use (in one of its pools, one of its own addresses, the fixed address of one of its
+ * secrets not ours but the subscriber's own: `self`, its username), or null when it does not.
+ */
+export function routerHolding(
+  inUse: RouterAddressing,
+  ip: string,
+  site: SiteRef,
+  self?: string,
+): string | null {
   const pool = routerPoolHolding(inUse.pools, ip);
   if (pool)
-    throw refuse(
-      `${ip} is in the router's pool ${pool.name} (/ip/pool on ${site.name}): it may be given to another session at any moment; pick an address outside its ranges`,
-    );
+    return `${ip} is in the router's pool ${pool.name} (/ip/pool on ${site.name}): it may be given to another session at any moment; pick an address outside its ranges`;
   if (inUse.own.includes(ip))
-    throw refuse(`${ip} is one of the router's own addresses (/ip/address on ${site.name}); pick another`);
+    return `${ip} is one of the router's own addresses (/ip/address on ${site.name}); pick another`;
+  const secret = othersSecrets(inUse, self).find((s) => s.address === ip);
+  if (secret)
+    return `${ip} is the fixed address (remote-address) of the router's PPP secret ${secret.name} on ${site.name}, not ours: adopt that secret, or pick another`;
+  return null;
 }
 
 /**
@@ -92,6 +105,8 @@ export async function placeStatic(
   addressing: SiteAddressing | undefined,
   site: SiteRef,
   wish: string | null | undefined,
+  /** The subscriber's username: its own secret on the router (adopted, not ours yet) holds no other's address. */
+  self?: string,
 ): Promise<StaticPlacing | undefined> {
   if (wish === null || wish === undefined) return undefined;
   const pool = await sitePool(db, site.id);
@@ -101,10 +116,15 @@ export async function placeStatic(
     );
   const inUse = addressing ? await readRouter(addressing, site) : null;
   if (wish !== AUTO_STATIC_IP) {
-    checkAgainstRouter(inUse, wish, site);
+    const held = inUse && routerHolding(inUse, wish, site, self);
+    if (held) throw refuse(held);
     return { wish, pick: async () => wish };
   }
-  const avoid = { pools: inUse?.pools ?? [], own: inUse?.own ?? [] };
+  // The router's own addresses and its other secrets' fixed ones are skipped alike.
+  const avoid = {
+    pools: inUse?.pools ?? [],
+    own: [...(inUse?.own ?? []), ...(inUse ? othersSecrets(inUse, self).map((s) => s.address) : [])],
+  };
   return {
     wish,
     async pick(trx, exceptId) {
@@ -112,7 +132,7 @@ export async function placeStatic(
       if (ip === null)
         throw new AppError(
           'STATIC_POOL_FULL',
-          `Every address of the static pool ${pool!.text} of the site ${site.name} is taken (or in the router's pools); widen the pool, or give an address`,
+          `Every address of the static pool ${pool!.text} of the site ${site.name} is taken (or in use on the router); widen the pool, or give an address`,
           409,
           'static_ip',
         );

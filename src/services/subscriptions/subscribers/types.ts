@@ -95,10 +95,13 @@ export interface SubscriberService {
   create(
     input: unknown,
     actor: Actor,
-    opts?: { adoptedSecret?: string; suspendedBecause?: string; confirmed?: boolean },
+    opts?: { adoptedSecret?: string; staticIp?: string; suspendedBecause?: string; confirmed?: boolean },
   ): Promise<SubscriberView>;
-  /** The input checked as create checks it (400 naming every bad field), nothing written. */
-  checkNew(input: unknown): Promise<void>;
+  /**
+   * The input checked as create checks it (400 naming every bad field; an opening balance that looks like a typo,
+   * unless `confirmed`: 409 CONFIRM_REQUIRED), nothing written.
+   */
+  checkNew(input: unknown, opts?: { confirmed?: boolean }): Promise<void>;
   /** name, mobile, password, profile, language, address; billing_day applies from the next cycle. */
   update(ref: number | string, input: unknown, actor: Actor): Promise<SubscriberView>;
   /**
