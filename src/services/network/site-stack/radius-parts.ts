@@ -143,7 +143,7 @@ async function voidAccepts(r: RadiusSite): Promise<void> {
   for (const d of voided.devices) {
     const [code, mac] = d.split(' ');
     r.log.info(
-      { voucher: maskCode(code), mac, started: voided.codes.includes(code) },
+      { voucher: maskCode(code), mac, validityTakenBack: voided.codes.includes(code) },
       `voucher ${maskCode(code)}: FreeRADIUS accepted ${mac} but the router never started a session; not counted`,
     );
   }
