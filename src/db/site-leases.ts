@@ -10,6 +10,10 @@
  *
  * Every ask for a held lease checks on that connection that the lock is still there: a server whose lease
  * connection died stops polling at its next cycle, even before the driver reports the loss.
+ *
+ * A change made through a server that does not hold a site's lease (a revoked code, a plan changed) asks the holder
+ * to poll the site now: `NOTIFY pisonet_poll, '<site id>'`, which every server LISTENs to on its lease connection;
+ * the one holding that site's lease runs its poll at once (one at a time, as its own poll-now).
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -44,8 +48,18 @@ export interface SiteLeases {
   release(siteId: number): Promise<void>;
   /** The sites this server holds now. */
   held(): number[];
+  /**
+   * Several servers: asks the server holding the site's lease to poll it now. Never throws. Absent with one server
+   * per database: it holds every site.
+   */
+  askPoll?(siteId: number): Promise<void>;
+  /** Runs `poll` whenever another server asks for a poll of the site while this server holds it; returns the undo. */
+  onPollAsked?(siteId: number, poll: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** The channel a server asks the holder of a site's lease to poll it now on (the payload: the site's id). */
+export const POLL_CHANNEL = 'pisonet_poll';
 
 /** The lease key of a site (the controller lock itself is slot 1). */
 export const leaseSlot = (siteId: number): number => 1000 + siteId;
@@ -80,6 +94,8 @@ interface Lease {
   closed: boolean;
   /** The tail of the queries asked of the lease connection, one at a time. */
   queue: Promise<unknown>;
+  /** What runs a site's poll when another server asks for it, by site id. */
+  asked: Map<number, () => void>;
 }
 
 /** Several servers on one PostgreSQL database: a lease per site, on a connection of this server's own. */
@@ -91,6 +107,7 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
     held: new Set(),
     closed: false,
     queue: Promise.resolve(),
+    asked: new Map(),
   };
   // Connected at once: the other servers see this one running from its start, before its first poll.
   connection(l).catch(() => undefined);
@@ -100,6 +117,13 @@ export function postgresLeases(c: PostgresConfig, log: Logger, port: () => numbe
     hold: (siteId) => serial(l, () => hold(l, siteId)),
     release: (siteId) => serial(l, () => release(l, siteId)),
     held: () => [...l.held],
+    askPoll: (siteId) => serial(l, () => askPoll(l, siteId)),
+    onPollAsked(siteId, poll) {
+      l.asked.set(siteId, poll);
+      return () => {
+        if (l.asked.get(siteId) === poll) l.asked.delete(siteId);
+      };
+    },
     async close() {
       l.closed = true;
       l.held.clear();
@@ -155,6 +179,8 @@ function connection(l: Lease): Promise<pg.Client> {
       if (l.client === p) lost(l, 'connection ended');
     });
     await cl.connect();
+    cl.on('notification', (n) => pollAsked(l, n));
+    await cl.query(`LISTEN ${POLL_CHANNEL}`);
     return cl;
   })();
   l.client = p;
@@ -162,6 +188,24 @@ function connection(l: Lease): Promise<pg.Client> {
     if (l.client === p) l.client = undefined;
   });
   return p;
+}
+
+/** Another server asked for a poll of a site: run it when this server holds the site (its own ask comes back too). */
+function pollAsked(l: Lease, n: pg.Notification): void {
+  if (n.channel !== POLL_CHANNEL) return;
+  const siteId = Number(n.payload);
+  if (l.held.has(siteId)) l.asked.get(siteId)?.();
+}
+
+async function askPoll(l: Lease, siteId: number): Promise<void> {
+  if (l.closed) return;
+  try {
+    const cl = await connection(l);
+    await cl.query('SELECT pg_notify($1, $2)', [POLL_CHANNEL, String(siteId)]);
+  } catch (err) {
+    // The database away: the holder polls the site at its next turn.
+    l.lg.warn({ site: siteId, err: (err as Error).message }, 'could not ask for a poll of the site');
+  }
 }
 
 async function hold(l: Lease, siteId: number): Promise<LeaseState> {

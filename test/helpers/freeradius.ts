@@ -33,6 +33,8 @@ export interface FreeRadius {
   output(): string;
   /** Writes the configuration again (sites changed) and restarts FreeRADIUS on the same ports. */
   restart(): Promise<void>;
+  /** Stops (SIGSTOP) or continues (SIGCONT) the process: a FreeRADIUS slower than the router's timeout. */
+  freeze(frozen: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startFreeRadius(h: Harness): Promise<FreeRadius> {
       await write();
       await start();
     },
+    freeze: (frozen) => void child?.kill(frozen ? 'SIGSTOP' : 'SIGCONT'),
     async stop() {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });

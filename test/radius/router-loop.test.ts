@@ -227,5 +227,63 @@ const PHONE2 = { mac: '02:00:00:00:9A:02', ip: '10.5.50.102' };
       expect((await voucher(waited)).status).toBe('active');
       expect(sessions().filter((x) => x.user === retried || x.user === waited)).toHaveLength(2);
     });
+
+    it('a login the router gave up on (FreeRADIUS slower than its timeout) starts nothing when FreeRADIUS accepts it late', async () => {
+      const made = await api(h, 'POST', '/vouchers', { profile: 'BASIC', count: 1, site: 'branch-r' });
+      const code = made.json.vouchers[0].code as string;
+      const phone = { mac: '02:00:00:00:9A:05', ip: '10.5.50.105' };
+      const other = { mac: '02:00:00:00:9A:06', ip: '10.5.50.106' };
+      for (const p of [phone, other]) sim.addDevice(p);
+      const db = h.core!.db;
+      const accepted = async () =>
+        (await db('radpostauth').where({ username: code, reply: 'Access-Accept' }).count({ n: '*' }))[0].n;
+
+      // FreeRADIUS answers after the router's RADIUS timeout: the router gives up, the portal says so.
+      fr.freeze(true);
+      let res: Response;
+      try {
+        res = await redeem(code, phone);
+      } finally {
+        fr.freeze(false);
+      }
+      expect(res.status).toBe(502);
+      expect(await res.json()).toMatchObject({ code: 'LOGIN_REFUSED', error: /not responding.*not used/ });
+      // FreeRADIUS then works through the request it held, and accepts it: no session follows.
+      for (let i = 0; i < 100 && Number(await accepted()) === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(Number(await accepted())).toBeGreaterThan(0);
+      expect(sessions().find((x) => x.user === code)).toBeUndefined();
+
+      // The poll starts nothing from an Accept alone: the code is as the customer was told, unused.
+      await site().pollOnce();
+      let v = await voucher(code);
+      expect(v).toMatchObject({ status: 'unused', activated_at: null, bound_mac: null });
+      const devices = await db('voucher_devices')
+        .join('vouchers', 'vouchers.id', 'voucher_devices.voucher_id')
+        .where('vouchers.code', code);
+      expect(devices).toEqual([]);
+
+      // Two minutes on with no accounting: the device FreeRADIUS counted and the validity it started are taken back.
+      await db.raw(
+        "UPDATE radius_devices SET first_at = first_at - interval '3 minutes' WHERE username = ?",
+        [code],
+      );
+      await db.raw(
+        "UPDATE radius_accounts SET first_accept_at = first_accept_at - interval '3 minutes' WHERE username = ?",
+        [code],
+      );
+      await db.raw("UPDATE radpostauth SET authdate = authdate - interval '3 minutes' WHERE username = ?", [
+        code,
+      ]);
+      await site().pollOnce();
+      expect(await db('radius_devices').where({ username: code })).toEqual([]);
+      expect((await db('radius_accounts').where({ username: code }).first()).first_accept_at).toBeNull();
+      expect(await db('radcheck').where({ username: code, attribute: 'Expiration' })).toEqual([]);
+
+      // Another phone may use it: FreeRADIUS does not call it in use on another device.
+      expect((await redeem(code, other)).status).toBe(200);
+      v = await voucher(code);
+      expect(v).toMatchObject({ status: 'active', bound_mac: other.mac });
+    });
   },
 );

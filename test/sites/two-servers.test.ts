@@ -3,7 +3,8 @@
  * polls it, customers' logins go through B. A poll's reading is older than B's login (the router rebooted, A read
  * it, then B logged a device in again on its old queue): A must not remove that queue. B killed in the middle of a
  * redemption (the device online, its queue not made yet): A's next poll settles the claim and gives the device its
- * queue, instead of leaving it online without one.
+ * queue, instead of leaving it online without one. A code of a RADIUS site revoked through B, which does not poll
+ * that site, is disconnected at once: B asks A, the holder, to poll it now.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ import type { RouterSimulator } from '../../src/simulator';
 import { describePostgresOnly } from '../helpers/engine-describe';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startRouter } from './helpers';
+import { listen } from '../../src/radius/udp';
+import type { RadiusPacket } from '../../src/radius/packet';
 
 const PASS = 'Two-servers-pa55';
 const ACTIVE = '/ip/hotspot/active';
@@ -204,5 +207,47 @@ describePostgresOnly('two servers on one database, one router', () => {
     expect(w.status).toBe('active');
     held.fail();
     await redeeming;
+  }, 60_000);
+
+  test('a RADIUS code revoked through the server that does not poll its site is disconnected at once', async () => {
+    const a = await server();
+    const b = await server();
+    // The RADIUS router's `/radius incoming`: takes every Disconnect.
+    const got: RadiusPacket[] = [];
+    const coa = await listen({
+      port: 0,
+      address: '127.0.0.1',
+      secretOf: () => 'Two-servers-radius',
+      handle: async (req) => (got.push(req), { code: 'Disconnect-ACK', attributes: [] }),
+    });
+    try {
+      const input = { name: 'branch-r', mode: 'radius', nas_address: '127.0.0.1', coa_port: coa.port };
+      const site = await a.core.services.sites.add({ ...input, radius_secret: 'Two-servers-radius' }, SYSTEM);
+      for (const s of [a, b]) await s.core.siteMonitor!.siteChanged(site.id);
+      const stackOf = (s: typeof a) => s.core.siteStacks.get(site.id)!;
+      // A polls the site first and holds its lease.
+      expect((await stackOf(a).pollOnce()).skipped).toBeUndefined();
+      expect((await stackOf(b).pollOnce()).skipped).toBe('not-leased');
+      await a.core.services.vouchers.generate({ profile: 'BASIC', count: 1, site: 'branch-r' }, SYSTEM);
+      const code = (await a.core.db('vouchers').where({ site_id: site.id }).first('code')).code as string;
+      // A phone online with it: the router's accounting, booked by A.
+      await a.core.db.raw(
+        `INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctupdatetime,
+           callingstationid, framedipaddress) VALUES ('81b00001', 'u-81b00001', ?, '127.0.0.1', now(), now(),
+           '02:54:00:00:00:0A', '10.5.50.20')`,
+        [code],
+      );
+      await stackOf(a).pollOnce();
+      expect((await a.core.db('vouchers').where({ code }).first('status')).status).toBe('active');
+
+      await b.core.services.vouchers.revoke(code, SYSTEM);
+      // Nobody polls by the clock here: only A's poll, asked for by B, sends the Disconnect.
+      for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 30));
+      expect(got.map((p) => [p.code, p.attributes.find(([n]) => n === 'User-Name')?.[1]])).toEqual([
+        ['Disconnect-Request', code],
+      ]);
+    } finally {
+      await coa.close();
+    }
   }, 60_000);
 });

@@ -13,8 +13,8 @@
  * `subscribers`: the subscriber meter books them; the vouchers' counters and sessions leave them out.
  *
  * Sessions are the open accounting sessions heard from within STALE_AFTER_S (a session that never sent its Stop
- * is closed by this timeout: its bytes stay counted), and codes accepted in the last ACCEPT_AS_SESSION_S that have
- * no accounting yet (the voucher is in use from its first Accept).
+ * is closed by this timeout: its bytes stay counted). An Access-Accept alone is no session: the router may have
+ * given up waiting for it (accepts.ts). A code is in use from its first Accept once its accounting shows the session.
  */
 import type { Knex } from 'knex';
 import { STALE_AFTER_S } from '../../../domain/radius-account';
@@ -24,8 +24,6 @@ import { PPP_SERVICE_TYPE, pppSessions, type PppAccountingSession } from './ppp-
 import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
 
 export { STALE_AFTER_S };
-/** An Accept this recent, with no accounting yet, is a session starting. */
-export const ACCEPT_AS_SESSION_S = 120;
 /** How far before the last booked poll accounting is read again (clock skew between database and controller). */
 const OVERLAP_S = 300;
 
@@ -42,13 +40,6 @@ interface CounterRow {
   mac: string;
   up: string | number;
   down: string | number;
-}
-
-interface AcceptRow {
-  username: string;
-  mac: string;
-  seconds: string | number;
-  started: string | null;
 }
 
 interface SessionRow {
@@ -114,38 +105,18 @@ async function readOpenSessions(o: AccountingSourceOptions): Promise<SessionRow[
   ).rows as SessionRow[];
 }
 
-/** Codes accepted in the last ACCEPT_AS_SESSION_S with no accounting yet (a subscriber's are not codes). */
-async function readAccepted(o: AccountingSourceOptions): Promise<AcceptRow[]> {
-  return (
-    await o.db.raw(
-      `SELECT DISTINCT ON (p.username, p.callingstationid) p.username, p.callingstationid AS mac,
-         EXTRACT(EPOCH FROM (now() - p.authdate))::bigint AS seconds,
-         EXTRACT(EPOCH FROM LEAST(ra.first_accept_at, p.authdate)) AS started
-       FROM radpostauth p LEFT JOIN radius_accounts ra ON ra.username = p.username
-       WHERE p.nasipaddress = ?::inet AND p.reply = 'Access-Accept'
-         AND p.authdate >= now() - make_interval(secs => ?)
-         AND NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.username = p.username)
-         AND NOT EXISTS (SELECT 1 FROM radacct a WHERE a.username = p.username
-           AND a.callingstationid = p.callingstationid AND a.acctstarttime >= p.authdate - interval '5 seconds')
-       ORDER BY p.username, p.callingstationid, p.authdate DESC`,
-      [o.nasAddress, ACCEPT_AS_SESSION_S],
-    )
-  ).rows as AcceptRow[];
-}
-
 /** Everything one read takes from the database, in one go; unreadable, the poll waits as for a router away. */
 async function readRows(o: AccountingSourceOptions, since: number | undefined) {
   try {
     const counters = await readCounters(o, since);
     const open = await readOpenSessions(o);
-    const accepted = await readAccepted(o);
     // Subscribers' PPP sessions: the open ones, and those whose Stop came since the last booked poll.
     const ppp = await pppSessions(
       o.db,
       o.nasAddress,
       since === undefined ? undefined : since - OVERLAP_S * 1000,
     );
-    return { counters, open, accepted, ppp };
+    return { counters, open, ppp };
   } catch (err) {
     // The database is where FreeRADIUS writes: unreadable, the poll waits as for a router that is away.
     throw new UnreachableError(`accounting unreadable: ${(err as Error).message}`, 'ACCOUNTING', err);
@@ -168,9 +139,9 @@ function counterReading(r: CounterRow): CounterReading {
 const startedAt = (started: string | null) =>
   started !== null ? { startedAt: Math.round(Number(started) * 1000) } : {};
 
-/** The open sessions, then each accepted device not among them as a session starting. */
-function sessionReadings(open: SessionRow[], accepted: AcceptRow[]): SessionReading[] {
-  const sessions: SessionReading[] = open.map((s) => ({
+/** The open sessions, each from the first Accept of its code when that came earlier. */
+function sessionReadings(open: SessionRow[]): SessionReading[] {
+  return open.map((s) => ({
     id: s.acctsessionid,
     user: s.username,
     mac: stationMac(s.mac),
@@ -179,13 +150,6 @@ function sessionReadings(open: SessionRow[], accepted: AcceptRow[]): SessionRead
     bytes: Number(s.bytes),
     ...startedAt(s.started),
   }));
-  const online = new Set(sessions.map((s) => `${s.user} ${s.mac}`));
-  for (const a of accepted) {
-    const mac = stationMac(a.mac);
-    if (online.has(`${a.username} ${mac}`)) continue;
-    sessions.push({ id: '', user: a.username, mac, ip: null, uptimeSeconds: 0, ...startedAt(a.started) });
-  }
-  return sessions;
 }
 
 /** One per accounting session of the router: its id is the router's Acct-Session-Id, input = upload. */
@@ -210,7 +174,7 @@ export function accountingSource(o: AccountingSourceOptions): UsageSource {
       const rows = await readRows(o, await o.lastBooked());
       return {
         counters: rows.counters.map(counterReading),
-        sessions: sessionReadings(rows.open, rows.accepted),
+        sessions: sessionReadings(rows.open),
         subscribers: rows.ppp.map((p) => subscriberReading(o.nasAddress, p)),
         // Accounting totals never start again from zero: there is no reboot to detect.
         countersStartedAt: undefined,

@@ -1,8 +1,8 @@
 /**
  * A RADIUS site's logins: its codes as FreeRADIUS users (`radcheck`/`radreply` rows and their login rules,
  * accounts.ts), written from the database. A change is written right after the database changed, so the next
- * login is answered the change; the site's poll, run at once when this process drives the site, tells the router
- * what it must know now (a Disconnect for a revoked code, the new rates by CoA).
+ * login is answered the change; the site's poll, run at once (here, or by the server that polls the site, asked by
+ * this one), tells the router what it must know now (a Disconnect for a revoked code, the new rates by CoA).
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../../../lib/logger';
@@ -19,7 +19,10 @@ export interface RadiusLoginsDeps {
   tz: () => string;
   site: SiteRef;
   log: Logger;
-  /** The site's poll, when this process drives the site (it runs one cycle at a time: this waits for one running). */
+  /**
+   * The site's poll now, when this process drives the site (it runs one cycle at a time: this waits for one running);
+   * with several servers, asked of the one holding the site's lease when that is another.
+   */
   pollNow?: () => Promise<unknown>;
 }
 

@@ -188,12 +188,23 @@ function modeContext(
     binding: net.binding,
     apiAccess: net.apiAccess,
     box: shared.box,
-    pollNow: async () => (opts.polledHere ? late.usage?.runCycle() : undefined),
+    pollNow: () => pollNow(shared, site.id, opts, late),
     pollSeconds: late.pollSeconds,
     onPacket: (p) => base.metrics?.coa(site.name, p.type, p.result),
     subscriberChanges: shared.subscriberChanges,
     runsJobs: opts.poll !== undefined,
   };
+}
+
+/**
+ * The site's poll now, where the site is polled: here when this server holds its lease, else (several servers) the
+ * server that holds it is asked, so a change made through any server reaches the router at once.
+ */
+async function pollNow(shared: SiteStackShared, siteId: number, opts: SiteStackOptions, late: Late) {
+  if (!opts.polledHere) return undefined;
+  const report = await late.usage?.runCycle();
+  if (report?.skipped === 'not-leased') await shared.leases.askPoll?.(siteId);
+  return report;
 }
 
 /**

@@ -135,7 +135,10 @@ export interface ModeContext {
   apiAccess: boolean;
   /** Opens the RADIUS secret (absent: a face that sends no CoA, as the terminal). */
   box?: CredentialsBox;
-  /** The site's poll now (after a change the router must be told at once). */
+  /**
+   * The site's poll now (after a change the router must be told at once): here, or by the server holding the site's
+   * lease, which this one asks (several servers on one database).
+   */
   pollNow(): Promise<unknown>;
   /** The usage poll's interval now, in seconds. */
   pollSeconds(): number;

@@ -5,6 +5,7 @@
 import { maskCode, type Logger } from '../../../lib/logger';
 import { nextStamp } from '../../../lib/stamp';
 import { recordEvent } from '../../business/events';
+import { voidUnfollowedAccepts } from '../radius/accepts';
 import { syncRadiusAccounts } from '../radius/accounts';
 import { accountingSource } from '../radius/accounting-source';
 import { coaEnforcer, type CoaTarget } from '../radius/coa-enforcer';
@@ -44,7 +45,9 @@ export function radiusParts(c: ModeContext, nasAddress: string): ModeParts {
         }),
         // With the router's API, the fair-use watch reads subscribers near a threshold between interim updates, and
         // their new speeds go by CoA; without it, fair use acts at the interim updates the accounting brings.
-        ...(c.apiAccess ? { readSubscribers: routerSubscriberCounters(c.router, () => c.clock.now(), false) } : {}),
+        ...(c.apiAccess
+          ? { readSubscribers: routerSubscriberCounters(c.router, () => c.clock.now(), false) }
+          : {}),
       },
       routerReady: async () => true,
       pollNeedsRouter: false,
@@ -124,16 +127,26 @@ function enforcer(r: RadiusSite): Enforcer {
     onPacket: c.onPacket,
     // With the router's API, a top-up reaches a running session: its devices log in again by MAC and IP.
     relogin: c.apiAccess ? routerSessions(c).relogin : undefined,
-    // Every poll writes the logins from its own decision: the policy is not asked again after it.
-    writeLogins: async (decided) =>
-      (
-        await syncRadiusAccounts(
-          { db, profiles: c.profiles, now: clock.now(), tz: c.tz() },
-          { siteId: site.id },
-          decided,
-        )
-      ).written,
+    // Every poll writes the logins from its own decision: the policy is not asked again after it. What FreeRADIUS
+    // noted at an Accept the router never used is taken back first, so those codes' rows are written again too.
+    writeLogins: async (decided) => {
+      await voidAccepts(r);
+      const deps = { db, profiles: c.profiles, now: clock.now(), tz: c.tz() };
+      return (await syncRadiusAccounts(deps, { siteId: site.id }, decided)).written;
+    },
   });
+}
+
+/** Accepts no accounting followed (the router gave up on FreeRADIUS): they start no code and take no device. */
+async function voidAccepts(r: RadiusSite): Promise<void> {
+  const voided = await voidUnfollowedAccepts(r.c.db, r.c.site.id);
+  for (const d of voided.devices) {
+    const [code, mac] = d.split(' ');
+    r.log.info(
+      { voucher: maskCode(code), mac, validityTakenBack: voided.codes.includes(code) },
+      `voucher ${maskCode(code)}: FreeRADIUS accepted ${mac} but the router never started a session; not counted`,
+    );
+  }
 }
 
 /** At start the codes and subscribers written; after each poll the subscribers checked and strangers told. */

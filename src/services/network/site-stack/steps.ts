@@ -138,14 +138,17 @@ export function stackRun(s: {
   owned: RouterClient | undefined;
   parts: ModeParts;
   poll: SitePoll | undefined;
-  usage: { close(): void };
+  usage: { close(): void; runCycle(): Promise<unknown> };
   redemption: RedemptionService;
 }): Pick<SiteStack, 'start' | 'startPoll' | 'stopPoll' | 'stop'> {
   const { opts, owned, parts, poll } = s;
   let stopping: Promise<void> | undefined;
+  let unasked: (() => void) | undefined;
   return {
     async start() {
       await parts.lifecycle.start();
+      // Several servers: a change made through another one asks this server for a poll when it holds the site.
+      if (opts.polledHere) unasked ??= s.shared.leases.onPollAsked?.(s.site.id, () => void pollAsked(s));
       const needsRouter = parts.usage.pollNeedsRouter;
       // A poll that needs no router connection begins now (and runs again at each reconnect of the API).
       if (opts.poll?.begin === 'at-connect' || (opts.poll && !needsRouter)) poll?.begin(needsRouter);
@@ -160,6 +163,7 @@ export function stackRun(s: {
     stop() {
       stopping ??= parts.lifecycle.stop().then(async () => {
         const { db } = s.base;
+        unasked?.();
         await poll?.stop();
         await s.shared.leases.release(s.site.id);
         s.usage.close();
@@ -170,4 +174,15 @@ export function stackRun(s: {
       return stopping;
     },
   };
+}
+
+/** A poll another server asked for: run now, one at a time with the site's other polls. */
+async function pollAsked(s: {
+  site: SiteRef;
+  base: SiteStackBase;
+  usage: { runCycle(): Promise<unknown> };
+}): Promise<void> {
+  await s.usage.runCycle().catch((err: Error) => {
+    s.base.log.warn({ site: s.site.name, err: err.message }, 'the poll another server asked for failed');
+  });
 }

@@ -7,8 +7,9 @@
  *   password; a login the router (FreeRADIUS) refuses gives the claim back, one it does not answer keeps it for the
  *   poll to confirm or undo (LOGIN_UNCONFIRMED).
  * - Without it, nothing is claimed: the checks passed, the customer's phone is handed to the router's own login
- *   page with the code (`handoff`), and the voucher is in use from FreeRADIUS's Access-Accept, which the next poll
- *   reads. A phone that never gets there has used nothing.
+ *   page with the code (`handoff`), and the voucher is in use from FreeRADIUS's Access-Accept once the router's
+ *   accounting follows it, which the next poll reads. A phone that never gets there has used nothing, nor one the
+ *   router gave up on (src/services/network/radius/accepts.ts).
  */
 import { maskCode } from '../../../lib/logger';
 import { desiredLimits } from '../../../domain/policy';
