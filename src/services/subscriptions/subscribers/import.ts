@@ -25,6 +25,8 @@ import type { ChangeDeps } from './changes';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
 import { findSite } from '../../business/sites/lookup';
 import { accountNo } from './store';
+import { addressProblems, addressRefusal } from './import-addresses';
+import { isUniqueViolation } from '../../../db/knex';
 import type { ImportOptions, ImportProblem, ImportReport, ImportRow } from './types';
 
 /** The largest file taken (bytes of text) and the most customers in one. */
@@ -185,7 +187,12 @@ async function checkRows(
   for (const r of t.records) {
     const c = new ErrorCollector();
     const input = rowInput(t.columns, r.cells, site);
-    const n = await checkNewSubscriber(d, input, c, memo);
+    const n = await checkNewSubscriber(d, input, c, memo).catch((e: unknown) => {
+      const refused = addressRefusal(r.row, e);
+      if (!refused) throw e;
+      problems.push(refused);
+      return undefined;
+    });
     for (const e of c.errors) problems.push({ row: r.row, field: columnOf(e.field), message: e.problem });
     // A row with other problems is in the check for twice-given usernames too: every problem in one round.
     const username = n?.username ?? input.username;
@@ -201,6 +208,8 @@ async function checkRows(
     }
     if (n) out.push({ row: r.row, n, exists: false });
   }
+  const ips = out.map((c) => ({ row: c.row, ip: c.n.placing?.wish }));
+  problems.push(...(await addressProblems(d.db, site, ips)));
   if (problems.length) return out;
   const taken = await takenUsernames(d.db, site, [...seen.keys()]);
   for (const c of out) {
@@ -235,6 +244,13 @@ async function writeRows(
       try {
         written.set(c.row, await insertSubscriberIn(d, trx, c.n));
       } catch (e) {
+        if (isUniqueViolation(e, 'subscribers', 'static_ip'))
+          throw new AppError(
+            'STATIC_IP_TAKEN',
+            `Row ${c.row}: ${c.n.placing?.wish ?? 'its address'} was given to another subscriber meanwhile; nothing was imported, try again`,
+            409,
+            'static_ip',
+          );
         const err = subscriberExists(e, c.n);
         if (!(err instanceof AppError)) throw err;
         // Added meanwhile (another add between the check and this write): the whole file waits for a retry.
