@@ -127,6 +127,20 @@ describe('paying online: starting a checkout from the portal (fake PayMongo on l
     expect(await paymentRows(rig.h)).toEqual([]);
   });
 
+  it('one phone starts at most 5 checkouts in 10 minutes; the sixth is told so, in its language, and starts nothing', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { res } = await pressPay(rig, 1, 'PREMIUM', 'en');
+      expect(res.headers.get('location')).toMatch(/\/checkout\//);
+    }
+    const { res } = await pressPay(rig, 1, 'PREMIUM', 'fil');
+    expect(res.headers.get('location')).toContain('pay_error=PAYMENT_TOO_MANY');
+    const page = await (await fetch(new URL(res.headers.get('location')!, rig.h.app!.url))).text();
+    expect(page).toContain('Maraming bayad na ang sinimulan sa teleponong ito');
+    expect(await paymentRows(rig.h)).toHaveLength(5);
+    // Another phone is not held up by it.
+    expect((await pressPay(rig, 2, 'PREMIUM', 'en')).res.headers.get('location')).toMatch(/\/checkout\//);
+  });
+
   it('a wrong key: PayMongo answers 401, the customer is told, no sale', async () => {
     await rig.h.core!.services.payments.updateSettings(
       { secret_key: 'sk_test_wrongwrongwrong1234' },

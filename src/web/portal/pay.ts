@@ -6,6 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { toAppError } from '../../lib/error-reply';
+import { RateLimitedError } from '../../domain/errors';
 import { formatMoney } from '../../domain/units';
 import { pickLanguage, type Translator } from '../../i18n';
 import type { PaymentView } from '../../services/shop/payments';
@@ -27,6 +28,7 @@ const PAY_ERRORS = new Set([
   'PAYMENT_GATEWAY_REFUSED',
   'PAYMENT_GATEWAY_FAILED',
   'FORM_EXPIRED',
+  'PAYMENT_TOO_MANY',
 ]);
 
 export interface PayDevice {
@@ -164,7 +166,7 @@ async function startPay(ctx: WebContext, req: Request, res: Response) {
     });
     res.redirect(303, checkoutUrl);
   } catch (err) {
-    const e = toAppError(err);
+    const e = err instanceof RateLimitedError ? { code: 'PAYMENT_TOO_MANY' } : toAppError(err);
     back(res, '/portal', { ...q, pay_error: PAY_ERRORS.has(e.code) ? e.code : 'PAYMENT_GATEWAY_FAILED' });
   }
 }

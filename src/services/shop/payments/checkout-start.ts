@@ -5,9 +5,30 @@
  * refused or broken 502). Nothing was charged: a checkout that never started has no payment behind it.
  */
 import crypto from 'node:crypto';
-import { AppError } from '../../../domain/errors';
+import { AppError, RateLimitedError } from '../../../domain/errors';
 import { GatewayError, type CheckoutRequest, type PaymentGateway } from '../../../payments/gateway';
 import type { ShopDeps } from '../../deps';
+
+/** Checkouts one payer (a subscriber, a phone) may start in the window: each is a call to the gateway, watched for hours. */
+export const CHECKOUT_STARTS = 5;
+export const CHECKOUT_STARTS_WINDOW_MS = 10 * 60_000;
+
+/** RateLimitedError (with the seconds to wait) when the payer `where` names started CHECKOUT_STARTS in the window. */
+export async function assertFewStarts(
+  db: ShopDeps['db'],
+  where: Record<string, unknown>,
+  now: number,
+): Promise<void> {
+  const since = now - CHECKOUT_STARTS_WINDOW_MS;
+  const recent = (await db('payments')
+    .where(where)
+    .where('created_at', '>', since)
+    .orderBy('created_at')
+    .pluck('created_at')) as number[];
+  if (recent.length < CHECKOUT_STARTS) return;
+  const oldest = Number(recent[recent.length - CHECKOUT_STARTS]);
+  throw new RateLimitedError(Math.max(1, Math.ceil((oldest - since) / 1000)));
+}
 
 /** A pending payment: what it buys (`row`), its amount and the customer's language, watched for `watchMs`. */
 export interface PendingPayment {

@@ -7,7 +7,7 @@ import { deviceOf } from '../../../domain/network';
 import type { PaymentGateway } from '../../../payments/gateway';
 import type { ShopDeps } from '../../deps';
 import type { ProfileService } from '../profiles/types';
-import { startGatewayCheckout } from './checkout-start';
+import { assertFewStarts, startGatewayCheckout } from './checkout-start';
 import type { LearnOutcome, PaymentOffer, PaymentService, PaymentView } from './types';
 
 /** How long a started checkout is watched: GCash gives its customer up to 4 hours to authorise. */
@@ -76,6 +76,8 @@ export async function startCheckout(
   const { mac, ip } = await deviceThere(f, input);
   const offer = await offerOf(f, input);
   const now = clock.now();
+  // A phone pressing Pay again and again (or a script on the hotspot) starts at most a few checkouts.
+  await assertFewStarts(db, { mac }, now);
   const row = { profile_id: offer.id, mac, ip, site: input.site ? input.site.slice(0, 64) : null };
   return startGatewayCheckout(
     { db, log },

@@ -8,12 +8,12 @@
  * the checkout row is then moved to paid with a conditional UPDATE, as a voucher's is. Only the neutral gateway's
  * actions are used (src/payments/gateway.ts, lent by the payments service): no gateway is named here.
  */
-import { AppError, RateLimitedError } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { formatMoney } from '../../../domain/units';
 import type { Actor } from '../../business/audit/actor';
 import type { ShopDeps } from '../../deps';
 import type { InvoiceService } from './types';
-import { startGatewayCheckout } from '../../shop/payments/checkout-start';
+import { assertFewStarts, startGatewayCheckout } from '../../shop/payments/checkout-start';
 import type {
   BillCheckout,
   BillOffer,
@@ -27,9 +27,6 @@ import type {
 export const BILL_MIN_AMOUNT = 2000;
 /** The e-wallets a bill is paid with: the two whose payments the subscriber's ledger names (gcash, maya). */
 export const BILL_METHODS = ['gcash', 'paymaya'] as const;
-/** At most this many checkouts per subscriber in this window: each one is a call to the gateway. */
-export const BILL_STARTS = 5;
-export const BILL_STARTS_WINDOW_MS = 10 * 60_000;
 /** Who records a subscriber's online payment, in its payment list and the audit log: the gateway, by its name. */
 export const gatewayActor = (gateway: string): Actor => ({ name: gateway, via: 'system' });
 
@@ -114,16 +111,7 @@ async function startBill(
   const amount = amountOf(offer, input.part ?? 'all');
   const on = (await b.current())!;
   const now = clock.now();
-  const since = now - BILL_STARTS_WINDOW_MS;
-  const recent = (await db('payments')
-    .where({ subscriber_id: input.subscriberId })
-    .where('created_at', '>', since)
-    .orderBy('created_at')
-    .select('created_at')) as { created_at: number }[];
-  if (recent.length >= BILL_STARTS)
-    throw new RateLimitedError(
-      Math.max(1, Math.ceil((Number(recent[recent.length - BILL_STARTS].created_at) - since) / 1000)),
-    );
+  await assertFewStarts(db, { subscriber_id: input.subscriberId }, now);
   const more = offer.invoices > 1 ? ` and ${offer.invoices - 1} more` : '';
   const row = { purpose: 'subscriber', subscriber_id: input.subscriberId };
   return startGatewayCheckout(
