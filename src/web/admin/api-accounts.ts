@@ -13,7 +13,7 @@ import type { SubscriberTakings } from '../../services/shop/reports/money-in';
 import { advanceFlag } from '../../services/shop/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
-import { localDate, startOfLocalDay } from '../../domain/calendar';
+import { shiftStart } from '../../services/shop/accounts/shift-start';
 import { errorJson } from '../../lib/error-reply';
 import { waitText } from './login';
 import { aboveOwed, actorOf, money } from './api-common';
@@ -111,17 +111,6 @@ export function subscriberTakingsJson(t: SubscriberTakings) {
   };
 }
 
-/** `since` as ISO 8601 (400 INVALID_INPUT otherwise); absent: today 00:00 in the shop's time zone. */
-export function shiftSince(v: unknown, now: number, tz: string): number {
-  if (v === undefined || v === '') return startOfLocalDay(localDate(now, tz), tz);
-  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(t))
-    throw new AppError('INVALID_INPUT', 'since: use a time like 2026-11-29T08:00:00+08:00', 400, 'since', {
-      since: 'use an ISO 8601 time like 2026-11-29T08:00:00+08:00',
-    });
-  return t;
-}
-
 /** Who the shift is of: the account's own batches, or the owner's by name. */
 export const shiftOwner = (actor: Actor) => ({ accountId: actor.account?.id ?? null, name: actor.name });
 
@@ -197,7 +186,7 @@ async function balance(ctx: WebContext, req: Request<{ username: string }>, res:
 async function shiftReport(ctx: WebContext, req: Request, res: Response) {
   const { accounts } = ctx.services;
   const now = ctx.clock.now();
-  const since = shiftSince(req.query.since, now, ctx.config.tz);
+  const since = shiftStart(req.query.since, now, ctx.config.tz);
   const who = shiftOwner(actorOf(req));
   const [sales, extra] = await Promise.all([
     accounts.shift(who, since, now + 1),

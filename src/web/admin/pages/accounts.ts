@@ -9,7 +9,10 @@ import { percentOf } from '../../../domain/reseller';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { formatMoney } from '../../../domain/units';
 import type { WebContext } from '../../context';
-import { shiftOwner, shiftSince } from '../api-accounts';
+import { shiftOwner } from '../api-accounts';
+import { SHIFT_MAX_DAYS, shiftStart } from '../../../services/shop/accounts/shift-start';
+import { localDateTime } from '../../../domain/calendar';
+import { AppError } from '../../../domain/errors';
 import { PAPERS } from './charge-receipt';
 import { actorOf, field, flash, formFailure, page, type FieldErrors } from './common';
 
@@ -162,10 +165,22 @@ function slipPapers(req: Request, layout: string) {
   }));
 }
 
+/** Where the slip starts: `since` asked (the From field), else today 00:00; a refused one is named, with the default. */
+function slipStart(ctx: WebContext, req: Request, now: number) {
+  const asked = req.query.since === undefined || req.query.since === '' ? undefined : req.query.since;
+  try {
+    return { since: shiftStart(asked, now, ctx.config.tz), asked, error: null };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return { since: shiftStart(undefined, now, ctx.config.tz), asked, error: err.message };
+  }
+}
+
 /** The end-of-shift slip: this login's sales since `since` (default today 00:00), on a receipt roll or A4. */
 async function shiftSlip(ctx: WebContext, req: Request, res: Response) {
   const now = ctx.clock.now();
-  const since = shiftSince(req.query.since, now, ctx.config.tz);
+  const start = slipStart(ctx, req, now);
+  const since = start.since;
   const actor = actorOf(req);
   const who = shiftOwner(actor);
   const [sales, extra] = await Promise.all([
@@ -173,11 +188,20 @@ async function shiftSlip(ctx: WebContext, req: Request, res: Response) {
     ctx.services.accounts.shiftMoney(who, since, now + 1),
   ]);
   const layout = parseSheetLayout(req.query.format ?? 'thermal80');
-  res.render('admin/shift', {
+  res.status(start.error ? 400 : 200).render('admin/shift', {
     who: actor.name,
     role: req.role ?? 'owner',
     since,
     now,
+    // The From field: what was asked when refused, else the start used, in the shop's time; and its bounds.
+    from: {
+      value: start.error ? String(start.asked) : localDateTime(since, ctx.config.tz),
+      min: localDateTime(now - SHIFT_MAX_DAYS * 86_400_000, ctx.config.tz),
+      max: localDateTime(now, ctx.config.tz),
+      error: start.error,
+      startOfDay: start.asked === undefined || start.error !== null,
+    },
+    format: layout,
     sales,
     total: sales.reduce((s, x) => s + x.price, 0),
     counter: extra.counter,
@@ -195,7 +219,7 @@ export async function accountHome(ctx: WebContext, req: Request, res: Response):
   const actor = actorOf(req);
   const account = actor.account!;
   const now = ctx.clock.now();
-  const since = shiftSince(undefined, now, ctx.config.tz);
+  const since = shiftStart(undefined, now, ctx.config.tz);
   const [sales, subscribers, balance, profiles, batches] = await Promise.all([
     ctx.services.accounts.shift(shiftOwner(actor), since, now + 1),
     // A cashier's subscribers' payments today (its slip's, cash apart); a reseller records none.
