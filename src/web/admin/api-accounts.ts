@@ -10,7 +10,7 @@ import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
 import type { ShiftMoney } from '../../services/shop/accounts/types';
 import type { SubscriberTakings } from '../../services/shop/reports/money-in';
-import { advanceFlag } from '../../services/shop/accounts/remittances';
+import { yesFlag } from '../../services/shop/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
 import { shiftStart } from '../../services/shop/accounts/shift-start';
@@ -128,8 +128,11 @@ export function accountApiRouter(ctx: WebContext): Router {
     const changed = await accounts.update(req.params.username, req.body ?? {}, actorOf(req));
     res.json({ success: true, account: accountJson(changed) });
   });
+  // A reseller that owes money: 409 CONFIRM_REQUIRED naming the amount, unless `?confirm=true` or {"confirm": true}.
   r.delete('/accounts/:username', async (req, res) => {
-    await accounts.remove(req.params.username, actorOf(req));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const confirmed = yesFlag(req.query.confirm) || yesFlag(body.confirm);
+    await accounts.remove(req.params.username, actorOf(req), { confirmed });
     res.json({ success: true });
   });
   r.post('/accounts/:username/remittances', (req, res) => remit(ctx, req, res));
@@ -148,7 +151,7 @@ async function remit(ctx: WebContext, req: Request<{ username: string }>, res: R
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     const b = await ctx.services.accounts.remit(req.params.username, body.amount, actorOf(req), {
-      advance: advanceFlag(body.advance),
+      advance: yesFlag(body.advance),
     });
     res.status(201).json({ success: true, ...balanceJson(b) });
   } catch (err) {

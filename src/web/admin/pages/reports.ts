@@ -159,6 +159,7 @@ async function reportsPage(ctx: WebContext, req: Request, res: Response) {
   page(res, 'reports', 'reports', 'Reports', {
     // Each reseller's figures: all its batches, not the period's (what it owes is a running total).
     resellers: await ctx.services.accounts.balances(),
+    removedResellers: await ctx.services.accounts.removedBalances(),
     billing,
     siteScope: scope,
     presets: Object.entries(PRESET_LABELS),
