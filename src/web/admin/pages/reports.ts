@@ -74,7 +74,7 @@ export function parseRange(
   let tooLong: string | null = null;
   if (toDate > last) {
     tooLong = `choose at most 3 years: from ${fromDate}, up to ${last}`;
-    errors.to = `${tooLong}; showing ${fromDate} to ${last}`;
+    errors.to = tooLong;
     toDate = last;
   }
   const from = startOfLocalDay(fromDate, tz);
