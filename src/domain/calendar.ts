@@ -44,12 +44,23 @@ export function isLocalDate(s: unknown): s is string {
 
 /** The instant local midnight starts on that date (DST-safe: the offset is re-read at the result). */
 export function startOfLocalDay(date: string, tz: string): number {
+  return localInstant(date, 0, tz);
+}
+
+/** The instant the local wall clock shows `minutes` after midnight on that date (DST-safe, as above). */
+export function localInstant(date: string, minutes: number, tz: string): number {
   const [y, m, d] = date.split('-').map(Number);
-  const utcMidnight = Date.UTC(y, m - 1, d);
-  let t = utcMidnight - zoneOffset(utcMidnight, tz);
-  const again = utcMidnight - zoneOffset(t, tz);
+  const utcWall = Date.UTC(y, m - 1, d, 0, minutes);
+  let t = utcWall - zoneOffset(utcWall, tz);
+  const again = utcWall - zoneOffset(t, tz);
   if (again !== t) t = again;
   return t;
+}
+
+/** `2026-11-21T23:05`: the local date and time of the instant, to the minute (an HTML datetime-local value). */
+export function localDateTime(ms: number, tz: string): string {
+  const p = localParts(ms, tz);
+  return `${localDate(ms, tz)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 export function addDays(date: string, n: number): string {

@@ -1,5 +1,5 @@
 import type { Harness } from '../helpers/harness';
-import { bearer } from '../admin/client';
+import { AdminClient, bearer } from '../admin/client';
 
 export const OWNER = bearer;
 
@@ -41,4 +41,12 @@ export async function makeAccount(
   );
   if (t.status !== 201) throw new Error(`no token: ${JSON.stringify(t.json)}`);
   return { authorization: `Bearer ${t.json.token as string}` };
+}
+
+/** The owner logged in to the harness's admin pages (a browser's cookies kept). */
+export async function ownerPages(h: Harness): Promise<AdminClient> {
+  const owner = new AdminClient(h.app!.url);
+  const res = await owner.login();
+  if (res.status !== 303) throw new Error(`owner not logged in: ${res.status}`);
+  return owner;
 }

@@ -83,6 +83,14 @@ test('the report range: today by default, presets and custom dates as Manila mid
   expect(parseRange({ from: '2026-11-21', to: '2026-11-21' }, now, TZ).range.preset).toBe('yesterday');
   expect(presetOf('2026-11-01', '2026-11-22', now, TZ)).toBe('month');
 
+  // Over 3 years: refused by name, and the range used (its end date too) is the 3 years from the start.
+  const long = parseRange({ preset: 'custom', from: '2020-01-01', to: '2026-11-22' }, now, TZ);
+  expect(long.tooLong).toBe('choose at most 3 years: from 2020-01-01, up to 2023-01-02');
+  expect(long.range).toMatchObject({ fromDate: '2020-01-01', toDate: '2023-01-02' });
+  expect(long.range.to).toBe(midnight('2023-01-03'));
+  const most = parseRange({ preset: 'custom', from: '2020-01-01', to: '2023-01-02' }, now, TZ);
+  expect([most.tooLong, most.errors]).toEqual([null, {}]);
+
   const bad = parseRange({ preset: 'fortnight' }, now, TZ);
   expect(bad.errors).toEqual({ preset: expect.stringContaining('Today, Yesterday, This week') });
   expect(bad.range).toMatchObject({ fromDate: '2026-11-22', toDate: '2026-11-22' });
@@ -127,5 +135,24 @@ describe('the reports page', () => {
     expect(custom).toContain('<h1>Reports</h1>');
     expect(custom).toMatch(/href="#custom-range" aria-current="page"/);
     expect(range(custom)).toBe('2026-10-01 to 2026-10-31 (weeks start on Monday)');
+  });
+
+  test('a range over 3 years: the page names the range it shows, the CSVs are refused', async () => {
+    const asked = 'from=2020-01-01&to=2026-11-21&by=month';
+    const html = await c.html(`/admin/reports?preset=custom&${asked}`);
+    expect(range(html)).toBe('2020-01-01 to 2023-01-02 (weeks start on Monday)');
+    expect(html).toContain(
+      'Range: choose at most 3 years: from 2020-01-01, up to 2023-01-02. The figures below are of 2020-01-01 to 2023-01-02.',
+    );
+    expect(html).toContain('value="2023-01-02"');
+    for (const csv of ['sales', 'profiles', 'usage', 'top-users']) {
+      const res = await c.get(`/admin/reports/${csv}.csv?${asked}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-disposition')).toBeNull();
+      expect(await res.text()).toContain('choose at most 3 years: from 2020-01-01, up to 2023-01-02');
+    }
+    const most = await c.get('/admin/reports/sales.csv?from=2020-01-01&to=2023-01-02&by=month');
+    expect(most.status).toBe(200);
+    expect(most.headers.get('content-disposition')).toContain('sales-by-month-2020-01-01-to-2023-01-02.csv');
   });
 });

@@ -10,10 +10,10 @@ import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
 import type { ShiftMoney } from '../../services/shop/accounts/types';
 import type { SubscriberTakings } from '../../services/shop/reports/money-in';
-import { advanceFlag } from '../../services/shop/accounts/remittances';
+import { yesFlag } from '../../services/shop/accounts/remittances';
 import type { WebContext } from '../context';
 import { forbiddenRole } from '../middleware/roles';
-import { localDate, startOfLocalDay } from '../../domain/calendar';
+import { shiftStart } from '../../services/shop/accounts/shift-start';
 import { errorJson } from '../../lib/error-reply';
 import { waitText } from './login';
 import { aboveOwed, actorOf, money } from './api-common';
@@ -111,17 +111,6 @@ export function subscriberTakingsJson(t: SubscriberTakings) {
   };
 }
 
-/** `since` as ISO 8601 (400 INVALID_INPUT otherwise); absent: today 00:00 in the shop's time zone. */
-export function shiftSince(v: unknown, now: number, tz: string): number {
-  if (v === undefined || v === '') return startOfLocalDay(localDate(now, tz), tz);
-  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(t))
-    throw new AppError('INVALID_INPUT', 'since: use a time like 2026-11-29T08:00:00+08:00', 400, 'since', {
-      since: 'use an ISO 8601 time like 2026-11-29T08:00:00+08:00',
-    });
-  return t;
-}
-
 /** Who the shift is of: the account's own batches, or the owner's by name. */
 export const shiftOwner = (actor: Actor) => ({ accountId: actor.account?.id ?? null, name: actor.name });
 
@@ -139,8 +128,11 @@ export function accountApiRouter(ctx: WebContext): Router {
     const changed = await accounts.update(req.params.username, req.body ?? {}, actorOf(req));
     res.json({ success: true, account: accountJson(changed) });
   });
+  // A reseller that owes money: 409 CONFIRM_REQUIRED naming the amount, unless `?confirm=true` or {"confirm": true}.
   r.delete('/accounts/:username', async (req, res) => {
-    await accounts.remove(req.params.username, actorOf(req));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const confirmed = yesFlag(req.query.confirm) || yesFlag(body.confirm);
+    await accounts.remove(req.params.username, actorOf(req), { confirmed });
     res.json({ success: true });
   });
   r.post('/accounts/:username/remittances', (req, res) => remit(ctx, req, res));
@@ -159,7 +151,7 @@ async function remit(ctx: WebContext, req: Request<{ username: string }>, res: R
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     const b = await ctx.services.accounts.remit(req.params.username, body.amount, actorOf(req), {
-      advance: advanceFlag(body.advance),
+      advance: yesFlag(body.advance),
     });
     res.status(201).json({ success: true, ...balanceJson(b) });
   } catch (err) {
@@ -197,7 +189,7 @@ async function balance(ctx: WebContext, req: Request<{ username: string }>, res:
 async function shiftReport(ctx: WebContext, req: Request, res: Response) {
   const { accounts } = ctx.services;
   const now = ctx.clock.now();
-  const since = shiftSince(req.query.since, now, ctx.config.tz);
+  const since = shiftStart(req.query.since, now, ctx.config.tz);
   const who = shiftOwner(actorOf(req));
   const [sales, extra] = await Promise.all([
     accounts.shift(who, since, now + 1),

@@ -8,6 +8,8 @@ import type { Actor } from '../../business/audit/actor';
 import { hashPassword } from '../../business/admins';
 import type { AccountInput, AccountView } from './types';
 import { accountNamed } from './rows';
+import { resellerBalance } from './reseller-ledger';
+import { formatMoney } from '../../../domain/units';
 import { checkPassword, readTerms, refuseFields, USERNAME_RE, type Fields } from './terms';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;
@@ -97,12 +99,26 @@ export async function updateAccount(
   return after;
 }
 
-export async function removeAccount(deps: Deps, username: string, actor: Actor): Promise<void> {
+/**
+ * Removes the account and its tokens. A reseller that owes money is asked about first (409 CONFIRM_REQUIRED
+ * naming the amount) unless `confirmed`: its batches and remittances stay, and Reports shows it as removed.
+ */
+export async function removeAccount(
+  deps: Deps,
+  username: string,
+  actor: Actor,
+  confirmed: boolean,
+): Promise<void> {
   const { db, audit } = deps;
   const a = await accountNamed(db, username);
+  const owed = a.role === 'reseller' ? (await resellerBalance(db, a.id)).owed : 0;
+  if (owed > 0 && !confirmed) {
+    const message = `${a.username} still owes ${formatMoney(owed)}: record what it hands over first. Removed, it stays in Reports → Resellers as removed, and the money can no longer be recorded.`;
+    throw new AppError('CONFIRM_REQUIRED', message, 409, 'confirm', { confirm: message });
+  }
   await db.transaction(async (trx) => {
     await trx('account_tokens').where({ account_id: a.id }).delete();
     await trx('admin_users').where({ id: a.id }).delete();
   });
-  await audit.record(actor, 'account.remove', a.username, { role: a.role });
+  await audit.record(actor, 'account.remove', a.username, { role: a.role, ...(owed ? { owed } : {}) });
 }

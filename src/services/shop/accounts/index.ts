@@ -9,7 +9,7 @@ import { ACCOUNT_ROLES } from '../../../domain/roles';
 import type { ShopDeps } from '../../deps';
 import type { AdminAccountService } from '../../business/admins/types';
 import type { AccountService, AccountView } from './types';
-import { shiftMoney } from './reseller-ledger';
+import { removedResellers, shiftMoney } from './reseller-ledger';
 import { listRemittances, recordRemittance, remittanceAmount, voidRemittance } from './remittances';
 import { findVoucher } from '../vouchers/queries';
 import {
@@ -37,7 +37,7 @@ export function createAccountService(deps: ShopDeps, admins: AdminAccountService
       ((await db('admin_users').whereIn('role', ACCOUNT_ROLES).orderBy('username')) as Row[]).map(toView),
     create: (input, actor) => createAccount(deps, input, actor),
     update: (username, input, actor) => updateAccount(deps, username, input, actor),
-    remove: (username, actor) => removeAccount(deps, username, actor),
+    remove: (username, actor, opts = {}) => removeAccount(deps, username, actor, opts.confirmed === true),
     async find(username) {
       if (typeof username !== 'string') return undefined;
       const row = await rowOf(db, username);
@@ -61,6 +61,7 @@ export function createAccountService(deps: ShopDeps, admins: AdminAccountService
       const rows = (await db('admin_users').where({ role: 'reseller' }).orderBy('username')) as Row[];
       return Promise.all(rows.map((r) => balanceOf(toView(r))));
     },
+    removedBalances: () => removedResellers(db),
     async ownsVoucher(accountId, code) {
       const row = await findVoucher(db, code);
       return row?.batch_id != null && ownsBatch(db, accountId, Number(row.batch_id));

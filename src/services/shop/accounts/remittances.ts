@@ -58,8 +58,8 @@ export function remittanceAmount(amount: unknown): number {
   return centavos;
 }
 
-/** `advance` as JSON or a form sends it: true, "true", "yes", "on", "1"; absent or anything else: false. */
-export const advanceFlag = (v: unknown): boolean =>
+/** A yes/no such as `advance` or `confirm` as JSON, a form or a query sends it: true, "true", "yes", "on", "1"; absent or anything else: false. */
+export const yesFlag = (v: unknown): boolean =>
   v === true || (typeof v === 'string' && ['true', 'yes', 'on', '1'].includes(v.trim().toLowerCase()));
 
 export interface LedgerDeps {

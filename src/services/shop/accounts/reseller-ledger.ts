@@ -8,7 +8,7 @@ import { isPostgres } from '../../../db/knex';
 import { countAndSum } from '../../../db/tally';
 import { balanceOf, type ResellerBalance } from '../../../domain/reseller';
 import { subscriberTakings, voidedCharges } from '../reports/money-in';
-import type { ShiftMoney } from './types';
+import type { RemovedReseller, ShiftMoney } from './types';
 
 export async function resellerBalance(db: Knex, accountId: number): Promise<ResellerBalance> {
   const [b] = (await db('batches')
@@ -27,6 +27,39 @@ export async function resellerBalance(db: Knex, accountId: number): Promise<Rese
     wholesale: Number(b.wholesale),
     remitted: Number(r.remitted),
   });
+}
+
+/**
+ * The resellers removed while they still owed (or had paid ahead): their batches and remittances outlive the
+ * account, kept by its id. Named as they were (their last remittance's name, else their last batch's maker).
+ */
+export async function removedResellers(db: Knex): Promise<RemovedReseller[]> {
+  const live = db('admin_users').select('id');
+  const ids = (await db('batches')
+    .whereNotNull('wholesale')
+    .whereNotNull('account_id')
+    .whereNotIn('account_id', live)
+    .union((u) => u.from('remittances').whereNotIn('account_id', live).select('account_id'))
+    .select('account_id')) as Array<{ account_id: number | string }>;
+  const out: RemovedReseller[] = [];
+  for (const id of [...new Set(ids.map((r) => Number(r.account_id)))].sort((a, b) => a - b)) {
+    const balance = await resellerBalance(db, id);
+    if (balance.owed !== 0) out.push({ accountId: id, username: await lastName(db, id), ...balance });
+  }
+  return out.sort((a, b) => a.username.localeCompare(b.username) || a.accountId - b.accountId);
+}
+
+async function lastName(db: Knex, accountId: number): Promise<string> {
+  const r = (await db('remittances')
+    .where({ account_id: accountId })
+    .orderBy('id', 'desc')
+    .first('username')) as { username: string } | undefined;
+  if (r) return r.username;
+  const b = (await db('batches')
+    .where({ account_id: accountId })
+    .orderBy('id', 'desc')
+    .first('created_by')) as { created_by: string } | undefined;
+  return b?.created_by ?? `account ${accountId}`;
 }
 
 /**

@@ -39,6 +39,12 @@ export interface BalanceView extends ResellerBalance {
   commissionBp: number;
 }
 
+/** A reseller removed while it still owed the shop (or had paid ahead): its figures, by the id it had. */
+export interface RemovedReseller extends ResellerBalance {
+  accountId: number;
+  username: string;
+}
+
 /** One remittance as recorded (centavos, ms); a voided one says when, by whom and why. */
 export interface RemittanceView {
   id: number;
@@ -82,8 +88,12 @@ export interface AccountService {
    * password or role ends the account's tokens and sessions.
    */
   update(username: string, input: AccountInput, actor: Actor): Promise<AccountView>;
-  /** Removes it with its tokens; its sessions stop at their next request (`find` no longer finds it). Audited. */
-  remove(username: string, actor: Actor): Promise<void>;
+  /**
+   * Removes it with its tokens; its sessions stop at their next request (`find` no longer finds it). A reseller
+   * that owes money is asked about first: 409 CONFIRM_REQUIRED naming the amount, nothing removed, unless
+   * `confirmed`; what it owes stays on the books (`removedBalances`). Audited.
+   */
+  remove(username: string, actor: Actor, opts?: { confirmed?: boolean }): Promise<void>;
   /** Any admin login by name (the owner's too: role `owner`); undefined when there is none. */
   find(username: string): Promise<AccountView | undefined>;
   /** A new bearer token for the name and password, or undefined when they do not match. Audited. */
@@ -108,6 +118,8 @@ export interface AccountService {
   balance(username: string): Promise<BalanceView>;
   /** Every reseller's figures, for the owner's reports. */
   balances(): Promise<BalanceView[]>;
+  /** The removed resellers that still owe (or had paid ahead), for the owner's reports. */
+  removedBalances(): Promise<RemovedReseller[]>;
   /** Whether the voucher (any spelling of its code) is of this account's batches. */
   ownsVoucher(accountId: number, code: string): Promise<boolean>;
   ownsBatch(accountId: number, batchId: number): Promise<boolean>;

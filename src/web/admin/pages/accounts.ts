@@ -1,16 +1,17 @@
 /**
- * The owner's Accounts page (cashiers and resellers: make, remove, record money handed over, each reseller's
- * figures), the home page a cashier or a reseller sees instead of the owner's dashboard, and the printable
- * end-of-shift slip every login has. The role gate (src/web/middleware/roles.ts) decides who reaches which.
+ * The owner's Accounts page (cashiers and resellers: make, change, remove, record money handed over, each
+ * reseller's figures), the home page a cashier or a reseller sees instead of the owner's dashboard, and the
+ * printable end-of-shift slip every login has (shift-slip.ts). The role gate (src/web/middleware/roles.ts) decides who reaches which.
  */
 import { Router, type Request, type Response } from 'express';
-import { parseSheetLayout, QUICK_PRINT_MAX } from '../../../domain/cards';
+import { QUICK_PRINT_MAX } from '../../../domain/cards';
 import { percentOf } from '../../../domain/reseller';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { formatMoney } from '../../../domain/units';
 import type { WebContext } from '../../context';
-import { shiftOwner, shiftSince } from '../api-accounts';
-import { PAPERS } from './charge-receipt';
+import { shiftOwner } from '../api-accounts';
+import { shiftStart } from '../../../services/shop/accounts/shift-start';
+import { shiftSlip } from './shift-slip';
 import { actorOf, field, flash, formFailure, page, type FieldErrors } from './common';
 
 const listOf = (v: unknown): string[] =>
@@ -24,6 +25,7 @@ export function accountRoutes(ctx: WebContext): Router {
   const router = Router();
   router.get('/accounts', (_req, res) => renderAccounts(ctx, res));
   router.post('/accounts', (req, res) => addAccount(ctx, req, res));
+  router.post('/accounts/:username/edit', (req, res) => editAccount(ctx, req, res));
   router.post('/accounts/:username/remove', (req, res) => removeAccount(ctx, req, res));
   router.post('/accounts/:username/remittances', (req, res) => recordRemittance(ctx, req, res));
   router.post('/accounts/:username/remittances/:id/void', (req, res) => voidRemittance(ctx, req, res));
@@ -31,7 +33,15 @@ export function accountRoutes(ctx: WebContext): Router {
   return router;
 }
 
-type AccountForm = { values?: Record<string, unknown>; errors?: FieldErrors; formError?: string };
+type AccountForm = {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+  formError?: string;
+  /** An account's Edit form sent back with its problems (shown open). */
+  edit?: { username: string; values: Record<string, unknown>; errors: FieldErrors; message: string };
+  /** Removing a reseller that owes: the question, with the button that confirms it. */
+  removeConfirm?: { username: string; message: string };
+};
 
 /** Every account with, for a reseller, its balance and the money it handed over. */
 async function accountRows(ctx: WebContext) {
@@ -64,6 +74,8 @@ async function renderAccounts(ctx: WebContext, res: Response, form: AccountForm 
       values: { role: 'cashier', commission_percent: '10', ...form.values },
       errors: form.errors ?? {},
       formError: form.formError ?? null,
+      edit: form.edit ?? null,
+      removeConfirm: form.removeConfirm ?? null,
     },
     status,
   );
@@ -104,13 +116,65 @@ async function addAccount(ctx: WebContext, req: Request, res: Response) {
   }
 }
 
+/** The Edit form's fields as the service takes them: a password only when typed; a reseller's terms. */
+function editInput(b: Record<string, unknown>, role: string) {
+  const password = typeof b.password === 'string' ? b.password : '';
+  const values = {
+    profiles: listOf(b.profiles),
+    commission_percent: field(b, 'commission_percent'),
+    credit_limit: field(b, 'credit_limit'),
+  };
+  const input = {
+    ...(password ? { password } : {}),
+    ...(role === 'reseller'
+      ? {
+          profiles: values.profiles,
+          commission_percent: values.commission_percent,
+          credit_limit: values.credit_limit || null,
+        }
+      : {}),
+  };
+  return { values, input, password: Boolean(password) };
+}
+
+/** POST /accounts/:username/edit: a new password (its sessions and tokens end), or a reseller's terms. */
+async function editAccount(ctx: WebContext, req: Request, res: Response) {
+  const username = String(req.params.username);
+  const { accounts } = ctx.services;
+  const role = (await accounts.find(username))?.role ?? '';
+  const { values, input, password } = editInput((req.body ?? {}) as Record<string, unknown>, role);
+  try {
+    const a = await accounts.update(username, input, actorOf(req));
+    const ended = password ? ': its new password is in force, and it is logged out everywhere' : '';
+    flash(req, 'ok', `Account ${a.username} changed${ended}.`);
+    res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(a.username)}`);
+  } catch (err) {
+    const f = formFailure(err);
+    if (f.status === 404) {
+      flash(req, 'error', f.message);
+      return res.redirect(303, '/admin/accounts');
+    }
+    await renderAccounts(
+      ctx,
+      res,
+      { edit: { username, values, errors: f.fields, message: f.message } },
+      f.status,
+    );
+  }
+}
+
+/** Removes the account; a reseller that owes money is asked about first (the page shows the question). */
 async function removeAccount(ctx: WebContext, req: Request, res: Response) {
   const username = String(req.params.username);
   try {
-    await ctx.services.accounts.remove(username, actorOf(req));
+    const confirmed = field(req.body, 'confirm') === 'true';
+    await ctx.services.accounts.remove(username, actorOf(req), { confirmed });
     flash(req, 'ok', `Account ${username} removed: it is logged out everywhere.`);
   } catch (err) {
-    flash(req, 'error', formFailure(err).message);
+    const f = formFailure(err);
+    if (f.status === 409)
+      return renderAccounts(ctx, res, { removeConfirm: { username, message: f.message } }, 409);
+    flash(req, 'error', f.message);
   }
   res.redirect(303, '/admin/accounts');
 }
@@ -153,49 +217,12 @@ async function voidRemittance(ctx: WebContext, req: Request, res: Response) {
   res.redirect(303, `/admin/accounts#acct-${encodeURIComponent(username)}`);
 }
 
-/** The paper choices of the slip, each keeping its `since`. */
-function slipPapers(req: Request, layout: string) {
-  return PAPERS.map((p) => ({
-    label: p.label,
-    href: `/admin/shift?${new URLSearchParams({ ...(req.query.since ? { since: String(req.query.since) } : {}), format: p.layout }).toString()}`,
-    current: p.layout === layout,
-  }));
-}
-
-/** The end-of-shift slip: this login's sales since `since` (default today 00:00), on a receipt roll or A4. */
-async function shiftSlip(ctx: WebContext, req: Request, res: Response) {
-  const now = ctx.clock.now();
-  const since = shiftSince(req.query.since, now, ctx.config.tz);
-  const actor = actorOf(req);
-  const who = shiftOwner(actor);
-  const [sales, extra] = await Promise.all([
-    ctx.services.accounts.shift(who, since, now + 1),
-    ctx.services.accounts.shiftMoney(who, since, now + 1),
-  ]);
-  const layout = parseSheetLayout(req.query.format ?? 'thermal80');
-  res.render('admin/shift', {
-    who: actor.name,
-    role: req.role ?? 'owner',
-    since,
-    now,
-    sales,
-    total: sales.reduce((s, x) => s + x.price, 0),
-    counter: extra.counter,
-    printed: extra.printed,
-    voided: extra.voided,
-    subscribers: extra.subscribers,
-    layout,
-    pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
-    papers: slipPapers(req, layout),
-  });
-}
-
 /** A cashier's or a reseller's home: its own figures, what it may do next. */
 export async function accountHome(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req);
   const account = actor.account!;
   const now = ctx.clock.now();
-  const since = shiftSince(undefined, now, ctx.config.tz);
+  const since = shiftStart(undefined, now, ctx.config.tz);
   const [sales, subscribers, balance, profiles, batches] = await Promise.all([
     ctx.services.accounts.shift(shiftOwner(actor), since, now + 1),
     // A cashier's subscribers' payments today (its slip's, cash apart); a reseller records none.

@@ -44,7 +44,7 @@ export function parseRange(
   q: { preset?: string; from?: string; to?: string; by?: string },
   now: number,
   tz: string,
-): { range: Range; errors: FieldErrors } {
+): { range: Range; errors: FieldErrors; tooLong: string | null } {
   const errors: FieldErrors = {};
   const today = localDate(now, tz);
   const asked = q.preset ?? '';
@@ -69,15 +69,19 @@ export function parseRange(
     errors.to = 'must be on or after the start date';
     toDate = fromDate;
   }
-  const from = startOfLocalDay(fromDate, tz);
-  let to = startOfLocalDay(addDays(toDate, 1), tz);
-  if (to - from > MAX_DAYS * 86400000) {
-    errors.from = 'choose at most 3 years';
-    to = from + MAX_DAYS * 86400000;
+  // Over the limit: the range used ends MAX_DAYS after the start, and its end date says so (heading, file names).
+  const last = addDays(fromDate, MAX_DAYS - 1);
+  let tooLong: string | null = null;
+  if (toDate > last) {
+    tooLong = `choose at most 3 years: from ${fromDate}, up to ${last}`;
+    errors.to = tooLong;
+    toDate = last;
   }
+  const from = startOfLocalDay(fromDate, tz);
+  const to = startOfLocalDay(addDays(toDate, 1), tz);
   const by = q.by === 'week' || q.by === 'month' ? q.by : 'day';
   const preset = isReportPreset(asked) ? asked : presetOf(fromDate, toDate, now, tz);
-  return { range: { fromDate, toDate, from, to, by, preset }, errors };
+  return { range: { fromDate, toDate, from, to, by, preset }, errors, tooLong };
 }
 
 function rangeOf(req: Request, now: number, tz: string) {
@@ -140,7 +144,7 @@ async function periodFigures(ctx: WebContext, range: Range, siteId: number | und
 /** GET /reports. The shop's zone at each request, never kept from the start: Settings may change it while the server runs. */
 async function reportsPage(ctx: WebContext, req: Request, res: Response) {
   const fmt = res.locals.fmt as Formatters;
-  const { range, errors } = rangeOf(req, ctx.clock.now(), ctx.config.tz);
+  const { range, errors, tooLong } = rangeOf(req, ctx.clock.now(), ctx.config.tz);
   const scope = await pageSiteScope(ctx, req);
   const figures = await periodFigures(ctx, range, scope.siteId);
   const { sales, byProfile } = figures;
@@ -155,6 +159,7 @@ async function reportsPage(ctx: WebContext, req: Request, res: Response) {
   page(res, 'reports', 'reports', 'Reports', {
     // Each reseller's figures: all its batches, not the period's (what it owes is a running total).
     resellers: await ctx.services.accounts.balances(),
+    removedResellers: await ctx.services.accounts.removedBalances(),
     billing,
     siteScope: scope,
     presets: Object.entries(PRESET_LABELS),
@@ -168,7 +173,11 @@ async function reportsPage(ctx: WebContext, req: Request, res: Response) {
     qs,
     chart: salesChart(sales, fmt, range.by === 'day' ? shortDay : (p) => p),
     values: { from: range.fromDate, to: range.toDate, by: range.by },
-    formError: errors.preset ? `Period: ${errors.preset}` : null,
+    formError: errors.preset
+      ? `Period: ${errors.preset}`
+      : tooLong
+        ? `Range: ${tooLong}. The figures below are of ${range.fromDate} to ${range.toDate}.`
+        : null,
   });
 }
 
@@ -184,7 +193,9 @@ type CsvExport = (
  * than exported whole.
  */
 async function sendCsv(ctx: WebContext, req: Request, res: Response, make: CsvExport) {
-  const { range } = rangeOf(req, ctx.clock.now(), ctx.config.tz);
+  const { range, tooLong } = rangeOf(req, ctx.clock.now(), ctx.config.tz);
+  // A file named for the range must hold all of it: a range over the limit is refused, never cut short.
+  if (tooLong) throw new ValidationError('to', tooLong);
   const site = await ctx.services.sites.scope(req.query.site === undefined ? '' : req.query.site);
   const { name, rows } = await make(ctx.services.reports, range, site?.id);
   res.type('text/csv; charset=utf-8');
