@@ -49,6 +49,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A setting found unusable on opening (DATABASE_URL's file): as .env's other problems.
+  if (err instanceof ConfigError) {
+    console.error(`${err.message}\nFix these in .env (see .env.example) and start again.`);
+    process.exit(1);
+  }
   // Another controller on this database, a busy port: the message is the whole line.
   if (err instanceof StartRefused) {
     console.error(err.message);

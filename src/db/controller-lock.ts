@@ -2,6 +2,7 @@ import { timeFormatter } from '../lib/log-format';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { usableSqliteFile } from './knex';
 import { StartRefused } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 
@@ -62,7 +63,8 @@ export function acquireControllerLock(databaseFile: string, opts: LockOptions): 
   if (databaseFile === ':memory:')
     return { file: '', info, setPort: (p) => void (info.port = p), release() {} };
   const file = lockFileFor(databaseFile);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The database file checked (its folder made) first: a mistake in DATABASE_URL is named before any lock.
+  usableSqliteFile(path.resolve(databaseFile));
 
   // A few rounds: a stale lock removed here may be re-taken by another controller starting at the same moment.
   for (let round = 0; round < 3; round++) {

@@ -4,6 +4,7 @@ import knexFactory, { Knex } from 'knex';
 import { knexLog, reportUnreachable } from './unreachable';
 import type pg from 'pg';
 import { pgDriver } from './pg-driver';
+import { ConfigError } from '../domain/errors';
 import { migrationSource } from '../../migrations';
 import { pgClientConfig, type DatabaseConfig, type PostgresConfig } from '../config/database-url';
 
@@ -159,13 +160,47 @@ export async function dedicatedPostgresClient(
  * so the server and the terminal menu (separate processes) can share it safely.
  */
 function openSqlite(file: string, opts: OpenOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') usableSqliteFile(path.resolve(file));
   const opened = { count: 0 };
   const pragmas = ['journal_mode = WAL', 'busy_timeout = 5000', 'synchronous = NORMAL'];
   if (opts.backgroundCheckpoints && file !== ':memory:') pragmas.push('wal_autocheckpoint = 0');
   const db = sqliteKnex(file, 1, [...pragmas, 'foreign_keys = ON'], () => opened.count++);
   connectionsOpened.set(db, () => opened.count);
   return db;
+}
+
+/**
+ * DATABASE_URL's SQLite file, checked before it is opened, so a mistake is one line naming the setting and the file
+ * (the driver's own errors name neither): its folder made when missing, never a folder itself, and a file that is
+ * there already is a SQLite database (an empty one is made into one). A backup file is restored, not opened.
+ */
+export function usableSqliteFile(file: string): void {
+  const refuse = (why: string) => new ConfigError([`DATABASE_URL: ${why}`]);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (err) {
+    throw refuse(
+      `cannot make the folder ${path.dirname(file)} (${(err as NodeJS.ErrnoException).code}): a file is in the way?`,
+    );
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw refuse(`cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    if (fs.fstatSync(fd).isDirectory()) throw refuse(`${file} is a folder; name the database file in it`);
+    const head = Buffer.alloc(16);
+    const n = fs.readSync(fd, head, 0, 16, 0);
+    if (n > 0 && head.toString('latin1') !== 'SQLite format 3\0')
+      throw refuse(
+        `${file} is not a SQLite database${file.endsWith('.backup') ? ' (a backup: restore it with `pisonet restore FILE`)' : ''}`,
+      );
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export interface WalCheckpointer {
@@ -201,7 +236,9 @@ export function startWalCheckpointer(
   const conn = new sqlite3.Database(file, (err) => {
     if (err) onError(err);
   });
-  conn.run('PRAGMA busy_timeout = 1000');
+  conn.run('PRAGMA busy_timeout = 1000', (err) => {
+    if (err) onError(err);
+  });
   let busy = false;
   // One checkpoint at a time: a tick while one runs joins it.
   const tick = (): Promise<void> => {
@@ -234,7 +271,7 @@ export function startWalCheckpointer(
 }
 
 interface CheckpointConn {
-  run(sql: string): unknown;
+  run(sql: string, cb: (err: Error | null) => void): unknown;
   all(sql: string, cb: (err: Error | null) => void): unknown;
   close(cb: (err: Error | null) => void): unknown;
 }
@@ -279,9 +316,13 @@ export function sqliteKnex(file: string, min: 0 | 1, pragmas: string[], onOpen?:
       max: 1,
       afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
         onOpen?.();
+        // Each pragma with its own callback (one without would crash the process on a file that is not a
+        // database); the first failure is the connection's.
+        let failed: Error | null = null;
+        const keep = (err: Error | null) => void (failed ??= err);
         conn.serialize(() => {
-          for (const p of pragmas.slice(0, -1)) conn.run(`PRAGMA ${p}`);
-          conn.run(`PRAGMA ${last}`, (err: Error | null) => done(err, conn));
+          for (const p of pragmas.slice(0, -1)) conn.run(`PRAGMA ${p}`, keep);
+          conn.run(`PRAGMA ${last}`, (err: Error | null) => done(failed ?? err, conn));
         });
       },
     },
