@@ -173,3 +173,19 @@ test('servers sharing one folder make one scheduled backup between them, not one
     server.start();
   }
 });
+
+test('what a backup cut short left behind (a power cut) is removed once it is an hour old; a fresh one stays', async () => {
+  const old = path.join(dir, 'pisonet-20261101-020000+0800.sqlite.backup.snapshot');
+  const oldPartial = path.join(dir, 'pisonet-20261101-020000+0800.sqlite.backup.partial');
+  const fresh = path.join(dir, 'pisonet-20261128-020000+0800.sqlite.backup.partial');
+  const mine = path.join(dir, 'notes.snapshot');
+  for (const f of [old, oldPartial, fresh, mine]) fs.writeFileSync(f, 'x');
+  const hourAgo = (Date.now() - 61 * 60_000) / 1000;
+  for (const f of [old, oldPartial, mine]) fs.utimesSync(f, hourAgo, hourAgo);
+  const made = await h.core!.services.backups.backupNow();
+  expect(made.pruned).toEqual(expect.arrayContaining([path.basename(old), path.basename(oldPartial)]));
+  expect([old, oldPartial].filter((f) => fs.existsSync(f))).toEqual([]);
+  expect([fresh, mine].filter((f) => fs.existsSync(f))).toEqual([fresh, mine]);
+  fs.rmSync(fresh);
+  fs.rmSync(mine);
+});

@@ -72,6 +72,30 @@ export async function claimScheduledTurn(dir: string, slot: number): Promise<boo
   return true;
 }
 
+/** A backup cut short (a power cut while it was made) is left over after this long: nothing makes one for an hour. */
+export const LEFTOVER_AFTER_MS = 60 * 60_000;
+const LEFTOVER = /^(.+\.backup)\.(partial|snapshot|snapshot-journal|snapshot-wal|snapshot-shm)$/;
+
+/**
+ * What backups cut short left in `dir` (a `.partial` file, a database snapshot beside it) older than
+ * LEFTOVER_AFTER_MS by `now`, removed; their names. A backup being made (here or by the terminal) is younger.
+ */
+export async function removeLeftovers(dir: string, now: number): Promise<string[]> {
+  const names = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((n) => {
+    const m = LEFTOVER.exec(n);
+    return m !== null && isBackupName(m[1]);
+  });
+  const removed: string[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const st = await fs.promises.stat(file).catch(() => undefined);
+    if (!st?.isFile() || now - st.mtimeMs < LEFTOVER_AFTER_MS) continue;
+    await fs.promises.rm(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** The folder's backups (the product's names only), newest first; a file whose header is damaged is listed too. */
 export async function listBackups(dir: string): Promise<BackupFile[]> {
   let names: string[];

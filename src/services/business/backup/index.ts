@@ -18,6 +18,7 @@ import {
   beyondKeep,
   claimBackupPath,
   claimScheduledTurn,
+  removeLeftovers,
   isBackupName,
   listBackups,
   newestGood,
@@ -173,7 +174,9 @@ async function renameToFormat(b: Backups, file: string, format: string): Promise
 
 /** Keeps the newest `keep` of the folder's backups; never a file the product did not name. */
 async function prune(b: Backups): Promise<string[]> {
-  const removed: string[] = [];
+  // What backups cut short left behind (a power cut while one was made): never listed, never kept.
+  // (Their age is the file system's, so the real clock.)
+  const removed = await removeLeftovers(dirOf(b), Date.now());
   for (const f of beyondKeep(await listBackups(dirOf(b)), b.deps.config.backup.keep)) {
     if (!isBackupName(f.name)) continue;
     try {
