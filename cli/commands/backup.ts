@@ -123,7 +123,9 @@ const backup: CommandDef = {
 function printRestore(r: RestoreReport, file: string): void {
   const m = r.manifest;
   print(out.green(`Restored ${file} into ${r.target}.`));
-  print(`Backup of ${m.made_at_local} (${m.tz}), PisoNet Manager ${m.version}, ${m.engine} ${m.format}.`);
+  const engine = m.engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
+  const kind = { sqlite: "SQLite's own copy", pgdump: "pg_dump's copy", export: 'portable export' }[m.format];
+  print(`Backup of ${m.made_at_local} (${m.tz}), PisoNet Manager ${m.version}, ${engine} database, ${kind}.`);
   if (r.replaced)
     print(`It replaced a shop of ${r.replaced.vouchers} vouchers and ${r.replaced.sales} sales.`);
   if (r.keptAside) print(`The replaced database file is kept as ${r.keptAside}.`);

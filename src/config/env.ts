@@ -96,7 +96,7 @@ const schema = {
     'COOKIE_SECURE',
     'auto',
     (v) => ['auto', 'true', 'false'].includes(v),
-    () => 'must be auto, true or false',
+    (v) => `must be auto, true or false (got "${v}")`,
   ),
   PROFILES_FILE: str('./profiles.json'),
   PORTAL_URL: str(''),
@@ -122,7 +122,7 @@ const schema = {
     'LOG_LEVEL',
     'info',
     (v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
-    () => 'must be one of error, warn, info, debug, silent',
+    (v) => `must be one of fatal, error, warn, info, debug, trace, silent (got "${v}")`,
   ),
   LOG_FORMAT: check(
     'LOG_FORMAT',

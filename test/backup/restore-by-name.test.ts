@@ -36,7 +36,9 @@ test('a bare name restores from BACKUP_DIR; a missing one says where it looked a
   // A path keeps working as before.
   const copy = path.join(p.dir, 'copy.backup');
   fs.copyFileSync(made.file, copy);
-  expect((await restoreCli(h, { env }, copy, ['--yes'])).code).toBe(0);
+  const again = await restoreCli(h, { env }, copy, ['--yes']);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/, PisoNet Manager [\d.]+, SQLite database, portable export\./);
 
   const missing = await restoreCli(h, { env }, 'pisonet-20200101-000000.sqlite.backup');
   expect(missing.code).toBe(1);
