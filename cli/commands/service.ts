@@ -60,7 +60,11 @@ const uninstallCommand: CommandDef = {
   async run(args) {
     parseCommand(args, {}, USAGE, { min: 0, max: 0 });
     const removed = uninstallService(thisBox());
-    if (removed.length) print(`Removed: ${removed.join(', ')}.`);
+    if (!removed.length) {
+      print('No PisoNet service is installed here; nothing was changed.');
+      return 0;
+    }
+    print(`Removed: ${removed.join(', ')}.`);
     print(out.green('The service is removed. The data folder and .env are kept.'));
     return 0;
   },

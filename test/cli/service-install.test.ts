@@ -128,3 +128,9 @@ test('a user that existed before install is not removed by uninstall', () => {
   expect(users.has('pisonet')).toBe(true);
   expect(calls.some((c) => c.startsWith('userdel'))).toBe(false);
 });
+
+test('uninstall where nothing was installed removes nothing and says so (an empty list)', () => {
+  withSystemd();
+  expect(uninstallService(box())).toEqual([]);
+  expect(calls.filter((c) => c.startsWith('systemctl') || c.startsWith('userdel'))).toEqual([]);
+});
