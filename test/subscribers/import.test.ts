@@ -157,6 +157,26 @@ describe('importing subscribers from a CSV', () => {
     );
     const short = await importCsv(h, 'name,username,plan,billing_day\nA B,ab.c,HOME10\n');
     expect(short.json.problems[0]).toMatchObject({ row: 2, field: 'row' });
+    // A spreadsheet saved with semicolons: said so, not five unknown and missing columns.
+    const semi = await importCsv(h, 'name;username;plan;billing_day\nA B;ab.c;HOME10;1\n');
+    expect(semi.json.problems).toEqual([
+      {
+        row: 1,
+        field: 'header',
+        message:
+          'the file is separated by semicolons; save it comma-separated (CSV UTF-8) and import it again',
+      },
+    ]);
+  });
+
+  it("reads phpMyAdmin's NULL as an empty cell", async () => {
+    const res = await importCsv(
+      h,
+      'name,username,plan,billing_day,mobile,address\nLiza Santos,liza.s,HOME10,1,NULL,NULL\n',
+      '?dry_run=1',
+    );
+    expect(res.status).toBe(200);
+    expect(res.json.rows).toEqual([expect.objectContaining({ row: 2, username: 'liza.s', outcome: 'ok' })]);
   });
 
   it('refuses a file over the bounds with a clear error', async () => {

@@ -127,6 +127,15 @@ function readTable(csv: string, problems: ImportProblem[]): Table | null {
   if (records.length > IMPORT_MAX_ROWS)
     throw importTooLarge(`${records.length.toLocaleString('en-US')} customers`);
   const columns = header.cells.map((c) => c.trim().toLowerCase());
+  // A spreadsheet saved with its list separator (`;`): one column named after all of them.
+  if (columns.length === 1 && columns[0].split(';').some((c) => IMPORT_COLUMNS.includes(c.trim() as never))) {
+    problems.push({
+      row: 1,
+      field: 'header',
+      message: 'the file is separated by semicolons; save it comma-separated (CSV UTF-8) and import it again',
+    });
+    return null;
+  }
   const known: readonly string[] = IMPORT_COLUMNS;
   columns.forEach((c, i) => {
     if (!known.includes(c))
@@ -161,7 +170,8 @@ export function rowInput(
   const out: Record<string, unknown> = { site: site.id };
   columns.forEach((col, i) => {
     const v = cells[i].trim();
-    if (v === '') return;
+    // An empty cell is left out; so is `NULL`, how phpMyAdmin's CSV export writes an empty database field.
+    if (v === '' || v === 'NULL') return;
     const key = col === 'plan' ? 'profile' : col;
     out[key] = key === 'opening_balance' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v;
   });
