@@ -265,7 +265,7 @@ const addresses: CommandDef = {
       }
       print(
         a.pool
-          ? `Site ${site.name}: static pool ${a.pool}, ${a.used} used, ${a.free} free.`
+          ? `Site ${site.name}: static pool ${a.pool}, ${a.used} used, ${a.free} free${a.on_router ? `, ${a.on_router} held by the router (its pools, its own or its secrets' addresses: auto skips them)` : ''}.`
           : `Site ${site.name}: no static pool (pisonet sites edit ${site.name} --static-pool 10.20.0.0/24).`,
       );
       if (a.addresses.length)

@@ -151,11 +151,24 @@ export function lowestFree(
   return null;
 }
 
-/** How many of `used` the pool holds, and how many of its addresses are left. */
-export function poolCounts(pool: StaticPool, used: Iterable<string>): { used: number; free: number } {
-  let n = 0;
-  for (const ip of new Set(used)) if (inSpan(pool, ip)) n++;
-  return { used: n, free: pool.size - n };
+/**
+ * How many of `used` the pool holds, and how many of its addresses are left. With what the router holds (`avoid`,
+ * read when it answered), the addresses in its pools, of its own or its other secrets' are not left (`auto`
+ * skips them) and are counted apart (`onRouter`).
+ */
+export function poolCounts(
+  pool: StaticPool,
+  used: Iterable<string>,
+  avoid?: { pools: readonly RouterPool[]; own: readonly string[] },
+): { used: number; free: number; onRouter: number | null } {
+  const mine = new Set([...new Set(used)].filter((ip) => inSpan(pool, ip)).map(ipToNumber));
+  if (!avoid) return { used: mine.size, free: pool.size - mine.size, onRouter: null };
+  const own = new Set(avoid.own.map(ipToNumber));
+  const spans = avoid.pools.flatMap((p) => p.spans);
+  let onRouter = 0;
+  for (let n = pool.first; n <= pool.last; n++)
+    if (!mine.has(n) && (own.has(n) || spans.some((x) => n >= x.first && n <= x.last))) onRouter++;
+  return { used: mine.size, free: pool.size - mine.size - onRouter, onRouter };
 }
 
 /** An `/ip/address` `address` as the router prints it (`10.10.0.1/24`): the address alone, or null. */

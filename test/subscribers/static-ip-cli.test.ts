@@ -50,13 +50,16 @@ describe('pisonet fixed addresses', () => {
     expect(own.stderr).toContain("10.20.0.1 is one of the router's own addresses");
 
     const listed = await runCli(h, ['sites', 'addresses', 'default']);
-    expect(listed.stdout).toContain('Site default: static pool 10.20.0.0/28, 1 used, 13 free.');
+    expect(listed.stdout).toContain(
+      "Site default: static pool 10.20.0.0/28, 1 used, 12 free, 1 held by the router (its pools, its own or its secrets' addresses: auto skips them).",
+    );
     expect(listed.stdout).toMatch(/10\.20\.0\.2\s+S-000001\s+cam\.one\s+Cam/);
     const json = JSON.parse((await runCli(h, ['sites', 'addresses', '1', '--json'])).stdout);
     expect(json).toMatchObject({
       pool: '10.20.0.0/28',
       used: 1,
-      free: 13,
+      free: 12,
+      on_router: 1,
       addresses: [{ ip: '10.20.0.2', subscriber: { username: 'cam.one', account_no: 'S-000001' } }],
     });
   }, 120_000);

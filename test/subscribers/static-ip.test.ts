@@ -252,13 +252,15 @@ describe('on the router', () => {
     expect(next.status).toBe(201);
   });
 
-  it('lists the site addresses: pool, used, free and who holds each', async () => {
+  it('lists the site addresses: pool, used, free, what the router holds of it, and who holds each', async () => {
     const res = await adminApi(h, 'GET', '/sites/1/addresses');
     expect(res.status).toBe(200);
     const { pool, used, free, addresses } = res.json;
     expect(pool).toBe('10.20.0.0/24');
     expect(used).toBe(addresses.length);
-    expect(free).toBe(254 - used);
+    // The router's own 10.20.0.1 and its office pool's 50 are not free: auto skips them.
+    expect(res.json.on_router).toBe(51);
+    expect(free).toBe(254 - used - 51);
     expect(addresses[0]).toMatchObject({ ip: '10.20.0.2', subscriber: { username: 'sub1' } });
     expect(addresses.find((a: { ip: string }) => a.ip === '10.20.0.90').subscriber.username).toBe('next.one');
     expect((await adminApi(h, 'GET', '/sites/nowhere/addresses')).status).toBe(404);

@@ -201,7 +201,7 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     end: moves.end,
     activate: (ref, actor) => activateNow(edits, ref, actor),
     startScheduled: () => startScheduled(edits),
-    addresses: (siteId) => siteAddresses(db, siteId),
+    addresses: (siteId) => siteAddresses(db, siteId, deps.addressing),
     onChange(listener: (e: SubscriberChanged) => void) {
       bus.on('change', listener);
       return () => void bus.off('change', listener);

@@ -68,6 +68,7 @@ export function addressesJson(a: SiteAddresses) {
     pool: a.pool,
     used: a.used,
     free: a.free,
+    on_router: a.onRouter,
     addresses: a.addresses.map((x) => ({
       ip: x.ip,
       subscriber: {

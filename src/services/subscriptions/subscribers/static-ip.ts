@@ -191,12 +191,23 @@ export interface SiteAddresses {
   /** Addresses of the pool held by subscribers in service, and those left (null without a pool). */
   used: number | null;
   free: number | null;
+  /**
+   * Addresses of the pool the router holds (in its pools, its own, its other secrets'): not free, `auto` skips them.
+   * Null without a pool, or when the router was not read (down, or not asked).
+   */
+  onRouter: number | null;
   /** Every fixed address held on the site (in the pool or given outside it), lowest first. */
   addresses: Array<{ ip: string; subscriber: { id: number; username: string; name: string; seq: number } }>;
 }
 
-export async function siteAddresses(db: Knex, siteId: number): Promise<SiteAddresses> {
+export async function siteAddresses(
+  db: Knex,
+  siteId: number,
+  addressing?: SiteAddressing,
+): Promise<SiteAddresses> {
   const pool = await sitePool(db, siteId);
+  // What the router holds, when it answers: a list of addresses is shown even with the router away.
+  const inUse = pool && addressing ? await addressing(siteId).catch(() => null) : null;
   const rows = (await db('subscribers')
     .where({ site_id: siteId })
     .whereNotNull('static_ip')
@@ -213,12 +224,19 @@ export async function siteAddresses(db: Knex, siteId: number): Promise<SiteAddre
     ? poolCounts(
         pool,
         rows.map((r) => r.static_ip),
+        inUse
+          ? {
+              pools: inUse.pools,
+              own: [...inUse.own, ...othersSecrets(inUse, undefined).map((x) => x.address)],
+            }
+          : undefined,
       )
     : null;
   return {
     pool: pool?.text ?? null,
     used: counts?.used ?? null,
     free: counts?.free ?? null,
+    onRouter: counts?.onRouter ?? null,
     addresses: rows.map((r) => ({
       ip: r.static_ip,
       subscriber: { id: Number(r.id), username: r.username, name: r.name, seq: Number(r.seq) },
