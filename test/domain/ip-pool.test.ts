@@ -60,7 +60,17 @@ describe('the lowest free address', () => {
   });
 
   it('counts what is used and free inside the pool only', () => {
-    expect(poolCounts(pool, ['10.20.0.10', '10.20.0.10', '10.30.0.1'])).toEqual({ used: 1, free: 10 });
+    expect(poolCounts(pool, ['10.20.0.10', '10.20.0.10', '10.30.0.1'])).toEqual({
+      used: 1,
+      free: 10,
+      onRouter: null,
+    });
+    // What the router holds of it is not free: a pool of its overlapping, its own address; ours counted once.
+    const router = {
+      pools: [{ name: 'office', spans: routerPoolSpans('10.20.0.15-10.20.0.40') }],
+      own: ['10.20.0.11', '10.20.0.10'],
+    };
+    expect(poolCounts(pool, ['10.20.0.10'], router)).toEqual({ used: 1, free: 3, onRouter: 7 });
   });
 });
 
