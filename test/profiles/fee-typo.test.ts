@@ -9,15 +9,10 @@ import { runCli } from '../cli/helpers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { adminApi } from '../vendos/helpers';
 import { SYSTEM } from '../../src/services/types';
+import { PROFILES } from '../helpers/subscriber-plans';
 
-const HOME_10M = {
-  name: 'HOME10',
-  billing: 'monthly',
-  price: 999,
-  rate_up: '5M',
-  rate_down: '10M',
-  ppp_pool: 'pppoe-pool',
-};
+/** The subscriber tests' ₱999 monthly plan. */
+const HOME_10M = PROFILES.find((p) => p.name === 'HOME10')!;
 
 let h: Harness;
 const priceOf = async (name: string) => (await h.core!.services.profiles.get(name)).price;
