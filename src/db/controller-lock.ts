@@ -2,7 +2,7 @@ import { timeFormatter } from '../lib/log-format';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { usableSqliteFile } from './knex';
+import { usableSqliteFile } from './sqlite-file';
 import { StartRefused } from '../domain/errors';
 import type { Logger } from '../lib/logger';
 

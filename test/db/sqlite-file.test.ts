@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/domain/errors';
-import { openDatabase, usableSqliteFile } from '../../src/db/knex';
+import { openDatabase } from '../../src/db/knex';
+import { usableSqliteFile } from '../../src/db/sqlite-file';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-sqlite-file-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

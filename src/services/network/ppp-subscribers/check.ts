@@ -166,6 +166,28 @@ export async function checkPpp(
     failed: 0,
     failures: [],
   };
+  const unwritten = await writeObjects(ppp, pd, sd, report);
+  const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
+  await endSessions(
+    ppp,
+    want,
+    { sessions, limits, foreign, unwritten, secrets },
+    { endedFor, addressedFor },
+    report,
+  );
+  return report;
+}
+
+/**
+ * The profiles and secrets written as the diffs say, each write on its own: one the router refuses is counted and
+ * named in the report (the next check tries again). The secrets not written, whose sessions are left alone.
+ */
+async function writeObjects(
+  ppp: RouterPpp,
+  pd: ReturnType<typeof diffPppProfiles>,
+  sd: ReturnType<typeof diffPppSecrets>,
+  report: PppCheckReport,
+): Promise<Set<string>> {
   const unwritten = new Set<string>();
   const attempt = async (
     write: () => Promise<unknown>,
@@ -176,7 +198,7 @@ export async function checkPpp(
       await write();
       report[count]++;
     } catch (err) {
-      report.failed++; // the next check tries again
+      report.failed++;
       const name = 'secret' in what ? `secret ${what.secret}` : `profile ${what.profile}`;
       report.failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
       if ('secret' in what) unwritten.add(what.secret);
@@ -189,20 +211,12 @@ export async function checkPpp(
     await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed', profile(s.have.name));
   for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', secret(a.name));
   for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', secret(s.have.name));
-  // An adopted subscriber's secret, made ours where it is: its running session is judged by its speeds below.
+  // An adopted subscriber's secret, made ours where it is: its running session is judged by its speeds after.
   for (const s of sd.adopt)
     await attempt(() => ppp.adoptSecret(s.have, s.attrs), 'changed', secret(s.have.name));
   for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed', secret(h.name));
   for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed', profile(h.name));
-  const foreign = secrets.filter((s) => !s.ours).map((s) => s.name);
-  await endSessions(
-    ppp,
-    want,
-    { sessions, limits, foreign, unwritten, secrets },
-    { endedFor, addressedFor },
-    report,
-  );
-  return report;
+  return unwritten;
 }
 
 /**
