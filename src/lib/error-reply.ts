@@ -23,9 +23,11 @@ const LOGGED: UnexpectedWording = () => 'Something went wrong on our side; the e
  * The HTTP layer's refusals (the body parsers' `type`), in our words. They are the client's fault: a 4xx and a
  * short message, and never an error in the log, since anyone can send them as often as they like.
  */
-const REQUEST_REFUSALS: Record<string, () => AppError> = {
+const REQUEST_REFUSALS: Record<string, (e: { limit?: unknown }) => AppError> = {
   'entity.parse.failed': () => new AppError('INVALID_JSON', 'The request body is not valid JSON', 400),
-  'entity.too.large': () => new AppError('TOO_LARGE', 'The request body is too large (at most 256 kB)', 413),
+  // The limit of the parser that refused it: 256 kB for most, 2 MB for an import, 512 bytes for a small report.
+  'entity.too.large': (e) =>
+    new AppError('TOO_LARGE', `The request body is too large (at most ${bodyLimit(e.limit)})`, 413),
   'parameters.too.many': () =>
     new AppError('TOO_MANY_FIELDS', 'The form has too many fields (at most 1,000)', 413),
   'charset.unsupported': () =>
@@ -37,6 +39,13 @@ const REQUEST_REFUSALS: Record<string, () => AppError> = {
     new AppError('BAD_REQUEST', 'The request body does not match its Content-Length', 400),
 };
 
+/** A parser's limit in bytes, as people say it. */
+function bodyLimit(limit: unknown): string {
+  const n = typeof limit === 'number' && limit > 0 ? limit : 256 * 1024;
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MB`;
+  return n >= 1024 && n % 1024 === 0 ? `${n / 1024} kB` : `${n} bytes`;
+}
+
 /**
  * A malformed request, as an AppError with a 4xx status; undefined for anything else. Besides the body
  * parsers' errors: a `%` escape that does not decode in a route parameter (Express's router throws a URIError
@@ -47,7 +56,7 @@ export function requestRefusal(err: unknown): AppError | undefined {
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown } | null;
   if (typeof e !== 'object' || e === null) return undefined;
   if (typeof e.type === 'string' && Object.hasOwn(REQUEST_REFUSALS, e.type))
-    return REQUEST_REFUSALS[e.type]();
+    return REQUEST_REFUSALS[e.type](e as { limit?: unknown });
   if (err instanceof URIError) return new AppError('BAD_URL', 'The address has a malformed % escape', 400);
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose === true)

@@ -147,7 +147,9 @@ describe('bodies that are not what they claim', () => {
       body: JSON.stringify({ note: 'x'.repeat(300_000) }),
       headers: { ...bearer, ...json },
     });
-    await expectJson(res, 413, 'TOO_LARGE');
+    expect((await expectJson(res, 413, 'TOO_LARGE')).error).toBe(
+      'The request body is too large (at most 256 kB)',
+    );
   });
 
   test('a charset or a compression we do not read: 415', async () => {

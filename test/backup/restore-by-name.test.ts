@@ -38,7 +38,7 @@ test('a bare name restores from BACKUP_DIR; a missing one says where it looked a
   fs.copyFileSync(made.file, copy);
   const again = await restoreCli(h, { env }, copy, ['--yes']);
   expect(again.code).toBe(0);
-  expect(again.stdout).toMatch(/, PisoNet Manager [\d.]+, SQLite database, portable export\./);
+  expect(again.stdout).toMatch(/, PisoNet Manager [\d.]+, (SQLite|PostgreSQL) database, portable export\./);
 
   const missing = await restoreCli(h, { env }, 'pisonet-20200101-000000.sqlite.backup');
   expect(missing.code).toBe(1);

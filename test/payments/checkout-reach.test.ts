@@ -102,6 +102,11 @@ describe('checkout reachability: the report and the Payments page', () => {
       const res = await report(rig, 3, body);
       expect([why, res.status]).toEqual([why, status]);
     }
+    // The big body is told the limit of the parser that refused it.
+    const big = await report(rig, 3, (f) => ({ ...base(f), pad: 'x'.repeat(2000) }));
+    expect(((await big.json()) as { error: string }).error).toBe(
+      'The request body is too large (at most 512 bytes)',
+    );
     expect(rig.h.core!.services.payments.reach.recent()).toEqual([]);
     expect((await report(rig, 3, base)).status).toBe(204);
     // One report per address every 20 s: a page reloaded in a loop adds nothing.

@@ -83,11 +83,13 @@ export function creditProblem(
   paid: Paid,
   livemode: boolean,
 ): string | null {
-  if (s.livemode !== livemode || paid.payments.some((p) => p.livemode !== livemode))
-    return `paid in ${s.livemode ? 'live' : 'test'} mode, but the shop's key is for ${livemode ? 'live' : 'test'} mode`;
-  const other = paid.payments.find((p) => p.currency !== 'PHP');
-  if (other || (s.currency !== '' && s.currency !== 'PHP'))
-    return `paid in ${other?.currency || s.currency}, not in pesos (PHP)`;
+  // The mode named is the one that differs from the key's: the session's, or else one of its payments'.
+  const other = s.livemode !== livemode || paid.payments.some((p) => p.livemode !== livemode);
+  if (other)
+    return `paid in ${livemode ? 'test' : 'live'} mode, but the shop's key is for ${livemode ? 'live' : 'test'} mode`;
+  const foreign = paid.payments.find((p) => p.currency !== 'PHP');
+  if (foreign || (s.currency !== '' && s.currency !== 'PHP'))
+    return `paid in ${foreign?.currency || s.currency}, not in pesos (PHP)`;
   if (s.total !== Number(row.amount))
     return `the checkout's total is ${formatMoney(s.total)}, not the price ${formatMoney(Number(row.amount))}`;
   if (paid.amount < Number(row.amount))
