@@ -266,14 +266,22 @@ export interface CreateOptions {
 /** Months of its fee above which an opening balance is asked about first: one digit too many on a month owed. */
 const OPENING_MONTHS_ASKED = 6;
 
-/** 409 CONFIRM_REQUIRED when the opening balance is more than OPENING_MONTHS_ASKED months of the plan's fee. */
-export function askTypoOpening(n: NewSubscriber): void {
+/** The question an opening balance of more than OPENING_MONTHS_ASKED months of the plan's fee asks, or undefined. */
+export function typoOpening(n: NewSubscriber): string | undefined {
   const price = n.plan.price;
-  if (!n.opening || price <= 0 || n.opening.amount <= price * OPENING_MONTHS_ASKED) return;
+  if (!n.opening || price <= 0 || n.opening.amount <= price * OPENING_MONTHS_ASKED) return undefined;
   const months = Math.floor(n.opening.amount / price);
-  const message =
+  return (
     `${formatMoney(n.opening.amount)} brought forward is ${months} months of ${n.plan.name} ` +
-    `(${formatMoney(price)} a month): a typo? Check it, or confirm it.`;
+    `(${formatMoney(price)} a month): a typo?`
+  );
+}
+
+/** 409 CONFIRM_REQUIRED when the opening balance looks like a typo (typoOpening). */
+export function askTypoOpening(n: NewSubscriber): void {
+  const question = typoOpening(n);
+  if (question === undefined) return;
+  const message = `${question} Check it, or confirm it.`;
   throw new AppError('CONFIRM_REQUIRED', message, 409, 'opening_balance', { opening_balance: message });
 }
 

@@ -2,7 +2,7 @@
  * Customers brought over from a CSV (a PHPNuxBill export reshaped, a spreadsheet): each row becomes the same
  * fields a single add takes and is checked by the same reader and plan check; every row is checked before any is
  * written, so a file with a bad row writes nothing. A row whose username the site already has is skipped
- * (`exists`): the same file twice adds nothing. An opening balance the single add would ask about (askTypoOpening)
+ * (`exists`): the same file twice adds nothing. An opening balance the single add would ask about (typoOpening)
  * is flagged on its row in a dry run and refuses the whole file unless confirmed. The rows are written in one
  * transaction through the single add's own steps (the account number, the row, billing's first invoice, the
  * event), then audited, and the router work told after the commit.
@@ -13,7 +13,7 @@ import { ErrorCollector } from '../../../domain/error-collector';
 import { AppError } from '../../../domain/errors';
 import type { Actor } from '../../business/audit/actor';
 import {
-  askTypoOpening,
+  typoOpening,
   auditCreated,
   checkNewSubscriber,
   insertSubscriberIn,
@@ -224,7 +224,7 @@ async function checkRows(
   const taken = await takenUsernames(d.db, site, [...seen.keys()]);
   for (const c of out) {
     c.exists = taken.has(c.n.username.toLowerCase());
-    if (!c.exists) c.question = typoQuestion(c.n);
+    if (!c.exists) c.question = typoOpening(c.n);
   }
   return out;
 }
@@ -292,17 +292,6 @@ function reportRow(c: Checked, w: { id: number; seq: number } | undefined): Impo
     ...(w ? { id: w.id, accountNo: accountNo(w.seq) } : {}),
     ...(w && c.n.f.password === undefined ? { madePassword: c.n.password } : {}),
   };
-}
-
-/** The single add's question about an opening balance (askTypoOpening) in its words, or undefined. */
-function typoQuestion(n: NewSubscriber): string | undefined {
-  try {
-    askTypoOpening(n);
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
-    return e.message.replace(/\s*Check it, or confirm it\.$/, '');
-  }
 }
 
 /** Rows to be added whose opening balance looks like a typo: 409 CONFIRM_REQUIRED naming each, nothing written. */
