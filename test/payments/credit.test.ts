@@ -88,6 +88,11 @@ describe('paying online: learning of a payment and crediting it once', () => {
     await rig.h.core!.services.payments.poll();
     expect((await paymentRows(rig.h))[0]).toMatchObject({ state: 'paid', method: 'paymaya' });
     expect(await onlineWith(rig, device.mac)).toBeDefined();
+    // The Payments page names the method as customers know it (PayMongo's paymaya is Maya).
+    const page = await fetch(`${rig.h.app!.url}/admin/payments`, {
+      headers: { Authorization: 'Bearer test-token-0123456789abcdef' },
+    });
+    expect(await page.text()).toMatch(/data-label="Method">Maya</);
   });
 
   it('100 concurrent deliveries of one event and a poll credit once', async () => {

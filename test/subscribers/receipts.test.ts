@@ -5,6 +5,7 @@
  * offered at once after the payment form; the invoice page and its A4 print list its payments with their dates
  * and the shop's contact. Whoever sees the subscriber's payments sees the receipts; a reseller does not.
  */
+import { gatewayActor } from '../../src/services/subscriptions/billing/bill-payment';
 import { SYSTEM } from '../../src/services/types';
 import { AdminClient } from '../admin/client';
 import { makeAccount } from '../accounts/helpers';
@@ -149,4 +150,18 @@ test('who sees a receipt: owner and cashier; a reseller, another subscriber’s 
   );
   expect((await owner.get(`/admin/subscribers/${juan.id}/payments/99999/receipt`)).status).toBe(404);
   expect((await owner.get(`/admin/subscribers/${juan.id}/payments/x1/receipt`)).status).toBe(404);
+});
+
+test('a bill paid online reads as paid online, not as a cashier named after the gateway; its method by its known name', async () => {
+  const maya = await addSubscriber(h, { username: 'maya.user', mobile: '09191234567', name: 'Maya User' });
+  const paid = await h.core!.services.invoices.pay(
+    maya.id,
+    { amount: 100, method: 'maya', reference: 'pay_abc123' },
+    { actor: gatewayActor('paymongo'), idempotencyKey: 'paymongo:cs_test_1' },
+  );
+  const receipt = text(await owner.html(`/admin/subscribers/${maya.id}/payments/${paid.payment.id}/receipt`));
+  expect(receipt).toContain('Paid Online (PayMongo)');
+  expect(receipt).toContain('Received by Online (PayMongo)');
+  expect(receipt).not.toMatch(/Cashier paymongo|by paymongo/);
+  expect(text(await owner.html(`/admin/subscribers/${maya.id}`))).toContain('Online (PayMongo)');
 });

@@ -140,6 +140,18 @@ function routerPair(v: string, f: (n: number) => string): string {
 }
 
 /** Formatters the views use; times in the shop's zone and locale (src/domain/clock.ts timeFormatter). */
+/** Who recorded an entry, as people read it: a payment gateway's name is the customer paying online, not a cashier. */
+const GATEWAY_ACTORS: Record<string, string> = { paymongo: 'Online (PayMongo)' };
+/** PayMongo's payment method names as customers know them (its `paymaya` is Maya). */
+const PAY_METHODS: Record<string, string> = {
+  gcash: 'GCash',
+  paymaya: 'Maya',
+  maya: 'Maya',
+  qrph: 'QR Ph',
+  grab_pay: 'GrabPay',
+  card: 'Card',
+};
+
 export function formatters(tz: string) {
   const times = timeFormatter(tz);
   const at = (ms: number | null, name: TimeFormatName) =>
@@ -154,6 +166,8 @@ export function formatters(tz: string) {
     /** Negative money with the true minus sign (−₱5.00), on every page and paper alike. */
     money: (c: number) => formatMoneyText(c),
     bytes: (n: number) => formatBytes(n),
+    actor: (name: string) => GATEWAY_ACTORS[name] ?? name,
+    payMethod: (m: string | null) => (m ? (PAY_METHODS[m] ?? m) : '—'),
     rate: (bps: number) => formatRateHuman(bps),
     /** A speed limit: 0 is RouterOS's "no limit". */
     limit: (bps: number) => formatLimitHuman(bps),
