@@ -9,8 +9,8 @@
  *   database keeps that it did (a setting), so a subscriber or plan the owner deleted is not made again, and a
  *   restart never makes a second copy (a username is unique per site besides).
  * - The CPEs are the simulator's (`sim.pppoe.autoRedial`): armed at every start of the process hosting the demo
- *   router with the subscriber's current password, they dial again after a reboot or a session the controller
- *   ended; an ended subscriber's CPE hangs up for good.
+ *   router (and again in a process that takes the hosting over) with the subscriber's current password, they dial
+ *   again after a reboot or a session the controller ended; an ended subscriber's CPE hangs up for good.
  */
 import type { Core } from '../core';
 import type { Logger } from '../lib/logger';
@@ -104,6 +104,13 @@ export function startDemoSubscribers(core: Core, log: Logger): DemoSubscribers {
       void arm(e.id, cpe.mac).catch((err: Error) => log.warn({ err: err.message }, 'demo CPE not re-armed'));
   });
 
+  // The demo router hosted again here (the process that hosted it exited): its CPEs are armed on the new one.
+  const unwatch = core.router.onStatus((st) => {
+    if (!st.connected || stopped) return;
+    for (const [id, { mac }] of cpes)
+      void arm(id, mac).catch((err: Error) => log.warn({ err: err.message }, 'demo CPE not re-armed'));
+  });
+
   async function run(): Promise<void> {
     if (!(await core.router.waitConnected(30_000)) || stopped) return;
     if (await setUpDemoPppoe(core.router))
@@ -125,6 +132,7 @@ export function startDemoSubscribers(core: Core, log: Logger): DemoSubscribers {
     async stop() {
       stopped = true;
       unlisten();
+      unwatch();
       await ready;
     },
   };

@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
@@ -14,19 +13,12 @@ import { loadConfig } from '../../src/config/env';
 import { createLogger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { paymentWalledGardenHosts } from '../../src/payments/walled-garden';
+import { freePort } from '../helpers/ports';
 
 jest.setTimeout(120_000);
 
 const ROOT = projectPath();
 const BIN = path.join(ROOT, 'cli', 'pisonet.js');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {

@@ -5,25 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/lib/logger';
 import { projectPath } from '../../src/lib/paths';
 import { createRouterClient } from '../../src/router';
+import { freePort } from '../helpers/ports';
 
 jest.setTimeout(60_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let child: ChildProcess | undefined;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-sim-cli-'));

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,19 +22,12 @@ import { describePostgresOnly } from '../helpers/engine-describe';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startRouter } from './helpers';
 import { productMainArgs } from '../helpers/product-process';
+import { freePort } from '../helpers/ports';
 
 const POLL_SECONDS = 3;
 const PASS = 'Shared-pa55word';
 const TOKEN = 'test-token-0123456789abcdef';
 const KEY = 'a'.repeat(64);
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

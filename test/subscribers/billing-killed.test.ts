@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDatabaseUrl } from '../../src/config/database-url';
@@ -13,22 +12,12 @@ import { migrateLatest, openDatabase, type Db } from '../../src/db/knex';
 import { seedBillingDay } from '../helpers/billing-seed';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { productMainArgs } from '../helpers/product-process';
+import { freePort } from '../helpers/ports';
 
 jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, '../..');
 const COUNT = 3000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let database: TestDatabase;

@@ -15,18 +15,21 @@ import { projectPath } from '../../src/lib/paths';
 import { SYSTEM } from '../../src/services/types';
 import { AUTH } from '../portal/helpers';
 import { waitFor as waitUntil } from '../helpers/wait';
+import { freePort } from '../helpers/ports';
 
 jest.setTimeout(90_000);
 
 let dir: string;
 let app: RunningApp | undefined;
+let simPort: number | undefined;
 
 const waitFor = (cond: () => boolean | Promise<boolean>, ms = 30_000) => waitUntil(cond, ms, 100);
 
 async function startDemo(): Promise<RunningApp> {
   const config = loadConfig({
     ROUTER_HOST: '',
-    SIMULATOR_PORT: '0',
+    // A port known before: the demo router hosted again listens where the connection looks for it.
+    SIMULATOR_PORT: String((simPort ??= await freePort())),
     DATABASE_URL: `sqlite:${path.join(dir, 'demo.sqlite')}`,
     DATA_DIR: dir,
     PROFILES_FILE: path.join(dir, 'profiles.json'),
@@ -94,6 +97,14 @@ test('a fresh demo has the monthly plan and two subscribers online over PPPoE, m
       .map((i) => Number(i['tx-byte']))[0] ?? 0;
   const before = bytes();
   await waitFor(() => bytes() > before, 10_000);
+});
+
+test('the demo router hosted again (the process that hosted it went away): the CPEs dial the new one', async () => {
+  const demo = app!.core.demo!;
+  await demo.stop();
+  // As when another process hosted it and exited: the connection drops and this process hosts it from its kept state.
+  await waitFor(() => demo.hosting);
+  await waitFor(() => [NENA, TONYO].every((u) => names('/ppp/active').includes(u)));
 });
 
 test('a restart makes no second copy, brings the CPEs back, and does not make again what the owner ended', async () => {
