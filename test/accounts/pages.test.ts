@@ -104,6 +104,8 @@ describe('pages by role', () => {
     const reports = await owner.html('/admin/reports');
     expect(reports).toContain('data-testid="resellers-table"');
     expect(reports).toMatch(/sari\.store[\s\S]*₱10\.00[\s\S]*₱1\.00[\s\S]*₱4\.50[\s\S]*₱4\.50/);
+    // Its codes count at the plans' prices in the sales: the page says the commission is not taken off there.
+    expect(reports).toContain("A reseller's code counts at its plan's price");
 
     // The owner removes the cashier: its page is the login form at once.
     const remove = await owner.post('/admin/accounts/maria/remove', {}, ownerToken);

@@ -311,6 +311,24 @@ describe('a subscriber pays what it owes with GCash / Maya', () => {
     expect(await rig.h.core!.db('payments').where({ subscriber_id: b.id })).toHaveLength(0);
   });
 
+  it.each([
+    ['unreachable', 'down', 503, 'The payment service cannot be reached now.'],
+    ['answering 500', 'error', 502, 'The payment service had a problem.'],
+  ] as const)(
+    'the gateway %s: the customer is told which, nothing charged',
+    async (_what, mode, status, words) => {
+      const b = await signedInSubscriber();
+      rig.fake.mode = mode;
+      try {
+        const res = await pressPayBill(b);
+        expect(res.status).toBe(status);
+        expect(res.body).toContain(`${words} Nothing was charged`);
+      } finally {
+        rig.fake.mode = 'up';
+      }
+    },
+  );
+
   it('at most 5 checkouts per subscriber in 10 minutes', async () => {
     const b = await signedInSubscriber();
     for (let i = 0; i < 5; i++) await startBill(b);

@@ -47,7 +47,7 @@ function refusalOf(t: Translator, err: AppError, amount: number): { status: numb
     case 'PAYMENT_GATEWAY_UNREACHABLE':
       return { status: 503, text: t.t('account.pay.gateway') };
     default:
-      return { status: 502, text: t.t('account.pay.gateway') };
+      return { status: 502, text: t.t('account.pay.gateway_failed') };
   }
 }
 
