@@ -125,8 +125,8 @@ export async function siteOption(core: Core, values: Record<string, unknown>): P
   return (await siteScope(core, values))?.id;
 }
 
-/** A service's "a typo? Check it, or confirm it." said as the terminal confirms it: with --yes. */
+/** A service's "a typo? Check it, or confirm it." (each one, when it names several) said with --yes. */
 export function yesConfirms(e: unknown): never {
   if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
-  throw new AppError(e.code, e.message.replace(/confirm it\.$/, 'add --yes if it is right.'), e.status);
+  throw new AppError(e.code, e.message.replace(/confirm it\./g, 'add --yes if it is right.'), e.status);
 }

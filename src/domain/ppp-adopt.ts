@@ -5,8 +5,9 @@
  * (src/services/subscriptions/subscribers/adopt.ts) reads the router and the database around it; the PPP room writes the secret.
  */
 import { ErrorCollector } from './error-collector';
-import { describeValue } from './errors';
+import { describeValue, ValidationError } from './errors';
 import { pppProfileName, sessionsToRestart, type PppSecretHave } from './ppp-plan';
+import { MAX_NAME, parsePassword, parseUsername } from './subscriber-fields';
 
 /**
  * The reason a subscriber adopted from a disabled secret starts suspended by hand: a secret the owner turned off
@@ -112,6 +113,39 @@ export function subscriberInputOf(
   for (const k of ['language', 'paid_until', 'opening_balance'] as const)
     if (e[k] !== undefined) input[k] = e[k];
   return input;
+}
+
+/** A create-path problem as adopting names it: the router's password is never repeated, only refused. */
+export function adoptProblem(v: ValidationError): string {
+  return v.field === 'password'
+    ? "the router's password is not one a subscriber can have (8–64 letters, digits or symbols, no spaces); change it on the router first"
+    : v.problem;
+}
+
+/**
+ * Why a secret can never be adopted as the router has it (its name is not a username a subscriber can have, its
+ * password not a password one can have: the router must change first), or null.
+ */
+export function cannotAdopt(secret: Pick<PppSecretHave, 'name' | 'password'>): string | null {
+  const c = new ErrorCollector();
+  c.field(() => parseUsername(secret.name));
+  c.field(() => parsePassword(secret.password));
+  return c.errors.length ? c.errors.map(adoptProblem).join('; ') : null;
+}
+
+/**
+ * A secret's comment as its customer's name, for the owner to edit (often it is one: "Maria, Purok 3"): on one
+ * line, at most a name's length; '' when it has none.
+ */
+export function nameFromComment(comment: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters (a name is one line) become spaces
+  const line = comment.replace(/[\x00-\x1f\x7f\s]+/g, ' ').trim();
+  let out = '';
+  for (const ch of line) {
+    if (out.length + ch.length > MAX_NAME) break;
+    out += ch;
+  }
+  return out.trim();
 }
 
 /** A create-path field named as the adopt request names it (`profile` is the entry's `plan`, …). */

@@ -14,7 +14,8 @@ export type SubscriberLanguage = (typeof SUBSCRIBER_LANGUAGES)[number];
 const USERNAME_RE = /^[A-Za-z0-9._@-]{3,32}$/;
 /** Printable ASCII without the space: what a PPPoE client and a RouterOS secret both take as typed. */
 const PASSWORD_RE = /^[\x21-\x7e]{8,64}$/;
-const MAX_NAME = 100;
+/** The longest customer's name. */
+export const MAX_NAME = 100;
 const MAX_ADDRESS = 200;
 
 export interface SubscriberFields {

@@ -7,7 +7,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { runCli } from '../cli/helpers';
 import { ownersSetUp, PROFILES } from './helpers';
 
-jest.setTimeout(180_000); // seven runs of the terminal, each compiling its sources when dist/ is not current
+jest.setTimeout(240_000); // nine runs of the terminal, each compiling its sources when dist/ is not current
 let h: Harness;
 const rows = () => h.sim.rows('/ppp/secret').map((r) => ({ ...r }));
 
@@ -29,7 +29,10 @@ describe('pisonet subscribers adopt', () => {
     const dry = await runCli(h, [...base, '--dry-run', 'dodong=09171230001', 'inday=09171230002']);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/dodong\s+S-000001\s+default → pisonet-HOME10\s+offline/);
+    // Every change the dry run names: account, comment, profile, service (the router's `any` → pppoe), session.
+    expect(dry.stdout).toMatch(
+      /dodong\s+S-000001\s+\(none\) → pisonet subscriber S-000001\s+default → pisonet-HOME10\s+any → pppoe\s+offline/,
+    );
     expect(dry.stdout).toContain('Dry run: nothing changed. 2 secret(s) would be adopted.');
     expect(rows()).toEqual(before);
 
@@ -79,7 +82,37 @@ describe('pisonet subscribers adopt', () => {
     const cam = await runCli(h, [...base, '--dry-run', 'cam.fixed']);
     expect(cam.stderr).toBe('');
     expect(cam.stdout).toMatch(
-      /cam\.fixed\s+S-000003\s+default → pisonet-HOME10\s+10\.99\.0\.5 kept\s+offline/,
+      /cam\.fixed\s+S-000003\s+\(none\) → pisonet subscriber S-000003\s+default → pisonet-HOME10\s+any → pppoe\s+10\.99\.0\.5 kept\s+offline/,
     );
+  });
+
+  it('shows the comment it replaces, and takes what a customer owes (NAME=MOBILE:OWED), a typo only with --yes', async () => {
+    await h.router.add('/ppp/secret', {
+      name: 'maria.cli',
+      password: 'Maria-cli-pass-1',
+      profile: 'default',
+      service: 'l2tp',
+      comment: 'Maria, Purok 3',
+    });
+    const dry = await runCli(h, [...base, '--dry-run', 'maria.cli=09171230005:850']);
+    expect(dry.stderr).toBe('');
+    expect(dry.stdout).toMatch(/Maria, Purok 3 → pisonet subscriber S-\d{6}/);
+    expect(dry.stdout).toMatch(/l2tp → pppoe/);
+    // ₱99,900 for a ₱999 plan: a typo? Refused, naming the secret, until --yes says it is right.
+    const typo = await runCli(h, [...base, 'maria.cli=09171230005:99900']);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toMatch(/maria\.cli: ₱99,900\.00 brought forward is 100 months of HOME10/);
+    expect(typo.stderr).toMatch(/add --yes if it is right/);
+    expect(await h.core!.db('subscribers').where({ username: 'maria.cli' }).first()).toBeUndefined();
+    const done = await runCli(h, [...base, '--yes', '--json', 'maria.cli=09171230005:99900']);
+    expect(done.stderr).toBe('');
+    const maria = await h
+      .core!.db('subscribers')
+      .where({ username: 'maria.cli' })
+      .first('mobile', 'opening_balance');
+    expect({ ...maria, opening_balance: Number(maria.opening_balance) }).toEqual({
+      mobile: '+639171230005',
+      opening_balance: 99900_00,
+    });
   });
 });

@@ -261,6 +261,8 @@ export interface CreateOptions {
   suspendedBecause?: string;
   /** An opening balance that looks like a typo was asked about and meant. */
   confirmed?: boolean;
+  /** More for its audit entry (an adopted secret's comment, which ours replaces). */
+  audited?: Record<string, unknown>;
 }
 
 /** Months of its fee above which an opening balance is asked about first: one digit too many on a month owed. */
@@ -313,7 +315,7 @@ export async function createSubscriber(
   if (ip !== undefined) n.placing = { wish: ip, pick: async () => ip };
   if (!opts.confirmed) askTypoOpening(n);
   const { id, seq } = await withStaticIp(d.db, n.site, n.placing, () => insertSubscriber(d, n));
-  await auditCreated(d, actor, n, seq);
+  await auditCreated(d, actor, n, seq, opts.audited);
   d.emit({ id, change: 'create' });
   return d.viewOf(id);
 }

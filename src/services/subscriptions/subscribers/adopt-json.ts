@@ -11,6 +11,7 @@ export const adoptableJson = (s: AdoptableSecret) => ({
   address: s.address,
   remote_address: s.remoteAddress,
   taken_by: s.takenBy,
+  cannot_adopt: s.cannotAdopt,
 });
 
 export const adoptResultJson = (r: AdoptResult) => ({

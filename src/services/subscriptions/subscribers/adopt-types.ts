@@ -39,6 +39,8 @@ export interface AdoptableSecret {
   remoteAddress: string | null;
   /** The account of a subscriber of ours (ended ones too) already using this name (adopting it is refused), or null. */
   takenBy: string | null;
+  /** Why it can never be adopted as the router has it (its name or password: the router must change first), or null. */
+  cannotAdopt: string | null;
 }
 
 export interface AdoptResult {

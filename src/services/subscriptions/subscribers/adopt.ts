@@ -14,6 +14,8 @@ import { AppError, ValidationError, ValidationErrors } from '../../../domain/err
 import {
   adoptChange,
   adoptFieldOf,
+  adoptProblem,
+  cannotAdopt,
   entryField,
   readAdoptRequest,
   subscriberInputOf,
@@ -95,6 +97,7 @@ async function adoptable(d: AdoptDeps, ref: unknown) {
       address: online.get(s.name) ?? null,
       remoteAddress: s.remoteAddress || null,
       takenBy: ours.get(s.name.toLowerCase())?.accountNo ?? null,
+      cannotAdopt: cannotAdopt(s),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { site, secrets: list };
@@ -163,14 +166,7 @@ async function checkInput(
     const errors =
       err instanceof ValidationErrors ? err.errors : err instanceof ValidationError ? [err] : null;
     if (!errors) throw err;
-    for (const v of errors) {
-      // The router's password is never repeated; a name a subscriber cannot have is the secret's name.
-      const problem =
-        v.field === 'password'
-          ? "the router's password is not one a subscriber can have (8–64 letters, digits or symbols, no spaces); change it on the router first"
-          : v.problem;
-      p.c.add(entryField(i, adoptFieldOf(v.field)), problem);
-    }
+    for (const v of errors) p.c.add(entryField(i, adoptFieldOf(v.field)), adoptProblem(v));
     return false;
   }
 }
@@ -288,6 +284,8 @@ async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptRe
       staticIp: x.address?.to ?? undefined,
       // Its opening balance was asked about by checkAll (and confirmed, or no typo).
       confirmed: true,
+      // The secret's comment is replaced by ours: its audit entry keeps it (often the customer's name, place).
+      audited: x.secret.comment ? { secret_comment: x.secret.comment } : undefined,
     });
     change.comment.to = `pisonet subscriber ${s.accountNo}`;
     secrets.push({ ...change, subscriber: { id: s.id, accountNo: s.accountNo } });

@@ -95,7 +95,14 @@ export interface SubscriberService {
   create(
     input: unknown,
     actor: Actor,
-    opts?: { adoptedSecret?: string; staticIp?: string; suspendedBecause?: string; confirmed?: boolean },
+    opts?: {
+      adoptedSecret?: string;
+      staticIp?: string;
+      suspendedBecause?: string;
+      confirmed?: boolean;
+      /** More for its audit entry (an adopted secret's comment, which ours replaces). */
+      audited?: Record<string, unknown>;
+    },
   ): Promise<SubscriberView>;
   /**
    * The input checked as create checks it (400 naming every bad field; an opening balance that looks like a typo,
