@@ -11,7 +11,9 @@ import { startParts, type Part } from './jobs/parts';
 import type { CalendarJob } from './jobs/calendar';
 import type { Notifier } from './services/business/notify/notifier';
 import { StartRefused } from './domain/errors';
-import { createLogger } from './lib/logger';
+import { createLogger, type Logger } from './lib/logger';
+import { interruptedRestoreWords } from './domain/doctor';
+import { interruptedRestore } from './services/business/backup/restore-sqlite';
 import { createWebApp } from './web/app';
 import { cardRoutersFor } from './services/shop/vouchers/card-link';
 import { serverJobs, serverParts, type DemoPieces } from './server-parts';
@@ -52,6 +54,7 @@ export async function startApp(config: AppConfig, opts: Omit<CoreOptions, 'role'
     config.controllerMode === 'shared'
       ? sharedLock()
       : await acquireDatabaseLock(config.database, { port: config.port, log, tz: config.tz });
+  warnInterruptedRestore(config, log);
   let server: http.Server;
   try {
     server = await reservePort(config);
@@ -106,6 +109,14 @@ async function reservePort(config: AppConfig): Promise<http.Server> {
     throw err;
   }
   return server;
+}
+
+/** A restore cut short before this start (SQLite's `.restoring` file): said once; the shop runs on its old database. */
+function warnInterruptedRestore(config: AppConfig, log: Logger): void {
+  const left = config.database.engine === 'sqlite' ? interruptedRestore(config.database.file) : undefined;
+  if (!left) return;
+  const { detail, fix } = interruptedRestoreWords(left, config.tz);
+  log.warn({ file: left.file }, `${detail.charAt(0).toUpperCase()}${detail.slice(1)}: ${fix}`);
 }
 
 /** Shared mode holds no database-wide lock: the site leases keep the servers apart. */

@@ -160,12 +160,14 @@
             : d.site.last_read_at
           : 'never')
       : lastSeen;
+    // Safe mode: the router is read but nothing metered, so the count is as the last metered poll left it.
+    var unmetered = !d.site && r.not_metered;
     setTile(
       'online-note',
-      up ? (d.site ? 'on this site’s router' : d.throttled + ' slowed by FUP/cap') : away,
+      up ? (d.site ? 'on this site’s router' : unmetered || d.throttled + ' slowed by FUP/cap') : away,
     );
     var note = document.querySelector('[data-tile="online-note"]');
-    if (note) note.className = up ? '' : 'stale';
+    if (note) note.className = up && !unmetered ? '' : 'stale';
     setTile('router-note', up ? (d.site ? d.site.identity : d.identity) || 'MikroTik' : away);
     var router = document.querySelector('[data-tile="router"]');
     if (router && router.getAttribute('data-connected') !== String(up)) {
@@ -191,7 +193,9 @@
     var state = document.getElementById('dash-state');
     if (state) {
       state.setAttribute('data-connected', String(r.connected));
-      state.textContent = r.connected ? 'Live' : 'Router away · last seen ' + (r.last_seen || 'never');
+      state.textContent = r.connected
+        ? r.not_metered || 'Live'
+        : 'Router away · last seen ' + (r.last_seen || 'never');
     }
     if (window.PisoNetRouterBanner) window.PisoNetRouterBanner.render(r);
   }

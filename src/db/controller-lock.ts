@@ -10,7 +10,8 @@ import type { Logger } from '../lib/logger';
  * One controller per database. Two servers on one SQLite file would both poll the router and both
  * reconcile it to their own idea of the vouchers: doubled usage, queues fought over. The server takes
  * `<database>.lock` (created with O_EXCL) before it listens or contacts the router; the terminal menu never
- * takes it, because it shares the database with a running server by design.
+ * takes it, because it shares the database with a running server by design. `pisonet restore` takes it too while
+ * it replaces the database, marked as a restore (`holder`), so a start refused or a lock taken over names it.
  *
  * A controller that crashed or lost power leaves its lock behind. Such a lock is stale, and taken over,
  * when its process is gone (`process.kill(pid, 0)` → ESRCH) or it was written before this machine booted
@@ -24,6 +25,8 @@ export interface ControllerLockInfo {
   port: number;
   host: string;
   started_at: string;
+  /** `restore`: `pisonet restore` holds it while it replaces the database. Absent: a server (and older files). */
+  holder?: 'restore';
 }
 
 export interface ControllerLock {
@@ -40,6 +43,8 @@ export interface LockOptions {
   log: Logger;
   /** IANA zone for the "since" in the refusal message; default the system's. */
   tz?: string;
+  /** Who takes it, when not a server: written in the lock, so a refusal or a takeover names it. */
+  holder?: 'restore';
 }
 
 /** An empty or half-written lock younger than this is a controller starting right now, not a crash. */
@@ -59,6 +64,7 @@ export function acquireControllerLock(databaseFile: string, opts: LockOptions): 
     port: opts.port,
     host: os.hostname(),
     started_at: new Date().toISOString(),
+    ...(opts.holder ? { holder: opts.holder } : {}),
   };
   if (databaseFile === ':memory:')
     return { file: '', info, setPort: (p) => void (info.port = p), release() {} };
@@ -74,17 +80,23 @@ export function acquireControllerLock(databaseFile: string, opts: LockOptions): 
     const verdict = judge(file, existing);
     if (verdict.alive) throw refusal(existing, file, opts.tz);
     if (!removeIfUnchanged(file, existing)) continue;
-    const who =
-      existing === 'unreadable'
-        ? 'an unreadable lock file'
-        : `pid ${existing.pid}, port ${existing.port}, since ${existing.started_at}`;
     opts.log.warn(
       { lockFile: file, stale: existing === 'unreadable' ? null : existing, reason: verdict.reason },
-      `taking over the database lock left by a controller that is no longer running (${who}: ${verdict.reason})`,
+      takeoverLine(existing, verdict.reason),
     );
   }
   const last = readLock(file);
   throw refusal(last === 'gone' ? 'unreadable' : last, file, opts.tz);
+}
+
+/** The takeover's log line: who left the stale lock (a server, or a restore cut short), and why it is stale. */
+function takeoverLine(existing: Existing, reason: string): string {
+  if (existing === 'unreadable')
+    return `taking over the database lock left by a controller that is no longer running (an unreadable lock file: ${reason})`;
+  const since = `since ${existing.started_at}: ${reason}`;
+  return existing.holder === 'restore'
+    ? `taking over the database lock left by a restore that did not finish (pisonet restore, pid ${existing.pid}, ${since})`
+    : `taking over the database lock left by a controller that is no longer running (pid ${existing.pid}, port ${existing.port}, ${since})`;
 }
 
 function tryCreate(file: string, info: ControllerLockInfo): boolean {
@@ -214,6 +226,11 @@ function refusal(existing: Existing, file: string, tz?: string): StartRefused {
       `another PisoNet Manager is starting on the same database (${file} is being written). If none is, delete that file.`,
     );
   const where = existing.host === os.hostname() ? '' : ` on ${existing.host}`;
+  if (existing.holder === 'restore')
+    return new StartRefused(
+      'CONTROLLER_RUNNING',
+      `a restore (pisonet restore, pid ${existing.pid}${where}, since ${localTime(existing.started_at, tz)}) is replacing this database (${file.replace(/\.lock$/, '')}). Wait for it to finish, then start again.`,
+    );
   return new StartRefused(
     'CONTROLLER_RUNNING',
     `another PisoNet Manager (pid ${existing.pid}${where}, port ${existing.port}, since ${localTime(existing.started_at, tz)}) is already using this database (${file.replace(/\.lock$/, '')}). Stop it first, or set DATABASE_URL in .env to another database.`,

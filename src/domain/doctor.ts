@@ -3,6 +3,7 @@
  * plain facts gathered by the command (cli/commands/doctor.ts).
  */
 import { wallClockFormat } from '../lib/clock';
+import { timeFormatter } from '../lib/log-format';
 
 export type DoctorState = 'ok' | 'warn' | 'fail';
 
@@ -27,6 +28,27 @@ export interface DoctorFacts {
   freeBytes: number | null;
   dataDir: string;
   backups: { everySeconds: number; newestAt?: number; lastError?: string };
+  /** The `.restoring` file a restore cut short left beside the SQLite database, and when; absent: none. */
+  interruptedRestore?: InterruptedRestore;
+}
+
+export interface InterruptedRestore {
+  file: string;
+  at: number;
+}
+
+/** A restore cut short, in the words of the server's start (a warning) and of doctor's `restore` check. */
+export function interruptedRestoreWords(r: InterruptedRestore, tz: string): { detail: string; fix: string } {
+  let at: string;
+  try {
+    at = timeFormatter(tz)(r.at);
+  } catch {
+    at = new Date(r.at).toISOString(); // an unknown zone: the timezone check says so
+  }
+  return {
+    detail: `a restore was interrupted at ${at} (the shop's database was left as it was)`,
+    fix: `run \`pisonet restore\` again with the same backup to finish it, or delete ${r.file}`,
+  };
 }
 
 const MIN_NODE: [number, number] = [20, 19];
@@ -64,6 +86,7 @@ export function doctorChecks(f: DoctorFacts): DoctorCheck[] {
     timeZoneCheck(f),
     diskCheck(f),
     backupCheck(f),
+    ...(f.interruptedRestore ? [restoreCheck(f.interruptedRestore, f.timeZone)] : []),
   ];
 }
 
@@ -186,4 +209,10 @@ function backupCheck(f: DoctorFacts): DoctorCheck {
         'check the server runs (systemctl status pisonet); npx pisonet backup',
       )
     : c('backup', 'ok', `the newest backup is from ${shopClockText(b.newestAt, f.timeZone)}`);
+}
+
+/** Only when a restore was cut short: the shop runs on its old database until the restore is run again. */
+function restoreCheck(r: InterruptedRestore, tz: string): DoctorCheck {
+  const words = interruptedRestoreWords(r, tz);
+  return c('restore', 'warn', words.detail, words.fix);
 }

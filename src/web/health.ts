@@ -93,6 +93,8 @@ export function healthRoutes(deps: HealthDeps): Router {
         simulated: deps.simulated,
         identity: st.identity ?? null,
         lastPollAt: lastPoll ? new Date(lastPoll).toISOString() : null,
+        // Safe mode: the polls read the router but meter nothing, so lastPollAt stays at the last metered poll.
+        metering: !deps.safeMode?.(),
         ...(st.connected
           ? {}
           : {

@@ -33,6 +33,11 @@ export interface RouterLiveState {
   staleSince: string | null;
   /** `07:44 PM` (shop time) for the same instant; null while connected or never read. */
   lastSeen: string | null;
+  /**
+   * Safe mode while connected: the polls read the router but meter nothing, so the live figures stay as the last
+   * metered poll left them: `Safe mode: not metered since 07:44 PM` (`… not metered yet` before any). Else null.
+   */
+  notMetered: string | null;
   banners: RouterBanner[];
 }
 
@@ -121,11 +126,17 @@ export function routerLiveState(deps: RouterStateDeps): RouterLiveState {
     staleSince = deps.lastPollAt();
   }
   // FastTrack stays listed while the router is away: it is still on when the router comes back.
-  banners.push(...deps.warnings().map(warningBanner));
+  const warnings = deps.warnings();
+  banners.push(...warnings.map(warningBanner));
+  const metered = deps.lastPollAt();
   return {
     connected: st.connected,
     staleSince: staleSince === undefined ? null : new Date(staleSince).toISOString(),
     lastSeen: staleSince === undefined ? null : formatShopTime(staleSince, deps.tz, deps.now()),
+    notMetered:
+      st.connected && warnings.some((w) => w.code === 'SAFE_MODE')
+        ? `Safe mode: not metered ${metered === undefined ? 'yet' : `since ${formatShopTime(metered, deps.tz, deps.now())}`}`
+        : null,
     banners,
   };
 }

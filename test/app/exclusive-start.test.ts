@@ -11,7 +11,9 @@ import { loadConfig, type AppConfig } from '../../src/config/env';
 import { startApp, type RunningApp } from '../../src/app';
 import { acquireControllerLock, lockFileFor } from '../../src/db/controller-lock';
 import { StartRefused } from '../../src/domain/errors';
+import { restoreBackup } from '../../src/services/business/backup/restore';
 import { createLogger, type Logger } from '../../src/lib/logger';
+import { timeFormatter } from '../../src/lib/log-format';
 import { projectPath } from '../../src/lib/paths';
 import { RouterSimulator } from '../../src/simulator';
 import { productMainArgs } from '../helpers/product-process';
@@ -136,6 +138,46 @@ test('a stale lock (its process is gone) is taken over with a log line', async (
   });
 });
 
+test('a restore cut short: its lock is named as a restore, and the start says once what to do with the file it left', async () => {
+  const cfg = config();
+  const app = await start(cfg);
+  const backup = (await app.core.services.backups.backupNow({ format: 'sqlite' })).file;
+  await app.stop();
+  running.splice(0);
+
+  // While a restore works, its lock says it is a restore.
+  const lockFile = lockFileFor(cfg.databaseFile);
+  const restoring = restoreBackup(cfg, backup, { yes: true, log: capture().log, now: Date.now() });
+  let held: string | undefined;
+  while (held === undefined) {
+    held = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : undefined;
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(JSON.parse(held)).toMatchObject({ pid: process.pid, port: 0, holder: 'restore' });
+  await restoring;
+
+  // A power cut in the middle: the lock and the half-built database stay beside the shop's.
+  const staging = `${cfg.databaseFile}.restoring`;
+  fs.copyFileSync(cfg.databaseFile, staging);
+  const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+  fs.utimesSync(staging, at, at);
+  const pid = deadPid();
+  const left = { pid, port: 0, host: os.hostname(), started_at: at.toISOString(), holder: 'restore' };
+  fs.writeFileSync(lockFile, JSON.stringify(left));
+  const { log, lines } = capture();
+  await start(cfg, log);
+  const warned = lines.filter((l) => l.level === 40).map((l) => l.msg);
+  expect(warned).toEqual([
+    `taking over the database lock left by a restore that did not finish (pisonet restore, pid ${pid}, since ${left.started_at}: process ${pid} is not running)`,
+    `A restore was interrupted at ${timeFormatter('Asia/Manila')(at.getTime())} (the shop's database was left as it was): run \`pisonet restore\` again with the same backup to finish it, or delete ${staging}`,
+  ]);
+  for (const app of running.splice(0)) await app.stop();
+
+  // The restore run again finishes and takes the file away (the old database kept aside under a later time).
+  await restoreBackup(cfg, backup, { yes: true, log: capture().log, now: Date.now() + 60_000 });
+  expect(fs.existsSync(staging)).toBe(false);
+}, 60_000);
+
 test('a busy port is one line, the router is not contacted and no lock is left behind', async () => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -216,6 +258,15 @@ describe('the lock itself', () => {
       JSON.stringify({ pid: deadPid(), port: 5000, host: 'other-box', started_at: new Date().toISOString() }),
     );
     expect(() => acquireControllerLock(file, { port: 5001, log })).toThrow(/on other-box, port 5000/);
+  });
+
+  test('a start while a restore holds the lock names the restore', () => {
+    const file = path.join(dir, 'r.sqlite');
+    const restore = { pid: process.pid, port: 0, host: os.hostname(), started_at: new Date().toISOString() };
+    fs.writeFileSync(lockFileFor(file), JSON.stringify({ ...restore, holder: 'restore' }));
+    expect(() => acquireControllerLock(file, { port: 5001, log })).toThrow(
+      /cannot start: a restore \(pisonet restore, pid \d+, since .*\) is replacing this database .*Wait for it to finish/,
+    );
   });
 
   test('release never removes a lock that another controller has taken over', () => {

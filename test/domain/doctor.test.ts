@@ -35,3 +35,17 @@ test('each problem fails its own check and says what to do', () => {
   expect(state({ backups: { everySeconds: 0 } }).backup?.[0]).toBe('fail');
   expect(state({ backups: { everySeconds: 86400, newestAt: NOW - 5 * 86400_000 } }).backup?.[0]).toBe('fail');
 });
+
+test('a restore cut short is a warning naming its file and time, listed only then', () => {
+  expect(doctorChecks(good).map((c) => c.id)).not.toContain('restore');
+  const file = '/opt/pisonet/data/pisonet.sqlite.restoring';
+  const check = doctorChecks({ ...good, interruptedRestore: { file, at: NOW } }).find(
+    (c) => c.id === 'restore',
+  );
+  expect(check).toEqual({
+    id: 'restore',
+    state: 'warn',
+    detail: "a restore was interrupted at 2026-11-25 20:00:00 (the shop's database was left as it was)",
+    fix: `run \`pisonet restore\` again with the same backup to finish it, or delete ${file}`,
+  });
+});

@@ -15,7 +15,13 @@ import { dashboardFigures, FEED_LIMIT, feedItems } from './live';
 import { apiSiteId } from './site-scope';
 
 function routerJson(s: RouterLiveState) {
-  return { connected: s.connected, stale_since: s.staleSince, last_seen: s.lastSeen, banners: s.banners };
+  return {
+    connected: s.connected,
+    stale_since: s.staleSince,
+    last_seen: s.lastSeen,
+    not_metered: s.notMetered,
+    banners: s.banners,
+  };
 }
 
 /** `after`: a non-negative whole event id (0 or absent: the newest events). */

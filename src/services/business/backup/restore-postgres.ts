@@ -6,6 +6,10 @@
  * - SQLite's file or the export: built as a staging copy first (the SQLite file in a temporary folder, the export
  *   in a schema of its own), checked and migrated there, then copied over the shop's tables by `copyDatabase`,
  *   again in one transaction, which also counts both sides.
+ *
+ * A restore cut short (a power cut, kill -9) changed nothing: the transaction never committed, and the lock went
+ * with its connection. What it may leave is the export's staging schema (`pisonet_restore_…`): the next restore
+ * drops it first (it holds the database lock, so no other restore is using one).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,7 +18,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { PostgresConfig } from '../../../config/database-url';
 import { copyDatabase } from '../../../db/copy';
-import { migrateLatest, openDatabase } from '../../../db/knex';
+import { migrateLatest, openDatabase, rawRows } from '../../../db/knex';
 import { AppError } from '../../../domain/errors';
 import { payloadStream } from './file-format';
 import { openSqliteFile, rowCounts } from './inspect';
@@ -105,6 +109,18 @@ export async function restorePgDump(
   }
 }
 
+const STAGING_PREFIX = 'pisonet_restore_';
+
+/** Staging schemas left by a restore cut short. */
+async function dropLeftStaging(db: Knex): Promise<void> {
+  const left = rawRows<{ name: string }>(
+    await db.raw("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE ? ESCAPE '!'", [
+      `${STAGING_PREFIX.replace(/_/g, '!_')}%`,
+    ]),
+  );
+  for (const { name } of left) await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [name]);
+}
+
 /** SQLite's file or the export into the database, through a staging copy; the migrations staging went through. */
 export async function restoreViaStaging(
   file: string,
@@ -112,10 +128,11 @@ export async function restoreViaStaging(
   c: PostgresConfig,
 ): Promise<string[]> {
   return withTempDir(async (dir) => {
-    const schema = `pisonet_restore_${crypto.randomBytes(4).toString('hex')}`;
+    const schema = `${STAGING_PREFIX}${crypto.randomBytes(4).toString('hex')}`;
     const target = openDatabase(c);
     let staging: Knex | undefined;
     try {
+      await dropLeftStaging(target);
       if (manifest.format === 'sqlite') {
         const stagingFile = path.join(dir, 'staging.sqlite');
         await writeSqlitePayload(file, manifest, stagingFile);

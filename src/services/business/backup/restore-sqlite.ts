@@ -2,6 +2,10 @@
  * A restore into the SQLite database: the backup becomes a complete database file beside the shop's
  * (`<file>.restoring`), checked and migrated there, and then takes the shop's file's place in one rename. The
  * file it replaces is kept as `<file>.before-restore-YYYYMMDD-HHMMSS` when it held a shop.
+ *
+ * A restore cut short (a power cut, kill -9) before that rename leaves the shop's file as it was and the
+ * `.restoring` file beside it: the server's start and `pisonet doctor` say so (interruptedRestore), and the next
+ * restore starts by removing it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +16,18 @@ import { finishStaging, loadExportInto, refuseRadiusOnSqlite, writeSqlitePayload
 import type { BackupManifest } from './types';
 
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+const stagingFor = (target: string): string => `${target}.restoring`;
+
+/** The `.restoring` file a restore cut short left beside the database, and when it was last written; or none. */
+export function interruptedRestore(target: string): { file: string; at: number } | undefined {
+  const file = stagingFor(path.resolve(target));
+  try {
+    return { file, at: fs.statSync(file).mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
 
 async function removeWithSideFiles(file: string): Promise<void> {
   for (const f of [file, ...SIDE_FILES.map((s) => file + s)]) await fs.promises.rm(f, { force: true });
@@ -63,7 +79,7 @@ export async function restoreIntoSqlite(
   o: { keepOld: boolean; stamp: string },
 ): Promise<SqliteRestore> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
-  const staging = `${target}.restoring`;
+  const staging = stagingFor(target);
   try {
     const migrated = await buildStaging(file, manifest, staging);
     let keptAside: string | undefined;

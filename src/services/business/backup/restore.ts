@@ -72,7 +72,12 @@ async function checkFits(file: string, manifest: BackupManifest, config: AppConf
 /** The controller lock, with "stop the server first" when a server holds it. */
 async function lockDatabase(config: AppConfig, o: RestoreOptions): Promise<ControllerLock> {
   try {
-    return await acquireDatabaseLock(config.database, { port: 0, log: o.log, tz: config.tz });
+    return await acquireDatabaseLock(config.database, {
+      port: 0,
+      log: o.log,
+      tz: config.tz,
+      holder: 'restore',
+    });
   } catch (err) {
     if (!(err instanceof StartRefused)) throw err;
     if (err.code !== 'CONTROLLER_RUNNING')
@@ -81,10 +86,13 @@ async function lockDatabase(config: AppConfig, o: RestoreOptions): Promise<Contr
         err.message.replace(/^PisoNet Manager cannot start: /, 'cannot restore: '),
         409,
       );
-    const who = /\((pid [^)]*)\)/.exec(err.message)?.[1];
+    const who = /\((?:pisonet restore, )?(pid [^)]*)\)/.exec(err.message)?.[1];
+    const by = who ? ` (${who})` : '';
     throw new AppError(
       'CONTROLLER_RUNNING',
-      `a PisoNet Manager server is using this database${who ? ` (${who})` : ''}: stop the server first, then restore`,
+      /: a restore \(/.test(err.message)
+        ? `another restore is replacing this database${by}: wait for it to finish`
+        : `a PisoNet Manager server is using this database${by}: stop the server first, then restore`,
       409,
     );
   }

@@ -140,7 +140,7 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
   const runner = createCheckRunner({
     check: (reason) => runCheck(room, reason),
     failed: (reason, err) =>
-      d.log.warn(
+      d.log[beforeFirstConnection(d.router) ? 'debug' : 'warn'](
         { module: 'ppp', reason, err: err.message },
         'PPP not checked; will retry at the next check',
       ),
@@ -209,7 +209,14 @@ function pppRoom(d: PppSubscribersDeps): PppRoom {
   };
 }
 
-/** A check after each reconnect of the router (it may have been reset while away). */
+/**
+ * The server's start, before its first connection to the router: a check then has nothing to read and runs again at
+ * the connection (reconnects below), so its failure is no news. A router lost later (lostSince set) warns.
+ */
+const beforeFirstConnection = (router: RouterClient): boolean =>
+  !router.status.connected && router.status.lostSince === undefined;
+
+/** A check after each reconnect of the router, the first connection included (it may have been reset while away). */
 function reconnects(router: RouterClient): CheckTrigger {
   return (request) => {
     let wasConnected = router.status.connected;

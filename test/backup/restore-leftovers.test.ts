@@ -1,0 +1,43 @@
+/**
+ * What a restore cut short (a power cut, kill -9) leaves, and the next restore clears. On PostgreSQL the shop is
+ * replaced in one transaction, so nothing is half done; an export's staging schema may be left in the database.
+ */
+import { loadConfig } from '../../src/config/env';
+import { openDatabase, rawRows } from '../../src/db/knex';
+import { createLogger } from '../../src/lib/logger';
+import { restoreBackup } from '../../src/services/business/backup/restore';
+import { describePostgresOnly } from '../helpers/engine-describe';
+import { createHarness, type Harness } from '../helpers/harness';
+import { freshPlace, type Place } from './helpers';
+
+let h: Harness;
+let place: Place;
+
+describePostgresOnly('an export restored into PostgreSQL', () => {
+  beforeAll(async () => {
+    h = await createHarness();
+    place = await freshPlace();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await place?.close();
+  });
+
+  test('drops the staging schema a restore cut short left behind', async () => {
+    const config = loadConfig({ ...place.env, TZ: 'Asia/Manila', LOG_LEVEL: 'silent' });
+    const db = openDatabase(config.database);
+    const schemas = async () =>
+      rawRows<{ name: string }>(
+        await db.raw("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'pisonet_restore%'"),
+      ).map((r) => r.name);
+    try {
+      await db.raw('CREATE SCHEMA pisonet_restore_0badf00d');
+      await db.raw('CREATE TABLE pisonet_restore_0badf00d.vouchers (id integer)');
+      const made = await h.core!.services.backups.backupNow({ format: 'export' });
+      await restoreBackup(config, made.file, { log: createLogger('silent'), now: Date.now() });
+      expect(await schemas()).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
