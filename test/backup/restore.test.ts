@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/env';
 import { openDatabase } from '../../src/db/knex';
 import { payloadStream, verifyBackup } from '../../src/services/business/backup/file-format';
 import { rowCounts } from '../../src/services/business/backup/inspect';
+import { restoreIntoSqlite } from '../../src/services/business/backup/restore-sqlite';
 import type { BackupFormat } from '../../src/services/business/backup/types';
 import { postgresLeases } from '../../src/db/site-leases';
 import { createLogger } from '../../src/lib/logger';
@@ -168,6 +169,23 @@ test('a database that holds a shop is replaced only with --yes, and says what it
     expect(aside && fs.existsSync(aside)).toBe(true);
   }
 }, 120_000);
+
+test('two restores in the same second each keep the shop they replaced, under its own name', async () => {
+  if (onPostgres) return; // PostgreSQL keeps nothing aside: the replaced shop is in the backup made before.
+  const dir = fs.mkdtempSync(path.join(h.dir, 'aside-'));
+  const target = path.join(dir, 'db.sqlite');
+  const file = files.sqlite!;
+  const manifest = await verifyBackup(file);
+  const o = { keepOld: true, stamp: '20261121-101500' };
+  await restoreIntoSqlite(file, manifest, target, o);
+  const first = await restoreIntoSqlite(file, manifest, target, o);
+  const second = await restoreIntoSqlite(file, manifest, target, o);
+  expect([first.keptAside, second.keptAside]).toEqual([
+    `${target}.before-restore-20261121-101500`,
+    `${target}.before-restore-20261121-101500-2`,
+  ]);
+  expect(fs.existsSync(second.keptAside!)).toBe(true);
+});
 
 test('a running server keeps its database: stop the server first', async () => {
   const vouchers = (await rowsOf(h.databaseUrl)).vouchers;

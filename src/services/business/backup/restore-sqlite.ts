@@ -85,15 +85,25 @@ export async function restoreIntoSqlite(
     let keptAside: string | undefined;
     if (fs.existsSync(target)) {
       await settle(target);
-      if (o.keepOld) {
-        keptAside = `${target}.before-restore-${o.stamp}`;
-        await fs.promises.link(target, keptAside);
-      }
+      if (o.keepOld) keptAside = await keepAside(target, o.stamp);
     }
     await fs.promises.rename(staging, target);
     for (const s of SIDE_FILES) await fs.promises.rm(target + s, { force: true });
     return { migrated, keptAside };
   } finally {
     await removeWithSideFiles(staging);
+  }
+}
+
+/** The file replaced, kept as `<file>.before-restore-<stamp>` (`-2`, `-3`… after another restore that second). */
+async function keepAside(target: string, stamp: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const name = `${target}.before-restore-${stamp}${n === 1 ? '' : `-${n}`}`;
+    try {
+      await fs.promises.link(target, name);
+      return name;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
