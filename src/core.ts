@@ -117,6 +117,9 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     cycled: () => bandwidth.invalidate(),
     // Queued second codes whose turn came, pauses that ended (src/services/shop/self-service).
     afterCycle: (site) => services.selfService.afterCycle(site.id),
+    // A router that restarted is read against its site's setup (its checks' SETUP_INCOMPLETE).
+    setupReport: async (siteId, router) =>
+      services.routerSetup.service.check(router, await services.routerSetup.wantsFor(siteId)),
   };
   const main = defaultSiteStack(shop, shared, siteStacks);
   const bandwidth = withLiveUsersCache(main.bandwidth, clock);

@@ -10,6 +10,7 @@ import { out } from '../lib/ansi';
 import { setupItemsText as itemsText } from '../lib/setup-render';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
+import { leaveDemoRouterToOwner } from '../../src/demo/router-setup';
 import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
 import { CommandDef, print, printJson, withCore } from './shared';
 
@@ -120,7 +121,9 @@ const DEMO_RESET = `Usage: pisonet router demo-reset [--yes]
 
 Demo mode only: resets the simulated router to a factory-like state to try \`router setup\` on: the hotspot set
 up, MikroTik's default FastTrack rule, and nothing of PisoNet's (no walled garden, login page or bypass; the
-vouchers' users and queues are gone until the server puts them back). Run it with the server stopped.`;
+vouchers' users and queues are gone until the server puts them back). Run it with the server stopped. The
+server then leaves the router as it is at its next start (a fresh demo database sets its router up by itself
+once): the setup is yours to try.`;
 
 const demoReset: CommandDef = {
   name: 'router demo-reset',
@@ -145,6 +148,7 @@ const demoReset: CommandDef = {
           return 1;
       }
       await sim.factoryReset();
+      await leaveDemoRouterToOwner(core, cliActor());
       print(out.green('The demo router is factory-like: try `npx pisonet router setup --check`.'));
       return 0;
     });

@@ -3,12 +3,14 @@
  * walled garden, the login page, the api service held to the controller, the suspended subscribers' redirect. Once
  * in the demo database's life, through the same setup service as the terminal and the Setup page (audited), so
  * `pisonet doctor` on a fresh demo finds the router as the product needs it, and an item the owner breaks or
- * removes afterwards is reported as on any router, not put back.
+ * removes afterwards is reported as on any router, not put back. `pisonet router demo-reset` counts as that once:
+ * the reset router is the owner's to set up.
  */
 import type { Core } from '../core';
 import type { Logger } from '../lib/logger';
 import { DEFAULT_SITE } from '../services/deps';
 import { SYSTEM } from '../services/types';
+import type { Actor } from '../services/business/audit/actor';
 
 const SET_UP = 'demo.router_set_up';
 
@@ -26,6 +28,8 @@ async function setUpOnce(core: Core, log: Logger, stopped: () => boolean): Promi
     actor: SYSTEM,
     site: DEFAULT_SITE.name,
   });
+  // The connect's FastTrack check ran before this: its warning goes now, not at the next poll.
+  await core.services.routerChecks.check();
   if (!result.ok) {
     const left = result.items.filter((i) => i.state !== 'ok').map((i) => i.id);
     log.warn(
@@ -39,6 +43,14 @@ async function setUpOnce(core: Core, log: Logger, stopped: () => boolean): Promi
     log.info(
       `DEMO MODE: set up the demo router as \`pisonet router setup --apply\` would (${result.changes.length} changes)`,
     );
+}
+
+/**
+ * `pisonet router demo-reset`: the demo router is left as reset for the owner to set up (`router setup`); the
+ * server does not set it up at its next start, even on a database that never did.
+ */
+export async function leaveDemoRouterToOwner(core: Core, actor: Actor): Promise<void> {
+  await core.services.settings.set(SET_UP, true, actor);
 }
 
 /** Runs after the web app is listening: the login page is fetched from it. */

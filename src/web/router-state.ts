@@ -12,7 +12,7 @@ import { safeModeWarnings } from '../services/network/router-binding';
 import type { WebContext } from './context';
 
 export interface RouterBanner {
-  /** ROUTER_* while disconnected; FASTTRACK or SAFE_MODE while connected. */
+  /** ROUTER_* while disconnected; the router checks' warnings (FASTTRACK, SETUP_INCOMPLETE, SAFE_MODE...). */
   code: string;
   /** `error`: the controller cannot work the router (role=alert); `warn`: it works with a flaw (role=status). */
   level: 'error' | 'warn';
@@ -21,7 +21,7 @@ export interface RouterBanner {
   message: string;
   /** What the owner does about it. */
   todo: string;
-  /** A RouterOS command that fixes it (FASTTRACK). */
+  /** The command that fixes it (FASTTRACK's RouterOS command, SETUP_INCOMPLETE's `router setup --apply`). */
   fix?: string;
   /** SAFE_MODE: the banner carries the adopt button. */
   adopt?: boolean;
@@ -47,7 +47,7 @@ export interface RouterStateDeps {
   now: () => number;
   /** The last completed usage poll: when the live figures were last read. */
   lastPollAt: () => number | undefined;
-  /** FastTrack, safe mode (src/services/network/router-checks/index.ts, src/services/network/router-binding/index.ts). */
+  /** FastTrack, the setup, safe mode (src/services/network/router-checks/index.ts, src/services/network/router-binding/index.ts). */
   warnings: () => RouterWarning[];
 }
 
@@ -88,6 +88,22 @@ const DISCONNECTED: Record<RouterErrorCode | 'CONNECTING', { title: string; todo
   },
 };
 
+/** The words of each warning's banner while the router works (SAFE_MODE's is its own, with the adopt button). */
+const WARNED: Record<Exclude<RouterWarning['code'], 'SAFE_MODE'>, { title: string; todo: string }> = {
+  FASTTRACK: {
+    title: 'FastTrack is on in the router: speed limits and usage counts do not work',
+    todo: "Fix it in the router's terminal:",
+  },
+  SETUP_INCOMPLETE: {
+    title: 'The router lost part of its setup',
+    todo: 'Put it back on Router → Setup (Fix all), or in the terminal:',
+  },
+  PLAN_QUEUE_TAKEN: {
+    title: "A shared plan's queue on the router is not the controller's",
+    todo: "Fix it in the router's terminal:",
+  },
+};
+
 function warningBanner(w: RouterWarning): RouterBanner {
   if (w.code === 'SAFE_MODE')
     return {
@@ -98,14 +114,7 @@ function warningBanner(w: RouterWarning): RouterBanner {
       todo: "Adopt this router if it is the shop's own, or connect the right one.",
       adopt: true,
     };
-  return {
-    code: w.code,
-    level: 'warn',
-    title: 'FastTrack is on in the router: speed limits and usage counts do not work',
-    message: w.message,
-    todo: "Fix it in the router's terminal:",
-    fix: w.fix,
-  };
+  return { code: w.code, level: 'warn', ...WARNED[w.code], message: w.message, fix: w.fix };
 }
 
 /** The router's state now, for a page, the banner endpoint or an API answer. */

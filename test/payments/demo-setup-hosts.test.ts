@@ -4,39 +4,16 @@
  * router setup wants what the server's does: its check finds the walled garden complete, the checkout and wallet
  * hosts included, and `pisonet doctor` passes on the fresh demo. An item broken afterwards still fails the doctor.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config/env';
 import { createLogger } from '../../src/lib/logger';
-import { projectPath } from '../../src/lib/paths';
 import { paymentWalledGardenHosts } from '../../src/payments/walled-garden';
-import { freePort } from '../helpers/ports';
+import { demoCli as cli, demoEnv } from '../helpers/demo-cli';
 
 jest.setTimeout(120_000);
-
-const ROOT = projectPath();
-const BIN = path.join(ROOT, 'cli', 'pisonet.js');
-
-function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        timeout: 60_000,
-      },
-      (err, stdout) => {
-        const code = err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0;
-        resolve({ code, stdout });
-      },
-    );
-  });
-}
 
 let dir: string;
 let app: RunningApp;
@@ -44,22 +21,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pisonet-demo-setup-'));
-  fs.copyFileSync(projectPath('profiles.json'), path.join(dir, 'profiles.json'));
-  env = {
-    ROUTER_HOST: '',
-    SIMULATOR_PORT: String(await freePort()),
-    DATABASE_URL: `sqlite:${path.join(dir, 'demo.sqlite')}`,
-    DATA_DIR: dir,
-    PROFILES_FILE: path.join(dir, 'profiles.json'),
-    PORT: String(await freePort()),
-    BIND: '127.0.0.1',
-    PORTAL_URL: 'http://10.5.50.2:5000',
-    TZ: 'Asia/Manila',
-    LOG_LEVEL: 'silent',
-    ADMIN_PASSWORD: 'correct horse battery',
-    SESSION_SECRET: 'test-session-secret-0123456789',
-    COOKIE_SECURE: 'false',
-  };
+  env = await demoEnv(dir);
   app = await startApp(loadConfig(env), { log: createLogger('silent') });
   expect(await app.core.router.waitConnected(5000)).toBe(true);
   await app.core.services.routerBinding.check();

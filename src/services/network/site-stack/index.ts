@@ -29,7 +29,7 @@ import type { ModeContext } from './parts';
 import { siteParts } from './choose';
 import type { SiteSpec } from './spec';
 import { sitePoll, type SitePoll } from './poll';
-import { pollOnceOf, routerServices, siteUsage, siteVouchers, stackRun } from './steps';
+import { pollOnceOf, routerServices, siteChecks, siteUsage, siteVouchers, stackRun } from './steps';
 import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
 export type { PollJobOptions } from './poll';
@@ -61,14 +61,15 @@ export function createSiteStack(
     spec.nasAddress,
   );
   const vouchers = siteVouchers(base, shared, opts, deps, parts);
-  const usage = (late.usage = siteUsage(shared, deps, parts, pollSeconds));
+  const checks = siteChecks(base, shared, deps);
+  const usage = (late.usage = siteUsage(shared, deps, parts, pollSeconds, checks));
   const redemption = createRedemptionService(deps, {
     profiles: shared.profiles,
     limiter: shared.limiter,
     login: parts.logins.device,
     server: net.presence?.name,
   });
-  const pollOnce = pollOnceOf(usage, parts);
+  const pollOnce = pollOnceOf(usage, parts, checks);
   const watchOnce = usage.watch && (() => usage.watch!());
   const watchDue = usage.watchDue && { at: () => usage.watchDue!(), run: () => usage.watch!('due') };
   const poll =
@@ -103,7 +104,13 @@ export function createSiteStack(
     apiAccess: net.apiAccess,
     redeemsWithoutRouter: parts.logins.device.withoutRouter,
     redemption,
-    ...routerServices(base, spec, deps, { profiles: shared.profiles, binding: net.binding, usage, opts }),
+    ...routerServices(base, spec, deps, {
+      profiles: shared.profiles,
+      binding: net.binding,
+      usage,
+      opts,
+      checks,
+    }),
     pollJob: poll?.job,
     pollOnce,
     ...stackRun({ site, base, shared, opts, owned: net.owned, parts, poll, usage, redemption }),

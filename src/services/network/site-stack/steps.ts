@@ -1,9 +1,9 @@
 /** The named steps of a site's stack (index.ts): each builds one piece from what it is given. */
 import type { RouterClient } from '../../../router/types';
 import { createBandwidthService } from '../bandwidth';
-import type { SiteDeps, SiteRef } from '../../deps';
+import { DEFAULT_SITE, type SiteDeps, type SiteRef } from '../../deps';
 import type { RouterBinding } from '../router-binding';
-import { createRouterChecksService } from '../router-checks';
+import { createRouterChecksService, type RouterChecksService } from '../router-checks';
 import { createHousekeepingService } from '../router-housekeeping';
 import { createRouterInfoService } from '../router-info';
 import type {
@@ -22,13 +22,37 @@ import type { SiteSpec } from './spec';
 import { subscribersSeen } from './subscribers-seen';
 import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
-/** The site's poll followed by its logins brought in line (unless the poll's enforcer wrote them). */
-export function pollOnceOf(usage: UsageService, parts: ModeParts): () => Promise<CycleReport> {
+/**
+ * The site's poll followed by its logins brought in line (unless the poll's enforcer wrote them), then the router
+ * warnings that are up read again (a fix made in the terminal or on the router clears them at the next poll).
+ */
+export function pollOnceOf(
+  usage: UsageService,
+  parts: ModeParts,
+  checks: RouterChecksService,
+): () => Promise<CycleReport> {
   return async () => {
     const report = await usage.runCycle();
     if (!report.skipped && !parts.enforcement.writesLogins) await parts.logins.vouchers.sync();
+    if (!report.skipped) await checks.afterPoll();
     return report;
   };
+}
+
+/** The site's router checks; the default site's whole setup read through `shared.setupReport`, when given. */
+export function siteChecks(
+  base: SiteStackBase,
+  shared: SiteStackShared,
+  deps: SiteDeps,
+): RouterChecksService {
+  const { router: client, site } = deps;
+  // The default site's only: its warnings are the ones shown (/healthz, the banners); another site's would be read
+  // for nobody to see.
+  const setupReport = site!.id === DEFAULT_SITE.id ? shared.setupReport : undefined;
+  return createRouterChecksService(client, deps.log.child({ module: 'router' }), {
+    setup: setupReport && (() => setupReport(site!.id, client)),
+    now: () => base.clock.now(),
+  });
 }
 
 /** The site's vouchers, each voucher's login changed through its own site's logins. */
@@ -60,7 +84,8 @@ export function siteUsage(
   deps: SiteDeps,
   parts: ModeParts,
   /** The poll's interval now (its job's, which follows Settings). */
-  pollSeconds: () => number = () => deps.config.usagePollSeconds,
+  pollSeconds: () => number,
+  checks: RouterChecksService,
 ): SiteUsage {
   const site = deps.site!;
   const seen = subscribersSeen({
@@ -75,7 +100,11 @@ export function siteUsage(
     source: seen.source,
     enforcer: parts.enforcement.enforcer,
     routerReady: parts.usage.routerReady,
-    onRouterRebooted: parts.usage.onRouterRebooted,
+    // A reboot may have been a reset: the router's setup is read again too (SETUP_INCOMPLETE).
+    onRouterRebooted: () => {
+      parts.usage.onRouterRebooted();
+      void checks.checkSetup();
+    },
     follow: deps.router,
     watch: {
       enabled: () => deps.config.fupWatch.enabled,
@@ -103,11 +132,17 @@ export function routerServices(
   base: SiteStackBase,
   spec: SiteSpec,
   deps: SiteDeps,
-  more: { profiles: ProfileService; binding: RouterBinding; usage: UsageService; opts: SiteStackOptions },
+  more: {
+    profiles: ProfileService;
+    binding: RouterBinding;
+    usage: UsageService;
+    opts: SiteStackOptions;
+    checks: RouterChecksService;
+  },
 ): Pick<SiteStack, 'bandwidth' | 'info' | 'checks' | 'housekeeping'> {
   const { log, router: client } = deps;
   const { routerOfSite } = more.opts;
-  const checks = createRouterChecksService(client, log.child({ module: 'router' }));
+  const { checks } = more;
   return {
     bandwidth: createBandwidthService(deps, { profiles: more.profiles, usage: more.usage, routerOfSite }),
     info: createRouterInfoService(client, spec.simulated ?? false, {

@@ -10,6 +10,7 @@ import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
 import type { RadiusSubscribers } from '../radius-subscribers';
 import type { RouterBinding } from '../router-binding';
 import type { RouterChecksService } from '../router-checks';
+import type { SetupReport } from '../router-setup';
 import type { HousekeepingService } from '../router-housekeeping';
 import type { CredentialsBox } from '../../business/sites/credentials';
 import type {
@@ -90,6 +91,8 @@ export interface SiteStackShared {
   box?: CredentialsBox;
   /** The subscriber service's change listener: an API site's PPP room checks the router after each change. */
   subscriberChanges?: PppSubscribersDeps['subscriberChanges'];
+  /** A site's router read against the setup the site needs (router-setup's check), for its router checks. */
+  setupReport?: (siteId: number, router: RouterClient) => Promise<SetupReport>;
 }
 
 export interface SiteStackOptions {

@@ -83,7 +83,7 @@ async function fixSetup(ctx: WebContext, req: Request, res: Response) {
       site: site.name,
       only: item && item !== 'all' ? [item] : undefined,
     });
-    // The router banner (FastTrack) follows at once rather than at the next hourly check.
+    // The router banners (FastTrack, the setup) follow at once rather than at the next check.
     if (site.id === 1) await ctx.services.routerChecks.check();
     fixOutcome(req, result);
   } catch (err) {
