@@ -8,8 +8,6 @@ import path from 'node:path';
 import { projectPath } from '../../src/lib/paths';
 import { freePort } from './ports';
 
-export { freePort };
-
 const ROOT = projectPath();
 const BIN = path.join(ROOT, 'cli', 'pisonet.js');
 
