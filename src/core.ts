@@ -151,15 +151,21 @@ export async function openCore(config: AppConfig, opts: CoreOptions): Promise<Co
     leases: p.leases,
     notify,
     defaultStack: main,
-    async close() {
-      await rooms.suspensions.stop();
-      await siteMonitor?.close();
-      await main.stop();
-      await p.leases.close();
-      await shop.demo?.stop();
-      await services.redemption.settled().catch(() => undefined);
-      await shop.closeDatabase();
-    },
+    close: () => closeCore(composed, rooms),
   };
   return startCore(core, composed);
+}
+
+/** Suspensions, the other sites, the default site, the leases, the demo router, redemptions, then the database. */
+async function closeCore(c: Composed, rooms: ReturnType<typeof subscriberRooms>): Promise<void> {
+  await rooms.suspensions.stop();
+  await c.siteMonitor?.close();
+  await c.main.stop();
+  await c.p.leases.close();
+  await c.shop.demo?.stop();
+  await c
+    .services()
+    .redemption.settled()
+    .catch(() => undefined);
+  await c.shop.closeDatabase();
 }
