@@ -17,7 +17,9 @@ The next try is checked at once, with three free wrong passwords again.`;
 const SUBSCRIBER_USAGE = `Usage: pisonet subscribers unlock [ID|USERNAME] [--json]
 
 Clears the wrong-password count of a subscriber's sign-in on the portal's account page (from every address), or
-every subscriber's count and every address's budget when none is named. The next sign-in is checked at once.`;
+every subscriber's count and every address's budget when none is named. The next sign-in is checked at once.
+A phone's own wait after a few wrong tries (the portal's guess limits) is in the server's memory: lift it with
+"Let them sign in now" on the subscriber's page, or the API's unlock.`;
 
 const unlock: CommandDef = {
   name: 'admin unlock',

@@ -167,3 +167,17 @@ async function cashierBearer(): Promise<Record<string, string>> {
   );
   return { authorization: `Bearer ${t.json.token as string}` };
 }
+
+test('one phone that mistyped a few times waits by the guess limits: the owner sees it and lets that phone in at once', async () => {
+  const phone = (password: string) => signIn('juan.dc', password, '10.7.0.1', 'nenas-phone');
+  for (let i = 0; i < 5; i++) expect((await failure(phone(`typo-${i}`))).code).toBe('SUBSCRIBER_LOGIN');
+  const held = await failure(phone(RIGHT));
+  expect(held).toBeInstanceOf(RateLimitedError);
+  const owner = new AdminClient(h.app!.url);
+  expect((await owner.login()).status).toBe(303);
+  const page = await owner.html(`/admin/subscribers/${subId}`);
+  expect(page).toMatch(/Portal sign-in: 5 wrong passwords lately, so the next try waits 1 minute\./);
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+  expect((await owner.post(`/admin/subscribers/${subId}/unlock`, {}, token)).status).toBe(303);
+  expect((await phone(RIGHT)).accountNo).toBe('S-000001');
+});

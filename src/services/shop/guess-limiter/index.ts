@@ -139,6 +139,14 @@ export class GuessLimiter {
   }
 
   /**
+   * The asker's own wrong codes forgiven (the owner vouched for them: a subscriber who mistyped a password); the
+   * address and shop-wide ceilings stay, as they end within the minute.
+   */
+  forgive(asker: Asker): void {
+    this.entries.delete(this.keyOf(asker));
+  }
+
+  /**
    * Lets the asker's code be looked up, or throws RateLimitedError. Until the ticket is settled (`fail` for a
    * wrong code, `release` for anything else) the lookup counts as a wrong code for the limits, so a burst of
    * requests sent at once is held to what the same requests one after another would get.

@@ -16,6 +16,32 @@ import { loadRows } from './store';
 /** The portal's wrong-code limits (src/services/shop/guess-limiter). */
 export interface SignInLimiter {
   admit(asker: Asker): Promise<GuessTicket>;
+  retryAfter(asker: Asker): Promise<number>;
+  forgive(asker: Asker): void;
+}
+
+/** Usernames whose wrong passwords are remembered with who typed them, and askers kept per username. */
+const REMEMBERED = { usernames: 1000, askers: 8 };
+
+/**
+ * Who typed a wrong password for which username lately (in memory, as the guess limits are): the owner's "Let them
+ * sign in now" forgives those askers their wrong tries, and the owner's page shows their wait.
+ */
+function wrongTries() {
+  const byName = new Map<string, { askers: Asker[]; count: number }>();
+  const key = (username: string) => username.trim().toLowerCase();
+  return {
+    note(username: string, asker: Asker): void {
+      const k = key(username);
+      const had = byName.get(k) ?? { askers: [], count: 0 };
+      const others = had.askers.filter((a) => a.browser !== asker.browser || a.peerIp !== asker.peerIp);
+      byName.delete(k);
+      byName.set(k, { askers: [...others, asker].slice(-REMEMBERED.askers), count: had.count + 1 });
+      if (byName.size > REMEMBERED.usernames) byName.delete(byName.keys().next().value!);
+    },
+    of: (username: string) => byName.get(key(username)) ?? { askers: [], count: 0 },
+    forget: (username: string) => byName.delete(key(username)),
+  };
 }
 
 /**
@@ -59,6 +85,7 @@ export function createSubscriberSignIn(deps: {
     return found;
   }
 
+  const wrong = wrongTries();
   return {
     /** The subscriber's id, or AppError SUBSCRIBER_LOGIN (401); too many wrong tries: RateLimitedError. */
     async signIn(username: unknown, password: unknown, asker: Asker): Promise<number> {
@@ -77,6 +104,7 @@ export function createSubscriberSignIn(deps: {
       }
       if (id === null) {
         await ticket?.fail();
+        wrong.note(name, asker);
         throw wrongLogin();
       }
       ticket?.release();
@@ -84,14 +112,28 @@ export function createSubscriberSignIn(deps: {
       return id;
     },
 
-    /** The username's count and wait across addresses (the login delays), or null. */
+    /**
+     * The username's count and wait across addresses (the login delays), the wait of a device that typed it wrong
+     * (the guess limits) if longer; or null.
+     */
     async wait(username: string) {
-      return (await deps.delays?.subscriberWait(username)) ?? null;
+      const delays = (await deps.delays?.subscriberWait(username)) ?? null;
+      const tries = wrong.of(username);
+      let guesses = 0;
+      for (const a of tries.askers) guesses = Math.max(guesses, (await deps.limiter?.retryAfter(a)) ?? 0);
+      if (guesses <= (delays?.waitSeconds ?? 0)) return delays;
+      return { failures: Math.max(delays?.failures ?? 0, tries.count), waitSeconds: guesses };
     },
 
-    /** Clears the username's count and wait across addresses; whether there was one. */
+    /**
+     * Clears the username's count and wait across addresses, and forgives the devices that typed it wrong their
+     * wrong tries (the guess limits); whether there was any.
+     */
     async unlock(username: string): Promise<boolean> {
-      return ((await deps.delays?.unlockSubscriber(username)) ?? 0) > 0;
+      const { askers } = wrong.of(username);
+      for (const a of askers) deps.limiter?.forgive(a);
+      wrong.forget(username);
+      return ((await deps.delays?.unlockSubscriber(username)) ?? 0) > 0 || askers.length > 0;
     },
   };
 }

@@ -213,10 +213,10 @@ async function saveSubscriber(ctx: WebContext, req: Request, res: Response) {
   }
 }
 
-/** The portal sign-in's waits the owner may lift: shown once wrong passwords went past the free ones. */
+/** The portal sign-in's waits the owner may lift: shown once wrong passwords went past the free ones, or one waits. */
 async function signInWait(ctx: WebContext, s: SubscriberView) {
   const w = s.status === 'ended' ? null : await ctx.services.subscribers.signInWait(s.id);
-  if (!w || w.failures <= BUDGETS.subscriber.free) return null;
+  if (!w || (w.failures <= BUDGETS.subscriber.free && w.waitSeconds === 0)) return null;
   return { failures: w.failures, text: w.waitSeconds > 0 ? waitText(w.waitSeconds) : '' };
 }
 
