@@ -3,7 +3,7 @@
  * never after, refused sends retried and sent once, a crash mid-send never sent twice, batching and the rate.
  */
 import { claim } from '../../src/services/subscriptions/sms/outbox';
-import { gsm7Length } from '../../src/services/subscriptions/sms/messages';
+import { gsm7Length, smsShopName } from '../../src/services/subscriptions/sms/messages';
 import { sendSemaphore } from '../../src/sms/semaphore';
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import { SYSTEM } from '../../src/services/types';
@@ -284,4 +284,13 @@ describe('SMS to subscribers', () => {
     expect(x.fake.calls).toBe(0);
     expect(await x.h.core!.services.sms.status()).toMatchObject({ on: false });
   });
+});
+
+test("the shop's name in a message: folded to the GSM alphabet, one space between words, cut between words at 20", () => {
+  expect(smsShopName('Nena’s PisoWiFi – Sitio Ilaya')).toBe("Nena's PisoWiFi");
+  expect(smsShopName('Aling Nena  WiFi — Purok 3')).toBe('Aling Nena WiFi');
+  expect(smsShopName('Tindahan – Wifi')).toBe('Tindahan - Wifi');
+  expect(smsShopName('Niño’s Net')).toBe("Nino's Net");
+  expect(smsShopName('Supercalifragilisticexpialidocious')).toBe('Supercalifragilistic');
+  expect(smsShopName('₱₱₱')).toBe('PisoNet');
 });

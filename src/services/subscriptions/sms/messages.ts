@@ -29,18 +29,27 @@ export function gsm7Length(text: string): number | undefined {
   return n;
 }
 
-/** The shop's name as it fits a message: letters of the GSM alphabet only, at most 20 of them. */
+/**
+ * The shop's name as it fits a message: letters of the GSM alphabet only (dashes and quotes folded to theirs), one
+ * space between words, at most 20 letters, cut between words where a word would be cut (mid-word only when its
+ * first word is longer).
+ */
 export function smsShopName(name: string): string {
   const folded = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[‘’]/g, "'")
     .replace(/[“”]/g, '"')
+    .replace(/[‐‑‒–—―]/g, '-')
     .split('')
     .filter((c) => GSM7.includes(c) && c !== '\n' && c !== '\r')
     .join('')
+    .replace(/\s+/g, ' ')
     .trim();
-  return (folded || 'PisoNet').slice(0, 20).trim();
+  const name20 = folded || 'PisoNet';
+  if (name20.length <= 20) return name20;
+  const cut = name20.slice(0, 21).replace(/\s+\S*$/, '');
+  return (cut.length && cut.length <= 20 ? cut : name20.slice(0, 20)).replace(/[\s-]+$/, '');
 }
 
 /** `P1,499.00`: centavos as pesos without the ₱ sign (see above). */
