@@ -72,6 +72,10 @@ test('sign in wrong, then right, in Filipino and English; suspended; sign out', 
   await expect(page.locator('#account-cycle').textContent()).resolves.toBe('2026-11-21 – 2026-12-04');
   await expect(page.locator('#account-usage').textContent()).resolves.toBe('0 B sa 100.0 GB');
   await expect(page.locator('#account-owed').textContent()).resolves.toBe('₱466.20'); // its first invoice, 14 of 30 days of ₱999;
+  // Which bill that is, and by when: the date that decides a suspension.
+  await expect(page.locator('#account-bills li').allTextContents()).resolves.toEqual([
+    'INV-000001 (2026-11-21 – 2026-12-04): ₱466.20, due sa 2026-11-28',
+  ]);
   await check('page-fil');
   const cookie = (await page.context().cookies()).find((c) => c.name === 'pisonet_account');
   expect(cookie).toMatchObject({ httpOnly: true, path: '/portal/account', sameSite: 'Lax' });
@@ -87,6 +91,13 @@ test('sign in wrong, then right, in Filipino and English; suspended; sign out', 
     /the shop will restore it; paying does not end this suspension/,
   );
   await expect(page.locator('#account-usage').textContent()).resolves.toBe('0 B of 100.0 GB');
+  // A week on (signed in again: the sign-in lasts 12 hours), the bill is past its due date.
+  h.clock.advance(8 * 86_400_000);
+  await page.reload();
+  await signIn('juan.dc', 'sikreto-123');
+  await expect(page.locator('#account-bills li').allTextContents()).resolves.toEqual([
+    'INV-000001 (2026-11-21 – 2026-12-04): ₱466.20, due 2026-11-28 · past due',
+  ]);
   await check('page-suspended-en');
 
   await Promise.all([page.waitForLoadState(), page.click('#account-sign-out')]);

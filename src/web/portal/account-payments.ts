@@ -1,5 +1,5 @@
 /**
- * "Your payments" on a subscriber's own page (`/portal/account`): its last payments, newest first (date and time
+ * "What is due" and "Your payments" on a subscriber's own page (`/portal/account`): its last payments, newest first (date and time
  * in the shop's zone, amount, method, the invoices each paid; a voided one marked), and the shop's contact, in
  * English or Filipino. Read through the invoice service, as the admin's subscriber page reads them.
  */
@@ -25,6 +25,35 @@ export interface AccountPaymentRow {
   /** Invoice numbers it paid; empty: all kept as credit. */
   invoices: string[];
   voided: boolean;
+}
+
+/** A bill still owed on the account page: its number and period, what is left, its due date, whether past it. */
+export interface AccountBillRow {
+  text: string;
+  pastDue: boolean;
+}
+
+/** The open invoices making up what is owed, oldest first, so the customer sees which to pay by when. */
+export async function accountBills(
+  ctx: WebContext,
+  t: Translator,
+  subscriberId: number,
+): Promise<AccountBillRow[]> {
+  const today = localDate(ctx.clock.now(), ctx.config.tz);
+  const open = await ctx.services.invoices.list({ subscriberId, status: 'open' });
+  return open
+    .filter((i) => i.due > 0)
+    .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.number.localeCompare(b.number))
+    .map((i) => ({
+      text: t.t('account.bills.row', {
+        number: i.number,
+        from: i.periodStart,
+        to: i.periodEnd,
+        amount: formatMoney(i.due),
+        due: i.dueOn,
+      }),
+      pastDue: i.dueOn < today,
+    }));
 }
 
 const clockIn = (tz: string) =>

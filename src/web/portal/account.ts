@@ -25,7 +25,7 @@ import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, type Asker } from './account-pay';
 import { waitWords } from './login-page';
 import { demoCpeOf, forgetDemoCpe, subscriberAtRequest } from './demo-as';
-import { accountPayments } from './account-payments';
+import { accountBills, accountPayments } from './account-payments';
 import { payChoices, shopToContact, suspensionFacts } from './suspension-facts';
 import en from './account.en.json';
 import fil from './account.fil.json';
@@ -183,6 +183,7 @@ async function renderAccount(
       pastDue: suspension?.paymentLifts ?? true,
     }),
     payments: await accountPayments(ctx, t, s.id),
+    bills: s.owed > 0 ? await accountBills(ctx, t, s.id) : [],
   });
 }
 
