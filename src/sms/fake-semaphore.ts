@@ -27,6 +27,8 @@ export class FakeSemaphore extends LoopbackFake {
   calls = 0;
   /** The next n calls answer 200 with an error object, as Semaphore does for a refused send. */
   refuseNext = 0;
+  /** Numbers it cannot send to (a network it does not serve): a call naming one is refused whole, under `number`. */
+  readonly refusedNumbers = new Set<string>();
   private nextId = 1;
   private window: number[] = [];
 
@@ -70,7 +72,8 @@ export class FakeSemaphore extends LoopbackFake {
     if (numbers.length === 0) errors.number = ['The number field is required.'];
     else if (numbers.length > MAX_NUMBERS_PER_CALL)
       errors.number = [`The number may not have more than ${MAX_NUMBERS_PER_CALL} items.`];
-    else if (!numbers.every((n) => NUMBER.test(n))) errors.number = ['The number format is invalid.'];
+    else if (!numbers.every((n) => NUMBER.test(n) && !this.refusedNumbers.has(n)))
+      errors.number = ['The number format is invalid.'];
     if (!form.message) errors.message = ['The message field is required.'];
     if (Object.keys(errors).length > 0) return this.send(res, 200, errors);
     if (this.refuseNext > 0) {

@@ -35,6 +35,8 @@ export type SmsOutcome =
       retryAfterMs?: number;
       /** Semaphore's own words, or what went wrong on the way. */
       error: string;
+      /** Refused for its `number` field: a number of the call is one Semaphore does not take. */
+      numberRefused?: boolean;
     };
 
 /** A stored Philippine mobile (`+639XXXXXXXXX`) as Semaphore takes it (`639XXXXXXXXX`). */
@@ -106,6 +108,7 @@ export async function sendSemaphore(
       error: scrub(
         `Semaphore refused the message: ${errorWords(json) ?? 'an answer that is not a message list'}`,
       ),
+      ...(!!json && typeof json === 'object' && 'number' in json ? { numberRefused: true } : {}),
     };
   }
   const said = errorWords(json) ?? res.text.replace(/\s+/g, ' ').trim().slice(0, 200);

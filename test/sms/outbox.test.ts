@@ -173,7 +173,7 @@ describe('SMS to subscribers', () => {
     await restarted(h).run();
     const suspended = fake.sent.filter((m) => m.message.includes('paused'));
     expect(suspended.map((m) => m.message)).toEqual([
-      'PisoNet: your internet is paused, P466.20 unpaid. Pay at http://10.5.50.1/portal/account and it is back within minutes.',
+      'PisoNet: your internet is paused, P466.20 unpaid. Pay at http://10.5.50.1/portal/account and it is back within seconds.',
     ]);
     await db('subscriber_suspensions')
       .whereNull('ended_at')
@@ -244,6 +244,35 @@ describe('SMS to subscribers', () => {
     expect(fake.sent).toHaveLength(1);
     expect((await rows())[0]).toMatchObject({ state: 'sent', attempts: 3 });
     expect(JSON.stringify(await rows())).not.toContain(KEY);
+  });
+
+  it('a number Semaphore does not take costs no one else their SMS: the shared call is split, that one given up', async () => {
+    x = await smsHarness();
+    const { h, fake } = x;
+    const good = await subscriber(h, { mobile: '09171230001' });
+    const bad = await subscriber(h, { mobile: '09001230002' });
+    await h.core!.services.sms.run(); // their first invoices' texts
+    fake.refusedNumbers.add('639001230002');
+    // The same payment and the same balance after it: one text, one call for both numbers.
+    for (const s of [good, bad])
+      await h.core!.services.invoices.pay(s.id, { amount: 466.2, method: 'cash' }, { actor: SYSTEM });
+    const received = () => fake.sent.filter((m) => m.message.includes('received'));
+    expect(await h.core!.services.sms.run()).toMatchObject({ sent: 0 });
+    // Nobody's try is counted for the other's number; next round each goes alone.
+    expect((await rows()).filter((r) => r.text.includes('received'))).toEqual([
+      expect.objectContaining({ state: 'pending', attempts: 0 }),
+      expect.objectContaining({ state: 'pending', attempts: 0 }),
+    ]);
+    await h.core!.services.sms.run();
+    expect(received().map((m) => m.number)).toEqual(['639171230001']);
+    const refused = (await rows()).find((r) => r.number === '+639001230002' && r.text.includes('received'));
+    expect(refused).toMatchObject({
+      state: 'given_up',
+      last_error: 'Semaphore refused the message: number: The number format is invalid.',
+    });
+    h.clock.advance(60 * 60_000);
+    await h.core!.services.sms.run();
+    expect(received()).toHaveLength(1);
   });
 
   it('never sends twice what Semaphore took before the controller stopped, and says it is unsure', async () => {

@@ -155,6 +155,17 @@ export async function markFailed(
     });
 }
 
+/** Claimed but not tried (its call is to be made again another way): back in the queue as it was, due now. */
+export async function putBack(db: Knex, token: string, now: number): Promise<void> {
+  await db('sms_outbox')
+    .where({ claim: token })
+    .update({
+      state: db.raw("CASE WHEN attempts = 0 THEN 'pending' ELSE 'retry' END"),
+      claim: null,
+      next_try_at: now,
+    });
+}
+
 /** Given up before any try, with why (no longer true, a number Semaphore cannot take). */
 export async function giveUp(db: Knex, id: number, why: string, now: number): Promise<void> {
   await db('sms_outbox')

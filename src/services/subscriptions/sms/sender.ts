@@ -4,7 +4,8 @@
  * instead of a message list) leaves its rows to be tried again later with backoff, and given up after
  * MAX_TRIES tries or GIVE_UP_MS of trying, logged and counted for the admin. Trying is the time a running
  * controller spent on the row (triedFor): days the controller was off do not count, so a text that failed once
- * before a power cut is tried again when the power comes back.
+ * before a power cut is tried again when the power comes back. A call refused for one of its numbers is no try:
+ * its rows go alone next round, and one refused alone for its number is given up at once.
  *
  * At most once, not at least once: before a call its rows are marked `sending` with a claim and the time, and
  * marked sent when Semaphore answered. A controller that stops in between cannot know whether Semaphore took
@@ -25,7 +26,7 @@ import {
 } from '../../../sms/semaphore';
 import { noLongerTrue } from './facts';
 import { CallLimiter } from './limiter';
-import { claim, dueRows, giveUp, markFailed, markSent, markUnsure, type SmsRow } from './outbox';
+import { claim, dueRows, giveUp, markFailed, markSent, markUnsure, putBack, type SmsRow } from './outbox';
 
 export const MAX_TRIES = 12;
 export const GIVE_UP_MS = 2 * 86_400_000;
@@ -56,11 +57,18 @@ interface Call {
   rows: Array<SmsRow & { to: string }>;
 }
 
-/** Rows of the same text in calls of at most 1,000 distinct numbers, in the order the rows were written. */
-export function batch(rows: Array<SmsRow & { to: string }>): Call[] {
+/**
+ * Rows of the same text in calls of at most 1,000 distinct numbers, in the order the rows were written; a row in
+ * `alone` (its call was refused for a number) in a call of its own.
+ */
+export function batch(rows: Array<SmsRow & { to: string }>, alone: ReadonlySet<number> = new Set()): Call[] {
   const calls: Call[] = [];
   const open = new Map<string, Call[]>();
   for (const r of rows) {
+    if (alone.has(r.id)) {
+      calls.push({ text: r.text, rows: [r] });
+      continue;
+    }
     const list = open.get(r.text) ?? [];
     open.set(r.text, list);
     let call = list.find((c) => c.rows.length < MAX_NUMBERS_PER_CALL && !c.rows.some((x) => x.to === r.to));
@@ -90,6 +98,8 @@ export function triedFor(
 
 export class SmsSender {
   readonly limiter: CallLimiter;
+  /** Rows whose shared call Semaphore refused for a number: each goes alone, so one bad number stops no one else. */
+  private readonly alone = new Set<number>();
 
   constructor(private readonly deps: SmsSenderDeps) {
     this.limiter = deps.limiter ?? new CallLimiter();
@@ -123,7 +133,7 @@ export class SmsSender {
         await giveUp(db, r.id, 'not sent: the mobile number is not a Philippine mobile number', clock.now());
       }
     }
-    for (const call of batch(ready)) {
+    for (const call of batch(ready, this.alone)) {
       if (!this.limiter.take(clock.now())) {
         round.waitMs = this.limiter.waitMs(clock.now());
         break;
@@ -167,6 +177,7 @@ export class SmsSender {
       return true;
     }
     const error = settings.apiKey ? out.error.split(settings.apiKey).join('[key]') : out.error;
+    if ('numberRefused' in out && out.numberRefused) return this.numberRefused(taken.claim, rows, error, now);
     // The rows of one call share their tries: they were written together and fail together.
     const tries = Math.max(...rows.map((r) => r.attempts)) + 1;
     const tried = Math.max(...rows.map((r) => triedFor(r, now)));
@@ -185,5 +196,29 @@ export class SmsSender {
         `SMS not sent (${error}); trying again in ${Math.round(wait / 1000)} s`,
       );
     return false;
+  }
+
+  /**
+   * Semaphore refused a number of the call. Several: none counted as tried, each sent alone next round. Alone: that
+   * number is one Semaphore does not take (a try later changes nothing), so its row is given up now, with why.
+   */
+  private async numberRefused(
+    token: string,
+    rows: Array<SmsRow & { to: string }>,
+    error: string,
+    now: number,
+  ): Promise<boolean> {
+    if (rows.length > 1) {
+      for (const r of rows) this.alone.add(r.id);
+      await putBack(this.deps.db, token, now);
+      return true;
+    }
+    this.alone.delete(rows[0].id);
+    await markFailed(this.deps.db, token, error, now, undefined, rows[0].tried_ms);
+    this.deps.log.warn(
+      { module: 'sms', err: error },
+      `SMS: given up on one message: Semaphore does not take its number (${error})`,
+    );
+    return true;
   }
 }
