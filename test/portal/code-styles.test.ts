@@ -270,6 +270,14 @@ describe('separate passwords', () => {
     const d = addDevice(h, 1);
     const { page } = await openForm(`${h.app!.url}/portal?${new URLSearchParams(d)}`);
     expect(page).toContain('name="password"');
+    // Only some cards carry one now: the field says so and is not required; a card without one connects alone.
+    expect(page).toContain('Enter the code printed on your voucher, and its password if it has one.');
+    expect(page).toMatch(
+      /<label for="password">Password \(if your voucher has one\)<\/label>\s*<input id="password" name="password" value="" aria-describedby/,
+    );
+    const [plain] = await makeVouchers(h, 'BASIC', 1);
+    expect((await submit(d, { code: plain, password: '' })).status).toBe(303);
+    expect(sessions()).toEqual([plain]);
     await h.core!.db('vouchers').update({ status: 'revoked' });
     expect((await openForm(`${h.app!.url}/portal?${new URLSearchParams(d)}`)).page).not.toContain(
       'name="password"',

@@ -145,6 +145,7 @@ export async function portalCodeEntry(
     digits: style.alphabet === 'digits' && /^\d*$/.test(style.prefix),
     lowercase: style.alphabet === 'lowercase',
     password: style.password !== null || (await passwordsInUse(db)),
+    passwordRequired: style.password !== null,
     passwordDigits: style.password?.alphabet === 'digits',
   };
 }

@@ -301,6 +301,12 @@ export interface PortalCodeEntry {
   lowercase: boolean;
   /** Ask for a password beside the code: the shop's style has one, or codes still sold carry one. */
   password: boolean;
+  /**
+   * Every card the shop makes now carries one (its style has a password): the field must be filled. Else only some
+   * cards still sold do (an earlier style, a one-off batch): the field is there for them, and a card without one
+   * connects with its code alone.
+   */
+  passwordRequired: boolean;
   /** The shop's passwords are numbers only (the password field's keyboard). */
   passwordDigits: boolean;
 }
