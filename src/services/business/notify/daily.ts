@@ -1,7 +1,8 @@
 /**
- * The day's sales at the owner's time (NOTIFY_DAILY_AT, shop time): income and vouchers sold per site, from
- * the reports' own figures (src/services/shop/reports/index.ts over src/services/shop/reports/money-in.ts), so the message and the
- * Reports page of the same day agree.
+ * The day's sales at the owner's time (NOTIFY_DAILY_AT, shop time): vouchers sold per site and the subscribers'
+ * payments, from the reports' own figures (src/services/shop/reports/index.ts over
+ * src/services/shop/reports/money-in.ts), so the message's total and the Reports page's Income of the same day
+ * agree.
  */
 import { localDate, startOfLocalDay } from '../../../domain/calendar';
 import { salesTotal, type ReportService } from '../../shop/reports/types';
@@ -10,7 +11,7 @@ import { dailySummary, type SiteSales, type Voice } from './messages';
 import type { NewMessage } from './types';
 
 export interface DailyDeps {
-  reports: Pick<ReportService, 'sales'>;
+  reports: Pick<ReportService, 'sales' | 'subscriberPayments'>;
   sites: Pick<SiteService, 'names'>;
 }
 
@@ -31,8 +32,6 @@ export async function dailyMessage(deps: DailyDeps, voice: Voice, at: number): P
   const sites = await deps.sites.names();
   const perSite: SiteSales[] = [];
   for (const s of sites) perSite.push({ site: s.name, ...(await salesOf(deps.reports, from, at, s.id)) });
-  const msg = dailySummary(voice, date, at, perSite);
-  // One site: its line would only repeat the total.
-  if (sites.length === 1) msg.text = msg.text.split('\n').slice(0, 2).join('\n');
-  return msg;
+  const subs = await deps.reports.subscriberPayments({ from, to: at });
+  return dailySummary(voice, date, at, perSite, subs);
 }

@@ -58,7 +58,10 @@ function told(
   return { kind, ...rest, text: say(v, kind, { shop: v.shop, ...vars }) };
 }
 
-const vouchers = (v: Voice, n: number) => (n === 1 ? say(v, 'vouchers_one') : say(v, 'vouchers_many', { n }));
+/** `one`'s words for 1, else `many`'s with the number. */
+const plural = (v: Voice, n: number, one: Key, many: Key) => (n === 1 ? say(v, one) : say(v, many, { n }));
+
+const vouchers = (v: Voice, n: number) => plural(v, n, 'vouchers_one', 'vouchers_many');
 
 export function routerDown(
   v: Voice,
@@ -147,47 +150,104 @@ export interface SiteSales {
   amount: number;
 }
 
-export function dailySummary(v: Voice, date: string, at: number, sites: SiteSales[]): NewMessage {
+/** The subscribers' payments of the day, shop-wide (subscribers belong to no site), as Reports counts them. */
+export interface SubscriberSales {
+  /** Payments recorded. */
+  count: number;
+  /** Voids made (each a negative entry). */
+  reversals: number;
+  /** Centavos, net of the voids. */
+  amount: number;
+}
+
+const chargesText = (v: Voice, n: number) =>
+  n === 0 ? '' : plural(v, n, 'daily_charge_one', 'daily_charges');
+
+/** `• Subscribers' payments: ₱999.00 · 2 payments, 1 voided`, or nothing on a day without one. */
+function subscriberLine(v: Voice, subs: SubscriberSales): string[] {
+  if (subs.count + subs.reversals === 0) return [];
+  const voided = subs.reversals ? plural(v, subs.reversals, 'daily_voided_one', 'daily_voided') : '';
+  return [
+    say(v, 'daily_subscribers', {
+      amount: formatMoney(subs.amount),
+      count: plural(v, subs.count, 'daily_payment_one', 'daily_payments') + voided,
+    }),
+  ];
+}
+
+/**
+ * A line per site, then the subscribers' line. One site's line only repeats the vouchers' part of the total:
+ * it is left out unless the subscribers' line needs it beside it (then it reads "Vouchers").
+ */
+function detailLines(v: Voice, sites: SiteSales[], vouchersSold: number, subs: string[]): string[] {
+  const alone = sites.length === 1;
+  const siteLines =
+    vouchersSold === 0 || (alone && !subs.length)
+      ? []
+      : sites.map(
+          (s) =>
+            say(v, 'daily_site', {
+              site: alone ? say(v, 'daily_vouchers') : s.site,
+              amount: formatMoney(s.amount),
+              count: vouchers(v, s.count),
+            }) + chargesText(v, s.charges),
+        );
+  const lines = [...siteLines, ...subs];
+  return lines.length || alone ? lines : [say(v, 'daily_none')];
+}
+
+/**
+ * The day's sales: the total is Reports' Income (every site's voucher sales and the subscribers' payments, net
+ * of voids), then a line per site and one for the subscribers. `data.total` stays the vouchers' (every site).
+ */
+export function dailySummary(
+  v: Voice,
+  date: string,
+  at: number,
+  sites: SiteSales[],
+  subs: SubscriberSales,
+): NewMessage {
   const total = sites.reduce(
     (t, s) => ({ count: t.count + s.count, charges: t.charges + s.charges, amount: t.amount + s.amount }),
     { count: 0, charges: 0, amount: 0 },
   );
-  const charges = (n: number) =>
-    n === 0 ? '' : n === 1 ? say(v, 'daily_charge_one') : say(v, 'daily_charges', { n });
   const head = say(v, 'daily_summary', {
     shop: v.shop,
     date: dateText(v, at),
     time: formatShopTime(at, v.tz),
-    amount: formatMoney(total.amount),
+    amount: formatMoney(total.amount + subs.amount),
     count: vouchers(v, total.count),
   });
-  const lines =
-    total.count + total.charges === 0
-      ? [say(v, 'daily_none')]
-      : sites.map(
-          (s) =>
-            say(v, 'daily_site', {
-              site: s.site,
-              amount: formatMoney(s.amount),
-              count: vouchers(v, s.count),
-            }) + charges(s.charges),
-        );
+  const paid = subs.count ? plural(v, subs.count, 'daily_paid_one', 'daily_paid') : '';
+  const lines = detailLines(v, sites, total.count + total.charges, subscriberLine(v, subs));
   return {
     kind: 'daily_summary',
     subject: `daily:${date}`,
-    text: [head + charges(total.charges), ...lines].join('\n'),
-    data: {
-      date,
-      until: new Date(at).toISOString(),
-      currency: 'PHP',
-      total: { amount: total.amount / 100, vouchers: total.count, charges: total.charges },
-      sites: sites.map((s) => ({
-        site: s.site,
-        amount: s.amount / 100,
-        vouchers: s.count,
-        charges: s.charges,
-      })),
-    },
+    text: [head + chargesText(v, total.charges) + paid, ...lines].join('\n'),
+    data: dailyData(date, at, sites, total, subs),
+  };
+}
+
+function dailyData(
+  date: string,
+  at: number,
+  sites: SiteSales[],
+  total: Omit<SiteSales, 'site'>,
+  subs: SubscriberSales,
+): Record<string, unknown> {
+  return {
+    date,
+    until: new Date(at).toISOString(),
+    currency: 'PHP',
+    total: { amount: total.amount / 100, vouchers: total.count, charges: total.charges },
+    sites: sites.map((s) => ({
+      site: s.site,
+      amount: s.amount / 100,
+      vouchers: s.count,
+      charges: s.charges,
+    })),
+    subscribers: { amount: subs.amount / 100, payments: subs.count, voided: subs.reversals },
+    income: (total.amount + subs.amount) / 100,
   };
 }
 

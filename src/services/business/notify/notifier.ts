@@ -33,7 +33,7 @@ export interface NotifierDeps {
   tz: () => string;
   parts: NotifyParts;
   sites: Pick<SiteService, 'statuses' | 'names'>;
-  reports: Pick<ReportService, 'sales'>;
+  reports: Pick<ReportService, 'sales' | 'subscriberPayments'>;
   /** Jitter's source and a request's timeout (tests). */
   random?: () => number;
   timeoutMs?: number;

@@ -269,7 +269,8 @@ function invoiceNewsStale(
 /**
  * Whether a queued SMS is still true at `now`: an invoice's "issued" or reminder text is not once the invoice is
  * paid, void or past its due date (a reminder: at its due date), nor a payment's once voided, nor a suspension's
- * once lifted before its message went.
+ * once lifted before its message went. Every reason ends "before it went": the admin counts such drops as not
+ * needed, apart from failures (outbox.ts, outboxCounts).
  */
 export async function noLongerTrue(
   db: Knex,

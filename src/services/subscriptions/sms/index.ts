@@ -24,6 +24,9 @@ export interface SmsStatus {
   /** What the recipients see as the sender: the Sender Name, or Semaphore's default. */
   sender: string;
   counts: Record<SmsState, number>;
+  /** Of the given up, those dropped on purpose (no longer true when their turn came): not failures. */
+  notNeeded: number;
+  /** The latest failure of a message not sent; a drop on purpose is none. */
   lastError: string | null;
   since: number | null;
 }

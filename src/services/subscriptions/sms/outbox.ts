@@ -188,17 +188,29 @@ export async function markUnsure(db: Knex, before: number): Promise<number> {
 
 export interface OutboxCounts {
   counts: Record<SmsState, number>;
-  /** The latest failure of a message not sent (Semaphore's words or ours). */
+  /** Of the given up, those dropped on purpose: no longer true when their turn came (not a failure). */
+  notNeeded: number;
+  /** The latest failure of a message not sent (Semaphore's words or ours); a drop on purpose is none. */
   lastError: string | null;
 }
+
+/**
+ * How a drop on purpose reads in `last_error`: every reason facts.ts's noLongerTrue gives ends so ("not sent:
+ * the payment was voided before it went").
+ */
+const NOT_NEEDED = '% before it went';
 
 export async function outboxCounts(db: Knex): Promise<OutboxCounts> {
   const counts = Object.fromEntries(SMS_STATES.map((s) => [s, 0])) as Record<SmsState, number>;
   for (const [state, n] of await countsBy(db, db('sms_outbox'), 'state')) counts[state as SmsState] = n;
+  const dropped = (q: Knex.QueryBuilder) =>
+    q.where('state', 'given_up').where('last_error', 'like', NOT_NEEDED);
+  const [notNeeded] = (await dropped(db('sms_outbox')).count({ n: '*' })) as Array<{ n: unknown }>;
   const last = (await db('sms_outbox')
     .whereNotNull('last_error')
     .whereNot('state', 'sent')
+    .whereNot((q) => dropped(q))
     .orderBy('id', 'desc')
     .first('last_error')) as { last_error: string } | undefined;
-  return { counts, lastError: last?.last_error ?? null };
+  return { counts, notNeeded: Number(notNeeded?.n ?? 0), lastError: last?.last_error ?? null };
 }

@@ -8,6 +8,7 @@ import type { WebContext } from '../../context';
 import {
   NOTIFY_FIELDS,
   SECRET_FIELDS,
+  type Channel,
   type NotifyField,
   type NotifySettingsView,
   type OutboxView,
@@ -43,19 +44,45 @@ export function notifyFormValues(view: NotifySettingsView): Record<string, strin
   };
 }
 
+/** A channel set whose latest message failed for good: the owner's alerts do not reach them there. */
+export interface FailingChannel {
+  channel: Channel;
+  /** The channel's own words. */
+  error: string;
+  at: number;
+}
+
 export interface NotifyPageFacts {
   view: NotifySettingsView;
   messages: OutboxView[];
+  /** The channels set whose latest message (of those listed, sent or failed) failed. */
+  failing: FailingChannel[];
   test: TestResult[] | null;
   /** SMS to subscribers: on or off, the sender, what waits and the last failure (src/services/subscriptions/sms). */
   sms: SmsStatus;
 }
 
+/** Of the channels set, those whose latest settled message in `messages` (newest first) failed. */
+export function failingChannels(channels: Channel[], messages: OutboxView[]): FailingChannel[] {
+  return channels.flatMap((channel) => {
+    for (const m of messages) {
+      const c = m.channels.find((x) => x.channel === channel && x.state !== 'pending');
+      if (!c) continue;
+      if (c.state !== 'failed') return [];
+      return [{ channel, error: c.error ?? 'refused', at: c.doneAt ?? m.createdAt }];
+    }
+    return [];
+  });
+}
+
 export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Promise<NotifyPageFacts> {
   const { notify } = ctx.services;
+  const view = await notify.view();
+  const messages = await notify.recent(15);
   return {
-    view: await notify.view(),
-    messages: await notify.recent(15),
+    view,
+    messages,
+    failing: failingChannels(view.channels, messages),
     test: test ?? null,
     sms: await ctx.services.sms.status(),
   };
