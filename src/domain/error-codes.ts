@@ -77,6 +77,7 @@ export type ErrorCode =
   | 'INVALID_CODE' // customers on the portal
   | 'RATE_LIMITED'
   | 'DEVICE_LIMIT'
+  | 'ROUTER_DEVICE_LIMIT'
   | 'DEVICE_NOT_FOUND'
   | 'DEVICE_NOT_PROVEN'
   | 'DEVICE_OTHER_SITE'

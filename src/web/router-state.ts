@@ -95,7 +95,7 @@ const WARNED: Record<Exclude<RouterWarning['code'], 'SAFE_MODE'>, { title: strin
     todo: "Fix it in the router's terminal:",
   },
   SETUP_INCOMPLETE: {
-    title: 'The router lost part of its setup',
+    title: 'The router lacks part of its setup',
     todo: 'Put it back on Router → Setup (Fix all), or in the terminal:',
   },
   PLAN_QUEUE_TAKEN: {

@@ -81,7 +81,7 @@ test('a router reset while the server runs: SETUP_INCOMPLETE in /healthz and on 
   expect((await admin.login()).status).toBe(303);
   const dashboard = await admin.html('/admin');
   expect(dashboard).toContain('data-code="SETUP_INCOMPLETE"');
-  expect(dashboard).toContain('The router lost part of its setup');
+  expect(dashboard).toContain('The router lacks part of its setup');
 
   const token = await admin.token('/admin/router/setup');
   expect((await admin.post('/admin/router/setup', { item: 'all' }, token)).status).toBe(303);

@@ -276,6 +276,24 @@ describe('portal redemption over HTTP against the simulated router', () => {
     ]);
     expect((await voucherRow(h, code)).bound_mac).toBeNull();
   });
+
+  it("a two-device plan on a router that allows one session per user: the second phone is told the hotspot's limit, the owner warned", async () => {
+    await h.core!.services.profiles.create(
+      { name: 'DUO', price: 15, validity: '3h', users: 2, rate_up: '1M', rate_down: '2M' },
+      { name: 't', via: 'system' },
+    );
+    const [code] = await makeVouchers(h, 'DUO', 1);
+    expect((await redeemApi(h, { code, ...addDevice(h, 1) })).status).toBe(200);
+    const second = await redeemApi(h, { code, ...addDevice(h, 2) });
+    expect([second.status, second.json.code]).toEqual([503, 'ROUTER_DEVICE_LIMIT']);
+    expect(second.json.error).toMatch(
+      /^The hotspot lets fewer devices use one code than this code's plan allows/,
+    );
+    // The router's setup is read again at once: the owner sees what to fix.
+    await waitFor(() => h.core!.defaultStack.checks.warnings().some((w) => w.code === 'SETUP_INCOMPLETE'));
+    const warning = h.core!.defaultStack.checks.warnings().find((w) => w.code === 'SETUP_INCOMPLETE')!;
+    expect(warning.message).toMatch(/user-profile wrong/);
+  });
 });
 
 const waitFor = (cond: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(cond, ms);

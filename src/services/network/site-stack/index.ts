@@ -68,6 +68,7 @@ export function createSiteStack(
     limiter: shared.limiter,
     login: parts.logins.device,
     server: net.presence?.name,
+    setupDoubt: () => void checks.checkSetup(),
   });
   const pollOnce = pollOnceOf(usage, parts, checks);
   const watchOnce = usage.watch && (() => usage.watch!());

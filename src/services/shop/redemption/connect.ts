@@ -175,7 +175,9 @@ export async function connect(
       { code: maskCode(row.code), mac: a.mac, err: (err as Error).message },
       'redemption failed; rolled back',
     );
-    throw routerFailure(err);
+    const failure = routerFailure(err, a.profile.users);
+    if (failure.code === 'ROUTER_DEVICE_LIMIT') r.setupDoubt?.();
+    throw failure;
   }
   announce(r, kind, a, row, sale);
   return redeemed(a, row, kind, limits);

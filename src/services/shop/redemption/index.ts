@@ -26,6 +26,8 @@ export function createRedemptionService(
     login?: DeviceLogin;
     /** This server's name when several share the database (RedemptionDeps.server). */
     server?: string;
+    /** RedemptionDeps.setupDoubt. */
+    setupDoubt?: () => void;
   },
 ): RedemptionService & { limiter: GuessLimiter } {
   const r: RedemptionDeps = {
@@ -36,6 +38,7 @@ export function createRedemptionService(
     recording: new Set(),
     login: d.login ?? routerLogin,
     server: d.server,
+    setupDoubt: d.setupDoubt,
   };
   return {
     // A code a customer typed (an asker) or a vendo sold is a redemption to count; the controller's own logins

@@ -87,12 +87,14 @@ const notOnRouter = () =>
  * (src/router/login-refusals.ts). Any other text was checked against the device's session on the router before
  * it reached here, and is told as the router's own refusal.
  */
-function refusal(err: RouterError): AppError | undefined {
+function refusal(err: RouterError, users: number): AppError | undefined {
   switch (confirmedLoginRefusal(err.routerMessage ?? '')) {
     case 'uptime-limit':
     case 'traffic-limit':
       return expired(); // the router's own accounting used the code up (on its login page, say)
     case 'too-many-sessions':
+      // A plan of several devices: the router's user profile allows fewer (its shared-users), not another phone.
+      return users > 1 ? fewerDevicesOnRouter() : deviceLimit();
     case 'mac-not-allowed':
       return deviceLimit();
     case 'unknown-host':
@@ -105,8 +107,19 @@ function refusal(err: RouterError): AppError | undefined {
   }
 }
 
-/** What the customer is told when the login failed: a refusal in their words, else "try again". */
-export function routerFailure(err: unknown): AppError {
+/** The router's user profile lets fewer devices use one code than the code's plan sells. */
+export const fewerDevicesOnRouter = () =>
+  new AppError(
+    'ROUTER_DEVICE_LIMIT',
+    "The hotspot lets fewer devices use one code than this code's plan allows. Your code was not used on this device; please ask the shop.",
+    503,
+  );
+
+/**
+ * What the customer is told when the login failed: a refusal in their words, else "try again". `users`: the
+ * devices the code's plan allows.
+ */
+export function routerFailure(err: unknown, users = 1): AppError {
   // Safe mode (the database does not know this router): nothing was written; the customer needs the shop.
   if (err instanceof AppError && err.code === 'SAFE_MODE')
     return new AppError(
@@ -115,7 +128,7 @@ export function routerFailure(err: unknown): AppError {
       503,
     );
   if (err instanceof AppError) return err;
-  const known = err instanceof RouterError && err.code === 'ROUTER_TRAP' ? refusal(err) : undefined;
+  const known = err instanceof RouterError && err.code === 'ROUTER_TRAP' ? refusal(err, users) : undefined;
   if (known) return known;
   if (err instanceof RouterError && !err.transient && err.code !== 'ROUTER_LOGIN_FAILED') {
     return new AppError(

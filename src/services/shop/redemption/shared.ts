@@ -27,6 +27,11 @@ export interface RedemptionDeps {
   server?: string;
   /** The topmost dynamic queue's read in flight, shared (see dynamicQueue). */
   dynamicRead?: Promise<string | undefined>;
+  /**
+   * The router refused a login in a way its setup explains (fewer devices per code than the plan sells): the
+   * site's router setup is read again, so the owner is warned (SETUP_INCOMPLETE) at once.
+   */
+  setupDoubt?: () => void;
 }
 
 /**
