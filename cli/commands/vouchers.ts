@@ -1,11 +1,11 @@
-import { STATUSES } from '../../src/domain/vouchers';
+import { LIST_STATUSES, type VoucherListStatus } from '../../src/domain/vouchers';
 import { writeOperatorFile } from '../lib/files';
 import { confirm } from '../lib/ask';
 import { parseCardDesign } from '../../src/domain/cards';
 import { MAX_BATCH } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
-import type { VoucherFilter, VoucherStatus } from '../../src/services/types';
+import type { VoucherFilter } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
@@ -17,12 +17,17 @@ import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/sh
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
 
-export { STATUSES };
+export { LIST_STATUSES };
 
-export function parseStatus(value: string): VoucherStatus {
-  const s = value.trim().toLowerCase() as VoucherStatus;
-  if (!STATUSES.includes(s))
-    throw ValidationError.invalid('status', value, 'a voucher status', `use one of ${STATUSES.join(', ')}`);
+export function parseStatus(value: string): VoucherListStatus {
+  const s = value.trim().toLowerCase() as VoucherListStatus;
+  if (!LIST_STATUSES.includes(s))
+    throw ValidationError.invalid(
+      'status',
+      value,
+      'a voucher status',
+      `use one of ${LIST_STATUSES.join(', ')}`,
+    );
   return s;
 }
 
@@ -139,7 +144,9 @@ const generate: CommandDef = {
 const LIST = `Usage: pisonet vouchers list [--status S] [--profile NAME] [--search TEXT] [--batch ID] [--site SITE]
                              [--limit N] [--json]
 
-Lists vouchers, newest first (default limit 50). S is one of ${STATUSES.join(', ')}.
+Lists vouchers, newest first (default limit 50). S is one of ${LIST_STATUSES.join(', ')}: unused is the
+cards still for sale, queued the unused codes a customer keeps for their device (sold, they start after
+the code running there).
 --site: one site's vouchers (its id or name, as in \`pisonet sites list\`).`;
 
 export function listFilter(values: Record<string, string | boolean | undefined>): VoucherFilter {

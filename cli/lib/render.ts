@@ -14,6 +14,7 @@ import type {
   UserTraffic,
   VoucherView,
 } from '../../src/services/types';
+import { shownStatus } from '../../src/domain/vouchers';
 import { salesTotal } from '../../src/services/shop/reports/types';
 import { out } from './ansi';
 import { keyValues, table } from './table';
@@ -21,6 +22,7 @@ import { keyValues, table } from './table';
 export const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
   unused: out.cyan,
+  queued: out.yellow,
   revoked: out.red,
   expired: out.dim,
   exhausted: out.yellow,
@@ -75,7 +77,8 @@ export function vouchersTable(
         : []),
       ...(sites ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash }] : []),
       { header: 'PROFILE', get: (v) => v.profile, shrink: true },
-      { header: 'STATUS', get: (v) => v.status, style: (t, v) => (STATUS_STYLE[v.status] ?? String)(t) },
+      // A queued code reads `queued` (sold, kept for a device), not unused.
+      { header: 'STATUS', get: (v) => shownStatus(v), style: (t) => (STATUS_STYLE[t] ?? String)(t) },
       { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right', drop: 2 },
       { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right', drop: 1 },
       {
@@ -83,7 +86,7 @@ export function vouchersTable(
         get: (v) => (v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)),
         align: 'right',
       },
-      { header: 'DEVICE', get: (v) => v.boundMac ?? dash },
+      { header: 'DEVICE', get: (v) => v.boundMac ?? v.queued?.device ?? dash },
     ],
     { width, colours: out },
   );

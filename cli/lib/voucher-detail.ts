@@ -6,6 +6,7 @@ import {
   formatMoney,
   formatRateHuman,
 } from '../../src/domain/units';
+import { shownStatus } from '../../src/domain/vouchers';
 import type { VoucherDetail } from '../../src/services/types';
 import { out } from './ansi';
 import { formatDateTime } from './dates';
@@ -57,18 +58,26 @@ function dataRows(v: VoucherDetail): Row[] {
   return rows;
 }
 
+/**
+ * The state, when it says more than the status (an active voucher's normal, fup, capped…); said with its reason
+ * when the counter must tell the customer why: waiting at its cap, queued on their device, paused by them.
+ */
+function stateRow(v: VoucherDetail, shown: string): Row[] {
+  if (v.state === 'capped-waiting') return [['State', `${v.state}: ${v.stateReason}`]];
+  if (v.state === 'queued' || v.state === 'paused') return [['State', v.stateReason]];
+  return v.state === shown ? [] : [['State', v.state]];
+}
+
 export function voucherDetail(v: VoucherDetail, tz: string): string {
   const when = (ms: number | null) => (ms === null ? dash : formatDateTime(ms, tz));
+  const shown = shownStatus(v);
   const lines = keyValues(
     [
       ['Code', out.bold(v.code)],
       ...(v.password ? [['Password', out.bold(v.password)] as const] : []),
       ['Profile', profileText(v)],
-      ['Status', (STATUS_STYLE[v.status] ?? String)(v.status)],
-      // The policy's state, when it says more than the status (an active voucher's normal, fup, capped…).
-      ...(v.state === v.status
-        ? []
-        : [['State', v.state === 'capped-waiting' ? `${v.state}: ${v.stateReason}` : v.state] as const]),
+      ['Status', (STATUS_STYLE[shown] ?? String)(shown)],
+      ...stateRow(v, shown),
       ...extraDataRow(v),
       [
         'Speed',
@@ -79,7 +88,7 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ['Expires', when(v.expiresAt)],
       ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
       ...dataRows(v),
-      ['Device', v.boundMac ?? dash],
+      ['Device', v.boundMac ?? (v.queued ? `${v.queued.device} (queued)` : dash)],
       ['On router', v.onRouter ? 'yes' : 'no'],
       ...(v.endReason ? [['Ended', `${when(v.endedAt)} (${v.endReason})`] as const] : []),
     ],

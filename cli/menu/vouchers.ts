@@ -18,7 +18,7 @@ import { siteOfVoucher, voucherSiteLabels, withSiteRouter } from '../lib/site-ro
 import { partNote, renderSheetToFile } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
-import { STATUSES } from '../commands/vouchers';
+import { LIST_STATUSES } from '../commands/vouchers';
 import { ask, confirmAction, menuLoop, say } from './prompts';
 
 const SHOWN = 20;
@@ -47,7 +47,7 @@ async function pickProfile(core: Core, message = 'Profile:', siteId?: number | n
 async function pickStatus(): Promise<VoucherStatus | undefined> {
   const s = await select<string>({
     message: 'Status:',
-    choices: [{ name: 'any', value: '' }, ...STATUSES.map((s) => ({ name: s, value: s }))],
+    choices: [{ name: 'any', value: '' }, ...LIST_STATUSES.map((s) => ({ name: s, value: s }))],
   });
   return s === '' ? undefined : (s as VoucherStatus);
 }

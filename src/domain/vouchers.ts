@@ -5,6 +5,18 @@ import type { Profile } from './profiles';
 export const STATUSES = ['unused', 'active', 'expired', 'exhausted', 'revoked'] as const;
 export type VoucherStatus = (typeof STATUSES)[number];
 
+/**
+ * What a list of vouchers filters on: a status, or `queued`, an unused code a customer typed while another ran,
+ * kept for their device to start after it. It is sold (paid for, no other device can use it), so `unused`
+ * means the cards still for sale, without it.
+ */
+export const LIST_STATUSES = ['unused', 'queued', 'active', 'expired', 'exhausted', 'revoked'] as const;
+export type VoucherListStatus = (typeof LIST_STATUSES)[number];
+
+/** A voucher's status as people read it: an unused code queued on a device reads `queued`, not unused. */
+export const shownStatus = (v: { status: VoucherStatus; queued: unknown }): VoucherListStatus =>
+  v.status === 'unused' && v.queued ? 'queued' : v.status;
+
 /** An admin's speed for a voucher, bits/s; 0 in a direction means no limit there (a RouterOS queue limit of 0). */
 export interface RateOverride {
   rateUp: number;

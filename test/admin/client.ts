@@ -76,3 +76,11 @@ export class AdminClient {
 
 export const API_TOKEN = 'test-token-0123456789abcdef';
 export const bearer = { authorization: `Bearer ${API_TOKEN}` };
+
+/** A client signed in as the harness's owner (the login's 303 checked). */
+export async function signedIn(base: string): Promise<AdminClient> {
+  const c = new AdminClient(base);
+  const res = await c.login();
+  if (res.status !== 303) throw new Error(`admin login answered ${res.status}`);
+  return c;
+}

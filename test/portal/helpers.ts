@@ -74,3 +74,29 @@ export async function usedVoucher(h: Harness, profile: string, n: number): Promi
 export async function voucherRow(h: Harness, code: string): Promise<Record<string, unknown>> {
   return h.core!.db('vouchers').where({ code }).first();
 }
+
+/**
+ * ONLINE: a plan that counts connected time only (the one a customer may pause), with `extra` (its longest pause,
+ * pauses a day) as each test wants it.
+ */
+export const onlinePlan = (extra: Record<string, unknown> = {}) => ({
+  name: 'ONLINE',
+  price: 10,
+  validity: '1h',
+  users: 1,
+  rate_up: '1M',
+  rate_down: '2M',
+  time_mode: 'uptime',
+  ...extra,
+});
+
+/** A portal call as the phone's browser makes it: its answer, and the device cookie a redemption leaves. */
+export async function portalPost(h: Harness, path: string, body: Record<string, unknown>, cookie?: string) {
+  const res = await fetch(`${h.app!.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  const device = res.headers.getSetCookie().find((x) => x.startsWith('pisonet_device='));
+  return { status: res.status, json: (await res.json()) as Json, cookie: device?.split(';')[0] };
+}

@@ -6,21 +6,10 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import { advance } from '../usage/helpers';
-import { addDevice, makeVouchers, voucherRow } from './helpers';
+import { addDevice, makeVouchers, voucherRow, onlinePlan } from './helpers';
 import { waitFor as waitUntil } from '../helpers/wait';
 
-const PROFILES = [
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-    pause_max: '2h',
-  },
-];
+const PROFILES = [onlinePlan({ pause_max: '2h' })];
 
 let h: Harness;
 beforeEach(async () => {

@@ -4,22 +4,11 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { createHarness, Harness } from '../helpers/harness';
 import { advance } from '../usage/helpers';
-import { addDevice, makeVouchers } from './helpers';
+import { addDevice, makeVouchers, onlinePlan } from './helpers';
 import { saveScreenshot, SHOTS_DIR } from '../helpers/screenshots';
 
 const SHOTS = SHOTS_DIR;
-const PROFILES = [
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-    pauses_per_day: 3,
-  },
-];
+const PROFILES = [onlinePlan({ pauses_per_day: 3 })];
 
 let h: Harness;
 let browser: Browser;

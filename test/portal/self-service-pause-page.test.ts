@@ -6,18 +6,10 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import { advance } from '../usage/helpers';
-import { addDevice, makeVouchers, redeemApi } from './helpers';
+import { addDevice, makeVouchers, redeemApi, onlinePlan } from './helpers';
 
 const PROFILES = [
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-  },
+  onlinePlan(),
   {
     name: 'FAMILY',
     price: 20,
@@ -85,7 +77,7 @@ test('while paused the heading says Paused with the time kept; after Resume, You
   expect(paused).toContain('id="resume"');
   // How to go online again: nothing logs the code in by itself while paused (docs/api.md, the pause section).
   expect(paused).toContain(
-    "While paused, this code logs in nowhere, not even by itself. To go online again, tap Resume here, or type the code on this WiFi&#39;s login page.",
+    'While paused, this code logs in nowhere, not even by itself. To go online again, tap Resume here, or type the code on this WiFi&#39;s login page.',
   );
   // Filipino too.
   const fil = await (

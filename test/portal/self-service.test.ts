@@ -5,7 +5,7 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import { advance } from '../usage/helpers';
-import { addDevice, makeVouchers, voucherRow } from './helpers';
+import { addDevice, makeVouchers, voucherRow, onlinePlan } from './helpers';
 
 const PROFILES = [
   { name: 'HOUR', price: 10, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M', data_cap: '100M' },
@@ -21,17 +21,7 @@ const PROFILES = [
     topup: 'queue',
   },
   { name: 'FAST', price: 20, validity: '1h', users: 1, rate_up: '2M', rate_down: '4M', data_cap: '100M' },
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-    pause_max: '2h',
-    pauses_per_day: 2,
-  },
+  onlinePlan({ pause_max: '2h', pauses_per_day: 2 }),
 ];
 
 let h: Harness;

@@ -4,20 +4,9 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import { AdminClient } from '../admin/client';
-import { addDevice, makeVouchers, redeemApi } from './helpers';
+import { addDevice, makeVouchers, redeemApi, onlinePlan } from './helpers';
 
-const PROFILES = [
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-    pause_max: '2h',
-  },
-];
+const PROFILES = [onlinePlan({ pause_max: '2h' })];
 
 let h: Harness;
 beforeAll(async () => {

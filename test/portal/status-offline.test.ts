@@ -6,19 +6,11 @@
  */
 import { createHarness, Harness } from '../helpers/harness';
 import { advance, routerBack } from '../usage/helpers';
-import { addDevice, AUTH, makeVouchers, redeemApi } from './helpers';
+import { addDevice, AUTH, makeVouchers, redeemApi, onlinePlan } from './helpers';
 import * as notices from '../../src/services/network/usage/notices';
 
 const PROFILES = [
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-  },
+  onlinePlan(),
   { name: 'CLOCK', price: 10, validity: '1h', users: 1, rate_up: '1M', rate_down: '2M' },
 ];
 

@@ -11,22 +11,13 @@ import type { SiteStack } from '../../src/services/network/site-stack';
 import type { Harness } from '../helpers/harness';
 import { harnessWithBranches, type Branch } from './helpers';
 import { advance } from '../usage/helpers';
+import { onlinePlan } from '../portal/helpers';
 
 const PROFILES = [
   { name: 'HOUR', price: 10, validity: '1h', users: 1, rate_up: '512K', rate_down: '1M', data_cap: '100M' },
   { name: 'HALF', price: 5, validity: '30m', users: 1, rate_up: '512K', rate_down: '1M', data_cap: '50M' },
   { name: 'NEXT', price: 5, validity: '30m', users: 1, rate_up: '512K', rate_down: '1M', topup: 'queue' },
-  {
-    name: 'ONLINE',
-    price: 10,
-    validity: '1h',
-    users: 1,
-    rate_up: '1M',
-    rate_down: '2M',
-    time_mode: 'uptime',
-    pause_max: '2h',
-    pauses_per_day: 2,
-  },
+  onlinePlan({ pause_max: '2h', pauses_per_day: 2 }),
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,8 +9,8 @@ import { generateWithinCredit, sellerMayAsk } from './seller-batch';
 import { requireOwnVoucher } from './record-scope';
 import { parseDuration, parseMoney } from '../../domain/units';
 import { ValidationError, AppError } from '../../domain/errors';
-import { STATUSES } from '../../domain/vouchers';
-import type { VoucherFilter, VoucherStatus } from '../../services/types';
+import { LIST_STATUSES, type VoucherListStatus } from '../../domain/vouchers';
+import type { VoucherFilter } from '../../services/types';
 import { chargeFlag, expectedFigure } from './charge-json';
 import { QuoteChangedError } from '../../services/shop/vouchers/plan-confirm';
 import { errorJson } from '../../lib/error-reply';
@@ -87,11 +87,16 @@ function styleInput(b: Record<string, unknown>) {
 /** Query string → filter; unknown statuses are refused rather than silently ignored. */
 export function parseFilter(q: Record<string, unknown>): VoucherFilter {
   const status = typeof q.status === 'string' && q.status !== '' ? q.status : undefined;
-  if (status !== undefined && !STATUSES.includes(status as VoucherStatus)) {
-    throw ValidationError.invalid('status', status, 'a voucher status', `use one of: ${STATUSES.join(', ')}`);
+  if (status !== undefined && !LIST_STATUSES.includes(status as VoucherListStatus)) {
+    throw ValidationError.invalid(
+      'status',
+      status,
+      'a voucher status',
+      `use one of: ${LIST_STATUSES.join(', ')}`,
+    );
   }
   return {
-    status: status as VoucherStatus | undefined,
+    status: status as VoucherListStatus | undefined,
     profile: typeof q.profile === 'string' && q.profile !== '' ? q.profile : undefined,
     batchId: optionalInt(q.batch, 'batch', 1, Number.MAX_SAFE_INTEGER),
     search: typeof q.search === 'string' && q.search !== '' ? q.search : undefined,

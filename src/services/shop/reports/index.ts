@@ -4,6 +4,7 @@ import type { ReportService, SalesRow } from '../../types';
 import { datesBetween, localDate, periodOf, Period } from '../../../domain/calendar';
 import { vendoLedger } from '../vendos/ledger';
 import { listBatches } from '../vouchers/batch-list';
+import { forSale } from '../vouchers/hold';
 import {
   CHARGE_PROFILE,
   creditsByKind,
@@ -123,12 +124,12 @@ export function createReportService(deps: ShopDeps): ReportService {
     subscriberPayments: (opts) => subscriberTakings(db, opts),
 
     async stockTotal(opts = {}) {
-      const row = (await db('vouchers')
-        .where({ status: 'unused', staff: false })
-        .modify((q) => {
-          if (opts.siteId !== undefined) q.where('site_id', opts.siteId);
-        })
-        .first(db.raw('COUNT(*) AS n'), db.raw('SUM(price) AS value'))) as
+      // The cards still for sale: a code queued on a customer's device is sold (paid for, kept for that device).
+      const row = (await db('vouchers as v')
+        .modify(forSale('v'))
+        .where('v.staff', false)
+        .modify(onSite(opts.siteId))
+        .first(db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))) as
         { n: number; value: number | null } | undefined;
       return { count: Number(row?.n ?? 0), value: Number(row?.value ?? 0) };
     },
@@ -136,7 +137,7 @@ export function createReportService(deps: ShopDeps): ReportService {
     async stock(opts = {}) {
       const rows: { name: string; n: number; value: number | null }[] = await db('vouchers as v')
         .join('profiles as p', 'p.id', 'v.profile_id')
-        .where('v.status', 'unused')
+        .modify(forSale('v'))
         .where('v.staff', false)
         .modify(onSite(opts.siteId))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))

@@ -19,6 +19,7 @@ import { siteOf, type SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../vouchers/state';
+import { pausesLeft } from '../vouchers/hold';
 import { onlineMacsOf } from '../vouchers/online';
 import type { RedeemResult, RedemptionService, UsageService } from '../../types';
 import type { Logins } from '../vouchers/logins';
@@ -68,14 +69,13 @@ async function recentPauses(p: PauseDeps, v: Voucher): Promise<number[]> {
 /** The voucher's pause as the status page shows it. */
 export async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> {
   const now = p.deps.clock.now();
-  const perDay = v.profile.pausesPerDay;
-  const used = perDay === undefined ? 0 : (await recentPauses(p, v)).length;
   const pausedAt = v.row.paused_at ?? null;
   return {
     paused: pausedAt !== null,
     remainingSeconds: voucherTiming(toVoucherState(v.row, v.profile), now).remainingSeconds,
     endsAt: pausedAt === null ? null : pauseEndsAt(v.profile, Number(pausedAt)),
-    pausesLeft: perDay === undefined ? null : Math.max(0, perDay - used),
+    // The counter's voucher page reads the same count (vouchers/hold.ts).
+    pausesLeft: await pausesLeft(p.deps.db, v.row.id, v.profile, now),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { DEFAULT_CARD_DESIGN, parseCardDesign } from '../../../domain/cards';
 import type { BatchView } from '../../types';
+import { forSaleSql } from './hold';
 
 export const toBatchView = (r: Record<string, unknown>): BatchView => ({
   id: Number(r.id),
@@ -22,14 +23,14 @@ export const toBatchView = (r: Record<string, unknown>): BatchView => ({
   roaming: Boolean(r.roaming),
 });
 
-/** Batches with their profile's and site's names and the unused vouchers left in each. */
+/** Batches with their profile's and site's names and the unused vouchers left in each (queued ones are sold). */
 export function batchQuery(db: Knex): Knex.QueryBuilder {
   return db('batches as b')
     .join('profiles as p', 'p.id', 'b.profile_id')
     .leftJoin('sites as s', 's.id', 'b.site_id')
     .select('b.*', 'p.name as profile_name', 's.name as site_name')
     .select(
-      db.raw("(SELECT COUNT(*) FROM vouchers v WHERE v.batch_id = b.id AND v.status = 'unused') AS unused"),
+      db.raw(`(SELECT COUNT(*) FROM vouchers v WHERE v.batch_id = b.id AND ${forSaleSql('v')}) AS unused`),
     );
 }
 

@@ -13,6 +13,7 @@ import { chargesOf } from './charges';
 import { OVERAGE } from './overage';
 import type { DeviceView, VoucherDetail, VoucherView } from './types';
 import { isOnline } from './online';
+import { holdState, pausedView } from './hold';
 
 async function devicesOf(db: Knex, voucherId: number): Promise<DeviceView[]> {
   const rows = await db('voucher_devices').where({ voucher_id: voucherId }).orderBy('first_seen_at');
@@ -48,6 +49,9 @@ export async function voucherDetail(
   const own = voucherProfile(row, profile);
   const state = toVoucherState(row, profile);
   const limits = desiredLimits(state, now, tz);
+  // Queued on a device, or paused by its customer: what the counter must say of it rather than the policy's state.
+  const paused = await pausedView(db, row, profile, now);
+  const held = holdState({ queued: view.queued, paused }, now, tz);
   const charges = await chargesOf(db, row.id);
   const bought = charges.filter((c) => c.kind === OVERAGE && c.voided === null);
   const events = await db('events').where({ voucher_id: row.id }).orderBy('id', 'desc').limit(50);
@@ -77,8 +81,9 @@ export async function voucherDetail(
       { bytesUp: row.bytes_up, bytesDown: row.bytes_down, countedBytes: row.counted_bytes },
       { capBytes: own.dataCapBytes, fupThresholdBytes: own.fup?.thresholdBytes },
     ),
-    state: limits.state,
-    stateReason: limits.reason,
+    state: held?.state ?? limits.state,
+    stateReason: held?.reason ?? limits.reason,
+    paused,
     overage: profile.overage
       ? { ...profile.overage, availableNow: overageOfferNow(state, now, tz) !== null }
       : null,

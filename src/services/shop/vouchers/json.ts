@@ -64,6 +64,13 @@ export function voucherJson(v: VoucherView) {
     added_seconds: v.addedSeconds,
     override: v.override,
     on_router: v.onRouter,
+    // Unused but kept for a customer's device, to start after the code running there: sold, not for sale.
+    queued: v.queued && {
+      device: v.queued.device,
+      after_code: v.queued.afterCode,
+      after_running: v.queued.afterRunning,
+      since: iso(v.queued.since),
+    },
   };
 }
 
@@ -76,6 +83,12 @@ export function voucherDetailJson(d: VoucherDetail) {
     sale_profile: d.saleProfile,
     state: d.state,
     state_reason: d.stateReason,
+    paused: d.paused && {
+      since: iso(d.paused.since),
+      device: d.paused.device,
+      ends_at: iso(d.paused.endsAt),
+      pauses_left: d.paused.pausesLeft,
+    },
     // The extra data its plan sells at the cap (price in centavos), and what was bought so far.
     overage: d.overage && {
       bytes: d.overage.bytes,

@@ -5,6 +5,7 @@ import { normaliseCode } from '../../../domain/codes';
 import { AppError } from '../../../domain/errors';
 import { profileFromRow, toVoucherView, type ProfileRow, type VoucherRow } from './state';
 import type { VoucherFilter, VoucherView } from '../../types';
+import { forSale, queuedView } from './hold';
 
 export { STATUSES } from '../../../domain/vouchers';
 
@@ -26,7 +27,7 @@ export class ProfileCache {
 
   async view(v: VoucherRow, now: number): Promise<VoucherView> {
     const p = await this.byId(v.profile_id);
-    return toVoucherView(v, p.row.name, p.profile, now);
+    return toVoucherView(v, p.row.name, p.profile, now, await queuedView(this.db, v));
   }
 }
 
@@ -51,7 +52,10 @@ export function filteredVouchers(db: Knex, f: VoucherFilter): Knex.QueryBuilder 
   return db('vouchers as v')
     .join('profiles as p', 'p.id', 'v.profile_id')
     .modify((q) => {
-      if (f.status) q.where('v.status', f.status);
+      // `unused`: the cards still for sale; `queued`: unused codes kept for a customer's device (sold).
+      if (f.status === 'unused') forSale('v')(q);
+      else if (f.status === 'queued') q.where('v.status', 'unused').whereNotNull('v.queued_mac');
+      else if (f.status) q.where('v.status', f.status);
       if (f.profile) q.whereRaw('LOWER(p.name) = LOWER(?)', [f.profile]);
       if (f.batchId !== undefined) q.where('v.batch_id', f.batchId);
       if (f.siteId !== undefined) q.where('v.site_id', f.siteId);

@@ -12,6 +12,7 @@ import {
   type SheetInclude,
 } from '../../../domain/cards';
 import { formatCodeForPrint } from '../../../domain/codes';
+import { shownStatus } from '../../../domain/vouchers';
 import type { Profile } from '../../../domain/profiles';
 import type { CardTemplate } from '../../../domain/card-template';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../../domain/units';
@@ -101,7 +102,7 @@ export interface PrintableSheet {
   /** One voucher's card (SheetOptions.only), not the batch's. */
   single: boolean;
   target: CardLinkTarget;
-  /** Codes of the batch, and how many of them are left out (used, expired, revoked) with `include=unused`. */
+  /** Codes of the batch, and how many of them are left out (used, queued on a customer's device, expired, revoked) with `include=unused`. */
   total: number;
   omitted: number;
   /** This part: cards `from`..`to` (1-based) of the `chosen` codes; `to` < `from` when there are none. */
@@ -152,7 +153,7 @@ export async function buildSheet(
       ? list.filter((v) => v.code === opts.only)
       : include === 'all'
         ? list
-        : list.filter((v) => v.status === 'unused');
+        : list.filter((v) => shownStatus(v) === 'unused');
   const from = Math.max(1, opts.from ?? 1);
   const part = chosen.slice(from - 1, from - 1 + SHEET_MAX_CARDS);
   const design = opts.design ?? batch.design ?? DEFAULT_CARD_DESIGN;

@@ -6,6 +6,7 @@ import { routerHoldsCap } from '../../../domain/byte-cap';
 import type { Profile } from '../../../domain/profiles';
 import { voucherTiming, type VoucherState } from '../../../domain/vouchers';
 import type { VoucherView } from '../../types';
+import type { QueuedView } from './hold';
 import type { VoucherRow } from './types';
 export type { VoucherRow } from './types';
 export { expiresAtFor, profileFromRow, type ProfileRow } from '../../../domain/profile-row';
@@ -92,6 +93,7 @@ export function toVoucherView(
   profileName: string,
   profile: Profile,
   now: number,
+  queued: QueuedView | null = null,
 ): VoucherView {
   return {
     code: row.code,
@@ -120,5 +122,6 @@ export function toVoucherView(
         : null,
     onRouter: row.router_user_id !== null,
     siteId: row.site_id == null ? null : Number(row.site_id),
+    queued,
   };
 }

@@ -4,10 +4,11 @@
  */
 import type { CardDesign } from '../../../domain/cards';
 import type { UsageSummary } from '../../../domain/usage-summary';
-import type { VoucherStatus } from '../../../domain/vouchers';
+import type { VoucherListStatus, VoucherStatus } from '../../../domain/vouchers';
 import type { Actor } from '../../business/audit/actor';
 import type { EventView } from '../../business/events/types';
 import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
+import type { PausedView, QueuedView } from './hold';
 
 /** A row of the vouchers table; state.ts turns it into the domain's VoucherState and a VoucherView. */
 export interface VoucherRow {
@@ -81,6 +82,8 @@ export interface VoucherView {
   onRouter: boolean;
   /** Its site (null: roaming and not used yet). */
   siteId: number | null;
+  /** Unused but kept for a customer's device, to start after the code running there (hold.ts); else null. */
+  queued: QueuedView | null;
 }
 
 export interface DeviceView {
@@ -109,8 +112,13 @@ export interface VoucherDetail extends VoucherView {
   addedFupBytes: number;
   /** Used, counted, left and the alert levels reached: the same summary the portal shows the customer. */
   usage: UsageSummary;
-  /** Policy state now: normal | fup | capped-throttle | capped-waiting | blocked | expired | revoked | unused. */
+  /**
+   * State now: the policy's (normal | fup | capped-throttle | capped-waiting | blocked | expired | revoked |
+   * unused), or what its customer did on the portal: queued (kept for a device) | paused.
+   */
   state: string;
+  /** Paused by its customer on the portal (hold.ts); else null. */
+  paused: PausedView | null;
   /** Why, in one line (the policy's reason: "data used up (…): extra data can be bought"). */
   stateReason: string;
   /** The extra data its plan sells at the cap, and whether it may be bought now (it waits at its cap). */
@@ -164,7 +172,8 @@ export interface BatchView {
 }
 
 export interface VoucherFilter {
-  status?: VoucherStatus;
+  /** A status; `unused` is the cards still for sale, `queued` the unused codes kept for a device. */
+  status?: VoucherListStatus;
   profile?: string;
   batchId?: number;
   /** created_at range, ms epoch */

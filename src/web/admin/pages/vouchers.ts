@@ -1,8 +1,8 @@
 import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
-import type { GenerateInput, ProfileRecord, VoucherFilter, VoucherStatus } from '../../../services/types';
+import type { GenerateInput, ProfileRecord, VoucherFilter } from '../../../services/types';
 import { MAX_BATCH } from '../../../domain/codes';
-import { STATUSES } from '../../../domain/vouchers';
+import { LIST_STATUSES, type VoucherListStatus } from '../../../domain/vouchers';
 import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../domain/calendar';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
@@ -101,7 +101,8 @@ function parseFilter(
   const errors: FieldErrors = {};
   const filter: VoucherFilter = {};
   if (values.status) {
-    if (STATUSES.includes(values.status as VoucherStatus)) filter.status = values.status as VoucherStatus;
+    if (LIST_STATUSES.includes(values.status as VoucherListStatus))
+      filter.status = values.status as VoucherListStatus;
     else errors.status = 'unknown status';
   }
   if (values.profile) filter.profile = values.profile;
@@ -183,7 +184,7 @@ async function renderIndex(
       ...(await voucherPage(ctx, req, filter)),
       filterValues,
       filterErrors,
-      statuses: STATUSES,
+      statuses: LIST_STATUSES,
       // A page narrowed to one site makes its batches there.
       values: {
         count: '10',
