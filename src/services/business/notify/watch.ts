@@ -171,7 +171,8 @@ export class NotifyWatch {
       .select(
         'p.id',
         'p.name',
-        db.raw("SUM(CASE WHEN v.status = 'unused' THEN 1 ELSE 0 END) AS unused"),
+        // A code a customer queued on their phone (queued_mac) is sold, not stock: as the shop's own counts.
+        db.raw("SUM(CASE WHEN v.status = 'unused' AND v.queued_mac IS NULL THEN 1 ELSE 0 END) AS unused"),
       )) as { id: number; name: string; unused: number | string | null }[];
     const out: NewMessage[] = [];
     for (const r of rows) {
