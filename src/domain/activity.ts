@@ -45,6 +45,7 @@ const FIXED: Record<string, ActivityGroup> = {
   'vendo-topup': 'sale',
   'payment-sale': 'sale',
   overage: 'sale',
+  extension: 'sale',
   login: 'login',
   logout: 'logout',
   expired: 'expiry',

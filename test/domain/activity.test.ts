@@ -7,6 +7,8 @@ test('every event kind the services write belongs to a feed group', () => {
     topup: 'sale',
     'vendo-sale': 'sale',
     'vendo-topup': 'sale',
+    overage: 'sale',
+    extension: 'sale',
     login: 'login',
     logout: 'logout',
     expired: 'expiry',
