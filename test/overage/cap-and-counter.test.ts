@@ -128,6 +128,21 @@ test('the counter sells extra data: the cap and the router’s limit rise, the d
   ]);
 });
 
+test('extra data sold at the counter: the phone the cap logged out is told to reconnect, not that the router restarted', async () => {
+  const phone = await usedUp(h, 1);
+  expect((await api('POST', `/vouchers/${phone.code}/overage`)).status).toBe(200);
+  for (const [lang, words] of [
+    ['en', 'Extra data was added to your code. Tap Reconnect'],
+    ['fil', 'Nadagdagan ng data ang code mo.'],
+  ]) {
+    const res = await fetch(`${h.app!.url}/portal/status?mac=${encodeURIComponent(phone.mac)}&lang=${lang}`, {
+      headers: { cookie: phone.cookie },
+    });
+    const page = await res.text();
+    expect(/id="offline-help">([^<]*)</.exec(page)?.[1]).toContain(words);
+  }
+});
+
 test('refusals: a cap that does not stop the voucher, not used yet, an unknown code', async () => {
   const slowed = await online(h, 3, 'SLOW');
   const left = await api('POST', `/vouchers/${slowed.code}/overage`);

@@ -15,6 +15,8 @@ export interface StatusView {
   online: boolean;
   /** Offline because the shop logged it out (not the router): the reconnect help says so. */
   loggedOutByShop: boolean;
+  /** Offline, and extra data was sold since: the reconnect help says so. */
+  extraSinceLogout: boolean;
   /** How the last voucher ended (expired, exhausted, revoked), or null. */
   ended: PortalStatus['ended'];
   code: string | null;
@@ -85,6 +87,7 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
     active: s.active,
     online: s.active && s.online,
     loggedOutByShop: s.loggedOutByShop,
+    extraSinceLogout: s.extraSinceLogout,
     ended: s.active ? null : s.ended,
     identified: s.identified,
     code: s.code,

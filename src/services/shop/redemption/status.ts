@@ -36,6 +36,7 @@ export async function portalStatus(
     clockRunning: false,
     online: false,
     loggedOutByShop: false,
+    extraSinceLogout: false,
     identified: false,
   };
   let mac: string;
@@ -102,21 +103,36 @@ export async function portalStatus(
       timing.remainingSeconds !== null &&
       (p.profile.timeMode !== 'uptime' || onlineMacs.length > 0),
     online: active && onlineMacs.includes(mac),
-    loggedOutByShop: active && !onlineMacs.includes(mac) && (await lastLogoutByShop(db, row.id, mac)),
+    ...(active && !onlineMacs.includes(mac)
+      ? await offlineWhy(db, row.id, mac)
+      : { loggedOutByShop: false, extraSinceLogout: false }),
     identified: true,
   };
 }
 
-/** Whether this device's last logout event on the voucher names who logged it out (a kick from the shop). */
-async function lastLogoutByShop(db: Knex, voucherId: number, mac: string): Promise<boolean> {
+/**
+ * Why this device is offline, from the voucher's events since its last logout: the shop logged it out (the event
+ * names who), or extra data was sold at the counter after it (its data had run out).
+ */
+async function offlineWhy(
+  db: Knex,
+  voucherId: number,
+  mac: string,
+): Promise<{ loggedOutByShop: boolean; extraSinceLogout: boolean }> {
   const rows = (await db('events')
-    .where({ voucher_id: voucherId, kind: EVENT_KINDS.logout })
+    .where({ voucher_id: voucherId })
+    .whereIn('kind', [EVENT_KINDS.logout, 'overage'])
     .orderBy('id', 'desc')
     .limit(20)
-    .select('data')) as Array<{ data: string | null }>;
+    .select('kind', 'data')) as Array<{ kind: string; data: string | null }>;
+  let extraSinceLogout = false;
   for (const r of rows) {
+    if (r.kind === 'overage') {
+      extraSinceLogout = true;
+      continue;
+    }
     const data = r.data ? (JSON.parse(r.data) as { mac?: string; by?: string }) : {};
-    if (data.mac === mac) return typeof data.by === 'string';
+    if (data.mac === mac) return { loggedOutByShop: typeof data.by === 'string', extraSinceLogout };
   }
-  return false;
+  return { loggedOutByShop: false, extraSinceLogout };
 }

@@ -54,6 +54,8 @@ export interface PortalStatus {
    * instead of blaming a router restart.
    */
   loggedOutByShop: boolean;
+  /** Offline, and extra data was sold at the counter since (its data had run out): the page says to reconnect. */
+  extraSinceLogout: boolean;
   /**
    * Whether the page knows which device asks (its signed cookie, or asking from the device's own hotspot
    * address). False: nothing is told, and the page asks for the code again instead of saying "no voucher".
