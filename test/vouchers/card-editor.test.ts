@@ -51,6 +51,14 @@ describe('the Card design page', () => {
     );
     const print = await c.html(`/admin/vouchers/batches/${batchId}/print`);
     expect(print).toContain(`href="/admin/cards?batch=${batchId}" data-testid="edit-design"`);
+    // "Design for" offers the plans sold on cards, not a monthly plan.
+    await h.core!.services.profiles.create(
+      { name: 'HOME5', billing: 'monthly', price: 799, rate_up: '2M', rate_down: '5M' },
+      SYSTEM,
+    );
+    const picker = await c.html('/admin/cards');
+    expect(picker).toContain('<option value="BASIC"');
+    expect(picker).not.toContain('<option value="HOME5"');
   });
 
   it('saves through a form with its CSRF token only; a refused design shows each problem under its field', async () => {

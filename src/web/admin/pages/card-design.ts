@@ -19,6 +19,7 @@ import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS } from '../../../domain/cards';
 import { toAppError } from '../../../lib/error-reply';
 import type { TemplateScope } from '../../../services/shop/card-templates';
 import { shopBranding } from '../../../services/shop/vouchers/sheet';
+import { isMonthly } from '../../../services/shop/profiles/billing';
 import { previewHeight, previewLocals } from './card-preview';
 import { actorOf, field, flash, formFailure, page } from './common';
 
@@ -165,7 +166,10 @@ async function renderEditor(
       inherited: resolved.from,
       profileName: resolved.profile ?? null,
       overview,
-      profiles: profiles.map((p) => p.name),
+      // Plans sold on cards (a monthly plan never is), and any plan that has a design of its own.
+      profiles: profiles
+        .filter((p) => !isMonthly(p) || overview.profiles.includes(p.name))
+        .map((p) => p.name),
       hasLogo: branding.logo !== null,
       values,
       errors: typed?.errors ?? {},
