@@ -5,6 +5,7 @@
 import { confirm } from '../lib/ask';
 import { formatBytes, formatMoney } from '../../src/domain/units';
 import { overageError } from '../../src/services/shop/vouchers/overage';
+import type { OverageSale } from '../../src/services/shop/vouchers/types';
 import type { VoucherDetail } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
@@ -21,11 +22,32 @@ takes it at once when it is connected here, else at the server's next poll. Asks
 terminal, --yes is required).`;
 
 /** Why it cannot be sold now, as the service would refuse it (nothing is sold, nothing asked). */
-function refusal(v: VoucherDetail) {
+function refusal(v: VoucherDetail): Error {
   if (!v.overage) return overageError({ code: 'OVERAGE_NOT_OFFERED' }, v.profile);
   if (v.status !== 'active' || v.state === 'expired')
     return overageError({ code: 'VOUCHER_NOT_ACTIVE' }, v.profile);
   return overageError({ code: 'DATA_NOT_USED_UP', leftBytes: v.usage.left }, v.profile);
+}
+
+/** What is sold (`100.0 MB of extra data for ₱5.00`), or why it cannot be sold now (thrown: nothing asked). */
+export function overageOffer(v: VoucherDetail): string {
+  if (!v.overage?.availableNow) throw refusal(v);
+  return `${formatBytes(v.overage.bytes)} of extra data for ${formatMoney(v.overage.price)}`;
+}
+
+/** The question asked before selling (the terminal menu asks it too). */
+export const overageQuestion = (what: string, code: string) => `Sell ${what} to ${code}?`;
+
+/** What the terminal says after the sale: the receipt, then whether its devices can log in again now. */
+export function overageDone(what: string, sale: OverageSale): string[] {
+  const code = sale.voucher.code;
+  const receipt = `/admin/vouchers/${encodeURIComponent(code)}/charges/${sale.charge.chargeId}/receipt`;
+  return [
+    out.green(`Sold ${what} to ${code}. Receipt No. ${sale.charge.chargeId}: ${receipt}`),
+    sale.appliedNow
+      ? out.green('Its devices can log in again now.')
+      : out.yellow("The router takes it at the server's next poll; its devices can log in again then."),
+  ];
 }
 
 export const vouchersOverage: CommandDef = {
@@ -43,9 +65,8 @@ export const vouchersOverage: CommandDef = {
       throw usageError('refusing to sell without confirmation: add --yes', OVERAGE);
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
-      if (!v.overage?.availableNow) throw refusal(v);
-      const what = `${formatBytes(v.overage.bytes)} of extra data for ${formatMoney(v.overage.price)}`;
-      if (!values.yes && !(await confirm({ message: `Sell ${what} to ${v.code}?`, default: false }))) {
+      const what = overageOffer(v);
+      if (!values.yes && !(await confirm({ message: overageQuestion(what, v.code), default: false }))) {
         print('Nothing was sold.');
         return 1;
       }
@@ -61,15 +82,7 @@ export const vouchersOverage: CommandDef = {
           },
           { api: true },
         );
-      else {
-        const receipt = `/admin/vouchers/${encodeURIComponent(v.code)}/charges/${sale.charge.chargeId}/receipt`;
-        print(out.green(`Sold ${what} to ${v.code}. Receipt No. ${sale.charge.chargeId}: ${receipt}`));
-        print(
-          sale.appliedNow
-            ? out.green('Its devices can log in again now.')
-            : out.yellow("The router takes it at the server's next poll; its devices can log in again then."),
-        );
-      }
+      else for (const line of overageDone(what, sale)) print(line);
       return 0;
     });
   },

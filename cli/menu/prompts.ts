@@ -118,6 +118,13 @@ export function askOptional(withCurrent: string, withoutCurrent: string, current
   });
 }
 
+/** A voucher code typed by the operator (not empty; the service says whether it exists). */
+export const askCode = (): Promise<string> =>
+  ask('Voucher code:', (v) => {
+    if (v.trim() === '') throw new Error('type a voucher code');
+    return v.trim();
+  });
+
 /** Every destructive action asks first; the default is No. */
 export function confirmAction(message: string): Promise<boolean> {
   return confirm({ message, default: false });
@@ -163,11 +170,17 @@ export async function pickUser(
   }
   const mac = await select({
     message,
-    choices: users.map((u) => ({
-      name: `${u.user}  ${u.mac}  ${u.profile}${atSite(u, sites)}`,
-      value: u.mac,
-    })),
+    choices: users.map((u) => userChoice(u, u.mac, sites)),
     pageSize: 10,
   });
   return users.find((u) => u.mac === mac);
+}
+
+/** A device in a picker of users: `CODE  MAC  PLAN` (and its site, given `sites`). */
+export function userChoice<T>(
+  u: UserTraffic,
+  value: T,
+  sites?: ReadonlyMap<number, string>,
+): { name: string; value: T } {
+  return { name: `${u.user}  ${u.mac}  ${u.profile}${atSite(u, sites)}`, value };
 }

@@ -1,15 +1,11 @@
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import {
-  parseExtension,
-  CONFIRM_EXTENSION_ABOVE_SECONDS,
-  formatDurationHuman,
   formatLimitHuman,
   formatMoney,
   formatRate,
   formatRateHuman,
   normaliseMac,
-  parsePrice,
   parseRatePair,
   parseSpeedLimit,
 } from '../../src/domain/units';
@@ -24,6 +20,7 @@ import { cliActor, requireRouter } from '../lib/context';
 import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render';
 import { changeOnDeviceSite, siteLabels, withSiteRouter, type SiteChange } from '../lib/site-router';
 import { ask, confirmAction, menuLoop, pickMac, pickUser, say } from './prompts';
+import { extendTime, sellExtraData } from './counter';
 
 async function users(core: Core) {
   await requireRouter(core);
@@ -40,65 +37,6 @@ async function kick(core: Core): Promise<void> {
   // On the router of the device's site (the terminal connects to a branch's router for it).
   await withSiteRouter(core, siteRef(u), (s) => s.bandwidth.kick(u.mac, cliActor()));
   say(out.green(`Logged out ${u.mac}.`));
-}
-
-/** The same bounds as the service (1 s–365 days), checked as the operator types. */
-const extension = (v: string): number => parseExtension(v, 'time');
-
-/**
- * The price of time sold at the counter: the plan's pro-rata price for that time is shown and offered (Enter takes
- * it), another can be typed (0: given free), with the service's bounds (₱0–₱100,000) checked as it is typed. A
- * price above the plan's rate looks like a typo (₱25 for ₱2.50): it is asked about first. Null: nothing is sold.
- */
-async function counterPrice(code: string, seconds: number, rate: number): Promise<number | null> {
-  const time = formatDurationHuman(seconds);
-  say(`The plan's rate for ${time} on ${code}: ${out.bold(formatMoney(rate))}.`);
-  const price = await ask("Price in pesos (Enter: the plan's rate; 0: free)", (v) => parsePrice(v, 'price'), {
-    default: (rate / 100).toFixed(2),
-  });
-  if (
-    price > rate &&
-    !(await confirmAction(
-      `${formatMoney(price)} is more than the plan's ${formatMoney(rate)} for ${time}. Are you sure?`,
-    ))
-  )
-    return null;
-  return price;
-}
-
-async function extend(core: Core): Promise<void> {
-  const u = await pickUser(await users(core), 'Extend which user?', await siteLabels(core));
-  if (!u) return;
-  const seconds = await ask('Add how much time? (e.g. 30m, 1h, 1d)', extension);
-  if (
-    seconds > CONFIRM_EXTENSION_ABOVE_SECONDS &&
-    !(await confirmAction(`Add ${formatDurationHuman(seconds)} to ${u.user}? That is more than a day.`))
-  )
-    return;
-  // Read before asking: a sale made meanwhile (another cashier) makes this one refused, not sold twice.
-  const before = await core.services.vouchers.get(u.user);
-  const rate = await core.services.vouchers.quoteTime(u.user, seconds);
-  const price = await counterPrice(u.user, seconds, rate);
-  const sold = price === 0 ? 'free' : `for ${formatMoney(price ?? 0)}`;
-  if (price === null || !(await confirmAction(`Add ${formatDurationHuman(seconds)} to ${u.user} ${sold}?`))) {
-    say(out.dim('Nothing added or sold.'));
-    return;
-  }
-  // On the router of the voucher's site (its hotspot user's time limit changes there; down: nothing changes).
-  const sale = await withSiteRouter(core, siteRef(u), (s) =>
-    s.vouchers.sellTime(u.user, seconds, cliActor(), {
-      confirmed: true,
-      price: (price / 100).toFixed(2),
-      priceConfirmed: true, // asked above
-      addedSeconds: before.addedSeconds,
-    }),
-  );
-  const v = sale.voucher;
-  say(
-    out.green(
-      `Added ${formatDurationHuman(seconds)} to ${v.code} ${sold}${v.remainingSeconds !== null ? `; ${formatDurationHuman(v.remainingSeconds)} left` : ''}.`,
-    ),
-  );
 }
 
 /** What a voucher may move to: the plans sold as vouchers (not monthly, not archived) at its site, but its own. */
@@ -179,8 +117,9 @@ export function activeUsersMenu(core: Core): Promise<void> {
       run: async () => say(usersTable(await users(core), undefined, await siteLabels(core))),
     },
     { key: '2', name: 'Kick (log out)', run: () => kick(core) },
-    { key: '3', name: 'Extend time', run: () => extend(core) },
+    { key: '3', name: 'Extend time', run: () => extendTime(core) },
     { key: '4', name: 'Move to another profile', run: () => move(core) },
+    { key: '5', name: 'Sell extra data', run: () => sellExtraData(core) },
   ]);
 }
 

@@ -19,7 +19,8 @@ import { partNote, renderSheetToFile } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
 import { LIST_STATUSES } from '../commands/vouchers';
-import { ask, confirmAction, menuLoop, say } from './prompts';
+import { ask, askCode, confirmAction, menuLoop, say } from './prompts';
+import { extendTime, sellExtraData } from './counter';
 
 const SHOWN = 20;
 
@@ -154,12 +155,6 @@ async function list(core: Core): Promise<void> {
   if (res.total > res.vouchers.length) say(out.dim(`Showing ${res.vouchers.length} of ${res.total}.`));
 }
 
-const askCode = () =>
-  ask('Voucher code:', (v) => {
-    if (v.trim() === '') throw new Error('type a voucher code');
-    return v.trim();
-  });
-
 async function show(core: Core): Promise<void> {
   say(voucherDetail(await core.services.vouchers.get(await askCode()), core.config.tz));
 }
@@ -237,5 +232,7 @@ export function vouchersMenu(core: Core): Promise<void> {
     { key: '4', name: 'Revoke a voucher', run: () => revoke(core) },
     { key: '5', name: 'Export CSV to a file', run: () => exportCsv(core) },
     { key: '6', name: 'Print sheet to a file (HTML)', run: () => printSheet(core) },
+    { key: '7', name: 'Extend time (sell time)', run: () => extendTime(core) },
+    { key: '8', name: 'Sell extra data', run: () => sellExtraData(core) },
   ]);
 }

@@ -230,3 +230,44 @@ describe('moves off (moves_per_day 0)', () => {
     expect(await deviceMacs(code)).toEqual([old.mac]);
   });
 });
+
+describe('the phone the code moved away from', () => {
+  it('is told where its code went and when, in English and Filipino, for a day; no one else is', async () => {
+    const [code] = await makeVouchers(h, 'HOUR', 1);
+    const old = addDevice(h, 1);
+    const { cookie } = await redeem({ code, ...old });
+    await h.router.hotspotLogout(String(h.sim.rows('/ip/hotspot/active')[0]['.id']));
+    await cycle();
+    advance(h, 10 * 60);
+    expect((await redeem({ code, ...addDevice(h, 2) })).json.moved).toBe(true);
+    const masked = `${code.slice(0, 2)}…${code.slice(-2)}`;
+    const status = async (by?: string) =>
+      (await (
+        await fetch(`${h.app!.url}/api/portal/status?mac=${old.mac}`, { headers: by ? { cookie: by } : {} })
+      ).json()) as Record<string, unknown>;
+    const page = async (lang: string) =>
+      (
+        await fetch(`${h.app!.url}/portal/status?mac=${old.mac}&lang=${lang}`, {
+          headers: { cookie: cookie! },
+        })
+      ).text();
+
+    // Its own browser: the code, masked, and the shop's time of the move (12:10 PM in Manila).
+    expect((await status(cookie)).moved_away).toEqual({ code: masked, at: expect.any(String) });
+    expect(Date.parse(String(((await status(cookie)).moved_away as { at: string }).at))).toBe(h.clock.now());
+    expect(await page('en')).toContain(
+      `Your code ${masked} moved to another phone at 12:10 PM. If that was not you, ask the shop.`,
+    );
+    expect(await page('fil')).toContain(
+      `Nailipat ang code mong ${masked} sa ibang phone noong 12:10 PM. Kung hindi ikaw iyon, magtanong sa tindahan.`,
+    );
+    // Anyone else asking about that address learns nothing.
+    expect((await status()).moved_away).toBeNull();
+    // The next day, with the date.
+    advance(h, 23 * 3600);
+    expect(await page('en')).toContain(`moved to another phone at Nov 21, 12:10 PM.`);
+    advance(h, 3600);
+    expect((await status(cookie)).moved_away).toBeNull();
+    expect(await page('en')).not.toContain('moved to another phone');
+  });
+});

@@ -213,6 +213,7 @@ async function showStatus(d: PortalDeps, req: Request, res: Response) {
       lang: t.lang,
       linkOrig,
       tz: ctx.config.tz,
+      now: ctx.clock.now(),
     }),
   });
 }
@@ -258,6 +259,10 @@ async function statusFromApi(d: PortalDeps, req: Request, res: Response) {
   res.json(statusJson(s));
 }
 
+/** A code that moved from this device to another phone in the last day: masked, and when (ISO). */
+const movedAwayJson = (m: SelfServiceStatus['movedAway']) =>
+  m ? { code: m.code, at: new Date(m.at).toISOString() } : null;
+
 function statusJson(s: PortalStatus & { self: SelfServiceStatus }) {
   return {
     success: true,
@@ -286,5 +291,6 @@ function statusJson(s: PortalStatus & { self: SelfServiceStatus }) {
     pause_ends_at: s.self.pauseEndsAt === null ? null : new Date(s.self.pauseEndsAt).toISOString(),
     pauses_left: s.self.pausesLeft,
     queued: s.self.queued,
+    moved_away: movedAwayJson(s.self.movedAway),
   };
 }

@@ -5,6 +5,7 @@
  * whose code waits at its cap for extra data is added as data (`topup-data`).
  */
 import type { Request, Response, Router } from 'express';
+import { formatShopTime } from '../../domain/clock';
 import { formatBytes, formatDurationHuman } from '../../domain/units';
 import { registerMessages, translator, pickLanguage, type Translator } from '../../i18n';
 import { toAppError } from '../../lib/error-reply';
@@ -53,6 +54,8 @@ export interface SelfServiceView {
   lang: string;
   linkOrig: string;
   randomMacHint: string;
+  /** "Your code AV…3D moved to another phone at 1:26 AM…", or null. */
+  movedAway: string | null;
 }
 
 /** The one-line notice after a redirect (`?notice=...`), from values this module put in the address. */
@@ -98,7 +101,7 @@ export function selfServiceView(
   t: Translator,
   req: Request,
   res: Response,
-  page: { mac: string; ip: string; site: string; lang: string; linkOrig: string; tz: string },
+  page: { mac: string; ip: string; site: string; lang: string; linkOrig: string; tz: string; now: number },
 ): SelfServiceView {
   const q = req.query as Record<string, unknown>;
   const error = str(q.self_error, 32);
@@ -135,6 +138,12 @@ export function selfServiceView(
     lang: page.lang,
     linkOrig: page.linkOrig,
     randomMacHint: t.t('self.random_mac'),
+    movedAway: self.movedAway
+      ? t.t('status.moved_away', {
+          code: self.movedAway.code,
+          time: formatShopTime(self.movedAway.at, page.tz, page.now),
+        })
+      : null,
   };
 }
 

@@ -30,6 +30,11 @@ export interface SelfServiceStatus {
   canStartQueued: boolean;
   /** The voucher allows several devices at once (a pause logs them all out; Resume brings them back). */
   multiDevice: boolean;
+  /**
+   * A device with no code that lost one to another phone in the last day (a self-service move): the code, masked,
+   * and when it moved. Null otherwise.
+   */
+  movedAway: { code: string; at: number } | null;
 }
 
 /** A code typed on the portal; `password`: the voucher's separate password as typed, when it has one. */
