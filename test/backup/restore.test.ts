@@ -13,7 +13,7 @@ import { restoreIntoSqlite } from '../../src/services/business/backup/restore-sq
 import type { BackupFormat } from '../../src/services/business/backup/types';
 import { postgresLeases } from '../../src/db/site-leases';
 import { createLogger } from '../../src/lib/logger';
-import { describePostgresOnly } from '../helpers/engine-describe';
+import { describePostgresOnly, describeSqliteOnly } from '../helpers/engine-describe';
 import { onPostgres } from '../helpers/test-db';
 import { advance, usageHarness, type Harness } from '../usage/helpers';
 import { buildShop, freshPlace, mac, openRestored, reportsOf, restoreCli, type Place } from './helpers';
@@ -170,22 +170,27 @@ test('a database that holds a shop is replaced only with --yes, and says what it
   }
 }, 120_000);
 
-test('two restores in the same second each keep the shop they replaced, under its own name', async () => {
-  if (onPostgres) return; // PostgreSQL keeps nothing aside: the replaced shop is in the backup made before.
-  const dir = fs.mkdtempSync(path.join(h.dir, 'aside-'));
-  const target = path.join(dir, 'db.sqlite');
-  const file = files.sqlite!;
-  const manifest = await verifyBackup(file);
-  const o = { keepOld: true, stamp: '20261121-101500' };
-  await restoreIntoSqlite(file, manifest, target, o);
-  const first = await restoreIntoSqlite(file, manifest, target, o);
-  const second = await restoreIntoSqlite(file, manifest, target, o);
-  expect([first.keptAside, second.keptAside]).toEqual([
-    `${target}.before-restore-20261121-101500`,
-    `${target}.before-restore-20261121-101500-2`,
-  ]);
-  expect(fs.existsSync(second.keptAside!)).toBe(true);
-});
+describeSqliteOnly(
+  'the shop a restore replaced, kept aside',
+  'PostgreSQL keeps nothing aside: the replaced shop is in the backup made before',
+  () => {
+    test('two restores in the same second each keep the shop they replaced, under its own name', async () => {
+      const dir = fs.mkdtempSync(path.join(h.dir, 'aside-'));
+      const target = path.join(dir, 'db.sqlite');
+      const file = files.sqlite!;
+      const manifest = await verifyBackup(file);
+      const o = { keepOld: true, stamp: '20261121-101500' };
+      await restoreIntoSqlite(file, manifest, target, o);
+      const first = await restoreIntoSqlite(file, manifest, target, o);
+      const second = await restoreIntoSqlite(file, manifest, target, o);
+      expect([first.keptAside, second.keptAside]).toEqual([
+        `${target}.before-restore-20261121-101500`,
+        `${target}.before-restore-20261121-101500-2`,
+      ]);
+      expect(fs.existsSync(second.keptAside!)).toBe(true);
+    });
+  },
+);
 
 test('a running server keeps its database: stop the server first', async () => {
   const vouchers = (await rowsOf(h.databaseUrl)).vouchers;
