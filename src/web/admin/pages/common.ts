@@ -142,8 +142,11 @@ function routerPair(v: string, f: (n: number) => string): string {
 /** Formatters the views use; times in the shop's zone and locale (src/domain/clock.ts timeFormatter). */
 /** Who recorded an entry, as people read it: a payment gateway's name is the customer paying online, not a cashier. */
 const GATEWAY_ACTORS: Record<string, string> = { paymongo: 'Online (PayMongo)' };
-/** PayMongo's payment method names as customers know them (its `paymaya` is Maya). */
+/** A payment's method as customers know it: the ledger's, and PayMongo's names (its `paymaya` is Maya). */
 const PAY_METHODS: Record<string, string> = {
+  cash: 'Cash',
+  bank: 'Bank transfer',
+  other: 'Other',
   gcash: 'GCash',
   paymaya: 'Maya',
   maya: 'Maya',
