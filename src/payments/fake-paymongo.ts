@@ -157,11 +157,6 @@ export class FakePaymongo extends LoopbackFake {
     return res.status;
   }
 
-  private send(res: http.ServerResponse, status: number, json: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(json));
-  }
-
   private error(res: http.ServerResponse, status: number, code: string, detail: string, attribute?: string) {
     this.send(res, status, {
       errors: [{ code, detail, ...(attribute ? { source: { pointer: attribute, attribute } } : {}) }],
