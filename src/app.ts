@@ -6,7 +6,7 @@ import { stdoutLogger } from './core/logger';
 import type { ControllerLock } from './db/controller-lock';
 import { acquireDatabaseLock } from './db/controller-lock-pg';
 import { postgresLeases } from './db/site-leases';
-import { PeriodicJob } from './jobs/periodic';
+import type { PeriodicJob } from './jobs/periodic';
 import { startParts, type Part } from './jobs/parts';
 import type { CalendarJob } from './jobs/calendar';
 import type { Notifier } from './services/business/notify/notifier';
@@ -16,7 +16,7 @@ import { interruptedRestoreWords } from './domain/doctor';
 import { interruptedRestore } from './services/business/backup/restore-sqlite';
 import { createWebApp } from './web/app';
 import { cardRoutersFor } from './services/shop/vouchers/card-link';
-import { serverJobs, serverParts, type DemoPieces } from './server-parts';
+import { periodicJob, serverJobs, serverParts, type DemoPieces } from './server-parts';
 import { createMetrics, type Metrics } from './metrics';
 import { metricsSources } from './core/metrics';
 import { scrapeToken } from './web/metrics';
@@ -183,13 +183,7 @@ async function startServices(
   // Demo mode: a simulated coin board and payment gateway in this process, started once the port answers.
   const demo: DemoPieces = {};
   const { app, sessions } = await webApp(config, core, metrics, demo);
-  const sweepJob = new PeriodicJob(
-    'session-sweep',
-    3600,
-    async () => void (await sessions.sweep()),
-    log,
-    () => core.clock.now(),
-  );
+  const sweepJob = periodicJob(core, 'session-sweep', 3600, async () => void (await sessions.sweep()));
   const addr = server.address() as AddressInfo;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   const url = `http://${host}:${addr.port}`;

@@ -61,37 +61,42 @@ const billingRun = (core: Core) => ({
   log: core.log,
 });
 
+/** A job every `seconds` on the core's clock. */
+export function periodicJob(
+  core: Core,
+  name: string,
+  seconds: number,
+  run: () => Promise<void>,
+  log = core.log,
+) {
+  return new PeriodicJob(name, seconds, run, log, () => core.clock.now());
+}
+
 /** The server's jobs on the core's services, not started. */
 export function serverJobs(config: AppConfig, core: Core): ServerJobs {
   const { log, services } = core;
-  const smsJob = new PeriodicJob(
-    'sms',
-    15,
-    () => runSms(core),
-    log.child({ module: 'sms' }),
-    () => core.clock.now(),
-  );
+  const smsJob = periodicJob(core, 'sms', 15, () => runSms(core), log.child({ module: 'sms' }));
   return {
     // The owner's interval from Settings, the shop's settings changed in the terminal reloaded before each run, a
     // full cycle on every reconnect.
     usageJob: core.defaultStack.pollJob!,
     // FastTrack and the like: checked hourly, and at every (re)connect since the router may have been
     // reconfigured or replaced while we were away.
-    checksJob: new PeriodicJob(
+    checksJob: periodicJob(
+      core,
       'router-checks',
       3600,
       async () => void (await services.routerChecks.check()),
       log.child({ module: 'jobs' }),
-      () => core.clock.now(),
     ),
     // Online payments (src/services/shop/payments): pending checkouts read until they are paid or expire, and paid
     // vouchers' logins retried (a router that was down, a phone that came back).
-    paymentsJob: new PeriodicJob(
+    paymentsJob: periodicJob(
+      core,
       'payments-poll',
       15,
       () => services.payments.poll(),
       log.child({ module: 'payments' }),
-      () => core.clock.now(),
     ),
     notifier: new Notifier({
       db: core.db,

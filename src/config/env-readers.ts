@@ -60,6 +60,15 @@ export const check =
     return v;
   };
 
+/** A text that must be one of `values`; `shown` says which in the problem ("auto, true or false"). */
+export const oneOf = (name: string, dflt: string, values: string[], shown: string): Reader<string> =>
+  check(
+    name,
+    dflt,
+    (v) => values.includes(v),
+    (v) => `must be ${shown} (got "${v}")`,
+  );
+
 export const knownTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });

@@ -15,6 +15,7 @@ import {
   int,
   knownTimeZone,
   minLengthSecret,
+  oneOf,
   optionalSecret,
   str,
   type Reader,
@@ -24,6 +25,8 @@ import {
  * Environment configuration. Validated once at start: every problem is reported together and the
  * program refuses to start on bad config (STYLE.md "Errors and logs"). Names are public interface.
  */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const schema = {
   PORT: int('PORT', 5000, 0, 65535),
@@ -43,11 +46,11 @@ const schema = {
   BACKUP_DIR: str(''),
   BACKUP_EVERY: ((raw, problems) => backupEverySeconds(str('1d')(raw, problems), problems)) as Reader<number>,
   BACKUP_KEEP: int('BACKUP_KEEP', 7, 1, 1000),
-  BACKUP_FORMAT: check(
+  BACKUP_FORMAT: oneOf(
     'BACKUP_FORMAT',
     'auto',
-    (v) => ['auto', 'export'].includes(v),
-    (v) => `must be auto (the engine's own copy: SQLite's file, pg_dump) or export (got "${v}")`,
+    ['auto', 'export'],
+    "auto (the engine's own copy: SQLite's file, pg_dump) or export",
   ),
   ROUTER_HOST: str(''),
   ROUTER_PORT: int('ROUTER_PORT', undefined, 1, 65535),
@@ -92,12 +95,7 @@ const schema = {
       );
     return v;
   }) as Reader<string | undefined>,
-  COOKIE_SECURE: check(
-    'COOKIE_SECURE',
-    'auto',
-    (v) => ['auto', 'true', 'false'].includes(v),
-    (v) => `must be auto, true or false (got "${v}")`,
-  ),
+  COOKIE_SECURE: oneOf('COOKIE_SECURE', 'auto', ['auto', 'true', 'false'], 'auto, true or false'),
   PROFILES_FILE: str('./profiles.json'),
   PORTAL_URL: str(''),
   HOTSPOT_LOGIN_URL: check(
@@ -118,25 +116,10 @@ const schema = {
     knownTimeZone,
     (v) => `"${v}" is not a known time zone, e.g. Asia/Manila`,
   ),
-  LOG_LEVEL: check(
-    'LOG_LEVEL',
-    'info',
-    (v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
-    (v) => `must be one of fatal, error, warn, info, debug, trace, silent (got "${v}")`,
-  ),
-  LOG_FORMAT: check(
-    'LOG_FORMAT',
-    'auto',
-    (v) => ['auto', 'json', 'pretty'].includes(v),
-    (v) => `must be auto, json or pretty (got "${v}")`,
-  ),
+  LOG_LEVEL: oneOf('LOG_LEVEL', 'info', LOG_LEVELS, `one of ${LOG_LEVELS.join(', ')}`),
+  LOG_FORMAT: oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'], 'auto, json or pretty'),
   NODE_ENV: str('production'),
-  CONTROLLER_MODE: check(
-    'CONTROLLER_MODE',
-    'exclusive',
-    (v) => ['exclusive', 'shared'].includes(v),
-    (v) => `must be exclusive or shared (got "${v}")`,
-  ),
+  CONTROLLER_MODE: oneOf('CONTROLLER_MODE', 'exclusive', ['exclusive', 'shared'], 'exclusive or shared'),
 };
 
 type Parsed = { [K in keyof typeof schema]: ReturnType<(typeof schema)[K]> };

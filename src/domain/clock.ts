@@ -2,22 +2,24 @@
 import type { Profile } from './profiles';
 
 // An Intl formatter costs ~50 µs to build and is immutable, so one per zone is kept: a table of constants, as
-// shopTimeFormatters below is. They are the only module state in src/domain (README "Caches").
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// shopTimeFormatter below is. They are the only module state in src/domain (README "Caches").
+function perZone<T>(make: (tz: string) => T): (tz: string) => T {
+  const made = new Map<string, T>();
+  return (tz) => {
+    if (!made.has(tz)) made.set(tz, make(tz));
+    return made.get(tz)!;
+  };
+}
 
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
+const formatterFor = perZone(
+  (tz) =>
+    new Intl.DateTimeFormat('en-GB', {
       timeZone: tz,
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
+    }),
+);
 
 /** Minutes after local midnight in `tz` at instant `now`. Throws RangeError for an unknown zone. */
 export function minutesOfDay(now: number, tz: string): number {
@@ -56,24 +58,15 @@ export function freeDataUntil(
   return `${hh}:${String(offpeak.end % 60).padStart(2, '0')}`;
 }
 
-const shopTimeFormatters = new Map<string, { times: TimeFormatter; day: Intl.DateTimeFormat }>();
-
-function shopTimeFormatter(tz: string) {
-  let f = shopTimeFormatters.get(tz);
-  if (!f) {
-    f = {
-      times: timeFormatter(tz),
-      day: new Intl.DateTimeFormat('en-US', {
-        timeZone: tz,
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-      }),
-    };
-    shopTimeFormatters.set(tz, f);
-  }
-  return f;
-}
+const shopTimeFormatter = perZone((tz) => ({
+  times: timeFormatter(tz),
+  day: new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+  }),
+}));
 
 /**
  * The time of day in the shop's zone as owners read a wall clock, `7:44 PM` (TIME_FORMATS.time, the same

@@ -267,8 +267,9 @@ function parseAlphabet(v: unknown, field: string, withSame: boolean): CodeAlphab
   );
 }
 
-function parseCount(v: unknown): unknown {
-  return typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v;
+/** A length as typed (`8` or "8") from `min` to `max` (checkLength). */
+function parseLength(v: unknown, field: string, min: number, max: number): number {
+  return checkLength(typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v, field, min, max);
 }
 
 /**
@@ -293,15 +294,19 @@ export function resolveCodeStyle(
       return fallback;
     }
   };
-  const alphabet = given(input.alphabet)
-    ? (attempt(() => parseAlphabet(input.alphabet, fields.alphabet, false), base.alphabet) as CodeAlphabet)
-    : base.alphabet;
-  const length = given(input.length)
-    ? attempt(
-        () => checkLength(parseCount(input.length), fields.length, MIN_CODE_LENGTH, MAX_CODE_LENGTH),
-        base.length,
-      )
-    : base.length;
+  /** A part given is parsed (its problem kept, the fallback used meanwhile); a part left out is the fallback. */
+  const read = <T>(v: unknown, parse: (v: unknown) => T, fallback: T): T =>
+    given(v) ? attempt(() => parse(v), fallback) : fallback;
+  const alphabet = read(
+    input.alphabet,
+    (v) => parseAlphabet(v, fields.alphabet, false) as CodeAlphabet,
+    base.alphabet,
+  );
+  const length = read(
+    input.length,
+    (v) => parseLength(v, fields.length, MIN_CODE_LENGTH, MAX_CODE_LENGTH),
+    base.length,
+  );
   const prefix = attempt(
     () =>
       parsePrefix(
@@ -311,28 +316,22 @@ export function resolveCodeStyle(
       ),
     '',
   );
-  const choice = given(input.passwordAlphabet)
-    ? attempt(
-        () => parseAlphabet(input.passwordAlphabet, fields.passwordAlphabet, true),
-        base.password?.alphabet ?? 'same',
-      )
-    : (base.password?.alphabet ?? 'same');
-  let password: PasswordStyle | null = null;
-  if (choice !== 'same') {
-    const plen = given(input.passwordLength)
-      ? attempt(
-          () =>
-            checkLength(
-              parseCount(input.passwordLength),
-              fields.passwordLength,
-              MIN_PASSWORD_LENGTH,
-              MAX_PASSWORD_LENGTH,
-            ),
-          base.password?.length ?? DEFAULT_PASSWORD_LENGTH,
-        )
-      : (base.password?.length ?? DEFAULT_PASSWORD_LENGTH);
-    password = { alphabet: choice, length: plen };
-  }
+  const choice = read(
+    input.passwordAlphabet,
+    (v) => parseAlphabet(v, fields.passwordAlphabet, true),
+    base.password?.alphabet ?? 'same',
+  );
+  const password: PasswordStyle | null =
+    choice === 'same'
+      ? null
+      : {
+          alphabet: choice,
+          length: read(
+            input.passwordLength,
+            (v) => parseLength(v, fields.passwordLength, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH),
+            base.password?.length ?? DEFAULT_PASSWORD_LENGTH,
+          ),
+        };
   const style: CodeStyle = { alphabet, length, prefix, password };
   if (
     opts.floor !== false &&

@@ -97,15 +97,10 @@ export function ratesJson(
 
 /** A coin amount from the board (pesos), bounded: centavos. */
 export function parseCoinAmount(v: unknown): number {
+  const forms = `use a whole number of pesos from 1 to ${MAX_COIN_PESOS}`;
   // The board sends a JSON number; text is a bug in its sketch, refused rather than guessed.
-  if (typeof v !== 'number')
-    throw ValidationError.invalid(
-      'amount',
-      v,
-      'an amount',
-      `use a whole number of pesos from 1 to ${MAX_COIN_PESOS}`,
-    );
-  return wholePesos(v, 'amount', MAX_COIN_PESOS, `use a whole number of pesos from 1 to ${MAX_COIN_PESOS}`);
+  if (typeof v !== 'number') throw ValidationError.invalid('amount', v, 'an amount', forms);
+  return wholePesos(v, 'amount', MAX_COIN_PESOS, forms);
 }
 
 export interface Purchase {

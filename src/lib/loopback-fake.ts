@@ -32,6 +32,17 @@ export abstract class LoopbackFake {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
+  /** A JSON answer, as both providers give theirs. */
+  protected send(
+    res: http.ServerResponse,
+    status: number,
+    json: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(json));
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (this.mode === 'down') {
       req.socket.destroy();

@@ -157,11 +157,6 @@ export class FakePaymongo extends LoopbackFake {
     return res.status;
   }
 
-  private send(res: http.ServerResponse, status: number, json: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(json));
-  }
-
   private error(res: http.ServerResponse, status: number, code: string, detail: string, attribute?: string) {
     this.send(res, status, {
       errors: [{ code, detail, ...(attribute ? { source: { pointer: attribute, attribute } } : {}) }],
@@ -208,46 +203,24 @@ export class FakePaymongo extends LoopbackFake {
   private create(res: http.ServerResponse, body: unknown): void {
     const a = ((body as { data?: { attributes?: Record<string, unknown> } })?.data?.attributes ??
       {}) as Record<string, unknown>;
+    const bad = (code: string, detail: string, attribute: string) =>
+      this.error(res, 400, code, detail, attribute);
     const items = a.line_items;
     if (!Array.isArray(items) || items.length === 0)
-      return this.error(res, 400, 'parameter_required', 'line_items is required.', 'line_items');
+      return bad('parameter_required', 'line_items is required.', 'line_items');
     const lineItems: FakeSession['lineItems'] = [];
     for (const [i, raw] of items.entries()) {
       const it = (raw ?? {}) as Record<string, unknown>;
+      const at = `line_items[${i}].`;
       if (typeof it.name !== 'string' || it.name === '')
-        return this.error(res, 400, 'parameter_required', 'name is required.', `line_items[${i}].name`);
+        return bad('parameter_required', 'name is required.', `${at}name`);
       if (!Number.isInteger(it.amount))
-        return this.error(
-          res,
-          400,
-          'parameter_data_type_invalid',
-          'amount must be an integer.',
-          `line_items[${i}].amount`,
-        );
+        return bad('parameter_data_type_invalid', 'amount must be an integer.', `${at}amount`);
       if ((it.amount as number) < 2000)
-        return this.error(
-          res,
-          400,
-          'parameter_below_minimum',
-          'The minimum value for the amount is 2000.',
-          `line_items[${i}].amount`,
-        );
-      if (it.currency !== 'PHP')
-        return this.error(
-          res,
-          400,
-          'parameter_invalid',
-          'currency must be PHP.',
-          `line_items[${i}].currency`,
-        );
+        return bad('parameter_below_minimum', 'The minimum value for the amount is 2000.', `${at}amount`);
+      if (it.currency !== 'PHP') return bad('parameter_invalid', 'currency must be PHP.', `${at}currency`);
       if (!Number.isInteger(it.quantity) || (it.quantity as number) < 1)
-        return this.error(
-          res,
-          400,
-          'parameter_invalid',
-          'quantity must be at least 1.',
-          `line_items[${i}].quantity`,
-        );
+        return bad('parameter_invalid', 'quantity must be at least 1.', `${at}quantity`);
       lineItems.push({
         name: it.name,
         amount: it.amount as number,
@@ -257,16 +230,10 @@ export class FakePaymongo extends LoopbackFake {
     }
     const methods = a.payment_method_types;
     if (!Array.isArray(methods) || methods.length === 0 || !methods.every((x) => typeof x === 'string'))
-      return this.error(
-        res,
-        400,
-        'parameter_required',
-        'payment_method_types is required.',
-        'payment_method_types',
-      );
+      return bad('parameter_required', 'payment_method_types is required.', 'payment_method_types');
     for (const k of ['success_url', 'cancel_url'])
       if (a[k] !== undefined && (typeof a[k] !== 'string' || !/^https?:\/\//.test(a[k] as string)))
-        return this.error(res, 400, 'parameter_format_invalid', `${k} must be a valid URL.`, k);
+        return bad('parameter_format_invalid', `${k} must be a valid URL.`, k);
     const s: FakeSession = {
       id: rid('cs'),
       reference: typeof a.reference_number === 'string' ? a.reference_number : null,

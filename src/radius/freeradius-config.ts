@@ -137,17 +137,16 @@ client ${clientName(cl.name, i)} {
 }
 
 function siteConf(c: FreeRadiusConfigInput): string {
-  const addr = c.listenAddress === '*' ? '*' : c.listenAddress;
   return `# PisoNet Manager: vouchers by PAP from the product's database, accounting into radacct.
 server pisonet {
 	listen {
 		type = auth
-		ipaddr = ${addr}
+		ipaddr = ${c.listenAddress}
 		port = ${c.authPort}
 	}
 	listen {
 		type = acct
-		ipaddr = ${addr}
+		ipaddr = ${c.listenAddress}
 		port = ${c.acctPort}
 	}
 

@@ -8,8 +8,6 @@ import { routerOwnAddress, routerPoolSpans, type RouterAddressing } from '../dom
 import { isOurs } from '../domain/ppp-plan';
 import type { RouterClient } from './types';
 
-export type { RouterAddressing } from '../domain/ip-pool';
-
 export async function readAddressing(router: RouterClient): Promise<RouterAddressing> {
   const [pools, addresses, secrets] = await Promise.all([
     router.print('/ip/pool', { proplist: ['name', 'ranges'] }),

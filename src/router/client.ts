@@ -155,19 +155,11 @@ export function createRouterClient(opts: RouterClientOptions): HardenedRouterCli
 function openConnection(opts: RouterClientOptions, stats: { commands: number }): RouterConnection {
   return new RouterConnection(
     {
-      host: opts.host,
-      port: opts.port,
-      user: opts.user,
-      password: opts.password,
-      tls: opts.tls,
-      tlsOptions: opts.tlsOptions,
-      timeoutSeconds: opts.timeoutSeconds,
+      ...opts,
       reconnect: { minMs: opts.reconnect?.minMs ?? 500, maxMs: opts.reconnect?.maxMs ?? 30_000 },
       random: opts.random ?? Math.random,
-      logger: opts.logger,
       keepalive: opts.keepalive ?? true,
       now: opts.now ?? Date.now,
-      settings: opts.settings,
     },
     async (run) => {
       stats.commands++;

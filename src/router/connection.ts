@@ -280,15 +280,13 @@ export class RouterConnection {
 
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
         this.wake = undefined;
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.wake = wake;
     });
   }
 

@@ -50,51 +50,32 @@ export function toRouterError(err: unknown, command?: string): RouterError {
   const message = lib.message ?? '';
   const errno = String(lib.errno ?? lib.code ?? '');
   const where = command ? ` (${command})` : '';
+  const fail = (
+    code: RouterErrorCode,
+    text: string,
+    trap: { routerMessage?: string; category?: number } = {},
+  ) => new RouterError(code, text, { ...trap, command, cause: err });
   if (errno === 'TRAP') {
-    const code = trapCode(message);
-    return new RouterError(code, `RouterOS refused${where}: ${message}`, {
+    return fail(trapCode(message), `RouterOS refused${where}: ${message}`, {
       routerMessage: message,
       category: parseCategory(lib.category),
-      command,
-      cause: err,
     });
   }
-  if (errno === 'CANTLOGIN' || LOGIN_FAILED.test(message)) {
-    return new RouterError('ROUTER_LOGIN_FAILED', 'RouterOS rejected the API user name or password', {
-      command,
-      cause: err,
-    });
-  }
+  if (errno === 'CANTLOGIN' || LOGIN_FAILED.test(message))
+    return fail('ROUTER_LOGIN_FAILED', 'RouterOS rejected the API user name or password');
   if (errno === 'ROSFATAL') {
-    return new RouterError(
-      'ROUTER_FATAL',
-      `RouterOS closed the session${where}: ${lib.reason ?? ''}`.trim(),
-      {
-        routerMessage: lib.reason,
-        command,
-        cause: err,
-      },
-    );
-  }
-  if (TIMEOUT_ERRNOS.has(errno)) {
-    return new RouterError('ROUTER_TIMEOUT', `No reply from the router${where}: ${message}`, {
-      command,
-      cause: err,
+    return fail('ROUTER_FATAL', `RouterOS closed the session${where}: ${lib.reason ?? ''}`.trim(), {
+      routerMessage: lib.reason,
     });
   }
-  if (errno === 'UNKNOWNREPLY') {
-    return new RouterError('ROUTER_TRAP', `Unexpected reply from the router${where}: ${message}`, {
-      command,
-      cause: err,
-    });
-  }
+  if (TIMEOUT_ERRNOS.has(errno))
+    return fail('ROUTER_TIMEOUT', `No reply from the router${where}: ${message}`);
+  if (errno === 'UNKNOWNREPLY')
+    return fail('ROUTER_TRAP', `Unexpected reply from the router${where}: ${message}`);
   // Refused, DNS, reset, TLS handshake failures, a connection closed mid-command (CONNCLOSED): all mean
   // "not reachable right now", and retrying later may work.
   const detail = message || lib.cause?.message || errno || 'connection failed';
-  return new RouterError('ROUTER_UNREACHABLE', `Router not reachable${where}: ${detail}`, {
-    command,
-    cause: err,
-  });
+  return fail('ROUTER_UNREACHABLE', `Router not reachable${where}: ${detail}`);
 }
 
 /**
@@ -191,11 +172,12 @@ export function connectFailure(err: unknown, target: ConnectTarget): RouterError
   const lib = asLibraryError(err);
   const code = String(lib.code ?? lib.errno ?? '');
   const detail = lib.cause?.message || lib.message || '';
+  const fail = (code: RouterErrorCode, text: string) =>
+    new RouterError(code, text, { command: 'connect', cause: err, connect: true });
   if (e.code === 'ROUTER_LOGIN_FAILED') {
-    return new RouterError(
+    return fail(
       'ROUTER_LOGIN_FAILED',
       `The router refused the API user or password (user "${target.user}"): check ${names.credentials} and the user's group (api, read, write)`,
-      { command: 'connect', cause: err, connect: true },
     );
   }
   if (target.tls && (TLS_CODE.test(code) || NOT_TLS.test(detail) || HANDSHAKE_CUT.test(detail))) {
@@ -209,25 +191,17 @@ export function connectFailure(err: unknown, target: ConnectTarget): RouterError
     return tlsFailure(what, err, names);
   }
   if (code === 'ECONNREFUSED') {
-    return new RouterError(
+    return fail(
       'ROUTER_REFUSED',
       `The router refused the connection on ${where}: is the API service enabled (/ip service) and allowed from this address?`,
-      { command: 'connect', cause: err, connect: true },
     );
   }
   if (e.code === 'ROUTER_TIMEOUT') {
-    return new RouterError(
+    return fail(
       'ROUTER_TIMEOUT',
       `No answer from the router at ${where} within ${target.timeoutSeconds} s: check the address, cabling, and /ip service address restrictions`,
-      { command: 'connect', cause: err, connect: true },
     );
   }
-  if (e.code === 'ROUTER_UNREACHABLE') {
-    return new RouterError('ROUTER_UNREACHABLE', e.message, {
-      command: 'connect',
-      cause: err,
-      connect: true,
-    });
-  }
+  if (e.code === 'ROUTER_UNREACHABLE') return fail('ROUTER_UNREACHABLE', e.message);
   return e;
 }

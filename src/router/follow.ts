@@ -38,6 +38,12 @@ const FOLLOWED: Record<SessionKind, { menu: string; proplist: string[]; user: st
   ppp: { menu: '/ppp/active', proplist: ['.id', 'name', 'address'], user: 'name' },
 };
 
+/** A session's login and MAC, as a logout names them. */
+function sessionOf(row: RosRow, user: string): { user: string; mac?: string } {
+  const mac = row['mac-address'] === undefined ? undefined : macOf(row['mac-address']);
+  return { user, ...(mac && { mac }) };
+}
+
 /**
  * Follows one menu's sessions; undefined when the client cannot follow (the caller keeps to the poll). Throws the
  * client's RouterError when not connected; `onEnd` once when the router or the connection ends it.
@@ -65,16 +71,9 @@ export function followSessions(
     }
     const user = row[spec.user];
     if (user === undefined || known.has(id)) return;
-    const mac = row['mac-address'] === undefined ? undefined : macOf(row['mac-address']);
-    known.set(id, { user, ...(mac && { mac }) });
-    onChange({
-      kind,
-      change: 'login',
-      id,
-      user,
-      ...(mac && { mac }),
-      ...(row.address && { address: row.address }),
-    });
+    const session = sessionOf(row, user);
+    known.set(id, session);
+    onChange({ kind, change: 'login', id, ...session, ...(row.address && { address: row.address }) });
   };
   const follow: RouterFollow = router.follow(spec.menu, { proplist: spec.proplist }, onRow, onEnd);
   // The sessions already there, once, so their logouts name their login and MAC (the follow tells only `.id`).
@@ -85,8 +84,7 @@ export function followSessions(
         const id = row['.id'];
         const user = row[spec.user];
         if (id === undefined || user === undefined || known.has(id) || gone.has(id)) continue;
-        const mac = row['mac-address'] === undefined ? undefined : macOf(row['mac-address']);
-        known.set(id, { user, ...(mac && { mac }) });
+        known.set(id, sessionOf(row, user));
       }
     },
     () => undefined, // logouts of those name their `.id` only

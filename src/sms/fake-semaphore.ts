@@ -39,16 +39,6 @@ export class FakeSemaphore extends LoopbackFake {
     super();
   }
 
-  private send(
-    res: http.ServerResponse,
-    status: number,
-    json: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(json));
-  }
-
   protected answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
     this.calls++;
     if (this.mode === 'error') return this.send(res, 500, { message: 'Server Error' });

@@ -86,13 +86,14 @@ export async function removeMany(
   return each.flat();
 }
 
-function groupSets(plan: ReconcilePlan): Array<{ ids: string[]; changes: QueueFieldChanges }> {
-  const groups = new Map<string, { ids: string[]; changes: QueueFieldChanges }>();
-  for (const s of plan.set) {
-    const k = JSON.stringify(Object.entries(s.changes).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const g = groups.get(k);
-    if (g) g.ids.push(s.id);
-    else groups.set(k, { ids: [s.id], changes: s.changes });
+/** Items with identical changes, grouped in the order first seen: each group goes as one `set` naming them all. */
+export function sameChanges<T extends { changes: object }>(items: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const it of items) {
+    const key = JSON.stringify(Object.entries(it.changes).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const g = groups.get(key);
+    if (g) g.push(it);
+    else groups.set(key, [it]);
   }
   return [...groups.values()];
 }
@@ -109,7 +110,7 @@ export async function applyQueuePlan(
     await attempt(errors, () => router.move(QUEUE_MENU, ids, destination));
   }
   // Identical changes (an off-peak window opening for a whole profile) go as one `set` with a list of ids.
-  const sets = groupSets(plan).map((g) => setQueues(router, g.ids, g.changes, errors));
+  const sets = sameChanges(plan.set).map((group) => setQueues(router, group, errors));
   const adds = plan.add.map((q) => addQueue(router, q, plan.placeBefore, errors));
   const [setCounts, addOks] = await Promise.all([Promise.all(sets), Promise.all(adds)]);
   return { added: addOks.filter(Boolean).length, updated: setCounts.reduce((a, b) => a + b, 0), removed };
@@ -145,10 +146,11 @@ async function addQueue(
 /** One grouped `set`; refused with a parent or priority in it, the other changes are tried alone. */
 async function setQueues(
   router: RouterClient,
-  ids: string[],
-  changes: QueueFieldChanges,
+  group: ReconcilePlan['set'],
   errors: RouterError[],
 ): Promise<number> {
+  const ids = group.map((s) => s.id);
+  const changes = group[0].changes;
   const send = (c: QueueFieldChanges) =>
     attempt(errors, () =>
       router.command(`${QUEUE_MENU}/set`, { numbers: ids.join(','), ...queueSetAttrs(c) }),

@@ -6,7 +6,7 @@
  */
 import type { RosAttrs, RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
-import { attempt, isGone, removeMany } from './queues';
+import { attempt, isGone, removeMany, sameChanges } from './queues';
 import { USER_MENU } from './snapshot';
 import { addUser, userChanges, type UserOnRouter, type UserPlacement, type VoucherUser } from './users';
 
@@ -92,18 +92,6 @@ export interface UserReconcileResult {
   errors: RouterError[];
 }
 
-/** Fixes with identical changes go as one `set` naming all their users (a new hotspot profile for everyone). */
-function groupFixes(fixes: UserFix[]): UserFix[][] {
-  const groups = new Map<string, UserFix[]>();
-  for (const f of fixes) {
-    const key = JSON.stringify(Object.entries(f.changes).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const g = groups.get(key);
-    if (g) g.push(f);
-    else groups.set(key, [f]);
-  }
-  return [...groups.values()];
-}
-
 /**
  * Applies a plan: adds, grouped sets and removals all at once (the client pipelines them on its one
  * connection and bounds what is in flight), never a round trip per voucher waiting for the previous one.
@@ -163,7 +151,7 @@ export async function applyUserPlan(
 
   const [, , removedIds] = await Promise.all([
     Promise.all(plan.add.map(async (u) => void ((await add(u)) && added++))),
-    Promise.all(groupFixes(plan.fix).map(setGroup)),
+    Promise.all(sameChanges(plan.fix).map(setGroup)),
     removeMany(
       (ids) => router.remove(USER_MENU, ids),
       plan.remove.map((u) => u.id),

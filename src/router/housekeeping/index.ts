@@ -68,94 +68,6 @@ function mapped(r: RosRow) {
   };
 }
 
-export function hostFrom(r: RosRow): HotspotHost {
-  return {
-    ...mapped(r),
-    uptimeSeconds: seconds(r, 'uptime'),
-    idleSeconds: seconds(r, 'idle-time'),
-    bytesIn: whole(r, 'bytes-in'),
-    bytesOut: whole(r, 'bytes-out'),
-    authorized: flag(r, 'authorized'),
-    bypassed: flag(r, 'bypassed'),
-    comment: text(r, 'comment'),
-  };
-}
-
-export function sessionFrom(r: RosRow): HotspotSession {
-  return {
-    id: text(r, '.id'),
-    server: text(r, 'server'),
-    user: text(r, 'user'),
-    address: text(r, 'address'),
-    mac: text(r, 'mac-address'),
-    loginBy: text(r, 'login-by'),
-    uptimeSeconds: seconds(r, 'uptime'),
-    idleSeconds: seconds(r, 'idle-time'),
-    timeLeftSeconds: seconds(r, 'session-time-left'),
-    bytesIn: whole(r, 'bytes-in'),
-    bytesOut: whole(r, 'bytes-out'),
-  };
-}
-
-export function bindingFrom(r: RosRow): IpBinding {
-  return {
-    ...mapped(r),
-    type: text(r, 'type') || 'regular',
-    disabled: flag(r, 'disabled'),
-    comment: text(r, 'comment'),
-  };
-}
-
-export function cookieFrom(r: RosRow): HotspotCookie {
-  return {
-    id: text(r, '.id'),
-    user: text(r, 'user'),
-    mac: text(r, 'mac-address'),
-    domain: text(r, 'domain'),
-    expiresInSeconds: seconds(r, 'expires-in'),
-  };
-}
-
-export function leaseFrom(r: RosRow): DhcpLease {
-  return {
-    id: text(r, '.id'),
-    address: text(r, 'active-address') || text(r, 'address'),
-    mac: text(r, 'active-mac-address') || text(r, 'mac-address'),
-    hostName: text(r, 'host-name'),
-    server: text(r, 'server'),
-    status: text(r, 'status'),
-    expiresAfterSeconds: seconds(r, 'expires-after'),
-    lastSeenSeconds: seconds(r, 'last-seen'),
-    dynamic: flag(r, 'dynamic'),
-    blocked: flag(r, 'blocked'),
-    disabled: flag(r, 'disabled'),
-    comment: text(r, 'comment'),
-  };
-}
-
-export function logLineFrom(r: RosRow): LogLine {
-  return {
-    id: text(r, '.id'),
-    time: text(r, 'time'),
-    topics: text(r, 'topics').split(',').filter(Boolean),
-    message: text(r, 'message'),
-  };
-}
-
-export function interfaceFrom(r: RosRow): RouterInterface {
-  return {
-    id: text(r, '.id'),
-    name: text(r, 'name'),
-    type: text(r, 'type'),
-    running: flag(r, 'running'),
-    disabled: flag(r, 'disabled'),
-    macAddress: text(r, 'mac-address'),
-    rxBytes: whole(r, 'rx-byte'),
-    txBytes: whole(r, 'tx-byte'),
-    comment: text(r, 'comment'),
-  };
-}
-
 export function resourcesFrom(r: RosRow): RouterResources {
   return {
     uptimeSeconds: seconds(r, 'uptime'),
@@ -194,37 +106,101 @@ const HOSTS: ListRead<HotspotHost> = {
   props: props(
     '.id mac-address address to-address server uptime idle-time bytes-in bytes-out authorized bypassed comment',
   ),
-  from: hostFrom,
+  from: (r) => ({
+    ...mapped(r),
+    uptimeSeconds: seconds(r, 'uptime'),
+    idleSeconds: seconds(r, 'idle-time'),
+    bytesIn: whole(r, 'bytes-in'),
+    bytesOut: whole(r, 'bytes-out'),
+    authorized: flag(r, 'authorized'),
+    bypassed: flag(r, 'bypassed'),
+    comment: text(r, 'comment'),
+  }),
 };
 const SESSIONS: ListRead<HotspotSession> = {
   menu: '/ip/hotspot/active',
   props: props(
     '.id server user address mac-address login-by uptime idle-time session-time-left bytes-in bytes-out',
   ),
-  from: sessionFrom,
+  from: (r) => ({
+    id: text(r, '.id'),
+    server: text(r, 'server'),
+    user: text(r, 'user'),
+    address: text(r, 'address'),
+    mac: text(r, 'mac-address'),
+    loginBy: text(r, 'login-by'),
+    uptimeSeconds: seconds(r, 'uptime'),
+    idleSeconds: seconds(r, 'idle-time'),
+    timeLeftSeconds: seconds(r, 'session-time-left'),
+    bytesIn: whole(r, 'bytes-in'),
+    bytesOut: whole(r, 'bytes-out'),
+  }),
 };
 const BINDINGS: ListRead<IpBinding> = {
   menu: '/ip/hotspot/ip-binding',
   props: props('.id mac-address address to-address server type disabled comment'),
-  from: bindingFrom,
+  from: (r) => ({
+    ...mapped(r),
+    type: text(r, 'type') || 'regular',
+    disabled: flag(r, 'disabled'),
+    comment: text(r, 'comment'),
+  }),
 };
 const COOKIES: ListRead<HotspotCookie> = {
   menu: '/ip/hotspot/cookie',
   props: props('.id user domain mac-address expires-in'),
-  from: cookieFrom,
+  from: (r) => ({
+    id: text(r, '.id'),
+    user: text(r, 'user'),
+    mac: text(r, 'mac-address'),
+    domain: text(r, 'domain'),
+    expiresInSeconds: seconds(r, 'expires-in'),
+  }),
 };
 const LEASES: ListRead<DhcpLease> = {
   menu: '/ip/dhcp-server/lease',
   props: props(
     '.id address mac-address active-address active-mac-address host-name server status expires-after last-seen dynamic blocked disabled comment',
   ),
-  from: leaseFrom,
+  from: (r) => ({
+    id: text(r, '.id'),
+    address: text(r, 'active-address') || text(r, 'address'),
+    mac: text(r, 'active-mac-address') || text(r, 'mac-address'),
+    hostName: text(r, 'host-name'),
+    server: text(r, 'server'),
+    status: text(r, 'status'),
+    expiresAfterSeconds: seconds(r, 'expires-after'),
+    lastSeenSeconds: seconds(r, 'last-seen'),
+    dynamic: flag(r, 'dynamic'),
+    blocked: flag(r, 'blocked'),
+    disabled: flag(r, 'disabled'),
+    comment: text(r, 'comment'),
+  }),
 };
-const LOG: ListRead<LogLine> = { menu: '/log', props: props('.id time topics message'), from: logLineFrom };
+const LOG: ListRead<LogLine> = {
+  menu: '/log',
+  props: props('.id time topics message'),
+  from: (r) => ({
+    id: text(r, '.id'),
+    time: text(r, 'time'),
+    topics: text(r, 'topics').split(',').filter(Boolean),
+    message: text(r, 'message'),
+  }),
+};
 const INTERFACES: ListRead<RouterInterface> = {
   menu: '/interface',
   props: props('.id name type running disabled mac-address rx-byte tx-byte comment'),
-  from: interfaceFrom,
+  from: (r) => ({
+    id: text(r, '.id'),
+    name: text(r, 'name'),
+    type: text(r, 'type'),
+    running: flag(r, 'running'),
+    disabled: flag(r, 'disabled'),
+    macAddress: text(r, 'mac-address'),
+    rxBytes: whole(r, 'rx-byte'),
+    txBytes: whole(r, 'tx-byte'),
+    comment: text(r, 'comment'),
+  }),
 };
 /** ◐ RouterOS 7: one row per sensor; a row without a name is not one. */
 const HEALTH: ListRead<HealthSensor | null> = {

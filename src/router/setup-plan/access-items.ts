@@ -1,5 +1,5 @@
 /** The items of how the controller and RADIUS reach the router: the RADIUS client, CoA, the bypass, the API service. */
-import { OURS, isOurs, enabled, q, item, write, fixOf, siteServers } from './core';
+import { OURS, isOurs, enabled, q, fixedBy, item, write, siteServers } from './core';
 import type { SetupItem, SetupFacts, SetupWants } from './core';
 
 export function radiusItems(facts: SetupFacts, wants: SetupWants): SetupItem[] {
@@ -25,17 +25,11 @@ export function radiusItems(facts: SetupFacts, wants: SetupWants): SetupItem[] {
       ),
     ];
     out.push(
-      item(
-        'radius',
-        'wrong',
-        `the RADIUS entry for ${r.address} has another service or secret`,
-        fixOf(writes),
-        writes,
-      ),
+      fixedBy('radius', 'wrong', `the RADIUS entry for ${r.address} has another service or secret`, writes),
     );
   } else {
     const writes = [write('add', '/radius', { ...wantedRadius, comment: OURS }, undefined, r.secret)];
-    out.push(item('radius', 'missing', `no RADIUS entry for ${r.address}`, fixOf(writes), writes));
+    out.push(fixedBy('radius', 'missing', `no RADIUS entry for ${r.address}`, writes));
   }
   const inc = facts.radiusIncoming ?? {};
   const incOk = (inc.accept === 'true' || inc.accept === 'yes') && inc.port === String(r.coaPort);
@@ -43,11 +37,10 @@ export function radiusItems(facts: SetupFacts, wants: SetupWants): SetupItem[] {
   out.push(
     incOk
       ? item('radius-incoming', 'ok', `the router takes CoA and Disconnect on port ${r.coaPort}`)
-      : item(
+      : fixedBy(
           'radius-incoming',
           'wrong',
           `the router does not take CoA on port ${r.coaPort} (speed changes and kicks would not reach it)`,
-          fixOf(incWrites),
           incWrites,
         ),
   );
@@ -64,13 +57,7 @@ export function radiusItems(facts: SetupFacts, wants: SetupWants): SetupItem[] {
   );
   out.push(
     off.length
-      ? item(
-          'use-radius',
-          'wrong',
-          `server profile ${off.join(', ')} does not ask RADIUS`,
-          fixOf(useWrites),
-          useWrites,
-        )
+      ? fixedBy('use-radius', 'wrong', `server profile ${off.join(', ')} does not ask RADIUS`, useWrites)
       : item('use-radius', 'ok', `server profile ${profiles.join(', ')} asks RADIUS`),
   );
   return out;
@@ -94,11 +81,10 @@ export function bypassItem(facts: SetupFacts, wants: SetupWants): SetupItem | nu
       comment: `${OURS}: controller`,
     }),
   ];
-  return item(
+  return fixedBy(
     'bypass',
     'missing',
     `the controller (${address}, ${controllerMac}) is inside the hotspot network and would have to log in`,
-    fixOf(writes),
     writes,
   );
 }
@@ -138,13 +124,12 @@ export function apiServiceItem(facts: SetupFacts, wants: SetupWants): SetupItem 
   const writes = [
     write('set', '/ip/service', { address: `${address}/32` }, { id: s['.id'] ?? '', find: name }),
   ];
-  return item(
+  return fixedBy(
     'api-service',
     'wrong',
     list === ''
       ? `the ${name} service takes connections from any address; limit it to the controller (${address})`
       : `the ${name} service does not list the controller (${address})`,
-    fixOf(writes),
     writes,
   );
 }

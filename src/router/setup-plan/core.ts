@@ -8,21 +8,7 @@
  * service's addresses) and the FastTrack rule, which is disabled.
  */
 export type SetupState = 'ok' | 'missing' | 'wrong';
-export type SetupItemId =
-  | 'hotspot'
-  | 'user-profile'
-  | 'walled-garden'
-  | 'login-page'
-  | 'fasttrack'
-  | 'radius'
-  | 'radius-incoming'
-  | 'use-radius'
-  | 'bypass'
-  | 'api-service'
-  | 'pppoe-server'
-  | 'suspended-redirect';
-
-export const SETUP_ITEM_IDS: readonly SetupItemId[] = [
+export const SETUP_ITEM_IDS = [
   'hotspot',
   'user-profile',
   'walled-garden',
@@ -35,7 +21,8 @@ export const SETUP_ITEM_IDS: readonly SetupItemId[] = [
   'api-service',
   'pppoe-server',
   'suspended-redirect',
-];
+] as const;
+export type SetupItemId = (typeof SETUP_ITEM_IDS)[number];
 
 /** Items that only report: the owner sets them up on the router; they have no Fix. */
 export const REPORT_ONLY_ITEMS: readonly SetupItemId[] = ['hotspot', 'pppoe-server'];
@@ -130,6 +117,11 @@ export function item(
   return { id, state, detail, fix: state === 'ok' ? '' : fix, writes: state === 'ok' ? [] : writes };
 }
 
+/** An item that `writes` make ok: its fix is their terminal commands. */
+export function fixedBy(id: SetupItemId, state: SetupState, detail: string, writes: SetupWrite[]): SetupItem {
+  return item(id, state, detail, writes.map((w) => w.shown).join('\n'), writes);
+}
+
 /** The RouterOS terminal spelling of an API menu: `/ip/hotspot/walled-garden/ip` → `/ip hotspot walled-garden ip`. */
 export function cliMenu(menu: string): string {
   const [first, ...rest] = menu.split('/').filter(Boolean);
@@ -158,8 +150,6 @@ export function write(
         : `${cliMenu(menu)} ${verb}${target}${Object.keys(attrs).length ? ' ' + attrsText(attrs, secret) : ''}`;
   return { verb, menu, id: ref?.id, attrs, shown };
 }
-
-export const fixOf = (writes: SetupWrite[]): string => writes.map((w) => w.shown).join('\n');
 
 /** The enabled hotspot servers the site uses (HOTSPOT_SERVER, or all of them). */
 export function siteServers(facts: SetupFacts, wants: SetupWants): Row[] {

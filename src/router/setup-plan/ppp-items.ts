@@ -6,7 +6,7 @@
  * (HTTPS included) is refused.
  */
 import { SUSPENDED_LIST } from '../../domain/suspended-list';
-import { OURS, isOurs, enabled, q, item, write, fixOf } from './core';
+import { OURS, isOurs, enabled, q, fixedBy, item, write } from './core';
 import type { Row, SetupFacts, SetupItem, SetupWants, SetupWrite } from './core';
 
 /** The address list of the payment pages' host names (RouterOS resolves each name to its addresses). */
@@ -154,5 +154,5 @@ export function suspendedRedirectItem(facts: SetupFacts, wants: SetupWants): Set
       'ok',
       `suspended subscribers' web requests go to the portal at ${portal.address}:${portal.port}; the rest is refused but DNS${hosts.length ? ' and the payment pages' : ''}`,
     );
-  return item('suspended-redirect', wrong ? 'wrong' : 'missing', problems.join('; '), fixOf(writes), writes);
+  return fixedBy('suspended-redirect', wrong ? 'wrong' : 'missing', problems.join('; '), writes);
 }

@@ -1,5 +1,5 @@
 /** The items every hotspot site needs: the hotspot, the voucher profile, the walled garden, the login page, FastTrack. */
-import { OURS, isOurs, enabled, q, item, write, fixOf, siteServers } from './core';
+import { OURS, isOurs, enabled, q, fixedBy, item, write, siteServers } from './core';
 import type { SetupState, Row, SetupWrite, SetupItem, SetupFacts, SetupWants } from './core';
 
 export function hotspotItem(facts: SetupFacts, wants: SetupWants): SetupItem {
@@ -25,13 +25,7 @@ export function userProfileItem(facts: SetupFacts, wants: SetupWants): SetupItem
   const shared = String(Math.max(1, wants.sharedUsers));
   if (!p) {
     const writes = [write('add', menu, { name, 'shared-users': shared })];
-    return item(
-      'user-profile',
-      'missing',
-      `hotspot user profile "${name}" does not exist`,
-      fixOf(writes),
-      writes,
-    );
+    return fixedBy('user-profile', 'missing', `hotspot user profile "${name}" does not exist`, writes);
   }
   const find = { id: p['.id'] ?? '', find: `[find name=${q(name)}]` };
   const problems: string[] = [];
@@ -46,7 +40,7 @@ export function userProfileItem(facts: SetupFacts, wants: SetupWants): SetupItem
     writes.push(write('set', menu, { 'shared-users': shared }, find));
   }
   if (!problems.length) return item('user-profile', 'ok', `"${name}": no rate-limit, shared-users ${now}`);
-  return item('user-profile', 'wrong', `"${name}" ${problems.join('; ')}`, fixOf(writes), writes);
+  return fixedBy('user-profile', 'wrong', `"${name}" ${problems.join('; ')}`, writes);
 }
 
 /** A name the IP-level walled garden can hold: exact, no wildcard or regular expression. */
@@ -56,7 +50,10 @@ const exactHost = (host: string): boolean => !/[*?:]/.test(host);
 function hasHost(rows: Row[], host: string, action: string): boolean {
   return rows.some(
     (r) =>
-      isOurs(r) && enabled(r) && (r['dst-host'] ?? '').toLowerCase() === host && (r.action ?? action) === action,
+      isOurs(r) &&
+      enabled(r) &&
+      (r['dst-host'] ?? '').toLowerCase() === host &&
+      (r.action ?? action) === action,
   );
 }
 
@@ -111,7 +108,7 @@ export function walledGardenItem(facts: SetupFacts, wants: SetupWants): SetupIte
       'ok',
       `customers reach the portal at ${address}:${port}${hosts.length ? ` and ${hosts.join(', ')}` : ''} before logging in`,
     );
-  return item('walled-garden', state, problems.join('; '), fixOf(writes), writes);
+  return fixedBy('walled-garden', state, problems.join('; '), writes);
 }
 
 /** The folder each server serves its pages from: the profile's html-directory-override when set, else html-directory. */
@@ -165,13 +162,7 @@ export function loginPageItem(facts: SetupFacts, wants: SetupWants): SetupItem {
       ? `${stale.join(', ')} is missing`
       : `${stale.join(', ')} does not send phones to the portal (the factory page or an older one)`;
   return {
-    ...item(
-      'login-page',
-      missing.length === stale.length ? 'missing' : 'wrong',
-      detail,
-      fixOf(writes),
-      writes,
-    ),
+    ...fixedBy('login-page', missing.length === stale.length ? 'missing' : 'wrong', detail, writes),
     fallback: fallback.map((w) => ({
       ...w,
       shown: w.shown.replace(/contents=".*"$/s, 'contents=<login page>'),
@@ -211,11 +202,10 @@ export function fastTrackItem(facts: SetupFacts): SetupItem {
     ),
   );
   const which = rules.map((r) => `${r['.id']}${r.comment ? ` "${r.comment}"` : ''}`).join(', ');
-  return item(
+  return fixedBy(
     'fasttrack',
     'wrong',
     `FastTrack rule ${which} lets customers' traffic skip their speed limits and usage counts`,
-    fixOf(writes),
     writes,
   );
 }
