@@ -27,7 +27,6 @@ const profilesList: CommandDef = {
       args,
       { all: { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
       PROFILES,
-      { min: 0, max: 0 },
     );
     return withCore(async (core) => {
       const profiles = await core.services.profiles.list({
@@ -79,7 +78,6 @@ const reportSales: CommandDef = {
         json: { type: 'boolean' },
       },
       SALES,
-      { min: 0, max: 0 },
     );
     const by = (typeof values.by === 'string' ? values.by : 'profile') as By;
     if (!BY.includes(by))
@@ -135,7 +133,6 @@ const reportUsage: CommandDef = {
         json: { type: 'boolean' },
       },
       USAGE_REPORT,
-      { min: 0, max: 0 },
     );
     return withCore(async (core) => {
       const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
@@ -175,10 +172,7 @@ const setPassword: CommandDef = {
   summary: 'set the web admin password',
   usage: SET_PASSWORD,
   async run(args) {
-    const { values } = parseCommand(args, { username: { type: 'string', short: 'u' } }, SET_PASSWORD, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { username: { type: 'string', short: 'u' } }, SET_PASSWORD);
     const pw = await readNewPassword();
     if (pw === '')
       throw new ValidationError('password', 'missing; type the new password (nothing was changed)');
@@ -210,7 +204,7 @@ const migrate: CommandDef = {
   summary: 'apply database migrations',
   usage: MIGRATE,
   async run(args) {
-    parseCommand(args, {}, MIGRATE, { min: 0, max: 0 });
+    parseCommand(args, {}, MIGRATE);
     const applied = await runMigrations();
     print(
       applied.length

@@ -75,7 +75,6 @@ const backup: CommandDef = {
       args,
       { out: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
       BACKUP,
-      { min: 0, max: 0 },
     );
     const format = parseFormat(values.format);
     const config = configFromEnv();
@@ -149,7 +148,7 @@ const restore: CommandDef = {
       args,
       { yes: { type: 'boolean' }, json: { type: 'boolean' } },
       RESTORE,
-      { min: 1, max: 1 },
+      1,
     );
     const config = configFromEnv();
     // A bare name, as the Backups page and `pisonet backup` print it, is found in BACKUP_DIR.

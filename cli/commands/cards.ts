@@ -64,10 +64,7 @@ const show: CommandDef = {
   summary: 'show the design of printed cards',
   usage: SHOW,
   async run(args) {
-    const { values } = parseCommand(args, { ...scopeOptions, json: { type: 'boolean' } }, SHOW, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { ...scopeOptions, json: { type: 'boolean' } }, SHOW);
     const scope = scopeOf(values, SHOW);
     return withCore(async (core) => {
       const r = await core.services.cards.resolve(scope);
@@ -140,7 +137,6 @@ const set: CommandDef = {
         json: { type: 'boolean' },
       },
       SET,
-      { min: 0, max: 0 },
     );
     const scope = scopeOf(values, SET);
     const fromFile =
@@ -186,7 +182,7 @@ const reset: CommandDef = {
   summary: "remove a profile's or a batch's own card design",
   usage: RESET,
   async run(args) {
-    const { values } = parseCommand(args, scopeOptions, RESET, { min: 0, max: 0 });
+    const { values } = parseCommand(args, scopeOptions, RESET);
     const scope = scopeOf(values, RESET);
     if (scope.kind === 'shop') throw usageError('name a --profile or a --batch', RESET);
     return withCore(async (core) => {
@@ -221,7 +217,6 @@ const quick: CommandDef = {
         json: { type: 'boolean' },
       },
       PRINT,
-      { min: 0, max: 0 },
     );
     const profile = requireOption(values, 'profile', PRINT);
     const file = requireOption(values, 'out', PRINT);

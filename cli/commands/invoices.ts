@@ -64,7 +64,6 @@ const list: CommandDef = {
       args,
       { status: { type: 'string' }, subscriber: { type: 'string' }, json: { type: 'boolean' } },
       LIST,
-      { min: 0, max: 0 },
     );
     return withCore(async (core) => {
       const who =
@@ -112,10 +111,7 @@ const show: CommandDef = {
   summary: 'one invoice: lines, credit, paid, due',
   usage: SHOW,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, 1);
     return withCore(async (core) => {
       await printInvoice(core, positionals[0], values.json === true);
       return 0;
@@ -148,7 +144,7 @@ const pay: CommandDef = {
         json: { type: 'boolean' },
       },
       PAY,
-      { min: 2, max: 2 },
+      2,
     );
     return withCore(async (core) => {
       const s = await core.services.subscribers.get(positionals[0]);
@@ -191,7 +187,7 @@ const run: CommandDef = {
   summary: 'issue the invoices due by today (idempotent)',
   usage: RUN,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, RUN, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, RUN);
     return withCore(async (core) => {
       const { subscribers, invoices, suspensions } = core.services;
       const { issued } = await runBilling({ subscribers, invoices, suspensions, log: core.log });

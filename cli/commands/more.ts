@@ -52,7 +52,6 @@ const sheet: CommandDef = {
         from: { type: 'string' },
       },
       SHEET,
-      { min: 0, max: 0 },
     );
     const batch = parseWhole(
       requireOption(values, 'batch', SHEET),
@@ -105,7 +104,7 @@ const extend: CommandDef = {
         json: { type: 'boolean' },
       },
       EXTEND,
-      { min: 1, max: 1 },
+      1,
     );
     const seconds = parseExtension(requireOption(values, 'time', EXTEND), 'time');
     if (seconds > CONFIRM_EXTENSION_ABOVE_SECONDS && values.yes !== true)
@@ -184,7 +183,7 @@ const pcreate: CommandDef = {
       args,
       { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
       PCREATE,
-      { min: 1, max: 1 },
+      1,
     );
     const json = withSite(await readJson(positionals[0]), values);
     return withCore(async (core) => {
@@ -205,7 +204,7 @@ const pupdate: CommandDef = {
       args,
       { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
       PUPDATE,
-      { min: 2, max: 2 },
+      2,
     );
     const json = withSite(await readJson(positionals[1]), values);
     return withCore(async (core) => {
@@ -234,7 +233,7 @@ const pimport: CommandDef = {
       args,
       { 'dry-run': { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
       PIMPORT,
-      { min: 1, max: 1 },
+      1,
     );
     const json = await readJson(positionals[0]);
     return withCore(async (core) => {
@@ -274,10 +273,7 @@ Brings an archived profile back: it can be sold again.`;
     summary: archived ? 'retire a profile (kept for history)' : 'bring an archived profile back',
     usage,
     async run(args) {
-      const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, usage, {
-        min: 1,
-        max: 1,
-      });
+      const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, usage, 1);
       return withCore(async (core) => {
         const p = await core.services.profiles.setArchived(positionals[0], archived, cliActor());
         if (values.json) printJson({ profile: profileJson(p) }, { api: true });
@@ -298,7 +294,7 @@ const configShow: CommandDef = {
   summary: 'show the effective configuration (secrets masked)',
   usage: CONFIG,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, CONFIG, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, CONFIG);
     const config = loadConfig(process.env);
     const shop = await savedShopSettings(config);
     // Where the zone was set goes right under it.

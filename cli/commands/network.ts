@@ -80,7 +80,7 @@ const usersKick: CommandDef = {
   summary: 'log a device out (voucher stays usable)',
   usage: USERS_KICK,
   async run(args) {
-    const { values, positionals } = parseCommand(args, SITE_OPTION, USERS_KICK, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(args, SITE_OPTION, USERS_KICK, 1);
     const mac = normaliseMac(positionals[0], 'mac');
     return withCore(async (core) =>
       // Without --site: the router of the device's voucher's site.
@@ -148,7 +148,7 @@ const bwSet: CommandDef = {
       args,
       { ...MAC_OPTION, up: { type: 'string' }, down: { type: 'string' } },
       BW_SET,
-      { min: 0, max: 1 },
+      [0, 1],
     );
     const mac = macOption(values, positionals, BW_SET);
     const up = parseSpeedLimit(requireOption(values, 'up', BW_SET), 'up');
@@ -183,7 +183,7 @@ function deviceCommand(
     summary,
     usage,
     async run(args) {
-      const { values, positionals } = parseCommand(args, MAC_OPTION, usage, { min: 0, max: 1 });
+      const { values, positionals } = parseCommand(args, MAC_OPTION, usage, [0, 1]);
       const mac = macOption(values, positionals, usage);
       return withCore(async (core) => {
         const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) => act(bw, mac));

@@ -85,7 +85,7 @@ export const notifyCommands: CommandDef[] = [
     summary: 'show the notifications to the owner (Telegram, webhook, what is sent)',
     usage: SHOW,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, { min: 0, max: 0 });
+      const { values } = parseCommand(args, { json: { type: 'boolean' } }, SHOW);
       return withCore(async (core) => {
         await show(core, Boolean(values.json));
         return 0;
@@ -104,7 +104,6 @@ export const notifyCommands: CommandDef[] = [
           ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
         },
         SET,
-        { min: 0, max: 0 },
       );
       const input: Partial<Record<NotifyField, unknown>> = {};
       for (const f of NOTIFY_FIELDS) {
@@ -126,7 +125,7 @@ export const notifyCommands: CommandDef[] = [
     summary: 'send a test message on every notification channel set',
     usage: TEST,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' } }, TEST, { min: 0, max: 0 });
+      const { values } = parseCommand(args, { json: { type: 'boolean' } }, TEST);
       return withCore(async (core) => {
         const results = await core.services.notify.test(cliActor());
         if (values.json) printJson({ results });

@@ -64,7 +64,6 @@ export const routerAdopt: CommandDef = {
       args,
       { yes: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       ROUTER_ADOPT,
-      { min: 0, max: 0 },
     );
     return withCore((core) =>
       withSiteRouter(core, siteValue(values), (s) =>

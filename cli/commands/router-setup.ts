@@ -48,7 +48,6 @@ const setup: CommandDef = {
         ...SITE_OPTION,
       },
       USAGE,
-      { min: 0, max: 0 },
     );
     if (values.check && values.apply) throw usageError('use --check or --apply, not both', USAGE);
     const only =
@@ -130,7 +129,7 @@ const demoReset: CommandDef = {
   summary: "demo mode: reset the simulated router to a factory-like state (to try 'router setup')",
   usage: DEMO_RESET,
   async run(args) {
-    const { values } = parseCommand(args, { yes: { type: 'boolean' } }, DEMO_RESET, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { yes: { type: 'boolean' } }, DEMO_RESET);
     return withCore(async (core) => {
       if (!core.config.router.simulated)
         throw usageError(

@@ -135,7 +135,6 @@ const log: CommandDef = {
         ...SITE_OPTION,
       },
       LOG,
-      { min: 0, max: 0 },
     );
     const limit =
       typeof values.limit === 'string' ? parseWhole(values.limit, 'limit', 'a count', 1, 1000) : undefined;
@@ -171,7 +170,6 @@ const traffic: CommandDef = {
       args,
       { interface: { type: 'string' }, json: { type: 'boolean' }, ...SITE_OPTION },
       TRAFFIC,
-      { min: 0, max: 0 },
     );
     return withCore((core) =>
       withSiteRouter(core, siteValue(values), async (s) => {
@@ -219,7 +217,6 @@ const reboot: CommandDef = {
       args,
       { yes: { type: 'boolean' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       REBOOT,
-      { min: 0, max: 0 },
     );
     return withCore((core) =>
       withSiteRouter(core, siteValue(values), async (s) => {

@@ -46,7 +46,6 @@ export const billingSettingsCommand: CommandDef = {
         ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
       },
       USAGE,
-      { min: 0, max: 0 },
     );
     const input = Object.fromEntries(
       BILLING_SETTING_FIELDS.filter((f) => values[OPTION[f]] !== undefined).map((f) => [

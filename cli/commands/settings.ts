@@ -29,10 +29,7 @@ const movesPerDay: CommandDef = {
   summary: 'show or set how often one code may move to a new device per day',
   usage: MOVES,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, MOVES, {
-      min: 0,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, MOVES, [0, 1]);
     return withCore(async (core) => {
       const self = core.services.selfService;
       const before = await self.movesPerDay();
@@ -60,10 +57,7 @@ const moveOfflineMinutes: CommandDef = {
   summary: 'show or set how long a code must be offline before another phone may take it',
   usage: OFFLINE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, OFFLINE, {
-      min: 0,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, OFFLINE, [0, 1]);
     return withCore(async (core) => {
       const self = core.services.selfService;
       const before = await self.moveOfflineMinutes();
@@ -121,7 +115,6 @@ const shop: CommandDef = {
         ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
       },
       SHOP,
-      { min: 0, max: 0 },
     );
     const input = Object.fromEntries(
       SHOP_SETTING_FIELDS.filter((f) => values[OPTION[f]] !== undefined).map((f) => [f, values[OPTION[f]]]),

@@ -91,7 +91,7 @@ const list: CommandDef = {
   summary: 'routers (sites), online or not, devices online',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST);
     return withCore(async (core) => {
       const sites = await core.services.sites.list();
       if (values.json) printJson({ sites: sites.map(siteJson) }, { api: true });
@@ -115,7 +115,6 @@ const add: CommandDef = {
       args,
       { ...fieldOptions, name: { type: 'string' }, tls: { type: 'boolean' } },
       ADD,
-      { min: 0, max: 0 },
     );
     const radius = isRadiusClient(values);
     const password = await passwordFrom(values, !radius || typeof values.host === 'string');
@@ -146,7 +145,7 @@ const edit: CommandDef = {
         'ask-password': { type: 'boolean' },
       },
       EDIT,
-      { min: 1, max: 1 },
+      1,
     );
     if (values.tls && values['no-tls']) throw usageError('--tls and --no-tls contradict each other', EDIT);
     const password = await passwordFrom(values, false);
@@ -177,7 +176,7 @@ const remove: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
       REMOVE,
-      { min: 1, max: 1 },
+      1,
     );
     const force = values.force === true;
     return withCore(async (core) => {
@@ -227,7 +226,7 @@ const loginPage: CommandDef = {
       args,
       { portal: { type: 'string' }, out: { type: 'string' } },
       LOGIN_PAGE,
-      { min: 1, max: 1 },
+      1,
     );
     return withCore(async (core) => {
       const site = await core.services.sites.get(positionals[0]);
@@ -252,10 +251,7 @@ const addresses: CommandDef = {
   summary: "the fixed addresses a site's subscribers hold",
   usage: ADDRESSES,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ADDRESSES, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ADDRESSES, 1);
     return withCore(async (core) => {
       const site = await core.services.sites.get(positionals[0]);
       const a = addressesJson(await core.services.subscribers.addresses(site.id));

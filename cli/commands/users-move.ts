@@ -56,7 +56,7 @@ export const usersMove: CommandDef = {
         json: { type: 'boolean' },
       },
       MOVE,
-      { min: 1, max: 1 },
+      1,
     );
     const profile = requireOption(values, 'profile', MOVE);
     const code = positionals[0];

@@ -89,10 +89,7 @@ const list: CommandDef = {
   summary: 'coin vendos, online or not, cash in each box',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { site: { type: 'string' }, json: { type: 'boolean' } }, LIST, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { site: { type: 'string' }, json: { type: 'boolean' } }, LIST);
     return withCore(async (core) => {
       const vendos = await core.services.vendos.list({ siteId: await siteOption(core, values) });
       if (values.json) printJson({ vendos: vendos.map(vendoJson) }, { api: true });
@@ -169,7 +166,7 @@ const add: CommandDef = {
   summary: 'register a vendo (prints its secret once)',
   usage: ADD,
   async run(args) {
-    const { values } = parseCommand(args, VENDO_OPTIONS, ADD, { min: 0, max: 0 });
+    const { values } = parseCommand(args, VENDO_OPTIONS, ADD);
     const input = vendoInput(flags(values));
     return withCore(async (core) => {
       const { vendo, secret } = await core.services.vendos.create(input, cliActor());
@@ -184,10 +181,7 @@ const rotate: CommandDef = {
   summary: 'a new secret for a vendo (the old one stops working)',
   usage: ROTATE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ROTATE, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ROTATE, 1);
     return withCore(async (core) => {
       const { vendo, secret } = await core.services.vendos.rotateSecret(positionals[0], cliActor());
       showSecret(vendo, secret, values.json === true, 'New secret for');
@@ -205,7 +199,7 @@ const collect: CommandDef = {
       args,
       { counted: { type: 'string' }, note: { type: 'string' }, json: { type: 'boolean' } },
       COLLECT,
-      { min: 1, max: 1 },
+      1,
     );
     return withCore(async (core) => {
       const c = await core.services.vendos.collect(
@@ -235,7 +229,7 @@ const update: CommandDef = {
       args,
       { ...VENDO_OPTIONS, enabled: { type: 'string' } },
       UPDATE,
-      { min: 1, max: 1 },
+      1,
     );
     // Only what was given: the service leaves the rest as it is.
     const input = vendoInput(flags(values), true);
@@ -260,7 +254,7 @@ const remove: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
       REMOVE,
-      { min: 1, max: 1 },
+      1,
     );
     if (!values.yes && !process.stdin.isTTY)
       throw usageError('refusing to remove a vendo without confirmation: add --yes', REMOVE);

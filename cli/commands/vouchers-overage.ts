@@ -59,7 +59,7 @@ export const vouchersOverage: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
       OVERAGE,
-      { min: 1, max: 1 },
+      1,
     );
     if (!values.yes && !process.stdin.isTTY)
       throw usageError('refusing to sell without confirmation: add --yes', OVERAGE);

@@ -74,7 +74,6 @@ const generate: CommandDef = {
         csv: { type: 'boolean' },
       },
       GENERATE,
-      { min: 0, max: 0 },
     );
     if (values.json && values.csv) throw usageError('choose one of --json and --csv', GENERATE);
     if (values.site !== undefined && values.roaming)
@@ -177,7 +176,6 @@ const list: CommandDef = {
         json: { type: 'boolean' },
       },
       LIST,
-      { min: 0, max: 0 },
     );
     const filter = listFilter(values);
     return withCore(async (core) => {
@@ -205,10 +203,7 @@ const show: CommandDef = {
   summary: 'show one voucher (state, usage, device)',
   usage: SHOW,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, 1);
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
       if (values.json) printJson({ voucher: voucherDetailJson(v) }, { api: true });
@@ -233,7 +228,7 @@ const revoke: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
       REVOKE,
-      { min: 1, max: 1 },
+      1,
     );
     if (!values.yes && !process.stdin.isTTY)
       throw usageError('refusing to revoke without confirmation: add --yes', REVOKE);
@@ -280,7 +275,6 @@ const exportCsv: CommandDef = {
         out: { type: 'string', short: 'o' },
       },
       EXPORT,
-      { min: 0, max: 0 },
     );
     const filter = { ...listFilter(values), limit: undefined };
     return withCore(async (core) => {

@@ -43,13 +43,14 @@ function joinDashValues(args: string[], options: OptionSpec, usage: string): str
 
 /**
  * Strict parsing with node:util: unknown options, missing values and stray arguments are usage
- * errors (exit 2) that name the problem, rather than being ignored.
+ * errors (exit 2) that name the problem, rather than being ignored. `positionals`: how many arguments (default
+ * none), or the fewest and the most.
  */
 export function parseCommand(
   args: string[],
   options: OptionSpec,
   usage: string,
-  positionals: { min: number; max: number },
+  positionals: number | [min: number, max: number] = 0,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const all: OptionSpec = { ...options, help: { type: 'boolean', short: 'h' } };
   let parsed;
@@ -68,10 +69,10 @@ export function parseCommand(
     );
   }
   if (parsed.values.help) throw new HelpRequested(usage);
+  const [min, max] = typeof positionals === 'number' ? [positionals, positionals] : positionals;
   const n = parsed.positionals.length;
-  if (n < positionals.min) throw usageError('missing argument', usage);
-  if (n > positionals.max)
-    throw usageError(`unexpected argument "${parsed.positionals[positionals.max]}"`, usage);
+  if (n < min) throw usageError('missing argument', usage);
+  if (n > max) throw usageError(`unexpected argument "${parsed.positionals[max]}"`, usage);
   return {
     values: parsed.values as Record<string, string | boolean | undefined>,
     positionals: parsed.positionals,

@@ -63,10 +63,7 @@ export const SITE_OPTION = { site: { type: 'string' } } as const;
 
 /** A command's words when it takes no argument, only --site and --json (`site`: the --site given). */
 export function parseSiteRead(args: string[], usage: string): { site: string | undefined; json: boolean } {
-  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage, {
-    min: 0,
-    max: 0,
-  });
+  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage);
   return { site: siteValue(values), json: values.json === true };
 }
 
