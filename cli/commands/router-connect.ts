@@ -2,7 +2,7 @@
  * `pisonet router test|adopt`: whether the terminal reaches a site's router, and binding this database to the
  * router connected now (ending safe mode), through the site's router binding as the admin's Settings do.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { ValidationError, AppError } from '../../src/domain/errors';
 import type { RouterBinding } from '../../src/services/network/router-binding';
 import { out } from '../lib/ansi';
@@ -92,10 +92,7 @@ export async function adoptRouter(
         'yes',
         'adopting removes what this database does not know; add --yes to confirm',
       );
-    const ok = await confirm({
-      message: `Adopt router "${before.identity ?? '?'}"${of} for this database?`,
-      default: false,
-    });
+    const ok = await confirmAction(`Adopt router "${before.identity ?? '?'}"${of} for this database?`);
     if (!ok) return 1;
   }
   const st = await binding.adopt(cliActor());

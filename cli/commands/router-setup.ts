@@ -4,7 +4,7 @@
  * Exit codes: 0 all ok, 3 something needs fixing (or no hotspot server), 1 an error or a refused change,
  * 2 `--apply` without `--yes` and without a terminal (nothing changed).
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import type { SetupItem } from '../../src/router/setup-plan';
 import { out } from '../lib/ansi';
 import { setupItemsText as itemsText } from '../lib/setup-render';
@@ -90,7 +90,7 @@ const setup: CommandDef = {
             return 2;
           }
           print(`Will change:\n${commands}`);
-          if (!(await confirm({ message: 'Apply these changes to the router?', default: false }))) return 2;
+          if (!(await confirmAction('Apply these changes to the router?'))) return 2;
         }
         const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
         if (values.json) printJson(result);
@@ -143,8 +143,7 @@ const demoReset: CommandDef = {
           DEMO_RESET,
         );
       if (!values.yes && process.stdin.isTTY) {
-        if (!(await confirm({ message: 'Reset the demo router to a factory-like state?', default: false })))
-          return 1;
+        if (!(await confirmAction('Reset the demo router to a factory-like state?'))) return 1;
       }
       await sim.factoryReset();
       await leaveDemoRouterToOwner(core, cliActor());

@@ -3,7 +3,7 @@
  * scripts and the operator, through the same service as the admin's Router pages (src/services/network/router-housekeeping/index.ts).
  * Each reads one site's router (`--site`, default the .env router); only `reboot` changes anything, and asks first.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { ValidationError } from '../../src/domain/errors';
 import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
@@ -225,10 +225,7 @@ const reboot: CommandDef = {
         if (!values.yes) {
           if (!process.stdin.isTTY)
             throw new ValidationError('yes', 'rebooting logs every customer out; add --yes to confirm');
-          const ok = await confirm({
-            message: `Reboot ${name}? Every customer is logged out until it is back.`,
-            default: false,
-          });
+          const ok = await confirmAction(`Reboot ${name}? Every customer is logged out until it is back.`);
           if (!ok) return 1;
         }
         const sent = core.clock.now();

@@ -4,7 +4,7 @@
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
 import fs from 'node:fs';
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { siteLoginPage } from '../../src/services/business/sites/login-page';
 import type { SiteView } from '../../src/services/business/sites/types';
 import { siteJson } from '../../src/services/business/sites/json';
@@ -185,12 +185,7 @@ const remove: CommandDef = {
         if (!process.stdin.isTTY)
           throw usageError(`removing ${site.name} needs --yes when not run on a terminal`, REMOVE);
         const ending = force ? ' and end its unused and active vouchers' : '';
-        if (
-          !(await confirm({
-            message: `Remove the site ${site.name} (${site.host})${ending}?`,
-            default: false,
-          }))
-        ) {
+        if (!(await confirmAction(`Remove the site ${site.name} (${site.host})${ending}?`))) {
           print('Nothing was changed.');
           return 1;
         }

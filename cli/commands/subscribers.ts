@@ -3,7 +3,7 @@
  * subscribers on monthly plans from the terminal, on the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
  * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../src/domain/units';
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
@@ -291,10 +291,7 @@ const remove: CommandDef = {
       const s0 = await core.services.subscribers.get(positionals[0]);
       if (
         !values.yes &&
-        !(await confirm({
-          message: `End the service of ${s0.accountNo} (${s0.name})? It cannot be resumed.`,
-          default: false,
-        }))
+        !(await confirmAction(`End the service of ${s0.accountNo} (${s0.name})? It cannot be resumed.`))
       )
         return 1;
       show(await core.services.subscribers.end(s0.id, cliActor()), values.json === true, 'Ended');

@@ -2,7 +2,7 @@
  * `pisonet vouchers overage CODE`: extra data sold at the counter to a voucher waiting at its cap (a plan's
  * `overage`, src/domain/overage.ts), through the same service as the admin's button and the API.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { formatBytes, formatMoney } from '../../src/domain/units';
 import { overageError } from '../../src/services/shop/vouchers/overage';
 import type { OverageSale } from '../../src/services/shop/vouchers/types';
@@ -66,7 +66,7 @@ export const vouchersOverage: CommandDef = {
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
       const what = overageOffer(v);
-      if (!values.yes && !(await confirm({ message: overageQuestion(what, v.code), default: false }))) {
+      if (!values.yes && !(await confirmAction(overageQuestion(what, v.code)))) {
         print('Nothing was sold.');
         return 1;
       }

@@ -1,6 +1,6 @@
 import { LIST_STATUSES, type VoucherListStatus } from '../../src/domain/vouchers';
 import { writeOperatorFile } from '../lib/files';
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { parseCardDesign } from '../../src/domain/cards';
 import { MAX_BATCH } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
@@ -236,10 +236,7 @@ const revoke: CommandDef = {
       const v0 = await core.services.vouchers.get(positionals[0]);
       if (
         !values.yes &&
-        !(await confirm({
-          message: `Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`,
-          default: false,
-        }))
+        !(await confirmAction(`Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`))
       ) {
         print('Nothing changed.');
         return 1;

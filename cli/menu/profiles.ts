@@ -146,12 +146,7 @@ async function saveAsked(save: (json: Json) => Promise<ProfileRecord>, json: Jso
     return await save(json);
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
-    if (
-      !(await confirm({
-        message: `${e.message.replace(/ Check it, or confirm it\.$/, '')} Save it as it is?`,
-        default: false,
-      }))
-    )
+    if (!(await confirmAction(`${e.message.replace(/ Check it, or confirm it\.$/, '')} Save it as it is?`)))
       throw new AppError('INVALID_INPUT', 'Not saved: check the price.', 400, 'price', {
         price: 'check the price',
       });

@@ -1,4 +1,4 @@
-import { confirm, input, rawlist, select } from '@inquirer/prompts';
+import { input, rawlist, select } from '@inquirer/prompts';
 import { toAppError } from '../../src/lib/error-reply';
 import { normaliseMac } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
@@ -125,10 +125,7 @@ export const askCode = (): Promise<string> =>
     return v.trim();
   });
 
-/** Every destructive action asks first; the default is No. */
-export function confirmAction(message: string): Promise<boolean> {
-  return confirm({ message, default: false });
-}
+export { confirmAction } from '../lib/ask';
 
 /** `  branch-a` after a device in a picker when the shop has more than one site. */
 const atSite = (u: UserTraffic, sites?: ReadonlyMap<number, string>): string =>

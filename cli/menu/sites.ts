@@ -178,10 +178,9 @@ async function editSite(core: Core): Promise<void> {
   // Asked once, after the first answers; the stored password stays unless changed here.
   let change: { password: string | undefined } | undefined;
   const edited = await askAndSave(current, async (a) => {
-    change ??= (await confirm({
-      message: site.passwordSet ? 'Change the stored password?' : 'Set a password (none stored now)?',
-      default: false,
-    }))
+    change ??= (await confirmAction(
+      site.passwordSet ? 'Change the stored password?' : 'Set a password (none stored now)?',
+    ))
       ? { password: await password({ message: 'New API password (Enter: none):', mask: '*' }) }
       : { password: undefined };
     return core.services.sites.update(site.id, { ...siteInput(a), password: change.password }, cliActor());
