@@ -60,7 +60,7 @@ function devicesCommand(
         const users = await siteUsers(core, site);
         if (values.json) printJson({ users: users.map(userJson) }, { api: true });
         // Every site's devices, with several sites: a SITE column.
-        else print(render(users, undefined, site === undefined ? await siteLabels(core) : undefined));
+        else print(render(users, site === undefined ? await siteLabels(core) : undefined));
         return 0;
       });
     },

@@ -228,7 +228,6 @@ export function profilesMenu(core: Core): Promise<void> {
         say(
           profilesTable(
             await core.services.profiles.list({ includeArchived: true }),
-            undefined,
             Boolean(await sitesIfMany(core)),
           ),
         ),

@@ -114,7 +114,7 @@ export function activeUsersMenu(core: Core): Promise<void> {
     {
       key: '1',
       name: 'List with traffic',
-      run: async () => say(usersTable(await users(core), undefined, await siteLabels(core))),
+      run: async () => say(usersTable(await users(core), await siteLabels(core))),
     },
     { key: '2', name: 'Kick (log out)', run: () => kick(core) },
     { key: '3', name: 'Extend time', run: () => extendTime(core) },
@@ -230,7 +230,7 @@ export function bandwidthMenu(core: Core): Promise<void> {
     {
       key: '1',
       name: 'View users with traffic stats',
-      run: async () => say(trafficTable(await users(core), undefined, await siteLabels(core))),
+      run: async () => say(trafficTable(await users(core), await siteLabels(core))),
     },
     { key: '2', name: 'Set a bandwidth limit', run: () => setLimit(core) },
     { key: '3', name: 'Remove limit (unlimited)', run: () => removeLimit(core) },
