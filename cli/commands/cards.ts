@@ -18,7 +18,7 @@ import { quickPrint } from '../../src/services/shop/vouchers/quick-print';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
-import { partNote, renderSheetToFile } from '../lib/sheet';
+import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { generateOnSites } from '../lib/site-batch';
 import { keyValues } from '../lib/table';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
@@ -243,9 +243,8 @@ const quick: CommandDef = {
             `Batch #${made.batchId}: wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'}, ${res.layout})`,
           ),
         );
-        const part = partNote(res, `pisonet vouchers sheet --batch ${made.batchId} --out FILE`);
-        if (part) print(out.yellow(part));
-        if (res.target.warning) print(out.yellow(res.target.warning));
+        for (const note of sheetNotes(res, `pisonet vouchers sheet --batch ${made.batchId} --out FILE`))
+          print(out.yellow(note));
       }
       return 0;
     });

@@ -18,7 +18,7 @@ import { timeSaleJson } from '../../src/services/shop/vouchers/json';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
-import { partNote, renderSheetToFile } from '../lib/sheet';
+import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
@@ -74,9 +74,8 @@ const sheet: CommandDef = {
       if (!core.config.hotspotLoginUrl) await preferRouter(core);
       const res = await renderSheetToFile(core, batch, file, { layout, include, design, from });
       print(out.green(`Wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'}, ${res.layout})`));
-      const part = partNote(res, `pisonet vouchers sheet --batch ${batch} --out FILE`);
-      if (part) print(out.yellow(part));
-      if (res.target.warning) print(out.yellow(res.target.warning));
+      for (const note of sheetNotes(res, `pisonet vouchers sheet --batch ${batch} --out FILE`))
+        print(out.yellow(note));
       return 0;
     });
   },
@@ -163,9 +162,6 @@ const PUPDATE = `Usage: pisonet profiles update NAME FILE [--site SITE|shared] [
 Replaces profile NAME with the profiles.json entry in FILE (- for stdin). --site: sold on that site only;
 --site shared: on every site; without it the profile keeps its site.
 ${YES}`;
-
-/** The `--json` form of a profile (same as `profiles list`). */
-export { profileJson };
 
 /** `--site` and `--yes` added to one profiles.json entry as its `site` and `confirm` (the service checks them). */
 function withSite(json: unknown, values: { site?: unknown; yes?: unknown }): unknown {

@@ -15,7 +15,7 @@ import { formatDate } from '../lib/dates';
 import { vouchersTable } from '../lib/render';
 import { voucherDetail } from '../lib/voucher-detail';
 import { siteOfVoucher, voucherSiteLabels, withSiteRouter } from '../lib/site-router';
-import { partNote, renderSheetToFile } from '../lib/sheet';
+import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
 import { LIST_STATUSES } from '../commands/vouchers';
@@ -219,9 +219,8 @@ async function printSheet(core: Core): Promise<void> {
   if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
   const res = await renderSheetToFile(core, id, file, { layout });
   say(out.green(`Wrote ${file} (${res.cards} unused codes): open it in a browser and print.`));
-  const part = partNote(res, `npm run cli -- vouchers sheet --batch ${id} --format ${layout} --out FILE`);
-  if (part) say(out.yellow(part));
-  if (res.target.warning) say(out.yellow(res.target.warning));
+  const next = `npm run cli -- vouchers sheet --batch ${id} --format ${layout} --out FILE`;
+  for (const note of sheetNotes(res, next)) say(out.yellow(note));
 }
 
 export function vouchersMenu(core: Core): Promise<void> {
