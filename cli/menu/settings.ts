@@ -105,14 +105,7 @@ async function movesPerDay(core: Core): Promise<void> {
   const typed = await input({
     message: `Moves of one code to a new device per day (0 = moves off, up to ${MAX_MOVES_PER_DAY}):`,
     default: String(before),
-    validate: (v) => {
-      try {
-        parseMovesPerDay(v);
-        return true;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    },
+    validate: checkedBy(parseMovesPerDay),
   });
   if (parseMovesPerDay(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
   const now = await core.services.selfService.setMovesPerDay(typed, cliActor());
@@ -130,14 +123,7 @@ async function moveOfflineMinutes(core: Core): Promise<void> {
   const typed = await input({
     message: `Minutes offline before another phone may take a code (1 to ${MAX_MOVE_OFFLINE_MINUTES}):`,
     default: String(before),
-    validate: (v) => {
-      try {
-        parseMoveOfflineMinutes(v);
-        return true;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    },
+    validate: checkedBy(parseMoveOfflineMinutes),
   });
   if (parseMoveOfflineMinutes(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
   const now = await core.services.selfService.setMoveOfflineMinutes(typed, cliActor());
