@@ -4,10 +4,9 @@
  * and `--webhook-secret -` read them from standard input (out of the shell's history).
  */
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { givenOptions, parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import type { NotifyField, NotifySettingsView } from '../../src/services/business/notify';
-import { NOTIFY_FIELDS } from '../../src/services/business/notify';
 import type { Core } from '../../src/core';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
 
@@ -97,21 +96,10 @@ export const notifyCommands: CommandDef[] = [
     summary: 'set Telegram, the webhook, the alerts and the language of the notifications',
     usage: SET,
     async run(args) {
-      const { values } = parseCommand(
-        args,
-        {
-          json: { type: 'boolean' },
-          ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
-        },
-        SET,
-      );
-      const input: Partial<Record<NotifyField, unknown>> = {};
-      for (const f of NOTIFY_FIELDS) {
-        const v = values[OPTION[f]];
-        if (typeof v !== 'string') continue;
-        input[f] =
-          v === '-' && (f === 'telegram_token' || f === 'webhook_secret') ? (await readStdin()).trim() : v;
-      }
+      const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, SET);
+      const input = givenOptions(values, OPTION);
+      for (const f of ['telegram_token', 'webhook_secret'] as const)
+        if (input[f] === '-') input[f] = (await readStdin()).trim();
       return withCore(async (core) => {
         const changed = Object.keys(input).length ? await core.services.notify.update(input, cliActor()) : [];
         await show(core, Boolean(values.json), changed);

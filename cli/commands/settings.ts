@@ -11,7 +11,7 @@ import {
   parseMovesPerDay,
 } from '../../src/domain/self-service';
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { givenOptions, parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/business/settings/shop';
@@ -108,17 +108,8 @@ const shop: CommandDef = {
   summary: 'show or set the time zone, WiFi name, card links and admin networks',
   usage: SHOP,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        json: { type: 'boolean' },
-        ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
-      },
-      SHOP,
-    );
-    const input = Object.fromEntries(
-      SHOP_SETTING_FIELDS.filter((f) => values[OPTION[f]] !== undefined).map((f) => [f, values[OPTION[f]]]),
-    );
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, SHOP);
+    const input = givenOptions(values, OPTION);
     return withCore(async (core) => {
       const shopSettings = core.services.shopSettings;
       const changed = Object.keys(input).length ? await shopSettings.update(input, cliActor()) : [];

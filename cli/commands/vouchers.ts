@@ -7,7 +7,7 @@ import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { givenOptions, parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
@@ -51,6 +51,19 @@ that router and adds them there at once. --roaming makes them valid on every sit
 every router that can be reached. A router that is down or in safe mode loses nothing: the codes are saved,
 the output says which site gets them at the server's next poll, and the exit code is 0.`;
 
+/**
+ * The options passed on as typed, under the service's names: the code style's (checked on top of the shop's, and
+ * the floor) and the site.
+ */
+const AS_TYPED = {
+  alphabet: 'alphabet',
+  length: 'length',
+  prefix: 'prefix',
+  passwordAlphabet: 'password-alphabet',
+  passwordLength: 'password-length',
+  site: 'site',
+};
+
 const generate: CommandDef = {
   name: 'vouchers generate',
   summary: 'create a batch of vouchers',
@@ -88,19 +101,9 @@ const generate: CommandDef = {
         {
           profile,
           count,
-          // The style's fields as typed: the service checks them on top of the shop's (and the floor).
-          ...(typeof values.alphabet === 'string' ? { alphabet: values.alphabet } : {}),
-          ...(typeof values.length === 'string' ? { length: values.length } : {}),
-          ...(typeof values.prefix === 'string' ? { prefix: values.prefix } : {}),
-          ...(typeof values['password-alphabet'] === 'string'
-            ? { passwordAlphabet: values['password-alphabet'] }
-            : {}),
-          ...(typeof values['password-length'] === 'string'
-            ? { passwordLength: values['password-length'] }
-            : {}),
+          ...givenOptions(values, AS_TYPED),
           ...(values.staff ? { staff: true } : {}),
           ...(design ? { design } : {}),
-          ...(typeof values.site === 'string' ? { site: values.site } : {}),
           ...(values.roaming ? { roaming: true } : {}),
         },
         cliActor(),

@@ -79,6 +79,19 @@ export function parseCommand(
   };
 }
 
+/** String options named by the values of `names` (a field → its option, as `{ wifi_name: 'wifi-name' }`). */
+export const stringOptions = (names: Record<string, string>): OptionSpec =>
+  Object.fromEntries(Object.values(names).map((o) => [o, { type: 'string' }]));
+
+/** The string options given, under the names `names` maps to them (`{ passwordLength: 'password-length' }`). */
+export function givenOptions<K extends string>(
+  values: Record<string, unknown>,
+  names: Record<K, string>,
+): Partial<Record<K, string>> {
+  const given = Object.entries<string>(names).filter(([, o]) => typeof values[o] === 'string');
+  return Object.fromEntries(given.map(([k, o]) => [k, values[o]])) as Partial<Record<K, string>>;
+}
+
 export function requireOption(values: Record<string, unknown>, name: string, usage: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v.trim() === '') throw usageError(`--${name} is required`, usage);
