@@ -20,7 +20,7 @@ import {
   type SiteChange,
 } from '../lib/site-router';
 import { bandwidthChangeJson, userJson } from '../../src/services/network/bandwidth/json';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 import { routerAdopt, routerTest } from './router-connect';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")`;
@@ -235,17 +235,15 @@ const queuesList: CommandDef = {
   usage: QUEUES,
   async run(args) {
     const values = parseSiteRead(args, QUEUES);
-    return withCore((core) =>
-      withSiteRouter(core, values.site, async (s) => {
-        const queues = await s.bandwidth.queues(s.site.id);
-        if (values.json) printJson({ site: s.site, queues });
-        else {
-          if (!s.isDefault) print(`Site ${s.site.name}:`);
-          print(queuesTable(queues));
-        }
-        return 0;
-      }),
-    );
+    return withSiteCore(values.site, async (s) => {
+      const queues = await s.bandwidth.queues(s.site.id);
+      if (values.json) printJson({ site: s.site, queues });
+      else {
+        if (!s.isDefault) print(`Site ${s.site.name}:`);
+        print(queuesTable(queues));
+      }
+      return 0;
+    });
   },
 };
 

@@ -10,7 +10,7 @@ import { parseCommand } from '../lib/args';
 import { cliActor, routerDownError } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 
 const ROUTER_TEST = `Usage: pisonet router test [--site SITE] [--json]
 
@@ -65,10 +65,8 @@ export const routerAdopt: CommandDef = {
       { yes: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       ROUTER_ADOPT,
     );
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), (s) =>
-        adoptRouter(s.binding, s.isDefault ? undefined : s.site.name, values),
-      ),
+    return withSiteCore(siteValue(values), (s) =>
+      adoptRouter(s.binding, s.isDefault ? undefined : s.site.name, values),
     );
   },
 };

@@ -11,8 +11,8 @@ import { setupItemsText as itemsText } from '../lib/setup-render';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { leaveDemoRouterToOwner } from '../../src/demo/router-setup';
-import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { SITE_OPTION, siteValue } from '../lib/site-router';
+import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 
 const USAGE = `Usage: pisonet router setup --check [--site SITE] [--json]
        pisonet router setup --apply [--yes] [--only ID,...] [--site SITE] [--json]
@@ -58,61 +58,59 @@ const setup: CommandDef = {
             .filter(Boolean)
         : undefined;
     if (only && !values.apply) throw usageError('--only goes with --apply', USAGE);
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const { service } = core.services.routerSetup;
-        const wants = await core.services.routerSetup.wantsFor(s.site.id);
-        if (!values.apply) {
-          const report = await service.check(s.router, wants);
-          if (values.json) printJson(report);
-          else print(itemsText(report.items));
-          return report.ok ? 0 : 3;
-        }
-        const planned: SetupItem[] = await service.plan(s.router, wants, only);
-        const hotspotMissing = planned.some((i) => i.id === 'hotspot' && i.state !== 'ok');
-        const todo = planned.filter((i) => i.writes.length > 0);
-        if (hotspotMissing || !todo.length) {
-          const view = planned.map(({ id, state, detail, fix }) => ({ id, state, detail, fix }));
-          if (values.json) printJson({ ok: !needsFix(view), items: view, changes: [] });
-          else {
-            print(itemsText(view));
-            if (!hotspotMissing) print(out.green('Nothing to change.'));
-            else print(out.yellow('Nothing was changed: set the hotspot up first (/ip hotspot setup).'));
-          }
-          return needsFix(view) ? 3 : 0;
-        }
-        if (!values.yes) {
-          const commands = todo.flatMap((i) => i.writes.map((w) => `  ${i.id}: ${w.shown}`)).join('\n');
-          if (!process.stdin.isTTY) {
-            process.stderr.write(
-              `Would change:\n${commands}\nNothing was changed: add --yes to apply without a terminal.\n`,
-            );
-            return 2;
-          }
-          print(`Will change:\n${commands}`);
-          if (!(await confirmAction('Apply these changes to the router?'))) return 2;
-        }
-        const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
-        if (values.json) printJson(result);
+    return withSiteCore(siteValue(values), async (s, core) => {
+      const { service } = core.services.routerSetup;
+      const wants = await core.services.routerSetup.wantsFor(s.site.id);
+      if (!values.apply) {
+        const report = await service.check(s.router, wants);
+        if (values.json) printJson(report);
+        else print(itemsText(report.items));
+        return report.ok ? 0 : 3;
+      }
+      const planned: SetupItem[] = await service.plan(s.router, wants, only);
+      const hotspotMissing = planned.some((i) => i.id === 'hotspot' && i.state !== 'ok');
+      const todo = planned.filter((i) => i.writes.length > 0);
+      if (hotspotMissing || !todo.length) {
+        const view = planned.map(({ id, state, detail, fix }) => ({ id, state, detail, fix }));
+        if (values.json) printJson({ ok: !needsFix(view), items: view, changes: [] });
         else {
-          for (const c of result.changes)
-            print(
-              c.ok
-                ? `${out.green('changed')} ${c.item}: ${c.command}`
-                : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
-            );
-          print(itemsText(result.items));
-          if (result.failed)
-            print(
-              out.red(
-                `Stopped at ${result.failed}: the router refused a change; the items after it were not changed.`,
-              ),
-            );
+          print(itemsText(view));
+          if (!hotspotMissing) print(out.green('Nothing to change.'));
+          else print(out.yellow('Nothing was changed: set the hotspot up first (/ip hotspot setup).'));
         }
-        if (result.failed) return 1;
-        return needsFix(result.items) ? 3 : 0;
-      }),
-    );
+        return needsFix(view) ? 3 : 0;
+      }
+      if (!values.yes) {
+        const commands = todo.flatMap((i) => i.writes.map((w) => `  ${i.id}: ${w.shown}`)).join('\n');
+        if (!process.stdin.isTTY) {
+          process.stderr.write(
+            `Would change:\n${commands}\nNothing was changed: add --yes to apply without a terminal.\n`,
+          );
+          return 2;
+        }
+        print(`Will change:\n${commands}`);
+        if (!(await confirmAction('Apply these changes to the router?'))) return 2;
+      }
+      const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
+      if (values.json) printJson(result);
+      else {
+        for (const c of result.changes)
+          print(
+            c.ok
+              ? `${out.green('changed')} ${c.item}: ${c.command}`
+              : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
+          );
+        print(itemsText(result.items));
+        if (result.failed)
+          print(
+            out.red(
+              `Stopped at ${result.failed}: the router refused a change; the items after it were not changed.`,
+            ),
+          );
+      }
+      if (result.failed) return 1;
+      return needsFix(result.items) ? 3 : 0;
+    });
   },
 };
 

@@ -20,8 +20,8 @@ import {
   sessionsTable,
   trafficText,
 } from '../lib/router-render';
-import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter, type SiteRouter } from '../lib/site-router';
-import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
+import { parseSiteRead, SITE_OPTION, siteValue, type SiteRouter } from '../lib/site-router';
+import { CommandDef, parseWhole, print, printJson, withSiteCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")
   --json        stable JSON for scripts`;
@@ -52,14 +52,12 @@ function listing<T>(
     usage,
     async run(args) {
       const values = parseSiteRead(args, usage);
-      return withCore((core) =>
-        withSiteRouter(core, values.site, async (s) => {
-          const r = await read(s);
-          if (values.json) printJson(readJson(key, r));
-          else print(`${readHeading(r, s.isDefault)}\n${render(r.data)}`);
-          return 0;
-        }),
-      );
+      return withSiteCore(values.site, async (s) => {
+        const r = await read(s);
+        if (values.json) printJson(readJson(key, r));
+        else print(`${readHeading(r, s.isDefault)}\n${render(r.data)}`);
+        return 0;
+      });
     },
   };
 }
@@ -143,14 +141,12 @@ const log: CommandDef = {
       text: values.grep as string | undefined,
       limit,
     };
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const r = await s.housekeeping.log(s.site, filter);
-        if (values.json) printJson(readJson('log', r));
-        else print(`${readHeading(r, s.isDefault)}\n${logTable(r.data)}`);
-        return 0;
-      }),
-    );
+    return withSiteCore(siteValue(values), async (s) => {
+      const r = await s.housekeeping.log(s.site, filter);
+      if (values.json) printJson(readJson('log', r));
+      else print(`${readHeading(r, s.isDefault)}\n${logTable(r.data)}`);
+      return 0;
+    });
   },
 };
 
@@ -171,19 +167,17 @@ const traffic: CommandDef = {
       { interface: { type: 'string' }, json: { type: 'boolean' }, ...SITE_OPTION },
       TRAFFIC,
     );
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const list = await s.housekeeping.interfaces(s.site);
-        const names = list.data.map((i) => i.name);
-        const asked = typeof values.interface === 'string' ? values.interface : undefined;
-        const name = asked ?? names.find((n) => n.startsWith('bridge')) ?? names[0];
-        if (name === undefined) throw usageError('the router lists no interfaces', TRAFFIC);
-        const r = await s.housekeeping.traffic(s.site, name);
-        if (values.json) printJson({ ...readJson('traffic', r), interfaces: list.data });
-        else print(`${readHeading(r, s.isDefault)}\n${trafficText(list.data, r.data)}`);
-        return 0;
-      }),
-    );
+    return withSiteCore(siteValue(values), async (s) => {
+      const list = await s.housekeeping.interfaces(s.site);
+      const names = list.data.map((i) => i.name);
+      const asked = typeof values.interface === 'string' ? values.interface : undefined;
+      const name = asked ?? names.find((n) => n.startsWith('bridge')) ?? names[0];
+      if (name === undefined) throw usageError('the router lists no interfaces', TRAFFIC);
+      const r = await s.housekeeping.traffic(s.site, name);
+      if (values.json) printJson({ ...readJson('traffic', r), interfaces: list.data });
+      else print(`${readHeading(r, s.isDefault)}\n${trafficText(list.data, r.data)}`);
+      return 0;
+    });
   },
 };
 
@@ -218,38 +212,36 @@ const reboot: CommandDef = {
       { yes: { type: 'boolean' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       REBOOT,
     );
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const presence = await s.housekeeping.presence(s.site);
-        const name = `router "${presence.identity ?? '?'}"${s.isDefault ? '' : ` of site ${s.site.name}`}`;
-        if (!values.yes) {
-          if (!process.stdin.isTTY)
-            throw new ValidationError('yes', 'rebooting logs every customer out; add --yes to confirm');
-          const ok = await confirmAction(`Reboot ${name}? Every customer is logged out until it is back.`);
-          if (!ok) return 1;
-        }
-        const sent = core.clock.now();
-        const done = await s.housekeeping.reboot(s.site, cliActor(), { identity: presence.identity ?? '' });
-        const back = values.wait ? await waitBack(s, sent, () => core.clock.now()) : undefined;
-        if (values.json)
-          printJson({
-            rebooted: true,
-            site: s.site,
-            identity: done.identity,
-            ...(values.wait ? { backAfterSeconds: back } : {}),
-          });
-        else {
-          print(out.green(`Reboot sent to ${name}.`));
-          if (back !== undefined)
-            print(
-              back === null
-                ? out.yellow('It is not back after 5 minutes: check it.')
-                : `It is back after ${back} s.`,
-            );
-        }
-        return back === null ? 1 : 0;
-      }),
-    );
+    return withSiteCore(siteValue(values), async (s, core) => {
+      const presence = await s.housekeeping.presence(s.site);
+      const name = `router "${presence.identity ?? '?'}"${s.isDefault ? '' : ` of site ${s.site.name}`}`;
+      if (!values.yes) {
+        if (!process.stdin.isTTY)
+          throw new ValidationError('yes', 'rebooting logs every customer out; add --yes to confirm');
+        const ok = await confirmAction(`Reboot ${name}? Every customer is logged out until it is back.`);
+        if (!ok) return 1;
+      }
+      const sent = core.clock.now();
+      const done = await s.housekeeping.reboot(s.site, cliActor(), { identity: presence.identity ?? '' });
+      const back = values.wait ? await waitBack(s, sent, () => core.clock.now()) : undefined;
+      if (values.json)
+        printJson({
+          rebooted: true,
+          site: s.site,
+          identity: done.identity,
+          ...(values.wait ? { backAfterSeconds: back } : {}),
+        });
+      else {
+        print(out.green(`Reboot sent to ${name}.`));
+        if (back !== undefined)
+          print(
+            back === null
+              ? out.yellow('It is not back after 5 minutes: check it.')
+              : `It is back after ${back} s.`,
+          );
+      }
+      return back === null ? 1 : 0;
+    });
   },
 };
 
