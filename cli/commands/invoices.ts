@@ -4,7 +4,7 @@
  * and audit). --json prints the API's shapes in camelCase, money in pesos with `…Centavos` beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { confirmAction } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
 import { AppError } from '../../src/domain/errors';
 import { invoiceJson, type InvoiceView } from '../../src/services/subscriptions/billing/invoices';
@@ -162,15 +162,13 @@ const pay: CommandDef = {
             e.message.replace(/confirm it\.$/, 'add --yes to record it.'),
             409,
           );
-        const yes = await confirmAction(
+        const yes = await confirmed(
           e instanceof SameReferenceError
             ? `${s.accountNo} (${s.name}): ${e.question}`
             : `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed by ${s.accountNo} (${s.name}); record ${formatMoney(e.amount - e.owed)} as credit?`,
+          'Nothing recorded.',
         );
-        if (!yes) {
-          print('Nothing recorded.');
-          return 1;
-        }
+        if (!yes) return 1;
         out = await core.services.invoices.pay(s.id, { ...input, confirm: true }, o);
       }
       if (values.json) printJson(paymentOutcomeJson(out), { api: true });

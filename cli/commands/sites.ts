@@ -4,7 +4,7 @@
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
 import fs from 'node:fs';
-import { confirmAction } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { siteLoginPage } from '../../src/services/business/sites/login-page';
 import type { SiteView } from '../../src/services/business/sites/types';
 import { siteJson } from '../../src/services/business/sites/json';
@@ -185,10 +185,8 @@ const remove: CommandDef = {
         if (!process.stdin.isTTY)
           throw usageError(`removing ${site.name} needs --yes when not run on a terminal`, REMOVE);
         const ending = force ? ' and end its unused and active vouchers' : '';
-        if (!(await confirmAction(`Remove the site ${site.name} (${site.host})${ending}?`))) {
-          print('Nothing was changed.');
-          return 1;
-        }
+        const question = `Remove the site ${site.name} (${site.host})${ending}?`;
+        if (!(await confirmed(question, 'Nothing was changed.'))) return 1;
       }
       const removed = await core.services.sites.remove(site.id, cliActor(), { force });
       const { unused, active } = removed.ended;

@@ -3,7 +3,7 @@
  * (src/domain/plan-change.ts), shown first and confirmed. The terminal menu's move (cli/menu/users.ts) words the
  * preview and the outcome with the same functions.
  */
-import { confirmAction } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
 import { signedAmount } from '../../src/domain/plan-change';
 import type { ChargeOutcome, PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
@@ -76,10 +76,8 @@ export const usersMove: CommandDef = {
             `moving ${shown} ${quote.direction === 'charge' ? 'charges' : 'credits'} ${formatMoney(quote.amount || quote.credit)}: add --yes to go ahead, or --free to move it without charge`,
             MOVE,
           );
-        if (!(await confirmAction(`Move ${shown} from ${from.name} to ${to.name}?`))) {
-          print('Nothing was changed.');
+        if (!(await confirmed(`Move ${shown} from ${from.name} to ${to.name}?`, 'Nothing was changed.')))
           return 1;
-        }
       }
       // The amount shown is the one kept (plan-confirm.ts), or the move is refused with the new one.
       const expected = charge ? signedAmount(quote) : undefined;

@@ -4,7 +4,7 @@ import { formatMoney, formatDurationHuman } from '../../src/domain/units';
 import type { VendoInput, VendoView } from '../../src/services/shop/vendos/types';
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
-import { confirmAction } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
@@ -260,10 +260,7 @@ const remove: CommandDef = {
       throw usageError('refusing to remove a vendo without confirmation: add --yes', REMOVE);
     return withCore(async (core) => {
       const v0 = await core.services.vendos.get(positionals[0]);
-      if (!values.yes && !(await confirmAction(`Remove the vendo ${v0.name} (${v0.id})?`))) {
-        print('Nothing changed.');
-        return 1;
-      }
+      if (!values.yes && !(await confirmed(`Remove the vendo ${v0.name} (${v0.id})?`))) return 1;
       const v = await core.services.vendos.remove(v0.id, cliActor());
       if (values.json) printJson({ removed: vendoJson(v) }, { api: true });
       else print(`Vendo ${v.name} (${v.id}) removed.`);

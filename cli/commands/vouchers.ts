@@ -1,6 +1,6 @@
 import { LIST_STATUSES, type VoucherListStatus } from '../../src/domain/vouchers';
 import { writeOperatorFile } from '../lib/files';
-import { confirmAction } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { parseCardDesign } from '../../src/domain/cards';
 import { MAX_BATCH } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
@@ -239,11 +239,9 @@ const revoke: CommandDef = {
       const v0 = await core.services.vouchers.get(positionals[0]);
       if (
         !values.yes &&
-        !(await confirmAction(`Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`))
-      ) {
-        print('Nothing changed.');
+        !(await confirmed(`Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`))
+      )
         return 1;
-      }
       // On the router of the voucher's site (the terminal connects to a branch's router for it).
       const v = await withSiteRouter(core, await siteOfVoucher(core, v0.code), (s) =>
         s.vouchers.revoke(v0.code, cliActor()),

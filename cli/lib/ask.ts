@@ -10,6 +10,13 @@ export async function confirmAction(message: string): Promise<boolean> {
   return prompts.confirm({ message, default: false });
 }
 
+/** confirmAction, and a No said (`no`: that nothing was done) before false comes back. */
+export async function confirmed(message: string, no = 'Nothing changed.'): Promise<boolean> {
+  if (await confirmAction(message)) return true;
+  process.stdout.write(`${no}\n`);
+  return false;
+}
+
 export async function password(config: Parameters<typeof inquirerPassword>[0]): Promise<string> {
   const prompts = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
   return prompts.password(config);

@@ -125,7 +125,7 @@ export const askCode = (): Promise<string> =>
     return v.trim();
   });
 
-export { confirmAction } from '../lib/ask';
+export { confirmAction, confirmed } from '../lib/ask';
 
 /** `  branch-a` after a device in a picker when the shop has more than one site. */
 const atSite = (u: UserTraffic, sites?: ReadonlyMap<number, string>): string =>

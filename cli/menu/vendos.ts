@@ -14,7 +14,7 @@ import { formatMoney, parsePrice } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
-import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
+import { ask, askOptional, confirmed, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
 interface Answers {
@@ -189,11 +189,9 @@ async function switchOnOff(core: Core): Promise<void> {
   if (!v) return;
   if (
     v.enabled &&
-    !(await confirmAction(`Switch ${v.name} off? It stops selling at once; its coins and collections stay.`))
-  ) {
-    say('Nothing changed.');
+    !(await confirmed(`Switch ${v.name} off? It stops selling at once; its coins and collections stay.`))
+  )
     return;
-  }
   const saved = await core.services.vendos.update(
     v.id,
     vendoInput({ enabled: v.enabled ? 'false' : 'true' }, true),
@@ -206,13 +204,11 @@ async function remove(core: Core): Promise<void> {
   const v = await pickVendo(core, 'Remove which vendo?');
   if (!v) return;
   if (
-    !(await confirmAction(
+    !(await confirmed(
       `Remove the vendo ${v.name}?${v.online ? ' Its board is polling now and stops working.' : ''} (Only a vendo that never took a coin can be removed; switch off one that did.)`,
     ))
-  ) {
-    say('Nothing changed.');
+  )
     return;
-  }
   const gone = await core.services.vendos.remove(v.id, cliActor());
   say(out.green(`Vendo ${gone.name} removed.`));
 }
@@ -221,13 +217,11 @@ async function rotate(core: Core): Promise<void> {
   const v = await pickVendo(core, 'A new secret for which vendo?');
   if (!v) return;
   if (
-    !(await confirmAction(
+    !(await confirmed(
       `Give ${v.name} a new secret? The old one stops working at once: the board needs the new one.`,
     ))
-  ) {
-    say('Nothing changed.');
+  )
     return;
-  }
   const { vendo, secret } = await core.services.vendos.rotateSecret(v.id, cliActor());
   showSecret(vendo, secret, false, 'New secret for');
 }

@@ -19,7 +19,7 @@ import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
 import { LIST_STATUSES } from '../commands/vouchers';
-import { ask, askCode, confirmAction, menuLoop, say } from './prompts';
+import { ask, askCode, confirmAction, confirmed, menuLoop, say } from './prompts';
 import { extendTime, sellExtraData } from './counter';
 
 const SHOWN = 20;
@@ -163,13 +163,9 @@ async function revoke(core: Core): Promise<void> {
   const v = await core.services.vouchers.get(await askCode());
   say(voucherDetail(v, core.config.tz));
   if (
-    !(await confirmAction(
-      `Revoke ${v.code}? Its device is logged out and the voucher stops working for good.`,
-    ))
-  ) {
-    say('Nothing changed.');
+    !(await confirmed(`Revoke ${v.code}? Its device is logged out and the voucher stops working for good.`))
+  )
     return;
-  }
   // On the router of the voucher's site (the terminal connects to a branch's router for it).
   await withSiteRouter(core, await siteOfVoucher(core, v.code), (s) => s.vouchers.revoke(v.code, cliActor()));
   say(out.green(`Voucher ${v.code} revoked.`));
