@@ -219,10 +219,16 @@ export async function changeOnDeviceSite(
   }
 }
 
+/** Every site when the shop has more than one (the menu asks or shows which), else undefined. */
+export async function sitesIfMany(core: Core): Promise<SiteRef[] | undefined> {
+  const sites = await core.services.sites.names();
+  return sites.length > 1 ? sites : undefined;
+}
+
 /** id → name of every site when the shop has more than one (the menu's SITE columns); undefined with one. */
 export async function siteLabels(core: Core): Promise<Map<number, string> | undefined> {
-  const sites = await core.services.sites.names();
-  return sites.length > 1 ? new Map(sites.map((x) => [x.id, x.name])) : undefined;
+  const sites = await sitesIfMany(core);
+  return sites && new Map(sites.map((x) => [x.id, x.name]));
 }
 
 /**

@@ -8,6 +8,7 @@ import { toAppError } from '../../src/lib/error-reply';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
+import { sitesIfMany } from '../lib/site-router';
 import { profilesTable } from '../lib/render';
 import { askField, cloneJson, numberish, setPath, str, type Json } from './profile-draft';
 import { advancedSummary, askAdvanced } from './profile-sections';
@@ -91,12 +92,6 @@ function fixable(e: unknown): AppError | undefined {
 
 /** A profile's site as the menu asks it: a site's id, or null for every site (shared). */
 type SiteAnswer = number | null;
-
-/** The sites when the shop has more than one (the menu asks which sell a profile), else undefined. */
-async function sitesIfMany(core: Core): Promise<{ id: number; name: string }[] | undefined> {
-  const sites = await core.services.sites.names();
-  return sites.length > 1 ? sites : undefined;
-}
 
 /** "Which sites sell it?": all of them (shared) or one; `current` is pre-selected. */
 function askSite(sites: { id: number; name: string }[], current: SiteAnswer): Promise<SiteAnswer> {

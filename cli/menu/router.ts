@@ -19,19 +19,15 @@ import {
   sessionsTable,
   trafficText,
 } from '../lib/router-render';
-import { withSiteRouter, type SiteRouter } from '../lib/site-router';
+import { sitesIfMany, withSiteRouter, type SiteRouter } from '../lib/site-router';
 import { setupItemsText } from '../lib/setup-render';
 import { confirmAction, menuLoop, say } from './prompts';
 
 /** The site whose router the menu shows: asked when there are several; undefined for the .env router. */
-async function pickSite(core: Core): Promise<string | undefined> {
-  const sites = await core.services.sites.names();
-  if (sites.length < 2) return undefined;
-  const id = await select({
-    message: 'Which router?',
-    choices: sites.map((s) => ({ name: s.name, value: s.id })),
-  });
-  return String(id);
+export async function pickSite(core: Core, message = 'Which router?'): Promise<string | undefined> {
+  const sites = await sitesIfMany(core);
+  if (!sites) return undefined;
+  return String(await select({ message, choices: sites.map((s) => ({ name: s.name, value: s.id })) }));
 }
 
 /** One read of the site's router, shown. */

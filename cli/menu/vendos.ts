@@ -13,6 +13,8 @@ import { parseRateLines, rateLines } from '../../src/services/shop/vendos/rate-l
 import { formatMoney, parsePrice } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
+import { sitesIfMany } from '../lib/site-router';
+import type { SiteRef } from '../../src/services/deps';
 import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
 import { ask, askOptional, confirmed, fixOrDiscard, menuLoop, say } from './prompts';
 
@@ -26,13 +28,6 @@ interface Answers {
   window: string;
 }
 
-type Site = { id: number; name: string };
-
-async function sitesIfMany(core: Core): Promise<Site[] | undefined> {
-  const sites = await core.services.sites.names();
-  return sites.length > 1 ? sites : undefined;
-}
-
 /** Errors fixed by changing answers: bad fields, a taken name, a site gone meanwhile. */
 const FIXABLE = new Set(['INVALID_INPUT', 'VENDO_NAME_TAKEN', 'SITE_NOT_FOUND', 'PROFILE_NOT_FOUND']);
 function fixable(e: unknown): boolean {
@@ -43,7 +38,7 @@ const where = (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site');
 const state = (v: VendoView) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline');
 
 /** "Which site is it at?": All sites (shared) first, then each site. */
-function askSite(sites: Site[], current: number | null): Promise<number | null> {
+function askSite(sites: SiteRef[], current: number | null): Promise<number | null> {
   return select<number | null>({
     message: 'Which site is it at?',
     choices: [
@@ -73,7 +68,7 @@ async function askProfile(core: Core, siteId: number | null | undefined, current
   });
 }
 
-async function askAll(core: Core, a: Answers, sites: Site[] | undefined): Promise<Answers> {
+async function askAll(core: Core, a: Answers, sites: SiteRef[] | undefined): Promise<Answers> {
   const next = { ...a };
   next.name = await ask('Name (shown to customers):', (v) => v.trim(), { default: a.name || undefined });
   if (sites) next.site = await askSite(sites, a.site);
@@ -103,7 +98,7 @@ const siteFlag = (site: number | null) => (site === null ? 'shared' : String(sit
 async function askAndSave<T>(
   core: Core,
   first: Answers,
-  save: (a: Answers, sites: Site[] | undefined) => Promise<T>,
+  save: (a: Answers, sites: SiteRef[] | undefined) => Promise<T>,
 ): Promise<T | undefined> {
   const sites = await sitesIfMany(core);
   let answers = first;
