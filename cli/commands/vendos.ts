@@ -1,7 +1,7 @@
 /** `pisonet vendos list|add|update|remove|rotate-secret|collect`: coin vendos from the terminal, on the same services as the admin. */
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney, formatDurationHuman } from '../../src/domain/units';
-import type { VendoInput, VendoView } from '../../src/services/shop/vendos/types';
+import type { CollectionView, VendoInput, VendoView } from '../../src/services/shop/vendos/types';
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
 import { confirmed } from '../lib/ask';
@@ -51,6 +51,18 @@ export function lastSeen(at: number | null, now: number): string {
   return `${Math.floor(s / 86400)}d ago`;
 }
 
+/** Where a vendo sells, and its state: as the list, the commands and the menu say them. */
+export const vendoWhere = (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site');
+export const vendoState = (v: VendoView) =>
+  !v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline';
+
+/** A collection as recorded: counted against what the ledger expected. */
+export const collectionText = (c: CollectionView) =>
+  `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
+  (c.difference === 0
+    ? ' (matches).'
+    : ` (${c.difference > 0 ? 'over' : 'short'} by ${formatMoney(Math.abs(c.difference))}).`);
+
 /**
  * The vendo list as the command and the menu print it (the number of coins in each box is in --json; the
  * table gives their money, IN BOX, and leaves room for when each vendo was last seen). `site`: a SITE column (the shop has several sites, or
@@ -60,18 +72,8 @@ export function vendoTable(vendos: VendoView[], opts: { now: number; site?: bool
   return table(vendos, [
     ...(opts.id === false ? [] : [{ header: 'ID', get: (v: VendoView) => v.id }]),
     { header: 'NAME', get: (v) => v.name, shrink: true },
-    {
-      header: 'STATUS',
-      get: (v) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline'),
-    },
-    ...(opts.site || vendos.some((v) => v.site)
-      ? [
-          {
-            header: 'SITE',
-            get: (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site'),
-          },
-        ]
-      : []),
+    { header: 'STATUS', get: vendoState },
+    ...(opts.site || vendos.some((v) => v.site) ? [{ header: 'SITE', get: vendoWhere }] : []),
     { header: 'PROFILE', get: (v) => v.profile },
     {
       header: 'RATES',
@@ -208,13 +210,7 @@ const collect: CommandDef = {
         cliActor(),
       );
       if (values.json) printJson({ collection: collectionJson(c) }, { api: true });
-      else
-        print(
-          `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
-            (c.difference === 0
-              ? ' (matches).'
-              : ` (${c.difference > 0 ? 'over' : 'short'} by ${formatMoney(Math.abs(c.difference))}).`),
-        );
+      else print(collectionText(c));
       return 0;
     });
   },
@@ -236,10 +232,7 @@ const update: CommandDef = {
     return withCore(async (core) => {
       const v = await core.services.vendos.update(positionals[0], input, cliActor());
       if (values.json) printJson({ vendo: vendoJson(v) }, { api: true });
-      else
-        print(
-          `Vendo ${v.name} (${v.id}) saved; it sells on ${v.site ? `${v.site.name} only` : 'every site'}.`,
-        );
+      else print(`Vendo ${v.name} (${v.id}) saved; it sells on ${vendoWhere(v)}.`);
       return 0;
     });
   },

@@ -15,7 +15,16 @@ import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { sitesIfMany } from '../lib/site-router';
 import type { SiteRef } from '../../src/services/deps';
-import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
+import {
+  collectionText,
+  lastSeen,
+  showSecret,
+  vendoInput,
+  vendoState,
+  vendoTable,
+  vendoWhere,
+  type VendoFlags,
+} from '../commands/vendos';
 import { ask, askOptional, confirmed, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
@@ -33,9 +42,6 @@ const FIXABLE = new Set(['INVALID_INPUT', 'VENDO_NAME_TAKEN', 'SITE_NOT_FOUND', 
 function fixable(e: unknown): boolean {
   return FIXABLE.has(toAppError(e).code);
 }
-
-const where = (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site');
-const state = (v: VendoView) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline');
 
 /** "Which site is it at?": All sites (shared) first, then each site. */
 function askSite(sites: SiteRef[], current: number | null): Promise<number | null> {
@@ -130,7 +136,7 @@ async function add(core: Core): Promise<void> {
   );
   if (!made) return;
   showSecret(made.vendo, made.secret, false, 'Added');
-  say(out.green(`It sells ${made.vendo.profile} on ${where(made.vendo)}.`));
+  say(out.green(`It sells ${made.vendo.profile} on ${vendoWhere(made.vendo)}.`));
 }
 
 /** Pick a vendo; undefined when there are none. */
@@ -144,7 +150,7 @@ async function pickVendo(core: Core, message: string): Promise<VendoView | undef
   const id = await select({
     message,
     choices: vendos.map((v) => ({
-      name: `${v.name}  ${state(v)}${several || v.site ? `  ${where(v)}` : ''}  ${v.profile}`,
+      name: `${v.name}  ${vendoState(v)}${several || v.site ? `  ${vendoWhere(v)}` : ''}  ${v.profile}`,
       value: v.id,
     })),
     pageSize: 10,
@@ -176,7 +182,8 @@ async function edit(core: Core): Promise<void> {
     return core.services.vendos.update(v.id, vendoInput(changed, true), cliActor());
   });
   if (saved === 'unchanged') say('Nothing changed.');
-  else if (saved) say(out.green(`Vendo ${saved.name} saved; it sells ${saved.profile} on ${where(saved)}.`));
+  else if (saved)
+    say(out.green(`Vendo ${saved.name} saved; it sells ${saved.profile} on ${vendoWhere(saved)}.`));
 }
 
 async function switchOnOff(core: Core): Promise<void> {
@@ -231,14 +238,7 @@ async function collect(core: Core): Promise<void> {
   const counted = await ask('Counted in the box (₱):', (t) => (parsePrice(t, 'counted'), t.trim()));
   const note = await ask('Note (optional):', (t) => t.trim());
   const c = await core.services.vendos.collect(v.id, { counted, ...(note ? { note } : {}) }, cliActor());
-  say(
-    out.green(
-      `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
-        (c.difference === 0
-          ? ' (matches).'
-          : ` (${c.difference > 0 ? 'over' : 'short'} by ${formatMoney(Math.abs(c.difference))}).`),
-    ),
-  );
+  say(out.green(collectionText(c)));
 }
 
 async function list(core: Core): Promise<void> {
