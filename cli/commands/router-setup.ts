@@ -7,7 +7,7 @@
 import { confirmAction } from '../lib/ask';
 import type { SetupItem } from '../../src/router/setup-plan';
 import { out } from '../lib/ansi';
-import { setupItemsText as itemsText } from '../lib/setup-render';
+import { setupChangeText, setupItemsText as itemsText } from '../lib/setup-render';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { leaveDemoRouterToOwner } from '../../src/demo/router-setup';
@@ -94,12 +94,7 @@ const setup: CommandDef = {
       const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
       if (values.json) printJson(result);
       else {
-        for (const c of result.changes)
-          print(
-            c.ok
-              ? `${out.green('changed')} ${c.item}: ${c.command}`
-              : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
-          );
+        for (const c of result.changes) print(setupChangeText(c));
         print(itemsText(result.items));
         if (result.failed)
           print(

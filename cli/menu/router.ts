@@ -20,7 +20,7 @@ import {
   trafficText,
 } from '../lib/router-render';
 import { sitesIfMany, withSiteRouter, type SiteRouter } from '../lib/site-router';
-import { setupItemsText } from '../lib/setup-render';
+import { setupChangeText, setupItemsText } from '../lib/setup-render';
 import { confirmAction, menuLoop, say } from './prompts';
 
 /** The site whose router the menu shows: asked when there are several; undefined for the .env router. */
@@ -88,12 +88,7 @@ async function setup(core: Core, site: string | undefined): Promise<void> {
     )
       return;
     const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name });
-    for (const c of result.changes)
-      say(
-        c.ok
-          ? `${out.green('changed')} ${c.item}: ${c.command}`
-          : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
-      );
+    for (const c of result.changes) say(setupChangeText(c));
     say(
       result.failed
         ? out.red(`Stopped at ${result.failed}: the router refused a change.`)
