@@ -13,7 +13,7 @@ import { table } from '../lib/table';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
-import { siteTable } from './site-table';
+import { endedText, siteTable } from './site-table';
 import { FIELDS, fieldOptions, passwordFrom, radiusSecretFrom, siteInput } from './site-input';
 import { isRadiusClient } from '../../src/domain/site-mode';
 
@@ -189,15 +189,8 @@ const remove: CommandDef = {
         if (!(await confirmed(question, 'Nothing was changed.'))) return 1;
       }
       const removed = await core.services.sites.remove(site.id, cliActor(), { force });
-      const { unused, active } = removed.ended;
       if (values.json) printJson({ site: { id: removed.id, name: removed.name }, ended: removed.ended });
-      else
-        print(
-          `Removed site ${removed.name}.` +
-            (unused + active > 0
-              ? ` Ended ${unused} unused and ${active} active voucher(s) (revoked, "site removed").`
-              : ''),
-        );
+      else print(`Removed site ${removed.name}.${endedText(removed.ended)}`);
       return 0;
     });
   },

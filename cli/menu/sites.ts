@@ -14,7 +14,7 @@ import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { withSiteRouter } from '../lib/site-router';
 import { adoptRouter } from '../commands/router-connect';
-import { siteTable } from '../commands/site-table';
+import { endedText, siteTable } from '../commands/site-table';
 import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 /** What the operator answers (the site form of the admin, as text). */
@@ -197,13 +197,7 @@ async function removeSite(core: Core): Promise<void> {
   for (;;) {
     try {
       const removed = await core.services.sites.remove(site.id, cliActor(), { force });
-      const { unused, active } = removed.ended;
-      say(
-        out.green(`Removed site ${removed.name}.`) +
-          (unused + active > 0
-            ? ` Ended ${unused} unused and ${active} active voucher(s) (revoked, "site removed").`
-            : ''),
-      );
+      say(out.green(`Removed site ${removed.name}.`) + endedText(removed.ended));
       return;
     } catch (e) {
       if (force || !(e instanceof AppError) || e.code !== 'SITE_HAS_VOUCHERS') throw e;
