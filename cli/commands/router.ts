@@ -9,17 +9,7 @@ import type { RouterRead } from '../../src/services/network/router-housekeeping'
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
-import {
-  bindingsTable,
-  cookiesTable,
-  hostsTable,
-  leasesTable,
-  logTable,
-  overviewText,
-  readHeading,
-  sessionsTable,
-  trafficText,
-} from '../lib/router-render';
+import { logTable, READINGS, readHeading, trafficText, type Reading } from '../lib/router-render';
 import { parseSiteRead, SITE_OPTION, siteValue, type SiteRouter } from '../lib/site-router';
 import { CommandDef, parseWhole, print, printJson, withSiteCore } from './shared';
 
@@ -42,8 +32,7 @@ function listing<T>(
   summary: string,
   description: string,
   key: string,
-  read: (s: SiteRouter) => Promise<RouterRead<T>>,
-  render: (data: T) => string,
+  { read, render }: Reading<T>,
 ): CommandDef {
   const usage = `Usage: pisonet router ${sub} [--site SITE] [--json]\n\n${description}\n${SITE_HELP}`;
   return {
@@ -67,48 +56,42 @@ const hosts = listing(
   "every device the router's hotspot sees",
   'Every device the hotspot sees, logged in or not: its MAC, address, state, uptime and traffic.',
   'hosts',
-  (s) => s.housekeeping.hosts(s.site),
-  hostsTable,
+  READINGS.hosts,
 );
 const active = listing(
   'active',
   'who is logged in to the hotspot',
   "The router's active hotspot sessions: user, device, how long, what is left, traffic.",
   'sessions',
-  (s) => s.housekeeping.sessions(s.site),
-  sessionsTable,
+  READINGS.sessions,
 );
 const bindings = listing(
   'bindings',
   'IP bindings (bypassed and blocked devices)',
   'Devices the hotspot lets through without a code (bypassed) or keeps out (blocked).',
   'bindings',
-  (s) => s.housekeeping.bindings(s.site),
-  bindingsTable,
+  READINGS.bindings,
 );
 const cookies = listing(
   'cookies',
   "the hotspot's login cookies",
   'Phones that logged in through the login page and log in again by themselves while the cookie lasts.',
   'cookies',
-  (s) => s.housekeeping.cookies(s.site),
-  cookiesTable,
+  READINGS.cookies,
 );
 const leases = listing(
   'leases',
   'DHCP leases',
   "The addresses the router's DHCP server gave out, with the names the devices gave.",
   'leases',
-  (s) => s.housekeeping.leases(s.site),
-  leasesTable,
+  READINGS.leases,
 );
 const resource = listing(
   'resource',
   "the router's CPU, memory, uptime and temperature",
   "The router's board, RouterOS version, uptime, CPU load, memory, storage and sensors (temperature where it reports one).",
   'resource',
-  (s) => s.housekeeping.overview(s.site),
-  overviewText,
+  READINGS.resource,
 );
 
 const LOG = `Usage: pisonet router log [--topic TOPIC] [--grep TEXT] [--limit N] [--site SITE] [--json]
