@@ -85,10 +85,6 @@ async function askProfile(current: Json | undefined, askName: boolean, advanced:
  * taken name, and the service's site refusals (a vendo elsewhere sells the profile, a site gone meanwhile).
  */
 const FIXABLE = new Set(['INVALID_INPUT', 'PROFILE_EXISTS', 'PROFILE_USED_BY_VENDO', 'SITE_NOT_FOUND']);
-function fixable(e: unknown): AppError | undefined {
-  const app = toAppError(e);
-  return FIXABLE.has(app.code) ? app : undefined;
-}
 
 /** A profile's site as the menu asks it: a site's id, or null for every site (shared). */
 type SiteAnswer = number | null;
@@ -126,11 +122,11 @@ async function askAndSave(
     try {
       return await saveAsked(save, site.sites ? { ...json, site: siteNow } : json);
     } catch (e) {
-      const app = fixable(e);
-      if (!app) throw e;
-      if (!(await fixOrDiscard(e))) return undefined;
+      if (!(await fixOrDiscard(e, FIXABLE))) return undefined;
       draft = json;
-      advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f) && f !== 'site');
+      advanced = Object.keys(toAppError(e).fields ?? {}).some(
+        (f) => !BASIC_FIELDS.includes(f) && f !== 'site',
+      );
     }
   }
 }

@@ -26,10 +26,11 @@ export function showError(e: unknown): void {
 }
 
 /**
- * After a refusal the operator can fix (the error is shown first): true to ask again with what was typed kept,
- * false when they discard it (said so). The profile and vendo forms' "Not saved yet." question.
+ * After a refusal the operator can fix (its code in `fixable`; anything else is thrown again), shown first: true to
+ * ask again with what was typed kept, false when they discard it (said so). The forms' "Not saved yet." question.
  */
-export async function fixOrDiscard(e: unknown): Promise<boolean> {
+export async function fixOrDiscard(e: unknown, fixable: ReadonlySet<string>): Promise<boolean> {
+  if (!fixable.has(toAppError(e).code)) throw e;
   showError(e);
   const again = await select({
     message: 'Not saved yet.',
@@ -40,6 +41,27 @@ export async function fixOrDiscard(e: unknown): Promise<boolean> {
   });
   if (!again) say(out.dim('Discarded.'));
   return again;
+}
+
+/**
+ * Asks (`askAll`, from the answers so far), saves; a refusal the operator can fix (`fixable`, fixOrDiscard) asks
+ * again with what was typed as the defaults. Undefined: discarded.
+ */
+export async function askUntilSaved<A, T>(
+  first: A,
+  fixable: ReadonlySet<string>,
+  askAll: (a: A) => Promise<A>,
+  save: (a: A) => Promise<T>,
+): Promise<T | undefined> {
+  let answers = first;
+  for (;;) {
+    answers = await askAll(answers);
+    try {
+      return await save(answers);
+    } catch (e) {
+      if (!(await fixOrDiscard(e, fixable))) return undefined;
+    }
+  }
 }
 
 /**

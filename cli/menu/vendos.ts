@@ -7,7 +7,6 @@
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
-import { toAppError } from '../../src/lib/error-reply';
 import type { VendoView } from '../../src/services/shop/vendos/types';
 import { parseRateLines, rateLines } from '../../src/services/shop/vendos/rate-lines';
 import { formatMoney, parsePrice } from '../../src/domain/units';
@@ -25,7 +24,7 @@ import {
   vendoWhere,
   type VendoFlags,
 } from '../commands/vendos';
-import { ask, askOptional, confirmed, fixOrDiscard, menuLoop, say } from './prompts';
+import { ask, askOptional, askUntilSaved, confirmed, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
 interface Answers {
@@ -39,9 +38,6 @@ interface Answers {
 
 /** Errors fixed by changing answers: bad fields, a taken name, a site gone meanwhile. */
 const FIXABLE = new Set(['INVALID_INPUT', 'VENDO_NAME_TAKEN', 'SITE_NOT_FOUND', 'PROFILE_NOT_FOUND']);
-function fixable(e: unknown): boolean {
-  return FIXABLE.has(toAppError(e).code);
-}
 
 /** "Which site is it at?": All sites (shared) first, then each site. */
 function askSite(sites: SiteRef[], current: number | null): Promise<number | null> {
@@ -107,16 +103,12 @@ async function askAndSave<T>(
   save: (a: Answers, sites: SiteRef[] | undefined) => Promise<T>,
 ): Promise<T | undefined> {
   const sites = await sitesIfMany(core);
-  let answers = first;
-  for (;;) {
-    answers = await askAll(core, answers, sites);
-    try {
-      return await save(answers, sites);
-    } catch (e) {
-      if (!fixable(e)) throw e;
-      if (!(await fixOrDiscard(e))) return undefined;
-    }
-  }
+  return askUntilSaved(
+    first,
+    FIXABLE,
+    (a) => askAll(core, a, sites),
+    (a) => save(a, sites),
+  );
 }
 
 async function add(core: Core): Promise<void> {
