@@ -140,12 +140,16 @@ export function askOptional(withCurrent: string, withoutCurrent: string, current
   });
 }
 
-/** A voucher code typed by the operator (not empty; the service says whether it exists). */
-export const askCode = (): Promise<string> =>
-  ask('Voucher code:', (v) => {
-    if (v.trim() === '') throw new Error('type a voucher code');
+/** A required text answer's parser: trimmed, refused empty with "type WHAT". */
+export const required =
+  (what: string) =>
+  (v: string): string => {
+    if (v.trim() === '') throw new Error(`type ${what}`);
     return v.trim();
-  });
+  };
+
+/** A voucher code typed by the operator (not empty; the service says whether it exists). */
+export const askCode = (): Promise<string> => ask('Voucher code:', required('a voucher code'));
 
 export { confirmAction, confirmed } from '../lib/ask';
 

@@ -19,7 +19,7 @@ import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
 import { LIST_STATUSES } from '../commands/vouchers';
-import { ask, askCode, confirmAction, confirmed, menuLoop, say } from './prompts';
+import { ask, askCode, confirmAction, confirmed, menuLoop, required, say } from './prompts';
 import { extendTime, sellExtraData } from './counter';
 
 const SHOWN = 20;
@@ -171,17 +171,19 @@ async function revoke(core: Core): Promise<void> {
   say(out.green(`Voucher ${v.code} revoked.`));
 }
 
+/** A file to write to: asked (`def` offered); one that exists only when the operator says to overwrite it. */
+async function askFile(message: string, def: string): Promise<string | undefined> {
+  const file = await ask(message, required('a file path'), { default: def });
+  return fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`)) ? undefined : file;
+}
+
 async function exportCsv(core: Core): Promise<void> {
   const status = await pickStatus();
-  const file = await ask(
+  const file = await askFile(
     'Save CSV to:',
-    (v) => {
-      if (v.trim() === '') throw new Error('type a file path');
-      return v.trim();
-    },
-    { default: `vouchers-${status ?? 'all'}-${formatDate(core.clock.now(), core.config.tz)}.csv` },
+    `vouchers-${status ?? 'all'}-${formatDate(core.clock.now(), core.config.tz)}.csv`,
   );
-  if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
+  if (!file) return;
   writeOperatorFile(file, await core.services.vouchers.csv({ status }), 'file');
   say(out.green(`Wrote ${file}`));
 }
@@ -204,15 +206,8 @@ async function printSheet(core: Core): Promise<void> {
     message: 'Paper:',
     choices: SHEET_LAYOUTS.map((l) => ({ name: SHEET_LAYOUT_LABELS[l], value: l })),
   });
-  const file = await ask(
-    'Save the printable sheet (HTML) to:',
-    (v) => {
-      if (v.trim() === '') throw new Error('type a file path');
-      return v.trim();
-    },
-    { default: `vouchers-batch-${id}.html` },
-  );
-  if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
+  const file = await askFile('Save the printable sheet (HTML) to:', `vouchers-batch-${id}.html`);
+  if (!file) return;
   const res = await renderSheetToFile(core, id, file, { layout });
   say(out.green(`Wrote ${file} (${res.cards} unused codes): open it in a browser and print.`));
   const next = `npm run cli -- vouchers sheet --batch ${id} --format ${layout} --out FILE`;
