@@ -33,9 +33,8 @@ const profilesList: CommandDef = {
         includeArchived: values.all === true,
         siteId: await siteOption(core, values),
       });
-      if (values.json) {
-        printJson({ profiles: profiles.map(profileJson) }, { api: true });
-      } else print(profilesTable(profiles));
+      if (values.json) printJson({ profiles: profiles.map(profileJson) }, { api: true });
+      else print(profilesTable(profiles));
       return 0;
     });
   },
@@ -50,17 +49,17 @@ const SALES = `Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 Vouchers sold (first used) and their value, in the shop's time zone. Both dates are included.
 Defaults: from and to today, by profile. --site: one site's vouchers only (its id or name).`;
 
-/** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants. */
+/** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants, and the two days as printed. */
 export function reportRange(
   values: Record<string, string | boolean | undefined>,
   now: number,
   tz: string,
-): { from: number; to: number } {
+): { from: number; to: number; days: { from: string; to: string } } {
   const today = formatDate(now, tz);
   const from = parseDate(typeof values.from === 'string' ? values.from : today, 'from', tz);
   const to = parseDate(typeof values.to === 'string' ? values.to : today, 'to', tz, true);
   if (to <= from) throw new ValidationError('to', 'must be on or after from');
-  return { from, to };
+  return { from, to, days: { from: formatDate(from, tz), to: formatDate(to - 1, tz) } };
 }
 
 const reportSales: CommandDef = {
@@ -83,31 +82,15 @@ const reportSales: CommandDef = {
     if (!BY.includes(by))
       throw ValidationError.invalid('by', values.by, 'a grouping', `use one of ${BY.join(', ')}`);
     return withCore(async (core) => {
-      const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
+      const { from, to, days } = reportRange(values, core.clock.now(), core.config.tz);
       const site = await siteScope(core, values);
       const rows = await core.services.reports.sales({ from, to, by, siteId: site?.id });
       const sum = salesTotal(rows);
       // `charges` (plan upgrades, in `amount`) only when there are some, as on the rows.
       const total = sum.charges ? sum : { count: sum.count, amount: sum.amount };
-      if (values.json)
-        printJson(
-          {
-            from: formatDate(from, core.config.tz),
-            to: formatDate(to - 1, core.config.tz),
-            by,
-            site: site?.name ?? null,
-            rows,
-            total,
-          },
-          { money: true },
-        );
+      if (values.json) printJson({ ...days, by, site: site?.name ?? null, rows, total }, { money: true });
       else {
-        print(
-          out.bold(
-            `Sales ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}, by ${by}` +
-              (site ? `, site ${site.name}` : ''),
-          ),
-        );
+        print(out.bold(`Sales ${days.from} to ${days.to}, by ${by}${site ? `, site ${site.name}` : ''}`));
         print(salesTable(rows, by));
       }
       return 0;
@@ -135,19 +118,13 @@ const reportUsage: CommandDef = {
       USAGE_REPORT,
     );
     return withCore(async (core) => {
-      const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
+      const { from, to, days } = reportRange(values, core.clock.now(), core.config.tz);
       const site = await siteScope(core, values);
       const t = await core.services.reports.usageTotals({ from, to, siteId: site?.id });
-      if (values.json)
-        printJson({
-          from: formatDate(from, core.config.tz),
-          to: formatDate(to - 1, core.config.tz),
-          site: site?.name ?? null,
-          ...t,
-        });
+      if (values.json) printJson({ ...days, site: site?.name ?? null, ...t });
       else
         print(
-          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}${site ? ` on site ${site.name}` : ''}.`,
+          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${days.from} to ${days.to}${site ? ` on site ${site.name}` : ''}.`,
         );
       return 0;
     });
