@@ -17,8 +17,6 @@ import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/sh
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
 
-export { LIST_STATUSES };
-
 export function parseStatus(value: string): VoucherListStatus {
   const s = value.trim().toLowerCase() as VoucherListStatus;
   if (!LIST_STATUSES.includes(s))
@@ -52,8 +50,8 @@ every router that can be reached. A router that is down or in safe mode loses no
 the output says which site gets them at the server's next poll, and the exit code is 0.`;
 
 /**
- * The options passed on as typed, under the service's names: the code style's (checked on top of the shop's, and
- * the floor) and the site.
+ * The options passed on as typed, under the service's names: the code style's (checked on top of the
+ * shop's, and the floor) and the site.
  */
 const AS_TYPED = {
   alphabet: 'alphabet',

@@ -43,8 +43,8 @@ function joinDashValues(args: string[], options: OptionSpec, usage: string): str
 
 /**
  * Strict parsing with node:util: unknown options, missing values and stray arguments are usage
- * errors (exit 2) that name the problem, rather than being ignored. `positionals`: how many arguments (default
- * none), or the fewest and the most.
+ * errors (exit 2) that name the problem, rather than being ignored. `positionals`: how many
+ * arguments (default none), or the fewest and the most.
  */
 export function parseCommand(
   args: string[],
@@ -79,11 +79,11 @@ export function parseCommand(
   };
 }
 
-/** String options named by the values of `names` (a field → its option, as `{ wifi_name: 'wifi-name' }`). */
+/** String options named by the values of `names` (a field → its option: `{ wifi_name: 'wifi-name' }`). */
 export const stringOptions = (names: Record<string, string>): OptionSpec =>
   Object.fromEntries(Object.values(names).map((o) => [o, { type: 'string' }]));
 
-/** The string options given, under the names `names` maps to them (`{ passwordLength: 'password-length' }`). */
+/** The string options given, under the names `names` gives them (`{ passwordLength: 'password-length' }`). */
 export function givenOptions<K extends string>(
   values: Record<string, unknown>,
   names: Record<K, string>,

@@ -110,8 +110,8 @@ export async function renderSheetToFile(
 }
 
 /**
- * What to say after the file: "Cards 1–480 of 1,200: …" when a batch is longer than one part (`command` makes the
- * next), and where the QR codes cannot point as they should.
+ * What to say after the file: "Cards 1–480 of 1,200: …" when a batch is longer than one part
+ * (`command` makes the next), and where the QR codes cannot point as they should.
  */
 export function sheetNotes(r: SheetFileResult, command: string): string[] {
   const { from, to, chosen } = r.part;

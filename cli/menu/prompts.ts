@@ -26,8 +26,9 @@ export function showError(e: unknown): void {
 }
 
 /**
- * After a refusal the operator can fix (its code in `fixable`; anything else is thrown again), shown first: true to
- * ask again with what was typed kept, false when they discard it (said so). The forms' "Not saved yet." question.
+ * After a refusal the operator can fix (its code in `fixable`; anything else is thrown again), shown
+ * first: true to ask again with what was typed kept, false when they discard it (said so). The forms'
+ * "Not saved yet." question.
  */
 export async function fixOrDiscard(e: unknown, fixable: ReadonlySet<string>): Promise<boolean> {
   if (!fixable.has(toAppError(e).code)) throw e;
@@ -44,8 +45,8 @@ export async function fixOrDiscard(e: unknown, fixable: ReadonlySet<string>): Pr
 }
 
 /**
- * Asks (`askAll`, from the answers so far), saves; a refusal the operator can fix (`fixable`, fixOrDiscard) asks
- * again with what was typed as the defaults. Undefined: discarded.
+ * Asks (`askAll`, from the answers so far), saves; a refusal the operator can fix (`fixable`,
+ * fixOrDiscard) asks again with what was typed as the defaults. Undefined: discarded.
  */
 export async function askUntilSaved<A, T>(
   first: A,
@@ -103,19 +104,14 @@ export async function menuLoop(
   }
 }
 
-/** The message a domain parser gives for bad input, exactly as the web shows it. */
-export function validationMessage(e: unknown): string {
-  return toAppError(e, (err) => (err as Error)?.message ?? String(err)).message;
-}
-
-/** A prompt's `validate` from a domain parser or check: true when it takes the text, else its message. */
+/** A prompt's `validate` from a domain parser: true when it takes the text, else its message (the web's). */
 export function checkedBy(parse: (text: string) => unknown): (text: string) => true | string {
   return (v) => {
     try {
       parse(v);
       return true;
     } catch (e) {
-      return validationMessage(e);
+      return toAppError(e, (err) => (err as Error)?.message ?? String(err)).message;
     }
   };
 }

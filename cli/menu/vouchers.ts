@@ -18,7 +18,7 @@ import { siteOfVoucher, voucherSiteLabels, withSiteRouter } from '../lib/site-ro
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
-import { LIST_STATUSES } from '../commands/vouchers';
+import { LIST_STATUSES } from '../../src/domain/vouchers';
 import { ask, askCode, confirmAction, confirmed, menuLoop, required, say } from './prompts';
 import { extendTime, sellExtraData } from './counter';
 
