@@ -26,10 +26,7 @@ const unlock: CommandDef = {
   summary: "clear the admin login's waits after wrong passwords (one username, or all)",
   usage: USAGE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, USAGE, {
-      min: 0,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, USAGE, [0, 1]);
     const username = positionals[0]?.trim() || undefined;
     return withCore(async (core) => {
       const cleared = await core.services.loginDelays.unlock(username);
@@ -50,10 +47,12 @@ const unlockSubscriber: CommandDef = {
   summary: "clear a subscriber's portal sign-in waits after wrong passwords (one, or all)",
   usage: SUBSCRIBER_USAGE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SUBSCRIBER_USAGE, {
-      min: 0,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(
+      args,
+      { json: { type: 'boolean' } },
+      SUBSCRIBER_USAGE,
+      [0, 1],
+    );
     const ref = positionals[0]?.trim() || undefined;
     return withCore(async (core) => {
       if (ref === undefined) {

@@ -27,16 +27,14 @@ const profilesList: CommandDef = {
       args,
       { all: { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
       PROFILES,
-      { min: 0, max: 0 },
     );
     return withCore(async (core) => {
       const profiles = await core.services.profiles.list({
         includeArchived: values.all === true,
         siteId: await siteOption(core, values),
       });
-      if (values.json) {
-        printJson({ profiles: profiles.map(profileJson) }, { api: true });
-      } else print(profilesTable(profiles));
+      if (values.json) printJson({ profiles: profiles.map(profileJson) }, { api: true });
+      else print(profilesTable(profiles));
       return 0;
     });
   },
@@ -51,17 +49,17 @@ const SALES = `Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 Vouchers sold (first used) and their value, in the shop's time zone. Both dates are included.
 Defaults: from and to today, by profile. --site: one site's vouchers only (its id or name).`;
 
-/** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants. */
+/** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants, and the two days as printed. */
 export function reportRange(
   values: Record<string, string | boolean | undefined>,
   now: number,
   tz: string,
-): { from: number; to: number } {
+): { from: number; to: number; days: { from: string; to: string } } {
   const today = formatDate(now, tz);
   const from = parseDate(typeof values.from === 'string' ? values.from : today, 'from', tz);
   const to = parseDate(typeof values.to === 'string' ? values.to : today, 'to', tz, true);
   if (to <= from) throw new ValidationError('to', 'must be on or after from');
-  return { from, to };
+  return { from, to, days: { from: formatDate(from, tz), to: formatDate(to - 1, tz) } };
 }
 
 const reportSales: CommandDef = {
@@ -79,37 +77,20 @@ const reportSales: CommandDef = {
         json: { type: 'boolean' },
       },
       SALES,
-      { min: 0, max: 0 },
     );
     const by = (typeof values.by === 'string' ? values.by : 'profile') as By;
     if (!BY.includes(by))
       throw ValidationError.invalid('by', values.by, 'a grouping', `use one of ${BY.join(', ')}`);
     return withCore(async (core) => {
-      const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
+      const { from, to, days } = reportRange(values, core.clock.now(), core.config.tz);
       const site = await siteScope(core, values);
       const rows = await core.services.reports.sales({ from, to, by, siteId: site?.id });
       const sum = salesTotal(rows);
       // `charges` (plan upgrades, in `amount`) only when there are some, as on the rows.
       const total = sum.charges ? sum : { count: sum.count, amount: sum.amount };
-      if (values.json)
-        printJson(
-          {
-            from: formatDate(from, core.config.tz),
-            to: formatDate(to - 1, core.config.tz),
-            by,
-            site: site?.name ?? null,
-            rows,
-            total,
-          },
-          { money: true },
-        );
+      if (values.json) printJson({ ...days, by, site: site?.name ?? null, rows, total }, { money: true });
       else {
-        print(
-          out.bold(
-            `Sales ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}, by ${by}` +
-              (site ? `, site ${site.name}` : ''),
-          ),
-        );
+        print(out.bold(`Sales ${days.from} to ${days.to}, by ${by}${site ? `, site ${site.name}` : ''}`));
         print(salesTable(rows, by));
       }
       return 0;
@@ -135,22 +116,15 @@ const reportUsage: CommandDef = {
         json: { type: 'boolean' },
       },
       USAGE_REPORT,
-      { min: 0, max: 0 },
     );
     return withCore(async (core) => {
-      const { from, to } = reportRange(values, core.clock.now(), core.config.tz);
+      const { from, to, days } = reportRange(values, core.clock.now(), core.config.tz);
       const site = await siteScope(core, values);
       const t = await core.services.reports.usageTotals({ from, to, siteId: site?.id });
-      if (values.json)
-        printJson({
-          from: formatDate(from, core.config.tz),
-          to: formatDate(to - 1, core.config.tz),
-          site: site?.name ?? null,
-          ...t,
-        });
+      if (values.json) printJson({ ...days, site: site?.name ?? null, ...t });
       else
         print(
-          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${formatDate(from, core.config.tz)} to ${formatDate(to - 1, core.config.tz)}${site ? ` on site ${site.name}` : ''}.`,
+          `${formatBytes(t.bytesDown)} down, ${formatBytes(t.bytesUp)} up by ${t.vouchers} voucher(s) from ${days.from} to ${days.to}${site ? ` on site ${site.name}` : ''}.`,
         );
       return 0;
     });
@@ -175,10 +149,7 @@ const setPassword: CommandDef = {
   summary: 'set the web admin password',
   usage: SET_PASSWORD,
   async run(args) {
-    const { values } = parseCommand(args, { username: { type: 'string', short: 'u' } }, SET_PASSWORD, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { username: { type: 'string', short: 'u' } }, SET_PASSWORD);
     const pw = await readNewPassword();
     if (pw === '')
       throw new ValidationError('password', 'missing; type the new password (nothing was changed)');
@@ -210,7 +181,7 @@ const migrate: CommandDef = {
   summary: 'apply database migrations',
   usage: MIGRATE,
   async run(args) {
-    parseCommand(args, {}, MIGRATE, { min: 0, max: 0 });
+    parseCommand(args, {}, MIGRATE);
     const applied = await runMigrations();
     print(
       applied.length

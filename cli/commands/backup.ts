@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type AppConfig } from '../../src/config/env';
+import { loadConfig } from '../../src/config/env';
 import { openDatabase } from '../../src/db/knex';
 import { AppError, ValidationError } from '../../src/domain/errors';
 import { formatBytes } from '../../src/domain/units';
@@ -40,10 +40,6 @@ export into either, a pg_dump backup into PostgreSQL. FILE may be a backup's bar
 in the backup folder (BACKUP_DIR), or a path. Put the key files kept with the backup into DATA_DIR
 before starting the server: the restore says which sealed secrets the keys there cannot open.`;
 
-function configFromEnv(): AppConfig {
-  return loadConfig(process.env);
-}
-
 /** Rows per table as a list: table names are data, not keys to be camelCased. */
 const tableRows = (t: Record<string, number>) => Object.entries(t).map(([table, rows]) => ({ table, rows }));
 
@@ -75,10 +71,9 @@ const backup: CommandDef = {
       args,
       { out: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
       BACKUP,
-      { min: 0, max: 0 },
     );
     const format = parseFormat(values.format);
-    const config = configFromEnv();
+    const config = loadConfig(process.env);
     if (config.database.engine === 'sqlite' && !fs.existsSync(config.database.file))
       throw new AppError(
         'BACKUP_FAILED',
@@ -149,9 +144,9 @@ const restore: CommandDef = {
       args,
       { yes: { type: 'boolean' }, json: { type: 'boolean' } },
       RESTORE,
-      { min: 1, max: 1 },
+      1,
     );
-    const config = configFromEnv();
+    const config = loadConfig(process.env);
     // A bare name, as the Backups page and `pisonet backup` print it, is found in BACKUP_DIR.
     const file = await resolveBackupFile(positionals[0], config.backup.dir);
     const logs = openCliLogs(config);

@@ -18,7 +18,7 @@ import { quickPrint } from '../../src/services/shop/vouchers/quick-print';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
-import { partNote, renderSheetToFile } from '../lib/sheet';
+import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { generateOnSites } from '../lib/site-batch';
 import { keyValues } from '../lib/table';
 import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
@@ -64,10 +64,7 @@ const show: CommandDef = {
   summary: 'show the design of printed cards',
   usage: SHOW,
   async run(args) {
-    const { values } = parseCommand(args, { ...scopeOptions, json: { type: 'boolean' } }, SHOW, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { ...scopeOptions, json: { type: 'boolean' } }, SHOW);
     const scope = scopeOf(values, SHOW);
     return withCore(async (core) => {
       const r = await core.services.cards.resolve(scope);
@@ -140,7 +137,6 @@ const set: CommandDef = {
         json: { type: 'boolean' },
       },
       SET,
-      { min: 0, max: 0 },
     );
     const scope = scopeOf(values, SET);
     const fromFile =
@@ -186,7 +182,7 @@ const reset: CommandDef = {
   summary: "remove a profile's or a batch's own card design",
   usage: RESET,
   async run(args) {
-    const { values } = parseCommand(args, scopeOptions, RESET, { min: 0, max: 0 });
+    const { values } = parseCommand(args, scopeOptions, RESET);
     const scope = scopeOf(values, RESET);
     if (scope.kind === 'shop') throw usageError('name a --profile or a --batch', RESET);
     return withCore(async (core) => {
@@ -221,7 +217,6 @@ const quick: CommandDef = {
         json: { type: 'boolean' },
       },
       PRINT,
-      { min: 0, max: 0 },
     );
     const profile = requireOption(values, 'profile', PRINT);
     const file = requireOption(values, 'out', PRINT);
@@ -248,9 +243,8 @@ const quick: CommandDef = {
             `Batch #${made.batchId}: wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'}, ${res.layout})`,
           ),
         );
-        const part = partNote(res, `pisonet vouchers sheet --batch ${made.batchId} --out FILE`);
-        if (part) print(out.yellow(part));
-        if (res.target.warning) print(out.yellow(res.target.warning));
+        for (const note of sheetNotes(res, `pisonet vouchers sheet --batch ${made.batchId} --out FILE`))
+          print(out.yellow(note));
       }
       return 0;
     });

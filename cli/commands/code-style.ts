@@ -40,7 +40,6 @@ export const codeStyle: CommandDef = {
         json: { type: 'boolean' },
       },
       USAGE,
-      { min: 0, max: 0 },
     );
     const input = {
       alphabet: values.alphabet,

@@ -65,7 +65,6 @@ const copy: CommandDef = {
         json: { type: 'boolean' },
       },
       COPY,
-      { min: 0, max: 0 },
     );
     const from = target(requireOption(values, 'from', COPY), 'from');
     const to = target(requireOption(values, 'to', COPY), 'to');

@@ -87,7 +87,7 @@ const doctor: CommandDef = {
   summary: 'check Node, database, router, setup, clock, disk and backups; each with its fix',
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, USAGE, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, USAGE);
     return withCore(async (core) => {
       const checks = doctorChecks(await doctorFacts(core));
       const failed = checks.some((c) => c.state === 'fail');

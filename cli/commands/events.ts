@@ -32,7 +32,6 @@ export const eventsCommand: CommandDef = {
         json: { type: 'boolean' },
       },
       EVENTS,
-      { min: 0, max: 0 },
     );
     const limit =
       typeof values.limit === 'string' ? parseWhole(values.limit, 'limit', 'a list size', 1, 500) : 20;

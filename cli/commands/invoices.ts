@@ -4,7 +4,7 @@
  * and audit). --json prints the API's shapes in camelCase, money in pesos with `…Centavos` beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { confirm } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
 import { AppError } from '../../src/domain/errors';
 import { invoiceJson, type InvoiceView } from '../../src/services/subscriptions/billing/invoices';
@@ -64,7 +64,6 @@ const list: CommandDef = {
       args,
       { status: { type: 'string' }, subscriber: { type: 'string' }, json: { type: 'boolean' } },
       LIST,
-      { min: 0, max: 0 },
     );
     return withCore(async (core) => {
       const who =
@@ -112,10 +111,7 @@ const show: CommandDef = {
   summary: 'one invoice: lines, credit, paid, due',
   usage: SHOW,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, 1);
     return withCore(async (core) => {
       await printInvoice(core, positionals[0], values.json === true);
       return 0;
@@ -148,7 +144,7 @@ const pay: CommandDef = {
         json: { type: 'boolean' },
       },
       PAY,
-      { min: 2, max: 2 },
+      2,
     );
     return withCore(async (core) => {
       const s = await core.services.subscribers.get(positionals[0]);
@@ -166,17 +162,13 @@ const pay: CommandDef = {
             e.message.replace(/confirm it\.$/, 'add --yes to record it.'),
             409,
           );
-        const yes = await confirm({
-          message:
-            e instanceof SameReferenceError
-              ? `${s.accountNo} (${s.name}): ${e.question}`
-              : `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed by ${s.accountNo} (${s.name}); record ${formatMoney(e.amount - e.owed)} as credit?`,
-          default: false,
-        });
-        if (!yes) {
-          print('Nothing recorded.');
-          return 1;
-        }
+        const yes = await confirmed(
+          e instanceof SameReferenceError
+            ? `${s.accountNo} (${s.name}): ${e.question}`
+            : `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed by ${s.accountNo} (${s.name}); record ${formatMoney(e.amount - e.owed)} as credit?`,
+          'Nothing recorded.',
+        );
+        if (!yes) return 1;
         out = await core.services.invoices.pay(s.id, { ...input, confirm: true }, o);
       }
       if (values.json) printJson(paymentOutcomeJson(out), { api: true });
@@ -191,7 +183,7 @@ const run: CommandDef = {
   summary: 'issue the invoices due by today (idempotent)',
   usage: RUN,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, RUN, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, RUN);
     return withCore(async (core) => {
       const { subscribers, invoices, suspensions } = core.services;
       const { issued } = await runBilling({ subscribers, invoices, suspensions, log: core.log });

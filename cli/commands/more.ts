@@ -18,7 +18,7 @@ import { timeSaleJson } from '../../src/services/shop/vouchers/json';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
-import { partNote, renderSheetToFile } from '../lib/sheet';
+import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
@@ -52,7 +52,6 @@ const sheet: CommandDef = {
         from: { type: 'string' },
       },
       SHEET,
-      { min: 0, max: 0 },
     );
     const batch = parseWhole(
       requireOption(values, 'batch', SHEET),
@@ -75,9 +74,8 @@ const sheet: CommandDef = {
       if (!core.config.hotspotLoginUrl) await preferRouter(core);
       const res = await renderSheetToFile(core, batch, file, { layout, include, design, from });
       print(out.green(`Wrote ${file} (${res.cards} card${res.cards === 1 ? '' : 's'}, ${res.layout})`));
-      const part = partNote(res, `pisonet vouchers sheet --batch ${batch} --out FILE`);
-      if (part) print(out.yellow(part));
-      if (res.target.warning) print(out.yellow(res.target.warning));
+      for (const note of sheetNotes(res, `pisonet vouchers sheet --batch ${batch} --out FILE`))
+        print(out.yellow(note));
       return 0;
     });
   },
@@ -105,7 +103,7 @@ const extend: CommandDef = {
         json: { type: 'boolean' },
       },
       EXTEND,
-      { min: 1, max: 1 },
+      1,
     );
     const seconds = parseExtension(requireOption(values, 'time', EXTEND), 'time');
     if (seconds > CONFIRM_EXTENSION_ABOVE_SECONDS && values.yes !== true)
@@ -165,9 +163,6 @@ Replaces profile NAME with the profiles.json entry in FILE (- for stdin). --site
 --site shared: on every site; without it the profile keeps its site.
 ${YES}`;
 
-/** The `--json` form of a profile (same as `profiles list`). */
-export { profileJson };
-
 /** `--site` and `--yes` added to one profiles.json entry as its `site` and `confirm` (the service checks them). */
 function withSite(json: unknown, values: { site?: unknown; yes?: unknown }): unknown {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return json;
@@ -184,7 +179,7 @@ const pcreate: CommandDef = {
       args,
       { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
       PCREATE,
-      { min: 1, max: 1 },
+      1,
     );
     const json = withSite(await readJson(positionals[0]), values);
     return withCore(async (core) => {
@@ -205,7 +200,7 @@ const pupdate: CommandDef = {
       args,
       { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
       PUPDATE,
-      { min: 2, max: 2 },
+      2,
     );
     const json = withSite(await readJson(positionals[1]), values);
     return withCore(async (core) => {
@@ -234,7 +229,7 @@ const pimport: CommandDef = {
       args,
       { 'dry-run': { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
       PIMPORT,
-      { min: 1, max: 1 },
+      1,
     );
     const json = await readJson(positionals[0]);
     return withCore(async (core) => {
@@ -274,10 +269,7 @@ Brings an archived profile back: it can be sold again.`;
     summary: archived ? 'retire a profile (kept for history)' : 'bring an archived profile back',
     usage,
     async run(args) {
-      const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, usage, {
-        min: 1,
-        max: 1,
-      });
+      const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, usage, 1);
       return withCore(async (core) => {
         const p = await core.services.profiles.setArchived(positionals[0], archived, cliActor());
         if (values.json) printJson({ profile: profileJson(p) }, { api: true });
@@ -298,7 +290,7 @@ const configShow: CommandDef = {
   summary: 'show the effective configuration (secrets masked)',
   usage: CONFIG,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, CONFIG, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, CONFIG);
     const config = loadConfig(process.env);
     const shop = await savedShopSettings(config);
     // Where the zone was set goes right under it.

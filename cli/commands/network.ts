@@ -20,7 +20,7 @@ import {
   type SiteChange,
 } from '../lib/site-router';
 import { bandwidthChangeJson, userJson } from '../../src/services/network/bandwidth/json';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 import { routerAdopt, routerTest } from './router-connect';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")`;
@@ -60,7 +60,7 @@ function devicesCommand(
         const users = await siteUsers(core, site);
         if (values.json) printJson({ users: users.map(userJson) }, { api: true });
         // Every site's devices, with several sites: a SITE column.
-        else print(render(users, undefined, site === undefined ? await siteLabels(core) : undefined));
+        else print(render(users, site === undefined ? await siteLabels(core) : undefined));
         return 0;
       });
     },
@@ -80,7 +80,7 @@ const usersKick: CommandDef = {
   summary: 'log a device out (voucher stays usable)',
   usage: USERS_KICK,
   async run(args) {
-    const { values, positionals } = parseCommand(args, SITE_OPTION, USERS_KICK, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(args, SITE_OPTION, USERS_KICK, 1);
     const mac = normaliseMac(positionals[0], 'mac');
     return withCore(async (core) =>
       // Without --site: the router of the device's voucher's site.
@@ -148,7 +148,7 @@ const bwSet: CommandDef = {
       args,
       { ...MAC_OPTION, up: { type: 'string' }, down: { type: 'string' } },
       BW_SET,
-      { min: 0, max: 1 },
+      [0, 1],
     );
     const mac = macOption(values, positionals, BW_SET);
     const up = parseSpeedLimit(requireOption(values, 'up', BW_SET), 'up');
@@ -183,7 +183,7 @@ function deviceCommand(
     summary,
     usage,
     async run(args) {
-      const { values, positionals } = parseCommand(args, MAC_OPTION, usage, { min: 0, max: 1 });
+      const { values, positionals } = parseCommand(args, MAC_OPTION, usage, [0, 1]);
       const mac = macOption(values, positionals, usage);
       return withCore(async (core) => {
         const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) => act(bw, mac));
@@ -235,17 +235,15 @@ const queuesList: CommandDef = {
   usage: QUEUES,
   async run(args) {
     const values = parseSiteRead(args, QUEUES);
-    return withCore((core) =>
-      withSiteRouter(core, values.site, async (s) => {
-        const queues = await s.bandwidth.queues(s.site.id);
-        if (values.json) printJson({ site: s.site, queues });
-        else {
-          if (!s.isDefault) print(`Site ${s.site.name}:`);
-          print(queuesTable(queues));
-        }
-        return 0;
-      }),
-    );
+    return withSiteCore(values.site, async (s) => {
+      const queues = await s.bandwidth.queues(s.site.id);
+      if (values.json) printJson({ site: s.site, queues });
+      else {
+        if (!s.isDefault) print(`Site ${s.site.name}:`);
+        print(queuesTable(queues));
+      }
+      return 0;
+    });
   },
 };
 

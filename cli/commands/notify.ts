@@ -4,10 +4,9 @@
  * and `--webhook-secret -` read them from standard input (out of the shell's history).
  */
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { givenOptions, parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import type { NotifyField, NotifySettingsView } from '../../src/services/business/notify';
-import { NOTIFY_FIELDS } from '../../src/services/business/notify';
 import type { Core } from '../../src/core';
 import { CommandDef, print, printJson, readStdin, withCore } from './shared';
 
@@ -85,7 +84,7 @@ export const notifyCommands: CommandDef[] = [
     summary: 'show the notifications to the owner (Telegram, webhook, what is sent)',
     usage: SHOW,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, { min: 0, max: 0 });
+      const { values } = parseCommand(args, { json: { type: 'boolean' } }, SHOW);
       return withCore(async (core) => {
         await show(core, Boolean(values.json));
         return 0;
@@ -97,22 +96,10 @@ export const notifyCommands: CommandDef[] = [
     summary: 'set Telegram, the webhook, the alerts and the language of the notifications',
     usage: SET,
     async run(args) {
-      const { values } = parseCommand(
-        args,
-        {
-          json: { type: 'boolean' },
-          ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
-        },
-        SET,
-        { min: 0, max: 0 },
-      );
-      const input: Partial<Record<NotifyField, unknown>> = {};
-      for (const f of NOTIFY_FIELDS) {
-        const v = values[OPTION[f]];
-        if (typeof v !== 'string') continue;
-        input[f] =
-          v === '-' && (f === 'telegram_token' || f === 'webhook_secret') ? (await readStdin()).trim() : v;
-      }
+      const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, SET);
+      const input = givenOptions(values, OPTION);
+      for (const f of ['telegram_token', 'webhook_secret'] as const)
+        if (input[f] === '-') input[f] = (await readStdin()).trim();
       return withCore(async (core) => {
         const changed = Object.keys(input).length ? await core.services.notify.update(input, cliActor()) : [];
         await show(core, Boolean(values.json), changed);
@@ -126,7 +113,7 @@ export const notifyCommands: CommandDef[] = [
     summary: 'send a test message on every notification channel set',
     usage: TEST,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' } }, TEST, { min: 0, max: 0 });
+      const { values } = parseCommand(args, { json: { type: 'boolean' } }, TEST);
       return withCore(async (core) => {
         const results = await core.services.notify.test(cliActor());
         if (values.json) printJson({ results });

@@ -49,7 +49,6 @@ const configCommand: CommandDef = {
         json: { type: 'boolean' },
       },
       CONFIG,
-      { min: 0, max: 0 },
     );
     if (typeof values.dir !== 'string' || values.dir.trim() === '')
       throw usageError('--dir is needed', CONFIG);

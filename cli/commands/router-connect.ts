@@ -2,7 +2,7 @@
  * `pisonet router test|adopt`: whether the terminal reaches a site's router, and binding this database to the
  * router connected now (ending safe mode), through the site's router binding as the admin's Settings do.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { ValidationError, AppError } from '../../src/domain/errors';
 import type { RouterBinding } from '../../src/services/network/router-binding';
 import { out } from '../lib/ansi';
@@ -10,7 +10,7 @@ import { parseCommand } from '../lib/args';
 import { cliActor, routerDownError } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 
 const ROUTER_TEST = `Usage: pisonet router test [--site SITE] [--json]
 
@@ -64,12 +64,9 @@ export const routerAdopt: CommandDef = {
       args,
       { yes: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       ROUTER_ADOPT,
-      { min: 0, max: 0 },
     );
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), (s) =>
-        adoptRouter(s.binding, s.isDefault ? undefined : s.site.name, values),
-      ),
+    return withSiteCore(siteValue(values), (s) =>
+      adoptRouter(s.binding, s.isDefault ? undefined : s.site.name, values),
     );
   },
 };
@@ -93,10 +90,7 @@ export async function adoptRouter(
         'yes',
         'adopting removes what this database does not know; add --yes to confirm',
       );
-    const ok = await confirm({
-      message: `Adopt router "${before.identity ?? '?'}"${of} for this database?`,
-      default: false,
-    });
+    const ok = await confirmAction(`Adopt router "${before.identity ?? '?'}"${of} for this database?`);
     if (!ok) return 1;
   }
   const st = await binding.adopt(cliActor());

@@ -4,15 +4,15 @@
  * Exit codes: 0 all ok, 3 something needs fixing (or no hotspot server), 1 an error or a refused change,
  * 2 `--apply` without `--yes` and without a terminal (nothing changed).
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import type { SetupItem } from '../../src/router/setup-plan';
 import { out } from '../lib/ansi';
-import { setupItemsText as itemsText } from '../lib/setup-render';
+import { setupChangeText, setupItemsText as itemsText } from '../lib/setup-render';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { leaveDemoRouterToOwner } from '../../src/demo/router-setup';
-import { SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { SITE_OPTION, siteValue } from '../lib/site-router';
+import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 
 const USAGE = `Usage: pisonet router setup --check [--site SITE] [--json]
        pisonet router setup --apply [--yes] [--only ID,...] [--site SITE] [--json]
@@ -48,7 +48,6 @@ const setup: CommandDef = {
         ...SITE_OPTION,
       },
       USAGE,
-      { min: 0, max: 0 },
     );
     if (values.check && values.apply) throw usageError('use --check or --apply, not both', USAGE);
     const only =
@@ -59,61 +58,54 @@ const setup: CommandDef = {
             .filter(Boolean)
         : undefined;
     if (only && !values.apply) throw usageError('--only goes with --apply', USAGE);
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const { service } = core.services.routerSetup;
-        const wants = await core.services.routerSetup.wantsFor(s.site.id);
-        if (!values.apply) {
-          const report = await service.check(s.router, wants);
-          if (values.json) printJson(report);
-          else print(itemsText(report.items));
-          return report.ok ? 0 : 3;
-        }
-        const planned: SetupItem[] = await service.plan(s.router, wants, only);
-        const hotspotMissing = planned.some((i) => i.id === 'hotspot' && i.state !== 'ok');
-        const todo = planned.filter((i) => i.writes.length > 0);
-        if (hotspotMissing || !todo.length) {
-          const view = planned.map(({ id, state, detail, fix }) => ({ id, state, detail, fix }));
-          if (values.json) printJson({ ok: !needsFix(view), items: view, changes: [] });
-          else {
-            print(itemsText(view));
-            if (!hotspotMissing) print(out.green('Nothing to change.'));
-            else print(out.yellow('Nothing was changed: set the hotspot up first (/ip hotspot setup).'));
-          }
-          return needsFix(view) ? 3 : 0;
-        }
-        if (!values.yes) {
-          const commands = todo.flatMap((i) => i.writes.map((w) => `  ${i.id}: ${w.shown}`)).join('\n');
-          if (!process.stdin.isTTY) {
-            process.stderr.write(
-              `Would change:\n${commands}\nNothing was changed: add --yes to apply without a terminal.\n`,
-            );
-            return 2;
-          }
-          print(`Will change:\n${commands}`);
-          if (!(await confirm({ message: 'Apply these changes to the router?', default: false }))) return 2;
-        }
-        const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
-        if (values.json) printJson(result);
+    return withSiteCore(siteValue(values), async (s, core) => {
+      const { service } = core.services.routerSetup;
+      const wants = await core.services.routerSetup.wantsFor(s.site.id);
+      if (!values.apply) {
+        const report = await service.check(s.router, wants);
+        if (values.json) printJson(report);
+        else print(itemsText(report.items));
+        return report.ok ? 0 : 3;
+      }
+      const planned: SetupItem[] = await service.plan(s.router, wants, only);
+      const hotspotMissing = planned.some((i) => i.id === 'hotspot' && i.state !== 'ok');
+      const todo = planned.filter((i) => i.writes.length > 0);
+      if (hotspotMissing || !todo.length) {
+        const view = planned.map(({ id, state, detail, fix }) => ({ id, state, detail, fix }));
+        if (values.json) printJson({ ok: !needsFix(view), items: view, changes: [] });
         else {
-          for (const c of result.changes)
-            print(
-              c.ok
-                ? `${out.green('changed')} ${c.item}: ${c.command}`
-                : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
-            );
-          print(itemsText(result.items));
-          if (result.failed)
-            print(
-              out.red(
-                `Stopped at ${result.failed}: the router refused a change; the items after it were not changed.`,
-              ),
-            );
+          print(itemsText(view));
+          if (!hotspotMissing) print(out.green('Nothing to change.'));
+          else print(out.yellow('Nothing was changed: set the hotspot up first (/ip hotspot setup).'));
         }
-        if (result.failed) return 1;
-        return needsFix(result.items) ? 3 : 0;
-      }),
-    );
+        return needsFix(view) ? 3 : 0;
+      }
+      if (!values.yes) {
+        const commands = todo.flatMap((i) => i.writes.map((w) => `  ${i.id}: ${w.shown}`)).join('\n');
+        if (!process.stdin.isTTY) {
+          process.stderr.write(
+            `Would change:\n${commands}\nNothing was changed: add --yes to apply without a terminal.\n`,
+          );
+          return 2;
+        }
+        print(`Will change:\n${commands}`);
+        if (!(await confirmAction('Apply these changes to the router?'))) return 2;
+      }
+      const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name, only });
+      if (values.json) printJson(result);
+      else {
+        for (const c of result.changes) print(setupChangeText(c));
+        print(itemsText(result.items));
+        if (result.failed)
+          print(
+            out.red(
+              `Stopped at ${result.failed}: the router refused a change; the items after it were not changed.`,
+            ),
+          );
+      }
+      if (result.failed) return 1;
+      return needsFix(result.items) ? 3 : 0;
+    });
   },
 };
 
@@ -130,7 +122,7 @@ const demoReset: CommandDef = {
   summary: "demo mode: reset the simulated router to a factory-like state (to try 'router setup')",
   usage: DEMO_RESET,
   async run(args) {
-    const { values } = parseCommand(args, { yes: { type: 'boolean' } }, DEMO_RESET, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { yes: { type: 'boolean' } }, DEMO_RESET);
     return withCore(async (core) => {
       if (!core.config.router.simulated)
         throw usageError(
@@ -144,8 +136,7 @@ const demoReset: CommandDef = {
           DEMO_RESET,
         );
       if (!values.yes && process.stdin.isTTY) {
-        if (!(await confirm({ message: 'Reset the demo router to a factory-like state?', default: false })))
-          return 1;
+        if (!(await confirmAction('Reset the demo router to a factory-like state?'))) return 1;
       }
       await sim.factoryReset();
       await leaveDemoRouterToOwner(core, cliActor());

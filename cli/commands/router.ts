@@ -3,25 +3,15 @@
  * scripts and the operator, through the same service as the admin's Router pages (src/services/network/router-housekeeping/index.ts).
  * Each reads one site's router (`--site`, default the .env router); only `reboot` changes anything, and asks first.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { ValidationError } from '../../src/domain/errors';
 import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
-import {
-  bindingsTable,
-  cookiesTable,
-  hostsTable,
-  leasesTable,
-  logTable,
-  overviewText,
-  readHeading,
-  sessionsTable,
-  trafficText,
-} from '../lib/router-render';
-import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter, type SiteRouter } from '../lib/site-router';
-import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
+import { logTable, READINGS, readHeading, trafficText, type Reading } from '../lib/router-render';
+import { parseSiteRead, SITE_OPTION, siteValue, type SiteRouter } from '../lib/site-router';
+import { CommandDef, parseWhole, print, printJson, withSiteCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")
   --json        stable JSON for scripts`;
@@ -42,8 +32,7 @@ function listing<T>(
   summary: string,
   description: string,
   key: string,
-  read: (s: SiteRouter) => Promise<RouterRead<T>>,
-  render: (data: T) => string,
+  { read, render }: Reading<T>,
 ): CommandDef {
   const usage = `Usage: pisonet router ${sub} [--site SITE] [--json]\n\n${description}\n${SITE_HELP}`;
   return {
@@ -52,14 +41,12 @@ function listing<T>(
     usage,
     async run(args) {
       const values = parseSiteRead(args, usage);
-      return withCore((core) =>
-        withSiteRouter(core, values.site, async (s) => {
-          const r = await read(s);
-          if (values.json) printJson(readJson(key, r));
-          else print(`${readHeading(r, s.isDefault)}\n${render(r.data)}`);
-          return 0;
-        }),
-      );
+      return withSiteCore(values.site, async (s) => {
+        const r = await read(s);
+        if (values.json) printJson(readJson(key, r));
+        else print(`${readHeading(r, s.isDefault)}\n${render(r.data)}`);
+        return 0;
+      });
     },
   };
 }
@@ -69,48 +56,42 @@ const hosts = listing(
   "every device the router's hotspot sees",
   'Every device the hotspot sees, logged in or not: its MAC, address, state, uptime and traffic.',
   'hosts',
-  (s) => s.housekeeping.hosts(s.site),
-  hostsTable,
+  READINGS.hosts,
 );
 const active = listing(
   'active',
   'who is logged in to the hotspot',
   "The router's active hotspot sessions: user, device, how long, what is left, traffic.",
   'sessions',
-  (s) => s.housekeeping.sessions(s.site),
-  sessionsTable,
+  READINGS.sessions,
 );
 const bindings = listing(
   'bindings',
   'IP bindings (bypassed and blocked devices)',
   'Devices the hotspot lets through without a code (bypassed) or keeps out (blocked).',
   'bindings',
-  (s) => s.housekeeping.bindings(s.site),
-  bindingsTable,
+  READINGS.bindings,
 );
 const cookies = listing(
   'cookies',
   "the hotspot's login cookies",
   'Phones that logged in through the login page and log in again by themselves while the cookie lasts.',
   'cookies',
-  (s) => s.housekeeping.cookies(s.site),
-  cookiesTable,
+  READINGS.cookies,
 );
 const leases = listing(
   'leases',
   'DHCP leases',
   "The addresses the router's DHCP server gave out, with the names the devices gave.",
   'leases',
-  (s) => s.housekeeping.leases(s.site),
-  leasesTable,
+  READINGS.leases,
 );
 const resource = listing(
   'resource',
   "the router's CPU, memory, uptime and temperature",
   "The router's board, RouterOS version, uptime, CPU load, memory, storage and sensors (temperature where it reports one).",
   'resource',
-  (s) => s.housekeeping.overview(s.site),
-  overviewText,
+  READINGS.resource,
 );
 
 const LOG = `Usage: pisonet router log [--topic TOPIC] [--grep TEXT] [--limit N] [--site SITE] [--json]
@@ -135,7 +116,6 @@ const log: CommandDef = {
         ...SITE_OPTION,
       },
       LOG,
-      { min: 0, max: 0 },
     );
     const limit =
       typeof values.limit === 'string' ? parseWhole(values.limit, 'limit', 'a count', 1, 1000) : undefined;
@@ -144,14 +124,12 @@ const log: CommandDef = {
       text: values.grep as string | undefined,
       limit,
     };
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const r = await s.housekeeping.log(s.site, filter);
-        if (values.json) printJson(readJson('log', r));
-        else print(`${readHeading(r, s.isDefault)}\n${logTable(r.data)}`);
-        return 0;
-      }),
-    );
+    return withSiteCore(siteValue(values), async (s) => {
+      const r = await s.housekeeping.log(s.site, filter);
+      if (values.json) printJson(readJson('log', r));
+      else print(`${readHeading(r, s.isDefault)}\n${logTable(r.data)}`);
+      return 0;
+    });
   },
 };
 
@@ -171,21 +149,18 @@ const traffic: CommandDef = {
       args,
       { interface: { type: 'string' }, json: { type: 'boolean' }, ...SITE_OPTION },
       TRAFFIC,
-      { min: 0, max: 0 },
     );
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const list = await s.housekeeping.interfaces(s.site);
-        const names = list.data.map((i) => i.name);
-        const asked = typeof values.interface === 'string' ? values.interface : undefined;
-        const name = asked ?? names.find((n) => n.startsWith('bridge')) ?? names[0];
-        if (name === undefined) throw usageError('the router lists no interfaces', TRAFFIC);
-        const r = await s.housekeeping.traffic(s.site, name);
-        if (values.json) printJson({ ...readJson('traffic', r), interfaces: list.data });
-        else print(`${readHeading(r, s.isDefault)}\n${trafficText(list.data, r.data)}`);
-        return 0;
-      }),
-    );
+    return withSiteCore(siteValue(values), async (s) => {
+      const list = await s.housekeeping.interfaces(s.site);
+      const names = list.data.map((i) => i.name);
+      const asked = typeof values.interface === 'string' ? values.interface : undefined;
+      const name = asked ?? names.find((n) => n.startsWith('bridge')) ?? names[0];
+      if (name === undefined) throw usageError('the router lists no interfaces', TRAFFIC);
+      const r = await s.housekeeping.traffic(s.site, name);
+      if (values.json) printJson({ ...readJson('traffic', r), interfaces: list.data });
+      else print(`${readHeading(r, s.isDefault)}\n${trafficText(list.data, r.data)}`);
+      return 0;
+    });
   },
 };
 
@@ -219,43 +194,37 @@ const reboot: CommandDef = {
       args,
       { yes: { type: 'boolean' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
       REBOOT,
-      { min: 0, max: 0 },
     );
-    return withCore((core) =>
-      withSiteRouter(core, siteValue(values), async (s) => {
-        const presence = await s.housekeeping.presence(s.site);
-        const name = `router "${presence.identity ?? '?'}"${s.isDefault ? '' : ` of site ${s.site.name}`}`;
-        if (!values.yes) {
-          if (!process.stdin.isTTY)
-            throw new ValidationError('yes', 'rebooting logs every customer out; add --yes to confirm');
-          const ok = await confirm({
-            message: `Reboot ${name}? Every customer is logged out until it is back.`,
-            default: false,
-          });
-          if (!ok) return 1;
-        }
-        const sent = core.clock.now();
-        const done = await s.housekeeping.reboot(s.site, cliActor(), { identity: presence.identity ?? '' });
-        const back = values.wait ? await waitBack(s, sent, () => core.clock.now()) : undefined;
-        if (values.json)
-          printJson({
-            rebooted: true,
-            site: s.site,
-            identity: done.identity,
-            ...(values.wait ? { backAfterSeconds: back } : {}),
-          });
-        else {
-          print(out.green(`Reboot sent to ${name}.`));
-          if (back !== undefined)
-            print(
-              back === null
-                ? out.yellow('It is not back after 5 minutes: check it.')
-                : `It is back after ${back} s.`,
-            );
-        }
-        return back === null ? 1 : 0;
-      }),
-    );
+    return withSiteCore(siteValue(values), async (s, core) => {
+      const presence = await s.housekeeping.presence(s.site);
+      const name = `router "${presence.identity ?? '?'}"${s.isDefault ? '' : ` of site ${s.site.name}`}`;
+      if (!values.yes) {
+        if (!process.stdin.isTTY)
+          throw new ValidationError('yes', 'rebooting logs every customer out; add --yes to confirm');
+        const ok = await confirmAction(`Reboot ${name}? Every customer is logged out until it is back.`);
+        if (!ok) return 1;
+      }
+      const sent = core.clock.now();
+      const done = await s.housekeeping.reboot(s.site, cliActor(), { identity: presence.identity ?? '' });
+      const back = values.wait ? await waitBack(s, sent, () => core.clock.now()) : undefined;
+      if (values.json)
+        printJson({
+          rebooted: true,
+          site: s.site,
+          identity: done.identity,
+          ...(values.wait ? { backAfterSeconds: back } : {}),
+        });
+      else {
+        print(out.green(`Reboot sent to ${name}.`));
+        if (back !== undefined)
+          print(
+            back === null
+              ? out.yellow('It is not back after 5 minutes: check it.')
+              : `It is back after ${back} s.`,
+          );
+      }
+      return back === null ? 1 : 0;
+    });
   },
 };
 

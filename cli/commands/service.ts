@@ -37,7 +37,7 @@ const installCommand: CommandDef = {
   summary: 'run the server as a systemd service: user, data folder, .env with random secrets, backups (sudo)',
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommand(args, { user: { type: 'string' } }, USAGE, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { user: { type: 'string' } }, USAGE);
     const user = typeof values.user === 'string' ? values.user : 'pisonet';
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) throw usageError(`not a user name: ${user}`, USAGE);
     installService(thisBox(), user);
@@ -58,7 +58,7 @@ const uninstallCommand: CommandDef = {
   summary: 'stop and remove the systemd service and the user install made; the data and .env stay (sudo)',
   usage: USAGE,
   async run(args) {
-    parseCommand(args, {}, USAGE, { min: 0, max: 0 });
+    parseCommand(args, {}, USAGE);
     const removed = uninstallService(thisBox());
     if (!removed.length) {
       print('No PisoNet service is installed here; nothing was changed.');

@@ -4,7 +4,7 @@
  * service owns the bounds and checks every given option first: a refusal prints every problem, nothing saved.
  */
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { givenOptions, parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import {
@@ -39,21 +39,8 @@ export const billingSettingsCommand: CommandDef = {
   summary: 'show or set the days to pay, grace and reminder days, and the invoice prefix',
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        json: { type: 'boolean' },
-        ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
-      },
-      USAGE,
-      { min: 0, max: 0 },
-    );
-    const input = Object.fromEntries(
-      BILLING_SETTING_FIELDS.filter((f) => values[OPTION[f]] !== undefined).map((f) => [
-        f,
-        values[OPTION[f]],
-      ]),
-    );
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, USAGE);
+    const input = givenOptions(values, OPTION);
     return withCore(async (core) => {
       const billing = core.services.billingSettings;
       const changed = Object.keys(input).length ? await billing.update(input, cliActor()) : [];

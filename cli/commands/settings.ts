@@ -11,7 +11,7 @@ import {
   parseMovesPerDay,
 } from '../../src/domain/self-service';
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { givenOptions, parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/business/settings/shop';
@@ -29,10 +29,7 @@ const movesPerDay: CommandDef = {
   summary: 'show or set how often one code may move to a new device per day',
   usage: MOVES,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, MOVES, {
-      min: 0,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, MOVES, [0, 1]);
     return withCore(async (core) => {
       const self = core.services.selfService;
       const before = await self.movesPerDay();
@@ -60,10 +57,7 @@ const moveOfflineMinutes: CommandDef = {
   summary: 'show or set how long a code must be offline before another phone may take it',
   usage: OFFLINE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, OFFLINE, {
-      min: 0,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, OFFLINE, [0, 1]);
     return withCore(async (core) => {
       const self = core.services.selfService;
       const before = await self.moveOfflineMinutes();
@@ -114,18 +108,8 @@ const shop: CommandDef = {
   summary: 'show or set the time zone, WiFi name, card links and admin networks',
   usage: SHOP,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        json: { type: 'boolean' },
-        ...Object.fromEntries(Object.values(OPTION).map((o) => [o, { type: 'string' as const }])),
-      },
-      SHOP,
-      { min: 0, max: 0 },
-    );
-    const input = Object.fromEntries(
-      SHOP_SETTING_FIELDS.filter((f) => values[OPTION[f]] !== undefined).map((f) => [f, values[OPTION[f]]]),
-    );
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, SHOP);
+    const input = givenOptions(values, OPTION);
     return withCore(async (core) => {
       const shopSettings = core.services.shopSettings;
       const changed = Object.keys(input).length ? await shopSettings.update(input, cliActor()) : [];

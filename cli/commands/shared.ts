@@ -1,4 +1,5 @@
 import type { Core } from '../../src/core';
+import type { SiteRouter } from '../lib/site-router';
 import { AppError, ValidationError } from '../../src/domain/errors';
 
 export interface CommandDef {
@@ -83,6 +84,15 @@ export async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
   } finally {
     await core.close();
   }
+}
+
+/** withCore, on the router of the site `--site` names (its id or name; undefined: the .env router). */
+export function withSiteCore<T>(
+  site: string | undefined,
+  fn: (s: SiteRouter, core: Core) => Promise<T>,
+): Promise<T> {
+  const { withSiteRouter } = require('../lib/site-router') as typeof import('../lib/site-router');
+  return withCore((core) => withSiteRouter(core, site, (s) => fn(s, core)));
 }
 
 /** A whole number in a range, with the same wording as the domain parsers. */

@@ -14,6 +14,12 @@ export function statusText(st: SiteStatus): string {
   return st.connected ? 'not answering' : 'offline';
 }
 
+/** The vouchers a removal ended (revoked, "site removed"), after "Removed site X."; '' when none. */
+export const endedText = ({ unused, active }: { unused: number; active: number }) =>
+  unused + active > 0
+    ? ` Ended ${unused} unused and ${active} active voucher(s) (revoked, "site removed").`
+    : '';
+
 /** The table, then each site's error in full on its own line (a table cell would cut it). */
 export function siteTable(sites: SiteView[], tz: string): string {
   const rows = table(sites, [

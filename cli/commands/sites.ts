@@ -4,7 +4,7 @@
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
 import fs from 'node:fs';
-import { confirm } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { siteLoginPage } from '../../src/services/business/sites/login-page';
 import type { SiteView } from '../../src/services/business/sites/types';
 import { siteJson } from '../../src/services/business/sites/json';
@@ -13,7 +13,7 @@ import { table } from '../lib/table';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
-import { siteTable } from './site-table';
+import { endedText, siteTable } from './site-table';
 import { FIELDS, fieldOptions, passwordFrom, radiusSecretFrom, siteInput } from './site-input';
 import { isRadiusClient } from '../../src/domain/site-mode';
 
@@ -91,7 +91,7 @@ const list: CommandDef = {
   summary: 'routers (sites), online or not, devices online',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST, { min: 0, max: 0 });
+    const { values } = parseCommand(args, { json: { type: 'boolean' } }, LIST);
     return withCore(async (core) => {
       const sites = await core.services.sites.list();
       if (values.json) printJson({ sites: sites.map(siteJson) }, { api: true });
@@ -115,7 +115,6 @@ const add: CommandDef = {
       args,
       { ...fieldOptions, name: { type: 'string' }, tls: { type: 'boolean' } },
       ADD,
-      { min: 0, max: 0 },
     );
     const radius = isRadiusClient(values);
     const password = await passwordFrom(values, !radius || typeof values.host === 'string');
@@ -146,7 +145,7 @@ const edit: CommandDef = {
         'ask-password': { type: 'boolean' },
       },
       EDIT,
-      { min: 1, max: 1 },
+      1,
     );
     if (values.tls && values['no-tls']) throw usageError('--tls and --no-tls contradict each other', EDIT);
     const password = await passwordFrom(values, false);
@@ -177,7 +176,7 @@ const remove: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
       REMOVE,
-      { min: 1, max: 1 },
+      1,
     );
     const force = values.force === true;
     return withCore(async (core) => {
@@ -186,26 +185,12 @@ const remove: CommandDef = {
         if (!process.stdin.isTTY)
           throw usageError(`removing ${site.name} needs --yes when not run on a terminal`, REMOVE);
         const ending = force ? ' and end its unused and active vouchers' : '';
-        if (
-          !(await confirm({
-            message: `Remove the site ${site.name} (${site.host})${ending}?`,
-            default: false,
-          }))
-        ) {
-          print('Nothing was changed.');
-          return 1;
-        }
+        const question = `Remove the site ${site.name} (${site.host})${ending}?`;
+        if (!(await confirmed(question, 'Nothing was changed.'))) return 1;
       }
       const removed = await core.services.sites.remove(site.id, cliActor(), { force });
-      const { unused, active } = removed.ended;
       if (values.json) printJson({ site: { id: removed.id, name: removed.name }, ended: removed.ended });
-      else
-        print(
-          `Removed site ${removed.name}.` +
-            (unused + active > 0
-              ? ` Ended ${unused} unused and ${active} active voucher(s) (revoked, "site removed").`
-              : ''),
-        );
+      else print(`Removed site ${removed.name}.${endedText(removed.ended)}`);
       return 0;
     });
   },
@@ -227,7 +212,7 @@ const loginPage: CommandDef = {
       args,
       { portal: { type: 'string' }, out: { type: 'string' } },
       LOGIN_PAGE,
-      { min: 1, max: 1 },
+      1,
     );
     return withCore(async (core) => {
       const site = await core.services.sites.get(positionals[0]);
@@ -252,10 +237,7 @@ const addresses: CommandDef = {
   summary: "the fixed addresses a site's subscribers hold",
   usage: ADDRESSES,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ADDRESSES, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ADDRESSES, 1);
     return withCore(async (core) => {
       const site = await core.services.sites.get(positionals[0]);
       const a = addressesJson(await core.services.subscribers.addresses(site.id));

@@ -52,10 +52,8 @@ function onSubscriber(
   fn: (core: Core, s: SubscriberView, values: Values, rest: string[]) => Promise<number>,
 ): CommandDef['run'] {
   return async (args) => {
-    const { values, positionals } = parseCommand(args, { ...options, json: { type: 'boolean' } }, usage, {
-      min: count,
-      max: count,
-    });
+    const spec: OptionSpec = { ...options, json: { type: 'boolean' } };
+    const { values, positionals } = parseCommand(args, spec, usage, count);
     return withCore(async (core) =>
       fn(core, await core.services.subscribers.get(positionals[0]), values, positionals.slice(1)),
     );

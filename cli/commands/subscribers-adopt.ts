@@ -166,7 +166,7 @@ const adopt: CommandDef = {
   summary: "adopt the router's own PPP secrets as subscribers",
   usage: ADOPT,
   async run(args) {
-    const { values, positionals } = parseCommand(args, OPTIONS, ADOPT, { min: 0, max: 2000 });
+    const { values, positionals } = parseCommand(args, OPTIONS, ADOPT, [0, 2000]);
     for (const o of ['site', 'plan', 'billing-day'] as const)
       if (typeof values[o] !== 'string') throw usageError(`--${o} is required`, ADOPT);
     return withCore(async (core) => {

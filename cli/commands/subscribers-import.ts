@@ -85,7 +85,7 @@ export const importCmd: CommandDef = {
         json: { type: 'boolean' },
       },
       IMPORT,
-      { min: 1, max: 1 },
+      1,
     );
     const csv = readCsv(positionals[0]);
     return withCore(async (core) => {

@@ -3,7 +3,7 @@
  * subscribers on monthly plans from the terminal, on the same service as the admin API. A subscriber is named by its id or its username. --json prints the API's
  * shape in camelCase, the plan's fee in pesos with `priceCentavos` beside it.
  */
-import { confirm } from '../lib/ask';
+import { confirmAction } from '../lib/ask';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../src/domain/units';
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
@@ -153,17 +153,14 @@ function show(s: SubscriberView, json: boolean, what?: string): void {
 }
 
 const one = (args: string[], text: string, extra = {}) =>
-  parseCommand(args, { json: { type: 'boolean' }, ...extra }, text, { min: 1, max: 1 });
+  parseCommand(args, { json: { type: 'boolean' }, ...extra }, text, 1);
 
 const list: CommandDef = {
   name: 'subscribers list',
   summary: 'subscribers on monthly plans, their status and this cycle',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { status: { type: 'string' }, json: { type: 'boolean' } }, LIST, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { status: { type: 'string' }, json: { type: 'boolean' } }, LIST);
     return withCore(async (core) => {
       const all = await core.services.subscribers.list({ status: values.status });
       if (values.json)
@@ -190,7 +187,7 @@ const add: CommandDef = {
       'opening-due-on': { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
     } as const;
-    const { values } = parseCommand(args, opts, ADD, { min: 0, max: 0 });
+    const { values } = parseCommand(args, opts, ADD);
     return withCore(async (core) => {
       const site = values['static-ip'] ? (values.site as string | undefined) : undefined;
       const { yes, ...fields } = values;
@@ -225,7 +222,7 @@ const edit: CommandDef = {
   summary: "change a subscriber's details, plan or billing day",
   usage: EDIT,
   async run(args) {
-    const { values, positionals } = parseCommand(args, FIELDS, EDIT, { min: 1, max: 1 });
+    const { values, positionals } = parseCommand(args, FIELDS, EDIT, 1);
     return withCore(async (core) => {
       const svc = core.services.subscribers;
       const site = values['static-ip'] ? (await svc.get(positionals[0])).site.id : undefined;
@@ -294,10 +291,7 @@ const remove: CommandDef = {
       const s0 = await core.services.subscribers.get(positionals[0]);
       if (
         !values.yes &&
-        !(await confirm({
-          message: `End the service of ${s0.accountNo} (${s0.name})? It cannot be resumed.`,
-          default: false,
-        }))
+        !(await confirmAction(`End the service of ${s0.accountNo} (${s0.name})? It cannot be resumed.`))
       )
         return 1;
       show(await core.services.subscribers.end(s0.id, cliActor()), values.json === true, 'Ended');

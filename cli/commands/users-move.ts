@@ -3,7 +3,7 @@
  * (src/domain/plan-change.ts), shown first and confirmed. The terminal menu's move (cli/menu/users.ts) words the
  * preview and the outcome with the same functions.
  */
-import { confirm } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { formatMoney } from '../../src/domain/units';
 import { signedAmount } from '../../src/domain/plan-change';
 import type { ChargeOutcome, PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
@@ -56,7 +56,7 @@ export const usersMove: CommandDef = {
         json: { type: 'boolean' },
       },
       MOVE,
-      { min: 1, max: 1 },
+      1,
     );
     const profile = requireOption(values, 'profile', MOVE);
     const code = positionals[0];
@@ -76,10 +76,8 @@ export const usersMove: CommandDef = {
             `moving ${shown} ${quote.direction === 'charge' ? 'charges' : 'credits'} ${formatMoney(quote.amount || quote.credit)}: add --yes to go ahead, or --free to move it without charge`,
             MOVE,
           );
-        if (!(await confirm({ message: `Move ${shown} from ${from.name} to ${to.name}?`, default: false }))) {
-          print('Nothing was changed.');
+        if (!(await confirmed(`Move ${shown} from ${from.name} to ${to.name}?`, 'Nothing was changed.')))
           return 1;
-        }
       }
       // The amount shown is the one kept (plan-confirm.ts), or the move is refused with the new one.
       const expected = charge ? signedAmount(quote) : undefined;

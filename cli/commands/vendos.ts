@@ -1,10 +1,10 @@
 /** `pisonet vendos list|add|update|remove|rotate-secret|collect`: coin vendos from the terminal, on the same services as the admin. */
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney, formatDurationHuman } from '../../src/domain/units';
-import type { VendoInput, VendoView } from '../../src/services/shop/vendos/types';
+import type { CollectionView, VendoInput, VendoView } from '../../src/services/shop/vendos/types';
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
-import { confirm } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
@@ -51,6 +51,18 @@ export function lastSeen(at: number | null, now: number): string {
   return `${Math.floor(s / 86400)}d ago`;
 }
 
+/** Where a vendo sells, and its state: as the list, the commands and the menu say them. */
+export const vendoWhere = (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site');
+export const vendoState = (v: VendoView) =>
+  !v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline';
+
+/** A collection as recorded: counted against what the ledger expected. */
+export const collectionText = (c: CollectionView) =>
+  `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
+  (c.difference === 0
+    ? ' (matches).'
+    : ` (${c.difference > 0 ? 'over' : 'short'} by ${formatMoney(Math.abs(c.difference))}).`);
+
 /**
  * The vendo list as the command and the menu print it (the number of coins in each box is in --json; the
  * table gives their money, IN BOX, and leaves room for when each vendo was last seen). `site`: a SITE column (the shop has several sites, or
@@ -60,18 +72,8 @@ export function vendoTable(vendos: VendoView[], opts: { now: number; site?: bool
   return table(vendos, [
     ...(opts.id === false ? [] : [{ header: 'ID', get: (v: VendoView) => v.id }]),
     { header: 'NAME', get: (v) => v.name, shrink: true },
-    {
-      header: 'STATUS',
-      get: (v) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline'),
-    },
-    ...(opts.site || vendos.some((v) => v.site)
-      ? [
-          {
-            header: 'SITE',
-            get: (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site'),
-          },
-        ]
-      : []),
+    { header: 'STATUS', get: vendoState },
+    ...(opts.site || vendos.some((v) => v.site) ? [{ header: 'SITE', get: vendoWhere }] : []),
     { header: 'PROFILE', get: (v) => v.profile },
     {
       header: 'RATES',
@@ -89,10 +91,7 @@ const list: CommandDef = {
   summary: 'coin vendos, online or not, cash in each box',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { site: { type: 'string' }, json: { type: 'boolean' } }, LIST, {
-      min: 0,
-      max: 0,
-    });
+    const { values } = parseCommand(args, { site: { type: 'string' }, json: { type: 'boolean' } }, LIST);
     return withCore(async (core) => {
       const vendos = await core.services.vendos.list({ siteId: await siteOption(core, values) });
       if (values.json) printJson({ vendos: vendos.map(vendoJson) }, { api: true });
@@ -169,7 +168,7 @@ const add: CommandDef = {
   summary: 'register a vendo (prints its secret once)',
   usage: ADD,
   async run(args) {
-    const { values } = parseCommand(args, VENDO_OPTIONS, ADD, { min: 0, max: 0 });
+    const { values } = parseCommand(args, VENDO_OPTIONS, ADD);
     const input = vendoInput(flags(values));
     return withCore(async (core) => {
       const { vendo, secret } = await core.services.vendos.create(input, cliActor());
@@ -184,10 +183,7 @@ const rotate: CommandDef = {
   summary: 'a new secret for a vendo (the old one stops working)',
   usage: ROTATE,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ROTATE, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, ROTATE, 1);
     return withCore(async (core) => {
       const { vendo, secret } = await core.services.vendos.rotateSecret(positionals[0], cliActor());
       showSecret(vendo, secret, values.json === true, 'New secret for');
@@ -205,7 +201,7 @@ const collect: CommandDef = {
       args,
       { counted: { type: 'string' }, note: { type: 'string' }, json: { type: 'boolean' } },
       COLLECT,
-      { min: 1, max: 1 },
+      1,
     );
     return withCore(async (core) => {
       const c = await core.services.vendos.collect(
@@ -214,13 +210,7 @@ const collect: CommandDef = {
         cliActor(),
       );
       if (values.json) printJson({ collection: collectionJson(c) }, { api: true });
-      else
-        print(
-          `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
-            (c.difference === 0
-              ? ' (matches).'
-              : ` (${c.difference > 0 ? 'over' : 'short'} by ${formatMoney(Math.abs(c.difference))}).`),
-        );
+      else print(collectionText(c));
       return 0;
     });
   },
@@ -235,17 +225,14 @@ const update: CommandDef = {
       args,
       { ...VENDO_OPTIONS, enabled: { type: 'string' } },
       UPDATE,
-      { min: 1, max: 1 },
+      1,
     );
     // Only what was given: the service leaves the rest as it is.
     const input = vendoInput(flags(values), true);
     return withCore(async (core) => {
       const v = await core.services.vendos.update(positionals[0], input, cliActor());
       if (values.json) printJson({ vendo: vendoJson(v) }, { api: true });
-      else
-        print(
-          `Vendo ${v.name} (${v.id}) saved; it sells on ${v.site ? `${v.site.name} only` : 'every site'}.`,
-        );
+      else print(`Vendo ${v.name} (${v.id}) saved; it sells on ${vendoWhere(v)}.`);
       return 0;
     });
   },
@@ -260,19 +247,13 @@ const remove: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
       REMOVE,
-      { min: 1, max: 1 },
+      1,
     );
     if (!values.yes && !process.stdin.isTTY)
       throw usageError('refusing to remove a vendo without confirmation: add --yes', REMOVE);
     return withCore(async (core) => {
       const v0 = await core.services.vendos.get(positionals[0]);
-      if (
-        !values.yes &&
-        !(await confirm({ message: `Remove the vendo ${v0.name} (${v0.id})?`, default: false }))
-      ) {
-        print('Nothing changed.');
-        return 1;
-      }
+      if (!values.yes && !(await confirmed(`Remove the vendo ${v0.name} (${v0.id})?`))) return 1;
       const v = await core.services.vendos.remove(v0.id, cliActor());
       if (values.json) printJson({ removed: vendoJson(v) }, { api: true });
       else print(`Vendo ${v.name} (${v.id}) removed.`);

@@ -2,7 +2,7 @@
  * `pisonet vouchers overage CODE`: extra data sold at the counter to a voucher waiting at its cap (a plan's
  * `overage`, src/domain/overage.ts), through the same service as the admin's button and the API.
  */
-import { confirm } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { formatBytes, formatMoney } from '../../src/domain/units';
 import { overageError } from '../../src/services/shop/vouchers/overage';
 import type { OverageSale } from '../../src/services/shop/vouchers/types';
@@ -59,17 +59,14 @@ export const vouchersOverage: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
       OVERAGE,
-      { min: 1, max: 1 },
+      1,
     );
     if (!values.yes && !process.stdin.isTTY)
       throw usageError('refusing to sell without confirmation: add --yes', OVERAGE);
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
       const what = overageOffer(v);
-      if (!values.yes && !(await confirm({ message: overageQuestion(what, v.code), default: false }))) {
-        print('Nothing was sold.');
-        return 1;
-      }
+      if (!values.yes && !(await confirmed(overageQuestion(what, v.code), 'Nothing was sold.'))) return 1;
       // The .env router raised now when it connects in time; a branch's at the server's next poll of it.
       await preferRouter(core);
       const sale = await core.services.vouchers.addOverage(v.code, cliActor());

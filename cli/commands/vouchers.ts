@@ -1,13 +1,13 @@
 import { LIST_STATUSES, type VoucherListStatus } from '../../src/domain/vouchers';
 import { writeOperatorFile } from '../lib/files';
-import { confirm } from '../lib/ask';
+import { confirmed } from '../lib/ask';
 import { parseCardDesign } from '../../src/domain/cards';
 import { MAX_BATCH } from '../../src/domain/codes';
 import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { givenOptions, parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
@@ -16,8 +16,6 @@ import { voucherDetail } from '../lib/voucher-detail';
 import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
-
-export { LIST_STATUSES };
 
 export function parseStatus(value: string): VoucherListStatus {
   const s = value.trim().toLowerCase() as VoucherListStatus;
@@ -51,6 +49,19 @@ that router and adds them there at once. --roaming makes them valid on every sit
 every router that can be reached. A router that is down or in safe mode loses nothing: the codes are saved,
 the output says which site gets them at the server's next poll, and the exit code is 0.`;
 
+/**
+ * The options passed on as typed, under the service's names: the code style's (checked on top of the
+ * shop's, and the floor) and the site.
+ */
+const AS_TYPED = {
+  alphabet: 'alphabet',
+  length: 'length',
+  prefix: 'prefix',
+  passwordAlphabet: 'password-alphabet',
+  passwordLength: 'password-length',
+  site: 'site',
+};
+
 const generate: CommandDef = {
   name: 'vouchers generate',
   summary: 'create a batch of vouchers',
@@ -74,7 +85,6 @@ const generate: CommandDef = {
         csv: { type: 'boolean' },
       },
       GENERATE,
-      { min: 0, max: 0 },
     );
     if (values.json && values.csv) throw usageError('choose one of --json and --csv', GENERATE);
     if (values.site !== undefined && values.roaming)
@@ -89,19 +99,9 @@ const generate: CommandDef = {
         {
           profile,
           count,
-          // The style's fields as typed: the service checks them on top of the shop's (and the floor).
-          ...(typeof values.alphabet === 'string' ? { alphabet: values.alphabet } : {}),
-          ...(typeof values.length === 'string' ? { length: values.length } : {}),
-          ...(typeof values.prefix === 'string' ? { prefix: values.prefix } : {}),
-          ...(typeof values['password-alphabet'] === 'string'
-            ? { passwordAlphabet: values['password-alphabet'] }
-            : {}),
-          ...(typeof values['password-length'] === 'string'
-            ? { passwordLength: values['password-length'] }
-            : {}),
+          ...givenOptions(values, AS_TYPED),
           ...(values.staff ? { staff: true } : {}),
           ...(design ? { design } : {}),
-          ...(typeof values.site === 'string' ? { site: values.site } : {}),
           ...(values.roaming ? { roaming: true } : {}),
         },
         cliActor(),
@@ -177,7 +177,6 @@ const list: CommandDef = {
         json: { type: 'boolean' },
       },
       LIST,
-      { min: 0, max: 0 },
     );
     const filter = listFilter(values);
     return withCore(async (core) => {
@@ -205,10 +204,7 @@ const show: CommandDef = {
   summary: 'show one voucher (state, usage, device)',
   usage: SHOW,
   async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, {
-      min: 1,
-      max: 1,
-    });
+    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, SHOW, 1);
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
       if (values.json) printJson({ voucher: voucherDetailJson(v) }, { api: true });
@@ -233,7 +229,7 @@ const revoke: CommandDef = {
       args,
       { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
       REVOKE,
-      { min: 1, max: 1 },
+      1,
     );
     if (!values.yes && !process.stdin.isTTY)
       throw usageError('refusing to revoke without confirmation: add --yes', REVOKE);
@@ -241,14 +237,9 @@ const revoke: CommandDef = {
       const v0 = await core.services.vouchers.get(positionals[0]);
       if (
         !values.yes &&
-        !(await confirm({
-          message: `Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`,
-          default: false,
-        }))
-      ) {
-        print('Nothing changed.');
+        !(await confirmed(`Revoke ${v0.code} (${v0.profile}, ${v0.status})? This cannot be undone.`))
+      )
         return 1;
-      }
       // On the router of the voucher's site (the terminal connects to a branch's router for it).
       const v = await withSiteRouter(core, await siteOfVoucher(core, v0.code), (s) =>
         s.vouchers.revoke(v0.code, cliActor()),
@@ -280,7 +271,6 @@ const exportCsv: CommandDef = {
         out: { type: 'string', short: 'o' },
       },
       EXPORT,
-      { min: 0, max: 0 },
     );
     const filter = { ...listFilter(values), limit: undefined };
     return withCore(async (core) => {

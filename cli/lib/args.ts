@@ -43,13 +43,14 @@ function joinDashValues(args: string[], options: OptionSpec, usage: string): str
 
 /**
  * Strict parsing with node:util: unknown options, missing values and stray arguments are usage
- * errors (exit 2) that name the problem, rather than being ignored.
+ * errors (exit 2) that name the problem, rather than being ignored. `positionals`: how many
+ * arguments (default none), or the fewest and the most.
  */
 export function parseCommand(
   args: string[],
   options: OptionSpec,
   usage: string,
-  positionals: { min: number; max: number },
+  positionals: number | [min: number, max: number] = 0,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const all: OptionSpec = { ...options, help: { type: 'boolean', short: 'h' } };
   let parsed;
@@ -68,14 +69,27 @@ export function parseCommand(
     );
   }
   if (parsed.values.help) throw new HelpRequested(usage);
+  const [min, max] = typeof positionals === 'number' ? [positionals, positionals] : positionals;
   const n = parsed.positionals.length;
-  if (n < positionals.min) throw usageError('missing argument', usage);
-  if (n > positionals.max)
-    throw usageError(`unexpected argument "${parsed.positionals[positionals.max]}"`, usage);
+  if (n < min) throw usageError('missing argument', usage);
+  if (n > max) throw usageError(`unexpected argument "${parsed.positionals[max]}"`, usage);
   return {
     values: parsed.values as Record<string, string | boolean | undefined>,
     positionals: parsed.positionals,
   };
+}
+
+/** String options named by the values of `names` (a field → its option: `{ wifi_name: 'wifi-name' }`). */
+export const stringOptions = (names: Record<string, string>): OptionSpec =>
+  Object.fromEntries(Object.values(names).map((o) => [o, { type: 'string' }]));
+
+/** The string options given, under the names `names` gives them (`{ passwordLength: 'password-length' }`). */
+export function givenOptions<K extends string>(
+  values: Record<string, unknown>,
+  names: Record<K, string>,
+): Partial<Record<K, string>> {
+  const given = Object.entries<string>(names).filter(([, o]) => typeof values[o] === 'string');
+  return Object.fromEntries(given.map(([k, o]) => [k, values[o]])) as Partial<Record<K, string>>;
 }
 
 export function requireOption(values: Record<string, unknown>, name: string, usage: string): string {

@@ -4,13 +4,7 @@
  */
 import { ValidationError } from '../../src/domain/errors';
 import { isValidInstant } from '../../src/domain/units';
-import {
-  addDays,
-  isLocalDate,
-  localDate,
-  localParts,
-  startOfLocalDay,
-} from '../../src/domain/calendar';
+import { addDays, isLocalDate, localDate, localParts, startOfLocalDay } from '../../src/domain/calendar';
 
 export function startOfDay(now: number, tz: string): number {
   return startOfLocalDay(localDate(now, tz), tz);

@@ -37,17 +37,13 @@ class AppendFile implements LineTarget {
   }
 }
 
-export function cliLogPath(config: AppConfig): string {
-  return path.resolve(config.dataDir, CLI_LOG_NAME);
-}
-
 /**
  * The CLI's logger: the configured level, into `<DATA_DIR>/cli.log`, as human lines unless LOG_FORMAT=json
  * (a file is read with `less` and `tail -f` more often than parsed; json is there for those who parse it).
  */
 export function openCliLogs(config: AppConfig): CliLogs {
   if (config.logLevel === 'silent') return { log: createLogger('silent'), off: 'LOG_LEVEL=silent' };
-  const file = cliLogPath(config);
+  const file = path.resolve(config.dataDir, CLI_LOG_NAME);
   let fd: number;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -101,11 +101,7 @@ function siteColumn(sites: ReadonlyMap<number, string> | undefined) {
  * Active users: what the shop owner asks about most (who, how much, how fast, how long left). `sites`
  * (id → name): a SITE column, for a shop with more than one site.
  */
-export function usersTable(
-  users: readonly UserTraffic[],
-  width?: number,
-  sites?: ReadonlyMap<number, string>,
-): string {
+export function usersTable(users: readonly UserTraffic[], sites?: ReadonlyMap<number, string>): string {
   if (users.length === 0) return out.dim('No active users.');
   return table(
     users,
@@ -123,16 +119,12 @@ export function usersTable(
         align: 'right',
       },
     ],
-    { width, colours: out },
+    { colours: out },
   );
 }
 
 /** Bandwidth view: limits as down/up; `*` marks an admin override. `sites`: a SITE column, as above. */
-export function trafficTable(
-  users: readonly UserTraffic[],
-  width?: number,
-  sites?: ReadonlyMap<number, string>,
-): string {
+export function trafficTable(users: readonly UserTraffic[], sites?: ReadonlyMap<number, string>): string {
   if (users.length === 0) return out.dim('No devices with a voucher right now.');
   return table(
     users,
@@ -152,11 +144,11 @@ export function trafficTable(
       },
       { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 3 },
     ],
-    { width, colours: out },
+    { colours: out },
   );
 }
 
-export function queuesTable(queues: readonly RouterQueueView[], width?: number): string {
+export function queuesTable(queues: readonly RouterQueueView[]): string {
   if (queues.length === 0) return out.dim('No pisonet- queues on the router.');
   const pair = (v: string, f: (n: number) => string) => {
     const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -171,12 +163,12 @@ export function queuesTable(queues: readonly RouterQueueView[], width?: number):
       { header: 'BYTES ↓/↑', get: (q) => pair(q.bytes, formatBytes), shrink: true },
       { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },
     ],
-    { width, colours: out },
+    { colours: out },
   );
 }
 
 /** `showSite`: the SITE column even when every profile is shared (the menu, when the shop has several sites). */
-export function profilesTable(profiles: readonly ProfileRecord[], width?: number, showSite = false): string {
+export function profilesTable(profiles: readonly ProfileRecord[], showSite = false): string {
   if (profiles.length === 0) return out.dim('No profiles yet.');
   return table(
     profiles,
@@ -213,12 +205,12 @@ export function profilesTable(profiles: readonly ProfileRecord[], width?: number
         : []),
       { header: 'SOURCE', get: (p) => p.source },
     ],
-    { width, colours: out },
+    { colours: out },
   );
 }
 
 /** `by` names the first column: PROFILE when grouped by profile, else PERIOD. */
-export function salesTable(rows: readonly SalesRow[], by: string, width?: number): string {
+export function salesTable(rows: readonly SalesRow[], by: string): string {
   if (rows.length === 0) return out.dim('No sales in this period.');
   const total = salesTotal(rows);
   const withProfile = rows.some((r) => r.profile !== undefined && r.profile !== r.period);
@@ -240,7 +232,7 @@ export function salesTable(rows: readonly SalesRow[], by: string, width?: number
         : []),
       { header: 'AMOUNT', get: (r) => formatMoney(r.amount), align: 'right' },
     ],
-    { width, colours: out },
+    { colours: out },
   );
 }
 

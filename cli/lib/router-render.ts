@@ -11,6 +11,7 @@ import type {
 } from '../../src/router/housekeeping';
 import type { LogView, RouterOverview, RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from './ansi';
+import type { SiteRouter } from './site-router';
 import { keyValues, table } from './table';
 
 const dash = '-';
@@ -21,6 +22,24 @@ export function readHeading<T>(read: RouterRead<T>, isDefault: boolean): string 
   const site = isDefault ? '' : ` (site ${read.site.name})`;
   return out.dim(`Router ${read.identity ?? '?'}${site}`);
 }
+
+/** A read of a site's router and how it is drawn: the commands' listings and the menu's Router screen. */
+export interface Reading<T> {
+  read(s: SiteRouter): Promise<RouterRead<T>>;
+  render(data: T): string;
+}
+
+const reading = <T>(read: Reading<T>['read'], render: Reading<T>['render']): Reading<T> => ({ read, render });
+
+/** The router's reads, by their key in `pisonet router … --json` (`resource`: the overview). */
+export const READINGS = {
+  resource: reading((s) => s.housekeeping.overview(s.site), overviewText),
+  hosts: reading((s) => s.housekeeping.hosts(s.site), hostsTable),
+  sessions: reading((s) => s.housekeeping.sessions(s.site), sessionsTable),
+  bindings: reading((s) => s.housekeeping.bindings(s.site), bindingsTable),
+  cookies: reading((s) => s.housekeeping.cookies(s.site), cookiesTable),
+  leases: reading((s) => s.housekeeping.leases(s.site), leasesTable),
+};
 
 export function hostsTable(hosts: readonly HotspotHost[]): string {
   if (hosts.length === 0) return out.dim('The hotspot sees no device.');

@@ -109,11 +109,17 @@ export async function renderSheetToFile(
   return result;
 }
 
-/** "Cards 1–480 of 1,200: …" when a batch is longer than one part, else null. */
-export function partNote(r: SheetFileResult, command: string): string | null {
+/**
+ * What to say after the file: "Cards 1–480 of 1,200: …" when a batch is longer than one part
+ * (`command` makes the next), and where the QR codes cannot point as they should.
+ */
+export function sheetNotes(r: SheetFileResult, command: string): string[] {
   const { from, to, chosen } = r.part;
-  if (chosen <= r.part.size && from === 1) return null;
   const n = (x: number) => x.toLocaleString('en-US');
   const rest = to < chosen ? ` For the next part: ${command} --from ${to + 1}` : '';
-  return `Cards ${n(from)}–${n(Math.max(to, from - 1))} of ${n(chosen)}.${rest}`;
+  const notes =
+    chosen <= r.part.size && from === 1
+      ? []
+      : [`Cards ${n(from)}–${n(Math.max(to, from - 1))} of ${n(chosen)}.${rest}`];
+  return r.target.warning ? [...notes, r.target.warning] : notes;
 }

@@ -10,63 +10,49 @@
 import type { Core } from '../../src/core';
 import { AppError } from '../../src/domain/errors';
 import { createRouterClient } from '../../src/router';
-import type { ManagedHotspot } from '../../src/router/hotspot';
-import type { RouterClient } from '../../src/router/types';
 import type { SiteRef } from '../../src/services/deps';
 import { SITE_SETTING_NAMES } from '../../src/router/errors';
-import type { RouterBinding } from '../../src/services/network/router-binding';
-import type { HousekeepingService } from '../../src/services/network/router-housekeeping';
-import { createSiteStack, siteSpecOf } from '../../src/services/network/site-stack';
-import type { HotspotUsers } from '../../src/services/network/hotspot-users';
-import type { PppSubscribers } from '../../src/services/network/ppp-subscribers';
-import type { Logins } from '../../src/services/network/site-stack/parts';
+import { createSiteStack, siteSpecOf, type SiteStack } from '../../src/services/network/site-stack';
 import { openCredentialsBox } from '../../src/services/business/sites/credentials';
 import { findSiteRow } from '../../src/services/business/sites/lookup';
 import { siteOfDeviceVoucher } from '../../src/services/business/sites/device-sites';
 import { findVoucher } from '../../src/services/shop/vouchers/queries';
-import type {
-  BandwidthChange,
-  BandwidthService,
-  RouterInfoService,
-  VoucherService,
-} from '../../src/services/types';
+import type { BandwidthChange, BandwidthService } from '../../src/services/types';
 import { parseCommand } from './args';
 import { preferRouter, requireRouter } from './context';
 
-export interface SiteRouter {
-  site: SiteRef;
+/**
+ * What a command uses of a site's stack: its hotspot (writes refused until `binding` has checked the router is
+ * the site's, at the first write), its router's info, bandwidth, vouchers (an extension or a move changes their
+ * users there), logins, hotspot users, housekeeping and PPP secrets.
+ */
+const PARTS = [
+  'hotspot',
+  'binding',
+  'info',
+  'bandwidth',
+  'vouchers',
+  'logins',
+  'hotspotUsers',
+  'housekeeping',
+  'pppSubscribers',
+] as const;
+
+export type SiteRouter = Pick<SiteStack, 'site' | 'router' | (typeof PARTS)[number]> & {
   /** Whether this is the .env router (the core's own connection). */
   isDefault: boolean;
-  router: RouterClient;
-  /** Writes refused until `binding` has checked this router is the site's (the check runs at the first write). */
-  hotspot: ManagedHotspot;
-  binding: RouterBinding;
-  /** Test and info of this router (identity, version, warnings). */
-  info: RouterInfoService;
-  /** The bandwidth service on this site's router: its queues, its devices' limits, a logout there. */
-  bandwidth: BandwidthService;
-  /** The voucher service on this site's router: extending or moving its vouchers changes their users there. */
-  vouchers: VoucherService;
-  /** Where the site's vouchers live as logins (its router's hotspot users, or FreeRADIUS rows). */
-  logins: Logins;
-  /** Its router's hotspot users (push, sync, check); absent on a RADIUS site. */
-  hotspotUsers?: HotspotUsers;
-  /** This router's hosts, sessions, leases, log, resources, traffic and reboot. */
-  housekeeping: HousekeepingService;
-  /** Its subscribers' PPP secrets (the PPP room: read, check); a RADIUS site's do nothing. */
-  pppSubscribers: PppSubscribers;
   close(): Promise<void>;
-}
+};
+
+const partsOf = (stack: SiteStack) =>
+  Object.fromEntries(PARTS.map((k) => [k, stack[k]])) as Pick<SiteStack, (typeof PARTS)[number]>;
 
 /** The option as the commands declare it. */
 export const SITE_OPTION = { site: { type: 'string' } } as const;
 
 /** A command's words when it takes no argument, only --site and --json (`site`: the --site given). */
 export function parseSiteRead(args: string[], usage: string): { site: string | undefined; json: boolean } {
-  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage, {
-    min: 0,
-    max: 0,
-  });
+  const { values } = parseCommand(args, { json: { type: 'boolean' }, ...SITE_OPTION }, usage);
   return { site: siteValue(values), json: values.json === true };
 }
 
@@ -79,15 +65,9 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
       site: { id: 1, name: row?.name ?? 'default' },
       isDefault: true,
       router: core.router,
-      hotspot: core.hotspot,
-      binding: core.services.routerBinding,
-      info: core.services.routerInfo,
+      ...partsOf(core.defaultStack),
+      // The core's, with its live users' cache.
       bandwidth: core.services.bandwidth,
-      vouchers: core.services.vouchers,
-      logins: core.defaultStack.logins,
-      hotspotUsers: core.defaultStack.hotspotUsers,
-      housekeeping: core.services.housekeeping,
-      pppSubscribers: core.defaultStack.pppSubscribers,
       close: async () => undefined,
     };
   }
@@ -139,15 +119,7 @@ export async function openSiteRouter(core: Core, ref: string | undefined): Promi
     site: stack.site,
     isDefault: false,
     router: client,
-    hotspot: stack.hotspot,
-    binding: stack.binding,
-    info: stack.info,
-    bandwidth: stack.bandwidth,
-    vouchers: stack.vouchers,
-    logins: stack.logins,
-    hotspotUsers: stack.hotspotUsers,
-    housekeeping: stack.housekeeping,
-    pppSubscribers: stack.pppSubscribers,
+    ...partsOf(stack),
     close: async () => {
       if (registered && core.siteStacks.get(stack.site.id) === stack) core.siteStacks.delete(stack.site.id);
       await stack.stop();
@@ -247,10 +219,16 @@ export async function changeOnDeviceSite(
   }
 }
 
+/** Every site when the shop has more than one (the menu asks or shows which), else undefined. */
+export async function sitesIfMany(core: Core): Promise<SiteRef[] | undefined> {
+  const sites = await core.services.sites.names();
+  return sites.length > 1 ? sites : undefined;
+}
+
 /** id → name of every site when the shop has more than one (the menu's SITE columns); undefined with one. */
 export async function siteLabels(core: Core): Promise<Map<number, string> | undefined> {
-  const sites = await core.services.sites.names();
-  return sites.length > 1 ? new Map(sites.map((x) => [x.id, x.name])) : undefined;
+  const sites = await sitesIfMany(core);
+  return sites && new Map(sites.map((x) => [x.id, x.name]));
 }
 
 /**

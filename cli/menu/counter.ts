@@ -18,7 +18,7 @@ import { overageDone, overageOffer, overageQuestion } from '../commands/vouchers
 import { out } from '../lib/ansi';
 import { cliActor, preferRouter } from '../lib/context';
 import { siteLabels, siteOfVoucher, withSiteRouter } from '../lib/site-router';
-import { ask, askCode, confirmAction, say, userChoice } from './prompts';
+import { ask, askCode, confirmAction, confirmed, say, userChoice } from './prompts';
 
 /**
  * A code picked among the devices online now (none while the router is away), or typed (any code); read afresh,
@@ -101,10 +101,7 @@ export async function extendTime(core: Core): Promise<void> {
 export async function sellExtraData(core: Core): Promise<void> {
   const v = await pickCode(core, 'Sell extra data to which code?');
   const what = overageOffer(v);
-  if (!(await confirmAction(overageQuestion(what, v.code)))) {
-    say('Nothing was sold.');
-    return;
-  }
+  if (!(await confirmed(overageQuestion(what, v.code), 'Nothing was sold.'))) return;
   // The .env router raised now when it is connected; a branch's at the server's next poll of it.
   const sale = await core.services.vouchers.addOverage(v.code, cliActor());
   for (const line of overageDone(what, sale)) say(line);

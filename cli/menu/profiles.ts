@@ -8,6 +8,7 @@ import { toAppError } from '../../src/lib/error-reply';
 import type { ProfileRecord } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
+import { sitesIfMany } from '../lib/site-router';
 import { profilesTable } from '../lib/render';
 import { askField, cloneJson, numberish, setPath, str, type Json } from './profile-draft';
 import { advancedSummary, askAdvanced } from './profile-sections';
@@ -84,19 +85,9 @@ async function askProfile(current: Json | undefined, askName: boolean, advanced:
  * taken name, and the service's site refusals (a vendo elsewhere sells the profile, a site gone meanwhile).
  */
 const FIXABLE = new Set(['INVALID_INPUT', 'PROFILE_EXISTS', 'PROFILE_USED_BY_VENDO', 'SITE_NOT_FOUND']);
-function fixable(e: unknown): AppError | undefined {
-  const app = toAppError(e);
-  return FIXABLE.has(app.code) ? app : undefined;
-}
 
 /** A profile's site as the menu asks it: a site's id, or null for every site (shared). */
 type SiteAnswer = number | null;
-
-/** The sites when the shop has more than one (the menu asks which sell a profile), else undefined. */
-async function sitesIfMany(core: Core): Promise<{ id: number; name: string }[] | undefined> {
-  const sites = await core.services.sites.names();
-  return sites.length > 1 ? sites : undefined;
-}
 
 /** "Which sites sell it?": all of them (shared) or one; `current` is pre-selected. */
 function askSite(sites: { id: number; name: string }[], current: SiteAnswer): Promise<SiteAnswer> {
@@ -131,11 +122,11 @@ async function askAndSave(
     try {
       return await saveAsked(save, site.sites ? { ...json, site: siteNow } : json);
     } catch (e) {
-      const app = fixable(e);
-      if (!app) throw e;
-      if (!(await fixOrDiscard(e))) return undefined;
+      if (!(await fixOrDiscard(e, FIXABLE))) return undefined;
       draft = json;
-      advanced = Object.keys(app.fields ?? {}).some((f) => !BASIC_FIELDS.includes(f) && f !== 'site');
+      advanced = Object.keys(toAppError(e).fields ?? {}).some(
+        (f) => !BASIC_FIELDS.includes(f) && f !== 'site',
+      );
     }
   }
 }
@@ -146,12 +137,7 @@ async function saveAsked(save: (json: Json) => Promise<ProfileRecord>, json: Jso
     return await save(json);
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
-    if (
-      !(await confirm({
-        message: `${e.message.replace(/ Check it, or confirm it\.$/, '')} Save it as it is?`,
-        default: false,
-      }))
-    )
+    if (!(await confirmAction(`${e.message.replace(/ Check it, or confirm it\.$/, '')} Save it as it is?`)))
       throw new AppError('INVALID_INPUT', 'Not saved: check the price.', 400, 'price', {
         price: 'check the price',
       });
@@ -233,7 +219,6 @@ export function profilesMenu(core: Core): Promise<void> {
         say(
           profilesTable(
             await core.services.profiles.list({ includeArchived: true }),
-            undefined,
             Boolean(await sitesIfMany(core)),
           ),
         ),

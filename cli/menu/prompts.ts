@@ -1,4 +1,4 @@
-import { confirm, input, rawlist, select } from '@inquirer/prompts';
+import { input, rawlist, select } from '@inquirer/prompts';
 import { toAppError } from '../../src/lib/error-reply';
 import { normaliseMac } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
@@ -26,10 +26,12 @@ export function showError(e: unknown): void {
 }
 
 /**
- * After a refusal the operator can fix (the error is shown first): true to ask again with what was typed kept,
- * false when they discard it (said so). The profile and vendo forms' "Not saved yet." question.
+ * After a refusal the operator can fix (its code in `fixable`; anything else is thrown again), shown
+ * first: true to ask again with what was typed kept, false when they discard it (said so). The forms'
+ * "Not saved yet." question.
  */
-export async function fixOrDiscard(e: unknown): Promise<boolean> {
+export async function fixOrDiscard(e: unknown, fixable: ReadonlySet<string>): Promise<boolean> {
+  if (!fixable.has(toAppError(e).code)) throw e;
   showError(e);
   const again = await select({
     message: 'Not saved yet.',
@@ -40,6 +42,27 @@ export async function fixOrDiscard(e: unknown): Promise<boolean> {
   });
   if (!again) say(out.dim('Discarded.'));
   return again;
+}
+
+/**
+ * Asks (`askAll`, from the answers so far), saves; a refusal the operator can fix (`fixable`,
+ * fixOrDiscard) asks again with what was typed as the defaults. Undefined: discarded.
+ */
+export async function askUntilSaved<A, T>(
+  first: A,
+  fixable: ReadonlySet<string>,
+  askAll: (a: A) => Promise<A>,
+  save: (a: A) => Promise<T>,
+): Promise<T | undefined> {
+  let answers = first;
+  for (;;) {
+    answers = await askAll(answers);
+    try {
+      return await save(answers);
+    } catch (e) {
+      if (!(await fixOrDiscard(e, fixable))) return undefined;
+    }
+  }
 }
 
 /**
@@ -81,19 +104,14 @@ export async function menuLoop(
   }
 }
 
-/** The message a domain parser gives for bad input, exactly as the web shows it. */
-export function validationMessage(e: unknown): string {
-  return toAppError(e, (err) => (err as Error)?.message ?? String(err)).message;
-}
-
-/** A prompt's `validate` from a domain parser or check: true when it takes the text, else its message. */
+/** A prompt's `validate` from a domain parser: true when it takes the text, else its message (the web's). */
 export function checkedBy(parse: (text: string) => unknown): (text: string) => true | string {
   return (v) => {
     try {
       parse(v);
       return true;
     } catch (e) {
-      return validationMessage(e);
+      return toAppError(e, (err) => (err as Error)?.message ?? String(err)).message;
     }
   };
 }
@@ -118,17 +136,18 @@ export function askOptional(withCurrent: string, withoutCurrent: string, current
   });
 }
 
-/** A voucher code typed by the operator (not empty; the service says whether it exists). */
-export const askCode = (): Promise<string> =>
-  ask('Voucher code:', (v) => {
-    if (v.trim() === '') throw new Error('type a voucher code');
+/** A required text answer's parser: trimmed, refused empty with "type WHAT". */
+export const required =
+  (what: string) =>
+  (v: string): string => {
+    if (v.trim() === '') throw new Error(`type ${what}`);
     return v.trim();
-  });
+  };
 
-/** Every destructive action asks first; the default is No. */
-export function confirmAction(message: string): Promise<boolean> {
-  return confirm({ message, default: false });
-}
+/** A voucher code typed by the operator (not empty; the service says whether it exists). */
+export const askCode = (): Promise<string> => ask('Voucher code:', required('a voucher code'));
+
+export { confirmAction, confirmed } from '../lib/ask';
 
 /** `  branch-a` after a device in a picker when the shop has more than one site. */
 const atSite = (u: UserTraffic, sites?: ReadonlyMap<number, string>): string =>

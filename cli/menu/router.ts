@@ -5,42 +5,22 @@
  */
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
-import {
-  bindingsTable,
-  cookiesTable,
-  hostsTable,
-  leasesTable,
-  logTable,
-  overviewText,
-  readHeading,
-  sessionsTable,
-  trafficText,
-} from '../lib/router-render';
-import { withSiteRouter, type SiteRouter } from '../lib/site-router';
-import { setupItemsText } from '../lib/setup-render';
+import { logTable, READINGS, readHeading, trafficText, type Reading } from '../lib/router-render';
+import { sitesIfMany, withSiteRouter } from '../lib/site-router';
+import { setupChangeText, setupItemsText } from '../lib/setup-render';
 import { confirmAction, menuLoop, say } from './prompts';
 
 /** The site whose router the menu shows: asked when there are several; undefined for the .env router. */
-async function pickSite(core: Core): Promise<string | undefined> {
-  const sites = await core.services.sites.names();
-  if (sites.length < 2) return undefined;
-  const id = await select({
-    message: 'Which router?',
-    choices: sites.map((s) => ({ name: s.name, value: s.id })),
-  });
-  return String(id);
+export async function pickSite(core: Core, message = 'Which router?'): Promise<string | undefined> {
+  const sites = await sitesIfMany(core);
+  if (!sites) return undefined;
+  return String(await select({ message, choices: sites.map((s) => ({ name: s.name, value: s.id })) }));
 }
 
 /** One read of the site's router, shown. */
-function show<T>(
-  core: Core,
-  site: string | undefined,
-  read: (s: SiteRouter) => Promise<RouterRead<T>>,
-  render: (d: T) => string,
-) {
+function show<T>(core: Core, site: string | undefined, { read, render }: Reading<T>) {
   return () =>
     withSiteRouter(core, site, async (s) => {
       const r = await read(s);
@@ -92,12 +72,7 @@ async function setup(core: Core, site: string | undefined): Promise<void> {
     )
       return;
     const result = await service.apply(s.router, wants, { actor: cliActor(), site: s.site.name });
-    for (const c of result.changes)
-      say(
-        c.ok
-          ? `${out.green('changed')} ${c.item}: ${c.command}`
-          : `${out.red('refused')} ${c.item}: ${c.command}\n        the router said: ${c.error}`,
-      );
+    for (const c of result.changes) say(setupChangeText(c));
     say(
       result.failed
         ? out.red(`Stopped at ${result.failed}: the router refused a change.`)
@@ -109,31 +84,22 @@ async function setup(core: Core, site: string | undefined): Promise<void> {
 export async function routerMenu(core: Core): Promise<void> {
   const site = await pickSite(core);
   const title = `Router${site ? ` (site ${(await core.services.sites.names()).find((s) => String(s.id) === site)?.name})` : ''}`;
-  const hk = (s: SiteRouter) => s.housekeeping;
   await menuLoop(title, [
     {
       key: '1',
       name: 'Resources (CPU, memory, uptime, temperature)',
-      run: show(core, site, (s) => hk(s).overview(s.site), overviewText),
+      run: show(core, site, READINGS.resource),
     },
-    {
-      key: '2',
-      name: 'Hosts (every device the hotspot sees)',
-      run: show(core, site, (s) => hk(s).hosts(s.site), hostsTable),
-    },
-    {
-      key: '3',
-      name: 'Active sessions',
-      run: show(core, site, (s) => hk(s).sessions(s.site), sessionsTable),
-    },
-    { key: '4', name: 'IP bindings', run: show(core, site, (s) => hk(s).bindings(s.site), bindingsTable) },
-    { key: '5', name: 'Cookies', run: show(core, site, (s) => hk(s).cookies(s.site), cookiesTable) },
-    { key: '6', name: 'DHCP leases', run: show(core, site, (s) => hk(s).leases(s.site), leasesTable) },
+    { key: '2', name: 'Hosts (every device the hotspot sees)', run: show(core, site, READINGS.hosts) },
+    { key: '3', name: 'Active sessions', run: show(core, site, READINGS.sessions) },
+    { key: '4', name: 'IP bindings', run: show(core, site, READINGS.bindings) },
+    { key: '5', name: 'Cookies', run: show(core, site, READINGS.cookies) },
+    { key: '6', name: 'DHCP leases', run: show(core, site, READINGS.leases) },
     { key: '7', name: 'Traffic now', run: () => trafficNow(core, site) },
     {
       key: '8',
       name: 'Log (newest 50)',
-      run: show(core, site, (s) => hk(s).log(s.site, { limit: 50 }), logTable),
+      run: show(core, site, { read: (s) => s.housekeeping.log(s.site, { limit: 50 }), render: logTable }),
     },
     { key: '9', name: 'Reboot…', run: () => reboot(core, site) },
     { key: 's', name: 'Setup (what the product needs of the router; fix it)…', run: () => setup(core, site) },

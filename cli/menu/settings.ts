@@ -1,4 +1,4 @@
-import { confirm, input, password } from '@inquirer/prompts';
+import { input, password } from '@inquirer/prompts';
 import { describeConfig } from '../../src/config/env';
 import type { Core } from '../../src/core';
 import {
@@ -17,7 +17,7 @@ import { migrateLatest } from '../../src/db/knex';
 import { checkNewPassword } from '../../src/services/business/admins';
 import { saveShopCodeStyle, storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
 import { askCodeStyle, sayStyle } from './code-style';
-import { checkedBy, menuLoop, say } from './prompts';
+import { checkedBy, confirmAction, menuLoop, say } from './prompts';
 
 type Period = 'today' | 'this week' | 'this month';
 
@@ -105,14 +105,7 @@ async function movesPerDay(core: Core): Promise<void> {
   const typed = await input({
     message: `Moves of one code to a new device per day (0 = moves off, up to ${MAX_MOVES_PER_DAY}):`,
     default: String(before),
-    validate: (v) => {
-      try {
-        parseMovesPerDay(v);
-        return true;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    },
+    validate: checkedBy(parseMovesPerDay),
   });
   if (parseMovesPerDay(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
   const now = await core.services.selfService.setMovesPerDay(typed, cliActor());
@@ -130,14 +123,7 @@ async function moveOfflineMinutes(core: Core): Promise<void> {
   const typed = await input({
     message: `Minutes offline before another phone may take a code (1 to ${MAX_MOVE_OFFLINE_MINUTES}):`,
     default: String(before),
-    validate: (v) => {
-      try {
-        parseMoveOfflineMinutes(v);
-        return true;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    },
+    validate: checkedBy(parseMoveOfflineMinutes),
   });
   if (parseMoveOfflineMinutes(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
   const now = await core.services.selfService.setMoveOfflineMinutes(typed, cliActor());
@@ -172,7 +158,7 @@ async function notifications(core: Core): Promise<void> {
     ),
   );
   say(out.dim('Change them in the admin (Settings → Notifications) or with: pisonet notify set --help'));
-  if (!v.channels.length || !(await confirm({ message: 'Send a test message now?', default: false }))) return;
+  if (!v.channels.length || !(await confirmAction('Send a test message now?'))) return;
   for (const r of await core.services.notify.test(cliActor()))
     say(r.ok ? out.green(`${r.channel}: sent`) : out.red(`${r.channel}: not sent: ${r.message}`));
 }

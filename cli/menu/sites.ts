@@ -7,15 +7,14 @@
 import { confirm, password, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { AppError } from '../../src/domain/errors';
-import { toAppError } from '../../src/lib/error-reply';
 import type { SiteInput, SiteView } from '../../src/services/business/sites/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';
 import { withSiteRouter } from '../lib/site-router';
 import { adoptRouter } from '../commands/router-connect';
-import { siteTable } from '../commands/site-table';
-import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
+import { endedText, siteTable } from '../commands/site-table';
+import { ask, askOptional, askUntilSaved, confirmAction, menuLoop, say } from './prompts';
 
 /** What the operator answers (the site form of the admin, as text). */
 interface Answers {
@@ -32,9 +31,6 @@ interface Answers {
 
 /** Errors fixed by changing answers: bad fields, a taken name. */
 const FIXABLE = new Set(['INVALID_INPUT', 'SITE_NAME_TAKEN']);
-function fixable(e: unknown): boolean {
-  return FIXABLE.has(toAppError(e).code);
-}
 
 async function listSites(core: Core): Promise<void> {
   say(siteTable(await core.services.sites.list(), core.config.tz));
@@ -112,23 +108,6 @@ function siteInput(a: Answers): SiteInput {
   };
 }
 
-/** Asks, saves; a refusal the operator can fix (shown in the service's words) asks again with the answers kept. */
-async function askAndSave(
-  first: Answers,
-  save: (a: Answers) => Promise<SiteView>,
-): Promise<SiteView | undefined> {
-  let answers = first;
-  for (;;) {
-    answers = await askAll(answers);
-    try {
-      return await save(answers);
-    } catch (e) {
-      if (!fixable(e)) throw e;
-      if (!(await fixOrDiscard(e))) return undefined;
-    }
-  }
-}
-
 const saved = (s: SiteView, what: string) =>
   say(
     out.green(
@@ -151,7 +130,7 @@ async function addSite(core: Core): Promise<void> {
   };
   // Asked once, after the first answers: going through them again to fix one does not ask it again.
   let pass: string | undefined;
-  const made = await askAndSave(blank, async (a) => {
+  const made = await askUntilSaved(blank, FIXABLE, askAll, async (a) => {
     pass ??= await password({
       message: `API password of ${a.user || 'that user'} (Enter: none):`,
       mask: '*',
@@ -177,11 +156,10 @@ async function editSite(core: Core): Promise<void> {
   };
   // Asked once, after the first answers; the stored password stays unless changed here.
   let change: { password: string | undefined } | undefined;
-  const edited = await askAndSave(current, async (a) => {
-    change ??= (await confirm({
-      message: site.passwordSet ? 'Change the stored password?' : 'Set a password (none stored now)?',
-      default: false,
-    }))
+  const edited = await askUntilSaved(current, FIXABLE, askAll, async (a) => {
+    change ??= (await confirmAction(
+      site.passwordSet ? 'Change the stored password?' : 'Set a password (none stored now)?',
+    ))
       ? { password: await password({ message: 'New API password (Enter: none):', mask: '*' }) }
       : { password: undefined };
     return core.services.sites.update(site.id, { ...siteInput(a), password: change.password }, cliActor());
@@ -198,13 +176,7 @@ async function removeSite(core: Core): Promise<void> {
   for (;;) {
     try {
       const removed = await core.services.sites.remove(site.id, cliActor(), { force });
-      const { unused, active } = removed.ended;
-      say(
-        out.green(`Removed site ${removed.name}.`) +
-          (unused + active > 0
-            ? ` Ended ${unused} unused and ${active} active voucher(s) (revoked, "site removed").`
-            : ''),
-      );
+      say(out.green(`Removed site ${removed.name}.`) + endedText(removed.ended));
       return;
     } catch (e) {
       if (force || !(e instanceof AppError) || e.code !== 'SITE_HAS_VOUCHERS') throw e;

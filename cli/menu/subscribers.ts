@@ -16,7 +16,7 @@ import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { invoiceTable, printInvoice, printOutcome } from '../commands/invoices';
 import { subscriberTable } from '../commands/subscribers';
-import { ask, askOptional, confirmAction, menuLoop, say } from './prompts';
+import { ask, askOptional, confirmed, menuLoop, say } from './prompts';
 
 async function listSubscribers(core: Core): Promise<void> {
   const all = await core.services.subscribers.list();
@@ -74,10 +74,7 @@ async function pay(core: Core): Promise<void> {
       e instanceof SameReferenceError
         ? e.question
         : `${formatMoney(e.amount)} is more than the ${formatMoney(e.owed)} owed; record ${credit} as credit?`;
-    if (!(await confirmAction(question))) {
-      say(out.dim('Nothing recorded.'));
-      return;
-    }
+    if (!(await confirmed(question, out.dim('Nothing recorded.')))) return;
     printOutcome(await core.services.invoices.pay(s.id, { ...input, confirm: true }, o));
   }
 }

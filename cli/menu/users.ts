@@ -21,6 +21,7 @@ import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render'
 import { changeOnDeviceSite, siteLabels, withSiteRouter, type SiteChange } from '../lib/site-router';
 import { ask, confirmAction, menuLoop, pickMac, pickUser, say } from './prompts';
 import { extendTime, sellExtraData } from './counter';
+import { pickSite } from './router';
 
 async function users(core: Core) {
   await requireRouter(core);
@@ -114,7 +115,7 @@ export function activeUsersMenu(core: Core): Promise<void> {
     {
       key: '1',
       name: 'List with traffic',
-      run: async () => say(usersTable(await users(core), undefined, await siteLabels(core))),
+      run: async () => say(usersTable(await users(core), await siteLabels(core))),
     },
     { key: '2', name: 'Kick (log out)', run: () => kick(core) },
     { key: '3', name: 'Extend time', run: () => extendTime(core) },
@@ -210,16 +211,7 @@ async function resetLimit(core: Core): Promise<void> {
  * site's router for the look, as `pisonet queues list --site` does).
  */
 async function siteQueues(core: Core): Promise<void> {
-  const sites = await core.services.sites.names();
-  let ref: string | undefined;
-  if (sites.length > 1)
-    ref = String(
-      await select({
-        message: 'Which site’s router?',
-        choices: sites.map((x) => ({ name: x.name, value: x.id })),
-      }),
-    );
-  await withSiteRouter(core, ref, async (s) => {
+  await withSiteRouter(core, await pickSite(core, 'Which site’s router?'), async (s) => {
     if (!s.isDefault) say(`Site ${s.site.name}:`);
     say(queuesTable(await s.bandwidth.queues(s.site.id)));
   });
@@ -230,7 +222,7 @@ export function bandwidthMenu(core: Core): Promise<void> {
     {
       key: '1',
       name: 'View users with traffic stats',
-      run: async () => say(trafficTable(await users(core), undefined, await siteLabels(core))),
+      run: async () => say(trafficTable(await users(core), await siteLabels(core))),
     },
     { key: '2', name: 'Set a bandwidth limit', run: () => setLimit(core) },
     { key: '3', name: 'Remove limit (unlimited)', run: () => removeLimit(core) },

@@ -7,14 +7,24 @@
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { ValidationError } from '../../src/domain/errors';
-import { toAppError } from '../../src/lib/error-reply';
 import type { VendoView } from '../../src/services/shop/vendos/types';
 import { parseRateLines, rateLines } from '../../src/services/shop/vendos/rate-lines';
 import { formatMoney, parsePrice } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
-import { lastSeen, showSecret, vendoInput, vendoTable, type VendoFlags } from '../commands/vendos';
-import { ask, askOptional, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
+import { sitesIfMany } from '../lib/site-router';
+import type { SiteRef } from '../../src/services/deps';
+import {
+  collectionText,
+  lastSeen,
+  showSecret,
+  vendoInput,
+  vendoState,
+  vendoTable,
+  vendoWhere,
+  type VendoFlags,
+} from '../commands/vendos';
+import { ask, askOptional, askUntilSaved, confirmed, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
 interface Answers {
@@ -26,24 +36,11 @@ interface Answers {
   window: string;
 }
 
-type Site = { id: number; name: string };
-
-async function sitesIfMany(core: Core): Promise<Site[] | undefined> {
-  const sites = await core.services.sites.names();
-  return sites.length > 1 ? sites : undefined;
-}
-
 /** Errors fixed by changing answers: bad fields, a taken name, a site gone meanwhile. */
 const FIXABLE = new Set(['INVALID_INPUT', 'VENDO_NAME_TAKEN', 'SITE_NOT_FOUND', 'PROFILE_NOT_FOUND']);
-function fixable(e: unknown): boolean {
-  return FIXABLE.has(toAppError(e).code);
-}
-
-const where = (v: VendoView) => (v.site ? `${v.site.name} only` : 'every site');
-const state = (v: VendoView) => (!v.enabled ? 'off' : v.online ? (v.busy ? 'in use' : 'online') : 'offline');
 
 /** "Which site is it at?": All sites (shared) first, then each site. */
-function askSite(sites: Site[], current: number | null): Promise<number | null> {
+function askSite(sites: SiteRef[], current: number | null): Promise<number | null> {
   return select<number | null>({
     message: 'Which site is it at?',
     choices: [
@@ -73,7 +70,7 @@ async function askProfile(core: Core, siteId: number | null | undefined, current
   });
 }
 
-async function askAll(core: Core, a: Answers, sites: Site[] | undefined): Promise<Answers> {
+async function askAll(core: Core, a: Answers, sites: SiteRef[] | undefined): Promise<Answers> {
   const next = { ...a };
   next.name = await ask('Name (shown to customers):', (v) => v.trim(), { default: a.name || undefined });
   if (sites) next.site = await askSite(sites, a.site);
@@ -103,19 +100,15 @@ const siteFlag = (site: number | null) => (site === null ? 'shared' : String(sit
 async function askAndSave<T>(
   core: Core,
   first: Answers,
-  save: (a: Answers, sites: Site[] | undefined) => Promise<T>,
+  save: (a: Answers, sites: SiteRef[] | undefined) => Promise<T>,
 ): Promise<T | undefined> {
   const sites = await sitesIfMany(core);
-  let answers = first;
-  for (;;) {
-    answers = await askAll(core, answers, sites);
-    try {
-      return await save(answers, sites);
-    } catch (e) {
-      if (!fixable(e)) throw e;
-      if (!(await fixOrDiscard(e))) return undefined;
-    }
-  }
+  return askUntilSaved(
+    first,
+    FIXABLE,
+    (a) => askAll(core, a, sites),
+    (a) => save(a, sites),
+  );
 }
 
 async function add(core: Core): Promise<void> {
@@ -135,7 +128,7 @@ async function add(core: Core): Promise<void> {
   );
   if (!made) return;
   showSecret(made.vendo, made.secret, false, 'Added');
-  say(out.green(`It sells ${made.vendo.profile} on ${where(made.vendo)}.`));
+  say(out.green(`It sells ${made.vendo.profile} on ${vendoWhere(made.vendo)}.`));
 }
 
 /** Pick a vendo; undefined when there are none. */
@@ -149,7 +142,7 @@ async function pickVendo(core: Core, message: string): Promise<VendoView | undef
   const id = await select({
     message,
     choices: vendos.map((v) => ({
-      name: `${v.name}  ${state(v)}${several || v.site ? `  ${where(v)}` : ''}  ${v.profile}`,
+      name: `${v.name}  ${vendoState(v)}${several || v.site ? `  ${vendoWhere(v)}` : ''}  ${v.profile}`,
       value: v.id,
     })),
     pageSize: 10,
@@ -181,7 +174,8 @@ async function edit(core: Core): Promise<void> {
     return core.services.vendos.update(v.id, vendoInput(changed, true), cliActor());
   });
   if (saved === 'unchanged') say('Nothing changed.');
-  else if (saved) say(out.green(`Vendo ${saved.name} saved; it sells ${saved.profile} on ${where(saved)}.`));
+  else if (saved)
+    say(out.green(`Vendo ${saved.name} saved; it sells ${saved.profile} on ${vendoWhere(saved)}.`));
 }
 
 async function switchOnOff(core: Core): Promise<void> {
@@ -189,11 +183,9 @@ async function switchOnOff(core: Core): Promise<void> {
   if (!v) return;
   if (
     v.enabled &&
-    !(await confirmAction(`Switch ${v.name} off? It stops selling at once; its coins and collections stay.`))
-  ) {
-    say('Nothing changed.');
+    !(await confirmed(`Switch ${v.name} off? It stops selling at once; its coins and collections stay.`))
+  )
     return;
-  }
   const saved = await core.services.vendos.update(
     v.id,
     vendoInput({ enabled: v.enabled ? 'false' : 'true' }, true),
@@ -206,13 +198,11 @@ async function remove(core: Core): Promise<void> {
   const v = await pickVendo(core, 'Remove which vendo?');
   if (!v) return;
   if (
-    !(await confirmAction(
+    !(await confirmed(
       `Remove the vendo ${v.name}?${v.online ? ' Its board is polling now and stops working.' : ''} (Only a vendo that never took a coin can be removed; switch off one that did.)`,
     ))
-  ) {
-    say('Nothing changed.');
+  )
     return;
-  }
   const gone = await core.services.vendos.remove(v.id, cliActor());
   say(out.green(`Vendo ${gone.name} removed.`));
 }
@@ -221,13 +211,11 @@ async function rotate(core: Core): Promise<void> {
   const v = await pickVendo(core, 'A new secret for which vendo?');
   if (!v) return;
   if (
-    !(await confirmAction(
+    !(await confirmed(
       `Give ${v.name} a new secret? The old one stops working at once: the board needs the new one.`,
     ))
-  ) {
-    say('Nothing changed.');
+  )
     return;
-  }
   const { vendo, secret } = await core.services.vendos.rotateSecret(v.id, cliActor());
   showSecret(vendo, secret, false, 'New secret for');
 }
@@ -242,14 +230,7 @@ async function collect(core: Core): Promise<void> {
   const counted = await ask('Counted in the box (₱):', (t) => (parsePrice(t, 'counted'), t.trim()));
   const note = await ask('Note (optional):', (t) => t.trim());
   const c = await core.services.vendos.collect(v.id, { counted, ...(note ? { note } : {}) }, cliActor());
-  say(
-    out.green(
-      `Collection recorded: counted ${formatMoney(c.counted)}, the ledger expected ${formatMoney(c.expected)}` +
-        (c.difference === 0
-          ? ' (matches).'
-          : ` (${c.difference > 0 ? 'over' : 'short'} by ${formatMoney(Math.abs(c.difference))}).`),
-    ),
-  );
+  say(out.green(collectionText(c)));
 }
 
 async function list(core: Core): Promise<void> {

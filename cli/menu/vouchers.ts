@@ -15,11 +15,11 @@ import { formatDate } from '../lib/dates';
 import { vouchersTable } from '../lib/render';
 import { voucherDetail } from '../lib/voucher-detail';
 import { siteOfVoucher, voucherSiteLabels, withSiteRouter } from '../lib/site-router';
-import { partNote, renderSheetToFile } from '../lib/sheet';
+import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { SHEET_LAYOUT_LABELS, SHEET_LAYOUTS, type SheetLayout } from '../../src/domain/cards';
 import { parseWhole } from '../commands/shared';
-import { LIST_STATUSES } from '../commands/vouchers';
-import { ask, askCode, confirmAction, menuLoop, say } from './prompts';
+import { LIST_STATUSES } from '../../src/domain/vouchers';
+import { ask, askCode, confirmAction, confirmed, menuLoop, required, say } from './prompts';
 import { extendTime, sellExtraData } from './counter';
 
 const SHOWN = 20;
@@ -163,29 +163,27 @@ async function revoke(core: Core): Promise<void> {
   const v = await core.services.vouchers.get(await askCode());
   say(voucherDetail(v, core.config.tz));
   if (
-    !(await confirmAction(
-      `Revoke ${v.code}? Its device is logged out and the voucher stops working for good.`,
-    ))
-  ) {
-    say('Nothing changed.');
+    !(await confirmed(`Revoke ${v.code}? Its device is logged out and the voucher stops working for good.`))
+  )
     return;
-  }
   // On the router of the voucher's site (the terminal connects to a branch's router for it).
   await withSiteRouter(core, await siteOfVoucher(core, v.code), (s) => s.vouchers.revoke(v.code, cliActor()));
   say(out.green(`Voucher ${v.code} revoked.`));
 }
 
+/** A file to write to: asked (`def` offered); one that exists only when the operator says to overwrite it. */
+async function askFile(message: string, def: string): Promise<string | undefined> {
+  const file = await ask(message, required('a file path'), { default: def });
+  return fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`)) ? undefined : file;
+}
+
 async function exportCsv(core: Core): Promise<void> {
   const status = await pickStatus();
-  const file = await ask(
+  const file = await askFile(
     'Save CSV to:',
-    (v) => {
-      if (v.trim() === '') throw new Error('type a file path');
-      return v.trim();
-    },
-    { default: `vouchers-${status ?? 'all'}-${formatDate(core.clock.now(), core.config.tz)}.csv` },
+    `vouchers-${status ?? 'all'}-${formatDate(core.clock.now(), core.config.tz)}.csv`,
   );
-  if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
+  if (!file) return;
   writeOperatorFile(file, await core.services.vouchers.csv({ status }), 'file');
   say(out.green(`Wrote ${file}`));
 }
@@ -208,20 +206,12 @@ async function printSheet(core: Core): Promise<void> {
     message: 'Paper:',
     choices: SHEET_LAYOUTS.map((l) => ({ name: SHEET_LAYOUT_LABELS[l], value: l })),
   });
-  const file = await ask(
-    'Save the printable sheet (HTML) to:',
-    (v) => {
-      if (v.trim() === '') throw new Error('type a file path');
-      return v.trim();
-    },
-    { default: `vouchers-batch-${id}.html` },
-  );
-  if (fs.existsSync(file) && !(await confirmAction(`${file} exists. Overwrite it?`))) return;
+  const file = await askFile('Save the printable sheet (HTML) to:', `vouchers-batch-${id}.html`);
+  if (!file) return;
   const res = await renderSheetToFile(core, id, file, { layout });
   say(out.green(`Wrote ${file} (${res.cards} unused codes): open it in a browser and print.`));
-  const part = partNote(res, `npm run cli -- vouchers sheet --batch ${id} --format ${layout} --out FILE`);
-  if (part) say(out.yellow(part));
-  if (res.target.warning) say(out.yellow(res.target.warning));
+  const next = `npm run cli -- vouchers sheet --batch ${id} --format ${layout} --out FILE`;
+  for (const note of sheetNotes(res, next)) say(out.yellow(note));
 }
 
 export function vouchersMenu(core: Core): Promise<void> {
