@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { SiteView } from '../../../services/business/sites/types';
 import type { WebContext } from '../../context';
-import { actorOf, field, flash, formFailure, page } from './common';
+import { actorOf, field, flash, formFailure, refusedForm, page } from './common';
 import { SiteHasVouchersError, AppError } from '../../../domain/errors';
 import { toAppError } from '../../../lib/error-reply';
 import { isRadiusClient } from '../../../domain/site-mode';
@@ -174,13 +174,7 @@ async function addSite(ctx: WebContext, req: Request, res: Response) {
     );
     res.redirect(303, '/admin/sites');
   } catch (err) {
-    const f = formFailure(err);
-    return renderList(
-      ctx,
-      res,
-      { values: shownValues(req.body), errors: f.fields, formError: f.message },
-      f.status,
-    );
+    return renderList(ctx, res, ...refusedForm(err, shownValues(req.body)));
   }
 }
 
@@ -192,14 +186,7 @@ async function saveSite(ctx: WebContext, req: Request, res: Response) {
     flash(req, 'ok', `Site ${saved.name} saved.`);
     res.redirect(303, '/admin/sites');
   } catch (err) {
-    const f = formFailure(err);
-    return renderEdit(
-      ctx,
-      res,
-      site,
-      { values: shownValues(req.body), errors: f.fields, formError: f.message },
-      f.status,
-    );
+    return renderEdit(ctx, res, site, ...refusedForm(err, shownValues(req.body)));
   }
 }
 
