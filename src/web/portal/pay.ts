@@ -16,8 +16,9 @@ import { portalSiteId } from './portal-site';
 import { ownAddress } from '../own-address';
 import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 
-const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
-const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
+export const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
+/** Only http(s) links may be offered back to the customer (link-orig comes from the query string). */
+export const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
 
 /** The codes a failed Pay may bring back to the login page (anything else is not shown). */
 const PAY_ERRORS = new Set([
