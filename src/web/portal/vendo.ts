@@ -6,12 +6,11 @@
  */
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { formatBytes, formatRouterDuration } from '../../domain/units';
+import { formatBytes, formatRouterDuration, normaliseMac } from '../../domain/units';
 import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
 import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
-import { normaliseMac } from '../../domain/units';
 import './vendo-messages';
 import { pickLanguage, translator } from '../../i18n';
 import { portalSiteId } from './portal-site';

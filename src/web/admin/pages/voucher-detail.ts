@@ -2,14 +2,14 @@ import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
 import {
   CONFIRM_EXTENSION_ABOVE_SECONDS,
+  formatBytes,
   formatDurationHuman,
+  formatMoney,
   MAX_EXTENSION_SECONDS,
   parseDuration,
 } from '../../../domain/units';
-import { formatBytes, formatMoney } from '../../../domain/units';
-import type { ChargeOutcome } from '../../../services/shop/vouchers/charge-types';
+import type { ChargeOutcome, PlanChangePreview } from '../../../services/shop/vouchers/charge-types';
 import { chargeFlag, expectedFigure, receiptPath, voidPath } from '../charge-json';
-import type { PlanChangePreview } from '../../../services/shop/vouchers/charge-types';
 import { QuoteChangedError } from '../../../services/shop/vouchers/plan-confirm';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { voidRefusal } from '../../../services/shop/vouchers/charge-void';
