@@ -216,14 +216,10 @@ function selfActions(ctx: WebContext): Record<string, SelfAction> {
   return {
     pause: (req) => services.selfService.pause(macOfAsker(req), askerOf(req), siteOf(req)),
     resume: (req) => services.selfService.resume(macOfAsker(req), askerOf(req), siteOf(req)),
-    reconnect: async (req) => {
-      await services.selfService.reconnect(macOfAsker(req), askerOf(req), siteOf(req));
-      return null;
-    },
-    'start-queued': async (req) => {
-      await services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req));
-      return null;
-    },
+    reconnect: (req) =>
+      services.selfService.reconnect(macOfAsker(req), askerOf(req), siteOf(req)).then(() => null),
+    'start-queued': (req) =>
+      services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req)).then(() => null),
   };
 }
 
