@@ -10,21 +10,13 @@ import { formatBytes, formatRouterDuration, normaliseMac } from '../../domain/un
 import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
-import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
+import { cookieOf, cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import './vendo-messages';
 import { pickLanguage, translator } from '../../i18n';
 import { portalSiteId } from './portal-site';
 
 const COOKIE = 'pisonet_vendo';
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
-
-function cookieOf(req: Request): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === COOKIE) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return undefined;
-}
 
 /** What the coin window's routes share: the vendos service, the device secret and the cookie's signature. */
 interface VendoDeps {
@@ -60,7 +52,7 @@ export function vendoPortalRouter(ctx: WebContext): Router {
 
 /** The window this browser started, if it is `id`. */
 function owns(d: VendoDeps, req: Request, id: string): boolean {
-  const v = cookieOf(req);
+  const v = cookieOf(req, COOKIE);
   const dot = v?.lastIndexOf('.') ?? -1;
   if (!v || dot < 0 || !d.secret || v.slice(0, dot) !== id) return false;
   const given = Buffer.from(v.slice(dot + 1));
@@ -80,7 +72,7 @@ async function provesDevice(d: VendoDeps, req: Request, macInput: string): Promi
     return false;
   }
   if (provenDevice(req, d.secret) === mac) return true;
-  const v = cookieOf(req);
+  const v = cookieOf(req, COOKIE);
   const id = v ? v.slice(0, v.lastIndexOf('.')) : '';
   if (id && owns(d, req, id)) {
     // A window proves its device only if the device proved itself when opening it.
